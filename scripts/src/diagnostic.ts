@@ -1,0 +1,69 @@
+export type Severity = 'error' | 'warning' | 'info';
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** 1-based, end inclusive of the last character's column + 1 (like editors show it). */
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface Diagnostic {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  hint?: string;
+  /** Path relative to the repo root, with forward slashes. */
+  file: string;
+  range: Range;
+  /** `kind:namespace/name`, lower-cased as Backstage stores it. */
+  entityRef?: string;
+}
+
+export const FILE_START: Range = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+
+export interface Totals {
+  error: number;
+  warning: number;
+  info: number;
+  files: number;
+}
+
+export function countDiagnostics(diagnostics: readonly Diagnostic[]): Totals {
+  const totals: Totals = { error: 0, warning: 0, info: 0, files: 0 };
+  const files = new Set<string>();
+  for (const d of diagnostics) {
+    totals[d.severity]++;
+    files.add(d.file);
+  }
+  totals.files = files.size;
+  return totals;
+}
+
+export function severityRank(severity: Severity): number {
+  return severity === 'error' ? 2 : severity === 'warning' ? 1 : 0;
+}
+
+export function isAtLeast(severity: Severity, threshold: Severity): boolean {
+  return severityRank(severity) >= severityRank(threshold);
+}
+
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) =>
+      compareText(a.file, b.file) ||
+      a.range.start.line - b.range.start.line ||
+      a.range.start.column - b.range.start.column ||
+      compareText(a.ruleId, b.ruleId) ||
+      compareText(a.message, b.message),
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
