@@ -1,0 +1,68 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type * as CatalogModel from '@backstage/catalog-model';
+
+// Backstage ships CommonJS next to an ESM build whose deep lodash imports Node's ESM loader
+// cannot resolve, so its packages are loaded through require.
+const require = createRequire(import.meta.url);
+
+export const catalogModel: typeof CatalogModel = require('@backstage/catalog-model');
+export const scaffolderCommon: { templateEntityV1beta3Validator: CatalogModel.KindValidator } =
+  require('@backstage/plugin-scaffolder-common');
+
+export interface RelationField {
+  path: string;
+  relation: string;
+  defaultKind?: string;
+  allowedKinds?: string[];
+}
+
+export interface ModelKind {
+  kind: string;
+  apiVersions: string[];
+  relationFields: RelationField[];
+}
+
+interface CompiledModel {
+  listKinds(): { names: { kind: string }; versions: { apiVersion: string }[] }[];
+  getKind(ref: { apiVersion: string; kind: string }): { apiVersions: string[]; relationFields: RelationField[] };
+}
+
+/** Relation fields per built-in kind, as Backstage's own catalog model declares them. */
+export function builtinModelKinds(): ModelKind[] {
+  const alpha = require('@backstage/catalog-model/alpha');
+  const model: CompiledModel = alpha.compileCatalogModel([alpha.defaultCatalogEntityModel]);
+  return model.listKinds().map(k => {
+    const apiVersion = k.versions[0].apiVersion;
+    const detail = model.getKind({ apiVersion, kind: k.names.kind });
+    return { kind: k.names.kind, apiVersions: k.versions.map(v => v.apiVersion), relationFields: detail.relationFields };
+  });
+}
+
+const catalogModelDist = dirname(require.resolve('@backstage/catalog-model'));
+const scaffolderCommonDist = dirname(require.resolve('@backstage/plugin-scaffolder-common'));
+
+/**
+ * The JSON Schemas behind Backstage's validators. They are not exported, but the validators stop at
+ * the first error; compiling the same schemas ourselves lets the gate list every error at once.
+ */
+export function backstageSchemas(): { shared: object[]; entity: object; kinds: Record<string, object> } {
+  const load = (base: string, file: string) => require(join(base, file)).default as object;
+  const schema = (name: string) => load(catalogModelDist, `schema/${name}.schema.json.cjs.js`);
+  const kind = (name: string) => schema(`kinds/${name}.v1alpha1`);
+  return {
+    shared: [schema('shared/common'), schema('EntityMeta'), schema('EntityEnvelope')],
+    entity: schema('Entity'),
+    kinds: {
+      API: kind('API'),
+      Component: kind('Component'),
+      Domain: kind('Domain'),
+      Group: kind('Group'),
+      Location: kind('Location'),
+      Resource: kind('Resource'),
+      System: kind('System'),
+      User: kind('User'),
+      Template: load(scaffolderCommonDist, 'Template.v1beta3.schema.json.cjs.js'),
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import type { Diagnostic, Severity } from '../diagnostic.ts';
+import { isRecord, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
+import type { PathSegment } from '../load/yamlPath.ts';
+import { substitutePlaceholders } from './placeholders.ts';
+
+export interface CatalogEntity {
+  file: string;
+  document: number;
+  locate: SourceFile['locate'];
+  /** As written in the file. */
+  raw: Record<string, unknown>;
+  /** As Backstage validates it: placeholders substituted. */
+  entity: Record<string, unknown>;
+  kind?: string;
+  namespace: string;
+  name?: string;
+  /** Lower-cased `kind:namespace/name`, as Backstage keys entities; absent when kind or name is unusable. */
+  ref?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  hint?: string;
+}
+
+/** Turns a finding about a path inside an entity into a Diagnostic with the line and column of that path. */
+export function diagnosticAt(entity: CatalogEntity, path: readonly PathSegment[], finding: Finding, options?: { key?: boolean }): Diagnostic {
+  return { ...finding, file: entity.file, range: entity.locate(entity.document, path, options), entityRef: entity.ref };
+}
+
+export function refOf(kind: unknown, namespace: unknown, name: unknown): string | undefined {
+  if (typeof kind !== 'string' || typeof name !== 'string' || !kind || !name) return undefined;
+  const ns = typeof namespace === 'string' && namespace ? namespace : 'default';
+  return `${kind}:${ns}/${name}`.toLocaleLowerCase('en-US');
+}
+
+/** Every document of every reported file as a CatalogEntity, plus the documents that cannot be one. */
+export function collectEntities(sources: readonly SourceFile[], catalog: Pick<LoadedCatalog, 'placeholderSources'>, repoUrl?: string) {
+  const entities: CatalogEntity[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const source of sources) {
+    diagnostics.push(...source.problems);
+    source.documents.forEach((doc, document) => {
+      if (doc === undefined || doc === null) return;
+      if (!isRecord(doc)) {
+        diagnostics.push({
+          ruleId: 'yaml-not-a-mapping',
+          severity: 'error',
+          message: `Expected object at root, got ${Array.isArray(doc) ? 'an array' : typeof doc}`,
+          hint: 'Each YAML document must be one entity: a mapping with apiVersion, kind, metadata and spec. Separate entities with ---.',
+          file: source.file,
+          range: source.locate(document, []),
+        });
+        return;
+      }
+      const { entity, problems } = substitutePlaceholders(doc, source.file, catalog.placeholderSources, repoUrl);
+      const metadata = isRecord(entity.metadata) ? entity.metadata : {};
+      const record: CatalogEntity = {
+        file: source.file,
+        document,
+        locate: source.locate,
+        raw: doc,
+        entity,
+        kind: typeof entity.kind === 'string' ? entity.kind : undefined,
+        namespace: typeof metadata.namespace === 'string' && metadata.namespace ? metadata.namespace : 'default',
+        name: typeof metadata.name === 'string' ? metadata.name : undefined,
+        ref: refOf(entity.kind, metadata.namespace, metadata.name),
+      };
+      entities.push(record);
+      for (const problem of problems) {
+        diagnostics.push(diagnosticAt(record, problem.path, { ...problem, severity: 'error' }));
+      }
+    });
+  }
+  return { entities, diagnostics };
+}

@@ -1,0 +1,51 @@
+import { RuleRegistry, type Rule } from '../rules.ts';
+
+const rules: Rule[] = [
+  // Reading files
+  { id: 'yaml-syntax', severity: 'error', description: 'The file is not valid YAML; Backstage skips the document.', example: 'metadata: {name: x' },
+  { id: 'yaml-duplicate-key', severity: 'error', description: 'A mapping repeats a key; Backstage rejects the document.', example: 'metadata:\n  name: a\n  name: b' },
+  { id: 'yaml-alias-limit', severity: 'error', description: 'Anchors and aliases expand beyond the limit (billion-laughs protection).', example: 'a: &a [x, x]\nb: [*a, *a, *a]  # nested many levels deep' },
+  { id: 'yaml-file-too-large', severity: 'error', description: 'The file exceeds the size cap and is not read.', example: '# a 5 MB catalog file' },
+  { id: 'yaml-encoding', severity: 'error', description: 'The file is not UTF-8; Backstage would replace the bytes silently.', example: '# a file saved as Latin-1 or UTF-16' },
+  { id: 'yaml-not-a-mapping', severity: 'error', description: 'A document is a list or scalar, not an entity mapping.', example: '- apiVersion: backstage.io/v1alpha1' },
+  { id: 'yaml-merge-key', severity: 'warning', description: "A '<<' merge key is kept literally by Backstage (YAML 1.2).", example: 'spec:\n  <<: *defaults' },
+  // Backstage's model
+  { id: 'entity-envelope', severity: 'error', description: 'apiVersion, kind or metadata.name is missing or not a string.', example: 'kind: Component\nmetadata: {name: x}' },
+  { id: 'entity-schema', severity: 'error', description: "The entity does not match Backstage's Entity schema (metadata types, links, tags).", example: 'metadata:\n  name: x\n  tags: [1]' },
+  { id: 'entity-foreign-root-field', severity: 'error', description: 'A root field other than apiVersion, kind, metadata, spec.', example: 'status: {}' },
+  { id: 'entity-field-format', severity: 'error', description: 'A name, namespace, label, annotation, tag or link has the wrong format.', example: 'metadata:\n  name: My Service!' },
+  { id: 'entity-kind-unknown', severity: 'error', description: 'No Backstage processor recognises the kind and apiVersion (both case-sensitive).', example: 'apiVersion: backstage.io/v1alpha1\nkind: component' },
+  { id: 'entity-kind-schema', severity: 'error', description: "The spec does not match the kind's schema (Component needs type, lifecycle, owner…).", example: 'kind: Component\nspec: {type: service}' },
+  { id: 'entity-ref-format', severity: 'error', description: 'A reference cannot be parsed, or dependsOn/dependencyOf lacks a kind.', example: 'spec:\n  dependsOn: [orders-db]' },
+  { id: 'entity-ref-too-long', severity: 'error', description: "The entity ref is longer than Backstage's 255-character column.", example: 'metadata: {namespace: <60 chars>, name: <63 chars>}' },
+  // Placeholders
+  { id: 'placeholder-invalid', severity: 'error', description: 'A $text/$json/$yaml placeholder is malformed or its file does not parse.', example: 'definition:\n  $text: 42' },
+  { id: 'placeholder-target-missing', severity: 'error', description: 'A placeholder points at a file that does not exist.', example: 'definition:\n  $text: ./openapi.yaml  # no such file' },
+  { id: 'placeholder-outside-repo', severity: 'error', description: 'A placeholder reaches outside this repository (refused since catalog-backend 4.0.0).', example: 'definition:\n  $text: ../../other/api.yaml' },
+  // Org policy
+  { id: 'policy', severity: 'error', description: 'An org policy schema in schemas/policy/ is violated; the rule id names the schema (policy/<name>).', example: 'spec:\n  lifecycle: beta  # not in the allowed list' },
+  // Annotations
+  { id: 'annotation-location-ref', severity: 'error', description: 'A location annotation (techdocs-ref, source-location…) is not <type>:<target>.', example: 'backstage.io/techdocs-ref: ./docs' },
+  { id: 'annotation-url', severity: 'error', description: 'A URL annotation is not an absolute http(s) URL.', example: 'backstage.io/view-url: github.com/acme/x' },
+  { id: 'annotation-uuid', severity: 'error', description: 'An Entra ID / LDAP id annotation is not a UUID.', example: 'graph.microsoft.com/group-id: platform' },
+  { id: 'annotation-project-slug', severity: 'error', description: 'github.com/project-slug or dev.azure.com/project-repo is not owner/name.', example: 'github.com/project-slug: https://github.com/acme/x' },
+  { id: 'annotation-managed', severity: 'warning', description: 'Source files set an annotation that Backstage itself manages and overwrites.', example: 'backstage.io/managed-by-location: url:…' },
+  { id: 'techdocs-ref-missing', severity: 'error', description: 'backstage.io/techdocs-ref: dir:… points at a folder without mkdocs.yml.', example: 'backstage.io/techdocs-ref: dir:./docs  # no ./docs/mkdocs.yml' },
+  // References and uniqueness
+  { id: 'ref-unresolved', severity: 'error', description: 'A reference names an entity that is neither in this repo nor declared external.', example: 'spec:\n  owner: team-paymnts' },
+  { id: 'ref-kind-not-allowed', severity: 'error', description: "A reference points at a kind the field does not allow (owner must be Group or User).", example: 'spec:\n  owner: component:orders-api' },
+  { id: 'ref-self', severity: 'warning', description: 'An entity refers to itself.', example: 'metadata: {name: a}\nspec:\n  dependsOn: [component:a]' },
+  { id: 'entity-duplicate', severity: 'error', description: 'The same entity ref (case-insensitive) is defined twice; Backstage silently keeps one.', example: '# Component orders-api in two files' },
+  { id: 'group-cycle', severity: 'error', description: 'The group hierarchy loops back on itself.', example: 'a.parent: b, b.parent: a' },
+  { id: 'group-multiple-parents', severity: 'error', description: 'A group ends up with more than one parent.', example: 'a.parent: b, c.children: [a]' },
+  { id: 'group-hierarchy-asymmetric', severity: 'warning', description: "A group's parent does not list it among its children, or the reverse.", example: 'a.parent: b, b.children: []' },
+  { id: 'group-membership-asymmetric', severity: 'warning', description: "A user's memberOf disagrees with the group's explicit members list.", example: 'user.memberOf: [a], a.members: [someone-else]' },
+  // Locations and reachability
+  { id: 'location-target-missing', severity: 'error', description: 'A Location target matches no file in the repo.', example: 'spec:\n  targets: [./sytems/*.yaml]' },
+  { id: 'location-target-invalid', severity: 'error', description: 'A Location type is not allowed, or a file target ends in /.', example: 'spec:\n  type: github' },
+  { id: 'location-target-external', severity: 'info', description: 'A Location target lies outside this repo and is not followed offline.', example: 'spec:\n  target: https://github.com/acme/other/blob/main/catalog-info.yaml' },
+  { id: 'location-unreachable', severity: 'error', description: 'An entity file is not reachable from the root Location, so Backstage never reads it.', example: '# catalog/new.yaml, listed by no Location' },
+  { id: 'catalog-rule-denied', severity: 'error', description: "The managed Backstage's catalog.rules reject this kind from this location.", example: 'kind: Group  # with catalog.rules allowing only Component, API, Location' },
+];
+
+export const catalogRules = rules.reduce((registry, rule) => registry.add(rule), new RuleRegistry());

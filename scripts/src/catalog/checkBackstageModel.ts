@@ -1,0 +1,250 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import { backstageSchemas, builtinModelKinds, catalogModel, scaffolderCommon, type RelationField } from '../backstage.ts';
+import type { Diagnostic } from '../diagnostic.ts';
+import { isRecord } from '../load/loadCatalog.ts';
+import type { PathSegment } from '../load/yamlPath.ts';
+import { backstageAjvMessage, errorPath, leafErrors } from './ajvPaths.ts';
+import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
+
+const ADR_HINT = 'See https://backstage.io/docs/features/software-catalog/descriptor-format for the field formats.';
+
+interface ModelValidators {
+  envelope: ValidateFunction;
+  entity: ValidateFunction;
+  kinds: Map<string, ValidateFunction>;
+  kindCheckers: { kind: string; check(entity: unknown): Promise<boolean> | boolean }[];
+  relationFields: Map<string, RelationField[]>;
+  knownKinds: string[];
+}
+
+let validators: ModelValidators | undefined;
+
+/** Backstage's validators plus the same schemas compiled with every error kept. Built once per process. */
+function modelValidators(): ModelValidators {
+  if (validators) return validators;
+  const schemas = backstageSchemas();
+  const ajv = new Ajv({ allowUnionTypes: true, allErrors: true, validateSchema: true, strict: false });
+  ajv.addSchema(schemas.shared);
+  ajv.addSchema(schemas.entity);
+  const kinds = new Map(Object.entries(schemas.kinds).map(([kind, schema]) => [kind, ajv.compile(schema)]));
+  const model = builtinModelKinds();
+  const relationFields = new Map(model.map(k => [k.kind, k.relationFields]));
+  relationFields.set('Template', [{ path: 'spec.owner', relation: 'ownedBy', defaultKind: 'Group', allowedKinds: ['Group', 'User'] }]);
+  const m = catalogModel;
+  validators = {
+    envelope: ajv.getSchema('EntityEnvelope')!,
+    entity: ajv.getSchema('Entity')!,
+    kinds,
+    // The same validators, in the same order, as the catalog backend's BuiltinKindsEntityProcessor,
+    // plus the Template kind that the scaffolder entity-model module adds.
+    kindCheckers: [
+      { kind: 'API', check: e => m.apiEntityV1alpha1Validator.check(e as never) },
+      { kind: 'Component', check: e => m.componentEntityV1alpha1Validator.check(e as never) },
+      { kind: 'Resource', check: e => m.resourceEntityV1alpha1Validator.check(e as never) },
+      { kind: 'Group', check: e => m.groupEntityV1alpha1Validator.check(e as never) },
+      { kind: 'Location', check: e => m.locationEntityV1alpha1Validator.check(e as never) },
+      { kind: 'User', check: e => m.userEntityV1alpha1Validator.check(e as never) },
+      { kind: 'System', check: e => m.systemEntityV1alpha1Validator.check(e as never) },
+      { kind: 'Domain', check: e => m.domainEntityV1alpha1Validator.check(e as never) },
+      { kind: 'Template', check: e => scaffolderCommon.templateEntityV1beta3Validator.check(e as never) },
+    ],
+    relationFields,
+    knownKinds: [...kinds.keys()],
+  };
+  return validators;
+}
+
+export function relationFieldsOf(kind: string | undefined): RelationField[] {
+  return (kind && modelValidators().relationFields.get(kind)) || [];
+}
+
+const schemaPolicy = new catalogModel.SchemaValidEntityPolicy();
+const foreignRootPolicy = new catalogModel.NoForeignRootFieldsEntityPolicy();
+const fieldFormatPolicy = new catalogModel.FieldFormatEntityPolicy();
+
+/**
+ * Backstage's verdict on one entity, with every error it would hit rather than the first:
+ * envelope, then the policies (schema, foreign root fields, field formats), then the kind schema,
+ * then the reference syntax its relation emitter parses.
+ */
+export async function checkBackstageModel(record: CatalogEntity): Promise<Diagnostic[]> {
+  const v = modelValidators();
+  const found = new Findings(record);
+  const entity = record.entity;
+  if (!v.envelope(entity)) {
+    for (const error of leafErrors(v.envelope.errors ?? [])) found.ajv('entity-envelope', error, 'Every entity needs apiVersion, kind and metadata.name as non-empty strings.');
+    return found.list;
+  }
+  if (!(await passes(() => schemaPolicy.enforce(entity as never)))) {
+    v.entity(entity);
+    for (const error of leafErrors(v.entity.errors ?? [])) found.ajv('entity-schema', error, ADR_HINT);
+  }
+  for (const [field, message] of await peel(foreignRootPolicy, entity, foreignField)) {
+    found.add(['' + field], 'entity-foreign-root-field', message, 'Only apiVersion, kind, metadata and spec may appear at the top level; relations and status are written by Backstage.', true);
+  }
+  const defaulted = withDefaultNamespace(entity);
+  for (const [path, message] of await peel(fieldFormatPolicy, defaulted, formatField)) {
+    found.add(path, 'entity-field-format', message, ADR_HINT, path[path.length - 2] === 'labels' || path[path.length - 2] === 'annotations');
+  }
+  await checkKind(defaulted, record, v, found);
+  checkRefSyntax(record, found);
+  return found.list;
+}
+
+async function checkKind(entity: Record<string, unknown>, record: CatalogEntity, v: ModelValidators, found: Findings) {
+  for (const checker of v.kindCheckers) {
+    let recognised: boolean;
+    try {
+      recognised = await checker.check(entity);
+    } catch (error) {
+      const schema = v.kinds.get(checker.kind)!;
+      schema(entity);
+      const errors = leafErrors(schema.errors ?? []);
+      if (errors.length === 0) found.add(['spec'], 'entity-kind-schema', String(error), kindHint(checker.kind));
+      for (const e of errors) found.ajv('entity-kind-schema', e, kindHint(checker.kind));
+      return;
+    }
+    if (recognised) return;
+  }
+  const kind = String(entity.kind);
+  const near = v.knownKinds.find(k => k.toLowerCase() === kind.toLowerCase());
+  const onKind = near !== undefined && near !== kind;
+  found.add(
+    [onKind || !near ? 'kind' : 'apiVersion'],
+    'entity-kind-unknown',
+    `No processor recognized the entity ${record.ref ?? kind} as valid, possibly caused by a foreign kind or apiVersion`,
+    onKind
+      ? `Kinds are case-sensitive: write '${near}'.`
+      : near
+        ? `${near} takes apiVersion ${near === 'Template' ? 'scaffolder.backstage.io/v1beta3' : 'backstage.io/v1alpha1 or backstage.io/v1beta1'}.`
+        : `Known kinds: ${v.knownKinds.join(', ')}. A custom kind needs a processor in the managed Backstage first.`,
+  );
+}
+
+function kindHint(kind: string): string {
+  return `Compare with the ${kind} format: https://backstage.io/docs/features/software-catalog/descriptor-format#kind-${kind.toLowerCase()}`;
+}
+
+function checkRefSyntax(record: CatalogEntity, found: Findings) {
+  const spec = isRecord(record.entity.spec) ? record.entity.spec : {};
+  for (const field of relationFieldsOf(record.kind)) {
+    const key = field.path.replace(/^spec\./, '');
+    const value = spec[key];
+    const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+    values.forEach((target, index) => {
+      if (typeof target !== 'string') return;
+      const path = Array.isArray(value) ? ['spec', key, index] : ['spec', key];
+      try {
+        catalogModel.parseEntityRef(target, { defaultKind: field.defaultKind, defaultNamespace: record.namespace });
+      } catch (error) {
+        const hint = field.defaultKind
+          ? 'Write a reference as [kind:][namespace/]name, e.g. group:default/team-a.'
+          : `${key} has no default kind: write it in full, e.g. component:${target} or resource:${target}.`;
+        found.add(path, 'entity-ref-format', (error as Error).message, hint);
+      }
+    });
+  }
+  if (record.ref && record.ref.length > 255) {
+    found.add(['metadata', 'name'], 'entity-ref-too-long', `The entity ref ${record.ref} is ${record.ref.length} characters; Backstage stores at most 255.`, 'Shorten the name or the namespace.');
+  }
+}
+
+class Findings {
+  readonly list: Diagnostic[] = [];
+  readonly #seen = new Set<string>();
+  constructor(private readonly record: CatalogEntity) {}
+
+  add(path: PathSegment[], ruleId: string, message: string, hint: string, key = false) {
+    const id = path.join('.');
+    if (this.#seen.has(id)) return;
+    this.#seen.add(id);
+    this.list.push(diagnosticAt(this.record, path, { ruleId, severity: 'error', message, hint }, { key }));
+  }
+
+  ajv(ruleId: string, error: Parameters<typeof errorPath>[0], hint: string) {
+    const { path, key } = errorPath(error);
+    this.add(path, ruleId, backstageAjvMessage(error), hint, key);
+  }
+}
+
+async function passes(run: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await run();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Backstage's policies throw on the first problem. Re-running the same policy after taking the
+ * offending field out lists every problem while the rules themselves stay Backstage's.
+ */
+async function peel<T>(
+  policy: { enforce(entity: never): Promise<unknown> },
+  entity: Record<string, unknown>,
+  locateAndRemove: (message: string, entity: Record<string, unknown>) => T | undefined,
+): Promise<[T, string][]> {
+  const found: [T, string][] = [];
+  if (await passes(() => policy.enforce(entity as never))) return found;
+  const copy = structuredClone(entity);
+  for (let round = 0; round < 200; round++) {
+    try {
+      await policy.enforce(copy as never);
+      break;
+    } catch (error) {
+      const message = (error as Error).message;
+      const where = locateAndRemove(message, copy);
+      if (where === undefined) break;
+      found.push([where, message]);
+    }
+  }
+  return found;
+}
+
+function foreignField(message: string, entity: Record<string, unknown>): string | undefined {
+  const field = /^Unknown field (.+)$/.exec(message)?.[1];
+  if (field === undefined || !(field in entity)) return undefined;
+  delete entity[field];
+  return field;
+}
+
+const VALID_STAND_IN: Record<string, string> = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', url: 'https://example.com' };
+
+function formatField(message: string, entity: Record<string, unknown>): PathSegment[] | undefined {
+  const field = /^"([^"]+)" is not valid|^(\S+) (?:must have a value|could not be validated)/.exec(message);
+  const name = field?.[1] ?? field?.[2];
+  if (!name) return undefined;
+  const metadata = entity.metadata as Record<string, unknown>;
+  const [head, ...rest] = name.split('.');
+  if (head === 'apiVersion' || head === 'kind') {
+    entity[head] = VALID_STAND_IN[head];
+    return [head];
+  }
+  if (head === 'metadata') {
+    metadata[rest[0]] = rest[0] === 'namespace' ? 'default' : 'x';
+    return [head, rest[0]];
+  }
+  if (head === 'labels' || head === 'annotations') {
+    const key = rest.join('.');
+    const map = metadata[head] as Record<string, unknown>;
+    delete map[key];
+    return ['metadata', head, key];
+  }
+  if (head === 'tags') {
+    (metadata.tags as unknown[])[Number(rest[0])] = 'x';
+    return ['metadata', 'tags', Number(rest[0])];
+  }
+  if (head === 'links') {
+    const link = (metadata.links as Record<string, unknown>[])[Number(rest[0])];
+    if (link && typeof link === 'object') link[rest[1]] = rest[1] === 'url' ? VALID_STAND_IN.url : 'x';
+    else (metadata.links as unknown[])[Number(rest[0])] = { url: VALID_STAND_IN.url };
+    return ['metadata', 'links', Number(rest[0]), rest[1]];
+  }
+  return undefined;
+}
+
+function withDefaultNamespace(entity: Record<string, unknown>): Record<string, unknown> {
+  const metadata = entity.metadata as Record<string, unknown>;
+  return metadata.namespace === undefined ? { ...entity, metadata: { ...metadata, namespace: 'default' } } : entity;
+}

@@ -1,0 +1,98 @@
+import { parseAllDocuments } from 'yaml';
+import type { PathSegment } from '../load/yamlPath.ts';
+import { resolveRelative } from './locationTargets.ts';
+
+const RESOLVERS = new Set(['text', 'json', 'yaml']);
+
+export interface PlaceholderUse {
+  path: PathSegment[];
+  key: string;
+  value: unknown;
+}
+
+/** Placeholders as Backstage's PlaceholderProcessor finds them: single-key objects `{$text|$json|$yaml: …}`. */
+export function findPlaceholders(data: unknown, path: PathSegment[] = [], found: PlaceholderUse[] = []): PlaceholderUse[] {
+  if (!data || typeof data !== 'object') return found;
+  if (Array.isArray(data)) {
+    data.forEach((item, index) => findPlaceholders(item, [...path, index], found));
+    return found;
+  }
+  const keys = Object.keys(data);
+  if (!keys.some(key => key.startsWith('$'))) {
+    for (const key of keys) findPlaceholders((data as Record<string, unknown>)[key], [...path, key], found);
+  } else if (keys.length === 1 && RESOLVERS.has(keys[0].slice(1))) {
+    found.push({ path, key: keys[0].slice(1), value: (data as Record<string, unknown>)[keys[0]] });
+  }
+  return found;
+}
+
+/** File contents by repo-relative path; `null` when the file does not exist. */
+export type PlaceholderSources = ReadonlyMap<string, string | null>;
+
+export interface PlaceholderProblem {
+  path: PathSegment[];
+  ruleId: 'placeholder-invalid' | 'placeholder-target-missing' | 'placeholder-outside-repo';
+  message: string;
+  hint: string;
+}
+
+export function placeholderTarget(file: string, value: unknown, repoUrl?: string): string | null | undefined {
+  return typeof value === 'string' ? resolveRelative(file, value, repoUrl) : null;
+}
+
+/** The entity as Backstage sees it after preprocessing, and what went wrong on the way. */
+export function substitutePlaceholders(raw: Record<string, unknown>, file: string, sources: PlaceholderSources, repoUrl?: string) {
+  const uses = findPlaceholders(raw);
+  const problems: PlaceholderProblem[] = [];
+  if (uses.length === 0) return { entity: raw, problems };
+  const entity = structuredClone(raw);
+  for (const use of uses) {
+    const result = resolveUse(use, file, sources, repoUrl);
+    if ('problem' in result) problems.push({ path: use.path, ...result.problem });
+    setAt(entity, use.path, 'problem' in result ? (use.key === 'text' ? '' : {}) : result.value);
+  }
+  return { entity, problems };
+}
+
+function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSources, repoUrl?: string) {
+  const label = `$${use.key}`;
+  if (typeof use.value !== 'string') {
+    return fail('placeholder-invalid', `Placeholder ${label} expected a string value parameter, in the form of an absolute URL or a relative path`, `Write ${label}: ./relative/path/to/file`);
+  }
+  const target = placeholderTarget(file, use.value, repoUrl);
+  if (target === null || target === undefined) {
+    return fail('placeholder-outside-repo', `Placeholder ${label} reaches outside this repository: ${use.value}. Placeholder may only reference files from the same repository as the entity.`, 'Copy the file into this repo and refer to it with a relative path.');
+  }
+  const content = sources.get(target);
+  if (content === null || content === undefined) {
+    return fail('placeholder-target-missing', `Placeholder ${label} could not read location ${use.value}: ${target} does not exist.`, 'Check the path; it is resolved relative to the file that contains the placeholder.');
+  }
+  if (use.key === 'text') return { value: content };
+  if (use.key === 'json') {
+    try {
+      return { value: JSON.parse(content) as unknown };
+    } catch (error) {
+      return fail('placeholder-invalid', `Placeholder $json failed to parse JSON data at ${use.value}, ${error}`, `Fix the JSON in ${target}.`);
+    }
+  }
+  const documents = parseAllDocuments(content, { merge: false });
+  const list = Array.isArray(documents) ? documents : [];
+  if (list.length !== 1) {
+    return fail('placeholder-invalid', `Placeholder $yaml expected to find exactly one document of data at ${use.value}, found ${list.length}`, `Keep one YAML document in ${target}.`);
+  }
+  if (list[0].errors.length) {
+    return fail('placeholder-invalid', `Placeholder $yaml found an error in the data at ${use.value}, ${list[0].errors[0].message}`, `Fix the YAML in ${target}.`);
+  }
+  return { value: list[0].toJSON() as unknown };
+}
+
+function fail(ruleId: PlaceholderProblem['ruleId'], message: string, hint: string) {
+  return { problem: { ruleId, message, hint } };
+}
+
+function setAt(target: Record<string, unknown>, path: PathSegment[], value: unknown): void {
+  if (path.length === 0) return;
+  let node = target as Record<PathSegment, unknown>;
+  for (const segment of path.slice(0, -1)) node = node[segment] as Record<PathSegment, unknown>;
+  node[path[path.length - 1]] = value;
+}

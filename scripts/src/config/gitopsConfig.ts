@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
+import type { Severity } from '../diagnostic.ts';
+import configSchema from '../../../schemas/gitops-config.schema.json' with { type: 'json' };
+
+export const CONFIG_FILE = 'gitops.config.yaml';
+
+export interface ExternalEntities {
+  kind?: string;
+  namespace?: string;
+  refs?: string[];
+}
+
+export interface GitopsConfig {
+  /** False when the folder has no gitops.config.yaml: Backstage's own rules and references only. */
+  found: boolean;
+  root: string;
+  repoUrl?: string;
+  failOn: Severity;
+  rules: Record<string, Severity | 'off'>;
+  catalog: {
+    roots: string[];
+    rootLocationType: 'url' | 'file';
+    include: string[];
+    policies?: string;
+    appConfig?: string;
+    allowedLocationTypes: string[];
+    maxFileBytes: number;
+    external: ExternalEntities[];
+  };
+}
+
+export class UsageError extends Error {}
+
+export function defaultConfig(root: string): GitopsConfig {
+  return {
+    found: false,
+    root,
+    failOn: 'error',
+    rules: {},
+    catalog: {
+      roots: [],
+      rootLocationType: 'url',
+      include: [],
+      allowedLocationTypes: ['url', 'file'],
+      maxFileBytes: 1024 * 1024,
+      external: [],
+    },
+  };
+}
+
+export async function loadConfig(root: string): Promise<GitopsConfig> {
+  let text: string;
+  try {
+    text = await readFile(join(root, CONFIG_FILE), 'utf8');
+  } catch {
+    return defaultConfig(root);
+  }
+  const raw = parse(text) ?? {};
+  const ajv = new Ajv({ allErrors: true, useDefaults: true });
+  const validate = ajv.compile(configSchema);
+  if (!validate(raw)) {
+    const problems = (validate.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}`).join('; ');
+    throw new UsageError(`${CONFIG_FILE} is not valid: ${problems}`);
+  }
+  const base = defaultConfig(root);
+  const catalog = (raw as { catalog?: Partial<GitopsConfig['catalog']> }).catalog ?? {};
+  return {
+    ...base,
+    found: true,
+    repoUrl: raw.repoUrl,
+    failOn: raw.failOn ?? 'error',
+    rules: raw.rules ?? {},
+    catalog: { ...base.catalog, allowedLocationTypes: ['url'], ...catalog },
+  };
+}

@@ -1,0 +1,159 @@
+import { readFile } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
+import type { Diagnostic } from '../diagnostic.ts';
+import { resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
+import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
+import { parseYaml, type ParsedYaml } from './parseYaml.ts';
+import { readSource } from './readSource.ts';
+import { isYamlFile, listRepoFiles, mapLimited } from './repoFiles.ts';
+import type { PathSegment } from './yamlPath.ts';
+
+export interface SourceFile {
+  file: string;
+  documents: unknown[];
+  problems: Diagnostic[];
+  locate: ParsedYaml['locate'];
+}
+
+export interface LocationEdge {
+  file: string;
+  document: number;
+  path: PathSegment[];
+  type: string;
+  target: string;
+  resolution: TargetResolution;
+}
+
+export interface LoadedCatalog {
+  mode: 'roots' | 'paths' | 'discover';
+  /** Files whose findings are reported. */
+  files: SourceFile[];
+  /** The rest of the repo's catalog: only used to resolve references when checking a subset. */
+  context: SourceFile[];
+  locations: LocationEdge[];
+  placeholderSources: Map<string, string | null>;
+  repoFiles: string[];
+}
+
+const READ_CONCURRENCY = 64;
+
+export async function loadCatalog(config: GitopsConfig, paths: readonly string[] = []): Promise<LoadedCatalog> {
+  const repoFiles = await listRepoFiles(config.root);
+  const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet: new Set(repoFiles) };
+  const mode = paths.length > 0 ? 'paths' : config.catalog.roots.length > 0 ? 'roots' : 'discover';
+  const start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles)
+    : mode === 'roots' ? checkRoots(config.catalog.roots, targets.repoFileSet)
+    : repoFiles.filter(isYamlFile);
+
+  const crawl = await crawlLocations(config, start, targets);
+  let files = crawl.files;
+  if (mode === 'discover') files = files.filter(looksLikeCatalogFile);
+  const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
+  files = files.filter(f => !placeholderSources.has(f.file) || mode !== 'discover');
+
+  let context: SourceFile[] = [];
+  if (mode === 'paths' && config.catalog.roots.length > 0) {
+    const whole = await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets);
+    const reported = new Set(files.map(f => f.file));
+    context = whole.files.filter(f => !reported.has(f.file));
+  }
+  return { mode, files, context, locations: crawl.locations, placeholderSources, repoFiles };
+}
+
+async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext) {
+  const files: SourceFile[] = [];
+  const locations: LocationEdge[] = [];
+  const typeOf = new Map(start.map(file => [file, config.catalog.rootLocationType as string]));
+  let wave = start;
+  while (wave.length > 0) {
+    const loaded = await mapLimited(wave, READ_CONCURRENCY, file => loadSourceFile(config, file));
+    const next: string[] = [];
+    for (const source of loaded) {
+      files.push(source);
+      for (const edge of locationEdges(source, typeOf.get(source.file) ?? 'url', targets)) {
+        locations.push(edge);
+        if (edge.resolution.kind !== 'files') continue;
+        for (const found of edge.resolution.files) {
+          if (typeOf.has(found)) continue;
+          typeOf.set(found, edge.type);
+          next.push(found);
+        }
+      }
+    }
+    wave = next;
+  }
+  return { files, locations };
+}
+
+function locationEdges(source: SourceFile, inheritedType: string, targets: TargetContext): LocationEdge[] {
+  const edges: LocationEdge[] = [];
+  source.documents.forEach((doc, document) => {
+    if (!isRecord(doc) || doc.kind !== 'Location' || !isRecord(doc.spec)) return;
+    const type = typeof doc.spec.type === 'string' ? doc.spec.type : inheritedType;
+    const listed: [PathSegment[], unknown][] = [[['spec', 'target'], doc.spec.target]];
+    if (Array.isArray(doc.spec.targets)) doc.spec.targets.forEach((t, i) => listed.push([['spec', 'targets', i], t]));
+    for (const [path, target] of listed) {
+      if (typeof target !== 'string') continue;
+      edges.push({ file: source.file, document, path, type, target, resolution: resolveTarget(source.file, type, target, targets) });
+    }
+  });
+  return edges;
+}
+
+async function loadSourceFile(config: GitopsConfig, file: string): Promise<SourceFile> {
+  const read = await readSource(join(config.root, file), file, config.catalog.maxFileBytes);
+  if ('problem' in read) {
+    return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
+  }
+  const parsed = parseYaml(read.text, file);
+  return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
+}
+
+async function readPlaceholderSources(config: GitopsConfig, files: SourceFile[], repoFileSet: ReadonlySet<string>) {
+  const wanted = new Set<string>();
+  for (const source of files) {
+    for (const doc of source.documents) {
+      for (const use of findPlaceholders(doc)) {
+        const target = placeholderTarget(source.file, use.value, config.repoUrl);
+        if (typeof target === 'string') wanted.add(target);
+      }
+    }
+  }
+  const list = [...wanted];
+  const contents = await mapLimited(list, READ_CONCURRENCY, async target =>
+    repoFileSet.has(target) ? readFile(join(config.root, target), 'utf8') : null,
+  );
+  return new Map(list.map((target, i) => [target, contents[i]]));
+}
+
+function expandPaths(root: string, paths: readonly string[], repoFiles: readonly string[]): string[] {
+  const selected = new Set<string>();
+  for (const given of paths) {
+    const rel = relative(root, resolve(given)).split(sep).join('/');
+    if (rel.startsWith('..')) throw new UsageError(`${given} is outside the repository root ${root}`);
+    if (repoFiles.includes(rel)) {
+      selected.add(rel);
+      continue;
+    }
+    const inside = repoFiles.filter(f => (rel === '' || f.startsWith(`${rel}/`)) && isYamlFile(f));
+    if (inside.length === 0) throw new UsageError(`${given} does not exist or holds no YAML files`);
+    inside.forEach(f => selected.add(f));
+  }
+  return [...selected];
+}
+
+function checkRoots(roots: readonly string[], repoFileSet: ReadonlySet<string>): string[] {
+  for (const root of roots) {
+    if (!repoFileSet.has(root)) throw new UsageError(`The root location ${root} named in gitops.config.yaml does not exist`);
+  }
+  return [...roots];
+}
+
+function looksLikeCatalogFile(source: SourceFile): boolean {
+  return source.problems.length > 0 || source.documents.some(d => isRecord(d) && ('apiVersion' in d || 'kind' in d));
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

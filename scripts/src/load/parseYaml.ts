@@ -1,0 +1,141 @@
+import jsyaml from 'js-yaml';
+import { LineCounter, isPair, isScalar, parseAllDocuments, visit, type Document } from 'yaml';
+import type { Diagnostic, Range } from '../diagnostic.ts';
+import { rangeOfPath, toRange, type PathSegment } from './yamlPath.ts';
+import { YAML_12_CORE } from './yamlSchema.ts';
+
+export interface YamlLimits {
+  /** Backstage's own `toJSON()` default: more alias expansions than this is a resource-exhaustion attack. */
+  maxAliasCount: number;
+}
+
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasCount: 100 };
+
+export interface ParsedYaml {
+  /** One value per document; `undefined` where the document could not be read. */
+  documents: unknown[];
+  problems: Diagnostic[];
+  locate(document: number, path: readonly PathSegment[], options?: { key?: boolean }): Range;
+}
+
+// Anchors, aliases, tags, directives and merge keys take the exact path: they are rare in catalog
+// files and each one is somewhere the two parsers could disagree or a hostile file could hide.
+const NEEDS_EXACT_PARSE = /(?:^|[\s,[{:])[&*!]|^%|<<\s*:/m;
+
+/**
+ * Parses a multi-document YAML file the way Backstage does (`yaml`, YAML 1.2, unique keys, no merge
+ * keys), using js-yaml's faster parser for plain files and `yaml` with positions for the rest.
+ * Positions are computed lazily, only for files that have findings.
+ */
+export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedYaml {
+  let exact: ExactParse | undefined;
+  const getExact = () => (exact ??= parseExact(text));
+  const locate = (document: number, path: readonly PathSegment[], options?: { key?: boolean }) => {
+    const parsed = getExact();
+    const doc = parsed.documents[document] ?? parsed.documents[parsed.documents.length - 1];
+    return doc ? rangeOfPath(doc, parsed.lineCounter, path, options) : toRange(parsed.lineCounter, 0, 0);
+  };
+
+  if (!NEEDS_EXACT_PARSE.test(text)) {
+    try {
+      const documents = jsyaml.loadAll(text, undefined, { schema: YAML_12_CORE, filename: file });
+      return { documents, problems: [], locate };
+    } catch {
+      // js-yaml refused it; `yaml` decides and says where.
+    }
+  }
+  const parsed = getExact();
+  return { ...readDocuments(parsed, file, limits), locate };
+}
+
+const MAX_ERRORS_PER_DOCUMENT = 5;
+
+interface ExactParse {
+  documents: Document.Parsed[];
+  lineCounter: LineCounter;
+  failure?: string;
+}
+
+function parseExact(text: string): ExactParse {
+  const lineCounter = new LineCounter();
+  try {
+    const documents = parseAllDocuments(text, { merge: false, uniqueKeys: true, prettyErrors: false, lineCounter });
+    return { documents: Array.isArray(documents) ? documents : [], lineCounter };
+  } catch (error) {
+    // Pathological nesting can exhaust the stack inside the parser itself.
+    return { documents: [], lineCounter, failure: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits) {
+  const problems: Diagnostic[] = [];
+  const documents: unknown[] = [];
+  const { lineCounter } = parsed;
+  if (parsed.failure) {
+    problems.push({
+      ruleId: 'yaml-syntax',
+      severity: 'error',
+      message: `The YAML parser gave up on this file: ${parsed.failure}`,
+      hint: 'Simplify the file: very deep nesting usually means a generated or hostile document.',
+      file,
+      range: toRange(lineCounter, 0, 0),
+    });
+  }
+  for (const doc of parsed.documents) {
+    if (doc.errors.length > 0) {
+      for (const error of doc.errors.slice(0, MAX_ERRORS_PER_DOCUMENT)) {
+        const duplicate = error.code === 'DUPLICATE_KEY';
+        problems.push({
+          ruleId: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
+          severity: 'error',
+          message: error.message,
+          hint: duplicate
+            ? 'Backstage rejects the whole document; keep one of the two keys.'
+            : 'Fix the YAML syntax here; Backstage skips the whole document until it parses.',
+          file,
+          range: toRange(lineCounter, error.pos[0], error.pos[1]),
+        });
+      }
+      if (doc.errors.length > MAX_ERRORS_PER_DOCUMENT) {
+        problems[problems.length - 1].message += ` (and ${doc.errors.length - MAX_ERRORS_PER_DOCUMENT} more YAML errors in this document)`;
+      }
+      documents.push(undefined);
+      continue;
+    }
+    problems.push(...mergeKeyWarnings(doc, lineCounter, file));
+    try {
+      documents.push(doc.toJS({ maxAliasCount: limits.maxAliasCount }));
+    } catch (error) {
+      const range = doc.range;
+      problems.push({
+        ruleId: 'yaml-alias-limit',
+        severity: 'error',
+        message: `This document expands its anchors and aliases too far (${error instanceof Error ? error.message : error}).`,
+        hint: `Write the values out instead of aliasing them; more than ${limits.maxAliasCount} alias expansions is treated as a resource-exhaustion attack, as Backstage does.`,
+        file,
+        range: toRange(lineCounter, range[0], range[0]),
+      });
+      documents.push(undefined);
+    }
+  }
+  return { documents, problems };
+}
+
+function mergeKeyWarnings(doc: Document.Parsed, lineCounter: LineCounter, file: string): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (isPair(pair) && isScalar(pair.key) && pair.key.value === '<<' && pair.key.range) {
+        found.push({
+          ruleId: 'yaml-merge-key',
+          severity: 'warning',
+          message: "'<<' is not a merge key in Backstage: YAML 1.2 keeps it as a literal field named '<<'.",
+          hint: 'Write the merged fields out in full; Backstage parses without merge keys.',
+          file,
+          range: toRange(lineCounter, pair.key.range[0], pair.key.range[1]),
+        });
+      }
+    },
+  });
+  return found;
+}

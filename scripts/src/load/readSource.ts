@@ -1,0 +1,60 @@
+import { open } from 'node:fs/promises';
+import type { Diagnostic } from '../diagnostic.ts';
+import { FILE_START } from '../diagnostic.ts';
+
+export type SourceText = { text: string } | { problem: Diagnostic };
+
+/**
+ * Reads a file as UTF-8 without ever holding more than `maxBytes` of it. Backstage decodes with
+ * `toString('utf8')`, which silently turns invalid bytes into U+FFFD, so invalid UTF-8 is an error
+ * here rather than a mis-read there.
+ */
+export async function readSource(absolutePath: string, file: string, maxBytes: number): Promise<SourceText> {
+  const handle = await open(absolutePath, 'r');
+  let bytes: Buffer;
+  try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) {
+      return {
+        problem: {
+          ruleId: 'yaml-file-too-large',
+          severity: 'error',
+          message: `This file is ${size} bytes; files over ${maxBytes} bytes are not read.`,
+          hint: 'Split the entities into several files, or raise catalog.maxFileBytes in gitops.config.yaml if the size is intended.',
+          file,
+          range: FILE_START,
+        },
+      };
+    }
+    bytes = await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+  return decodeUtf8(bytes, file);
+}
+
+export function decodeUtf8(bytes: Buffer, file: string): SourceText {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { problem: encodingProblem(file, 1, 1, 'UTF-16 (little-endian)') };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { problem: encodingProblem(file, 1, 1, 'UTF-16 (big-endian)') };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    const lossy = bytes.toString('utf8');
+    const bad = lossy.indexOf('\uFFFD');
+    const before = lossy.slice(0, bad);
+    const line = before.split('\n').length;
+    const column = bad - before.lastIndexOf('\n');
+    return { problem: encodingProblem(file, line, column, 'not valid UTF-8') };
+  }
+}
+
+function encodingProblem(file: string, line: number, column: number, what: string): Diagnostic {
+  return {
+    ruleId: 'yaml-encoding',
+    severity: 'error',
+    message: `This file is ${what}; Backstage reads catalog files as UTF-8 and would silently replace these bytes.`,
+    hint: 'Re-save the file as UTF-8 (without a byte-order mark).',
+    file,
+    range: { start: { line, column }, end: { line, column: column + 1 } },
+  };
+}
