@@ -1,0 +1,78 @@
+import { catalogModel } from '../backstage.ts';
+import type { Diagnostic } from '../diagnostic.ts';
+import { isRecord } from '../load/loadCatalog.ts';
+import { diagnosticAt, type CatalogEntity, type Finding } from './catalogEntity.ts';
+import { resolveRelative } from './locationTargets.ts';
+
+const LOCATION_REFS = ['backstage.io/techdocs-ref', 'backstage.io/source-location', 'backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location'];
+const MANAGED = ['backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location', 'backstage.io/orphan'];
+const UUIDS = ['graph.microsoft.com/user-id', 'graph.microsoft.com/group-id', 'graph.microsoft.com/tenant-id', 'backstage.io/ldap-uuid'];
+const SLUGS = ['github.com/project-slug', 'dev.azure.com/project-repo', 'github.com/team-slug'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SLUG = /^[^/\s]+\/[^/\s]+$/;
+
+export interface AnnotationContext {
+  repoUrl?: string;
+  repoFiles: ReadonlySet<string>;
+}
+
+/** Annotation values Backstage stores as-is but plugins later mis-read. */
+export function checkAnnotations(entity: CatalogEntity, context: AnnotationContext): Diagnostic[] {
+  const metadata = isRecord(entity.entity.metadata) ? entity.entity.metadata : {};
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  const diagnostics: Diagnostic[] = [];
+  for (const [key, value] of Object.entries(annotations)) {
+    if (typeof value !== 'string') continue;
+    const finding = annotationFinding(key, value, entity, context);
+    if (finding) diagnostics.push(diagnosticAt(entity, ['metadata', 'annotations', key], finding));
+  }
+  return diagnostics;
+}
+
+function annotationFinding(key: string, value: string, entity: CatalogEntity, context: AnnotationContext): Finding | undefined {
+  if (MANAGED.includes(key)) {
+    return { ruleId: 'annotation-managed', severity: 'warning', message: `${key} is set by Backstage when it reads this file; a value written here is overwritten.`, hint: 'Remove the annotation.' };
+  }
+  if (LOCATION_REFS.includes(key)) {
+    try {
+      catalogModel.parseLocationRef(value);
+    } catch (error) {
+      return { ruleId: 'annotation-location-ref', severity: 'error', message: `${key}: ${(error as Error).message}`, hint: `Write it as <type>:<target>, e.g. ${key.endsWith('techdocs-ref') ? 'dir:.' : 'url:https://github.com/org/repo/tree/main/'}` };
+    }
+    if (key === 'backstage.io/techdocs-ref') return techdocsFinding(value, entity, context);
+    return undefined;
+  }
+  if (UUIDS.includes(key) && !UUID.test(value)) {
+    return { ruleId: 'annotation-uuid', severity: 'error', message: `${key} must be a UUID, found "${value}".`, hint: 'Copy the object id from Entra ID (or the directory), e.g. 0f8fad5b-d9cb-469f-a165-70867728950e.' };
+  }
+  if (SLUGS.includes(key) && !SLUG.test(value)) {
+    return { ruleId: 'annotation-project-slug', severity: 'error', message: `${key} must be <owner>/<name>, found "${value}".`, hint: key.startsWith('github') ? 'For example acme/orders-api, without https://github.com/.' : 'For example Platform/orders-api: the project, a slash, the repository.' };
+  }
+  if ((key.endsWith('-url') || key.endsWith('/url')) && !isHttpUrl(value)) {
+    return { ruleId: 'annotation-url', severity: 'error', message: `${key} must be an absolute http(s) URL, found "${value}".`, hint: 'Write the full address, starting with https://.' };
+  }
+  return undefined;
+}
+
+function techdocsFinding(value: string, entity: CatalogEntity, context: AnnotationContext): Finding | undefined {
+  if (!value.startsWith('dir:')) return undefined;
+  const folder = resolveRelative(entity.file, value.slice(4) || '.', context.repoUrl);
+  if (typeof folder !== 'string') return undefined;
+  const base = folder === '.' || folder === '' ? '' : `${folder.replace(/\/$/, '')}/`;
+  if (context.repoFiles.has(`${base}mkdocs.yml`) || context.repoFiles.has(`${base}mkdocs.yaml`)) return undefined;
+  return {
+    ruleId: 'techdocs-ref-missing',
+    severity: 'error',
+    message: `backstage.io/techdocs-ref points at ${base || './'} but there is no mkdocs.yml there, so TechDocs cannot build this entity's docs.`,
+    hint: 'dir: is relative to this file; add mkdocs.yml with a docs/ folder there, or fix the path.',
+  };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

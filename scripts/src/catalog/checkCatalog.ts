@@ -1,0 +1,64 @@
+import type { GitopsConfig } from '../config/gitopsConfig.ts';
+import type { Diagnostic } from '../diagnostic.ts';
+import type { LoadedCatalog } from '../load/loadCatalog.ts';
+import { collectEntities, type CatalogEntity } from './catalogEntity.ts';
+import { checkAnnotations } from './checkAnnotations.ts';
+import { checkBackstageModel } from './checkBackstageModel.ts';
+import { checkCatalogRules, rulesEnforcer } from './checkCatalogRules.ts';
+import { checkGroups } from './checkGroups.ts';
+import { checkLocations } from './checkLocations.ts';
+import { checkPolicies, type CompiledPolicy } from './checkPolicies.ts';
+import { checkReferences } from './checkReferences.ts';
+import { checkUniqueness } from './checkUniqueness.ts';
+import { indexEntities } from './entityIndex.ts';
+import { externalMatcher } from './externalEntities.ts';
+
+export interface CatalogCheckInput {
+  loaded: LoadedCatalog;
+  config: GitopsConfig;
+  policies: readonly CompiledPolicy[];
+  /** The managed Backstage's app-config, when the repo names one: enables the catalog.rules check. */
+  appConfig?: unknown;
+  /** Refs known to a live Backstage (`--catalog-url`). */
+  liveRefs?: ReadonlySet<string>;
+}
+
+export interface CatalogCheckResult {
+  diagnostics: Diagnostic[];
+  entities: CatalogEntity[];
+}
+
+/** The whole catalog gate over loaded data: per-entity checks, then checks across entities and files. */
+export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogCheckResult> {
+  const { loaded, config } = input;
+  const { repoUrl } = config;
+  const { entities, diagnostics } = collectEntities(loaded.files, loaded, repoUrl);
+  const context = collectEntities(loaded.context, loaded, repoUrl).entities;
+  const repoFileSet = new Set(loaded.repoFiles);
+  const reported = new Set(loaded.files.map(f => f.file));
+
+  for (const entity of entities) {
+    diagnostics.push(...(await checkBackstageModel(entity)));
+    diagnostics.push(...checkAnnotations(entity, { repoUrl, repoFiles: repoFileSet }));
+    diagnostics.push(...checkPolicies(entity, input.policies));
+  }
+
+  const index = indexEntities([...entities, ...context]);
+  diagnostics.push(...checkUniqueness(index, reported));
+  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs)));
+  diagnostics.push(...checkGroups([...entities, ...context], index, reported));
+  diagnostics.push(
+    ...checkLocations(loaded.locations, loaded.files, {
+      mode: loaded.mode,
+      allowedTypes: config.catalog.allowedLocationTypes,
+      include: config.catalog.include,
+      repoFiles: loaded.repoFiles,
+      placeholderTargets: new Set(loaded.placeholderSources.keys()),
+    }),
+  );
+  if (input.appConfig !== undefined && config.catalog.roots.length > 0) {
+    const origin = { type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${config.catalog.roots[0]}` };
+    diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), origin));
+  }
+  return { diagnostics, entities };
+}

@@ -1,0 +1,36 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Diagnostic } from '../diagnostic.ts';
+import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
+
+const require = createRequire(import.meta.url);
+
+interface RulesEnforcer {
+  isAllowed(entity: unknown, location: { type: string; target: string }): boolean;
+}
+
+/** Backstage's own catalog.rules enforcer, built from the managed Backstage's app-config. */
+export function rulesEnforcer(appConfig: unknown): RulesEnforcer {
+  const { ConfigReader } = require('@backstage/config');
+  const dist = dirname(require.resolve('@backstage/plugin-catalog-backend'));
+  const { DefaultCatalogRulesEnforcer } = require(join(dist, 'ingestion/CatalogRules.cjs.js'));
+  return DefaultCatalogRulesEnforcer.fromConfig(new ConfigReader(appConfig ?? {}));
+}
+
+/** Entities the managed Backstage would refuse to ingest from the location they arrive through. */
+export function checkCatalogRules(
+  entities: readonly CatalogEntity[],
+  enforcer: RulesEnforcer,
+  origin: { type: string; target: string },
+): Diagnostic[] {
+  return entities
+    .filter(e => e.kind && !enforcer.isAllowed(e.entity, origin))
+    .map(e =>
+      diagnosticAt(e, ['kind'], {
+        ruleId: 'catalog-rule-denied',
+        severity: 'error',
+        message: `Entity ${e.ref} at ${origin.target}, is not of an allowed kind for that location: the managed Backstage's catalog.rules do not allow ${e.kind} here.`,
+        hint: `Allow ${e.kind} in catalog.rules (or in the rules of this location) in backstage-config/app-config.yaml, or register it elsewhere.`,
+      }),
+    );
+}

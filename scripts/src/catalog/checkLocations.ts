@@ -1,0 +1,54 @@
+import { closest } from 'fastest-levenshtein';
+import { minimatch } from 'minimatch';
+import type { Diagnostic } from '../diagnostic.ts';
+import { FILE_START } from '../diagnostic.ts';
+import type { LocationEdge, SourceFile } from '../load/loadCatalog.ts';
+
+export interface LocationContext {
+  mode: 'roots' | 'paths' | 'discover';
+  allowedTypes: readonly string[];
+  include: readonly string[];
+  repoFiles: readonly string[];
+  placeholderTargets: ReadonlySet<string>;
+}
+
+/** Location targets that lead nowhere, and catalog files no Location leads to. */
+export function checkLocations(edges: readonly LocationEdge[], files: readonly SourceFile[], context: LocationContext): Diagnostic[] {
+  const byFile = new Map(files.map(f => [f.file, f]));
+  const diagnostics: Diagnostic[] = [];
+  for (const edge of edges) {
+    const source = byFile.get(edge.file);
+    if (!source) continue;
+    const at = (ruleId: string, severity: Diagnostic['severity'], message: string, hint: string): Diagnostic => ({
+      ruleId, severity, message, hint, file: edge.file, range: source.locate(edge.document, edge.path),
+    });
+    const { resolution } = edge;
+    if (!context.allowedTypes.includes(edge.type)) {
+      diagnostics.push(at('location-target-invalid', 'error', `Location type '${edge.type}' is not allowed here (allowed: ${context.allowedTypes.join(', ')}).`, edge.type === 'file' ? "A 'file' target is read from the Backstage server's own disk; inside a catalog registered by URL use type 'url' (or omit type) with a relative target." : "Use type 'url' with a relative or absolute target."));
+    } else if (resolution.kind === 'invalid') {
+      diagnostics.push(at('location-target-invalid', 'error', resolution.reason, 'Point the target at files inside this repository.'));
+    } else if (resolution.kind === 'external') {
+      diagnostics.push(at('location-target-external', 'info', `${edge.target} is outside this repository and is not checked offline.`, 'Check it with --catalog-url against the managed Backstage, or move the entities into this repo.'));
+    } else if (resolution.files.length === 0) {
+      const guess = context.repoFiles.length ? closest(resolution.pattern, context.repoFiles as string[]) : undefined;
+      diagnostics.push(at('location-target-missing', 'error', `Location target ${edge.target} matches no file (looked for ${resolution.pattern}).`, guess ? `Did you mean ${guess}? Targets are relative to the Location's file.` : "Targets are relative to the Location's file."));
+    }
+  }
+  if (context.mode === 'roots') diagnostics.push(...unreachable(files, context));
+  return diagnostics;
+}
+
+function unreachable(files: readonly SourceFile[], context: LocationContext): Diagnostic[] {
+  const reached = new Set(files.map(f => f.file));
+  return context.repoFiles
+    .filter(file => context.include.some(glob => minimatch(file, glob, { dot: true })))
+    .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file))
+    .map(file => ({
+      ruleId: 'location-unreachable',
+      severity: 'error' as const,
+      message: `${file} is not reachable from the root Location, so Backstage never reads it.`,
+      hint: 'List it (or a glob that matches it) in the targets of a Location that the root reaches.',
+      file,
+      range: FILE_START,
+    }));
+}

@@ -1,0 +1,64 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import ajvErrors from 'ajv-errors';
+import ajvFormats from 'ajv-formats';
+import type { Diagnostic, Severity } from '../diagnostic.ts';
+import { errorPath, leafErrors } from './ajvPaths.ts';
+import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
+
+export interface PolicySchema {
+  file: string;
+  schema: Record<string, unknown>;
+}
+
+export interface CompiledPolicy {
+  ruleId: string;
+  severity: Severity;
+  hint: string;
+  description: string;
+  validate: ValidateFunction;
+}
+
+/**
+ * Org policy lives in JSON Schema files: `x-rule-id`, `x-severity` and `x-hint` say how a violation
+ * is reported, `errorMessage` (ajv-errors) says it in words a newcomer understands.
+ */
+export function compilePolicies(schemas: readonly PolicySchema[]): CompiledPolicy[] {
+  const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: false });
+  ajvFormats.default(ajv);
+  ajvErrors.default(ajv);
+  return schemas.map(({ file, schema }) => {
+    const name = file.replace(/^.*\//, '').replace(/\.schema\.json$|\.json$/, '');
+    return {
+      ruleId: String(schema['x-rule-id'] ?? `policy/${name}`),
+      severity: (schema['x-severity'] as Severity | undefined) ?? 'error',
+      hint: String(schema['x-hint'] ?? `See ${file} for the org's policy.`),
+      description: String(schema.description ?? schema.title ?? name),
+      validate: ajv.compile(schema),
+    };
+  });
+}
+
+export function checkPolicies(entity: CatalogEntity, policies: readonly CompiledPolicy[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const policy of policies) {
+    if (policy.validate(entity.entity)) continue;
+    const seen = new Set<string>();
+    for (const error of leafErrors(policy.validate.errors ?? [])) {
+      const { path, key } = errorPath(error);
+      const message = policyMessage(error);
+      const id = `${path.join('.')}|${message}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      diagnostics.push(diagnosticAt(entity, path, { ruleId: policy.ruleId, severity: policy.severity, message, hint: policy.hint }, { key }));
+    }
+  }
+  return diagnostics;
+}
+
+function policyMessage(error: ErrorObject): string {
+  if (error.keyword === 'errorMessage') return error.message ?? 'violates the policy';
+  const where = error.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'the entity';
+  if (error.keyword === 'required') return `${where} must have ${error.params.missingProperty}`;
+  if (error.keyword === 'enum') return `${where} must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`;
+  return `${where} ${error.message}`;
+}

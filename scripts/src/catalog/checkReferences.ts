@@ -1,0 +1,107 @@
+import { closest, distance } from 'fastest-levenshtein';
+import { catalogModel } from '../backstage.ts';
+import type { Diagnostic } from '../diagnostic.ts';
+import { isRecord } from '../load/loadCatalog.ts';
+import type { PathSegment } from '../load/yamlPath.ts';
+import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
+import { relationFieldsOf } from './checkBackstageModel.ts';
+import type { EntityIndex } from './entityIndex.ts';
+
+export interface Reference {
+  source: CatalogEntity;
+  field: string;
+  path: PathSegment[];
+  target: string;
+  allowedKinds?: string[];
+}
+
+/** Every relation field of an entity, parsed with Backstage's default kind and the entity's namespace. */
+export function referencesOf(entity: CatalogEntity): Reference[] {
+  const spec = isRecord(entity.entity.spec) ? entity.entity.spec : {};
+  const found: Reference[] = [];
+  for (const field of relationFieldsOf(entity.kind)) {
+    const key = field.path.replace(/^spec\./, '');
+    const value = spec[key];
+    const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+    values.forEach((written, index) => {
+      if (typeof written !== 'string') return;
+      let target: string;
+      try {
+        target = catalogModel.stringifyEntityRef(
+          catalogModel.parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: entity.namespace }),
+        ).toLocaleLowerCase('en-US');
+      } catch {
+        return; // entity-ref-format already reports it
+      }
+      const path = Array.isArray(value) ? ['spec', key, index] : ['spec', key];
+      found.push({ source: entity, field: key, path, target, allowedKinds: field.allowedKinds });
+    });
+  }
+  return found;
+}
+
+export function checkReferences(
+  entities: readonly CatalogEntity[],
+  index: EntityIndex,
+  isExternal: (ref: string) => boolean,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const suggest = suggester(index);
+  for (const entity of entities) {
+    for (const reference of referencesOf(entity)) {
+      const { target, path, field } = reference;
+      const kind = target.split(':')[0];
+      if (reference.allowedKinds && !reference.allowedKinds.some(k => k.toLowerCase() === kind)) {
+        diagnostics.push(
+          diagnosticAt(entity, path, {
+            ruleId: 'ref-kind-not-allowed',
+            severity: 'error',
+            message: `spec.${field} points at ${target}, but Backstage only relates ${field} to ${reference.allowedKinds.join(' or ')}.`,
+            hint: `Refer to a ${reference.allowedKinds.join(' or ')} instead; the catalog accepts this silently but the relation is meaningless.`,
+          }),
+        );
+        continue;
+      }
+      if (target === entity.ref) {
+        diagnostics.push(
+          diagnosticAt(entity, path, { ruleId: 'ref-self', severity: 'warning', message: `spec.${field} refers to the entity itself.`, hint: 'Remove the reference.' }),
+        );
+        continue;
+      }
+      if (index.has(target) || isExternal(target)) continue;
+      const guess = suggest(target);
+      diagnostics.push(
+        diagnosticAt(entity, path, {
+          ruleId: 'ref-unresolved',
+          severity: 'error',
+          message: `spec.${field} refers to ${target}, which is not defined in this catalog.`,
+          hint: guess
+            ? `Did you mean ${guess}?`
+            : 'Add the entity, fix the name, or declare where it lives under catalog.external in gitops.config.yaml (for example groups and users ingested from Entra ID).',
+        }),
+      );
+    }
+  }
+  return diagnostics;
+}
+
+/** "Did you mean": the same name under another kind or namespace, else the nearest name of the same kind. */
+function suggester(index: EntityIndex) {
+  const byName = new Map<string, string[]>();
+  const byKind = new Map<string, string[]>();
+  for (const ref of index.keys()) {
+    const name = ref.slice(ref.indexOf('/') + 1);
+    const kind = ref.slice(0, ref.indexOf(':'));
+    (byName.get(name) ?? byName.set(name, []).get(name)!).push(ref);
+    (byKind.get(kind) ?? byKind.set(kind, []).get(kind)!).push(ref);
+  }
+  return (target: string): string | undefined => {
+    const name = target.slice(target.indexOf('/') + 1);
+    const sameName = byName.get(name);
+    if (sameName) return sameName[0];
+    const candidates = byKind.get(target.slice(0, target.indexOf(':')));
+    if (!candidates?.length) return undefined;
+    const best = closest(target, candidates);
+    return distance(best, target) <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+  };
+}

@@ -1,0 +1,21 @@
+import { UsageError } from '../config/gitopsConfig.ts';
+
+/**
+ * Which of `refs` a live Backstage knows, through `POST /api/catalog/entities/by-refs`
+ * (items come back in request order, `null` where missing).
+ */
+export async function fetchKnownRefs(baseUrl: string, token: string | undefined, refs: readonly string[], fetcher: typeof fetch): Promise<Set<string>> {
+  const known = new Set<string>();
+  for (let i = 0; i < refs.length; i += 500) {
+    const chunk = refs.slice(i, i + 500);
+    const response = await fetcher(`${baseUrl.replace(/\/$/, '')}/api/catalog/entities/by-refs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ entityRefs: chunk, fields: ['kind', 'metadata.namespace', 'metadata.name'] }),
+    });
+    if (!response.ok) throw new UsageError(`The catalog at ${baseUrl} answered ${response.status} to entities/by-refs`);
+    const body = (await response.json()) as { items: (unknown | null)[] };
+    body.items.forEach((item, index) => item && known.add(chunk[index]));
+  }
+  return known;
+}

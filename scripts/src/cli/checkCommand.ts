@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { checkCatalog } from '../catalog/checkCatalog.ts';
+import { catalogRules } from '../catalog/catalogRules.ts';
+import { referencesOf } from '../catalog/checkReferences.ts';
+import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
+import { loadPolicies, prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
+import { loadConfig, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
+import { isAtLeast, SEVERITIES, type Diagnostic, type Severity } from '../diagnostic.ts';
+import { formatters } from '../report/formatters.ts';
+import { wantsColor, type CliIo } from './io.ts';
+import { version } from './version.ts';
+
+export const CHECK_HELP = `Usage: backstage-gitops check [paths…] [options]
+
+Runs the catalog gate. Without paths it starts at the root Location(s) in gitops.config.yaml
+(or, in a folder without that file, every YAML file that looks like an entity). With paths
+(files or folders) it checks exactly those and what their Locations reference.
+
+Options:
+  --root DIR            repository root holding gitops.config.yaml (default: current folder)
+  --format NAME         stylish | json | junit | sarif | markdown | github | azure (repeatable)
+  --output FILE         write the matching --format to FILE instead of stdout (repeatable, in order)
+  --fail-on SEVERITY    error | warning | info: lowest severity that fails the run (default: config or error)
+  --catalog-url URL     also resolve references against a live Backstage (POST /entities/by-refs)
+  --token-env NAME      environment variable holding the Backstage token (default: BACKSTAGE_TOKEN)
+  --list-rules          print every rule with an example and exit
+  --color / --no-color  force colours on or off (default: on for a TTY unless NO_COLOR is set)
+  -h, --help            show this help
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error.
+`;
+
+export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      root: { type: 'string' },
+      format: { type: 'string', multiple: true },
+      output: { type: 'string', multiple: true },
+      'fail-on': { type: 'string' },
+      'catalog-url': { type: 'string' },
+      'token-env': { type: 'string' },
+      'list-rules': { type: 'boolean' },
+      color: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return io.stdout.write(CHECK_HELP), 0;
+  const root = resolve(io.cwd, values.root ?? '.');
+  const config = await loadConfig(root);
+  if (values['list-rules']) return io.stdout.write(listRules(await loadPolicies(config))), 0;
+
+  const formats = values.format ?? ['stylish'];
+  for (const format of formats) if (!formatters[format]) throw new UsageError(`Unknown format '${format}'; use one of ${Object.keys(formatters).join(', ')}`);
+  const outputs = values.output ?? [];
+  if (outputs.length > formats.length) throw new UsageError('Give one --format for each --output');
+  const failOn = (values['fail-on'] ?? config.failOn) as Severity;
+  if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on takes error, warning or info, not '${failOn}'`);
+
+  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)));
+  let result = await checkCatalog(input);
+  if (values['catalog-url']) {
+    const known = new Set(result.entities.map(e => e.ref));
+    const wanted = [...new Set(result.entities.flatMap(referencesOf).map(r => r.target))].filter(t => !known.has(t));
+    const liveRefs = await fetchKnownRefs(values['catalog-url'], io.env[values['token-env'] ?? 'BACKSTAGE_TOKEN'], wanted, io.fetch);
+    result = await checkCatalog({ ...input, liveRefs });
+  }
+  const diagnostics = applyRuleSettings(result.diagnostics, config);
+  const options = {
+    color: wantsColor(io, values['no-color'] ? false : values.color),
+    checkedFiles: input.loaded.files.length,
+    entityCount: result.entities.length,
+    rules: catalogRules.list(),
+    toolName: 'backstage-gitops',
+    toolVersion: version,
+    sourceRoot: io.env.BUILD_SOURCESDIRECTORY,
+  };
+  for (const [i, format] of formats.entries()) {
+    const target = outputs[i];
+    const text = formatters[format](diagnostics, { ...options, color: target ? false : options.color });
+    if (target) await io.writeFile(resolve(io.cwd, target), text);
+    else io.stdout.write(text);
+  }
+  return diagnostics.some(d => isAtLeast(d.severity, failOn)) ? 1 : 0;
+}
+
+/** Severity overrides from gitops.config.yaml, by rule id or by family (`policy` covers `policy/*`). */
+export function applyRuleSettings(diagnostics: readonly Diagnostic[], config: GitopsConfig): Diagnostic[] {
+  return diagnostics.flatMap(d => {
+    const setting = config.rules[d.ruleId] ?? config.rules[d.ruleId.split('/')[0]];
+    if (setting === 'off') return [];
+    return setting ? [{ ...d, severity: setting }] : [d];
+  });
+}
+
+function listRules(policies: { ruleId: string; severity: Severity; description: string }[]): string {
+  const lines = catalogRules.list().map(r => `${r.id}  (${r.severity})\n  ${r.description}\n  e.g. ${r.example.replace(/\n/g, '\n       ')}\n`);
+  for (const p of policies) lines.push(`${p.ruleId}  (${p.severity}, org policy)\n  ${p.description}\n`);
+  return `${lines.join('\n')}`;
+}

@@ -1,0 +1,52 @@
+import { writeFile } from 'node:fs/promises';
+import { UsageError } from '../config/gitopsConfig.ts';
+import { CHECK_HELP, checkCommand } from './checkCommand.ts';
+import type { CliIo } from './io.ts';
+import { version } from './version.ts';
+
+const HELP = `Usage: backstage-gitops <command> [options]
+
+Commands:
+  check [paths…]    the catalog gate: Backstage's model, org policy, references, locations
+  help [command]    show help for a command
+
+Run 'backstage-gitops <command> --help' for the options of a command.
+${'\n'}${CHECK_HELP}`;
+
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
+  check: checkCommand,
+};
+
+/** Runs one CLI invocation and returns its exit code; only the bin script exits. */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    if (rest[0] && commands[rest[0]]) return commands[rest[0]](['--help'], io);
+    io.stdout.write(HELP);
+    return name ? 0 : 2;
+  }
+  if (name === '--version') return io.stdout.write(`${version}\n`), 0;
+  const command = commands[name];
+  if (!command) {
+    io.stderr.write(`Unknown command '${name}'. Run 'backstage-gitops --help'.\n`);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    io.stderr.write(usage ? `backstage-gitops ${name}: ${(error as Error).message}\n` : `backstage-gitops ${name}: internal error: ${(error as Error).stack ?? error}\n`);
+    return 2;
+  }
+}
+
+export function processIo(): CliIo {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    writeFile: (path, text) => writeFile(path, text, 'utf8'),
+    fetch: globalThis.fetch,
+  };
+}

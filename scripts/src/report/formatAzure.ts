@@ -1,0 +1,21 @@
+import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
+import type { FormatOptions } from './formatOptions.ts';
+import { neutralise } from './formatGithub.ts';
+
+const escapeData = (text: string) => neutralise(text).replace(/%/g, '%AZP25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (text: string) => escapeData(text).replace(/]/g, '%5D').replace(/;/g, '%3B');
+
+/** Azure Pipelines logging commands; info findings become plain log lines (logissue has no info level). */
+export function formatAzure(diagnostics: readonly Diagnostic[], options: FormatOptions & { sourceRoot?: string }): string {
+  const root = options.sourceRoot ? `${options.sourceRoot.replace(/[\\/]$/, '')}/` : '';
+  const lines = sortDiagnostics(diagnostics).map(d => {
+    const text = escapeData(d.hint ? `${d.message} (hint: ${d.hint})` : d.message);
+    if (d.severity === 'info') return `${escapeData(`${d.file}:${d.range.start.line}:${d.range.start.column}`)} info ${d.ruleId}: ${text}`;
+    const props = [`type=${d.severity}`, `sourcepath=${escapeProperty(root + d.file)}`, `linenumber=${d.range.start.line}`, `columnnumber=${d.range.start.column}`, `code=${escapeProperty(d.ruleId)}`];
+    return `##vso[task.logissue ${props.join(';')};]${text}`;
+  });
+  const totals = countDiagnostics(diagnostics);
+  const result = totals.error > 0 ? 'Failed' : totals.warning > 0 ? 'SucceededWithIssues' : 'Succeeded';
+  lines.push(`##vso[task.complete result=${result};]${totals.error} errors, ${totals.warning} warnings in ${options.checkedFiles} files (${options.entityCount} entities)`);
+  return `${lines.join('\n')}\n`;
+}

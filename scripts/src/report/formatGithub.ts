@@ -1,0 +1,34 @@
+import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
+import type { FormatOptions } from './formatOptions.ts';
+
+// GitHub renders at most 10 annotations of each level per step and drops the rest silently.
+export const GITHUB_ANNOTATIONS_PER_LEVEL = 10;
+
+const COMMAND = { error: 'error', warning: 'warning', info: 'notice' } as const;
+
+const escapeData = (text: string) => neutralise(text).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (text: string) => escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+/** YAML values reach these lines; they must never open a workflow or Azure command of their own. */
+export const neutralise = (text: string) => text.replace(/##vso\[/g, '##vso\u200b[').replace(/^::/gm, ':\u200b:');
+
+/** GitHub workflow commands (`::error file=…,line=…::message`), within GitHub's per-step budget. */
+export function formatGithub(diagnostics: readonly Diagnostic[], options: FormatOptions): string {
+  const used = { error: 0, warning: 0, info: 0 };
+  const lines: string[] = [];
+  for (const d of sortDiagnostics(diagnostics)) {
+    if (used[d.severity]++ >= GITHUB_ANNOTATIONS_PER_LEVEL) continue;
+    const props = [
+      `file=${escapeProperty(d.file)}`,
+      `line=${d.range.start.line}`,
+      `endLine=${d.range.end.line}`,
+      ...(d.range.start.line === d.range.end.line ? [`col=${d.range.start.column}`, `endColumn=${Math.max(d.range.end.column, d.range.start.column)}`] : []),
+      `title=${escapeProperty(d.ruleId)}`,
+    ];
+    lines.push(`::${COMMAND[d.severity]} ${props.join(',')}::${escapeData(d.hint ? `${d.message}\n${d.hint}` : d.message)}`);
+  }
+  const hidden = Object.values(used).reduce((sum, n) => sum + Math.max(0, n - GITHUB_ANNOTATIONS_PER_LEVEL), 0);
+  if (hidden > 0) lines.push(`::notice title=more findings::${hidden} more findings are not annotated (GitHub shows ${GITHUB_ANNOTATIONS_PER_LEVEL} per level); see the job summary or the JSON report.`);
+  const totals = countDiagnostics(diagnostics);
+  lines.push(`${totals.error} errors, ${totals.warning} warnings, ${totals.info} info in ${options.checkedFiles} files (${options.entityCount} entities)`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,26 @@
+import pc from 'picocolors';
+import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
+import type { FormatOptions } from './formatOptions.ts';
+
+/** Grouped by file, one line per finding, like eslint's stylish output. */
+export function formatStylish(diagnostics: readonly Diagnostic[], options: FormatOptions): string {
+  const c = pc.createColors(options.color);
+  const tone = { error: c.red, warning: c.yellow, info: c.blue };
+  const lines: string[] = [];
+  let file: string | undefined;
+  for (const d of sortDiagnostics(diagnostics)) {
+    if (d.file !== file) {
+      if (file !== undefined) lines.push('');
+      file = d.file;
+      lines.push(c.underline(d.file));
+    }
+    const where = c.dim(`${d.range.start.line}:${d.range.start.column}`.padEnd(8));
+    lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${d.message}  ${c.dim(d.ruleId)}`);
+    if (d.hint) lines.push(`  ${' '.repeat(16)}${c.dim(`hint: ${d.hint}`)}`);
+  }
+  const totals = countDiagnostics(diagnostics);
+  const summary = `${totals.error} error${totals.error === 1 ? '' : 's'}, ${totals.warning} warning${totals.warning === 1 ? '' : 's'}, ${totals.info} info in ${options.checkedFiles} file${options.checkedFiles === 1 ? '' : 's'} (${options.entityCount} entities)`;
+  if (lines.length) lines.push('');
+  lines.push(totals.error > 0 ? c.red(c.bold(`✖ ${summary}`)) : c.green(`✔ ${summary}`));
+  return `${lines.join('\n')}\n`;
+}
