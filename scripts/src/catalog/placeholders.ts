@@ -49,7 +49,8 @@ export function substitutePlaceholders(raw: Record<string, unknown>, file: strin
   for (const use of uses) {
     const result = resolveUse(use, file, sources, repoUrl);
     if ('problem' in result) problems.push({ path: use.path, ...result.problem });
-    setAt(entity, use.path, 'problem' in result ? (use.key === 'text' ? '' : {}) : result.value);
+    // A stand-in of the right type keeps one broken placeholder from also failing the kind schema.
+    setAt(entity, use.path, 'problem' in result ? (use.key === 'text' ? '(unavailable)' : {}) : result.value);
   }
   return { entity, problems };
 }

@@ -1,0 +1,32 @@
+// A real Backstage backend for the tests: catalog (with the scaffolder entity model) and scaffolder,
+// in-memory SQLite, a static token, listening only on the address its generated config names.
+const { createBackend } = require('@backstage/backend-defaults');
+const { createBackendModule } = require('@backstage/backend-plugin-api');
+const { catalogLocationsExtensionPoint } = require('@backstage/plugin-catalog-node');
+
+const allowFileLocations = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'allow-file-locations',
+  register(reg) {
+    reg.registerInit({
+      deps: { locations: catalogLocationsExtensionPoint },
+      async init({ locations }) {
+        locations.setAllowedLocationTypes(['url', 'file']);
+      },
+    });
+  },
+});
+
+const backend = createBackend();
+backend.add(require('@backstage/plugin-catalog-backend'));
+backend.add(require('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
+backend.add(require('@backstage/plugin-scaffolder-backend'));
+backend.add(require('@backstage/plugin-catalog-backend-module-unprocessed'));
+backend.add(allowFileLocations);
+backend.start().then(
+  () => console.log('BACKEND_READY'),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+
+export interface BackstageHandle {
+  baseUrl: string;
+  token: string;
+  fixturesUrl: string;
+  fixturesDir: string;
+  stop(): Promise<void>;
+}
+
+const TOKEN = 'gitops-test-static-token-0123456789';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise(r => server.close(r));
+  return port;
+}
+
+/** Serves a folder on 127.0.0.1 so url locations and validate-entity have something real to read. */
+async function serveFolder(dir: string): Promise<{ server: Server; url: string }> {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    try {
+      res.end(await readFile(join(dir, path)));
+    } catch {
+      res.statusCode = 404;
+      res.end('not found');
+    }
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
+}
+
+export async function startBackstage(): Promise<BackstageHandle> {
+  const workDir = await mkdtemp(join(tmpdir(), 'gitops-backstage-'));
+  const fixturesDir = join(workDir, 'fixtures');
+  await writeFile(join(workDir, '.keep'), '');
+  await import('node:fs/promises').then(fs => fs.mkdir(fixturesDir));
+  const fixtures = await serveFolder(fixturesDir);
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const config = {
+    app: { baseUrl: 'http://127.0.0.1:3000' },
+    backend: {
+      baseUrl,
+      listen: { host: '127.0.0.1', port },
+      workingDirectory: workDir,
+      database: { client: 'better-sqlite3', connection: ':memory:' },
+      auth: { externalAccess: [{ type: 'static', options: { token: TOKEN, subject: 'gitops-tests' } }] },
+      reading: { allow: [{ host: new URL(fixtures.url).host }] },
+    },
+    integrations: {},
+    catalog: { rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Template', 'Group', 'User', 'Domain'] }], locations: [] },
+    scaffolder: {},
+  };
+  const configFile = join(workDir, 'app-config.yaml');
+  await writeFile(configFile, stringify(config));
+  const log = createWriteStream(join(workDir, 'backend.log'));
+  const entry = fileURLToPath(new URL('./backend.cjs', import.meta.url));
+  const child: ChildProcess = spawn(process.execPath, [entry, '--config', configFile], {
+    env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  let exited = false;
+  child.on('exit', () => (exited = true));
+
+  const stop = async () => {
+    if (!exited) {
+      const gone = new Promise(r => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await gone;
+      clearTimeout(timer);
+    }
+    await new Promise(r => fixtures.server.close(r));
+    await rm(workDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (exited) break;
+    try {
+      const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
+      if (res.ok) return { baseUrl, token: TOKEN, fixturesUrl: fixtures.url, fixturesDir, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise(r => setTimeout(r, 200));
+  }
+  const tail = (await readFile(join(workDir, 'backend.log'), 'utf8').catch(() => '')).slice(-4000);
+  await stop();
+  throw new Error(`Backstage did not become ready:\n${tail}`);
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['scripts/test/**/*.test.ts'],
+    globalSetup: ['scripts/test/globalSetup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
