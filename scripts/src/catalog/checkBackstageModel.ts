@@ -10,8 +10,8 @@ const ADR_HINT = 'See https://backstage.io/docs/features/software-catalog/descri
 
 interface ModelValidators {
   envelope: ValidateFunction;
-  entity: ValidateFunction;
-  kinds: Map<string, ValidateFunction>;
+  /** Compiled on first use: only entities that fail need every error listed. */
+  schema(id: string): ValidateFunction;
   kindCheckers: { kind: string; check(entity: unknown): Promise<boolean> | boolean }[];
   relationFields: Map<string, RelationField[]>;
   knownKinds: string[];
@@ -26,15 +26,15 @@ function modelValidators(): ModelValidators {
   const ajv = new Ajv({ allowUnionTypes: true, allErrors: true, validateSchema: true, strict: false });
   ajv.addSchema(schemas.shared);
   ajv.addSchema(schemas.entity);
-  const kinds = new Map(Object.entries(schemas.kinds).map(([kind, schema]) => [kind, ajv.compile(schema)]));
+  const kindSchemaIds = new Map(Object.entries(schemas.kinds).map(([kind, schema]) => [kind, (schema as { $id: string }).$id]));
+  ajv.addSchema(Object.values(schemas.kinds));
   const model = builtinModelKinds();
   const relationFields = new Map(model.map(k => [k.kind, k.relationFields]));
   relationFields.set('Template', [{ path: 'spec.owner', relation: 'ownedBy', defaultKind: 'Group', allowedKinds: ['Group', 'User'] }]);
   const m = catalogModel;
   validators = {
     envelope: ajv.getSchema('EntityEnvelope')!,
-    entity: ajv.getSchema('Entity')!,
-    kinds,
+    schema: id => ajv.getSchema(kindSchemaIds.get(id) ?? id)!,
     // The same validators, in the same order, as the catalog backend's BuiltinKindsEntityProcessor,
     // plus the Template kind that the scaffolder entity-model module adds.
     kindCheckers: [
@@ -49,7 +49,7 @@ function modelValidators(): ModelValidators {
       { kind: 'Template', check: e => scaffolderCommon.templateEntityV1beta3Validator.check(e as never) },
     ],
     relationFields,
-    knownKinds: [...kinds.keys()],
+    knownKinds: Object.keys(schemas.kinds),
   };
   return validators;
 }
@@ -76,8 +76,9 @@ export async function checkBackstageModel(record: CatalogEntity): Promise<Diagno
     return found.list;
   }
   if (!(await passes(() => schemaPolicy.enforce(entity as never)))) {
-    v.entity(entity);
-    for (const error of leafErrors(v.entity.errors ?? [])) found.ajv('entity-schema', error, ADR_HINT);
+    const schema = v.schema('Entity');
+    schema(entity);
+    for (const error of leafErrors(schema.errors ?? [])) found.ajv('entity-schema', error, ADR_HINT);
   }
   for (const [field, message] of await peel(foreignRootPolicy, entity, foreignField)) {
     found.add(['' + field], 'entity-foreign-root-field', message, 'Only apiVersion, kind, metadata and spec may appear at the top level; relations and status are written by Backstage.', true);
@@ -97,7 +98,7 @@ async function checkKind(entity: Record<string, unknown>, record: CatalogEntity,
     try {
       recognised = await checker.check(entity);
     } catch (error) {
-      const schema = v.kinds.get(checker.kind)!;
+      const schema = v.schema(checker.kind);
       schema(entity);
       const errors = leafErrors(schema.errors ?? []);
       if (errors.length === 0) found.add(['spec'], 'entity-kind-schema', String(error), kindHint(checker.kind));

@@ -1,8 +1,8 @@
 import { closest } from 'fastest-levenshtein';
-import { minimatch } from 'minimatch';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 import type { LocationEdge, SourceFile } from '../load/loadCatalog.ts';
+import { matchGlob } from './locationTargets.ts';
 
 export interface LocationContext {
   mode: 'roots' | 'paths' | 'discover';
@@ -40,8 +40,9 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
 
 function unreachable(files: readonly SourceFile[], context: LocationContext): Diagnostic[] {
   const reached = new Set(files.map(f => f.file));
-  return context.repoFiles
-    .filter(file => context.include.some(glob => minimatch(file, glob, { dot: true })))
+  const included = new Set(context.include.flatMap(glob => matchGlob(context.repoFiles, glob)));
+  return [...included]
+    .sort()
     .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file))
     .map(file => ({
       ruleId: 'location-unreachable',

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { minimatch } from 'minimatch';
+import { Minimatch } from 'minimatch';
 
 export type TargetResolution =
   | { kind: 'files'; files: string[]; pattern: string }
@@ -27,7 +27,7 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
   if (path === undefined) return { kind: 'external', url: target };
   if (path === null) return { kind: 'invalid', reason: `'${target}' is outside this repository` };
   const files = /[*?[{]/.test(path)
-    ? context.repoFiles.filter(file => minimatch(file, path, { dot: true }))
+    ? matchGlob(context.repoFiles, path)
     : context.repoFileSet.has(path) ? [path] : [];
   return { kind: 'files', files, pattern: path };
 }
@@ -57,4 +57,9 @@ function fileTargetToPath(fromFile: string, target: string): string | null | und
 export function resolveRelative(fromFile: string, target: string, repoUrl?: string): string | null | undefined {
   if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return urlTargetToPath(fromFile, target, repoUrl);
   return fileTargetToPath(fromFile, target);
+}
+
+export function matchGlob(files: readonly string[], pattern: string): string[] {
+  const matcher = new Minimatch(pattern, { dot: true });
+  return files.filter(file => matcher.match(file));
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -6,7 +6,7 @@ import { resolveTarget, type TargetContext, type TargetResolution } from '../cat
 import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
 import { parseYaml, type ParsedYaml } from './parseYaml.ts';
 import { readSource } from './readSource.ts';
-import { isYamlFile, listRepoFiles, mapLimited } from './repoFiles.ts';
+import { isYamlFile, listRepoFiles } from './repoFiles.ts';
 import type { PathSegment } from './yamlPath.ts';
 
 export interface SourceFile {
@@ -35,8 +35,6 @@ export interface LoadedCatalog {
   placeholderSources: Map<string, string | null>;
   repoFiles: string[];
 }
-
-const READ_CONCURRENCY = 64;
 
 export async function loadCatalog(config: GitopsConfig, paths: readonly string[] = []): Promise<LoadedCatalog> {
   const repoFiles = await listRepoFiles(config.root);
@@ -67,7 +65,7 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
   const typeOf = new Map(start.map(file => [file, config.catalog.rootLocationType as string]));
   let wave = start;
   while (wave.length > 0) {
-    const loaded = await mapLimited(wave, READ_CONCURRENCY, file => loadSourceFile(config, file));
+    const loaded = wave.map(file => loadSourceFile(config, file));
     const next: string[] = [];
     for (const source of loaded) {
       files.push(source);
@@ -101,8 +99,8 @@ function locationEdges(source: SourceFile, inheritedType: string, targets: Targe
   return edges;
 }
 
-async function loadSourceFile(config: GitopsConfig, file: string): Promise<SourceFile> {
-  const read = await readSource(join(config.root, file), file, config.catalog.maxFileBytes);
+function loadSourceFile(config: GitopsConfig, file: string): SourceFile {
+  const read = readSource(join(config.root, file), file, config.catalog.maxFileBytes);
   if ('problem' in read) {
     return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
   }
@@ -121,9 +119,7 @@ async function readPlaceholderSources(config: GitopsConfig, files: SourceFile[],
     }
   }
   const list = [...wanted];
-  const contents = await mapLimited(list, READ_CONCURRENCY, async target =>
-    repoFileSet.has(target) ? readFile(join(config.root, target), 'utf8') : null,
-  );
+  const contents = list.map(target => (repoFileSet.has(target) ? readFileSync(join(config.root, target), 'utf8') : null));
   return new Map(list.map((target, i) => [target, contents[i]]));
 }
 

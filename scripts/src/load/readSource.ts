@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 
@@ -9,11 +9,12 @@ export type SourceText = { text: string } | { problem: Diagnostic };
  * `toString('utf8')`, which silently turns invalid bytes into U+FFFD, so invalid UTF-8 is an error
  * here rather than a mis-read there.
  */
-export async function readSource(absolutePath: string, file: string, maxBytes: number): Promise<SourceText> {
-  const handle = await open(absolutePath, 'r');
+export function readSource(absolutePath: string, file: string, maxBytes: number): SourceText {
+  // Synchronous reads: for thousands of small files they cost a fraction of promise-based ones.
+  const fd = openSync(absolutePath, 'r');
   let bytes: Buffer;
   try {
-    const { size } = await handle.stat();
+    const { size } = fstatSync(fd);
     if (size > maxBytes) {
       return {
         problem: {
@@ -26,9 +27,9 @@ export async function readSource(absolutePath: string, file: string, maxBytes: n
         },
       };
     }
-    bytes = await handle.readFile();
+    bytes = readFileSync(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   return decodeUtf8(bytes, file);
 }
