@@ -1,0 +1,8 @@
+// Runs one catalog check in this process and reports its peak memory, for the benchmark.
+import { register } from 'tsx/esm/api';
+
+register();
+const { run, processIo } = await import('../src/cli/main.ts');
+const io = { ...processIo(), stdout: { write() {}, isTTY: false }, writeFile: async () => {} };
+const code = await run(['check', '--root', process.argv[2], '--format', 'json'], io);
+process.stderr.write(`${JSON.stringify({ code, maxRssKb: process.resourceUsage().maxRSS })}\n`);
