@@ -106,19 +106,40 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits) {
     try {
       documents.push(doc.toJS({ maxAliasCount: limits.maxAliasCount }));
     } catch (error) {
-      const range = doc.range;
-      problems.push({
-        ruleId: 'yaml-alias-limit',
-        severity: 'error',
-        message: `This document expands its anchors and aliases too far (${error instanceof Error ? error.message : error}).`,
-        hint: `Write the values out instead of aliasing them; more than ${limits.maxAliasCount} alias expansions is treated as a resource-exhaustion attack, as Backstage does.`,
-        file,
-        range: toRange(lineCounter, range[0], range[0]),
-      });
+      problems.push(conversionProblem(doc, lineCounter, file, error, limits));
       documents.push(undefined);
     }
   }
   return { documents, problems };
+}
+
+function conversionProblem(doc: Document.Parsed, lineCounter: LineCounter, file: string, error: unknown, limits: YamlLimits): Diagnostic {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/alias count/i.test(message)) {
+    return {
+      ruleId: 'yaml-alias-limit',
+      severity: 'error',
+      message: `This document expands its anchors and aliases too far (${message}).`,
+      hint: `Write the values out instead of aliasing them; more than ${limits.maxAliasCount} alias expansions is treated as a resource-exhaustion attack, as Backstage does.`,
+      file,
+      range: toRange(lineCounter, doc.range[0], doc.range[0]),
+    };
+  }
+  let unresolved: [number, number] | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      if (!unresolved && alias.range && alias.resolve(doc) === undefined) unresolved = [alias.range[0], alias.range[1]];
+    },
+  });
+  const at = unresolved ?? [doc.range[0], doc.range[0]];
+  return {
+    ruleId: 'yaml-syntax',
+    severity: 'error',
+    message: `${message}${unresolved ? ' (anchors do not carry over from one YAML document to the next)' : ''}`,
+    hint: 'Define the anchor in the same document as the alias, or write the value out.',
+    file,
+    range: toRange(lineCounter, at[0], at[1]),
+  };
 }
 
 function mergeKeyWarnings(doc: Document.Parsed, lineCounter: LineCounter, file: string): Diagnostic[] {

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { parseYaml } from '../../src/load/parseYaml.ts';
+import { decodeUtf8 } from '../../src/load/readSource.ts';
+import { listRepoFiles, isYamlFile } from '../../src/load/repoFiles.ts';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
+
+const where = (text: string) => parseYaml(text, 'f.yaml').problems.map(p => `${p.ruleId}@${p.range.start.line}:${p.range.start.column}`);
+
+describe('parseYaml', () => {
+  it.each([
+    ['syntax error with position', 'a: 1\nb: [1, 2\nc: 3\n', ['yaml-syntax@3:1']],
+    ['duplicate key', 'metadata:\n  name: a\n  name: b\n', ['yaml-duplicate-key@3:3']],
+    ['alias to an earlier document', 'a: &x 1\n---\nb: *x\n', ['yaml-syntax@3:4']],
+    ['merge key kept literally', 'base: &b {x: 1}\nother:\n  <<: *b\n', ['yaml-merge-key@3:3']],
+    ['trailing document separator', 'a: 1\n---\n', []],
+  ])('%s', (_name, text, expected) => {
+    expect(where(text)).toEqual(expected);
+  });
+
+  it('stops a billion-laughs file quickly and with bounded memory', () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 10; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const started = Date.now();
+    const heap = process.memoryUsage().heapUsed;
+    const parsed = parseYaml(`${levels.join('\n')}\n`, 'laughs.yaml');
+    expect(parsed.problems.map(p => p.ruleId)).toEqual(['yaml-alias-limit']);
+    expect(parsed.documents).toEqual([undefined]);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(100 * 1024 * 1024);
+  });
+
+  it('reports pathological nesting as an error instead of crashing', () => {
+    const parsed = parseYaml(`a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, 'deep.yaml');
+    expect(parsed.problems.length).toBeGreaterThan(0);
+    expect(parsed.problems.length).toBeLessThanOrEqual(5);
+  });
+
+  it('gives exactly the values Backstage gets from `yaml` (YAML 1.2 core schema)', () => {
+    const scalars = 'a: 0o17\nb: 0x1F\nc: 1_000\nd: 0b11\ne: .inf\nf: 2001-01-01\ng: yes\nh: ~\ni: 012\nj: 1e3\nk: +12\nl: .NaN\nm: True\nn: "quoted"\no: |\n  block\np: 1.5e-3\nq: -.INF\n';
+    const exact = parseAllDocuments(scalars, { merge: false }).map(d => d.toJS());
+    expect(parseYaml(scalars, 'x.yaml').documents).toEqual(exact);
+  });
+
+  it("agrees with `yaml` on every YAML file in this repository", async () => {
+    const files = (await listRepoFiles(REPO_ROOT)).filter(isYamlFile).filter(f => !f.startsWith('bench-data/'));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const text = readFileSync(`${REPO_ROOT}/${file}`, 'utf8');
+      const exact = parseAllDocuments(text, { merge: false }).map(d => (d.errors.length ? undefined : d.toJS()));
+      expect(parseYaml(text, file).documents, file).toEqual(exact);
+    }
+  });
+
+  it('maps a path to the line and column of its value, or of the nearest parent key', () => {
+    const parsed = parseYaml('apiVersion: v1\nkind: X\nmetadata:\n  name: a\nspec:\n  owner: me\n  list:\n    - a\n    - b\n', 'x.yaml');
+    expect(parsed.locate(0, ['spec', 'owner']).start).toEqual({ line: 6, column: 10 });
+    expect(parsed.locate(0, ['spec', 'list', 1]).start).toEqual({ line: 9, column: 7 });
+    expect(parsed.locate(0, ['spec', 'missing']).start).toEqual({ line: 5, column: 1 });
+    expect(parsed.locate(0, ['metadata', 'name'], { key: true }).start).toEqual({ line: 4, column: 3 });
+  });
+});
+
+describe('decodeUtf8', () => {
+  it('rejects invalid UTF-8 with the position of the first bad byte', () => {
+    const result = decodeUtf8(Buffer.concat([Buffer.from('a: 1\nb: caf'), Buffer.from([0xe9]), Buffer.from('\n')]), 'latin1.yaml');
+    expect('problem' in result && `${result.problem.ruleId}@${result.problem.range.start.line}:${result.problem.range.start.column}`).toBe('yaml-encoding@2:7');
+  });
+
+  it('names UTF-16 files', () => {
+    const result = decodeUtf8(Buffer.from([0xff, 0xfe, 0x61, 0x00]), 'utf16.yaml');
+    expect('problem' in result && result.problem.message).toContain('UTF-16');
+  });
+});
