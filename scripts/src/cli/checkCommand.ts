@@ -1,6 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
+import { codeownersFor, codeownersGate } from '../codeowners/codeownersGate.ts';
+import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
@@ -24,6 +29,9 @@ Options:
   --fail-on SEVERITY    error | warning | info: lowest severity that fails the run (default: config or error)
   --catalog-url URL     also resolve references against a live Backstage (POST /entities/by-refs)
   --token-env NAME      environment variable holding the Backstage token (default: BACKSTAGE_TOKEN)
+  --base REF            compare with a git revision: blocking scorecard checks fail for the entities
+                        the change adds or edits
+  --today YYYY-MM-DD    date for exemption expiry, enableOn and initiative due dates (default: today)
   --list-rules          print every rule with an example and exit
   --color / --no-color  force colours on or off (default: on for a TTY unless NO_COLOR is set)
   -h, --help            show this help
@@ -43,6 +51,8 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
       'catalog-url': { type: 'string' },
       'token-env': { type: 'string' },
       'list-rules': { type: 'boolean' },
+      base: { type: 'string' },
+      today: { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -68,6 +78,9 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     const liveRefs = await fetchKnownRefs(values['catalog-url'], io.env[values['token-env'] ?? 'BACKSTAGE_TOKEN'], wanted, io.fetch);
     result = await checkCatalog({ ...input, liveRefs });
   }
+  if (input.loaded.mode === 'roots') {
+    result.diagnostics.push(...(await repoGates(root, config, result.entities, input.loaded.repoFiles, values.base, values.today)));
+  }
   const diagnostics = applyRuleSettings(result.diagnostics, config);
   const options = {
     color: wantsColor(io, values['no-color'] ? false : values.color),
@@ -85,6 +98,26 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     else io.stdout.write(text);
   }
   return diagnostics.some(d => isAtLeast(d.severity, failOn)) ? 1 : 0;
+}
+
+/** The gates that need the whole catalog: CODEOWNERS freshness and the scorecards. */
+async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], base?: string, todayFlag?: string): Promise<Diagnostic[]> {
+  const expected = codeownersFor(config, entities);
+  const committedPath = expected && join(root, expected.file);
+  const diagnostics = codeownersGate(expected, committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined);
+  if (!hasScorecards(root)) return diagnostics;
+  const today = todayFlag ?? new Date().toISOString().slice(0, 10);
+  let touched: Set<string> | undefined;
+  if (base) {
+    const dir = await checkoutBase(root, base);
+    try {
+      touched = touchedEntities((await loadEntities(dir)).entities, entities);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  const run = await runScorecards(root, entities, repoFiles, { today, touched });
+  return [...diagnostics, ...run.diagnostics];
 }
 
 /** Severity overrides from gitops.config.yaml, by rule id or by family (`policy` covers `policy/*`). */

@@ -1,13 +1,17 @@
 import { writeFile } from 'node:fs/promises';
 import { UsageError } from '../config/gitopsConfig.ts';
 import { CHECK_HELP, checkCommand } from './checkCommand.ts';
+import { codeownersCommand } from './codeownersCommand.ts';
+import { scorecardsCommand } from './scorecardsCommand.ts';
 import type { CliIo } from './io.ts';
 import { version } from './version.ts';
 
 const HELP = `Usage: backstage-gitops <command> [options]
 
 Commands:
-  check [paths…]    the catalog gate: Backstage's model, org policy, references, locations
+  check [paths…]    the catalog gate: Backstage's model, org policy, references, locations, scorecards
+  scorecards        Tech Insights scorecards per team, before/after a change (--base), config generation
+  codeowners        generate (--write) or verify (--check) CODEOWNERS from the catalog's ownership
   help [command]    show help for a command
 
 Run 'backstage-gitops <command> --help' for the options of a command.
@@ -15,6 +19,8 @@ ${'\n'}${CHECK_HELP}`;
 
 const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
   check: checkCommand,
+  scorecards: scorecardsCommand,
+  codeowners: codeownersCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code; only the bin script exits. */

@@ -19,6 +19,7 @@ export interface GitopsConfig {
   root: string;
   repoUrl?: string;
   failOn: Severity;
+  codeowners?: { file: string; platformTeam: string; platformPaths: string[] };
   rules: Record<string, Severity | 'off'>;
   catalog: {
     roots: string[];
@@ -73,6 +74,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
     repoUrl: raw.repoUrl,
     failOn: raw.failOn ?? 'error',
     rules: raw.rules ?? {},
+    codeowners: raw.codeowners,
     catalog: { ...base.catalog, allowedLocationTypes: ['url'], ...catalog },
   };
 }

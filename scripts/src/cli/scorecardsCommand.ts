@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { rm } from 'node:fs/promises';
+import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { isAtLeast } from '../diagnostic.ts';
+import { formatters } from '../report/formatters.ts';
+import { renderScorecardReport } from '../scorecards/renderScorecardReport.ts';
+import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
+import { diffTeams } from '../scorecards/teamScores.ts';
+import { wantsColor, type CliIo } from './io.ts';
+import { version } from './version.ts';
+
+export const SCORECARDS_HELP = `Usage: backstage-gitops scorecards [options]
+
+Evaluates scorecards/ over the catalog with Tech Insights' semantics and prints a report per team.
+
+Options:
+  --root DIR          repository root (default: current folder)
+  --base REF          compare with a git revision: which teams' levels and scores the change moves,
+                      and blocking checks fail for the entities the change touches
+  --format NAME       markdown (default) | json
+  --output FILE       write the report to FILE
+  --write-config      regenerate the Tech Insights app-config (scorecards/config.yaml: output)
+  --today YYYY-MM-DD  evaluate exemptions, enableOn and due dates as of this day (default: today)
+  -h, --help          show this help
+
+Exit codes: 0 clean, 1 scorecard errors (invalid data, expired exemption, stale config, blocking failure), 2 usage error.
+`;
+
+export async function scorecardsCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      root: { type: 'string' }, base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, output: { type: 'string' },
+      'write-config': { type: 'boolean' }, today: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return io.stdout.write(SCORECARDS_HELP), 0;
+  const root = resolve(io.cwd, values.root ?? '.');
+  if (!hasScorecards(root)) throw new UsageError(`${root} has no scorecards/config.yaml`);
+  if (!['markdown', 'json'].includes(values.format!)) throw new UsageError(`--format takes markdown or json`);
+  const today = values.today ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new UsageError('--today takes a date as YYYY-MM-DD');
+
+  const head = await loadEntities(root);
+  let base: Awaited<ReturnType<typeof loadEntities>> | undefined;
+  let baseRun;
+  if (values.base) {
+    const dir = await checkoutBase(root, values.base);
+    try {
+      base = await loadEntities(dir);
+      baseRun = hasScorecards(dir) ? await runScorecards(dir, base.entities, base.repoFiles, { today }) : undefined;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  const touched = base ? touchedEntities(base.entities, head.entities) : undefined;
+  const run = await runScorecards(root, head.entities, head.repoFiles, { today, touched });
+  if (values['write-config'] && run.data.config) {
+    await io.writeFile(resolve(root, run.data.config.value.output), run.compiled);
+    run.diagnostics = run.diagnostics.filter(d => d.ruleId !== 'scorecard-config-stale');
+  }
+  const changes = base ? diffTeams(baseRun?.teams ?? new Map(), run.teams) : undefined;
+  const text = values.format === 'json'
+    ? `${JSON.stringify({ teams: [...run.teams.values()], changes, adoption: run.adoption, entities: run.scores.map(s => ({ ref: s.ref, rank: s.rank, scorecards: s.scorecards, results: s.results })), diagnostics: run.diagnostics }, null, 2)}\n`
+    : renderScorecardReport({
+        teams: run.teams, changes, adoption: run.adoption, levels: run.data.config?.value.levels ?? [],
+        baseLevelName: run.data.config?.value.baseLevel?.name ?? 'Stone', checks: new Map(run.data.checks.map(c => [c.value.id, c.value])), testsPassed: run.testsPassed,
+      });
+  if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
+  else io.stdout.write(text);
+  if (run.diagnostics.length > 0) {
+    io.stderr.write(formatters.stylish(run.diagnostics, { color: wantsColor(io, undefined), checkedFiles: run.data.checks.length, entityCount: run.scores.length, rules: [], toolName: 'backstage-gitops', toolVersion: version }));
+  }
+  const { failOn } = await loadConfig(root);
+  return run.diagnostics.some(d => isAtLeast(d.severity, failOn)) ? 1 : 0;
+}

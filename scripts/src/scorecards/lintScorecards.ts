@@ -1,0 +1,104 @@
+import type { Diagnostic } from '../diagnostic.ts';
+import type { PathSegment } from '../load/yamlPath.ts';
+import { referencedFacts } from './evaluateChecks.ts';
+import type { Condition, Located, ScorecardData } from './model.ts';
+
+const OPERATORS = ['equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
+const DECORATORS = ['not', 'swap', 'someFact', 'everyFact', 'someValue', 'everyValue'];
+
+function at(located: Located<unknown>, path: PathSegment[], ruleId: string, message: string, hint: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {
+  return { ruleId, severity, message, hint, file: located.source.file, range: located.source.locate(located.document, path) };
+}
+
+/**
+ * What jsonfc would only warn about at start-up (or silently mis-evaluate), and references between
+ * scorecard documents, checked before anything is deployed. `today` is an ISO date.
+ */
+export function lintScorecards(data: ScorecardData, knownEntityRefs: ReadonlySet<string>, today: string): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const config = data.config?.value;
+  if (!data.config) {
+    found.push({ ruleId: 'scorecard-schema', severity: 'error', message: 'scorecards/config.yaml (kind ScorecardConfig) is missing.', hint: 'Add it with the target jsonfc version, the level ladder and the output file.', file: 'scorecards/config.yaml', range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } });
+  }
+  const levels = new Set(config?.levels.map(l => l.id) ?? []);
+  const retrievers = new Map(data.retrievers.map(r => [r.value.id, r.value]));
+  const checkIds = new Set<string>();
+  for (const located of data.checks) {
+    const check = located.value;
+    if (checkIds.has(check.id)) found.push(at(located, ['id'], 'scorecard-duplicate-id', `Check id ${check.id} is defined twice.`, 'Check ids become app-config keys and must be unique.'));
+    checkIds.add(check.id);
+    if (!levels.has(check.level)) found.push(at(located, ['level'], 'scorecard-unknown-level', `Level '${check.level}' is not in the ladder (${[...levels].join(', ')}).`, 'Use a level id from scorecards/config.yaml.'));
+    const own = new Set<string>();
+    check.factIds.forEach((id, i) => {
+      const retriever = retrievers.get(id);
+      if (!retriever) found.push(at(located, ['factIds', i], 'scorecard-unknown-fact', `Fact retriever ${id} is not declared under scorecards/facts/.`, 'Declare the retriever and its fact schema, or fix the id.'));
+      else Object.keys(retriever.schema).forEach(name => own.add(name));
+    });
+    for (const name of referencedFacts(check.rule.conditions)) {
+      if (!own.has(name)) found.push(at(located, ['rule', 'conditions'], 'scorecard-unknown-fact', `Fact '${name}' is not in the schemas of this check's factIds (${check.factIds.join(', ')}); Tech Insights would fail every entity with "Not all facts are defined".`, "Add the retriever that provides it to factIds, or fix the fact's name."));
+    }
+    if (check.filter && config && !config.target.features.checkFilter) {
+      found.push(at(located, ['filter'], 'scorecard-unsupported', `Check filters need a newer jsonfc than ${config.target.jsonfc}.`, 'Remove the filter or raise target.jsonfc once the managed Backstage is upgraded.'));
+    }
+    const top = check.rule.conditions;
+    if (!top.all && !top.any) found.push(at(located, ['rule', 'conditions'], 'scorecard-unsupported', 'The top-level condition must be `all` or `any`; jsonfc rejects a top-level `not` or fact.', 'Wrap it: `all: [ … ]`.'));
+    walk(top, ['rule', 'conditions'], (node, path) => found.push(...lintCondition(node, path, located, config?.target.features.operatorDecorators ?? false, retrievers, check.factIds)));
+  }
+  const scorecardIds = new Set(data.scorecards.map(s => s.value.id));
+  for (const located of data.scorecards) {
+    located.value.checks.forEach((id, i) => {
+      if (!checkIds.has(id)) found.push(at(located, ['checks', i], 'scorecard-unknown-check', `Scorecard ${located.value.id} lists unknown check ${id}.`, 'Use a check id from scorecards/checks/.'));
+    });
+  }
+  for (const located of data.exemptions) {
+    const exemption = located.value;
+    if (exemption.expires < today) found.push(at(located, ['expires'], 'scorecard-exemption-expired', `Exemption ${exemption.id} expired on ${exemption.expires}.`, 'Fix the entity and delete the exemption, or renew it with a new approval.'));
+    const days = (Date.parse(exemption.expires) - Date.parse(exemption.created)) / 86_400_000;
+    if (config && days > config.maxExemptionDays) found.push(at(located, ['expires'], 'scorecard-exemption-too-long', `Exemption ${exemption.id} runs ${days} days; the maximum is ${config.maxExemptionDays}.`, 'Shorten it; renew it later if still needed.'));
+    if (!knownEntityRefs.has(exemption.entityRef)) found.push(at(located, ['entityRef'], 'scorecard-exemption-unknown', `Exemption ${exemption.id} names ${exemption.entityRef}, which is not in the catalog.`, 'Fix the entity ref or delete the exemption.'));
+    exemption.checks.forEach((id, i) => {
+      if (id !== '*' && !checkIds.has(id)) found.push(at(located, ['checks', i], 'scorecard-exemption-unknown', `Exemption ${exemption.id} names unknown check ${id}.`, 'Use a check id from scorecards/checks/.'));
+    });
+  }
+  for (const located of data.initiatives) {
+    located.value.checks.forEach((id, i) => {
+      if (!checkIds.has(id)) found.push(at(located, ['checks', i], 'scorecard-unknown-check', `Initiative ${located.value.id} lists unknown check ${id}.`, 'Use a check id from scorecards/checks/.'));
+    });
+    if (located.value.scorecard && !scorecardIds.has(located.value.scorecard)) found.push(at(located, ['scorecard'], 'scorecard-unknown-check', `Initiative ${located.value.id} names unknown scorecard ${located.value.scorecard}.`, 'Use a scorecard id from scorecards/scorecards/.'));
+  }
+  return found;
+}
+
+function walk(node: Condition, path: PathSegment[], visit: (node: Condition, path: PathSegment[]) => void) {
+  visit(node, path);
+  node.all?.forEach((c, i) => walk(c, [...path, 'all', i], visit));
+  node.any?.forEach((c, i) => walk(c, [...path, 'any', i], visit));
+  if (node.not) walk(node.not, [...path, 'not'], visit);
+}
+
+function lintCondition(node: Condition, path: PathSegment[], located: Located<unknown>, decorators: boolean, retrievers: Map<string, { schema: Record<string, { type: string }> }>, factIds: string[]): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  if ((node.all && node.all.length === 0) || (node.any && node.any.length === 0)) {
+    found.push(at(located, path, 'scorecard-rule-trap', 'An empty `all` or `any` is always true in json-rules-engine.', 'Add conditions or remove the empty group.'));
+  }
+  if (node.fact === undefined) return found;
+  const parts = (node.operator ?? '').split(':');
+  const base = parts.pop()!;
+  if (!OPERATORS.includes(base) || parts.some(p => !DECORATORS.includes(p)) || (parts.length > 0 && !decorators)) {
+    found.push(at(located, [...path, 'operator'], 'scorecard-unsupported', `Operator '${node.operator}' is not one jsonfc's engine knows${parts.length && !decorators ? ' (decorators need json-rules-engine 6.6+)' : ''}.`, `Use one of ${OPERATORS.join(', ')}.`));
+  }
+  if (!('value' in node) || node.value === null) {
+    found.push(at(located, path, 'scorecard-unsupported', 'A condition needs a non-null `value`.', 'Compare with a string, number, boolean, list or object.'));
+  }
+  if ((base === 'in' || base === 'notIn') && typeof node.value === 'string') {
+    found.push(at(located, [...path, 'value'], 'scorecard-rule-trap', `'${base}' with a string value is a substring test ('duct' in 'production' is true).`, 'Give the allowed values as a list.'));
+  }
+  const type = factIds.map(id => retrievers.get(id)?.schema[node.fact!]?.type).find(Boolean);
+  if (node.path && type && type !== 'object') {
+    found.push(at(located, [...path, 'path'], 'scorecard-rule-trap', `A JSONPath only applies to object facts; '${node.fact}' is ${type}.`, 'Remove the path.'));
+  }
+  if (type && ['string', 'boolean'].includes(type) && /^(lessThan|greaterThan)/.test(base)) {
+    found.push(at(located, [...path, 'operator'], 'scorecard-rule-trap', `'${base}' on a ${type} fact compares as text or fails ('10' < '9').`, 'Publish a numeric fact and compare that.'));
+  }
+  return found;
+}

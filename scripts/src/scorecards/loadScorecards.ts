@@ -1,0 +1,53 @@
+import { Ajv } from 'ajv';
+import type { Diagnostic } from '../diagnostic.ts';
+import { errorPath, leafErrors } from '../catalog/ajvPaths.ts';
+import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
+import { parseYaml } from '../load/parseYaml.ts';
+import { readSource } from '../load/readSource.ts';
+import { isYamlFile, listRepoFiles } from '../load/repoFiles.ts';
+import schema from '../../../schemas/scorecards.schema.json' with { type: 'json' };
+import type { Located, ScorecardData } from './model.ts';
+
+const LISTS = { FactRetriever: 'retrievers', Check: 'checks', Scorecard: 'scorecards', Exemption: 'exemptions', Initiative: 'initiatives' } as const;
+
+let validate: ReturnType<Ajv['compile']> | undefined;
+
+/** Reads every YAML document under `scorecards/`, checks it against schemas/scorecards.schema.json and sorts it by kind. */
+export async function loadScorecards(root: string, folder = 'scorecards'): Promise<{ data: ScorecardData; diagnostics: Diagnostic[] }> {
+  const files = (await listRepoFiles(`${root}/${folder}`)).filter(isYamlFile);
+  const data: ScorecardData = { retrievers: [], checks: [], scorecards: [], exemptions: [], initiatives: [] };
+  const diagnostics: Diagnostic[] = [];
+  validate ??= new Ajv({ allErrors: true, useDefaults: true, allowUnionTypes: true, strict: false }).compile(schema);
+  for (const name of files) {
+    const file = `${folder}/${name}`;
+    const read = readSource(`${root}/${file}`, file, 1024 * 1024);
+    if ('problem' in read) {
+      diagnostics.push(read.problem);
+      continue;
+    }
+    const parsed = parseYaml(read.text, file);
+    const source: SourceFile = { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
+    diagnostics.push(...parsed.problems);
+    parsed.documents.forEach((doc, document) => {
+      if (doc === null || doc === undefined) return;
+      if (!isRecord(doc) || !validate!(doc)) {
+        for (const error of leafErrors(validate!.errors ?? [{ instancePath: '', keyword: 'type', params: {}, schemaPath: '', message: 'must be a mapping' }])) {
+          const { path, key } = errorPath(error);
+          diagnostics.push({
+            ruleId: 'scorecard-schema',
+            severity: 'error',
+            message: `${error.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'document'} ${error.message}`,
+            hint: 'See schemas/scorecards.schema.json for the format of each kind.',
+            file,
+            range: source.locate(document, path, { key }),
+          });
+        }
+        return;
+      }
+      const located = { value: doc, source, document } as Located<never>;
+      if (doc.kind === 'ScorecardConfig') data.config = located;
+      else data[LISTS[doc.kind as keyof typeof LISTS]].push(located);
+    });
+  }
+  return { data, diagnostics };
+}

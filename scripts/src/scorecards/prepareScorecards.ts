@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CatalogEntity } from '../catalog/catalogEntity.ts';
+import { checkCatalog } from '../catalog/checkCatalog.ts';
+import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
+import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
+import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import type { Diagnostic } from '../diagnostic.ts';
+import { adoption } from './adoption.ts';
+import { compileTechInsights } from './compileTechInsights.ts';
+import { lintScorecards } from './lintScorecards.ts';
+import { loadScorecards } from './loadScorecards.ts';
+import type { ScorecardData } from './model.ts';
+import { runCheckTests } from './runCheckTests.ts';
+import { scoreCatalog, type EntityScore } from './scoreCatalog.ts';
+import { scorecardGate } from './scorecardGate.ts';
+import { teamScores, type TeamScore } from './teamScores.ts';
+
+export const CODEOWNERS_PATHS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+
+export interface ScorecardRun {
+  data: ScorecardData;
+  diagnostics: Diagnostic[];
+  scores: EntityScore[];
+  teams: Map<string, TeamScore>;
+  adoption: ReturnType<typeof adoption>;
+  compiled: string;
+  testsPassed: number;
+}
+
+export function hasScorecards(root: string): boolean {
+  return existsSync(join(root, 'scorecards', 'config.yaml'));
+}
+
+/** Loads scorecards/ and scores the given catalog with them: everything the gate and the report need. */
+export async function runScorecards(root: string, entities: readonly CatalogEntity[], repoFiles: readonly string[], options: { today: string; touched?: ReadonlySet<string> }): Promise<ScorecardRun> {
+  const { data, diagnostics } = await loadScorecards(root);
+  const codeownersFile = CODEOWNERS_PATHS.find(p => existsSync(join(root, p)));
+  const rules = codeownersFile ? parseCodeowners(readFileSync(join(root, codeownersFile), 'utf8')) : [];
+  const repo = { isCovered: (file: string) => Boolean(ownersOf(rules, file)?.owners.length), repoFiles: new Set(repoFiles) };
+  const refs = new Set(entities.map(e => e.ref).filter((r): r is string => Boolean(r)));
+  diagnostics.push(...lintScorecards(data, refs, options.today));
+  const tests = await runCheckTests(data);
+  diagnostics.push(...tests.failed);
+  const scores = await scoreCatalog(data, entities, repo);
+  const compiled = compileTechInsights(data);
+  const output = data.config?.value.output;
+  const committed = output && existsSync(join(root, output)) ? readFileSync(join(root, output), 'utf8') : undefined;
+  diagnostics.push(...scorecardGate({ data, scores, touched: options.touched, compiled, committed, today: options.today }));
+  const groups = entities.filter(e => e.kind === 'Group');
+  return { data, diagnostics, scores, teams: teamScores(scores, groups), adoption: adoption(entities, new Set(groups.map(g => g.ref!))), compiled, testsPassed: tests.passed };
+}
+
+/** The repo as it was at `ref`, extracted to a temporary folder (git archive), for before/after comparisons. */
+export async function checkoutBase(root: string, ref: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'gitops-base-'));
+  const archive = spawnSync('git', ['-C', root, 'archive', '--format=tar', ref], { maxBuffer: 1024 * 1024 * 1024 });
+  if (archive.status !== 0) throw new UsageError(`Cannot read base ${ref}: ${archive.stderr.toString().trim()}`);
+  const extract = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
+  if (extract.status !== 0) throw new UsageError(`Cannot extract base ${ref}: ${extract.stderr.toString().trim()}`);
+  return dir;
+}
+
+/** The catalog's entities at a root (no findings), for scoring a base revision. */
+export async function loadEntities(root: string) {
+  const config = await loadConfig(root);
+  const input = await prepareCatalogCheck(config, []);
+  const result = await checkCatalog(input);
+  return { entities: result.entities, repoFiles: input.loaded.repoFiles };
+}
+
+/** Entities the head adds or changes compared with the base. */
+export function touchedEntities(base: readonly CatalogEntity[], head: readonly CatalogEntity[]): Set<string> {
+  const before = new Map(base.map(e => [e.ref, JSON.stringify(e.raw)]));
+  return new Set(head.filter(e => e.ref && before.get(e.ref) !== JSON.stringify(e.raw)).map(e => e.ref!));
+}

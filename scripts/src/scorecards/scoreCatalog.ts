@@ -1,0 +1,54 @@
+import type { CatalogEntity } from '../catalog/catalogEntity.ts';
+import { referencesOf } from '../catalog/checkReferences.ts';
+import { computeFacts, type RepoFacts } from './computeFacts.ts';
+import { evaluateChecks, type CheckResult } from './evaluateChecks.ts';
+import { matchesFilter } from './matchFilter.ts';
+import { maturityRank, score } from './maturity.ts';
+import type { ScorecardData } from './model.ts';
+
+export interface EntityScore {
+  ref: string;
+  file: string;
+  entity: CatalogEntity;
+  owner?: string;
+  results: CheckResult[];
+  /** Maturity rank over all checks (what the maturity plugin shows), 0 = base level. */
+  rank: number;
+  /** Rank per scorecard the entity is in scope of. */
+  scorecards: Record<string, number>;
+}
+
+/** Evaluates every check on every entity, with exemptions applied, as Tech Insights would. */
+export async function scoreCatalog(data: ScorecardData, entities: readonly CatalogEntity[], repo: RepoFacts): Promise<EntityScore[]> {
+  const checks = data.checks.map(c => c.value);
+  const retrievers = data.retrievers.map(r => r.value);
+  const rankOf = rankLookup(data);
+  const exempt = new Map<string, Set<string>>();
+  for (const { value } of data.exemptions) {
+    const set = exempt.get(value.entityRef) ?? exempt.set(value.entityRef, new Set()).get(value.entityRef)!;
+    value.checks.forEach(c => set.add(c));
+  }
+  const scores: EntityScore[] = [];
+  for (const entity of entities) {
+    if (!entity.ref) continue;
+    const exemptions = exempt.get(entity.ref);
+    const facts = computeFacts(entity, retrievers, repo);
+    const results = await evaluateChecks(entity.entity, facts, checks, id => Boolean(exemptions && (exemptions.has(id) || exemptions.has('*'))));
+    const owner = referencesOf(entity).find(r => r.field === 'owner')?.target;
+    const perScorecard: Record<string, number> = {};
+    for (const { value: scorecard } of data.scorecards) {
+      if (!matchesFilter(entity.entity, scorecard.filter)) continue;
+      perScorecard[scorecard.id] = maturityRank(results.filter(r => scorecard.checks.includes(r.checkId)), rankOf);
+    }
+    scores.push({ ref: entity.ref, file: entity.file, entity, owner, results, rank: maturityRank(results, rankOf), scorecards: perScorecard });
+  }
+  return scores;
+}
+
+export function rankLookup(data: ScorecardData): (checkId: string) => number {
+  const levels = new Map(data.config?.value.levels.map(l => [l.id, l.rank]) ?? []);
+  const ranks = new Map(data.checks.map(c => [c.value.id, levels.get(c.value.level) ?? 0]));
+  return id => ranks.get(id) ?? 0;
+}
+
+export { score };
