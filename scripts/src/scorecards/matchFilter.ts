@@ -14,7 +14,7 @@ function matchesValue(actual: unknown, wanted: string | string[]): boolean {
   if (actual === undefined || actual === null) return false;
   const wants = Array.isArray(wanted) ? wanted : [wanted];
   const actuals = Array.isArray(actual) ? actual : [actual];
-  return wants.some(w => actuals.some(a => (typeof a === 'string' && typeof w === 'string' ? a.toLocaleLowerCase('en-US') === w.toLocaleLowerCase('en-US') : a === w)));
+  return wants.some(w => actuals.some(a => (typeof a === 'string' && typeof w === 'string' ? a.toLowerCase() === w.toLowerCase() : a === w)));
 }
 
 function get(value: unknown, path: string): unknown {

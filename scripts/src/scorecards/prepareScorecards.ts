@@ -4,8 +4,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
-import { checkCatalog } from '../catalog/checkCatalog.ts';
-import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
+import { collectEntities } from '../catalog/catalogEntity.ts';
+import { loadCatalog } from '../load/loadCatalog.ts';
 import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -64,12 +64,11 @@ export async function checkoutBase(root: string, ref: string): Promise<string> {
   return dir;
 }
 
-/** The catalog's entities at a root (no findings), for scoring a base revision. */
+/** The catalog's entities at a root, loaded but not checked: for scoring and for comparing revisions. */
 export async function loadEntities(root: string) {
   const config = await loadConfig(root);
-  const input = await prepareCatalogCheck(config, []);
-  const result = await checkCatalog(input);
-  return { entities: result.entities, repoFiles: input.loaded.repoFiles };
+  const loaded = await loadCatalog(config, []);
+  return { entities: collectEntities(loaded.files, loaded, config.repoUrl).entities, repoFiles: loaded.repoFiles };
 }
 
 /** Entities the head adds or changes compared with the base. */

@@ -1,0 +1,8 @@
+// Runs the scorecards evaluation in this process and reports its peak memory, for the benchmark.
+import { register } from 'tsx/esm/api';
+
+register();
+const { run, processIo } = await import('../src/cli/main.ts');
+const io = { ...processIo(), stdout: { write() {}, isTTY: false }, stderr: { write() {} }, writeFile: async () => {} };
+const code = await run(['scorecards', '--root', process.argv[2], '--format', 'json', '--today', '2026-11-23'], io);
+process.stderr.write(`${JSON.stringify({ code, maxRssKb: process.resourceUsage().maxRSS })}\n`);
