@@ -6,9 +6,18 @@ import type * as CatalogModel from '@backstage/catalog-model';
 // cannot resolve, so its packages are loaded through require.
 const require = createRequire(import.meta.url);
 
-export const catalogModel: typeof CatalogModel = require('@backstage/catalog-model');
-export const scaffolderCommon: { templateEntityV1beta3Validator: CatalogModel.KindValidator } =
-  require('@backstage/plugin-scaffolder-common');
+let model: typeof CatalogModel | undefined;
+let scaffolder: { templateEntityV1beta3Validator: CatalogModel.KindValidator } | undefined;
+
+// Loaded on first use: requiring catalog-model compiles every kind schema (about 0.3 s), a cost
+// commands that never validate (codeowners, help) need not pay.
+export function catalogModel(): typeof CatalogModel {
+  return (model ??= require('@backstage/catalog-model'));
+}
+
+export function scaffolderCommon() {
+  return (scaffolder ??= require('@backstage/plugin-scaffolder-common'));
+}
 
 export interface RelationField {
   path: string;

@@ -35,7 +35,7 @@ function annotationFinding(key: string, value: string, entity: CatalogEntity, co
   }
   if (LOCATION_REFS.includes(key)) {
     try {
-      catalogModel.parseLocationRef(value);
+      catalogModel().parseLocationRef(value);
     } catch (error) {
       return { ruleId: 'annotation-location-ref', severity: 'error', message: `${key}: ${(error as Error).message}`, hint: `Write it as <type>:<target>, e.g. ${key.endsWith('techdocs-ref') ? 'dir:.' : 'url:https://github.com/org/repo/tree/main/'}` };
     }

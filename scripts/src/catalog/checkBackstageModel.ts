@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import type * as CatalogModel from '@backstage/catalog-model';
 import { backstageSchemas, builtinModelKinds, catalogModel, scaffolderCommon, type RelationField } from '../backstage.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
@@ -27,7 +28,7 @@ function modelValidators(): ModelValidators {
   ajv.addSchema(schemas.entity);
   const kindSchemaIds = new Map(Object.entries(schemas.kinds).map(([kind, schema]) => [kind, (schema as { $id: string }).$id]));
   ajv.addSchema(Object.values(schemas.kinds));
-  const m = catalogModel;
+  const m = catalogModel();
   validators = {
     envelope: ajv.getSchema('EntityEnvelope')!,
     schema: id => ajv.getSchema(kindSchemaIds.get(id) ?? id)!,
@@ -42,7 +43,7 @@ function modelValidators(): ModelValidators {
       { kind: 'User', check: e => m.userEntityV1alpha1Validator.check(e as never) },
       { kind: 'System', check: e => m.systemEntityV1alpha1Validator.check(e as never) },
       { kind: 'Domain', check: e => m.domainEntityV1alpha1Validator.check(e as never) },
-      { kind: 'Template', check: e => scaffolderCommon.templateEntityV1beta3Validator.check(e as never) },
+      { kind: 'Template', check: e => scaffolderCommon().templateEntityV1beta3Validator.check(e as never) },
     ],
     knownKinds: Object.keys(schemas.kinds),
   };
@@ -60,9 +61,13 @@ export function relationFieldsOf(kind: string | undefined): RelationField[] {
   return (kind && relationFields.get(kind)) || [];
 }
 
-const schemaPolicy = new catalogModel.SchemaValidEntityPolicy();
-const foreignRootPolicy = new catalogModel.NoForeignRootFieldsEntityPolicy();
-const fieldFormatPolicy = new catalogModel.FieldFormatEntityPolicy();
+let policies: { schema: CatalogModel.EntityPolicy; foreignRoot: CatalogModel.EntityPolicy; fieldFormat: CatalogModel.EntityPolicy } | undefined;
+
+function backstagePolicies() {
+  const m = catalogModel();
+  return (policies ??= { schema: new m.SchemaValidEntityPolicy(), foreignRoot: new m.NoForeignRootFieldsEntityPolicy(), fieldFormat: new m.FieldFormatEntityPolicy() });
+}
+
 
 /**
  * Backstage's verdict on one entity, with every error it would hit rather than the first:
@@ -71,6 +76,7 @@ const fieldFormatPolicy = new catalogModel.FieldFormatEntityPolicy();
  */
 export async function checkBackstageModel(record: CatalogEntity): Promise<Diagnostic[]> {
   const v = modelValidators();
+  const { schema: schemaPolicy, foreignRoot: foreignRootPolicy, fieldFormat: fieldFormatPolicy } = backstagePolicies();
   const found = new Findings(record);
   const entity = record.entity;
   if (!v.envelope(entity)) {
@@ -138,7 +144,7 @@ function checkRefSyntax(record: CatalogEntity, found: Findings) {
       if (typeof target !== 'string') return;
       const path = Array.isArray(value) ? ['spec', key, index] : ['spec', key];
       try {
-        catalogModel.parseEntityRef(target, { defaultKind: field.defaultKind, defaultNamespace: record.namespace });
+        catalogModel().parseEntityRef(target, { defaultKind: field.defaultKind, defaultNamespace: record.namespace });
       } catch (error) {
         const hint = field.defaultKind
           ? 'Write a reference as [kind:][namespace/]name, e.g. group:default/team-a.'

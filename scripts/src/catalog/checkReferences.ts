@@ -35,7 +35,7 @@ function parseReferences(entity: CatalogEntity): Reference[] {
       if (typeof written !== 'string') return;
       let target: string;
       try {
-        const ref = catalogModel.parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: entity.namespace });
+        const ref = catalogModel().parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: entity.namespace });
         target = `${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase();
       } catch {
         return; // entity-ref-format already reports it

@@ -59,7 +59,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
   } catch {
     return defaultConfig(root);
   }
-  const raw = parse(text) ?? {};
+  const raw = (parse(text) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; catalog?: Partial<GitopsConfig['catalog']> };
   const ajv = new Ajv({ allErrors: true, useDefaults: true });
   const validate = ajv.compile(configSchema);
   if (!validate(raw)) {
@@ -67,7 +67,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
     throw new UsageError(`${CONFIG_FILE} is not valid: ${problems}`);
   }
   const base = defaultConfig(root);
-  const catalog = (raw as { catalog?: Partial<GitopsConfig['catalog']> }).catalog ?? {};
+  const catalog = raw.catalog ?? {};
   return {
     ...base,
     found: true,

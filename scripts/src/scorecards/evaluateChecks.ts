@@ -60,8 +60,8 @@ export async function evaluateChecks(
       for (const r of passed) results.set(r.name as string, { checkId: r.name as string, outcome: 'pass' });
       for (const r of failureResults) results.set(r.name as string, { checkId: r.name as string, outcome: 'fail' });
     } catch (error) {
-      for (const rule of engine.rules) {
-        results.set(rule.name as string, { checkId: rule.name as string, outcome: 'fail', reason: 'error', detail: (error as Error).message });
+      for (const check of runnable) {
+        results.set(check.id, { checkId: check.id, outcome: 'fail', reason: 'error', detail: (error as Error).message });
       }
     }
   }
