@@ -1,19 +1,35 @@
+import { parse } from 'yaml';
 import type { TestProject } from 'vitest/node';
+import { compileTechInsights } from '../src/scorecards/compileTechInsights.ts';
+import { loadScorecards } from '../src/scorecards/loadScorecards.ts';
 import { startBackstage, type BackstageHandle } from './backstage/startBackstage.ts';
+import { REPO_ROOT } from './helpers/tempRepo.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    backstage: { baseUrl: string; token: string; fixturesUrl: string; fixturesDir: string };
+    backstage: { baseUrl: string; token: string; fixturesUrl: string; fixturesDir: string; techInsightsChecks: string[] };
   }
 }
 
 let handle: BackstageHandle | undefined;
 
-/** One real Backstage backend per test run, on 127.0.0.1, stopped at the end. */
+/**
+ * One real Backstage backend per test run, on 127.0.0.1, stopped at the end. It ingests this repo's
+ * example catalog and runs Tech Insights with the checks that only need its built-in retrievers.
+ */
 export async function setup(project: TestProject) {
-  handle = await startBackstage();
+  const { data } = await loadScorecards(REPO_ROOT);
+  const builtin = new Set(data.retrievers.filter(r => r.value.builtin).map(r => r.value.id));
+  const portable = { ...data, checks: data.checks.filter(c => c.value.factIds.every(id => builtin.has(id))), retrievers: data.retrievers.filter(r => r.value.builtin) };
+  const techInsights = parse(compileTechInsights(portable)).techInsights;
+  for (const retriever of Object.values(techInsights.factRetrievers) as Record<string, unknown>[]) {
+    // Run soon after start-up, once the catalog has ingested the example organisation.
+    retriever.cadence = '* * * * *';
+    retriever.initialDelay = { seconds: 12 };
+  }
+  handle = await startBackstage({ catalogRoot: REPO_ROOT, techInsights });
   const { baseUrl, token, fixturesUrl, fixturesDir } = handle;
-  project.provide('backstage', { baseUrl, token, fixturesUrl, fixturesDir });
+  project.provide('backstage', { baseUrl, token, fixturesUrl, fixturesDir, techInsightsChecks: Object.keys(techInsights.factChecker.checks) });
 }
 
 export async function teardown() {

@@ -1,4 +1,5 @@
-// A real Backstage backend for the tests: catalog (with the scaffolder entity model) and scaffolder,
+// A real Backstage backend for the tests: catalog (with the scaffolder entity model), scaffolder and
+// Tech Insights (built-in fact retrievers, jsonfc checks),
 // in-memory SQLite, a static token, listening only on the address its generated config names.
 const { createBackend } = require('@backstage/backend-defaults');
 const { createBackendModule } = require('@backstage/backend-plugin-api');
@@ -23,6 +24,8 @@ backend.add(require('@backstage/plugin-catalog-backend-module-scaffolder-entity-
 backend.add(require('@backstage/plugin-scaffolder-backend'));
 backend.add(require('@backstage/plugin-catalog-backend-module-unprocessed'));
 backend.add(allowFileLocations);
+backend.add(require('@backstage-community/plugin-tech-insights-backend'));
+backend.add(require('@backstage-community/plugin-tech-insights-backend-module-jsonfc'));
 backend.start().then(
   () => console.log('BACKEND_READY'),
   error => {

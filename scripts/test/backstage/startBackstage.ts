@@ -40,12 +40,17 @@ async function serveFolder(dir: string): Promise<{ server: Server; url: string }
   return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
 }
 
-export async function startBackstage(): Promise<BackstageHandle> {
+/**
+ * `catalogRoot`: a repo served over HTTP on 127.0.0.1 whose `catalog/all.yaml` the backend registers as
+ * a url location, as the managed Backstage does (placeholders such as $text are only read over URLs).
+ */
+export async function startBackstage(extra: { catalogRoot?: string; techInsights?: object } = {}): Promise<BackstageHandle> {
   const workDir = await mkdtemp(join(tmpdir(), 'gitops-backstage-'));
   const fixturesDir = join(workDir, 'fixtures');
   await writeFile(join(workDir, '.keep'), '');
   await import('node:fs/promises').then(fs => fs.mkdir(fixturesDir));
   const fixtures = await serveFolder(fixturesDir);
+  const repo = extra.catalogRoot ? await serveFolder(extra.catalogRoot) : undefined;
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = {
@@ -56,10 +61,11 @@ export async function startBackstage(): Promise<BackstageHandle> {
       workingDirectory: workDir,
       database: { client: 'better-sqlite3', connection: ':memory:' },
       auth: { externalAccess: [{ type: 'static', options: { token: TOKEN, subject: 'gitops-tests' } }] },
-      reading: { allow: [{ host: new URL(fixtures.url).host }] },
+      reading: { allow: [fixtures, repo].filter(s => s !== undefined).map(s => ({ host: new URL(s.url).host })) },
     },
     integrations: {},
-    catalog: { rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Template', 'Group', 'User', 'Domain'] }], locations: [] },
+    catalog: { rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Template', 'Group', 'User', 'Domain'] }], locations: repo ? [{ type: 'url', target: `${repo.url}/catalog/all.yaml` }] : [] },
+    ...(extra.techInsights ? { techInsights: extra.techInsights } : {}),
     scaffolder: {},
   };
   const configFile = join(workDir, 'app-config.yaml');
@@ -84,6 +90,7 @@ export async function startBackstage(): Promise<BackstageHandle> {
       clearTimeout(timer);
     }
     await new Promise(r => fixtures.server.close(r));
+    if (repo) await new Promise(r => repo.server.close(r));
     await rm(workDir, { recursive: true, force: true });
   };
 
