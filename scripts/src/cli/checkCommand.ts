@@ -7,6 +7,7 @@ import { checkCatalog } from '../catalog/checkCatalog.ts';
 import { codeownersFor, codeownersGate } from '../codeowners/codeownersGate.ts';
 import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
+import { scorecardRules } from '../scorecards/scorecardRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
 import { loadPolicies, prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
@@ -86,7 +87,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     color: wantsColor(io, values['no-color'] ? false : values.color),
     checkedFiles: input.loaded.files.length,
     entityCount: result.entities.length,
-    rules: catalogRules.list(),
+    rules: [...catalogRules.list(), ...scorecardRules.list()],
     toolName: 'backstage-gitops',
     toolVersion: version,
     sourceRoot: io.env.BUILD_SOURCESDIRECTORY,
@@ -130,7 +131,7 @@ export function applyRuleSettings(diagnostics: readonly Diagnostic[], config: Gi
 }
 
 function listRules(policies: { ruleId: string; severity: Severity; description: string }[]): string {
-  const lines = catalogRules.list().map(r => `${r.id}  (${r.severity})\n  ${r.description}\n  e.g. ${r.example.replace(/\n/g, '\n       ')}\n`);
+  const lines = [...catalogRules.list(), ...scorecardRules.list()].map(r => `${r.id}  (${r.severity})\n  ${r.description}\n  e.g. ${r.example.replace(/\n/g, '\n       ')}\n`);
   for (const p of policies) lines.push(`${p.ruleId}  (${p.severity}, org policy)\n  ${p.description}\n`);
   return `${lines.join('\n')}`;
 }

@@ -1,0 +1,20 @@
+import { RuleRegistry, type Rule } from '../rules.ts';
+
+const rules: Rule[] = [
+  { id: 'scorecard-schema', severity: 'error', description: 'A document under scorecards/ does not match schemas/scorecards.schema.json.', example: 'kind: Check\nid: has.dots' },
+  { id: 'scorecard-duplicate-id', severity: 'error', description: 'Two checks share an id (it becomes an app-config key).', example: 'id: ownedByGroup  # in two files' },
+  { id: 'scorecard-unknown-level', severity: 'error', description: "A check's level is not in the ladder.", example: 'level: platinum' },
+  { id: 'scorecard-unknown-fact', severity: 'error', description: "A rule uses a fact its factIds' schemas do not define (Tech Insights fails the whole entity).", example: 'factIds: [techdocsFactRetriever]\nrule: {conditions: {all: [{fact: hasOwner, …}]}}' },
+  { id: 'scorecard-unknown-check', severity: 'error', description: 'A scorecard or initiative names a check or scorecard that does not exist.', example: 'checks: [hasDocs]' },
+  { id: 'scorecard-unsupported', severity: 'error', description: 'Something the target jsonfc cannot express: unknown operator, top-level not, null value, filters on old versions.', example: 'operator: matchesRegex' },
+  { id: 'scorecard-rule-trap', severity: 'error', description: 'A json-rules-engine trap: in with a string (substring), empty all/any, numeric operators on strings, JSONPath on non-objects.', example: 'operator: in\nvalue: production' },
+  { id: 'scorecard-test-failed', severity: 'error', description: "A check's golden case no longer gives the expected outcome.", example: 'tests: [{facts: {…}, expect: pass}]  # now fails' },
+  { id: 'scorecard-exemption-expired', severity: 'error', description: 'An exemption is past its expiry date.', example: "expires: '2025-01-31'" },
+  { id: 'scorecard-exemption-too-long', severity: 'error', description: 'An exemption runs longer than maxExemptionDays.', example: "created: '2026-01-01'\nexpires: '2027-06-30'" },
+  { id: 'scorecard-exemption-unknown', severity: 'error', description: 'An exemption names an entity or check that does not exist.', example: 'entityRef: component:default/gone' },
+  { id: 'scorecard-config-stale', severity: 'error', description: 'The generated Tech Insights app-config differs from what scorecards/ compiles to.', example: '# a check edited without --write-config' },
+  { id: 'scorecard', severity: 'error', description: 'scorecard/<checkId>: a blocking check fails on an entity the change touches, or an overdue initiative fails.', example: '# a new production service without pagerduty.com/service-id' },
+  { id: 'codeowners-stale', severity: 'error', description: "CODEOWNERS differs from what the catalog's ownership generates.", example: '# an entity moved to another team without codeowners --write' },
+];
+
+export const scorecardRules = rules.reduce((registry, rule) => registry.add(rule), new RuleRegistry());
