@@ -3,6 +3,7 @@ import { UsageError } from '../config/gitopsConfig.ts';
 import { CHECK_HELP, checkCommand } from './checkCommand.ts';
 import { codeownersCommand } from './codeownersCommand.ts';
 import { scorecardsCommand } from './scorecardsCommand.ts';
+import { syncCommand } from './syncCommand.ts';
 import type { CliIo } from './io.ts';
 import { version } from './version.ts';
 
@@ -12,6 +13,7 @@ Commands:
   check [paths…]    the catalog gate: Backstage's model, org policy, references, locations, scorecards
   scorecards        Tech Insights scorecards per team, before/after a change (--base), config generation
   codeowners        generate (--write) or verify (--check) CODEOWNERS from the catalog's ownership
+  sync --url URL    make the managed Backstage's catalog match this repo (plan with --dry-run)
   help [command]    show help for a command
 
 Run 'backstage-gitops <command> --help' for the options of a command.
@@ -21,6 +23,7 @@ const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   check: checkCommand,
   scorecards: scorecardsCommand,
   codeowners: codeownersCommand,
+  sync: syncCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code; only the bin script exits. */

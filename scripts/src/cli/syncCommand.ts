@@ -1,0 +1,88 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkCatalog } from '../catalog/checkCatalog.ts';
+import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
+import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { formatters } from '../report/formatters.ts';
+import { CatalogApi } from '../sync/catalogApi.ts';
+import { formatPlan } from '../sync/planSync.ts';
+import { DEFAULT_RETRY } from '../sync/retry.ts';
+import { syncCatalog } from '../sync/syncCatalog.ts';
+import type { CliIo } from './io.ts';
+import { version } from './version.ts';
+
+export const SYNC_HELP = `Usage: backstage-gitops sync --url URL [options]
+
+Makes the managed Backstage's catalog hold exactly this repo's entities: registers the root
+Location(s), refreshes what changed, waits until every entity has the repo's content, then removes
+entities that left the repo (only those from this repo's locations).
+
+Options:
+  --url URL                  Backstage base URL (e.g. https://backstage.acme.example)
+  --token-env NAME           environment variable holding a static token (default: BACKSTAGE_TOKEN)
+  --dry-run                  print the plan (adds, updates, removals) and change nothing
+  --format NAME              markdown (default) | json
+  --max-delete-fraction N    refuse to remove more than this share of the repo's entities (default: 0.1)
+  --allow-mass-delete        remove even above that share
+  --wait SECONDS             how long to wait for Backstage to process the changes (default: 300)
+  --root DIR                 repository root (default: current folder)
+
+Exit codes: 0 in sync (or plan printed), 1 refused or not verified, 2 usage or connection error.
+`;
+
+export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string' }, 'token-env': { type: 'string', default: 'BACKSTAGE_TOKEN' }, 'dry-run': { type: 'boolean' },
+      format: { type: 'string', default: 'markdown' }, 'max-delete-fraction': { type: 'string', default: '0.1' },
+      'allow-mass-delete': { type: 'boolean' }, wait: { type: 'string', default: '300' }, root: { type: 'string' },
+      'poll-ms': { type: 'string', default: '1000' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return io.stdout.write(SYNC_HELP), 0;
+  if (!values.url) throw new UsageError('--url is required');
+  const token = io.env[values['token-env']!];
+  if (!token) throw new UsageError(`Set the token in the environment variable ${values['token-env']}`);
+  // Whatever reaches the log, the token never does.
+  const scrub = (text: string) => text.split(token).join('***');
+  const out = { write: (t: string) => io.stdout.write(scrub(t)) };
+  const err = { write: (t: string) => io.stderr.write(scrub(t)) };
+
+  const root = resolve(io.cwd, values.root ?? '.');
+  const config = await loadConfig(root);
+  if (!config.repoUrl || config.catalog.roots.length === 0) throw new UsageError('gitops.config.yaml needs repoUrl and catalog.roots to sync');
+  const input = await prepareCatalogCheck(config, []);
+  const gate = await checkCatalog(input);
+  const errors = gate.diagnostics.filter(d => d.severity === 'error');
+  const formatOptions = { color: false, checkedFiles: input.loaded.files.length, entityCount: gate.entities.length, rules: [], toolName: 'backstage-gitops', toolVersion: version };
+  if (errors.length > 0) {
+    err.write(`The catalog gate fails; nothing is synced.\n${formatters.stylish(errors, formatOptions)}`);
+    return 1;
+  }
+  const api = new CatalogApi(values.url, token, io.fetch, DEFAULT_RETRY);
+  let result;
+  try {
+    result = await syncCatalog({
+      api,
+      desired: gate.entities,
+      roots: config.catalog.roots.map(r => ({ type: config.catalog.rootLocationType, target: `${config.repoUrl}${r}` })),
+      edges: input.loaded.locations,
+      repoUrl: config.repoUrl,
+      dryRun: Boolean(values['dry-run']),
+      maxRemoveFraction: Number(values['max-delete-fraction']),
+      allowMassRemove: Boolean(values['allow-mass-delete']),
+      waitMs: Number(values.wait) * 1000,
+      pollMs: Number(values['poll-ms']),
+      log: line => err.write(`sync: ${line}\n`),
+    });
+  } catch (error) {
+    err.write(`sync: Backstage could not be reached or refused a call: ${(error as Error).message}\nRun sync again; every step is idempotent and it resumes where it stopped.\n`);
+    return 2;
+  }
+  out.write(values.format === 'json'
+    ? `${JSON.stringify({ add: result.plan.add.map(e => e.ref), update: result.plan.update.map(u => u.desired.ref), remove: result.plan.remove.map(r => `${r.kind}:${r.metadata.namespace ?? 'default'}/${r.metadata.name}`.toLowerCase()), unchanged: result.plan.unchanged, applied: result.applied, verified: result.verified, seconds: result.seconds, diagnostics: result.diagnostics }, null, 2)}\n`
+    : formatPlan(result.plan));
+  if (result.diagnostics.length) err.write(formatters.stylish(result.diagnostics, formatOptions));
+  return result.diagnostics.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,94 @@
+import { fetchWithRetry, HttpError, type RetryPolicy } from './retry.ts';
+
+export interface RemoteEntity {
+  apiVersion: string;
+  kind: string;
+  metadata: { uid?: string; name: string; namespace?: string; annotations?: Record<string, string>; [key: string]: unknown };
+  spec?: Record<string, unknown>;
+  status?: { items?: { type: string; level: string; message: string }[] };
+  [key: string]: unknown;
+}
+
+export interface RemoteLocation {
+  id: string;
+  type: string;
+  target: string;
+}
+
+/**
+ * The catalog REST API (`/api/catalog`), every call authenticated and retried. The token lives only
+ * in the Authorization header; nothing here prints it.
+ */
+export class CatalogApi {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+    private readonly fetcher: typeof fetch,
+    private readonly retry: RetryPolicy,
+  ) {}
+
+  private async call(method: string, path: string, body?: unknown, ok: number[] = [200]): Promise<Response> {
+    const response = await fetchWithRetry(
+      this.fetcher,
+      `${this.baseUrl.replace(/\/$/, '')}/api/catalog${path}`,
+      { method, headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) },
+      this.retry,
+    );
+    if (!ok.includes(response.status)) throw new HttpError(response.status, method, path, await response.text().catch(() => ''));
+    return response;
+  }
+
+  /** Every entity whose origin is one of `origins` (`url:<target>`), paged with the query cursor. */
+  async entitiesFromOrigins(origins: readonly string[]): Promise<RemoteEntity[]> {
+    const found: RemoteEntity[] = [];
+    for (const origin of origins) {
+      let cursor: string | undefined;
+      do {
+        const query = cursor
+          ? `cursor=${encodeURIComponent(cursor)}`
+          : `filter=${encodeURIComponent(`metadata.annotations.backstage.io/managed-by-origin-location=${origin}`)}&limit=500`;
+        const page = (await (await this.call('GET', `/entities/by-query?${query}`)).json()) as { items: RemoteEntity[]; pageInfo: { nextCursor?: string } };
+        found.push(...page.items);
+        cursor = page.pageInfo?.nextCursor;
+      } while (cursor);
+    }
+    return found;
+  }
+
+  async byRefs(refs: readonly string[]): Promise<(RemoteEntity | null)[]> {
+    const items: (RemoteEntity | null)[] = [];
+    for (let i = 0; i < refs.length; i += 500) {
+      const chunk = refs.slice(i, i + 500);
+      const body = (await (await this.call('POST', '/entities/by-refs', { entityRefs: chunk })).json()) as { items: (RemoteEntity | null)[] };
+      items.push(...body.items);
+    }
+    return items;
+  }
+
+  async locations(): Promise<RemoteLocation[]> {
+    const body = (await (await this.call('GET', '/locations')).json()) as { data: RemoteLocation }[];
+    return body.map(b => b.data);
+  }
+
+  /** Registers a location; registering it again is a no-op refresh, so retries are safe. */
+  async addLocation(type: string, target: string): Promise<RemoteLocation> {
+    const response = await this.call('POST', '/locations?onConflict=refresh', { type, target }, [200, 201]);
+    return ((await response.json()) as { location: RemoteLocation }).location;
+  }
+
+  async refresh(entityRef: string): Promise<void> {
+    await this.call('POST', '/refresh', { entityRef }, [200, 204]);
+  }
+
+  /** Deleting twice is fine: a 404 means it is already gone. */
+  async deleteEntity(uid: string): Promise<void> {
+    await this.call('DELETE', `/entities/by-uid/${encodeURIComponent(uid)}`, undefined, [200, 204, 404]);
+  }
+
+  async unprocessedErrors(): Promise<Map<string, string[]>> {
+    const response = await fetchWithRetry(this.fetcher, `${this.baseUrl.replace(/\/$/, '')}/api/catalog/entities/unprocessed/pending`, { headers: { authorization: `Bearer ${this.token}` } }, this.retry);
+    if (!response.ok) return new Map();
+    const body = (await response.json()) as { entities?: { entity_ref: string; errors?: { message: string }[] }[] };
+    return new Map((body.entities ?? []).filter(e => e.errors?.length).map(e => [e.entity_ref, e.errors!.map(x => x.message)]));
+  }
+}

@@ -1,0 +1,48 @@
+import type { RemoteEntity } from './catalogApi.ts';
+
+// Annotations Backstage writes itself while reading a location: never part of the repo's truth.
+const BACKSTAGE_ANNOTATIONS = new Set([
+  'backstage.io/managed-by-location',
+  'backstage.io/managed-by-origin-location',
+  'backstage.io/view-url',
+  'backstage.io/edit-url',
+  'backstage.io/source-location',
+  'backstage.io/orphan',
+]);
+// BuiltinKindsEntityProcessor sorts these string lists before storing them.
+const SORTED_SPEC_FIELDS = ['providesApis', 'consumesApis', 'dependsOn', 'dependencyOf', 'memberOf', 'children', 'members'];
+
+/**
+ * An entity reduced to what the repo controls, in the shape Backstage stores it: default namespace,
+ * sorted relation lists, no server-side fields or annotations, keys in a stable order.
+ */
+export function canonicalEntity(entity: Record<string, unknown>, fromBackstage: boolean): string {
+  const metadata = { ...(entity.metadata as Record<string, unknown>) };
+  delete metadata.uid;
+  delete metadata.etag;
+  delete metadata.generation;
+  metadata.namespace ??= 'default';
+  if (metadata.annotations) {
+    const kept = Object.entries(metadata.annotations as Record<string, string>).filter(([key]) => !(fromBackstage && BACKSTAGE_ANNOTATIONS.has(key)));
+    if (kept.length) metadata.annotations = Object.fromEntries(kept);
+    else delete metadata.annotations;
+  }
+  const spec = { ...((entity.spec as Record<string, unknown>) ?? {}) };
+  for (const field of SORTED_SPEC_FIELDS) {
+    const value = spec[field];
+    if (Array.isArray(value) && value.every(v => typeof v === 'string')) spec[field] = [...value].sort();
+  }
+  return stableStringify({ apiVersion: entity.apiVersion, kind: entity.kind, metadata, spec });
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).filter(k => (value as Record<string, unknown>)[k] !== undefined).sort().map(k => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function processingErrors(entity: RemoteEntity): string[] {
+  return (entity.status?.items ?? []).filter(i => i.level === 'error').map(i => i.message);
+}

@@ -1,0 +1,56 @@
+import type { CatalogEntity } from '../catalog/catalogEntity.ts';
+import type { RemoteEntity } from './catalogApi.ts';
+import { canonicalEntity } from './compareEntities.ts';
+
+export interface SyncPlan {
+  /** `url:<target>` of each root Location this repo registers. */
+  origins: string[];
+  add: CatalogEntity[];
+  update: { desired: CatalogEntity; actual: RemoteEntity }[];
+  remove: RemoteEntity[];
+  unchanged: number;
+  /** Refs defined twice in the repo: the gate fails on them, sync refuses to guess. */
+  conflicts: string[];
+}
+
+export function refOfRemote(entity: RemoteEntity): string {
+  return `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLowerCase();
+}
+
+/**
+ * Desired (this repo) against actual (what Backstage holds from this repo's root locations): what to
+ * add, update and remove. Entities from any other origin are never part of the plan.
+ */
+export function planSync(desired: readonly CatalogEntity[], actual: readonly RemoteEntity[], origins: string[]): SyncPlan {
+  const wanted = new Map<string, CatalogEntity>();
+  const conflicts: string[] = [];
+  for (const entity of desired) {
+    if (!entity.ref) continue;
+    if (wanted.has(entity.ref)) conflicts.push(entity.ref);
+    else wanted.set(entity.ref, entity);
+  }
+  const present = new Map(actual.map(e => [refOfRemote(e), e]));
+  const plan: SyncPlan = { origins, add: [], update: [], remove: [], unchanged: 0, conflicts };
+  for (const [ref, entity] of wanted) {
+    const remote = present.get(ref);
+    if (!remote) plan.add.push(entity);
+    else if (canonicalEntity(entity.entity, false) !== canonicalEntity(remote, true)) plan.update.push({ desired: entity, actual: remote });
+    else plan.unchanged++;
+  }
+  for (const [ref, remote] of present) if (!wanted.has(ref)) plan.remove.push(remote);
+  return plan;
+}
+
+export function formatPlan(plan: SyncPlan): string {
+  const lines = [
+    '### Backstage sync plan',
+    '',
+    `${plan.add.length} to add · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged`,
+    '',
+    ...plan.add.map(e => `- ➕ \`${e.ref}\` (${e.file})`),
+    ...plan.update.map(u => `- ✏️ \`${u.desired.ref}\` (${u.desired.file})`),
+    ...plan.remove.map(r => `- ➖ \`${refOfRemote(r)}\``),
+    ...(plan.conflicts.length ? ['', `Refused: defined more than once in the repo: ${plan.conflicts.join(', ')}`] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}

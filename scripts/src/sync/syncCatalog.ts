@@ -1,0 +1,143 @@
+import { createRequire } from 'node:module';
+import type { CatalogEntity } from '../catalog/catalogEntity.ts';
+import { diagnosticAt } from '../catalog/catalogEntity.ts';
+import type { Diagnostic } from '../diagnostic.ts';
+import type { LocationEdge } from '../load/loadCatalog.ts';
+import type { CatalogApi, RemoteEntity } from './catalogApi.ts';
+import { canonicalEntity, processingErrors } from './compareEntities.ts';
+import { planSync, refOfRemote, type SyncPlan } from './planSync.ts';
+
+const require = createRequire(import.meta.url);
+const { locationSpecToMetadataName } = require('@backstage/plugin-catalog-node') as { locationSpecToMetadataName(l: { type: string; target: string }): string };
+
+export interface SyncInput {
+  api: CatalogApi;
+  desired: readonly CatalogEntity[];
+  /** Root locations as Backstage registers them, e.g. { type: 'url', target: '<repoUrl>catalog/all.yaml' }. */
+  roots: { type: string; target: string }[];
+  /** Location edges of the repo, to find which Location lists a file. */
+  edges: readonly LocationEdge[];
+  repoUrl: string;
+  dryRun: boolean;
+  /** Refuse to remove more than this share of the entities this repo owns in Backstage, unless allowed. */
+  maxRemoveFraction: number;
+  allowMassRemove: boolean;
+  waitMs: number;
+  pollMs: number;
+  log(line: string): void;
+}
+
+export interface SyncResult {
+  plan: SyncPlan;
+  applied: boolean;
+  verified: boolean;
+  diagnostics: Diagnostic[];
+  seconds: number;
+}
+
+const isGeneratedLocation = (e: RemoteEntity) => e.kind === 'Location' && e.metadata.name.startsWith('generated-');
+
+/**
+ * Makes Backstage hold exactly this repo's entities: plan, then register the roots, refresh the
+ * locations whose files changed, wait until every entity has the repo's content (or report why not),
+ * and only then remove what left the repo (never anything from another origin). Re-running it resumes: each step is idempotent.
+ */
+export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
+  const started = Date.now();
+  const { api, log } = input;
+  const origins = input.roots.map(r => `${r.type}:${r.target}`);
+  const actual = (await api.entitiesFromOrigins(origins)).filter(e => !isGeneratedLocation(e));
+  const plan = planSync(input.desired, actual, origins);
+  const result = (extra: Partial<SyncResult>): SyncResult => ({ plan, applied: false, verified: false, diagnostics: [], seconds: (Date.now() - started) / 1000, ...extra });
+  log(`plan: ${plan.add.length} to add, ${plan.update.length} to update, ${plan.remove.length} to remove, ${plan.unchanged} unchanged`);
+  if (plan.conflicts.length) return result({ diagnostics: plan.conflicts.map(ref => refusal(`${ref} is defined more than once in the repo; sync refuses to choose one.`)) });
+  if (input.desired.length === 0 && actual.length > 0) return result({ diagnostics: [refusal('The repo defines no entities; refusing to remove everything.')] });
+  // A single removal never trips the guard, or small catalogs could not remove anything.
+  const limit = Math.max(1, Math.floor(input.maxRemoveFraction * actual.length));
+  if (plan.remove.length > limit && !input.allowMassRemove) {
+    return result({ diagnostics: [refusal(`The plan removes ${plan.remove.length} of ${actual.length} entities this repo owns in Backstage (limit ${limit}). Nothing was changed.`, 'If that is intended, run again with --allow-mass-delete.')] });
+  }
+  if (input.dryRun) return result({});
+
+  for (const root of input.roots) await api.addLocation(root.type, root.target);
+  const present = new Set([...actual.map(refOfRemote), ...(await api.entitiesFromOrigins(origins)).map(refOfRemote)]);
+  const touchedFiles = new Set([...plan.add.map(e => e.file), ...plan.update.map(u => u.desired.file), ...plan.remove.map(r => fileOf(r, input.repoUrl)).filter((f): f is string => Boolean(f))]);
+  const refreshes = new Set([...touchedFiles].map(file => locationToRefresh(file, input, present)).filter((r): r is string => Boolean(r)));
+  log(`refreshing ${refreshes.size} location(s)`);
+  await inBatches([...refreshes], 8, ref => api.refresh(ref).catch(error => {
+    if (!String(error).includes('404')) throw error;
+  }));
+
+  const waited = await waitForDesired(input, plan);
+  if (!waited.verified) return result({ applied: true, diagnostics: waited.diagnostics });
+
+  // Only now, with every added and changed entity verified, remove what left the repo. The guard
+  // above ran before any write; each delete is idempotent, so an interrupted run simply resumes.
+  await inBatches(plan.remove, 8, remote => api.deleteEntity(remote.metadata.uid!));
+  const removed = plan.remove.length;
+  const after = planSync(input.desired, (await api.entitiesFromOrigins(origins)).filter(e => !isGeneratedLocation(e)), origins);
+  const verified = after.add.length === 0 && after.update.length === 0 && after.remove.length === 0;
+  log(`removed ${removed}; ${verified ? 'verified: Backstage matches the repo' : 'not yet verified'}`);
+  return result({ applied: true, verified, diagnostics: verified ? [] : [refusal(`After sync Backstage still differs: ${after.add.length} missing, ${after.update.length} different, ${after.remove.length} not removed.`, 'Run sync again; it resumes where this run stopped.')] });
+}
+
+/** The generated Location entity for a file, or for the nearest file above it that Backstage already knows. */
+function locationToRefresh(file: string, input: SyncInput, present: ReadonlySet<string>, seen = new Set<string>()): string | undefined {
+  if (seen.has(file)) return undefined;
+  seen.add(file);
+  const ref = `location:default/${locationSpecToMetadataName({ type: 'url', target: `${input.repoUrl}${file}` })}`;
+  if (present.has(ref)) return ref;
+  const root = input.roots.find(r => r.target === `${input.repoUrl}${file}`);
+  if (root) return `location:default/${locationSpecToMetadataName(root)}`;
+  const parent = input.edges.find(e => e.resolution.kind === 'files' && e.resolution.files.includes(file));
+  return parent ? locationToRefresh(parent.file, input, present, seen) : undefined;
+}
+
+function fileOf(remote: RemoteEntity, repoUrl: string): string | undefined {
+  const location = remote.metadata.annotations?.['backstage.io/managed-by-location'] ?? '';
+  const target = location.replace(/^url:/, '');
+  return target.startsWith(repoUrl) ? target.slice(repoUrl.length) : undefined;
+}
+
+async function waitForDesired(input: SyncInput, plan: SyncPlan): Promise<{ verified: boolean; diagnostics: Diagnostic[] }> {
+  const waiting = new Map([...plan.add, ...plan.update.map(u => u.desired)].map(e => [e.ref!, e]));
+  const deadline = Date.now() + input.waitMs;
+  const errors = new Map<string, string[]>();
+  while (waiting.size > 0) {
+    const refs = [...waiting.keys()];
+    const remote = await input.api.byRefs(refs);
+    remote.forEach((entity, i) => {
+      if (!entity) return;
+      const desired = waiting.get(refs[i])!;
+      const failures = processingErrors(entity);
+      if (failures.length) errors.set(refs[i], failures);
+      else if (canonicalEntity(desired.entity, false) === canonicalEntity(entity, true)) waiting.delete(refs[i]);
+    });
+    if (waiting.size === 0) break;
+    if (Date.now() > deadline) {
+      for (const [ref, messages] of await input.api.unprocessedErrors()) if (waiting.has(ref)) errors.set(ref, messages);
+      break;
+    }
+    input.log(`waiting for ${waiting.size} entit${waiting.size === 1 ? 'y' : 'ies'}`);
+    await new Promise(r => setTimeout(r, input.pollMs));
+  }
+  const diagnostics = [...waiting.values()].map(entity =>
+    diagnosticAt(entity, ['metadata', 'name'], {
+      ruleId: errors.has(entity.ref!) ? 'sync-processing-error' : 'sync-not-landed',
+      severity: 'error',
+      message: errors.has(entity.ref!)
+        ? `Backstage could not process ${entity.ref}: ${errors.get(entity.ref!)!.join('; ')}`
+        : `${entity.ref} did not reach Backstage with the repo's content within ${Math.round(input.waitMs / 1000)} s.`,
+      hint: errors.has(entity.ref!) ? 'Fix the entity; Backstage keeps the last good version live meanwhile.' : 'Run sync again; it resumes. If it persists, check the catalog backend logs.',
+    }),
+  );
+  return { verified: diagnostics.length === 0, diagnostics };
+}
+
+async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
+}
+
+function refusal(message: string, hint = 'Fix the repo and run sync again.'): Diagnostic {
+  return { ruleId: 'sync-refused', severity: 'error', message, hint, file: 'gitops.config.yaml', range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
+}
