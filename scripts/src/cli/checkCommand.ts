@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import { codeownersFor, codeownersGate } from '../codeowners/codeownersGate.ts';
+import { backstageConfigGate } from '../backstageConfig/backstageConfigGate.ts';
 import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
@@ -101,11 +102,14 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   return diagnostics.some(d => isAtLeast(d.severity, failOn)) ? 1 : 0;
 }
 
-/** The gates that need the whole catalog: CODEOWNERS freshness and the scorecards. */
+/** The gates beyond single entities: CODEOWNERS freshness, the Backstage config, the scorecards. */
 async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], base?: string, todayFlag?: string): Promise<Diagnostic[]> {
   const expected = codeownersFor(config, entities);
   const committedPath = expected && join(root, expected.file);
-  const diagnostics = codeownersGate(expected, committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined);
+  const diagnostics = [
+    ...codeownersGate(expected, committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined),
+    ...(await backstageConfigGate(config)),
+  ];
   if (!hasScorecards(root)) return diagnostics;
   const today = todayFlag ?? new Date().toISOString().slice(0, 10);
   let touched: Set<string> | undefined;

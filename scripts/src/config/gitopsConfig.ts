@@ -20,6 +20,7 @@ export interface GitopsConfig {
   repoUrl?: string;
   failOn: Severity;
   codeowners?: { file: string; platformTeam: string; platformPaths: string[] };
+  backstageConfig?: { files: string[]; plugins: string[] };
   rules: Record<string, Severity | 'off'>;
   catalog: {
     roots: string[];
@@ -59,7 +60,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
   } catch {
     return defaultConfig(root);
   }
-  const raw = (parse(text) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; catalog?: Partial<GitopsConfig['catalog']> };
+  const raw = (parse(text) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; catalog?: Partial<GitopsConfig['catalog']> };
   const ajv = new Ajv({ allErrors: true, useDefaults: true });
   const validate = ajv.compile(configSchema);
   if (!validate(raw)) {
@@ -75,6 +76,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
     failOn: raw.failOn ?? 'error',
     rules: raw.rules ?? {},
     codeowners: raw.codeowners,
+    backstageConfig: raw.backstageConfig,
     catalog: { ...base.catalog, allowedLocationTypes: ['url'], ...catalog },
   };
 }
