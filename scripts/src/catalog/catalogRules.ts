@@ -31,6 +31,11 @@ const rules: Rule[] = [
   { id: 'annotation-project-slug', severity: 'error', description: 'github.com/project-slug or dev.azure.com/project-repo is not owner/name.', example: 'github.com/project-slug: https://github.com/acme/x' },
   { id: 'annotation-managed', severity: 'warning', description: 'Source files set an annotation that Backstage itself manages and overwrites.', example: 'backstage.io/managed-by-location: url:…' },
   { id: 'techdocs-ref-missing', severity: 'error', description: 'backstage.io/techdocs-ref: dir:… points at a folder without mkdocs.yml.', example: 'backstage.io/techdocs-ref: dir:./docs  # no ./docs/mkdocs.yml' },
+  { id: 'mkdocs-invalid', severity: 'error', description: "A TechDocs site's mkdocs.yml does not parse or has no site_name.", example: 'nav:\n  - Home: index.md  # no site_name' },
+  { id: 'mkdocs-docs-dir-missing', severity: 'error', description: "docs_dir is missing, empty, or outside the site's folder.", example: 'docs_dir: ../shared-docs' },
+  { id: 'mkdocs-index-missing', severity: 'error', description: 'docs_dir has no index.md, so the site has no landing page.', example: '# docs/ holds only guide.md' },
+  { id: 'mkdocs-nav-missing', severity: 'error', description: 'A nav entry points at a page that does not exist.', example: 'nav:\n  - Runbook: runbok.md' },
+  { id: 'mkdocs-dropped-key', severity: 'warning', description: 'mkdocs.yml uses a key, theme option or plugin that TechDocs drops before building.', example: 'hooks: [hooks.py]' },
   // References and uniqueness
   { id: 'ref-unresolved', severity: 'error', description: 'A reference names an entity that is neither in this repo nor declared external.', example: 'spec:\n  owner: team-paymnts' },
   { id: 'ref-kind-not-allowed', severity: 'error', description: "A reference points at a kind the field does not allow (owner must be Group or User).", example: 'spec:\n  owner: component:orders-api' },

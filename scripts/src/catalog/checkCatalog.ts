@@ -1,6 +1,7 @@
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
-import type { LoadedCatalog } from '../load/loadCatalog.ts';
+import type { LoadedCatalog, SourceFile } from '../load/loadCatalog.ts';
+import { checkMkdocs } from '../techdocs/checkMkdocs.ts';
 import { collectEntities, type CatalogEntity } from './catalogEntity.ts';
 import { checkAnnotations } from './checkAnnotations.ts';
 import { checkBackstageModel } from './checkBackstageModel.ts';
@@ -21,6 +22,8 @@ export interface CatalogCheckInput {
   appConfig?: unknown;
   /** Refs known to a live Backstage (`--catalog-url`). */
   liveRefs?: ReadonlySet<string>;
+  /** The mkdocs.yml files of the TechDocs sites the entities point at. */
+  mkdocs?: readonly SourceFile[];
 }
 
 export interface CatalogCheckResult {
@@ -56,6 +59,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
       placeholderTargets: new Set(loaded.placeholderSources.keys()),
     }),
   );
+  for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet));
   if (input.appConfig !== undefined && config.catalog.roots.length > 0) {
     const origin = { type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${config.catalog.roots[0]}` };
     diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), origin));

@@ -2,14 +2,18 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
-import { loadCatalog } from '../load/loadCatalog.ts';
+import { readFileSync } from 'node:fs';
+import { loadCatalog, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
+import { parseYaml } from '../load/parseYaml.ts';
+import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
+import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
 import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
 
 /** Everything the catalog gate reads from disk, read once, before any check runs. */
 export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[]): Promise<CatalogCheckInput> {
   const [loaded, policies, appConfig] = await Promise.all([loadCatalog(config, paths), loadPolicies(config), readAppConfig(config)]);
-  return { loaded, config, policies, appConfig };
+  return { loaded, config, policies, appConfig, mkdocs: readMkdocsFiles(config, loaded) };
 }
 
 export async function loadPolicies(config: GitopsConfig) {
@@ -35,6 +39,17 @@ async function readPolicySchemas(config: GitopsConfig): Promise<PolicySchema[]> 
       }
     }),
   );
+}
+
+/** The mkdocs.yml of every TechDocs site the reported entities point at with `dir:`. */
+function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): SourceFile[] {
+  const repoFiles = new Set(loaded.repoFiles);
+  const { entities } = collectEntities(loaded.files, loaded, config.repoUrl);
+  const files = new Set(techdocsSites(entities, config.repoUrl).map(site => mkdocsFileIn(site.folder, repoFiles)).filter((f): f is string => Boolean(f)));
+  return [...files].sort().map(file => {
+    const parsed = parseYaml(readFileSync(join(config.root, file), 'utf8'), file);
+    return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
+  });
 }
 
 async function readAppConfig(config: GitopsConfig): Promise<unknown> {

@@ -84,7 +84,7 @@ describe('sync against a real Backstage, through a proxy that injects faults', (
     expect(second.code).toBe(0);
     expect(second.out()).toContain('1 to add · 2 to update · 1 to remove');
     expect(await namesIn(origin)).toEqual(['API:sync-api', 'Component:sync-a', 'Component:sync-b', 'Component:sync-d', 'Group:team-sync', 'Location:sync-root', 'System:sync-system']);
-    const edited = await (await fetch(`${baseUrl}/api/catalog/entities/by-name/component/default/sync-a`, { headers })).json();
+    const edited = (await (await fetch(`${baseUrl}/api/catalog/entities/by-name/component/default/sync-a`, { headers })).json()) as { metadata: { description: string } };
     expect(edited.metadata.description).toBe('sync-a does things and more');
 
     // Nothing outside this repo's locations was touched.

@@ -1,0 +1,31 @@
+import type { CatalogEntity } from '../catalog/catalogEntity.ts';
+import { resolveRelative } from '../catalog/locationTargets.ts';
+import { isRecord } from '../load/loadCatalog.ts';
+
+export interface TechdocsSite {
+  entity: CatalogEntity;
+  /** Repo-relative folder holding mkdocs.yml ('' for the repo root). */
+  folder: string;
+  /** Where Backstage reads the site: namespace/kind/name, lower-cased as the publisher stores it. */
+  triplet: string;
+}
+
+/** Every entity whose `backstage.io/techdocs-ref` is `dir:` inside this repo, with its docs folder. */
+export function techdocsSites(entities: readonly CatalogEntity[], repoUrl?: string): TechdocsSite[] {
+  const sites: TechdocsSite[] = [];
+  for (const entity of entities) {
+    const metadata = isRecord(entity.entity.metadata) ? entity.entity.metadata : {};
+    const ref = isRecord(metadata.annotations) ? metadata.annotations['backstage.io/techdocs-ref'] : undefined;
+    if (typeof ref !== 'string' || !ref.startsWith('dir:') || !entity.kind || !entity.name) continue;
+    const folder = resolveRelative(entity.file, ref.slice(4) || '.', repoUrl);
+    if (typeof folder !== 'string') continue;
+    const normalised = folder === '.' ? '' : folder.replace(/\/$/, '').replace(/^\.\//, '');
+    sites.push({ entity, folder: normalised, triplet: `${entity.namespace}/${entity.kind}/${entity.name}`.toLowerCase() });
+  }
+  return sites.sort((a, b) => a.triplet.localeCompare(b.triplet));
+}
+
+export function mkdocsFileIn(folder: string, repoFiles: ReadonlySet<string>): string | undefined {
+  const base = folder ? `${folder}/` : '';
+  return [`${base}mkdocs.yaml`, `${base}mkdocs.yml`].find(f => repoFiles.has(f));
+}
