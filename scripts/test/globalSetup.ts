@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
 import type { TestProject } from 'vitest/node';
 import { compileTechInsights } from '../src/scorecards/compileTechInsights.ts';
@@ -17,7 +18,16 @@ let handle: BackstageHandle | undefined;
  * One real Backstage backend per test run, on 127.0.0.1, stopped at the end. It ingests this repo's
  * example catalog and runs Tech Insights with the checks that only need its built-in retrievers.
  */
+/** Real MkDocs for the TechDocs tests, from Debian's packages, installed once if the machine lacks it. */
+function ensureMkdocs() {
+  if (spawnSync('mkdocs', ['--version'], { stdio: 'ignore' }).status === 0) return;
+  if (process.getuid?.() !== 0) throw new Error('MkDocs is missing: run `sudo apt-get install -y mkdocs mkdocs-material` once.');
+  const install = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mkdocs mkdocs-material'], { stdio: 'inherit' });
+  if (install.status !== 0) throw new Error('Installing MkDocs from Debian packages failed');
+}
+
 export async function setup(project: TestProject) {
+  ensureMkdocs();
   const { data } = await loadScorecards(REPO_ROOT);
   const builtin = new Set(data.retrievers.filter(r => r.value.builtin).map(r => r.value.id));
   const portable = { ...data, checks: data.checks.filter(c => c.value.factIds.every(id => builtin.has(id))), retrievers: data.retrievers.filter(r => r.value.builtin) };

@@ -4,6 +4,7 @@ import { CHECK_HELP, checkCommand } from './checkCommand.ts';
 import { codeownersCommand } from './codeownersCommand.ts';
 import { scorecardsCommand } from './scorecardsCommand.ts';
 import { syncCommand } from './syncCommand.ts';
+import { techdocsCommand } from './techdocsCommand.ts';
 import type { CliIo } from './io.ts';
 import { version } from './version.ts';
 
@@ -14,6 +15,7 @@ Commands:
   scorecards        Tech Insights scorecards per team, before/after a change (--base), config generation
   codeowners        generate (--write) or verify (--check) CODEOWNERS from the catalog's ownership
   sync --url URL    make the managed Backstage's catalog match this repo (plan with --dry-run)
+  techdocs publish  build and publish changed TechDocs sites to Azure Blob Storage or S3, verified
   help [command]    show help for a command
 
 Run 'backstage-gitops <command> --help' for the options of a command.
@@ -24,6 +26,7 @@ const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   scorecards: scorecardsCommand,
   codeowners: codeownersCommand,
   sync: syncCommand,
+  techdocs: techdocsCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code; only the bin script exits. */

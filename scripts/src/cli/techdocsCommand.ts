@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { listRepoFiles } from '../load/repoFiles.ts';
+import { loadEntities } from '../scorecards/prepareScorecards.ts';
+import { publishSites, shard } from '../techdocs/publishSites.ts';
+import type { StorageTarget } from '../techdocs/siteStore.ts';
+import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
+import type { CliIo } from './io.ts';
+
+export const TECHDOCS_HELP = `Usage: backstage-gitops techdocs publish [options]
+
+Builds (with @techdocs/cli, mkdocs from the machine) and publishes the TechDocs of every entity whose
+backstage.io/techdocs-ref is dir: in this repo, skipping sites unchanged since the commit they were
+last published from; removes stale files and verifies every file and techdocs_metadata.json.
+
+Storage:
+  --publisher azureBlobStorage --container NAME
+      [--connection-string-env NAME]           (default: AZURE_STORAGE_CONNECTION_STRING)
+      [--account-name NAME --account-key-env NAME]
+  --publisher awsS3 --bucket NAME --region REGION [--endpoint URL] [--force-path-style]
+      (credentials from the AWS default chain: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, …)
+Options:
+  --force            rebuild and publish every site
+  --dry-run          list what would be built and published
+  --shard i/n        publish only this share of the sites (CI matrix jobs)
+  --root DIR         repository root (default: current folder)
+
+Exit codes: 0 published (or up to date), 1 a site failed to build, publish or verify, 2 usage error.
+`;
+
+export async function techdocsCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      publisher: { type: 'string' }, container: { type: 'string' }, 'connection-string-env': { type: 'string', default: 'AZURE_STORAGE_CONNECTION_STRING' },
+      'account-name': { type: 'string' }, 'account-key-env': { type: 'string' }, bucket: { type: 'string' }, region: { type: 'string' },
+      endpoint: { type: 'string' }, 'force-path-style': { type: 'boolean' }, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
+      shard: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals[0] !== 'publish') return io.stdout.write(TECHDOCS_HELP), values.help ? 0 : 2;
+  const target = storageTarget(values, io.env);
+  const root = resolve(io.cwd, values.root ?? '.');
+  const config = await loadConfig(root);
+  const { entities } = await loadEntities(root);
+  const repoFiles = new Set(await listRepoFiles(root));
+  const sites = techdocsSites(entities, config.repoUrl)
+    .map(site => ({ ...site, mkdocsFile: mkdocsFileIn(site.folder, repoFiles) }))
+    .filter((site): site is typeof site & { mkdocsFile: string } => Boolean(site.mkdocsFile));
+  const mine = shard(sites, values.shard);
+  const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
+  const commit = head.status === 0 ? head.stdout.trim() : 'unversioned';
+  io.stderr.write(`techdocs: ${mine.length} of ${sites.length} site(s)${values.shard ? ` in shard ${values.shard}` : ''}, commit ${commit.slice(0, 12)}\n`);
+  const results = await publishSites({ root, sites: mine, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), log: line => io.stderr.write(`techdocs: ${line}\n`) });
+  const count = (o: string) => results.filter(r => r.outcome === o).length;
+  io.stdout.write(`${count('published')} published, ${count('up-to-date')} up to date, ${count('would-publish')} to publish, ${count('failed')} failed\n`);
+  return count('failed') > 0 ? 1 : 0;
+}
+
+function storageTarget(values: Record<string, string | boolean | undefined>, env: CliIo['env']): StorageTarget {
+  if (values.publisher === 'azureBlobStorage') {
+    if (!values.container) throw new UsageError('--container is required for azureBlobStorage');
+    const connectionString = env[String(values['connection-string-env'])];
+    if (!connectionString && !values['account-name']) throw new UsageError(`Set ${values['connection-string-env']} or give --account-name`);
+    return { type: 'azureBlobStorage', containerName: String(values.container), connectionString, accountName: values['account-name'] as string | undefined, accountKey: values['account-key-env'] ? env[String(values['account-key-env'])] : undefined };
+  }
+  if (values.publisher === 'awsS3') {
+    if (!values.bucket || !values.region) throw new UsageError('--bucket and --region are required for awsS3');
+    return { type: 'awsS3', bucketName: String(values.bucket), region: String(values.region), endpoint: values.endpoint as string | undefined, forcePathStyle: Boolean(values['force-path-style']), accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
+  }
+  throw new UsageError('--publisher takes azureBlobStorage or awsS3');
+}

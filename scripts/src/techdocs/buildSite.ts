@@ -1,0 +1,73 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+const require = createRequire(import.meta.url);
+const SHIM = fileURLToPath(new URL('../../techdocs-core-shim/', import.meta.url));
+
+export interface BuiltSite {
+  directory: string;
+  files: string[];
+  seconds: number;
+}
+
+/** The techdocs-core mkdocs plugin if Python has it, else this repo's stand-in (PYTHONPATH). */
+export function techdocsCorePath(): string | undefined {
+  const probe = spawnSync('python3', ['-c', 'import techdocs_core'], { stdio: 'ignore' });
+  return probe.status === 0 ? undefined : SHIM;
+}
+
+/**
+ * Builds one TechDocs site with @techdocs/cli (no Docker, mkdocs from the machine) from a temporary
+ * copy, since the CLI rewrites mkdocs.yml in place. Fails loudly where the CLI would exit 0 anyway.
+ */
+export async function buildSite(root: string, mkdocsFile: string, commit: string): Promise<BuiltSite> {
+  const started = Date.now();
+  const work = await mkdtemp(join(tmpdir(), 'gitops-techdocs-'));
+  const folder = posix.dirname(mkdocsFile);
+  const config = parse(await readFile(join(root, mkdocsFile), 'utf8')) as { docs_dir?: string };
+  const source = join(work, 'src');
+  await cp(join(root, mkdocsFile), join(source, posix.basename(mkdocsFile)));
+  await cp(join(root, folder, config.docs_dir ?? 'docs'), join(source, config.docs_dir ?? 'docs'), { recursive: true });
+  const site = join(work, 'site');
+  const cli = join(dirname(require.resolve('@techdocs/cli/package.json')), 'bin', 'techdocs-cli');
+  const shim = techdocsCorePath();
+  const output = await run(process.execPath, [cli, 'generate', '--no-docker', '--source-dir', source, '--output-dir', site, '--etag', commit, '-v'], {
+    ...process.env,
+    ...(shim ? { PYTHONPATH: [shim, process.env.PYTHONPATH].filter(Boolean).join(':') } : {}),
+  });
+  const files = await listFiles(site).catch((): string[] => []);
+  if (output.code !== 0 || !files.includes('index.html')) {
+    throw new Error(`TechDocs build of ${mkdocsFile} failed${output.code ? ` (exit ${output.code})` : ': no index.html was produced'}:\n${output.text.slice(-3000)}`);
+  }
+  const metadataPath = join(site, 'techdocs_metadata.json');
+  const metadata = JSON.parse(await readFile(metadataPath, 'utf8'));
+  if (!metadata.site_name) throw new Error(`TechDocs build of ${mkdocsFile} wrote no site_name; Backstage would show no title.`);
+  await writeFile(metadataPath, JSON.stringify(metadata));
+  return { directory: site, files, seconds: (Date.now() - started) / 1000 };
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; text: string }> {
+  return new Promise(resolve => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', d => (text += d));
+    child.stderr.on('data', d => (text += d));
+    child.on('close', code => resolve({ code: code ?? 1, text }));
+    child.on('error', error => resolve({ code: 1, text: String(error) }));
+  });
+}
+
+export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(join(dir, prefix), { withFileTypes: true })) {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) found.push(...(await listFiles(dir, path)));
+    else found.push(path);
+  }
+  return found.sort();
+}

@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { posix } from 'node:path';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSite, type BuiltSite } from './buildSite.ts';
+import { siteStore, techdocsPublisher, type StorageTarget } from './siteStore.ts';
+import type { TechdocsSite } from './techdocsSites.ts';
+
+export interface PublishInput {
+  root: string;
+  sites: readonly (TechdocsSite & { mkdocsFile: string })[];
+  target: StorageTarget;
+  commit: string;
+  /** Rebuild even when the published etag says the sources did not change. */
+  force: boolean;
+  dryRun: boolean;
+  log(line: string): void;
+}
+
+export interface SiteResult {
+  triplet: string;
+  outcome: 'up-to-date' | 'published' | 'would-publish' | 'failed';
+  files?: number;
+  pruned?: number;
+  seconds?: number;
+  error?: string;
+}
+
+/**
+ * Builds and publishes the sites whose sources changed since the commit they were last published
+ * from (the `etag` in their techdocs_metadata.json), removes files a previous version left behind,
+ * and verifies that every file and the metadata arrived.
+ */
+export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
+  const publisher = await techdocsPublisher(input.target);
+  const readiness = await publisher.getReadiness();
+  if (!readiness.isAvailable) throw new Error(`The TechDocs storage (${describe(input.target)}) is not reachable or the container/bucket does not exist.`);
+  const store = siteStore(input.target);
+  const builds = new Map<string, Promise<BuiltSite>>();
+  const results: SiteResult[] = [];
+  for (const [index, site] of input.sites.entries()) {
+    const [namespace, kind, name] = site.triplet.split('/');
+    const progress = `[${index + 1}/${input.sites.length}] ${site.triplet}`;
+    const published = await publisher.fetchTechDocsMetadata({ namespace, kind, name }).catch(() => undefined);
+    if (!input.force && typeof published?.etag === 'string' && unchangedSince(input.root, published.etag, site.mkdocsFile)) {
+      input.log(`${progress}: up to date (published from ${published.etag.slice(0, 12)})`);
+      results.push({ triplet: site.triplet, outcome: 'up-to-date' });
+      continue;
+    }
+    if (input.dryRun) {
+      input.log(`${progress}: would build ${site.mkdocsFile} and publish`);
+      results.push({ triplet: site.triplet, outcome: 'would-publish' });
+      continue;
+    }
+    try {
+      if (!builds.has(site.mkdocsFile)) builds.set(site.mkdocsFile, buildSite(input.root, site.mkdocsFile, input.commit));
+      const built = await builds.get(site.mkdocsFile)!;
+      await publisher.publish({ entity: { apiVersion: site.entity.entity.apiVersion, kind: site.entity.kind, metadata: { namespace, name } }, directory: built.directory });
+      const prefix = `${site.triplet}/`;
+      const expected = new Set(built.files.map(f => prefix + f));
+      const stale = (await store.list(prefix)).filter(key => !expected.has(key));
+      await store.remove(stale);
+      const landed = new Set(await store.list(prefix));
+      const missing = [...expected].filter(key => !landed.has(key));
+      const extra = [...landed].filter(key => !expected.has(key));
+      const metadata = await publisher.fetchTechDocsMetadata({ namespace, kind, name });
+      if (missing.length || extra.length || metadata.etag !== input.commit || !metadata.site_name) {
+        throw new Error(`verification failed: ${missing.length} file(s) missing${missing.length ? ` (e.g. ${missing[0]})` : ''}, ${extra.length} stale file(s) left, metadata ${JSON.stringify({ site_name: metadata.site_name, etag: metadata.etag })}`);
+      }
+      input.log(`${progress}: built ${built.files.length} files in ${built.seconds.toFixed(1)} s, published, ${stale.length} stale removed, verified`);
+      results.push({ triplet: site.triplet, outcome: 'published', files: built.files.length, pruned: stale.length, seconds: built.seconds });
+    } catch (error) {
+      input.log(`${progress}: FAILED: ${(error as Error).message}`);
+      results.push({ triplet: site.triplet, outcome: 'failed', error: (error as Error).message });
+    }
+  }
+  await Promise.all([...builds.values()].map(b => b.then(s => rm(posix.dirname(s.directory), { recursive: true, force: true }), () => undefined)));
+  return results;
+}
+
+/** True when neither mkdocs.yml nor its docs folder changed between `commit` and the working tree. */
+function unchangedSince(root: string, commit: string, mkdocsFile: string): boolean {
+  const config = parse(readFileSync(join(root, mkdocsFile), 'utf8')) as { docs_dir?: string };
+  const docs = posix.join(posix.dirname(mkdocsFile), config.docs_dir ?? 'docs');
+  const diff = spawnSync('git', ['-C', root, 'diff', '--quiet', commit, '--', mkdocsFile, docs], { stdio: 'ignore' });
+  const untracked = spawnSync('git', ['-C', root, 'ls-files', '--others', '--exclude-standard', '--', mkdocsFile, docs], { encoding: 'utf8' });
+  return diff.status === 0 && untracked.status === 0 && untracked.stdout.trim() === '';
+}
+
+function describe(target: StorageTarget): string {
+  return target.type === 'azureBlobStorage' ? `Azure container ${target.containerName}` : `S3 bucket ${target.bucketName}`;
+}
+
+export function shard<T>(items: readonly T[], spec: string | undefined): T[] {
+  if (!spec) return [...items];
+  const match = /^(\d+)\/(\d+)$/.exec(spec);
+  if (!match || Number(match[1]) < 1 || Number(match[1]) > Number(match[2])) throw new Error(`--shard takes i/n with 1 <= i <= n, not '${spec}'`);
+  const [i, n] = [Number(match[1]), Number(match[2])];
+  return items.filter((_, index) => index % n === i - 1);
+}
