@@ -8,6 +8,10 @@ import { CatalogApi } from '../sync/catalogApi.ts';
 import { formatPlan } from '../sync/planSync.ts';
 import { DEFAULT_RETRY } from '../sync/retry.ts';
 import { syncCatalog } from '../sync/syncCatalog.ts';
+import { verifyTechInsights } from '../sync/verifyTechInsights.ts';
+import { compileTechInsights } from '../scorecards/compileTechInsights.ts';
+import { loadScorecards } from '../scorecards/loadScorecards.ts';
+import { hasScorecards } from '../scorecards/prepareScorecards.ts';
 import type { CliIo } from './io.ts';
 import { version } from './version.ts';
 
@@ -15,7 +19,8 @@ export const SYNC_HELP = `Usage: backstage-gitops sync --url URL [options]
 
 Makes the managed Backstage's catalog hold exactly this repo's entities: registers the root
 Location(s), refreshes what changed, waits until every entity has the repo's content, then removes
-entities that left the repo (only those from this repo's locations).
+entities that left the repo (only those from this repo's locations). With scorecards/, it then proves
+that Tech Insights runs exactly the checks the repo compiles.
 
 Options:
   --url URL                  Backstage base URL (e.g. https://backstage.acme.example)
@@ -79,6 +84,12 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     err.write(`sync: Backstage could not be reached or refused a call: ${(error as Error).message}\nRun sync again; every step is idempotent and it resumes where it stopped.\n`);
     return 2;
+  }
+  if (result.verified && hasScorecards(root)) {
+    const { data } = await loadScorecards(root);
+    const techInsights = await verifyTechInsights(values.url, token, compileTechInsights(data), data.config?.value.output ?? 'scorecards', io.fetch, DEFAULT_RETRY);
+    err.write(`sync: ${techInsights.installed ? (techInsights.diagnostics.length ? `Tech Insights runs different checks (${techInsights.diagnostics.length} difference(s))` : 'Tech Insights runs exactly the repo\'s checks') : 'Tech Insights is not installed; scorecard checks not verified'}\n`);
+    result.diagnostics.push(...techInsights.diagnostics);
   }
   out.write(values.format === 'json'
     ? `${JSON.stringify({ add: result.plan.add.map(e => e.ref), update: result.plan.update.map(u => u.desired.ref), remove: result.plan.remove.map(r => `${r.kind}:${r.metadata.namespace ?? 'default'}/${r.metadata.name}`.toLowerCase()), unchanged: result.plan.unchanged, applied: result.applied, verified: result.verified, seconds: result.seconds, diagnostics: result.diagnostics }, null, 2)}\n`

@@ -1,9 +1,10 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { run } from '../../src/cli/main.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { startFaultProxy, type FaultProxy } from '../backstage/faultProxy.ts';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
 
 const { baseUrl, token, fixturesUrl, fixturesDir } = inject('backstage');
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -111,6 +112,28 @@ describe('sync against a real Backstage, through a proxy that injects faults', (
     expect(refused.err()).toContain('Nothing was changed');
     expect(proxy.log.filter(l => l.method === 'DELETE' || (l.method === 'POST' && !l.path.includes('by-refs')))).toEqual([]);
     expect(await namesIn(origin)).toEqual(before);
+  }, 60_000);
+
+  it('proves that Tech Insights runs exactly the checks the repo compiles', async () => {
+    await writeTree(root, base(repo));
+    // The test backend runs this repo's checks that need only the built-in fact retrievers.
+    await cp(join(REPO_ROOT, 'scorecards'), join(root, 'scorecards'), { recursive: true });
+    for (const dir of ['exemptions', 'initiatives']) await rm(join(root, 'scorecards', dir), { recursive: true });
+    for (const file of await readdir(join(root, 'scorecards/checks'))) {
+      if (!['owned-by-group.yaml', 'has-description.yaml'].includes(file)) await rm(join(root, 'scorecards/checks', file));
+    }
+    for (const file of ['catalogQualityFactRetriever.yaml', 'dependencyScanFactRetriever.yaml']) await rm(join(root, 'scorecards/facts', file));
+    proxy.setFaults(() => 'pass');
+    const same = await sync();
+    expect(same.err()).toContain("sync: Tech Insights runs exactly the repo's checks");
+    expect(same.code).toBe(0);
+
+    const check = join(root, 'scorecards/checks/has-description.yaml');
+    await writeFile(check, (await readFile(check, 'utf8')).replace('name: Has a description', 'name: Described'));
+    const differs = await sync();
+    expect(differs.code).toBe(1);
+    expect(differs.err()).toContain("sync-scorecards-differ");
+    expect(differs.err()).toContain('hasDescription differs from the repo');
   }, 60_000);
 
   it('refuses to sync a catalog that fails the gate', async () => {
