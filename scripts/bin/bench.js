@@ -1,12 +1,19 @@
 #!/usr/bin/env node
-// npm run bench [-- --sizes 1000,10000 --runs 3]: generates synthetic catalogs under bench-data/ and times the gate.
+// npm run bench [-- --sizes 1000,10000 --runs 3 | --sync 1000,10000]: synthetic catalogs under bench-data/;
+// times the gate and scorecards, or a sync into a local Backstage.
 import { register } from 'tsx/esm/api';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 register();
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000,100000' }, runs: { type: 'string', default: '3' } } });
-const { runBench } = await import('../src/bench/runBench.ts');
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000,100000' }, runs: { type: 'string', default: '3' }, sync: { type: 'string' } } });
 const dataDir = join(fileURLToPath(new URL('../../', import.meta.url)), 'bench-data');
-process.stdout.write(await runBench(values.sizes.split(',').map(Number), Number(values.runs), dataDir));
+if (values.sync) {
+  // npm run bench -- --sync 1000,10000: sync into a local Backstage instead of timing the gate.
+  const { runSyncBench } = await import('../src/bench/syncBench.ts');
+  process.stdout.write(await runSyncBench(values.sync.split(',').map(Number), dataDir, line => process.stderr.write(`${line}\n`)));
+} else {
+  const { runBench } = await import('../src/bench/runBench.ts');
+  process.stdout.write(await runBench(values.sizes.split(',').map(Number), Number(values.runs), dataDir));
+}

@@ -44,13 +44,13 @@ async function serveFolder(dir: string): Promise<{ server: Server; url: string }
  * `catalogRoot`: a repo served over HTTP on 127.0.0.1 whose `catalog/all.yaml` the backend registers as
  * a url location, as the managed Backstage does (placeholders such as $text are only read over URLs).
  */
-export async function startBackstage(extra: { catalogRoot?: string; techInsights?: object } = {}): Promise<BackstageHandle> {
+export async function startBackstage(extra: { catalogRoot?: string; serveRoot?: string; techInsights?: object } = {}): Promise<BackstageHandle & { servedUrl?: string }> {
   const workDir = await mkdtemp(join(tmpdir(), 'gitops-backstage-'));
   const fixturesDir = join(workDir, 'fixtures');
   await writeFile(join(workDir, '.keep'), '');
   await import('node:fs/promises').then(fs => fs.mkdir(fixturesDir));
   const fixtures = await serveFolder(fixturesDir);
-  const repo = extra.catalogRoot ? await serveFolder(extra.catalogRoot) : undefined;
+  const repo = extra.catalogRoot ?? extra.serveRoot ? await serveFolder((extra.catalogRoot ?? extra.serveRoot)!) : undefined;
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = {
@@ -64,7 +64,7 @@ export async function startBackstage(extra: { catalogRoot?: string; techInsights
       reading: { allow: [fixtures, repo].filter(s => s !== undefined).map(s => ({ host: new URL(s.url).host })) },
     },
     integrations: {},
-    catalog: { rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Template', 'Group', 'User', 'Domain'] }], locations: repo ? [{ type: 'url', target: `${repo.url}/catalog/all.yaml` }] : [] },
+    catalog: { rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Template', 'Group', 'User', 'Domain'] }], locations: repo && extra.catalogRoot ? [{ type: 'url', target: `${repo.url}/catalog/all.yaml` }] : [] },
     ...(extra.techInsights ? { techInsights: extra.techInsights } : {}),
     scaffolder: {},
   };
@@ -99,7 +99,7 @@ export async function startBackstage(extra: { catalogRoot?: string; techInsights
     if (exited) break;
     try {
       const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
-      if (res.ok) return { baseUrl, token: TOKEN, fixturesUrl: fixtures.url, fixturesDir, stop };
+      if (res.ok) return { baseUrl, token: TOKEN, fixturesUrl: fixtures.url, fixturesDir, stop, servedUrl: repo?.url };
     } catch {
       // not listening yet
     }
