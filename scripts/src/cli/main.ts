@@ -3,6 +3,7 @@ import { UsageError } from '../config/gitopsConfig.ts';
 import { CHECK_HELP, checkCommand } from './checkCommand.ts';
 import { codeownersCommand } from './codeownersCommand.ts';
 import { scorecardsCommand } from './scorecardsCommand.ts';
+import { reportCommand } from './reportCommand.ts';
 import { syncCommand } from './syncCommand.ts';
 import { techdocsCommand } from './techdocsCommand.ts';
 import type { CliIo } from './io.ts';
@@ -14,6 +15,7 @@ Commands:
   check [paths…]    the catalog gate: Backstage's model, org policy, references, locations, scorecards
   scorecards        Tech Insights scorecards per team, before/after a change (--base), config generation
   codeowners        generate (--write) or verify (--check) CODEOWNERS from the catalog's ownership
+  report --base REF the pull-request report: findings, entity changes, impact, reviewers, scorecards
   sync --url URL    make the managed Backstage's catalog match this repo (plan with --dry-run)
   techdocs publish  build and publish changed TechDocs sites to Azure Blob Storage or S3, verified
   help [command]    show help for a command
@@ -26,6 +28,7 @@ const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   scorecards: scorecardsCommand,
   codeowners: codeownersCommand,
   sync: syncCommand,
+  report: reportCommand,
   techdocs: techdocsCommand,
 };
 

@@ -31,10 +31,12 @@ export function teamScores(scores: readonly EntityScore[], groups: readonly Cata
       if (ref.field === 'children') parentOf.set(ref.target, group.ref!);
     }
   }
+  const known = new Set(groups.map(g => g.ref));
   const members = new Map<string, EntityScore[]>();
   for (const entity of scores) {
     const seen = new Set<string>();
-    for (let team = entity.owner; team && !seen.has(team); team = parentOf.get(team)) {
+    // Owners that are not groups of the catalog (a typo, a user) are no team to score.
+    for (let team = entity.owner; team && known.has(team) && !seen.has(team); team = parentOf.get(team)) {
       seen.add(team);
       (members.get(team) ?? members.set(team, []).get(team)!).push(entity);
     }
