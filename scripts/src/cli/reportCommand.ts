@@ -44,7 +44,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
     failing: exitCode === 1,
     formatOptions: { color: false, checkedFiles: gate.summary.checkedFiles, entityCount: gate.summary.entities, rules: [...catalogRules.list(), ...scorecardRules.list()], toolName: 'backstage-gitops', toolVersion: version },
   });
-  const text = values.format === 'json' ? `${JSON.stringify({ exitCode, markdown, diagnostics: gate.diagnostics }, null, 2)}\n` : markdown;
+  const text = values.format === 'json' ? `${JSON.stringify({ exitCode, markdown, changedFiles: details.changedFiles, diagnostics: gate.diagnostics }, null, 2)}\n` : markdown;
   if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
   else io.stdout.write(text);
   return exitCode;

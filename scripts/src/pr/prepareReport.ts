@@ -12,7 +12,7 @@ import { mermaidGraph } from './mermaidGraph.ts';
 import type { PrReportInput } from './renderPrReport.ts';
 
 /** Everything the PR report shows besides the gate's findings, computed against a base revision. */
-export async function prepareReport(root: string, baseRef: string, today: string): Promise<Omit<PrReportInput, 'diagnostics' | 'failing' | 'formatOptions'>> {
+export async function prepareReport(root: string, baseRef: string, today: string): Promise<Omit<PrReportInput, 'diagnostics' | 'failing' | 'formatOptions'> & { changedFiles: string[] }> {
   const changedFiles = gitChangedFiles(root, baseRef);
   const dir = await checkoutBase(root, baseRef);
   try {
@@ -42,6 +42,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
     }
     const touched = new Set([...changes.added, ...changes.changed, ...changes.removed].map(e => e.ref!));
     return {
+      changedFiles,
       changes,
       impacts: impact(changes, base.entities, head.entities),
       lostConsumers: lostConsumers(base.entities, head.entities),

@@ -1,0 +1,57 @@
+// The GitHub adapter of `backstage-gitops report`: inputs in, the toolkit's JSON out to annotations,
+// the job summary, one sticky PR comment and SARIF. No catalog logic lives here.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import type { Diagnostic } from '../../../scripts/src/diagnostic.ts';
+import { countDiagnostics } from '../../../scripts/src/diagnostic.ts';
+import { pickAnnotations } from '../../../scripts/src/report/annotationBudget.ts';
+import { formatSarif } from '../../../scripts/src/report/formatSarif.ts';
+import { GITHUB_ANNOTATIONS_PER_LEVEL } from '../../../scripts/src/report/formatGithub.ts';
+import { REPORT_MARKER } from '../../../scripts/src/pr/renderPrReport.ts';
+import { upsertStickyComment } from './stickyComment.ts';
+
+const CLI = fileURLToPath(new URL('../../../scripts/bin/backstage-gitops.js', import.meta.url));
+
+async function main(): Promise<void> {
+  const root = resolve(core.getInput('working-directory') || '.');
+  const pullRequest = github.context.payload.pull_request;
+  const base = core.getInput('base-ref') || pullRequest?.base?.sha;
+  const out = join(mkdtempSync(join(tmpdir(), 'gitops-')), 'report.json');
+  const args = base ? ['report', '--base', base, '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
+  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
+  if (run.status === 2 || run.status === null) return core.setFailed(`backstage-gitops ${args[0]} could not run (exit ${run.status}); see the log above.`);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as { markdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[]; summary?: { checkedFiles: number; entities: number } };
+  const diagnostics = result.diagnostics;
+  const markdown = result.markdown ?? `${REPORT_MARKER}\n## Backstage catalog gate\n\n${diagnostics.length} findings.\n`;
+
+  for (const d of pickAnnotations(diagnostics, new Set(result.changedFiles ?? []), GITHUB_ANNOTATIONS_PER_LEVEL)) {
+    const props = { title: d.ruleId, file: d.file, startLine: d.range.start.line, endLine: d.range.end.line, ...(d.range.start.line === d.range.end.line ? { startColumn: d.range.start.column, endColumn: Math.max(d.range.start.column, d.range.end.column) } : {}) };
+    const text = d.hint ? `${d.message}\n${d.hint}` : d.message;
+    if (d.severity === 'error') core.error(text, props);
+    else if (d.severity === 'warning') core.warning(text, props);
+    else core.notice(text, props);
+  }
+  await core.summary.addRaw(markdown, true).write();
+  const sarif = resolve(root, core.getInput('sarif-file') || 'backstage-gitops.sarif');
+  writeFileSync(sarif, formatSarif(diagnostics, { color: false, checkedFiles: 0, entityCount: 0, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0' }));
+  const reportFile = join(root, 'backstage-gitops-report.md');
+  writeFileSync(reportFile, markdown);
+
+  if (pullRequest && core.getInput('comment') !== 'false') {
+    const octokit = github.getOctokit(core.getInput('github-token'));
+    const outcome = await upsertStickyComment(octokit, { ...github.context.repo, issue_number: pullRequest.number }, markdown);
+    core.info(`Report comment ${outcome}.`);
+  }
+  const totals = countDiagnostics(diagnostics);
+  core.setOutput('errors', totals.error);
+  core.setOutput('warnings', totals.warning);
+  core.setOutput('report', reportFile);
+  if (run.status === 1) core.setFailed(`${totals.error} error(s), ${totals.warning} warning(s): see the annotations and the report.`);
+}
+
+main().catch(error => core.setFailed(error instanceof Error ? error.message : String(error)));

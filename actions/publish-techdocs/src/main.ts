@@ -1,0 +1,34 @@
+// The GitHub adapter of `backstage-gitops techdocs publish`: inputs to flags, secrets to the
+// environment (masked), the outcome to the job summary.
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as core from '@actions/core';
+
+const CLI = fileURLToPath(new URL('../../../scripts/bin/backstage-gitops.js', import.meta.url));
+
+async function main(): Promise<void> {
+  const env: Record<string, string> = {};
+  const args = ['techdocs', 'publish', '--publisher', core.getInput('publisher', { required: true }), '--root', resolve(core.getInput('working-directory') || '.')];
+  const secret = (name: string, variable: string) => {
+    const value = core.getInput(name);
+    if (value) {
+      core.setSecret(value);
+      env[variable] = value;
+    }
+    return Boolean(value);
+  };
+  secret('connection-string', 'AZURE_STORAGE_CONNECTION_STRING');
+  if (secret('account-key', 'TECHDOCS_AZURE_ACCOUNT_KEY')) args.push('--account-key-env', 'TECHDOCS_AZURE_ACCOUNT_KEY');
+  for (const [input, flag] of [['container', '--container'], ['account-name', '--account-name'], ['bucket', '--bucket'], ['region', '--region'], ['shard', '--shard']]) {
+    const value = core.getInput(input);
+    if (value) args.push(flag, value);
+  }
+  if (core.getBooleanInput('force')) args.push('--force');
+  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(run.stdout ?? '');
+  await core.summary.addHeading('TechDocs', 3).addRaw(run.stdout ?? '', true).write();
+  if (run.status !== 0) core.setFailed(`backstage-gitops techdocs publish exited ${run.status}; see the log.`);
+}
+
+main().catch(error => core.setFailed(error instanceof Error ? error.message : String(error)));

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPORT_MARKER } from '../../src/pr/renderPrReport.ts';
+import { dataRepoCopy } from '../helpers/gitRepo.ts';
+import { startRecordingServer, type Recorded } from '../helpers/recordingServer.ts';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { makeBadPullRequest } from '../pr/prChange.ts';
+
+/** A fake GitHub REST API holding the PR's comments, as the issues endpoints document them. */
+function fakeGitHub() {
+  const comments: { id: number; body: string; user: { login: string; type: string } }[] = [{ id: 1, body: 'Looks good to me', user: { login: 'alice', type: 'User' } }];
+  return {
+    comments,
+    handler: (r: Recorded) => {
+      if (r.method === 'GET' && r.path.startsWith('/repos/acme/control/issues/7/comments')) return { status: 200, body: comments };
+      if (r.method === 'POST' && r.path === '/repos/acme/control/issues/7/comments') {
+        const comment = { id: 100 + comments.length, body: (r.body as { body: string }).body, user: { login: 'github-actions[bot]', type: 'Bot' } };
+        comments.push(comment);
+        return { status: 201, body: comment };
+      }
+      const update = /^\/repos\/acme\/control\/issues\/comments\/(\d+)$/.exec(r.path);
+      if (r.method === 'PATCH' && update) {
+        const comment = comments.find(c => c.id === Number(update[1]))!;
+        comment.body = (r.body as { body: string }).body;
+        return { status: 200, body: comment };
+      }
+      return undefined;
+    },
+  };
+}
+
+// Asynchronous on purpose: the fake API answers from this very process.
+async function runAction(repo: string, api: string, base: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'gh-'));
+  const event = join(dir, 'event.json');
+  writeFileSync(event, JSON.stringify({ pull_request: { number: 7, base: { sha: base }, head: { sha: 'head' } }, repository: { name: 'control', owner: { login: 'acme' } } }));
+  for (const f of ['summary.md', 'output.txt']) writeFileSync(join(dir, f), '');
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'actions/check/dist/index.mjs')], {
+    cwd: repo,
+    env: {
+      PATH: process.env.PATH, HOME: process.env.HOME,
+      GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: 'acme/control',
+      GITHUB_API_URL: api, GITHUB_SERVER_URL: 'https://github.com', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'),
+      GITHUB_WORKSPACE: repo, 'INPUT_GITHUB-TOKEN': 'ghs_fake_token', INPUT_COMMENT: 'true', 'INPUT_SARIF-FILE': 'gate.sarif', 'INPUT_WORKING-DIRECTORY': repo,
+    },
+  });
+  let stdout = '';
+  child.stdout.on('data', d => (stdout += d));
+  child.stderr.resume();
+  const status = await new Promise<number | null>(r => child.on('close', r));
+  return { status, stdout, summary: readFileSync(join(dir, 'summary.md'), 'utf8'), outputs: readFileSync(join(dir, 'output.txt'), 'utf8') };
+}
+
+describe('the GitHub check action (bundled dist) against a recording GitHub API', () => {
+  it('annotates the changed lines, keeps one report comment up to date across pushes, writes SARIF and fails', async () => {
+    const repo = await dataRepoCopy();
+    const base = makeBadPullRequest(repo);
+    const github = fakeGitHub();
+    const server = await startRecordingServer(github.handler);
+    try {
+      const first = await runAction(repo, server.url, base);
+      expect(first.status).toBe(1);
+      const annotations = first.stdout.split('\n').filter(l => l.startsWith('::error') || l.startsWith('::warning'));
+      expect(annotations.length).toBeGreaterThan(0);
+      expect(annotations.length).toBeLessThanOrEqual(20);
+      expect(annotations).toContainEqual(expect.stringMatching(/^::error title=ref-unresolved,file=catalog\/systems\/payments-core\/entities\.yaml,line=\d+,endLine=\d+,col=\d+,endColumn=\d+::spec\.owner refers to group:default\/payments-teem/));
+      expect(first.stdout).toContain('::error::');
+      expect(first.summary).toContain('## ❌ Backstage catalog: changes needed');
+      expect(first.outputs).toMatch(/errors<<.*\n9\n/);
+      expect(JSON.parse(readFileSync(join(repo, 'gate.sarif'), 'utf8')).runs[0].results.length).toBe(9);
+      const posts = server.requests.filter(r => r.method === 'POST');
+      expect(posts.map(r => r.path)).toEqual(['/repos/acme/control/issues/7/comments']);
+      expect(server.requests[0].headers.authorization).toBe('token ghs_fake_token');
+
+      const second = await runAction(repo, server.url, base);
+      expect(second.status).toBe(1);
+      expect(server.requests.filter(r => r.method === 'POST')).toHaveLength(1);
+      expect(server.requests.filter(r => r.method === 'PATCH').map(r => r.path)).toEqual(['/repos/acme/control/issues/comments/101']);
+      expect(github.comments.filter(c => c.body.includes(REPORT_MARKER))).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('passes a clean pull request', async () => {
+    const repo = await dataRepoCopy();
+    const github = fakeGitHub();
+    const server = await startRecordingServer(github.handler);
+    try {
+      const run = await runAction(repo, server.url, 'HEAD');
+      expect(run.status).toBe(0);
+      expect(run.stdout).not.toContain('::error');
+      expect(github.comments.at(-1)!.body).toContain('## ✅ Backstage catalog: ready to merge');
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
