@@ -8,7 +8,7 @@ const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = await
 /** GitHub's own workflow parser (the one the runner service uses) on a workflow file's text. */
 async function parse(name: string, content: string) {
   const result = parseWorkflow({ name, content }, new NoOperationTraceWriter());
-  const errors = result.context.errors.getErrors().map((e: Error) => e.message);
+  const errors = result.context.errors.getErrors().map((e: { message: string }) => e.message);
   if (result.value) {
     const template = await convertWorkflowTemplate(result.context, result.value);
     errors.push(...(template.errors ?? []).map((e: { Message: string }) => e.Message));

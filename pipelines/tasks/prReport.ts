@@ -1,0 +1,78 @@
+// The Azure DevOps adapter of `backstage-gitops report`: logging commands for the findings, the
+// Markdown as the run's summary, one PR comment thread kept up to date, and a PR status that a
+// branch policy can require. No catalog logic lives here.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebApi, getBearerHandler } from 'azure-devops-node-api';
+import { CommentThreadStatus, CommentType, GitStatusState } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
+import type { Diagnostic } from '../../scripts/src/diagnostic.ts';
+import { countDiagnostics } from '../../scripts/src/diagnostic.ts';
+import { pickAnnotations } from '../../scripts/src/report/annotationBudget.ts';
+import { formatAzure } from '../../scripts/src/report/formatAzure.ts';
+import { formatJunit } from '../../scripts/src/report/formatJunit.ts';
+import { REPORT_MARKER } from '../../scripts/src/pr/renderPrReport.ts';
+
+const CLI = fileURLToPath(new URL('../../scripts/bin/backstage-gitops.js', import.meta.url));
+// Azure renders the first ten issues of a task; the rest are in the summary and the PR thread.
+const ISSUES_SHOWN = 10;
+
+export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<number> {
+  const root = resolve(env.BUILD_SOURCESDIRECTORY ?? '.');
+  const target = env.SYSTEM_PULLREQUEST_TARGETBRANCH?.replace(/^refs\/heads\//, '');
+  const base = env.GITOPS_BASE_REF ?? (target ? `origin/${target}` : undefined);
+  const work = mkdtempSync(join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), 'gitops-'));
+  const out = join(work, 'report.json');
+  const args = base ? ['report', '--base', base, '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
+  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
+  if (run.status === 2 || run.status === null) {
+    write(`##vso[task.logissue type=error;]backstage-gitops ${args[0]} could not run (exit ${run.status})\n##vso[task.complete result=Failed;]\n`);
+    return 2;
+  }
+  const result = JSON.parse(readFileSync(out, 'utf8')) as { markdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[] };
+  const options = { color: false, checkedFiles: 0, entityCount: 0, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0', sourceRoot: root };
+  const shown = pickAnnotations(result.diagnostics, new Set(result.changedFiles ?? []), ISSUES_SHOWN);
+  write(formatAzure(shown, options).split('\n').filter(l => !l.startsWith('##vso[task.complete')).join('\n'));
+  const markdown = result.markdown ?? `${REPORT_MARKER}\n## Backstage catalog gate\n\n${result.diagnostics.length} findings.\n`;
+  const summary = join(work, 'backstage-catalog.md');
+  writeFileSync(summary, markdown);
+  write(`##vso[task.addattachment type=Distributedtask.Core.Summary;name=Backstage catalog;]${summary}\n`);
+  const junit = join(env.BUILD_ARTIFACTSTAGINGDIRECTORY ?? work, 'junit', 'backstage-gitops.xml');
+  spawnSync('mkdir', ['-p', join(junit, '..')]);
+  writeFileSync(junit, formatJunit(result.diagnostics, options));
+
+  const pullRequestId = Number(env.SYSTEM_PULLREQUEST_PULLREQUESTID);
+  if (pullRequestId && env.SYSTEM_ACCESSTOKEN && env.SYSTEM_COLLECTIONURI) {
+    const failing = run.status === 1;
+    await publishToPullRequest(env, pullRequestId, markdown, failing, countDiagnostics(result.diagnostics).error);
+  }
+  const totals = countDiagnostics(result.diagnostics);
+  write(`##vso[task.complete result=${run.status === 1 ? 'Failed' : totals.warning ? 'SucceededWithIssues' : 'Succeeded'};]${totals.error} errors, ${totals.warning} warnings\n`);
+  return run.status ?? 1;
+}
+
+/** Exactly one comment thread (found by its marker), updated in place, and the `backstage-gitops/validate` status. */
+async function publishToPullRequest(env: NodeJS.ProcessEnv, pullRequestId: number, markdown: string, failing: boolean, errors: number) {
+  const connection = new WebApi(env.SYSTEM_COLLECTIONURI!, getBearerHandler(env.SYSTEM_ACCESSTOKEN!));
+  const git = await connection.getGitApi();
+  const project = env.SYSTEM_TEAMPROJECT;
+  const repository = env.BUILD_REPOSITORY_ID!;
+  const threads = await git.getThreads(repository, pullRequestId, project);
+  const mine = threads.filter(t => !t.isDeleted && t.comments?.[0]?.content?.includes(REPORT_MARKER));
+  const status = failing ? CommentThreadStatus.Active : CommentThreadStatus.Closed;
+  if (mine.length === 0) {
+    await git.createThread({ comments: [{ parentCommentId: 0, content: markdown, commentType: CommentType.Text }], status }, repository, pullRequestId, project);
+  } else {
+    await git.updateComment({ content: markdown }, repository, pullRequestId, mine[0].id!, mine[0].comments![0].id!, project);
+    await git.updateThread({ status }, repository, pullRequestId, mine[0].id!, project);
+  }
+  const runUrl = env.BUILD_BUILDID ? `${env.SYSTEM_COLLECTIONURI}${project}/_build/results?buildId=${env.BUILD_BUILDID}` : undefined;
+  await git.createPullRequestStatus({
+    state: failing ? GitStatusState.Failed : GitStatusState.Succeeded,
+    description: failing ? `${errors} catalog error(s)` : 'Catalog gate passed',
+    context: { genre: 'backstage-gitops', name: 'validate' },
+    ...(runUrl ? { targetUrl: runUrl } : {}),
+  }, repository, pullRequestId, project);
+}

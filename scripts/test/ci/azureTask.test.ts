@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { REPORT_MARKER } from '../../src/pr/renderPrReport.ts';
+import { dataRepoCopy } from '../helpers/gitRepo.ts';
+import { startRecordingServer, type Recorded } from '../helpers/recordingServer.ts';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { makeBadPullRequest } from '../pr/prChange.ts';
+
+const THREADS = 'ab6e2e5d-a0b7-4153-b64a-a4efe0d49449';
+const COMMENTS = '965a3ec7-5ed8-455a-bdcb-835a5ea7fe7b';
+const STATUSES = 'b5f6bb4f-8d1e-4d79-8d11-4c9172c99c35';
+const PR = '/org/Platform/_apis/git/repositories/repo-1/pullRequests/42';
+
+/** A fake Azure DevOps: the location discovery azure-devops-node-api performs, then the PR thread and status routes. */
+function fakeAzureDevOps() {
+  const threads: { id: number; isDeleted: boolean; status: number; comments: { id: number; content: string }[] }[] = [];
+  const statuses: unknown[] = [];
+  const location = (id: string, area: string, resourceName: string, routeTemplate: string) => ({ id, area, resourceName, routeTemplate, resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' });
+  return {
+    threads,
+    statuses,
+    handler: (r: Recorded) => {
+      const path = r.path.split('?')[0];
+      if (r.method === 'OPTIONS' && path === '/org/_apis/Location') return { status: 200, body: { count: 1, value: [location('e81700f7-3be2-46de-8624-2eb35882fcaa', 'Location', 'ResourceAreas', '_apis/{resource}/{areaId}')] } };
+      if (r.method === 'GET' && path.startsWith('/org/_apis/ResourceAreas')) return { status: 200, body: { count: 0, value: [] } };
+      if (r.method === 'OPTIONS' && path === '/org/_apis/git') {
+        return { status: 200, body: { count: 3, value: [
+          location(THREADS, 'git', 'pullRequestThreads', '{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/threads/{threadId}'),
+          location(COMMENTS, 'git', 'pullRequestThreadComments', '{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/threads/{threadId}/comments/{commentId}'),
+          location(STATUSES, 'git', 'pullRequestStatuses', '{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/statuses/{statusId}'),
+        ] } };
+      }
+      if (r.method === 'GET' && path === `${PR}/threads`) return { status: 200, body: { count: threads.length, value: threads } };
+      if (r.method === 'POST' && path === `${PR}/threads`) {
+        const body = r.body as { comments: { content: string }[]; status: number };
+        const thread = { id: threads.length + 1, isDeleted: false, status: body.status, comments: [{ id: 1, content: body.comments[0].content }] };
+        threads.push(thread);
+        return { status: 200, body: thread };
+      }
+      const comment = new RegExp(`^${PR}/threads/(\\d+)/comments/(\\d+)$`).exec(path);
+      if (r.method === 'PATCH' && comment) {
+        const thread = threads.find(t => t.id === Number(comment[1]))!;
+        thread.comments[0].content = (r.body as { content: string }).content;
+        return { status: 200, body: thread.comments[0] };
+      }
+      const thread = new RegExp(`^${PR}/threads/(\\d+)$`).exec(path);
+      if (r.method === 'PATCH' && thread) {
+        const found = threads.find(t => t.id === Number(thread[1]))!;
+        found.status = (r.body as { status: number }).status;
+        return { status: 200, body: found };
+      }
+      if (r.method === 'POST' && path === `${PR}/statuses`) {
+        statuses.push(r.body);
+        return { status: 200, body: r.body };
+      }
+      return undefined;
+    },
+  };
+}
+
+async function runTask(repo: string, collection: string, base: string) {
+  const staging = mkdtempSync(join(tmpdir(), 'ado-'));
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts/bin/azure-pr-report.js')], {
+    cwd: repo,
+    env: {
+      PATH: process.env.PATH, HOME: process.env.HOME, TF_BUILD: 'True', BUILD_REASON: 'PullRequest',
+      SYSTEM_COLLECTIONURI: `${collection}/org/`, SYSTEM_TEAMPROJECT: 'Platform', BUILD_REPOSITORY_ID: 'repo-1',
+      SYSTEM_PULLREQUEST_PULLREQUESTID: '42', SYSTEM_PULLREQUEST_TARGETBRANCH: 'refs/heads/main', GITOPS_BASE_REF: base,
+      SYSTEM_ACCESSTOKEN: 'fake-ado-token', BUILD_SOURCESDIRECTORY: repo, BUILD_ARTIFACTSTAGINGDIRECTORY: staging, AGENT_TEMPDIRECTORY: staging, BUILD_BUILDID: '77',
+    },
+  });
+  let stdout = '';
+  child.stdout.on('data', d => (stdout += d));
+  child.stderr.resume();
+  const status = await new Promise<number | null>(r => child.on('close', r));
+  return { status, stdout, junit: readFileSync(join(staging, 'junit/backstage-gitops.xml'), 'utf8') };
+}
+
+describe('the Azure Pipelines PR task against a fake Azure DevOps', () => {
+  it('logs issues with Azure escaping, keeps one thread, sets a failing status, writes JUnit', async () => {
+    const repo = await dataRepoCopy();
+    const base = makeBadPullRequest(repo);
+    const ado = fakeAzureDevOps();
+    const server = await startRecordingServer(ado.handler);
+    try {
+      const first = await runTask(repo, server.url, base);
+      expect(first.status).toBe(1);
+      const issues = first.stdout.split('\n').filter(l => l.startsWith('##vso[task.logissue'));
+      expect(issues.length).toBeGreaterThan(0);
+      expect(issues.length).toBeLessThanOrEqual(10);
+      expect(issues).toContainEqual(expect.stringMatching(new RegExp(`^##vso\\[task\\.logissue type=error;sourcepath=${repo.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/catalog/systems/payments-core/entities\\.yaml;linenumber=\\d+;columnnumber=\\d+;code=ref-unresolved;\\]spec\\.owner refers to group:default/payments-teem`)));
+      expect(first.stdout).toContain('##vso[task.complete result=Failed;]');
+      expect(first.stdout).toMatch(/##vso\[task\.addattachment type=Distributedtask\.Core\.Summary;name=Backstage catalog;\].*backstage-catalog\.md/);
+      expect(first.junit).toContain('<failure type="ref-unresolved"');
+      expect(ado.threads).toHaveLength(1);
+      expect(ado.threads[0].status).toBe(1);
+      expect(ado.threads[0].comments[0].content.startsWith(REPORT_MARKER)).toBe(true);
+      expect(ado.statuses.at(-1)).toMatchObject({ state: 3, context: { genre: 'backstage-gitops', name: 'validate' }, targetUrl: `${server.url}/org/Platform/_build/results?buildId=77` });
+      const auth = server.requests.find(r => r.path.includes('/threads'))!.headers.authorization;
+      expect(auth).toBe('Bearer fake-ado-token');
+
+      const second = await runTask(repo, server.url, base);
+      expect(second.status).toBe(1);
+      expect(ado.threads).toHaveLength(1);
+      expect(server.requests.filter(r => r.method === 'PATCH' && /comments\/1$/.test(r.path))).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
+
+describe('pipelines', () => {
+  const read = (file: string) => parse(readFileSync(join(REPO_ROOT, 'pipelines', file), 'utf8'));
+  it('run the PR task with the access token mapped, and publish JUnit even on failure', () => {
+    const pr = read('pr-validation.yml');
+    expect(pr.trigger).toBe('none');
+    const task = pr.steps.find((s: { script?: string }) => s.script?.includes('azure-pr-report.js'));
+    expect(task.env.SYSTEM_ACCESSTOKEN).toBe('$(System.AccessToken)');
+    expect(pr.steps.find((s: { task?: string }) => s.task === 'PublishTestResults@2').condition).toBe('succeededOrFailed()');
+  });
+
+  it('publish and sync only from main, as deployments to a protected environment, via templates that exist', () => {
+    const main = read('main.yml');
+    expect(main.trigger.branches.include).toEqual(['main']);
+    const deployments = main.stages.flatMap((s: { jobs: { deployment?: string; environment?: string }[] }) => s.jobs).filter((j: { deployment?: string }) => j.deployment);
+    expect(deployments.map((d: { environment: string }) => d.environment)).toEqual(['backstage-production', 'backstage-production']);
+    const templates = JSON.stringify(main).match(/templates\/[a-z-]+\.yml/g) ?? [];
+    for (const template of new Set(templates)) expect(() => read(template)).not.toThrow();
+  });
+});
