@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { UsageError } from '../config/gitopsConfig.ts';
 import { CHECK_HELP, checkCommand } from './checkCommand.ts';
+import { azureReviewersCommand } from './azureReviewersCommand.ts';
 import { codeownersCommand } from './codeownersCommand.ts';
 import { scorecardsCommand } from './scorecardsCommand.ts';
 import { reportCommand } from './reportCommand.ts';
@@ -18,6 +19,7 @@ Commands:
   report --base REF the pull-request report: findings, entity changes, impact, reviewers, scorecards
   sync --url URL    make the managed Backstage's catalog match this repo (plan with --dry-run)
   techdocs publish  build and publish changed TechDocs sites to Azure Blob Storage or S3, verified
+  azure-reviewers   CODEOWNERS as Azure Repos required-reviewer branch policies (plan, or --apply)
   help [command]    show help for a command
 
 Run 'backstage-gitops <command> --help' for the options of a command.
@@ -27,6 +29,7 @@ const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   check: checkCommand,
   scorecards: scorecardsCommand,
   codeowners: codeownersCommand,
+  'azure-reviewers': azureReviewersCommand,
   sync: syncCommand,
   report: reportCommand,
   techdocs: techdocsCommand,

@@ -1,0 +1,64 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { WebApi, getBearerHandler } from 'azure-devops-node-api';
+import { codeownersFor } from '../codeowners/codeownersGate.ts';
+import { parseCodeowners } from '../codeowners/codeowners.ts';
+import { planPolicies, reviewerPolicies, toConfiguration, type AzurePolicyConfiguration } from '../codeowners/azureReviewerPolicies.ts';
+import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { isRecord } from '../load/loadCatalog.ts';
+import { listRepoFiles } from '../load/repoFiles.ts';
+import { loadEntities } from '../scorecards/prepareScorecards.ts';
+import type { CliIo } from './io.ts';
+
+export const AZURE_REVIEWERS_HELP = `Usage: backstage-gitops azure-reviewers --organization-url URL --project NAME --repository-id ID [--apply]
+
+Azure Repos has no CODEOWNERS: this turns the same ownership into "automatically included reviewers"
+branch policies (one per team, path filters translated from CODEOWNERS), as a plan, or applied with
+--apply. A team's reviewer id comes from the dev.azure.com/team-id annotation on its Group.
+
+Options:
+  --organization-url URL  e.g. https://dev.azure.com/acme/
+  --project NAME          the Azure DevOps project
+  --repository-id ID      the repository's GUID
+  --branch NAME           protected branch (default: main)
+  --token-env NAME        environment variable with a token allowed to edit policies (default: SYSTEM_ACCESSTOKEN)
+  --apply                 create, update and remove the policies (default: print the plan)
+  --root DIR              repository root (default: current folder)
+`;
+
+export async function azureReviewersCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { 'organization-url': { type: 'string' }, project: { type: 'string' }, 'repository-id': { type: 'string' }, branch: { type: 'string', default: 'main' }, 'token-env': { type: 'string', default: 'SYSTEM_ACCESSTOKEN' }, apply: { type: 'boolean' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) return io.stdout.write(AZURE_REVIEWERS_HELP), 0;
+  const [url, project, repositoryId] = [values['organization-url'], values.project, values['repository-id']];
+  if (!url || !project || !repositoryId) throw new UsageError('--organization-url, --project and --repository-id are required');
+  const token = io.env[values['token-env']!];
+  if (!token) throw new UsageError(`Set a token in ${values['token-env']}`);
+  const root = resolve(io.cwd, values.root ?? '.');
+  const config = await loadConfig(root);
+  const { entities } = await loadEntities(root);
+  const expected = codeownersFor(config, entities);
+  const text = expected?.text ?? (existsSync(join(root, '.github/CODEOWNERS')) ? readFileSync(join(root, '.github/CODEOWNERS'), 'utf8') : undefined);
+  if (!text) throw new UsageError('No CODEOWNERS to translate: configure codeowners in gitops.config.yaml');
+  const reviewerIds = new Map<string, string>();
+  for (const group of entities.filter(e => e.kind === 'Group')) {
+    const metadata = isRecord(group.entity.metadata) ? group.entity.metadata : {};
+    const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+    if (typeof annotations['github.com/team-slug'] === 'string' && typeof annotations['dev.azure.com/team-id'] === 'string') {
+      reviewerIds.set(`@${annotations['github.com/team-slug']}`, annotations['dev.azure.com/team-id']);
+    }
+  }
+  const desired = reviewerPolicies(parseCodeowners(text), await listRepoFiles(root), reviewerIds).map(p => toConfiguration(p, repositoryId, values.branch!));
+  const connection = new WebApi(url, getBearerHandler(token));
+  const policy = await connection.getPolicyApi();
+  const existing = (await policy.getPolicyConfigurations(project)) as unknown as AzurePolicyConfiguration[];
+  const plan = planPolicies(desired, existing);
+  const describe = (p: AzurePolicyConfiguration) => `${p.settings.message.replace(/^backstage-gitops: /, '').replace(/ owns.*$/, '')} (${p.settings.filenamePatterns.length} path filters)`;
+  io.stdout.write([`${plan.create.length} to create · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged`, ...plan.create.map(p => `+ ${describe(p)}`), ...plan.update.map(p => `~ ${describe(p)}`), ...plan.remove.map(p => `- ${describe(p)}`), ''].join('\n'));
+  if (!values.apply) return 0;
+  for (const p of plan.create) await policy.createPolicyConfiguration(p as never, project);
+  for (const p of plan.update) await policy.updatePolicyConfiguration(p as never, project, p.id!);
+  for (const p of plan.remove) await policy.deletePolicyConfiguration(project, p.id!);
+  io.stdout.write('applied\n');
+  return 0;
+}

@@ -1,0 +1,89 @@
+import type { CodeownersRule } from './codeowners.ts';
+
+export const REQUIRED_REVIEWERS_POLICY = 'fd2167ab-b0be-447a-8ec8-39368250530e';
+const MESSAGE_PREFIX = 'backstage-gitops:';
+
+export interface ReviewerPolicy {
+  team: string;
+  reviewerId: string;
+  filenamePatterns: string[];
+}
+
+/**
+ * CODEOWNERS as Azure Repos "automatically included reviewers" policies. Azure applies every matching
+ * policy (no last match wins), matches case-insensitively and lets `*` cross folders, so each rule
+ * becomes its own path filter plus exclusions for the later rules that take over part of it.
+ */
+export function reviewerPolicies(rules: readonly CodeownersRule[], repoFiles: readonly string[], reviewerIds: ReadonlyMap<string, string>): ReviewerPolicy[] {
+  const patterns = new Map<string, string[]>();
+  rules.forEach((rule, i) => {
+    const matched = repoFiles.filter(f => rule.regex.test(f));
+    const overriding = rules.slice(i + 1).filter(later => matched.some(f => later.regex.test(f)));
+    const filter = [...azureGlobs(rule.pattern), ...overriding.flatMap(later => azureGlobs(later.pattern).map(g => `!${g}`))];
+    for (const owner of rule.owners) {
+      if (!reviewerIds.has(owner)) continue;
+      (patterns.get(owner) ?? patterns.set(owner, []).get(owner)!).push(...filter);
+    }
+  });
+  return [...patterns].map(([team, filenamePatterns]) => ({ team, reviewerId: reviewerIds.get(team)!, filenamePatterns })).sort((a, b) => a.team.localeCompare(b.team));
+}
+
+/** A GitHub CODEOWNERS pattern in Azure's path-filter syntax (absolute, `*` crosses `/`). */
+export function azureGlobs(pattern: string): string[] {
+  if (pattern === '*') return ['*'];
+  const anchored = pattern.startsWith('/') || pattern.slice(0, -1).includes('/');
+  const path = pattern.replace(/^\//, '').replace(/\*\*/g, '*');
+  const base = anchored ? [`/${path}`] : [`/${path}`, `*/${path}`];
+  if (path.endsWith('/')) return base.map(p => `${p}*`);
+  if (path.endsWith('/*')) return base.flatMap(p => [p, `!${p}/*`]);
+  return base.flatMap(p => [p, `${p}/*`]);
+}
+
+export interface AzurePolicyConfiguration {
+  id?: number;
+  isEnabled: boolean;
+  isBlocking: boolean;
+  type: { id: string };
+  settings: { requiredReviewerIds: string[]; filenamePatterns: string[]; message: string; minimumApproverCount: number; creatorVoteCounts: boolean; addedFilesOnly: boolean; scope: { repositoryId: string; refName: string; matchKind: string }[] };
+}
+
+export function toConfiguration(policy: ReviewerPolicy, repositoryId: string, branch: string): AzurePolicyConfiguration {
+  return {
+    isEnabled: true,
+    isBlocking: true,
+    type: { id: REQUIRED_REVIEWERS_POLICY },
+    settings: {
+      requiredReviewerIds: [policy.reviewerId],
+      filenamePatterns: policy.filenamePatterns,
+      message: `${MESSAGE_PREFIX} ${policy.team} owns these files (from the catalog)`,
+      minimumApproverCount: 1,
+      creatorVoteCounts: false,
+      addedFilesOnly: false,
+      scope: [{ repositoryId, refName: `refs/heads/${branch}`, matchKind: 'Exact' }],
+    },
+  };
+}
+
+export interface PolicyPlan {
+  create: AzurePolicyConfiguration[];
+  update: AzurePolicyConfiguration[];
+  remove: AzurePolicyConfiguration[];
+  unchanged: number;
+}
+
+/** Desired policies against the ones this tool created before (recognised by their message), for one repo and branch. */
+export function planPolicies(desired: readonly AzurePolicyConfiguration[], existing: readonly AzurePolicyConfiguration[]): PolicyPlan {
+  const ours = existing.filter(p => p.type.id === REQUIRED_REVIEWERS_POLICY && p.settings?.message?.startsWith(MESSAGE_PREFIX));
+  const key = (p: AzurePolicyConfiguration) => `${p.settings.message}|${JSON.stringify(p.settings.scope)}`;
+  const current = new Map(ours.map(p => [key(p), p]));
+  const plan: PolicyPlan = { create: [], update: [], remove: [], unchanged: 0 };
+  for (const policy of desired) {
+    const found = current.get(key(policy));
+    current.delete(key(policy));
+    if (!found) plan.create.push(policy);
+    else if (JSON.stringify(found.settings.filenamePatterns) !== JSON.stringify(policy.settings.filenamePatterns) || JSON.stringify(found.settings.requiredReviewerIds) !== JSON.stringify(policy.settings.requiredReviewerIds) || !found.isBlocking || !found.isEnabled) plan.update.push({ ...policy, id: found.id });
+    else plan.unchanged++;
+  }
+  plan.remove.push(...current.values());
+  return plan;
+}

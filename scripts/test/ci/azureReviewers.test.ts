@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.ts';
+import type { CliIo } from '../../src/cli/io.ts';
+import { azureGlobs, reviewerPolicies } from '../../src/codeowners/azureReviewerPolicies.ts';
+import { parseCodeowners } from '../../src/codeowners/codeowners.ts';
+import { startRecordingServer, type Recorded } from '../helpers/recordingServer.ts';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
+
+describe('CODEOWNERS patterns as Azure path filters', () => {
+  it.each([
+    ['*', ['*']],
+    ['/catalog/all.yaml', ['/catalog/all.yaml', '/catalog/all.yaml/*']],
+    ['/schemas/', ['/schemas/*']],
+    ['docs/*', ['/docs/*', '!/docs/*/*']],
+    ['*.js', ['/*.js', '/*.js/*', '*/*.js', '*/*.js/*']],
+  ])('%s', (pattern, expected) => {
+    expect(azureGlobs(pattern)).toEqual(expected);
+  });
+
+  it('excludes what later rules take over, since Azure applies every matching policy', () => {
+    const rules = parseCodeowners('* @acme/platform\n/catalog/orders.yaml @acme/commerce\n');
+    const policies = reviewerPolicies(rules, ['README.md', 'catalog/orders.yaml'], new Map([['@acme/platform', 'p-id'], ['@acme/commerce', 'c-id']]));
+    expect(policies).toEqual([
+      { team: '@acme/commerce', reviewerId: 'c-id', filenamePatterns: ['/catalog/orders.yaml', '/catalog/orders.yaml/*'] },
+      { team: '@acme/platform', reviewerId: 'p-id', filenamePatterns: ['*', '!/catalog/orders.yaml', '!/catalog/orders.yaml/*'] },
+    ]);
+  });
+});
+
+describe('backstage-gitops azure-reviewers against a fake Azure DevOps PolicyApi', () => {
+  it('plans, then creates, updates and removes only its own policies', async () => {
+    const configurations = [
+      { id: 1, isEnabled: true, isBlocking: true, type: { id: 'fd2167ab-b0be-447a-8ec8-39368250530e' }, settings: { message: 'backstage-gitops: @acme/gone-team owns these files (from the catalog)', requiredReviewerIds: ['x'], filenamePatterns: ['/old/*'], scope: [{ repositoryId: 'repo-1', refName: 'refs/heads/main', matchKind: 'Exact' }] } },
+      { id: 2, isEnabled: true, isBlocking: true, type: { id: 'fd2167ab-b0be-447a-8ec8-39368250530e' }, settings: { message: 'Security reviews', requiredReviewerIds: ['sec'], filenamePatterns: ['/secrets/*'], scope: [] } },
+    ];
+    const handler = (r: Recorded) => {
+      const path = r.path.split('?')[0];
+      if (r.method === 'OPTIONS' && path === '/org/_apis/Location') return { status: 200, body: { count: 1, value: [{ id: 'e81700f7-3be2-46de-8624-2eb35882fcaa', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/{resource}/{areaId}', resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' }] } };
+      if (r.method === 'GET' && path.startsWith('/org/_apis/ResourceAreas')) return { status: 200, body: { count: 0, value: [] } };
+      if (r.method === 'OPTIONS' && path === '/org/_apis/policy') return { status: 200, body: { count: 1, value: [{ id: 'dad91cbe-d183-45f8-9c6e-9c1164472121', area: 'policy', resourceName: 'configurations', routeTemplate: '{project}/_apis/{area}/{resource}/{configurationId}', resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' }] } };
+      if (r.method === 'GET' && path === '/org/Platform/_apis/policy/configurations') return { status: 200, body: { count: configurations.length, value: configurations } };
+      if (r.method === 'POST' && path === '/org/Platform/_apis/policy/configurations') return { status: 200, body: { ...(r.body as object), id: 10 } };
+      if (r.method === 'DELETE' && path === '/org/Platform/_apis/policy/configurations/1') return { status: 204 };
+      return undefined;
+    };
+    const server = await startRecordingServer(handler);
+    try {
+      const out: string[] = [];
+      const io: CliIo = { cwd: REPO_ROOT, env: { SYSTEM_ACCESSTOKEN: 'fake' }, stdout: { write: t => void out.push(t) }, stderr: { write: () => {} }, writeFile: async () => {}, fetch };
+      const args = ['azure-reviewers', '--organization-url', `${server.url}/org/`, '--project', 'Platform', '--repository-id', 'repo-1'];
+      expect(await run(args, io)).toBe(0);
+      expect(out.join('')).toMatch(/^5 to create · 0 to update · 1 to remove · 0 unchanged\n/);
+      expect(server.requests.filter(r => r.method !== 'GET' && r.method !== 'OPTIONS')).toEqual([]);
+
+      expect(await run([...args, '--apply'], io)).toBe(0);
+      const writes = server.requests.filter(r => r.method === 'POST' || r.method === 'DELETE');
+      expect(writes.filter(w => w.method === 'POST')).toHaveLength(5);
+      expect(writes.filter(w => w.method === 'DELETE').map(w => w.path.split('?')[0])).toEqual(['/org/Platform/_apis/policy/configurations/1']);
+      const payments = writes.map(w => w.body as { settings: { message: string; filenamePatterns: string[]; requiredReviewerIds: string[] }; isBlocking: boolean }).find(b => b?.settings?.message.includes('@acme/payments-team'))!;
+      expect(payments.isBlocking).toBe(true);
+      expect(payments.settings.filenamePatterns).toContain('/catalog/systems/payments-core/entities.yaml');
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
