@@ -113,6 +113,24 @@ describe('the Azure Pipelines PR task against a fake Azure DevOps', () => {
   }, 120_000);
 });
 
+describe('the Azure Pipelines PR task on a clean pull request', () => {
+  it('closes the thread and posts a succeeded status', async () => {
+    const repo = await dataRepoCopy();
+    const ado = fakeAzureDevOps();
+    const server = await startRecordingServer(ado.handler);
+    try {
+      const clean = await runTask(repo, server.url, 'HEAD');
+      expect(clean.status).toBe(0);
+      expect(clean.stdout).not.toContain('##vso[task.logissue type=error');
+      expect(clean.stdout).toContain('##vso[task.complete result=Succeeded;]');
+      expect(ado.threads.map(t => t.status)).toEqual([4]);
+      expect(ado.statuses.at(-1)).toMatchObject({ state: 2, description: 'Catalog gate passed' });
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
+
 describe('pipelines', () => {
   const read = (file: string) => parse(readFileSync(join(REPO_ROOT, 'pipelines', file), 'utf8'));
   it('run the PR task with the access token mapped, and publish JUnit even on failure', () => {
