@@ -1,8 +1,8 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type * as CatalogModel from '@backstage/catalog-model';
-import { backstageSchemas, builtinModelKinds, catalogModel, scaffolderCommon, type RelationField } from '../backstage.ts';
+import { backstageSchemas, catalogModel, scaffolderCommon } from '../backstage.ts';
+import { writtenReferences } from './relationFields.ts';
 import type { Diagnostic } from '../diagnostic.ts';
-import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { backstageAjvMessage, errorPath, leafErrors } from './ajvPaths.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
@@ -50,16 +50,6 @@ function modelValidators(): ModelValidators {
   return validators;
 }
 
-let relationFields: Map<string, RelationField[]> | undefined;
-
-/** Relation fields per kind, from Backstage's catalog model, plus the Template's owner. */
-export function relationFieldsOf(kind: string | undefined): RelationField[] {
-  relationFields ??= new Map([
-    ...builtinModelKinds().map(k => [k.kind, k.relationFields] as const),
-    ['Template', [{ path: 'spec.owner', relation: 'ownedBy', defaultKind: 'Group', allowedKinds: ['Group', 'User'] }]] as const,
-  ]);
-  return (kind && relationFields.get(kind)) || [];
-}
 
 let policies: { schema: CatalogModel.EntityPolicy; foreignRoot: CatalogModel.EntityPolicy; fieldFormat: CatalogModel.EntityPolicy } | undefined;
 
@@ -135,23 +125,15 @@ function kindHint(kind: string): string {
 }
 
 function checkRefSyntax(record: CatalogEntity, found: Findings) {
-  const spec = isRecord(record.entity.spec) ? record.entity.spec : {};
-  for (const field of relationFieldsOf(record.kind)) {
-    const key = field.path.replace(/^spec\./, '');
-    const value = spec[key];
-    const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
-    values.forEach((target, index) => {
-      if (typeof target !== 'string') return;
-      const path = Array.isArray(value) ? ['spec', key, index] : ['spec', key];
-      try {
-        catalogModel().parseEntityRef(target, { defaultKind: field.defaultKind, defaultNamespace: record.namespace });
-      } catch (error) {
-        const hint = field.defaultKind
-          ? 'Write a reference as [kind:][namespace/]name, e.g. group:default/team-a.'
-          : `${key} has no default kind: write it in full, e.g. component:${target} or resource:${target}.`;
-        found.add(path, 'entity-ref-format', (error as Error).message, hint);
-      }
-    });
+  for (const { field, key, path, written } of writtenReferences(record)) {
+    try {
+      catalogModel().parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: record.namespace });
+    } catch (error) {
+      const hint = field.defaultKind
+        ? 'Write a reference as [kind:][namespace/]name, e.g. group:default/team-a.'
+        : `${key} has no default kind: write it in full, e.g. component:${written} or resource:${written}.`;
+      found.add(path, 'entity-ref-format', (error as Error).message, hint);
+    }
   }
   if (record.ref && record.ref.length > 255) {
     found.add(['metadata', 'name'], 'entity-ref-too-long', `The entity ref ${record.ref} is ${record.ref.length} characters; Backstage stores at most 255.`, 'Shorten the name or the namespace.');

@@ -1,10 +1,9 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { catalogModel } from '../backstage.ts';
 import type { Diagnostic } from '../diagnostic.ts';
-import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
-import { relationFieldsOf } from './checkBackstageModel.ts';
+import { writtenReferences } from './relationFields.ts';
 import type { EntityIndex } from './entityIndex.ts';
 
 export interface Reference {
@@ -25,24 +24,14 @@ export function referencesOf(entity: CatalogEntity): Reference[] {
 }
 
 function parseReferences(entity: CatalogEntity): Reference[] {
-  const spec = isRecord(entity.entity.spec) ? entity.entity.spec : {};
   const found: Reference[] = [];
-  for (const field of relationFieldsOf(entity.kind)) {
-    const key = field.path.replace(/^spec\./, '');
-    const value = spec[key];
-    const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
-    values.forEach((written, index) => {
-      if (typeof written !== 'string') return;
-      let target: string;
-      try {
-        const ref = catalogModel().parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: entity.namespace });
-        target = `${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase();
-      } catch {
-        return; // entity-ref-format already reports it
-      }
-      const path = Array.isArray(value) ? ['spec', key, index] : ['spec', key];
-      found.push({ source: entity, field: key, path, target, allowedKinds: field.allowedKinds });
-    });
+  for (const { field, key, path, written } of writtenReferences(entity)) {
+    try {
+      const ref = catalogModel().parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: entity.namespace });
+      found.push({ source: entity, field: key, path, target: `${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase(), allowedKinds: field.allowedKinds });
+    } catch {
+      // entity-ref-format reports it
+    }
   }
   return found;
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { freePort } from '../helpers/freePort.ts';
 
 export interface BackstageHandle {
   baseUrl: string;
@@ -16,14 +17,6 @@ export interface BackstageHandle {
 }
 
 const TOKEN = 'gitops-test-static-token-0123456789';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise(r => server.close(r));
-  return port;
-}
 
 /** Serves a folder on 127.0.0.1 so url locations and validate-entity have something real to read. */
 async function serveFolder(dir: string): Promise<{ server: Server; url: string }> {

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { freePort } from '../helpers/freePort.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -14,14 +15,6 @@ export interface Emulators {
   azureConnectionString: string;
   s3Endpoint: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise(r => server.close(r));
-  return port;
 }
 
 async function waitForPort(port: number, child: ChildProcess, name: string): Promise<void> {
