@@ -7,6 +7,7 @@ import { scorecardsCommand } from './scorecardsCommand.ts';
 import { reportCommand } from './reportCommand.ts';
 import { syncCommand } from './syncCommand.ts';
 import { techdocsCommand } from './techdocsCommand.ts';
+import { templatesCommand } from './templatesCommand.ts';
 import type { CliIo } from './io.ts';
 import { version } from './version.ts';
 
@@ -20,6 +21,7 @@ Commands:
   sync --url URL    make the managed Backstage's catalog match this repo (plan with --dry-run)
   techdocs publish  build and publish changed TechDocs sites to Azure Blob Storage or S3, verified
   azure-reviewers   CODEOWNERS as Azure Repos required-reviewer branch policies (plan, or --apply)
+  templates render  render a software template offline with the scaffolder's own runner
   help [command]    show help for a command
 
 Run 'backstage-gitops <command> --help' for the options of a command.
@@ -33,6 +35,7 @@ const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   sync: syncCommand,
   report: reportCommand,
   techdocs: techdocsCommand,
+  templates: templatesCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code; only the bin script exits. */

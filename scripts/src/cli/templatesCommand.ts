@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse } from 'yaml';
+import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { renderTemplate } from '../templates/renderTemplate.ts';
+import type { CliIo } from './io.ts';
+
+export const TEMPLATES_HELP = `Usage: backstage-gitops templates render <template.yaml> --values FILE --out DIR [options]
+
+Renders a software template offline with the scaffolder's own workflow runner and built-in actions
+(fetch:template, fetch:plain, fs:rename, fs:delete, debug:log) in dry-run mode; actions that need the
+outside world (publish:*, catalog:register, …) are skipped as a dry-run skips them.
+
+Options:
+  --values FILE   YAML or JSON with the parameter values
+  --out DIR       where to write the rendered files
+  --root DIR      the repository the template's relative urls resolve in (default: the git top level
+                  of the template, or its folder)
+`;
+
+const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
+
+export async function templatesCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { values: { type: 'string' }, out: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help || positionals[0] !== 'render') return io.stdout.write(TEMPLATES_HELP), values.help ? 0 : 2;
+  const file = positionals[1] ? resolve(io.cwd, positionals[1]) : undefined;
+  if (!file || !values.values || !values.out) throw new UsageError('templates render needs <template.yaml>, --values and --out');
+  const gitTop = spawnSync('git', ['-C', dirname(file), 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+  const root = values.root ? resolve(io.cwd, values.root) : gitTop.status === 0 ? gitTop.stdout.trim() : dirname(file);
+  const templateFile = relative(root, file).split(sep).join('/');
+  if (templateFile.startsWith('..')) throw new UsageError(`${file} is not inside ${root}`);
+  const config = await loadConfig(root);
+  const baseUrl = config.repoUrl ?? 'https://github.com/offline/template/blob/main/';
+  const template = parse(await readFile(file, 'utf8'));
+  const parameters = parse(await readFile(resolve(io.cwd, values.values), 'utf8')) ?? {};
+  const steps: { action?: string }[] = template?.spec?.steps ?? [];
+  const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
+  const result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, offlineActions: offline });
+  const out = resolve(io.cwd, values.out);
+  for (const f of result.files) {
+    const target = resolve(out, f.path);
+    // A rendered path that climbs out of the target folder is never written.
+    if (!target.startsWith(out + sep)) throw new UsageError(`The template rendered a path outside the target folder: ${f.path}`);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, f.content);
+    if (f.executable) await chmod(target, 0o755);
+  }
+  io.stderr.write(result.log.map(l => `  ${l.split('\n')[0]}`).join('\n') + '\n');
+  io.stdout.write(`${result.files.length} file(s) rendered to ${out} in ${result.milliseconds} ms${offline.length ? ` (skipped offline: ${offline.join(', ')})` : ''}\n`);
+  return 0;
+}

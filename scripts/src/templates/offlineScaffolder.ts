@@ -1,0 +1,54 @@
+import { cp, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Where the template's files live on disk, and the URL Backstage would read them from. Relative
+ * `url:` inputs resolve against that URL through Backstage's own SCM integrations, exactly as in
+ * production; only the final read is mapped to local files, and nothing outside the root is readable.
+ */
+export interface TemplateSource {
+  root: string;
+  /** e.g. https://github.com/acme/backstage-control/blob/main/ (ends with /). */
+  baseUrl: string;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** A URL under baseUrl as a path under root; GitHub's blob and tree forms of one ref are the same files. */
+export function urlToPath(source: TemplateSource, url: string): string {
+  const github = /^(https:\/\/github\.com\/[^/]+\/[^/]+\/)(?:blob|tree)\/([^/]+)\/(.*)$/.exec(source.baseUrl);
+  const prefix = github ? `^${escape(github[1])}(?:blob|tree)/${escape(github[2])}/${escape(github[3])}(.*)$` : `^${escape(source.baseUrl)}(.*)$`;
+  const match = new RegExp(prefix).exec(url);
+  const relative = match ? decodeURIComponent(match[1]) : undefined;
+  if (relative === undefined || relative.split('/').includes('..')) {
+    throw new Error(`${url} is outside the template's repository; offline rendering reads only ${source.root}`);
+  }
+  return join(source.root, relative);
+}
+
+export function localReader(source: TemplateSource) {
+  const toPath = (url: string) => urlToPath(source, url);
+  return {
+    async readUrl(url: string) {
+      const buffer = await readFile(toPath(url));
+      return { buffer: async () => buffer };
+    },
+    async readTree(url: string) {
+      const from = toPath(url);
+      return { dir: async ({ targetDir }: { targetDir: string }) => (await cp(from, targetDir, { recursive: true }), targetDir) };
+    },
+    async search(): Promise<never> {
+      throw new Error('search is not available offline');
+    },
+  };
+}
+
+const scaffolderDist = () => dirname(require.resolve('@backstage/plugin-scaffolder-backend'));
+
+/** The scaffolder's own workflow runner (the one its dry-run uses), at the pinned version. */
+export function workflowRunnerClass(): new (options: object) => { execute(task: object): Promise<{ output: Record<string, unknown> }> } {
+  return require(join(scaffolderDist(), 'scaffolder/tasks/NunjucksWorkflowRunner.cjs.js')).NunjucksWorkflowRunner;
+}

@@ -1,0 +1,85 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { urlToPath } from '../../src/templates/offlineScaffolder.ts';
+import { renderTemplate } from '../../src/templates/renderTemplate.ts';
+
+const TEMPLATE = `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: hello
+spec:
+  owner: platform-team
+  type: service
+  steps:
+    - id: fetch
+      action: fetch:template
+      input:
+        url: ../../skeletons/hello
+        values:
+          name: \${{ parameters.name }}
+          owner: \${{ parameters.owner }}
+    - id: publish
+      action: publish:github
+      input:
+        repoUrl: github.com?owner=acme&repo=\${{ parameters.name }}
+`;
+
+async function repo(files: Record<string, string>) {
+  const root = await mkdtemp(join(tmpdir(), 'gitops-tpl-'));
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), text);
+  }
+  return root;
+}
+
+const source = (root: string) => ({ root, baseUrl: 'https://github.com/acme/control/blob/main/' });
+
+describe("offline rendering with the scaffolder's own runner and fetch:template", () => {
+  it('renders file names and contents from a skeleton the template points at with a relative url', async () => {
+    const root = await repo({
+      'templates/hello/template.yaml': TEMPLATE,
+      'skeletons/hello/${{ values.name }}/README.md': '# ${{ values.name }}\n\nOwned by ${{ values.owner }}.\n{% if values.owner == "web-team" %}Front end{% endif %}\n',
+      'skeletons/hello/catalog-info.yaml': 'metadata:\n  name: ${{ values.name | dump }}\n',
+    });
+    const result = await renderTemplate({ source: source(root), templateFile: 'templates/hello/template.yaml', template: parse(TEMPLATE), values: { name: 'orders-api', owner: 'web-team' }, offlineActions: ['publish:github'] });
+    const files = Object.fromEntries(result.files.map(f => [f.path, f.content.toString()]));
+    expect(Object.keys(files).sort()).toEqual(['catalog-info.yaml', 'orders-api/README.md']);
+    expect(files['orders-api/README.md']).toBe('# orders-api\n\nOwned by web-team.\nFront end\n');
+    expect(files['catalog-info.yaml']).toBe('metadata:\n  name: "orders-api"\n');
+    expect(result.log).toContain('Skipping because publish:github does not support dry-run');
+  }, 30_000);
+
+  it('never reads outside the repository, whatever url a template asks for', async () => {
+    const root = await repo({ 'templates/hello/template.yaml': TEMPLATE.replace('../../skeletons/hello', '../../../../etc') });
+    await expect(renderTemplate({ source: source(root), templateFile: 'templates/hello/template.yaml', template: parse(TEMPLATE.replace('../../skeletons/hello', '../../../../etc')), values: { name: 'x' }, offlineActions: ['publish:github'] })).rejects.toThrow();
+    expect(() => urlToPath(source(root), 'https://github.com/acme/control/tree/main/skeletons/../../x')).toThrow(/outside the template's repository/);
+    expect(() => urlToPath(source(root), 'https://github.com/other/repo/tree/main/x')).toThrow(/outside/);
+    expect(urlToPath(source(root), 'https://github.com/acme/control/tree/main/skeletons/hello')).toBe(join(root, 'skeletons/hello'));
+  }, 30_000);
+
+  it('refuses a template that reaches for constructor, with a clear error instead of running code', async () => {
+    const root = await repo({ 'templates/hello/template.yaml': TEMPLATE, 'skeletons/hello/x.txt': '${{ values.name.constructor.constructor("return process")() }}\n' });
+    await expect(renderTemplate({ source: source(root), templateFile: 'templates/hello/template.yaml', template: parse(TEMPLATE), values: { name: 'x' }, offlineActions: ['publish:github'] })).rejects.toThrow(/Template error|reserved|cannot be called|undefined/);
+  }, 30_000);
+});
+
+describe('backstage-gitops templates render', () => {
+  it('renders a template from outside this repo into a folder', async () => {
+    const { run } = await import('../../src/cli/main.ts');
+    const root = await repo({
+      'templates/hello/template.yaml': TEMPLATE,
+      'skeletons/hello/${{ values.name }}.txt': 'Hello ${{ values.name }}!\n',
+      'values.yaml': 'name: my-svc\nowner: team-a\n',
+    });
+    const out: string[] = [];
+    const io = { cwd: root, env: {}, stdout: { write: (t: string) => void out.push(t) }, stderr: { write: () => {} }, writeFile: async () => {}, fetch };
+    expect(await run(['templates', 'render', 'templates/hello/template.yaml', '--values', 'values.yaml', '--out', 'out', '--root', root], io)).toBe(0);
+    expect(out.join('')).toMatch(/^1 file\(s\) rendered to .*out in \d+ ms \(skipped offline: publish:github\)\n$/);
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(join(root, 'out/my-svc.txt'), 'utf8')).toBe('Hello my-svc!\n');
+  }, 30_000);
+});
