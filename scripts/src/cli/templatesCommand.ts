@@ -5,9 +5,19 @@ import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import { renderTemplate } from '../templates/renderTemplate.ts';
+import { discoverCases, runCase } from '../templates/runTemplateTests.ts';
+import { shard } from '../shard.ts';
+import { formatters } from '../report/formatters.ts';
+import type { Diagnostic } from '../diagnostic.ts';
 import type { CliIo } from './io.ts';
 
-export const TEMPLATES_HELP = `Usage: backstage-gitops templates render <template.yaml> --values FILE --out DIR [options]
+export const TEMPLATES_HELP = `Usage: backstage-gitops templates test [name…] [--update-snapshots] [--shard i/n] [--run]
+       backstage-gitops templates render <template.yaml> --values FILE --out DIR [options]
+
+test: renders every case in templates/<name>/tests/*.yaml and checks the values against the parameter
+schemas (as the backend validates them), the case's expectations, the rendered output (no unrendered
+expressions, YAML and JSON parse, catalog-info.yaml passes Backstage's model) and the golden snapshot.
+--run also runs the case's commands (e.g. npm install, npm test) in the rendered repository.
 
 Renders a software template offline with the scaffolder's own workflow runner and built-in actions
 (fetch:template, fetch:plain, fs:rename, fs:delete, debug:log) in dry-run mode; actions that need the
@@ -23,7 +33,8 @@ Options:
 const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
 
 export async function templatesCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { values: { type: 'string' }, out: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { values: { type: 'string' }, out: { type: 'string' }, root: { type: 'string' }, 'update-snapshots': { type: 'boolean' }, shard: { type: 'string' }, run: { type: 'boolean' }, format: { type: 'string', default: 'stylish' }, help: { type: 'boolean', short: 'h' } } });
+  if (positionals[0] === 'test' && !values.help) return testTemplates(positionals.slice(1), values, io);
   if (values.help || positionals[0] !== 'render') return io.stdout.write(TEMPLATES_HELP), values.help ? 0 : 2;
   const file = positionals[1] ? resolve(io.cwd, positionals[1]) : undefined;
   if (!file || !values.values || !values.out) throw new UsageError('templates render needs <template.yaml>, --values and --out');
@@ -50,4 +61,20 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   io.stderr.write(result.log.map(l => `  ${l.split('\n')[0]}`).join('\n') + '\n');
   io.stdout.write(`${result.files.length} file(s) rendered to ${out} in ${result.milliseconds} ms${offline.length ? ` (skipped offline: ${offline.join(', ')})` : ''}\n`);
   return 0;
+}
+
+async function testTemplates(names: string[], values: { root?: string; 'update-snapshots'?: boolean; shard?: string; run?: boolean; format?: string }, io: CliIo): Promise<number> {
+  const root = resolve(io.cwd, values.root ?? '.');
+  const config = await loadConfig(root);
+  const cases = shard(discoverCases(root, names), values.shard);
+  const diagnostics: Diagnostic[] = [];
+  for (const item of cases) {
+    const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run) });
+    io.stderr.write(`${result.diagnostics.length ? '✖' : '✔'} ${item.template} / ${item.caseFile.split('/').pop()} (${result.milliseconds} ms)\n`);
+    diagnostics.push(...result.diagnostics);
+  }
+  const formatter = formatters[values.format ?? 'stylish'];
+  if (!formatter) throw new UsageError(`Unknown format '${values.format}'`);
+  io.stdout.write(formatter(diagnostics, { color: false, checkedFiles: cases.length, entityCount: 0, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0' }));
+  return diagnostics.some(d => d.severity === 'error') ? 1 : 0;
 }

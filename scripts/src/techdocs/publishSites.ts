@@ -92,11 +92,3 @@ function unchangedSince(root: string, commit: string, mkdocsFile: string): boole
 function describe(target: StorageTarget): string {
   return target.type === 'azureBlobStorage' ? `Azure container ${target.containerName}` : `S3 bucket ${target.bucketName}`;
 }
-
-export function shard<T>(items: readonly T[], spec: string | undefined): T[] {
-  if (!spec) return [...items];
-  const match = /^(\d+)\/(\d+)$/.exec(spec);
-  if (!match || Number(match[1]) < 1 || Number(match[1]) > Number(match[2])) throw new Error(`--shard takes i/n with 1 <= i <= n, not '${spec}'`);
-  const [i, n] = [Number(match[1]), Number(match[2])];
-  return items.filter((_, index) => index % n === i - 1);
-}

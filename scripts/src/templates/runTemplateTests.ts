@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Ajv } from 'ajv';
+import { stringify } from 'yaml';
+import type { Diagnostic } from '../diagnostic.ts';
+import { parseYaml } from '../load/parseYaml.ts';
+import testSchema from '../../../schemas/template-test.schema.json' with { type: 'json' };
+import { checkRendered } from './checkRendered.ts';
+import { renderTemplate } from './renderTemplate.ts';
+
+const require = createRequire(import.meta.url);
+const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
+
+export interface TemplateCase {
+  template: string;
+  caseFile: string;
+}
+
+/** Every (template, case) under templates/, in a stable order, for sharding. */
+export function discoverCases(root: string, names: readonly string[]): TemplateCase[] {
+  const dir = join(root, 'templates');
+  if (!existsSync(dir)) return [];
+  const templates = readdirSync(dir).filter(n => existsSync(join(dir, n, 'template.yaml')) && (names.length === 0 || names.includes(n))).sort();
+  return templates.flatMap(template => {
+    const tests = join(dir, template, 'tests');
+    const cases = existsSync(tests) ? readdirSync(tests).filter(f => /\.ya?ml$/.test(f) && !f.includes('.snapshot.')).sort() : [];
+    return cases.map(c => ({ template, caseFile: `templates/${template}/tests/${c}` }));
+  });
+}
+
+export interface CaseResult {
+  case: TemplateCase;
+  milliseconds: number;
+  diagnostics: Diagnostic[];
+}
+
+/** Renders one case with the scaffolder's own runner and checks it: values, expectations, output, snapshot, commands. */
+export async function runCase(root: string, repoUrl: string, item: TemplateCase, options: { updateSnapshots: boolean; run: boolean }): Promise<CaseResult> {
+  const diagnostics: Diagnostic[] = [];
+  const caseText = readFileSync(join(root, item.caseFile), 'utf8');
+  const parsedCase = parseYaml(caseText, item.caseFile);
+  const at = (path: (string | number)[], ruleId: string, message: string, hint: string) => diagnostics.push({ ruleId, severity: 'error', message, hint, file: item.caseFile, range: parsedCase.locate(0, path) });
+  const testCase = parsedCase.documents[0] as { name: string; values: Record<string, unknown>; secrets?: Record<string, string>; user?: { ref: string }; expect?: { files?: string[]; absent?: string[]; contains?: Record<string, string[]>; error?: string }; snapshot?: boolean; run?: string[] };
+  const validate = new Ajv({ allErrors: true, useDefaults: false, strict: false }).compile(testSchema);
+  if (!validate(testCase)) {
+    for (const e of validate.errors ?? []) at(e.instancePath.split('/').slice(1), 'template-test-invalid', `${e.instancePath || 'case'} ${e.message}`, 'See schemas/template-test.schema.json.');
+    return { case: item, milliseconds: 0, diagnostics };
+  }
+  const templateFile = `templates/${item.template}/template.yaml`;
+  const template = parseYaml(readFileSync(join(root, templateFile), 'utf8'), templateFile).documents[0] as { apiVersion: string; metadata: { name: string }; spec: { parameters?: object | object[]; steps: { action: string }[]; output?: object } };
+  const { Validator } = require('jsonschema');
+  for (const [index, page] of [template.spec.parameters ?? []].flat().entries()) {
+    // The scaffolder backend validates each page with jsonschema and applies no defaults.
+    const result = new Validator().validate(testCase.values, page);
+    for (const error of result.errors) at(['values'], 'template-values-invalid', `Parameter page ${index + 1}: ${error.stack.replace(/^instance\.?/, 'values.')}`, 'Give the case the values the form would submit; defaults are not applied by the backend.');
+  }
+  const started = Date.now();
+  let rendered;
+  try {
+    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))] });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (testCase.expect?.error && message.includes(testCase.expect.error)) return { case: item, milliseconds: Date.now() - started, diagnostics };
+    at(['values'], 'template-render-failed', `The template failed to render: ${message}`, 'Fix the template or the skeleton; Backstage would fail the same way.');
+    return { case: item, milliseconds: Date.now() - started, diagnostics };
+  }
+  if (testCase.expect?.error) at(['expect', 'error'], 'template-expectation', `The template rendered, but the case expects it to fail with "${testCase.expect.error}".`, 'Update the expectation.');
+  const files = new Map(rendered.files.map(f => [f.path, f.content]));
+  testCase.expect?.files?.forEach((path, i) => files.has(path) || at(['expect', 'files', i], 'template-expectation', `${path} was not rendered.`, `Rendered: ${[...files.keys()].sort().join(', ')}`));
+  testCase.expect?.absent?.forEach((path, i) => files.has(path) && at(['expect', 'absent', i], 'template-expectation', `${path} was rendered but must not be.`, 'Check the step conditions and fs:delete steps.'));
+  for (const [path, needles] of Object.entries(testCase.expect?.contains ?? {})) {
+    const text = files.get(path)?.toString('utf8');
+    needles.forEach((needle, i) => (text ?? '').includes(needle) || at(['expect', 'contains', path, i], 'template-expectation', `${path} does not contain ${JSON.stringify(needle)}.`, text === undefined ? `${path} was not rendered.` : 'Compare with the snapshot.'));
+  }
+  for (const problem of await checkRendered(rendered.files)) at(['values'], 'template-output-invalid', problem, 'Fix the skeleton; the rendered repository must be usable as created.');
+  if (testCase.snapshot !== false) {
+    const snapshotFile = item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml');
+    const actual = stringify(Object.fromEntries([...files].sort(([a], [b]) => a.localeCompare(b)).map(([path, content]) => [path, isText(content) ? content.toString('utf8') : `sha256:${createHash('sha256').update(content).digest('hex')}`])), { lineWidth: 0 });
+    const expected = existsSync(join(root, snapshotFile)) ? readFileSync(join(root, snapshotFile), 'utf8') : undefined;
+    if (options.updateSnapshots) await writeFile(join(root, snapshotFile), actual);
+    else if (expected !== actual) at([], 'template-snapshot', expected === undefined ? `No snapshot yet: ${snapshotFile}.` : `The rendered tree differs from ${snapshotFile}.`, 'Review the change, then run `backstage-gitops templates test --update-snapshots`.');
+  }
+  if (options.run && testCase.run?.length) {
+    const dir = await mkdtemp(join(tmpdir(), 'gitops-rendered-'));
+    try {
+      for (const [path, content] of files) {
+        await mkdir(dirname(join(dir, path)), { recursive: true });
+        await writeFile(join(dir, path), content);
+      }
+      for (const [i, command] of testCase.run.entries()) {
+        const result = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+        if (result.status !== 0) {
+          at(['run', i], 'template-command-failed', `\`${command}\` failed in the rendered repository (exit ${result.status}): ${(result.stdout + result.stderr).slice(-800)}`, 'The repository a team gets must build and pass its own tests.');
+          break;
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  return { case: item, milliseconds: rendered.milliseconds, diagnostics };
+}
+
+function isText(content: Buffer): boolean {
+  return !content.subarray(0, 8000).includes(0);
+}

@@ -1,0 +1,48 @@
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.ts';
+import type { CliIo } from '../../src/cli/io.ts';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
+
+async function copy(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'gitops-templates-'));
+  for (const part of ['templates', 'skeletons', 'schemas', 'gitops.config.yaml']) await cp(join(REPO_ROOT, part), join(root, part), { recursive: true });
+  return root;
+}
+
+function io(cwd: string) {
+  const out: string[] = [];
+  const value: CliIo = { cwd, env: {}, stdout: { write: t => void out.push(t) }, stderr: { write: () => {} }, writeFile: async () => {}, fetch };
+  return { io: value, out: () => out.join('') };
+}
+
+describe('backstage-gitops templates test', () => {
+  it("passes this repo's templates; the rendered Node.js service installs and its own tests pass", async () => {
+    const result = io(REPO_ROOT);
+    expect(await run(['templates', 'test', '--run', '--format', 'json'], result.io)).toBe(0);
+    expect(JSON.parse(result.out()).diagnostics).toEqual([]);
+  }, 300_000);
+
+  it('fails a broken skeleton, bad values and a changed tree with the file and line of the case', async () => {
+    const root = await copy();
+    const skeleton = join(root, 'skeletons/node-service/README.md');
+    await writeFile(skeleton, `${await readFile(skeleton, 'utf8')}{% raw %}Team: \${{ values.team }}{% endraw %}\n`);
+    const caseFile = join(root, 'templates/node-service/tests/default.yaml');
+    await writeFile(caseFile, (await readFile(caseFile, 'utf8')).replace('name: orders-notifier\n', 'name: Orders_Notifier\n'));
+    const result = io(root);
+    expect(await run(['templates', 'test', '--format', 'json'], result.io)).toBe(1);
+    const found = JSON.parse(result.out()).diagnostics.map((d: { ruleId: string; file: string; range: { start: { line: number } }; message: string }) => `${d.ruleId}@${d.file}:${d.range.start.line}`);
+    expect(found).toContain('template-values-invalid@templates/node-service/tests/default.yaml:3');
+    expect(found).toContain('template-output-invalid@templates/node-service/tests/default.yaml:3');
+    expect(found).toContain('template-snapshot@templates/node-service/tests/default.yaml:1');
+    expect(found.filter((f: string) => f.startsWith('template-expectation'))).not.toEqual([]);
+  }, 60_000);
+
+  it('splits the cases across shards', async () => {
+    const first = io(REPO_ROOT);
+    expect(await run(['templates', 'test', '--shard', '2/2', '--format', 'json'], first.io)).toBe(0);
+    expect(JSON.parse(first.out()).summary.checkedFiles).toBe(0);
+  }, 60_000);
+});
