@@ -2,7 +2,10 @@ import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
-import { generateCodeowners } from './generateCodeowners.ts';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { parse } from 'yaml';
+import { generateCodeowners, type TemplateOwnership } from './generateCodeowners.ts';
 
 export const DEFAULT_PLATFORM_PATHS = ['/schemas/', '/scripts/', '/actions/', '/pipelines/', '/backstage-config/', '/scorecards/', '/gitops.config.yaml', '/package.json', '/package-lock.json', '/.github/'];
 
@@ -11,8 +14,23 @@ export function codeownersFor(config: GitopsConfig, entities: readonly CatalogEn
   const { platformTeam, platformPaths, file } = config.codeowners;
   return {
     file: file ?? '.github/CODEOWNERS',
-    text: generateCodeowners({ entities, platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, repoUrl: config.repoUrl }),
+    text: generateCodeowners({ entities, templates: templateOwnership(config.root), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, repoUrl: config.repoUrl }),
   };
+}
+
+/** Each template folder under templates/ with its spec.owner and the skeleton folders its steps fetch. */
+export function templateOwnership(root: string): TemplateOwnership[] {
+  const dir = join(root, 'templates');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter(name => existsSync(join(dir, name, 'template.yaml'))).sort().map(name => {
+    const template = parse(readFileSync(join(dir, name, 'template.yaml'), 'utf8')) as { spec?: { owner?: unknown; steps?: { input?: { url?: unknown } }[] } } | null;
+    const skeletons = (template?.spec?.steps ?? [])
+      .map(step => step.input?.url)
+      .filter((url): url is string => typeof url === 'string' && !/^[a-z]+:/i.test(url))
+      .map(url => posix.normalize(posix.join('templates', name, url)))
+      .filter(path => !path.startsWith('..'));
+    return { folder: `templates/${name}`, owner: typeof template?.spec?.owner === 'string' ? template.spec.owner : undefined, skeletons };
+  });
 }
 
 /** A stale CODEOWNERS routes reviews to the wrong team: the committed file must be the generated one. */
