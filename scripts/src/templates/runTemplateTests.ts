@@ -45,7 +45,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   const caseText = readFileSync(join(root, item.caseFile), 'utf8');
   const parsedCase = parseYaml(caseText, item.caseFile);
   const at = (path: (string | number)[], ruleId: string, message: string, hint: string) => diagnostics.push({ ruleId, severity: 'error', message, hint, file: item.caseFile, range: parsedCase.locate(0, path) });
-  const testCase = parsedCase.documents[0] as { name: string; values: Record<string, unknown>; secrets?: Record<string, string>; user?: { ref: string }; expect?: { files?: string[]; absent?: string[]; contains?: Record<string, string[]>; error?: string }; snapshot?: boolean; run?: string[] };
+  const testCase = parsedCase.documents[0] as { name: string; values: Record<string, unknown>; secrets?: Record<string, string>; user?: { ref: string }; expect?: { files?: string[]; absent?: string[]; contains?: Record<string, string[]>; error?: string; valuesError?: string }; snapshot?: boolean; run?: string[] };
   const validate = new Ajv({ allErrors: true, useDefaults: false, strict: false }).compile(testSchema);
   if (!validate(testCase)) {
     for (const e of validate.errors ?? []) at(e.instancePath.split('/').slice(1), 'template-test-invalid', `${e.instancePath || 'case'} ${e.message}`, 'See schemas/template-test.schema.json.');
@@ -54,11 +54,18 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   const templateFile = `templates/${item.template}/template.yaml`;
   const template = parseYaml(readFileSync(join(root, templateFile), 'utf8'), templateFile).documents[0] as { apiVersion: string; metadata: { name: string }; spec: { parameters?: object | object[]; steps: { action: string }[]; output?: object } };
   const { Validator } = require('jsonschema');
+  const valueErrors: string[] = [];
   for (const [index, page] of [template.spec.parameters ?? []].flat().entries()) {
     // The scaffolder backend validates each page with jsonschema and applies no defaults.
     const result = new Validator().validate(testCase.values, page);
-    for (const error of result.errors) at(['values'], 'template-values-invalid', `Parameter page ${index + 1}: ${error.stack.replace(/^instance\.?/, 'values.')}`, 'Give the case the values the form would submit; defaults are not applied by the backend.');
+    for (const error of result.errors) valueErrors.push(`Parameter page ${index + 1}: ${error.stack.replace(/^instance\.?/, 'values.')}`);
   }
+  const refusal = testCase.expect?.valuesError;
+  if (refusal !== undefined) {
+    if (!valueErrors.some(e => e.includes(refusal))) at(['expect', 'valuesError'], 'template-expectation', `The values were expected to be refused with "${refusal}"${valueErrors.length ? `, but the errors were: ${valueErrors.join('; ')}` : ', but they are valid'}.`, 'Fix the parameter schema or the expectation.');
+    return { case: item, milliseconds: 0, diagnostics };
+  }
+  for (const error of valueErrors) at(['values'], 'template-values-invalid', error, 'Give the case the values the form would submit; defaults are not applied by the backend.');
   const started = Date.now();
   let rendered;
   try {
