@@ -6,9 +6,11 @@ import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import { codeownersFor, codeownersGate } from '../codeowners/codeownersGate.ts';
 import { backstageConfigGate } from '../backstageConfig/backstageConfigGate.ts';
+import { templateGate } from '../templates/templateGate.ts';
 import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
+import { templateRules } from '../templates/templateRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
 import { loadPolicies, prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
@@ -88,7 +90,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     color: wantsColor(io, values['no-color'] ? false : values.color),
     checkedFiles: input.loaded.files.length,
     entityCount: result.entities.length,
-    rules: [...catalogRules.list(), ...scorecardRules.list()],
+    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list()],
     toolName: 'backstage-gitops',
     toolVersion: version,
     sourceRoot: io.env.BUILD_SOURCESDIRECTORY,
@@ -109,6 +111,7 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   const diagnostics = [
     ...codeownersGate(expected, committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined),
     ...(await backstageConfigGate(config)),
+    ...(await templateGate(root)),
   ];
   if (!hasScorecards(root)) return diagnostics;
   const today = todayFlag ?? new Date().toISOString().slice(0, 10);
@@ -135,7 +138,7 @@ export function applyRuleSettings(diagnostics: readonly Diagnostic[], config: Gi
 }
 
 function listRules(policies: { ruleId: string; severity: Severity; description: string }[]): string {
-  const lines = [...catalogRules.list(), ...scorecardRules.list()].map(r => `${r.id}  (${r.severity})\n  ${r.description}\n  e.g. ${r.example.replace(/\n/g, '\n       ')}\n`);
+  const lines = [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list()].map(r => `${r.id}  (${r.severity})\n  ${r.description}\n  e.g. ${r.example.replace(/\n/g, '\n       ')}\n`);
   for (const p of policies) lines.push(`${p.ruleId}  (${p.severity}, org policy)\n  ${p.description}\n`);
   return `${lines.join('\n')}`;
 }

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import { renderTemplate } from '../templates/renderTemplate.ts';
 import { discoverCases, runCase } from '../templates/runTemplateTests.ts';
+import { templateGate } from '../templates/templateGate.ts';
 import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -67,7 +68,7 @@ async function testTemplates(names: string[], values: { root?: string; 'update-s
   const root = resolve(io.cwd, values.root ?? '.');
   const config = await loadConfig(root);
   const cases = shard(discoverCases(root, names), values.shard);
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, names);
   for (const item of cases) {
     const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run) });
     io.stderr.write(`${result.diagnostics.length ? '✖' : '✔'} ${item.template} / ${item.caseFile.split('/').pop()} (${result.milliseconds} ms)\n`);

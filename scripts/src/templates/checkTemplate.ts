@@ -1,0 +1,86 @@
+import { posix } from 'node:path';
+import { Ajv } from 'ajv';
+import type { Diagnostic } from '../diagnostic.ts';
+import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
+import type { PathSegment } from '../load/yamlPath.ts';
+
+export interface TemplatePolicy {
+  actions: Record<string, { offline: boolean }>;
+  regions: string[];
+}
+
+/**
+ * What a reviewer would have to catch in a template by eye: parameter schemas that do not compile,
+ * expressions naming undeclared parameters or later/unknown steps, actions outside the allow-list,
+ * a skeleton folder that is missing, and region choices outside the org's allow-list.
+ */
+export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy: TemplatePolicy): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const at = (path: PathSegment[], ruleId: string, message: string, hint: string) => found.push({ ruleId, severity: 'error', message, hint, file: source.file, range: source.locate(0, path) });
+  const template = source.documents[0];
+  if (!isRecord(template) || !isRecord(template.spec)) return found;
+  const spec = template.spec;
+  const pages = (Array.isArray(spec.parameters) ? spec.parameters : spec.parameters ? [spec.parameters] : []) as Record<string, unknown>[];
+  const declared = new Set<string>();
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  pages.forEach((page, i) => {
+    const path = Array.isArray(spec.parameters) ? ['spec', 'parameters', i] : ['spec', 'parameters'];
+    try {
+      ajv.compile(stripUi(page) as object);
+    } catch (error) {
+      at(path, 'template-parameters-invalid', `This parameter page is not a valid JSON Schema: ${(error as Error).message}`, 'Fix the schema; the form and the backend both refuse it.');
+    }
+    for (const [name, property] of Object.entries(isRecord(page.properties) ? page.properties : {})) {
+      declared.add(name);
+      if (name === 'region' && isRecord(property)) {
+        const offered = Array.isArray(property.enum) ? property.enum : undefined;
+        const outside = offered ? offered.filter(r => !policy.regions.includes(String(r))) : ['(any value)'];
+        if (outside.length) at([...path, 'properties', name], 'template-region-not-allowed', `The region parameter offers ${outside.join(', ')}, outside the org's allow-list (${policy.regions.join(', ')}).`, 'Offer an enum of regions from schemas/template-policy/regions.json.');
+      }
+    }
+  });
+  const steps = (Array.isArray(spec.steps) ? spec.steps : []) as Record<string, unknown>[];
+  const seen: string[] = [];
+  const stepIds = new Set(steps.map(s => s.id).filter((id): id is string => typeof id === 'string'));
+  steps.forEach((step, i) => {
+    const action = String(step.action ?? '');
+    if (!(action in policy.actions)) at(['spec', 'steps', i, 'action'], 'template-action-not-allowed', `Action ${action} is not in the allow-list.`, 'Use an action from schemas/template-policy/actions.json, or add it there with a platform review.');
+    for (const { path, expression } of expressions(step, ['spec', 'steps', i])) checkExpression(expression, path, seen, stepIds, declared, at);
+    if (action === 'fetch:template' || action === 'fetch:plain') {
+      const url = isRecord(step.input) ? step.input.url : undefined;
+      if (typeof url === 'string' && !/^[a-z]+:/i.test(url) && !url.includes('${{')) {
+        const folder = posix.normalize(posix.join(posix.dirname(source.file), url));
+        if (![...repoFiles].some(f => f.startsWith(`${folder}/`))) at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The skeleton folder ${folder} does not exist or is empty.`, "The url is relative to template.yaml; keep skeletons in skeletons/<name>/.");
+      }
+    }
+    if (typeof step.id === 'string') seen.push(step.id);
+  });
+  for (const { path, expression } of expressions(spec.output, ['spec', 'output'])) checkExpression(expression, path, seen, stepIds, declared, at);
+  return found;
+}
+
+function checkExpression(expression: string, path: PathSegment[], earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, at: (path: PathSegment[], ruleId: string, message: string, hint: string) => void) {
+  for (const match of expression.matchAll(/parameters\.([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    if (!declared.has(match[1])) at(path, 'template-unknown-parameter', `parameters.${match[1]} is not declared in spec.parameters; it renders as empty.`, 'Declare the parameter or fix its name.');
+  }
+  for (const match of expression.matchAll(/steps(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\])/g)) {
+    const id = match[1] ?? match[2];
+    if (!earlier.includes(id)) at(path, 'template-unknown-step', all.has(id) ? `steps.${id} is read before that step runs.` : `There is no step with id ${id}.`, 'Refer only to steps that come earlier.');
+  }
+}
+
+function* expressions(value: unknown, path: PathSegment[]): Generator<{ path: PathSegment[]; expression: string }> {
+  if (typeof value === 'string') {
+    for (const match of value.matchAll(/\$\{\{([\s\S]*?)\}\}/g)) yield { path, expression: match[1] };
+  } else if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) yield* expressions(item, [...path, i]);
+  } else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value)) yield* expressions(item, [...path, key]);
+  }
+}
+
+function stripUi(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(stripUi);
+  if (!isRecord(schema)) return schema;
+  return Object.fromEntries(Object.entries(schema).filter(([key]) => !key.startsWith('ui:')).map(([key, value]) => [key, stripUi(value)]));
+}

@@ -1,0 +1,19 @@
+import { RuleRegistry, type Rule } from '../rules.ts';
+
+const rules: Rule[] = [
+  { id: 'template-parameters-invalid', severity: 'error', description: 'A parameter page is not a valid JSON Schema.', example: 'properties:\n  port: {type: integr}' },
+  { id: 'template-unknown-parameter', severity: 'error', description: 'An expression names a parameter the template does not declare (it renders empty).', example: 'name: ${{ parameters.nmae }}' },
+  { id: 'template-unknown-step', severity: 'error', description: 'An expression reads a step that does not exist or has not run yet.', example: 'url: ${{ steps.publish.output.remoteUrl }}  # before publish' },
+  { id: 'template-action-not-allowed', severity: 'error', description: 'A step uses an action outside schemas/template-policy/actions.json.', example: 'action: run:shell' },
+  { id: 'template-skeleton-missing', severity: 'error', description: "fetch:template's relative url points at no skeleton folder.", example: 'url: ../../skeletons/node-servce' },
+  { id: 'template-region-not-allowed', severity: 'error', description: "A 'region' parameter offers regions outside the org's allow-list.", example: 'region: {type: string, enum: [eastus]}' },
+  { id: 'template-test-invalid', severity: 'error', description: 'A test case does not match schemas/template-test.schema.json.', example: 'expect: {file: [a]}' },
+  { id: 'template-values-invalid', severity: 'error', description: "A case's values fail the parameter schemas as the backend validates them (no defaults).", example: 'values: {name: Bad_Name}' },
+  { id: 'template-render-failed', severity: 'error', description: 'The template fails to render with the scaffolder.', example: 'Hello ${{ values.name' },
+  { id: 'template-expectation', severity: 'error', description: "The rendered tree does not meet the case's expectations.", example: 'expect: {files: [Dockerfile]}  # not rendered' },
+  { id: 'template-output-invalid', severity: 'error', description: 'Rendered output is unusable: unrendered expressions, YAML/JSON that does not parse, a catalog-info.yaml Backstage rejects.', example: '{% raw %}${{ values.x }}{% endraw %}' },
+  { id: 'template-snapshot', severity: 'error', description: 'The rendered tree differs from the golden snapshot.', example: '# a skeleton edited without --update-snapshots' },
+  { id: 'template-command-failed', severity: 'error', description: 'A command of the case (npm install, npm test…) fails in the rendered repository (--run).', example: 'run: [npm test]' },
+];
+
+export const templateRules = rules.reduce((registry, rule) => registry.add(rule), new RuleRegistry());
