@@ -36,7 +36,7 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>):
   } else if (!repoFiles.has(`${docsPath}/index.md`)) {
     diagnostics.push(at([], 'mkdocs-index-missing', 'error', `${docsPath}/index.md is missing; without it the site has no index.html and Backstage shows an empty Docs tab.`, 'Add index.md as the landing page.'));
   }
-  if (Array.isArray(config.nav) && inside) checkNav(config.nav, ['nav'], docsPath, repoFiles, diagnostics, at);
+  if (Array.isArray(config.nav) && inside && docsFiles.length > 0) checkNav(config.nav, ['nav'], docsPath, repoFiles, diagnostics, at);
   for (const key of Object.keys(config)) {
     if (!KEPT_KEYS.has(key)) diagnostics.push(at([key], 'mkdocs-dropped-key', 'warning', `TechDocs drops '${key}' from mkdocs.yml before building.`, 'Remove it; it has no effect in Backstage.', true));
   }

@@ -2,6 +2,7 @@ import { parseAllDocuments } from 'yaml';
 import { collectEntities } from '../catalog/catalogEntity.ts';
 import { checkBackstageModel } from '../catalog/checkBackstageModel.ts';
 import { parseYaml } from '../load/parseYaml.ts';
+import { checkMkdocs } from '../techdocs/checkMkdocs.ts';
 
 export interface RenderedFile {
   path: string;
@@ -11,6 +12,7 @@ export interface RenderedFile {
 /** What is wrong with a rendered tree, regardless of the case's own expectations. */
 export async function checkRendered(files: readonly RenderedFile[]): Promise<string[]> {
   const problems: string[] = [];
+  const paths = new Set(files.map(f => f.path));
   for (const file of files) {
     const text = file.content.toString('utf8');
     if (/\$\{\{\s*(values|parameters|steps|secrets|user)\b/.test(text)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
@@ -25,6 +27,15 @@ export async function checkRendered(files: readonly RenderedFile[]): Promise<str
         problems.push(`${file.path} is not valid JSON: ${(error as Error).message}`);
       }
     }
+    if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(file.path)) {
+      for (const error of await workflowErrors(file.path, text)) problems.push(`${file.path} is not a valid GitHub workflow: ${error}`);
+    }
+    if (/(^|\/)mkdocs\.ya?ml$/.test(file.path)) {
+      const parsed = parseYaml(text, file.path);
+      for (const d of checkMkdocs({ file: file.path, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, paths)) {
+        if (d.severity === 'error') problems.push(`${file.path}:${d.range.start.line}: ${d.ruleId}: ${d.message}`);
+      }
+    }
     if (/(^|\/)catalog-info\.ya?ml$/.test(file.path)) {
       const parsed = parseYaml(text, file.path);
       const { entities } = collectEntities([{ file: file.path, ...parsed }], { placeholderSources: new Map() });
@@ -32,4 +43,16 @@ export async function checkRendered(files: readonly RenderedFile[]): Promise<str
     }
   }
   return problems;
+}
+
+/** GitHub's own workflow parser (@actions/workflow-parser), as the Actions service reads workflows. */
+async function workflowErrors(name: string, content: string): Promise<string[]> {
+  const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = await import('@actions/workflow-parser');
+  const result = parseWorkflow({ name, content }, new NoOperationTraceWriter());
+  const errors = result.context.errors.getErrors().map((e: { message: string }) => e.message);
+  if (result.value) {
+    const template = await convertWorkflowTemplate(result.context, result.value);
+    errors.push(...(template.errors ?? []).map((e: { Message: string }) => e.Message));
+  }
+  return [...new Set(errors)];
 }

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { checkRendered } from '../../src/templates/checkRendered.ts';
+
+const file = (path: string, text: string) => ({ path, content: Buffer.from(text) });
+
+describe('checks on the rendered tree', () => {
+  it('validates rendered GitHub workflows with GitHub’s parser and rendered mkdocs.yml like the gate', async () => {
+    const problems = await checkRendered([
+      file('.github/workflows/ci.yml', 'on: push\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: npm test\n        timeout: 5\n'),
+      file('mkdocs.yml', 'site_name: x\nnav:\n  - Home: index.md\n'),
+      file('package.json', '{"name": "x",}'),
+      file('README.md', 'Team: ${{ values.team }}\n'),
+    ]);
+    expect(problems).toEqual([
+      ".github/workflows/ci.yml is not a valid GitHub workflow: .github/workflows/ci.yml (Line: 7, Col: 9): Unexpected value 'timeout'",
+      'mkdocs.yml:1: mkdocs-docs-dir-missing: The docs folder docs/ does not exist or is empty.',
+      expect.stringMatching(/^package\.json is not valid JSON: /),
+      'README.md still contains a template expression: it was not rendered',
+    ]);
+  });
+});
