@@ -20,7 +20,7 @@ export async function checkRendered(files: readonly RenderedFile[]): Promise<str
       const errors = parseAllDocuments(text).flatMap(d => ('errors' in d ? d.errors : []));
       if (errors.length) problems.push(`${file.path} is not valid YAML: ${errors[0].message}`);
     }
-    if (file.path.endsWith('.json')) {
+    if (file.path.endsWith('.json') || file.path.endsWith('.ipynb')) {
       try {
         JSON.parse(text);
       } catch (error) {
