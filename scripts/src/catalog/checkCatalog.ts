@@ -61,8 +61,8 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   );
   for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet));
   if (input.appConfig !== undefined && config.catalog.roots.length > 0) {
-    const origin = { type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${config.catalog.roots[0]}` };
-    diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), origin));
+    const originOf = (file: string) => ({ type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${loaded.origins.get(file) ?? config.catalog.roots[0]}` });
+    diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf));
   }
   return { diagnostics, entities };
 }

@@ -21,11 +21,12 @@ export function rulesEnforcer(appConfig: unknown): RulesEnforcer {
 export function checkCatalogRules(
   entities: readonly CatalogEntity[],
   enforcer: RulesEnforcer,
-  origin: { type: string; target: string },
+  originOf: (file: string) => { type: string; target: string },
 ): Diagnostic[] {
   return entities
-    .filter(e => e.kind && !enforcer.isAllowed(e.entity, origin))
-    .map(e =>
+    .filter(e => e.kind && !enforcer.isAllowed(e.entity, originOf(e.file)))
+    .map(e => ({ e, origin: originOf(e.file) }))
+    .map(({ e, origin }) =>
       diagnosticAt(e, ['kind'], {
         ruleId: 'catalog-rule-denied',
         severity: 'error',

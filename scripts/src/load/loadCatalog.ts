@@ -34,6 +34,8 @@ export interface LoadedCatalog {
   locations: LocationEdge[];
   placeholderSources: Map<string, string | null>;
   repoFiles: string[];
+  /** The root (or given) file each loaded file was reached from: Backstage's origin location. */
+  origins: Map<string, string>;
 }
 
 export async function loadCatalog(config: GitopsConfig, paths: readonly string[] = []): Promise<LoadedCatalog> {
@@ -56,13 +58,14 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
     const reported = new Set(files.map(f => f.file));
     context = whole.files.filter(f => !reported.has(f.file));
   }
-  return { mode, files, context, locations: crawl.locations, placeholderSources, repoFiles };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, repoFiles, origins: crawl.origins };
 }
 
 async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext) {
   const files: SourceFile[] = [];
   const locations: LocationEdge[] = [];
   const typeOf = new Map(start.map(file => [file, config.catalog.rootLocationType as string]));
+  const origins = new Map(start.map(file => [file, file]));
   let wave = start;
   while (wave.length > 0) {
     const loaded = wave.map(file => loadSourceFile(config, file));
@@ -75,13 +78,14 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
         for (const found of edge.resolution.files) {
           if (typeOf.has(found)) continue;
           typeOf.set(found, edge.type);
+          origins.set(found, origins.get(source.file) ?? source.file);
           next.push(found);
         }
       }
     }
     wave = next;
   }
-  return { files, locations };
+  return { files, locations, origins };
 }
 
 function locationEdges(source: SourceFile, inheritedType: string, targets: TargetContext): LocationEdge[] {

@@ -64,11 +64,14 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   const touchedFiles = new Set([...plan.add.map(e => e.file), ...plan.update.map(u => u.desired.file), ...plan.remove.map(r => fileOf(r, input.repoUrl)).filter((f): f is string => Boolean(f))]);
   const refreshes = new Set([...touchedFiles].map(file => locationToRefresh(file, input, present)).filter((r): r is string => Boolean(r)));
   log(`refreshing ${refreshes.size} location(s)`);
-  await inBatches([...refreshes], 8, ref => api.refresh(ref).catch(error => {
+  const refreshAll = () => inBatches([...refreshes], 8, ref => api.refresh(ref).catch(error => {
     if (!String(error).includes('404')) throw error;
   }));
+  await refreshAll();
 
-  const waited = await waitForDesired(input, plan);
+  // A refresh that lands while Backstage is processing the same entity can be lost (processing
+  // writes the next regular update time over it), so refreshes are repeated while waiting.
+  const waited = await waitForDesired(input, plan, refreshAll);
   if (!waited.verified) return result({ applied: true, diagnostics: waited.diagnostics });
 
   // Only now, with every added and changed entity verified, remove what left the repo. The guard
@@ -99,9 +102,12 @@ function fileOf(remote: RemoteEntity, repoUrl: string): string | undefined {
   return target.startsWith(repoUrl) ? target.slice(repoUrl.length) : undefined;
 }
 
-async function waitForDesired(input: SyncInput, plan: SyncPlan): Promise<{ verified: boolean; diagnostics: Diagnostic[] }> {
+const NUDGE_MS = 15_000;
+
+async function waitForDesired(input: SyncInput, plan: SyncPlan, nudge: () => Promise<void>): Promise<{ verified: boolean; diagnostics: Diagnostic[] }> {
   const waiting = new Map([...plan.add, ...plan.update.map(u => u.desired)].map(e => [e.ref!, e]));
   const deadline = Date.now() + input.waitMs;
+  let nextNudge = Date.now() + NUDGE_MS;
   const errors = new Map<string, string[]>();
   while (waiting.size > 0) {
     const refs = [...waiting.keys()];
@@ -119,6 +125,10 @@ async function waitForDesired(input: SyncInput, plan: SyncPlan): Promise<{ verif
       break;
     }
     input.log(`waiting for ${waiting.size} entit${waiting.size === 1 ? 'y' : 'ies'}`);
+    if (Date.now() > nextNudge) {
+      await nudge();
+      nextNudge = Date.now() + NUDGE_MS;
+    }
     await new Promise(r => setTimeout(r, input.pollMs));
   }
   const diagnostics = [...waiting.values()].map(entity =>

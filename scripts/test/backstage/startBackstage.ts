@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -34,7 +34,7 @@ async function serveFolder(dir: string): Promise<{ server: Server; url: string }
 }
 
 /**
- * `catalogRoot`: a repo served over HTTP on 127.0.0.1 whose `catalog/all.yaml` the backend registers as
+ * `catalogRoot`: a repo served over HTTP on 127.0.0.1 whose `catalog/all.yaml` (and `templates/all.yaml`) the backend registers as
  * a url location, as the managed Backstage does (placeholders such as $text are only read over URLs).
  */
 export async function startBackstage(extra: { catalogRoot?: string; serveRoot?: string; techInsights?: object } = {}): Promise<BackstageHandle & { servedUrl?: string }> {
@@ -57,7 +57,7 @@ export async function startBackstage(extra: { catalogRoot?: string; serveRoot?: 
       reading: { allow: [fixtures, repo].filter(s => s !== undefined).map(s => ({ host: new URL(s.url).host })) },
     },
     integrations: {},
-    catalog: { rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Template', 'Group', 'User', 'Domain'] }], locations: repo && extra.catalogRoot ? [{ type: 'url', target: `${repo.url}/catalog/all.yaml` }] : [] },
+    catalog: { rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Template', 'Group', 'User', 'Domain'] }], locations: repo && extra.catalogRoot ? ['catalog/all.yaml', 'templates/all.yaml'].filter(f => existsSync(join(extra.catalogRoot!, f))).map(f => ({ type: 'url', target: `${repo.url}/${f}` })) : [] },
     ...(extra.techInsights ? { techInsights: extra.techInsights } : {}),
     scaffolder: {},
   };

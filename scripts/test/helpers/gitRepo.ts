@@ -10,7 +10,7 @@ export const git = (root: string, ...args: string[]) =>
 /** A throwaway git repo holding this repo's data, committed as the base of a pull request. */
 export async function dataRepoCopy(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'gitops-pr-'));
-  for (const part of ['catalog', 'scorecards', 'schemas', 'backstage-config', '.github', 'gitops.config.yaml', 'mkdocs.yml', 'docs']) {
+  for (const part of ['catalog', 'templates', 'skeletons', 'scorecards', 'schemas', 'backstage-config', '.github', 'gitops.config.yaml', 'mkdocs.yml', 'docs']) {
     await cp(join(REPO_ROOT, part), join(root, part), { recursive: true });
   }
   git(root, 'init', '-q', '-b', 'main');

@@ -27,7 +27,7 @@ function io(cwd: string) {
 
 async function repoCopy(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'gitops-sc-'));
-  for (const part of ['catalog', 'scorecards', 'schemas', 'backstage-config', '.github', 'gitops.config.yaml', 'mkdocs.yml', 'docs']) await cp(join(REPO_ROOT, part), join(root, part), { recursive: true });
+  for (const part of ['catalog', 'templates', 'skeletons', 'scorecards', 'schemas', 'backstage-config', '.github', 'gitops.config.yaml', 'mkdocs.yml', 'docs']) await cp(join(REPO_ROOT, part), join(root, part), { recursive: true });
   const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { stdio: 'pipe' });
   git('init', '-q', '-b', 'main');
   git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'add', '-A');

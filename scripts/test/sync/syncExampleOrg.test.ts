@@ -24,7 +24,7 @@ describe('sync of the example organisation into a fresh real Backstage', () => {
 
   it('syncs it, then a change (one entity edited, one removed, one added), verifying after each', async () => {
     const root = join(served, 'control');
-    for (const part of ['catalog', 'schemas', 'backstage-config', 'mkdocs.yml', 'docs']) await cp(join(REPO_ROOT, part), join(root, part), { recursive: true });
+    for (const part of ['catalog', 'templates', 'skeletons', 'schemas', 'backstage-config', 'mkdocs.yml', 'docs']) await cp(join(REPO_ROOT, part), join(root, part), { recursive: true });
     const config = (await readFile(join(REPO_ROOT, 'gitops.config.yaml'), 'utf8')).replace(/^repoUrl: .*$/m, `repoUrl: ${backstage.servedUrl}/control/`).replace(/^backstageConfig:[\s\S]*$/m, '');
     await writeFile(join(root, 'gitops.config.yaml'), config.replace('appConfig: backstage-config/app-config.yaml', ''));
     const sync = async () => {
@@ -35,15 +35,19 @@ describe('sync of the example organisation into a fresh real Backstage', () => {
       return { code, out: out.join(''), err: err.join('') };
     };
     const inCatalog = async () => {
-      const res = await fetch(`${backstage.baseUrl}/api/catalog/entities/by-query?filter=${encodeURIComponent(`metadata.annotations.backstage.io/managed-by-origin-location=url:${backstage.servedUrl}/control/catalog/all.yaml`)}&limit=500&fields=kind,metadata.name,metadata.namespace,metadata.description`, { headers: { authorization: `Bearer ${backstage.token}` } });
-      const { items } = (await res.json()) as { items: { kind: string; metadata: { name: string; namespace: string; description?: string } }[] };
+      const items: { kind: string; metadata: { name: string; namespace: string; description?: string } }[] = [];
+      for (const rootFile of ['catalog/all.yaml', 'templates/all.yaml']) {
+        const origin = `metadata.annotations.backstage.io/managed-by-origin-location=url:${backstage.servedUrl}/control/${rootFile}`;
+        const res = await fetch(`${backstage.baseUrl}/api/catalog/entities/by-query?filter=${encodeURIComponent(origin)}&limit=500&fields=kind,metadata.name,metadata.namespace,metadata.description`, { headers: { authorization: `Bearer ${backstage.token}` } });
+        items.push(...((await res.json()) as { items: typeof items }).items);
+      }
       return items.filter(e => !e.metadata.name.startsWith('generated-'));
     };
     const expected = async () => (await loadEntities(root)).entities.map(e => e.ref).sort();
 
     const first = await sync();
     expect(first.code, first.err).toBe(0);
-    expect(first.out).toContain('72 to add · 0 to update · 0 to remove');
+    expect(first.out).toContain(`${(await expected()).length} to add · 0 to update · 0 to remove`);
     expect((await inCatalog()).map(e => `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLowerCase()).sort()).toEqual(await expected());
 
     const file = join(root, 'catalog/systems/analytics/entities.yaml');
