@@ -83,3 +83,10 @@ describe('backstage-gitops templates render', () => {
     expect(await readFile(join(root, 'out/my-svc.txt'), 'utf8')).toBe('Hello my-svc!\n');
   }, 30_000);
 });
+
+describe('templates that try to write outside their target', () => {
+  it('refuses a rendered path that climbs out of the workspace', async () => {
+    const root = await repo({ 'templates/hello/template.yaml': TEMPLATE, 'skeletons/hello/${{ values.name }}.txt': 'x\n' });
+    await expect(renderTemplate({ source: source(root), templateFile: 'templates/hello/template.yaml', template: parse(TEMPLATE), values: { name: '../../../../tmp/escaped' }, offlineActions: ['publish:github'] })).rejects.toThrow(/outside|not allowed/i);
+  }, 30_000);
+});
