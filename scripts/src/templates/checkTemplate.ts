@@ -5,7 +5,7 @@ import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 
 export interface TemplatePolicy {
-  actions: Record<string, { offline: boolean }>;
+  actions: Record<string, { offline: boolean; input?: object; exampleOutput?: Record<string, unknown> }>;
   regions: string[];
 }
 

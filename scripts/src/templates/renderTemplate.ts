@@ -14,12 +14,15 @@ export interface RenderRequest {
   values: Record<string, unknown>;
   secrets?: Record<string, string>;
   user?: { ref: string; entity?: object };
-  /** Actions that cannot run offline (publish:*, catalog:register…): skipped as a dry-run skips them. */
+  /** Actions that cannot run offline (publish:*, catalog:register…): they record their input and give example outputs, as a dry-run gives. */
   offlineActions: readonly string[];
+  exampleOutputs?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 export interface RenderResult {
   files: { path: string; content: Buffer; executable: boolean }[];
+  /** The rendered inputs of the steps that cannot run offline, for checking against their schemas. */
+  offlineInputs: { stepAction: string; input: Record<string, unknown> }[];
   output: Record<string, unknown>;
   log: string[];
   milliseconds: number;
@@ -31,7 +34,7 @@ const quiet = { info() {}, warn() {}, error() {}, debug() {}, child: () => quiet
 /**
  * Runs a template the way Backstage's dry-run does (its own NunjucksWorkflowRunner and built-in
  * fetch:template / fetch:plain / fs:* actions, in dry-run mode), in a temporary workspace, and
- * returns the files the steps produced.
+ * returns the files the steps produced. Actions that need the outside world only record their input.
  */
 export async function renderTemplate(request: RenderRequest): Promise<RenderResult> {
   const scaffolder = require('@backstage/plugin-scaffolder-backend');
@@ -51,8 +54,13 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     scaffolder.createFilesystemDeleteAction(),
     scaffolder.createDebugLogAction(),
   ]) actions.set(action.id, action);
+  const offlineInputs: RenderResult['offlineInputs'] = [];
   for (const id of request.offlineActions) {
-    actions.set(id, node.createTemplateAction({ id, supportsDryRun: false, async handler() {} }));
+    // Records the rendered input instead of reaching the outside world; produces no files.
+    actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; output(name: string, value: unknown): void }) {
+      offlineInputs.push({ stepAction: id, input: ctx.input });
+      for (const [name, value] of Object.entries(request.exampleOutputs?.[id] ?? {})) ctx.output(name, value);
+    } }));
   }
   let extracted: Promise<{ path: string; content: Buffer; executable: boolean }[]> | undefined;
   actions.set('offline:extract', node.createTemplateAction({
@@ -104,7 +112,7 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
       complete: async () => {},
     });
     if (!extracted) throw new Error('The template did not reach its last step');
-    return { files: await extracted, output: result.output, log, milliseconds: Date.now() - started };
+    return { files: await extracted, offlineInputs, output: result.output, log, milliseconds: Date.now() - started };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -12,6 +12,7 @@ import { parseYaml } from '../load/parseYaml.ts';
 import testSchema from '../../../schemas/template-test.schema.json' with { type: 'json' };
 import { checkRendered } from './checkRendered.ts';
 import { renderTemplate } from './renderTemplate.ts';
+import { loadTemplatePolicy } from './templateGate.ts';
 
 const require = createRequire(import.meta.url);
 const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
@@ -67,9 +68,11 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   }
   for (const error of valueErrors) at(['values'], 'template-values-invalid', error, 'Give the case the values the form would submit; defaults are not applied by the backend.');
   const started = Date.now();
+  const policy = loadTemplatePolicy(root);
+  const exampleOutputs = Object.fromEntries(Object.entries(policy?.actions ?? {}).map(([id, action]) => [id, action.exampleOutput ?? {}]));
   let rendered;
   try {
-    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))] });
+    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], exampleOutputs });
   } catch (error) {
     const message = (error as Error).message;
     if (testCase.expect?.error && message.includes(testCase.expect.error)) return { case: item, milliseconds: Date.now() - started, diagnostics };
@@ -85,6 +88,14 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     needles.forEach((needle, i) => (text ?? '').includes(needle) || at(['expect', 'contains', path, i], 'template-expectation', `${path} does not contain ${JSON.stringify(needle)}.`, text === undefined ? `${path} was not rendered.` : 'Compare with the snapshot.'));
   }
   for (const problem of await checkRendered(rendered.files)) at(['values'], 'template-output-invalid', problem, 'Fix the skeleton; the rendered repository must be usable as created.');
+  for (const { stepAction, input } of rendered.offlineInputs) {
+    const schema = policy?.actions[stepAction]?.input;
+    if (!schema) continue;
+    const validateInput = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    if (!validateInput(input)) {
+      for (const e of validateInput.errors ?? []) at(['values'], 'template-action-input', `${stepAction} would get an invalid input: ${e.instancePath || 'input'} ${e.message}`, 'Fix the step input in template.yaml; the managed Backstage would refuse the step.');
+    }
+  }
   if (testCase.snapshot !== false) {
     const snapshotFile = item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml');
     const actual = stringify(Object.fromEntries([...files].sort(([a], [b]) => a.localeCompare(b)).map(([path, content]) => [path, isText(content) ? content.toString('utf8') : `sha256:${createHash('sha256').update(content).digest('hex')}`])), { lineWidth: 0 });

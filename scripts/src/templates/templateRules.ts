@@ -19,6 +19,7 @@ const rules: Rule[] = [
   { id: 'template-expectation', severity: 'error', description: "The rendered tree does not meet the case's expectations.", example: 'expect: {files: [Dockerfile]}  # not rendered' },
   { id: 'template-output-invalid', severity: 'error', description: 'Rendered output is unusable: unrendered expressions, YAML/JSON that does not parse, a catalog-info.yaml Backstage rejects.', example: '{% raw %}${{ values.x }}{% endraw %}' },
   { id: 'template-snapshot', severity: 'error', description: 'The rendered tree differs from the golden snapshot.', example: '# a skeleton edited without --update-snapshots' },
+  { id: 'template-action-input', severity: 'error', description: "A step that runs only in the managed Backstage (publish:*, catalog:register) would get an input its schema refuses.", example: 'repoUrl: github.com/acme/x  # not github.com?owner=…&repo=…' },
   { id: 'template-command-failed', severity: 'error', description: 'A command of the case (npm install, npm test…) fails in the rendered repository (--run).', example: 'run: [npm test]' },
 ];
 

@@ -40,6 +40,16 @@ describe('backstage-gitops templates test', () => {
     expect(found.filter((f: string) => f.startsWith('template-expectation'))).not.toEqual([]);
   }, 60_000);
 
+  it('checks the rendered input of steps that only run in Backstage against their schema', async () => {
+    const root = await copy();
+    const file = join(root, 'templates/node-service/template.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('        repoUrl: ${{ parameters.repoUrl }}\n        description: ${{ parameters.description }}', '        repoUrl: github.com/acme/${{ parameters.name }}\n        description: ${{ parameters.description }}'));
+    const result = io(root);
+    expect(await run(['templates', 'test', 'node-service', '--format', 'json'], result.io)).toBe(1);
+    const messages = JSON.parse(result.out()).diagnostics.map((d: { ruleId: string; message: string }) => `${d.ruleId}: ${d.message}`);
+    expect(messages).toContain('template-action-input: publish:github would get an invalid input: /repoUrl must match pattern "^github\\.com\\?owner=[^&]+&repo=[^&]+$"');
+  }, 60_000);
+
   it('splits the cases across shards, each case in exactly one', async () => {
     const counts: number[] = [];
     for (const spec of ['', '1/2', '2/2']) {
