@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listRepoFiles } from '../load/repoFiles.ts';
+
+export const BUILTIN_ACTIONS = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
+
+type Template = { spec: { steps: { action: string; input?: { url?: string } }[] } };
+
+/**
+ * The body for Backstage's dry-run endpoint. It reads a template from the files posted with it (a
+ * file:// base), where a relative url may not leave the template's folder; so the posted copy carries
+ * its skeleton under ./skeleton/. Steps that need the outside world produce no files and are left out.
+ */
+export async function dryRunRequest(root: string, templateName: string, template: Template, values: object) {
+  const copy = structuredClone(template);
+  copy.spec.steps = copy.spec.steps.filter(s => BUILTIN_ACTIONS.has(s.action));
+  let skeleton: string | undefined;
+  for (const step of copy.spec.steps) {
+    if (step.input?.url) {
+      skeleton ??= step.input.url;
+      step.input.url = './skeleton';
+    }
+  }
+  const skeletonDir = join('templates', templateName, skeleton ?? '.');
+  const files = await listRepoFiles(join(root, skeletonDir));
+  return {
+    template: copy,
+    values,
+    secrets: {},
+    directoryContents: [
+      { path: 'template.yaml', base64Content: Buffer.from(JSON.stringify(copy)).toString('base64') },
+      ...files.map(f => ({ path: `skeleton/${f}`, base64Content: readFileSync(join(root, skeletonDir, f)).toString('base64') })),
+    ],
+  };
+}
