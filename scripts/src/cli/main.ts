@@ -21,7 +21,7 @@ Commands:
   sync --url URL    make the managed Backstage's catalog match this repo (plan with --dry-run)
   techdocs publish  build and publish changed TechDocs sites to Azure Blob Storage or S3, verified
   azure-reviewers   CODEOWNERS as Azure Repos required-reviewer branch policies (plan, or --apply)
-  templates render  render a software template offline with the scaffolder's own runner
+  templates test    test every template case (values, render, output, snapshots); 'templates render' previews one
   help [command]    show help for a command
 
 Run 'backstage-gitops <command> --help' for the options of a command.
