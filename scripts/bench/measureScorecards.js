@@ -1,8 +1,7 @@
 // Runs the scorecards evaluation in this process and reports its peak memory, for the benchmark.
-import { register } from 'tsx/esm/api';
+import { loadCli } from '../bin/loadCli.js';
 
-register();
-const { run, processIo } = await import('../src/cli/main.ts');
+const { run, processIo } = await loadCli();
 const io = { ...processIo(), stdout: { write() {}, isTTY: false }, stderr: { write() {} }, writeFile: async () => {} };
 const code = await run(['scorecards', '--root', process.argv[2], '--format', 'json', '--today', '2026-11-23'], io);
 process.stderr.write(`${JSON.stringify({ code, maxRssKb: process.resourceUsage().maxRSS })}\n`);

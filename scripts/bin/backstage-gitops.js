@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-// The toolkit is TypeScript run through tsx, so the bin works right after `npm ci` with no build step.
-import { register } from 'tsx/esm/api';
+import { loadCli } from './loadCli.js';
 
-register();
-const { run, processIo } = await import('../src/cli/main.ts');
+const { run, processIo } = await loadCli();
 process.exitCode = await run(process.argv.slice(2), processIo());

@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// npm run build (also run by `npm ci` through `prepare`): bundles the CLI into scripts/src/.build/cli.mjs,
+// which starts faster than transpiling through tsx. It sits two folders under scripts/ like the sources,
+// so their import.meta.url-relative paths still hold. The bin falls back to tsx when it is stale.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+await build({
+  entryPoints: [`${root}scripts/src/cli/main.ts`],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  outfile: `${root}scripts/src/.build/cli.mjs`,
+  logLevel: 'warning',
+});
