@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { REPORT_MARKER } from '../../src/pr/renderPrReport.ts';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
 import { startRecordingServer, type Recorded } from '../helpers/recordingServer.ts';
+import { runNode } from '../helpers/runNode.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
 import { makeBadPullRequest } from '../pr/prChange.ts';
 
@@ -64,19 +64,12 @@ function fakeAzureDevOps() {
 
 async function runTask(repo: string, collection: string, base: string) {
   const staging = mkdtempSync(join(tmpdir(), 'ado-'));
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts/bin/azure-pr-report.js')], {
-    cwd: repo,
-    env: {
-      PATH: process.env.PATH, HOME: process.env.HOME, TF_BUILD: 'True', BUILD_REASON: 'PullRequest',
-      SYSTEM_COLLECTIONURI: `${collection}/org/`, SYSTEM_TEAMPROJECT: 'Platform', BUILD_REPOSITORY_ID: 'repo-1',
-      SYSTEM_PULLREQUEST_PULLREQUESTID: '42', SYSTEM_PULLREQUEST_TARGETBRANCH: 'refs/heads/main', GITOPS_BASE_REF: base,
-      SYSTEM_ACCESSTOKEN: 'fake-ado-token', BUILD_SOURCESDIRECTORY: repo, BUILD_ARTIFACTSTAGINGDIRECTORY: staging, AGENT_TEMPDIRECTORY: staging, BUILD_BUILDID: '77',
-    },
+  const { status, stdout } = await runNode(join(REPO_ROOT, 'scripts/bin/azure-pr-report.js'), repo, {
+    TF_BUILD: 'True', BUILD_REASON: 'PullRequest',
+    SYSTEM_COLLECTIONURI: `${collection}/org/`, SYSTEM_TEAMPROJECT: 'Platform', BUILD_REPOSITORY_ID: 'repo-1',
+    SYSTEM_PULLREQUEST_PULLREQUESTID: '42', SYSTEM_PULLREQUEST_TARGETBRANCH: 'refs/heads/main', GITOPS_BASE_REF: base,
+    SYSTEM_ACCESSTOKEN: 'fake-ado-token', BUILD_SOURCESDIRECTORY: repo, BUILD_ARTIFACTSTAGINGDIRECTORY: staging, AGENT_TEMPDIRECTORY: staging, BUILD_BUILDID: '77',
   });
-  let stdout = '';
-  child.stdout.on('data', d => (stdout += d));
-  child.stderr.resume();
-  const status = await new Promise<number | null>(r => child.on('close', r));
   return { status, stdout, junit: readFileSync(join(staging, 'junit/backstage-gitops.xml'), 'utf8') };
 }
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { REPORT_MARKER } from '../../src/pr/renderPrReport.ts';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
 import { startRecordingServer, type Recorded } from '../helpers/recordingServer.ts';
+import { runNode } from '../helpers/runNode.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
 import { makeBadPullRequest } from '../pr/prChange.ts';
 
@@ -32,25 +32,16 @@ function fakeGitHub() {
   };
 }
 
-// Asynchronous on purpose: the fake API answers from this very process.
 async function runAction(repo: string, api: string, base: string) {
   const dir = mkdtempSync(join(tmpdir(), 'gh-'));
   const event = join(dir, 'event.json');
   writeFileSync(event, JSON.stringify({ pull_request: { number: 7, base: { sha: base }, head: { sha: 'head' } }, repository: { name: 'control', owner: { login: 'acme' } } }));
   for (const f of ['summary.md', 'output.txt']) writeFileSync(join(dir, f), '');
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'actions/check/dist/index.mjs')], {
-    cwd: repo,
-    env: {
-      PATH: process.env.PATH, HOME: process.env.HOME,
-      GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: 'acme/control',
-      GITHUB_API_URL: api, GITHUB_SERVER_URL: 'https://github.com', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'),
-      GITHUB_WORKSPACE: repo, 'INPUT_GITHUB-TOKEN': 'ghs_fake_token', INPUT_COMMENT: 'true', 'INPUT_SARIF-FILE': 'gate.sarif', 'INPUT_WORKING-DIRECTORY': repo,
-    },
+  const { status, stdout } = await runNode(join(REPO_ROOT, 'actions/check/dist/index.mjs'), repo, {
+    GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: 'acme/control',
+    GITHUB_API_URL: api, GITHUB_SERVER_URL: 'https://github.com', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'),
+    GITHUB_WORKSPACE: repo, 'INPUT_GITHUB-TOKEN': 'ghs_fake_token', INPUT_COMMENT: 'true', 'INPUT_SARIF-FILE': 'gate.sarif', 'INPUT_WORKING-DIRECTORY': repo,
   });
-  let stdout = '';
-  child.stdout.on('data', d => (stdout += d));
-  child.stderr.resume();
-  const status = await new Promise<number | null>(r => child.on('close', r));
   return { status, stdout, summary: readFileSync(join(dir, 'summary.md'), 'utf8'), outputs: readFileSync(join(dir, 'output.txt'), 'utf8') };
 }
 
