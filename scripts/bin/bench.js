@@ -11,13 +11,13 @@ const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100
 const dataDir = join(fileURLToPath(new URL('../../', import.meta.url)), 'bench-data');
 if (values.templates) {
   // npm run bench -- --templates: each template case offline and through a local Backstage's dry-run.
-  const { runTemplatesBench } = await import('../src/bench/templatesBench.ts');
+  const { runTemplatesBench } = await import('../bench/templatesBench.ts');
   process.stdout.write(await runTemplatesBench(join(dataDir, '..'), Number(values.runs)));
 } else if (values.sync) {
   // npm run bench -- --sync 1000,10000: sync into a local Backstage instead of timing the gate.
-  const { runSyncBench } = await import('../src/bench/syncBench.ts');
+  const { runSyncBench } = await import('../bench/syncBench.ts');
   process.stdout.write(await runSyncBench(values.sync.split(',').map(Number), dataDir, line => process.stderr.write(`${line}\n`)));
 } else {
-  const { runBench } = await import('../src/bench/runBench.ts');
+  const { runBench } = await import('../bench/runBench.ts');
   process.stdout.write(await runBench(values.sizes.split(',').map(Number), Number(values.runs), dataDir));
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCatalog } from './generateCatalog.ts';
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const MEASURE = { check: join(REPO, 'scripts/bench/measureCheck.js'), scorecards: join(REPO, 'scripts/bench/measureScorecards.js') };
 
 interface Row {

@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { join } from 'node:path';
-import { collectEntities } from '../catalog/catalogEntity.ts';
-import { loadConfig } from '../config/gitopsConfig.ts';
-import { loadCatalog } from '../load/loadCatalog.ts';
-import { CatalogApi } from '../sync/catalogApi.ts';
-import { DEFAULT_RETRY } from '../sync/retry.ts';
-import { syncCatalog } from '../sync/syncCatalog.ts';
-import { startBackstage } from '../../test/backstage/startBackstage.ts';
+import { collectEntities } from '../src/catalog/catalogEntity.ts';
+import { loadConfig } from '../src/config/gitopsConfig.ts';
+import { loadCatalog } from '../src/load/loadCatalog.ts';
+import { CatalogApi } from '../src/sync/catalogApi.ts';
+import { DEFAULT_RETRY } from '../src/sync/retry.ts';
+import { syncCatalog } from '../src/sync/syncCatalog.ts';
+import { startBackstage } from '../test/backstage/startBackstage.ts';
 import { generateCatalog } from './generateCatalog.ts';
 
 /**

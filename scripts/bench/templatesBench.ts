@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { startBackstage } from '../../test/backstage/startBackstage.ts';
-import { loadConfig } from '../config/gitopsConfig.ts';
-import { BUILTIN_ACTIONS, dryRunRequest } from '../templates/dryRunRequest.ts';
-import { renderTemplate } from '../templates/renderTemplate.ts';
-import { discoverCases } from '../templates/runTemplateTests.ts';
+import { startBackstage } from '../test/backstage/startBackstage.ts';
+import { loadConfig } from '../src/config/gitopsConfig.ts';
+import { BUILTIN_ACTIONS, dryRunRequest } from '../src/templates/dryRunRequest.ts';
+import { renderTemplate } from '../src/templates/renderTemplate.ts';
+import { discoverCases } from '../src/templates/runTemplateTests.ts';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
