@@ -62,8 +62,13 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   for (const root of input.roots) await api.addLocation(root.type, root.target);
   const present = new Set([...actual.map(refOfRemote), ...(await api.entitiesFromOrigins(origins)).map(refOfRemote)]);
   const touchedFiles = new Set([...plan.add.map(e => e.file), ...plan.update.map(u => u.desired.file), ...plan.remove.map(r => fileOf(r, input.repoUrl)).filter((f): f is string => Boolean(f))]);
-  const refreshes = new Set([...touchedFiles].map(file => locationToRefresh(file, input, present)).filter((r): r is string => Boolean(r)));
-  log(`refreshing ${refreshes.size} location(s)`);
+  // Refreshing an entity also refreshes every Location above it, so changed entities are refreshed directly.
+  const refreshes = new Set([
+    ...[...touchedFiles].map(file => locationToRefresh(file, input, present)).filter((r): r is string => Boolean(r)),
+    ...plan.update.map(u => u.desired.ref!),
+  ]);
+  const listed = [...refreshes].slice(0, 10).join(', ');
+  log(`refreshing ${refreshes.size} entit${refreshes.size === 1 ? 'y' : 'ies'}${refreshes.size ? `: ${listed}${refreshes.size > 10 ? ', …' : ''}` : ''}`);
   const refreshAll = () => inBatches([...refreshes], 8, ref => api.refresh(ref).catch(error => {
     if (!String(error).includes('404')) throw error;
   }));
@@ -71,7 +76,7 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
 
   // A refresh that lands while Backstage is processing the same entity can be lost (processing
   // writes the next regular update time over it), so refreshes are repeated while waiting.
-  const waited = await waitForDesired(input, plan, refreshAll);
+  const waited = await waitForDesired(input, plan, [...refreshes], refreshAll);
   if (!waited.verified) return result({ applied: true, diagnostics: waited.diagnostics });
 
   // Only now, with every added and changed entity verified, remove what left the repo. The guard
@@ -84,16 +89,23 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   return result({ applied: true, verified, diagnostics: verified ? [] : [refusal(`After sync Backstage still differs: ${after.add.length} missing, ${after.update.length} different, ${after.remove.length} not removed.`, 'Run sync again; it resumes where this run stopped.')] });
 }
 
-/** The generated Location entity for a file, or for the nearest file above it that Backstage already knows. */
+/**
+ * What to refresh so Backstage re-reads `file`. A registered location (a root) is read by its
+ * `generated-…` Location entity; a file listed by a `kind: Location` entity is read by that entity
+ * itself. Refreshing a parent whose own output did not change does not cascade (Backstage skips
+ * unchanged results), so the refresh must land on the nearest reader Backstage already knows.
+ */
 function locationToRefresh(file: string, input: SyncInput, present: ReadonlySet<string>, seen = new Set<string>()): string | undefined {
   if (seen.has(file)) return undefined;
   seen.add(file);
-  const ref = `location:default/${locationSpecToMetadataName({ type: 'url', target: `${input.repoUrl}${file}` })}`;
-  if (present.has(ref)) return ref;
+  const registered = `location:default/${locationSpecToMetadataName({ type: 'url', target: `${input.repoUrl}${file}` })}`;
+  if (present.has(registered)) return registered;
   const root = input.roots.find(r => r.target === `${input.repoUrl}${file}`);
   if (root) return `location:default/${locationSpecToMetadataName(root)}`;
-  const parent = input.edges.find(e => e.resolution.kind === 'files' && e.resolution.files.includes(file));
-  return parent ? locationToRefresh(parent.file, input, present, seen) : undefined;
+  const edge = input.edges.find(e => e.resolution.kind === 'files' && e.resolution.files.includes(file));
+  if (!edge) return undefined;
+  const reader = input.desired.find(e => e.file === edge.file && e.document === edge.document)?.ref;
+  return reader && present.has(reader) ? reader : locationToRefresh(edge.file, input, present, seen);
 }
 
 function fileOf(remote: RemoteEntity, repoUrl: string): string | undefined {
@@ -104,11 +116,12 @@ function fileOf(remote: RemoteEntity, repoUrl: string): string | undefined {
 
 const NUDGE_MS = 15_000;
 
-async function waitForDesired(input: SyncInput, plan: SyncPlan, nudge: () => Promise<void>): Promise<{ verified: boolean; diagnostics: Diagnostic[] }> {
+async function waitForDesired(input: SyncInput, plan: SyncPlan, refreshed: string[], nudge: () => Promise<void>): Promise<{ verified: boolean; diagnostics: Diagnostic[] }> {
   const waiting = new Map([...plan.add, ...plan.update.map(u => u.desired)].map(e => [e.ref!, e]));
   const deadline = Date.now() + input.waitMs;
   let nextNudge = Date.now() + NUDGE_MS;
   const errors = new Map<string, string[]>();
+  let readerErrors: string[] = [];
   while (waiting.size > 0) {
     const refs = [...waiting.keys()];
     const remote = await input.api.byRefs(refs);
@@ -122,6 +135,9 @@ async function waitForDesired(input: SyncInput, plan: SyncPlan, nudge: () => Pro
     if (waiting.size === 0) break;
     if (Date.now() > deadline) {
       for (const [ref, messages] of await input.api.unprocessedErrors()) if (waiting.has(ref)) errors.set(ref, messages);
+      // An entity that never arrives is most often one whose Location could not be read.
+      const readers = await input.api.byRefs(refreshed);
+      readerErrors = readers.flatMap((reader, i) => (reader ? processingErrors(reader).map(m => `${refreshed[i]}: ${m}`) : []));
       break;
     }
     input.log(`waiting for ${waiting.size} entit${waiting.size === 1 ? 'y' : 'ies'}`);
@@ -137,7 +153,7 @@ async function waitForDesired(input: SyncInput, plan: SyncPlan, nudge: () => Pro
       severity: 'error',
       message: errors.has(entity.ref!)
         ? `Backstage could not process ${entity.ref}: ${errors.get(entity.ref!)!.join('; ')}`
-        : `${entity.ref} did not reach Backstage with the repo's content within ${Math.round(input.waitMs / 1000)} s.`,
+        : `${entity.ref} did not reach Backstage with the repo's content within ${Math.round(input.waitMs / 1000)} s.${readerErrors.length ? ` Backstage reports: ${readerErrors.join('; ')}` : ''}`,
       hint: errors.has(entity.ref!) ? 'Fix the entity; Backstage keeps the last good version live meanwhile.' : 'Run sync again; it resumes. If it persists, check the catalog backend logs.',
     }),
   );

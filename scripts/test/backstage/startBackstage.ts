@@ -13,6 +13,8 @@ export interface BackstageHandle {
   token: string;
   fixturesUrl: string;
   fixturesDir: string;
+  /** The last part of the backend's own log, for a failing test to show why. */
+  logTail(chars?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -66,7 +68,7 @@ export async function startBackstage(extra: { catalogRoot?: string; serveRoot?: 
   const log = createWriteStream(join(workDir, 'backend.log'));
   const entry = fileURLToPath(new URL('./backend.cjs', import.meta.url));
   const child: ChildProcess = spawn(process.execPath, [entry, '--config', configFile], {
-    env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    env: { ...process.env, LOG_LEVEL: process.env.GITOPS_TEST_BACKSTAGE_LOG_LEVEL ?? 'warn', NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(log);
@@ -84,21 +86,23 @@ export async function startBackstage(extra: { catalogRoot?: string; serveRoot?: 
     }
     await new Promise(r => fixtures.server.close(r));
     if (repo) await new Promise(r => repo.server.close(r));
-    await rm(workDir, { recursive: true, force: true });
+    if (process.env.GITOPS_TEST_KEEP_BACKSTAGE) process.stderr.write(`kept ${workDir}\n`);
+    else await rm(workDir, { recursive: true, force: true });
   };
 
+  const logTail = async (chars = 4000) => (await readFile(join(workDir, 'backend.log'), 'utf8').catch(() => '')).slice(-chars);
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (exited) break;
     try {
       const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
-      if (res.ok) return { baseUrl, token: TOKEN, fixturesUrl: fixtures.url, fixturesDir, stop, servedUrl: repo?.url };
+      if (res.ok) return { baseUrl, token: TOKEN, fixturesUrl: fixtures.url, fixturesDir, logTail, stop, servedUrl: repo?.url };
     } catch {
       // not listening yet
     }
     await new Promise(r => setTimeout(r, 200));
   }
-  const tail = (await readFile(join(workDir, 'backend.log'), 'utf8').catch(() => '')).slice(-4000);
+  const tail = await logTail();
   await stop();
   throw new Error(`Backstage did not become ready:\n${tail}`);
 }

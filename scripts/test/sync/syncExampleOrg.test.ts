@@ -32,7 +32,8 @@ describe('sync of the example organisation into a fresh real Backstage', () => {
       const err: string[] = [];
       const io: CliIo = { cwd: root, env: { BACKSTAGE_TOKEN: backstage.token }, stdout: { write: t => void out.push(t) }, stderr: { write: t => void err.push(t) }, writeFile: async () => {}, fetch };
       const code = await run(['sync', '--url', backstage.baseUrl, '--wait', '120', '--poll-ms', '500', '--max-delete-fraction', '0.2'], io);
-      return { code, out: out.join(''), err: err.join('') };
+      const log = code === 0 ? '' : `\n--- backend log ---\n${await backstage.logTail()}`;
+      return { code, out: out.join(''), err: `${err.join('')}${log}` };
     };
     const inCatalog = async () => {
       const items: { kind: string; metadata: { name: string; namespace: string; description?: string } }[] = [];
@@ -59,6 +60,9 @@ describe('sync of the example organisation into a fresh real Backstage', () => {
     const second = await sync();
     expect(second.code, second.err).toBe(0);
     expect(second.out).toContain('1 to add · 1 to update · 1 to remove');
+    // The file is read by the Location entity that lists it; refreshing only the root would not
+    // cascade, since Backstage skips a parent whose own output did not change.
+    expect(second.err).toContain('refreshing 2 entities: location:default/acme-systems, system:default/analytics');
     const after = await inCatalog();
     expect(after.map(e => `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLowerCase()).sort()).toEqual(await expected());
     expect(after.find(e => e.metadata.name === 'analytics')!.metadata.description).toBe('Event ingestion, the lakehouse and reporting.');
