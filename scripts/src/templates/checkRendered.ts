@@ -1,5 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { collectEntities } from '../catalog/catalogEntity.ts';
+import { azurePipelineProblems } from '../ci/azurePipelineProblems.ts';
 import { checkBackstageModel } from '../catalog/checkBackstageModel.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { checkMkdocs } from '../techdocs/checkMkdocs.ts';
@@ -29,6 +30,9 @@ export async function checkRendered(files: readonly RenderedFile[]): Promise<str
     }
     if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(file.path)) {
       for (const error of await workflowErrors(file.path, text)) problems.push(`${file.path} is not a valid GitHub workflow: ${error}`);
+    }
+    if (/(^|\/)azure-pipelines\.ya?ml$|^\.azure-pipelines\/.+\.ya?ml$/.test(file.path)) {
+      for (const p of await azurePipelineProblems(file.path, text)) problems.push(`${file.path}:${p.line}: not a valid Azure pipeline: ${p.message}`);
     }
     if (/(^|\/)mkdocs\.ya?ml$/.test(file.path)) {
       const parsed = parseYaml(text, file.path);

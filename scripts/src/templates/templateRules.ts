@@ -17,7 +17,7 @@ const rules: Rule[] = [
   { id: 'template-values-invalid', severity: 'error', description: "A case's values fail the parameter schemas as the backend validates them (no defaults).", example: 'values: {name: Bad_Name}' },
   { id: 'template-render-failed', severity: 'error', description: 'The template fails to render with the scaffolder.', example: 'Hello ${{ values.name' },
   { id: 'template-expectation', severity: 'error', description: "The rendered tree does not meet the case's expectations.", example: 'expect: {files: [Dockerfile]}  # not rendered' },
-  { id: 'template-output-invalid', severity: 'error', description: 'Rendered output is unusable: unrendered expressions, YAML/JSON that does not parse, a catalog-info.yaml Backstage rejects.', example: '{% raw %}${{ values.x }}{% endraw %}' },
+  { id: 'template-output-invalid', severity: 'error', description: 'Rendered output is unusable: unrendered expressions, YAML/JSON that does not parse, a catalog-info.yaml Backstage rejects, a GitHub workflow or Azure pipeline their own validators reject.', example: '{% raw %}${{ values.x }}{% endraw %}' },
   { id: 'template-snapshot', severity: 'error', description: 'The rendered tree differs from the golden snapshot.', example: '# a skeleton edited without --update-snapshots' },
   { id: 'template-action-input', severity: 'error', description: "A step that runs only in the managed Backstage (publish:*, catalog:register) would get an input its schema refuses.", example: 'repoUrl: github.com/acme/x  # not github.com?owner=…&repo=…' },
   { id: 'template-command-failed', severity: 'error', description: 'A command of the case (npm install, npm test…) fails in the rendered repository (--run).', example: 'run: [npm test]' },

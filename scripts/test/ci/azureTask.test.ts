@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { azurePipelineProblems } from '../../src/ci/azurePipelineProblems.ts';
 import { REPORT_MARKER } from '../../src/pr/renderPrReport.ts';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
 import { startRecordingServer, type Recorded } from '../helpers/recordingServer.ts';
@@ -126,6 +127,23 @@ describe('the Azure Pipelines PR task on a clean pull request', () => {
 
 describe('pipelines', () => {
   const read = (file: string) => parse(readFileSync(join(REPO_ROOT, 'pipelines', file), 'utf8'));
+  it.each(['pr-validation.yml', 'main.yml', 'templates/setup.yml'])("%s is valid by Azure's pipeline schema and language service", async file => {
+    expect(await azurePipelineProblems(file, readFileSync(join(REPO_ROOT, 'pipelines', file), 'utf8'))).toEqual([]);
+  });
+
+  it('catches a misspelt key, a wrong task input and a step that is no step (the validator is really checking)', async () => {
+    const broken = readFileSync(join(REPO_ROOT, 'pipelines/pr-validation.yml'), 'utf8')
+      .replace('condition: succeededOrFailed()', 'conditon: succeededOrFailed()')
+      .replace('testResultsFormat: JUnit', 'testResultsFormat: JSON')
+      .replace('  - checkout: self', '  - checkot: self');
+    const problems = await azurePipelineProblems('pr-validation.yml', broken);
+    const lines = broken.split('\n');
+    const at = (needle: string) => lines.findIndex(l => l.includes(needle)) + 1;
+    expect([...new Set(problems.map(p => p.line))].sort((a, b) => a - b)).toEqual([at('checkot'), at('conditon'), at('testResultsFormat')].sort((a, b) => a - b));
+    expect(problems.find(p => p.line === at('conditon'))!.message).toBe('Unexpected property conditon');
+    expect(problems.find(p => p.line === at('testResultsFormat'))!.message).toContain('Valid values: "JUnit"');
+  });
+
   it('run the PR task with the access token mapped, and publish JUnit even on failure', () => {
     const pr = read('pr-validation.yml');
     expect(pr.trigger).toBe('none');

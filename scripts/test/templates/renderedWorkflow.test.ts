@@ -4,15 +4,17 @@ import { checkRendered } from '../../src/templates/checkRendered.ts';
 const file = (path: string, text: string) => ({ path, content: Buffer.from(text) });
 
 describe('checks on the rendered tree', () => {
-  it('validates rendered GitHub workflows with GitHub’s parser and rendered mkdocs.yml like the gate', async () => {
+  it('validates rendered GitHub workflows with GitHub’s parser, Azure pipelines with Azure’s language service, and rendered mkdocs.yml like the gate', async () => {
     const problems = await checkRendered([
       file('.github/workflows/ci.yml', 'on: push\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: npm test\n        timeout: 5\n'),
+      file('azure-pipelines.yml', 'trigger: [main]\npool:\n  vmImage: ubuntu-24.04\nsteps:\n  - script: dotnet test\n    displayNme: Test\n'),
       file('mkdocs.yml', 'site_name: x\nnav:\n  - Home: index.md\n'),
       file('package.json', '{"name": "x",}'),
       file('README.md', 'Team: ${{ values.team }}\n'),
     ]);
     expect(problems).toEqual([
       ".github/workflows/ci.yml is not a valid GitHub workflow: .github/workflows/ci.yml (Line: 7, Col: 9): Unexpected value 'timeout'",
+      'azure-pipelines.yml:6: not a valid Azure pipeline: Unexpected property displayNme',
       'mkdocs.yml:1: mkdocs-docs-dir-missing: The docs folder docs/ does not exist or is empty.',
       expect.stringMatching(/^package\.json is not valid JSON: /),
       'README.md still contains a template expression: it was not rendered',
