@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import { renderTemplate } from '../templates/renderTemplate.ts';
+import { checkRendered } from '../templates/checkRendered.ts';
+import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, runCase } from '../templates/runTemplateTests.ts';
 import { templateGate } from '../templates/templateGate.ts';
 import { shard } from '../shard.ts';
@@ -61,7 +63,9 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   }
   io.stderr.write(result.log.map(l => `  ${l.split('\n')[0]}`).join('\n') + '\n');
   io.stdout.write(`${result.files.length} file(s) rendered to ${out} in ${result.milliseconds} ms${offline.length ? ` (skipped offline: ${offline.join(', ')})` : ''}\n`);
-  return 0;
+  const problems = await checkRendered(result.files, await loadOrgCatalog(config));
+  for (const problem of problems) io.stdout.write(`✖ ${problem}\n`);
+  return problems.length ? 1 : 0;
 }
 
 async function testTemplates(names: string[], values: { root?: string; 'update-snapshots'?: boolean; shard?: string; run?: boolean; format?: string }, io: CliIo): Promise<number> {
@@ -69,8 +73,9 @@ async function testTemplates(names: string[], values: { root?: string; 'update-s
   const config = await loadConfig(root);
   const cases = shard(discoverCases(root, names), values.shard);
   const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, names);
+  const org = cases.length ? await loadOrgCatalog(config) : undefined;
   for (const item of cases) {
-    const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run) });
+    const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org });
     io.stderr.write(`${result.diagnostics.length ? '✖' : '✔'} ${item.template} / ${item.caseFile.split('/').pop()} (${result.milliseconds} ms)\n`);
     diagnostics.push(...result.diagnostics);
   }

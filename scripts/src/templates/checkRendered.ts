@@ -1,17 +1,19 @@
 import { parseAllDocuments } from 'yaml';
-import { collectEntities } from '../catalog/catalogEntity.ts';
 import { azurePipelineProblems } from '../ci/azurePipelineProblems.ts';
-import { checkBackstageModel } from '../catalog/checkBackstageModel.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { checkMkdocs } from '../techdocs/checkMkdocs.ts';
+import { checkRenderedCatalogInfo, type OrgCatalog } from './renderedCatalog.ts';
 
 export interface RenderedFile {
   path: string;
   content: Buffer;
 }
 
-/** What is wrong with a rendered tree, regardless of the case's own expectations. */
-export async function checkRendered(files: readonly RenderedFile[]): Promise<string[]> {
+/**
+ * What is wrong with a rendered tree, regardless of the case's own expectations. With the org's
+ * catalog, a rendered catalog-info.yaml must also meet the org's policies and refer only to entities it holds.
+ */
+export async function checkRendered(files: readonly RenderedFile[], org?: OrgCatalog): Promise<string[]> {
   const problems: string[] = [];
   const paths = new Set(files.map(f => f.path));
   for (const file of files) {
@@ -42,8 +44,10 @@ export async function checkRendered(files: readonly RenderedFile[]): Promise<str
     }
     if (/(^|\/)catalog-info\.ya?ml$/.test(file.path)) {
       const parsed = parseYaml(text, file.path);
-      const { entities } = collectEntities([{ file: file.path, ...parsed }], { placeholderSources: new Map() });
-      for (const entity of entities) for (const d of await checkBackstageModel(entity)) problems.push(`${file.path}:${d.range.start.line}: ${d.ruleId}: ${d.message}`);
+      const source = { file: file.path, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
+      for (const d of await checkRenderedCatalogInfo(source, paths, org)) {
+        if (d.severity === 'error') problems.push(`${file.path}:${d.range.start.line}: ${d.ruleId}: ${d.message}`);
+      }
     }
   }
   return problems;

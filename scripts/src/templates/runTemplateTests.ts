@@ -11,6 +11,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import testSchema from '../../../schemas/template-test.schema.json' with { type: 'json' };
 import { checkRendered } from './checkRendered.ts';
+import type { OrgCatalog } from './renderedCatalog.ts';
 import { renderTemplate } from './renderTemplate.ts';
 import { loadTemplatePolicy } from './templateGate.ts';
 
@@ -41,7 +42,7 @@ export interface CaseResult {
 }
 
 /** Renders one case with the scaffolder's own runner and checks it: values, expectations, output, snapshot, commands. */
-export async function runCase(root: string, repoUrl: string, item: TemplateCase, options: { updateSnapshots: boolean; run: boolean }): Promise<CaseResult> {
+export async function runCase(root: string, repoUrl: string, item: TemplateCase, options: { updateSnapshots: boolean; run: boolean; org?: OrgCatalog }): Promise<CaseResult> {
   const diagnostics: Diagnostic[] = [];
   const caseText = readFileSync(join(root, item.caseFile), 'utf8');
   const parsedCase = parseYaml(caseText, item.caseFile);
@@ -87,7 +88,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     const text = files.get(path)?.toString('utf8');
     needles.forEach((needle, i) => (text ?? '').includes(needle) || at(['expect', 'contains', path, i], 'template-expectation', `${path} does not contain ${JSON.stringify(needle)}.`, text === undefined ? `${path} was not rendered.` : 'Compare with the snapshot.'));
   }
-  for (const problem of await checkRendered(rendered.files)) at(['values'], 'template-output-invalid', problem, 'Fix the skeleton; the rendered repository must be usable as created.');
+  for (const problem of await checkRendered(rendered.files, options.org)) at(['values'], 'template-output-invalid', problem, 'Fix the skeleton; the rendered repository must be usable as created.');
   for (const { stepAction, input } of rendered.offlineInputs) {
     const schema = policy?.actions[stepAction]?.input;
     if (!schema) continue;

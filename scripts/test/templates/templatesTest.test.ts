@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../helpers/tempRepo.ts';
 
 async function copy(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'gitops-templates-'));
-  for (const part of ['templates', 'skeletons', 'schemas', 'gitops.config.yaml']) await cp(join(REPO_ROOT, part), join(root, part), { recursive: true });
+  for (const part of ['catalog', 'templates', 'skeletons', 'schemas', 'gitops.config.yaml']) await cp(join(REPO_ROOT, part), join(root, part), { recursive: true });
   return root;
 }
 
@@ -38,6 +38,21 @@ describe('backstage-gitops templates test', () => {
     expect(found).toContain('template-output-invalid@templates/node-service/tests/default.yaml:3');
     expect(found).toContain('template-snapshot@templates/node-service/tests/default.yaml:1');
     expect(found.filter((f: string) => f.startsWith('template-expectation'))).not.toEqual([]);
+  }, 60_000);
+
+  it("holds the rendered catalog-info.yaml to the org's catalog gate: policies and references", async () => {
+    const root = await copy();
+    const caseFile = join(root, 'templates/node-service/tests/default.yaml');
+    await writeFile(caseFile, (await readFile(caseFile, 'utf8')).replace('owner: group:default/commerce-team', 'owner: group:default/comerce-team').replace("'owner: group:default/commerce-team', ", ''));
+    const skeleton = join(root, 'skeletons/node-service/catalog-info.yaml');
+    await writeFile(skeleton, (await readFile(skeleton, 'utf8')).replace('lifecycle: experimental', 'lifecycle: beta'));
+    const result = io(root);
+    expect(await run(['templates', 'test', 'node-service', '--format', 'json'], result.io)).toBe(1);
+    const messages = JSON.parse(result.out()).diagnostics.filter((d: { ruleId: string }) => d.ruleId === 'template-output-invalid').map((d: { message: string }) => d.message);
+    expect(messages).toEqual([
+      'catalog-info.yaml:13: policy/allowed-lifecycles: spec.lifecycle must be experimental, production or deprecated',
+      'catalog-info.yaml:14: ref-unresolved: spec.owner refers to group:default/comerce-team, which is not defined in this catalog.',
+    ]);
   }, 60_000);
 
   it('checks the rendered input of steps that only run in Backstage against their schema', async () => {

@@ -1,0 +1,43 @@
+import type { CatalogEntity } from '../catalog/catalogEntity.ts';
+import { collectEntities } from '../catalog/catalogEntity.ts';
+import { checkAnnotations } from '../catalog/checkAnnotations.ts';
+import { checkBackstageModel } from '../catalog/checkBackstageModel.ts';
+import { checkPolicies, type CompiledPolicy } from '../catalog/checkPolicies.ts';
+import { checkReferences } from '../catalog/checkReferences.ts';
+import { indexEntities } from '../catalog/entityIndex.ts';
+import { externalMatcher } from '../catalog/externalEntities.ts';
+import { loadPolicies } from '../catalog/prepareCatalogCheck.ts';
+import type { GitopsConfig } from '../config/gitopsConfig.ts';
+import type { Diagnostic } from '../diagnostic.ts';
+import { loadCatalog } from '../load/loadCatalog.ts';
+import type { SourceFile } from '../load/loadCatalog.ts';
+
+/** The org catalog a new repository's catalog-info.yaml joins: its policies, and the entities it may refer to. */
+export interface OrgCatalog {
+  policies: readonly CompiledPolicy[];
+  entities: readonly CatalogEntity[];
+  isExternal(ref: string): boolean;
+}
+
+/** The repo's catalog and policies, when the repo has a config with catalog roots; otherwise none. */
+export async function loadOrgCatalog(config: GitopsConfig): Promise<OrgCatalog | undefined> {
+  if (!config.found || config.catalog.roots.length === 0) return undefined;
+  const [loaded, policies] = await Promise.all([loadCatalog(config), loadPolicies(config)]);
+  const { entities } = collectEntities([...loaded.files, ...loaded.context], loaded, config.repoUrl);
+  return { policies, entities, isExternal: externalMatcher(config.catalog.external) };
+}
+
+/**
+ * The catalog gate on a rendered catalog-info.yaml: Backstage's model and the annotation checks
+ * always; with the org catalog, also the org's policies and every reference resolved against it.
+ */
+export async function checkRenderedCatalogInfo(source: SourceFile, renderedPaths: ReadonlySet<string>, org?: OrgCatalog): Promise<Diagnostic[]> {
+  const { entities, diagnostics } = collectEntities([source], { placeholderSources: new Map() });
+  for (const entity of entities) {
+    diagnostics.push(...(await checkBackstageModel(entity)));
+    diagnostics.push(...checkAnnotations(entity, { repoFiles: renderedPaths }));
+    if (org) diagnostics.push(...checkPolicies(entity, org.policies));
+  }
+  if (org) diagnostics.push(...checkReferences(entities, indexEntities([...org.entities, ...entities]), org.isExternal));
+  return diagnostics;
+}
