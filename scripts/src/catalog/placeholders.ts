@@ -11,18 +11,32 @@ export interface PlaceholderUse {
 }
 
 /** Placeholders as Backstage's PlaceholderProcessor finds them: single-key objects `{$text|$json|$yaml: …}`. */
-export function findPlaceholders(data: unknown, path: PathSegment[] = [], found: PlaceholderUse[] = []): PlaceholderUse[] {
-  if (!data || typeof data !== 'object') return found;
-  if (Array.isArray(data)) {
-    data.forEach((item, index) => findPlaceholders(item, [...path, index], found));
-    return found;
-  }
-  const keys = Object.keys(data);
-  if (!keys.some(key => key.startsWith('$'))) {
-    for (const key of keys) findPlaceholders((data as Record<string, unknown>)[key], [...path, key], found);
-  } else if (keys.length === 1 && RESOLVERS.has(keys[0].slice(1))) {
-    found.push({ path, key: keys[0].slice(1), value: (data as Record<string, unknown>)[keys[0]] });
-  }
+export function findPlaceholders(data: unknown): PlaceholderUse[] {
+  const found: PlaceholderUse[] = [];
+  // One path stack for the whole walk, copied only for a hit: this runs on every document of the catalog.
+  const path: PathSegment[] = [];
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index++) {
+        path.push(index);
+        visit(node[index]);
+        path.pop();
+      }
+      return;
+    }
+    const keys = Object.keys(node);
+    if (keys.some(key => key.startsWith('$'))) {
+      if (keys.length === 1 && RESOLVERS.has(keys[0].slice(1))) found.push({ path: [...path], key: keys[0].slice(1), value: (node as Record<string, unknown>)[keys[0]] });
+      return;
+    }
+    for (const key of keys) {
+      path.push(key);
+      visit((node as Record<string, unknown>)[key]);
+      path.pop();
+    }
+  };
+  visit(data);
   return found;
 }
 

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { WebApi, getBearerHandler } from 'azure-devops-node-api';
 import { codeownersFor } from '../codeowners/codeownersGate.ts';
 import { parseCodeowners } from '../codeowners/codeowners.ts';
 import { planPolicies, reviewerPolicies, toConfiguration, type AzurePolicyConfiguration } from '../codeowners/azureReviewerPolicies.ts';
@@ -49,6 +48,8 @@ export async function azureReviewersCommand(argv: string[], io: CliIo): Promise<
     }
   }
   const desired = reviewerPolicies(parseCodeowners(text), await listRepoFiles(root), reviewerIds).map(p => toConfiguration(p, repositoryId, values.branch!));
+  // Loaded here, not at start-up: every other command would pay for it.
+  const { WebApi, getBearerHandler } = await import('azure-devops-node-api');
   const connection = new WebApi(url, getBearerHandler(token));
   const policy = await connection.getPolicyApi();
   const existing = (await policy.getPolicyConfigurations(project)) as unknown as AzurePolicyConfiguration[];
