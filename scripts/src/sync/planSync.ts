@@ -6,7 +6,8 @@ export interface SyncPlan {
   /** `url:<target>` of each root Location this repo registers. */
   origins: string[];
   add: CatalogEntity[];
-  update: { desired: CatalogEntity; actual: RemoteEntity }[];
+  /** Changed content, or the same content now read from another file of the repo (`movedFrom`). */
+  update: { desired: CatalogEntity; actual: RemoteEntity; movedFrom?: string }[];
   remove: RemoteEntity[];
   unchanged: number;
   /** Refs defined twice in the repo: the gate fails on them, sync refuses to guess. */
@@ -17,11 +18,17 @@ export function refOfRemote(entity: RemoteEntity): string {
   return `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLowerCase();
 }
 
+/** The repo file Backstage read an entity from, when its location is a file of this repo. */
+export function sourceFileOf(remote: RemoteEntity, repoUrl: string): string | undefined {
+  const target = (remote.metadata.annotations?.['backstage.io/managed-by-location'] ?? '').replace(/^url:/, '');
+  return target.startsWith(repoUrl) ? target.slice(repoUrl.length) : undefined;
+}
+
 /**
  * Desired (this repo) against actual (what Backstage holds from this repo's root locations): what to
  * add, update and remove. Entities from any other origin are never part of the plan.
  */
-export function planSync(desired: readonly CatalogEntity[], actual: readonly RemoteEntity[], origins: string[]): SyncPlan {
+export function planSync(desired: readonly CatalogEntity[], actual: readonly RemoteEntity[], origins: string[], repoUrl: string): SyncPlan {
   const wanted = new Map<string, CatalogEntity>();
   const conflicts: string[] = [];
   for (const entity of desired) {
@@ -33,8 +40,10 @@ export function planSync(desired: readonly CatalogEntity[], actual: readonly Rem
   const plan: SyncPlan = { origins, add: [], update: [], remove: [], unchanged: 0, conflicts };
   for (const [ref, entity] of wanted) {
     const remote = present.get(ref);
+    const from = remote && sourceFileOf(remote, repoUrl);
     if (!remote) plan.add.push(entity);
     else if (canonicalEntity(entity.entity, false) !== canonicalEntity(remote, true)) plan.update.push({ desired: entity, actual: remote });
+    else if (from !== undefined && from !== entity.file) plan.update.push({ desired: entity, actual: remote, movedFrom: from });
     else plan.unchanged++;
   }
   for (const [ref, remote] of present) if (!wanted.has(ref)) plan.remove.push(remote);
@@ -48,7 +57,7 @@ export function formatPlan(plan: SyncPlan): string {
     `${plan.add.length} to add · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged`,
     '',
     ...plan.add.map(e => `- ➕ \`${e.ref}\` (${e.file})`),
-    ...plan.update.map(u => `- ✏️ \`${u.desired.ref}\` (${u.desired.file})`),
+    ...plan.update.map(u => `- ✏️ \`${u.desired.ref}\` (${u.movedFrom ? `moved from ${u.movedFrom} to ` : ''}${u.desired.file})`),
     ...plan.remove.map(r => `- ➖ \`${refOfRemote(r)}\``),
     ...(plan.conflicts.length ? ['', `Refused: defined more than once in the repo: ${plan.conflicts.join(', ')}`] : []),
   ];

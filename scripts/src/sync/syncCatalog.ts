@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import type { LocationEdge } from '../load/loadCatalog.ts';
 import type { CatalogApi, RemoteEntity } from './catalogApi.ts';
 import { canonicalEntity, processingErrors } from './compareEntities.ts';
-import { planSync, refOfRemote, type SyncPlan } from './planSync.ts';
+import { planSync, refOfRemote, sourceFileOf, type SyncPlan } from './planSync.ts';
 
 const require = createRequire(import.meta.url);
 const { locationSpecToMetadataName } = require('@backstage/plugin-catalog-node') as { locationSpecToMetadataName(l: { type: string; target: string }): string };
@@ -47,7 +47,7 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   const { api, log } = input;
   const origins = input.roots.map(r => `${r.type}:${r.target}`);
   const actual = (await api.entitiesFromOrigins(origins)).filter(e => !isGeneratedLocation(e));
-  const plan = planSync(input.desired, actual, origins);
+  const plan = planSync(input.desired, actual, origins, input.repoUrl);
   const result = (extra: Partial<SyncResult>): SyncResult => ({ plan, applied: false, verified: false, diagnostics: [], seconds: (Date.now() - started) / 1000, ...extra });
   log(`plan: ${plan.add.length} to add, ${plan.update.length} to update, ${plan.remove.length} to remove, ${plan.unchanged} unchanged`);
   if (plan.conflicts.length) return result({ diagnostics: plan.conflicts.map(ref => refusal(`${ref} is defined more than once in the repo; sync refuses to choose one.`)) });
@@ -61,7 +61,11 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
 
   for (const root of input.roots) await api.addLocation(root.type, root.target);
   const present = new Set([...actual.map(refOfRemote), ...(await api.entitiesFromOrigins(origins)).map(refOfRemote)]);
-  const touchedFiles = new Set([...plan.add.map(e => e.file), ...plan.update.map(u => u.desired.file), ...plan.remove.map(r => fileOf(r, input.repoUrl)).filter((f): f is string => Boolean(f))]);
+  const touchedFiles = new Set([
+    ...plan.add.map(e => e.file),
+    ...plan.update.flatMap(u => [u.desired.file, sourceFileOf(u.actual, input.repoUrl)]),
+    ...plan.remove.map(r => sourceFileOf(r, input.repoUrl)),
+  ].filter((f): f is string => Boolean(f)));
   // Refreshing an entity also refreshes every Location above it, so changed entities are refreshed directly.
   const refreshes = new Set([
     ...[...touchedFiles].map(file => locationToRefresh(file, input, present)).filter((r): r is string => Boolean(r)),
@@ -72,6 +76,14 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   const refreshAll = () => inBatches([...refreshes], 8, ref => api.refresh(ref).catch(error => {
     if (!String(error).includes('404')) throw error;
   }));
+  // Backstage keeps an entity bound to the file it first came from: the new file's copy is refused as a
+  // conflict, and once the old file lets go the orphan is cleaned up and nothing re-adds it. Deleting the
+  // old copy while its Location still holds it makes that Location (and the new file's) emit it afresh.
+  const moved = plan.update.filter(u => u.movedFrom && u.actual.metadata.uid);
+  if (moved.length) {
+    log(`moving ${moved.length} entit${moved.length === 1 ? 'y' : 'ies'} to another file: ${moved.map(u => u.desired.ref).join(', ')}`);
+    await inBatches(moved, 8, u => api.deleteEntity(u.actual.metadata.uid!));
+  }
   await refreshAll();
 
   // A refresh that lands while Backstage is processing the same entity can be lost (processing
@@ -83,7 +95,7 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   // above ran before any write; each delete is idempotent, so an interrupted run simply resumes.
   await inBatches(plan.remove, 8, remote => api.deleteEntity(remote.metadata.uid!));
   const removed = plan.remove.length;
-  const after = planSync(input.desired, (await api.entitiesFromOrigins(origins)).filter(e => !isGeneratedLocation(e)), origins);
+  const after = planSync(input.desired, (await api.entitiesFromOrigins(origins)).filter(e => !isGeneratedLocation(e)), origins, input.repoUrl);
   const verified = after.add.length === 0 && after.update.length === 0 && after.remove.length === 0;
   log(`removed ${removed}; ${verified ? 'verified: Backstage matches the repo' : 'not yet verified'}`);
   return result({ applied: true, verified, diagnostics: verified ? [] : [refusal(`After sync Backstage still differs: ${after.add.length} missing, ${after.update.length} different, ${after.remove.length} not removed.`, 'Run sync again; it resumes where this run stopped.')] });
@@ -108,12 +120,6 @@ function locationToRefresh(file: string, input: SyncInput, present: ReadonlySet<
   return reader && present.has(reader) ? reader : locationToRefresh(edge.file, input, present, seen);
 }
 
-function fileOf(remote: RemoteEntity, repoUrl: string): string | undefined {
-  const location = remote.metadata.annotations?.['backstage.io/managed-by-location'] ?? '';
-  const target = location.replace(/^url:/, '');
-  return target.startsWith(repoUrl) ? target.slice(repoUrl.length) : undefined;
-}
-
 const NUDGE_MS = 15_000;
 
 async function waitForDesired(input: SyncInput, plan: SyncPlan, refreshed: string[], nudge: () => Promise<void>): Promise<{ verified: boolean; diagnostics: Diagnostic[] }> {
@@ -130,7 +136,7 @@ async function waitForDesired(input: SyncInput, plan: SyncPlan, refreshed: strin
       const desired = waiting.get(refs[i])!;
       const failures = processingErrors(entity);
       if (failures.length) errors.set(refs[i], failures);
-      else if (canonicalEntity(desired.entity, false) === canonicalEntity(entity, true)) waiting.delete(refs[i]);
+      else if (canonicalEntity(desired.entity, false) === canonicalEntity(entity, true) && [undefined, desired.file].includes(sourceFileOf(entity, input.repoUrl))) waiting.delete(refs[i]);
     });
     if (waiting.size === 0) break;
     if (Date.now() > deadline) {

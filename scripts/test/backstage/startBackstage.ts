@@ -62,6 +62,9 @@ export async function startBackstage(extra: { catalogRoot?: string; serveRoot?: 
     catalog: { rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Template', 'Group', 'User', 'Domain'] }], locations: repo && extra.catalogRoot ? ['catalog/all.yaml', 'templates/all.yaml'].filter(f => existsSync(join(extra.catalogRoot!, f))).map(f => ({ type: 'url', target: `${repo.url}/${f}` })) : [] },
     ...(extra.techInsights ? { techInsights: extra.techInsights } : {}),
     scaffolder: {},
+    // In-memory SQLite has one connection per plugin; publishing a catalog conflict event to the bus
+    // would wait for a second one inside the processing transaction. The managed Backstage runs Postgres.
+    events: { useEventBus: 'never' },
   };
   const configFile = join(workDir, 'app-config.yaml');
   await writeFile(configFile, stringify(config));

@@ -22,7 +22,7 @@ describe('sync of the example organisation into a fresh real Backstage', () => {
     await rm(served, { recursive: true, force: true });
   });
 
-  it('syncs it, then a change (one entity edited, one removed, one added), verifying after each', async () => {
+  it('syncs it, then a change (one entity edited, one removed, one added), then a move to another file, verifying after each', async () => {
     const root = join(served, 'control');
     for (const part of ['catalog', 'templates', 'skeletons', 'schemas', 'backstage-config', 'mkdocs.yml', 'docs']) await cp(join(REPO_ROOT, part), join(root, part), { recursive: true });
     const config = (await readFile(join(REPO_ROOT, 'gitops.config.yaml'), 'utf8')).replace(/^repoUrl: .*$/m, `repoUrl: ${backstage.servedUrl}/control/`).replace(/^backstageConfig:[\s\S]*$/m, '');
@@ -66,5 +66,20 @@ describe('sync of the example organisation into a fresh real Backstage', () => {
     const after = await inCatalog();
     expect(after.map(e => `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLowerCase()).sort()).toEqual(await expected());
     expect(after.find(e => e.metadata.name === 'analytics')!.metadata.description).toBe('Event ingestion, the lakehouse and reporting.');
+
+    // A move: the same entity, now in a file of its own that the systems Location lists.
+    const moved = kept.pop()!;
+    await writeFile(file, kept.join('---\n'));
+    await writeFile(join(root, 'catalog/systems/analytics/notebooks.yaml'), moved);
+    const locations = join(root, 'catalog/systems/locations.yaml');
+    await writeFile(locations, (await readFile(locations, 'utf8')).replace('    - ./analytics/entities.yaml\n', '    - ./analytics/entities.yaml\n    - ./analytics/notebooks.yaml\n'));
+    const third = await sync();
+    expect(third.code, third.err).toBe(0);
+    expect(third.out).toContain('0 to add · 2 to update · 0 to remove');
+    expect(third.err).toContain('moving 1 entity to another file: component:default/analytics-notebooks');
+    expect(third.out).toContain('moved from catalog/systems/analytics/entities.yaml to catalog/systems/analytics/notebooks.yaml');
+    const notebooks = (await (await fetch(`${backstage.baseUrl}/api/catalog/entities/by-name/component/default/analytics-notebooks`, { headers: { authorization: `Bearer ${backstage.token}` } })).json()) as { metadata: { annotations: Record<string, string> } };
+    expect(notebooks.metadata.annotations['backstage.io/managed-by-location']).toBe(`url:${backstage.servedUrl}/control/catalog/systems/analytics/notebooks.yaml`);
+    expect((await inCatalog()).map(e => `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLowerCase()).sort()).toEqual(await expected());
   }, 300_000);
 });
