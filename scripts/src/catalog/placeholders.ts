@@ -1,8 +1,11 @@
+import { createRequire } from 'node:module';
 import { parseAllDocuments } from 'yaml';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { resolveRelative } from './locationTargets.ts';
 
 const RESOLVERS = new Set(['text', 'json', 'yaml']);
+// The URL parser Backstage's PlaceholderProcessor uses to tell repositories apart.
+const parseGitUrl = createRequire(import.meta.url)('git-url-parse') as (url: string) => { resource: string; owner: string; name: string; full_name: string; filepath: string };
 
 export interface PlaceholderUse {
   path: PathSegment[];
@@ -63,8 +66,8 @@ export function substitutePlaceholders(raw: Record<string, unknown>, file: strin
   for (const use of uses) {
     const result = resolveUse(use, file, sources, repoUrl);
     if ('problem' in result) problems.push({ path: use.path, ...result.problem });
-    // A stand-in of the right type keeps one broken placeholder from also failing the kind schema.
-    setAt(entity, use.path, 'problem' in result ? (use.key === 'text' ? '(unavailable)' : {}) : result.value);
+    // A stand-in of the right type keeps one broken (or unread) placeholder from also failing the kind schema.
+    setAt(entity, use.path, 'value' in result ? result.value : use.key === 'text' ? '(unavailable)' : {});
   }
   return { entity, problems };
 }
@@ -75,6 +78,8 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
     return fail('placeholder-invalid', `Placeholder ${label} expected a string value parameter, in the form of an absolute URL or a relative path`, `Write ${label}: ./relative/path/to/file`);
   }
   const target = placeholderTarget(file, use.value, repoUrl);
+  // An absolute URL elsewhere is read by Backstage at ingestion; it refuses only another git repository.
+  if (target === undefined && !(repoUrl && otherRepository(use.value, `${repoUrl}${file}`))) return { unread: true as const };
   if (target === null || target === undefined) {
     return fail('placeholder-outside-repo', `Placeholder ${label} reaches outside this repository: ${use.value}. Placeholder may only reference files from the same repository as the entity.`, 'Copy the file into this repo and refer to it with a relative path.');
   }
@@ -99,6 +104,20 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
     return fail('placeholder-invalid', `Placeholder $yaml found an error in the data at ${use.value}, ${list[0].errors[0].message}`, `Fix the YAML in ${target}.`);
   }
   return { value: list[0].toJSON() as unknown };
+}
+
+/** Backstage's assertSameRepository: both URLs name a file in a git repository, and not the same one. */
+function otherRepository(url: string, base: string): boolean {
+  let resolved;
+  let from;
+  try {
+    resolved = parseGitUrl(url);
+    from = parseGitUrl(base);
+  } catch {
+    return false;
+  }
+  if (!resolved.owner || !resolved.name || !resolved.filepath || !from.owner || !from.name || !from.filepath) return false;
+  return resolved.resource !== from.resource || resolved.full_name !== from.full_name;
 }
 
 function fail(ruleId: PlaceholderProblem['ruleId'], message: string, hint: string) {

@@ -27,6 +27,9 @@ const cases: [string, (tree: Tree) => void, string[]][] = [
   ['definition via $yaml', edit(O, '$text: ./openapi.yaml', '$yaml: ./openapi.yaml'), [`entity-kind-schema@${O}:43:5`]],
   ['placeholder file missing', edit(O, '$text: ./openapi.yaml', '$text: ./openapi.yml'), [`placeholder-target-missing@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
   ['placeholder escapes repo', edit(O, '$text: ./openapi.yaml', '$text: ../../etc/passwd'), [`placeholder-outside-repo@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
+  ['placeholder in another GitHub repository', edit(O, '$text: ./openapi.yaml', '$text: https://github.com/other-org/apis/blob/main/orders.yaml'), [`placeholder-outside-repo@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
+  // Backstage reads these at ingestion: a web host that is no git repository, and the same repository by URL.
+  ['placeholder on a plain web host', edit(O, '$text: ./openapi.yaml', '$text: https://api.example.com/v1/openapi.yaml'), ['location-unreachable@catalog/openapi.yaml:1:1']],
   ['unresolved owner', edit(O, 'owner: team-a\n  domain', 'owner: team-aa\n  domain'), [`ref-unresolved@${O}:13:10`]],
   ['owner of the wrong kind', edit(O, 'owner: team-a\n  domain', 'owner: component:orders-api\n  domain'), [`ref-kind-not-allowed@${O}:13:10`]],
   ['duplicate entity, other case', add(O, `${ORDERS}---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: Orders-API\n  annotations: {github.com/project-slug: acme/x}\nspec: {type: library, lifecycle: production, owner: team-a, system: orders}\n`), [`entity-duplicate@${O}:19:9`, `entity-duplicate@${O}:59:9`]],
