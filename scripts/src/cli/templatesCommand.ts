@@ -51,7 +51,16 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const parameters = parse(await readFile(resolve(io.cwd, values.values), 'utf8')) ?? {};
   const steps: { action?: string }[] = template?.spec?.steps ?? [];
   const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
-  const result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, offlineActions: offline });
+  if (template?.apiVersion !== 'scaffolder.backstage.io/v1beta3') {
+    throw new UsageError(`${templateFile} is ${template?.apiVersion ?? 'not a template'}: the scaffolder runs only scaffolder.backstage.io/v1beta3 templates.`);
+  }
+  let result;
+  try {
+    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, offlineActions: offline });
+  } catch (error) {
+    io.stdout.write(`✖ The template failed to render: ${(error as Error).message}\n`);
+    return 1;
+  }
   const out = resolve(io.cwd, values.out);
   for (const f of result.files) {
     const target = resolve(out, f.path);

@@ -59,8 +59,13 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   const valueErrors: string[] = [];
   for (const [index, page] of [template.spec.parameters ?? []].flat().entries()) {
     // The scaffolder backend validates each page with jsonschema and applies no defaults.
-    const result = new Validator().validate(testCase.values, page);
-    for (const error of result.errors) valueErrors.push(`Parameter page ${index + 1}: ${error.stack.replace(/^instance\.?/, 'values.')}`);
+    try {
+      const result = new Validator().validate(testCase.values, page);
+      for (const error of result.errors) valueErrors.push(`Parameter page ${index + 1}: ${error.stack.replace(/^instance\.?/, 'values.')}`);
+    } catch (error) {
+      // The backend throws the same way, so Backstage refuses every run of this template.
+      valueErrors.push(`Parameter page ${index + 1} cannot be checked by the scaffolder backend: ${(error as Error).message}`);
+    }
   }
   const refusal = testCase.expect?.valuesError;
   if (refusal !== undefined) {

@@ -82,6 +82,23 @@ describe('backstage-gitops templates render', () => {
     const { readFile } = await import('node:fs/promises');
     expect(await readFile(join(root, 'out/my-svc.txt'), 'utf8')).toBe('Hello my-svc!\n');
   }, 30_000);
+
+  it('says why it cannot render: an old template version, or a template Backstage would fail on', async () => {
+    const { run } = await import('../../src/cli/main.ts');
+    const root = await repo({
+      'templates/old/template.yaml': TEMPLATE.replace('scaffolder.backstage.io/v1beta3', 'backstage.io/v1beta2'),
+      'templates/hello/template.yaml': TEMPLATE,
+      'skeletons/hello/x.txt': '${{ values.name | nosuchfilter }}\n',
+      'values.yaml': 'name: my-svc\n',
+    });
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { cwd: root, env: {}, stdout: { write: (t: string) => void out.push(t) }, stderr: { write: (t: string) => void err.push(t) }, writeFile: async () => {}, fetch };
+    expect(await run(['templates', 'render', 'templates/old/template.yaml', '--values', 'values.yaml', '--out', 'out', '--root', root], io)).toBe(2);
+    expect(err.join('')).toContain('templates/old/template.yaml is backstage.io/v1beta2: the scaffolder runs only scaffolder.backstage.io/v1beta3 templates.');
+    expect(await run(['templates', 'render', 'templates/hello/template.yaml', '--values', 'values.yaml', '--out', 'out', '--root', root], io)).toBe(1);
+    expect(out.join('')).toMatch(/^✖ The template failed to render: .*nosuchfilter/m);
+  }, 30_000);
 });
 
 describe('templates that try to write outside their target', () => {

@@ -55,6 +55,18 @@ describe('backstage-gitops templates test', () => {
     ]);
   }, 60_000);
 
+  it('reports a parameter page the backend cannot validate instead of stopping the run', async () => {
+    const root = await copy();
+    const file = join(root, 'templates/node-service/template.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('    - title: Service\n', "    - title: Service\n      if: '${{ parameters.name }}'\n"));
+    const result = io(root);
+    expect(await run(['templates', 'test', '--format', 'json'], result.io)).toBe(1);
+    const body = JSON.parse(result.out());
+    const messages = body.diagnostics.map((d: { ruleId: string; file: string; message: string }) => `${d.ruleId}@${d.file}: ${d.message}`);
+    expect(messages).toContain('template-values-invalid@templates/node-service/tests/default.yaml: Parameter page 1 cannot be checked by the scaffolder backend: Expected "if" keyword to be a schema');
+    expect(body.summary.checkedFiles).toBeGreaterThanOrEqual(7);
+  }, 60_000);
+
   it('checks the rendered input of steps that only run in Backstage against their schema', async () => {
     const root = await copy();
     const file = join(root, 'templates/node-service/template.yaml');
