@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
@@ -48,7 +48,10 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
 
   const crawl = await crawlLocations(config, start, targets);
   let files = crawl.files;
-  if (mode === 'discover') files = files.filter(looksLikeCatalogFile);
+  if (mode === 'discover') {
+    const inSkeleton = skeletonMatcher(files);
+    files = files.filter(f => looksLikeCatalogFile(f) && !inSkeleton(f.file));
+  }
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
   files = files.filter(f => !placeholderSources.has(f.file) || mode !== 'discover');
 
@@ -148,6 +151,28 @@ function checkRoots(roots: readonly string[], repoFileSet: ReadonlySet<string>):
     if (!repoFileSet.has(root)) throw new UsageError(`The root location ${root} named in gitops.config.yaml does not exist`);
   }
   return [...roots];
+}
+
+/**
+ * Folders that templates fetch as skeletons: their YAML is rendered by the scaffolder, never read by the
+ * catalog, so discovery leaves it alone (the templates' own files stay in).
+ */
+function skeletonMatcher(files: readonly SourceFile[]): (file: string) => boolean {
+  const folders: string[] = [];
+  const templateFiles = new Set<string>();
+  for (const source of files) {
+    for (const doc of source.documents) {
+      if (!isRecord(doc) || doc.kind !== 'Template' || !isRecord(doc.spec) || !Array.isArray(doc.spec.steps)) continue;
+      templateFiles.add(source.file);
+      for (const step of doc.spec.steps) {
+        const url = isRecord(step) && typeof step.action === 'string' && step.action.startsWith('fetch:') && isRecord(step.input) ? step.input.url : undefined;
+        if (typeof url !== 'string' || /^[a-z][a-z0-9+.-]*:/i.test(url) || url.includes('${{')) continue;
+        const folder = posix.normalize(posix.join(posix.dirname(source.file), url));
+        if (!folder.startsWith('..') && folder !== '.') folders.push(`${folder.replace(/\/$/, '')}/`);
+      }
+    }
+  }
+  return file => !templateFiles.has(file) && folders.some(folder => file.startsWith(folder));
 }
 
 function looksLikeCatalogFile(source: SourceFile): boolean {
