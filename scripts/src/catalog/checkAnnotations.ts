@@ -2,6 +2,7 @@ import { catalogModel } from '../backstage.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { diagnosticAt, type CatalogEntity, type Finding } from './catalogEntity.ts';
+import { siteConfigIn } from '../techdocs/techdocsSites.ts';
 import { resolveRelative } from './locationTargets.ts';
 
 const LOCATION_REFS = ['backstage.io/techdocs-ref', 'backstage.io/source-location', 'backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location'];
@@ -59,12 +60,12 @@ function techdocsFinding(value: string, entity: CatalogEntity, context: Annotati
   const folder = resolveRelative(entity.file, value.slice(4) || '.', context.repoUrl);
   if (typeof folder !== 'string') return undefined;
   const base = folder === '.' || folder === '' ? '' : `${folder.replace(/\/$/, '')}/`;
-  if (context.repoFiles.has(`${base}mkdocs.yml`) || context.repoFiles.has(`${base}mkdocs.yaml`)) return undefined;
+  if (siteConfigIn(base.replace(/\/$/, ''), context.repoFiles)) return undefined;
   return {
     ruleId: 'techdocs-ref-missing',
     severity: 'error',
-    message: `backstage.io/techdocs-ref points at ${base || './'} but there is no mkdocs.yml there, so TechDocs cannot build this entity's docs.`,
-    hint: 'dir: is relative to this file; add mkdocs.yml with a docs/ folder there, or fix the path.',
+    message: `backstage.io/techdocs-ref points at ${base || './'} but there is neither a mkdocs.yml nor a docs/ folder there, so TechDocs cannot build this entity's docs.`,
+    hint: 'dir: is relative to this file; add docs/index.md there (TechDocs then writes a default mkdocs.yml), or mkdocs.yml with its docs folder, or fix the path.',
   };
 }
 

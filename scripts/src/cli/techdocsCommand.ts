@@ -7,7 +7,7 @@ import { loadEntities } from '../scorecards/prepareScorecards.ts';
 import { publishSites } from '../techdocs/publishSites.ts';
 import { shard } from '../shard.ts';
 import type { StorageTarget } from '../techdocs/siteStore.ts';
-import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
+import { siteConfigIn, techdocsSites } from '../techdocs/techdocsSites.ts';
 import type { CliIo } from './io.ts';
 
 export const TECHDOCS_HELP = `Usage: backstage-gitops techdocs publish [options]
@@ -49,8 +49,8 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   const { entities } = await loadEntities(root);
   const repoFiles = new Set(await listRepoFiles(root));
   const sites = techdocsSites(entities, config.repoUrl)
-    .map(site => ({ ...site, mkdocsFile: mkdocsFileIn(site.folder, repoFiles) }))
-    .filter((site): site is typeof site & { mkdocsFile: string } => Boolean(site.mkdocsFile));
+    .map(site => ({ ...site, ...siteConfigIn(site.folder, repoFiles) }))
+    .filter((site): site is typeof site & { mkdocsFile: string; generated: boolean } => Boolean(site.mkdocsFile));
   const mine = shard(sites, values.shard);
   const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
   const commit = head.status === 0 ? head.stdout.trim() : 'unversioned';

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 const require = createRequire(import.meta.url);
 const SHIM = fileURLToPath(new URL('../../techdocs-core-shim/', import.meta.url));
@@ -25,14 +25,17 @@ export function techdocsCorePath(): string | undefined {
  * Builds one TechDocs site with @techdocs/cli (no Docker, mkdocs from the machine) from a temporary
  * copy, since the CLI rewrites mkdocs.yml in place. Fails loudly where the CLI would exit 0 anyway.
  */
-export async function buildSite(root: string, mkdocsFile: string, commit: string): Promise<BuiltSite> {
+export async function buildSite(root: string, mkdocsFile: string, commit: string, defaultSiteName?: string): Promise<BuiltSite> {
   const started = Date.now();
   const work = await mkdtemp(join(tmpdir(), 'gitops-techdocs-'));
   const folder = posix.dirname(mkdocsFile);
-  const config = parse(await readFile(join(root, mkdocsFile), 'utf8')) as { docs_dir?: string };
+  const config = (defaultSiteName === undefined ? parse(await readFile(join(root, mkdocsFile), 'utf8')) : {}) as { docs_dir?: string };
   const source = join(work, 'src');
-  await cp(join(root, mkdocsFile), join(source, posix.basename(mkdocsFile)));
   await cp(join(root, folder, config.docs_dir ?? 'docs'), join(source, config.docs_dir ?? 'docs'), { recursive: true });
+  if (defaultSiteName === undefined) await cp(join(root, mkdocsFile), join(source, posix.basename(mkdocsFile)));
+  // techdocs-node's default config, named after the entity as Backstage's own builder names it (the CLI's
+  // --site-name takes no value, so through the CLI every such site would be "Documentation Site").
+  else await writeFile(join(source, 'mkdocs.yml'), stringify({ site_name: defaultSiteName, docs_dir: 'docs', plugins: ['techdocs-core'] }));
   const site = join(work, 'site');
   const cli = join(dirname(require.resolve('@techdocs/cli/package.json')), 'bin', 'techdocs-cli');
   const shim = techdocsCorePath();

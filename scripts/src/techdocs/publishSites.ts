@@ -1,16 +1,16 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { parse } from 'yaml';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { buildSite, type BuiltSite } from './buildSite.ts';
 import { siteStore, techdocsPublisher, type StorageTarget } from './siteStore.ts';
 import type { TechdocsSite } from './techdocsSites.ts';
 
 export interface PublishInput {
   root: string;
-  sites: readonly (TechdocsSite & { mkdocsFile: string })[];
+  /** `generated`: no mkdocs.yml in the repo; TechDocs writes its default one. */
+  sites: readonly (TechdocsSite & { mkdocsFile: string; generated?: boolean })[];
   target: StorageTarget;
   commit: string;
   /** Rebuild even when the published etag says the sources did not change. */
@@ -55,7 +55,7 @@ export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
       continue;
     }
     try {
-      if (!builds.has(site.mkdocsFile)) builds.set(site.mkdocsFile, buildSite(input.root, site.mkdocsFile, input.commit));
+      if (!builds.has(site.mkdocsFile)) builds.set(site.mkdocsFile, buildSite(input.root, site.mkdocsFile, input.commit, site.generated ? siteNameOf(site) : undefined));
       const built = await builds.get(site.mkdocsFile)!;
       await publisher.publish({ entity: { apiVersion: site.entity.entity.apiVersion, kind: site.entity.kind, metadata: { namespace, name } }, directory: built.directory });
       const prefix = `${site.triplet}/`;
@@ -81,8 +81,14 @@ export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
 }
 
 /** True when neither mkdocs.yml nor its docs folder changed between `commit` and the working tree. */
+/** The name techdocs-node gives a default mkdocs.yml: the entity's title, else its name. */
+function siteNameOf(site: TechdocsSite): string {
+  const metadata = site.entity.entity.metadata as { title?: unknown; name?: unknown };
+  return typeof metadata.title === 'string' ? metadata.title : String(metadata.name);
+}
+
 function unchangedSince(root: string, commit: string, mkdocsFile: string): boolean {
-  const config = parse(readFileSync(join(root, mkdocsFile), 'utf8')) as { docs_dir?: string };
+  const config = (existsSync(join(root, mkdocsFile)) ? parse(readFileSync(join(root, mkdocsFile), 'utf8')) : {}) as { docs_dir?: string };
   const docs = posix.join(posix.dirname(mkdocsFile), config.docs_dir ?? 'docs');
   const diff = spawnSync('git', ['-C', root, 'diff', '--quiet', commit, '--', mkdocsFile, docs], { stdio: 'ignore' });
   const untracked = spawnSync('git', ['-C', root, 'ls-files', '--others', '--exclude-standard', '--', mkdocsFile, docs], { encoding: 'utf8' });

@@ -29,3 +29,15 @@ export function mkdocsFileIn(folder: string, repoFiles: ReadonlySet<string>): st
   const base = folder ? `${folder}/` : '';
   return [`${base}mkdocs.yaml`, `${base}mkdocs.yml`].find(f => repoFiles.has(f));
 }
+
+/**
+ * What TechDocs builds a site from: the folder's mkdocs.yml, or, as techdocs-node does when there is
+ * none, a default one (`docs_dir: docs`) it writes itself, which needs a docs/ folder with files.
+ */
+export function siteConfigIn(folder: string, repoFiles: ReadonlySet<string>): { mkdocsFile: string; generated: boolean } | undefined {
+  const found = mkdocsFileIn(folder, repoFiles);
+  if (found) return { mkdocsFile: found, generated: false };
+  const base = folder ? `${folder}/` : '';
+  for (const file of repoFiles) if (file.startsWith(`${base}docs/`)) return { mkdocsFile: `${base}mkdocs.yml`, generated: true };
+  return undefined;
+}

@@ -39,6 +39,8 @@ const cases: [string, (tree: Tree) => void, string[]][] = [
   ['location target missing', edit('catalog/all.yaml', './orders.yaml', './order.yaml'), ['location-target-missing@catalog/all.yaml:8:7', 'location-unreachable@catalog/openapi.yaml:1:1', `location-unreachable@${O}:1:1`]],
   ['unreachable file', add('catalog/stray.yaml', 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: stray}\n'), ['location-unreachable@catalog/stray.yaml:1:1']],
   ['techdocs dir without mkdocs.yml', edit(O, 'dir:./docs', 'dir:./doc'), [`techdocs-ref-missing@${O}:24:32`]],
+  // techdocs-node writes a default mkdocs.yml for a folder with docs/ in it.
+  ['techdocs dir with only docs/', tree => { edit(O, 'dir:./docs', 'dir:./guide')(tree); add('catalog/guide/docs/index.md', '# Guide\n')(tree); }, []],
   ['techdocs ref without type', edit(O, 'dir:./docs', './docs'), [`annotation-location-ref@${O}:24:32`]],
   ['bad project slug', edit(O, 'acme/orders-api', 'https://github.com/acme/orders-api'), [`annotation-project-slug@${O}:22:30`]],
   ['lifecycle outside policy', edit(O, 'lifecycle: production\n  owner: team-a\n  system: orders\n  providesApis', 'lifecycle: beta\n  owner: team-a\n  system: orders\n  providesApis'), [`policy/allowed-lifecycles@${O}:27:14`]],
