@@ -14,7 +14,7 @@ export function checkUniqueness(index: EntityIndex, reported: ReadonlySet<string
         diagnosticAt(entity, ['metadata', 'name'], {
           ruleId: 'entity-duplicate',
           severity: 'error',
-          message: `${ref} is also defined at ${others}; Backstage would silently keep only one of them.`,
+          message: `${ref} is also defined at ${others}; Backstage keeps whichever it reads first and refuses the other with a conflict, so which one is live depends on processing order.`,
           hint: 'Entity refs are case-insensitive: rename one entity or remove the copy.',
         }),
       );

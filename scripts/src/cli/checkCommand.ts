@@ -6,7 +6,7 @@ import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import { codeownersFor, codeownersGate } from '../codeowners/codeownersGate.ts';
 import { backstageConfigGate } from '../backstageConfig/backstageConfigGate.ts';
-import { templateGate } from '../templates/templateGate.ts';
+import { discoverTemplateFiles, templateFiles, templateGate } from '../templates/templateGate.ts';
 import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
@@ -84,6 +84,10 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   }
   if (input.loaded.mode === 'roots') {
     result.diagnostics.push(...(await repoGates(root, config, result.entities, input.loaded.repoFiles, values.base, values.today)));
+  } else {
+    // Any catalog gets Backstage's template rules on the templates it holds.
+    const reported = new Set(input.loaded.files.map(f => f.file));
+    result.diagnostics.push(...(await templateGate(root, { files: templateFiles(result.entities).filter(f => reported.has(f)) })));
   }
   const diagnostics = applyRuleSettings(result.diagnostics, config);
   const options = {
@@ -111,7 +115,7 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   const diagnostics = [
     ...codeownersGate(expected, committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined),
     ...(await backstageConfigGate(config)),
-    ...(await templateGate(root)),
+    ...(await templateGate(root, { files: [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])] })),
   ];
   if (!hasScorecards(root)) return diagnostics;
   const today = todayFlag ?? new Date().toISOString().slice(0, 10);

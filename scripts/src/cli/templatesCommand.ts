@@ -81,7 +81,7 @@ async function testTemplates(names: string[], values: { root?: string; 'update-s
   const root = resolve(io.cwd, values.root ?? '.');
   const config = await loadConfig(root);
   const cases = shard(discoverCases(root, names), values.shard);
-  const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, names);
+  const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { names });
   const org = cases.length ? await loadOrgCatalog(config) : undefined;
   for (const item of cases) {
     const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org });

@@ -14,7 +14,8 @@ export interface TemplatePolicy {
  * expressions naming undeclared parameters or later/unknown steps, actions outside the allow-list,
  * a skeleton folder that is missing, and region choices outside the org's allow-list.
  */
-export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy: TemplatePolicy): Diagnostic[] {
+/** Backstage's rules for a template; with the org's policy (`policy`), also its action and region allow-lists. */
+export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy?: TemplatePolicy): Diagnostic[] {
   const found: Diagnostic[] = [];
   const at = (path: PathSegment[], ruleId: string, message: string, hint: string) => found.push({ ruleId, severity: 'error', message, hint, file: source.file, range: source.locate(0, path) });
   const template = source.documents[0];
@@ -22,7 +23,8 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   const spec = template.spec;
   const pages = (Array.isArray(spec.parameters) ? spec.parameters : spec.parameters ? [spec.parameters] : []) as Record<string, unknown>[];
   const declared = new Set<string>();
-  const ajv = new Ajv({ strict: false, allErrors: true });
+  // Only whether each page is a schema at all; formats are the form's business (RJSF knows data-url, ajv does not).
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   pages.forEach((page, i) => {
     const path = Array.isArray(spec.parameters) ? ['spec', 'parameters', i] : ['spec', 'parameters'];
     try {
@@ -32,10 +34,11 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     }
     for (const [name, property] of Object.entries(isRecord(page.properties) ? page.properties : {})) {
       declared.add(name);
-      if (name === 'region' && isRecord(property)) {
+      // region, azureRegion, aws_region…: whatever a form calls it, it picks where things are deployed.
+      if (policy && /region/i.test(name) && isRecord(property)) {
         const offered = Array.isArray(property.enum) ? property.enum : undefined;
         const outside = offered ? offered.filter(r => !policy.regions.includes(String(r))) : ['(any value)'];
-        if (outside.length) at([...path, 'properties', name], 'template-region-not-allowed', `The region parameter offers ${outside.join(', ')}, outside the org's allow-list (${policy.regions.join(', ')}).`, 'Offer an enum of regions from schemas/template-policy/regions.json.');
+        if (outside.length) at([...path, 'properties', name], 'template-region-not-allowed', `The ${name} parameter offers ${outside.join(', ')}, outside the org's allow-list (${policy.regions.join(', ')}).`, 'Offer an enum of regions from schemas/template-policy/regions.json.');
       }
     }
   });
@@ -44,7 +47,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   const stepIds = new Set(steps.map(s => s.id).filter((id): id is string => typeof id === 'string'));
   steps.forEach((step, i) => {
     const action = String(step.action ?? '');
-    if (!(action in policy.actions)) at(['spec', 'steps', i, 'action'], 'template-action-not-allowed', `Action ${action} is not in the allow-list.`, 'Use an action from schemas/template-policy/actions.json, or add it there with a platform review.');
+    if (policy && !(action in policy.actions)) at(['spec', 'steps', i, 'action'], 'template-action-not-allowed', `Action ${action} is not in the allow-list.`, 'Use an action from schemas/template-policy/actions.json, or add it there with a platform review.');
     for (const { path, expression } of expressions(step, ['spec', 'steps', i])) checkExpression(expression, path, seen, stepIds, declared, at);
     if (action === 'fetch:template' || action === 'fetch:plain') {
       const url = isRecord(step.input) ? step.input.url : undefined;

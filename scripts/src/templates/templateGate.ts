@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
@@ -17,21 +18,33 @@ export function loadTemplatePolicy(root: string): TemplatePolicy | undefined {
   return { actions, regions };
 }
 
-/** Static checks of every template under templates/ (or the named ones). */
-export async function templateGate(root: string, names: readonly string[] = []): Promise<Diagnostic[]> {
+/**
+ * Static checks of templates: the given template files (the Template entities a check reads), else every
+ * templates/<name>/template.yaml (or the named ones). The org's policy adds the action and region allow-lists.
+ */
+export async function templateGate(root: string, options: { files?: readonly string[]; names?: readonly string[] } = {}): Promise<Diagnostic[]> {
   const policy = loadTemplatePolicy(root);
-  const dir = join(root, 'templates');
-  if (!policy || !existsSync(dir)) return [];
   const repoFiles = new Set(await listRepoFiles(root));
+  const files = options.files ?? discoverTemplateFiles(root, repoFiles, options.names);
   const diagnostics: Diagnostic[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const file = `templates/${name}/template.yaml`;
-    if (!repoFiles.has(file) || (names.length && !names.includes(name))) continue;
+  for (const file of files) {
     const parsed = parseYaml(readFileSync(join(root, file), 'utf8'), file);
     diagnostics.push(...parsed.problems, ...checkTemplate({ file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, repoFiles, policy));
     diagnostics.push(...analyzeSkeletons(root, file, parsed.documents[0], repoFiles));
   }
   return diagnostics;
+}
+
+/** templates/<name>/template.yaml for every (or every named) template folder. */
+export function discoverTemplateFiles(root: string, repoFiles: ReadonlySet<string>, names: readonly string[] = []): string[] {
+  const dir = join(root, 'templates');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).sort().filter(name => !names.length || names.includes(name)).map(name => `templates/${name}/template.yaml`).filter(f => repoFiles.has(f));
+}
+
+/** The files whose (first) entity is a Template the scaffolder runs: what the template checks read. */
+export function templateFiles(entities: readonly CatalogEntity[]): string[] {
+  return [...new Set(entities.filter(e => e.document === 0 && e.kind === 'Template' && e.entity.apiVersion === 'scaffolder.backstage.io/v1beta3').map(e => e.file))];
 }
 
 /** Each fetch:template step's skeleton, analysed with the values that step passes. */

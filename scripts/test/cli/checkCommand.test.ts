@@ -59,7 +59,7 @@ describe('backstage-gitops check', () => {
     expect(out()).toContain('::error file=a/catalog-info.yaml,line=4,endLine=4,col=47,endColumn=53,title=ref-unresolved::spec.owner refers to group:default/nobody');
   });
 
-  it('leaves the skeletons that templates fetch out of discovery: the catalog never reads them', async () => {
+  it('leaves the skeletons that templates fetch out of discovery, and checks them as skeletons instead', async () => {
     const template = 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: svc}\nspec:\n  owner: group:default/team-a\n  type: service\n  steps:\n    - id: fetch\n      action: fetch:template\n      input: {url: ./skeleton}\n';
     const root = await tempRepo({
       'team.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team-a}\nspec: {type: team, children: []}\n',
@@ -70,7 +70,8 @@ describe('backstage-gitops check', () => {
     const { io, out } = memoryIo(root);
     expect(await run(['check', '--format', 'json'], io)).toBe(1);
     const found = JSON.parse(out()).diagnostics.map((d: { ruleId: string; file: string }) => `${d.ruleId}@${d.file}`);
-    expect(found).toEqual(['entity-field-format@broken/catalog-info.yaml']);
+    // The fetch step passes no values, so the skeleton's values.name and values.owner render empty.
+    expect(found).toEqual(['entity-field-format@broken/catalog-info.yaml', 'skeleton-unknown-value@templates/svc/skeleton/catalog-info.yaml', 'skeleton-unknown-value@templates/svc/skeleton/catalog-info.yaml']);
   });
 
   it('is a usage error (exit 2) for a missing explicit path or an unknown format', async () => {
