@@ -65,7 +65,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], passedValues: Re
           const property = (node.val as { value?: unknown })?.value;
           if (typeof property === 'string' && RESERVED.has(property)) report(node, 'skeleton-unsafe', `"${property}" is reserved: a template may not reach into JavaScript objects.`, 'Remove it; the render would fail.');
           if (target?.typename === 'Symbol' && target.value === 'values' && typeof property === 'string' && !passedValues.has(property)) {
-            report(node, 'skeleton-unknown-value', `values.${property} is never passed by the fetch:template step, so it renders as nothing.`, 'Pass it in the step\'s input.values, or fix the name.');
+            report(node, 'skeleton-unknown-value', `values.${property} is never passed by the fetch:template step, so it renders as nothing (or as "undefined" where the expression builds a string from it).`, 'Pass it in the step\'s input.values, or fix the name.');
           }
         }
         if (node.typename === 'Symbol' && typeof node.value === 'string') {
