@@ -1,4 +1,5 @@
 import { closest } from 'fastest-levenshtein';
+import { isRecord } from '../load/loadCatalog.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 import type { LocationEdge, SourceFile } from '../load/loadCatalog.ts';
@@ -16,15 +17,21 @@ export interface LocationContext {
 export function checkLocations(edges: readonly LocationEdge[], files: readonly SourceFile[], context: LocationContext): Diagnostic[] {
   const byFile = new Map(files.map(f => [f.file, f]));
   const diagnostics: Diagnostic[] = [];
+  const refusedTypes = new Set<string>();
   for (const edge of edges) {
     const source = byFile.get(edge.file);
     if (!source) continue;
-    const at = (ruleId: string, severity: Diagnostic['severity'], message: string, hint: string): Diagnostic => ({
-      ruleId, severity, message, hint, file: edge.file, range: source.locate(edge.document, edge.path),
+    const at = (ruleId: string, severity: Diagnostic['severity'], message: string, hint: string, path = edge.path): Diagnostic => ({
+      ruleId, severity, message, hint, file: edge.file, range: source.locate(edge.document, path),
     });
     const { resolution } = edge;
     if (!context.allowedTypes.includes(edge.type)) {
-      diagnostics.push(at('location-target-invalid', 'error', `Location type '${edge.type}' is not allowed here (allowed: ${context.allowedTypes.join(', ')}).`, edge.type === 'file' ? "A 'file' target is read from the Backstage server's own disk; inside a catalog registered by URL use type 'url' (or omit type) with a relative target." : "Use type 'url' with a relative or absolute target."));
+      // One finding per Location, not one per target it lists.
+      if (refusedTypes.has(`${edge.file}#${edge.document}`)) continue;
+      refusedTypes.add(`${edge.file}#${edge.document}`);
+      const doc = source.documents[edge.document];
+      const typePath = isRecord(doc) && isRecord(doc.spec) && typeof doc.spec.type === 'string' ? ['spec', 'type'] : edge.path;
+      diagnostics.push(at('location-target-invalid', 'error', `Location type '${edge.type}' is not allowed here (allowed: ${context.allowedTypes.join(', ')}).`, edge.type === 'file' ? "A 'file' target is read from the Backstage server's own disk; inside a catalog registered by URL use type 'url' (or omit type) with a relative target." : "Use type 'url' with a relative or absolute target.", typePath));
     } else if (resolution.kind === 'invalid') {
       diagnostics.push(at('location-target-invalid', 'error', resolution.reason, 'Point the target at files inside this repository.'));
     } else if (resolution.kind === 'external') {
