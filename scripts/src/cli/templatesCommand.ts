@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import { renderTemplate } from '../templates/renderTemplate.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
+import { checkValues } from '../templates/checkValues.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, runCase } from '../templates/runTemplateTests.ts';
 import { templateGate } from '../templates/templateGate.ts';
@@ -53,6 +54,12 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
   if (template?.apiVersion !== 'scaffolder.backstage.io/v1beta3') {
     throw new UsageError(`${templateFile} is ${template?.apiVersion ?? 'not a template'}: the scaffolder runs only scaffolder.backstage.io/v1beta3 templates.`);
+  }
+  const refused = checkValues(template.spec?.parameters, parameters);
+  if (refused.length) {
+    for (const error of refused) io.stdout.write(`✖ ${error}\n`);
+    io.stdout.write('Backstage would refuse these values (HTTP 400) before running the template; nothing was rendered.\n');
+    return 1;
   }
   let result;
   try {

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -11,11 +10,11 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import testSchema from '../../../schemas/template-test.schema.json' with { type: 'json' };
 import { checkRendered } from './checkRendered.ts';
+import { checkValues } from './checkValues.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
 import { renderTemplate } from './renderTemplate.ts';
 import { loadTemplatePolicy } from './templateGate.ts';
 
-const require = createRequire(import.meta.url);
 const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
 
 export interface TemplateCase {
@@ -55,18 +54,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   }
   const templateFile = `templates/${item.template}/template.yaml`;
   const template = parseYaml(readFileSync(join(root, templateFile), 'utf8'), templateFile).documents[0] as { apiVersion: string; metadata: { name: string }; spec: { parameters?: object | object[]; steps: { action: string }[]; output?: object } };
-  const { Validator } = require('jsonschema');
-  const valueErrors: string[] = [];
-  for (const [index, page] of [template.spec.parameters ?? []].flat().entries()) {
-    // The scaffolder backend validates each page with jsonschema and applies no defaults.
-    try {
-      const result = new Validator().validate(testCase.values, page);
-      for (const error of result.errors) valueErrors.push(`Parameter page ${index + 1}: ${error.stack.replace(/^instance\.?/, 'values.')}`);
-    } catch (error) {
-      // The backend throws the same way, so Backstage refuses every run of this template.
-      valueErrors.push(`Parameter page ${index + 1} cannot be checked by the scaffolder backend: ${(error as Error).message}`);
-    }
-  }
+  const valueErrors = checkValues(template.spec.parameters, testCase.values);
   const refusal = testCase.expect?.valuesError;
   if (refusal !== undefined) {
     if (!valueErrors.some(e => e.includes(refusal))) at(['expect', 'valuesError'], 'template-expectation', `The values were expected to be refused with "${refusal}"${valueErrors.length ? `, but the errors were: ${valueErrors.join('; ')}` : ', but they are valid'}.`, 'Fix the parameter schema or the expectation.');

@@ -67,6 +67,8 @@ describe("offline rendering with the scaffolder's own runner and fetch:template"
   }, 30_000);
 });
 
+const writeFileIn = async (root: string, path: string, text: string) => (await import('node:fs/promises')).writeFile(join(root, path), text);
+
 describe('backstage-gitops templates render', () => {
   it('renders a template from outside this repo into a folder', async () => {
     const { run } = await import('../../src/cli/main.ts');
@@ -88,6 +90,7 @@ describe('backstage-gitops templates render', () => {
     const root = await repo({
       'templates/old/template.yaml': TEMPLATE.replace('scaffolder.backstage.io/v1beta3', 'backstage.io/v1beta2'),
       'templates/hello/template.yaml': TEMPLATE,
+      'templates/typed/template.yaml': TEMPLATE.replace('  type: service\n', () => "  type: service\n  parameters:\n    - required: [name]\n      properties:\n        name: {type: string, pattern: '^[a-z-]+$'}\n"),
       'skeletons/hello/x.txt': '${{ values.name | nosuchfilter }}\n',
       'values.yaml': 'name: my-svc\n',
     });
@@ -98,6 +101,10 @@ describe('backstage-gitops templates render', () => {
     expect(err.join('')).toContain('templates/old/template.yaml is backstage.io/v1beta2: the scaffolder runs only scaffolder.backstage.io/v1beta3 templates.');
     expect(await run(['templates', 'render', 'templates/hello/template.yaml', '--values', 'values.yaml', '--out', 'out', '--root', root], io)).toBe(1);
     expect(out.join('')).toMatch(/^✖ The template failed to render: .*nosuchfilter/m);
+    out.length = 0;
+    await writeFileIn(root, 'bad-values.yaml', 'name: 42\n');
+    expect(await run(['templates', 'render', 'templates/typed/template.yaml', '--values', 'bad-values.yaml', '--out', 'out2', '--root', root], io), err.join('')).toBe(1);
+    expect(out.join('')).toBe('✖ Parameter page 1: values.name is not of a type(s) string\nBackstage would refuse these values (HTTP 400) before running the template; nothing was rendered.\n');
   }, 30_000);
 });
 
