@@ -66,10 +66,11 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
     ...plan.update.flatMap(u => [u.desired.file, sourceFileOf(u.actual, input.repoUrl)]),
     ...plan.remove.map(r => sourceFileOf(r, input.repoUrl)),
   ].filter((f): f is string => Boolean(f)));
-  // Refreshing an entity also refreshes every Location above it, so changed entities are refreshed directly.
+  const readers = new Map([...touchedFiles].map(file => [file, locationToRefresh(file, input, present)]));
+  // Where no reader is known, refreshing the changed entity itself reaches every Location above it.
   const refreshes = new Set([
-    ...[...touchedFiles].map(file => locationToRefresh(file, input, present)).filter((r): r is string => Boolean(r)),
-    ...plan.update.map(u => u.desired.ref!),
+    ...[...readers.values()].filter((r): r is string => Boolean(r)),
+    ...plan.update.filter(u => !readers.get(u.desired.file)).map(u => u.desired.ref!),
   ]);
   const listed = [...refreshes].slice(0, 10).join(', ');
   log(`refreshing ${refreshes.size} entit${refreshes.size === 1 ? 'y' : 'ies'}${refreshes.size ? `: ${listed}${refreshes.size > 10 ? ', …' : ''}` : ''}`);
