@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { minimatch } from 'minimatch';
 import type { Diagnostic } from '../diagnostic.ts';
 
 const require = createRequire(import.meta.url);
@@ -31,11 +30,11 @@ interface Node {
  * fetch step never passes, unknown filters, constructs Nunjitsu refuses, reserved names, and GitHub
  * expressions in workflow files that Backstage would render to nothing.
  */
-export function analyzeSkeleton(files: readonly SkeletonFile[], passedValues: ReadonlySet<string>, copyWithoutTemplating: readonly string[]): Diagnostic[] {
+/** `files`: the skeleton files fetch:template renders (not those it copies verbatim). */
+export function analyzeSkeleton(files: readonly SkeletonFile[], passedValues: ReadonlySet<string>): Diagnostic[] {
   const { parser } = require('nunjucks');
   const found: Diagnostic[] = [];
   for (const file of files) {
-    if (copyWithoutTemplating.some(glob => minimatch(file.relative, glob, { dot: true }))) continue;
     const report = (node: { lineno: number; colno: number }, ruleId: string, message: string, hint: string, severity: Diagnostic['severity'] = 'error') => {
       const line = node.lineno + 1;
       const column = node.colno + 1;

@@ -18,7 +18,7 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
   const paths = new Set(files.map(f => f.path));
   for (const file of files) {
     const text = file.content.toString('utf8');
-    if (/\$\{\{\s*(values|parameters|steps|secrets|user)\b/.test(text)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
+    if (unrenderedExpression(file.path).test(text)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
     if (/\.ya?ml$/.test(file.path)) {
       const errors = parseAllDocuments(text).flatMap(d => ('errors' in d ? d.errors : []));
       if (errors.length) problems.push(`${file.path} is not valid YAML: ${errors[0].message}`);
@@ -51,6 +51,17 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
     }
   }
   return problems;
+}
+
+/**
+ * A scaffolder expression left in the output. CI files share the `${{ }}` syntax: GitHub workflows have
+ * their own steps and secrets contexts, Azure pipelines their own parameters, so only the names those
+ * platforms never define count there.
+ */
+function unrenderedExpression(path: string): RegExp {
+  if (/^\.github\/(workflows|actions)\//.test(path)) return /\$\{\{\s*(values|parameters|user)\b/;
+  if (/(^|\/)azure-pipelines\.ya?ml$|^\.azure-pipelines\//.test(path)) return /\$\{\{\s*(values|steps|secrets|user)\b/;
+  return /\$\{\{\s*(values|parameters|steps|secrets|user)\b/;
 }
 
 /** GitHub's own workflow parser (@actions/workflow-parser), as the Actions service reads workflows. */

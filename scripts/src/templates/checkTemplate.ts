@@ -32,8 +32,8 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     } catch (error) {
       at(path, 'template-parameters-invalid', `This parameter page is not a valid JSON Schema: ${(error as Error).message}`, 'Fix the schema; the form and the backend both refuse it.');
     }
+    collectDeclared(page, declared);
     for (const [name, property] of Object.entries(isRecord(page.properties) ? page.properties : {})) {
-      declared.add(name);
       // region, azureRegion, aws_region…: whatever a form calls it, it picks where things are deployed.
       if (policy && /region/i.test(name) && isRecord(property)) {
         const offered = Array.isArray(property.enum) ? property.enum : undefined;
@@ -52,7 +52,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     if (action === 'fetch:template' || action === 'fetch:plain') {
       const url = isRecord(step.input) ? step.input.url : undefined;
       if (typeof url === 'string' && !/^[a-z]+:/i.test(url) && !url.includes('${{')) {
-        const folder = posix.normalize(posix.join(posix.dirname(source.file), url));
+        const folder = posix.normalize(posix.join(posix.dirname(source.file), url)).replace(/\/+$/, '');
         if (![...repoFiles].some(f => f.startsWith(`${folder}/`))) at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The skeleton folder ${folder} does not exist or is empty.`, "The url is relative to template.yaml; keep skeletons in skeletons/<name>/.");
       }
     }
@@ -80,6 +80,18 @@ function* expressions(value: unknown, path: PathSegment[]): Generator<{ path: Pa
   } else if (isRecord(value)) {
     for (const [key, item] of Object.entries(value)) yield* expressions(item, [...path, key]);
   }
+}
+
+/**
+ * Every parameter a page can produce: its properties, and those that appear conditionally (RJSF's
+ * `dependencies` with oneOf, allOf/anyOf/oneOf, if/then/else), as Backstage's docs show them.
+ */
+function collectDeclared(schema: unknown, into: Set<string>): void {
+  if (!isRecord(schema)) return;
+  if (isRecord(schema.properties)) for (const name of Object.keys(schema.properties)) into.add(name);
+  for (const key of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(schema[key])) for (const branch of schema[key] as unknown[]) collectDeclared(branch, into);
+  for (const key of ['if', 'then', 'else']) collectDeclared(schema[key], into);
+  if (isRecord(schema.dependencies)) for (const dependent of Object.values(schema.dependencies)) collectDeclared(dependent, into);
 }
 
 function stripUi(schema: unknown): unknown {

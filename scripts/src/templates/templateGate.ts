@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -53,12 +54,32 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
   const found: Diagnostic[] = [];
   for (const step of steps) {
     if (!isRecord(step) || step.action !== 'fetch:template' || !isRecord(step.input) || typeof step.input.url !== 'string' || /^[a-z]+:/i.test(step.input.url)) continue;
-    const folder = posix.normalize(posix.join(posix.dirname(file), step.input.url));
+    const folder = posix.normalize(posix.join(posix.dirname(file), step.input.url)).replace(/\/+$/, '');
     const passed = new Set(isRecord(step.input.values) ? Object.keys(step.input.values) : []);
-    const verbatim = Array.isArray(step.input.copyWithoutTemplating) ? step.input.copyWithoutTemplating.map(String) : [];
-    const files = [...repoFiles].filter(f => f.startsWith(`${folder}/`)).map(f => ({ file: f, relative: f.slice(folder.length + 1), buffer: readFileSync(join(root, f)) }));
-    const text = files.filter(f => !f.buffer.subarray(0, 8000).includes(0)).map(f => ({ file: f.file, relative: f.relative, text: f.buffer.toString('utf8') }));
-    found.push(...analyzeSkeleton(text, passed, verbatim));
+    const rendered = renderedBy(step.input, join(root, folder));
+    const files = [...repoFiles].filter(f => f.startsWith(`${folder}/`)).map(f => ({ file: f, relative: f.slice(folder.length + 1) })).filter(f => rendered(f.relative));
+    const text = files.map(f => ({ ...f, buffer: readFileSync(join(root, f.file)) })).filter(f => !f.buffer.subarray(0, 8000).includes(0));
+    found.push(...analyzeSkeleton(text.map(f => ({ file: f.file, relative: f.relative, text: f.buffer.toString('utf8') })), passed));
   }
   return found;
 }
+
+/**
+ * Which skeleton files fetch:template renders, decided as its handler decides: with templateFileExtension
+ * only files with that extension; otherwise all but those copyWithoutTemplating matches through the
+ * scaffolder's own globby (which expands a matched folder to every file in it).
+ */
+function renderedBy(input: Record<string, unknown>, folder: string): (relative: string) => boolean {
+  const extension = input.templateFileExtension === true ? '.njk' : typeof input.templateFileExtension === 'string' ? input.templateFileExtension : undefined;
+  if (extension) {
+    const dotted = extension.startsWith('.') ? extension : `.${extension}`;
+    return relative => posix.extname(relative) === dotted;
+  }
+  const patterns = Array.isArray(input.copyWithoutTemplating) ? input.copyWithoutTemplating.filter((p): p is string => typeof p === 'string' && !p.includes('${{')) : [];
+  if (!patterns.length || !existsSync(folder)) return () => true;
+  const globby = scaffolderRequire('globby') as { sync(patterns: string[], options: object): string[] };
+  const verbatim = new Set(globby.sync(patterns, { cwd: folder, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false }));
+  return relative => !verbatim.has(relative);
+}
+
+const scaffolderRequire = createRequire(createRequire(import.meta.url).resolve('@backstage/plugin-scaffolder-backend'));

@@ -27,8 +27,17 @@ describe('static template checks', () => {
     ['missing skeleton', 'url: ../../skeletons/add-redis-cache', 'url: ../../skeletons/add-redis', ['template-skeleton-missing@51']],
     ['region outside the allow-list', 'enum: [westeurope, northeurope, swedencentral]', 'enum: [westeurope, eastus]', ['template-region-not-allowed@32']],
     ['parameter schema that does not compile', 'type: integer', 'type: integr', ['template-parameters-invalid@12']],
-  ])('%s', (_name, from, to, expected) => {
+    ['skeleton url with a trailing slash', 'url: ../../skeletons/add-redis-cache', 'url: ../../skeletons/add-redis-cache/', []],
+    // RJSF's dependencies/oneOf, as Backstage's docs write conditional fields, declares parameters too.
+    [
+      'parameter declared only under dependencies',
+      'service: ${{ parameters.service }}\n',
+      'service: ${{ parameters.service }}\n          zone: ${{ parameters.zone }}\n',
+      [],
+      (text: string) => text.replace('    - title: Repository\n', "      dependencies:\n        sku:\n          oneOf:\n            - properties:\n                sku: {const: Premium}\n                zone: {type: string}\n    - title: Repository\n"),
+    ],
+  ] as [string, string, string, string[], ((text: string) => string)?][])('%s', (_name, from, to, expected, extra = (t: string) => t) => {
     expect(ORIGINAL.includes(from)).toBe(true);
-    expect(check(ORIGINAL.replace(from, to))).toEqual(expected);
+    expect(check(extra(ORIGINAL.replace(from, to)))).toEqual(expected);
   });
 });

@@ -7,6 +7,8 @@ describe('checks on the rendered tree', () => {
   it('validates rendered GitHub workflows with GitHub’s parser, Azure pipelines with Azure’s language service, and rendered mkdocs.yml like the gate', async () => {
     const problems = await checkRendered([
       file('.github/workflows/ci.yml', 'on: push\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: npm test\n        timeout: 5\n'),
+      // GitHub's own contexts (secrets, steps) and Azure's parameters are not scaffolder leftovers.
+      file('.github/workflows/release.yml', 'on: push\njobs:\n  r:\n    runs-on: ubuntu-24.04\n    steps:\n      - id: v\n        run: echo ${{ secrets.NPM_TOKEN }}\n      - run: echo ${{ steps.v.outputs.x }}\n'),
       file('azure-pipelines.yml', 'trigger: [main]\npool:\n  vmImage: ubuntu-24.04\nsteps:\n  - script: dotnet test\n    displayNme: Test\n'),
       file('mkdocs.yml', 'site_name: x\nnav:\n  - Home: index.md\n'),
       file('package.json', '{"name": "x",}'),
