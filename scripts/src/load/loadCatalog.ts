@@ -50,7 +50,7 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
   let files = crawl.files;
   if (mode === 'discover') {
     const inSkeleton = skeletonMatcher(files);
-    files = files.filter(f => looksLikeCatalogFile(f) && !inSkeleton(f.file));
+    files = files.filter(f => looksLikeCatalogFile(f, config.root) && !inSkeleton(f.file));
   }
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
   files = files.filter(f => !placeholderSources.has(f.file) || mode !== 'discover');
@@ -175,8 +175,18 @@ function skeletonMatcher(files: readonly SourceFile[]): (file: string) => boolea
   return file => !templateFiles.has(file) && folders.some(folder => file.startsWith(folder));
 }
 
-function looksLikeCatalogFile(source: SourceFile): boolean {
-  return source.problems.length > 0 || source.documents.some(d => isRecord(d) && ('apiVersion' in d || 'kind' in d));
+const BUILTIN_KINDS = new Set(['Component', 'API', 'Resource', 'System', 'Domain', 'Group', 'User', 'Location', 'Template']);
+const CATALOG_TEXT = new RegExp(`backstage\\.io/|^kind:\\s*(${[...BUILTIN_KINDS].join('|')})\\s*$`, 'm');
+
+/**
+ * Discovery reads every YAML file of a folder; only what is meant for the catalog is judged: documents
+ * with a backstage.io apiVersion or one of Backstage's kinds, not Kubernetes manifests, Helm templates or
+ * CI files. A file that does not parse counts when its text mentions Backstage.
+ */
+function looksLikeCatalogFile(source: SourceFile, root: string): boolean {
+  const entityLike = source.documents.some(d => isRecord(d) && ((typeof d.apiVersion === 'string' && d.apiVersion.includes('backstage.io')) || (typeof d.kind === 'string' && BUILTIN_KINDS.has(d.kind) && (d.apiVersion === undefined || String(d.apiVersion).includes('/')))));
+  if (entityLike) return true;
+  return source.problems.length > 0 && CATALOG_TEXT.test(readFileSync(join(root, source.file), 'utf8'));
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -74,6 +74,18 @@ describe('backstage-gitops check', () => {
     expect(found).toEqual(['entity-field-format@broken/catalog-info.yaml', 'skeleton-unknown-value@templates/svc/skeleton/catalog-info.yaml', 'skeleton-unknown-value@templates/svc/skeleton/catalog-info.yaml']);
   });
 
+  it('judges only what is meant for the catalog when it discovers files: not Kubernetes, Helm or chart files', async () => {
+    const root = await tempRepo({
+      'deploy/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: b}\n',
+      'chart/Chart.yaml': 'apiVersion: v2\nname: webapp\nversion: 1.0.0\n',
+      'chart/templates/deployment.yaml': '{{- if .Values.enabled }}\napiVersion: apps/v1\nkind: Deployment\n{{- end }}\n',
+      'svc/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: [svc\nspec: {type: service}\n',
+    });
+    const { io, out } = memoryIo(root);
+    expect(await run(['check', '--format', 'json'], io)).toBe(1);
+    expect(JSON.parse(out()).diagnostics.map((d: { ruleId: string; file: string }) => `${d.ruleId}@${d.file}`)).toEqual(['yaml-syntax@svc/catalog-info.yaml']);
+  });
+
   it('is a usage error (exit 2) for a missing explicit path or an unknown format', async () => {
     const root = await tempRepo(baseTree(), { policies: true });
     const missing = memoryIo(root);
