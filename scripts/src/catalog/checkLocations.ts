@@ -25,7 +25,8 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
       ruleId, severity, message, hint, file: edge.file, range: source.locate(edge.document, path),
     });
     const { resolution } = edge;
-    if (!context.allowedTypes.includes(edge.type)) {
+    // Backstage's orchestrator refuses only a type that differs from the reader's and is not allowed.
+    if (edge.type !== edge.readerType && !context.allowedTypes.includes(edge.type)) {
       // One finding per Location, not one per target it lists.
       if (refusedTypes.has(`${edge.file}#${edge.document}`)) continue;
       refusedTypes.add(`${edge.file}#${edge.document}`);

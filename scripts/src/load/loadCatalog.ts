@@ -21,6 +21,8 @@ export interface LocationEdge {
   document: number;
   path: PathSegment[];
   type: string;
+  /** The type of the location Backstage read this file through: a Location may always keep it. */
+  readerType: string;
   target: string;
   resolution: TargetResolution;
 }
@@ -100,7 +102,7 @@ function locationEdges(source: SourceFile, inheritedType: string, targets: Targe
     if (Array.isArray(doc.spec.targets)) doc.spec.targets.forEach((t, i) => listed.push([['spec', 'targets', i], t]));
     for (const [path, target] of listed) {
       if (typeof target !== 'string') continue;
-      edges.push({ file: source.file, document, path, type, target, resolution: resolveTarget(source.file, type, target, targets) });
+      edges.push({ file: source.file, document, path, type, readerType: inheritedType, target, resolution: resolveTarget(source.file, type, target, targets) });
     }
   });
   return edges;

@@ -31,6 +31,8 @@ const cases: [string, (tree: Tree) => void, string[]][] = [
   // Backstage reads these at ingestion: a web host that is no git repository, and the same repository by URL.
   ['placeholder on a plain web host', edit(O, '$text: ./openapi.yaml', '$text: https://api.example.com/v1/openapi.yaml'), ['location-unreachable@catalog/openapi.yaml:1:1']],
   ['location type the org does not allow', edit('catalog/all.yaml', 'spec:\n  targets:', 'spec:\n  type: github\n  targets:'), ['location-target-invalid@catalog/all.yaml:6:9']],
+  // A Location may keep the type it was read through, whatever the allowed list says (Backstage's orchestrator).
+  ['child Locations inherit a file root', edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  rootLocationType: file\n'), []],
   ['unresolved owner', edit(O, 'owner: team-a\n  domain', 'owner: team-aa\n  domain'), [`ref-unresolved@${O}:13:10`]],
   ['owner of the wrong kind', edit(O, 'owner: team-a\n  domain', 'owner: component:orders-api\n  domain'), [`ref-kind-not-allowed@${O}:13:10`]],
   ['duplicate entity, other case', add(O, `${ORDERS}---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: Orders-API\n  annotations: {github.com/project-slug: acme/x}\nspec: {type: library, lifecycle: production, owner: team-a, system: orders}\n`), [`entity-duplicate@${O}:19:9`, `entity-duplicate@${O}:59:9`]],
