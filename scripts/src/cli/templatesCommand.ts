@@ -43,7 +43,9 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const file = positionals[1] ? resolve(io.cwd, positionals[1]) : undefined;
   if (!file || !values.values || !values.out) throw new UsageError('templates render needs <template.yaml>, --values and --out');
   const gitTop = spawnSync('git', ['-C', dirname(file), 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
-  const root = values.root ? resolve(io.cwd, values.root) : gitTop.status === 0 ? gitTop.stdout.trim() : dirname(file);
+  // Relative skeleton urls may climb above the template's folder, so without git the root is the current folder when it holds the template.
+  const cwdHolds = !relative(io.cwd, file).startsWith('..');
+  const root = values.root ? resolve(io.cwd, values.root) : gitTop.status === 0 ? gitTop.stdout.trim() : cwdHolds ? io.cwd : dirname(file);
   const templateFile = relative(root, file).split(sep).join('/');
   if (templateFile.startsWith('..')) throw new UsageError(`${file} is not inside ${root}`);
   const config = await loadConfig(root);
@@ -58,7 +60,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const refused = checkValues(template.spec?.parameters, parameters);
   if (refused.length) {
     for (const error of refused) io.stdout.write(`✖ ${error}\n`);
-    io.stdout.write('Backstage would refuse these values (HTTP 400) before running the template; nothing was rendered.\n');
+    io.stdout.write('Backstage would refuse these values before running the template; nothing was rendered.\n');
     return 1;
   }
   let result;

@@ -31,10 +31,15 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
       }
     }
     if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(file.path)) {
-      for (const error of await workflowErrors(file.path, text)) problems.push(`${file.path} is not a valid GitHub workflow: ${error}`);
+      const errors = await workflowErrors(file.path, text);
+      // One broken line can cascade into hundreds of parser errors: the first few say what to fix.
+      for (const error of errors.slice(0, 5)) problems.push(`${file.path} is not a valid GitHub workflow: ${error}`);
+      if (errors.length > 5) problems.push(`${file.path} is not a valid GitHub workflow: … and ${errors.length - 5} more errors`);
     }
     if (/(^|\/)azure-pipelines\.ya?ml$|^\.azure-pipelines\/.+\.ya?ml$/.test(file.path)) {
-      for (const p of await azurePipelineProblems(file.path, text)) problems.push(`${file.path}:${p.line}: not a valid Azure pipeline: ${p.message}`);
+      const found = await azurePipelineProblems(file.path, text);
+      for (const p of found.slice(0, 5)) problems.push(`${file.path}:${p.line}: not a valid Azure pipeline: ${p.message}`);
+      if (found.length > 5) problems.push(`${file.path}: not a valid Azure pipeline: … and ${found.length - 5} more problems`);
     }
     if (/(^|\/)mkdocs\.ya?ml$/.test(file.path)) {
       const parsed = parseYaml(text, file.path);

@@ -104,7 +104,7 @@ describe('backstage-gitops templates render', () => {
     out.length = 0;
     await writeFileIn(root, 'bad-values.yaml', 'name: 42\n');
     expect(await run(['templates', 'render', 'templates/typed/template.yaml', '--values', 'bad-values.yaml', '--out', 'out2', '--root', root], io), err.join('')).toBe(1);
-    expect(out.join('')).toBe('✖ Parameter page 1: values.name is not of a type(s) string\nBackstage would refuse these values (HTTP 400) before running the template; nothing was rendered.\n');
+    expect(out.join('')).toBe('✖ Parameter page 1: values.name is not of a type(s) string\nBackstage would refuse these values before running the template; nothing was rendered.\n');
   }, 30_000);
 });
 
