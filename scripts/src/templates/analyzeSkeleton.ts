@@ -53,6 +53,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], passedValues: Re
         report({ lineno: match ? Number(match[1]) - 1 : 0, colno: match ? Number(match[2]) : 0 }, 'skeleton-syntax', `This file does not parse as a template: ${String((error as Error).message).split('\n').pop()?.trim()}`, 'Fix the {% %} or ${{ }} syntax, or list the file under copyWithoutTemplating.');
         continue;
       }
+      const guarded = guardedValues(ast);
       walk(ast, node => {
         if (UNSUPPORTED.has(node.typename)) report(node, 'skeleton-unsupported', `{% ${node.typename.toLowerCase()} %} is not supported by Backstage's template engine.`, 'Inline the content; Nunjitsu has no include, import or extends.');
         if (node.typename === 'Filter') {
@@ -63,7 +64,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], passedValues: Re
           const target = node.target as Node;
           const property = (node.val as { value?: unknown })?.value;
           if (typeof property === 'string' && RESERVED.has(property)) report(node, 'skeleton-unsafe', `"${property}" is reserved: a template may not reach into JavaScript objects.`, 'Remove it; the render would fail.');
-          if (target?.typename === 'Symbol' && target.value === 'values' && typeof property === 'string' && !passedValues.has(property)) {
+          if (target?.typename === 'Symbol' && target.value === 'values' && typeof property === 'string' && !passedValues.has(property) && !guarded.has(property)) {
             report(node, 'skeleton-unknown-value', `values.${property} is never passed by the fetch:template step, so it renders as nothing (or as "undefined" where the expression builds a string from it).`, 'Pass it in the step\'s input.values, or fix the name.');
           }
         }
@@ -77,6 +78,20 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], passedValues: Re
     }
   }
   return found;
+}
+
+/** values.x the skeleton itself tests (`{% if values.x %}`, `… if values.x else …`) or defaults (`values.x | default(…)`): absence is planned for. */
+function guardedValues(ast: Node): Set<string> {
+  const guarded = new Set<string>();
+  const collect = (node: unknown) => walk(node, n => {
+    const property = (n.val as { value?: unknown })?.value;
+    if (n.typename === 'LookupVal' && (n.target as Node)?.typename === 'Symbol' && (n.target as Node).value === 'values' && typeof property === 'string') guarded.add(property);
+  });
+  walk(ast, node => {
+    if (node.typename === 'If' || node.typename === 'InlineIf') collect(node.cond);
+    if (node.typename === 'Filter' && (node.name as { value?: string })?.value === 'default') collect(node.args);
+  });
+  return guarded;
 }
 
 function walk(node: unknown, visit: (node: Node) => void, seen = new Set<unknown>()): void {

@@ -10,6 +10,7 @@ describe("static analysis of skeletons with nunjucks' parser", () => {
   it.each([
     ['a clean file', 'README.md', '# ${{ values.name }}\n{% if values.owner %}by ${{ values.owner | lower }}{% endif %}\n', []],
     ['a value the step never passes', 'README.md', '# ${{ values.name }}\nTeam: ${{ values.team }}\n', ['skeleton-unknown-value@2:17']],
+    ['a value the skeleton tests or defaults first', 'catalog-info.yaml', '{% if values.lifecycle %}lifecycle: ${{ values.lifecycle }}{% else %}lifecycle: experimental{% endif %}\ntier: ${{ values.tier | default("3") }}\n', []],
     ['an unknown filter', 'README.md', 'x\n${{ values.name | shout }}\n', ['skeleton-unknown-filter@2:19']],
     ['include', 'README.md', '{% include "header.md" %}\n', ['skeleton-unsupported@1:4']],
     ['reaching for constructor', 'README.md', '${{ values.name.constructor }}\n', ['skeleton-unsafe@1:16']],
