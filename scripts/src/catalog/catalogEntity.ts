@@ -39,7 +39,7 @@ export function refOf(kind: unknown, namespace: unknown, name: unknown): string 
 }
 
 /** Every document of every reported file as a CatalogEntity, plus the documents that cannot be one. */
-export function collectEntities(sources: readonly SourceFile[], catalog: Pick<LoadedCatalog, 'placeholderSources'>, repoUrl?: string) {
+export function collectEntities(sources: readonly SourceFile[], catalog: Pick<LoadedCatalog, 'placeholderSources'> & Partial<Pick<LoadedCatalog, 'placeholderResolvers'>>, repoUrl?: string) {
   const entities: CatalogEntity[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const source of sources) {
@@ -57,7 +57,7 @@ export function collectEntities(sources: readonly SourceFile[], catalog: Pick<Lo
         });
         return;
       }
-      const { entity, problems } = substitutePlaceholders(doc, source.file, catalog.placeholderSources, repoUrl);
+      const { entity, problems } = substitutePlaceholders(doc, source.file, catalog.placeholderSources, repoUrl, catalog.placeholderResolvers);
       const metadata = isRecord(entity.metadata) ? entity.metadata : {};
       const record: CatalogEntity = {
         file: source.file,

@@ -4,6 +4,7 @@ import type { PathSegment } from '../load/yamlPath.ts';
 import { resolveRelative } from './locationTargets.ts';
 
 const RESOLVERS = new Set(['text', 'json', 'yaml']);
+const NONE: ReadonlySet<string> = new Set();
 // The URL parser Backstage's PlaceholderProcessor uses to tell repositories apart.
 const parseGitUrl = createRequire(import.meta.url)('git-url-parse') as (url: string) => { resource: string; owner: string; name: string; full_name: string; filepath: string };
 
@@ -14,7 +15,7 @@ export interface PlaceholderUse {
 }
 
 /** Placeholders as Backstage's PlaceholderProcessor finds them: single-key objects `{$text|$json|$yaml: …}`. */
-export function findPlaceholders(data: unknown): PlaceholderUse[] {
+export function findPlaceholders(data: unknown, extraResolvers: ReadonlySet<string> = NONE): PlaceholderUse[] {
   const found: PlaceholderUse[] = [];
   // One path stack for the whole walk, copied only for a hit: this runs on every document of the catalog.
   const path: PathSegment[] = [];
@@ -30,7 +31,7 @@ export function findPlaceholders(data: unknown): PlaceholderUse[] {
     }
     const keys = Object.keys(node);
     if (keys.some(key => key.startsWith('$'))) {
-      if (keys.length === 1 && RESOLVERS.has(keys[0].slice(1))) found.push({ path: [...path], key: keys[0].slice(1), value: (node as Record<string, unknown>)[keys[0]] });
+      if (keys.length === 1 && (RESOLVERS.has(keys[0].slice(1)) || extraResolvers.has(keys[0].slice(1)))) found.push({ path: [...path], key: keys[0].slice(1), value: (node as Record<string, unknown>)[keys[0]] });
       return;
     }
     for (const key of keys) {
@@ -58,8 +59,8 @@ export function placeholderTarget(file: string, value: unknown, repoUrl?: string
 }
 
 /** The entity as Backstage sees it after preprocessing, and what went wrong on the way. */
-export function substitutePlaceholders(raw: Record<string, unknown>, file: string, sources: PlaceholderSources, repoUrl?: string) {
-  const uses = findPlaceholders(raw);
+export function substitutePlaceholders(raw: Record<string, unknown>, file: string, sources: PlaceholderSources, repoUrl?: string, extraResolvers: ReadonlySet<string> = NONE) {
+  const uses = findPlaceholders(raw, extraResolvers);
   const problems: PlaceholderProblem[] = [];
   if (uses.length === 0) return { entity: raw, problems };
   const entity = structuredClone(raw);
@@ -67,7 +68,7 @@ export function substitutePlaceholders(raw: Record<string, unknown>, file: strin
     const result = resolveUse(use, file, sources, repoUrl);
     if ('problem' in result) problems.push({ path: use.path, ...result.problem });
     // A stand-in of the right type keeps one broken (or unread) placeholder from also failing the kind schema.
-    setAt(entity, use.path, 'value' in result ? result.value : use.key === 'text' ? '(unavailable)' : {});
+    setAt(entity, use.path, 'value' in result ? result.value : use.key === 'json' || use.key === 'yaml' ? {} : '(unavailable)');
   }
   return { entity, problems };
 }
@@ -88,6 +89,13 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
     return fail('placeholder-target-missing', `Placeholder ${label} could not read location ${use.value}: ${target} does not exist.`, 'Check the path; it is resolved relative to the file that contains the placeholder.');
   }
   if (use.key === 'text') return { value: content };
+  // Resolvers a module adds (openapi, asyncapi) read a YAML or JSON document and give the entity text.
+  if (!RESOLVERS.has(use.key)) {
+    const documents = parseAllDocuments(content, { merge: false });
+    const list = Array.isArray(documents) ? documents : [];
+    if (list.length !== 1 || list[0].errors.length) return fail('placeholder-invalid', `Placeholder $${use.key} needs one YAML or JSON document at ${use.value}${list[0]?.errors.length ? `: ${list[0].errors[0].message}` : `, found ${list.length}`}`, `Fix ${target}.`);
+    return { value: content };
+  }
   if (use.key === 'json') {
     try {
       return { value: JSON.parse(content) as unknown };

@@ -14,7 +14,7 @@ export function codeownersFor(config: GitopsConfig, entities: readonly CatalogEn
   const { platformTeam, platformPaths, file } = config.codeowners;
   return {
     file: file ?? '.github/CODEOWNERS',
-    text: generateCodeowners({ entities, templates: templateOwnership(config.root), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, repoUrl: config.repoUrl }),
+    text: generateCodeowners({ entities, templates: templateOwnership(config.root), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, repoUrl: config.repoUrl, placeholderResolvers: new Set(config.catalog.placeholderResolvers) }),
   };
 }
 

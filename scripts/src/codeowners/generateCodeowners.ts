@@ -20,6 +20,8 @@ export interface CodeownersInput {
   /** Folders only the platform team may change. */
   platformPaths: readonly string[];
   repoUrl?: string;
+  /** Placeholder resolvers beyond text, json and yaml (gitops.config.yaml catalog.placeholderResolvers). */
+  placeholderResolvers?: ReadonlySet<string>;
 }
 
 /**
@@ -44,7 +46,7 @@ export function generateCodeowners(input: CodeownersInput): string {
     const owner = referencesOf(entity).find(r => r.field === 'owner')?.target;
     const team = entity.kind === 'Group' || entity.kind === 'User' ? input.platformTeam : teamOf(owner) ?? input.platformTeam;
     own(`/${entity.file}`, team);
-    for (const use of findPlaceholders(entity.raw)) {
+    for (const use of findPlaceholders(entity.raw, input.placeholderResolvers)) {
       const target = placeholderTarget(entity.file, use.value, input.repoUrl);
       if (typeof target === 'string') own(`/${target}`, team);
     }

@@ -31,6 +31,8 @@ export interface GitopsConfig {
     allowedLocationTypes: string[];
     maxFileBytes: number;
     external: ExternalEntities[];
+    /** `$<name>` placeholders the managed Backstage resolves besides text, json and yaml (e.g. openapi). */
+    placeholderResolvers: string[];
   };
 }
 
@@ -49,6 +51,7 @@ export function defaultConfig(root: string): GitopsConfig {
       allowedLocationTypes: ['url', 'file'],
       maxFileBytes: 1024 * 1024,
       external: [],
+      placeholderResolvers: [],
     },
   };
 }

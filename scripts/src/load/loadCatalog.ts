@@ -35,6 +35,8 @@ export interface LoadedCatalog {
   context: SourceFile[];
   locations: LocationEdge[];
   placeholderSources: Map<string, string | null>;
+  /** Placeholder resolvers beyond text, json and yaml that the managed Backstage has. */
+  placeholderResolvers: ReadonlySet<string>;
   repoFiles: string[];
   /** The root (or given) file each loaded file was reached from: Backstage's origin location. */
   origins: Map<string, string>;
@@ -63,7 +65,7 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
     const reported = new Set(files.map(f => f.file));
     context = whole.files.filter(f => !reported.has(f.file));
   }
-  return { mode, files, context, locations: crawl.locations, placeholderSources, repoFiles, origins: crawl.origins };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), repoFiles, origins: crawl.origins };
 }
 
 async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext) {
@@ -121,7 +123,7 @@ async function readPlaceholderSources(config: GitopsConfig, files: SourceFile[],
   const wanted = new Set<string>();
   for (const source of files) {
     for (const doc of source.documents) {
-      for (const use of findPlaceholders(doc)) {
+      for (const use of findPlaceholders(doc, new Set(config.catalog.placeholderResolvers))) {
         const target = placeholderTarget(source.file, use.value, config.repoUrl);
         if (typeof target === 'string') wanted.add(target);
       }

@@ -33,6 +33,10 @@ const cases: [string, (tree: Tree) => void, string[]][] = [
   ['location type the org does not allow', edit('catalog/all.yaml', 'spec:\n  targets:', 'spec:\n  type: github\n  targets:'), ['location-target-invalid@catalog/all.yaml:6:9']],
   // A Location may keep the type it was read through, whatever the allowed list says (Backstage's orchestrator).
   ['child Locations inherit a file root', edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  rootLocationType: file\n'), []],
+  // catalog-backend-module-openapi's resolvers: known only when the config says the managed Backstage has them.
+  ['$openapi without the module', edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yaml'), [`entity-kind-schema@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
+  ['$openapi with the module declared', tree => { edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yaml')(tree); edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  placeholderResolvers: [openapi, asyncapi]\n')(tree); }, []],
+  ['$openapi with the module, file missing', tree => { edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yml')(tree); edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  placeholderResolvers: [openapi]\n')(tree); }, [`placeholder-target-missing@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
   ['unresolved owner', edit(O, 'owner: team-a\n  domain', 'owner: team-aa\n  domain'), [`ref-unresolved@${O}:13:10`]],
   ['owner of the wrong kind', edit(O, 'owner: team-a\n  domain', 'owner: component:orders-api\n  domain'), [`ref-kind-not-allowed@${O}:13:10`]],
   ['duplicate entity, other case', add(O, `${ORDERS}---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: Orders-API\n  annotations: {github.com/project-slug: acme/x}\nspec: {type: library, lifecycle: production, owner: team-a, system: orders}\n`), [`entity-duplicate@${O}:19:9`, `entity-duplicate@${O}:59:9`]],
