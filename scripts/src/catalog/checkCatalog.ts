@@ -48,7 +48,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
 
   const index = indexEntities([...entities, ...context]);
   diagnostics.push(...checkUniqueness(index, reported));
-  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs)));
+  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found }));
   diagnostics.push(...checkGroups([...entities, ...context], index, reported));
   diagnostics.push(
     ...checkLocations(loaded.locations, loaded.files, {

@@ -40,9 +40,12 @@ export function checkReferences(
   entities: readonly CatalogEntity[],
   index: EntityIndex,
   isExternal: (ref: string) => boolean,
+  /** Without a config nothing says where the rest of the org lives: a kind this catalog never defines is only a warning. */
+  options: { unconfigured?: boolean } = {},
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const suggest = suggester(index);
+  const kinds = new Set([...index.keys()].map(ref => ref.slice(0, ref.indexOf(':'))));
   for (const entity of entities) {
     for (const reference of referencesOf(entity)) {
       const { target, path, field } = reference;
@@ -66,12 +69,17 @@ export function checkReferences(
       }
       if (index.has(target) || isExternal(target)) continue;
       const guess = suggest(target);
+      const elsewhere = options.unconfigured && !kinds.has(kind);
       diagnostics.push(
         diagnosticAt(entity, path, {
           ruleId: 'ref-unresolved',
-          severity: 'error',
-          message: `spec.${field} refers to ${target}, which is not defined in this catalog.`,
-          hint: guess
+          severity: elsewhere ? 'warning' : 'error',
+          message: elsewhere
+            ? `spec.${field} refers to ${target}; this folder defines no ${kind} entities, so it cannot be checked here.`
+            : `spec.${field} refers to ${target}, which is not defined in this catalog.`,
+          hint: elsewhere
+            ? 'Check against the live catalog with --catalog-url, or declare where they live under catalog.external in gitops.config.yaml.'
+            : guess
             ? `Did you mean ${guess}?`
             : 'Add the entity, fix the name, or declare where it lives under catalog.external in gitops.config.yaml (for example groups and users ingested from Entra ID).',
         }),

@@ -55,8 +55,16 @@ describe('backstage-gitops check', () => {
   it('judges a folder without config by Backstage rules and references only', async () => {
     const root = await tempRepo({ 'a/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: a}\nspec: {type: service, lifecycle: beta, owner: nobody}\n', 'b/notes.yaml': 'just: data\n' });
     const { io, out } = memoryIo(root);
-    expect(await run(['check', '--format', 'github'], io)).toBe(1);
-    expect(out()).toContain('::error file=a/catalog-info.yaml,line=4,endLine=4,col=47,endColumn=53,title=ref-unresolved::spec.owner refers to group:default/nobody');
+    // No groups here at all: they live elsewhere (Entra ID, another repo), so this cannot be decided offline.
+    expect(await run(['check', '--format', 'github'], io)).toBe(0);
+    expect(out()).toContain('::warning file=a/catalog-info.yaml,line=4,endLine=4,col=47,endColumn=53,title=ref-unresolved::spec.owner refers to group:default/nobody; this folder defines no group entities');
+    const withGroups = await tempRepo({
+      'a/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: a}\nspec: {type: service, lifecycle: beta, owner: team-aa}\n',
+      'org.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team-a}\nspec: {type: team, children: []}\n',
+    });
+    const second = memoryIo(withGroups);
+    expect(await run(['check', '--format', 'github'], second.io)).toBe(1);
+    expect(second.out()).toContain('::error file=a/catalog-info.yaml,line=4,endLine=4,col=47,endColumn=54,title=ref-unresolved::spec.owner refers to group:default/team-aa, which is not defined in this catalog.');
   });
 
   it('leaves the skeletons that templates fetch out of discovery, and checks them as skeletons instead', async () => {
