@@ -59,7 +59,14 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   }
   if (input.dryRun) return result({});
 
-  for (const root of input.roots) await api.addLocation(root.type, root.target);
+  // A root the managed Backstage already reads (registered before, or listed in its app-config's
+  // catalog.locations) is not registered again: a second registration would emit the same Location twice.
+  const rootRefs = input.roots.map(root => `location:default/${locationSpecToMetadataName(root)}`);
+  const registered = await api.byRefs(rootRefs);
+  for (const [i, root] of input.roots.entries()) {
+    if (registered[i]) log(`root ${root.target} is already read by Backstage (${rootRefs[i]})`);
+    else await api.addLocation(root.type, root.target);
+  }
   const present = new Set([...actual.map(refOfRemote), ...(await api.entitiesFromOrigins(origins)).map(refOfRemote)]);
   const touchedFiles = new Set([
     ...plan.add.map(e => e.file),

@@ -60,6 +60,7 @@ describe('sync of the example organisation into a fresh real Backstage', () => {
     const second = await sync();
     expect(second.code, second.err).toBe(0);
     expect(second.out).toContain('1 to add · 1 to update · 1 to remove');
+    expect(second.err).toContain(`root ${backstage.servedUrl}/control/catalog/all.yaml is already read by Backstage`);
     // The file is read by the Location entity that lists it; refreshing only the root would not
     // cascade, since Backstage skips a parent whose own output did not change.
     expect(second.err).toContain('refreshing 1 entity: location:default/acme-systems\n');
