@@ -5,8 +5,9 @@ import { resolveRelative } from './locationTargets.ts';
 
 const RESOLVERS = new Set(['text', 'json', 'yaml']);
 const NONE: ReadonlySet<string> = new Set();
-// The URL parser Backstage's PlaceholderProcessor uses to tell repositories apart.
-const parseGitUrl = createRequire(import.meta.url)('git-url-parse') as (url: string) => { resource: string; owner: string; name: string; full_name: string; filepath: string };
+type GitUrl = { resource: string; owner: string; name: string; full_name: string; filepath: string };
+// The URL parser Backstage's PlaceholderProcessor uses to tell repositories apart, loaded when a URL needs it.
+const parseGitUrl = (url: string): GitUrl => (createRequire(import.meta.url)('git-url-parse') as (url: string) => GitUrl)(url);
 
 export interface PlaceholderUse {
   path: PathSegment[];

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { join, posix, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
 import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
 import { parseYaml, type ParsedYaml } from './parseYaml.ts';
 import { readSource } from './readSource.ts';
+import { skeletonFolder } from '../templates/skeletonFolder.ts';
 import { isYamlFile, listRepoFiles } from './repoFiles.ts';
 import type { PathSegment } from './yamlPath.ts';
 
@@ -169,10 +170,8 @@ function skeletonMatcher(files: readonly SourceFile[]): (file: string) => boolea
       if (!isRecord(doc) || doc.kind !== 'Template' || !isRecord(doc.spec) || !Array.isArray(doc.spec.steps)) continue;
       templateFiles.add(source.file);
       for (const step of doc.spec.steps) {
-        const url = isRecord(step) && typeof step.action === 'string' && step.action.startsWith('fetch:') && isRecord(step.input) ? step.input.url : undefined;
-        if (typeof url !== 'string' || /^[a-z][a-z0-9+.-]*:/i.test(url) || url.includes('${{')) continue;
-        const folder = posix.normalize(posix.join(posix.dirname(source.file), url));
-        if (!folder.startsWith('..') && folder !== '.') folders.push(`${folder.replace(/\/$/, '')}/`);
+        const folder = isRecord(step) && typeof step.action === 'string' && step.action.startsWith('fetch:') && isRecord(step.input) ? skeletonFolder(source.file, step.input.url) : undefined;
+        if (folder !== undefined && !folder.startsWith('..') && folder !== '.') folders.push(`${folder}/`);
       }
     }
   }

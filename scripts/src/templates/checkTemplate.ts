@@ -1,8 +1,8 @@
-import { posix } from 'node:path';
 import { Ajv } from 'ajv';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
+import { skeletonFolder } from './skeletonFolder.ts';
 
 export interface TemplatePolicy {
   actions: Record<string, { offline: boolean; input?: object; exampleOutput?: Record<string, unknown> }>;
@@ -50,9 +50,8 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     if (policy && !(action in policy.actions)) at(['spec', 'steps', i, 'action'], 'template-action-not-allowed', `Action ${action} is not in the allow-list.`, 'Use an action from schemas/template-policy/actions.json, or add it there with a platform review.');
     for (const { path, expression } of expressions(step, ['spec', 'steps', i])) checkExpression(expression, path, seen, stepIds, declared, at);
     if (action === 'fetch:template' || action === 'fetch:plain') {
-      const url = isRecord(step.input) ? step.input.url : undefined;
-      if (typeof url === 'string' && !/^[a-z]+:/i.test(url) && !url.includes('${{')) {
-        const folder = posix.normalize(posix.join(posix.dirname(source.file), url)).replace(/\/+$/, '');
+      const folder = isRecord(step.input) ? skeletonFolder(source.file, step.input.url) : undefined;
+      if (folder !== undefined) {
         if (![...repoFiles].some(f => f.startsWith(`${folder}/`))) at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The skeleton folder ${folder} does not exist or is empty.`, "The url is relative to template.yaml; keep skeletons in skeletons/<name>/.");
       }
     }

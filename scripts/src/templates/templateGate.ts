@@ -1,14 +1,14 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
-import { posix } from 'node:path';
 import { isRecord } from '../load/loadCatalog.ts';
 import { analyzeSkeleton } from './analyzeSkeleton.ts';
 import { checkTemplate, type TemplatePolicy } from './checkTemplate.ts';
+import { skeletonFolder } from './skeletonFolder.ts';
 
 /** The org's template policy (schemas/template-policy/), or none when the repo keeps no templates policy. */
 export function loadTemplatePolicy(root: string): TemplatePolicy | undefined {
@@ -53,8 +53,9 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
   const steps = isRecord(template) && isRecord(template.spec) && Array.isArray(template.spec.steps) ? template.spec.steps : [];
   const found: Diagnostic[] = [];
   for (const step of steps) {
-    if (!isRecord(step) || step.action !== 'fetch:template' || !isRecord(step.input) || typeof step.input.url !== 'string' || /^[a-z]+:/i.test(step.input.url)) continue;
-    const folder = posix.normalize(posix.join(posix.dirname(file), step.input.url)).replace(/\/+$/, '');
+    if (!isRecord(step) || step.action !== 'fetch:template' || !isRecord(step.input)) continue;
+    const folder = skeletonFolder(file, step.input.url);
+    if (folder === undefined) continue;
     const passed = new Set(isRecord(step.input.values) ? Object.keys(step.input.values) : []);
     const rendered = renderedBy(step.input, join(root, folder));
     const files = [...repoFiles].filter(f => f.startsWith(`${folder}/`)).map(f => ({ file: f, relative: f.slice(folder.length + 1) })).filter(f => rendered(f.relative));
@@ -77,9 +78,7 @@ function renderedBy(input: Record<string, unknown>, folder: string): (relative: 
   }
   const patterns = Array.isArray(input.copyWithoutTemplating) ? input.copyWithoutTemplating.filter((p): p is string => typeof p === 'string' && !p.includes('${{')) : [];
   if (!patterns.length || !existsSync(folder)) return () => true;
-  const globby = scaffolderRequire('globby') as { sync(patterns: string[], options: object): string[] };
+  const globby = createRequire(createRequire(import.meta.url).resolve('@backstage/plugin-scaffolder-backend'))('globby') as { sync(patterns: string[], options: object): string[] };
   const verbatim = new Set(globby.sync(patterns, { cwd: folder, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false }));
   return relative => !verbatim.has(relative);
 }
-
-const scaffolderRequire = createRequire(createRequire(import.meta.url).resolve('@backstage/plugin-scaffolder-backend'));

@@ -18,37 +18,47 @@ function io(cwd: string) {
   return { io: value, out: () => out.join('') };
 }
 
+interface Finding { ruleId: string; file: string; range: { start: { line: number } }; message: string }
+
+async function edit(root: string, path: string, change: (text: string) => string) {
+  await writeFile(join(root, path), change(await readFile(join(root, path), 'utf8')));
+}
+
+/** `templates test [args] --format json` in `root`: its exit code and findings. */
+async function templatesTest(root: string, ...args: string[]) {
+  const result = io(root);
+  const code = await run(['templates', 'test', ...args, '--format', 'json'], result.io);
+  const body = JSON.parse(result.out()) as { diagnostics: Finding[]; summary: { checkedFiles: number } };
+  return { code, ...body };
+}
+
 describe('backstage-gitops templates test', () => {
   it("passes this repo's templates; the rendered Node.js service installs and its own tests pass", async () => {
-    const result = io(REPO_ROOT);
-    expect(await run(['templates', 'test', '--run', '--format', 'json'], result.io)).toBe(0);
-    expect(JSON.parse(result.out()).diagnostics).toEqual([]);
+    const { code, diagnostics } = await templatesTest(REPO_ROOT, '--run');
+    expect(diagnostics).toEqual([]);
+    expect(code).toBe(0);
   }, 300_000);
 
   it('fails a broken skeleton, bad values and a changed tree with the file and line of the case', async () => {
     const root = await copy();
-    const skeleton = join(root, 'skeletons/node-service/README.md');
-    await writeFile(skeleton, `${await readFile(skeleton, 'utf8')}{% raw %}Team: \${{ values.team }}{% endraw %}\n`);
-    const caseFile = join(root, 'templates/node-service/tests/default.yaml');
-    await writeFile(caseFile, (await readFile(caseFile, 'utf8')).replace('name: orders-notifier\n', 'name: Orders_Notifier\n'));
-    const result = io(root);
-    expect(await run(['templates', 'test', '--format', 'json'], result.io)).toBe(1);
-    const found = JSON.parse(result.out()).diagnostics.map((d: { ruleId: string; file: string; range: { start: { line: number } }; message: string }) => `${d.ruleId}@${d.file}:${d.range.start.line}`);
+    await edit(root, 'skeletons/node-service/README.md', text => `${text}{% raw %}Team: \${{ values.team }}{% endraw %}\n`);
+    await edit(root, 'templates/node-service/tests/default.yaml', text => text.replace('name: orders-notifier\n', 'name: Orders_Notifier\n'));
+    const { code, diagnostics } = await templatesTest(root);
+    expect(code).toBe(1);
+    const found = diagnostics.map(d => `${d.ruleId}@${d.file}:${d.range.start.line}`);
     expect(found).toContain('template-values-invalid@templates/node-service/tests/default.yaml:3');
     expect(found).toContain('template-output-invalid@templates/node-service/tests/default.yaml:3');
     expect(found).toContain('template-snapshot@templates/node-service/tests/default.yaml:1');
-    expect(found.filter((f: string) => f.startsWith('template-expectation'))).not.toEqual([]);
+    expect(found.filter(f => f.startsWith('template-expectation'))).not.toEqual([]);
   }, 60_000);
 
   it("holds the rendered catalog-info.yaml to the org's catalog gate: policies and references", async () => {
     const root = await copy();
-    const caseFile = join(root, 'templates/node-service/tests/default.yaml');
-    await writeFile(caseFile, (await readFile(caseFile, 'utf8')).replace('owner: group:default/commerce-team', 'owner: group:default/comerce-team').replace("'owner: group:default/commerce-team', ", ''));
-    const skeleton = join(root, 'skeletons/node-service/catalog-info.yaml');
-    await writeFile(skeleton, (await readFile(skeleton, 'utf8')).replace('lifecycle: experimental', 'lifecycle: beta'));
-    const result = io(root);
-    expect(await run(['templates', 'test', 'node-service', '--format', 'json'], result.io)).toBe(1);
-    const messages = JSON.parse(result.out()).diagnostics.filter((d: { ruleId: string }) => d.ruleId === 'template-output-invalid').map((d: { message: string }) => d.message);
+    await edit(root, 'templates/node-service/tests/default.yaml', text => text.replace('owner: group:default/commerce-team', 'owner: group:default/comerce-team').replace("'owner: group:default/commerce-team', ", ''));
+    await edit(root, 'skeletons/node-service/catalog-info.yaml', text => text.replace('lifecycle: experimental', 'lifecycle: beta'));
+    const { code, diagnostics } = await templatesTest(root, 'node-service');
+    expect(code).toBe(1);
+    const messages = diagnostics.filter(d => d.ruleId === 'template-output-invalid').map(d => d.message);
     expect(messages).toEqual([
       'catalog-info.yaml:13: policy/allowed-lifecycles: spec.lifecycle must be experimental, production or deprecated',
       'catalog-info.yaml:14: ref-unresolved: spec.owner refers to group:default/comerce-team, which is not defined in this catalog.',
@@ -57,32 +67,28 @@ describe('backstage-gitops templates test', () => {
 
   it('reports a parameter page the backend cannot validate instead of stopping the run', async () => {
     const root = await copy();
-    const file = join(root, 'templates/node-service/template.yaml');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('    - title: Service\n', "    - title: Service\n      if: '${{ parameters.name }}'\n"));
-    const result = io(root);
-    expect(await run(['templates', 'test', '--format', 'json'], result.io)).toBe(1);
-    const body = JSON.parse(result.out());
-    const messages = body.diagnostics.map((d: { ruleId: string; file: string; message: string }) => `${d.ruleId}@${d.file}: ${d.message}`);
-    expect(messages).toContain('template-values-invalid@templates/node-service/tests/default.yaml: Parameter page 1 cannot be checked by the scaffolder backend: Expected "if" keyword to be a schema');
-    expect(body.summary.checkedFiles).toBeGreaterThanOrEqual(7);
+    await edit(root, 'templates/node-service/template.yaml', text => text.replace('    - title: Service\n', "    - title: Service\n      if: '${{ parameters.name }}'\n"));
+    const { code, diagnostics, summary } = await templatesTest(root);
+    expect(code).toBe(1);
+    expect(diagnostics.map(d => `${d.ruleId}@${d.file}: ${d.message}`)).toContain('template-values-invalid@templates/node-service/tests/default.yaml: Parameter page 1 cannot be checked by the scaffolder backend: Expected "if" keyword to be a schema');
+    expect(summary.checkedFiles).toBeGreaterThanOrEqual(7);
   }, 60_000);
 
   it('checks the rendered input of steps that only run in Backstage against their schema', async () => {
     const root = await copy();
-    const file = join(root, 'templates/node-service/template.yaml');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('        repoUrl: ${{ parameters.repoUrl }}\n        description: ${{ parameters.description }}', '        repoUrl: github.com/acme/${{ parameters.name }}\n        description: ${{ parameters.description }}'));
-    const result = io(root);
-    expect(await run(['templates', 'test', 'node-service', '--format', 'json'], result.io)).toBe(1);
-    const messages = JSON.parse(result.out()).diagnostics.map((d: { ruleId: string; message: string }) => `${d.ruleId}: ${d.message}`);
+    await edit(root, 'templates/node-service/template.yaml', text => text.replace('        repoUrl: ${{ parameters.repoUrl }}\n        description: ${{ parameters.description }}', '        repoUrl: github.com/acme/${{ parameters.name }}\n        description: ${{ parameters.description }}'));
+    const { code, diagnostics } = await templatesTest(root, 'node-service');
+    expect(code).toBe(1);
+    const messages = diagnostics.map(d => `${d.ruleId}: ${d.message}`);
     expect(messages).toContain('template-action-input: publish:github would get an invalid input: /repoUrl must match pattern "^github\\.com\\?owner=[^&]+&repo=[^&]+$"');
   }, 60_000);
 
   it('splits the cases across shards, each case in exactly one', async () => {
     const counts: number[] = [];
     for (const spec of ['', '1/2', '2/2']) {
-      const result = io(REPO_ROOT);
-      expect(await run(['templates', 'test', ...(spec ? ['--shard', spec] : []), '--format', 'json'], result.io)).toBe(0);
-      counts.push(JSON.parse(result.out()).summary.checkedFiles);
+      const { code, summary } = await templatesTest(REPO_ROOT, ...(spec ? ['--shard', spec] : []));
+      expect(code).toBe(0);
+      counts.push(summary.checkedFiles);
     }
     expect(counts[0]).toBeGreaterThanOrEqual(7);
     expect(counts[1] + counts[2]).toBe(counts[0]);
