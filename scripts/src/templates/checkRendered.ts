@@ -30,16 +30,11 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
         problems.push(`${file.path} is not valid JSON: ${(error as Error).message}`);
       }
     }
-    if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(file.path)) {
-      const errors = await workflowErrors(file.path, text);
-      // One broken line can cascade into hundreds of parser errors: the first few say what to fix.
-      for (const error of errors.slice(0, 5)) problems.push(`${file.path} is not a valid GitHub workflow: ${error}`);
-      if (errors.length > 5) problems.push(`${file.path} is not a valid GitHub workflow: … and ${errors.length - 5} more errors`);
+    if (GITHUB_WORKFLOW.test(file.path)) {
+      problems.push(...firstFew(file.path, (await workflowErrors(file.path, text)).map(error => `${file.path} is not a valid GitHub workflow: ${error}`)));
     }
-    if (/(^|\/)azure-pipelines\.ya?ml$|^\.azure-pipelines\/.+\.ya?ml$/.test(file.path)) {
-      const found = await azurePipelineProblems(file.path, text);
-      for (const p of found.slice(0, 5)) problems.push(`${file.path}:${p.line}: not a valid Azure pipeline: ${p.message}`);
-      if (found.length > 5) problems.push(`${file.path}: not a valid Azure pipeline: … and ${found.length - 5} more problems`);
+    if (AZURE_PIPELINE.test(file.path)) {
+      problems.push(...firstFew(file.path, (await azurePipelineProblems(file.path, text)).map(p => `${file.path}:${p.line}: not a valid Azure pipeline: ${p.message}`)));
     }
     if (/(^|\/)mkdocs\.ya?ml$/.test(file.path)) {
       const parsed = parseYaml(text, file.path);
@@ -58,6 +53,14 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
   return problems;
 }
 
+const GITHUB_WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+const AZURE_PIPELINE = /(^|\/)azure-pipelines\.ya?ml$|^\.azure-pipelines\/.+\.ya?ml$/;
+
+/** One broken line can cascade into hundreds of parser errors: the first few say what to fix. */
+function firstFew(path: string, problems: string[], few = 5): string[] {
+  return problems.length <= few ? problems : [...problems.slice(0, few), `${path}: … and ${problems.length - few} more like these`];
+}
+
 /**
  * A scaffolder expression left in the output. CI files share the `${{ }}` syntax: GitHub workflows have
  * their own steps and secrets contexts, Azure pipelines their own parameters, so only the names those
@@ -65,7 +68,7 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
  */
 function unrenderedExpression(path: string): RegExp {
   if (/^\.github\/(workflows|actions)\//.test(path)) return /\$\{\{\s*(values|parameters|user)\b/;
-  if (/(^|\/)azure-pipelines\.ya?ml$|^\.azure-pipelines\//.test(path)) return /\$\{\{\s*(values|steps|secrets|user)\b/;
+  if (AZURE_PIPELINE.test(path)) return /\$\{\{\s*(values|steps|secrets|user)\b/;
   return /\$\{\{\s*(values|parameters|steps|secrets|user)\b/;
 }
 

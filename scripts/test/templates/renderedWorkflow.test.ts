@@ -4,6 +4,13 @@ import { checkRendered } from '../../src/templates/checkRendered.ts';
 const file = (path: string, text: string) => ({ path, content: Buffer.from(text) });
 
 describe('checks on the rendered tree', () => {
+  it('reports the first five problems of a file and counts the rest', async () => {
+    const steps = Array.from({ length: 8 }, (_, i) => `      - run: echo ${i}\n        timeout${i}: 5\n`).join('');
+    const problems = await checkRendered([file('.github/workflows/ci.yml', `on: push\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n${steps}`)]);
+    expect(problems).toHaveLength(6);
+    expect(problems[5]).toBe('.github/workflows/ci.yml: … and 3 more like these');
+  });
+
   it('validates rendered GitHub workflows with GitHub’s parser, Azure pipelines with Azure’s language service, and rendered mkdocs.yml like the gate', async () => {
     const problems = await checkRendered([
       file('.github/workflows/ci.yml', 'on: push\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: npm test\n        timeout: 5\n'),
