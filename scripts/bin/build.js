@@ -1,18 +1,46 @@
 #!/usr/bin/env node
-// npm run build (also run by `npm ci` through `prepare`): bundles the CLI into scripts/src/.build/cli.mjs,
-// which starts faster than transpiling through tsx. It sits two folders under scripts/ like the sources,
-// so their import.meta.url-relative paths still hold. The bin falls back to tsx when it is stale.
+// npm run build (also run by `npm ci` through `prepare`, and by the test suite's global setup before any
+// test): bundles the CLI into scripts/src/.build/cli.mjs, the one module the bin runs. It sits two folders
+// under scripts/ like the sources, so their import.meta.url-relative paths (schemas, policies) still hold.
+// Dependencies stay in node_modules and load as Node loads them, except the few in BUNDLED: ESM packages
+// that import their own JSON without an import attribute, which Node's loader refuses
+// (ERR_IMPORT_ASSERTION_TYPE_MISSING) but esbuild inlines.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-await build({
-  entryPoints: [`${root}scripts/src/cli/main.ts`],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  outfile: `${root}scripts/src/.build/cli.mjs`,
-  logLevel: 'warning',
-});
+export const CLI_BUNDLE = `${root}scripts/src/.build/cli.mjs`;
+const BUNDLED = ['@actions/workflow-parser'];
+
+/** The package a bare specifier names: `@scope/name` or `name`. */
+function packageOf(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+const dependenciesStayExternal = {
+  name: 'dependencies-stay-external',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, args => {
+      if (args.path.startsWith('node:') || BUNDLED.includes(packageOf(args.path))) return undefined;
+      // Imports made from inside a bundled package resolve from the root node_modules as well.
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+/** Writes the bundle; throws with esbuild's messages when the sources do not build. */
+export async function buildCli() {
+  await build({
+    entryPoints: [`${root}scripts/src/cli/main.ts`],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    plugins: [dependenciesStayExternal],
+    outfile: CLI_BUNDLE,
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildCli();

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { UsageError } from '../config/gitopsConfig.ts';
+import { describeError } from './describeError.ts';
 import { CHECK_HELP, checkCommand } from './checkCommand.ts';
 import { azureReviewersCommand } from './azureReviewersCommand.ts';
 import { codeownersCommand } from './codeownersCommand.ts';
@@ -24,6 +24,9 @@ Commands:
   templates test    test every template case (values, render, output, snapshots); 'templates render' previews one
   help [command]    show help for a command
 
+Every command also takes --debug (or DEBUG=backstage-gitops in the environment): a tool error then
+shows its stack trace, and library warnings reach stderr.
+
 Run 'backstage-gitops <command> --help' for the options of a command.
 ${'\n'}${CHECK_HELP}`;
 
@@ -38,9 +41,19 @@ const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   templates: templatesCommand,
 };
 
-/** Runs one CLI invocation and returns its exit code; only the bin script exits. */
+/** True when `--debug` is among the arguments or DEBUG lists `backstage-gitops` (or `*`), as the debug package reads it. */
+export function wantsDebug(argv: readonly string[], env: Record<string, string | undefined>): boolean {
+  return argv.includes('--debug') || (env.DEBUG ?? '').split(/[\s,]+/).some(name => name === 'backstage-gitops' || name === '*');
+}
+
+/**
+ * Runs one CLI invocation and returns its exit code (0 clean, 1 findings, 2 usage or tool error); only the
+ * bin script exits. A thrown error becomes one or two lines on stderr (see describeError); the stack
+ * trace only with --debug or DEBUG=backstage-gitops.
+ */
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
+  const debug = wantsDebug(argv, io.env);
+  const [name, ...rest] = argv.filter(arg => arg !== '--debug');
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     if (rest[0] && commands[rest[0]]) return commands[rest[0]](['--help'], io);
     io.stdout.write(HELP);
@@ -55,10 +68,26 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command(rest, io);
   } catch (error) {
-    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    io.stderr.write(usage ? `backstage-gitops ${name}: ${(error as Error).message}\n` : `backstage-gitops ${name}: internal error: ${(error as Error).stack ?? error}\n`);
+    io.stderr.write(`backstage-gitops ${name}: ${describeError(error, debug)}\n`);
     return 2;
   }
+}
+
+/**
+ * The bin's entry: runs `argv` against the real process. A reader that closes the pipe early (`| head`)
+ * ends the run quietly instead of with an EPIPE trace; library warnings (Node's process warnings) are
+ * shown only with --debug, since they name no file of the user's and say nothing they can act on.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const debug = wantsDebug(argv, process.env);
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+  if (!debug) process.removeAllListeners('warning');
+  return run(argv, processIo());
 }
 
 export function processIo(): CliIo {
