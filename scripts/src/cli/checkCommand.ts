@@ -17,6 +17,7 @@ import { loadPolicies, prepareCatalogCheck } from '../catalog/prepareCatalogChec
 import { loadConfig, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { isAtLeast, SEVERITIES, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { formatters } from '../report/formatters.ts';
+import { baseUrlFlag, connectionProblem } from './backstageUrl.ts';
 import { wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
 
@@ -79,7 +80,14 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   if (values['catalog-url']) {
     const known = new Set(result.entities.map(e => e.ref));
     const wanted = [...new Set(result.entities.flatMap(referencesOf).map(r => r.target))].filter(t => !known.has(t));
-    const liveRefs = await fetchKnownRefs(values['catalog-url'], io.env[values['token-env'] ?? 'BACKSTAGE_TOKEN'], wanted, io.fetch);
+    const catalogUrl = baseUrlFlag('--catalog-url', values['catalog-url']);
+    let liveRefs;
+    try {
+      liveRefs = await fetchKnownRefs(catalogUrl, io.env[values['token-env'] ?? 'BACKSTAGE_TOKEN'], wanted, io.fetch);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`--catalog-url: ${connectionProblem(error, catalogUrl).message}`);
+    }
     result = await checkCatalog({ ...input, liveRefs });
   }
   if (input.loaded.mode === 'roots') {

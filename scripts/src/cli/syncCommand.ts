@@ -12,6 +12,8 @@ import { verifyTechInsights } from '../sync/verifyTechInsights.ts';
 import { compileTechInsights } from '../scorecards/compileTechInsights.ts';
 import { loadScorecards } from '../scorecards/loadScorecards.ts';
 import { hasScorecards } from '../scorecards/prepareScorecards.ts';
+import { logText } from '../report/safeText.ts';
+import { baseUrlFlag, connectionProblem } from './backstageUrl.ts';
 import type { CliIo } from './io.ts';
 import { version } from './version.ts';
 
@@ -47,6 +49,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   });
   if (values.help) return io.stdout.write(SYNC_HELP), 0;
   if (!values.url) throw new UsageError('--url is required');
+  const url = baseUrlFlag('--url', values.url);
   const token = io.env[values['token-env']!];
   if (!token) throw new UsageError(`Set the token in the environment variable ${values['token-env']}`);
   // Whatever reaches the log, the token never does.
@@ -65,7 +68,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
     err.write(`The catalog gate fails; nothing is synced.\n${formatters.stylish(errors, formatOptions)}`);
     return 1;
   }
-  const api = new CatalogApi(values.url, token, io.fetch, DEFAULT_RETRY);
+  const api = new CatalogApi(url, token, io.fetch, DEFAULT_RETRY);
   let result;
   try {
     result = await syncCatalog({
@@ -82,12 +85,13 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
       log: line => err.write(`sync: ${line}\n`),
     });
   } catch (error) {
-    err.write(`sync: Backstage could not be reached or refused a call: ${(error as Error).message}\nRun sync again; every step is idempotent and it resumes where it stopped.\n`);
+    const problem = connectionProblem(error, url);
+    err.write(`sync: ${logText(problem.message)}\n${problem.transient ? 'Run sync again; every step is idempotent and it resumes where it stopped.\n' : ''}`);
     return 2;
   }
   if (result.verified && hasScorecards(root)) {
     const { data } = await loadScorecards(root);
-    const techInsights = await verifyTechInsights(values.url, token, compileTechInsights(data), data.config?.value.output ?? 'scorecards', io.fetch, DEFAULT_RETRY);
+    const techInsights = await verifyTechInsights(url, token, compileTechInsights(data), data.config?.value.output ?? 'scorecards', io.fetch, DEFAULT_RETRY);
     err.write(`sync: ${techInsights.installed ? (techInsights.diagnostics.length ? `Tech Insights runs different checks (${techInsights.diagnostics.length} difference(s))` : 'Tech Insights runs exactly the repo\'s checks') : 'Tech Insights is not installed; scorecard checks not verified'}\n`);
     result.diagnostics.push(...techInsights.diagnostics);
   }
