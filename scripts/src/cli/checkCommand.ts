@@ -14,9 +14,10 @@ import { templateRules } from '../templates/templateRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
 import { loadPolicies, prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
-import { loadConfig, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
+import { CONFIG_FILE, loadConfig, UsageError, type GitopsConfig, repoRoot } from '../config/gitopsConfig.ts';
 import { isAtLeast, SEVERITIES, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { formatters } from '../report/formatters.ts';
+import { summaryLine } from '../report/formatStylish.ts';
 import { baseUrlFlag, connectionProblem } from './backstageUrl.ts';
 import { wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
@@ -64,7 +65,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     },
   });
   if (values.help) return io.stdout.write(CHECK_HELP), 0;
-  const root = resolve(io.cwd, values.root ?? '.');
+  const root = repoRoot(io.cwd, values.root);
   const config = await loadConfig(root);
   if (values['list-rules']) return io.stdout.write(listRules(await loadPolicies(config))), 0;
 
@@ -76,6 +77,9 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on takes error, warning or info, not '${failOn}'`);
 
   const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)));
+  if (!config.found && input.loaded.files.length === 0) {
+    throw new UsageError(`${positionals.length ? positionals.join(', ') : root} holds no catalog file (YAML with a backstage.io apiVersion or one of Backstage's kinds) and no ${CONFIG_FILE}: nothing to check. Give the repository's folder, or --root.`);
+  }
   let result = await checkCatalog(input);
   if (values['catalog-url']) {
     const known = new Set(result.entities.map(e => e.ref));
@@ -100,7 +104,8 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   const diagnostics = applyRuleSettings(result.diagnostics, config);
   const options = {
     color: wantsColor(io, values['no-color'] ? false : values.color),
-    checkedFiles: input.loaded.files.length,
+    // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
+    checkedFiles: new Set([...input.loaded.files.map(f => f.file), ...diagnostics.map(d => d.file)]).size,
     entityCount: result.entities.length,
     rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list()],
     toolName: 'backstage-gitops',
@@ -113,6 +118,8 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     if (target) await io.writeFile(resolve(io.cwd, target), text);
     else io.stdout.write(text);
   }
+  // Every report went to a file: the terminal still gets the outcome.
+  if (outputs.length === formats.length) io.stderr.write(`${summaryLine(diagnostics, options)}\n`);
   return diagnostics.some(d => isAtLeast(d.severity, failOn)) ? 1 : 0;
 }
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../config/gitopsConfig.ts';
+import { UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { prepareReport } from '../pr/prepareReport.ts';
 import { renderPrReport } from '../pr/renderPrReport.ts';
 import { checkCommand } from './checkCommand.ts';
@@ -30,7 +30,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, output: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return io.stdout.write(REPORT_HELP), 0;
   if (!values.base) throw new UsageError('--base is required');
-  const root = resolve(io.cwd, values.root ?? '.');
+  const root = repoRoot(io.cwd, values.root);
   const today = values.today ?? new Date().toISOString().slice(0, 10);
   let gateJson = '';
   const gateIo: CliIo = { ...io, stdout: { write: t => void (gateJson += t) } };

@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
-import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { formatters } from '../report/formatters.ts';
 import { CatalogApi } from '../sync/catalogApi.ts';
 import { formatPlan } from '../sync/planSync.ts';
@@ -57,7 +56,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   const out = { write: (t: string) => io.stdout.write(scrub(t)) };
   const err = { write: (t: string) => io.stderr.write(scrub(t)) };
 
-  const root = resolve(io.cwd, values.root ?? '.');
+  const root = repoRoot(io.cwd, values.root);
   const config = await loadConfig(root);
   if (!config.repoUrl || config.catalog.roots.length === 0) throw new UsageError('gitops.config.yaml needs repoUrl and catalog.roots to sync');
   const input = await prepareCatalogCheck(config, []);

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { loadEntities } from '../scorecards/prepareScorecards.ts';
 import { publishSites } from '../techdocs/publishSites.ts';
@@ -44,7 +43,7 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   });
   if (values.help || positionals[0] !== 'publish') return io.stdout.write(TECHDOCS_HELP), values.help ? 0 : 2;
   const target = storageTarget(values, io.env);
-  const root = resolve(io.cwd, values.root ?? '.');
+  const root = repoRoot(io.cwd, values.root);
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
   const repoFiles = new Set(await listRepoFiles(root));

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
-import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { readConfigDocument } from '../config/configFile.ts';
+import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { renderTemplate } from '../templates/renderTemplate.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
 import { checkValues } from '../templates/checkValues.ts';
@@ -50,8 +51,8 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   if (templateFile.startsWith('..')) throw new UsageError(`${file} is not inside ${root}`);
   const config = await loadConfig(root);
   const baseUrl = config.repoUrl ?? 'https://github.com/offline/template/blob/main/';
-  const template = parse(await readFile(file, 'utf8'));
-  const parameters = parse(await readFile(resolve(io.cwd, values.values), 'utf8')) ?? {};
+  const template = readConfigDocument(file, templateFile).doc.toJS();
+  const parameters = readConfigDocument(resolve(io.cwd, values.values), values.values).doc.toJS() ?? {};
   const steps: { action?: string }[] = template?.spec?.steps ?? [];
   const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
   if (template?.apiVersion !== 'scaffolder.backstage.io/v1beta3') {
@@ -87,8 +88,11 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
 }
 
 async function testTemplates(names: string[], values: { root?: string; 'update-snapshots'?: boolean; shard?: string; run?: boolean; format?: string }, io: CliIo): Promise<number> {
-  const root = resolve(io.cwd, values.root ?? '.');
+  const root = repoRoot(io.cwd, values.root);
   const config = await loadConfig(root);
+  const known = existsSync(join(root, 'templates')) ? readdirSync(join(root, 'templates')).filter(n => existsSync(join(root, 'templates', n, 'template.yaml'))) : [];
+  const unknown = names.filter(n => !known.includes(n));
+  if (unknown.length) throw new UsageError(`No template ${unknown.map(n => `'${n}'`).join(', ')} under templates/ (a folder with a template.yaml). Templates here: ${known.join(', ') || 'none'}.`);
   const cases = shard(discoverCases(root, names), values.shard);
   const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { names });
   const org = cases.length ? await loadOrgCatalog(config) : undefined;
