@@ -1,6 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { readConfigDocument, readJsonFile } from '../config/configFile.ts';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { readFileSync } from 'node:fs';
 import { loadCatalog, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
@@ -32,11 +32,7 @@ async function readPolicySchemas(config: GitopsConfig): Promise<PolicySchema[]> 
   return Promise.all(
     names.map(async name => {
       const file = `${config.catalog.policies}/${name}`;
-      try {
-        return { file, schema: JSON.parse(await readFile(join(folder, name), 'utf8')) };
-      } catch (error) {
-        throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
-      }
+      return { file, schema: readJsonFile(join(folder, name), file) as PolicySchema['schema'] };
     }),
   );
 }
@@ -54,6 +50,5 @@ function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): SourceFil
 
 async function readAppConfig(config: GitopsConfig): Promise<unknown> {
   if (!config.catalog.appConfig) return undefined;
-  const text = await readFile(join(config.root, config.catalog.appConfig), 'utf8');
-  return parse(text, { merge: false }) ?? {};
+  return readConfigDocument(join(config.root, config.catalog.appConfig), config.catalog.appConfig).doc.toJS() ?? {};
 }

@@ -101,7 +101,13 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     const reported = new Set(input.loaded.files.map(f => f.file));
     result.diagnostics.push(...(await templateGate(root, { files: templateFiles(result.entities).filter(f => reported.has(f)) })));
   }
-  const diagnostics = applyRuleSettings(result.diagnostics, config);
+  // A file read both as a catalog file and by a gate of its own (a Template) reports a parse error once.
+  const seen = new Set<string>();
+  const unique = result.diagnostics.filter(d => {
+    const key = `${d.ruleId}\0${d.file}\0${d.range.start.line}:${d.range.start.column}\0${d.message}`;
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
+  const diagnostics = applyRuleSettings(unique, config);
   const options = {
     color: wantsColor(io, values['no-color'] ? false : values.color),
     // What was judged: the catalog files and every file a finding names (templates, scorecards, config).

@@ -86,7 +86,8 @@ export async function main(argv: string[]): Promise<number> {
       throw error;
     });
   }
-  if (!debug) process.removeAllListeners('warning');
+  if (debug) Error.stackTraceLimit = 50;
+  else process.removeAllListeners('warning');
   return run(argv, processIo());
 }
 

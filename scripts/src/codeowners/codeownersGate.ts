@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from '../load/parseYaml.ts';
 import { generateCodeowners, type TemplateOwnership } from './generateCodeowners.ts';
 
 export const DEFAULT_PLATFORM_PATHS = ['/schemas/', '/scripts/', '/actions/', '/pipelines/', '/backstage-config/', '/scorecards/', '/gitops.config.yaml', '/package.json', '/package-lock.json', '/.github/'];
@@ -23,7 +23,8 @@ export function templateOwnership(root: string): TemplateOwnership[] {
   const dir = join(root, 'templates');
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter(name => existsSync(join(dir, name, 'template.yaml'))).sort().map(name => {
-    const template = parse(readFileSync(join(dir, name, 'template.yaml'), 'utf8')) as { spec?: { owner?: unknown; steps?: { input?: { url?: unknown } }[] } } | null;
+    // parseYaml never throws: a template that does not parse is the template gate's finding, not a crash here.
+    const template = parseYaml(readFileSync(join(dir, name, 'template.yaml'), 'utf8'), `templates/${name}/template.yaml`).documents[0] as { spec?: { owner?: unknown; steps?: { input?: { url?: unknown } }[] } } | null;
     const skeletons = (template?.spec?.steps ?? [])
       .map(step => step.input?.url)
       .filter((url): url is string => typeof url === 'string' && !/^[a-z]+:/i.test(url))

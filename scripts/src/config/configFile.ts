@@ -65,3 +65,27 @@ function positionOf(config: ConfigDocument, path: string[], wantKey: boolean): {
   }
   return { line: 1, col: 1 };
 }
+
+/**
+ * Reads one of the toolkit's JSON files (an org policy schema, the template policy) as UTF-8 JSON.
+ * Throws a UsageError naming `file:line:column` (from the parser's position; the end of the file when the
+ * JSON stops early) for a file that is not UTF-8 or not JSON; propagates the fs error when it cannot be read.
+ */
+export function readJsonFile(absolutePath: string, file: string): unknown {
+  const decoded = decodeUtf8(readFileSync(absolutePath), file);
+  if ('problem' in decoded) {
+    const { line, column } = decoded.problem.range.start;
+    throw new UsageError(`${file}:${line}:${column}: ${decoded.problem.message.replace(/;.*$/, '')}.\nRe-save it as UTF-8 (without a byte-order mark) and run again.`);
+  }
+  try {
+    return JSON.parse(decoded.text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const offset = at ? Number(at[1]) : decoded.text.trimEnd().length;
+    const before = decoded.text.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - before.lastIndexOf('\n');
+    throw new UsageError(`${file}:${line}:${column}: not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')}.\nFix the file and run again.`);
+  }
+}

@@ -7,6 +7,7 @@ import { parseYaml } from '../load/parseYaml.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { analyzeSkeleton } from './analyzeSkeleton.ts';
+import { readJsonFile } from '../config/configFile.ts';
 import { checkTemplate, type TemplatePolicy } from './checkTemplate.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
 
@@ -14,8 +15,8 @@ import { skeletonFolder } from './skeletonFolder.ts';
 export function loadTemplatePolicy(root: string): TemplatePolicy | undefined {
   const dir = join(root, 'schemas', 'template-policy');
   if (!existsSync(join(dir, 'actions.json'))) return undefined;
-  const actions = JSON.parse(readFileSync(join(dir, 'actions.json'), 'utf8')).actions;
-  const regions = existsSync(join(dir, 'regions.json')) ? JSON.parse(readFileSync(join(dir, 'regions.json'), 'utf8')).regions : [];
+  const actions = (readJsonFile(join(dir, 'actions.json'), 'schemas/template-policy/actions.json') as { actions: TemplatePolicy['actions'] }).actions;
+  const regions = existsSync(join(dir, 'regions.json')) ? (readJsonFile(join(dir, 'regions.json'), 'schemas/template-policy/regions.json') as { regions: TemplatePolicy['regions'] }).regions : [];
   return { actions, regions };
 }
 
