@@ -54,5 +54,7 @@ export function connectionProblem(error: unknown, baseUrl: string): { message: s
   const name = (error as { name?: string })?.name;
   if (code && PERMANENT[code]) return { message: `cannot reach ${where}: ${PERMANENT[code]} (${code}). Check the URL and that Backstage is running there.`, transient: false };
   if (name === 'TimeoutError' || name === 'AbortError') return { message: `${where} did not answer in time`, transient: true };
-  return { message: redactUrl(`cannot reach ${where}: ${code ?? cause?.message ?? (error as Error)?.message ?? String(error)}`), transient: Boolean(code && TRANSIENT.has(code)) };
+  const transient = Boolean(code && TRANSIENT.has(code));
+  const what = code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+  return { message: redactUrl(`cannot reach ${where}: ${what}${transient ? '' : '. Check the URL and that Backstage is running there.'}`), transient };
 }

@@ -21,7 +21,7 @@ export function readConfigDocument(absolutePath: string, file: string): ConfigDo
   const decoded = decodeUtf8(readFileSync(absolutePath), file);
   if ('problem' in decoded) {
     const { line, column } = decoded.problem.range.start;
-    throw new UsageError(`${file}:${line}:${column}: ${decoded.problem.message.replace(/;.*$/, '')}.\nRe-save it as UTF-8 (without a byte-order mark) and run again.`);
+    throw new UsageError(`${file}:${line}:${column}: ${decoded.problem.message.replace(/; Backstage.*$/, '')}.\nRe-save it as UTF-8 (without a byte-order mark) and run again.`);
   }
   const lineCounter = new LineCounter();
   // logLevel 'error': the toolkit reports what matters itself; yaml's own warnings would reach stderr raw.
@@ -75,7 +75,7 @@ export function readJsonFile(absolutePath: string, file: string): unknown {
   const decoded = decodeUtf8(readFileSync(absolutePath), file);
   if ('problem' in decoded) {
     const { line, column } = decoded.problem.range.start;
-    throw new UsageError(`${file}:${line}:${column}: ${decoded.problem.message.replace(/;.*$/, '')}.\nRe-save it as UTF-8 (without a byte-order mark) and run again.`);
+    throw new UsageError(`${file}:${line}:${column}: ${decoded.problem.message.replace(/; Backstage.*$/, '')}.\nRe-save it as UTF-8 (without a byte-order mark) and run again.`);
   }
   try {
     return JSON.parse(decoded.text);

@@ -13,7 +13,12 @@ import { REPO_ROOT } from './tempRepo.ts';
  */
 export function readAction(name: string): { template?: ActionTemplate; errors: string[] } {
   const file = `actions/${name}/action.yml`;
-  const parsed = parseAction({ name: file, content: readFileSync(join(REPO_ROOT, file), 'utf8') }, new NoOperationTraceWriter());
+  return parseActionText(file, readFileSync(join(REPO_ROOT, file), 'utf8'));
+}
+
+/** {@link readAction} for a text: the converted template (when it parses) and GitHub's parser's errors. */
+export function parseActionText(file: string, content: string): { template?: ActionTemplate; errors: string[] } {
+  const parsed = parseAction({ name: file, content }, new NoOperationTraceWriter());
   const errors = parsed.context.errors.getErrors().map(e => e.message);
   if (errors.length || !parsed.value) return { errors };
   return { template: convertActionTemplate(parsed.context, parsed.value), errors: parsed.context.errors.getErrors().map(e => e.message) };
