@@ -6,10 +6,12 @@
 // that import their own JSON without an import attribute, which Node's loader refuses
 // (ERR_IMPORT_ASSERTION_TYPE_MISSING) but esbuild inlines.
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-export const CLI_BUNDLE = `${root}scripts/src/.build/cli.mjs`;
+const outdir = `${root}scripts/src/.build`;
+export const CLI_BUNDLE = `${outdir}/cli.mjs`;
 const BUNDLED = ['@actions/workflow-parser'];
 
 /** The package a bare specifier names: `@scope/name` or `name`. */
@@ -29,16 +31,24 @@ const dependenciesStayExternal = {
   },
 };
 
-/** Writes the bundle; throws with esbuild's messages when the sources do not build. */
+/**
+ * Writes the bundle (cli.mjs and one chunk per command, loaded when that command runs, all in one folder
+ * so relative paths hold in each); throws with esbuild's messages when the sources do not build.
+ */
 export async function buildCli() {
+  // Chunks are content-hashed: clear the previous build's so none lingers.
+  rmSync(outdir, { recursive: true, force: true });
   await build({
-    entryPoints: [`${root}scripts/src/cli/main.ts`],
+    entryPoints: { cli: `${root}scripts/src/cli/main.ts` },
     bundle: true,
+    splitting: true,
+    chunkNames: '[name]-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node20',
     plugins: [dependenciesStayExternal],
-    outfile: CLI_BUNDLE,
+    outdir,
+    outExtension: { '.js': '.mjs' },
     logLevel: 'warning',
   });
 }

@@ -1,13 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import { describeError } from './describeError.ts';
-import { CHECK_HELP, checkCommand } from './checkCommand.ts';
-import { azureReviewersCommand } from './azureReviewersCommand.ts';
-import { codeownersCommand } from './codeownersCommand.ts';
-import { scorecardsCommand } from './scorecardsCommand.ts';
-import { reportCommand } from './reportCommand.ts';
-import { syncCommand } from './syncCommand.ts';
-import { techdocsCommand } from './techdocsCommand.ts';
-import { templatesCommand } from './templatesCommand.ts';
 import type { CliIo } from './io.ts';
 import { version } from './version.ts';
 
@@ -28,17 +20,22 @@ Every command also takes --debug (or DEBUG=backstage-gitops in the environment):
 shows its stack trace, and library warnings reach stderr.
 
 Run 'backstage-gitops <command> --help' for the options of a command.
-${'\n'}${CHECK_HELP}`;
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
-  check: checkCommand,
-  scorecards: scorecardsCommand,
-  codeowners: codeownersCommand,
-  'azure-reviewers': azureReviewersCommand,
-  sync: syncCommand,
-  report: reportCommand,
-  techdocs: techdocsCommand,
-  templates: templatesCommand,
+`;
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+// Each command loads its own dependencies when it runs, so `--version` or `codeowners` does not pay for
+// the scaffolder, TechDocs or Tech Insights code (the bundle is split per command).
+const commands: Record<string, () => Promise<Command>> = {
+  check: async () => (await import('./checkCommand.ts')).checkCommand,
+  scorecards: async () => (await import('./scorecardsCommand.ts')).scorecardsCommand,
+  codeowners: async () => (await import('./codeownersCommand.ts')).codeownersCommand,
+  'azure-reviewers': async () => (await import('./azureReviewersCommand.ts')).azureReviewersCommand,
+  sync: async () => (await import('./syncCommand.ts')).syncCommand,
+  report: async () => (await import('./reportCommand.ts')).reportCommand,
+  techdocs: async () => (await import('./techdocsCommand.ts')).techdocsCommand,
+  templates: async () => (await import('./templatesCommand.ts')).templatesCommand,
 };
 
 /** True when `--debug` is among the arguments or DEBUG lists `backstage-gitops` (or `*`), as the debug package reads it. */
@@ -55,18 +52,18 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const debug = wantsDebug(argv, io.env);
   const [name, ...rest] = argv.filter(arg => arg !== '--debug');
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    if (rest[0] && commands[rest[0]]) return commands[rest[0]](['--help'], io);
-    io.stdout.write(HELP);
+    if (rest[0] && commands[rest[0]]) return (await commands[rest[0]]())(['--help'], io);
+    io.stdout.write(`${HELP}${(await import('./checkCommand.ts')).CHECK_HELP}`);
     return name ? 0 : 2;
   }
   if (name === '--version') return io.stdout.write(`${version}\n`), 0;
-  const command = commands[name];
-  if (!command) {
+  const load = commands[name];
+  if (!load) {
     io.stderr.write(`Unknown command '${name}'. Run 'backstage-gitops --help'.\n`);
     return 2;
   }
   try {
-    return await command(rest, io);
+    return await (await load())(rest, io);
   } catch (error) {
     io.stderr.write(`backstage-gitops ${name}: ${describeError(error, debug)}\n`);
     return 2;

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { buildSite, type BuiltSite } from './buildSite.ts';
 import { siteStore, techdocsPublisher, type StorageTarget } from './siteStore.ts';
 import type { TechdocsSite } from './techdocsSites.ts';
+import { UsageError } from '../config/usageError.ts';
 
 export interface PublishInput {
   root: string;
@@ -36,7 +37,7 @@ export interface SiteResult {
 export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
   const publisher = await techdocsPublisher(input.target);
   const readiness = await publisher.getReadiness();
-  if (!readiness.isAvailable) throw new Error(`The TechDocs storage (${describe(input.target)}) is not reachable or the container/bucket does not exist.`);
+  if (!readiness.isAvailable) throw new UsageError(`The TechDocs storage (${describe(input.target)}) is not reachable or the container/bucket does not exist: check the connection settings and the name.`);
   const store = siteStore(input.target);
   const builds = new Map<string, Promise<BuiltSite>>();
   const results: SiteResult[] = [];

@@ -13,6 +13,7 @@ import { startStorageEmulators, type Emulators } from '../backstage/storageEmula
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
 import { parseActionText, readAction, runAction } from '../helpers/runAction.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { expectCleanStderr, gitops } from './gitops.ts';
 
 const ACTIONS = readdirSync(join(REPO_ROOT, 'actions')).filter(name => existsSync(join(REPO_ROOT, 'actions', name, 'action.yml')));
 
@@ -63,7 +64,7 @@ describe('action metadata, as GitHub reads it', () => {
   });
 });
 
-describe('the actions, run as the runner runs them', () => {
+describe('the actions, run as the runner runs them (and techdocs publish, which needs a storage)', () => {
   let emulators: Emulators;
   beforeAll(async () => {
     emulators = await startStorageEmulators();
@@ -120,5 +121,10 @@ describe('the actions, run as the runner runs them', () => {
     const second = await publish();
     expect(second.status, second.stderr).toBe(0);
     expect(second.summary).toContain('0 published, 1 up to date');
+    // The README's CLI form, as a dry-run: nothing to publish now.
+    const dryRun = await gitops(root, ['techdocs', 'publish', '--publisher', 'azureBlobStorage', '--container', 'techdocs', '--dry-run'], { AZURE_STORAGE_CONNECTION_STRING: emulators.azureConnectionString });
+    expect(dryRun.status, dryRun.stderr).toBe(0);
+    expectCleanStderr(dryRun);
+    expect(dryRun.stdout).toContain('0 published, 1 up to date, 0 to publish, 0 failed');
   }, 180_000);
 });

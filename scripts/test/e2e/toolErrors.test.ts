@@ -135,6 +135,13 @@ describe.concurrent('a tool error is one clear message', { timeout: 120_000 }, (
     }
   });
 
+  it('techdocs publish to a storage that is not there: exit 2 saying what to check', async () => {
+    const port = await freePort();
+    const connection = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`;
+    const run = await gitops(base, ['techdocs', 'publish', '--publisher', 'azureBlobStorage', '--container', 'techdocs', '--dry-run'], { AZURE_STORAGE_CONNECTION_STRING: connection });
+    expectToolError(run, /The TechDocs storage \(Azure container techdocs\) is not reachable .*check the connection settings/);
+  });
+
   it('output piped into head ends quietly: no EPIPE trace', async () => {
     const child = spawn('sh', ['-c', `"${process.execPath}" "${BIN}" check --list-rules | head -n 1`], { cwd: base });
     let stdout = '';
