@@ -85,9 +85,17 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (debug) Error.stackTraceLimit = 50;
   else process.removeAllListeners('warning');
+  // An error a library throws outside the awaited chain (a socket, a timer) still ends as one message.
+  const fatal = (error: unknown) => {
+    process.stderr.write(`backstage-gitops: ${describeError(error, debug)}\n`);
+    process.exit(2);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   return run(argv, processIo());
 }
 
+/** The real process as a CliIo: its cwd, environment, stdout, stderr, the file system and global fetch. */
 export function processIo(): CliIo {
   return {
     cwd: process.cwd(),
