@@ -101,10 +101,14 @@ describe.concurrent('backstage-gitops as the README shows it', { timeout: 120_00
     expect(readFileSync(join(repo, 'backstage-config/app-config.tech-insights.yaml'), 'utf8')).toBe(before);
   });
 
-  it('codeowners: --check passes on the committed file', async () => {
+  it('codeowners: --check passes on the committed file, --write regenerates it unchanged', async () => {
     const run = await gitops(repo, ['codeowners', '--check']);
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expectCleanStderr(run);
+    const write = await gitops(repo, ['codeowners', '--write']);
+    expect(write.status, write.stderr).toBe(0);
+    expectCleanStderr(write);
+    expect(git(repo, 'status', '--porcelain', '.github')).toBe('');
   });
 
   it('report --base HEAD: the pull-request report', async () => {
@@ -134,6 +138,9 @@ describe.concurrent('backstage-gitops as the README shows it', { timeout: 120_00
     expect(run.stderr).toContain('✔ dotnet-webapi / default.yaml');
     expect(run.stderr).toContain('✔ node-service / default.yaml');
   }, 120_000);
+
+  // templates test node-service --run (and the other templates test cases) run through the bin in
+  // templates/templatesTest.test.ts.
 
   it('templates test --update-snapshots leaves reviewed snapshots as they are', async () => {
     const run = await gitops(repo, ['templates', 'test', 'go-service', '--update-snapshots']);
