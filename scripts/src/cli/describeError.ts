@@ -27,7 +27,7 @@ const NETWORK_ERRORS: Record<string, string> = {
  */
 export function describeError(error: unknown, debug: boolean): string {
   const e = error as NodeJS.ErrnoException & { path?: string };
-  const trace = debug && e?.stack ? `\n${e.stack}` : '';
+  const trace = debug && e?.stack ? `\n${logLines(redactUrl(e.stack))}` : '';
   if (error instanceof UsageError) return `${logLines(redactUrl(error.message.slice(0, 2000)))}${trace}`;
   if (typeof e?.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) return `${oneLine(e.message.split(/(?<=\.) /)[0])} Run with --help for the options.${trace}`;
   const host = (e as { hostname?: string; address?: string })?.hostname ?? (e as { address?: string })?.address;

@@ -10,7 +10,9 @@ import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startStorageEmulators, type Emulators } from '../backstage/storageEmulators.ts';
+import { freePort } from '../helpers/freePort.ts';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
+import { runNode } from '../helpers/runNode.ts';
 import { parseActionText, readAction, runAction } from '../helpers/runAction.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
 import { expectCleanStderr, gitops } from './gitops.ts';
@@ -93,6 +95,20 @@ describe('the actions, run as the runner runs them (and techdocs publish, which 
     expect(run.stdout).toContain('::error::backstage-gitops sync exited 2');
     expect(run.stderr).not.toMatch(/^\s+at /m);
   }, 60_000);
+
+  it('the Azure task whose Azure DevOps cannot be reached logs one issue and fails, without a stack trace', async () => {
+    const repo = await dataRepoCopy();
+    const port = await freePort();
+    const run = await runNode(join(REPO_ROOT, 'scripts/bin/azure-pr-report.js'), repo, {
+      TF_BUILD: 'True', BUILD_SOURCESDIRECTORY: repo, GITOPS_BASE_REF: 'HEAD', SYSTEM_PULLREQUEST_PULLREQUESTID: '42', SYSTEM_ACCESSTOKEN: 'azure-token-0123456789',
+      SYSTEM_COLLECTIONURI: `http://127.0.0.1:${port}/org/`, SYSTEM_TEAMPROJECT: 'Platform', BUILD_REPOSITORY_ID: 'repo-1', AGENT_TEMPDIRECTORY: repo, BUILD_ARTIFACTSTAGINGDIRECTORY: repo,
+    });
+    expect(run.status, run.stdout + run.stderr).toBe(2);
+    expect(run.stdout).toMatch(new RegExp(`##vso\\[task\\.logissue type=error;\\]backstage-gitops Azure task: cannot reach 127\\.0\\.0\\.1: connection refused \\(ECONNREFUSED\\)`));
+    expect(run.stdout).toContain('##vso[task.complete result=Failed;]');
+    expect(run.stdout + run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stdout + run.stderr).not.toContain('azure-token-0123456789');
+  }, 120_000);
 
   it('publish-techdocs builds with real MkDocs and publishes to Azurite, then finds the site up to date', async () => {
     const root = await mkdtemp(join(tmpdir(), 'gitops-docs-action-'));
