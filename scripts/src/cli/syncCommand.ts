@@ -11,7 +11,7 @@ import { verifyTechInsights } from '../sync/verifyTechInsights.ts';
 import { compileTechInsights } from '../scorecards/compileTechInsights.ts';
 import { loadScorecards } from '../scorecards/loadScorecards.ts';
 import { hasScorecards } from '../scorecards/prepareScorecards.ts';
-import { logText } from '../report/safeText.ts';
+import { logText, redactUrl } from '../report/safeText.ts';
 import { baseUrlFlag, connectionProblem } from './backstageUrl.ts';
 import type { CliIo } from './io.ts';
 import { version } from './version.ts';
@@ -51,8 +51,8 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   const url = baseUrlFlag('--url', values.url);
   const token = io.env[values['token-env']!];
   if (!token) throw new UsageError(`Set the token in the environment variable ${values['token-env']}`);
-  // Whatever reaches the log, the token never does.
-  const scrub = (text: string) => text.split(token).join('***');
+  // Whatever reaches the log, the token never does, nor a user:password in a URL.
+  const scrub = (text: string) => redactUrl(text.split(token).join('***'));
   const out = { write: (t: string) => io.stdout.write(scrub(t)) };
   const err = { write: (t: string) => io.stderr.write(scrub(t)) };
 
