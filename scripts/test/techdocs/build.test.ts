@@ -1,5 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,8 +12,8 @@ import { REPO_ROOT } from '../helpers/tempRepo.ts';
 const BIN = join(REPO_ROOT, 'scripts/bin/backstage-gitops.js');
 
 /** The shipped bin as a child process, with only what a CI job hands it. */
-function bin(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+function bin(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', d => (stdout += d));
@@ -125,5 +125,28 @@ describe('techdocs build: the publish build, without publishing', () => {
     expect(none.stderr).toContain('building 0 of 2 site(s)');
     const bad = await bin(['techdocs', 'build', '--changed-since', '--output=x'], root);
     expect(bad.status).toBe(2);
+  }, 120_000);
+
+  it('says which techdocs-core plugin builds use, from the Python behind the mkdocs on PATH', async () => {
+    const root = await pullRequest();
+    const fake = await mkdtemp(join(tmpdir(), 'gitops-fake-mkdocs-'));
+    // A mkdocs whose interpreter has mkdocs-techdocs-core 1.7.1, as the pip install gives it.
+    await writeFile(join(fake, 'python'), '#!/bin/sh\necho 1.7.1\n', { mode: 0o755 });
+    await writeFile(join(fake, 'mkdocs'), `#!${join(fake, 'python')}\n`, { mode: 0o755 });
+    const real = await bin(['techdocs', 'build', '--shard', '3/3'], root, { PATH: `${fake}:${process.env.PATH}` });
+    expect(real.stderr).toContain(`TechDocs builds use the real mkdocs-techdocs-core 1.7.1 (${join(fake, 'python')})`);
+    const standIn = await bin(['techdocs', 'build', '--shard', '3/3'], root, { PATH: `${fake}-missing:${process.env.PATH}` });
+    expect(standIn.stderr).toMatch(/WARNING: mkdocs-techdocs-core is NOT installed for \S+; TechDocs builds use the toolkit's STAND-IN plugin/);
+  });
+
+  it('installs the real plugin from PyPI where it can, and falls back loudly to Debian and the stand-in', () => {
+    // PIP_NO_INDEX makes pip behave as on a runner that cannot reach PyPI.
+    const venv = join(tmpdir(), `gitops-techdocs-venv-${process.pid}`);
+    const result = spawnSync('sh', [join(REPO_ROOT, 'scripts/install-techdocs.sh')], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, PIP_NO_INDEX: '1', TECHDOCS_VENV: venv, GITHUB_ACTIONS: 'true' } });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain("TechDocs: PyPI is not reachable: MkDocs comes from Debian's packages and TechDocs builds use the toolkit's STAND-IN techdocs-core plugin");
+    expect(result.stdout).toMatch(/^::warning title=TechDocs::PyPI is not reachable/m);
+    expect(readFileSync(join(REPO_ROOT, 'scripts/techdocs-requirements.txt'), 'utf8')).toMatch(/^mkdocs-techdocs-core==\d+\.\d+\.\d+$/m);
+    rmSync(venv, { recursive: true, force: true });
   }, 120_000);
 });
