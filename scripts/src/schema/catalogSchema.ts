@@ -98,19 +98,20 @@ function policyBranch({ file, schema }: PolicySchema): Json {
   const ruleId = String(schema['x-rule-id'] ?? `policy/${file.replace(/^.*\//, '').replace(/\.schema\.json$|\.json$/, '')}`);
   const title = typeof schema.title === 'string' ? schema.title : ruleId;
   const hint = typeof schema['x-hint'] === 'string' ? ` ${schema['x-hint']}` : '';
-  const branch = flattenErrorMessages(schema) as Json;
+  // The editor shows errorMessage alone, so each one carries the policy's fix and rule id.
+  const branch = flattenErrorMessages(schema, ` (${ruleId}:${hint})`) as Json;
   for (const key of Object.keys(branch)) if (key.startsWith('x-') || key === '$schema' || key === '$id' || key === 'title' || key === 'description') delete branch[key];
   return { title, description: `${title}.${hint} (${ruleId}, ${file})`, ...branch };
 }
 
-/** ajv-errors' `{ required: { field: message } }` becomes the one string editors display. */
-function flattenErrorMessages(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(flattenErrorMessages);
+/** ajv-errors' `{ required: { field: message } }` becomes the one string editors display, with `suffix`. */
+function flattenErrorMessages(node: unknown, suffix: string): unknown {
+  if (Array.isArray(node)) return node.map(item => flattenErrorMessages(item, suffix));
   if (!isObject(node)) return node;
   const copy: Json = {};
   for (const [key, value] of Object.entries(node)) {
-    if (key === 'errorMessage' && isObject(value)) copy[key] = [...new Set(leafStrings(value))].join('; ');
-    else copy[key] = key === 'const' || key === 'enum' || key === 'examples' || key === 'default' ? value : flattenErrorMessages(value);
+    if (key === 'errorMessage') copy[key] = `${[...new Set(leafStrings(value))].join('; ')}${suffix}`;
+    else copy[key] = key === 'const' || key === 'enum' || key === 'examples' || key === 'default' ? value : flattenErrorMessages(value, suffix);
   }
   return copy;
 }
