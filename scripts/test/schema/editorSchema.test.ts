@@ -1,16 +1,21 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvErrors from 'ajv-errors';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
+import { pathToFileURL } from 'node:url';
 import { loadEntities } from '../../src/scorecards/prepareScorecards.ts';
 import { baseTree, CONFIG } from '../catalog/fixtureOrg.ts';
 import { cases } from '../catalog/gateCases.ts';
 import { REPO_ROOT, tempRepo } from '../helpers/tempRepo.ts';
 
 const BIN = join(REPO_ROOT, 'scripts/bin/backstage-gitops.js');
+const require = createRequire(import.meta.url);
+const { getLanguageService } = require('yaml-language-server');
+const { TextDocument } = require('vscode-languageserver-textdocument');
 const SCHEMA_CONFIG = `${CONFIG}editorSchema:\n  file: schemas/catalog-info.schema.json\n`;
 
 // Findings whose shape the editor schema expresses; every other rule (references, uniqueness,
@@ -45,6 +50,30 @@ function documentsOf(tree: Record<string, string>): { file: string; doc: unknown
   return found;
 }
 
+/**
+ * The Red Hat YAML extension's validator (yaml-language-server, the engine behind VS Code's YAML support
+ * and most LSP editors) configured as `.vscode/settings.json` configures it, over in-memory files.
+ */
+function editorService(files: Record<string, string>, yamlSchemas: Record<string, string[]>) {
+  const base = pathToFileURL(REPO_ROOT).href;
+  const service = getLanguageService({
+    schemaRequestService: async (uri: string) => {
+      const path = uri.slice(base.length);
+      if (!(path in files)) throw new Error(`schema ${uri} was not expected`);
+      return files[path];
+    },
+    workspaceContext: { resolveRelativePath: (relative: string, resource: string) => new URL(relative, resource).href },
+  });
+  service.configure({ validate: true, yamlVersion: '1.2', schemas: Object.entries(yamlSchemas).map(([uri, fileMatch]) => ({ uri: new URL(uri, base).href, fileMatch })) });
+  let version = 0;
+  return {
+    async validate(file: string, text: string): Promise<{ line: number; message: string }[]> {
+      const problems = await service.doValidation(TextDocument.create(new URL(file, base).href, 'yaml', ++version, text), false);
+      return problems.map((p: { range: { start: { line: number } }; message: string }) => ({ line: p.range.start.line + 1, message: p.message }));
+    },
+  };
+}
+
 describe('the editor schema (schemas/catalog-info.schema.json)', () => {
   it('is committed and current (schema --check through the bin)', () => {
     const result = bin(['schema', '--check'], REPO_ROOT);
@@ -74,19 +103,21 @@ describe('the editor schema (schemas/catalog-info.schema.json)', () => {
 
   // The gate's own mutation table: wherever a case's finding is a shape rule, the editor flags it too;
   // wherever the gate accepts the change, so does the editor.
-  const schemas = new Map<string, Promise<ValidateFunction>>();
-  async function schemaFor(tree: Record<string, string>): Promise<ValidateFunction> {
+  const schemas = new Map<string, Promise<{ validate: ValidateFunction; text: string }>>();
+  async function generated(tree: Record<string, string>) {
     const config = tree['gitops.config.yaml'];
     if (!schemas.has(config)) {
       schemas.set(config, (async () => {
         const root = await tempRepo({ ...baseTree(), 'gitops.config.yaml': config }, { policies: true });
         const result = bin(['schema', '--write'], root);
         expect(result.status, result.stderr).toBe(0);
-        return compile(await readFile(join(root, 'schemas/catalog-info.schema.json'), 'utf8'));
+        const text = await readFile(join(root, 'schemas/catalog-info.schema.json'), 'utf8');
+        return { validate: compile(text), text };
       })());
     }
     return schemas.get(config)!;
   }
+  const schemaFor = async (tree: Record<string, string>) => (await generated(tree)).validate;
 
   it('accepts the valid fixture organisation', async () => {
     const tree = { ...baseTree(), 'gitops.config.yaml': SCHEMA_CONFIG };
@@ -104,7 +135,31 @@ describe('the editor schema (schemas/catalog-info.schema.json)', () => {
     const shapeFindings = expected.filter(e => expressed(e.split('@')[0]));
     if (shapeFindings.length === 0) expect(rejected).toEqual([]);
     else expect(rejected).toEqual(expect.arrayContaining([...new Set(shapeFindings.map(e => e.split('@')[1].split(':')[0]))]));
+    // The Red Hat YAML extension's own validator gives every document the same verdict as ajv.
+    const { text } = await generated(tree);
+    const service = editorService({ 'schemas/catalog-info.schema.json': text }, { './schemas/catalog-info.schema.json': ['catalog/**/*.yaml'] });
+    for (const { file, doc } of documentsOf(tree)) {
+      const problems = await service.validate(file, stringify(doc));
+      expect(problems.length > 0, `${file}: ${JSON.stringify(problems)}`).toBe(!validate(doc));
+    }
   }, 60_000);
+
+  it('applies, through .vscode/settings.json in the Red Hat YAML extension\'s validator, to every catalog file and nothing else', async () => {
+    const settings = JSON.parse(await readFile(join(REPO_ROOT, '.vscode/settings.json'), 'utf8'))['yaml.schemas'] as Record<string, string[]>;
+    const service = editorService({ 'schemas/catalog-info.schema.json': await readFile(join(REPO_ROOT, 'schemas/catalog-info.schema.json'), 'utf8') }, settings);
+    const { entities } = await loadEntities(REPO_ROOT);
+    const entityFiles = new Set(entities.map(e => e.file));
+    const yamlFiles = execFileSync('git', ['-C', REPO_ROOT, 'ls-files', '*.yaml', '*.yml'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const probe = '\n---\napiVersion: backstage.io/v1alpha1\nkind: Nope\nmetadata: {name: probe}\n';
+    for (const file of yamlFiles) {
+      const text = await readFile(join(REPO_ROOT, file), 'utf8');
+      // Catalog files are clean as committed, and a bad entity appended is flagged exactly where the
+      // schema applies (API definitions, mkdocs.yml, workflows and the rest are left alone).
+      if (entityFiles.has(file)) expect(await service.validate(file, text), file).toEqual([]);
+      const flagged = (await service.validate(file, `${text.replace(/\n*$/, '')}${probe}`)).some(p => p.message.includes("kind must be one of Backstage's kinds"));
+      expect(flagged, file).toBe(entityFiles.has(file));
+    }
+  }, 120_000);
 
   it('names in README every rule of the table that stays in the gate', async () => {
     const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8');
