@@ -1,5 +1,5 @@
 import { cp, mkdir, readFile, rm } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { join, posix, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostic.ts';
 import { buildSite, SiteBuildError } from './buildSite.ts';
 import { buildFindings, pagesNamed } from './buildFindings.ts';
@@ -27,8 +27,8 @@ export interface BuildResult {
  * Builds every site exactly as `techdocs publish` does (the same `buildSite`: temporary copy, the same
  * @techdocs/cli generate, the same checks of index.html and techdocs_metadata.json), once per mkdocs.yml
  * however many entities share it, and publishes nothing. A site that fails becomes Diagnostics on its
- * mkdocs.yml or the page MkDocs names, with MkDocs' message (see buildFindings). Throws only for I/O
- * errors of the output folder.
+ * mkdocs.yml or the page MkDocs names, with MkDocs' message (see buildFindings); so does a site whose
+ * entity ref would name a folder outside `outDir`. Never throws for one site's failure.
  */
 export async function buildSites(input: BuildInput): Promise<{ results: BuildResult[]; diagnostics: Diagnostic[] }> {
   const bySource = new Map<string, BuildableSite[]>();
@@ -41,7 +41,7 @@ export async function buildSites(input: BuildInput): Promise<{ results: BuildRes
     try {
       const built = await buildSite(input.root, mkdocsFile, input.commit, sites[0].generated ? siteNameOf(sites[0]) : undefined);
       try {
-        if (input.outDir) for (const triplet of triplets) await copySite(built.directory, join(input.outDir, ...triplet.split('/')));
+        if (input.outDir) for (const triplet of triplets) await copySite(built.directory, input.outDir, triplet);
       } finally {
         await rm(posix.dirname(built.directory), { recursive: true, force: true });
       }
@@ -59,7 +59,13 @@ export async function buildSites(input: BuildInput): Promise<{ results: BuildRes
   return { results, diagnostics };
 }
 
-async function copySite(from: string, to: string): Promise<void> {
+/** Copies a built site to `<outDir>/<triplet>`; a triplet from a PR that would leave outDir is refused. */
+async function copySite(from: string, outDir: string, triplet: string): Promise<void> {
+  const parts = triplet.split('/');
+  const to = resolve(outDir, ...parts);
+  if (parts.length !== 3 || parts.some(p => !p || p === '.' || p === '..' || p.includes('\\')) || !to.startsWith(`${resolve(outDir)}${sep}`)) {
+    throw new Error(`The entity ref ${triplet} cannot name a folder under the output folder.`);
+  }
   await rm(to, { recursive: true, force: true });
   await mkdir(to, { recursive: true });
   await cp(from, to, { recursive: true });
@@ -68,7 +74,9 @@ async function copySite(from: string, to: string): Promise<void> {
 async function readPages(root: string, files: readonly string[]): Promise<Map<string, string>> {
   const pages = new Map<string, string>();
   for (const file of files) {
-    const text = await readFile(join(root, file), 'utf8').catch(() => undefined);
+    const path = resolve(root, file);
+    if (!path.startsWith(`${resolve(root)}${sep}`)) continue;
+    const text = await readFile(path, 'utf8').catch(() => undefined);
     if (text !== undefined) pages.set(file, text);
   }
   return pages;

@@ -127,6 +127,18 @@ describe('techdocs build: the publish build, without publishing', () => {
     expect(bad.status).toBe(2);
   }, 120_000);
 
+  it('never writes a preview outside --out, whatever namespace a pull request gives its entity', async () => {
+    const root = await pullRequest();
+    await change(root, { 'catalog/services.yaml': TREE['catalog/services.yaml'].replace('  name: service-b\n', '  name: service-b\n  namespace: ..\n') });
+    const parent = await mkdtemp(join(tmpdir(), 'gitops-preview-'));
+    const out = join(parent, 'out');
+    const result = await bin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+    expect(result.status, result.stderr).toBe(1);
+    expect(findings(result.stdout).map(f => f.message)).toEqual([expect.stringContaining('cannot name a folder under the output folder')]);
+    expect(await readdir(parent)).toEqual(['out']);
+    expect(await readdir(out)).toEqual(['default']);
+  }, 120_000);
+
   it('says which techdocs-core plugin builds use, from the Python behind the mkdocs on PATH', async () => {
     const root = await pullRequest();
     const fake = await mkdtemp(join(tmpdir(), 'gitops-fake-mkdocs-'));
