@@ -1,5 +1,18 @@
 import { writeFile } from 'node:fs/promises';
+<<<<<<< HEAD
 import { describeError } from './describeError.ts';
+=======
+import { UsageError } from '../config/gitopsConfig.ts';
+import { CHECK_HELP, checkCommand } from './checkCommand.ts';
+import { azureReviewersCommand } from './azureReviewersCommand.ts';
+import { codeownersCommand } from './codeownersCommand.ts';
+import { schemaCommand } from './schemaCommand.ts';
+import { scorecardsCommand } from './scorecardsCommand.ts';
+import { reportCommand } from './reportCommand.ts';
+import { syncCommand } from './syncCommand.ts';
+import { techdocsCommand } from './techdocsCommand.ts';
+import { templatesCommand } from './templatesCommand.ts';
+>>>>>>> main
 import type { CliIo } from './io.ts';
 import { version } from './version.ts';
 
@@ -9,9 +22,11 @@ Commands:
   check [paths…]    the catalog gate: Backstage's model, org policy, references, locations, scorecards
   scorecards        Tech Insights scorecards per team, before/after a change (--base), config generation
   codeowners        generate (--write) or verify (--check) CODEOWNERS from the catalog's ownership
+  schema            generate (--write) or verify (--check) the editor's JSON Schema for catalog files
   report --base REF the pull-request report: findings, entity changes, impact, reviewers, scorecards
   sync --url URL    make the managed Backstage's catalog match this repo (plan with --dry-run)
   techdocs publish  build and publish changed TechDocs sites to Azure Blob Storage or S3, verified
+  techdocs build    build sites exactly as publish does, without publishing (preview, PR check)
   azure-reviewers   CODEOWNERS as Azure Repos required-reviewer branch policies (plan, or --apply)
   templates test    test every template case (values, render, output, snapshots); 'templates render' previews one
   help [command]    show help for a command
@@ -19,6 +34,7 @@ Commands:
 Every command also takes --debug (or DEBUG=backstage-gitops in the environment): a tool error then
 shows its stack trace, and library warnings reach stderr.
 
+<<<<<<< HEAD
 Run 'backstage-gitops <command> --help' for the options of a command.
 
 `;
@@ -36,6 +52,18 @@ const commands: Record<string, () => Promise<Command>> = {
   report: async () => (await import('./reportCommand.ts')).reportCommand,
   techdocs: async () => (await import('./techdocsCommand.ts')).techdocsCommand,
   templates: async () => (await import('./templatesCommand.ts')).templatesCommand,
+=======
+const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
+  check: checkCommand,
+  scorecards: scorecardsCommand,
+  codeowners: codeownersCommand,
+  schema: schemaCommand,
+  'azure-reviewers': azureReviewersCommand,
+  sync: syncCommand,
+  report: reportCommand,
+  techdocs: techdocsCommand,
+  templates: templatesCommand,
+>>>>>>> main
 };
 
 /** True when `--debug` is among the arguments or DEBUG lists `backstage-gitops` (or `*`), as the debug package reads it. */

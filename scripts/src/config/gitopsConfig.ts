@@ -22,6 +22,8 @@ export interface GitopsConfig {
   failOn: Severity;
   codeowners?: { file: string; platformTeam: string; platformPaths: string[] };
   backstageConfig?: { files: string[]; plugins: string[] };
+  /** The generated JSON Schema editors validate catalog files with (`schema --write`). */
+  editorSchema?: { file: string };
   rules: Record<string, Severity | 'off'>;
   catalog: {
     roots: string[];
@@ -82,10 +84,20 @@ export function defaultConfig(root: string): GitopsConfig {
  * file, line and key for a file that is not UTF-8, does not parse or breaks the schema.
  */
 export async function loadConfig(root: string): Promise<GitopsConfig> {
+<<<<<<< HEAD
   const path = join(root, CONFIG_FILE);
   if (!existsSync(path)) return defaultConfig(root);
   const config = readConfigDocument(path, CONFIG_FILE);
   const raw = (config.doc.toJS() ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; catalog?: Partial<GitopsConfig['catalog']> };
+=======
+  let text: string;
+  try {
+    text = await readFile(join(root, CONFIG_FILE), 'utf8');
+  } catch {
+    return defaultConfig(root);
+  }
+  const raw = (parse(text) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; catalog?: Partial<GitopsConfig['catalog']> };
+>>>>>>> main
   const ajv = new Ajv({ allErrors: true, useDefaults: true });
   const validate = ajv.compile(configSchema);
   if (!validate(raw)) {
@@ -102,6 +114,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
     rules: raw.rules ?? {},
     codeowners: raw.codeowners,
     backstageConfig: raw.backstageConfig,
+    editorSchema: raw.editorSchema,
     catalog: { ...base.catalog, allowedLocationTypes: ['url'], ...catalog },
   };
 }
