@@ -1,18 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-<<<<<<< HEAD
 import { describeError } from './describeError.ts';
-=======
-import { UsageError } from '../config/gitopsConfig.ts';
-import { CHECK_HELP, checkCommand } from './checkCommand.ts';
-import { azureReviewersCommand } from './azureReviewersCommand.ts';
-import { codeownersCommand } from './codeownersCommand.ts';
-import { schemaCommand } from './schemaCommand.ts';
-import { scorecardsCommand } from './scorecardsCommand.ts';
-import { reportCommand } from './reportCommand.ts';
-import { syncCommand } from './syncCommand.ts';
-import { techdocsCommand } from './techdocsCommand.ts';
-import { templatesCommand } from './templatesCommand.ts';
->>>>>>> main
 import type { CliIo } from './io.ts';
 import { version } from './version.ts';
 
@@ -34,7 +21,6 @@ Commands:
 Every command also takes --debug (or DEBUG=backstage-gitops in the environment): a tool error then
 shows its stack trace, and library warnings reach stderr.
 
-<<<<<<< HEAD
 Run 'backstage-gitops <command> --help' for the options of a command.
 
 `;
@@ -47,23 +33,12 @@ const commands: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./checkCommand.ts')).checkCommand,
   scorecards: async () => (await import('./scorecardsCommand.ts')).scorecardsCommand,
   codeowners: async () => (await import('./codeownersCommand.ts')).codeownersCommand,
+  schema: async () => (await import('./schemaCommand.ts')).schemaCommand,
   'azure-reviewers': async () => (await import('./azureReviewersCommand.ts')).azureReviewersCommand,
   sync: async () => (await import('./syncCommand.ts')).syncCommand,
   report: async () => (await import('./reportCommand.ts')).reportCommand,
   techdocs: async () => (await import('./techdocsCommand.ts')).techdocsCommand,
   templates: async () => (await import('./templatesCommand.ts')).templatesCommand,
-=======
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
-  check: checkCommand,
-  scorecards: scorecardsCommand,
-  codeowners: codeownersCommand,
-  schema: schemaCommand,
-  'azure-reviewers': azureReviewersCommand,
-  sync: syncCommand,
-  report: reportCommand,
-  techdocs: techdocsCommand,
-  templates: templatesCommand,
->>>>>>> main
 };
 
 /** True when `--debug` is among the arguments or DEBUG lists `backstage-gitops` (or `*`), as the debug package reads it. */

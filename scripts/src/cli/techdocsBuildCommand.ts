@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { catalogRules } from '../catalog/catalogRules.ts';
-import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { loadConfig, repoRoot, UsageError } from '../config/gitopsConfig.ts';
 import { isAtLeast } from '../diagnostic.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { formatters } from '../report/formatters.ts';
@@ -46,7 +46,7 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
   for (const format of formats) if (!formatters[format]) throw new UsageError(`Unknown format '${format}'; use one of ${Object.keys(formatters).join(', ')}`);
   const outputs = values.output ?? [];
   if (outputs.length > formats.length) throw new UsageError('Give one --format for each --output');
-  const root = resolve(io.cwd, values.root ?? '.');
+  const root = repoRoot(io.cwd, values.root);
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
   const repoFiles = new Set(await listRepoFiles(root));

@@ -84,20 +84,10 @@ export function defaultConfig(root: string): GitopsConfig {
  * file, line and key for a file that is not UTF-8, does not parse or breaks the schema.
  */
 export async function loadConfig(root: string): Promise<GitopsConfig> {
-<<<<<<< HEAD
   const path = join(root, CONFIG_FILE);
   if (!existsSync(path)) return defaultConfig(root);
   const config = readConfigDocument(path, CONFIG_FILE);
-  const raw = (config.doc.toJS() ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; catalog?: Partial<GitopsConfig['catalog']> };
-=======
-  let text: string;
-  try {
-    text = await readFile(join(root, CONFIG_FILE), 'utf8');
-  } catch {
-    return defaultConfig(root);
-  }
-  const raw = (parse(text) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; catalog?: Partial<GitopsConfig['catalog']> };
->>>>>>> main
+  const raw = (config.doc.toJS() ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; catalog?: Partial<GitopsConfig['catalog']> };
   const ajv = new Ajv({ allErrors: true, useDefaults: true });
   const validate = ajv.compile(configSchema);
   if (!validate(raw)) {
