@@ -142,5 +142,10 @@ describe('the actions, run as the runner runs them (and techdocs publish, which 
     expect(dryRun.status, dryRun.stderr).toBe(0);
     expectCleanStderr(dryRun);
     expect(dryRun.stdout).toContain('0 published, 1 up to date, 0 to publish, 0 failed');
+    // techdocs build --out: the same build as a local preview in Backstage's layout.
+    const preview = await gitops(root, ['techdocs', 'build', '--out', 'site']);
+    expect(preview.status, preview.stdout + preview.stderr).toBe(0);
+    expectCleanStderr(preview);
+    expect(existsSync(join(root, 'site/default/component/shop/index.html'))).toBe(true);
   }, 180_000);
 });

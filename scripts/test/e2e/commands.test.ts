@@ -111,6 +111,18 @@ describe.concurrent('backstage-gitops as the README shows it', { timeout: 120_00
     expect(git(repo, 'status', '--porcelain', '.github')).toBe('');
   });
 
+  it('schema --check: the committed editor schema is current', async () => {
+    const run = await gitops(repo, ['schema', '--check']);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expectCleanStderr(run);
+  });
+
+  it('techdocs build --changed-since HEAD --shard 1/2 --format github: the PR job, nothing changed', async () => {
+    const run = await gitops(repo, ['techdocs', 'build', '--changed-since', 'HEAD', '--shard', '1/2', '--format', 'github']);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expectCleanStderr(run);
+  });
+
   it('report --base HEAD: the pull-request report', async () => {
     const run = await gitops(repo, ['report', '--base', 'HEAD', ...TODAY]);
     expect(run.status, run.stderr).toBe(0);
@@ -120,7 +132,8 @@ describe.concurrent('backstage-gitops as the README shows it', { timeout: 120_00
 
   // azure-reviewers (plan and --apply) runs through the bin in ci/azureReviewers.test.ts, against a fake PolicyApi.
 
-  // techdocs publish (--dry-run and real) needs a storage: it runs against Azurite in e2e/actions.test.ts.
+  // techdocs publish (--dry-run and real) needs a storage: it runs against Azurite in e2e/actions.test.ts,
+  // beside techdocs build --out.
 
   it('sync --url --token-env --dry-run against a real Backstage: the plan, nothing changed', async () => {
     const backstage = inject('backstage');
