@@ -8,7 +8,8 @@ import { publishSites } from '../techdocs/publishSites.ts';
 import { shard } from '../shard.ts';
 import type { StorageTarget } from '../techdocs/siteStore.ts';
 import { siteConfigIn, techdocsSites } from '../techdocs/techdocsSites.ts';
-import type { CliIo } from './io.ts';
+import { hideSecrets, hideUrlCredentials, type CliIo } from './io.ts';
+import { logText } from '../report/safeText.ts';
 
 export const TECHDOCS_HELP = `Usage: backstage-gitops techdocs publish [options]
 
@@ -44,6 +45,9 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   });
   if (values.help || positionals[0] !== 'publish') return io.stdout.write(TECHDOCS_HELP), values.help ? 0 : 2;
   const target = storageTarget(values, io.env);
+  // Storage credentials never reach the log, whatever an SDK error or a build echoes.
+  hideSecrets(io, ...(target.type === 'azureBlobStorage' ? [target.connectionString, target.accountKey] : [target.secretAccessKey, io.env.AWS_SESSION_TOKEN]));
+  hideUrlCredentials(io, values.endpoint as string | undefined);
   const root = resolve(io.cwd, values.root ?? '.');
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
@@ -54,8 +58,8 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   const mine = shard(sites, values.shard);
   const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
   const commit = head.status === 0 ? head.stdout.trim() : 'unversioned';
-  io.stderr.write(`techdocs: ${mine.length} of ${sites.length} site(s)${values.shard ? ` in shard ${values.shard}` : ''}, commit ${commit.slice(0, 12)}\n`);
-  const results = await publishSites({ root, sites: mine, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), log: line => io.stderr.write(`techdocs: ${line}\n`) });
+  io.stderr.write(`techdocs: ${mine.length} of ${sites.length} site(s)${values.shard ? ` in shard ${logText(values.shard)}` : ''}, commit ${logText(commit.slice(0, 12))}\n`);
+  const results = await publishSites({ root, sites: mine, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), log: line => io.stderr.write(`techdocs: ${logText(line)}\n`) });
   const count = (o: string) => results.filter(r => r.outcome === o).length;
   io.stdout.write(`${count('published')} published, ${count('up-to-date')} up to date, ${count('would-publish')} to publish, ${count('failed')} failed\n`);
   return count('failed') > 0 ? 1 : 0;

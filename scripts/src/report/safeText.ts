@@ -5,6 +5,13 @@
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 
+// The same without ESC, for text whose colours the toolkit added itself (values went through logText).
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u2028\u2029]|\u001b(?!\[[0-9;]*m)/g;
+// A line whose first visible characters are `::` (after blanks or colour codes) is a GitHub command.
+// eslint-disable-next-line no-control-regex
+const LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/;
+
 const visible = (ch: string) => (ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
@@ -25,13 +32,35 @@ export function logText(value: string): string {
 /**
  * Makes a whole multi-line message safe for a log, line by line: each line keeps its own break, but no
  * line can start a GitHub workflow command or hold an Azure logging command. For text the toolkit
- * writes itself around values that went through {@link logText}; never throws.
+ * writes itself around values that went through {@link logText}; never throws. With `color`, ANSI
+ * colour codes (SGR, `ESC[…m`) are kept for the toolkit's own colours; every other control is shown.
+ * A carriage return counts as a line break: the runners read process output with .NET, which splits
+ * lines on `\r` too.
  */
-export function logLines(text: string): string {
+export function logLines(text: string, options: { color?: boolean } = {}): string {
+  const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
   return text
     .split('\n')
-    .map(line => line.replace(/\r/g, '\\r').replace(CONTROL, visible).replace(/##vso\[/gi, '##vso\u200b[').replace(/^(\s*)::/, '$1:\u200b:'))
+    .map(line => line.replace(/\r/g, '\\r').replace(control, visible).replace(/##vso\[/gi, '##vso\u200b[').replace(LINE_START_COMMAND, '$1:\u200b:'))
     .join('\n');
+}
+
+/**
+ * Makes JSON text inert in a CI log without changing the value it encodes: `##vso[` becomes
+ * `##vso\u005b` and C1 controls and U+2028/U+2029 (which JSON.stringify leaves raw) become `\uXXXX`
+ * escapes. JSON.stringify never writes a raw line break inside a string, so no value can start a
+ * line. Takes the output of JSON.stringify; returns JSON that parses to the same value.
+ */
+export function logJson(json: string): string {
+  return json.replace(/(##vso)\[/gi, '$1\\u005b').replace(/[\u007f-\u009f\u2028\u2029]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The same for XML the toolkit wrote with every value entity-escaped: `##vso[` becomes `##vso&#91;`
+ * and a value that starts a line with `::` gets `&#58;:`. Both parse back to the same characters.
+ */
+export function logXml(xml: string): string {
+  return xml.replace(/(##vso)\[/gi, '$1&#91;').replace(/^(\s*)::/gm, '$1&#58;:');
 }
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '|': '&#124;' };
