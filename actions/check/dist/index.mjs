@@ -43544,11 +43544,27 @@ var GITHUB_ANNOTATIONS_PER_LEVEL = 10;
 var REPORT_MARKER = "<!-- backstage-gitops:pr-report v1 -->";
 
 // actions/check/src/stickyComment.ts
+var WORKFLOW_TOKEN_LOGIN = "github-actions[bot]";
+async function tokenLogin(octokit) {
+  try {
+    const { viewer } = await octokit.graphql("query { viewer { login } }");
+    return viewer.login;
+  } catch {
+    return WORKFLOW_TOKEN_LOGIN;
+  }
+}
+function isOwnReport(comment, login) {
+  if (!comment.body?.startsWith(REPORT_MARKER) || !comment.user) return false;
+  const bare = (name) => name.replace(/\[bot\]$/, "").toLowerCase();
+  const botLogin = login.endsWith("[bot]") || comment.user.login.endsWith("[bot]");
+  return bare(comment.user.login) === bare(login) && (!botLogin || comment.user.type === "Bot");
+}
 async function upsertStickyComment(octokit, target, body) {
-  const text = body.includes(REPORT_MARKER) ? body : `${REPORT_MARKER}
+  const text = body.startsWith(REPORT_MARKER) ? body : `${REPORT_MARKER}
 ${body}`;
+  const login = await tokenLogin(octokit);
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...target, per_page: 100 });
-  const mine = comments.filter((c) => c.body?.includes(REPORT_MARKER) && c.user?.type === "Bot");
+  const mine = comments.filter((c) => isOwnReport(c, login));
   if (mine.length === 0) {
     await octokit.rest.issues.createComment({ ...target, body: text });
     return "created";
