@@ -8,7 +8,7 @@ import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { loadEntities } from '../scorecards/prepareScorecards.ts';
-import { hideSecrets, hideUrlCredentials, type CliIo } from './io.ts';
+import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
 import { logText } from '../report/safeText.ts';
 
 export const AZURE_REVIEWERS_HELP = `Usage: backstage-gitops azure-reviewers --organization-url URL --project NAME --repository-id ID [--apply]
@@ -35,7 +35,7 @@ export async function azureReviewersCommand(argv: string[], io: CliIo): Promise<
   const token = io.env[values['token-env']!];
   if (!token) throw new UsageError(`Set a token in ${logText(values['token-env']!)}`);
   hideSecrets(io, token);
-  hideUrlCredentials(io, url);
+  refuseUrlCredentials(io, url, '--organization-url', '--token-env');
   const root = resolve(io.cwd, values.root ?? '.');
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);

@@ -17,7 +17,7 @@ import { loadPolicies, prepareCatalogCheck } from '../catalog/prepareCatalogChec
 import { loadConfig, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { isAtLeast, SEVERITIES, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { formatters } from '../report/formatters.ts';
-import { hideSecrets, hideUrlCredentials, OUTPUT_KINDS, wantsColor, type CliIo } from './io.ts';
+import { hideSecrets, OUTPUT_KINDS, refuseUrlCredentials, wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
 
 export const CHECK_HELP = `Usage: backstage-gitops check [paths…] [options]
@@ -81,7 +81,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     const wanted = [...new Set(result.entities.flatMap(referencesOf).map(r => r.target))].filter(t => !known.has(t));
     const token = io.env[values['token-env'] ?? 'BACKSTAGE_TOKEN'];
     hideSecrets(io, token);
-    hideUrlCredentials(io, values['catalog-url']);
+    refuseUrlCredentials(io, values['catalog-url'], '--catalog-url', '--token-env');
     const liveRefs = await fetchKnownRefs(values['catalog-url'], token, wanted, io.fetch);
     result = await checkCatalog({ ...input, liveRefs });
   }

@@ -1,5 +1,6 @@
 import { logJson, logLines, logXml, redactUrl } from '../report/safeText.ts';
 import { secretScrubber, urlCredentials } from '../report/secretScrubber.ts';
+import { UsageError } from '../config/gitopsConfig.ts';
 
 /**
  * What a block of stdout holds, so the last line of defence can make it inert without breaking it:
@@ -35,9 +36,16 @@ export function hideSecrets(io: CliIo, ...values: (string | undefined)[]): void 
   for (const value of values) if (value) io.secrets?.add(value);
 }
 
-/** Registers the user info of a URL given on the command line (`https://user:token@host`) as a secret. */
-export function hideUrlCredentials(io: CliIo, url: string | undefined): void {
-  if (url) hideSecrets(io, ...urlCredentials(url));
+/**
+ * Registers the user info of a URL given on the command line (`https://user:token@host`) as a secret,
+ * then refuses the URL with a UsageError naming `flag`: fetch cannot send user info, and the token
+ * belongs in an environment variable (`tokenFlag`), never on a command line a log may echo.
+ */
+export function refuseUrlCredentials(io: CliIo, url: string | undefined, flag: string, tokenFlag: string): void {
+  const credentials = url ? urlCredentials(url) : [];
+  if (credentials.length === 0) return;
+  hideSecrets(io, ...credentials);
+  throw new UsageError(`${flag} ${redactUrl(url!)} holds credentials: give the URL without them and the token through ${tokenFlag}`);
 }
 
 const GUARDED = Symbol('guarded');

@@ -12,7 +12,7 @@ import { verifyTechInsights } from '../sync/verifyTechInsights.ts';
 import { compileTechInsights } from '../scorecards/compileTechInsights.ts';
 import { loadScorecards } from '../scorecards/loadScorecards.ts';
 import { hasScorecards } from '../scorecards/prepareScorecards.ts';
-import { hideSecrets, hideUrlCredentials, type CliIo } from './io.ts';
+import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
 import { logText, redactUrl } from '../report/safeText.ts';
 import { version } from './version.ts';
 
@@ -52,7 +52,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   if (!token) throw new UsageError(`Set the token in the environment variable ${logText(values['token-env']!)}`);
   // Whatever reaches the log, the token never does, in any encoding a server may echo it in.
   hideSecrets(io, token);
-  hideUrlCredentials(io, values.url);
+  refuseUrlCredentials(io, values.url, '--url', '--token-env');
   const out = { write: (t: string, kind?: 'json' | 'text') => io.stdout.write(t, kind) };
   const err = io.stderr;
 

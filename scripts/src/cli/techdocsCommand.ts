@@ -8,7 +8,7 @@ import { publishSites } from '../techdocs/publishSites.ts';
 import { shard } from '../shard.ts';
 import type { StorageTarget } from '../techdocs/siteStore.ts';
 import { siteConfigIn, techdocsSites } from '../techdocs/techdocsSites.ts';
-import { hideSecrets, hideUrlCredentials, type CliIo } from './io.ts';
+import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
 import { logText } from '../report/safeText.ts';
 
 export const TECHDOCS_HELP = `Usage: backstage-gitops techdocs publish [options]
@@ -47,7 +47,7 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   const target = storageTarget(values, io.env);
   // Storage credentials never reach the log, whatever an SDK error or a build echoes.
   hideSecrets(io, ...(target.type === 'azureBlobStorage' ? [target.connectionString, target.accountKey] : [target.secretAccessKey, io.env.AWS_SESSION_TOKEN]));
-  hideUrlCredentials(io, values.endpoint as string | undefined);
+  refuseUrlCredentials(io, values.endpoint as string | undefined, '--endpoint', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
   const root = resolve(io.cwd, values.root ?? '.');
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);

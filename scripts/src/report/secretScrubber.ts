@@ -28,9 +28,10 @@ function base64Fragments(secret: string): string[] {
   return fragments;
 }
 
-/** Every form in which `secret` can come back in text: plain, URL-, form-, JSON-escaped, base64(url). */
+/** Every form in which `secret` can come back in text: plain, URL-, form-, JSON-escaped (once or twice), base64(url). */
 export function secretForms(secret: string): string[] {
-  const json = JSON.stringify(secret).slice(1, -1);
+  const escapeJson = (text: string) => JSON.stringify(text).slice(1, -1);
+  const json = escapeJson(secret);
   const forms = [
     secret,
     encodeURIComponent(secret),
@@ -39,6 +40,8 @@ export function secretForms(secret: string): string[] {
     json.replace(/\//g, '\\/'),
     json.replace(/[\u0080-\uffff]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`),
     ...base64Fragments(secret).flatMap(b => [b, b.replace(/\+/g, '-').replace(/\//g, '_')]),
+    // A JSON error body quoting a JSON request body escapes twice.
+    escapeJson(json),
   ];
   return [...new Set(forms)].filter(form => form === secret || form.length >= MIN_FRAGMENT);
 }
