@@ -97,6 +97,15 @@ export function mdCode(value: string): string {
   return `<code>${htmlText(value.replace(/\r?\n|\r/g, ' ').replace(CONTROL, ' '))}</code>`;
 }
 
+/**
+ * Text its author wrote as Markdown with code spans (a scorecard check's `solution`): each backtick
+ * span becomes {@link mdCode}, everything else {@link mdText}. So `` Add the `x` annotation `` keeps
+ * its code, while no comment, mention, link or HTML of the author's gets through. Returns one line.
+ */
+export function mdInline(value: string): string {
+  return value.split(/(`[^`\r\n]+`)/).map((part, i) => (i % 2 === 1 ? mdCode(part.slice(1, -1)) : mdText(part))).join('');
+}
+
 /** Removes user info from a URL-like string (`https://user:pass@host/` → `https://***@host/`). */
 export function redactUrl(value: string): string {
   return value.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]+@/gi, '$1***@');
