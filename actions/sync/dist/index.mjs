@@ -19635,7 +19635,8 @@ function base64Fragments(secret) {
   return fragments;
 }
 function secretForms(secret) {
-  const json = JSON.stringify(secret).slice(1, -1);
+  const escapeJson = (text) => JSON.stringify(text).slice(1, -1);
+  const json = escapeJson(secret);
   const forms = [
     secret,
     encodeURIComponent(secret),
@@ -19643,7 +19644,9 @@ function secretForms(secret) {
     json,
     json.replace(/\//g, "\\/"),
     json.replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`),
-    ...base64Fragments(secret).flatMap((b) => [b, b.replace(/\+/g, "-").replace(/\//g, "_")])
+    ...base64Fragments(secret).flatMap((b) => [b, b.replace(/\+/g, "-").replace(/\//g, "_")]),
+    // A JSON error body quoting a JSON request body escapes twice.
+    escapeJson(json)
   ];
   return [...new Set(forms)].filter((form) => form === secret || form.length >= MIN_FRAGMENT);
 }
