@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,24 @@ describe('the PR report holds hostile values as text (shipped bin, the Markdown 
     expect(markdown.startsWith(REPORT_MARKER)).toBe(true);
     for (const heading of ['### Findings', '### Entities']) expect(markdown).toContain(`\n${heading}\n`);
   });
+});
+
+describe('the scorecard report holds hostile check names as text (shipped bin)', () => {
+  it('hostile check names in the Teams table: every harm none', async () => {
+    const repo = await dataRepoCopy();
+    const dir = join(repo, 'scorecards/checks');
+    const hostile = Object.values(HOSTILE).join(' ').replace(/\r|\n/g, ' ');
+    for (const file of readdirSync(dir)) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      writeFileSync(join(dir, file), text.replace(/^name: .*$/m, `name: ${JSON.stringify(`Check ${hostile}`)}`).replace(/^solution: .*$/m, `solution: ${JSON.stringify(`Add the \`x\` annotation ${hostile}`)}`));
+    }
+    const out = join(mkdtempSync(join(tmpdir(), 'md-')), 'scorecards.md');
+    await runBin(['scorecards', '--today', '2026-11-23', '--output', out], repo);
+    const markdown = readFileSync(out, 'utf8');
+    expect(markdown).toContain('Check ');
+    expect(markdown).toContain('acme/platform');
+    for (const harm of Object.values(harms)) expect(harm(`${REPORT_MARKER}${markdown}`)).toEqual([]);
+  }, 120_000);
 });
 
 describe('Markdown budgets count the escaped text', () => {
