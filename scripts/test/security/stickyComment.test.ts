@@ -9,6 +9,8 @@ import { dataRepoCopy } from '../helpers/gitRepo.ts';
 import { startRecordingServer } from '../helpers/recordingServer.ts';
 import { runNode } from '../helpers/runNode.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { isOwnReport } from '../../../actions/check/src/stickyComment.ts';
+import { isOwnThread } from '../../../pipelines/tasks/prReport.ts';
 
 // Other people's comments that carry the report's marker: another app quoting it at the very start,
 // a person pasting it, a person quoting it. None of them may be edited or deleted.
@@ -18,6 +20,29 @@ const OTHERS: FakeComment[] = [
   { id: 3, body: `> ${REPORT_MARKER}\n> quoted`, user: { login: 'alice', type: 'User' } },
   { id: 4, body: `quoting in the middle ${REPORT_MARKER}`, user: { login: 'github-actions[bot]', type: 'Bot' } },
 ];
+
+describe('which comment is ours (pure rules)', () => {
+  const report = `${REPORT_MARKER}\nreport`;
+  it.each([
+    ['the workflow token\'s own comment', report, 'github-actions[bot]', 'Bot', 'github-actions[bot]', true],
+    ['GraphQL spelling of the same bot', report, 'github-actions[bot]', 'Bot', 'github-actions', true],
+    ['another app quoting the marker first', report, 'other-app[bot]', 'Bot', 'github-actions[bot]', false],
+    ['a user whose login looks like the bot', report, 'github-actions', 'User', 'github-actions[bot]', false],
+    ['our bot, marker only quoted', `> ${REPORT_MARKER}`, 'github-actions[bot]', 'Bot', 'github-actions[bot]', false],
+    ['a PAT user\'s own comment', report, 'Platform-Bot', 'User', 'platform-bot', true],
+  ])('%s', (_, body, login, type, viewer, expected) => {
+    expect(isOwnReport({ body, user: { login, type } }, viewer)).toBe(expected);
+  });
+
+  it.each([
+    ['the build service\'s thread', REPORT_MARKER, BUILD_SERVICE_ID, true],
+    ['the same GUID in upper case', REPORT_MARKER, BUILD_SERVICE_ID.toUpperCase(), true],
+    ['another identity quoting the marker', REPORT_MARKER, 'aaaaaaaa-0000-0000-0000-000000000001', false],
+    ['our identity, marker not first', `x ${REPORT_MARKER}`, BUILD_SERVICE_ID, false],
+  ])('Azure: %s', (_, content, author, expected) => {
+    expect(isOwnThread({ comments: [{ content, author: { id: author } }] }, BUILD_SERVICE_ID)).toBe(expected);
+  });
+});
 
 async function runCheckAction(repo: string, api: string) {
   const dir = mkdtempSync(join(tmpdir(), 'gh-'));
