@@ -43544,7 +43544,7 @@ var LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/;
 var visible = (ch) => ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 function logLines(text, options = {}) {
   const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
-  return text.split("\n").map((line) => line.replace(/\r/g, "\\r").replace(control, visible).replace(/##vso\[/gi, "##vso\u200B[").replace(LINE_START_COMMAND, "$1:\u200B:")).join("\n");
+  return text.split("\n").map((line) => line.replace(/\r/g, "\\r").replace(control, visible).replace(/(##vso)\[/gi, "$1\u200B[").replace(LINE_START_COMMAND, "$1:\u200B:")).join("\n");
 }
 
 // scripts/src/report/formatGithub.ts

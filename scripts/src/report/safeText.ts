@@ -17,16 +17,16 @@ const visible = (ch: string) => (ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).to
 /**
  * Makes a value safe inside one line of a terminal or CI log: newlines become a literal `\n`, other
  * control characters (ANSI escapes included) a `\uXXXX` escape, and the CI command openers are broken
- * with a zero-width space: `##vso[` wherever it stands (Azure's agent acts on it anywhere in a line,
- * see shared/reference/field-facts-2026-11.md) and `::` at the start (GitHub acts on it only there).
+ * with a zero-width space: `##vso[` wherever it stands, in any case (Azure's agent acts on it anywhere in a line,
+ * see shared/reference/field-facts-2026-11.md) and `::` at the start, after any blanks (GitHub trims them).
  * Takes any string, returns a string with no line break; never throws.
  */
 export function logText(value: string): string {
   return value
     .replace(/\r?\n/g, '\\n')
     .replace(CONTROL, visible)
-    .replace(/##vso\[/gi, '##vso\u200b[')
-    .replace(/^::/, ':\u200b:');
+    .replace(/(##vso)\[/gi, '$1\u200b[')
+    .replace(/^(\s*)::/, '$1:\u200b:');
 }
 
 /**
@@ -41,7 +41,7 @@ export function logLines(text: string, options: { color?: boolean } = {}): strin
   const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
   return text
     .split('\n')
-    .map(line => line.replace(/\r/g, '\\r').replace(control, visible).replace(/##vso\[/gi, '##vso\u200b[').replace(LINE_START_COMMAND, '$1:\u200b:'))
+    .map(line => line.replace(/\r/g, '\\r').replace(control, visible).replace(/(##vso)\[/gi, '$1\u200b[').replace(LINE_START_COMMAND, '$1:\u200b:'))
     .join('\n');
 }
 

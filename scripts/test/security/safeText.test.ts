@@ -6,6 +6,8 @@ describe('safeText', () => {
     ['newline then a GitHub command', 'x\n::add-mask::secret', 'x\\n::add-mask::secret'],
     ['Azure command mid-line', 'a ##vso[task.setvariable variable=X]1', 'a ##vso\u200b[task.setvariable variable=X]1'],
     ['leading GitHub command', '::error ::boom', ':\u200b:error ::boom'],
+    ['GitHub command after leading blanks (the runner trims them)', ' \t::add-mask::x', ' \t:\u200b:add-mask::x'],
+    ['upper-case Azure command', 'x ##VSO[task.complete]', 'x ##VSO\u200b[task.complete]'],
     ['ANSI escape', '\u001b[2Jcleared', '\\u001b[2Jcleared'],
     ['carriage return', 'ok\rfake', 'ok\\rfake'],
   ])('logText: %s', (_, input, expected) => {
