@@ -43626,4 +43626,4 @@ ${d.hint}` : d.message);
   setOutput("report", reportFile);
   if (run.status === 1) setFailed(`${totals.error} error(s), ${totals.warning} warning(s): see the annotations and the report.`);
 }
-main().catch((error2) => setFailed(error2 instanceof Error ? error2.message : String(error2)));
+main().catch((error2) => setFailed(neutralise(error2 instanceof Error ? error2.message : String(error2))));

@@ -55,4 +55,4 @@ async function main(): Promise<void> {
   if (run.status === 1) core.setFailed(`${totals.error} error(s), ${totals.warning} warning(s): see the annotations and the report.`);
 }
 
-main().catch(error => core.setFailed(error instanceof Error ? error.message : String(error)));
+main().catch(error => core.setFailed(neutralise(error instanceof Error ? error.message : String(error))));
