@@ -53,7 +53,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   // Whatever reaches the log, the token never does, in any encoding a server may echo it in.
   hideSecrets(io, token);
   refuseUrlCredentials(io, values.url, '--url', '--token-env');
-  const out = { write: (t: string, kind?: 'json' | 'text') => io.stdout.write(t, kind) };
+  const out = io.stdout;
   const err = io.stderr;
 
   const root = resolve(io.cwd, values.root ?? '.');
