@@ -13,6 +13,7 @@ import { checkReferences } from './checkReferences.ts';
 import { checkUniqueness } from './checkUniqueness.ts';
 import { indexEntities } from './entityIndex.ts';
 import { externalMatcher } from './externalEntities.ts';
+import { providedMatcher, type ProvidedScope } from './providedEntities.ts';
 
 export interface CatalogCheckInput {
   loaded: LoadedCatalog;
@@ -22,6 +23,8 @@ export interface CatalogCheckInput {
   appConfig?: unknown;
   /** Refs known to a live Backstage (`--catalog-url`). */
   liveRefs?: ReadonlySet<string>;
+  /** Entities the managed Backstage's org providers bring from elsewhere (from its app-config files). */
+  providers?: readonly ProvidedScope[];
   /** The mkdocs.yml files of the TechDocs sites the entities point at. */
   mkdocs?: readonly SourceFile[];
 }
@@ -48,7 +51,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
 
   const index = indexEntities([...entities, ...context]);
   diagnostics.push(...checkUniqueness(index, reported));
-  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found }));
+  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []) }));
   diagnostics.push(...checkGroups([...entities, ...context], index, reported));
   diagnostics.push(
     ...checkLocations(loaded.locations, loaded.files, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseTree, ORDERS, ORG } from './fixtureOrg.ts';
+import { APP_CONFIG, baseTree, ORDERS, ORG } from './fixtureOrg.ts';
 import { checkTree, summarise, tempRepo } from '../helpers/tempRepo.ts';
 
 type Tree = Record<string, string>;
@@ -38,6 +38,11 @@ const cases: [string, (tree: Tree) => void, string[]][] = [
   ['$openapi with the module declared', tree => { edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yaml')(tree); edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  placeholderResolvers: [openapi, asyncapi]\n')(tree); }, []],
   ['$openapi with the module, file missing', tree => { edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yml')(tree); edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  placeholderResolvers: [openapi]\n')(tree); }, [`placeholder-target-missing@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
   ['unresolved owner', edit(O, 'owner: team-a\n  domain', 'owner: team-aa\n  domain'), [`ref-unresolved@${O}:13:10`]],
+  // Org providers of the managed Backstage bring users and groups from elsewhere: said (info), not an error.
+  ['group from the Entra ID provider', tree => { edit(O, 'owner: team-a\n  domain', 'owner: platform-sre\n  domain')(tree); add('backstage-config/app-config.yaml', `${APP_CONFIG}  providers:\n    microsoftGraphOrg:\n      default:\n        tenantId: t\n        schedule: {frequency: {hours: 1}, timeout: {minutes: 50}}\n`)(tree); }, [`ref-provided-elsewhere@${O}:13:10`]],
+  ['near-miss of a repo group despite the provider', tree => { edit(O, 'owner: team-a\n  domain', 'owner: team-aa\n  domain')(tree); add('backstage-config/app-config.yaml', `${APP_CONFIG}  providers:\n    githubOrg:\n      - id: acme\n        githubUrl: https://github.com\n        orgs: [acme]\n`)(tree); }, [`ref-near-miss@${O}:13:10`]],
+  ['gitlab without orgEnabled brings no groups', tree => { edit(O, 'owner: team-a\n  domain', 'owner: platform-sre\n  domain')(tree); add('backstage-config/app-config.yaml', `${APP_CONFIG}  providers:\n    gitlab:\n      main:\n        host: gitlab.com\n`)(tree); }, [`ref-unresolved@${O}:13:10`]],
+  ['bare owner naming a user', edit(O, 'owner: team-a\n  domain', 'owner: jane\n  domain'), [`ref-unresolved@${O}:13:10`]],
   ['owner of the wrong kind', edit(O, 'owner: team-a\n  domain', 'owner: component:orders-api\n  domain'), [`ref-kind-not-allowed@${O}:13:10`]],
   ['duplicate entity, other case', add(O, `${ORDERS}---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: Orders-API\n  annotations: {github.com/project-slug: acme/x}\nspec: {type: library, lifecycle: production, owner: team-a, system: orders}\n`), [`entity-duplicate@${O}:19:9`, `entity-duplicate@${O}:59:9`]],
   ['group cycle', edit(G, '  type: department\n', '  type: department\n  parent: team-a\n'), [`group-cycle@${G}:7:11`, `group-hierarchy-asymmetric@${G}:7:11`]],

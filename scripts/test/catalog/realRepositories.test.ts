@@ -26,4 +26,28 @@ describe('the gate on public-repository shapes (shipped bin, no config)', () => 
     const root = await tempRepo({ ...FOREIGN, 'org.yaml': group('team-a'), 'a.yaml': `${component('a')}  bad: [\n`, 'b.yaml': 'kind: Component\nmetadata:\n  name: b\n' });
     expect(checkFindings(root).findings).toEqual(['entity-envelope@b.yaml:1:1', 'yaml-syntax@a.yaml:10:1']);
   });
+
+  it('calls a bare owner naming a User an error with the user ref, even in a folder without groups', async () => {
+    const root = await tempRepo({ 'svc/catalog-info.yaml': component('svc', 'alex'), 'people/alex.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: alex\nspec:\n  memberOf: []\n' });
+    const { status, findings, diagnostics } = checkFindings(root);
+    expect({ status, findings }).toEqual({ status: 1, findings: ['ref-unresolved@svc/catalog-info.yaml:8:10'] });
+    expect(diagnostics[0]).toMatchObject({ severity: 'error', hint: 'Did you mean user:default/alex?' });
+  });
+});
+
+describe('entities from the managed Backstage\'s org providers (shipped bin)', () => {
+  const config = 'catalog:\n  roots: [catalog.yaml]\n  appConfig: app-config.yaml\n';
+  const appConfig = 'catalog:\n  rules:\n    - allow: [Component, Group]\n  providers:\n    microsoftGraphOrg:\n      default:\n        tenantId: t\n        clientId: c\n';
+  const catalog = `${group('team-payments')}---\n${component('a', 'from-entra')}---\n${component('b', 'team-paymnts')}`;
+
+  it('says which provider accounts for a reference, and still flags a near-miss of a repo group', async () => {
+    const root = await tempRepo({ 'gitops.config.yaml': config, 'app-config.yaml': appConfig, 'catalog.yaml': catalog });
+    const { status, findings, diagnostics } = checkFindings(root);
+    expect({ status, findings }).toEqual({ status: 0, findings: ['ref-near-miss@catalog.yaml:25:10', 'ref-provided-elsewhere@catalog.yaml:16:10'] });
+    expect(diagnostics.find(d => d.ruleId === 'ref-provided-elsewhere')).toMatchObject({
+      severity: 'info',
+      message: 'spec.owner refers to group:default/from-entra, which is not in this repo: the microsoftGraphOrg.default provider in app-config.yaml brings User and Group entities in the default namespace into the catalog.',
+    });
+    expect(diagnostics.find(d => d.ruleId === 'ref-near-miss')).toMatchObject({ severity: 'warning', hint: expect.stringContaining('Did you mean group:default/team-payments?') });
+  });
 });
