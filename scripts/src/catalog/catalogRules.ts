@@ -42,7 +42,7 @@ const rules: Rule[] = [
   { id: 'ref-near-miss', severity: 'warning', description: 'A reference that only a provider could satisfy is one typo away from an entity the repo defines.', example: 'spec:\n  owner: team-paymnts  # the repo defines team-payments' },
   { id: 'ref-kind-not-allowed', severity: 'error', description: "A reference points at a kind the field does not allow (owner must be Group or User).", example: 'spec:\n  owner: component:orders-api' },
   { id: 'ref-self', severity: 'warning', description: 'An entity refers to itself.', example: 'metadata: {name: a}\nspec:\n  dependsOn: [component:a]' },
-  { id: 'entity-duplicate', severity: 'error', description: 'The same entity ref (case-insensitive) is defined twice; Backstage silently keeps one.', example: '# Component orders-api in two files' },
+  { id: 'entity-duplicate', severity: 'error', description: 'The same entity ref (case-insensitive) is defined twice: in one file Backstage keeps the later document silently; across files the first location processed wins and the other is a conflict.', example: '# Component orders-api in two files' },
   { id: 'group-cycle', severity: 'error', description: 'The group hierarchy loops back on itself.', example: 'a.parent: b, b.parent: a' },
   { id: 'group-multiple-parents', severity: 'error', description: 'A group ends up with more than one parent.', example: 'a.parent: b, c.children: [a]' },
   { id: 'group-hierarchy-asymmetric', severity: 'warning', description: "A group's parent does not list it among its children, or the reverse.", example: 'a.parent: b, b.children: []' },

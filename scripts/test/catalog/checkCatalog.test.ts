@@ -62,6 +62,11 @@ const cases: [string, (tree: Tree) => void, string[]][] = [
     tree['catalog/docs/docs/guide.md'] = '# Guide\n';
     delete tree['catalog/docs/docs/index.md'];
   }, ['mkdocs-index-missing@catalog/docs/mkdocs.yml:1:1']],
+  // MkDocs builds docs/README.md to index.html when there is no index.md.
+  ['mkdocs site whose index is README.md', tree => {
+    tree['catalog/docs/docs/README.md'] = '# Orders\n';
+    delete tree['catalog/docs/docs/index.md'];
+  }, []],
   ['mkdocs nav to a missing page', add('catalog/docs/mkdocs.yml', 'site_name: orders\nnav:\n  - Home: index.md\n  - Setup: setup.md\n'), ['mkdocs-nav-missing@catalog/docs/mkdocs.yml:4:12']],
   ['mkdocs docs_dir outside the site', add('catalog/docs/mkdocs.yml', 'site_name: orders\ndocs_dir: ../../elsewhere\n'), ['mkdocs-docs-dir-missing@catalog/docs/mkdocs.yml:2:11']],
   ['mkdocs without site_name, with keys TechDocs drops', add('catalog/docs/mkdocs.yml', 'nav:\n  - Home: index.md\nhooks: [hooks.py]\nplugins:\n  - techdocs-core\n  - mermaid2\n'), ['mkdocs-invalid@catalog/docs/mkdocs.yml:1:1', 'mkdocs-dropped-key@catalog/docs/mkdocs.yml:3:1', 'mkdocs-dropped-key@catalog/docs/mkdocs.yml:6:5']],
@@ -81,5 +86,22 @@ describe('catalog gate', () => {
     const actual = summarise(await checkTree(root));
     if (process.env.SHOW_ACTUAL) console.log(`CASE ${_name} => ${JSON.stringify(actual)}`);
     expect(actual).toEqual([...expected].sort());
+  });
+
+  it('explains duplicates as Backstage resolves them: later document in one file, first location across files', async () => {
+    const copy = 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: Orders-API\n  annotations: {github.com/project-slug: acme/x}\nspec: {type: library, lifecycle: production, owner: team-a, system: orders}\n';
+    const tree = baseTree();
+    tree[O] = `${ORDERS}---\n${copy}`;
+    const sameFile = (await checkTree(await tempRepo(tree, { policies: true }))).filter(d => d.ruleId === 'entity-duplicate');
+    expect(sameFile.map(d => `${d.range.start.line}: ${d.message}`)).toEqual([
+      '19: component:default/orders-api is defined again later in this file (line 59); Backstage keeps only the last document and drops this one without any message.',
+      '59: component:default/orders-api is also defined earlier in this file (line 19); Backstage keeps this later document and drops the earlier one without any message.',
+    ]);
+    const apart = baseTree();
+    apart[G] = `${ORG}---\n${copy}`;
+    const otherFile = (await checkTree(await tempRepo(apart, { policies: true }))).filter(d => d.ruleId === 'entity-duplicate');
+    expect(otherFile.map(d => `${d.file}: ${d.message}`)).toContain(
+      `${G}: component:default/orders-api is also defined at ${O}:19: each file is its own location, so whichever Backstage processes first keeps the entity and the other is refused as a conflict that shows only in the backend's log.`,
+    );
   });
 });
