@@ -39,6 +39,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const { loaded, config } = input;
   const { repoUrl } = config;
   const { entities, diagnostics } = collectEntities(loaded.files, loaded, repoUrl);
+  diagnostics.push(...loaded.bundleProblems);
   const context = collectEntities(loaded.context, loaded, repoUrl).entities;
   const repoFileSet = new Set(loaded.repoFiles);
   const reported = new Set(loaded.files.map(f => f.file));

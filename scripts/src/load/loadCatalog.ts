@@ -4,6 +4,7 @@ import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
 import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
+import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundleRefs.ts';
 import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
 import { parseYaml, type ParsedYaml } from './parseYaml.ts';
 import { readSource } from './readSource.ts';
@@ -37,6 +38,8 @@ export interface LoadedCatalog {
   context: SourceFile[];
   locations: LocationEdge[];
   placeholderSources: Map<string, string | null>;
+  /** `$ref`s that catalog-backend-module-openapi cannot bundle, on the line that writes each. */
+  bundleProblems: Diagnostic[];
   /** Placeholder resolvers beyond text, json and yaml that the managed Backstage has. */
   placeholderResolvers: ReadonlySet<string>;
   repoFiles: string[];
@@ -63,6 +66,8 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
     });
   }
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
+  const bundled = await bundleRefs(config, files, targets.repoFileSet);
+  for (const file of bundled.readFiles) if (!placeholderSources.has(file)) placeholderSources.set(file, readFileSync(join(config.root, file), 'utf8'));
   files = files.filter(f => !placeholderSources.has(f.file) || mode !== 'discover');
 
   let context: SourceFile[] = [];
@@ -71,7 +76,7 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
     const reported = new Set(files.map(f => f.file));
     context = whole.files.filter(f => !reported.has(f.file));
   }
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), repoFiles, origins: crawl.origins };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), bundleProblems: bundled.diagnostics, repoFiles, origins: crawl.origins };
 }
 
 async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext) {
@@ -138,6 +143,24 @@ async function readPlaceholderSources(config: GitopsConfig, files: SourceFile[],
   const list = [...wanted];
   const contents = list.map(target => (repoFileSet.has(target) ? readFileSync(join(config.root, target), 'utf8') : null));
   return new Map(list.map((target, i) => [target, contents[i]]));
+}
+
+/** `$openapi`/`$asyncapi` placeholders bundled as the module does, when the managed Backstage has it. */
+async function bundleRefs(config: GitopsConfig, files: SourceFile[], repoFileSet: ReadonlySet<string>) {
+  const resolvers = new Set(config.catalog.placeholderResolvers.filter(r => BUNDLING_RESOLVERS.has(r)));
+  const uses: BundledPlaceholder[] = [];
+  if (resolvers.size > 0) {
+    for (const source of files) {
+      for (const doc of source.documents) {
+        for (const use of findPlaceholders(doc, resolvers)) {
+          const target = placeholderTarget(source.file, use.value, config.repoUrl);
+          if (resolvers.has(use.key) && typeof use.value === 'string' && typeof target === 'string' && repoFileSet.has(target)) uses.push({ file: source.file, key: use.key, value: use.value });
+        }
+      }
+    }
+  }
+  if (uses.length === 0) return { diagnostics: [], readFiles: new Set<string>() };
+  return bundlePlaceholderRefs(uses, path => (repoFileSet.has(path) ? readFileSync(join(config.root, path), 'utf8') : null), config.repoUrl);
 }
 
 function expandPaths(root: string, paths: readonly string[], repoFiles: readonly string[]): string[] {

@@ -37,6 +37,30 @@ const cases: [string, (tree: Tree) => void, string[]][] = [
   ['$openapi without the module', edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yaml'), [`entity-kind-schema@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
   ['$openapi with the module declared', tree => { edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yaml')(tree); edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  placeholderResolvers: [openapi, asyncapi]\n')(tree); }, []],
   ['$openapi with the module, file missing', tree => { edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yml')(tree); edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  placeholderResolvers: [openapi]\n')(tree); }, [`placeholder-target-missing@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
+  // catalog-backend-module-openapi bundles the definition's relative $refs: each must be a file of this repo.
+  ...(['./schemas/order.yaml', '../../../etc/passwd#/x'] as const).map((ref, i): [string, (tree: Tree) => void, string[]] => [
+    i === 0 ? '$openapi with a $ref to a missing file' : '$openapi with a $ref above the repo',
+    tree => {
+      edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yaml')(tree);
+      edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  placeholderResolvers: [openapi]\n')(tree);
+      edit('catalog/openapi.yaml', 'paths: {}\n', `paths: {}\ncomponents:\n  schemas:\n    Order:\n      $ref: '${ref}'\n`)(tree);
+    },
+    [`${i === 0 ? 'placeholder-target-missing' : 'placeholder-outside-repo'}@catalog/openapi.yaml:7:13`],
+  ]),
+  ['$openapi with $refs the module bundles', tree => {
+    edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yaml')(tree);
+    edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  placeholderResolvers: [openapi]\n')(tree);
+    edit('catalog/openapi.yaml', 'paths: {}\n', 'paths: {}\ncomponents:\n  schemas:\n    Order:\n      $ref: ./schemas/order.yaml#/Order\n')(tree);
+    add('catalog/schemas/order.yaml', 'Order:\n  type: object\n  properties:\n    item: {$ref: "./item.yaml"}\n')(tree);
+    add('catalog/schemas/item.yaml', 'type: string\n')(tree);
+  }, []],
+  ['$openapi with a missing $ref two files down', tree => {
+    edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yaml')(tree);
+    edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  placeholderResolvers: [openapi]\n')(tree);
+    edit('catalog/openapi.yaml', 'paths: {}\n', 'paths: {}\ncomponents:\n  schemas:\n    Order:\n      $ref: ./schemas/order.yaml#/Order\n')(tree);
+    add('catalog/schemas/order.yaml', 'Order:\n  type: object\n  properties:\n    item: {$ref: "./items.yaml"}\n')(tree);
+    add('catalog/schemas/item.yaml', 'type: string\n')(tree);
+  }, ['placeholder-target-missing@catalog/schemas/order.yaml:4:18', 'location-unreachable@catalog/schemas/item.yaml:1:1']],
   ['unresolved owner', edit(O, 'owner: team-a\n  domain', 'owner: team-aa\n  domain'), [`ref-unresolved@${O}:13:10`]],
   // Org providers of the managed Backstage bring users and groups from elsewhere: said (info), not an error.
   ['group from the Entra ID provider', tree => { edit(O, 'owner: team-a\n  domain', 'owner: platform-sre\n  domain')(tree); add('backstage-config/app-config.yaml', `${APP_CONFIG}  providers:\n    microsoftGraphOrg:\n      default:\n        tenantId: t\n        schedule: {frequency: {hours: 1}, timeout: {minutes: 50}}\n`)(tree); }, [`ref-provided-elsewhere@${O}:13:10`]],
