@@ -1,4 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import ajvErrors from 'ajv-errors';
+import type { ManagedModel } from './managedModel.ts';
 import type * as CatalogModel from '@backstage/catalog-model';
 import { backstageSchemas, catalogModel, scaffolderCommon } from '../backstage.ts';
 import { writtenReferences } from './relationFields.ts';
@@ -64,7 +66,7 @@ function backstagePolicies() {
  * envelope, then the policies (schema, foreign root fields, field formats), then the kind schema,
  * then the reference syntax its relation emitter parses.
  */
-export async function checkBackstageModel(record: CatalogEntity): Promise<Diagnostic[]> {
+export async function checkBackstageModel(record: CatalogEntity, model?: ManagedModel): Promise<Diagnostic[]> {
   const v = modelValidators();
   const { schema: schemaPolicy, foreignRoot: foreignRootPolicy, fieldFormat: fieldFormatPolicy } = backstagePolicies();
   const found = new Findings(record);
@@ -85,7 +87,8 @@ export async function checkBackstageModel(record: CatalogEntity): Promise<Diagno
   for (const [path, message] of await peel(fieldFormatPolicy, defaulted, formatField)) {
     found.add(path, 'entity-field-format', message, ADR_HINT, path[path.length - 2] === 'labels' || path[path.length - 2] === 'annotations');
   }
-  await checkKind(defaulted, record, v, found);
+  if (model && defaulted.kind !== 'Template') checkModelKind(defaulted, record, model, found);
+  else await checkKind(defaulted, record, v, found);
   checkRefSyntax(record, found);
   return found.list;
 }
@@ -118,6 +121,39 @@ async function checkKind(entity: Record<string, unknown>, record: CatalogEntity,
         ? `${near} takes apiVersion ${near === 'Template' ? 'scaffolder.backstage.io/v1beta3' : 'backstage.io/v1alpha1 or backstage.io/v1beta1'}.`
         : `Known kinds: ${v.knownKinds.join(', ')}. A custom kind needs a processor in the managed Backstage first.`,
   );
+}
+
+let modelAjv: Ajv | undefined;
+const modelSchemas = new WeakMap<object, ValidateFunction>();
+
+/**
+ * With catalog modules that extend the model, the backend's ModelProcessor judges kinds instead of
+ * BuiltinKindsEntityProcessor: the compiled model's kind (by kind, apiVersion and spec.type) and its JSON
+ * Schema, validated with ajv and ajv-errors as its SchemaValidator does, every error listed. The
+ * scaffolder's Template keeps its own processor.
+ */
+function checkModelKind(entity: Record<string, unknown>, record: CatalogEntity, model: ManagedModel, found: Findings) {
+  let kind;
+  try {
+    kind = model.getKind(entity as never);
+  } catch (error) {
+    const onType = /spec type/.test((error as Error).message);
+    found.add(onType ? ['spec', 'type'] : ['apiVersion'], 'entity-kind-unknown', (error as Error).message, onType ? 'Use a spec.type the managed Backstage\'s model defines for this kind.' : 'Use the apiVersion the model defines for this kind, e.g. backstage.io/v1alpha1.');
+    return;
+  }
+  if (!kind) {
+    found.add(['kind'], 'entity-kind-unknown', `No processor recognized the entity ${record.ref ?? String(entity.kind)} as valid, possibly caused by a foreign kind or apiVersion`, `Known kinds with the catalog modules ${model.modules.join(', ')}: ${[...model.kinds, 'Template'].join(', ')}.`);
+    return;
+  }
+  if (!modelAjv) {
+    modelAjv = new Ajv({ allowUnionTypes: true, allErrors: true, validateSchema: true, addUsedSchema: false, strict: false });
+    ajvErrors(modelAjv);
+  }
+  let validate = modelSchemas.get(kind.jsonSchema);
+  if (!validate) modelSchemas.set(kind.jsonSchema, (validate = modelAjv.compile(kind.jsonSchema)));
+  const hint = kindHint(String(entity.kind));
+  if (validate(entity)) return;
+  for (const error of leafErrors(validate.errors ?? [])) found.ajv('entity-kind-schema', error, hint);
 }
 
 function kindHint(kind: string): string {

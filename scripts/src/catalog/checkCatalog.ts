@@ -45,7 +45,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const reported = new Set(loaded.files.map(f => f.file));
 
   for (const entity of entities) {
-    diagnostics.push(...(await checkBackstageModel(entity)));
+    diagnostics.push(...(await checkBackstageModel(entity, loaded.model)));
     diagnostics.push(...checkAnnotations(entity, { repoUrl, repoFiles: repoFileSet }));
     diagnostics.push(...checkPolicies(entity, input.policies));
   }

@@ -4,6 +4,7 @@ import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
 import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
+import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
 import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundleRefs.ts';
 import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
 import { parseYaml, type ParsedYaml } from './parseYaml.ts';
@@ -38,6 +39,8 @@ export interface LoadedCatalog {
   context: SourceFile[];
   locations: LocationEdge[];
   placeholderSources: Map<string, string | null>;
+  /** The managed Backstage's entity model when catalog.modules extend it. */
+  model?: ManagedModel;
   /** `$ref`s that catalog-backend-module-openapi cannot bundle, on the line that writes each. */
   bundleProblems: Diagnostic[];
   /** Placeholder resolvers beyond text, json and yaml that the managed Backstage has. */
@@ -76,7 +79,7 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
     const reported = new Set(files.map(f => f.file));
     context = whole.files.filter(f => !reported.has(f.file));
   }
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), bundleProblems: bundled.diagnostics, repoFiles, origins: crawl.origins };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: bundled.diagnostics, repoFiles, origins: crawl.origins };
 }
 
 async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext) {

@@ -9,6 +9,13 @@ const edit = (file: string, from: string, to: string) => (tree: Tree) => {
 };
 const add = (file: string, text: string) => (tree: Tree) => void (tree[file] = text);
 const O = 'catalog/orders.yaml';
+const AI_RESOURCE = 'apiVersion: backstage.io/v1alpha1\nkind: AiResource\nmetadata:\n  name: review-skill\nspec:\n  type: skill\n  lifecycle: production\n  owner: team-a\n  system: orders\n';
+const MCP_API = 'apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: orders-mcp\nspec:\n  type: mcp-server\n  lifecycle: production\n  owner: team-a\n  system: orders\n  remotes:\n    - {type: streamable-http, url: https://orders.acme.example/mcp}\n';
+const withAiModule = (change: (tree: Tree) => void) => (tree: Tree) => {
+  change(tree);
+  edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  modules: [catalog-backend-module-ai-model]\n')(tree);
+  edit('backstage-config/app-config.yaml', 'Group, User]', 'Group, User, AiResource]')(tree);
+};
 const G = 'catalog/org.yaml';
 
 // One mutation of the valid fixture organisation per case, and exactly the findings it must give.
@@ -61,6 +68,13 @@ const cases: [string, (tree: Tree) => void, string[]][] = [
     add('catalog/schemas/order.yaml', 'Order:\n  type: object\n  properties:\n    item: {$ref: "./items.yaml"}\n')(tree);
     add('catalog/schemas/item.yaml', 'type: string\n')(tree);
   }, ['placeholder-target-missing@catalog/schemas/order.yaml:4:18', 'location-unreachable@catalog/schemas/item.yaml:1:1']],
+  // The managed Backstage's model follows the catalog modules it runs (catalog.modules), loaded from the published module.
+  ['AiResource without the ai-model module', add(O, `${ORDERS}---\n${AI_RESOURCE}`), [`catalog-rule-denied@${O}:57:7`, `entity-kind-unknown@${O}:57:7`]],
+  ['AiResource with the ai-model module', withAiModule(add(O, `${ORDERS}---\n${AI_RESOURCE}`)), []],
+  ['AiResource with the module, owner missing', withAiModule(add(O, `${ORDERS}---\n${AI_RESOURCE.replace('  owner: team-a\n', '')}`)), [`entity-kind-schema@${O}:60:1`]],
+  ['AiResource with the module, owner unresolved (its model relation fields)', withAiModule(add(O, `${ORDERS}---\n${AI_RESOURCE.replace('owner: team-a', 'owner: team-b')}`)), [`ref-unresolved@${O}:63:10`]],
+  ['mcp-server API without definition, no module', add(O, `${ORDERS}---\n${MCP_API}`), [`entity-kind-schema@${O}:60:1`]],
+  ['mcp-server API without definition, with the ai-model module', withAiModule(add(O, `${ORDERS}---\n${MCP_API}`)), []],
   ['unresolved owner', edit(O, 'owner: team-a\n  domain', 'owner: team-aa\n  domain'), [`ref-unresolved@${O}:13:10`]],
   // Org providers of the managed Backstage bring users and groups from elsewhere: said (info), not an error.
   ['group from the Entra ID provider', tree => { edit(O, 'owner: team-a\n  domain', 'owner: platform-sre\n  domain')(tree); add('backstage-config/app-config.yaml', `${APP_CONFIG}  providers:\n    microsoftGraphOrg:\n      default:\n        tenantId: t\n        schedule: {frequency: {hours: 1}, timeout: {minutes: 50}}\n`)(tree); }, [`ref-provided-elsewhere@${O}:13:10`]],
