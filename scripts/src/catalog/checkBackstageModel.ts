@@ -70,7 +70,7 @@ export async function checkBackstageModel(record: CatalogEntity, model?: Managed
   const v = modelValidators();
   const { schema: schemaPolicy, foreignRoot: foreignRootPolicy, fieldFormat: fieldFormatPolicy } = backstagePolicies();
   const found = new Findings(record);
-  const entity = record.entity;
+  const entity = withoutMisshapenMaps(record.entity, found);
   if (!v.envelope(entity)) {
     for (const error of leafErrors(v.envelope.errors ?? [])) found.ajv('entity-envelope', error, 'Every entity needs apiVersion, kind and metadata.name as non-empty strings.');
     return found.list;
@@ -85,7 +85,7 @@ export async function checkBackstageModel(record: CatalogEntity, model?: Managed
   }
   const defaulted = withDefaultNamespace(entity);
   for (const [path, message] of await peel(fieldFormatPolicy, defaulted, formatField)) {
-    found.add(path, 'entity-field-format', message, ADR_HINT, path[path.length - 2] === 'labels' || path[path.length - 2] === 'annotations');
+    found.add(path, 'entity-field-format', withLengthNote(message), ADR_HINT, path[path.length - 2] === 'labels' || path[path.length - 2] === 'annotations');
   }
   if (model && defaulted.kind !== 'Template') checkModelKind(defaulted, record, model, found);
   else await checkKind(defaulted, record, v, found);
@@ -190,7 +190,11 @@ class Findings {
 
   ajv(ruleId: string, error: Parameters<typeof errorPath>[0], hint: string) {
     const { path, key } = errorPath(error);
-    this.add(path, ruleId, backstageAjvMessage(error), hint, key);
+    const value = valueAt(this.record.raw, path);
+    // YAML reads an unquoted 1234, true or 1.10 as a number or boolean, where Backstage wants a string.
+    const unquoted = error.keyword === 'type' && String(error.params.type).includes('string') && (typeof value === 'number' || typeof value === 'boolean');
+    const message = unquoted ? `${backstageAjvMessage(error)}: YAML reads the unquoted ${String(value)} as a ${typeof value}; quote it.` : backstageAjvMessage(error);
+    this.add(path, ruleId, message, unquoted ? `Quote it: ${String(path[path.length - 1])}: "${String(value)}"` : hint, key);
   }
 }
 
@@ -269,6 +273,44 @@ function formatField(message: string, entity: Record<string, unknown>): PathSegm
     return ['metadata', 'links', Number(rest[0]), rest[1]];
   }
   return undefined;
+}
+
+/**
+ * metadata.annotations and metadata.labels are maps of strings. Written as a list (`- key: value`) the
+ * schema and field-format policies would each report it, the latter as "[object Object]"; one finding
+ * says what is wrong, and the rest of the entity is judged without the field.
+ */
+function withoutMisshapenMaps(entity: Record<string, unknown>, found: Findings): Record<string, unknown> {
+  const metadata = entity.metadata;
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return entity;
+  let copy: Record<string, unknown> | undefined;
+  for (const field of ['annotations', 'labels']) {
+    const value = (metadata as Record<string, unknown>)[field];
+    if (value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value))) continue;
+    const written = Array.isArray(value) ? 'a list' : value === null ? 'empty' : `a ${typeof value}`;
+    found.add(['metadata', field], 'entity-schema', `metadata.${field} must be a mapping of key: value pairs, but it is ${written}.`, Array.isArray(value) ? `Drop the '- ' in front of each entry: write "${field}:" followed by indented "key: value" lines.` : `Write ${field} as indented "key: value" lines, or remove it.`, true);
+    copy ??= { ...entity, metadata: { ...(metadata as Record<string, unknown>) } };
+    delete (copy.metadata as Record<string, unknown>)[field];
+  }
+  return copy ?? entity;
+}
+
+/** Backstage's field-format message names a 63-character limit but not how long the value is. */
+function withLengthNote(message: string): string {
+  const value = /at most (\d+) characters.* but found "(.*)"\./.exec(message);
+  if (!value || value[2].length <= Number(value[1])) return message;
+  const note = ` It is ${value[2].length} characters long; the limit is ${value[1]}.`;
+  const at = message.indexOf(' To learn more');
+  return at < 0 ? message + note : message.slice(0, at) + note + message.slice(at);
+}
+
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let node = root;
+  for (const segment of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<PathSegment, unknown>)[segment];
+  }
+  return node;
 }
 
 function withDefaultNamespace(entity: Record<string, unknown>): Record<string, unknown> {

@@ -51,3 +51,49 @@ describe('entities from the managed Backstage\'s org providers (shipped bin)', (
     expect(diagnostics.find(d => d.ruleId === 'ref-near-miss')).toMatchObject({ severity: 'warning', hint: expect.stringContaining('Did you mean group:default/team-payments?') });
   });
 });
+
+describe('messages a newcomer understands (shipped bin)', () => {
+  const config = 'catalog:\n  roots: [catalog/all.yaml]\n  appConfig: deploy/app-config.production.yaml\n';
+  const appConfig = 'catalog:\n  rules:\n    - allow: [Component, Group, Location]\n';
+  const root = 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./team.yaml, ./svc.yaml]\n';
+  const base = { 'gitops.config.yaml': config, 'deploy/app-config.production.yaml': appConfig, 'catalog/all.yaml': root, 'catalog/team.yaml': group('team-a') };
+  const run = async (svc: string, extra: Record<string, string> = {}) => {
+    const result = checkFindings(await tempRepo({ ...base, 'catalog/svc.yaml': svc, ...extra }));
+    return { ...result, messages: result.diagnostics.map(d => `${d.ruleId}: ${d.message}`) };
+  };
+
+  it('annotations written as a list: one error that says it must be a mapping', async () => {
+    const { findings, diagnostics } = await run(component('svc').replace('  name: svc\n', '  name: svc\n  annotations:\n    - backstage.io/techdocs-ref: dir:.\n'));
+    expect(findings).toEqual(['entity-schema@catalog/svc.yaml:5:3']);
+    expect(diagnostics[0].message).toBe('metadata.annotations must be a mapping of key: value pairs, but it is a list.');
+    expect(JSON.stringify(diagnostics)).not.toContain('[object Object]');
+  });
+
+  it('a name over 63 characters says its length', async () => {
+    const name = `svc-${'x'.repeat(69)}`;
+    const { findings, diagnostics } = await run(component(name));
+    expect(findings).toEqual(['entity-field-format@catalog/svc.yaml:4:9']);
+    expect(diagnostics[0].message).toContain(`but found "${name}". It is 73 characters long; the limit is 63.`);
+  });
+
+  it('an unquoted numeric name says to quote it, and that Backstage drops everything the Location reads', async () => {
+    const { findings, diagnostics } = await run(component('1234'));
+    expect(findings).toEqual(['entity-envelope@catalog/svc.yaml:4:9']);
+    expect(diagnostics[0].message).toBe(
+      '/metadata/name must be string - type: string: YAML reads the unquoted 1234 as a number; quote it. Backstage then fails the whole Location in catalog/all.yaml that reads this file: every entity that Location reads is lost (new ones never appear, existing ones stop updating), not just this one.',
+    );
+    expect(diagnostics[0].hint).toBe('Quote it: name: "1234"');
+  });
+
+  it('a Location target that matches nothing says the whole Location is lost', async () => {
+    const { findings, messages } = await run(component('svc'), { 'catalog/all.yaml': root.replace('./svc.yaml', './svcs/*.yaml') });
+    expect(findings).toEqual(['location-target-missing@catalog/all.yaml:6:26']);
+    expect(messages[0]).toContain('Backstage then fails this whole Location, so it reads none of its targets');
+  });
+
+  it('hints name the app-config file gitops.config.yaml configures', async () => {
+    const { findings, diagnostics } = await run(`${component('svc')}---\napiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: orders\nspec:\n  owner: team-a\n`);
+    expect(findings).toEqual(['catalog-rule-denied@catalog/svc.yaml:11:7']);
+    expect(diagnostics[0].hint).toBe('Allow System in catalog.rules (or in the rules of this location) in deploy/app-config.production.yaml, or register it elsewhere.');
+  });
+});
