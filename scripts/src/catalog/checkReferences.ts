@@ -103,18 +103,18 @@ export function checkReferences(
 }
 
 /**
- * A reference a provider accounts for is no error; it is said (info) so nothing is assumed silently, and a
- * near-miss of what the repo itself defines is still a warning: a typo would point at nothing.
+ * A reference a provider accounts for is no error; it is said (info) so nothing is assumed silently. A
+ * near-miss of what the repo itself defines stays an error: far likelier a typo that points at nothing.
  */
 function providedReference(entity: CatalogEntity, reference: Reference, provided: ProvidedScope, guess: string | undefined): Diagnostic {
   const { target, path, field } = reference;
   const source = `the ${provided.provider} provider in ${provided.file}`;
   if (guess) {
     return diagnosticAt(entity, path, {
-      ruleId: 'ref-near-miss',
-      severity: 'warning',
+      ruleId: 'ref-unresolved',
+      severity: 'error',
       message: `spec.${field} refers to ${target}, which this repo does not define; only ${source} could bring it, yet the repo defines ${guess}.`,
-      hint: `Did you mean ${guess}? If ${target} really comes from that provider, keep it.`,
+      hint: `Did you mean ${guess}? If ${target} really comes from that provider, list it under catalog.external refs in gitops.config.yaml.`,
     });
   }
   const scope = `${provided.kinds.join(' and ')} entities${provided.namespace ? ` in the ${provided.namespace} namespace` : ''}`;

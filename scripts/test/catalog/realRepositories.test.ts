@@ -43,12 +43,12 @@ describe('entities from the managed Backstage\'s org providers (shipped bin)', (
   it('says which provider accounts for a reference, and still flags a near-miss of a repo group', async () => {
     const root = await tempRepo({ 'gitops.config.yaml': config, 'app-config.yaml': appConfig, 'catalog.yaml': catalog });
     const { status, findings, diagnostics } = checkFindings(root);
-    expect({ status, findings }).toEqual({ status: 0, findings: ['ref-near-miss@catalog.yaml:25:10', 'ref-provided-elsewhere@catalog.yaml:16:10'] });
+    expect({ status, findings }).toEqual({ status: 1, findings: ['ref-provided-elsewhere@catalog.yaml:16:10', 'ref-unresolved@catalog.yaml:25:10'] });
     expect(diagnostics.find(d => d.ruleId === 'ref-provided-elsewhere')).toMatchObject({
       severity: 'info',
       message: 'spec.owner refers to group:default/from-entra, which is not in this repo: the microsoftGraphOrg.default provider in app-config.yaml brings User and Group entities in the default namespace into the catalog.',
     });
-    expect(diagnostics.find(d => d.ruleId === 'ref-near-miss')).toMatchObject({ severity: 'warning', hint: expect.stringContaining('Did you mean group:default/team-payments?') });
+    expect(diagnostics.find(d => d.ruleId === 'ref-unresolved')).toMatchObject({ severity: 'error', hint: expect.stringContaining('Did you mean group:default/team-payments?') });
   });
 });
 
