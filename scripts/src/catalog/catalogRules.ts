@@ -33,7 +33,7 @@ const rules: Rule[] = [
   { id: 'techdocs-ref-missing', severity: 'error', description: 'backstage.io/techdocs-ref: dir:… points at a folder with neither mkdocs.yml nor a docs/ folder to build from.', example: 'backstage.io/techdocs-ref: dir:./docs  # no ./docs/mkdocs.yml' },
   { id: 'mkdocs-invalid', severity: 'error', description: "A TechDocs site's mkdocs.yml does not parse or has no site_name.", example: 'nav:\n  - Home: index.md  # no site_name' },
   { id: 'mkdocs-docs-dir-missing', severity: 'error', description: "docs_dir is missing, empty, or outside the site's folder.", example: 'docs_dir: ../shared-docs' },
-  { id: 'mkdocs-index-missing', severity: 'error', description: 'docs_dir has no index.md, so the site has no landing page.', example: '# docs/ holds only guide.md' },
+  { id: 'mkdocs-index-missing', severity: 'error', description: 'docs_dir has neither index.md nor README.md (which MkDocs builds to index.html), so the site has no landing page.', example: '# docs/ holds only guide.md' },
   { id: 'mkdocs-nav-missing', severity: 'error', description: 'A nav entry points at a page that does not exist.', example: 'nav:\n  - Runbook: runbok.md' },
   { id: 'mkdocs-dropped-key', severity: 'warning', description: 'mkdocs.yml uses a key, theme option or plugin that TechDocs drops before building.', example: 'hooks: [hooks.py]' },
   // References and uniqueness

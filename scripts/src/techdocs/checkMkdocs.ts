@@ -9,7 +9,7 @@ const KEPT_PLUGINS = new Set(['techdocs-core', 'search', 'material/search', 'red
 
 /**
  * An mkdocs.yml as TechDocs will build it: a site name, a docs folder inside the site with an
- * index.md, nav entries that exist, and nothing the TechDocs sanitiser would silently drop.
+ * index.md (or README.md, which MkDocs builds to index.html), nav entries that exist, and nothing the TechDocs sanitiser would silently drop.
  */
 export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [...source.problems];
