@@ -66,7 +66,7 @@ function backstagePolicies() {
  * envelope, then the policies (schema, foreign root fields, field formats), then the kind schema,
  * then the reference syntax its relation emitter parses.
  */
-export async function checkBackstageModel(record: CatalogEntity, model?: ManagedModel): Promise<Diagnostic[]> {
+export async function checkBackstageModel(record: CatalogEntity, model?: ManagedModel, options: { apiGroups?: ReadonlySet<string> } = {}): Promise<Diagnostic[]> {
   const v = modelValidators();
   const { schema: schemaPolicy, foreignRoot: foreignRootPolicy, fieldFormat: fieldFormatPolicy } = backstagePolicies();
   const found = new Findings(record);
@@ -87,7 +87,11 @@ export async function checkBackstageModel(record: CatalogEntity, model?: Managed
   for (const [path, message] of await peel(fieldFormatPolicy, defaulted, formatField)) {
     found.add(path, 'entity-field-format', withLengthNote(message), ADR_HINT, path[path.length - 2] === 'labels' || path[path.length - 2] === 'annotations');
   }
-  if (model && defaulted.kind !== 'Template') checkModelKind(defaulted, record, model, found);
+  // A kind of an API group the config declares is the managed Backstage's custom processor's to judge.
+  const custom = options.apiGroups?.has(String(defaulted.apiVersion).split('/')[0].toLowerCase()) ?? false;
+  if (custom) {
+    // Only its shape as an entity is Backstage's; the kind itself belongs to that processor.
+  } else if (model && defaulted.kind !== 'Template') checkModelKind(defaulted, record, model, found);
   else await checkKind(defaulted, record, v, found);
   checkRefSyntax(record, found);
   return found.list;

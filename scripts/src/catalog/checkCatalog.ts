@@ -45,8 +45,9 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const repoFileSet = new Set(loaded.repoFiles);
   const reported = new Set(loaded.files.map(f => f.file));
 
+  const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
   for (const entity of entities) {
-    diagnostics.push(...(await checkBackstageModel(entity, loaded.model)));
+    diagnostics.push(...(await checkBackstageModel(entity, loaded.model, { apiGroups })));
     diagnostics.push(...checkAnnotations(entity, { repoUrl, repoFiles: repoFileSet }));
     diagnostics.push(...checkPolicies(entity, input.policies));
   }

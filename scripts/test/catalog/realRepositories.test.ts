@@ -22,6 +22,14 @@ describe('the gate on public-repository shapes (shipped bin, no config)', () => 
     expect(checkFindings(root)).toMatchObject({ status: 0, findings: [] });
   });
 
+  it('judges documents of a custom API group the config declares as entities, leaving the kind to its processor', async () => {
+    const widget = 'apiVersion: acme.com/v1\nkind: Widget\nmetadata:\n  name: w1\n  tags: [Bad_Tag]\nspec:\n  owner: team-a\n';
+    const withoutGroup = await tempRepo({ 'gitops.config.yaml': 'catalog:\n  allowedLocationTypes: [url]\n', 'widgets/w1.yaml': widget });
+    expect(checkFindings(withoutGroup).findings).toEqual([]);
+    const withGroup = await tempRepo({ 'gitops.config.yaml': 'catalog:\n  apiGroups: [acme.com]\n', 'widgets/w1.yaml': widget });
+    expect(checkFindings(withGroup).findings).toEqual(['entity-field-format@widgets/w1.yaml:5:10']);
+  });
+
   it('still judges a broken Backstage document: unparsable with a backstage.io apiVersion, or no apiVersion at all', async () => {
     const root = await tempRepo({ ...FOREIGN, 'org.yaml': group('team-a'), 'a.yaml': `${component('a')}  bad: [\n`, 'b.yaml': 'kind: Component\nmetadata:\n  name: b\n' });
     expect(checkFindings(root).findings).toEqual(['entity-envelope@b.yaml:1:1', 'yaml-syntax@a.yaml:10:1']);
