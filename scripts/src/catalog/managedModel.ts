@@ -60,8 +60,12 @@ export async function loadManagedModel(modules: readonly string[]): Promise<Mana
   };
 }
 
+// gitops.config.yaml comes with pull requests: only catalog backend modules are ever required.
+const MODULE_NAME = /^(?:@backstage(?:-community)?\/plugin-)?catalog-backend-module-[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 function registrationsOf(name: string): Registration[] {
-  const pkg = name.startsWith('@') ? name : `@backstage/plugin-${name.replace(/^plugin-/, '')}`;
+  if (!MODULE_NAME.test(name)) throw new UsageError(`catalog.modules in gitops.config.yaml names ${JSON.stringify(name.slice(0, 100))}, which is no catalog backend module (@backstage/plugin-catalog-backend-module-<name>).`);
+  const pkg = name.startsWith('@') ? name : `@backstage/plugin-${name}`;
   let feature;
   try {
     const loaded = require(pkg);

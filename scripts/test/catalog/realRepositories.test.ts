@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFindings } from '../helpers/runCli.ts';
+import { checkFindings, runCli } from '../helpers/runCli.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
 
 const component = (name: string, owner = 'team-a') =>
@@ -103,5 +103,15 @@ describe('messages a newcomer understands (shipped bin)', () => {
     const { findings, diagnostics } = await run(`${component('svc')}---\napiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: orders\nspec:\n  owner: team-a\n`);
     expect(findings).toEqual(['catalog-rule-denied@catalog/svc.yaml:11:7']);
     expect(diagnostics[0].hint).toBe('Allow System in catalog.rules (or in the rules of this location) in deploy/app-config.production.yaml, or register it elsewhere.');
+  });
+});
+
+describe('catalog.modules (shipped bin)', () => {
+  it('a module the toolkit does not have, or a package that is no catalog module, is one tool error', async () => {
+    const missing = runCli(['check'], await tempRepo({ 'gitops.config.yaml': 'catalog:\n  modules: [catalog-backend-module-nothere]\n', 'a.yaml': group('team-a') }));
+    expect({ status: missing.status, stderr: missing.stderr }).toEqual({ status: 2, stderr: 'backstage-gitops check: gitops.config.yaml names catalog module catalog-backend-module-nothere in catalog.modules; the toolkit needs @backstage/plugin-catalog-backend-module-nothere installed to know the model it adds.\n' });
+    const foreign = runCli(['check'], await tempRepo({ 'gitops.config.yaml': 'catalog:\n  modules: ["@evil/pkg"]\n', 'a.yaml': group('team-a') }));
+    expect(foreign.status).toBe(2);
+    expect(foreign.stderr).toContain('/catalog/modules/0 must match pattern');
   });
 });
