@@ -151,11 +151,12 @@ function checkModelKind(entity: Record<string, unknown>, record: CatalogEntity, 
   }
   if (!modelAjv) {
     modelAjv = new Ajv({ allowUnionTypes: true, allErrors: true, validateSchema: true, addUsedSchema: false, strict: false });
-    ajvErrors(modelAjv);
+    ajvErrors.default(modelAjv);
   }
   let validate = modelSchemas.get(kind.jsonSchema);
   if (!validate) modelSchemas.set(kind.jsonSchema, (validate = modelAjv.compile(kind.jsonSchema)));
-  const hint = kindHint(String(entity.kind));
+  const builtin = modelValidators().knownKinds.includes(String(entity.kind));
+  const hint = builtin ? kindHint(String(entity.kind)) : `The ${String(entity.kind)} kind comes from ${model.modules.join(', ')}; compare with the kind's schema there.`;
   if (validate(entity)) return;
   for (const error of leafErrors(validate.errors ?? [])) found.ajv('entity-kind-schema', error, hint);
 }
