@@ -14,7 +14,7 @@ import { checkUniqueness } from './checkUniqueness.ts';
 import { indexEntities } from './entityIndex.ts';
 import { withLocationConsequences } from './locationConsequences.ts';
 import { externalMatcher } from './externalEntities.ts';
-import { providedMatcher, type ProvidedScope } from './providedEntities.ts';
+import { providedMatcher, type ProvidedScope } from './providedScopes.ts';
 
 export interface CatalogCheckInput {
   loaded: LoadedCatalog;

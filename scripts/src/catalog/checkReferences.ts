@@ -5,7 +5,7 @@ import type { PathSegment } from '../load/yamlPath.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
 import { writtenReferences } from './relationFields.ts';
 import type { EntityIndex } from './entityIndex.ts';
-import type { ProvidedScope } from './providedEntities.ts';
+import type { ProvidedScope } from './providedScopes.ts';
 
 export interface Reference {
   source: CatalogEntity;

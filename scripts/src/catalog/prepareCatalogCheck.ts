@@ -9,7 +9,7 @@ import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
 import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
 import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
-import { providedScopes } from './providedEntities.ts';
+import { providedScopes } from './providedScopes.ts';
 
 /** Everything the catalog gate reads from disk, read once, before any check runs. */
 export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[]): Promise<CatalogCheckInput> {

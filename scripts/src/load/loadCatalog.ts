@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
 import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
 import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
-import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundleRefs.ts';
+import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundlePlaceholderRefs.ts';
 import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
 import { parseYaml, type ParsedYaml } from './parseYaml.ts';
 import { readSource } from './readSource.ts';
