@@ -43497,6 +43497,28 @@ function pickAnnotations(diagnostics, changedFiles, perLevel) {
   return ordered.filter((d) => used[d.severity]++ < perLevel);
 }
 
+// scripts/src/report/findingKey.ts
+import { createHash } from "node:crypto";
+function findingKeys(diagnostics) {
+  const byBase = /* @__PURE__ */ new Map();
+  for (const d of diagnostics) {
+    const base = `${d.ruleId}\0${d.file}\0${d.entityRef ?? ""}\0${lineFree(d.message)}`;
+    (byBase.get(base) ?? byBase.set(base, []).get(base)).push(d);
+  }
+  const keys = /* @__PURE__ */ new Map();
+  for (const [base, list] of byBase) {
+    list.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+    list.forEach((d, i) => keys.set(d, { key: i === 0 ? base : `${base}\0#${i + 1}`, occurrence: i + 1 }));
+  }
+  return keys;
+}
+function fingerprint(key) {
+  return createHash("sha256").update(key).digest("hex").slice(0, 32);
+}
+function lineFree(message) {
+  return message.replace(/:\d+(?::\d+)?\b/g, "").replace(/\b(lines?|columns?) \d+(?:, (?:line )?\d+)*/gi, "$1");
+}
+
 // scripts/src/report/formatSarif.ts
 var LEVEL = { error: "error", warning: "warning", info: "note" };
 function formatSarif(diagnostics, options) {
@@ -43504,14 +43526,17 @@ function formatSarif(diagnostics, options) {
   const known = new Map(options.rules.map((r) => [r.id, r]));
   const rules = ruleIds.map((id) => {
     const rule = known.get(id);
+    const full = rule?.description ?? `Findings of ${id}.`;
     return {
       id,
-      shortDescription: { text: rule?.description ?? id },
+      shortDescription: { text: rule?.title ?? firstSentence(full) },
+      fullDescription: { text: full },
       defaultConfiguration: { level: LEVEL[rule?.severity ?? "error"] },
-      ...rule ? { help: { text: `Example that triggers it:
-${rule.example}` } } : {}
+      help: { text: rule?.hint ?? (rule?.example ? `Example that triggers it:
+${rule.example}` : `Each finding's message says what to change.`) }
     };
   });
+  const keys = findingKeys(diagnostics);
   const results = sortDiagnostics(diagnostics).map((d) => ({
     ruleId: d.ruleId,
     ruleIndex: ruleIds.indexOf(d.ruleId),
@@ -43521,11 +43546,12 @@ Hint: ${d.hint}` : d.message },
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: d.file, uriBaseId: "%SRCROOT%" },
+          artifactLocation: { uri: fileUri(d.file), uriBaseId: "%SRCROOT%" },
           region: { startLine: d.range.start.line, startColumn: d.range.start.column, endLine: d.range.end.line, endColumn: Math.max(d.range.end.column, d.range.start.column) }
         }
       }
     ],
+    partialFingerprints: { "backstageGitopsFinding/v1": fingerprint(keys.get(d).key) },
     ...d.entityRef ? { properties: { entityRef: d.entityRef } } : {}
   }));
   const log = {
@@ -43535,6 +43561,13 @@ Hint: ${d.hint}` : d.message },
   };
   return `${JSON.stringify(log, null, 2)}
 `;
+}
+function fileUri(file) {
+  return file.split("/").map(encodeURIComponent).join("/");
+}
+function firstSentence(text) {
+  const end = text.search(/[.;:](\s|$)/);
+  return end > 0 ? text.slice(0, end) : text;
 }
 
 // scripts/src/report/safeText.ts

@@ -10,6 +10,7 @@ import { backstageConfigGate } from '../backstageConfig/backstageConfigGate.ts';
 import { discoverTemplateFiles, templateFiles, templateGate } from '../templates/templateGate.ts';
 import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
+import { policyRules } from '../catalog/checkPolicies.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
 import { templateRules } from '../templates/templateRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
@@ -98,7 +99,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     color: wantsColor(io, values['no-color'] ? false : values.color),
     checkedFiles: input.loaded.files.length,
     entityCount: result.entities.length,
-    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list()],
+    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...policyRules(input.policies)],
     toolName: 'backstage-gitops',
     toolVersion: version,
     sourceRoot: io.env.BUILD_SOURCESDIRECTORY,

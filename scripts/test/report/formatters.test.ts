@@ -40,7 +40,7 @@ describe('formatters', () => {
     const xml = formatters.junit(diagnostics, options);
     expect(xml).toContain('<testsuites name="backstage-gitops" tests="2" failures="1" errors="0">');
     expect(xml).toContain('<failure type="ref-unresolved" message="spec.owner refers to group:default/team-aa, which is not defined.">');
-    expect(xml).toContain('<system-out>warning: value with , : % and\nnewline ##vso[task.setvariable]x</system-out>');
+    expect(xml).toContain('<system-out>warning: value with , : % and\nnewline ##vso[task.setvariable]x\nat catalog/b.yaml:2:3</system-out>');
   });
 
   it('sarif carries rule, level and region', () => {
