@@ -3,7 +3,8 @@
 // which starts faster than transpiling through tsx. It sits two folders under scripts/ like the sources,
 // so their import.meta.url-relative paths still hold. The bin falls back to tsx when it is stale.
 import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 await build({
@@ -16,3 +17,13 @@ await build({
   outfile: `${root}scripts/src/.build/cli.mjs`,
   logLevel: 'warning',
 });
+
+// Build-time data the CLI would otherwise compute at every start (scripts/src/prebuilt/), keyed by the
+// installed package versions so a stale value is never used.
+const prebuild = `${root}scripts/src/.build/prebuild.mjs`;
+await build({ entryPoints: [`${root}scripts/src/prebuilt/buildPrebuilt.ts`], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: prebuild, logLevel: 'warning' });
+try {
+  (await import(pathToFileURL(prebuild).href)).buildPrebuilt();
+} finally {
+  rmSync(prebuild, { force: true });
+}

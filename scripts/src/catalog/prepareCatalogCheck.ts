@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { readFileSync } from 'node:fs';
-import { loadCatalog, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
+import { isRecord, loadCatalog, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
 import { collectEntities } from './catalogEntity.ts';
@@ -44,7 +44,9 @@ async function readPolicySchemas(config: GitopsConfig): Promise<PolicySchema[]> 
 /** The mkdocs.yml of every TechDocs site the reported entities point at with `dir:`. */
 function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): SourceFile[] {
   const repoFiles = new Set(loaded.repoFiles);
-  const { entities } = collectEntities(loaded.files, loaded, config.repoUrl);
+  // Only files that write a techdocs-ref can name a site: the rest need no placeholder substitution here.
+  const withDocs = loaded.files.filter(f => f.documents.some(d => isRecord(d) && isRecord(d.metadata) && isRecord(d.metadata.annotations) && d.metadata.annotations['backstage.io/techdocs-ref'] !== undefined));
+  const { entities } = collectEntities(withDocs, loaded, config.repoUrl);
   const files = new Set(techdocsSites(entities, config.repoUrl).map(site => mkdocsFileIn(site.folder, repoFiles)).filter((f): f is string => Boolean(f)));
   return [...files].sort().map(file => {
     const parsed = parseYaml(readFileSync(join(config.root, file), 'utf8'), file);
