@@ -1,3 +1,4 @@
+import type { ResultCache } from '../cache/resultCache.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { LoadedCatalog, SourceFile } from '../load/loadCatalog.ts';
@@ -24,6 +25,8 @@ export interface CatalogCheckInput {
   liveRefs?: ReadonlySet<string>;
   /** The mkdocs.yml files of the TechDocs sites the entities point at. */
   mkdocs?: readonly SourceFile[];
+  /** Per-file results of an earlier run (`--cache`); the checks across entities always run. */
+  cache?: ResultCache;
 }
 
 export interface CatalogCheckResult {
@@ -40,10 +43,17 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const repoFileSet = new Set(loaded.repoFiles);
   const reported = new Set(loaded.files.map(f => f.file));
 
+  const hashes = new Map(loaded.files.map(f => [f.file, f.hash]));
   for (const entity of entities) {
-    diagnostics.push(...(await checkBackstageModel(entity)));
+    // An entity without placeholders is judged on its file's text alone: its findings can come from the cache.
+    const hash = entity.entity === entity.raw ? hashes.get(entity.file) : undefined;
+    const cached = hash ? input.cache?.findings(entity.file, hash, entity.document) : undefined;
+    const model = cached?.model ?? (await checkBackstageModel(entity));
+    const policies = cached?.policies ?? checkPolicies(entity, input.policies);
+    diagnostics.push(...model);
     diagnostics.push(...checkAnnotations(entity, { repoUrl, repoFiles: repoFileSet }));
-    diagnostics.push(...checkPolicies(entity, input.policies));
+    diagnostics.push(...policies);
+    if (hash) input.cache?.putFindings(entity.file, hash, entity.document, model, policies);
   }
 
   const index = indexEntities([...entities, ...context]);

@@ -5,15 +5,16 @@ import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { readFileSync } from 'node:fs';
 import { isRecord, loadCatalog, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
+import type { ResultCache } from '../cache/resultCache.ts';
 import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
 import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
 import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
 
-/** Everything the catalog gate reads from disk, read once, before any check runs. */
-export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[]): Promise<CatalogCheckInput> {
-  const [loaded, policies, appConfig] = await Promise.all([loadCatalog(config, paths), loadPolicies(config), readAppConfig(config)]);
-  return { loaded, config, policies, appConfig, mkdocs: readMkdocsFiles(config, loaded) };
+/** Everything the catalog gate reads from disk, read once, before any check runs; `cache` holds earlier per-file results. */
+export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[], cache?: ResultCache): Promise<CatalogCheckInput> {
+  const [loaded, policies, appConfig] = await Promise.all([loadCatalog(config, paths, cache), loadPolicies(config), readAppConfig(config)]);
+  return { loaded, config, policies, appConfig, mkdocs: readMkdocsFiles(config, loaded), cache };
 }
 
 export async function loadPolicies(config: GitopsConfig) {

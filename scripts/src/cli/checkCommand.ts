@@ -4,6 +4,9 @@ import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
+import { cacheKey } from '../cache/cacheKey.ts';
+import { readCacheFile, ResultCache, writeCacheFile } from '../cache/resultCache.ts';
+import { logText } from '../report/safeText.ts';
 import { codeownersFor, codeownersGate } from '../codeowners/codeownersGate.ts';
 import { backstageConfigGate } from '../backstageConfig/backstageConfigGate.ts';
 import { discoverTemplateFiles, templateFiles, templateGate } from '../templates/templateGate.ts';
@@ -36,6 +39,8 @@ Options:
   --base REF            compare with a git revision: blocking scorecard checks fail for the entities
                         the change adds or edits
   --today YYYY-MM-DD    date for exemption expiry, enableOn and initiative due dates (default: today)
+  --cache FILE          keep per-file results in FILE and reuse them for files whose text is unchanged
+                        (checks across entities always run); a stale or corrupt FILE is ignored
   --list-rules          print every rule with an example and exit
   --color / --no-color  force colours on or off (default: on for a TTY unless NO_COLOR is set)
   -h, --help            show this help
@@ -55,6 +60,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
       'catalog-url': { type: 'string' },
       'token-env': { type: 'string' },
       'list-rules': { type: 'boolean' },
+      cache: { type: 'string' },
       base: { type: 'string' },
       today: { type: 'string' },
       color: { type: 'boolean' },
@@ -74,7 +80,10 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   const failOn = (values['fail-on'] ?? config.failOn) as Severity;
   if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on takes error, warning or info, not '${failOn}'`);
 
-  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)));
+  const cacheFile = values.cache === undefined ? undefined : resolve(io.cwd, values.cache);
+  const cache = cacheFile === undefined ? undefined : ResultCache.read(readCacheFile(cacheFile), cacheKey(config));
+  if (cache?.notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(values.cache ?? '')}: ${cache.notice}; it will be rewritten.\n`);
+  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache);
   let result = await checkCatalog(input);
   if (values['catalog-url']) {
     const known = new Set(result.entities.map(e => e.ref));
@@ -89,6 +98,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     const reported = new Set(input.loaded.files.map(f => f.file));
     result.diagnostics.push(...(await templateGate(root, { files: templateFiles(result.entities).filter(f => reported.has(f)) })));
   }
+  if (cache && cacheFile) writeCacheFile(cacheFile, cache.serialize());
   const diagnostics = applyRuleSettings(result.diagnostics, config);
   const options = {
     color: wantsColor(io, values['no-color'] ? false : values.color),

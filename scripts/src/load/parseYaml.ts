@@ -35,6 +35,29 @@ export interface PositionOptions {
  * one pass over the lines (blockPositions), otherwise from a full `yaml` parse; both give the same.
  */
 export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS, options: PositionOptions = {}): ParsedYaml {
+  const { getExact, locateExact, locateFast } = locators(text, options);
+
+  if (!NEEDS_EXACT_PARSE.test(text)) {
+    try {
+      const documents = jsyaml.loadAll(text, undefined, { schema: YAML_12_CORE, filename: file });
+      return { documents, problems: [], locate: locateFast };
+    } catch {
+      // js-yaml refused it; `yaml` decides and says where.
+    }
+  }
+  const parsed = getExact();
+  return { ...readDocuments(parsed, file, limits), locate: locateExact };
+}
+
+/**
+ * Positions in `text` for a file whose documents came from elsewhere (the `--cache`): the same ranges
+ * parseYaml's `locate` gives, computed on first use.
+ */
+export function positionsIn(text: string): ParsedYaml['locate'] {
+  return locators(text, {}).locateFast;
+}
+
+function locators(text: string, options: PositionOptions) {
   let exact: ExactParse | undefined;
   const getExact = () => (exact ??= parseExact(text));
   let block: BlockPositions | undefined | null = options.exactPositions ? null : undefined;
@@ -47,17 +70,7 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
     if (block === undefined) block = blockPositions(text) ?? null;
     return (block && locateInBlock(block, document, path, options)) ?? locateExact(document, path, options);
   };
-
-  if (!NEEDS_EXACT_PARSE.test(text)) {
-    try {
-      const documents = jsyaml.loadAll(text, undefined, { schema: YAML_12_CORE, filename: file });
-      return { documents, problems: [], locate: locateFast };
-    } catch {
-      // js-yaml refused it; `yaml` decides and says where.
-    }
-  }
-  const parsed = getExact();
-  return { ...readDocuments(parsed, file, limits), locate: locateExact };
+  return { getExact, locateExact, locateFast };
 }
 
 const MAX_ERRORS_PER_DOCUMENT = 5;
