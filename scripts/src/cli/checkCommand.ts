@@ -40,7 +40,8 @@ Options:
                         the change adds or edits
   --today YYYY-MM-DD    date for exemption expiry, enableOn and initiative due dates (default: today)
   --cache FILE          keep per-file results in FILE and reuse them for files whose text is unchanged
-                        (checks across entities always run); a stale or corrupt FILE is ignored
+                        (checks across entities always run); a stale or corrupt FILE is ignored.
+                        Default: $BACKSTAGE_GITOPS_CACHE when set (CI keeps the file between runs)
   --list-rules          print every rule with an example and exit
   --color / --no-color  force colours on or off (default: on for a TTY unless NO_COLOR is set)
   -h, --help            show this help
@@ -80,9 +81,11 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   const failOn = (values['fail-on'] ?? config.failOn) as Severity;
   if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on takes error, warning or info, not '${failOn}'`);
 
-  const cacheFile = values.cache === undefined ? undefined : resolve(io.cwd, values.cache);
+  // CI sets the variable once for the job, so `report` (which runs this gate) and the adapters use the cache too.
+  const cacheName = values.cache ?? (io.env.BACKSTAGE_GITOPS_CACHE || undefined);
+  const cacheFile = cacheName === undefined ? undefined : resolve(io.cwd, cacheName);
   const cache = cacheFile === undefined ? undefined : ResultCache.read(readCacheFile(cacheFile), cacheKey(config));
-  if (cache?.notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(values.cache ?? '')}: ${cache.notice}; it will be rewritten.\n`);
+  if (cache?.notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${cache.notice}; it will be rewritten.\n`);
   const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache);
   let result = await checkCatalog(input);
   if (values['catalog-url']) {
