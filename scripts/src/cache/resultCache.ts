@@ -11,8 +11,12 @@ export interface CachedFile {
   documents: unknown[];
   unread: number[];
   problems: Diagnostic[];
-  /** Per document: the Backstage-model and org-policy findings of its entity, when they depend on nothing but the file. */
-  findings: ({ model: Diagnostic[]; policies: Diagnostic[] } | null)[];
+  /**
+   * Per document: the Backstage-model and org-policy findings of its entity. `substituted` is the hash
+   * of the entity after placeholder substitution, when that changed it (the findings then also depend
+   * on the files the placeholders read).
+   */
+  findings: ({ model: Diagnostic[]; policies: Diagnostic[]; substituted?: string } | null)[];
 }
 
 interface CacheFileShape {
@@ -81,11 +85,15 @@ export class ResultCache {
     return { documents, problems: entry.problems };
   }
 
-  /** The earlier per-entity findings of one document of `file`, if its text still hashes to `hash`. */
-  findings(file: string, hash: string, document: number): { model: Diagnostic[]; policies: Diagnostic[] } | undefined {
+  /**
+   * The earlier per-entity findings of one document of `file`, if its text still hashes to `hash` and
+   * its entity after placeholder substitution to `substituted` (undefined when nothing was substituted).
+   */
+  findings(file: string, hash: string, document: number, substituted?: string): { model: Diagnostic[]; policies: Diagnostic[] } | undefined {
     const entry = this.#previous[file];
     const found = (entry?.hash === hash && entry.findings[document]) || undefined;
-    if (found) this.hits.entities++;
+    if (!found || found.substituted !== substituted) return undefined;
+    this.hits.entities++;
     return found;
   }
 
@@ -97,10 +105,10 @@ export class ResultCache {
   }
 
   /** Records the per-entity findings of one document of a file recorded with putParsed. */
-  putFindings(file: string, hash: string, document: number, model: readonly Diagnostic[], policies: readonly Diagnostic[]): void {
+  putFindings(file: string, hash: string, document: number, model: readonly Diagnostic[], policies: readonly Diagnostic[], substituted?: string): void {
     const entry = this.#next[file];
     if (entry?.hash !== hash || document >= entry.findings.length) return;
-    entry.findings[document] = { model: [...model], policies: [...policies] };
+    entry.findings[document] = { model: [...model], policies: [...policies], ...(substituted === undefined ? {} : { substituted }) };
   }
 
   /** The cache as the next run reads it: only the files seen in this run. */
@@ -126,7 +134,7 @@ function validEntry(file: string, entry: unknown): entry is CachedFile {
   if (!isObject(entry) || typeof entry.hash !== 'string' || !Array.isArray(entry.documents) || !Array.isArray(entry.problems) || !Array.isArray(entry.findings)) return false;
   if (!Array.isArray(entry.unread) || !entry.unread.every(i => Number.isInteger(i) && i >= 0 && i < (entry.documents as unknown[]).length)) return false;
   if (entry.findings.length !== entry.documents.length || !entry.problems.every(d => validDiagnostic(file, d))) return false;
-  return entry.findings.every(f => f === null || (isObject(f) && Array.isArray(f.model) && Array.isArray(f.policies) && [...f.model, ...f.policies].every(d => validDiagnostic(file, d))));
+  return entry.findings.every(f => f === null || (isObject(f) && Array.isArray(f.model) && Array.isArray(f.policies) && (f.substituted === undefined || typeof f.substituted === 'string') && [...f.model, ...f.policies].every(d => validDiagnostic(file, d))));
 }
 
 function validDiagnostic(file: string, d: unknown): d is Diagnostic {

@@ -1,4 +1,4 @@
-import type { ResultCache } from '../cache/resultCache.ts';
+import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { LoadedCatalog, SourceFile } from '../load/loadCatalog.ts';
@@ -45,15 +45,17 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
 
   const hashes = new Map(loaded.files.map(f => [f.file, f.hash]));
   for (const entity of entities) {
-    // An entity without placeholders is judged on its file's text alone: its findings can come from the cache.
-    const hash = entity.entity === entity.raw ? hashes.get(entity.file) : undefined;
-    const cached = hash ? input.cache?.findings(entity.file, hash, entity.document) : undefined;
+    // Model and policy findings depend on the file's text and, where placeholders were substituted, on
+    // the entity they produced: both are the cache's key for them.
+    const hash = input.cache && hashes.get(entity.file);
+    const substituted = hash && entity.entity !== entity.raw ? contentHash(JSON.stringify(entity.entity)) : undefined;
+    const cached = hash ? input.cache?.findings(entity.file, hash, entity.document, substituted) : undefined;
     const model = cached?.model ?? (await checkBackstageModel(entity));
     const policies = cached?.policies ?? checkPolicies(entity, input.policies);
     diagnostics.push(...model);
     diagnostics.push(...checkAnnotations(entity, { repoUrl, repoFiles: repoFileSet }));
     diagnostics.push(...policies);
-    if (hash) input.cache?.putFindings(entity.file, hash, entity.document, model, policies);
+    if (hash) input.cache?.putFindings(entity.file, hash, entity.document, model, policies, substituted);
   }
 
   const index = indexEntities([...entities, ...context]);
