@@ -45,8 +45,12 @@ async function readPolicySchemas(config: GitopsConfig): Promise<PolicySchema[]> 
 /** The mkdocs.yml of every TechDocs site the reported entities point at with `dir:`. */
 function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): SourceFile[] {
   const repoFiles = new Set(loaded.repoFiles);
-  // Only files that write a techdocs-ref can name a site: the rest need no placeholder substitution here.
-  const withDocs = loaded.files.filter(f => f.documents.some(d => isRecord(d) && isRecord(d.metadata) && isRecord(d.metadata.annotations) && d.metadata.annotations['backstage.io/techdocs-ref'] !== undefined));
+  // Only a `dir:` techdocs-ref (or a placeholder that may become one) names a site in this repo: the
+  // other files need no placeholder substitution here.
+  const withDocs = loaded.files.filter(f => f.documents.some(d => {
+    const ref = isRecord(d) && isRecord(d.metadata) && isRecord(d.metadata.annotations) ? d.metadata.annotations['backstage.io/techdocs-ref'] : undefined;
+    return ref !== undefined && (typeof ref !== 'string' || ref.startsWith('dir:'));
+  }));
   const { entities } = collectEntities(withDocs, loaded, config.repoUrl);
   const files = new Set(techdocsSites(entities, config.repoUrl).map(site => mkdocsFileIn(site.folder, repoFiles)).filter((f): f is string => Boolean(f)));
   return [...files].sort().map(file => {
