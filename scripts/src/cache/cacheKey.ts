@@ -37,7 +37,8 @@ export function cacheKey(config: GitopsConfig): string {
 
 let fingerprint: string | undefined;
 
-function toolkitFingerprint(): string {
+/** sha256 of the toolkit's own code: the running bundle, or every source file when run from source. */
+export function toolkitFingerprint(): string {
   if (fingerprint) return fingerprint;
   const here = fileURLToPath(import.meta.url);
   const hash = createHash('sha256');

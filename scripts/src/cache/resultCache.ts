@@ -137,8 +137,9 @@ function validEntry(file: string, entry: unknown): entry is CachedFile {
   return entry.findings.every(f => f === null || (isObject(f) && Array.isArray(f.model) && Array.isArray(f.policies) && (f.substituted === undefined || typeof f.substituted === 'string') && [...f.model, ...f.policies].every(d => validDiagnostic(file, d))));
 }
 
-function validDiagnostic(file: string, d: unknown): d is Diagnostic {
-  if (!isObject(d) || d.file !== file || typeof d.ruleId !== 'string' || typeof d.message !== 'string' || !SEVERITIES.includes(d.severity as never)) return false;
+/** Whether `d` has a Diagnostic's shape (and, given `file`, is about that file): for results read back from disk. */
+export function validDiagnostic(file: string | undefined, d: unknown): d is Diagnostic {
+  if (!isObject(d) || typeof d.file !== 'string' || (file !== undefined && d.file !== file) || typeof d.ruleId !== 'string' || typeof d.message !== 'string' || !SEVERITIES.includes(d.severity as never)) return false;
   if (d.hint !== undefined && typeof d.hint !== 'string') return false;
   if (d.entityRef !== undefined && typeof d.entityRef !== 'string') return false;
   const range = d.range as Record<string, Record<string, unknown>> | undefined;
