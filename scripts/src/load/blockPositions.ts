@@ -1,13 +1,13 @@
 import { LineCounter } from 'yaml';
 import type { Range } from '../diagnostic.ts';
 import { toRange, type PathSegment } from './yamlPath.ts';
-import { resolvesToString } from './yamlSchema.ts';
+import { commentOnly, flowSeq, mappingKey, scalarEnd, Unsupported, type ScalarNode } from './blockScalars.ts';
 
 /** A node of the position tree: offsets as `yaml` gives them ([start, value end, node end]). */
 // `open` marks a node whose end `yaml` may stretch over the comment lines after it (it attaches them to
 // the node before); a collection ending in such a node is located through `yaml` instead.
 type BlockNode =
-  | { kind: 'scalar'; range: [number, number, number]; open: boolean }
+  | ScalarNode
   | { kind: 'map'; range: [number, number, number]; open: boolean; items: { key: string; keyRange: [number, number]; value: BlockNode }[] }
   | { kind: 'seq'; range: [number, number, number]; open: boolean; items: BlockNode[] };
 
@@ -17,8 +17,6 @@ export interface BlockPositions {
   lineCounter: LineCounter;
 }
 
-/** Thrown inside the scanner when the text leaves the plain block subset; the caller falls back to `yaml`. */
-class Unsupported extends Error {}
 
 interface Line {
   start: number;
@@ -97,10 +95,7 @@ export function locateInBlock(positions: BlockPositions, document: number, path:
 }
 
 const DOCUMENT_START = /^---[ ]*$/;
-// Keys like `metadata` or `backstage.io/techdocs-ref`: a letter first, and none of the words the core schema reads as null or bool.
-const SIMPLE_KEY = /^(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$)[A-Za-z_]/;
 const BLOCK_HEADER = /^[|>]-?(?: +#.*| *)$/;
-const PLAIN_FIRST = /^[^-?:,[\]{}#&*!|>'"%@`\s]|^[-?:][^\s]/;
 
 class Scanner {
   #i = 0;
@@ -169,7 +164,7 @@ class Scanner {
   #node(line: Line, parent: number): BlockNode {
     if (line.indent <= parent && !this.#isSeqEntry(line.content, line.end)) throw new Unsupported();
     if (this.#isSeqEntry(line.content, line.end)) return this.#seq(line.indent);
-    const key = this.#key(line.content, line.end);
+    const key = mappingKey(this.text, line.content, line.end);
     if (key) return this.#map(line.indent, line.content);
     throw new Unsupported();
   }
@@ -185,7 +180,7 @@ class Scanner {
       while (value < line.end && this.text.charCodeAt(value) === 32) value++;
       let item: BlockNode;
       if (value < line.end && this.text[value] === '-' && this.#isSeqEntry(value, line.end)) throw new Unsupported();
-      if (value < line.end && this.text[value] !== '#' && this.#key(value, line.end)) {
+      if (value < line.end && this.text[value] !== '#' && mappingKey(this.text, value, line.end)) {
         item = this.#map(value - line.start, value);
       } else {
         item = this.#inlineValue(line, at + 1, indent, false);
@@ -207,7 +202,7 @@ class Scanner {
     let end = keyAt;
     while (true) {
       const line = this.lines[this.#i];
-      const key = this.#key(keyAt, line.end);
+      const key = mappingKey(this.text, keyAt, line.end);
       if (!key) throw new Unsupported();
       if (items.some(i => i.key === key.value)) throw new Unsupported();
       const value = this.#inlineValue(line, key.colon + 1, indent, true);
@@ -267,9 +262,9 @@ class Scanner {
       return { kind: 'scalar', range: [at, at, nodeEnd], open: this.#commentsFollow() };
     }
     if (this.text[at] === '|' || this.text[at] === '>') return this.#blockScalar(line, at, indent);
-    const flow = this.text[at] === '[' ? this.#flowSeq(at, line.end) : undefined;
-    const valueEnd = flow ? flow.range[1] : this.#scalarEnd(at, line.end);
-    if (flow) this.#commentOnly(valueEnd, line.end);
+    const flow = this.text[at] === '[' ? flowSeq(this.text, at, line.end) : undefined;
+    const valueEnd = flow ? flow.range[1] : scalarEnd(this.text, at, line.end);
+    if (flow) commentOnly(this.text, valueEnd, line.end);
     const next = this.#peek();
     if (next !== -1 && this.lines[next].indent > indent) throw new Unsupported();
     const range: [number, number, number] = [at, valueEnd, Math.min(line.end + 1, this.text.length)];
@@ -295,113 +290,5 @@ class Scanner {
     this.#i = last;
     const end = Math.min(this.lines[last].end + 1, this.text.length);
     return { kind: 'scalar', range: [at, end, end], open: this.#commentsFollow() };
-  }
-
-  /** A one-line flow sequence of scalars (`tags: [a, "b"]`), the common flow form in catalog files. */
-  #flowSeq(at: number, end: number): { range: [number, number]; items: BlockNode[] } {
-    const items: BlockNode[] = [];
-    let j = at + 1;
-    for (;;) {
-      while (j < end && this.text.charCodeAt(j) === 32) j++;
-      if (j >= end) throw new Unsupported();
-      if (this.text[j] === ']' && items.length === 0) return { range: [at, j + 1], items };
-      const start = j;
-      let valueEnd: number;
-      if (this.text[j] === '"' || this.text[j] === "'") {
-        valueEnd = this.#quotedEnd(j, end);
-        j = valueEnd;
-      } else {
-        while (j < end && !',[]{}#:'.includes(this.text[j])) j++;
-        valueEnd = j;
-        while (valueEnd > start && this.text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
-        if (valueEnd === start || !PLAIN_FIRST.test(this.text.slice(start, start + 2))) throw new Unsupported();
-      }
-      items.push({ kind: 'scalar', range: [start, valueEnd, valueEnd], open: false });
-      while (j < end && this.text.charCodeAt(j) === 32) j++;
-      if (this.text[j] === ']') return { range: [at, j + 1], items };
-      if (this.text[j] !== ',') throw new Unsupported();
-      j++;
-    }
-  }
-
-  /** Refuses anything but spaces and a comment between `at` and the line end. */
-  #commentOnly(at: number, end: number) {
-    let j = at;
-    while (j < end && this.text.charCodeAt(j) === 32) j++;
-    if (j < end && (this.text[j] !== '#' || j === at)) throw new Unsupported();
-  }
-
-  /** The offset after the closing quote of a one-line quoted scalar starting at `at`. */
-  #quotedEnd(at: number, end: number): number {
-    const quote = this.text[at];
-    let j = at + 1;
-    for (;;) {
-      if (j >= end) throw new Unsupported();
-      const c = this.text[j];
-      if (quote === '"' && c === '\\') j += 2;
-      else if (quote === "'" && c === "'" && this.text[j + 1] === "'") j += 2;
-      else if (c === quote) return j + 1;
-      else j++;
-    }
-  }
-
-  /** The end of a single-line scalar starting at `at`, before any trailing spaces and comment. */
-  #scalarEnd(at: number, end: number): number {
-    const first = this.text[at];
-    let valueEnd: number;
-    if (first === '"' || first === "'") {
-      valueEnd = this.#quotedEnd(at, end);
-    } else {
-      if (!PLAIN_FIRST.test(this.text.slice(at, at + 2))) throw new Unsupported();
-      valueEnd = end;
-      for (let j = at; j < end; j++) {
-        const c = this.text.charCodeAt(j);
-        // ' #' starts a comment; ': ' inside a plain value is something js-yaml and yaml read differently.
-        if (c === 35 && this.text.charCodeAt(j - 1) === 32) {
-          valueEnd = j;
-          break;
-        }
-        if (c === 58 && (j + 1 === end || this.text.charCodeAt(j + 1) === 32)) throw new Unsupported();
-      }
-      while (valueEnd > at && this.text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
-      return valueEnd;
-    }
-    this.#commentOnly(valueEnd, end);
-    return valueEnd;
-  }
-
-  /** A mapping key at `at` on a line ending at `end`: its value as a string, its end and its colon. */
-  #key(at: number, end: number): { value: string; end: number; colon: number } | undefined {
-    const first = this.text[at];
-    if (first === '"' || first === "'") {
-      let j = at + 1;
-      let value = '';
-      for (;;) {
-        if (j >= end) return undefined;
-        const c = this.text[j];
-        if (first === '"' && c === '\\') throw new Unsupported();
-        if (c === first && first === "'" && this.text[j + 1] === "'") {
-          value += "'";
-          j += 2;
-        } else if (c === first) break;
-        else {
-          value += c;
-          j++;
-        }
-      }
-      const keyEnd = j + 1;
-      if (this.text[keyEnd] !== ':' || !(keyEnd + 1 === end || this.text[keyEnd + 1] === ' ')) return undefined;
-      return { value, end: keyEnd, colon: keyEnd };
-    }
-    let colon = at;
-    for (;; colon++) {
-      if (colon >= end) return undefined;
-      if (this.text.charCodeAt(colon) === 58 && (colon + 1 === end || this.text.charCodeAt(colon + 1) === 32)) break;
-    }
-    const value = this.text.slice(at, colon);
-    if (!PLAIN_FIRST.test(value.slice(0, 2)) || value.endsWith(' ') || value.includes(' #') || !(SIMPLE_KEY.test(value) || resolvesToString(value))) {
-      throw new Unsupported();
-    }
-    return { value, end: colon, colon };
   }
 }
