@@ -46,9 +46,16 @@ export class ResultCache {
   /** Why the previous cache was not used, for a one-line notice; undefined when it was used or there was none. */
   readonly notice?: string;
 
+  #changed = false;
+  #put = 0;
+  readonly #previousFindings: number;
+
   private constructor(readonly key: string, previous: Record<string, CachedFile>, notice?: string) {
     this.#previous = previous;
     this.notice = notice;
+    this.#previousFindings = Object.values(previous).reduce((n, entry) => n + entry.findings.filter(f => f !== null).length, 0);
+    // An ignored cache file is rewritten even when this run finds nothing to keep.
+    if (notice) this.#changed = true;
   }
 
   /**
@@ -97,8 +104,17 @@ export class ResultCache {
     return found;
   }
 
-  /** Records a file's parse for the next run; documents that JSON cannot carry exactly leave the file out. */
+  /**
+   * Records a file's parse for the next run; documents that JSON cannot carry exactly leave the file out.
+   * A parse this cache gave back (`parsed`) is kept as it was.
+   */
   putParsed(file: string, hash: string, documents: readonly unknown[], problems: readonly Diagnostic[]): void {
+    const previous = this.#previous[file];
+    if (previous?.hash === hash && previous.problems === problems) {
+      this.#next[file] = { ...previous, findings: previous.findings.map(() => null) };
+      return;
+    }
+    this.#changed = true;
     if (!jsonExact(documents)) return;
     const unread = documents.flatMap((d, i) => (d === undefined ? [i] : []));
     this.#next[file] = { hash, documents: documents.map(d => (d === undefined ? null : d)), unread, problems: [...problems], findings: documents.map(() => null) };
@@ -108,7 +124,19 @@ export class ResultCache {
   putFindings(file: string, hash: string, document: number, model: readonly Diagnostic[], policies: readonly Diagnostic[], substituted?: string): void {
     const entry = this.#next[file];
     if (entry?.hash !== hash || document >= entry.findings.length) return;
+    const before = this.#previous[file]?.hash === hash ? this.#previous[file].findings[document] : null;
+    if (!(before && before.model === model && before.policies === policies && before.substituted === substituted)) this.#changed = true;
+    this.#put++;
     entry.findings[document] = { model: [...model], policies: [...policies], ...(substituted === undefined ? {} : { substituted }) };
+  }
+
+  /**
+   * Whether the next run's cache differs from the one read: false when every file and every entity's
+   * findings came back from it unchanged, so a second run over the same files need not rewrite it.
+   */
+  needsWrite(): boolean {
+    const files = Object.keys(this.#next);
+    return this.#changed || files.length !== Object.keys(this.#previous).length || !files.every(f => f in this.#previous) || this.#put !== this.#previousFindings;
   }
 
   /** The cache as the next run reads it: only the files seen in this run. */

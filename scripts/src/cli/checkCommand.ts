@@ -102,7 +102,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     const reported = new Set(input.loaded.files.map(f => f.file));
     result.diagnostics.push(...(await templateGate(root, { files: templateFiles(result.entities).filter(f => reported.has(f)) })));
   }
-  if (cache && cacheFile) writeCacheFile(cacheFile, cache.serialize());
+  if (cache && cacheFile && cache.needsWrite()) writeCacheFile(cacheFile, cache.serialize());
   const diagnostics = applyRuleSettings(result.diagnostics, config);
   const options = {
     color: wantsColor(io, values['no-color'] ? false : values.color),

@@ -35,6 +35,24 @@ describe('ResultCache', () => {
     expect(cache.parsed('a.yaml', 'h')).toBeUndefined();
   });
 
+  it('needs no rewrite when every file and finding came back unchanged, and one when anything differs', () => {
+    const unchanged = ResultCache.read(written(), 'k');
+    const parsed = unchanged.parsed('a.yaml', 'h')!;
+    unchanged.putParsed('a.yaml', 'h', parsed.documents, parsed.problems);
+    const found = unchanged.findings('a.yaml', 'h', 0)!;
+    unchanged.putFindings('a.yaml', 'h', 0, found.model, found.policies);
+    expect(unchanged.needsWrite()).toBe(false);
+
+    const edited = ResultCache.read(written(), 'k');
+    edited.putParsed('a.yaml', 'h2', [{ kind: 'Component' }], []);
+    expect(edited.needsWrite()).toBe(true);
+
+    const fewer = ResultCache.read(written(), 'k');
+    const again = fewer.parsed('a.yaml', 'h')!;
+    fewer.putParsed('a.yaml', 'h', again.documents, again.problems);
+    expect(fewer.needsWrite()).toBe(true);
+  });
+
   it('leaves out files whose values JSON cannot carry exactly', () => {
     const cache = ResultCache.read(undefined, 'k');
     cache.putParsed('nan.yaml', 'h', [{ a: Number.NaN }], []);

@@ -40,5 +40,6 @@ describe('catalog gate, the same on every path', () => {
     expect(warm.hits.files).toBeGreaterThan(1);
     expect(warm.hits.entities).toBeGreaterThan(3);
     expect(warm.serialize()).toBe(cold.serialize());
+    expect([cold.needsWrite(), warm.needsWrite()]).toEqual([true, false]);
   });
 });
