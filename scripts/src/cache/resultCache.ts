@@ -40,7 +40,8 @@ export function contentHash(text: string): string {
  */
 export class ResultCache {
   readonly #previous: Record<string, CachedFile>;
-  readonly #next: Record<string, CachedFile> = {};
+  // Keyed by paths from a file anyone could have written: no prototype for a `__proto__` key to reach.
+  readonly #next: Record<string, CachedFile> = Object.create(null);
   /** How many files and entities took their results from the cache in this run. */
   readonly hits = { files: 0, entities: 0 };
   /** Why the previous cache was not used, for a one-line notice; undefined when it was used or there was none. */
@@ -74,7 +75,7 @@ export class ResultCache {
       return new ResultCache(key, {}, 'it is not a cache this toolkit wrote');
     }
     if (data.key !== key) return new ResultCache(key, {}, 'the toolkit, Backstage packages, policies or config changed since it was written');
-    const files: Record<string, CachedFile> = {};
+    const files: Record<string, CachedFile> = Object.create(null);
     for (const [file, entry] of Object.entries(data.files)) {
       if (!validEntry(file, entry)) return new ResultCache(key, {}, `its entry for ${file.slice(0, 200)} is malformed`);
       files[file] = entry;
@@ -84,7 +85,7 @@ export class ResultCache {
 
   /** The earlier parse of `file` if its text still hashes to `hash`: documents as parseYaml gives them. */
   parsed(file: string, hash: string): { documents: unknown[]; problems: Diagnostic[] } | undefined {
-    const entry = this.#previous[file];
+    const entry = Object.hasOwn(this.#previous, file) ? this.#previous[file] : undefined;
     if (entry?.hash !== hash) return undefined;
     const documents = [...entry.documents];
     for (const index of entry.unread) documents[index] = undefined;

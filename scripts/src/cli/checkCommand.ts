@@ -86,7 +86,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   const cacheName = values.cache ?? (io.env.BACKSTAGE_GITOPS_CACHE || undefined);
   const cacheFile = cacheName === undefined ? undefined : resolve(io.cwd, cacheName);
   const cache = cacheFile === undefined ? undefined : ResultCache.read(readCacheFile(cacheFile), cacheKey(config));
-  if (cache?.notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${cache.notice}; it will be rewritten.\n`);
+  if (cache?.notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(cache.notice)}; it will be rewritten.\n`);
   const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache);
   let result = await checkCatalog(input);
   if (values['catalog-url']) {

@@ -53,6 +53,14 @@ describe('ResultCache', () => {
     expect(fewer.needsWrite()).toBe(true);
   });
 
+  it('treats a __proto__ entry as a file like any other', () => {
+    const text = written().replace('"files":{', '"files":{"__proto__":{"hash":"h","documents":[],"unread":[],"problems":[],"findings":[]},');
+    const cache = ResultCache.read(text, 'k');
+    expect(cache.notice).toBeUndefined();
+    expect(cache.parsed('hash', 'h')).toBeUndefined();
+    expect(cache.parsed('a.yaml', 'h')?.documents).toEqual([{ kind: 'Component' }, undefined]);
+  });
+
   it('leaves out files whose values JSON cannot carry exactly', () => {
     const cache = ResultCache.read(undefined, 'k');
     cache.putParsed('nan.yaml', 'h', [{ a: Number.NaN }], []);
