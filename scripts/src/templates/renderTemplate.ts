@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { repoUrlProblem } from './checkStepInputs.ts';
 import { localReader, workflowRunnerClass, type TemplateSource } from './offlineScaffolder.ts';
+import { exampleOutput, validateActionInput, type KnownAction } from './scaffolderActions.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -17,12 +19,27 @@ export interface RenderRequest {
   /** Actions that cannot run offline (publish:*, catalog:register…): they record their input and give example outputs, as a dry-run gives. */
   offlineActions: readonly string[];
   exampleOutputs?: Readonly<Record<string, Record<string, unknown>>>;
+  /** The actions the managed Backstage runs (loadScaffolderActions): their schemas judge the recorded inputs, their output schemas give the example outputs. */
+  actions?: ReadonlyMap<string, KnownAction>;
+}
+
+/** A rendered step input the action (or Backstage's parseRepoUrl / resolveSafeChildPath) would refuse. */
+export interface InputRefusalAt {
+  stepId: string;
+  stepAction: string;
+  /** Path into the step's input. */
+  path: (string | number)[];
+  /** The refused property, for an additional one. */
+  property?: string;
+  message: string;
 }
 
 export interface RenderResult {
   files: { path: string; content: Buffer; executable: boolean }[];
   /** The rendered inputs of the steps that cannot run offline, for checking against their schemas. */
   offlineInputs: { stepAction: string; input: Record<string, unknown> }[];
+  /** What the managed Backstage would refuse in those inputs when the task runs (a dry-run skips most of these steps). */
+  inputRefusals: InputRefusalAt[];
   output: Record<string, unknown>;
   log: string[];
   milliseconds: number;
@@ -55,11 +72,29 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     scaffolder.createDebugLogAction(),
   ]) actions.set(action.id, action);
   const offlineInputs: RenderResult['offlineInputs'] = [];
+  const inputRefusals: InputRefusalAt[] = [];
+  const { resolveSafeChildPath } = require('@backstage/backend-plugin-api');
   for (const id of request.offlineActions) {
-    // Records the rendered input instead of reaching the outside world; produces no files.
-    actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; output(name: string, value: unknown): void }) {
+    const known = request.actions?.get(id);
+    // Records the rendered input instead of reaching the outside world; produces no files. The input is
+    // judged as the task would judge it, but the render goes on so one run reports every refusal.
+    actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; workspacePath: string; step?: { id: string }; output(name: string, value: unknown): void }) {
       offlineInputs.push({ stepAction: id, input: ctx.input });
-      for (const [name, value] of Object.entries(request.exampleOutputs?.[id] ?? {})) ctx.output(name, value);
+      const stepId = ctx.step?.id ?? id;
+      if (known) for (const r of validateActionInput(known, ctx.input)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, message: r.message });
+      if (typeof ctx.input.repoUrl === 'string') {
+        const problem = repoUrlProblem(ctx.input.repoUrl);
+        if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], message: problem });
+      }
+      for (const key of ['targetPath', 'sourcePath']) {
+        if (typeof ctx.input[key] !== 'string') continue;
+        try {
+          resolveSafeChildPath(ctx.workspacePath, ctx.input[key]);
+        } catch (error) {
+          inputRefusals.push({ stepId, stepAction: id, path: [key], message: `${key} ${JSON.stringify(ctx.input[key])}: ${(error as Error).message}` });
+        }
+      }
+      for (const [name, value] of Object.entries(request.exampleOutputs?.[id] ?? (known ? exampleOutput(known) : {}))) ctx.output(name, value);
     } }));
   }
   let extracted: Promise<{ path: string; content: Buffer; executable: boolean }[]> | undefined;
@@ -112,7 +147,7 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
       complete: async () => {},
     });
     if (!extracted) throw new Error('The template did not reach its last step');
-    return { files: await extracted, offlineInputs, output: result.output, log, milliseconds: Date.now() - started };
+    return { files: await extracted, offlineInputs, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

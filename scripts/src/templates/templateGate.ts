@@ -8,13 +8,15 @@ import { listRepoFiles } from '../load/repoFiles.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { analyzeSkeleton } from './analyzeSkeleton.ts';
 import { checkTemplate, type TemplatePolicy } from './checkTemplate.ts';
+import { loadScaffolderActions, type KnownAction } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
+import { loadConfig } from '../config/gitopsConfig.ts';
 
 /** The org's template policy (schemas/template-policy/), or none when the repo keeps no templates policy. */
 export function loadTemplatePolicy(root: string): TemplatePolicy | undefined {
   const dir = join(root, 'schemas', 'template-policy');
   if (!existsSync(join(dir, 'actions.json'))) return undefined;
-  const actions = JSON.parse(readFileSync(join(dir, 'actions.json'), 'utf8')).actions;
+  const actions = JSON.parse(readFileSync(join(dir, 'actions.json'), 'utf8')).allowed;
   const regions = existsSync(join(dir, 'regions.json')) ? JSON.parse(readFileSync(join(dir, 'regions.json'), 'utf8')).regions : [];
   return { actions, regions };
 }
@@ -28,12 +30,23 @@ export async function templateGate(root: string, options: { files?: readonly str
   const repoFiles = new Set(await listRepoFiles(root));
   const files = options.files ?? discoverTemplateFiles(root, repoFiles, options.names);
   const diagnostics: Diagnostic[] = [];
+  const actions = files.length ? await templateActions(root) : undefined;
   for (const file of files) {
     const parsed = parseYaml(readFileSync(join(root, file), 'utf8'), file);
-    diagnostics.push(...parsed.problems, ...checkTemplate({ file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, repoFiles, policy));
+    diagnostics.push(...parsed.problems, ...checkTemplate({ file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, repoFiles, policy, actions));
     diagnostics.push(...analyzeSkeletons(root, file, parsed.documents[0], repoFiles));
   }
   return diagnostics;
+}
+
+/**
+ * The actions the managed Backstage runs, per the repo's gitops.config.yaml: scaffolder-backend's
+ * built-ins, the scaffolder modules in backstageConfig.plugins, the actions declared in
+ * backstageConfig.actions. Without a config: the built-ins only.
+ */
+export async function templateActions(root: string): Promise<Map<string, KnownAction>> {
+  const config = await loadConfig(root);
+  return loadScaffolderActions(config.backstageConfig?.plugins ?? [], config.backstageConfig?.actions ?? {});
 }
 
 /** templates/<name>/template.yaml for every (or every named) template folder. */

@@ -19,7 +19,10 @@ const rules: Rule[] = [
   { id: 'template-expectation', severity: 'error', description: "The rendered tree does not meet the case's expectations.", example: 'expect: {files: [Dockerfile]}  # not rendered' },
   { id: 'template-output-invalid', severity: 'error', description: 'Rendered output is unusable: unrendered expressions, YAML/JSON that does not parse, a catalog-info.yaml Backstage rejects, a GitHub workflow or Azure pipeline their own validators reject.', example: '{% raw %}${{ values.x }}{% endraw %}' },
   { id: 'template-snapshot', severity: 'error', description: 'The rendered tree differs from the golden snapshot.', example: '# a skeleton edited without --update-snapshots' },
-  { id: 'template-action-input', severity: 'error', description: "A step that runs only in the managed Backstage (publish:*, catalog:register) would get an input its schema refuses.", example: 'repoUrl: github.com/acme/x  # not github.com?owner=…&repo=…' },
+  { id: 'template-action-input', severity: 'error', description: "A step's input (as written, or as a test case renders it) fails the action's own input schema, as the scaffolder validates it before running the step.", example: 'action: publish:github\ninput: {repoUrl: …, allowedHosts: [github.com]}' },
+  { id: 'template-action-unknown', severity: 'error', description: 'A step uses an action that no installed scaffolder module provides and gitops.config.yaml does not declare.', example: 'action: publish:gitub' },
+  { id: 'template-repo-url', severity: 'error', description: "A repoUrl that Backstage's parseRepoUrl refuses or reads into a repository name no SCM accepts.", example: 'repoUrl: ${{ parameters.repoUrl }}?owner=platform-team' },
+  { id: 'template-duplicate-step', severity: 'error', description: "Two steps share an id: the later step's output silently replaces the earlier one's.", example: '- id: fetch …\n- id: fetch …' },
   { id: 'template-command-failed', severity: 'error', description: 'A command of the case (npm install, npm test…) fails in the rendered repository (--run).', example: 'run: [npm test]' },
 ];
 
