@@ -110,7 +110,7 @@ function collectDeclared(schema: unknown, into: Set<string>): void {
 }
 
 /** Parameters filled by a RepoUrlPicker field: their values are `host?owner=…&repo=…` strings. */
-function pickerParameters(pages: readonly unknown[]): Set<string> {
+export function pickerParameters(pages: readonly unknown[]): Set<string> {
   const pickers = new Set<string>();
   const visit = (schema: unknown): void => {
     if (Array.isArray(schema)) return schema.forEach(visit);

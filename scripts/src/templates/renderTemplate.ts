@@ -31,6 +31,8 @@ export interface InputRefusalAt {
   path: (string | number)[];
   /** The refused property, for an additional one. */
   property?: string;
+  /** jsonschema's keyword, or `parseRepoUrl` / `safePath` for Backstage's own parsing. */
+  keyword: string;
   message: string;
 }
 
@@ -81,17 +83,17 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; workspacePath: string; step?: { id: string }; output(name: string, value: unknown): void }) {
       offlineInputs.push({ stepAction: id, input: ctx.input });
       const stepId = ctx.step?.id ?? id;
-      if (known) for (const r of validateActionInput(known, ctx.input)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, message: r.message });
+      if (known) for (const r of validateActionInput(known, ctx.input)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message });
       if (typeof ctx.input.repoUrl === 'string') {
         const problem = repoUrlProblem(ctx.input.repoUrl);
-        if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], message: problem });
+        if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem });
       }
       for (const key of ['targetPath', 'sourcePath']) {
         if (typeof ctx.input[key] !== 'string') continue;
         try {
           resolveSafeChildPath(ctx.workspacePath, ctx.input[key]);
         } catch (error) {
-          inputRefusals.push({ stepId, stepAction: id, path: [key], message: `${key} ${JSON.stringify(ctx.input[key])}: ${(error as Error).message}` });
+          inputRefusals.push({ stepId, stepAction: id, path: [key], keyword: 'safePath', message: `${key} ${JSON.stringify(ctx.input[key])}: ${(error as Error).message}` });
         }
       }
       for (const [name, value] of Object.entries(request.exampleOutputs?.[id] ?? (known ? exampleOutput(known) : {}))) ctx.output(name, value);

@@ -13,7 +13,9 @@ import { checkRendered } from './checkRendered.ts';
 import { checkValues } from './checkValues.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
 import { renderTemplate, type InputRefusalAt } from './renderTemplate.ts';
-import { staticRefusals } from './checkStepInputs.ts';
+import { pickerRepoUrlProblem, refusalPlace, staticRefusals } from './checkStepInputs.ts';
+import { pickerParameters } from './checkTemplate.ts';
+import { isRecord } from '../load/loadCatalog.ts';
 import type { KnownAction } from './scaffolderActions.ts';
 import { templateActions } from './templateGate.ts';
 
@@ -57,6 +59,11 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   const templateFile = `templates/${item.template}/template.yaml`;
   const parsedTemplate = { file: templateFile, ...parseYaml(readFileSync(join(root, templateFile), 'utf8'), templateFile) };
   const template = parsedTemplate.documents[0] as { apiVersion: string; metadata: { name: string }; spec: { parameters?: object | object[]; steps: { action: string }[]; output?: object } };
+  if (!isRecord(template) || !isRecord(template.spec) || !Array.isArray(template.spec.steps)) {
+    // The static check reports why (a YAML error, a missing spec); nothing can be rendered.
+    at([], 'template-render-failed', `${templateFile} is not a template the scaffolder can run (${parsedTemplate.problems[0]?.message ?? 'no spec.steps'}).`, `Fix ${templateFile} first.`);
+    return { case: item, milliseconds: 0, diagnostics };
+  }
   const valueErrors = checkValues(template.spec.parameters, testCase.values);
   const refusal = testCase.expect?.valuesError;
   if (refusal !== undefined) {
@@ -119,6 +126,8 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
  */
 function renderedInputFindings(template: { file: string; documents: unknown[]; locate: ParsedYaml['locate'] }, refusals: readonly InputRefusalAt[], actions: ReadonlyMap<string, KnownAction>, caseFile: string): Diagnostic[] {
   const steps = ((template.documents[0] as { spec?: { steps?: { id?: string; action?: string; input?: unknown }[] } })?.spec?.steps ?? []);
+  const spec = (template.documents[0] as { spec?: { parameters?: unknown } })?.spec;
+  const pickers = pickerParameters([spec?.parameters ?? []].flat());
   const found: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const refusal of refusals) {
@@ -126,11 +135,12 @@ function renderedInputFindings(template: { file: string; documents: unknown[]; l
     const step = steps[index];
     const known = step?.action ? actions.get(step.action) : undefined;
     if (known && staticRefusals(known, step.input ?? {}).some(r => r.message === refusal.message)) continue;
+    if (refusal.path[0] === 'repoUrl' && isRecord(step?.input) && typeof step.input.repoUrl === 'string' && pickerRepoUrlProblem(step.input.repoUrl, pickers)) continue;
     const key = `${refusal.stepId}|${refusal.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const path = index < 0 ? ['spec', 'steps'] : ['spec', 'steps', index, 'input', ...refusal.path, ...(refusal.property ? [refusal.property] : [])];
-    found.push({ ruleId: /parseRepoUrl/.test(refusal.message) ? 'template-repo-url' : 'template-action-input', severity: 'error', message: `${refusal.message} (rendered with the values of ${caseFile})`, hint: "Fix the step's input in template.yaml: the scaffolder refuses it when the task runs.", file: template.file, range: template.locate(0, path, refusal.property ? { key: true } : undefined) });
+    const place = index < 0 ? { path: ['spec', 'steps'], key: false } : refusalPlace(index, step.input, refusal);
+    found.push({ ruleId: /parseRepoUrl/.test(refusal.message) ? 'template-repo-url' : 'template-action-input', severity: 'error', message: `${refusal.message} (rendered with the values of ${caseFile})`, hint: "Fix the step's input in template.yaml: the scaffolder refuses it when the task runs.", file: template.file, range: template.locate(0, place.path, place.key ? { key: true } : undefined) });
   }
   return found;
 }

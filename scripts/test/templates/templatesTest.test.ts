@@ -74,13 +74,25 @@ describe('backstage-gitops templates test', () => {
     expect(summary.checkedFiles).toBeGreaterThanOrEqual(7);
   }, 60_000);
 
-  it('checks the rendered input of steps that only run in Backstage against their schema', async () => {
+  const PUBLISH = '        repoUrl: ${{ parameters.repoUrl }}\n        description: ${{ parameters.description }}\n        defaultBranch: main\n        repoVisibility: internal\n';
+  it.each([
+    ['a repoUrl parseRepoUrl refuses', PUBLISH.replace('${{ parameters.repoUrl }}', 'github.com/acme/${{ parameters.name }}'),
+      ['template-repo-url@templates/node-service/template.yaml:75 parseRepoUrl refuses "github.com/acme/orders-notifier": Invalid repo URL passed to publisher: https://github.com/acme/orders-notifier, missing repo (rendered with the values of templates/node-service/tests/default.yaml)']],
+    ['an expression the picker value is appended to', PUBLISH.replace('${{ parameters.repoUrl }}', '${{ parameters.repoUrl }}?owner=platform-team'),
+      ['template-repo-url@templates/node-service/template.yaml:75 parseRepoUrl reads "github.com?owner=sample-owner&repo=sample-repo?owner=platform-team" as repo "sample-repo?owner=platform-team", which is not a valid name (with the RepoUrlPicker value github.com?owner=sample-owner&repo=sample-repo).']],
+    ['a rendered value outside the action\'s enum', PUBLISH.replace('internal', '${{ parameters.name }}'),
+      ['template-action-input@templates/node-service/template.yaml:78 Invalid input passed to action publish:github, instance.repoVisibility is not one of enum values: private,public,internal (rendered with the values of templates/node-service/tests/default.yaml)']],
+    ['an option of the RepoUrlPicker passed to publish:github', `${PUBLISH}        allowedHosts: [github.com]\n`,
+      ['template-action-input@templates/node-service/template.yaml:79 Invalid input passed to action publish:github, instance is not allowed to have the additional property "allowedHosts"']],
+  ])("refuses what the action would refuse when the task runs: %s, on the step's line, once", async (_name, input, expected) => {
     const root = await copy();
-    await edit(root, 'templates/node-service/template.yaml', text => text.replace('        repoUrl: ${{ parameters.repoUrl }}\n        description: ${{ parameters.description }}', '        repoUrl: github.com/acme/${{ parameters.name }}\n        description: ${{ parameters.description }}'));
+    await edit(root, 'templates/node-service/template.yaml', text => {
+      if (!text.includes(PUBLISH)) throw new Error('fixture drifted');
+      return text.replace(PUBLISH, input);
+    });
     const { code, diagnostics } = await templatesTest(root, 'node-service');
     expect(code).toBe(1);
-    const messages = diagnostics.map(d => `${d.ruleId}: ${d.message}`);
-    expect(messages).toContain('template-action-input: publish:github would get an invalid input: /repoUrl must match pattern "^github\\.com\\?owner=[^&]+&repo=[^&]+$"');
+    expect(diagnostics.filter(d => /template-(action-input|repo-url)/.test(d.ruleId)).map(d => `${d.ruleId}@${d.file}:${d.range.start.line} ${d.message}`)).toEqual(expected);
   }, 60_000);
 
   it('splits the cases across shards, each case in exactly one', async () => {
