@@ -18,6 +18,7 @@ import { pickerParameters } from './checkTemplate.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { KnownAction } from './scaffolderActions.ts';
 import { templateActions } from './templateGate.ts';
+import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 
 const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
 
@@ -57,7 +58,8 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     return { case: item, milliseconds: 0, diagnostics };
   }
   const templateFile = `templates/${item.template}/template.yaml`;
-  const parsedTemplate = { file: templateFile, ...parseYaml(readFileSync(join(root, templateFile), 'utf8'), templateFile) };
+  const parsedYaml = parseYaml(readFileSync(join(root, templateFile), 'utf8'), templateFile);
+  const parsedTemplate = { ...parsedYaml, file: templateFile, documents: [resolveTemplatePlaceholders(root, templateFile, parsedYaml.documents[0], repoUrl)] };
   const template = parsedTemplate.documents[0] as { apiVersion: string; metadata: { name: string }; spec: { parameters?: object | object[]; steps: { action: string }[]; output?: object } };
   if (!isRecord(template) || !isRecord(template.spec) || !Array.isArray(template.spec.steps)) {
     // The static check reports why (a YAML error, a missing spec); nothing can be rendered.

@@ -11,6 +11,7 @@ import { checkTemplate, type TemplatePolicy } from './checkTemplate.ts';
 import { loadScaffolderActions, type KnownAction } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
 import { loadConfig } from '../config/gitopsConfig.ts';
+import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 
 /** The org's template policy (schemas/template-policy/), or none when the repo keeps no templates policy. */
 export function loadTemplatePolicy(root: string): TemplatePolicy | undefined {
@@ -30,11 +31,13 @@ export async function templateGate(root: string, options: { files?: readonly str
   const repoFiles = new Set(await listRepoFiles(root));
   const files = options.files ?? discoverTemplateFiles(root, repoFiles, options.names);
   const diagnostics: Diagnostic[] = [];
+  const config = await loadConfig(root);
   const actions = files.length ? await templateActions(root) : undefined;
   for (const file of files) {
     const parsed = parseYaml(readFileSync(join(root, file), 'utf8'), file);
-    diagnostics.push(...parsed.problems, ...checkTemplate({ file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, repoFiles, policy, actions));
-    diagnostics.push(...analyzeSkeletons(root, file, parsed.documents[0], repoFiles));
+    const documents = [resolveTemplatePlaceholders(root, file, parsed.documents[0], config.repoUrl), ...parsed.documents.slice(1)];
+    diagnostics.push(...parsed.problems, ...checkTemplate({ file, documents, problems: parsed.problems, locate: parsed.locate }, repoFiles, policy, actions));
+    diagnostics.push(...analyzeSkeletons(root, file, documents[0], repoFiles));
   }
   return diagnostics;
 }

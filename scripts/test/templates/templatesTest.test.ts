@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +93,23 @@ describe('backstage-gitops templates test', () => {
     const { code, diagnostics } = await templatesTest(root, 'node-service');
     expect(code).toBe(1);
     expect(diagnostics.filter(d => /template-(action-input|repo-url)/.test(d.ruleId)).map(d => `${d.ruleId}@${d.file}:${d.range.start.line} ${d.message}`)).toEqual(expected);
+  }, 60_000);
+
+  it('resolves $yaml placeholders in steps and parameter pages first, and analyses the skeleton such a step fetches', async () => {
+    const root = await copy();
+    const file = 'templates/node-service/template.yaml';
+    const text = await readFile(join(root, file), 'utf8');
+    const page = /    - title: Repository\n[\s\S]*?allowedOwners: \[acme\]\n/.exec(text)![0];
+    const step = /    - id: fetch\n[\s\S]*?(?=    - id: publish\n)/.exec(text)![0];
+    const unindent = (block: string) => block.split('\n').map(line => line.slice(4)).join('\n').replace(/^- /, '').replace(/\n  /g, '\n');
+    await writeFile(join(root, 'templates/node-service/repository-page.yaml'), unindent(page));
+    await mkdir(join(root, 'templates/node-service/steps'));
+    await writeFile(join(root, 'templates/node-service/steps/fetch.yaml'), unindent(step));
+    await writeFile(join(root, file), text.replace(page, '    - $yaml: ./repository-page.yaml\n').replace(step, '    - $yaml: ./steps/fetch.yaml\n'));
+    expect(await templatesTest(root, 'node-service')).toMatchObject({ code: 0, diagnostics: [] });
+    await edit(root, 'skeletons/node-service/README.md', t => `${t}Team: \${{ values.team }}\n`);
+    const { diagnostics } = await templatesTest(root, 'node-service');
+    expect(diagnostics.filter(d => d.ruleId === 'skeleton-unknown-value').map(d => d.file)).toEqual(['skeletons/node-service/README.md']);
   }, 60_000);
 
   it('splits the cases across shards, each case in exactly one', async () => {
