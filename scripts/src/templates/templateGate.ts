@@ -42,14 +42,17 @@ export async function templateGate(root: string, options: { files?: readonly str
   return diagnostics;
 }
 
+/** The scaffolder modules this toolkit installs: what a repo that names none of its plugins is assumed to run. */
+const SHIPPED_MODULES = ['@backstage/plugin-scaffolder-backend-module-github', '@backstage/plugin-scaffolder-backend-module-azure'];
+
 /**
  * The actions the managed Backstage runs, per the repo's gitops.config.yaml: scaffolder-backend's
  * built-ins, the scaffolder modules in backstageConfig.plugins, the actions declared in
- * backstageConfig.actions. Without a config: the built-ins only.
+ * backstageConfig.actions. Without a backstageConfig section: the built-ins and the shipped modules.
  */
 export async function templateActions(root: string): Promise<Map<string, KnownAction>> {
   const config = await loadConfig(root);
-  return loadScaffolderActions(config.backstageConfig?.plugins ?? [], config.backstageConfig?.actions ?? {});
+  return loadScaffolderActions(config.backstageConfig?.plugins ?? SHIPPED_MODULES, config.backstageConfig?.actions ?? {});
 }
 
 /** templates/<name>/template.yaml for every (or every named) template folder. */

@@ -85,6 +85,51 @@ describe('backstage-gitops templates render', () => {
     expect(await readFile(join(root, 'out/my-svc.txt'), 'utf8')).toBe('Hello my-svc!\n');
   }, 30_000);
 
+  it('takes --secrets and prints the output links and text as the task page shows them (links whose if is false dropped)', async () => {
+    const { run } = await import('../../src/cli/main.ts');
+    const withOutput = TEMPLATE.replace('  owner: team-a', '').replace("          owner: \${{ parameters.owner }}\n", "          owner: \${{ parameters.owner }}\n          token: \${{ secrets.previewToken }}\n") + `  output:
+    links:
+      - title: Repository
+        url: \${{ steps.publish.output.remoteUrl }}
+      - title: Never shown
+        url: https://example.com
+        if: \${{ parameters.owner == 'nobody' }}
+      - title: Open in catalog
+        entityRef: component:default/\${{ parameters.name }}
+    text:
+      - title: Next steps
+        content: |
+          Clone \${{ parameters.name }}
+          ::error::forged
+`;
+    const root = await repo({
+      'templates/hello/template.yaml': withOutput,
+      'skeletons/hello/token.txt': 'token=${{ values.token }}\n',
+      'values.yaml': 'name: my-svc\nowner: team-a\n',
+      'secrets.yaml': 'previewToken: s3cr3t\n',
+    });
+    const out: string[] = [];
+    const io = { cwd: root, env: {}, stdout: { write: (t: string) => void out.push(t) }, stderr: { write: () => {} }, writeFile: async () => {}, fetch };
+    expect(await run(['templates', 'render', 'templates/hello/template.yaml', '--values', 'values.yaml', '--secrets', 'secrets.yaml', '--out', 'out', '--root', root], io)).toBe(0);
+    expect(out.join('').replace(/in \d+ ms/, 'in N ms').split('\n').slice(1).join('\n')).toBe([
+      'Links:',
+      '  Repository: <example>',
+      '  Open in catalog: catalog entity component:default/my-svc',
+      'Next steps:',
+      '  Clone my-svc',
+      '  :\u200b:error::forged',
+      '  ',
+      '',
+    ].join('\n'));
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(join(root, 'out/token.txt'), 'utf8')).toBe('token=s3cr3t\n');
+    out.length = 0;
+    await writeFileIn(root, 'bad-secrets.yaml', '- not a mapping\n');
+    const err: string[] = [];
+    expect(await run(['templates', 'render', 'templates/hello/template.yaml', '--values', 'values.yaml', '--secrets', 'bad-secrets.yaml', '--out', 'out', '--root', root], { ...io, stderr: { write: (t: string) => void err.push(t) } })).toBe(2);
+    expect(err.join('')).toContain('--secrets must be a YAML or JSON mapping of secret names to strings');
+  }, 30_000);
+
   it('says why it cannot render: an old template version, or a template Backstage would fail on', async () => {
     const { run } = await import('../../src/cli/main.ts');
     const root = await repo({
