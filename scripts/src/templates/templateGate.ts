@@ -34,9 +34,10 @@ export async function templateGate(root: string, options: { files?: readonly str
   const config = await loadConfig(root);
   const actions = files.length ? await templateActions(root) : undefined;
   for (const file of files) {
-    const parsed = parseYaml(readFileSync(join(root, file), 'utf8'), file);
+    const text = readFileSync(join(root, file), 'utf8');
+    const parsed = parseYaml(text, file);
     const documents = [resolveTemplatePlaceholders(root, file, parsed.documents[0], config.repoUrl), ...parsed.documents.slice(1)];
-    diagnostics.push(...parsed.problems, ...checkTemplate({ file, documents, problems: parsed.problems, locate: parsed.locate }, repoFiles, policy, actions));
+    diagnostics.push(...parsed.problems, ...checkTemplate({ file, documents, problems: parsed.problems, locate: parsed.locate }, repoFiles, policy, actions, text));
     diagnostics.push(...analyzeSkeletons(root, file, documents[0], repoFiles));
   }
   return diagnostics;

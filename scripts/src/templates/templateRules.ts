@@ -3,6 +3,8 @@ import { RuleRegistry, type Rule } from '../rules.ts';
 const rules: Rule[] = [
   { id: 'template-parameters-invalid', severity: 'error', description: 'A parameter page is not a valid JSON Schema.', example: 'properties:\n  port: {type: integr}' },
   { id: 'template-unknown-parameter', severity: 'error', description: 'An expression names a parameter the template does not declare (it renders empty).', example: 'name: ${{ parameters.nmae }}' },
+  { id: 'template-unknown-parameter-fallback', severity: 'warning', description: 'An expression with a fallback names a parameter the template does not declare: the fallback always applies.', example: "namespace: ${{ parameters.namespace or 'apps' }}  # no namespace parameter" },
+  { id: 'template-unknown-filter', severity: 'error', description: "An expression in template.yaml uses a filter the scaffolder's renderer does not have: the whole value is passed on as raw text.", example: "createdAt: ${{ '' | now }}" },
   { id: 'template-unknown-step', severity: 'error', description: 'An expression reads a step that does not exist or has not run yet.', example: 'url: ${{ steps.publish.output.remoteUrl }}  # before publish' },
   { id: 'template-action-not-allowed', severity: 'error', description: 'A step uses an action outside schemas/template-policy/actions.json.', example: 'action: run:shell' },
   { id: 'template-skeleton-missing', severity: 'error', description: "fetch:template's relative url points at no skeleton folder.", example: 'url: ../../skeletons/node-servce' },
