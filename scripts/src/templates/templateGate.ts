@@ -6,7 +6,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { isRecord } from '../load/loadCatalog.ts';
-import { analyzeSkeleton } from './analyzeSkeleton.ts';
+import { analyzeSkeleton, RENDERED } from './analyzeSkeleton.ts';
 import { checkTemplate, type TemplatePolicy } from './checkTemplate.ts';
 import { loadScaffolderActions, type KnownAction } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
@@ -40,7 +40,14 @@ export async function templateGate(root: string, options: { files?: readonly str
     diagnostics.push(...parsed.problems, ...checkTemplate({ file, documents, problems: parsed.problems, locate: parsed.locate }, repoFiles, policy, actions, text));
     diagnostics.push(...analyzeSkeletons(root, file, documents[0], repoFiles));
   }
-  return diagnostics;
+  // A skeleton several templates share: what does not depend on the step that fetches it is said once.
+  const seen = new Set<string>();
+  return diagnostics.filter(d => {
+    const key = `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The scaffolder modules this toolkit installs: what a repo that names none of its plugins is assumed to run. */
@@ -76,11 +83,12 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     if (!isRecord(step) || step.action !== 'fetch:template' || !isRecord(step.input)) continue;
     const folder = skeletonFolder(file, step.input.url);
     if (folder === undefined) continue;
-    const passed = new Set(isRecord(step.input.values) ? Object.keys(step.input.values) : []);
+    const values = Object.fromEntries(Object.entries(isRecord(step.input.values) ? step.input.values : {}).map(([key, value]) => [key, JSON.stringify(value ?? null).includes('${{') ? RENDERED : value]));
     const rendered = renderedBy(step.input, join(root, folder));
     const files = [...repoFiles].filter(f => f.startsWith(`${folder}/`)).map(f => ({ file: f, relative: f.slice(folder.length + 1) })).filter(f => rendered(f.relative));
     const text = files.map(f => ({ ...f, buffer: readFileSync(join(root, f.file)) })).filter(f => !f.buffer.subarray(0, 8000).includes(0));
-    found.push(...analyzeSkeleton(text.map(f => ({ file: f.file, relative: f.relative, text: f.buffer.toString('utf8') })), passed));
+    const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
+    found.push(...analyzeSkeleton(text.map(f => ({ file: f.file, relative: f.relative, text: f.buffer.toString('utf8') })), { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label }));
   }
   return found;
 }

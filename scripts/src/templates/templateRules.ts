@@ -14,6 +14,7 @@ const rules: Rule[] = [
   { id: 'skeleton-unknown-filter', severity: 'error', description: "A skeleton uses a filter Backstage's engine does not have.", example: '${{ values.name | shout }}' },
   { id: 'skeleton-unsupported', severity: 'error', description: 'include, import or extends: Nunjitsu refuses them.', example: '{% include "header.md" %}' },
   { id: 'skeleton-unsafe', severity: 'error', description: 'A skeleton reaches for constructor, prototype or __proto__.', example: '${{ values.name.constructor }}' },
+  { id: 'skeleton-cookiecutter-syntax', severity: 'error', description: "{{ cookiecutter.x }} in a skeleton whose fetch:template step does not set cookiecutterCompat: true: it is written out unrendered.", example: 'name: {{ cookiecutter.name }}  # step without cookiecutterCompat' },
   { id: 'skeleton-github-expression', severity: 'error', description: 'A GitHub Actions expression in a workflow that Backstage renders (and blanks) first.', example: 'run: echo ${{ github.sha }}  # not in copyWithoutTemplating' },
   { id: 'template-test-invalid', severity: 'error', description: 'A test case does not match schemas/template-test.schema.json.', example: 'expect: {file: [a]}' },
   { id: 'template-values-invalid', severity: 'error', description: "A case's values fail the parameter schemas as the backend validates them (no defaults).", example: 'values: {name: Bad_Name}' },
