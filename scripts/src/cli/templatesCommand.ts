@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import { renderTemplate } from '../templates/renderTemplate.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
-import { checkValues } from '../templates/checkValues.ts';
+import { checkSecrets, checkValues } from '../templates/checkValues.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, runCase } from '../templates/runTemplateTests.ts';
 import { templateActions, templateGate } from '../templates/templateGate.ts';
@@ -62,10 +62,10 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   if (template?.apiVersion !== 'scaffolder.backstage.io/v1beta3') {
     throw new UsageError(`${templateFile} is ${template?.apiVersion ?? 'not a template'}: the scaffolder runs only scaffolder.backstage.io/v1beta3 templates.`);
   }
-  const refused = checkValues(template.spec?.parameters, parameters);
+  const refused = [...checkValues(template.spec?.parameters, parameters), ...checkSecrets(template.spec?.secrets, secrets)];
   if (refused.length) {
     for (const error of refused) io.stdout.write(`✖ ${error}\n`);
-    io.stdout.write('Backstage would refuse these values before running the template; nothing was rendered.\n');
+    io.stdout.write('Backstage would refuse these values or secrets before running the template; nothing was rendered.\n');
     return 1;
   }
   let result;

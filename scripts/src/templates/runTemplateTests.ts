@@ -10,7 +10,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml, type ParsedYaml } from '../load/parseYaml.ts';
 import testSchema from '../../../schemas/template-test.schema.json' with { type: 'json' };
 import { checkRendered } from './checkRendered.ts';
-import { checkValues } from './checkValues.ts';
+import { checkSecrets, checkValues } from './checkValues.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
 import { renderTemplate, type InputRefusalAt } from './renderTemplate.ts';
 import { pickerRepoUrlProblem, refusalPlace, staticRefusals } from './checkStepInputs.ts';
@@ -73,6 +73,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     return { case: item, milliseconds: 0, diagnostics };
   }
   for (const error of valueErrors) at(['values'], 'template-values-invalid', error, 'Give the case the values the form would submit; defaults are not applied by the backend.');
+  for (const error of checkSecrets((template.spec as { secrets?: unknown }).secrets, testCase.secrets)) at(testCase.secrets ? ['secrets'] : [], 'template-secrets-invalid', error, "Give the case the secrets the template's spec.secrets.schema asks for; the backend refuses the task without them.");
   const started = Date.now();
   const actions = await templateActions(root);
   let rendered;

@@ -18,6 +18,7 @@ const rules: Rule[] = [
   { id: 'skeleton-github-expression', severity: 'error', description: 'A GitHub Actions expression in a workflow that Backstage renders (and blanks) first.', example: 'run: echo ${{ github.sha }}  # not in copyWithoutTemplating' },
   { id: 'template-test-invalid', severity: 'error', description: 'A test case does not match schemas/template-test.schema.json.', example: 'expect: {file: [a]}' },
   { id: 'template-values-invalid', severity: 'error', description: "A case's values fail the parameter schemas as the backend validates them (no defaults).", example: 'values: {name: Bad_Name}' },
+  { id: 'template-secrets-invalid', severity: 'error', description: "A case's secrets fail the template's spec.secrets.schema, as the backend validates them before running.", example: 'secrets: {}  # spec.secrets.schema requires token' },
   { id: 'template-render-failed', severity: 'error', description: 'The template fails to render with the scaffolder.', example: 'Hello ${{ values.name' },
   { id: 'template-expectation', severity: 'error', description: "The rendered tree does not meet the case's expectations.", example: 'expect: {files: [Dockerfile]}  # not rendered' },
   { id: 'template-output-invalid', severity: 'error', description: 'Rendered output is unusable: unrendered expressions, YAML/JSON that does not parse, a catalog-info.yaml Backstage rejects, a GitHub workflow or Azure pipeline their own validators reject.', example: '{% raw %}${{ values.x }}{% endraw %}' },

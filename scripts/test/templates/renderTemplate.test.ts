@@ -69,6 +69,37 @@ describe("offline rendering with the scaffolder's own runner and fetch:template"
 
 const writeFileIn = async (root: string, path: string, text: string) => (await import('node:fs/promises')).writeFile(join(root, path), text);
 
+describe('features of the pinned scaffolder (4.2.0), run by its own runner', () => {
+  const steps = (body: string) => `apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: hello\nspec:\n  owner: platform-team\n  type: service\n  steps:\n${body}`;
+  const fetchStep = (id: string, extra = '') => `    - id: ${id}\n      action: fetch:template\n      input:\n        url: ../../skeletons/${id}\n        values:\n          name: \${{ parameters.name }}\n${extra}`;
+  const files = { 'skeletons/a/a.txt': 'a ${{ values.name }}\n', 'skeletons/b/b.txt': 'b\n', 'skeletons/c/c.txt': 'c\n', 'skeletons/each/${{ values.name }}.txt': '${{ values.name }}\n' };
+
+  it('step if: always() runs, failure() is skipped when nothing failed', async () => {
+    const root = await repo(files);
+    const template = parse(steps(fetchStep('a') + fetchStep('b', "      if: ${{ failure() }}\n") + fetchStep('c', "      if: ${{ always() }}\n")));
+    const result = await renderTemplate({ source: source(root), templateFile: 'templates/hello/template.yaml', template, values: { name: 'x' }, offlineActions: [] });
+    expect(result.files.map(f => f.path).sort()).toEqual(['a.txt', 'c.txt']);
+  }, 30_000);
+
+  it('each: one run of the step per item, each input judged by the action', async () => {
+    const root = await repo(files);
+    const template = parse(steps("    - id: each\n      action: fetch:template\n      each: ${{ parameters.names }}\n      input:\n        url: ../../skeletons/each\n        values:\n          name: ${{ each.value }}\n    - id: publish\n      action: publish:github\n      each: ${{ parameters.names }}\n      input:\n        repoUrl: github.com?owner=acme&repo=${{ each.value }}\n        repoVisibility: ${{ each.value }}\n"));
+    const { templateActions } = await import('../../src/templates/templateGate.ts');
+    const result = await renderTemplate({ source: source(root), templateFile: 'templates/hello/template.yaml', template, values: { names: ['one', 'private'] }, offlineActions: ['publish:github'], actions: await templateActions(root) });
+    expect(result.files.map(f => f.path).sort()).toEqual(['one.txt', 'private.txt']);
+    expect(result.inputRefusals.map(r => `${r.stepId}: ${r.message}`)).toEqual(['publish: Invalid input passed to action publish:github, instance.repoVisibility is not one of enum values: private,public,internal']);
+  }, 30_000);
+
+  it('template secrets: checked against spec.secrets.schema as the backend checks them before running', async () => {
+    const { checkSecrets } = await import('../../src/templates/checkValues.ts');
+    const spec = { schema: { type: 'object', required: ['token'], properties: { token: { type: 'string', minLength: 8 } } } };
+    expect(checkSecrets(spec, {})).toEqual(['secrets.token is required']);
+    expect(checkSecrets(spec, { token: 'short' })).toEqual(['secrets.token does not meet minimum length of 8']);
+    expect(checkSecrets(spec, { token: 'long-enough' })).toEqual([]);
+    expect(checkSecrets(undefined, {})).toEqual([]);
+  });
+});
+
 describe('backstage-gitops templates render', () => {
   it('renders a template from outside this repo into a folder', async () => {
     const { run } = await import('../../src/cli/main.ts');
@@ -149,7 +180,7 @@ describe('backstage-gitops templates render', () => {
     out.length = 0;
     await writeFileIn(root, 'bad-values.yaml', 'name: 42\n');
     expect(await run(['templates', 'render', 'templates/typed/template.yaml', '--values', 'bad-values.yaml', '--out', 'out2', '--root', root], io), err.join('')).toBe(1);
-    expect(out.join('')).toBe('✖ Parameter page 1: values.name is not of a type(s) string\nBackstage would refuse these values before running the template; nothing was rendered.\n');
+    expect(out.join('')).toBe('✖ Parameter page 1: values.name is not of a type(s) string\nBackstage would refuse these values or secrets before running the template; nothing was rendered.\n');
   }, 30_000);
 });
 

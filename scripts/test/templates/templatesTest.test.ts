@@ -112,6 +112,14 @@ describe('backstage-gitops templates test', () => {
     expect(diagnostics.filter(d => d.ruleId === 'skeleton-unknown-value').map(d => d.file)).toEqual(['skeletons/node-service/README.md']);
   }, 60_000);
 
+  it("refuses a case whose secrets fail the template's spec.secrets.schema, as the backend does", async () => {
+    const root = await copy();
+    await edit(root, 'templates/node-service/template.yaml', text => text.replace('  type: service\n', '  type: service\n  secrets:\n    schema:\n      type: object\n      required: [npmToken]\n'));
+    const { code, diagnostics } = await templatesTest(root, 'node-service');
+    expect(code).toBe(1);
+    expect(diagnostics.filter(d => d.ruleId === 'template-secrets-invalid').map(d => `${d.file}:${d.range.start.line} ${d.message}`)).toEqual(['templates/node-service/tests/default.yaml:1 secrets.npmToken is required']);
+  }, 60_000);
+
   it('splits the cases across shards, each case in exactly one', async () => {
     const counts: number[] = [];
     for (const spec of ['', '1/2', '2/2']) {
