@@ -105,7 +105,8 @@ describe('backstage-gitops templates test', () => {
     await writeFile(join(root, 'templates/node-service/repository-page.yaml'), unindent(page));
     await mkdir(join(root, 'templates/node-service/steps'));
     await writeFile(join(root, 'templates/node-service/steps/fetch.yaml'), unindent(step));
-    await writeFile(join(root, file), text.replace(page, '    - $yaml: ./repository-page.yaml\n').replace(step, '    - $yaml: ./steps/fetch.yaml\n'));
+    // One relative, one as a URL into this repository (gitops.config.yaml's repoUrl), as the catalog reads both.
+    await writeFile(join(root, file), text.replace(page, '    - $yaml: https://github.com/acme/backstage-control/blob/main/templates/node-service/repository-page.yaml\n').replace(step, '    - $yaml: ./steps/fetch.yaml\n'));
     expect(await templatesTest(root, 'node-service')).toMatchObject({ code: 0, diagnostics: [] });
     await edit(root, 'skeletons/node-service/README.md', t => `${t}Team: \${{ values.team }}\n`);
     const { diagnostics } = await templatesTest(root, 'node-service');
