@@ -47,6 +47,37 @@ export interface RenderResult {
   milliseconds: number;
 }
 
+interface RunnableAction {
+  id: string;
+  supportsDryRun?: boolean;
+  schema?: { input?: object; output?: object };
+  handler(ctx: { input: Record<string, unknown>; step?: { id: string } }): Promise<void>;
+}
+
+/**
+ * A built-in action whose input is checked before its handler runs, as NunjucksWorkflowRunner checks
+ * it (same jsonschema, same InputError text), but with the step recorded: the runner's own check
+ * names only the action. Each refusal is recorded, then the step fails as the task would.
+ */
+function judged(action: RunnableAction, refusals: InputRefusalAt[]): RunnableAction {
+  const { InputError } = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))('@backstage/errors');
+  const known = { id: action.id, provider: '@backstage/plugin-scaffolder-backend', supportsDryRun: Boolean(action.supportsDryRun), inputSchema: action.schema?.input };
+  return {
+    id: action.id,
+    supportsDryRun: action.supportsDryRun,
+    schema: { output: action.schema?.output },
+    async handler(ctx) {
+      const found = validateActionInput(known, ctx.input);
+      if (found.length) {
+        for (const r of found) refusals.push({ stepId: ctx.step?.id ?? action.id, stepAction: action.id, path: r.path, property: r.property, keyword: r.keyword, message: r.message });
+        const prefix = `Invalid input passed to action ${action.id}, `;
+        throw new InputError(prefix + found.map(r => r.message.slice(prefix.length)).join(', '));
+      }
+      return action.handler(ctx);
+    },
+  };
+}
+
 const noop: unknown = new Proxy(() => noop, { get: () => noop, apply: () => noop });
 const quiet = { info() {}, warn() {}, error() {}, debug() {}, child: () => quiet };
 
@@ -64,6 +95,8 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
   const integrations = ScmIntegrations.fromConfig(config);
   const reader = localReader(request.source);
   const actions = new Map<string, { id: string }>();
+  const offlineInputs: RenderResult['offlineInputs'] = [];
+  const inputRefusals: InputRefusalAt[] = [];
   for (const action of [
     scaffolder.createFetchTemplateAction({ reader, integrations }),
     scaffolder.createFetchTemplateFileAction({ reader, integrations }),
@@ -72,9 +105,7 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     scaffolder.createFilesystemRenameAction(),
     scaffolder.createFilesystemDeleteAction(),
     scaffolder.createDebugLogAction(),
-  ]) actions.set(action.id, action);
-  const offlineInputs: RenderResult['offlineInputs'] = [];
-  const inputRefusals: InputRefusalAt[] = [];
+  ] as RunnableAction[]) actions.set(action.id, judged(action, inputRefusals));
   const { resolveSafeChildPath } = require('@backstage/backend-plugin-api');
   for (const id of request.offlineActions) {
     const known = request.actions?.get(id);
@@ -150,6 +181,10 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     });
     if (!extracted) throw new Error('The template did not reach its last step');
     return { files: await extracted, offlineInputs, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
+  } catch (error) {
+    // The task stops at a refused input; the refusal, with its step, says where in template.yaml.
+    if (inputRefusals.length && error && typeof error === 'object') Object.assign(error, { inputRefusals });
+    throw error;
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -82,6 +82,14 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   } catch (error) {
     const message = (error as Error).message;
     if (testCase.expect?.error && message.includes(testCase.expect.error)) return { case: item, milliseconds: Date.now() - started, diagnostics };
+    const refusals = (error as { inputRefusals?: InputRefusalAt[] }).inputRefusals;
+    if (refusals?.length) {
+      const findings = renderedInputFindings(parsedTemplate, refusals, actions, item.caseFile);
+      // A refusal the static check reports already is its finding; the case itself still failed to render.
+      if (findings.length) diagnostics.push(...findings);
+      else at(['values'], 'template-render-failed', `The template failed to render: ${message}`, 'Fix the step input in template.yaml (reported there).');
+      return { case: item, milliseconds: Date.now() - started, diagnostics };
+    }
     at(['values'], 'template-render-failed', `The template failed to render: ${message}`, 'Fix the template or the skeleton; Backstage would fail the same way.');
     return { case: item, milliseconds: Date.now() - started, diagnostics };
   }

@@ -84,11 +84,13 @@ describe('backstage-gitops templates test', () => {
       ['template-action-input@templates/node-service/template.yaml:78 Invalid input passed to action publish:github, instance.repoVisibility is not one of enum values: private,public,internal (rendered with the values of templates/node-service/tests/default.yaml)']],
     ['an option of the RepoUrlPicker passed to publish:github', `${PUBLISH}        allowedHosts: [github.com]\n`,
       ['template-action-input@templates/node-service/template.yaml:79 Invalid input passed to action publish:github, instance is not allowed to have the additional property "allowedHosts"']],
-  ])("refuses what the action would refuse when the task runs: %s, on the step's line, once", async (_name, input, expected) => {
+    ['a built-in action given a rendered value of the wrong type', null,
+      ['template-action-input@templates/node-service/template.yaml:62 Invalid input passed to action fetch:template, instance.copyWithoutTemplating is not of a type(s) array (rendered with the values of templates/node-service/tests/default.yaml)']],
+  ] as [string, string | null, string[]][])("refuses what the action would refuse when the task runs: %s, on the step's line, once", async (_name, input, expected) => {
     const root = await copy();
     await edit(root, 'templates/node-service/template.yaml', text => {
       if (!text.includes(PUBLISH)) throw new Error('fixture drifted');
-      return text.replace(PUBLISH, input);
+      return input === null ? text.replace(/        copyWithoutTemplating:\n(          - .*\n)+/, '        copyWithoutTemplating: ${{ parameters.name }}\n') : text.replace(PUBLISH, input);
     });
     const { code, diagnostics } = await templatesTest(root, 'node-service');
     expect(code).toBe(1);
