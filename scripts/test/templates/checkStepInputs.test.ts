@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseYaml } from '../../src/load/parseYaml.ts';
 import { checkTemplate } from '../../src/templates/checkTemplate.ts';
 import { loadScaffolderActions, type KnownAction } from '../../src/templates/scaffolderActions.ts';
-import { loadTemplatePolicy, templateActions } from '../../src/templates/templateGate.ts';
-import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { loadTemplatePolicy, templateActions, templateGate } from '../../src/templates/templateGate.ts';
+import { REPO_ROOT, tempRepo } from '../helpers/tempRepo.ts';
 
 const GO = 'templates/go-service/template.yaml';
 const REDIS = 'templates/add-redis-cache/template.yaml';
@@ -73,5 +73,23 @@ describe("step inputs against the actions' own schemas", () => {
       'template-action-input@82:7 Invalid input passed to action acme:notify, instance requires property "channel"',
       'template-action-input@83:9 Invalid input passed to action acme:notify, instance is not allowed to have the additional property "chanel"',
     ]);
+  });
+});
+
+describe('actions the managed Backstage provides beyond the installed modules', () => {
+  const template = (action: string, input: string) => `apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: t}\nspec:\n  owner: group:default/a\n  type: service\n  steps:\n    - id: notify\n      action: ${action}\n      input:\n${input}`;
+  const config = (actions: string) => `repoUrl: https://github.com/acme/x/blob/main/\nbackstageConfig:\n  files: [app-config.yaml]\n  plugins: ['@backstage/plugin-scaffolder-backend', '@backstage/plugin-scaffolder-backend-module-github']\n${actions}`;
+  const gate = async (files: Record<string, string>) => {
+    const root = await tempRepo({ 'app-config.yaml': 'app: {}\n', ...files });
+    return (await templateGate(root, { files: ['templates/t/template.yaml'] })).map(d => `${d.ruleId}@${d.range.start.line} ${d.message}`);
+  };
+
+  it.each([
+    ['undeclared: a finding on the action', config(''), 'acme:notify', '        channel: platform\n', ["template-action-unknown@9 No installed scaffolder module provides the action acme:notify: the managed Backstage would fail the task with \"Template action with ID 'acme:notify' is not registered.\""]],
+    ['declared with its schema in gitops.config.yaml: judged by it', config('  actions:\n    acme:notify:\n      input: {type: object, required: [channel], properties: {channel: {type: string}}, additionalProperties: false}\n'), 'acme:notify', '        chanel: platform\n',
+      ['template-action-input@10 Invalid input passed to action acme:notify, instance requires property "channel"', 'template-action-input@11 Invalid input passed to action acme:notify, instance is not allowed to have the additional property "chanel"']],
+    ['an action of a module the config does not name', config(''), 'publish:azure', '        repoUrl: dev.azure.com?organization=o&project=p&repo=r\n', ["template-action-unknown@9 No installed scaffolder module provides the action publish:azure: the managed Backstage would fail the task with \"Template action with ID 'publish:azure' is not registered.\""]],
+  ])('%s', async (_name, gitopsConfig, action, input, expected) => {
+    expect(await gate({ 'gitops.config.yaml': gitopsConfig, 'templates/t/template.yaml': template(action, input) })).toEqual(expected);
   });
 });
