@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { UsageError } from '../config/gitopsConfig.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -65,7 +66,7 @@ const cache = new Map<string, Promise<Map<string, KnownAction>>>();
  * scaffolder modules among `plugins` register (each module's own registration runs with a collecting
  * `scaffolder.actions` extension point and an empty config, so the actions are exactly those the module
  * would add), and those `declared` in gitops.config.yaml. A later provider of the same id does not replace
- * an earlier one. Throws when a named module is not installed or is not a backend module.
+ * an earlier one. Throws a UsageError when a named module is not installed or is not a backend module.
  */
 export function loadScaffolderActions(plugins: readonly string[], declared: Readonly<Record<string, DeclaredAction>> = {}): Promise<Map<string, KnownAction>> {
   const key = JSON.stringify([plugins, declared]);
@@ -104,9 +105,9 @@ async function moduleActions(name: string, config: object): Promise<{ id: string
     const loaded = require(name);
     feature = loaded.default ?? loaded;
   } catch (error) {
-    throw new Error(`${name} (named in backstageConfig.plugins) is not installed: ${(error as Error).message.split('\n')[0]}`);
+    throw new UsageError(`${name} (named in backstageConfig.plugins) is not installed, so the actions it provides cannot be read: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (typeof feature?.getRegistrations !== 'function') throw new Error(`${name} does not export a backend module; its scaffolder actions cannot be read.`);
+  if (typeof feature?.getRegistrations !== 'function') throw new UsageError(`${name} (named in backstageConfig.plugins) does not export a backend module; its scaffolder actions cannot be read.`);
   const added: { id: string }[] = [];
   for (const registration of feature.getRegistrations()) {
     if (!registration.type.startsWith('module') || registration.pluginId !== 'scaffolder' || !registration.init) continue;

@@ -92,4 +92,9 @@ describe('actions the managed Backstage provides beyond the installed modules', 
   ])('%s', async (_name, gitopsConfig, action, input, expected) => {
     expect(await gate({ 'gitops.config.yaml': gitopsConfig, 'templates/t/template.yaml': template(action, input) })).toEqual(expected);
   });
+
+  it('a scaffolder module the config names but nobody installed is a tool error that says so', async () => {
+    const root = await tempRepo({ 'app-config.yaml': 'app: {}\n', 'gitops.config.yaml': config('').replace("'@backstage/plugin-scaffolder-backend-module-github'", "'@backstage/plugin-scaffolder-backend-module-gitlab'"), 'templates/t/template.yaml': template('debug:log', '        message: hi\n') });
+    await expect(templateGate(root, { files: ['templates/t/template.yaml'] })).rejects.toThrow(/^@backstage\/plugin-scaffolder-backend-module-gitlab \(named in backstageConfig.plugins\) is not installed, so the actions it provides cannot be read: Cannot find module/);
+  });
 });

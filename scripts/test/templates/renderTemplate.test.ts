@@ -161,6 +161,22 @@ describe('backstage-gitops templates render', () => {
     expect(err.join('')).toContain('--secrets must be a YAML or JSON mapping of secret names to strings');
   }, 30_000);
 
+  it("fails a render whose step input the action would refuse, naming the step and the action's own words", async () => {
+    const { run } = await import('../../src/cli/main.ts');
+    const root = await repo({
+      'templates/hello/template.yaml': TEMPLATE.replace('repoUrl: github.com?owner=acme&repo=${{ parameters.name }}', 'repoUrl: github.com?owner=acme&repo=${{ parameters.name }}?owner=platform-team\n        allowedHosts: [github.com]'),
+      'skeletons/hello/x.txt': 'x\n',
+      'values.yaml': 'name: my-svc\nowner: team-a\n',
+    });
+    const out: string[] = [];
+    const io = { cwd: root, env: {}, stdout: { write: (t: string) => void out.push(t) }, stderr: { write: () => {} }, writeFile: async () => {}, fetch };
+    expect(await run(['templates', 'render', 'templates/hello/template.yaml', '--values', 'values.yaml', '--out', 'out', '--root', root], io)).toBe(1);
+    expect(out.join('').split('\n').filter(l => l.startsWith('✖'))).toEqual([
+      '✖ step publish: Invalid input passed to action publish:github, instance is not allowed to have the additional property "allowedHosts"',
+      '✖ step publish: parseRepoUrl reads "github.com?owner=acme&repo=my-svc?owner=platform-team" as repo "my-svc?owner=platform-team", which is not a valid name',
+    ]);
+  }, 30_000);
+
   it('says why it cannot render: an old template version, or a template Backstage would fail on', async () => {
     const { run } = await import('../../src/cli/main.ts');
     const root = await repo({
