@@ -18,7 +18,6 @@ export interface RenderRequest {
   user?: { ref: string; entity?: object };
   /** Actions that cannot run offline (publish:*, catalog:register…): they record their input and give example outputs, as a dry-run gives. */
   offlineActions: readonly string[];
-  exampleOutputs?: Readonly<Record<string, Record<string, unknown>>>;
   /** The actions the managed Backstage runs (loadScaffolderActions): their schemas judge the recorded inputs, their output schemas give the example outputs. */
   actions?: ReadonlyMap<string, KnownAction>;
 }
@@ -127,7 +126,8 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
           inputRefusals.push({ stepId, stepAction: id, path: [key], keyword: 'safePath', message: `${key} ${JSON.stringify(ctx.input[key])}: ${(error as Error).message}` });
         }
       }
-      for (const [name, value] of Object.entries(request.exampleOutputs?.[id] ?? (known ? exampleOutput(known) : {}))) ctx.output(name, value);
+      // As the dry-run answers for a step it skips: an example built from the action's output schema.
+      for (const [name, value] of Object.entries(known ? exampleOutput(known) : {})) ctx.output(name, value);
     } }));
   }
   let extracted: Promise<{ path: string; content: Buffer; executable: boolean }[]> | undefined;

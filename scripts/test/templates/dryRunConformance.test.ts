@@ -8,7 +8,7 @@ import { checkTemplate } from '../../src/templates/checkTemplate.ts';
 import { renderTemplate } from '../../src/templates/renderTemplate.ts';
 import { templateActions } from '../../src/templates/templateGate.ts';
 import { discoverCases } from '../../src/templates/runTemplateTests.ts';
-import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { REPO_ROOT, tempRepo } from '../helpers/tempRepo.ts';
 
 const { baseUrl, token } = inject('backstage');
 describe("conformance with the real scaffolder's dry-run", () => {
@@ -100,6 +100,13 @@ describe("action-input refusals: the gate's message is the real backend's", () =
     // The runner joins every error of one step into one InputError; the gate gives one finding per error.
     const prefix = /^(Invalid input passed to action [^,]+, )/.exec(ours[0].message)![1];
     expect(theirs.body.error?.message).toBe(prefix + ours.map(d => d.message.slice(prefix.length)).join(', '));
+    // The offline render (templates test / render) refuses the rendered input with the same words.
+    const root = await tempRepo({ 'templates/refusal/template.yaml': text, 'templates/refusal/skeleton/README.md': '# ${{ values.name }}\n' });
+    const template = parse(text);
+    const offlineActions = template.spec.steps.map((s: { action: string }) => s.action).filter((a: string) => !a.startsWith('fetch:'));
+    const rendered = await renderTemplate({ source: { root, baseUrl: 'https://github.com/acme/backstage-control/blob/main/' }, templateFile: 'templates/refusal/template.yaml', template, values: { repoUrl: 'github.com?owner=acme&repo=ledger' }, offlineActions, actions: await templateActions(REPO_ROOT) })
+      .then(r => r.inputRefusals, (error: { inputRefusals?: { message: string }[] }) => error.inputRefusals ?? []);
+    expect(prefix + rendered.map(r => r.message.slice(prefix.length)).join(', ')).toBe(theirs.body.error?.message);
   }, 60_000);
 
   it('publish:github with allowedHosts: the dry-run skips the step (no dry-run support), the task would refuse it as the gate does', async () => {
