@@ -4,6 +4,8 @@ import type { PathSegment } from '../load/yamlPath.ts';
 import { validateActionInput, type InputRefusal, type KnownAction } from './scaffolderActions.ts';
 
 const require = createRequire(import.meta.url);
+// Backstage's own helpers, as the scaffolder-backend this toolkit pins resolves them.
+const fromScaffolder = (name: string) => createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))(name);
 
 /** A finding about one step: the path into the template, and whether it names a mapping key. */
 export interface StepFinding {
@@ -34,6 +36,11 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
     }
     const input = step.input ?? {};
     for (const refusal of staticRefusals(action, input)) found.push({ ...refusalPlace(i, step.input, refusal), ruleId: 'template-action-input', message: refusal.message, hint: INPUT_HINT });
+    for (const key of ['targetPath', 'sourcePath']) {
+      const value = isRecord(input) ? input[key] : undefined;
+      const problem = typeof value === 'string' && !value.includes('${{') ? workspacePathProblem(key, value) : undefined;
+      if (problem) found.push({ path: ['spec', 'steps', i, 'input', key], ruleId: 'template-action-input', message: problem, hint: 'Keep the path inside the task workspace (e.g. ./service).' });
+    }
     if (isRecord(input) && typeof input.repoUrl === 'string') {
       const problem = pickerRepoUrlProblem(input.repoUrl, pickers);
       if (problem) found.push({ path: ['spec', 'steps', i, 'input', 'repoUrl'], ruleId: 'template-repo-url', message: problem, hint: 'Pass the RepoUrlPicker value as it is (`repoUrl: ${{ parameters.repoUrl }}`); anything appended lands inside its last query parameter.' });
@@ -69,6 +76,20 @@ function templated(value: unknown): boolean {
   return false;
 }
 
+/**
+ * A workspace path as the actions resolve it (resolveSafeChildPath from @backstage/backend-plugin-api):
+ * its error when the path leaves the task workspace, else undefined.
+ */
+export function workspacePathProblem(key: string, value: string): string | undefined {
+  const { resolveSafeChildPath } = fromScaffolder('@backstage/backend-plugin-api');
+  try {
+    resolveSafeChildPath('/task/workspace', value);
+    return undefined;
+  } catch (error) {
+    return `${key} ${JSON.stringify(value)}: ${(error as Error).message}`;
+  }
+}
+
 const SAMPLE = { host: 'github.com', owner: 'sample-owner', repo: 'sample-repo' };
 
 /**
@@ -93,7 +114,7 @@ export function pickerRepoUrlProblem(repoUrl: string, pickers: ReadonlySet<strin
  * integrations know.
  */
 export function repoUrlProblem(repoUrl: string): string | undefined {
-  const { parseRepoUrl } = require('@backstage/plugin-scaffolder-node');
+  const { parseRepoUrl } = fromScaffolder('@backstage/plugin-scaffolder-node');
   const { ScmIntegrations } = require('@backstage/integration');
   const { ConfigReader } = require('@backstage/config');
   let parsed: Record<string, string | undefined>;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
+// jsonschema as the pinned scaffolder-backend resolves it: the validator its router uses.
+const require = createRequire(createRequire(import.meta.url).resolve('@backstage/plugin-scaffolder-backend'));
 
 /**
  * What the scaffolder backend says of form values before it runs a template: each parameter page is

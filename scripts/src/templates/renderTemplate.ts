@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoUrlProblem } from './checkStepInputs.ts';
+import { repoUrlProblem, workspacePathProblem } from './checkStepInputs.ts';
 import { localReader, workflowRunnerClass, type TemplateSource } from './offlineScaffolder.ts';
 import { exampleOutput, validateActionInput, type KnownAction } from './scaffolderActions.ts';
 
@@ -105,7 +105,6 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     scaffolder.createFilesystemDeleteAction(),
     scaffolder.createDebugLogAction(),
   ] as RunnableAction[]) actions.set(action.id, judged(action, inputRefusals));
-  const { resolveSafeChildPath } = require('@backstage/backend-plugin-api');
   for (const id of request.offlineActions) {
     const known = request.actions?.get(id);
     // Records the rendered input instead of reaching the outside world; produces no files. The input is
@@ -119,12 +118,8 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
         if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem });
       }
       for (const key of ['targetPath', 'sourcePath']) {
-        if (typeof ctx.input[key] !== 'string') continue;
-        try {
-          resolveSafeChildPath(ctx.workspacePath, ctx.input[key]);
-        } catch (error) {
-          inputRefusals.push({ stepId, stepAction: id, path: [key], keyword: 'safePath', message: `${key} ${JSON.stringify(ctx.input[key])}: ${(error as Error).message}` });
-        }
+        const problem = typeof ctx.input[key] === 'string' ? workspacePathProblem(key, ctx.input[key] as string) : undefined;
+        if (problem) inputRefusals.push({ stepId, stepAction: id, path: [key], keyword: 'safePath', message: problem });
       }
       // As the dry-run answers for a step it skips: an example built from the action's output schema.
       for (const [name, value] of Object.entries(known ? exampleOutput(known) : {})) ctx.output(name, value);

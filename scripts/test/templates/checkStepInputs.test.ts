@@ -60,6 +60,8 @@ describe("step inputs against the actions' own schemas", () => {
         'template-action-input@60:15 Invalid input passed to action publish:github:pull-request, instance requires property "description"']],
     ['an action no module provides', GO, replace('      action: catalog:register\n', '      action: catalog:registr\n'),
       ["template-action-unknown@81:15 No installed scaffolder module provides the action catalog:registr: the managed Backstage would fail the task with \"Template action with ID 'catalog:registr' is not registered.\"", 'template-action-not-allowed@81:15 Action catalog:registr is not in the allow-list.']],
+    ['a targetPath that leaves the workspace', GO, replace('        url: ../../skeletons/go-service\n', '        url: ../../skeletons/go-service\n        targetPath: ../elsewhere\n'),
+      ['template-action-input@64:21 targetPath "../elsewhere": Relative path is not allowed to refer to a directory outside its parent']],
     ['duplicate step ids', GO, replace('    - id: register\n', '    - id: publish\n'),
       ['template-duplicate-step@79:11 Step id publish is already used by step 2: its output replaces that step\'s, so steps.publish means whichever ran last.', 'template-unknown-step@91:20 There is no step with id register.']],
   ] as [string, string, (t: string) => string, string[]][])('%s', (_name, file, edit, expected) => {
