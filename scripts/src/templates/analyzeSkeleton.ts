@@ -20,8 +20,8 @@ export interface SkeletonFile {
 
 /** The fetch:template step that renders a skeleton, as far as the analysis needs it. */
 export interface SkeletonStep {
-  /** input.values: literals as written, RENDERED for values built from expressions. */
-  values: Readonly<Record<string, unknown>>;
+  /** input.values: literals as written, RENDERED for values built from expressions; RENDERED as a whole when one expression builds them all. */
+  values: Readonly<Record<string, unknown>> | typeof RENDERED;
   cookiecutterCompat?: boolean;
   /** Who fetches the skeleton (e.g. `templates/x/template.yaml, step fetch`), named in findings about its values. */
   label?: string;
@@ -49,6 +49,8 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
   const compat = Boolean(step.cookiecutterCompat);
   const contextName = compat ? 'cookiecutter' : 'values';
   const by = step.label ? ` by ${step.label}` : ' by the fetch:template step';
+  // `values: ${{ parameters }}`: which names exist is known only when the task runs.
+  const values = step.values === RENDERED ? undefined : step.values;
   const found: Diagnostic[] = [];
   for (const file of files) {
     const seen = new Set<string>();
@@ -71,7 +73,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
         continue;
       }
       const guarded = guardedValues(ast, contextName);
-      walk(ast, step.values, contextName, node => {
+      walk(ast, values ?? {}, contextName, node => {
         if (UNSUPPORTED.has(node.typename)) report(node, 'skeleton-unsupported', `{% ${node.typename.toLowerCase()} %} is not supported by Backstage's template engine.`, 'Inline the content; Nunjitsu has no include, import or extends.');
         if (node.typename === 'Filter') {
           const name = (node.name as { value?: string })?.value;
@@ -81,7 +83,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           const target = node.target as Node;
           const property = (node.val as { value?: unknown })?.value;
           if (typeof property === 'string' && RESERVED.has(property)) report(node, 'skeleton-unsafe', `"${property}" is reserved: a template may not reach into JavaScript objects.`, 'Remove it; the render would fail.');
-          if (target?.typename === 'Symbol' && target.value === contextName && typeof property === 'string' && !(property in step.values) && !guarded.has(property)) {
+          if (target?.typename === 'Symbol' && target.value === contextName && typeof property === 'string' && values && !(property in values) && !guarded.has(property)) {
             const entry = unknownValues.get(property);
             if (entry) entry.uses++;
             else unknownValues.set(property, { node, uses: 1 });

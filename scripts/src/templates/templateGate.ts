@@ -83,7 +83,8 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     if (!isRecord(step) || step.action !== 'fetch:template' || !isRecord(step.input)) continue;
     const folder = skeletonFolder(file, step.input.url);
     if (folder === undefined) continue;
-    const values = Object.fromEntries(Object.entries(isRecord(step.input.values) ? step.input.values : {}).map(([key, value]) => [key, JSON.stringify(value ?? null).includes('${{') ? RENDERED : value]));
+    const given = step.input.values;
+    const values = typeof given === 'string' && given.includes('${{') ? RENDERED : Object.fromEntries(Object.entries(isRecord(given) ? given : {}).map(([key, value]) => [key, JSON.stringify(value ?? null).includes('${{') ? RENDERED : value]));
     const rendered = renderedBy(step.input, join(root, folder));
     const files = [...repoFiles].filter(f => f.startsWith(`${folder}/`)).map(f => ({ file: f, relative: f.slice(folder.length + 1) })).filter(f => rendered(f.relative));
     const text = files.map(f => ({ ...f, buffer: readFileSync(join(root, f.file)) })).filter(f => !f.buffer.subarray(0, 8000).includes(0));

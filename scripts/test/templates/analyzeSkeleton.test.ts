@@ -25,6 +25,7 @@ describe("static analysis of skeletons with nunjucks' parser", () => {
     ['the same guard when the step leaves it open', 'README.md', '{% if not values.editMode %}Team: ${{ values.team }}{% endif %}\n', ['skeleton-unknown-value@1:45'], { values: { name: RENDERED, editMode: RENDERED } }],
     ['an else branch the step rules out', 'README.md', '{% if values.kind == "lib" %}lib{% else %}${{ values.port }}{% endif %}\n', [], { values: { kind: 'lib' } }],
     ['an inline if the step settles', 'README.md', '${{ values.port if values.server else "none" }}\n', [], { values: { server: false } }],
+    ['values built by one expression (values: ${{ parameters }}): none is unknown', 'README.md', '${{ values.anything }}\n', [], { values: RENDERED }],
     ['an unknown value used on many lines: one finding', 'README.md', '${{ values.team }}\n${{ values.team }}\n${{ values.team }}\n', ['skeleton-unknown-value@1:11']],
     ['cookiecutter syntax without cookiecutterCompat', 'README.md', '# ${{ values.name }}\nBy {{ cookiecutter.owner }}\n', ['skeleton-cookiecutter-syntax@2:4']],
     ['cookiecutter syntax with cookiecutterCompat', 'README.md', '# {{ cookiecutter.name }}\nBy {{ cookiecutter.owner | jsonify }}\n', [], { values: { name: RENDERED, owner: RENDERED }, cookiecutterCompat: true }],
