@@ -101,6 +101,9 @@ interface Registration {
 /** Runs a scaffolder module's registration against a collecting extension point: the actions it adds. */
 async function moduleActions(name: string, config: object): Promise<{ id: string; supportsDryRun?: boolean; schema?: { input?: object; output?: object } }[]> {
   let feature: { getRegistrations?(): Registration[] } | undefined;
+  // The name comes from the repository under review: only a bare npm package name, resolved among the
+  // toolkit's own installed packages, never a path a pull request could point at its own files.
+  if (!/^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/.test(name)) throw new UsageError(`${JSON.stringify(name)} in backstageConfig.plugins is not an npm package name.`);
   try {
     const loaded = require(name);
     feature = loaded.default ?? loaded;

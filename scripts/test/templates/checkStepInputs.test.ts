@@ -99,4 +99,8 @@ describe('actions the managed Backstage provides beyond the installed modules', 
     const root = await tempRepo({ 'app-config.yaml': 'app: {}\n', 'gitops.config.yaml': config('').replace("'@backstage/plugin-scaffolder-backend-module-github'", "'@backstage/plugin-scaffolder-backend-module-gitlab'"), 'templates/t/template.yaml': template('debug:log', '        message: hi\n') });
     await expect(templateGate(root, { files: ['templates/t/template.yaml'] })).rejects.toThrow(/^@backstage\/plugin-scaffolder-backend-module-gitlab \(named in backstageConfig.plugins\) is not installed, so the actions it provides cannot be read: Cannot find module/);
   });
+
+  it('a plugin name that is a path (a pull request pointing at its own files) is refused, never loaded', async () => {
+    await expect(loadScaffolderActions(['../../../catalog/x/plugin-scaffolder-backend-module-evil.js'])).rejects.toThrow('"../../../catalog/x/plugin-scaffolder-backend-module-evil.js" in backstageConfig.plugins is not an npm package name.');
+  });
 });
