@@ -42,7 +42,7 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
       if (problem) found.push({ path: ['spec', 'steps', i, 'input', key], ruleId: 'template-action-input', message: problem, hint: 'Keep the path inside the task workspace (e.g. ./service).' });
     }
     if (isRecord(input) && typeof input.repoUrl === 'string') {
-      const problem = pickerRepoUrlProblem(input.repoUrl, pickers);
+      const problem = staticRepoUrlProblem(input.repoUrl, pickers);
       if (problem) found.push({ path: ['spec', 'steps', i, 'input', 'repoUrl'], ruleId: 'template-repo-url', message: problem, hint: 'Pass the RepoUrlPicker value as it is (`repoUrl: ${{ parameters.repoUrl }}`); anything appended lands inside its last query parameter.' });
     }
   });
@@ -88,6 +88,11 @@ export function workspacePathProblem(key: string, value: string): string | undef
   } catch (error) {
     return `${key} ${JSON.stringify(value)}: ${(error as Error).message}`;
   }
+}
+
+/** What parseRepoUrl makes of a repoUrl as written: a literal as it is, one built from RepoUrlPicker values with a sample value. */
+export function staticRepoUrlProblem(repoUrl: string, pickers: ReadonlySet<string>): string | undefined {
+  return repoUrl.includes('${{') ? pickerRepoUrlProblem(repoUrl, pickers) : repoUrlProblem(repoUrl);
 }
 
 const SAMPLE = { host: 'github.com', owner: 'sample-owner', repo: 'sample-repo' };

@@ -13,7 +13,7 @@ import { checkRendered } from './checkRendered.ts';
 import { checkSecrets, checkValues } from './checkValues.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
 import { renderTemplate, type InputRefusalAt } from './renderTemplate.ts';
-import { pickerRepoUrlProblem, refusalPlace, staticRefusals } from './checkStepInputs.ts';
+import { refusalPlace, staticRefusals, staticRepoUrlProblem } from './checkStepInputs.ts';
 import { pickerParameters } from './checkTemplate.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { KnownAction } from './scaffolderActions.ts';
@@ -146,7 +146,7 @@ function renderedInputFindings(template: { file: string; documents: unknown[]; l
     const step = steps[index];
     const known = step?.action ? actions.get(step.action) : undefined;
     if (known && staticRefusals(known, step.input ?? {}).some(r => r.message === refusal.message)) continue;
-    if (refusal.path[0] === 'repoUrl' && isRecord(step?.input) && typeof step.input.repoUrl === 'string' && pickerRepoUrlProblem(step.input.repoUrl, pickers)) continue;
+    if (refusal.path[0] === 'repoUrl' && isRecord(step?.input) && typeof step.input.repoUrl === 'string' && staticRepoUrlProblem(step.input.repoUrl, pickers)) continue;
     const key = `${refusal.stepId}|${refusal.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

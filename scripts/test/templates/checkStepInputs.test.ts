@@ -53,6 +53,8 @@ describe("step inputs against the actions' own schemas", () => {
     ['a templated value is left to the rendered check', GO, replace('        defaultBranch: main\n', '        defaultBranch: main\n        repoVisibility: ${{ parameters.name }}\n'), []],
     ['repoUrl with ?owner= appended', GO, replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        repoUrl: ${{ parameters.repoUrl }}?owner=platform-team\n'),
       ['template-repo-url@76:18 parseRepoUrl reads "github.com?owner=sample-owner&repo=sample-repo?owner=platform-team" as repo "sample-repo?owner=platform-team", which is not a valid name (with the RepoUrlPicker value github.com?owner=sample-owner&repo=sample-repo).']],
+    ['a literal repoUrl parseRepoUrl refuses', GO, replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        repoUrl: github.com/acme/ledger\n'),
+      ['template-repo-url@76:18 parseRepoUrl refuses "github.com/acme/ledger": Invalid repo URL passed to publisher: https://github.com/acme/ledger, missing repo']],
     ['a missing input block is validated as {}', REDIS, replace(/      input:\n        repoUrl: \$\{\{ parameters.repoUrl \}\}\n[\s\S]*?settings.\n/.exec(readFileSync(join(REPO_ROOT, REDIS), 'utf8'))![0], ''),
       ['template-action-input@60:15 Invalid input passed to action publish:github:pull-request, instance requires property "repoUrl"',
         'template-action-input@60:15 Invalid input passed to action publish:github:pull-request, instance requires property "branchName"',
