@@ -31,7 +31,7 @@ spec:
 async function check(text: string) {
   const parsed = parseYaml(text, 'templates/hello/template.yaml');
   const { entities } = collectEntities([{ file: 'templates/hello/template.yaml', documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }], { placeholderSources: new Map() });
-  return (await Promise.all(entities.map(checkBackstageModel))).flat().map(d => `${d.ruleId}@${d.range.start.line} ${d.message}`);
+  return (await Promise.all(entities.map(entity => checkBackstageModel(entity)))).flat().map(d => `${d.ruleId}@${d.range.start.line} ${d.message}`);
 }
 
 // The Template kind as scaffolder-common 2.3.0 defines it: the version scaffolder-backend 4.2.0 and the
