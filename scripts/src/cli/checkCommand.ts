@@ -10,6 +10,7 @@ import { discoverTemplateFiles, templateFiles, templateGate } from '../templates
 import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
+import { apiRules } from '../pr/apiRules.ts';
 import { templateRules } from '../templates/templateRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
@@ -94,7 +95,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     color: wantsColor(io, values['no-color'] ? false : values.color),
     checkedFiles: input.loaded.files.length,
     entityCount: result.entities.length,
-    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list()],
+    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list()],
     toolName: 'backstage-gitops',
     toolVersion: version,
     sourceRoot: io.env.BUILD_SOURCESDIRECTORY,
@@ -142,7 +143,7 @@ export function applyRuleSettings(diagnostics: readonly Diagnostic[], config: Gi
 }
 
 function listRules(policies: { ruleId: string; severity: Severity; description: string }[]): string {
-  const lines = [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list()].map(r => `${r.id}  (${r.severity})\n  ${r.description}\n  e.g. ${r.example.replace(/\n/g, '\n       ')}\n`);
+  const lines = [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list()].map(r => `${r.id}  (${r.severity})\n  ${r.description}\n  e.g. ${r.example.replace(/\n/g, '\n       ')}\n`);
   for (const p of policies) lines.push(`${p.ruleId}  (${p.severity}, org policy)\n  ${p.description}\n`);
   return `${lines.join('\n')}`;
 }

@@ -22,6 +22,8 @@ export interface GitopsConfig {
   codeowners?: { file: string; platformTeam: string; platformPaths: string[] };
   backstageConfig?: { files: string[]; plugins: string[] };
   rules: Record<string, Severity | 'off'>;
+  /** Policy for changes to API definitions that other teams consume (the PR report). */
+  apiChanges: ApiChangePolicy;
   catalog: {
     roots: string[];
     rootLocationType: 'url' | 'file';
@@ -36,6 +38,16 @@ export interface GitopsConfig {
   };
 }
 
+export interface ApiChangePolicy {
+  breakingWithOtherConsumers: 'error' | 'warning' | 'allowed';
+  allowWhenLifecycle: string[];
+  allowWhenMajorVersion: boolean;
+  /** Repo-relative path of the Spectral ruleset for changed definitions. */
+  ruleset: string;
+}
+
+export const DEFAULT_API_CHANGE_POLICY: ApiChangePolicy = { breakingWithOtherConsumers: 'error', allowWhenLifecycle: ['experimental'], allowWhenMajorVersion: true, ruleset: 'schemas/api-lint/ruleset.yaml' };
+
 export class UsageError extends Error {}
 
 export function defaultConfig(root: string): GitopsConfig {
@@ -44,6 +56,7 @@ export function defaultConfig(root: string): GitopsConfig {
     root,
     failOn: 'error',
     rules: {},
+    apiChanges: DEFAULT_API_CHANGE_POLICY,
     catalog: {
       roots: [],
       rootLocationType: 'url',
@@ -63,7 +76,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
   } catch {
     return defaultConfig(root);
   }
-  const raw = (parse(text) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; catalog?: Partial<GitopsConfig['catalog']> };
+  const raw = (parse(text) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
   const ajv = new Ajv({ allErrors: true, useDefaults: true });
   const validate = ajv.compile(configSchema);
   if (!validate(raw)) {
@@ -80,6 +93,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
     rules: raw.rules ?? {},
     codeowners: raw.codeowners,
     backstageConfig: raw.backstageConfig,
+    apiChanges: { ...DEFAULT_API_CHANGE_POLICY, ...raw.apiChanges },
     catalog: { ...base.catalog, allowedLocationTypes: ['url'], ...catalog },
   };
 }
