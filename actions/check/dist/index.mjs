@@ -43540,7 +43540,7 @@ Hint: ${d.hint}` : d.message },
 // scripts/src/report/formatGithub.ts
 var GITHUB_ANNOTATIONS_PER_LEVEL = 10;
 
-// scripts/src/pr/renderPrReport.ts
+// scripts/src/pr/reportMarker.ts
 var REPORT_MARKER = "<!-- backstage-gitops:pr-report v1 -->";
 
 // actions/check/src/stickyComment.ts
@@ -43583,7 +43583,7 @@ ${d.hint}` : d.message;
     else if (d.severity === "warning") warning(text, props);
     else notice(text, props);
   }
-  await summary.addRaw(markdown, true).write();
+  await summary.addRaw(result.summary ?? markdown, true).write();
   const sarif = resolve(root, getInput("sarif-file") || "backstage-gitops.sarif");
   writeFileSync(sarif, formatSarif(diagnostics, { color: false, checkedFiles: 0, entityCount: 0, rules: [], toolName: "backstage-gitops", toolVersion: "0.1.0" }));
   const reportFile = join(root, "backstage-gitops-report.md");

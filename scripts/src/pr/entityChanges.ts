@@ -123,7 +123,8 @@ export function lostConsumers(base: readonly CatalogEntity[], head: readonly Cat
   const newName = new Map(renamed.map(r => [r.from, r.to]));
   const map = (ref: string) => newName.get(ref) ?? ref;
   const inHead = new Map(head.filter(e => e.ref).map(e => [e.ref!, e]));
-  const now = new Set(head.flatMap(e => referencesOf(e).filter(r => r.field === 'consumesApis').map(r => `${r.target}|${e.ref}`)));
+  // A consumer still naming the API's old name is reported by impact(), not as a loss.
+  const now = new Set(head.flatMap(e => referencesOf(e).filter(r => r.field === 'consumesApis').map(r => `${map(r.target)}|${e.ref}`)));
   const lost = new Map<string, { api: string; consumer: string; owner?: string }>();
   for (const e of base) {
     for (const r of referencesOf(e)) {

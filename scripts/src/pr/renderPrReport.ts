@@ -4,7 +4,9 @@ import type { ApiChange } from './apiChanges.ts';
 import { renderMermaid } from './mermaidGraph.ts';
 import type { PrReportData } from './prepareReport.ts';
 
-export const REPORT_MARKER = '<!-- backstage-gitops:pr-report v1 -->';
+import { REPORT_MARKER } from './reportMarker.ts';
+
+export { REPORT_MARKER };
 // GitHub refuses comments over 65,536 characters; Azure DevOps allows 150,000. Stay under both.
 export const MAX_REPORT_CHARS = 65_000;
 
