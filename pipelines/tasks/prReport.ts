@@ -31,14 +31,14 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
     write(`##vso[task.logissue type=error;]backstage-gitops ${args[0]} could not run (exit ${run.status})\n##vso[task.complete result=Failed;]\n`);
     return 2;
   }
-  const result = JSON.parse(readFileSync(out, 'utf8')) as { markdown?: string; summary?: string; changedFiles?: string[]; diagnostics: Diagnostic[] };
+  const result = JSON.parse(readFileSync(out, 'utf8')) as { markdown?: string; summaryMarkdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[] };
   const options = { color: false, checkedFiles: 0, entityCount: 0, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0', sourceRoot: root };
   const shown = pickAnnotations(result.diagnostics, new Set(result.changedFiles ?? []), ISSUES_SHOWN);
   write(formatAzure(shown, options).split('\n').filter(l => !l.startsWith('##vso[task.complete')).join('\n'));
   const markdown = result.markdown ?? `${REPORT_MARKER}\n## Backstage catalog gate\n\n${result.diagnostics.length} findings.\n`;
   const summary = join(work, 'backstage-catalog.md');
   // The run summary takes the full lists; the PR thread gets the comment-sized report.
-  writeFileSync(summary, result.summary ?? markdown);
+  writeFileSync(summary, result.summaryMarkdown ?? markdown);
   write(`##vso[task.addattachment type=Distributedtask.Core.Summary;name=Backstage catalog;]${summary}\n`);
   const junit = join(env.BUILD_ARTIFACTSTAGINGDIRECTORY ?? work, 'junit', 'backstage-gitops.xml');
   spawnSync('mkdir', ['-p', join(junit, '..')]);

@@ -43583,7 +43583,7 @@ ${d.hint}` : d.message;
     else if (d.severity === "warning") warning(text, props);
     else notice(text, props);
   }
-  await summary.addRaw(result.summary ?? markdown, true).write();
+  await summary.addRaw(result.summaryMarkdown ?? markdown, true).write();
   const sarif = resolve(root, getInput("sarif-file") || "backstage-gitops.sarif");
   writeFileSync(sarif, formatSarif(diagnostics, { color: false, checkedFiles: 0, entityCount: 0, rules: [], toolName: "backstage-gitops", toolVersion: "0.1.0" }));
   const reportFile = join(root, "backstage-gitops-report.md");

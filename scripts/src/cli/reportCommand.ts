@@ -50,7 +50,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const markdown = renderPrReport(input, COMMENT_BUDGET);
   const summary = renderPrReport(input, SUMMARY_BUDGET);
   const text = values.format === 'json'
-    ? `${JSON.stringify({ exitCode, markdown, summary, changedFiles: details.data.changedFiles, report: details.data, diagnostics }, null, 2)}\n`
+    ? `${JSON.stringify({ exitCode, markdown, summaryMarkdown: summary, changedFiles: details.data.changedFiles, report: details.data, diagnostics }, null, 2)}\n`
     : values.full ? summary : markdown;
   if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
   else io.stdout.write(text);

@@ -22,7 +22,7 @@ function expectComplete(markdown: string, limit: number) {
 async function report(root: string, base: string): Promise<ReportRun & { md: string }> {
   const run = await runReport(root, base);
   expectComplete(run.json.markdown, 65_536);
-  expectComplete(run.json.summary, 1024 * 1024);
+  expectComplete(run.json.summaryMarkdown, 1024 * 1024);
   return { ...run, md: run.json.markdown };
 }
 
@@ -178,7 +178,7 @@ describe('backstage-gitops report at size', () => {
     commit(root, 'big change');
     const { status, json } = await report(root, base);
     expect(status).toBe(1);
-    const { markdown, summary } = json;
+    const { markdown, summaryMarkdown: summary } = json;
     expect(markdown.length).toBeLessThan(65_536);
     expect(markdown).toContain('300 added · 5 changed · 1 removed · 100 renamed · 0 moved');
     expect(markdown).toContain('- <code>api:default/payments-openapi</code> is removed; still used by:');

@@ -6,7 +6,7 @@ const BIN = `${REPO_ROOT}scripts/bin/backstage-gitops.js`;
 export interface ReportRun {
   status: number | null;
   stderr: string;
-  json: { exitCode: number; markdown: string; summary: string; report: Record<string, any>; diagnostics: { ruleId: string; severity: string; file: string; message: string; range: { start: { line: number } } }[] };
+  json: { exitCode: number; markdown: string; summaryMarkdown: string; report: Record<string, any>; diagnostics: { ruleId: string; severity: string; file: string; message: string; range: { start: { line: number } } }[] };
 }
 
 /** Runs the shipped bin's `report --format json` in `root` as CI does, in a child process. */
