@@ -7,6 +7,7 @@ import type { Diagnostic, Range } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { rangeOfPath } from '../load/yamlPath.ts';
 import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
+import { protoBreaking } from './protoBreaking.ts';
 
 export type ApiFormat = 'openapi' | 'asyncapi' | 'grpc' | 'graphql' | 'other';
 
@@ -37,7 +38,7 @@ export interface ApiChange {
   file: string;
   versionBefore?: string;
   versionAfter?: string;
-  /** Classified changes; absent when no maintained library diffs this format (gRPC, GraphQL). */
+  /** Classified changes (api-smart-diff for OpenAPI/AsyncAPI, `buf breaking` for a self-contained .proto); absent when nothing diffs it. */
   diff?: ApiDiffEntry[];
   consumers: Dependent[];
   /** Teams owning consumers, other than the API's owner. */
@@ -47,6 +48,8 @@ export interface ApiChange {
   reason?: string;
 }
 
+// api-smart-diff describes OpenAPI changes itself; for the rest it gives only the action.
+const DONE: Record<string, string> = { add: 'added', remove: 'removed', replace: 'replaced', rename: 'renamed' };
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
 /** The definition of an API entity as Backstage would hold it after placeholder substitution. */
@@ -137,8 +140,11 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     const consumers = consumersOf.get(entity.ref) ?? [];
     const otherTeams = [...new Set(consumers.map(c => c.owner).filter((o): o is string => Boolean(o) && o !== owner))].sort();
     const diffable = (format === 'openapi' || format === 'asyncapi') && beforeDoc !== undefined && afterDoc !== undefined;
-    const diff = diffable
-      ? input.compare(beforeDoc, afterDoc).diffs.map(d => ({ type: normaliseType(d.type), action: d.action, description: d.description ?? `${d.action} ${d.path.join('.')}`, path: d.path, ...locate(format, d.path) }))
+    const proto = format === 'grpc' ? protoBreaking(prior.text, after.text, after.file) : undefined;
+    const diff = proto
+      ? proto.map(f => f.entry)
+      : diffable
+      ? input.compare(beforeDoc, afterDoc).diffs.map(d => ({ type: normaliseType(d.type), action: d.action, description: d.description ?? `${DONE[d.action] ?? d.action} ${d.path.join('.')}`, path: d.path, ...locate(format, d.path) }))
       : undefined;
     if (format === 'openapi' || format === 'asyncapi') definitions.push(after);
     const versionBefore = versionOf(beforeDoc);
@@ -154,21 +160,23 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     }
     changes.push({ api: entity.ref, ...(owner ? { owner } : {}), ...(lifecycle ? { lifecycle } : {}), format, file: after.file, ...(versionBefore ? { versionBefore } : {}), ...(versionAfter ? { versionAfter } : {}), ...(diff ? { diff } : {}), consumers, otherTeams, verdict, ...(reason ? { reason } : {}) });
     if (verdict !== 'error' && verdict !== 'warning') continue;
-    const where = rangeIn(after);
-    for (const d of breaking) {
+    const where = proto ? (index: number) => lineRange(proto[index]?.line ?? 1) : (index: number) => rangeIn(after)(breaking[index].path);
+    for (const [index, d] of breaking.entries()) {
       diagnostics.push({
         ruleId: 'api-breaking-change',
         severity: verdict,
         message: `Breaking change to ${entity.ref}: ${d.description}. Consumed by ${consumers.map(c => `${c.ref}${c.owner ? ` (${c.owner})` : ''}`).join(', ')}.`,
         hint: `Teams ${otherTeams.join(', ')} depend on it: keep the old shape and deprecate it first, release a new major info.version, or agree the change with those teams.`,
         file: after.file,
-        range: where(d.path),
+        range: where(index),
         entityRef: entity.ref,
       });
     }
   }
   return { changes, diagnostics, definitions };
 }
+
+const lineRange = (line: number): Range => ({ start: { line, column: 1 }, end: { line, column: 1 } });
 
 function normaliseType(type: string): ApiDiffEntry['type'] {
   return type === 'breaking' || type === 'non-breaking' || type === 'annotation' || type === 'deprecated' ? type : 'unclassified';

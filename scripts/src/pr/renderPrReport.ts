@@ -39,7 +39,7 @@ export interface PrReportInput extends PrReportData {
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 const code = (value: string) => mdCode(value);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string) => `${n} ${n === 1 ? word : word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 
 /**
  * One Markdown body: the sticky PR comment on GitHub and the PR thread on Azure DevOps with

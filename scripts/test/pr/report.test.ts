@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPORT_MARKER } from '../../src/pr/renderPrReport.ts';
-import { dataRepoCopy } from '../helpers/gitRepo.ts';
+import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
 import { parseMermaidBlocks } from './mermaidParse.ts';
-import { commit, edit, makeBadPullRequest, PAYMENTS, PAYMENTS_OPENAPI, startPullRequest, withoutDocument, write } from './prChange.ts';
+import { commit, edit, makeBadPullRequest, PAYMENTS, PAYMENTS_OPENAPI, read, startPullRequest, withoutDocument, write } from './prChange.ts';
 import { runReport, type ReportRun } from './runReport.ts';
 
 const HEADINGS = ['## ', '### Findings', '### Impact on other teams', '### Reviews needed', '### Scorecards', '### Entity changes', '### Graph of the change'];
@@ -150,13 +150,56 @@ describe('backstage-gitops report: API definition changes', () => {
     expect(json.report.teamReviews.map((t: { team: string }) => t.team)).toContain('group:default/commerce-team');
   }, 120_000);
 
-  it('gRPC: a changed .proto is reported with its consumers', async () => {
+  it('AsyncAPI through $asyncapi: a channel other teams subscribe to is renamed away', async () => {
+    const root = await dataRepoCopy();
+    edit(root, 'gitops.config.yaml', t => t.replace('  external: []\n', '  external: []\n  placeholderResolvers: [asyncapi]\n'));
+    edit(root, PAYMENTS, t => t.replace('$text: ./definitions/payment-events.asyncapi.yaml', '$asyncapi: ./definitions/payment-events.asyncapi.yaml'));
+    commit(root, 'payment events through the asyncapi resolver');
+    const base = startPullRequest(root);
+    edit(root, 'catalog/systems/payments-core/definitions/payment-events.asyncapi.yaml', t => t.replace('  payments/settled:', '  payments/captured:'));
+    commit(root, 'rename the channel');
+    const { status, md, json } = await report(root, base);
+    expect(status).toBe(1);
+    expect(md).toContain('- <code>api:default/payment-events</code> (asyncapi, <code>catalog/systems/payments-core/definitions/payment-events.asyncapi.yaml</code>, owned by <code>group:default/payments-team</code>): 1 breaking, 1 non-breaking, 0 annotation-only — ❌ blocked by policy');
+    expect(md).toContain('  - breaking: <code>channel payments/settled</code> — removed channels.payments/settled');
+    const breaking = json.diagnostics.filter(d => d.ruleId === 'api-breaking-change');
+    expect(breaking.map(d => `${d.file}:${d.range.start.line}`)).toEqual(['catalog/systems/payments-core/definitions/payment-events.asyncapi.yaml:6']);
+    expect(json.report.teamReviews.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('inline definition: a breaking change is found at the entity\'s spec.definition', async () => {
+    const root = await dataRepoCopy();
+    const openapi = read(root, PAYMENTS_OPENAPI);
+    unlinkSync(join(root, PAYMENTS_OPENAPI));
+    edit(root, PAYMENTS, t => t.replace('  definition:\n    $text: ./definitions/payments-openapi.yaml\n', `  definition: |\n${openapi.trimEnd().split('\n').map(l => `    ${l}`).join('\n')}\n`));
+    commit(root, 'inline payments definition');
+    const base = startPullRequest(root);
+    edit(root, PAYMENTS, t => t.replace('        get:\n          operationId: getPayment', '        delete:\n          operationId: getPayment'));
+    commit(root, 'payments API: get becomes delete');
+    const { status, json } = await report(root, base);
+    expect(status).toBe(1);
+    const definitionLine = read(root, PAYMENTS).split('\n').findIndex(l => l === '  definition: |') + 1;
+    const breaking = json.diagnostics.filter(d => d.ruleId === 'api-breaking-change');
+    expect(breaking.map(d => `${d.file}:${d.range.start.line}`)).toEqual([`${PAYMENTS}:${definitionLine}`]);
+    const contact = json.diagnostics.find(d => d.ruleId === 'api-lint' && d.message.startsWith('info-contact'))!;
+    expect(contact.file).toBe(PAYMENTS);
+    expect(read(root, PAYMENTS).split('\n')[contact.range.start.line - 1]).toBe('    info:');
+  }, 120_000);
+
+  it('gRPC: a deleted rpc is a breaking change (buf breaking); a comment-only change is reported with its consumers', async () => {
     const root = await dataRepoCopy();
     const base = startPullRequest(root);
-    edit(root, 'catalog/systems/payments-core/definitions/ledger.proto', t => `${t}\n// a comment\n`);
-    commit(root, 'ledger proto');
-    const { md } = await report(root, base);
-    expect(md).toContain('- <code>api:default/ledger-grpc</code> (grpc, <code>catalog/systems/payments-core/definitions/ledger.proto</code>, owned by <code>group:default/payments-team</code>): definition changed (grpc: no breaking-change diff for this format)');
+    const proto = 'catalog/systems/payments-core/definitions/ledger.proto';
+    edit(root, proto, t => t.replace(/  rpc AppendEntry.*\n/, ''));
+    commit(root, 'ledger proto drops AppendEntry');
+    const { md, json } = await report(root, base);
+    expect(md).toContain('- <code>api:default/ledger-grpc</code> (grpc, <code>catalog/systems/payments-core/definitions/ledger.proto</code>, owned by <code>group:default/payments-team</code>): 1 breaking, 0 non-breaking, 0 annotation-only');
+    expect(md).toContain('  - breaking: field <code>RPC_NO_DELETE</code> — Previously present RPC &quot;AppendEntry&quot; on service &quot;Ledger&quot; was deleted.');
+    expect(json.report.apiChanges[0].diff).toHaveLength(1);
+    edit(root, proto, t => `${t}\n// a comment\n`);
+    commit(root, 'comment');
+    const next = await report(root, git(root, 'rev-parse', 'HEAD~1').trim());
+    expect(next.md).toContain('(grpc, <code>catalog/systems/payments-core/definitions/ledger.proto</code>, owned by <code>group:default/payments-team</code>): 0 breaking, 0 non-breaking, 0 annotation-only');
   }, 120_000);
 });
 
@@ -180,7 +223,7 @@ describe('backstage-gitops report at size', () => {
     expect(status).toBe(1);
     const { markdown, summaryMarkdown: summary } = json;
     expect(markdown.length).toBeLessThan(65_536);
-    expect(markdown).toContain('300 added · 5 changed · 1 removed · 100 renamed · 0 moved');
+    expect(markdown).toContain('300 added · 0 changed · 1 removed · 100 renamed · 0 moved');
     expect(markdown).toContain('- <code>api:default/payments-openapi</code> is removed; still used by:');
     expect(markdown).toMatch(/- …and \d+ more added/);
     expect(markdown).toMatch(/_Showing the neighbourhoods of the most connected changes; \d+ changed entities and \d+ relations left out._/);
