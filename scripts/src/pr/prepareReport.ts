@@ -9,7 +9,7 @@ import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { Check, Level } from '../scorecards/model.ts';
 import { apiChanges, type ApiChange } from './apiChanges.ts';
-import { entityChanges, impact, lostConsumers, type EntityChanges, type Impact } from './entityChanges.ts';
+import { entityChanges, impact, lostConsumers, type EntityChanges, type Impact, type Rename } from './entityChanges.ts';
 import { lintApiDefinitions, loadApiRuleset } from './lintApiDefinitions.ts';
 import { changeGraph, type ChangeGraph } from './mermaidGraph.ts';
 
@@ -66,7 +66,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
       const after = await runScorecards(root, head.entities, head.repoFiles, { today });
       const before = hasScorecards(dir) ? (await runScorecards(dir, base.entities, base.repoFiles, { today })).teams : new Map();
       const checks = new Map(after.data.checks.map(c => [c.value.id, c.value]));
-      scoreMoves = scoreMovesOf(diffTeams(before, after.teams), after.data.config?.value.levels ?? [], after.data.config?.value.baseLevel?.name ?? 'Stone', checks);
+      scoreMoves = scoreMovesOf(diffTeams(before, after.teams), after.data.config?.value.levels ?? [], after.data.config?.value.baseLevel?.name ?? 'Stone', checks, changes.renamed);
     }
     const api = changedFiles.length ? apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: config.apiChanges, repoUrl: config.repoUrl, compare: (await import('api-smart-diff')).apiCompare as never }) : { changes: [], diagnostics: [], definitions: [] };
     const lint = api.definitions.length ? await lintApiDefinitions(api.definitions, await loadApiRuleset(root, config.apiChanges.ruleset)) : [];
@@ -93,7 +93,13 @@ export async function prepareReport(root: string, baseRef: string, today: string
 const pct = (part: number, whole: number) => (whole === 0 ? '–' : `${Math.round((100 * part) / whole)}%`);
 
 /** Team changes as the report shows them; a team whose level and shown score stay the same is left out. */
-export function scoreMovesOf(changes: readonly TeamChange[], levels: readonly Level[], baseLevelName: string, checks: ReadonlyMap<string, Check>): ScoreMove[] {
+export function scoreMovesOf(changes: readonly TeamChange[], levels: readonly Level[], baseLevelName: string, checks: ReadonlyMap<string, Check>, renamed: readonly Rename[] = []): ScoreMove[] {
+  // A renamed entity that fails the same check as before is neither newly failing nor fixed.
+  const oldName = new Map(renamed.map(r => [r.to, r.from]));
+  const key = (ref: string, check: string) => `${ref}|${check}`;
+  const wasFailing = new Set(changes.flatMap(c => c.fixed.map(f => key(f.entityRef, f.checkId))));
+  const stillFailing = new Set(changes.flatMap(c => c.newlyFailing.filter(f => oldName.has(f.entityRef) && wasFailing.has(key(oldName.get(f.entityRef)!, f.checkId))).map(f => key(oldName.get(f.entityRef)!, f.checkId))));
+  const carried = (f: { entityRef: string; checkId: string }) => stillFailing.has(key(oldName.get(f.entityRef) ?? '', f.checkId));
   const levelName = (rank: number) => levels.find(l => l.rank === rank)?.name ?? baseLevelName;
   const shown = (s: TeamChange['before']) => (s ? `${levelName(s.rank)} (${pct(s.passed, s.applicable)})` : 'not scored');
   return changes
@@ -102,8 +108,8 @@ export function scoreMovesOf(changes: readonly TeamChange[], levels: readonly Le
       before: shown(c.before),
       after: shown(c.after),
       direction: (c.before && c.after ? (c.after.rank < c.before.rank ? 'down' : c.after.rank > c.before.rank ? 'up' : 'same') : 'same') as ScoreMove['direction'],
-      newlyFailing: c.newlyFailing.map(f => ({ entityRef: f.entityRef, check: checks.get(f.checkId)?.name ?? f.checkId, level: checks.get(f.checkId)?.level, solution: checks.get(f.checkId)?.solution })),
-      fixed: c.fixed.map(f => ({ entityRef: f.entityRef, check: checks.get(f.checkId)?.name ?? f.checkId })),
+      newlyFailing: c.newlyFailing.filter(f => !carried(f)).map(f => ({ entityRef: f.entityRef, check: checks.get(f.checkId)?.name ?? f.checkId, level: checks.get(f.checkId)?.level, solution: checks.get(f.checkId)?.solution })),
+      fixed: c.fixed.filter(f => !stillFailing.has(key(f.entityRef, f.checkId))).map(f => ({ entityRef: f.entityRef, check: checks.get(f.checkId)?.name ?? f.checkId })),
     }))
     .filter(m => m.before !== m.after);
 }

@@ -64,12 +64,12 @@ interface Section {
 }
 
 /** A titled list that adds items while they fit in `chars`, then says how many were left out. */
-function bounded(title: string, intro: string[], items: readonly string[], chars: number, empty: string, noun = 'more'): Section {
+function bounded(title: string, intro: string[], items: readonly string[], chars: number, empty: string, noun = 'more', maxItems = Infinity): Section {
   const lines = [title, '', ...intro];
   let size = lines.join('\n').length;
   let shown = 0;
   for (const item of items) {
-    if (size + item.length + 120 > chars) break;
+    if (shown >= maxItems || size + item.length + 120 > chars) break;
     lines.push(item);
     size += item.length + 1;
     shown++;
@@ -186,10 +186,9 @@ function entities(input: PrReportInput, budget: ReportBudget): Section {
   const share = Math.floor((budget.entities - 200) / Math.max(1, present.length));
   let capped = false;
   const parts = present.map(([title, list]) => {
-    const part = bounded(`**${title}** (${list.length})`, [], list.slice(0, budget.perKind), share, '', `more ${title.toLowerCase()}`);
-    const extra = list.length > budget.perKind && !part.capped ? `- …and ${list.length - budget.perKind} more ${title.toLowerCase()}\n\n` : '';
-    capped ||= part.capped || Boolean(extra);
-    return extra ? part.text.replace(/\n\n$/, `\n${extra}`) : part.text;
+    const part = bounded(`**${title}** (${list.length})`, [], list, share, '', `more ${title.toLowerCase()}`, budget.perKind);
+    capped ||= part.capped;
+    return part.text;
   });
   const text = ['### Entity changes', '', ...(parts.length ? [parts.join('')] : ['No entity added, changed, removed, renamed, moved or deprecated.', '', ''])].join('\n');
   return { text, capped };

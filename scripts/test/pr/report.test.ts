@@ -225,7 +225,12 @@ describe('backstage-gitops report at size', () => {
     expect(markdown.length).toBeLessThan(65_536);
     expect(markdown).toContain('300 added · 0 changed · 1 removed · 100 renamed · 0 moved');
     expect(markdown).toContain('- <code>api:default/payments-openapi</code> is removed; still used by:');
-    expect(markdown).toMatch(/- …and \d+ more added/);
+    const shownAdded = markdown.match(/^- <code>component:default\/bulk-\d+<\/code>/gm)!.length;
+    expect(markdown).toContain(`- …and ${300 - shownAdded} more added`);
+    const shownRenamed = markdown.match(/^- <code>component:default\/legacy-\d+<\/code> → /gm)!.length;
+    expect(markdown).toContain(`- …and ${100 - shownRenamed} more renamed`);
+    // A renamed entity failing the same check as before is neither newly failing nor fixed.
+    expect(markdown).not.toMatch(/now failing: <code>component:default\/renewed-|fixed: <code>component:default\/legacy-/);
     expect(markdown).toMatch(/_Showing the neighbourhoods of the most connected changes; \d+ changed entities and \d+ relations left out._/);
     expect(markdown).toContain('_Lists are shortened to fit a comment');
     // The summary carries the full lists, within GitHub's 1 MiB job summary.
