@@ -194,7 +194,7 @@ describe('backstage-gitops report: API definition changes', () => {
     commit(root, 'ledger proto drops AppendEntry');
     const { md, json } = await report(root, base);
     expect(md).toContain('- <code>api:default/ledger-grpc</code> (grpc, <code>catalog/systems/payments-core/definitions/ledger.proto</code>, owned by <code>group:default/payments-team</code>): 1 breaking, 0 non-breaking, 0 annotation-only');
-    expect(md).toContain('  - breaking: field <code>RPC_NO_DELETE</code> — Previously present RPC &quot;AppendEntry&quot; on service &quot;Ledger&quot; was deleted.');
+    expect(md).toContain('  - breaking: field <code>RPC&#95;NO&#95;DELETE</code> — Previously present RPC &quot;AppendEntry&quot; on service &quot;Ledger&quot; was deleted.');
     expect(json.report.apiChanges[0].diff).toHaveLength(1);
     edit(root, proto, t => `${t}\n// a comment\n`);
     commit(root, 'comment');
