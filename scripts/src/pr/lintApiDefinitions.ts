@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { UsageError } from '../config/gitopsConfig.ts';
+import { DEFAULT_API_CHANGE_POLICY, UsageError } from '../config/gitopsConfig.ts';
 import type { Diagnostic, Severity } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { ApiDefinition } from './apiChanges.ts';
@@ -16,14 +16,17 @@ const TUNINGS = new Set(['off', 'error', 'warn', 'info', 'hint', true, false]);
  * Reads the Spectral ruleset kept as policy data (YAML): `extends` may name only Spectral's built-in
  * rulesets (`spectral:oas`, `spectral:asyncapi`, optionally as `[name, recommended|all|off]`) and
  * `rules` may only tune their severities, so a pull request cannot make the linter run code.
- * Throws UsageError when the file is missing or asks for more.
+ * Without the file at the default path, Spectral's recommended OpenAPI and AsyncAPI rules apply.
+ * Throws UsageError when a configured file is missing or asks for more.
  */
 export async function loadApiRuleset(root: string, path: string): Promise<Record<string, unknown>> {
   let data: unknown;
   try {
     data = parse(await readFile(join(root, path), 'utf8'));
   } catch (error) {
-    throw new UsageError(`Cannot read the API lint ruleset ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    // A repo that never wrote a ruleset gets Spectral's recommended rules; a named one must exist.
+    if (path === DEFAULT_API_CHANGE_POLICY.ruleset && (error as NodeJS.ErrnoException).code === 'ENOENT') data = { extends: ['spectral:oas', 'spectral:asyncapi'] };
+    else throw new UsageError(`Cannot read the API lint ruleset ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const { oas, asyncapi } = require('@stoplight/spectral-rulesets') as Record<string, unknown>;
   const builtIn: Record<string, unknown> = { 'spectral:oas': oas, 'spectral:asyncapi': asyncapi };

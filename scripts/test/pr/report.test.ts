@@ -5,7 +5,7 @@ import { REPORT_MARKER } from '../../src/pr/renderPrReport.ts';
 import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
 import { parseMermaidBlocks } from './mermaidParse.ts';
 import { commit, edit, makeBadPullRequest, PAYMENTS, PAYMENTS_OPENAPI, read, startPullRequest, withoutDocument, write } from './prChange.ts';
-import { runReport, type ReportRun } from './runReport.ts';
+import { runBin, runReport, type ReportRun } from './runReport.ts';
 
 const HEADINGS = ['## ', '### Findings', '### Impact on other teams', '### Reviews needed', '### Scorecards', '### Entity changes', '### Graph of the change'];
 const graphs: string[] = [];
@@ -148,6 +148,19 @@ describe('backstage-gitops report: API definition changes', () => {
     expect(md).toContain('— allowed: info.version moves from 1.0.0 to 2.0.0');
     expect(json.diagnostics.filter(d => d.ruleId === 'api-breaking-change')).toEqual([]);
     expect(json.report.teamReviews.map((t: { team: string }) => t.team)).toContain('group:default/commerce-team');
+  }, 120_000);
+
+  it('the Spectral ruleset is policy data: one that asks to load code stops the report with one clear message', async () => {
+    const root = await dataRepoCopy();
+    write(root, 'schemas/api-lint/ruleset.yaml', 'extends: [./evil.js]\nrules: {}\n');
+    commit(root, 'a ruleset that loads code');
+    const base = startPullRequest(root);
+    edit(root, PAYMENTS_OPENAPI, t => t.replace('Read one payment.', 'Read a payment.'));
+    commit(root, 'reword');
+    const run = await runBin(root, base);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('schemas/api-lint/ruleset.yaml: extends may name spectral:oas or spectral:asyncapi');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
   it('AsyncAPI through $asyncapi: a channel other teams subscribe to is renamed away', async () => {

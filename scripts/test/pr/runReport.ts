@@ -11,12 +11,18 @@ export interface ReportRun {
 
 /** Runs the shipped bin's `report --format json` in `root` as CI does, in a child process. */
 export async function runReport(root: string, base: string): Promise<ReportRun> {
+  const { status, stdout, stderr } = await runBin(root, base);
+  if (status === 2 || !stdout) throw new Error(`report failed (${status}): ${stderr}`);
+  return { status, stderr, json: JSON.parse(stdout) };
+}
+
+/** The same run, raw: exit code, stdout and stderr. */
+export async function runBin(root: string, base: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [BIN, 'report', '--base', base, '--today', '2026-11-23', '--format', 'json'], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', d => (stdout += d));
   child.stderr.on('data', d => (stderr += d));
   const status = await new Promise<number | null>(r => child.on('close', r));
-  if (status === 2 || !stdout) throw new Error(`report failed (${status}): ${stderr}`);
-  return { status, stderr, json: JSON.parse(stdout) };
+  return { status, stdout, stderr };
 }
