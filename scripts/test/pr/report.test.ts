@@ -200,6 +200,24 @@ describe('backstage-gitops report: API definition changes', () => {
     expect(read(root, PAYMENTS).split('\n')[contact.range.start.line - 1]).toBe('    info:');
   }, 120_000);
 
+  it('policy: breaking changes as warnings, and allowed for an experimental API', async () => {
+    const root = await dataRepoCopy();
+    edit(root, 'gitops.config.yaml', t => t.replace('breakingWithOtherConsumers: error', 'breakingWithOtherConsumers: warning'));
+    commit(root, 'breaking API changes warn');
+    const base = startPullRequest(root);
+    edit(root, PAYMENTS_OPENAPI, t => t.replace('    get:\n      operationId: getPayment', '    delete:\n      operationId: getPayment'));
+    commit(root, 'payments API: get becomes delete');
+    const warned = await report(root, base);
+    expect(warned.status).toBe(0);
+    expect(warned.md).toContain("— ⚠️ needs the consumers' agreement");
+    expect(warned.json.diagnostics.filter(d => d.ruleId === 'api-breaking-change').map(d => d.severity)).toEqual(['warning']);
+    edit(root, PAYMENTS, t => t.replace(/(name: payments-openapi\n[\s\S]*?lifecycle: )production/, '$1experimental'));
+    commit(root, 'the payments API is experimental');
+    const allowed = await report(root, base);
+    expect(allowed.md).toContain('— allowed: its lifecycle is experimental');
+    expect(allowed.json.diagnostics.filter(d => d.ruleId === 'api-breaking-change')).toEqual([]);
+  }, 120_000);
+
   it('gRPC: a deleted rpc is a breaking change (buf breaking); a comment-only change is reported with its consumers', async () => {
     const root = await dataRepoCopy();
     const base = startPullRequest(root);
