@@ -38,7 +38,11 @@ export interface PrReportInput extends PrReportData {
 }
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
-const code = (value: string) => mdCode(value);
+// One value never takes a section: a PR can put a megabyte into a message; the JSON report keeps it whole.
+const MAX_VALUE = 400;
+const clip = (value: string) => (value.length > MAX_VALUE ? `${value.slice(0, MAX_VALUE - 1)}…` : value);
+const code = (value: string) => mdCode(clip(value));
+const text = (value: string) => mdText(clip(value));
 const plural = (n: number, word: string) => `${n} ${n === 1 ? word : word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 
 /**
@@ -112,7 +116,7 @@ function findings(input: PrReportInput, budget: ReportBudget): Section {
   const where = (d: Diagnostic) => code(`${d.file}:${d.range.start.line}:${d.range.start.column}`);
   const rows = ordered.map(list => {
     const d = list[0];
-    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${mdText(d.message)}${d.hint ? `<br>_${mdText(d.hint)}_` : ''} | ${list.length} | ${firstOf(list, Math.min(3, budget.perEntry), where)} |`;
+    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(d.message)}${d.hint ? `<br>_${text(d.hint)}_` : ''} | ${list.length} | ${firstOf(list, Math.min(3, budget.perEntry), where)} |`;
   });
   const intro = rows.length ? [`${plural(input.diagnostics.length, 'finding')} in ${plural(rows.length, 'group')} (same rule and message).`, '', '| | Rule | Finding | Count | Where |', '|---|---|---|---:|---|'] : [];
   const section = bounded('### Findings', intro, rows, budget.findings, 'No findings.', 'more groups of findings');
@@ -124,10 +128,10 @@ function apiEntry(a: ApiChange, budget: ReportBudget): string {
   const summary = a.diff
     ? `${count('breaking')} breaking, ${count('non-breaking')} non-breaking, ${count('annotation')} annotation-only${count('deprecated') ? `, ${count('deprecated')} deprecations` : ''}`
     : `definition changed (${a.format}: no breaking-change diff for this format)`;
-  const verdictText = a.verdict === 'error' ? ' — ❌ blocked by policy' : a.verdict === 'warning' ? ' — ⚠️ needs the consumers\' agreement' : a.verdict === 'allowed' ? ` — allowed: ${mdText(a.reason ?? '')}` : '';
+  const verdictText = a.verdict === 'error' ? ' — ❌ blocked by policy' : a.verdict === 'warning' ? ' — ⚠️ needs the consumers\' agreement' : a.verdict === 'allowed' ? ` — allowed: ${text(a.reason ?? '')}` : '';
   const breaking = (a.diff ?? []).filter(d => d.type === 'breaking');
   const lines = [`- ${code(a.api)} (${a.format}, ${code(a.file)}${a.owner ? `, owned by ${code(a.owner)}` : ''}): ${summary}${verdictText}`];
-  for (const d of breaking.slice(0, budget.perEntry)) lines.push(`  - breaking: ${d.operation ? `${code(d.operation)} ` : ''}${d.field ? `field ${code(d.field)} ` : ''}— ${mdText(d.description)}`);
+  for (const d of breaking.slice(0, budget.perEntry)) lines.push(`  - breaking: ${d.operation ? `${code(d.operation)} ` : ''}${d.field ? `field ${code(d.field)} ` : ''}— ${text(d.description)}`);
   if (breaking.length > budget.perEntry) lines.push(`  - …and ${breaking.length - budget.perEntry} more breaking changes`);
   lines.push(a.consumers.length ? `  - consumed by: ${firstOf(a.consumers, budget.perEntry, c => `${code(c.ref)}${c.owner ? ` (${code(c.owner)})` : ''}`)}` : '  - no component in the catalog consumes it');
   return lines.join('\n');
@@ -148,7 +152,7 @@ function impactSection(input: PrReportInput, budget: ReportBudget): Section {
 }
 
 function reviews(input: PrReportInput, budget: ReportBudget): Section {
-  const teams = input.teamReviews.map(t => `- ${code(t.team)}: ${firstOf(t.reasons, Math.min(3, budget.perEntry), mdText, '; ')}`);
+  const teams = input.teamReviews.map(t => `- ${code(t.team)}: ${firstOf(t.reasons, Math.min(3, budget.perEntry), text, '; ')}`);
   const rows = input.reviewers.map(r => `| ${r.owners.map(code).join(' ') || '_no owner_'} | ${firstOf(r.files, budget.perEntry, code)} |`);
   const half = Math.floor(budget.reviews / 2);
   const asked = bounded('### Reviews needed', teams.length ? ['Teams whose components depend on what this change removes, renames or breaks:', ''] : [], teams, half, 'No team outside CODEOWNERS is affected.', 'more teams');
@@ -160,10 +164,10 @@ function scorecards(input: PrReportInput, budget: ReportBudget): Section {
   if (!input.scoreMoves) return bounded('### Scorecards', [], [], budget.scorecards, 'This repo keeps no scorecards.');
   const items = input.scoreMoves.map(m => {
     const arrow = m.direction === 'down' ? ' ⬇️' : m.direction === 'up' ? ' ⬆️' : '';
-    const lines = [`- ${code(m.team)}: ${mdText(m.before)} → ${mdText(m.after)}${arrow}`];
-    for (const f of m.newlyFailing.slice(0, budget.perEntry)) lines.push(`  - ❌ now failing: ${code(f.entityRef)} ${mdText(f.check)}${f.level ? ` (${mdText(f.level)})` : ''}${f.solution ? `. Fix: ${mdText(f.solution)}` : ''}`);
+    const lines = [`- ${code(m.team)}: ${text(m.before)} → ${text(m.after)}${arrow}`];
+    for (const f of m.newlyFailing.slice(0, budget.perEntry)) lines.push(`  - ❌ now failing: ${code(f.entityRef)} ${text(f.check)}${f.level ? ` (${text(f.level)})` : ''}${f.solution ? `. Fix: ${text(f.solution)}` : ''}`);
     if (m.newlyFailing.length > budget.perEntry) lines.push(`  - …and ${m.newlyFailing.length - budget.perEntry} more now failing`);
-    for (const f of m.fixed.slice(0, budget.perEntry)) lines.push(`  - ✅ fixed: ${code(f.entityRef)} ${mdText(f.check)}`);
+    for (const f of m.fixed.slice(0, budget.perEntry)) lines.push(`  - ✅ fixed: ${code(f.entityRef)} ${text(f.check)}`);
     if (m.fixed.length > budget.perEntry) lines.push(`  - …and ${m.fixed.length - budget.perEntry} more fixed`);
     return lines.join('\n');
   });
@@ -190,8 +194,8 @@ function entities(input: PrReportInput, budget: ReportBudget): Section {
     capped ||= part.capped;
     return part.text;
   });
-  const text = ['### Entity changes', '', ...(parts.length ? [parts.join('')] : ['No entity added, changed, removed, renamed, moved or deprecated.', '', ''])].join('\n');
-  return { text, capped };
+  const section = ['### Entity changes', '', ...(parts.length ? [parts.join('')] : ['No entity added, changed, removed, renamed, moved or deprecated.', '', ''])].join('\n');
+  return { text: section, capped };
 }
 
 function graph(input: PrReportInput, budget: ReportBudget): Section {

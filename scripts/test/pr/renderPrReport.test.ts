@@ -65,6 +65,13 @@ describe('renderPrReport', () => {
     for (const line of ['No findings.', 'Nothing this change removes, renames or deprecates is still used by another entity, and no API definition changed.', 'This repo keeps no scorecards.', 'No entity added, changed, removed, renamed, moved or deprecated.', 'No entity changed.']) expect(md).toContain(line);
   });
 
+  it('clips one huge value instead of letting it take the section', () => {
+    const input = huge(1);
+    const md = renderPrReport({ ...input, diagnostics: [{ ...input.diagnostics[0], message: 'x'.repeat(1_000_000) }] });
+    expect(md).toMatch(/\| x{399}…<br>_do the thing_ \|/);
+    expect(md.length).toBeLessThan(65_536);
+  });
+
   it('makes hostile values inert: no comment, mention, link, table break or fence escapes', async () => {
     const evil = (i: number) => `x${i}<!--|@acme/admins [a](https://evil.example) \`\`\`\n# h|`;
     const md = renderPrReport(huge(3, evil), COMMENT_BUDGET);
