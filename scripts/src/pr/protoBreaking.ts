@@ -47,7 +47,7 @@ export function protoBreaking(before: string, after: string, file: string): Prot
       .flatMap(line => {
         try {
           const f = JSON.parse(line) as { type?: string; message?: string; start_line?: number };
-          return [{ entry: { type: 'breaking' as const, action: f.type ?? 'breaking', description: f.message ?? String(f.type), field: f.type, path: [] }, ...(f.start_line ? { line: f.start_line } : {}) }];
+          return [{ entry: { type: 'breaking' as const, action: f.type ?? 'breaking', description: `${f.message ?? 'breaking change'} (buf rule ${f.type ?? 'unknown'})`, path: [] }, ...(f.start_line ? { line: f.start_line } : {}) }];
         } catch {
           return [];
         }

@@ -220,18 +220,23 @@ describe('backstage-gitops report: API definition changes', () => {
 
   it('gRPC: a deleted rpc is a breaking change (buf breaking); a comment-only change is reported with its consumers', async () => {
     const root = await dataRepoCopy();
+    edit(root, 'catalog/systems/orders/entities.yaml', t => t.replace('consumesApis: [payments-openapi]', 'consumesApis: [payments-openapi, ledger-grpc]'));
+    commit(root, 'orders appends to the ledger');
     const base = startPullRequest(root);
     const proto = 'catalog/systems/payments-core/definitions/ledger.proto';
     edit(root, proto, t => t.replace(/  rpc AppendEntry.*\n/, ''));
     commit(root, 'ledger proto drops AppendEntry');
     const { md, json } = await report(root, base);
     expect(md).toContain('- <code>api:default/ledger-grpc</code> (grpc, <code>catalog/systems/payments-core/definitions/ledger.proto</code>, owned by <code>group:default/payments-team</code>): 1 breaking, 0 non-breaking, 0 annotation-only');
-    expect(md).toContain('  - breaking: field <code>RPC&#95;NO&#95;DELETE</code> — Previously present RPC &quot;AppendEntry&quot; on service &quot;Ledger&quot; was deleted.');
+    expect(md).toContain('  - breaking: — Previously present RPC &quot;AppendEntry&quot; on service &quot;Ledger&quot; was deleted. \\(buf rule RPC\\_NO\\_DELETE\\)');
+    expect(json.diagnostics.filter(d => d.ruleId === 'api-breaking-change').map(d => `${d.file}:${d.range.start.line}`)).toEqual(['catalog/systems/payments-core/definitions/ledger.proto:5']);
+    expect(md).toContain('  - consumed by: <code>component:default/orders-api</code> (<code>group:default/commerce-team</code>)');
     expect(json.report.apiChanges[0].diff).toHaveLength(1);
     edit(root, proto, t => `${t}\n// a comment\n`);
     commit(root, 'comment');
     const next = await report(root, git(root, 'rev-parse', 'HEAD~1').trim());
     expect(next.md).toContain('(grpc, <code>catalog/systems/payments-core/definitions/ledger.proto</code>, owned by <code>group:default/payments-team</code>): 0 breaking, 0 non-breaking, 0 annotation-only');
+    expect(next.status).toBe(0);
   }, 120_000);
 });
 
