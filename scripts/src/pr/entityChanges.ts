@@ -100,7 +100,7 @@ export function impact(changes: EntityChanges, head: readonly CatalogEntity[]): 
   for (const e of head) {
     if (!e.ref) continue;
     for (const r of referencesOf(e)) {
-      if (r.target === e.ref || r.field === 'owner') continue;
+      if (r.target === e.ref) continue;
       (pointingAt.get(r.target) ?? pointingAt.set(r.target, []).get(r.target)!).push({ ref: e.ref, field: r.field, ...(ownerOf(e) ? { owner: ownerOf(e) } : {}) });
     }
   }

@@ -58,6 +58,17 @@ describe('backstage-gitops report: the readings, through the shipped CLI', () =>
     expect(md).toContain(':::removed');
   }, 120_000);
 
+  it('removed group: the entities it still owns are listed (owner)', async () => {
+    const root = await dataRepoCopy();
+    const base = startPullRequest(root);
+    edit(root, 'catalog/org/groups.yaml', t => withoutDocument(t, 'Group', 'web-team'));
+    commit(root, 'remove the web team');
+    const { status, md } = await report(root, base);
+    expect(status).toBe(1);
+    expect(md).toContain('- <code>group:default/web-team</code> is removed; still used by:');
+    expect(md).toContain('  - <code>component:default/storefront-bff</code> (owner), owned by <code>group:default/web-team</code>');
+  }, 120_000);
+
   it('renamed: reads as a rename; dependents on the new name are fine, the old name\'s are listed', async () => {
     const root = await dataRepoCopy();
     const base = startPullRequest(root);
