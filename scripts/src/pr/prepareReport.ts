@@ -120,7 +120,7 @@ function teamReviews(impacts: readonly Impact[], apis: readonly ApiChange[]): Pr
   const ask = (team: string | undefined, why: string) => team && (reasons.get(team) ?? reasons.set(team, new Set()).get(team)!).add(why);
   for (const i of impacts) {
     if (i.why === 'deprecated') continue;
-    for (const d of i.dependents) if (d.owner !== i.owner) ask(d.owner, `${d.ref} still uses ${i.why} ${i.subject}`);
+    for (const d of i.dependents) if (d.owner !== i.owner && d.owner !== i.subject) ask(d.owner, `${d.ref} still uses ${i.why} ${i.subject}`);
   }
   for (const a of apis) {
     if (!a.diff?.some(d => d.type === 'breaking') && a.diff !== undefined) continue;
