@@ -35,6 +35,7 @@ const rules: Rule[] = [
   { id: 'mkdocs-docs-dir-missing', severity: 'error', description: "docs_dir is missing, empty, or outside the site's folder.", example: 'docs_dir: ../shared-docs' },
   { id: 'mkdocs-index-missing', severity: 'error', description: 'docs_dir has no index.md, so the site has no landing page.', example: '# docs/ holds only guide.md' },
   { id: 'mkdocs-nav-missing', severity: 'error', description: 'A nav entry points at a page that does not exist.', example: 'nav:\n  - Runbook: runbok.md' },
+  { id: 'techdocs-build-failed', severity: 'error', description: 'A TechDocs site does not build as publish would build it (`techdocs build`): MkDocs\' own error on mkdocs.yml or the page it names.', example: 'strict: true\nnav:\n  - Setup: setup.md  # no docs/setup.md' },
   { id: 'mkdocs-dropped-key', severity: 'warning', description: 'mkdocs.yml uses a key, theme option or plugin that TechDocs drops before building.', example: 'hooks: [hooks.py]' },
   // References and uniqueness
   { id: 'ref-unresolved', severity: 'error', description: 'A reference names an entity that is neither in this repo nor declared external.', example: 'spec:\n  owner: team-paymnts' },

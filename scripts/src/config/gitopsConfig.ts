@@ -21,6 +21,8 @@ export interface GitopsConfig {
   failOn: Severity;
   codeowners?: { file: string; platformTeam: string; platformPaths: string[] };
   backstageConfig?: { files: string[]; plugins: string[] };
+  /** The generated JSON Schema editors validate catalog files with (`schema --write`). */
+  editorSchema?: { file: string };
   rules: Record<string, Severity | 'off'>;
   /** Policy for changes to API definitions that other teams consume (the PR report). */
   apiChanges: ApiChangePolicy;
@@ -76,7 +78,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
   } catch {
     return defaultConfig(root);
   }
-  const raw = (parse(text) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
+  const raw = (parse(text) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
   const ajv = new Ajv({ allErrors: true, useDefaults: true });
   const validate = ajv.compile(configSchema);
   if (!validate(raw)) {
@@ -93,6 +95,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
     rules: raw.rules ?? {},
     codeowners: raw.codeowners,
     backstageConfig: raw.backstageConfig,
+    editorSchema: raw.editorSchema,
     apiChanges: { ...DEFAULT_API_CHANGE_POLICY, ...raw.apiChanges },
     catalog: { ...base.catalog, allowedLocationTypes: ['url'], ...catalog },
   };

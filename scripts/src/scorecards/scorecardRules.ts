@@ -15,6 +15,7 @@ const rules: Rule[] = [
   { id: 'scorecard-config-stale', severity: 'error', description: 'The generated Tech Insights app-config differs from what scorecards/ compiles to.', example: '# a check edited without --write-config' },
   { id: 'scorecard', severity: 'error', description: 'scorecard/<checkId>: a blocking check fails on an entity the change touches, or an overdue initiative fails.', example: '# a new production service without pagerduty.com/service-id' },
   { id: 'codeowners-stale', severity: 'error', description: "CODEOWNERS differs from what the catalog's ownership generates.", example: '# an entity moved to another team without codeowners --write' },
+  { id: 'schema-stale', severity: 'error', description: "The editor's JSON Schema for catalog files differs from what the policies, the pinned Backstage packages and the catalog generate.", example: '# a policy edited without schema --write' },
 ];
 
 export const scorecardRules = rules.reduce((registry, rule) => registry.add(rule), new RuleRegistry());
