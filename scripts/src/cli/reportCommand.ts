@@ -53,6 +53,6 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
     ? `${JSON.stringify({ exitCode, markdown, summaryMarkdown: summary, changedFiles: details.data.changedFiles, report: details.data, diagnostics }, null, 2)}\n`
     : values.full ? summary : markdown;
   if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
-  else io.stdout.write(text);
+  else io.stdout.write(text, values.format === 'json' ? 'json' : 'text');
   return exitCode;
 }

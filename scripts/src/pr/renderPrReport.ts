@@ -55,7 +55,7 @@ const plural = (n: number, word: string) => `${n} ${n === 1 ? word : word.endsWi
 export function renderPrReport(input: PrReportInput, budget: ReportBudget = COMMENT_BUDGET): string {
   const sections = [verdict(input), findings(input, budget), impactSection(input, budget), reviews(input, budget), scorecards(input, budget), entities(input, budget), graph(input, budget)];
   const capped = sections.some(s => s.capped);
-  const footer = capped && budget === COMMENT_BUDGET ? ['_Lists are shortened to fit a comment: the job summary of this run has them in full, and the JSON report (`report --format json`) has everything._', ''] : [];
+  const footer = capped && budget === COMMENT_BUDGET ? ['_Lists are shortened to fit a comment: the job summary of this run has them in full, and the JSON report (<code>report --format json</code>) has everything._', ''] : [];
   const body = [...sections.map(s => s.text), ...footer].join('\n');
   // Each section keeps to its own budget, whose sum is below the total; this only guards that arithmetic.
   if (body.length > budget.total) throw new Error(`PR report is ${body.length} characters, over its budget of ${budget.total}`);
