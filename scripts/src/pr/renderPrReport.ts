@@ -95,7 +95,7 @@ function verdict(input: PrReportInput): Section {
     REPORT_MARKER,
     `## ${input.failing ? '❌' : '✅'} Backstage catalog: ${input.failing ? 'changes needed' : 'ready to merge'}`,
     '',
-    `${added.length} added · ${changed.length} changed · ${removed.length} removed · ${renames} renamed · ${renamed.length - renames} moved · ${deprecated.length} deprecated · ${totals.error} errors · ${totals.warning} warnings`,
+    `${added.length} added · ${changed.length} changed · ${removed.length} removed · ${renames} renamed · ${renamed.length - renames} moved · ${deprecated.length} deprecated · ${plural(totals.error, 'error')} · ${plural(totals.warning, 'warning')}`,
     '',
   ];
   const notes = [
