@@ -7,7 +7,7 @@
 // (ERR_IMPORT_ASSERTION_TYPE_MISSING) but esbuild inlines.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outdir = `${root}scripts/src/.build`;
@@ -51,6 +51,15 @@ export async function buildCli() {
     outExtension: { '.js': '.mjs' },
     logLevel: 'warning',
   });
+  // Build-time data the CLI would otherwise compute at every start (scripts/src/prebuilt/), keyed by the
+  // installed package versions so a stale value is never used; written beside the bundle.
+  const prebuild = `${outdir}/prebuild.mjs`;
+  await build({ entryPoints: [`${root}scripts/src/prebuilt/buildPrebuilt.ts`], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: prebuild, logLevel: 'warning' });
+  try {
+    (await import(pathToFileURL(prebuild).href)).buildPrebuilt();
+  } finally {
+    rmSync(prebuild, { force: true });
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildCli();

@@ -11,8 +11,8 @@ import type { Diagnostic } from '../../../scripts/src/diagnostic.ts';
 import { countDiagnostics } from '../../../scripts/src/diagnostic.ts';
 import { pickAnnotations } from '../../../scripts/src/report/annotationBudget.ts';
 import { formatSarif } from '../../../scripts/src/report/formatSarif.ts';
-import { GITHUB_ANNOTATIONS_PER_LEVEL } from '../../../scripts/src/report/formatGithub.ts';
-import { REPORT_MARKER } from '../../../scripts/src/pr/renderPrReport.ts';
+import { GITHUB_ANNOTATIONS_PER_LEVEL, neutralise } from '../../../scripts/src/report/formatGithub.ts';
+import { REPORT_MARKER } from '../../../scripts/src/pr/reportMarker.ts';
 import { upsertStickyComment } from './stickyComment.ts';
 
 const CLI = fileURLToPath(new URL('../../../scripts/bin/backstage-gitops.js', import.meta.url));
@@ -25,18 +25,20 @@ async function main(): Promise<void> {
   const args = base ? ['report', '--base', base, '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
   const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
   if (run.status === 2 || run.status === null) return core.setFailed(`backstage-gitops ${args[0]} could not run (exit ${run.status}); see the log above.`);
-  const result = JSON.parse(readFileSync(out, 'utf8')) as { markdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[]; summary?: { checkedFiles: number; entities: number } };
+  const result = JSON.parse(readFileSync(out, 'utf8')) as { markdown?: string; summaryMarkdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[]; summary?: { checkedFiles: number; entities: number } };
   const diagnostics = result.diagnostics;
   const markdown = result.markdown ?? `${REPORT_MARKER}\n## Backstage catalog gate\n\n${diagnostics.length} findings.\n`;
 
   for (const d of pickAnnotations(diagnostics, new Set(result.changedFiles ?? []), GITHUB_ANNOTATIONS_PER_LEVEL)) {
-    const props = { title: d.ruleId, file: d.file, startLine: d.range.start.line, endLine: d.range.end.line, ...(d.range.start.line === d.range.end.line ? { startColumn: d.range.start.column, endColumn: Math.max(d.range.start.column, d.range.end.column) } : {}) };
-    const text = d.hint ? `${d.message}\n${d.hint}` : d.message;
+    // @actions/core escapes CR, LF and %; values must not carry an Azure command either (one rule for every log).
+    const props = { title: neutralise(d.ruleId), file: neutralise(d.file), startLine: d.range.start.line, endLine: d.range.end.line, ...(d.range.start.line === d.range.end.line ? { startColumn: d.range.start.column, endColumn: Math.max(d.range.start.column, d.range.end.column) } : {}) };
+    const text = neutralise(d.hint ? `${d.message}\n${d.hint}` : d.message);
     if (d.severity === 'error') core.error(text, props);
     else if (d.severity === 'warning') core.warning(text, props);
     else core.notice(text, props);
   }
-  await core.summary.addRaw(markdown, true).write();
+  // The comment is cut to fit GitHub's 65,536 characters; the job summary (1 MiB) takes the full lists.
+  await core.summary.addRaw(result.summaryMarkdown ?? markdown, true).write();
   const sarif = resolve(root, core.getInput('sarif-file') || 'backstage-gitops.sarif');
   writeFileSync(sarif, formatSarif(diagnostics, { color: false, checkedFiles: 0, entityCount: 0, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0' }));
   const reportFile = join(root, 'backstage-gitops-report.md');
@@ -54,4 +56,4 @@ async function main(): Promise<void> {
   if (run.status === 1) core.setFailed(`${totals.error} error(s), ${totals.warning} warning(s): see the annotations and the report.`);
 }
 
-main().catch(error => core.setFailed(error instanceof Error ? error.message : String(error)));
+main().catch(error => core.setFailed(neutralise(error instanceof Error ? error.message : String(error))));

@@ -1,3 +1,4 @@
+import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { LoadedCatalog, SourceFile } from '../load/loadCatalog.ts';
@@ -12,7 +13,9 @@ import { checkPolicies, type CompiledPolicy } from './checkPolicies.ts';
 import { checkReferences } from './checkReferences.ts';
 import { checkUniqueness } from './checkUniqueness.ts';
 import { indexEntities } from './entityIndex.ts';
+import { withLocationConsequences } from './locationConsequences.ts';
 import { externalMatcher } from './externalEntities.ts';
+import { providedMatcher, type ProvidedScope } from './providedScopes.ts';
 
 export interface CatalogCheckInput {
   loaded: LoadedCatalog;
@@ -22,8 +25,12 @@ export interface CatalogCheckInput {
   appConfig?: unknown;
   /** Refs known to a live Backstage (`--catalog-url`). */
   liveRefs?: ReadonlySet<string>;
+  /** Entities the managed Backstage's org providers bring from elsewhere (from its app-config files). */
+  providers?: readonly ProvidedScope[];
   /** The mkdocs.yml files of the TechDocs sites the entities point at. */
   mkdocs?: readonly SourceFile[];
+  /** Per-file results of an earlier run (`--cache`); the checks across entities always run. */
+  cache?: ResultCache;
 }
 
 export interface CatalogCheckResult {
@@ -36,19 +43,31 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const { loaded, config } = input;
   const { repoUrl } = config;
   const { entities, diagnostics } = collectEntities(loaded.files, loaded, repoUrl);
+  diagnostics.push(...loaded.bundleProblems);
   const context = collectEntities(loaded.context, loaded, repoUrl).entities;
   const repoFileSet = new Set(loaded.repoFiles);
   const reported = new Set(loaded.files.map(f => f.file));
 
+  const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
+  const hashes = new Map(loaded.files.map(f => [f.file, f.hash]));
   for (const entity of entities) {
-    diagnostics.push(...(await checkBackstageModel(entity)));
+    // Model and policy findings depend on the file's text and, where placeholders were substituted, on
+    // the entity they produced: both are the cache's key for them (the config, with its catalog.modules
+    // and apiGroups, is part of the cache's own key).
+    const hash = input.cache && hashes.get(entity.file);
+    const substituted = hash && entity.entity !== entity.raw ? contentHash(JSON.stringify(entity.entity)) : undefined;
+    const cached = hash ? input.cache?.findings(entity.file, hash, entity.document, substituted) : undefined;
+    const model = cached?.model ?? (await checkBackstageModel(entity, loaded.model, { apiGroups }));
+    const policies = cached?.policies ?? checkPolicies(entity, input.policies);
+    diagnostics.push(...model);
     diagnostics.push(...checkAnnotations(entity, { repoUrl, repoFiles: repoFileSet }));
-    diagnostics.push(...checkPolicies(entity, input.policies));
+    diagnostics.push(...policies);
+    if (hash) input.cache?.putFindings(entity.file, hash, entity.document, model, policies, substituted);
   }
 
   const index = indexEntities([...entities, ...context]);
   diagnostics.push(...checkUniqueness(index, reported));
-  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found }));
+  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []) }));
   diagnostics.push(...checkGroups([...entities, ...context], index, reported));
   diagnostics.push(
     ...checkLocations(loaded.locations, loaded.files, {
@@ -62,7 +81,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet));
   if (input.appConfig !== undefined && config.catalog.roots.length > 0) {
     const originOf = (file: string) => ({ type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${loaded.origins.get(file) ?? config.catalog.roots[0]}` });
-    diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf));
+    diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf, config.catalog.appConfig));
   }
-  return { diagnostics, entities };
+  return { diagnostics: withLocationConsequences(diagnostics, loaded), entities };
 }

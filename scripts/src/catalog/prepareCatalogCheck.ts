@@ -1,19 +1,22 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { readConfigDocument, readJsonFile } from '../config/configFile.ts';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { readFileSync } from 'node:fs';
-import { loadCatalog, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
+import { isRecord, loadCatalog, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
+import type { ResultCache } from '../cache/resultCache.ts';
 import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
 import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
 import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
+import { providedScopes } from './providedScopes.ts';
 
-/** Everything the catalog gate reads from disk, read once, before any check runs. */
-export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[]): Promise<CatalogCheckInput> {
-  const [loaded, policies, appConfig] = await Promise.all([loadCatalog(config, paths), loadPolicies(config), readAppConfig(config)]);
-  return { loaded, config, policies, appConfig, mkdocs: readMkdocsFiles(config, loaded) };
+/** Everything the catalog gate reads from disk, read once, before any check runs; `cache` holds earlier per-file results. */
+export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[], cache?: ResultCache): Promise<CatalogCheckInput> {
+  const [loaded, policies, appConfig, backstageConfigs] = await Promise.all([loadCatalog(config, paths, cache), loadPolicies(config), readAppConfig(config), readBackstageConfigs(config)]);
+  return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs), mkdocs: readMkdocsFiles(config, loaded), cache };
 }
 
 export async function loadPolicies(config: GitopsConfig) {
@@ -40,12 +43,31 @@ export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySch
 /** The mkdocs.yml of every TechDocs site the reported entities point at with `dir:`. */
 function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): SourceFile[] {
   const repoFiles = new Set(loaded.repoFiles);
-  const { entities } = collectEntities(loaded.files, loaded, config.repoUrl);
+  // Only a `dir:` techdocs-ref (or a placeholder that may become one) names a site in this repo: the
+  // other files need no placeholder substitution here.
+  const withDocs = loaded.files.filter(f => f.documents.some(d => {
+    const ref = isRecord(d) && isRecord(d.metadata) && isRecord(d.metadata.annotations) ? d.metadata.annotations['backstage.io/techdocs-ref'] : undefined;
+    return ref !== undefined && (typeof ref !== 'string' || ref.startsWith('dir:'));
+  }));
+  const { entities } = collectEntities(withDocs, loaded, config.repoUrl);
   const files = new Set(techdocsSites(entities, config.repoUrl).map(site => mkdocsFileIn(site.folder, repoFiles)).filter((f): f is string => Boolean(f)));
   return [...files].sort().map(file => {
     const parsed = parseYaml(readFileSync(join(config.root, file), 'utf8'), file);
     return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
   });
+}
+
+/** Every app-config file of the managed Backstage the config names, parsed; a missing one is skipped here (the config check reports it). */
+async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: string; config: unknown }[]> {
+  const files = [...new Set([...(config.catalog.appConfig ? [config.catalog.appConfig] : []), ...(config.backstageConfig?.files ?? [])])];
+  const read = await Promise.all(files.map(async file => {
+    try {
+      return { file, config: parse(await readFile(join(config.root, file), 'utf8'), { merge: false }) };
+    } catch {
+      return undefined;
+    }
+  }));
+  return read.filter((r): r is { file: string; config: unknown } => r !== undefined);
 }
 
 async function readAppConfig(config: GitopsConfig): Promise<unknown> {

@@ -5,7 +5,8 @@ import { HttpError } from '../sync/retry.ts';
 /**
  * Checks a base URL given on the command line (`--url`, `--catalog-url`) before anything is sent:
  * returns it without a trailing slash, or throws a UsageError naming the flag. Only http and https,
- * since Backstage's backend serves nothing else. The value is printed without user:password.
+ * since Backstage's backend serves nothing else. The value is printed without user:password (a URL that
+ * holds one is refused before this by io.ts's refuseUrlCredentials).
  */
 export function baseUrlFlag(flag: string, value: string): string {
   let url: URL | undefined;
@@ -16,9 +17,6 @@ export function baseUrlFlag(flag: string, value: string): string {
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new UsageError(`${flag} '${redactUrl(value)}' is not an http(s) URL: give Backstage's base URL, e.g. https://backstage.acme.example`);
-  }
-  if (url.username || url.password) {
-    throw new UsageError(`${flag} '${redactUrl(value)}' holds a user name or password, which fetch refuses to send: drop it from the URL and give the token with --token-env`);
   }
   return value.replace(/\/+$/, '');
 }

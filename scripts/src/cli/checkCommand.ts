@@ -4,13 +4,18 @@ import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
+import { cacheKey } from '../cache/cacheKey.ts';
+import { readCacheFile, ResultCache, writeCacheFile } from '../cache/resultCache.ts';
+import { logText } from '../report/safeText.ts';
 import { codeownersFor, codeownersGate } from '../codeowners/codeownersGate.ts';
 import { editorSchemaFor, editorSchemaGate } from '../schema/editorSchema.ts';
 import { backstageConfigGate } from '../backstageConfig/backstageConfigGate.ts';
 import { discoverTemplateFiles, templateFiles, templateGate } from '../templates/templateGate.ts';
 import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
+import { policyRules } from '../catalog/checkPolicies.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
+import { apiRules } from '../pr/apiRules.ts';
 import { templateRules } from '../templates/templateRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
@@ -20,7 +25,7 @@ import { isAtLeast, SEVERITIES, type Diagnostic, type Severity } from '../diagno
 import { formatters } from '../report/formatters.ts';
 import { summaryLine } from '../report/formatStylish.ts';
 import { baseUrlFlag, connectionProblem } from './backstageUrl.ts';
-import { wantsColor, type CliIo } from './io.ts';
+import { hideSecrets, OUTPUT_KINDS, refuseUrlCredentials, wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
 
 export const CHECK_HELP = `Usage: backstage-gitops check [paths…] [options]
@@ -39,6 +44,9 @@ Options:
   --base REF            compare with a git revision: blocking scorecard checks fail for the entities
                         the change adds or edits
   --today YYYY-MM-DD    date for exemption expiry, enableOn and initiative due dates (default: today)
+  --cache FILE          keep per-file results in FILE and reuse them for files whose text is unchanged
+                        (checks across entities always run); a stale or corrupt FILE is ignored.
+                        Default: $BACKSTAGE_GITOPS_CACHE when set (CI keeps the file between runs)
   --list-rules          print every rule with an example and exit
   --color / --no-color  force colours on or off (default: on for a TTY unless NO_COLOR is set)
   -h, --help            show this help
@@ -58,6 +66,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
       'catalog-url': { type: 'string' },
       'token-env': { type: 'string' },
       'list-rules': { type: 'boolean' },
+      cache: { type: 'string' },
       base: { type: 'string' },
       today: { type: 'string' },
       color: { type: 'boolean' },
@@ -77,7 +86,12 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   const failOn = (values['fail-on'] ?? config.failOn) as Severity;
   if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on takes error, warning or info, not '${failOn}'`);
 
-  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)));
+  // CI sets the variable once for the job, so `report` (which runs this gate) and the adapters use the cache too.
+  const cacheName = values.cache ?? (io.env.BACKSTAGE_GITOPS_CACHE || undefined);
+  const cacheFile = cacheName === undefined ? undefined : resolve(io.cwd, cacheName);
+  const cache = cacheFile === undefined ? undefined : ResultCache.read(readCacheFile(cacheFile), cacheKey(config));
+  if (cache?.notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(cache.notice)}; it will be rewritten.\n`);
+  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache);
   if (!config.found && input.loaded.files.length === 0) {
     throw new UsageError(`${positionals.length ? positionals.join(', ') : root} holds no catalog file (YAML with a backstage.io apiVersion or one of Backstage's kinds) and no ${CONFIG_FILE}: nothing to check. Give the repository's folder, or --root.`);
   }
@@ -85,10 +99,13 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   if (values['catalog-url']) {
     const known = new Set(result.entities.map(e => e.ref));
     const wanted = [...new Set(result.entities.flatMap(referencesOf).map(r => r.target))].filter(t => !known.has(t));
+    const token = io.env[values['token-env'] ?? 'BACKSTAGE_TOKEN'];
+    hideSecrets(io, token);
+    refuseUrlCredentials(io, values['catalog-url'], '--catalog-url', '--token-env');
     const catalogUrl = baseUrlFlag('--catalog-url', values['catalog-url']);
     let liveRefs;
     try {
-      liveRefs = await fetchKnownRefs(catalogUrl, io.env[values['token-env'] ?? 'BACKSTAGE_TOKEN'], wanted, io.fetch);
+      liveRefs = await fetchKnownRefs(catalogUrl, token, wanted, io.fetch);
     } catch (error) {
       if (error instanceof UsageError) throw error;
       throw new UsageError(`--catalog-url: ${connectionProblem(error, catalogUrl).message}`);
@@ -102,6 +119,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     const reported = new Set(input.loaded.files.map(f => f.file));
     result.diagnostics.push(...(await templateGate(root, { files: templateFiles(result.entities).filter(f => reported.has(f)) })));
   }
+  if (cache && cacheFile && cache.needsWrite()) writeCacheFile(cacheFile, cache.serialize());
   // A file read both as a catalog file and by a gate of its own (a Template) reports a parse error once.
   const seen = new Set<string>();
   const unique = result.diagnostics.filter(d => {
@@ -114,7 +132,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
     checkedFiles: new Set([...input.loaded.files.map(f => f.file), ...diagnostics.map(d => d.file)]).size,
     entityCount: result.entities.length,
-    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list()],
+    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...policyRules(input.policies)],
     toolName: 'backstage-gitops',
     toolVersion: version,
     sourceRoot: io.env.BUILD_SOURCESDIRECTORY,
@@ -123,7 +141,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     const target = outputs[i];
     const text = formatters[format](diagnostics, { ...options, color: target ? false : options.color });
     if (target) await io.writeFile(resolve(io.cwd, target), text);
-    else io.stdout.write(text);
+    else io.stdout.write(text, OUTPUT_KINDS[format]);
   }
   // Every report went to a file: the terminal still gets the outcome.
   if (outputs.length === formats.length) io.stderr.write(`${summaryLine(diagnostics, options)}\n`);
@@ -167,7 +185,7 @@ export function applyRuleSettings(diagnostics: readonly Diagnostic[], config: Gi
 }
 
 function listRules(policies: { ruleId: string; severity: Severity; description: string }[]): string {
-  const lines = [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list()].map(r => `${r.id}  (${r.severity})\n  ${r.description}\n  e.g. ${r.example.replace(/\n/g, '\n       ')}\n`);
+  const lines = [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list()].map(r => `${r.id}  (${r.severity})\n  ${r.description}\n  e.g. ${r.example.replace(/\n/g, '\n       ')}\n`);
   for (const p of policies) lines.push(`${p.ruleId}  (${p.severity}, org policy)\n  ${p.description}\n`);
   return `${lines.join('\n')}`;
 }

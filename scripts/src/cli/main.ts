@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { describeError } from './describeError.ts';
-import type { CliIo } from './io.ts';
+import { guardIo, type CliIo } from './io.ts';
+import { logText } from '../report/safeText.ts';
 import { version } from './version.ts';
 
 const HELP = `Usage: backstage-gitops <command> [options]
@@ -51,7 +52,9 @@ export function wantsDebug(argv: readonly string[], env: Record<string, string |
  * bin script exits. A thrown error becomes one or two lines on stderr (see describeError); the stack
  * trace only with --debug or DEBUG=backstage-gitops.
  */
-export async function run(argv: string[], io: CliIo): Promise<number> {
+export async function run(argv: string[], rawIo: CliIo): Promise<number> {
+  // Everything printed passes the guard: values from a PR or a server cannot become CI commands or leak secrets.
+  const io = guardIo(rawIo);
   const debug = wantsDebug(argv, io.env);
   const [name, ...rest] = argv.filter(arg => arg !== '--debug');
   if (!name || name === 'help' || name === '--help' || name === '-h') {
@@ -62,7 +65,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (name === '--version') return io.stdout.write(`${version}\n`), 0;
   const load = commands[name];
   if (!load) {
-    io.stderr.write(`Unknown command '${name}'. Run 'backstage-gitops --help'.\n`);
+    io.stderr.write(`Unknown command '${logText(name)}'. Run 'backstage-gitops --help'.\n`);
     return 2;
   }
   try {
@@ -103,7 +106,7 @@ export function processIo(): CliIo {
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdout: process.stdout,
+    stdout: { isTTY: process.stdout.isTTY, write: text => void process.stdout.write(text) },
     stderr: process.stderr,
     writeFile: (path, text) => writeFile(path, text, 'utf8'),
     fetch: globalThis.fetch,

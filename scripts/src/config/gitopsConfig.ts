@@ -21,10 +21,13 @@ export interface GitopsConfig {
   repoUrl?: string;
   failOn: Severity;
   codeowners?: { file: string; platformTeam: string; platformPaths: string[] };
-  backstageConfig?: { files: string[]; plugins: string[] };
+  /** `actions`: scaffolder actions the managed Backstage provides beyond the installed modules, with their schemas. */
+  backstageConfig?: { files: string[]; plugins: string[]; actions?: Record<string, { input: object; output?: object; supportsDryRun?: boolean }> };
   /** The generated JSON Schema editors validate catalog files with (`schema --write`). */
   editorSchema?: { file: string };
   rules: Record<string, Severity | 'off'>;
+  /** Policy for changes to API definitions that other teams consume (the PR report). */
+  apiChanges: ApiChangePolicy;
   catalog: {
     roots: string[];
     rootLocationType: 'url' | 'file';
@@ -36,6 +39,10 @@ export interface GitopsConfig {
     external: ExternalEntities[];
     /** `$<name>` placeholders the managed Backstage resolves besides text, json and yaml (e.g. openapi). */
     placeholderResolvers: string[];
+    /** API groups of custom kinds the managed Backstage has processors for (e.g. `acme.com`). */
+    apiGroups: string[];
+    /** Catalog backend modules the managed Backstage runs that extend its entity model (e.g. `@backstage/plugin-catalog-backend-module-ai-model`). */
+    modules: string[];
   };
 }
 
@@ -60,12 +67,23 @@ export function repoRoot(cwd: string, rootFlag: string | undefined): string {
   }
 }
 
+export interface ApiChangePolicy {
+  breakingWithOtherConsumers: 'error' | 'warning' | 'allowed';
+  allowWhenLifecycle: string[];
+  allowWhenMajorVersion: boolean;
+  /** Repo-relative path of the Spectral ruleset for changed definitions. */
+  ruleset: string;
+}
+
+export const DEFAULT_API_CHANGE_POLICY: ApiChangePolicy = { breakingWithOtherConsumers: 'error', allowWhenLifecycle: ['experimental'], allowWhenMajorVersion: true, ruleset: 'schemas/api-lint/ruleset.yaml' };
+
 export function defaultConfig(root: string): GitopsConfig {
   return {
     found: false,
     root,
     failOn: 'error',
     rules: {},
+    apiChanges: DEFAULT_API_CHANGE_POLICY,
     catalog: {
       roots: [],
       rootLocationType: 'url',
@@ -74,6 +92,8 @@ export function defaultConfig(root: string): GitopsConfig {
       maxFileBytes: 1024 * 1024,
       external: [],
       placeholderResolvers: [],
+      apiGroups: [],
+      modules: [],
     },
   };
 }
@@ -87,7 +107,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
   const path = join(root, CONFIG_FILE);
   if (!existsSync(path)) return defaultConfig(root);
   const config = readConfigDocument(path, CONFIG_FILE);
-  const raw = (config.doc.toJS() ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; catalog?: Partial<GitopsConfig['catalog']> };
+  const raw = (config.doc.toJS() ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
   const ajv = new Ajv({ allErrors: true, useDefaults: true });
   const validate = ajv.compile(configSchema);
   if (!validate(raw)) {
@@ -105,6 +125,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
     codeowners: raw.codeowners,
     backstageConfig: raw.backstageConfig,
     editorSchema: raw.editorSchema,
+    apiChanges: { ...DEFAULT_API_CHANGE_POLICY, ...raw.apiChanges },
     catalog: { ...base.catalog, allowedLocationTypes: ['url'], ...catalog },
   };
 }

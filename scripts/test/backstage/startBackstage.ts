@@ -58,7 +58,8 @@ export async function startBackstage(extra: { catalogRoot?: string; serveRoot?: 
       auth: { externalAccess: [{ type: 'static', options: { token: TOKEN, subject: 'gitops-tests' } }] },
       reading: { allow: [fixtures, repo].filter(s => s !== undefined).map(s => ({ host: new URL(s.url).host })) },
     },
-    integrations: {},
+    // A token that is never sent: with it the GitHub actions' dry-runs build their client offline.
+    integrations: { github: [{ host: 'github.com', token: 'dry-run-only' }] },
     catalog: { rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Template', 'Group', 'User', 'Domain'] }], locations: repo && extra.catalogRoot ? ['catalog/all.yaml', 'templates/all.yaml'].filter(f => existsSync(join(extra.catalogRoot!, f))).map(f => ({ type: 'url', target: `${repo.url}/${f}` })) : [] },
     ...(extra.techInsights ? { techInsights: extra.techInsights } : {}),
     scaffolder: {},
