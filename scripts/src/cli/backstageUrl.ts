@@ -1,5 +1,5 @@
 import { UsageError } from '../config/gitopsConfig.ts';
-import { redactUrl } from '../report/safeText.ts';
+import { logText, redactUrl } from '../report/safeText.ts';
 import { HttpError } from '../sync/retry.ts';
 
 /**
@@ -16,7 +16,7 @@ export function baseUrlFlag(flag: string, value: string): string {
     // reported below
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new UsageError(`${flag} '${redactUrl(value)}' is not an http(s) URL: give Backstage's base URL, e.g. https://backstage.acme.example`);
+    throw new UsageError(`${flag} '${logText(redactUrl(value))}' is not an http(s) URL: give Backstage's base URL, e.g. https://backstage.acme.example`);
   }
   return value.replace(/\/+$/, '');
 }
@@ -45,7 +45,9 @@ export function connectionProblem(error: unknown, baseUrl: string): { message: s
   if (error instanceof HttpError) {
     const transient = error.status === 408 || error.status === 429 || error.status >= 500;
     const what = error.status === 401 || error.status === 403 ? ' (check the token)' : error.status === 404 ? ' (check the URL: is the catalog plugin there?)' : '';
-    return { message: `${where} answered ${error.status} to ${error.method} ${error.path}${what}`, transient };
+    // The server's own words help (a 400 says which filter it refused); the caller makes them inert.
+    const body = error.body.trim().slice(0, 300);
+    return { message: `${where} answered ${error.status} to ${error.method} ${error.path}${what}${body ? `: ${body}` : ''}`, transient };
   }
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code ?? (error as { code?: string })?.code;

@@ -80,11 +80,11 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   if (values['list-rules']) return io.stdout.write(listRules(await loadPolicies(config))), 0;
 
   const formats = values.format ?? ['stylish'];
-  for (const format of formats) if (!formatters[format]) throw new UsageError(`Unknown format '${format}'; use one of ${Object.keys(formatters).join(', ')}`);
+  for (const format of formats) if (!formatters[format]) throw new UsageError(`Unknown format '${logText(format)}'; use one of ${Object.keys(formatters).join(', ')}`);
   const outputs = values.output ?? [];
   if (outputs.length > formats.length) throw new UsageError('Give one --format for each --output');
   const failOn = (values['fail-on'] ?? config.failOn) as Severity;
-  if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on takes error, warning or info, not '${failOn}'`);
+  if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on takes error, warning or info, not '${logText(failOn)}'`);
 
   // CI sets the variable once for the job, so `report` (which runs this gate) and the adapters use the cache too.
   const cacheName = values.cache ?? (io.env.BACKSTAGE_GITOPS_CACHE || undefined);

@@ -114,7 +114,7 @@ async function testTemplates(names: string[], values: { root?: string; 'update-s
   const config = await loadConfig(root);
   const known = existsSync(join(root, 'templates')) ? readdirSync(join(root, 'templates')).filter(n => existsSync(join(root, 'templates', n, 'template.yaml'))) : [];
   const unknown = names.filter(n => !known.includes(n));
-  if (unknown.length) throw new UsageError(`No template ${unknown.map(n => `'${n}'`).join(', ')} under templates/ (a folder with a template.yaml). Templates here: ${known.join(', ') || 'none'}.`);
+  if (unknown.length) throw new UsageError(`No template ${unknown.map(n => `'${logText(n)}'`).join(', ')} under templates/ (a folder with a template.yaml). Templates here: ${known.join(', ') || 'none'}.`);
   const cases = shard(discoverCases(root, names), values.shard);
   const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { names });
   const org = cases.length ? await loadOrgCatalog(config) : undefined;

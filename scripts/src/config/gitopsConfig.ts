@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { readConfigDocument, schemaProblems } from './configFile.ts';
 import { UsageError } from './usageError.ts';
+import { logText } from '../report/safeText.ts';
 import type { Severity } from '../diagnostic.ts';
 import configSchema from '../../../schemas/gitops-config.schema.json' with { type: 'json' };
 
@@ -57,8 +58,8 @@ export { UsageError };
 export function repoRoot(cwd: string, rootFlag: string | undefined): string {
   if (rootFlag !== undefined) {
     const root = resolve(cwd, rootFlag);
-    if (!existsSync(root)) throw new UsageError(`--root ${rootFlag}: no such folder`);
-    if (!statSync(root).isDirectory()) throw new UsageError(`--root ${rootFlag} is a file: give the repository's folder`);
+    if (!existsSync(root)) throw new UsageError(`--root ${logText(rootFlag)}: no such folder`);
+    if (!statSync(root).isDirectory()) throw new UsageError(`--root ${logText(rootFlag)} is a file: give the repository's folder`);
     return root;
   }
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
