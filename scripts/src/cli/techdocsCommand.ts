@@ -9,6 +9,7 @@ import { shard } from '../shard.ts';
 import type { StorageTarget } from '../techdocs/siteStore.ts';
 import { siteConfigIn, techdocsSites } from '../techdocs/techdocsSites.ts';
 import type { CliIo } from './io.ts';
+import { childEnv } from '../process/childEnv.ts';
 
 export const TECHDOCS_HELP = `Usage: backstage-gitops techdocs publish [options]
 
@@ -52,7 +53,7 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
     .map(site => ({ ...site, ...siteConfigIn(site.folder, repoFiles) }))
     .filter((site): site is typeof site & { mkdocsFile: string; generated: boolean } => Boolean(site.mkdocsFile));
   const mine = shard(sites, values.shard);
-  const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
+  const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8', env: childEnv() });
   const commit = head.status === 0 ? head.stdout.trim() : 'unversioned';
   io.stderr.write(`techdocs: ${mine.length} of ${sites.length} site(s)${values.shard ? ` in shard ${values.shard}` : ''}, commit ${commit.slice(0, 12)}\n`);
   const results = await publishSites({ root, sites: mine, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), log: line => io.stderr.write(`techdocs: ${line}\n`) });

@@ -14,6 +14,7 @@ import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { CliIo } from './io.ts';
+import { childEnv } from '../process/childEnv.ts';
 
 export const TEMPLATES_HELP = `Usage: backstage-gitops templates test [name…] [--update-snapshots] [--shard i/n] [--run]
        backstage-gitops templates render <template.yaml> --values FILE --out DIR [options]
@@ -42,7 +43,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   if (values.help || positionals[0] !== 'render') return io.stdout.write(TEMPLATES_HELP), values.help ? 0 : 2;
   const file = positionals[1] ? resolve(io.cwd, positionals[1]) : undefined;
   if (!file || !values.values || !values.out) throw new UsageError('templates render needs <template.yaml>, --values and --out');
-  const gitTop = spawnSync('git', ['-C', dirname(file), 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+  const gitTop = spawnSync('git', ['-C', dirname(file), 'rev-parse', '--show-toplevel'], { encoding: 'utf8', env: childEnv() });
   // Relative skeleton urls may climb above the template's folder, so without git the root is the current folder when it holds the template.
   const cwdHolds = !relative(io.cwd, file).startsWith('..');
   const root = values.root ? resolve(io.cwd, values.root) : gitTop.status === 0 ? gitTop.stdout.trim() : cwdHolds ? io.cwd : dirname(file);

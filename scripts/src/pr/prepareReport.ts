@@ -10,6 +10,7 @@ import { UsageError } from '../config/gitopsConfig.ts';
 import { entityChanges, impact, lostConsumers } from './entityChanges.ts';
 import { mermaidGraph } from './mermaidGraph.ts';
 import type { PrReportInput } from './renderPrReport.ts';
+import { childEnv } from '../process/childEnv.ts';
 
 /** Everything the PR report shows besides the gate's findings, computed against a base revision. */
 export async function prepareReport(root: string, baseRef: string, today: string): Promise<Omit<PrReportInput, 'diagnostics' | 'failing' | 'formatOptions'> & { changedFiles: string[] }> {
@@ -56,8 +57,8 @@ export async function prepareReport(root: string, baseRef: string, today: string
 }
 
 function gitChangedFiles(root: string, baseRef: string): string[] {
-  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', baseRef], { encoding: 'utf8' });
+  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', baseRef], { encoding: 'utf8', env: childEnv() });
   if (diff.status !== 0) throw new UsageError(`git diff against ${baseRef} failed: ${diff.stderr.trim()}`);
-  const untracked = spawnSync('git', ['-C', root, 'ls-files', '--others', '--exclude-standard'], { encoding: 'utf8' });
+  const untracked = spawnSync('git', ['-C', root, 'ls-files', '--others', '--exclude-standard'], { encoding: 'utf8', env: childEnv() });
   return [...new Set([...diff.stdout.split('\n'), ...untracked.stdout.split('\n')].filter(Boolean))].sort();
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { childEnv } from '../process/childEnv.ts';
 
 const require = createRequire(import.meta.url);
 const SHIM = fileURLToPath(new URL('../../techdocs-core-shim/', import.meta.url));
@@ -17,7 +18,7 @@ export interface BuiltSite {
 
 /** The techdocs-core mkdocs plugin if Python has it, else this repo's stand-in (PYTHONPATH). */
 export function techdocsCorePath(): string | undefined {
-  const probe = spawnSync('python3', ['-c', 'import techdocs_core'], { stdio: 'ignore' });
+  const probe = spawnSync('python3', ['-c', 'import techdocs_core'], { stdio: 'ignore', env: childEnv() });
   return probe.status === 0 ? undefined : SHIM;
 }
 
@@ -39,9 +40,11 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   const site = join(work, 'site');
   const cli = join(dirname(require.resolve('@techdocs/cli/package.json')), 'bin', 'techdocs-cli');
   const shim = techdocsCorePath();
+  // mkdocs.yml is PR content and can read any variable (`!ENV`): the build sees only the allow-list.
+  const env = childEnv();
   const output = await run(process.execPath, [cli, 'generate', '--no-docker', '--source-dir', source, '--output-dir', site, '--etag', commit, '-v'], {
-    ...process.env,
-    ...(shim ? { PYTHONPATH: [shim, process.env.PYTHONPATH].filter(Boolean).join(':') } : {}),
+    ...env,
+    ...(shim ? { PYTHONPATH: [shim, env.PYTHONPATH].filter(Boolean).join(':') } : {}),
   });
   const files = await listFiles(site).catch((): string[] => []);
   if (output.code !== 0 || !files.includes('index.html')) {
@@ -54,7 +57,7 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   return { directory: site, files, seconds: (Date.now() - started) / 1000 };
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; text: string }> {
+function run(command: string, args: string[], env: Record<string, string>): Promise<{ code: number; text: string }> {
   return new Promise(resolve => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';

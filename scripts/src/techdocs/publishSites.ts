@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
+import { childEnv } from '../process/childEnv.ts';
 import { buildSite, type BuiltSite } from './buildSite.ts';
 import { siteStore, techdocsPublisher, type StorageTarget } from './siteStore.ts';
 import type { TechdocsSite } from './techdocsSites.ts';
@@ -90,8 +91,8 @@ function siteNameOf(site: TechdocsSite): string {
 function unchangedSince(root: string, commit: string, mkdocsFile: string): boolean {
   const config = (existsSync(join(root, mkdocsFile)) ? parse(readFileSync(join(root, mkdocsFile), 'utf8')) : {}) as { docs_dir?: string };
   const docs = posix.join(posix.dirname(mkdocsFile), config.docs_dir ?? 'docs');
-  const diff = spawnSync('git', ['-C', root, 'diff', '--quiet', commit, '--', mkdocsFile, docs], { stdio: 'ignore' });
-  const untracked = spawnSync('git', ['-C', root, 'ls-files', '--others', '--exclude-standard', '--', mkdocsFile, docs], { encoding: 'utf8' });
+  const diff = spawnSync('git', ['-C', root, 'diff', '--quiet', commit, '--', mkdocsFile, docs], { stdio: 'ignore', env: childEnv() });
+  const untracked = spawnSync('git', ['-C', root, 'ls-files', '--others', '--exclude-standard', '--', mkdocsFile, docs], { encoding: 'utf8', env: childEnv() });
   return diff.status === 0 && untracked.status === 0 && untracked.stdout.trim() === '';
 }
 

@@ -14,6 +14,7 @@ import { checkValues } from './checkValues.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
 import { renderTemplate } from './renderTemplate.ts';
 import { loadTemplatePolicy } from './templateGate.ts';
+import { childEnv } from '../process/childEnv.ts';
 
 const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
 
@@ -105,7 +106,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
         await writeFile(join(dir, path), content);
       }
       for (const [i, command] of testCase.run.entries()) {
-        const result = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+        const result = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', timeout: 300_000, env: childEnv() });
         if (result.status !== 0) {
           at(['run', i], 'template-command-failed', `\`${command}\` failed in the rendered repository (exit ${result.status}): ${(result.stdout + result.stderr).slice(-800)}`, 'The repository a team gets must build and pass its own tests.');
           break;
