@@ -35,6 +35,10 @@ const rules: Rule[] = [
   { id: 'mkdocs-docs-dir-missing', severity: 'error', description: "docs_dir is missing, empty, or outside the site's folder.", example: 'docs_dir: ../shared-docs' },
   { id: 'mkdocs-index-missing', severity: 'error', description: 'docs_dir has no index.md, so the site has no landing page.', example: '# docs/ holds only guide.md' },
   { id: 'mkdocs-nav-missing', severity: 'error', description: 'A nav entry points at a page that does not exist.', example: 'nav:\n  - Runbook: runbok.md' },
+  { id: 'mkdocs-unsafe-tag', severity: 'error', description: 'mkdocs.yml uses a YAML tag that reads the build environment (!ENV) or constructs Python objects (!!python/…): a way to publish secrets or run code.', example: 'copyright: !ENV AZURE_STORAGE_CONNECTION_STRING' },
+  { id: 'mkdocs-hooks', severity: 'error', description: 'mkdocs.yml lists hooks: Python files MkDocs runs while building.', example: 'hooks: [hooks/steal.py]' },
+  { id: 'mkdocs-inherit-outside', severity: 'error', description: "INHERIT points outside the site's folder or at no file in the repo: config nobody reviewing the site sees.", example: 'INHERIT: ../../scripts/base.yml' },
+  { id: 'mkdocs-plugin-not-allowed', severity: 'error', description: 'An mkdocs plugin outside schemas/techdocs-policy.json (plugins run Python in the publishing job).', example: 'plugins:\n  - macros' },
   { id: 'mkdocs-dropped-key', severity: 'warning', description: 'mkdocs.yml uses a key, theme option or plugin that TechDocs drops before building.', example: 'hooks: [hooks.py]' },
   // References and uniqueness
   { id: 'ref-unresolved', severity: 'error', description: 'A reference names an entity that is neither in this repo nor declared external.', example: 'spec:\n  owner: team-paymnts' },

@@ -2,6 +2,7 @@ import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { LoadedCatalog, SourceFile } from '../load/loadCatalog.ts';
 import { checkMkdocs } from '../techdocs/checkMkdocs.ts';
+import type { TechdocsPolicy } from '../techdocs/mkdocsSafety.ts';
 import { collectEntities, type CatalogEntity } from './catalogEntity.ts';
 import { checkAnnotations } from './checkAnnotations.ts';
 import { checkBackstageModel } from './checkBackstageModel.ts';
@@ -23,7 +24,9 @@ export interface CatalogCheckInput {
   /** Refs known to a live Backstage (`--catalog-url`). */
   liveRefs?: ReadonlySet<string>;
   /** The mkdocs.yml files of the TechDocs sites the entities point at. */
-  mkdocs?: readonly SourceFile[];
+  mkdocs?: readonly (SourceFile & { text?: string })[];
+  /** schemas/techdocs-policy.json of the repo (default: the toolkit's). */
+  techdocsPolicy?: TechdocsPolicy;
 }
 
 export interface CatalogCheckResult {
@@ -59,7 +62,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
       placeholderTargets: new Set(loaded.placeholderSources.keys()),
     }),
   );
-  for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet));
+  for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet, { text: mkdocs.text, policy: input.techdocsPolicy }));
   if (input.appConfig !== undefined && config.catalog.roots.length > 0) {
     const originOf = (file: string) => ({ type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${loaded.origins.get(file) ?? config.catalog.roots[0]}` });
     diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf));

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { loadCatalog, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
+import { loadTechdocsPolicy } from '../techdocs/mkdocsSafety.ts';
 import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
 import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
@@ -13,7 +14,7 @@ import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
 /** Everything the catalog gate reads from disk, read once, before any check runs. */
 export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[]): Promise<CatalogCheckInput> {
   const [loaded, policies, appConfig] = await Promise.all([loadCatalog(config, paths), loadPolicies(config), readAppConfig(config)]);
-  return { loaded, config, policies, appConfig, mkdocs: readMkdocsFiles(config, loaded) };
+  return { loaded, config, policies, appConfig, mkdocs: readMkdocsFiles(config, loaded), techdocsPolicy: loadTechdocsPolicy(config.root) };
 }
 
 export async function loadPolicies(config: GitopsConfig) {
@@ -42,13 +43,14 @@ async function readPolicySchemas(config: GitopsConfig): Promise<PolicySchema[]> 
 }
 
 /** The mkdocs.yml of every TechDocs site the reported entities point at with `dir:`. */
-function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): SourceFile[] {
+function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFile & { text: string })[] {
   const repoFiles = new Set(loaded.repoFiles);
   const { entities } = collectEntities(loaded.files, loaded, config.repoUrl);
   const files = new Set(techdocsSites(entities, config.repoUrl).map(site => mkdocsFileIn(site.folder, repoFiles)).filter((f): f is string => Boolean(f)));
   return [...files].sort().map(file => {
-    const parsed = parseYaml(readFileSync(join(config.root, file), 'utf8'), file);
-    return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
+    const text = readFileSync(join(config.root, file), 'utf8');
+    const parsed = parseYaml(text, file);
+    return { file, text, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
   });
 }
 
