@@ -5,6 +5,7 @@ const rules: Rule[] = [
   { id: 'yaml-syntax', severity: 'error', description: 'The file is not valid YAML; Backstage skips the document.', example: 'metadata: {name: x' },
   { id: 'yaml-duplicate-key', severity: 'error', description: 'A mapping repeats a key; Backstage rejects the document.', example: 'metadata:\n  name: a\n  name: b' },
   { id: 'yaml-alias-limit', severity: 'error', description: 'Anchors and aliases expand beyond the limit (billion-laughs protection).', example: 'a: &a [x, x]\nb: [*a, *a, *a]  # nested many levels deep' },
+  { id: 'yaml-node-limit', severity: 'error', description: 'The file holds more YAML values than the per-file budget (100,000); it is not read, however few bytes it has.', example: 'tags: [a, a, a, …]  # 450,000 items in under 1 MB' },
   { id: 'yaml-file-too-large', severity: 'error', description: 'The file exceeds the size cap and is not read.', example: '# a 5 MB catalog file' },
   { id: 'yaml-encoding', severity: 'error', description: 'The file is not UTF-8; Backstage would replace the bytes silently.', example: '# a file saved as Latin-1 or UTF-16' },
   { id: 'yaml-not-a-mapping', severity: 'error', description: 'A document is a list or scalar, not an entity mapping.', example: '- apiVersion: backstage.io/v1alpha1' },
@@ -52,6 +53,7 @@ const rules: Rule[] = [
   // Locations and reachability
   { id: 'location-target-missing', severity: 'error', description: 'A Location target matches no file in the repo.', example: 'spec:\n  targets: [./sytems/*.yaml]' },
   { id: 'location-target-invalid', severity: 'error', description: 'A Location type is not allowed, or a file target ends in /.', example: 'spec:\n  type: github' },
+  { id: 'location-glob-too-complex', severity: 'error', description: "A Location target pattern that minimatch (Backstage's reader) matches in exponential or high-polynomial time: repeated extglob groups, more than 3 * in a segment, more than 3 ** segments, or over 2 s of matching.", example: 'spec:\n  target: ./+(a|aa)*c.yaml' },
   { id: 'location-target-external', severity: 'info', description: 'A Location target lies outside this repo and is not followed offline.', example: 'spec:\n  target: https://github.com/acme/other/blob/main/catalog-info.yaml' },
   { id: 'location-unreachable', severity: 'error', description: 'An entity file is not reachable from the root Location, so Backstage never reads it.', example: '# catalog/new.yaml, listed by no Location' },
   { id: 'catalog-rule-denied', severity: 'error', description: "The managed Backstage's catalog.rules reject this kind from this location.", example: 'kind: Group  # with catalog.rules allowing only Component, API, Location' },
