@@ -5,17 +5,16 @@ import { FILE_START } from '../diagnostic.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
-import { generateCodeowners, type TemplateOwnership } from './generateCodeowners.ts';
+import { generateCodeownersChecked, type TemplateOwnership } from './generateCodeowners.ts';
 
 export const DEFAULT_PLATFORM_PATHS = ['/schemas/', '/scripts/', '/actions/', '/pipelines/', '/backstage-config/', '/scorecards/', '/gitops.config.yaml', '/package.json', '/package-lock.json', '/.github/'];
 
-export function codeownersFor(config: GitopsConfig, entities: readonly CatalogEntity[]): { file: string; text: string } | undefined {
+/** The CODEOWNERS the catalog generates (`refused`: the paths and team slugs it could not write safely). */
+export function codeownersFor(config: GitopsConfig, entities: readonly CatalogEntity[]): { file: string; text: string; refused: Diagnostic[] } | undefined {
   if (!config.codeowners) return undefined;
   const { platformTeam, platformPaths, file } = config.codeowners;
-  return {
-    file: file ?? '.github/CODEOWNERS',
-    text: generateCodeowners({ entities, templates: templateOwnership(config.root), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, repoUrl: config.repoUrl, placeholderResolvers: new Set(config.catalog.placeholderResolvers) }),
-  };
+  const generated = generateCodeownersChecked({ entities, templates: templateOwnership(config.root), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, repoUrl: config.repoUrl, placeholderResolvers: new Set(config.catalog.placeholderResolvers) });
+  return { file: file ?? '.github/CODEOWNERS', ...generated };
 }
 
 /** Each template folder under templates/ with its spec.owner and the skeleton folders its steps fetch. */
@@ -34,8 +33,10 @@ export function templateOwnership(root: string): TemplateOwnership[] {
 }
 
 /** A stale CODEOWNERS routes reviews to the wrong team: the committed file must be the generated one. */
-export function codeownersGate(expected: { file: string; text: string } | undefined, committed: string | undefined): Diagnostic[] {
-  if (!expected || committed === expected.text) return [];
+export function codeownersGate(expected: { file: string; text: string; refused?: Diagnostic[] } | undefined, committed: string | undefined): Diagnostic[] {
+  if (!expected) return [];
+  const refused = expected.refused ?? [];
+  if (committed === expected.text) return refused;
   return [{
     ruleId: 'codeowners-stale',
     severity: 'error',
@@ -43,5 +44,5 @@ export function codeownersGate(expected: { file: string; text: string } | undefi
     hint: 'Run `npx backstage-gitops codeowners --write` and commit the result.',
     file: expected.file,
     range: FILE_START,
-  }];
+  }, ...refused];
 }
