@@ -1,5 +1,5 @@
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
-import type { Diagnostic } from '../diagnostic.ts';
+import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import type { LoadedCatalog, SourceFile } from '../load/loadCatalog.ts';
 import { checkMkdocs } from '../techdocs/checkMkdocs.ts';
 import type { TechdocsPolicy } from '../techdocs/mkdocsSafety.ts';
@@ -49,6 +49,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     diagnostics.push(...checkPolicies(entity, input.policies));
   }
 
+  for (const link of loaded.symlinks ?? []) diagnostics.push(symlinkFinding(link));
   const index = indexEntities([...entities, ...context]);
   diagnostics.push(...checkUniqueness(index, reported));
   diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found }));
@@ -68,4 +69,20 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf));
   }
   return { diagnostics, entities };
+}
+
+/**
+ * A symbolic link anywhere the gate reads (catalog, templates, skeletons, docs). Backstage reads files
+ * from the git host, where a link is a short text holding a path, while a checkout follows it, possibly
+ * to a host file: so the toolkit never follows one, and says so.
+ */
+function symlinkFinding(file: string): Diagnostic {
+  return {
+    ruleId: 'repo-symlink',
+    severity: 'error',
+    message: 'This is a symbolic link. Backstage reads it from the git host as a one-line path, and the toolkit never follows links (one could lead to a file of the machine running the checks).',
+    hint: 'Commit the file itself (a copy) instead of a link, or point at it with a relative path (Location target, $text placeholder, fetch url).',
+    file,
+    range: FILE_START,
+  };
 }

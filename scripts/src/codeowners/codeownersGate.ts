@@ -2,7 +2,7 @@ import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
 import { generateCodeownersChecked, type TemplateOwnership } from './generateCodeowners.ts';
@@ -21,8 +21,14 @@ export function codeownersFor(config: GitopsConfig, entities: readonly CatalogEn
 export function templateOwnership(root: string): TemplateOwnership[] {
   const dir = join(root, 'templates');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter(name => existsSync(join(dir, name, 'template.yaml'))).sort().map(name => {
-    const template = parse(readFileSync(join(dir, name, 'template.yaml'), 'utf8')) as { spec?: { owner?: unknown; steps?: { input?: { url?: unknown } }[] } } | null;
+  // Only a regular template.yaml: a link could lead to a host file, and its parse error would quote it.
+  return readdirSync(dir).filter(name => isRegularFile(join(dir, name, 'template.yaml'))).sort().map(name => {
+    let template: { spec?: { owner?: unknown; steps?: { input?: { url?: unknown } }[] } } | null;
+    try {
+      template = parse(readFileSync(join(dir, name, 'template.yaml'), 'utf8'));
+    } catch {
+      template = null;
+    }
     const skeletons = (template?.spec?.steps ?? [])
       .map(step => step.input?.url)
       .filter((url): url is string => typeof url === 'string' && !/^[a-z]+:/i.test(url))
@@ -45,4 +51,12 @@ export function codeownersGate(expected: { file: string; text: string; refused?:
     file: expected.file,
     range: FILE_START,
   }, ...refused];
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return lstatSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -6,6 +6,7 @@ import { resolveTarget, type TargetContext, type TargetResolution } from '../cat
 import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
 import { parseYaml, type ParsedYaml } from './parseYaml.ts';
 import { readSource } from './readSource.ts';
+import { readRepoFile } from './repoPath.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
 import { isYamlFile, listRepoFiles } from './repoFiles.ts';
 import type { PathSegment } from './yamlPath.ts';
@@ -39,12 +40,15 @@ export interface LoadedCatalog {
   /** Placeholder resolvers beyond text, json and yaml that the managed Backstage has. */
   placeholderResolvers: ReadonlySet<string>;
   repoFiles: string[];
+  /** Symbolic links in the repo (never followed), sorted. */
+  symlinks?: string[];
   /** The root (or given) file each loaded file was reached from: Backstage's origin location. */
   origins: Map<string, string>;
 }
 
 export async function loadCatalog(config: GitopsConfig, paths: readonly string[] = []): Promise<LoadedCatalog> {
-  const repoFiles = await listRepoFiles(config.root);
+  const symlinks: string[] = [];
+  const repoFiles = await listRepoFiles(config.root, symlinks);
   const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet: new Set(repoFiles) };
   const mode = paths.length > 0 ? 'paths' : config.catalog.roots.length > 0 ? 'roots' : 'discover';
   const start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles)
@@ -66,7 +70,7 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
     const reported = new Set(files.map(f => f.file));
     context = whole.files.filter(f => !reported.has(f.file));
   }
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), repoFiles, origins: crawl.origins };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), repoFiles, symlinks: symlinks.sort(), origins: crawl.origins };
 }
 
 async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext) {
@@ -131,7 +135,7 @@ async function readPlaceholderSources(config: GitopsConfig, files: SourceFile[],
     }
   }
   const list = [...wanted];
-  const contents = list.map(target => (repoFileSet.has(target) ? readFileSync(join(config.root, target), 'utf8') : null));
+  const contents = list.map(target => (repoFileSet.has(target) ? readRepoFile(config.root, target, 'utf8') : null));
   return new Map(list.map((target, i) => [target, contents[i]]));
 }
 

@@ -6,6 +6,7 @@ import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
+import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 
 const require = createRequire(import.meta.url);
 const SHIM = fileURLToPath(new URL('../../techdocs-core-shim/', import.meta.url));
@@ -30,10 +31,13 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   const started = Date.now();
   const work = await mkdtemp(join(tmpdir(), 'gitops-techdocs-'));
   const folder = posix.dirname(mkdocsFile);
-  const config = (defaultSiteName === undefined ? parse(await readFile(join(root, mkdocsFile), 'utf8')) : {}) as { docs_dir?: string };
+  // Docs are PR content: a link to a host file must not be copied into a public site.
+  const config = (defaultSiteName === undefined ? parse(await readFile(realRepoPath(root, mkdocsFile), 'utf8')) : {}) as { docs_dir?: string };
   const source = join(work, 'src');
-  await cp(join(root, folder, config.docs_dir ?? 'docs'), join(source, config.docs_dir ?? 'docs'), { recursive: true });
-  if (defaultSiteName === undefined) await cp(join(root, mkdocsFile), join(source, posix.basename(mkdocsFile)));
+  const docs = posix.join(folder, config.docs_dir ?? 'docs');
+  assertTreeInside(root, docs);
+  await cp(join(root, docs), join(source, config.docs_dir ?? 'docs'), { recursive: true });
+  if (defaultSiteName === undefined) await cp(realRepoPath(root, mkdocsFile), join(source, posix.basename(mkdocsFile)));
   // techdocs-node's default config, named after the entity as Backstage's own builder names it (the CLI's
   // --site-name takes no value, so through the CLI every such site would be "Documentation Site").
   else await writeFile(join(source, 'mkdocs.yml'), stringify({ site_name: defaultSiteName, docs_dir: 'docs', plugins: ['techdocs-core'] }));

@@ -8,6 +8,8 @@ import { Ajv } from 'ajv';
 import { stringify } from 'yaml';
 import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml } from '../load/parseYaml.ts';
+import { OutsideRepositoryError, readRepoFile, writableRepoPath } from '../load/repoPath.ts';
+import { FILE_START } from '../diagnostic.ts';
 import testSchema from '../../../schemas/template-test.schema.json' with { type: 'json' };
 import { checkRendered } from './checkRendered.ts';
 import { checkValues } from './checkValues.ts';
@@ -44,7 +46,18 @@ export interface CaseResult {
 /** Renders one case with the scaffolder's own runner and checks it: values, expectations, output, snapshot, commands. */
 export async function runCase(root: string, repoUrl: string, item: TemplateCase, options: { updateSnapshots: boolean; run: boolean; org?: OrgCatalog }): Promise<CaseResult> {
   const diagnostics: Diagnostic[] = [];
-  const caseText = readFileSync(join(root, item.caseFile), 'utf8');
+  let caseText: string;
+  let templateText: string;
+  const templateFile = `templates/${item.template}/template.yaml`;
+  try {
+    caseText = readRepoFile(root, item.caseFile, 'utf8');
+    templateText = readRepoFile(root, templateFile, 'utf8');
+  } catch (error) {
+    if (!(error instanceof OutsideRepositoryError)) throw error;
+    // The link's target is a host file: name the link, never show what it points at.
+    diagnostics.push({ ruleId: 'repo-symlink', severity: 'error', message: error.message, hint: 'Commit the file itself, not a symbolic link.', file: error.file, range: FILE_START });
+    return { case: item, milliseconds: 0, diagnostics };
+  }
   const parsedCase = parseYaml(caseText, item.caseFile);
   const at = (path: (string | number)[], ruleId: string, message: string, hint: string) => diagnostics.push({ ruleId, severity: 'error', message, hint, file: item.caseFile, range: parsedCase.locate(0, path) });
   const testCase = parsedCase.documents[0] as { name: string; values: Record<string, unknown>; secrets?: Record<string, string>; user?: { ref: string }; expect?: { files?: string[]; absent?: string[]; contains?: Record<string, string[]>; error?: string; valuesError?: string }; snapshot?: boolean; run?: string[] };
@@ -53,8 +66,11 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     for (const e of validate.errors ?? []) at(e.instancePath.split('/').slice(1), 'template-test-invalid', `${e.instancePath || 'case'} ${e.message}`, 'See schemas/template-test.schema.json.');
     return { case: item, milliseconds: 0, diagnostics };
   }
-  const templateFile = `templates/${item.template}/template.yaml`;
-  const template = parseYaml(readFileSync(join(root, templateFile), 'utf8'), templateFile).documents[0] as { apiVersion: string; metadata: { name: string }; spec: { parameters?: object | object[]; steps: { action: string }[]; output?: object } };
+  const template = parseYaml(templateText, templateFile).documents[0] as { apiVersion: string; metadata: { name: string }; spec: { parameters?: object | object[]; steps: { action: string }[]; output?: object } };
+  if (typeof template !== 'object' || template === null || typeof template.spec !== 'object' || template.spec === null || !Array.isArray(template.spec.steps)) {
+    diagnostics.push({ ruleId: 'template-render-failed', severity: 'error', message: `${templateFile} is not a Template with spec.steps, so this case cannot run.`, hint: 'Fix template.yaml; `check` reports what is wrong with it.', file: templateFile, range: FILE_START });
+    return { case: item, milliseconds: 0, diagnostics };
+  }
   const valueErrors = checkValues(template.spec.parameters, testCase.values);
   const refusal = testCase.expect?.valuesError;
   if (refusal !== undefined) {
@@ -94,8 +110,17 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   if (testCase.snapshot !== false) {
     const snapshotFile = item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml');
     const actual = stringify(Object.fromEntries([...files].sort(([a], [b]) => a.localeCompare(b)).map(([path, content]) => [path, isText(content) ? content.toString('utf8') : `sha256:${createHash('sha256').update(content).digest('hex')}`])), { lineWidth: 0 });
-    const expected = existsSync(join(root, snapshotFile)) ? readFileSync(join(root, snapshotFile), 'utf8') : undefined;
-    if (options.updateSnapshots) await writeFile(join(root, snapshotFile), actual);
+    let snapshotPath: string | undefined;
+    try {
+      snapshotPath = writableRepoPath(root, snapshotFile);
+    } catch (error) {
+      if (!(error instanceof OutsideRepositoryError)) throw error;
+      diagnostics.push({ ruleId: 'repo-symlink', severity: 'error', message: error.message, hint: 'Delete the link; the snapshot is written here by --update-snapshots.', file: error.file, range: FILE_START });
+    }
+    const expected = snapshotPath && existsSync(snapshotPath) ? readFileSync(snapshotPath, 'utf8') : undefined;
+    if (!snapshotPath) {
+      // Refused above: never read or written through the link.
+    } else if (options.updateSnapshots) await writeFile(snapshotPath, actual);
     else if (expected !== actual) at([], 'template-snapshot', expected === undefined ? `No snapshot yet: ${snapshotFile}.` : `The rendered tree differs from ${snapshotFile}.`, 'Review the change, then run `backstage-gitops templates test --update-snapshots`.');
   }
   if (options.run && testCase.run?.length) {
