@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localReader, workflowRunnerClass, type TemplateSource } from './offlineScaffolder.ts';
+import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded, watchRenderBudget, type RenderBudget } from './renderBudget.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -17,6 +18,8 @@ export interface RenderRequest {
   /** Actions that cannot run offline (publish:*, catalog:register…): they record their input and give example outputs, as a dry-run gives. */
   offlineActions: readonly string[];
   exampleOutputs?: Readonly<Record<string, Record<string, unknown>>>;
+  /** Bytes, files and time the render may spend (default DEFAULT_RENDER_BUDGET). */
+  budget?: RenderBudget;
 }
 
 export interface RenderResult {
@@ -35,6 +38,7 @@ const quiet = { info() {}, warn() {}, error() {}, debug() {}, child: () => quiet
  * Runs a template the way Backstage's dry-run does (its own NunjucksWorkflowRunner and built-in
  * fetch:template / fetch:plain / fs:* actions, in dry-run mode), in a temporary workspace, and
  * returns the files the steps produced. Actions that need the outside world only record their input.
+ * Throws RenderBudgetExceeded when the render writes or runs beyond `request.budget`.
  */
 export async function renderTemplate(request: RenderRequest): Promise<RenderResult> {
   const scaffolder = require('@backstage/plugin-scaffolder-backend');
@@ -67,6 +71,7 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     id: 'offline:extract',
     supportsDryRun: true,
     async handler(ctx: { workspacePath: string }) {
+      if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
       extracted = node.serializeDirectoryContents(ctx.workspacePath);
       await extracted;
     },
@@ -83,6 +88,9 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     register() {},
   };
   const work = await mkdtemp(join(tmpdir(), 'gitops-render-'));
+  const cancel = new AbortController();
+  // A hostile template can loop its way to hundreds of MB: past the budget, writes fail and the run stops.
+  const watch = watchRenderBudget(work, request.budget ?? DEFAULT_RENDER_BUDGET, () => cancel.abort());
   const Runner = workflowRunnerClass();
   const runner = new Runner({ actionRegistry: registry, integrations, logger: quiet, workingDirectory: work, config, metrics: noop });
   const log: string[] = [];
@@ -104,16 +112,22 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
       },
       getInitiatorCredentials: async () => ({ $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: request.user?.ref ?? 'user:default/template-tester' } }),
       getWorkspaceName: async () => 'workspace',
-      cancelSignal: new AbortController().signal,
+      cancelSignal: cancel.signal,
       async emitLog(message: string) {
         // Backstage colours its log lines; the report does not.
         log.push(message.replace(/\u001b\[[0-9;]*m/g, ''));
       },
       complete: async () => {},
     });
+    if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
     if (!extracted) throw new Error('The template did not reach its last step');
     return { files: await extracted, offlineInputs, output: result.output, log, milliseconds: Date.now() - started };
+  } catch (error) {
+    // Whatever a step reported once its writes were cut off, the cause is the budget.
+    const reason = watch.check();
+    throw reason && !(error instanceof RenderBudgetExceeded) ? new RenderBudgetExceeded(reason) : error;
   } finally {
+    watch.stop();
     await rm(work, { recursive: true, force: true });
   }
 }

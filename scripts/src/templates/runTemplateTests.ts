@@ -15,6 +15,7 @@ import { checkRendered } from './checkRendered.ts';
 import { checkValues } from './checkValues.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
 import { renderTemplate } from './renderTemplate.ts';
+import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded } from './renderBudget.ts';
 import { loadTemplatePolicy } from './templateGate.ts';
 import { childEnv } from '../process/childEnv.ts';
 
@@ -87,6 +88,10 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   } catch (error) {
     const message = (error as Error).message;
     if (testCase.expect?.error && message.includes(testCase.expect.error)) return { case: item, milliseconds: Date.now() - started, diagnostics };
+    if (error instanceof RenderBudgetExceeded) {
+      at(['values'], 'template-render-budget', message, `Each render may write ${DEFAULT_RENDER_BUDGET.maxBytes / 1024 / 1024} MB, ${DEFAULT_RENDER_BUDGET.maxFiles} files and run ${DEFAULT_RENDER_BUDGET.maxMilliseconds / 1000} s.`);
+      return { case: item, milliseconds: Date.now() - started, diagnostics };
+    }
     at(['values'], 'template-render-failed', `The template failed to render: ${message}`, 'Fix the template or the skeleton; Backstage would fail the same way.');
     return { case: item, milliseconds: Date.now() - started, diagnostics };
   }

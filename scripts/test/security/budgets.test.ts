@@ -49,4 +49,20 @@ describe('hostile sizes and patterns are refused fast, with a finding', () => {
     expect(findings(result.stdout).map(f => f.ruleId)).not.toContain('location-glob-too-complex');
     expect(findings(result.stdout).map(f => f.ruleId)).not.toContain('location-target-missing');
   });
+
+  const heavyTemplate = (step: string) => `apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: heavy\n  title: Heavy\nspec:\n  owner: group:team-a\n  type: service\n  parameters: []\n  steps:\n${step}`;
+  it.each([
+    ['an each: loop over a skeleton that loops (144 MB in 26 s before)', '    - id: fetch\n      name: Fetch\n      each: ${{ range(0, 400) }}\n      action: fetch:template\n      input:\n        url: ../../skeletons/heavy\n        targetPath: ./out/${{ each.value }}\n',
+      { 'skeletons/heavy/big.txt': `{% for i in range(0, 5000) %}${'x'.repeat(70)}{% endfor %}\n` }, /wrote more than 20 MB/],
+    ['a skeleton of 2,100 files', '    - id: fetch\n      name: Fetch\n      action: fetch:plain\n      input:\n        url: ../../skeletons/heavy\n',
+      Object.fromEntries(Array.from({ length: 2100 }, (_, i) => [`skeletons/heavy/f${i}.txt`, 'x'])), /wrote more than 2000 files/],
+  ])('a template render with %s is stopped at its budget: template-render-budget', async (_, step, skeleton, reason) => {
+    const root = await tempRepo({ 'templates/heavy/template.yaml': heavyTemplate(step), 'templates/heavy/tests/a.yaml': 'name: a\nvalues: {}\nsnapshot: false\n', ...skeleton });
+    const result = await runBin(['templates', 'test', '--format', 'json'], root);
+    const found = findings(result.stdout);
+    expect(found.map(f => `${f.ruleId}@${f.file}`)).toEqual(['template-render-budget@templates/heavy/tests/a.yaml']);
+    expect(JSON.stringify(found)).toMatch(reason);
+    expect(result.status).toBe(1);
+    expect(result.milliseconds).toBeLessThan(25_000);
+  }, 60_000);
 });
