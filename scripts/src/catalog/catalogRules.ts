@@ -40,6 +40,7 @@ const rules: Rule[] = [
   { id: 'mkdocs-unsafe-tag', severity: 'error', description: 'mkdocs.yml uses a YAML tag that reads the build environment (!ENV) or constructs Python objects (!!python/…): a way to publish secrets or run code.', example: 'copyright: !ENV AZURE_STORAGE_CONNECTION_STRING' },
   { id: 'mkdocs-hooks', severity: 'error', description: 'mkdocs.yml lists hooks: Python files MkDocs runs while building.', example: 'hooks: [hooks/steal.py]' },
   { id: 'mkdocs-inherit-outside', severity: 'error', description: "INHERIT points outside the site's folder or at no file in the repo: config nobody reviewing the site sees.", example: 'INHERIT: ../../scripts/base.yml' },
+  { id: 'mkdocs-unsafe-extension', severity: 'error', description: 'A markdown extension denied by schemas/techdocs-policy.json, such as pymdownx.snippets, which pastes host files into the page.', example: 'markdown_extensions:\n  - pymdownx.snippets' },
   { id: 'mkdocs-plugin-not-allowed', severity: 'error', description: 'An mkdocs plugin outside schemas/techdocs-policy.json (plugins run Python in the publishing job).', example: 'plugins:\n  - macros' },
   { id: 'mkdocs-dropped-key', severity: 'warning', description: 'mkdocs.yml uses a key, theme option or plugin that TechDocs drops before building.', example: 'hooks: [hooks.py]' },
   // References and uniqueness

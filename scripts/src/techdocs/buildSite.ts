@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
+import { deniedExtensions, loadTechdocsPolicy } from './mkdocsSafety.ts';
 
 const require = createRequire(import.meta.url);
 const SHIM = fileURLToPath(new URL('../../techdocs-core-shim/', import.meta.url));
@@ -33,6 +34,8 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   const folder = posix.dirname(mkdocsFile);
   // Docs are PR content: a link to a host file must not be copied into a public site.
   const config = (defaultSiteName === undefined ? parse(await readFile(realRepoPath(root, mkdocsFile), 'utf8')) : {}) as { docs_dir?: string };
+  const refused = deniedExtensions(config, loadTechdocsPolicy(root));
+  if (refused.length) throw new Error(`${mkdocsFile} uses the markdown extension '${refused[0].name}', which is refused: ${refused[0].reason}. The site is not built.`);
   const source = join(work, 'src');
   const docs = posix.join(folder, config.docs_dir ?? 'docs');
   assertTreeInside(root, docs);

@@ -13,15 +13,27 @@ const require = createRequire(import.meta.url);
 export interface TechdocsPolicy {
   plugins: string[];
   yamlTags: string[];
+  /** Markdown extension name -> why it is refused. */
+  deniedMarkdownExtensions?: Record<string, string>;
+}
+
+/** The markdown_extensions of a parsed mkdocs.yml that the policy denies, with their index and reason. */
+export function deniedExtensions(config: unknown, policy: TechdocsPolicy): { index: number; name: string; reason: string }[] {
+  const denied = policy.deniedMarkdownExtensions ?? {};
+  if (!isRecord(config) || !Array.isArray(config.markdown_extensions)) return [];
+  return config.markdown_extensions.flatMap((entry, index) => {
+    const name = typeof entry === 'string' ? entry : isRecord(entry) ? Object.keys(entry)[0] : undefined;
+    return name !== undefined && Object.hasOwn(denied, name) ? [{ index, name, reason: denied[name] }] : [];
+  });
 }
 
 /** The repo's schemas/techdocs-policy.json when it has one, else the toolkit's. Throws on invalid JSON. */
 export function loadTechdocsPolicy(root: string): TechdocsPolicy {
   const file = join(root, 'schemas', 'techdocs-policy.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as TechdocsPolicy) : defaultPolicy;
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as TechdocsPolicy) : DEFAULT_TECHDOCS_POLICY;
 }
 
-export const DEFAULT_TECHDOCS_POLICY: TechdocsPolicy = defaultPolicy;
+export const DEFAULT_TECHDOCS_POLICY: TechdocsPolicy = defaultPolicy as TechdocsPolicy;
 
 /**
  * What in an mkdocs.yml lets a pull request reach the publishing job: tags that read the environment
@@ -37,7 +49,8 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
   const at = (path: (string | number)[], ruleId: string, message: string, hint: string, key = false): Diagnostic => ({
     ruleId, severity: 'error', message, hint, file: source.file, range: source.locate(0, path, { key }),
   });
-  if (text !== undefined) diagnostics.push(...unsafeTags(source.file, text, new Set(policy.yamlTags)));
+  // A file over the node budget was not read; reading it again here would undo the budget.
+  if (text !== undefined && !source.problems.some(p => p.ruleId === 'yaml-node-limit')) diagnostics.push(...unsafeTags(source.file, text, new Set(policy.yamlTags)));
   if (!isRecord(config)) return diagnostics;
   if ('hooks' in config) {
     diagnostics.push(at(['hooks'], 'mkdocs-hooks', 'hooks: runs the listed Python files inside the job that builds and publishes the docs.', 'Remove hooks; ask the platform team for a reviewed plugin instead.', true));
@@ -48,6 +61,9 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
     if (!inside || !repoFiles.has(target!)) {
       diagnostics.push(at(['INHERIT'], 'mkdocs-inherit-outside', `INHERIT reads ${JSON.stringify(String(config.INHERIT))}, which is ${inside ? 'not a file in this repository' : "outside this site's folder"}: a config nobody reviewing this site sees.`, "Write the settings into this mkdocs.yml, or keep the inherited file next to it in the site's folder.", true));
     }
+  }
+  for (const { index, name, reason } of deniedExtensions(config, policy)) {
+    diagnostics.push(at(['markdown_extensions', index], 'mkdocs-unsafe-extension', `The markdown extension '${name}' is refused: ${reason}.`, 'Copy the text into the page, or link to the file.'));
   }
   if (Array.isArray(config.plugins)) {
     const allowed = new Set(policy.plugins);

@@ -13,6 +13,7 @@ const ROWS: [string, string, string[]][] = [
   ['hooks run Python files', "site_name: Docs\nhooks:\n  - hooks/steal.py\n", ['mkdocs-hooks@2']],
   ['INHERIT from outside the repo', "INHERIT: ../../../../etc/mkdocs.yml\nsite_name: Docs\n", ['mkdocs-inherit-outside@1']],
   ['INHERIT from a file the site does not own', "INHERIT: ../../gitops.config.yaml\nsite_name: Docs\n", ['mkdocs-inherit-outside@1']],
+  ['pymdownx.snippets pastes host files into pages', "site_name: Docs\nmarkdown_extensions:\n  - toc\n  - pymdownx.snippets:\n      check_paths: true\n", ['mkdocs-unsafe-extension@4']],
   ['a plugin outside the policy', "site_name: Docs\nplugins:\n  - techdocs-core\n  - macros\n", ['mkdocs-plugin-not-allowed@4']],
 ];
 
@@ -33,7 +34,7 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
   it('!relative (MkDocs\' own path tag) and the emoji tags techdocs-node allows pass', async () => {
     const root = await tempRepo({
       'catalog-info.yaml': component,
-      'handbook/mkdocs.yml': "site_name: Docs\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_generator: !!python/name:materialx.emoji.twemoji\n  - pymdownx.snippets:\n      base_path: !relative $config_dir\n",
+      'handbook/mkdocs.yml': "site_name: Docs\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_generator: !!python/name:materialx.emoji.twemoji\nextra:\n  docs: !relative $docs_dir\n",
       'handbook/docs/index.md': '# Docs\n',
     });
     const result = await runBin(['check', '--format', 'json'], root);

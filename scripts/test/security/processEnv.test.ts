@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, isPassedToChildren } from '../../src/process/childEnv.ts';
@@ -41,7 +43,7 @@ describe('child processes see only the allow-listed environment', () => {
   });
 });
 
-describe('a TechDocs site built on merge cannot read the job\'s secrets', () => {
+describe('a TechDocs site built on merge cannot read the job\'s secrets or the host\'s files', () => {
   let emulators: Emulators;
   beforeAll(async () => {
     emulators = await startStorageEmulators();
@@ -88,5 +90,26 @@ describe('a TechDocs site built on merge cannot read the job\'s secrets', () => 
     const metadata = JSON.parse(contents[keys.indexOf('default/component/leaky/techdocs_metadata.json')]);
     expect(metadata.site_name).toBe('Leaky docs');
     expect(contents[keys.indexOf('default/component/leaky/index.html')]).toContain('no copyright');
+  }, 180_000);
+
+  it('a page pasting a host file with pymdownx.snippets is not built (pymdownx 9.5 does not restrict paths)', async () => {
+    const host = join(await mkdtemp(join(tmpdir(), 'gitops-host-')), 'secret.txt');
+    await writeFile(host, `HOST-ONLY-${SECRET}\n`);
+    const root = await tempRepo({
+      'gitops.config.yaml': 'repoUrl: https://example.test/repo/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: pasty\n  annotations:\n    backstage.io/techdocs-ref: dir:./pasty\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n',
+      'catalog/pasty/mkdocs.yml': 'site_name: Pasty\nmarkdown_extensions:\n  - pymdownx.snippets\n',
+      'catalog/pasty/docs/index.md': `# Pasty\n\n--8<-- "${host}"\n`,
+    });
+    execFileSync('git', ['-C', root, 'init', '-q', '-b', 'main']);
+    execFileSync('git', ['-C', root, 'add', '-A']);
+    execFileSync('git', ['-C', root, '-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-qm', 'docs']);
+    const result = await runBin(['techdocs', 'publish', '--publisher', 'azureBlobStorage', '--container', 'techdocs'], root, { AZURE_STORAGE_CONNECTION_STRING: emulators.azureConnectionString });
+    expect(result.stdout).toBe('0 published, 0 up to date, 0 to publish, 1 failed\n');
+    expect(result.stderr).toContain("uses the markdown extension 'pymdownx.snippets', which is refused");
+    expect(result.stderr + result.stdout).not.toContain('HOST-ONLY');
+    const store = siteStore({ type: 'azureBlobStorage', containerName: 'techdocs', connectionString: emulators.azureConnectionString });
+    expect(await store.list('default/component/pasty/')).toEqual([]);
+    expect(result.status).toBe(1);
   }, 180_000);
 });
