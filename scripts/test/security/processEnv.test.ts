@@ -43,6 +43,28 @@ describe('child processes see only the allow-listed environment', () => {
   });
 });
 
+describe('a template case\'s run: commands', () => {
+  it('run in the rendered repository without the job\'s secrets', async () => {
+    const root = await tempRepo({
+      'templates/t/template.yaml': 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: t\n  title: T\nspec:\n  owner: group:team-a\n  type: service\n  parameters: []\n  steps:\n    - id: fetch\n      name: Fetch\n      action: fetch:plain\n      input:\n        url: ../../skeletons/t\n',
+      // Each command fails the case if it sees a secret; the last proves the commands ran at all.
+      'templates/t/tests/a.yaml': 'name: a\nvalues: {}\nsnapshot: false\nrun:\n  - test -z "$GITOPS_DEPLOY_KEY"\n  - test -z "$GITHUB_TOKEN$ACTIONS_RUNTIME_TOKEN$SYSTEM_ACCESSTOKEN"\n  - \"! env | grep -q hostile-pr\"\n  - test -f README.md && test -n "$PATH" && test -n "$HOME"\n',
+      'skeletons/t/README.md': '# t\n',
+    });
+    const secrets = { GITOPS_DEPLOY_KEY: SECRET, GITHUB_TOKEN: SECRET, ACTIONS_RUNTIME_TOKEN: SECRET, SYSTEM_ACCESSTOKEN: SECRET };
+    const result = await runBin(['templates', 'test', '--run', '--format', 'json'], root, secrets);
+    expect(JSON.parse(result.stdout).diagnostics).toEqual([]);
+    expect(result.status).toBe(0);
+    const failing = await tempRepo({
+      'templates/t/template.yaml': readFileSync(join(root, 'templates/t/template.yaml'), 'utf8'),
+      'templates/t/tests/a.yaml': 'name: a\nvalues: {}\nsnapshot: false\nrun:\n  - test -f NOT-THERE\n',
+      'skeletons/t/README.md': '# t\n',
+    });
+    const control = await runBin(['templates', 'test', '--run', '--format', 'json'], failing, secrets);
+    expect(JSON.parse(control.stdout).diagnostics.map((d: { ruleId: string }) => d.ruleId)).toEqual(['template-command-failed']);
+  }, 120_000);
+});
+
 describe('a TechDocs site built on merge cannot read the job\'s secrets or the host\'s files', () => {
   let emulators: Emulators;
   beforeAll(async () => {
