@@ -15,6 +15,21 @@ import { formatters } from '../report/formatters.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { CliIo } from './io.ts';
 import { childEnv } from '../process/childEnv.ts';
+import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
+
+/**
+ * YAML from a file the pull request controls: a parse error names the file, line and column only. The
+ * parser's own message quotes the offending line, which for a linked host file would be its content.
+ */
+function parseQuietly(text: string, file: string): any {
+  try {
+    return parse(text, { prettyErrors: false });
+  } catch (error) {
+    const pos = (error as { pos?: [number, number] }).pos?.[0];
+    const line = pos === undefined ? undefined : text.slice(0, pos).split('\n').length;
+    throw new UsageError(`${file} is not valid YAML${line ? ` (line ${line})` : ''}.`);
+  }
+}
 
 export const TEMPLATES_HELP = `Usage: backstage-gitops templates test [name…] [--update-snapshots] [--shard i/n] [--run]
        backstage-gitops templates render <template.yaml> --values FILE --out DIR [options]
@@ -51,8 +66,14 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   if (templateFile.startsWith('..')) throw new UsageError(`${file} is not inside ${root}`);
   const config = await loadConfig(root);
   const baseUrl = config.repoUrl ?? 'https://github.com/offline/template/blob/main/';
-  const template = parse(await readFile(file, 'utf8'));
-  const parameters = parse(await readFile(resolve(io.cwd, values.values), 'utf8')) ?? {};
+  let realTemplate: string;
+  try {
+    realTemplate = realRepoPath(root, templateFile);
+  } catch (error) {
+    throw error instanceof OutsideRepositoryError ? new UsageError(error.message) : error;
+  }
+  const template = parseQuietly(await readFile(realTemplate, 'utf8'), templateFile);
+  const parameters = parseQuietly(await readFile(resolve(io.cwd, values.values), 'utf8'), values.values) ?? {};
   const steps: { action?: string }[] = template?.spec?.steps ?? [];
   const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
   if (template?.apiVersion !== 'scaffolder.backstage.io/v1beta3') {

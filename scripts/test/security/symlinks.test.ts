@@ -37,12 +37,16 @@ describe('symbolic links never lead a reader out of the repository', () => {
   });
 
   it('a template.yaml linked to a host file: templates test names the link, prints none of its lines, no stack trace', async () => {
-    const root = await tempRepo({ 'templates/evil/tests/a.yaml': 'name: a\nvalues: {}\n', 'catalog-info.yaml': group });
+    const root = await tempRepo({ 'templates/evil/tests/a.yaml': 'name: a\nvalues: {}\n', 'catalog-info.yaml': group, 'values.yaml': '{}\n' });
     symlinkSync(hostFile, join(root, 'templates/evil/template.yaml'));
-    for (const args of [['templates', 'test'], ['check'], ['codeowners']]) {
+    for (const args of [['templates', 'test'], ['check'], ['codeowners'], ['templates', 'check']]) {
       const result = await runBin(args, root);
       expect(leaks(result, root), args.join(' ')).toBe(false);
     }
+    const render = await runBin(['templates', 'render', 'templates/evil/template.yaml', '--values', 'values.yaml', '--out', 'out'], root);
+    expect(render.stderr).toContain('templates/evil/template.yaml is a symbolic link');
+    expect(leaks(render, root)).toBe(false);
+    expect(render.status).toBe(2);
     const test = await runBin(['templates', 'test', '--format', 'json'], root);
     expect(test.stdout).toContain('repo-symlink');
     expect(test.status).toBe(1);
