@@ -16,12 +16,16 @@ import type { Diagnostic } from '../diagnostic.ts';
 import type { CliIo } from './io.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
+import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
+import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
 
 /**
  * YAML from a file the pull request controls: a parse error names the file, line and column only. The
  * parser's own message quotes the offending line, which for a linked host file would be its content.
  */
 function parseQuietly(text: string, file: string): any {
+  const over = nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes);
+  if (over) throw new UsageError(`${file} holds more than ${DEFAULT_YAML_LIMITS.maxNodes} YAML values (line ${over.line}); it is not read.`);
   try {
     return parse(text, { prettyErrors: false });
   } catch (error) {

@@ -5,6 +5,8 @@ import { FILE_START } from '../diagnostic.ts';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
+import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
+import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
 import { generateCodeownersChecked, type TemplateOwnership } from './generateCodeowners.ts';
 
 export const DEFAULT_PLATFORM_PATHS = ['/schemas/', '/scripts/', '/actions/', '/pipelines/', '/backstage-config/', '/scorecards/', '/gitops.config.yaml', '/package.json', '/package-lock.json', '/.github/'];
@@ -25,7 +27,9 @@ export function templateOwnership(root: string): TemplateOwnership[] {
   return readdirSync(dir).filter(name => isRegularFile(join(dir, name, 'template.yaml'))).sort().map(name => {
     let template: { spec?: { owner?: unknown; steps?: { input?: { url?: unknown } }[] } } | null;
     try {
-      template = parse(readFileSync(join(dir, name, 'template.yaml'), 'utf8'));
+      const text = readFileSync(join(dir, name, 'template.yaml'), 'utf8');
+      // Over the node budget the gate reports it (yaml-node-limit); parsing it here would cost seconds.
+      template = nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes) ? null : parse(text);
     } catch {
       template = null;
     }
