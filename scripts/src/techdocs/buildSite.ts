@@ -51,6 +51,8 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   const env = childEnv();
   const output = await run(process.execPath, [cli, 'generate', '--no-docker', '--source-dir', source, '--output-dir', site, '--etag', commit, '-v'], {
     ...env,
+    // The stand-in plugin lives in this repo: Python must not write its bytecode cache there.
+    PYTHONDONTWRITEBYTECODE: '1',
     ...(shim ? { PYTHONPATH: [shim, env.PYTHONPATH].filter(Boolean).join(':') } : {}),
   });
   const files = await listFiles(site).catch((): string[] => []);
