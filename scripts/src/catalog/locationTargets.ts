@@ -65,15 +65,31 @@ export function resolveRelative(fromFile: string, target: string, repoUrl?: stri
 export const GLOB_BUDGET_MS = 2000;
 const MAX_STARS_PER_SEGMENT = 3;
 const MAX_GLOBSTARS = 3;
+// minimatch expands braces before matching: {a,b} sixteen times is 65,536 patterns, each tried on every file.
+const MAX_BRACE_EXPANSIONS = 64;
+
+function braceExpansions(pattern: string): number {
+  let total = 1;
+  for (const [, body] of pattern.matchAll(/\{([^{}]*)\}/g)) {
+    const range = /^(-?\d+|[a-zA-Z])\.\.(-?\d+|[a-zA-Z])(?:\.\.-?\d+)?$/.exec(body);
+    const count = range ? Math.abs((/\d/.test(range[2]) ? Number(range[2]) : range[2].charCodeAt(0)) - (/\d/.test(range[1]) ? Number(range[1]) : range[1].charCodeAt(0))) + 1 : body.split(',').length;
+    total *= Math.max(count, 1);
+    if (total > MAX_BRACE_EXPANSIONS) return total;
+  }
+  // Nested groups multiply further than this count shows: refuse them outright.
+  return /\{[^}]*\{/.test(pattern) ? MAX_BRACE_EXPANSIONS + 1 : total;
+}
 
 /**
  * Why minimatch (the matcher Backstage's URL readers use for Location globs) would backtrack
  * catastrophically on `pattern`, or `undefined` when it is safe: a repeated extglob group (`+(a|aa)`,
  * `*(…)`) is exponential in the file name's length, and each `*` in one path segment multiplies the
- * work by the length (`*a*a*a*a*b` against 200 characters took 63 s), as do many `**` segments.
+ * work by the length (`*a*a*a*a*b` against 200 characters took 63 s), as do many `**` segments and
+ * brace groups that expand to thousands of patterns.
  */
 export function globTooComplex(pattern: string): string | undefined {
   if (/[+*]\(/.test(pattern)) return 'repeats an extended-glob group (+(…) or *(…))';
+  if (braceExpansions(pattern) > MAX_BRACE_EXPANSIONS) return `expands its {…} groups to more than ${MAX_BRACE_EXPANSIONS} patterns`;
   const segments = pattern.split('/');
   if (segments.filter(s => s === '**').length > MAX_GLOBSTARS) return `has more than ${MAX_GLOBSTARS} ** segments`;
   if (segments.some(s => s !== '**' && (s.match(/\*/g) ?? []).length > MAX_STARS_PER_SEGMENT)) return `has more than ${MAX_STARS_PER_SEGMENT} * wildcards in one path segment`;

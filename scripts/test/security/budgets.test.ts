@@ -34,6 +34,8 @@ describe('hostile sizes and patterns are refused fast, with a finding', () => {
     ['a repeated extglob group (exponential in minimatch)', './+(a|aa)*c', 'a'.repeat(44)],
     ['a zero-or-more extglob group', './*(a|aa)*c', 'a'.repeat(44)],
     ['five * in one segment (63 s for one 200-character name)', './*a*a*a*a*b', 'a'.repeat(200)],
+    ['brace groups expanding to 65,536 patterns', `./${'{a,b}'.repeat(16)}.yaml`, 'a.yaml'],
+    ['a brace range of a million', './f{1..1000000}.yaml', 'f1.yaml'],
   ])('Location target with %s: location-glob-too-complex on the target line, in seconds', async (_, target, longName) => {
     const root = await tempRepo({ 'catalog-info.yaml': location(target), [longName]: entity('x') });
     const result = await runBin(['check', '--format', 'json', 'catalog-info.yaml'], root);
