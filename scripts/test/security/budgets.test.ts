@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { globTooComplex } from '../../src/catalog/locationTargets.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
 import { runBin } from './runBin.ts';
 
@@ -67,4 +68,15 @@ describe('hostile sizes and patterns are refused fast, with a finding', () => {
     expect(result.status).toBe(1);
     expect(result.milliseconds).toBeLessThan(25_000);
   }, 60_000);
+
+  it.each([
+    ['services/*.yaml', undefined], ['**/catalog-info.yaml', undefined], ['a/**/b/**/c/*.y?ml', undefined], ['{apis,systems}/*.yaml', undefined],
+    ['@(a|b)*.yaml', undefined], ['*-*-*.yaml', undefined], ['f{1..9}.yaml', undefined],
+    ['+(a|aa)*c', 'repeats'], ['x/*(a|b).yaml', 'repeats'], ['*a*b*c*d', 'wildcards'], ['**/**/**/**/x', '** segments'],
+    ['{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}', 'expands'], ['{a,{b,c}}', 'expands'], ['f{1..65}', 'expands'],
+  ])('globTooComplex(%s)', (pattern, reason) => {
+    const found = globTooComplex(pattern);
+    if (reason === undefined) expect(found).toBeUndefined();
+    else expect(found).toContain(reason);
+  });
 });

@@ -74,4 +74,14 @@ describe('no catalog change can widen a team\'s CODEOWNERS ownership', () => {
     ]);
     expect(result.status).toBe(1);
   }, 60_000);
+
+  it.each([
+    ['catalog/a.yaml', undefined], ['docs/Über-uns_v2.0/index.md', undefined], ['a/b@c+d=e,f', undefined],
+    ['a\nb', 'control'], ['a\u0085b', 'control'], ['a\u200bb', 'control'], ['a b', 'whitespace'], ['a\u00a0b', 'whitespace'], ['a\u2028b', 'whitespace'],
+    ['#a', 'comment'], ['a*', 'wildcard'], ['a?', 'wildcard'], ['[ab]', 'wildcard'], ['!a', 'wildcard'], ['a\\b', 'wildcard'], ['{a,b}', 'wildcard'],
+  ])('unsafeCodeownersPath(%j)', (path, reason) => {
+    const found = unsafeCodeownersPath(path);
+    if (reason === undefined) expect(found).toBeUndefined();
+    else expect(found).toContain(reason);
+  });
 });
