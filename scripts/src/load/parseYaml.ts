@@ -3,7 +3,7 @@ import { LineCounter, isPair, isScalar, parseAllDocuments, visit, type Document 
 import type { Diagnostic, Range } from '../diagnostic.ts';
 import { rangeOfPath, toRange, type PathSegment } from './yamlPath.ts';
 import { YAML_12_CORE } from './yamlSchema.ts';
-import { NodeBudgetExceeded, nodeBudgetExceeded, nodeBudgetProblem, nodeCounter } from './yamlNodeBudget.ts';
+import { mayExceedNodes, NodeBudgetExceeded, nodeBudgetExceeded, nodeBudgetProblem, nodeCounter } from './yamlNodeBudget.ts';
 
 export interface YamlLimits {
   /** Backstage's own `toJSON()` default: more alias expansions than this is a resource-exhaustion attack. */
@@ -48,7 +48,9 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
   };
   if (!NEEDS_EXACT_PARSE.test(text)) {
     try {
-      const documents = jsyaml.loadAll(text, undefined, { schema: YAML_12_CORE, filename: file, listener: nodeCounter(limits.maxNodes) });
+      // Only a file that could be over the budget pays for counting its nodes as they are read.
+      const counting = mayExceedNodes(text, limits.maxNodes) ? { listener: nodeCounter(limits.maxNodes) } : {};
+      const documents = jsyaml.loadAll(text, undefined, { schema: YAML_12_CORE, filename: file, ...counting });
       return { documents, problems: [], locate };
     } catch (error) {
       if (error instanceof NodeBudgetExceeded) return overBudget(error);

@@ -25,25 +25,34 @@ const ANY_TAG = (['scalar', 'sequence', 'mapping'] as const).flatMap(kind => ['!
 const COUNTING_SCHEMA = YAML_12_CORE.extend(ANY_TAG);
 
 /**
- * Where `text` passes `maxNodes` YAML nodes (scalars, sequences and mappings; an alias counts once), or
- * `undefined` when it stays within them. Cheap for ordinary files: the count runs only when a lexical
- * upper bound (every node needs a separator or an opening bracket) says the budget could be exceeded,
- * and it stops at the node over the limit. A file js-yaml cannot read is judged by that bound alone.
+ * Whether `text` could hold more than `maxNodes` nodes: a lexical upper bound (every node but the first
+ * of a document follows a `,`, a line break, a `[`, a `{` or a `:`), one pass over the characters, so that
+ * ordinary files never pay for counting.
  */
-export function nodeBudgetExceeded(text: string, maxNodes: number): { line: number; column: number } | undefined {
+export function mayExceedNodes(text: string, maxNodes: number): boolean {
   let separators = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     // , \n [ { :
     if (c === 44 || c === 10 || c === 91 || c === 123 || c === 58) separators++;
   }
-  if (2 * separators + 2 <= maxNodes) return undefined;
+  return 2 * separators + 2 > maxNodes;
+}
+
+/**
+ * Where `text` passes `maxNodes` YAML nodes (scalars, sequences and mappings; an alias counts once), or
+ * `undefined` when it stays within them. Cheap for ordinary files: the count runs only when a lexical
+ * upper bound (every node needs a separator or an opening bracket) says the budget could be exceeded,
+ * and it stops at the node over the limit. A file js-yaml cannot read is judged by that bound alone.
+ */
+export function nodeBudgetExceeded(text: string, maxNodes: number): { line: number; column: number } | undefined {
+  if (!mayExceedNodes(text, maxNodes)) return undefined;
   try {
     jsyaml.loadAll(text, undefined, { schema: COUNTING_SCHEMA, listener: nodeCounter(maxNodes) });
     return undefined;
   } catch (error) {
     if (error instanceof NodeBudgetExceeded) return { line: error.line, column: error.column };
-    return separators > maxNodes ? { line: 1, column: 1 } : undefined;
+    return mayExceedNodes(text, 2 * maxNodes) ? { line: 1, column: 1 } : undefined;
   }
 }
 
