@@ -2,9 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
-import { readFileSync } from 'node:fs';
 import { loadCatalog, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
+import { readSource } from '../load/readSource.ts';
 import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
 import { loadTechdocsPolicy } from '../techdocs/mkdocsSafety.ts';
 import { collectEntities } from './catalogEntity.ts';
@@ -43,12 +43,15 @@ async function readPolicySchemas(config: GitopsConfig): Promise<PolicySchema[]> 
 }
 
 /** The mkdocs.yml of every TechDocs site the reported entities point at with `dir:`. */
-function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFile & { text: string })[] {
+function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFile & { text?: string })[] {
   const repoFiles = new Set(loaded.repoFiles);
   const { entities } = collectEntities(loaded.files, loaded, config.repoUrl);
   const files = new Set(techdocsSites(entities, config.repoUrl).map(site => mkdocsFileIn(site.folder, repoFiles)).filter((f): f is string => Boolean(f)));
   return [...files].sort().map(file => {
-    const text = readFileSync(join(config.root, file), 'utf8');
+    // PR content like any catalog file: the same byte cap and encoding rules.
+    const read = readSource(join(config.root, file), file, config.catalog.maxFileBytes);
+    if ('problem' in read) return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
+    const { text } = read;
     const parsed = parseYaml(text, file);
     return { file, text, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
   });
