@@ -42,6 +42,7 @@ const rules: Rule[] = [
   { id: 'mkdocs-inherit-outside', severity: 'error', description: "INHERIT points outside the site's folder or at no file in the repo: config nobody reviewing the site sees.", example: 'INHERIT: ../../scripts/base.yml' },
   { id: 'mkdocs-unsafe-extension', severity: 'error', description: 'A markdown extension denied by schemas/techdocs-policy.json, such as pymdownx.snippets, which pastes host files into the page.', example: 'markdown_extensions:\n  - pymdownx.snippets' },
   { id: 'mkdocs-plugin-not-allowed', severity: 'error', description: 'An mkdocs plugin outside schemas/techdocs-policy.json (plugins run Python in the publishing job).', example: 'plugins:\n  - macros' },
+  { id: 'techdocs-build-failed', severity: 'error', description: 'A TechDocs site does not build as publish would build it (`techdocs build`): MkDocs\' own error on mkdocs.yml or the page it names.', example: 'strict: true\nnav:\n  - Setup: setup.md  # no docs/setup.md' },
   { id: 'mkdocs-dropped-key', severity: 'warning', description: 'mkdocs.yml uses a key, theme option or plugin that TechDocs drops before building.', example: 'hooks: [hooks.py]' },
   // References and uniqueness
   { id: 'ref-unresolved', severity: 'error', description: 'A reference names an entity that is neither in this repo nor declared external.', example: 'spec:\n  owner: team-paymnts' },

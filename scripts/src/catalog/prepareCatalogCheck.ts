@@ -26,7 +26,7 @@ export async function loadPolicies(config: GitopsConfig) {
   }
 }
 
-async function readPolicySchemas(config: GitopsConfig): Promise<PolicySchema[]> {
+export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySchema[]> {
   if (!config.catalog.policies) return [];
   const folder = join(config.root, config.catalog.policies);
   const names = (await readdir(folder)).filter(n => n.endsWith('.json')).sort();

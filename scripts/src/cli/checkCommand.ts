@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import { codeownersFor, codeownersGate } from '../codeowners/codeownersGate.ts';
+import { editorSchemaFor, editorSchemaGate } from '../schema/editorSchema.ts';
 import { backstageConfigGate } from '../backstageConfig/backstageConfigGate.ts';
 import { discoverTemplateFiles, templateFiles, templateGate } from '../templates/templateGate.ts';
 import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
@@ -108,12 +109,15 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   return diagnostics.some(d => isAtLeast(d.severity, failOn)) ? 1 : 0;
 }
 
-/** The gates beyond single entities: CODEOWNERS freshness, the Backstage config, the scorecards. */
+/** The gates beyond single entities: CODEOWNERS and editor schema freshness, the Backstage config, the scorecards. */
 async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], base?: string, todayFlag?: string): Promise<Diagnostic[]> {
   const expected = codeownersFor(config, entities);
   const committedPath = expected && join(root, expected.file);
+  const schema = await editorSchemaFor(config, entities);
+  const schemaPath = schema && join(root, schema.file);
   const diagnostics = [
     ...codeownersGate(expected, committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined),
+    ...editorSchemaGate(schema, schemaPath && existsSync(schemaPath) ? readFileSync(schemaPath, 'utf8') : undefined),
     ...(await backstageConfigGate(config)),
     ...(await templateGate(root, { files: [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])] })),
   ];

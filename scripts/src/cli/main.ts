@@ -3,6 +3,7 @@ import { UsageError } from '../config/gitopsConfig.ts';
 import { CHECK_HELP, checkCommand } from './checkCommand.ts';
 import { azureReviewersCommand } from './azureReviewersCommand.ts';
 import { codeownersCommand } from './codeownersCommand.ts';
+import { schemaCommand } from './schemaCommand.ts';
 import { scorecardsCommand } from './scorecardsCommand.ts';
 import { reportCommand } from './reportCommand.ts';
 import { syncCommand } from './syncCommand.ts';
@@ -17,9 +18,11 @@ Commands:
   check [paths…]    the catalog gate: Backstage's model, org policy, references, locations, scorecards
   scorecards        Tech Insights scorecards per team, before/after a change (--base), config generation
   codeowners        generate (--write) or verify (--check) CODEOWNERS from the catalog's ownership
+  schema            generate (--write) or verify (--check) the editor's JSON Schema for catalog files
   report --base REF the pull-request report: findings, entity changes, impact, reviewers, scorecards
   sync --url URL    make the managed Backstage's catalog match this repo (plan with --dry-run)
   techdocs publish  build and publish changed TechDocs sites to Azure Blob Storage or S3, verified
+  techdocs build    build sites exactly as publish does, without publishing (preview, PR check)
   azure-reviewers   CODEOWNERS as Azure Repos required-reviewer branch policies (plan, or --apply)
   templates test    test every template case (values, render, output, snapshots); 'templates render' previews one
   help [command]    show help for a command
@@ -31,6 +34,7 @@ const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   check: checkCommand,
   scorecards: scorecardsCommand,
   codeowners: codeownersCommand,
+  schema: schemaCommand,
   'azure-reviewers': azureReviewersCommand,
   sync: syncCommand,
   report: reportCommand,

@@ -7,11 +7,14 @@ import { loadEntities } from '../scorecards/prepareScorecards.ts';
 import { publishSites } from '../techdocs/publishSites.ts';
 import { shard } from '../shard.ts';
 import type { StorageTarget } from '../techdocs/siteStore.ts';
-import { siteConfigIn, techdocsSites } from '../techdocs/techdocsSites.ts';
+import { buildableSites } from '../techdocs/techdocsSites.ts';
+import { describeTechdocsCore } from '../techdocs/buildSite.ts';
+import { techdocsBuildCommand } from './techdocsBuildCommand.ts';
 import type { CliIo } from './io.ts';
 import { childEnv } from '../process/childEnv.ts';
 
 export const TECHDOCS_HELP = `Usage: backstage-gitops techdocs publish [options]
+       backstage-gitops techdocs build [options]   (the same build without publishing; build --help)
 
 Builds (with @techdocs/cli, mkdocs from the machine) and publishes the TechDocs of every entity whose
 backstage.io/techdocs-ref is dir: in this repo, skipping sites unchanged since the commit they were
@@ -33,6 +36,7 @@ Exit codes: 0 published (or up to date), 1 a site failed to build, publish or ve
 `;
 
 export async function techdocsCommand(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'build') return techdocsBuildCommand(argv.slice(1), io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -49,12 +53,11 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
   const repoFiles = new Set(await listRepoFiles(root));
-  const sites = techdocsSites(entities, config.repoUrl)
-    .map(site => ({ ...site, ...siteConfigIn(site.folder, repoFiles) }))
-    .filter((site): site is typeof site & { mkdocsFile: string; generated: boolean } => Boolean(site.mkdocsFile));
+  const sites = buildableSites(entities, repoFiles, config.repoUrl);
   const mine = shard(sites, values.shard);
   const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8', env: childEnv() });
   const commit = head.status === 0 ? head.stdout.trim() : 'unversioned';
+  io.stderr.write(`techdocs: ${describeTechdocsCore()}\n`);
   io.stderr.write(`techdocs: ${mine.length} of ${sites.length} site(s)${values.shard ? ` in shard ${values.shard}` : ''}, commit ${commit.slice(0, 12)}\n`);
   const results = await publishSites({ root, sites: mine, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), log: line => io.stderr.write(`techdocs: ${line}\n`) });
   const count = (o: string) => results.filter(r => r.outcome === o).length;

@@ -21,6 +21,8 @@ export interface GitopsConfig {
   failOn: Severity;
   codeowners?: { file: string; platformTeam: string; platformPaths: string[] };
   backstageConfig?: { files: string[]; plugins: string[] };
+  /** The generated JSON Schema editors validate catalog files with (`schema --write`). */
+  editorSchema?: { file: string };
   rules: Record<string, Severity | 'off'>;
   catalog: {
     roots: string[];
@@ -63,7 +65,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
   } catch {
     return defaultConfig(root);
   }
-  const raw = (parse(text) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; catalog?: Partial<GitopsConfig['catalog']> };
+  const raw = (parse(text) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; catalog?: Partial<GitopsConfig['catalog']> };
   const ajv = new Ajv({ allErrors: true, useDefaults: true });
   const validate = ajv.compile(configSchema);
   if (!validate(raw)) {
@@ -80,6 +82,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
     rules: raw.rules ?? {},
     codeowners: raw.codeowners,
     backstageConfig: raw.backstageConfig,
+    editorSchema: raw.editorSchema,
     catalog: { ...base.catalog, allowedLocationTypes: ['url'], ...catalog },
   };
 }

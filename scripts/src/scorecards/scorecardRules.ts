@@ -17,6 +17,7 @@ const rules: Rule[] = [
   { id: 'codeowners-unsafe-path', severity: 'error', description: 'A file or folder the catalog owns has a name CODEOWNERS cannot write safely (control characters, whitespace, #, wildcards); it stays with the platform team.', example: '# catalog/x.yaml<newline>* @org/team' },
   { id: 'codeowners-team-invalid', severity: 'error', description: 'github.com/team-slug is not a GitHub org/team slug, so CODEOWNERS ignores it.', example: 'github.com/team-slug: "acme/a team"' },
   { id: 'codeowners-stale', severity: 'error', description: "CODEOWNERS differs from what the catalog's ownership generates.", example: '# an entity moved to another team without codeowners --write' },
+  { id: 'schema-stale', severity: 'error', description: "The editor's JSON Schema for catalog files differs from what the policies, the pinned Backstage packages and the catalog generate.", example: '# a policy edited without schema --write' },
 ];
 
 export const scorecardRules = rules.reduce((registry, rule) => registry.add(rule), new RuleRegistry());

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, posix } from 'node:path';
+import { delimiter, dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
@@ -12,16 +13,54 @@ import { deniedExtensions, loadTechdocsPolicy } from './mkdocsSafety.ts';
 const require = createRequire(import.meta.url);
 const SHIM = fileURLToPath(new URL('../../techdocs-core-shim/', import.meta.url));
 
+/** A site that did not build; `log` is the whole output of @techdocs/cli and MkDocs, for findings. */
+export class SiteBuildError extends Error {
+  constructor(message: string, readonly mkdocsFile: string, readonly log: string) {
+    super(message);
+  }
+}
+
 export interface BuiltSite {
   directory: string;
   files: string[];
   seconds: number;
 }
 
+export interface TechdocsCore {
+  /** `mkdocs-techdocs-core` from PyPI when the Python that runs mkdocs can import it, else the stand-in. */
+  plugin: 'mkdocs-techdocs-core' | 'stand-in';
+  version?: string;
+  /** The Python interpreter behind the `mkdocs` on PATH. */
+  python: string;
+}
+
+let core: TechdocsCore | undefined;
+
+/**
+ * Which techdocs-core plugin builds will use: the real one when the interpreter of the `mkdocs`
+ * found on PATH (its shebang) has the package, else this repo's stand-in (scripts/techdocs-core-shim,
+ * put on PYTHONPATH by buildSite). Probed once per process.
+ */
+export function techdocsCore(): TechdocsCore {
+  if (core) return core;
+  const mkdocs = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map(dir => join(dir, 'mkdocs')).find(file => existsSync(file));
+  const shebang = mkdocs ? /^#!\s*(\S+)/.exec(readFileSync(mkdocs, 'utf8').slice(0, 200))?.[1] : undefined;
+  const python = shebang && !shebang.endsWith('/env') ? shebang : 'python3';
+  const probe = spawnSync(python, ['-c', "import importlib.metadata as m; print(m.version('mkdocs-techdocs-core'))"], { encoding: 'utf8', env: childEnv() });
+  const version = probe.status === 0 ? probe.stdout.trim() : undefined;
+  return (core = version ? { plugin: 'mkdocs-techdocs-core', version, python } : { plugin: 'stand-in', python });
+}
+
 /** The techdocs-core mkdocs plugin if Python has it, else this repo's stand-in (PYTHONPATH). */
 export function techdocsCorePath(): string | undefined {
-  const probe = spawnSync('python3', ['-c', 'import techdocs_core'], { stdio: 'ignore', env: childEnv() });
-  return probe.status === 0 ? undefined : SHIM;
+  return techdocsCore().plugin === 'stand-in' ? SHIM : undefined;
+}
+
+/** One line for the build log that says loudly which techdocs-core builds use. */
+export function describeTechdocsCore(found: TechdocsCore = techdocsCore()): string {
+  return found.plugin === 'mkdocs-techdocs-core'
+    ? `TechDocs builds use the real mkdocs-techdocs-core ${found.version} (${found.python}), as Backstage's builder does.`
+    : `WARNING: mkdocs-techdocs-core is NOT installed for ${found.python}; TechDocs builds use the toolkit's STAND-IN plugin (scripts/techdocs-core-shim: material theme and metadata only, none of techdocs-core's Markdown extensions). Install the pinned plugin (scripts/techdocs-requirements.txt) where PyPI is reachable.`;
 }
 
 /**
@@ -33,7 +72,8 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   const work = await mkdtemp(join(tmpdir(), 'gitops-techdocs-'));
   const folder = posix.dirname(mkdocsFile);
   // Docs are PR content: a link to a host file must not be copied into a public site.
-  const config = (defaultSiteName === undefined ? parse(await readFile(realRepoPath(root, mkdocsFile), 'utf8')) : {}) as { docs_dir?: string };
+  const text = defaultSiteName === undefined ? await readFile(realRepoPath(root, mkdocsFile), 'utf8') : undefined;
+  const config = text === undefined ? {} : readableConfig(text);
   const refused = deniedExtensions(config, loadTechdocsPolicy(root));
   if (refused.length) throw new Error(`${mkdocsFile} uses the markdown extension '${refused[0].name}', which is refused: ${refused[0].reason}. The site is not built.`);
   const source = join(work, 'src');
@@ -57,13 +97,23 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   });
   const files = await listFiles(site).catch((): string[] => []);
   if (output.code !== 0 || !files.includes('index.html')) {
-    throw new Error(`TechDocs build of ${mkdocsFile} failed${output.code ? ` (exit ${output.code})` : ': no index.html was produced'}:\n${output.text.slice(-3000)}`);
+    throw new SiteBuildError(`TechDocs build of ${mkdocsFile} failed${output.code ? ` (exit ${output.code})` : ': no index.html was produced'}:\n${output.text.slice(-3000)}`, mkdocsFile, output.text);
   }
   const metadataPath = join(site, 'techdocs_metadata.json');
   const metadata = JSON.parse(await readFile(metadataPath, 'utf8'));
   if (!metadata.site_name) throw new Error(`TechDocs build of ${mkdocsFile} wrote no site_name; Backstage would show no title.`);
   await writeFile(metadataPath, JSON.stringify(metadata));
   return { directory: site, files, seconds: (Date.now() - started) / 1000 };
+}
+
+// A config that does not parse is still handed to the build, so the finding carries MkDocs' own message.
+function readableConfig(text: string): { docs_dir?: string; markdown_extensions?: unknown } {
+  try {
+    const config = parse(text) as { docs_dir?: unknown; markdown_extensions?: unknown } | null;
+    return { ...(typeof config?.docs_dir === 'string' ? { docs_dir: config.docs_dir } : {}), markdown_extensions: config?.markdown_extensions };
+  } catch {
+    return {};
+  }
 }
 
 function run(command: string, args: string[], env: Record<string, string>): Promise<{ code: number; text: string }> {

@@ -7,7 +7,7 @@ import { childEnv } from '../process/childEnv.ts';
 import { readRepoFile } from '../load/repoPath.ts';
 import { buildSite, type BuiltSite } from './buildSite.ts';
 import { siteStore, techdocsPublisher, type StorageTarget } from './siteStore.ts';
-import type { TechdocsSite } from './techdocsSites.ts';
+import { siteNameOf, type TechdocsSite } from './techdocsSites.ts';
 
 export interface PublishInput {
   root: string;
@@ -83,12 +83,6 @@ export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
 }
 
 /** True when neither mkdocs.yml nor its docs folder changed between `commit` and the working tree. */
-/** The name techdocs-node gives a default mkdocs.yml: the entity's title, else its name. */
-function siteNameOf(site: TechdocsSite): string {
-  const metadata = site.entity.entity.metadata as { title?: unknown; name?: unknown };
-  return typeof metadata.title === 'string' ? metadata.title : String(metadata.name);
-}
-
 function unchangedSince(root: string, commit: string, mkdocsFile: string): boolean {
   const config = (existsSync(join(root, mkdocsFile)) ? parse(readRepoFile(root, mkdocsFile, 'utf8')) : {}) as { docs_dir?: string };
   const docs = posix.join(posix.dirname(mkdocsFile), config.docs_dir ?? 'docs');

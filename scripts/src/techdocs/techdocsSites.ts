@@ -41,3 +41,32 @@ export function siteConfigIn(folder: string, repoFiles: ReadonlySet<string>): { 
   for (const file of repoFiles) if (file.startsWith(`${base}docs/`)) return { mkdocsFile: `${base}mkdocs.yml`, generated: true };
   return undefined;
 }
+
+export type BuildableSite = TechdocsSite & { mkdocsFile: string; generated: boolean };
+
+/** The sites TechDocs can build: each `dir:` site with its mkdocs.yml, or the default one TechDocs writes. */
+export function buildableSites(entities: readonly CatalogEntity[], repoFiles: ReadonlySet<string>, repoUrl?: string): BuildableSite[] {
+  return techdocsSites(entities, repoUrl).flatMap(site => {
+    const config = siteConfigIn(site.folder, repoFiles);
+    return config ? [{ ...site, ...config }] : [];
+  });
+}
+
+/**
+ * The sites a change touches: its mkdocs.yml, anything in its folder (the docs, snippets, the config
+ * inherits), or the file of the entity that points at it (a new or moved techdocs-ref).
+ * `changedFiles` are repo-relative paths with forward slashes.
+ */
+export function changedSites(sites: readonly BuildableSite[], changedFiles: ReadonlySet<string>): BuildableSite[] {
+  const changed = [...changedFiles];
+  return sites.filter(site => {
+    const base = site.folder ? `${site.folder}/` : '';
+    return changedFiles.has(site.mkdocsFile) || changedFiles.has(site.entity.file) || changed.some(file => file.startsWith(base));
+  });
+}
+
+/** The name techdocs-node gives a default mkdocs.yml: the entity's title, else its name. */
+export function siteNameOf(site: TechdocsSite): string {
+  const metadata = site.entity.entity.metadata as { title?: unknown; name?: unknown };
+  return typeof metadata.title === 'string' ? metadata.title : String(metadata.name);
+}

@@ -147,9 +147,14 @@ describe('pipelines', () => {
   it('run the PR task with the access token mapped, and publish JUnit even on failure', () => {
     const pr = read('pr-validation.yml');
     expect(pr.trigger).toBe('none');
-    const task = pr.steps.find((s: { script?: string }) => s.script?.includes('azure-pr-report.js'));
+    const steps = pr.jobs.flatMap((j: { steps: unknown[] }) => j.steps);
+    const task = steps.find((s: { script?: string }) => s.script?.includes('azure-pr-report.js'));
     expect(task.env.SYSTEM_ACCESSTOKEN).toBe('$(System.AccessToken)');
-    expect(pr.steps.find((s: { task?: string }) => s.task === 'PublishTestResults@2').condition).toBe('succeededOrFailed()');
+    expect(steps.filter((s: { task?: string }) => s.task === 'PublishTestResults@2').map((s: { condition: string }) => s.condition)).toEqual(['succeededOrFailed()', 'succeededOrFailed()']);
+    // The TechDocs build job maps no secret and no token.
+    const docs = pr.jobs.find((j: { job: string }) => j.job === 'techdocs');
+    expect(JSON.stringify(docs)).not.toMatch(/AccessToken|\$\((?!shard|Build\.)/);
+    expect(docs.steps.some((s: { script?: string }) => s.script?.includes('techdocs build'))).toBe(true);
   });
 
   it('publish and sync only from main, as deployments to a protected environment, via templates that exist', () => {

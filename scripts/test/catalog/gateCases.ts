@@ -1,0 +1,62 @@
+import { ORDERS, ORG } from './fixtureOrg.ts';
+
+export type Tree = Record<string, string>;
+const edit = (file: string, from: string, to: string) => (tree: Tree) => {
+  if (!tree[file].includes(from)) throw new Error(`fixture ${file} has no '${from}'`);
+  tree[file] = tree[file].replace(from, to);
+};
+const add = (file: string, text: string) => (tree: Tree) => void (tree[file] = text);
+const O = 'catalog/orders.yaml';
+const G = 'catalog/org.yaml';
+
+// One mutation of the valid fixture organisation per case, and exactly the findings it must give.
+export const cases: [string, (tree: Tree) => void, string[]][] = [
+  ['yaml syntax error', edit(O, 'name: orders-db', 'name: [orders-db'), [`yaml-syntax@${O}:49:3`, `ref-unresolved@${O}:31:15`]],
+  ['duplicate key', edit(O, '  name: orders-api\n', '  name: orders-api\n  name: orders-api\n'), [`yaml-duplicate-key@${O}:20:3`]],
+  ['document is a list', add(O, `${ORDERS}---\n- a\n- b\n`), [`yaml-not-a-mapping@${O}:56:1`]],
+  ['merge key', edit(O, '  type: database\n', '  type: database\n  <<: {x: 1}\n'), [`yaml-merge-key@${O}:53:3`]],
+  ['missing envelope field', edit(O, 'apiVersion: backstage.io/v1alpha1\nkind: Resource', 'kind: Resource'), [`entity-envelope@${O}:45:1`]],
+  ['bad name format', edit(O, 'name: orders-db', 'name: orders db!'), [`entity-field-format@${O}:48:9`, `ref-unresolved@${O}:31:15`]],
+  ['uppercase tag', edit(O, '  name: orders-api\n', '  name: orders-api\n  tags: [Java]\n'), [`entity-field-format@${O}:20:10`, `policy/tag-format@${O}:20:10`]],
+  ['foreign root field', edit(O, 'kind: Domain\n', 'kind: Domain\nstatus: {}\n'), [`entity-foreign-root-field@${O}:3:1`]],
+  ['lowercase kind', edit(O, 'kind: Resource', 'kind: resource'), [`entity-kind-unknown@${O}:46:7`]],
+  ['missing owner', edit(O, '  type: database\n  owner: team-a\n', '  type: database\n'), [`entity-kind-schema@${O}:51:1`]],
+  ['dependsOn without kind', edit(O, 'dependsOn: [resource:orders-db]', 'dependsOn: [orders-db]'), [`entity-ref-format@${O}:31:15`]],
+  ['definition via $yaml', edit(O, '$text: ./openapi.yaml', '$yaml: ./openapi.yaml'), [`entity-kind-schema@${O}:43:5`]],
+  ['placeholder file missing', edit(O, '$text: ./openapi.yaml', '$text: ./openapi.yml'), [`placeholder-target-missing@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
+  ['placeholder escapes repo', edit(O, '$text: ./openapi.yaml', '$text: ../../etc/passwd'), [`placeholder-outside-repo@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
+  ['placeholder in another GitHub repository', edit(O, '$text: ./openapi.yaml', '$text: https://github.com/other-org/apis/blob/main/orders.yaml'), [`placeholder-outside-repo@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
+  // Backstage reads these at ingestion: a web host that is no git repository, and the same repository by URL.
+  ['placeholder on a plain web host', edit(O, '$text: ./openapi.yaml', '$text: https://api.example.com/v1/openapi.yaml'), ['location-unreachable@catalog/openapi.yaml:1:1']],
+  ['location type the org does not allow', edit('catalog/all.yaml', 'spec:\n  targets:', 'spec:\n  type: github\n  targets:'), ['location-target-invalid@catalog/all.yaml:6:9']],
+  // A Location may keep the type it was read through, whatever the allowed list says (Backstage's orchestrator).
+  ['child Locations inherit a file root', edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  rootLocationType: file\n'), []],
+  // catalog-backend-module-openapi's resolvers: known only when the config says the managed Backstage has them.
+  ['$openapi without the module', edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yaml'), [`entity-kind-schema@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
+  ['$openapi with the module declared', tree => { edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yaml')(tree); edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  placeholderResolvers: [openapi, asyncapi]\n')(tree); }, []],
+  ['$openapi with the module, file missing', tree => { edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yml')(tree); edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  placeholderResolvers: [openapi]\n')(tree); }, [`placeholder-target-missing@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
+  ['unresolved owner', edit(O, 'owner: team-a\n  domain', 'owner: team-aa\n  domain'), [`ref-unresolved@${O}:13:10`]],
+  ['owner of the wrong kind', edit(O, 'owner: team-a\n  domain', 'owner: component:orders-api\n  domain'), [`ref-kind-not-allowed@${O}:13:10`]],
+  ['duplicate entity, other case', add(O, `${ORDERS}---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: Orders-API\n  annotations: {github.com/project-slug: acme/x}\nspec: {type: library, lifecycle: production, owner: team-a, system: orders}\n`), [`entity-duplicate@${O}:19:9`, `entity-duplicate@${O}:59:9`]],
+  ['group cycle', edit(G, '  type: department\n', '  type: department\n  parent: team-a\n'), [`group-cycle@${G}:7:11`, `group-hierarchy-asymmetric@${G}:7:11`]],
+  ['two parents', add(G, `${ORG}---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: other\nspec:\n  type: team\n  children: [team-a]\n`), [`group-hierarchy-asymmetric@${G}:32:14`, `group-multiple-parents@${G}:32:14`, `group-multiple-parents@${G}:7:14`]],
+  ['membership contradiction', edit(G, 'members: [jane]', 'members: [john]'), [`group-membership-asymmetric@${G}:24:14`, `ref-unresolved@${G}:17:13`]],
+  ['location target missing', edit('catalog/all.yaml', './orders.yaml', './order.yaml'), ['location-target-missing@catalog/all.yaml:8:7', 'location-unreachable@catalog/openapi.yaml:1:1', `location-unreachable@${O}:1:1`]],
+  ['unreachable file', add('catalog/stray.yaml', 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: stray}\n'), ['location-unreachable@catalog/stray.yaml:1:1']],
+  ['techdocs dir without mkdocs.yml', edit(O, 'dir:./docs', 'dir:./doc'), [`techdocs-ref-missing@${O}:24:32`]],
+  // techdocs-node writes a default mkdocs.yml for a folder with docs/ in it.
+  ['techdocs dir with only docs/', tree => { edit(O, 'dir:./docs', 'dir:./guide')(tree); add('catalog/guide/docs/index.md', '# Guide\n')(tree); }, []],
+  ['techdocs ref without type', edit(O, 'dir:./docs', './docs'), [`annotation-location-ref@${O}:24:32`]],
+  ['bad project slug', edit(O, 'acme/orders-api', 'https://github.com/acme/orders-api'), [`annotation-project-slug@${O}:22:30`]],
+  ['lifecycle outside policy', edit(O, 'lifecycle: production\n  owner: team-a\n  system: orders\n  providesApis', 'lifecycle: beta\n  owner: team-a\n  system: orders\n  providesApis'), [`policy/allowed-lifecycles@${O}:27:14`]],
+  ['user as owner', edit(O, '  type: database\n  owner: team-a', '  type: database\n  owner: user:jane'), [`policy/owner-is-group@${O}:53:10`]],
+  ['production service without pagerduty', edit(O, '    pagerduty.com/service-id: PABC123\n', ''), [`policy/production-component@${O}:22:5`]],
+  ['mkdocs.yml without index.md', tree => {
+    tree['catalog/docs/docs/guide.md'] = '# Guide\n';
+    delete tree['catalog/docs/docs/index.md'];
+  }, ['mkdocs-index-missing@catalog/docs/mkdocs.yml:1:1']],
+  ['mkdocs nav to a missing page', add('catalog/docs/mkdocs.yml', 'site_name: orders\nnav:\n  - Home: index.md\n  - Setup: setup.md\n'), ['mkdocs-nav-missing@catalog/docs/mkdocs.yml:4:12']],
+  ['mkdocs docs_dir outside the site', add('catalog/docs/mkdocs.yml', 'site_name: orders\ndocs_dir: ../../elsewhere\n'), ['mkdocs-docs-dir-missing@catalog/docs/mkdocs.yml:2:11']],
+  ['mkdocs without site_name, with keys TechDocs drops', add('catalog/docs/mkdocs.yml', 'nav:\n  - Home: index.md\nhooks: [hooks.py]\nplugins:\n  - techdocs-core\n  - mermaid2\n'), ['mkdocs-invalid@catalog/docs/mkdocs.yml:1:1', 'mkdocs-hooks@catalog/docs/mkdocs.yml:3:1', 'mkdocs-dropped-key@catalog/docs/mkdocs.yml:6:5']],
+  ['kind denied by catalog.rules', edit('backstage-config/app-config.yaml', 'Group, User]', 'Group]'), [`catalog-rule-denied@${G}:20:7`]],
+];
