@@ -1,6 +1,10 @@
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import type { RemoteEntity } from './catalogApi.ts';
 import { canonicalEntity } from './compareEntities.ts';
+import { mdCode, mdText } from '../report/safeText.ts';
+
+// A job summary holds at most 1 MiB; a plan lists this many entities per kind and counts the rest.
+const LISTED = 200;
 
 export interface SyncPlan {
   /** `url:<target>` of each root Location this repo registers. */
@@ -50,16 +54,25 @@ export function planSync(desired: readonly CatalogEntity[], actual: readonly Rem
   return plan;
 }
 
+/**
+ * The plan as Markdown for the log and the job summary: counts, then up to LISTED entities per kind
+ * (the rest counted, never cut mid-line). Refs and file names are escaped (mdCode, mdText): they come
+ * from the repo and from Backstage.
+ */
 export function formatPlan(plan: SyncPlan): string {
+  const listed = <T>(items: readonly T[], line: (item: T) => string) => [
+    ...items.slice(0, LISTED).map(line),
+    ...(items.length > LISTED ? [`- …and ${items.length - LISTED} more`] : []),
+  ];
   const lines = [
     '### Backstage sync plan',
     '',
     `${plan.add.length} to add · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged`,
     '',
-    ...plan.add.map(e => `- ➕ \`${e.ref}\` (${e.file})`),
-    ...plan.update.map(u => `- ✏️ \`${u.desired.ref}\` (${u.movedFrom ? `moved from ${u.movedFrom} to ` : ''}${u.desired.file})`),
-    ...plan.remove.map(r => `- ➖ \`${refOfRemote(r)}\``),
-    ...(plan.conflicts.length ? ['', `Refused: defined more than once in the repo: ${plan.conflicts.join(', ')}`] : []),
+    ...listed(plan.add, e => `- ➕ ${mdCode(e.ref ?? '')} (${mdText(e.file)})`),
+    ...listed(plan.update, u => `- ✏️ ${mdCode(u.desired.ref ?? '')} (${u.movedFrom ? `moved from ${mdText(u.movedFrom)} to ` : ''}${mdText(u.desired.file)})`),
+    ...listed(plan.remove, r => `- ➖ ${mdCode(refOfRemote(r))}`),
+    ...(plan.conflicts.length ? ['', `Refused: defined more than once in the repo: ${plan.conflicts.slice(0, LISTED).map(mdCode).join(', ')}${plan.conflicts.length > LISTED ? ', …' : ''}`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -96,8 +96,8 @@ describe('backstage-gitops scorecards', () => {
     writeFileSync(file, text.slice(0, start) + text.slice(start).replace(/    pagerduty\.com\/service-id: "[^"]+"\n/, ''));
     const report = io(root);
     expect(await run(['scorecards', '--base', 'HEAD', '--today', '2026-11-23'], report.io)).toBe(1);
-    expect(report.out()).toContain('- **group:default/payments-team**: Silver (99%) → Bronze (98%) ⬇️');
-    expect(report.out()).toContain('❌ now failing: `component:default/payments-api-prod` On call in PagerDuty (silver). Fix: Add the `pagerduty.com/service-id` annotation');
+    expect(report.out()).toContain('- **<code>group:default/payments-team</code>**: Silver (99%) → Bronze (98%) ⬇️');
+    expect(report.out()).toContain('❌ now failing: <code>component:default/payments-api-prod</code> On call in PagerDuty (silver). Fix: Add the <code>pagerduty.com/service-id</code> annotation');
     const gate = io(root);
     expect(await run(['check', '--base', 'HEAD', '--today', '2026-11-23', '--format', 'json'], gate.io)).toBe(1);
     const rules = JSON.parse(gate.out()).diagnostics.map((d: { ruleId: string; file: string; range: { start: { line: number } } }) => `${d.ruleId} ${d.file}`);
