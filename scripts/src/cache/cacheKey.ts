@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 
@@ -43,7 +43,9 @@ export function toolkitFingerprint(): string {
   const here = fileURLToPath(import.meta.url);
   const hash = createHash('sha256');
   if (here.endsWith('.mjs')) {
-    hash.update(readFileSync(here));
+    // The bundle is split per command: the toolkit is every module of the folder, not only this chunk.
+    const folder = dirname(here);
+    for (const file of readdirSync(folder).filter(name => name.endsWith('.mjs')).sort()) hash.update(`\n${file}\n`).update(readFileSync(join(folder, file)));
   } else {
     const sources = fileURLToPath(new URL('../', import.meta.url));
     for (const file of listFiles(sources)) hash.update(`\n${file}\n`).update(readFileSync(join(sources, file)));
