@@ -4,6 +4,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   stdout: { write(text: string): void; isTTY?: boolean };
   stderr: { write(text: string): void };
+  /** True when a person can answer prompts (stdin is a terminal); commands never prompt otherwise. */
+  interactive?: boolean;
   writeFile(path: string, text: string): Promise<void>;
   fetch: typeof fetch;
 }
