@@ -3,6 +3,7 @@ import { UsageError } from '../config/gitopsConfig.ts';
 import { CHECK_HELP, checkCommand } from './checkCommand.ts';
 import { azureReviewersCommand } from './azureReviewersCommand.ts';
 import { codeownersCommand } from './codeownersCommand.ts';
+import { importCommand } from './importCommand.ts';
 import { initCommand } from './initCommand.ts';
 import { schemaCommand } from './schemaCommand.ts';
 import { scorecardsCommand } from './scorecardsCommand.ts';
@@ -17,6 +18,7 @@ const HELP = `Usage: backstage-gitops <command> [options]
 
 Commands:
   init              write a new control repo for your organisation (flags, or prompts in a terminal)
+  import --url URL  bring the entities a running Backstage already has into catalog/
   check [paths…]    the catalog gate: Backstage's model, org policy, references, locations, scorecards
   scorecards        Tech Insights scorecards per team, before/after a change (--base), config generation
   codeowners        generate (--write) or verify (--check) CODEOWNERS from the catalog's ownership
@@ -35,6 +37,7 @@ ${'\n'}${CHECK_HELP}`;
 const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
   check: checkCommand,
   init: initCommand,
+  import: importCommand,
   scorecards: scorecardsCommand,
   codeowners: codeownersCommand,
   schema: schemaCommand,

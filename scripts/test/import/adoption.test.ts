@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { startBackstage, type BackstageHandle } from '../backstage/startBackstage.ts';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { APIS_PER_SYSTEM, COMPONENTS_PER_SYSTEM, registerAndWait, seedOrg, SYSTEMS, UNSYSTEMED } from './seedOrg.ts';
+
+const BIN = join(REPO_ROOT, 'scripts/bin/backstage-gitops.js');
+
+function run(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', d => (stdout += d));
+  child.stderr.on('data', d => (stderr += d));
+  return new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr })));
+}
+
+let backstage: BackstageHandle & { servedUrl?: string };
+let repo: string;
+const imported = 2 + SYSTEMS.length * (1 + COMPONENTS_PER_SYSTEM + APIS_PER_SYSTEM) + UNSYSTEMED;
+
+describe('adoption of a running Backstage: init, import, sync (real backend, several locations)', () => {
+  beforeAll(async () => {
+    const served = await mkdtemp(join(tmpdir(), 'adoption-old-'));
+    const seed = await seedOrg(served);
+    backstage = await startBackstage({ serveRoot: served, providerEntities: seed.providerEntities });
+    await registerAndWait(backstage.baseUrl, backstage.token, backstage.servedUrl!, seed.locations, seed.fileEntityCount + seed.providerEntities.length);
+    repo = await mkdtemp(join(tmpdir(), 'adoption-repo-'));
+    const init = await run(['init', '--org', 'globex', '--platform', 'github', '--repo-url', 'https://github.com/globex/backstage-control', '--backstage-url', backstage.baseUrl, '--team', 'platform', '--identity-provider', 'entra'], repo);
+    expect(init.code, init.stderr).toBe(0);
+  }, 300_000);
+
+  afterAll(async () => {
+    await backstage?.stop();
+  });
+
+  it('import: every file entity, laid out by system and team, stripped, placeholders kept, provider entities external; the gate reports only what a team must fix', async () => {
+    const env = { GLOBEX_TOKEN: backstage.token };
+    const result = await run(['import', '--url', backstage.baseUrl, '--token-env', 'GLOBEX_TOKEN'], repo, env);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain(`Imported ${imported} entities into ${1 + SYSTEMS.length + 1} catalog file(s) (${imported} from their source files`);
+    expect(result.stdout).toMatch(/25 × ingested by the msgraph entity provider; stays there, declared external/);
+    expect(result.stdout).not.toContain(backstage.token);
+    // The only findings: components that name no system, as the org policy requires.
+    const findings = result.stdout.split('\n').filter(l => /^\s+\d+:\d+\s+(error|warning)/.test(l));
+    expect(findings).toHaveLength(UNSYSTEMED);
+    expect(findings.every(l => l.includes('policy/system-has-domain'))).toBe(true);
+    expect(result.code).toBe(1);
+
+    const system = parseAllDocuments(readFileSync(join(repo, 'catalog/systems/checkout/entities.yaml'), 'utf8')).map(d => d.toJS());
+    expect(system).toHaveLength(1 + COMPONENTS_PER_SYSTEM + APIS_PER_SYSTEM);
+    expect(system[0]).toEqual({ apiVersion: 'backstage.io/v1alpha1', kind: 'System', metadata: { name: 'checkout' }, spec: { owner: 'checkout-team', domain: 'commerce' } });
+    const text = readFileSync(join(repo, 'catalog/systems/checkout/entities.yaml'), 'utf8');
+    for (const added of ['relations', 'status', 'uid', 'etag', 'generation', 'managed-by-location', 'managed-by-origin-location', 'backstage.io/view-url', 'backstage.io/edit-url', 'backstage.io/source-location']) expect(text).not.toContain(added);
+    const api = system.find(e => e.metadata.name === 'checkout-api-0');
+    expect(api.spec.definition).toEqual({ $text: './definitions/checkout-api-0-openapi.yaml' });
+    expect(readFileSync(join(repo, 'catalog/systems/checkout/definitions/checkout-api-0-openapi.yaml'), 'utf8')).toContain('title: checkout');
+    expect(existsSync(join(repo, 'catalog/teams/platform/entities.yaml'))).toBe(true);
+    expect(parse(readFileSync(join(repo, 'catalog/all.yaml'), 'utf8')).spec.targets).toEqual(['./domains/domains.yaml', ...SYSTEMS.map(s => `./systems/${s}/entities.yaml`).sort(), './teams/platform/entities.yaml']);
+    expect(parse(readFileSync(join(repo, 'gitops.config.yaml'), 'utf8')).catalog.external).toEqual([
+      { kind: 'Group', namespace: 'default', reason: 'microsoftGraphOrg' },
+      { kind: 'User', namespace: 'default', reason: 'microsoftGraphOrg' },
+    ]);
+    expect(readFileSync(join(repo, '.github/CODEOWNERS'), 'utf8')).toContain('/catalog/systems/checkout/entities.yaml');
+
+    // Idempotent: the same bytes again.
+    const again = await run(['import', '--url', backstage.baseUrl, '--token-env', 'GLOBEX_TOKEN'], repo, env);
+    expect(again.stdout).toMatch(/\n0 file\(s\) written, \d+ unchanged/);
+    // A file the team took over (no generated mark) is never overwritten without --force.
+    writeFileSync(join(repo, 'catalog/teams/platform/entities.yaml'), readFileSync(join(repo, 'catalog/teams/platform/entities.yaml'), 'utf8').replace(/^# Generated[^\n]*\n/, '# ours\n'));
+    const refused = await run(['import', '--url', backstage.baseUrl, '--token-env', 'GLOBEX_TOKEN'], repo, env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('catalog/teams/platform/entities.yaml');
+    expect(readFileSync(join(repo, 'catalog/teams/platform/entities.yaml'), 'utf8')).toMatch(/^# ours\n/);
+    const forced = await run(['import', '--url', backstage.baseUrl, '--token-env', 'GLOBEX_TOKEN', '--force'], repo, env);
+    expect(forced.stdout).toMatch(/\n1 file\(s\) written/);
+  }, 300_000);
+});
