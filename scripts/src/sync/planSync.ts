@@ -1,6 +1,8 @@
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import type { RemoteEntity } from './catalogApi.ts';
 import { canonicalEntity } from './compareEntities.ts';
+import type { Adoption, LocationReplacement } from './planAdoption.ts';
+import { mdCode, mdText } from '../report/safeText.ts';
 
 export interface SyncPlan {
   /** `url:<target>` of each root Location this repo registers. */
@@ -10,6 +12,10 @@ export interface SyncPlan {
   update: { desired: CatalogEntity; actual: RemoteEntity; movedFrom?: string }[];
   remove: RemoteEntity[];
   unchanged: number;
+  /** Entities Backstage holds from other locations that this repo takes over (a subset of `add`). */
+  adopt: Adoption[];
+  /** The registered locations whose entities the repo takes over, removed during the hand-over. */
+  replace: LocationReplacement[];
   /** Refs defined twice in the repo: the gate fails on them, sync refuses to guess. */
   conflicts: string[];
 }
@@ -37,7 +43,7 @@ export function planSync(desired: readonly CatalogEntity[], actual: readonly Rem
     else wanted.set(entity.ref, entity);
   }
   const present = new Map(actual.map(e => [refOfRemote(e), e]));
-  const plan: SyncPlan = { origins, add: [], update: [], remove: [], unchanged: 0, conflicts };
+  const plan: SyncPlan = { origins, add: [], update: [], remove: [], unchanged: 0, conflicts, adopt: [], replace: [] };
   for (const [ref, entity] of wanted) {
     const remote = present.get(ref);
     const from = remote && sourceFileOf(remote, repoUrl);
@@ -51,12 +57,14 @@ export function planSync(desired: readonly CatalogEntity[], actual: readonly Rem
 }
 
 export function formatPlan(plan: SyncPlan): string {
+  const adopted = new Map(plan.adopt.map(a => [a.desired.ref!, a.origin]));
   const lines = [
     '### Backstage sync plan',
     '',
-    `${plan.add.length} to add · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged`,
+    `${plan.add.length} to add${plan.adopt.length ? ` (${plan.adopt.length} adopted from ${plan.replace.filter(r => !r.blocked).length} location(s) it replaces)` : ''} · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged`,
     '',
-    ...plan.add.map(e => `- ➕ \`${e.ref}\` (${e.file})`),
+    ...plan.replace.map(r => (r.blocked ? `- ⛔ location ${mdCode(r.origin)} stays: ${mdText(r.blocked)}` : `- 🔁 location ${mdCode(r.origin)} is replaced: its ${r.adopted} entit${r.adopted === 1 ? 'y moves' : 'ies move'} to this repo`)),
+    ...plan.add.map(e => `- ${adopted.has(e.ref!) ? `🔁 \`${e.ref}\` (adopted from ${mdCode(adopted.get(e.ref!)!)} into ` : `➕ \`${e.ref}\` (`}${e.file})`),
     ...plan.update.map(u => `- ✏️ \`${u.desired.ref}\` (${u.movedFrom ? `moved from ${u.movedFrom} to ` : ''}${u.desired.file})`),
     ...plan.remove.map(r => `- ➖ \`${refOfRemote(r)}\``),
     ...(plan.conflicts.length ? ['', `Refused: defined more than once in the repo: ${plan.conflicts.join(', ')}`] : []),

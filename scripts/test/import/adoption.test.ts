@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, parseDocument } from 'yaml';
 import { startBackstage, type BackstageHandle } from '../backstage/startBackstage.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
 import { APIS_PER_SYSTEM, COMPONENTS_PER_SYSTEM, registerAndWait, seedOrg, SYSTEMS, UNSYSTEMED } from './seedOrg.ts';
@@ -30,7 +30,9 @@ describe('adoption of a running Backstage: init, import, sync (real backend, sev
     const seed = await seedOrg(served);
     backstage = await startBackstage({ serveRoot: served, providerEntities: seed.providerEntities });
     await registerAndWait(backstage.baseUrl, backstage.token, backstage.servedUrl!, seed.locations, seed.fileEntityCount + seed.providerEntities.length);
-    repo = await mkdtemp(join(tmpdir(), 'adoption-repo-'));
+    // The new control repo lives where the backend can read it, as the managed Backstage reads GitHub.
+    repo = join(backstage.fixturesDir, 'globex-control');
+    await mkdir(repo);
     const init = await run(['init', '--org', 'globex', '--platform', 'github', '--repo-url', 'https://github.com/globex/backstage-control', '--backstage-url', backstage.baseUrl, '--team', 'platform', '--identity-provider', 'entra'], repo);
     expect(init.code, init.stderr).toBe(0);
   }, 300_000);
@@ -79,5 +81,65 @@ describe('adoption of a running Backstage: init, import, sync (real backend, sev
     expect(readFileSync(join(repo, 'catalog/teams/platform/entities.yaml'), 'utf8')).toMatch(/^# ours\n/);
     const forced = await run(['import', '--url', backstage.baseUrl, '--token-env', 'GLOBEX_TOKEN', '--force'], repo, env);
     expect(forced.stdout).toMatch(/\n1 file\(s\) written/);
+  }, 300_000);
+
+  it('sync adopts every imported entity from its old location: the plan names the locations it replaces, none is lost, none is missing for a processing cycle', async () => {
+    // The team fixes what the gate reported, and points the repo at where Backstage reads it.
+    const teamFile = join(repo, 'catalog/teams/platform/entities.yaml');
+    writeFileSync(teamFile, parseAllDocuments(readFileSync(teamFile, 'utf8')).map(d => (d.setIn(['spec', 'system'], 'search'), d.toString())).join(''));
+    const config = parseDocument(readFileSync(join(repo, 'gitops.config.yaml'), 'utf8'));
+    config.set('repoUrl', `${backstage.fixturesUrl}/globex-control/`);
+    writeFileSync(join(repo, 'gitops.config.yaml'), config.toString());
+    const appConfigFile = join(repo, 'backstage-config/app-config.yaml');
+    writeFileSync(appConfigFile, readFileSync(appConfigFile, 'utf8').replaceAll('https://github.com/globex/backstage-control/blob/main/', `${backstage.fixturesUrl}/globex-control/`));
+    const env = { BACKSTAGE_TOKEN: backstage.token };
+    const headers = { authorization: `Bearer ${backstage.token}`, 'content-type': 'application/json' };
+    const query = async (q: string) => ((await (await fetch(`${backstage.baseUrl}/api/catalog/entities/by-query?${q}&limit=1000`, { headers })).json()) as { items: { kind: string; metadata: { name: string; annotations: Record<string, string> } }[] }).items;
+    const refs = (await query('filter=kind=component&filter=kind=api&filter=kind=system&filter=kind=domain')).map(e => `${e.kind}:default/${e.metadata.name}`.toLowerCase());
+    expect(refs).toHaveLength(imported);
+
+    const plan = await run(['sync', '--url', backstage.baseUrl, '--dry-run'], repo, env);
+    // The two root Locations and the six golden-path templates are new; everything else is adopted.
+    expect(plan.stdout, plan.stderr).toContain(`${imported + 8} to add (${imported} adopted from 6 location(s) it replaces)`);
+    expect(plan.stdout.match(/🔁 location <code>url:http:\/\/127\.0\.0\.1:\d+\/[^<]+<\/code> is replaced/g)).toHaveLength(6);
+    expect(plan.code).toBe(0);
+
+    // Watch every adopted entity while sync hands it over: how long is any of them missing?
+    const missingSince = new Map<string, number>();
+    const longest = new Map<string, number>();
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const response = await fetch(`${backstage.baseUrl}/api/catalog/entities/by-refs`, { method: 'POST', headers, body: JSON.stringify({ entityRefs: refs, fields: ['kind', 'metadata.name'] }) });
+        const items = ((await response.json()) as { items: (object | null)[] }).items;
+        const now = Date.now();
+        items.forEach((item, i) => {
+          if (!item && !missingSince.has(refs[i])) missingSince.set(refs[i], now);
+          if (item && missingSince.has(refs[i])) {
+            longest.set(refs[i], Math.max(longest.get(refs[i]) ?? 0, now - missingSince.get(refs[i])!));
+            missingSince.delete(refs[i]);
+          }
+        });
+        await new Promise(r => setTimeout(r, 100));
+      }
+    })();
+    const sync = await run(['sync', '--url', backstage.baseUrl, '--wait', '150', '--poll-ms', '500'], repo, env);
+    watching = false;
+    await watcher;
+    expect(sync.code, `${sync.stdout}\n${sync.stderr}\n${await backstage.logTail()}`).toBe(0);
+    expect(sync.stderr).toMatch(/hand-over: 6 location\(s\) unregistered, 201 entities released/);
+
+    // None lost: every entity is there, read from the new repo; the old locations are gone; provider entities untouched.
+    expect([...missingSince.keys()]).toEqual([]);
+    const now = await query('filter=kind=component&filter=kind=api&filter=kind=system&filter=kind=domain');
+    expect(now).toHaveLength(imported);
+    expect(now.every(e => e.metadata.annotations['backstage.io/managed-by-origin-location'] === `url:${backstage.fixturesUrl}/globex-control/catalog/all.yaml`)).toBe(true);
+    expect((await query('filter=kind=user&filter=kind=group'))).toHaveLength(25);
+    const locations = ((await (await fetch(`${backstage.baseUrl}/api/catalog/locations`, { headers })).json()) as { data: { target: string } }[]).map(l => l.data.target);
+    expect(locations.sort()).toEqual([`${backstage.fixturesUrl}/globex-control/catalog/all.yaml`, `${backstage.fixturesUrl}/globex-control/templates/all.yaml`]);
+    // The longest any entity was missing, against one processing cycle (catalog-backend's default: 100-150 s).
+    const worst = Math.max(0, ...longest.values());
+    console.log(`adoption hand-over: ${longest.size} of ${imported} entities missing at some point, longest ${worst} ms`);
+    expect(worst).toBeLessThan(100_000);
   }, 300_000);
 });
