@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebApi, getBearerHandler } from 'azure-devops-node-api';
-import { CommentThreadStatus, CommentType, GitStatusState } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
+import { CommentThreadStatus, CommentType, GitStatusState, type GitPullRequestCommentThread } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
 import type { Diagnostic } from '../../scripts/src/diagnostic.ts';
 import { countDiagnostics } from '../../scripts/src/diagnostic.ts';
 import { pickAnnotations } from '../../scripts/src/report/annotationBudget.ts';
-import { formatAzure } from '../../scripts/src/report/formatAzure.ts';
+import { escapeAzureData, formatAzure } from '../../scripts/src/report/formatAzure.ts';
+import { secretScrubber } from '../../scripts/src/report/secretScrubber.ts';
 import { formatJunit } from '../../scripts/src/report/formatJunit.ts';
 import { REPORT_MARKER } from '../../scripts/src/pr/renderPrReport.ts';
 
@@ -46,23 +47,50 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   const pullRequestId = Number(env.SYSTEM_PULLREQUEST_PULLREQUESTID);
   if (pullRequestId && env.SYSTEM_ACCESSTOKEN && env.SYSTEM_COLLECTIONURI) {
     const failing = run.status === 1;
-    await publishToPullRequest(env, pullRequestId, markdown, failing, countDiagnostics(result.diagnostics).error);
+    try {
+      const warning = await publishToPullRequest(env, pullRequestId, markdown, failing, countDiagnostics(result.diagnostics).error);
+      if (warning) write(`##vso[task.logissue type=warning;]${escapeAzureData(warning)}\n`);
+    } catch (error) {
+      // The server's answer may echo anything, the token included: scrubbed and escaped to one command.
+      const message = secretScrubber([env.SYSTEM_ACCESSTOKEN])((error as Error).message ?? String(error));
+      write(`##vso[task.logissue type=error;]${escapeAzureData(`Posting the report to pull request ${pullRequestId} failed: ${message}`)}\n##vso[task.complete result=Failed;]\n`);
+      return 2;
+    }
   }
   const totals = countDiagnostics(result.diagnostics);
   write(`##vso[task.complete result=${run.status === 1 ? 'Failed' : totals.warning ? 'SucceededWithIssues' : 'Succeeded'};]${totals.error} errors, ${totals.warning} warnings\n`);
   return run.status ?? 1;
 }
 
-/** Exactly one comment thread (found by its marker), updated in place, and the `backstage-gitops/validate` status. */
-async function publishToPullRequest(env: NodeJS.ProcessEnv, pullRequestId: number, markdown: string, failing: boolean, errors: number) {
+/**
+ * Whether a PR thread is this task's report: its first comment starts with the marker (a quote of it
+ * does not) and was written by `identityId`, the identity the token authenticates as (for
+ * $(System.AccessToken), the project's build service). Threads of people and other services are never
+ * touched.
+ */
+export function isOwnThread(thread: GitPullRequestCommentThread, identityId: string): boolean {
+  const first = thread.comments?.[0];
+  return !thread.isDeleted && Boolean(first?.content?.startsWith(REPORT_MARKER)) && first?.author?.id?.toLowerCase() === identityId.toLowerCase();
+}
+
+/**
+ * Exactly one comment thread (found by marker and author, see {@link isOwnThread}), updated in place,
+ * and the `backstage-gitops/validate` status. The identity comes from `GET _apis/connectionData`
+ * (`authenticatedUser.id`). Returns a warning to log when the thread could not be kept.
+ */
+async function publishToPullRequest(env: NodeJS.ProcessEnv, pullRequestId: number, markdown: string, failing: boolean, errors: number): Promise<string | undefined> {
   const connection = new WebApi(env.SYSTEM_COLLECTIONURI!, getBearerHandler(env.SYSTEM_ACCESSTOKEN!));
+  const identityId = (await connection.connect()).authenticatedUser?.id;
   const git = await connection.getGitApi();
   const project = env.SYSTEM_TEAMPROJECT;
   const repository = env.BUILD_REPOSITORY_ID!;
-  const threads = await git.getThreads(repository, pullRequestId, project);
-  const mine = threads.filter(t => !t.isDeleted && t.comments?.[0]?.content?.includes(REPORT_MARKER));
   const status = failing ? CommentThreadStatus.Active : CommentThreadStatus.Closed;
-  if (mine.length === 0) {
+  let warning: string | undefined;
+  const threads = identityId ? await git.getThreads(repository, pullRequestId, project) : [];
+  const mine = identityId ? threads.filter(t => isOwnThread(t, identityId)) : [];
+  if (!identityId) {
+    warning = 'Azure DevOps did not say which identity the token is (connectionData has no authenticatedUser); the report thread was not updated.';
+  } else if (mine.length === 0) {
     await git.createThread({ comments: [{ parentCommentId: 0, content: markdown, commentType: CommentType.Text }], status }, repository, pullRequestId, project);
   } else {
     await git.updateComment({ content: markdown }, repository, pullRequestId, mine[0].id!, mine[0].comments![0].id!, project);
@@ -75,4 +103,5 @@ async function publishToPullRequest(env: NodeJS.ProcessEnv, pullRequestId: numbe
     context: { genre: 'backstage-gitops', name: 'validate' },
     ...(runUrl ? { targetUrl: runUrl } : {}),
   }, repository, pullRequestId, project);
+  return warning;
 }

@@ -7,6 +7,10 @@ export interface Rule {
   description: string;
   /** A minimal YAML fragment that triggers the rule. */
   example: string;
+  /** A short name (an org policy schema's `title`); the description's first sentence when absent. */
+  title?: string;
+  /** How to fix a finding (an org policy schema's `x-hint`); the example is shown when absent. */
+  hint?: string;
 }
 
 export class RuleRegistry {

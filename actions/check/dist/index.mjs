@@ -43497,6 +43497,28 @@ function pickAnnotations(diagnostics, changedFiles, perLevel) {
   return ordered.filter((d) => used[d.severity]++ < perLevel);
 }
 
+// scripts/src/report/findingKey.ts
+import { createHash } from "node:crypto";
+function findingKeys(diagnostics) {
+  const byBase = /* @__PURE__ */ new Map();
+  for (const d of diagnostics) {
+    const base = `${d.ruleId}\0${d.file}\0${d.entityRef ?? ""}\0${lineFree(d.message)}`;
+    (byBase.get(base) ?? byBase.set(base, []).get(base)).push(d);
+  }
+  const keys = /* @__PURE__ */ new Map();
+  for (const [base, list] of byBase) {
+    list.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+    list.forEach((d, i) => keys.set(d, { key: i === 0 ? base : `${base}\0#${i + 1}`, occurrence: i + 1 }));
+  }
+  return keys;
+}
+function fingerprint(key) {
+  return createHash("sha256").update(key).digest("hex").slice(0, 32);
+}
+function lineFree(message) {
+  return message.replace(/:\d+(?::\d+)?\b/g, "").replace(/\b(lines?|columns?) \d+(?:, (?:line )?\d+)*/gi, "$1");
+}
+
 // scripts/src/report/formatSarif.ts
 var LEVEL = { error: "error", warning: "warning", info: "note" };
 function formatSarif(diagnostics, options) {
@@ -43504,14 +43526,17 @@ function formatSarif(diagnostics, options) {
   const known = new Map(options.rules.map((r) => [r.id, r]));
   const rules = ruleIds.map((id) => {
     const rule = known.get(id);
+    const full = rule?.description ?? `Findings of ${id}.`;
     return {
       id,
-      shortDescription: { text: rule?.description ?? id },
+      shortDescription: { text: rule?.title ?? firstSentence(full) },
+      fullDescription: { text: full },
       defaultConfiguration: { level: LEVEL[rule?.severity ?? "error"] },
-      ...rule ? { help: { text: `Example that triggers it:
-${rule.example}` } } : {}
+      help: { text: rule?.hint ?? (rule?.example ? `Example that triggers it:
+${rule.example}` : `Each finding's message says what to change.`) }
     };
   });
+  const keys = findingKeys(diagnostics);
   const results = sortDiagnostics(diagnostics).map((d) => ({
     ruleId: d.ruleId,
     ruleIndex: ruleIds.indexOf(d.ruleId),
@@ -43521,11 +43546,12 @@ Hint: ${d.hint}` : d.message },
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: d.file, uriBaseId: "%SRCROOT%" },
+          artifactLocation: { uri: fileUri(d.file), uriBaseId: "%SRCROOT%" },
           region: { startLine: d.range.start.line, startColumn: d.range.start.column, endLine: d.range.end.line, endColumn: Math.max(d.range.end.column, d.range.start.column) }
         }
       }
     ],
+    partialFingerprints: { "backstageGitopsFinding/v1": fingerprint(keys.get(d).key) },
     ...d.entityRef ? { properties: { entityRef: d.entityRef } } : {}
   }));
   const log = {
@@ -43536,19 +43562,53 @@ Hint: ${d.hint}` : d.message },
   return `${JSON.stringify(log, null, 2)}
 `;
 }
+function fileUri(file) {
+  return file.split("/").map(encodeURIComponent).join("/");
+}
+function firstSentence(text) {
+  const end = text.search(/[.;:](\s|$)/);
+  return end > 0 ? text.slice(0, end) : text;
+}
+
+// scripts/src/report/safeText.ts
+var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+var CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u2028\u2029]|\u001b(?!\[[0-9;]*m)/g;
+var LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/;
+var visible = (ch) => ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+function logLines(text, options = {}) {
+  const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
+  return text.split("\n").map((line) => line.replace(/\r/g, "\\r").replace(control, visible).replace(/(##vso)\[/gi, "$1\u200B[").replace(LINE_START_COMMAND, "$1:\u200B:")).join("\n");
+}
 
 // scripts/src/report/formatGithub.ts
 var GITHUB_ANNOTATIONS_PER_LEVEL = 10;
+var neutralise = (text) => logLines(text);
 
 // scripts/src/pr/renderPrReport.ts
 var REPORT_MARKER = "<!-- backstage-gitops:pr-report v1 -->";
 
 // actions/check/src/stickyComment.ts
+var WORKFLOW_TOKEN_LOGIN = "github-actions[bot]";
+async function tokenLogin(octokit) {
+  try {
+    const { viewer } = await octokit.graphql("query { viewer { login } }");
+    return viewer.login;
+  } catch {
+    return WORKFLOW_TOKEN_LOGIN;
+  }
+}
+function isOwnReport(comment, login) {
+  if (!comment.body?.startsWith(REPORT_MARKER) || !comment.user) return false;
+  const bare = (name) => name.replace(/\[bot\]$/, "").toLowerCase();
+  const botLogin = login.endsWith("[bot]") || comment.user.login.endsWith("[bot]");
+  return bare(comment.user.login) === bare(login) && (!botLogin || comment.user.type === "Bot");
+}
 async function upsertStickyComment(octokit, target, body) {
-  const text = body.includes(REPORT_MARKER) ? body : `${REPORT_MARKER}
+  const text = body.startsWith(REPORT_MARKER) ? body : `${REPORT_MARKER}
 ${body}`;
+  const login = await tokenLogin(octokit);
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...target, per_page: 100 });
-  const mine = comments.filter((c) => c.body?.includes(REPORT_MARKER) && c.user?.type === "Bot");
+  const mine = comments.filter((c) => isOwnReport(c, login));
   if (mine.length === 0) {
     await octokit.rest.issues.createComment({ ...target, body: text });
     return "created";
@@ -43576,9 +43636,9 @@ async function main() {
 ${diagnostics.length} findings.
 `;
   for (const d of pickAnnotations(diagnostics, new Set(result.changedFiles ?? []), GITHUB_ANNOTATIONS_PER_LEVEL)) {
-    const props = { title: d.ruleId, file: d.file, startLine: d.range.start.line, endLine: d.range.end.line, ...d.range.start.line === d.range.end.line ? { startColumn: d.range.start.column, endColumn: Math.max(d.range.start.column, d.range.end.column) } : {} };
-    const text = d.hint ? `${d.message}
-${d.hint}` : d.message;
+    const props = { title: neutralise(d.ruleId), file: neutralise(d.file), startLine: d.range.start.line, endLine: d.range.end.line, ...d.range.start.line === d.range.end.line ? { startColumn: d.range.start.column, endColumn: Math.max(d.range.start.column, d.range.end.column) } : {} };
+    const text = neutralise(d.hint ? `${d.message}
+${d.hint}` : d.message);
     if (d.severity === "error") error(text, props);
     else if (d.severity === "warning") warning(text, props);
     else notice(text, props);
@@ -43599,4 +43659,4 @@ ${d.hint}` : d.message;
   setOutput("report", reportFile);
   if (run.status === 1) setFailed(`${totals.error} error(s), ${totals.warning} warning(s): see the annotations and the report.`);
 }
-main().catch((error2) => setFailed(error2 instanceof Error ? error2.message : String(error2)));
+main().catch((error2) => setFailed(neutralise(error2 instanceof Error ? error2.message : String(error2))));

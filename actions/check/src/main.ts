@@ -11,7 +11,7 @@ import type { Diagnostic } from '../../../scripts/src/diagnostic.ts';
 import { countDiagnostics } from '../../../scripts/src/diagnostic.ts';
 import { pickAnnotations } from '../../../scripts/src/report/annotationBudget.ts';
 import { formatSarif } from '../../../scripts/src/report/formatSarif.ts';
-import { GITHUB_ANNOTATIONS_PER_LEVEL } from '../../../scripts/src/report/formatGithub.ts';
+import { GITHUB_ANNOTATIONS_PER_LEVEL, neutralise } from '../../../scripts/src/report/formatGithub.ts';
 import { REPORT_MARKER } from '../../../scripts/src/pr/renderPrReport.ts';
 import { upsertStickyComment } from './stickyComment.ts';
 
@@ -30,8 +30,9 @@ async function main(): Promise<void> {
   const markdown = result.markdown ?? `${REPORT_MARKER}\n## Backstage catalog gate\n\n${diagnostics.length} findings.\n`;
 
   for (const d of pickAnnotations(diagnostics, new Set(result.changedFiles ?? []), GITHUB_ANNOTATIONS_PER_LEVEL)) {
-    const props = { title: d.ruleId, file: d.file, startLine: d.range.start.line, endLine: d.range.end.line, ...(d.range.start.line === d.range.end.line ? { startColumn: d.range.start.column, endColumn: Math.max(d.range.start.column, d.range.end.column) } : {}) };
-    const text = d.hint ? `${d.message}\n${d.hint}` : d.message;
+    // @actions/core escapes CR, LF and %; values must not carry an Azure command either (one rule for every log).
+    const props = { title: neutralise(d.ruleId), file: neutralise(d.file), startLine: d.range.start.line, endLine: d.range.end.line, ...(d.range.start.line === d.range.end.line ? { startColumn: d.range.start.column, endColumn: Math.max(d.range.start.column, d.range.end.column) } : {}) };
+    const text = neutralise(d.hint ? `${d.message}\n${d.hint}` : d.message);
     if (d.severity === 'error') core.error(text, props);
     else if (d.severity === 'warning') core.warning(text, props);
     else core.notice(text, props);
@@ -54,4 +55,4 @@ async function main(): Promise<void> {
   if (run.status === 1) core.setFailed(`${totals.error} error(s), ${totals.warning} warning(s): see the annotations and the report.`);
 }
 
-main().catch(error => core.setFailed(error instanceof Error ? error.message : String(error)));
+main().catch(error => core.setFailed(neutralise(error instanceof Error ? error.message : String(error))));

@@ -19619,8 +19619,52 @@ function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 
+// scripts/src/report/secretScrubber.ts
+var MIN_FRAGMENT = 6;
+var escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+var percentInsensitive = (encoded) => escapeRegExp(encoded).replace(/%([0-9A-F]{2})/g, (_, hex) => `%(?:${hex}|${hex.toLowerCase()})`);
+function base64Fragments(secret) {
+  const bytes = Buffer.from(secret, "utf8");
+  const fragments = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString("base64").replace(/=+$/, "");
+    const start = Math.ceil(shift * 8 / 6);
+    const end = Math.floor((shift + bytes.length) * 8 / 6);
+    fragments.push(encoded.slice(start, end));
+  }
+  return fragments;
+}
+function secretForms(secret) {
+  const escapeJson = (text) => JSON.stringify(text).slice(1, -1);
+  const json = escapeJson(secret);
+  const forms = [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    json,
+    json.replace(/\//g, "\\/"),
+    json.replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`),
+    ...base64Fragments(secret).flatMap((b) => [b, b.replace(/\+/g, "-").replace(/\//g, "_")]),
+    // A JSON error body quoting a JSON request body escapes twice.
+    escapeJson(json)
+  ];
+  return [...new Set(forms)].filter((form) => form === secret || form.length >= MIN_FRAGMENT);
+}
+function secretParts(value) {
+  const parts = [value];
+  for (const match of value.matchAll(/(?:^|;)\s*(?:AccountKey|SharedAccessSignature|SharedAccessKey)=([^;]+)/gi)) parts.push(match[1].trim());
+  return parts.filter((p) => p.length > 0);
+}
+function secretScrubber(secrets) {
+  const patterns = [...new Set([...secrets].filter((s) => Boolean(s)).flatMap(secretParts).flatMap(secretForms))].sort((a, b) => b.length - a.length).map((form) => /%[0-9A-F]{2}/.test(form) ? percentInsensitive(form) : escapeRegExp(form));
+  if (patterns.length === 0) return (text) => text;
+  const pattern = new RegExp(patterns.join("|"), "g");
+  return (text) => text.replace(pattern, "***");
+}
+
 // actions/publish-techdocs/src/main.ts
 var CLI = fileURLToPath(new URL("../../../scripts/bin/backstage-gitops.js", import.meta.url));
+var scrub = (text) => text;
 async function main() {
   const env = {};
   const args = ["techdocs", "publish", "--publisher", getInput("publisher", { required: true }), "--root", resolve(getInput("working-directory") || ".")];
@@ -19639,9 +19683,11 @@ async function main() {
     if (value) args.push(flag, value);
   }
   if (getBooleanInput("force")) args.push("--force");
+  scrub = secretScrubber(Object.values(env));
   const run = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  process.stdout.write(run.stdout ?? "");
-  await summary.addHeading("TechDocs", 3).addRaw(run.stdout ?? "", true).write();
+  const outcome = scrub(run.stdout ?? "");
+  process.stdout.write(outcome);
+  await summary.addHeading("TechDocs", 3).addRaw(outcome, true).write();
   if (run.status !== 0) setFailed(`backstage-gitops techdocs publish exited ${run.status}; see the log.`);
 }
-main().catch((error2) => setFailed(error2 instanceof Error ? error2.message : String(error2)));
+main().catch((error2) => setFailed(scrub(error2 instanceof Error ? error2.message : String(error2))));

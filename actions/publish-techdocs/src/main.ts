@@ -4,8 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
+import { secretScrubber } from '../../../scripts/src/report/secretScrubber.ts';
 
 const CLI = fileURLToPath(new URL('../../../scripts/bin/backstage-gitops.js', import.meta.url));
+// Whatever this step prints or summarises loses the storage credentials, in every encoding.
+let scrub = (text: string) => text;
 
 async function main(): Promise<void> {
   const env: Record<string, string> = {};
@@ -25,10 +28,12 @@ async function main(): Promise<void> {
     if (value) args.push(flag, value);
   }
   if (core.getBooleanInput('force')) args.push('--force');
+  scrub = secretScrubber(Object.values(env));
   const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  process.stdout.write(run.stdout ?? '');
-  await core.summary.addHeading('TechDocs', 3).addRaw(run.stdout ?? '', true).write();
+  const outcome = scrub(run.stdout ?? '');
+  process.stdout.write(outcome);
+  await core.summary.addHeading('TechDocs', 3).addRaw(outcome, true).write();
   if (run.status !== 0) core.setFailed(`backstage-gitops techdocs publish exited ${run.status}; see the log.`);
 }
 
-main().catch(error => core.setFailed(error instanceof Error ? error.message : String(error)));
+main().catch(error => core.setFailed(scrub(error instanceof Error ? error.message : String(error))));

@@ -19619,15 +19619,78 @@ function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 
+// scripts/src/report/secretScrubber.ts
+var MIN_FRAGMENT = 6;
+var escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+var percentInsensitive = (encoded) => escapeRegExp(encoded).replace(/%([0-9A-F]{2})/g, (_, hex) => `%(?:${hex}|${hex.toLowerCase()})`);
+function base64Fragments(secret) {
+  const bytes = Buffer.from(secret, "utf8");
+  const fragments = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString("base64").replace(/=+$/, "");
+    const start = Math.ceil(shift * 8 / 6);
+    const end = Math.floor((shift + bytes.length) * 8 / 6);
+    fragments.push(encoded.slice(start, end));
+  }
+  return fragments;
+}
+function secretForms(secret) {
+  const escapeJson = (text) => JSON.stringify(text).slice(1, -1);
+  const json = escapeJson(secret);
+  const forms = [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    json,
+    json.replace(/\//g, "\\/"),
+    json.replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`),
+    ...base64Fragments(secret).flatMap((b) => [b, b.replace(/\+/g, "-").replace(/\//g, "_")]),
+    // A JSON error body quoting a JSON request body escapes twice.
+    escapeJson(json)
+  ];
+  return [...new Set(forms)].filter((form) => form === secret || form.length >= MIN_FRAGMENT);
+}
+function secretParts(value) {
+  const parts = [value];
+  for (const match of value.matchAll(/(?:^|;)\s*(?:AccountKey|SharedAccessSignature|SharedAccessKey)=([^;]+)/gi)) parts.push(match[1].trim());
+  return parts.filter((p) => p.length > 0);
+}
+function urlCredentials(value) {
+  try {
+    const url = new URL(value);
+    const decode = (part) => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        return part;
+      }
+    };
+    if (url.password) return [decode(url.password)];
+    return url.username ? [decode(url.username)] : [];
+  } catch {
+    return [];
+  }
+}
+function secretScrubber(secrets) {
+  const patterns = [...new Set([...secrets].filter((s) => Boolean(s)).flatMap(secretParts).flatMap(secretForms))].sort((a, b) => b.length - a.length).map((form) => /%[0-9A-F]{2}/.test(form) ? percentInsensitive(form) : escapeRegExp(form));
+  if (patterns.length === 0) return (text) => text;
+  const pattern = new RegExp(patterns.join("|"), "g");
+  return (text) => text.replace(pattern, "***");
+}
+
 // actions/sync/src/main.ts
 var CLI = fileURLToPath(new URL("../../../scripts/bin/backstage-gitops.js", import.meta.url));
+var scrub = (text) => text;
 async function main() {
   const token = getInput("token", { required: true });
-  setSecret(token);
+  const url = getInput("backstage-url", { required: true });
+  const secrets = [token, ...urlCredentials(url)];
+  for (const secret of secrets) setSecret(secret);
+  scrub = secretScrubber(secrets);
   const args = [
     "sync",
     "--url",
-    getInput("backstage-url", { required: true }),
+    url,
     "--token-env",
     "BACKSTAGE_TOKEN",
     "--root",
@@ -19640,8 +19703,9 @@ async function main() {
   if (getBooleanInput("dry-run")) args.push("--dry-run");
   if (getBooleanInput("allow-mass-delete")) args.push("--allow-mass-delete");
   const run = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, BACKSTAGE_TOKEN: token }, stdio: ["ignore", "pipe", "inherit"] });
-  process.stdout.write(run.stdout ?? "");
-  await summary.addRaw(run.stdout ?? "", true).write();
+  const plan = scrub(run.stdout ?? "");
+  process.stdout.write(plan);
+  await summary.addRaw(plan, true).write();
   if (run.status !== 0) setFailed(`backstage-gitops sync exited ${run.status}; see the log.`);
 }
-main().catch((error2) => setFailed(error2 instanceof Error ? error2.message : String(error2)));
+main().catch((error2) => setFailed(scrub(error2 instanceof Error ? error2.message : String(error2))));

@@ -4,20 +4,27 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
+import { secretScrubber, urlCredentials } from '../../../scripts/src/report/secretScrubber.ts';
 
 const CLI = fileURLToPath(new URL('../../../scripts/bin/backstage-gitops.js', import.meta.url));
+// Whatever this step prints or summarises loses the credentials, in every encoding a server may echo.
+let scrub = (text: string) => text;
 
 async function main(): Promise<void> {
   const token = core.getInput('token', { required: true });
-  core.setSecret(token);
-  const args = ['sync', '--url', core.getInput('backstage-url', { required: true }), '--token-env', 'BACKSTAGE_TOKEN', '--root', resolve(core.getInput('working-directory') || '.'),
+  const url = core.getInput('backstage-url', { required: true });
+  const secrets = [token, ...urlCredentials(url)];
+  for (const secret of secrets) core.setSecret(secret);
+  scrub = secretScrubber(secrets);
+  const args = ['sync', '--url', url, '--token-env', 'BACKSTAGE_TOKEN', '--root', resolve(core.getInput('working-directory') || '.'),
     '--max-delete-fraction', core.getInput('max-delete-fraction') || '0.1', '--wait', core.getInput('wait-seconds') || '600'];
   if (core.getBooleanInput('dry-run')) args.push('--dry-run');
   if (core.getBooleanInput('allow-mass-delete')) args.push('--allow-mass-delete');
   const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, BACKSTAGE_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] });
-  process.stdout.write(run.stdout ?? '');
-  await core.summary.addRaw(run.stdout ?? '', true).write();
+  const plan = scrub(run.stdout ?? '');
+  process.stdout.write(plan);
+  await core.summary.addRaw(plan, true).write();
   if (run.status !== 0) core.setFailed(`backstage-gitops sync exited ${run.status}; see the log.`);
 }
 
-main().catch(error => core.setFailed(error instanceof Error ? error.message : String(error)));
+main().catch(error => core.setFailed(scrub(error instanceof Error ? error.message : String(error))));

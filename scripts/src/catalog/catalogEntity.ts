@@ -2,6 +2,8 @@ import type { Diagnostic, Severity } from '../diagnostic.ts';
 import { isRecord, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { substitutePlaceholders } from './placeholders.ts';
+import type { ManagedModel } from './managedModel.ts';
+import type { RelationField } from '../backstage.ts';
 
 export interface CatalogEntity {
   file: string;
@@ -16,6 +18,8 @@ export interface CatalogEntity {
   name?: string;
   /** Lower-cased `kind:namespace/name`, as Backstage keys entities; absent when kind or name is unusable. */
   ref?: string;
+  /** The relation fields of its kind in the managed Backstage's extended model; absent: the built-in kinds'. */
+  relationFields?: RelationField[];
 }
 
 export interface Finding {
@@ -39,7 +43,7 @@ export function refOf(kind: unknown, namespace: unknown, name: unknown): string 
 }
 
 /** Every document of every reported file as a CatalogEntity, plus the documents that cannot be one. */
-export function collectEntities(sources: readonly SourceFile[], catalog: Pick<LoadedCatalog, 'placeholderSources'> & Partial<Pick<LoadedCatalog, 'placeholderResolvers'>>, repoUrl?: string) {
+export function collectEntities(sources: readonly SourceFile[], catalog: Pick<LoadedCatalog, 'placeholderSources'> & Partial<Pick<LoadedCatalog, 'placeholderResolvers' | 'model'>>, repoUrl?: string) {
   const entities: CatalogEntity[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const source of sources) {
@@ -69,6 +73,7 @@ export function collectEntities(sources: readonly SourceFile[], catalog: Pick<Lo
         namespace: typeof metadata.namespace === 'string' && metadata.namespace ? metadata.namespace : 'default',
         name: typeof metadata.name === 'string' ? metadata.name : undefined,
         ref: refOf(entity.kind, metadata.namespace, metadata.name),
+        relationFields: catalog.model ? modelRelationFields(catalog.model, entity) : undefined,
       };
       entities.push(record);
       for (const problem of problems) {
@@ -77,4 +82,12 @@ export function collectEntities(sources: readonly SourceFile[], catalog: Pick<Lo
     });
   }
   return { entities, diagnostics };
+}
+
+function modelRelationFields(model: ManagedModel, entity: Record<string, unknown>): RelationField[] | undefined {
+  try {
+    return model.getKind(entity as never)?.relationFields;
+  } catch {
+    return undefined;
+  }
 }

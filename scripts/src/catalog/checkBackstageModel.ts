@@ -1,4 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import ajvErrors from 'ajv-errors';
+import type { ManagedModel } from './managedModel.ts';
 import type * as CatalogModel from '@backstage/catalog-model';
 import { backstageSchemas, catalogModel, scaffolderCommon } from '../backstage.ts';
 import { writtenReferences } from './relationFields.ts';
@@ -64,11 +66,11 @@ function backstagePolicies() {
  * envelope, then the policies (schema, foreign root fields, field formats), then the kind schema,
  * then the reference syntax its relation emitter parses.
  */
-export async function checkBackstageModel(record: CatalogEntity): Promise<Diagnostic[]> {
+export async function checkBackstageModel(record: CatalogEntity, model?: ManagedModel, options: { apiGroups?: ReadonlySet<string> } = {}): Promise<Diagnostic[]> {
   const v = modelValidators();
   const { schema: schemaPolicy, foreignRoot: foreignRootPolicy, fieldFormat: fieldFormatPolicy } = backstagePolicies();
   const found = new Findings(record);
-  const entity = record.entity;
+  const entity = withoutMisshapenMaps(record.entity, found);
   if (!v.envelope(entity)) {
     for (const error of leafErrors(v.envelope.errors ?? [])) found.ajv('entity-envelope', error, 'Every entity needs apiVersion, kind and metadata.name as non-empty strings.');
     return found.list;
@@ -83,9 +85,14 @@ export async function checkBackstageModel(record: CatalogEntity): Promise<Diagno
   }
   const defaulted = withDefaultNamespace(entity);
   for (const [path, message] of await peel(fieldFormatPolicy, defaulted, formatField)) {
-    found.add(path, 'entity-field-format', message, ADR_HINT, path[path.length - 2] === 'labels' || path[path.length - 2] === 'annotations');
+    found.add(path, 'entity-field-format', withLengthNote(message), ADR_HINT, path[path.length - 2] === 'labels' || path[path.length - 2] === 'annotations');
   }
-  await checkKind(defaulted, record, v, found);
+  // A kind of an API group the config declares is the managed Backstage's custom processor's to judge.
+  const custom = options.apiGroups?.has(String(defaulted.apiVersion).split('/')[0].toLowerCase()) ?? false;
+  if (custom) {
+    // Only its shape as an entity is Backstage's; the kind itself belongs to that processor.
+  } else if (model && defaulted.kind !== 'Template') checkModelKind(defaulted, record, model, found);
+  else await checkKind(defaulted, record, v, found);
   checkRefSyntax(record, found);
   return found.list;
 }
@@ -118,6 +125,40 @@ async function checkKind(entity: Record<string, unknown>, record: CatalogEntity,
         ? `${near} takes apiVersion ${near === 'Template' ? 'scaffolder.backstage.io/v1beta3' : 'backstage.io/v1alpha1 or backstage.io/v1beta1'}.`
         : `Known kinds: ${v.knownKinds.join(', ')}. A custom kind needs a processor in the managed Backstage first.`,
   );
+}
+
+let modelAjv: Ajv | undefined;
+const modelSchemas = new WeakMap<object, ValidateFunction>();
+
+/**
+ * With catalog modules that extend the model, the backend's ModelProcessor judges kinds instead of
+ * BuiltinKindsEntityProcessor: the compiled model's kind (by kind, apiVersion and spec.type) and its JSON
+ * Schema, validated with ajv and ajv-errors as its SchemaValidator does, every error listed. The
+ * scaffolder's Template keeps its own processor.
+ */
+function checkModelKind(entity: Record<string, unknown>, record: CatalogEntity, model: ManagedModel, found: Findings) {
+  let kind;
+  try {
+    kind = model.getKind(entity as never);
+  } catch (error) {
+    const onType = /spec type/.test((error as Error).message);
+    found.add(onType ? ['spec', 'type'] : ['apiVersion'], 'entity-kind-unknown', (error as Error).message, onType ? 'Use a spec.type the managed Backstage\'s model defines for this kind.' : 'Use the apiVersion the model defines for this kind, e.g. backstage.io/v1alpha1.');
+    return;
+  }
+  if (!kind) {
+    found.add(['kind'], 'entity-kind-unknown', `No processor recognized the entity ${record.ref ?? String(entity.kind)} as valid, possibly caused by a foreign kind or apiVersion`, `Known kinds with the catalog modules ${model.modules.join(', ')}: ${[...model.kinds, 'Template'].join(', ')}.`);
+    return;
+  }
+  if (!modelAjv) {
+    modelAjv = new Ajv({ allowUnionTypes: true, allErrors: true, validateSchema: true, addUsedSchema: false, strict: false });
+    ajvErrors.default(modelAjv);
+  }
+  let validate = modelSchemas.get(kind.jsonSchema);
+  if (!validate) modelSchemas.set(kind.jsonSchema, (validate = modelAjv.compile(kind.jsonSchema)));
+  const builtin = modelValidators().knownKinds.includes(String(entity.kind));
+  const hint = builtin ? kindHint(String(entity.kind)) : `The ${String(entity.kind)} kind comes from ${model.modules.join(', ')}; compare with the kind's schema there.`;
+  if (validate(entity)) return;
+  for (const error of leafErrors(validate.errors ?? [])) found.ajv('entity-kind-schema', error, hint);
 }
 
 function kindHint(kind: string): string {
@@ -154,7 +195,11 @@ class Findings {
 
   ajv(ruleId: string, error: Parameters<typeof errorPath>[0], hint: string) {
     const { path, key } = errorPath(error);
-    this.add(path, ruleId, backstageAjvMessage(error), hint, key);
+    const value = valueAt(this.record.raw, path);
+    // YAML reads an unquoted 1234, true or 1.10 as a number or boolean, where Backstage wants a string.
+    const unquoted = error.keyword === 'type' && String(error.params.type).includes('string') && (typeof value === 'number' || typeof value === 'boolean');
+    const message = unquoted ? `${backstageAjvMessage(error)}: YAML reads the unquoted ${String(value)} as a ${typeof value}; quote it.` : backstageAjvMessage(error);
+    this.add(path, ruleId, message, unquoted ? `Quote it: ${String(path[path.length - 1])}: "${String(value)}"` : hint, key);
   }
 }
 
@@ -233,6 +278,44 @@ function formatField(message: string, entity: Record<string, unknown>): PathSegm
     return ['metadata', 'links', Number(rest[0]), rest[1]];
   }
   return undefined;
+}
+
+/**
+ * metadata.annotations and metadata.labels are maps of strings. Written as a list (`- key: value`) the
+ * schema and field-format policies would each report it, the latter as "[object Object]"; one finding
+ * says what is wrong, and the rest of the entity is judged without the field.
+ */
+function withoutMisshapenMaps(entity: Record<string, unknown>, found: Findings): Record<string, unknown> {
+  const metadata = entity.metadata;
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return entity;
+  let copy: Record<string, unknown> | undefined;
+  for (const field of ['annotations', 'labels']) {
+    const value = (metadata as Record<string, unknown>)[field];
+    if (value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value))) continue;
+    const written = Array.isArray(value) ? 'a list' : value === null ? 'empty' : `a ${typeof value}`;
+    found.add(['metadata', field], 'entity-schema', `metadata.${field} must be a mapping of key: value pairs, but it is ${written}.`, Array.isArray(value) ? `Drop the '- ' in front of each entry: write "${field}:" followed by indented "key: value" lines.` : `Write ${field} as indented "key: value" lines, or remove it.`, true);
+    copy ??= { ...entity, metadata: { ...(metadata as Record<string, unknown>) } };
+    delete (copy.metadata as Record<string, unknown>)[field];
+  }
+  return copy ?? entity;
+}
+
+/** Backstage's field-format message names a 63-character limit but not how long the value is. */
+function withLengthNote(message: string): string {
+  const value = /at most (\d+) characters.* but found "(.*)"\./.exec(message);
+  if (!value || value[2].length <= Number(value[1])) return message;
+  const note = ` It is ${value[2].length} characters long; the limit is ${value[1]}.`;
+  const at = message.indexOf(' To learn more');
+  return at < 0 ? message + note : message.slice(0, at) + note + message.slice(at);
+}
+
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let node = root;
+  for (const segment of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<PathSegment, unknown>)[segment];
+  }
+  return node;
 }
 
 function withDefaultNamespace(entity: Record<string, unknown>): Record<string, unknown> {

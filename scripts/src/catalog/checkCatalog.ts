@@ -12,7 +12,9 @@ import { checkPolicies, type CompiledPolicy } from './checkPolicies.ts';
 import { checkReferences } from './checkReferences.ts';
 import { checkUniqueness } from './checkUniqueness.ts';
 import { indexEntities } from './entityIndex.ts';
+import { withLocationConsequences } from './locationConsequences.ts';
 import { externalMatcher } from './externalEntities.ts';
+import { providedMatcher, type ProvidedScope } from './providedScopes.ts';
 
 export interface CatalogCheckInput {
   loaded: LoadedCatalog;
@@ -22,6 +24,8 @@ export interface CatalogCheckInput {
   appConfig?: unknown;
   /** Refs known to a live Backstage (`--catalog-url`). */
   liveRefs?: ReadonlySet<string>;
+  /** Entities the managed Backstage's org providers bring from elsewhere (from its app-config files). */
+  providers?: readonly ProvidedScope[];
   /** The mkdocs.yml files of the TechDocs sites the entities point at. */
   mkdocs?: readonly SourceFile[];
 }
@@ -36,19 +40,21 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const { loaded, config } = input;
   const { repoUrl } = config;
   const { entities, diagnostics } = collectEntities(loaded.files, loaded, repoUrl);
+  diagnostics.push(...loaded.bundleProblems);
   const context = collectEntities(loaded.context, loaded, repoUrl).entities;
   const repoFileSet = new Set(loaded.repoFiles);
   const reported = new Set(loaded.files.map(f => f.file));
 
+  const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
   for (const entity of entities) {
-    diagnostics.push(...(await checkBackstageModel(entity)));
+    diagnostics.push(...(await checkBackstageModel(entity, loaded.model, { apiGroups })));
     diagnostics.push(...checkAnnotations(entity, { repoUrl, repoFiles: repoFileSet }));
     diagnostics.push(...checkPolicies(entity, input.policies));
   }
 
   const index = indexEntities([...entities, ...context]);
   diagnostics.push(...checkUniqueness(index, reported));
-  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found }));
+  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []) }));
   diagnostics.push(...checkGroups([...entities, ...context], index, reported));
   diagnostics.push(
     ...checkLocations(loaded.locations, loaded.files, {
@@ -62,7 +68,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet));
   if (input.appConfig !== undefined && config.catalog.roots.length > 0) {
     const originOf = (file: string) => ({ type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${loaded.origins.get(file) ?? config.catalog.roots[0]}` });
-    diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf));
+    diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf, config.catalog.appConfig));
   }
-  return { diagnostics, entities };
+  return { diagnostics: withLocationConsequences(diagnostics, loaded), entities };
 }

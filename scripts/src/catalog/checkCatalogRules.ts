@@ -22,6 +22,8 @@ export function checkCatalogRules(
   entities: readonly CatalogEntity[],
   enforcer: RulesEnforcer,
   originOf: (file: string) => { type: string; target: string },
+  /** The app-config file the rules come from (gitops.config.yaml's catalog.appConfig), named in the hint. */
+  appConfigFile = 'the app-config',
 ): Diagnostic[] {
   return entities
     .filter(e => e.kind && !enforcer.isAllowed(e.entity, originOf(e.file)))
@@ -31,7 +33,7 @@ export function checkCatalogRules(
         ruleId: 'catalog-rule-denied',
         severity: 'error',
         message: `Entity ${e.ref} at ${origin.target}, is not of an allowed kind for that location: the managed Backstage's catalog.rules do not allow ${e.kind} here.`,
-        hint: `Allow ${e.kind} in catalog.rules (or in the rules of this location) in backstage-config/app-config.yaml, or register it elsewhere.`,
+        hint: `Allow ${e.kind} in catalog.rules (or in the rules of this location) in ${appConfigFile}, or register it elsewhere.`,
       }),
     );
 }

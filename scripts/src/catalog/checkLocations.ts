@@ -39,7 +39,7 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
       diagnostics.push(at('location-target-external', 'info', `${edge.target} is outside this repository and is not checked offline.`, 'Check it with --catalog-url against the managed Backstage, or move the entities into this repo.'));
     } else if (resolution.files.length === 0) {
       const guess = context.repoFiles.length ? closest(resolution.pattern, context.repoFiles as string[]) : undefined;
-      diagnostics.push(at('location-target-missing', 'error', `Location target ${edge.target} matches no file (looked for ${resolution.pattern}).`, guess ? `Did you mean ${guess}? Targets are relative to the Location's file.` : "Targets are relative to the Location's file."));
+      diagnostics.push(at('location-target-missing', 'error', `Location target ${edge.target} matches no file (looked for ${resolution.pattern}). Backstage then fails this whole Location, so it reads none of its targets: every entity they hold is lost (new ones never appear, existing ones stop updating), not just this one.`, guess ? `Did you mean ${guess}? Targets are relative to the Location's file.` : "Targets are relative to the Location's file."));
     }
   }
   if (context.mode === 'roots') diagnostics.push(...unreachable(files, context));

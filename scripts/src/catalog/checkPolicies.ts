@@ -1,3 +1,4 @@
+import type { Rule } from '../rules.ts';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import ajvErrors from 'ajv-errors';
 import ajvFormats from 'ajv-formats';
@@ -14,6 +15,8 @@ export interface CompiledPolicy {
   ruleId: string;
   severity: Severity;
   hint: string;
+  /** The schema's `title`. */
+  title: string;
   description: string;
   validate: ValidateFunction;
 }
@@ -32,6 +35,7 @@ export function compilePolicies(schemas: readonly PolicySchema[]): CompiledPolic
       ruleId: String(schema['x-rule-id'] ?? `policy/${name}`),
       severity: (schema['x-severity'] as Severity | undefined) ?? 'error',
       hint: String(schema['x-hint'] ?? `See ${file} for the org's policy.`),
+      title: String(schema.title ?? name),
       description: String(schema.description ?? schema.title ?? name),
       validate: ajv.compile(schema),
     };
@@ -61,4 +65,12 @@ function policyMessage(error: ErrorObject): string {
   if (error.keyword === 'required') return `${where} must have ${error.params.missingProperty}`;
   if (error.keyword === 'enum') return `${where} must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`;
   return `${where} ${error.message}`;
+}
+
+/**
+ * The org policies as registered rules, so reports describe them like Backstage's own: the schema's
+ * `title` as the short description, `description` (else the title) as the full one, `x-hint` as help.
+ */
+export function policyRules(policies: readonly CompiledPolicy[]): Rule[] {
+  return policies.map(p => ({ id: p.ruleId, severity: p.severity, title: p.title, description: p.description, hint: p.hint, example: `# an entity that breaks "${p.title}"` }));
 }

@@ -5,6 +5,7 @@ import type { PathSegment } from '../load/yamlPath.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
 import { writtenReferences } from './relationFields.ts';
 import type { EntityIndex } from './entityIndex.ts';
+import type { ProvidedScope } from './providedScopes.ts';
 
 export interface Reference {
   source: CatalogEntity;
@@ -40,8 +41,12 @@ export function checkReferences(
   entities: readonly CatalogEntity[],
   index: EntityIndex,
   isExternal: (ref: string) => boolean,
-  /** Without a config nothing says where the rest of the org lives: a kind this catalog never defines is only a warning. */
-  options: { unconfigured?: boolean } = {},
+  options: {
+    /** Without a config nothing says where the rest of the org lives: a kind this catalog never defines is only a warning. */
+    unconfigured?: boolean;
+    /** The org provider of the managed Backstage that brings a ref from elsewhere (providedScopes). */
+    providedBy?: (ref: string) => ProvidedScope | undefined;
+  } = {},
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const suggest = suggester(index);
@@ -67,9 +72,17 @@ export function checkReferences(
         );
         continue;
       }
-      if (index.has(target) || isExternal(target)) continue;
+      if (index.has(target)) continue;
       const guess = suggest(target);
-      const elsewhere = options.unconfigured && !kinds.has(kind);
+      const provided = options.providedBy?.(target);
+      if (provided) {
+        diagnostics.push(providedReference(entity, reference, provided, guess));
+        continue;
+      }
+      if (isExternal(target)) continue;
+      // The same name under another kind is a wrong kind, not an entity that lives elsewhere.
+      const sameName = guess !== undefined && guess.slice(guess.indexOf('/')) === target.slice(target.indexOf('/'));
+      const elsewhere = options.unconfigured && !kinds.has(kind) && !sameName;
       diagnostics.push(
         diagnosticAt(entity, path, {
           ruleId: 'ref-unresolved',
@@ -87,6 +100,30 @@ export function checkReferences(
     }
   }
   return diagnostics;
+}
+
+/**
+ * A reference a provider accounts for is no error; it is said (info) so nothing is assumed silently. A
+ * near-miss of what the repo itself defines stays an error: far likelier a typo that points at nothing.
+ */
+function providedReference(entity: CatalogEntity, reference: Reference, provided: ProvidedScope, guess: string | undefined): Diagnostic {
+  const { target, path, field } = reference;
+  const source = `the ${provided.provider} provider in ${provided.file}`;
+  if (guess) {
+    return diagnosticAt(entity, path, {
+      ruleId: 'ref-unresolved',
+      severity: 'error',
+      message: `spec.${field} refers to ${target}, which this repo does not define; only ${source} could bring it, yet the repo defines ${guess}.`,
+      hint: `Did you mean ${guess}? If ${target} really comes from that provider, list it under catalog.external refs in gitops.config.yaml.`,
+    });
+  }
+  const scope = `${provided.kinds.join(' and ')} entities${provided.namespace ? ` in the ${provided.namespace} namespace` : ''}`;
+  return diagnosticAt(entity, path, {
+    ruleId: 'ref-provided-elsewhere',
+    severity: 'info',
+    message: `spec.${field} refers to ${target}, which is not in this repo: ${source} brings ${scope} into the catalog.`,
+    hint: 'Nothing to fix if it exists there; `--catalog-url` checks it against the live catalog.',
+  });
 }
 
 /** "Did you mean": the same name under another kind or namespace, else the nearest name of the same kind. */

@@ -1,24 +1,39 @@
 import type { Diagnostic } from '../diagnostic.ts';
-import { diagnosticAt } from './catalogEntity.ts';
+import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
 import { place, type EntityIndex } from './entityIndex.ts';
 
-/** Backstage keeps the first of two same-ref entities and only logs a conflict; here it is an error. */
+const HINT = 'Entity refs are case-insensitive: rename one entity or remove the copy.';
+
+/**
+ * Every entity whose lower-cased ref is defined more than once, as Backstage treats it (measured on
+ * catalog-backend 4.0.0): twice in one file, the later document replaces the earlier one without a word;
+ * in two files (two locations), the first location processed keeps the entity and the other is refused
+ * as a conflict that only the backend's log shows. Takes the index and the reported files; returns one
+ * error per reported copy.
+ */
 export function checkUniqueness(index: EntityIndex, reported: ReadonlySet<string>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const [ref, entities] of index) {
     if (entities.length < 2) continue;
     for (const entity of entities) {
       if (!reported.has(entity.file)) continue;
-      const others = entities.filter(e => e !== entity).map(place).join(', ');
-      diagnostics.push(
-        diagnosticAt(entity, ['metadata', 'name'], {
-          ruleId: 'entity-duplicate',
-          severity: 'error',
-          message: `${ref} is also defined at ${others}; Backstage keeps whichever it reads first and refuses the other with a conflict, so which one is live depends on processing order.`,
-          hint: 'Entity refs are case-insensitive: rename one entity or remove the copy.',
-        }),
-      );
+      const sameFile = entities.filter(e => e !== entity && e.file === entity.file);
+      const otherFiles = entities.filter(e => e.file !== entity.file);
+      const parts: string[] = [];
+      if (sameFile.length > 0) parts.push(sameFileMessage(ref, entity, sameFile));
+      if (otherFiles.length > 0) {
+        parts.push(`${ref} is also defined at ${otherFiles.map(place).join(', ')}: each file is its own location, so whichever Backstage processes first keeps the entity and the other is refused as a conflict that shows only in the backend's log.`);
+      }
+      diagnostics.push(diagnosticAt(entity, ['metadata', 'name'], { ruleId: 'entity-duplicate', severity: 'error', message: parts.join(' '), hint: HINT }));
     }
   }
   return diagnostics;
+}
+
+function sameFileMessage(ref: string, entity: CatalogEntity, others: CatalogEntity[]): string {
+  const last = Math.max(entity.document, ...others.map(e => e.document));
+  const lines = others.map(e => `line ${e.locate(e.document, ['metadata', 'name']).start.line}`).join(', ');
+  return entity.document === last
+    ? `${ref} is also defined earlier in this file (${lines}); Backstage keeps this later document and drops the earlier one without any message.`
+    : `${ref} is defined again later in this file (${lines}); Backstage keeps only the last document and drops this one without any message.`;
 }

@@ -9,11 +9,12 @@ import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
 import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
 import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
+import { providedScopes } from './providedScopes.ts';
 
 /** Everything the catalog gate reads from disk, read once, before any check runs. */
 export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[]): Promise<CatalogCheckInput> {
-  const [loaded, policies, appConfig] = await Promise.all([loadCatalog(config, paths), loadPolicies(config), readAppConfig(config)]);
-  return { loaded, config, policies, appConfig, mkdocs: readMkdocsFiles(config, loaded) };
+  const [loaded, policies, appConfig, backstageConfigs] = await Promise.all([loadCatalog(config, paths), loadPolicies(config), readAppConfig(config), readBackstageConfigs(config)]);
+  return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs), mkdocs: readMkdocsFiles(config, loaded) };
 }
 
 export async function loadPolicies(config: GitopsConfig) {
@@ -50,6 +51,19 @@ function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): SourceFil
     const parsed = parseYaml(readFileSync(join(config.root, file), 'utf8'), file);
     return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
   });
+}
+
+/** Every app-config file of the managed Backstage the config names, parsed; a missing one is skipped here (the config check reports it). */
+async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: string; config: unknown }[]> {
+  const files = [...new Set([...(config.catalog.appConfig ? [config.catalog.appConfig] : []), ...(config.backstageConfig?.files ?? [])])];
+  const read = await Promise.all(files.map(async file => {
+    try {
+      return { file, config: parse(await readFile(join(config.root, file), 'utf8'), { merge: false }) };
+    } catch {
+      return undefined;
+    }
+  }));
+  return read.filter((r): r is { file: string; config: unknown } => r !== undefined);
 }
 
 async function readAppConfig(config: GitopsConfig): Promise<unknown> {

@@ -26,7 +26,7 @@ export interface WrittenReference {
 export function writtenReferences(entity: CatalogEntity): WrittenReference[] {
   const spec = isRecord(entity.entity.spec) ? entity.entity.spec : {};
   const found: WrittenReference[] = [];
-  for (const field of relationFieldsOf(entity.kind)) {
+  for (const field of entity.relationFields ?? relationFieldsOf(entity.kind)) {
     const key = field.path.replace(/^spec\./, '');
     const value = spec[key];
     const values = Array.isArray(value) ? value : value === undefined ? [] : [value];

@@ -8,7 +8,8 @@ import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { loadEntities } from '../scorecards/prepareScorecards.ts';
-import type { CliIo } from './io.ts';
+import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
+import { logText } from '../report/safeText.ts';
 
 export const AZURE_REVIEWERS_HELP = `Usage: backstage-gitops azure-reviewers --organization-url URL --project NAME --repository-id ID [--apply]
 
@@ -32,7 +33,9 @@ export async function azureReviewersCommand(argv: string[], io: CliIo): Promise<
   const [url, project, repositoryId] = [values['organization-url'], values.project, values['repository-id']];
   if (!url || !project || !repositoryId) throw new UsageError('--organization-url, --project and --repository-id are required');
   const token = io.env[values['token-env']!];
-  if (!token) throw new UsageError(`Set a token in ${values['token-env']}`);
+  if (!token) throw new UsageError(`Set a token in ${logText(values['token-env']!)}`);
+  hideSecrets(io, token);
+  refuseUrlCredentials(io, url, '--organization-url', '--token-env');
   const root = resolve(io.cwd, values.root ?? '.');
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
@@ -54,7 +57,7 @@ export async function azureReviewersCommand(argv: string[], io: CliIo): Promise<
   const policy = await connection.getPolicyApi();
   const existing = (await policy.getPolicyConfigurations(project)) as unknown as AzurePolicyConfiguration[];
   const plan = planPolicies(desired, existing);
-  const describe = (p: AzurePolicyConfiguration) => `${p.settings.message.replace(/^backstage-gitops: /, '').replace(/ owns.*$/, '')} (${p.settings.filenamePatterns.length} path filters)`;
+  const describe = (p: AzurePolicyConfiguration) => `${logText(p.settings.message.replace(/^backstage-gitops: /, '').replace(/ owns.*$/, ''))} (${p.settings.filenamePatterns.length} path filters)`;
   io.stdout.write([`${plan.create.length} to create · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged`, ...plan.create.map(p => `+ ${describe(p)}`), ...plan.update.map(p => `~ ${describe(p)}`), ...plan.remove.map(p => `- ${describe(p)}`), ''].join('\n'));
   if (!values.apply) return 0;
   for (const p of plan.create) await policy.createPolicyConfiguration(p as never, project);

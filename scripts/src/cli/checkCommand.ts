@@ -10,6 +10,7 @@ import { backstageConfigGate } from '../backstageConfig/backstageConfigGate.ts';
 import { discoverTemplateFiles, templateFiles, templateGate } from '../templates/templateGate.ts';
 import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
+import { policyRules } from '../catalog/checkPolicies.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
 import { templateRules } from '../templates/templateRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
@@ -18,7 +19,7 @@ import { loadPolicies, prepareCatalogCheck } from '../catalog/prepareCatalogChec
 import { loadConfig, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { isAtLeast, SEVERITIES, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { formatters } from '../report/formatters.ts';
-import { wantsColor, type CliIo } from './io.ts';
+import { hideSecrets, OUTPUT_KINDS, refuseUrlCredentials, wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
 
 export const CHECK_HELP = `Usage: backstage-gitops check [paths…] [options]
@@ -80,7 +81,10 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   if (values['catalog-url']) {
     const known = new Set(result.entities.map(e => e.ref));
     const wanted = [...new Set(result.entities.flatMap(referencesOf).map(r => r.target))].filter(t => !known.has(t));
-    const liveRefs = await fetchKnownRefs(values['catalog-url'], io.env[values['token-env'] ?? 'BACKSTAGE_TOKEN'], wanted, io.fetch);
+    const token = io.env[values['token-env'] ?? 'BACKSTAGE_TOKEN'];
+    hideSecrets(io, token);
+    refuseUrlCredentials(io, values['catalog-url'], '--catalog-url', '--token-env');
+    const liveRefs = await fetchKnownRefs(values['catalog-url'], token, wanted, io.fetch);
     result = await checkCatalog({ ...input, liveRefs });
   }
   if (input.loaded.mode === 'roots') {
@@ -95,7 +99,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     color: wantsColor(io, values['no-color'] ? false : values.color),
     checkedFiles: input.loaded.files.length,
     entityCount: result.entities.length,
-    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list()],
+    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...policyRules(input.policies)],
     toolName: 'backstage-gitops',
     toolVersion: version,
     sourceRoot: io.env.BUILD_SOURCESDIRECTORY,
@@ -104,7 +108,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     const target = outputs[i];
     const text = formatters[format](diagnostics, { ...options, color: target ? false : options.color });
     if (target) await io.writeFile(resolve(io.cwd, target), text);
-    else io.stdout.write(text);
+    else io.stdout.write(text, OUTPUT_KINDS[format]);
   }
   return diagnostics.some(d => isAtLeast(d.severity, failOn)) ? 1 : 0;
 }

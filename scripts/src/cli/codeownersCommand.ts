@@ -6,6 +6,7 @@ import { codeownersFor, codeownersGate } from '../codeowners/codeownersGate.ts';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import { loadEntities } from '../scorecards/prepareScorecards.ts';
 import type { CliIo } from './io.ts';
+import { logText } from '../report/safeText.ts';
 
 export const CODEOWNERS_HELP = `Usage: backstage-gitops codeowners (--check | --write) [--root DIR]
 
@@ -26,10 +27,10 @@ export async function codeownersCommand(argv: string[], io: CliIo): Promise<numb
   if (values.write) {
     await mkdir(dirname(path), { recursive: true });
     await io.writeFile(path, expected.text);
-    io.stdout.write(`wrote ${expected.file}\n`);
+    io.stdout.write(`wrote ${logText(expected.file)}\n`);
     return 0;
   }
   const problems = codeownersGate(expected, existsSync(path) ? readFileSync(path, 'utf8') : undefined);
-  io.stdout.write(problems.length ? `${problems[0].message} ${problems[0].hint}\n` : `${expected.file} is up to date.\n`);
+  io.stdout.write(problems.length ? `${logText(problems[0].message)} ${logText(problems[0].hint ?? '')}\n` : `${logText(expected.file)} is up to date.\n`);
   return problems.length ? 1 : 0;
 }

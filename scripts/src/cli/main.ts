@@ -11,7 +11,8 @@ import { reportCommand } from './reportCommand.ts';
 import { syncCommand } from './syncCommand.ts';
 import { techdocsCommand } from './techdocsCommand.ts';
 import { templatesCommand } from './templatesCommand.ts';
-import type { CliIo } from './io.ts';
+import { guardIo, type CliIo } from './io.ts';
+import { logText } from '../report/safeText.ts';
 import { version } from './version.ts';
 
 const HELP = `Usage: backstage-gitops <command> [options]
@@ -49,7 +50,9 @@ const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
 };
 
 /** Runs one CLI invocation and returns its exit code; only the bin script exits. */
-export async function run(argv: string[], io: CliIo): Promise<number> {
+export async function run(argv: string[], rawIo: CliIo): Promise<number> {
+  // Everything printed passes the guard: values from a PR or a server cannot become CI commands or leak secrets.
+  const io = guardIo(rawIo);
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     if (rest[0] && commands[rest[0]]) return commands[rest[0]](['--help'], io);
@@ -59,14 +62,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (name === '--version') return io.stdout.write(`${version}\n`), 0;
   const command = commands[name];
   if (!command) {
-    io.stderr.write(`Unknown command '${name}'. Run 'backstage-gitops --help'.\n`);
+    io.stderr.write(`Unknown command '${logText(name)}'. Run 'backstage-gitops --help'.\n`);
     return 2;
   }
   try {
     return await command(rest, io);
   } catch (error) {
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    io.stderr.write(usage ? `backstage-gitops ${name}: ${(error as Error).message}\n` : `backstage-gitops ${name}: internal error: ${(error as Error).stack ?? error}\n`);
+    io.stderr.write(usage ? `backstage-gitops ${name}: ${logText((error as Error).message)}\n` : `backstage-gitops ${name}: internal error: ${(error as Error).stack ?? error}\n`);
     return 2;
   }
 }
@@ -75,7 +78,7 @@ export function processIo(): CliIo {
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdout: process.stdout,
+    stdout: { isTTY: process.stdout.isTTY, write: text => void process.stdout.write(text) },
     stderr: process.stderr,
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     writeFile: (path, text) => writeFile(path, text, 'utf8'),

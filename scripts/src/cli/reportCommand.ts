@@ -46,6 +46,6 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   });
   const text = values.format === 'json' ? `${JSON.stringify({ exitCode, markdown, changedFiles: details.changedFiles, diagnostics: gate.diagnostics }, null, 2)}\n` : markdown;
   if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
-  else io.stdout.write(text);
+  else io.stdout.write(text, values.format === 'json' ? 'json' : 'text');
   return exitCode;
 }

@@ -68,7 +68,7 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
         baseLevelName: run.data.config?.value.baseLevel?.name ?? 'Stone', checks: new Map(run.data.checks.map(c => [c.value.id, c.value])), testsPassed: run.testsPassed,
       });
   if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
-  else io.stdout.write(text);
+  else io.stdout.write(text, values.format === 'json' ? 'json' : 'text');
   if (run.diagnostics.length > 0) {
     io.stderr.write(formatters.stylish(run.diagnostics, { color: wantsColor(io, undefined), checkedFiles: run.data.checks.length, entityCount: run.scores.length, rules: [], toolName: 'backstage-gitops', toolVersion: version }));
   }

@@ -12,7 +12,8 @@ import { verifyTechInsights } from '../sync/verifyTechInsights.ts';
 import { compileTechInsights } from '../scorecards/compileTechInsights.ts';
 import { loadScorecards } from '../scorecards/loadScorecards.ts';
 import { hasScorecards } from '../scorecards/prepareScorecards.ts';
-import type { CliIo } from './io.ts';
+import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
+import { logText, redactUrl } from '../report/safeText.ts';
 import { version } from './version.ts';
 
 export const SYNC_HELP = `Usage: backstage-gitops sync --url URL [options]
@@ -49,11 +50,12 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.help) return io.stdout.write(SYNC_HELP), 0;
   if (!values.url) throw new UsageError('--url is required');
   const token = io.env[values['token-env']!];
-  if (!token) throw new UsageError(`Set the token in the environment variable ${values['token-env']}`);
-  // Whatever reaches the log, the token never does.
-  const scrub = (text: string) => text.split(token).join('***');
-  const out = { write: (t: string) => io.stdout.write(scrub(t)) };
-  const err = { write: (t: string) => io.stderr.write(scrub(t)) };
+  if (!token) throw new UsageError(`Set the token in the environment variable ${logText(values['token-env']!)}`);
+  // Whatever reaches the log, the token never does, in any encoding a server may echo it in.
+  hideSecrets(io, token);
+  refuseUrlCredentials(io, values.url, '--url', '--token-env');
+  const out = io.stdout;
+  const err = io.stderr;
 
   const root = resolve(io.cwd, values.root ?? '.');
   const config = await loadConfig(root);
@@ -80,10 +82,10 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
       allowMassRemove: Boolean(values['allow-mass-delete']),
       waitMs: Number(values.wait) * 1000,
       pollMs: Number(values['poll-ms']),
-      log: line => err.write(`sync: ${line}\n`),
+      log: line => err.write(`sync: ${logText(line)}\n`),
     });
   } catch (error) {
-    err.write(`sync: Backstage could not be reached or refused a call: ${(error as Error).message}\nRun sync again; every step is idempotent and it resumes where it stopped.\n`);
+    err.write(`sync: Backstage at ${logText(redactUrl(values.url))} could not be reached or refused a call: ${logText(redactUrl((error as Error).message))}\nRun sync again; every step is idempotent and it resumes where it stopped.\n`);
     return 2;
   }
   if (result.verified && hasScorecards(root)) {
@@ -94,7 +96,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   }
   out.write(values.format === 'json'
     ? `${JSON.stringify({ add: result.plan.add.map(e => e.ref), update: result.plan.update.map(u => u.desired.ref), remove: result.plan.remove.map(r => `${r.kind}:${r.metadata.namespace ?? 'default'}/${r.metadata.name}`.toLowerCase()), unchanged: result.plan.unchanged, adopt: result.plan.adopt.map(a => ({ ref: a.desired.ref, from: a.origin })), replace: result.plan.replace, applied: result.applied, verified: result.verified, seconds: result.seconds, diagnostics: result.diagnostics }, null, 2)}\n`
-    : formatPlan(result.plan));
+    : formatPlan(result.plan), values.format === 'json' ? 'json' : 'text');
   if (result.diagnostics.length) err.write(formatters.stylish(result.diagnostics, formatOptions));
   return result.diagnostics.length > 0 ? 1 : 0;
 }

@@ -12,7 +12,7 @@ import { shard } from '../shard.ts';
 import { describeTechdocsCore } from '../techdocs/buildSite.ts';
 import { buildSites } from '../techdocs/buildSites.ts';
 import { buildableSites, changedSites } from '../techdocs/techdocsSites.ts';
-import { wantsColor, type CliIo } from './io.ts';
+import { OUTPUT_KINDS, wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
 
 export const TECHDOCS_BUILD_HELP = `Usage: backstage-gitops techdocs build [options]
@@ -43,7 +43,7 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
   });
   if (values.help) return io.stdout.write(TECHDOCS_BUILD_HELP), 0;
   const formats = values.format ?? ['stylish'];
-  for (const format of formats) if (!formatters[format]) throw new UsageError(`Unknown format '${format}'; use one of ${Object.keys(formatters).join(', ')}`);
+  for (const format of formats) if (!formatters[format]) throw new UsageError(`Unknown format '${logText(format)}'; use one of ${Object.keys(formatters).join(', ')}`);
   const outputs = values.output ?? [];
   if (outputs.length > formats.length) throw new UsageError('Give one --format for each --output');
   const root = resolve(io.cwd, values.root ?? '.');
@@ -78,7 +78,7 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
     const target = outputs[i];
     const text = formatters[format](diagnostics, { ...options, color: target ? false : options.color });
     if (target) await io.writeFile(resolve(io.cwd, target), text);
-    else io.stdout.write(text);
+    else io.stdout.write(text, OUTPUT_KINDS[format]);
   }
   const built = results.filter(r => r.outcome === 'built').length;
   log(`${built} built, ${results.length - built} failed${outDir && built ? `; preview: ${logText(outDir)}` : ''}`);

@@ -10,7 +10,8 @@ import type { StorageTarget } from '../techdocs/siteStore.ts';
 import { buildableSites } from '../techdocs/techdocsSites.ts';
 import { describeTechdocsCore } from '../techdocs/buildSite.ts';
 import { techdocsBuildCommand } from './techdocsBuildCommand.ts';
-import type { CliIo } from './io.ts';
+import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
+import { logText } from '../report/safeText.ts';
 
 export const TECHDOCS_HELP = `Usage: backstage-gitops techdocs publish [options]
        backstage-gitops techdocs build [options]   (the same build without publishing; build --help)
@@ -48,6 +49,9 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   });
   if (values.help || positionals[0] !== 'publish') return io.stdout.write(TECHDOCS_HELP), values.help ? 0 : 2;
   const target = storageTarget(values, io.env);
+  // Storage credentials never reach the log, whatever an SDK error or a build echoes.
+  hideSecrets(io, ...(target.type === 'azureBlobStorage' ? [target.connectionString, target.accountKey] : [target.secretAccessKey, io.env.AWS_SESSION_TOKEN]));
+  refuseUrlCredentials(io, values.endpoint as string | undefined, '--endpoint', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
   const root = resolve(io.cwd, values.root ?? '.');
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
@@ -56,9 +60,9 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   const mine = shard(sites, values.shard);
   const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
   const commit = head.status === 0 ? head.stdout.trim() : 'unversioned';
-  io.stderr.write(`techdocs: ${describeTechdocsCore()}\n`);
-  io.stderr.write(`techdocs: ${mine.length} of ${sites.length} site(s)${values.shard ? ` in shard ${values.shard}` : ''}, commit ${commit.slice(0, 12)}\n`);
-  const results = await publishSites({ root, sites: mine, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), log: line => io.stderr.write(`techdocs: ${line}\n`) });
+  io.stderr.write(`techdocs: ${logText(describeTechdocsCore())}\n`);
+  io.stderr.write(`techdocs: ${mine.length} of ${sites.length} site(s)${values.shard ? ` in shard ${logText(values.shard)}` : ''}, commit ${logText(commit.slice(0, 12))}\n`);
+  const results = await publishSites({ root, sites: mine, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), log: line => io.stderr.write(`techdocs: ${logText(line)}\n`) });
   const count = (o: string) => results.filter(r => r.outcome === o).length;
   io.stdout.write(`${count('published')} published, ${count('up-to-date')} up to date, ${count('would-publish')} to publish, ${count('failed')} failed\n`);
   return count('failed') > 0 ? 1 : 0;

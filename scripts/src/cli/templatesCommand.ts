@@ -13,7 +13,8 @@ import { templateGate } from '../templates/templateGate.ts';
 import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
 import type { Diagnostic } from '../diagnostic.ts';
-import type { CliIo } from './io.ts';
+import { OUTPUT_KINDS, type CliIo } from './io.ts';
+import { logText } from '../report/safeText.ts';
 
 export const TEMPLATES_HELP = `Usage: backstage-gitops templates test [name…] [--update-snapshots] [--shard i/n] [--run]
        backstage-gitops templates render <template.yaml> --values FILE --out DIR [options]
@@ -59,7 +60,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   }
   const refused = checkValues(template.spec?.parameters, parameters);
   if (refused.length) {
-    for (const error of refused) io.stdout.write(`✖ ${error}\n`);
+    for (const error of refused) io.stdout.write(`✖ ${logText(error)}\n`);
     io.stdout.write('Backstage would refuse these values before running the template; nothing was rendered.\n');
     return 1;
   }
@@ -67,22 +68,22 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   try {
     result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, offlineActions: offline });
   } catch (error) {
-    io.stdout.write(`✖ The template failed to render: ${(error as Error).message}\n`);
+    io.stdout.write(`✖ The template failed to render: ${logText((error as Error).message)}\n`);
     return 1;
   }
   const out = resolve(io.cwd, values.out);
   for (const f of result.files) {
     const target = resolve(out, f.path);
     // A rendered path that climbs out of the target folder is never written.
-    if (!target.startsWith(out + sep)) throw new UsageError(`The template rendered a path outside the target folder: ${f.path}`);
+    if (!target.startsWith(out + sep)) throw new UsageError(`The template rendered a path outside the target folder: ${logText(f.path)}`);
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, f.content);
     if (f.executable) await chmod(target, 0o755);
   }
-  io.stderr.write(result.log.map(l => `  ${l.split('\n')[0]}`).join('\n') + '\n');
-  io.stdout.write(`${result.files.length} file(s) rendered to ${out} in ${result.milliseconds} ms${offline.length ? ` (skipped offline: ${offline.join(', ')})` : ''}\n`);
+  io.stderr.write(result.log.map(l => `  ${logText(l.split('\n')[0])}`).join('\n') + '\n');
+  io.stdout.write(`${result.files.length} file(s) rendered to ${logText(out)} in ${result.milliseconds} ms${offline.length ? ` (skipped offline: ${logText(offline.join(', '))})` : ''}\n`);
   const problems = await checkRendered(result.files, await loadOrgCatalog(config));
-  for (const problem of problems) io.stdout.write(`✖ ${problem}\n`);
+  for (const problem of problems) io.stdout.write(`✖ ${logText(problem)}\n`);
   return problems.length ? 1 : 0;
 }
 
@@ -94,11 +95,11 @@ async function testTemplates(names: string[], values: { root?: string; 'update-s
   const org = cases.length ? await loadOrgCatalog(config) : undefined;
   for (const item of cases) {
     const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org });
-    io.stderr.write(`${result.diagnostics.length ? '✖' : '✔'} ${item.template} / ${item.caseFile.split('/').pop()} (${result.milliseconds} ms)\n`);
+    io.stderr.write(`${result.diagnostics.length ? '✖' : '✔'} ${logText(item.template)} / ${logText(item.caseFile.split('/').pop() ?? '')} (${result.milliseconds} ms)\n`);
     diagnostics.push(...result.diagnostics);
   }
   const formatter = formatters[values.format ?? 'stylish'];
-  if (!formatter) throw new UsageError(`Unknown format '${values.format}'`);
-  io.stdout.write(formatter(diagnostics, { color: false, checkedFiles: cases.length, entityCount: 0, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0' }));
+  if (!formatter) throw new UsageError(`Unknown format '${logText(values.format ?? '')}'`);
+  io.stdout.write(formatter(diagnostics, { color: false, checkedFiles: cases.length, entityCount: 0, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0' }), OUTPUT_KINDS[values.format ?? 'stylish']);
   return diagnostics.some(d => d.severity === 'error') ? 1 : 0;
 }

@@ -35,6 +35,10 @@ export interface GitopsConfig {
     external: ExternalEntities[];
     /** `$<name>` placeholders the managed Backstage resolves besides text, json and yaml (e.g. openapi). */
     placeholderResolvers: string[];
+    /** API groups of custom kinds the managed Backstage has processors for (e.g. `acme.com`). */
+    apiGroups: string[];
+    /** Catalog backend modules the managed Backstage runs that extend its entity model (e.g. `@backstage/plugin-catalog-backend-module-ai-model`). */
+    modules: string[];
   };
 }
 
@@ -54,6 +58,8 @@ export function defaultConfig(root: string): GitopsConfig {
       maxFileBytes: 1024 * 1024,
       external: [],
       placeholderResolvers: [],
+      apiGroups: [],
+      modules: [],
     },
   };
 }

@@ -4,6 +4,9 @@ import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
 import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
+import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
+import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundlePlaceholderRefs.ts';
+import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
 import { parseYaml, type ParsedYaml } from './parseYaml.ts';
 import { readSource } from './readSource.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
@@ -36,6 +39,10 @@ export interface LoadedCatalog {
   context: SourceFile[];
   locations: LocationEdge[];
   placeholderSources: Map<string, string | null>;
+  /** The managed Backstage's entity model when catalog.modules extend it. */
+  model?: ManagedModel;
+  /** `$ref`s that catalog-backend-module-openapi cannot bundle, on the line that writes each. */
+  bundleProblems: Diagnostic[];
   /** Placeholder resolvers beyond text, json and yaml that the managed Backstage has. */
   placeholderResolvers: ReadonlySet<string>;
   repoFiles: string[];
@@ -49,15 +56,21 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
   const mode = paths.length > 0 ? 'paths' : config.catalog.roots.length > 0 ? 'roots' : 'discover';
   const start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles)
     : mode === 'roots' ? checkRoots(config.catalog.roots, targets.repoFileSet)
-    : repoFiles.filter(isYamlFile);
+    : discoverable(repoFiles);
 
   const crawl = await crawlLocations(config, start, targets);
   let files = crawl.files;
   if (mode === 'discover') {
     const inSkeleton = skeletonMatcher(files);
-    files = files.filter(f => looksLikeCatalogFile(f, config.root) && !inSkeleton(f.file));
+    const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
+    files = files.flatMap(f => {
+      const kept = inSkeleton(f.file) ? undefined : keepCatalogDocuments(f, config.root, apiGroups);
+      return kept ? [kept] : [];
+    });
   }
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
+  const bundled = await bundleRefs(config, files, targets.repoFileSet);
+  for (const file of bundled.readFiles) if (!placeholderSources.has(file)) placeholderSources.set(file, readFileSync(join(config.root, file), 'utf8'));
   files = files.filter(f => !placeholderSources.has(f.file) || mode !== 'discover');
 
   let context: SourceFile[] = [];
@@ -66,7 +79,7 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
     const reported = new Set(files.map(f => f.file));
     context = whole.files.filter(f => !reported.has(f.file));
   }
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), repoFiles, origins: crawl.origins };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: bundled.diagnostics, repoFiles, origins: crawl.origins };
 }
 
 async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext) {
@@ -99,7 +112,7 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
 function locationEdges(source: SourceFile, inheritedType: string, targets: TargetContext): LocationEdge[] {
   const edges: LocationEdge[] = [];
   source.documents.forEach((doc, document) => {
-    if (!isRecord(doc) || doc.kind !== 'Location' || !isRecord(doc.spec)) return;
+    if (!isRecord(doc) || doc.kind !== 'Location' || !isRecord(doc.spec) || !isEntityDocument(doc)) return;
     const type = typeof doc.spec.type === 'string' ? doc.spec.type : inheritedType;
     const listed: [PathSegment[], unknown][] = [[['spec', 'target'], doc.spec.target]];
     if (Array.isArray(doc.spec.targets)) doc.spec.targets.forEach((t, i) => listed.push([['spec', 'targets', i], t]));
@@ -135,6 +148,24 @@ async function readPlaceholderSources(config: GitopsConfig, files: SourceFile[],
   return new Map(list.map((target, i) => [target, contents[i]]));
 }
 
+/** `$openapi`/`$asyncapi` placeholders bundled as the module does, when the managed Backstage has it. */
+async function bundleRefs(config: GitopsConfig, files: SourceFile[], repoFileSet: ReadonlySet<string>) {
+  const resolvers = new Set(config.catalog.placeholderResolvers.filter(r => BUNDLING_RESOLVERS.has(r)));
+  const uses: BundledPlaceholder[] = [];
+  if (resolvers.size > 0) {
+    for (const source of files) {
+      for (const doc of source.documents) {
+        for (const use of findPlaceholders(doc, resolvers)) {
+          const target = placeholderTarget(source.file, use.value, config.repoUrl);
+          if (resolvers.has(use.key) && typeof use.value === 'string' && typeof target === 'string' && repoFileSet.has(target)) uses.push({ file: source.file, key: use.key, value: use.value });
+        }
+      }
+    }
+  }
+  if (uses.length === 0) return { diagnostics: [], readFiles: new Set<string>() };
+  return bundlePlaceholderRefs(uses, path => (repoFileSet.has(path) ? readFileSync(join(config.root, path), 'utf8') : null), config.repoUrl);
+}
+
 function expandPaths(root: string, paths: readonly string[], repoFiles: readonly string[]): string[] {
   const selected = new Set<string>();
   for (const given of paths) {
@@ -149,6 +180,12 @@ function expandPaths(root: string, paths: readonly string[], repoFiles: readonly
     inside.forEach(f => selected.add(f));
   }
   return [...selected];
+}
+
+/** The YAML files discovery reads: all of them but Helm charts' Go templates. */
+function discoverable(repoFiles: readonly string[]): string[] {
+  const inHelmChart = helmTemplateMatcher(repoFiles);
+  return repoFiles.filter(f => isYamlFile(f) && !inHelmChart(f));
 }
 
 function checkRoots(roots: readonly string[], repoFileSet: ReadonlySet<string>): string[] {
@@ -178,18 +215,18 @@ function skeletonMatcher(files: readonly SourceFile[]): (file: string) => boolea
   return file => !templateFiles.has(file) && folders.some(folder => file.startsWith(folder));
 }
 
-const BUILTIN_KINDS = new Set(['Component', 'API', 'Resource', 'System', 'Domain', 'Group', 'User', 'Location', 'Template']);
-const CATALOG_TEXT = new RegExp(`backstage\\.io/|^kind:\\s*(${[...BUILTIN_KINDS].join('|')})\\s*$`, 'm');
-
 /**
  * Discovery reads every YAML file of a folder; only what is meant for the catalog is judged: documents
- * with a backstage.io apiVersion or one of Backstage's kinds, not Kubernetes manifests, Helm templates or
- * CI files. A file that does not parse counts when its text mentions Backstage.
+ * whose apiVersion is Backstage's (isEntityDocument), not Kubernetes, Dapr or Crossplane manifests, Helm
+ * templates or CI files. Other documents of a kept file are blanked so document indexes stay. A file that
+ * does not parse counts when an `apiVersion:` line of it names Backstage's group.
  */
-function looksLikeCatalogFile(source: SourceFile, root: string): boolean {
-  const entityLike = source.documents.some(d => isRecord(d) && ((typeof d.apiVersion === 'string' && d.apiVersion.includes('backstage.io')) || (typeof d.kind === 'string' && BUILTIN_KINDS.has(d.kind) && (d.apiVersion === undefined || String(d.apiVersion).includes('/')))));
-  if (entityLike) return true;
-  return source.problems.length > 0 && CATALOG_TEXT.test(readFileSync(join(root, source.file), 'utf8'));
+function keepCatalogDocuments(source: SourceFile, root: string, apiGroups: ReadonlySet<string>): SourceFile | undefined {
+  if (source.documents.some(d => isEntityDocument(d, apiGroups))) {
+    return { ...source, documents: source.documents.map(d => (isEntityDocument(d, apiGroups) ? d : null)) };
+  }
+  if (source.problems.length > 0 && textDeclaresEntity(readFileSync(join(root, source.file), 'utf8'), apiGroups)) return source;
+  return undefined;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { countDiagnostics, type Diagnostic } from '../diagnostic.ts';
 import { formatMarkdown } from '../report/formatMarkdown.ts';
 import type { FormatOptions } from '../report/formatOptions.ts';
+import { mdCode, mdText } from '../report/safeText.ts';
 import type { EntityChanges, Impact } from './entityChanges.ts';
 
 export const REPORT_MARKER = '<!-- backstage-gitops:pr-report v1 -->';
@@ -32,20 +33,20 @@ export function renderPrReport(input: PrReportInput): string {
   ].join('\n');
   const sections: string[] = [];
   if (input.diagnostics.length) sections.push(formatMarkdown(input.diagnostics, input.formatOptions).replace(/^### Catalog gate: .*\n\n.*\n\n/, '### Findings\n\n'));
-  const list = (title: string, entities: EntityChanges['added']) => (entities.length ? [`**${title}**`, ...entities.map(e => `- \`${e.ref}\` (${e.file})`), ''] : []);
+  const list = (title: string, entities: EntityChanges['added']) => (entities.length ? [`**${title}**`, ...entities.map(e => `- ${mdCode(e.ref ?? '')} (${mdText(e.file)})`), ''] : []);
   const changesSection = [...list('Added', added), ...list('Changed', changed), ...list('Removed', removed), ...list('Deprecated', deprecated)];
   if (changesSection.length) sections.push(['### Entities', '', ...changesSection].join('\n'));
   if (input.impacts.length || input.lostConsumers.length) {
     sections.push([
       '### Impact on other teams',
       '',
-      ...input.impacts.flatMap(i => [`- \`${i.subject}\` is ${i.why}; still used by:`, ...i.dependents.map(d => `  - \`${d.ref}\` (${d.field})${d.owner ? `, owned by \`${d.owner}\`` : ''}`)]),
-      ...input.lostConsumers.map(l => `- \`${l.api}\` loses its consumer \`${l.consumer}\``),
+      ...input.impacts.flatMap(i => [`- ${mdCode(i.subject)} is ${mdText(i.why)}; still used by:`, ...i.dependents.map(d => `  - ${mdCode(d.ref)} (${mdText(d.field)})${d.owner ? `, owned by ${mdCode(d.owner)}` : ''}`)]),
+      ...input.lostConsumers.map(l => `- ${mdCode(l.api)} loses its consumer ${mdCode(l.consumer)}`),
       '',
     ].join('\n'));
   }
   if (input.reviewers.length) {
-    sections.push(['### Reviews needed (CODEOWNERS)', '', '| Owners | Files |', '|---|---|', ...input.reviewers.map(r => `| ${r.owners.join(' ') || '_no owner_'} | ${r.files.slice(0, 8).map(f => `\`${f}\``).join(', ')}${r.files.length > 8 ? `, …and ${r.files.length - 8} more` : ''} |`), ''].join('\n'));
+    sections.push(['### Reviews needed (CODEOWNERS)', '', '| Owners | Files |', '|---|---|', ...input.reviewers.map(r => `| ${r.owners.map(mdCode).join(' ') || '_no owner_'} | ${r.files.slice(0, 8).map(mdCode).join(', ')}${r.files.length > 8 ? `, …and ${r.files.length - 8} more` : ''} |`), ''].join('\n'));
   }
   if (input.scorecards) sections.push(input.scorecards);
   if (input.graph) sections.push(['### Neighbourhood of the changed entities', '', input.graph, ''].join('\n'));

@@ -2,15 +2,16 @@ import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnosti
 import type { FormatOptions } from './formatOptions.ts';
 import { neutralise } from './formatGithub.ts';
 
-const escapeData = (text: string) => neutralise(text).replace(/%/g, '%AZP25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-const escapeProperty = (text: string) => escapeData(text).replace(/]/g, '%5D').replace(/;/g, '%3B');
+/** Azure logging-command data: `%`, CR and LF escaped as the agent expects, `##vso[` broken. */
+export const escapeAzureData = (text: string) => neutralise(text).replace(/%/g, '%AZP25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (text: string) => escapeAzureData(text).replace(/]/g, '%5D').replace(/;/g, '%3B');
 
 /** Azure Pipelines logging commands; info findings become plain log lines (logissue has no info level). */
 export function formatAzure(diagnostics: readonly Diagnostic[], options: FormatOptions & { sourceRoot?: string }): string {
   const root = options.sourceRoot ? `${options.sourceRoot.replace(/[\\/]$/, '')}/` : '';
   const lines = sortDiagnostics(diagnostics).map(d => {
-    const text = escapeData(d.hint ? `${d.message} (hint: ${d.hint})` : d.message);
-    if (d.severity === 'info') return `${escapeData(`${d.file}:${d.range.start.line}:${d.range.start.column}`)} info ${d.ruleId}: ${text}`;
+    const text = escapeAzureData(d.hint ? `${d.message} (hint: ${d.hint})` : d.message);
+    if (d.severity === 'info') return `${escapeAzureData(`${d.file}:${d.range.start.line}:${d.range.start.column}`)} info ${d.ruleId}: ${text}`;
     const props = [`type=${d.severity}`, `sourcepath=${escapeProperty(root + d.file)}`, `linenumber=${d.range.start.line}`, `columnnumber=${d.range.start.column}`, `code=${escapeProperty(d.ruleId)}`];
     return `##vso[task.logissue ${props.join(';')};]${text}`;
   });

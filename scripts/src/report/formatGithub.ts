@@ -1,5 +1,6 @@
 import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
 import type { FormatOptions } from './formatOptions.ts';
+import { logLines } from './safeText.ts';
 
 // GitHub renders at most 10 annotations of each level per step and drops the rest silently.
 export const GITHUB_ANNOTATIONS_PER_LEVEL = 10;
@@ -8,8 +9,8 @@ const COMMAND = { error: 'error', warning: 'warning', info: 'notice' } as const;
 
 const escapeData = (text: string) => neutralise(text).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (text: string) => escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-/** YAML values reach these lines; they must never open a workflow or Azure command of their own. */
-export const neutralise = (text: string) => text.replace(/##vso\[/g, '##vso\u200b[').replace(/^::/gm, ':\u200b:');
+/** YAML values reach these lines; they must never open a workflow or Azure command of their own (safeText's logLines, line by line). */
+export const neutralise = (text: string) => logLines(text);
 
 /** GitHub workflow commands (`::error file=…,line=…::message`), within GitHub's per-step budget. */
 export function formatGithub(diagnostics: readonly Diagnostic[], options: FormatOptions): string {

@@ -1,13 +1,20 @@
 import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
 import type { FormatOptions } from './formatOptions.ts';
+import { mdCode, mdText } from './safeText.ts';
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 // GitHub caps a comment at 65,536 characters; leave room for the rest of a PR report.
 const MAX_CHARS = 60_000;
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>').replace(/<(?!br>)/g, '&lt;');
+// One finding cannot fill the table on its own: values are clipped before they are escaped.
+const MAX_VALUE = 1_000;
+const clip = (text: string) => (text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text);
 
-/** A Markdown table for job summaries and PR comments, summarised rather than cut mid-row. */
+/**
+ * A Markdown table for job summaries and PR comments, summarised rather than cut mid-row. Every value
+ * is escaped (mdText, mdCode: no HTML comment, mention, issue link or table break from a PR) and the
+ * budget counts the escaped rows, so the table never passes MAX_CHARS.
+ */
 export function formatMarkdown(diagnostics: readonly Diagnostic[], options: FormatOptions): string {
   const totals = countDiagnostics(diagnostics);
   const head = [
@@ -22,7 +29,7 @@ export function formatMarkdown(diagnostics: readonly Diagnostic[], options: Form
   const sorted = sortDiagnostics(diagnostics);
   let shown = 0;
   for (const d of sorted) {
-    const row = `| ${ICON[d.severity]} | \`${cell(d.file)}:${d.range.start.line}:${d.range.start.column}\` | \`${d.ruleId}\` | ${cell(d.message)}${d.hint ? `<br>_${cell(d.hint)}_` : ''} |`;
+    const row = `| ${ICON[d.severity]} | ${mdCode(`${clip(d.file)}:${d.range.start.line}:${d.range.start.column}`)} | ${mdCode(clip(d.ruleId))} | ${mdText(clip(d.message))}${d.hint ? `<br>_${mdText(clip(d.hint))}_` : ''} |`;
     if (size + row.length > MAX_CHARS) break;
     rows.push(row);
     size += row.length + 1;

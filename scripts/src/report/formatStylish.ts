@@ -1,8 +1,9 @@
 import pc from 'picocolors';
 import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
 import type { FormatOptions } from './formatOptions.ts';
+import { logText } from './safeText.ts';
 
-/** Grouped by file, one line per finding, like eslint's stylish output. */
+/** Grouped by file, one line per finding, like eslint's stylish output; every value escaped to one log line (logText). */
 export function formatStylish(diagnostics: readonly Diagnostic[], options: FormatOptions): string {
   const c = pc.createColors(options.color);
   const tone = { error: c.red, warning: c.yellow, info: c.blue };
@@ -12,11 +13,11 @@ export function formatStylish(diagnostics: readonly Diagnostic[], options: Forma
     if (d.file !== file) {
       if (file !== undefined) lines.push('');
       file = d.file;
-      lines.push(c.underline(d.file));
+      lines.push(c.underline(logText(d.file)));
     }
     const where = c.dim(`${d.range.start.line}:${d.range.start.column}`.padEnd(8));
-    lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${d.message}  ${c.dim(d.ruleId)}`);
-    if (d.hint) lines.push(`  ${' '.repeat(16)}${c.dim(`hint: ${d.hint}`)}`);
+    lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(d.message)}  ${c.dim(logText(d.ruleId))}`);
+    if (d.hint) lines.push(`  ${' '.repeat(16)}${c.dim(`hint: ${logText(d.hint)}`)}`);
   }
   const totals = countDiagnostics(diagnostics);
   const summary = `${totals.error} error${totals.error === 1 ? '' : 's'}, ${totals.warning} warning${totals.warning === 1 ? '' : 's'}, ${totals.info} info in ${options.checkedFiles} file${options.checkedFiles === 1 ? '' : 's'} (${options.entityCount} entities)`;

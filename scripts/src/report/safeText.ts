@@ -5,33 +5,62 @@
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 
+// The same without ESC, for text whose colours the toolkit added itself (values went through logText).
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u2028\u2029]|\u001b(?!\[[0-9;]*m)/g;
+// A line whose first visible characters are `::` (after blanks or colour codes) is a GitHub command.
+// eslint-disable-next-line no-control-regex
+const LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/;
+
 const visible = (ch: string) => (ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
  * Makes a value safe inside one line of a terminal or CI log: newlines become a literal `\n`, other
  * control characters (ANSI escapes included) a `\uXXXX` escape, and the CI command openers are broken
- * with a zero-width space: `##vso[` wherever it stands (Azure's agent acts on it anywhere in a line,
- * see shared/reference/field-facts-2026-11.md) and `::` at the start (GitHub acts on it only there).
+ * with a zero-width space: `##vso[` wherever it stands, in any case (Azure's agent acts on it anywhere in a line,
+ * see shared/reference/field-facts-2026-11.md) and `::` at the start, after any blanks (GitHub trims them).
  * Takes any string, returns a string with no line break; never throws.
  */
 export function logText(value: string): string {
   return value
     .replace(/\r?\n/g, '\\n')
     .replace(CONTROL, visible)
-    .replace(/##vso\[/gi, '##vso\u200b[')
-    .replace(/^::/, ':\u200b:');
+    .replace(/(##vso)\[/gi, '$1\u200b[')
+    .replace(/^(\s*)::/, '$1:\u200b:');
 }
 
 /**
  * Makes a whole multi-line message safe for a log, line by line: each line keeps its own break, but no
  * line can start a GitHub workflow command or hold an Azure logging command. For text the toolkit
- * writes itself around values that went through {@link logText}; never throws.
+ * writes itself around values that went through {@link logText}; never throws. With `color`, ANSI
+ * colour codes (SGR, `ESC[…m`) are kept for the toolkit's own colours; every other control is shown.
+ * A carriage return counts as a line break: the runners read process output with .NET, which splits
+ * lines on `\r` too.
  */
-export function logLines(text: string): string {
+export function logLines(text: string, options: { color?: boolean } = {}): string {
+  const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
   return text
     .split('\n')
-    .map(line => line.replace(/\r/g, '\\r').replace(CONTROL, visible).replace(/##vso\[/gi, '##vso\u200b[').replace(/^(\s*)::/, '$1:\u200b:'))
+    .map(line => line.replace(/\r/g, '\\r').replace(control, visible).replace(/(##vso)\[/gi, '$1\u200b[').replace(LINE_START_COMMAND, '$1:\u200b:'))
     .join('\n');
+}
+
+/**
+ * Makes JSON text inert in a CI log without changing the value it encodes: `##vso[` becomes
+ * `##vso\u005b` and C1 controls and U+2028/U+2029 (which JSON.stringify leaves raw) become `\uXXXX`
+ * escapes. JSON.stringify never writes a raw line break inside a string, so no value can start a
+ * line. Takes the output of JSON.stringify; returns JSON that parses to the same value.
+ */
+export function logJson(json: string): string {
+  return json.replace(/(##vso)\[/gi, '$1\\u005b').replace(/[\u007f-\u009f\u2028\u2029]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The same for XML the toolkit wrote with every value entity-escaped: `##vso[` becomes `##vso&#91;`
+ * and a value that starts a line with `::` gets `&#58;:`. Both parse back to the same characters.
+ */
+export function logXml(xml: string): string {
+  return xml.replace(/(##vso)\[/gi, '$1&#91;').replace(/^(\s*)::/gm, '$1&#58;:');
 }
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '|': '&#124;' };
@@ -66,6 +95,15 @@ export function mdText(value: string): string {
  */
 export function mdCode(value: string): string {
   return `<code>${htmlText(value.replace(/\r?\n|\r/g, ' ').replace(CONTROL, ' '))}</code>`;
+}
+
+/**
+ * Text its author wrote as Markdown with code spans (a scorecard check's `solution`): each backtick
+ * span becomes {@link mdCode}, everything else {@link mdText}. So `` Add the `x` annotation `` keeps
+ * its code, while no comment, mention, link or HTML of the author's gets through. Returns one line.
+ */
+export function mdInline(value: string): string {
+  return value.split(/(`[^`\r\n]+`)/).map((part, i) => (i % 2 === 1 ? mdCode(part.slice(1, -1)) : mdText(part))).join('');
 }
 
 /** Removes user info from a URL-like string (`https://user:pass@host/` → `https://***@host/`). */

@@ -97,8 +97,31 @@ function lintCondition(node: Condition, path: PathSegment[], located: Located<un
   if (node.path && type && type !== 'object') {
     found.push(at(located, [...path, 'path'], 'scorecard-rule-trap', `A JSONPath only applies to object facts; '${node.fact}' is ${type}.`, 'Remove the path.'));
   }
+  const trap = type && !node.path && !parts.some(p => p === 'someFact' || p === 'everyFact') ? operatorTrap(base, node.fact, type) : undefined;
+  if (trap) found.push(at(located, path, 'scorecard-rule-trap', trap.message, trap.hint));
   if (type && ['string', 'boolean'].includes(type) && /^(lessThan|greaterThan)/.test(base)) {
     found.push(at(located, [...path, 'operator'], 'scorecard-rule-trap', `'${base}' on a ${type} fact compares as text or fails ('10' < '9').`, 'Publish a numeric fact and compare that.'));
   }
   return found;
+}
+
+/**
+ * Conditions json-rules-engine 7 can never satisfy as written, by the fact's schema type (Tech Insights:
+ * `set` is a list): `in`/`notIn` test `value.indexOf(fact)`, and a list fact is never `===` one listed
+ * value; `contains`/`doesNotContain` first require the fact to be an array and are false for both otherwise.
+ */
+function operatorTrap(operator: string, fact: string, type: string): { message: string; hint: string } | undefined {
+  if ((operator === 'in' || operator === 'notIn') && type === 'set') {
+    return {
+      message: `'${operator}' asks whether the fact is one of the listed values (value.indexOf(fact)); '${fact}' is a set (a list), and a list never equals one value, so '${operator}' is always ${operator === 'in' ? 'false' : 'true'} here.`,
+      hint: `To ask whether the list holds a value use 'contains' (or 'someFact:in' with the allowed values).`,
+    };
+  }
+  if ((operator === 'contains' || operator === 'doesNotContain') && type !== 'set' && type !== 'object') {
+    return {
+      message: `'${operator}' only looks inside a list fact and is false for anything else; '${fact}' is ${type === 'integer' ? 'an' : 'a'} ${type}, so this condition is never true.`,
+      hint: type === 'string' ? `To match one of several values use 'in' with a list value, or 'equal'.` : `Compare with 'equal' or a numeric operator.`,
+    };
+  }
+  return undefined;
 }

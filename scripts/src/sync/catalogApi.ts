@@ -34,7 +34,7 @@ export class CatalogApi {
       { method, headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) },
       this.retry,
     );
-    if (!ok.includes(response.status)) throw new HttpError(response.status, method, path, await response.text().catch(() => ''));
+    if (!ok.includes(response.status)) throw new HttpError(response.status, method, path, await response.text().catch(() => ''), [this.token]);
     return response;
   }
 

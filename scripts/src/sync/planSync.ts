@@ -4,6 +4,9 @@ import { canonicalEntity } from './compareEntities.ts';
 import type { Adoption, LocationReplacement } from './planAdoption.ts';
 import { mdCode, mdText } from '../report/safeText.ts';
 
+// A job summary holds at most 1 MiB; a plan lists this many entities per kind and counts the rest.
+const LISTED = 200;
+
 export interface SyncPlan {
   /** `url:<target>` of each root Location this repo registers. */
   origins: string[];
@@ -56,18 +59,27 @@ export function planSync(desired: readonly CatalogEntity[], actual: readonly Rem
   return plan;
 }
 
+/**
+ * The plan as Markdown for the log and the job summary: counts, then up to LISTED entities per kind
+ * (the rest counted, never cut mid-line). Refs and file names are escaped (mdCode, mdText): they come
+ * from the repo and from Backstage.
+ */
 export function formatPlan(plan: SyncPlan): string {
   const adopted = new Map(plan.adopt.map(a => [a.desired.ref!, a.origin]));
+  const listed = <T>(items: readonly T[], line: (item: T) => string) => [
+    ...items.slice(0, LISTED).map(line),
+    ...(items.length > LISTED ? [`- …and ${items.length - LISTED} more`] : []),
+  ];
   const lines = [
     '### Backstage sync plan',
     '',
     `${plan.add.length} to add${plan.adopt.length ? ` (${plan.adopt.length} adopted from ${plan.replace.filter(r => !r.blocked).length} location(s) it replaces)` : ''} · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged`,
     '',
-    ...plan.replace.map(r => (r.blocked ? `- ⛔ location ${mdCode(r.origin)} stays: ${mdText(r.blocked)}` : `- 🔁 location ${mdCode(r.origin)} is replaced: its ${r.adopted} entit${r.adopted === 1 ? 'y moves' : 'ies move'} to this repo`)),
-    ...plan.add.map(e => `- ${adopted.has(e.ref!) ? `🔁 \`${e.ref}\` (adopted from ${mdCode(adopted.get(e.ref!)!)} into ` : `➕ \`${e.ref}\` (`}${e.file})`),
-    ...plan.update.map(u => `- ✏️ \`${u.desired.ref}\` (${u.movedFrom ? `moved from ${u.movedFrom} to ` : ''}${u.desired.file})`),
-    ...plan.remove.map(r => `- ➖ \`${refOfRemote(r)}\``),
-    ...(plan.conflicts.length ? ['', `Refused: defined more than once in the repo: ${plan.conflicts.join(', ')}`] : []),
+    ...listed(plan.replace, r => (r.blocked ? `- ⛔ location ${mdCode(r.origin)} stays: ${mdText(r.blocked)}` : `- 🔁 location ${mdCode(r.origin)} is replaced: its ${r.adopted} entit${r.adopted === 1 ? 'y moves' : 'ies move'} to this repo`)),
+    ...listed(plan.add, e => (adopted.has(e.ref!) ? `- 🔁 ${mdCode(e.ref ?? '')} (adopted from ${mdCode(adopted.get(e.ref!)!)} into ${mdText(e.file)})` : `- ➕ ${mdCode(e.ref ?? '')} (${mdText(e.file)})`)),
+    ...listed(plan.update, u => `- ✏️ ${mdCode(u.desired.ref ?? '')} (${u.movedFrom ? `moved from ${mdText(u.movedFrom)} to ` : ''}${mdText(u.desired.file)})`),
+    ...listed(plan.remove, r => `- ➖ ${mdCode(refOfRemote(r))}`),
+    ...(plan.conflicts.length ? ['', `Refused: defined more than once in the repo: ${plan.conflicts.slice(0, LISTED).map(mdCode).join(', ')}${plan.conflicts.length > LISTED ? ', …' : ''}`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

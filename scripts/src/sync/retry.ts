@@ -1,3 +1,5 @@
+import { secretScrubber } from '../report/secretScrubber.ts';
+
 export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
@@ -14,10 +16,24 @@ export const DEFAULT_RETRY: RetryPolicy = {
   sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
 };
 
+/**
+ * A non-success answer. The body is scrubbed of `secrets` (in every encoding, see secretScrubber)
+ * before it is cut to 300 characters: a cut through an echoed token would leave a prefix no scrubber
+ * recognises later.
+ */
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly method: string, readonly path: string, readonly body: string) {
-    super(`${method} ${path} answered ${status}${body ? `: ${body.slice(0, 300)}` : ''}`);
+  readonly body: string;
+  constructor(readonly status: number, readonly method: string, readonly path: string, body: string, secrets: readonly (string | undefined)[] = []) {
+    const scrubbed = secretScrubber(secrets)(body);
+    super(`${method} ${path} answered ${status}${scrubbed ? `: ${scrubbed.slice(0, 300)}` : ''}`);
+    this.body = scrubbed;
   }
+}
+
+/** The credential in a request's Authorization header (`Bearer x`, `token x`, `Basic x`). */
+function credentialOf(init: RequestInit): string | undefined {
+  const headers = new Headers(init.headers);
+  return headers.get('authorization')?.replace(/^\S+\s+/, '') || undefined;
 }
 
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -37,7 +53,7 @@ export async function fetchWithRetry(fetcher: typeof fetch, url: string, init: R
     }
     if (response && !RETRYABLE.has(response.status)) return response;
     if (response) {
-      lastError = new HttpError(response.status, init.method ?? 'GET', new URL(url).pathname, await response.text().catch(() => ''));
+      lastError = new HttpError(response.status, init.method ?? 'GET', new URL(url).pathname, await response.text().catch(() => ''), [credentialOf(init)]);
     }
     if (attempt === policy.attempts) break;
     const retryAfter = Number(response?.headers.get('retry-after'));

@@ -9,7 +9,7 @@ const KEPT_PLUGINS = new Set(['techdocs-core', 'search', 'material/search', 'red
 
 /**
  * An mkdocs.yml as TechDocs will build it: a site name, a docs folder inside the site with an
- * index.md, nav entries that exist, and nothing the TechDocs sanitiser would silently drop.
+ * index.md (or README.md, which MkDocs builds to index.html), nav entries that exist, and nothing the TechDocs sanitiser would silently drop.
  */
 export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [...source.problems];
@@ -33,8 +33,9 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>):
     diagnostics.push(at(['docs_dir'], 'mkdocs-docs-dir-missing', 'error', `docs_dir ${docsDir} is outside the docs site; TechDocs refuses to build it.`, 'Keep docs_dir inside the folder that holds mkdocs.yml.'));
   } else if (docsFiles.length === 0) {
     diagnostics.push(at(config.docs_dir ? ['docs_dir'] : [], 'mkdocs-docs-dir-missing', 'error', `The docs folder ${docsPath}/ does not exist or is empty.`, `Create ${docsPath}/index.md, or point docs_dir at the folder with the Markdown.`));
-  } else if (!repoFiles.has(`${docsPath}/index.md`)) {
-    diagnostics.push(at([], 'mkdocs-index-missing', 'error', `${docsPath}/index.md is missing; without it the site has no index.html and Backstage shows an empty Docs tab.`, 'Add index.md as the landing page.'));
+  } else if (!repoFiles.has(`${docsPath}/index.md`) && !repoFiles.has(`${docsPath}/README.md`)) {
+    // MkDocs builds README.md to index.html when there is no index.md.
+    diagnostics.push(at([], 'mkdocs-index-missing', 'error', `${docsPath}/ has neither index.md nor README.md; without one the site has no index.html and Backstage shows an empty Docs tab.`, 'Add index.md (or README.md) as the landing page.'));
   }
   if (Array.isArray(config.nav) && inside && docsFiles.length > 0) checkNav(config.nav, ['nav'], docsPath, repoFiles, diagnostics, at);
   for (const key of Object.keys(config)) {

@@ -4,33 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPORT_MARKER } from '../../src/pr/renderPrReport.ts';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
-import { startRecordingServer, type Recorded } from '../helpers/recordingServer.ts';
+import { fakeGitHub } from '../helpers/fakeGitHub.ts';
+import { startRecordingServer } from '../helpers/recordingServer.ts';
 import { runNode } from '../helpers/runNode.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
 import { makeBadPullRequest } from '../pr/prChange.ts';
-
-/** A fake GitHub REST API holding the PR's comments, as the issues endpoints document them. */
-function fakeGitHub() {
-  const comments: { id: number; body: string; user: { login: string; type: string } }[] = [{ id: 1, body: 'Looks good to me', user: { login: 'alice', type: 'User' } }];
-  return {
-    comments,
-    handler: (r: Recorded) => {
-      if (r.method === 'GET' && r.path.startsWith('/repos/acme/control/issues/7/comments')) return { status: 200, body: comments };
-      if (r.method === 'POST' && r.path === '/repos/acme/control/issues/7/comments') {
-        const comment = { id: 100 + comments.length, body: (r.body as { body: string }).body, user: { login: 'github-actions[bot]', type: 'Bot' } };
-        comments.push(comment);
-        return { status: 201, body: comment };
-      }
-      const update = /^\/repos\/acme\/control\/issues\/comments\/(\d+)$/.exec(r.path);
-      if (r.method === 'PATCH' && update) {
-        const comment = comments.find(c => c.id === Number(update[1]))!;
-        comment.body = (r.body as { body: string }).body;
-        return { status: 200, body: comment };
-      }
-      return undefined;
-    },
-  };
-}
 
 async function runAction(repo: string, api: string, base: string) {
   const dir = mkdtempSync(join(tmpdir(), 'gh-'));
@@ -62,13 +40,13 @@ describe('the GitHub check action (bundled dist) against a recording GitHub API'
       expect(first.summary).toContain('## ❌ Backstage catalog: changes needed');
       expect(first.outputs).toMatch(/errors<<.*\n9\n/);
       expect(JSON.parse(readFileSync(join(repo, 'gate.sarif'), 'utf8')).runs[0].results.length).toBe(9);
-      const posts = server.requests.filter(r => r.method === 'POST');
+      const posts = server.requests.filter(r => r.method === 'POST' && r.path !== '/graphql');
       expect(posts.map(r => r.path)).toEqual(['/repos/acme/control/issues/7/comments']);
       expect(server.requests[0].headers.authorization).toBe('token ghs_fake_token');
 
       const second = await runAction(repo, server.url, base);
       expect(second.status).toBe(1);
-      expect(server.requests.filter(r => r.method === 'POST')).toHaveLength(1);
+      expect(server.requests.filter(r => r.method === 'POST' && r.path !== '/graphql')).toHaveLength(1);
       expect(server.requests.filter(r => r.method === 'PATCH').map(r => r.path)).toEqual(['/repos/acme/control/issues/comments/101']);
       expect(github.comments.filter(c => c.body.includes(REPORT_MARKER))).toHaveLength(1);
     } finally {

@@ -9,13 +9,13 @@ const diagnostics: Diagnostic[] = [
 const options = { color: false, checkedFiles: 2, entityCount: 5, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0' };
 
 describe('formatters', () => {
-  it('stylish', () => {
+  it('stylish keeps every value on its line', () => {
     expect(formatters.stylish(diagnostics, options)).toBe(
       'catalog/a.yaml\n' +
         '  13:10   error   spec.owner refers to group:default/team-aa, which is not defined.  ref-unresolved\n' +
         '                  hint: Did you mean group:default/team-a?\n\n' +
         'catalog/b.yaml\n' +
-        '  2:3     warning value with , : % and\nnewline ##vso[task.setvariable]x  annotation-managed\n\n' +
+        '  2:3     warning value with , : % and\\nnewline ##vso\u200b[task.setvariable]x  annotation-managed\n\n' +
         '✖ 1 error, 1 warning, 0 info in 2 files (5 entities)\n',
     );
   });
@@ -40,7 +40,7 @@ describe('formatters', () => {
     const xml = formatters.junit(diagnostics, options);
     expect(xml).toContain('<testsuites name="backstage-gitops" tests="2" failures="1" errors="0">');
     expect(xml).toContain('<failure type="ref-unresolved" message="spec.owner refers to group:default/team-aa, which is not defined.">');
-    expect(xml).toContain('<system-out>warning: value with , : % and\nnewline ##vso[task.setvariable]x</system-out>');
+    expect(xml).toContain('<system-out>warning: value with , : % and\nnewline ##vso[task.setvariable]x\nat catalog/b.yaml:2:3</system-out>');
   });
 
   it('sarif carries rule, level and region', () => {
@@ -54,8 +54,8 @@ describe('formatters', () => {
     expect(formatters.markdown(diagnostics, options)).toBe(
       '### Catalog gate: ❌ failed\n\n1 errors · 1 warnings · 0 info · 2 files · 5 entities\n\n' +
         '| | Where | Rule | Finding |\n|---|---|---|---|\n' +
-        '| ❌ | `catalog/a.yaml:13:10` | `ref-unresolved` | spec.owner refers to group:default/team-aa, which is not defined.<br>_Did you mean group:default/team-a?_ |\n' +
-        '| ⚠️ | `catalog/b.yaml:2:3` | `annotation-managed` | value with , : % and<br>newline ##vso[task.setvariable]x |\n',
+        '| ❌ | <code>catalog/a.yaml:13:10</code> | <code>ref-unresolved</code> | spec.owner refers to group\\:default/team\\-aa, which is not defined.<br>_Did you mean group\\:default/team\\-a?_ |\n' +
+        '| ⚠️ | <code>catalog/b.yaml:2:3</code> | <code>annotation-managed</code> | value with , \\: % and newline \\#\\#vso\\[task.setvariable\\]x |\n',
     );
   });
 

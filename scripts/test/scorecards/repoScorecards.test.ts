@@ -14,6 +14,7 @@ import { computeFacts } from '../../src/scorecards/computeFacts.ts';
 import { evaluateChecks } from '../../src/scorecards/evaluateChecks.ts';
 import { loadEntities } from '../../src/scorecards/prepareScorecards.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { checkFindings } from '../helpers/runCli.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 
 const require = createRequire(import.meta.url);
@@ -96,8 +97,8 @@ describe('backstage-gitops scorecards', () => {
     writeFileSync(file, text.slice(0, start) + text.slice(start).replace(/    pagerduty\.com\/service-id: "[^"]+"\n/, ''));
     const report = io(root);
     expect(await run(['scorecards', '--base', 'HEAD', '--today', '2026-11-23'], report.io)).toBe(1);
-    expect(report.out()).toContain('- **group:default/payments-team**: Silver (99%) → Bronze (98%) ⬇️');
-    expect(report.out()).toContain('❌ now failing: `component:default/payments-api-prod` On call in PagerDuty (silver). Fix: Add the `pagerduty.com/service-id` annotation');
+    expect(report.out()).toContain('- **<code>group:default/payments-team</code>**: Silver (99%) → Bronze (98%) ⬇️');
+    expect(report.out()).toContain('❌ now failing: <code>component:default/payments-api-prod</code> On call in PagerDuty (silver). Fix: Add the <code>pagerduty.com/service-id</code> annotation');
     const gate = io(root);
     expect(await run(['check', '--base', 'HEAD', '--today', '2026-11-23', '--format', 'json'], gate.io)).toBe(1);
     const rules = JSON.parse(gate.out()).diagnostics.map((d: { ruleId: string; file: string; range: { start: { line: number } } }) => `${d.ruleId} ${d.file}`);
@@ -133,5 +134,20 @@ describe('backstage-gitops scorecards', () => {
     const d = JSON.parse(gate.out()).diagnostics.filter((x: { ruleId: string }) => x.ruleId === 'scorecard-unsupported');
     expect(d).toHaveLength(1);
     expect(d[0]).toMatchObject({ file: 'scorecards/checks/lifecycle-set.yaml', range: { start: { line: 15 } } });
+  });
+
+  it('names a condition that can never be true as written (scorecard-rule-trap on its line, shipped bin)', async () => {
+    const root = await repoCopy();
+    const check = join(root, 'scorecards/checks/lifecycle-set.yaml');
+    writeFileSync(check, readFileSync(check, 'utf8').replace('operator: in, value: [experimental, production, deprecated]', 'operator: contains, value: production'));
+    const facts = join(root, 'scorecards/facts/catalogQualityFactRetriever.yaml');
+    writeFileSync(facts, readFileSync(facts, 'utf8').replace('  lifecycle: { type: string', '  tags: { type: set, description: metadata.tags }\n  lifecycle: { type: string'));
+    const runtime = join(root, 'scorecards/checks/supported-runtime.yaml');
+    writeFileSync(runtime, readFileSync(runtime, 'utf8').replace('{ fact: runtimeName, operator: notEqual, value: dotnet }', '{ fact: tags, operator: in, value: [dotnet] }'));
+    const { diagnostics } = checkFindings(root, ['--today', '2026-11-23']);
+    const traps = diagnostics.filter(d => d.ruleId === 'scorecard-rule-trap') as unknown as { file: string; message: string; range: { start: { line: number } } }[];
+    expect(traps.map(d => `${d.file}:${d.range.start.line}`).sort()).toEqual(['scorecards/checks/lifecycle-set.yaml:15', 'scorecards/checks/supported-runtime.yaml:15']);
+    expect(traps.find(d => d.file.endsWith('lifecycle-set.yaml'))!.message).toBe("'contains' only looks inside a list fact and is false for anything else; 'lifecycle' is a string, so this condition is never true.");
+    expect(traps.find(d => d.file.endsWith('supported-runtime.yaml'))!.message).toContain("'tags' is a set (a list), and a list never equals one value, so 'in' is always false here.");
   });
 });

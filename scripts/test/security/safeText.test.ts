@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { logLines, logText, mdCode, mdText, redactUrl } from '../../src/report/safeText.ts';
+import { logJson, logLines, logText, logXml, mdCode, mdInline, mdText, redactUrl } from '../../src/report/safeText.ts';
 
 describe('safeText', () => {
   it.each([
     ['newline then a GitHub command', 'x\n::add-mask::secret', 'x\\n::add-mask::secret'],
     ['Azure command mid-line', 'a ##vso[task.setvariable variable=X]1', 'a ##vso\u200b[task.setvariable variable=X]1'],
     ['leading GitHub command', '::error ::boom', ':\u200b:error ::boom'],
+    ['GitHub command after leading blanks (the runner trims them)', ' \t::add-mask::x', ' \t:\u200b:add-mask::x'],
+    ['upper-case Azure command', 'x ##VSO[task.complete]', 'x ##VSO\u200b[task.complete]'],
     ['ANSI escape', '\u001b[2Jcleared', '\\u001b[2Jcleared'],
     ['carriage return', 'ok\rfake', 'ok\\rfake'],
   ])('logText: %s', (_, input, expected) => {
@@ -34,5 +36,29 @@ describe('safeText', () => {
 
   it('redactUrl drops user info', () => {
     expect(redactUrl('see https://user:p%40ss@host.example/x and git+ssh://tok@h/y')).toBe('see https://***@host.example/x and git+ssh://***@h/y');
+  });
+});
+
+describe('safeText for whole outputs', () => {
+  it('logLines with color keeps the toolkit\'s colour codes but no other control, and CR counts as a line break', () => {
+    expect(logLines('\u001b[31m::error::x\u001b[39m\r::warning::y\u001b]0;title\u0007', { color: true }))
+      .toBe('\u001b[31m:\u200b:error::x\u001b[39m\\r::warning::y\\u001b]0;title\\u0007');
+  });
+
+  it('logJson keeps the value and breaks ##vso[ and raw separators', () => {
+    const value = { m: 'a ##VSO[task.setvariable]x \u2028 \u0085' };
+    const json = logJson(JSON.stringify(value));
+    expect(json).not.toMatch(/##vso\[/i);
+    expect(json).not.toMatch(/[\u2028\u0085]/);
+    expect(JSON.parse(json)).toEqual(value);
+  });
+
+  it('logXml breaks ##vso[ and a line-leading :: with character references', () => {
+    expect(logXml('<a m="##vso[x]">\n::add-mask::y</a>')).toBe('<a m="##vso&#91;x]">\n&#58;:add-mask::y</a>');
+  });
+
+  it('mdInline keeps an author\'s code spans as code and escapes the rest', () => {
+    expect(mdInline('Add the `pagerduty.com/service-id` annotation <!-- @acme/x')).toBe('Add the <code>pagerduty.com/service-id</code> annotation &lt;\\!\\-\\- @\u200bacme/x');
+    expect(mdInline('unclosed ` tick')).toBe('unclosed \\` tick');
   });
 });

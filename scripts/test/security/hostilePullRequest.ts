@@ -1,0 +1,42 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { git } from '../helpers/gitRepo.ts';
+
+/** What a hostile author puts into values: a GitHub command after a newline, an Azure command mid-line, Markdown traps. */
+export const HOSTILE = {
+  githubCommand: '\n::add-mask::leak',
+  carriageReturnCommand: '\r::error::spoofed',
+  azureCommand: '##vso[task.setvariable variable=PWNED]yes',
+  hiddenComment: '<!--',
+  teamMention: '@acme/platform-team',
+  userMention: '@mallory',
+  issueReference: '#12',
+  codeBreak: '`b`',
+  cellBreak: '|c',
+} as const;
+
+/** A file name no one would choose: a newline, a command, a comment opener, a mention, backticks (no `/`: it would be a folder). */
+export const HOSTILE_FILE = `catalog/evil\n::add-mask::leak \`x\` <!-- @mallory #12 ${HOSTILE.azureCommand}.yaml`;
+
+/**
+ * The pull request of the security issue, on a branch of a data repo copy: a file with a hostile name
+ * (unreachable, so the gate names it) and an entity whose owner, title and description carry every
+ * trap of {@link HOSTILE} (the owner is echoed in a finding). Returns the base revision.
+ */
+export function makeHostilePullRequest(root: string): string {
+  const base = git(root, 'rev-parse', 'HEAD').trim();
+  git(root, 'checkout', '-q', '-b', 'hostile');
+  const value = Object.values(HOSTILE).join(' ');
+  const yaml = (text: string) => JSON.stringify(text);
+  writeFileSync(join(root, HOSTILE_FILE), ['apiVersion: backstage.io/v1alpha1', 'kind: Component', 'metadata:', '  name: evil', `  description: ${yaml(value)}`, 'spec:', '  type: service', '  lifecycle: production', '  owner: platform-team', ''].join('\n'));
+  appendFileSync(join(root, 'catalog/platform/backstage-control.yaml'), [
+    '---', 'apiVersion: backstage.io/v1alpha1', 'kind: Component', 'metadata:', '  name: evil-two', `  title: ${yaml(`Evil${HOSTILE.githubCommand}`)}`, `  description: ${yaml(value)}`,
+    'spec:', '  type: service', '  lifecycle: production', `  owner: ${yaml(`team${value}`)}`, '',
+  ].join('\n'));
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'hostile');
+  return base;
+}
+
+/** Physical log lines as the runners read them: .NET splits process output on CR, LF and CRLF. */
+export const logLines = (output: string) => output.split(/\r\n|\r|\n/);
