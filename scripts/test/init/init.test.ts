@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,4 +102,24 @@ describe('backstage-gitops init (the shipped bin, in an empty folder)', () => {
     expect(parse(readFileSync(join(root, 'templates/go-service/template.yaml'), 'utf8')).spec.owner).toBe('group:default/1e3');
     expect(parse(readFileSync(join(root, 'gitops.config.yaml'), 'utf8')).codeowners.platformTeam).toBe('@null/1e3');
   });
+
+  it('--replace-example turns a copy of this example repo into the new org\'s, passing check; without it, refuses', async () => {
+    const copy = await mkdtemp(join(tmpdir(), 'init-example-'));
+    for (const file of execFileSync('git', ['-C', REPO_ROOT, 'ls-files', '-z'], { encoding: 'utf8' }).split('\0').filter(Boolean)) {
+      if (existsSync(join(REPO_ROOT, file))) cpSync(join(REPO_ROOT, file), join(copy, file));
+    }
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'));
+    const bin = join(copy, 'scripts/bin/backstage-gitops.js');
+    const refused = await run(bin, ['init', ...github], copy);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('pass --replace-example');
+    const replaced = await run(bin, ['init', ...github, '--replace-example'], copy);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(existsSync(join(copy, 'catalog/systems'))).toBe(false);
+    expect(existsSync(join(copy, 'scorecards'))).toBe(false);
+    expect(readFileSync(join(copy, 'gitops.config.yaml'), 'utf8')).not.toContain('acme');
+    const check = await run(bin, ['check'], copy);
+    expect(check.stdout).toContain('0 errors');
+    expect(check.code).toBe(0);
+  }, 120_000);
 });
