@@ -1,4 +1,5 @@
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
+import { resolveRelative } from '../catalog/locationTargets.ts';
 import type { RemoteEntity } from './catalogApi.ts';
 import { canonicalEntity } from './compareEntities.ts';
 import type { Adoption, LocationReplacement } from './planAdoption.ts';
@@ -30,6 +31,8 @@ export function refOfRemote(entity: RemoteEntity): string {
 /** The repo file Backstage read an entity from, when its location is a file of this repo. */
 export function sourceFileOf(remote: RemoteEntity, repoUrl: string): string | undefined {
   const target = (remote.metadata.annotations?.['backstage.io/managed-by-location'] ?? '').replace(/^url:/, '');
+  // Azure Repos names the file in a query parameter, which Backstage writes percent-encoded.
+  if (repoUrl.includes('?')) return target ? (resolveRelative('', target, repoUrl) ?? undefined) : undefined;
   return target.startsWith(repoUrl) ? target.slice(repoUrl.length) : undefined;
 }
 

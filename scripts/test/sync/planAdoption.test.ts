@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CatalogEntity } from '../../src/catalog/catalogEntity.ts';
 import type { RemoteEntity } from '../../src/sync/catalogApi.ts';
 import { planAdoption } from '../../src/sync/planAdoption.ts';
-import { formatPlan, planSync } from '../../src/sync/planSync.ts';
+import { formatPlan, planSync, sourceFileOf } from '../../src/sync/planSync.ts';
 
 const OLD = 'url:https://github.com/acme/orders/blob/main/catalog-info.yaml';
 const remote = (kind: string, name: string, origin = OLD): RemoteEntity => ({ apiVersion: 'backstage.io/v1alpha1', kind, metadata: { name, uid: `uid-${name}`, annotations: { 'backstage.io/managed-by-origin-location': origin } } });
@@ -42,5 +42,19 @@ describe('planAdoption', () => {
       '- 🔁 <code>component:default/orders-api</code> (adopted from <code>url:https://x/`&lt;/code&gt;&lt;img src=x&gt;.yaml</code> into catalog/systems/orders/entities.yaml)',
       '',
     ].join('\n'));
+  });
+});
+
+describe('sourceFileOf', () => {
+  const at = (location: string): RemoteEntity => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'x', annotations: { 'backstage.io/managed-by-location': location } } });
+  it.each([
+    ['url:https://github.com/globex/c/blob/main/catalog/a.yaml', 'https://github.com/globex/c/blob/main/', 'catalog/a.yaml'],
+    ['url:https://github.com/other/c/blob/main/catalog/a.yaml', 'https://github.com/globex/c/blob/main/', undefined],
+    ['url:https://dev.azure.com/o/p/_git/c?version=GBmain&path=%2Fcatalog%2Fa.yaml', 'https://dev.azure.com/o/p/_git/c?version=GBmain&path=/', 'catalog/a.yaml'],
+    ['url:https://dev.azure.com/o/p/_git/c?version=GBmain&path=/catalog/a.yaml', 'https://dev.azure.com/o/p/_git/c?version=GBmain&path=/', 'catalog/a.yaml'],
+    ['url:https://dev.azure.com/o/p/_git/other?version=GBmain&path=/catalog/a.yaml', 'https://dev.azure.com/o/p/_git/c?version=GBmain&path=/', undefined],
+    ['msgraph:default/jane', 'https://dev.azure.com/o/p/_git/c?version=GBmain&path=/', undefined],
+  ])('%s under %s → %s', (location, repoUrl, file) => {
+    expect(sourceFileOf(at(location), repoUrl)).toBe(file);
   });
 });
