@@ -122,4 +122,39 @@ describe('backstage-gitops init (the shipped bin, in an empty folder)', () => {
     expect(check.stdout).toContain('0 errors');
     expect(check.code).toBe(0);
   }, 120_000);
+
+  // On a terminal the missing values are asked with @inquirer/prompts; `script` gives the bin a real pty.
+  it.skipIf(spawnSyncOk('script') === false)('on a terminal, asks for what is missing, re-asks an invalid answer, and writes what was chosen', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'init-tty-'));
+    const command = [process.execPath, BIN, 'init', '--org', 'globex', '--platform', 'github', '--repo-url', 'https://github.com/globex/c', '--backstage-url', 'https://b.globex.example'].map(a => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    const steps: [RegExp, string][] = [
+      [/The platform team \(Backstage Group name\)/, 'Bad Name\r'],
+      [/'Bad Name' is not a valid Backstage entity name/, '\x15platform\r'],
+      [/Where users and groups come from/, '\x1b[B'],
+      [/❯ GitHub organisation/, '\r'],
+    ];
+    child.stdout.on('data', d => {
+      screen += d;
+      while (steps.length && steps[0][0].test(screen)) {
+        child.stdin.write(steps.shift()![1]);
+        screen = '';
+      }
+    });
+    const code = await new Promise(resolve => child.on('close', resolve));
+    expect(steps).toEqual([]);
+    expect(code).toBe(0);
+    expect(parse(readFileSync(join(root, 'gitops.config.yaml'), 'utf8')).codeowners.platformTeam).toBe('@globex/platform');
+    expect(parse(readFileSync(join(root, 'backstage-config/app-config.yaml'), 'utf8')).catalog.providers.githubOrg.orgs).toEqual(['globex']);
+  }, 60_000);
 });
+
+function spawnSyncOk(command: string): boolean {
+  try {
+    execFileSync(command, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
