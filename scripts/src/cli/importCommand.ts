@@ -37,6 +37,12 @@ Options:
 Exit codes: 0 imported and the gate passes, 1 imported with findings to fix, 2 usage, connection or files in the way.
 `;
 
+/**
+ * `backstage-gitops import`: reads the live catalog, writes the planned files (only over files import
+ * marked, unless --force), adds the external declarations to gitops.config.yaml, regenerates CODEOWNERS
+ * and the editor schema, then returns the gate's exit code on the result (2 when Backstage cannot be read
+ * or files are in the way).
+ */
 export async function importCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,

@@ -37,6 +37,11 @@ Then: npm ci && npm run check. Exit codes: 0 written, 2 usage error or files in 
 
 const FLAG_TO_KEY: Record<string, keyof InitOptions> = { org: 'org', platform: 'platform', 'repo-url': 'repoUrl', 'backstage-url': 'backstageUrl', team: 'team', 'identity-provider': 'identityProvider', branch: 'branch' };
 
+/**
+ * `backstage-gitops init`: collects the options (flags; prompts only when `io.interactive`), writes the
+ * planned files all or nothing, then CODEOWNERS and the editor schema from the written catalog.
+ * Returns 0 when written, 2 (or throws UsageError) for missing/invalid values or files in the way.
+ */
 export async function initCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,

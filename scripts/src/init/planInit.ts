@@ -84,6 +84,7 @@ export function planInit(options: InitOptions, toolkit: ReadonlyMap<string, stri
   return files;
 }
 
+/** A Location entity (plain data, for the YAML library to emit) listing `targets` relative to its file. */
 export function rootLocation(name: string, description: string, targets: string[]) {
   return { apiVersion: 'backstage.io/v1alpha1', kind: 'Location', metadata: { name, description }, spec: { targets } };
 }
