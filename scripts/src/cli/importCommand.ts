@@ -86,7 +86,13 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
   const rootText = existsSync(rootFile) ? readFileSync(rootFile, 'utf8') : undefined;
   files.push({ path: 'catalog/all.yaml', text: withTargets(rootText, plan.rootTargets) });
   const configText = withExternal(readFileSync(join(root, CONFIG_FILE), 'utf8'), plan);
-  const outcome = await writePlannedFiles(root, files, Boolean(values.force), (_, current) => current.startsWith(GENERATED_MARK));
+  // A definition import copied (JSON or text: it cannot carry the mark) belongs to import while the catalog file beside it does.
+  const ownDefinition = (path: string) => {
+    const match = /^(catalog\/.+)\/definitions\/[^/]+$/.exec(path);
+    const beside = match && join(root, match[1], 'entities.yaml');
+    return Boolean(beside && existsSync(beside) && readFileSync(beside, 'utf8').startsWith(GENERATED_MARK));
+  };
+  const outcome = await writePlannedFiles(root, files, Boolean(values.force), (path, current) => current.startsWith(GENERATED_MARK) || ownDefinition(path));
   if (outcome.refused.length) {
     io.stderr.write(`backstage-gitops import: ${outcome.refused.length} file(s) exist that import did not write; nothing was written (--force replaces them):\n${outcome.refused.slice(0, 20).map(p => `  ${logText(p)}\n`).join('')}`);
     return 2;

@@ -22,11 +22,12 @@ function run(args: string[], cwd: string, env: Record<string, string> = {}): Pro
 
 let backstage: BackstageHandle & { servedUrl?: string };
 let repo: string;
+let served: string;
 const imported = 2 + SYSTEMS.length * (1 + COMPONENTS_PER_SYSTEM + APIS_PER_SYSTEM) + UNSYSTEMED;
 
 describe('adoption of a running Backstage: init, import, sync (real backend, several locations)', () => {
   beforeAll(async () => {
-    const served = await mkdtemp(join(tmpdir(), 'adoption-old-'));
+    served = await mkdtemp(join(tmpdir(), 'adoption-old-'));
     const seed = await seedOrg(served);
     backstage = await startBackstage({ serveRoot: served, providerEntities: seed.providerEntities });
     await registerAndWait(backstage.baseUrl, backstage.token, backstage.servedUrl!, seed.locations, seed.fileEntityCount + seed.providerEntities.length);
@@ -81,6 +82,11 @@ describe('adoption of a running Backstage: init, import, sync (real backend, sev
     expect(readFileSync(join(repo, 'catalog/teams/platform/entities.yaml'), 'utf8')).toMatch(/^# ours\n/);
     const forced = await run(['import', '--url', backstage.baseUrl, '--token-env', 'GLOBEX_TOKEN', '--force'], repo, env);
     expect(forced.stdout).toMatch(/\n1 file\(s\) written/);
+    // A definition import copied follows its source while the catalog file beside it is still import's.
+    writeFileSync(join(served, 'systems/checkout/openapi.yaml'), 'openapi: 3.0.0\ninfo: { title: checkout v2, version: 2.0.0 }\npaths: {}\n');
+    const changed = await run(['import', '--url', backstage.baseUrl, '--token-env', 'GLOBEX_TOKEN'], repo, env);
+    expect(changed.stdout).toMatch(new RegExp(`\\n${APIS_PER_SYSTEM} file\\(s\\) written`));
+    expect(readFileSync(join(repo, 'catalog/systems/checkout/definitions/checkout-api-0-openapi.yaml'), 'utf8')).toContain('checkout v2');
   }, 300_000);
 
   it('sync adopts every imported entity from its old location: the plan names the locations it replaces, none is lost, none is missing for a processing cycle', async () => {
