@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
@@ -61,4 +61,27 @@ export async function generateCatalog(root: string, count: number, layout: 'sing
   const location = { apiVersion: 'backstage.io/v1alpha1', kind: 'Location', metadata: { name: 'root' }, spec: { targets: ['./entities/*.yaml'] } };
   await writeFile(join(root, 'catalog', 'all.yaml'), stringify(location));
   await writeFile(join(root, 'gitops.config.yaml'), stringify({ repoUrl: 'https://github.com/acme/bench/blob/main/', catalog: { roots: ['catalog/all.yaml'], include: ['catalog/entities/*.yaml'] } }));
+}
+
+/**
+ * A copy of the catalog at `from` in which `count` files each get one finding, as in a legacy catalog:
+ * alternately an owner that does not exist (a reference finding) and an upper-case tag (a Backstage
+ * field-format finding).
+ */
+export async function withFindings(from: string, to: string, count: number): Promise<void> {
+  await rm(to, { recursive: true, force: true });
+  await cp(from, to, { recursive: true });
+  const folder = join(to, 'catalog', 'entities');
+  let changed = 0;
+  for (const name of (await readdir(folder)).sort()) {
+    if (changed >= count) break;
+    const file = join(folder, name);
+    const text = await readFile(file, 'utf8');
+    if (!text.includes('\n  owner: team-')) continue;
+    const edited = changed % 2 === 0 ? text.replace('\n  owner: team-', '\n  owner: missing-team-') : text.replace(/\n {4}- (java|go|dotnet|python|node)\n/, (_, tag: string) => `\n    - ${tag.toUpperCase()}\n`);
+    if (edited === text) continue;
+    await writeFile(file, edited);
+    changed++;
+  }
+  if (changed < count) throw new Error(`only ${changed} files of ${from} could take a finding`);
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// npm run bench [-- --sizes 1000,10000 --runs 3 | --sync 1000,10000 | --templates]: synthetic catalogs under
-// bench-data/; times the gate and scorecards, a sync into a local Backstage, or template renders.
+// npm run bench [-- --runs 3 --write | --sizes 1000,10000 | --sync 1000,10000 | --templates]: synthetic
+// catalogs under bench-data/; the speed goals (default; --write puts the table into docs/benchmarks.md),
+// the gate and scorecards by size, a sync into a local Backstage, or template renders.
 import { register } from 'tsx/esm/api';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 register();
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000,100000' }, runs: { type: 'string', default: '3' }, sync: { type: 'string' }, templates: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { sizes: { type: 'string' }, runs: { type: 'string', default: '3' }, sync: { type: 'string' }, templates: { type: 'boolean' }, write: { type: 'boolean' } } });
 const dataDir = join(fileURLToPath(new URL('../../', import.meta.url)), 'bench-data');
 if (values.templates) {
   // npm run bench -- --templates: each template case offline and through a local Backstage's dry-run.
@@ -17,9 +18,20 @@ if (values.templates) {
   // npm run bench -- --sync 1000,10000: sync into a local Backstage instead of timing the gate.
   const { runSyncBench } = await import('../bench/syncBench.ts');
   process.stdout.write(await runSyncBench(values.sync.split(',').map(Number), dataDir, line => process.stderr.write(`${line}\n`)));
-} else {
-  // Time what `npm ci` leaves behind: the bin runs the prebuilt bundle, so build it from the current sources.
+} else if (values.sizes) {
+  // npm run bench -- --sizes 1000,10000,100000: check and scorecards by catalog size and layout.
   await import('./build.js');
   const { runBench } = await import('../bench/runBench.ts');
   process.stdout.write(await runBench(values.sizes.split(',').map(Number), Number(values.runs), dataDir));
+} else {
+  // npm run bench [-- --write]: the speed goals, each row against its goal, the bare catalog-model loop
+  // measured in the same run. Times what `npm ci` leaves behind: the bin runs the prebuilt bundle.
+  await import('./build.js');
+  const { runGoalBench } = await import('../bench/goalBench.ts');
+  const table = await runGoalBench(Number(values.runs), dataDir, line => process.stderr.write(`${line}\n`));
+  process.stdout.write(table);
+  if (values.write) {
+    const { writeGoalTable } = await import('../bench/writeGoalTable.ts');
+    writeGoalTable(join(dataDir, '..', 'docs/benchmarks.md'), table);
+  }
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as CatalogModel from '@backstage/catalog-model';
+import { prebuilt } from './prebuilt/prebuilt.ts';
 
 // Backstage ships CommonJS next to an ESM build whose deep lodash imports Node's ESM loader
 // cannot resolve, so its packages are loaded through require.
@@ -37,8 +38,21 @@ interface CompiledModel {
   getKind(ref: { apiVersion: string; kind: string }): { apiVersions: string[]; relationFields: RelationField[] };
 }
 
-/** Relation fields per built-in kind, as Backstage's own catalog model declares them. */
+/**
+ * Relation fields per built-in kind, as Backstage's own catalog model declares them. The build
+ * computes them once per installed catalog-model version (requiring its alpha entry point compiles
+ * schemas for most of a second); a stale or missing build computes them here.
+ */
 export function builtinModelKinds(): ModelKind[] {
+  return prebuilt<ModelKind[]>('modelKinds', catalogModelVersion()) ?? computeModelKinds();
+}
+
+export function catalogModelVersion(): string {
+  return `@backstage/catalog-model@${require('@backstage/catalog-model/package.json').version}`;
+}
+
+/** The same as builtinModelKinds, always computed from the installed package (the build uses it). */
+export function computeModelKinds(): ModelKind[] {
   const alpha = require('@backstage/catalog-model/alpha');
   const model: CompiledModel = alpha.compileCatalogModel([alpha.defaultCatalogEntityModel]);
   return model.listKinds().map(k => {

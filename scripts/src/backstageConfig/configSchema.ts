@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { toolkitFingerprint } from '../cache/cacheKey.ts';
+import { validDiagnostic } from '../cache/resultCache.ts';
+import type { Diagnostic } from '../diagnostic.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -30,4 +34,28 @@ export async function loadPluginConfigSchema(plugins: readonly string[]): Promis
     await writeFile(file, JSON.stringify(schema.serialize()));
     return schema;
   }
+}
+
+/**
+ * The config gate's findings, remembered beside the schema per app-config text, plugin versions and
+ * toolkit code: compiling the plugins' merged schema costs about a second at every run, and for the
+ * same inputs the findings are the same. `check` calls it for `npm run check` on every edit.
+ */
+export async function rememberedFindings(plugins: readonly string[], files: readonly { file: string; text: string }[], compute: () => Promise<Diagnostic[]>): Promise<Diagnostic[]> {
+  const hash = createHash('sha256').update(toolkitFingerprint());
+  for (const p of plugins) hash.update(`\n${p}@${require(`${p}/package.json`).version}`);
+  for (const f of files) hash.update(`\n${f.file}\n${f.text.length}\n`).update(f.text);
+  const file = join(CACHE, `config-gate-${hash.digest('hex').slice(0, 32)}.json`);
+  try {
+    const remembered: unknown = JSON.parse(await readFile(file, 'utf8'));
+    if (Array.isArray(remembered) && remembered.every(d => validDiagnostic(undefined, d))) return remembered;
+  } catch {
+    // Not remembered yet (or unreadable): compute it.
+  }
+  const found = await compute();
+  await mkdir(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify(found));
+  await rename(temporary, file);
+  return found;
 }

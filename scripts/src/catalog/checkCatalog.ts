@@ -1,3 +1,4 @@
+import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { LoadedCatalog, SourceFile } from '../load/loadCatalog.ts';
@@ -28,6 +29,8 @@ export interface CatalogCheckInput {
   providers?: readonly ProvidedScope[];
   /** The mkdocs.yml files of the TechDocs sites the entities point at. */
   mkdocs?: readonly SourceFile[];
+  /** Per-file results of an earlier run (`--cache`); the checks across entities always run. */
+  cache?: ResultCache;
 }
 
 export interface CatalogCheckResult {
@@ -46,10 +49,20 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const reported = new Set(loaded.files.map(f => f.file));
 
   const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
+  const hashes = new Map(loaded.files.map(f => [f.file, f.hash]));
   for (const entity of entities) {
-    diagnostics.push(...(await checkBackstageModel(entity, loaded.model, { apiGroups })));
+    // Model and policy findings depend on the file's text and, where placeholders were substituted, on
+    // the entity they produced: both are the cache's key for them (the config, with its catalog.modules
+    // and apiGroups, is part of the cache's own key).
+    const hash = input.cache && hashes.get(entity.file);
+    const substituted = hash && entity.entity !== entity.raw ? contentHash(JSON.stringify(entity.entity)) : undefined;
+    const cached = hash ? input.cache?.findings(entity.file, hash, entity.document, substituted) : undefined;
+    const model = cached?.model ?? (await checkBackstageModel(entity, loaded.model, { apiGroups }));
+    const policies = cached?.policies ?? checkPolicies(entity, input.policies);
+    diagnostics.push(...model);
     diagnostics.push(...checkAnnotations(entity, { repoUrl, repoFiles: repoFileSet }));
-    diagnostics.push(...checkPolicies(entity, input.policies));
+    diagnostics.push(...policies);
+    if (hash) input.cache?.putFindings(entity.file, hash, entity.document, model, policies, substituted);
   }
 
   const index = indexEntities([...entities, ...context]);

@@ -26,6 +26,7 @@ export interface CompiledPolicy {
  * is reported, `errorMessage` (ajv-errors) says it in words a newcomer understands.
  */
 export function compilePolicies(schemas: readonly PolicySchema[]): CompiledPolicy[] {
+  if (schemas.length === 0) return [];
   const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: false });
   ajvFormats.default(ajv);
   ajvErrors.default(ajv);

@@ -136,13 +136,22 @@ function suggester(index: EntityIndex) {
     (byName.get(name) ?? byName.set(name, []).get(name)!).push(ref);
     (byKind.get(kind) ?? byKind.set(kind, []).get(kind)!).push(ref);
   }
+  const answers = new Map<string, string | undefined>();
   return (target: string): string | undefined => {
+    if (answers.has(target)) return answers.get(target);
     const name = target.slice(target.indexOf('/') + 1);
     const sameName = byName.get(name);
     if (sameName) return sameName[0];
-    const candidates = byKind.get(target.slice(0, target.indexOf(':')));
-    if (!candidates?.length) return undefined;
-    const best = closest(target, candidates);
-    return distance(best, target) <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+    const limit = Math.max(2, Math.floor(name.length / 4));
+    // A ref whose length differs by more than the limit is further than the limit: skipping those keeps
+    // the answer (the first closest within the limit) and spares thousands of distance computations.
+    const candidates = byKind.get(target.slice(0, target.indexOf(':')))?.filter(ref => Math.abs(ref.length - target.length) <= limit);
+    let answer: string | undefined;
+    if (candidates?.length) {
+      const best = closest(target, candidates);
+      answer = distance(best, target) <= limit ? best : undefined;
+    }
+    answers.set(target, answer);
+    return answer;
   };
 }

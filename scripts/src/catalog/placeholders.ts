@@ -15,8 +15,22 @@ export interface PlaceholderUse {
   value: unknown;
 }
 
+// Loading reads every document's placeholders to know which files to read, and collecting entities
+// substitutes them: the walk over each document is done once and remembered for the same document.
+const seen = new WeakMap<object, Map<string, readonly PlaceholderUse[]>>();
+
 /** Placeholders as Backstage's PlaceholderProcessor finds them: single-key objects `{$text|$json|$yaml: …}`. */
 export function findPlaceholders(data: unknown, extraResolvers: ReadonlySet<string> = NONE): PlaceholderUse[] {
+  if (!data || typeof data !== 'object') return [];
+  const resolvers = [...extraResolvers].sort().join(',');
+  const known = seen.get(data)?.get(resolvers);
+  if (known) return [...known];
+  const found = walkPlaceholders(data, extraResolvers);
+  (seen.get(data) ?? seen.set(data, new Map()).get(data)!).set(resolvers, found);
+  return [...found];
+}
+
+function walkPlaceholders(data: unknown, extraResolvers: ReadonlySet<string>): PlaceholderUse[] {
   const found: PlaceholderUse[] = [];
   // One path stack for the whole walk, copied only for a hit: this runs on every document of the catalog.
   const path: PathSegment[] = [];

@@ -3,18 +3,19 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { readFileSync } from 'node:fs';
-import { loadCatalog, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
+import { isRecord, loadCatalog, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
+import type { ResultCache } from '../cache/resultCache.ts';
 import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
 import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
 import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
 import { providedScopes } from './providedScopes.ts';
 
-/** Everything the catalog gate reads from disk, read once, before any check runs. */
-export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[]): Promise<CatalogCheckInput> {
-  const [loaded, policies, appConfig, backstageConfigs] = await Promise.all([loadCatalog(config, paths), loadPolicies(config), readAppConfig(config), readBackstageConfigs(config)]);
-  return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs), mkdocs: readMkdocsFiles(config, loaded) };
+/** Everything the catalog gate reads from disk, read once, before any check runs; `cache` holds earlier per-file results. */
+export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[], cache?: ResultCache): Promise<CatalogCheckInput> {
+  const [loaded, policies, appConfig, backstageConfigs] = await Promise.all([loadCatalog(config, paths, cache), loadPolicies(config), readAppConfig(config), readBackstageConfigs(config)]);
+  return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs), mkdocs: readMkdocsFiles(config, loaded), cache };
 }
 
 export async function loadPolicies(config: GitopsConfig) {
@@ -45,7 +46,13 @@ export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySch
 /** The mkdocs.yml of every TechDocs site the reported entities point at with `dir:`. */
 function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): SourceFile[] {
   const repoFiles = new Set(loaded.repoFiles);
-  const { entities } = collectEntities(loaded.files, loaded, config.repoUrl);
+  // Only a `dir:` techdocs-ref (or a placeholder that may become one) names a site in this repo: the
+  // other files need no placeholder substitution here.
+  const withDocs = loaded.files.filter(f => f.documents.some(d => {
+    const ref = isRecord(d) && isRecord(d.metadata) && isRecord(d.metadata.annotations) ? d.metadata.annotations['backstage.io/techdocs-ref'] : undefined;
+    return ref !== undefined && (typeof ref !== 'string' || ref.startsWith('dir:'));
+  }));
+  const { entities } = collectEntities(withDocs, loaded, config.repoUrl);
   const files = new Set(techdocsSites(entities, config.repoUrl).map(site => mkdocsFileIn(site.folder, repoFiles)).filter((f): f is string => Boolean(f)));
   return [...files].sort().map(file => {
     const parsed = parseYaml(readFileSync(join(config.root, file), 'utf8'), file);

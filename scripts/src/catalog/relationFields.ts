@@ -22,8 +22,19 @@ export interface WrittenReference {
   written: string;
 }
 
+// The model check and the reference check both read them: worked out once per entity.
+const written = new WeakMap<CatalogEntity, WrittenReference[]>();
+
 /** Every string an entity writes into one of its kind's relation fields, with where it stands. */
 export function writtenReferences(entity: CatalogEntity): WrittenReference[] {
+  const known = written.get(entity);
+  if (known) return known;
+  const found = collectWritten(entity);
+  written.set(entity, found);
+  return found;
+}
+
+function collectWritten(entity: CatalogEntity): WrittenReference[] {
   const spec = isRecord(entity.entity.spec) ? entity.entity.spec : {};
   const found: WrittenReference[] = [];
   for (const field of entity.relationFields ?? relationFieldsOf(entity.kind)) {

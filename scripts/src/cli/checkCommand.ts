@@ -4,6 +4,9 @@ import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
+import { cacheKey } from '../cache/cacheKey.ts';
+import { readCacheFile, ResultCache, writeCacheFile } from '../cache/resultCache.ts';
+import { logText } from '../report/safeText.ts';
 import { codeownersFor, codeownersGate } from '../codeowners/codeownersGate.ts';
 import { editorSchemaFor, editorSchemaGate } from '../schema/editorSchema.ts';
 import { backstageConfigGate } from '../backstageConfig/backstageConfigGate.ts';
@@ -38,6 +41,9 @@ Options:
   --base REF            compare with a git revision: blocking scorecard checks fail for the entities
                         the change adds or edits
   --today YYYY-MM-DD    date for exemption expiry, enableOn and initiative due dates (default: today)
+  --cache FILE          keep per-file results in FILE and reuse them for files whose text is unchanged
+                        (checks across entities always run); a stale or corrupt FILE is ignored.
+                        Default: $BACKSTAGE_GITOPS_CACHE when set (CI keeps the file between runs)
   --list-rules          print every rule with an example and exit
   --color / --no-color  force colours on or off (default: on for a TTY unless NO_COLOR is set)
   -h, --help            show this help
@@ -57,6 +63,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
       'catalog-url': { type: 'string' },
       'token-env': { type: 'string' },
       'list-rules': { type: 'boolean' },
+      cache: { type: 'string' },
       base: { type: 'string' },
       today: { type: 'string' },
       color: { type: 'boolean' },
@@ -76,7 +83,12 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   const failOn = (values['fail-on'] ?? config.failOn) as Severity;
   if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on takes error, warning or info, not '${failOn}'`);
 
-  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)));
+  // CI sets the variable once for the job, so `report` (which runs this gate) and the adapters use the cache too.
+  const cacheName = values.cache ?? (io.env.BACKSTAGE_GITOPS_CACHE || undefined);
+  const cacheFile = cacheName === undefined ? undefined : resolve(io.cwd, cacheName);
+  const cache = cacheFile === undefined ? undefined : ResultCache.read(readCacheFile(cacheFile), cacheKey(config));
+  if (cache?.notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(cache.notice)}; it will be rewritten.\n`);
+  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache);
   let result = await checkCatalog(input);
   if (values['catalog-url']) {
     const known = new Set(result.entities.map(e => e.ref));
@@ -94,6 +106,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     const reported = new Set(input.loaded.files.map(f => f.file));
     result.diagnostics.push(...(await templateGate(root, { files: templateFiles(result.entities).filter(f => reported.has(f)) })));
   }
+  if (cache && cacheFile && cache.needsWrite()) writeCacheFile(cacheFile, cache.serialize());
   const diagnostics = applyRuleSettings(result.diagnostics, config);
   const options = {
     color: wantsColor(io, values['no-color'] ? false : values.color),

@@ -6,15 +6,17 @@ import { parse } from 'yaml';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import { renderTemplate } from '../templates/renderTemplate.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
-import { checkValues } from '../templates/checkValues.ts';
+import { checkSecrets, checkValues } from '../templates/checkValues.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, runCase } from '../templates/runTemplateTests.ts';
-import { templateGate } from '../templates/templateGate.ts';
+import { templateActions, templateGate } from '../templates/templateGate.ts';
+import { formatTemplateOutput } from '../templates/formatTemplateOutput.ts';
+import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
+import { logText } from '../report/safeText.ts';
 import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { OUTPUT_KINDS, type CliIo } from './io.ts';
-import { logText } from '../report/safeText.ts';
 
 export const TEMPLATES_HELP = `Usage: backstage-gitops templates test [name…] [--update-snapshots] [--shard i/n] [--run]
        backstage-gitops templates render <template.yaml> --values FILE --out DIR [options]
@@ -30,6 +32,7 @@ outside world (publish:*, catalog:register, …) are skipped as a dry-run skips 
 
 Options:
   --values FILE   YAML or JSON with the parameter values
+  --secrets FILE  YAML or JSON with the task secrets (e.g. a token the template reads as secrets.X)
   --out DIR       where to write the rendered files
   --root DIR      the repository the template's relative urls resolve in (default: the git top level
                   of the template, or its folder)
@@ -38,7 +41,7 @@ Options:
 const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
 
 export async function templatesCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { values: { type: 'string' }, out: { type: 'string' }, root: { type: 'string' }, 'update-snapshots': { type: 'boolean' }, shard: { type: 'string' }, run: { type: 'boolean' }, format: { type: 'string', default: 'stylish' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { values: { type: 'string' }, out: { type: 'string' }, secrets: { type: 'string' }, root: { type: 'string' }, 'update-snapshots': { type: 'boolean' }, shard: { type: 'string' }, run: { type: 'boolean' }, format: { type: 'string', default: 'stylish' }, help: { type: 'boolean', short: 'h' } } });
   if (positionals[0] === 'test' && !values.help) return testTemplates(positionals.slice(1), values, io);
   if (values.help || positionals[0] !== 'render') return io.stdout.write(TEMPLATES_HELP), values.help ? 0 : 2;
   const file = positionals[1] ? resolve(io.cwd, positionals[1]) : undefined;
@@ -51,22 +54,23 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   if (templateFile.startsWith('..')) throw new UsageError(`${file} is not inside ${root}`);
   const config = await loadConfig(root);
   const baseUrl = config.repoUrl ?? 'https://github.com/offline/template/blob/main/';
-  const template = parse(await readFile(file, 'utf8'));
+  const template = resolveTemplatePlaceholders(root, templateFile, parse(await readFile(file, 'utf8')), config.repoUrl);
   const parameters = parse(await readFile(resolve(io.cwd, values.values), 'utf8')) ?? {};
+  const secrets = values.secrets ? await readSecrets(resolve(io.cwd, values.secrets)) : undefined;
   const steps: { action?: string }[] = template?.spec?.steps ?? [];
   const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
   if (template?.apiVersion !== 'scaffolder.backstage.io/v1beta3') {
     throw new UsageError(`${templateFile} is ${template?.apiVersion ?? 'not a template'}: the scaffolder runs only scaffolder.backstage.io/v1beta3 templates.`);
   }
-  const refused = checkValues(template.spec?.parameters, parameters);
+  const refused = [...checkValues(template.spec?.parameters, parameters), ...checkSecrets(template.spec?.secrets, secrets)];
   if (refused.length) {
     for (const error of refused) io.stdout.write(`✖ ${logText(error)}\n`);
-    io.stdout.write('Backstage would refuse these values before running the template; nothing was rendered.\n');
+    io.stdout.write('Backstage would refuse these values or secrets before running the template; nothing was rendered.\n');
     return 1;
   }
   let result;
   try {
-    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, offlineActions: offline });
+    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, offlineActions: offline, actions: await templateActions(root) });
   } catch (error) {
     io.stdout.write(`✖ The template failed to render: ${logText((error as Error).message)}\n`);
     return 1;
@@ -82,9 +86,25 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   }
   io.stderr.write(result.log.map(l => `  ${logText(l.split('\n')[0])}`).join('\n') + '\n');
   io.stdout.write(`${result.files.length} file(s) rendered to ${logText(out)} in ${result.milliseconds} ms${offline.length ? ` (skipped offline: ${logText(offline.join(', '))})` : ''}\n`);
+  io.stdout.write(formatTemplateOutput(result.output));
+  for (const refusal of result.inputRefusals) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n`);
   const problems = await checkRendered(result.files, await loadOrgCatalog(config));
   for (const problem of problems) io.stdout.write(`✖ ${logText(problem)}\n`);
-  return problems.length ? 1 : 0;
+  return problems.length || result.inputRefusals.length ? 1 : 0;
+}
+
+/** A secrets file: a mapping of names to strings, as the scaffolder's task secrets are. */
+async function readSecrets(path: string): Promise<Record<string, string>> {
+  let secrets: unknown;
+  try {
+    secrets = parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--secrets: cannot read ${logText(path)}: ${logText((error as Error).message.split('\n')[0])}`);
+  }
+  if (!secrets || typeof secrets !== 'object' || Array.isArray(secrets) || Object.values(secrets).some(v => typeof v !== 'string')) {
+    throw new UsageError('--secrets must be a YAML or JSON mapping of secret names to strings');
+  }
+  return secrets as Record<string, string>;
 }
 
 async function testTemplates(names: string[], values: { root?: string; 'update-snapshots'?: boolean; shard?: string; run?: boolean; format?: string }, io: CliIo): Promise<number> {

@@ -20,7 +20,8 @@ export interface GitopsConfig {
   repoUrl?: string;
   failOn: Severity;
   codeowners?: { file: string; platformTeam: string; platformPaths: string[] };
-  backstageConfig?: { files: string[]; plugins: string[] };
+  /** `actions`: scaffolder actions the managed Backstage provides beyond the installed modules, with their schemas. */
+  backstageConfig?: { files: string[]; plugins: string[]; actions?: Record<string, { input: object; output?: object; supportsDryRun?: boolean }> };
   /** The generated JSON Schema editors validate catalog files with (`schema --write`). */
   editorSchema?: { file: string };
   rules: Record<string, Severity | 'off'>;

@@ -7,7 +7,8 @@ import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts'
 import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
 import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundlePlaceholderRefs.ts';
 import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
-import { parseYaml, type ParsedYaml } from './parseYaml.ts';
+import { contentHash, type ResultCache } from '../cache/resultCache.ts';
+import { parseYaml, positionsIn, type ParsedYaml } from './parseYaml.ts';
 import { readSource } from './readSource.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
 import { isYamlFile, listRepoFiles } from './repoFiles.ts';
@@ -18,6 +19,8 @@ export interface SourceFile {
   documents: unknown[];
   problems: Diagnostic[];
   locate: ParsedYaml['locate'];
+  /** sha256 of the text, when the run keeps a `--cache`. */
+  hash?: string;
 }
 
 export interface LocationEdge {
@@ -50,7 +53,11 @@ export interface LoadedCatalog {
   origins: Map<string, string>;
 }
 
-export async function loadCatalog(config: GitopsConfig, paths: readonly string[] = []): Promise<LoadedCatalog> {
+/**
+ * Reads the catalog the way Backstage would reach it (roots, given paths, or discovery) and parses
+ * every file once. With a `cache`, files whose text is unchanged take their documents from it.
+ */
+export async function loadCatalog(config: GitopsConfig, paths: readonly string[] = [], cache?: ResultCache): Promise<LoadedCatalog> {
   const repoFiles = await listRepoFiles(config.root);
   const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet: new Set(repoFiles) };
   const mode = paths.length > 0 ? 'paths' : config.catalog.roots.length > 0 ? 'roots' : 'discover';
@@ -58,7 +65,7 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
     : mode === 'roots' ? checkRoots(config.catalog.roots, targets.repoFileSet)
     : discoverable(repoFiles);
 
-  const crawl = await crawlLocations(config, start, targets);
+  const crawl = await crawlLocations(config, start, targets, cache);
   let files = crawl.files;
   if (mode === 'discover') {
     const inSkeleton = skeletonMatcher(files);
@@ -75,21 +82,21 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
 
   let context: SourceFile[] = [];
   if (mode === 'paths' && config.catalog.roots.length > 0) {
-    const whole = await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets);
+    const whole = await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets, cache);
     const reported = new Set(files.map(f => f.file));
     context = whole.files.filter(f => !reported.has(f.file));
   }
   return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: bundled.diagnostics, repoFiles, origins: crawl.origins };
 }
 
-async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext) {
+async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext, cache?: ResultCache) {
   const files: SourceFile[] = [];
   const locations: LocationEdge[] = [];
   const typeOf = new Map(start.map(file => [file, config.catalog.rootLocationType as string]));
   const origins = new Map(start.map(file => [file, file]));
   let wave = start;
   while (wave.length > 0) {
-    const loaded = wave.map(file => loadSourceFile(config, file));
+    const loaded = wave.map(file => loadSourceFile(config, file, cache));
     const next: string[] = [];
     for (const source of loaded) {
       files.push(source);
@@ -124,13 +131,20 @@ function locationEdges(source: SourceFile, inheritedType: string, targets: Targe
   return edges;
 }
 
-function loadSourceFile(config: GitopsConfig, file: string): SourceFile {
+function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache): SourceFile {
   const read = readSource(join(config.root, file), file, config.catalog.maxFileBytes);
   if ('problem' in read) {
     return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
   }
-  const parsed = parseYaml(read.text, file);
-  return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
+  if (!cache) {
+    const parsed = parseYaml(read.text, file);
+    return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
+  }
+  const hash = contentHash(read.text);
+  const cached = cache.parsed(file, hash);
+  const parsed = cached ? { ...cached, locate: positionsIn(read.text) } : parseYaml(read.text, file);
+  cache.putParsed(file, hash, parsed.documents, parsed.problems);
+  return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, hash };
 }
 
 async function readPlaceholderSources(config: GitopsConfig, files: SourceFile[], repoFileSet: ReadonlySet<string>) {

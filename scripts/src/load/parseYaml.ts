@@ -1,6 +1,7 @@
 import jsyaml from 'js-yaml';
 import { LineCounter, isPair, isScalar, parseAllDocuments, visit, type Document } from 'yaml';
 import type { Diagnostic, Range } from '../diagnostic.ts';
+import { blockPositions, locateInBlock, type BlockPositions } from './blockPositions.ts';
 import { rangeOfPath, toRange, type PathSegment } from './yamlPath.ts';
 import { YAML_12_CORE } from './yamlSchema.ts';
 
@@ -22,30 +23,54 @@ export interface ParsedYaml {
 // files and each one is somewhere the two parsers could disagree or a hostile file could hide.
 const NEEDS_EXACT_PARSE = /(?:^|[\s,[{:])[&*!]|^%|<<\s*:/m;
 
+export interface PositionOptions {
+  /** Always take positions from a full `yaml` parse (tests compare both ways). */
+  exactPositions?: boolean;
+}
+
 /**
  * Parses a multi-document YAML file the way Backstage does (`yaml`, YAML 1.2, unique keys, no merge
  * keys), using js-yaml's faster parser for plain files and `yaml` with positions for the rest.
- * Positions are computed lazily, only for files that have findings.
+ * Positions are computed lazily, only for files that have findings: for plain block-style files from
+ * one pass over the lines (blockPositions), otherwise from a full `yaml` parse; both give the same.
  */
-export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedYaml {
-  let exact: ExactParse | undefined;
-  const getExact = () => (exact ??= parseExact(text));
-  const locate = (document: number, path: readonly PathSegment[], options?: { key?: boolean }) => {
-    const parsed = getExact();
-    const doc = parsed.documents[document] ?? parsed.documents[parsed.documents.length - 1];
-    return doc ? rangeOfPath(doc, parsed.lineCounter, path, options) : toRange(parsed.lineCounter, 0, 0);
-  };
+export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS, options: PositionOptions = {}): ParsedYaml {
+  const { getExact, locateExact, locateFast } = locators(text, options);
 
   if (!NEEDS_EXACT_PARSE.test(text)) {
     try {
       const documents = jsyaml.loadAll(text, undefined, { schema: YAML_12_CORE, filename: file });
-      return { documents, problems: [], locate };
+      return { documents, problems: [], locate: locateFast };
     } catch {
       // js-yaml refused it; `yaml` decides and says where.
     }
   }
   const parsed = getExact();
-  return { ...readDocuments(parsed, file, limits), locate };
+  return { ...readDocuments(parsed, file, limits), locate: locateExact };
+}
+
+/**
+ * Positions in `text` for a file whose documents came from elsewhere (the `--cache`): the same ranges
+ * parseYaml's `locate` gives, computed on first use.
+ */
+export function positionsIn(text: string): ParsedYaml['locate'] {
+  return locators(text, {}).locateFast;
+}
+
+function locators(text: string, options: PositionOptions) {
+  let exact: ExactParse | undefined;
+  const getExact = () => (exact ??= parseExact(text));
+  let block: BlockPositions | undefined | null = options.exactPositions ? null : undefined;
+  const locateExact = (document: number, path: readonly PathSegment[], options?: { key?: boolean }) => {
+    const parsed = getExact();
+    const doc = parsed.documents[document] ?? parsed.documents[parsed.documents.length - 1];
+    return doc ? rangeOfPath(doc, parsed.lineCounter, path, options) : toRange(parsed.lineCounter, 0, 0);
+  };
+  const locateFast = (document: number, path: readonly PathSegment[], options?: { key?: boolean }) => {
+    if (block === undefined) block = blockPositions(text) ?? null;
+    return (block && locateInBlock(block, document, path, options)) ?? locateExact(document, path, options);
+  };
+  return { getExact, locateExact, locateFast };
 }
 
 const MAX_ERRORS_PER_DOCUMENT = 5;

@@ -53,3 +53,8 @@ const floatType = new jsyaml.Type('tag:yaml.org,2002:float', {
 export const YAML_12_CORE = jsyaml.FAILSAFE_SCHEMA.extend({
   implicit: [nullType, boolType, intType, floatType],
 });
+
+/** Whether a plain scalar stays a string under the YAML 1.2 core schema (no null, bool or number). */
+export function resolvesToString(plain: string): boolean {
+  return !(NULL.test(plain) || BOOL.test(plain) || INT.test(plain) || INT_OCT.test(plain) || INT_HEX.test(plain) || FLOAT.test(plain) || FLOAT_INF.test(plain) || FLOAT_NAN.test(plain));
+}

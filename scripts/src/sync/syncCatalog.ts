@@ -9,7 +9,9 @@ import { planAdoption } from './planAdoption.ts';
 import { planSync, refOfRemote, sourceFileOf, type SyncPlan } from './planSync.ts';
 
 const require = createRequire(import.meta.url);
-const { locationSpecToMetadataName } = require('@backstage/plugin-catalog-node') as { locationSpecToMetadataName(l: { type: string; target: string }): string };
+// Required on first use: plugin-catalog-node loads much of Backstage, a start-up cost `check` need not pay.
+const locationSpecToMetadataName = (location: { type: string; target: string }): string =>
+  (require('@backstage/plugin-catalog-node') as { locationSpecToMetadataName(l: { type: string; target: string }): string }).locationSpecToMetadataName(location);
 
 export interface SyncInput {
   api: CatalogApi;

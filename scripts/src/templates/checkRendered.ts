@@ -16,6 +16,7 @@ export interface RenderedFile {
 export async function checkRendered(files: readonly RenderedFile[], org?: OrgCatalog): Promise<string[]> {
   const problems: string[] = [];
   const paths = new Set(files.map(f => f.path));
+  let texts: Map<string, string | null> | undefined;
   for (const file of files) {
     const text = file.content.toString('utf8');
     if (unrenderedExpression(file.path).test(text)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
@@ -45,7 +46,8 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
     if (/(^|\/)catalog-info\.ya?ml$/.test(file.path)) {
       const parsed = parseYaml(text, file.path);
       const source = { file: file.path, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
-      for (const d of await checkRenderedCatalogInfo(source, paths, org)) {
+      texts ??= new Map(files.map(f => [f.path, f.content.toString('utf8')] as [string, string | null]));
+      for (const d of await checkRenderedCatalogInfo(source, paths, org, texts)) {
         if (d.severity === 'error') problems.push(`${file.path}:${d.range.start.line}: ${d.ruleId}: ${d.message}`);
       }
     }

@@ -2,10 +2,14 @@ import { Ajv } from 'ajv';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
+import { checkExpression, expressions, rangeOfText, type ExpressionReport } from './checkExpressions.ts';
+import { checkStepInputs } from './checkStepInputs.ts';
+import type { KnownAction } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
 
+/** The org's policy for templates: the actions it allows (their shapes come from the actions themselves) and its regions. */
 export interface TemplatePolicy {
-  actions: Record<string, { offline: boolean; input?: object; exampleOutput?: Record<string, unknown> }>;
+  actions: string[];
   regions: string[];
 }
 
@@ -14,10 +18,19 @@ export interface TemplatePolicy {
  * expressions naming undeclared parameters or later/unknown steps, actions outside the allow-list,
  * a skeleton folder that is missing, and region choices outside the org's allow-list.
  */
-/** Backstage's rules for a template; with the org's policy (`policy`), also its action and region allow-lists. */
-export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy?: TemplatePolicy): Diagnostic[] {
+/**
+ * Backstage's rules for a template; with the org's policy (`policy`), also its action and region
+ * allow-lists; with the actions the managed Backstage runs (`actions`, from loadScaffolderActions),
+ * each step's input against its action's own schema.
+ */
+export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy?: TemplatePolicy, actions?: ReadonlyMap<string, KnownAction>, text?: string): Diagnostic[] {
   const found: Diagnostic[] = [];
-  const at = (path: PathSegment[], ruleId: string, message: string, hint: string) => found.push({ ruleId, severity: 'error', message, hint, file: source.file, range: source.locate(0, path) });
+  const at = (path: PathSegment[], ruleId: string, message: string, hint: string, key = false) => found.push({ ruleId, severity: 'error', message, hint, file: source.file, range: source.locate(0, path, key ? { key: true } : undefined) });
+  // With the file's text, a finding about one expression points at the expression itself.
+  const atExpression: ExpressionReport = (item, ruleId, message, hint, severity = 'error') => {
+    const range = source.locate(0, item.path);
+    found.push({ ruleId, severity, message, hint, file: source.file, range: text === undefined ? range : rangeOfText(text, range, item.text) });
+  };
   const template = source.documents[0];
   if (!isRecord(template) || !isRecord(template.spec)) return found;
   const spec = template.spec;
@@ -45,10 +58,19 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   const steps = (Array.isArray(spec.steps) ? spec.steps : []) as Record<string, unknown>[];
   const seen: string[] = [];
   const stepIds = new Set(steps.map(s => s.id).filter((id): id is string => typeof id === 'string'));
+  const firstWithId = new Map<string, number>();
+  steps.forEach((step, i) => {
+    if (typeof step?.id !== 'string') return;
+    const first = firstWithId.get(step.id);
+    // The runner keeps one output per id: the later step's output silently replaces the earlier one's.
+    if (first !== undefined) at(['spec', 'steps', i, 'id'], 'template-duplicate-step', `Step id ${step.id} is already used by step ${first + 1}: its output replaces that step's, so steps.${step.id} means whichever ran last.`, 'Give every step its own id.');
+    else firstWithId.set(step.id, i);
+  });
+  if (actions) for (const f of checkStepInputs(steps, actions, pickerParameters(pages))) at(f.path, f.ruleId, f.message, f.hint, f.key);
   steps.forEach((step, i) => {
     const action = String(step.action ?? '');
-    if (policy && !(action in policy.actions)) at(['spec', 'steps', i, 'action'], 'template-action-not-allowed', `Action ${action} is not in the allow-list.`, 'Use an action from schemas/template-policy/actions.json, or add it there with a platform review.');
-    for (const { path, expression } of expressions(step, ['spec', 'steps', i])) checkExpression(expression, path, seen, stepIds, declared, at);
+    if (policy && !policy.actions.includes(action)) at(['spec', 'steps', i, 'action'], 'template-action-not-allowed', `Action ${action} is not in the allow-list.`, 'Use an action from schemas/template-policy/actions.json, or add it there with a platform review.');
+    for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, declared, atExpression);
     if (action === 'fetch:template' || action === 'fetch:plain') {
       const folder = isRecord(step.input) ? skeletonFolder(source.file, step.input.url) : undefined;
       if (folder !== undefined) {
@@ -57,28 +79,8 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     }
     if (typeof step.id === 'string') seen.push(step.id);
   });
-  for (const { path, expression } of expressions(spec.output, ['spec', 'output'])) checkExpression(expression, path, seen, stepIds, declared, at);
+  for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression);
   return found;
-}
-
-function checkExpression(expression: string, path: PathSegment[], earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, at: (path: PathSegment[], ruleId: string, message: string, hint: string) => void) {
-  for (const match of expression.matchAll(/parameters\.([A-Za-z_][A-Za-z0-9_]*)/g)) {
-    if (!declared.has(match[1])) at(path, 'template-unknown-parameter', `parameters.${match[1]} is not declared in spec.parameters; it renders as empty.`, 'Declare the parameter or fix its name.');
-  }
-  for (const match of expression.matchAll(/steps(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\])/g)) {
-    const id = match[1] ?? match[2];
-    if (!earlier.includes(id)) at(path, 'template-unknown-step', all.has(id) ? `steps.${id} is read before that step runs.` : `There is no step with id ${id}.`, 'Refer only to steps that come earlier.');
-  }
-}
-
-function* expressions(value: unknown, path: PathSegment[]): Generator<{ path: PathSegment[]; expression: string }> {
-  if (typeof value === 'string') {
-    for (const match of value.matchAll(/\$\{\{([\s\S]*?)\}\}/g)) yield { path, expression: match[1] };
-  } else if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) yield* expressions(item, [...path, i]);
-  } else if (isRecord(value)) {
-    for (const [key, item] of Object.entries(value)) yield* expressions(item, [...path, key]);
-  }
 }
 
 /**
@@ -91,6 +93,21 @@ function collectDeclared(schema: unknown, into: Set<string>): void {
   for (const key of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(schema[key])) for (const branch of schema[key] as unknown[]) collectDeclared(branch, into);
   for (const key of ['if', 'then', 'else']) collectDeclared(schema[key], into);
   if (isRecord(schema.dependencies)) for (const dependent of Object.values(schema.dependencies)) collectDeclared(dependent, into);
+}
+
+/** Parameters filled by a RepoUrlPicker field: their values are `host?owner=…&repo=…` strings. */
+export function pickerParameters(pages: readonly unknown[]): Set<string> {
+  const pickers = new Set<string>();
+  const visit = (schema: unknown): void => {
+    if (Array.isArray(schema)) return schema.forEach(visit);
+    if (!isRecord(schema)) return;
+    if (isRecord(schema.properties)) {
+      for (const [name, property] of Object.entries(schema.properties)) if (isRecord(property) && property['ui:field'] === 'RepoUrlPicker') pickers.add(name);
+    }
+    for (const value of Object.values(schema)) if (value && typeof value === 'object') visit(value);
+  };
+  pages.forEach(visit);
+  return pickers;
 }
 
 function stripUi(schema: unknown): unknown {

@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { repoUrlProblem, workspacePathProblem } from './checkStepInputs.ts';
 import { localReader, workflowRunnerClass, type TemplateSource } from './offlineScaffolder.ts';
+import { exampleOutput, validateActionInput, type KnownAction } from './scaffolderActions.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -16,16 +18,63 @@ export interface RenderRequest {
   user?: { ref: string; entity?: object };
   /** Actions that cannot run offline (publish:*, catalog:register…): they record their input and give example outputs, as a dry-run gives. */
   offlineActions: readonly string[];
-  exampleOutputs?: Readonly<Record<string, Record<string, unknown>>>;
+  /** The actions the managed Backstage runs (loadScaffolderActions): their schemas judge the recorded inputs, their output schemas give the example outputs. */
+  actions?: ReadonlyMap<string, KnownAction>;
+}
+
+/** A rendered step input the action (or Backstage's parseRepoUrl / resolveSafeChildPath) would refuse. */
+export interface InputRefusalAt {
+  stepId: string;
+  stepAction: string;
+  /** Path into the step's input. */
+  path: (string | number)[];
+  /** The refused property, for an additional one. */
+  property?: string;
+  /** jsonschema's keyword, or `parseRepoUrl` / `safePath` for Backstage's own parsing. */
+  keyword: string;
+  message: string;
 }
 
 export interface RenderResult {
   files: { path: string; content: Buffer; executable: boolean }[];
   /** The rendered inputs of the steps that cannot run offline, for checking against their schemas. */
   offlineInputs: { stepAction: string; input: Record<string, unknown> }[];
+  /** What the managed Backstage would refuse in those inputs when the task runs (a dry-run skips most of these steps). */
+  inputRefusals: InputRefusalAt[];
   output: Record<string, unknown>;
   log: string[];
   milliseconds: number;
+}
+
+interface RunnableAction {
+  id: string;
+  supportsDryRun?: boolean;
+  schema?: { input?: object; output?: object };
+  handler(ctx: { input: Record<string, unknown>; step?: { id: string } }): Promise<void>;
+}
+
+/**
+ * A built-in action whose input is checked before its handler runs, as NunjucksWorkflowRunner checks
+ * it (same jsonschema, same InputError text), but with the step recorded: the runner's own check
+ * names only the action. Each refusal is recorded, then the step fails as the task would.
+ */
+function judged(action: RunnableAction, refusals: InputRefusalAt[]): RunnableAction {
+  const { InputError } = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))('@backstage/errors');
+  const known = { id: action.id, provider: '@backstage/plugin-scaffolder-backend', supportsDryRun: Boolean(action.supportsDryRun), inputSchema: action.schema?.input };
+  return {
+    id: action.id,
+    supportsDryRun: action.supportsDryRun,
+    schema: { output: action.schema?.output },
+    async handler(ctx) {
+      const found = validateActionInput(known, ctx.input);
+      if (found.length) {
+        for (const r of found) refusals.push({ stepId: ctx.step?.id ?? action.id, stepAction: action.id, path: r.path, property: r.property, keyword: r.keyword, message: r.message });
+        const prefix = `Invalid input passed to action ${action.id}, `;
+        throw new InputError(prefix + found.map(r => r.message.slice(prefix.length)).join(', '));
+      }
+      return action.handler(ctx);
+    },
+  };
 }
 
 const noop: unknown = new Proxy(() => noop, { get: () => noop, apply: () => noop });
@@ -45,6 +94,8 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
   const integrations = ScmIntegrations.fromConfig(config);
   const reader = localReader(request.source);
   const actions = new Map<string, { id: string }>();
+  const offlineInputs: RenderResult['offlineInputs'] = [];
+  const inputRefusals: InputRefusalAt[] = [];
   for (const action of [
     scaffolder.createFetchTemplateAction({ reader, integrations }),
     scaffolder.createFetchTemplateFileAction({ reader, integrations }),
@@ -53,13 +104,25 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     scaffolder.createFilesystemRenameAction(),
     scaffolder.createFilesystemDeleteAction(),
     scaffolder.createDebugLogAction(),
-  ]) actions.set(action.id, action);
-  const offlineInputs: RenderResult['offlineInputs'] = [];
+  ] as RunnableAction[]) actions.set(action.id, judged(action, inputRefusals));
   for (const id of request.offlineActions) {
-    // Records the rendered input instead of reaching the outside world; produces no files.
-    actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; output(name: string, value: unknown): void }) {
+    const known = request.actions?.get(id);
+    // Records the rendered input instead of reaching the outside world; produces no files. The input is
+    // judged as the task would judge it, but the render goes on so one run reports every refusal.
+    actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; workspacePath: string; step?: { id: string }; output(name: string, value: unknown): void }) {
       offlineInputs.push({ stepAction: id, input: ctx.input });
-      for (const [name, value] of Object.entries(request.exampleOutputs?.[id] ?? {})) ctx.output(name, value);
+      const stepId = ctx.step?.id ?? id;
+      if (known) for (const r of validateActionInput(known, ctx.input)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message });
+      if (typeof ctx.input.repoUrl === 'string') {
+        const problem = repoUrlProblem(ctx.input.repoUrl);
+        if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem });
+      }
+      for (const key of ['targetPath', 'sourcePath']) {
+        const problem = typeof ctx.input[key] === 'string' ? workspacePathProblem(key, ctx.input[key] as string) : undefined;
+        if (problem) inputRefusals.push({ stepId, stepAction: id, path: [key], keyword: 'safePath', message: problem });
+      }
+      // As the dry-run answers for a step it skips: an example built from the action's output schema.
+      for (const [name, value] of Object.entries(known ? exampleOutput(known) : {})) ctx.output(name, value);
     } }));
   }
   let extracted: Promise<{ path: string; content: Buffer; executable: boolean }[]> | undefined;
@@ -112,7 +175,11 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
       complete: async () => {},
     });
     if (!extracted) throw new Error('The template did not reach its last step');
-    return { files: await extracted, offlineInputs, output: result.output, log, milliseconds: Date.now() - started };
+    return { files: await extracted, offlineInputs, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
+  } catch (error) {
+    // The task stops at a refused input; the refusal, with its step, says where in template.yaml.
+    if (inputRefusals.length && error && typeof error === 'object') Object.assign(error, { inputRefusals });
+    throw error;
   } finally {
     await rm(work, { recursive: true, force: true });
   }

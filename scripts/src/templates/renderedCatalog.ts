@@ -30,9 +30,11 @@ export async function loadOrgCatalog(config: GitopsConfig): Promise<OrgCatalog |
 /**
  * The catalog gate on a rendered catalog-info.yaml: Backstage's model and the annotation checks
  * always; with the org catalog, also the org's policies and every reference resolved against it.
+ * `$text`/`$json`/`$yaml` placeholders resolve against the rendered tree (`rendered`: path to text),
+ * which is the repository the catalog will read them from.
  */
-export async function checkRenderedCatalogInfo(source: SourceFile, renderedPaths: ReadonlySet<string>, org?: OrgCatalog): Promise<Diagnostic[]> {
-  const { entities, diagnostics } = collectEntities([source], { placeholderSources: new Map() });
+export async function checkRenderedCatalogInfo(source: SourceFile, renderedPaths: ReadonlySet<string>, org?: OrgCatalog, rendered: Map<string, string | null> = new Map()): Promise<Diagnostic[]> {
+  const { entities, diagnostics } = collectEntities([source], { placeholderSources: rendered });
   for (const entity of entities) {
     diagnostics.push(...(await checkBackstageModel(entity)));
     diagnostics.push(...checkAnnotations(entity, { repoFiles: renderedPaths }));

@@ -7,13 +7,18 @@ import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
 import { stringify } from 'yaml';
 import type { Diagnostic } from '../diagnostic.ts';
-import { parseYaml } from '../load/parseYaml.ts';
+import { parseYaml, type ParsedYaml } from '../load/parseYaml.ts';
 import testSchema from '../../../schemas/template-test.schema.json' with { type: 'json' };
 import { checkRendered } from './checkRendered.ts';
-import { checkValues } from './checkValues.ts';
+import { checkSecrets, checkValues } from './checkValues.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
-import { renderTemplate } from './renderTemplate.ts';
-import { loadTemplatePolicy } from './templateGate.ts';
+import { renderTemplate, type InputRefusalAt } from './renderTemplate.ts';
+import { refusalPlace, staticRefusals, staticRepoUrlProblem } from './checkStepInputs.ts';
+import { pickerParameters } from './checkTemplate.ts';
+import { isRecord } from '../load/loadCatalog.ts';
+import type { KnownAction } from './scaffolderActions.ts';
+import { templateActions } from './templateGate.ts';
+import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 
 const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
 
@@ -53,7 +58,14 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     return { case: item, milliseconds: 0, diagnostics };
   }
   const templateFile = `templates/${item.template}/template.yaml`;
-  const template = parseYaml(readFileSync(join(root, templateFile), 'utf8'), templateFile).documents[0] as { apiVersion: string; metadata: { name: string }; spec: { parameters?: object | object[]; steps: { action: string }[]; output?: object } };
+  const parsedYaml = parseYaml(readFileSync(join(root, templateFile), 'utf8'), templateFile);
+  const parsedTemplate = { ...parsedYaml, file: templateFile, documents: [resolveTemplatePlaceholders(root, templateFile, parsedYaml.documents[0], repoUrl)] };
+  const template = parsedTemplate.documents[0] as { apiVersion: string; metadata: { name: string }; spec: { parameters?: object | object[]; steps: { action: string }[]; output?: object } };
+  if (!isRecord(template) || !isRecord(template.spec) || !Array.isArray(template.spec.steps)) {
+    // The static check reports why (a YAML error, a missing spec); nothing can be rendered.
+    at([], 'template-render-failed', `${templateFile} is not a template the scaffolder can run (${parsedTemplate.problems[0]?.message ?? 'no spec.steps'}).`, `Fix ${templateFile} first.`);
+    return { case: item, milliseconds: 0, diagnostics };
+  }
   const valueErrors = checkValues(template.spec.parameters, testCase.values);
   const refusal = testCase.expect?.valuesError;
   if (refusal !== undefined) {
@@ -61,15 +73,23 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     return { case: item, milliseconds: 0, diagnostics };
   }
   for (const error of valueErrors) at(['values'], 'template-values-invalid', error, 'Give the case the values the form would submit; defaults are not applied by the backend.');
+  for (const error of checkSecrets((template.spec as { secrets?: unknown }).secrets, testCase.secrets)) at(testCase.secrets ? ['secrets'] : [], 'template-secrets-invalid', error, "Give the case the secrets the template's spec.secrets.schema asks for; the backend refuses the task without them.");
   const started = Date.now();
-  const policy = loadTemplatePolicy(root);
-  const exampleOutputs = Object.fromEntries(Object.entries(policy?.actions ?? {}).map(([id, action]) => [id, action.exampleOutput ?? {}]));
+  const actions = await templateActions(root);
   let rendered;
   try {
-    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], exampleOutputs });
+    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], actions });
   } catch (error) {
     const message = (error as Error).message;
     if (testCase.expect?.error && message.includes(testCase.expect.error)) return { case: item, milliseconds: Date.now() - started, diagnostics };
+    const refusals = (error as { inputRefusals?: InputRefusalAt[] }).inputRefusals;
+    if (refusals?.length) {
+      const findings = renderedInputFindings(parsedTemplate, refusals, actions, item.caseFile);
+      // A refusal the static check reports already is its finding; the case itself still failed to render.
+      if (findings.length) diagnostics.push(...findings);
+      else at(['values'], 'template-render-failed', `The template failed to render: ${message}`, 'Fix the step input in template.yaml (reported there).');
+      return { case: item, milliseconds: Date.now() - started, diagnostics };
+    }
     at(['values'], 'template-render-failed', `The template failed to render: ${message}`, 'Fix the template or the skeleton; Backstage would fail the same way.');
     return { case: item, milliseconds: Date.now() - started, diagnostics };
   }
@@ -82,14 +102,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     needles.forEach((needle, i) => (text ?? '').includes(needle) || at(['expect', 'contains', path, i], 'template-expectation', `${path} does not contain ${JSON.stringify(needle)}.`, text === undefined ? `${path} was not rendered.` : 'Compare with the snapshot.'));
   }
   for (const problem of await checkRendered(rendered.files, options.org)) at(['values'], 'template-output-invalid', problem, 'Fix the skeleton; the rendered repository must be usable as created.');
-  for (const { stepAction, input } of rendered.offlineInputs) {
-    const schema = policy?.actions[stepAction]?.input;
-    if (!schema) continue;
-    const validateInput = new Ajv({ allErrors: true, strict: false }).compile(schema);
-    if (!validateInput(input)) {
-      for (const e of validateInput.errors ?? []) at(['values'], 'template-action-input', `${stepAction} would get an invalid input: ${e.instancePath || 'input'} ${e.message}`, 'Fix the step input in template.yaml; the managed Backstage would refuse the step.');
-    }
-  }
+  diagnostics.push(...renderedInputFindings(parsedTemplate, rendered.inputRefusals, actions, item.caseFile));
   if (testCase.snapshot !== false) {
     const snapshotFile = item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml');
     const actual = stringify(Object.fromEntries([...files].sort(([a], [b]) => a.localeCompare(b)).map(([path, content]) => [path, isText(content) ? content.toString('utf8') : `sha256:${createHash('sha256').update(content).digest('hex')}`])), { lineWidth: 0 });
@@ -116,6 +129,31 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     }
   }
   return { case: item, milliseconds: rendered.milliseconds, diagnostics };
+}
+
+/**
+ * The refusals of the inputs this case rendered, on the step's line in template.yaml. Those the static
+ * check already reports for the literal input are left to it, so each shows once.
+ */
+function renderedInputFindings(template: { file: string; documents: unknown[]; locate: ParsedYaml['locate'] }, refusals: readonly InputRefusalAt[], actions: ReadonlyMap<string, KnownAction>, caseFile: string): Diagnostic[] {
+  const steps = ((template.documents[0] as { spec?: { steps?: { id?: string; action?: string; input?: unknown }[] } })?.spec?.steps ?? []);
+  const spec = (template.documents[0] as { spec?: { parameters?: unknown } })?.spec;
+  const pickers = pickerParameters([spec?.parameters ?? []].flat());
+  const found: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const refusal of refusals) {
+    const index = steps.findIndex(s => s.id === refusal.stepId);
+    const step = steps[index];
+    const known = step?.action ? actions.get(step.action) : undefined;
+    if (known && staticRefusals(known, step.input ?? {}).some(r => r.message === refusal.message)) continue;
+    if (refusal.path[0] === 'repoUrl' && isRecord(step?.input) && typeof step.input.repoUrl === 'string' && staticRepoUrlProblem(step.input.repoUrl, pickers)) continue;
+    const key = `${refusal.stepId}|${refusal.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const place = index < 0 ? { path: ['spec', 'steps'], key: false } : refusalPlace(index, step.input, refusal);
+    found.push({ ruleId: /parseRepoUrl/.test(refusal.message) ? 'template-repo-url' : 'template-action-input', severity: 'error', message: `${refusal.message} (rendered with the values of ${caseFile})`, hint: "Fix the step's input in template.yaml: the scaffolder refuses it when the task runs.", file: template.file, range: template.locate(0, place.path, place.key ? { key: true } : undefined) });
+  }
+  return found;
 }
 
 function isText(content: Buffer): boolean {

@@ -6,15 +6,18 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { isRecord } from '../load/loadCatalog.ts';
-import { analyzeSkeleton } from './analyzeSkeleton.ts';
+import { analyzeSkeleton, RENDERED } from './analyzeSkeleton.ts';
 import { checkTemplate, type TemplatePolicy } from './checkTemplate.ts';
+import { loadScaffolderActions, type KnownAction } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
+import { loadConfig } from '../config/gitopsConfig.ts';
+import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 
 /** The org's template policy (schemas/template-policy/), or none when the repo keeps no templates policy. */
 export function loadTemplatePolicy(root: string): TemplatePolicy | undefined {
   const dir = join(root, 'schemas', 'template-policy');
   if (!existsSync(join(dir, 'actions.json'))) return undefined;
-  const actions = JSON.parse(readFileSync(join(dir, 'actions.json'), 'utf8')).actions;
+  const actions = JSON.parse(readFileSync(join(dir, 'actions.json'), 'utf8')).allowed;
   const regions = existsSync(join(dir, 'regions.json')) ? JSON.parse(readFileSync(join(dir, 'regions.json'), 'utf8')).regions : [];
   return { actions, regions };
 }
@@ -28,12 +31,36 @@ export async function templateGate(root: string, options: { files?: readonly str
   const repoFiles = new Set(await listRepoFiles(root));
   const files = options.files ?? discoverTemplateFiles(root, repoFiles, options.names);
   const diagnostics: Diagnostic[] = [];
+  const config = await loadConfig(root);
+  const actions = files.length ? await templateActions(root) : undefined;
   for (const file of files) {
-    const parsed = parseYaml(readFileSync(join(root, file), 'utf8'), file);
-    diagnostics.push(...parsed.problems, ...checkTemplate({ file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, repoFiles, policy));
-    diagnostics.push(...analyzeSkeletons(root, file, parsed.documents[0], repoFiles));
+    const text = readFileSync(join(root, file), 'utf8');
+    const parsed = parseYaml(text, file);
+    const documents = [resolveTemplatePlaceholders(root, file, parsed.documents[0], config.repoUrl), ...parsed.documents.slice(1)];
+    diagnostics.push(...parsed.problems, ...checkTemplate({ file, documents, problems: parsed.problems, locate: parsed.locate }, repoFiles, policy, actions, text));
+    diagnostics.push(...analyzeSkeletons(root, file, documents[0], repoFiles));
   }
-  return diagnostics;
+  // A skeleton several templates share: what does not depend on the step that fetches it is said once.
+  const seen = new Set<string>();
+  return diagnostics.filter(d => {
+    const key = `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The scaffolder modules this toolkit installs: what a repo that names none of its plugins is assumed to run. */
+const SHIPPED_MODULES = ['@backstage/plugin-scaffolder-backend-module-github', '@backstage/plugin-scaffolder-backend-module-azure'];
+
+/**
+ * The actions the managed Backstage runs, per the repo's gitops.config.yaml: scaffolder-backend's
+ * built-ins, the scaffolder modules in backstageConfig.plugins, the actions declared in
+ * backstageConfig.actions. Without a backstageConfig section: the built-ins and the shipped modules.
+ */
+export async function templateActions(root: string): Promise<Map<string, KnownAction>> {
+  const config = await loadConfig(root);
+  return loadScaffolderActions(config.backstageConfig?.plugins ?? SHIPPED_MODULES, config.backstageConfig?.actions ?? {});
 }
 
 /** templates/<name>/template.yaml for every (or every named) template folder. */
@@ -56,11 +83,13 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     if (!isRecord(step) || step.action !== 'fetch:template' || !isRecord(step.input)) continue;
     const folder = skeletonFolder(file, step.input.url);
     if (folder === undefined) continue;
-    const passed = new Set(isRecord(step.input.values) ? Object.keys(step.input.values) : []);
+    const given = step.input.values;
+    const values = typeof given === 'string' && given.includes('${{') ? RENDERED : Object.fromEntries(Object.entries(isRecord(given) ? given : {}).map(([key, value]) => [key, JSON.stringify(value ?? null).includes('${{') ? RENDERED : value]));
     const rendered = renderedBy(step.input, join(root, folder));
     const files = [...repoFiles].filter(f => f.startsWith(`${folder}/`)).map(f => ({ file: f, relative: f.slice(folder.length + 1) })).filter(f => rendered(f.relative));
     const text = files.map(f => ({ ...f, buffer: readFileSync(join(root, f.file)) })).filter(f => !f.buffer.subarray(0, 8000).includes(0));
-    found.push(...analyzeSkeleton(text.map(f => ({ file: f.file, relative: f.relative, text: f.buffer.toString('utf8') })), passed));
+    const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
+    found.push(...analyzeSkeleton(text.map(f => ({ file: f.file, relative: f.relative, text: f.buffer.toString('utf8') })), { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label }));
   }
   return found;
 }

@@ -1,4 +1,5 @@
-// A real Backstage backend for the tests: catalog (with the scaffolder entity model), scaffolder and
+// A real Backstage backend for the tests: catalog (with the scaffolder entity model), scaffolder (with
+// its GitHub and Azure modules) and
 // Tech Insights (built-in fact retrievers, jsonfc checks),
 // in-memory SQLite, a static token, listening only on the address its generated config names.
 const { createBackend } = require('@backstage/backend-defaults');
@@ -50,6 +51,9 @@ const backend = createBackend();
 backend.add(require('@backstage/plugin-catalog-backend'));
 backend.add(require('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
 backend.add(require('@backstage/plugin-scaffolder-backend'));
+// The scaffolder modules gitops.config.yaml names: the gate judges step inputs by these same actions.
+backend.add(require('@backstage/plugin-scaffolder-backend-module-github'));
+backend.add(require('@backstage/plugin-scaffolder-backend-module-azure'));
 backend.add(require('@backstage/plugin-catalog-backend-module-unprocessed'));
 backend.add(allowFileLocations);
 if (process.env.GITOPS_TEST_PROVIDER_ENTITIES) backend.add(testOrgProvider);

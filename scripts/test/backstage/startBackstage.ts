@@ -39,7 +39,7 @@ async function serveFolder(dir: string): Promise<{ server: Server; url: string }
  * `catalogRoot`: a repo served over HTTP on 127.0.0.1 whose `catalog/all.yaml` (and `templates/all.yaml`) the backend registers as
  * a url location, as the managed Backstage does (placeholders such as $text are only read over URLs).
  */
-export async function startBackstage(extra: { catalogRoot?: string; serveRoot?: string; techInsights?: object; providerEntities?: object[]; catalogConfig?: object } = {}): Promise<BackstageHandle & { servedUrl?: string }> {
+export async function startBackstage(extra: { catalogRoot?: string; serveRoot?: string; techInsights?: object; providerEntities?: object[] } = {}): Promise<BackstageHandle & { servedUrl?: string }> {
   const workDir = await mkdtemp(join(tmpdir(), 'gitops-backstage-'));
   const fixturesDir = join(workDir, 'fixtures');
   await writeFile(join(workDir, '.keep'), '');
@@ -58,8 +58,9 @@ export async function startBackstage(extra: { catalogRoot?: string; serveRoot?: 
       auth: { externalAccess: [{ type: 'static', options: { token: TOKEN, subject: 'gitops-tests' } }] },
       reading: { allow: [fixtures, repo].filter(s => s !== undefined).map(s => ({ host: new URL(s.url).host })) },
     },
-    integrations: {},
-    catalog: { ...extra.catalogConfig, rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Template', 'Group', 'User', 'Domain'] }], locations: repo && extra.catalogRoot ? ['catalog/all.yaml', 'templates/all.yaml'].filter(f => existsSync(join(extra.catalogRoot!, f))).map(f => ({ type: 'url', target: `${repo.url}/${f}` })) : [] },
+    // A token that is never sent: with it the GitHub actions' dry-runs build their client offline.
+    integrations: { github: [{ host: 'github.com', token: 'dry-run-only' }] },
+    catalog: { rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Template', 'Group', 'User', 'Domain'] }], locations: repo && extra.catalogRoot ? ['catalog/all.yaml', 'templates/all.yaml'].filter(f => existsSync(join(extra.catalogRoot!, f))).map(f => ({ type: 'url', target: `${repo.url}/${f}` })) : [] },
     ...(extra.techInsights ? { techInsights: extra.techInsights } : {}),
     scaffolder: {},
     // In-memory SQLite has one connection per plugin; publishing a catalog conflict event to the bus

@@ -27,6 +27,27 @@ describe("the managed Backstage's config against the real plugins' schemas", () 
     ]);
   }, 60_000);
 
+  it('gives the same findings when they are remembered from an earlier run with the same text', async () => {
+    // A unique comment keeps the first call from being remembered by an earlier test run.
+    const edit = (t: string) => `# run ${Date.now()} ${Math.random()}\n${t.replace('  builder: external', '  builder: remote')}`;
+    const first = await withAppConfig(edit);
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatch(/^config-schema@backstage-config\/app-config.yaml:121:12 /);
+    const text = edit('');
+    const again = async () => {
+      const root = await mkdtemp(join(tmpdir(), 'gitops-config-'));
+      await cp(join(REPO_ROOT, 'backstage-config'), join(root, 'backstage-config'), { recursive: true });
+      await cp(join(REPO_ROOT, 'gitops.config.yaml'), join(root, 'gitops.config.yaml'));
+      return root;
+    };
+    const root = await again();
+    const file = join(root, 'backstage-config/app-config.yaml');
+    const same = `${text.split('\n')[0]}\n${(await readFile(file, 'utf8')).replace('  builder: external', '  builder: remote')}`;
+    await writeFile(file, same);
+    const remembered = await backstageConfigGate(await loadConfig(root));
+    expect(remembered.map(d => `${d.ruleId}@${d.file}:${d.range.start.line}:${d.range.start.column} ${d.message}`)).toEqual(first);
+  }, 60_000);
+
   it('fails on a secret written out, whether a plugin schema marks it secret or its name says so', async () => {
     const found = await withAppConfig(t => t.replace('clientSecret: ${AUTH_MICROSOFT_CLIENT_SECRET}', 'clientSecret: s3cr3t-value').replace('accountKey: ${TECHDOCS_AZURE_ACCOUNT_KEY}', 'accountKey: abc=='));
     expect(found).toEqual([

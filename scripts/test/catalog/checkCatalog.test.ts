@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { APP_CONFIG, baseTree, ORDERS, ORG } from './fixtureOrg.ts';
 import { cases, type Tree } from './gateCases.ts';
 import { checkTree, summarise, tempRepo } from '../helpers/tempRepo.ts';
+import { positionMismatches } from '../helpers/positions.ts';
+import { ResultCache } from '../../src/cache/resultCache.ts';
 
 const edit = (file: string, from: string, to: string) => (tree: Tree) => {
   if (!tree[file].includes(from)) throw new Error(`fixture ${file} has no '${from}'`);
@@ -95,5 +98,27 @@ describe('catalog gate', () => {
     expect(otherFile.map(d => `${d.file}: ${d.message}`)).toContain(
       `${G}: component:default/orders-api is also defined at ${O}:19: each file is its own location, so whichever Backstage processes first keeps the entity and the other is refused as a conflict that shows only in the backend's log.`,
     );
+  });
+});
+
+// The fast paths (positions without a second parse, --cache) must not change a single finding.
+describe('catalog gate, the same on every path', () => {
+  it.each([...cases, ...managedCases])('%s: positions equal a full parse, findings equal with a cold and a warm cache', async (_name, change) => {
+    const tree = baseTree();
+    change(tree);
+    const root = await tempRepo(tree, { policies: true });
+    for (const file of Object.keys(tree).filter(f => /\.ya?ml$/.test(f))) {
+      expect(positionMismatches(await readFile(`${root}/${file}`, 'utf8'), file)).toEqual([]);
+    }
+    const plain = JSON.stringify(await checkTree(root));
+    const cold = ResultCache.read(undefined, 'key');
+    expect(JSON.stringify(await checkTree(root, [], cold))).toBe(plain);
+    const warm = ResultCache.read(cold.serialize(), 'key');
+    expect(warm.notice).toBeUndefined();
+    expect(JSON.stringify(await checkTree(root, [], warm))).toBe(plain);
+    expect(warm.hits.files).toBeGreaterThan(1);
+    expect(warm.hits.entities).toBeGreaterThan(3);
+    expect(warm.serialize()).toBe(cold.serialize());
+    expect([cold.needsWrite(), warm.needsWrite()]).toEqual([true, false]);
   });
 });

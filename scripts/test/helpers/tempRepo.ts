@@ -6,6 +6,7 @@ import { checkCatalog } from '../../src/catalog/checkCatalog.ts';
 import { prepareCatalogCheck } from '../../src/catalog/prepareCatalogCheck.ts';
 import { applyRuleSettings } from '../../src/cli/checkCommand.ts';
 import { loadConfig } from '../../src/config/gitopsConfig.ts';
+import type { ResultCache } from '../../src/cache/resultCache.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -20,9 +21,9 @@ export async function tempRepo(files: Record<string, string | Buffer>, options: 
   return root;
 }
 
-export async function checkTree(root: string, paths: string[] = []) {
+export async function checkTree(root: string, paths: string[] = [], cache?: ResultCache) {
   const config = await loadConfig(root);
-  const input = await prepareCatalogCheck(config, paths.map(p => join(root, p)));
+  const input = await prepareCatalogCheck(config, paths.map(p => join(root, p)), cache);
   const result = await checkCatalog(input);
   return applyRuleSettings(result.diagnostics, config);
 }

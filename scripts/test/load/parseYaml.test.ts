@@ -5,6 +5,8 @@ import { parseYaml } from '../../src/load/parseYaml.ts';
 import { decodeUtf8 } from '../../src/load/readSource.ts';
 import { listRepoFiles, isYamlFile } from '../../src/load/repoFiles.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { positionMismatches } from '../helpers/positions.ts';
+import { blockPositions } from '../../src/load/blockPositions.ts';
 
 const where = (text: string) => parseYaml(text, 'f.yaml').problems.map(p => `${p.ruleId}@${p.range.start.line}:${p.range.start.column}`);
 
@@ -63,6 +65,30 @@ describe('parseYaml', () => {
     expect(parsed.locate(0, ['spec', 'list', 1]).start).toEqual({ line: 9, column: 7 });
     expect(parsed.locate(0, ['spec', 'missing']).start).toEqual({ line: 5, column: 1 });
     expect(parsed.locate(0, ['metadata', 'name'], { key: true }).start).toEqual({ line: 4, column: 3 });
+  });
+});
+
+describe('positions without a second parse', () => {
+  it('gives every position a full `yaml` parse gives, on every YAML file in this repository', async () => {
+    const files = (await listRepoFiles(REPO_ROOT)).filter(isYamlFile).filter(f => !f.startsWith('bench-data/'));
+    const mismatches = files.flatMap(file => positionMismatches(readFileSync(`${REPO_ROOT}/${file}`, 'utf8'), file));
+    expect(mismatches).toEqual([]);
+  });
+
+  const shapes: [string, string, boolean][] = [
+    ['comments everywhere', '# head\n\n---\na:   # c\nb:    \nc:\n  -\n    x: 1\n\n    # deeper\n  - y # z\n  # after\n"q k": 1\n\'s k\': 2\n---\nz: 1', true],
+    ['flow sequences and empty values', 'a: [ x , "y z" ,w]  # c\nb: []\nc:\n  - [p]\nd:\ne: "x\\" y"\n', true],
+    ['block scalars', 'a: |\n  x\n   y\n\n  z\n\nb: |-\n  q\n# c\nc:\n  d: >\n    p\n  e: 1\nf: |\n  end', true],
+    ['sequences at the key indent and compact maps', 'spec:\n  steps:\n  - id: a\n    input:\n      url: ./x\n  - id: b\n    if: ${{ parameters.x }}\n  owner: me\n', true],
+    ['trailing separator and indented document', '\n\n  a: 1\n  b: 2\n---\n', true],
+    ['typed keys take the full parse', '1: a\ntrue: b\n', false],
+    ['multi-line plain scalars take the full parse', 'a: one\n  two\nb: 1\n', false],
+    ['flow mappings take the full parse', 'a: {b: 1}\n', false],
+    ['CR line ends take the full parse', 'a: 1\r\nb: 2\r\n', false],
+  ];
+  it.each(shapes)('%s', (_name, text, scanned) => {
+    expect(blockPositions(text) !== undefined).toBe(scanned);
+    expect(positionMismatches(text, 'shape.yaml')).toEqual([]);
   });
 });
 

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeSkeleton } from '../../src/templates/analyzeSkeleton.ts';
+import { analyzeSkeleton, RENDERED, type SkeletonStep } from '../../src/templates/analyzeSkeleton.ts';
 import { templateGate } from '../../src/templates/templateGate.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
 
-const run = (relative: string, text: string, copied = false) =>
-  analyzeSkeleton(copied ? [] : [{ file: `skeletons/x/${relative}`, relative, text }], new Set(['name', 'owner'])).map(d => `${d.ruleId}@${d.range.start.line}:${d.range.start.column}`);
+const STEP = { values: { name: RENDERED, owner: RENDERED } };
+const run = (relative: string, text: string, copied = false, step: SkeletonStep = STEP) =>
+  analyzeSkeleton(copied ? [] : [{ file: `skeletons/x/${relative}`, relative, text }], step).map(d => `${d.ruleId}@${d.range.start.line}:${d.range.start.column}`);
+const messages = (relative: string, text: string, step: SkeletonStep) =>
+  analyzeSkeleton([{ file: `skeletons/x/${relative}`, relative, text }], step).map(d => `${d.ruleId}@${d.range.start.line}:${d.range.start.column} ${d.message} | ${d.hint}`);
 
 describe("static analysis of skeletons with nunjucks' parser", () => {
   it.each([
@@ -18,8 +21,24 @@ describe("static analysis of skeletons with nunjucks' parser", () => {
     ['the same workflow copied without templating', '.github/workflows/ci.yml', 'run: echo ${{ github.sha }}\n', []],
     ['a file name using an unknown value', '${{ values.service }}.txt', 'x\n', ['skeleton-unknown-value@1:11']],
     ['a syntax error', 'README.md', 'a\n{% if values.name %}\nno end\n', ['skeleton-syntax@1:1']],
-  ])('%s', (_name, relative, text, expected) => {
-    expect(run(relative, text, relative.startsWith('.github') && _name.includes('copied'))).toEqual(expected);
+    ['a value used only under a guard the step settles', 'README.md', '{% if not values.editMode %}Team: ${{ values.team }}{% endif %}\n', [], { values: { name: RENDERED, editMode: true } }],
+    ['the same guard when the step leaves it open', 'README.md', '{% if not values.editMode %}Team: ${{ values.team }}{% endif %}\n', ['skeleton-unknown-value@1:45'], { values: { name: RENDERED, editMode: RENDERED } }],
+    ['an else branch the step rules out', 'README.md', '{% if values.kind == "lib" %}lib{% else %}${{ values.port }}{% endif %}\n', [], { values: { kind: 'lib' } }],
+    ['an inline if the step settles', 'README.md', '${{ values.port if values.server else "none" }}\n', [], { values: { server: false } }],
+    ['values built by one expression (values: ${{ parameters }}): none is unknown', 'README.md', '${{ values.anything }}\n', [], { values: RENDERED }],
+    ['an unknown value used on many lines: one finding', 'README.md', '${{ values.team }}\n${{ values.team }}\n${{ values.team }}\n', ['skeleton-unknown-value@1:11']],
+    ['cookiecutter syntax without cookiecutterCompat', 'README.md', '# ${{ values.name }}\nBy {{ cookiecutter.owner }}\n', ['skeleton-cookiecutter-syntax@2:4']],
+    ['cookiecutter syntax with cookiecutterCompat', 'README.md', '# {{ cookiecutter.name }}\nBy {{ cookiecutter.owner | jsonify }}\n', [], { values: { name: RENDERED, owner: RENDERED }, cookiecutterCompat: true }],
+    ['cookiecutterCompat and a value never passed', 'README.md', '# {{ cookiecutter.nme }}\n', ['skeleton-unknown-value@1:18'], { values: { name: RENDERED }, cookiecutterCompat: true }],
+  ] as [string, string, string, string[], SkeletonStep?][])('%s', (_name, relative, text, expected, step) => {
+    expect(run(relative, text, relative.startsWith('.github') && _name.includes('copied'), step)).toEqual(expected);
+  });
+
+  it('names the template and step that never pass a value, and offers the escape for a GitHub expression', () => {
+    expect(messages('.github/workflows/ci.yml', 'run: echo ${{ secrets.NPM_TOKEN }} ${{ values.team }}\n', { values: {}, label: 'templates/a/template.yaml, step fetch' })).toEqual([
+      "skeleton-github-expression@1:15 ${{ secrets.NPM_TOKEN }} is a GitHub Actions expression, but Backstage renders it first and it comes out empty. | List the workflow under copyWithoutTemplating, or write it as ${{ '${{ secrets.NPM_TOKEN }}' }} so Backstage renders it to the GitHub expression.",
+      'skeleton-unknown-value@1:46 values.team is never passed by templates/a/template.yaml, step fetch, so it renders as nothing (or as "undefined" where the expression builds a string from it). | Pass it in the step\'s input.values, or fix the name.',
+    ]);
   });
 });
 
@@ -39,5 +58,19 @@ describe('which skeleton files are analysed: those fetch:template renders', () =
   it('with templateFileExtension, analyses only the files that carry it', async () => {
     const files = { 'README.md': 'Hello ${{ values.nope }}\n', 'catalog-info.yaml.njk': 'name: ${{ values.nope }}\n' };
     expect(await found('        templateFileExtension: true\n', files)).toEqual(['skeleton-unknown-value@catalog-info.yaml.njk']);
+  });
+
+  it('a skeleton shared by two templates: a value one step does not pass is named with that template and step, a problem of the file itself once', async () => {
+    const shared = (name: string, values: string) => `apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: ${name}}\nspec:\n  owner: group:default/a\n  type: service\n  steps:\n    - id: render\n      action: fetch:template\n      input:\n        url: ../../skeletons/shared\n        values: ${values}\n`;
+    const root = await tempRepo({
+      'templates/a/template.yaml': shared('a', '{name: x, team: y}'),
+      'templates/b/template.yaml': shared('b', '{name: x}'),
+      'skeletons/shared/README.md': '${{ values.name | shout }}\n${{ values.team }}\n${{ values.team }}\n',
+    });
+    const found = await templateGate(root, { files: ['templates/a/template.yaml', 'templates/b/template.yaml'] });
+    expect(found.map(d => `${d.ruleId}@${d.file}:${d.range.start.line} ${d.message.split(',')[0]}`)).toEqual([
+      'skeleton-unknown-filter@skeletons/shared/README.md:1 Unknown template filter "shout".',
+      'skeleton-unknown-value@skeletons/shared/README.md:2 values.team is never passed by templates/b/template.yaml',
+    ]);
   });
 });

@@ -12,7 +12,12 @@ const REPO_FILES = new Set(['skeletons/add-redis-cache/infra/modules/redis.bicep
 
 function check(text: string) {
   const parsed = parseYaml(text, FILE);
-  return checkTemplate({ file: FILE, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, REPO_FILES, loadTemplatePolicy(REPO_ROOT)!).map(d => `${d.ruleId}@${d.range.start.line}`);
+  return checkTemplate({ file: FILE, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, REPO_FILES, loadTemplatePolicy(REPO_ROOT)!, undefined, text).map(d => `${d.ruleId}@${d.range.start.line}`);
+}
+
+function detailed(text: string) {
+  const parsed = parseYaml(text, FILE);
+  return checkTemplate({ file: FILE, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, REPO_FILES, loadTemplatePolicy(REPO_ROOT)!, undefined, text).map(d => `${d.ruleId}@${d.range.start.line}:${d.range.start.column} ${d.message}`);
 }
 
 describe('static template checks', () => {
@@ -28,6 +33,14 @@ describe('static template checks', () => {
     ['region outside the allow-list', 'enum: [westeurope, northeurope, swedencentral]', 'enum: [westeurope, eastus]', ['template-region-not-allowed@32']],
     ['parameter schema that does not compile', 'type: integer', 'type: integr', ['template-parameters-invalid@12']],
     ['skeleton url with a trailing slash', 'url: ../../skeletons/add-redis-cache', 'url: ../../skeletons/add-redis-cache/', []],
+    ['parameter with a near declared name', 'service: ${{ parameters.service }}', 'service: ${{ parameters.servce }}', ['template-unknown-parameter@53:20 parameters.servce is not declared in spec.parameters; it renders as empty. Did you mean parameters.service?']],
+    ['undeclared parameter with a fallback: a warning that does not claim it renders empty', 'service: ${{ parameters.service }}', "service: ${{ parameters.service }}\n          zone: ${{ parameters.zone or 'eu-1' }}", ["template-unknown-parameter-fallback@54:17 parameters.zone is not declared in spec.parameters, so the form never asks for it and the fallback in ${{ parameters.zone or 'eu-1' }} always applies."]],
+    ['undeclared parameter under | default', 'service: ${{ parameters.service }}', "service: ${{ parameters.service }}\n          zone: ${{ parameters.zone | default('eu-1') }}", ["template-unknown-parameter-fallback@54:17 parameters.zone is not declared in spec.parameters, so the form never asks for it and the fallback in ${{ parameters.zone | default('eu-1') }} always applies."]],
+    ['undeclared parameter tested by if', 'service: ${{ parameters.service }}', "service: ${{ parameters.service }}\n          zone: ${{ 'z' if parameters.zone else 'eu-1' }}", ["template-unknown-parameter-fallback@54:17 parameters.zone is not declared in spec.parameters, so the form never asks for it and the fallback in ${{ 'z' if parameters.zone else 'eu-1' }} always applies."]],
+    ['unknown filter in a step input', 'service: ${{ parameters.service }}', "service: ${{ parameters.service | shout }}", ['template-unknown-filter@53:20 Unknown template filter "shout": the scaffolder cannot render ${{ parameters.service | shout }}, and passes the whole value on as raw text.']],
+    ['a filter only cookiecutter mode has', 'service: ${{ parameters.service }}', "service: ${{ parameters.service | jsonify }}", ['template-unknown-filter@53:20 Unknown template filter "jsonify": the scaffolder cannot render ${{ parameters.service | jsonify }}, and passes the whole value on as raw text.']],
+    ['known filters, the scaffolder\'s own included', 'service: ${{ parameters.service }}', "service: ${{ parameters.service | lower | replace('-', '_') }}-${{ (parameters.repoUrl | parseRepoUrl).repo }}", []],
+    ['an expression in a block scalar, on its own line and column', '        description: Adds', '        description: |\n          Adds the cache.\n          Owner: ${{ parameters.ownr }}\n        other: Adds', ['template-unknown-parameter@67:18 parameters.ownr is not declared in spec.parameters; it renders as empty.']],
     // RJSF's dependencies/oneOf, as Backstage's docs write conditional fields, declares parameters too.
     [
       'parameter declared only under dependencies',
@@ -38,6 +51,9 @@ describe('static template checks', () => {
     ],
   ] as [string, string, string, string[], ((text: string) => string)?][])('%s', (_name, from, to, expected, extra = (t: string) => t) => {
     expect(ORIGINAL.includes(from)).toBe(true);
-    expect(check(extra(ORIGINAL.replace(from, to)))).toEqual(expected);
+    const found = check(extra(ORIGINAL.replace(from, to)));
+    // Cases that name the message also pin the column: the expression itself, not its YAML value.
+    if (expected.some(e => e.includes(' '))) expect(detailed(extra(ORIGINAL.replace(from, to)))).toEqual(expected);
+    else expect(found).toEqual(expected);
   });
 });

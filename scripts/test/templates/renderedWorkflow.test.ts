@@ -4,6 +4,15 @@ import { checkRendered } from '../../src/templates/checkRendered.ts';
 const file = (path: string, text: string) => ({ path, content: Buffer.from(text) });
 
 describe('checks on the rendered tree', () => {
+  const entity = (description: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n  description:\n    ${description}\nspec:\n  type: service\n  lifecycle: experimental\n  owner: group:default/a\n`;
+  it.each([
+    ['$text naming a file the render wrote', [file('catalog-info.yaml', entity('$text: ./docs/about.txt')), file('docs/about.txt', 'About svc')], []],
+    ['$text naming a file the render did not write', [file('catalog-info.yaml', entity('$text: ./docs/about.txt'))], ['catalog-info.yaml:6: placeholder-target-missing: Placeholder $text could not read location ./docs/about.txt: docs/about.txt does not exist.']],
+    ['$json resolved from the rendered tree, then held to the model', [file('catalog-info.yaml', entity('$json: ./about.json')), file('about.json', '{"not": "a string"}')], ['catalog-info.yaml:6: entity-schema: /metadata/description must be string - type: string']],
+  ])('a placeholder in the rendered catalog-info.yaml: %s', async (_name, files, expected) => {
+    expect((await checkRendered(files)).map(p => p.replace(/ \(.*$/, ''))).toEqual(expected);
+  });
+
   it('reports the first five problems of a file and counts the rest', async () => {
     const steps = Array.from({ length: 8 }, (_, i) => `      - run: echo ${i}\n        timeout${i}: 5\n`).join('');
     const problems = await checkRendered([file('.github/workflows/ci.yml', `on: push\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n${steps}`)]);

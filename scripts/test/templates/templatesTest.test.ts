@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -74,13 +74,53 @@ describe('backstage-gitops templates test', () => {
     expect(summary.checkedFiles).toBeGreaterThanOrEqual(7);
   }, 60_000);
 
-  it('checks the rendered input of steps that only run in Backstage against their schema', async () => {
+  const PUBLISH = '        repoUrl: ${{ parameters.repoUrl }}\n        description: ${{ parameters.description }}\n        defaultBranch: main\n        repoVisibility: internal\n';
+  it.each([
+    ['a repoUrl parseRepoUrl refuses', PUBLISH.replace('${{ parameters.repoUrl }}', 'github.com/acme/${{ parameters.name }}'),
+      ['template-repo-url@templates/node-service/template.yaml:75 parseRepoUrl refuses "github.com/acme/orders-notifier": Invalid repo URL passed to publisher: https://github.com/acme/orders-notifier, missing repo (rendered with the values of templates/node-service/tests/default.yaml)']],
+    ['an expression the picker value is appended to', PUBLISH.replace('${{ parameters.repoUrl }}', '${{ parameters.repoUrl }}?owner=platform-team'),
+      ['template-repo-url@templates/node-service/template.yaml:75 parseRepoUrl reads "github.com?owner=sample-owner&repo=sample-repo?owner=platform-team" as repo "sample-repo?owner=platform-team", which is not a valid name (with the RepoUrlPicker value github.com?owner=sample-owner&repo=sample-repo).']],
+    ['a rendered value outside the action\'s enum', PUBLISH.replace('internal', '${{ parameters.name }}'),
+      ['template-action-input@templates/node-service/template.yaml:78 Invalid input passed to action publish:github, instance.repoVisibility is not one of enum values: private,public,internal (rendered with the values of templates/node-service/tests/default.yaml)']],
+    ['an option of the RepoUrlPicker passed to publish:github', `${PUBLISH}        allowedHosts: [github.com]\n`,
+      ['template-action-input@templates/node-service/template.yaml:79 Invalid input passed to action publish:github, instance is not allowed to have the additional property "allowedHosts"']],
+    ['a built-in action given a rendered value of the wrong type', null,
+      ['template-action-input@templates/node-service/template.yaml:62 Invalid input passed to action fetch:template, instance.copyWithoutTemplating is not of a type(s) array (rendered with the values of templates/node-service/tests/default.yaml)']],
+  ] as [string, string | null, string[]][])("refuses what the action would refuse when the task runs: %s, on the step's line, once", async (_name, input, expected) => {
     const root = await copy();
-    await edit(root, 'templates/node-service/template.yaml', text => text.replace('        repoUrl: ${{ parameters.repoUrl }}\n        description: ${{ parameters.description }}', '        repoUrl: github.com/acme/${{ parameters.name }}\n        description: ${{ parameters.description }}'));
+    await edit(root, 'templates/node-service/template.yaml', text => {
+      if (!text.includes(PUBLISH)) throw new Error('fixture drifted');
+      return input === null ? text.replace(/        copyWithoutTemplating:\n(          - .*\n)+/, '        copyWithoutTemplating: ${{ parameters.name }}\n') : text.replace(PUBLISH, input);
+    });
     const { code, diagnostics } = await templatesTest(root, 'node-service');
     expect(code).toBe(1);
-    const messages = diagnostics.map(d => `${d.ruleId}: ${d.message}`);
-    expect(messages).toContain('template-action-input: publish:github would get an invalid input: /repoUrl must match pattern "^github\\.com\\?owner=[^&]+&repo=[^&]+$"');
+    expect(diagnostics.filter(d => /template-(action-input|repo-url)/.test(d.ruleId)).map(d => `${d.ruleId}@${d.file}:${d.range.start.line} ${d.message}`)).toEqual(expected);
+  }, 60_000);
+
+  it('resolves $yaml placeholders in steps and parameter pages first, and analyses the skeleton such a step fetches', async () => {
+    const root = await copy();
+    const file = 'templates/node-service/template.yaml';
+    const text = await readFile(join(root, file), 'utf8');
+    const page = /    - title: Repository\n[\s\S]*?allowedOwners: \[acme\]\n/.exec(text)![0];
+    const step = /    - id: fetch\n[\s\S]*?(?=    - id: publish\n)/.exec(text)![0];
+    const unindent = (block: string) => block.split('\n').map(line => line.slice(4)).join('\n').replace(/^- /, '').replace(/\n  /g, '\n');
+    await writeFile(join(root, 'templates/node-service/repository-page.yaml'), unindent(page));
+    await mkdir(join(root, 'templates/node-service/steps'));
+    await writeFile(join(root, 'templates/node-service/steps/fetch.yaml'), unindent(step));
+    // One relative, one as a URL into this repository (gitops.config.yaml's repoUrl), as the catalog reads both.
+    await writeFile(join(root, file), text.replace(page, '    - $yaml: https://github.com/acme/backstage-control/blob/main/templates/node-service/repository-page.yaml\n').replace(step, '    - $yaml: ./steps/fetch.yaml\n'));
+    expect(await templatesTest(root, 'node-service')).toMatchObject({ code: 0, diagnostics: [] });
+    await edit(root, 'skeletons/node-service/README.md', t => `${t}Team: \${{ values.team }}\n`);
+    const { diagnostics } = await templatesTest(root, 'node-service');
+    expect(diagnostics.filter(d => d.ruleId === 'skeleton-unknown-value').map(d => d.file)).toEqual(['skeletons/node-service/README.md']);
+  }, 60_000);
+
+  it("refuses a case whose secrets fail the template's spec.secrets.schema, as the backend does", async () => {
+    const root = await copy();
+    await edit(root, 'templates/node-service/template.yaml', text => text.replace('  type: service\n', '  type: service\n  secrets:\n    schema:\n      type: object\n      required: [npmToken]\n'));
+    const { code, diagnostics } = await templatesTest(root, 'node-service');
+    expect(code).toBe(1);
+    expect(diagnostics.filter(d => d.ruleId === 'template-secrets-invalid').map(d => `${d.file}:${d.range.start.line} ${d.message}`)).toEqual(['templates/node-service/tests/default.yaml:1 secrets.npmToken is required']);
   }, 60_000);
 
   it('splits the cases across shards, each case in exactly one', async () => {

@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateCatalog, withFindings } from './generateCatalog.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(REPO, 'scripts/bin/backstage-gitops.js');
+const PEAK = join(REPO, 'scripts/bench/peakMemory.mjs');
+
+interface Row {
+  work: string;
+  args: string[];
+  cwd: string;
+  /** Exit codes that mean the command ran (anything else fails the bench). */
+  codes: number[];
+  goal?: (seconds: number, mb: number, wall: Map<string, number>, cpu: Map<string, number>) => [string, boolean];
+  seconds: number[];
+  /** User plus system CPU time of each run: what the command costs, whatever the machine's load. */
+  cpu: number[];
+  mb: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * The issue's goal table, measured in one run: every command a whole fresh process (through the bin
+ * as `npm ci` leaves it, or the bare catalog-model loop), each run once per round and the rounds
+ * interleaved, so a shared machine's load falls on all rows alike; medians of `runs` rounds.
+ * Returns the Markdown table.
+ */
+export async function runGoalBench(runs: number, dataDir: string, log: (line: string) => void): Promise<string> {
+  const clean = join(dataDir, '10000-single');
+  const findings = join(dataDir, '10000-findings-7000');
+  const big = join(dataDir, '100000-single');
+  if (!existsSync(join(clean, 'gitops.config.yaml'))) await generateCatalog(clean, 10_000, 'single');
+  if (!existsSync(join(findings, 'gitops.config.yaml'))) await withFindings(clean, findings, 7000);
+  if (!existsSync(join(big, 'gitops.config.yaml'))) await generateCatalog(big, 100_000, 'single');
+  const cacheFile = join(dataDir, 'cache-10000.json');
+  rmSync(cacheFile, { force: true });
+  const check = (root: string, ...extra: string[]) => [BIN, 'check', '--root', root, '--format', 'json', ...extra];
+
+  const rows: Row[] = [
+    { work: 'bare catalog-model loop, 10k entities (reference)', args: [join(REPO, 'scripts/bench/bareLoop.cjs'), join(clean, 'catalog')], cwd: REPO, codes: [0], seconds: [], cpu: [], mb: 0 },
+    { work: '`check`, 10k entities one per file, clean', args: check(clean), cwd: REPO, codes: [0], seconds: [], cpu: [], mb: 0,
+      goal: (s, _mb, r, c) => [`< 1.0 s and ≤ 0.25× bare (wall ${(s / r.get('bare')!).toFixed(2)}×, CPU ${(c.get('clean')! / c.get('bare')!).toFixed(2)}×)`, s < 1 && s / r.get('bare')! <= 0.25] },
+    { work: '`check`, the same with a finding in 7,000 files', args: check(findings), cwd: REPO, codes: [1], seconds: [], cpu: [], mb: 0,
+      goal: (s, _mb, r, c) => [`≤ 1.3× clean (wall ${(s / r.get('clean')!).toFixed(2)}×, CPU ${(c.get('findings')! / c.get('clean')!).toFixed(2)}×)`, s / r.get('clean')! <= 1.3] },
+    { work: '`check --cache`, 10k, second run, nothing changed', args: check(clean, '--cache', cacheFile), cwd: REPO, codes: [0], seconds: [], cpu: [], mb: 0,
+      goal: s => ['< 0.3 s', s < 0.3] },
+    { work: '`check`, 100k entities one per file', args: check(big), cwd: REPO, codes: [0], seconds: [], cpu: [], mb: 0,
+      goal: (s, mb) => ['< 6 s, < 1 GB peak', s < 6 && mb < 1024] },
+    { work: '`npm run check` on this repo', args: [BIN, 'check'], cwd: REPO, codes: [0], seconds: [], cpu: [], mb: 0, goal: s => ['< 1.0 s', s < 1] },
+    { work: "`templates test`, this repo's cases", args: [BIN, 'templates', 'test'], cwd: REPO, codes: [0], seconds: [], cpu: [], mb: 0, goal: s => ['< 2 s', s < 2] },
+  ];
+  const ids = ['bare', 'clean', 'findings', 'cached', 'big', 'repo', 'templates'];
+  const work = mkdtempSync(join(tmpdir(), 'gitops-bench-'));
+  const load = [loadavg()[0]];
+  try {
+    // The cached rows measure a second run: the first one writes the cache.
+    measure(rows[3], work);
+    rows[3].seconds = [];
+    rows[3].cpu = [];
+    for (let round = 0; round < runs; round++) {
+      for (const [i, row] of rows.entries()) {
+        measure(row, work);
+        log(`round ${round + 1}, ${ids[i]}: ${row.seconds[row.seconds.length - 1].toFixed(2)} s`);
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  load.push(loadavg()[0]);
+  const medians = new Map(rows.map((row, i) => [ids[i], median(row.seconds)]));
+  const cpuMedians = new Map(rows.map((row, i) => [ids[i], median(row.cpu)]));
+  const lines = rows.map((row, i) => {
+    const s = medians.get(ids[i])!;
+    const [goal, met] = row.goal ? row.goal(s, row.mb, medians, cpuMedians) : ['—', true];
+    return `| ${row.work} | ${s.toFixed(2)} s | ${row.seconds.map(x => x.toFixed(2)).join(', ')} | ${cpuMedians.get(ids[i])!.toFixed(2)} s | ${row.mb.toFixed(0)} MB | ${goal} | ${row.goal ? (met ? 'met' : 'not met') : ''} |`;
+  });
+  return [
+    `${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; load average ${load.map(l => l.toFixed(1)).join(' → ')} during the run; median of ${runs} interleaved rounds, each command a fresh process. Goals are judged on wall time; CPU is user + system time of the process.`,
+    '',
+    '| Work | Wall (median) | Runs (s) | CPU (median) | Peak RSS | Goal | |',
+    '|---|---:|---|---:|---:|---|---|',
+    ...lines,
+    '',
+  ].join('\n');
+}
+
+function measure(row: Row, work: string): void {
+  const rssFile = join(work, 'rss');
+  rmSync(rssFile, { force: true });
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ['--import', PEAK, ...row.args], { cwd: row.cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, BENCH_RSS_FILE: rssFile } });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (!row.codes.includes(child.status ?? -1)) throw new Error(`${row.work} exited ${child.status}: ${child.stderr.slice(-2000)}`);
+  row.seconds.push(seconds);
+  const usage = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRssKb: number; cpuSeconds: number };
+  row.mb = Math.max(row.mb, usage.maxRssKb / 1024);
+  row.cpu.push(usage.cpuSeconds);
+}

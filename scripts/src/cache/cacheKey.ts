@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { GitopsConfig } from '../config/gitopsConfig.ts';
+
+const require = createRequire(import.meta.url);
+
+// The packages whose code decides a file's cached results: parsing, Backstage's model, the policy engine.
+const PACKAGES = ['@backstage/catalog-model', '@backstage/plugin-scaffolder-common', 'yaml', 'js-yaml', 'ajv', 'ajv-formats', 'ajv-errors'];
+
+/**
+ * Everything besides a file's own text that decides its cached results, as one sha256: the toolkit's
+ * code (the running bundle, or every source file when run from source), the versions of the packages
+ * above, the org policy schemas and the config. Reads files; throws only if the toolkit's own files
+ * cannot be read.
+ */
+export function cacheKey(config: GitopsConfig): string {
+  const hash = createHash('sha256');
+  hash.update(toolkitFingerprint());
+  for (const name of PACKAGES) hash.update(`\n${name}@${require(`${name}/package.json`).version}`);
+  const { root: _root, ...settings } = config;
+  hash.update(`\n${JSON.stringify(settings)}`);
+  if (config.catalog.policies) {
+    const folder = join(config.root, config.catalog.policies);
+    let names: string[] = [];
+    try {
+      names = readdirSync(folder).filter(n => n.endsWith('.json')).sort();
+    } catch {
+      // No policy folder: the policies load step reports that.
+    }
+    for (const name of names) hash.update(`\n${name}\n`).update(readFileSync(join(folder, name)));
+  }
+  return hash.digest('hex');
+}
+
+let fingerprint: string | undefined;
+
+/** sha256 of the toolkit's own code: the running bundle, or every source file when run from source. */
+export function toolkitFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const here = fileURLToPath(import.meta.url);
+  const hash = createHash('sha256');
+  if (here.endsWith('.mjs')) {
+    hash.update(readFileSync(here));
+  } else {
+    const sources = fileURLToPath(new URL('../', import.meta.url));
+    for (const file of listFiles(sources)) hash.update(`\n${file}\n`).update(readFileSync(join(sources, file)));
+  }
+  return (fingerprint = hash.digest('hex'));
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true })
+    .filter(e => e.name !== '.build')
+    .flatMap(e => (e.isDirectory() ? listFiles(dir, `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
+    .sort();
+}

@@ -1,0 +1,197 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SEVERITIES, type Diagnostic } from '../diagnostic.ts';
+
+/** What one file contributed in an earlier run, valid while its text hashes the same. */
+export interface CachedFile {
+  /** sha256 of the file's text. */
+  hash: string;
+  /** The parsed documents, `null` also where a document could not be read (listed in `unread`). */
+  documents: unknown[];
+  unread: number[];
+  problems: Diagnostic[];
+  /**
+   * Per document: the Backstage-model and org-policy findings of its entity. `substituted` is the hash
+   * of the entity after placeholder substitution, when that changed it (the findings then also depend
+   * on the files the placeholders read).
+   */
+  findings: ({ model: Diagnostic[]; policies: Diagnostic[]; substituted?: string } | null)[];
+}
+
+interface CacheFileShape {
+  format: typeof FORMAT;
+  key: string;
+  files: Record<string, CachedFile>;
+}
+
+const FORMAT = 'backstage-gitops-cache/1';
+
+/** The sha256 of a file's text, as the cache keys it. */
+export function contentHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Per-file results of the catalog gate from an earlier run (`check --cache FILE`, the convention of
+ * ESLint and Prettier). Everything that decides a file's results besides its own text (toolkit code,
+ * Backstage package versions, org policies, config) is in `key`: a cache written under another key is
+ * ignored as a whole. Checks across entities and files never come from the cache.
+ */
+export class ResultCache {
+  readonly #previous: Record<string, CachedFile>;
+  // Keyed by paths from a file anyone could have written: no prototype for a `__proto__` key to reach.
+  readonly #next: Record<string, CachedFile> = Object.create(null);
+  /** How many files and entities took their results from the cache in this run. */
+  readonly hits = { files: 0, entities: 0 };
+  /** Why the previous cache was not used, for a one-line notice; undefined when it was used or there was none. */
+  readonly notice?: string;
+
+  #changed = false;
+  #put = 0;
+  readonly #previousFindings: number;
+
+  private constructor(readonly key: string, previous: Record<string, CachedFile>, notice?: string) {
+    this.#previous = previous;
+    this.notice = notice;
+    this.#previousFindings = Object.values(previous).reduce((n, entry) => n + entry.findings.filter(f => f !== null).length, 0);
+    // An ignored cache file is rewritten even when this run finds nothing to keep.
+    if (notice) this.#changed = true;
+  }
+
+  /**
+   * Reads a cache from its text (`undefined` when there is no file yet). A cache that does not parse,
+   * has another shape or another key is never trusted: it starts empty, with a notice saying why.
+   */
+  static read(text: string | undefined, key: string): ResultCache {
+    if (text === undefined) return new ResultCache(key, {});
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      return new ResultCache(key, {}, 'it is not valid JSON');
+    }
+    if (!isObject(data) || data.format !== FORMAT || typeof data.key !== 'string' || !isObject(data.files)) {
+      return new ResultCache(key, {}, 'it is not a cache this toolkit wrote');
+    }
+    if (data.key !== key) return new ResultCache(key, {}, 'the toolkit, Backstage packages, policies or config changed since it was written');
+    const files: Record<string, CachedFile> = Object.create(null);
+    for (const [file, entry] of Object.entries(data.files)) {
+      if (!validEntry(file, entry)) return new ResultCache(key, {}, `its entry for ${file.slice(0, 200)} is malformed`);
+      files[file] = entry;
+    }
+    return new ResultCache(key, files);
+  }
+
+  /** The earlier parse of `file` if its text still hashes to `hash`: documents as parseYaml gives them. */
+  parsed(file: string, hash: string): { documents: unknown[]; problems: Diagnostic[] } | undefined {
+    const entry = Object.hasOwn(this.#previous, file) ? this.#previous[file] : undefined;
+    if (entry?.hash !== hash) return undefined;
+    const documents = [...entry.documents];
+    for (const index of entry.unread) documents[index] = undefined;
+    this.hits.files++;
+    return { documents, problems: entry.problems };
+  }
+
+  /**
+   * The earlier per-entity findings of one document of `file`, if its text still hashes to `hash` and
+   * its entity after placeholder substitution to `substituted` (undefined when nothing was substituted).
+   */
+  findings(file: string, hash: string, document: number, substituted?: string): { model: Diagnostic[]; policies: Diagnostic[] } | undefined {
+    const entry = this.#previous[file];
+    const found = (entry?.hash === hash && entry.findings[document]) || undefined;
+    if (!found || found.substituted !== substituted) return undefined;
+    this.hits.entities++;
+    return found;
+  }
+
+  /**
+   * Records a file's parse for the next run; documents that JSON cannot carry exactly leave the file out.
+   * A parse this cache gave back (`parsed`) is kept as it was.
+   */
+  putParsed(file: string, hash: string, documents: readonly unknown[], problems: readonly Diagnostic[]): void {
+    const previous = this.#previous[file];
+    if (previous?.hash === hash && previous.problems === problems) {
+      this.#next[file] = { ...previous, findings: previous.findings.map(() => null) };
+      return;
+    }
+    this.#changed = true;
+    if (!jsonExact(documents)) return;
+    const unread = documents.flatMap((d, i) => (d === undefined ? [i] : []));
+    this.#next[file] = { hash, documents: documents.map(d => (d === undefined ? null : d)), unread, problems: [...problems], findings: documents.map(() => null) };
+  }
+
+  /** Records the per-entity findings of one document of a file recorded with putParsed. */
+  putFindings(file: string, hash: string, document: number, model: readonly Diagnostic[], policies: readonly Diagnostic[], substituted?: string): void {
+    const entry = this.#next[file];
+    if (entry?.hash !== hash || document >= entry.findings.length) return;
+    const before = this.#previous[file]?.hash === hash ? this.#previous[file].findings[document] : null;
+    if (!(before && before.model === model && before.policies === policies && before.substituted === substituted)) this.#changed = true;
+    this.#put++;
+    entry.findings[document] = { model: [...model], policies: [...policies], ...(substituted === undefined ? {} : { substituted }) };
+  }
+
+  /**
+   * Whether the next run's cache differs from the one read: false when every file and every entity's
+   * findings came back from it unchanged, so a second run over the same files need not rewrite it.
+   */
+  needsWrite(): boolean {
+    const files = Object.keys(this.#next);
+    return this.#changed || files.length !== Object.keys(this.#previous).length || !files.every(f => f in this.#previous) || this.#put !== this.#previousFindings;
+  }
+
+  /** The cache as the next run reads it: only the files seen in this run. */
+  serialize(): string {
+    const data: CacheFileShape = { format: FORMAT, key: this.key, files: this.#next };
+    return JSON.stringify(data);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// Values YAML can give that JSON cannot carry back exactly (NaN, ±Infinity, -0): such a file is parsed every run.
+function jsonExact(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) return value.every(v => v === undefined || jsonExact(v));
+  if (isObject(value)) return Object.values(value).every(jsonExact);
+  return value === null || typeof value === 'string' || typeof value === 'boolean';
+}
+
+function validEntry(file: string, entry: unknown): entry is CachedFile {
+  if (!isObject(entry) || typeof entry.hash !== 'string' || !Array.isArray(entry.documents) || !Array.isArray(entry.problems) || !Array.isArray(entry.findings)) return false;
+  if (!Array.isArray(entry.unread) || !entry.unread.every(i => Number.isInteger(i) && i >= 0 && i < (entry.documents as unknown[]).length)) return false;
+  if (entry.findings.length !== entry.documents.length || !entry.problems.every(d => validDiagnostic(file, d))) return false;
+  return entry.findings.every(f => f === null || (isObject(f) && Array.isArray(f.model) && Array.isArray(f.policies) && (f.substituted === undefined || typeof f.substituted === 'string') && [...f.model, ...f.policies].every(d => validDiagnostic(file, d))));
+}
+
+/** Whether `d` has a Diagnostic's shape (and, given `file`, is about that file): for results read back from disk. */
+export function validDiagnostic(file: string | undefined, d: unknown): d is Diagnostic {
+  if (!isObject(d) || typeof d.file !== 'string' || (file !== undefined && d.file !== file) || typeof d.ruleId !== 'string' || typeof d.message !== 'string' || !SEVERITIES.includes(d.severity as never)) return false;
+  if (d.hint !== undefined && typeof d.hint !== 'string') return false;
+  if (d.entityRef !== undefined && typeof d.entityRef !== 'string') return false;
+  const range = d.range as Record<string, Record<string, unknown>> | undefined;
+  return isObject(range) && [range.start, range.end].every(p => isObject(p) && Number.isInteger(p.line) && Number.isInteger(p.column));
+}
+
+/**
+ * Writes the cache so that a run stopped half-way never leaves a truncated file: a temporary file
+ * beside it, then a rename.
+ */
+export function writeCacheFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+/** The cache file's text, or undefined when there is none yet. */
+export function readCacheFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return '';
+  }
+}

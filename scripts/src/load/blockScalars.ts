@@ -1,0 +1,126 @@
+import { resolvesToString } from './yamlSchema.ts';
+
+/** Thrown when the text leaves the plain block subset blockPositions reads; the caller falls back to `yaml`. */
+export class Unsupported extends Error {}
+
+/** A scalar's offsets as `yaml` gives them ([start, value end, node end]). */
+export interface ScalarNode {
+  kind: 'scalar';
+  range: [number, number, number];
+  open: boolean;
+}
+
+// Keys like `metadata` or `backstage.io/techdocs-ref`: a letter first, and none of the words the core schema reads as null or bool.
+const SIMPLE_KEY = /^(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$)[A-Za-z_]/;
+const PLAIN_FIRST = /^[^-?:,[\]{}#&*!|>'"%@`\s]|^[-?:][^\s]/;
+
+// The single-line pieces of a block-style line (keys, scalars, flow sequences of scalars), each read
+// from `at` up to the line's `end`, with the offsets `yaml` gives them.
+
+/** A one-line flow sequence of scalars (`tags: [a, "b"]`), the common flow form in catalog files. */
+export function flowSeq(text: string, at: number, end: number): { range: [number, number]; items: ScalarNode[] } {
+  const items: ScalarNode[] = [];
+  let j = at + 1;
+  for (;;) {
+    while (j < end && text.charCodeAt(j) === 32) j++;
+    if (j >= end) throw new Unsupported();
+    if (text[j] === ']' && items.length === 0) return { range: [at, j + 1], items };
+    const start = j;
+    let valueEnd: number;
+    if (text[j] === '"' || text[j] === "'") {
+      valueEnd = quotedEnd(text, j, end);
+      j = valueEnd;
+    } else {
+      while (j < end && !',[]{}#:'.includes(text[j])) j++;
+      valueEnd = j;
+      while (valueEnd > start && text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
+      if (valueEnd === start || !PLAIN_FIRST.test(text.slice(start, start + 2))) throw new Unsupported();
+    }
+    items.push({ kind: 'scalar', range: [start, valueEnd, valueEnd], open: false });
+    while (j < end && text.charCodeAt(j) === 32) j++;
+    if (text[j] === ']') return { range: [at, j + 1], items };
+    if (text[j] !== ',') throw new Unsupported();
+    j++;
+  }
+}
+
+/** Refuses anything but spaces and a comment between `at` and the line end. */
+export function commentOnly(text: string, at: number, end: number): void {
+  let j = at;
+  while (j < end && text.charCodeAt(j) === 32) j++;
+  if (j < end && (text[j] !== '#' || j === at)) throw new Unsupported();
+}
+
+/** The offset after the closing quote of a one-line quoted scalar starting at `at`. */
+export function quotedEnd(text: string, at: number, end: number): number {
+  const quote = text[at];
+  let j = at + 1;
+  for (;;) {
+    if (j >= end) throw new Unsupported();
+    const c = text[j];
+    if (quote === '"' && c === '\\') j += 2;
+    else if (quote === "'" && c === "'" && text[j + 1] === "'") j += 2;
+    else if (c === quote) return j + 1;
+    else j++;
+  }
+}
+
+/** The end of a single-line scalar starting at `at`, before any trailing spaces and comment. */
+export function scalarEnd(text: string, at: number, end: number): number {
+  const first = text[at];
+  let valueEnd: number;
+  if (first === '"' || first === "'") {
+    valueEnd = quotedEnd(text, at, end);
+  } else {
+    if (!PLAIN_FIRST.test(text.slice(at, at + 2))) throw new Unsupported();
+    valueEnd = end;
+    for (let j = at; j < end; j++) {
+      const c = text.charCodeAt(j);
+      // ' #' starts a comment; ': ' inside a plain value is something js-yaml and yaml read differently.
+      if (c === 35 && text.charCodeAt(j - 1) === 32) {
+        valueEnd = j;
+        break;
+      }
+      if (c === 58 && (j + 1 === end || text.charCodeAt(j + 1) === 32)) throw new Unsupported();
+    }
+    while (valueEnd > at && text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
+    return valueEnd;
+  }
+  commentOnly(text, valueEnd, end);
+  return valueEnd;
+}
+
+/** A mapping key at `at` on a line ending at `end`: its value as a string, its end and its colon. */
+export function mappingKey(text: string, at: number, end: number): { value: string; end: number; colon: number } | undefined {
+  const first = text[at];
+  if (first === '"' || first === "'") {
+    let j = at + 1;
+    let value = '';
+    for (;;) {
+      if (j >= end) return undefined;
+      const c = text[j];
+      if (first === '"' && c === '\\') throw new Unsupported();
+      if (c === first && first === "'" && text[j + 1] === "'") {
+        value += "'";
+        j += 2;
+      } else if (c === first) break;
+      else {
+        value += c;
+        j++;
+      }
+    }
+    const keyEnd = j + 1;
+    if (text[keyEnd] !== ':' || !(keyEnd + 1 === end || text[keyEnd + 1] === ' ')) return undefined;
+    return { value, end: keyEnd, colon: keyEnd };
+  }
+  let colon = at;
+  for (;; colon++) {
+    if (colon >= end) return undefined;
+    if (text.charCodeAt(colon) === 58 && (colon + 1 === end || text.charCodeAt(colon + 1) === 32)) break;
+  }
+  const value = text.slice(at, colon);
+  if (!PLAIN_FIRST.test(value.slice(0, 2)) || value.endsWith(' ') || value.includes(' #') || !(SIMPLE_KEY.test(value) || resolvesToString(value))) {
+    throw new Unsupported();
+  }
+  return { value, end: colon, colon };
+}

@@ -1,0 +1,100 @@
+import { createRequire } from 'node:module';
+import { closest, distance } from 'fastest-levenshtein';
+import type { Range, Severity } from '../diagnostic.ts';
+import { isRecord } from '../load/loadCatalog.ts';
+import type { PathSegment } from '../load/yamlPath.ts';
+import { isKnownFilter } from './templateFilters.ts';
+
+const require = createRequire(import.meta.url);
+
+/** One `${{ … }}` in template.yaml: where its value sits, its text with the delimiters, and its inside. */
+export interface TemplateExpression {
+  path: PathSegment[];
+  text: string;
+  expression: string;
+}
+
+export type ExpressionReport = (expression: TemplateExpression, ruleId: string, message: string, hint: string, severity?: Severity) => void;
+
+/** Every `${{ … }}` in a value of template.yaml (a step, the output), with the path of the string holding it. */
+export function* expressions(value: unknown, path: PathSegment[]): Generator<TemplateExpression> {
+  if (typeof value === 'string') {
+    for (const match of value.matchAll(/\$\{\{([\s\S]*?)\}\}/g)) yield { path, text: match[0], expression: match[1] };
+  } else if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) yield* expressions(item, [...path, i]);
+  } else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value)) yield* expressions(item, [...path, key]);
+  }
+}
+
+// `parameters.x or …`, `parameters.x | default(…)`, `… if parameters.x …`, `parameters.x is defined`: absence is planned for.
+const fallback = (name: string) => new RegExp(`parameters\\.${name}\\s+or\\b|parameters\\.${name}\\s*\\|\\s*(default|d)\\b|\\bif\\s+(not\\s+)?parameters\\.${name}\\b|parameters\\.${name}\\s+is\\s+(not\\s+)?(defined|undefined|none)\\b`);
+
+/**
+ * The checks of one expression of template.yaml: parameters it names that no page declares (an error
+ * with the nearest declared name; a warning when the expression has a fallback, which then always
+ * applies), steps it reads that have not run (`earlier`) or do not exist (`all`), and filters the
+ * pinned renderer does not have (the runner then leaves the whole value as raw text).
+ */
+export function checkExpression(item: TemplateExpression, earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, report: ExpressionReport): void {
+  const { expression } = item;
+  for (const name of new Set([...expression.matchAll(/parameters\.([A-Za-z_][A-Za-z0-9_]*)/g)].map(m => m[1]))) {
+    if (declared.has(name)) continue;
+    const near = declared.size ? closest(name, [...declared]) : undefined;
+    const suggestion = near && distance(name, near) <= Math.max(2, Math.floor(name.length / 3)) ? ` Did you mean parameters.${near}?` : '';
+    if (fallback(name).test(expression)) {
+      report(item, 'template-unknown-parameter-fallback', `parameters.${name} is not declared in spec.parameters, so the form never asks for it and the fallback in ${item.text} always applies.${suggestion}`, 'Declare the parameter if users should choose it; otherwise write the fallback value directly.', 'warning');
+    } else {
+      report(item, 'template-unknown-parameter', `parameters.${name} is not declared in spec.parameters; it renders as empty.${suggestion}`, 'Declare the parameter or fix its name.');
+    }
+  }
+  for (const match of expression.matchAll(/steps(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\])/g)) {
+    const id = match[1] ?? match[2];
+    if (!earlier.includes(id)) report(item, 'template-unknown-step', all.has(id) ? `steps.${id} is read before that step runs.` : `There is no step with id ${id}.`, 'Refer only to steps that come earlier.');
+  }
+  for (const name of filterNames(item.text)) {
+    if (!isKnownFilter(name)) report(item, 'template-unknown-filter', `Unknown template filter "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, "Use one of the scaffolder's filters (lower, replace, dump, parseRepoUrl, parseEntityRef, pick, projectSlug…), or compute the value in a parameter.");
+  }
+}
+
+/** The filters an expression applies, read with nunjucks' parser (the Jinja grammar Nunjitsu keeps). */
+function filterNames(text: string): string[] {
+  const { parser } = require('nunjucks');
+  let ast: unknown;
+  try {
+    ast = parser.parse(text, [], { tags: { variableStart: '${{', variableEnd: '}}' } });
+  } catch {
+    return [];
+  }
+  const names = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as { typename?: string; name?: { value?: unknown }; fields?: string[]; children?: unknown[]; [key: string]: unknown };
+    if (n.typename === 'Filter' && typeof n.name?.value === 'string') names.add(n.name.value);
+    for (const field of n.fields ?? []) (Array.isArray(n[field]) ? (n[field] as unknown[]) : [n[field]]).forEach(walk);
+    n.children?.forEach(walk);
+  };
+  walk(ast);
+  return [...names];
+}
+
+/**
+ * The range of `needle` inside the YAML value at `within` (a block scalar's own line and column, not
+ * the `|`), found in the file's text; `within` itself when the value does not hold it verbatim
+ * (escapes, folding, or a value a placeholder brought in).
+ */
+export function rangeOfText(text: string, within: Range, needle: string): Range {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const offset = (line: number, column: number) => (lineStarts[line - 1] ?? text.length) + column - 1;
+  const start = offset(within.start.line, within.start.column);
+  const end = offset(within.end.line, within.end.column);
+  const at = text.slice(start, Math.max(end, start)).indexOf(needle);
+  if (at < 0) return within;
+  const position = (absolute: number) => {
+    let line = lineStarts.length;
+    while (lineStarts[line - 1] > absolute) line--;
+    return { line, column: absolute - lineStarts[line - 1] + 1 };
+  };
+  return { start: position(start + at), end: position(start + at + needle.length) };
+}

@@ -1,0 +1,137 @@
+import { createRequire } from 'node:module';
+import { isRecord } from '../load/loadCatalog.ts';
+import type { PathSegment } from '../load/yamlPath.ts';
+import { validateActionInput, type InputRefusal, type KnownAction } from './scaffolderActions.ts';
+
+const require = createRequire(import.meta.url);
+// Backstage's own helpers, as the scaffolder-backend this toolkit pins resolves them.
+const fromScaffolder = (name: string) => createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))(name);
+
+/** A finding about one step: the path into the template, and whether it names a mapping key. */
+export interface StepFinding {
+  path: PathSegment[];
+  key?: boolean;
+  ruleId: 'template-action-unknown' | 'template-action-input' | 'template-repo-url';
+  message: string;
+  hint: string;
+}
+
+const INPUT_HINT = "Fix the step's input in template.yaml: the scaffolder validates it against the action's own schema and fails the task.";
+
+/**
+ * What the scaffolder would refuse in each step's input before a single value is known: an action no
+ * installed module or gitops.config.yaml provides; the action's own schema (NunjucksWorkflowRunner's
+ * check) on the literal input, leaving out what depends on an expression (the rendered check in
+ * `templates test` sees those); and a repoUrl built from a RepoUrlPicker value plus text, read through
+ * Backstage's own parseRepoUrl with a sample picker value.
+ */
+export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<string, KnownAction>, pickers: ReadonlySet<string>): StepFinding[] {
+  const found: StepFinding[] = [];
+  steps.forEach((step, i) => {
+    if (!isRecord(step) || typeof step.action !== 'string') return;
+    const action = actions.get(step.action);
+    if (!action) {
+      found.push({ path: ['spec', 'steps', i, 'action'], ruleId: 'template-action-unknown', message: `No installed scaffolder module provides the action ${step.action}: the managed Backstage would fail the task with "Template action with ID '${step.action}' is not registered."`, hint: 'Fix the action id, add the module that provides it to backstageConfig.plugins in gitops.config.yaml (and install it), or declare it under backstageConfig.actions with its input schema.' });
+      return;
+    }
+    const input = step.input ?? {};
+    for (const refusal of staticRefusals(action, input)) found.push({ ...refusalPlace(i, step.input, refusal), ruleId: 'template-action-input', message: refusal.message, hint: INPUT_HINT });
+    for (const key of ['targetPath', 'sourcePath']) {
+      const value = isRecord(input) ? input[key] : undefined;
+      const problem = typeof value === 'string' && !value.includes('${{') ? workspacePathProblem(key, value) : undefined;
+      if (problem) found.push({ path: ['spec', 'steps', i, 'input', key], ruleId: 'template-action-input', message: problem, hint: 'Keep the path inside the task workspace (e.g. ./service).' });
+    }
+    if (isRecord(input) && typeof input.repoUrl === 'string') {
+      const problem = staticRepoUrlProblem(input.repoUrl, pickers);
+      if (problem) found.push({ path: ['spec', 'steps', i, 'input', 'repoUrl'], ruleId: 'template-repo-url', message: problem, hint: 'Pass the RepoUrlPicker value as it is (`repoUrl: ${{ parameters.repoUrl }}`); anything appended lands inside its last query parameter.' });
+    }
+  });
+  return found;
+}
+
+/**
+ * Where a refusal shows: an additional property on its key, a missing one on the key of the mapping
+ * that lacks it (the step's action line when the step has no input at all), anything else on the value.
+ */
+export function refusalPlace(stepIndex: number, input: unknown, refusal: Pick<InputRefusal, 'path' | 'property' | 'keyword'>): { path: PathSegment[]; key: boolean } {
+  const path: PathSegment[] = ['spec', 'steps', stepIndex, 'input', ...refusal.path];
+  if (refusal.property) return { path: [...path, refusal.property], key: true };
+  if (refusal.keyword === 'required') return input === undefined ? { path: ['spec', 'steps', stepIndex, 'action'], key: false } : { path, key: true };
+  return { path, key: false };
+}
+
+/** The refusals of a literal input that hold whatever its expressions render to (keys are never rendered). */
+export function staticRefusals(action: KnownAction, input: unknown): InputRefusal[] {
+  return validateActionInput(action, input).filter(r => r.keyword === 'additionalProperties' || r.keyword === 'required' || !templated(valueAt(input, r.path)));
+}
+
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  return path.reduce<unknown>((v, segment) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[segment] : undefined), value);
+}
+
+function templated(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('${{');
+  if (Array.isArray(value)) return value.some(templated);
+  if (isRecord(value)) return Object.values(value).some(templated);
+  return false;
+}
+
+/**
+ * A workspace path as the actions resolve it (resolveSafeChildPath from @backstage/backend-plugin-api):
+ * its error when the path leaves the task workspace, else undefined.
+ */
+export function workspacePathProblem(key: string, value: string): string | undefined {
+  const { resolveSafeChildPath } = fromScaffolder('@backstage/backend-plugin-api');
+  try {
+    resolveSafeChildPath('/task/workspace', value);
+    return undefined;
+  } catch (error) {
+    return `${key} ${JSON.stringify(value)}: ${(error as Error).message}`;
+  }
+}
+
+/** What parseRepoUrl makes of a repoUrl as written: a literal as it is, one built from RepoUrlPicker values with a sample value. */
+export function staticRepoUrlProblem(repoUrl: string, pickers: ReadonlySet<string>): string | undefined {
+  return repoUrl.includes('${{') ? pickerRepoUrlProblem(repoUrl, pickers) : repoUrlProblem(repoUrl);
+}
+
+const SAMPLE = { host: 'github.com', owner: 'sample-owner', repo: 'sample-repo' };
+
+/**
+ * A repoUrl made of RepoUrlPicker values and literal text, rendered with a sample picker value and read
+ * by Backstage's parseRepoUrl: `${{ parameters.repoUrl }}?owner=x` keeps the owner and makes the repo
+ * `sample-repo?owner=x`. Undefined when the value is the picker value alone or not built from one.
+ */
+export function pickerRepoUrlProblem(repoUrl: string, pickers: ReadonlySet<string>): string | undefined {
+  const parts = [...repoUrl.matchAll(/\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)];
+  if (!parts.length || !parts.every(p => pickers.has(p[1]))) return undefined;
+  const rest = repoUrl.replace(/\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, '');
+  if (rest.includes('${{') || rest === '') return undefined;
+  const sample = repoUrl.replace(/\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, `${SAMPLE.host}?owner=${SAMPLE.owner}&repo=${SAMPLE.repo}`);
+  const problem = repoUrlProblem(sample);
+  return problem && `${problem} (with the RepoUrlPicker value ${SAMPLE.host}?owner=${SAMPLE.owner}&repo=${SAMPLE.repo}).`;
+}
+
+/**
+ * What Backstage's parseRepoUrl (from @backstage/plugin-scaffolder-node, with the default integrations)
+ * makes of a rendered repoUrl: its InputError, or a repository or owner that carries URL syntax, which no
+ * SCM accepts as a name. Undefined when it reads cleanly or names a host only the deployment's own
+ * integrations know.
+ */
+export function repoUrlProblem(repoUrl: string): string | undefined {
+  const { parseRepoUrl } = fromScaffolder('@backstage/plugin-scaffolder-node');
+  const { ScmIntegrations } = require('@backstage/integration');
+  const { ConfigReader } = require('@backstage/config');
+  let parsed: Record<string, string | undefined>;
+  try {
+    parsed = parseRepoUrl(repoUrl, ScmIntegrations.fromConfig(new ConfigReader({})));
+  } catch (error) {
+    const message = (error as Error).message;
+    return /No matching integration/.test(message) ? undefined : `parseRepoUrl refuses ${JSON.stringify(repoUrl)}: ${message}`;
+  }
+  for (const part of ['owner', 'repo', 'organization', 'workspace', 'project']) {
+    const value = parsed[part];
+    if (value !== undefined && /[?&=#/\s]/.test(value)) return `parseRepoUrl reads ${JSON.stringify(repoUrl)} as ${part} ${JSON.stringify(value)}, which is not a valid name`;
+  }
+  return undefined;
+}

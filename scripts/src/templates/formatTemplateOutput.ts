@@ -1,0 +1,32 @@
+import { logLines, logText } from '../report/safeText.ts';
+
+interface OutputLink {
+  title?: unknown;
+  url?: unknown;
+  entityRef?: unknown;
+  icon?: unknown;
+}
+
+/**
+ * The template's rendered `spec.output` as the scaffolder's task page shows it once the task is done:
+ * its links (a URL, or an entity ref that opens in the catalog) and its text blocks (title, then the
+ * Markdown content), in order. The runner has already dropped the items whose `if` is false. Every
+ * value passes through safeText, so rendered input cannot forge log lines. Empty string without output.
+ */
+export function formatTemplateOutput(output: Record<string, unknown>): string {
+  const links = Array.isArray(output.links) ? (output.links as OutputLink[]) : [];
+  const texts = Array.isArray(output.text) ? (output.text as { title?: unknown; content?: unknown }[]) : [];
+  const lines: string[] = [];
+  if (links.length) {
+    lines.push('Links:');
+    for (const link of links) {
+      const target = typeof link.url === 'string' && link.url ? link.url : typeof link.entityRef === 'string' && link.entityRef ? `catalog entity ${link.entityRef}` : '(no url or entityRef)';
+      lines.push(`  ${logText(String(link.title ?? target))}: ${logText(target)}`);
+    }
+  }
+  for (const text of texts) {
+    lines.push(`${logText(String(text.title ?? 'Text'))}:`);
+    lines.push(...logLines(String(text.content ?? '')).split('\n').map(line => `  ${line}`));
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}

@@ -1,0 +1,159 @@
+import { createRequire } from 'node:module';
+import { UsageError } from '../config/gitopsConfig.ts';
+
+const require = createRequire(import.meta.url);
+
+/** One scaffolder action as a template step meets it: its id, who provides it and its own schemas. */
+export interface KnownAction {
+  id: string;
+  /** The npm package that registers it, or `gitops.config.yaml` for an action declared there. */
+  provider: string;
+  supportsDryRun: boolean;
+  /** JSON Schema of the step input, as the action exposes it (createTemplateAction converts zod to JSON Schema). */
+  inputSchema?: object;
+  outputSchema?: object;
+}
+
+/** An action the managed Backstage runs from a package this toolkit does not install, declared as data. */
+export interface DeclaredAction {
+  input?: object;
+  output?: object;
+  supportsDryRun?: boolean;
+}
+
+export interface BuiltinDeps {
+  reader: object;
+  integrations: object;
+  catalog?: object;
+}
+
+const SCAFFOLDER = '@backstage/plugin-scaffolder-backend';
+
+/**
+ * The actions scaffolder-backend registers itself, built the way its plugin builds them
+ * (ScaffolderPlugin's `actions` list in 4.2.0, in its order), with the given reader and integrations.
+ */
+export function builtinActions(deps: BuiltinDeps): { id: string; supportsDryRun?: boolean; schema?: { input?: object; output?: object }; handler: Function }[] {
+  const s = require(SCAFFOLDER);
+  const { reader, integrations } = deps;
+  const catalog = deps.catalog ?? inert;
+  return [
+    s.createFetchPlainAction({ reader, integrations }),
+    s.createFetchPlainFileAction({ reader, integrations }),
+    s.createFetchTemplateAction({ reader, integrations }),
+    s.createFetchTemplateFileAction({ reader, integrations }),
+    s.createDebugLogAction(),
+    s.createWaitAction(),
+    s.createCatalogRegisterAction({ catalog, integrations }),
+    s.createFetchCatalogEntityAction({ catalog }),
+    s.createCatalogWriteAction(),
+    s.createFilesystemDeleteAction(),
+    s.createFilesystemRenameAction(),
+    s.createFilesystemReadDirAction(),
+  ];
+}
+
+/** A dependency no action touches while it is only being constructed: every property and call yields itself. */
+const inert: object = new Proxy(function inertDependency() {}, {
+  get: (_target, key) => (key === 'then' ? undefined : inert),
+  apply: () => inert,
+});
+
+const cache = new Map<string, Promise<Map<string, KnownAction>>>();
+
+/**
+ * Every action a template may call in the managed Backstage: scaffolder-backend's built-ins, those the
+ * scaffolder modules among `plugins` register (each module's own registration runs with a collecting
+ * `scaffolder.actions` extension point and an empty config, so the actions are exactly those the module
+ * would add), and those `declared` in gitops.config.yaml. A later provider of the same id does not replace
+ * an earlier one. Throws a UsageError when a named module is not installed or is not a backend module.
+ */
+export function loadScaffolderActions(plugins: readonly string[], declared: Readonly<Record<string, DeclaredAction>> = {}): Promise<Map<string, KnownAction>> {
+  const key = JSON.stringify([plugins, declared]);
+  let loaded = cache.get(key);
+  if (!loaded) cache.set(key, (loaded = load(plugins, declared)));
+  return loaded;
+}
+
+async function load(plugins: readonly string[], declared: Readonly<Record<string, DeclaredAction>>): Promise<Map<string, KnownAction>> {
+  const { ScmIntegrations } = require('@backstage/integration');
+  const { ConfigReader } = require('@backstage/config');
+  const config = new ConfigReader({});
+  const integrations = ScmIntegrations.fromConfig(config);
+  const known = new Map<string, KnownAction>();
+  const add = (provider: string, action: { id: string; supportsDryRun?: boolean; schema?: { input?: object; output?: object } }) => {
+    if (!known.has(action.id)) known.set(action.id, { id: action.id, provider, supportsDryRun: Boolean(action.supportsDryRun), inputSchema: action.schema?.input, outputSchema: action.schema?.output });
+  };
+  for (const action of builtinActions({ reader: inert, integrations })) add(SCAFFOLDER, action);
+  for (const name of plugins.filter(p => /(^|\/)(plugin-)?scaffolder-backend-module-/.test(p))) {
+    for (const action of await moduleActions(name, config)) add(name, action);
+  }
+  for (const [id, action] of Object.entries(declared)) add('gitops.config.yaml', { id, supportsDryRun: action.supportsDryRun, schema: { input: action.input, output: action.output } });
+  return known;
+}
+
+interface Registration {
+  type: string;
+  pluginId?: string;
+  init?: { deps: Record<string, { id: string }>; func(deps: Record<string, unknown>): Promise<void> | void };
+}
+
+/** Runs a scaffolder module's registration against a collecting extension point: the actions it adds. */
+async function moduleActions(name: string, config: object): Promise<{ id: string; supportsDryRun?: boolean; schema?: { input?: object; output?: object } }[]> {
+  let feature: { getRegistrations?(): Registration[] } | undefined;
+  // The name comes from the repository under review: only a bare npm package name, resolved among the
+  // toolkit's own installed packages, never a path a pull request could point at its own files.
+  if (!/^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/.test(name)) throw new UsageError(`${JSON.stringify(name)} in backstageConfig.plugins is not an npm package name.`);
+  try {
+    const loaded = require(name);
+    feature = loaded.default ?? loaded;
+  } catch (error) {
+    throw new UsageError(`${name} (named in backstageConfig.plugins) is not installed, so the actions it provides cannot be read: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (typeof feature?.getRegistrations !== 'function') throw new UsageError(`${name} (named in backstageConfig.plugins) does not export a backend module; its scaffolder actions cannot be read.`);
+  const added: { id: string }[] = [];
+  for (const registration of feature.getRegistrations()) {
+    if (!registration.type.startsWith('module') || registration.pluginId !== 'scaffolder' || !registration.init) continue;
+    const deps = Object.fromEntries(Object.entries(registration.init.deps).map(([key, ref]) => [
+      key,
+      ref.id === 'scaffolder.actions' ? { addActions: (...actions: { id: string }[]) => added.push(...actions) } : ref.id === 'core.rootConfig' ? config : inert,
+    ]));
+    await registration.init.func(deps);
+  }
+  return added;
+}
+
+/** One refusal of a step input by the action's own schema, with the path into the input it concerns. */
+export interface InputRefusal {
+  path: (string | number)[];
+  /** The scaffolder's text for this refusal alone: `Invalid input passed to action <id>, <error>`. */
+  message: string;
+  /** jsonschema's keyword (additionalProperties, required, type, …). */
+  keyword: string;
+  /** The property an additionalProperties refusal names. */
+  property?: string;
+}
+
+/**
+ * Validates a step input as NunjucksWorkflowRunner does before running a step: `jsonschema.validate`
+ * (the copy scaffolder-backend resolves) against the action's input schema; each error is worded as
+ * the InputError the task would fail with. No schema: nothing to refuse.
+ */
+export function validateActionInput(action: KnownAction, input: unknown, label = action.id): InputRefusal[] {
+  if (!action.inputSchema) return [];
+  const jsonschema = createRequire(require.resolve(SCAFFOLDER))('jsonschema') as { validate(instance: unknown, schema: object): { errors: { path: (string | number)[]; name: string; argument: unknown; toString(): string }[] } };
+  return jsonschema.validate(input, action.inputSchema).errors.map(error => ({
+    path: error.path,
+    keyword: error.name,
+    ...(error.name === 'additionalProperties' && typeof error.argument === 'string' ? { property: error.argument } : {}),
+    message: `Invalid input passed to action ${label}, ${error.toString()}`,
+  }));
+}
+
+/** The scaffolder's example output for an action a dry-run skips (its helper's generateExampleOutput). */
+export function exampleOutput(action: KnownAction): Record<string, unknown> {
+  if (!action.outputSchema) return {};
+  const helper = createRequire(require.resolve(SCAFFOLDER))('./scaffolder/tasks/helper.cjs.js') as { generateExampleOutput(schema: object): unknown };
+  const output = helper.generateExampleOutput(action.outputSchema);
+  return output && typeof output === 'object' ? (output as Record<string, unknown>) : {};
+}

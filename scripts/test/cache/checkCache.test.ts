@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { baseTree } from '../catalog/fixtureOrg.ts';
+import { REPO_ROOT, tempRepo } from '../helpers/tempRepo.ts';
+
+const BIN = join(REPO_ROOT, 'scripts/bin/backstage-gitops.js');
+
+function check(root: string, ...args: string[]) {
+  return checkWith({}, root, ...args);
+}
+
+function checkWith(env: Record<string, string>, root: string, ...args: string[]) {
+  const child = spawnSync(process.execPath, [BIN, 'check', '--format', 'json', ...args], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+  return { status: child.status, stdout: child.stdout, stderr: child.stderr };
+}
+
+describe('check --cache (through the bin)', () => {
+  it('gives the same report cold, warm, after an edit, and from a corrupt or foreign cache', async () => {
+    const tree = baseTree();
+    tree['catalog/orders.yaml'] = tree['catalog/orders.yaml'].replace('owner: team-a\n  domain', 'owner: team-aa\n  domain');
+    const root = await tempRepo(tree, { policies: true });
+    const cache = join(root, '.cache/gitops-check.json');
+
+    const plain = check(root);
+    expect(plain.status).toBe(1);
+    // CI names the file once for the job: `report` and the adapters run the gate with it too.
+    const cold = checkWith({ BACKSTAGE_GITOPS_CACHE: '.cache/gitops-check.json' }, root);
+    expect([cold.status, cold.stdout, cold.stderr]).toEqual([1, plain.stdout, '']);
+    expect(existsSync(cache)).toBe(true);
+    const warm = check(root, '--cache', '.cache/gitops-check.json');
+    expect([warm.status, warm.stdout, warm.stderr]).toEqual([1, plain.stdout, '']);
+
+    // An edited file is judged on its new text; the checks across entities see it too.
+    const orders = join(root, 'catalog/orders.yaml');
+    writeFileSync(orders, readFileSync(orders, 'utf8').replace('owner: team-aa\n  domain', 'owner: team-a\n  domain').replace('name: orders-db', 'name: orders db!'));
+    const edited = check(root);
+    expect(edited.stdout).toContain('entity-field-format');
+    expect(check(root, '--cache', '.cache/gitops-check.json').stdout).toBe(edited.stdout);
+
+    writeFileSync(cache, '{"format":"backstage-gitops-cache/1","key":');
+    const corrupt = check(root, '--cache', '.cache/gitops-check.json');
+    expect(corrupt.stdout).toBe(edited.stdout);
+    expect(corrupt.stderr).toBe('backstage-gitops check: not using the cache .cache/gitops-check.json: it is not valid JSON; it will be rewritten.\n');
+    expect(JSON.parse(readFileSync(cache, 'utf8')).format).toBe('backstage-gitops-cache/1');
+
+    // A cache that claims the broken file is clean, written for another toolkit or policy, is never trusted.
+    const forged = JSON.parse(readFileSync(cache, 'utf8'));
+    forged.key = '0'.repeat(64);
+    for (const entry of Object.values(forged.files) as { findings: unknown[] }[]) entry.findings = entry.findings.map(() => ({ model: [], policies: [] }));
+    writeFileSync(cache, JSON.stringify(forged));
+    const foreign = check(root, '--cache', '.cache/gitops-check.json');
+    expect(foreign.stdout).toBe(edited.stdout);
+    expect(foreign.stderr).toMatch(/^backstage-gitops check: not using the cache \.cache\/gitops-check\.json: the toolkit, Backstage packages, policies or config changed since it was written; it will be rewritten\.\n$/);
+
+    // A policy change invalidates every cached result.
+    const policy = join(root, 'schemas/policy/allowed-lifecycles.schema.json');
+    writeFileSync(policy, readFileSync(policy, 'utf8').replace('"experimental", "production", "deprecated"', '"experimental", "deprecated"'));
+    const stricter = check(root);
+    expect(stricter.stdout).toContain('policy/allowed-lifecycles');
+    const afterPolicy = check(root, '--cache', '.cache/gitops-check.json');
+    expect(afterPolicy.stdout).toBe(stricter.stdout);
+    expect(afterPolicy.stderr).toContain('policies or config changed');
+  }, 120_000);
+});

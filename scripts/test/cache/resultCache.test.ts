@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ResultCache } from '../../src/cache/resultCache.ts';
+import type { Diagnostic } from '../../src/diagnostic.ts';
+
+const finding = (file: string): Diagnostic => ({ ruleId: 'entity-field-format', severity: 'error', message: 'm', file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } } });
+
+function written(): string {
+  const cache = ResultCache.read(undefined, 'k');
+  cache.putParsed('a.yaml', 'h', [{ kind: 'Component' }, undefined], []);
+  cache.putFindings('a.yaml', 'h', 0, [finding('a.yaml')], []);
+  return cache.serialize();
+}
+
+describe('ResultCache', () => {
+  it('gives back documents, unread documents and findings for the same text only', () => {
+    const cache = ResultCache.read(written(), 'k');
+    expect(cache.notice).toBeUndefined();
+    expect(cache.parsed('a.yaml', 'h')).toEqual({ documents: [{ kind: 'Component' }, undefined], problems: [] });
+    expect(cache.parsed('a.yaml', 'other')).toBeUndefined();
+    expect(cache.findings('a.yaml', 'h', 0)?.model).toEqual([finding('a.yaml')]);
+    expect(cache.findings('a.yaml', 'h', 0, 'substituted-entity')).toBeUndefined();
+    expect(cache.findings('a.yaml', 'h', 1)).toBeUndefined();
+  });
+
+  it.each([
+    ['not JSON', '{', 'it is not valid JSON'],
+    ['another format', JSON.stringify({ format: 'x', key: 'k', files: {} }), 'it is not a cache this toolkit wrote'],
+    ['another key', written(), 'the toolkit, Backstage packages, policies or config changed since it was written'],
+    ['a finding filed under another file', written().replace('"file":"a.yaml"', '"file":"b.yaml"'), 'its entry for a.yaml is malformed'],
+    ['a severity that does not exist', written().replace('"severity":"error"', '"severity":"fatal"'), 'its entry for a.yaml is malformed'],
+    ['an unread index out of range', written().replace('"unread":[1]', '"unread":[7]'), 'its entry for a.yaml is malformed'],
+  ])('ignores a cache with %s, and says why', (_name, text, notice) => {
+    const cache = ResultCache.read(text, _name === 'another key' ? 'other' : 'k');
+    expect(cache.notice).toBe(notice);
+    expect(cache.parsed('a.yaml', 'h')).toBeUndefined();
+  });
+
+  it('needs no rewrite when every file and finding came back unchanged, and one when anything differs', () => {
+    const unchanged = ResultCache.read(written(), 'k');
+    const parsed = unchanged.parsed('a.yaml', 'h')!;
+    unchanged.putParsed('a.yaml', 'h', parsed.documents, parsed.problems);
+    const found = unchanged.findings('a.yaml', 'h', 0)!;
+    unchanged.putFindings('a.yaml', 'h', 0, found.model, found.policies);
+    expect(unchanged.needsWrite()).toBe(false);
+
+    const edited = ResultCache.read(written(), 'k');
+    edited.putParsed('a.yaml', 'h2', [{ kind: 'Component' }], []);
+    expect(edited.needsWrite()).toBe(true);
+
+    const fewer = ResultCache.read(written(), 'k');
+    const again = fewer.parsed('a.yaml', 'h')!;
+    fewer.putParsed('a.yaml', 'h', again.documents, again.problems);
+    expect(fewer.needsWrite()).toBe(true);
+  });
+
+  it('treats a __proto__ entry as a file like any other', () => {
+    const text = written().replace('"files":{', '"files":{"__proto__":{"hash":"h","documents":[],"unread":[],"problems":[],"findings":[]},');
+    const cache = ResultCache.read(text, 'k');
+    expect(cache.notice).toBeUndefined();
+    expect(cache.parsed('hash', 'h')).toBeUndefined();
+    expect(cache.parsed('a.yaml', 'h')?.documents).toEqual([{ kind: 'Component' }, undefined]);
+  });
+
+  it('leaves out files whose values JSON cannot carry exactly', () => {
+    const cache = ResultCache.read(undefined, 'k');
+    cache.putParsed('nan.yaml', 'h', [{ a: Number.NaN }], []);
+    cache.putParsed('inf.yaml', 'h', [{ a: [Number.POSITIVE_INFINITY] }], []);
+    cache.putParsed('ok.yaml', 'h', [{ a: 1.5 }], []);
+    expect(Object.keys(JSON.parse(cache.serialize()).files)).toEqual(['ok.yaml']);
+  });
+});
