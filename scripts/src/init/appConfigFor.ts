@@ -7,7 +7,8 @@ import { type InitOptions, repoFileUrlPrefix } from './initOptions.ts';
  * dependencies of the toolkit, so their keys are not schema-checked.
  */
 export function backstagePlugins(options: InitOptions): string[] {
-  const base = ['@backstage/backend-defaults', '@backstage/integration', '@backstage/plugin-catalog-backend', '@backstage/plugin-auth-backend', '@backstage/plugin-scaffolder-backend'];
+  // The scaffolder modules whose actions the golden paths use: their schemas judge every step's input.
+  const base = ['@backstage/backend-defaults', '@backstage/integration', '@backstage/plugin-catalog-backend', '@backstage/plugin-auth-backend', '@backstage/plugin-scaffolder-backend', '@backstage/plugin-scaffolder-backend-module-github', '@backstage/plugin-scaffolder-backend-module-azure'];
   return options.identityProvider === 'entra' ? [...base, '@backstage/plugin-catalog-backend-module-msgraph', '@backstage/plugin-auth-backend-module-microsoft-provider'] : base;
 }
 
