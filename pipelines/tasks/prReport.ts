@@ -14,7 +14,7 @@ import { pickAnnotations } from '../../scripts/src/report/annotationBudget.ts';
 import { escapeAzureData, formatAzure } from '../../scripts/src/report/formatAzure.ts';
 import { secretScrubber } from '../../scripts/src/report/secretScrubber.ts';
 import { formatJunit } from '../../scripts/src/report/formatJunit.ts';
-import { REPORT_MARKER } from '../../scripts/src/pr/renderPrReport.ts';
+import { REPORT_MARKER } from '../../scripts/src/pr/reportMarker.ts';
 
 const CLI = fileURLToPath(new URL('../../scripts/bin/backstage-gitops.js', import.meta.url));
 // Azure renders the first ten issues of a task; the rest are in the summary and the PR thread.
@@ -32,13 +32,14 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
     write(`##vso[task.logissue type=error;]backstage-gitops ${args[0]} could not run (exit ${run.status})\n##vso[task.complete result=Failed;]\n`);
     return 2;
   }
-  const result = JSON.parse(readFileSync(out, 'utf8')) as { markdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[] };
+  const result = JSON.parse(readFileSync(out, 'utf8')) as { markdown?: string; summaryMarkdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[] };
   const options = { color: false, checkedFiles: 0, entityCount: 0, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0', sourceRoot: root };
   const shown = pickAnnotations(result.diagnostics, new Set(result.changedFiles ?? []), ISSUES_SHOWN);
   write(formatAzure(shown, options).split('\n').filter(l => !l.startsWith('##vso[task.complete')).join('\n'));
   const markdown = result.markdown ?? `${REPORT_MARKER}\n## Backstage catalog gate\n\n${result.diagnostics.length} findings.\n`;
   const summary = join(work, 'backstage-catalog.md');
-  writeFileSync(summary, markdown);
+  // The run summary takes the full lists; the PR thread gets the comment-sized report.
+  writeFileSync(summary, result.summaryMarkdown ?? markdown);
   write(`##vso[task.addattachment type=Distributedtask.Core.Summary;name=Backstage catalog;]${summary}\n`);
   const junit = join(env.BUILD_ARTIFACTSTAGINGDIRECTORY ?? work, 'junit', 'backstage-gitops.xml');
   spawnSync('mkdir', ['-p', join(junit, '..')]);

@@ -43584,7 +43584,7 @@ function logLines(text, options = {}) {
 var GITHUB_ANNOTATIONS_PER_LEVEL = 10;
 var neutralise = (text) => logLines(text);
 
-// scripts/src/pr/renderPrReport.ts
+// scripts/src/pr/reportMarker.ts
 var REPORT_MARKER = "<!-- backstage-gitops:pr-report v1 -->";
 
 // actions/check/src/stickyComment.ts
@@ -43643,7 +43643,7 @@ ${d.hint}` : d.message);
     else if (d.severity === "warning") warning(text, props);
     else notice(text, props);
   }
-  await summary.addRaw(markdown, true).write();
+  await summary.addRaw(result.summaryMarkdown ?? markdown, true).write();
   const sarif = resolve(root, getInput("sarif-file") || "backstage-gitops.sarif");
   writeFileSync(sarif, formatSarif(diagnostics, { color: false, checkedFiles: 0, entityCount: 0, rules: [], toolName: "backstage-gitops", toolVersion: "0.1.0" }));
   const reportFile = join(root, "backstage-gitops-report.md");

@@ -12,7 +12,7 @@ import { countDiagnostics } from '../../../scripts/src/diagnostic.ts';
 import { pickAnnotations } from '../../../scripts/src/report/annotationBudget.ts';
 import { formatSarif } from '../../../scripts/src/report/formatSarif.ts';
 import { GITHUB_ANNOTATIONS_PER_LEVEL, neutralise } from '../../../scripts/src/report/formatGithub.ts';
-import { REPORT_MARKER } from '../../../scripts/src/pr/renderPrReport.ts';
+import { REPORT_MARKER } from '../../../scripts/src/pr/reportMarker.ts';
 import { upsertStickyComment } from './stickyComment.ts';
 
 const CLI = fileURLToPath(new URL('../../../scripts/bin/backstage-gitops.js', import.meta.url));
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const args = base ? ['report', '--base', base, '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
   const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
   if (run.status === 2 || run.status === null) return core.setFailed(`backstage-gitops ${args[0]} could not run (exit ${run.status}); see the log above.`);
-  const result = JSON.parse(readFileSync(out, 'utf8')) as { markdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[]; summary?: { checkedFiles: number; entities: number } };
+  const result = JSON.parse(readFileSync(out, 'utf8')) as { markdown?: string; summaryMarkdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[]; summary?: { checkedFiles: number; entities: number } };
   const diagnostics = result.diagnostics;
   const markdown = result.markdown ?? `${REPORT_MARKER}\n## Backstage catalog gate\n\n${diagnostics.length} findings.\n`;
 
@@ -37,7 +37,8 @@ async function main(): Promise<void> {
     else if (d.severity === 'warning') core.warning(text, props);
     else core.notice(text, props);
   }
-  await core.summary.addRaw(markdown, true).write();
+  // The comment is cut to fit GitHub's 65,536 characters; the job summary (1 MiB) takes the full lists.
+  await core.summary.addRaw(result.summaryMarkdown ?? markdown, true).write();
   const sarif = resolve(root, core.getInput('sarif-file') || 'backstage-gitops.sarif');
   writeFileSync(sarif, formatSarif(diagnostics, { color: false, checkedFiles: 0, entityCount: 0, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0' }));
   const reportFile = join(root, 'backstage-gitops-report.md');

@@ -1,5 +1,5 @@
 import type { getOctokit } from '@actions/github';
-import { REPORT_MARKER } from '../../../scripts/src/pr/renderPrReport.ts';
+import { REPORT_MARKER } from '../../../scripts/src/pr/reportMarker.ts';
 
 type Octokit = ReturnType<typeof getOctokit>;
 

@@ -15,6 +15,7 @@ import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntiti
 import { catalogRules } from '../catalog/catalogRules.ts';
 import { policyRules } from '../catalog/checkPolicies.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
+import { apiRules } from '../pr/apiRules.ts';
 import { templateRules } from '../templates/templateRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
@@ -112,7 +113,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     color: wantsColor(io, values['no-color'] ? false : values.color),
     checkedFiles: input.loaded.files.length,
     entityCount: result.entities.length,
-    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...policyRules(input.policies)],
+    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...policyRules(input.policies)],
     toolName: 'backstage-gitops',
     toolVersion: version,
     sourceRoot: io.env.BUILD_SOURCESDIRECTORY,
@@ -163,7 +164,7 @@ export function applyRuleSettings(diagnostics: readonly Diagnostic[], config: Gi
 }
 
 function listRules(policies: { ruleId: string; severity: Severity; description: string }[]): string {
-  const lines = [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list()].map(r => `${r.id}  (${r.severity})\n  ${r.description}\n  e.g. ${r.example.replace(/\n/g, '\n       ')}\n`);
+  const lines = [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list()].map(r => `${r.id}  (${r.severity})\n  ${r.description}\n  e.g. ${r.example.replace(/\n/g, '\n       ')}\n`);
   for (const p of policies) lines.push(`${p.ruleId}  (${p.severity}, org policy)\n  ${p.description}\n`);
   return `${lines.join('\n')}`;
 }

@@ -1,50 +1,57 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../config/gitopsConfig.ts';
+import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { isAtLeast, type Diagnostic } from '../diagnostic.ts';
 import { prepareReport } from '../pr/prepareReport.ts';
-import { renderPrReport } from '../pr/renderPrReport.ts';
-import { checkCommand } from './checkCommand.ts';
+import { COMMENT_BUDGET, renderPrReport, SUMMARY_BUDGET } from '../pr/renderPrReport.ts';
+import { applyRuleSettings, checkCommand } from './checkCommand.ts';
 import type { CliIo } from './io.ts';
-import { version } from './version.ts';
-import { catalogRules } from '../catalog/catalogRules.ts';
-import { scorecardRules } from '../scorecards/scorecardRules.ts';
 
 export const REPORT_HELP = `Usage: backstage-gitops report --base REF [options]
 
-The pull-request report: the gate's findings, entities added, changed and removed against REF, who is
-affected (dependents of removed or deprecated entities, APIs that lose consumers), which CODEOWNERS must
-review, scorecard changes per team, and a Mermaid graph of the changed neighbourhood. One Markdown body
-for GitHub and Azure DevOps, within their comment limits.
+The pull-request report: the gate's findings, entities added, changed, removed, renamed and moved against
+REF, who is affected (what still depends, in the head, on what the change removes, renames or
+deprecates; consumers of APIs whose definitions change, with breaking changes classified and changed
+definitions linted by Spectral), which teams must review, scorecard moves per team, and a Mermaid graph
+of the changed neighbourhood. Every section is always there and fits the PR comment limits of GitHub
+and Azure DevOps; the job summary gets the full lists and the JSON report everything.
 
 Options:
   --base REF          the target branch's revision (e.g. origin/main)
-  --format NAME       markdown (default) | json (report, diagnostics and exit code, for the CI adapters)
+  --format NAME       markdown (default) | json (comment and summary Markdown, report data, diagnostics
+                      and exit code, for the CI adapters)
+  --full              markdown: the summary rendering (full lists, up to 1 MB) instead of the comment
   --output FILE       write there instead of stdout
   --today YYYY-MM-DD  date for scorecard exemptions and due dates
   --root DIR          repository root (default: current folder)
 
-Exit codes as for check: 0 clean, 1 findings at or above the failing severity, 2 usage error.
+Exit codes as for check: 0 clean, 1 findings at or above the failing severity (breaking API changes
+and Spectral findings on changed definitions included), 2 usage error.
 `;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, output: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, full: { type: 'boolean' }, output: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return io.stdout.write(REPORT_HELP), 0;
   if (!values.base) throw new UsageError('--base is required');
+  if (values.format !== 'markdown' && values.format !== 'json') throw new UsageError(`--format takes markdown or json, not '${values.format}'`);
   const root = resolve(io.cwd, values.root ?? '.');
   const today = values.today ?? new Date().toISOString().slice(0, 10);
   let gateJson = '';
   const gateIo: CliIo = { ...io, stdout: { write: t => void (gateJson += t) } };
-  const exitCode = await checkCommand(['--root', root, '--base', values.base, '--today', today, '--format', 'json'], gateIo);
-  if (exitCode === 2) return 2;
-  const gate = JSON.parse(gateJson) as { summary: { checkedFiles: number; entities: number }; diagnostics: Parameters<typeof renderPrReport>[0]['diagnostics'] };
+  const gateExit = await checkCommand(['--root', root, '--base', values.base, '--today', today, '--format', 'json'], gateIo);
+  if (gateExit === 2) return 2;
+  const gate = JSON.parse(gateJson) as { diagnostics: Diagnostic[] };
+  const config = await loadConfig(root);
   const details = await prepareReport(root, values.base, today);
-  const markdown = renderPrReport({
-    ...details,
-    diagnostics: gate.diagnostics,
-    failing: exitCode === 1,
-    formatOptions: { color: false, checkedFiles: gate.summary.checkedFiles, entityCount: gate.summary.entities, rules: [...catalogRules.list(), ...scorecardRules.list()], toolName: 'backstage-gitops', toolVersion: version },
-  });
-  const text = values.format === 'json' ? `${JSON.stringify({ exitCode, markdown, changedFiles: details.changedFiles, diagnostics: gate.diagnostics }, null, 2)}\n` : markdown;
+  const extra = applyRuleSettings(details.diagnostics, config);
+  const diagnostics = [...gate.diagnostics, ...extra];
+  const exitCode = gateExit === 1 || extra.some(d => isAtLeast(d.severity, config.failOn)) ? 1 : 0;
+  const input = { ...details.data, diagnostics, failing: exitCode === 1 };
+  const markdown = renderPrReport(input, COMMENT_BUDGET);
+  const summary = renderPrReport(input, SUMMARY_BUDGET);
+  const text = values.format === 'json'
+    ? `${JSON.stringify({ exitCode, markdown, summaryMarkdown: summary, changedFiles: details.data.changedFiles, report: details.data, diagnostics }, null, 2)}\n`
+    : values.full ? summary : markdown;
   if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
   else io.stdout.write(text, values.format === 'json' ? 'json' : 'text');
   return exitCode;

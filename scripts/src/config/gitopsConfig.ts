@@ -25,6 +25,8 @@ export interface GitopsConfig {
   /** The generated JSON Schema editors validate catalog files with (`schema --write`). */
   editorSchema?: { file: string };
   rules: Record<string, Severity | 'off'>;
+  /** Policy for changes to API definitions that other teams consume (the PR report). */
+  apiChanges: ApiChangePolicy;
   catalog: {
     roots: string[];
     rootLocationType: 'url' | 'file';
@@ -43,6 +45,16 @@ export interface GitopsConfig {
   };
 }
 
+export interface ApiChangePolicy {
+  breakingWithOtherConsumers: 'error' | 'warning' | 'allowed';
+  allowWhenLifecycle: string[];
+  allowWhenMajorVersion: boolean;
+  /** Repo-relative path of the Spectral ruleset for changed definitions. */
+  ruleset: string;
+}
+
+export const DEFAULT_API_CHANGE_POLICY: ApiChangePolicy = { breakingWithOtherConsumers: 'error', allowWhenLifecycle: ['experimental'], allowWhenMajorVersion: true, ruleset: 'schemas/api-lint/ruleset.yaml' };
+
 export class UsageError extends Error {}
 
 export function defaultConfig(root: string): GitopsConfig {
@@ -51,6 +63,7 @@ export function defaultConfig(root: string): GitopsConfig {
     root,
     failOn: 'error',
     rules: {},
+    apiChanges: DEFAULT_API_CHANGE_POLICY,
     catalog: {
       roots: [],
       rootLocationType: 'url',
@@ -72,7 +85,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
   } catch {
     return defaultConfig(root);
   }
-  const raw = (parse(text) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; catalog?: Partial<GitopsConfig['catalog']> };
+  const raw = (parse(text) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
   const ajv = new Ajv({ allErrors: true, useDefaults: true });
   const validate = ajv.compile(configSchema);
   if (!validate(raw)) {
@@ -90,6 +103,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
     codeowners: raw.codeowners,
     backstageConfig: raw.backstageConfig,
     editorSchema: raw.editorSchema,
+    apiChanges: { ...DEFAULT_API_CHANGE_POLICY, ...raw.apiChanges },
     catalog: { ...base.catalog, allowedLocationTypes: ['url'], ...catalog },
   };
 }

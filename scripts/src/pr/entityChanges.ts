@@ -2,50 +2,140 @@ import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 
-export interface EntityChanges {
-  added: CatalogEntity[];
-  changed: CatalogEntity[];
-  removed: CatalogEntity[];
-  /** Entities whose lifecycle became deprecated. */
-  deprecated: CatalogEntity[];
+/** One entity as the report shows it: plain data, so the JSON report can carry it. */
+export interface EntitySummary {
+  ref: string;
+  file: string;
+  owner?: string;
 }
 
+/** An entity that kept its content under a new name, or kept its name in another file. */
+export interface Rename {
+  from: string;
+  to: string;
+  fromFile: string;
+  toFile: string;
+}
+
+export interface EntityChanges {
+  added: EntitySummary[];
+  changed: EntitySummary[];
+  removed: EntitySummary[];
+  /** Renames (`from !== to`) and moves to another file (`from === to`). */
+  renamed: Rename[];
+  /** Entities whose lifecycle became deprecated. */
+  deprecated: EntitySummary[];
+}
+
+export const ownerOf = (entity: CatalogEntity) => referencesOf(entity).find(r => r.field === 'owner')?.target;
+const summary = (e: CatalogEntity): EntitySummary => ({ ref: e.ref!, file: e.file, ...(ownerOf(e) ? { owner: ownerOf(e) } : {}) });
+
+// What stays the same when an entity is renamed: everything but its name and title.
+function contentKey(entity: CatalogEntity): string {
+  const metadata = isRecord(entity.raw.metadata) ? { ...entity.raw.metadata, name: undefined, title: undefined } : undefined;
+  return `${entity.kind?.toLowerCase()}|${entity.namespace}|${JSON.stringify({ ...entity.raw, metadata })}`;
+}
+
+/**
+ * What a pull request does to the catalog, entity by entity, comparing base and head by ref.
+ * A removed entity whose content (all but `metadata.name` and `title`) reappears under a new ref of the
+ * same kind and namespace is a rename, not a removal plus an addition; an entity whose ref moved to
+ * another file is a move. Takes the loaded entities of both revisions; returns plain summaries.
+ */
 export function entityChanges(base: readonly CatalogEntity[], head: readonly CatalogEntity[]): EntityChanges {
   const before = new Map(base.filter(e => e.ref).map(e => [e.ref!, e]));
   const after = new Map(head.filter(e => e.ref).map(e => [e.ref!, e]));
   const lifecycle = (e: CatalogEntity | undefined) => (e && isRecord(e.entity.spec) ? e.entity.spec.lifecycle : undefined);
+  const gone = [...before.values()].filter(e => !after.has(e.ref!));
+  const fresh = [...after.values()].filter(e => !before.has(e.ref!));
+  const candidates = new Map<string, CatalogEntity[]>();
+  for (const e of gone) (candidates.get(contentKey(e)) ?? candidates.set(contentKey(e), []).get(contentKey(e))!).push(e);
+  const renamed: Rename[] = [];
+  const renamedTo = new Set<string>();
+  for (const e of fresh) {
+    const from = candidates.get(contentKey(e))?.shift();
+    if (!from) continue;
+    renamed.push({ from: from.ref!, to: e.ref!, fromFile: from.file, toFile: e.file });
+    renamedTo.add(e.ref!);
+  }
+  const renamedFrom = new Set(renamed.map(r => r.from));
+  for (const e of after.values()) {
+    const was = before.get(e.ref!);
+    if (was && was.file !== e.file) renamed.push({ from: e.ref!, to: e.ref!, fromFile: was.file, toFile: e.file });
+  }
   return {
-    added: [...after.values()].filter(e => !before.has(e.ref!)),
-    changed: [...after.values()].filter(e => before.has(e.ref!) && JSON.stringify(before.get(e.ref!)!.raw) !== JSON.stringify(e.raw)),
-    removed: [...before.values()].filter(e => !after.has(e.ref!)),
-    deprecated: [...after.values()].filter(e => lifecycle(e) === 'deprecated' && lifecycle(before.get(e.ref!)) !== 'deprecated'),
+    added: fresh.filter(e => !renamedTo.has(e.ref!)).map(summary),
+    changed: [...after.values()].filter(e => before.has(e.ref!) && JSON.stringify(before.get(e.ref!)!.raw) !== JSON.stringify(e.raw)).map(summary),
+    removed: gone.filter(e => !renamedFrom.has(e.ref!)).map(summary),
+    renamed,
+    deprecated: [...after.values()].filter(e => lifecycle(e) === 'deprecated' && lifecycle(before.get(e.ref!)) !== 'deprecated').map(summary),
   };
 }
 
+export interface Dependent {
+  ref: string;
+  /** The relation field that points at the subject (`consumesApis`, `dependsOn`, …). */
+  field: string;
+  owner?: string;
+}
+
 export interface Impact {
-  /** A removed or deprecated entity and who still points at it (as of the base, for removals). */
+  /** A removed, renamed or deprecated entity and who, in the head revision, still points at it. */
   subject: string;
-  why: 'removed' | 'deprecated';
-  dependents: { ref: string; field: string; owner?: string }[];
+  why: 'removed' | 'renamed' | 'deprecated';
+  /** For a rename: the new ref the dependents should use. */
+  renamedTo?: string;
+  owner?: string;
+  dependents: Dependent[];
 }
 
-/** Who is hurt by a removal or deprecation: every entity whose relations point at it. */
-export function impact(changes: EntityChanges, base: readonly CatalogEntity[], head: readonly CatalogEntity[]): Impact[] {
-  const pointingAt = (entities: readonly CatalogEntity[], ref: string) =>
-    entities.flatMap(e => referencesOf(e).filter(r => r.target === ref && e.ref !== ref).map(r => ({ ref: e.ref!, field: r.field, owner: referencesOf(e).find(o => o.field === 'owner')?.target })));
-  const removedRefs = new Set(changes.removed.map(e => e.ref!));
+/**
+ * Who is hurt by this change: for every entity it removes, renames or deprecates, the entities of the
+ * head revision that still point at it (for a rename: at the old name). Dependents are read from the
+ * head because that is what Backstage will hold after the merge; an entity removed in the same change
+ * no longer depends on anything. Returns only subjects that still have dependents.
+ */
+export function impact(changes: EntityChanges, head: readonly CatalogEntity[]): Impact[] {
+  const pointingAt = new Map<string, Dependent[]>();
+  for (const e of head) {
+    if (!e.ref) continue;
+    for (const r of referencesOf(e)) {
+      if (r.target === e.ref) continue;
+      (pointingAt.get(r.target) ?? pointingAt.set(r.target, []).get(r.target)!).push({ ref: e.ref, field: r.field, ...(ownerOf(e) ? { owner: ownerOf(e) } : {}) });
+    }
+  }
+  const headOwner = new Map(head.filter(e => e.ref).map(e => [e.ref!, ownerOf(e)]));
+  const of = (ref: string) => pointingAt.get(ref) ?? [];
+  const entry = (subject: string, why: Impact['why'], owner: string | undefined, renamedTo?: string): Impact => ({ subject, why, ...(renamedTo ? { renamedTo } : {}), ...(owner ? { owner } : {}), dependents: of(subject) });
   return [
-    ...changes.removed.map(e => ({ subject: e.ref!, why: 'removed' as const, dependents: pointingAt(base, e.ref!).filter(d => !removedRefs.has(d.ref)) })),
-    ...changes.deprecated.map(e => ({ subject: e.ref!, why: 'deprecated' as const, dependents: pointingAt(head, e.ref!) })),
-  ].filter(i => i.dependents.length > 0);
+    ...changes.removed.map(e => entry(e.ref, 'removed', e.owner)),
+    ...changes.renamed.filter(r => r.from !== r.to).map(r => entry(r.from, 'renamed', headOwner.get(r.to), r.to)),
+    ...changes.deprecated.map(e => entry(e.ref, 'deprecated', e.owner)),
+  ]
+    .filter(i => i.dependents.length > 0);
 }
 
-/** APIs that lose a consumer between base and head, with the consumer that left. */
-export function lostConsumers(base: readonly CatalogEntity[], head: readonly CatalogEntity[]): { api: string; consumer: string }[] {
-  const consumers = (entities: readonly CatalogEntity[]) => new Set(entities.flatMap(e => referencesOf(e).filter(r => r.field === 'consumesApis').map(r => `${r.target}|${e.ref}`)));
-  const now = consumers(head);
-  return [...consumers(base)].filter(pair => !now.has(pair)).map(pair => {
-    const [api, consumer] = pair.split('|');
-    return { api, consumer };
-  });
+/**
+ * APIs that stay in the catalog but lose a consumer that also stays (its `consumesApis` entry was
+ * dropped), with renames followed on both sides so a renamed API or consumer loses nothing.
+ */
+export function lostConsumers(base: readonly CatalogEntity[], head: readonly CatalogEntity[], renamed: readonly Rename[]): { api: string; consumer: string; owner?: string }[] {
+  const newName = new Map(renamed.map(r => [r.from, r.to]));
+  const map = (ref: string) => newName.get(ref) ?? ref;
+  const inHead = new Map(head.filter(e => e.ref).map(e => [e.ref!, e]));
+  // A consumer still naming the API's old name is reported by impact(), not as a loss.
+  const now = new Set(head.flatMap(e => referencesOf(e).filter(r => r.field === 'consumesApis').map(r => `${map(r.target)}|${e.ref}`)));
+  const lost = new Map<string, { api: string; consumer: string; owner?: string }>();
+  for (const e of base) {
+    for (const r of referencesOf(e)) {
+      if (r.field !== 'consumesApis' || !e.ref) continue;
+      const api = map(r.target);
+      const consumer = map(e.ref);
+      const stays = inHead.get(consumer);
+      if (!inHead.has(api) || !stays || now.has(`${api}|${consumer}`)) continue;
+      const owner = ownerOf(stays);
+      lost.set(`${api}|${consumer}`, { api, consumer, ...(owner ? { owner } : {}) });
+    }
+  }
+  return [...lost.values()];
 }

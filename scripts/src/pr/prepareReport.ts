@@ -4,16 +4,50 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
 import { CODEOWNERS_PATHS, checkoutBase, hasScorecards, loadEntities, runScorecards } from '../scorecards/prepareScorecards.ts';
-import { renderScorecardReport } from '../scorecards/renderScorecardReport.ts';
-import { diffTeams } from '../scorecards/teamScores.ts';
-import { UsageError } from '../config/gitopsConfig.ts';
-import { entityChanges, impact, lostConsumers } from './entityChanges.ts';
-import { mermaidGraph } from './mermaidGraph.ts';
-import type { PrReportInput } from './renderPrReport.ts';
+import { diffTeams, type TeamChange } from '../scorecards/teamScores.ts';
+import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import type { Diagnostic } from '../diagnostic.ts';
+import type { Check, Level } from '../scorecards/model.ts';
+import { apiChanges, type ApiChange } from './apiChanges.ts';
+import { entityChanges, impact, lostConsumers, type EntityChanges, type Impact, type Rename } from './entityChanges.ts';
+import { lintApiDefinitions, loadApiRuleset } from './lintApiDefinitions.ts';
+import { changeGraph, type ChangeGraph } from './mermaidGraph.ts';
 
-/** Everything the PR report shows besides the gate's findings, computed against a base revision. */
-export async function prepareReport(root: string, baseRef: string, today: string): Promise<Omit<PrReportInput, 'diagnostics' | 'failing' | 'formatOptions'> & { changedFiles: string[] }> {
+/** A team whose level or score this change moves, as the report shows it. */
+export interface ScoreMove {
+  team: string;
+  /** `Silver (99%)`, or `not scored`. */
+  before: string;
+  after: string;
+  direction: 'up' | 'down' | 'same';
+  newlyFailing: { entityRef: string; check: string; level?: string; solution?: string }[];
+  fixed: { entityRef: string; check: string }[];
+}
+
+/** Everything the PR report shows besides the gate's findings: plain data, carried whole by the JSON report. */
+export interface PrReportData {
+  changedFiles: string[];
+  changes: EntityChanges;
+  impacts: Impact[];
+  lostConsumers: { api: string; consumer: string; owner?: string }[];
+  apiChanges: ApiChange[];
+  /** CODEOWNERS of the base branch: who GitHub asks, per group of changed files. */
+  reviewers: { owners: string[]; files: string[] }[];
+  /** Teams to ask besides CODEOWNERS: they own what depends on something this change breaks. */
+  teamReviews: { team: string; reasons: string[] }[];
+  /** Absent when the repo keeps no scorecards. */
+  scoreMoves?: ScoreMove[];
+  graph: ChangeGraph;
+}
+
+/**
+ * Compares the repo at `root` (the head) with `baseRef` and returns the report's data and the
+ * Diagnostics the comparison itself finds (breaking API changes, Spectral findings on changed
+ * definitions). Reads git and the file system; throws UsageError when the base cannot be read.
+ */
+export async function prepareReport(root: string, baseRef: string, today: string): Promise<{ data: PrReportData; diagnostics: Diagnostic[] }> {
   const changedFiles = gitChangedFiles(root, baseRef);
+  const config = await loadConfig(root);
   const dir = await checkoutBase(root, baseRef);
   try {
     const base = await loadEntities(dir);
@@ -24,40 +58,80 @@ export async function prepareReport(root: string, baseRef: string, today: string
     const rules = codeownersFile ? parseCodeowners(readFileSync(join(dir, codeownersFile), 'utf8')) : [];
     const byOwners = new Map<string, string[]>();
     for (const file of changedFiles) {
-      const owners = ownersOf(rules, file)?.owners ?? [];
-      const key = owners.join(' ');
+      const key = (ownersOf(rules, file)?.owners ?? []).join(' ');
       (byOwners.get(key) ?? byOwners.set(key, []).get(key)!).push(file);
     }
-    let scorecards: string | undefined;
+    let scoreMoves: ScoreMove[] | undefined;
     if (hasScorecards(root)) {
       const after = await runScorecards(root, head.entities, head.repoFiles, { today });
       const before = hasScorecards(dir) ? (await runScorecards(dir, base.entities, base.repoFiles, { today })).teams : new Map();
-      scorecards = renderScorecardReport({
-        teams: after.teams, changes: diffTeams(before, after.teams), adoption: after.adoption, levels: after.data.config?.value.levels ?? [],
-        baseLevelName: after.data.config?.value.baseLevel?.name ?? 'Stone', checks: new Map(after.data.checks.map(c => [c.value.id, c.value])), testsPassed: after.testsPassed,
-      });
-      // Only what moves belongs in a PR comment; the full table is in `scorecards`' own report.
-      const moves = scorecards.slice(scorecards.indexOf('### What this change'), scorecards.indexOf('### Teams')).replace(/^### What this change does to each team\n/, '').trim();
-      scorecards = `### Scorecards: what this change does to each team\n\n${moves}\n`;
+      const checks = new Map(after.data.checks.map(c => [c.value.id, c.value]));
+      scoreMoves = scoreMovesOf(diffTeams(before, after.teams), after.data.config?.value.levels ?? [], after.data.config?.value.baseLevel?.name ?? 'Stone', checks, changes.renamed);
     }
-    const touched = new Set([...changes.added, ...changes.changed, ...changes.removed].map(e => e.ref!));
+    const api = changedFiles.length ? apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: config.apiChanges, repoUrl: config.repoUrl, compare: (await import('api-smart-diff')).apiCompare as never }) : { changes: [], diagnostics: [], definitions: [] };
+    const lint = api.definitions.length ? await lintApiDefinitions(api.definitions, await loadApiRuleset(root, config.apiChanges.ruleset)) : [];
+    const impacts = impact(changes, head.entities);
     return {
-      changedFiles,
-      changes,
-      impacts: impact(changes, base.entities, head.entities),
-      lostConsumers: lostConsumers(base.entities, head.entities),
-      reviewers: [...byOwners].map(([owners, files]) => ({ owners: owners ? owners.split(' ') : [], files })),
-      scorecards,
-      graph: mermaidGraph(touched, head.entities),
+      data: {
+        changedFiles,
+        changes,
+        impacts,
+        lostConsumers: lostConsumers(base.entities, head.entities, changes.renamed),
+        apiChanges: api.changes,
+        reviewers: [...byOwners].map(([owners, files]) => ({ owners: owners ? owners.split(' ') : [], files })),
+        teamReviews: teamReviews(impacts, api.changes),
+        ...(scoreMoves ? { scoreMoves } : {}),
+        graph: changeGraph(changes, base.entities, head.entities),
+      },
+      diagnostics: [...api.diagnostics, ...lint],
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
+const pct = (part: number, whole: number) => (whole === 0 ? '–' : `${Math.round((100 * part) / whole)}%`);
+
+/** Team changes as the report shows them; a team whose level and shown score stay the same is left out. */
+export function scoreMovesOf(changes: readonly TeamChange[], levels: readonly Level[], baseLevelName: string, checks: ReadonlyMap<string, Check>, renamed: readonly Rename[] = []): ScoreMove[] {
+  // A renamed entity that fails the same check as before is neither newly failing nor fixed.
+  const oldName = new Map(renamed.map(r => [r.to, r.from]));
+  const key = (ref: string, check: string) => `${ref}|${check}`;
+  const wasFailing = new Set(changes.flatMap(c => c.fixed.map(f => key(f.entityRef, f.checkId))));
+  const stillFailing = new Set(changes.flatMap(c => c.newlyFailing.filter(f => oldName.has(f.entityRef) && wasFailing.has(key(oldName.get(f.entityRef)!, f.checkId))).map(f => key(oldName.get(f.entityRef)!, f.checkId))));
+  const carried = (f: { entityRef: string; checkId: string }) => stillFailing.has(key(oldName.get(f.entityRef) ?? '', f.checkId));
+  const levelName = (rank: number) => levels.find(l => l.rank === rank)?.name ?? baseLevelName;
+  const shown = (s: TeamChange['before']) => (s ? `${levelName(s.rank)} (${pct(s.passed, s.applicable)})` : 'not scored');
+  return changes
+    .map(c => ({
+      team: c.team,
+      before: shown(c.before),
+      after: shown(c.after),
+      direction: (c.before && c.after ? (c.after.rank < c.before.rank ? 'down' : c.after.rank > c.before.rank ? 'up' : 'same') : 'same') as ScoreMove['direction'],
+      newlyFailing: c.newlyFailing.filter(f => !carried(f)).map(f => ({ entityRef: f.entityRef, check: checks.get(f.checkId)?.name ?? f.checkId, level: checks.get(f.checkId)?.level, solution: checks.get(f.checkId)?.solution })),
+      fixed: c.fixed.filter(f => !stillFailing.has(key(f.entityRef, f.checkId))).map(f => ({ entityRef: f.entityRef, check: checks.get(f.checkId)?.name ?? f.checkId })),
+    }))
+    .filter(m => m.before !== m.after);
+}
+
+/** Teams that own dependents of what this change removes or renames, and consumers of APIs it breaks. */
+function teamReviews(impacts: readonly Impact[], apis: readonly ApiChange[]): PrReportData['teamReviews'] {
+  const reasons = new Map<string, Set<string>>();
+  const ask = (team: string | undefined, why: string) => team && (reasons.get(team) ?? reasons.set(team, new Set()).get(team)!).add(why);
+  for (const i of impacts) {
+    if (i.why === 'deprecated') continue;
+    for (const d of i.dependents) if (d.owner !== i.owner && d.owner !== i.subject) ask(d.owner, `${d.ref} still uses ${i.why} ${i.subject}`);
+  }
+  for (const a of apis) {
+    if (!a.diff?.some(d => d.type === 'breaking') && a.diff !== undefined) continue;
+    for (const c of a.consumers) if (c.owner !== a.owner) ask(c.owner, `${c.ref} consumes ${a.api}, ${a.diff ? 'which has breaking changes' : 'whose definition changed'}`);
+  }
+  return [...reasons].sort(([a], [b]) => (a < b ? -1 : 1)).map(([team, why]) => ({ team, reasons: [...why] }));
+}
+
 function gitChangedFiles(root: string, baseRef: string): string[] {
-  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', baseRef], { encoding: 'utf8' });
+  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', '--no-renames', baseRef], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (diff.status !== 0) throw new UsageError(`git diff against ${baseRef} failed: ${diff.stderr.trim()}`);
-  const untracked = spawnSync('git', ['-C', root, 'ls-files', '--others', '--exclude-standard'], { encoding: 'utf8' });
+  const untracked = spawnSync('git', ['-C', root, 'ls-files', '--others', '--exclude-standard'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return [...new Set([...diff.stdout.split('\n'), ...untracked.stdout.split('\n')].filter(Boolean))].sort();
 }

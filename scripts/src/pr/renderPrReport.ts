@@ -1,62 +1,213 @@
-import { countDiagnostics, type Diagnostic } from '../diagnostic.ts';
-import { formatMarkdown } from '../report/formatMarkdown.ts';
-import type { FormatOptions } from '../report/formatOptions.ts';
+import { countDiagnostics, severityRank, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
 import { mdCode, mdText } from '../report/safeText.ts';
-import type { EntityChanges, Impact } from './entityChanges.ts';
+import type { ApiChange } from './apiChanges.ts';
+import { renderMermaid } from './mermaidGraph.ts';
+import type { PrReportData } from './prepareReport.ts';
 
-export const REPORT_MARKER = '<!-- backstage-gitops:pr-report v1 -->';
+import { REPORT_MARKER } from './reportMarker.ts';
+
+export { REPORT_MARKER };
 // GitHub refuses comments over 65,536 characters; Azure DevOps allows 150,000. Stay under both.
 export const MAX_REPORT_CHARS = 65_000;
 
-export interface PrReportInput {
-  diagnostics: readonly Diagnostic[];
-  failing: boolean;
-  changes: EntityChanges;
-  impacts: readonly Impact[];
-  lostConsumers: readonly { api: string; consumer: string }[];
-  reviewers: readonly { owners: string[]; files: string[] }[];
-  scorecards?: string;
-  graph: string;
-  formatOptions: FormatOptions;
+/** Characters per section (after escaping) and list lengths, for one rendering of the report. */
+export interface ReportBudget {
+  total: number;
+  findings: number;
+  impact: number;
+  reviews: number;
+  scorecards: number;
+  entities: number;
+  graph: number;
+  /** Items shown inside one entry (dependents of one subject, changes of one API, locations of one finding). */
+  perEntry: number;
+  /** Entities listed per kind of change (added, removed, …). */
+  perKind: number;
+  graphNodes: number;
+  graphEdges: number;
 }
 
-/** One Markdown body for the sticky PR comment on GitHub and the PR thread on Azure DevOps. */
-export function renderPrReport(input: PrReportInput): string {
+/** The sticky PR comment (GitHub) and PR thread (Azure DevOps): every section fits in its share. */
+export const COMMENT_BUDGET: ReportBudget = { total: MAX_REPORT_CHARS, findings: 22_000, impact: 12_000, reviews: 5_000, scorecards: 6_000, entities: 7_000, graph: 11_000, perEntry: 8, perKind: 25, graphNodes: 40, graphEdges: 60 };
+// GitHub's job summary holds 1 MiB per step; the Azure run summary is a Markdown attachment of the same text.
+export const SUMMARY_BUDGET: ReportBudget = { total: 1_000_000, findings: 420_000, impact: 200_000, reviews: 60_000, scorecards: 80_000, entities: 180_000, graph: 50_000, perEntry: 200, perKind: 5_000, graphNodes: 150, graphEdges: 250 };
+
+export interface PrReportInput extends PrReportData {
+  diagnostics: readonly Diagnostic[];
+  failing: boolean;
+}
+
+const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
+// One value never takes a section: a PR can put a megabyte into a message; the JSON report keeps it whole.
+const MAX_VALUE = 400;
+const clip = (value: string) => (value.length > MAX_VALUE ? `${value.slice(0, MAX_VALUE - 1)}…` : value);
+const code = (value: string) => mdCode(clip(value));
+const text = (value: string) => mdText(clip(value));
+const plural = (n: number, word: string) => `${n} ${n === 1 ? word : word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`;
+
+/**
+ * One Markdown body: the sticky PR comment on GitHub and the PR thread on Azure DevOps with
+ * COMMENT_BUDGET, the job or run summary with SUMMARY_BUDGET. Every section is always present, in the
+ * order a reviewer reads it (verdict, findings, impact on other teams, reviews, scorecards, entity
+ * changes, graph); each stays within its own budget by grouping and capping its list with "…and N
+ * more", never by cutting the report. Every PR-derived value goes through mdText or mdCode first.
+ */
+export function renderPrReport(input: PrReportInput, budget: ReportBudget = COMMENT_BUDGET): string {
+  const sections = [verdict(input), findings(input, budget), impactSection(input, budget), reviews(input, budget), scorecards(input, budget), entities(input, budget), graph(input, budget)];
+  const capped = sections.some(s => s.capped);
+  const footer = capped && budget === COMMENT_BUDGET ? ['_Lists are shortened to fit a comment: the job summary of this run has them in full, and the JSON report (<code>report --format json</code>) has everything._', ''] : [];
+  const body = [...sections.map(s => s.text), ...footer].join('\n');
+  // Each section keeps to its own budget, whose sum is below the total; this only guards that arithmetic.
+  if (body.length > budget.total) throw new Error(`PR report is ${body.length} characters, over its budget of ${budget.total}`);
+  return body;
+}
+
+interface Section {
+  text: string;
+  capped: boolean;
+}
+
+/** A titled list that adds items while they fit in `chars`, then says how many were left out. */
+function bounded(title: string, intro: string[], items: readonly string[], chars: number, empty: string, noun = 'more', maxItems = Infinity): Section {
+  const lines = [title, '', ...intro];
+  let size = lines.join('\n').length;
+  let shown = 0;
+  for (const item of items) {
+    if (shown >= maxItems || size + item.length + 120 > chars) break;
+    lines.push(item);
+    size += item.length + 1;
+    shown++;
+  }
+  if (items.length === 0 && empty) lines.push(empty);
+  if (shown < items.length) lines.push(`- …and ${items.length - shown} ${noun}`);
+  return { text: `${lines.join('\n')}\n\n`, capped: shown < items.length };
+}
+
+const firstOf = <T>(list: readonly T[], n: number, show: (item: T) => string, sep = ', ') => `${list.slice(0, n).map(show).join(sep)}${list.length > n ? `${sep}…and ${list.length - n} more` : ''}`;
+
+function verdict(input: PrReportInput): Section {
   const totals = countDiagnostics(input.diagnostics);
-  const { added, changed, removed, deprecated } = input.changes;
-  const head = [
+  const { added, changed, removed, renamed, deprecated } = input.changes;
+  const renames = renamed.filter(r => r.from !== r.to).length;
+  const breaking = input.apiChanges.filter(a => a.diff?.some(d => d.type === 'breaking')).length;
+  const stillUsed = input.impacts.filter(i => i.why !== 'deprecated').length;
+  const lines = [
     REPORT_MARKER,
     `## ${input.failing ? '❌' : '✅'} Backstage catalog: ${input.failing ? 'changes needed' : 'ready to merge'}`,
     '',
-    `${added.length} added · ${changed.length} changed · ${removed.length} removed · ${totals.error} errors · ${totals.warning} warnings`,
+    `${added.length} added · ${changed.length} changed · ${removed.length} removed · ${renames} renamed · ${renamed.length - renames} moved · ${deprecated.length} deprecated · ${plural(totals.error, 'error')} · ${plural(totals.warning, 'warning')}`,
     '',
-  ].join('\n');
-  const sections: string[] = [];
-  if (input.diagnostics.length) sections.push(formatMarkdown(input.diagnostics, input.formatOptions).replace(/^### Catalog gate: .*\n\n.*\n\n/, '### Findings\n\n'));
-  const list = (title: string, entities: EntityChanges['added']) => (entities.length ? [`**${title}**`, ...entities.map(e => `- ${mdCode(e.ref ?? '')} (${mdText(e.file)})`), ''] : []);
-  const changesSection = [...list('Added', added), ...list('Changed', changed), ...list('Removed', removed), ...list('Deprecated', deprecated)];
-  if (changesSection.length) sections.push(['### Entities', '', ...changesSection].join('\n'));
-  if (input.impacts.length || input.lostConsumers.length) {
-    sections.push([
-      '### Impact on other teams',
-      '',
-      ...input.impacts.flatMap(i => [`- ${mdCode(i.subject)} is ${mdText(i.why)}; still used by:`, ...i.dependents.map(d => `  - ${mdCode(d.ref)} (${mdText(d.field)})${d.owner ? `, owned by ${mdCode(d.owner)}` : ''}`)]),
-      ...input.lostConsumers.map(l => `- ${mdCode(l.api)} loses its consumer ${mdCode(l.consumer)}`),
-      '',
-    ].join('\n'));
+  ];
+  const notes = [
+    ...(stillUsed ? [`- ${plural(stillUsed, 'entity')} that this change removes or renames ${stillUsed === 1 ? 'is' : 'are'} still used by others.`] : []),
+    ...(breaking ? [`- ${plural(breaking, 'API')} ${breaking === 1 ? 'has' : 'have'} breaking changes.`] : []),
+    ...(input.teamReviews.length ? [`- ${plural(input.teamReviews.length, 'team')} outside CODEOWNERS should review.`] : []),
+  ];
+  return { text: `${[...lines, ...(notes.length ? [...notes, ''] : [])].join('\n')}\n`, capped: false };
+}
+
+function findings(input: PrReportInput, budget: ReportBudget): Section {
+  const groups = new Map<string, Diagnostic[]>();
+  for (const d of sortDiagnostics(input.diagnostics)) {
+    const key = `${d.severity}\u0000${d.ruleId}\u0000${d.message}`;
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(d);
   }
-  if (input.reviewers.length) {
-    sections.push(['### Reviews needed (CODEOWNERS)', '', '| Owners | Files |', '|---|---|', ...input.reviewers.map(r => `| ${r.owners.map(mdCode).join(' ') || '_no owner_'} | ${r.files.slice(0, 8).map(mdCode).join(', ')}${r.files.length > 8 ? `, …and ${r.files.length - 8} more` : ''} |`), ''].join('\n'));
+  const ordered = [...groups.values()].sort((a, b) => severityRank(b[0].severity) - severityRank(a[0].severity) || b.length - a.length);
+  const where = (d: Diagnostic) => code(`${d.file}:${d.range.start.line}:${d.range.start.column}`);
+  const rows = ordered.map(list => {
+    const d = list[0];
+    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(d.message)}${d.hint ? `<br>_${text(d.hint)}_` : ''} | ${list.length} | ${firstOf(list, Math.min(3, budget.perEntry), where)} |`;
+  });
+  const intro = rows.length ? [`${plural(input.diagnostics.length, 'finding')} in ${plural(rows.length, 'group')} (same rule and message).`, '', '| | Rule | Finding | Count | Where |', '|---|---|---|---:|---|'] : [];
+  const section = bounded('### Findings', intro, rows, budget.findings, 'No findings.', 'more groups of findings');
+  return section;
+}
+
+function apiEntry(a: ApiChange, budget: ReportBudget): string {
+  const count = (type: string) => a.diff?.filter(d => d.type === type).length ?? 0;
+  const summary = a.diff
+    ? `${count('breaking')} breaking, ${count('non-breaking')} non-breaking, ${count('annotation')} annotation-only${count('deprecated') ? `, ${count('deprecated')} deprecations` : ''}`
+    : `definition changed (${a.format}: no breaking-change diff for this format)`;
+  const verdictText = a.verdict === 'error' ? ' — ❌ blocked by policy' : a.verdict === 'warning' ? ' — ⚠️ needs the consumers\' agreement' : a.verdict === 'allowed' ? ` — allowed: ${text(a.reason ?? '')}` : '';
+  const breaking = (a.diff ?? []).filter(d => d.type === 'breaking');
+  const lines = [`- ${code(a.api)} (${a.format}, ${code(a.file)}${a.owner ? `, owned by ${code(a.owner)}` : ''}): ${summary}${verdictText}`];
+  for (const d of breaking.slice(0, budget.perEntry)) lines.push(`  - breaking: ${d.operation ? `${code(d.operation)} ` : ''}${d.field ? `field ${code(d.field)} ` : ''}— ${text(d.description)}`);
+  if (breaking.length > budget.perEntry) lines.push(`  - …and ${breaking.length - budget.perEntry} more breaking changes`);
+  lines.push(a.consumers.length ? `  - consumed by: ${firstOf(a.consumers, budget.perEntry, c => `${code(c.ref)}${c.owner ? ` (${code(c.owner)})` : ''}`)}` : '  - no component in the catalog consumes it');
+  return lines.join('\n');
+}
+
+function impactSection(input: PrReportInput, budget: ReportBudget): Section {
+  const dependent = (d: PrReportInput['impacts'][number]['dependents'][number]) => `  - ${code(d.ref)} (${d.field})${d.owner ? `, owned by ${code(d.owner)}` : ''}`;
+  const items = [
+    ...input.apiChanges.map(a => apiEntry(a, budget)),
+    ...input.impacts.map(i => {
+      const head = i.why === 'renamed' ? `- ${code(i.subject)} is renamed to ${code(i.renamedTo!)}; still pointing at the old name:` : `- ${code(i.subject)} is ${i.why}; still used by:`;
+      const more = i.dependents.length > budget.perEntry ? [`  - …and ${i.dependents.length - budget.perEntry} more`] : [];
+      return [head, ...i.dependents.slice(0, budget.perEntry).map(dependent), ...more].join('\n');
+    }),
+    ...input.lostConsumers.map(l => `- ${code(l.api)} loses its consumer ${code(l.consumer)}${l.owner ? `, owned by ${code(l.owner)}` : ''}`),
+  ];
+  return bounded('### Impact on other teams', [], items, budget.impact, 'Nothing this change removes, renames or deprecates is still used by another entity, and no API definition changed.', 'more affected entities or APIs');
+}
+
+function reviews(input: PrReportInput, budget: ReportBudget): Section {
+  const teams = input.teamReviews.map(t => `- ${code(t.team)}: ${firstOf(t.reasons, Math.min(3, budget.perEntry), text, '; ')}`);
+  const rows = input.reviewers.map(r => `| ${r.owners.map(code).join(' ') || '_no owner_'} | ${firstOf(r.files, budget.perEntry, code)} |`);
+  const half = Math.floor(budget.reviews / 2);
+  const asked = bounded('### Reviews needed', teams.length ? ['Teams whose components depend on what this change removes, renames or breaks:', ''] : [], teams, half, 'No team outside CODEOWNERS is affected.', 'more teams');
+  const owners = bounded('#### CODEOWNERS', rows.length ? ['| Owners | Files |', '|---|---|'] : [], rows, budget.reviews - half, 'No file changed.', 'more owner groups');
+  return { text: `${asked.text}${owners.text}`, capped: asked.capped || owners.capped };
+}
+
+function scorecards(input: PrReportInput, budget: ReportBudget): Section {
+  if (!input.scoreMoves) return bounded('### Scorecards', [], [], budget.scorecards, 'This repo keeps no scorecards.');
+  const items = input.scoreMoves.map(m => {
+    const arrow = m.direction === 'down' ? ' ⬇️' : m.direction === 'up' ? ' ⬆️' : '';
+    const lines = [`- ${code(m.team)}: ${text(m.before)} → ${text(m.after)}${arrow}`];
+    for (const f of m.newlyFailing.slice(0, budget.perEntry)) lines.push(`  - ❌ now failing: ${code(f.entityRef)} ${text(f.check)}${f.level ? ` (${text(f.level)})` : ''}${f.solution ? `. Fix: ${text(f.solution)}` : ''}`);
+    if (m.newlyFailing.length > budget.perEntry) lines.push(`  - …and ${m.newlyFailing.length - budget.perEntry} more now failing`);
+    for (const f of m.fixed.slice(0, budget.perEntry)) lines.push(`  - ✅ fixed: ${code(f.entityRef)} ${text(f.check)}`);
+    if (m.fixed.length > budget.perEntry) lines.push(`  - …and ${m.fixed.length - budget.perEntry} more fixed`);
+    return lines.join('\n');
+  });
+  return bounded('### Scorecards', ['What this change does to each team whose level or score moves:', ''], items, budget.scorecards, 'No team\'s level or score moves.', 'more teams');
+}
+
+function entities(input: PrReportInput, budget: ReportBudget): Section {
+  const { added, changed, removed, renamed, deprecated } = input.changes;
+  const entry = (e: { ref: string; file: string }) => `- ${code(e.ref)} (${code(e.file)})`;
+  const kinds: [string, string[]][] = [
+    ['Added', added.map(entry)],
+    ['Changed', changed.map(entry)],
+    ['Removed', removed.map(entry)],
+    ['Renamed', renamed.filter(r => r.from !== r.to).map(r => `- ${code(r.from)} → ${code(r.to)} (${code(r.toFile)})`)],
+    ['Moved', renamed.filter(r => r.from === r.to).map(r => `- ${code(r.to)}: ${code(r.fromFile)} → ${code(r.toFile)}`)],
+    ['Deprecated', deprecated.map(entry)],
+  ];
+  const present = kinds.filter(([, list]) => list.length);
+  // Each kind gets an equal share, so 300 additions cannot push the removals out of the section.
+  const share = Math.floor((budget.entities - 200) / Math.max(1, present.length));
+  let capped = false;
+  const parts = present.map(([title, list]) => {
+    const part = bounded(`**${title}** (${list.length})`, [], list, share, '', `more ${title.toLowerCase()}`, budget.perKind);
+    capped ||= part.capped;
+    return part.text;
+  });
+  const section = ['### Entity changes', '', ...(parts.length ? [parts.join('')] : ['No entity added, changed, removed, renamed, moved or deprecated.', '', ''])].join('\n');
+  return { text: section, capped };
+}
+
+function graph(input: PrReportInput, budget: ReportBudget): Section {
+  let nodes = budget.graphNodes;
+  let edges = budget.graphEdges;
+  let rendered = renderMermaid(input.graph, nodes, edges);
+  while (rendered.text.length > budget.graph - 400 && nodes > 2) {
+    nodes = Math.floor(nodes / 2);
+    edges = Math.floor(edges / 2);
+    rendered = renderMermaid(input.graph, nodes, edges);
   }
-  if (input.scorecards) sections.push(input.scorecards);
-  if (input.graph) sections.push(['### Neighbourhood of the changed entities', '', input.graph, ''].join('\n'));
-  let body = head;
-  for (const section of sections) {
-    if (body.length + section.length + 200 > MAX_REPORT_CHARS) {
-      body += '\n_The rest of the report is too long for a comment; see the job summary or the JSON report._\n';
-      break;
-    }
-    body += `${section}\n`;
-  }
-  return body;
+  const left = rendered.omittedNodes || rendered.omittedEdges ? [`_Showing the neighbourhoods of the most connected changes; ${plural(rendered.omittedNodes, 'changed entity')} and ${plural(rendered.omittedEdges, 'relation')} left out._`, ''] : [];
+  const body = rendered.text ? [rendered.text, '', ...left] : ['No entity changed.', ''];
+  return { text: `${['### Graph of the change', '', ...body].join('\n')}\n`, capped: left.length > 0 };
 }

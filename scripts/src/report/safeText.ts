@@ -90,11 +90,14 @@ export function mdText(value: string): string {
 
 /**
  * A value shown as code in Markdown: an HTML `<code>` element with its content HTML-escaped, so no
- * backtick, pipe or `<!--` in the value can end the span, split a table or hide what follows. Mentions
- * inside code are not linked by GitHub or Azure DevOps. Returns one line.
+ * backtick, pipe or `<!--` in the value can end the span, split a table or hide what follows. GitHub
+ * still parses Markdown between inline HTML tags, so link, emphasis and strike-through punctuation is
+ * written as numeric character references (`[` → `&#91;`), which render as the same characters.
+ * Mentions inside code are not linked by GitHub or Azure DevOps. Returns one line.
  */
 export function mdCode(value: string): string {
-  return `<code>${htmlText(value.replace(/\r?\n|\r/g, ' ').replace(CONTROL, ' '))}</code>`;
+  const html = htmlText(value.replace(/\r?\n|\r/g, ' ').replace(CONTROL, ' '));
+  return `<code>${html.replace(/[[\]*_~`\\]/g, ch => `&#${ch.charCodeAt(0)};`)}</code>`;
 }
 
 /**

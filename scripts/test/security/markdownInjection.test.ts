@@ -58,7 +58,7 @@ describe('the PR report holds hostile values as text (shipped bin, the Markdown 
 
   it('no section is hidden: every heading after the hostile values is still there', () => {
     expect(markdown.startsWith(REPORT_MARKER)).toBe(true);
-    for (const heading of ['### Findings', '### Entities']) expect(markdown).toContain(`\n${heading}\n`);
+    for (const heading of ['### Findings', '### Impact on other teams', '### Reviews needed', '### Scorecards', '### Entity changes', '### Graph of the change']) expect(markdown).toContain(`\n${heading}\n`);
   });
 });
 

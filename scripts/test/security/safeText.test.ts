@@ -31,7 +31,9 @@ describe('safeText', () => {
   });
 
   it('mdCode cannot be broken out of', () => {
-    expect(mdCode('x`</code><!--|@a')).toBe('<code>x`&lt;/code&gt;&lt;!--&#124;@a</code>');
+    expect(mdCode('x`</code><!--|@a')).toBe('<code>x&#96;&lt;/code&gt;&lt;!--&#124;@a</code>');
+    // GitHub parses Markdown between inline HTML tags: no link, emphasis or code span may start inside.
+    expect(mdCode('[a](https://evil.example) *b* _c_ ~d~ `e` \\')).toBe('<code>&#91;a&#93;(https://evil.example) &#42;b&#42; &#95;c&#95; &#126;d&#126; &#96;e&#96; &#92;</code>');
   });
 
   it('redactUrl drops user info', () => {

@@ -1,0 +1,194 @@
+import { LineCounter, parseDocument } from 'yaml';
+import type { CatalogEntity } from '../catalog/catalogEntity.ts';
+import { placeholderTarget } from '../catalog/placeholders.ts';
+import { referencesOf } from '../catalog/checkReferences.ts';
+import type { ApiChangePolicy } from '../config/gitopsConfig.ts';
+import type { Diagnostic, Range } from '../diagnostic.ts';
+import { isRecord } from '../load/loadCatalog.ts';
+import { rangeOfPath } from '../load/yamlPath.ts';
+import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
+import { protoBreaking } from './protoBreaking.ts';
+
+export type ApiFormat = 'openapi' | 'asyncapi' | 'grpc' | 'graphql' | 'other';
+
+/** An API's definition text and where it lives (the `$text`/`$openapi`/`$asyncapi` target, or the entity file when inline). */
+export interface ApiDefinition {
+  text: string;
+  file: string;
+  /** Inline definitions: the entity whose `spec.definition` holds the text. */
+  inlineIn?: CatalogEntity;
+}
+
+export interface ApiDiffEntry {
+  type: 'breaking' | 'non-breaking' | 'annotation' | 'deprecated' | 'unclassified';
+  action: string;
+  description: string;
+  /** `GET /payments/{id}` (OpenAPI) or `channel orders/created` (AsyncAPI), when the change is inside one. */
+  operation?: string;
+  /** The changed field below the operation, dotted (`responses.200.content`). */
+  field?: string;
+  path: (string | number)[];
+}
+
+export interface ApiChange {
+  api: string;
+  owner?: string;
+  lifecycle?: string;
+  format: ApiFormat;
+  file: string;
+  versionBefore?: string;
+  versionAfter?: string;
+  /** Classified changes (api-smart-diff for OpenAPI/AsyncAPI, `buf breaking` for a self-contained .proto); absent when nothing diffs it. */
+  diff?: ApiDiffEntry[];
+  consumers: Dependent[];
+  /** Teams owning consumers, other than the API's owner. */
+  otherTeams: string[];
+  /** What the policy makes of the breaking changes: `allowed` says why in `reason`. */
+  verdict: 'error' | 'warning' | 'allowed' | 'none';
+  reason?: string;
+}
+
+// api-smart-diff describes OpenAPI changes itself; for the rest it gives only the action.
+const DONE: Record<string, string> = { add: 'added', remove: 'removed', replace: 'replaced', rename: 'renamed' };
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
+/** The definition of an API entity as Backstage would hold it after placeholder substitution. */
+export function definitionOf(entity: CatalogEntity, repoUrl?: string): ApiDefinition | undefined {
+  const spec = isRecord(entity.entity.spec) ? entity.entity.spec : {};
+  const rawSpec = isRecord(entity.raw.spec) ? entity.raw.spec : {};
+  const value = spec.definition;
+  if (value === undefined || value === '(unavailable)') return undefined;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const raw = rawSpec.definition;
+  if (isRecord(raw)) {
+    const [key] = Object.keys(raw);
+    const target = key ? placeholderTarget(entity.file, raw[key], repoUrl) : undefined;
+    return target ? { text, file: target } : undefined;
+  }
+  return { text, file: entity.file, inlineIn: entity };
+}
+
+function formatOf(entity: CatalogEntity, document: unknown): ApiFormat {
+  const type = isRecord(entity.entity.spec) && typeof entity.entity.spec.type === 'string' ? entity.entity.spec.type.toLowerCase() : '';
+  if (isRecord(document) && typeof document.openapi === 'string') return 'openapi';
+  if (isRecord(document) && typeof document.asyncapi === 'string') return 'asyncapi';
+  if (type === 'grpc' || type === 'graphql' || type === 'openapi' || type === 'asyncapi') return type;
+  return 'other';
+}
+
+function parseDefinition(text: string): unknown {
+  const doc = parseDocument(text, { merge: false, uniqueKeys: false });
+  return doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 100 });
+}
+
+const versionOf = (document: unknown) => (isRecord(document) && isRecord(document.info) && document.info.version !== undefined ? String(document.info.version) : undefined);
+const major = (version: string | undefined) => version?.replace(/^v/i, '').split('.')[0];
+
+/** Where in the API a diff path lands: the operation and the field below it. */
+function locate(format: ApiFormat, path: (string | number)[]): Pick<ApiDiffEntry, 'operation' | 'field'> {
+  const [top, name, method, ...rest] = path.map(String);
+  if (format === 'openapi' && top === 'paths' && name) {
+    if (method && METHODS.has(method)) return { operation: `${method.toUpperCase()} ${name}`, ...(rest.length ? { field: rest.join('.') } : {}) };
+    return { operation: name, ...(method ? { field: [method, ...rest].join('.') } : {}) };
+  }
+  if (format === 'asyncapi' && top === 'channels' && name) return { operation: `channel ${name}`, ...(method ? { field: [method, ...rest].join('.') } : {}) };
+  return path.length ? { field: path.map(String).join('.') } : {};
+}
+
+export interface ApiChangeInput {
+  base: readonly CatalogEntity[];
+  head: readonly CatalogEntity[];
+  renamed: readonly Rename[];
+  policy: ApiChangePolicy;
+  repoUrl?: string;
+  /** api-smart-diff's `apiCompare`, passed in so the library loads only when a definition changed. */
+  compare: (before: unknown, after: unknown) => { diffs: { action: string; type: string; description?: string; path: (string | number)[] }[] };
+}
+
+/**
+ * Every API whose definition differs between base and head (renames followed), diffed with
+ * api-smart-diff (OpenAPI 3.0, AsyncAPI 2.x; each change breaking, non-breaking, annotation-only or a
+ * deprecation), with the head's consumers and their teams, and the policy's verdict on breaking changes
+ * that reach another team. Returns the changes, the changed OpenAPI/AsyncAPI definitions (to lint) and one Diagnostic (`api-breaking-change`) per breaking
+ * change the policy does not allow, at the line of the changed node in the head definition.
+ */
+export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagnostics: Diagnostic[]; definitions: ApiDefinition[] } {
+  const oldName = new Map(input.renamed.filter(r => r.from !== r.to).map(r => [r.to, r.from]));
+  const before = new Map(input.base.filter(e => e.ref && e.kind === 'API').map(e => [e.ref!, e]));
+  const consumersOf = new Map<string, Dependent[]>();
+  for (const e of input.head) {
+    for (const r of referencesOf(e)) {
+      if (r.field !== 'consumesApis' || !e.ref) continue;
+      const owner = ownerOf(e);
+      (consumersOf.get(r.target) ?? consumersOf.set(r.target, []).get(r.target)!).push({ ref: e.ref, field: r.field, ...(owner ? { owner } : {}) });
+    }
+  }
+  const changes: ApiChange[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const definitions: ApiDefinition[] = [];
+  for (const entity of input.head) {
+    if (entity.kind !== 'API' || !entity.ref) continue;
+    const was = before.get(oldName.get(entity.ref) ?? entity.ref);
+    const after = definitionOf(entity, input.repoUrl);
+    const prior = was && definitionOf(was, input.repoUrl);
+    if (!after || !prior || after.text === prior.text) continue;
+    const beforeDoc = parseDefinition(prior.text);
+    const afterDoc = parseDefinition(after.text);
+    const format = formatOf(entity, afterDoc);
+    const owner = ownerOf(entity);
+    const lifecycle = isRecord(entity.entity.spec) && typeof entity.entity.spec.lifecycle === 'string' ? entity.entity.spec.lifecycle : undefined;
+    const consumers = consumersOf.get(entity.ref) ?? [];
+    const otherTeams = [...new Set(consumers.map(c => c.owner).filter((o): o is string => Boolean(o) && o !== owner))].sort();
+    const diffable = (format === 'openapi' || format === 'asyncapi') && beforeDoc !== undefined && afterDoc !== undefined;
+    const proto = format === 'grpc' ? protoBreaking(prior.text, after.text, after.file) : undefined;
+    const diff = proto
+      ? proto.map(f => f.entry)
+      : diffable
+      ? input.compare(beforeDoc, afterDoc).diffs.map(d => ({ type: normaliseType(d.type), action: d.action, description: d.description ?? `${DONE[d.action] ?? d.action} ${d.path.join('.')}`, path: d.path, ...locate(format, d.path) }))
+      : undefined;
+    if (format === 'openapi' || format === 'asyncapi') definitions.push(after);
+    const versionBefore = versionOf(beforeDoc);
+    const versionAfter = versionOf(afterDoc);
+    const breaking = diff?.filter(d => d.type === 'breaking') ?? [];
+    let verdict: ApiChange['verdict'] = 'none';
+    let reason: string | undefined;
+    if (breaking.length && otherTeams.length) {
+      if (lifecycle && input.policy.allowWhenLifecycle.includes(lifecycle)) [verdict, reason] = ['allowed', `its lifecycle is ${lifecycle}`];
+      else if (input.policy.allowWhenMajorVersion && versionBefore && versionAfter && major(versionBefore) !== major(versionAfter)) [verdict, reason] = ['allowed', `info.version moves from ${versionBefore} to ${versionAfter}`];
+      else if (input.policy.breakingWithOtherConsumers === 'allowed') [verdict, reason] = ['allowed', 'apiChanges.breakingWithOtherConsumers is allowed'];
+      else verdict = input.policy.breakingWithOtherConsumers;
+    }
+    changes.push({ api: entity.ref, ...(owner ? { owner } : {}), ...(lifecycle ? { lifecycle } : {}), format, file: after.file, ...(versionBefore ? { versionBefore } : {}), ...(versionAfter ? { versionAfter } : {}), ...(diff ? { diff } : {}), consumers, otherTeams, verdict, ...(reason ? { reason } : {}) });
+    if (verdict !== 'error' && verdict !== 'warning') continue;
+    const where = proto ? (index: number) => lineRange(proto[index]?.line ?? 1) : (index: number) => rangeIn(after)(breaking[index].path);
+    for (const [index, d] of breaking.entries()) {
+      diagnostics.push({
+        ruleId: 'api-breaking-change',
+        severity: verdict,
+        message: `Breaking change to ${entity.ref}: ${d.description}. Consumed by ${consumers.map(c => `${c.ref}${c.owner ? ` (${c.owner})` : ''}`).join(', ')}.`,
+        hint: `Teams ${otherTeams.join(', ')} depend on it: keep the old shape and deprecate it first, release a new major info.version, or agree the change with those teams.`,
+        file: after.file,
+        range: where(index),
+        entityRef: entity.ref,
+      });
+    }
+  }
+  return { changes, diagnostics, definitions };
+}
+
+const lineRange = (line: number): Range => ({ start: { line, column: 1 }, end: { line, column: 1 } });
+
+function normaliseType(type: string): ApiDiffEntry['type'] {
+  return type === 'breaking' || type === 'non-breaking' || type === 'annotation' || type === 'deprecated' ? type : 'unclassified';
+}
+
+/** Maps a path in the definition to a range in the file; an inline definition points at its `spec.definition`. */
+export function rangeIn(definition: ApiDefinition): (path: readonly (string | number)[]) => Range {
+  if (definition.inlineIn) {
+    const entity = definition.inlineIn;
+    return () => entity.locate(entity.document, ['spec', 'definition']);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(definition.text, { lineCounter, merge: false, uniqueKeys: false });
+  return path => rangeOfPath(doc, lineCounter, path);
+}

@@ -1,0 +1,18 @@
+import { RuleRegistry, type Rule } from '../rules.ts';
+
+const rules: Rule[] = [
+  {
+    id: 'api-breaking-change',
+    severity: 'error',
+    description: "A pull request makes a breaking change to an API definition that another team's components consume (apiChanges policy in gitops.config.yaml).",
+    example: '# definitions/payments-openapi.yaml: the path /payments/{id} removed while orders-api consumesApis it',
+  },
+  {
+    id: 'api-lint',
+    severity: 'warning',
+    description: "A changed OpenAPI or AsyncAPI definition breaks a rule of the Spectral ruleset kept in schemas/api-lint/ (Spectral's rule code leads the message).",
+    example: 'info:\n  title: Payments API  # no contact: info-contact',
+  },
+];
+
+export const apiRules = rules.reduce((registry, rule) => registry.add(rule), new RuleRegistry());

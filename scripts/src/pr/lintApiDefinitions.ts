@@ -1,0 +1,76 @@
+import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { DEFAULT_API_CHANGE_POLICY, UsageError } from '../config/gitopsConfig.ts';
+import type { Diagnostic, Severity } from '../diagnostic.ts';
+import { isRecord } from '../load/loadCatalog.ts';
+import type { ApiDefinition } from './apiChanges.ts';
+
+const require = createRequire(import.meta.url);
+// Spectral numbers its severities error 0, warn 1, info 2, hint 3.
+const SEVERITY: Severity[] = ['error', 'warning', 'info', 'info'];
+const TUNINGS = new Set(['off', 'error', 'warn', 'info', 'hint', true, false]);
+
+/**
+ * Reads the Spectral ruleset kept as policy data (YAML): `extends` may name only Spectral's built-in
+ * rulesets (`spectral:oas`, `spectral:asyncapi`, optionally as `[name, recommended|all|off]`) and
+ * `rules` may only tune their severities, so a pull request cannot make the linter run code.
+ * Without the file at the default path, Spectral's recommended OpenAPI and AsyncAPI rules apply.
+ * Throws UsageError when a configured file is missing or asks for more.
+ */
+export async function loadApiRuleset(root: string, path: string): Promise<Record<string, unknown>> {
+  let data: unknown;
+  try {
+    data = parse(await readFile(join(root, path), 'utf8'));
+  } catch (error) {
+    // A repo that never wrote a ruleset gets Spectral's recommended rules; a named one must exist.
+    if (path === DEFAULT_API_CHANGE_POLICY.ruleset && (error as NodeJS.ErrnoException).code === 'ENOENT') data = { extends: ['spectral:oas', 'spectral:asyncapi'] };
+    else throw new UsageError(`Cannot read the API lint ruleset ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const { oas, asyncapi } = require('@stoplight/spectral-rulesets') as Record<string, unknown>;
+  const builtIn: Record<string, unknown> = { 'spectral:oas': oas, 'spectral:asyncapi': asyncapi };
+  if (!isRecord(data)) throw new UsageError(`${path}: a Spectral ruleset is a mapping with extends and rules`);
+  const extendsList = Array.isArray(data.extends) ? data.extends : data.extends === undefined ? [] : [data.extends];
+  const resolved = extendsList.map(entry => {
+    const [name, mode] = Array.isArray(entry) ? entry : [entry, 'recommended'];
+    if (typeof name !== 'string' || !builtIn[name] || !['recommended', 'all', 'off'].includes(String(mode))) throw new UsageError(`${path}: extends may name spectral:oas or spectral:asyncapi (with recommended, all or off), not ${JSON.stringify(entry)}`);
+    return [builtIn[name], mode];
+  });
+  const rules = isRecord(data.rules) ? data.rules : {};
+  for (const [id, value] of Object.entries(rules)) {
+    if (!TUNINGS.has(value as string)) throw new UsageError(`${path}: rule ${id} may only be set to off, error, warn, info or hint`);
+  }
+  return { extends: resolved, rules };
+}
+
+/**
+ * Lints each changed OpenAPI/AsyncAPI definition with Spectral under the given ruleset and returns
+ * its findings as Diagnostics (`api-lint`, Spectral's rule code in the message) at the definition
+ * file's own lines; an inline definition's findings land on the lines of its block in the entity file.
+ */
+export async function lintApiDefinitions(definitions: readonly ApiDefinition[], ruleset: Record<string, unknown>): Promise<Diagnostic[]> {
+  if (definitions.length === 0) return [];
+  const { Spectral, Document } = require('@stoplight/spectral-core') as typeof import('@stoplight/spectral-core');
+  const Parsers = require('@stoplight/spectral-parsers') as typeof import('@stoplight/spectral-parsers');
+  const spectral = new Spectral();
+  spectral.setRuleset(ruleset as never);
+  const diagnostics: Diagnostic[] = [];
+  for (const definition of definitions) {
+    const results = await spectral.run(new Document(definition.text, Parsers.Yaml, definition.file));
+    const offset = definition.inlineIn ? definition.inlineIn.locate(definition.inlineIn.document, ['spec', 'definition']).start.line : 0;
+    for (const r of results) {
+      const line = (n: number) => (definition.inlineIn ? offset + 1 + n : n + 1);
+      const column = (n: number) => (definition.inlineIn ? 1 : n + 1);
+      diagnostics.push({
+        ruleId: 'api-lint',
+        severity: SEVERITY[r.severity] ?? 'info',
+        message: `${String(r.code)}: ${r.message}${r.path.length ? ` (at ${r.path.join('.')})` : ''}`,
+        hint: `Spectral rule ${String(r.code)}; tune it in the API lint ruleset (apiChanges.ruleset in gitops.config.yaml).`,
+        file: definition.file,
+        range: { start: { line: line(r.range.start.line), column: column(r.range.start.character) }, end: { line: line(r.range.end.line), column: column(r.range.end.character) } },
+      });
+    }
+  }
+  return diagnostics;
+}

@@ -1,0 +1,28 @@
+import { spawn } from 'node:child_process';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
+
+const BIN = `${REPO_ROOT}scripts/bin/backstage-gitops.js`;
+
+export interface ReportRun {
+  status: number | null;
+  stderr: string;
+  json: { exitCode: number; markdown: string; summaryMarkdown: string; report: Record<string, any>; diagnostics: { ruleId: string; severity: string; file: string; message: string; range: { start: { line: number } } }[] };
+}
+
+/** Runs the shipped bin's `report --format json` in `root` as CI does, in a child process. */
+export async function runReport(root: string, base: string): Promise<ReportRun> {
+  const { status, stdout, stderr } = await runBin(root, base);
+  if (status === 2 || !stdout) throw new Error(`report failed (${status}): ${stderr}`);
+  return { status, stderr, json: JSON.parse(stdout) };
+}
+
+/** The same run, raw: exit code, stdout and stderr. */
+export async function runBin(root: string, base: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, 'report', '--base', base, '--today', '2026-11-23', '--format', 'json'], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', d => (stdout += d));
+  child.stderr.on('data', d => (stderr += d));
+  const status = await new Promise<number | null>(r => child.on('close', r));
+  return { status, stdout, stderr };
+}
