@@ -5,8 +5,10 @@ const rules: Rule[] = [
   { id: 'yaml-syntax', severity: 'error', description: 'The file is not valid YAML; Backstage skips the document.', example: 'metadata: {name: x' },
   { id: 'yaml-duplicate-key', severity: 'error', description: 'A mapping repeats a key; Backstage rejects the document.', example: 'metadata:\n  name: a\n  name: b' },
   { id: 'yaml-alias-limit', severity: 'error', description: 'Anchors and aliases expand beyond the limit (billion-laughs protection).', example: 'a: &a [x, x]\nb: [*a, *a, *a]  # nested many levels deep' },
+  { id: 'yaml-node-limit', severity: 'error', description: 'The file holds more YAML values than the per-file budget (100,000); it is not read, however few bytes it has.', example: 'tags: [a, a, a, …]  # 450,000 items in under 1 MB' },
   { id: 'yaml-file-too-large', severity: 'error', description: 'The file exceeds the size cap and is not read.', example: '# a 5 MB catalog file' },
   { id: 'yaml-encoding', severity: 'error', description: 'The file is not UTF-8; Backstage would replace the bytes silently.', example: '# a file saved as Latin-1 or UTF-16' },
+  { id: 'repo-symlink', severity: 'error', description: 'A symbolic link in the repository: Backstage reads it as a one-line path from the git host, and the toolkit never follows it (it could lead to a host file).', example: '# catalog/api.yaml -> /etc/passwd' },
   { id: 'yaml-not-a-mapping', severity: 'error', description: 'A document is a list or scalar, not an entity mapping.', example: '- apiVersion: backstage.io/v1alpha1' },
   { id: 'yaml-merge-key', severity: 'warning', description: "A '<<' merge key is kept literally by Backstage (YAML 1.2).", example: 'spec:\n  <<: *defaults' },
   // Backstage's model
@@ -35,6 +37,11 @@ const rules: Rule[] = [
   { id: 'mkdocs-docs-dir-missing', severity: 'error', description: "docs_dir is missing, empty, or outside the site's folder.", example: 'docs_dir: ../shared-docs' },
   { id: 'mkdocs-index-missing', severity: 'error', description: 'docs_dir has neither index.md nor README.md (which MkDocs builds to index.html), so the site has no landing page.', example: '# docs/ holds only guide.md' },
   { id: 'mkdocs-nav-missing', severity: 'error', description: 'A nav entry points at a page that does not exist.', example: 'nav:\n  - Runbook: runbok.md' },
+  { id: 'mkdocs-unsafe-tag', severity: 'error', description: 'mkdocs.yml uses a YAML tag that reads the build environment (!ENV) or constructs Python objects (!!python/…): a way to publish secrets or run code.', example: 'copyright: !ENV AZURE_STORAGE_CONNECTION_STRING' },
+  { id: 'mkdocs-hooks', severity: 'error', description: 'mkdocs.yml lists hooks: Python files MkDocs runs while building.', example: 'hooks: [hooks/steal.py]' },
+  { id: 'mkdocs-inherit-outside', severity: 'error', description: "INHERIT points outside the site's folder or at no file in the repo: config nobody reviewing the site sees.", example: 'INHERIT: ../../scripts/base.yml' },
+  { id: 'mkdocs-unsafe-extension', severity: 'error', description: 'A markdown extension denied by schemas/techdocs-policy.json, such as pymdownx.snippets, which pastes host files into the page.', example: 'markdown_extensions:\n  - pymdownx.snippets' },
+  { id: 'mkdocs-plugin-not-allowed', severity: 'error', description: 'An mkdocs plugin outside schemas/techdocs-policy.json (plugins run Python in the publishing job).', example: 'plugins:\n  - macros' },
   { id: 'techdocs-build-failed', severity: 'error', description: 'A TechDocs site does not build as publish would build it (`techdocs build`): MkDocs\' own error on mkdocs.yml or the page it names.', example: 'strict: true\nnav:\n  - Setup: setup.md  # no docs/setup.md' },
   { id: 'mkdocs-dropped-key', severity: 'warning', description: 'mkdocs.yml uses a key, theme option or plugin that TechDocs drops before building.', example: 'hooks: [hooks.py]' },
   // References and uniqueness
@@ -50,6 +57,7 @@ const rules: Rule[] = [
   // Locations and reachability
   { id: 'location-target-missing', severity: 'error', description: 'A Location target matches no file in the repo.', example: 'spec:\n  targets: [./sytems/*.yaml]' },
   { id: 'location-target-invalid', severity: 'error', description: 'A Location type is not allowed, or a file target ends in /.', example: 'spec:\n  type: github' },
+  { id: 'location-glob-too-complex', severity: 'error', description: "A Location target pattern that minimatch (Backstage's reader) matches in exponential or high-polynomial time: repeated extglob groups, more than 3 * in a segment, more than 3 ** segments, {…} groups expanding to more than 64 patterns, or over 2 s of matching.", example: 'spec:\n  target: ./+(a|aa)*c.yaml' },
   { id: 'location-target-external', severity: 'info', description: 'A Location target lies outside this repo and is not followed offline.', example: 'spec:\n  target: https://github.com/acme/other/blob/main/catalog-info.yaml' },
   { id: 'location-unreachable', severity: 'error', description: 'An entity file is not reachable from the root Location, so Backstage never reads it.', example: '# catalog/new.yaml, listed by no Location' },
   { id: 'catalog-rule-denied', severity: 'error', description: "The managed Backstage's catalog.rules reject this kind from this location.", example: 'kind: Group  # with catalog.rules allowing only Component, API, Location' },

@@ -1,8 +1,9 @@
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
-import type { Diagnostic } from '../diagnostic.ts';
+import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import type { LoadedCatalog, SourceFile } from '../load/loadCatalog.ts';
 import { checkMkdocs } from '../techdocs/checkMkdocs.ts';
+import type { TechdocsPolicy } from '../techdocs/mkdocsSafety.ts';
 import { collectEntities, type CatalogEntity } from './catalogEntity.ts';
 import { checkAnnotations } from './checkAnnotations.ts';
 import { checkBackstageModel } from './checkBackstageModel.ts';
@@ -28,7 +29,9 @@ export interface CatalogCheckInput {
   /** Entities the managed Backstage's org providers bring from elsewhere (from its app-config files). */
   providers?: readonly ProvidedScope[];
   /** The mkdocs.yml files of the TechDocs sites the entities point at. */
-  mkdocs?: readonly SourceFile[];
+  mkdocs?: readonly (SourceFile & { text?: string })[];
+  /** schemas/techdocs-policy.json of the repo (default: the toolkit's). */
+  techdocsPolicy?: TechdocsPolicy;
   /** Per-file results of an earlier run (`--cache`); the checks across entities always run. */
   cache?: ResultCache;
 }
@@ -65,6 +68,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     if (hash) input.cache?.putFindings(entity.file, hash, entity.document, model, policies, substituted);
   }
 
+  for (const link of loaded.symlinks ?? []) diagnostics.push(symlinkFinding(link));
   const index = indexEntities([...entities, ...context]);
   diagnostics.push(...checkUniqueness(index, reported));
   diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []) }));
@@ -78,10 +82,26 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
       placeholderTargets: new Set(loaded.placeholderSources.keys()),
     }),
   );
-  for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet));
+  for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet, { text: mkdocs.text, policy: input.techdocsPolicy }));
   if (input.appConfig !== undefined && config.catalog.roots.length > 0) {
     const originOf = (file: string) => ({ type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${loaded.origins.get(file) ?? config.catalog.roots[0]}` });
     diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf, config.catalog.appConfig));
   }
   return { diagnostics: withLocationConsequences(diagnostics, loaded), entities };
+}
+
+/**
+ * A symbolic link anywhere the gate reads (catalog, templates, skeletons, docs). Backstage reads files
+ * from the git host, where a link is a short text holding a path, while a checkout follows it, possibly
+ * to a host file: so the toolkit never follows one, and says so.
+ */
+function symlinkFinding(file: string): Diagnostic {
+  return {
+    ruleId: 'repo-symlink',
+    severity: 'error',
+    message: 'This is a symbolic link. Backstage reads it from the git host as a one-line path, and the toolkit never follows links (one could lead to a file of the machine running the checks).',
+    hint: 'Commit the file itself (a copy) instead of a link, or point at it with a relative path (Location target, $text placeholder, fetch url).',
+    file,
+    range: FILE_START,
+  };
 }

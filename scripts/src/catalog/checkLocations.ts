@@ -34,7 +34,7 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
       const typePath = isRecord(doc) && isRecord(doc.spec) && typeof doc.spec.type === 'string' ? ['spec', 'type'] : edge.path;
       diagnostics.push(at('location-target-invalid', 'error', `Location type '${edge.type}' is not allowed here (allowed: ${context.allowedTypes.join(', ')}).`, edge.type === 'file' ? "A 'file' target is read from the Backstage server's own disk; inside a catalog registered by URL use type 'url' (or omit type) with a relative target." : "Use type 'url' with a relative or absolute target.", typePath));
     } else if (resolution.kind === 'invalid') {
-      diagnostics.push(at('location-target-invalid', 'error', resolution.reason, 'Point the target at files inside this repository.'));
+      diagnostics.push(at(resolution.ruleId ?? 'location-target-invalid', 'error', resolution.reason, resolution.hint ?? 'Point the target at files inside this repository.'));
     } else if (resolution.kind === 'external') {
       diagnostics.push(at('location-target-external', 'info', `${edge.target} is outside this repository and is not checked offline.`, 'Check it with --catalog-url against the managed Backstage, or move the entities into this repo.'));
     } else if (resolution.files.length === 0) {
@@ -48,7 +48,7 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
 
 function unreachable(files: readonly SourceFile[], context: LocationContext): Diagnostic[] {
   const reached = new Set(files.map(f => f.file));
-  const included = new Set(context.include.flatMap(glob => matchGlob(context.repoFiles, glob)));
+  const included = new Set(context.include.flatMap(glob => matchGlob(context.repoFiles, glob) ?? []));
   return [...included]
     .sort()
     .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file))

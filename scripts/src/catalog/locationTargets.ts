@@ -7,7 +7,7 @@ const require = createRequire(import.meta.url);
 export type TargetResolution =
   | { kind: 'files'; files: string[]; pattern: string }
   | { kind: 'external'; url: string }
-  | { kind: 'invalid'; reason: string };
+  | { kind: 'invalid'; reason: string; ruleId?: string; hint?: string };
 
 export interface TargetContext {
   repoUrl?: string;
@@ -29,9 +29,11 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
   const path = type === 'url' ? urlTargetToPath(fromFile, target, context.repoUrl) : fileTargetToPath(fromFile, target);
   if (path === undefined) return { kind: 'external', url: target };
   if (path === null) return { kind: 'invalid', reason: `'${target}' is outside this repository` };
-  const files = /[*?[{]/.test(path)
-    ? matchGlob(context.repoFiles, path)
-    : context.repoFileSet.has(path) ? [path] : [];
+  if (!/[*?[{]/.test(path)) return { kind: 'files', files: context.repoFileSet.has(path) ? [path] : [], pattern: path };
+  const refused = globTooComplex(path);
+  if (refused) return { kind: 'invalid', ruleId: 'location-glob-too-complex', reason: `The target pattern '${target}' ${refused}; Backstage's reader (minimatch) would take minutes on a long file name, and so would this check.`, hint: 'Use a plain pattern such as ./services/*.yaml or ./**/catalog-info.yaml.' };
+  const files = matchGlob(context.repoFiles, path);
+  if (files === undefined) return { kind: 'invalid', ruleId: 'location-glob-too-complex', reason: `Matching the target pattern '${target}' against the repository's files took longer than ${GLOB_BUDGET_MS / 1000} s.`, hint: 'Use a plainer pattern, or list the files.' };
   return { kind: 'files', files, pattern: path };
 }
 
@@ -94,7 +96,52 @@ export function resolveRelative(fromFile: string, target: string, repoUrl?: stri
   return fileTargetToPath(fromFile, target);
 }
 
-export function matchGlob(files: readonly string[], pattern: string): string[] {
+/** Wall-clock budget for matching one Location pattern against every file of the repo. */
+export const GLOB_BUDGET_MS = 2000;
+const MAX_STARS_PER_SEGMENT = 3;
+const MAX_GLOBSTARS = 3;
+// minimatch expands braces before matching: {a,b} sixteen times is 65,536 patterns, each tried on every file.
+const MAX_BRACE_EXPANSIONS = 64;
+
+function braceExpansions(pattern: string): number {
+  let total = 1;
+  for (const [, body] of pattern.matchAll(/\{([^{}]*)\}/g)) {
+    const range = /^(-?\d+|[a-zA-Z])\.\.(-?\d+|[a-zA-Z])(?:\.\.-?\d+)?$/.exec(body);
+    const count = range ? Math.abs((/\d/.test(range[2]) ? Number(range[2]) : range[2].charCodeAt(0)) - (/\d/.test(range[1]) ? Number(range[1]) : range[1].charCodeAt(0))) + 1 : body.split(',').length;
+    total *= Math.max(count, 1);
+    if (total > MAX_BRACE_EXPANSIONS) return total;
+  }
+  // Nested groups multiply further than this count shows: refuse them outright.
+  return /\{[^}]*\{/.test(pattern) ? MAX_BRACE_EXPANSIONS + 1 : total;
+}
+
+/**
+ * Why minimatch (the matcher Backstage's URL readers use for Location globs) would backtrack
+ * catastrophically on `pattern`, or `undefined` when it is safe: a repeated extglob group (`+(a|aa)`,
+ * `*(…)`) is exponential in the file name's length, and each `*` in one path segment multiplies the
+ * work by the length (`*a*a*a*a*b` against 200 characters took 63 s), as do many `**` segments and
+ * brace groups that expand to thousands of patterns.
+ */
+export function globTooComplex(pattern: string): string | undefined {
+  if (/[+*]\(/.test(pattern)) return 'repeats an extended-glob group (+(…) or *(…))';
+  if (braceExpansions(pattern) > MAX_BRACE_EXPANSIONS) return `expands its {…} groups to more than ${MAX_BRACE_EXPANSIONS} patterns`;
+  const segments = pattern.split('/');
+  if (segments.filter(s => s === '**').length > MAX_GLOBSTARS) return `has more than ${MAX_GLOBSTARS} ** segments`;
+  if (segments.some(s => s !== '**' && (s.match(/\*/g) ?? []).length > MAX_STARS_PER_SEGMENT)) return `has more than ${MAX_STARS_PER_SEGMENT} * wildcards in one path segment`;
+  return undefined;
+}
+
+/**
+ * The files `pattern` matches (minimatch, dotfiles included), in input order; `undefined` when matching
+ * takes longer than `budgetMs` (checked between files, so one file's match is bounded by globTooComplex).
+ */
+export function matchGlob(files: readonly string[], pattern: string, budgetMs = GLOB_BUDGET_MS): string[] | undefined {
   const matcher = new Minimatch(pattern, { dot: true });
-  return files.filter(file => matcher.match(file));
+  const deadline = Date.now() + budgetMs;
+  const matched: string[] = [];
+  for (const [i, file] of files.entries()) {
+    if (matcher.match(file)) matched.push(file);
+    if (i % 64 === 63 && Date.now() > deadline) return undefined;
+  }
+  return matched;
 }

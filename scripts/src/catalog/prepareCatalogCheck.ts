@@ -2,11 +2,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
-import { readFileSync } from 'node:fs';
 import { isRecord, loadCatalog, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
+import { readSource } from '../load/readSource.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
 import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
+import { loadTechdocsPolicy } from '../techdocs/mkdocsSafety.ts';
 import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
 import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
@@ -15,7 +16,7 @@ import { providedScopes } from './providedScopes.ts';
 /** Everything the catalog gate reads from disk, read once, before any check runs; `cache` holds earlier per-file results. */
 export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[], cache?: ResultCache): Promise<CatalogCheckInput> {
   const [loaded, policies, appConfig, backstageConfigs] = await Promise.all([loadCatalog(config, paths, cache), loadPolicies(config), readAppConfig(config), readBackstageConfigs(config)]);
-  return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs), mkdocs: readMkdocsFiles(config, loaded), cache };
+  return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs), mkdocs: readMkdocsFiles(config, loaded), techdocsPolicy: loadTechdocsPolicy(config.root), cache };
 }
 
 export async function loadPolicies(config: GitopsConfig) {
@@ -44,7 +45,7 @@ export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySch
 }
 
 /** The mkdocs.yml of every TechDocs site the reported entities point at with `dir:`. */
-function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): SourceFile[] {
+function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFile & { text?: string })[] {
   const repoFiles = new Set(loaded.repoFiles);
   // Only a `dir:` techdocs-ref (or a placeholder that may become one) names a site in this repo: the
   // other files need no placeholder substitution here.
@@ -55,8 +56,12 @@ function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): SourceFil
   const { entities } = collectEntities(withDocs, loaded, config.repoUrl);
   const files = new Set(techdocsSites(entities, config.repoUrl).map(site => mkdocsFileIn(site.folder, repoFiles)).filter((f): f is string => Boolean(f)));
   return [...files].sort().map(file => {
-    const parsed = parseYaml(readFileSync(join(config.root, file), 'utf8'), file);
-    return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
+    // PR content like any catalog file: the same byte cap and encoding rules.
+    const read = readSource(join(config.root, file), file, config.catalog.maxFileBytes);
+    if ('problem' in read) return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
+    const { text } = read;
+    const parsed = parseYaml(text, file);
+    return { file, text, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
   });
 }
 

@@ -14,6 +14,7 @@ import { buildSites } from '../techdocs/buildSites.ts';
 import { buildableSites, changedSites } from '../techdocs/techdocsSites.ts';
 import { OUTPUT_KINDS, wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
+import { childEnv } from '../process/childEnv.ts';
 
 export const TECHDOCS_BUILD_HELP = `Usage: backstage-gitops techdocs build [options]
 
@@ -59,7 +60,7 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
+  const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8', env: childEnv() });
   const commit = head.status === 0 ? head.stdout.trim() : 'unversioned';
   const log = (line: string) => io.stderr.write(`techdocs: ${line}\n`);
   log(describeTechdocsCore());
@@ -88,8 +89,8 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
 /** Repo-relative files that differ between `ref` and the working tree, untracked files included. */
 function changedSince(root: string, ref: string): Set<string> {
   if (ref.startsWith('-')) throw new UsageError(`--changed-since takes a git revision, not '${ref}'`);
-  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', '--relative', '-z', ref, '--'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', '--relative', '-z', ref, '--'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
   if (diff.status !== 0) throw new UsageError(`git diff against ${ref} failed: ${logText(diff.stderr.trim())}`);
-  const untracked = spawnSync('git', ['-C', root, 'ls-files', '-z', '--others', '--exclude-standard'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const untracked = spawnSync('git', ['-C', root, 'ls-files', '-z', '--others', '--exclude-standard'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
   return new Set([...diff.stdout.split('\0'), ...(untracked.stdout ?? '').split('\0')].filter(Boolean));
 }

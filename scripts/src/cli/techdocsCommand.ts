@@ -12,6 +12,7 @@ import { describeTechdocsCore } from '../techdocs/buildSite.ts';
 import { techdocsBuildCommand } from './techdocsBuildCommand.ts';
 import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
 import { logText } from '../report/safeText.ts';
+import { childEnv } from '../process/childEnv.ts';
 
 export const TECHDOCS_HELP = `Usage: backstage-gitops techdocs publish [options]
        backstage-gitops techdocs build [options]   (the same build without publishing; build --help)
@@ -58,7 +59,7 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   const repoFiles = new Set(await listRepoFiles(root));
   const sites = buildableSites(entities, repoFiles, config.repoUrl);
   const mine = shard(sites, values.shard);
-  const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
+  const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8', env: childEnv() });
   const commit = head.status === 0 ? head.stdout.trim() : 'unversioned';
   io.stderr.write(`techdocs: ${logText(describeTechdocsCore())}\n`);
   io.stderr.write(`techdocs: ${mine.length} of ${sites.length} site(s)${values.shard ? ` in shard ${logText(values.shard)}` : ''}, commit ${logText(commit.slice(0, 12))}\n`);

@@ -17,6 +17,26 @@ import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { OUTPUT_KINDS, type CliIo } from './io.ts';
+import { childEnv } from '../process/childEnv.ts';
+import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
+import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
+import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
+
+/**
+ * YAML from a file the pull request controls: a parse error names the file, line and column only. The
+ * parser's own message quotes the offending line, which for a linked host file would be its content.
+ */
+function parseQuietly(text: string, file: string): any {
+  const over = nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes);
+  if (over) throw new UsageError(`${file} holds more than ${DEFAULT_YAML_LIMITS.maxNodes} YAML values (line ${over.line}); it is not read.`);
+  try {
+    return parse(text, { prettyErrors: false });
+  } catch (error) {
+    const pos = (error as { pos?: [number, number] }).pos?.[0];
+    const line = pos === undefined ? undefined : text.slice(0, pos).split('\n').length;
+    throw new UsageError(`${file} is not valid YAML${line ? ` (line ${line})` : ''}.`);
+  }
+}
 
 export const TEMPLATES_HELP = `Usage: backstage-gitops templates test [name…] [--update-snapshots] [--shard i/n] [--run]
        backstage-gitops templates render <template.yaml> --values FILE --out DIR [options]
@@ -46,7 +66,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   if (values.help || positionals[0] !== 'render') return io.stdout.write(TEMPLATES_HELP), values.help ? 0 : 2;
   const file = positionals[1] ? resolve(io.cwd, positionals[1]) : undefined;
   if (!file || !values.values || !values.out) throw new UsageError('templates render needs <template.yaml>, --values and --out');
-  const gitTop = spawnSync('git', ['-C', dirname(file), 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+  const gitTop = spawnSync('git', ['-C', dirname(file), 'rev-parse', '--show-toplevel'], { encoding: 'utf8', env: childEnv() });
   // Relative skeleton urls may climb above the template's folder, so without git the root is the current folder when it holds the template.
   const cwdHolds = !relative(io.cwd, file).startsWith('..');
   const root = values.root ? resolve(io.cwd, values.root) : gitTop.status === 0 ? gitTop.stdout.trim() : cwdHolds ? io.cwd : dirname(file);
@@ -54,8 +74,14 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   if (templateFile.startsWith('..')) throw new UsageError(`${file} is not inside ${root}`);
   const config = await loadConfig(root);
   const baseUrl = config.repoUrl ?? 'https://github.com/offline/template/blob/main/';
-  const template = resolveTemplatePlaceholders(root, templateFile, parse(await readFile(file, 'utf8')), config.repoUrl);
-  const parameters = parse(await readFile(resolve(io.cwd, values.values), 'utf8')) ?? {};
+  let realTemplate: string;
+  try {
+    realTemplate = realRepoPath(root, templateFile);
+  } catch (error) {
+    throw error instanceof OutsideRepositoryError ? new UsageError(error.message) : error;
+  }
+  const template = resolveTemplatePlaceholders(root, templateFile, parseQuietly(await readFile(realTemplate, 'utf8'), templateFile), config.repoUrl);
+  const parameters = parseQuietly(await readFile(resolve(io.cwd, values.values), 'utf8'), values.values) ?? {};
   const secrets = values.secrets ? await readSecrets(resolve(io.cwd, values.secrets)) : undefined;
   const steps: { action?: string }[] = template?.spec?.steps ?? [];
   const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
@@ -96,11 +122,14 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
 /** A secrets file: a mapping of names to strings, as the scaffolder's task secrets are. */
 async function readSecrets(path: string): Promise<Record<string, string>> {
   let secrets: unknown;
+  let text: string;
   try {
-    secrets = parse(await readFile(path, 'utf8'));
+    text = await readFile(path, 'utf8');
   } catch (error) {
     throw new UsageError(`--secrets: cannot read ${logText(path)}: ${logText((error as Error).message.split('\n')[0])}`);
   }
+  // parseQuietly never quotes the offending line: in this file that line holds a secret.
+  secrets = parseQuietly(text, '--secrets file');
   if (!secrets || typeof secrets !== 'object' || Array.isArray(secrets) || Object.values(secrets).some(v => typeof v !== 'string')) {
     throw new UsageError('--secrets must be a YAML or JSON mapping of secret names to strings');
   }

@@ -10,6 +10,7 @@ import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../ca
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import { parseYaml, positionsIn, type ParsedYaml } from './parseYaml.ts';
 import { readSource } from './readSource.ts';
+import { readRepoFile } from './repoPath.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
 import { isYamlFile, listRepoFiles } from './repoFiles.ts';
 import type { PathSegment } from './yamlPath.ts';
@@ -49,6 +50,8 @@ export interface LoadedCatalog {
   /** Placeholder resolvers beyond text, json and yaml that the managed Backstage has. */
   placeholderResolvers: ReadonlySet<string>;
   repoFiles: string[];
+  /** Symbolic links in the repo (never followed), sorted. */
+  symlinks?: string[];
   /** The root (or given) file each loaded file was reached from: Backstage's origin location. */
   origins: Map<string, string>;
 }
@@ -56,9 +59,11 @@ export interface LoadedCatalog {
 /**
  * Reads the catalog the way Backstage would reach it (roots, given paths, or discovery) and parses
  * every file once. With a `cache`, files whose text is unchanged take their documents from it.
+ * Symbolic links are listed, never followed.
  */
 export async function loadCatalog(config: GitopsConfig, paths: readonly string[] = [], cache?: ResultCache): Promise<LoadedCatalog> {
-  const repoFiles = await listRepoFiles(config.root);
+  const symlinks: string[] = [];
+  const repoFiles = await listRepoFiles(config.root, symlinks);
   const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet: new Set(repoFiles) };
   const mode = paths.length > 0 ? 'paths' : config.catalog.roots.length > 0 ? 'roots' : 'discover';
   const start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles)
@@ -77,7 +82,7 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
   }
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
   const bundled = await bundleRefs(config, files, targets.repoFileSet);
-  for (const file of bundled.readFiles) if (!placeholderSources.has(file)) placeholderSources.set(file, readFileSync(join(config.root, file), 'utf8'));
+  for (const file of bundled.readFiles) if (!placeholderSources.has(file)) placeholderSources.set(file, readRepoFile(config.root, file, 'utf8'));
   files = files.filter(f => !placeholderSources.has(f.file) || mode !== 'discover');
 
   let context: SourceFile[] = [];
@@ -86,7 +91,7 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
     const reported = new Set(files.map(f => f.file));
     context = whole.files.filter(f => !reported.has(f.file));
   }
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: bundled.diagnostics, repoFiles, origins: crawl.origins };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: bundled.diagnostics, repoFiles, symlinks: symlinks.sort(), origins: crawl.origins };
 }
 
 async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext, cache?: ResultCache) {
@@ -158,7 +163,7 @@ async function readPlaceholderSources(config: GitopsConfig, files: SourceFile[],
     }
   }
   const list = [...wanted];
-  const contents = list.map(target => (repoFileSet.has(target) ? readFileSync(join(config.root, target), 'utf8') : null));
+  const contents = list.map(target => (repoFileSet.has(target) ? readRepoFile(config.root, target, 'utf8') : null));
   return new Map(list.map((target, i) => [target, contents[i]]));
 }
 
@@ -177,7 +182,7 @@ async function bundleRefs(config: GitopsConfig, files: SourceFile[], repoFileSet
     }
   }
   if (uses.length === 0) return { diagnostics: [], readFiles: new Set<string>() };
-  return bundlePlaceholderRefs(uses, path => (repoFileSet.has(path) ? readFileSync(join(config.root, path), 'utf8') : null), config.repoUrl);
+  return bundlePlaceholderRefs(uses, path => (repoFileSet.has(path) ? readRepoFile(config.root, path, 'utf8') : null), config.repoUrl);
 }
 
 function expandPaths(root: string, paths: readonly string[], repoFiles: readonly string[]): string[] {

@@ -4,13 +4,19 @@ import type { Diagnostic, Range } from '../diagnostic.ts';
 import { blockPositions, locateInBlock, type BlockPositions } from './blockPositions.ts';
 import { rangeOfPath, toRange, type PathSegment } from './yamlPath.ts';
 import { YAML_12_CORE } from './yamlSchema.ts';
+import { mayExceedNodes, NodeBudgetExceeded, nodeBudgetExceeded, nodeBudgetProblem, nodeCounter } from './yamlNodeBudget.ts';
 
 export interface YamlLimits {
   /** Backstage's own `toJSON()` default: more alias expansions than this is a resource-exhaustion attack. */
   maxAliasCount: number;
+  /**
+   * Values (scalars, sequences, mappings) per file. Bytes alone do not bound the work: under the 1 MB cap
+   * a flow sequence of 450,000 items took `yaml` 11 s and 550 MB to give positions for.
+   */
+  maxNodes: number;
 }
 
-export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasCount: 100 };
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasCount: 100, maxNodes: 100_000 };
 
 export interface ParsedYaml {
   /** One value per document; `undefined` where the document could not be read. */
@@ -37,14 +43,23 @@ export interface PositionOptions {
 export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS, options: PositionOptions = {}): ParsedYaml {
   const { getExact, locateExact, locateFast } = locators(text, options);
 
+  const overBudget = (at: { line: number; column: number }) => {
+    const problem = nodeBudgetProblem(file, at, limits.maxNodes);
+    return { documents: [], problems: [problem], locate: () => problem.range };
+  };
   if (!NEEDS_EXACT_PARSE.test(text)) {
     try {
-      const documents = jsyaml.loadAll(text, undefined, { schema: YAML_12_CORE, filename: file });
+      // Only a file that could be over the budget pays for counting its nodes as they are read.
+      const counting = mayExceedNodes(text, limits.maxNodes) ? { listener: nodeCounter(limits.maxNodes) } : {};
+      const documents = jsyaml.loadAll(text, undefined, { schema: YAML_12_CORE, filename: file, ...counting });
       return { documents, problems: [], locate: locateFast };
-    } catch {
+    } catch (error) {
+      if (error instanceof NodeBudgetExceeded) return overBudget(error);
       // js-yaml refused it; `yaml` decides and says where.
     }
   }
+  const over = nodeBudgetExceeded(text, limits.maxNodes);
+  if (over) return overBudget(over);
   const parsed = getExact();
   return { ...readDocuments(parsed, file, limits), locate: locateExact };
 }

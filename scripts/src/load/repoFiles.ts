@@ -3,8 +3,11 @@ import { join } from 'node:path';
 
 const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.cache', 'site', 'dist']);
 
-/** Every file below `root`, as sorted forward-slash paths relative to it. */
-export async function listRepoFiles(root: string): Promise<string[]> {
+/**
+ * Every regular file below `root`, as sorted forward-slash paths relative to it. Symbolic links are
+ * never followed (a pull request can link to host files); `symlinks`, when given, collects their paths.
+ */
+export async function listRepoFiles(root: string, symlinks?: string[]): Promise<string[]> {
   const found: string[] = [];
   async function walk(relative: string): Promise<void> {
     let entries;
@@ -20,6 +23,8 @@ export async function listRepoFiles(root: string): Promise<string[]> {
         if (!SKIPPED_FOLDERS.has(entry.name)) folders.push(walk(path));
       } else if (entry.isFile()) {
         found.push(path);
+      } else if (entry.isSymbolicLink()) {
+        symlinks?.push(path);
       }
     }
     await Promise.all(folders);

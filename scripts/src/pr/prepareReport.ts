@@ -8,6 +8,7 @@ import { diffTeams, type TeamChange } from '../scorecards/teamScores.ts';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { Check, Level } from '../scorecards/model.ts';
+import { childEnv } from '../process/childEnv.ts';
 import { apiChanges, type ApiChange } from './apiChanges.ts';
 import { entityChanges, impact, lostConsumers, type EntityChanges, type Impact, type Rename } from './entityChanges.ts';
 import { lintApiDefinitions, loadApiRuleset } from './lintApiDefinitions.ts';
@@ -130,8 +131,8 @@ function teamReviews(impacts: readonly Impact[], apis: readonly ApiChange[]): Pr
 }
 
 function gitChangedFiles(root: string, baseRef: string): string[] {
-  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', '--no-renames', baseRef], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', '--no-renames', baseRef], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
   if (diff.status !== 0) throw new UsageError(`git diff against ${baseRef} failed: ${diff.stderr.trim()}`);
-  const untracked = spawnSync('git', ['-C', root, 'ls-files', '--others', '--exclude-standard'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const untracked = spawnSync('git', ['-C', root, 'ls-files', '--others', '--exclude-standard'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
   return [...new Set([...diff.stdout.split('\n'), ...untracked.stdout.split('\n')].filter(Boolean))].sort();
 }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { childEnv } from '../process/childEnv.ts';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,7 @@ export function protoBreaking(before: string, after: string, file: string): Prot
     const run = spawnSync(process.execPath, [wrapper, 'breaking', 'after', '--against', 'before', '--error-format', 'json'], {
       cwd: dir,
       encoding: 'utf8',
-      env: { BUF_CACHE_DIR: join(dir, 'cache'), HOME: dir },
+      env: { ...childEnv(), BUF_CACHE_DIR: join(dir, 'cache'), HOME: dir },
       timeout: 60_000,
       maxBuffer: 16 * 1024 * 1024,
     });

@@ -14,6 +14,8 @@ const rules: Rule[] = [
   { id: 'scorecard-exemption-unknown', severity: 'error', description: 'An exemption names an entity or check that does not exist.', example: 'entityRef: component:default/gone' },
   { id: 'scorecard-config-stale', severity: 'error', description: 'The generated Tech Insights app-config differs from what scorecards/ compiles to.', example: '# a check edited without --write-config' },
   { id: 'scorecard', severity: 'error', description: 'scorecard/<checkId>: a blocking check fails on an entity the change touches, or an overdue initiative fails.', example: '# a new production service without pagerduty.com/service-id' },
+  { id: 'codeowners-unsafe-path', severity: 'error', description: 'A file or folder the catalog owns has a name CODEOWNERS cannot write safely (control characters, whitespace, #, wildcards); it stays with the platform team.', example: '# catalog/x.yaml<newline>* @org/team' },
+  { id: 'codeowners-team-invalid', severity: 'error', description: 'github.com/team-slug is not a GitHub org/team slug, so CODEOWNERS ignores it.', example: 'github.com/team-slug: "acme/a team"' },
   { id: 'codeowners-stale', severity: 'error', description: "CODEOWNERS differs from what the catalog's ownership generates.", example: '# an entity moved to another team without codeowners --write' },
   { id: 'schema-stale', severity: 'error', description: "The editor's JSON Schema for catalog files differs from what the policies, the pinned Backstage packages and the catalog generate.", example: '# a policy edited without schema --write' },
 ];

@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { childEnv } from '../process/childEnv.ts';
+import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
+import { deniedExtensions, loadTechdocsPolicy } from './mkdocsSafety.ts';
 
 const require = createRequire(import.meta.url);
 const SHIM = fileURLToPath(new URL('../../techdocs-core-shim/', import.meta.url));
@@ -43,7 +46,7 @@ export function techdocsCore(): TechdocsCore {
   const mkdocs = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map(dir => join(dir, 'mkdocs')).find(file => existsSync(file));
   const shebang = mkdocs ? /^#!\s*(\S+)/.exec(readFileSync(mkdocs, 'utf8').slice(0, 200))?.[1] : undefined;
   const python = shebang && !shebang.endsWith('/env') ? shebang : 'python3';
-  const probe = spawnSync(python, ['-c', "import importlib.metadata as m; print(m.version('mkdocs-techdocs-core'))"], { encoding: 'utf8' });
+  const probe = spawnSync(python, ['-c', "import importlib.metadata as m; print(m.version('mkdocs-techdocs-core'))"], { encoding: 'utf8', env: childEnv() });
   const version = probe.status === 0 ? probe.stdout.trim() : undefined;
   return (core = version ? { plugin: 'mkdocs-techdocs-core', version, python } : { plugin: 'stand-in', python });
 }
@@ -68,19 +71,29 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   const started = Date.now();
   const work = await mkdtemp(join(tmpdir(), 'gitops-techdocs-'));
   const folder = posix.dirname(mkdocsFile);
-  const config = defaultSiteName === undefined ? readableConfig(await readFile(join(root, mkdocsFile), 'utf8')) : {};
+  // Docs are PR content: a link to a host file must not be copied into a public site.
+  const text = defaultSiteName === undefined ? await readFile(realRepoPath(root, mkdocsFile), 'utf8') : undefined;
+  const config = text === undefined ? {} : readableConfig(text);
+  const refused = deniedExtensions(config, loadTechdocsPolicy(root));
+  if (refused.length) throw new Error(`${mkdocsFile} uses the markdown extension '${refused[0].name}', which is refused: ${refused[0].reason}. The site is not built.`);
   const source = join(work, 'src');
-  await cp(join(root, folder, config.docs_dir ?? 'docs'), join(source, config.docs_dir ?? 'docs'), { recursive: true });
-  if (defaultSiteName === undefined) await cp(join(root, mkdocsFile), join(source, posix.basename(mkdocsFile)));
+  const docs = posix.join(folder, config.docs_dir ?? 'docs');
+  assertTreeInside(root, docs);
+  await cp(join(root, docs), join(source, config.docs_dir ?? 'docs'), { recursive: true });
+  if (defaultSiteName === undefined) await cp(realRepoPath(root, mkdocsFile), join(source, posix.basename(mkdocsFile)));
   // techdocs-node's default config, named after the entity as Backstage's own builder names it (the CLI's
   // --site-name takes no value, so through the CLI every such site would be "Documentation Site").
   else await writeFile(join(source, 'mkdocs.yml'), stringify({ site_name: defaultSiteName, docs_dir: 'docs', plugins: ['techdocs-core'] }));
   const site = join(work, 'site');
   const cli = join(dirname(require.resolve('@techdocs/cli/package.json')), 'bin', 'techdocs-cli');
   const shim = techdocsCorePath();
+  // mkdocs.yml is PR content and can read any variable (`!ENV`): the build sees only the allow-list.
+  const env = childEnv();
   const output = await run(process.execPath, [cli, 'generate', '--no-docker', '--source-dir', source, '--output-dir', site, '--etag', commit, '-v'], {
-    ...process.env,
-    ...(shim ? { PYTHONPATH: [shim, process.env.PYTHONPATH].filter(Boolean).join(':') } : {}),
+    ...env,
+    // The stand-in plugin lives in this repo: Python must not write its bytecode cache there.
+    PYTHONDONTWRITEBYTECODE: '1',
+    ...(shim ? { PYTHONPATH: [shim, env.PYTHONPATH].filter(Boolean).join(':') } : {}),
   });
   const files = await listFiles(site).catch((): string[] => []);
   if (output.code !== 0 || !files.includes('index.html')) {
@@ -94,16 +107,16 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
 }
 
 // A config that does not parse is still handed to the build, so the finding carries MkDocs' own message.
-function readableConfig(text: string): { docs_dir?: string } {
+function readableConfig(text: string): { docs_dir?: string; markdown_extensions?: unknown } {
   try {
-    const config = parse(text) as { docs_dir?: unknown } | null;
-    return typeof config?.docs_dir === 'string' ? { docs_dir: config.docs_dir } : {};
+    const config = parse(text) as { docs_dir?: unknown; markdown_extensions?: unknown } | null;
+    return { ...(typeof config?.docs_dir === 'string' ? { docs_dir: config.docs_dir } : {}), markdown_extensions: config?.markdown_extensions };
   } catch {
     return {};
   }
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; text: string }> {
+function run(command: string, args: string[], env: Record<string, string>): Promise<{ code: number; text: string }> {
   return new Promise(resolve => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';

@@ -1,9 +1,10 @@
-import { cp, mkdir, readFile, rm } from 'node:fs/promises';
-import { join, posix, resolve, sep } from 'node:path';
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { posix, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostic.ts';
 import { buildSite, SiteBuildError } from './buildSite.ts';
 import { buildFindings, pagesNamed } from './buildFindings.ts';
 import { siteNameOf, type BuildableSite } from './techdocsSites.ts';
+import { readRepoFile } from '../load/repoPath.ts';
 
 export interface BuildInput {
   root: string;
@@ -49,7 +50,7 @@ export async function buildSites(input: BuildInput): Promise<{ results: BuildRes
       results.push({ mkdocsFile, triplets, outcome: 'built', files: built.files.length, seconds: built.seconds });
     } catch (error) {
       const log = error instanceof SiteBuildError ? error.log : '';
-      const mkdocsText = sites[0].generated ? undefined : await readFile(join(input.root, mkdocsFile), 'utf8').catch(() => undefined);
+      const mkdocsText = sites[0].generated ? undefined : readInside(input.root, mkdocsFile);
       const found = buildFindings({ mkdocsFile, generated: sites[0].generated, mkdocsText, pages: await readPages(input.root, pagesNamed(log, mkdocsFile, mkdocsText)), log, reason: (error as Error).message });
       input.log(`${progress}: FAILED (${found.length} problem${found.length === 1 ? '' : 's'})`);
       diagnostics.push(...found.map(d => ({ ...d, entityRef: d.entityRef ?? sites[0].entity.ref })));
@@ -76,8 +77,17 @@ async function readPages(root: string, files: readonly string[]): Promise<Map<st
   for (const file of files) {
     const path = resolve(root, file);
     if (!path.startsWith(`${resolve(root)}${sep}`)) continue;
-    const text = await readFile(path, 'utf8').catch(() => undefined);
+    const text = readInside(root, file);
     if (text !== undefined) pages.set(file, text);
   }
   return pages;
+}
+
+// A page or config that is a link to a host file must not be quoted in a finding: unreadable, then.
+function readInside(root: string, file: string): string | undefined {
+  try {
+    return readRepoFile(root, file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

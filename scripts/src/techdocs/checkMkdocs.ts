@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
+import { checkMkdocsSafety, DEFAULT_TECHDOCS_POLICY, type TechdocsPolicy } from './mkdocsSafety.ts';
 
 // What @techdocs/cli keeps when it sanitises mkdocs.yml before building; anything else is dropped.
 const KEPT_KEYS = new Set(['site_name', 'site_url', 'site_description', 'site_author', 'repo_url', 'repo_name', 'edit_uri', 'edit_uri_template', 'docs_dir', 'site_dir', 'nav', 'exclude_docs', 'not_in_nav', 'theme', 'plugins', 'markdown_extensions', 'extra', 'extra_css', 'use_directory_urls', 'strict', 'dev_addr', 'watch', 'copyright', 'remote_branch', 'remote_name', 'validation', 'google_analytics']);
@@ -9,10 +10,13 @@ const KEPT_PLUGINS = new Set(['techdocs-core', 'search', 'material/search', 'red
 
 /**
  * An mkdocs.yml as TechDocs will build it: a site name, a docs folder inside the site with an
- * index.md (or README.md, which MkDocs builds to index.html), nav entries that exist, and nothing the TechDocs sanitiser would silently drop.
+ * index.md (or README.md, which MkDocs builds to index.html), nav entries that exist, and nothing the TechDocs
+ * sanitiser would silently drop; with the file's `text`, nothing that reads the build's environment or runs
+ * code (see checkMkdocsSafety).
  */
-export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [...source.problems];
+export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, options: { text?: string; policy?: TechdocsPolicy } = {}): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [...source.problems, ...checkMkdocsSafety(source, options.text, repoFiles, options.policy ?? DEFAULT_TECHDOCS_POLICY)];
+  const flagged = new Set(diagnostics.map(d => d.ruleId));
   const config = source.documents[0];
   const at = (path: PathSegment[], ruleId: string, severity: Diagnostic['severity'], message: string, hint: string, key = false): Diagnostic => ({
     ruleId, severity, message, hint, file: source.file, range: source.locate(0, path, { key }),
@@ -39,6 +43,8 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>):
   }
   if (Array.isArray(config.nav) && inside && docsFiles.length > 0) checkNav(config.nav, ['nav'], docsPath, repoFiles, diagnostics, at);
   for (const key of Object.keys(config)) {
+    // hooks and INHERIT are reported as the risk they are, not as a mere no-op.
+    if ((key === 'hooks' && flagged.has('mkdocs-hooks')) || (key === 'INHERIT' && flagged.has('mkdocs-inherit-outside'))) continue;
     if (!KEPT_KEYS.has(key)) diagnostics.push(at([key], 'mkdocs-dropped-key', 'warning', `TechDocs drops '${key}' from mkdocs.yml before building.`, 'Remove it; it has no effect in Backstage.', true));
   }
   if (isRecord(config.theme) && 'custom_dir' in config.theme) {
@@ -47,7 +53,7 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>):
   if (Array.isArray(config.plugins)) {
     config.plugins.forEach((plugin, i) => {
       const name = typeof plugin === 'string' ? plugin : isRecord(plugin) ? Object.keys(plugin)[0] : undefined;
-      if (name && !KEPT_PLUGINS.has(name)) diagnostics.push(at(['plugins', i], 'mkdocs-dropped-key', 'warning', `TechDocs drops the mkdocs plugin '${name}' before building.`, 'Only techdocs-core, search, redirects and group survive; remove it or ask the platform team to allow it.'));
+      if (name && !KEPT_PLUGINS.has(name) && (options.policy ?? DEFAULT_TECHDOCS_POLICY).plugins.includes(name)) diagnostics.push(at(['plugins', i], 'mkdocs-dropped-key', 'warning', `TechDocs drops the mkdocs plugin '${name}' before building.`, 'Only techdocs-core, search, redirects and group survive; remove it or ask the platform team to allow it.'));
     });
   }
   return diagnostics;

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
+import { childEnv } from '../process/childEnv.ts';
+import { readRepoFile } from '../load/repoPath.ts';
 import { buildSite, type BuiltSite } from './buildSite.ts';
 import { siteStore, techdocsPublisher, type StorageTarget } from './siteStore.ts';
 import { siteNameOf, type TechdocsSite } from './techdocsSites.ts';
@@ -82,10 +84,10 @@ export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
 
 /** True when neither mkdocs.yml nor its docs folder changed between `commit` and the working tree. */
 function unchangedSince(root: string, commit: string, mkdocsFile: string): boolean {
-  const config = (existsSync(join(root, mkdocsFile)) ? parse(readFileSync(join(root, mkdocsFile), 'utf8')) : {}) as { docs_dir?: string };
+  const config = (existsSync(join(root, mkdocsFile)) ? parse(readRepoFile(root, mkdocsFile, 'utf8')) : {}) as { docs_dir?: string };
   const docs = posix.join(posix.dirname(mkdocsFile), config.docs_dir ?? 'docs');
-  const diff = spawnSync('git', ['-C', root, 'diff', '--quiet', commit, '--', mkdocsFile, docs], { stdio: 'ignore' });
-  const untracked = spawnSync('git', ['-C', root, 'ls-files', '--others', '--exclude-standard', '--', mkdocsFile, docs], { encoding: 'utf8' });
+  const diff = spawnSync('git', ['-C', root, 'diff', '--quiet', commit, '--', mkdocsFile, docs], { stdio: 'ignore', env: childEnv() });
+  const untracked = spawnSync('git', ['-C', root, 'ls-files', '--others', '--exclude-standard', '--', mkdocsFile, docs], { encoding: 'utf8', env: childEnv() });
   return diff.status === 0 && untracked.status === 0 && untracked.stdout.trim() === '';
 }
 

@@ -39,7 +39,7 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
     }
     if (/(^|\/)mkdocs\.ya?ml$/.test(file.path)) {
       const parsed = parseYaml(text, file.path);
-      for (const d of checkMkdocs({ file: file.path, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, paths)) {
+      for (const d of checkMkdocs({ file: file.path, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, paths, { text })) {
         if (d.severity === 'error') problems.push(`${file.path}:${d.range.start.line}: ${d.ruleId}: ${d.message}`);
       }
     }

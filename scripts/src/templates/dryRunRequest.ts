@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
+import { assertTreeInside } from '../load/repoPath.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 
 export const BUILTIN_ACTIONS = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
@@ -22,6 +23,7 @@ export async function dryRunRequest(root: string, templateName: string, template
     }
   }
   const skeletonDir = join('templates', templateName, skeleton ?? '.');
+  assertTreeInside(root, skeletonDir.split(sep).join('/'));
   const files = await listRepoFiles(join(root, skeletonDir));
   return {
     template: copy,

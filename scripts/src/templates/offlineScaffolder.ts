@@ -1,6 +1,7 @@
 import { cp, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
+import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -29,15 +30,22 @@ export function urlToPath(source: TemplateSource, url: string): string {
   return join(source.root, relative);
 }
 
+/**
+ * Backstage's UrlReader over the local checkout. A skeleton file or folder that is (or holds) a symbolic
+ * link leading outside the repository is refused (OutsideRepositoryError), so fetch:plain / fetch:template
+ * never copy a host file into the rendered output or its snapshot.
+ */
 export function localReader(source: TemplateSource) {
   const toPath = (url: string) => urlToPath(source, url);
+  const repoRelative = (path: string) => relative(source.root, path).split(sep).join('/');
   return {
     async readUrl(url: string) {
-      const buffer = await readFile(toPath(url));
+      const buffer = await readFile(realRepoPath(source.root, repoRelative(toPath(url))));
       return { buffer: async () => buffer };
     },
     async readTree(url: string) {
       const from = toPath(url);
+      assertTreeInside(source.root, repoRelative(from));
       return { dir: async ({ targetDir }: { targetDir: string }) => (await cp(from, targetDir, { recursive: true }), targetDir) };
     },
     async search(): Promise<never> {

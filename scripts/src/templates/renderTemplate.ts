@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { repoUrlProblem, workspacePathProblem } from './checkStepInputs.ts';
 import { localReader, workflowRunnerClass, type TemplateSource } from './offlineScaffolder.ts';
 import { exampleOutput, validateActionInput, type KnownAction } from './scaffolderActions.ts';
+import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded, watchRenderBudget, type RenderBudget } from './renderBudget.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -20,6 +21,8 @@ export interface RenderRequest {
   offlineActions: readonly string[];
   /** The actions the managed Backstage runs (loadScaffolderActions): their schemas judge the recorded inputs, their output schemas give the example outputs. */
   actions?: ReadonlyMap<string, KnownAction>;
+  /** Bytes, files and time the render may spend (default DEFAULT_RENDER_BUDGET). */
+  budget?: RenderBudget;
 }
 
 /** A rendered step input the action (or Backstage's parseRepoUrl / resolveSafeChildPath) would refuse. */
@@ -84,6 +87,7 @@ const quiet = { info() {}, warn() {}, error() {}, debug() {}, child: () => quiet
  * Runs a template the way Backstage's dry-run does (its own NunjucksWorkflowRunner and built-in
  * fetch:template / fetch:plain / fs:* actions, in dry-run mode), in a temporary workspace, and
  * returns the files the steps produced. Actions that need the outside world only record their input.
+ * Throws RenderBudgetExceeded when the render writes or runs beyond `request.budget`.
  */
 export async function renderTemplate(request: RenderRequest): Promise<RenderResult> {
   const scaffolder = require('@backstage/plugin-scaffolder-backend');
@@ -130,6 +134,7 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     id: 'offline:extract',
     supportsDryRun: true,
     async handler(ctx: { workspacePath: string }) {
+      if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
       extracted = node.serializeDirectoryContents(ctx.workspacePath);
       await extracted;
     },
@@ -146,6 +151,9 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     register() {},
   };
   const work = await mkdtemp(join(tmpdir(), 'gitops-render-'));
+  const cancel = new AbortController();
+  // A hostile template can loop its way to hundreds of MB: past the budget, writes fail and the run stops.
+  const watch = watchRenderBudget(work, request.budget ?? DEFAULT_RENDER_BUDGET, () => cancel.abort());
   const Runner = workflowRunnerClass();
   const runner = new Runner({ actionRegistry: registry, integrations, logger: quiet, workingDirectory: work, config, metrics: noop });
   const log: string[] = [];
@@ -167,20 +175,25 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
       },
       getInitiatorCredentials: async () => ({ $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: request.user?.ref ?? 'user:default/template-tester' } }),
       getWorkspaceName: async () => 'workspace',
-      cancelSignal: new AbortController().signal,
+      cancelSignal: cancel.signal,
       async emitLog(message: string) {
         // Backstage colours its log lines; the report does not.
         log.push(message.replace(/\u001b\[[0-9;]*m/g, ''));
       },
       complete: async () => {},
     });
+    if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
     if (!extracted) throw new Error('The template did not reach its last step');
     return { files: await extracted, offlineInputs, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
   } catch (error) {
+    // Whatever a step reported once its writes were cut off, the cause is the budget.
+    const reason = watch.check();
+    if (reason && !(error instanceof RenderBudgetExceeded)) throw new RenderBudgetExceeded(reason);
     // The task stops at a refused input; the refusal, with its step, says where in template.yaml.
     if (inputRefusals.length && error && typeof error === 'object') Object.assign(error, { inputRefusals });
     throw error;
   } finally {
+    watch.stop();
     await rm(work, { recursive: true, force: true });
   }
 }

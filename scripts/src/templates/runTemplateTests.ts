@@ -8,17 +8,21 @@ import { Ajv } from 'ajv';
 import { stringify } from 'yaml';
 import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml, type ParsedYaml } from '../load/parseYaml.ts';
+import { OutsideRepositoryError, readRepoFile, writableRepoPath } from '../load/repoPath.ts';
+import { FILE_START } from '../diagnostic.ts';
 import testSchema from '../../../schemas/template-test.schema.json' with { type: 'json' };
 import { checkRendered } from './checkRendered.ts';
 import { checkSecrets, checkValues } from './checkValues.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
 import { renderTemplate, type InputRefusalAt } from './renderTemplate.ts';
+import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded } from './renderBudget.ts';
 import { refusalPlace, staticRefusals, staticRepoUrlProblem } from './checkStepInputs.ts';
 import { pickerParameters } from './checkTemplate.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { KnownAction } from './scaffolderActions.ts';
 import { templateActions } from './templateGate.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
+import { childEnv } from '../process/childEnv.ts';
 
 const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
 
@@ -48,7 +52,18 @@ export interface CaseResult {
 /** Renders one case with the scaffolder's own runner and checks it: values, expectations, output, snapshot, commands. */
 export async function runCase(root: string, repoUrl: string, item: TemplateCase, options: { updateSnapshots: boolean; run: boolean; org?: OrgCatalog }): Promise<CaseResult> {
   const diagnostics: Diagnostic[] = [];
-  const caseText = readFileSync(join(root, item.caseFile), 'utf8');
+  let caseText: string;
+  let templateText: string;
+  const templateFile = `templates/${item.template}/template.yaml`;
+  try {
+    caseText = readRepoFile(root, item.caseFile, 'utf8');
+    templateText = readRepoFile(root, templateFile, 'utf8');
+  } catch (error) {
+    if (!(error instanceof OutsideRepositoryError)) throw error;
+    // The link's target is a host file: name the link, never show what it points at.
+    diagnostics.push({ ruleId: 'repo-symlink', severity: 'error', message: error.message, hint: 'Commit the file itself, not a symbolic link.', file: error.file, range: FILE_START });
+    return { case: item, milliseconds: 0, diagnostics };
+  }
   const parsedCase = parseYaml(caseText, item.caseFile);
   const at = (path: (string | number)[], ruleId: string, message: string, hint: string) => diagnostics.push({ ruleId, severity: 'error', message, hint, file: item.caseFile, range: parsedCase.locate(0, path) });
   const testCase = parsedCase.documents[0] as { name: string; values: Record<string, unknown>; secrets?: Record<string, string>; user?: { ref: string }; expect?: { files?: string[]; absent?: string[]; contains?: Record<string, string[]>; error?: string; valuesError?: string }; snapshot?: boolean; run?: string[] };
@@ -57,8 +72,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     for (const e of validate.errors ?? []) at(e.instancePath.split('/').slice(1), 'template-test-invalid', `${e.instancePath || 'case'} ${e.message}`, 'See schemas/template-test.schema.json.');
     return { case: item, milliseconds: 0, diagnostics };
   }
-  const templateFile = `templates/${item.template}/template.yaml`;
-  const parsedYaml = parseYaml(readFileSync(join(root, templateFile), 'utf8'), templateFile);
+  const parsedYaml = parseYaml(templateText, templateFile);
   const parsedTemplate = { ...parsedYaml, file: templateFile, documents: [resolveTemplatePlaceholders(root, templateFile, parsedYaml.documents[0], repoUrl)] };
   const template = parsedTemplate.documents[0] as { apiVersion: string; metadata: { name: string }; spec: { parameters?: object | object[]; steps: { action: string }[]; output?: object } };
   if (!isRecord(template) || !isRecord(template.spec) || !Array.isArray(template.spec.steps)) {
@@ -82,6 +96,10 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   } catch (error) {
     const message = (error as Error).message;
     if (testCase.expect?.error && message.includes(testCase.expect.error)) return { case: item, milliseconds: Date.now() - started, diagnostics };
+    if (error instanceof RenderBudgetExceeded) {
+      at(['values'], 'template-render-budget', message, `Each render may write ${DEFAULT_RENDER_BUDGET.maxBytes / 1024 / 1024} MB, ${DEFAULT_RENDER_BUDGET.maxFiles} files and run ${DEFAULT_RENDER_BUDGET.maxMilliseconds / 1000} s.`);
+      return { case: item, milliseconds: Date.now() - started, diagnostics };
+    }
     const refusals = (error as { inputRefusals?: InputRefusalAt[] }).inputRefusals;
     if (refusals?.length) {
       const findings = renderedInputFindings(parsedTemplate, refusals, actions, item.caseFile);
@@ -106,8 +124,17 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   if (testCase.snapshot !== false) {
     const snapshotFile = item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml');
     const actual = stringify(Object.fromEntries([...files].sort(([a], [b]) => a.localeCompare(b)).map(([path, content]) => [path, isText(content) ? content.toString('utf8') : `sha256:${createHash('sha256').update(content).digest('hex')}`])), { lineWidth: 0 });
-    const expected = existsSync(join(root, snapshotFile)) ? readFileSync(join(root, snapshotFile), 'utf8') : undefined;
-    if (options.updateSnapshots) await writeFile(join(root, snapshotFile), actual);
+    let snapshotPath: string | undefined;
+    try {
+      snapshotPath = writableRepoPath(root, snapshotFile);
+    } catch (error) {
+      if (!(error instanceof OutsideRepositoryError)) throw error;
+      diagnostics.push({ ruleId: 'repo-symlink', severity: 'error', message: error.message, hint: 'Delete the link; the snapshot is written here by --update-snapshots.', file: error.file, range: FILE_START });
+    }
+    const expected = snapshotPath && existsSync(snapshotPath) ? readFileSync(snapshotPath, 'utf8') : undefined;
+    if (!snapshotPath) {
+      // Refused above: never read or written through the link.
+    } else if (options.updateSnapshots) await writeFile(snapshotPath, actual);
     else if (expected !== actual) at([], 'template-snapshot', expected === undefined ? `No snapshot yet: ${snapshotFile}.` : `The rendered tree differs from ${snapshotFile}.`, 'Review the change, then run `backstage-gitops templates test --update-snapshots`.');
   }
   if (options.run && testCase.run?.length) {
@@ -118,7 +145,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
         await writeFile(join(dir, path), content);
       }
       for (const [i, command] of testCase.run.entries()) {
-        const result = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+        const result = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', timeout: 300_000, env: childEnv() });
         if (result.status !== 0) {
           at(['run', i], 'template-command-failed', `\`${command}\` failed in the rendered repository (exit ${result.status}): ${(result.stdout + result.stderr).slice(-800)}`, 'The repository a team gets must build and pass its own tests.');
           break;

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readRepoFile } from '../load/repoPath.ts';
 import { findPlaceholders, placeholderTarget, substitutePlaceholders } from '../catalog/placeholders.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 
@@ -19,7 +20,16 @@ export function resolveTemplatePlaceholders<T>(root: string, file: string, docum
     const target = placeholderTarget(file, use.value, repoUrl);
     if (typeof target !== 'string' || sources.has(target)) continue;
     const path = join(root, target);
-    sources.set(target, existsSync(path) ? readFileSync(path, 'utf8') : null);
+    sources.set(target, existsSync(path) ? readInside(root, target) : null);
   }
   return substitutePlaceholders(document, file, sources, repoUrl).entity as T;
+}
+
+/** A file's text, or null when it is a link that leaves the repository (the gate reports the link). */
+function readInside(root: string, target: string): string | null {
+  try {
+    return readRepoFile(root, target, 'utf8');
+  } catch {
+    return null;
+  }
 }

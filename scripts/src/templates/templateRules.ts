@@ -20,6 +20,7 @@ const rules: Rule[] = [
   { id: 'template-values-invalid', severity: 'error', description: "A case's values fail the parameter schemas as the backend validates them (no defaults).", example: 'values: {name: Bad_Name}' },
   { id: 'template-secrets-invalid', severity: 'error', description: "A case's secrets fail the template's spec.secrets.schema, as the backend validates them before running.", example: 'secrets: {}  # spec.secrets.schema requires token' },
   { id: 'template-render-failed', severity: 'error', description: 'The template fails to render with the scaffolder.', example: 'Hello ${{ values.name' },
+  { id: 'template-render-budget', severity: 'error', description: 'A render wrote more than 20 MB or 2,000 files, or ran longer than 60 s; it is stopped there.', example: 'each: ${{ range(0, 400) }}  # fetch:template of a skeleton that loops' },
   { id: 'template-expectation', severity: 'error', description: "The rendered tree does not meet the case's expectations.", example: 'expect: {files: [Dockerfile]}  # not rendered' },
   { id: 'template-output-invalid', severity: 'error', description: 'Rendered output is unusable: unrendered expressions, YAML/JSON that does not parse, a catalog-info.yaml Backstage rejects, a GitHub workflow or Azure pipeline their own validators reject.', example: '{% raw %}${{ values.x }}{% endraw %}' },
   { id: 'template-snapshot', severity: 'error', description: 'The rendered tree differs from the golden snapshot.', example: '# a skeleton edited without --update-snapshots' },

@@ -1,0 +1,96 @@
+import { lstatSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+/**
+ * Thrown instead of reading a path that leads outside the repository through a symbolic link. Its
+ * message names the repo-relative path only: never the target, never the content.
+ */
+export class OutsideRepositoryError extends Error {
+  constructor(readonly file: string) {
+    super(`${JSON.stringify(file).slice(1, -1)} is a symbolic link (or lies in a linked folder) that leads outside the repository; it is not read.`);
+    this.name = 'OutsideRepositoryError';
+  }
+}
+
+function inside(realRoot: string, real: string): boolean {
+  const rel = relative(realRoot, real);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep));
+}
+
+/**
+ * The real absolute path of repo-relative `file` under `root`, after resolving every symbolic link on
+ * the way. Throws OutsideRepositoryError when that real path is outside the root's own real path (a
+ * pull request can commit a link to /etc/passwd or ~/.ssh), and the fs error when it does not exist.
+ */
+export function realRepoPath(root: string, file: string): string {
+  const realRoot = realpathSync(root);
+  let real: string;
+  try {
+    real = realpathSync(join(root, file));
+  } catch (error) {
+    // A dangling link: where it points is not ours to say, and it cannot be read anyway.
+    if (isLink(join(root, file))) throw new OutsideRepositoryError(file);
+    throw error;
+  }
+  if (!inside(realRoot, real)) throw new OutsideRepositoryError(file);
+  return real;
+}
+
+/** readFileSync of a repo-relative file, refusing links that leave the repository (see realRepoPath). */
+export function readRepoFile(root: string, file: string): Buffer;
+export function readRepoFile(root: string, file: string, encoding: 'utf8'): string;
+export function readRepoFile(root: string, file: string, encoding?: 'utf8'): Buffer | string {
+  const real = realRepoPath(root, file);
+  return encoding ? readFileSync(real, encoding) : readFileSync(real);
+}
+
+/**
+ * Throws OutsideRepositoryError for the first symbolic link below repo-relative `folder` whose target is
+ * outside the repository (or dangling); for copying a whole tree (skeletons, docs) safely.
+ */
+export function assertTreeInside(root: string, folder: string): void {
+  const realRoot = realpathSync(root);
+  const walk = (dir: string) => {
+    const absolute = realRepoPath(root, dir);
+    for (const entry of readdirSync(absolute, { withFileTypes: true })) {
+      const path = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isSymbolicLink()) {
+        let real: string;
+        try {
+          real = realpathSync(join(absolute, entry.name));
+        } catch {
+          throw new OutsideRepositoryError(path);
+        }
+        if (!inside(realRoot, real)) throw new OutsideRepositoryError(path);
+      } else if (entry.isDirectory()) walk(path);
+    }
+  };
+  walk(folder);
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where to write repo-relative `file` (a snapshot, a generated file) without following a link out of
+ * the repository: the file's real path when it exists (or is a link, even a dangling one), else the new
+ * name inside its folder's real path. Throws OutsideRepositoryError like realRepoPath.
+ */
+export function writableRepoPath(root: string, file: string): string {
+  const absolute = join(root, file);
+  let exists = true;
+  try {
+    lstatSync(absolute);
+  } catch {
+    exists = false;
+  }
+  if (exists) return realRepoPath(root, file);
+  const slash = file.lastIndexOf('/');
+  const folder = slash < 0 ? '' : file.slice(0, slash);
+  return join(realRepoPath(root, folder), file.slice(slash + 1));
+}

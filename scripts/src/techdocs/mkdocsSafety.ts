@@ -1,0 +1,116 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, posix } from 'node:path';
+import { LineCounter, isNode, parseDocument, visit } from 'yaml';
+import type { Diagnostic } from '../diagnostic.ts';
+import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
+import { toRange } from '../load/yamlPath.ts';
+import defaultPolicy from '../../../schemas/techdocs-policy.json' with { type: 'json' };
+
+const require = createRequire(import.meta.url);
+
+/** schemas/techdocs-policy.json: the mkdocs plugins and YAML tags a team's docs may use. */
+export interface TechdocsPolicy {
+  plugins: string[];
+  yamlTags: string[];
+  /** Markdown extension name -> why it is refused. */
+  deniedMarkdownExtensions?: Record<string, string>;
+}
+
+/** The markdown_extensions of a parsed mkdocs.yml that the policy denies, with their index and reason. */
+export function deniedExtensions(config: unknown, policy: TechdocsPolicy): { index: number; name: string; reason: string }[] {
+  const denied = policy.deniedMarkdownExtensions ?? {};
+  if (!isRecord(config) || !Array.isArray(config.markdown_extensions)) return [];
+  return config.markdown_extensions.flatMap((entry, index) => {
+    const name = typeof entry === 'string' ? entry : isRecord(entry) ? Object.keys(entry)[0] : undefined;
+    return name !== undefined && Object.hasOwn(denied, name) ? [{ index, name, reason: denied[name] }] : [];
+  });
+}
+
+/** The repo's schemas/techdocs-policy.json when it has one, else the toolkit's. Throws on invalid JSON. */
+export function loadTechdocsPolicy(root: string): TechdocsPolicy {
+  const file = join(root, 'schemas', 'techdocs-policy.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as TechdocsPolicy) : DEFAULT_TECHDOCS_POLICY;
+}
+
+export const DEFAULT_TECHDOCS_POLICY: TechdocsPolicy = defaultPolicy as TechdocsPolicy;
+
+/**
+ * What in an mkdocs.yml lets a pull request reach the publishing job: tags that read the environment
+ * (`!ENV`, pyyaml-env-tag) or construct Python objects (`!!python/…`, which MkDocs' loader honours;
+ * techdocs-node's own UnknownTag decides which few are harmless), `hooks:` (Python files MkDocs 1.4+
+ * runs), `INHERIT:` reaching outside the site's reviewed folder, and plugins outside the policy.
+ * `text` is the file's YAML; returns Diagnostics with the tag's or key's own line.
+ */
+export function checkMkdocsSafety(source: SourceFile, text: string | undefined, repoFiles: ReadonlySet<string>, policy: TechdocsPolicy): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const config = source.documents[0];
+  const folder = posix.dirname(source.file) === '.' ? '' : posix.dirname(source.file);
+  const at = (path: (string | number)[], ruleId: string, message: string, hint: string, key = false): Diagnostic => ({
+    ruleId, severity: 'error', message, hint, file: source.file, range: source.locate(0, path, { key }),
+  });
+  // A file over the node budget was not read; reading it again here would undo the budget.
+  if (text !== undefined && !source.problems.some(p => p.ruleId === 'yaml-node-limit')) diagnostics.push(...unsafeTags(source.file, text, new Set(policy.yamlTags)));
+  if (!isRecord(config)) return diagnostics;
+  if ('hooks' in config) {
+    diagnostics.push(at(['hooks'], 'mkdocs-hooks', 'hooks: runs the listed Python files inside the job that builds and publishes the docs.', 'Remove hooks; ask the platform team for a reviewed plugin instead.', true));
+  }
+  if ('INHERIT' in config) {
+    const target = typeof config.INHERIT === 'string' ? posix.normalize(posix.join(folder, config.INHERIT)) : undefined;
+    const inside = target !== undefined && !posix.isAbsolute(String(config.INHERIT)) && (folder === '' ? !target.startsWith('..') : target.startsWith(`${folder}/`));
+    if (!inside || !repoFiles.has(target!)) {
+      diagnostics.push(at(['INHERIT'], 'mkdocs-inherit-outside', `INHERIT reads ${JSON.stringify(String(config.INHERIT))}, which is ${inside ? 'not a file in this repository' : "outside this site's folder"}: a config nobody reviewing this site sees.`, "Write the settings into this mkdocs.yml, or keep the inherited file next to it in the site's folder.", true));
+    }
+  }
+  for (const { index, name, reason } of deniedExtensions(config, policy)) {
+    diagnostics.push(at(['markdown_extensions', index], 'mkdocs-unsafe-extension', `The markdown extension '${name}' is refused: ${reason}.`, 'Copy the text into the page, or link to the file.'));
+  }
+  if (Array.isArray(config.plugins)) {
+    const allowed = new Set(policy.plugins);
+    config.plugins.forEach((plugin, i) => {
+      const name = typeof plugin === 'string' ? plugin : isRecord(plugin) ? Object.keys(plugin)[0] : undefined;
+      if (name !== undefined && !allowed.has(name)) {
+        diagnostics.push(at(['plugins', i], 'mkdocs-plugin-not-allowed', `The mkdocs plugin '${name}' is not in schemas/techdocs-policy.json; plugins run Python in the job that publishes the docs.`, `Use one of: ${policy.plugins.join(', ')}; or ask the platform team to review and add it.`));
+      }
+    });
+  }
+  return diagnostics;
+}
+
+function unsafeTags(file: string, text: string, allowedTags: ReadonlySet<string>): Diagnostic[] {
+  const { UnknownTag } = require('@backstage/plugin-techdocs-node/dist/stages/generate/helpers.cjs.js') as { UnknownTag: new (data: unknown, type: string) => unknown };
+  const lineCounter = new LineCounter();
+  const found: Diagnostic[] = [];
+  let doc;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: false, logLevel: 'silent' });
+  } catch {
+    return found;
+  }
+  visit(doc, (_, node) => {
+    if (!isNode(node) || !node.tag || !node.range || found.length >= 20) return;
+    const tag = node.tag;
+    if (allowedTags.has(tag) || /^tag:yaml\.org,2002:(?:str|int|float|bool|null|map|seq|binary|set|omap|pairs|timestamp)$/.test(tag)) return;
+    let pythonAllowed = false;
+    if (tag.startsWith('tag:yaml.org,2002:python/')) {
+      try {
+        new UnknownTag('', tag);
+        pythonAllowed = true;
+      } catch {
+        pythonAllowed = false;
+      }
+    }
+    if (pythonAllowed) return;
+    const shown = tag.replace(/^tag:yaml\.org,2002:/, '!!');
+    const reads = tag === '!ENV' ? 'reads an environment variable of the job that builds the docs (its secrets included) into the published site' : tag.startsWith('tag:yaml.org,2002:python/') ? 'makes MkDocs construct a Python object: it can run any code in the job that publishes the docs' : 'is a YAML tag MkDocs hands to Python code, outside schemas/techdocs-policy.json';
+    found.push({
+      ruleId: 'mkdocs-unsafe-tag',
+      severity: 'error',
+      message: `${shown.slice(0, 80)} ${reads}.`,
+      hint: 'Write the value out in mkdocs.yml; docs never need the build environment.',
+      file,
+      range: toRange(lineCounter, node.range[0], Math.min(node.range[1], node.range[0] + shown.length)),
+    });
+  });
+  return found;
+}

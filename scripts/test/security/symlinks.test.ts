@@ -1,0 +1,98 @@
+import { readFileSync, symlinkSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempRepo } from '../helpers/tempRepo.ts';
+import { runBin, type BinResult } from './runBin.ts';
+
+// A file of the machine running the checks, outside any repository (think /etc/passwd or ~/.npmrc).
+const MARKER = 'HOST-ONLY-LINE root:x:0:0 _authToken=npm_s3cr3t';
+let hostFile: string;
+beforeAll(async () => {
+  hostFile = join(await mkdtemp(join(tmpdir(), 'gitops-host-')), 'passwd');
+  await writeFile(hostFile, `${MARKER}\nkind: [unclosed\n`);
+});
+
+const group = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n';
+const template = (step: string) => `apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: evil\n  title: Evil\nspec:\n  owner: group:team-a\n  type: service\n  parameters: []\n  steps:\n${step}`;
+const leaks = (result: BinResult, root: string, files: string[] = []) => {
+  const written = files.map(f => { try { return readFileSync(join(root, f), 'utf8'); } catch { return ''; } }).join('\n');
+  return (result.stdout + result.stderr + written).includes('HOST-ONLY-LINE') || /\n\s+at .+:\d+:\d+\)?\n/.test(result.stderr);
+};
+
+describe('symbolic links never lead a reader out of the repository', () => {
+  it('a catalog file and a $text target that link to a host file: reported as repo-symlink, never read', async () => {
+    const root = await tempRepo({
+      'catalog-info.yaml': `${group}---\napiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: a\nspec:\n  type: openapi\n  lifecycle: production\n  owner: group:team-a\n  definition:\n    $text: ./openapi.yaml\n`,
+    });
+    symlinkSync(hostFile, join(root, 'openapi.yaml'));
+    symlinkSync(hostFile, join(root, 'more.yaml'));
+    const result = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; range: { start: { line: number } } }[] }).diagnostics;
+    expect(found.filter(d => d.ruleId === 'repo-symlink').map(d => `${d.file}:${d.range.start.line}`)).toEqual(['more.yaml:1', 'openapi.yaml:1']);
+    expect(found.map(d => d.ruleId)).toContain('placeholder-target-missing');
+    expect(leaks(result, root)).toBe(false);
+    expect(result.status).toBe(1);
+  });
+
+  it('a template.yaml linked to a host file: templates test names the link, prints none of its lines, no stack trace', async () => {
+    const root = await tempRepo({ 'templates/evil/tests/a.yaml': 'name: a\nvalues: {}\n', 'catalog-info.yaml': group, 'values.yaml': '{}\n' });
+    symlinkSync(hostFile, join(root, 'templates/evil/template.yaml'));
+    for (const args of [['templates', 'test'], ['check'], ['codeowners'], ['templates', 'check']]) {
+      const result = await runBin(args, root);
+      expect(leaks(result, root), args.join(' ')).toBe(false);
+    }
+    const render = await runBin(['templates', 'render', 'templates/evil/template.yaml', '--values', 'values.yaml', '--out', 'out'], root);
+    expect(render.stderr).toContain('templates/evil/template.yaml is a symbolic link');
+    expect(leaks(render, root)).toBe(false);
+    expect(render.status).toBe(2);
+    const test = await runBin(['templates', 'test', '--format', 'json'], root);
+    expect(test.stdout).toContain('repo-symlink');
+    expect(test.status).toBe(1);
+  });
+
+  it.each([
+    ['fetch:plain of a folder holding a link', '    - id: fetch\n      name: Fetch\n      action: fetch:plain\n      input:\n        url: ../../skeletons/evil\n'],
+    ['fetch:template of a folder holding a link', '    - id: fetch\n      name: Fetch\n      action: fetch:template\n      input:\n        url: ../../skeletons/evil\n'],
+    ['fetch:plain:file of the link itself', '    - id: fetch\n      name: Fetch\n      action: fetch:plain:file\n      input:\n        url: ../../skeletons/evil/leak.txt\n        targetPath: leak.txt\n'],
+    ['fetch:template:file of the link itself', '    - id: fetch\n      name: Fetch\n      action: fetch:template:file\n      input:\n        url: ../../skeletons/evil/leak.txt\n        targetPath: leak.txt\n'],
+  ])('%s: the render fails naming the link; no host line reaches the output or the snapshot', async (_, step) => {
+    const root = await tempRepo({
+      'templates/evil/template.yaml': template(step),
+      'templates/evil/tests/a.yaml': 'name: a\nvalues: {}\n',
+      'skeletons/evil/README.md': '# ok\n',
+    });
+    symlinkSync(hostFile, join(root, 'skeletons/evil/leak.txt'));
+    const result = await runBin(['templates', 'test', '--update-snapshots', '--format', 'json'], root);
+    expect(leaks(result, root, ['templates/evil/tests/a.snapshot.yaml'])).toBe(false);
+    expect(result.stdout).toContain('skeletons/evil/leak.txt is a symbolic link');
+    expect(result.status).toBe(1);
+  });
+
+  it('a snapshot file linked to a host file is never written through', async () => {
+    const root = await tempRepo({
+      'templates/evil/template.yaml': template('    - id: fetch\n      name: Fetch\n      action: fetch:plain\n      input:\n        url: ../../skeletons/evil\n'),
+      'templates/evil/tests/a.yaml': 'name: a\nvalues: {}\n',
+      'skeletons/evil/README.md': '# ok\n',
+    });
+    symlinkSync(hostFile, join(root, 'templates/evil/tests/a.snapshot.yaml'));
+    const result = await runBin(['templates', 'test', '--update-snapshots', '--format', 'json'], root);
+    expect(readFileSync(hostFile, 'utf8')).toBe(`${MARKER}\nkind: [unclosed\n`);
+    expect(result.stdout).toContain('repo-symlink');
+    expect(leaks(result, root)).toBe(false);
+  });
+
+  it('a docs page linked to a host file is a repo-symlink finding', async () => {
+    const root = await tempRepo({
+      'catalog-info.yaml': `${group}---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: c\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec:\n  type: service\n  lifecycle: production\n  owner: group:team-a\n`,
+      'mkdocs.yml': 'site_name: Docs\n',
+      'docs/index.md': '# Docs\n',
+    });
+    symlinkSync(hostFile, join(root, 'docs/leak.md'));
+    const result = await runBin(['check', '--format', 'json'], root);
+    expect(result.stdout).toContain('"file": "docs/leak.md"');
+    expect(result.stdout).toContain('repo-symlink');
+    expect(leaks(result, root)).toBe(false);
+  });
+});
