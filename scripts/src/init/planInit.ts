@@ -14,10 +14,10 @@ export interface PlannedFile {
  */
 export function toolkitPaths(platform: InitOptions['platform']): { dirs: string[]; files: string[] } {
   const shared = {
-    dirs: ['scripts/src', 'scripts/techdocs-core-shim', 'schemas/policy', 'schemas/template-policy', 'skeletons'],
+    // All of schemas/ (the org's policies and the toolkit's formats) but the editor schema, which init generates.
+    dirs: ['scripts/src', 'scripts/techdocs-core-shim', 'schemas', 'skeletons'],
     files: [
       'scripts/bin/backstage-gitops.js', 'scripts/bin/loadCli.js', 'scripts/bin/build.js', 'scripts/install-techdocs.sh', 'scripts/techdocs-requirements.txt',
-      'schemas/gitops-config.schema.json', 'schemas/template-test.schema.json', 'schemas/scorecards.schema.json',
       'package.json', 'package-lock.json', 'tsconfig.json', '.gitattributes', '.gitignore', '.vscode/settings.json', '.vscode/extensions.json',
       ...TEMPLATES.map(t => `templates/${t}/template.yaml`),
     ],
@@ -26,6 +26,8 @@ export function toolkitPaths(platform: InitOptions['platform']): { dirs: string[
     ? { dirs: [...shared.dirs, 'actions'], files: [...shared.files, 'scripts/bin/bundle-actions.js', '.github/workflows/main.yml', '.github/workflows/pull-request.yml'] }
     : { dirs: [...shared.dirs, 'pipelines'], files: [...shared.files, 'scripts/bin/azure-pr-report.js'] };
 }
+
+const EDITOR_SCHEMA = 'schemas/catalog-info.schema.json';
 
 /** The golden-path templates every new control repo starts with. */
 export const TEMPLATES = ['node-service', 'dotnet-webapi', 'go-service', 'python-datascience', 'docs-site', 'add-redis-cache'];
@@ -43,6 +45,7 @@ export function planInit(options: InitOptions, toolkit: ReadonlyMap<string, stri
   const files: PlannedFile[] = [];
   const prefix = repoFileUrlPrefix(options);
   for (const [path, text] of toolkit) {
+    if (path === EDITOR_SCHEMA) continue;
     if (path.startsWith('templates/')) files.push({ path, text: retargetTemplate(text, options) });
     else if (path === 'package.json') files.push({ path, text: packageJson(text, options) });
     else if (path === 'package-lock.json') files.push({ path, text: packageLock(text, options) });
@@ -66,7 +69,7 @@ export function planInit(options: InitOptions, toolkit: ReadonlyMap<string, stri
         { kind: 'User', namespace: 'default', reason: groupsExternal },
       ],
     },
-    editorSchema: { file: 'schemas/catalog-info.schema.json' },
+    editorSchema: { file: EDITOR_SCHEMA },
     codeowners: { file: options.platform === 'github' ? '.github/CODEOWNERS' : 'CODEOWNERS', platformTeam: `@${options.org}/${options.team}` },
     backstageConfig: { files: ['backstage-config/app-config.yaml'], plugins: backstagePlugins(options) },
   });

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,12 @@ import { parse } from 'yaml';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
 
 const BIN = join(REPO_ROOT, 'scripts/bin/backstage-gitops.js');
+
+/** The new repo's node_modules as `npm ci` leaves it, a real folder (the gate refuses links in a repo), its packages linked from this one's. */
+function installToolkitDependencies(root: string) {
+  mkdirSync(join(root, 'node_modules'));
+  for (const name of readdirSync(join(REPO_ROOT, 'node_modules'))) symlinkSync(join(REPO_ROOT, 'node_modules', name), join(root, 'node_modules', name));
+}
 
 function run(bin: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -28,7 +34,7 @@ describe('backstage-gitops init (the shipped bin, in an empty folder)', () => {
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
     // The new repo runs its own copy of the toolkit (as its CI does after npm ci).
-    symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
+    installToolkitDependencies(root);
     const check = await run(join(root, 'scripts/bin/backstage-gitops.js'), ['check'], root);
     expect(check.stdout + check.stderr).toContain('0 errors');
     expect(check.code).toBe(0);
@@ -108,7 +114,7 @@ describe('backstage-gitops init (the shipped bin, in an empty folder)', () => {
     for (const file of execFileSync('git', ['-C', REPO_ROOT, 'ls-files', '-z'], { encoding: 'utf8' }).split('\0').filter(Boolean)) {
       if (existsSync(join(REPO_ROOT, file))) cpSync(join(REPO_ROOT, file), join(copy, file));
     }
-    symlinkSync(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'));
+    installToolkitDependencies(copy);
     const bin = join(copy, 'scripts/bin/backstage-gitops.js');
     const refused = await run(bin, ['init', ...github], copy);
     expect(refused.code).toBe(2);
