@@ -3,6 +3,8 @@ import { UsageError } from '../config/gitopsConfig.ts';
 import { CHECK_HELP, checkCommand } from './checkCommand.ts';
 import { azureReviewersCommand } from './azureReviewersCommand.ts';
 import { codeownersCommand } from './codeownersCommand.ts';
+import { importCommand } from './importCommand.ts';
+import { initCommand } from './initCommand.ts';
 import { schemaCommand } from './schemaCommand.ts';
 import { scorecardsCommand } from './scorecardsCommand.ts';
 import { reportCommand } from './reportCommand.ts';
@@ -16,6 +18,8 @@ import { version } from './version.ts';
 const HELP = `Usage: backstage-gitops <command> [options]
 
 Commands:
+  init              write a new control repo for your organisation (flags, or prompts in a terminal)
+  import --url URL  bring the entities a running Backstage already has into catalog/
   check [paths…]    the catalog gate: Backstage's model, org policy, references, locations, scorecards
   scorecards        Tech Insights scorecards per team, before/after a change (--base), config generation
   codeowners        generate (--write) or verify (--check) CODEOWNERS from the catalog's ownership
@@ -33,6 +37,8 @@ ${'\n'}${CHECK_HELP}`;
 
 const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
   check: checkCommand,
+  init: initCommand,
+  import: importCommand,
   scorecards: scorecardsCommand,
   codeowners: codeownersCommand,
   schema: schemaCommand,
@@ -74,6 +80,7 @@ export function processIo(): CliIo {
     env: process.env,
     stdout: { isTTY: process.stdout.isTTY, write: text => void process.stdout.write(text) },
     stderr: process.stderr,
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     writeFile: (path, text) => writeFile(path, text, 'utf8'),
     fetch: globalThis.fetch,
   };
