@@ -1,5 +1,8 @@
 import { posix } from 'node:path';
 import { Minimatch } from 'minimatch';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 
 export type TargetResolution =
   | { kind: 'files'; files: string[]; pattern: string }
@@ -36,6 +39,7 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
 
 /** Repo-relative path for a target; `undefined` when it belongs to another repo, `null` when it escapes this one. */
 function urlTargetToPath(fromFile: string, target: string, repoUrl?: string): string | null | undefined {
+  if (repoUrl?.includes('?')) return queryRepoTargetToPath(fromFile, target, repoUrl);
   const base = repoUrl ?? LOCAL_BASE;
   let resolved: URL;
   try {
@@ -47,6 +51,37 @@ function urlTargetToPath(fromFile: string, target: string, repoUrl?: string): st
   if (href.startsWith(base)) return href.slice(base.length);
   if (resolved.protocol === 'file:' && !repoUrl) return null;
   return undefined;
+}
+
+/**
+ * Azure Repos addresses a file by a `path` query parameter (`…/_git/repo?version=GBmain&path=/x.yaml`),
+ * which plain URL resolution drops: Backstage resolves such targets with its Azure integration's
+ * `resolveUrl`, so the gate does the same.
+ */
+function queryRepoTargetToPath(fromFile: string, target: string, repoUrl: string): string | null | undefined {
+  let resolved: URL;
+  let repo: URL;
+  try {
+    resolved = new URL(integrations().resolveUrl({ url: target, base: repoUrl + fromFile }));
+    repo = new URL(repoUrl);
+  } catch {
+    return undefined;
+  }
+  const path = resolved.searchParams.get('path');
+  if (resolved.origin + resolved.pathname !== repo.origin + repo.pathname || path === null) return undefined;
+  if ((resolved.searchParams.get('version') ?? '') !== (repo.searchParams.get('version') ?? '')) return undefined;
+  const normalized = posix.normalize(path).replace(/^\/+/, '');
+  return normalized.startsWith('../') || normalized === '..' ? null : normalized;
+}
+
+let scm: { resolveUrl(options: { url: string; base: string }): string } | undefined;
+function integrations() {
+  if (!scm) {
+    const { ScmIntegrations } = require('@backstage/integration') as typeof import('@backstage/integration');
+    const { ConfigReader } = require('@backstage/config') as typeof import('@backstage/config');
+    scm = ScmIntegrations.fromConfig(new ConfigReader({}));
+  }
+  return scm;
 }
 
 function fileTargetToPath(fromFile: string, target: string): string | null | undefined {

@@ -15,6 +15,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   stdout: { write(text: string, kind?: OutputKind): void; isTTY?: boolean };
   stderr: { write(text: string): void };
+  /** True when a person can answer prompts (stdin is a terminal); commands never prompt otherwise. */
+  interactive?: boolean;
   writeFile(path: string, text: string): Promise<void>;
   fetch: typeof fetch;
   /** Credentials the command holds: a guarded io (see {@link guardIo}) scrubs them from both streams. */

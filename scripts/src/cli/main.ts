@@ -7,6 +7,8 @@ import { version } from './version.ts';
 const HELP = `Usage: backstage-gitops <command> [options]
 
 Commands:
+  init              write a new control repo for your organisation (flags, or prompts in a terminal)
+  import --url URL  bring the entities a running Backstage already has into catalog/
   check [paths…]    the catalog gate: Backstage's model, org policy, references, locations, scorecards
   scorecards        Tech Insights scorecards per team, before/after a change (--base), config generation
   codeowners        generate (--write) or verify (--check) CODEOWNERS from the catalog's ownership
@@ -32,6 +34,8 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 // the scaffolder, TechDocs or Tech Insights code (the bundle is split per command).
 const commands: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./checkCommand.ts')).checkCommand,
+  init: async () => (await import('./initCommand.ts')).initCommand,
+  import: async () => (await import('./importCommand.ts')).importCommand,
   scorecards: async () => (await import('./scorecardsCommand.ts')).scorecardsCommand,
   codeowners: async () => (await import('./codeownersCommand.ts')).codeownersCommand,
   schema: async () => (await import('./schemaCommand.ts')).schemaCommand,
@@ -108,6 +112,7 @@ export function processIo(): CliIo {
     env: process.env,
     stdout: { isTTY: process.stdout.isTTY, write: text => void process.stdout.write(text) },
     stderr: process.stderr,
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     writeFile: (path, text) => writeFile(path, text, 'utf8'),
     fetch: globalThis.fetch,
   };

@@ -19,7 +19,8 @@ import { version } from './version.ts';
 export const SYNC_HELP = `Usage: backstage-gitops sync --url URL [options]
 
 Makes the managed Backstage's catalog hold exactly this repo's entities: registers the root
-Location(s), refreshes what changed, waits until every entity has the repo's content, then removes
+Location(s), adopts what Backstage already holds from other locations (after 'import': those locations
+are replaced, each entity handed over at once), refreshes what changed, waits until every entity has the repo's content, then removes
 entities that left the repo (only those from this repo's locations). With scorecards/, it then proves
 that Tech Insights runs exactly the checks the repo compiles.
 
@@ -96,7 +97,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
     result.diagnostics.push(...techInsights.diagnostics);
   }
   out.write(values.format === 'json'
-    ? `${JSON.stringify({ add: result.plan.add.map(e => e.ref), update: result.plan.update.map(u => u.desired.ref), remove: result.plan.remove.map(r => `${r.kind}:${r.metadata.namespace ?? 'default'}/${r.metadata.name}`.toLowerCase()), unchanged: result.plan.unchanged, applied: result.applied, verified: result.verified, seconds: result.seconds, diagnostics: result.diagnostics }, null, 2)}\n`
+    ? `${JSON.stringify({ add: result.plan.add.map(e => e.ref), update: result.plan.update.map(u => u.desired.ref), remove: result.plan.remove.map(r => `${r.kind}:${r.metadata.namespace ?? 'default'}/${r.metadata.name}`.toLowerCase()), unchanged: result.plan.unchanged, adopt: result.plan.adopt.map(a => ({ ref: a.desired.ref, from: a.origin })), replace: result.plan.replace, applied: result.applied, verified: result.verified, seconds: result.seconds, diagnostics: result.diagnostics }, null, 2)}\n`
     : formatPlan(result.plan), values.format === 'json' ? 'json' : 'text');
   if (result.diagnostics.length) err.write(formatters.stylish(result.diagnostics, formatOptions));
   return result.diagnostics.length > 0 ? 1 : 0;

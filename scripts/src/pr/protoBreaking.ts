@@ -33,10 +33,10 @@ export function protoBreaking(before: string, after: string, file: string): Prot
       mkdirSync(join(dir, side));
       writeFileSync(join(dir, side, name.endsWith('.proto') ? name : `${name}.proto`), text);
     }
-    const run = spawnSync(process.execPath, [wrapper, 'breaking', 'after', '--against', 'before', '--error-format', 'json'], {
+    const env = { ...childEnv(), BUF_CACHE_DIR: join(dir, 'cache'), HOME: dir };
+    const run = spawnSync(process.execPath, [wrapper, 'breaking', 'after', '--against', 'before', '--error-format', 'json'], { env,
       cwd: dir,
       encoding: 'utf8',
-      env: { ...childEnv(), BUF_CACHE_DIR: join(dir, 'cache'), HOME: dir },
       timeout: 60_000,
       maxBuffer: 16 * 1024 * 1024,
     });

@@ -76,6 +76,11 @@ export class CatalogApi {
     return ((await response.json()) as { location: RemoteLocation }).location;
   }
 
+  /** Unregisters a location; its entities become orphans. A 404 means it is already gone. */
+  async deleteLocation(id: string): Promise<void> {
+    await this.call('DELETE', `/locations/${encodeURIComponent(id)}`, undefined, [200, 204, 404]);
+  }
+
   async refresh(entityRef: string): Promise<void> {
     await this.call('POST', '/refresh', { entityRef }, [200, 204]);
   }

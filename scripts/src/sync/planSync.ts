@@ -1,6 +1,8 @@
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
+import { resolveRelative } from '../catalog/locationTargets.ts';
 import type { RemoteEntity } from './catalogApi.ts';
 import { canonicalEntity } from './compareEntities.ts';
+import type { Adoption, LocationReplacement } from './planAdoption.ts';
 import { mdCode, mdText } from '../report/safeText.ts';
 
 // A job summary holds at most 1 MiB; a plan lists this many entities per kind and counts the rest.
@@ -14,6 +16,10 @@ export interface SyncPlan {
   update: { desired: CatalogEntity; actual: RemoteEntity; movedFrom?: string }[];
   remove: RemoteEntity[];
   unchanged: number;
+  /** Entities Backstage holds from other locations that this repo takes over (a subset of `add`). */
+  adopt: Adoption[];
+  /** The registered locations whose entities the repo takes over, removed during the hand-over. */
+  replace: LocationReplacement[];
   /** Refs defined twice in the repo: the gate fails on them, sync refuses to guess. */
   conflicts: string[];
 }
@@ -25,6 +31,8 @@ export function refOfRemote(entity: RemoteEntity): string {
 /** The repo file Backstage read an entity from, when its location is a file of this repo. */
 export function sourceFileOf(remote: RemoteEntity, repoUrl: string): string | undefined {
   const target = (remote.metadata.annotations?.['backstage.io/managed-by-location'] ?? '').replace(/^url:/, '');
+  // Azure Repos names the file in a query parameter, which Backstage writes percent-encoded.
+  if (repoUrl.includes('?')) return target ? (resolveRelative('', target, repoUrl) ?? undefined) : undefined;
   return target.startsWith(repoUrl) ? target.slice(repoUrl.length) : undefined;
 }
 
@@ -41,7 +49,7 @@ export function planSync(desired: readonly CatalogEntity[], actual: readonly Rem
     else wanted.set(entity.ref, entity);
   }
   const present = new Map(actual.map(e => [refOfRemote(e), e]));
-  const plan: SyncPlan = { origins, add: [], update: [], remove: [], unchanged: 0, conflicts };
+  const plan: SyncPlan = { origins, add: [], update: [], remove: [], unchanged: 0, conflicts, adopt: [], replace: [] };
   for (const [ref, entity] of wanted) {
     const remote = present.get(ref);
     const from = remote && sourceFileOf(remote, repoUrl);
@@ -60,6 +68,7 @@ export function planSync(desired: readonly CatalogEntity[], actual: readonly Rem
  * from the repo and from Backstage.
  */
 export function formatPlan(plan: SyncPlan): string {
+  const adopted = new Map(plan.adopt.map(a => [a.desired.ref!, a.origin]));
   const listed = <T>(items: readonly T[], line: (item: T) => string) => [
     ...items.slice(0, LISTED).map(line),
     ...(items.length > LISTED ? [`- …and ${items.length - LISTED} more`] : []),
@@ -67,9 +76,10 @@ export function formatPlan(plan: SyncPlan): string {
   const lines = [
     '### Backstage sync plan',
     '',
-    `${plan.add.length} to add · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged`,
+    `${plan.add.length} to add${plan.adopt.length ? ` (${plan.adopt.length} adopted from ${plan.replace.filter(r => !r.blocked).length} location(s) it replaces)` : ''} · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged`,
     '',
-    ...listed(plan.add, e => `- ➕ ${mdCode(e.ref ?? '')} (${mdText(e.file)})`),
+    ...listed(plan.replace, r => (r.blocked ? `- ⛔ location ${mdCode(r.origin)} stays: ${mdText(r.blocked)}` : `- 🔁 location ${mdCode(r.origin)} is replaced: its ${r.adopted} entit${r.adopted === 1 ? 'y moves' : 'ies move'} to this repo`)),
+    ...listed(plan.add, e => (adopted.has(e.ref!) ? `- 🔁 ${mdCode(e.ref ?? '')} (adopted from ${mdCode(adopted.get(e.ref!)!)} into ${mdText(e.file)})` : `- ➕ ${mdCode(e.ref ?? '')} (${mdText(e.file)})`)),
     ...listed(plan.update, u => `- ✏️ ${mdCode(u.desired.ref ?? '')} (${u.movedFrom ? `moved from ${mdText(u.movedFrom)} to ` : ''}${mdText(u.desired.file)})`),
     ...listed(plan.remove, r => `- ➖ ${mdCode(refOfRemote(r))}`),
     ...(plan.conflicts.length ? ['', `Refused: defined more than once in the repo: ${plan.conflicts.slice(0, LISTED).map(mdCode).join(', ')}${plan.conflicts.length > LISTED ? ', …' : ''}`] : []),

@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import type { LocationEdge } from '../load/loadCatalog.ts';
 import type { CatalogApi, RemoteEntity } from './catalogApi.ts';
 import { canonicalEntity, processingErrors } from './compareEntities.ts';
+import { planAdoption } from './planAdoption.ts';
 import { planSync, refOfRemote, sourceFileOf, type SyncPlan } from './planSync.ts';
 
 const require = createRequire(import.meta.url);
@@ -59,6 +60,21 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   if (plan.remove.length > limit && !input.allowMassRemove) {
     return result({ diagnostics: [refusal(`The plan removes ${plan.remove.length} of ${actual.length} entities this repo owns in Backstage (limit ${limit}). Nothing was changed.`, 'If that is intended, run again with --allow-mass-delete.')] });
   }
+  // Entities Backstage already holds from other locations (a first sync after `import`) are adopted.
+  const held = await api.byRefs(plan.add.map(e => e.ref!));
+  const candidates = plan.add.flatMap((desired, i) => {
+    const actual = held[i];
+    const origin = actual?.metadata.annotations?.['backstage.io/managed-by-origin-location'];
+    return actual && origin && !origins.includes(origin) ? [{ desired, actual }] : [];
+  });
+  if (candidates.length) {
+    const oldOrigins = [...new Set(candidates.map(c => c.actual.metadata.annotations!['backstage.io/managed-by-origin-location']))];
+    const fromOld = new Map(await Promise.all(oldOrigins.map(async o => [o, await api.entitiesFromOrigins([o])] as const)));
+    Object.assign(plan, planAdoption(candidates, fromOld, await api.locations(), new Set(input.desired.map(e => e.ref!).filter(Boolean))));
+    log(`adoption: ${plan.adopt.length} entities from ${plan.replace.filter(r => !r.blocked).length} location(s) to replace`);
+    const blocked = plan.replace.filter(r => r.blocked);
+    if (blocked.length) return result({ diagnostics: blocked.map(r => refusal(`Location ${r.origin} cannot be replaced: ${r.blocked}. Nothing was changed.`, 'Bring everything that location holds into the repo (backstage-gitops import --location …), or remove the rest from it, then sync again.')) });
+  }
   if (input.dryRun) return result({});
 
   // A root the managed Backstage already reads (registered before, or listed in its app-config's
@@ -68,6 +84,10 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   for (const [i, root] of input.roots.entries()) {
     if (registered[i]) log(`root ${root.target} is already read by Backstage (${rootRefs[i]})`);
     else await api.addLocation(root.type, root.target);
+  }
+  if (plan.adopt.length) {
+    const handOver = await handOverAdopted(input, plan, origins);
+    if (handOver) return result({ applied: true, diagnostics: [handOver] });
   }
   const present = new Set([...actual.map(refOfRemote), ...(await api.entitiesFromOrigins(origins)).map(refOfRemote)]);
   const touchedFiles = new Set([
@@ -130,10 +150,42 @@ function locationToRefresh(file: string, input: SyncInput, present: ReadonlySet<
   return reader && present.has(reader) ? reader : locationToRefresh(edge.file, input, present, seen);
 }
 
+/**
+ * Hands the adopted entities from their old locations to this repo's, in the order Backstage's
+ * conflict rule needs (an entity belongs to the location key that emitted it first; any other
+ * location's copy is ignored): (1) wait until Backstage has read this repo's Location entities, so
+ * the readers of the new files exist; (2) unregister each replaced location: its entities become
+ * orphans but stay in the catalog; (3) delete each orphaned copy and at once (4) refresh the new
+ * readers, so the new location claims them within seconds, not at its next processing cycle or
+ * after orphan cleanup. An entity is missing only between (3) and its new copy being stitched.
+ * Returns a refusal when the readers never appear (nothing has been removed then).
+ */
+async function handOverAdopted(input: SyncInput, plan: SyncPlan, origins: string[]): Promise<Diagnostic | undefined> {
+  const { api, log } = input;
+  const files = [...new Set(plan.adopt.map(a => a.desired.file))];
+  const deadline = Date.now() + input.waitMs;
+  let readers: (string | undefined)[] = [];
+  for (;;) {
+    const present = new Set((await api.entitiesFromOrigins(origins)).map(refOfRemote));
+    readers = files.map(file => locationToRefresh(file, input, present));
+    if (readers.every(Boolean)) break;
+    if (Date.now() > deadline) return refusal(`Backstage did not read this repo's Locations within ${Math.round(input.waitMs / 1000)} s; no location was replaced and nothing was removed.`, 'Check that Backstage can read the root Location (backend.reading.allow, integrations), then sync again.');
+    await new Promise(r => setTimeout(r, input.pollMs));
+  }
+  const started = Date.now();
+  for (const location of plan.replace) if (location.id && !location.blocked) await api.deleteLocation(location.id);
+  await inBatches(plan.adopt, 8, a => api.deleteEntity(a.actual.metadata.uid!));
+  await inBatches([...new Set(readers as string[])], 8, ref => api.refresh(ref));
+  log(`hand-over: ${plan.replace.filter(r => !r.blocked).length} location(s) unregistered, ${plan.adopt.length} entities released and their new readers refreshed in ${Date.now() - started} ms`);
+  return undefined;
+}
+
 const NUDGE_MS = 15_000;
 
 async function waitForDesired(input: SyncInput, plan: SyncPlan, refreshed: string[], nudge: () => Promise<void>): Promise<{ verified: boolean; diagnostics: Diagnostic[] }> {
   const waiting = new Map([...plan.add, ...plan.update.map(u => u.desired)].map(e => [e.ref!, e]));
+  // An adopted entity has landed only once this repo's file holds it, not while its old copy shows.
+  const adopted = new Set(plan.adopt.map(a => a.desired.ref!));
   const deadline = Date.now() + input.waitMs;
   let nextNudge = Date.now() + NUDGE_MS;
   const errors = new Map<string, string[]>();
@@ -146,7 +198,7 @@ async function waitForDesired(input: SyncInput, plan: SyncPlan, refreshed: strin
       const desired = waiting.get(refs[i])!;
       const failures = processingErrors(entity);
       if (failures.length) errors.set(refs[i], failures);
-      else if (canonicalEntity(desired.entity, false) === canonicalEntity(entity, true) && [undefined, desired.file].includes(sourceFileOf(entity, input.repoUrl))) waiting.delete(refs[i]);
+      else if (canonicalEntity(desired.entity, false) === canonicalEntity(entity, true) && (adopted.has(refs[i]) ? [desired.file] : [undefined, desired.file]).includes(sourceFileOf(entity, input.repoUrl))) waiting.delete(refs[i]);
     });
     if (waiting.size === 0) break;
     if (Date.now() > deadline) {

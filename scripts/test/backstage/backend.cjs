@@ -19,6 +19,34 @@ const allowFileLocations = createBackendModule({
   },
 });
 
+// Stands in for an org entity provider such as Microsoft Graph's: applies the entities listed in the JSON
+// file GITOPS_TEST_PROVIDER_ENTITIES names, annotated as MicrosoftGraphOrgEntityProvider annotates its own.
+const testOrgProvider = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'test-org-provider',
+  register(reg) {
+    reg.registerInit({
+      deps: { catalog: require('@backstage/plugin-catalog-node').catalogProcessingExtensionPoint },
+      async init({ catalog }) {
+        const entities = JSON.parse(require('node:fs').readFileSync(process.env.GITOPS_TEST_PROVIDER_ENTITIES, 'utf8'));
+        catalog.addEntityProvider({
+          getProviderName: () => 'MicrosoftGraphOrgEntityProvider:default',
+          async connect(connection) {
+            await connection.applyMutation({
+              type: 'full',
+              entities: entities.map(entity => {
+                const location = `msgraph:default/${encodeURIComponent(entity.metadata.name)}`;
+                const annotations = { ...entity.metadata.annotations, 'backstage.io/managed-by-location': location, 'backstage.io/managed-by-origin-location': location };
+                return { locationKey: 'msgraph-org-provider:default', entity: { ...entity, metadata: { ...entity.metadata, annotations } } };
+              }),
+            });
+          },
+        });
+      },
+    });
+  },
+});
+
 const backend = createBackend();
 backend.add(require('@backstage/plugin-catalog-backend'));
 backend.add(require('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
@@ -28,6 +56,7 @@ backend.add(require('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(require('@backstage/plugin-scaffolder-backend-module-azure'));
 backend.add(require('@backstage/plugin-catalog-backend-module-unprocessed'));
 backend.add(allowFileLocations);
+if (process.env.GITOPS_TEST_PROVIDER_ENTITIES) backend.add(testOrgProvider);
 backend.add(require('@backstage-community/plugin-tech-insights-backend'));
 backend.add(require('@backstage-community/plugin-tech-insights-backend-module-jsonfc'));
 backend.start().then(

@@ -39,7 +39,7 @@ async function serveFolder(dir: string): Promise<{ server: Server; url: string }
  * `catalogRoot`: a repo served over HTTP on 127.0.0.1 whose `catalog/all.yaml` (and `templates/all.yaml`) the backend registers as
  * a url location, as the managed Backstage does (placeholders such as $text are only read over URLs).
  */
-export async function startBackstage(extra: { catalogRoot?: string; serveRoot?: string; techInsights?: object } = {}): Promise<BackstageHandle & { servedUrl?: string }> {
+export async function startBackstage(extra: { catalogRoot?: string; serveRoot?: string; techInsights?: object; providerEntities?: object[] } = {}): Promise<BackstageHandle & { servedUrl?: string }> {
   const workDir = await mkdtemp(join(tmpdir(), 'gitops-backstage-'));
   const fixturesDir = join(workDir, 'fixtures');
   await writeFile(join(workDir, '.keep'), '');
@@ -69,10 +69,12 @@ export async function startBackstage(extra: { catalogRoot?: string; serveRoot?: 
   };
   const configFile = join(workDir, 'app-config.yaml');
   await writeFile(configFile, stringify(config));
+  const providerFile = join(workDir, 'provider-entities.json');
+  if (extra.providerEntities) await writeFile(providerFile, JSON.stringify(extra.providerEntities));
   const log = createWriteStream(join(workDir, 'backend.log'));
   const entry = fileURLToPath(new URL('./backend.cjs', import.meta.url));
   const child: ChildProcess = spawn(process.execPath, [entry, '--config', configFile], {
-    env: { ...process.env, LOG_LEVEL: process.env.GITOPS_TEST_BACKSTAGE_LOG_LEVEL ?? 'warn', NODE_ENV: 'development' },
+    env: { ...process.env, ...(extra.providerEntities ? { GITOPS_TEST_PROVIDER_ENTITIES: providerFile } : {}), LOG_LEVEL: process.env.GITOPS_TEST_BACKSTAGE_LOG_LEVEL ?? 'warn', NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(log);

@@ -1,0 +1,101 @@
+import { parseAllDocuments } from 'yaml';
+import { fetchWithRetry, HttpError, type RetryPolicy } from '../sync/retry.ts';
+import { refOf, type SourceDocument } from './planImport.ts';
+import type { LiveEntity } from './stripEntity.ts';
+
+/**
+ * Every entity of a live catalog (optionally only `kinds`), paged through
+ * `GET /api/catalog/entities/by-query` with its cursor (catalog-backend's cursor pagination: the
+ * filter goes with the first page only, later pages carry just the cursor). Kinds become one
+ * `filter` per kind, which Backstage ORs.
+ */
+export async function readLiveCatalog(baseUrl: string, token: string, kinds: string[], fetcher: typeof fetch, retry: RetryPolicy): Promise<LiveEntity[]> {
+  const api = `${baseUrl.replace(/\/+$/, '')}/api/catalog/entities/by-query`;
+  const found: LiveEntity[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const query = cursor ? `cursor=${encodeURIComponent(cursor)}` : [...kinds.map(k => `filter=${encodeURIComponent(`kind=${k}`)}`), 'limit=500', 'orderField=metadata.name,asc'].join('&');
+    const response = await fetchWithRetry(fetcher, `${api}?${query}`, { headers: { authorization: `Bearer ${token}` } }, retry);
+    if (!response.ok) throw new HttpError(response.status, 'GET', '/api/catalog/entities/by-query', await response.text().catch(() => ''));
+    const page = (await response.json()) as { items: LiveEntity[]; pageInfo?: { nextCursor?: string } };
+    found.push(...page.items);
+    cursor = page.pageInfo?.nextCursor;
+    if (++pages > 10_000) throw new Error('the catalog kept returning pages; stopped after 10,000');
+  } while (cursor);
+  return found;
+}
+
+const MAX_SOURCE_BYTES = 1024 * 1024;
+
+/**
+ * The source files the entities were read from (`url:` locations), fetched without the Backstage
+ * token (it is Backstage's, not the file host's), and the files their placeholders name. An entity
+ * whose source or any placeholder target cannot be read is left out: the caller imports the
+ * processed entity (placeholders resolved) instead.
+ */
+export async function readSources(entities: readonly LiveEntity[], fetcher: typeof fetch): Promise<Map<string, SourceDocument>> {
+  const texts = new Map<string, Promise<string | undefined>>();
+  const read = (url: string) => {
+    if (!texts.has(url)) texts.set(url, fetchText(url, fetcher));
+    return texts.get(url)!;
+  };
+  const sources = new Map<string, SourceDocument>();
+  for (const entity of entities) {
+    const location = entity.metadata.annotations?.['backstage.io/managed-by-location'] ?? '';
+    if (!location.startsWith('url:')) continue;
+    const url = location.slice(4);
+    const text = await read(url);
+    if (text === undefined) continue;
+    let raw: LiveEntity | undefined;
+    try {
+      raw = parseAllDocuments(text, { merge: false })
+        .map(d => d.toJS() as LiveEntity)
+        .find(d => d && typeof d === 'object' && typeof d.kind === 'string' && d.metadata && refOf(d) === refOf(entity));
+    } catch {
+      continue;
+    }
+    if (!raw) continue;
+    const files = new Map<string, string>();
+    let complete = true;
+    for (const target of placeholderTargets(raw)) {
+      let resolved: string;
+      try {
+        resolved = new URL(target, url).href;
+      } catch {
+        complete = false;
+        break;
+      }
+      const content = await read(resolved);
+      if (content === undefined) {
+        complete = false;
+        break;
+      }
+      files.set(target, content);
+    }
+    if (complete) sources.set(refOf(entity), { raw, files });
+  }
+  return sources;
+}
+
+function placeholderTargets(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach(v => placeholderTargets(v, out));
+  else if (value && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0][0].startsWith('$') && typeof entries[0][1] === 'string') out.push(entries[0][1]);
+    else entries.forEach(([, v]) => placeholderTargets(v, out));
+  }
+  return out;
+}
+
+async function fetchText(url: string, fetcher: typeof fetch): Promise<string | undefined> {
+  try {
+    if (!/^https?:/.test(url)) return undefined;
+    const response = await fetcher(url, { signal: AbortSignal.timeout(15_000) });
+    if (!response.ok) return undefined;
+    const text = await response.text();
+    return text.length > MAX_SOURCE_BYTES ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}

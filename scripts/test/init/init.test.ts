@@ -1,0 +1,166 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
+
+const BIN = join(REPO_ROOT, 'scripts/bin/backstage-gitops.js');
+
+/** The new repo's node_modules as `npm ci` leaves it, a real folder (the gate refuses links in a repo), its packages linked from this one's. */
+function installToolkitDependencies(root: string) {
+  mkdirSync(join(root, 'node_modules'));
+  for (const name of readdirSync(join(REPO_ROOT, 'node_modules'))) symlinkSync(join(REPO_ROOT, 'node_modules', name), join(root, 'node_modules', name));
+}
+
+function run(bin: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', d => (stdout += d));
+  child.stderr.on('data', d => (stderr += d));
+  return new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr })));
+}
+
+const github = ['--org', 'globex', '--platform', 'github', '--repo-url', 'https://github.com/globex/backstage-control', '--backstage-url', 'https://backstage.globex.example', '--team', 'platform', '--identity-provider', 'entra'];
+const azure = ['--org', 'contoso', '--platform', 'azure', '--repo-url', 'https://dev.azure.com/contoso/Platform/_git/backstage-control', '--backstage-url', 'https://backstage.contoso.example/', '--team', 'platform-team', '--identity-provider', 'github-org'];
+
+describe('backstage-gitops init (the shipped bin, in an empty folder)', () => {
+  it.each([['github', github], ['azure', azure]])('%s: writes a control repo whose own toolkit passes check at once', async (platform, flags) => {
+    const root = await mkdtemp(join(tmpdir(), `init-${platform}-`));
+    const init = await run(BIN, ['init', ...flags], root);
+    expect(init.stderr).toBe('');
+    expect(init.code).toBe(0);
+    // The new repo runs its own copy of the toolkit (as its CI does after npm ci).
+    installToolkitDependencies(root);
+    const check = await run(join(root, 'scripts/bin/backstage-gitops.js'), ['check'], root);
+    expect(check.stdout + check.stderr).toContain('0 errors');
+    expect(check.code).toBe(0);
+
+    const config = parse(readFileSync(join(root, 'gitops.config.yaml'), 'utf8'));
+    const template = parse(readFileSync(join(root, 'templates/node-service/template.yaml'), 'utf8'));
+    const appConfig = parse(readFileSync(join(root, 'backstage-config/app-config.yaml'), 'utf8'));
+    if (platform === 'github') {
+      expect(config.repoUrl).toBe('https://github.com/globex/backstage-control/blob/main/');
+      expect(config.codeowners).toEqual({ file: '.github/CODEOWNERS', platformTeam: '@globex/platform' });
+      expect(template.spec.owner).toBe('group:default/platform');
+      expect(appConfig.catalog.providers.microsoftGraphOrg.default.tenantId).toBe('${AZURE_TENANT_ID}');
+      expect(readFileSync(join(root, '.github/workflows/pull-request.yml'), 'utf8')).toContain('uses: ./actions/check');
+    } else {
+      expect(config.repoUrl).toBe('https://dev.azure.com/contoso/Platform/_git/backstage-control?version=GBmain&path=/');
+      expect(appConfig.catalog.providers.githubOrg.orgs).toEqual(['contoso']);
+      expect(appConfig.catalog.locations[0].target).toBe('https://dev.azure.com/contoso/Platform/_git/backstage-control?version=GBmain&path=/catalog/all.yaml');
+      expect(readFileSync(join(root, 'pipelines/main.yml'), 'utf8')).toContain('backstage-gitops.js sync');
+      expect(readFileSync(join(root, 'CODEOWNERS'), 'utf8')).toContain('@contoso/platform-team');
+    }
+    expect(config.catalog.external.map((e: { kind: string }) => e.kind)).toEqual(['Group', 'User']);
+  }, 120_000);
+
+  it('is idempotent, and never overwrites a changed file without --force', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'init-again-'));
+    expect((await run(BIN, ['init', ...github], root)).code).toBe(0);
+    const again = await run(BIN, ['init', ...github], root);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/Wrote 0 file\(s\)/);
+    writeFileSync(join(root, 'README.md'), '# ours\n');
+    const refused = await run(BIN, ['init', ...github], root);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('README.md');
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toBe('# ours\n');
+    const forced = await run(BIN, ['init', ...github, '--force'], root);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain('# globex Backstage control repo');
+  }, 60_000);
+
+  it('without a terminal, a missing flag is a usage error (exit 2), never a prompt', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'init-missing-'));
+    const result = await run(BIN, ['init', '--org', 'globex'], root);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("backstage-gitops init: missing --platform, --repo-url, --backstage-url, --team, --identity-provider (not a terminal, so nothing is asked). Run 'backstage-gitops init --help'.\n");
+  });
+
+  it.each([
+    ['an org that is no entity name', ['--org', 'Bad Name!'], 'org: \'Bad Name!\' is not a valid Backstage entity name'],
+    ['a team with a newline', ['--team', 'a\nb: c'], 'team: '],
+    ['a Backstage URL with credentials', ['--backstage-url', 'https://u:p@backstage.globex.example'], 'backstageUrl: a URL with credentials'],
+    ['a repo URL of the other platform', ['--repo-url', 'https://dev.azure.com/x/y/_git/z'], 'repoUrl: a GitHub repository URL looks like'],
+  ])('refuses %s (exit 2)', async (_, override, message) => {
+    const root = await mkdtemp(join(tmpdir(), 'init-bad-'));
+    const flags = [...github];
+    flags[flags.indexOf(override[0]) + 1] = override[1];
+    const result = await run(BIN, ['init', ...flags], root);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toContain('\nb: c');
+  });
+
+  it('emits names that YAML would read as other types as strings', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'init-types-'));
+    const flags = [...github];
+    flags[flags.indexOf('--org') + 1] = 'null';
+    flags[flags.indexOf('--team') + 1] = '1e3';
+    flags[flags.indexOf('--repo-url') + 1] = 'https://github.com/null/backstage-control';
+    expect((await run(BIN, ['init', ...flags], root)).code).toBe(0);
+    const appConfig = parse(readFileSync(join(root, 'backstage-config/app-config.yaml'), 'utf8'));
+    expect(appConfig.organization.name).toBe('null');
+    expect(parse(readFileSync(join(root, 'templates/go-service/template.yaml'), 'utf8')).spec.owner).toBe('group:default/1e3');
+    expect(parse(readFileSync(join(root, 'gitops.config.yaml'), 'utf8')).codeowners.platformTeam).toBe('@null/1e3');
+  });
+
+  it('--replace-example turns a copy of this example repo into the new org\'s, passing check; without it, refuses', async () => {
+    const copy = await mkdtemp(join(tmpdir(), 'init-example-'));
+    for (const file of execFileSync('git', ['-C', REPO_ROOT, 'ls-files', '-z'], { encoding: 'utf8' }).split('\0').filter(Boolean)) {
+      if (existsSync(join(REPO_ROOT, file))) cpSync(join(REPO_ROOT, file), join(copy, file));
+    }
+    installToolkitDependencies(copy);
+    const bin = join(copy, 'scripts/bin/backstage-gitops.js');
+    const refused = await run(bin, ['init', ...github], copy);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('pass --replace-example');
+    const replaced = await run(bin, ['init', ...github, '--replace-example'], copy);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(existsSync(join(copy, 'catalog/systems'))).toBe(false);
+    expect(existsSync(join(copy, 'scorecards'))).toBe(false);
+    expect(readFileSync(join(copy, 'gitops.config.yaml'), 'utf8')).not.toContain('acme');
+    const check = await run(bin, ['check'], copy);
+    expect(check.stdout).toContain('0 errors');
+    expect(check.code).toBe(0);
+  }, 120_000);
+
+  // On a terminal the missing values are asked with @inquirer/prompts; `script` gives the bin a real pty.
+  it.skipIf(spawnSyncOk('script') === false)('on a terminal, asks for what is missing, re-asks an invalid answer, and writes what was chosen', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'init-tty-'));
+    const command = [process.execPath, BIN, 'init', '--org', 'globex', '--platform', 'github', '--repo-url', 'https://github.com/globex/c', '--backstage-url', 'https://b.globex.example'].map(a => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    const steps: [RegExp, string][] = [
+      [/The platform team \(Backstage Group name\)/, 'Bad Name\r'],
+      [/'Bad Name' is not a valid Backstage entity name/, '\x15platform\r'],
+      [/Where users and groups come from/, '\x1b[B'],
+      [/❯ GitHub organisation/, '\r'],
+    ];
+    child.stdout.on('data', d => {
+      screen += d;
+      while (steps.length && steps[0][0].test(screen)) {
+        child.stdin.write(steps.shift()![1]);
+        screen = '';
+      }
+    });
+    const code = await new Promise(resolve => child.on('close', resolve));
+    expect(steps).toEqual([]);
+    expect(code).toBe(0);
+    expect(parse(readFileSync(join(root, 'gitops.config.yaml'), 'utf8')).codeowners.platformTeam).toBe('@globex/platform');
+    expect(parse(readFileSync(join(root, 'backstage-config/app-config.yaml'), 'utf8')).catalog.providers.githubOrg.orgs).toEqual(['globex']);
+  }, 60_000);
+});
+
+function spawnSyncOk(command: string): boolean {
+  try {
+    execFileSync(command, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
