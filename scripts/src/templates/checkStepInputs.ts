@@ -31,7 +31,7 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
     if (!isRecord(step) || typeof step.action !== 'string') return;
     const action = actions.get(step.action);
     if (!action) {
-      found.push({ path: ['spec', 'steps', i, 'action'], ruleId: 'template-action-unknown', message: `No installed scaffolder module provides the action ${step.action}: the managed Backstage would fail the task with "Template action with ID '${step.action}' is not registered."`, hint: 'Fix the action id, add the module that provides it to backstageConfig.plugins in gitops.config.yaml (and install it), or declare it under backstageConfig.actions with its input schema.' });
+      found.push({ path: ['spec', 'steps', i, 'action'], ruleId: 'template-action-unknown', message: unknownActionMessage(step.action), hint: 'Fix the action id, add the module that provides it to backstageConfig.plugins in gitops.config.yaml (and install it), or declare it under backstageConfig.actions with its input schema.' });
       return;
     }
     const input = step.input ?? {};
@@ -47,6 +47,11 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
     }
   });
   return found;
+}
+
+/** What `check` and `templates render` both say of an action no installed module or gitops.config.yaml provides. */
+export function unknownActionMessage(action: string): string {
+  return `No installed scaffolder module provides the action ${action}: the managed Backstage would fail the task with "Template action with ID '${action}' is not registered."`;
 }
 
 /**

@@ -60,3 +60,34 @@ describe('workspace paths are judged only where the action resolves them in the 
     expect(rendered.status).toBe(1);
   }, 60_000);
 });
+
+describe('templates render and check agree on actions no installed module provides', () => {
+  it.each(['http:backstage:request', 'notification:send'])('%s: the same template-action-unknown message, exit 1', async action => {
+    const root = await repo(`    - id: call\n      action: ${action}\n      input: {}\n`);
+    const checked = await check(root);
+    expect(checked.findings).toEqual([`template-action-unknown@12 No installed scaffolder module provides the action ${action}: the managed Backstage would fail the task with "Template action with ID '${action}' is not registered."`]);
+    const rendered = await render(root);
+    expect(rendered.stdout).toContain(`✖ step call: ${checked.diagnostics.find(d => d.ruleId === 'template-action-unknown')!.message}\n`);
+    expect(rendered.stdout).not.toContain('skipped offline');
+    expect(rendered.status).toBe(1);
+  }, 60_000);
+});
+
+describe('templates render messages are whole lines', () => {
+  it('a render failure ends with a newline, exit 1', async () => {
+    const root = await repo('    - id: fetch\n      action: fetch:template\n      input:\n        url: ../../skeleton\n', { 'skeleton/README.md': '{% for x in %}\n' });
+    const rendered = await render(root);
+    expect(rendered.stdout).toMatch(/^✖ The template failed to render: Template error at line 1, column 12: [^\n]*\n$/);
+    expect(rendered.status).toBe(1);
+  }, 60_000);
+
+  it.each([
+    ['a template file that does not exist', ['templates/t/missing.yaml', '--values', 'values.yaml'], 'backstage-gitops templates: cannot read templates/t/missing.yaml (ENOENT)\n'],
+    ['a values file that does not exist', ['templates/t/template.yaml', '--values', 'missing.yaml'], 'backstage-gitops templates: cannot read missing.yaml (ENOENT)\n'],
+  ])('%s: one line naming it, exit 2, no stack', async (_name, args, expected) => {
+    const root = await repo('    - id: log\n      action: debug:log\n      input: {message: hi}\n');
+    const rendered = await runBin(['templates', 'render', ...args, '--out', 'out'], root);
+    expect(rendered.stderr).toBe(expected);
+    expect(rendered.status).toBe(2);
+  }, 60_000);
+});
