@@ -80,6 +80,17 @@ function judged(action: RunnableAction, refusals: InputRefusalAt[]): RunnableAct
   };
 }
 
+/** V8's longest string (buffer.constants.MAX_STRING_LENGTH): what one rendered file can reach before the render throws. */
+const MAX_STRING_LENGTH: number = require('node:buffer').constants.MAX_STRING_LENGTH;
+
+/**
+ * Whether a step failed because a rendered value outgrew V8's string limit: the RangeError itself, or
+ * nunjucks' Template render error wrapping it (its message keeps the original "Invalid string length").
+ */
+function outgrewString(error: unknown): boolean {
+  return error instanceof Error && /Invalid string length/.test(error.message);
+}
+
 const noop: unknown = new Proxy(() => noop, { get: () => noop, apply: () => noop });
 const quiet = { info() {}, warn() {}, error() {}, debug() {}, child: () => quiet };
 
@@ -189,6 +200,11 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();
     if (reason && !(error instanceof RenderBudgetExceeded)) throw new RenderBudgetExceeded(reason);
+    // One file's render is synchronous, so the watch cannot see it grow: its end is V8's string limit.
+    if (outgrewString(error)) {
+      cancel.abort();
+      throw new RenderBudgetExceeded(`one file rendered to more text than a JavaScript string can hold (about ${Math.round(MAX_STRING_LENGTH / 1024 / 1024)} M characters), before anything was written`);
+    }
     // The task stops at a refused input; the refusal, with its step, says where in template.yaml.
     if (inputRefusals.length && error && typeof error === 'object') Object.assign(error, { inputRefusals });
     throw error;
