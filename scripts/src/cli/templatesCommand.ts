@@ -115,7 +115,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     await writeFile(target, f.content);
     if (f.executable) await chmod(target, 0o755);
   }
-  io.stderr.write(result.log.map(l => `  ${logText(l.split('\n')[0])}`).join('\n') + '\n');
+  if (result.log.length) io.stderr.write(result.log.map(l => `  ${logText(l.split('\n')[0])}\n`).join(''));
   const skipped = offline.filter(id => actions.has(id));
   io.stdout.write(`${result.files.length} file(s) rendered to ${logText(out)} in ${result.milliseconds} ms${skipped.length ? ` (skipped offline: ${logText(skipped.join(', '))})` : ''}\n`);
   io.stdout.write(formatTemplateOutput(result.output));

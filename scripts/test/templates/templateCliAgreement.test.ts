@@ -41,6 +41,8 @@ describe('workspace paths are judged only where the action resolves them in the 
     const rendered = await render(root);
     expect(rendered.stdout).not.toContain('Relative path');
     expect(rendered.status, rendered.stdout + rendered.stderr).toBe(0);
+    // Every line, on both streams, is whole.
+    for (const text of [rendered.stdout, rendered.stderr]) expect(text).toMatch(/^(?:[^\n]+\n)+$/);
   }, 60_000);
 
   it('a fetch:template targetPath or publish:github sourcePath that leaves the workspace still is, with a workspace hint', async () => {
