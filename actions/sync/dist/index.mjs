@@ -19619,6 +19619,14 @@ function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 
+// scripts/src/report/safeText.ts
+var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+var CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
+var visible = (ch) => ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+function logText(value) {
+  return value.replace(/\r?\n/g, "\\n").replace(CONTROL, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(/^(\s*)::/, "$1:\u200B:");
+}
+
 // scripts/src/report/secretScrubber.ts
 var MIN_FRAGMENT = 6;
 var escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
@@ -19708,4 +19716,4 @@ async function main() {
   await summary.addRaw(plan, true).write();
   if (run.status !== 0) setFailed(`backstage-gitops sync exited ${run.status}; see the log.`);
 }
-main().catch((error2) => setFailed(scrub(error2 instanceof Error ? error2.message : String(error2))));
+main().catch((error2) => setFailed(logText(scrub(error2 instanceof Error ? error2.message : String(error2)))));
