@@ -70,7 +70,7 @@ async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: strin
   const files = [...new Set([...(config.catalog.appConfig ? [config.catalog.appConfig] : []), ...(config.backstageConfig?.files ?? [])])];
   const read = await Promise.all(files.map(async file => {
     try {
-      return { file, config: parse(await readFile(join(config.root, file), 'utf8'), { merge: false }) };
+      return { file, config: parse(await readFile(join(config.root, file), 'utf8'), { merge: false, logLevel: 'error' }) };
     } catch {
       return undefined;
     }
@@ -81,5 +81,5 @@ async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: strin
 async function readAppConfig(config: GitopsConfig): Promise<unknown> {
   if (!config.catalog.appConfig) return undefined;
   const text = await readFile(join(config.root, config.catalog.appConfig), 'utf8');
-  return parse(text, { merge: false }) ?? {};
+  return parse(text, { merge: false, logLevel: 'error' }) ?? {};
 }

@@ -74,7 +74,22 @@ export async function run(argv: string[], rawIo: CliIo): Promise<number> {
   }
 }
 
+/**
+ * The io of the real process, guarded (see guardIo). It also takes over Node's process warnings:
+ * dependencies (the `yaml` library among them) emit warnings that quote input raw, and Node's default
+ * listener prints them straight to stderr, where a quoted `::add-mask::` or `##vso[` line would be a CI
+ * command. They are dropped, or with BACKSTAGE_GITOPS_DEBUG set printed through the guarded stderr.
+ */
 export function processIo(): CliIo {
+  const io = guardIo(rawProcessIo());
+  process.removeAllListeners('warning');
+  process.on('warning', warning => {
+    if (io.env.BACKSTAGE_GITOPS_DEBUG) io.stderr.write(`debug: ${logText(`${warning.name}: ${warning.message}`)}\n`);
+  });
+  return io;
+}
+
+function rawProcessIo(): CliIo {
   return {
     cwd: process.cwd(),
     env: process.env,

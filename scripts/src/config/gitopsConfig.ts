@@ -85,7 +85,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
   } catch {
     return defaultConfig(root);
   }
-  const raw = (parse(text) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
+  const raw = (parse(text, { logLevel: 'error' }) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
   const ajv = new Ajv({ allErrors: true, useDefaults: true });
   const validate = ajv.compile(configSchema);
   if (!validate(raw)) {
