@@ -50,6 +50,13 @@ describe('library warnings quoting YAML never reach stderr raw (shipped bin)', (
       expect(harms(run.stdout + run.stderr)).toEqual([]);
     }
   }, 120_000);
+
+  it('techdocs build: a tag in mkdocs.yml prints no warning and no command', async () => {
+    const run = await runBin(['techdocs', 'build', '--changed-since', base], repo);
+    expect(run.stderr).toContain('mkdocs.yml');
+    expect(run.stderr).not.toMatch(/YAMLWarning|TAG_RESOLVE_FAILED/);
+    expect(harms(run.stdout + run.stderr)).toEqual([]);
+  }, 120_000);
 });
 
 describe("GitHub's legacy ##[command] form is broken wherever a value puts it (shipped bin)", () => {
