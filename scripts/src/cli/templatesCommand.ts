@@ -10,6 +10,7 @@ import { checkSecrets, checkValues } from '../templates/checkValues.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, runCase } from '../templates/runTemplateTests.ts';
 import { templateActions, templateGate } from '../templates/templateGate.ts';
+import { unknownActionMessage } from '../templates/checkStepInputs.ts';
 import { formatTemplateOutput } from '../templates/formatTemplateOutput.ts';
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
 import { logText } from '../report/safeText.ts';
@@ -78,12 +79,12 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   try {
     realTemplate = realRepoPath(root, templateFile);
   } catch (error) {
-    throw error instanceof OutsideRepositoryError ? new UsageError(error.message) : error;
+    throw error instanceof OutsideRepositoryError ? new UsageError(error.message) : unreadable(templateFile, error);
   }
-  const template = resolveTemplatePlaceholders(root, templateFile, parseQuietly(await readFile(realTemplate, 'utf8'), templateFile), config.repoUrl);
-  const parameters = parseQuietly(await readFile(resolve(io.cwd, values.values), 'utf8'), values.values) ?? {};
+  const template = resolveTemplatePlaceholders(root, templateFile, parseQuietly(await readInput(realTemplate, templateFile), templateFile), config.repoUrl);
+  const parameters = parseQuietly(await readInput(resolve(io.cwd, values.values), values.values), values.values) ?? {};
   const secrets = values.secrets ? await readSecrets(resolve(io.cwd, values.secrets)) : undefined;
-  const steps: { action?: string }[] = template?.spec?.steps ?? [];
+  const steps: { id?: unknown; action?: string }[] = template?.spec?.steps ?? [];
   const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
   if (template?.apiVersion !== 'scaffolder.backstage.io/v1beta3') {
     throw new UsageError(`${templateFile} is ${template?.apiVersion ?? 'not a template'}: the scaffolder runs only scaffolder.backstage.io/v1beta3 templates.`);
@@ -94,11 +95,15 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     io.stdout.write('Backstage would refuse these values or secrets before running the template; nothing was rendered.\n');
     return 1;
   }
+  const actions = await templateActions(root);
+  // The same finding check reports (template-action-unknown): the task would fail at that step.
+  const unknown = steps.filter(s => typeof s.action === 'string' && !BUILTIN.has(s.action) && !actions.has(s.action));
   let result;
   try {
-    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, offlineActions: offline, actions: await templateActions(root) });
+    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, offlineActions: offline, actions });
   } catch (error) {
-    io.stdout.write(`✖ The template failed to render: ${logText((error as Error).message)}\n`);
+    for (const step of unknown) io.stdout.write(`✖ step ${logText(String(step.id ?? step.action))}: ${logText(unknownActionMessage(step.action!))}\n`);
+    io.stdout.write(`✖ The template failed to render: ${logText(error instanceof Error ? error.message : String(error))}\n`);
     return 1;
   }
   const out = resolve(io.cwd, values.out);
@@ -110,13 +115,30 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     await writeFile(target, f.content);
     if (f.executable) await chmod(target, 0o755);
   }
-  io.stderr.write(result.log.map(l => `  ${logText(l.split('\n')[0])}`).join('\n') + '\n');
-  io.stdout.write(`${result.files.length} file(s) rendered to ${logText(out)} in ${result.milliseconds} ms${offline.length ? ` (skipped offline: ${logText(offline.join(', '))})` : ''}\n`);
+  if (result.log.length) io.stderr.write(result.log.map(l => `  ${logText(l.split('\n')[0])}\n`).join(''));
+  const skipped = offline.filter(id => actions.has(id));
+  io.stdout.write(`${result.files.length} file(s) rendered to ${logText(out)} in ${result.milliseconds} ms${skipped.length ? ` (skipped offline: ${logText(skipped.join(', '))})` : ''}\n`);
   io.stdout.write(formatTemplateOutput(result.output));
+  for (const step of unknown) io.stdout.write(`✖ step ${logText(String(step.id ?? step.action))}: ${logText(unknownActionMessage(step.action!))}\n`);
   for (const refusal of result.inputRefusals) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n`);
   const problems = await checkRendered(result.files, await loadOrgCatalog(config));
   for (const problem of problems) io.stdout.write(`✖ ${logText(problem)}\n`);
-  return problems.length || result.inputRefusals.length ? 1 : 0;
+  return problems.length || result.inputRefusals.length || unknown.length ? 1 : 0;
+}
+
+/** A file named on the command line, read as text; one that cannot be read is a UsageError naming it. */
+async function readInput(path: string, label: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw unreadable(label, error);
+  }
+}
+
+/** The one-line tool error for a file that cannot be read: its name and the system's error code, no stack. */
+function unreadable(label: string, error: unknown): Error {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? new UsageError(`cannot read ${logText(label)} (${code})`) : (error as Error);
 }
 
 /** A secrets file: a mapping of names to strings, as the scaffolder's task secrets are. */
