@@ -43574,10 +43574,11 @@ function firstSentence(text) {
 var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 var CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u2028\u2029]|\u001b(?!\[[0-9;]*m)/g;
 var LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/;
+var CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
 var visible = (ch) => ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 function logLines(text, options = {}) {
   const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
-  return text.split("\n").map((line) => line.replace(/\r/g, "\\r").replace(control, visible).replace(/(##vso)\[/gi, "$1\u200B[").replace(LINE_START_COMMAND, "$1:\u200B:")).join("\n");
+  return text.split("\n").map((line) => line.replace(/\r/g, "\\r").replace(control, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(LINE_START_COMMAND, "$1:\u200B:")).join("\n");
 }
 
 // scripts/src/report/formatGithub.ts

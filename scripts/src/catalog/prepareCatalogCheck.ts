@@ -67,7 +67,7 @@ async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: strin
   const files = [...new Set([...(config.catalog.appConfig ? [config.catalog.appConfig] : []), ...(config.backstageConfig?.files ?? [])])];
   const read = await Promise.all(files.map(async file => {
     try {
-      return { file, config: parse(await readFile(join(config.root, file), 'utf8'), { merge: false }) };
+      return { file, config: parse(await readFile(join(config.root, file), 'utf8'), { merge: false, logLevel: 'error' }) };
     } catch {
       return undefined;
     }

@@ -94,7 +94,6 @@ export async function main(argv: string[]): Promise<number> {
     });
   }
   if (debug) Error.stackTraceLimit = 50;
-  else process.removeAllListeners('warning');
   // An error a library throws outside the awaited chain (a socket, a timer) still ends as one message.
   const fatal = (error: unknown) => {
     process.stderr.write(`backstage-gitops: ${describeError(error, debug)}\n`);
@@ -102,11 +101,26 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);
-  return run(argv, processIo());
+  return run(argv, processIo(debug));
 }
 
-/** The real process as a CliIo: its cwd, environment, stdout, stderr, the file system and global fetch. */
-export function processIo(): CliIo {
+/**
+ * The real process as a CliIo (its cwd, environment, stdout, stderr, the file system and global fetch),
+ * guarded (see guardIo). It also takes over Node's process warnings: dependencies (the `yaml` library
+ * among them) emit warnings that quote input raw, and Node's default listener prints them straight to
+ * stderr, where a quoted `::add-mask::` or `##vso[` line would be a CI command. They are dropped, or with
+ * `debug` (--debug, DEBUG=backstage-gitops) printed as one escaped line through the guarded stderr.
+ */
+export function processIo(debug = false): CliIo {
+  const io = guardIo(rawProcessIo());
+  process.removeAllListeners('warning');
+  process.on('warning', warning => {
+    if (debug) io.stderr.write(`debug: ${logText(`${warning.name}: ${warning.message}`)}\n`);
+  });
+  return io;
+}
+
+function rawProcessIo(): CliIo {
   return {
     cwd: process.cwd(),
     env: process.env,

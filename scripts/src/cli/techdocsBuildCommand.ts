@@ -89,7 +89,7 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
 /** Repo-relative files that differ between `ref` and the working tree, untracked files included. */
 function changedSince(root: string, ref: string): Set<string> {
   if (ref.startsWith('-')) throw new UsageError(`--changed-since takes a git revision, not '${ref}'`);
-  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', '--relative', '-z', ref, '--'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
+  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', '--relative', '-z', '--end-of-options', ref, '--'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
   if (diff.status !== 0) throw new UsageError(`git diff against ${ref} failed: ${logText(diff.stderr.trim())}`);
   const untracked = spawnSync('git', ['-C', root, 'ls-files', '-z', '--others', '--exclude-standard'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
   return new Set([...diff.stdout.split('\0'), ...(untracked.stdout ?? '').split('\0')].filter(Boolean));

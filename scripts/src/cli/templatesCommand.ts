@@ -32,7 +32,7 @@ function parseQuietly(text: string, file: string): any {
   const over = nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes);
   if (over) throw new UsageError(`${file} holds more than ${DEFAULT_YAML_LIMITS.maxNodes} YAML values (line ${over.line}); it is not read.`);
   try {
-    return parse(text, { prettyErrors: false });
+    return parse(text, { prettyErrors: false, logLevel: 'error' });
   } catch (error) {
     const pos = (error as { pos?: [number, number] }).pos?.[0];
     const line = pos === undefined ? undefined : text.slice(0, pos).split('\n').length;
