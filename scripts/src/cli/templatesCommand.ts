@@ -19,7 +19,7 @@ import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { OUTPUT_KINDS, type CliIo } from './io.ts';
-import { childEnv } from '../process/childEnv.ts';
+import { childEnv, credentialVariables } from '../process/childEnv.ts';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
@@ -161,6 +161,12 @@ async function readSecrets(path: string): Promise<Record<string, string>> {
 
 async function testTemplates(names: string[], values: { root?: string; 'update-snapshots'?: boolean; shard?: string; run?: boolean; format?: string }, io: CliIo): Promise<number> {
   const root = repoRoot(io.cwd, values.root);
+  if (values.run) {
+    const held = credentialVariables(io.env);
+    if (held.length) {
+      throw new UsageError(`--run executes the pull request's own commands, which can read this job's environment; run it in a job without secrets. Set here: ${held.map(logText).join(', ')}.`);
+    }
+  }
   const config = await loadConfig(root);
   const known = existsSync(join(root, 'templates')) ? readdirSync(join(root, 'templates')).filter(n => existsSync(join(root, 'templates', n, 'template.yaml'))) : [];
   const unknown = names.filter(n => !known.includes(n));

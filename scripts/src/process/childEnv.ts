@@ -33,3 +33,20 @@ export function childEnv(extra: Environment = {}, from: Environment = process.en
 export function isPassedToChildren(name: string): boolean {
   return ALLOWED.has(name) || name.startsWith('LC_');
 }
+
+// Names CI platforms and teams give credentials: GitHub's runtime and OIDC tokens, Azure's
+// System.AccessToken, and the usual *_TOKEN, *_SECRET, *_PASSWORD, *_KEY, connection strings.
+const CREDENTIAL_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|CONNECTION_?STRING|ACCESS_?KEY|PRIVATE_?KEY|API_?KEY|ACCOUNT_?KEY|(^|_)SAS($|_)|(^|_)KEY($|_)|(^|_)PAT($|_)/i;
+
+/**
+ * The names (never the values) of variables in `env` that look like credentials, sorted. A child's
+ * environment is allow-listed, but a child can still read its parent's through /proc/<ppid>/environ:
+ * running a pull request's own commands (`templates test --run`) is safe only in a job that holds no
+ * secrets, and the CLI refuses to run them where these names are set.
+ */
+export function credentialVariables(env: Environment): string[] {
+  return Object.entries(env)
+    .filter(([name, value]) => value !== undefined && value !== '' && CREDENTIAL_NAME.test(name))
+    .map(([name]) => name)
+    .sort();
+}

@@ -45,23 +45,42 @@ describe('child processes see only the allow-listed environment', () => {
 });
 
 describe('a template case\'s run: commands', () => {
-  it('run in the rendered repository without the job\'s secrets', async () => {
+  const template = 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: t\n  title: T\nspec:\n  owner: group:team-a\n  type: service\n  parameters: []\n  steps:\n    - id: fetch\n      name: Fetch\n      action: fetch:plain\n      input:\n        url: ../../skeletons/t\n';
+
+  it('are refused in a job that holds credentials: a child can read its parent\'s environment through /proc', async () => {
     const root = await tempRepo({
-      'templates/t/template.yaml': 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: t\n  title: T\nspec:\n  owner: group:team-a\n  type: service\n  parameters: []\n  steps:\n    - id: fetch\n      name: Fetch\n      action: fetch:plain\n      input:\n        url: ../../skeletons/t\n',
-      // Each command fails the case if it sees a secret; the last proves the commands ran at all.
-      'templates/t/tests/a.yaml': 'name: a\nvalues: {}\nsnapshot: false\nrun:\n  - test -z "$GITOPS_DEPLOY_KEY"\n  - test -z "$GITHUB_TOKEN$ACTIONS_RUNTIME_TOKEN$SYSTEM_ACCESSTOKEN"\n  - \"! env | grep -q hostile-pr\"\n  - test -f README.md && test -n "$PATH" && test -n "$HOME"\n',
+      'templates/t/template.yaml': template,
+      // What a hostile case would do: read the CLI's own environment block, encoded past any scrubber.
+      'templates/t/tests/a.yaml': 'name: a\nvalues: {}\nsnapshot: false\nrun:\n  - "tr \\"\\\\0\\" \\"\\\\n\\" < /proc/$PPID/environ | base64 -w0; exit 3"\n',
       'skeletons/t/README.md': '# t\n',
     });
-    const secrets = { GITOPS_DEPLOY_KEY: SECRET, GITHUB_TOKEN: SECRET, ACTIONS_RUNTIME_TOKEN: SECRET, SYSTEM_ACCESSTOKEN: SECRET };
-    const result = await runBin(['templates', 'test', '--run', '--format', 'json'], root, secrets);
+    for (const secrets of [{ GITHUB_TOKEN: SECRET }, { ACTIONS_RUNTIME_TOKEN: SECRET }, { SYSTEM_ACCESSTOKEN: SECRET }, { AZURE_STORAGE_CONNECTION_STRING: SECRET }, { GITOPS_DEPLOY_KEY: SECRET }]) {
+      const result = await runBin(['templates', 'test', '--run', '--format', 'json'], root, secrets);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(`--run executes the pull request's own commands`);
+      expect(result.stderr).toContain(Object.keys(secrets)[0]);
+      expect(result.stdout + result.stderr).not.toContain(SECRET);
+      expect(result.stdout + result.stderr).not.toContain(Buffer.from(SECRET).toString('base64').slice(0, 12));
+    }
+  }, 120_000);
+
+  it('run in the rendered repository with only the allow-listed environment', async () => {
+    const root = await tempRepo({
+      'templates/t/template.yaml': template,
+      // Each command fails the case if it sees the job's own variable; the last proves the commands ran at all.
+      'templates/t/tests/a.yaml': 'name: a\nvalues: {}\nsnapshot: false\nrun:\n  - test -z "$GITOPS_JOB_MARKER"\n  - "! env | grep -q hostile-pr"\n  - test -f README.md && test -n "$PATH" && test -n "$HOME"\n',
+      'skeletons/t/README.md': '# t\n',
+    });
+    const job = { GITOPS_JOB_MARKER: 'hostile-pr' };
+    const result = await runBin(['templates', 'test', '--run', '--format', 'json'], root, job);
     expect(JSON.parse(result.stdout).diagnostics).toEqual([]);
     expect(result.status).toBe(0);
     const failing = await tempRepo({
-      'templates/t/template.yaml': readFileSync(join(root, 'templates/t/template.yaml'), 'utf8'),
+      'templates/t/template.yaml': template,
       'templates/t/tests/a.yaml': 'name: a\nvalues: {}\nsnapshot: false\nrun:\n  - test -f NOT-THERE\n',
       'skeletons/t/README.md': '# t\n',
     });
-    const control = await runBin(['templates', 'test', '--run', '--format', 'json'], failing, secrets);
+    const control = await runBin(['templates', 'test', '--run', '--format', 'json'], failing, job);
     expect(JSON.parse(control.stdout).diagnostics.map((d: { ruleId: string }) => d.ruleId)).toEqual(['template-command-failed']);
   }, 120_000);
 });
