@@ -13,6 +13,8 @@ const BIN = join(REPO_ROOT, 'scripts/bin/backstage-gitops.js');
 function installToolkitDependencies(root: string) {
   mkdirSync(join(root, 'node_modules'));
   for (const name of readdirSync(join(REPO_ROOT, 'node_modules'))) symlinkSync(join(REPO_ROOT, 'node_modules', name), join(root, 'node_modules', name));
+  // What `npm ci` does next through the package's `prepare` script: build the bundle the bin runs.
+  execFileSync(process.execPath, [join(root, 'scripts/bin/build.js')], { cwd: root, stdio: 'ignore' });
 }
 
 function run(bin: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
