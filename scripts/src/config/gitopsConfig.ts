@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import type { Severity } from '../diagnostic.ts';
+import { configPathOutside } from './configPaths.ts';
 import configSchema from '../../../schemas/gitops-config.schema.json' with { type: 'json' };
 
 export const CONFIG_FILE = 'gitops.config.yaml';
@@ -92,6 +93,9 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
     const problems = (validate.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}`).join('; ');
     throw new UsageError(`${CONFIG_FILE} is not valid: ${problems}`);
   }
+  // The config comes with pull requests: a path in it must not make `--write` or `check` leave the repo.
+  const outside = configPathOutside(root, CONFIG_FILE, text, raw);
+  if (outside) throw new UsageError(outside);
   const base = defaultConfig(root);
   const catalog = raw.catalog ?? {};
   return {
