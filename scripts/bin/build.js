@@ -1,34 +1,65 @@
 #!/usr/bin/env node
-// npm run build (also run by `npm ci` through `prepare`): bundles the CLI into scripts/src/.build/cli.mjs,
-// which starts faster than transpiling through tsx. It sits two folders under scripts/ like the sources,
-// so their import.meta.url-relative paths still hold. The bin falls back to tsx when it is stale.
+// npm run build (also run by `npm ci` through `prepare`, and by the test suite's global setup before any
+// test): bundles the CLI into scripts/src/.build/cli.mjs, the one module the bin runs. It sits two folders
+// under scripts/ like the sources, so their import.meta.url-relative paths (schemas, policies) still hold.
+// Dependencies stay in node_modules and load as Node loads them, except the few in BUNDLED: ESM packages
+// that import their own JSON without an import attribute, which Node's loader refuses
+// (ERR_IMPORT_ASSERTION_TYPE_MISSING) but esbuild inlines.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-// Packages stay external (loaded from node_modules), except those Node's ESM loader cannot load as
-// published: @actions/workflow-parser imports its JSON schema without an import attribute.
-const INLINED = new Set(['@actions/workflow-parser']);
-const manifest = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
-const external = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).filter(name => !INLINED.has(name)).flatMap(name => [name, `${name}/*`]);
-await build({
-  entryPoints: [`${root}scripts/src/cli/main.ts`],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  external,
-  outfile: `${root}scripts/src/.build/cli.mjs`,
-  logLevel: 'warning',
-});
+const outdir = `${root}scripts/src/.build`;
+export const CLI_BUNDLE = `${outdir}/cli.mjs`;
+const BUNDLED = ['@actions/workflow-parser'];
 
-// Build-time data the CLI would otherwise compute at every start (scripts/src/prebuilt/), keyed by the
-// installed package versions so a stale value is never used.
-const prebuild = `${root}scripts/src/.build/prebuild.mjs`;
-await build({ entryPoints: [`${root}scripts/src/prebuilt/buildPrebuilt.ts`], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: prebuild, logLevel: 'warning' });
-try {
-  (await import(pathToFileURL(prebuild).href)).buildPrebuilt();
-} finally {
-  rmSync(prebuild, { force: true });
+/** The package a bare specifier names: `@scope/name` or `name`. */
+function packageOf(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
+
+const dependenciesStayExternal = {
+  name: 'dependencies-stay-external',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, args => {
+      if (args.path.startsWith('node:') || BUNDLED.includes(packageOf(args.path))) return undefined;
+      // Imports made from inside a bundled package resolve from the root node_modules as well.
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+/**
+ * Writes the bundle (cli.mjs and one chunk per command, loaded when that command runs, all in one folder
+ * so relative paths hold in each); throws with esbuild's messages when the sources do not build.
+ */
+export async function buildCli() {
+  // Chunks are content-hashed: clear the previous build's so none lingers.
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    entryPoints: { cli: `${root}scripts/src/cli/main.ts` },
+    bundle: true,
+    splitting: true,
+    chunkNames: '[name]-[hash]',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    plugins: [dependenciesStayExternal],
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  });
+  // Build-time data the CLI would otherwise compute at every start (scripts/src/prebuilt/), keyed by the
+  // installed package versions so a stale value is never used; written beside the bundle.
+  const prebuild = `${outdir}/prebuild.mjs`;
+  await build({ entryPoints: [`${root}scripts/src/prebuilt/buildPrebuilt.ts`], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: prebuild, logLevel: 'warning' });
+  try {
+    (await import(pathToFileURL(prebuild).href)).buildPrebuilt();
+  } finally {
+    rmSync(prebuild, { force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildCli();

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
 import type { TestProject } from 'vitest/node';
+import { buildCli } from '../bin/build.js';
 import { compileTechInsights } from '../src/scorecards/compileTechInsights.ts';
 import { loadScorecards } from '../src/scorecards/loadScorecards.ts';
 import { startBackstage, type BackstageHandle } from './backstage/startBackstage.ts';
@@ -27,6 +28,8 @@ function ensureMkdocs() {
 }
 
 export async function setup(project: TestProject) {
+  // The shipped path is the tested path: the bin runs this bundle, so every run tests the current sources.
+  await buildCli();
   ensureMkdocs();
   const { data } = await loadScorecards(REPO_ROOT);
   const builtin = new Set(data.retrievers.filter(r => r.value.builtin).map(r => r.value.id));

@@ -43574,10 +43574,11 @@ function firstSentence(text) {
 var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 var CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u2028\u2029]|\u001b(?!\[[0-9;]*m)/g;
 var LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/;
+var CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
 var visible = (ch) => ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 function logLines(text, options = {}) {
   const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
-  return text.split("\n").map((line) => line.replace(/\r/g, "\\r").replace(control, visible).replace(/(##vso)\[/gi, "$1\u200B[").replace(LINE_START_COMMAND, "$1:\u200B:")).join("\n");
+  return text.split("\n").map((line) => line.replace(/\r/g, "\\r").replace(control, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(LINE_START_COMMAND, "$1:\u200B:")).join("\n");
 }
 
 // scripts/src/report/formatGithub.ts
@@ -43588,27 +43589,28 @@ var neutralise = (text) => logLines(text);
 var REPORT_MARKER = "<!-- backstage-gitops:pr-report v1 -->";
 
 // actions/check/src/stickyComment.ts
-var WORKFLOW_TOKEN_LOGIN = "github-actions[bot]";
-async function tokenLogin(octokit) {
+var WORKFLOW_TOKEN = { login: "github-actions[bot]", type: "Bot" };
+async function tokenIdentity(octokit) {
   try {
-    const { viewer } = await octokit.graphql("query { viewer { login } }");
-    return viewer.login;
+    const { viewer } = await octokit.graphql("query { viewer { login __typename } }");
+    const type = viewer.__typename === "Bot" || viewer.__typename === void 0 && viewer.login.endsWith("[bot]") ? "Bot" : "User";
+    return { login: viewer.login, type };
   } catch {
-    return WORKFLOW_TOKEN_LOGIN;
+    return WORKFLOW_TOKEN;
   }
 }
-function isOwnReport(comment, login) {
+function isOwnReport(comment, identity) {
   if (!comment.body?.startsWith(REPORT_MARKER) || !comment.user) return false;
-  const bare = (name) => name.replace(/\[bot\]$/, "").toLowerCase();
-  const botLogin = login.endsWith("[bot]") || comment.user.login.endsWith("[bot]");
-  return bare(comment.user.login) === bare(login) && (!botLogin || comment.user.type === "Bot");
+  if (comment.user.type !== identity.type) return false;
+  const bare = (name) => (identity.type === "Bot" ? name.replace(/\[bot\]$/, "") : name).toLowerCase();
+  return bare(comment.user.login) === bare(identity.login);
 }
 async function upsertStickyComment(octokit, target, body) {
   const text = body.startsWith(REPORT_MARKER) ? body : `${REPORT_MARKER}
 ${body}`;
-  const login = await tokenLogin(octokit);
+  const identity = await tokenIdentity(octokit);
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...target, per_page: 100 });
-  const mine = comments.filter((c) => isOwnReport(c, login));
+  const mine = comments.filter((c) => isOwnReport(c, identity));
   if (mine.length === 0) {
     await octokit.rest.issues.createComment({ ...target, body: text });
     return "created";

@@ -3,33 +3,41 @@ import { REPORT_MARKER } from '../../../scripts/src/pr/reportMarker.ts';
 
 type Octokit = ReturnType<typeof getOctokit>;
 
+/** The account a token posts as: its login and whether GitHub shows it as a `Bot` or a `User`. */
+export interface TokenIdentity {
+  login: string;
+  type: 'Bot' | 'User';
+}
+
 /** The identity of the default workflow token; used when the token cannot tell who it is. */
-const WORKFLOW_TOKEN_LOGIN = 'github-actions[bot]';
+const WORKFLOW_TOKEN: TokenIdentity = { login: 'github-actions[bot]', type: 'Bot' };
 
 /**
- * The login the token posts as, from GraphQL `viewer` (it answers for installation tokens such as
- * GITHUB_TOKEN, where REST `GET /user` is refused): `github-actions[bot]` for the workflow token, the
- * app's `<slug>[bot]` for an app token, the user for a PAT. Falls back to the workflow token's login.
+ * The account the token posts as, from GraphQL `viewer { login __typename }` (it answers for
+ * installation tokens such as GITHUB_TOKEN, where REST `GET /user` is refused): the workflow token's
+ * `github-actions[bot]`, an app's bot, or the user of a PAT. Falls back to the workflow token.
  */
-export async function tokenLogin(octokit: Octokit): Promise<string> {
+export async function tokenIdentity(octokit: Octokit): Promise<TokenIdentity> {
   try {
-    const { viewer } = await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }');
-    return viewer.login;
+    const { viewer } = await octokit.graphql<{ viewer: { login: string; __typename?: string } }>('query { viewer { login __typename } }');
+    const type = viewer.__typename === 'Bot' || (viewer.__typename === undefined && viewer.login.endsWith('[bot]')) ? 'Bot' : 'User';
+    return { login: viewer.login, type };
   } catch {
-    return WORKFLOW_TOKEN_LOGIN;
+    return WORKFLOW_TOKEN;
   }
 }
 
 /**
- * Whether a comment is this action's report: it starts with the marker (a quote of it does not) and
- * was posted by `login`. REST shows bots as `name[bot]` with type Bot, GraphQL's viewer may drop the
- * suffix; both spellings are the same account only when the comment's author is really a bot.
+ * Whether a comment is this action's report: it starts with the marker (a quote of it does not) and its
+ * author is the token's own account, of the same type. REST shows bots as `name[bot]` while GraphQL's
+ * viewer may drop the suffix, so for a bot the names are compared without it; a person of the same
+ * name is a different account and never matches a bot token, nor a bot a user token.
  */
-export function isOwnReport(comment: { body?: string | null; user?: { login: string; type?: string } | null }, login: string): boolean {
+export function isOwnReport(comment: { body?: string | null; user?: { login: string; type?: string } | null }, identity: TokenIdentity): boolean {
   if (!comment.body?.startsWith(REPORT_MARKER) || !comment.user) return false;
-  const bare = (name: string) => name.replace(/\[bot\]$/, '').toLowerCase();
-  const botLogin = login.endsWith('[bot]') || comment.user.login.endsWith('[bot]');
-  return bare(comment.user.login) === bare(login) && (!botLogin || comment.user.type === 'Bot');
+  if (comment.user.type !== identity.type) return false;
+  const bare = (name: string) => (identity.type === 'Bot' ? name.replace(/\[bot\]$/, '') : name).toLowerCase();
+  return bare(comment.user.login) === bare(identity.login);
 }
 
 /**
@@ -39,9 +47,9 @@ export function isOwnReport(comment: { body?: string | null; user?: { login: str
  */
 export async function upsertStickyComment(octokit: Octokit, target: { owner: string; repo: string; issue_number: number }, body: string): Promise<'created' | 'updated'> {
   const text = body.startsWith(REPORT_MARKER) ? body : `${REPORT_MARKER}\n${body}`;
-  const login = await tokenLogin(octokit);
+  const identity = await tokenIdentity(octokit);
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...target, per_page: 100 });
-  const mine = comments.filter(c => isOwnReport(c, login));
+  const mine = comments.filter(c => isOwnReport(c, identity));
   if (mine.length === 0) {
     await octokit.rest.issues.createComment({ ...target, body: text });
     return 'created';

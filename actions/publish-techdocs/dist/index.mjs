@@ -19619,8 +19619,17 @@ function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 
+// scripts/src/report/safeText.ts
+var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+var CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
+var visible = (ch) => ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+function logText(value) {
+  return value.replace(/\r?\n/g, "\\n").replace(CONTROL, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(/^(\s*)::/, "$1:\u200B:");
+}
+
 // scripts/src/report/secretScrubber.ts
 var MIN_FRAGMENT = 6;
+var MIN_SECRET_LENGTH = 8;
 var escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 var percentInsensitive = (encoded) => escapeRegExp(encoded).replace(/%([0-9A-F]{2})/g, (_, hex) => `%(?:${hex}|${hex.toLowerCase()})`);
 function base64Fragments(secret) {
@@ -19637,6 +19646,8 @@ function base64Fragments(secret) {
 function secretForms(secret) {
   const escapeJson = (text) => JSON.stringify(text).slice(1, -1);
   const json = escapeJson(secret);
+  const bytes = Buffer.from(secret, "utf8");
+  const unicodeEscaped = [...secret].map((ch) => [...ch].map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")).join("");
   const forms = [
     secret,
     encodeURIComponent(secret),
@@ -19646,7 +19657,10 @@ function secretForms(secret) {
     json.replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`),
     ...base64Fragments(secret).flatMap((b) => [b, b.replace(/\+/g, "-").replace(/\//g, "_")]),
     // A JSON error body quoting a JSON request body escapes twice.
-    escapeJson(json)
+    escapeJson(json),
+    ...[bytes.toString("hex"), bytes.toString("hex").toUpperCase()],
+    [...bytes].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`).join(""),
+    ...[unicodeEscaped, unicodeEscaped.toUpperCase().replace(/\\U/g, "\\u")]
   ];
   return [...new Set(forms)].filter((form) => form === secret || form.length >= MIN_FRAGMENT);
 }
@@ -19656,7 +19670,7 @@ function secretParts(value) {
   return parts.filter((p) => p.length > 0);
 }
 function secretScrubber(secrets) {
-  const patterns = [...new Set([...secrets].filter((s) => Boolean(s)).flatMap(secretParts).flatMap(secretForms))].sort((a, b) => b.length - a.length).map((form) => /%[0-9A-F]{2}/.test(form) ? percentInsensitive(form) : escapeRegExp(form));
+  const patterns = [...new Set([...secrets].filter((s) => Boolean(s)).flatMap(secretParts).filter((s) => s.length >= MIN_SECRET_LENGTH).flatMap(secretForms))].sort((a, b) => b.length - a.length).map((form) => /%[0-9A-F]{2}/.test(form) ? percentInsensitive(form) : escapeRegExp(form));
   if (patterns.length === 0) return (text) => text;
   const pattern = new RegExp(patterns.join("|"), "g");
   return (text) => text.replace(pattern, "***");
@@ -19690,4 +19704,4 @@ async function main() {
   await summary.addHeading("TechDocs", 3).addRaw(outcome, true).write();
   if (run.status !== 0) setFailed(`backstage-gitops techdocs publish exited ${run.status}; see the log.`);
 }
-main().catch((error2) => setFailed(scrub(error2 instanceof Error ? error2.message : String(error2))));
+main().catch((error2) => setFailed(logText(scrub(error2 instanceof Error ? error2.message : String(error2)))));

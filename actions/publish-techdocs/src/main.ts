@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
+import { logText } from '../../../scripts/src/report/safeText.ts';
 import { secretScrubber } from '../../../scripts/src/report/secretScrubber.ts';
 
 const CLI = fileURLToPath(new URL('../../../scripts/bin/backstage-gitops.js', import.meta.url));
@@ -36,4 +37,4 @@ async function main(): Promise<void> {
   if (run.status !== 0) core.setFailed(`backstage-gitops techdocs publish exited ${run.status}; see the log.`);
 }
 
-main().catch(error => core.setFailed(scrub(error instanceof Error ? error.message : String(error))));
+main().catch(error => core.setFailed(logText(scrub(error instanceof Error ? error.message : String(error)))));

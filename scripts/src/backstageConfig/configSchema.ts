@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { toolkitFingerprint } from '../cache/cacheKey.ts';
+import { installedPackagesFingerprint, toolkitFingerprint } from '../cache/cacheKey.ts';
 import { validDiagnostic } from '../cache/resultCache.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 
@@ -25,7 +25,8 @@ const CACHE = fileURLToPath(new URL('../../../node_modules/.cache/backstage-gito
 export async function loadPluginConfigSchema(plugins: readonly string[]): Promise<ConfigSchemaLike> {
   const { loadConfigSchema } = require('@backstage/config-loader');
   const versions = plugins.map(p => `${p}@${require(`${p}/package.json`).version}`);
-  const file = join(CACHE, `config-schema-${createHash('sha256').update(versions.join('\n')).digest('hex').slice(0, 16)}.json`);
+  // Every installed package counts: the schema also holds the config.d.ts of the plugins' dependencies.
+  const file = join(CACHE, `config-schema-${createHash('sha256').update(installedPackagesFingerprint()).update(versions.join('\n')).digest('hex').slice(0, 16)}.json`);
   try {
     return await loadConfigSchema({ serialized: JSON.parse(await readFile(file, 'utf8')) });
   } catch {
@@ -42,7 +43,7 @@ export async function loadPluginConfigSchema(plugins: readonly string[]): Promis
  * same inputs the findings are the same. `check` calls it for `npm run check` on every edit.
  */
 export async function rememberedFindings(plugins: readonly string[], files: readonly { file: string; text: string }[], compute: () => Promise<Diagnostic[]>): Promise<Diagnostic[]> {
-  const hash = createHash('sha256').update(toolkitFingerprint());
+  const hash = createHash('sha256').update(toolkitFingerprint()).update(installedPackagesFingerprint());
   for (const p of plugins) hash.update(`\n${p}@${require(`${p}/package.json`).version}`);
   for (const f of files) hash.update(`\n${f.file}\n${f.text.length}\n`).update(f.text);
   const file = join(CACHE, `config-gate-${hash.digest('hex').slice(0, 32)}.json`);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 
@@ -18,7 +18,7 @@ const PACKAGES = ['@backstage/catalog-model', '@backstage/plugin-scaffolder-comm
  */
 export function cacheKey(config: GitopsConfig): string {
   const hash = createHash('sha256');
-  hash.update(toolkitFingerprint());
+  hash.update(toolkitFingerprint()).update(installedPackagesFingerprint());
   for (const name of PACKAGES) hash.update(`\n${name}@${require(`${name}/package.json`).version}`);
   const { root: _root, ...settings } = config;
   hash.update(`\n${JSON.stringify(settings)}`);
@@ -43,7 +43,9 @@ export function toolkitFingerprint(): string {
   const here = fileURLToPath(import.meta.url);
   const hash = createHash('sha256');
   if (here.endsWith('.mjs')) {
-    hash.update(readFileSync(here));
+    // The bundle is split per command: the toolkit is every module of the folder, not only this chunk.
+    const folder = dirname(here);
+    for (const file of readdirSync(folder).filter(name => name.endsWith('.mjs')).sort()) hash.update(`\n${file}\n`).update(readFileSync(join(folder, file)));
   } else {
     const sources = fileURLToPath(new URL('../', import.meta.url));
     for (const file of listFiles(sources)) hash.update(`\n${file}\n`).update(readFileSync(join(sources, file)));
@@ -56,4 +58,23 @@ function listFiles(dir: string, prefix = ''): string[] {
     .filter(e => e.name !== '.build')
     .flatMap(e => (e.isDirectory() ? listFiles(dir, `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
     .sort();
+}
+
+let installed: string | undefined;
+
+/**
+ * sha256 of the installed dependency tree as npm records it (node_modules/.package-lock.json, rewritten by
+ * every `npm ci` / `npm install`), so an upgrade of any package, transitive ones included (catalog modules,
+ * the plugins whose config.d.ts make the config schema), invalidates what was remembered. Empty when npm
+ * left no such file.
+ */
+export function installedPackagesFingerprint(): string {
+  if (installed !== undefined) return installed;
+  try {
+    const lock = readFileSync(join(dirname(require.resolve('yaml/package.json')), '../.package-lock.json'));
+    installed = createHash('sha256').update(lock).digest('hex');
+  } catch {
+    installed = '';
+  }
+  return installed;
 }

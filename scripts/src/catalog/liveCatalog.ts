@@ -14,7 +14,7 @@ export async function fetchKnownRefs(baseUrl: string, token: string | undefined,
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ entityRefs: chunk, fields: ['kind', 'metadata.namespace', 'metadata.name'] }),
     });
-    if (!response.ok) throw new UsageError(`The catalog at ${redactUrl(baseUrl)} answered ${response.status} to entities/by-refs`);
+    if (!response.ok) throw new UsageError(`The catalog at ${redactUrl(baseUrl)} answered ${response.status} to entities/by-refs${response.status === 401 || response.status === 403 ? ': check the token (--token-env)' : ''}`);
     const body = (await response.json()) as { items: (unknown | null)[] };
     body.items.forEach((item, index) => item && known.add(chunk[index]));
   }

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { readConfigDocument, readJsonFile } from '../config/configFile.ts';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { isRecord, loadCatalog, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
@@ -35,11 +36,7 @@ export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySch
   return Promise.all(
     names.map(async name => {
       const file = `${config.catalog.policies}/${name}`;
-      try {
-        return { file, schema: JSON.parse(await readFile(join(folder, name), 'utf8')) };
-      } catch (error) {
-        throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
-      }
+      return { file, schema: readJsonFile(join(folder, name), file) as PolicySchema['schema'] };
     }),
   );
 }
@@ -70,7 +67,7 @@ async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: strin
   const files = [...new Set([...(config.catalog.appConfig ? [config.catalog.appConfig] : []), ...(config.backstageConfig?.files ?? [])])];
   const read = await Promise.all(files.map(async file => {
     try {
-      return { file, config: parse(await readFile(join(config.root, file), 'utf8'), { merge: false }) };
+      return { file, config: parse(await readFile(join(config.root, file), 'utf8'), { merge: false, logLevel: 'error' }) };
     } catch {
       return undefined;
     }
@@ -80,6 +77,5 @@ async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: strin
 
 async function readAppConfig(config: GitopsConfig): Promise<unknown> {
   if (!config.catalog.appConfig) return undefined;
-  const text = await readFile(join(config.root, config.catalog.appConfig), 'utf8');
-  return parse(text, { merge: false }) ?? {};
+  return readConfigDocument(join(config.root, config.catalog.appConfig), config.catalog.appConfig).doc.toJS() ?? {};
 }

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { codeownersFor } from '../codeowners/codeownersGate.ts';
 import { parseCodeowners } from '../codeowners/codeowners.ts';
 import { planPolicies, reviewerPolicies, toConfiguration, type AzurePolicyConfiguration } from '../codeowners/azureReviewerPolicies.ts';
-import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { loadEntities } from '../scorecards/prepareScorecards.ts';
@@ -36,7 +36,7 @@ export async function azureReviewersCommand(argv: string[], io: CliIo): Promise<
   if (!token) throw new UsageError(`Set a token in ${logText(values['token-env']!)}`);
   hideSecrets(io, token);
   refuseUrlCredentials(io, url, '--organization-url', '--token-env');
-  const root = resolve(io.cwd, values.root ?? '.');
+  const root = repoRoot(io.cwd, values.root);
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
   const expected = codeownersFor(config, entities);

@@ -20,9 +20,11 @@ import { templateRules } from '../templates/templateRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
 import { loadPolicies, prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
-import { loadConfig, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
+import { CONFIG_FILE, loadConfig, UsageError, type GitopsConfig, repoRoot } from '../config/gitopsConfig.ts';
 import { isAtLeast, SEVERITIES, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { formatters } from '../report/formatters.ts';
+import { summaryLine } from '../report/formatStylish.ts';
+import { baseUrlFlag, connectionProblem } from './backstageUrl.ts';
 import { hideSecrets, OUTPUT_KINDS, refuseUrlCredentials, wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
 
@@ -73,16 +75,16 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     },
   });
   if (values.help) return io.stdout.write(CHECK_HELP), 0;
-  const root = resolve(io.cwd, values.root ?? '.');
+  const root = repoRoot(io.cwd, values.root);
   const config = await loadConfig(root);
   if (values['list-rules']) return io.stdout.write(listRules(await loadPolicies(config))), 0;
 
   const formats = values.format ?? ['stylish'];
-  for (const format of formats) if (!formatters[format]) throw new UsageError(`Unknown format '${format}'; use one of ${Object.keys(formatters).join(', ')}`);
+  for (const format of formats) if (!formatters[format]) throw new UsageError(`Unknown format '${logText(format)}'; use one of ${Object.keys(formatters).join(', ')}`);
   const outputs = values.output ?? [];
   if (outputs.length > formats.length) throw new UsageError('Give one --format for each --output');
   const failOn = (values['fail-on'] ?? config.failOn) as Severity;
-  if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on takes error, warning or info, not '${failOn}'`);
+  if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on takes error, warning or info, not '${logText(failOn)}'`);
 
   // CI sets the variable once for the job, so `report` (which runs this gate) and the adapters use the cache too.
   const cacheName = values.cache ?? (io.env.BACKSTAGE_GITOPS_CACHE || undefined);
@@ -90,6 +92,9 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   const cache = cacheFile === undefined ? undefined : ResultCache.read(readCacheFile(cacheFile), cacheKey(config));
   if (cache?.notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(cache.notice)}; it will be rewritten.\n`);
   const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache);
+  if (!config.found && input.loaded.files.length === 0) {
+    throw new UsageError(`${positionals.length ? positionals.join(', ') : root} holds no catalog file (YAML with a backstage.io apiVersion or one of Backstage's kinds) and no ${CONFIG_FILE}: nothing to check. Give the repository's folder, or --root.`);
+  }
   let result = await checkCatalog(input);
   if (values['catalog-url']) {
     const known = new Set(result.entities.map(e => e.ref));
@@ -97,7 +102,14 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     const token = io.env[values['token-env'] ?? 'BACKSTAGE_TOKEN'];
     hideSecrets(io, token);
     refuseUrlCredentials(io, values['catalog-url'], '--catalog-url', '--token-env');
-    const liveRefs = await fetchKnownRefs(values['catalog-url'], token, wanted, io.fetch);
+    const catalogUrl = baseUrlFlag('--catalog-url', values['catalog-url']);
+    let liveRefs;
+    try {
+      liveRefs = await fetchKnownRefs(catalogUrl, token, wanted, io.fetch);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`--catalog-url: ${connectionProblem(error, catalogUrl).message}`);
+    }
     result = await checkCatalog({ ...input, liveRefs });
   }
   if (input.loaded.mode === 'roots') {
@@ -111,10 +123,17 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     result.diagnostics.push(...(await templateGate(root, { files: templateFiles(result.entities).filter(f => reported.has(f)) })));
   }
   if (cache && cacheFile && cache.needsWrite()) writeCacheFile(cacheFile, cache.serialize());
-  const diagnostics = applyRuleSettings(result.diagnostics, config);
+  // A file read both as a catalog file and by a gate of its own (a Template) reports a parse error once.
+  const seen = new Set<string>();
+  const unique = result.diagnostics.filter(d => {
+    const key = `${d.ruleId}\0${d.file}\0${d.range.start.line}:${d.range.start.column}\0${d.message}`;
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
+  const diagnostics = applyRuleSettings(unique, config);
   const options = {
     color: wantsColor(io, values['no-color'] ? false : values.color),
-    checkedFiles: input.loaded.files.length,
+    // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
+    checkedFiles: new Set([...input.loaded.files.map(f => f.file), ...diagnostics.map(d => d.file)]).size,
     entityCount: result.entities.length,
     rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...policyRules(input.policies)],
     toolName: 'backstage-gitops',
@@ -127,6 +146,8 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     if (target) await io.writeFile(resolve(io.cwd, target), text);
     else io.stdout.write(text, OUTPUT_KINDS[format]);
   }
+  // Every report went to a file: the terminal still gets the outcome.
+  if (outputs.length === formats.length) io.stderr.write(`${summaryLine(diagnostics, options)}\n`);
   return diagnostics.some(d => isAtLeast(d.severity, failOn)) ? 1 : 0;
 }
 

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { codeownersFor, codeownersGate } from '../codeowners/codeownersGate.ts';
-import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { loadEntities } from '../scorecards/prepareScorecards.ts';
 import type { CliIo } from './io.ts';
 import { logText } from '../report/safeText.ts';
@@ -18,7 +18,7 @@ Generates CODEOWNERS from the catalog's ownership (gitops.config.yaml: codeowner
 export async function codeownersCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { root: { type: 'string' }, check: { type: 'boolean' }, write: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return io.stdout.write(CODEOWNERS_HELP), 0;
-  const root = resolve(io.cwd, values.root ?? '.');
+  const root = repoRoot(io.cwd, values.root);
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
   const expected = codeownersFor(config, entities);

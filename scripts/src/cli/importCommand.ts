@@ -120,7 +120,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
 
 /** The root Location's text with `targets` added (existing ones kept, in order). */
 function withTargets(text: string | undefined, targets: string[]): string {
-  const doc = parseDocument(text ?? `${GENERATED_MARK}. The root Location of the catalog.\napiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: catalog\nspec:\n  targets: []\n`);
+  const doc = parseDocument(text ?? `${GENERATED_MARK}. The root Location of the catalog.\napiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: catalog\nspec:\n  targets: []\n`, { logLevel: 'error' });
   const current = doc.getIn(['spec', 'targets']);
   const list = isSeq(current) ? current.items.map(i => String((i as { value?: unknown }).value ?? i)) : [];
   const merged = [...list, ...targets.filter(t => !list.includes(t))];
@@ -130,7 +130,7 @@ function withTargets(text: string | undefined, targets: string[]): string {
 
 /** gitops.config.yaml with the provider-owned kinds declared under catalog.external (whole kind unless the repo now defines some of it). */
 function withExternal(text: string, plan: ImportPlan): string {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, { logLevel: 'error' });
   const existing = ((doc.getIn(['catalog', 'external']) as { toJSON(): unknown } | undefined)?.toJSON() ?? []) as { kind?: string; namespace?: string; refs?: string[]; reason?: string }[];
   const importedKinds = new Set(plan.imported.map(i => i.ref.split('/')[0]));
   const covers = (kind: string, namespace: string, reason: string) => existing.some(e => e.kind?.toLowerCase() === kind.toLowerCase() && (e.namespace ?? 'default') === namespace && (!e.refs || e.reason === reason));

@@ -1,16 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { UsageError } from '../config/gitopsConfig.ts';
-import { CHECK_HELP, checkCommand } from './checkCommand.ts';
-import { azureReviewersCommand } from './azureReviewersCommand.ts';
-import { codeownersCommand } from './codeownersCommand.ts';
-import { importCommand } from './importCommand.ts';
-import { initCommand } from './initCommand.ts';
-import { schemaCommand } from './schemaCommand.ts';
-import { scorecardsCommand } from './scorecardsCommand.ts';
-import { reportCommand } from './reportCommand.ts';
-import { syncCommand } from './syncCommand.ts';
-import { techdocsCommand } from './techdocsCommand.ts';
-import { templatesCommand } from './templatesCommand.ts';
+import { describeError } from './describeError.ts';
 import { guardIo, type CliIo } from './io.ts';
 import { logText } from '../report/safeText.ts';
 import { version } from './version.ts';
@@ -32,49 +21,106 @@ Commands:
   templates test    test every template case (values, render, output, snapshots); 'templates render' previews one
   help [command]    show help for a command
 
-Run 'backstage-gitops <command> --help' for the options of a command.
-${'\n'}${CHECK_HELP}`;
+Every command also takes --debug (or DEBUG=backstage-gitops in the environment): a tool error then
+shows its stack trace, and library warnings reach stderr.
 
-const commands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
-  check: checkCommand,
-  init: initCommand,
-  import: importCommand,
-  scorecards: scorecardsCommand,
-  codeowners: codeownersCommand,
-  schema: schemaCommand,
-  'azure-reviewers': azureReviewersCommand,
-  sync: syncCommand,
-  report: reportCommand,
-  techdocs: techdocsCommand,
-  templates: templatesCommand,
+Run 'backstage-gitops <command> --help' for the options of a command.
+
+`;
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+// Each command loads its own dependencies when it runs, so `--version` or `codeowners` does not pay for
+// the scaffolder, TechDocs or Tech Insights code (the bundle is split per command).
+const commands: Record<string, () => Promise<Command>> = {
+  check: async () => (await import('./checkCommand.ts')).checkCommand,
+  init: async () => (await import('./initCommand.ts')).initCommand,
+  import: async () => (await import('./importCommand.ts')).importCommand,
+  scorecards: async () => (await import('./scorecardsCommand.ts')).scorecardsCommand,
+  codeowners: async () => (await import('./codeownersCommand.ts')).codeownersCommand,
+  schema: async () => (await import('./schemaCommand.ts')).schemaCommand,
+  'azure-reviewers': async () => (await import('./azureReviewersCommand.ts')).azureReviewersCommand,
+  sync: async () => (await import('./syncCommand.ts')).syncCommand,
+  report: async () => (await import('./reportCommand.ts')).reportCommand,
+  techdocs: async () => (await import('./techdocsCommand.ts')).techdocsCommand,
+  templates: async () => (await import('./templatesCommand.ts')).templatesCommand,
 };
 
-/** Runs one CLI invocation and returns its exit code; only the bin script exits. */
+/** True when `--debug` is among the arguments or DEBUG lists `backstage-gitops` (or `*`), as the debug package reads it. */
+export function wantsDebug(argv: readonly string[], env: Record<string, string | undefined>): boolean {
+  return argv.includes('--debug') || (env.DEBUG ?? '').split(/[\s,]+/).some(name => name === 'backstage-gitops' || name === '*');
+}
+
+/**
+ * Runs one CLI invocation and returns its exit code (0 clean, 1 findings, 2 usage or tool error); only the
+ * bin script exits. A thrown error becomes one or two lines on stderr (see describeError); the stack
+ * trace only with --debug or DEBUG=backstage-gitops.
+ */
 export async function run(argv: string[], rawIo: CliIo): Promise<number> {
   // Everything printed passes the guard: values from a PR or a server cannot become CI commands or leak secrets.
   const io = guardIo(rawIo);
-  const [name, ...rest] = argv;
+  const debug = wantsDebug(argv, io.env);
+  const [name, ...rest] = argv.filter(arg => arg !== '--debug');
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    if (rest[0] && commands[rest[0]]) return commands[rest[0]](['--help'], io);
-    io.stdout.write(HELP);
+    if (rest[0] && commands[rest[0]]) return (await commands[rest[0]]())(['--help'], io);
+    io.stdout.write(`${HELP}${(await import('./checkCommand.ts')).CHECK_HELP}`);
     return name ? 0 : 2;
   }
   if (name === '--version') return io.stdout.write(`${version}\n`), 0;
-  const command = commands[name];
-  if (!command) {
+  const load = commands[name];
+  if (!load) {
     io.stderr.write(`Unknown command '${logText(name)}'. Run 'backstage-gitops --help'.\n`);
     return 2;
   }
   try {
-    return await command(rest, io);
+    return await (await load())(rest, io);
   } catch (error) {
-    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    io.stderr.write(usage ? `backstage-gitops ${name}: ${logText((error as Error).message)}\n` : `backstage-gitops ${name}: internal error: ${(error as Error).stack ?? error}\n`);
+    io.stderr.write(`backstage-gitops ${name}: ${describeError(error, debug)}\n`);
     return 2;
   }
 }
 
-export function processIo(): CliIo {
+/**
+ * The bin's entry: runs `argv` against the real process. A reader that closes the pipe early (`| head`)
+ * ends the run quietly instead of with an EPIPE trace; library warnings (Node's process warnings) are
+ * shown only with --debug, since they name no file of the user's and say nothing they can act on.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const debug = wantsDebug(argv, process.env);
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+  if (debug) Error.stackTraceLimit = 50;
+  // An error a library throws outside the awaited chain (a socket, a timer) still ends as one message.
+  const fatal = (error: unknown) => {
+    process.stderr.write(`backstage-gitops: ${describeError(error, debug)}\n`);
+    process.exit(2);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+  return run(argv, processIo(debug));
+}
+
+/**
+ * The real process as a CliIo (its cwd, environment, stdout, stderr, the file system and global fetch),
+ * guarded (see guardIo). It also takes over Node's process warnings: dependencies (the `yaml` library
+ * among them) emit warnings that quote input raw, and Node's default listener prints them straight to
+ * stderr, where a quoted `::add-mask::` or `##vso[` line would be a CI command. They are dropped, or with
+ * `debug` (--debug, DEBUG=backstage-gitops) printed as one escaped line through the guarded stderr.
+ */
+export function processIo(debug = false): CliIo {
+  const io = guardIo(rawProcessIo());
+  process.removeAllListeners('warning');
+  process.on('warning', warning => {
+    if (debug) io.stderr.write(`debug: ${logText(`${warning.name}: ${warning.message}`)}\n`);
+  });
+  return io;
+}
+
+function rawProcessIo(): CliIo {
   return {
     cwd: process.cwd(),
     env: process.env,

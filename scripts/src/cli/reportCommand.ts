@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { loadConfig, repoRoot, UsageError } from '../config/gitopsConfig.ts';
 import { isAtLeast, type Diagnostic } from '../diagnostic.ts';
 import { prepareReport } from '../pr/prepareReport.ts';
 import { COMMENT_BUDGET, renderPrReport, SUMMARY_BUDGET } from '../pr/renderPrReport.ts';
@@ -34,7 +34,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   if (values.help) return io.stdout.write(REPORT_HELP), 0;
   if (!values.base) throw new UsageError('--base is required');
   if (values.format !== 'markdown' && values.format !== 'json') throw new UsageError(`--format takes markdown or json, not '${values.format}'`);
-  const root = resolve(io.cwd, values.root ?? '.');
+  const root = repoRoot(io.cwd, values.root);
   const today = values.today ?? new Date().toISOString().slice(0, 10);
   let gateJson = '';
   const gateIo: CliIo = { ...io, stdout: { write: t => void (gateJson += t) } };

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { loadConfig, repoRoot, UsageError } from '../config/gitopsConfig.ts';
 import { editorSchemaFor, editorSchemaGate } from '../schema/editorSchema.ts';
 import { loadEntities } from '../scorecards/prepareScorecards.ts';
 import type { CliIo } from './io.ts';
@@ -20,7 +20,7 @@ org's policies from schemas/policy/, and the catalog's groups, systems and domai
 export async function schemaCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { root: { type: 'string' }, check: { type: 'boolean' }, write: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return io.stdout.write(SCHEMA_HELP), 0;
-  const root = resolve(io.cwd, values.root ?? '.');
+  const root = repoRoot(io.cwd, values.root);
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
   const expected = await editorSchemaFor(config, entities);

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rm } from 'node:fs/promises';
-import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { isAtLeast } from '../diagnostic.ts';
 import { formatters } from '../report/formatters.ts';
 import { renderScorecardReport } from '../scorecards/renderScorecardReport.ts';
@@ -36,7 +36,7 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
     },
   });
   if (values.help) return io.stdout.write(SCORECARDS_HELP), 0;
-  const root = resolve(io.cwd, values.root ?? '.');
+  const root = repoRoot(io.cwd, values.root);
   if (!hasScorecards(root)) throw new UsageError(`${root} has no scorecards/config.yaml`);
   if (!['markdown', 'json'].includes(values.format!)) throw new UsageError(`--format takes markdown or json`);
   const today = values.today ?? new Date().toISOString().slice(0, 10);

@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
-import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { formatters } from '../report/formatters.ts';
 import { CatalogApi } from '../sync/catalogApi.ts';
 import { formatPlan } from '../sync/planSync.ts';
@@ -12,8 +11,9 @@ import { verifyTechInsights } from '../sync/verifyTechInsights.ts';
 import { compileTechInsights } from '../scorecards/compileTechInsights.ts';
 import { loadScorecards } from '../scorecards/loadScorecards.ts';
 import { hasScorecards } from '../scorecards/prepareScorecards.ts';
+import { logText } from '../report/safeText.ts';
+import { baseUrlFlag, connectionProblem } from './backstageUrl.ts';
 import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
-import { logText, redactUrl } from '../report/safeText.ts';
 import { version } from './version.ts';
 
 export const SYNC_HELP = `Usage: backstage-gitops sync --url URL [options]
@@ -49,6 +49,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   });
   if (values.help) return io.stdout.write(SYNC_HELP), 0;
   if (!values.url) throw new UsageError('--url is required');
+  const url = baseUrlFlag('--url', values.url);
   const token = io.env[values['token-env']!];
   if (!token) throw new UsageError(`Set the token in the environment variable ${logText(values['token-env']!)}`);
   // Whatever reaches the log, the token never does, in any encoding a server may echo it in.
@@ -57,7 +58,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   const out = io.stdout;
   const err = io.stderr;
 
-  const root = resolve(io.cwd, values.root ?? '.');
+  const root = repoRoot(io.cwd, values.root);
   const config = await loadConfig(root);
   if (!config.repoUrl || config.catalog.roots.length === 0) throw new UsageError('gitops.config.yaml needs repoUrl and catalog.roots to sync');
   const input = await prepareCatalogCheck(config, []);
@@ -68,7 +69,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
     err.write(`The catalog gate fails; nothing is synced.\n${formatters.stylish(errors, formatOptions)}`);
     return 1;
   }
-  const api = new CatalogApi(values.url, token, io.fetch, DEFAULT_RETRY);
+  const api = new CatalogApi(url, token, io.fetch, DEFAULT_RETRY);
   let result;
   try {
     result = await syncCatalog({
@@ -85,12 +86,13 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
       log: line => err.write(`sync: ${logText(line)}\n`),
     });
   } catch (error) {
-    err.write(`sync: Backstage at ${logText(redactUrl(values.url))} could not be reached or refused a call: ${logText(redactUrl((error as Error).message))}\nRun sync again; every step is idempotent and it resumes where it stopped.\n`);
+    const problem = connectionProblem(error, url);
+    err.write(`sync: ${logText(problem.message)}\n${problem.transient ? 'Run sync again; every step is idempotent and it resumes where it stopped.\n' : ''}`);
     return 2;
   }
   if (result.verified && hasScorecards(root)) {
     const { data } = await loadScorecards(root);
-    const techInsights = await verifyTechInsights(values.url, token, compileTechInsights(data), data.config?.value.output ?? 'scorecards', io.fetch, DEFAULT_RETRY);
+    const techInsights = await verifyTechInsights(url, token, compileTechInsights(data), data.config?.value.output ?? 'scorecards', io.fetch, DEFAULT_RETRY);
     err.write(`sync: ${techInsights.installed ? (techInsights.diagnostics.length ? `Tech Insights runs different checks (${techInsights.diagnostics.length} difference(s))` : 'Tech Insights runs exactly the repo\'s checks') : 'Tech Insights is not installed; scorecard checks not verified'}\n`);
     result.diagnostics.push(...techInsights.diagnostics);
   }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { catalogRules } from '../catalog/catalogRules.ts';
-import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { loadConfig, repoRoot, UsageError } from '../config/gitopsConfig.ts';
 import { isAtLeast } from '../diagnostic.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { formatters } from '../report/formatters.ts';
@@ -47,7 +47,7 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
   for (const format of formats) if (!formatters[format]) throw new UsageError(`Unknown format '${logText(format)}'; use one of ${Object.keys(formatters).join(', ')}`);
   const outputs = values.output ?? [];
   if (outputs.length > formats.length) throw new UsageError('Give one --format for each --output');
-  const root = resolve(io.cwd, values.root ?? '.');
+  const root = repoRoot(io.cwd, values.root);
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
   const repoFiles = new Set(await listRepoFiles(root));
@@ -89,7 +89,7 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
 /** Repo-relative files that differ between `ref` and the working tree, untracked files included. */
 function changedSince(root: string, ref: string): Set<string> {
   if (ref.startsWith('-')) throw new UsageError(`--changed-since takes a git revision, not '${ref}'`);
-  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', '--relative', '-z', ref, '--'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
+  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', '--relative', '-z', '--end-of-options', ref, '--'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
   if (diff.status !== 0) throw new UsageError(`git diff against ${ref} failed: ${logText(diff.stderr.trim())}`);
   const untracked = spawnSync('git', ['-C', root, 'ls-files', '-z', '--others', '--exclude-standard'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
   return new Set([...diff.stdout.split('\0'), ...(untracked.stdout ?? '').split('\0')].filter(Boolean));

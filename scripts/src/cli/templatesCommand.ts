@@ -1,15 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
-import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { renderTemplate } from '../templates/renderTemplate.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
 import { checkSecrets, checkValues } from '../templates/checkValues.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, runCase } from '../templates/runTemplateTests.ts';
 import { templateActions, templateGate } from '../templates/templateGate.ts';
+import { unknownActionMessage } from '../templates/checkStepInputs.ts';
 import { formatTemplateOutput } from '../templates/formatTemplateOutput.ts';
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
 import { logText } from '../report/safeText.ts';
@@ -30,7 +32,7 @@ function parseQuietly(text: string, file: string): any {
   const over = nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes);
   if (over) throw new UsageError(`${file} holds more than ${DEFAULT_YAML_LIMITS.maxNodes} YAML values (line ${over.line}); it is not read.`);
   try {
-    return parse(text, { prettyErrors: false });
+    return parse(text, { prettyErrors: false, logLevel: 'error' });
   } catch (error) {
     const pos = (error as { pos?: [number, number] }).pos?.[0];
     const line = pos === undefined ? undefined : text.slice(0, pos).split('\n').length;
@@ -78,12 +80,12 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   try {
     realTemplate = realRepoPath(root, templateFile);
   } catch (error) {
-    throw error instanceof OutsideRepositoryError ? new UsageError(error.message) : error;
+    throw error instanceof OutsideRepositoryError ? new UsageError(error.message) : unreadable(templateFile, error);
   }
-  const template = resolveTemplatePlaceholders(root, templateFile, parseQuietly(await readFile(realTemplate, 'utf8'), templateFile), config.repoUrl);
-  const parameters = parseQuietly(await readFile(resolve(io.cwd, values.values), 'utf8'), values.values) ?? {};
+  const template = resolveTemplatePlaceholders(root, templateFile, parseQuietly(await readInput(realTemplate, templateFile), templateFile), config.repoUrl);
+  const parameters = parseQuietly(await readInput(resolve(io.cwd, values.values), values.values), values.values) ?? {};
   const secrets = values.secrets ? await readSecrets(resolve(io.cwd, values.secrets)) : undefined;
-  const steps: { action?: string }[] = template?.spec?.steps ?? [];
+  const steps: { id?: unknown; action?: string }[] = template?.spec?.steps ?? [];
   const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
   if (template?.apiVersion !== 'scaffolder.backstage.io/v1beta3') {
     throw new UsageError(`${templateFile} is ${template?.apiVersion ?? 'not a template'}: the scaffolder runs only scaffolder.backstage.io/v1beta3 templates.`);
@@ -94,11 +96,15 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     io.stdout.write('Backstage would refuse these values or secrets before running the template; nothing was rendered.\n');
     return 1;
   }
+  const actions = await templateActions(root);
+  // The same finding check reports (template-action-unknown): the task would fail at that step.
+  const unknown = steps.filter(s => typeof s.action === 'string' && !BUILTIN.has(s.action) && !actions.has(s.action));
   let result;
   try {
-    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, offlineActions: offline, actions: await templateActions(root) });
+    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, offlineActions: offline, actions });
   } catch (error) {
-    io.stdout.write(`✖ The template failed to render: ${logText((error as Error).message)}\n`);
+    for (const step of unknown) io.stdout.write(`✖ step ${logText(String(step.id ?? step.action))}: ${logText(unknownActionMessage(step.action!))}\n`);
+    io.stdout.write(`✖ The template failed to render: ${logText(error instanceof Error ? error.message : String(error))}\n`);
     return 1;
   }
   const out = resolve(io.cwd, values.out);
@@ -110,13 +116,30 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     await writeFile(target, f.content);
     if (f.executable) await chmod(target, 0o755);
   }
-  io.stderr.write(result.log.map(l => `  ${logText(l.split('\n')[0])}`).join('\n') + '\n');
-  io.stdout.write(`${result.files.length} file(s) rendered to ${logText(out)} in ${result.milliseconds} ms${offline.length ? ` (skipped offline: ${logText(offline.join(', '))})` : ''}\n`);
+  if (result.log.length) io.stderr.write(result.log.map(l => `  ${logText(l.split('\n')[0])}\n`).join(''));
+  const skipped = offline.filter(id => actions.has(id));
+  io.stdout.write(`${result.files.length} file(s) rendered to ${logText(out)} in ${result.milliseconds} ms${skipped.length ? ` (skipped offline: ${logText(skipped.join(', '))})` : ''}\n`);
   io.stdout.write(formatTemplateOutput(result.output));
+  for (const step of unknown) io.stdout.write(`✖ step ${logText(String(step.id ?? step.action))}: ${logText(unknownActionMessage(step.action!))}\n`);
   for (const refusal of result.inputRefusals) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n`);
   const problems = await checkRendered(result.files, await loadOrgCatalog(config));
   for (const problem of problems) io.stdout.write(`✖ ${logText(problem)}\n`);
-  return problems.length || result.inputRefusals.length ? 1 : 0;
+  return problems.length || result.inputRefusals.length || unknown.length ? 1 : 0;
+}
+
+/** A file named on the command line, read as text; one that cannot be read is a UsageError naming it. */
+async function readInput(path: string, label: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw unreadable(label, error);
+  }
+}
+
+/** The one-line tool error for a file that cannot be read: its name and the system's error code, no stack. */
+function unreadable(label: string, error: unknown): Error {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? new UsageError(`cannot read ${logText(label)} (${code})`) : (error as Error);
 }
 
 /** A secrets file: a mapping of names to strings, as the scaffolder's task secrets are. */
@@ -137,8 +160,11 @@ async function readSecrets(path: string): Promise<Record<string, string>> {
 }
 
 async function testTemplates(names: string[], values: { root?: string; 'update-snapshots'?: boolean; shard?: string; run?: boolean; format?: string }, io: CliIo): Promise<number> {
-  const root = resolve(io.cwd, values.root ?? '.');
+  const root = repoRoot(io.cwd, values.root);
   const config = await loadConfig(root);
+  const known = existsSync(join(root, 'templates')) ? readdirSync(join(root, 'templates')).filter(n => existsSync(join(root, 'templates', n, 'template.yaml'))) : [];
+  const unknown = names.filter(n => !known.includes(n));
+  if (unknown.length) throw new UsageError(`No template ${unknown.map(n => `'${logText(n)}'`).join(', ')} under templates/ (a folder with a template.yaml). Templates here: ${known.join(', ') || 'none'}.`);
   const cases = shard(discoverCases(root, names), values.shard);
   const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { names });
   const org = cases.length ? await loadOrgCatalog(config) : undefined;

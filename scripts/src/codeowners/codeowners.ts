@@ -48,5 +48,6 @@ export function patternToRegex(pattern: string): RegExp {
   }
   const prefix = anchored ? '^' : '^(?:.*/)?';
   const suffix = directory ? '/.*$' : lastSegment.includes('*') ? '$' : '(?:/.*)?$';
-  return new RegExp(prefix + body + suffix);
+  // dotAll: a file name may hold a newline, and git's wildmatch lets `*` and `**` match it like any other character.
+  return new RegExp(prefix + body + suffix, 's');
 }

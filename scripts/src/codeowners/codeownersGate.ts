@@ -29,7 +29,7 @@ export function templateOwnership(root: string): TemplateOwnership[] {
     try {
       const text = readFileSync(join(dir, name, 'template.yaml'), 'utf8');
       // Over the node budget the gate reports it (yaml-node-limit); parsing it here would cost seconds.
-      template = nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes) ? null : parse(text);
+      template = nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes) ? null : parse(text, { logLevel: 'error' });
     } catch {
       template = null;
     }

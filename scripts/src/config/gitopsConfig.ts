@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
-import { parse } from 'yaml';
+import { readConfigDocument, schemaProblems } from './configFile.ts';
+import { UsageError } from './usageError.ts';
+import { logText } from '../report/safeText.ts';
 import type { Severity } from '../diagnostic.ts';
 import { configPathOutside } from './configPaths.ts';
 import configSchema from '../../../schemas/gitops-config.schema.json' with { type: 'json' };
@@ -46,6 +48,27 @@ export interface GitopsConfig {
   };
 }
 
+export { UsageError };
+
+/**
+ * The repository root a command works on. With `--root`, that folder (a UsageError when it is not an
+ * existing folder). Without it, found the way git and ESLint find theirs: the nearest folder from `cwd`
+ * upwards that holds gitops.config.yaml, stopping at the top of the git repository (a folder holding
+ * `.git`); with no config on the way, `cwd` itself, judged as Backstage would judge a plain folder.
+ */
+export function repoRoot(cwd: string, rootFlag: string | undefined): string {
+  if (rootFlag !== undefined) {
+    const root = resolve(cwd, rootFlag);
+    if (!existsSync(root)) throw new UsageError(`--root ${logText(rootFlag)}: no such folder`);
+    if (!statSync(root).isDirectory()) throw new UsageError(`--root ${logText(rootFlag)} is a file: give the repository's folder`);
+    return root;
+  }
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, CONFIG_FILE))) return dir;
+    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return resolve(cwd);
+  }
+}
+
 export interface ApiChangePolicy {
   breakingWithOtherConsumers: 'error' | 'warning' | 'allowed';
   allowWhenLifecycle: string[];
@@ -55,8 +78,6 @@ export interface ApiChangePolicy {
 }
 
 export const DEFAULT_API_CHANGE_POLICY: ApiChangePolicy = { breakingWithOtherConsumers: 'error', allowWhenLifecycle: ['experimental'], allowWhenMajorVersion: true, ruleset: 'schemas/api-lint/ruleset.yaml' };
-
-export class UsageError extends Error {}
 
 export function defaultConfig(root: string): GitopsConfig {
   return {
@@ -79,19 +100,21 @@ export function defaultConfig(root: string): GitopsConfig {
   };
 }
 
+/**
+ * Reads `root/gitops.config.yaml`, validated against schemas/gitops-config.schema.json with its defaults
+ * applied; without the file, the defaults of a plain folder (`found: false`). Throws a UsageError naming
+ * file, line and key for a file that is not UTF-8, does not parse or breaks the schema.
+ */
 export async function loadConfig(root: string): Promise<GitopsConfig> {
-  let text: string;
-  try {
-    text = await readFile(join(root, CONFIG_FILE), 'utf8');
-  } catch {
-    return defaultConfig(root);
-  }
-  const raw = (parse(text) ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
+  const path = join(root, CONFIG_FILE);
+  if (!existsSync(path)) return defaultConfig(root);
+  const config = readConfigDocument(path, CONFIG_FILE);
+  const raw = (config.doc.toJS() ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
   const ajv = new Ajv({ allErrors: true, useDefaults: true });
   const validate = ajv.compile(configSchema);
   if (!validate(raw)) {
-    const problems = (validate.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}`).join('; ');
-    throw new UsageError(`${CONFIG_FILE} is not valid: ${problems}`);
+    const problems = schemaProblems(config, validate.errors ?? []);
+    throw new UsageError(`${problems.slice(0, 5).join('\n')}${problems.length > 5 ? `\n… and ${problems.length - 5} more` : ''}\nSee schemas/gitops-config.schema.json for the keys ${CONFIG_FILE} takes.`);
   }
   // The config comes with pull requests: a path in it must not make `--write` or `check` leave the repo.
   const outside = configPathOutside(root, CONFIG_FILE, text, raw);

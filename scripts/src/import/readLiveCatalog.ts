@@ -49,7 +49,7 @@ export async function readSources(entities: readonly LiveEntity[], fetcher: type
     if (text === undefined) continue;
     let raw: LiveEntity | undefined;
     try {
-      raw = parseAllDocuments(text, { merge: false })
+      raw = parseAllDocuments(text, { merge: false, logLevel: 'error' })
         .map(d => d.toJS() as LiveEntity)
         .find(d => d && typeof d === 'object' && typeof d.kind === 'string' && d.metadata && refOf(d) === refOf(entity));
     } catch {

@@ -99,7 +99,7 @@ export function yamlFile(value: unknown, comment: string): string {
 
 /** The template with the platform team as owner and the org as the only repository owner it offers. */
 function retargetTemplate(text: string, options: InitOptions): string {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, { logLevel: 'error' });
   doc.setIn(['spec', 'owner'], `group:default/${options.team}`);
   const pages = doc.getIn(['spec', 'parameters'], true);
   if (isSeq(pages)) {

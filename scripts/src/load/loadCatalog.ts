@@ -75,10 +75,20 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
 
   const crawl = await crawlLocations(config, start, targets, cache);
   let files = crawl.files;
-  if (mode === 'discover') {
+  // A folder given on the command line is read with the same discovery as a plain folder: its API
+  // definitions, mkdocs.yml, skeleton YAML and `$yaml` fragments are not entities. A file named
+  // explicitly, or one a Location reaches, is always judged.
+  const judgedAnyway = new Set<string>();
+  if (mode === 'paths') {
+    const startSet = new Set(start);
+    for (const given of paths) judgedAnyway.add(relative(config.root, resolve(given)).split(sep).join('/'));
+    for (const file of crawl.origins.keys()) if (!startSet.has(file)) judgedAnyway.add(file);
+  }
+  if (mode !== 'roots') {
     const inSkeleton = skeletonMatcher(files);
     const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
     files = files.flatMap(f => {
+      if (judgedAnyway.has(f.file)) return [f];
       const kept = inSkeleton(f.file) ? undefined : keepCatalogDocuments(f, config.root, apiGroups);
       return kept ? [kept] : [];
     });
@@ -86,7 +96,7 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
   const bundled = await bundleRefs(config, files, targets.repoFileSet);
   for (const file of bundled.readFiles) if (!placeholderSources.has(file)) placeholderSources.set(file, readRepoFile(config.root, file, 'utf8'));
-  files = files.filter(f => !placeholderSources.has(f.file) || mode !== 'discover');
+  files = files.filter(f => mode === 'roots' || judgedAnyway.has(f.file) || !placeholderSources.has(f.file));
 
   let context: SourceFile[] = [];
   if (mode === 'paths' && config.catalog.roots.length > 0) {

@@ -99,7 +99,7 @@ interface ExactParse {
 function parseExact(text: string): ExactParse {
   const lineCounter = new LineCounter();
   try {
-    const documents = parseAllDocuments(text, { merge: false, uniqueKeys: true, prettyErrors: false, lineCounter });
+    const documents = parseAllDocuments(text, { merge: false, uniqueKeys: true, prettyErrors: false, lineCounter, logLevel: 'error' });
     return { documents: Array.isArray(documents) ? documents : [], lineCounter };
   } catch (error) {
     // Pathological nesting can exhaust the stack inside the parser itself.

@@ -45,7 +45,10 @@ export function decodeUtf8(bytes: Buffer, file: string): SourceText {
     const before = lossy.slice(0, bad);
     const line = before.split('\n').length;
     const column = bad - before.lastIndexOf('\n');
-    return { problem: encodingProblem(file, line, column, 'not valid UTF-8') };
+    // Which encoding it is can only be guessed; single bytes of 0x80-0xFF in text are what Latin-1 and
+    // Windows-1252 editors write (é as 0xE9), and naming that tells the user what to convert from.
+    const latin1 = !bytes.includes(0) && bytes.some(b => b >= 0xa0);
+    return { problem: encodingProblem(file, line, column, latin1 ? 'not valid UTF-8 (it looks like Latin-1 or Windows-1252)' : 'not valid UTF-8') };
   }
 }
 

@@ -77,7 +77,7 @@ function formatOf(entity: CatalogEntity, document: unknown): ApiFormat {
 }
 
 function parseDefinition(text: string): unknown {
-  const doc = parseDocument(text, { merge: false, uniqueKeys: false });
+  const doc = parseDocument(text, { merge: false, uniqueKeys: false, logLevel: 'error' });
   return doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 100 });
 }
 
@@ -189,6 +189,6 @@ export function rangeIn(definition: ApiDefinition): (path: readonly (string | nu
     return () => entity.locate(entity.document, ['spec', 'definition']);
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(definition.text, { lineCounter, merge: false, uniqueKeys: false });
+  const doc = parseDocument(definition.text, { lineCounter, merge: false, uniqueKeys: false, logLevel: 'error' });
   return path => rangeOfPath(doc, lineCounter, path);
 }

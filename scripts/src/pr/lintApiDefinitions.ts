@@ -22,7 +22,7 @@ const TUNINGS = new Set(['off', 'error', 'warn', 'info', 'hint', true, false]);
 export async function loadApiRuleset(root: string, path: string): Promise<Record<string, unknown>> {
   let data: unknown;
   try {
-    data = parse(await readFile(join(root, path), 'utf8'));
+    data = parse(await readFile(join(root, path), 'utf8'), { logLevel: 'error' });
   } catch (error) {
     // A repo that never wrote a ruleset gets Spectral's recommended rules; a named one must exist.
     if (path === DEFAULT_API_CHANGE_POLICY.ruleset && (error as NodeJS.ErrnoException).code === 'ENOENT') data = { extends: ['spectral:oas', 'spectral:asyncapi'] };

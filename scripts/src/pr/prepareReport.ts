@@ -131,8 +131,11 @@ function teamReviews(impacts: readonly Impact[], apis: readonly ApiChange[]): Pr
 }
 
 function gitChangedFiles(root: string, baseRef: string): string[] {
-  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', '--no-renames', baseRef], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
+  // -z: without it git quotes and escapes unusual names (a newline, a tab, a quote, non-ASCII), which would
+  // then match no entity or the wrong one. --end-of-options: a base ref is never read as an option.
+  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', '--no-renames', '-z', '--end-of-options', baseRef, '--'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
   if (diff.status !== 0) throw new UsageError(`git diff against ${baseRef} failed: ${diff.stderr.trim()}`);
-  const untracked = spawnSync('git', ['-C', root, 'ls-files', '--others', '--exclude-standard'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
-  return [...new Set([...diff.stdout.split('\n'), ...untracked.stdout.split('\n')].filter(Boolean))].sort();
+  const untracked = spawnSync('git', ['-C', root, 'ls-files', '-z', '--others', '--exclude-standard'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
+  if (untracked.status !== 0) throw new UsageError(`git ls-files failed: ${untracked.stderr.trim()}`);
+  return [...new Set([...diff.stdout.split('\0'), ...untracked.stdout.split('\0')].filter(Boolean))].sort();
 }

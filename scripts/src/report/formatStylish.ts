@@ -19,9 +19,15 @@ export function formatStylish(diagnostics: readonly Diagnostic[], options: Forma
     lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(d.message)}  ${c.dim(logText(d.ruleId))}`);
     if (d.hint) lines.push(`  ${' '.repeat(16)}${c.dim(`hint: ${logText(d.hint)}`)}`);
   }
+  const summary = summaryLine(diagnostics, options);
+  if (lines.length) lines.push('');
+  lines.push(summary.startsWith('✖') ? c.red(c.bold(summary)) : c.green(summary));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The closing line of a run, uncoloured: `✖ 1 error, 0 warnings, 0 info in 3 files (9 entities)` (✔ when no error). */
+export function summaryLine(diagnostics: readonly Diagnostic[], options: Pick<FormatOptions, 'checkedFiles' | 'entityCount'>): string {
   const totals = countDiagnostics(diagnostics);
   const summary = `${totals.error} error${totals.error === 1 ? '' : 's'}, ${totals.warning} warning${totals.warning === 1 ? '' : 's'}, ${totals.info} info in ${options.checkedFiles} file${options.checkedFiles === 1 ? '' : 's'} (${options.entityCount} entities)`;
-  if (lines.length) lines.push('');
-  lines.push(totals.error > 0 ? c.red(c.bold(`✖ ${summary}`)) : c.green(`✔ ${summary}`));
-  return `${lines.join('\n')}\n`;
+  return `${totals.error > 0 ? '✖' : '✔'} ${summary}`;
 }

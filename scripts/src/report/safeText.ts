@@ -12,12 +12,16 @@ const CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f
 // eslint-disable-next-line no-control-regex
 const LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/;
 
+// Azure's `##vso[` and GitHub's legacy `##[command]` form (`##[set-output …]`, `##[add-mask]`): both
+// runners act on them anywhere in a line (actions/runner ActionCommand.TryParse), in any case.
+const CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
+
 const visible = (ch: string) => (ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
  * Makes a value safe inside one line of a terminal or CI log: newlines become a literal `\n`, other
  * control characters (ANSI escapes included) a `\uXXXX` escape, and the CI command openers are broken
- * with a zero-width space: `##vso[` wherever it stands, in any case (Azure's agent acts on it anywhere in a line,
+ * with a zero-width space: `##vso[` and GitHub's legacy `##[` wherever they stand, in any case (Azure's agent acts on it anywhere in a line,
  * see shared/reference/field-facts-2026-11.md) and `::` at the start, after any blanks (GitHub trims them).
  * Takes any string, returns a string with no line break; never throws.
  */
@@ -25,7 +29,7 @@ export function logText(value: string): string {
   return value
     .replace(/\r?\n/g, '\\n')
     .replace(CONTROL, visible)
-    .replace(/(##vso)\[/gi, '$1\u200b[')
+    .replace(CI_BRACKET_COMMAND, '$1\u200b[')
     .replace(/^(\s*)::/, '$1:\u200b:');
 }
 
@@ -41,26 +45,26 @@ export function logLines(text: string, options: { color?: boolean } = {}): strin
   const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
   return text
     .split('\n')
-    .map(line => line.replace(/\r/g, '\\r').replace(control, visible).replace(/(##vso)\[/gi, '$1\u200b[').replace(LINE_START_COMMAND, '$1:\u200b:'))
+    .map(line => line.replace(/\r/g, '\\r').replace(control, visible).replace(CI_BRACKET_COMMAND, '$1\u200b[').replace(LINE_START_COMMAND, '$1:\u200b:'))
     .join('\n');
 }
 
 /**
- * Makes JSON text inert in a CI log without changing the value it encodes: `##vso[` becomes
- * `##vso\u005b` and C1 controls and U+2028/U+2029 (which JSON.stringify leaves raw) become `\uXXXX`
+ * Makes JSON text inert in a CI log without changing the value it encodes: `##vso[` and `##[` become
+ * `##vso\u005b` and `##\u005b` and C1 controls and U+2028/U+2029 (which JSON.stringify leaves raw) become `\uXXXX`
  * escapes. JSON.stringify never writes a raw line break inside a string, so no value can start a
  * line. Takes the output of JSON.stringify; returns JSON that parses to the same value.
  */
 export function logJson(json: string): string {
-  return json.replace(/(##vso)\[/gi, '$1\\u005b').replace(/[\u007f-\u009f\u2028\u2029]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json.replace(CI_BRACKET_COMMAND, '$1\\u005b').replace(/[\u007f-\u009f\u2028\u2029]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
- * The same for XML the toolkit wrote with every value entity-escaped: `##vso[` becomes `##vso&#91;`
+ * The same for XML the toolkit wrote with every value entity-escaped: `##vso[` becomes `##vso&#91;` (`##[` `##&#91;`)
  * and a value that starts a line with `::` gets `&#58;:`. Both parse back to the same characters.
  */
 export function logXml(xml: string): string {
-  return xml.replace(/(##vso)\[/gi, '$1&#91;').replace(/^(\s*)::/gm, '$1&#58;:');
+  return xml.replace(CI_BRACKET_COMMAND, '$1&#91;').replace(/^(\s*)::/gm, '$1&#58;:');
 }
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '|': '&#124;' };

@@ -5,6 +5,13 @@
 /** Shorter fragments would blank ordinary words of the log; the plain secret is always scrubbed. */
 const MIN_FRAGMENT = 6;
 
+/**
+ * Values shorter than this are not scrubbed at all: starring every `x` or `p` in a log mangles it and
+ * protects nothing (a 1-character secret is told by its length). Azure's agent has the same guard
+ * (LoggedSecretMasker.MinSecretLength, microsoft/azure-pipelines-agent); real tokens are far longer.
+ */
+export const MIN_SECRET_LENGTH = 8;
+
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** `%2F` and `%2f` are the same byte; servers differ in which they echo. */
@@ -28,10 +35,16 @@ function base64Fragments(secret: string): string[] {
   return fragments;
 }
 
-/** Every form in which `secret` can come back in text: plain, URL-, form-, JSON-escaped (once or twice), base64(url). */
+/**
+ * Every form in which `secret` can come back in text: plain, URL-, form-, JSON-escaped (once or twice),
+ * base64(url), hex of its UTF-8 bytes (lower and upper case), every byte percent-encoded (`%74%6F…`),
+ * and every character as a JSON `\uXXXX` escape (lower and upper case hex).
+ */
 export function secretForms(secret: string): string[] {
   const escapeJson = (text: string) => JSON.stringify(text).slice(1, -1);
   const json = escapeJson(secret);
+  const bytes = Buffer.from(secret, 'utf8');
+  const unicodeEscaped = [...secret].map(ch => [...ch].map(unit => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')).join('');
   const forms = [
     secret,
     encodeURIComponent(secret),
@@ -42,6 +55,9 @@ export function secretForms(secret: string): string[] {
     ...base64Fragments(secret).flatMap(b => [b, b.replace(/\+/g, '-').replace(/\//g, '_')]),
     // A JSON error body quoting a JSON request body escapes twice.
     escapeJson(json),
+    ...[bytes.toString('hex'), bytes.toString('hex').toUpperCase()],
+    [...bytes].map(byte => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+    ...[unicodeEscaped, unicodeEscaped.toUpperCase().replace(/\\U/g, '\\u')],
   ];
   return [...new Set(forms)].filter(form => form === secret || form.length >= MIN_FRAGMENT);
 }
@@ -74,10 +90,11 @@ export function urlCredentials(value: string): string[] {
 
 /**
  * A function that replaces every form (see {@link secretForms}) of every secret with `***`.
- * Empty secrets are ignored; with none, text passes unchanged. Never throws.
+ * Secrets (and parts) shorter than {@link MIN_SECRET_LENGTH} are ignored; with none, text passes
+ * unchanged. Never throws.
  */
 export function secretScrubber(secrets: Iterable<string | undefined>): (text: string) => string {
-  const patterns = [...new Set([...secrets].filter((s): s is string => Boolean(s)).flatMap(secretParts).flatMap(secretForms))]
+  const patterns = [...new Set([...secrets].filter((s): s is string => Boolean(s)).flatMap(secretParts).filter(s => s.length >= MIN_SECRET_LENGTH).flatMap(secretForms))]
     // Longest first, so a form that contains another is replaced whole.
     .sort((a, b) => b.length - a.length)
     .map(form => (/%[0-9A-F]{2}/.test(form) ? percentInsensitive(form) : escapeRegExp(form)));

@@ -58,7 +58,7 @@ export async function runScorecards(root: string, entities: readonly CatalogEnti
 /** The repo as it was at `ref`, extracted to a temporary folder (git archive), for before/after comparisons. */
 export async function checkoutBase(root: string, ref: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'gitops-base-'));
-  const archive = spawnSync('git', ['-C', root, 'archive', '--format=tar', ref], { maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
+  const archive = spawnSync('git', ['-C', root, 'archive', '--format=tar', '--end-of-options', ref], { maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
   if (archive.status !== 0) throw new UsageError(`Cannot read base ${ref}: ${archive.stderr.toString().trim()}`);
   const extract = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout, env: childEnv() });
   if (extract.status !== 0) throw new UsageError(`Cannot extract base ${ref}: ${extract.stderr.toString().trim()}`);

@@ -20,7 +20,7 @@ export async function verifyTechInsights(baseUrl: string, token: string, compile
   if (response.status === 404) return { installed: false, diagnostics: [] };
   if (!response.ok) throw new Error(`GET /api/tech-insights/checks answered ${response.status}`);
   const deployed = new Map(((await response.json()) as DeployedCheck[]).map(c => [c.id, c]));
-  const wanted = (parse(compiledConfig)?.techInsights?.factChecker?.checks ?? {}) as Record<string, DeployedCheck>;
+  const wanted = (parse(compiledConfig, { logLevel: 'error' })?.techInsights?.factChecker?.checks ?? {}) as Record<string, DeployedCheck>;
   const problems: string[] = [];
   for (const [id, check] of Object.entries(wanted)) {
     const live = deployed.get(id);

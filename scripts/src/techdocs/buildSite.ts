@@ -121,7 +121,7 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
 // A config that does not parse is still handed to the build, so the finding carries MkDocs' own message.
 function readableConfig(text: string): { docs_dir?: string; markdown_extensions?: unknown; all?: unknown } {
   try {
-    const config = parse(text) as { docs_dir?: unknown; markdown_extensions?: unknown } | null;
+    const config = parse(text, { logLevel: 'error' }) as { docs_dir?: unknown; markdown_extensions?: unknown } | null;
     return { ...(typeof config?.docs_dir === 'string' ? { docs_dir: config.docs_dir } : {}), markdown_extensions: config?.markdown_extensions, all: config };
   } catch {
     return {};

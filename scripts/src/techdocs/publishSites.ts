@@ -8,6 +8,7 @@ import { readRepoFile } from '../load/repoPath.ts';
 import { buildSite, type BuiltSite } from './buildSite.ts';
 import { siteStore, techdocsPublisher, type StorageTarget } from './siteStore.ts';
 import { siteNameOf, type TechdocsSite } from './techdocsSites.ts';
+import { UsageError } from '../config/usageError.ts';
 
 export interface PublishInput {
   root: string;
@@ -38,7 +39,7 @@ export interface SiteResult {
 export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
   const publisher = await techdocsPublisher(input.target);
   const readiness = await publisher.getReadiness();
-  if (!readiness.isAvailable) throw new Error(`The TechDocs storage (${describe(input.target)}) is not reachable or the container/bucket does not exist.`);
+  if (!readiness.isAvailable) throw new UsageError(`The TechDocs storage (${describe(input.target)}) is not reachable or the container/bucket does not exist: check the connection settings and the name.`);
   const store = siteStore(input.target);
   const builds = new Map<string, Promise<BuiltSite>>();
   const results: SiteResult[] = [];
@@ -84,10 +85,10 @@ export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
 
 /** True when neither mkdocs.yml nor its docs folder changed between `commit` and the working tree. */
 function unchangedSince(root: string, commit: string, mkdocsFile: string): boolean {
-  const config = (existsSync(join(root, mkdocsFile)) ? parse(readRepoFile(root, mkdocsFile, 'utf8')) : {}) as { docs_dir?: string };
+  const config = (existsSync(join(root, mkdocsFile)) ? parse(readRepoFile(root, mkdocsFile, 'utf8'), { logLevel: 'error' }) : {}) as { docs_dir?: string };
   const docs = posix.join(posix.dirname(mkdocsFile), config.docs_dir ?? 'docs');
-  const diff = spawnSync('git', ['-C', root, 'diff', '--quiet', commit, '--', mkdocsFile, docs], { stdio: 'ignore', env: childEnv() });
-  const untracked = spawnSync('git', ['-C', root, 'ls-files', '--others', '--exclude-standard', '--', mkdocsFile, docs], { encoding: 'utf8', env: childEnv() });
+  const diff = spawnSync('git', ['-C', root, 'diff', '--quiet', '--end-of-options', commit, '--', mkdocsFile, docs], { stdio: 'ignore', env: childEnv() });
+  const untracked = spawnSync('git', ['-C', root, 'ls-files', '-z', '--others', '--exclude-standard', '--', mkdocsFile, docs], { encoding: 'utf8', env: childEnv() });
   return diff.status === 0 && untracked.status === 0 && untracked.stdout.trim() === '';
 }
 

@@ -21,7 +21,7 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
     const text = file.content.toString('utf8');
     if (unrenderedExpression(file.path).test(text)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
     if (/\.ya?ml$/.test(file.path)) {
-      const errors = parseAllDocuments(text).flatMap(d => ('errors' in d ? d.errors : []));
+      const errors = parseAllDocuments(text, { logLevel: 'error' }).flatMap(d => ('errors' in d ? d.errors : []));
       if (errors.length) problems.push(`${file.path} is not valid YAML: ${errors[0].message}`);
     }
     if (file.path.endsWith('.json') || file.path.endsWith('.ipynb')) {

@@ -31,12 +31,12 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
     if (!isRecord(step) || typeof step.action !== 'string') return;
     const action = actions.get(step.action);
     if (!action) {
-      found.push({ path: ['spec', 'steps', i, 'action'], ruleId: 'template-action-unknown', message: `No installed scaffolder module provides the action ${step.action}: the managed Backstage would fail the task with "Template action with ID '${step.action}' is not registered."`, hint: 'Fix the action id, add the module that provides it to backstageConfig.plugins in gitops.config.yaml (and install it), or declare it under backstageConfig.actions with its input schema.' });
+      found.push({ path: ['spec', 'steps', i, 'action'], ruleId: 'template-action-unknown', message: unknownActionMessage(step.action), hint: 'Fix the action id, add the module that provides it to backstageConfig.plugins in gitops.config.yaml (and install it), or declare it under backstageConfig.actions with its input schema.' });
       return;
     }
     const input = step.input ?? {};
     for (const refusal of staticRefusals(action, input)) found.push({ ...refusalPlace(i, step.input, refusal), ruleId: 'template-action-input', message: refusal.message, hint: INPUT_HINT });
-    for (const key of ['targetPath', 'sourcePath']) {
+    for (const key of workspacePathInputs(action)) {
       const value = isRecord(input) ? input[key] : undefined;
       const problem = typeof value === 'string' && !value.includes('${{') ? workspacePathProblem(key, value) : undefined;
       if (problem) found.push({ path: ['spec', 'steps', i, 'input', key], ruleId: 'template-action-input', message: problem, hint: 'Keep the path inside the task workspace (e.g. ./service).' });
@@ -47,6 +47,11 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
     }
   });
   return found;
+}
+
+/** What `check` and `templates render` both say of an action no installed module or gitops.config.yaml provides. */
+export function unknownActionMessage(action: string): string {
+  return `No installed scaffolder module provides the action ${action}: the managed Backstage would fail the task with "Template action with ID '${action}' is not registered."`;
 }
 
 /**
@@ -74,6 +79,23 @@ function templated(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(templated);
   if (isRecord(value)) return Object.values(value).some(templated);
   return false;
+}
+
+/**
+ * The inputs of an action that name a path inside the task workspace: `sourcePath`/`targetPath` where the
+ * action's own input schema describes them so ("Target path within the working directory…" of fetch:*,
+ * "Path within the workspace…" of publish:*, "Subdirectory of working directory…" of the pull-request
+ * actions), which are the ones their handlers pass to resolveSafeChildPath or getRepoSourceDirectory.
+ * Others of that name are no workspace path: github:pages:enable's sourcePath is "/" or "/docs" in the
+ * published repository, publish:github:pull-request's targetPath a folder of the target repository.
+ * Returns the input keys (none for an action without an input schema).
+ */
+export function workspacePathInputs(action: KnownAction): string[] {
+  const properties = isRecord(action.inputSchema) && isRecord(action.inputSchema.properties) ? action.inputSchema.properties : {};
+  return ['targetPath', 'sourcePath'].filter(key => {
+    const description = isRecord(properties[key]) ? properties[key].description : undefined;
+    return typeof description === 'string' && /\b(workspace|working directory)\b/i.test(description);
+  });
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoUrlProblem, workspacePathProblem } from './checkStepInputs.ts';
+import { repoUrlProblem, workspacePathInputs, workspacePathProblem } from './checkStepInputs.ts';
 import { localReader, workflowRunnerClass, type TemplateSource } from './offlineScaffolder.ts';
 import { exampleOutput, validateActionInput, type KnownAction } from './scaffolderActions.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded, watchRenderBudget, type RenderBudget } from './renderBudget.ts';
@@ -80,6 +80,17 @@ function judged(action: RunnableAction, refusals: InputRefusalAt[]): RunnableAct
   };
 }
 
+/** V8's longest string (buffer.constants.MAX_STRING_LENGTH): what one rendered file can reach before the render throws. */
+const MAX_STRING_LENGTH: number = require('node:buffer').constants.MAX_STRING_LENGTH;
+
+/**
+ * Whether a step failed because a rendered value outgrew V8's string limit: the RangeError itself, or
+ * nunjucks' Template render error wrapping it (its message keeps the original "Invalid string length").
+ */
+function outgrewString(error: unknown): boolean {
+  return error instanceof Error && /Invalid string length/.test(error.message);
+}
+
 const noop: unknown = new Proxy(() => noop, { get: () => noop, apply: () => noop });
 const quiet = { info() {}, warn() {}, error() {}, debug() {}, child: () => quiet };
 
@@ -121,7 +132,7 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
         const problem = repoUrlProblem(ctx.input.repoUrl);
         if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem });
       }
-      for (const key of ['targetPath', 'sourcePath']) {
+      for (const key of known ? workspacePathInputs(known) : []) {
         const problem = typeof ctx.input[key] === 'string' ? workspacePathProblem(key, ctx.input[key] as string) : undefined;
         if (problem) inputRefusals.push({ stepId, stepAction: id, path: [key], keyword: 'safePath', message: problem });
       }
@@ -189,6 +200,11 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();
     if (reason && !(error instanceof RenderBudgetExceeded)) throw new RenderBudgetExceeded(reason);
+    // One file's render is synchronous, so the watch cannot see it grow: its end is V8's string limit.
+    if (outgrewString(error)) {
+      cancel.abort();
+      throw new RenderBudgetExceeded(`one file rendered to more text than a JavaScript string can hold (about ${Math.round(MAX_STRING_LENGTH / 1024 / 1024)} M characters), before anything was written`);
+    }
     // The task stops at a refused input; the refusal, with its step, says where in template.yaml.
     if (inputRefusals.length && error && typeof error === 'object') Object.assign(error, { inputRefusals });
     throw error;

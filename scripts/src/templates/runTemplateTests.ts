@@ -68,8 +68,15 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   const at = (path: (string | number)[], ruleId: string, message: string, hint: string) => diagnostics.push({ ruleId, severity: 'error', message, hint, file: item.caseFile, range: parsedCase.locate(0, path) });
   const testCase = parsedCase.documents[0] as { name: string; values: Record<string, unknown>; secrets?: Record<string, string>; user?: { ref: string }; expect?: { files?: string[]; absent?: string[]; contains?: Record<string, string[]>; error?: string; valuesError?: string }; snapshot?: boolean; run?: string[] };
   const validate = new Ajv({ allErrors: true, useDefaults: false, strict: false }).compile(testSchema);
+  // A case that does not parse says so with the parser's own line, not as a schema error at 1:1.
+  if (parsedCase.problems.length) return { case: item, milliseconds: 0, diagnostics: [...parsedCase.problems] };
   if (!validate(testCase)) {
-    for (const e of validate.errors ?? []) at(e.instancePath.split('/').slice(1), 'template-test-invalid', `${e.instancePath || 'case'} ${e.message}`, 'See schemas/template-test.schema.json.');
+    for (const e of validate.errors ?? []) {
+      const path = e.instancePath.split('/').slice(1);
+      const extra = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
+      if (extra !== undefined) at([...path, extra], 'template-test-invalid', `Unknown key '${extra}'${path.length ? ` under ${path.join('.')}` : ''}.`, 'See schemas/template-test.schema.json for the keys a case takes.');
+      else at(path, 'template-test-invalid', `${path.join('.') || 'case'} ${e.message}`, 'See schemas/template-test.schema.json.');
+    }
     return { case: item, milliseconds: 0, diagnostics };
   }
   const parsedYaml = parseYaml(templateText, templateFile);

@@ -2,11 +2,13 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
-import type { Diagnostic } from '../diagnostic.ts';
+import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
+import { OutsideRepositoryError, readRepoFile } from '../load/repoPath.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { analyzeSkeleton, RENDERED } from './analyzeSkeleton.ts';
+import { readJsonFile } from '../config/configFile.ts';
 import { checkTemplate, type TemplatePolicy } from './checkTemplate.ts';
 import { loadScaffolderActions, type KnownAction } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
@@ -17,8 +19,8 @@ import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 export function loadTemplatePolicy(root: string): TemplatePolicy | undefined {
   const dir = join(root, 'schemas', 'template-policy');
   if (!existsSync(join(dir, 'actions.json'))) return undefined;
-  const actions = JSON.parse(readFileSync(join(dir, 'actions.json'), 'utf8')).allowed;
-  const regions = existsSync(join(dir, 'regions.json')) ? JSON.parse(readFileSync(join(dir, 'regions.json'), 'utf8')).regions : [];
+  const actions = (readJsonFile(join(dir, 'actions.json'), 'schemas/template-policy/actions.json') as { allowed: TemplatePolicy['actions'] }).allowed;
+  const regions = existsSync(join(dir, 'regions.json')) ? (readJsonFile(join(dir, 'regions.json'), 'schemas/template-policy/regions.json') as { regions: TemplatePolicy['regions'] }).regions : [];
   return { actions, regions };
 }
 
@@ -34,7 +36,15 @@ export async function templateGate(root: string, options: { files?: readonly str
   const config = await loadConfig(root);
   const actions = files.length ? await templateActions(root) : undefined;
   for (const file of files) {
-    const text = readFileSync(join(root, file), 'utf8');
+    let text: string;
+    try {
+      text = readRepoFile(root, file, 'utf8');
+    } catch (error) {
+      if (!(error instanceof OutsideRepositoryError)) throw error;
+      // A link to a host file: name the link, never parse or quote what it points at.
+      diagnostics.push({ ruleId: 'repo-symlink', severity: 'error', message: error.message, hint: 'Commit the file itself, not a symbolic link.', file: error.file, range: FILE_START });
+      continue;
+    }
     const parsed = parseYaml(text, file);
     const documents = [resolveTemplatePlaceholders(root, file, parsed.documents[0], config.repoUrl), ...parsed.documents.slice(1)];
     diagnostics.push(...parsed.problems, ...checkTemplate({ file, documents, problems: parsed.problems, locate: parsed.locate }, repoFiles, policy, actions, text));

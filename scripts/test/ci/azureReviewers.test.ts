@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/main.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { azureGlobs, reviewerPolicies } from '../../src/codeowners/azureReviewerPolicies.ts';
 import { parseCodeowners } from '../../src/codeowners/codeowners.ts';
 import { startRecordingServer, type Recorded } from '../helpers/recordingServer.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { expectCleanStderr, gitops } from '../e2e/gitops.ts';
 
 describe('CODEOWNERS patterns as Azure path filters', () => {
   it.each([
@@ -45,14 +44,17 @@ describe('backstage-gitops azure-reviewers against a fake Azure DevOps PolicyApi
     };
     const server = await startRecordingServer(handler);
     try {
-      const out: string[] = [];
-      const io: CliIo = { cwd: REPO_ROOT, env: { SYSTEM_ACCESSTOKEN: 'fake' }, stdout: { write: t => void out.push(t) }, stderr: { write: () => {} }, writeFile: async () => {}, fetch };
+      // The shipped bin, as a pipeline runs it.
       const args = ['azure-reviewers', '--organization-url', `${server.url}/org/`, '--project', 'Platform', '--repository-id', 'repo-1'];
-      expect(await run(args, io)).toBe(0);
-      expect(out.join('')).toMatch(/^5 to create · 0 to update · 1 to remove · 0 unchanged\n/);
+      const plan = await gitops(REPO_ROOT, args, { SYSTEM_ACCESSTOKEN: 'fake' });
+      expect(plan.status, plan.stderr).toBe(0);
+      expectCleanStderr(plan);
+      expect(plan.stdout).toMatch(/^5 to create · 0 to update · 1 to remove · 0 unchanged\n/);
       expect(server.requests.filter(r => r.method !== 'GET' && r.method !== 'OPTIONS')).toEqual([]);
 
-      expect(await run([...args, '--apply'], io)).toBe(0);
+      const apply = await gitops(REPO_ROOT, [...args, '--apply'], { SYSTEM_ACCESSTOKEN: 'fake' });
+      expect(apply.status, apply.stderr).toBe(0);
+      expectCleanStderr(apply);
       const writes = server.requests.filter(r => r.method === 'POST' || r.method === 'DELETE');
       expect(writes.filter(w => w.method === 'POST')).toHaveLength(5);
       expect(writes.filter(w => w.method === 'DELETE').map(w => w.path.split('?')[0])).toEqual(['/org/Platform/_apis/policy/configurations/1']);

@@ -6,8 +6,7 @@ import { REPORT_MARKER } from '../../src/pr/renderPrReport.ts';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
 import { fakeGitHub } from '../helpers/fakeGitHub.ts';
 import { startRecordingServer } from '../helpers/recordingServer.ts';
-import { runNode } from '../helpers/runNode.ts';
-import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { runAction as runLikeTheRunner } from '../helpers/runAction.ts';
 import { makeBadPullRequest } from '../pr/prChange.ts';
 
 async function runAction(repo: string, api: string, base: string) {
@@ -15,10 +14,15 @@ async function runAction(repo: string, api: string, base: string) {
   const event = join(dir, 'event.json');
   writeFileSync(event, JSON.stringify({ pull_request: { number: 7, base: { sha: base }, head: { sha: 'head' } }, repository: { name: 'control', owner: { login: 'acme' } } }));
   for (const f of ['summary.md', 'output.txt']) writeFileSync(join(dir, f), '');
-  const { status, stdout } = await runNode(join(REPO_ROOT, 'actions/check/dist/index.mjs'), repo, {
-    GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: 'acme/control',
-    GITHUB_API_URL: api, GITHUB_SERVER_URL: 'https://github.com', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'),
-    GITHUB_WORKSPACE: repo, 'INPUT_GITHUB-TOKEN': 'ghs_fake_token', INPUT_COMMENT: 'true', 'INPUT_SARIF-FILE': 'gate.sarif', 'INPUT_WORKING-DIRECTORY': repo,
+  // As the runner runs it: action.yml read, `with:` as in .github/workflows/pull-request.yml, defaults for the rest.
+  const { status, stdout } = await runLikeTheRunner('check', {
+    cwd: repo,
+    with: { 'sarif-file': 'gate.sarif' },
+    github: { token: 'ghs_fake_token' },
+    env: {
+      GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: 'acme/control',
+      GITHUB_API_URL: api, GITHUB_SERVER_URL: 'https://github.com', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'), GITHUB_WORKSPACE: repo,
+    },
   });
   return { status, stdout, summary: readFileSync(join(dir, 'summary.md'), 'utf8'), outputs: readFileSync(join(dir, 'output.txt'), 'utf8') };
 }

@@ -19,7 +19,7 @@ export function fakeGitHub(initial: FakeComment[] = [{ id: 1, body: 'Looks good 
     handler: (r: Recorded) => {
       if (r.method === 'POST' && r.path === '/graphql') {
         const query = (r.body as { query: string }).query;
-        if (/viewer\s*\{\s*login/.test(query)) return { status: 200, body: { data: { viewer: { login: 'github-actions[bot]' } } } };
+        if (/viewer\s*\{\s*login/.test(query)) return { status: 200, body: { data: { viewer: { login: 'github-actions[bot]', __typename: 'Bot' } } } };
       }
       if (r.method === 'GET' && r.path.startsWith('/repos/acme/control/issues/7/comments')) return { status: 200, body: comments };
       if (r.method === 'POST' && r.path === '/repos/acme/control/issues/7/comments') {

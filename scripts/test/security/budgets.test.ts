@@ -80,3 +80,27 @@ describe('hostile sizes and patterns are refused fast, with a finding', () => {
     else expect(found).toContain(reason);
   });
 });
+
+describe("one skeleton file rendered past V8's string limit", () => {
+  // Thirty doublings reach 2^34 characters: the concatenation throws at V8's limit (536,870,888) at once,
+  // as nested loops writing 100 characters 150×1000 times per file did after minutes and GBs.
+  const skeleton = `{% set s = "${'x'.repeat(16)}" %}\n${'{% set s = s + s %}\n'.repeat(30)}{{ s }}\n`;
+  const template = 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: heavy\nspec:\n  owner: group:team-a\n  type: service\n  parameters: []\n  steps:\n    - id: fetch\n      action: fetch:template\n      input:\n        url: ../../skeletons/heavy\n';
+  const repo = () => tempRepo({ 'templates/heavy/template.yaml': template, 'templates/heavy/tests/a.yaml': 'name: a\nvalues: {}\nsnapshot: false\n', 'values.yaml': '{}\n', 'skeletons/heavy/big.txt': skeleton });
+
+  it('templates test: template-render-budget on the case, exit 1, no internal error', async () => {
+    const result = await runBin(['templates', 'test', '--format', 'json'], await repo());
+    const found = findings(result.stdout) as (Finding & { message: string })[];
+    expect(found.map(f => `${f.ruleId}@${f.file}`)).toEqual(['template-render-budget@templates/heavy/tests/a.yaml']);
+    expect(found[0].message).toMatch(/^The render was stopped: one file rendered to more text than a JavaScript string can hold/);
+    expect(result.stderr).not.toContain('internal error');
+    expect(result.status).toBe(1);
+  }, 60_000);
+
+  it('templates render: the budget message as one line, exit 1', async () => {
+    const result = await runBin(['templates', 'render', 'templates/heavy/template.yaml', '--values', 'values.yaml', '--out', 'out'], await repo());
+    expect(result.stdout).toMatch(/^✖ The template failed to render: The render was stopped: one file rendered to more text than a JavaScript string can hold \(about 512 M characters\)[^\n]*\n$/);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+  }, 60_000);
+});

@@ -10,9 +10,18 @@ describe('safeText', () => {
     ['upper-case Azure command', 'x ##VSO[task.complete]', 'x ##VSO\u200b[task.complete]'],
     ['ANSI escape', '\u001b[2Jcleared', '\\u001b[2Jcleared'],
     ['carriage return', 'ok\rfake', 'ok\\rfake'],
+    ["GitHub's legacy ##[command] mid-line", 'x ##[set-output name=verdict;]pass', 'x ##\u200b[set-output name=verdict;]pass'],
+    ["legacy form in any case", 'x ##[ERROR]y ##[add-mask]z', 'x ##\u200b[ERROR]y ##\u200b[add-mask]z'],
   ])('logText: %s', (_, input, expected) => {
     expect(logText(input)).toBe(expected);
     expect(logText(input)).not.toMatch(/\n|\r/);
+  });
+
+  it("logLines, logJson and logXml break GitHub's legacy ##[ form wherever it stands", () => {
+    expect(logLines('a ##[stop-commands]tok\n##[add-mask]x')).toBe('a ##\u200b[stop-commands]tok\n##\u200b[add-mask]x');
+    expect(JSON.parse(logJson(JSON.stringify({ v: 'x ##[set-output name=v;]p' })))).toEqual({ v: 'x ##[set-output name=v;]p' });
+    expect(logJson(JSON.stringify('##[error]x'))).not.toMatch(/##\[/);
+    expect(logXml('<a m="##[error]x"/>')).toBe('<a m="##&#91;error]x"/>');
   });
 
   it('logLines keeps the toolkit\'s own line breaks but no line can start a command', () => {

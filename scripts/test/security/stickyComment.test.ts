@@ -24,14 +24,17 @@ const OTHERS: FakeComment[] = [
 describe('which comment is ours (pure rules)', () => {
   const report = `${REPORT_MARKER}\nreport`;
   it.each([
-    ['the workflow token\'s own comment', report, 'github-actions[bot]', 'Bot', 'github-actions[bot]', true],
-    ['GraphQL spelling of the same bot', report, 'github-actions[bot]', 'Bot', 'github-actions', true],
-    ['another app quoting the marker first', report, 'other-app[bot]', 'Bot', 'github-actions[bot]', false],
-    ['a user whose login looks like the bot', report, 'github-actions', 'User', 'github-actions[bot]', false],
-    ['our bot, marker only quoted', `> ${REPORT_MARKER}`, 'github-actions[bot]', 'Bot', 'github-actions[bot]', false],
-    ['a PAT user\'s own comment', report, 'Platform-Bot', 'User', 'platform-bot', true],
-  ])('%s', (_, body, login, type, viewer, expected) => {
-    expect(isOwnReport({ body, user: { login, type } }, viewer)).toBe(expected);
+    ['the workflow token\'s own comment', report, 'github-actions[bot]', 'Bot', 'github-actions[bot]', 'Bot', true],
+    ['GraphQL spelling of the same bot', report, 'github-actions[bot]', 'Bot', 'github-actions', 'Bot', true],
+    ['another app quoting the marker first', report, 'other-app[bot]', 'Bot', 'github-actions[bot]', 'Bot', false],
+    ['a user whose login looks like the bot', report, 'github-actions', 'User', 'github-actions[bot]', 'Bot', false],
+    ['a user named like the app, app token whose viewer drops [bot]', report, 'acme-gate', 'User', 'acme-gate', 'Bot', false],
+    ['the app\'s bot, viewer without [bot]', report, 'acme-gate[bot]', 'Bot', 'acme-gate', 'Bot', true],
+    ['a bot named like a PAT user', report, 'platform-bot[bot]', 'Bot', 'platform-bot', 'User', false],
+    ['our bot, marker only quoted', `> ${REPORT_MARKER}`, 'github-actions[bot]', 'Bot', 'github-actions[bot]', 'Bot', false],
+    ['a PAT user\'s own comment', report, 'Platform-Bot', 'User', 'platform-bot', 'User', true],
+  ] as const)('%s', (_, body, login, type, viewer, viewerType, expected) => {
+    expect(isOwnReport({ body, user: { login, type } }, { login: viewer, type: viewerType })).toBe(expected);
   });
 
   it.each([

@@ -2,20 +2,13 @@ import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/main.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { expectCleanStderr, gitops } from '../e2e/gitops.ts';
 
 async function copy(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'gitops-templates-'));
   for (const part of ['catalog', 'templates', 'skeletons', 'schemas', 'gitops.config.yaml']) await cp(join(REPO_ROOT, part), join(root, part), { recursive: true });
   return root;
-}
-
-function io(cwd: string) {
-  const out: string[] = [];
-  const value: CliIo = { cwd, env: {}, stdout: { write: t => void out.push(t) }, stderr: { write: () => {} }, writeFile: async () => {}, fetch };
-  return { io: value, out: () => out.join('') };
 }
 
 interface Finding { ruleId: string; file: string; range: { start: { line: number } }; message: string }
@@ -24,12 +17,12 @@ async function edit(root: string, path: string, change: (text: string) => string
   await writeFile(join(root, path), change(await readFile(join(root, path), 'utf8')));
 }
 
-/** `templates test [args] --format json` in `root`: its exit code and findings. */
+/** `templates test [args] --format json` in `root`, through the shipped bin: its exit code and findings. */
 async function templatesTest(root: string, ...args: string[]) {
-  const result = io(root);
-  const code = await run(['templates', 'test', ...args, '--format', 'json'], result.io);
-  const body = JSON.parse(result.out()) as { diagnostics: Finding[]; summary: { checkedFiles: number } };
-  return { code, ...body };
+  const result = await gitops(root, ['templates', 'test', ...args, '--format', 'json']);
+  expectCleanStderr(result);
+  const body = JSON.parse(result.stdout) as { diagnostics: Finding[]; summary: { checkedFiles: number } };
+  return { code: result.status, ...body };
 }
 
 describe('backstage-gitops templates test', () => {

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import type { ErrorObject } from 'ajv';
+import { isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { decodeUtf8 } from '../load/readSource.ts';
+import { UsageError } from './usageError.ts';
+
+export interface ConfigDocument {
+  /** The file as the user names it (relative to the repository root). */
+  file: string;
+  doc: Document;
+  lineCounter: LineCounter;
+}
+
+/**
+ * Reads one of the toolkit's own config files (gitops.config.yaml, a policy JSON, an app-config) as UTF-8
+ * YAML (JSON is YAML 1.2 too) with node positions. Throws a UsageError of one or two lines naming
+ * `file:line:column` for a file that is not UTF-8 (saying which encoding it looks like) or does not parse;
+ * propagates the fs error when the file cannot be read.
+ */
+export function readConfigDocument(absolutePath: string, file: string): ConfigDocument {
+  const decoded = decodeUtf8(readFileSync(absolutePath), file);
+  if ('problem' in decoded) {
+    const { line, column } = decoded.problem.range.start;
+    throw new UsageError(`${file}:${line}:${column}: ${decoded.problem.message.replace(/; Backstage.*$/, '')}.\nRe-save it as UTF-8 (without a byte-order mark) and run again.`);
+  }
+  const lineCounter = new LineCounter();
+  // logLevel 'error': the toolkit reports what matters itself; yaml's own warnings would reach stderr raw.
+  const doc = parseDocument(decoded.text, { lineCounter, prettyErrors: false, logLevel: 'error' });
+  const error = doc.errors[0];
+  if (error) {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    throw new UsageError(`${file}:${line}:${col}: YAML syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '')}.\nFix the file and run again.`);
+  }
+  return { file, doc, lineCounter };
+}
+
+/**
+ * One line per ajv error of a config file, each naming `file:line:column`, the key by its path
+ * (`catalog.roots[0]`) and, for an unknown key, the key itself at its own line. Positions fall back to
+ * the nearest node that exists.
+ */
+export function schemaProblems(config: ConfigDocument, errors: readonly ErrorObject[]): string[] {
+  return errors.map(e => {
+    const path = e.instancePath.split('/').slice(1).map(p => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const extra = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
+    const { line, col } = positionOf(config, extra === undefined ? path : [...path, extra], extra !== undefined);
+    const name = (extra === undefined ? path : [...path, extra]).map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i ? `.${p}` : p)).join('') || '(top level)';
+    const what = extra !== undefined ? `unknown key '${extra}'${path.length ? ` under ${name.slice(0, -extra.length - 1)}` : ''}` : `${name} ${e.message}`;
+    return `${config.file}:${line}:${col}: ${what}`;
+  });
+}
+
+function positionOf(config: ConfigDocument, path: string[], wantKey: boolean): { line: number; col: number } {
+  for (let n = path.length; n >= 0; n--) {
+    const parentPath = path.slice(0, Math.max(0, n - 1));
+    const parent = n === 0 ? config.doc.contents : config.doc.getIn(parentPath, true);
+    if (n > 0 && wantKey && n === path.length && parent && typeof parent === 'object' && 'items' in parent) {
+      const pair = (parent.items as { key?: unknown }[]).find(p => isScalar(p.key) && String(p.key.value) === path[n - 1]);
+      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+      if (range) return config.lineCounter.linePos(range[0]);
+    }
+    const node = n === 0 ? config.doc.contents : config.doc.getIn(path.slice(0, n), true);
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    if (range) return config.lineCounter.linePos(range[0]);
+  }
+  return { line: 1, col: 1 };
+}
+
+/**
+ * Reads one of the toolkit's JSON files (an org policy schema, the template policy) as UTF-8 JSON.
+ * Throws a UsageError naming `file:line:column` (from the parser's position; the end of the file when the
+ * JSON stops early) for a file that is not UTF-8 or not JSON; propagates the fs error when it cannot be read.
+ */
+export function readJsonFile(absolutePath: string, file: string): unknown {
+  const decoded = decodeUtf8(readFileSync(absolutePath), file);
+  if ('problem' in decoded) {
+    const { line, column } = decoded.problem.range.start;
+    throw new UsageError(`${file}:${line}:${column}: ${decoded.problem.message.replace(/; Backstage.*$/, '')}.\nRe-save it as UTF-8 (without a byte-order mark) and run again.`);
+  }
+  try {
+    return JSON.parse(decoded.text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const offset = at ? Number(at[1]) : decoded.text.trimEnd().length;
+    const before = decoded.text.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - before.lastIndexOf('\n');
+    throw new UsageError(`${file}:${line}:${column}: not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')}.\nFix the file and run again.`);
+  }
+}
