@@ -1,6 +1,5 @@
 import { posix } from 'node:path';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
-import { parseYaml } from '../load/parseYaml.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 
 /** One path-valued setting of gitops.config.yaml: where it is and what it says. */
@@ -64,13 +63,13 @@ function leavesReally(root: string, value: string): boolean {
  * The first path-valued key of gitops.config.yaml (see configPaths) that resolves outside `root`, as
  * one message naming the key, its line and why; undefined when all stay inside. Resolution is by real
  * path, so a committed symbolic link out of the repository counts as outside (see load/repoPath.ts).
- * `text` is the config's YAML (for the line), `raw` its parsed value.
+ * `raw` is the parsed config, `lineOf` the 1-based line of a key path in it.
  */
-export function configPathOutside(root: string, file: string, text: string, raw: unknown): string | undefined {
+export function configPathOutside(root: string, file: string, raw: unknown, lineOf: (path: PathSegment[]) => number): string | undefined {
   if (!isRecord(raw)) return undefined;
   for (const entry of configPaths(raw)) {
     if (!leavesLexically(entry.value) && (entry.glob || !leavesReally(root, entry.value))) continue;
-    const line = parseYaml(text, file).locate(0, entry.path).start.line;
+    const line = lineOf(entry.path);
     const key = entry.path.map(p => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
     return `${file}:${line}: ${key} is ${JSON.stringify(entry.value.slice(0, 200))}, which leads outside the repository; every path in ${file} is relative to the repo root and must stay inside it (symbolic links included).`;
   }
