@@ -1,13 +1,14 @@
 // Text from pull requests (entity names, file names, YAML values, server answers) reaches terminals, CI logs
 // and Markdown. These functions are the one place that makes such text inert for each of them.
 
-// C0 and C1 control characters except tab, plus DEL and the Unicode line/paragraph separators.
+// C0 and C1 control characters except tab, DEL, the Unicode line/paragraph separators and the bidirectional
+// marks, embeddings, overrides and isolates (an RLO would show the rest of a finding's line reversed).
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 // The same without ESC, for text whose colours the toolkit added itself (values went through logText).
 // eslint-disable-next-line no-control-regex
-const CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u2028\u2029]|\u001b(?!\[[0-9;]*m)/g;
+const CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
 // A line whose first visible characters are `::` (after blanks or colour codes) is a GitHub command.
 // eslint-disable-next-line no-control-regex
 const LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/;

@@ -10,6 +10,8 @@ describe('safeText', () => {
     ['upper-case Azure command', 'x ##VSO[task.complete]', 'x ##VSO\u200b[task.complete]'],
     ['ANSI escape', '\u001b[2Jcleared', '\\u001b[2Jcleared'],
     ['carriage return', 'ok\rfake', 'ok\\rfake'],
+    ['bidi override', 'x\u202egnp.exe', 'x\\u202egnp.exe'],
+    ['bidi isolate', 'a\u2066b\u2069', 'a\\u2066b\\u2069'],
     ["GitHub's legacy ##[command] mid-line", 'x ##[set-output name=verdict;]pass', 'x ##\u200b[set-output name=verdict;]pass'],
     ["legacy form in any case", 'x ##[ERROR]y ##[add-mask]z', 'x ##\u200b[ERROR]y ##\u200b[add-mask]z'],
   ])('logText: %s', (_, input, expected) => {
