@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvErrors from 'ajv-errors';
 import type { ManagedModel } from './managedModel.ts';
+import { catalogModuleHint, moduleProviding } from './moduleHints.ts';
 import type * as CatalogModel from '@backstage/catalog-model';
 import { backstageSchemas, catalogModel, scaffolderCommon } from '../backstage.ts';
 import { writtenReferences } from './relationFields.ts';
@@ -106,8 +107,9 @@ async function checkKind(entity: Record<string, unknown>, record: CatalogEntity,
       const schema = v.schema(checker.kind);
       schema(entity);
       const errors = leafErrors(schema.errors ?? []);
-      if (errors.length === 0) found.add(['spec'], 'entity-kind-schema', String(error), kindHint(checker.kind));
-      for (const e of errors) found.ajv('entity-kind-schema', e, kindHint(checker.kind));
+      const hint = await extensionHint(entity, kindHint(checker.kind));
+      if (errors.length === 0) found.add(['spec'], 'entity-kind-schema', String(error), hint);
+      for (const e of errors) found.ajv('entity-kind-schema', e, hint);
       return;
     }
     if (recognised) return;
@@ -115,6 +117,7 @@ async function checkKind(entity: Record<string, unknown>, record: CatalogEntity,
   const kind = String(entity.kind);
   const near = v.knownKinds.find(k => k.toLowerCase() === kind.toLowerCase());
   const onKind = near !== undefined && near !== kind;
+  const module = onKind || near ? undefined : await moduleProviding(entity);
   found.add(
     [onKind || !near ? 'kind' : 'apiVersion'],
     'entity-kind-unknown',
@@ -123,8 +126,30 @@ async function checkKind(entity: Record<string, unknown>, record: CatalogEntity,
       ? `Kinds are case-sensitive: write '${near}'.`
       : near
         ? `${near} takes apiVersion ${near === 'Template' ? 'scaffolder.backstage.io/v1beta3' : 'backstage.io/v1alpha1 or backstage.io/v1beta1'}.`
-        : `Known kinds: ${v.knownKinds.join(', ')}. A custom kind needs a processor in the managed Backstage first.`,
+        : module
+          ? catalogModuleHint(module, `The kind ${kind}`)
+          : `Known kinds: ${v.knownKinds.join(', ')}. A custom kind needs a processor in the managed Backstage first, or the catalog module that adds it listed under catalog.modules in gitops.config.yaml.`,
   );
+}
+
+/**
+ * The hint for a built-in kind's schema error that only an extension explains: a `$openapi`-style
+ * placeholder the config does not resolve (catalog.placeholderResolvers), or a spec.type that an
+ * installed catalog module adds (catalog.modules); else `fallback`.
+ */
+async function extensionHint(entity: Record<string, unknown>, fallback: string): Promise<string> {
+  const spec = isPlainRecord(entity.spec) ? entity.spec : {};
+  const placeholder = isPlainRecord(spec.definition) ? Object.keys(spec.definition).find(k => k.startsWith('$')) : undefined;
+  if (placeholder && !['$text', '$json', '$yaml'].includes(placeholder)) {
+    const name = placeholder.slice(1).slice(0, 40);
+    return `spec.definition uses the placeholder $${name}, which only the managed Backstage's resolver for it turns into text (for $openapi and $asyncapi: @backstage/plugin-catalog-backend-module-openapi). If it runs that module, add ${name} to catalog.placeholderResolvers in gitops.config.yaml; otherwise use $text.`;
+  }
+  const module = await moduleProviding(entity);
+  return module ? catalogModuleHint(module, `spec.type ${JSON.stringify(String(spec.type).slice(0, 40))} of ${String(entity.kind)}`) : fallback;
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 let modelAjv: Ajv | undefined;

@@ -71,7 +71,8 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   for (const link of loaded.symlinks ?? []) diagnostics.push(symlinkFinding(link));
   const index = indexEntities([...entities, ...context]);
   diagnostics.push(...checkUniqueness(index, reported));
-  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []) }));
+  const unparsed = new Map([...loaded.files, ...loaded.context].flatMap(f => (f.unparsedRefs ?? []).map(ref => [ref, f.file] as const)));
+  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []), unparsed }));
   diagnostics.push(...checkGroups([...entities, ...context], index, reported));
   diagnostics.push(
     ...checkLocations(loaded.locations, loaded.files, {

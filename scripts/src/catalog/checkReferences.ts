@@ -46,6 +46,8 @@ export function checkReferences(
     unconfigured?: boolean;
     /** The org provider of the managed Backstage that brings a ref from elsewhere (providedScopes). */
     providedBy?: (ref: string) => ProvidedScope | undefined;
+    /** Ref -> the file whose document would define it but does not parse (SourceFile.unparsedRefs). */
+    unparsed?: ReadonlyMap<string, string>;
   } = {},
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -73,6 +75,17 @@ export function checkReferences(
         continue;
       }
       if (index.has(target)) continue;
+      const brokenFile = options.unparsed?.get(target);
+      if (brokenFile !== undefined) {
+        // The YAML error is the finding; this reference only follows from it.
+        diagnostics.push(diagnosticAt(entity, path, {
+          ruleId: 'ref-unresolved',
+          severity: 'info',
+          message: `spec.${field} refers to ${target}, which is defined in ${brokenFile}, which does not parse.`,
+          hint: `Fix the YAML error in ${brokenFile}; this reference resolves once it parses.`,
+        }));
+        continue;
+      }
       const guess = suggest(target);
       const provided = options.providedBy?.(target);
       if (provided) {

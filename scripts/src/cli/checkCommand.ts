@@ -113,7 +113,10 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     result = await checkCatalog({ ...input, liveRefs });
   }
   if (input.loaded.mode === 'roots') {
-    result.diagnostics.push(...(await repoGates(root, config, result.entities, input.loaded.repoFiles, values.base, values.today)));
+    // CODEOWNERS and the editor schema computed from a catalog missing a broken file's entities would
+    // call the committed ones stale, and `--write` would make them wrong: the YAML error is the finding.
+    const parses = ![...input.loaded.files, ...input.loaded.context].some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
+    result.diagnostics.push(...(await repoGates(root, config, result.entities, input.loaded.repoFiles, values.base, values.today, parses)));
   } else {
     // Any catalog gets Backstage's template rules on the templates it holds.
     const reported = new Set(input.loaded.files.map(f => f.file));
@@ -148,11 +151,11 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   return diagnostics.some(d => isAtLeast(d.severity, failOn)) ? 1 : 0;
 }
 
-/** The gates beyond single entities: CODEOWNERS and editor schema freshness, the Backstage config, the scorecards. */
-async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], base?: string, todayFlag?: string): Promise<Diagnostic[]> {
-  const expected = codeownersFor(config, entities);
+/** The gates beyond single entities: CODEOWNERS and editor schema freshness (only when every catalog file parses), the Backstage config, the scorecards. */
+async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], base?: string, todayFlag?: string, catalogParses = true): Promise<Diagnostic[]> {
+  const expected = catalogParses ? codeownersFor(config, entities) : undefined;
   const committedPath = expected && join(root, expected.file);
-  const schema = await editorSchemaFor(config, entities);
+  const schema = catalogParses ? await editorSchemaFor(config, entities) : undefined;
   const schemaPath = schema && join(root, schema.file);
   const diagnostics = [
     ...codeownersGate(expected, committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined),

@@ -5,6 +5,7 @@ import { readConfigDocument, schemaProblems } from './configFile.ts';
 import { UsageError } from './usageError.ts';
 import { logText } from '../report/safeText.ts';
 import type { Severity } from '../diagnostic.ts';
+import { configPathOutside } from './configPaths.ts';
 import configSchema from '../../../schemas/gitops-config.schema.json' with { type: 'json' };
 
 export const CONFIG_FILE = 'gitops.config.yaml';
@@ -115,6 +116,12 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
     const problems = schemaProblems(config, validate.errors ?? []);
     throw new UsageError(`${problems.slice(0, 5).join('\n')}${problems.length > 5 ? `\n… and ${problems.length - 5} more` : ''}\nSee schemas/gitops-config.schema.json for the keys ${CONFIG_FILE} takes.`);
   }
+  // The config comes with pull requests: a path in it must not make `--write` or `check` leave the repo.
+  const outside = configPathOutside(root, CONFIG_FILE, raw, path => {
+    const node = config.doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? config.lineCounter.linePos(node.range[0]).line : 1;
+  });
+  if (outside) throw new UsageError(outside);
   const base = defaultConfig(root);
   const catalog = raw.catalog ?? {};
   return {

@@ -11,6 +11,7 @@ import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import { parseYaml, positionsIn, type ParsedYaml } from './parseYaml.ts';
 import { readSource } from './readSource.ts';
 import { readRepoFile } from './repoPath.ts';
+import { unparsedRefs } from './unparsedRefs.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
 import { isYamlFile, listRepoFiles } from './repoFiles.ts';
 import type { PathSegment } from './yamlPath.ts';
@@ -22,6 +23,8 @@ export interface SourceFile {
   locate: ParsedYaml['locate'];
   /** sha256 of the text, when the run keeps a `--cache`. */
   hash?: string;
+  /** Refs the documents that do not parse would define (unparsedRefs), when any does not parse. */
+  unparsedRefs?: string[];
 }
 
 export interface LocationEdge {
@@ -151,15 +154,17 @@ function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache)
   if ('problem' in read) {
     return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
   }
+  // What a broken document would define, so references to it name the real cause.
+  const unparsed = (problems: Diagnostic[]) => (problems.some(p => p.ruleId === 'yaml-syntax') ? { unparsedRefs: unparsedRefs(read.text) } : {});
   if (!cache) {
     const parsed = parseYaml(read.text, file);
-    return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
+    return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, ...unparsed(parsed.problems) };
   }
   const hash = contentHash(read.text);
   const cached = cache.parsed(file, hash);
   const parsed = cached ? { ...cached, locate: positionsIn(read.text) } : parseYaml(read.text, file);
   cache.putParsed(file, hash, parsed.documents, parsed.problems);
-  return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, hash };
+  return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, hash, ...unparsed(parsed.problems) };
 }
 
 async function readPlaceholderSources(config: GitopsConfig, files: SourceFile[], repoFileSet: ReadonlySet<string>) {

@@ -3,12 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, posix } from 'node:path';
+import { delimiter, dirname, join, posix, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
-import { deniedExtensions, loadTechdocsPolicy } from './mkdocsSafety.ts';
+import { deniedExtensions, loadTechdocsPolicy, mkdocsPathsOutside, type MkdocsPathOutside } from './mkdocsSafety.ts';
 
 const require = createRequire(import.meta.url);
 const SHIM = fileURLToPath(new URL('../../techdocs-core-shim/', import.meta.url));
@@ -17,6 +17,13 @@ const SHIM = fileURLToPath(new URL('../../techdocs-core-shim/', import.meta.url)
 export class SiteBuildError extends Error {
   constructor(message: string, readonly mkdocsFile: string, readonly log: string) {
     super(message);
+  }
+}
+
+/** A site refused before anything was copied: paths in its mkdocs.yml lead outside its folder. */
+export class SitePathsOutsideError extends Error {
+  constructor(readonly mkdocsFile: string, readonly outside: MkdocsPathOutside[]) {
+    super(`${mkdocsFile}: ${outside.map(o => o.key).join(', ')} lead${outside.length === 1 ? 's' : ''} outside the site's folder; the site is not built.`);
   }
 }
 
@@ -76,10 +83,15 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   const config = text === undefined ? {} : readableConfig(text);
   const refused = deniedExtensions(config, loadTechdocsPolicy(root));
   if (refused.length) throw new Error(`${mkdocsFile} uses the markdown extension '${refused[0].name}', which is refused: ${refused[0].reason}. The site is not built.`);
+  // A `..` path joined onto the temporary copy collapses at / and would write (or read) anywhere.
+  const outside = mkdocsPathsOutside(config.all, folder === '.' ? '' : folder);
+  if (outside.length) throw new SitePathsOutsideError(mkdocsFile, outside);
   const source = join(work, 'src');
   const docs = posix.join(folder, config.docs_dir ?? 'docs');
+  const copyTo = resolve(source, config.docs_dir ?? 'docs');
+  if (!copyTo.startsWith(`${source}${sep}`) || !resolve(root, docs).startsWith(`${resolve(root)}${sep}`)) throw new SitePathsOutsideError(mkdocsFile, [{ path: ['docs_dir'], key: 'docs_dir', value: String(config.docs_dir) }]);
   assertTreeInside(root, docs);
-  await cp(join(root, docs), join(source, config.docs_dir ?? 'docs'), { recursive: true });
+  await cp(join(root, docs), copyTo, { recursive: true });
   if (defaultSiteName === undefined) await cp(realRepoPath(root, mkdocsFile), join(source, posix.basename(mkdocsFile)));
   // techdocs-node's default config, named after the entity as Backstage's own builder names it (the CLI's
   // --site-name takes no value, so through the CLI every such site would be "Documentation Site").
@@ -107,10 +119,10 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
 }
 
 // A config that does not parse is still handed to the build, so the finding carries MkDocs' own message.
-function readableConfig(text: string): { docs_dir?: string; markdown_extensions?: unknown } {
+function readableConfig(text: string): { docs_dir?: string; markdown_extensions?: unknown; all?: unknown } {
   try {
     const config = parse(text, { logLevel: 'error' }) as { docs_dir?: unknown; markdown_extensions?: unknown } | null;
-    return { ...(typeof config?.docs_dir === 'string' ? { docs_dir: config.docs_dir } : {}), markdown_extensions: config?.markdown_extensions };
+    return { ...(typeof config?.docs_dir === 'string' ? { docs_dir: config.docs_dir } : {}), markdown_extensions: config?.markdown_extensions, all: config };
   } catch {
     return {};
   }

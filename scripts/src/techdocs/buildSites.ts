@@ -1,7 +1,8 @@
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { posix, resolve, sep } from 'node:path';
-import type { Diagnostic } from '../diagnostic.ts';
-import { buildSite, SiteBuildError } from './buildSite.ts';
+import { FILE_START, type Diagnostic } from '../diagnostic.ts';
+import { buildSite, SiteBuildError, SitePathsOutsideError } from './buildSite.ts';
+import { parseYaml } from '../load/parseYaml.ts';
 import { buildFindings, pagesNamed } from './buildFindings.ts';
 import { siteNameOf, type BuildableSite } from './techdocsSites.ts';
 import { readRepoFile } from '../load/repoPath.ts';
@@ -51,7 +52,7 @@ export async function buildSites(input: BuildInput): Promise<{ results: BuildRes
     } catch (error) {
       const log = error instanceof SiteBuildError ? error.log : '';
       const mkdocsText = sites[0].generated ? undefined : readInside(input.root, mkdocsFile);
-      const found = buildFindings({ mkdocsFile, generated: sites[0].generated, mkdocsText, pages: await readPages(input.root, pagesNamed(log, mkdocsFile, mkdocsText)), log, reason: (error as Error).message });
+      const found = error instanceof SitePathsOutsideError ? outsideFindings(error, mkdocsText) : buildFindings({ mkdocsFile, generated: sites[0].generated, mkdocsText, pages: await readPages(input.root, pagesNamed(log, mkdocsFile, mkdocsText)), log, reason: (error as Error).message });
       input.log(`${progress}: FAILED (${found.length} problem${found.length === 1 ? '' : 's'})`);
       diagnostics.push(...found.map(d => ({ ...d, entityRef: d.entityRef ?? sites[0].entity.ref })));
       results.push({ mkdocsFile, triplets, outcome: 'failed' });
@@ -70,6 +71,17 @@ async function copySite(from: string, outDir: string, triplet: string): Promise<
   await rm(to, { recursive: true, force: true });
   await mkdir(to, { recursive: true });
   await cp(from, to, { recursive: true });
+}
+
+// The same finding the gate reports (checkMkdocsSafety), on the line of each path that leads outside.
+function outsideFindings(error: SitePathsOutsideError, mkdocsText: string | undefined): Diagnostic[] {
+  const parsed = mkdocsText === undefined ? undefined : parseYaml(mkdocsText, error.mkdocsFile);
+  return error.outside.map(o => ({
+    ruleId: 'mkdocs-path-outside', severity: 'error' as const, file: error.mkdocsFile,
+    range: parsed ? parsed.locate(0, o.path) : FILE_START,
+    message: `${o.key} is ${JSON.stringify(o.value.slice(0, 200))}, which leads outside this site's folder: building the site would read or write files elsewhere on the machine. The site is not built.`,
+    hint: 'Keep every path in mkdocs.yml inside the folder that holds it (docs_dir: docs).',
+  }));
 }
 
 async function readPages(root: string, files: readonly string[]): Promise<Map<string, string>> {

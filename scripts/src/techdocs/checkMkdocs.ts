@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
-import { checkMkdocsSafety, DEFAULT_TECHDOCS_POLICY, type TechdocsPolicy } from './mkdocsSafety.ts';
+import { checkMkdocsSafety, DEFAULT_TECHDOCS_POLICY, mkdocsPathsOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
 
 // What @techdocs/cli keeps when it sanitises mkdocs.yml before building; anything else is dropped.
 const KEPT_KEYS = new Set(['site_name', 'site_url', 'site_description', 'site_author', 'repo_url', 'repo_name', 'edit_uri', 'edit_uri_template', 'docs_dir', 'site_dir', 'nav', 'exclude_docs', 'not_in_nav', 'theme', 'plugins', 'markdown_extensions', 'extra', 'extra_css', 'use_directory_urls', 'strict', 'dev_addr', 'watch', 'copyright', 'remote_branch', 'remote_name', 'validation', 'google_analytics']);
@@ -31,10 +31,11 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
   }
   const docsDir = typeof config.docs_dir === 'string' ? config.docs_dir : 'docs';
   const docsPath = posix.normalize(posix.join(folder, docsDir));
-  const inside = folder === '' ? !docsPath.startsWith('..') : docsPath === folder || docsPath.startsWith(`${folder}/`);
+  const inside = !mkdocsPathsOutside(config, folder).some(o => o.key === 'docs_dir');
   const docsFiles = [...repoFiles].filter(f => f.startsWith(`${docsPath}/`));
+  // A docs_dir outside the site is mkdocs-path-outside (checkMkdocsSafety), reported once.
   if (!inside) {
-    diagnostics.push(at(['docs_dir'], 'mkdocs-docs-dir-missing', 'error', `docs_dir ${docsDir} is outside the docs site; TechDocs refuses to build it.`, 'Keep docs_dir inside the folder that holds mkdocs.yml.'));
+    if (!flagged.has('mkdocs-path-outside')) diagnostics.push(at(['docs_dir'], 'mkdocs-path-outside', 'error', `docs_dir ${docsDir} is outside the docs site; TechDocs refuses to build it.`, 'Keep docs_dir inside the folder that holds mkdocs.yml.'));
   } else if (docsFiles.length === 0) {
     diagnostics.push(at(config.docs_dir ? ['docs_dir'] : [], 'mkdocs-docs-dir-missing', 'error', `The docs folder ${docsPath}/ does not exist or is empty.`, `Create ${docsPath}/index.md, or point docs_dir at the folder with the Markdown.`));
   } else if (!repoFiles.has(`${docsPath}/index.md`) && !repoFiles.has(`${docsPath}/README.md`)) {

@@ -27,6 +27,51 @@ export function deniedExtensions(config: unknown, policy: TechdocsPolicy): { ind
   });
 }
 
+/** A path-valued key of mkdocs.yml whose value leads outside the site's folder (or is absolute). */
+export interface MkdocsPathOutside {
+  /** Where in mkdocs.yml, e.g. ['theme', 'custom_dir'] or ['extra_css', 0]. */
+  path: (string | number)[];
+  /** The dotted key for messages, e.g. theme.custom_dir, extra_css[0]. */
+  key: string;
+  value: string;
+}
+
+/**
+ * Every path of a parsed mkdocs.yml that MkDocs (or the toolkit's build copy) reads or writes and that
+ * leads outside the site's folder: docs_dir, site_dir, theme.custom_dir, INHERIT and watch (relative
+ * to mkdocs.yml, as MkDocs resolves them), extra_css, extra_javascript and extra_templates (relative to
+ * docs_dir; URLs are fine). `folder` is the repo-relative folder of mkdocs.yml ('' at the root). Such a
+ * path, joined onto the temporary build copy, collapses at / and lands anywhere on the host. Pure.
+ */
+export function mkdocsPathsOutside(config: unknown, folder: string): MkdocsPathOutside[] {
+  if (!isRecord(config)) return [];
+  const found: MkdocsPathOutside[] = [];
+  const escapes = (base: string, value: string) => {
+    if (posix.isAbsolute(value) || /^[a-z]:|^\\/i.test(value) || value.includes('\\')) return true;
+    const target = posix.normalize(posix.join(base, value));
+    return folder === '' ? target === '..' || target.startsWith('../') : target !== folder && !target.startsWith(`${folder}/`);
+  };
+  const fromConfig = (path: (string | number)[], key: string, value: unknown) => {
+    if (typeof value === 'string' && escapes(folder || '.', value)) found.push({ path, key, value });
+  };
+  fromConfig(['docs_dir'], 'docs_dir', config.docs_dir);
+  fromConfig(['site_dir'], 'site_dir', config.site_dir);
+  fromConfig(['INHERIT'], 'INHERIT', config.INHERIT);
+  if (isRecord(config.theme)) fromConfig(['theme', 'custom_dir'], 'theme.custom_dir', config.theme.custom_dir);
+  if (Array.isArray(config.watch)) config.watch.forEach((value, i) => fromConfig(['watch', i], `watch[${i}]`, value));
+  const docsDir = posix.join(folder || '.', typeof config.docs_dir === 'string' ? config.docs_dir : 'docs');
+  for (const key of ['extra_css', 'extra_javascript', 'extra_templates']) {
+    const list = config[key];
+    if (!Array.isArray(list)) continue;
+    list.forEach((entry, i) => {
+      const value = isRecord(entry) ? entry.path : entry;
+      if (typeof value !== 'string' || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith('//')) return;
+      if (escapes(docsDir, value)) found.push({ path: isRecord(entry) ? [key, i, 'path'] : [key, i], key: `${key}[${i}]`, value });
+    });
+  }
+  return found;
+}
+
 /** The repo's schemas/techdocs-policy.json when it has one, else the toolkit's. Throws on invalid JSON. */
 export function loadTechdocsPolicy(root: string): TechdocsPolicy {
   const file = join(root, 'schemas', 'techdocs-policy.json');
@@ -54,6 +99,10 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
   if (!isRecord(config)) return diagnostics;
   if ('hooks' in config) {
     diagnostics.push(at(['hooks'], 'mkdocs-hooks', 'hooks: runs the listed Python files inside the job that builds and publishes the docs.', 'Remove hooks; ask the platform team for a reviewed plugin instead.', true));
+  }
+  for (const outside of mkdocsPathsOutside(config, folder)) {
+    if (outside.key === 'INHERIT') continue;
+    diagnostics.push(at(outside.path, 'mkdocs-path-outside', `${outside.key} is ${JSON.stringify(outside.value.slice(0, 200))}, which leads outside this site's folder: building the site would read or write files elsewhere on the machine.`, "Keep every path in mkdocs.yml inside the folder that holds it (docs_dir: docs)."));
   }
   if ('INHERIT' in config) {
     const target = typeof config.INHERIT === 'string' ? posix.normalize(posix.join(folder, config.INHERIT)) : undefined;

@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { tempRepo } from '../helpers/tempRepo.ts';
 import { runBin } from './runBin.ts';
 
@@ -14,6 +18,11 @@ const ROWS: [string, string, string[]][] = [
   ['INHERIT from outside the repo', "INHERIT: ../../../../etc/mkdocs.yml\nsite_name: Docs\n", ['mkdocs-inherit-outside@1']],
   ['INHERIT from a file the site does not own', "INHERIT: ../../gitops.config.yaml\nsite_name: Docs\n", ['mkdocs-inherit-outside@1']],
   ['pymdownx.snippets pastes host files into pages', "site_name: Docs\nmarkdown_extensions:\n  - toc\n  - pymdownx.snippets:\n      check_paths: true\n", ['mkdocs-unsafe-extension@4']],
+  ['docs_dir climbs out to a host path', "site_name: Docs\ndocs_dir: ../../../../tmp/x\n", ['mkdocs-path-outside@2']],
+  ['docs_dir absolute', "site_name: Docs\ndocs_dir: /etc\n", ['mkdocs-path-outside@2']],
+  ['site_dir climbs out', "site_name: Docs\nsite_dir: ../../../../tmp/out\n", ['mkdocs-path-outside@2']],
+  ['theme.custom_dir reads host templates', "site_name: Docs\ntheme:\n  name: material\n  custom_dir: ../../../../etc\n", ['mkdocs-path-outside@4']],
+  ['extra_css and extra_javascript outside the site', "site_name: Docs\nextra_css:\n  - https://cdn.test/a.css\n  - ../../../x.css\nextra_javascript:\n  - path: /etc/x.js\n", ['mkdocs-path-outside@4', 'mkdocs-path-outside@6']],
   ['a plugin outside the policy', "site_name: Docs\nplugins:\n  - techdocs-core\n  - macros\n", ['mkdocs-plugin-not-allowed@4']],
 ];
 
@@ -29,6 +38,23 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     const security = report.diagnostics.filter(d => d.file === 'handbook/mkdocs.yml' && d.ruleId !== 'mkdocs-dropped-key').map(d => `${d.ruleId}@${d.range.start.line}`);
     expect(security).toEqual(expected);
     expect(result.status).toBe(1);
+  });
+
+  it('techdocs build refuses docs_dir ../../../../tmp/x before copying: no file lands outside the temp and out dirs', async () => {
+    const target = await mkdtemp(join(tmpdir(), 'gitops-pwn-'));
+    await rm(target, { recursive: true });
+    const root = await tempRepo({
+      'catalog-info.yaml': component,
+      'handbook/mkdocs.yml': `site_name: Docs\ndocs_dir: ${'../'.repeat(30)}${target.slice(1)}\n`,
+      'handbook/docs/index.md': '# Docs\n',
+    });
+    const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+    const result = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+    expect(existsSync(target)).toBe(false);
+    const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; range: { start: { line: number } } }[] };
+    expect(report.diagnostics.map(d => `${d.ruleId}@${d.file}:${d.range.start.line}`)).toEqual(['mkdocs-path-outside@handbook/mkdocs.yml:2']);
+    expect(result.status).toBe(1);
+    await rm(out, { recursive: true, force: true });
   });
 
   it('!relative (MkDocs\' own path tag) and the emoji tags techdocs-node allows pass', async () => {

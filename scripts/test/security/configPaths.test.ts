@@ -1,0 +1,54 @@
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempRepo } from '../helpers/tempRepo.ts';
+import { runBin } from './runBin.ts';
+
+const group = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n';
+
+// gitops.config.yaml comes with pull requests: each row sets one path-valued key to a place outside the
+// repo ({out} is a fresh path outside it) and runs the command that would write or read it.
+const ROWS: [string, string[], string, string, number][] = [
+  ['codeowners.file written by codeowners --write', ['codeowners', '--write'], "codeowners:\n  platformTeam: '@acme/platform'\n  file: {out}\n", 'codeowners.file', 3],
+  ['editorSchema.file written by schema --write', ['schema', '--write'], 'editorSchema:\n  file: {out}\n', 'editorSchema.file', 2],
+  ['catalog.policies read by check', ['check'], 'catalog:\n  policies: ../hostpol\n', 'catalog.policies', 2],
+  ['catalog.appConfig read by check', ['check'], 'catalog:\n  appConfig: ../hostdir/passwd\n', 'catalog.appConfig', 2],
+  ['catalog.appConfig absolute', ['check'], 'catalog:\n  appConfig: /etc/passwd\n', 'catalog.appConfig', 2],
+  ['backstageConfig.files read by check', ['check'], 'backstageConfig:\n  plugins: []\n  files:\n    - app-config.yaml\n    - {out}\n', 'backstageConfig.files[1]', 5],
+  ['catalog.roots', ['check'], 'catalog:\n  roots:\n    - {out}\n', 'catalog.roots[0]', 3],
+  ['catalog.include glob', ['check'], "catalog:\n  include:\n    - '../**/*.yaml'\n", 'catalog.include[0]', 3],
+  ['apiChanges.ruleset', ['check'], 'apiChanges:\n  ruleset: {out}\n', 'apiChanges.ruleset', 2],
+  ['catalog.policies through a committed symbolic link', ['check'], 'catalog:\n  policies: policies-link\n', 'catalog.policies', 2],
+];
+
+describe('every path in gitops.config.yaml stays inside the repository', () => {
+  it.each(ROWS)('%s', async (name, args, config, key, line) => {
+    const outside = await mkdtemp(join(tmpdir(), 'gitops-host-'));
+    const target = join(outside, 'PWN');
+    const root = await tempRepo({ 'catalog/groups.yaml': group, 'app-config.yaml': 'app:\n  title: x\n' });
+    // From the repo, enough ../ to reach / and then the fresh path: what `../../../../tmp/PWN` does.
+    const climb = `${'../'.repeat(30)}${target.slice(1)}`;
+    await writeFile(join(root, 'gitops.config.yaml'), config.replace('{out}', climb));
+    if (name.includes('symbolic link')) {
+      mkdirSync(target);
+      symlinkSync(target, join(root, 'policies-link'));
+    }
+    const result = await runBin(args, root);
+    expect(result.stderr).toContain(`gitops.config.yaml:${line}: ${key} is `);
+    expect(result.stderr).toContain('leads outside the repository');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.status).toBe(2);
+    if (!name.includes('symbolic link')) expect(existsSync(target)).toBe(false);
+    expect(existsSync(join(dirname(root), 'hostpol'))).toBe(false);
+    await rm(outside, { recursive: true, force: true });
+  });
+
+  it('paths inside the repo still load', async () => {
+    const root = await tempRepo({ 'catalog/groups.yaml': group, 'gitops.config.yaml': "codeowners:\n  platformTeam: '@acme/platform'\n  file: .github/CODEOWNERS\neditorSchema:\n  file: schemas/new/catalog.schema.json\ncatalog:\n  roots:\n    - catalog/groups.yaml\n  include:\n    - 'catalog/**/*.yaml'\n" });
+    const result = await runBin(['codeowners', '--write'], root);
+    expect(result.stderr).not.toContain('outside the repository');
+    expect(result.status).toBe(0);
+  });
+});
