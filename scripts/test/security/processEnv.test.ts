@@ -54,7 +54,8 @@ describe('a template case\'s run: commands', () => {
       'templates/t/tests/a.yaml': 'name: a\nvalues: {}\nsnapshot: false\nrun:\n  - "tr \\"\\\\0\\" \\"\\\\n\\" < /proc/$PPID/environ | base64 -w0; exit 3"\n',
       'skeletons/t/README.md': '# t\n',
     });
-    for (const secrets of [{ GITHUB_TOKEN: SECRET }, { ACTIONS_RUNTIME_TOKEN: SECRET }, { SYSTEM_ACCESSTOKEN: SECRET }, { AZURE_STORAGE_CONNECTION_STRING: SECRET }, { GITOPS_DEPLOY_KEY: SECRET }]) {
+    for (const name of ['GITHUB_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'SYSTEM_ACCESSTOKEN', 'AZURE_STORAGE_CONNECTION_STRING', 'GITOPS_DEPLOY_KEY']) {
+      const secrets: Record<string, string> = { [name]: SECRET };
       const result = await runBin(['templates', 'test', '--run', '--format', 'json'], root, secrets);
       expect(result.status).toBe(2);
       expect(result.stderr).toContain(`--run executes the pull request's own commands`);
