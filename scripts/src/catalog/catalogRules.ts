@@ -8,6 +8,7 @@ const rules: Rule[] = [
   { id: 'yaml-node-limit', severity: 'error', description: 'The file holds more YAML values than the per-file budget (100,000); it is not read, however few bytes it has.', example: 'tags: [a, a, a, …]  # 450,000 items in under 1 MB' },
   { id: 'yaml-file-too-large', severity: 'error', description: 'The file exceeds the size cap and is not read.', example: '# a 5 MB catalog file' },
   { id: 'yaml-encoding', severity: 'error', description: 'The file is not UTF-8; Backstage would replace the bytes silently.', example: '# a file saved as Latin-1 or UTF-16' },
+  { id: 'config-rule-locked', severity: 'warning', description: 'gitops.config.yaml tries to turn off or lower a security rule (symlinks, YAML budgets, unsafe mkdocs.yml, unsafe CODEOWNERS paths, glob and render budgets); the setting is ignored.', example: 'rules:\n  mkdocs-unsafe-tag: off' },
   { id: 'repo-symlink', severity: 'error', description: 'A symbolic link in the repository: Backstage reads it as a one-line path from the git host, and the toolkit never follows it (it could lead to a host file).', example: '# catalog/api.yaml -> /etc/passwd' },
   { id: 'yaml-not-a-mapping', severity: 'error', description: 'A document is a list or scalar, not an entity mapping.', example: '- apiVersion: backstage.io/v1alpha1' },
   { id: 'yaml-merge-key', severity: 'warning', description: "A '<<' merge key is kept literally by Backstage (YAML 1.2).", example: 'spec:\n  <<: *defaults' },

@@ -13,6 +13,7 @@ import { backstageConfigGate } from '../backstageConfig/backstageConfigGate.ts';
 import { discoverTemplateFiles, templateFiles, templateGate } from '../templates/templateGate.ts';
 import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
+import { LOCKED_RULES, lockedRuleSettings } from '../config/lockedRules.ts';
 import { policyRules } from '../catalog/checkPolicies.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
 import { apiRules } from '../pr/apiRules.ts';
@@ -129,7 +130,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     const key = `${d.ruleId}\0${d.file}\0${d.range.start.line}:${d.range.start.column}\0${d.message}`;
     return !seen.has(key) && Boolean(seen.add(key));
   });
-  const diagnostics = applyRuleSettings(unique, config);
+  const diagnostics = [...applyRuleSettings(unique, config), ...lockedRuleSettings(config)];
   const options = {
     color: wantsColor(io, values['no-color'] ? false : values.color),
     // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
@@ -181,6 +182,8 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
 /** Severity overrides from gitops.config.yaml, by rule id or by family (`policy` covers `policy/*`). */
 export function applyRuleSettings(diagnostics: readonly Diagnostic[], config: GitopsConfig): Diagnostic[] {
   return diagnostics.flatMap(d => {
+    // Security rules cannot be lowered by the config a pull request may change (lockedRuleSettings says so).
+    if (LOCKED_RULES.has(d.ruleId)) return [d];
     const setting = config.rules[d.ruleId] ?? config.rules[d.ruleId.split('/')[0]];
     if (setting === 'off') return [];
     return setting ? [{ ...d, severity: setting }] : [d];

@@ -1,0 +1,34 @@
+import { FILE_START, type Diagnostic } from '../diagnostic.ts';
+import type { GitopsConfig } from './gitopsConfig.ts';
+
+/**
+ * Rules that keep a hostile pull request from doing harm: reading secrets or host files, taking over
+ * review routing, exhausting the runner. gitops.config.yaml comes with pull requests too, so its
+ * `rules:` may raise these but never lower or silence them; lowering one takes a change to the toolkit.
+ */
+export const LOCKED_RULES: ReadonlySet<string> = new Set([
+  'repo-symlink',
+  'yaml-alias-limit', 'yaml-node-limit', 'yaml-file-too-large',
+  'mkdocs-unsafe-tag', 'mkdocs-unsafe-extension', 'mkdocs-hooks', 'mkdocs-inherit-outside', 'mkdocs-path-outside', 'mkdocs-plugin-not-allowed',
+  'codeowners-unsafe-path', 'codeowners-team-invalid',
+  'location-glob-too-complex',
+  'template-render-budget',
+]);
+
+/**
+ * One `config-rule-locked` warning for each `rules:` entry of the config that tries to turn off or lower
+ * a locked rule (the setting is ignored). Takes the loaded config; returns Diagnostics on
+ * gitops.config.yaml; never throws.
+ */
+export function lockedRuleSettings(config: GitopsConfig): Diagnostic[] {
+  return Object.entries(config.rules)
+    .filter(([id, setting]) => LOCKED_RULES.has(id) && setting !== 'error')
+    .map(([id, setting]) => ({
+      ruleId: 'config-rule-locked',
+      severity: 'warning' as const,
+      message: `rules.${id}: '${setting}' is ignored: ${id} keeps a pull request from reading secrets or host files, taking over reviews or exhausting the runner, so gitops.config.yaml cannot lower or turn it off.`,
+      hint: `Remove rules.${id} from gitops.config.yaml; fix what the rule reports instead.`,
+      file: 'gitops.config.yaml',
+      range: FILE_START,
+    }));
+}
