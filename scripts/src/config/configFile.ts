@@ -1,3 +1,4 @@
+import { logText } from '../report/safeText.ts';
 import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import { isScalar, LineCounter, parseDocument, type Document } from 'yaml';
@@ -86,6 +87,8 @@ export function readJsonFile(absolutePath: string, file: string): unknown {
     const before = decoded.text.slice(0, offset);
     const line = before.split('\n').length;
     const column = offset - before.lastIndexOf('\n');
-    throw new UsageError(`${file}:${line}:${column}: not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')}.\nFix the file and run again.`);
+    // V8 quotes the file's text after the reason (`Unexpected token '}', "{ "a": [1, }\n" is not valid JSON`): leave it out, it may span lines.
+    const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '').replace(/, ".*" is not valid JSON$/s, '');
+    throw new UsageError(`${file}:${line}:${column}: not valid JSON: ${logText(reason)}.\nFix the file and run again.`);
   }
 }

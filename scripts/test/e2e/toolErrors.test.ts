@@ -68,6 +68,12 @@ describe.concurrent('a tool error is one clear message', { timeout: 120_000 }, (
     }
   });
 
+  it('a JSON error whose V8 message quotes the file across lines: two lines, the reason without the text', async () => {
+    const run = await gitops(await variant({ 'schemas/template-policy/actions.json': '{ "a": [1, }\n' }), ['check']);
+    expectToolError(run, /schemas\/template-policy\/actions\.json:1:\d+: not valid JSON: Unexpected token '\}'\.\n/);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(2);
+  });
+
   it('an org policy schema that is not JSON', async () => {
     const root = await variant({ 'schemas/policy/allowed-lifecycles.schema.json': '{ "type": "object", }' });
     expectToolError(await gitops(root, ['check']), /schemas\/policy\/allowed-lifecycles\.schema\.json:1:\d+: not valid JSON/);
