@@ -46,8 +46,14 @@ async function main(): Promise<void> {
 
   if (pullRequest && core.getInput('comment') !== 'false') {
     const octokit = github.getOctokit(core.getInput('github-token'));
-    const outcome = await upsertStickyComment(octokit, { ...github.context.repo, issue_number: pullRequest.number }, markdown);
-    core.info(`Report comment ${outcome}.`);
+    try {
+      const outcome = await upsertStickyComment(octokit, { ...github.context.repo, issue_number: pullRequest.number }, markdown);
+      core.info(`Report comment ${outcome}.`);
+    } catch (error) {
+      // Octokit's own words ("bad port", "ECONNREFUSED") say nothing of what failed or what to do.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`Could not post the report comment on pull request #${pullRequest.number} through the GitHub API (${process.env.GITHUB_API_URL ?? 'https://api.github.com'}): ${reason}. The job needs a reachable API and a token with pull-requests: write; the report is in the job summary meanwhile.`);
+    }
   }
   const totals = countDiagnostics(diagnostics);
   core.setOutput('errors', totals.error);
