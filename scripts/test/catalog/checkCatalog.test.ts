@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { APP_CONFIG, baseTree, ORDERS, ORG } from './fixtureOrg.ts';
-import { cases, type Tree } from './gateCases.ts';
+import { add, cases, edit, type Tree } from './gateCases.ts';
 import { checkTree, summarise, tempRepo } from '../helpers/tempRepo.ts';
 import { positionMismatches } from '../helpers/positions.ts';
 import { ResultCache } from '../../src/cache/resultCache.ts';
 
-const edit = (file: string, from: string, to: string) => (tree: Tree) => {
-  if (!tree[file].includes(from)) throw new Error(`fixture ${file} has no '${from}'`);
-  tree[file] = tree[file].replace(from, to);
-};
-const add = (file: string, text: string) => (tree: Tree) => void (tree[file] = text);
 const O = 'catalog/orders.yaml';
 const G = 'catalog/org.yaml';
 const AI_RESOURCE = 'apiVersion: backstage.io/v1alpha1\nkind: AiResource\nmetadata:\n  name: review-skill\nspec:\n  type: skill\n  lifecycle: production\n  owner: team-a\n  system: orders\n';

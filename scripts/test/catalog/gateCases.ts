@@ -1,11 +1,11 @@
 import { ORDERS, ORG } from './fixtureOrg.ts';
 
 export type Tree = Record<string, string>;
-const edit = (file: string, from: string, to: string) => (tree: Tree) => {
+export const edit = (file: string, from: string, to: string) => (tree: Tree) => {
   if (!tree[file].includes(from)) throw new Error(`fixture ${file} has no '${from}'`);
   tree[file] = tree[file].replace(from, to);
 };
-const add = (file: string, text: string) => (tree: Tree) => void (tree[file] = text);
+export const add = (file: string, text: string) => (tree: Tree) => void (tree[file] = text);
 const O = 'catalog/orders.yaml';
 const G = 'catalog/org.yaml';
 

@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process';
-import { REPO_ROOT } from '../helpers/tempRepo.ts';
-
-const BIN = `${REPO_ROOT}scripts/bin/backstage-gitops.js`;
+import { runBin as runShippedBin } from '../helpers/runBin.ts';
 
 export interface ReportRun {
   status: number | null;
@@ -17,12 +14,6 @@ export async function runReport(root: string, base: string): Promise<ReportRun> 
 }
 
 /** The same run, raw: exit code, stdout and stderr. */
-export async function runBin(root: string, base: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, 'report', '--base', base, '--today', '2026-11-23', '--format', 'json'], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', d => (stdout += d));
-  child.stderr.on('data', d => (stderr += d));
-  const status = await new Promise<number | null>(r => child.on('close', r));
-  return { status, stdout, stderr };
+export function runBin(root: string, base: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return runShippedBin(['report', '--base', base, '--today', '2026-11-23', '--format', 'json'], root);
 }
