@@ -43524,7 +43524,7 @@ var LEVEL = { error: "error", warning: "warning", info: "note" };
 function formatSarif(diagnostics, options) {
   const ruleIds = [.../* @__PURE__ */ new Set([...options.rules.map((r) => r.id), ...diagnostics.map((d) => d.ruleId)])];
   const known = new Map(options.rules.map((r) => [r.id, r]));
-  const rules = ruleIds.map((id) => {
+  const rules5 = ruleIds.map((id) => {
     const rule = known.get(id);
     const full = rule?.description ?? `Findings of ${id}.`;
     return {
@@ -43557,7 +43557,7 @@ Hint: ${d.hint}` : d.message },
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
-    runs: [{ tool: { driver: { name: options.toolName, version: options.toolVersion, informationUri: "https://backstage.io/docs/features/software-catalog/descriptor-format", rules } }, results }]
+    runs: [{ tool: { driver: { name: options.toolName, version: options.toolVersion, informationUri: "https://backstage.io/docs/features/software-catalog/descriptor-format", rules: rules5 } }, results }]
   };
   return `${JSON.stringify(log, null, 2)}
 `;
@@ -43569,6 +43569,162 @@ function firstSentence(text) {
   const end = text.search(/[.;:](\s|$)/);
   return end > 0 ? text.slice(0, end) : text;
 }
+
+// scripts/src/rules.ts
+var RuleRegistry = class {
+  #rules = /* @__PURE__ */ new Map();
+  add(rule) {
+    if (this.#rules.has(rule.id)) throw new Error(`Rule id '${rule.id}' is registered twice`);
+    if (!/^[a-z0-9]+(?:[-/][a-z0-9]+)*$/.test(rule.id)) throw new Error(`Rule id '${rule.id}' is not kebab-case`);
+    this.#rules.set(rule.id, rule);
+    return this;
+  }
+  get(id) {
+    return this.#rules.get(id);
+  }
+  list() {
+    return [...this.#rules.values()];
+  }
+};
+
+// scripts/src/catalog/catalogRules.ts
+var rules = [
+  // Reading files
+  { id: "yaml-syntax", severity: "error", description: "The file is not valid YAML; Backstage skips the document.", example: "metadata: {name: x" },
+  { id: "yaml-duplicate-key", severity: "error", description: "A mapping repeats a key; Backstage rejects the document.", example: "metadata:\n  name: a\n  name: b" },
+  { id: "yaml-alias-limit", severity: "error", description: "Anchors and aliases expand beyond the limit (billion-laughs protection).", example: "a: &a [x, x]\nb: [*a, *a, *a]  # nested many levels deep" },
+  { id: "yaml-node-limit", severity: "error", description: "The file holds more YAML values than the per-file budget (100,000); it is not read, however few bytes it has.", example: "tags: [a, a, a, \u2026]  # 450,000 items in under 1 MB" },
+  { id: "yaml-file-too-large", severity: "error", description: "The file exceeds the size cap and is not read.", example: "# a 5 MB catalog file" },
+  { id: "yaml-encoding", severity: "error", description: "The file is not UTF-8; Backstage would replace the bytes silently.", example: "# a file saved as Latin-1 or UTF-16" },
+  { id: "config-rule-locked", severity: "warning", description: "gitops.config.yaml tries to turn off or lower a security rule (symlinks, YAML budgets, unsafe mkdocs.yml, unsafe CODEOWNERS paths, glob and render budgets); the setting is ignored.", example: "rules:\n  mkdocs-unsafe-tag: off" },
+  { id: "repo-symlink", severity: "error", description: "A symbolic link in the repository: Backstage reads it as a one-line path from the git host, and the toolkit never follows it (it could lead to a host file).", example: "# catalog/api.yaml -> /etc/passwd" },
+  { id: "yaml-not-a-mapping", severity: "error", description: "A document is a list or scalar, not an entity mapping.", example: "- apiVersion: backstage.io/v1alpha1" },
+  { id: "yaml-merge-key", severity: "warning", description: "A '<<' merge key is kept literally by Backstage (YAML 1.2).", example: "spec:\n  <<: *defaults" },
+  // Backstage's model
+  { id: "entity-envelope", severity: "error", description: "apiVersion, kind or metadata.name is missing or not a string.", example: "kind: Component\nmetadata: {name: x}" },
+  { id: "entity-schema", severity: "error", description: "The entity does not match Backstage's Entity schema (metadata types, links, tags).", example: "metadata:\n  name: x\n  tags: [1]" },
+  { id: "entity-foreign-root-field", severity: "error", description: "A root field other than apiVersion, kind, metadata, spec.", example: "status: {}" },
+  { id: "entity-field-format", severity: "error", description: "A name, namespace, label, annotation, tag or link has the wrong format.", example: "metadata:\n  name: My Service!" },
+  { id: "entity-kind-unknown", severity: "error", description: "No Backstage processor recognises the kind and apiVersion (both case-sensitive).", example: "apiVersion: backstage.io/v1alpha1\nkind: component" },
+  { id: "entity-kind-schema", severity: "error", description: "The spec does not match the kind's schema (Component needs type, lifecycle, owner\u2026).", example: "kind: Component\nspec: {type: service}" },
+  { id: "entity-ref-format", severity: "error", description: "A reference cannot be parsed, or dependsOn/dependencyOf lacks a kind.", example: "spec:\n  dependsOn: [orders-db]" },
+  { id: "entity-ref-too-long", severity: "error", description: "The entity ref is longer than Backstage's 255-character column.", example: "metadata: {namespace: <60 chars>, name: <63 chars>}" },
+  // Placeholders
+  { id: "placeholder-invalid", severity: "error", description: "A $text/$json/$yaml placeholder is malformed or its file does not parse.", example: "definition:\n  $text: 42" },
+  { id: "placeholder-target-missing", severity: "error", description: "A placeholder points at a file that does not exist.", example: "definition:\n  $text: ./openapi.yaml  # no such file" },
+  { id: "placeholder-outside-repo", severity: "error", description: "A placeholder reaches outside this repository: a path above its root, or a URL into another git repository (refused since catalog-backend 4.0.0; plain web URLs are allowed).", example: "definition:\n  $text: ../../other/api.yaml" },
+  // Org policy
+  { id: "policy", severity: "error", description: "An org policy schema in schemas/policy/ is violated; the rule id names the schema (policy/<name>).", example: "spec:\n  lifecycle: beta  # not in the allowed list" },
+  // Annotations
+  { id: "annotation-location-ref", severity: "error", description: "A location annotation (techdocs-ref, source-location\u2026) is not <type>:<target>.", example: "backstage.io/techdocs-ref: ./docs" },
+  { id: "annotation-url", severity: "error", description: "A URL annotation is not an absolute http(s) URL.", example: "backstage.io/view-url: github.com/acme/x" },
+  { id: "annotation-uuid", severity: "error", description: "An Entra ID / LDAP id annotation is not a UUID.", example: "graph.microsoft.com/group-id: platform" },
+  { id: "annotation-project-slug", severity: "error", description: "github.com/project-slug or dev.azure.com/project-repo is not owner/name.", example: "github.com/project-slug: https://github.com/acme/x" },
+  { id: "annotation-managed", severity: "warning", description: "Source files set an annotation that Backstage itself manages and overwrites.", example: "backstage.io/managed-by-location: url:\u2026" },
+  { id: "techdocs-ref-missing", severity: "error", description: "backstage.io/techdocs-ref: dir:\u2026 points at a folder with neither mkdocs.yml nor a docs/ folder to build from.", example: "backstage.io/techdocs-ref: dir:./docs  # no ./docs/mkdocs.yml" },
+  { id: "mkdocs-invalid", severity: "error", description: "A TechDocs site's mkdocs.yml does not parse or has no site_name.", example: "nav:\n  - Home: index.md  # no site_name" },
+  { id: "mkdocs-docs-dir-missing", severity: "error", description: "docs_dir is missing or empty.", example: "docs_dir: manual  # no manual/ folder" },
+  { id: "mkdocs-index-missing", severity: "error", description: "docs_dir has neither index.md nor README.md (which MkDocs builds to index.html), so the site has no landing page.", example: "# docs/ holds only guide.md" },
+  { id: "mkdocs-nav-missing", severity: "error", description: "A nav entry points at a page that does not exist.", example: "nav:\n  - Runbook: runbok.md" },
+  { id: "mkdocs-unsafe-tag", severity: "error", description: "mkdocs.yml uses a YAML tag that reads the build environment (!ENV) or constructs Python objects (!!python/\u2026): a way to publish secrets or run code.", example: "copyright: !ENV AZURE_STORAGE_CONNECTION_STRING" },
+  { id: "mkdocs-hooks", severity: "error", description: "mkdocs.yml lists hooks: Python files MkDocs runs while building.", example: "hooks: [hooks/steal.py]" },
+  { id: "mkdocs-path-outside", severity: "error", description: "A path in mkdocs.yml (docs_dir, site_dir, theme.custom_dir, watch, extra_css, extra_javascript, extra_templates) leads outside the site's folder: the build would read or write files elsewhere on the machine.", example: "docs_dir: ../../../../tmp/x" },
+  { id: "mkdocs-inherit-outside", severity: "error", description: "INHERIT points outside the site's folder or at no file in the repo: config nobody reviewing the site sees.", example: "INHERIT: ../../scripts/base.yml" },
+  { id: "mkdocs-unsafe-extension", severity: "error", description: "A markdown extension denied by schemas/techdocs-policy.json, such as pymdownx.snippets, which pastes host files into the page.", example: "markdown_extensions:\n  - pymdownx.snippets" },
+  { id: "mkdocs-plugin-not-allowed", severity: "error", description: "An mkdocs plugin outside schemas/techdocs-policy.json (plugins run Python in the publishing job).", example: "plugins:\n  - macros" },
+  { id: "techdocs-build-failed", severity: "error", description: "A TechDocs site does not build as publish would build it (`techdocs build`): MkDocs' own error on mkdocs.yml or the page it names.", example: "strict: true\nnav:\n  - Setup: setup.md  # no docs/setup.md" },
+  { id: "mkdocs-dropped-key", severity: "warning", description: "mkdocs.yml uses a key, theme option or plugin that TechDocs drops before building.", example: "hooks: [hooks.py]" },
+  // References and uniqueness
+  { id: "ref-unresolved", severity: "error", description: "A reference names an entity that is neither in this repo nor declared external.", example: "spec:\n  owner: team-paymnts" },
+  { id: "ref-provided-elsewhere", severity: "info", description: "A reference to an entity this repo does not define, which one of the managed Backstage's org providers (microsoftGraphOrg, githubOrg, ldapOrg, gitlab) brings in.", example: "# app-config: catalog.providers.microsoftGraphOrg\nspec:\n  owner: group:default/from-entra" },
+  { id: "ref-kind-not-allowed", severity: "error", description: "A reference points at a kind the field does not allow (owner must be Group or User).", example: "spec:\n  owner: component:orders-api" },
+  { id: "ref-self", severity: "warning", description: "An entity refers to itself.", example: "metadata: {name: a}\nspec:\n  dependsOn: [component:a]" },
+  { id: "entity-duplicate", severity: "error", description: "The same entity ref (case-insensitive) is defined twice: in one file Backstage keeps the later document silently; across files the first location processed wins and the other is a conflict.", example: "# Component orders-api in two files" },
+  { id: "group-cycle", severity: "error", description: "The group hierarchy loops back on itself.", example: "a.parent: b, b.parent: a" },
+  { id: "group-multiple-parents", severity: "error", description: "A group ends up with more than one parent.", example: "a.parent: b, c.children: [a]" },
+  { id: "group-hierarchy-asymmetric", severity: "warning", description: "A group's parent does not list it among its children, or the reverse.", example: "a.parent: b, b.children: []" },
+  { id: "group-membership-asymmetric", severity: "warning", description: "A user's memberOf disagrees with the group's explicit members list.", example: "user.memberOf: [a], a.members: [someone-else]" },
+  // Locations and reachability
+  { id: "location-target-missing", severity: "error", description: "A Location target matches no file in the repo.", example: "spec:\n  targets: [./sytems/*.yaml]" },
+  { id: "location-target-invalid", severity: "error", description: "A Location type is not allowed, or a file target ends in /.", example: "spec:\n  type: github" },
+  { id: "location-glob-too-complex", severity: "error", description: "A Location target pattern that minimatch (Backstage's reader) matches in exponential or high-polynomial time: repeated extglob groups, more than 3 * in a segment, more than 3 ** segments, {\u2026} groups expanding to more than 64 patterns, or over 2 s of matching.", example: "spec:\n  target: ./+(a|aa)*c.yaml" },
+  { id: "location-target-external", severity: "info", description: "A Location target lies outside this repo and is not followed offline.", example: "spec:\n  target: https://github.com/acme/other/blob/main/catalog-info.yaml" },
+  { id: "location-unreachable", severity: "error", description: "An entity file is not reachable from the root Location, so Backstage never reads it.", example: "# catalog/new.yaml, listed by no Location" },
+  { id: "catalog-rule-denied", severity: "error", description: "The managed Backstage's catalog.rules reject this kind from this location.", example: "kind: Group  # with catalog.rules allowing only Component, API, Location" }
+];
+var catalogRules = rules.reduce((registry, rule) => registry.add(rule), new RuleRegistry());
+
+// scripts/src/scorecards/scorecardRules.ts
+var rules2 = [
+  { id: "scorecard-schema", severity: "error", description: "A document under scorecards/ does not match schemas/scorecards.schema.json.", example: "kind: Check\nid: has.dots" },
+  { id: "scorecard-duplicate-id", severity: "error", description: "Two checks share an id (it becomes an app-config key).", example: "id: ownedByGroup  # in two files" },
+  { id: "scorecard-unknown-level", severity: "error", description: "A check's level is not in the ladder.", example: "level: platinum" },
+  { id: "scorecard-unknown-fact", severity: "error", description: "A rule uses a fact its factIds' schemas do not define (Tech Insights fails the whole entity).", example: "factIds: [techdocsFactRetriever]\nrule: {conditions: {all: [{fact: hasOwner, \u2026}]}}" },
+  { id: "scorecard-unknown-check", severity: "error", description: "A scorecard or initiative names a check or scorecard that does not exist.", example: "checks: [hasDocs]" },
+  { id: "scorecard-unsupported", severity: "error", description: "Something the target jsonfc cannot express: unknown operator, top-level not, null value, filters on old versions.", example: "operator: matchesRegex" },
+  { id: "scorecard-rule-trap", severity: "error", description: "A json-rules-engine trap: in with a string (substring), empty all/any, numeric operators on strings, JSONPath on non-objects.", example: "operator: in\nvalue: production" },
+  { id: "scorecard-test-failed", severity: "error", description: "A check's golden case no longer gives the expected outcome.", example: "tests: [{facts: {\u2026}, expect: pass}]  # now fails" },
+  { id: "scorecard-exemption-expired", severity: "error", description: "An exemption is past its expiry date.", example: "expires: '2025-01-31'" },
+  { id: "scorecard-exemption-too-long", severity: "error", description: "An exemption runs longer than maxExemptionDays.", example: "created: '2026-01-01'\nexpires: '2027-06-30'" },
+  { id: "scorecard-exemption-unknown", severity: "error", description: "An exemption names an entity or check that does not exist.", example: "entityRef: component:default/gone" },
+  { id: "scorecard-config-stale", severity: "error", description: "The generated Tech Insights app-config differs from what scorecards/ compiles to.", example: "# a check edited without --write-config" },
+  { id: "scorecard", severity: "error", description: "scorecard/<checkId>: a blocking check fails on an entity the change touches, or an overdue initiative fails.", example: "# a new production service without pagerduty.com/service-id" },
+  { id: "codeowners-unsafe-path", severity: "error", description: "A file or folder the catalog owns has a name CODEOWNERS cannot write safely (control characters, whitespace, #, wildcards); it stays with the platform team.", example: "# catalog/x.yaml<newline>* @org/team" },
+  { id: "codeowners-team-invalid", severity: "error", description: "github.com/team-slug is not a GitHub org/team slug, so CODEOWNERS ignores it.", example: 'github.com/team-slug: "acme/a team"' },
+  { id: "codeowners-stale", severity: "error", description: "CODEOWNERS differs from what the catalog's ownership generates.", example: "# an entity moved to another team without codeowners --write" },
+  { id: "schema-stale", severity: "error", description: "The editor's JSON Schema for catalog files differs from what the policies, the pinned Backstage packages and the catalog generate.", example: "# a policy edited without schema --write" }
+];
+var scorecardRules = rules2.reduce((registry, rule) => registry.add(rule), new RuleRegistry());
+
+// scripts/src/templates/templateRules.ts
+var rules3 = [
+  { id: "template-parameters-invalid", severity: "error", description: "A parameter page is not a valid JSON Schema.", example: "properties:\n  port: {type: integr}" },
+  { id: "template-unknown-parameter", severity: "error", description: "An expression names a parameter the template does not declare (it renders empty).", example: "name: ${{ parameters.nmae }}" },
+  { id: "template-unknown-parameter-fallback", severity: "warning", description: "An expression with a fallback names a parameter the template does not declare: the fallback always applies.", example: "namespace: ${{ parameters.namespace or 'apps' }}  # no namespace parameter" },
+  { id: "template-unknown-filter", severity: "error", description: "An expression in template.yaml uses a filter the scaffolder's renderer does not have: the whole value is passed on as raw text.", example: "createdAt: ${{ '' | now }}" },
+  { id: "template-unknown-step", severity: "error", description: "An expression reads a step that does not exist or has not run yet.", example: "url: ${{ steps.publish.output.remoteUrl }}  # before publish" },
+  { id: "template-action-not-allowed", severity: "error", description: "A step uses an action outside schemas/template-policy/actions.json.", example: "action: run:shell" },
+  { id: "template-skeleton-missing", severity: "error", description: "fetch:template's relative url points at no skeleton folder.", example: "url: ../../skeletons/node-servce" },
+  { id: "template-region-not-allowed", severity: "error", description: "A 'region' parameter offers regions outside the org's allow-list.", example: "region: {type: string, enum: [eastus]}" },
+  { id: "skeleton-syntax", severity: "error", description: "A skeleton file (or file name) does not parse as a template.", example: "{% if values.x %} without endif" },
+  { id: "skeleton-unknown-value", severity: "error", description: "A skeleton uses a value the fetch:template step never passes (it renders empty).", example: "${{ values.team }}  # values: {name, owner}" },
+  { id: "skeleton-unknown-filter", severity: "error", description: "A skeleton uses a filter Backstage's engine does not have.", example: "${{ values.name | shout }}" },
+  { id: "skeleton-unsupported", severity: "error", description: "include, import or extends: Nunjitsu refuses them.", example: '{% include "header.md" %}' },
+  { id: "skeleton-unsafe", severity: "error", description: "A skeleton reaches for constructor, prototype or __proto__.", example: "${{ values.name.constructor }}" },
+  { id: "skeleton-cookiecutter-syntax", severity: "error", description: "{{ cookiecutter.x }} in a skeleton whose fetch:template step does not set cookiecutterCompat: true: it is written out unrendered.", example: "name: {{ cookiecutter.name }}  # step without cookiecutterCompat" },
+  { id: "skeleton-github-expression", severity: "error", description: "A GitHub Actions expression in a workflow that Backstage renders (and blanks) first.", example: "run: echo ${{ github.sha }}  # not in copyWithoutTemplating" },
+  { id: "template-test-invalid", severity: "error", description: "A test case does not match schemas/template-test.schema.json.", example: "expect: {file: [a]}" },
+  { id: "template-values-invalid", severity: "error", description: "A case's values fail the parameter schemas as the backend validates them (no defaults).", example: "values: {name: Bad_Name}" },
+  { id: "template-secrets-invalid", severity: "error", description: "A case's secrets fail the template's spec.secrets.schema, as the backend validates them before running.", example: "secrets: {}  # spec.secrets.schema requires token" },
+  { id: "template-render-failed", severity: "error", description: "The template fails to render with the scaffolder.", example: "Hello ${{ values.name" },
+  { id: "template-render-budget", severity: "error", description: "A render wrote more than 20 MB or 2,000 files, ran longer than 60 s, or rendered one file past the longest string JavaScript holds; it is stopped there.", example: "each: ${{ range(0, 400) }}  # fetch:template of a skeleton that loops" },
+  { id: "template-expectation", severity: "error", description: "The rendered tree does not meet the case's expectations.", example: "expect: {files: [Dockerfile]}  # not rendered" },
+  { id: "template-output-invalid", severity: "error", description: "Rendered output is unusable: unrendered expressions, YAML/JSON that does not parse, a catalog-info.yaml Backstage rejects, a GitHub workflow or Azure pipeline their own validators reject.", example: "{% raw %}${{ values.x }}{% endraw %}" },
+  { id: "template-snapshot", severity: "error", description: "The rendered tree differs from the golden snapshot.", example: "# a skeleton edited without --update-snapshots" },
+  { id: "template-action-input", severity: "error", description: "A step's input (as written, or as a test case renders it) fails the action's own input schema, as the scaffolder validates it before running the step.", example: "action: publish:github\ninput: {repoUrl: \u2026, allowedHosts: [github.com]}" },
+  { id: "template-action-unknown", severity: "error", description: "A step uses an action that no installed scaffolder module provides and gitops.config.yaml does not declare.", example: "action: publish:gitub" },
+  { id: "template-repo-url", severity: "error", description: "A repoUrl that Backstage's parseRepoUrl refuses or reads into a repository name no SCM accepts.", example: "repoUrl: ${{ parameters.repoUrl }}?owner=platform-team" },
+  { id: "template-duplicate-step", severity: "error", description: "Two steps share an id: the later step's output silently replaces the earlier one's.", example: "- id: fetch \u2026\n- id: fetch \u2026" },
+  { id: "template-command-failed", severity: "error", description: "A command of the case (npm install, npm test\u2026) fails in the rendered repository (--run).", example: "run: [npm test]" }
+];
+var templateRules = rules3.reduce((registry, rule) => registry.add(rule), new RuleRegistry());
+
+// scripts/src/pr/apiRules.ts
+var rules4 = [
+  {
+    id: "api-breaking-change",
+    severity: "error",
+    description: "A pull request makes a breaking change to an API definition that another team's components consume (apiChanges policy in gitops.config.yaml).",
+    example: "# definitions/payments-openapi.yaml: the path /payments/{id} removed while orders-api consumesApis it"
+  },
+  {
+    id: "api-lint",
+    severity: "warning",
+    description: "A changed OpenAPI or AsyncAPI definition breaks a rule of the Spectral ruleset kept in schemas/api-lint/ (Spectral's rule code leads the message).",
+    example: "info:\n  title: Payments API  # no contact: info-contact"
+  }
+];
+var apiRules = rules4.reduce((registry, rule) => registry.add(rule), new RuleRegistry());
 
 // scripts/src/report/safeText.ts
 var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
@@ -43647,7 +43803,8 @@ ${d.hint}` : d.message);
   }
   await summary.addRaw(result.summaryMarkdown ?? markdown, true).write();
   const sarif = resolve(root, getInput("sarif-file") || "backstage-gitops.sarif");
-  writeFileSync(sarif, formatSarif(diagnostics, { color: false, checkedFiles: 0, entityCount: 0, rules: [], toolName: "backstage-gitops", toolVersion: "0.1.0" }));
+  const rules5 = [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list()];
+  writeFileSync(sarif, formatSarif(diagnostics, { color: false, checkedFiles: 0, entityCount: 0, rules: rules5, toolName: "backstage-gitops", toolVersion: "0.1.0" }));
   const reportFile = join(root, "backstage-gitops-report.md");
   writeFileSync(reportFile, markdown);
   if (pullRequest && getInput("comment") !== "false") {

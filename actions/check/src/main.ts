@@ -11,6 +11,10 @@ import type { Diagnostic } from '../../../scripts/src/diagnostic.ts';
 import { countDiagnostics } from '../../../scripts/src/diagnostic.ts';
 import { pickAnnotations } from '../../../scripts/src/report/annotationBudget.ts';
 import { formatSarif } from '../../../scripts/src/report/formatSarif.ts';
+import { catalogRules } from '../../../scripts/src/catalog/catalogRules.ts';
+import { scorecardRules } from '../../../scripts/src/scorecards/scorecardRules.ts';
+import { templateRules } from '../../../scripts/src/templates/templateRules.ts';
+import { apiRules } from '../../../scripts/src/pr/apiRules.ts';
 import { GITHUB_ANNOTATIONS_PER_LEVEL, neutralise } from '../../../scripts/src/report/formatGithub.ts';
 import { REPORT_MARKER } from '../../../scripts/src/pr/reportMarker.ts';
 import { upsertStickyComment } from './stickyComment.ts';
@@ -40,7 +44,9 @@ async function main(): Promise<void> {
   // The comment is cut to fit GitHub's 65,536 characters; the job summary (1 MiB) takes the full lists.
   await core.summary.addRaw(result.summaryMarkdown ?? markdown, true).write();
   const sarif = resolve(root, core.getInput('sarif-file') || 'backstage-gitops.sarif');
-  writeFileSync(sarif, formatSarif(diagnostics, { color: false, checkedFiles: 0, entityCount: 0, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0' }));
+  // Code scanning shows each rule's descriptions and help from the registries (org policies: from their findings).
+  const rules = [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list()];
+  writeFileSync(sarif, formatSarif(diagnostics, { color: false, checkedFiles: 0, entityCount: 0, rules, toolName: 'backstage-gitops', toolVersion: '0.1.0' }));
   const reportFile = join(root, 'backstage-gitops-report.md');
   writeFileSync(reportFile, markdown);
 

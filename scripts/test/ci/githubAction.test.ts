@@ -43,7 +43,12 @@ describe('the GitHub check action (bundled dist) against a recording GitHub API'
       expect(first.stdout).toContain('::error::');
       expect(first.summary).toContain('## ❌ Backstage catalog: changes needed');
       expect(first.outputs).toMatch(/errors<<.*\n9\n/);
-      expect(JSON.parse(readFileSync(join(repo, 'gate.sarif'), 'utf8')).runs[0].results.length).toBe(9);
+      const sarif = JSON.parse(readFileSync(join(repo, 'gate.sarif'), 'utf8'));
+      expect(sarif.runs[0].results.length).toBe(9);
+      // Code scanning shows the rule's own descriptions and help, not a bare id.
+      const rule = sarif.runs[0].tool.driver.rules.find((r: { id: string }) => r.id === 'ref-unresolved');
+      expect(rule.shortDescription.text.length).toBeGreaterThan(10);
+      expect(rule.fullDescription.text).not.toBe('Findings of ref-unresolved.');
       const posts = server.requests.filter(r => r.method === 'POST' && r.path !== '/graphql');
       expect(posts.map(r => r.path)).toEqual(['/repos/acme/control/issues/7/comments']);
       expect(server.requests[0].headers.authorization).toBe('token ghs_fake_token');
