@@ -2,21 +2,8 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
-import { logLines } from './hostilePullRequest.ts';
+import { harms, OWN_AZURE_LINE, OWN_GITHUB_LINE } from './hostilePullRequest.ts';
 import { runBin } from './runBin.ts';
-
-// Lines the runners act on, wherever they come from: `::` first on a line (GitHub), `##vso[` (Azure) or
-// GitHub's legacy `##[command]` form anywhere in a line (actions/runner ActionCommand.TryParse).
-const OWN_GITHUB_LINE = /^::(error|warning|notice)( [^\r\n]*)?::/;
-const OWN_AZURE_LINE = /^##vso\[task\.(logissue|complete|addattachment) [^\]]*\]/;
-
-function harms(output: string, own?: RegExp): string[] {
-  return logLines(output).filter(line => {
-    const ours = own?.test(line);
-    const rest = ours ? line.replace(own!, '') : line;
-    return (!ours && /^\s*::/.test(line)) || /##(vso)?\[/i.test(rest);
-  });
-}
 
 describe('library warnings quoting YAML never reach stderr raw (shipped bin)', () => {
   // The yaml library warns about an unknown tag through process.emitWarning, quoting the source line.

@@ -40,3 +40,19 @@ export function makeHostilePullRequest(root: string): string {
 
 /** Physical log lines as the runners read them: .NET splits process output on CR, LF and CRLF. */
 export const logLines = (output: string) => output.split(/\r\n|\r|\n/);
+
+// The harms: a line the runner reads as a GitHub workflow command (`::` first on a line, after CR or LF
+// splitting), an Azure logging command (`##vso[` anywhere in a line) or GitHub's legacy `##[command]`
+// form anywhere in a line (actions/runner ActionCommand.TryParse). Lines the github and azure formats
+// write on purpose (`own`) are allowed, and only those.
+export const OWN_GITHUB_LINE = /^::(error|warning|notice)( [^\r\n]*)?::/;
+export const OWN_AZURE_LINE = /^##vso\[task\.(logissue|complete|addattachment) [^\]]*\]/;
+
+/** The lines of `output` a CI runner would act on, other than the `own` commands the format writes. */
+export function harms(output: string, own?: RegExp): string[] {
+  return logLines(output).filter(line => {
+    const ours = own?.test(line);
+    const rest = ours ? line.replace(own!, '') : line;
+    return (!ours && /^\s*::/.test(line)) || /##(vso)?\[/i.test(rest) || /^\s*::add-mask::/.test(rest);
+  });
+}

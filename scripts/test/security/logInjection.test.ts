@@ -9,21 +9,7 @@ import { startRecordingServer } from '../helpers/recordingServer.ts';
 import { runBin } from '../helpers/runBin.ts';
 import { runNode } from '../helpers/runNode.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
-import { HOSTILE, HOSTILE_FILE, logLines, makeHostilePullRequest } from './hostilePullRequest.ts';
-
-// The harms: a line the runner reads as a GitHub workflow command (`::` first on a line, after CR or LF
-// splitting), or an Azure logging command (`##vso[` anywhere in a line). Lines the github and azure
-// formats write on purpose are allowed, and only those.
-const OWN_GITHUB_LINE = /^::(error|warning|notice)( [^\r\n]*)?::/;
-const OWN_AZURE_LINE = /^##vso\[task\.(logissue|complete|addattachment) [^\]]*\]/;
-
-function harms(output: string, own?: RegExp): string[] {
-  return logLines(output).filter(line => {
-    const ours = own?.test(line);
-    const rest = ours ? line.replace(own!, '') : line;
-    return (!ours && /^\s*::/.test(line)) || /##vso\[/i.test(rest) || /^\s*::add-mask::/.test(rest);
-  });
-}
+import { harms, HOSTILE, HOSTILE_FILE, makeHostilePullRequest, OWN_AZURE_LINE, OWN_GITHUB_LINE } from './hostilePullRequest.ts';
 
 describe('no value from a pull request becomes a CI command (shipped bin, every format, both streams)', () => {
   let repo: string;
