@@ -43,6 +43,9 @@ export function discoverCases(root: string, names: readonly string[]): TemplateC
   });
 }
 
+// The case schema is the toolkit's own: one compile serves every case of the run.
+let validateCase: ReturnType<Ajv['compile']> | undefined;
+
 export interface CaseResult {
   case: TemplateCase;
   milliseconds: number;
@@ -67,7 +70,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   const parsedCase = parseYaml(caseText, item.caseFile);
   const at = (path: (string | number)[], ruleId: string, message: string, hint: string) => diagnostics.push({ ruleId, severity: 'error', message, hint, file: item.caseFile, range: parsedCase.locate(0, path) });
   const testCase = parsedCase.documents[0] as { name: string; values: Record<string, unknown>; secrets?: Record<string, string>; user?: { ref: string }; expect?: { files?: string[]; absent?: string[]; contains?: Record<string, string[]>; error?: string; valuesError?: string }; snapshot?: boolean; run?: string[] };
-  const validate = new Ajv({ allErrors: true, useDefaults: false, strict: false }).compile(testSchema);
+  const validate = (validateCase ??= new Ajv({ allErrors: true, useDefaults: false, strict: false }).compile(testSchema));
   // A case that does not parse says so with the parser's own line, not as a schema error at 1:1.
   if (parsedCase.problems.length) return { case: item, milliseconds: 0, diagnostics: [...parsedCase.problems] };
   if (!validate(testCase)) {
