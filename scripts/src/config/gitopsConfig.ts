@@ -1,12 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Ajv } from 'ajv';
 import { readConfigDocument, schemaProblems } from './configFile.ts';
 import { UsageError } from './usageError.ts';
 import { logText } from '../report/safeText.ts';
 import type { Severity } from '../diagnostic.ts';
 import { configPathOutside } from './configPaths.ts';
-import configSchema from '../../../schemas/gitops-config.schema.json' with { type: 'json' };
+import { toolkitValidator } from './toolkitSchemas.ts';
 
 export const CONFIG_FILE = 'gitops.config.yaml';
 
@@ -100,9 +99,6 @@ export function defaultConfig(root: string): GitopsConfig {
   };
 }
 
-// The schema is the toolkit's own, so one compile serves every call (check, templates and the gates each read the config).
-let validateConfig: ReturnType<Ajv['compile']> | undefined;
-
 /**
  * Reads `root/gitops.config.yaml`, validated against schemas/gitops-config.schema.json with its defaults
  * applied; without the file, the defaults of a plain folder (`found: false`). Throws a UsageError naming
@@ -113,7 +109,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
   if (!existsSync(path)) return defaultConfig(root);
   const config = readConfigDocument(path, CONFIG_FILE);
   const raw = (config.doc.toJS() ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
-  const validate = (validateConfig ??= new Ajv({ allErrors: true, useDefaults: true }).compile(configSchema));
+  const validate = toolkitValidator('gitops-config');
   if (!validate(raw)) {
     const problems = schemaProblems(config, validate.errors ?? []);
     throw new UsageError(`${problems.slice(0, 5).join('\n')}${problems.length > 5 ? `\n… and ${problems.length - 5} more` : ''}\nSee schemas/gitops-config.schema.json for the keys ${CONFIG_FILE} takes.`);

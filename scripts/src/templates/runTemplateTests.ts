@@ -4,13 +4,12 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Ajv } from 'ajv';
 import { stringify } from 'yaml';
 import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml, type ParsedYaml } from '../load/parseYaml.ts';
 import { OutsideRepositoryError, readRepoFile, writableRepoPath } from '../load/repoPath.ts';
 import { FILE_START } from '../diagnostic.ts';
-import testSchema from '../../../schemas/template-test.schema.json' with { type: 'json' };
+import { toolkitValidator } from '../config/toolkitSchemas.ts';
 import { checkRendered } from './checkRendered.ts';
 import { checkSecrets, checkValues } from './checkValues.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
@@ -43,9 +42,6 @@ export function discoverCases(root: string, names: readonly string[]): TemplateC
   });
 }
 
-// The case schema is the toolkit's own: one compile serves every case of the run.
-let validateCase: ReturnType<Ajv['compile']> | undefined;
-
 export interface CaseResult {
   case: TemplateCase;
   milliseconds: number;
@@ -70,7 +66,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   const parsedCase = parseYaml(caseText, item.caseFile);
   const at = (path: (string | number)[], ruleId: string, message: string, hint: string) => diagnostics.push({ ruleId, severity: 'error', message, hint, file: item.caseFile, range: parsedCase.locate(0, path) });
   const testCase = parsedCase.documents[0] as { name: string; values: Record<string, unknown>; secrets?: Record<string, string>; user?: { ref: string }; expect?: { files?: string[]; absent?: string[]; contains?: Record<string, string[]>; error?: string; valuesError?: string }; snapshot?: boolean; run?: string[] };
-  const validate = (validateCase ??= new Ajv({ allErrors: true, useDefaults: false, strict: false }).compile(testSchema));
+  const validate = toolkitValidator('template-test');
   // A case that does not parse says so with the parser's own line, not as a schema error at 1:1.
   if (parsedCase.problems.length) return { case: item, milliseconds: 0, diagnostics: [...parsedCase.problems] };
   if (!validate(testCase)) {
