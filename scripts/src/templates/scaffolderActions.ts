@@ -90,7 +90,7 @@ async function load(plugins: readonly string[], declared: Readonly<Record<string
 }
 
 /** The actions scaffolder-backend and the named modules register, in that order; the first provider of an id wins. */
-async function installedActions(modules: readonly string[]): Promise<KnownAction[]> {
+export async function installedActions(modules: readonly string[]): Promise<KnownAction[]> {
   const { ScmIntegrations } = require('@backstage/integration');
   const { ConfigReader } = require('@backstage/config');
   const config = new ConfigReader({});
