@@ -1,0 +1,101 @@
+import { createHash, type Hash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * sha256 of everything below `root` that a `check` run can read, plus `parts` (the caller's other inputs:
+ * cacheKey's toolkit/packages/config/policies hash, the options that change findings). Two runs with the
+ * same key read the same bytes and so report the same findings: the whole run can be replayed.
+ *
+ * Covered, in name order, every folder level:
+ * - every regular file by path and full content (the listing, catalog files, placeholder targets,
+ *   mkdocs.yml, CODEOWNERS, templates, skeletons, scorecards, app-config: also files the catalog listing
+ *   skips, such as site/, dist/ and .cache/, which a placeholder or config path can still name);
+ * - every folder by path, empty ones included (a skeleton folder's existence is a finding's input);
+ * - every symbolic link by its text and where it finally leads (a link out of the repo is a finding,
+ *   and one that leads back in is read through);
+ * - `.git` by content, except its object store (`objects/` but `objects/info/`): loose objects and packs
+ *   are named for what they hold, so their names and sizes stand for them (a pack can be gigabytes; git
+ *   itself trusts those names);
+ * - each `node_modules` folder by npm's record of what it installed (`.package-lock.json`, rewritten by
+ *   every `npm ci` / `npm install`), as cacheKey covers the toolkit's own packages.
+ * `skip`: repo-relative paths left out (the cache file itself, rewritten by every run that misses).
+ * Reads files; a folder or file that vanishes mid-walk is hashed as unreadable rather than thrown.
+ */
+export function runInputsKey(root: string, parts: readonly string[], skip: ReadonlySet<string> = new Set()): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(`${part.length}:${part}\n`);
+  walk(hash, root, '', false, skip);
+  return hash.digest('hex');
+}
+
+function walk(hash: Hash, root: string, folder: string, objectStore: boolean, skip: ReadonlySet<string>): void {
+  let entries;
+  try {
+    entries = readdirSync(join(root, folder), { withFileTypes: true });
+  } catch {
+    hash.update(`?${folder}\0`);
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = folder ? `${folder}/${entry.name}` : entry.name;
+    if (skip.has(path)) continue;
+    if (entry.isDirectory()) {
+      if (entry.name === 'node_modules') {
+        hash.update(`M${path}\0`);
+        file(hash, root, `${path}/.package-lock.json`);
+        continue;
+      }
+      hash.update(`D${path}\0`);
+      const objects = path === '.git/objects' || path.endsWith('/.git/objects');
+      walk(hash, root, path, (objectStore || objects) && entry.name !== 'info', skip);
+    } else if (entry.isFile()) {
+      if (objectStore) {
+        hash.update(`O${path}\0${size(join(root, path))}\0`);
+        continue;
+      }
+      hash.update(`F${path}\0`);
+      file(hash, root, path);
+    } else if (entry.isSymbolicLink()) {
+      hash.update(`L${path}\0${readLink(join(root, path))}\0${realPath(join(root, path))}\0`);
+    } else {
+      hash.update(`S${path}\0`);
+    }
+  }
+}
+
+function file(hash: Hash, root: string, path: string): void {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(join(root, path));
+  } catch {
+    hash.update('?\0');
+    return;
+  }
+  hash.update(`${bytes.length}\0`).update(bytes);
+}
+
+function size(path: string): number {
+  try {
+    return lstatSync(path).size;
+  } catch {
+    return -1;
+  }
+}
+
+function readLink(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '?';
+  }
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return '?';
+  }
+}
