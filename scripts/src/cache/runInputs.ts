@@ -19,17 +19,19 @@ import { join } from 'node:path';
  *   itself trusts those names);
  * - each `node_modules` folder by npm's record of what it installed (`.package-lock.json`, rewritten by
  *   every `npm ci` / `npm install`), as cacheKey covers the toolkit's own packages.
- * `skip`: repo-relative paths left out (the cache file itself, rewritten by every run that misses).
+ * `skip`: repo-relative paths left out (the cache file itself, rewritten by every run that misses);
+ * the folders that hold them are walked but their own existence is not hashed (the first run creates them).
  * Reads files; a folder or file that vanishes mid-walk is hashed as unreadable rather than thrown.
  */
 export function runInputsKey(root: string, parts: readonly string[], skip: ReadonlySet<string> = new Set()): string {
   const hash = createHash('sha256');
   for (const part of parts) hash.update(`${part.length}:${part}\n`);
-  walk(hash, root, '', false, skip);
+  const made = new Set([...skip].flatMap(path => path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+  walk(hash, root, '', false, skip, made);
   return hash.digest('hex');
 }
 
-function walk(hash: Hash, root: string, folder: string, objectStore: boolean, skip: ReadonlySet<string>): void {
+function walk(hash: Hash, root: string, folder: string, objectStore: boolean, skip: ReadonlySet<string>, made: ReadonlySet<string>): void {
   let entries;
   try {
     entries = readdirSync(join(root, folder), { withFileTypes: true });
@@ -47,9 +49,9 @@ function walk(hash: Hash, root: string, folder: string, objectStore: boolean, sk
         file(hash, root, `${path}/.package-lock.json`);
         continue;
       }
-      hash.update(`D${path}\0`);
+      if (!made.has(path)) hash.update(`D${path}\0`);
       const objects = path === '.git/objects' || path.endsWith('/.git/objects');
-      walk(hash, root, path, (objectStore || objects) && entry.name !== 'info', skip);
+      walk(hash, root, path, (objectStore || objects) && entry.name !== 'info', skip, made);
     } else if (entry.isFile()) {
       if (objectStore) {
         hash.update(`O${path}\0${size(join(root, path))}\0`);
