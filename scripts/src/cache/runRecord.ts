@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SEVERITIES, type Diagnostic } from '../diagnostic.ts';
+import { SEVERITIES, type Diagnostic, type Severity } from '../diagnostic.ts';
 import type { Rule } from '../rules.ts';
 import { validDiagnostic } from './resultCache.ts';
 
@@ -15,6 +15,8 @@ export interface RunRecord {
   entityCount: number;
   /** Every rule the run knew (registries and org policies), for SARIF's rule descriptions. */
   rules: Rule[];
+  /** The config's failOn, for a run without --fail-on. */
+  failOn: Severity;
 }
 
 const RUN_FORMAT = 'backstage-gitops-run/1';
@@ -64,7 +66,7 @@ function runHeader(line: string): { record?: RunRecord } | undefined {
 }
 
 function validRecord(run: unknown): run is RunRecord {
-  if (!isObject(run) || typeof run.key !== 'string' || !Number.isInteger(run.checkedFiles) || !Number.isInteger(run.entityCount)) return false;
+  if (!isObject(run) || typeof run.key !== 'string' || !SEVERITIES.includes(run.failOn as never) || !Number.isInteger(run.checkedFiles) || !Number.isInteger(run.entityCount)) return false;
   if (!Array.isArray(run.diagnostics) || !run.diagnostics.every(d => validDiagnostic(undefined, d))) return false;
   return Array.isArray(run.rules) && run.rules.every(r => isObject(r) && typeof r.id === 'string' && SEVERITIES.includes(r.severity as never) && typeof r.description === 'string' && typeof r.example === 'string' && [r.title, r.hint].every(v => v === undefined || typeof v === 'string'));
 }

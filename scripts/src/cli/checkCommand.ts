@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { relative, resolve, sep } from 'node:path';
-import { cacheKey } from '../cache/cacheKey.ts';
+import { cacheKey, toolkitKey } from '../cache/cacheKey.ts';
 import { ResultCache, writeCacheFile } from '../cache/resultCache.ts';
 import { runInputsKey } from '../cache/runInputs.ts';
 import { cacheFileText, readCacheParts } from '../cache/runRecord.ts';
@@ -64,8 +64,8 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   });
   if (values.help) return io.stdout.write(CHECK_HELP), 0;
   const root = repoRoot(io.cwd, values.root);
-  const config = await loadConfig(root);
   if (values['list-rules']) {
+    const config = await loadConfig(root);
     const [{ loadPolicies }, { registeredRules }] = await Promise.all([import('../catalog/prepareCatalogCheck.ts'), import('./checkAnalysis.ts')]);
     return io.stdout.write(listRules(registeredRules(), await loadPolicies(config))), 0;
   }
@@ -74,17 +74,19 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   for (const format of formats) if (!formatters[format]) throw new UsageError(`Unknown format '${logText(format)}'; use one of ${Object.keys(formatters).join(', ')}`);
   const outputs = values.output ?? [];
   if (outputs.length > formats.length) throw new UsageError('Give one --format for each --output');
-  const failOn = (values['fail-on'] ?? config.failOn) as Severity;
-  if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on takes error, warning or info, not '${logText(failOn)}'`);
+  const failOnFlag = values['fail-on'] as Severity | undefined;
+  if (failOnFlag !== undefined && !SEVERITIES.includes(failOnFlag)) throw new UsageError(`--fail-on takes error, warning or info, not '${logText(failOnFlag)}'`);
 
   // CI sets the variable once for the job, so `report` (which runs this gate) and the adapters use the cache too.
   const cacheName = values.cache ?? (io.env.BACKSTAGE_GITOPS_CACHE || undefined);
   const cacheFile = cacheName === undefined ? undefined : resolve(io.cwd, cacheName);
   const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today };
   const parts = cacheFile === undefined ? undefined : readCacheParts(cacheFile);
-  const key = cacheFile === undefined ? undefined : replayKey(root, config, options, io.cwd, cacheFile);
+  // The replay is looked up before the config is even read: its file is one of the inputs hashed.
+  const key = cacheFile === undefined ? undefined : replayKey(root, options, io.cwd, cacheFile);
   let record = key !== undefined && parts?.run?.key === key ? parts.run : undefined;
   if (!record) {
+    const config = await loadConfig(root);
     const cache = parts && ResultCache.read(parts.files(), cacheKey(config));
     if (cache?.notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(cache.notice)}; it will be rewritten.\n`);
     const { analyseCheck } = await import('./checkAnalysis.ts');
@@ -98,13 +100,14 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     const diagnostics = [...applyRuleSettings(unique, config), ...lockedRuleSettings(config)];
     // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
     const checkedFiles = new Set([...analysis.catalogFiles, ...diagnostics.map(d => d.file)]).size;
-    record = { key: key ?? '', diagnostics, checkedFiles, entityCount: analysis.entityCount, rules: analysis.rules };
+    record = { key: key ?? '', diagnostics, checkedFiles, entityCount: analysis.entityCount, rules: analysis.rules, failOn: config.failOn };
     // Not kept: a glob that ran out of time (it depends on the machine's speed, not only on the inputs),
     // and a run whose files changed while it read them (the key would not name what it read).
-    const replayable = cacheFile !== undefined && key !== undefined && !diagnostics.some(d => d.ruleId === 'location-glob-too-complex') && replayKey(root, config, options, io.cwd, cacheFile) === key;
+    const replayable = cacheFile !== undefined && key !== undefined && !diagnostics.some(d => d.ruleId === 'location-glob-too-complex') && replayKey(root, options, io.cwd, cacheFile) === key;
     if (cache && cacheFile && (cache.needsWrite() || replayable || parts?.run)) writeCacheFile(cacheFile, cacheFileText(replayable ? record : undefined, cache.serialize()));
   }
   const { diagnostics } = record;
+  const failOn = failOnFlag ?? record.failOn;
   const formatOptions = {
     color: wantsColor(io, values['no-color'] ? false : values.color),
     checkedFiles: record.checkedFiles,
@@ -129,14 +132,15 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
  * The key under which a whole run's report may be given again (runInputsKey): undefined when the run
  * has a live input (--catalog-url asks a running Backstage, --base reads git history).
  */
-function replayKey(root: string, config: GitopsConfig, options: CheckOptions, cwd: string, cacheFile: string): string | undefined {
+function replayKey(root: string, options: CheckOptions, cwd: string, cacheFile: string): string | undefined {
   if (options.catalogUrl !== undefined || options.base !== undefined) return undefined;
   // Scorecards' exemptions and due dates read today's date: a new day is a new input.
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const paths = options.positionals.map(p => relative(root, resolve(cwd, p)));
   // The cache file changes with every run that misses: it is the cache, not an input.
   const self = relative(root, cacheFile).split(sep).join('/');
-  return runInputsKey(root, [cacheKey(config), root, today, JSON.stringify(paths)], new Set([self]));
+  // gitops.config.yaml and the policies are files under the root: the walk hashes them as they are written.
+  return runInputsKey(root, [toolkitKey(), root, today, JSON.stringify(paths)], new Set([self]));
 }
 
 /** Severity overrides from gitops.config.yaml, by rule id or by family (`policy` covers `policy/*`). */
