@@ -7,7 +7,9 @@ import { cacheFileText, readCacheParts } from '../cache/runRecord.ts';
 import type { CheckOptions } from './checkAnalysis.ts';
 import { logText } from '../report/safeText.ts';
 import { LOCKED_RULES, lockedRuleSettings } from '../config/lockedRules.ts';
-import { loadConfig, UsageError, type GitopsConfig, repoRoot } from '../config/gitopsConfig.ts';
+import type { GitopsConfig } from '../config/gitopsConfig.ts';
+import { repoRoot } from '../config/repoRoot.ts';
+import { UsageError } from '../config/usageError.ts';
 import { isAtLeast, SEVERITIES, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { formatters } from '../report/formatters.ts';
 import { summaryLine } from '../report/formatStylish.ts';
@@ -65,7 +67,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.help) return io.stdout.write(CHECK_HELP), 0;
   const root = repoRoot(io.cwd, values.root);
   if (values['list-rules']) {
-    const config = await loadConfig(root);
+    const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
     const [{ loadPolicies }, { registeredRules }] = await Promise.all([import('../catalog/prepareCatalogCheck.ts'), import('./checkAnalysis.ts')]);
     return io.stdout.write(listRules(registeredRules(), await loadPolicies(config))), 0;
   }
@@ -86,7 +88,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   const key = cacheFile === undefined ? undefined : replayKey(root, options, io.cwd, cacheFile);
   let record = key !== undefined && parts?.run?.key === key ? parts.run : undefined;
   if (!record) {
-    const config = await loadConfig(root);
+    const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
     const cache = parts && ResultCache.read(parts.files(), cacheKey(config));
     if (cache?.notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(cache.notice)}; it will be rewritten.\n`);
     const { analyseCheck } = await import('./checkAnalysis.ts');
