@@ -1,11 +1,12 @@
 import { createHash, type Hash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
  * sha256 of everything below `root` that a `check` run can read, plus `parts` (the caller's other inputs:
- * cacheKey's toolkit/packages/config/policies hash, the options that change findings). Two runs with the
- * same key read the same bytes and so report the same findings: the whole run can be replayed.
+ * the toolkit's own key, the options that change findings). Two runs with the same key read the same
+ * bytes (config and policies included: they are files here) and so report the same findings: the whole
+ * run can be replayed.
  *
  * Covered, in name order, every folder level:
  * - every regular file by path and full content (the listing, catalog files, placeholder targets,
@@ -14,9 +15,10 @@ import { join } from 'node:path';
  * - every folder by path, empty ones included (a skeleton folder's existence is a finding's input);
  * - every symbolic link by its text and where it finally leads (a link out of the repo is a finding,
  *   and one that leads back in is read through);
- * - `.git` by content, except its object store (`objects/` but `objects/info/`): loose objects and packs
- *   are named for what they hold, so their names and sizes stand for them (a pack can be gigabytes; git
- *   itself trusts those names);
+ * - not `.git`: git's bookkeeping (the index's file times, reflogs, the credentials a CI checkout writes
+ *   into its config) differs between two checkouts of the same commit, Backstage never sees it (it reads
+ *   the tree from the git host), and `check` reads it only for --base, which the caller keys by the
+ *   base revision's archive;
  * - each `node_modules` folder by npm's record of what it installed (`.package-lock.json`, rewritten by
  *   every `npm ci` / `npm install`), as cacheKey covers the toolkit's own packages.
  * `skip`: repo-relative paths left out (the cache file itself, rewritten by every run that misses);
@@ -27,11 +29,11 @@ export function runInputsKey(root: string, parts: readonly string[], skip: Reado
   const hash = createHash('sha256');
   for (const part of parts) hash.update(`${part.length}:${part}\n`);
   const made = new Set([...skip].flatMap(path => path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
-  walk(hash, root, '', false, skip, made);
+  walk(hash, root, '', skip, made);
   return hash.digest('hex');
 }
 
-function walk(hash: Hash, root: string, folder: string, objectStore: boolean, skip: ReadonlySet<string>, made: ReadonlySet<string>): void {
+function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string>, made: ReadonlySet<string>): void {
   let entries;
   try {
     entries = readdirSync(join(root, folder), { withFileTypes: true });
@@ -42,7 +44,7 @@ function walk(hash: Hash, root: string, folder: string, objectStore: boolean, sk
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = folder ? `${folder}/${entry.name}` : entry.name;
-    if (skip.has(path)) continue;
+    if (skip.has(path) || entry.name === '.git') continue;
     if (entry.isDirectory()) {
       if (entry.name === 'node_modules') {
         hash.update(`M${path}\0`);
@@ -50,13 +52,8 @@ function walk(hash: Hash, root: string, folder: string, objectStore: boolean, sk
         continue;
       }
       if (!made.has(path)) hash.update(`D${path}\0`);
-      const objects = path === '.git/objects' || path.endsWith('/.git/objects');
-      walk(hash, root, path, (objectStore || objects) && entry.name !== 'info', skip, made);
+      walk(hash, root, path, skip, made);
     } else if (entry.isFile()) {
-      if (objectStore) {
-        hash.update(`O${path}\0${size(join(root, path))}\0`);
-        continue;
-      }
       hash.update(`F${path}\0`);
       file(hash, root, path);
     } else if (entry.isSymbolicLink()) {
@@ -76,14 +73,6 @@ function file(hash: Hash, root: string, path: string): void {
     return;
   }
   hash.update(`${bytes.length}\0`).update(bytes);
-}
-
-function size(path: string): number {
-  try {
-    return lstatSync(path).size;
-  } catch {
-    return -1;
-  }
 }
 
 function readLink(path: string): string {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { relative, resolve, sep } from 'node:path';
 import { cacheKey, toolkitKey } from '../cache/cacheKey.ts';
@@ -15,6 +16,7 @@ import { formatters } from '../report/formatters.ts';
 import { summaryLine } from '../report/formatStylish.ts';
 import { OUTPUT_KINDS, wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
+import { gitArchive } from '../process/gitArchive.ts';
 
 export const CHECK_HELP = `Usage: backstage-gitops check [paths…] [options]
 
@@ -132,17 +134,24 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
 
 /**
  * The key under which a whole run's report may be given again (runInputsKey): undefined when the run
- * has a live input (--catalog-url asks a running Backstage, --base reads git history).
+ * has a live input (--catalog-url asks a running Backstage) or its --base revision cannot be read.
  */
 function replayKey(root: string, options: CheckOptions, cwd: string, cacheFile: string): string | undefined {
-  if (options.catalogUrl !== undefined || options.base !== undefined) return undefined;
+  if (options.catalogUrl !== undefined) return undefined;
+  let base = '';
+  if (options.base !== undefined) {
+    // The base revision exactly as the scorecards read it: the archive checkoutBase extracts.
+    const archive = gitArchive(root, options.base);
+    if ('problem' in archive) return undefined;
+    base = `${options.base}\0${createHash('sha256').update(archive.tar).digest('hex')}`;
+  }
   // Scorecards' exemptions and due dates read today's date: a new day is a new input.
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const paths = options.positionals.map(p => relative(root, resolve(cwd, p)));
   // The cache file changes with every run that misses: it is the cache, not an input.
   const self = relative(root, cacheFile).split(sep).join('/');
   // gitops.config.yaml and the policies are files under the root: the walk hashes them as they are written.
-  return runInputsKey(root, [toolkitKey(), root, today, JSON.stringify(paths)], new Set([self]));
+  return runInputsKey(root, [toolkitKey(), root, today, JSON.stringify(paths), base], new Set([self]));
 }
 
 /** Severity overrides from gitops.config.yaml, by rule id or by family (`policy` covers `policy/*`). */

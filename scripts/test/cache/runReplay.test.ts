@@ -4,6 +4,7 @@ import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
 
 const BIN = join(REPO_ROOT, 'scripts/bin/backstage-gitops.js');
@@ -54,7 +55,6 @@ const changes: [string, (root: string) => void, string[]?][] = [
   ['a symbolic link', root => symlinkSync('/etc/hostname', join(root, 'catalog/host.yaml'))],
   ['a file in a folder the catalog listing skips (dist/)', root => (mkdirSync(join(root, 'dist')), writeFileSync(join(root, 'dist/notes.txt'), 'x'))],
   ['the installed packages of a node_modules folder', root => (mkdirSync(join(root, 'node_modules')), writeFileSync(join(root, 'node_modules/.package-lock.json'), '{}'))],
-  ['git metadata', root => (mkdirSync(join(root, '.git')), writeFileSync(join(root, '.git/HEAD'), 'ref: refs/heads/main\n'))],
   ['the date (--today)', () => {}, ['--today', '2030-01-01']],
   ['the paths checked', () => {}, ['catalog']],
 ];
@@ -97,6 +97,24 @@ describe('check --cache replays a whole unchanged run (through the bin)', () => 
     const replayed = check(root, ...args, '--cache', CACHE);
     expect(cacheId(root)).toBe(after);
     expect([replayed.status, replayed.stdout, replayed.stderr]).toEqual([plain.status, plain.stdout, plain.stderr]);
+  }, 120_000);
+
+  it('replays a run against --base until the base revision changes', async () => {
+    const repo = await dataRepoCopy();
+    git(repo, 'checkout', '-q', '-b', 'pr');
+    replace(repo, 'catalog/systems/orders/entities.yaml', 'owner: commerce-team\n  domain', 'owner: payments-team\n  domain');
+    git(repo, 'commit', '-qam', 'pr');
+    const args = [...TODAY, '--base', 'main'];
+    const plain = check(repo, ...args);
+    expect(check(repo, ...args, '--cache', CACHE)).toEqual(plain);
+    const first = cacheId(repo);
+    expect(check(repo, ...args, '--cache', CACHE)).toEqual(plain);
+    expect(cacheId(repo)).toBe(first);
+    // The same work tree against another base: which entities the change touches is another input.
+    git(repo, 'branch', '-f', 'main', 'pr');
+    const moved = check(repo, ...args);
+    expect(check(repo, ...args, '--cache', CACHE)).toEqual(moved);
+    expect(cacheId(repo)).not.toBe(first);
   }, 120_000);
 
   it('never replays a run with a live input, nor a forged or damaged record', () => {
