@@ -29,6 +29,7 @@ const RUN_FORMAT = 'backstage-gitops-run/1';
  */
 export interface CacheFileParts {
   run?: RunRecord;
+  /** The per-file part's text, decoded once. */
   files(): string | undefined;
 }
 
@@ -43,8 +44,9 @@ export function readCacheParts(path: string): CacheFileParts {
   }
   const newline = bytes.indexOf(10);
   const run = newline < 0 ? undefined : runHeader(bytes.subarray(0, newline).toString('utf8'));
-  if (!run) return { files: () => bytes.toString('utf8') };
-  return { run: run.record, files: () => bytes.subarray(newline + 1).toString('utf8') };
+  let text: string | undefined;
+  const files = () => (text ??= (run ? bytes.subarray(newline + 1) : bytes).toString('utf8'));
+  return { run: run?.record, files };
 }
 
 /** The text of a `--cache` file: `run` (or none) on the first line, then ResultCache's serialization. */

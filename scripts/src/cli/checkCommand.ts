@@ -108,7 +108,11 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     // Not kept: a glob that ran out of time (it depends on the machine's speed, not only on the inputs),
     // and a run whose files changed while it read them (the key would not name what it read).
     const replayable = cacheFile !== undefined && key !== undefined && !diagnostics.some(d => d.ruleId === 'location-glob-too-complex') && replayKey(root, options, io.cwd, cacheFile) === key;
-    if (cache && cacheFile && (cache.needsWrite() || replayable || parts?.run)) writeCacheFile(cacheFile, cacheFileText(replayable ? record : undefined, cache.serialize()));
+    if (cache && cacheFile && (cache.needsWrite() || replayable || parts?.run)) {
+      // Per-file results that came back unchanged are written back as they were read, not serialized again.
+      const files = cache.needsWrite() ? undefined : parts?.files();
+      writeCacheFile(cacheFile, cacheFileText(replayable ? record : undefined, files || cache.serialize()));
+    }
   }
   const { diagnostics } = record;
   const failOn = failOnFlag ?? record.failOn;
