@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readlinkSync, readSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -29,7 +29,11 @@ export function runInputsKey(root: string, parts: readonly string[], skip: Reado
   const hash = createHash('sha256');
   for (const part of parts) hash.update(`${part.length}:${part}\n`);
   const made = new Set([...skip].flatMap(path => path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
-  walk(hash, root, '', skip, made);
+  try {
+    walk(hash, root, '', skip, made);
+  } finally {
+    buffer = undefined;
+  }
   return hash.digest('hex');
 }
 
@@ -64,15 +68,34 @@ function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string
   }
 }
 
+// One buffer for the walk's reads, grown to the largest file: for 10k small files, allocating one
+// buffer each (readFileSync) cost a tenth of the walk. Dropped when the walk ends.
+let buffer: Buffer | undefined;
+
 function file(hash: Hash, root: string, path: string): void {
-  let bytes: Buffer;
+  let fd: number;
   try {
-    bytes = readFileSync(join(root, path));
+    fd = openSync(join(root, path), 'r');
   } catch {
     hash.update('?\0');
     return;
   }
-  hash.update(`${bytes.length}\0`).update(bytes);
+  try {
+    buffer ??= Buffer.allocUnsafe(1 << 16);
+    let length = 0;
+    // Until read says the end: no fstat, and a file that grows while it is read is read whole.
+    for (;;) {
+      if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
+    hash.update(`${length}\0`).update(buffer.subarray(0, length));
+  } catch {
+    hash.update('?\0');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function readLink(path: string): string {
