@@ -29,6 +29,8 @@ const RUN_FORMAT = 'backstage-gitops-run/1';
  */
 export interface CacheFileParts {
   run?: RunRecord;
+  /** Why the run record on the first line was not used although it was there, for a one-line notice. */
+  notice?: string;
   /** The per-file part's text, decoded once. */
   files(): string | undefined;
 }
@@ -46,7 +48,7 @@ export function readCacheParts(path: string): CacheFileParts {
   const run = newline < 0 ? undefined : runHeader(bytes.subarray(0, newline).toString('utf8'));
   let text: string | undefined;
   const files = () => (text ??= (run ? bytes.subarray(newline + 1) : bytes).toString('utf8'));
-  return { run: run?.record, files };
+  return { run: run?.record, notice: run?.malformed ? 'its record of the last run is malformed' : undefined, files };
 }
 
 /** The text of a `--cache` file: `run` (or none) on the first line, then ResultCache's serialization. */
@@ -55,7 +57,7 @@ export function cacheFileText(run: RunRecord | undefined, files: string): string
   return `${JSON.stringify({ format: RUN_FORMAT, run: run ?? null })}\n${files}`;
 }
 
-function runHeader(line: string): { record?: RunRecord } | undefined {
+function runHeader(line: string): { record?: RunRecord; malformed?: boolean } | undefined {
   let data: unknown;
   try {
     data = JSON.parse(line);
@@ -63,8 +65,9 @@ function runHeader(line: string): { record?: RunRecord } | undefined {
     return undefined;
   }
   if (!isObject(data) || data.format !== RUN_FORMAT) return undefined;
-  // A record of the wrong shape is as good as none: the run goes the long way and writes a new one.
-  return { record: validRecord(data.run) ? data.run : undefined };
+  // A record of the wrong shape is never trusted: the run goes the long way and writes a new one.
+  if (data.run === null) return {};
+  return validRecord(data.run) ? { record: data.run } : { malformed: true };
 }
 
 function validRecord(run: unknown): run is RunRecord {

@@ -92,7 +92,8 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   if (!record) {
     const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
     const cache = parts && ResultCache.read(parts.files(), cacheKey(config));
-    if (cache?.notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(cache.notice)}; it will be rewritten.\n`);
+    const notice = cache?.notice ?? parts?.notice;
+    if (notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(notice)}; it will be rewritten.\n`);
     const { analyseCheck } = await import('./checkAnalysis.ts');
     const analysis = await analyseCheck(root, config, options, io, cache);
     // A file read both as a catalog file and by a gate of its own (a Template) reports a parse error once.
