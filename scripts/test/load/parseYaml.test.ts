@@ -6,7 +6,7 @@ import { decodeUtf8 } from '../../src/load/readSource.ts';
 import { listRepoFiles, isYamlFile } from '../../src/load/repoFiles.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
 import { positionMismatches } from '../helpers/positions.ts';
-import { blockPositions } from '../../src/load/blockPositions.ts';
+import { readsAsBlock } from '../../src/load/blockPositions.ts';
 
 const where = (text: string) => parseYaml(text, 'f.yaml').problems.map(p => `${p.ruleId}@${p.range.start.line}:${p.range.start.column}`);
 
@@ -87,7 +87,7 @@ describe('positions without a second parse', () => {
     ['CR line ends take the full parse', 'a: 1\r\nb: 2\r\n', false],
   ];
   it.each(shapes)('%s', (_name, text, scanned) => {
-    expect(blockPositions(text) !== undefined).toBe(scanned);
+    expect(readsAsBlock(text)).toBe(scanned);
     expect(positionMismatches(text, 'shape.yaml')).toEqual([]);
   });
 });
