@@ -16,9 +16,12 @@ import { commentOnly, flowSeq, mappingKey, scalarEnd, Unsupported } from './bloc
  * `undefined` when only `yaml` can answer for this path (a document without contents, a collection whose
  * end `yaml` stretches over the comments after it).
  *
- * The whole text is read on every call, so its every line is checked, but nothing is kept: no tree of
- * the file is built, only the nodes on `path` are noted. A legacy catalog locates one or two findings in
- * each of thousands of files; building and keeping a tree per file cost more than the findings.
+ * Nothing is kept between calls: no tree of the file is built, only the nodes on `path` are noted. A
+ * legacy catalog locates one or two findings in each of thousands of files; building and keeping a tree
+ * per file cost more than the findings. Reading stops once the answer is known: after the node at
+ * `path` (and the line after it, which could still continue a scalar) or, for a path that is not there,
+ * after the deepest node that is. What `yaml` makes of a node depends on the lines before it and that
+ * next line only, so the lines after it cannot change its position; every line up to it is checked.
  */
 export function locateInBlock(text: string, document: number, path: readonly PathSegment[], options: { key?: boolean } = {}): Range | undefined | null {
   if (/[\t\r\uFEFF]/.test(text)) return null;
@@ -40,7 +43,7 @@ export function locateInBlock(text: string, document: number, path: readonly Pat
     scanner.documents();
   } catch (error) {
     if (error instanceof Unsupported) return null;
-    throw error;
+    if (error !== ANSWERED) throw error;
   }
   const found = scanner.answer();
   if (!found) return undefined;
@@ -58,9 +61,10 @@ export function locateInBlock(text: string, document: number, path: readonly Pat
   return { start: range.start, end: range.start };
 }
 
-/** Whether locateInBlock reads `text` itself rather than leaving it to the full `yaml` parse. */
+/** Whether locateInBlock reads all of `text` itself rather than leaving it to the full `yaml` parse. */
 export function readsAsBlock(text: string): boolean {
-  return locateInBlock(text, 0, []) !== null;
+  // A document past the last one is never found early: every line is read.
+  return locateInBlock(text, Number.MAX_SAFE_INTEGER, []) !== null;
 }
 
 // The lines of the text as parallel arrays (no object per line): where each starts and ends (before its
@@ -85,6 +89,9 @@ interface PathEnd {
   keyStart: number;
   keyEnd: number;
 }
+
+// Thrown (not an Error: no stack to capture) once the queried document's answer is known.
+const ANSWERED = Symbol('answered');
 
 const DOCUMENT_START = /^---[ ]*$/;
 const BLOCK_HEADER = /^[|>]-?(?: +#.*| *)$/;
@@ -125,7 +132,7 @@ class Scanner {
 
   /** The path's end in the queried document (the last one when there are fewer); null for a document without contents. */
   answer(): PathEnd | null | undefined {
-    return this.document < this.#documents ? this.#wanted : this.#last;
+    return this.#wanted !== undefined ? this.#wanted : this.#last;
   }
 
   #endDocument(found: PathEnd | null) {
@@ -139,13 +146,20 @@ class Scanner {
     this.#current = { reached: depth, start, valueEnd: start, scalar: false, open: false, keyStart: this.#keyStart[depth], keyEnd: this.#keyEnd[depth] };
   }
 
-  /** Notes the value end of a node on the path once it is read. */
+  /**
+   * Notes the value end of a node on the path once it is read. When nothing deeper on the path was
+   * reached inside it, it is the path's end: in the queried document, that is the answer.
+   */
   #complete(depth: number, scalar: boolean) {
     const current = this.#current;
     if (current && current.reached === depth) {
       current.valueEnd = this.#valueEnd;
       current.scalar = scalar;
       current.open = this.#open;
+      if (this.#documents === this.document) {
+        this.#wanted = current;
+        throw ANSWERED;
+      }
     }
   }
 
@@ -356,7 +370,7 @@ class Scanner {
     const nodeEnd = Math.min(lineEnd + 1, this.text.length);
     const open = this.#commentsFollow();
     if (!flow) return this.#scalar(depth, at, valueEnd, nodeEnd, open);
-    this.#scalar(depth, at, valueEnd, nodeEnd, open, false);
+    if (depth >= 0) this.#reach(depth, at);
     flow.items.forEach((item, index) => {
       const itemDepth = this.#childDepth(depth, undefined, index);
       if (itemDepth >= 0) this.#scalar(itemDepth, item.range[0], item.range[1], item.range[2], item.open);
@@ -364,6 +378,7 @@ class Scanner {
     // The sequence's own value end and `open` are what its parent reads.
     this.#valueEnd = valueEnd;
     this.#open = open;
+    this.#complete(depth, false);
     return nodeEnd;
   }
 

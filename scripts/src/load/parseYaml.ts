@@ -85,7 +85,7 @@ function locators(text: string, options: PositionOptions) {
   };
   const locateFast = (document: number, path: readonly PathSegment[], options?: { key?: boolean }) => {
     if (fast === 'exact') return locateExact(document, path, options);
-    // Each call reads the whole text again; a big file with many findings is parsed by `yaml` once instead.
+    // Each call reads the text again, up to the path; a big file with many findings is parsed by `yaml` once instead.
     scanned += text.length;
     if (scanned > RESCAN_BUDGET) fast = 'exact';
     const range = locateInBlock(text, document, path, options);

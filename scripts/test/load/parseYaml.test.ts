@@ -85,6 +85,14 @@ describe('positions without a second parse', () => {
     ['multi-line plain scalars take the full parse', 'a: one\n  two\nb: 1\n', false],
     ['flow mappings take the full parse', 'a: {b: 1}\n', false],
     ['CR line ends take the full parse', 'a: 1\r\nb: 2\r\n', false],
+    // What comes after a node cannot move it: the lines before it are read, the rest only by `yaml`.
+    ['a flow mapping after the located nodes', 'a: 1\nb:\n  - x\n  - [y, z]\nc: {d: 1}\ne: 2\n', false],
+    ['a multi-line quoted scalar after them', 'metadata:\n  name: x\n  tags: [A]\nspec:\n  owner: "team\n    a"\n  type: y\n', false],
+    ['a multi-line plain scalar at the end', 'spec:\n  owner: me\n  type: one\n    two\n', false],
+    ['a later document that is not block style', 'a: 1\n# c\n---\nb: {c: 1}\n---\nd: 2\n', false],
+    ['a duplicate key after them', 'a: 1\nb:\n  c: 2\n  c: 3\nd: 4\n', false],
+    ['a collection followed by comments', 'a:\n  b: 1\n  # stretches a\nc:\n  - 1\n# and c\nd: 1\n', true],
+    ['content after the root node', '  a: 1\n  b: 2\nc: 3\n', false],
   ];
   it.each(shapes)('%s', (_name, text, scanned) => {
     expect(readsAsBlock(text)).toBe(scanned);
