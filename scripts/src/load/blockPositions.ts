@@ -43,7 +43,7 @@ export function locateInBlock(text: string, document: number, path: readonly Pat
     scanner.documents();
   } catch (error) {
     if (error instanceof Unsupported) return null;
-    if (error !== ANSWERED) throw error;
+    throw error;
   }
   const found = scanner.answer();
   if (!found) return undefined;
@@ -90,16 +90,14 @@ interface PathEnd {
   keyEnd: number;
 }
 
-// Thrown (not an Error: no stack to capture) once the queried document's answer is known.
-const ANSWERED = Symbol('answered');
-
 const DOCUMENT_START = /^---[ ]*$/;
 const BLOCK_HEADER = /^[|>]-?(?: +#.*| *)$/;
 
 /**
  * One pass over the lines, node by node, as `yaml` would build them. Each node method returns the
  * node's end offset and leaves its value end and `open` in #valueEnd and #open; `depth` is the node's
- * depth on the queried path, or -1 when it is off the path.
+ * depth on the queried path, or -1 when it is off the path. Once the answer is known (#answered), every
+ * method returns at once.
  */
 class Scanner {
   #i = 0;
@@ -118,6 +116,7 @@ class Scanner {
   #wanted: PathEnd | null | undefined;
   #last: PathEnd | null | undefined;
   #documents = 0;
+  #answered = false;
 
   constructor(private readonly text: string, lines: Lines, private readonly document: number, private readonly path: readonly PathSegment[]) {
     this.#start = lines.start;
@@ -158,7 +157,7 @@ class Scanner {
       current.open = this.#open;
       if (this.#documents === this.document) {
         this.#wanted = current;
-        throw ANSWERED;
+        this.#answered = true;
       }
     }
   }
@@ -200,6 +199,7 @@ class Scanner {
       }
       this.#current = undefined;
       this.#node(this.#i, -1, 0);
+      if (this.#answered) return;
       this.#endDocument(this.#current ?? null);
       this.#i++;
       this.#skipBlank();
@@ -268,6 +268,7 @@ class Scanner {
       } else {
         end = this.#inlineValue(line, at + 1, indent, false, itemDepth);
       }
+      if (this.#answered) return end;
       const next = this.#peek();
       if (next === -1) break;
       if (this.#indent(next) !== indent || !this.#isSeqEntry(this.#content[next], this.#end[next])) break;
@@ -296,6 +297,7 @@ class Scanner {
         this.#keyEnd[valueDepth] = key.end;
       }
       end = this.#inlineValue(line, key.colon + 1, indent, true, valueDepth);
+      if (this.#answered) return end;
       const next = this.#peek();
       if (next === -1) break;
       const nextIndent = this.#indent(next);
@@ -375,6 +377,7 @@ class Scanner {
       const itemDepth = this.#childDepth(depth, undefined, index);
       if (itemDepth >= 0) this.#scalar(itemDepth, item.range[0], item.range[1], item.range[2], item.open);
     });
+    if (this.#answered) return nodeEnd;
     // The sequence's own value end and `open` are what its parent reads.
     this.#valueEnd = valueEnd;
     this.#open = open;

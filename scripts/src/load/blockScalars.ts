@@ -72,7 +72,7 @@ export function scalarEnd(text: string, at: number, end: number): number {
   if (first === '"' || first === "'") {
     valueEnd = quotedEnd(text, at, end);
   } else {
-    if (!PLAIN_FIRST.test(text.slice(at, at + 2))) throw new Unsupported();
+    if (!isAlphanumeric(text.charCodeAt(at)) && !PLAIN_FIRST.test(text.slice(at, at + 2))) throw new Unsupported();
     valueEnd = end;
     for (let j = at; j < end; j++) {
       const c = text.charCodeAt(j);
@@ -114,13 +114,29 @@ export function mappingKey(text: string, at: number, end: number): { value: stri
     return { value, end: keyEnd, colon: keyEnd };
   }
   let colon = at;
+  let spaced = false;
   for (;; colon++) {
     if (colon >= end) return undefined;
-    if (text.charCodeAt(colon) === 58 && (colon + 1 === end || text.charCodeAt(colon + 1) === 32)) break;
+    const c = text.charCodeAt(colon);
+    if (c === 58 && (colon + 1 === end || text.charCodeAt(colon + 1) === 32)) break;
+    if (c === 32) spaced = true;
   }
   const value = text.slice(at, colon);
+  // The common key (`metadata`, `backstage.io/techdocs-ref`): a letter or _ first and no space passes every
+  // test below; only a 4- or 5-letter one could be null, true or false.
+  const firstCode = text.charCodeAt(at);
+  if (!spaced && (isLetter(firstCode) || firstCode === 95) && value.length !== 4 && value.length !== 5) return { value, end: colon, colon };
   if (!PLAIN_FIRST.test(value.slice(0, 2)) || value.endsWith(' ') || value.includes(' #') || !(SIMPLE_KEY.test(value) || resolvesToString(value))) {
     throw new Unsupported();
   }
   return { value, end: colon, colon };
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** A letter or digit: a plain scalar may start with one (PLAIN_FIRST). */
+function isAlphanumeric(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57);
 }
