@@ -12,6 +12,8 @@ metadata:
     - JAVA
     - ok
     - Go
+  labels:
+    Bad Key: x
   links:
     - url: not a url
 spec:
@@ -37,20 +39,26 @@ describe('checkBackstageModel field formats', () => {
     const found = await checkBackstageModel(entities[0]);
     expect(Error.stackTraceLimit).toBe(limit);
     expect(found.map(d => `${d.ruleId}@${d.range.start.line}:${d.range.start.column}`)).toEqual([
+      'entity-field-format@10:5',
       'entity-field-format@6:7',
       'entity-field-format@8:7',
-      'entity-field-format@10:12',
+      'entity-field-format@12:12',
     ]);
     // Each message is the policy's own for that field, as it rejects the entity with the earlier ones fixed.
     const entity = structuredClone(entities[0].entity) as any;
     entity.metadata.namespace = 'default';
     expect(found[0].message).toBe(await rejection(entity));
-    entity.metadata.tags[0] = 'x';
+    delete entity.metadata.labels['Bad Key'];
     expect(found[1].message).toBe(await rejection(entity));
-    entity.metadata.tags[2] = 'x';
+    entity.metadata.tags[0] = 'x';
     expect(found[2].message).toBe(await rejection(entity));
-    expect(found[2].message).toContain('"links.0.url" is not valid');
+    entity.metadata.tags[2] = 'x';
+    expect(found[3].message).toBe(await rejection(entity));
+    expect(found[3].message).toContain('"links.0.url" is not valid');
     // The entity the gate was given is left as it was.
+    expect(entities[0].entity).toEqual(parseYaml(text, 'svc.yaml').documents[0]);
     expect((entities[0].entity.metadata as any).tags).toEqual(['JAVA', 'ok', 'Go']);
+    expect((entities[0].entity.metadata as any).links).toEqual([{ url: 'not a url' }]);
+    expect((entities[0].entity.metadata as any).labels).toEqual({ 'Bad Key': 'x' });
   });
 });
