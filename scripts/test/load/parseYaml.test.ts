@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseYaml } from '../../src/load/parseYaml.ts';
+import { DEFAULT_YAML_LIMITS, parseYaml } from '../../src/load/parseYaml.ts';
 import { decodeUtf8 } from '../../src/load/readSource.ts';
 import { listRepoFiles, isYamlFile } from '../../src/load/repoFiles.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
@@ -94,6 +94,16 @@ describe('positions without a second parse', () => {
     ['a collection followed by comments', 'a:\n  b: 1\n  # stretches a\nc:\n  - 1\n# and c\nd: 1\n', true],
     ['content after the root node', '  a: 1\n  b: 2\nc: 3\n', false],
   ];
+  it('takes the same positions from `yaml` once a big file has had many findings located', () => {
+    const entity = (i: number) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: c${i}\n  tags:\n    - java\n  links:\n    - url: https://x.example/${i}\n      title: Runbook\nspec:\n  type: service\n  owner: team-${i}\n  dependsOn:\n    - resource:r${i}\n`;
+    const text = Array.from({ length: 300 }, (_, i) => entity(i)).join('---\n');
+    expect(text.length).toBeGreaterThan(50_000);
+    const fast = parseYaml(text, 'big.yaml');
+    const exact = parseYaml(text, 'big.yaml', DEFAULT_YAML_LIMITS, { exactPositions: true });
+    const located = Array.from({ length: 300 }, (_, i) => [i, fast.locate(299 - i, ['spec', 'owner']), fast.locate(i, ['metadata', 'tags', 0], { key: true })]);
+    expect(located).toEqual(Array.from({ length: 300 }, (_, i) => [i, exact.locate(299 - i, ['spec', 'owner']), exact.locate(i, ['metadata', 'tags', 0], { key: true })]));
+  });
+
   it.each(shapes)('%s', (_name, text, scanned) => {
     expect(readsAsBlock(text)).toBe(scanned);
     expect(positionMismatches(text, 'shape.yaml')).toEqual([]);
