@@ -11,8 +11,9 @@ import { commentOnly, flowSeq, mappingKey, scalarEnd, Unsupported } from './bloc
  * `parseAllDocuments` gives the same nodes (a test compares both on every YAML file of the repo and the
  * whole mutation table).
  *
- * Returns `null` when the text is anything else (flow mappings, multi-line scalars, tabs, CR line ends,
- * complex or typed keys, document markers with content): that file takes the full `yaml` parse. Returns
+ * Returns `null` when the text read is anything else (flow mappings, multi-line scalars, complex or
+ * typed keys, document markers with content; tabs or CR line ends anywhere): that file takes the full
+ * `yaml` parse from then on. Returns
  * `undefined` when only `yaml` can answer for this path (a document without contents, a collection whose
  * end `yaml` stretches over the comments after it).
  *
