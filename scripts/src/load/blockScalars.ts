@@ -1,6 +1,6 @@
 import { resolvesToString } from './yamlSchema.ts';
 
-/** Thrown when the text leaves the plain block subset blockPositions reads; the caller falls back to `yaml`. */
+/** Thrown when the text leaves the plain block subset locateInBlock reads; the caller falls back to `yaml`. */
 export class Unsupported extends Error {}
 
 /** A scalar's offsets as `yaml` gives them ([start, value end, node end]). */
