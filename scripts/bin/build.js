@@ -39,8 +39,7 @@ export async function buildCli() {
   // Chunks are content-hashed: clear the previous build's so none lingers.
   rmSync(outdir, { recursive: true, force: true });
   await build({
-    // The worker thread that checks a big catalog's files beside the main thread (catalog/parallelFiles.ts).
-    entryPoints: { cli: `${root}scripts/src/cli/main.ts`, fileWorker: `${root}scripts/src/catalog/fileWorker.ts` },
+    entryPoints: { cli: `${root}scripts/src/cli/main.ts` },
     bundle: true,
     splitting: true,
     chunkNames: '[name]-[hash]',

@@ -53,14 +53,13 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
 
   const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
   const hashes = new Map(loaded.files.map(f => [f.file, f.hash]));
-  const checkedWithFile = new Map(loaded.files.map(f => [f.file, f.findings]));
   for (const entity of entities) {
     // Model and policy findings depend on the file's text and, where placeholders were substituted, on
     // the entity they produced: both are the cache's key for them (the config, with its catalog.modules
     // and apiGroups, is part of the cache's own key).
     const hash = input.cache && hashes.get(entity.file);
     const substituted = hash && entity.entity !== entity.raw ? contentHash(JSON.stringify(entity.entity)) : undefined;
-    const cached = (entity.entity === entity.raw ? checkedWithFile.get(entity.file)?.[entity.document] : undefined) ?? (hash ? input.cache?.findings(entity.file, hash, entity.document, substituted) : undefined);
+    const cached = hash ? input.cache?.findings(entity.file, hash, entity.document, substituted) : undefined;
     const model = cached?.model ?? (await checkBackstageModel(entity, loaded.model, { apiGroups }));
     const policies = cached?.policies ?? checkPolicies(entity, input.policies);
     diagnostics.push(...model);

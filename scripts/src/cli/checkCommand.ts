@@ -92,7 +92,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   const cacheFile = cacheName === undefined ? undefined : resolve(io.cwd, cacheName);
   const cache = cacheFile === undefined ? undefined : ResultCache.read(readCacheFile(cacheFile), cacheKey(config));
   if (cache?.notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(cache.notice)}; it will be rewritten.\n`);
-  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache, workerSetting(io.env.BACKSTAGE_GITOPS_WORKER));
+  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache);
   if (!config.found && input.loaded.files.length === 0) {
     throw new UsageError(`${positionals.length ? positionals.join(', ') : root} holds no catalog file (YAML with a backstage.io apiVersion or one of Backstage's kinds) and no ${CONFIG_FILE}: nothing to check. Give the repository's folder, or --root.`);
   }
@@ -177,14 +177,6 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   }
   const run = await runScorecards(root, entities, repoFiles, { today, touched });
   return [...diagnostics, ...run.diagnostics];
-}
-
-/**
- * BACKSTAGE_GITOPS_WORKER (internal, for tests and measurements): `always` checks every other catalog
- * file in the worker thread, `never` none; anything else leaves it to the catalog's size.
- */
-function workerSetting(value: string | undefined): 'auto' | 'always' | 'never' {
-  return value === 'always' || value === 'never' ? value : 'auto';
 }
 
 /** Severity overrides from gitops.config.yaml, by rule id or by family (`policy` covers `policy/*`). */

@@ -7,10 +7,7 @@ import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts'
 import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
 import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundlePlaceholderRefs.ts';
 import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
-import { contentHash, type CachedFile, type ResultCache } from '../cache/resultCache.ts';
-import type { FileAlone } from '../catalog/checkFileAlone.ts';
-import type { CompiledPolicy } from '../catalog/checkPolicies.ts';
-import { FileWorker } from '../catalog/parallelFiles.ts';
+import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import { parseYaml, positionsIn, type ParsedYaml } from './parseYaml.ts';
 import { readSource } from './readSource.ts';
 import { readRepoFile } from './repoPath.ts';
@@ -28,23 +25,7 @@ export interface SourceFile {
   hash?: string;
   /** Refs the documents that do not parse would define (unparsedRefs), when any does not parse. */
   unparsedRefs?: string[];
-  /** Per document, its model and policy findings when they were checked with the file (FileChecks). */
-  findings?: CachedFile['findings'];
 }
-
-/**
- * Checks of each file on its own done while the catalog loads, spread over a worker thread and the
- * main thread for big catalogs. `parallel`: `auto` uses the worker for catalogs of WORKER_MIN_FILES YAML
- * files or more; `always` for every catalog, every other file (tests); `never` not at all.
- */
-export interface FileChecks {
-  policies: Promise<readonly CompiledPolicy[]>;
-  parallel: 'auto' | 'always' | 'never';
-}
-
-// Measured on the benchmark catalogs (docs/benchmarks.md): below this a worker's start-up costs more
-// than the half of the files it takes.
-export const WORKER_MIN_FILES = 500;
 
 export interface LocationEdge {
   file: string;
@@ -83,39 +64,16 @@ export interface LoadedCatalog {
  * every file once. With a `cache`, files whose text is unchanged take their documents from it.
  * Symbolic links are listed, never followed.
  */
-export async function loadCatalog(config: GitopsConfig, paths: readonly string[] = [], cache?: ResultCache, checks?: FileChecks): Promise<LoadedCatalog> {
+export async function loadCatalog(config: GitopsConfig, paths: readonly string[] = [], cache?: ResultCache): Promise<LoadedCatalog> {
   const symlinks: string[] = [];
   const repoFiles = await listRepoFiles(config.root, symlinks);
-  const model = loadManagedModel(config.catalog.modules);
-  // Awaited later: a rejection (a module not installed) is thrown from there.
-  model.catch(() => undefined);
-  // The worker starts before anything is read, so that its start-up overlaps this thread's. Files whose
-  // results come from the cache need no checks, so a run with a cache keeps to one thread.
-  const parallel = checks && !cache ? checks.parallel : 'never';
-  const worker = parallel === 'always' || (parallel === 'auto' && repoFiles.filter(isYamlFile).length >= WORKER_MIN_FILES) ? FileWorker.start(config) : undefined;
-  try {
-    const threads = worker && checks ? { worker, checks, model, mode: parallel === 'always' ? 'alternate' as const : 'share' as const } : undefined;
-    return await loadRepoCatalog(config, paths, repoFiles, symlinks, model, cache, threads);
-  } finally {
-    worker?.stop();
-  }
-}
-
-interface Threads {
-  worker: FileWorker;
-  checks: FileChecks;
-  model: Promise<ManagedModel | undefined>;
-  mode: 'share' | 'alternate';
-}
-
-async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], repoFiles: string[], symlinks: string[], model: Promise<ManagedModel | undefined>, cache?: ResultCache, threads?: Threads): Promise<LoadedCatalog> {
   const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet: new Set(repoFiles) };
   const mode = paths.length > 0 ? 'paths' : config.catalog.roots.length > 0 ? 'roots' : 'discover';
   const start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles)
     : mode === 'roots' ? checkRoots(config.catalog.roots, targets.repoFileSet)
     : discoverable(repoFiles);
 
-  const crawl = await crawlLocations(config, start, targets, cache, threads);
+  const crawl = await crawlLocations(config, start, targets, cache);
   let files = crawl.files;
   // A folder given on the command line is read with the same discovery as a plain folder: its API
   // definitions, mkdocs.yml, skeleton YAML and `$yaml` fragments are not entities. A file named
@@ -146,17 +104,17 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
     const reported = new Set(files.map(f => f.file));
     context = whole.files.filter(f => !reported.has(f.file));
   }
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await model, bundleProblems: bundled.diagnostics, repoFiles, symlinks: symlinks.sort(), origins: crawl.origins };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: bundled.diagnostics, repoFiles, symlinks: symlinks.sort(), origins: crawl.origins };
 }
 
-async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext, cache?: ResultCache, threads?: Threads) {
+async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext, cache?: ResultCache) {
   const files: SourceFile[] = [];
   const locations: LocationEdge[] = [];
   const typeOf = new Map(start.map(file => [file, config.catalog.rootLocationType as string]));
   const origins = new Map(start.map(file => [file, file]));
   let wave = start;
   while (wave.length > 0) {
-    const loaded = threads && (threads.mode === 'alternate' || wave.length >= MIN_SHARED_WAVE) ? await loadInThreads(config, wave, threads) : wave.map(file => loadSourceFile(config, file, cache));
+    const loaded = wave.map(file => loadSourceFile(config, file, cache));
     const next: string[] = [];
     for (const source of loaded) {
       files.push(source);
@@ -189,21 +147,6 @@ function locationEdges(source: SourceFile, inheritedType: string, targets: Targe
     }
   });
   return edges;
-}
-
-// A wave of a few files is done before the worker would have taken any.
-const MIN_SHARED_WAVE = 64;
-
-/** A wave's files read, parsed and checked on their own by both threads (checkFileAlone). */
-async function loadInThreads(config: GitopsConfig, wave: string[], threads: Threads): Promise<SourceFile[]> {
-  const context = { config, policies: await threads.checks.policies, model: await threads.model };
-  return (await threads.worker.checkFiles(wave, context, threads.mode)).map(fromAlone);
-}
-
-function fromAlone(alone: FileAlone): SourceFile {
-  const { file, text, entry } = alone;
-  const locate = alone.locate ?? (text === undefined ? () => entry.problems[0].range : positionsIn(text));
-  return { file, documents: entry.documents, problems: entry.problems, locate, findings: entry.findings, ...(alone.unparsedRefs ? { unparsedRefs: alone.unparsedRefs } : {}) };
 }
 
 function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache): SourceFile {
