@@ -21,6 +21,7 @@ import { templateRules } from '../templates/templateRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
 import { loadPolicies, prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
+import type { ReaderSetting } from '../load/loadCatalog.ts';
 import { CONFIG_FILE, loadConfig, UsageError, type GitopsConfig, repoRoot } from '../config/gitopsConfig.ts';
 import { isAtLeast, SEVERITIES, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { formatters } from '../report/formatters.ts';
@@ -92,7 +93,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   const cacheFile = cacheName === undefined ? undefined : resolve(io.cwd, cacheName);
   const cache = cacheFile === undefined ? undefined : ResultCache.read(readCacheFile(cacheFile), cacheKey(config));
   if (cache?.notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(cache.notice)}; it will be rewritten.\n`);
-  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache);
+  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache, readerSetting(io.env.BACKSTAGE_GITOPS_READER));
   if (!config.found && input.loaded.files.length === 0) {
     throw new UsageError(`${positionals.length ? positionals.join(', ') : root} holds no catalog file (YAML with a backstage.io apiVersion or one of Backstage's kinds) and no ${CONFIG_FILE}: nothing to check. Give the repository's folder, or --root.`);
   }
@@ -177,6 +178,14 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   }
   const run = await runScorecards(root, entities, repoFiles, { today, touched });
   return [...diagnostics, ...run.diagnostics];
+}
+
+/**
+ * BACKSTAGE_GITOPS_READER (internal, for tests and measurements): `always` has the reader thread read
+ * every other catalog file, `never` none; otherwise the catalog's size decides (loadCatalog).
+ */
+function readerSetting(value: string | undefined): ReaderSetting {
+  return value === 'always' || value === 'never' ? value : 'auto';
 }
 
 /** Severity overrides from gitops.config.yaml, by rule id or by family (`policy` covers `policy/*`). */

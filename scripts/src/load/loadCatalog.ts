@@ -9,7 +9,8 @@ import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } fr
 import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import { parseYaml, positionsIn, type ParsedYaml } from './parseYaml.ts';
-import { readSource } from './readSource.ts';
+import { FileReader } from './fileReader.ts';
+import { readSource, sourceText, type SourceBytes } from './readSource.ts';
 import { readRepoFile } from './repoPath.ts';
 import { unparsedRefs } from './unparsedRefs.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
@@ -26,6 +27,16 @@ export interface SourceFile {
   /** Refs the documents that do not parse would define (unparsedRefs), when any does not parse. */
   unparsedRefs?: string[];
 }
+
+/**
+ * Whether the catalog's files are read by a second thread while this one parses: `auto` for a repo of
+ * READER_MIN_FILES YAML files or more, `always` (tests: every other file, whatever the size) or `never`.
+ */
+export type ReaderSetting = 'auto' | 'always' | 'never';
+
+// Measured (docs/benchmarks.md): below this many files the reader thread's start-up costs more than the
+// reads it takes off this thread.
+export const READER_MIN_FILES = 1000;
 
 export interface LocationEdge {
   file: string;
@@ -64,16 +75,31 @@ export interface LoadedCatalog {
  * every file once. With a `cache`, files whose text is unchanged take their documents from it.
  * Symbolic links are listed, never followed.
  */
-export async function loadCatalog(config: GitopsConfig, paths: readonly string[] = [], cache?: ResultCache): Promise<LoadedCatalog> {
+export async function loadCatalog(config: GitopsConfig, paths: readonly string[] = [], cache?: ResultCache, reading: ReaderSetting = 'auto'): Promise<LoadedCatalog> {
   const symlinks: string[] = [];
   const repoFiles = await listRepoFiles(config.root, symlinks);
+  // Started before anything is read, so that its start-up overlaps this thread's work.
+  const reader = reading === 'always' || (reading === 'auto' && repoFiles.filter(isYamlFile).length >= READER_MIN_FILES) ? FileReader.start() : undefined;
+  try {
+    return await loadRepoCatalog(config, paths, repoFiles, symlinks, cache, reader && { reader, mode: reading === 'always' ? 'alternate' : 'share' });
+  } finally {
+    reader?.stop();
+  }
+}
+
+interface Reading {
+  reader: FileReader;
+  mode: 'share' | 'alternate';
+}
+
+async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], repoFiles: string[], symlinks: string[], cache?: ResultCache, reading?: Reading): Promise<LoadedCatalog> {
   const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet: new Set(repoFiles) };
   const mode = paths.length > 0 ? 'paths' : config.catalog.roots.length > 0 ? 'roots' : 'discover';
   const start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles)
     : mode === 'roots' ? checkRoots(config.catalog.roots, targets.repoFileSet)
     : discoverable(repoFiles);
 
-  const crawl = await crawlLocations(config, start, targets, cache);
+  const crawl = await crawlLocations(config, start, targets, cache, reading);
   let files = crawl.files;
   // A folder given on the command line is read with the same discovery as a plain folder: its API
   // definitions, mkdocs.yml, skeleton YAML and `$yaml` fragments are not entities. A file named
@@ -100,21 +126,21 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
 
   let context: SourceFile[] = [];
   if (mode === 'paths' && config.catalog.roots.length > 0) {
-    const whole = await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets, cache);
+    const whole = await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets, cache, reading);
     const reported = new Set(files.map(f => f.file));
     context = whole.files.filter(f => !reported.has(f.file));
   }
   return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: bundled.diagnostics, repoFiles, symlinks: symlinks.sort(), origins: crawl.origins };
 }
 
-async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext, cache?: ResultCache) {
+async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext, cache?: ResultCache, reading?: Reading) {
   const files: SourceFile[] = [];
   const locations: LocationEdge[] = [];
   const typeOf = new Map(start.map(file => [file, config.catalog.rootLocationType as string]));
   const origins = new Map(start.map(file => [file, file]));
   let wave = start;
   while (wave.length > 0) {
-    const loaded = wave.map(file => loadSourceFile(config, file, cache));
+    const loaded = reading && (reading.mode === 'alternate' || wave.length >= MIN_READER_WAVE) ? await loadWithReader(config, wave, reading, cache) : wave.map(file => loadSourceFile(config, file, cache));
     const next: string[] = [];
     for (const source of loaded) {
       files.push(source);
@@ -149,8 +175,21 @@ function locationEdges(source: SourceFile, inheritedType: string, targets: Targe
   return edges;
 }
 
-function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache): SourceFile {
-  const read = readSource(join(config.root, file), file, config.catalog.maxFileBytes);
+// A wave of a few files is read before the reader thread would have taken any.
+const MIN_READER_WAVE = 256;
+
+/** loadSourceFile for each file of a wave, with the reader thread reading ahead. */
+async function loadWithReader(config: GitopsConfig, wave: string[], reading: Reading, cache?: ResultCache): Promise<SourceFile[]> {
+  const loaded: SourceFile[] = [];
+  for await (const chunk of reading.reader.read(wave.map(file => join(config.root, file)), config.catalog.maxFileBytes, reading.mode)) {
+    for (const bytes of chunk) loaded.push(loadSourceFile(config, wave[loaded.length], cache, bytes));
+  }
+  return loaded;
+}
+
+/** One file read (or given as `bytes`, read by the reader thread), parsed, or taken from the cache. */
+function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache, bytes?: SourceBytes): SourceFile {
+  const read = bytes ? sourceText(bytes, file, config.catalog.maxFileBytes) : readSource(join(config.root, file), file, config.catalog.maxFileBytes);
   if ('problem' in read) {
     return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
   }

@@ -1,37 +1,61 @@
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 
 export type SourceText = { text: string } | { problem: Diagnostic };
 
+/** A file's bytes, or its size when that is over the limit (nothing of it was read then). */
+export type SourceBytes = { bytes: Buffer } | { tooLarge: number };
+
 /**
  * Reads a file as UTF-8 without ever holding more than `maxBytes` of it. Backstage decodes with
  * `toString('utf8')`, which silently turns invalid bytes into U+FFFD, so invalid UTF-8 is an error
- * here rather than a mis-read there.
+ * here rather than a mis-read there. Throws the file system's error for a file that cannot be opened.
  */
 export function readSource(absolutePath: string, file: string, maxBytes: number): SourceText {
-  // Synchronous reads: for thousands of small files they cost a fraction of promise-based ones.
+  return sourceText(readBytes(absolutePath, maxBytes), file, maxBytes);
+}
+
+/**
+ * The bytes of a file of at most `maxBytes` (as much as fstat said it had when opened); throws the file
+ * system's error. Synchronous and one read: for thousands of small files this costs a fraction of
+ * promise-based reads. The buffer is never a slice of Node's shared pool, so it can move to another thread.
+ */
+export function readBytes(absolutePath: string, maxBytes: number): SourceBytes {
   const fd = openSync(absolutePath, 'r');
-  let bytes: Buffer;
   try {
     const { size } = fstatSync(fd);
-    if (size > maxBytes) {
-      return {
-        problem: {
-          ruleId: 'yaml-file-too-large',
-          severity: 'error',
-          message: `This file is ${size} bytes; files over ${maxBytes} bytes are not read.`,
-          hint: 'Split the entities into several files, or raise catalog.maxFileBytes in gitops.config.yaml if the size is intended.',
-          file,
-          range: FILE_START,
-        },
-      };
+    if (size > maxBytes) return { tooLarge: size };
+    // Not a regular file (size 0 says nothing then): read to the end as readFileSync does.
+    if (size === 0) return { bytes: readFileSync(fd) };
+    const bytes = Buffer.allocUnsafeSlow(size);
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, bytes, read, size - read, null);
+      if (n === 0) break;
+      read += n;
     }
-    bytes = readFileSync(fd);
+    return { bytes: read === size ? bytes : bytes.subarray(0, read) };
   } finally {
     closeSync(fd);
   }
-  return decodeUtf8(bytes, file);
+}
+
+/** The text of bytes readBytes gave, or the problem that keeps them from being a catalog file. */
+export function sourceText(read: SourceBytes, file: string, maxBytes: number): SourceText {
+  if ('tooLarge' in read) {
+    return {
+      problem: {
+        ruleId: 'yaml-file-too-large',
+        severity: 'error',
+        message: `This file is ${read.tooLarge} bytes; files over ${maxBytes} bytes are not read.`,
+        hint: 'Split the entities into several files, or raise catalog.maxFileBytes in gitops.config.yaml if the size is intended.',
+        file,
+        range: FILE_START,
+      },
+    };
+  }
+  return decodeUtf8(read.bytes, file);
 }
 
 export function decodeUtf8(bytes: Buffer, file: string): SourceText {
