@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { chunkCount, MAIN, type ReadChunk, type ReadJob, type ReadMode, type ReadResult } from './readChunks.ts';
+import { chunkCount, MAIN, type ReadChunk, type ReadJob, type ReadMode } from './readChunks.ts';
 import { readBytes, type SourceBytes } from './readSource.ts';
 
 // Large enough that a message carries many files, small enough that the reader is soon ahead.
@@ -11,7 +11,7 @@ const WINDOW_CHUNKS = 32;
 /**
  * A thread that reads a big catalog's files (readerWorker.mjs, bundled beside the CLI) while the main
  * thread parses and checks the ones it already has: the open, fstat and read system calls of thousands
- * of files move to the second core. Only reading moves: a thread that also parsed or checked would have
+ * of files move to the second core, and a chunk's bytes arrive in one buffer. Only reading moves: a thread that also parsed or checked would have
  * V8 compile the parser and validators a second time, which costs more CPU than it saves (measured,
  * docs/benchmarks.md). A reader that fails makes the load throw, never hang.
  */
@@ -20,7 +20,7 @@ export class FileReader {
   #failure?: Error;
   #stopped = false;
   #jobs = 0;
-  readonly #arrived = new Map<number, ReadResult[]>();
+  readonly #arrived = new Map<number, ReadChunk>();
   #wake?: () => void;
 
   private constructor(url: URL) {
@@ -29,7 +29,7 @@ export class FileReader {
     this.#worker.unref();
     this.#worker.on('message', (chunk: ReadChunk) => {
       if (chunk.job !== this.#jobs) return;
-      this.#arrived.set(chunk.chunk, chunk.results);
+      this.#arrived.set(chunk.chunk, chunk);
       this.#wake?.();
     });
     this.#worker.on('error', error => this.#fail(error));
@@ -59,7 +59,11 @@ export class FileReader {
       const start = chunk * chunkSize;
       const files = paths.slice(start, start + chunkSize);
       const mine = mode === 'alternate' ? chunk % 2 === 0 : Atomics.compareExchange(owners, chunk, 0, MAIN) === 0;
-      yield mine ? files.map(path => readBytes(path, maxBytes)) : (await this.#chunk(chunk)).map(toSourceBytes);
+      if (mine) yield files.map(path => readBytes(path, maxBytes));
+      else {
+        const { slabs, results } = await this.#chunk(chunk);
+        yield results.map(r => ('error' in r ? undefined : 'tooLarge' in r ? r : { bytes: Buffer.from(slabs[r.slab], r.offset, r.length) }));
+      }
       Atomics.store(consumed, 0, chunk + 1);
       Atomics.notify(consumed, 0);
     }
@@ -72,7 +76,7 @@ export class FileReader {
     void this.#worker.terminate();
   }
 
-  async #chunk(chunk: number): Promise<ReadResult[]> {
+  async #chunk(chunk: number): Promise<ReadChunk> {
     let results = this.#arrived.get(chunk);
     if (!results) {
       this.#worker.ref();
@@ -99,9 +103,4 @@ export class FileReader {
   #throwIfFailed() {
     if (this.#failure) throw this.#failure;
   }
-}
-
-function toSourceBytes(result: ReadResult): SourceBytes | undefined {
-  if ('error' in result) return undefined;
-  return 'tooLarge' in result ? result : { bytes: Buffer.from(result.bytes) };
 }

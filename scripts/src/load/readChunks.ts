@@ -25,12 +25,14 @@ export interface ReadJob {
 export const MAIN = 1;
 export const READER = 2;
 
-/** A file's bytes (the whole ArrayBuffer), its size when over the limit, or an error to read again. */
-export type ReadResult = { bytes: ArrayBuffer } | { tooLarge: number } | { error: true };
+/** Where a file's bytes are in its chunk's slabs, its size when over the limit, or an error to read again. */
+export type ReadResult = { slab: number; offset: number; length: number } | { tooLarge: number } | { error: true };
 
 export interface ReadChunk {
   job: number;
   chunk: number;
+  /** The chunk's files' bytes, back to back: one transfer for many files (each transferred buffer costs the receiver). */
+  slabs: ArrayBuffer[];
   results: ReadResult[];
 }
 

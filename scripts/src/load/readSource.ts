@@ -17,18 +17,18 @@ export function readSource(absolutePath: string, file: string, maxBytes: number)
 }
 
 /**
- * The bytes of a file of at most `maxBytes` (as much as fstat said it had when opened); throws the file
- * system's error. Synchronous and one read: for thousands of small files this costs a fraction of
- * promise-based reads. The buffer is never a slice of Node's shared pool, so it can move to another thread.
+ * The bytes of a file of at most `maxBytes` (as much as fstat said it had when opened), in a buffer from
+ * `alloc` (default: Node's pool); throws the file system's error. Synchronous and one read: for thousands
+ * of small files this costs a fraction of promise-based reads.
  */
-export function readBytes(absolutePath: string, maxBytes: number): SourceBytes {
+export function readBytes(absolutePath: string, maxBytes: number, alloc: (size: number) => Buffer = Buffer.allocUnsafe): SourceBytes {
   const fd = openSync(absolutePath, 'r');
   try {
     const { size } = fstatSync(fd);
     if (size > maxBytes) return { tooLarge: size };
     // Not a regular file (size 0 says nothing then): read to the end as readFileSync does.
     if (size === 0) return { bytes: readFileSync(fd) };
-    const bytes = Buffer.allocUnsafeSlow(size);
+    const bytes = alloc(size);
     let read = 0;
     while (read < size) {
       const n = readSync(fd, bytes, read, size - read, null);

@@ -1,11 +1,13 @@
 // The file reader thread of a big catalog (see fileReader.ts): bundled as its own entry, readerWorker.mjs
 // beside cli.mjs. It only opens and reads files (no parser, no checks: nothing for V8 to compile twice) and
-// hands each chunk's bytes to the main thread without a copy.
+// hands each chunk's bytes to the main thread without a copy, in one buffer per chunk.
 import { parentPort } from 'node:worker_threads';
 import { readBytes } from './readSource.ts';
 import { chunkCount, READER, type ReadChunk, type ReadJob, type ReadResult } from './readChunks.ts';
 
 const port = parentPort!;
+// A chunk of 128 catalog files is about 100 kB; a bigger file gets a slab of its own size.
+const SLAB_BYTES = 256 * 1024;
 
 port.on('message', (job: ReadJob) => {
   const owners = new Int32Array(job.owners);
@@ -16,11 +18,20 @@ port.on('message', (job: ReadJob) => {
     for (let seen = Atomics.load(consumed, 0); chunk - seen > job.window; seen = Atomics.load(consumed, 0)) Atomics.wait(consumed, 0, seen, 1000);
     if (job.mode === 'share' && Atomics.compareExchange(owners, chunk, 0, READER) !== 0) continue;
     const results: ReadResult[] = [];
-    const transfer: ArrayBuffer[] = [];
+    const slabs: ArrayBuffer[] = [];
+    let used = 0;
+    const alloc = (size: number) => {
+      if (slabs.length === 0 || used + size > slabs[slabs.length - 1].byteLength) {
+        slabs.push(new ArrayBuffer(Math.max(SLAB_BYTES, size)));
+        used = 0;
+      }
+      used += size;
+      return Buffer.from(slabs[slabs.length - 1], used - size, size);
+    };
     for (let i = chunk * job.chunkSize; i < Math.min((chunk + 1) * job.chunkSize, job.paths.length); i++) {
       let read;
       try {
-        read = readBytes(job.paths[i], job.maxBytes);
+        read = readBytes(job.paths[i], job.maxBytes, alloc);
       } catch {
         // The main thread reads it again and reports the file system's error as it always does.
         results.push({ error: true });
@@ -30,11 +41,15 @@ port.on('message', (job: ReadJob) => {
         results.push(read);
         continue;
       }
-      // Only a buffer that is wholly this file's may move (an empty file's may be a slice of Node's pool).
-      const own = read.bytes.byteOffset === 0 && read.bytes.buffer.byteLength === read.bytes.byteLength ? read.bytes : Buffer.from(new Uint8Array(read.bytes));
-      results.push({ bytes: own.buffer as ArrayBuffer });
-      transfer.push(own.buffer as ArrayBuffer);
+      let bytes = read.bytes;
+      if (!slabs.includes(bytes.buffer as ArrayBuffer)) {
+        // An empty or special file's bytes come from Node's pool: copied into the slab.
+        const copy = alloc(bytes.length);
+        bytes.copy(copy);
+        bytes = copy;
+      }
+      results.push({ slab: slabs.indexOf(bytes.buffer as ArrayBuffer), offset: bytes.byteOffset, length: bytes.byteLength });
     }
-    port.postMessage({ job: job.id, chunk, results } satisfies ReadChunk, transfer);
+    port.postMessage({ job: job.id, chunk, slabs, results } satisfies ReadChunk, slabs);
   }
 });
