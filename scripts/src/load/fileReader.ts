@@ -11,9 +11,10 @@ const WINDOW_CHUNKS = 32;
 /**
  * A thread that reads a big catalog's files (readerWorker.mjs, bundled beside the CLI) while the main
  * thread parses and checks the ones it already has: the open, fstat and read system calls of thousands
- * of files move to the second core, and a chunk's bytes arrive in one buffer. Only reading moves: a thread that also parsed or checked would have
- * V8 compile the parser and validators a second time, which costs more CPU than it saves (measured,
- * docs/benchmarks.md). A reader that fails makes the load throw, never hang.
+ * of files move to the second core, and a chunk's bytes arrive in one buffer. Only reading moves: a
+ * thread that also parsed or checked would have V8 compile the parser and validators a second time,
+ * which costs more CPU than it saves (measured, docs/benchmarks.md). A reader that fails makes the load
+ * throw, never hang.
  */
 export class FileReader {
   readonly #worker: Worker;
