@@ -46,12 +46,13 @@ export class FileReader {
   /**
    * readBytes for each of `paths` (absolute), in their order, one chunk of files at a time: some read by
    * the reader thread, the rest here. `undefined` for a file the reader could not read: the caller reads
-   * it itself to report the file system's error. Throws when the reader thread failed.
+   * it itself to report the file system's error. `hash`: the reader also gives each file's textHash
+   * (for the `--cache`). Throws when the reader thread failed.
    */
-  async *read(paths: string[], maxBytes: number, mode: ReadMode): AsyncGenerator<(SourceBytes | undefined)[]> {
+  async *read(paths: string[], maxBytes: number, mode: ReadMode, hash = false): AsyncGenerator<(SourceBytes | undefined)[]> {
     this.#throwIfFailed();
     const chunkSize = mode === 'alternate' ? 1 : CHUNK_FILES;
-    const job: ReadJob = { id: ++this.#jobs, paths, maxBytes, mode, chunkSize, window: WINDOW_CHUNKS, owners: new SharedArrayBuffer(4 * Math.ceil(paths.length / chunkSize)), consumed: new SharedArrayBuffer(4) };
+    const job: ReadJob = { id: ++this.#jobs, paths, maxBytes, hash, mode, chunkSize, window: WINDOW_CHUNKS, owners: new SharedArrayBuffer(4 * Math.ceil(paths.length / chunkSize)), consumed: new SharedArrayBuffer(4) };
     const owners = new Int32Array(job.owners);
     const consumed = new Int32Array(job.consumed);
     this.#arrived.clear();
@@ -63,7 +64,7 @@ export class FileReader {
       if (mine) yield files.map(path => readBytes(path, maxBytes));
       else {
         const { slabs, results } = await this.#chunk(chunk);
-        yield results.map(r => ('error' in r ? undefined : 'tooLarge' in r ? r : { bytes: Buffer.from(slabs[r.slab], r.offset, r.length) }));
+        yield results.map(r => ('error' in r ? undefined : 'tooLarge' in r ? r : { bytes: Buffer.from(slabs[r.slab], r.offset, r.length), hash: r.hash }));
       }
       Atomics.store(consumed, 0, chunk + 1);
       Atomics.notify(consumed, 0);

@@ -181,7 +181,7 @@ const MIN_READER_WAVE = 256;
 /** loadSourceFile for each file of a wave, with the reader thread reading ahead. */
 async function loadWithReader(config: GitopsConfig, wave: string[], reading: Reading, cache?: ResultCache): Promise<SourceFile[]> {
   const loaded: SourceFile[] = [];
-  for await (const chunk of reading.reader.read(wave.map(file => join(config.root, file)), config.catalog.maxFileBytes, reading.mode)) {
+  for await (const chunk of reading.reader.read(wave.map(file => join(config.root, file)), config.catalog.maxFileBytes, reading.mode, cache !== undefined)) {
     for (const bytes of chunk) loaded.push(loadSourceFile(config, wave[loaded.length], cache, bytes));
   }
   return loaded;
@@ -199,7 +199,7 @@ function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache,
     const parsed = parseYaml(read.text, file);
     return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, ...unparsed(parsed.problems) };
   }
-  const hash = contentHash(read.text);
+  const hash = (bytes && 'bytes' in bytes && bytes.hash) || contentHash(read.text);
   const cached = cache.parsed(file, hash);
   const parsed = cached ? { ...cached, locate: positionsIn(read.text) } : parseYaml(read.text, file);
   cache.putParsed(file, hash, parsed.documents, parsed.problems);

@@ -12,6 +12,8 @@ export interface ReadJob {
   /** Absolute paths, in the order the main thread needs them. */
   paths: string[];
   maxBytes: number;
+  /** Whether the run keeps a `--cache`: the reader then also hashes each file (textHash). */
+  hash: boolean;
   mode: ReadMode;
   chunkSize: number;
   /** How many chunks the reader may be ahead of the main thread. */
@@ -26,7 +28,7 @@ export const MAIN = 1;
 export const READER = 2;
 
 /** Where a file's bytes are in its chunk's slabs, its size when over the limit, or an error to read again. */
-export type ReadResult = { slab: number; offset: number; length: number } | { tooLarge: number } | { error: true };
+export type ReadResult = { slab: number; offset: number; length: number; hash?: string } | { tooLarge: number } | { error: true };
 
 export interface ReadChunk {
   job: number;

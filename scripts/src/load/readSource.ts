@@ -1,11 +1,15 @@
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 
 export type SourceText = { text: string } | { problem: Diagnostic };
 
-/** A file's bytes, or its size when that is over the limit (nothing of it was read then). */
-export type SourceBytes = { bytes: Buffer } | { tooLarge: number };
+/**
+ * A file's bytes (with `hash`, textHash of them, when a thread that read them computed it), or its size
+ * when that is over the limit (nothing of it was read then).
+ */
+export type SourceBytes = { bytes: Buffer; hash?: string } | { tooLarge: number };
 
 /**
  * Reads a file as UTF-8 without ever holding more than `maxBytes` of it. Backstage decodes with
@@ -39,6 +43,16 @@ export function readBytes(absolutePath: string, maxBytes: number, alloc: (size: 
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The sha256 (hex) of the text that `bytes` decode to, as the `--cache` keys a file (contentHash of
+ * sourceText's text), without decoding: for valid UTF-8 that text is the bytes after a leading byte-order
+ * mark, which the decoder drops. Bytes that are not valid UTF-8 have no text and their hash is never used.
+ */
+export function textHash(bytes: Buffer): string {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return createHash('sha256').update(bom ? bytes.subarray(3) : bytes).digest('hex');
 }
 
 /** The text of bytes readBytes gave, or the problem that keeps them from being a catalog file. */

@@ -1,8 +1,9 @@
 // The file reader thread of a big catalog (see fileReader.ts): bundled as its own entry, readerWorker.mjs
 // beside cli.mjs. It only opens and reads files (no parser, no checks: nothing for V8 to compile twice) and
-// hands each chunk's bytes to the main thread without a copy, in one buffer per chunk.
+// hands each chunk's bytes to the main thread without a copy, in one buffer per chunk; with a `--cache`
+// it hashes them too.
 import { parentPort } from 'node:worker_threads';
-import { readBytes } from './readSource.ts';
+import { readBytes, textHash } from './readSource.ts';
 import { chunkCount, READER, type ReadChunk, type ReadJob, type ReadResult } from './readChunks.ts';
 
 const port = parentPort!;
@@ -48,7 +49,7 @@ port.on('message', (job: ReadJob) => {
         bytes.copy(copy);
         bytes = copy;
       }
-      results.push({ slab: slabs.indexOf(bytes.buffer as ArrayBuffer), offset: bytes.byteOffset, length: bytes.byteLength });
+      results.push({ slab: slabs.indexOf(bytes.buffer as ArrayBuffer), offset: bytes.byteOffset, length: bytes.byteLength, ...(job.hash ? { hash: textHash(bytes) } : {}) });
     }
     port.postMessage({ job: job.id, chunk, slabs, results } satisfies ReadChunk, slabs);
   }

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cases, type Tree } from '../catalog/gateCases.ts';
@@ -52,6 +52,19 @@ describe('the reader thread (through the bin)', () => {
     // The BOM is no part of the text (the entity parses; only the org's policies speak), an empty file is no finding.
     expect(found.filter(f => /^(yaml|entity)-/.test(f) && /(d-bom|e-empty)\.yaml$/.test(f))).toEqual([]);
     expect(found).toContain('policy/system-has-domain@catalog/more/d-bom.yaml');
+  }, 60_000);
+
+  it('writes the same --cache, hashed by the reader thread or by the main thread', async () => {
+    const tree = baseTree();
+    tree['catalog/orders.yaml'] = `\uFEFF${tree['catalog/orders.yaml'].replace('name: orders-db', 'name: orders db!')}`;
+    const root = await tempRepo(tree, { policies: true });
+    const [alone, shared] = await Promise.all([
+      runBin(['check', '--format', 'json', '--cache', 'alone.json'], root, { BACKSTAGE_GITOPS_READER: 'never' }),
+      runBin(['check', '--format', 'json', '--cache', 'shared.json'], root, { BACKSTAGE_GITOPS_READER: 'always' }),
+    ]);
+    expect([shared.status, shared.stdout, shared.stderr]).toEqual([alone.status, alone.stdout, alone.stderr]);
+    expect(alone.stdout).toContain('entity-field-format');
+    expect(await readFile(join(root, 'shared.json'), 'utf8')).toBe(await readFile(join(root, 'alone.json'), 'utf8'));
   }, 60_000);
 
   it('a reader thread that fails is one tool error (exit 2), not a hang or a partial report', async () => {
