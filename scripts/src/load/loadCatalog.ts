@@ -3,7 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
-import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
+import { findPlaceholders, markPlaceholderFree, placeholderTarget, textHasNoPlaceholders } from '../catalog/placeholders.ts';
 import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
 import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundlePlaceholderRefs.ts';
 import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
@@ -195,22 +195,27 @@ function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache,
   }
   // What a broken document would define, so references to it name the real cause.
   const unparsed = (problems: Diagnostic[]) => (problems.some(p => p.ruleId === 'yaml-syntax') ? { unparsedRefs: unparsedRefs(read.text) } : {});
+  // Most files have no `$` at all: their documents are never walked for placeholders.
+  const placeholderFree = textHasNoPlaceholders(read.text);
   if (!cache) {
     const parsed = parseYaml(read.text, file);
+    if (placeholderFree) parsed.documents.forEach(markPlaceholderFree);
     return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, ...unparsed(parsed.problems) };
   }
   const hash = (bytes && 'bytes' in bytes && bytes.hash) || contentHash(read.text);
   const cached = cache.parsed(file, hash);
   const parsed = cached ? { ...cached, locate: positionsIn(read.text) } : parseYaml(read.text, file);
   cache.putParsed(file, hash, parsed.documents, parsed.problems);
+  if (placeholderFree) parsed.documents.forEach(markPlaceholderFree);
   return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, hash, ...unparsed(parsed.problems) };
 }
 
 async function readPlaceholderSources(config: GitopsConfig, files: SourceFile[], repoFileSet: ReadonlySet<string>) {
   const wanted = new Set<string>();
+  const resolvers = new Set(config.catalog.placeholderResolvers);
   for (const source of files) {
     for (const doc of source.documents) {
-      for (const use of findPlaceholders(doc, new Set(config.catalog.placeholderResolvers))) {
+      for (const use of findPlaceholders(doc, resolvers)) {
         const target = placeholderTarget(source.file, use.value, config.repoUrl);
         if (typeof target === 'string') wanted.add(target);
       }
