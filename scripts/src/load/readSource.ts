@@ -72,11 +72,14 @@ export function sourceText(read: SourceBytes, file: string, maxBytes: number): S
   return decodeUtf8(read.bytes, file);
 }
 
+// One decoder for every file: a decode without `stream` (and one that throws) leaves no state behind.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export function decodeUtf8(bytes: Buffer, file: string): SourceText {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { problem: encodingProblem(file, 1, 1, 'UTF-16 (little-endian)') };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { problem: encodingProblem(file, 1, 1, 'UTF-16 (big-endian)') };
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+    return { text: UTF8.decode(bytes) };
   } catch {
     const lossy = bytes.toString('utf8');
     const bad = lossy.indexOf('\uFFFD');
