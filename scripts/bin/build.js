@@ -41,7 +41,8 @@ export async function buildCli() {
   // Chunks are content-hashed: clear the previous build's so none lingers.
   rmSync(outdir, { recursive: true, force: true });
   const cli = await build({
-    entryPoints: { cli: `${root}scripts/src/cli/main.ts` },
+    // The thread that reads a big catalog's files while the main thread parses them (load/fileReader.ts).
+    entryPoints: { cli: `${root}scripts/src/cli/main.ts`, readerWorker: `${root}scripts/src/load/readerWorker.ts` },
     bundle: true,
     splitting: true,
     chunkNames: '[name]-[hash]',

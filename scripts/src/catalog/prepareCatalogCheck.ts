@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readConfigDocument, readJsonFile } from '../config/configFile.ts';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
-import { isRecord, loadCatalog, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
+import { isRecord, loadCatalog, type LoadedCatalog, type ReaderSetting, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { readSource } from '../load/readSource.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
@@ -14,9 +14,12 @@ import type { CatalogCheckInput } from './checkCatalog.ts';
 import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
 import { providedScopes } from './providedScopes.ts';
 
-/** Everything the catalog gate reads from disk, read once, before any check runs; `cache` holds earlier per-file results. */
-export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[], cache?: ResultCache): Promise<CatalogCheckInput> {
-  const [loaded, policies, appConfig, backstageConfigs] = await Promise.all([loadCatalog(config, paths, cache), loadPolicies(config), readAppConfig(config), readBackstageConfigs(config)]);
+/**
+ * Everything the catalog gate reads from disk, read once, before any check runs; `cache` holds earlier
+ * per-file results; `reading`: whether a second thread reads the catalog's files (loadCatalog).
+ */
+export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[], cache?: ResultCache, reading: ReaderSetting = 'auto'): Promise<CatalogCheckInput> {
+  const [loaded, policies, appConfig, backstageConfigs] = await Promise.all([loadCatalog(config, paths, cache, reading), loadPolicies(config), readAppConfig(config), readBackstageConfigs(config)]);
   return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs), mkdocs: readMkdocsFiles(config, loaded), techdocsPolicy: loadTechdocsPolicy(config.root), cache };
 }
 

@@ -17,6 +17,7 @@ import { templateRules } from '../templates/templateRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
+import type { ReaderSetting } from '../load/loadCatalog.ts';
 import { CONFIG_FILE, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { Rule } from '../rules.ts';
@@ -51,7 +52,7 @@ export interface CheckAnalysis {
  */
 export async function analyseCheck(root: string, config: GitopsConfig, options: CheckOptions, io: CliIo, cache?: ResultCache): Promise<CheckAnalysis> {
   const { positionals } = options;
-  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache);
+  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache, readerSetting(io.env.BACKSTAGE_GITOPS_READER));
   if (!config.found && input.loaded.files.length === 0) {
     throw new UsageError(`${positionals.length ? positionals.join(', ') : root} holds no catalog file (YAML with a backstage.io apiVersion or one of Backstage's kinds) and no ${CONFIG_FILE}: nothing to check. Give the repository's folder, or --root.`);
   }
@@ -120,4 +121,13 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   }
   const run = await runScorecards(root, entities, repoFiles, { today, touched });
   return [...diagnostics, ...run.diagnostics];
+}
+
+/**
+ * BACKSTAGE_GITOPS_READER (internal, for tests and measurements): `always` has the reader thread read
+ * every other catalog file, `never` none; otherwise the catalog's size decides (loadCatalog). It never
+ * changes a finding, so it is no input of the replayed run.
+ */
+function readerSetting(value: string | undefined): ReaderSetting {
+  return value === 'always' || value === 'never' ? value : 'auto';
 }

@@ -1,0 +1,56 @@
+// The file reader thread of a big catalog (see fileReader.ts): bundled as its own entry, readerWorker.mjs
+// beside cli.mjs. It only opens and reads files (no parser, no checks: nothing for V8 to compile twice) and
+// hands each chunk's bytes to the main thread without a copy, in one buffer per chunk; with a `--cache`
+// it hashes them too.
+import { parentPort } from 'node:worker_threads';
+import { readBytes, textHash } from './readSource.ts';
+import { chunkCount, READER, type ReadChunk, type ReadJob, type ReadResult } from './readChunks.ts';
+
+const port = parentPort!;
+// A chunk of 128 catalog files is about 100 kB; a bigger file gets a slab of its own size.
+const SLAB_BYTES = 256 * 1024;
+
+port.on('message', (job: ReadJob) => {
+  const owners = new Int32Array(job.owners);
+  const consumed = new Int32Array(job.consumed);
+  const chunks = chunkCount(job);
+  for (let chunk = job.mode === 'alternate' ? 1 : 0; chunk < chunks; chunk += job.mode === 'alternate' ? 2 : 1) {
+    // Stay at most WINDOW chunks ahead of the main thread: the bytes of a huge catalog never pile up.
+    for (let seen = Atomics.load(consumed, 0); chunk - seen > job.window; seen = Atomics.load(consumed, 0)) Atomics.wait(consumed, 0, seen, 1000);
+    if (job.mode === 'share' && Atomics.compareExchange(owners, chunk, 0, READER) !== 0) continue;
+    const results: ReadResult[] = [];
+    const slabs: ArrayBuffer[] = [];
+    let used = 0;
+    const alloc = (size: number) => {
+      if (slabs.length === 0 || used + size > slabs[slabs.length - 1].byteLength) {
+        slabs.push(new ArrayBuffer(Math.max(SLAB_BYTES, size)));
+        used = 0;
+      }
+      used += size;
+      return Buffer.from(slabs[slabs.length - 1], used - size, size);
+    };
+    for (let i = chunk * job.chunkSize; i < Math.min((chunk + 1) * job.chunkSize, job.paths.length); i++) {
+      let read;
+      try {
+        read = readBytes(job.paths[i], job.maxBytes, alloc);
+      } catch {
+        // The main thread reads it again and reports the file system's error as it always does.
+        results.push({ error: true });
+        continue;
+      }
+      if ('tooLarge' in read) {
+        results.push(read);
+        continue;
+      }
+      let bytes = read.bytes;
+      if (!slabs.includes(bytes.buffer as ArrayBuffer)) {
+        // An empty or special file's bytes come from Node's pool: copied into the slab.
+        const copy = alloc(bytes.length);
+        bytes.copy(copy);
+        bytes = copy;
+      }
+      results.push({ slab: slabs.indexOf(bytes.buffer as ArrayBuffer), offset: bytes.byteOffset, length: bytes.byteLength, ...(job.hash ? { hash: textHash(bytes) } : {}) });
+    }
+    port.postMessage({ job: job.id, chunk, slabs, results } satisfies ReadChunk, slabs);
+  }
+});

@@ -1,0 +1,83 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cases, type Tree } from '../catalog/gateCases.ts';
+import { baseTree } from '../catalog/fixtureOrg.ts';
+import { runBin } from '../helpers/runBin.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+
+// BACKSTAGE_GITOPS_READER=always: the reader thread reads every other catalog file, whatever the catalog's
+// size; never: the main thread reads them all. Both must give the same report, byte for byte.
+const check = (root: string, reader: 'always' | 'never', env: Record<string, string> = {}) => runBin(['check', '--format', 'json'], root, { BACKSTAGE_GITOPS_READER: reader, ...env });
+
+async function bothWays(tree: Tree) {
+  const root = await tempRepo(tree, { policies: true });
+  const [alone, shared] = await Promise.all([check(root, 'never'), check(root, 'always')]);
+  return { root, alone, shared };
+}
+
+const entity = (name: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec: {type: library, lifecycle: experimental, owner: team-a}\n`;
+
+describe('the reader thread (through the bin)', () => {
+  it.each(cases)('%s: the same report with every other file read by the reader thread', async (_name, change) => {
+    const tree = baseTree();
+    change(tree);
+    const { alone, shared } = await bothWays(tree);
+    expect(alone.stderr).toBe('');
+    expect([shared.status, shared.stdout, shared.stderr]).toEqual([alone.status, alone.stdout, alone.stderr]);
+  }, 60_000);
+
+  it('reads what no parser should see the same way: too large, UTF-16, Latin-1, a UTF-8 BOM, empty, missing', async () => {
+    const tree = baseTree();
+    tree['catalog/all.yaml'] += '    - ./more/*.yaml\n    - ./more/gone.yaml\n';
+    const files: Record<string, string | Buffer> = {
+      'catalog/more/a-big.yaml': `${entity('big')}description: ${'x'.repeat(1024 * 1024)}\n`,
+      'catalog/more/b-utf16.yaml': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(entity('wide'), 'utf16le')]),
+      'catalog/more/c-latin1.yaml': Buffer.from(entity('caf\u00e9-service'), 'latin1'),
+      'catalog/more/d-bom.yaml': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(entity('bom'))]),
+      'catalog/more/e-empty.yaml': '',
+      'catalog/more/f-fine.yaml': entity('fine').replace('owner: team-a', 'owner: team-b'),
+    };
+    const root = await tempRepo({ ...tree, ...files }, { policies: true });
+    const [alone, shared] = await Promise.all([check(root, 'never'), check(root, 'always')]);
+    expect([shared.status, shared.stdout, shared.stderr]).toEqual([alone.status, alone.stdout, alone.stderr]);
+    const found = (JSON.parse(alone.stdout) as { diagnostics: { ruleId: string; file: string }[] }).diagnostics.map(d => `${d.ruleId}@${d.file}`);
+    expect(found).toEqual(expect.arrayContaining([
+      'yaml-file-too-large@catalog/more/a-big.yaml',
+      'yaml-encoding@catalog/more/b-utf16.yaml',
+      'yaml-encoding@catalog/more/c-latin1.yaml',
+      'ref-unresolved@catalog/more/f-fine.yaml',
+      'location-target-missing@catalog/all.yaml',
+    ]));
+    // The BOM is no part of the text (the entity parses; only the org's policies speak), an empty file is no finding.
+    expect(found.filter(f => /^(yaml|entity)-/.test(f) && /(d-bom|e-empty)\.yaml$/.test(f))).toEqual([]);
+    expect(found).toContain('policy/system-has-domain@catalog/more/d-bom.yaml');
+  }, 60_000);
+
+  it('writes the same --cache, hashed by the reader thread or by the main thread', async () => {
+    const tree = baseTree();
+    tree['catalog/orders.yaml'] = `\uFEFF${tree['catalog/orders.yaml'].replace('name: orders-db', 'name: orders db!')}`;
+    const root = await tempRepo(tree, { policies: true });
+    const [alone, shared] = await Promise.all([
+      runBin(['check', '--format', 'json', '--cache', 'alone.json'], root, { BACKSTAGE_GITOPS_READER: 'never' }),
+      runBin(['check', '--format', 'json', '--cache', 'shared.json'], root, { BACKSTAGE_GITOPS_READER: 'always' }),
+    ]);
+    expect([shared.status, shared.stdout, shared.stderr]).toEqual([alone.status, alone.stdout, alone.stderr]);
+    expect(alone.stdout).toContain('entity-field-format');
+    // The per-file part (after the run record's line, whose key sees the other run's cache file in the repo).
+    const perFile = async (name: string) => (await readFile(join(root, name), 'utf8')).split('\n').slice(1).join('\n');
+    expect(await perFile('shared.json')).toBe(await perFile('alone.json'));
+    expect(await perFile('alone.json')).toContain('"hash"');
+  }, 60_000);
+
+  it('a reader thread that fails is one tool error (exit 2), not a hang or a partial report', async () => {
+    const root = await tempRepo(baseTree(), { policies: true });
+    // A preload that Node runs in every thread; it breaks only the worker.
+    await writeFile(join(root, 'break-worker.cjs'), "if (!require('node:worker_threads').isMainThread) throw new Error('worker broken on purpose');\n");
+    const result = await check(root, 'always', { NODE_OPTIONS: `--require ${join(root, 'break-worker.cjs')}` });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^backstage-gitops check: internal error: the thread reading catalog files stopped: worker broken on purpose\n/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
