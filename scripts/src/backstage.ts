@@ -65,12 +65,16 @@ export function computeModelKinds(): ModelKind[] {
 const catalogModelDist = dirname(require.resolve('@backstage/catalog-model'));
 const scaffolderCommonDist = dirname(require.resolve('@backstage/plugin-scaffolder-common'));
 
+/** The kinds BuiltinKindsEntityProcessor validates, plus Template (the scaffolder's entity-model module). */
+export const BUILTIN_KINDS = ['API', 'Component', 'Domain', 'Group', 'Location', 'Resource', 'System', 'User', 'Template'] as const;
+export type BuiltinKind = (typeof BUILTIN_KINDS)[number];
+
 /**
  * The JSON Schemas behind Backstage's validators. They are not exported, but the validators stop at
  * the first error; compiling the same schemas ourselves lets the gate list every error at once.
  */
-export function backstageSchemas(): { shared: object[]; entity: object; kinds: Record<string, object> } {
-  const load = (base: string, file: string) => require(join(base, file)).default as object;
+export function backstageSchemas(): { shared: object[]; entity: object; kinds: Record<BuiltinKind, { $id: string }> } {
+  const load = (base: string, file: string) => require(join(base, file)).default as { $id: string };
   const schema = (name: string) => load(catalogModelDist, `schema/${name}.schema.json.cjs.js`);
   const kind = (name: string) => schema(`kinds/${name}.v1alpha1`);
   return {

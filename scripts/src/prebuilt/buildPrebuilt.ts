@@ -1,9 +1,23 @@
-import { catalogModelVersion, computeModelKinds } from '../backstage.ts';
+import { BUILTIN_KINDS, catalogModelVersion, computeModelKinds } from '../backstage.ts';
+import { gitopsConfigSpec } from '../config/gitopsConfig.ts';
+import { scorecardsSpec } from '../scorecards/loadScorecards.ts';
+import { buildValidators } from './prebuiltValidators.ts';
 import { writePrebuilt } from './prebuilt.ts';
+import { backstageKindSpec, entityPolicySpec, modelSpec, type ValidatorSpec } from './validatorSpecs.ts';
+
+/**
+ * Every fixed schema set-up the check path would compile with Ajv at start: Backstage's kind validators
+ * and SchemaValidEntityPolicy as the packages build them, the gate's every-error variants, and the
+ * toolkit's own config and scorecard schemas. The org's policies are data of each PR and are not here.
+ */
+export function fixedValidatorSpecs(): ValidatorSpec[] {
+  return [...BUILTIN_KINDS.map(backstageKindSpec), entityPolicySpec(), modelSpec(), gitopsConfigSpec(), scorecardsSpec()];
+}
 
 /** Computes what start-up would otherwise compute on every run, keyed so a stale value is never used. */
 export function buildPrebuilt(): string {
   return writePrebuilt({
     modelKinds: { key: catalogModelVersion(), value: computeModelKinds() },
+    ...buildValidators(fixedValidatorSpecs()),
   });
 }
