@@ -1,4 +1,5 @@
 import { BUILTIN_KINDS, catalogModelVersion, computeModelKinds } from '../backstage.ts';
+import { policyMetaSpec } from '../catalog/checkPolicies.ts';
 import { gitopsConfigSpec } from '../config/gitopsConfig.ts';
 import { scorecardsSpec } from '../scorecards/loadScorecards.ts';
 import { buildValidators } from './prebuiltValidators.ts';
@@ -8,10 +9,11 @@ import { backstageKindSpec, entityPolicySpec, modelSpec, type ValidatorSpec } fr
 /**
  * Every fixed schema set-up the check path would compile with Ajv at start: Backstage's kind validators
  * and SchemaValidEntityPolicy as the packages build them, the gate's every-error variants, and the
- * toolkit's own config and scorecard schemas. The org's policies are data of each PR and are not here.
+ * toolkit's own config and scorecard schemas, and the meta-schema the org's policies (data of each PR,
+ * compiled at run time) are checked against.
  */
 export function fixedValidatorSpecs(): ValidatorSpec[] {
-  return [...BUILTIN_KINDS.map(backstageKindSpec), entityPolicySpec(), modelSpec(), gitopsConfigSpec(), scorecardsSpec()];
+  return [...BUILTIN_KINDS.map(backstageKindSpec), entityPolicySpec(), modelSpec(), gitopsConfigSpec(), scorecardsSpec(), policyMetaSpec()];
 }
 
 /** Computes what start-up would otherwise compute on every run, keyed so a stale value is never used. */

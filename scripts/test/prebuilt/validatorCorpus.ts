@@ -73,6 +73,11 @@ function mutated(entity: Doc, path: (string | number)[], value: unknown | typeof
 
 const DELETE = Symbol('delete');
 
+/** `doc` with each of its fields and items in turn deleted, then set to each of `values`. */
+export function fieldVariants(doc: Doc, values: readonly unknown[]): Doc[] {
+  return paths(doc).filter(p => p.length > 0).flatMap(path => [mutated(doc, path, DELETE), ...values.map(v => mutated(doc, path, v))]);
+}
+
 /**
  * Malformed entities of every built-in kind: each example the kind's own schema ships (loaded from the
  * package), with every field in turn deleted or replaced by an odd value, plus foreign fields, other
@@ -85,11 +90,7 @@ export function malformedEntities(): Doc[] {
     const examples = ((schemas.kinds[kind] as { examples?: Doc[] }).examples ?? []).filter(e => typeof e === 'object' && e !== null);
     if (examples.length === 0) throw new Error(`the ${kind} schema ships no examples`);
     for (const example of examples) {
-      out.push(example);
-      for (const path of paths(example).filter(p => p.length > 0)) {
-        out.push(mutated(example, path, DELETE));
-        for (const value of ODD_VALUES) out.push(mutated(example, path, value));
-      }
+      out.push(example, ...fieldVariants(example, ODD_VALUES));
       out.push({ ...example, status: {} }, { ...example, spec: { ...(example.spec as Doc), unknownField: 1 } }, { ...example, metadata: { ...(example.metadata as Doc), namespace: 'Bad_NS' } });
       for (const apiVersion of ['backstage.io/v1beta1', 'backstage.io/v1alpha2', 'scaffolder.backstage.io/v1beta3', 'v1', 1]) out.push({ ...example, apiVersion });
       for (const other of [...BUILTIN_KINDS, kind.toLowerCase(), 'Custom']) out.push({ ...example, kind: other });
