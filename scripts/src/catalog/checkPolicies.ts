@@ -4,7 +4,7 @@ import ajvErrors from 'ajv-errors';
 import ajvFormats from 'ajv-formats';
 import type { Diagnostic, Severity } from '../diagnostic.ts';
 import { errorPath, leafErrors } from './ajvPaths.ts';
-import { prebuiltValidators } from '../prebuilt/prebuiltValidators.ts';
+import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMetaSchema.ts';
 import type { ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
 
@@ -24,34 +24,27 @@ export interface CompiledPolicy {
 }
 
 const POLICY_OPTIONS = { allErrors: true, allowUnionTypes: true, strict: false };
-const DRAFT_07 = 'http://json-schema.org/draft-07/schema';
 
-/**
- * The draft-07 meta-schema as the policies' Ajv (its options, ajv-formats and ajv-errors) checks each
- * policy against it before compiling; fixed, so `npm run build` prebuilds it.
- */
+/** draft-07's meta-schema as the policies' Ajv (its options, ajv-formats, ajv-errors) checks each policy against it. */
 export function policyMetaSpec(): ValidatorSpec {
-  return { name: 'policy-meta-schema', ajv: 'toolkit', options: POLICY_OPTIONS, plugins: ['ajv-formats', 'ajv-errors'], add: [], exports: { validate: { id: DRAFT_07 } } };
+  return draft07MetaSpec('policy-meta-schema', POLICY_OPTIONS, ['ajv-formats', 'ajv-errors']);
 }
 
 /**
  * Org policy lives in JSON Schema files: `x-rule-id`, `x-severity` and `x-hint` say how a violation
  * is reported, `errorMessage` (ajv-errors) says it in words a newcomer understands. The policies are
- * data of each PR, so they are compiled here, by one Ajv; with the prebuilt meta-schema validator it
- * skips compiling draft-07's meta-schema and checks each policy with that instead, throwing the error
- * Ajv's own check throws (`schema is invalid: …`). Throws Ajv's error for a policy that does not compile.
+ * data of each PR, so they are compiled here, by one Ajv, which checks them against the prebuilt
+ * meta-schema validator instead of compiling draft-07's meta-schema first. Throws Ajv's error for a
+ * policy that does not compile.
  */
 export function compilePolicies(schemas: readonly PolicySchema[]): CompiledPolicy[] {
   if (schemas.length === 0) return [];
-  const prebuiltMeta = prebuiltValidators(policyMetaSpec());
-  // Another $schema (or a malformed one) is Ajv's own to resolve or refuse.
-  const meta = schemas.every(({ schema }) => schema.$schema === undefined || schema.$schema === DRAFT_07 || schema.$schema === `${DRAFT_07}#`) ? prebuiltMeta?.('validate') : undefined;
-  const ajv = new Ajv(meta ? { ...POLICY_OPTIONS, validateSchema: false } : POLICY_OPTIONS);
+  const ajv = new Ajv(POLICY_OPTIONS);
+  usePrebuiltMetaSchema(ajv, policyMetaSpec());
   ajvFormats.default(ajv);
   ajvErrors.default(ajv);
   return schemas.map(({ file, schema }) => {
     const name = file.replace(/^.*\//, '').replace(/\.schema\.json$|\.json$/, '');
-    if (meta && !meta(schema)) throw new Error(`schema is invalid: ${ajv.errorsText(meta.errors)}`);
     return {
       ruleId: String(schema['x-rule-id'] ?? `policy/${name}`),
       severity: (schema['x-severity'] as Severity | undefined) ?? 'error',

@@ -1,11 +1,20 @@
 import { Ajv } from 'ajv';
 import type { Diagnostic } from '../diagnostic.ts';
+import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMetaSchema.ts';
+import type { ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { checkExpression, expressions, rangeOfText, type ExpressionReport } from './checkExpressions.ts';
 import { checkStepInputs } from './checkStepInputs.ts';
 import type { KnownAction } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
+
+const PAGE_OPTIONS = { strict: false, allErrors: true, validateFormats: false };
+
+/** draft-07's meta-schema as the parameter pages' Ajv checks each page against it; prebuilt by `npm run build`. */
+export function templatePageMetaSpec(): ValidatorSpec {
+  return draft07MetaSpec('template-page-meta-schema', PAGE_OPTIONS, []);
+}
 
 /** The org's policy for templates: the actions it allows (their shapes come from the actions themselves) and its regions. */
 export interface TemplatePolicy {
@@ -37,7 +46,8 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   const pages = (Array.isArray(spec.parameters) ? spec.parameters : spec.parameters ? [spec.parameters] : []) as Record<string, unknown>[];
   const declared = new Set<string>();
   // Only whether each page is a schema at all; formats are the form's business (RJSF knows data-url, ajv does not).
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const ajv = new Ajv(PAGE_OPTIONS);
+  usePrebuiltMetaSchema(ajv, templatePageMetaSpec());
   pages.forEach((page, i) => {
     const path = Array.isArray(spec.parameters) ? ['spec', 'parameters', i] : ['spec', 'parameters'];
     try {
