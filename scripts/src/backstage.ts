@@ -16,6 +16,34 @@ export function catalogModel(): typeof CatalogModel {
   return (model ??= require('@backstage/catalog-model'));
 }
 
+type EntityCore = Pick<typeof CatalogModel, 'parseEntityRef' | 'parseLocationRef' | 'SchemaValidEntityPolicy' | 'FieldFormatEntityPolicy' | 'NoForeignRootFieldsEntityPolicy'>;
+let core: EntityCore | undefined;
+
+/**
+ * The parts of catalog-model that judge one entity (its reference parsers and entity policies), from
+ * the package's own modules under dist/ rather than its index: requiring the index builds every kind's
+ * model layer and checks each against its meta-schema with Ajv (about 60 ms of CPU), which the gate does
+ * not use. They are the very functions the index exports (Node loads each module once; a test holds
+ * them identical); when a module is not where this version keeps it, the index itself.
+ */
+export function entityModelCore(): EntityCore {
+  if (core) return core;
+  try {
+    const load = (file: string) => require(join(catalogModelDist, `${file}.cjs.js`));
+    const loaded: EntityCore = {
+      parseEntityRef: load('entity/ref').parseEntityRef,
+      parseLocationRef: load('location/helpers').parseLocationRef,
+      SchemaValidEntityPolicy: load('entity/policies/SchemaValidEntityPolicy').SchemaValidEntityPolicy,
+      FieldFormatEntityPolicy: load('entity/policies/FieldFormatEntityPolicy').FieldFormatEntityPolicy,
+      NoForeignRootFieldsEntityPolicy: load('entity/policies/NoForeignRootFieldsEntityPolicy').NoForeignRootFieldsEntityPolicy,
+    };
+    core = Object.values(loaded).every(f => typeof f === 'function') ? loaded : catalogModel();
+  } catch {
+    core = catalogModel();
+  }
+  return core;
+}
+
 export function scaffolderCommon() {
   return (scaffolder ??= require('@backstage/plugin-scaffolder-common'));
 }

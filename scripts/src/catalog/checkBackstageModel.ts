@@ -3,7 +3,7 @@ import ajvErrors from 'ajv-errors';
 import type { ManagedModel } from './managedModel.ts';
 import { catalogModuleHint, moduleProviding } from './moduleHints.ts';
 import type * as CatalogModel from '@backstage/catalog-model';
-import { BUILTIN_KINDS, catalogModel, type BuiltinKind } from '../backstage.ts';
+import { BUILTIN_KINDS, entityModelCore, type BuiltinKind } from '../backstage.ts';
 import { builtinKindValidator, schemaValidEntityPolicy } from '../prebuilt/backstageValidators.ts';
 import { fixedValidators } from '../prebuilt/prebuiltValidators.ts';
 import { modelSpec } from '../prebuilt/validatorSpecs.ts';
@@ -57,7 +57,7 @@ function modelValidators(): ModelValidators {
 let policies: { schema: CatalogModel.EntityPolicy; foreignRoot: CatalogModel.EntityPolicy; fieldFormat: CatalogModel.EntityPolicy } | undefined;
 
 function backstagePolicies() {
-  const m = catalogModel();
+  const m = entityModelCore();
   return (policies ??= { schema: schemaValidEntityPolicy(), foreignRoot: new m.NoForeignRootFieldsEntityPolicy(), fieldFormat: new m.FieldFormatEntityPolicy() });
 }
 
@@ -193,7 +193,7 @@ function kindHint(kind: string): string {
 function checkRefSyntax(record: CatalogEntity, found: Findings) {
   for (const { field, key, path, written } of writtenReferences(record)) {
     try {
-      catalogModel().parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: record.namespace });
+      entityModelCore().parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: record.namespace });
     } catch (error) {
       const hint = field.defaultKind
         ? 'Write a reference as [kind:][namespace/]name, e.g. group:default/team-a.'

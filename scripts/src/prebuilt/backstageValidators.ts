@@ -1,6 +1,6 @@
 import type * as CatalogModel from '@backstage/catalog-model';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { catalogModel, scaffolderCommon, type BuiltinKind } from '../backstage.ts';
+import { catalogModel, entityModelCore, scaffolderCommon, type BuiltinKind } from '../backstage.ts';
 import { prebuiltValidators, type PrebuiltSource } from './prebuiltValidators.ts';
 import { backstageKindSpec, entityPolicySpec } from './validatorSpecs.ts';
 
@@ -60,7 +60,7 @@ export function builtinKindValidator(kind: BuiltinKind, source?: PrebuiltSource)
  * `validate` is set: given the build's standalone code for the same set-up, it runs that instead.
  */
 export function schemaValidEntityPolicy(source?: PrebuiltSource): CatalogModel.EntityPolicy {
-  const policy = new (catalogModel().SchemaValidEntityPolicy)();
+  const policy = new (entityModelCore().SchemaValidEntityPolicy)();
   const prebuilt = prebuiltValidators(entityPolicySpec(), source);
   if (prebuilt) (policy as unknown as { validate: ValidateFunction }).validate = prebuilt('validate');
   return policy;

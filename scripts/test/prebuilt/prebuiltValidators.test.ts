@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidateFunction } from 'ajv';
-import { BUILTIN_KINDS, catalogModel } from '../../src/backstage.ts';
+import { BUILTIN_KINDS, catalogModel, entityModelCore } from '../../src/backstage.ts';
 import { gitopsConfigSpec } from '../../src/config/gitopsConfig.ts';
 import { builtinKindValidator, packageKindValidator, schemaValidEntityPolicy } from '../../src/prebuilt/backstageValidators.ts';
 import { buildPrebuilt, fixedValidatorSpecs } from '../../src/prebuilt/buildPrebuilt.ts';
@@ -170,8 +170,18 @@ describe('a missing, stale or broken prebuilt', () => {
   });
 });
 
+describe("catalog-model's entity core", () => {
+  it('is the very functions the package index exports, loaded without building its model layers', () => {
+    const core = entityModelCore();
+    const index = catalogModel() as unknown as Record<string, unknown>;
+    expect(core).not.toBe(index);
+    for (const [name, value] of Object.entries(core)) expect(value, name).toBe(index[name]);
+    expect(Object.keys(core).sort()).toEqual(['FieldFormatEntityPolicy', 'NoForeignRootFieldsEntityPolicy', 'SchemaValidEntityPolicy', 'parseEntityRef', 'parseLocationRef']);
+  });
+});
+
 describe('check through the bin', () => {
-  it('compiles none of the fixed schemas with Ajv', async () => {
+  it("compiles none of the fixed schemas with Ajv, nor draft-07's meta-schema", async () => {
     const root = await tempRepo(baseTree(), { policies: true });
     const record = join(root, 'compiles.json');
     const result = await runBin(['check', '--root', root, '--format', 'json'], root, { NODE_OPTIONS: `--require ${join(REPO_ROOT, 'scripts/test/prebuilt/recordAjvCompiles.cjs')}`, AJV_COMPILES: record });
@@ -181,5 +191,8 @@ describe('check through the bin', () => {
     const fixed = fixedValidatorSpecs().flatMap(spec => Object.values(spec.exports).map(root => ('id' in root ? root.id : (root.compile as { $id: string }).$id)));
     expect(fixed).toContain('EntityEnvelope');
     expect(compiled.filter(id => fixed.includes(id))).toEqual([]);
+    expect(compiled.filter(id => id.startsWith('meta:http://json-schema.org/draft-07'))).toEqual([]);
+    // The org's policies are the PR's data: compiled at run time, one schema each.
+    expect(compiled.filter(id => !id.startsWith('meta:')).length).toBe(readdirSync(join(REPO_ROOT, 'schemas/policy')).filter(f => f.endsWith('.json')).length);
   }, 60_000);
 });
