@@ -136,9 +136,20 @@ const PACKAGES = ['@backstage/catalog-model', '@backstage/plugin-scaffolder-comm
  * key is never used.
  */
 export function specKey(spec: ValidatorSpec): string {
-  const versions = PACKAGES.map(p => `${p}@${require(`${p}/package.json`).version}`);
-  const hash = createHash('sha256').update(JSON.stringify([spec.options, spec.plugins, spec.add, spec.exports])).digest('hex');
+  versions ??= PACKAGES.map(p => `${p}@${require(`${p}/package.json`).version}`);
+  const schemas = [...spec.add.map(({ schemas, validateSchema }) => [validateSchema, schemas.map(schemaHash)]), Object.entries(spec.exports).map(([name, root]) => [name, 'id' in root ? root.id : schemaHash(root.compile)])];
+  const hash = createHash('sha256').update(JSON.stringify([spec.options, spec.plugins, schemas])).digest('hex');
   return [`ajv@${ajvOf(spec.ajv).version}`, ...versions, hash].join(' ');
+}
+
+let versions: string[] | undefined;
+// The kind specs share Entity, EntityMeta and common: each schema object is serialised and hashed once.
+const schemaHashes = new WeakMap<object, string>();
+
+function schemaHash(schema: object): string {
+  let hash = schemaHashes.get(schema);
+  if (!hash) schemaHashes.set(schema, (hash = createHash('sha256').update(JSON.stringify(schema)).digest('hex')));
+  return hash;
 }
 
 /**
