@@ -3,6 +3,7 @@ import { policyMetaSpec } from '../catalog/checkPolicies.ts';
 import { gitopsConfigSpec } from '../config/gitopsConfig.ts';
 import { scorecardsSpec } from '../scorecards/loadScorecards.ts';
 import { templatePageMetaSpec } from '../templates/checkTemplate.ts';
+import { templateTestSpec } from '../templates/runTemplateTests.ts';
 import { buildValidators } from './prebuiltValidators.ts';
 import { writePrebuilt } from './prebuilt.ts';
 import { backstageKindSpec, entityPolicySpec, modelSpec, type ValidatorSpec } from './validatorSpecs.ts';
@@ -10,11 +11,11 @@ import { backstageKindSpec, entityPolicySpec, modelSpec, type ValidatorSpec } fr
 /**
  * Every fixed schema set-up the check path would compile with Ajv at start: Backstage's kind validators
  * and SchemaValidEntityPolicy as the packages build them, the gate's every-error variants, and the
- * toolkit's own config and scorecard schemas, and the meta-schema that the org's policies and templates'
+ * toolkit's own config, scorecard and template-test schemas, and the meta-schema that the org's policies and templates'
  * parameter pages (data of each PR, compiled at run time) are checked against.
  */
 export function fixedValidatorSpecs(): ValidatorSpec[] {
-  return [...BUILTIN_KINDS.map(backstageKindSpec), entityPolicySpec(), modelSpec(), gitopsConfigSpec(), scorecardsSpec(), policyMetaSpec(), templatePageMetaSpec()];
+  return [...BUILTIN_KINDS.map(backstageKindSpec), entityPolicySpec(), modelSpec(), gitopsConfigSpec(), scorecardsSpec(), policyMetaSpec(), templatePageMetaSpec(), templateTestSpec()];
 }
 
 /** Computes what start-up would otherwise compute on every run, keyed so a stale value is never used. */

@@ -10,11 +10,12 @@ import { buildPrebuilt, fixedValidatorSpecs } from '../../src/prebuilt/buildPreb
 import { buildValidators, fixedValidators, prebuiltValidators, type PrebuiltSource } from '../../src/prebuilt/prebuiltValidators.ts';
 import { backstageKindSpec, compileSpec, entityPolicySpec, modelSpec, type ValidatorSpec } from '../../src/prebuilt/validatorSpecs.ts';
 import { scorecardsSpec } from '../../src/scorecards/loadScorecards.ts';
+import { templateTestSpec } from '../../src/templates/runTemplateTests.ts';
 import { baseTree, CONFIG } from '../catalog/fixtureOrg.ts';
 import { edit } from '../catalog/gateCases.ts';
 import { runBin } from '../helpers/runBin.ts';
 import { REPO_ROOT, tempRepo } from '../helpers/tempRepo.ts';
-import { documentsOf, validatorCorpus } from './validatorCorpus.ts';
+import { documentsOf, fieldVariants, validatorCorpus } from './validatorCorpus.ts';
 
 type Doc = Record<string, unknown>;
 let corpus: Doc[];
@@ -99,7 +100,7 @@ describe('prebuilt validators', () => {
     expect(invalid).toBeGreaterThan(10_000);
   });
 
-  it("judge gitops.config.yaml and scorecards like the run-time compiled schemas, defaults applied alike", async () => {
+  it("judge gitops.config.yaml, scorecards and template test cases like the run-time compiled schemas, defaults applied alike", async () => {
     const configs = [parse(CONFIG), parse(readFileSync(join(REPO_ROOT, 'gitops.config.yaml'), 'utf8'))];
     const variants = configs.flatMap(c => [c, ...corpus.slice(0, 200), { ...c, failOn: 'fatal' }, { ...c, catalog: { ...c.catalog, roots: 'x' } }, { ...c, extra: 1 }, { ...c, rules: { 'no-such': 'off' } }, { ...c, codeowners: 1 }]);
     const scorecards = (await Promise.all(['checks', 'scorecards', 'initiatives', 'exemptions', 'facts'].map(async d => {
@@ -109,7 +110,11 @@ describe('prebuilt validators', () => {
     }))).flat();
     expect(scorecards.length).toBeGreaterThan(5);
     const scorecardVariants = scorecards.flatMap(s => [s, { ...s, kind: 'Nope' }, { ...s, id: 1 }, { ...s, extra: true }, Object.fromEntries(Object.entries(s).slice(0, 1))]);
-    for (const [spec, data] of [[gitopsConfigSpec(), variants], [scorecardsSpec(), [...scorecardVariants, ...corpus.slice(0, 200)]]] as [ValidatorSpec, unknown[]][]) {
+    const templatesDir = join(REPO_ROOT, 'templates');
+    const testCases = readdirSync(templatesDir, { recursive: true, encoding: 'utf8' }).filter(f => /\/tests\/[^/]+\.yaml$/.test(f) && !f.endsWith('.snapshot.yaml')).flatMap(f => documentsOf(readFileSync(join(templatesDir, f), 'utf8')));
+    expect(testCases.length).toBeGreaterThan(3);
+    const testCaseVariants = [...testCases, ...testCases.flatMap(c => fieldVariants(c, [null, 1, 'x', [], {}]))];
+    for (const [spec, data] of [[gitopsConfigSpec(), variants], [scorecardsSpec(), [...scorecardVariants, ...corpus.slice(0, 200)]], [templateTestSpec(), testCaseVariants]] as [ValidatorSpec, unknown[]][]) {
       const prebuilt = prebuiltValidators(spec)!('validate');
       const compiled = compileSpec(spec).validator('validate');
       const verdicts = new Set<boolean>();
