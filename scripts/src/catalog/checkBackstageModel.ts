@@ -6,7 +6,8 @@ import type * as CatalogModel from '@backstage/catalog-model';
 import { BUILTIN_KINDS, entityModelCore, type BuiltinKind } from '../backstage.ts';
 import { builtinKindValidator, schemaValidEntityPolicy } from '../prebuilt/backstageValidators.ts';
 import { fixedValidators } from '../prebuilt/prebuiltValidators.ts';
-import { modelSpec } from '../prebuilt/validatorSpecs.ts';
+import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMetaSchema.ts';
+import { modelSpec, type ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 import { writtenReferences } from './relationFields.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
@@ -153,6 +154,12 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
 }
 
 let modelAjv: Ajv | undefined;
+const MODEL_OPTIONS = { allowUnionTypes: true, allErrors: true, validateSchema: true, addUsedSchema: false, strict: false };
+
+/** draft-07's meta-schema as the managed model's SchemaValidator Ajv (with ajv-errors) checks each kind schema against it. */
+export function managedModelMetaSpec(): ValidatorSpec {
+  return draft07MetaSpec('managed-model-meta-schema', MODEL_OPTIONS, ['ajv-errors']);
+}
 const modelSchemas = new WeakMap<object, ValidateFunction>();
 
 /**
@@ -175,7 +182,8 @@ function checkModelKind(entity: Record<string, unknown>, record: CatalogEntity, 
     return;
   }
   if (!modelAjv) {
-    modelAjv = new Ajv({ allowUnionTypes: true, allErrors: true, validateSchema: true, addUsedSchema: false, strict: false });
+    modelAjv = new Ajv(MODEL_OPTIONS);
+    usePrebuiltMetaSchema(modelAjv, managedModelMetaSpec());
     ajvErrors.default(modelAjv);
   }
   let validate = modelSchemas.get(kind.jsonSchema);

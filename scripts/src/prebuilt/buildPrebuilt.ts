@@ -1,4 +1,5 @@
 import { BUILTIN_KINDS, catalogModelVersion, computeModelKinds } from '../backstage.ts';
+import { managedModelMetaSpec } from '../catalog/checkBackstageModel.ts';
 import { policyMetaSpec } from '../catalog/checkPolicies.ts';
 import { gitopsConfigSpec } from '../config/gitopsConfig.ts';
 import { scorecardsSpec } from '../scorecards/loadScorecards.ts';
@@ -11,11 +12,11 @@ import { backstageKindSpec, entityPolicySpec, modelSpec, type ValidatorSpec } fr
 /**
  * Every fixed schema set-up the check path would compile with Ajv at start: Backstage's kind validators
  * and SchemaValidEntityPolicy as the packages build them, the gate's every-error variants, and the
- * toolkit's own config, scorecard and template-test schemas, and the meta-schema that the org's policies and templates'
- * parameter pages (data of each PR, compiled at run time) are checked against.
+ * toolkit's own config, scorecard and template-test schemas, and the meta-schema that the org's policies, templates'
+ * parameter pages (data of each PR) and the managed model's kind schemas, compiled at run time, are checked against.
  */
 export function fixedValidatorSpecs(): ValidatorSpec[] {
-  return [...BUILTIN_KINDS.map(backstageKindSpec), entityPolicySpec(), modelSpec(), gitopsConfigSpec(), scorecardsSpec(), policyMetaSpec(), templatePageMetaSpec(), templateTestSpec()];
+  return [...BUILTIN_KINDS.map(backstageKindSpec), entityPolicySpec(), modelSpec(), gitopsConfigSpec(), scorecardsSpec(), policyMetaSpec(), templatePageMetaSpec(), managedModelMetaSpec(), templateTestSpec()];
 }
 
 /** Computes what start-up would otherwise compute on every run, keyed so a stale value is never used. */
