@@ -11,7 +11,7 @@ export type AjvOwner = 'catalog-model' | 'toolkit';
 
 /**
  * One fixed Ajv set-up the check path compiles on every start, described as data so the build (standalone
- * code, scripts/src/prebuilt/buildValidators.ts) and the run-time fallback compile exactly the same thing:
+ * code, buildValidators in prebuiltValidators.ts) and the run-time fallback compile exactly the same thing:
  * a new Ajv with `options` and `plugins`, then `add` in order (addSchema, with the `validateSchema`
  * argument the package passes), then each of `exports` compiled (`compile`) or looked up by `$id` (`id`).
  */
@@ -36,8 +36,9 @@ export function ajvOf(owner: AjvOwner): { Ajv: new (options: Options) => Ajv; st
 const modelSchema = (name: string) => require(join(dirname(require.resolve('@backstage/catalog-model')), `schema/${name}.schema.json.cjs.js`)).default as { $id: string };
 
 /**
- * The schemas catalog-model's compileAjvSchema adds beside `schema` (its getExtraSchemas), validated against the meta-schema as it asks: of Envelope,
- * Entity, EntityMeta and common, those `schema` reaches through `$ref`, transitively, in its order.
+ * The schemas catalog-model's compileAjvSchema adds beside `schema` (its getExtraSchemas, not exported):
+ * of Envelope, Entity, EntityMeta and common, those `schema` reaches through `$ref`, transitively, in its
+ * order. The equivalence test holds the result to catalog-model's own validators.
  */
 function extraSchemas(schema: { $id?: string }): object[] {
   const candidates = ['EntityEnvelope', 'Entity', 'EntityMeta', 'shared/common'].map(modelSchema);
