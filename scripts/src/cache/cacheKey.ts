@@ -18,8 +18,7 @@ const PACKAGES = ['@backstage/catalog-model', '@backstage/plugin-scaffolder-comm
  */
 export function cacheKey(config: GitopsConfig): string {
   const hash = createHash('sha256');
-  hash.update(toolkitFingerprint()).update(installedPackagesFingerprint());
-  for (const name of PACKAGES) hash.update(`\n${name}@${require(`${name}/package.json`).version}`);
+  hash.update(toolkitKey());
   const { root: _root, ...settings } = config;
   hash.update(`\n${JSON.stringify(settings)}`);
   if (config.catalog.policies) {
@@ -32,6 +31,18 @@ export function cacheKey(config: GitopsConfig): string {
     }
     for (const name of names) hash.update(`\n${name}\n`).update(readFileSync(join(folder, name)));
   }
+  return hash.digest('hex');
+}
+
+/**
+ * sha256 of the toolkit as it runs: its code (toolkitFingerprint), the installed dependency tree
+ * (installedPackagesFingerprint) and the versions of the packages that parse and judge entities.
+ * Reads files; throws only if the toolkit's own files cannot be read.
+ */
+export function toolkitKey(): string {
+  const hash = createHash('sha256');
+  hash.update(toolkitFingerprint()).update(installedPackagesFingerprint());
+  for (const name of PACKAGES) hash.update(`\n${name}@${require(`${name}/package.json`).version}`);
   return hash.digest('hex');
 }
 

@@ -3,7 +3,7 @@ import { isRecord } from '../load/loadCatalog.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 import type { LocationEdge, SourceFile } from '../load/loadCatalog.ts';
-import { matchGlob } from './locationTargets.ts';
+import { GLOB_BUDGET_MS, matchGlob } from './locationTargets.ts';
 
 export interface LocationContext {
   mode: 'roots' | 'paths' | 'discover';
@@ -48,8 +48,15 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
 
 function unreachable(files: readonly SourceFile[], context: LocationContext): Diagnostic[] {
   const reached = new Set(files.map(f => f.file));
-  const included = new Set(context.include.flatMap(glob => matchGlob(context.repoFiles, glob) ?? []));
-  return [...included]
+  const included = new Set<string>();
+  // A pattern that ran out of time is a finding, never a silent gap: the result must not depend on timing unseen.
+  const timedOut: Diagnostic[] = [];
+  for (const glob of context.include) {
+    const matched = matchGlob(context.repoFiles, glob);
+    if (matched) matched.forEach(file => included.add(file));
+    else timedOut.push({ ruleId: 'location-glob-too-complex', severity: 'error', message: `Matching the catalog.include pattern '${glob}' against the repository's files took longer than ${GLOB_BUDGET_MS / 1000} s; the files it names were not checked for reachability.`, hint: 'Use a plainer pattern in catalog.include, or list the folders.', file: 'gitops.config.yaml', range: FILE_START });
+  }
+  return [...timedOut, ...[...included]
     .sort()
     .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file))
     .map(file => ({
@@ -59,5 +66,5 @@ function unreachable(files: readonly SourceFile[], context: LocationContext): Di
       hint: 'List it (or a glob that matches it) in the targets of a Location that the root reaches.',
       file,
       range: FILE_START,
-    }));
+    }))];
 }

@@ -1,33 +1,22 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { join, resolve } from 'node:path';
-import type { CatalogEntity } from '../catalog/catalogEntity.ts';
-import { checkCatalog } from '../catalog/checkCatalog.ts';
-import { cacheKey } from '../cache/cacheKey.ts';
-import { readCacheFile, ResultCache, writeCacheFile } from '../cache/resultCache.ts';
+import { relative, resolve, sep } from 'node:path';
+import { cacheKey, toolkitKey } from '../cache/cacheKey.ts';
+import { ResultCache, writeCacheFile } from '../cache/resultCache.ts';
+import { runInputsKey } from '../cache/runInputs.ts';
+import { cacheFileText, readCacheParts } from '../cache/runRecord.ts';
+import type { CheckOptions } from './checkAnalysis.ts';
 import { logText } from '../report/safeText.ts';
-import { codeownersFor, codeownersGate } from '../codeowners/codeownersGate.ts';
-import { editorSchemaFor, editorSchemaGate } from '../schema/editorSchema.ts';
-import { backstageConfigGate } from '../backstageConfig/backstageConfigGate.ts';
-import { discoverTemplateFiles, templateFiles, templateGate } from '../templates/templateGate.ts';
-import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
-import { catalogRules } from '../catalog/catalogRules.ts';
 import { LOCKED_RULES, lockedRuleSettings } from '../config/lockedRules.ts';
-import { policyRules } from '../catalog/checkPolicies.ts';
-import { scorecardRules } from '../scorecards/scorecardRules.ts';
-import { apiRules } from '../pr/apiRules.ts';
-import { templateRules } from '../templates/templateRules.ts';
-import { referencesOf } from '../catalog/checkReferences.ts';
-import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
-import { loadPolicies, prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
-import { CONFIG_FILE, loadConfig, UsageError, type GitopsConfig, repoRoot } from '../config/gitopsConfig.ts';
+import type { GitopsConfig } from '../config/gitopsConfig.ts';
+import { repoRoot } from '../config/repoRoot.ts';
+import { UsageError } from '../config/usageError.ts';
 import { isAtLeast, SEVERITIES, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { formatters } from '../report/formatters.ts';
 import { summaryLine } from '../report/formatStylish.ts';
-import { baseUrlFlag, connectionProblem } from './backstageUrl.ts';
-import { hideSecrets, OUTPUT_KINDS, refuseUrlCredentials, wantsColor, type CliIo } from './io.ts';
+import { OUTPUT_KINDS, wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
+import { gitArchive } from '../process/gitArchive.ts';
 
 export const CHECK_HELP = `Usage: backstage-gitops check [paths…] [options]
 
@@ -45,8 +34,10 @@ Options:
   --base REF            compare with a git revision: blocking scorecard checks fail for the entities
                         the change adds or edits
   --today YYYY-MM-DD    date for exemption expiry, enableOn and initiative due dates (default: today)
-  --cache FILE          keep per-file results in FILE and reuse them for files whose text is unchanged
-                        (checks across entities always run); a stale or corrupt FILE is ignored.
+  --cache FILE          keep results in FILE: when no file, folder, link, config, policy, package or
+                        option changed since the run that wrote it, its report is given again; else
+                        per-file results are reused for files whose text is unchanged (checks across
+                        entities always run). A stale or corrupt FILE is ignored.
                         Default: $BACKSTAGE_GITOPS_CACHE when set (CI keeps the file between runs)
   --list-rules          print every rule with an example and exit
   --color / --no-color  force colours on or off (default: on for a TTY unless NO_COLOR is set)
@@ -77,106 +68,95 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   });
   if (values.help) return io.stdout.write(CHECK_HELP), 0;
   const root = repoRoot(io.cwd, values.root);
-  const config = await loadConfig(root);
-  if (values['list-rules']) return io.stdout.write(listRules(await loadPolicies(config))), 0;
+  if (values['list-rules']) {
+    const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
+    const [{ loadPolicies }, { registeredRules }] = await Promise.all([import('../catalog/prepareCatalogCheck.ts'), import('./checkAnalysis.ts')]);
+    return io.stdout.write(listRules(registeredRules(), await loadPolicies(config))), 0;
+  }
 
   const formats = values.format ?? ['stylish'];
   for (const format of formats) if (!formatters[format]) throw new UsageError(`Unknown format '${logText(format)}'; use one of ${Object.keys(formatters).join(', ')}`);
   const outputs = values.output ?? [];
   if (outputs.length > formats.length) throw new UsageError('Give one --format for each --output');
-  const failOn = (values['fail-on'] ?? config.failOn) as Severity;
-  if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on takes error, warning or info, not '${logText(failOn)}'`);
+  const failOnFlag = values['fail-on'] as Severity | undefined;
+  if (failOnFlag !== undefined && !SEVERITIES.includes(failOnFlag)) throw new UsageError(`--fail-on takes error, warning or info, not '${logText(failOnFlag)}'`);
 
   // CI sets the variable once for the job, so `report` (which runs this gate) and the adapters use the cache too.
   const cacheName = values.cache ?? (io.env.BACKSTAGE_GITOPS_CACHE || undefined);
   const cacheFile = cacheName === undefined ? undefined : resolve(io.cwd, cacheName);
-  const cache = cacheFile === undefined ? undefined : ResultCache.read(readCacheFile(cacheFile), cacheKey(config));
-  if (cache?.notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(cache.notice)}; it will be rewritten.\n`);
-  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache);
-  if (!config.found && input.loaded.files.length === 0) {
-    throw new UsageError(`${positionals.length ? positionals.join(', ') : root} holds no catalog file (YAML with a backstage.io apiVersion or one of Backstage's kinds) and no ${CONFIG_FILE}: nothing to check. Give the repository's folder, or --root.`);
-  }
-  let result = await checkCatalog(input);
-  if (values['catalog-url']) {
-    const known = new Set(result.entities.map(e => e.ref));
-    const wanted = [...new Set(result.entities.flatMap(referencesOf).map(r => r.target))].filter(t => !known.has(t));
-    const token = io.env[values['token-env'] ?? 'BACKSTAGE_TOKEN'];
-    hideSecrets(io, token);
-    refuseUrlCredentials(io, values['catalog-url'], '--catalog-url', '--token-env');
-    const catalogUrl = baseUrlFlag('--catalog-url', values['catalog-url']);
-    let liveRefs;
-    try {
-      liveRefs = await fetchKnownRefs(catalogUrl, token, wanted, io.fetch);
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(`--catalog-url: ${connectionProblem(error, catalogUrl).message}`);
-    }
-    result = await checkCatalog({ ...input, liveRefs });
-  }
-  if (input.loaded.mode === 'roots') {
-    // CODEOWNERS and the editor schema computed from a catalog missing a broken file's entities would
-    // call the committed ones stale, and `--write` would make them wrong: the YAML error is the finding.
-    const parses = ![...input.loaded.files, ...input.loaded.context].some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
-    result.diagnostics.push(...(await repoGates(root, config, result.entities, input.loaded.repoFiles, values.base, values.today, parses)));
-  } else {
-    // Any catalog gets Backstage's template rules on the templates it holds.
-    const reported = new Set(input.loaded.files.map(f => f.file));
-    result.diagnostics.push(...(await templateGate(root, { files: templateFiles(result.entities).filter(f => reported.has(f)) })));
-  }
-  if (cache && cacheFile && cache.needsWrite()) writeCacheFile(cacheFile, cache.serialize());
-  // A file read both as a catalog file and by a gate of its own (a Template) reports a parse error once.
-  const seen = new Set<string>();
-  const unique = result.diagnostics.filter(d => {
-    const key = `${d.ruleId}\0${d.file}\0${d.range.start.line}:${d.range.start.column}\0${d.message}`;
-    return !seen.has(key) && Boolean(seen.add(key));
-  });
-  const diagnostics = [...applyRuleSettings(unique, config), ...lockedRuleSettings(config)];
-  const options = {
-    color: wantsColor(io, values['no-color'] ? false : values.color),
+  const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today };
+  const parts = cacheFile === undefined ? undefined : readCacheParts(cacheFile);
+  // The replay is looked up before the config is even read: its file is one of the inputs hashed.
+  const key = cacheFile === undefined ? undefined : replayKey(root, options, io.cwd, cacheFile);
+  let record = key !== undefined && parts?.run?.key === key ? parts.run : undefined;
+  if (!record) {
+    const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
+    const cache = parts && ResultCache.read(parts.files(), cacheKey(config));
+    const notice = cache?.notice ?? parts?.notice;
+    if (notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(notice)}; it will be rewritten.\n`);
+    const { analyseCheck } = await import('./checkAnalysis.ts');
+    const analysis = await analyseCheck(root, config, options, io, cache);
+    // A file read both as a catalog file and by a gate of its own (a Template) reports a parse error once.
+    const seen = new Set<string>();
+    const unique = analysis.diagnostics.filter(d => {
+      const id = `${d.ruleId}\0${d.file}\0${d.range.start.line}:${d.range.start.column}\0${d.message}`;
+      return !seen.has(id) && Boolean(seen.add(id));
+    });
+    const diagnostics = [...applyRuleSettings(unique, config), ...lockedRuleSettings(config)];
     // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
-    checkedFiles: new Set([...input.loaded.files.map(f => f.file), ...diagnostics.map(d => d.file)]).size,
-    entityCount: result.entities.length,
-    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...policyRules(input.policies)],
+    const checkedFiles = new Set([...analysis.catalogFiles, ...diagnostics.map(d => d.file)]).size;
+    record = { key: key ?? '', diagnostics, checkedFiles, entityCount: analysis.entityCount, rules: analysis.rules, failOn: config.failOn };
+    // Not kept: a glob that ran out of time (it depends on the machine's speed, not only on the inputs),
+    // and a run whose files changed while it read them (the key would not name what it read).
+    const replayable = cacheFile !== undefined && key !== undefined && !diagnostics.some(d => d.ruleId === 'location-glob-too-complex') && replayKey(root, options, io.cwd, cacheFile) === key;
+    if (cache && cacheFile && (cache.needsWrite() || replayable || parts?.run)) {
+      // Per-file results that came back unchanged are written back as they were read, not serialized again.
+      const files = cache.needsWrite() ? undefined : parts?.files();
+      writeCacheFile(cacheFile, cacheFileText(replayable ? record : undefined, files || cache.serialize()));
+    }
+  }
+  const { diagnostics } = record;
+  const failOn = failOnFlag ?? record.failOn;
+  const formatOptions = {
+    color: wantsColor(io, values['no-color'] ? false : values.color),
+    checkedFiles: record.checkedFiles,
+    entityCount: record.entityCount,
+    rules: record.rules,
     toolName: 'backstage-gitops',
     toolVersion: version,
     sourceRoot: io.env.BUILD_SOURCESDIRECTORY,
   };
   for (const [i, format] of formats.entries()) {
     const target = outputs[i];
-    const text = formatters[format](diagnostics, { ...options, color: target ? false : options.color });
+    const text = formatters[format](diagnostics, { ...formatOptions, color: target ? false : formatOptions.color });
     if (target) await io.writeFile(resolve(io.cwd, target), text);
     else io.stdout.write(text, OUTPUT_KINDS[format]);
   }
   // Every report went to a file: the terminal still gets the outcome.
-  if (outputs.length === formats.length) io.stderr.write(`${summaryLine(diagnostics, options)}\n`);
+  if (outputs.length === formats.length) io.stderr.write(`${summaryLine(diagnostics, formatOptions)}\n`);
   return diagnostics.some(d => isAtLeast(d.severity, failOn)) ? 1 : 0;
 }
 
-/** The gates beyond single entities: CODEOWNERS and editor schema freshness (only when every catalog file parses), the Backstage config, the scorecards. */
-async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], base?: string, todayFlag?: string, catalogParses = true): Promise<Diagnostic[]> {
-  const expected = catalogParses ? codeownersFor(config, entities) : undefined;
-  const committedPath = expected && join(root, expected.file);
-  const schema = catalogParses ? await editorSchemaFor(config, entities) : undefined;
-  const schemaPath = schema && join(root, schema.file);
-  const diagnostics = [
-    ...codeownersGate(expected, committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined),
-    ...editorSchemaGate(schema, schemaPath && existsSync(schemaPath) ? readFileSync(schemaPath, 'utf8') : undefined),
-    ...(await backstageConfigGate(config)),
-    ...(await templateGate(root, { files: [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])] })),
-  ];
-  if (!hasScorecards(root)) return diagnostics;
-  const today = todayFlag ?? new Date().toISOString().slice(0, 10);
-  let touched: Set<string> | undefined;
-  if (base) {
-    const dir = await checkoutBase(root, base);
-    try {
-      touched = touchedEntities((await loadEntities(dir)).entities, entities);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+/**
+ * The key under which a whole run's report may be given again (runInputsKey): undefined when the run
+ * has a live input (--catalog-url asks a running Backstage) or its --base revision cannot be read.
+ */
+function replayKey(root: string, options: CheckOptions, cwd: string, cacheFile: string): string | undefined {
+  if (options.catalogUrl !== undefined) return undefined;
+  let base = '';
+  if (options.base !== undefined) {
+    // The base revision exactly as the scorecards read it: the archive checkoutBase extracts.
+    const archive = gitArchive(root, options.base);
+    if ('problem' in archive) return undefined;
+    base = `${options.base}\0${createHash('sha256').update(archive.tar).digest('hex')}`;
   }
-  const run = await runScorecards(root, entities, repoFiles, { today, touched });
-  return [...diagnostics, ...run.diagnostics];
+  // Scorecards' exemptions and due dates read today's date: a new day is a new input.
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const paths = options.positionals.map(p => relative(root, resolve(cwd, p)));
+  // The cache file changes with every run that misses: it is the cache, not an input.
+  const self = relative(root, cacheFile).split(sep).join('/');
+  // gitops.config.yaml and the policies are files under the root: the walk hashes them as they are written.
+  return runInputsKey(root, [toolkitKey(), root, today, JSON.stringify(paths), base], new Set([self]));
 }
 
 /** Severity overrides from gitops.config.yaml, by rule id or by family (`policy` covers `policy/*`). */
@@ -190,8 +170,8 @@ export function applyRuleSettings(diagnostics: readonly Diagnostic[], config: Gi
   });
 }
 
-function listRules(policies: { ruleId: string; severity: Severity; description: string }[]): string {
-  const lines = [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list()].map(r => `${r.id}  (${r.severity})\n  ${r.description}\n  e.g. ${r.example.replace(/\n/g, '\n       ')}\n`);
+function listRules(registered: { id: string; severity: Severity; description: string; example: string }[], policies: { ruleId: string; severity: Severity; description: string }[]): string {
+  const lines = registered.map(r => `${r.id}  (${r.severity})\n  ${r.description}\n  e.g. ${r.example.replace(/\n/g, '\n       ')}\n`);
   for (const p of policies) lines.push(`${p.ruleId}  (${p.severity}, org policy)\n  ${p.description}\n`);
   return `${lines.join('\n')}`;
 }

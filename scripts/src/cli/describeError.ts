@@ -1,4 +1,4 @@
-import { UsageError } from '../config/gitopsConfig.ts';
+import { UsageError } from '../config/usageError.ts';
 import { logLines, logText, redactUrl } from '../report/safeText.ts';
 
 const SYSTEM_ERRORS: Record<string, string> = {

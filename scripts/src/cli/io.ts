@@ -1,6 +1,6 @@
 import { logJson, logLines, logXml, redactUrl } from '../report/safeText.ts';
 import { secretScrubber, urlCredentials } from '../report/secretScrubber.ts';
-import { UsageError } from '../config/gitopsConfig.ts';
+import { UsageError } from '../config/usageError.ts';
 
 /**
  * What a block of stdout holds, so the last line of defence can make it inert without breaking it:

@@ -28,9 +28,14 @@ export interface ValidatorSpec {
 const catalogModelRequire = createRequire(require.resolve('@backstage/catalog-model'));
 
 /** The Ajv class (and its standalone code generator) that `owner` resolves. */
-export function ajvOf(owner: AjvOwner): { Ajv: new (options: Options) => Ajv; standalone: (ajv: Ajv, refs: Record<string, string>) => string; version: string } {
+export function ajvOf(owner: AjvOwner): { Ajv: new (options: Options) => Ajv; standalone: (ajv: Ajv, refs: Record<string, string>) => string } {
   const load = owner === 'catalog-model' ? catalogModelRequire : require;
-  return { Ajv: load('ajv').default, standalone: load('ajv/dist/standalone').default, version: load('ajv/package.json').version };
+  return { Ajv: load('ajv').default, standalone: load('ajv/dist/standalone').default };
+}
+
+/** The version of the ajv that `owner` resolves, read without loading ajv itself. */
+function ajvVersion(owner: AjvOwner): string {
+  return (owner === 'catalog-model' ? catalogModelRequire : require)('ajv/package.json').version;
 }
 
 const modelSchema = (name: string) => require(join(dirname(require.resolve('@backstage/catalog-model')), `schema/${name}.schema.json.cjs.js`)).default as { $id: string };
@@ -140,7 +145,7 @@ export function specKey(spec: ValidatorSpec): string {
   versions ??= PACKAGES.map(p => `${p}@${require(`${p}/package.json`).version}`);
   const schemas = [...spec.add.map(({ schemas, validateSchema }) => [validateSchema, schemas.map(schemaHash)]), Object.entries(spec.exports).map(([name, root]) => [name, 'id' in root ? root.id : schemaHash(root.compile)])];
   const hash = createHash('sha256').update(JSON.stringify([spec.options, spec.plugins, schemas])).digest('hex');
-  return [`ajv@${ajvOf(spec.ajv).version}`, ...versions, hash].join(' ');
+  return [`ajv@${ajvVersion(spec.ajv)}`, ...versions, hash].join(' ');
 }
 
 let versions: string[] | undefined;

@@ -10,6 +10,7 @@ import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { adoption } from './adoption.ts';
+import { gitArchive } from '../process/gitArchive.ts';
 import { compileTechInsights } from './compileTechInsights.ts';
 import { lintScorecards } from './lintScorecards.ts';
 import { loadScorecards } from './loadScorecards.ts';
@@ -58,9 +59,9 @@ export async function runScorecards(root: string, entities: readonly CatalogEnti
 /** The repo as it was at `ref`, extracted to a temporary folder (git archive), for before/after comparisons. */
 export async function checkoutBase(root: string, ref: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'gitops-base-'));
-  const archive = spawnSync('git', ['-C', root, 'archive', '--format=tar', '--end-of-options', ref], { maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
-  if (archive.status !== 0) throw new UsageError(`Cannot read base ${ref}: ${archive.stderr.toString().trim()}`);
-  const extract = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout, env: childEnv() });
+  const archive = gitArchive(root, ref);
+  if ('problem' in archive) throw new UsageError(`Cannot read base ${ref}: ${archive.problem}`);
+  const extract = spawnSync('tar', ['-x', '-C', dir], { input: archive.tar, env: childEnv() });
   if (extract.status !== 0) throw new UsageError(`Cannot extract base ${ref}: ${extract.stderr.toString().trim()}`);
   return dir;
 }

@@ -43,10 +43,13 @@ describe('check --cache (through the bin)', () => {
     const corrupt = check(root, '--cache', '.cache/gitops-check.json');
     expect(corrupt.stdout).toBe(edited.stdout);
     expect(corrupt.stderr).toBe('backstage-gitops check: not using the cache .cache/gitops-check.json: it is not valid JSON; it will be rewritten.\n');
-    expect(JSON.parse(readFileSync(cache, 'utf8')).format).toBe('backstage-gitops-cache/1');
+    // The first line records the whole run (runRecord), the rest the per-file results.
+    const [run, files] = readFileSync(cache, 'utf8').split('\n');
+    expect(JSON.parse(run).format).toBe('backstage-gitops-run/1');
+    expect(JSON.parse(files).format).toBe('backstage-gitops-cache/1');
 
     // A cache that claims the broken file is clean, written for another toolkit or policy, is never trusted.
-    const forged = JSON.parse(readFileSync(cache, 'utf8'));
+    const forged = JSON.parse(files);
     forged.key = '0'.repeat(64);
     for (const entry of Object.values(forged.files) as { findings: unknown[] }[]) entry.findings = entry.findings.map(() => ({ model: [], policies: [] }));
     writeFileSync(cache, JSON.stringify(forged));

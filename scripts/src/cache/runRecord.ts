@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { SEVERITIES, type Diagnostic, type Severity } from '../diagnostic.ts';
+import type { Rule } from '../rules.ts';
+import { validDiagnostic } from './resultCache.ts';
+
+/**
+ * What a whole `check` run reported, before formatting: valid for another run whose inputs hash to the
+ * same `key` (runInputsKey with cacheKey and the options that change findings).
+ */
+export interface RunRecord {
+  key: string;
+  /** The findings after the config's rule settings, as the formatters receive them. */
+  diagnostics: Diagnostic[];
+  checkedFiles: number;
+  entityCount: number;
+  /** Every rule the run knew (registries and org policies), for SARIF's rule descriptions. */
+  rules: Rule[];
+  /** The config's failOn, for a run without --fail-on. */
+  failOn: Severity;
+}
+
+const RUN_FORMAT = 'backstage-gitops-run/1';
+
+/**
+ * A `--cache` file as two parts: the last run's record on the first line, the per-file results
+ * (ResultCache) on the rest. `files()` decodes the rest only when asked, so a replayed run never parses
+ * it; it is the whole text when the first line is not a run record (an older or damaged file, which
+ * ResultCache then refuses with its notice), and undefined when there is no file.
+ */
+export interface CacheFileParts {
+  run?: RunRecord;
+  /** Why the run record on the first line was not used although it was there, for a one-line notice. */
+  notice?: string;
+  /** The per-file part's text, decoded once. */
+  files(): string | undefined;
+}
+
+/** Reads and splits a `--cache` file (see CacheFileParts); an unreadable file gives '' to ResultCache's notice. */
+export function readCacheParts(path: string): CacheFileParts {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return { files: () => (missing ? undefined : '') };
+  }
+  const newline = bytes.indexOf(10);
+  const run = newline < 0 ? undefined : runHeader(bytes.subarray(0, newline).toString('utf8'));
+  let text: string | undefined;
+  const files = () => (text ??= (run ? bytes.subarray(newline + 1) : bytes).toString('utf8'));
+  return { run: run?.record, notice: run?.malformed ? 'its record of the last run is malformed' : undefined, files };
+}
+
+/** The text of a `--cache` file: `run` (or none) on the first line, then ResultCache's serialization. */
+export function cacheFileText(run: RunRecord | undefined, files: string): string {
+  // JSON.stringify never writes a raw line break, so the first line is the whole record.
+  return `${JSON.stringify({ format: RUN_FORMAT, run: run ?? null })}\n${files}`;
+}
+
+function runHeader(line: string): { record?: RunRecord; malformed?: boolean } | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(data) || data.format !== RUN_FORMAT) return undefined;
+  // A record of the wrong shape is never trusted: the run goes the long way and writes a new one.
+  if (data.run === null) return {};
+  return validRecord(data.run) ? { record: data.run } : { malformed: true };
+}
+
+function validRecord(run: unknown): run is RunRecord {
+  if (!isObject(run) || typeof run.key !== 'string' || !SEVERITIES.includes(run.failOn as never) || !Number.isInteger(run.checkedFiles) || !Number.isInteger(run.entityCount)) return false;
+  if (!Array.isArray(run.diagnostics) || !run.diagnostics.every(d => validDiagnostic(undefined, d))) return false;
+  return Array.isArray(run.rules) && run.rules.every(r => isObject(r) && typeof r.id === 'string' && SEVERITIES.includes(r.severity as never) && typeof r.description === 'string' && typeof r.example === 'string' && [r.title, r.hint].every(v => v === undefined || typeof v === 'string'));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,123 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { CatalogEntity } from '../catalog/catalogEntity.ts';
+import { checkCatalog } from '../catalog/checkCatalog.ts';
+import type { ResultCache } from '../cache/resultCache.ts';
+import { codeownersFor, codeownersGate } from '../codeowners/codeownersGate.ts';
+import { editorSchemaFor, editorSchemaGate } from '../schema/editorSchema.ts';
+import { backstageConfigGate } from '../backstageConfig/backstageConfigGate.ts';
+import { discoverTemplateFiles, templateFiles, templateGate } from '../templates/templateGate.ts';
+import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
+import { catalogRules } from '../catalog/catalogRules.ts';
+import { policyRules } from '../catalog/checkPolicies.ts';
+import { scorecardRules } from '../scorecards/scorecardRules.ts';
+import { apiRules } from '../pr/apiRules.ts';
+import { templateRules } from '../templates/templateRules.ts';
+import { referencesOf } from '../catalog/checkReferences.ts';
+import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
+import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
+import { CONFIG_FILE, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
+import type { Diagnostic } from '../diagnostic.ts';
+import type { Rule } from '../rules.ts';
+import { baseUrlFlag, connectionProblem } from './backstageUrl.ts';
+import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
+
+/** The options of `check` that change what it finds. */
+export interface CheckOptions {
+  positionals: string[];
+  catalogUrl?: string;
+  tokenEnv?: string;
+  base?: string;
+  today?: string;
+}
+
+/** What `check` found, before the config's rule settings. */
+export interface CheckAnalysis {
+  diagnostics: Diagnostic[];
+  /** The catalog files judged (more files count when a finding names them). */
+  catalogFiles: string[];
+  entityCount: number;
+  /** Every rule of the registries and the org policies, for the formatters. */
+  rules: Rule[];
+}
+
+/**
+ * Runs every gate of `check` on the repository at `root`: the catalog (per-file results from `cache`
+ * where their text is unchanged), live references with --catalog-url, and in roots mode CODEOWNERS,
+ * the editor schema, the Backstage config, templates and scorecards. Kept apart from checkCommand so a
+ * replayed run (runRecord) never loads the packages these need. Throws UsageError for an empty folder
+ * without config and for an unreachable --catalog-url.
+ */
+export async function analyseCheck(root: string, config: GitopsConfig, options: CheckOptions, io: CliIo, cache?: ResultCache): Promise<CheckAnalysis> {
+  const { positionals } = options;
+  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache);
+  if (!config.found && input.loaded.files.length === 0) {
+    throw new UsageError(`${positionals.length ? positionals.join(', ') : root} holds no catalog file (YAML with a backstage.io apiVersion or one of Backstage's kinds) and no ${CONFIG_FILE}: nothing to check. Give the repository's folder, or --root.`);
+  }
+  let result = await checkCatalog(input);
+  if (options.catalogUrl) {
+    const known = new Set(result.entities.map(e => e.ref));
+    const wanted = [...new Set(result.entities.flatMap(referencesOf).map(r => r.target))].filter(t => !known.has(t));
+    const token = io.env[options.tokenEnv ?? 'BACKSTAGE_TOKEN'];
+    hideSecrets(io, token);
+    refuseUrlCredentials(io, options.catalogUrl, '--catalog-url', '--token-env');
+    const catalogUrl = baseUrlFlag('--catalog-url', options.catalogUrl);
+    let liveRefs;
+    try {
+      liveRefs = await fetchKnownRefs(catalogUrl, token, wanted, io.fetch);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`--catalog-url: ${connectionProblem(error, catalogUrl).message}`);
+    }
+    result = await checkCatalog({ ...input, liveRefs });
+  }
+  if (input.loaded.mode === 'roots') {
+    // CODEOWNERS and the editor schema computed from a catalog missing a broken file's entities would
+    // call the committed ones stale, and `--write` would make them wrong: the YAML error is the finding.
+    const parses = ![...input.loaded.files, ...input.loaded.context].some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
+    result.diagnostics.push(...(await repoGates(root, config, result.entities, input.loaded.repoFiles, options.base, options.today, parses)));
+  } else {
+    // Any catalog gets Backstage's template rules on the templates it holds.
+    const reported = new Set(input.loaded.files.map(f => f.file));
+    result.diagnostics.push(...(await templateGate(root, { files: templateFiles(result.entities).filter(f => reported.has(f)) })));
+  }
+  return {
+    diagnostics: result.diagnostics,
+    catalogFiles: input.loaded.files.map(f => f.file),
+    entityCount: result.entities.length,
+    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...policyRules(input.policies)],
+  };
+}
+
+/** Every rule of the registries (not the org policies), for `check --list-rules`. */
+export function registeredRules(): Rule[] {
+  return [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list()];
+}
+
+/** The gates beyond single entities: CODEOWNERS and editor schema freshness (only when every catalog file parses), the Backstage config, the scorecards. */
+async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], base?: string, todayFlag?: string, catalogParses = true): Promise<Diagnostic[]> {
+  const expected = catalogParses ? codeownersFor(config, entities) : undefined;
+  const committedPath = expected && join(root, expected.file);
+  const schema = catalogParses ? await editorSchemaFor(config, entities) : undefined;
+  const schemaPath = schema && join(root, schema.file);
+  const diagnostics = [
+    ...codeownersGate(expected, committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined),
+    ...editorSchemaGate(schema, schemaPath && existsSync(schemaPath) ? readFileSync(schemaPath, 'utf8') : undefined),
+    ...(await backstageConfigGate(config)),
+    ...(await templateGate(root, { files: [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])] })),
+  ];
+  if (!hasScorecards(root)) return diagnostics;
+  const today = todayFlag ?? new Date().toISOString().slice(0, 10);
+  let touched: Set<string> | undefined;
+  if (base) {
+    const dir = await checkoutBase(root, base);
+    try {
+      touched = touchedEntities((await loadEntities(dir)).entities, entities);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  const run = await runScorecards(root, entities, repoFiles, { today, touched });
+  return [...diagnostics, ...run.diagnostics];
+}

@@ -1,0 +1,59 @@
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runInputsKey } from '../../src/cache/runInputs.ts';
+import { baseTree } from '../catalog/fixtureOrg.ts';
+import { cases, type Tree } from '../catalog/gateCases.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+
+const key = (root: string, skip?: Set<string>) => runInputsKey(root, ['parts'], skip);
+
+describe('runInputsKey', () => {
+  it.each(cases)('%s: the mutated tree has another key, the same tree the same key', async (_name, change) => {
+    const mutated: Tree = baseTree();
+    change(mutated);
+    const base = await tempRepo(baseTree());
+    // Written in reverse order: the key follows names, not the order the folder lists them in.
+    const again = await tempRepo(Object.fromEntries(Object.entries(baseTree()).reverse()));
+    expect(key(again)).toBe(key(base));
+    expect(key(await tempRepo(mutated))).not.toBe(key(base));
+  });
+
+  it('covers folders, links and what node_modules holds, not git metadata, and skips only the cache file', async () => {
+    const root = await tempRepo(baseTree());
+    const seen = new Set([key(root)]);
+    const changed = (what: string) => {
+      const now = key(root);
+      expect(seen.has(now), what).toBe(false);
+      seen.add(now);
+    };
+    mkdirSync(join(root, 'catalog/empty'));
+    changed('an empty folder');
+    symlinkSync('../catalog/orders.yaml', join(root, 'catalog/link.yaml'));
+    changed('a link');
+    rmSync(join(root, 'catalog/link.yaml'));
+    symlinkSync('orders.yaml', join(root, 'catalog/link.yaml'));
+    changed('the same link name with another target');
+    // Git's bookkeeping differs between two checkouts of one commit (index times, CI credentials).
+    const beforeGit = key(root);
+    mkdirSync(join(root, '.git/refs'), { recursive: true });
+    writeFileSync(join(root, '.git/index'), 'stat data');
+    expect(key(root)).toBe(beforeGit);
+    mkdirSync(join(root, 'node_modules/yaml'), { recursive: true });
+    changed('a node_modules folder');
+    writeFileSync(join(root, 'node_modules/.package-lock.json'), '{"packages":{}}');
+    changed("npm's record of what it installed");
+    writeFileSync(join(root, 'site.txt'), '');
+    changed('an empty file');
+    expect(runInputsKey(root, ['other parts'])).not.toBe(key(root));
+
+    // The cache file and the folder it creates are not inputs; anything else in that folder is.
+    const skip = new Set(['.cache/run/check.json']);
+    const without = key(root, skip);
+    mkdirSync(join(root, '.cache/run'), { recursive: true });
+    writeFileSync(join(root, '.cache/run/check.json'), '{}');
+    expect(key(root, skip)).toBe(without);
+    writeFileSync(join(root, '.cache/run/other.json'), '{}');
+    expect(key(root, skip)).not.toBe(without);
+  });
+});
