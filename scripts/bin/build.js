@@ -5,9 +5,10 @@
 // Dependencies stay in node_modules and load as Node loads them, except the few in BUNDLED: ESM packages
 // that import their own JSON without an import attribute, which Node's loader refuses
 // (ERR_IMPORT_ASSERTION_TYPE_MISSING) but esbuild inlines.
-import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildIsCurrent, writeBuildManifest } from './buildManifest.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outdir = `${root}scripts/src/.build`;
@@ -36,9 +37,10 @@ const dependenciesStayExternal = {
  * so relative paths hold in each); throws with esbuild's messages when the sources do not build.
  */
 export async function buildCli() {
+  const { build } = await import('esbuild');
   // Chunks are content-hashed: clear the previous build's so none lingers.
   rmSync(outdir, { recursive: true, force: true });
-  await build({
+  const cli = await build({
     entryPoints: { cli: `${root}scripts/src/cli/main.ts` },
     bundle: true,
     splitting: true,
@@ -50,16 +52,30 @@ export async function buildCli() {
     outdir,
     outExtension: { '.js': '.mjs' },
     logLevel: 'warning',
+    metafile: true,
   });
   // Build-time data the CLI would otherwise compute at every start (scripts/src/prebuilt/), keyed by the
   // installed package versions so a stale value is never used; written beside the bundle.
   const prebuild = `${outdir}/prebuild.mjs`;
-  await build({ entryPoints: [`${root}scripts/src/prebuilt/buildPrebuilt.ts`], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: prebuild, logLevel: 'warning' });
+  const pre = await build({ entryPoints: [`${root}scripts/src/prebuilt/buildPrebuilt.ts`], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: prebuild, logLevel: 'warning', metafile: true });
   try {
     (await import(pathToFileURL(prebuild).href)).buildPrebuilt();
   } finally {
     rmSync(prebuild, { force: true });
   }
+  // esbuild names its inputs relative to the working folder.
+  writeBuildManifest(root, outdir, [cli, pre].flatMap(r => Object.keys(r.metafile.inputs).map(file => resolve(file))));
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildCli();
+/**
+ * `npm run build` and `npm run check`: builds unless the bundle is already what the current sources,
+ * installed packages and this script make (buildManifest.js decides by content); `--force` always
+ * builds. Returns whether it built.
+ */
+export async function buildCliIfChanged(force = false) {
+  if (!force && buildIsCurrent(root, outdir)) return false;
+  await buildCli();
+  return true;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildCliIfChanged(process.argv.includes('--force'));

@@ -37,19 +37,31 @@ export async function loadPluginConfigSchema(plugins: readonly string[]): Promis
   }
 }
 
+/** What the config gate finds for some app-config texts: each file's YAML problems (in the files' order), then the schema's findings. */
+export interface RememberedFindings {
+  problems: Diagnostic[][];
+  findings: Diagnostic[];
+}
+
+function isRemembered(value: unknown, files: number): value is RememberedFindings {
+  const diagnostics = (list: unknown) => Array.isArray(list) && list.every(d => validDiagnostic(undefined, d));
+  const { problems, findings } = (value ?? {}) as Partial<RememberedFindings>;
+  return Array.isArray(problems) && problems.length === files && problems.every(diagnostics) && diagnostics(findings);
+}
+
 /**
  * The config gate's findings, remembered beside the schema per app-config text, plugin versions and
  * toolkit code: compiling the plugins' merged schema costs about a second at every run, and for the
  * same inputs the findings are the same. `check` calls it for `npm run check` on every edit.
  */
-export async function rememberedFindings(plugins: readonly string[], files: readonly { file: string; text: string }[], compute: () => Promise<Diagnostic[]>): Promise<Diagnostic[]> {
+export async function rememberedFindings(plugins: readonly string[], files: readonly { file: string; text: string }[], compute: () => Promise<RememberedFindings>): Promise<RememberedFindings> {
   const hash = createHash('sha256').update(toolkitFingerprint()).update(installedPackagesFingerprint());
   for (const p of plugins) hash.update(`\n${p}@${require(`${p}/package.json`).version}`);
   for (const f of files) hash.update(`\n${f.file}\n${f.text.length}\n`).update(f.text);
-  const file = join(CACHE, `config-gate-${hash.digest('hex').slice(0, 32)}.json`);
+  const file = join(CACHE, `config-gate-v2-${hash.digest('hex').slice(0, 32)}.json`);
   try {
     const remembered: unknown = JSON.parse(await readFile(file, 'utf8'));
-    if (Array.isArray(remembered) && remembered.every(d => validDiagnostic(undefined, d))) return remembered;
+    if (isRemembered(remembered, files.length)) return remembered;
   } catch {
     // Not remembered yet (or unreadable): compute it.
   }

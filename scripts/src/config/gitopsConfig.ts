@@ -1,13 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ValidateFunction } from 'ajv';
-import { fixedValidators } from '../prebuilt/prebuiltValidators.ts';
-import { toolkitSchemaSpec, type ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 import { readConfigDocument, schemaProblems } from './configFile.ts';
 import { UsageError } from './usageError.ts';
 import type { Severity } from '../diagnostic.ts';
 import { configPathOutside } from './configPaths.ts';
-import configSchema from '../../../schemas/gitops-config.schema.json' with { type: 'json' };
+import { toolkitValidator } from './toolkitSchemas.ts';
 import { CONFIG_FILE } from './repoRoot.ts';
 
 // Kept apart so a command that may not need the config (a replayed `check`) loads neither Ajv nor yaml.
@@ -84,13 +81,6 @@ export function defaultConfig(root: string): GitopsConfig {
   };
 }
 
-/** schemas/gitops-config.schema.json as loadConfig compiles it (defaults applied); prebuilt by `npm run build`. */
-export function gitopsConfigSpec(): ValidatorSpec {
-  return toolkitSchemaSpec('gitops-config', configSchema, { allErrors: true, useDefaults: true });
-}
-
-let validateConfig: ValidateFunction | undefined;
-
 /**
  * Reads `root/gitops.config.yaml`, validated against schemas/gitops-config.schema.json with its defaults
  * applied; without the file, the defaults of a plain folder (`found: false`). Throws a UsageError naming
@@ -101,8 +91,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
   if (!existsSync(path)) return defaultConfig(root);
   const config = readConfigDocument(path, CONFIG_FILE);
   const raw = (config.doc.toJS() ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
-  validateConfig ??= fixedValidators(gitopsConfigSpec())('validate');
-  const validate = validateConfig;
+  const validate = toolkitValidator('gitops-config');
   if (!validate(raw)) {
     const problems = schemaProblems(config, validate.errors ?? []);
     throw new UsageError(`${problems.slice(0, 5).join('\n')}${problems.length > 5 ? `\n… and ${problems.length - 5} more` : ''}\nSee schemas/gitops-config.schema.json for the keys ${CONFIG_FILE} takes.`);

@@ -1,10 +1,8 @@
 import { BUILTIN_KINDS, catalogModelVersion, computeModelKinds } from '../backstage.ts';
 import { managedModelMetaSpec } from '../catalog/checkBackstageModel.ts';
 import { policyMetaSpec } from '../catalog/checkPolicies.ts';
-import { gitopsConfigSpec } from '../config/gitopsConfig.ts';
-import { scorecardsSpec } from '../scorecards/loadScorecards.ts';
+import { TOOLKIT_SCHEMAS, toolkitSpec, type ToolkitSchema } from '../config/toolkitSchemas.ts';
 import { templatePageMetaSpec } from '../templates/checkTemplate.ts';
-import { templateTestSpec } from '../templates/runTemplateTests.ts';
 import { buildValidators } from './prebuiltValidators.ts';
 import { writePrebuilt } from './prebuilt.ts';
 import { backstageKindSpec, entityPolicySpec, modelSpec, type ValidatorSpec } from './validatorSpecs.ts';
@@ -16,7 +14,7 @@ import { backstageKindSpec, entityPolicySpec, modelSpec, type ValidatorSpec } fr
  * parameter pages (data of each PR) and the managed model's kind schemas, compiled at run time, are checked against.
  */
 export function fixedValidatorSpecs(): ValidatorSpec[] {
-  return [...BUILTIN_KINDS.map(backstageKindSpec), entityPolicySpec(), modelSpec(), gitopsConfigSpec(), scorecardsSpec(), policyMetaSpec(), templatePageMetaSpec(), managedModelMetaSpec(), templateTestSpec()];
+  return [...BUILTIN_KINDS.map(backstageKindSpec), entityPolicySpec(), modelSpec(), ...(Object.keys(TOOLKIT_SCHEMAS) as ToolkitSchema[]).map(toolkitSpec), policyMetaSpec(), templatePageMetaSpec(), managedModelMetaSpec()];
 }
 
 /** Computes what start-up would otherwise compute on every run, keyed so a stale value is never used. */

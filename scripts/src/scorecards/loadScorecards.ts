@@ -1,30 +1,20 @@
-import type { ValidateFunction } from 'ajv';
-import { fixedValidators } from '../prebuilt/prebuiltValidators.ts';
-import { toolkitSchemaSpec, type ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { errorPath, leafErrors } from '../catalog/ajvPaths.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { readSource } from '../load/readSource.ts';
 import { isYamlFile, listRepoFiles } from '../load/repoFiles.ts';
-import schema from '../../../schemas/scorecards.schema.json' with { type: 'json' };
+import { toolkitValidator } from '../config/toolkitSchemas.ts';
 import type { Located, ScorecardData } from './model.ts';
 
 const LISTS = { FactRetriever: 'retrievers', Check: 'checks', Scorecard: 'scorecards', Exemption: 'exemptions', Initiative: 'initiatives' } as const;
-
-let validate: ValidateFunction | undefined;
-
-/** schemas/scorecards.schema.json as loadScorecards compiles it (defaults applied); prebuilt by `npm run build`. */
-export function scorecardsSpec(): ValidatorSpec {
-  return toolkitSchemaSpec('scorecards', schema, { allErrors: true, useDefaults: true, allowUnionTypes: true, strict: false });
-}
 
 /** Reads every YAML document under `scorecards/`, checks it against schemas/scorecards.schema.json and sorts it by kind. */
 export async function loadScorecards(root: string, folder = 'scorecards'): Promise<{ data: ScorecardData; diagnostics: Diagnostic[] }> {
   const files = (await listRepoFiles(`${root}/${folder}`)).filter(isYamlFile);
   const data: ScorecardData = { retrievers: [], checks: [], scorecards: [], exemptions: [], initiatives: [] };
   const diagnostics: Diagnostic[] = [];
-  validate ??= fixedValidators(scorecardsSpec())('validate');
+  const validate = toolkitValidator('scorecards');
   for (const name of files) {
     const file = `${folder}/${name}`;
     const read = readSource(`${root}/${file}`, file, 1024 * 1024);

@@ -127,7 +127,6 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
 }
 
 function unsafeTags(file: string, text: string, allowedTags: ReadonlySet<string>): Diagnostic[] {
-  const { UnknownTag } = require('@backstage/plugin-techdocs-node/dist/stages/generate/helpers.cjs.js') as { UnknownTag: new (data: unknown, type: string) => unknown };
   const lineCounter = new LineCounter();
   const found: Diagnostic[] = [];
   let doc;
@@ -142,6 +141,8 @@ function unsafeTags(file: string, text: string, allowedTags: ReadonlySet<string>
     if (allowedTags.has(tag) || /^tag:yaml\.org,2002:(?:str|int|float|bool|null|map|seq|binary|set|omap|pairs|timestamp)$/.test(tag)) return;
     let pythonAllowed = false;
     if (tag.startsWith('tag:yaml.org,2002:python/')) {
+      // Loaded only for a python tag: techdocs-node's helpers cost tens of milliseconds at every check otherwise.
+      const { UnknownTag } = require('@backstage/plugin-techdocs-node/dist/stages/generate/helpers.cjs.js') as { UnknownTag: new (data: unknown, type: string) => unknown };
       try {
         new UnknownTag('', tag);
         pythonAllowed = true;

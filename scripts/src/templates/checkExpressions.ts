@@ -59,6 +59,9 @@ export function checkExpression(item: TemplateExpression, earlier: readonly stri
 
 /** The filters an expression applies, read with nunjucks' parser (the Jinja grammar Nunjitsu keeps). */
 function filterNames(text: string): string[] {
+  // Only a pipe makes a Filter node inside `${{ … }}` (a {% filter %} tag cannot open there): most
+  // expressions have none, and need neither nunjucks nor a parse.
+  if (!text.includes('|')) return [];
   const { parser } = require('nunjucks');
   let ast: unknown;
   try {

@@ -45,26 +45,28 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   const spec = template.spec;
   const pages = (Array.isArray(spec.parameters) ? spec.parameters : spec.parameters ? [spec.parameters] : []) as Record<string, unknown>[];
   const declared = new Set<string>();
-  // Only whether each page is a schema at all; formats are the form's business (RJSF knows data-url, ajv does not).
-  const ajv = new Ajv(PAGE_OPTIONS);
-  usePrebuiltMetaSchema(ajv, templatePageMetaSpec());
-  pages.forEach((page, i) => {
-    const path = Array.isArray(spec.parameters) ? ['spec', 'parameters', i] : ['spec', 'parameters'];
-    try {
-      ajv.compile(stripUi(page) as object);
-    } catch (error) {
-      at(path, 'template-parameters-invalid', `This parameter page is not a valid JSON Schema: ${(error as Error).message}`, 'Fix the schema; the form and the backend both refuse it.');
-    }
-    collectDeclared(page, declared);
-    for (const [name, property] of Object.entries(isRecord(page.properties) ? page.properties : {})) {
-      // region, azureRegion, aws_region…: whatever a form calls it, it picks where things are deployed.
-      if (policy && /region/i.test(name) && isRecord(property)) {
-        const offered = Array.isArray(property.enum) ? property.enum : undefined;
-        const outside = offered ? offered.filter(r => !policy.regions.includes(String(r))) : ['(any value)'];
-        if (outside.length) at([...path, 'properties', name], 'template-region-not-allowed', `The ${name} parameter offers ${outside.join(', ')}, outside the org's allow-list (${policy.regions.join(', ')}).`, 'Offer an enum of regions from schemas/template-policy/regions.json.');
+  const ajv = pageAjv();
+  try {
+    pages.forEach((page, i) => {
+      const path = Array.isArray(spec.parameters) ? ['spec', 'parameters', i] : ['spec', 'parameters'];
+      try {
+        ajv.compile(stripUi(page) as object);
+      } catch (error) {
+        at(path, 'template-parameters-invalid', `This parameter page is not a valid JSON Schema: ${(error as Error).message}`, 'Fix the schema; the form and the backend both refuse it.');
       }
-    }
-  });
+      collectDeclared(page, declared);
+      for (const [name, property] of Object.entries(isRecord(page.properties) ? page.properties : {})) {
+        // region, azureRegion, aws_region…: whatever a form calls it, it picks where things are deployed.
+        if (policy && /region/i.test(name) && isRecord(property)) {
+          const offered = Array.isArray(property.enum) ? property.enum : undefined;
+          const outside = offered ? offered.filter(r => !policy.regions.includes(String(r))) : ['(any value)'];
+          if (outside.length) at([...path, 'properties', name], 'template-region-not-allowed', `The ${name} parameter offers ${outside.join(', ')}, outside the org's allow-list (${policy.regions.join(', ')}).`, 'Offer an enum of regions from schemas/template-policy/regions.json.');
+        }
+      }
+    });
+  } finally {
+    forgetPages(ajv);
+  }
   const steps = (Array.isArray(spec.steps) ? spec.steps : []) as Record<string, unknown>[];
   const seen: string[] = [];
   const stepIds = new Set(steps.map(s => s.id).filter((id): id is string => typeof id === 'string'));
@@ -91,6 +93,32 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   });
   for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression);
   return found;
+}
+
+let shared: { ajv: Ajv; schemas: Set<string>; refs: Set<string> } | undefined;
+
+/**
+ * The Ajv that judges parameter pages: only whether each page is a schema at all; formats are the
+ * form's business (RJSF knows data-url, ajv does not). One instance for the process, so its meta-schema
+ * is compiled once rather than once per template (about 15 ms each).
+ */
+function pageAjv(): Ajv {
+  if (!shared) {
+    const ajv = new Ajv(PAGE_OPTIONS);
+    usePrebuiltMetaSchema(ajv, templatePageMetaSpec());
+    shared = { ajv, schemas: new Set(Object.keys(ajv.schemas)), refs: new Set(Object.keys(ajv.refs)) };
+  }
+  return shared.ajv;
+}
+
+/**
+ * Removes the ids one template's pages registered ($id at any depth), keeping the meta-schemas: each
+ * template's pages meet only each other, as with an instance of their own (a page repeating another
+ * page's $id in the same template still fails; one repeating another template's does not).
+ */
+function forgetPages(ajv: Ajv): void {
+  for (const key of Object.keys(ajv.schemas)) if (!shared!.schemas.has(key)) delete ajv.schemas[key];
+  for (const key of Object.keys(ajv.refs)) if (!shared!.refs.has(key)) delete ajv.refs[key];
 }
 
 /**

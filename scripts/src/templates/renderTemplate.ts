@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoUrlProblem, workspacePathInputs, workspacePathProblem } from './checkStepInputs.ts';
-import { localReader, workflowRunnerClass, type TemplateSource } from './offlineScaffolder.ts';
+import { localReader, renderActionFactories, workflowRunnerClass, type TemplateSource } from './offlineScaffolder.ts';
 import { exampleOutput, validateActionInput, type KnownAction } from './scaffolderActions.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded, watchRenderBudget, type RenderBudget } from './renderBudget.ts';
 
@@ -101,7 +101,7 @@ const quiet = { info() {}, warn() {}, error() {}, debug() {}, child: () => quiet
  * Throws RenderBudgetExceeded when the render writes or runs beyond `request.budget`.
  */
 export async function renderTemplate(request: RenderRequest): Promise<RenderResult> {
-  const scaffolder = require('@backstage/plugin-scaffolder-backend');
+  const scaffolder = renderActionFactories();
   const node = require('@backstage/plugin-scaffolder-node');
   const { ScmIntegrations } = require('@backstage/integration');
   const { ConfigReader } = require('@backstage/config');

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { UsageError } from '../config/gitopsConfig.ts';
+import { remembered } from '../load/remembered.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -76,20 +77,48 @@ export function loadScaffolderActions(plugins: readonly string[], declared: Read
 }
 
 async function load(plugins: readonly string[], declared: Readonly<Record<string, DeclaredAction>>): Promise<Map<string, KnownAction>> {
+  const modules = plugins.filter(p => /(^|\/)(plugin-)?scaffolder-backend-module-/.test(p));
+  // Checked before anything is looked up: a name from the pull request is never a path, remembered or not.
+  for (const name of modules) packageName(name);
+  // Reading them loads scaffolder-backend and every module (about half a second): remembered per plugin
+  // list, toolkit and installed tree; what gitops.config.yaml declares is added after, as before.
+  const known = new Map((await remembered('scaffolder-actions', JSON.stringify(modules), isKnownActionList, () => installedActions(modules))).map(a => [a.id, a]));
+  for (const [id, action] of Object.entries(declared)) {
+    if (!known.has(id)) known.set(id, { id, provider: 'gitops.config.yaml', supportsDryRun: Boolean(action.supportsDryRun), inputSchema: action.input, outputSchema: action.output });
+  }
+  return known;
+}
+
+/** The actions scaffolder-backend and the named modules register, in that order; the first provider of an id wins. */
+export async function installedActions(modules: readonly string[]): Promise<KnownAction[]> {
   const { ScmIntegrations } = require('@backstage/integration');
   const { ConfigReader } = require('@backstage/config');
   const config = new ConfigReader({});
   const integrations = ScmIntegrations.fromConfig(config);
   const known = new Map<string, KnownAction>();
   const add = (provider: string, action: { id: string; supportsDryRun?: boolean; schema?: { input?: object; output?: object } }) => {
-    if (!known.has(action.id)) known.set(action.id, { id: action.id, provider, supportsDryRun: Boolean(action.supportsDryRun), inputSchema: action.schema?.input, outputSchema: action.schema?.output });
+    // Absent schemas stay absent keys (not `undefined`), so the list survives JSON unchanged and is remembered.
+    if (!known.has(action.id)) known.set(action.id, { id: action.id, provider, supportsDryRun: Boolean(action.supportsDryRun), ...(action.schema?.input && { inputSchema: action.schema.input }), ...(action.schema?.output && { outputSchema: action.schema.output }) });
   };
   for (const action of builtinActions({ reader: inert, integrations })) add(SCAFFOLDER, action);
-  for (const name of plugins.filter(p => /(^|\/)(plugin-)?scaffolder-backend-module-/.test(p))) {
+  for (const name of modules) {
     for (const action of await moduleActions(name, config)) add(name, action);
   }
-  for (const [id, action] of Object.entries(declared)) add('gitops.config.yaml', { id, supportsDryRun: action.supportsDryRun, schema: { input: action.input, output: action.output } });
-  return known;
+  return [...known.values()];
+}
+
+/** What a remembered action list must look like to be used. */
+function isKnownActionList(value: unknown): value is KnownAction[] {
+  const isSchema = (schema: unknown) => schema === undefined || (typeof schema === 'object' && schema !== null);
+  return Array.isArray(value) && value.every(a => typeof a?.id === 'string' && typeof a.provider === 'string' && typeof a.supportsDryRun === 'boolean' && isSchema(a.inputSchema) && isSchema(a.outputSchema));
+}
+
+/** Refuses a plugin name that is not a bare npm package name; returns it otherwise. */
+function packageName(name: string): string {
+  // The name comes from the repository under review: only a bare npm package name, resolved among the
+  // toolkit's own installed packages, never a path a pull request could point at its own files.
+  if (!/^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/.test(name)) throw new UsageError(`${JSON.stringify(name)} in backstageConfig.plugins is not an npm package name.`);
+  return name;
 }
 
 interface Registration {
@@ -101,11 +130,8 @@ interface Registration {
 /** Runs a scaffolder module's registration against a collecting extension point: the actions it adds. */
 async function moduleActions(name: string, config: object): Promise<{ id: string; supportsDryRun?: boolean; schema?: { input?: object; output?: object } }[]> {
   let feature: { getRegistrations?(): Registration[] } | undefined;
-  // The name comes from the repository under review: only a bare npm package name, resolved among the
-  // toolkit's own installed packages, never a path a pull request could point at its own files.
-  if (!/^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/.test(name)) throw new UsageError(`${JSON.stringify(name)} in backstageConfig.plugins is not an npm package name.`);
   try {
-    const loaded = require(name);
+    const loaded = require(packageName(name));
     feature = loaded.default ?? loaded;
   } catch (error) {
     throw new UsageError(`${name} (named in backstageConfig.plugins) is not installed, so the actions it provides cannot be read: ${(error as Error).message.split('\n')[0]}`);

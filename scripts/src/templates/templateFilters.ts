@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { rememberedSync } from '../load/remembered.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -10,23 +11,34 @@ const renderers = new Map<boolean, Renderer>();
 const known = new Map<string, boolean>();
 
 /**
- * The renderer the pinned scaffolder builds: Nunjitsu (as scaffolder-backend resolves it) with the
- * scaffolder's default filters (createDefaultFilters, the same record the workflow runner and
- * fetch:template use) and regex execution on; `cookiecutterCompat` as fetch:template passes it.
+ * A renderer that knows the filters the pinned scaffolder's renderer knows: Nunjitsu (as
+ * scaffolder-backend resolves it) with filters named as the scaffolder's default filters
+ * (createDefaultFilters, the same record the workflow runner and fetch:template use), regex execution on,
+ * `cookiecutterCompat` as fetch:template passes it. It only answers which names are filters: each
+ * filter passes its value through, since building the real ones loads scaffolder-node and everything
+ * it needs (about half a second) for four names.
  */
 function renderer(cookiecutterCompat: boolean): Renderer {
   let cached = renderers.get(cookiecutterCompat);
   if (cached) return cached;
-  const dist = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'));
-  const { createTemplateRenderer } = dist('nunjitsu');
-  const { createDefaultFilters } = dist('./lib/templating/filters/createDefaultFilters.cjs.js');
-  const { convertFiltersToRecord } = dist('./util/templating.cjs.js');
-  const { ScmIntegrations } = require('@backstage/integration');
-  const { ConfigReader } = require('@backstage/config');
-  const filters = convertFiltersToRecord(createDefaultFilters({ integrations: ScmIntegrations.fromConfig(new ConfigReader({})) }));
+  const { createTemplateRenderer } = fromScaffolder('nunjitsu');
+  const filters = Object.fromEntries(defaultFilterNames().map(name => [name, (value: unknown) => value]));
   cached = createTemplateRenderer({ filters, allowRegexExecution: true, cookiecutterCompat }) as Renderer;
   renderers.set(cookiecutterCompat, cached);
   return cached;
+}
+
+const fromScaffolder = (name: string) => createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))(name);
+
+/** The names of the scaffolder's default filters, read from the installed scaffolder-backend (remembered per install). */
+export function defaultFilterNames(): string[] {
+  return rememberedSync('scaffolder-filters', '', (v): v is string[] => Array.isArray(v) && v.every(n => typeof n === 'string'), () => {
+    const { createDefaultFilters } = fromScaffolder('./lib/templating/filters/createDefaultFilters.cjs.js');
+    const { convertFiltersToRecord } = fromScaffolder('./util/templating.cjs.js');
+    const { ScmIntegrations } = require('@backstage/integration');
+    const { ConfigReader } = require('@backstage/config');
+    return Object.keys(convertFiltersToRecord(createDefaultFilters({ integrations: ScmIntegrations.fromConfig(new ConfigReader({})) })));
+  });
 }
 
 /**

@@ -55,4 +55,24 @@ describe("the managed Backstage's config against the real plugins' schemas", () 
       'config-plain-secret@backstage-config/app-config.yaml:129:21 techdocs.publisher.azureBlobStorage.credentials.accountKey holds a secret written out in the repo.',
     ]);
   }, 60_000);
+
+  // YAML problems are remembered with the schema's findings (an unchanged config is not even parsed again):
+  // the second run must give the same diagnostics, in the order of backstageConfig.files, a missing file included.
+  it('gives the same YAML problems, missing files and findings, in order, when remembered', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'gitops-config-'));
+    await cp(join(REPO_ROOT, 'backstage-config'), join(root, 'backstage-config'), { recursive: true });
+    const config = (await readFile(join(REPO_ROOT, 'gitops.config.yaml'), 'utf8')).replace('files: [backstage-config/app-config.yaml, backstage-config/app-config.tech-insights.yaml]', 'files: [backstage-config/app-config.yaml, backstage-config/gone.yaml, backstage-config/app-config.tech-insights.yaml]');
+    expect(config).toContain('backstage-config/gone.yaml');
+    await writeFile(join(root, 'gitops.config.yaml'), config);
+    const file = join(root, 'backstage-config/app-config.yaml');
+    await writeFile(file, `# run ${Date.now()} ${Math.random()}\n${(await readFile(file, 'utf8')).replace('  builder: external', '  builder: remote\n  builder: local')}`);
+    const run = async () => (await backstageConfigGate(await loadConfig(root))).map(d => `${d.ruleId}@${d.file}:${d.range.start.line}:${d.range.start.column} ${d.message}`);
+    const first = await run();
+    expect(first).toEqual([
+      'yaml-duplicate-key@backstage-config/app-config.yaml:122:3 Map keys must be unique',
+      'config-schema@gitops.config.yaml:1:1 backstage-config/gone.yaml is missing.',
+      "config-schema@backstage-config/app-config.tech-insights.yaml:3:1 The config: must have required property 'app' { missingProperty=app }",
+    ]);
+    expect(await run()).toEqual(first);
+  }, 60_000);
 });

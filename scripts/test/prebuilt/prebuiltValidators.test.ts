@@ -4,13 +4,11 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidateFunction } from 'ajv';
 import { BUILTIN_KINDS, catalogModel, entityModelCore } from '../../src/backstage.ts';
-import { gitopsConfigSpec } from '../../src/config/gitopsConfig.ts';
+import { toolkitSpec } from '../../src/config/toolkitSchemas.ts';
 import { builtinKindValidator, packageKindValidator, schemaValidEntityPolicy } from '../../src/prebuilt/backstageValidators.ts';
 import { buildPrebuilt, fixedValidatorSpecs } from '../../src/prebuilt/buildPrebuilt.ts';
 import { buildValidators, fixedValidators, prebuiltValidators, type PrebuiltSource } from '../../src/prebuilt/prebuiltValidators.ts';
 import { backstageKindSpec, compileSpec, entityPolicySpec, modelSpec, type ValidatorSpec } from '../../src/prebuilt/validatorSpecs.ts';
-import { scorecardsSpec } from '../../src/scorecards/loadScorecards.ts';
-import { templateTestSpec } from '../../src/templates/runTemplateTests.ts';
 import { baseTree, CONFIG } from '../catalog/fixtureOrg.ts';
 import { edit } from '../catalog/gateCases.ts';
 import { runBin } from '../helpers/runBin.ts';
@@ -114,7 +112,7 @@ describe('prebuilt validators', () => {
     const testCases = readdirSync(templatesDir, { recursive: true, encoding: 'utf8' }).filter(f => /\/tests\/[^/]+\.yaml$/.test(f) && !f.endsWith('.snapshot.yaml')).flatMap(f => documentsOf(readFileSync(join(templatesDir, f), 'utf8')));
     expect(testCases.length).toBeGreaterThan(3);
     const testCaseVariants = [...testCases, ...testCases.flatMap(c => fieldVariants(c, [null, 1, 'x', [], {}]))];
-    for (const [spec, data] of [[gitopsConfigSpec(), variants], [scorecardsSpec(), [...scorecardVariants, ...corpus.slice(0, 200)]], [templateTestSpec(), testCaseVariants]] as [ValidatorSpec, unknown[]][]) {
+    for (const [spec, data] of [[toolkitSpec('gitops-config'), variants], [toolkitSpec('scorecards'), [...scorecardVariants, ...corpus.slice(0, 200)]], [toolkitSpec('template-test'), testCaseVariants]] as [ValidatorSpec, unknown[]][]) {
       const prebuilt = prebuiltValidators(spec)!('validate');
       const compiled = compileSpec(spec).validator('validate');
       const verdicts = new Set<boolean>();

@@ -56,4 +56,26 @@ describe('static template checks', () => {
     if (expected.some(e => e.includes(' '))) expect(detailed(extra(ORIGINAL.replace(from, to)))).toEqual(expected);
     else expect(found).toEqual(expected);
   });
+
+  // One Ajv serves every template's pages (its meta-schema compiled once); what a template's pages register
+  // must not leak into the next template's check, and must still collide within one template.
+  describe('parameter pages with an $id', () => {
+    const withId = (id: string) => ORIGINAL.replace('    - title: Cache\n', `    - title: Cache\n      $id: ${id}\n`);
+    const bothPages = (id: string) => withId(id).replace('    - title: Repository\n', `    - title: Repository\n      $id: ${id}\n`);
+
+    it('are judged alone in each template: the same $id in the next template is no conflict', () => {
+      expect(check(withId('https://example.com/cache'))).toEqual([]);
+      expect(check(withId('https://example.com/cache'))).toEqual([]);
+    });
+
+    it('still collide within one template, every time it is checked', () => {
+      expect(check(bothPages('https://example.com/same'))).toEqual(['template-parameters-invalid@37']);
+      expect(check(bothPages('https://example.com/same'))).toEqual(['template-parameters-invalid@37']);
+    });
+
+    it('never replace the meta-schema the next template is judged against', () => {
+      expect(detailed(withId('http://json-schema.org/draft-07/schema'))[0]).toMatch(/^template-parameters-invalid@12:7 .*already exists/);
+      expect(check(ORIGINAL.replace('type: integer', 'type: integr'))).toEqual(['template-parameters-invalid@12']);
+    });
+  });
 });

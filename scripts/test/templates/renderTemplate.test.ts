@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { urlToPath } from '../../src/templates/offlineScaffolder.ts';
+import { createRequire } from 'node:module';
+import { renderActionFactories, urlToPath } from '../../src/templates/offlineScaffolder.ts';
 import { renderTemplate } from '../../src/templates/renderTemplate.ts';
 
 const TEMPLATE = `apiVersion: scaffolder.backstage.io/v1beta3
@@ -39,6 +40,13 @@ async function repo(files: Record<string, string>) {
 const source = (root: string) => ({ root, baseUrl: 'https://github.com/acme/control/blob/main/' });
 
 describe("offline rendering with the scaffolder's own runner and fetch:template", () => {
+  it("builds its actions with the very functions scaffolder-backend's index exports", () => {
+    const index = createRequire(import.meta.url)('@backstage/plugin-scaffolder-backend');
+    const factories = Object.entries(renderActionFactories());
+    expect(factories).toHaveLength(7);
+    for (const [name, factory] of factories) expect([name, typeof factory, factory === index[name]]).toEqual([name, 'function', true]);
+  });
+
   it('renders file names and contents from a skeleton the template points at with a relative url', async () => {
     const root = await repo({
       'templates/hello/template.yaml': TEMPLATE,

@@ -1,0 +1,102 @@
+// Whether scripts/src/.build is exactly what `npm run build` would write now, so `npm run check` (which
+// builds first) can skip a bundle that nothing changed. Decided by content, never by file dates: the
+// manifest the build writes last holds the sha256 of every input and every output, and the bundle is
+// reused only when all of them hash the same again and no input appeared or went away.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+
+const MANIFEST = 'build-manifest.json';
+const VERSION = 1;
+
+/** Every file under `dir` (repo-relative, `/`-separated, sorted), leaving out the folders in `skip`. */
+function filesUnder(root, dir, skip) {
+  const found = [];
+  const walk = folder => {
+    let entries;
+    try {
+      entries = readdirSync(join(root, folder), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = folder ? `${folder}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!skip.includes(path)) walk(path);
+      } else found.push(path);
+    }
+  };
+  walk(dir);
+  return found.sort();
+}
+
+/**
+ * The files a build may read, by rule rather than by what the last build happened to read, so a new
+ * file esbuild would now resolve (foo.tsx beside foo.ts, a tsconfig.json in a source folder) counts:
+ * everything under scripts/ but the bundle itself and the tests, schemas/, the root package and
+ * TypeScript configs, and npm's record of the installed tree (node_modules/.package-lock.json, which
+ * every install rewrites: esbuild, the inlined packages and what the prebuilt step reads all live there).
+ */
+function ruleInputs(root, outdir) {
+  const built = relative(root, outdir).split(sep).join('/');
+  return [
+    ...filesUnder(root, 'scripts', [built, 'scripts/test']),
+    ...filesUnder(root, 'schemas', []),
+    'package.json', 'package-lock.json', 'tsconfig.json', 'jsconfig.json', 'node_modules/.package-lock.json',
+  ];
+}
+
+function hashes(root, files) {
+  return Object.fromEntries([...new Set(files)].sort().map(file => {
+    try {
+      return [file, createHash('sha256').update(readFileSync(join(root, file))).digest('hex')];
+    } catch {
+      return [file, null];
+    }
+  }));
+}
+
+function sameRecord(a, b) {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every(k => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+/**
+ * True when `outdir` holds the build the current inputs make: a manifest from this manifest version and
+ * Node version, npm's record of the installed tree present, every input (the rule's files plus those
+ * esbuild reported reading elsewhere) and every output byte-identical. Anything missing, unreadable or
+ * different: false (build). Reads files only.
+ */
+export function buildIsCurrent(root, outdir) {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(outdir, MANIFEST), 'utf8'));
+  } catch {
+    return false;
+  }
+  if (manifest?.version !== VERSION || manifest.node !== process.version || typeof manifest.inputs !== 'object' || typeof manifest.outputs !== 'object' || !Array.isArray(manifest.read)) return false;
+  // Without npm's record, an upgraded package is invisible here: always build.
+  if (!existsSync(join(root, 'node_modules/.package-lock.json'))) return false;
+  if (!sameRecord(hashes(root, [...ruleInputs(root, outdir), ...manifest.read]), manifest.inputs)) return false;
+  const outputs = filesUnder(outdir, '', []).filter(f => f !== MANIFEST);
+  return sameRecord(hashes(outdir, outputs), manifest.outputs);
+}
+
+/**
+ * Records what the build in `outdir` was made from: `read` is every file esbuild's metafiles list
+ * (absolute paths), kept besides the rule's inputs. Written last and atomically, so a
+ * build that failed half-way leaves no manifest and is redone.
+ */
+export function writeBuildManifest(root, outdir, read) {
+  const extra = [...new Set(read.map(file => relative(root, resolve(root, file)).split(sep).join('/')))].filter(f => f && !f.startsWith('../'));
+  const manifest = {
+    version: VERSION,
+    node: process.version,
+    read: extra,
+    inputs: hashes(root, [...ruleInputs(root, outdir), ...extra]),
+    outputs: hashes(outdir, filesUnder(outdir, '', []).filter(f => f !== MANIFEST)),
+  };
+  const temporary = join(outdir, `${MANIFEST}.${process.pid}.tmp`);
+  writeFileSync(temporary, JSON.stringify(manifest));
+  renameSync(temporary, join(outdir, MANIFEST));
+}
