@@ -1,6 +1,6 @@
 import { resolvesToString } from './yamlSchema.ts';
 
-/** Thrown when the text leaves the plain block subset blockPositions reads; the caller falls back to `yaml`. */
+/** Thrown when the text leaves the plain block subset locateInBlock reads; the caller falls back to `yaml`. */
 export class Unsupported extends Error {}
 
 /** A scalar's offsets as `yaml` gives them ([start, value end, node end]). */
@@ -72,17 +72,11 @@ export function scalarEnd(text: string, at: number, end: number): number {
   if (first === '"' || first === "'") {
     valueEnd = quotedEnd(text, at, end);
   } else {
-    if (!PLAIN_FIRST.test(text.slice(at, at + 2))) throw new Unsupported();
-    valueEnd = end;
-    for (let j = at; j < end; j++) {
-      const c = text.charCodeAt(j);
-      // ' #' starts a comment; ': ' inside a plain value is something js-yaml and yaml read differently.
-      if (c === 35 && text.charCodeAt(j - 1) === 32) {
-        valueEnd = j;
-        break;
-      }
-      if (c === 58 && (j + 1 === end || text.charCodeAt(j + 1) === 32)) throw new Unsupported();
-    }
+    if (!isAlphanumeric(text.charCodeAt(at)) && !PLAIN_FIRST.test(text.slice(at, at + 2))) throw new Unsupported();
+    // ' #' starts a comment; ': ' before it is something js-yaml and yaml read differently.
+    const comment = commentAt(text, at, end);
+    valueEnd = comment === -1 ? end : comment;
+    if (mappingColon(text, at, valueEnd, end) !== -1) throw new Unsupported();
     while (valueEnd > at && text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
     return valueEnd;
   }
@@ -113,14 +107,42 @@ export function mappingKey(text: string, at: number, end: number): { value: stri
     if (text[keyEnd] !== ':' || !(keyEnd + 1 === end || text[keyEnd + 1] === ' ')) return undefined;
     return { value, end: keyEnd, colon: keyEnd };
   }
-  let colon = at;
-  for (;; colon++) {
-    if (colon >= end) return undefined;
-    if (text.charCodeAt(colon) === 58 && (colon + 1 === end || text.charCodeAt(colon + 1) === 32)) break;
-  }
+  const colon = mappingColon(text, at, end, end);
+  if (colon === -1) return undefined;
   const value = text.slice(at, colon);
+  // The common key (`metadata`, `backstage.io/techdocs-ref`): a letter or _ first and no space passes every
+  // test below; only a 4- or 5-letter one could be null, true or false.
+  const firstCode = text.charCodeAt(at);
+  if ((isLetter(firstCode) || firstCode === 95) && value.length !== 4 && value.length !== 5 && !value.includes(' ')) return { value, end: colon, colon };
   if (!PLAIN_FIRST.test(value.slice(0, 2)) || value.endsWith(' ') || value.includes(' #') || !(SIMPLE_KEY.test(value) || resolvesToString(value))) {
     throw new Unsupported();
   }
   return { value, end: colon, colon };
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** A letter or digit: a plain scalar may start with one (PLAIN_FIRST). */
+function isAlphanumeric(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57);
+}
+
+// The two searches of a line's plain text, with the native indexOf rather than a loop over its characters.
+
+/** The first `#` in [at, end) that follows a space (a comment), or -1. */
+function commentAt(text: string, at: number, end: number): number {
+  for (let j = text.indexOf('#', at); j !== -1 && j < end; j = text.indexOf('#', j + 1)) {
+    if (text.charCodeAt(j - 1) === 32) return j;
+  }
+  return -1;
+}
+
+/** The first `:` in [at, limit) followed by a space or the line's `end` (a mapping's colon), or -1. */
+function mappingColon(text: string, at: number, limit: number, end: number): number {
+  for (let j = text.indexOf(':', at); j !== -1 && j < limit; j = text.indexOf(':', j + 1)) {
+    if (j + 1 === end || text.charCodeAt(j + 1) === 32) return j;
+  }
+  return -1;
 }

@@ -1,7 +1,7 @@
 import jsyaml from 'js-yaml';
 import { LineCounter, isPair, isScalar, parseAllDocuments, visit, type Document } from 'yaml';
 import type { Diagnostic, Range } from '../diagnostic.ts';
-import { blockPositions, locateInBlock, type BlockPositions } from './blockPositions.ts';
+import { locateInBlock } from './blockPositions.ts';
 import { rangeOfPath, toRange, type PathSegment } from './yamlPath.ts';
 import { YAML_12_CORE } from './yamlSchema.ts';
 import { mayExceedNodes, NodeBudgetExceeded, nodeBudgetExceeded, nodeBudgetProblem, nodeCounter } from './yamlNodeBudget.ts';
@@ -38,7 +38,7 @@ export interface PositionOptions {
  * Parses a multi-document YAML file the way Backstage does (`yaml`, YAML 1.2, unique keys, no merge
  * keys), using js-yaml's faster parser for plain files and `yaml` with positions for the rest.
  * Positions are computed lazily, only for files that have findings: for plain block-style files from
- * one pass over the lines (blockPositions), otherwise from a full `yaml` parse; both give the same.
+ * one pass over the lines (locateInBlock), otherwise from a full `yaml` parse; both give the same.
  */
 export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS, options: PositionOptions = {}): ParsedYaml {
   const { getExact, locateExact, locateFast } = locators(text, options);
@@ -75,18 +75,30 @@ export function positionsIn(text: string): ParsedYaml['locate'] {
 function locators(text: string, options: PositionOptions) {
   let exact: ExactParse | undefined;
   const getExact = () => (exact ??= parseExact(text));
-  let block: BlockPositions | undefined | null = options.exactPositions ? null : undefined;
+  // 'exact': the text is outside what locateInBlock reads (or a test asks for `yaml`'s positions).
+  let fast: 'exact' | undefined = options.exactPositions ? 'exact' : undefined;
+  let scanned = 0;
   const locateExact = (document: number, path: readonly PathSegment[], options?: { key?: boolean }) => {
     const parsed = getExact();
     const doc = parsed.documents[document] ?? parsed.documents[parsed.documents.length - 1];
     return doc ? rangeOfPath(doc, parsed.lineCounter, path, options) : toRange(parsed.lineCounter, 0, 0);
   };
   const locateFast = (document: number, path: readonly PathSegment[], options?: { key?: boolean }) => {
-    if (block === undefined) block = blockPositions(text) ?? null;
-    return (block && locateInBlock(block, document, path, options)) ?? locateExact(document, path, options);
+    if (fast === 'exact') return locateExact(document, path, options);
+    // Each call reads the text again, up to the path; a big file with many findings is parsed by `yaml` once instead.
+    scanned += text.length;
+    if (scanned > RESCAN_BUDGET) fast = 'exact';
+    const range = locateInBlock(text, document, path, options);
+    if (range === null) fast = 'exact';
+    return range ?? locateExact(document, path, options);
   };
   return { getExact, locateExact, locateFast };
 }
+
+// Characters locateInBlock may read for one file (its length times the findings located in it) before its
+// positions come from one full `yaml` parse: a 1 MB file with thousands of findings takes the parse at
+// the third; a catalog file of a few KB keeps the line scan for hundreds.
+const RESCAN_BUDGET = 2_000_000;
 
 const MAX_ERRORS_PER_DOCUMENT = 5;
 

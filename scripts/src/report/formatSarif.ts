@@ -24,10 +24,11 @@ export function formatSarif(diagnostics: readonly Diagnostic[], options: FormatO
       help: { text: rule?.hint ?? (rule?.example ? `Example that triggers it:\n${rule.example}` : `Each finding's message says what to change.`) },
     };
   });
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const keys = findingKeys(diagnostics);
   const results = sortDiagnostics(diagnostics).map(d => ({
     ruleId: d.ruleId,
-    ruleIndex: ruleIds.indexOf(d.ruleId),
+    ruleIndex: ruleIndex.get(d.ruleId)!,
     level: LEVEL[d.severity],
     message: { text: d.hint ? `${d.message}\nHint: ${d.hint}` : d.message },
     locations: [

@@ -11,11 +11,16 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u20
 const CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
 // A line whose first visible characters are `::` (after blanks or colour codes) is a GitHub command.
 // eslint-disable-next-line no-control-regex
-const LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/;
+const LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/gm;
 
 // Azure's `##vso[` and GitHub's legacy `##[command]` form (`##[set-output …]`, `##[add-mask]`): both
 // runners act on them anywhere in a line (actions/runner ActionCommand.TryParse), in any case.
 const CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
+
+// Whatever one of logText's replacements acts on: a line break, a CONTROL character, `##`, or `::` after
+// leading blanks. A value with none of them (nearly every finding) is already inert.
+// eslint-disable-next-line no-control-regex
+const LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]|##|^\s*::/;
 
 const visible = (ch: string) => (ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
@@ -27,6 +32,7 @@ const visible = (ch: string) => (ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).to
  * Takes any string, returns a string with no line break; never throws.
  */
 export function logText(value: string): string {
+  if (!LOG_TEXT_ACTS.test(value)) return value;
   return value
     .replace(/\r?\n/g, '\\n')
     .replace(CONTROL, visible)
@@ -44,10 +50,9 @@ export function logText(value: string): string {
  */
 export function logLines(text: string, options: { color?: boolean } = {}): string {
   const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
-  return text
-    .split('\n')
-    .map(line => line.replace(/\r/g, '\\r').replace(control, visible).replace(CI_BRACKET_COMMAND, '$1\u200b[').replace(LINE_START_COMMAND, '$1:\u200b:'))
-    .join('\n');
+  // Over the whole text at once, as line by line: no pattern but LINE_START_COMMAND spans a line break,
+  // and where it does (blank lines before a `::` line) it keeps them and marks that one line, as per line.
+  return text.replace(/\r/g, '\\r').replace(control, visible).replace(CI_BRACKET_COMMAND, '$1\u200b[').replace(LINE_START_COMMAND, '$1:\u200b:');
 }
 
 /**

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseYaml } from '../../src/load/parseYaml.ts';
+import { DEFAULT_YAML_LIMITS, parseYaml } from '../../src/load/parseYaml.ts';
 import { decodeUtf8 } from '../../src/load/readSource.ts';
 import { listRepoFiles, isYamlFile } from '../../src/load/repoFiles.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
 import { positionMismatches } from '../helpers/positions.ts';
-import { blockPositions } from '../../src/load/blockPositions.ts';
+import { readsAsBlock } from '../../src/load/blockPositions.ts';
 
 const where = (text: string) => parseYaml(text, 'f.yaml').problems.map(p => `${p.ruleId}@${p.range.start.line}:${p.range.start.column}`);
 
@@ -85,9 +85,27 @@ describe('positions without a second parse', () => {
     ['multi-line plain scalars take the full parse', 'a: one\n  two\nb: 1\n', false],
     ['flow mappings take the full parse', 'a: {b: 1}\n', false],
     ['CR line ends take the full parse', 'a: 1\r\nb: 2\r\n', false],
+    // What comes after a node cannot move it: the lines before it are read, the rest only by `yaml`.
+    ['a flow mapping after the located nodes', 'a: 1\nb:\n  - x\n  - [y, z]\nc: {d: 1}\ne: 2\n', false],
+    ['a multi-line quoted scalar after them', 'metadata:\n  name: x\n  tags: [A]\nspec:\n  owner: "team\n    a"\n  type: y\n', false],
+    ['a multi-line plain scalar at the end', 'spec:\n  owner: me\n  type: one\n    two\n', false],
+    ['a later document that is not block style', 'a: 1\n# c\n---\nb: {c: 1}\n---\nd: 2\n', false],
+    ['a duplicate key after them', 'a: 1\nb:\n  c: 2\n  c: 3\nd: 4\n', false],
+    ['a collection followed by comments', 'a:\n  b: 1\n  # stretches a\nc:\n  - 1\n# and c\nd: 1\n', true],
+    ['content after the root node', '  a: 1\n  b: 2\nc: 3\n', false],
   ];
+  it('takes the same positions from `yaml` once a big file has had many findings located', () => {
+    const entity = (i: number) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: c${i}\n  tags:\n    - java\n  links:\n    - url: https://x.example/${i}\n      title: Runbook\nspec:\n  type: service\n  owner: team-${i}\n  dependsOn:\n    - resource:r${i}\n`;
+    const text = Array.from({ length: 300 }, (_, i) => entity(i)).join('---\n');
+    expect(text.length).toBeGreaterThan(50_000);
+    const fast = parseYaml(text, 'big.yaml');
+    const exact = parseYaml(text, 'big.yaml', DEFAULT_YAML_LIMITS, { exactPositions: true });
+    const located = Array.from({ length: 300 }, (_, i) => [i, fast.locate(299 - i, ['spec', 'owner']), fast.locate(i, ['metadata', 'tags', 0], { key: true })]);
+    expect(located).toEqual(Array.from({ length: 300 }, (_, i) => [i, exact.locate(299 - i, ['spec', 'owner']), exact.locate(i, ['metadata', 'tags', 0], { key: true })]));
+  });
+
   it.each(shapes)('%s', (_name, text, scanned) => {
-    expect(blockPositions(text) !== undefined).toBe(scanned);
+    expect(readsAsBlock(text)).toBe(scanned);
     expect(positionMismatches(text, 'shape.yaml')).toEqual([]);
   });
 });

@@ -75,3 +75,42 @@ describe('safeText for whole outputs', () => {
     expect(mdInline('unclosed ` tick')).toBe('unclosed \\` tick');
   });
 });
+
+// The shortcuts (logText returning a value none of its replacements acts on, logLines replacing over the
+// whole text at once) against the plain definitions: every replacement applied, line by line.
+describe('safeText shortcuts give what the replacements give', () => {
+  /* eslint-disable no-control-regex */
+  const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+  const CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
+  const LINE_START = /^((?:\s|\u001b\[[0-9;]*m)*)::/;
+  /* eslint-enable no-control-regex */
+  const visible = (ch: string) => (ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const plainText = (v: string) => v.replace(/\r?\n/g, '\\n').replace(CONTROL, visible).replace(/(##(?:vso)?)\[/gi, '$1\u200b[').replace(/^(\s*)::/, '$1:\u200b:');
+  const plainLines = (t: string, color: boolean) =>
+    t.split('\n').map(l => l.replace(/\r/g, '\\r').replace(color ? CONTROL_BUT_COLOR : CONTROL, visible).replace(/(##(?:vso)?)\[/gi, '$1\u200b[').replace(LINE_START, '$1:\u200b:')).join('\n');
+
+  it('for every UTF-16 code unit, alone and around the command openers', () => {
+    const differing: string[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      const c = String.fromCharCode(code);
+      for (const value of [`a${c}b`, `${c}::x`, `${c}#[x`, `#${c}[`, `:${c}:`]) {
+        if (logText(value) !== plainText(value) || logLines(value) !== plainLines(value, false)) differing.push(JSON.stringify(value));
+      }
+    }
+    expect(differing).toEqual([]);
+  });
+
+  it('for random text made of the characters that matter', () => {
+    const alphabet = ['\n', '\r', ' ', '\t', ':', '#', '[', 'v', 's', 'o', 'V', '\u001b', 'm', '3', ';', '\u2028', '\u00a0', 'a', '\u0085', '\u202e'];
+    const differing: string[] = [];
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % alphabet.length);
+    for (let i = 0; i < 20_000; i++) {
+      const value = Array.from({ length: 1 + (i % 24) }, () => alphabet[next()]).join('');
+      if (logText(value) !== plainText(value) || logLines(value) !== plainLines(value, false) || logLines(value, { color: true }) !== plainLines(value, true)) {
+        differing.push(JSON.stringify(value));
+      }
+    }
+    expect(differing).toEqual([]);
+  });
+});
