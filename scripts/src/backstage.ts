@@ -16,6 +16,34 @@ export function catalogModel(): typeof CatalogModel {
   return (model ??= require('@backstage/catalog-model'));
 }
 
+type EntityCore = Pick<typeof CatalogModel, 'parseEntityRef' | 'parseLocationRef' | 'SchemaValidEntityPolicy' | 'FieldFormatEntityPolicy' | 'NoForeignRootFieldsEntityPolicy'>;
+let core: EntityCore | undefined;
+
+/**
+ * The parts of catalog-model that judge one entity (its reference parsers and entity policies), from
+ * the package's own modules under dist/ rather than its index: requiring the index builds every kind's
+ * model layer and checks each against its meta-schema with Ajv (about 60 ms of CPU), which the gate does
+ * not use. They are the very functions the index exports (Node loads each module once; a test holds
+ * them identical); when a module is not where this version keeps it, the index itself.
+ */
+export function entityModelCore(): EntityCore {
+  if (core) return core;
+  try {
+    const load = (file: string) => require(join(catalogModelDist, `${file}.cjs.js`));
+    const loaded: EntityCore = {
+      parseEntityRef: load('entity/ref').parseEntityRef,
+      parseLocationRef: load('location/helpers').parseLocationRef,
+      SchemaValidEntityPolicy: load('entity/policies/SchemaValidEntityPolicy').SchemaValidEntityPolicy,
+      FieldFormatEntityPolicy: load('entity/policies/FieldFormatEntityPolicy').FieldFormatEntityPolicy,
+      NoForeignRootFieldsEntityPolicy: load('entity/policies/NoForeignRootFieldsEntityPolicy').NoForeignRootFieldsEntityPolicy,
+    };
+    core = Object.values(loaded).every(f => typeof f === 'function') ? loaded : catalogModel();
+  } catch {
+    core = catalogModel();
+  }
+  return core;
+}
+
 export function scaffolderCommon() {
   return (scaffolder ??= require('@backstage/plugin-scaffolder-common'));
 }
@@ -65,12 +93,16 @@ export function computeModelKinds(): ModelKind[] {
 const catalogModelDist = dirname(require.resolve('@backstage/catalog-model'));
 const scaffolderCommonDist = dirname(require.resolve('@backstage/plugin-scaffolder-common'));
 
+/** The kinds BuiltinKindsEntityProcessor validates, plus Template (the scaffolder's entity-model module). */
+export const BUILTIN_KINDS = ['API', 'Component', 'Domain', 'Group', 'Location', 'Resource', 'System', 'User', 'Template'] as const;
+export type BuiltinKind = (typeof BUILTIN_KINDS)[number];
+
 /**
  * The JSON Schemas behind Backstage's validators. They are not exported, but the validators stop at
  * the first error; compiling the same schemas ourselves lets the gate list every error at once.
  */
-export function backstageSchemas(): { shared: object[]; entity: object; kinds: Record<string, object> } {
-  const load = (base: string, file: string) => require(join(base, file)).default as object;
+export function backstageSchemas(): { shared: object[]; entity: object; kinds: Record<BuiltinKind, { $id: string }> } {
+  const load = (base: string, file: string) => require(join(base, file)).default as { $id: string };
   const schema = (name: string) => load(catalogModelDist, `schema/${name}.schema.json.cjs.js`);
   const kind = (name: string) => schema(`kinds/${name}.v1alpha1`);
   return {

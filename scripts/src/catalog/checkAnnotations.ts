@@ -1,4 +1,4 @@
-import { catalogModel } from '../backstage.ts';
+import { entityModelCore } from '../backstage.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { diagnosticAt, type CatalogEntity, type Finding } from './catalogEntity.ts';
@@ -36,7 +36,7 @@ function annotationFinding(key: string, value: string, entity: CatalogEntity, co
   }
   if (LOCATION_REFS.includes(key)) {
     try {
-      catalogModel().parseLocationRef(value);
+      entityModelCore().parseLocationRef(value);
     } catch (error) {
       return { ruleId: 'annotation-location-ref', severity: 'error', message: `${key}: ${(error as Error).message}`, hint: `Write it as <type>:<target>, e.g. ${key.endsWith('techdocs-ref') ? 'dir:.' : 'url:https://github.com/org/repo/tree/main/'}` };
     }

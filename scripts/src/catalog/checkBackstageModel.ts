@@ -3,7 +3,11 @@ import ajvErrors from 'ajv-errors';
 import type { ManagedModel } from './managedModel.ts';
 import { catalogModuleHint, moduleProviding } from './moduleHints.ts';
 import type * as CatalogModel from '@backstage/catalog-model';
-import { backstageSchemas, catalogModel, scaffolderCommon } from '../backstage.ts';
+import { BUILTIN_KINDS, entityModelCore, type BuiltinKind } from '../backstage.ts';
+import { builtinKindValidator, schemaValidEntityPolicy } from '../prebuilt/backstageValidators.ts';
+import { fixedValidators } from '../prebuilt/prebuiltValidators.ts';
+import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMetaSchema.ts';
+import { modelSpec, type ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 import { writtenReferences } from './relationFields.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
@@ -14,41 +18,38 @@ const ADR_HINT = 'See https://backstage.io/docs/features/software-catalog/descri
 
 interface ModelValidators {
   envelope: ValidateFunction;
-  /** Compiled on first use: only entities that fail need every error listed. */
+  /** The every-error validator of Entity or of a built-in kind. */
   schema(id: string): ValidateFunction;
-  kindCheckers: { kind: string; check(entity: unknown): Promise<boolean> | boolean }[];
+  kindCheckers: { kind: BuiltinKind; check(entity: unknown): Promise<boolean> | boolean }[];
   knownKinds: string[];
 }
 
 let validators: ModelValidators | undefined;
 
-/** Backstage's validators plus the same schemas compiled with every error kept. Built once per process. */
+/**
+ * Backstage's validators plus the same schemas compiled with every error kept; prebuilt by `npm run
+ * build` (scripts/src/prebuilt/) when made for the installed packages, else compiled now. Built once per process.
+ */
 function modelValidators(): ModelValidators {
   if (validators) return validators;
-  const schemas = backstageSchemas();
-  const ajv = new Ajv({ allowUnionTypes: true, allErrors: true, validateSchema: true, strict: false });
-  ajv.addSchema(schemas.shared);
-  ajv.addSchema(schemas.entity);
-  const kindSchemaIds = new Map(Object.entries(schemas.kinds).map(([kind, schema]) => [kind, (schema as { $id: string }).$id]));
-  ajv.addSchema(Object.values(schemas.kinds));
-  const m = catalogModel();
+  const model = fixedValidators(modelSpec());
+  // The same validators, in the same order, as the catalog backend's BuiltinKindsEntityProcessor,
+  // plus the Template kind that the scaffolder entity-model module adds.
+  const order: BuiltinKind[] = ['API', 'Component', 'Resource', 'Group', 'Location', 'User', 'System', 'Domain', 'Template'];
+  const checkers = new Map<BuiltinKind, CatalogModel.KindValidator>();
   validators = {
-    envelope: ajv.getSchema('EntityEnvelope')!,
-    schema: id => ajv.getSchema(kindSchemaIds.get(id) ?? id)!,
-    // The same validators, in the same order, as the catalog backend's BuiltinKindsEntityProcessor,
-    // plus the Template kind that the scaffolder entity-model module adds.
-    kindCheckers: [
-      { kind: 'API', check: e => m.apiEntityV1alpha1Validator.check(e as never) },
-      { kind: 'Component', check: e => m.componentEntityV1alpha1Validator.check(e as never) },
-      { kind: 'Resource', check: e => m.resourceEntityV1alpha1Validator.check(e as never) },
-      { kind: 'Group', check: e => m.groupEntityV1alpha1Validator.check(e as never) },
-      { kind: 'Location', check: e => m.locationEntityV1alpha1Validator.check(e as never) },
-      { kind: 'User', check: e => m.userEntityV1alpha1Validator.check(e as never) },
-      { kind: 'System', check: e => m.systemEntityV1alpha1Validator.check(e as never) },
-      { kind: 'Domain', check: e => m.domainEntityV1alpha1Validator.check(e as never) },
-      { kind: 'Template', check: e => scaffolderCommon().templateEntityV1beta3Validator.check(e as never) },
-    ],
-    knownKinds: Object.keys(schemas.kinds),
+    envelope: model('EntityEnvelope'),
+    schema: id => model(id),
+    // Each kind's validator is made on first use: most catalogs' entities stop at the first few kinds.
+    kindCheckers: order.map(kind => ({
+      kind,
+      check: e => {
+        let checker = checkers.get(kind);
+        if (!checker) checkers.set(kind, (checker = builtinKindValidator(kind)));
+        return checker.check(e as never);
+      },
+    })),
+    knownKinds: [...BUILTIN_KINDS],
   };
   return validators;
 }
@@ -57,8 +58,8 @@ function modelValidators(): ModelValidators {
 let policies: { schema: CatalogModel.EntityPolicy; foreignRoot: CatalogModel.EntityPolicy; fieldFormat: CatalogModel.EntityPolicy } | undefined;
 
 function backstagePolicies() {
-  const m = catalogModel();
-  return (policies ??= { schema: new m.SchemaValidEntityPolicy(), foreignRoot: new m.NoForeignRootFieldsEntityPolicy(), fieldFormat: new m.FieldFormatEntityPolicy() });
+  const m = entityModelCore();
+  return (policies ??= { schema: schemaValidEntityPolicy(), foreignRoot: new m.NoForeignRootFieldsEntityPolicy(), fieldFormat: new m.FieldFormatEntityPolicy() });
 }
 
 
@@ -153,6 +154,12 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
 }
 
 let modelAjv: Ajv | undefined;
+const MODEL_OPTIONS = { allowUnionTypes: true, allErrors: true, validateSchema: true, addUsedSchema: false, strict: false };
+
+/** draft-07's meta-schema as the managed model's SchemaValidator Ajv (with ajv-errors) checks each kind schema against it. */
+export function managedModelMetaSpec(): ValidatorSpec {
+  return draft07MetaSpec('managed-model-meta-schema', MODEL_OPTIONS, ['ajv-errors']);
+}
 const modelSchemas = new WeakMap<object, ValidateFunction>();
 
 /**
@@ -175,7 +182,8 @@ function checkModelKind(entity: Record<string, unknown>, record: CatalogEntity, 
     return;
   }
   if (!modelAjv) {
-    modelAjv = new Ajv({ allowUnionTypes: true, allErrors: true, validateSchema: true, addUsedSchema: false, strict: false });
+    modelAjv = new Ajv(MODEL_OPTIONS);
+    usePrebuiltMetaSchema(modelAjv, managedModelMetaSpec());
     ajvErrors.default(modelAjv);
   }
   let validate = modelSchemas.get(kind.jsonSchema);
@@ -193,7 +201,7 @@ function kindHint(kind: string): string {
 function checkRefSyntax(record: CatalogEntity, found: Findings) {
   for (const { field, key, path, written } of writtenReferences(record)) {
     try {
-      catalogModel().parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: record.namespace });
+      entityModelCore().parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: record.namespace });
     } catch (error) {
       const hint = field.defaultKind
         ? 'Write a reference as [kind:][namespace/]name, e.g. group:default/team-a.'

@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import { catalogModel } from '../backstage.ts';
+import { entityModelCore } from '../backstage.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
@@ -28,7 +28,7 @@ function parseReferences(entity: CatalogEntity): Reference[] {
   const found: Reference[] = [];
   for (const { field, key, path, written } of writtenReferences(entity)) {
     try {
-      const ref = catalogModel().parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: entity.namespace });
+      const ref = entityModelCore().parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: entity.namespace });
       found.push({ source: entity, field: key, path, target: `${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase(), allowedKinds: field.allowedKinds });
     } catch {
       // entity-ref-format reports it

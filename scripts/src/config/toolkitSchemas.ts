@@ -1,7 +1,9 @@
-import { Ajv, type Options, type ValidateFunction } from 'ajv';
+import type { Options, ValidateFunction } from 'ajv';
 import configSchema from '../../../schemas/gitops-config.schema.json' with { type: 'json' };
 import scorecardsSchema from '../../../schemas/scorecards.schema.json' with { type: 'json' };
 import templateTestSchema from '../../../schemas/template-test.schema.json' with { type: 'json' };
+import { fixedValidators } from '../prebuilt/prebuiltValidators.ts';
+import { toolkitSchemaSpec, type ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 
 /** The toolkit's own JSON Schemas (bundled at build time, never from the repository under review) and the Ajv options each is read with. */
 export const TOOLKIT_SCHEMAS = {
@@ -10,19 +12,28 @@ export const TOOLKIT_SCHEMAS = {
   'template-test': { schema: templateTestSchema, options: { allErrors: true, useDefaults: false, strict: false } },
 } satisfies Record<string, { schema: object; options: Options }>;
 
+export type ToolkitSchema = keyof typeof TOOLKIT_SCHEMAS;
+
+/**
+ * How `npm run build` prebuilds one of the toolkit's schemas, and how it is compiled when no prebuilt
+ * fits: without Ajv's run-time meta-schema check, which costs more than the schema itself (about
+ * 15–60 ms per Ajv) for schemas fixed when the toolkit is built; scripts/test/config/toolkitSchemas.test.ts
+ * checks them against it once instead.
+ */
+export function toolkitSpec(name: ToolkitSchema): ValidatorSpec {
+  const { schema, options } = TOOLKIT_SCHEMAS[name];
+  return toolkitSchemaSpec(name, schema, { ...options, validateSchema: false });
+}
+
 const compiled = new Map<string, ValidateFunction>();
 
 /**
  * The validator for one of the toolkit's own schemas (gitops.config.yaml, scorecards/, template test
- * cases), compiled once per process. The schema is not checked against JSON Schema's meta-schema at run
- * time: compiling that costs more than the schema itself (about 15–60 ms per Ajv), and the schemas are
- * fixed when the toolkit is built, so scripts/test/config/toolkitSchemas.test.ts checks them once instead.
+ * cases), once per process: the build's standalone module when made for this schema and ajv, else
+ * compiled now.
  */
-export function toolkitValidator(name: keyof typeof TOOLKIT_SCHEMAS): ValidateFunction {
+export function toolkitValidator(name: ToolkitSchema): ValidateFunction {
   let validate = compiled.get(name);
-  if (!validate) {
-    const { schema, options } = TOOLKIT_SCHEMAS[name];
-    compiled.set(name, (validate = new Ajv({ ...options, validateSchema: false }).compile(schema)));
-  }
+  if (!validate) compiled.set(name, (validate = fixedValidators(toolkitSpec(name))('validate')));
   return validate;
 }

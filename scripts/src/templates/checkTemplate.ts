@@ -1,11 +1,20 @@
 import { Ajv } from 'ajv';
 import type { Diagnostic } from '../diagnostic.ts';
+import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMetaSchema.ts';
+import type { ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { checkExpression, expressions, rangeOfText, type ExpressionReport } from './checkExpressions.ts';
 import { checkStepInputs } from './checkStepInputs.ts';
 import type { KnownAction } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
+
+const PAGE_OPTIONS = { strict: false, allErrors: true, validateFormats: false };
+
+/** draft-07's meta-schema as the parameter pages' Ajv checks each page against it; prebuilt by `npm run build`. */
+export function templatePageMetaSpec(): ValidatorSpec {
+  return draft07MetaSpec('template-page-meta-schema', PAGE_OPTIONS, []);
+}
 
 /** The org's policy for templates: the actions it allows (their shapes come from the actions themselves) and its regions. */
 export interface TemplatePolicy {
@@ -95,7 +104,8 @@ let shared: { ajv: Ajv; schemas: Set<string>; refs: Set<string> } | undefined;
  */
 function pageAjv(): Ajv {
   if (!shared) {
-    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    const ajv = new Ajv(PAGE_OPTIONS);
+    usePrebuiltMetaSchema(ajv, templatePageMetaSpec());
     shared = { ajv, schemas: new Set(Object.keys(ajv.schemas)), refs: new Set(Object.keys(ajv.refs)) };
   }
   return shared.ajv;
