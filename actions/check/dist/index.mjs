@@ -43536,10 +43536,11 @@ function formatSarif(diagnostics, options) {
 ${rule.example}` : `Each finding's message says what to change.`) }
     };
   });
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const keys = findingKeys(diagnostics);
   const results = sortDiagnostics(diagnostics).map((d) => ({
     ruleId: d.ruleId,
-    ruleIndex: ruleIds.indexOf(d.ruleId),
+    ruleIndex: ruleIndex.get(d.ruleId),
     level: LEVEL[d.severity],
     message: { text: d.hint ? `${d.message}
 Hint: ${d.hint}` : d.message },
@@ -43729,12 +43730,12 @@ var apiRules = rules4.reduce((registry, rule) => registry.add(rule), new RuleReg
 // scripts/src/report/safeText.ts
 var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 var CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
-var LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/;
+var LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/gm;
 var CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
 var visible = (ch) => ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 function logLines(text, options = {}) {
   const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
-  return text.split("\n").map((line) => line.replace(/\r/g, "\\r").replace(control, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(LINE_START_COMMAND, "$1:\u200B:")).join("\n");
+  return text.replace(/\r/g, "\\r").replace(control, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(LINE_START_COMMAND, "$1:\u200B:");
 }
 
 // scripts/src/report/formatGithub.ts
