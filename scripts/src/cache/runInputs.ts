@@ -1,6 +1,17 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readlinkSync, readSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { isYamlFile } from '../load/repoFiles.ts';
+
+/**
+ * The YAML files a runInputsKey walk read, by repo-relative path: their bytes exactly as hashed into the
+ * key. A loader that judges these bytes instead of reading the files again judges what the key names,
+ * even if a file changes meanwhile.
+ */
+export type RunTexts = Map<string, { bytes: Buffer }>;
+
+// Larger YAML files are hashed but not kept: the loader reads (or refuses) them itself.
+const KEEP_MAX_BYTES = 1 << 20;
 
 /**
  * sha256 of everything below `root` that a `check` run can read, plus `parts` (the caller's other inputs:
@@ -23,21 +34,23 @@ import { join } from 'node:path';
  *   every `npm ci` / `npm install`), as cacheKey covers the toolkit's own packages.
  * `skip`: repo-relative paths left out (the cache file itself, rewritten by every run that misses);
  * the folders that hold them are walked but their own existence is not hashed (the first run creates them).
+ * `keep`: filled with the YAML files' bytes as read (RunTexts), so the run need not read them again.
  * Reads files; a folder or file that vanishes mid-walk is hashed as unreadable rather than thrown.
  */
-export function runInputsKey(root: string, parts: readonly string[], skip: ReadonlySet<string> = new Set()): string {
+export function runInputsKey(root: string, parts: readonly string[], skip: ReadonlySet<string> = new Set(), keep?: RunTexts): string {
   const hash = createHash('sha256');
   for (const part of parts) hash.update(`${part.length}:${part}\n`);
   const made = new Set([...skip].flatMap(path => path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
   try {
-    walk(hash, root, '', skip, made);
+    walk(hash, root, '', skip, made, keep);
   } finally {
     buffer = undefined;
+    slab = undefined;
   }
   return hash.digest('hex');
 }
 
-function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string>, made: ReadonlySet<string>): void {
+function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string>, made: ReadonlySet<string>, keep?: RunTexts): void {
   let entries;
   try {
     entries = readdirSync(join(root, folder), { withFileTypes: true });
@@ -56,10 +69,10 @@ function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string
         continue;
       }
       if (!made.has(path)) hash.update(`D${path}\0`);
-      walk(hash, root, path, skip, made);
+      walk(hash, root, path, skip, made, keep);
     } else if (entry.isFile()) {
       hash.update(`F${path}\0`);
-      file(hash, root, path);
+      file(hash, root, path, keep);
     } else if (entry.isSymbolicLink()) {
       hash.update(`L${path}\0${readLink(join(root, path))}\0${realPath(join(root, path))}\0`);
     } else {
@@ -72,7 +85,12 @@ function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string
 // buffer each (readFileSync) cost a tenth of the walk. Dropped when the walk ends.
 let buffer: Buffer | undefined;
 
-function file(hash: Hash, root: string, path: string): void {
+// Kept files are copied into shared slabs of this size: one allocation per slab, not per file.
+const SLAB_BYTES = 1 << 20;
+let slab: Buffer | undefined;
+let slabUsed = 0;
+
+function file(hash: Hash, root: string, path: string, keep?: RunTexts): void {
   let fd: number;
   try {
     fd = openSync(join(root, path), 'r');
@@ -90,12 +108,25 @@ function file(hash: Hash, root: string, path: string): void {
       if (read === 0) break;
       length += read;
     }
-    hash.update(`${length}\0`).update(buffer.subarray(0, length));
+    const bytes = buffer.subarray(0, length);
+    hash.update(`${length}\0`).update(bytes);
+    if (keep && length <= KEEP_MAX_BYTES && isYamlFile(path)) keep.set(path, { bytes: copyToSlab(bytes) });
   } catch {
     hash.update('?\0');
   } finally {
     closeSync(fd);
   }
+}
+
+function copyToSlab(bytes: Buffer): Buffer {
+  if (!slab || slabUsed + bytes.length > slab.length) {
+    slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, bytes.length));
+    slabUsed = 0;
+  }
+  bytes.copy(slab, slabUsed);
+  const copy = slab.subarray(slabUsed, slabUsed + bytes.length);
+  slabUsed += bytes.length;
+  return copy;
 }
 
 function readLink(path: string): string {

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { relative, resolve, sep } from 'node:path';
 import { cacheKey, toolkitKey } from '../cache/cacheKey.ts';
 import { ResultCache, writeCacheFile } from '../cache/resultCache.ts';
-import { runInputsKey } from '../cache/runInputs.ts';
+import { runInputsKey, type RunTexts } from '../cache/runInputs.ts';
 import { cacheFileText, readCacheParts } from '../cache/runRecord.ts';
 import type { CheckOptions } from './checkAnalysis.ts';
 import { logText } from '../report/safeText.ts';
@@ -87,11 +87,14 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today };
   const parts = cacheFile === undefined ? undefined : readCacheParts(cacheFile);
   // The replay is looked up before the config is even read: its file is one of the inputs hashed.
-  const key = cacheFile === undefined ? undefined : replayKey(root, options, io.cwd, cacheFile);
+  // The YAML files' bytes as the key hashed them: a run that is not replayed judges exactly these.
+  const texts: RunTexts = new Map();
+  const key = cacheFile === undefined ? undefined : replayKey(root, options, io.cwd, cacheFile, texts);
   let record = key !== undefined && parts?.run?.key === key ? parts.run : undefined;
   if (!record) {
     const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
     const cache = parts && ResultCache.read(parts.files(), cacheKey(config));
+    if (cache && key !== undefined) cache.texts = texts;
     const notice = cache?.notice ?? parts?.notice;
     if (notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(notice)}; it will be rewritten.\n`);
     const { analyseCheck } = await import('./checkAnalysis.ts');
@@ -141,7 +144,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
  * The key under which a whole run's report may be given again (runInputsKey): undefined when the run
  * has a live input (--catalog-url asks a running Backstage) or its --base revision cannot be read.
  */
-function replayKey(root: string, options: CheckOptions, cwd: string, cacheFile: string): string | undefined {
+function replayKey(root: string, options: CheckOptions, cwd: string, cacheFile: string, keep?: RunTexts): string | undefined {
   if (options.catalogUrl !== undefined) return undefined;
   let base = '';
   if (options.base !== undefined) {
@@ -156,7 +159,7 @@ function replayKey(root: string, options: CheckOptions, cwd: string, cacheFile: 
   // The cache file changes with every run that misses: it is the cache, not an input.
   const self = relative(root, cacheFile).split(sep).join('/');
   // gitops.config.yaml and the policies are files under the root: the walk hashes them as they are written.
-  return runInputsKey(root, [toolkitKey(), root, today, JSON.stringify(paths), base], new Set([self]));
+  return runInputsKey(root, [toolkitKey(), root, today, JSON.stringify(paths), base], new Set([self]), keep);
 }
 
 /** Severity overrides from gitops.config.yaml, by rule id or by family (`policy` covers `policy/*`). */

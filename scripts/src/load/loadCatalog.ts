@@ -10,7 +10,7 @@ import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../ca
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import { parseYaml, positionsIn, type ParsedYaml } from './parseYaml.ts';
 import { FileReader } from './fileReader.ts';
-import { readSource, sourceText, type SourceBytes } from './readSource.ts';
+import { readSource, sourceText, textHash, type SourceBytes } from './readSource.ts';
 import { readRepoFile } from './repoPath.ts';
 import { unparsedRefs } from './unparsedRefs.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
@@ -79,7 +79,8 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
   const symlinks: string[] = [];
   const repoFiles = await listRepoFiles(config.root, symlinks);
   // Started before anything is read, so that its start-up overlaps this thread's work.
-  const reader = reading === 'always' || (reading === 'auto' && repoFiles.filter(isYamlFile).length >= READER_MIN_FILES) ? FileReader.start() : undefined;
+  // The run already holds the files' bytes (ResultCache.texts): nothing is left for a reader to read.
+  const reader = cache?.texts ? undefined : reading === 'always' || (reading === 'auto' && repoFiles.filter(isYamlFile).length >= READER_MIN_FILES) ? FileReader.start() : undefined;
   try {
     return await loadRepoCatalog(config, paths, repoFiles, symlinks, cache, reader && { reader, mode: reading === 'always' ? 'alternate' : 'share' });
   } finally {
@@ -188,7 +189,7 @@ async function loadWithReader(config: GitopsConfig, wave: string[], reading: Rea
 }
 
 /** One file read (or given as `bytes`, read by the reader thread), parsed, or taken from the cache. */
-function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache, bytes?: SourceBytes): SourceFile {
+function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache, bytes: SourceBytes | undefined = keptBytes(config, file, cache)): SourceFile {
   const read = bytes ? sourceText(bytes, file, config.catalog.maxFileBytes) : readSource(join(config.root, file), file, config.catalog.maxFileBytes);
   if ('problem' in read) {
     return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
@@ -202,12 +203,19 @@ function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache,
     if (placeholderFree) parsed.documents.forEach(markPlaceholderFree);
     return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, ...unparsed(parsed.problems) };
   }
-  const hash = (bytes && 'bytes' in bytes && bytes.hash) || contentHash(read.text);
+  const hash = bytes && 'bytes' in bytes ? (bytes.hash ?? textHash(bytes.bytes)) : contentHash(read.text);
   const cached = cache.parsed(file, hash);
   const parsed = cached ? { ...cached, locate: positionsIn(read.text) } : parseYaml(read.text, file);
   cache.putParsed(file, hash, parsed.documents, parsed.problems);
   if (placeholderFree) parsed.documents.forEach(markPlaceholderFree);
   return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, hash, ...unparsed(parsed.problems) };
+}
+
+/** The bytes of `file` the run's key was computed from (ResultCache.texts), if it kept them. */
+function keptBytes(config: GitopsConfig, file: string, cache?: ResultCache): SourceBytes | undefined {
+  const kept = cache?.texts?.get(file);
+  if (!kept) return undefined;
+  return kept.bytes.length > config.catalog.maxFileBytes ? { tooLarge: kept.bytes.length } : kept;
 }
 
 async function readPlaceholderSources(config: GitopsConfig, files: SourceFile[], repoFileSet: ReadonlySet<string>) {
