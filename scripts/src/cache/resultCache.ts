@@ -20,13 +20,9 @@ export interface CachedFile {
   findings: ({ model: Diagnostic[]; policies: Diagnostic[]; substituted?: string } | null)[];
 }
 
-interface CacheFileShape {
-  format: typeof FORMAT;
-  key: string;
-  files: Record<string, CachedFile>;
-}
-
-const FORMAT = 'backstage-gitops-cache/1';
+// One line of JSON for the format and key, then one line per file, `[path, CachedFile]`: a file whose
+// results came back unchanged is written back as the line it was read from, not serialized again.
+const FORMAT = 'backstage-gitops-cache/2';
 
 /** The sha256 of a file's text, as the cache keys it. */
 export function contentHash(text: string): string {
@@ -42,6 +38,8 @@ export function contentHash(text: string): string {
  */
 export class ResultCache {
   readonly #previous: Record<string, CachedFile>;
+  /** The line each previous entry was read from. */
+  readonly #lines: Record<string, string>;
   // Keyed by paths from a file anyone could have written: no prototype for a `__proto__` key to reach.
   readonly #next: Record<string, CachedFile> = Object.create(null);
   /** How many files and entities took their results from the cache in this run. */
@@ -58,8 +56,9 @@ export class ResultCache {
   #put = 0;
   readonly #previousFindings: number;
 
-  private constructor(readonly key: string, previous: Record<string, CachedFile>, notice?: string) {
+  private constructor(readonly key: string, previous: Record<string, CachedFile>, notice?: string, lines: Record<string, string> = Object.create(null)) {
     this.#previous = previous;
+    this.#lines = lines;
     this.notice = notice;
     this.#previousFindings = Object.values(previous).reduce((n, entry) => n + entry.findings.filter(f => f !== null).length, 0);
     // An ignored cache file is rewritten even when this run finds nothing to keep.
@@ -72,22 +71,34 @@ export class ResultCache {
    */
   static read(text: string | undefined, key: string): ResultCache {
     if (text === undefined) return new ResultCache(key, {});
-    let data: unknown;
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    let header: unknown;
     try {
-      data = JSON.parse(text);
+      header = JSON.parse(lines[0]);
     } catch {
       return new ResultCache(key, {}, 'it is not valid JSON');
     }
-    if (!isObject(data) || data.format !== FORMAT || typeof data.key !== 'string' || !isObject(data.files)) {
+    if (!isObject(header) || header.format !== FORMAT || typeof header.key !== 'string') {
       return new ResultCache(key, {}, 'it is not a cache this toolkit wrote');
     }
-    if (data.key !== key) return new ResultCache(key, {}, 'the toolkit, Backstage packages, policies or config changed since it was written');
+    if (header.key !== key) return new ResultCache(key, {}, 'the toolkit, Backstage packages, policies or config changed since it was written');
     const files: Record<string, CachedFile> = Object.create(null);
-    for (const [file, entry] of Object.entries(data.files)) {
+    const texts: Record<string, string> = Object.create(null);
+    for (let i = 1; i < lines.length; i++) {
+      let line: unknown;
+      try {
+        line = JSON.parse(lines[i]);
+      } catch {
+        return new ResultCache(key, {}, 'it is not valid JSON');
+      }
+      if (!Array.isArray(line) || line.length !== 2 || typeof line[0] !== 'string' || Object.hasOwn(files, line[0])) return new ResultCache(key, {}, 'it is not a cache this toolkit wrote');
+      const [file, entry] = line as [string, unknown];
       if (!validEntry(file, entry)) return new ResultCache(key, {}, `its entry for ${file.slice(0, 200)} is malformed`);
       files[file] = entry;
+      texts[file] = lines[i];
     }
-    return new ResultCache(key, files);
+    return new ResultCache(key, files, undefined, texts);
   }
 
   /** The earlier parse of `file` if its text still hashes to `hash`: documents as parseYaml gives them. */
@@ -135,7 +146,8 @@ export class ResultCache {
     const before = this.#previous[file]?.hash === hash ? this.#previous[file].findings[document] : null;
     if (!(before && before.model === model && before.policies === policies && before.substituted === substituted)) this.#changed = true;
     this.#put++;
-    entry.findings[document] = { model: [...model], policies: [...policies], ...(substituted === undefined ? {} : { substituted }) };
+    // Findings that came back from this cache are kept as read, so serialize can write the file's line back.
+    entry.findings[document] = before && before.model === model && before.policies === policies && before.substituted === substituted ? before : { model: [...model], policies: [...policies], ...(substituted === undefined ? {} : { substituted }) };
   }
 
   /**
@@ -147,10 +159,21 @@ export class ResultCache {
     return this.#changed || files.length !== Object.keys(this.#previous).length || !files.every(f => f in this.#previous) || this.#put !== this.#previousFindings;
   }
 
-  /** The cache as the next run reads it: only the files seen in this run. */
+  /** The cache as the next run reads it: only the files seen in this run, one line each. */
   serialize(): string {
-    const data: CacheFileShape = { format: FORMAT, key: this.key, files: this.#next };
-    return JSON.stringify(data);
+    const lines = [JSON.stringify({ format: FORMAT, key: this.key })];
+    for (const file in this.#next) {
+      const entry = this.#next[file];
+      lines.push(this.#asRead(file, entry) ? this.#lines[file] : JSON.stringify([file, entry]));
+    }
+    return lines.join('\n');
+  }
+
+  /** Whether `entry` is the previous entry of `file` unchanged (putParsed and putFindings kept its parts). */
+  #asRead(file: string, entry: CachedFile): boolean {
+    const previous = Object.hasOwn(this.#previous, file) ? this.#previous[file] : undefined;
+    if (!previous || !Object.hasOwn(this.#lines, file) || previous.hash !== entry.hash || previous.documents !== entry.documents || previous.problems !== entry.problems || previous.unread !== entry.unread) return false;
+    return entry.findings.every((f, i) => f === previous.findings[i]);
   }
 }
 

@@ -44,15 +44,18 @@ describe('check --cache (through the bin)', () => {
     expect(corrupt.stdout).toBe(edited.stdout);
     expect(corrupt.stderr).toBe('backstage-gitops check: not using the cache .cache/gitops-check.json: it is not valid JSON; it will be rewritten.\n');
     // The first line records the whole run (runRecord), the rest the per-file results.
-    const [run, files] = readFileSync(cache, 'utf8').split('\n');
+    const [run, header, ...files] = readFileSync(cache, 'utf8').split('\n');
     expect(JSON.parse(run).format).toBe('backstage-gitops-run/1');
-    expect(JSON.parse(files).format).toBe('backstage-gitops-cache/1');
+    expect(JSON.parse(header).format).toBe('backstage-gitops-cache/2');
+    expect(files.length).toBeGreaterThan(1);
 
     // A cache that claims the broken file is clean, written for another toolkit or policy, is never trusted.
-    const forged = JSON.parse(files);
-    forged.key = '0'.repeat(64);
-    for (const entry of Object.values(forged.files) as { findings: unknown[] }[]) entry.findings = entry.findings.map(() => ({ model: [], policies: [] }));
-    writeFileSync(cache, JSON.stringify(forged));
+    const forged = files.map(line => {
+      const [file, entry] = JSON.parse(line) as [string, { findings: unknown[] }];
+      entry.findings = entry.findings.map(() => ({ model: [], policies: [] }));
+      return JSON.stringify([file, entry]);
+    });
+    writeFileSync(cache, [JSON.stringify({ ...JSON.parse(header), key: '0'.repeat(64) }), ...forged].join('\n'));
     const foreign = check(root, '--cache', '.cache/gitops-check.json');
     expect(foreign.stdout).toBe(edited.stdout);
     expect(foreign.stderr).toMatch(/^backstage-gitops check: not using the cache \.cache\/gitops-check\.json: the toolkit, Backstage packages, policies or config changed since it was written; it will be rewritten\.\n$/);

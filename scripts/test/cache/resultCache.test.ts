@@ -25,6 +25,10 @@ describe('ResultCache', () => {
   it.each([
     ['not JSON', '{', 'it is not valid JSON'],
     ['another format', JSON.stringify({ format: 'x', key: 'k', files: {} }), 'it is not a cache this toolkit wrote'],
+    ['the object format of /1', JSON.stringify({ format: 'backstage-gitops-cache/1', key: 'k', files: {} }), 'it is not a cache this toolkit wrote'],
+    ['a file line that is not JSON', `${written()}\n["b.yaml",`, 'it is not valid JSON'],
+    ['a file line of another shape', `${written()}\n{"b.yaml":{}}`, 'it is not a cache this toolkit wrote'],
+    ['a file listed twice', `${written()}\n${written().split('\n')[1]}`, 'it is not a cache this toolkit wrote'],
     ['another key', written(), 'the toolkit, Backstage packages, policies or config changed since it was written'],
     ['a finding filed under another file', written().replace('"file":"a.yaml"', '"file":"b.yaml"'), 'its entry for a.yaml is malformed'],
     ['a severity that does not exist', written().replace('"severity":"error"', '"severity":"fatal"'), 'its entry for a.yaml is malformed'],
@@ -54,7 +58,7 @@ describe('ResultCache', () => {
   });
 
   it('treats a __proto__ entry as a file like any other', () => {
-    const text = written().replace('"files":{', '"files":{"__proto__":{"hash":"h","documents":[],"unread":[],"problems":[],"findings":[]},');
+    const text = written().replace('\n', '\n["__proto__",{"hash":"h","documents":[],"unread":[],"problems":[],"findings":[]}]\n');
     const cache = ResultCache.read(text, 'k');
     expect(cache.notice).toBeUndefined();
     expect(cache.parsed('hash', 'h')).toBeUndefined();
@@ -66,6 +70,28 @@ describe('ResultCache', () => {
     cache.putParsed('nan.yaml', 'h', [{ a: Number.NaN }], []);
     cache.putParsed('inf.yaml', 'h', [{ a: [Number.POSITIVE_INFINITY] }], []);
     cache.putParsed('ok.yaml', 'h', [{ a: 1.5 }], []);
-    expect(Object.keys(JSON.parse(cache.serialize()).files)).toEqual(['ok.yaml']);
+    expect(cache.serialize().split('\n').slice(1).map(line => JSON.parse(line)[0])).toEqual(['ok.yaml']);
+  });
+
+  it('writes back the lines of files that came back unchanged as read, and serializes the rest', () => {
+    const previous = ResultCache.read(undefined, 'k');
+    for (const file of ['a.yaml', 'b.yaml']) {
+      previous.putParsed(file, 'h', [{ kind: 'Component' }], []);
+      previous.putFindings(file, 'h', 0, [finding(file)], []);
+    }
+    // A line as another writer could have spaced it: only a line kept as read keeps its spacing.
+    const text = previous.serialize().replace(/^\["a\.yaml",/m, '["a.yaml", ').replace(/^\["b\.yaml",/m, '["b.yaml", ');
+    const cache = ResultCache.read(text, 'k');
+    const a = cache.parsed('a.yaml', 'h')!;
+    cache.putParsed('a.yaml', 'h', a.documents, a.problems);
+    const found = cache.findings('a.yaml', 'h', 0)!;
+    cache.putFindings('a.yaml', 'h', 0, found.model, found.policies);
+    const b = cache.parsed('b.yaml', 'h')!;
+    cache.putParsed('b.yaml', 'h', b.documents, b.problems);
+    cache.putFindings('b.yaml', 'h', 0, [], []);
+    const [, lineA, lineB] = cache.serialize().split('\n');
+    expect(lineA).toBe(text.split('\n')[1]);
+    expect(lineB).toBe(JSON.stringify(['b.yaml', { hash: 'h', documents: [{ kind: 'Component' }], unread: [], problems: [], findings: [{ model: [], policies: [] }] }]));
+    expect(cache.needsWrite()).toBe(true);
   });
 });
