@@ -1,16 +1,19 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, hash as sha, type Hash } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readlinkSync, readSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { textHash } from '../load/readSource.ts';
 import { isYamlFile } from '../load/repoFiles.ts';
 
 /**
  * The YAML files a runInputsKey walk read, by repo-relative path: their bytes exactly as hashed into the
- * key. A loader that judges these bytes instead of reading the files again judges what the key names,
- * even if a file changes meanwhile.
+ * key, `digest` (their sha256, as the key holds it) and `hash` (textHash of them, the `--cache`'s key
+ * for a file). A loader that judges these bytes instead of reading the files again judges what the key
+ * names, even if a file changes meanwhile.
  */
-export type RunTexts = Map<string, { bytes: Buffer }>;
+export type RunTexts = Map<string, { bytes: Buffer; digest: string; hash: string }>;
 
-// Larger YAML files are hashed but not kept: the loader reads (or refuses) them itself.
+// Larger YAML files are streamed into the key like any other file, and not kept: the loader reads (or
+// refuses) them itself.
 const KEEP_MAX_BYTES = 1 << 20;
 
 /**
@@ -34,15 +37,18 @@ const KEEP_MAX_BYTES = 1 << 20;
  *   every `npm ci` / `npm install`), as cacheKey covers the toolkit's own packages.
  * `skip`: repo-relative paths left out (the cache file itself, rewritten by every run that misses);
  * the folders that hold them are walked but their own existence is not hashed (the first run creates them).
- * `keep`: filled with the YAML files' bytes as read (RunTexts), so the run need not read them again.
+ * A YAML file of at most KEEP_MAX_BYTES is hashed into the key by its own sha256, which `keep` is filled
+ * with (RunTexts, so the run need not read or hash the files again); `known`, an earlier walk's RunTexts,
+ * spares hashing a file whose bytes are still those (compared whole, never trusted by name). Neither
+ * changes the key.
  * Reads files; a folder or file that vanishes mid-walk is hashed as unreadable rather than thrown.
  */
-export function runInputsKey(root: string, parts: readonly string[], skip: ReadonlySet<string> = new Set(), keep?: RunTexts): string {
+export function runInputsKey(root: string, parts: readonly string[], skip: ReadonlySet<string> = new Set(), keep?: RunTexts, known?: RunTexts): string {
   const hash = createHash('sha256');
   for (const part of parts) hash.update(`${part.length}:${part}\n`);
   const made = new Set([...skip].flatMap(path => path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
   try {
-    walk(hash, root, '', skip, made, keep);
+    walk(hash, root, '', skip, made, keep, known);
   } finally {
     buffer = undefined;
     slab = undefined;
@@ -50,7 +56,7 @@ export function runInputsKey(root: string, parts: readonly string[], skip: Reado
   return hash.digest('hex');
 }
 
-function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string>, made: ReadonlySet<string>, keep?: RunTexts): void {
+function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string>, made: ReadonlySet<string>, keep?: RunTexts, known?: RunTexts): void {
   let entries;
   try {
     entries = readdirSync(join(root, folder), { withFileTypes: true });
@@ -69,10 +75,10 @@ function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string
         continue;
       }
       if (!made.has(path)) hash.update(`D${path}\0`);
-      walk(hash, root, path, skip, made, keep);
+      walk(hash, root, path, skip, made, keep, known);
     } else if (entry.isFile()) {
       hash.update(`F${path}\0`);
-      file(hash, root, path, keep);
+      file(hash, root, path, keep, known);
     } else if (entry.isSymbolicLink()) {
       hash.update(`L${path}\0${readLink(join(root, path))}\0${realPath(join(root, path))}\0`);
     } else {
@@ -90,7 +96,7 @@ const SLAB_BYTES = 1 << 20;
 let slab: Buffer | undefined;
 let slabUsed = 0;
 
-function file(hash: Hash, root: string, path: string, keep?: RunTexts): void {
+function file(hash: Hash, root: string, path: string, keep?: RunTexts, known?: RunTexts): void {
   let fd: number;
   try {
     fd = openSync(join(root, path), 'r');
@@ -109,8 +115,17 @@ function file(hash: Hash, root: string, path: string, keep?: RunTexts): void {
       length += read;
     }
     const bytes = buffer.subarray(0, length);
-    hash.update(`${length}\0`).update(bytes);
-    if (keep && length <= KEEP_MAX_BYTES && isYamlFile(path)) keep.set(path, { bytes: copyToSlab(bytes) });
+    if (length > KEEP_MAX_BYTES || !isYamlFile(path)) {
+      hash.update(`${length}\0`).update(bytes);
+      return;
+    }
+    const earlier = known?.get(path);
+    const digest = earlier && earlier.bytes.equals(bytes) ? earlier.digest : sha('sha256', bytes, 'hex');
+    hash.update(`${length}\0${digest}\0`);
+    if (keep) {
+      const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+      keep.set(path, { bytes: copyToSlab(bytes), digest, hash: bom ? textHash(bytes) : digest });
+    }
   } catch {
     hash.update('?\0');
   } finally {

@@ -111,7 +111,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     record = { key: key ?? '', diagnostics, checkedFiles, entityCount: analysis.entityCount, rules: analysis.rules, failOn: config.failOn };
     // Not kept: a glob that ran out of time (it depends on the machine's speed, not only on the inputs),
     // and a run whose files changed while it read them (the key would not name what it read).
-    const replayable = cacheFile !== undefined && key !== undefined && !diagnostics.some(d => d.ruleId === 'location-glob-too-complex') && replayKey(root, options, io.cwd, cacheFile) === key;
+    const replayable = cacheFile !== undefined && key !== undefined && !diagnostics.some(d => d.ruleId === 'location-glob-too-complex') && replayKey(root, options, io.cwd, cacheFile, undefined, texts) === key;
     if (cache && cacheFile && (cache.needsWrite() || replayable || parts?.run)) {
       // Per-file results that came back unchanged are written back as they were read, not serialized again.
       const files = cache.needsWrite() ? undefined : parts?.files();
@@ -144,7 +144,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
  * The key under which a whole run's report may be given again (runInputsKey): undefined when the run
  * has a live input (--catalog-url asks a running Backstage) or its --base revision cannot be read.
  */
-function replayKey(root: string, options: CheckOptions, cwd: string, cacheFile: string, keep?: RunTexts): string | undefined {
+function replayKey(root: string, options: CheckOptions, cwd: string, cacheFile: string, keep?: RunTexts, known?: RunTexts): string | undefined {
   if (options.catalogUrl !== undefined) return undefined;
   let base = '';
   if (options.base !== undefined) {
@@ -159,7 +159,7 @@ function replayKey(root: string, options: CheckOptions, cwd: string, cacheFile: 
   // The cache file changes with every run that misses: it is the cache, not an input.
   const self = relative(root, cacheFile).split(sep).join('/');
   // gitops.config.yaml and the policies are files under the root: the walk hashes them as they are written.
-  return runInputsKey(root, [toolkitKey(), root, today, JSON.stringify(paths), base], new Set([self]), keep);
+  return runInputsKey(root, [toolkitKey(), root, today, JSON.stringify(paths), base], new Set([self]), keep, known);
 }
 
 /** Severity overrides from gitops.config.yaml, by rule id or by family (`policy` covers `policy/*`). */

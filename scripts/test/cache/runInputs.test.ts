@@ -1,7 +1,8 @@
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runInputsKey } from '../../src/cache/runInputs.ts';
+import { runInputsKey, type RunTexts } from '../../src/cache/runInputs.ts';
+import { contentHash } from '../../src/cache/resultCache.ts';
 import { baseTree } from '../catalog/fixtureOrg.ts';
 import { cases, type Tree } from '../catalog/gateCases.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
@@ -55,5 +56,36 @@ describe('runInputsKey', () => {
     expect(key(root, skip)).toBe(without);
     writeFileSync(join(root, '.cache/run/other.json'), '{}');
     expect(key(root, skip)).not.toBe(without);
+  });
+
+  it('keeps the YAML files it read, with their hashes, and gives the same key with or without them', async () => {
+    const root = await tempRepo({ ...baseTree(), 'catalog/bom.yaml': '\uFEFFapiVersion: backstage.io/v1alpha1\n', 'notes.txt': 'not YAML', 'catalog/big.yaml': `# ${'x'.repeat(1 << 20)}\n` });
+    const keep: RunTexts = new Map();
+    const plain = key(root);
+    expect(runInputsKey(root, ['parts'], undefined, keep)).toBe(plain);
+    expect(keep.has('notes.txt')).toBe(false);
+    // Too big to keep: the loader reads it (and refuses it) itself.
+    expect(keep.has('catalog/big.yaml')).toBe(false);
+    expect(keep.size).toBeGreaterThan(3);
+    for (const [file, kept] of keep) {
+      const text = readFileSync(join(root, file), 'utf8');
+      expect(kept.bytes.equals(readFileSync(join(root, file))), file).toBe(true);
+      // The `--cache` keys a file by its decoded text: a byte-order mark is not part of it.
+      expect(kept.hash, file).toBe(contentHash(text.replace(/^\uFEFF/, '')));
+    }
+
+    // An earlier walk's bytes spare hashing only the files that still hold them.
+    expect(runInputsKey(root, ['parts'], undefined, undefined, keep)).toBe(plain);
+    const orders = join(root, 'catalog/orders.yaml');
+    writeFileSync(orders, `${readFileSync(orders, 'utf8')}# edited\n`);
+    const edited = key(root);
+    expect(edited).not.toBe(plain);
+    expect(runInputsKey(root, ['parts'], undefined, undefined, keep)).toBe(edited);
+    // Bytes of the same length and another content are not taken for the kept ones.
+    const keptEdited: RunTexts = new Map();
+    runInputsKey(root, ['parts'], undefined, keptEdited);
+    writeFileSync(orders, readFileSync(orders, 'utf8').replace('# edited', '# editeD'));
+    expect(key(root)).not.toBe(edited);
+    expect(runInputsKey(root, ['parts'], undefined, undefined, keptEdited)).toBe(key(root));
   });
 });
