@@ -141,17 +141,22 @@ function providedReference(entity: CatalogEntity, reference: Reference, provided
 
 /** "Did you mean": the same name under another kind or namespace, else the nearest name of the same kind. */
 function suggester(index: EntityIndex) {
-  const byName = new Map<string, string[]>();
-  const byKind = new Map<string, string[]>();
-  for (const ref of index.keys()) {
-    const name = ref.slice(ref.indexOf('/') + 1);
-    const kind = ref.slice(0, ref.indexOf(':'));
-    (byName.get(name) ?? byName.set(name, []).get(name)!).push(ref);
-    (byKind.get(kind) ?? byKind.set(kind, []).get(kind)!).push(ref);
-  }
+  // Built at the first question: a catalog whose references all resolve never pays for it.
+  let byName: Map<string, string[]> | undefined;
+  let byKind = new Map<string, string[]>();
   const answers = new Map<string, string | undefined>();
   return (target: string): string | undefined => {
     if (answers.has(target)) return answers.get(target);
+    if (!byName) {
+      byName = new Map();
+      byKind = new Map();
+      for (const ref of index.keys()) {
+        const name = ref.slice(ref.indexOf('/') + 1);
+        const kind = ref.slice(0, ref.indexOf(':'));
+        (byName.get(name) ?? byName.set(name, []).get(name)!).push(ref);
+        (byKind.get(kind) ?? byKind.set(kind, []).get(kind)!).push(ref);
+      }
+    }
     const name = target.slice(target.indexOf('/') + 1);
     const sameName = byName.get(name);
     if (sameName) return sameName[0];
