@@ -96,7 +96,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   if (!record) {
     const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
     const cache = parts && ResultCache.read(parts.files(), cacheKey(config));
-    if (cache && key !== undefined) cache.texts = texts;
+    if (cache && key !== undefined && config.root === root) cache.texts = texts;
     const notice = cache?.notice ?? parts?.notice;
     if (notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(notice)}; it will be rewritten.\n`);
     const { analyseCheck } = await import('./checkAnalysis.ts');
