@@ -1,6 +1,7 @@
 import { cp, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
+import { deferModule } from '../load/deferredModule.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 
 const require = createRequire(import.meta.url);
@@ -56,8 +57,24 @@ export function localReader(source: TemplateSource) {
 
 const scaffolderDist = () => dirname(require.resolve('@backstage/plugin-scaffolder-backend'));
 
+/**
+ * Puts off loading what the scaffolder modules a render uses require but never read (see deferModule):
+ * scaffolder-common's alpha entry is required by the workflow runner and by scaffolder-node's alpha entry
+ * (through the parseRepoUrl filter), which read only its permissions (the runner's actionExecutePermission,
+ * the resource types); its other export, the Template catalog-model layer, requires catalog-model's alpha
+ * entry, whose AiResource kinds compile their Ajv validators as they load (about a third of a second).
+ * The permissions are answered from scaffolder-common's own permissions module, which alpha re-exports.
+ */
+export function deferUnreadScaffolderModules(): void {
+  deferModule(join(scaffolderDist(), 'scaffolder/tasks/NunjucksWorkflowRunner.cjs.js'), '@backstage/plugin-scaffolder-common/alpha', alpha => require(join(dirname(alpha), 'permissions.cjs.js')));
+  const node = createRequire(require.resolve('@backstage/plugin-scaffolder-node'));
+  deferModule(node.resolve('@backstage/plugin-scaffolder-node'), '@backstage/plugin-scaffolder-common');
+  deferModule(join(scaffolderDist(), 'lib/templating/filters/parseEntityRef/filter.cjs.js'), '@backstage/catalog-model', index => require(join(dirname(index), 'entity/ref.cjs.js')));
+}
+
 /** The scaffolder's own workflow runner (the one its dry-run uses), at the pinned version. */
 export function workflowRunnerClass(): new (options: object) => { execute(task: object): Promise<{ output: Record<string, unknown> }> } {
+  deferUnreadScaffolderModules();
   return require(join(scaffolderDist(), 'scaffolder/tasks/NunjucksWorkflowRunner.cjs.js')).NunjucksWorkflowRunner;
 }
 
@@ -69,6 +86,7 @@ type ActionFactory = (options?: object) => { id: string; supportsDryRun?: boolea
  * permissions: about a hundred milliseconds and 240 modules a render never uses).
  */
 export function renderActionFactories(): Record<'createFetchTemplateAction' | 'createFetchTemplateFileAction' | 'createFetchPlainAction' | 'createFetchPlainFileAction' | 'createFilesystemRenameAction' | 'createFilesystemDeleteAction' | 'createDebugLogAction', ActionFactory> {
+  deferUnreadScaffolderModules();
   const builtin = (file: string) => require(join(scaffolderDist(), 'scaffolder/actions/builtin', file));
   return {
     createFetchTemplateAction: builtin('fetch/template.cjs.js').createFetchTemplateAction,
