@@ -57,19 +57,38 @@ export function localReader(source: TemplateSource) {
 
 const scaffolderDist = () => dirname(require.resolve('@backstage/plugin-scaffolder-backend'));
 
+/** A module the scaffolder's render modules require but never read in full: see deferModule. */
+export interface UnreadModule {
+  /** The requiring file (absolute), the request as it writes it. */
+  from: string;
+  request: string;
+  /** The exports read while rendering, from the package's own smaller module that the entry re-exports. */
+  served?: (filename: string) => Record<string, unknown>;
+}
+
 /**
- * Puts off loading what the scaffolder modules a render uses require but never read (see deferModule):
- * scaffolder-common's alpha entry is required by the workflow runner and by scaffolder-node's alpha entry
- * (through the parseRepoUrl filter), which read only its permissions (the runner's actionExecutePermission,
- * the resource types); its other export, the Template catalog-model layer, requires catalog-model's alpha
- * entry, whose AiResource kinds compile their Ajv validators as they load (about a third of a second).
- * The permissions are answered from scaffolder-common's own permissions module, which alpha re-exports.
+ * What the modules a render uses require but never read beyond a few names, each costing Ajv compiles
+ * as it loads: scaffolder-common's alpha entry (required by the workflow runner and, through the
+ * parseRepoUrl filter, scaffolder-node's alpha entry, which read only its permissions; its Template
+ * catalog-model layer requires catalog-model's alpha entry, whose AiResource kinds compile their validators
+ * on load, about a third of a second), scaffolder-common's index (scaffolder-node's scaffolderService
+ * reads its ScaffolderClient only when called; its Template kind validator compiles on load) and
+ * catalog-model's index (the parseEntityRef filter reads parseEntityRef; the index builds the kinds'
+ * model layers on load).
  */
+export function unreadScaffolderModules(): UnreadModule[] {
+  const node = require.resolve('@backstage/plugin-scaffolder-node');
+  const sibling = (name: string) => (filename: string) => require(join(dirname(filename), name)) as Record<string, unknown>;
+  return [
+    { from: join(scaffolderDist(), 'scaffolder/tasks/NunjucksWorkflowRunner.cjs.js'), request: '@backstage/plugin-scaffolder-common/alpha', served: sibling('permissions.cjs.js') },
+    { from: node, request: '@backstage/plugin-scaffolder-common' },
+    { from: join(scaffolderDist(), 'lib/templating/filters/parseEntityRef/filter.cjs.js'), request: '@backstage/catalog-model', served: sibling('entity/ref.cjs.js') },
+  ];
+}
+
+/** Defers each of unreadScaffolderModules (a no-op for one already loaded). */
 export function deferUnreadScaffolderModules(): void {
-  deferModule(join(scaffolderDist(), 'scaffolder/tasks/NunjucksWorkflowRunner.cjs.js'), '@backstage/plugin-scaffolder-common/alpha', alpha => require(join(dirname(alpha), 'permissions.cjs.js')));
-  const node = createRequire(require.resolve('@backstage/plugin-scaffolder-node'));
-  deferModule(node.resolve('@backstage/plugin-scaffolder-node'), '@backstage/plugin-scaffolder-common');
-  deferModule(join(scaffolderDist(), 'lib/templating/filters/parseEntityRef/filter.cjs.js'), '@backstage/catalog-model', index => require(join(dirname(index), 'entity/ref.cjs.js')));
+  for (const m of unreadScaffolderModules()) deferModule(m.from, m.request, m.served);
 }
 
 /** The scaffolder's own workflow runner (the one its dry-run uses), at the pinned version. */

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { unreadScaffolderModules } from '../../src/templates/offlineScaffolder.ts';
+import { expectCleanStderr, gitops } from '../e2e/gitops.ts';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
+
+describe('modules a render requires but never reads', () => {
+  // Nothing is deferred in this file: each request loads the package's real entry.
+  it.each(unreadScaffolderModules().map(m => [m.request, m] as const))('%s: every served name is the very object the entry exports', (_request, m) => {
+    const from = createRequire(m.from);
+    const real = from(m.request) as Record<string, unknown>;
+    const served = m.served?.(from.resolve(m.request)) ?? {};
+    for (const [name, value] of Object.entries(served)) expect([name, name in real, real[name] === value]).toEqual([name, true, true]);
+  });
+
+  it('serves the names the render modules read as they load or run', () => {
+    const served = Object.fromEntries(unreadScaffolderModules().map(m => [m.request, Object.keys(m.served?.(createRequire(m.from).resolve(m.request)) ?? {})]));
+    // scaffolder-node's alpha entry reads the resource types as it loads, the runner actionExecutePermission per step.
+    expect(served['@backstage/plugin-scaffolder-common/alpha']).toEqual(expect.arrayContaining(['RESOURCE_TYPE_SCAFFOLDER_TEMPLATE', 'RESOURCE_TYPE_SCAFFOLDER_ACTION', 'RESOURCE_TYPE_SCAFFOLDER_TASK', 'actionExecutePermission']));
+    // The parseEntityRef filter reads it as it loads.
+    expect(served['@backstage/catalog-model']).toContain('parseEntityRef');
+  });
+
+  it("templates test through the bin passes this repo's cases without evaluating catalog-model's kinds or scaffolder-common's Template validator", async () => {
+    const record = join(await mkdtemp(join(tmpdir(), 'gitops-loaded-')), 'loaded.json');
+    const run = () => gitops(REPO_ROOT, ['templates', 'test', '--format', 'json'], { NODE_OPTIONS: `--require ${join(REPO_ROOT, 'scripts/test/templates/recordLoadedModules.cjs')}`, LOADED_MODULES: record });
+    // The first run after a build may read the action list from scaffolder-backend's index (then remembered),
+    // which loads everything: the same findings either way.
+    const first = await run();
+    const result = await run();
+    expectCleanStderr(result);
+    const findings = (stdout: string) => JSON.parse(stdout).diagnostics;
+    expect(findings(result.stdout)).toEqual([]);
+    expect(findings(result.stdout)).toEqual(findings(first.stdout));
+    expect([result.status, first.status]).toEqual([0, 0]);
+    const loaded = (JSON.parse(readFileSync(record, 'utf8')) as string[]).map(file => file.replace(/^.*node_modules\//, ''));
+    // The render did run the scaffolder's own runner and fetch:template.
+    expect(loaded).toEqual(expect.arrayContaining(['@backstage/plugin-scaffolder-backend/dist/scaffolder/tasks/NunjucksWorkflowRunner.cjs.js', '@backstage/plugin-scaffolder-backend/dist/scaffolder/actions/builtin/fetch/template.cjs.js']));
+    expect(loaded.filter(file => /^@backstage\/(catalog-model\/dist\/(alpha|index|kinds\/)|plugin-scaffolder-common\/dist\/(alpha|index|TemplateEntityV1beta3|catalogModel))/.test(file))).toEqual([]);
+  }, 90_000);
+});
