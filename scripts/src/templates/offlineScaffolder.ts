@@ -74,7 +74,8 @@ export interface UnreadModule {
  * on load, about a third of a second), scaffolder-common's index (scaffolder-node's scaffolderService
  * reads its ScaffolderClient only when called; its Template kind validator compiles on load) and
  * catalog-model's index (the parseEntityRef filter reads parseEntityRef; the index builds the kinds'
- * model layers on load).
+ * model layers on load), and @azure/identity (Backstage's integrations construct Azure credentials only
+ * when a configured Azure integration asks for a token; the render's integrations have no configuration).
  */
 export function unreadScaffolderModules(): UnreadModule[] {
   const node = require.resolve('@backstage/plugin-scaffolder-node');
@@ -83,6 +84,7 @@ export function unreadScaffolderModules(): UnreadModule[] {
     { from: join(scaffolderDist(), 'scaffolder/tasks/NunjucksWorkflowRunner.cjs.js'), request: '@backstage/plugin-scaffolder-common/alpha', served: sibling('permissions.cjs.js') },
     { from: node, request: '@backstage/plugin-scaffolder-common' },
     { from: join(scaffolderDist(), 'lib/templating/filters/parseEntityRef/filter.cjs.js'), request: '@backstage/catalog-model', served: sibling('entity/ref.cjs.js') },
+    { from: require.resolve('@backstage/integration'), request: '@azure/identity' },
   ];
 }
 
