@@ -10,6 +10,7 @@ const require = createRequire(import.meta.url);
  * name, listing or testing keys evaluates the real module and answers from it (after which the real module
  * is the one `require` returns). So nothing a caller sees differs; only what is never read is never built.
  *
+ * Only for a module whose exports is an object of names (a stand-in for a function could not be called).
  * Takes the requesting file, the request as that file writes it, and a function giving the served exports
  * (called once, now). Returns false, changing nothing, when the module is already loaded or `served`
  * throws (a module not where this version keeps it): then the real module loads as usual when required.

@@ -75,7 +75,8 @@ export interface UnreadModule {
  * reads its ScaffolderClient only when called; its Template kind validator compiles on load) and
  * catalog-model's index (the parseEntityRef filter reads parseEntityRef; the index builds the kinds'
  * model layers on load), and @azure/identity (Backstage's integrations construct Azure credentials only
- * when a configured Azure integration asks for a token; the render's integrations have no configuration).
+ * when a configured Azure integration asks for a token; the render's integrations have no configuration)
+ * and isomorphic-git's PGP plugin (scaffolder-node's git helpers read it only to sign a commit).
  */
 export function unreadScaffolderModules(): UnreadModule[] {
   const node = require.resolve('@backstage/plugin-scaffolder-node');
@@ -85,6 +86,7 @@ export function unreadScaffolderModules(): UnreadModule[] {
     { from: node, request: '@backstage/plugin-scaffolder-common' },
     { from: join(scaffolderDist(), 'lib/templating/filters/parseEntityRef/filter.cjs.js'), request: '@backstage/catalog-model', served: sibling('entity/ref.cjs.js') },
     { from: require.resolve('@backstage/integration'), request: '@azure/identity' },
+    { from: join(dirname(node), 'scm/git.cjs.js'), request: '@isomorphic-git/pgp-plugin' },
   ];
 }
 
