@@ -67,16 +67,17 @@ export interface UnreadModule {
 }
 
 /**
- * What the modules a render uses require but never read beyond a few names, each costing Ajv compiles
- * as it loads: scaffolder-common's alpha entry (required by the workflow runner and, through the
- * parseRepoUrl filter, scaffolder-node's alpha entry, which read only its permissions; its Template
- * catalog-model layer requires catalog-model's alpha entry, whose AiResource kinds compile their validators
- * on load, about a third of a second), scaffolder-common's index (scaffolder-node's scaffolderService
- * reads its ScaffolderClient only when called; its Template kind validator compiles on load) and
- * catalog-model's index (the parseEntityRef filter reads parseEntityRef; the index builds the kinds'
- * model layers on load), and @azure/identity (Backstage's integrations construct Azure credentials only
- * when a configured Azure integration asks for a token; the render's integrations have no configuration)
- * and isomorphic-git's PGP plugin (scaffolder-node's git helpers read it only to sign a commit).
+ * What the modules a render uses require but never read beyond a few names, deferred (deferModule):
+ * - scaffolder-common's alpha entry: the workflow runner and scaffolder-node's alpha entry (through the
+ *   parseRepoUrl filter) read only its permissions; its Template catalog-model layer requires catalog-model's
+ *   alpha entry, whose AiResource kinds compile their Ajv validators on load (about a third of a second);
+ * - scaffolder-common's index: scaffolder-node's scaffolderService reads its ScaffolderClient only when
+ *   called; its Template kind validator compiles on load;
+ * - catalog-model's index: the parseEntityRef filter reads parseEntityRef; the index builds the kinds'
+ *   model layers on load;
+ * - @azure/identity and @octokit/auth-app: Backstage's integrations build Azure credentials or sign in as a
+ *   GitHub App only for a configured integration, and the render's integrations have no configuration;
+ * - isomorphic-git's PGP plugin: scaffolder-node's git helpers read it only to sign a commit.
  */
 export function unreadScaffolderModules(): UnreadModule[] {
   const node = require.resolve('@backstage/plugin-scaffolder-node');
@@ -86,6 +87,7 @@ export function unreadScaffolderModules(): UnreadModule[] {
     { from: node, request: '@backstage/plugin-scaffolder-common' },
     { from: join(scaffolderDist(), 'lib/templating/filters/parseEntityRef/filter.cjs.js'), request: '@backstage/catalog-model', served: sibling('entity/ref.cjs.js') },
     { from: require.resolve('@backstage/integration'), request: '@azure/identity' },
+    { from: join(dirname(require.resolve('@backstage/integration')), 'github/SingleInstanceGithubCredentialsProvider.cjs.js'), request: '@octokit/auth-app' },
     { from: join(dirname(node), 'scm/git.cjs.js'), request: '@isomorphic-git/pgp-plugin' },
   ];
 }
