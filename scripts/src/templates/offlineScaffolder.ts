@@ -92,8 +92,12 @@ export function unreadScaffolderModules(): UnreadModule[] {
   ];
 }
 
-/** Defers each of unreadScaffolderModules (a no-op for one already loaded). */
+let deferred = false;
+
+/** Defers each of unreadScaffolderModules once per process (a no-op for one already loaded). */
 export function deferUnreadScaffolderModules(): void {
+  if (deferred) return;
+  deferred = true;
   for (const m of unreadScaffolderModules()) deferModule(m.from, m.request, m.served);
 }
 
