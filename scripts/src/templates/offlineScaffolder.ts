@@ -109,21 +109,44 @@ export function workflowRunnerClass(): new (options: object) => { execute(task: 
 
 type ActionFactory = (options?: object) => { id: string; supportsDryRun?: boolean; schema?: { input?: object; output?: object }; handler: Function };
 
+/** Where scaffolder-backend's dist keeps each built-in action's factory (under scaffolder/actions/builtin/). */
+export const BUILTIN_ACTION_MODULES = {
+  createFetchPlainAction: 'fetch/plain.cjs.js',
+  createFetchPlainFileAction: 'fetch/plainFile.cjs.js',
+  createFetchTemplateAction: 'fetch/template.cjs.js',
+  createFetchTemplateFileAction: 'fetch/templateFile.cjs.js',
+  createDebugLogAction: 'debug/log.cjs.js',
+  createWaitAction: 'debug/wait.cjs.js',
+  createCatalogRegisterAction: 'catalog/register.cjs.js',
+  createFetchCatalogEntityAction: 'catalog/fetch.cjs.js',
+  createCatalogWriteAction: 'catalog/write.cjs.js',
+  createFilesystemDeleteAction: 'filesystem/delete.cjs.js',
+  createFilesystemRenameAction: 'filesystem/rename.cjs.js',
+  createFilesystemReadDirAction: 'filesystem/read.cjs.js',
+} as const;
+
+export type BuiltinActionFactoryName = keyof typeof BUILTIN_ACTION_MODULES;
+
 /**
- * The built-in actions a render runs, each from its own module in scaffolder-backend's dist: the very
- * functions the package's index re-exports, without the index's ScaffolderPlugin (router, database,
- * permissions: about a hundred milliseconds and 240 modules a render never uses).
+ * A built-in action's factory from its own module in scaffolder-backend's dist: the very function the
+ * package's index re-exports, without the index's ScaffolderPlugin (router, database, permissions: about a
+ * hundred milliseconds and 240 modules no action needs). When the module is not where this version keeps
+ * it, or lacks the function, the index's.
  */
-export function renderActionFactories(): Record<'createFetchTemplateAction' | 'createFetchTemplateFileAction' | 'createFetchPlainAction' | 'createFetchPlainFileAction' | 'createFilesystemRenameAction' | 'createFilesystemDeleteAction' | 'createDebugLogAction', ActionFactory> {
+export function builtinActionFactory(name: BuiltinActionFactoryName): ActionFactory {
   deferUnreadScaffolderModules();
-  const builtin = (file: string) => require(join(scaffolderDist(), 'scaffolder/actions/builtin', file));
-  return {
-    createFetchTemplateAction: builtin('fetch/template.cjs.js').createFetchTemplateAction,
-    createFetchTemplateFileAction: builtin('fetch/templateFile.cjs.js').createFetchTemplateFileAction,
-    createFetchPlainAction: builtin('fetch/plain.cjs.js').createFetchPlainAction,
-    createFetchPlainFileAction: builtin('fetch/plainFile.cjs.js').createFetchPlainFileAction,
-    createFilesystemRenameAction: builtin('filesystem/rename.cjs.js').createFilesystemRenameAction,
-    createFilesystemDeleteAction: builtin('filesystem/delete.cjs.js').createFilesystemDeleteAction,
-    createDebugLogAction: builtin('debug/log.cjs.js').createDebugLogAction,
-  };
+  let factory: unknown;
+  try {
+    factory = require(join(scaffolderDist(), 'scaffolder/actions/builtin', BUILTIN_ACTION_MODULES[name]))[name];
+  } catch {
+    factory = undefined;
+  }
+  return typeof factory === 'function' ? (factory as ActionFactory) : require('@backstage/plugin-scaffolder-backend')[name];
+}
+
+const RENDER_ACTIONS = ['createFetchTemplateAction', 'createFetchTemplateFileAction', 'createFetchPlainAction', 'createFetchPlainFileAction', 'createFilesystemRenameAction', 'createFilesystemDeleteAction', 'createDebugLogAction'] as const;
+
+/** The built-in actions a render runs (builtinActionFactory each). */
+export function renderActionFactories(): Record<(typeof RENDER_ACTIONS)[number], ActionFactory> {
+  return Object.fromEntries(RENDER_ACTIONS.map(name => [name, builtinActionFactory(name)])) as Record<(typeof RENDER_ACTIONS)[number], ActionFactory>;
 }

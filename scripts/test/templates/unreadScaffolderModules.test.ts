@@ -28,20 +28,22 @@ describe('modules a render requires but never reads', () => {
   });
 
   it("templates test through the bin passes this repo's cases without evaluating catalog-model's kinds, scaffolder-common's Template validator, @azure/identity, GitHub App sign-in or the PGP plugin", async () => {
-    const record = join(await mkdtemp(join(tmpdir(), 'gitops-loaded-')), 'loaded.json');
-    const run = () => gitops(REPO_ROOT, ['templates', 'test', '--format', 'json'], { NODE_OPTIONS: `--require ${join(REPO_ROOT, 'scripts/test/templates/recordLoadedModules.cjs')}`, LOADED_MODULES: record });
-    // The first run after a build may read the action list from scaffolder-backend's index (then remembered),
-    // which loads everything: the same findings either way.
-    const first = await run();
-    const result = await run();
+    const folder = await mkdtemp(join(tmpdir(), 'gitops-loaded-'));
+    const run = (record: string) => gitops(REPO_ROOT, ['templates', 'test', '--format', 'json'], { NODE_OPTIONS: `--require ${join(REPO_ROOT, 'scripts/test/templates/recordLoadedModules.cjs')}`, LOADED_MODULES: join(folder, record) });
+    const loaded = (record: string) => (JSON.parse(readFileSync(join(folder, record), 'utf8')) as string[]).map(file => file.replace(/^.*node_modules\//, ''));
+    // The first run after a build may read the action list from the scaffolder modules the config names
+    // (then remembered), which load what they use: the same findings either way.
+    const first = await run('first.json');
+    const result = await run('second.json');
     expectCleanStderr(result);
     const findings = (stdout: string) => JSON.parse(stdout).diagnostics;
     expect(findings(result.stdout)).toEqual([]);
     expect(findings(result.stdout)).toEqual(findings(first.stdout));
     expect([result.status, first.status]).toEqual([0, 0]);
-    const loaded = (JSON.parse(readFileSync(record, 'utf8')) as string[]).map(file => file.replace(/^.*node_modules\//, ''));
     // The render did run the scaffolder's own runner and fetch:template.
-    expect(loaded).toEqual(expect.arrayContaining(['@backstage/plugin-scaffolder-backend/dist/scaffolder/tasks/NunjucksWorkflowRunner.cjs.js', '@backstage/plugin-scaffolder-backend/dist/scaffolder/actions/builtin/fetch/template.cjs.js']));
-    expect(loaded.filter(file => /^@azure\/identity\/|^@octokit\/auth-app\/|^jsonwebtoken\/|^@isomorphic-git\/pgp-plugin\/|^@backstage\/(catalog-model\/dist\/(alpha|index|kinds\/)|plugin-scaffolder-common\/dist\/(alpha|index|TemplateEntityV1beta3|catalogModel))/.test(file))).toEqual([]);
+    expect(loaded('second.json')).toEqual(expect.arrayContaining(['@backstage/plugin-scaffolder-backend/dist/scaffolder/tasks/NunjucksWorkflowRunner.cjs.js', '@backstage/plugin-scaffolder-backend/dist/scaffolder/actions/builtin/fetch/template.cjs.js']));
+    const model = /^@backstage\/(catalog-model\/dist\/(alpha|index|kinds\/)|plugin-scaffolder-common\/dist\/(alpha|index|TemplateEntityV1beta3|catalogModel)|plugin-scaffolder-backend\/dist\/index)/;
+    expect(loaded('first.json').filter(file => model.test(file))).toEqual([]);
+    expect(loaded('second.json').filter(file => model.test(file) || /^(@azure\/identity|@octokit\/auth-app|jsonwebtoken|@isomorphic-git\/pgp-plugin)\//.test(file))).toEqual([]);
   }, 90_000);
 });
