@@ -48,7 +48,9 @@ export function runInputsKey(root: string, parts: readonly string[], skip: Reado
   for (const part of parts) hash.update(`${part.length}:${part}\n`);
   const made = new Set([...skip].flatMap(path => path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
   try {
-    walk(hash, root, '', skip, made, keep, known);
+    // Joined once: the walk's paths are names readdir gave (no `/`, `.` or `..`), so appending them needs
+    // no normalizing, which path.join did for every file.
+    walk(hash, join(root, '/'), '', skip, made, keep, known);
   } finally {
     buffer = undefined;
     slab = undefined;
@@ -59,7 +61,7 @@ export function runInputsKey(root: string, parts: readonly string[], skip: Reado
 function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string>, made: ReadonlySet<string>, keep?: RunTexts, known?: RunTexts): void {
   let entries;
   try {
-    entries = readdirSync(join(root, folder), { withFileTypes: true });
+    entries = readdirSync(root + folder, { withFileTypes: true });
   } catch {
     hash.update(`?${folder}\0`);
     return;
@@ -80,7 +82,7 @@ function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string
       hash.update(`F${path}\0`);
       file(hash, root, path, keep, known);
     } else if (entry.isSymbolicLink()) {
-      hash.update(`L${path}\0${readLink(join(root, path))}\0${realPath(join(root, path))}\0`);
+      hash.update(`L${path}\0${readLink(root + path)}\0${realPath(root + path)}\0`);
     } else {
       hash.update(`S${path}\0`);
     }
@@ -99,7 +101,7 @@ let slabUsed = 0;
 function file(hash: Hash, root: string, path: string, keep?: RunTexts, known?: RunTexts): void {
   let fd: number;
   try {
-    fd = openSync(join(root, path), 'r');
+    fd = openSync(root + path, 'r');
   } catch {
     hash.update('?\0');
     return;
