@@ -41,8 +41,6 @@ export interface PositionOptions {
  * one pass over the lines (locateInBlock), otherwise from a full `yaml` parse; both give the same.
  */
 export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS, options: PositionOptions = {}): ParsedYaml {
-  const { getExact, locateExact, locateFast } = locators(text, options);
-
   const overBudget = (at: { line: number; column: number }) => {
     const problem = nodeBudgetProblem(file, at, limits.maxNodes);
     return { documents: [], problems: [problem], locate: () => problem.range };
@@ -52,7 +50,7 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
       // Only a file that could be over the budget pays for counting its nodes as they are read.
       const counting = mayExceedNodes(text, limits.maxNodes) ? { listener: nodeCounter(limits.maxNodes) } : {};
       const documents = jsyaml.loadAll(text, undefined, { schema: YAML_12_CORE, filename: file, ...counting });
-      return { documents, problems: [], locate: locateFast };
+      return { documents, problems: [], locate: lazyLocate(text, options.exactPositions === true) };
     } catch (error) {
       if (error instanceof NodeBudgetExceeded) return overBudget(error);
       // js-yaml refused it; `yaml` decides and says where.
@@ -60,8 +58,8 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
   }
   const over = nodeBudgetExceeded(text, limits.maxNodes);
   if (over) return overBudget(over);
-  const parsed = getExact();
-  return { ...readDocuments(parsed, file, limits), locate: locateExact };
+  const { getExact, locateExact } = locators(text, options);
+  return { ...readDocuments(getExact(), file, limits), locate: locateExact };
 }
 
 /**
@@ -69,7 +67,16 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
  * parseYaml's `locate` gives, computed on first use.
  */
 export function positionsIn(text: string): ParsedYaml['locate'] {
-  return locators(text, {}).locateFast;
+  return lazyLocate(text, false);
+}
+
+/**
+ * locators(text).locateFast, made on the first call: a file without findings keeps one closure over its
+ * text (every file of the catalog is kept until the checks across entities have run).
+ */
+function lazyLocate(text: string, exactPositions: boolean): ParsedYaml['locate'] {
+  let locate: ParsedYaml['locate'] | undefined;
+  return (document, path, options) => (locate ??= locators(text, { exactPositions }).locateFast)(document, path, options);
 }
 
 function locators(text: string, options: PositionOptions) {
