@@ -212,11 +212,13 @@ function checkRefSyntax(record: CatalogEntity, found: Findings) {
 
 class Findings {
   readonly list: Diagnostic[] = [];
-  readonly #seen = new Set<string>();
+  // Made on the first finding: most entities have none.
+  #seen: Set<string> | undefined;
   constructor(private readonly record: CatalogEntity) {}
 
   add(path: PathSegment[], ruleId: string, message: string, hint: string, key = false) {
     const id = path.join('.');
+    this.#seen ??= new Set();
     if (this.#seen.has(id)) return;
     this.#seen.add(id);
     this.list.push(diagnosticAt(this.record, path, { ruleId, severity: 'error', message, hint }, { key }));

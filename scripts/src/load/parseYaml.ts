@@ -29,6 +29,12 @@ export interface ParsedYaml {
 // files and each one is somewhere the two parsers could disagree or a hostile file could hide.
 const NEEDS_EXACT_PARSE = /(?:^|[\s,[{:])[&*!]|^%|<<\s*:/m;
 
+/** NEEDS_EXACT_PARSE.test(text), without running the pattern over the many texts that hold none of its characters. */
+function needsExactParse(text: string): boolean {
+  const mayMatch = text.includes('&') || text.includes('*') || text.includes('!') || text.includes('%') || text.includes('<<');
+  return mayMatch && NEEDS_EXACT_PARSE.test(text);
+}
+
 export interface PositionOptions {
   /** Always take positions from a full `yaml` parse (tests compare both ways). */
   exactPositions?: boolean;
@@ -45,7 +51,7 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
     const problem = nodeBudgetProblem(file, at, limits.maxNodes);
     return { documents: [], problems: [problem], locate: () => problem.range };
   };
-  if (!NEEDS_EXACT_PARSE.test(text)) {
+  if (!needsExactParse(text)) {
     try {
       // Only a file that could be over the budget pays for counting its nodes as they are read.
       const counting = mayExceedNodes(text, limits.maxNodes) ? { listener: nodeCounter(limits.maxNodes) } : {};
