@@ -54,9 +54,10 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
   if (!needsExactParse(text)) {
     try {
       // Only a file that could be over the budget pays for counting its nodes as they are read.
-      const counting = mayExceedNodes(text, limits.maxNodes) ? { listener: nodeCounter(limits.maxNodes) } : {};
-      const documents = jsyaml.loadAll(text, undefined, { schema: YAML_12_CORE, filename: file, ...counting });
-      return { documents: exactArrays(documents) as unknown[], problems: [], locate: lazyLocate(text, options.exactPositions === true) };
+      const input = parserInput();
+      const listener = mayExceedNodes(text, limits.maxNodes) ? nodeCounter(limits.maxNodes) : input.listener;
+      const documents = jsyaml.loadAll(text, undefined, { schema: YAML_12_CORE, filename: file, listener });
+      return { documents: exactArrays(documents) as unknown[], problems: [], locate: lazyLocate(input.text(text), text.length, options.exactPositions === true) };
     } catch (error) {
       if (error instanceof NodeBudgetExceeded) return overBudget(error);
       // js-yaml refused it; `yaml` decides and says where.
@@ -97,16 +98,33 @@ function exactArrays(value: unknown): unknown {
  * parseYaml's `locate` gives, computed on first use.
  */
 export function positionsIn(text: string): ParsedYaml['locate'] {
-  return lazyLocate(text, false);
+  return lazyLocate(text, text.length, false);
 }
 
 /**
  * locators(text).locateFast, made on the first call: a file without findings keeps one closure over its
  * text (every file of the catalog is kept until the checks across entities have run).
  */
-function lazyLocate(text: string, exactPositions: boolean): ParsedYaml['locate'] {
+function lazyLocate(source: string, length: number, exactPositions: boolean): ParsedYaml['locate'] {
   let locate: ParsedYaml['locate'] | undefined;
-  return (document, path, options) => (locate ??= locators(text, { exactPositions }).locateFast)(document, path, options);
+  return (document, path, options) => (locate ??= locators(source.length === length ? source : source.slice(0, length), { exactPositions }).locateFast)(document, path, options);
+}
+
+/**
+ * js-yaml parses a copy of the text (a line break and a NUL appended) and the strings it gives are slices
+ * of that copy, which so lives as long as the documents. Positions read that copy rather than keeping the
+ * text a second time: `listener` (a js-yaml listener) takes it at the first node and then unhooks itself;
+ * `text(original)` gives it when it starts with the original text, else the original.
+ */
+function parserInput() {
+  let input: string | undefined;
+  return {
+    listener(_event: jsyaml.EventType, state: jsyaml.State) {
+      input = state.input;
+      (state as unknown as { listener: unknown }).listener = null;
+    },
+    text: (original: string) => (input !== undefined && input.length >= original.length && input.startsWith(original) ? input : original),
+  };
 }
 
 function locators(text: string, options: PositionOptions) {

@@ -95,6 +95,8 @@ describe('positions without a second parse', () => {
     ['a duplicate key after them', 'a: 1\nb:\n  c: 2\n  c: 3\nd: 4\n', false],
     ['a collection followed by comments', 'a:\n  b: 1\n  # stretches a\nc:\n  - 1\n# and c\nd: 1\n', true],
     ['content after the root node', '  a: 1\n  b: 2\nc: 3\n', false],
+    // Positions read js-yaml's copy of the text, which has a line break appended here.
+    ['no line break at the end', 'a: 1\nb:\n  c: [x]\n  d: e', true],
   ];
   it('takes the same positions from `yaml` once a big file has had many findings located', () => {
     const entity = (i: number) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: c${i}\n  tags:\n    - java\n  links:\n    - url: https://x.example/${i}\n      title: Runbook\nspec:\n  type: service\n  owner: team-${i}\n  dependsOn:\n    - resource:r${i}\n`;
