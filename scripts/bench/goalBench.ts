@@ -1,13 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateCatalog, withFindings } from './generateCatalog.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO, 'scripts/bin/backstage-gitops.js');
 const PEAK = join(REPO, 'scripts/bench/peakMemory.mjs');
+// npm's own CLI script, as `npm run bench` names it to its children; run with this Node.
+const NPM_CLI = process.env.npm_execpath ?? join(dirname(process.execPath), '../lib/node_modules/npm/bin/npm-cli.js');
+const NPM_RUN_CHECK = [NPM_CLI, 'run', '-s', 'check'];
 
 interface Row {
   work: string;
@@ -22,6 +25,8 @@ interface Row {
   mb: number;
   /** Runs before each measurement, outside the timing (puts back the cache a run starts from). */
   before?: () => void;
+  /** Run through npm (`args` start with npm's CLI script): every Node process it starts is measured. */
+  npm?: boolean;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -61,7 +66,8 @@ export async function runGoalBench(runs: number, dataDir: string, log: (line: st
     })),
     { work: '`check`, 100k entities one per file', args: check(big), cwd: REPO, codes: [0], seconds: [], cpu: [], mb: 0,
       goal: (s, mb) => ['< 6 s, < 1 GB peak', s < 6 && mb < 1024] },
-    { work: '`npm run check` on this repo', args: [BIN, 'check'], cwd: REPO, codes: [0], seconds: [], cpu: [], mb: 0, goal: s => ['< 1.0 s', s < 1] },
+    // npm itself, the build script's up-to-date check and the gate: what a developer waits for.
+    { work: '`npm run check` on this repo', args: NPM_RUN_CHECK, npm: true, cwd: REPO, codes: [0], seconds: [], cpu: [], mb: 0, goal: s => ['< 1.0 s', s < 1] },
     { work: "`templates test`, this repo's cases", args: [BIN, 'templates', 'test'], cwd: REPO, codes: [0], seconds: [], cpu: [], mb: 0, goal: s => ['< 2 s', s < 2] },
   ];
   const ids = ['bare', 'clean', 'findings', 'cached', 'changed1', 'changed100', 'big', 'repo', 'templates'];
@@ -104,14 +110,18 @@ function measure(row: Row, work: string): void {
   const rssFile = join(work, 'rss');
   rmSync(rssFile, { force: true });
   row.before?.();
+  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_RSS_FILE: rssFile };
+  // Through npm every Node process (npm, the build script, the bin) loads the recorder; figures add up.
+  const args = row.npm ? row.args : ['--import', PEAK, ...row.args];
+  if (row.npm) env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(PEAK).href}`.trim();
   const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ['--import', PEAK, ...row.args], { cwd: row.cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, BENCH_RSS_FILE: rssFile } });
+  const child = spawnSync(process.execPath, args, { cwd: row.cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (!row.codes.includes(child.status ?? -1)) throw new Error(`${row.work} exited ${child.status}: ${child.stderr.slice(-2000)}`);
   row.seconds.push(seconds);
-  const usage = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRssKb: number; cpuSeconds: number };
-  row.mb = Math.max(row.mb, usage.maxRssKb / 1024);
-  row.cpu.push(usage.cpuSeconds);
+  const usages = readFileSync(rssFile, 'utf8').trim().split('\n').map(line => JSON.parse(line) as { maxRssKb: number; cpuSeconds: number });
+  row.mb = Math.max(row.mb, ...usages.map(u => u.maxRssKb / 1024));
+  row.cpu.push(usages.reduce((sum, u) => sum + u.cpuSeconds, 0));
 }
 
 /** A copy of the catalog at `from` with the first `count` entity files' descriptions edited. */

@@ -3,10 +3,15 @@
 // manifest the build writes last holds the sha256 of every input and every output, and the bundle is
 // reused only when all of them hash the same again and no input appeared or went away.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const MANIFEST = 'build-manifest.json';
+// Kept under node_modules, which `npm ci` deletes and nobody commits, not beside the bundle: a pull
+// request could commit a bundle of its own together with a manifest that vouches for it (the bundle
+// folder is gitignored, but `git add -f` commits it anyway). A manifest here was written by a build on
+// this machine.
+const manifestFile = root => join(root, 'node_modules/.cache/backstage-gitops', MANIFEST);
 const VERSION = 1;
 
 /** Every file under `dir` (repo-relative, `/`-separated, sorted), leaving out the folders in `skip`. */
@@ -70,7 +75,7 @@ function sameRecord(a, b) {
 export function buildIsCurrent(root, outdir) {
   let manifest;
   try {
-    manifest = JSON.parse(readFileSync(join(outdir, MANIFEST), 'utf8'));
+    manifest = JSON.parse(readFileSync(manifestFile(root), 'utf8'));
   } catch {
     return false;
   }
@@ -78,7 +83,7 @@ export function buildIsCurrent(root, outdir) {
   // Without npm's record, an upgraded package is invisible here: always build.
   if (!existsSync(join(root, 'node_modules/.package-lock.json'))) return false;
   if (!sameRecord(hashes(root, [...ruleInputs(root, outdir), ...manifest.read]), manifest.inputs)) return false;
-  const outputs = filesUnder(outdir, '', []).filter(f => f !== MANIFEST);
+  const outputs = filesUnder(outdir, '', []);
   return sameRecord(hashes(outdir, outputs), manifest.outputs);
 }
 
@@ -94,9 +99,10 @@ export function writeBuildManifest(root, outdir, read) {
     node: process.version,
     read: extra,
     inputs: hashes(root, [...ruleInputs(root, outdir), ...extra]),
-    outputs: hashes(outdir, filesUnder(outdir, '', []).filter(f => f !== MANIFEST)),
+    outputs: hashes(outdir, filesUnder(outdir, '', [])),
   };
-  const temporary = join(outdir, `${MANIFEST}.${process.pid}.tmp`);
+  mkdirSync(dirname(manifestFile(root)), { recursive: true });
+  const temporary = `${manifestFile(root)}.${process.pid}.tmp`;
   writeFileSync(temporary, JSON.stringify(manifest));
-  renameSync(temporary, join(outdir, MANIFEST));
+  renameSync(temporary, manifestFile(root));
 }

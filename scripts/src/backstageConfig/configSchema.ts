@@ -26,6 +26,7 @@ export async function loadPluginConfigSchema(plugins: readonly string[]): Promis
   const { loadConfigSchema } = require('@backstage/config-loader');
   const versions = plugins.map(p => `${p}@${require(`${p}/package.json`).version}`);
   // Every installed package counts: the schema also holds the config.d.ts of the plugins' dependencies.
+  if (installedPackagesFingerprint() === '') return loadConfigSchema({ dependencies: [...plugins] });
   const file = join(CACHE, `config-schema-${createHash('sha256').update(installedPackagesFingerprint()).update(versions.join('\n')).digest('hex').slice(0, 16)}.json`);
   try {
     return await loadConfigSchema({ serialized: JSON.parse(await readFile(file, 'utf8')) });
@@ -55,6 +56,8 @@ function isRemembered(value: unknown, files: number): value is RememberedFinding
  * same inputs the findings are the same. `check` calls it for `npm run check` on every edit.
  */
 export async function rememberedFindings(plugins: readonly string[], files: readonly { file: string; text: string }[], compute: () => Promise<RememberedFindings>): Promise<RememberedFindings> {
+  // Without npm's record of the installed tree an upgraded plugin is invisible to the key: never remember.
+  if (installedPackagesFingerprint() === '') return compute();
   const hash = createHash('sha256').update(toolkitFingerprint()).update(installedPackagesFingerprint());
   for (const p of plugins) hash.update(`\n${p}@${require(`${p}/package.json`).version}`);
   for (const f of files) hash.update(`\n${f.file}\n${f.text.length}\n`).update(f.text);

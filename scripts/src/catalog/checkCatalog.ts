@@ -69,6 +69,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   }
 
   for (const link of loaded.symlinks ?? []) diagnostics.push(symlinkFinding(link));
+  for (const name of loaded.undecodable ?? []) diagnostics.push(undecodableFinding(name));
   const all = context.length > 0 ? [...entities, ...context] : entities;
   const index = indexEntities(all);
   diagnostics.push(...checkUniqueness(index, reported));
@@ -104,6 +105,21 @@ function symlinkFinding(file: string): Diagnostic {
     severity: 'error',
     message: 'This is a symbolic link. Backstage reads it from the git host as a one-line path, and the toolkit never follows links (one could lead to a file of the machine running the checks).',
     hint: 'Commit the file itself (a copy) instead of a link, or point at it with a relative path (Location target, $text placeholder, fetch url).',
+    file,
+    range: FILE_START,
+  };
+}
+
+/**
+ * A file or folder whose name is not valid UTF-8: git hosts and Backstage name files in UTF-8, and the
+ * checkout cannot open it by any name the toolkit can print, so nothing in it is checked.
+ */
+function undecodableFinding(file: string): Diagnostic {
+  return {
+    ruleId: 'repo-path-encoding',
+    severity: 'error',
+    message: 'This name is not valid UTF-8 (the bytes shown as \uFFFD), so neither Backstage nor the toolkit can read what it holds.',
+    hint: 'Rename it with UTF-8 characters only (git mv), then commit.',
     file,
     range: FILE_START,
   };

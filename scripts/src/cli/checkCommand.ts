@@ -4,6 +4,7 @@ import { relative, resolve, sep } from 'node:path';
 import { cacheKey, toolkitKey } from '../cache/cacheKey.ts';
 import { ResultCache, writeCacheFile } from '../cache/resultCache.ts';
 import { runInputsKey } from '../cache/runInputs.ts';
+import { checkCacheFilePath } from '../cache/cacheFilePath.ts';
 import { cacheFileText, readCacheParts } from '../cache/runRecord.ts';
 import type { CheckOptions } from './checkAnalysis.ts';
 import { logText } from '../report/safeText.ts';
@@ -84,6 +85,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   // CI sets the variable once for the job, so `report` (which runs this gate) and the adapters use the cache too.
   const cacheName = values.cache ?? (io.env.BACKSTAGE_GITOPS_CACHE || undefined);
   const cacheFile = cacheName === undefined ? undefined : resolve(io.cwd, cacheName);
+  if (cacheFile !== undefined) checkCacheFilePath(root, cacheFile, cacheName!);
   const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today };
   const parts = cacheFile === undefined ? undefined : readCacheParts(cacheFile);
   // The replay is looked up before the config is even read: its file is one of the inputs hashed.

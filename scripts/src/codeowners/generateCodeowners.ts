@@ -3,7 +3,7 @@ import { referencesOf } from '../catalog/checkReferences.ts';
 import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
 import { resolveRelative } from '../catalog/locationTargets.ts';
 import { isRecord } from '../load/loadCatalog.ts';
-import { catalogModel } from '../backstage.ts';
+import { entityModelCore } from '../backstage.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 
@@ -111,7 +111,7 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
     currentFile = `${template.folder}/template.yaml`;
     let team: string | undefined;
     try {
-      const ref = template.owner ? catalogModel().parseEntityRef(template.owner, { defaultKind: 'Group', defaultNamespace: 'default' }) : undefined;
+      const ref = template.owner ? entityModelCore().parseEntityRef(template.owner, { defaultKind: 'Group', defaultNamespace: 'default' }) : undefined;
       team = ref ? teamOf(`${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase()) : undefined;
     } catch {
       team = undefined;

@@ -68,6 +68,8 @@ export interface LoadedCatalog {
   repoFiles: string[];
   /** Symbolic links in the repo (never followed), sorted. */
   symlinks?: string[];
+  /** Files and folders whose names are not valid UTF-8 (never read; listRepoFiles), sorted. */
+  undecodable?: string[];
   /** The root (or given) file each loaded file was reached from: Backstage's origin location. */
   origins: Map<string, string>;
 }
@@ -79,11 +81,13 @@ export interface LoadedCatalog {
  */
 export async function loadCatalog(config: GitopsConfig, paths: readonly string[] = [], cache?: ResultCache, reading: ReaderSetting = 'auto'): Promise<LoadedCatalog> {
   const symlinks: string[] = [];
-  const repoFiles = await listRepoFiles(config.root, symlinks);
+  const undecodable: string[] = [];
+  const repoFiles = await listRepoFiles(config.root, symlinks, undecodable);
   // Started before anything is read, so that its start-up overlaps this thread's work.
   const reader = reading === 'always' || (reading === 'auto' && repoFiles.filter(isYamlFile).length >= READER_MIN_FILES) ? FileReader.start() : undefined;
   try {
-    return await loadRepoCatalog(config, paths, repoFiles, symlinks, cache, reader && { reader, mode: reading === 'always' ? 'alternate' : 'share' });
+    const loaded = await loadRepoCatalog(config, paths, repoFiles, symlinks, cache, reader && { reader, mode: reading === 'always' ? 'alternate' : 'share' });
+    return { ...loaded, undecodable: undecodable.sort() };
   } finally {
     reader?.stop();
   }

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { readPolicySchemas } from '../catalog/prepareCatalogCheck.ts';
-import { backstageSchemas, catalogModel } from '../backstage.ts';
+import { backstageSchemas, entityModelCore } from '../backstage.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { catalogSchema } from './catalogSchema.ts';
@@ -20,7 +20,7 @@ export async function editorSchemaFor(config: GitopsConfig, entities: readonly C
   const policies = await readPolicySchemas(config);
   const schema = catalogSchema({
     backstage: backstageSchemas(),
-    rootFields: (new (catalogModel().NoForeignRootFieldsEntityPolicy)() as unknown as { knownFields: string[] }).knownFields,
+    rootFields: (new (entityModelCore().NoForeignRootFieldsEntityPolicy)() as unknown as { knownFields: string[] }).knownFields,
     policies,
     placeholderResolvers: config.catalog.placeholderResolvers,
     known: {

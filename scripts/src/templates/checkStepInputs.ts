@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
+import { deferUnreadScaffolderModules } from './offlineScaffolder.ts';
 import { validateActionInput, type InputRefusal, type KnownAction } from './scaffolderActions.ts';
 
 const require = createRequire(import.meta.url);
@@ -141,6 +142,7 @@ export function pickerRepoUrlProblem(repoUrl: string, pickers: ReadonlySet<strin
  * integrations know.
  */
 export function repoUrlProblem(repoUrl: string): string | undefined {
+  deferUnreadScaffolderModules();
   const { parseRepoUrl } = fromScaffolder('@backstage/plugin-scaffolder-node');
   const { ScmIntegrations } = require('@backstage/integration');
   const { ConfigReader } = require('@backstage/config');

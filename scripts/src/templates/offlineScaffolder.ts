@@ -1,6 +1,7 @@
 import { cp, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
+import { deferModule } from '../load/deferredModule.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 
 const require = createRequire(import.meta.url);
@@ -56,27 +57,96 @@ export function localReader(source: TemplateSource) {
 
 const scaffolderDist = () => dirname(require.resolve('@backstage/plugin-scaffolder-backend'));
 
+/** A module the scaffolder's render modules require but never read in full: see deferModule. */
+export interface UnreadModule {
+  /** The requiring file (absolute), the request as it writes it. */
+  from: string;
+  request: string;
+  /** The exports read while rendering, from the package's own smaller module that the entry re-exports. */
+  served?: (filename: string) => Record<string, unknown>;
+}
+
+/**
+ * What the modules a render uses require but never read beyond a few names, deferred (deferModule):
+ * - scaffolder-common's alpha entry: the workflow runner and scaffolder-node's alpha entry (through the
+ *   parseRepoUrl filter) read only its permissions; its Template catalog-model layer requires catalog-model's
+ *   alpha entry, whose AiResource kinds compile their Ajv validators on load (about a third of a second);
+ * - scaffolder-common's index: scaffolder-node's scaffolderService reads its ScaffolderClient only when
+ *   called; its Template kind validator compiles on load;
+ * - catalog-model's index: the parseEntityRef filter reads parseEntityRef; the index builds the kinds'
+ *   model layers on load;
+ * - @azure/identity and @octokit/auth-app: Backstage's integrations build Azure credentials or sign in as a
+ *   GitHub App only for a configured integration, and the render's integrations have no configuration;
+ * - isomorphic-git's PGP plugin: scaffolder-node's git helpers read it only to sign a commit.
+ */
+export function unreadScaffolderModules(): UnreadModule[] {
+  const node = require.resolve('@backstage/plugin-scaffolder-node');
+  const sibling = (name: string) => (filename: string) => require(join(dirname(filename), name)) as Record<string, unknown>;
+  return [
+    { from: join(scaffolderDist(), 'scaffolder/tasks/NunjucksWorkflowRunner.cjs.js'), request: '@backstage/plugin-scaffolder-common/alpha', served: sibling('permissions.cjs.js') },
+    { from: node, request: '@backstage/plugin-scaffolder-common' },
+    { from: join(scaffolderDist(), 'lib/templating/filters/parseEntityRef/filter.cjs.js'), request: '@backstage/catalog-model', served: sibling('entity/ref.cjs.js') },
+    { from: require.resolve('@backstage/integration'), request: '@azure/identity' },
+    { from: join(dirname(require.resolve('@backstage/integration')), 'github/SingleInstanceGithubCredentialsProvider.cjs.js'), request: '@octokit/auth-app' },
+    { from: join(dirname(node), 'scm/git.cjs.js'), request: '@isomorphic-git/pgp-plugin' },
+  ];
+}
+
+let deferred = false;
+
+/** Defers each of unreadScaffolderModules once per process (a no-op for one already loaded). */
+export function deferUnreadScaffolderModules(): void {
+  if (deferred) return;
+  deferred = true;
+  for (const m of unreadScaffolderModules()) deferModule(m.from, m.request, m.served);
+}
+
 /** The scaffolder's own workflow runner (the one its dry-run uses), at the pinned version. */
 export function workflowRunnerClass(): new (options: object) => { execute(task: object): Promise<{ output: Record<string, unknown> }> } {
+  deferUnreadScaffolderModules();
   return require(join(scaffolderDist(), 'scaffolder/tasks/NunjucksWorkflowRunner.cjs.js')).NunjucksWorkflowRunner;
 }
 
 type ActionFactory = (options?: object) => { id: string; supportsDryRun?: boolean; schema?: { input?: object; output?: object }; handler: Function };
 
+/** Where scaffolder-backend's dist keeps each built-in action's factory (under scaffolder/actions/builtin/). */
+export const BUILTIN_ACTION_MODULES = {
+  createFetchPlainAction: 'fetch/plain.cjs.js',
+  createFetchPlainFileAction: 'fetch/plainFile.cjs.js',
+  createFetchTemplateAction: 'fetch/template.cjs.js',
+  createFetchTemplateFileAction: 'fetch/templateFile.cjs.js',
+  createDebugLogAction: 'debug/log.cjs.js',
+  createWaitAction: 'debug/wait.cjs.js',
+  createCatalogRegisterAction: 'catalog/register.cjs.js',
+  createFetchCatalogEntityAction: 'catalog/fetch.cjs.js',
+  createCatalogWriteAction: 'catalog/write.cjs.js',
+  createFilesystemDeleteAction: 'filesystem/delete.cjs.js',
+  createFilesystemRenameAction: 'filesystem/rename.cjs.js',
+  createFilesystemReadDirAction: 'filesystem/read.cjs.js',
+} as const;
+
+export type BuiltinActionFactoryName = keyof typeof BUILTIN_ACTION_MODULES;
+
 /**
- * The built-in actions a render runs, each from its own module in scaffolder-backend's dist: the very
- * functions the package's index re-exports, without the index's ScaffolderPlugin (router, database,
- * permissions: about a hundred milliseconds and 240 modules a render never uses).
+ * A built-in action's factory from its own module in scaffolder-backend's dist: the very function the
+ * package's index re-exports, without the index's ScaffolderPlugin (router, database, permissions: about a
+ * hundred milliseconds and 240 modules no action needs). When the module is not where this version keeps
+ * it, or lacks the function, the index's.
  */
-export function renderActionFactories(): Record<'createFetchTemplateAction' | 'createFetchTemplateFileAction' | 'createFetchPlainAction' | 'createFetchPlainFileAction' | 'createFilesystemRenameAction' | 'createFilesystemDeleteAction' | 'createDebugLogAction', ActionFactory> {
-  const builtin = (file: string) => require(join(scaffolderDist(), 'scaffolder/actions/builtin', file));
-  return {
-    createFetchTemplateAction: builtin('fetch/template.cjs.js').createFetchTemplateAction,
-    createFetchTemplateFileAction: builtin('fetch/templateFile.cjs.js').createFetchTemplateFileAction,
-    createFetchPlainAction: builtin('fetch/plain.cjs.js').createFetchPlainAction,
-    createFetchPlainFileAction: builtin('fetch/plainFile.cjs.js').createFetchPlainFileAction,
-    createFilesystemRenameAction: builtin('filesystem/rename.cjs.js').createFilesystemRenameAction,
-    createFilesystemDeleteAction: builtin('filesystem/delete.cjs.js').createFilesystemDeleteAction,
-    createDebugLogAction: builtin('debug/log.cjs.js').createDebugLogAction,
-  };
+export function builtinActionFactory(name: BuiltinActionFactoryName): ActionFactory {
+  deferUnreadScaffolderModules();
+  let factory: unknown;
+  try {
+    factory = require(join(scaffolderDist(), 'scaffolder/actions/builtin', BUILTIN_ACTION_MODULES[name]))[name];
+  } catch {
+    factory = undefined;
+  }
+  return typeof factory === 'function' ? (factory as ActionFactory) : require('@backstage/plugin-scaffolder-backend')[name];
+}
+
+const RENDER_ACTIONS = ['createFetchTemplateAction', 'createFetchTemplateFileAction', 'createFetchPlainAction', 'createFetchPlainFileAction', 'createFilesystemRenameAction', 'createFilesystemDeleteAction', 'createDebugLogAction'] as const;
+
+/** The built-in actions a render runs (builtinActionFactory each). */
+export function renderActionFactories(): Record<(typeof RENDER_ACTIONS)[number], ActionFactory> {
+  return Object.fromEntries(RENDER_ACTIONS.map(name => [name, builtinActionFactory(name)])) as Record<(typeof RENDER_ACTIONS)[number], ActionFactory>;
 }

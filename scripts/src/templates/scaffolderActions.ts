@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { UsageError } from '../config/gitopsConfig.ts';
 import { remembered } from '../load/remembered.ts';
+import { builtinActionFactory } from './offlineScaffolder.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -32,25 +33,26 @@ const SCAFFOLDER = '@backstage/plugin-scaffolder-backend';
 
 /**
  * The actions scaffolder-backend registers itself, built the way its plugin builds them
- * (ScaffolderPlugin's `actions` list in 4.2.0, in its order), with the given reader and integrations.
+ * (ScaffolderPlugin's `actions` list in 4.2.0, in its order), with the given reader and integrations;
+ * each factory from its own dist module (builtinActionFactory), the function the index exports.
  */
 export function builtinActions(deps: BuiltinDeps): { id: string; supportsDryRun?: boolean; schema?: { input?: object; output?: object }; handler: Function }[] {
-  const s = require(SCAFFOLDER);
+  const s = builtinActionFactory;
   const { reader, integrations } = deps;
   const catalog = deps.catalog ?? inert;
   return [
-    s.createFetchPlainAction({ reader, integrations }),
-    s.createFetchPlainFileAction({ reader, integrations }),
-    s.createFetchTemplateAction({ reader, integrations }),
-    s.createFetchTemplateFileAction({ reader, integrations }),
-    s.createDebugLogAction(),
-    s.createWaitAction(),
-    s.createCatalogRegisterAction({ catalog, integrations }),
-    s.createFetchCatalogEntityAction({ catalog }),
-    s.createCatalogWriteAction(),
-    s.createFilesystemDeleteAction(),
-    s.createFilesystemRenameAction(),
-    s.createFilesystemReadDirAction(),
+    s('createFetchPlainAction')({ reader, integrations }),
+    s('createFetchPlainFileAction')({ reader, integrations }),
+    s('createFetchTemplateAction')({ reader, integrations }),
+    s('createFetchTemplateFileAction')({ reader, integrations }),
+    s('createDebugLogAction')(),
+    s('createWaitAction')(),
+    s('createCatalogRegisterAction')({ catalog, integrations }),
+    s('createFetchCatalogEntityAction')({ catalog }),
+    s('createCatalogWriteAction')(),
+    s('createFilesystemDeleteAction')(),
+    s('createFilesystemRenameAction')(),
+    s('createFilesystemReadDirAction')(),
   ];
 }
 

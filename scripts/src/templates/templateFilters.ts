@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { rememberedSync } from '../load/remembered.ts';
+import { deferUnreadScaffolderModules } from './offlineScaffolder.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -33,6 +34,7 @@ const fromScaffolder = (name: string) => createRequire(require.resolve('@backsta
 /** The names of the scaffolder's default filters, read from the installed scaffolder-backend (remembered per install). */
 export function defaultFilterNames(): string[] {
   return rememberedSync('scaffolder-filters', '', (v): v is string[] => Array.isArray(v) && v.every(n => typeof n === 'string'), () => {
+    deferUnreadScaffolderModules();
     const { createDefaultFilters } = fromScaffolder('./lib/templating/filters/createDefaultFilters.cjs.js');
     const { convertFiltersToRecord } = fromScaffolder('./util/templating.cjs.js');
     const { ScmIntegrations } = require('@backstage/integration');

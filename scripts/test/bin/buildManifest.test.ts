@@ -5,6 +5,8 @@ import { buildIsCurrent, writeBuildManifest } from '../../bin/buildManifest.js';
 import { tempRepo } from '../helpers/tempRepo.ts';
 
 const OUT = 'scripts/src/.build';
+// Under node_modules (which `npm ci` deletes), never beside the bundle a pull request could commit.
+const MANIFEST = 'node_modules/.cache/backstage-gitops/build-manifest.json';
 
 /** A repo as the build sees it, built once: sources, schemas, package files, npm's record, an inlined package, the bundle. */
 async function built() {
@@ -57,10 +59,19 @@ describe('the build manifest: npm run check reuses the bundle only when nothing 
     ['an output removed', (root: string) => rmSync(join(root, OUT, 'chunk-ABC.mjs'))],
     ['an output added', (root: string) => writeFileSync(join(root, OUT, 'chunk-OLD.mjs'), '\n')],
     ['the prebuilt data edited', (root: string) => writeFileSync(join(root, OUT, 'prebuilt.json'), '{"x":1}\n')],
-    ['the manifest missing', (root: string) => rmSync(join(root, OUT, 'build-manifest.json'))],
-    ['the manifest corrupt', (root: string) => writeFileSync(join(root, OUT, 'build-manifest.json'), '{"version":')],
+    ['the manifest missing', (root: string) => rmSync(join(root, MANIFEST))],
+    ['the manifest corrupt', (root: string) => writeFileSync(join(root, MANIFEST), '{"version":')],
+    // A pull request that commits a bundle of its own with a manifest vouching for it (git add -f).
+    ['a bundle committed with a manifest beside it', (root: string) => {
+      appendFileSync(join(root, OUT, 'cli.mjs'), 'process.exitCode = 0;\n');
+      // The manifest a build of the tampered bundle would write (every hash right), then as a clone has it.
+      writeBuildManifest(root, join(root, OUT), [join(root, 'scripts/src/cli/main.ts')]);
+      const forged = JSON.parse(readFileSync(join(root, MANIFEST), 'utf8'));
+      rmSync(join(root, MANIFEST));
+      writeFileSync(join(root, OUT, 'build-manifest.json'), JSON.stringify(forged));
+    }],
     ['another Node version built it', (root: string) => {
-      const file = join(root, OUT, 'build-manifest.json');
+      const file = join(root, MANIFEST);
       writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), node: 'v0.0.1' }));
     }],
   ])('is not current with %s', async (_name, change) => {

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { renderActionFactories, urlToPath } from '../../src/templates/offlineScaffolder.ts';
+import { BUILTIN_ACTION_MODULES, builtinActionFactory, renderActionFactories, urlToPath, type BuiltinActionFactoryName } from '../../src/templates/offlineScaffolder.ts';
 import { renderTemplate } from '../../src/templates/renderTemplate.ts';
 
 const TEMPLATE = `apiVersion: scaffolder.backstage.io/v1beta3
@@ -45,6 +45,13 @@ describe("offline rendering with the scaffolder's own runner and fetch:template"
     const factories = Object.entries(renderActionFactories());
     expect(factories).toHaveLength(7);
     for (const [name, factory] of factories) expect([name, typeof factory, factory === index[name]]).toEqual([name, 'function', true]);
+  });
+
+  it("takes every built-in action's factory from its own module: the very function scaffolder-backend's index exports", () => {
+    const index = createRequire(import.meta.url)('@backstage/plugin-scaffolder-backend');
+    const names = Object.keys(BUILTIN_ACTION_MODULES) as BuiltinActionFactoryName[];
+    expect(names).toHaveLength(12);
+    for (const name of names) expect([name, typeof builtinActionFactory(name), builtinActionFactory(name) === index[name]]).toEqual([name, 'function', true]);
   });
 
   it('renders file names and contents from a skeleton the template points at with a relative url', async () => {
