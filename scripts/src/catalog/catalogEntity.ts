@@ -1,7 +1,7 @@
 import type { Diagnostic, Severity } from '../diagnostic.ts';
 import { isRecord, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
-import { substitutePlaceholders } from './placeholders.ts';
+import { substitutePlaceholders, type PlaceholderProblem } from './placeholders.ts';
 import type { ManagedModel } from './managedModel.ts';
 import type { RelationField } from '../backstage.ts';
 
@@ -20,6 +20,8 @@ export interface CatalogEntity {
   ref?: string;
   /** The relation fields of its kind in the managed Backstage's extended model; absent: the built-in kinds'. */
   relationFields?: RelationField[];
+  /** Its file's text cannot hold a placeholder (SourceFile.placeholderFree): `entity` is `raw`. */
+  placeholderFree?: boolean;
 }
 
 export interface Finding {
@@ -42,6 +44,8 @@ export function refOf(kind: unknown, namespace: unknown, name: unknown): string 
   return `${kind}:${ns}/${name}`.toLowerCase();
 }
 
+const NO_PROBLEMS: readonly PlaceholderProblem[] = Object.freeze([]);
+
 /** Every document of every reported file as a CatalogEntity, plus the documents that cannot be one. */
 export function collectEntities(sources: readonly SourceFile[], catalog: Pick<LoadedCatalog, 'placeholderSources'> & Partial<Pick<LoadedCatalog, 'placeholderResolvers' | 'model'>>, repoUrl?: string) {
   const entities: CatalogEntity[] = [];
@@ -61,7 +65,7 @@ export function collectEntities(sources: readonly SourceFile[], catalog: Pick<Lo
         });
         return;
       }
-      const { entity, problems } = substitutePlaceholders(doc, source.file, catalog.placeholderSources, repoUrl, catalog.placeholderResolvers);
+      const { entity, problems } = source.placeholderFree ? { entity: doc, problems: NO_PROBLEMS } : substitutePlaceholders(doc, source.file, catalog.placeholderSources, repoUrl, catalog.placeholderResolvers);
       const metadata = isRecord(entity.metadata) ? entity.metadata : {};
       const record: CatalogEntity = {
         file: source.file,
@@ -74,6 +78,7 @@ export function collectEntities(sources: readonly SourceFile[], catalog: Pick<Lo
         name: typeof metadata.name === 'string' ? metadata.name : undefined,
         ref: refOf(entity.kind, metadata.namespace, metadata.name),
         relationFields: catalog.model ? modelRelationFields(catalog.model, entity) : undefined,
+        placeholderFree: source.placeholderFree,
       };
       entities.push(record);
       for (const problem of problems) {

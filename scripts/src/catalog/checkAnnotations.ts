@@ -22,7 +22,8 @@ export function checkAnnotations(entity: CatalogEntity, context: AnnotationConte
   const metadata = isRecord(entity.entity.metadata) ? entity.entity.metadata : {};
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
   const diagnostics: Diagnostic[] = [];
-  for (const [key, value] of Object.entries(annotations)) {
+  for (const key of Object.keys(annotations)) {
+    const value = annotations[key];
     if (typeof value !== 'string') continue;
     const finding = annotationFinding(key, value, entity, context);
     if (finding) diagnostics.push(diagnosticAt(entity, ['metadata', 'annotations', key], finding));

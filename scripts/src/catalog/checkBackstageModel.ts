@@ -8,7 +8,7 @@ import { builtinKindValidator, schemaValidEntityPolicy } from '../prebuilt/backs
 import { fixedValidators } from '../prebuilt/prebuiltValidators.ts';
 import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMetaSchema.ts';
 import { modelSpec, type ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
-import { writtenReferences } from './relationFields.ts';
+import { entityReferences } from './relationFields.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { backstageAjvMessage, errorPath, leafErrors } from './ajvPaths.ts';
@@ -199,15 +199,11 @@ function kindHint(kind: string): string {
 }
 
 function checkRefSyntax(record: CatalogEntity, found: Findings) {
-  for (const { field, key, path, written } of writtenReferences(record)) {
-    try {
-      entityModelCore().parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: record.namespace });
-    } catch (error) {
-      const hint = field.defaultKind
-        ? 'Write a reference as [kind:][namespace/]name, e.g. group:default/team-a.'
-        : `${key} has no default kind: write it in full, e.g. component:${written} or resource:${written}.`;
-      found.add(path, 'entity-ref-format', (error as Error).message, hint);
-    }
+  for (const { field, key, path, written, message } of entityReferences(record).malformed) {
+    const hint = field.defaultKind
+      ? 'Write a reference as [kind:][namespace/]name, e.g. group:default/team-a.'
+      : `${key} has no default kind: write it in full, e.g. component:${written} or resource:${written}.`;
+    found.add(path, 'entity-ref-format', message, hint);
   }
   if (record.ref && record.ref.length > 255) {
     found.add(['metadata', 'name'], 'entity-ref-too-long', `The entity ref ${record.ref} is ${record.ref.length} characters; Backstage stores at most 255.`, 'Shorten the name or the namespace.');
@@ -216,11 +212,13 @@ function checkRefSyntax(record: CatalogEntity, found: Findings) {
 
 class Findings {
   readonly list: Diagnostic[] = [];
-  readonly #seen = new Set<string>();
+  // Made on the first finding: most entities have none.
+  #seen: Set<string> | undefined;
   constructor(private readonly record: CatalogEntity) {}
 
   add(path: PathSegment[], ruleId: string, message: string, hint: string, key = false) {
     const id = path.join('.');
+    this.#seen ??= new Set();
     if (this.#seen.has(id)) return;
     this.#seen.add(id);
     this.list.push(diagnosticAt(this.record, path, { ruleId, severity: 'error', message, hint }, { key }));

@@ -52,12 +52,12 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const reported = new Set(loaded.files.map(f => f.file));
 
   const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
-  const hashes = new Map(loaded.files.map(f => [f.file, f.hash]));
+  const hashes = input.cache ? new Map(loaded.files.map(f => [f.file, f.hash])) : undefined;
   for (const entity of entities) {
     // Model and policy findings depend on the file's text and, where placeholders were substituted, on
     // the entity they produced: both are the cache's key for them (the config, with its catalog.modules
     // and apiGroups, is part of the cache's own key).
-    const hash = input.cache && hashes.get(entity.file);
+    const hash = hashes?.get(entity.file);
     const substituted = hash && entity.entity !== entity.raw ? contentHash(JSON.stringify(entity.entity)) : undefined;
     const cached = hash ? input.cache?.findings(entity.file, hash, entity.document, substituted) : undefined;
     const model = cached?.model ?? (await checkBackstageModel(entity, loaded.model, { apiGroups }));
@@ -70,11 +70,13 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
 
   for (const link of loaded.symlinks ?? []) diagnostics.push(symlinkFinding(link));
   for (const name of loaded.undecodable ?? []) diagnostics.push(undecodableFinding(name));
-  const index = indexEntities([...entities, ...context]);
+  const all = context.length > 0 ? [...entities, ...context] : entities;
+  const index = indexEntities(all);
   diagnostics.push(...checkUniqueness(index, reported));
-  const unparsed = new Map([...loaded.files, ...loaded.context].flatMap(f => (f.unparsedRefs ?? []).map(ref => [ref, f.file] as const)));
+  const unparsed = new Map<string, string>();
+  for (const sources of [loaded.files, loaded.context]) for (const f of sources) for (const ref of f.unparsedRefs ?? []) unparsed.set(ref, f.file);
   diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []), unparsed }));
-  diagnostics.push(...checkGroups([...entities, ...context], index, reported));
+  diagnostics.push(...checkGroups(all, index, reported));
   diagnostics.push(
     ...checkLocations(loaded.locations, loaded.files, {
       mode: loaded.mode,

@@ -15,7 +15,9 @@ export interface LocationContext {
 
 /** Location targets that lead nowhere, and catalog files no Location leads to. */
 export function checkLocations(edges: readonly LocationEdge[], files: readonly SourceFile[], context: LocationContext): Diagnostic[] {
-  const byFile = new Map(files.map(f => [f.file, f]));
+  // Only the files that hold a Location are looked up: a map of those, not of the whole catalog.
+  const withEdges = new Set(edges.map(e => e.file));
+  const byFile = new Map(files.filter(f => withEdges.has(f.file)).map(f => [f.file, f]));
   const diagnostics: Diagnostic[] = [];
   const refusedTypes = new Set<string>();
   for (const edge of edges) {
@@ -56,9 +58,10 @@ function unreachable(files: readonly SourceFile[], context: LocationContext): Di
     if (matched) matched.forEach(file => included.add(file));
     else timedOut.push({ ruleId: 'location-glob-too-complex', severity: 'error', message: `Matching the catalog.include pattern '${glob}' against the repository's files took longer than ${GLOB_BUDGET_MS / 1000} s; the files it names were not checked for reachability.`, hint: 'Use a plainer pattern in catalog.include, or list the folders.', file: 'gitops.config.yaml', range: FILE_START });
   }
+  // Sorted after filtering: only the unreachable files are reported, and in a healthy catalog there are none.
   return [...timedOut, ...[...included]
-    .sort()
     .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file))
+    .sort()
     .map(file => ({
       ruleId: 'location-unreachable',
       severity: 'error' as const,

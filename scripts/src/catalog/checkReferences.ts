@@ -1,40 +1,15 @@
 import { closest, distance } from 'fastest-levenshtein';
-import { entityModelCore } from '../backstage.ts';
 import type { Diagnostic } from '../diagnostic.ts';
-import type { PathSegment } from '../load/yamlPath.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
-import { writtenReferences } from './relationFields.ts';
+import { entityReferences, type Reference } from './relationFields.ts';
 import type { EntityIndex } from './entityIndex.ts';
 import type { ProvidedScope } from './providedScopes.ts';
 
-export interface Reference {
-  source: CatalogEntity;
-  field: string;
-  path: PathSegment[];
-  target: string;
-  allowedKinds?: string[];
-}
-
-const parsedReferences = new WeakMap<CatalogEntity, Reference[]>();
+export type { Reference };
 
 /** Every relation field of an entity, parsed with Backstage's default kind and the entity's namespace. */
 export function referencesOf(entity: CatalogEntity): Reference[] {
-  let found = parsedReferences.get(entity);
-  if (!found) parsedReferences.set(entity, (found = parseReferences(entity)));
-  return found;
-}
-
-function parseReferences(entity: CatalogEntity): Reference[] {
-  const found: Reference[] = [];
-  for (const { field, key, path, written } of writtenReferences(entity)) {
-    try {
-      const ref = entityModelCore().parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: entity.namespace });
-      found.push({ source: entity, field: key, path, target: `${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase(), allowedKinds: field.allowedKinds });
-    } catch {
-      // entity-ref-format reports it
-    }
-  }
-  return found;
+  return entityReferences(entity).references;
 }
 
 export function checkReferences(
@@ -52,11 +27,13 @@ export function checkReferences(
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const suggest = suggester(index);
-  const kinds = new Set([...index.keys()].map(ref => ref.slice(0, ref.indexOf(':'))));
+  // Only an unresolved reference needs the kinds the catalog defines: worked out on the first one.
+  let kinds: Set<string> | undefined;
+  const definesKind = (kind: string) => (kinds ??= new Set([...index.keys()].map(ref => ref.slice(0, ref.indexOf(':'))))).has(kind);
   for (const entity of entities) {
     for (const reference of referencesOf(entity)) {
       const { target, path, field } = reference;
-      const kind = target.split(':')[0];
+      const kind = target.slice(0, target.indexOf(':'));
       if (reference.allowedKinds && !reference.allowedKinds.some(k => k.toLowerCase() === kind)) {
         diagnostics.push(
           diagnosticAt(entity, path, {
@@ -95,7 +72,7 @@ export function checkReferences(
       if (isExternal(target)) continue;
       // The same name under another kind is a wrong kind, not an entity that lives elsewhere.
       const sameName = guess !== undefined && guess.slice(guess.indexOf('/')) === target.slice(target.indexOf('/'));
-      const elsewhere = options.unconfigured && !kinds.has(kind) && !sameName;
+      const elsewhere = options.unconfigured && !definesKind(kind) && !sameName;
       diagnostics.push(
         diagnosticAt(entity, path, {
           ruleId: 'ref-unresolved',
@@ -141,13 +118,13 @@ function providedReference(entity: CatalogEntity, reference: Reference, provided
 
 /** "Did you mean": the same name under another kind or namespace, else the nearest name of the same kind. */
 function suggester(index: EntityIndex) {
-  // Built at the first question: a catalog whose references all resolve never pays for it.
+  // Built on the first unresolved reference: a catalog whose references all resolve never needs them.
   let byName: Map<string, string[]> | undefined;
-  let byKind = new Map<string, string[]>();
+  let byKind: Map<string, string[]> | undefined;
   const answers = new Map<string, string | undefined>();
   return (target: string): string | undefined => {
     if (answers.has(target)) return answers.get(target);
-    if (!byName) {
+    if (!byName || !byKind) {
       byName = new Map();
       byKind = new Map();
       for (const ref of index.keys()) {

@@ -15,14 +15,20 @@ const FAILS_LOCATION = new Set(['yaml-syntax', 'yaml-duplicate-key', 'yaml-not-a
  * returns the findings, those ones with the consequence appended to the message.
  */
 export function withLocationConsequences(diagnostics: readonly Diagnostic[], loaded: Pick<LoadedCatalog, 'locations' | 'origins' | 'mode'>): Diagnostic[] {
-  const readBy = new Map<string, Set<string>>();
-  for (const edge of loaded.locations) {
-    if (edge.resolution.kind !== 'files') continue;
-    for (const file of edge.resolution.files) (readBy.get(file) ?? readBy.set(file, new Set()).get(file)!).add(edge.file);
-  }
+  // Which Locations read each file: worked out for the first such finding (most runs have none).
+  let readBy: Map<string, Set<string>> | undefined;
+  const readersOf = () => {
+    if (readBy) return readBy;
+    readBy = new Map();
+    for (const edge of loaded.locations) {
+      if (edge.resolution.kind !== 'files') continue;
+      for (const file of edge.resolution.files) (readBy.get(file) ?? readBy.set(file, new Set()).get(file)!).add(edge.file);
+    }
+    return readBy;
+  };
   return diagnostics.map(d => {
     if (!FAILS_LOCATION.has(d.ruleId)) return d;
-    const readers = [...(readBy.get(d.file) ?? [])].sort();
+    const readers = [...(readersOf().get(d.file) ?? [])].sort();
     const lost = '(new ones never appear, existing ones stop updating), not just this one.';
     const consequence = readers.length > 0
       ? ` Backstage then fails the whole Location in ${readers.join(' and ')} that reads this file: every entity that Location reads is lost ${lost}`

@@ -18,25 +18,19 @@ export interface PlaceholderUse {
 // Loading reads every document's placeholders to know which files to read, and collecting entities
 // substitutes them: the walk over each document is done once and remembered for the same document.
 const seen = new WeakMap<object, Map<string, readonly PlaceholderUse[]>>();
-const free = new WeakSet<object>();
 
 /**
  * Whether YAML `text` cannot hold a placeholder: no key of it can start with `$` when the text has no `$`
  * and no backslash (a double-quoted key could write one as `\x24` or `\u0024`). Most catalog files; their
- * documents need no walk (markPlaceholderFree).
+ * documents need no walk (SourceFile.placeholderFree, CatalogEntity.placeholderFree).
  */
 export function textHasNoPlaceholders(text: string): boolean {
   return !text.includes('$') && !text.includes('\\');
 }
 
-/** Records that `document` (parsed from a text textHasNoPlaceholders accepts) has no placeholder. */
-export function markPlaceholderFree(document: unknown): void {
-  if (document && typeof document === 'object') free.add(document);
-}
-
 /** Placeholders as Backstage's PlaceholderProcessor finds them: single-key objects `{$text|$json|$yaml: …}`. */
 export function findPlaceholders(data: unknown, extraResolvers: ReadonlySet<string> = NONE): PlaceholderUse[] {
-  if (!data || typeof data !== 'object' || free.has(data)) return [];
+  if (!data || typeof data !== 'object') return [];
   const resolvers = [...extraResolvers].sort().join(',');
   const known = seen.get(data)?.get(resolvers);
   if (known) return [...known];

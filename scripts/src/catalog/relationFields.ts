@@ -1,4 +1,4 @@
-import { builtinModelKinds, type RelationField } from '../backstage.ts';
+import { builtinModelKinds, entityModelCore, type RelationField } from '../backstage.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import type { CatalogEntity } from './catalogEntity.ts';
@@ -14,36 +14,72 @@ export function relationFieldsOf(kind: string | undefined): RelationField[] {
   return (kind && relationFields.get(kind)) || [];
 }
 
-export interface WrittenReference {
+/** A reference an entity writes in one of its kind's relation fields, as Backstage's relation emitter parses it. */
+export interface Reference {
+  source: CatalogEntity;
+  /** The spec key, e.g. `dependsOn`. */
+  field: string;
+  path: PathSegment[];
+  /** Lower-cased `kind:namespace/name`. */
+  target: string;
+  allowedKinds?: string[];
+}
+
+/** A string in a relation field that parseEntityRef refuses (entity-ref-format), with its error's message. */
+export interface MalformedReference {
   field: RelationField;
   /** The spec key, e.g. `dependsOn`. */
   key: string;
   path: PathSegment[];
   written: string;
+  message: string;
 }
 
-// The model check and the reference check both read them: worked out once per entity.
-const written = new WeakMap<CatalogEntity, WrittenReference[]>();
-
-/** Every string an entity writes into one of its kind's relation fields, with where it stands. */
-export function writtenReferences(entity: CatalogEntity): WrittenReference[] {
-  const known = written.get(entity);
-  if (known) return known;
-  const found = collectWritten(entity);
-  written.set(entity, found);
-  return found;
+export interface EntityReferences {
+  references: Reference[];
+  malformed: readonly MalformedReference[];
 }
 
-function collectWritten(entity: CatalogEntity): WrittenReference[] {
-  const spec = isRecord(entity.entity.spec) ? entity.entity.spec : {};
-  const found: WrittenReference[] = [];
+const NO_MALFORMED: readonly MalformedReference[] = Object.freeze([]);
+
+// The model check (entity-ref-format), the reference, group and CODEOWNERS checks all read them: each
+// string is parsed once per entity and only the result is kept.
+const parsed = new WeakMap<CatalogEntity, EntityReferences>();
+
+/**
+ * Every string an entity writes into one of its kind's relation fields, parsed with Backstage's
+ * parseEntityRef (the field's default kind, the entity's namespace): the references, in field order,
+ * and the strings it refuses with its message.
+ */
+export function entityReferences(entity: CatalogEntity): EntityReferences {
+  let known = parsed.get(entity);
+  if (!known) parsed.set(entity, (known = parseWritten(entity)));
+  return known;
+}
+
+function parseWritten(entity: CatalogEntity): EntityReferences {
+  const spec = isRecord(entity.entity.spec) ? entity.entity.spec : undefined;
+  const references: Reference[] = [];
+  let malformed: MalformedReference[] | undefined;
+  if (!spec) return { references, malformed: NO_MALFORMED };
+  const core = entityModelCore();
   for (const field of entity.relationFields ?? relationFieldsOf(entity.kind)) {
-    const key = field.path.replace(/^spec\./, '');
+    const key = field.path.startsWith('spec.') ? field.path.slice(5) : field.path;
     const value = spec[key];
-    const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
-    values.forEach((written, index) => {
-      if (typeof written === 'string') found.push({ field, key, path: Array.isArray(value) ? ['spec', key, index] : ['spec', key], written });
-    });
+    if (value === undefined) continue;
+    const list = Array.isArray(value);
+    const values: unknown[] = list ? value : [value];
+    for (let index = 0; index < values.length; index++) {
+      const written = values[index];
+      if (typeof written !== 'string') continue;
+      const path: PathSegment[] = list ? ['spec', key, index] : ['spec', key];
+      try {
+        const ref = core.parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: entity.namespace });
+        references.push({ source: entity, field: key, path, target: `${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase(), allowedKinds: field.allowedKinds });
+      } catch (error) {
+        (malformed ??= []).push({ field, key, path, written, message: (error as Error).message });
+      }
+    }
   }
-  return found;
+  return { references, malformed: malformed ?? NO_MALFORMED };
 }

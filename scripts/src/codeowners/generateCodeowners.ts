@@ -94,7 +94,7 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
     const owner = referencesOf(entity).find(r => r.field === 'owner')?.target;
     const team = entity.kind === 'Group' || entity.kind === 'User' ? input.platformTeam : teamOf(owner) ?? input.platformTeam;
     own(`/${entity.file}`, team);
-    for (const use of findPlaceholders(entity.raw, input.placeholderResolvers)) {
+    for (const use of entity.placeholderFree ? [] : findPlaceholders(entity.raw, input.placeholderResolvers)) {
       const target = placeholderTarget(entity.file, use.value, input.repoUrl);
       if (typeof target === 'string') own(`/${target}`, team);
     }

@@ -3,7 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
-import { findPlaceholders, markPlaceholderFree, placeholderTarget, textHasNoPlaceholders } from '../catalog/placeholders.ts';
+import { findPlaceholders, placeholderTarget, textHasNoPlaceholders } from '../catalog/placeholders.ts';
 import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
 import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundlePlaceholderRefs.ts';
 import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
@@ -26,6 +26,8 @@ export interface SourceFile {
   hash?: string;
   /** Refs the documents that do not parse would define (unparsedRefs), when any does not parse. */
   unparsedRefs?: string[];
+  /** Its text cannot hold a placeholder (textHasNoPlaceholders): its documents are never walked for one. */
+  placeholderFree?: boolean;
 }
 
 /**
@@ -204,15 +206,13 @@ function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache,
   const placeholderFree = textHasNoPlaceholders(read.text);
   if (!cache) {
     const parsed = parseYaml(read.text, file);
-    if (placeholderFree) parsed.documents.forEach(markPlaceholderFree);
-    return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, ...unparsed(parsed.problems) };
+    return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, placeholderFree, ...unparsed(parsed.problems) };
   }
   const hash = bytes && 'bytes' in bytes ? (bytes.hash ?? textHash(bytes.bytes)) : contentHash(read.text);
   const cached = cache.parsed(file, hash);
   const parsed = cached ? { ...cached, locate: positionsIn(read.text) } : parseYaml(read.text, file);
   cache.putParsed(file, hash, parsed.documents, parsed.problems);
-  if (placeholderFree) parsed.documents.forEach(markPlaceholderFree);
-  return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, hash, ...unparsed(parsed.problems) };
+  return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, hash, placeholderFree, ...unparsed(parsed.problems) };
 }
 
 /** The bytes of `file` the run's key was computed from (ResultCache.texts), if it kept them. */
@@ -226,6 +226,7 @@ async function readPlaceholderSources(config: GitopsConfig, files: SourceFile[],
   const wanted = new Set<string>();
   const resolvers = new Set(config.catalog.placeholderResolvers);
   for (const source of files) {
+    if (source.placeholderFree) continue;
     for (const doc of source.documents) {
       for (const use of findPlaceholders(doc, resolvers)) {
         const target = placeholderTarget(source.file, use.value, config.repoUrl);
@@ -244,6 +245,7 @@ async function bundleRefs(config: GitopsConfig, files: SourceFile[], repoFileSet
   const uses: BundledPlaceholder[] = [];
   if (resolvers.size > 0) {
     for (const source of files) {
+      if (source.placeholderFree) continue;
       for (const doc of source.documents) {
         for (const use of findPlaceholders(doc, resolvers)) {
           const target = placeholderTarget(source.file, use.value, config.repoUrl);

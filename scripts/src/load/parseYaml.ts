@@ -29,6 +29,12 @@ export interface ParsedYaml {
 // files and each one is somewhere the two parsers could disagree or a hostile file could hide.
 const NEEDS_EXACT_PARSE = /(?:^|[\s,[{:])[&*!]|^%|<<\s*:/m;
 
+/** NEEDS_EXACT_PARSE.test(text), without running the pattern over the many texts that hold none of its characters. */
+function needsExactParse(text: string): boolean {
+  const mayMatch = text.includes('&') || text.includes('*') || text.includes('!') || text.includes('%') || text.includes('<<');
+  return mayMatch && NEEDS_EXACT_PARSE.test(text);
+}
+
 export interface PositionOptions {
   /** Always take positions from a full `yaml` parse (tests compare both ways). */
   exactPositions?: boolean;
@@ -41,18 +47,17 @@ export interface PositionOptions {
  * one pass over the lines (locateInBlock), otherwise from a full `yaml` parse; both give the same.
  */
 export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS, options: PositionOptions = {}): ParsedYaml {
-  const { getExact, locateExact, locateFast } = locators(text, options);
-
   const overBudget = (at: { line: number; column: number }) => {
     const problem = nodeBudgetProblem(file, at, limits.maxNodes);
     return { documents: [], problems: [problem], locate: () => problem.range };
   };
-  if (!NEEDS_EXACT_PARSE.test(text)) {
+  if (!needsExactParse(text)) {
     try {
       // Only a file that could be over the budget pays for counting its nodes as they are read.
-      const counting = mayExceedNodes(text, limits.maxNodes) ? { listener: nodeCounter(limits.maxNodes) } : {};
-      const documents = jsyaml.loadAll(text, undefined, { schema: YAML_12_CORE, filename: file, ...counting });
-      return { documents, problems: [], locate: locateFast };
+      const input = parserInput();
+      const listener = mayExceedNodes(text, limits.maxNodes) ? nodeCounter(limits.maxNodes) : input.listener;
+      const documents = jsyaml.loadAll(text, undefined, { schema: YAML_12_CORE, filename: file, listener });
+      return { documents: exactArrays(documents) as unknown[], problems: [], locate: lazyLocate(input.text(text), text.length, options.exactPositions === true) };
     } catch (error) {
       if (error instanceof NodeBudgetExceeded) return overBudget(error);
       // js-yaml refused it; `yaml` decides and says where.
@@ -60,8 +65,32 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
   }
   const over = nodeBudgetExceeded(text, limits.maxNodes);
   if (over) return overBudget(over);
-  const parsed = getExact();
-  return { ...readDocuments(parsed, file, limits), locate: locateExact };
+  const { getExact, locateExact } = locators(text, options);
+  return { ...readDocuments(getExact(), file, limits), locate: locateExact };
+}
+
+/**
+ * The same values with every array copied to its exact length. js-yaml builds arrays by pushing, which
+ * leaves room for 17 items behind a list of one or two: kept for every file of a big catalog until the
+ * checks across entities have run, that room was about a fifth of the heap.
+ */
+function exactArrays(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const copy = value.slice();
+    for (let i = 0; i < copy.length; i++) {
+      const item = copy[i];
+      if (typeof item === 'object' && item !== null) copy[i] = exactArrays(item);
+    }
+    return copy;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const item = record[key];
+    if (Array.isArray(item)) record[key] = exactArrays(item);
+    else if (typeof item === 'object' && item !== null) exactArrays(item);
+  }
+  return value;
 }
 
 /**
@@ -69,7 +98,33 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
  * parseYaml's `locate` gives, computed on first use.
  */
 export function positionsIn(text: string): ParsedYaml['locate'] {
-  return locators(text, {}).locateFast;
+  return lazyLocate(text, text.length, false);
+}
+
+/**
+ * locators(text).locateFast, made on the first call: a file without findings keeps one closure over its
+ * text (every file of the catalog is kept until the checks across entities have run).
+ */
+function lazyLocate(source: string, length: number, exactPositions: boolean): ParsedYaml['locate'] {
+  let locate: ParsedYaml['locate'] | undefined;
+  return (document, path, options) => (locate ??= locators(source.length === length ? source : source.slice(0, length), { exactPositions }).locateFast)(document, path, options);
+}
+
+/**
+ * js-yaml parses a copy of the text (a line break and a NUL appended) and the strings it gives are slices
+ * of that copy, which so lives as long as the documents. Positions read that copy rather than keeping the
+ * text a second time: `listener` (a js-yaml listener) takes it at the first node and then unhooks itself;
+ * `text(original)` gives it when it starts with the original text, else the original.
+ */
+function parserInput() {
+  let input: string | undefined;
+  return {
+    listener(_event: jsyaml.EventType, state: jsyaml.State) {
+      input = state.input;
+      (state as unknown as { listener: unknown }).listener = null;
+    },
+    text: (original: string) => (input !== undefined && input.length >= original.length && input.startsWith(original) ? input : original),
+  };
 }
 
 function locators(text: string, options: PositionOptions) {

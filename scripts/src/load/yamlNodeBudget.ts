@@ -30,6 +30,8 @@ const COUNTING_SCHEMA = YAML_12_CORE.extend(ANY_TAG);
  * ordinary files never pay for counting.
  */
 export function mayExceedNodes(text: string, maxNodes: number): boolean {
+  // Every character a separator could not pass the budget either: no file of a catalog's usual size is scanned.
+  if (2 * text.length + 2 <= maxNodes) return false;
   let separators = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

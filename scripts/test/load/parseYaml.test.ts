@@ -44,7 +44,9 @@ describe('parseYaml', () => {
   });
 
   it('gives exactly the values Backstage gets from `yaml` (YAML 1.2 core schema)', () => {
-    const scalars = 'a: 0o17\nb: 0x1F\nc: 1_000\nd: 0b11\ne: .inf\nf: 2001-01-01\ng: yes\nh: ~\ni: 012\nj: 1e3\nk: +12\nl: .NaN\nm: True\nn: "quoted"\no: |\n  block\np: 1.5e-3\nq: -.INF\n';
+    const scalars = 'a: 0o17\nb: 0x1F\nc: 1_000\nd: 0b11\ne: .inf\nf: 2001-01-01\ng: yes\nh: ~\ni: 012\nj: 1e3\nk: +12\nl: .NaN\nm: True\nn: "quoted"\no: |\n  block\np: 1.5e-3\nq: -.INF\n' +
+      // Around the length and first-character tests that spare the patterns (yamlSchema.ts).
+      'r:\ns: null\nt: NULL\nu: nULL\nv: nulls\nw: FALSE\nx: fAlse\ny: truer\nz: -12\naa: .5\nab: +.inf\nac: .Inf\nad: -0x1F\nae: 0x\naf: 1.\nag: .\nah: +\nai: e3\naj: 00\nak: -.5e+3\nal: ~x\nam: 9.9.9\n';
     const exact = parseAllDocuments(scalars, { merge: false }).map(d => d.toJS());
     expect(parseYaml(scalars, 'x.yaml').documents).toEqual(exact);
   });
@@ -93,6 +95,8 @@ describe('positions without a second parse', () => {
     ['a duplicate key after them', 'a: 1\nb:\n  c: 2\n  c: 3\nd: 4\n', false],
     ['a collection followed by comments', 'a:\n  b: 1\n  # stretches a\nc:\n  - 1\n# and c\nd: 1\n', true],
     ['content after the root node', '  a: 1\n  b: 2\nc: 3\n', false],
+    // Positions read js-yaml's copy of the text, which has a line break appended here.
+    ['no line break at the end', 'a: 1\nb:\n  c: [x]\n  d: e', true],
   ];
   it('takes the same positions from `yaml` once a big file has had many findings located', () => {
     const entity = (i: number) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: c${i}\n  tags:\n    - java\n  links:\n    - url: https://x.example/${i}\n      title: Runbook\nspec:\n  type: service\n  owner: team-${i}\n  dependsOn:\n    - resource:r${i}\n`;
