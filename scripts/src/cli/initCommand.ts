@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,13 +64,15 @@ export async function initCommand(argv: string[], io: CliIo): Promise<number> {
 
   const root = resolve(io.cwd, values.root ?? '.');
   const source = toolkitRoot();
-  const inPlace = resolve(source) === root;
-  if (inPlace && !values['replace-example']) throw new UsageError('this is the toolkit\'s example repo: pass --replace-example to replace its example organisation');
   const toolkit = await readToolkitFiles(source, toolkitPaths(options.platform));
+  const planned = planInit(options, toolkit);
+  // Run inside the toolkit's own checkout: the example repo, unless its config is the one init writes for
+  // these options (a control repo init made, where a second run is as idempotent as anywhere else).
+  const inPlace = resolve(source) === root && !sameFile(root, planned.find(f => f.path === 'gitops.config.yaml'));
+  if (inPlace && !values['replace-example']) throw new UsageError('this folder holds the toolkit with a gitops.config.yaml that init did not write for these options (the example repo): pass --replace-example to replace its organisation');
   if (values['replace-example']) {
     for (const dir of ['catalog', 'scorecards', 'backstage-config', ...[...toolkit.keys()].filter(p => p.startsWith('templates/')).map(p => p.replace(/template\.yaml$/, 'tests'))]) await rm(join(root, dir), { recursive: true, force: true });
   }
-  const planned = planInit(options, toolkit);
   const outcome = await writePlannedFiles(root, planned, Boolean(values.force || values['replace-example']), () => false);
   if (outcome.refused.length) {
     io.stderr.write(`backstage-gitops init: ${outcome.refused.length} file(s) already exist with other content; nothing was written (--force replaces them):\n${outcome.refused.slice(0, 20).map(p => `  ${logText(p)}\n`).join('')}`);
@@ -110,4 +113,13 @@ async function ask(missing: typeof INIT_FIELDS): Promise<Partial<InitOptions>> {
     else answers[field.key] = (await input({ message: field.question, validate: value => validateField(field.key, value.trim()) ?? true })).trim() as never;
   }
   return answers;
+}
+
+/** Whether `root` holds `file` (a planned file) with exactly its text. */
+function sameFile(root: string, file: { path: string; text: string } | undefined): boolean {
+  try {
+    return file !== undefined && readFileSync(join(root, file.path), 'utf8') === file.text;
+  } catch {
+    return false;
+  }
 }

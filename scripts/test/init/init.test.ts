@@ -40,6 +40,11 @@ describe('backstage-gitops init (the shipped bin, in an empty folder)', () => {
     const check = await run(join(root, 'scripts/bin/backstage-gitops.js'), ['check'], root);
     expect(check.stdout + check.stderr).toContain('0 errors');
     expect(check.code).toBe(0);
+    // Run again by the new repo's own toolkit, inside it: not the example repo, so as idempotent as anywhere.
+    const again = await run(join(root, 'scripts/bin/backstage-gitops.js'), ['init', ...flags], root);
+    expect(again.stderr).toBe('');
+    expect(again.stdout).toMatch(/Wrote 0 file\(s\)/);
+    expect(again.code).toBe(0);
 
     const config = parse(readFileSync(join(root, 'gitops.config.yaml'), 'utf8'));
     const template = parse(readFileSync(join(root, 'templates/node-service/template.yaml'), 'utf8'));
