@@ -43599,6 +43599,7 @@ var rules = [
   { id: "yaml-encoding", severity: "error", description: "The file is not UTF-8; Backstage would replace the bytes silently.", example: "# a file saved as Latin-1 or UTF-16" },
   { id: "config-rule-locked", severity: "warning", description: "gitops.config.yaml tries to turn off or lower a security rule (symlinks, YAML budgets, unsafe mkdocs.yml, unsafe CODEOWNERS paths, glob and render budgets); the setting is ignored.", example: "rules:\n  mkdocs-unsafe-tag: off" },
   { id: "repo-symlink", severity: "error", description: "A symbolic link in the repository: Backstage reads it as a one-line path from the git host, and the toolkit never follows it (it could lead to a host file).", example: "# catalog/api.yaml -> /etc/passwd" },
+  { id: "repo-path-encoding", severity: "error", description: "A file or folder name that is not valid UTF-8: it cannot be read by its name, so nothing in it is checked.", example: "# skeletons/docs-site/odd\\xff.md" },
   { id: "yaml-not-a-mapping", severity: "error", description: "A document is a list or scalar, not an entity mapping.", example: "- apiVersion: backstage.io/v1alpha1" },
   { id: "yaml-merge-key", severity: "warning", description: "A '<<' merge key is kept literally by Backstage (YAML 1.2).", example: "spec:\n  <<: *defaults" },
   // Backstage's model
