@@ -19,6 +19,7 @@ import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import type { ReaderSetting } from '../load/loadCatalog.ts';
 import { CONFIG_FILE, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
+import { logText } from '../report/safeText.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { Rule } from '../rules.ts';
 import { baseUrlFlag, connectionProblem } from './backstageUrl.ts';
@@ -63,6 +64,8 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
     const token = io.env[options.tokenEnv ?? 'BACKSTAGE_TOKEN'];
     hideSecrets(io, token);
     refuseUrlCredentials(io, options.catalogUrl, '--catalog-url', '--token-env');
+    // A token named on purpose and missing would silently ask as a guest, and every ref look-up could fail.
+    if (options.tokenEnv !== undefined && !token) throw new UsageError(`--token-env ${logText(options.tokenEnv)} names an environment variable that is not set (or is empty); set it, or leave --token-env out to ask without a token.`);
     const catalogUrl = baseUrlFlag('--catalog-url', options.catalogUrl);
     let liveRefs;
     try {

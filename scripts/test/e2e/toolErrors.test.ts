@@ -123,6 +123,7 @@ describe.concurrent('a tool error is one clear message', { timeout: 120_000 }, (
     const secret = await gitops(repo, ['check', '--catalog-url', 'https://admin:hunter2@backstage.acme.example']);
     expectToolError(secret, /https:\/\/\*\*\*@backstage\.acme\.example/);
     expect(secret.stderr).not.toContain('hunter2');
+    expectToolError(await gitops(repo, ['check', '--catalog-url', 'https://backstage.acme.example', '--token-env', 'NOPE_TOKEN']), /--token-env NOPE_TOKEN names an environment variable that is not set/);
     const sync = await gitops(base, ['sync', '--url', 'not a url', '--dry-run'], { BACKSTAGE_TOKEN: 'token-0123456789' });
     expectToolError(sync, /--url 'not a url' is not an http\(s\) URL/);
     expect(sync.stderr).not.toContain('Run sync again');
