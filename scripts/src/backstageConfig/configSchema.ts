@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { installedPackagesFingerprint, toolkitFingerprint } from '../cache/cacheKey.ts';
+import { installedPackagesFingerprint } from '../cache/cacheKey.ts';
+import { remembered } from '../load/remembered.ts';
 import { validDiagnostic } from '../cache/resultCache.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 
@@ -51,27 +52,12 @@ function isRemembered(value: unknown, files: number): value is RememberedFinding
 }
 
 /**
- * The config gate's findings, remembered beside the schema per app-config text, plugin versions and
- * toolkit code: compiling the plugins' merged schema costs about a second at every run, and for the
- * same inputs the findings are the same. `check` calls it for `npm run check` on every edit.
+ * The config gate's findings, remembered (load/remembered.ts) per app-config text, plugin versions,
+ * toolkit code and installed tree: compiling the plugins' merged schema costs about a second at every
+ * run, and for the same inputs the findings are the same. `check` calls it for `npm run check` on every
+ * edit. Returns what `compute` returns (or returned for the same inputs); rethrows what it throws.
  */
-export async function rememberedFindings(plugins: readonly string[], files: readonly { file: string; text: string }[], compute: () => Promise<RememberedFindings>): Promise<RememberedFindings> {
-  // Without npm's record of the installed tree an upgraded plugin is invisible to the key: never remember.
-  if (installedPackagesFingerprint() === '') return compute();
-  const hash = createHash('sha256').update(toolkitFingerprint()).update(installedPackagesFingerprint());
-  for (const p of plugins) hash.update(`\n${p}@${require(`${p}/package.json`).version}`);
-  for (const f of files) hash.update(`\n${f.file}\n${f.text.length}\n`).update(f.text);
-  const file = join(CACHE, `config-gate-v2-${hash.digest('hex').slice(0, 32)}.json`);
-  try {
-    const remembered: unknown = JSON.parse(await readFile(file, 'utf8'));
-    if (isRemembered(remembered, files.length)) return remembered;
-  } catch {
-    // Not remembered yet (or unreadable): compute it.
-  }
-  const found = await compute();
-  await mkdir(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(found));
-  await rename(temporary, file);
-  return found;
+export function rememberedFindings(plugins: readonly string[], files: readonly { file: string; text: string }[], compute: () => Promise<RememberedFindings>): Promise<RememberedFindings> {
+  const inputs = JSON.stringify([plugins.map(p => `${p}@${require(`${p}/package.json`).version}`), files.map(f => [f.file, f.text])]);
+  return remembered('config-gate', inputs, (value): value is RememberedFindings => isRemembered(value, files.length), compute);
 }
