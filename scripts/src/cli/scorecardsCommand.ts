@@ -72,7 +72,7 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
   if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
   else io.stdout.write(text, format === 'json' ? 'json' : 'text');
   if (run.diagnostics.length > 0) {
-    io.stderr.write(formatters.stylish(run.diagnostics, { color: wantsColor(io, undefined), checkedFiles: run.data.checks.length, entityCount: run.scores.length, rules: [], toolName: 'backstage-gitops', toolVersion: version }));
+    io.stderr.write(formatters.stylish(run.diagnostics, { color: wantsColor(io, undefined), checkedFiles: run.data.checks.length, checkedUnit: 'check', entityCount: run.scores.length, rules: [], toolName: 'backstage-gitops', toolVersion: version }));
   }
   const { failOn } = await loadConfig(root);
   return run.diagnostics.some(d => isAtLeast(d.severity, failOn)) ? 1 : 0;

@@ -180,6 +180,8 @@ describe.concurrent('backstage-gitops as the README shows it', { timeout: 120_00
     expectCleanStderr(run);
     expect(run.stderr).toContain('✔ dotnet-webapi / default.yaml');
     expect(run.stderr).toContain('✔ node-service / default.yaml');
+    // The summary counts what was judged: cases, not files or entities.
+    expect(run.stdout).toMatch(/^✔ 0 errors, 0 warnings, 0 info in \d+ cases\n$/);
   }, 120_000);
 
   // templates test node-service --run (and the other templates test cases) run through the bin in
