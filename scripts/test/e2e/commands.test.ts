@@ -202,6 +202,11 @@ describe.concurrent('backstage-gitops as the README shows it', { timeout: 120_00
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expectCleanStderr(run);
     expect(existsSync(join(out, '.github/workflows/ci.yml'))).toBe(true);
+    // The task's log as Backstage would show it: the template's three steps, none of the toolkit's own.
+    const log = run.stdout + run.stderr;
+    expect(log).toContain('Starting up task with 3 steps');
+    expect(log).toContain('Beginning step Register in the catalog');
+    expect(log).not.toMatch(/offline:extract|step extract/);
   }, 60_000);
 
   it('--version and help', async () => {
