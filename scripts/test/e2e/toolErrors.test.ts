@@ -142,6 +142,7 @@ describe.concurrent('a tool error is one clear message', { timeout: 120_000 }, (
     }
     // Nothing listening: one tool error with the command's prefix.
     const port = await freePort();
+    expectToolError(await gitops(base, ['import', '--url', `http://127.0.0.1:${port}`], { BACKSTAGE_TOKEN: 'token-0123456789' }), new RegExp(`^backstage-gitops import: Backstage could not be read: cannot reach http://127\\.0\\.0\\.1:${port}: connection refused`));
     expectToolError(await gitops(base, ['sync', '--url', `http://127.0.0.1:${port}`, '--dry-run', '--wait', '1'], { BACKSTAGE_TOKEN: 'token-0123456789' }), new RegExp(`^backstage-gitops sync: cannot reach http://127\\.0\\.0\\.1:${port}: connection refused \\(ECONNREFUSED\\)\\. Check the URL`));
   });
 
