@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { renderTemplate } from '../templates/renderTemplate.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
@@ -26,19 +26,44 @@ import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
 
 /**
- * YAML from a file the pull request controls: a parse error names the file, line and column only. The
- * parser's own message quotes the offending line, which for a linked host file would be its content.
+ * YAML from a file the pull request controls, every document of it as Backstage's parseEntityYaml reads
+ * a catalog file (empty documents, such as after a trailing `---`, skipped). A parse error names the file,
+ * line and column only: the parser's own message quotes the offending line, which for a linked host file
+ * would be its content.
  */
-function parseQuietly(text: string, file: string): any {
+function parseDocuments(text: string, file: string): unknown[] {
   const over = nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes);
   if (over) throw new UsageError(`${file} holds more than ${DEFAULT_YAML_LIMITS.maxNodes} YAML values (line ${over.line}); it is not read.`);
-  try {
-    return parse(text, { prettyErrors: false, logLevel: 'error' });
-  } catch (error) {
-    const pos = (error as { pos?: [number, number] }).pos?.[0];
-    const line = pos === undefined ? undefined : text.slice(0, pos).split('\n').length;
-    throw new UsageError(`${file} is not valid YAML${line ? ` (line ${line})` : ''}.`);
+  const documents = parseAllDocuments(text, { prettyErrors: false, logLevel: 'error' });
+  const list = Array.isArray(documents) ? documents : [documents];
+  for (const document of list) {
+    const error = 'errors' in document ? document.errors[0] : undefined;
+    if (error) throw new UsageError(`${file} is not valid YAML (line ${text.slice(0, error.pos[0]).split('\n').length}).`);
   }
+  return list.map(d => d.toJS()).filter(d => d !== null && d !== undefined);
+}
+
+/** A values or secrets file: one document (a trailing `---` or empty documents are fine). */
+function parseQuietly(text: string, file: string): any {
+  const documents = parseDocuments(text, file);
+  if (documents.length > 1) throw new UsageError(`${file} holds ${documents.length} YAML documents; give one mapping.`);
+  return documents[0];
+}
+
+/**
+ * The template to render from a file of one or more documents: the only Template, or the one whose
+ * metadata.name is `name`. Several Templates and no name is a UsageError listing the names.
+ */
+function pickTemplate(documents: unknown[], file: string, name: string | undefined): any {
+  const templates = documents.filter((d): d is { kind?: unknown; metadata?: { name?: unknown } } => Boolean(d) && typeof d === 'object' && (d as { kind?: unknown }).kind === 'Template');
+  const names = templates.map(t => String(t.metadata?.name ?? '(no name)'));
+  if (name !== undefined) {
+    const picked = templates.find(t => t.metadata?.name === name);
+    if (!picked) throw new UsageError(`${file} has no Template named '${logText(name)}'. Templates in it: ${names.map(logText).join(', ') || 'none'}.`);
+    return picked;
+  }
+  if (templates.length > 1) throw new UsageError(`${file} holds ${templates.length} Templates (${names.map(logText).join(', ')}): pick one with --template NAME.`);
+  return templates[0] ?? documents[0];
 }
 
 export const TEMPLATES_HELP = `Usage: backstage-gitops templates test [name…] [--update-snapshots] [--shard i/n] [--run]
@@ -57,14 +82,16 @@ Options:
   --values FILE   YAML or JSON with the parameter values
   --secrets FILE  YAML or JSON with the task secrets (e.g. a token the template reads as secrets.X)
   --out DIR       where to write the rendered files
+  --template NAME the Template to render (its metadata.name) when the file holds several
   --root DIR      the repository the template's relative urls resolve in (default: the git top level
                   of the template, or its folder)
+  --no-color      accepted as other commands accept it (the output has no colours)
 `;
 
 const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
 
 export async function templatesCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { values: { type: 'string' }, out: { type: 'string' }, secrets: { type: 'string' }, root: { type: 'string' }, 'update-snapshots': { type: 'boolean' }, shard: { type: 'string' }, run: { type: 'boolean' }, format: { type: 'string', default: 'stylish' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { values: { type: 'string' }, out: { type: 'string' }, secrets: { type: 'string' }, root: { type: 'string' }, 'update-snapshots': { type: 'boolean' }, shard: { type: 'string' }, run: { type: 'boolean' }, template: { type: 'string' }, color: { type: 'boolean' }, 'no-color': { type: 'boolean' }, format: { type: 'string', default: 'stylish' }, help: { type: 'boolean', short: 'h' } } });
   if (positionals[0] === 'test' && !values.help) return testTemplates(positionals.slice(1), values, io);
   if (values.help || positionals[0] !== 'render') return io.stdout.write(TEMPLATES_HELP), values.help ? 0 : 2;
   const file = positionals[1] ? resolve(io.cwd, positionals[1]) : undefined;
@@ -83,7 +110,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   } catch (error) {
     throw error instanceof OutsideRepositoryError ? new UsageError(error.message) : unreadable(templateFile, error);
   }
-  const template = resolveTemplatePlaceholders(root, templateFile, parseQuietly(await readInput(realTemplate, templateFile), templateFile), config.repoUrl);
+  const template = resolveTemplatePlaceholders(root, templateFile, pickTemplate(parseDocuments(await readInput(realTemplate, templateFile), templateFile), templateFile, values.template), config.repoUrl);
   const parameters = parseQuietly(await readInput(resolve(io.cwd, values.values), values.values), values.values) ?? {};
   const secrets = values.secrets ? await readSecrets(resolve(io.cwd, values.secrets)) : undefined;
   const steps: { id?: unknown; action?: string }[] = template?.spec?.steps ?? [];
@@ -106,6 +133,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   } catch (error) {
     for (const step of unknown) io.stdout.write(`✖ step ${logText(String(step.id ?? step.action))}: ${logText(unknownActionMessage(step.action!))}\n`);
     io.stdout.write(`✖ The template failed to render: ${logText(error instanceof Error ? error.message : String(error))}\n`);
+    for (const refusal of (error as { inputRefusals?: { stepId: string; message: string }[] }).inputRefusals ?? []) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n`);
     return 1;
   }
   const out = resolve(io.cwd, values.out);
@@ -124,7 +152,8 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   for (const step of unknown) io.stdout.write(`✖ step ${logText(String(step.id ?? step.action))}: ${logText(unknownActionMessage(step.action!))}\n`);
   for (const refusal of result.inputRefusals) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n`);
   const problems = await checkRendered(result.files, await loadOrgCatalog(config));
-  for (const problem of problems) io.stdout.write(`✖ ${logText(problem)}\n`);
+  // A problem of several lines (a validator's message) is shown as lines, not as `\n` escapes.
+  for (const problem of problems) io.stdout.write(`✖ ${problem.split(/\r?\n/).filter(l => l.trim()).map(logText).join('\n    ')}\n`);
   return problems.length || result.inputRefusals.length || unknown.length ? 1 : 0;
 }
 

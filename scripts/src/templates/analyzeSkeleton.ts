@@ -25,6 +25,12 @@ export interface SkeletonStep {
   cookiecutterCompat?: boolean;
   /** Who fetches the skeleton (e.g. `templates/x/template.yaml, step fetch`), named in findings about its values. */
   label?: string;
+  /**
+   * Whether the step's copyWithoutRender lists the file. scaffolder-backend 4.x's fetch:template accepts
+   * the key in its schema but reads only copyWithoutTemplating (resolveTemplateActionSettings), so the
+   * file is rendered all the same: each finding in it says so.
+   */
+  listedInCopyWithoutRender?: (relative: string) => boolean;
 }
 
 interface Node {
@@ -54,6 +60,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
   const found: Diagnostic[] = [];
   for (const file of files) {
     const seen = new Set<string>();
+    const ignored = step.listedInCopyWithoutRender?.(file.relative) ?? false;
     const unknownValues = new Map<string, { node: Node; uses: number }>();
     const report = (node: { lineno: number; colno: number }, ruleId: string, message: string, hint: string, severity: Diagnostic['severity'] = 'error') => {
       const line = node.lineno + 1;
@@ -61,6 +68,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       const key = `${ruleId}|${line}|${column}|${message}`;
       if (seen.has(key)) return;
       seen.add(key);
+      if (ignored) hint = `copyWithoutRender lists this file, but this Backstage's fetch:template ignores copyWithoutRender and renders the file: rename the key to copyWithoutTemplating. ${hint}`;
       found.push({ ruleId, severity, message, hint, file: file.file, range: { start: { line, column }, end: { line, column } } });
     };
     for (const source of [file.relative, file.text]) {

@@ -1,3 +1,4 @@
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parseAllDocuments } from 'yaml';
 import { azurePipelineProblems } from '../ci/azurePipelineProblems.ts';
 import { parseYaml } from '../load/parseYaml.ts';
@@ -7,6 +8,8 @@ import { checkRenderedCatalogInfo, type OrgCatalog } from './renderedCatalog.ts'
 export interface RenderedFile {
   path: string;
   content: Buffer;
+  /** Copied as the fetch step read it (fetch:plain, copyWithoutTemplating): any `${{ }}` in it is kept on purpose. */
+  verbatim?: boolean;
 }
 
 /**
@@ -19,16 +22,24 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
   let texts: Map<string, string | null> | undefined;
   for (const file of files) {
     const text = file.content.toString('utf8');
-    if (unrenderedExpression(file.path).test(text)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
-    if (/\.ya?ml$/.test(file.path)) {
-      const errors = parseAllDocuments(text, { logLevel: 'error' }).flatMap(d => ('errors' in d ? d.errors : []));
-      if (errors.length) problems.push(`${file.path} is not valid YAML: ${errors[0].message}`);
+    if (!file.verbatim && unrenderedExpression(file.path).test(text)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
+    if (/\.ya?ml$/.test(file.path) && !isForeignTemplate(file.path, text, paths)) {
+      const error = parseAllDocuments(text, { logLevel: 'error', prettyErrors: false }).flatMap(d => ('errors' in d ? d.errors : []))[0];
+      if (error) problems.push(`${file.path}:${lineOf(text, error.pos[0])}: not valid YAML: ${error.message.split('\n')[0]}`);
     }
-    if (file.path.endsWith('.json') || file.path.endsWith('.ipynb')) {
+    if (isJsonc(file.path)) {
+      const errors: ParseError[] = [];
+      parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+      if (errors.length) problems.push(`${file.path}:${lineOf(text, errors[0].offset)}: not valid JSON (comments and trailing commas allowed here): ${printParseErrorCode(errors[0].error)}`);
+    } else if (file.path.endsWith('.json') || file.path.endsWith('.ipynb')) {
       try {
         JSON.parse(text);
       } catch (error) {
-        problems.push(`${file.path} is not valid JSON: ${(error as Error).message}`);
+        // V8 quotes the text after its reason: only the reason, with the line the position falls on.
+        const message = (error as Error).message;
+        const position = /at position (\d+)/.exec(message);
+        const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '').split('\n')[0];
+        problems.push(`${file.path}${position ? `:${lineOf(text, Number(position[1]))}` : ''}: not valid JSON: ${reason}`);
       }
     }
     if (GITHUB_WORKFLOW.test(file.path)) {
@@ -53,6 +64,43 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
     }
   }
   return problems;
+}
+
+/** 1-based line of a character offset. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * Files whose format is JSON with comments (JSONC), as the tools that read them parse them: TypeScript's
+ * tsconfig / jsconfig (and their variants), VS Code's settings folder and .code-workspace, Dev Containers'
+ * devcontainer.json, ESLint's .eslintrc.json, tslint.json, api-extractor.json, turbo.json and any *.jsonc.
+ */
+export function isJsonc(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return /^(tsconfig|jsconfig)([.-].*)?\.json$/.test(name)
+    || /(^|\/)\.vscode\/[^/]+\.json$/.test(path)
+    || /\.(jsonc|code-workspace)$/.test(name)
+    || ['devcontainer.json', '.devcontainer.json', '.eslintrc.json', 'tslint.json', 'api-extractor.json', 'turbo.json'].includes(name);
+}
+
+/**
+ * A YAML file that is a template for another tool, to be rendered after the scaffolder: a Helm chart's
+ * templates (any file under `templates/` beside a Chart.yaml), or a file that still holds Go-template or
+ * Jinja syntax (`{{ .Values.x }}`, `{{- include … }}`, `{% if %}`) that the scaffolder passes through.
+ * Such a file is YAML only once that tool has rendered it, so it is not parsed here. `{{ values.… }}`,
+ * `{{ parameters.… }}` and `{{ cookiecutter.… }}` do not count: they are the scaffolder's own names,
+ * left unrendered by mistake.
+ */
+export function isForeignTemplate(path: string, text: string, paths: ReadonlySet<string>): boolean {
+  const parts = path.split('/');
+  for (let i = parts.lastIndexOf('templates'); i > -1; i = parts.lastIndexOf('templates', i - 1)) {
+    const chart = parts.slice(0, i).join('/');
+    if (paths.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml')) return true;
+  }
+  return /(?<!\$)\{\{-?\s*(?!-?\s*(values|parameters|cookiecutter)\b)[^}\s]|\{%-?\s*\w/.test(text);
 }
 
 const GITHUB_WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;

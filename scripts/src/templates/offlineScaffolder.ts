@@ -1,4 +1,4 @@
-import { cp, readFile } from 'node:fs/promises';
+import { cp, readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { deferModule } from '../load/deferredModule.ts';
@@ -34,20 +34,28 @@ export function urlToPath(source: TemplateSource, url: string): string {
 /**
  * Backstage's UrlReader over the local checkout. A skeleton file or folder that is (or holds) a symbolic
  * link leading outside the repository is refused (OutsideRepositoryError), so fetch:plain / fetch:template
- * never copy a host file into the rendered output or its snapshot.
+ * never copy a host file into the rendered output or its snapshot. `onRead` sees each file's content as
+ * read (every file of a tree), e.g. to know later which rendered files were copied verbatim.
  */
-export function localReader(source: TemplateSource) {
+export function localReader(source: TemplateSource, onRead?: (content: Buffer) => void) {
   const toPath = (url: string) => urlToPath(source, url);
   const repoRelative = (path: string) => relative(source.root, path).split(sep).join('/');
   return {
     async readUrl(url: string) {
       const buffer = await readFile(realRepoPath(source.root, repoRelative(toPath(url))));
+      onRead?.(buffer);
       return { buffer: async () => buffer };
     },
     async readTree(url: string) {
       const from = toPath(url);
       assertTreeInside(source.root, repoRelative(from));
-      return { dir: async ({ targetDir }: { targetDir: string }) => (await cp(from, targetDir, { recursive: true }), targetDir) };
+      return {
+        dir: async ({ targetDir }: { targetDir: string }) => {
+          await cp(from, targetDir, { recursive: true });
+          if (onRead) for (const entry of await readdir(from, { recursive: true, withFileTypes: true })) if (entry.isFile()) onRead(await readFile(join(entry.parentPath, entry.name)));
+          return targetDir;
+        },
+      };
     },
     async search(): Promise<never> {
       throw new Error('search is not available offline');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -39,7 +40,8 @@ export interface InputRefusalAt {
 }
 
 export interface RenderResult {
-  files: { path: string; content: Buffer; executable: boolean }[];
+  /** `verbatim`: the content is byte for byte a file a fetch step read (fetch:plain, copyWithoutTemplating, templateFileExtension's others). */
+  files: { path: string; content: Buffer; executable: boolean; verbatim: boolean }[];
   /** The rendered inputs of the steps that cannot run offline, for checking against their schemas. */
   offlineInputs: { stepAction: string; input: Record<string, unknown> }[];
   /** What the managed Backstage would refuse in those inputs when the task runs (a dry-run skips most of these steps). */
@@ -61,7 +63,7 @@ interface RunnableAction {
  * it (same jsonschema, same InputError text), but with the step recorded: the runner's own check
  * names only the action. Each refusal is recorded, then the step fails as the task would.
  */
-function judged(action: RunnableAction, refusals: InputRefusalAt[]): RunnableAction {
+function judged(action: RunnableAction, refusals: InputRefusalAt[], where: { file?: string } = {}): RunnableAction {
   const { InputError } = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))('@backstage/errors');
   const known = { id: action.id, provider: '@backstage/plugin-scaffolder-backend', supportsDryRun: Boolean(action.supportsDryRun), inputSchema: action.schema?.input };
   return {
@@ -75,9 +77,36 @@ function judged(action: RunnableAction, refusals: InputRefusalAt[]): RunnableAct
         const prefix = `Invalid input passed to action ${action.id}, `;
         throw new InputError(prefix + found.map(r => r.message.slice(prefix.length)).join(', '));
       }
-      return action.handler(ctx);
+      // fetch:template logs each skeleton entry before it renders its content: a render error then names the file.
+      const logger = (ctx as { logger?: { info(message: unknown, meta?: unknown): void } }).logger;
+      const watched = logger && new Proxy(logger, { get: (target, key, receiver) => key === 'info' ? (message: unknown, meta?: unknown) => {
+        const entry = /^Writing file (.+) to template output path/.exec(String(message));
+        if (entry) where.file = entry[1];
+        return target.info(message, meta);
+      } : Reflect.get(target, key, receiver) });
+      where.file = undefined;
+      await action.handler(watched ? ({ ...ctx, logger: watched } as typeof ctx) : ctx);
+      where.file = undefined;
     },
   };
+}
+
+const sha = (content: Buffer) => createHash('sha256').update(content).digest('hex');
+
+/**
+ * The hint for a refused input the template fills from a task secret that was not given: the
+ * expression renders empty (the runner's secrets context has no such key) and the action's schema
+ * refuses what is left, with a message that never names the secret.
+ */
+export function missingSecretHint(steps: readonly unknown[], stepId: string, path: readonly (string | number)[], secrets: Readonly<Record<string, string>> = {}): string | undefined {
+  const step = steps.find(s => (s as { id?: unknown })?.id === stepId) as { input?: unknown } | undefined;
+  let raw: unknown = step?.input;
+  for (const key of path) raw = raw && typeof raw === 'object' ? (raw as Record<string | number, unknown>)[key] : undefined;
+  if (typeof raw !== 'string') return undefined;
+  const names = [...raw.matchAll(/\$\{\{[^}]*?\bsecrets(?:\.([A-Za-z_$][\w$]*)|\[\s*['"]([^'"]+)['"]\s*\])/g)].map(m => m[1] ?? m[2]);
+  const missing = [...new Set(names.filter(name => !secrets[name]))];
+  if (!missing.length) return undefined;
+  return `it is read from the task secret${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which ${missing.length > 1 ? 'were' : 'was'} not given: pass ${missing.length > 1 ? 'them' : 'it'} with --secrets FILE (a YAML mapping like ${missing[0]}: …), or under secrets: in a test case`;
 }
 
 /** V8's longest string (buffer.constants.MAX_STRING_LENGTH): what one rendered file can reach before the render throws. */
@@ -107,7 +136,10 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
   const { ConfigReader } = require('@backstage/config');
   const config = new ConfigReader({});
   const integrations = ScmIntegrations.fromConfig(config);
-  const reader = localReader(request.source);
+  // What the fetch steps read: a rendered file with exactly that content was copied as it stands.
+  const fetched = new Set<string>();
+  const reader = localReader(request.source, content => fetched.add(sha(content)));
+  const where: { step?: string; file?: string } = {};
   const actions = new Map<string, { id: string }>();
   const offlineInputs: RenderResult['offlineInputs'] = [];
   const inputRefusals: InputRefusalAt[] = [];
@@ -119,7 +151,7 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     scaffolder.createFilesystemRenameAction(),
     scaffolder.createFilesystemDeleteAction(),
     scaffolder.createDebugLogAction(),
-  ] as RunnableAction[]) actions.set(action.id, judged(action, inputRefusals));
+  ] as RunnableAction[]) actions.set(action.id, judged(action, inputRefusals, where));
   for (const id of request.offlineActions) {
     const known = request.actions?.get(id);
     // Records the rendered input instead of reaching the outside world; produces no files. The input is
@@ -127,7 +159,7 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; workspacePath: string; step?: { id: string }; output(name: string, value: unknown): void }) {
       offlineInputs.push({ stepAction: id, input: ctx.input });
       const stepId = ctx.step?.id ?? id;
-      if (known) for (const r of validateActionInput(known, ctx.input)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message });
+      if (known) for (const r of validateActionInput(known, ctx.input)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: withSecretHint(stepId, r.path, r.message) });
       if (typeof ctx.input.repoUrl === 'string') {
         const problem = repoUrlProblem(ctx.input.repoUrl);
         if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem });
@@ -152,6 +184,10 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
       await extracted;
     },
   }));
+  const withSecretHint = (stepId: string, path: (string | number)[], message: string) => {
+    const hint = missingSecretHint(request.template.spec.steps, stepId, path, request.secrets);
+    return hint ? `${message}: ${hint}` : message;
+  };
   const registry = {
     async get(id: string) {
       const action = actions.get(id);
@@ -193,6 +229,7 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
         // The step that hands the files over is the toolkit's, not the template's: the log shows the task
         // as Backstage would run it.
         if (metadata?.stepId === EXTRACT_STEP) return;
+        if (metadata?.stepId && (metadata as { status?: string }).status === 'processing') where.step = metadata.stepId;
         const started = /^Starting up task with (\d+) steps$/.exec(message);
         // Backstage colours its log lines; the report does not.
         log.push(started ? `Starting up task with ${Number(started[1]) - 1} steps` : message.replace(/\u001b\[[0-9;]*m/g, ''));
@@ -201,7 +238,8 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     });
     if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
     if (!extracted) throw new Error('The template did not reach its last step');
-    return { files: await extracted, offlineInputs, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
+    const files = (await extracted).map(f => ({ ...f, verbatim: fetched.has(sha(f.content)) }));
+    return { files, offlineInputs, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
   } catch (error) {
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();
@@ -212,7 +250,17 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
       throw new RenderBudgetExceeded(`one file rendered to more text than a JavaScript string can hold (about ${Math.round(MAX_STRING_LENGTH / 1024 / 1024)} M characters), before anything was written`);
     }
     // The task stops at a refused input; the refusal, with its step, says where in template.yaml.
+    for (const refusal of inputRefusals) {
+      if (refusal.stepAction.startsWith('fetch:') || refusal.stepAction.startsWith('fs:') || refusal.stepAction === 'debug:log') refusal.message = withSecretHint(refusal.stepId, refusal.path, refusal.message);
+    }
     if (inputRefusals.length && error && typeof error === 'object') Object.assign(error, { inputRefusals });
+    // The runner's message names neither the step nor, for fetch:template, the skeleton file it was rendering.
+    if (error instanceof Error && where.step) {
+      const step = request.template.spec.steps.find(s => (s as { id?: unknown }).id === where.step) as { action?: unknown } | undefined;
+      const place = `step ${where.step}${typeof step?.action === 'string' ? ` (${step.action})` : ''}${where.file ? `, skeleton file ${where.file}` : ''}`;
+      Object.assign(error, { step: where.step, file: where.file });
+      error.message = `${place}: ${error.message}`;
+    }
     throw error;
   } finally {
     watch.stop();

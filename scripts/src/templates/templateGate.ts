@@ -99,7 +99,8 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     const files = [...repoFiles].filter(f => f.startsWith(`${folder}/`)).map(f => ({ file: f, relative: f.slice(folder.length + 1) })).filter(f => rendered(f.relative));
     const text = files.map(f => ({ ...f, buffer: readFileSync(join(root, f.file)) })).filter(f => !f.buffer.subarray(0, 8000).includes(0));
     const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
-    found.push(...analyzeSkeleton(text.map(f => ({ file: f.file, relative: f.relative, text: f.buffer.toString('utf8') })), { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label }));
+    const ignored = globMatches(step.input.copyWithoutRender, join(root, folder));
+    found.push(...analyzeSkeleton(text.map(f => ({ file: f.file, relative: f.relative, text: f.buffer.toString('utf8') })), { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, listedInCopyWithoutRender: relative => ignored.has(relative) }));
   }
   return found;
 }
@@ -115,9 +116,14 @@ function renderedBy(input: Record<string, unknown>, folder: string): (relative: 
     const dotted = extension.startsWith('.') ? extension : `.${extension}`;
     return relative => posix.extname(relative) === dotted;
   }
-  const patterns = Array.isArray(input.copyWithoutTemplating) ? input.copyWithoutTemplating.filter((p): p is string => typeof p === 'string' && !p.includes('${{')) : [];
-  if (!patterns.length || !existsSync(folder)) return () => true;
-  const globby = createRequire(createRequire(import.meta.url).resolve('@backstage/plugin-scaffolder-backend'))('globby') as { sync(patterns: string[], options: object): string[] };
-  const verbatim = new Set(globby.sync(patterns, { cwd: folder, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false }));
+  const verbatim = globMatches(input.copyWithoutTemplating, folder);
   return relative => !verbatim.has(relative);
+}
+
+/** The skeleton entries a list of glob patterns matches, through the scaffolder's own globby and options. */
+function globMatches(list: unknown, folder: string): Set<string> {
+  const patterns = Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string' && !p.includes('${{')) : [];
+  if (!patterns.length || !existsSync(folder)) return new Set();
+  const globby = createRequire(createRequire(import.meta.url).resolve('@backstage/plugin-scaffolder-backend'))('globby') as { sync(patterns: string[], options: object): string[] };
+  return new Set(globby.sync(patterns, { cwd: folder, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false }));
 }
