@@ -34,7 +34,7 @@ describe('checks on the rendered tree', () => {
       ".github/workflows/ci.yml is not a valid GitHub workflow: .github/workflows/ci.yml (Line: 7, Col: 9): Unexpected value 'timeout'",
       'azure-pipelines.yml:6: not a valid Azure pipeline: Unexpected property displayNme',
       'mkdocs.yml:1: mkdocs-docs-dir-missing: The docs folder docs/ does not exist or is empty.',
-      expect.stringMatching(/^package\.json is not valid JSON: /),
+      expect.stringMatching(/^package\.json:1: not valid JSON: /),
       'README.md still contains a template expression: it was not rendered',
     ]);
   });

@@ -79,7 +79,7 @@ describe('templates render messages are whole lines', () => {
   it('a render failure ends with a newline, exit 1', async () => {
     const root = await repo('    - id: fetch\n      action: fetch:template\n      input:\n        url: ../../skeleton\n', { 'skeleton/README.md': '{% for x in %}\n' });
     const rendered = await render(root);
-    expect(rendered.stdout).toMatch(/^✖ The template failed to render: Template error at line 1, column 12: [^\n]*\n$/);
+    expect(rendered.stdout).toMatch(/^✖ The template failed to render: step fetch \(fetch:template\), skeleton file README.md: Template error at line 1, column 12: [^\n]*\n$/);
     expect(rendered.status).toBe(1);
   }, 60_000);
 
