@@ -15,6 +15,9 @@ export interface RenderedFile {
 /**
  * What is wrong with a rendered tree, regardless of the case's own expectations. With the org's
  * catalog, a rendered catalog-info.yaml must also meet the org's policies and refer only to entities it holds.
+ * Files copied verbatim keep their `${{ }}` on purpose; another tool's templates (isForeignTemplate) are not
+ * parsed; JSONC files (isJsonc) may hold comments and trailing commas. Each problem is one line, starting
+ * with the file's path (and line, where the parser gives one).
  */
 export async function checkRendered(files: readonly RenderedFile[], org?: OrgCatalog): Promise<string[]> {
   const problems: string[] = [];
@@ -23,15 +26,16 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
   for (const file of files) {
     const text = file.content.toString('utf8');
     if (!file.verbatim && unrenderedExpression(file.path).test(text)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
-    if (/\.ya?ml$/.test(file.path) && !isForeignTemplate(file.path, text, paths)) {
+    const foreign = /\.(ya?ml|json)$/.test(file.path) && isForeignTemplate(file.path, text, paths);
+    if (/\.ya?ml$/.test(file.path) && !foreign) {
       const error = parseAllDocuments(text, { logLevel: 'error', prettyErrors: false }).flatMap(d => ('errors' in d ? d.errors : []))[0];
       if (error) problems.push(`${file.path}:${lineOf(text, error.pos[0])}: not valid YAML: ${error.message.split('\n')[0]}`);
     }
-    if (isJsonc(file.path)) {
+    if (!foreign && isJsonc(file.path)) {
       const errors: ParseError[] = [];
       parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
       if (errors.length) problems.push(`${file.path}:${lineOf(text, errors[0].offset)}: not valid JSON (comments and trailing commas allowed here): ${printParseErrorCode(errors[0].error)}`);
-    } else if (file.path.endsWith('.json') || file.path.endsWith('.ipynb')) {
+    } else if (!foreign && (file.path.endsWith('.json') || file.path.endsWith('.ipynb'))) {
       try {
         JSON.parse(text);
       } catch (error) {
@@ -87,10 +91,10 @@ export function isJsonc(path: string): boolean {
 }
 
 /**
- * A YAML file that is a template for another tool, to be rendered after the scaffolder: a Helm chart's
+ * A YAML or JSON file that is a template for another tool, to be rendered after the scaffolder: a Helm chart's
  * templates (any file under `templates/` beside a Chart.yaml), or a file that still holds Go-template or
  * Jinja syntax (`{{ .Values.x }}`, `{{- include … }}`, `{% if %}`) that the scaffolder passes through.
- * Such a file is YAML only once that tool has rendered it, so it is not parsed here. `{{ values.… }}`,
+ * Such a file is YAML (or JSON) only once that tool has rendered it, so it is not parsed here. `{{ values.… }}`,
  * `{{ parameters.… }}` and `{{ cookiecutter.… }}` do not count: they are the scaffolder's own names,
  * left unrendered by mistake.
  */

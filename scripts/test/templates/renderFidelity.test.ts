@@ -46,6 +46,7 @@ describe('templates render: files that are templates for another tool are not pa
       'skeleton/charts/app/Chart.yaml': 'apiVersion: v2\nname: ${{ values.name }}\nversion: 0.1.0\n',
       'skeleton/charts/app/templates/_helpers.tpl': '{{- define "app.labels" -}}\napp: {{ .Chart.Name }}\n{{- end }}\n',
       'skeleton/charts/app/templates/service.yaml': 'kind: Service\nmetadata:\n  name: {{ include "app.fullname" . }}\n',
+      'skeleton/charts/app/templates/dashboard.json': '{"title": {{ .Values.title | quote }}}\n',
       'skeleton/playbook.yml': '- hosts: all\n  tasks:\n    {% for p in packages %}\n    - apt: {name: {{ p }}}\n    {% endfor %}\n',
       'skeleton/broken.yaml': 'a: 1\nb: [unclosed\nc: 2\n',
       // `{{ values.x }}` is the scaffolder's own name missing its `$`, not another tool's: still YAML to check.
