@@ -23,9 +23,10 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
   const problems: string[] = [];
   const paths = new Set(files.map(f => f.path));
   let texts: Map<string, string | null> | undefined;
+  const generated = generatedTemplates(files);
   for (const file of files) {
     const text = file.content.toString('utf8');
-    if (!file.verbatim && unrenderedExpression(file.path).test(text)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
+    if (!file.verbatim && unrenderedExpression(file.path, generated).test(text)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
     const foreign = /\.(ya?ml|json)$/.test(file.path) && isForeignTemplate(file.path, text, paths);
     if (/\.ya?ml$/.test(file.path) && !foreign) {
       const error = parseAllDocuments(text, { logLevel: 'error', prettyErrors: false }).flatMap(d => ('errors' in d ? d.errors : []))[0];
@@ -100,9 +101,8 @@ export function isJsonc(path: string): boolean {
  */
 export function isForeignTemplate(path: string, text: string, paths: ReadonlySet<string>): boolean {
   const parts = path.split('/');
-  for (let i = parts.lastIndexOf('templates'); i > -1; i = parts.lastIndexOf('templates', i - 1)) {
-    const chart = parts.slice(0, i).join('/');
-    if (paths.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml')) return true;
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (parts[i] === 'templates' && paths.has([...parts.slice(0, i), 'Chart.yaml'].join('/'))) return true;
   }
   return /(?<!\$)\{\{-?\s*(?!-?\s*(values|parameters|cookiecutter)\b)[^}\s]|\{%-?\s*\w/.test(text);
 }
@@ -116,11 +116,31 @@ function firstFew(path: string, problems: string[], few = 5): string[] {
 }
 
 /**
+ * The rendered files that are themselves software templates (scaffolder.backstage.io Template entities),
+ * mapped to their folders: a template that scaffolds a template repository writes `${{ parameters.… }}`
+ * in it, and `${{ values.… }}` in that template's skeleton beside or below it, on purpose (with
+ * `{% raw %}` or copyWithoutTemplating).
+ */
+function generatedTemplates(files: readonly RenderedFile[]): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const file of files) {
+    if (!/\.ya?ml$/.test(file.path)) continue;
+    const text = file.content.toString('utf8');
+    if (/^apiVersion:\s*['"]?scaffolder\.backstage\.io\//m.test(text) && /^kind:\s*['"]?Template\b/m.test(text)) found.set(file.path, file.path.includes('/') ? file.path.slice(0, file.path.lastIndexOf('/')) : '');
+  }
+  return found;
+}
+
+/**
  * A scaffolder expression left in the output. CI files share the `${{ }}` syntax: GitHub workflows have
  * their own steps and secrets contexts, Azure pipelines their own parameters, so only the names those
  * platforms never define count there.
  */
-function unrenderedExpression(path: string): RegExp {
+function unrenderedExpression(path: string, generated: ReadonlyMap<string, string> = new Map()): RegExp {
+  // A generated template's own expressions are for the scaffolder that runs it later; `values` has no
+  // meaning in a template.yaml, so there it is still one the outer render left behind.
+  if (generated.has(path)) return /\$\{\{\s*values\b/;
+  for (const folder of generated.values()) if (folder === '' || path.startsWith(`${folder}/`)) return /(?!)/;
   if (/^\.github\/(workflows|actions)\//.test(path)) return /\$\{\{\s*(values|parameters|user)\b/;
   if (AZURE_PIPELINE.test(path)) return /\$\{\{\s*(values|steps|secrets|user)\b/;
   return /\$\{\{\s*(values|parameters|steps|secrets|user)\b/;

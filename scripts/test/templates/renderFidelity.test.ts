@@ -100,6 +100,19 @@ describe('templates render: files copied verbatim keep their ${{ }}', () => {
     expect(problems).toEqual(['✖ README.md still contains a template expression: it was not rendered']);
     expect(status).toBe(1);
   }, 60_000);
+  it('a rendered software template keeps its own ${{ parameters }} and its skeleton its ${{ values }}; ${{ values }} left in its template.yaml is a finding', async () => {
+    const generated = 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: ${{ values.name }}\nspec:\n  steps:\n    - id: run\n      action: debug:log\n      input:\n        message: {% raw %}${{ parameters.x }}{% endraw %}\n';
+    const root = await tree({
+      't.yaml': template(fetchSkeleton()),
+      'v.yaml': 'name: svc\n',
+      'skeleton/templates/${{ values.name }}/template.yaml': generated,
+      'skeleton/templates/${{ values.name }}/skeleton/README.md': '{% raw %}# ${{ values.name }}{% endraw %}\n',
+      'skeleton/templates/other/template.yaml': generated.replace('${{ values.name }}', '{% raw %}${{ values.name }}{% endraw %}'),
+    });
+    const { status, problems } = await render(root);
+    expect(problems).toEqual(['✖ templates/other/template.yaml still contains a template expression: it was not rendered']);
+    expect(status).toBe(1);
+  }, 60_000);
 });
 
 describe('templates render: a file of several documents', () => {
