@@ -133,7 +133,8 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   } catch (error) {
     for (const step of unknown) io.stdout.write(`✖ step ${logText(String(step.id ?? step.action))}: ${logText(unknownActionMessage(step.action!))}\n`);
     io.stdout.write(`✖ The template failed to render: ${logText(error instanceof Error ? error.message : String(error))}\n`);
-    for (const refusal of (error as { inputRefusals?: { stepId: string; message: string }[] }).inputRefusals ?? []) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n`);
+    // The failure already quotes the refusals; what the toolkit adds is the hint.
+    for (const refusal of (error as { inputRefusals?: { stepId: string; hint?: string }[] }).inputRefusals ?? []) if (refusal.hint) io.stdout.write(`  hint (step ${logText(refusal.stepId)}): ${logText(refusal.hint)}\n`);
     return 1;
   }
   const out = resolve(io.cwd, values.out);
@@ -150,7 +151,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   io.stdout.write(`${result.files.length} file(s) rendered to ${logText(out)} in ${result.milliseconds} ms${skipped.length ? ` (skipped offline: ${logText(skipped.join(', '))})` : ''}\n`);
   io.stdout.write(formatTemplateOutput(result.output));
   for (const step of unknown) io.stdout.write(`✖ step ${logText(String(step.id ?? step.action))}: ${logText(unknownActionMessage(step.action!))}\n`);
-  for (const refusal of result.inputRefusals) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n`);
+  for (const refusal of result.inputRefusals) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n${refusal.hint ? `  hint: ${logText(refusal.hint)}\n` : ''}`);
   const problems = await checkRendered(result.files, await loadOrgCatalog(config));
   // A problem of several lines (a validator's message) is shown as lines, not as `\n` escapes.
   for (const problem of problems) io.stdout.write(`✖ ${problem.split(/\r?\n/).filter(l => l.trim()).map(logText).join('\n    ')}\n`);

@@ -33,19 +33,11 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
       if (error) problems.push(`${file.path}:${lineOf(text, error.pos[0])}: not valid YAML: ${error.message.split('\n')[0]}`);
     }
     if (!foreign && isJsonc(file.path)) {
-      const errors: ParseError[] = [];
-      parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
-      if (errors.length) problems.push(`${file.path}:${lineOf(text, errors[0].offset)}: not valid JSON (comments and trailing commas allowed here): ${printParseErrorCode(errors[0].error)}`);
+      const error = jsonError(text, true);
+      if (error) problems.push(`${file.path}:${error.line}: not valid JSON (comments and trailing commas allowed here): ${error.reason}`);
     } else if (!foreign && (file.path.endsWith('.json') || file.path.endsWith('.ipynb'))) {
-      try {
-        JSON.parse(text);
-      } catch (error) {
-        // V8 quotes the text after its reason: only the reason, with the line the position falls on.
-        const message = (error as Error).message;
-        const position = /at position (\d+)/.exec(message);
-        const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '').split('\n')[0];
-        problems.push(`${file.path}${position ? `:${lineOf(text, Number(position[1]))}` : ''}: not valid JSON: ${reason}`);
-      }
+      const error = jsonError(text, false);
+      if (error) problems.push(`${file.path}:${error.line}: not valid JSON: ${error.reason}`);
     }
     if (GITHUB_WORKFLOW.test(file.path)) {
       problems.push(...firstFew(file.path, (await workflowErrors(file.path, text)).map(error => `${file.path} is not a valid GitHub workflow: ${error}`)));
@@ -69,6 +61,28 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
     }
   }
   return problems;
+}
+
+/**
+ * The first error in a JSON (or, with `jsonc`, JSONC) text: its 1-based line and jsonc-parser's error
+ * name, undefined when it parses. A leading byte order mark is allowed, as npm, .NET and VS Code read
+ * one. Plain JSON is judged by JSON.parse; jsonc-parser only places the error (V8's message quotes the
+ * text instead of a line).
+ */
+function jsonError(text: string, jsonc: boolean): { line: number; reason: string } | undefined {
+  const body = text.replace(/^\uFEFF/, '');
+  const errors: ParseError[] = [];
+  if (!jsonc) {
+    try {
+      JSON.parse(body);
+      return undefined;
+    } catch {
+      // located below
+    }
+  }
+  parseJsonc(body, errors, { allowTrailingComma: jsonc, disallowComments: !jsonc });
+  if (errors.length) return { line: lineOf(body, errors[0].offset), reason: printParseErrorCode(errors[0].error) };
+  return jsonc ? undefined : { line: 1, reason: 'not JSON as JSON.parse reads it' };
 }
 
 /** 1-based line of a character offset. */

@@ -37,6 +37,8 @@ export interface InputRefusalAt {
   /** jsonschema's keyword, or `parseRepoUrl` / `safePath` for Backstage's own parsing. */
   keyword: string;
   message: string;
+  /** What to do, where the toolkit knows more than the action's schema says (e.g. a task secret that was not given). */
+  hint?: string;
 }
 
 export interface RenderResult {
@@ -91,12 +93,19 @@ function judged(action: RunnableAction, refusals: InputRefusalAt[], where: { fil
   };
 }
 
+/** Where in the step's input a refusal points: for a missing required property, that property (jsonschema names it only in the message). */
+function refusedPath(refusal: { path: (string | number)[]; message: string }): (string | number)[] {
+  const required = /requires property "([^"]+)"$/.exec(refusal.message);
+  return required ? [...refusal.path, required[1]] : refusal.path;
+}
+
 const sha = (content: Buffer) => createHash('sha256').update(content).digest('hex');
 
 /**
- * The hint for a refused input the template fills from a task secret that was not given: the
- * expression renders empty (the runner's secrets context has no such key) and the action's schema
- * refuses what is left, with a message that never names the secret.
+ * The hint for a refused input (`path`: into the step's input, the missing property last for a
+ * required one) that the template fills from a task secret that was not given: the expression renders
+ * empty (the runner's secrets context has no such key) and the action's schema refuses what is left,
+ * with a message that never names the secret. Undefined when the input reads no missing secret.
  */
 export function missingSecretHint(steps: readonly unknown[], stepId: string, path: readonly (string | number)[], secrets: Readonly<Record<string, string>> = {}): string | undefined {
   const step = steps.find(s => (s as { id?: unknown })?.id === stepId) as { input?: unknown } | undefined;
@@ -106,7 +115,7 @@ export function missingSecretHint(steps: readonly unknown[], stepId: string, pat
   const names = [...raw.matchAll(/\$\{\{[^}]*?\bsecrets(?:\.([A-Za-z_$][\w$]*)|\[\s*['"]([^'"]+)['"]\s*\])/g)].map(m => m[1] ?? m[2]);
   const missing = [...new Set(names.filter(name => !secrets[name]))];
   if (!missing.length) return undefined;
-  return `it is read from the task secret${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which ${missing.length > 1 ? 'were' : 'was'} not given: pass ${missing.length > 1 ? 'them' : 'it'} with --secrets FILE (a YAML mapping like ${missing[0]}: …), or under secrets: in a test case`;
+  return `The input is read from the task secret${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which ${missing.length > 1 ? 'were' : 'was'} not given: pass ${missing.length > 1 ? 'them' : 'it'} with --secrets FILE (a YAML mapping like ${missing[0]}: …), or under secrets: in a test case.`;
 }
 
 /** V8's longest string (buffer.constants.MAX_STRING_LENGTH): what one rendered file can reach before the render throws. */
@@ -159,7 +168,7 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; workspacePath: string; step?: { id: string }; output(name: string, value: unknown): void }) {
       offlineInputs.push({ stepAction: id, input: ctx.input });
       const stepId = ctx.step?.id ?? id;
-      if (known) for (const r of validateActionInput(known, ctx.input)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: withSecretHint(stepId, r.path, r.message) });
+      if (known) for (const r of validateActionInput(known, ctx.input)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) });
       if (typeof ctx.input.repoUrl === 'string') {
         const problem = repoUrlProblem(ctx.input.repoUrl);
         if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem });
@@ -184,10 +193,6 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
       await extracted;
     },
   }));
-  const withSecretHint = (stepId: string, path: (string | number)[], message: string) => {
-    const hint = missingSecretHint(request.template.spec.steps, stepId, path, request.secrets);
-    return hint ? `${message}: ${hint}` : message;
-  };
   const registry = {
     async get(id: string) {
       const action = actions.get(id);
@@ -251,7 +256,7 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     }
     // The task stops at a refused input; the refusal, with its step, says where in template.yaml.
     for (const refusal of inputRefusals) {
-      if (refusal.stepAction.startsWith('fetch:') || refusal.stepAction.startsWith('fs:') || refusal.stepAction === 'debug:log') refusal.message = withSecretHint(refusal.stepId, refusal.path, refusal.message);
+      refusal.hint ??= missingSecretHint(request.template.spec.steps, refusal.stepId, refusedPath(refusal), request.secrets);
     }
     if (inputRefusals.length && error && typeof error === 'object') Object.assign(error, { inputRefusals });
     // The runner's message names neither the step nor, for fetch:template, the skeleton file it was rendering.

@@ -184,7 +184,7 @@ function renderedInputFindings(template: { file: string; documents: unknown[]; l
     if (seen.has(key)) continue;
     seen.add(key);
     const place = index < 0 ? { path: ['spec', 'steps'], key: false } : refusalPlace(index, step.input, refusal);
-    found.push({ ruleId: /parseRepoUrl/.test(refusal.message) ? 'template-repo-url' : 'template-action-input', severity: 'error', message: `${refusal.message} (rendered with the values of ${caseFile})`, hint: "Fix the step's input in template.yaml: the scaffolder refuses it when the task runs.", file: template.file, range: template.locate(0, place.path, place.key ? { key: true } : undefined) });
+    found.push({ ruleId: /parseRepoUrl/.test(refusal.message) ? 'template-repo-url' : 'template-action-input', severity: 'error', message: `${refusal.message} (rendered with the values of ${caseFile})`, hint: refusal.hint ?? "Fix the step's input in template.yaml: the scaffolder refuses it when the task runs.", file: template.file, range: template.locate(0, place.path, place.key ? { key: true } : undefined) });
   }
   return found;
 }

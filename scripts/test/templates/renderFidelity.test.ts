@@ -74,11 +74,13 @@ describe('templates render: JSON with comments where the format is JSONC', () =>
       'skeleton/.devcontainer/devcontainer.json': jsonc,
       'skeleton/.eslintrc.json': jsonc,
       'skeleton/package.json': '{\n  // not here\n  "name": "x"\n}\n',
+      // A byte order mark, as Visual Studio writes one: npm, .NET and VS Code read the file.
+      'skeleton/Properties/launchSettings.json': '\uFEFF{"profiles": {}}\n',
       'skeleton/tsconfig.app.json': '{\n  "compilerOptions": {\n    "strict": true\n  \n',
     });
     const { status, problems } = await render(root);
     expect(problems).toEqual([
-      expect.stringMatching(/^✖ package\.json:2: not valid JSON: /),
+      '✖ package.json:2: not valid JSON: InvalidCommentToken',
       '✖ tsconfig.app.json:5: not valid JSON (comments and trailing commas allowed here): CloseBraceExpected',
     ]);
     expect(status).toBe(1);
@@ -149,15 +151,31 @@ describe('templates render: a failure says where', () => {
     expect(status).toBe(1);
   }, 60_000);
 
+  it('templates test: a case without the secret gets the same hint on its finding', async () => {
+    const root = await tree({
+      'templates/t/template.yaml': template(fetchSkeleton('        token: ${{ secrets.USER_OAUTH_TOKEN or false }}\n')),
+      'templates/t/skeleton/a.md': 'hi\n',
+      'templates/t/tests/basic.yaml': 'name: basic\nvalues:\n  name: svc\nsnapshot: false\n',
+    });
+    const run = await gitops(root, ['templates', 'test', 't', '--format', 'json']);
+    expectCleanStderr(run);
+    const found = (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; message: string; hint: string }[] }).diagnostics;
+    expect(found.map(d => [d.ruleId, d.hint])).toEqual([['template-action-input', expect.stringMatching(/^The input is read from the task secret USER_OAUTH_TOKEN, which was not given: pass it with --secrets FILE/)]]);
+  }, 60_000);
+
   it('names the step when its input does not render, and the task secret an input reads when it was not given', async () => {
     const steps = fetchSkeleton('        token: ${{ secrets.USER_OAUTH_TOKEN or false }}\n');
     const root = await tree({ 't.yaml': template(steps), 'v.yaml': 'name: svc\n', 'skeleton/a.md': 'hi\n', 's.yaml': 'USER_OAUTH_TOKEN: t0ken\n' });
     const missing = await render(root, '--no-color');
-    expect(missing.problems).toEqual([
+    expect(missing.stdout.split('\n').filter(l => /^(✖|  hint)/.test(l))).toEqual([
       '✖ The template failed to render: step fetch (fetch:template): Invalid input passed to action fetch:template, instance.token is not of a type(s) string',
-      '✖ step fetch: Invalid input passed to action fetch:template, instance.token is not of a type(s) string: it is read from the task secret USER_OAUTH_TOKEN, which was not given: pass it with --secrets FILE (a YAML mapping like USER_OAUTH_TOKEN: …), or under secrets: in a test case',
+      '  hint (step fetch): The input is read from the task secret USER_OAUTH_TOKEN, which was not given: pass it with --secrets FILE (a YAML mapping like USER_OAUTH_TOKEN: …), or under secrets: in a test case.',
     ]);
     expect(missing.status).toBe(1);
+    // A required input the secret alone fills: jsonschema says the property is missing.
+    await writeFile(join(root, 't.yaml'), template('    - id: fetch\n      action: fetch:template\n      input:\n        url: ${{ secrets.SKELETON_URL }}\n'));
+    expect((await render(root)).stdout).toContain('\n  hint (step fetch): The input is read from the task secret SKELETON_URL, which was not given');
+    await writeFile(join(root, 't.yaml'), template(steps));
     const given = await render(root, '--secrets', 's.yaml');
     expect(given.problems).toEqual([]);
     expect(given.status).toBe(0);
