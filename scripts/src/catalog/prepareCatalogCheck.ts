@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { yamlPackage } from '../load/lazyPackages.ts';
 import { readConfigDocument, readJsonFile } from '../config/configFile.ts';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { isRecord, loadCatalog, type LoadedCatalog, type ReaderSetting, type SourceFile } from '../load/loadCatalog.ts';
@@ -70,7 +70,7 @@ async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: strin
   const files = [...new Set([...(config.catalog.appConfig ? [config.catalog.appConfig] : []), ...(config.backstageConfig?.files ?? [])])];
   const read = await Promise.all(files.map(async file => {
     try {
-      return { file, config: parse(await readFile(join(config.root, file), 'utf8'), { merge: false, logLevel: 'error' }) };
+      return { file, config: yamlPackage().parse(await readFile(join(config.root, file), 'utf8'), { merge: false, logLevel: 'error' }) };
     } catch {
       return undefined;
     }

@@ -4,11 +4,8 @@ import { join, resolve } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
-import { codeownersFor, codeownersGate } from '../codeowners/codeownersGate.ts';
-import { editorSchemaFor, editorSchemaGate } from '../schema/editorSchema.ts';
-import { backstageConfigGate } from '../backstageConfig/backstageConfigGate.ts';
-import { discoverTemplateFiles, templateFiles, templateGate } from '../templates/templateGate.ts';
-import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
+import { discoverTemplateFiles, loadTemplatePolicy, templateFiles } from '../templates/templateFiles.ts';
+import { hasScorecards } from '../scorecards/hasScorecards.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
 import { policyRules } from '../catalog/checkPolicies.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
@@ -84,7 +81,7 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
   } else {
     // Any catalog gets Backstage's template rules on the templates it holds.
     const reported = new Set(input.loaded.files.map(f => f.file));
-    result.diagnostics.push(...(await templateGate(root, { files: templateFiles(result.entities).filter(f => reported.has(f)) })));
+    result.diagnostics.push(...(await templates(root, config, templateFiles(result.entities).filter(f => reported.has(f)), input.loaded.repoFiles)));
   }
   return {
     diagnostics: result.diagnostics,
@@ -101,17 +98,25 @@ export function registeredRules(): Rule[] {
 
 /** The gates beyond single entities: CODEOWNERS and editor schema freshness (only when every catalog file parses), the Backstage config, the scorecards. */
 async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], base?: string, todayFlag?: string, catalogParses = true): Promise<Diagnostic[]> {
-  const expected = catalogParses ? codeownersFor(config, entities) : undefined;
-  const committedPath = expected && join(root, expected.file);
-  const schema = catalogParses ? await editorSchemaFor(config, entities) : undefined;
-  const schemaPath = schema && join(root, schema.file);
-  const diagnostics = [
-    ...codeownersGate(expected, committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined),
-    ...editorSchemaGate(schema, schemaPath && existsSync(schemaPath) ? readFileSync(schemaPath, 'utf8') : undefined),
-    ...(await backstageConfigGate(config)),
-    ...(await templateGate(root, { files: [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])] })),
-  ];
+  // Each gate's module is loaded only when the config or the repo gives it something to judge: without
+  // its section (or its folder) the gate finds nothing, and its packages cost start-up on every check.
+  const diagnostics: Diagnostic[] = [];
+  if (config.codeowners) {
+    const { codeownersFor, codeownersGate } = await import('../codeowners/codeownersGate.ts');
+    const expected = catalogParses ? codeownersFor(config, entities) : undefined;
+    const committedPath = expected && join(root, expected.file);
+    diagnostics.push(...codeownersGate(expected, committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined));
+  }
+  if (config.editorSchema) {
+    const { editorSchemaFor, editorSchemaGate } = await import('../schema/editorSchema.ts');
+    const schema = catalogParses ? await editorSchemaFor(config, entities) : undefined;
+    const schemaPath = schema && join(root, schema.file);
+    diagnostics.push(...editorSchemaGate(schema, schemaPath && existsSync(schemaPath) ? readFileSync(schemaPath, 'utf8') : undefined));
+  }
+  if (config.backstageConfig) diagnostics.push(...(await (await import('../backstageConfig/backstageConfigGate.ts')).backstageConfigGate(config)));
+  diagnostics.push(...(await templates(root, config, [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])], repoFiles)));
   if (!hasScorecards(root)) return diagnostics;
+  const { checkoutBase, loadEntities, runScorecards, touchedEntities } = await import('../scorecards/prepareScorecards.ts');
   const today = todayFlag ?? new Date().toISOString().slice(0, 10);
   let touched: Set<string> | undefined;
   if (base) {
@@ -124,6 +129,15 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   }
   const run = await runScorecards(root, entities, repoFiles, { today, touched });
   return [...diagnostics, ...run.diagnostics];
+}
+
+/**
+ * templateGate on `files`, its module loaded only when there is one: with none it finds nothing (it still
+ * reads the template policy, whose error is a tool error either way).
+ */
+async function templates(root: string, config: GitopsConfig, files: string[], repoFiles: string[]): Promise<Diagnostic[]> {
+  if (!files.length) return loadTemplatePolicy(root), [];
+  return (await import('../templates/templateGate.ts')).templateGate(root, { files, repoFiles, config });
 }
 
 /**

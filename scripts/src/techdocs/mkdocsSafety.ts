@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
-import { LineCounter, isNode, parseDocument, visit } from 'yaml';
+import { yamlPackage } from '../load/lazyPackages.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import { toRange } from '../load/yamlPath.ts';
@@ -127,6 +127,7 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
 }
 
 function unsafeTags(file: string, text: string, allowedTags: ReadonlySet<string>): Diagnostic[] {
+  const { LineCounter, isNode, parseDocument, visit } = yamlPackage();
   const lineCounter = new LineCounter();
   const found: Diagnostic[] = [];
   let doc;
