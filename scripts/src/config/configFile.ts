@@ -41,21 +41,47 @@ export function readConfigDocument(absolutePath: string, file: string): ConfigDo
 }
 
 /**
- * The value of a config file that is plain YAML, read as parseYaml reads plain catalog files (js-yaml with
- * the YAML 1.2 core rules, the same values `yaml` gives): what readConfigDocument(…).doc.toJS() would
- * give, without `yaml` and its positions, which only a message about the file needs. `undefined` when the
- * file is not UTF-8, holds anything outside that fast path (anchors, aliases, tags, directives, merge
- * keys) or js-yaml refuses it (a syntax error, a duplicate key, a second document): readConfigDocument
- * then decides and says where. Propagates the fs error when the file cannot be read.
+ * The value of a one-document YAML text that is plain, read as parseYaml reads plain catalog files (js-yaml
+ * with the YAML 1.2 core rules, the same values `yaml` gives): what `yaml`'s parse (or toJS() of its
+ * parseDocument) gives, without loading `yaml`, whose positions only a message about the file needs.
+ * `undefined` when the text holds anything outside that fast path (anchors, aliases, tags, directives,
+ * merge keys) or js-yaml refuses it (a syntax error, a duplicate key, a second document): `yaml` then
+ * decides and says where.
  */
-export function plainConfigValue(absolutePath: string): { value: unknown } | undefined {
-  const decoded = decodeUtf8(readFileSync(absolutePath), absolutePath);
-  if ('problem' in decoded || needsExactParse(decoded.text)) return undefined;
+export function plainYamlValue(text: string): { value: unknown } | undefined {
+  if (needsExactParse(text) || MAY_DISAGREE.test(text) || hasLongLine(text)) return undefined;
   try {
-    return { value: jsyaml.load(decoded.text, { schema: YAML_12_CORE }) };
+    // An empty document: `yaml` gives null where js-yaml gives undefined.
+    return { value: jsyaml.load(text, { schema: YAML_12_CORE }) ?? null };
   } catch {
     return undefined;
   }
+}
+
+// Where js-yaml and `yaml` were seen to disagree (scripts/test/config/plainConfigValue.test.ts): a
+// collection as a key (js-yaml names it `a,b`, `yaml` `[ a, b ]`), an explicit `?` key, a line break that
+// is a lone CR, and (hasLongLine) an implicit key over 1,024 characters, which `yaml` refuses.
+const MAY_DISAGREE = /[\]}][ \t]*:|^[ \t-]*\?(?:[ \t]|$)|\r(?!\n)/m;
+
+/** Whether a line of `text` is over 1,024 characters: one pass, not a pattern that rescans each long line. */
+function hasLongLine(text: string): boolean {
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    if ((end < 0 ? text.length : end) - start > 1024) return true;
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return false;
+}
+
+/**
+ * plainYamlValue of a config file: readConfigDocument(…).doc.toJS() without `yaml`, or `undefined` when
+ * the file is not UTF-8 or not plain (readConfigDocument then decides and says where). Propagates the fs
+ * error when the file cannot be read.
+ */
+export function plainConfigValue(absolutePath: string): { value: unknown } | undefined {
+  const decoded = decodeUtf8(readFileSync(absolutePath), absolutePath);
+  return 'problem' in decoded ? undefined : plainYamlValue(decoded.text);
 }
 
 /**
