@@ -12,14 +12,12 @@ import { scorecardRules } from '../scorecards/scorecardRules.ts';
 import { apiRules } from '../pr/apiRules.ts';
 import { templateRules } from '../templates/templateRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
-import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import type { ReaderSetting } from '../load/loadCatalog.ts';
 import { CONFIG_FILE, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { logText } from '../report/safeText.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { Rule } from '../rules.ts';
-import { baseUrlFlag, connectionProblem } from './backstageUrl.ts';
 import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
 
 /** The options of `check` that change what it finds. */
@@ -63,6 +61,8 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
     refuseUrlCredentials(io, options.catalogUrl, '--catalog-url', '--token-env');
     // A token named on purpose and missing would silently ask as a guest, and every ref look-up could fail.
     if (options.tokenEnv !== undefined && !token) throw new UsageError(`--token-env ${logText(options.tokenEnv)} names an environment variable that is not set (or is empty); set it, or leave --token-env out to ask without a token.`);
+    // Loaded only for a run that asks a live Backstage (its HTTP client and retries).
+    const [{ baseUrlFlag, connectionProblem }, { fetchKnownRefs }] = await Promise.all([import('./backstageUrl.ts'), import('../catalog/liveCatalog.ts')]);
     const catalogUrl = baseUrlFlag('--catalog-url', options.catalogUrl);
     let liveRefs;
     try {
