@@ -5,6 +5,7 @@ import jsyaml from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { needsExactParse } from '../load/parseYaml.ts';
+import { jsYamlMayDisagree } from '../load/parserAgreement.ts';
 import { YAML_12_CORE } from '../load/yamlSchema.ts';
 import { decodeUtf8 } from '../load/readSource.ts';
 import { UsageError } from './usageError.ts';
@@ -49,29 +50,13 @@ export function readConfigDocument(absolutePath: string, file: string): ConfigDo
  * decides and says where.
  */
 export function plainYamlValue(text: string): { value: unknown } | undefined {
-  if (needsExactParse(text) || MAY_DISAGREE.test(text) || hasLongLine(text)) return undefined;
+  if (needsExactParse(text) || jsYamlMayDisagree(text)) return undefined;
   try {
     // An empty document: `yaml` gives null where js-yaml gives undefined.
     return { value: jsyaml.load(text, { schema: YAML_12_CORE }) ?? null };
   } catch {
     return undefined;
   }
-}
-
-// Where js-yaml and `yaml` were seen to disagree (scripts/test/config/plainConfigValue.test.ts): a
-// collection as a key (js-yaml names it `a,b`, `yaml` `[ a, b ]`), an explicit `?` key, a line break that
-// is a lone CR, and (hasLongLine) an implicit key over 1,024 characters, which `yaml` refuses.
-const MAY_DISAGREE = /[\]}][ \t]*:|^[ \t-]*\?(?:[ \t]|$)|\r(?!\n)/m;
-
-/** Whether a line of `text` is over 1,024 characters: one pass, not a pattern that rescans each long line. */
-function hasLongLine(text: string): boolean {
-  for (let start = 0; start < text.length; ) {
-    const end = text.indexOf('\n', start);
-    if ((end < 0 ? text.length : end) - start > 1024) return true;
-    if (end < 0) break;
-    start = end + 1;
-  }
-  return false;
 }
 
 /**

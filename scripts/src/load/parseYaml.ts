@@ -1,6 +1,7 @@
 import jsyaml from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
 import { yamlPackage } from './lazyPackages.ts';
+import { jsYamlMayDisagree } from './parserAgreement.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
 import { locateInBlock } from './blockPositions.ts';
 import { rangeOfPath, toRange, type PathSegment } from './yamlPath.ts';
@@ -52,7 +53,7 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
     const problem = nodeBudgetProblem(file, at, limits.maxNodes);
     return { documents: [], problems: [problem], locate: () => problem.range };
   };
-  if (!needsExactParse(text)) {
+  if (!needsExactParse(text) && !jsYamlMayDisagree(text)) {
     try {
       // Only a file that could be over the budget pays for counting its nodes as they are read.
       const input = parserInput();

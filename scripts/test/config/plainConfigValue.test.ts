@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { plainYamlValue } from '../../src/config/configFile.ts';
+import { parseYaml } from '../../src/load/parseYaml.ts';
 import { listRepoFiles, isYamlFile } from '../../src/load/repoFiles.ts';
 import { REPO_ROOT, tempRepo } from '../helpers/tempRepo.ts';
 import { gitops } from '../e2e/gitops.ts';
@@ -71,6 +72,14 @@ const HOSTILE: [string, string][] = [
   ['flow mapping as a key', '{a: b}: c\n'],
   ['flow sequence as a key inside a flow mapping', 'rules: {[a]: off}\n'],
   ['explicit flow-sequence key', '? [a]\n: b\n'],
+  ['nested flow sequence as a key', '[[a]]: b\n'],
+  ['flow key after a document marker', '--- [a]: b\n'],
+  ['flow key in a sequence item', '- [a]: b\n'],
+  ['explicit flow key inside a flow mapping', '{? [a] : b}\n'],
+  ['flow mapping items in a block sequence', 'links:\n  - {url: https://x, title: X}\n'],
+  ['nested flow sequences as values', 'a: [b, [c, {d: e}]]\n'],
+  ['braces inside a plain key', 'paths:\n  /items/{id}:\n    get: {}\n'],
+  ['brackets inside a plain key', 'a[0]: x\nb{c}: y\n'],
   ['explicit block-sequence key', '? - a\n  - b\n: c\n'],
   ['explicit key in a sequence', '- ? a\n  : b\n'],
   ['keys equal once stringified', "1: a\n'1': b\n"],
@@ -143,6 +152,26 @@ describe('plainYamlValue: the same values as `yaml`, or none where `yaml` refuse
     expect(files).toContain('gitops.config.yaml');
     for (const file of files) expectAgreement(readFileSync(join(REPO_ROOT, file), 'utf8'));
     expect(plainYamlValue(readFileSync(join(REPO_ROOT, 'gitops.config.yaml'), 'utf8'))).toBeDefined();
+  });
+
+  // The catalog's fast path (parseYaml) takes js-yaml on the same conditions: it must agree as well.
+  it.each(HOSTILE)('parseYaml agrees with `yaml` on a file with %s', (_name, text) => {
+    const documents = parseAllDocuments(text, { merge: false, uniqueKeys: true, prettyErrors: false, logLevel: 'silent' });
+    const list = Array.isArray(documents) ? documents : [];
+    const parsed = parseYaml(text, 'f.yaml');
+    let values: unknown[] | undefined;
+    try {
+      values = list.some(doc => doc.errors.length) ? undefined : list.map(doc => doc.toJS({ maxAliasCount: 100 }));
+    } catch {
+      values = undefined;
+    }
+    if (values === undefined) expect(parsed.problems.filter(p => p.severity === 'error').length, 'yaml refuses it').toBeGreaterThan(0);
+    // Comments or blanks only: `yaml` gives no document where js-yaml gives one null; neither is an entity.
+    else expect(values.length === 0 && parsed.documents.length === 1 && parsed.documents[0] === null ? [] : parsed.documents).toStrictEqual(values);
+  });
+
+  it('reads braces inside a plain key (an OpenAPI path) on the fast path', () => {
+    expect(plainYamlValue('paths:\n  /items/{id}:\n    get: {}\n')).toEqual({ value: { paths: { '/items/{id}': { get: {} } } } });
   });
 
   it('leaves anchors, aliases, tags, directives and merge keys to `yaml`', () => {
