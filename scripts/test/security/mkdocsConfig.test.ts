@@ -67,6 +67,23 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     await rm(out, { recursive: true, force: true });
   });
 
+  it.each([
+    ['pymdownx.snippets:SnippetExtension', 'markdown_extensions:\n  - pymdownx.snippets:SnippetExtension\n'],
+    ['a merged-in pymdownx.snippets', '<<: {markdown_extensions: [pymdownx.snippets]}\n'],
+  ])('techdocs build refuses %s before building: no page pastes a host file', async (_, extension) => {
+    const root = await tempRepo({
+      'catalog-info.yaml': component,
+      'handbook/mkdocs.yml': `site_name: Docs\n${extension}`,
+      'handbook/docs/index.md': '# Docs\n\n--8<-- "/etc/hostname"\n',
+    });
+    const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+    const result = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stdout + result.stderr).toMatch(/pymdownx\.snippets.*refused/);
+    expect(existsSync(join(out, 'default/component/docs-site/index.html'))).toBe(false);
+    await rm(out, { recursive: true, force: true });
+  });
+
   it('!relative (MkDocs\' own path tag) and the emoji tags techdocs-node allows pass', async () => {
     const root = await tempRepo({
       'catalog-info.yaml': component,
