@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runInputsKey, type RunTexts } from '../../src/cache/runInputs.ts';
+import { InputStamps, inputsUnchanged, runInputsKey, type RunTexts } from '../../src/cache/runInputs.ts';
 import { contentHash } from '../../src/cache/resultCache.ts';
 import { baseTree } from '../catalog/fixtureOrg.ts';
 import { cases, type Tree } from '../catalog/gateCases.ts';
@@ -74,18 +74,49 @@ describe('runInputsKey', () => {
       expect(kept.hash, file).toBe(contentHash(text.replace(/^\uFEFF/, '')));
     }
 
-    // An earlier walk's bytes spare hashing only the files that still hold them.
-    expect(runInputsKey(root, ['parts'], undefined, undefined, keep)).toBe(plain);
-    const orders = join(root, 'catalog/orders.yaml');
-    writeFileSync(orders, `${readFileSync(orders, 'utf8')}# edited\n`);
-    const edited = key(root);
-    expect(edited).not.toBe(plain);
-    expect(runInputsKey(root, ['parts'], undefined, undefined, keep)).toBe(edited);
-    // Bytes of the same length and another content are not taken for the kept ones.
-    const keptEdited: RunTexts = new Map();
-    runInputsKey(root, ['parts'], undefined, keptEdited);
-    writeFileSync(orders, readFileSync(orders, 'utf8').replace('# edited', '# editeD'));
-    expect(key(root)).not.toBe(edited);
-    expect(runInputsKey(root, ['parts'], undefined, undefined, keptEdited)).toBe(key(root));
+  });
+
+  // A clock a minute ahead of the files' times: every path is compared by its stamp, as after a run over
+  // a checkout older than a few seconds. With the real clock, the files just written are racily clean.
+  describe.each([['by stamp', 60_000], ['by content (racily clean)', 0]])('inputsUnchanged, %s', (_name, ahead) => {
+    const walked = (root: string, skip?: Set<string>) => {
+      const stamps = new InputStamps(Date.now() + ahead);
+      runInputsKey(root, ['parts'], skip, undefined, stamps);
+      return stamps;
+    };
+
+    it('holds while nothing changes, and not after any change the key sees', async () => {
+      const root = await tempRepo({ ...baseTree(), 'notes.txt': 'not YAML', 'node_modules/.package-lock.json': '{}' });
+      symlinkSync('../catalog/orders.yaml', join(root, 'catalog/link.yaml'));
+      const skip = new Set(['.cache/check.json']);
+      const orders = join(root, 'catalog/orders.yaml');
+      const text = readFileSync(orders, 'utf8');
+      const changes: [string, () => void, () => void][] = [
+        ['an edit of the same length', () => writeFileSync(orders, text.replace('orders', 'ordery')), () => writeFileSync(orders, text)],
+        ['a file that is not YAML', () => writeFileSync(join(root, 'notes.txt'), 'not YAMl'), () => writeFileSync(join(root, 'notes.txt'), 'not YAML')],
+        ["npm's record", () => writeFileSync(join(root, 'node_modules/.package-lock.json'), '{ }'), () => writeFileSync(join(root, 'node_modules/.package-lock.json'), '{}')],
+        ['a new file', () => writeFileSync(join(root, 'catalog/new.yaml'), ''), () => rmSync(join(root, 'catalog/new.yaml'))],
+        ['a new folder', () => mkdirSync(join(root, 'docs/new'), { recursive: true }), () => rmSync(join(root, 'docs'), { recursive: true })],
+        ['a removed file', () => rmSync(orders), () => writeFileSync(orders, text)],
+        ['a link retargeted', () => (rmSync(join(root, 'catalog/link.yaml')), symlinkSync('team.yaml', join(root, 'catalog/link.yaml'))), () => (rmSync(join(root, 'catalog/link.yaml')), symlinkSync('../catalog/orders.yaml', join(root, 'catalog/link.yaml')))],
+      ];
+      for (const [what, change, undo] of changes) {
+        const stamps = walked(root, skip);
+        expect(inputsUnchanged(root, stamps), what).toBe(true);
+        change();
+        expect(inputsUnchanged(root, stamps), what).toBe(false);
+        undo();
+      }
+    });
+
+    it('takes a file written again with the same bytes as changed only when its times can tell', async () => {
+      const root = await tempRepo(baseTree());
+      const orders = join(root, 'catalog/orders.yaml');
+      const stamps = walked(root);
+      // Changed and changed back: the change time moved, so a stamp sees it; bytes alone cannot.
+      writeFileSync(orders, `${readFileSync(orders, 'utf8')}# edited\n`);
+      writeFileSync(orders, readFileSync(orders, 'utf8').replace('# edited\n', ''));
+      expect(inputsUnchanged(root, stamps)).toBe(ahead === 0);
+    });
   });
 });
