@@ -60,7 +60,9 @@ export class ResultCache {
     this.#previous = previous;
     this.#lines = lines;
     this.notice = notice;
-    this.#previousFindings = Object.values(previous).reduce((n, entry) => n + entry.findings.filter(f => f !== null).length, 0);
+    let findings = 0;
+    for (const file in previous) for (const found of previous[file].findings) if (found !== null) findings++;
+    this.#previousFindings = findings;
     // An ignored cache file is rewritten even when this run finds nothing to keep.
     if (notice) this.#changed = true;
   }
@@ -189,11 +191,23 @@ function jsonExact(value: unknown): boolean {
   return value === null || typeof value === 'string' || typeof value === 'boolean';
 }
 
+// Loops rather than every() with closures: ten thousand entries are checked on every run that reads the cache.
 function validEntry(file: string, entry: unknown): entry is CachedFile {
-  if (!isObject(entry) || typeof entry.hash !== 'string' || !Array.isArray(entry.documents) || !Array.isArray(entry.problems) || !Array.isArray(entry.findings)) return false;
-  if (!Array.isArray(entry.unread) || !entry.unread.every(i => Number.isInteger(i) && i >= 0 && i < (entry.documents as unknown[]).length)) return false;
-  if (entry.findings.length !== entry.documents.length || !entry.problems.every(d => validDiagnostic(file, d))) return false;
-  return entry.findings.every(f => f === null || (isObject(f) && Array.isArray(f.model) && Array.isArray(f.policies) && (f.substituted === undefined || typeof f.substituted === 'string') && [...f.model, ...f.policies].every(d => validDiagnostic(file, d))));
+  if (!isObject(entry) || typeof entry.hash !== 'string' || !Array.isArray(entry.documents) || !Array.isArray(entry.problems) || !Array.isArray(entry.findings) || !Array.isArray(entry.unread)) return false;
+  const count = entry.documents.length;
+  for (const i of entry.unread) if (!Number.isInteger(i) || i < 0 || i >= count) return false;
+  if (entry.findings.length !== count || !validDiagnostics(file, entry.problems)) return false;
+  for (const f of entry.findings) {
+    if (f === null) continue;
+    if (!isObject(f) || !Array.isArray(f.model) || !Array.isArray(f.policies) || (f.substituted !== undefined && typeof f.substituted !== 'string')) return false;
+    if (!validDiagnostics(file, f.model) || !validDiagnostics(file, f.policies)) return false;
+  }
+  return true;
+}
+
+function validDiagnostics(file: string, list: unknown[]): boolean {
+  for (const d of list) if (!validDiagnostic(file, d)) return false;
+  return true;
 }
 
 /** Whether `d` has a Diagnostic's shape (and, given `file`, is about that file): for results read back from disk. */
