@@ -40,6 +40,8 @@ export class ResultCache {
   readonly #previous: Record<string, CachedFile>;
   /** The line each previous entry was read from. */
   readonly #lines: Record<string, string>;
+  /** The same lines as the bytes they were decoded from (`read`'s `bytes`), by file: written back as they are. */
+  #lineBytes?: Map<string, Buffer>;
   // Keyed by paths from a file anyone could have written: no prototype for a `__proto__` key to reach.
   readonly #next: Record<string, CachedFile> = Object.create(null);
   /** How many files and entities took their results from the cache in this run. */
@@ -71,7 +73,7 @@ export class ResultCache {
    * Reads a cache from its text (`undefined` when there is no file yet). A cache that does not parse,
    * has another shape or another key is never trusted: it starts empty, with a notice saying why.
    */
-  static read(text: string | undefined, key: string): ResultCache {
+  static read(text: string | undefined, key: string, bytes?: Buffer): ResultCache {
     if (text === undefined) return new ResultCache(key, {});
     const lines = text.split('\n');
     if (lines.at(-1) === '') lines.pop();
@@ -87,6 +89,8 @@ export class ResultCache {
     if (header.key !== key) return new ResultCache(key, {}, 'the toolkit, Backstage packages, policies or config changed since it was written');
     const files: Record<string, CachedFile> = Object.create(null);
     const texts: Record<string, string> = Object.create(null);
+    // The file of each line, in line order (an object's keys are not: integer-like ones come first).
+    const order: string[] = [];
     for (let i = 1; i < lines.length; i++) {
       let line: unknown;
       try {
@@ -99,8 +103,11 @@ export class ResultCache {
       if (!validEntry(file, entry)) return new ResultCache(key, {}, `its entry for ${file.slice(0, 200)} is malformed`);
       files[file] = entry;
       texts[file] = lines[i];
+      order.push(file);
     }
-    return new ResultCache(key, files, undefined, texts);
+    const cache = new ResultCache(key, files, undefined, texts);
+    if (bytes) cache.#lineBytes = lineBytes(bytes, order);
+    return cache;
   }
 
   /** The earlier parse of `file` if its text still hashes to `hash`: documents as parseYaml gives them. */
@@ -163,12 +170,21 @@ export class ResultCache {
 
   /** The cache as the next run reads it: only the files seen in this run, one line each. */
   serialize(): string {
-    const lines = [JSON.stringify({ format: FORMAT, key: this.key })];
+    return this.serializeBytes().toString('utf8');
+  }
+
+  /**
+   * serialize's text as UTF-8 bytes: lines that came back unchanged are the bytes they were read from
+   * (when `read` had them), so a run that changed a few files encodes only those.
+   */
+  serializeBytes(): Buffer {
+    const chunks: Buffer[] = [Buffer.from(JSON.stringify({ format: FORMAT, key: this.key }))];
     for (const file in this.#next) {
       const entry = this.#next[file];
-      lines.push(this.#asRead(file, entry) ? this.#lines[file] : JSON.stringify([file, entry]));
+      const asRead = this.#asRead(file, entry);
+      chunks.push(NEWLINE, (asRead && this.#lineBytes?.get(file)) || Buffer.from(asRead ? this.#lines[file] : JSON.stringify([file, entry])));
     }
-    return lines.join('\n');
+    return Buffer.concat(chunks);
   }
 
   /** Whether `entry` is the previous entry of `file` unchanged (putParsed and putFindings kept its parts). */
@@ -177,6 +193,25 @@ export class ResultCache {
     if (!previous || !Object.hasOwn(this.#lines, file) || previous.hash !== entry.hash || previous.documents !== entry.documents || previous.problems !== entry.problems || previous.unread !== entry.unread) return false;
     return entry.findings.every((f, i) => f === previous.findings[i]);
   }
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * The entry lines of `bytes` (a header line, then one line per file, in the order of `files`) as bytes, by
+ * file. A line break is one byte in UTF-8 and never part of another character's bytes, and decoding never
+ * makes or drops one, so the n-th line of the decoded text is the n-th line of the bytes.
+ */
+function lineBytes(bytes: Buffer, files: readonly string[]): Map<string, Buffer> {
+  const byFile = new Map<string, Buffer>();
+  let start = bytes.indexOf(10) + 1;
+  for (const file of files) {
+    if (start <= 0) break;
+    const end = bytes.indexOf(10, start);
+    byFile.set(file, bytes.subarray(start, end < 0 ? bytes.length : end));
+    start = end + 1;
+  }
+  return byFile;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -223,7 +258,7 @@ export function validDiagnostic(file: string | undefined, d: unknown): d is Diag
  * Writes the cache so that a run stopped half-way never leaves a truncated file: a temporary file
  * beside it, then a rename.
  */
-export function writeCacheFile(path: string, text: string): void {
+export function writeCacheFile(path: string, text: string | Buffer): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, text);

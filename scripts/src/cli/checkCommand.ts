@@ -5,7 +5,7 @@ import { cacheKey, toolkitKey } from '../cache/cacheKey.ts';
 import { ResultCache, writeCacheFile } from '../cache/resultCache.ts';
 import { InputStamps, inputsUnchanged, runInputsKey, type RunTexts } from '../cache/runInputs.ts';
 import { checkCacheFilePath } from '../cache/cacheFilePath.ts';
-import { cacheFileText, readCacheParts } from '../cache/runRecord.ts';
+import { cacheFileBytes, readCacheParts } from '../cache/runRecord.ts';
 import type { CheckOptions } from './checkAnalysis.ts';
 import { logText } from '../report/safeText.ts';
 import { LOCKED_RULES, lockedRuleSettings } from '../config/lockedRules.ts';
@@ -98,7 +98,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   let record = key !== undefined && cached?.run?.key === key ? cached.run : undefined;
   if (!record) {
     const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
-    const cache = cached && ResultCache.read(cached.files(), cacheKey(config));
+    const cache = cached && ResultCache.read(cached.files(), cacheKey(config), cached.filesBytes());
     if (cache && key !== undefined && config.root === root) cache.texts = texts;
     const notice = cache?.notice ?? cached?.notice;
     if (notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(notice)}; it will be rewritten.\n`);
@@ -121,8 +121,8 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     const replayable = cacheFile !== undefined && key !== undefined && !diagnostics.some(d => d.ruleId === 'location-glob-too-complex') && JSON.stringify(replayParts(root, options, io.cwd)) === JSON.stringify(parts) && inputsUnchanged(root, stamps);
     if (cache && cacheFile && (cache.needsWrite() || replayable || cached?.run)) {
       // Per-file results that came back unchanged are written back as they were read, not serialized again.
-      const files = cache.needsWrite() ? undefined : cached?.files();
-      writeCacheFile(cacheFile, cacheFileText(replayable ? record : undefined, files || cache.serialize()));
+      const files = cache.needsWrite() ? undefined : cached?.filesBytes();
+      writeCacheFile(cacheFile, cacheFileBytes(replayable ? record : undefined, files?.length ? files : cache.serializeBytes()));
     }
   }
   const { diagnostics } = record;
