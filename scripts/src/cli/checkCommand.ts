@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { relative, resolve, sep } from 'node:path';
 import { cacheKey, toolkitKey } from '../cache/cacheKey.ts';
 import { ResultCache, writeCacheFile } from '../cache/resultCache.ts';
-import { InputStamps, inputsUnchanged, runInputsKey, type RunTexts } from '../cache/runInputs.ts';
+import { InputsSeen, inputsUnchanged, runInputsKey, type RunTexts } from '../cache/runInputs.ts';
 import { checkCacheFilePath } from '../cache/cacheFilePath.ts';
 import { cacheFileBytes, readCacheParts } from '../cache/runRecord.ts';
 import type { CheckOptions } from './checkAnalysis.ts';
@@ -91,10 +91,10 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   // The replay is looked up before the config is even read: its file is one of the inputs hashed.
   // The YAML files' bytes as the key hashed them: a run that is not replayed judges exactly these.
   const texts: RunTexts = new Map();
-  // What the walk saw of every path: after the run, whether anything changed is asked of these, not of the files' bytes.
-  const stamps = new InputStamps();
+  // Every path the walk met: after the run, whether any changed is asked of their times, not their bytes.
+  const walked = new InputsSeen();
   const parts = cacheFile === undefined ? undefined : replayParts(root, options, io.cwd);
-  const key = cacheFile === undefined || parts === undefined ? undefined : runInputsKey(root, parts, cacheSkip(root, cacheFile), texts, stamps);
+  const key = cacheFile === undefined || parts === undefined ? undefined : runInputsKey(root, parts, cacheSkip(root, cacheFile), texts, walked);
   let record = key !== undefined && cached?.run?.key === key ? cached.run : undefined;
   if (!record) {
     const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
@@ -116,9 +116,11 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     record = { key: key ?? '', diagnostics, checkedFiles, entityCount: analysis.entityCount, rules: analysis.rules, failOn: config.failOn };
     // Not kept: a glob that ran out of time (it depends on the machine's speed, not only on the inputs),
     // and a run whose inputs changed while it read them (the key would not name what it judged): the
-    // options' parts (today's date, the base revision) are computed again, every path is asked whether it
-    // changed since the walk (inputsUnchanged).
-    const replayable = cacheFile !== undefined && key !== undefined && !diagnostics.some(d => d.ruleId === 'location-glob-too-complex') && JSON.stringify(replayParts(root, options, io.cwd)) === JSON.stringify(parts) && inputsUnchanged(root, stamps);
+    // options' parts (today's date, the base revision) are computed again, and every path is asked
+    // whether it changed since the walk (inputsUnchanged; when its times cannot tell, every file is read
+    // and hashed again).
+    const again = () => runInputsKey(root, parts!, cacheSkip(root, cacheFile!)) === key;
+    const replayable = cacheFile !== undefined && key !== undefined && !diagnostics.some(d => d.ruleId === 'location-glob-too-complex') && JSON.stringify(replayParts(root, options, io.cwd)) === JSON.stringify(parts) && inputsUnchanged(root, walked, again);
     if (cache && cacheFile && (cache.needsWrite() || replayable || cached?.run)) {
       // Per-file results that came back unchanged are written back as they were read, not serialized again.
       const files = cache.needsWrite() ? undefined : cached?.filesBytes();

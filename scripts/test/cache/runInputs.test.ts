@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputStamps, inputsUnchanged, runInputsKey, type RunTexts } from '../../src/cache/runInputs.ts';
+import { InputsSeen, inputsUnchanged, runInputsKey, type RunTexts } from '../../src/cache/runInputs.ts';
 import { contentHash } from '../../src/cache/resultCache.ts';
 import { baseTree } from '../catalog/fixtureOrg.ts';
 import { cases, type Tree } from '../catalog/gateCases.ts';
@@ -76,16 +76,21 @@ describe('runInputsKey', () => {
 
   });
 
-  // A clock a minute ahead of the files' times: every path is compared by its stamp, as after a run over
-  // a checkout older than a few seconds. With the real clock, the files just written are racily clean.
-  describe.each([['by stamp', 60_000], ['by content (racily clean)', 0]])('inputsUnchanged, %s', (_name, ahead) => {
-    const walked = (root: string, skip?: Set<string>) => {
-      const stamps = new InputStamps(Date.now() + ahead);
-      runInputsKey(root, ['parts'], skip, undefined, stamps);
-      return stamps;
+  describe('inputsUnchanged', () => {
+    const pause = () => new Promise(resolve => setTimeout(resolve, 60));
+    // With no margin, the files a test has just written are older than the walk (a checkout older than a
+    // few seconds); with the real one (3 s) they are racily clean, as right after a checkout.
+    const walk = async (root: string, skip: Set<string>, margin?: number) => {
+      await pause();
+      const seen = new InputsSeen(Date.now(), margin);
+      const before = runInputsKey(root, ['parts'], skip, undefined, seen);
+      await pause();
+      const asked: boolean[] = [];
+      const unchanged = () => inputsUnchanged(root, seen, () => (asked.push(true), runInputsKey(root, ['parts'], skip) === before));
+      return { unchanged, asked };
     };
 
-    it('holds while nothing changes, and not after any change the key sees', async () => {
+    it('holds while nothing changes, without reading a file; after any change the key sees it does not', async () => {
       const root = await tempRepo({ ...baseTree(), 'notes.txt': 'not YAML', 'node_modules/.package-lock.json': '{}' });
       symlinkSync('../catalog/orders.yaml', join(root, 'catalog/link.yaml'));
       const skip = new Set(['.cache/check.json']);
@@ -98,25 +103,34 @@ describe('runInputsKey', () => {
         ['a new file', () => writeFileSync(join(root, 'catalog/new.yaml'), ''), () => rmSync(join(root, 'catalog/new.yaml'))],
         ['a new folder', () => mkdirSync(join(root, 'docs/new'), { recursive: true }), () => rmSync(join(root, 'docs'), { recursive: true })],
         ['a removed file', () => rmSync(orders), () => writeFileSync(orders, text)],
+        ['a file that became a folder', () => (rmSync(orders), mkdirSync(orders)), () => (rmSync(orders, { recursive: true }), writeFileSync(orders, text))],
         ['a link retargeted', () => (rmSync(join(root, 'catalog/link.yaml')), symlinkSync('team.yaml', join(root, 'catalog/link.yaml'))), () => (rmSync(join(root, 'catalog/link.yaml')), symlinkSync('../catalog/orders.yaml', join(root, 'catalog/link.yaml')))],
       ];
       for (const [what, change, undo] of changes) {
-        const stamps = walked(root, skip);
-        expect(inputsUnchanged(root, stamps), what).toBe(true);
+        const { unchanged, asked } = await walk(root, skip, 0);
+        expect(unchanged(), what).toBe(true);
+        expect(asked, what).toEqual([]);
         change();
-        expect(inputsUnchanged(root, stamps), what).toBe(false);
+        expect(unchanged(), what).toBe(false);
         undo();
       }
     });
 
-    it('takes a file written again with the same bytes as changed only when its times can tell', async () => {
+    it('reads and hashes everything again when a time cannot tell: a path changed since the walk began, or files just written', async () => {
       const root = await tempRepo(baseTree());
       const orders = join(root, 'catalog/orders.yaml');
-      const stamps = walked(root);
-      // Changed and changed back: the change time moved, so a stamp sees it; bytes alone cannot.
-      writeFileSync(orders, `${readFileSync(orders, 'utf8')}# edited\n`);
-      writeFileSync(orders, readFileSync(orders, 'utf8').replace('# edited\n', ''));
-      expect(inputsUnchanged(root, stamps)).toBe(ahead === 0);
+      const text = readFileSync(orders, 'utf8');
+      // Written again with the same bytes after the walk: its times moved, the bytes did not.
+      const rewritten = await walk(root, new Set(), 0);
+      writeFileSync(orders, text);
+      expect(rewritten.unchanged()).toBe(true);
+      expect(rewritten.asked).toEqual([true]);
+      // Just written, with the real margin: racily clean, so asked again even though nothing changed.
+      const fresh = await walk(root, new Set());
+      expect(fresh.unchanged()).toBe(true);
+      expect(fresh.asked).toEqual([true]);
+      writeFileSync(orders, `${text}# edited\n`);
+      expect(fresh.unchanged()).toBe(false);
     });
   });
 });
