@@ -152,11 +152,29 @@ export function matchGlob(files: readonly string[], pattern: string, budgetMs = 
 
 function matchEach(files: readonly string[], pattern: string, budgetMs: number): string[] | undefined {
   const matcher = new Minimatch(pattern, { dot: true });
+  const prefix = literalPrefix(pattern);
   const deadline = Date.now() + budgetMs;
   const matched: string[] = [];
-  for (const [i, file] of files.entries()) {
-    if (matcher.match(file)) matched.push(file);
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
+    // A file outside the pattern's literal folders cannot match: most of a big repo is never handed to minimatch.
+    if ((prefix === '' || file.startsWith(prefix)) && matcher.match(file)) matched.push(file);
     if (i % 64 === 63 && Date.now() > deadline) return undefined;
   }
   return matched;
+}
+
+// A segment minimatch compares as plain text: none of its glob, brace, extglob, negation or escape characters.
+const PLAIN_SEGMENT = /^[^*?[\]{}()!+@\\]+$/;
+
+/**
+ * The folders at the start of `pattern` that hold no glob syntax, with a trailing `/` ("catalog/entities/"
+ * for "catalog/entities/*.yaml"; "" when the first segment is a glob): minimatch compares such segments
+ * exactly, so every path it matches starts with them.
+ */
+function literalPrefix(pattern: string): string {
+  const segments = pattern.split('/');
+  let prefix = '';
+  for (let i = 0; i < segments.length - 1 && PLAIN_SEGMENT.test(segments[i]) && segments[i] !== '.' && segments[i] !== '..'; i++) prefix += `${segments[i]}/`;
+  return prefix;
 }

@@ -13,7 +13,8 @@ import { editorSchemaFor } from '../schema/editorSchema.ts';
 import { loadEntities } from '../scorecards/prepareScorecards.ts';
 import { DEFAULT_RETRY } from '../sync/retry.ts';
 import { checkCommand } from './checkCommand.ts';
-import type { CliIo } from './io.ts';
+import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
+import { baseUrlFlag, connectionProblem } from './backstageUrl.ts';
 
 export const IMPORT_HELP = `Usage: backstage-gitops import --url URL [options]
 
@@ -54,15 +55,12 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
   });
   if (values.help) return io.stdout.write(IMPORT_HELP), 0;
   if (!values.url) throw new UsageError('--url is required');
-  try {
-    const url = new URL(values.url);
-    if (!/^https?:$/.test(url.protocol)) throw new Error();
-  } catch {
-    throw new UsageError('--url must be an http(s) URL');
-  }
+  const url = baseUrlFlag('--url', values.url);
   const token = io.env[values['token-env']!];
-  if (!token) throw new UsageError(`Set the token in the environment variable ${values['token-env']}`);
-  const scrub = (text: string) => text.split(token).join('***');
+  if (!token) throw new UsageError(`Set the token in the environment variable ${logText(values['token-env']!)}`);
+  // Whatever reaches the output, the token never does, in any encoding a server may echo it in.
+  hideSecrets(io, token);
+  refuseUrlCredentials(io, values.url, '--url', '--token-env');
   const root = resolve(io.cwd, values.root ?? '.');
   if (!existsSync(join(root, CONFIG_FILE))) throw new UsageError(`${CONFIG_FILE} not found in ${root}: run 'backstage-gitops init' first`);
   const filters = { kinds: values.kind ?? [], owners: (values.owner ?? []).map(o => normaliseRef(o, 'group')), locations: values.location ?? [] };
@@ -70,15 +68,15 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
   let plan: ImportPlan;
   let fromSource = 0;
   try {
-    const live = await readLiveCatalog(values.url, token, filters.kinds, io.fetch, DEFAULT_RETRY);
+    const live = await readLiveCatalog(url, token, filters.kinds, io.fetch, DEFAULT_RETRY);
     // Backstage's own generated Locations (registered locations) are no one's source.
     const selected = live.filter(e => !(e.kind === 'Location' && e.metadata.name.startsWith('generated-'))).filter(e => selectEntity(e, filters));
     const sources = await readSources(selected, io.fetch);
     fromSource = sources.size;
-    plan = planImport(selected, sources, redactUrl(values.url));
+    plan = planImport(selected, sources, redactUrl(url));
   } catch (error) {
-    io.stderr.write(scrub(`backstage-gitops import: Backstage could not be read: ${logText((error as Error).message)}\n`));
-    return 2;
+    // A tool error like every other command's (exit 2, one line), saying what to check.
+    throw new UsageError(`Backstage could not be read: ${connectionProblem(error, url).message}`);
   }
 
   const files: PlannedFile[] = [...plan.files];
@@ -114,7 +112,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
     for (const n of plan.notBrought) reasons.set(n.reason, [...(reasons.get(n.reason) ?? []), n.ref]);
     for (const [reason, refs] of reasons) lines.push(`  ${refs.length} × ${reason}: ${refs.slice(0, 5).join(', ')}${refs.length > 5 ? ', …' : ''}`);
   }
-  io.stdout.write(scrub(`${lines.map(l => logText(l)).join('\n')}\n\nThe gate on the result:\n`));
+  io.stdout.write(`${lines.map(l => logText(l)).join('\n')}\n\nThe gate on the result:\n`);
   return checkCommand(['--root', root], io);
 }
 

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { replaceFile } from './replaceFile.ts';
 import { describeError } from './describeError.ts';
 import { guardIo, type CliIo } from './io.ts';
 import { logText } from '../report/safeText.ts';
@@ -127,7 +127,7 @@ function rawProcessIo(): CliIo {
     stdout: { isTTY: process.stdout.isTTY, write: text => void process.stdout.write(text) },
     stderr: process.stderr,
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-    writeFile: (path, text) => writeFile(path, text, 'utf8'),
+    writeFile: replaceFile,
     fetch: globalThis.fetch,
   };
 }

@@ -18,7 +18,7 @@ Options:
   --root DIR          repository root (default: current folder)
   --base REF          compare with a git revision: which teams' levels and scores the change moves,
                       and blocking checks fail for the entities the change touches
-  --format NAME       markdown (default) | json
+  --format NAME       text | markdown | json (default: text on a terminal, else markdown)
   --output FILE       write the report to FILE
   --write-config      regenerate the Tech Insights app-config (scorecards/config.yaml: output)
   --today YYYY-MM-DD  evaluate exemptions, enableOn and due dates as of this day (default: today)
@@ -31,14 +31,16 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
   const { values } = parseArgs({
     args: argv,
     options: {
-      root: { type: 'string' }, base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, output: { type: 'string' },
+      root: { type: 'string' }, base: { type: 'string' }, format: { type: 'string' }, output: { type: 'string' },
       'write-config': { type: 'boolean' }, today: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return io.stdout.write(SCORECARDS_HELP), 0;
   const root = repoRoot(io.cwd, values.root);
   if (!hasScorecards(root)) throw new UsageError(`${root} has no scorecards/config.yaml`);
-  if (!['markdown', 'json'].includes(values.format!)) throw new UsageError(`--format takes markdown or json`);
+  // A person at a terminal reads columns; a pipe, a file or CI gets Markdown for a comment or summary.
+  const format = values.format ?? (io.stdout.isTTY && !values.output ? 'text' : 'markdown');
+  if (format !== 'text' && format !== 'markdown' && format !== 'json') throw new UsageError('--format takes text, markdown or json');
   const today = values.today ?? new Date().toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new UsageError('--today takes a date as YYYY-MM-DD');
 
@@ -61,16 +63,16 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
     run.diagnostics = run.diagnostics.filter(d => d.ruleId !== 'scorecard-config-stale');
   }
   const changes = base ? diffTeams(baseRun?.teams ?? new Map(), run.teams) : undefined;
-  const text = values.format === 'json'
+  const text = format === 'json'
     ? `${JSON.stringify({ teams: [...run.teams.values()], changes, adoption: run.adoption, entities: run.scores.map(s => ({ ref: s.ref, rank: s.rank, scorecards: s.scorecards, results: s.results })), diagnostics: run.diagnostics }, null, 2)}\n`
     : renderScorecardReport({
         teams: run.teams, changes, adoption: run.adoption, levels: run.data.config?.value.levels ?? [],
         baseLevelName: run.data.config?.value.baseLevel?.name ?? 'Stone', checks: new Map(run.data.checks.map(c => [c.value.id, c.value])), testsPassed: run.testsPassed,
-      });
+      }, format);
   if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
-  else io.stdout.write(text, values.format === 'json' ? 'json' : 'text');
+  else io.stdout.write(text, format === 'json' ? 'json' : 'text');
   if (run.diagnostics.length > 0) {
-    io.stderr.write(formatters.stylish(run.diagnostics, { color: wantsColor(io, undefined), checkedFiles: run.data.checks.length, entityCount: run.scores.length, rules: [], toolName: 'backstage-gitops', toolVersion: version }));
+    io.stderr.write(formatters.stylish(run.diagnostics, { color: wantsColor(io, undefined), checkedFiles: run.data.checks.length, checkedUnit: 'check', entityCount: run.scores.length, rules: [], toolName: 'backstage-gitops', toolVersion: version }));
   }
   const { failOn } = await loadConfig(root);
   return run.diagnostics.some(d => isAtLeast(d.severity, failOn)) ? 1 : 0;

@@ -86,9 +86,9 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
       log: line => err.write(`sync: ${logText(line)}\n`),
     });
   } catch (error) {
+    // A tool error like every other (exit 2, `backstage-gitops sync:` and one line), not a progress line.
     const problem = connectionProblem(error, url);
-    err.write(`sync: ${logText(problem.message)}\n${problem.transient ? 'Run sync again; every step is idempotent and it resumes where it stopped.\n' : ''}`);
-    return 2;
+    throw new UsageError(`${problem.message}${problem.transient ? ' Run sync again: every step is idempotent and it resumes where it stopped.' : ''}`);
   }
   if (result.verified && hasScorecards(root)) {
     const { data } = await loadScorecards(root);

@@ -19,6 +19,7 @@ import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { OUTPUT_KINDS, type CliIo } from './io.ts';
+import { version } from './version.ts';
 import { childEnv, credentialVariables } from '../process/childEnv.ts';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
@@ -181,6 +182,6 @@ async function testTemplates(names: string[], values: { root?: string; 'update-s
   }
   const formatter = formatters[values.format ?? 'stylish'];
   if (!formatter) throw new UsageError(`Unknown format '${logText(values.format ?? '')}'`);
-  io.stdout.write(formatter(diagnostics, { color: false, checkedFiles: cases.length, entityCount: 0, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0' }), OUTPUT_KINDS[values.format ?? 'stylish']);
+  io.stdout.write(formatter(diagnostics, { color: false, checkedFiles: cases.length, checkedUnit: 'case', rules: [], toolName: 'backstage-gitops', toolVersion: version }), OUTPUT_KINDS[values.format ?? 'stylish']);
   return diagnostics.some(d => d.severity === 'error') ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 import { sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
 import { findingKeys, lineFree } from './findingKey.ts';
-import type { FormatOptions } from './formatOptions.ts';
+import { checkedCount, type FormatOptions } from './formatOptions.ts';
 
 const escapeXml = (text: string) =>
   text.replace(/[<>&"']/g, ch => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[ch]!)
@@ -37,7 +37,7 @@ export function formatJunit(diagnostics: readonly Diagnostic[], options: FormatO
   const total = diagnostics.length;
   const failures = diagnostics.filter(d => d.severity === 'error').length;
   if (suites.length === 0) {
-    suites.push(`  <testsuite name="${escapeXml(options.toolName)}" tests="1" failures="0" errors="0">\n    <testcase classname="catalog" name="${options.checkedFiles} files, ${options.entityCount} entities checked"/>\n  </testsuite>`);
+    suites.push(`  <testsuite name="${escapeXml(options.toolName)}" tests="1" failures="0" errors="0">\n    <testcase classname="catalog" name="${escapeXml(checkedCount(options))}${options.entityCount === undefined ? '' : `, ${options.entityCount} entities`} checked"/>\n  </testsuite>`);
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escapeXml(options.toolName)}" tests="${Math.max(total, 1)}" failures="${failures}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -1,5 +1,5 @@
 import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
-import type { FormatOptions } from './formatOptions.ts';
+import { checkedCount, type FormatOptions } from './formatOptions.ts';
 import { mdCode, mdText } from './safeText.ts';
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
@@ -20,7 +20,7 @@ export function formatMarkdown(diagnostics: readonly Diagnostic[], options: Form
   const head = [
     `### Catalog gate: ${totals.error > 0 ? '❌ failed' : '✅ passed'}`,
     '',
-    `${totals.error} errors · ${totals.warning} warnings · ${totals.info} info · ${options.checkedFiles} files · ${options.entityCount} entities`,
+    `${totals.error} errors · ${totals.warning} warnings · ${totals.info} info · ${checkedCount(options)}${options.entityCount === undefined ? '' : ` · ${options.entityCount} entities`}`,
     '',
   ];
   if (diagnostics.length === 0) return `${head.join('\n')}\n`;

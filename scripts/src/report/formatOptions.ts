@@ -2,9 +2,24 @@ import type { Rule } from '../rules.ts';
 
 export interface FormatOptions {
   color: boolean;
+  /** How many files (or `checkedUnit`s) were judged. */
   checkedFiles: number;
-  entityCount: number;
+  /** Entities judged; absent for a run that judges none (`templates test`). */
+  entityCount?: number;
+  /** What `checkedFiles` counts, singular (default `file`; `templates test`: `case`). */
+  checkedUnit?: string;
   rules: readonly Rule[];
   toolName: string;
   toolVersion: string;
+}
+
+/** "18 files", "1 file", "9 cases": what a run judged, for its summary line. */
+export function checkedCount(options: Pick<FormatOptions, 'checkedFiles' | 'checkedUnit'>): string {
+  const unit = options.checkedUnit ?? 'file';
+  return `${options.checkedFiles} ${options.checkedFiles === 1 ? unit : `${unit}s`}`;
+}
+
+/** checkedCount plus the entities, when the run judged entities: "18 files (79 entities)". */
+export function checkedPhrase(options: Pick<FormatOptions, 'checkedFiles' | 'checkedUnit' | 'entityCount'>): string {
+  return options.entityCount === undefined ? checkedCount(options) : `${checkedCount(options)} (${options.entityCount} entities)`;
 }

@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
-import type { FormatOptions } from './formatOptions.ts';
+import { checkedPhrase, type FormatOptions } from './formatOptions.ts';
 import { logText } from './safeText.ts';
 
 /** Grouped by file, one line per finding, like eslint's stylish output; every value escaped to one log line (logText). */
@@ -26,8 +26,8 @@ export function formatStylish(diagnostics: readonly Diagnostic[], options: Forma
 }
 
 /** The closing line of a run, uncoloured: `✖ 1 error, 0 warnings, 0 info in 3 files (9 entities)` (✔ when no error). */
-export function summaryLine(diagnostics: readonly Diagnostic[], options: Pick<FormatOptions, 'checkedFiles' | 'entityCount'>): string {
+export function summaryLine(diagnostics: readonly Diagnostic[], options: Pick<FormatOptions, 'checkedFiles' | 'entityCount' | 'checkedUnit'>): string {
   const totals = countDiagnostics(diagnostics);
-  const summary = `${totals.error} error${totals.error === 1 ? '' : 's'}, ${totals.warning} warning${totals.warning === 1 ? '' : 's'}, ${totals.info} info in ${options.checkedFiles} file${options.checkedFiles === 1 ? '' : 's'} (${options.entityCount} entities)`;
+  const summary = `${totals.error} error${totals.error === 1 ? '' : 's'}, ${totals.warning} warning${totals.warning === 1 ? '' : 's'}, ${totals.info} info in ${checkedPhrase(options)}`;
   return `${totals.error > 0 ? '✖' : '✔'} ${summary}`;
 }

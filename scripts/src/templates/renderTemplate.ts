@@ -140,6 +140,8 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
       for (const [name, value] of Object.entries(known ? exampleOutput(known) : {})) ctx.output(name, value);
     } }));
   }
+  // Appended to the template's steps: serializes the workspace before the dry-run removes it.
+  const EXTRACT_STEP = 'offline-extract';
   let extracted: Promise<{ path: string; content: Buffer; executable: boolean }[]> | undefined;
   actions.set('offline:extract', node.createTemplateAction({
     id: 'offline:extract',
@@ -178,7 +180,7 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
       secrets: request.secrets ?? {},
       spec: {
         apiVersion: template.apiVersion,
-        steps: [...template.spec.steps, { id: 'offline-extract', name: 'extract', action: 'offline:extract' }],
+        steps: [...template.spec.steps, { id: EXTRACT_STEP, name: 'extract', action: 'offline:extract' }],
         output: template.spec.output ?? {},
         parameters: request.values,
         user: request.user ?? { ref: 'user:default/template-tester' },
@@ -187,9 +189,13 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
       getInitiatorCredentials: async () => ({ $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: request.user?.ref ?? 'user:default/template-tester' } }),
       getWorkspaceName: async () => 'workspace',
       cancelSignal: cancel.signal,
-      async emitLog(message: string) {
+      async emitLog(message: string, metadata?: { stepId?: string }) {
+        // The step that hands the files over is the toolkit's, not the template's: the log shows the task
+        // as Backstage would run it.
+        if (metadata?.stepId === EXTRACT_STEP) return;
+        const started = /^Starting up task with (\d+) steps$/.exec(message);
         // Backstage colours its log lines; the report does not.
-        log.push(message.replace(/\u001b\[[0-9;]*m/g, ''));
+        log.push(started ? `Starting up task with ${Number(started[1]) - 1} steps` : message.replace(/\u001b\[[0-9;]*m/g, ''));
       },
       complete: async () => {},
     });

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
 import { REPO_ROOT, tempRepo } from '../helpers/tempRepo.ts';
-import { expectCleanStderr, gitops } from './gitops.ts';
+import { BIN, expectCleanStderr, gitops } from './gitops.ts';
+import { execFile } from 'node:child_process';
 
 const TODAY = ['--today', '2026-11-23'];
 
@@ -101,6 +102,32 @@ describe.concurrent('backstage-gitops as the README shows it', { timeout: 120_00
     expect(readFileSync(join(repo, 'backstage-config/app-config.tech-insights.yaml'), 'utf8')).toBe(before);
   });
 
+  it('scorecards --format text: columns for a terminal, no HTML, and a check name from the PR cannot drive the log', async () => {
+    const copy = await dataRepoCopy();
+    const file = join(copy, 'scorecards/checks/has-techdocs.yaml');
+    // Its name reaches the Teams table (the engineering team fails it).
+    await writeFile(file, readFileSync(file, 'utf8').replace('name: Has TechDocs', 'name: "Has \\e[31mTechDocs\\n::error::forged ##vso[task.setvariable variable=x]1"'));
+    // --write-config: the renamed check makes the committed Tech Insights config stale.
+    const run = await gitops(copy, ['scorecards', '--format', 'text', '--write-config', ...TODAY]);
+    expect(run.status, run.stderr).toBe(0);
+    expectCleanStderr(run);
+    expect(run.stdout).toMatch(/^Scorecards\n=+\n/);
+    expect(run.stdout).toMatch(/^Team +Level +Score +Entities +Failing checks$/m);
+    expect(run.stdout).toMatch(/^group:default\/payments-team +Silver +\d+% \(\d+\/\d+\) +\d+ +/m);
+    expect(run.stdout).not.toMatch(/<code>|\||\u001b|^\s*::|##vso\[/m);
+    expect(run.stdout).toContain('Has \\u001b[31mTechDocs\\n:');
+  });
+
+  it('scorecards on a terminal defaults to text, piped to Markdown', async () => {
+    // util-linux `script` gives the bin a pseudo-terminal as stdout.
+    const tty = await new Promise<string>((resolve, reject) => {
+      execFile('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} scorecards ${TODAY.join(' ')}`, '/dev/null'], { cwd: repo, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' } }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    });
+    expect(tty.replace(/\r\n/g, '\n')).toMatch(/^Scorecards\n=+\n/);
+    const piped = await gitops(repo, ['scorecards', ...TODAY]);
+    expect(piped.stdout).toMatch(/^## Scorecards\n/);
+  });
+
   it('codeowners: --check passes on the committed file, --write regenerates it unchanged', async () => {
     const run = await gitops(repo, ['codeowners', '--check']);
     expect(run.status, run.stdout + run.stderr).toBe(0);
@@ -153,6 +180,8 @@ describe.concurrent('backstage-gitops as the README shows it', { timeout: 120_00
     expectCleanStderr(run);
     expect(run.stderr).toContain('✔ dotnet-webapi / default.yaml');
     expect(run.stderr).toContain('✔ node-service / default.yaml');
+    // The summary counts what was judged: cases, not files or entities.
+    expect(run.stdout).toMatch(/^✔ 0 errors, 0 warnings, 0 info in \d+ cases\n$/);
   }, 120_000);
 
   // templates test node-service --run (and the other templates test cases) run through the bin in
@@ -173,6 +202,11 @@ describe.concurrent('backstage-gitops as the README shows it', { timeout: 120_00
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expectCleanStderr(run);
     expect(existsSync(join(out, '.github/workflows/ci.yml'))).toBe(true);
+    // The task's log as Backstage would show it: the template's three steps, none of the toolkit's own.
+    const log = run.stdout + run.stderr;
+    expect(log).toContain('Starting up task with 3 steps');
+    expect(log).toContain('Beginning step Register in the catalog');
+    expect(log).not.toMatch(/offline:extract|step extract/);
   }, 60_000);
 
   it('--version and help', async () => {

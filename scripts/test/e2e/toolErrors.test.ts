@@ -135,11 +135,15 @@ describe.concurrent('a tool error is one clear message', { timeout: 120_000 }, (
       const run = await gitops(base, ['sync', '--url', server.url, '--dry-run', '--wait', '1'], { BACKSTAGE_TOKEN: 'wrong-token-0123456789' });
       expect(run.status).toBe(2);
       expectCleanStderr(run);
-      expect(run.stderr).toMatch(/answered 401 .*check the token/);
+      expect(run.stderr).toMatch(/^backstage-gitops sync: .*answered 401 .*check the token/m);
       expect(run.stderr).not.toContain('Run sync again');
     } finally {
       await server.close();
     }
+    // Nothing listening: one tool error with the command's prefix.
+    const port = await freePort();
+    expectToolError(await gitops(base, ['import', '--url', `http://127.0.0.1:${port}`], { BACKSTAGE_TOKEN: 'token-0123456789' }), new RegExp(`^backstage-gitops import: Backstage could not be read: cannot reach http://127\\.0\\.0\\.1:${port}: connection refused`));
+    expectToolError(await gitops(base, ['sync', '--url', `http://127.0.0.1:${port}`, '--dry-run', '--wait', '1'], { BACKSTAGE_TOKEN: 'token-0123456789' }), new RegExp(`^backstage-gitops sync: cannot reach http://127\\.0\\.0\\.1:${port}: connection refused \\(ECONNREFUSED\\)\\. Check the URL`));
   });
 
   it('techdocs publish to a storage that is not there: exit 2 saying what to check', async () => {
