@@ -190,7 +190,7 @@ export class InputsSeen {
  * whose entries are added, removed or renamed gets new times too. So a path whose times are older than the
  * walk's start has not changed since the walk read it (git's "racily clean" reasoning: a time within a
  * clock tick or two of the walk proves nothing, hence the margin). A link is resolved again (where it leads
- * depends on other paths). When any path is that recent, or was unreadable, or has a time in the future
+ * depends on other paths). When any path is that recent, or was unreadable and exists, or has a time in the future
  * (a clock that cannot be trusted), the answer is `again()`: the caller walks and hashes everything again
  * and compares the keys. Reads file system records only, unless it calls `again`.
  */
@@ -201,7 +201,9 @@ export function inputsUnchanged(root: string, seen: InputsSeen, again: () => boo
   let recent = false;
   for (const [path, kind] of seen.paths) {
     if (kind === '?') {
-      recent = true;
+      // Still missing is unchanged (node_modules without npm's record, as pnpm and yarn leave it); a path
+      // that exists but could not be read cannot be told apart by its times.
+      if (lstatSync(base + path, { throwIfNoEntry: false })) recent = true;
       continue;
     }
     if (kind[0] === 'L') {

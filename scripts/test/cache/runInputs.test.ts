@@ -91,7 +91,7 @@ describe('runInputsKey', () => {
     };
 
     it('holds while nothing changes, without reading a file; after any change the key sees it does not', async () => {
-      const root = await tempRepo({ ...baseTree(), 'notes.txt': 'not YAML', 'node_modules/.package-lock.json': '{}' });
+      const root = await tempRepo({ ...baseTree(), 'notes.txt': 'not YAML', 'node_modules/.package-lock.json': '{}', 'tools/node_modules/x/index.js': '' });
       symlinkSync('../catalog/orders.yaml', join(root, 'catalog/link.yaml'));
       const skip = new Set(['.cache/check.json']);
       const orders = join(root, 'catalog/orders.yaml');
@@ -100,6 +100,8 @@ describe('runInputsKey', () => {
         ['an edit of the same length', () => writeFileSync(orders, text.replace('orders', 'ordery')), () => writeFileSync(orders, text)],
         ['a file that is not YAML', () => writeFileSync(join(root, 'notes.txt'), 'not YAMl'), () => writeFileSync(join(root, 'notes.txt'), 'not YAML')],
         ["npm's record", () => writeFileSync(join(root, 'node_modules/.package-lock.json'), '{ }'), () => writeFileSync(join(root, 'node_modules/.package-lock.json'), '{}')],
+        // A node_modules folder without npm's record (pnpm, yarn): still missing is unchanged, written is not.
+        ["npm's record where there was none", () => writeFileSync(join(root, 'tools/node_modules/.package-lock.json'), '{}'), () => rmSync(join(root, 'tools/node_modules/.package-lock.json'))],
         ['a new file', () => writeFileSync(join(root, 'catalog/new.yaml'), ''), () => rmSync(join(root, 'catalog/new.yaml'))],
         ['a new folder', () => mkdirSync(join(root, 'docs/new'), { recursive: true }), () => rmSync(join(root, 'docs'), { recursive: true })],
         ['a removed file', () => rmSync(orders), () => writeFileSync(orders, text)],
