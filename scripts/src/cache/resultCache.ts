@@ -40,8 +40,8 @@ export class ResultCache {
   readonly #previous: Record<string, CachedFile>;
   /** The line each previous entry was read from. */
   readonly #lines: Record<string, string>;
-  /** The same lines as the bytes they were decoded from (`read`'s `bytes`), by file: written back as they are. */
-  #lineBytes?: Map<string, Buffer>;
+  /** Where each previous entry's line is in the bytes it was decoded from (`read`'s `bytes`): written back as it is. */
+  #lineBytes?: LineBytes;
   // Keyed by paths from a file anyone could have written: no prototype for a `__proto__` key to reach.
   readonly #next: Record<string, CachedFile> = Object.create(null);
   /** How many files and entities took their results from the cache in this run. */
@@ -178,13 +178,26 @@ export class ResultCache {
    * (when `read` had them), so a run that changed a few files encodes only those.
    */
   serializeBytes(): Buffer {
-    const chunks: Buffer[] = [Buffer.from(JSON.stringify({ format: FORMAT, key: this.key }))];
+    // Each line either a range of the bytes read (copied without a view of its own) or a text to encode.
+    const header = JSON.stringify({ format: FORMAT, key: this.key });
+    const lines: (string | number)[] = [];
+    let size = Buffer.byteLength(header);
     for (const file in this.#next) {
       const entry = this.#next[file];
       const asRead = this.#asRead(file, entry);
-      chunks.push(NEWLINE, (asRead && this.#lineBytes?.get(file)) || Buffer.from(asRead ? this.#lines[file] : JSON.stringify([file, entry])));
+      const line = asRead ? this.#lineBytes?.index.get(file) : undefined;
+      const text = line === undefined ? (asRead ? this.#lines[file] : JSON.stringify([file, entry])) : undefined;
+      lines.push(text ?? line!);
+      size += 1 + (text === undefined ? this.#lineBytes!.ends[line!] - this.#lineBytes!.starts[line!] : Buffer.byteLength(text));
     }
-    return Buffer.concat(chunks);
+    const out = Buffer.allocUnsafe(size);
+    let at = out.write(header);
+    for (const line of lines) {
+      out[at++] = 10;
+      if (typeof line === 'string') at += out.write(line, at);
+      else at += this.#lineBytes!.bytes.copy(out, at, this.#lineBytes!.starts[line], this.#lineBytes!.ends[line]);
+    }
+    return out;
   }
 
   /** Whether `entry` is the previous entry of `file` unchanged (putParsed and putFindings kept its parts). */
@@ -195,23 +208,31 @@ export class ResultCache {
   }
 }
 
-const NEWLINE = Buffer.from('\n');
+/** The entry lines of a cache file's bytes: line `index.get(file)` is `bytes` from `starts[i]` to `ends[i]`. */
+interface LineBytes {
+  bytes: Buffer;
+  index: Map<string, number>;
+  starts: number[];
+  ends: number[];
+}
 
 /**
- * The entry lines of `bytes` (a header line, then one line per file, in the order of `files`) as bytes, by
- * file. A line break is one byte in UTF-8 and never part of another character's bytes, and decoding never
- * makes or drops one, so the n-th line of the decoded text is the n-th line of the bytes.
+ * The entry lines of `bytes` (a header line, then one line per file, in the order of `files`). A line break
+ * is one byte in UTF-8 and never part of another character's bytes, and decoding never makes or drops
+ * one, so the n-th line of the decoded text is the n-th line of the bytes.
  */
-function lineBytes(bytes: Buffer, files: readonly string[]): Map<string, Buffer> {
-  const byFile = new Map<string, Buffer>();
+function lineBytes(bytes: Buffer, files: readonly string[]): LineBytes {
+  const lines: LineBytes = { bytes, index: new Map(), starts: [], ends: [] };
   let start = bytes.indexOf(10) + 1;
   for (const file of files) {
     if (start <= 0) break;
     const end = bytes.indexOf(10, start);
-    byFile.set(file, bytes.subarray(start, end < 0 ? bytes.length : end));
+    lines.index.set(file, lines.starts.length);
+    lines.starts.push(start);
+    lines.ends.push(end < 0 ? bytes.length : end);
     start = end + 1;
   }
-  return byFile;
+  return lines;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
