@@ -15,7 +15,9 @@ export const DEFAULT_PLATFORM_PATHS = ['/schemas/', '/scripts/', '/actions/', '/
 export function codeownersFor(config: GitopsConfig, entities: readonly CatalogEntity[]): { file: string; text: string; refused: Diagnostic[] } | undefined {
   if (!config.codeowners) return undefined;
   const { platformTeam, platformPaths, file } = config.codeowners;
-  const generated = generateCodeownersChecked({ entities, templates: templateOwnership(config.root), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, repoUrl: config.repoUrl, placeholderResolvers: new Set(config.catalog.placeholderResolvers) });
+  // Whatever the org's platformPaths say, no team may own the toolkit's config or CODEOWNERS itself.
+  const protectedPaths = ['/gitops.config.yaml', `/${file ?? '.github/CODEOWNERS'}`];
+  const generated = generateCodeownersChecked({ entities, templates: templateOwnership(config.root), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, protectedPaths, repoUrl: config.repoUrl, placeholderResolvers: new Set(config.catalog.placeholderResolvers) });
   return { file: file ?? '.github/CODEOWNERS', ...generated };
 }
 

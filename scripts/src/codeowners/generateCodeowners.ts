@@ -21,6 +21,8 @@ export interface CodeownersInput {
   platformTeam: string;
   /** Folders only the platform team may change. */
   platformPaths: readonly string[];
+  /** More paths no team line may name (the config, the CODEOWNERS file), without a line of their own. */
+  protectedPaths?: readonly string[];
   repoUrl?: string;
   /** Placeholder resolvers beyond text, json and yaml (gitops.config.yaml catalog.placeholderResolvers). */
   placeholderResolvers?: ReadonlySet<string>;
@@ -45,6 +47,17 @@ export function unsafeCodeownersPath(path: string): string | undefined {
 
 
 /**
+ * Whether CODEOWNERS `path` (`/a/b.yaml` or a folder `/a/`) names `platformPath` itself, a folder
+ * holding it, or something inside it.
+ */
+function coversOrIsInside(path: string, platformPath: string): boolean {
+  const folder = (p: string) => p.endsWith('/');
+  if (path === platformPath) return true;
+  if (folder(platformPath) && path.startsWith(platformPath)) return true;
+  return folder(path) && platformPath.startsWith(path);
+}
+
+/**
  * CODEOWNERS from the catalog: each entity file (and the API definitions and docs it points at) is
  * owned by the GitHub teams of its entities' owning groups (`github.com/team-slug`, inherited from
  * the parent group when missing); everything else falls to the platform team. Paths and team slugs
@@ -57,7 +70,7 @@ export function generateCodeowners(input: CodeownersInput): string {
 /** generateCodeowners, with the paths and teams it refused as Diagnostics for the gate. */
 export function generateCodeownersChecked(input: CodeownersInput): { text: string; refused: Diagnostic[] } {
   const refused: Diagnostic[] = [];
-  const refuse = (ruleId: 'codeowners-unsafe-path' | 'codeowners-team-invalid', message: string, hint: string, entity?: CatalogEntity, file?: string) => {
+  const refuse = (ruleId: 'codeowners-unsafe-path' | 'codeowners-team-invalid' | 'codeowners-platform-path', message: string, hint: string, entity?: CatalogEntity, file?: string) => {
     refused.push({ ruleId, severity: 'error', message, hint, file: entity?.file ?? file ?? '.github/CODEOWNERS', range: entity ? entity.locate(entity.document, []) : FILE_START, ...(entity?.ref ? { entityRef: entity.ref } : {}) });
   };
   const refusedTeams = new Set<CatalogEntity>();
@@ -79,7 +92,16 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
   const owners = new Map<string, Set<string>>();
   let current: CatalogEntity | undefined;
   let currentFile: string | undefined;
+  const refusedClaims = new Set<string>();
   const own = (path: string, team: string) => {
+    // Last match wins: a team line for a platform path (or a folder holding one) would hand it to that
+    // team, whatever catalog field named it (a placeholder, a docs folder, a skeleton url).
+    const platform = team === input.platformTeam ? undefined : [...input.platformPaths, ...(input.protectedPaths ?? [])].find(p => coversOrIsInside(path, p));
+    if (platform !== undefined) {
+      if (!refusedClaims.has(`${path}\0${team}`)) refuse('codeowners-platform-path', `${team} cannot own ${JSON.stringify(path).slice(0, 200)}: it ${path === platform ? 'is' : platform.startsWith(path) ? 'holds' : 'is inside'} ${platform}, which only ${input.platformTeam} reviews.`, 'Point the field at a file in the team\'s own folders (copy it there), or ask the platform team to change the file.', current, currentFile);
+      refusedClaims.add(`${path}\0${team}`);
+      return;
+    }
     const reason = unsafeCodeownersPath(path);
     if (reason) {
       if (!refusedPaths.has(path)) refuse('codeowners-unsafe-path', `The path ${JSON.stringify(path).slice(0, 200)} holds ${reason}; CODEOWNERS cannot name it safely, so the platform team reviews it instead of ${team}.`, 'Rename the file or folder with letters, digits, -, _ and . only.', current, currentFile);

@@ -5,10 +5,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, posix, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
-import { deniedExtensions, loadTechdocsPolicy, mkdocsPathsOutside, type MkdocsPathOutside } from './mkdocsSafety.ts';
+import { deniedExtensions, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsPathsOutside, type MkdocsPathOutside } from './mkdocsSafety.ts';
 
 const require = createRequire(import.meta.url);
 const SHIM = fileURLToPath(new URL('../../techdocs-core-shim/', import.meta.url));
@@ -81,7 +81,7 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   // Docs are PR content: a link to a host file must not be copied into a public site.
   const text = defaultSiteName === undefined ? await readFile(realRepoPath(root, mkdocsFile), 'utf8') : undefined;
   const config = text === undefined ? {} : readableConfig(text);
-  const refused = deniedExtensions(config, loadTechdocsPolicy(root));
+  const refused = deniedExtensions(config.all, loadTechdocsPolicy(root));
   if (refused.length) throw new Error(`${mkdocsFile} uses the markdown extension '${refused[0].name}', which is refused: ${refused[0].reason}. The site is not built.`);
   // A `..` path joined onto the temporary copy collapses at / and would write (or read) anywhere.
   const outside = mkdocsPathsOutside(config.all, folder === '.' ? '' : folder);
@@ -118,14 +118,12 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   return { directory: site, files, seconds: (Date.now() - started) / 1000 };
 }
 
-// A config that does not parse is still handed to the build, so the finding carries MkDocs' own message.
 function readableConfig(text: string): { docs_dir?: string; markdown_extensions?: unknown; all?: unknown } {
-  try {
-    const config = parse(text, { logLevel: 'error' }) as { docs_dir?: unknown; markdown_extensions?: unknown } | null;
-    return { ...(typeof config?.docs_dir === 'string' ? { docs_dir: config.docs_dir } : {}), markdown_extensions: config?.markdown_extensions, all: config };
-  } catch {
-    return {};
-  }
+  // As MkDocs reads it (merge keys expanded, the last duplicate key kept): a file that cannot be read
+  // so is never built, since nothing in it could be judged.
+  const config = mkdocsConfigAsBuilt(text) as { docs_dir?: unknown; markdown_extensions?: unknown } | null | undefined;
+  if (config === undefined) throw new Error('mkdocs.yml cannot be read as YAML; the site is not built.');
+  return { ...(typeof config?.docs_dir === 'string' ? { docs_dir: config.docs_dir } : {}), markdown_extensions: config?.markdown_extensions, all: config };
 }
 
 function run(command: string, args: string[], env: Record<string, string>): Promise<{ code: number; text: string }> {

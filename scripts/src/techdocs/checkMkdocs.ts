@@ -15,7 +15,10 @@ const KEPT_PLUGINS = new Set(['techdocs-core', 'search', 'material/search', 'red
  * code (see checkMkdocsSafety).
  */
 export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, options: { text?: string; policy?: TechdocsPolicy } = {}): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [...source.problems, ...checkMkdocsSafety(source, options.text, repoFiles, options.policy ?? DEFAULT_TECHDOCS_POLICY)];
+  const safety = checkMkdocsSafety(source, options.text, repoFiles, options.policy ?? DEFAULT_TECHDOCS_POLICY);
+  // For mkdocs.yml `<<` is a merge key after all (MkDocs and TechDocs expand it): mkdocs-merge-key says so.
+  const merges = safety.some(d => d.ruleId === 'mkdocs-merge-key');
+  const diagnostics: Diagnostic[] = [...source.problems.filter(p => !(merges && p.ruleId === 'yaml-merge-key')), ...safety];
   const flagged = new Set(diagnostics.map(d => d.ruleId));
   const config = source.documents[0];
   const at = (path: PathSegment[], ruleId: string, severity: Diagnostic['severity'], message: string, hint: string, key = false): Diagnostic => ({
@@ -46,6 +49,7 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
   for (const key of Object.keys(config)) {
     // hooks and INHERIT are reported as the risk they are, not as a mere no-op.
     if ((key === 'hooks' && flagged.has('mkdocs-hooks')) || (key === 'INHERIT' && flagged.has('mkdocs-inherit-outside'))) continue;
+    if (key === '<<' && merges) continue;
     if (!KEPT_KEYS.has(key)) diagnostics.push(at([key], 'mkdocs-dropped-key', 'warning', `TechDocs drops '${key}' from mkdocs.yml before building.`, 'Remove it; it has no effect in Backstage.', true));
   }
   if (isRecord(config.theme) && 'custom_dir' in config.theme) {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
-import { LineCounter, isNode, parseDocument, visit } from 'yaml';
+import { LineCounter, isNode, isPair, isScalar, parse, parseDocument, visit } from 'yaml';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import { toRange } from '../load/yamlPath.ts';
@@ -17,14 +17,42 @@ export interface TechdocsPolicy {
   deniedMarkdownExtensions?: Record<string, string>;
 }
 
-/** The markdown_extensions of a parsed mkdocs.yml that the policy denies, with their index and reason. */
-export function deniedExtensions(config: unknown, policy: TechdocsPolicy): { index: number; name: string; reason: string }[] {
-  const denied = policy.deniedMarkdownExtensions ?? {};
-  if (!isRecord(config) || !Array.isArray(config.markdown_extensions)) return [];
-  return config.markdown_extensions.flatMap((entry, index) => {
-    const name = typeof entry === 'string' ? entry : isRecord(entry) ? Object.keys(entry)[0] : undefined;
-    return name !== undefined && Object.hasOwn(denied, name) ? [{ index, name, reason: denied[name] }] : [];
+/**
+ * The markdown_extensions of a parsed mkdocs.yml that the policy denies: `path` in mkdocs.yml (a list
+ * entry, or a key of the mapping form MkDocs also takes, which Backstage's sanitiser leaves alone), the
+ * name as written and why. Python-Markdown imports the module before any `:Class` (so
+ * `pymdownx.snippets:SnippetExtension` is pymdownx.snippets), and a denied module is also denied through
+ * its package or a module inside it.
+ */
+export function deniedExtensions(config: unknown, policy: TechdocsPolicy): { path: (string | number)[]; name: string; reason: string }[] {
+  const denied = Object.entries(policy.deniedMarkdownExtensions ?? {});
+  if (!isRecord(config)) return [];
+  const listed = config.markdown_extensions;
+  const entries: [(string | number)[], string][] = Array.isArray(listed)
+    ? listed.flatMap((entry, i) => (typeof entry === 'string' ? [entry] : isRecord(entry) ? Object.keys(entry) : []).map((name): [(string | number)[], string] => [['markdown_extensions', i], name]))
+    : isRecord(listed) ? Object.keys(listed).map((name): [(string | number)[], string] => [['markdown_extensions', name], name]) : [];
+  return entries.flatMap(([path, name]) => {
+    const module = name.split(':')[0].trim();
+    const hit = denied.find(([d]) => module === d || module.startsWith(`${d}.`) || d.startsWith(`${module}.`));
+    return hit ? [{ path, name, reason: hit[1] }] : [];
   });
+}
+
+/**
+ * mkdocs.yml as MkDocs (PyYAML) and TechDocs (js-yaml) read it: `<<` merge keys expanded, the last of
+ * duplicate keys kept. Undefined when even that reading fails. What the build would see is what is judged.
+ */
+export function mkdocsConfigAsBuilt(text: string): unknown {
+  try {
+    return parse(text, { merge: true, uniqueKeys: false, logLevel: 'silent' }) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `text` writes a `<<` key anywhere (a merge key to MkDocs and TechDocs). */
+export function writesMergeKey(text: string): boolean {
+  return /(?:^|[\s{,])<<\s*:/m.test(text) || /["']<<["']\s*:/.test(text);
 }
 
 /** A path-valued key of mkdocs.yml whose value leads outside the site's folder (or is absolute). */
@@ -89,13 +117,25 @@ export const DEFAULT_TECHDOCS_POLICY: TechdocsPolicy = defaultPolicy as Techdocs
  */
 export function checkMkdocsSafety(source: SourceFile, text: string | undefined, repoFiles: ReadonlySet<string>, policy: TechdocsPolicy): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const config = source.documents[0];
   const folder = posix.dirname(source.file) === '.' ? '' : posix.dirname(source.file);
+  // A finding about a key that only `<<` brings in is shown on the `<<` line.
+  let merged: Diagnostic[] = [];
+  const written = source.documents[0];
   const at = (path: (string | number)[], ruleId: string, message: string, hint: string, key = false): Diagnostic => ({
-    ruleId, severity: 'error', message, hint, file: source.file, range: source.locate(0, path, { key }),
+    ruleId, severity: 'error', message, hint, file: source.file,
+    range: merged.length > 0 && !(isRecord(written) && Object.hasOwn(written, path[0])) ? merged[0].range : source.locate(0, path, { key }),
   });
   // A file over the node budget was not read; reading it again here would undo the budget.
-  if (text !== undefined && !source.problems.some(p => p.ruleId === 'yaml-node-limit')) diagnostics.push(...unsafeTags(source.file, text, new Set(policy.yamlTags)));
+  const readable = text !== undefined && !source.problems.some(p => p.ruleId === 'yaml-node-limit');
+  if (readable) diagnostics.push(...unsafeTags(source.file, text, new Set(policy.yamlTags)));
+  let config = source.documents[0];
+  if (readable && writesMergeKey(text)) {
+    // MkDocs and TechDocs expand `<<`, where the gate's YAML 1.2 reading keeps a literal key: what is
+    // merged in is what gets built, so it is judged as merged, and the merge itself is refused.
+    merged = mergeKeys(source.file, text);
+    diagnostics.push(...merged);
+    config = mkdocsConfigAsBuilt(text) ?? config;
+  }
   if (!isRecord(config)) return diagnostics;
   if ('hooks' in config) {
     diagnostics.push(at(['hooks'], 'mkdocs-hooks', 'hooks: runs the listed Python files inside the job that builds and publishes the docs.', 'Remove hooks; ask the platform team for a reviewed plugin instead.', true));
@@ -111,8 +151,8 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
       diagnostics.push(at(['INHERIT'], 'mkdocs-inherit-outside', `INHERIT reads ${JSON.stringify(String(config.INHERIT))}, which is ${inside ? 'not a file in this repository' : "outside this site's folder"}: a config nobody reviewing this site sees.`, "Write the settings into this mkdocs.yml, or keep the inherited file next to it in the site's folder.", true));
     }
   }
-  for (const { index, name, reason } of deniedExtensions(config, policy)) {
-    diagnostics.push(at(['markdown_extensions', index], 'mkdocs-unsafe-extension', `The markdown extension '${name}' is refused: ${reason}.`, 'Copy the text into the page, or link to the file.'));
+  for (const { path, name, reason } of deniedExtensions(config, policy)) {
+    diagnostics.push(at(path, 'mkdocs-unsafe-extension', `The markdown extension '${name.slice(0, 200)}' is refused: ${reason}.`, 'Copy the text into the page, or link to the file.', typeof path[1] === 'string'));
   }
   if (Array.isArray(config.plugins)) {
     const allowed = new Set(policy.plugins);
@@ -124,6 +164,33 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
     });
   }
   return diagnostics;
+}
+
+/** Each `<<` key of mkdocs.yml, on its own line: refused, since what it merges in is not what reviewers read. */
+function mergeKeys(file: string, text: string): Diagnostic[] {
+  const lineCounter = new LineCounter();
+  const found: Diagnostic[] = [];
+  let doc;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: false, logLevel: 'silent' });
+  } catch {
+    return found;
+  }
+  visit(doc, {
+    Pair(_, pair) {
+      if (isPair(pair) && isScalar(pair.key) && pair.key.value === '<<' && pair.key.range && found.length < 20) {
+        found.push({
+          ruleId: 'mkdocs-merge-key',
+          severity: 'error',
+          message: "'<<' merges other keys into this mapping when MkDocs and TechDocs read mkdocs.yml, so what gets built is not what a reviewer reads here.",
+          hint: 'Write the merged keys out in full.',
+          file,
+          range: toRange(lineCounter, pair.key.range[0], pair.key.range[1]),
+        });
+      }
+    },
+  });
+  return found;
 }
 
 function unsafeTags(file: string, text: string, allowedTags: ReadonlySet<string>): Diagnostic[] {

@@ -75,6 +75,44 @@ describe('no catalog change can widen a team\'s CODEOWNERS ownership', () => {
     expect(result.status).toBe(1);
   }, 60_000);
 
+  it('a catalog field that names a platform path (placeholder, docs folder, skeleton url) gives no team a line for it, and the gate says so', async () => {
+    const system = (name: string, extra: string) => `apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: ${name}\n${extra}spec:\n  owner: group:team-a\n`;
+    const template = 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: t\nspec:\n  owner: group:team-a\n  type: service\n  steps:\n    - id: never\n      if: ${{ parameters.name === "never" }}\n      action: fetch:plain\n      input:\n        url: ../../pipelines\n';
+    const root = await tempRepo({
+      // The org's own platformPaths leave out gitops.config.yaml: it is protected all the same.
+      'gitops.config.yaml': "catalog:\n  roots: [catalog/all.yaml]\ncodeowners:\n  platformTeam: '@acme/platform'\n  platformPaths: [/.github/, /pipelines/, /scripts/]\n",
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./groups.yaml, ./systems.yaml, ../templates/t/template.yaml]\n',
+      'catalog/groups.yaml': group('team-a', 'acme/team-a'),
+      'catalog/systems.yaml': [
+        system('workflow', '  description:\n    $text: ../.github/workflows/main.yml\n'),
+        system('config', '  description:\n    $text: ../gitops.config.yaml\n'),
+        system('toolkit', '  annotations:\n    backstage.io/techdocs-ref: dir:../scripts\n'),
+        system('fine', '  description:\n    $text: ./notes.md\n'),
+      ].join('---\n'),
+      'catalog/notes.md': 'notes\n',
+      '.github/workflows/main.yml': 'on: push\n',
+      'scripts/mkdocs.yml': 'site_name: x\n',
+      'scripts/docs/index.md': '# x\n',
+      'pipelines/deploy.yml': 'steps: []\n',
+      'templates/t/template.yaml': template,
+    });
+    expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
+    const rules = parseCodeowners(readFileSync(join(root, '.github/CODEOWNERS'), 'utf8'));
+    for (const path of ['.github/workflows/main.yml', 'gitops.config.yaml', 'scripts/mkdocs.yml', 'pipelines/deploy.yml', '.github/CODEOWNERS']) {
+      expect({ path, owners: ownersOf(rules, path)?.owners }).toEqual({ path, owners: ['@acme/platform'] });
+    }
+    expect(ownersOf(rules, 'catalog/notes.md')?.owners).toEqual(['@acme/team-a']);
+    const result = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; message: string }[] }).diagnostics.filter(d => d.ruleId === 'codeowners-platform-path');
+    expect(found.map(d => `${d.file}: ${d.message.split(':')[0]}`).sort()).toEqual([
+      'catalog/systems.yaml: @acme/team-a cannot own "/.github/workflows/main.yml"',
+      'catalog/systems.yaml: @acme/team-a cannot own "/gitops.config.yaml"',
+      'catalog/systems.yaml: @acme/team-a cannot own "/scripts/"',
+      'templates/t/template.yaml: @acme/team-a cannot own "/pipelines/"',
+    ]);
+    expect(result.status).toBe(1);
+  }, 60_000);
+
   it.each([
     ['catalog/a.yaml', undefined], ['docs/Über-uns_v2.0/index.md', undefined], ['a/b@c+d=e,f', undefined],
     ['a\nb', 'control'], ['a\u0085b', 'control'], ['a\u200bb', 'control'], ['a b', 'whitespace'], ['a\u00a0b', 'whitespace'], ['a\u2028b', 'whitespace'],

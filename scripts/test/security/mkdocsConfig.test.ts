@@ -18,6 +18,16 @@ const ROWS: [string, string, string[]][] = [
   ['INHERIT from outside the repo', "INHERIT: ../../../../etc/mkdocs.yml\nsite_name: Docs\n", ['mkdocs-inherit-outside@1']],
   ['INHERIT from a file the site does not own', "INHERIT: ../../gitops.config.yaml\nsite_name: Docs\n", ['mkdocs-inherit-outside@1']],
   ['pymdownx.snippets pastes host files into pages', "site_name: Docs\nmarkdown_extensions:\n  - toc\n  - pymdownx.snippets:\n      check_paths: true\n", ['mkdocs-unsafe-extension@4']],
+  // Python-Markdown imports the module before `:Class`; MkDocs also takes the mapping form, which
+  // Backstage's sanitiser leaves alone; a package or module path around a denied one is denied too.
+  ['pymdownx.snippets named with its class', "site_name: Docs\nmarkdown_extensions:\n  - pymdownx.snippets:SnippetExtension\n", ['mkdocs-unsafe-extension@3']],
+  ['snippets with its class and a config', "site_name: Docs\nmarkdown_extensions:\n  - toc\n  - pymdownx.snippets:SnippetExtension:\n      base_path: [/]\n", ['mkdocs-unsafe-extension@4']],
+  ['markdown_extensions as a mapping', "site_name: Docs\nmarkdown_extensions:\n  toc: {}\n  pymdownx.snippets: {}\n", ['mkdocs-unsafe-extension@4']],
+  ['markdown_include by its package', "site_name: Docs\nmarkdown_extensions:\n  - markdown_include\n", ['mkdocs-unsafe-extension@3']],
+  ['mdx_include pastes files', "site_name: Docs\nmarkdown_extensions:\n  - mdx_include:\n      base_path: /\n", ['mkdocs-unsafe-extension@3']],
+  // `<<` is a merge key to MkDocs and TechDocs: what it merges in is built, so it is judged and refused.
+  ['a denied extension merged in with <<', "site_name: Docs\n<<: {markdown_extensions: [pymdownx.snippets]}\n", ['mkdocs-merge-key@2', 'mkdocs-unsafe-extension@2']],
+  ['hooks merged in from an anchor', "base: &base\n  hooks: [steal.py]\nsite_name: Docs\n<<: *base\n", ['mkdocs-hooks@4', 'mkdocs-merge-key@4']],
   ['docs_dir climbs out to a host path', "site_name: Docs\ndocs_dir: ../../../../tmp/x\n", ['mkdocs-path-outside@2']],
   ['docs_dir absolute', "site_name: Docs\ndocs_dir: /etc\n", ['mkdocs-path-outside@2']],
   ['site_dir climbs out', "site_name: Docs\nsite_dir: ../../../../tmp/out\n", ['mkdocs-path-outside@2']],
@@ -54,6 +64,23 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; range: { start: { line: number } } }[] };
     expect(report.diagnostics.map(d => `${d.ruleId}@${d.file}:${d.range.start.line}`)).toEqual(['mkdocs-path-outside@handbook/mkdocs.yml:2']);
     expect(result.status).toBe(1);
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['pymdownx.snippets:SnippetExtension', 'markdown_extensions:\n  - pymdownx.snippets:SnippetExtension\n'],
+    ['a merged-in pymdownx.snippets', '<<: {markdown_extensions: [pymdownx.snippets]}\n'],
+  ])('techdocs build refuses %s before building: no page pastes a host file', async (_, extension) => {
+    const root = await tempRepo({
+      'catalog-info.yaml': component,
+      'handbook/mkdocs.yml': `site_name: Docs\n${extension}`,
+      'handbook/docs/index.md': '# Docs\n\n--8<-- "/etc/hostname"\n',
+    });
+    const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+    const result = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stdout + result.stderr).toMatch(/pymdownx\.snippets.*refused/);
+    expect(existsSync(join(out, 'default/component/docs-site/index.html'))).toBe(false);
     await rm(out, { recursive: true, force: true });
   });
 
