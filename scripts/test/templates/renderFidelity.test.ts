@@ -90,16 +90,20 @@ describe('templates render: JSON with comments where the format is JSONC', () =>
 describe('templates render: files copied verbatim keep their ${{ }}', () => {
   it('fetch:plain output and copyWithoutTemplating files pass; {% raw %} in a rendered file is still a finding', async () => {
     const root = await tree({
-      't.yaml': template(`    - id: plain\n      action: fetch:plain\n      input:\n        url: ./files\n        targetPath: ./examples\n${fetchSkeleton("        copyWithoutTemplating: ['nested-template.yaml', 'docs/']\n")}    - id: rename\n      action: fs:rename\n      input:\n        files: [{from: examples/update.yaml, to: moved/update.yaml}]\n`),
+      't.yaml': template(`    - id: plain\n      action: fetch:plain\n      input:\n        url: ./files\n        targetPath: ./examples\n${fetchSkeleton("        copyWithoutTemplating: ['nested-template.yaml', 'docs/']\n")}    - id: njk\n      action: fetch:template\n      input:\n        url: ./njk\n        targetPath: ./njk\n        templateFileExtension: true\n        values: {name: svc}\n    - id: rename\n      action: fs:rename\n      input:\n        files: [{from: examples/update.yaml, to: moved/update.yaml}]\n`),
       'v.yaml': 'name: svc\n',
       'files/update.yaml': 'message: ${{ parameters.name }}\n',
       'files/README.md': 'Use ${{ values.name }} in your skeleton.\n',
       'skeleton/nested-template.yaml': 'steps:\n  - input: {name: "${{ parameters.name }}"}\n',
       'skeleton/docs/guide.md': 'Write ${{ values.x }}.\n',
       'skeleton/README.md': '# ${{ values.name }}\n{% raw %}Team: ${{ values.team }}{% endraw %}\n',
+      // With templateFileExtension only *.njk is rendered; the rest is copied as it stands.
+      'njk/index.md.njk': '# ${{ values.name }}\n',
+      'njk/example.yaml': 'name: ${{ parameters.name }}\n',
+      'njk/left.md.njk': '{% raw %}${{ values.name }}{% endraw %}\n',
     });
     const { status, problems } = await render(root);
-    expect(problems).toEqual(['✖ README.md still contains a template expression: it was not rendered']);
+    expect(problems).toEqual(['✖ README.md still contains a template expression: it was not rendered', '✖ njk/left.md still contains a template expression: it was not rendered']);
     expect(status).toBe(1);
   }, 60_000);
   it('a rendered software template keeps its own ${{ parameters }} and its skeleton its ${{ values }}; ${{ values }} left in its template.yaml is a finding', async () => {
