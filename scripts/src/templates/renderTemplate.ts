@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { repoUrlProblem, workspacePathInputs, workspacePathProblem } from './checkStepInputs.ts';
 import { localReader, renderActionFactories, workflowRunnerClass, type TemplateSource } from './offlineScaffolder.ts';
 import { exampleOutput, validateActionInput, type KnownAction } from './scaffolderActions.ts';
@@ -259,6 +259,12 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
       refusal.hint ??= missingSecretHint(request.template.spec.steps, refusal.stepId, refusedPath(refusal), request.secrets);
     }
     if (inputRefusals.length && error && typeof error === 'object') Object.assign(error, { inputRefusals });
+    // A fetch of a folder or file that is not there: say which, relative to the repository, not the host path.
+    // (The reader's errors reach here re-wrapped, with the path only in the message.)
+    const missing = error instanceof Error ? /^ENOENT: no such file or directory, \w+ '([^']+)'$/.exec(error.message)?.[1] : undefined;
+    if (missing?.startsWith(request.source.root + sep)) {
+      (error as Error).message = `${relative(request.source.root, missing).split(sep).join('/')} does not exist in the repository (ENOENT)`;
+    }
     // The runner's message names neither the step nor, for fetch:template, the skeleton file it was rendering.
     if (error instanceof Error && where.step) {
       const step = request.template.spec.steps.find(s => (s as { id?: unknown }).id === where.step) as { action?: unknown } | undefined;

@@ -155,6 +155,13 @@ describe('templates render: a failure says where', () => {
     expect(status).toBe(1);
   }, 60_000);
 
+  it('names a skeleton folder that is not there by its path in the repository, not the host path', async () => {
+    const root = await tree({ 't.yaml': template(fetchSkeleton().replace('./skeleton', './skeletons/web')), 'v.yaml': 'name: svc\n', 'skeletons/api/a.md': 'hi\n' });
+    const { status, problems } = await render(root);
+    expect(problems).toEqual(['✖ The template failed to render: step fetch (fetch:template): skeletons/web does not exist in the repository (ENOENT)']);
+    expect(status).toBe(1);
+  }, 60_000);
+
   it('templates test: a case without the secret gets the same hint on its finding', async () => {
     const root = await tree({
       'templates/t/template.yaml': template(fetchSkeleton('        token: ${{ secrets.USER_OAUTH_TOKEN or false }}\n')),
