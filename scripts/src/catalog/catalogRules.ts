@@ -51,7 +51,7 @@ const rules: Rule[] = [
   // References and uniqueness
   { id: 'ref-unresolved', severity: 'error', description: 'A reference names an entity that is neither in this repo nor declared external.', example: 'spec:\n  owner: team-paymnts' },
   { id: 'ref-provided-elsewhere', severity: 'info', description: "A reference to an entity this repo does not define, which one of the managed Backstage's org providers (microsoftGraphOrg, githubOrg, ldapOrg, gitlab) brings in.", example: '# app-config: catalog.providers.microsoftGraphOrg\nspec:\n  owner: group:default/from-entra' },
-  { id: 'ref-kind-not-allowed', severity: 'error', description: "A reference points at a kind the field does not allow (owner must be Group or User).", example: 'spec:\n  owner: component:orders-api' },
+  { id: 'ref-kind-not-allowed', severity: 'error', description: "A reference points at a kind other than the field's usual ones (owner: Group or User): an error where the managed model (catalog.modules) drops the relation, a warning where Backstage's built-in processor still relates it.", example: 'spec:\n  owner: component:orders-api' },
   { id: 'ref-self', severity: 'warning', description: 'An entity refers to itself.', example: 'metadata: {name: a}\nspec:\n  dependsOn: [component:a]' },
   { id: 'entity-duplicate', severity: 'error', description: 'The same entity ref (case-insensitive) is defined twice: in one file Backstage keeps the later document silently; across files the first location processed wins and the other is a conflict.', example: '# Component orders-api in two files' },
   { id: 'group-cycle', severity: 'error', description: 'The group hierarchy loops back on itself.', example: 'a.parent: b, b.parent: a' },

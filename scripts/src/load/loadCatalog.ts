@@ -49,6 +49,8 @@ export interface LocationEdge {
   readerType: string;
   target: string;
   resolution: TargetResolution;
+  /** `spec.presence: optional`: Backstage's readers emit no error for a target that is not there. */
+  optional?: boolean;
 }
 
 export interface LoadedCatalog {
@@ -172,11 +174,12 @@ function locationEdges(source: SourceFile, inheritedType: string, targets: Targe
   source.documents.forEach((doc, document) => {
     if (!isRecord(doc) || doc.kind !== 'Location' || !isRecord(doc.spec) || !isEntityDocument(doc)) return;
     const type = typeof doc.spec.type === 'string' ? doc.spec.type : inheritedType;
+    const optional = doc.spec.presence === 'optional' ? { optional: true } : {};
     const listed: [PathSegment[], unknown][] = [[['spec', 'target'], doc.spec.target]];
     if (Array.isArray(doc.spec.targets)) doc.spec.targets.forEach((t, i) => listed.push([['spec', 'targets', i], t]));
     for (const [path, target] of listed) {
       if (typeof target !== 'string') continue;
-      edges.push({ file: source.file, document, path, type, readerType: inheritedType, target, resolution: resolveTarget(source.file, type, target, targets) });
+      edges.push({ file: source.file, document, path, type, readerType: inheritedType, target, resolution: resolveTarget(source.file, type, target, targets), ...optional });
     }
   });
   return edges;
