@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as CatalogModel from '@backstage/catalog-model';
 import { prebuilt } from './prebuilt/prebuilt.ts';
+import { deferModule } from './load/deferredModule.ts';
 
 // Backstage ships CommonJS next to an ESM build whose deep lodash imports Node's ESM loader
 // cannot resolve, so its packages are loaded through require.
@@ -30,6 +31,10 @@ export function entityModelCore(): EntityCore {
   if (core) return core;
   try {
     const load = (file: string) => require(join(catalogModelDist, `${file}.cjs.js`));
+    // Both policies require ajv as they load (about 15 ms), yet the gate never has them compile a schema:
+    // FieldFormatEntityPolicy does not use it and SchemaValidEntityPolicy runs the build's standalone
+    // validator. ajv is evaluated when something constructs or reads it (the fallback, an org policy).
+    deferModule(join(catalogModelDist, 'entity/policies/SchemaValidEntityPolicy.cjs.js'), 'ajv', undefined, true);
     const loaded: EntityCore = {
       parseEntityRef: load('entity/ref').parseEntityRef,
       parseLocationRef: load('location/helpers').parseLocationRef,

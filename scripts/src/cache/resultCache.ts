@@ -40,6 +40,8 @@ export class ResultCache {
   readonly #previous: Record<string, CachedFile>;
   /** The line each previous entry was read from. */
   readonly #lines: Record<string, string>;
+  /** Where each previous entry's line is in the bytes it was decoded from (`read`'s `bytes`): written back as it is. */
+  #lineBytes?: LineBytes;
   // Keyed by paths from a file anyone could have written: no prototype for a `__proto__` key to reach.
   readonly #next: Record<string, CachedFile> = Object.create(null);
   /** How many files and entities took their results from the cache in this run. */
@@ -60,7 +62,9 @@ export class ResultCache {
     this.#previous = previous;
     this.#lines = lines;
     this.notice = notice;
-    this.#previousFindings = Object.values(previous).reduce((n, entry) => n + entry.findings.filter(f => f !== null).length, 0);
+    let findings = 0;
+    for (const file in previous) for (const found of previous[file].findings) if (found !== null) findings++;
+    this.#previousFindings = findings;
     // An ignored cache file is rewritten even when this run finds nothing to keep.
     if (notice) this.#changed = true;
   }
@@ -69,7 +73,7 @@ export class ResultCache {
    * Reads a cache from its text (`undefined` when there is no file yet). A cache that does not parse,
    * has another shape or another key is never trusted: it starts empty, with a notice saying why.
    */
-  static read(text: string | undefined, key: string): ResultCache {
+  static read(text: string | undefined, key: string, bytes?: Buffer): ResultCache {
     if (text === undefined) return new ResultCache(key, {});
     const lines = text.split('\n');
     if (lines.at(-1) === '') lines.pop();
@@ -85,6 +89,8 @@ export class ResultCache {
     if (header.key !== key) return new ResultCache(key, {}, 'the toolkit, Backstage packages, policies or config changed since it was written');
     const files: Record<string, CachedFile> = Object.create(null);
     const texts: Record<string, string> = Object.create(null);
+    // The file of each line, in line order (an object's keys are not: integer-like ones come first).
+    const order: string[] = [];
     for (let i = 1; i < lines.length; i++) {
       let line: unknown;
       try {
@@ -97,8 +103,11 @@ export class ResultCache {
       if (!validEntry(file, entry)) return new ResultCache(key, {}, `its entry for ${file.slice(0, 200)} is malformed`);
       files[file] = entry;
       texts[file] = lines[i];
+      order.push(file);
     }
-    return new ResultCache(key, files, undefined, texts);
+    const cache = new ResultCache(key, files, undefined, texts);
+    if (bytes) cache.#lineBytes = lineBytes(bytes, order);
+    return cache;
   }
 
   /** The earlier parse of `file` if its text still hashes to `hash`: documents as parseYaml gives them. */
@@ -161,12 +170,34 @@ export class ResultCache {
 
   /** The cache as the next run reads it: only the files seen in this run, one line each. */
   serialize(): string {
-    const lines = [JSON.stringify({ format: FORMAT, key: this.key })];
+    return this.serializeBytes().toString('utf8');
+  }
+
+  /**
+   * serialize's text as UTF-8 bytes: lines that came back unchanged are the bytes they were read from
+   * (when `read` had them), so a run that changed a few files encodes only those.
+   */
+  serializeBytes(): Buffer {
+    // Each line either a range of the bytes read (copied without a view of its own) or a text to encode.
+    const header = JSON.stringify({ format: FORMAT, key: this.key });
+    const lines: (string | number)[] = [];
+    let size = Buffer.byteLength(header);
     for (const file in this.#next) {
       const entry = this.#next[file];
-      lines.push(this.#asRead(file, entry) ? this.#lines[file] : JSON.stringify([file, entry]));
+      const asRead = this.#asRead(file, entry);
+      const line = asRead ? this.#lineBytes?.index.get(file) : undefined;
+      const text = line === undefined ? (asRead ? this.#lines[file] : JSON.stringify([file, entry])) : undefined;
+      lines.push(text ?? line!);
+      size += 1 + (text === undefined ? this.#lineBytes!.ends[line!] - this.#lineBytes!.starts[line!] : Buffer.byteLength(text));
     }
-    return lines.join('\n');
+    const out = Buffer.allocUnsafe(size);
+    let at = out.write(header);
+    for (const line of lines) {
+      out[at++] = 10;
+      if (typeof line === 'string') at += out.write(line, at);
+      else at += this.#lineBytes!.bytes.copy(out, at, this.#lineBytes!.starts[line], this.#lineBytes!.ends[line]);
+    }
+    return out;
   }
 
   /** Whether `entry` is the previous entry of `file` unchanged (putParsed and putFindings kept its parts). */
@@ -175,6 +206,33 @@ export class ResultCache {
     if (!previous || !Object.hasOwn(this.#lines, file) || previous.hash !== entry.hash || previous.documents !== entry.documents || previous.problems !== entry.problems || previous.unread !== entry.unread) return false;
     return entry.findings.every((f, i) => f === previous.findings[i]);
   }
+}
+
+/** The entry lines of a cache file's bytes: line `index.get(file)` is `bytes` from `starts[i]` to `ends[i]`. */
+interface LineBytes {
+  bytes: Buffer;
+  index: Map<string, number>;
+  starts: number[];
+  ends: number[];
+}
+
+/**
+ * The entry lines of `bytes` (a header line, then one line per file, in the order of `files`). A line break
+ * is one byte in UTF-8 and never part of another character's bytes, and decoding never makes or drops
+ * one, so the n-th line of the decoded text is the n-th line of the bytes.
+ */
+function lineBytes(bytes: Buffer, files: readonly string[]): LineBytes {
+  const lines: LineBytes = { bytes, index: new Map(), starts: [], ends: [] };
+  let start = bytes.indexOf(10) + 1;
+  for (const file of files) {
+    if (start <= 0) break;
+    const end = bytes.indexOf(10, start);
+    lines.index.set(file, lines.starts.length);
+    lines.starts.push(start);
+    lines.ends.push(end < 0 ? bytes.length : end);
+    start = end + 1;
+  }
+  return lines;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -189,11 +247,23 @@ function jsonExact(value: unknown): boolean {
   return value === null || typeof value === 'string' || typeof value === 'boolean';
 }
 
+// Loops rather than every() with closures: ten thousand entries are checked on every run that reads the cache.
 function validEntry(file: string, entry: unknown): entry is CachedFile {
-  if (!isObject(entry) || typeof entry.hash !== 'string' || !Array.isArray(entry.documents) || !Array.isArray(entry.problems) || !Array.isArray(entry.findings)) return false;
-  if (!Array.isArray(entry.unread) || !entry.unread.every(i => Number.isInteger(i) && i >= 0 && i < (entry.documents as unknown[]).length)) return false;
-  if (entry.findings.length !== entry.documents.length || !entry.problems.every(d => validDiagnostic(file, d))) return false;
-  return entry.findings.every(f => f === null || (isObject(f) && Array.isArray(f.model) && Array.isArray(f.policies) && (f.substituted === undefined || typeof f.substituted === 'string') && [...f.model, ...f.policies].every(d => validDiagnostic(file, d))));
+  if (!isObject(entry) || typeof entry.hash !== 'string' || !Array.isArray(entry.documents) || !Array.isArray(entry.problems) || !Array.isArray(entry.findings) || !Array.isArray(entry.unread)) return false;
+  const count = entry.documents.length;
+  for (const i of entry.unread) if (!Number.isInteger(i) || i < 0 || i >= count) return false;
+  if (entry.findings.length !== count || !validDiagnostics(file, entry.problems)) return false;
+  for (const f of entry.findings) {
+    if (f === null) continue;
+    if (!isObject(f) || !Array.isArray(f.model) || !Array.isArray(f.policies) || (f.substituted !== undefined && typeof f.substituted !== 'string')) return false;
+    if (!validDiagnostics(file, f.model) || !validDiagnostics(file, f.policies)) return false;
+  }
+  return true;
+}
+
+function validDiagnostics(file: string, list: unknown[]): boolean {
+  for (const d of list) if (!validDiagnostic(file, d)) return false;
+  return true;
 }
 
 /** Whether `d` has a Diagnostic's shape (and, given `file`, is about that file): for results read back from disk. */
@@ -209,7 +279,7 @@ export function validDiagnostic(file: string | undefined, d: unknown): d is Diag
  * Writes the cache so that a run stopped half-way never leaves a truncated file: a temporary file
  * beside it, then a rename.
  */
-export function writeCacheFile(path: string, text: string): void {
+export function writeCacheFile(path: string, text: string | Buffer): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, text);

@@ -1,5 +1,5 @@
 import { createHash, hash as sha, type Hash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readlinkSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { textHash } from '../load/readSource.ts';
 import { isYamlFile } from '../load/repoFiles.ts';
@@ -38,19 +38,19 @@ const KEEP_MAX_BYTES = 1 << 20;
  * `skip`: repo-relative paths left out (the cache file itself, rewritten by every run that misses);
  * the folders that hold them are walked but their own existence is not hashed (the first run creates them).
  * A YAML file of at most KEEP_MAX_BYTES is hashed into the key by its own sha256, which `keep` is filled
- * with (RunTexts, so the run need not read or hash the files again); `known`, an earlier walk's RunTexts,
- * spares hashing a file whose bytes are still those (compared whole, never trusted by name). Neither
- * changes the key.
+ * with (RunTexts, so the run need not read or hash the files again); `seen` is filled with every path the
+ * walk met (InputsSeen), so that inputsUnchanged can later tell, mostly without reading, whether any of it
+ * changed. Neither changes the key.
  * Reads files; a folder or file that vanishes mid-walk is hashed as unreadable rather than thrown.
  */
-export function runInputsKey(root: string, parts: readonly string[], skip: ReadonlySet<string> = new Set(), keep?: RunTexts, known?: RunTexts): string {
+export function runInputsKey(root: string, parts: readonly string[], skip: ReadonlySet<string> = new Set(), keep?: RunTexts, seen?: InputsSeen): string {
   const hash = createHash('sha256');
   for (const part of parts) hash.update(`${part.length}:${part}\n`);
   const made = new Set([...skip].flatMap(path => path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
   try {
     // Joined once: the walk's paths are names readdir gave (no `/`, `.` or `..`), so appending them needs
     // no normalizing, which path.join did for every file.
-    walk(hash, join(root, '/'), '', skip, made, keep, known);
+    walk(hash, join(root, '/'), '', skip, made, keep, seen);
   } finally {
     buffer = undefined;
     slab = undefined;
@@ -58,14 +58,16 @@ export function runInputsKey(root: string, parts: readonly string[], skip: Reado
   return hash.digest('hex');
 }
 
-function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string>, made: ReadonlySet<string>, keep?: RunTexts, known?: RunTexts): void {
+function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string>, made: ReadonlySet<string>, keep?: RunTexts, seen?: InputsSeen): void {
   let entries;
   try {
     entries = readdirSync(root + folder, { withFileTypes: true });
   } catch {
     hash.update(`?${folder}\0`);
+    seen?.paths.set(folder, '?');
     return;
   }
+  seen?.paths.set(folder, 'D');
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = folder ? `${folder}/${entry.name}` : entry.name;
@@ -73,20 +75,28 @@ function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string
     if (entry.isDirectory()) {
       if (entry.name === 'node_modules') {
         hash.update(`M${path}\0`);
-        file(hash, root, `${path}/.package-lock.json`);
+        file(hash, root, `${path}/.package-lock.json`, undefined, seen);
         continue;
       }
       if (!made.has(path)) hash.update(`D${path}\0`);
-      walk(hash, root, path, skip, made, keep, known);
+      walk(hash, root, path, skip, made, keep, seen);
     } else if (entry.isFile()) {
       hash.update(`F${path}\0`);
-      file(hash, root, path, keep, known);
+      file(hash, root, path, keep, seen);
     } else if (entry.isSymbolicLink()) {
-      hash.update(`L${path}\0${readLink(root + path)}\0${realPath(root + path)}\0`);
+      const link = linkText(root + path);
+      hash.update(`L${path}\0${link}`);
+      seen?.paths.set(path, `L${link}`);
     } else {
       hash.update(`S${path}\0`);
+      seen?.paths.set(path, 'S');
     }
   }
+}
+
+// Where a link leads is decided by other paths (maybe outside the root): it is always resolved again.
+function linkText(path: string): string {
+  return `${readLink(path)}\0${realPath(path)}\0`;
 }
 
 // One buffer for the walk's reads, grown to the largest file: for 10k small files, allocating one
@@ -98,31 +108,24 @@ const SLAB_BYTES = 1 << 20;
 let slab: Buffer | undefined;
 let slabUsed = 0;
 
-function file(hash: Hash, root: string, path: string, keep?: RunTexts, known?: RunTexts): void {
+function file(hash: Hash, root: string, path: string, keep?: RunTexts, seen?: InputsSeen): void {
   let fd: number;
   try {
     fd = openSync(root + path, 'r');
   } catch {
     hash.update('?\0');
+    seen?.paths.set(path, '?');
     return;
   }
+  seen?.paths.set(path, 'F');
   try {
-    buffer ??= Buffer.allocUnsafe(1 << 16);
-    let length = 0;
-    // Until read says the end: no fstat, and a file that grows while it is read is read whole.
-    for (;;) {
-      if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
-      const read = readSync(fd, buffer, length, buffer.length - length, null);
-      if (read === 0) break;
-      length += read;
-    }
-    const bytes = buffer.subarray(0, length);
+    const bytes = readAll(fd);
+    const length = bytes.length;
     if (length > KEEP_MAX_BYTES || !isYamlFile(path)) {
       hash.update(`${length}\0`).update(bytes);
       return;
     }
-    const earlier = known?.get(path);
-    const digest = earlier && earlier.bytes.equals(bytes) ? earlier.digest : sha('sha256', bytes, 'hex');
+    const digest = sha('sha256', bytes, 'hex');
     hash.update(`${length}\0${digest}\0`);
     if (keep) {
       const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
@@ -130,9 +133,24 @@ function file(hash: Hash, root: string, path: string, keep?: RunTexts, known?: R
     }
   } catch {
     hash.update('?\0');
+    seen?.paths.set(path, '?');
   } finally {
     closeSync(fd);
   }
+}
+
+/** The whole content of an open file, in the walk's shared buffer (valid until the next read). */
+function readAll(fd: number): Buffer {
+  buffer ??= Buffer.allocUnsafe(1 << 16);
+  let length = 0;
+  // Until read says the end: a file that grows while it is read is read whole.
+  for (;;) {
+    if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
+    const read = readSync(fd, buffer, length, buffer.length - length, null);
+    if (read === 0) break;
+    length += read;
+  }
+  return buffer.subarray(0, length);
 }
 
 function copyToSlab(bytes: Buffer): Buffer {
@@ -144,6 +162,65 @@ function copyToSlab(bytes: Buffer): Buffer {
   const copy = slab.subarray(slabUsed, slabUsed + bytes.length);
   slabUsed += bytes.length;
   return copy;
+}
+
+// A file system stamps a change with a coarse clock (a tick of 1 to 10 ms; 1 to 2 s on FAT, HFS+ or some
+// network file systems) that may run a little behind this process's: a path last changed this close to
+// the walk's start may have changed after the walk read it.
+const RECENT_MS = 3000;
+
+/**
+ * Every path a runInputsKey walk met, with what it was (`F` file, `D` folder, `S` other, `L` and the text
+ * the key holds for a link, `?` unreadable), and when the walk began (`started`, milliseconds by the clock
+ * file times are compared with), for inputsUnchanged.
+ */
+export class InputsSeen {
+  readonly paths = new Map<string, string>();
+  /** `margin`: RECENT_MS (tests: 0, to take the path of times that tell with files they have just written). */
+  constructor(readonly started = Date.now(), readonly margin = RECENT_MS) {}
+}
+
+/**
+ * Whether everything under `root` is still as a runInputsKey walk (`seen`) found it, so that the walk's key
+ * still names it: the check after a run that its report judged the bytes its key names (a gate reads some
+ * files itself, after the walk). Without reading a file: each path the walk met still exists as the same
+ * kind and neither its modification nor its change time (ctime) is later than RECENT_MS before the walk
+ * began. The kernel sets ctime to the current time on every write, truncation, rename, link or permission
+ * change, and no system call sets it back (`utimes` sets only the modification and access times); a folder
+ * whose entries are added, removed or renamed gets new times too. So a path whose times are older than the
+ * walk's start has not changed since the walk read it (git's "racily clean" reasoning: a time within a
+ * clock tick or two of the walk proves nothing, hence the margin). A link is resolved again (where it leads
+ * depends on other paths). When any path is that recent, or was unreadable and exists, or has a time in the future
+ * (a clock that cannot be trusted), the answer is `again()`: the caller walks and hashes everything again
+ * and compares the keys. Reads file system records only, unless it calls `again`.
+ */
+export function inputsUnchanged(root: string, seen: InputsSeen, again: () => boolean): boolean {
+  const base = join(root, '/');
+  const oldest = seen.started - seen.margin;
+  const future = Date.now() + seen.margin;
+  let recent = false;
+  for (const [path, kind] of seen.paths) {
+    if (kind === '?') {
+      // Still missing is unchanged (node_modules without npm's record, as pnpm and yarn leave it); a path
+      // that exists but could not be read cannot be told apart by its times.
+      if (lstatSync(base + path, { throwIfNoEntry: false })) recent = true;
+      continue;
+    }
+    if (kind[0] === 'L') {
+      if (kind !== `L${linkText(base + path)}`) return false;
+      continue;
+    }
+    let now;
+    try {
+      now = path === '' ? statSync(base) : lstatSync(base + path);
+    } catch {
+      return false;
+    }
+    if ((now.isDirectory() ? 'D' : now.isFile() ? 'F' : now.isSymbolicLink() ? 'L' : 'S') !== kind) return false;
+    const changed = Math.max(now.mtimeMs, now.ctimeMs);
+    if (changed >= oldest || changed > future) recent = true;
+  }
+  return recent ? again() : true;
 }
 
 function readLink(path: string): string {

@@ -33,6 +33,8 @@ export interface CacheFileParts {
   notice?: string;
   /** The per-file part's text, decoded once. */
   files(): string | undefined;
+  /** The per-file part's bytes (files() decodes them), undefined when there is no file. */
+  filesBytes(): Buffer | undefined;
 }
 
 /** Reads and splits a `--cache` file (see CacheFileParts); an unreadable file gives '' to ResultCache's notice. */
@@ -42,13 +44,19 @@ export function readCacheParts(path: string): CacheFileParts {
     bytes = readFileSync(path);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return { files: () => (missing ? undefined : '') };
+    return { files: () => (missing ? undefined : ''), filesBytes: () => (missing ? undefined : Buffer.alloc(0)) };
   }
   const newline = bytes.indexOf(10);
   const run = newline < 0 ? undefined : runHeader(bytes.subarray(0, newline).toString('utf8'));
   let text: string | undefined;
-  const files = () => (text ??= (run ? bytes.subarray(newline + 1) : bytes).toString('utf8'));
-  return { run: run?.record, notice: run?.malformed ? 'its record of the last run is malformed' : undefined, files };
+  const filesBytes = () => (run ? bytes.subarray(newline + 1) : bytes);
+  const files = () => (text ??= filesBytes().toString('utf8'));
+  return { run: run?.record, notice: run?.malformed ? 'its record of the last run is malformed' : undefined, files, filesBytes };
+}
+
+/** cacheFileText as bytes, with the per-file part as bytes (ResultCache.serializeBytes): nothing encoded twice. */
+export function cacheFileBytes(run: RunRecord | undefined, files: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${JSON.stringify({ format: RUN_FORMAT, run: run ?? null })}\n`), files]);
 }
 
 /** The text of a `--cache` file: `run` (or none) on the first line, then ResultCache's serialization. */

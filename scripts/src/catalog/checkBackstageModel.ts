@@ -1,5 +1,4 @@
-import { Ajv, type ValidateFunction } from 'ajv';
-import ajvErrors from 'ajv-errors';
+import type { Ajv, ValidateFunction } from 'ajv';
 import type { ManagedModel } from './managedModel.ts';
 import { catalogModuleHint, moduleProviding } from './moduleHints.ts';
 import type * as CatalogModel from '@backstage/catalog-model';
@@ -14,6 +13,7 @@ import type { PathSegment } from '../load/yamlPath.ts';
 import { backstageAjvMessage, errorPath, leafErrors } from './ajvPaths.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
 import { unreadPlaceholder } from './placeholders.ts';
+import { ajvErrorsPlugin, ajvPackage } from '../load/lazyPackages.ts';
 
 const ADR_HINT = 'See https://backstage.io/docs/features/software-catalog/descriptor-format for the field formats.';
 
@@ -183,9 +183,9 @@ function checkModelKind(entity: Record<string, unknown>, record: CatalogEntity, 
     return;
   }
   if (!modelAjv) {
-    modelAjv = new Ajv(MODEL_OPTIONS);
+    modelAjv = new (ajvPackage().Ajv)(MODEL_OPTIONS);
     usePrebuiltMetaSchema(modelAjv, managedModelMetaSpec());
-    ajvErrors.default(modelAjv);
+    ajvErrorsPlugin()(modelAjv);
   }
   let validate = modelSchemas.get(kind.jsonSchema);
   if (!validate) modelSchemas.set(kind.jsonSchema, (validate = modelAjv.compile(kind.jsonSchema)));

@@ -1,7 +1,6 @@
 import type { Rule } from '../rules.ts';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import ajvErrors from 'ajv-errors';
-import ajvFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { ajvErrorsPlugin, ajvFormatsPlugin, ajvPackage } from '../load/lazyPackages.ts';
 import type { Diagnostic, Severity } from '../diagnostic.ts';
 import { errorPath, leafErrors } from './ajvPaths.ts';
 import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMetaSchema.ts';
@@ -39,10 +38,10 @@ export function policyMetaSpec(): ValidatorSpec {
  */
 export function compilePolicies(schemas: readonly PolicySchema[]): CompiledPolicy[] {
   if (schemas.length === 0) return [];
-  const ajv = new Ajv(POLICY_OPTIONS);
+  const ajv = new (ajvPackage().Ajv)(POLICY_OPTIONS);
   usePrebuiltMetaSchema(ajv, policyMetaSpec());
-  ajvFormats.default(ajv);
-  ajvErrors.default(ajv);
+  ajvFormatsPlugin()(ajv);
+  ajvErrorsPlugin()(ajv);
   return schemas.map(({ file, schema }) => {
     const name = file.replace(/^.*\//, '').replace(/\.schema\.json$|\.json$/, '');
     return {

@@ -131,11 +131,26 @@ export function globTooComplex(pattern: string): string | undefined {
   return undefined;
 }
 
+// One answer per list of files and pattern: a Location's target is often catalog.include's pattern too,
+// and both are matched against every file of the repo (10,000 minimatch calls each).
+const matches = new WeakMap<readonly string[], Map<string, string[] | undefined>>();
+
 /**
  * The files `pattern` matches (minimatch, dotfiles included), in input order; `undefined` when matching
  * takes longer than `budgetMs` (checked between files, so one file's match is bounded by globTooComplex).
+ * Asked again with the same `files` array and pattern, gives the same answer (the same array: not to be
+ * changed) without matching again, so a run never answers one question two ways.
  */
 export function matchGlob(files: readonly string[], pattern: string, budgetMs = GLOB_BUDGET_MS): string[] | undefined {
+  const known = matches.get(files) ?? matches.set(files, new Map()).get(files)!;
+  const question = `${budgetMs}\0${pattern}`;
+  if (known.has(question)) return known.get(question);
+  const answer = matchEach(files, pattern, budgetMs);
+  known.set(question, answer);
+  return answer;
+}
+
+function matchEach(files: readonly string[], pattern: string, budgetMs: number): string[] | undefined {
   const matcher = new Minimatch(pattern, { dot: true });
   const prefix = literalPrefix(pattern);
   const deadline = Date.now() + budgetMs;

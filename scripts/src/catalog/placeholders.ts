@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { parseAllDocuments } from 'yaml';
+import { yamlPackage } from '../load/lazyPackages.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { resolveRelative } from './locationTargets.ts';
 
@@ -140,7 +140,7 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
   if (use.key === 'text') return { value: content };
   // Resolvers a module adds (openapi, asyncapi) read a YAML or JSON document and give the entity text.
   if (!RESOLVERS.has(use.key)) {
-    const documents = parseAllDocuments(content, { merge: false, logLevel: 'error' });
+    const documents = yamlPackage().parseAllDocuments(content, { merge: false, logLevel: 'error' });
     const list = Array.isArray(documents) ? documents : [];
     if (list.length !== 1 || list[0].errors.length) return fail('placeholder-invalid', `Placeholder $${use.key} needs one YAML or JSON document at ${use.value}${list[0]?.errors.length ? `: ${list[0].errors[0].message}` : `, found ${list.length}`}`, `Fix ${target}.`);
     return { value: content };
@@ -152,7 +152,7 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
       return fail('placeholder-invalid', `Placeholder $json failed to parse JSON data at ${use.value}, ${error}`, `Fix the JSON in ${target}.`);
     }
   }
-  const documents = parseAllDocuments(content, { merge: false, logLevel: 'error' });
+  const documents = yamlPackage().parseAllDocuments(content, { merge: false, logLevel: 'error' });
   const list = Array.isArray(documents) ? documents : [];
   if (list.length !== 1) {
     return fail('placeholder-invalid', `Placeholder $yaml expected to find exactly one document of data at ${use.value}, found ${list.length}`, `Keep one YAML document in ${target}.`);

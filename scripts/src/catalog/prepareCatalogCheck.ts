@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { readConfigDocument, readJsonFile } from '../config/configFile.ts';
+import { yamlPackage } from '../load/lazyPackages.ts';
+import { plainConfigValue, plainYamlValue, readConfigDocument, readJsonFile } from '../config/configFile.ts';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { isRecord, loadCatalog, type LoadedCatalog, type ReaderSetting, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
@@ -70,7 +70,8 @@ async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: strin
   const files = [...new Set([...(config.catalog.appConfig ? [config.catalog.appConfig] : []), ...(config.backstageConfig?.files ?? [])])];
   const read = await Promise.all(files.map(async file => {
     try {
-      return { file, config: parse(await readFile(join(config.root, file), 'utf8'), { merge: false, logLevel: 'error' }) };
+      const text = await readFile(join(config.root, file), 'utf8');
+      return { file, config: (plainYamlValue(text) ?? { value: yamlPackage().parse(text, { merge: false, logLevel: 'error' }) }).value };
     } catch {
       return undefined;
     }
@@ -80,5 +81,6 @@ async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: strin
 
 async function readAppConfig(config: GitopsConfig): Promise<unknown> {
   if (!config.catalog.appConfig) return undefined;
-  return readConfigDocument(join(config.root, config.catalog.appConfig), config.catalog.appConfig).doc.toJS() ?? {};
+  const path = join(config.root, config.catalog.appConfig);
+  return (plainConfigValue(path) ?? { value: readConfigDocument(path, config.catalog.appConfig).doc.toJS() }).value ?? {};
 }

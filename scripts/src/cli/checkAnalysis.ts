@@ -4,25 +4,20 @@ import { join, resolve } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
-import { codeownersFor, codeownersGate } from '../codeowners/codeownersGate.ts';
-import { editorSchemaFor, editorSchemaGate } from '../schema/editorSchema.ts';
-import { backstageConfigGate } from '../backstageConfig/backstageConfigGate.ts';
-import { discoverTemplateFiles, templateFiles, templateGate } from '../templates/templateGate.ts';
-import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
+import { discoverTemplateFiles, loadTemplatePolicy, templateFiles } from '../templates/templateFiles.ts';
+import { hasScorecards } from '../scorecards/hasScorecards.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
 import { policyRules } from '../catalog/checkPolicies.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
 import { apiRules } from '../pr/apiRules.ts';
 import { templateRules } from '../templates/templateRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
-import { fetchKnownRefs } from '../catalog/liveCatalog.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import type { ReaderSetting } from '../load/loadCatalog.ts';
 import { CONFIG_FILE, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { logText } from '../report/safeText.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { Rule } from '../rules.ts';
-import { baseUrlFlag, connectionProblem } from './backstageUrl.ts';
 import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
 
 /** The options of `check` that change what it finds. */
@@ -66,6 +61,8 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
     refuseUrlCredentials(io, options.catalogUrl, '--catalog-url', '--token-env');
     // A token named on purpose and missing would silently ask as a guest, and every ref look-up could fail.
     if (options.tokenEnv !== undefined && !token) throw new UsageError(`--token-env ${logText(options.tokenEnv)} names an environment variable that is not set (or is empty); set it, or leave --token-env out to ask without a token.`);
+    // Loaded only for a run that asks a live Backstage (its HTTP client and retries).
+    const [{ baseUrlFlag, connectionProblem }, { fetchKnownRefs }] = await Promise.all([import('./backstageUrl.ts'), import('../catalog/liveCatalog.ts')]);
     const catalogUrl = baseUrlFlag('--catalog-url', options.catalogUrl);
     let liveRefs;
     try {
@@ -84,7 +81,7 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
   } else {
     // Any catalog gets Backstage's template rules on the templates it holds.
     const reported = new Set(input.loaded.files.map(f => f.file));
-    result.diagnostics.push(...(await templateGate(root, { files: templateFiles(result.entities).filter(f => reported.has(f)) })));
+    result.diagnostics.push(...(await templates(root, config, templateFiles(result.entities).filter(f => reported.has(f)), input.loaded.repoFiles)));
   }
   return {
     diagnostics: result.diagnostics,
@@ -101,17 +98,25 @@ export function registeredRules(): Rule[] {
 
 /** The gates beyond single entities: CODEOWNERS and editor schema freshness (only when every catalog file parses), the Backstage config, the scorecards. */
 async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], base?: string, todayFlag?: string, catalogParses = true): Promise<Diagnostic[]> {
-  const expected = catalogParses ? codeownersFor(config, entities) : undefined;
-  const committedPath = expected && join(root, expected.file);
-  const schema = catalogParses ? await editorSchemaFor(config, entities) : undefined;
-  const schemaPath = schema && join(root, schema.file);
-  const diagnostics = [
-    ...codeownersGate(expected, committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined),
-    ...editorSchemaGate(schema, schemaPath && existsSync(schemaPath) ? readFileSync(schemaPath, 'utf8') : undefined),
-    ...(await backstageConfigGate(config)),
-    ...(await templateGate(root, { files: [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])] })),
-  ];
+  // Each gate's module is loaded only when the config or the repo gives it something to judge: without
+  // its section (or its folder) the gate finds nothing, and its packages cost start-up on every check.
+  const diagnostics: Diagnostic[] = [];
+  if (config.codeowners) {
+    const { codeownersFor, codeownersGate } = await import('../codeowners/codeownersGate.ts');
+    const expected = catalogParses ? codeownersFor(config, entities) : undefined;
+    const committedPath = expected && join(root, expected.file);
+    diagnostics.push(...codeownersGate(expected, committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined));
+  }
+  if (config.editorSchema) {
+    const { editorSchemaFor, editorSchemaGate } = await import('../schema/editorSchema.ts');
+    const schema = catalogParses ? await editorSchemaFor(config, entities) : undefined;
+    const schemaPath = schema && join(root, schema.file);
+    diagnostics.push(...editorSchemaGate(schema, schemaPath && existsSync(schemaPath) ? readFileSync(schemaPath, 'utf8') : undefined));
+  }
+  if (config.backstageConfig) diagnostics.push(...(await (await import('../backstageConfig/backstageConfigGate.ts')).backstageConfigGate(config)));
+  diagnostics.push(...(await templates(root, config, [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])], repoFiles)));
   if (!hasScorecards(root)) return diagnostics;
+  const { checkoutBase, loadEntities, runScorecards, touchedEntities } = await import('../scorecards/prepareScorecards.ts');
   const today = todayFlag ?? new Date().toISOString().slice(0, 10);
   let touched: Set<string> | undefined;
   if (base) {
@@ -124,6 +129,15 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   }
   const run = await runScorecards(root, entities, repoFiles, { today, touched });
   return [...diagnostics, ...run.diagnostics];
+}
+
+/**
+ * templateGate on `files`, its module loaded only when there is one: with none it finds nothing (it still
+ * reads the template policy, whose error is a tool error either way).
+ */
+async function templates(root: string, config: GitopsConfig, files: string[], repoFiles: string[]): Promise<Diagnostic[]> {
+  if (!files.length) return loadTemplatePolicy(root), [];
+  return (await import('../templates/templateGate.ts')).templateGate(root, { files, repoFiles, config });
 }
 
 /**

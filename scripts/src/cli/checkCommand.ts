@@ -3,9 +3,9 @@ import { parseArgs } from 'node:util';
 import { relative, resolve, sep } from 'node:path';
 import { cacheKey, toolkitKey } from '../cache/cacheKey.ts';
 import { ResultCache, writeCacheFile } from '../cache/resultCache.ts';
-import { runInputsKey, type RunTexts } from '../cache/runInputs.ts';
+import { InputsSeen, inputsUnchanged, runInputsKey, type RunTexts } from '../cache/runInputs.ts';
 import { checkCacheFilePath } from '../cache/cacheFilePath.ts';
-import { cacheFileText, readCacheParts } from '../cache/runRecord.ts';
+import { cacheFileBytes, readCacheParts } from '../cache/runRecord.ts';
 import type { CheckOptions } from './checkAnalysis.ts';
 import { logText } from '../report/safeText.ts';
 import { LOCKED_RULES, lockedRuleSettings } from '../config/lockedRules.ts';
@@ -87,17 +87,20 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   const cacheFile = cacheName === undefined ? undefined : resolve(io.cwd, cacheName);
   if (cacheFile !== undefined) checkCacheFilePath(root, cacheFile, cacheName!);
   const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today };
-  const parts = cacheFile === undefined ? undefined : readCacheParts(cacheFile);
+  const cached = cacheFile === undefined ? undefined : readCacheParts(cacheFile);
   // The replay is looked up before the config is even read: its file is one of the inputs hashed.
   // The YAML files' bytes as the key hashed them: a run that is not replayed judges exactly these.
   const texts: RunTexts = new Map();
-  const key = cacheFile === undefined ? undefined : replayKey(root, options, io.cwd, cacheFile, texts);
-  let record = key !== undefined && parts?.run?.key === key ? parts.run : undefined;
+  // Every path the walk met: after the run, whether any changed is asked of their times, not their bytes.
+  const walked = new InputsSeen();
+  const parts = cacheFile === undefined ? undefined : replayParts(root, options, io.cwd);
+  const key = cacheFile === undefined || parts === undefined ? undefined : runInputsKey(root, parts, cacheSkip(root, cacheFile), texts, walked);
+  let record = key !== undefined && cached?.run?.key === key ? cached.run : undefined;
   if (!record) {
     const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
-    const cache = parts && ResultCache.read(parts.files(), cacheKey(config));
+    const cache = cached && ResultCache.read(cached.files(), cacheKey(config), cached.filesBytes());
     if (cache && key !== undefined && config.root === root) cache.texts = texts;
-    const notice = cache?.notice ?? parts?.notice;
+    const notice = cache?.notice ?? cached?.notice;
     if (notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(notice)}; it will be rewritten.\n`);
     const { analyseCheck } = await import('./checkAnalysis.ts');
     const analysis = await analyseCheck(root, config, options, io, cache);
@@ -112,12 +115,16 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     const checkedFiles = new Set([...analysis.catalogFiles, ...diagnostics.map(d => d.file)]).size;
     record = { key: key ?? '', diagnostics, checkedFiles, entityCount: analysis.entityCount, rules: analysis.rules, failOn: config.failOn };
     // Not kept: a glob that ran out of time (it depends on the machine's speed, not only on the inputs),
-    // and a run whose files changed while it read them (the key would not name what it read).
-    const replayable = cacheFile !== undefined && key !== undefined && !diagnostics.some(d => d.ruleId === 'location-glob-too-complex') && replayKey(root, options, io.cwd, cacheFile, undefined, texts) === key;
-    if (cache && cacheFile && (cache.needsWrite() || replayable || parts?.run)) {
+    // and a run whose inputs changed while it read them (the key would not name what it judged): the
+    // options' parts (today's date, the base revision) are computed again, and every path is asked
+    // whether it changed since the walk (inputsUnchanged; when its times cannot tell, every file is read
+    // and hashed again).
+    const again = () => runInputsKey(root, parts!, cacheSkip(root, cacheFile!)) === key;
+    const replayable = cacheFile !== undefined && key !== undefined && !diagnostics.some(d => d.ruleId === 'location-glob-too-complex') && JSON.stringify(replayParts(root, options, io.cwd)) === JSON.stringify(parts) && inputsUnchanged(root, walked, again);
+    if (cache && cacheFile && (cache.needsWrite() || replayable || cached?.run)) {
       // Per-file results that came back unchanged are written back as they were read, not serialized again.
-      const files = cache.needsWrite() ? undefined : parts?.files();
-      writeCacheFile(cacheFile, cacheFileText(replayable ? record : undefined, files || cache.serialize()));
+      const files = cache.needsWrite() ? undefined : cached?.filesBytes();
+      writeCacheFile(cacheFile, cacheFileBytes(replayable ? record : undefined, files?.length ? files : cache.serializeBytes()));
     }
   }
   const { diagnostics } = record;
@@ -143,10 +150,11 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
 }
 
 /**
- * The key under which a whole run's report may be given again (runInputsKey): undefined when the run
- * has a live input (--catalog-url asks a running Backstage) or its --base revision cannot be read.
+ * Besides the files under the root, what a whole run's report may be given again under (runInputsKey's
+ * `parts`): undefined when the run has a live input (--catalog-url asks a running Backstage) or its
+ * --base revision cannot be read.
  */
-function replayKey(root: string, options: CheckOptions, cwd: string, cacheFile: string, keep?: RunTexts, known?: RunTexts): string | undefined {
+function replayParts(root: string, options: CheckOptions, cwd: string): string[] | undefined {
   if (options.catalogUrl !== undefined) return undefined;
   let base = '';
   if (options.base !== undefined) {
@@ -158,10 +166,13 @@ function replayKey(root: string, options: CheckOptions, cwd: string, cacheFile: 
   // Scorecards' exemptions and due dates read today's date: a new day is a new input.
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const paths = options.positionals.map(p => relative(root, resolve(cwd, p)));
-  // The cache file changes with every run that misses: it is the cache, not an input.
-  const self = relative(root, cacheFile).split(sep).join('/');
   // gitops.config.yaml and the policies are files under the root: the walk hashes them as they are written.
-  return runInputsKey(root, [toolkitKey(), root, today, JSON.stringify(paths), base], new Set([self]), keep, known);
+  return [toolkitKey(), root, today, JSON.stringify(paths), base];
+}
+
+/** The cache file changes with every run that misses: it is the cache, not an input. */
+function cacheSkip(root: string, cacheFile: string): Set<string> {
+  return new Set([relative(root, cacheFile).split(sep).join('/')]);
 }
 
 /** Severity overrides from gitops.config.yaml, by rule id or by family (`policy` covers `policy/*`). */

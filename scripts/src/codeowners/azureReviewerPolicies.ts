@@ -17,8 +17,8 @@ export interface ReviewerPolicy {
 export function reviewerPolicies(rules: readonly CodeownersRule[], repoFiles: readonly string[], reviewerIds: ReadonlyMap<string, string>): ReviewerPolicy[] {
   const patterns = new Map<string, string[]>();
   rules.forEach((rule, i) => {
-    const matched = repoFiles.filter(f => rule.regex.test(f));
-    const overriding = rules.slice(i + 1).filter(later => matched.some(f => later.regex.test(f)));
+    const matched = repoFiles.filter(f => rule.matches(f));
+    const overriding = rules.slice(i + 1).filter(later => matched.some(f => later.matches(f)));
     const filter = [...azureGlobs(rule.pattern), ...overriding.flatMap(later => azureGlobs(later.pattern).map(g => `!${g}`))];
     for (const owner of rule.owners) {
       if (!reviewerIds.has(owner)) continue;

@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { parse } from 'yaml';
+import { yamlPackage } from '../load/lazyPackages.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
 import { generateCodeownersChecked, type TemplateOwnership } from './generateCodeowners.ts';
@@ -31,7 +31,7 @@ export function templateOwnership(root: string): TemplateOwnership[] {
     try {
       const text = readFileSync(join(dir, name, 'template.yaml'), 'utf8');
       // Over the node budget the gate reports it (yaml-node-limit); parsing it here would cost seconds.
-      template = nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes) ? null : parse(text, { logLevel: 'error' });
+      template = nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes) ? null : yamlPackage().parse(text, { logLevel: 'error' });
     } catch {
       template = null;
     }

@@ -1,7 +1,12 @@
 import { logText } from '../report/safeText.ts';
 import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
-import { isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import jsyaml from 'js-yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yamlPackage } from '../load/lazyPackages.ts';
+import { needsExactParse } from '../load/parseYaml.ts';
+import { jsYamlMayDisagree } from '../load/parserAgreement.ts';
+import { YAML_12_CORE } from '../load/yamlSchema.ts';
 import { decodeUtf8 } from '../load/readSource.ts';
 import { UsageError } from './usageError.ts';
 
@@ -24,6 +29,7 @@ export function readConfigDocument(absolutePath: string, file: string): ConfigDo
     const { line, column } = decoded.problem.range.start;
     throw new UsageError(`${file}:${line}:${column}: ${decoded.problem.message.replace(/; Backstage.*$/, '')}.\nRe-save it as UTF-8 (without a byte-order mark) and run again.`);
   }
+  const { LineCounter, parseDocument } = yamlPackage();
   const lineCounter = new LineCounter();
   // logLevel 'error': the toolkit reports what matters itself; yaml's own warnings would reach stderr raw.
   const doc = parseDocument(decoded.text, { lineCounter, prettyErrors: false, logLevel: 'error' });
@@ -33,6 +39,34 @@ export function readConfigDocument(absolutePath: string, file: string): ConfigDo
     throw new UsageError(`${file}:${line}:${col}: YAML syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '')}.\nFix the file and run again.`);
   }
   return { file, doc, lineCounter };
+}
+
+/**
+ * The value of a one-document YAML text that is plain, read as parseYaml reads plain catalog files (js-yaml
+ * with the YAML 1.2 core rules, the same values `yaml` gives): what `yaml`'s parse (or toJS() of its
+ * parseDocument) gives, without loading `yaml`, whose positions only a message about the file needs.
+ * `undefined` when the text holds anything outside that fast path (anchors, aliases, tags, directives,
+ * merge keys) or js-yaml refuses it (a syntax error, a duplicate key, a second document): `yaml` then
+ * decides and says where.
+ */
+export function plainYamlValue(text: string): { value: unknown } | undefined {
+  if (needsExactParse(text) || jsYamlMayDisagree(text)) return undefined;
+  try {
+    // An empty document: `yaml` gives null where js-yaml gives undefined.
+    return { value: jsyaml.load(text, { schema: YAML_12_CORE }) ?? null };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * plainYamlValue of a config file: readConfigDocument(…).doc.toJS() without `yaml`, or `undefined` when
+ * the file is not UTF-8 or not plain (readConfigDocument then decides and says where). Propagates the fs
+ * error when the file cannot be read.
+ */
+export function plainConfigValue(absolutePath: string): { value: unknown } | undefined {
+  const decoded = decodeUtf8(readFileSync(absolutePath), absolutePath);
+  return 'problem' in decoded ? undefined : plainYamlValue(decoded.text);
 }
 
 /**
@@ -52,6 +86,7 @@ export function schemaProblems(config: ConfigDocument, errors: readonly ErrorObj
 }
 
 function positionOf(config: ConfigDocument, path: string[], wantKey: boolean): { line: number; col: number } {
+  const { isScalar } = yamlPackage();
   for (let n = path.length; n >= 0; n--) {
     const parentPath = path.slice(0, Math.max(0, n - 1));
     const parent = n === 0 ? config.doc.contents : config.doc.getIn(parentPath, true);

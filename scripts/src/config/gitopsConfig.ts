@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readConfigDocument, schemaProblems } from './configFile.ts';
+import { plainConfigValue, readConfigDocument, schemaProblems } from './configFile.ts';
 import { UsageError } from './usageError.ts';
 import type { Severity } from '../diagnostic.ts';
 import { configPathOutside } from './configPaths.ts';
@@ -89,9 +89,16 @@ export function defaultConfig(root: string): GitopsConfig {
 export async function loadConfig(root: string): Promise<GitopsConfig> {
   const path = join(root, CONFIG_FILE);
   if (!existsSync(path)) return defaultConfig(root);
-  const config = readConfigDocument(path, CONFIG_FILE);
-  const raw = (config.doc.toJS() ?? {}) as { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
   const validate = toolkitValidator('gitops-config');
+  // A plain, valid config (the usual case) is read without `yaml`, which only a message needs for its
+  // positions: anything else is read again from the start below, so every message stays what it was.
+  const plain = plainConfigValue(path);
+  if (plain) {
+    const raw = (plain.value ?? {}) as RawConfig;
+    if (validate(raw) && !configPathOutside(root, CONFIG_FILE, raw, () => 1)) return configFrom(root, raw);
+  }
+  const config = readConfigDocument(path, CONFIG_FILE);
+  const raw = (config.doc.toJS() ?? {}) as RawConfig;
   if (!validate(raw)) {
     const problems = schemaProblems(config, validate.errors ?? []);
     throw new UsageError(`${problems.slice(0, 5).join('\n')}${problems.length > 5 ? `\n… and ${problems.length - 5} more` : ''}\nSee schemas/gitops-config.schema.json for the keys ${CONFIG_FILE} takes.`);
@@ -102,6 +109,13 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
     return node?.range ? config.lineCounter.linePos(node.range[0]).line : 1;
   });
   if (outside) throw new UsageError(outside);
+  return configFrom(root, raw);
+}
+
+type RawConfig = { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
+
+/** The config of `root` from a file's value that the schema accepted (its defaults applied). */
+function configFrom(root: string, raw: RawConfig): GitopsConfig {
   const base = defaultConfig(root);
   const catalog = raw.catalog ?? {};
   return {

@@ -10,12 +10,14 @@ const require = createRequire(import.meta.url);
  * name, listing or testing keys evaluates the real module and answers from it (after which the real module
  * is the one `require` returns). So nothing a caller sees differs; only what is never read is never built.
  *
- * Only for a module whose exports is an object of names (a stand-in for a function could not be called).
+ * For a module whose exports is an object of names; with `callable` (a module that exports a class, as
+ * ajv does), the stand-in is a function: calling it or `new` on it evaluates the real module and calls
+ * or constructs that, and `typeof` says 'function' as it would for the real exports.
  * Takes the requesting file, the request as that file writes it, and a function giving the served exports
  * (called once, now). Returns false, changing nothing, when the module is already loaded or `served`
  * throws (a module not where this version keeps it): then the real module loads as usual when required.
  */
-export function deferModule(from: string, request: string, served: (filename: string) => Record<string, unknown> = () => ({})): boolean {
+export function deferModule(from: string, request: string, served: (filename: string) => Record<string, unknown> = () => ({}), callable = false): boolean {
   let filename: string;
   let cheap: Record<string, unknown>;
   try {
@@ -34,9 +36,15 @@ export function deferModule(from: string, request: string, served: (filename: st
     return real;
   };
   const has = (key: string | symbol) => typeof key === 'string' && Object.hasOwn(cheap, key);
-  const exports = new Proxy({}, {
+  // A bound function is callable and constructible and, unlike a plain function, has no own `prototype`
+  // (non-configurable), so the proxy may report the real module's keys without breaking its invariants.
+  const target = callable ? function deferred() {}.bind(null) : {};
+  const exports = new Proxy(target, {
+    apply: (_target, self, args) => Reflect.apply(load() as unknown as (...args: unknown[]) => unknown, self, args),
+    construct: (_target, args) => Reflect.construct(load() as unknown as new (...args: unknown[]) => object, args),
     get: (_target, key) => (has(key) ? cheap[key as string] : load()[key]),
     has: (_target, key) => has(key) || key in load(),
+    getPrototypeOf: () => Reflect.getPrototypeOf(load()),
     ownKeys: () => Reflect.ownKeys(load()),
     // A proxy may not report a property its (empty) target lacks as non-configurable.
     getOwnPropertyDescriptor: (_target, key) => {

@@ -1,5 +1,7 @@
 import jsyaml from 'js-yaml';
-import { LineCounter, isPair, isScalar, parseAllDocuments, visit, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yamlPackage } from './lazyPackages.ts';
+import { jsYamlMayDisagree } from './parserAgreement.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
 import { locateInBlock } from './blockPositions.ts';
 import { rangeOfPath, toRange, type PathSegment } from './yamlPath.ts';
@@ -30,7 +32,7 @@ export interface ParsedYaml {
 const NEEDS_EXACT_PARSE = /(?:^|[\s,[{:])[&*!]|^%|<<\s*:/m;
 
 /** NEEDS_EXACT_PARSE.test(text), without running the pattern over the many texts that hold none of its characters. */
-function needsExactParse(text: string): boolean {
+export function needsExactParse(text: string): boolean {
   const mayMatch = text.includes('&') || text.includes('*') || text.includes('!') || text.includes('%') || text.includes('<<');
   return mayMatch && NEEDS_EXACT_PARSE.test(text);
 }
@@ -51,7 +53,7 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
     const problem = nodeBudgetProblem(file, at, limits.maxNodes);
     return { documents: [], problems: [problem], locate: () => problem.range };
   };
-  if (!needsExactParse(text)) {
+  if (!needsExactParse(text) && !jsYamlMayDisagree(text)) {
     try {
       // Only a file that could be over the budget pays for counting its nodes as they are read.
       const input = parserInput();
@@ -164,6 +166,7 @@ interface ExactParse {
 }
 
 function parseExact(text: string): ExactParse {
+  const { LineCounter, parseAllDocuments } = yamlPackage();
   const lineCounter = new LineCounter();
   try {
     const documents = parseAllDocuments(text, { merge: false, uniqueKeys: true, prettyErrors: false, lineCounter, logLevel: 'error' });
@@ -233,7 +236,7 @@ function conversionProblem(doc: Document.Parsed, lineCounter: LineCounter, file:
     };
   }
   let unresolved: [number, number] | undefined;
-  visit(doc, {
+  yamlPackage().visit(doc, {
     Alias(_, alias) {
       if (!unresolved && alias.range && alias.resolve(doc) === undefined) unresolved = [alias.range[0], alias.range[1]];
     },
@@ -251,6 +254,7 @@ function conversionProblem(doc: Document.Parsed, lineCounter: LineCounter, file:
 
 function mergeKeyWarnings(doc: Document.Parsed, lineCounter: LineCounter, file: string): Diagnostic[] {
   const found: Diagnostic[] = [];
+  const { isPair, isScalar, visit } = yamlPackage();
   visit(doc, {
     Pair(_, pair) {
       if (isPair(pair) && isScalar(pair.key) && pair.key.value === '<<' && pair.key.range) {

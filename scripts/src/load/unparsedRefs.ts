@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { yamlPackage } from './lazyPackages.ts';
 
 // Each line matches one way only: the fallback must stay linear on hostile text.
 const KIND = /^kind:[ \t]*['"]?([\w.-]+)/m;
@@ -15,7 +15,7 @@ export function unparsedRefs(text: string): string[] {
   const refs: string[] = [];
   let documents;
   try {
-    documents = parseAllDocuments(text, { logLevel: 'silent' });
+    documents = yamlPackage().parseAllDocuments(text, { logLevel: 'silent' });
   } catch {
     return refs;
   }

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yamlPackage } from './lazyPackages.ts';
 import type { Range } from '../diagnostic.ts';
 
 export type PathSegment = string | number;
@@ -41,6 +42,7 @@ export function rangeOfPath(
 }
 
 function childOf(node: Node | null, segment: PathSegment): { key: Node | null; value: Node | null } | null {
+  const { isMap, isScalar, isSeq } = yamlPackage();
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = pair.key as Node | null;

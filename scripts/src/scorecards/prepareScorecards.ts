@@ -33,9 +33,7 @@ export interface ScorecardRun {
   testsPassed: number;
 }
 
-export function hasScorecards(root: string): boolean {
-  return existsSync(join(root, 'scorecards', 'config.yaml'));
-}
+export { hasScorecards } from './hasScorecards.ts';
 
 /** Loads scorecards/ and scores the given catalog with them: everything the gate and the report need. */
 export async function runScorecards(root: string, entities: readonly CatalogEntity[], repoFiles: readonly string[], options: { today: string; touched?: ReadonlySet<string> }): Promise<ScorecardRun> {

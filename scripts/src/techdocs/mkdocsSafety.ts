@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
-import { LineCounter, isNode, isPair, isScalar, parse, parseDocument, visit } from 'yaml';
+import { yamlPackage } from '../load/lazyPackages.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import { toRange } from '../load/yamlPath.ts';
@@ -44,7 +44,7 @@ export function deniedExtensions(config: unknown, policy: TechdocsPolicy): { pat
  */
 export function mkdocsConfigAsBuilt(text: string): unknown {
   try {
-    return parse(text, { merge: true, uniqueKeys: false, logLevel: 'silent' }) as unknown;
+    return yamlPackage().parse(text, { merge: true, uniqueKeys: false, logLevel: 'silent' }) as unknown;
   } catch {
     return undefined;
   }
@@ -168,6 +168,7 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
 
 /** Each `<<` key of mkdocs.yml, on its own line: refused, since what it merges in is not what reviewers read. */
 function mergeKeys(file: string, text: string): Diagnostic[] {
+  const { LineCounter, isPair, isScalar, parseDocument, visit } = yamlPackage();
   const lineCounter = new LineCounter();
   const found: Diagnostic[] = [];
   let doc;
@@ -194,6 +195,7 @@ function mergeKeys(file: string, text: string): Diagnostic[] {
 }
 
 function unsafeTags(file: string, text: string, allowedTags: ReadonlySet<string>): Diagnostic[] {
+  const { LineCounter, isNode, parseDocument, visit } = yamlPackage();
   const lineCounter = new LineCounter();
   const found: Diagnostic[] = [];
   let doc;

@@ -1,4 +1,5 @@
-import { Ajv } from 'ajv';
+import type { Ajv } from 'ajv';
+import { ajvPackage } from '../load/lazyPackages.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMetaSchema.ts';
 import type { ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
@@ -110,7 +111,7 @@ let shared: { ajv: Ajv; schemas: Set<string>; refs: Set<string> } | undefined;
  */
 function pageAjv(): Ajv {
   if (!shared) {
-    const ajv = new Ajv(PAGE_OPTIONS);
+    const ajv = new (ajvPackage().Ajv)(PAGE_OPTIONS);
     usePrebuiltMetaSchema(ajv, templatePageMetaSpec());
     shared = { ajv, schemas: new Set(Object.keys(ajv.schemas)), refs: new Set(Object.keys(ajv.refs)) };
   }

@@ -1,40 +1,41 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
-import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { OutsideRepositoryError, readRepoFile } from '../load/repoPath.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { analyzeSkeleton, RENDERED } from './analyzeSkeleton.ts';
-import { readJsonFile } from '../config/configFile.ts';
-import { checkTemplate, type TemplatePolicy } from './checkTemplate.ts';
+import { checkTemplate } from './checkTemplate.ts';
 import { loadScaffolderActions, type KnownAction } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
-import { loadConfig } from '../config/gitopsConfig.ts';
+import { loadConfig, type GitopsConfig } from '../config/gitopsConfig.ts';
+import { discoverTemplateFiles, loadTemplatePolicy } from './templateFiles.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 
-/** The org's template policy (schemas/template-policy/), or none when the repo keeps no templates policy. */
-export function loadTemplatePolicy(root: string): TemplatePolicy | undefined {
-  const dir = join(root, 'schemas', 'template-policy');
-  if (!existsSync(join(dir, 'actions.json'))) return undefined;
-  const actions = (readJsonFile(join(dir, 'actions.json'), 'schemas/template-policy/actions.json') as { allowed: TemplatePolicy['actions'] }).allowed;
-  const regions = existsSync(join(dir, 'regions.json')) ? (readJsonFile(join(dir, 'regions.json'), 'schemas/template-policy/regions.json') as { regions: TemplatePolicy['regions'] }).regions : [];
-  return { actions, regions };
+export { discoverTemplateFiles, loadTemplatePolicy, templateFiles } from './templateFiles.ts';
+
+export interface TemplateGateOptions {
+  files?: readonly string[];
+  names?: readonly string[];
+  repoFiles?: readonly string[];
+  config?: GitopsConfig;
 }
 
 /**
  * Static checks of templates: the given template files (the Template entities a check reads), else every
  * templates/<name>/template.yaml (or the named ones). The org's policy adds the action and region allow-lists.
+ * `repoFiles` and `config`, when the caller has them (listRepoFiles(root), loadConfig(root)), are not read again.
  */
-export async function templateGate(root: string, options: { files?: readonly string[]; names?: readonly string[] } = {}): Promise<Diagnostic[]> {
+export async function templateGate(root: string, options: TemplateGateOptions = {}): Promise<Diagnostic[]> {
   const policy = loadTemplatePolicy(root);
-  const repoFiles = new Set(await listRepoFiles(root));
+  const repoFiles = new Set(options.repoFiles ?? (await listRepoFiles(root)));
   const files = options.files ?? discoverTemplateFiles(root, repoFiles, options.names);
   const diagnostics: Diagnostic[] = [];
-  const config = await loadConfig(root);
-  const actions = files.length ? await templateActions(root) : undefined;
+  if (!files.length) return diagnostics;
+  const config = options.config ?? (await loadConfig(root));
+  const actions = await templateActions(root, config);
   for (const file of files) {
     let text: string;
     try {
@@ -66,23 +67,12 @@ const SHIPPED_MODULES = ['@backstage/plugin-scaffolder-backend-module-github', '
 /**
  * The actions the managed Backstage runs, per the repo's gitops.config.yaml: scaffolder-backend's
  * built-ins, the scaffolder modules in backstageConfig.plugins, the actions declared in
- * backstageConfig.actions. Without a backstageConfig section: the built-ins and the shipped modules.
+ * backstageConfig.actions (`config`: the loaded gitops.config.yaml, read now when not given). Without a
+ * backstageConfig section: the built-ins and the shipped modules.
  */
-export async function templateActions(root: string): Promise<Map<string, KnownAction>> {
-  const config = await loadConfig(root);
+export async function templateActions(root: string, config?: GitopsConfig): Promise<Map<string, KnownAction>> {
+  config ??= await loadConfig(root);
   return loadScaffolderActions(config.backstageConfig?.plugins ?? SHIPPED_MODULES, config.backstageConfig?.actions ?? {});
-}
-
-/** templates/<name>/template.yaml for every (or every named) template folder. */
-export function discoverTemplateFiles(root: string, repoFiles: ReadonlySet<string>, names: readonly string[] = []): string[] {
-  const dir = join(root, 'templates');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).sort().filter(name => !names.length || names.includes(name)).map(name => `templates/${name}/template.yaml`).filter(f => repoFiles.has(f));
-}
-
-/** The files whose (first) entity is a Template the scaffolder runs: what the template checks read. */
-export function templateFiles(entities: readonly CatalogEntity[]): string[] {
-  return [...new Set(entities.filter(e => e.document === 0 && e.kind === 'Template' && e.entity.apiVersion === 'scaffolder.backstage.io/v1beta3').map(e => e.file))];
 }
 
 /** Each fetch:template step's skeleton, analysed with the values that step passes. */

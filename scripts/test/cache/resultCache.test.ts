@@ -81,17 +81,27 @@ describe('ResultCache', () => {
     }
     // A line as another writer could have spaced it: only a line kept as read keeps its spacing.
     const text = previous.serialize().replace(/^\["a\.yaml",/m, '["a.yaml", ').replace(/^\["b\.yaml",/m, '["b.yaml", ');
-    const cache = ResultCache.read(text, 'k');
-    const a = cache.parsed('a.yaml', 'h')!;
-    cache.putParsed('a.yaml', 'h', a.documents, a.problems);
-    const found = cache.findings('a.yaml', 'h', 0)!;
-    cache.putFindings('a.yaml', 'h', 0, found.model, found.policies);
-    const b = cache.parsed('b.yaml', 'h')!;
-    cache.putParsed('b.yaml', 'h', b.documents, b.problems);
-    cache.putFindings('b.yaml', 'h', 0, [], []);
-    const [, lineA, lineB] = cache.serialize().split('\n');
-    expect(lineA).toBe(text.split('\n')[1]);
-    expect(lineB).toBe(JSON.stringify(['b.yaml', { hash: 'h', documents: [{ kind: 'Component' }], unread: [], problems: [], findings: [{ model: [], policies: [] }] }]));
-    expect(cache.needsWrite()).toBe(true);
+    const lineB = JSON.stringify(['b.yaml', { hash: 'h', documents: [{ kind: 'Component' }], unread: [], problems: [], findings: [{ model: [], policies: [] }] }]);
+    // From the text alone, and from the text with the bytes it was decoded from (what a run reads; a name
+    // outside ASCII shows that bytes, not characters, are counted).
+    for (const bytes of [undefined, Buffer.from(text)]) expect(rewritten(text, bytes)).toEqual([text.split('\n')[0], text.split('\n')[1], lineB]);
+    const accented = text.replaceAll('a.yaml', 'ä.yaml');
+    expect(rewritten(accented, Buffer.from(accented), 'ä.yaml')[1]).toBe(accented.split('\n')[1]);
   });
 });
+
+/** Reads `text` (with `bytes`), gives file `a` back unchanged and b.yaml with new findings: the lines it writes. */
+function rewritten(text: string, bytes?: Buffer, a = 'a.yaml'): string[] {
+  const cache = ResultCache.read(text, 'k', bytes);
+  const found = cache.parsed(a, 'h')!;
+  cache.putParsed(a, 'h', found.documents, found.problems);
+  const findings = cache.findings(a, 'h', 0)!;
+  cache.putFindings(a, 'h', 0, findings.model, findings.policies);
+  const b = cache.parsed('b.yaml', 'h')!;
+  cache.putParsed('b.yaml', 'h', b.documents, b.problems);
+  cache.putFindings('b.yaml', 'h', 0, [], []);
+  expect(cache.needsWrite()).toBe(true);
+  const written = cache.serializeBytes();
+  expect(written.toString('utf8')).toBe(cache.serialize());
+  return written.toString('utf8').split('\n');
+}

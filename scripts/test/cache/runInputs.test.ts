@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runInputsKey, type RunTexts } from '../../src/cache/runInputs.ts';
+import { InputsSeen, inputsUnchanged, runInputsKey, type RunTexts } from '../../src/cache/runInputs.ts';
 import { contentHash } from '../../src/cache/resultCache.ts';
 import { baseTree } from '../catalog/fixtureOrg.ts';
 import { cases, type Tree } from '../catalog/gateCases.ts';
@@ -74,18 +74,65 @@ describe('runInputsKey', () => {
       expect(kept.hash, file).toBe(contentHash(text.replace(/^\uFEFF/, '')));
     }
 
-    // An earlier walk's bytes spare hashing only the files that still hold them.
-    expect(runInputsKey(root, ['parts'], undefined, undefined, keep)).toBe(plain);
-    const orders = join(root, 'catalog/orders.yaml');
-    writeFileSync(orders, `${readFileSync(orders, 'utf8')}# edited\n`);
-    const edited = key(root);
-    expect(edited).not.toBe(plain);
-    expect(runInputsKey(root, ['parts'], undefined, undefined, keep)).toBe(edited);
-    // Bytes of the same length and another content are not taken for the kept ones.
-    const keptEdited: RunTexts = new Map();
-    runInputsKey(root, ['parts'], undefined, keptEdited);
-    writeFileSync(orders, readFileSync(orders, 'utf8').replace('# edited', '# editeD'));
-    expect(key(root)).not.toBe(edited);
-    expect(runInputsKey(root, ['parts'], undefined, undefined, keptEdited)).toBe(key(root));
+  });
+
+  describe('inputsUnchanged', () => {
+    const pause = () => new Promise(resolve => setTimeout(resolve, 60));
+    // With no margin, the files a test has just written are older than the walk (a checkout older than a
+    // few seconds); with the real one (3 s) they are racily clean, as right after a checkout.
+    const walk = async (root: string, skip: Set<string>, margin?: number) => {
+      await pause();
+      const seen = new InputsSeen(Date.now(), margin);
+      const before = runInputsKey(root, ['parts'], skip, undefined, seen);
+      await pause();
+      const asked: boolean[] = [];
+      const unchanged = () => inputsUnchanged(root, seen, () => (asked.push(true), runInputsKey(root, ['parts'], skip) === before));
+      return { unchanged, asked };
+    };
+
+    it('holds while nothing changes, without reading a file; after any change the key sees it does not', async () => {
+      const root = await tempRepo({ ...baseTree(), 'notes.txt': 'not YAML', 'node_modules/.package-lock.json': '{}', 'tools/node_modules/x/index.js': '' });
+      symlinkSync('../catalog/orders.yaml', join(root, 'catalog/link.yaml'));
+      const skip = new Set(['.cache/check.json']);
+      const orders = join(root, 'catalog/orders.yaml');
+      const text = readFileSync(orders, 'utf8');
+      const changes: [string, () => void, () => void][] = [
+        ['an edit of the same length', () => writeFileSync(orders, text.replace('orders', 'ordery')), () => writeFileSync(orders, text)],
+        ['a file that is not YAML', () => writeFileSync(join(root, 'notes.txt'), 'not YAMl'), () => writeFileSync(join(root, 'notes.txt'), 'not YAML')],
+        ["npm's record", () => writeFileSync(join(root, 'node_modules/.package-lock.json'), '{ }'), () => writeFileSync(join(root, 'node_modules/.package-lock.json'), '{}')],
+        // A node_modules folder without npm's record (pnpm, yarn): still missing is unchanged, written is not.
+        ["npm's record where there was none", () => writeFileSync(join(root, 'tools/node_modules/.package-lock.json'), '{}'), () => rmSync(join(root, 'tools/node_modules/.package-lock.json'))],
+        ['a new file', () => writeFileSync(join(root, 'catalog/new.yaml'), ''), () => rmSync(join(root, 'catalog/new.yaml'))],
+        ['a new folder', () => mkdirSync(join(root, 'docs/new'), { recursive: true }), () => rmSync(join(root, 'docs'), { recursive: true })],
+        ['a removed file', () => rmSync(orders), () => writeFileSync(orders, text)],
+        ['a file that became a folder', () => (rmSync(orders), mkdirSync(orders)), () => (rmSync(orders, { recursive: true }), writeFileSync(orders, text))],
+        ['a link retargeted', () => (rmSync(join(root, 'catalog/link.yaml')), symlinkSync('team.yaml', join(root, 'catalog/link.yaml'))), () => (rmSync(join(root, 'catalog/link.yaml')), symlinkSync('../catalog/orders.yaml', join(root, 'catalog/link.yaml')))],
+      ];
+      for (const [what, change, undo] of changes) {
+        const { unchanged, asked } = await walk(root, skip, 0);
+        expect(unchanged(), what).toBe(true);
+        expect(asked, what).toEqual([]);
+        change();
+        expect(unchanged(), what).toBe(false);
+        undo();
+      }
+    });
+
+    it('reads and hashes everything again when a time cannot tell: a path changed since the walk began, or files just written', async () => {
+      const root = await tempRepo(baseTree());
+      const orders = join(root, 'catalog/orders.yaml');
+      const text = readFileSync(orders, 'utf8');
+      // Written again with the same bytes after the walk: its times moved, the bytes did not.
+      const rewritten = await walk(root, new Set(), 0);
+      writeFileSync(orders, text);
+      expect(rewritten.unchanged()).toBe(true);
+      expect(rewritten.asked).toEqual([true]);
+      // Just written, with the real margin: racily clean, so asked again even though nothing changed.
+      const fresh = await walk(root, new Set());
+      expect(fresh.unchanged()).toBe(true);
+      expect(fresh.asked).toEqual([true]);
+      writeFileSync(orders, `${text}# edited\n`);
+      expect(fresh.unchanged()).toBe(false);
+    });
   });
 });

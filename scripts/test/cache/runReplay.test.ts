@@ -15,7 +15,11 @@ const PARTS = ['catalog', 'templates', 'skeletons', 'scorecards', 'backstage-con
 const TODAY = ['--today', '2026-11-30'];
 
 function check(root: string, ...args: string[]) {
-  const child = spawnSync(process.execPath, [BIN, 'check', '--format', 'json', ...args], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+  return checkWith({}, root, ...args);
+}
+
+function checkWith(env: Record<string, string>, root: string, ...args: string[]) {
+  const child = spawnSync(process.execPath, [BIN, 'check', '--format', 'json', ...args], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
   return { status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
@@ -115,6 +119,28 @@ describe('check --cache replays a whole unchanged run (through the bin)', () => 
     const moved = check(repo, ...args);
     expect(check(repo, ...args, '--cache', CACHE)).toEqual(moved);
     expect(cacheId(repo)).not.toBe(first);
+  }, 120_000);
+
+  it('records no report for a run whose input changed while a gate read it', async () => {
+    const copy = await copyOfThisRepo();
+    const definition = 'catalog/systems/orders/definitions/orders-openapi.yaml';
+    const marker = join(copy, '..', `${copy.split('/').pop()}.edited`);
+    const record = () => JSON.parse(readFileSync(join(copy, CACHE), 'utf8').split('\n')[0]).run;
+    const hook = { NODE_OPTIONS: `--import=${join(REPO_ROOT, 'scripts/test/helpers/editDuringRun.mjs')}`, EDIT_MARKER: marker };
+    // The hook itself changes nothing when its file is not read: the run is recorded.
+    checkWith({ ...hook, EDIT_DURING_RUN: 'not-read.yaml' }, copy, ...TODAY, '--cache', CACHE);
+    expect(record()).not.toBeNull();
+    // The $text placeholder's target, read by the loader itself after the walk hashed it, changes under it
+    // (on another day: not a replay of the run before).
+    const before = readFileSync(join(copy, definition));
+    checkWith({ ...hook, EDIT_DURING_RUN: definition }, copy, '--today', '2026-12-01', '--cache', CACHE);
+    expect(readFileSync(marker, 'utf8')).toContain(definition);
+    expect(record()).toBeNull();
+    // Back to the bytes the walk hashed: the run is judged again, as a run without the cache judges it.
+    writeFileSync(join(copy, definition), before);
+    const id = cacheId(copy);
+    expect(check(copy, ...TODAY, '--cache', CACHE)).toEqual(check(copy, ...TODAY));
+    expect(cacheId(copy)).not.toBe(id);
   }, 120_000);
 
   it('never replays a run with a live input, nor a forged or damaged record', () => {

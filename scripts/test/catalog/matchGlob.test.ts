@@ -27,3 +27,13 @@ describe('matchGlob (Location targets and catalog.include)', () => {
     expect(matchGlob(FILES, pattern)).toEqual(FILES.filter(f => matcher.match(f)));
   });
 });
+
+describe('matchGlob asked again', () => {
+  it('answers a question asked again of the same files once, and another list of files afresh', () => {
+    const first = matchGlob(FILES, 'catalog/entities/*.yaml');
+    // A Location's target that is also catalog.include's pattern: one answer, never two.
+    expect(matchGlob(FILES, 'catalog/entities/*.yaml')).toBe(first);
+    const other = [...FILES, 'catalog/entities/z.yaml'];
+    expect(matchGlob(other, 'catalog/entities/*.yaml')).toEqual([...first!, 'catalog/entities/z.yaml']);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ownersOf, parseCodeowners, patternToRegex } from '../../src/codeowners/codeowners.ts';
+import { codeownersMatcher, ownersOf, parseCodeowners } from '../../src/codeowners/codeowners.ts';
 
 // GitHub's documented CODEOWNERS examples ("About code owners", the example file) as a table.
 describe('CODEOWNERS patterns, as GitHub matches them', () => {
@@ -28,7 +28,33 @@ describe('CODEOWNERS patterns, as GitHub matches them', () => {
     ['a?c.txt', 'abc.txt', true],
     ['a?c.txt', 'a/c.txt', false],
   ] as const)('%s matches %s: %s', (pattern, path, expected) => {
-    expect(patternToRegex(pattern).test(path)).toBe(expected);
+    expect(codeownersMatcher(pattern)(path)).toBe(expected);
+  });
+
+  // The same patterns as a (backtracking) regular expression, the way GitHub's rules read as one: the
+  // matcher must agree with it on every pattern and path of this table, only without its blow-up.
+  const asRegex = (pattern: string) => {
+    let p = pattern;
+    const anchored = p.startsWith('/') || p.slice(0, -1).includes('/');
+    p = p.replace(/^\//, '');
+    const directory = p.endsWith('/');
+    if (directory) p = p.slice(0, -1);
+    const body = p.replace(/\*\*\/|\*\*|\*|\?|[.+^${}()|[\]\\]/g, t => ({ '**/': '(?:.*/)?', '**': '.*', '*': '[^/]*', '?': '[^/]' })[t] ?? `\\${t}`);
+    return new RegExp(`${anchored ? '^' : '^(?:.*/)?'}${body}${directory ? '/.*$' : (p.split('/').pop() ?? '').includes('*') ? '$' : '(?:/.*)?$'}`, 's');
+  };
+  const PATTERNS = ['*', '*.js', '/build/logs/', 'docs/*', 'apps/', '**/logs', '/apps/github', 'a?c.txt', 'docs/**/*.md', '/a/**/b/', '**', '**/', 'a/**', '*/x', '/*', 'x*y*z', '**/a/**/b', 'a.b', '/', 'c++/', 'x\ny', '**a**a**b'];
+  const PATHS = ['README.md', 'a/b/c.js', 'docs/a.md', 'docs/a/b.md', 'build/logs/x', 'x/build/logs/x', 'apps/github', 'apps/github/x', 'apps/githubx', 'abc.txt', 'a/c.txt', 'a/x/y/b/z', 'a/b/', 'q/x', 'xyz', 'x/y/z', 'xaybz', 'a.b', 'axb', 'c++/a', 'x\ny', 'x\ny/z', 'aab', 'a/a/b', 'logs', 'deep/logs/a', ''];
+  it.each(PATTERNS)('%j agrees with its regular expression on every path', pattern => {
+    const regex = asRegex(pattern);
+    const matches = codeownersMatcher(pattern);
+    for (const path of PATHS) expect({ path, match: matches(path) }).toEqual({ path, match: regex.test(path) });
+  });
+
+  it('matches a pattern written to backtrack in time linear in the path (a pull request writes both)', () => {
+    const matches = codeownersMatcher('**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**b');
+    // A backtracking regular expression of this pattern does not finish on this path within minutes.
+    expect(matches(`catalog/platform/${'a'.repeat(4000)}.yaml`)).toBe(false);
+    expect(matches(`${'a/'.repeat(30)}b`)).toBe(true);
   });
 
   it('lets the last matching rule win, and skips comments and blank lines', () => {

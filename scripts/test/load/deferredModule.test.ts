@@ -64,4 +64,29 @@ describe('deferModule', () => {
     expect(g.require('./entry.js').layer).toEqual({ built: true });
     expect(g.evaluations()).toBe(1);
   });
+
+  it('with callable, stands in for a module that exports a class: new and calls reach the real one, typeof and instanceof hold', () => {
+    const f = fixture();
+    writeFileSync(join(f.dir, 'klass.js'), `globalThis.klassCount = (globalThis.klassCount ?? 0) + 1;\nclass Thing { constructor(n) { this.n = n; } }\nmodule.exports = exports = Thing;\nexports.default = Thing;\nexports.Thing = Thing;\nexports.make = n => new Thing(n);\n`);
+    (globalThis as Record<string, unknown>).klassCount = 0;
+    expect(deferModule(f.from, './klass.js', undefined, true)).toBe(true);
+    const Klass = f.require('./klass.js');
+    // What catalog-model's SchemaValidEntityPolicy does as it loads: test the exports' type, keep a reference.
+    expect(typeof Klass).toBe('function');
+    const interop = { default: Klass };
+    expect((globalThis as Record<string, unknown>).klassCount).toBe(0);
+    const made = new interop.default(3);
+    expect((globalThis as Record<string, unknown>).klassCount).toBe(1);
+    const Real = f.require('./klass.js');
+    expect(Real).not.toBe(Klass);
+    expect(made).toBeInstanceOf(Real);
+    expect(made).toBeInstanceOf(Klass);
+    expect(made.n).toBe(3);
+    expect(Klass.Thing).toBe(Real);
+    expect(Klass.default).toBe(Real);
+    expect(Klass.make(4)).toEqual(new Real(4));
+    expect(Object.keys(Klass)).toEqual(Object.keys(Real));
+    expect(Object.getPrototypeOf(Klass)).toBe(Object.getPrototypeOf(Real));
+    expect((globalThis as Record<string, unknown>).klassCount).toBe(1);
+  });
 });

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ownersOf, parseCodeowners } from '../../src/codeowners/codeowners.ts';
 import { unsafeCodeownersPath } from '../../src/codeowners/generateCodeowners.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
+import { dataRepoCopy } from '../helpers/gitRepo.ts';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { runBin } from './runBin.ts';
 
 // File names a hostile author can commit (anything but '/' and NUL), each trying to widen a rule.
@@ -110,6 +112,19 @@ describe('no catalog change can widen a team\'s CODEOWNERS ownership', () => {
       'catalog/systems.yaml: @acme/team-a cannot own "/scripts/"',
       'templates/t/template.yaml: @acme/team-a cannot own "/pipelines/"',
     ]);
+    expect(result.status).toBe(1);
+  }, 60_000);
+
+  it('a committed CODEOWNERS pattern written to backtrack, with a long entity file name, does not hang the gate (scorecards read CODEOWNERS)', async () => {
+    const repo = await dataRepoCopy();
+    const name = 'a'.repeat(200);
+    writeFileSync(join(repo, `catalog/platform/${name}.yaml`), 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: long-name\nspec:\n  type: library\n  lifecycle: experimental\n  owner: group:platform-team\n  system: backstage-platform\n');
+    appendFileSync(join(repo, 'catalog/all.yaml'), `    - ./platform/${name}.yaml\n`);
+    appendFileSync(join(repo, '.github/CODEOWNERS'), `${'**a'.repeat(24)}**b @acme/x\n`);
+    const result = await runBin(['check', '--format', 'json', '--today', '2026-11-23'], repo);
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string }[] }).diagnostics.map(d => d.ruleId);
+    // The committed file is no longer the generated one; the run finishes and says so.
+    expect(found).toContain('codeowners-stale');
     expect(result.status).toBe(1);
   }, 60_000);
 

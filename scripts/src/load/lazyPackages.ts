@@ -1,0 +1,31 @@
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+// Packages most `check` runs never call: a catalog of plain YAML files, with no org policy, no scorecards
+// and no finding, needs neither `yaml` (positions, the exact parse) nor Ajv's compiler. Evaluating them at
+// every start cost about 40 ms, so the code that needs one requires it here when it first runs. `require`
+// resolves from the same folder as an `import` of the bundle or the sources would, and Node loads these
+// CommonJS packages for an `import` through the same module cache: the objects are the very ones an
+// import gives (yaml's node-type checks, Ajv's classes).
+
+/** The `yaml` package (Backstage's parser, with positions), loaded on first use. */
+export function yamlPackage(): typeof import('yaml') {
+  return (yaml ??= require('yaml'));
+}
+let yaml: typeof import('yaml') | undefined;
+
+/** ajv's exports (`Ajv`, the class every schema here is compiled with), loaded on first use. */
+export function ajvPackage(): typeof import('ajv') {
+  return require('ajv');
+}
+
+/** The ajv-errors plugin (`errorMessage` keyword), loaded on first use. */
+export function ajvErrorsPlugin(): typeof import('ajv-errors').default {
+  return require('ajv-errors').default;
+}
+
+/** The ajv-formats plugin, loaded on first use. */
+export function ajvFormatsPlugin(): typeof import('ajv-formats').default {
+  return require('ajv-formats').default;
+}

@@ -1,0 +1,29 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CatalogEntity } from '../catalog/catalogEntity.ts';
+import { readJsonFile } from '../config/configFile.ts';
+import type { TemplatePolicy } from './checkTemplate.ts';
+
+// Apart from templateGate.ts so that `check` decides whether there is a template to judge without loading
+// the template checks (the scaffolder's actions, Ajv, the skeleton analysis) for a catalog that has none.
+
+/** The org's template policy (schemas/template-policy/), or none when the repo keeps no templates policy. */
+export function loadTemplatePolicy(root: string): TemplatePolicy | undefined {
+  const dir = join(root, 'schemas', 'template-policy');
+  if (!existsSync(join(dir, 'actions.json'))) return undefined;
+  const actions = (readJsonFile(join(dir, 'actions.json'), 'schemas/template-policy/actions.json') as { allowed: TemplatePolicy['actions'] }).allowed;
+  const regions = existsSync(join(dir, 'regions.json')) ? (readJsonFile(join(dir, 'regions.json'), 'schemas/template-policy/regions.json') as { regions: TemplatePolicy['regions'] }).regions : [];
+  return { actions, regions };
+}
+
+/** templates/<name>/template.yaml for every (or every named) template folder. */
+export function discoverTemplateFiles(root: string, repoFiles: ReadonlySet<string>, names: readonly string[] = []): string[] {
+  const dir = join(root, 'templates');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).sort().filter(name => !names.length || names.includes(name)).map(name => `templates/${name}/template.yaml`).filter(f => repoFiles.has(f));
+}
+
+/** The files whose (first) entity is a Template the scaffolder runs: what the template checks read. */
+export function templateFiles(entities: readonly CatalogEntity[]): string[] {
+  return [...new Set(entities.filter(e => e.document === 0 && e.kind === 'Template' && e.entity.apiVersion === 'scaffolder.backstage.io/v1beta3').map(e => e.file))];
+}
