@@ -49,7 +49,7 @@ const NO_PROBLEMS: readonly PlaceholderProblem[] = Object.freeze([]);
 const NO_USES: readonly PlaceholderUse[] = Object.freeze([]);
 
 /**
- * One info per entity for its `$json`/`$yaml` placeholders at URLs: Backstage's PlaceholderProcessor
+ * One info per entity for its placeholders at URLs the gate cannot read: Backstage's PlaceholderProcessor
  * reads them at ingestion, before validation; offline their value is unknown, so nothing is judged of it
  * (unreadPlaceholder marks the stand-ins the model and template checks skip).
  */

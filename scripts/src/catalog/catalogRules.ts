@@ -26,7 +26,7 @@ const rules: Rule[] = [
   { id: 'placeholder-invalid', severity: 'error', description: 'A $text/$json/$yaml placeholder is malformed or its file does not parse.', example: 'definition:\n  $text: 42' },
   { id: 'placeholder-target-missing', severity: 'error', description: 'A placeholder points at a file that does not exist.', example: 'definition:\n  $text: ./openapi.yaml  # no such file' },
   { id: 'placeholder-outside-repo', severity: 'error', description: 'A placeholder reaches outside this repository: a path above its root, or a URL into another git repository (refused since catalog-backend 4.0.0; plain web URLs are allowed).', example: 'definition:\n  $text: ../../other/api.yaml' },
-  { id: 'placeholder-not-read', severity: 'info', description: 'A $json/$yaml placeholder names a URL that Backstage reads at ingestion and the gate cannot read offline: nothing is concluded from its value (one note per entity).', example: 'steps:\n  - $yaml: https://github.com/acme/x/blob/main/steps/log.yaml' },
+  { id: 'placeholder-not-read', severity: 'info', description: 'A $text/$json/$yaml placeholder names a URL that Backstage reads at ingestion and the gate cannot read offline: nothing is concluded from its value (one note per entity).', example: 'steps:\n  - $yaml: https://github.com/acme/x/blob/main/steps/log.yaml' },
   // Org policy
   { id: 'policy', severity: 'error', description: 'An org policy schema in schemas/policy/ is violated; the rule id names the schema (policy/<name>).', example: 'spec:\n  lifecycle: beta  # not in the allowed list' },
   // Annotations

@@ -97,7 +97,8 @@ export function unreadPlaceholder(value: unknown): string | undefined {
 
 /**
  * The entity as Backstage sees it after preprocessing, and what went wrong on the way. `unread` lists the
- * `$json`/`$yaml` placeholders at URLs the gate cannot read offline (their stand-ins: unreadPlaceholder).
+ * placeholders at URLs the gate cannot read offline (a `$json`/`$yaml` one's stand-in: unreadPlaceholder;
+ * a `$text` one's is a string, which every text field takes).
  */
 export function substitutePlaceholders(raw: Record<string, unknown>, file: string, sources: PlaceholderSources, repoUrl?: string, extraResolvers: ReadonlySet<string> = NONE) {
   const uses = findPlaceholders(raw, extraResolvers);
@@ -110,7 +111,7 @@ export function substitutePlaceholders(raw: Record<string, unknown>, file: strin
     if ('problem' in result) problems.push({ path: use.path, ...result.problem });
     // A stand-in of the right type keeps one broken (or unread) placeholder from also failing the kind schema.
     const object = use.key === 'json' || use.key === 'yaml';
-    if ('unread' in result && object) unread.push(use);
+    if ('unread' in result) unread.push(use);
     setAt(entity, use.path, 'value' in result ? result.value : object ? standIn('unread' in result ? String(use.value) : undefined) : '(unavailable)');
   }
   return { entity, problems, unread };

@@ -72,6 +72,12 @@ describe('placeholders at absolute URLs (PlaceholderProcessor reads them at inge
     expect(diagnostics.find(d => d.file === 'template.yaml')?.message).toContain('and 2 more placeholders');
   });
 
+  it('a $text at a URL gets the same one note, and nothing else', async () => {
+    const api = 'apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: a\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team-a\n  definition:\n    $text: https://api.example.com/v1/openapi.yaml\n';
+    const root = await tempRepo({ 'catalog.yaml': `${group('team-a')}---\n${api}` });
+    expect(checkFindings(root)).toMatchObject({ status: 0, findings: ['placeholder-not-read@catalog.yaml:18:5'] });
+  });
+
   it('a relative placeholder is still read and judged', async () => {
     const root = await tempRepo({ 'org.yaml': `${group('team-a')}`.replace('children: []', 'children: []\n  members: {$json: ./members.json}'), 'members.json': '"jane"' });
     expect(checkFindings(root).findings).toEqual(['entity-kind-schema@org.yaml:8:12', 'ref-unresolved@org.yaml:8:12']);
