@@ -32,4 +32,12 @@ describe("workflows, checked with GitHub's workflow parser", () => {
     expect(pr).not.toContain('secrets.');
     expect(pr).not.toContain('pull_request_target');
   });
+
+  it('leaves no token in .git/config for the jobs\' later steps: every checkout sets persist-credentials: false', () => {
+    for (const name of readdirSync(dir).filter(n => n.endsWith('.yml'))) {
+      const steps = readFileSync(join(dir, name), 'utf8').split(/\n(?=\s*- )/).filter(step => /uses: actions\/checkout@/.test(step));
+      expect(steps.length, name).toBeGreaterThan(0);
+      for (const step of steps) expect(step, name).toMatch(/persist-credentials: false/);
+    }
+  });
 });
