@@ -1,7 +1,8 @@
 import type { Diagnostic, Severity } from '../diagnostic.ts';
+import { redactUrl } from '../report/safeText.ts';
 import { isRecord, type LoadedCatalog, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
-import { substitutePlaceholders, type PlaceholderProblem } from './placeholders.ts';
+import { substitutePlaceholders, type PlaceholderProblem, type PlaceholderUse } from './placeholders.ts';
 import type { ManagedModel } from './managedModel.ts';
 import type { RelationField } from '../backstage.ts';
 
@@ -45,6 +46,23 @@ export function refOf(kind: unknown, namespace: unknown, name: unknown): string 
 }
 
 const NO_PROBLEMS: readonly PlaceholderProblem[] = Object.freeze([]);
+const NO_USES: readonly PlaceholderUse[] = Object.freeze([]);
+
+/**
+ * One info per entity for its placeholders at URLs the gate cannot read: Backstage's PlaceholderProcessor
+ * reads them at ingestion, before validation; offline their value is unknown, so nothing is judged of it
+ * (unreadPlaceholder marks the stand-ins the model and template checks skip).
+ */
+function unreadFinding(record: CatalogEntity, unread: readonly PlaceholderUse[]): Diagnostic {
+  const first = unread[0];
+  const more = unread.length > 1 ? ` (and ${unread.length - 1} more placeholder${unread.length > 2 ? 's' : ''} like it in this entity)` : '';
+  return diagnosticAt(record, first.path, {
+    ruleId: 'placeholder-not-read',
+    severity: 'info',
+    message: `$${first.key}: ${redactUrl(String(first.value).slice(0, 300))} is read by Backstage at ingestion; the gate cannot read it offline, so what it gives is not checked${more}.`,
+    hint: 'Nothing to fix. To have it checked, keep the file in this repository and refer to it with a relative path.',
+  });
+}
 
 /** Every document of every reported file as a CatalogEntity, plus the documents that cannot be one. */
 export function collectEntities(sources: readonly SourceFile[], catalog: Pick<LoadedCatalog, 'placeholderSources'> & Partial<Pick<LoadedCatalog, 'placeholderResolvers' | 'model'>>, repoUrl?: string) {
@@ -65,7 +83,7 @@ export function collectEntities(sources: readonly SourceFile[], catalog: Pick<Lo
         });
         return;
       }
-      const { entity, problems } = source.placeholderFree ? { entity: doc, problems: NO_PROBLEMS } : substitutePlaceholders(doc, source.file, catalog.placeholderSources, repoUrl, catalog.placeholderResolvers);
+      const { entity, problems, unread } = source.placeholderFree ? { entity: doc, problems: NO_PROBLEMS, unread: NO_USES } : substitutePlaceholders(doc, source.file, catalog.placeholderSources, repoUrl, catalog.placeholderResolvers);
       const metadata = isRecord(entity.metadata) ? entity.metadata : {};
       const record: CatalogEntity = {
         file: source.file,
@@ -84,6 +102,7 @@ export function collectEntities(sources: readonly SourceFile[], catalog: Pick<Lo
       for (const problem of problems) {
         diagnostics.push(diagnosticAt(record, problem.path, { ...problem, severity: 'error' }));
       }
+      if (unread.length > 0) diagnostics.push(unreadFinding(record, unread));
     });
   }
   return { entities, diagnostics };

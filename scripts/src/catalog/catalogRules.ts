@@ -26,6 +26,7 @@ const rules: Rule[] = [
   { id: 'placeholder-invalid', severity: 'error', description: 'A $text/$json/$yaml placeholder is malformed or its file does not parse.', example: 'definition:\n  $text: 42' },
   { id: 'placeholder-target-missing', severity: 'error', description: 'A placeholder points at a file that does not exist.', example: 'definition:\n  $text: ./openapi.yaml  # no such file' },
   { id: 'placeholder-outside-repo', severity: 'error', description: 'A placeholder reaches outside this repository: a path above its root, or a URL into another git repository (refused since catalog-backend 4.0.0; plain web URLs are allowed).', example: 'definition:\n  $text: ../../other/api.yaml' },
+  { id: 'placeholder-not-read', severity: 'info', description: 'A $text/$json/$yaml placeholder names a URL that Backstage reads at ingestion and the gate cannot read offline: nothing is concluded from its value (one note per entity).', example: 'steps:\n  - $yaml: https://github.com/acme/x/blob/main/steps/log.yaml' },
   // Org policy
   { id: 'policy', severity: 'error', description: 'An org policy schema in schemas/policy/ is violated; the rule id names the schema (policy/<name>).', example: 'spec:\n  lifecycle: beta  # not in the allowed list' },
   // Annotations
@@ -51,7 +52,7 @@ const rules: Rule[] = [
   // References and uniqueness
   { id: 'ref-unresolved', severity: 'error', description: 'A reference names an entity that is neither in this repo nor declared external.', example: 'spec:\n  owner: team-paymnts' },
   { id: 'ref-provided-elsewhere', severity: 'info', description: "A reference to an entity this repo does not define, which one of the managed Backstage's org providers (microsoftGraphOrg, githubOrg, ldapOrg, gitlab) brings in.", example: '# app-config: catalog.providers.microsoftGraphOrg\nspec:\n  owner: group:default/from-entra' },
-  { id: 'ref-kind-not-allowed', severity: 'error', description: "A reference points at a kind the field does not allow (owner must be Group or User).", example: 'spec:\n  owner: component:orders-api' },
+  { id: 'ref-kind-not-allowed', severity: 'error', description: "A reference points at a kind other than the field's usual ones (owner: Group or User): an error where the managed model (catalog.modules) drops the relation, a warning where Backstage's built-in processor still relates it.", example: 'spec:\n  owner: component:orders-api' },
   { id: 'ref-self', severity: 'warning', description: 'An entity refers to itself.', example: 'metadata: {name: a}\nspec:\n  dependsOn: [component:a]' },
   { id: 'entity-duplicate', severity: 'error', description: 'The same entity ref (case-insensitive) is defined twice: in one file Backstage keeps the later document silently; across files the first location processed wins and the other is a conflict.', example: '# Component orders-api in two files' },
   { id: 'group-cycle', severity: 'error', description: 'The group hierarchy loops back on itself.', example: 'a.parent: b, b.parent: a' },

@@ -12,6 +12,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { backstageAjvMessage, errorPath, leafErrors } from './ajvPaths.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
+import { unreadPlaceholder } from './placeholders.ts';
 import { ajvErrorsPlugin, ajvPackage } from '../load/lazyPackages.ts';
 
 const ADR_HINT = 'See https://backstage.io/docs/features/software-catalog/descriptor-format for the field formats.';
@@ -217,6 +218,8 @@ class Findings {
   constructor(private readonly record: CatalogEntity) {}
 
   add(path: PathSegment[], ruleId: string, message: string, hint: string, key = false) {
+    // A placeholder Backstage resolves at ingestion and the gate cannot read: its value is unknown.
+    if (!this.record.placeholderFree && insideUnread(this.record.entity, path)) return;
     const id = path.join('.');
     this.#seen ??= new Set();
     if (this.#seen.has(id)) return;
@@ -232,6 +235,17 @@ class Findings {
     const message = unquoted ? `${backstageAjvMessage(error)}: YAML reads the unquoted ${String(value)} as a ${typeof value}; quote it.` : backstageAjvMessage(error);
     this.add(path, ruleId, message, unquoted ? `Quote it: ${String(path[path.length - 1])}: "${String(value)}"` : hint, key);
   }
+}
+
+/** Whether `path` in `entity` lies at or under the stand-in of an unread placeholder (unreadPlaceholder). */
+function insideUnread(entity: unknown, path: readonly PathSegment[]): boolean {
+  let node = entity;
+  for (const segment of path) {
+    if (typeof node !== 'object' || node === null) return false;
+    node = (node as Record<PathSegment, unknown>)[segment];
+    if (unreadPlaceholder(node) !== undefined) return true;
+  }
+  return false;
 }
 
 async function passes(run: () => Promise<unknown>): Promise<boolean> {

@@ -17,6 +17,7 @@ import { indexEntities } from './entityIndex.ts';
 import { withLocationConsequences } from './locationConsequences.ts';
 import { externalMatcher } from './externalEntities.ts';
 import { providedMatcher, type ProvidedScope } from './providedScopes.ts';
+import { readSymlinks } from './readSymlinks.ts';
 
 export interface CatalogCheckInput {
   loaded: LoadedCatalog;
@@ -68,7 +69,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     if (hash) input.cache?.putFindings(entity.file, hash, entity.document, model, policies, substituted);
   }
 
-  for (const link of loaded.symlinks ?? []) diagnostics.push(symlinkFinding(link));
+  for (const link of readSymlinks(loaded, context.length > 0 ? [...entities, ...context] : entities, config)) diagnostics.push(symlinkFinding(link));
   for (const name of loaded.undecodable ?? []) diagnostics.push(undecodableFinding(name));
   const all = context.length > 0 ? [...entities, ...context] : entities;
   const index = indexEntities(all);
@@ -95,7 +96,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
 }
 
 /**
- * A symbolic link anywhere the gate reads (catalog, templates, skeletons, docs). Backstage reads files
+ * A symbolic link where the gate or Backstage reads (readSymlinks: catalog, templates, skeletons, docs). Backstage reads files
  * from the git host, where a link is a short text holding a path, while a checkout follows it, possibly
  * to a host file: so the toolkit never follows one, and says so.
  */

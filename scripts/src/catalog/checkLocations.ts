@@ -1,4 +1,6 @@
 import { closest } from 'fastest-levenshtein';
+import { posix } from 'node:path';
+import { isYamlFile } from '../load/repoFiles.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
@@ -39,13 +41,28 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
       diagnostics.push(at(resolution.ruleId ?? 'location-target-invalid', 'error', resolution.reason, resolution.hint ?? 'Point the target at files inside this repository.'));
     } else if (resolution.kind === 'external') {
       diagnostics.push(at('location-target-external', 'info', `${edge.target} is outside this repository and is not checked offline.`, 'Check it with --catalog-url against the managed Backstage, or move the entities into this repo.'));
+    } else if (resolution.files.length === 0 && edge.optional) {
+      // DefaultCatalogProcessingOrchestrator passes presence === 'optional' to readLocation, and
+      // UrlReaderProcessor then emits no notFoundError: the Location reads its other targets.
+      diagnostics.push(at('location-target-missing', 'info', `Optional Location target ${edge.target} matches no file (looked for ${resolution.pattern}); Backstage skips it quietly (spec.presence: optional).`, targetHint(edge.file, resolution.pattern, context.repoFiles)));
     } else if (resolution.files.length === 0) {
-      const guess = context.repoFiles.length ? closest(resolution.pattern, context.repoFiles as string[]) : undefined;
-      diagnostics.push(at('location-target-missing', 'error', `Location target ${edge.target} matches no file (looked for ${resolution.pattern}). Backstage then fails this whole Location, so it reads none of its targets: every entity they hold is lost (new ones never appear, existing ones stop updating), not just this one.`, guess ? `Did you mean ${guess}? Targets are relative to the Location's file.` : "Targets are relative to the Location's file."));
+      diagnostics.push(at('location-target-missing', 'error', `Location target ${edge.target} matches no file (looked for ${resolution.pattern}). Backstage then fails this whole Location, so it reads none of its targets: every entity they hold is lost (new ones never appear, existing ones stop updating), not just this one.`, targetHint(edge.file, resolution.pattern, context.repoFiles)));
     }
   }
   if (context.mode === 'roots') diagnostics.push(...unreachable(files, context));
   return diagnostics;
+}
+
+/**
+ * The hint for a target that matches nothing: the nearest YAML file by name, other than the Location's own
+ * file (a Location never means itself), written as a target relative to that file.
+ */
+function targetHint(locationFile: string, pattern: string, repoFiles: readonly string[]): string {
+  const candidates = repoFiles.filter(f => f !== locationFile && isYamlFile(f));
+  const guess = candidates.length ? closest(pattern, candidates) : undefined;
+  if (!guess) return "Targets are relative to the Location's file.";
+  const relative = posix.relative(posix.dirname(locationFile), guess);
+  return `Did you mean ${relative.startsWith('../') ? relative : `./${relative}`}? Targets are relative to the Location's file.`;
 }
 
 function unreachable(files: readonly SourceFile[], context: LocationContext): Diagnostic[] {

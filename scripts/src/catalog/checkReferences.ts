@@ -35,15 +35,25 @@ export function checkReferences(
       const { target, path, field } = reference;
       const kind = target.slice(0, target.indexOf(':'));
       if (reference.allowedKinds && !reference.allowedKinds.some(k => k.toLowerCase() === kind)) {
-        diagnostics.push(
-          diagnosticAt(entity, path, {
+        const kinds = reference.allowedKinds.join(' or ');
+        // BuiltinKindsEntityProcessor (and the scaffolder's processor for Template) emits the relation for
+        // any kind; only the ModelProcessor of an extended model (catalog.modules, entity.relationFields)
+        // skips a target outside the field's allowedKinds, so only there is the relation lost.
+        if (entity.relationFields) {
+          diagnostics.push(diagnosticAt(entity, path, {
             ruleId: 'ref-kind-not-allowed',
             severity: 'error',
-            message: `spec.${field} points at ${target}, but Backstage only relates ${field} to ${reference.allowedKinds.join(' or ')}.`,
-            hint: `Refer to a ${reference.allowedKinds.join(' or ')} instead; the catalog accepts this silently but the relation is meaningless.`,
-          }),
-        );
-        continue;
+            message: `spec.${field} points at ${target}, but the managed Backstage's model relates ${field} only to ${kinds}: it drops this relation.`,
+            hint: `Refer to a ${kinds} instead; the catalog accepts the entity silently but the relation never appears.`,
+          }));
+          continue;
+        }
+        diagnostics.push(diagnosticAt(entity, path, {
+          ruleId: 'ref-kind-not-allowed',
+          severity: 'warning',
+          message: `spec.${field} points at ${target}; Backstage relates it, but ${field} is usually a ${kinds}.`,
+          hint: `Refer to a ${kinds} unless this is deliberate: owner and membership views, CODEOWNERS and most plugins look for those kinds.`,
+        }));
       }
       if (target === entity.ref) {
         diagnostics.push(

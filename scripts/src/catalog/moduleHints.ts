@@ -25,17 +25,41 @@ function installedModels(): Promise<[string, ManagedModel][]> {
   })());
 }
 
+let core: { getKind(entity: object): { jsonSchema: object } | undefined } | undefined;
+
+/**
+ * The JSON Schema catalog-model's own default layer (defaultCatalogEntityModel, what every Backstage has)
+ * gives the entity's kind for its apiVersion and spec.type, serialised; undefined when it has none.
+ */
+function coreSchema(entity: { apiVersion: string; kind: string; spec?: { type?: unknown } }): string | undefined {
+  if (!core) {
+    const alpha = require('@backstage/catalog-model/alpha');
+    core = alpha.compileCatalogModel([alpha.defaultCatalogEntityModel]) as NonNullable<typeof core>;
+  }
+  try {
+    const kind = core.getKind(entity);
+    return kind ? JSON.stringify(kind.jsonSchema) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The installed catalog backend module (package name) whose entity model has `entity`'s kind (and
- * spec.type), found by loading each module's own model layers (managedModel.ts); undefined when none
- * does. For hints: a kind like AiResource, or an API of type mcp-server, exists only with its module.
+ * spec.type) with a schema Backstage's core model (defaultCatalogEntityModel) does not give it, found by
+ * loading each module's own model layers (managedModel.ts); undefined when none does (a schema error on
+ * a core kind is then no module's to explain). For hints: a kind like AiResource, or an API of type mcp-server, exists only with its module.
  */
 export async function moduleProviding(entity: { apiVersion?: unknown; kind?: unknown; spec?: unknown }): Promise<string | undefined> {
   if (typeof entity.apiVersion !== 'string' || typeof entity.kind !== 'string') return undefined;
   const spec = typeof entity.spec === 'object' && entity.spec !== null ? (entity.spec as { type?: unknown }) : undefined;
+  const asCore = coreSchema({ apiVersion: entity.apiVersion, kind: entity.kind, spec });
   for (const [name, model] of await installedModels()) {
     try {
-      if (model.getKind({ apiVersion: entity.apiVersion, kind: entity.kind, spec })) return name;
+      // A module's layers often repeat the core kinds (the ai-model module's holds Component, Group,
+      // User…): only a kind the core lacks, or one with another schema (API of type mcp-server), is its own.
+      const kind = model.getKind({ apiVersion: entity.apiVersion, kind: entity.kind, spec });
+      if (kind && JSON.stringify(kind.jsonSchema) !== asCore) return name;
     } catch {
       // A known kind with another spec.type: not this module's.
     }

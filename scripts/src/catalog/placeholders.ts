@@ -82,19 +82,45 @@ export function placeholderTarget(file: string, value: unknown, repoUrl?: string
   return typeof value === 'string' ? resolveRelative(file, value, repoUrl) : null;
 }
 
-/** The entity as Backstage sees it after preprocessing, and what went wrong on the way. */
+// Marks the stand-in object of a `$json`/`$yaml` placeholder whose URL Backstage reads at ingestion and
+// the gate cannot read offline: a symbol key, which JSON, ajv and Object.keys never see.
+const UNREAD = Symbol('placeholder not read offline');
+
+/**
+ * Whether `value` stands in for a `$json`/`$yaml` placeholder the gate could not read (an absolute URL
+ * Backstage's PlaceholderProcessor resolves at ingestion): its real value is unknown, so nothing may be
+ * concluded from it (no schema, kind or template finding). Returns the URL it names, else undefined.
+ */
+export function unreadPlaceholder(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null ? ((value as { [UNREAD]?: string })[UNREAD]) : undefined;
+}
+
+/**
+ * The entity as Backstage sees it after preprocessing, and what went wrong on the way. `unread` lists the
+ * placeholders at URLs the gate cannot read offline (a `$json`/`$yaml` one's stand-in: unreadPlaceholder;
+ * a `$text` one's is a string, which every text field takes).
+ */
 export function substitutePlaceholders(raw: Record<string, unknown>, file: string, sources: PlaceholderSources, repoUrl?: string, extraResolvers: ReadonlySet<string> = NONE) {
   const uses = findPlaceholders(raw, extraResolvers);
   const problems: PlaceholderProblem[] = [];
-  if (uses.length === 0) return { entity: raw, problems };
+  const unread: PlaceholderUse[] = [];
+  if (uses.length === 0) return { entity: raw, problems, unread };
   const entity = structuredClone(raw);
   for (const use of uses) {
     const result = resolveUse(use, file, sources, repoUrl);
     if ('problem' in result) problems.push({ path: use.path, ...result.problem });
     // A stand-in of the right type keeps one broken (or unread) placeholder from also failing the kind schema.
-    setAt(entity, use.path, 'value' in result ? result.value : use.key === 'json' || use.key === 'yaml' ? {} : '(unavailable)');
+    const object = use.key === 'json' || use.key === 'yaml';
+    if ('unread' in result) unread.push(use);
+    setAt(entity, use.path, 'value' in result ? result.value : object ? standIn('unread' in result ? String(use.value) : undefined) : '(unavailable)');
   }
-  return { entity, problems };
+  return { entity, problems, unread };
+}
+
+function standIn(unreadUrl?: string): Record<string, unknown> {
+  const value = {};
+  if (unreadUrl !== undefined) Object.defineProperty(value, UNREAD, { value: unreadUrl });
+  return value;
 }
 
 function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSources, repoUrl?: string) {

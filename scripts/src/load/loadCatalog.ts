@@ -3,7 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
-import { findPlaceholders, placeholderTarget, textHasNoPlaceholders } from '../catalog/placeholders.ts';
+import { findPlaceholders, placeholderTarget, substitutePlaceholders, textHasNoPlaceholders } from '../catalog/placeholders.ts';
 import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
 import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundlePlaceholderRefs.ts';
 import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
@@ -49,6 +49,8 @@ export interface LocationEdge {
   readerType: string;
   target: string;
   resolution: TargetResolution;
+  /** `spec.presence: optional`: Backstage's readers emit no error for a target that is not there. */
+  optional?: boolean;
 }
 
 export interface LoadedCatalog {
@@ -66,8 +68,10 @@ export interface LoadedCatalog {
   /** Placeholder resolvers beyond text, json and yaml that the managed Backstage has. */
   placeholderResolvers: ReadonlySet<string>;
   repoFiles: string[];
-  /** Symbolic links in the repo (never followed), sorted. */
+  /** Symbolic links in the repo (never followed), sorted; readSymlinks picks those in places that are read. */
   symlinks?: string[];
+  /** Repo folders (no trailing slash) that templates' fetch steps copy as skeletons, placeholders substituted. */
+  skeletonFolders?: string[];
   /** Files and folders whose names are not valid UTF-8 (never read; listRepoFiles), sorted. */
   undecodable?: string[];
   /** The root (or given) file each loaded file was reached from: Backstage's origin location. */
@@ -108,6 +112,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
 
   const crawl = await crawlLocations(config, start, targets, cache, reading);
   let files = crawl.files;
+  const skeletons = skeletonFolders(files, config, targets.repoFileSet);
   // A folder given on the command line is read with the same discovery as a plain folder: its API
   // definitions, mkdocs.yml, skeleton YAML and `$yaml` fragments are not entities. A file named
   // explicitly, or one a Location reaches, is always judged.
@@ -118,7 +123,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
     for (const file of crawl.origins.keys()) if (!startSet.has(file)) judgedAnyway.add(file);
   }
   if (mode !== 'roots') {
-    const inSkeleton = skeletonMatcher(files);
+    const inSkeleton = (file: string) => !skeletons.templateFiles.has(file) && skeletons.folders.some(folder => file.startsWith(`${folder}/`));
     const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
     files = files.flatMap(f => {
       if (judgedAnyway.has(f.file)) return [f];
@@ -137,7 +142,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
     const reported = new Set(files.map(f => f.file));
     context = whole.files.filter(f => !reported.has(f.file));
   }
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: bundled.diagnostics, repoFiles, symlinks: symlinks.sort(), origins: crawl.origins };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: bundled.diagnostics, repoFiles, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins };
 }
 
 async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext, cache?: ResultCache, reading?: Reading) {
@@ -172,11 +177,12 @@ function locationEdges(source: SourceFile, inheritedType: string, targets: Targe
   source.documents.forEach((doc, document) => {
     if (!isRecord(doc) || doc.kind !== 'Location' || !isRecord(doc.spec) || !isEntityDocument(doc)) return;
     const type = typeof doc.spec.type === 'string' ? doc.spec.type : inheritedType;
+    const optional = doc.spec.presence === 'optional' ? { optional: true } : {};
     const listed: [PathSegment[], unknown][] = [[['spec', 'target'], doc.spec.target]];
     if (Array.isArray(doc.spec.targets)) doc.spec.targets.forEach((t, i) => listed.push([['spec', 'targets', i], t]));
     for (const [path, target] of listed) {
       if (typeof target !== 'string') continue;
-      edges.push({ file: source.file, document, path, type, readerType: inheritedType, target, resolution: resolveTarget(source.file, type, target, targets) });
+      edges.push({ file: source.file, document, path, type, readerType: inheritedType, target, resolution: resolveTarget(source.file, type, target, targets), ...optional });
     }
   });
   return edges;
@@ -289,35 +295,85 @@ function checkRoots(roots: readonly string[], repoFileSet: ReadonlySet<string>):
 
 /**
  * Folders that templates fetch as skeletons: their YAML is rendered by the scaffolder, never read by the
- * catalog, so discovery leaves it alone (the templates' own files stay in).
+ * catalog, so discovery leaves it alone (the templates' own files stay in). Steps are read as the
+ * scaffolder gets them from the catalog, after Backstage's PlaceholderProcessor: a `fetch:template` step
+ * written as `- $yaml: ./steps/fetch.yaml` names its skeleton in that file. Returns the folders (repo
+ * paths, no trailing slash, none outside the repo nor the root) and the files holding the templates.
  */
-function skeletonMatcher(files: readonly SourceFile[]): (file: string) => boolean {
-  const folders: string[] = [];
+function skeletonFolders(files: readonly SourceFile[], config: GitopsConfig, repoFileSet: ReadonlySet<string>) {
+  const folders = new Set<string>();
   const templateFiles = new Set<string>();
   for (const source of files) {
     for (const doc of source.documents) {
-      if (!isRecord(doc) || doc.kind !== 'Template' || !isRecord(doc.spec) || !Array.isArray(doc.spec.steps)) continue;
+      if (!isRecord(doc) || doc.kind !== 'Template' || !isRecord(doc.spec)) continue;
+      const spec = source.placeholderFree ? doc.spec : withPlaceholders(doc, source.file, config, repoFileSet).spec;
+      if (!isRecord(spec) || !Array.isArray(spec.steps)) continue;
       templateFiles.add(source.file);
-      for (const step of doc.spec.steps) {
+      for (const step of spec.steps) {
         const folder = isRecord(step) && typeof step.action === 'string' && step.action.startsWith('fetch:') && isRecord(step.input) ? skeletonFolder(source.file, step.input.url) : undefined;
-        if (folder !== undefined && !folder.startsWith('..') && folder !== '.') folders.push(`${folder}/`);
+        if (folder !== undefined && !folder.startsWith('..') && folder !== '.') folders.add(folder);
       }
     }
   }
-  return file => !templateFiles.has(file) && folders.some(folder => file.startsWith(folder));
+  return { folders: [...folders].sort(), templateFiles };
 }
+
+/** A document with its placeholders replaced by the repo files they name (unreadable ones by stand-ins). */
+function withPlaceholders(doc: Record<string, unknown>, file: string, config: GitopsConfig, repoFileSet: ReadonlySet<string>): Record<string, unknown> {
+  const uses = findPlaceholders(doc);
+  if (uses.length === 0) return doc;
+  const sources = new Map<string, string | null>();
+  for (const use of uses) {
+    const target = placeholderTarget(file, use.value, config.repoUrl);
+    if (typeof target !== 'string' || sources.has(target)) continue;
+    sources.set(target, repoFileSet.has(target) ? readInside(config.root, target) : null);
+  }
+  return substitutePlaceholders(doc, file, sources, config.repoUrl).entity;
+}
+
+/** A repo file's text; null for a link or a file that cannot be read (the gate reports those elsewhere). */
+function readInside(root: string, file: string): string | null {
+  try {
+    return readRepoFile(root, file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A document of a skeleton that no step fetches (or fetches only in part): its text uses the scaffolder's
+ * `${{ … }}` expressions, which only rendering fills in. Backstage never registers such a document as it
+ * stands (`metadata.name: ${{ values.name }}` is no valid name), so discovery leaves it out. A Template
+ * itself holds expressions in its spec (steps, output): it counts only when its envelope or metadata does.
+ */
+function isSkeletonDocument(doc: unknown): boolean {
+  if (!isRecord(doc)) return false;
+  const judged = doc.kind === 'Template' ? { apiVersion: doc.apiVersion, kind: doc.kind, metadata: doc.metadata } : doc;
+  return JSON.stringify(judged).includes('${{');
+}
+
+// A file that does not parse, with skeleton syntax and no Template in it: Nunjucks tags or expressions.
+const SKELETON_SYNTAX = /\$\{\{|\{%/;
+const TEMPLATE_KIND = /^kind:\s*Template\s*$/m;
 
 /**
  * Discovery reads every YAML file of a folder; only what is meant for the catalog is judged: documents
  * whose apiVersion is Backstage's (isEntityDocument), not Kubernetes, Dapr or Crossplane manifests, Helm
- * templates or CI files. Other documents of a kept file are blanked so document indexes stay. A file that
- * does not parse counts when an `apiVersion:` line of it names Backstage's group.
+ * templates or CI files, nor skeleton documents (isSkeletonDocument). Other documents of a kept file are
+ * blanked so document indexes stay. A file that does not parse counts when an `apiVersion:` line of it
+ * names Backstage's group, unless it has skeleton syntax (`${{`, `{%`) and no Template. Roots mode never
+ * comes here: a Location that lists a skeleton file makes Backstage read it, so it is judged.
  */
 function keepCatalogDocuments(source: SourceFile, root: string, apiGroups: ReadonlySet<string>): SourceFile | undefined {
-  if (source.documents.some(d => isEntityDocument(d, apiGroups))) {
-    return { ...source, documents: source.documents.map(d => (isEntityDocument(d, apiGroups) ? d : null)) };
+  // Files without a `$` cannot hold an expression: only the others are looked at for one.
+  const kept = (d: unknown) => isEntityDocument(d, apiGroups) && (source.placeholderFree || !isSkeletonDocument(d));
+  if (source.documents.some(kept)) {
+    return { ...source, documents: source.documents.map(d => (kept(d) ? d : null)) };
   }
-  if (source.problems.length > 0 && textDeclaresEntity(readFileSync(join(root, source.file), 'utf8'), apiGroups)) return source;
+  if (source.problems.length > 0) {
+    const text = readFileSync(join(root, source.file), 'utf8');
+    if (textDeclaresEntity(text, apiGroups) && (!SKELETON_SYNTAX.test(text) || TEMPLATE_KIND.test(text))) return source;
+  }
   return undefined;
 }
 

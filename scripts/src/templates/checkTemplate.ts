@@ -9,6 +9,7 @@ import { checkExpression, expressions, rangeOfText, type ExpressionReport } from
 import { checkStepInputs } from './checkStepInputs.ts';
 import type { KnownAction } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
+import { unreadPlaceholder } from '../catalog/placeholders.ts';
 
 const PAGE_OPTIONS = { strict: false, allErrors: true, validateFormats: false };
 
@@ -38,6 +39,8 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   const at = (path: PathSegment[], ruleId: string, message: string, hint: string, key = false) => found.push({ ruleId, severity: 'error', message, hint, file: source.file, range: source.locate(0, path, key ? { key: true } : undefined) });
   // With the file's text, a finding about one expression points at the expression itself.
   const atExpression: ExpressionReport = (item, ruleId, message, hint, severity = 'error') => {
+    // A page or step Backstage reads from a URL at ingestion (unreadPlaceholder) may declare the name.
+    if (ruleId === 'template-unknown-step' ? unknownSteps : ruleId.startsWith('template-unknown-parameter') && unknownPages) return;
     const range = source.locate(0, item.path);
     found.push({ ruleId, severity, message, hint, file: source.file, range: text === undefined ? range : rangeOfText(text, range, item.text) });
   };
@@ -46,6 +49,8 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   const spec = template.spec;
   const pages = (Array.isArray(spec.parameters) ? spec.parameters : spec.parameters ? [spec.parameters] : []) as Record<string, unknown>[];
   const declared = new Set<string>();
+  const unknownPages = pages.some(page => unreadPlaceholder(page) !== undefined);
+  const unknownSteps = Array.isArray(spec.steps) && spec.steps.some(step => unreadPlaceholder(step) !== undefined);
   const ajv = pageAjv();
   try {
     pages.forEach((page, i) => {
@@ -79,8 +84,9 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     if (first !== undefined) at(['spec', 'steps', i, 'id'], 'template-duplicate-step', `Step id ${step.id} is already used by step ${first + 1}: its output replaces that step's, so steps.${step.id} means whichever ran last.`, 'Give every step its own id.');
     else firstWithId.set(step.id, i);
   });
-  if (actions) for (const f of checkStepInputs(steps, actions, pickerParameters(pages))) at(f.path, f.ruleId, f.message, f.hint, f.key);
+  if (actions) for (const f of checkStepInputs(steps, actions, pickerParameters(pages))) if (unreadPlaceholder(steps[Number(f.path[2])]) === undefined) at(f.path, f.ruleId, f.message, f.hint, f.key);
   steps.forEach((step, i) => {
+    if (unreadPlaceholder(step) !== undefined) return;
     const action = String(step.action ?? '');
     if (policy && !policy.actions.includes(action)) at(['spec', 'steps', i, 'action'], 'template-action-not-allowed', `Action ${action} is not in the allow-list.`, 'Use an action from schemas/template-policy/actions.json, or add it there with a platform review.');
     for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, declared, atExpression);

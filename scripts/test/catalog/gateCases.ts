@@ -27,7 +27,7 @@ export const cases: [string, (tree: Tree) => void, string[]][] = [
   ['placeholder escapes repo', edit(O, '$text: ./openapi.yaml', '$text: ../../etc/passwd'), [`placeholder-outside-repo@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
   ['placeholder in another GitHub repository', edit(O, '$text: ./openapi.yaml', '$text: https://github.com/other-org/apis/blob/main/orders.yaml'), [`placeholder-outside-repo@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
   // Backstage reads these at ingestion: a web host that is no git repository, and the same repository by URL.
-  ['placeholder on a plain web host', edit(O, '$text: ./openapi.yaml', '$text: https://api.example.com/v1/openapi.yaml'), ['location-unreachable@catalog/openapi.yaml:1:1']],
+  ['placeholder on a plain web host', edit(O, '$text: ./openapi.yaml', '$text: https://api.example.com/v1/openapi.yaml'), [`placeholder-not-read@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
   ['location type the org does not allow', edit('catalog/all.yaml', 'spec:\n  targets:', 'spec:\n  type: github\n  targets:'), ['location-target-invalid@catalog/all.yaml:6:9']],
   // A Location may keep the type it was read through, whatever the allowed list says (Backstage's orchestrator).
   ['child Locations inherit a file root', edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  rootLocationType: file\n'), []],

@@ -23,3 +23,25 @@ describe('findings on kinds that need a catalog module name the module and the c
     expect(run.status).toBe(1);
   });
 });
+
+// The ai-model module's model repeats the core kinds: a schema error on Group, User or Component is
+// Backstage's own (catalog-model's defaultCatalogEntityModel has the same schema), no module's.
+const CORE: [string, string, string][] = [
+  ['a Group without children', 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: g\nspec:\n  type: team\n', '#kind-group'],
+  ['a User whose memberOf is no list', 'apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: u\nspec:\n  memberOf: team-a\n', '#kind-user'],
+  ['a Component without lifecycle', 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: c\nspec:\n  type: service\n  owner: team-a\n', '#kind-component'],
+];
+
+describe('schema errors on core kinds name no catalog module', () => {
+  it.each(CORE)('%s', async (_, entity, anchor) => {
+    const root = await tempRepo({ 'catalog-info.yaml': `${entity}---\n${group}` });
+    const run = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/bin/backstage-gitops.js'), 'check', '--format', 'json'], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
+    const found = (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; hint?: string }[] }).diagnostics.filter(d => d.ruleId === 'entity-kind-schema');
+    expect(found.length).toBeGreaterThan(0);
+    for (const d of found) {
+      expect(d.hint).not.toContain('catalog module');
+      expect(d.hint).toContain(anchor);
+    }
+    expect(run.status).toBe(1);
+  });
+});

@@ -1,4 +1,4 @@
-import { readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,40 @@ describe('symbolic links never lead a reader out of the repository', () => {
     expect(found.map(d => d.ruleId)).toContain('placeholder-target-missing');
     expect(leaks(result, root)).toBe(false);
     expect(result.status).toBe(1);
+  });
+
+  it('a link only where Backstage or the toolkit would read through it is repo-symlink; one elsewhere (CLAUDE.md -> AGENTS.md) is none', async () => {
+    const api = 'apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: a\n  annotations: {backstage.io/techdocs-ref: dir:.}\nspec:\n  type: openapi\n  lifecycle: production\n  owner: group:team-a\n  definition:\n    $text: ./api.txt\n';
+    const location = 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: more\nspec:\n  targets: [./listed/*.txt]\n';
+    const fetchStep = 'id: fetch\naction: fetch:template\ninput:\n  url: ../skeleton\n';
+    const root = await tempRepo({
+      'AGENTS.md': '# Agents\n',
+      'catalog-info.yaml': `${group}---\n${api}---\n${location}`,
+      'mkdocs.yml': 'site_name: a\n',
+      'docs/index.md': '# A\n',
+      'templates/app/template.yaml': template('    - $yaml: ./steps/fetch.yaml\n'),
+      'templates/app/steps/fetch.yaml': fetchStep,
+      'templates/skeleton/README.md': '# ${{ values.name }}\n',
+      'src/notes.md': '# Notes\n',
+    });
+    // Read nowhere: next to the code, in src/.
+    symlinkSync('AGENTS.md', join(root, 'CLAUDE.md'));
+    symlinkSync('notes.md', join(root, 'src/NOTES.md'));
+    // Read: a $text target, a Location target, a TechDocs page, a skeleton file (step from a $yaml placeholder), CODEOWNERS, any YAML.
+    mkdirSync(join(root, 'listed'));
+    for (const link of ['api.txt', 'listed/x.txt', 'docs/guide.md', 'templates/skeleton/leak.txt', 'CODEOWNERS', 'more.yaml']) symlinkSync(hostFile, join(root, link));
+    const result = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; severity: string; file: string }[] }).diagnostics;
+    const links = found.filter(d => d.ruleId === 'repo-symlink');
+    expect(links.map(d => d.file).sort()).toEqual(['CODEOWNERS', 'api.txt', 'docs/guide.md', 'listed/x.txt', 'more.yaml', 'templates/skeleton/leak.txt']);
+    expect(links.every(d => d.severity === 'error')).toBe(true);
+    expect(leaks(result, root)).toBe(false);
+    // The same repo without the read links: the two unread ones give nothing.
+    const clean = await tempRepo({ 'AGENTS.md': '# Agents\n', 'catalog-info.yaml': group });
+    symlinkSync('AGENTS.md', join(clean, 'CLAUDE.md'));
+    const quiet = await runBin(['check', '--format', 'json'], clean);
+    expect(quiet.status).toBe(0);
+    expect(quiet.stdout).not.toContain('repo-symlink');
   });
 
   it('a template.yaml linked to a host file: templates test names the link, prints none of its lines, no stack trace', async () => {

@@ -1,0 +1,59 @@
+import type { GitopsConfig } from '../config/gitopsConfig.ts';
+import type { LoadedCatalog } from '../load/loadCatalog.ts';
+import { isYamlFile } from '../load/repoFiles.ts';
+import { techdocsSites } from '../techdocs/techdocsSites.ts';
+import type { CatalogEntity } from './catalogEntity.ts';
+import { matchGlob } from './locationTargets.ts';
+
+// Where GitHub reads CODEOWNERS, and the folders of the toolkit's own data (policies, schemas, scorecards).
+const CONFIG_FILES = ['gitops.config.yaml', 'CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS'];
+const CONFIG_FOLDERS = ['schemas/', 'scorecards/'];
+
+/**
+ * The symbolic links (of `loaded.symlinks`) that sit where Backstage or the toolkit would read through
+ * them, so the gate reports them (repo-symlink); a link anywhere else (a `CLAUDE.md -> AGENTS.md` next to
+ * the code) is read by no one and is no finding. Either way the toolkit never follows a link. Read are:
+ * - every YAML file: discovery reads them all as catalog files, and templates, mkdocs.yml and the
+ *   toolkit's configs are YAML;
+ * - what a Location target (pattern) names, and a placeholder's target (`$text: ./README.md`);
+ * - anything under a folder a template fetches as skeleton (loaded.skeletonFolders) or under a template
+ *   file's folder (its tests and snapshots), unless that folder is the repo root;
+ * - a TechDocs site's docs/ folder (techdocs-ref `dir:`) and its mkdocs.yml;
+ * - gitops.config.yaml, CODEOWNERS, the files its settings name, and schemas/ and scorecards/.
+ * Takes the loaded catalog, the entities (reported and context) and the config; returns sorted paths.
+ */
+export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'locations' | 'placeholderSources' | 'skeletonFolders'>, entities: readonly CatalogEntity[], config: GitopsConfig): string[] {
+  const links = loaded.symlinks ?? [];
+  if (links.length === 0) return [];
+  const read = new Set<string>();
+  const named = configFiles(config);
+  const files = new Set([...CONFIG_FILES, ...named]);
+  const folders = [...CONFIG_FOLDERS, ...named.map(path => `${path}/`), ...(loaded.skeletonFolders ?? []).map(f => `${f}/`)];
+  for (const entity of entities) {
+    if (entity.kind !== 'Template') continue;
+    const folder = entity.file.includes('/') ? entity.file.slice(0, entity.file.lastIndexOf('/') + 1) : '';
+    if (folder) folders.push(folder);
+  }
+  for (const site of techdocsSites(entities, config.repoUrl)) {
+    const base = site.folder ? `${site.folder}/` : '';
+    folders.push(`${base}docs/`);
+    files.add(`${base}mkdocs.yml`).add(`${base}mkdocs.yaml`);
+  }
+  for (const target of loaded.placeholderSources.keys()) files.add(target);
+  for (const link of links) {
+    if (isYamlFile(link) || files.has(link) || folders.some(folder => link.startsWith(folder))) read.add(link);
+  }
+  const rest = links.filter(link => !read.has(link));
+  for (const edge of loaded.locations) {
+    if (rest.length === 0) break;
+    if (edge.resolution.kind !== 'files') continue;
+    for (const link of matchGlob(rest, edge.resolution.pattern) ?? rest) read.add(link);
+  }
+  return links.filter(link => read.has(link));
+}
+
+/** The repo paths gitops.config.yaml's settings name (a folder setting such as catalog.policies as a prefix too). */
+function configFiles(config: GitopsConfig): string[] {
+  const named = [config.codeowners?.file, config.editorSchema?.file, ...(config.backstageConfig?.files ?? []), config.catalog.policies, config.catalog.appConfig, config.apiChanges.ruleset];
+  return named.filter((path): path is string => typeof path === 'string').map(path => path.replace(/^\.\//, '').replace(/\/+$/, ''));
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { checkFindings } from '../helpers/runCli.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+
+// Findings a tester met on public repositories that Backstage itself would not give (shipped bin).
+const group = (name: string) => `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${name}\nspec:\n  type: team\n  children: []\n`;
+const location = (spec: string) => `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n${spec}`;
+const template = (steps: string, extra = '') => `apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: t\nspec:\n  owner: group:team-a\n  type: service\n  parameters:\n    properties:\n      name: {type: string}\n${extra}  steps:\n${steps}`;
+
+describe('Location spec.presence: optional (DefaultCatalogProcessingOrchestrator → UrlReaderProcessor)', () => {
+  it('an optional target that matches nothing is info, and the Location stays whole', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': location('  presence: optional\n  targets:\n    - ./services/*/catalog-info.yaml\n    - ./optional.yaml\n    - ./org.yaml\n'), 'org.yaml': group('team-a') });
+    const { status, findings, diagnostics } = checkFindings(root);
+    expect({ status, findings }).toEqual({ status: 0, findings: ['location-target-missing@catalog-info.yaml:8:7', 'location-target-missing@catalog-info.yaml:9:7'] });
+    expect(diagnostics.map(d => d.severity)).toEqual(['info', 'info']);
+  });
+
+  it('a required target that matches nothing stays an error, and its hint never names the Location itself', async () => {
+    const root = await tempRepo({ 'catalog/all.yaml': location('  targets:\n    - ./orgs.yaml\n'), 'catalog/org.yaml': group('team-a') });
+    const { status, findings, diagnostics } = checkFindings(root);
+    expect({ status, findings }).toEqual({ status: 1, findings: ['location-target-missing@catalog/all.yaml:7:7'] });
+    expect(diagnostics[0]).toMatchObject({ severity: 'error', hint: "Did you mean ./org.yaml? Targets are relative to the Location's file." });
+  });
+});
+
+describe('skeletons are not catalog files in discovery', () => {
+  it('a fetch:template step written as a $yaml placeholder still marks its skeleton folder', async () => {
+    const root = await tempRepo({
+      'org.yaml': group('team-a'),
+      'template.yaml': template('    - $yaml: ./steps/fetch.yaml\n'),
+      'steps/fetch.yaml': 'id: template\naction: fetch:template\ninput:\n  url: ./skeleton\n  values:\n    name: ${{ parameters.name }}\n',
+      'skeleton/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\n  {%- if values.description %}\n  description: ${{ values.description }}\n  {%- endif %}\nspec:\n  type: service\n  lifecycle: experimental\n  owner: group:team-a\n',
+    });
+    expect(checkFindings(root)).toMatchObject({ status: 0, findings: [] });
+  });
+
+  it('a document with ${{ }} expressions that no step fetches is a skeleton: no duplicate, no unresolved ref', async () => {
+    const skeleton = (system: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: \${{values.name | dump}}\nspec:\n  type: service\n  lifecycle: experimental\n  owner: group:team-a\n  system: ${system}\n`;
+    const root = await tempRepo({
+      'org.yaml': group('team-a'),
+      'template.yaml': template('    - id: fetch\n      action: fetch:template\n      input:\n        url: ./skeleton/sub\n        values:\n          name: ${{ parameters.name }}\n'),
+      'skeleton/sub/README.md': '# ${{ values.name }}\n',
+      'skeleton/catalog-info.yaml': skeleton('${{values.system}}'),
+      'other/skeleton/catalog-info.yaml': skeleton('${{ values.system }}'),
+      'broken/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\n  {%- if values.y %}\n  title: y\n  {%- endif %}\n',
+    });
+    expect(checkFindings(root)).toMatchObject({ status: 0, findings: [] });
+  });
+
+  it('in roots mode a Location that lists such a file makes Backstage read it: it is judged', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': 'catalog:\n  roots: [all.yaml]\n',
+      'all.yaml': location('  targets: [./org.yaml, ./skeleton/catalog-info.yaml]\n'),
+      'org.yaml': group('team-a'),
+      'skeleton/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec:\n  type: service\n  lifecycle: experimental\n  owner: group:team-a\n',
+    });
+    const { status, findings } = checkFindings(root);
+    expect(status).toBe(1);
+    expect(findings).toContain('entity-field-format@skeleton/catalog-info.yaml:4:9');
+  });
+});
+
+describe('placeholders at absolute URLs (PlaceholderProcessor reads them at ingestion, before validation)', () => {
+  it('no schema, kind or template finding comes from the unread value; one info per entity says so', async () => {
+    const root = await tempRepo({
+      'org.yaml': `${group('team-a')}---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-b\nspec:\n  type: team\n  children: []\n  members: {$json: https://example.com/members.json}\n`,
+      'template.yaml': template('    - $yaml: https://github.com/acme/x/blob/main/steps/fetch.yaml\n    - $yaml: https://github.com/acme/x/blob/main/steps/publish.yaml\n', '').replace('  parameters:\n    properties:\n      name: {type: string}\n', '  parameters:\n    - $yaml: https://github.com/acme/x/blob/main/parameters/basic.yaml\n') + '  output:\n    links:\n      - url: ${{ steps.publish.output.remoteUrl }}\n        title: ${{ parameters.name }}\n',
+    });
+    const { status, findings, diagnostics } = checkFindings(root);
+    expect({ status, findings }).toEqual({ status: 0, findings: ['placeholder-not-read@org.yaml:16:12', 'placeholder-not-read@template.yaml:9:7'] });
+    expect(diagnostics.every(d => d.severity === 'info')).toBe(true);
+    expect(diagnostics.find(d => d.file === 'template.yaml')?.message).toContain('and 2 more placeholders');
+  });
+
+  it('a $text at a URL gets the same one note, and nothing else', async () => {
+    const api = 'apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: a\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team-a\n  definition:\n    $text: https://api.example.com/v1/openapi.yaml\n';
+    const root = await tempRepo({ 'catalog.yaml': `${group('team-a')}---\n${api}` });
+    expect(checkFindings(root)).toMatchObject({ status: 0, findings: ['placeholder-not-read@catalog.yaml:18:5'] });
+  });
+
+  it('a relative placeholder is still read and judged', async () => {
+    const root = await tempRepo({ 'org.yaml': `${group('team-a')}`.replace('children: []', 'children: []\n  members: {$json: ./members.json}'), 'members.json': '"jane"' });
+    expect(checkFindings(root).findings).toEqual(['entity-kind-schema@org.yaml:8:12', 'ref-unresolved@org.yaml:8:12']);
+  });
+});
+
+describe('relation fields pointing at other kinds than the usual ones (BuiltinKindsEntityProcessor relates any kind)', () => {
+  const system = 'apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: s\nspec:\n  owner: domain:d\n';
+  const domain = 'apiVersion: backstage.io/v1alpha1\nkind: Domain\nmetadata:\n  name: d\nspec:\n  owner: team-a\n';
+
+  it('a System owned by a Domain is a warning naming Group or User, not an error', async () => {
+    const root = await tempRepo({ 'catalog.yaml': `${group('team-a')}---\n${domain}---\n${system}` });
+    const { status, findings, diagnostics } = checkFindings(root);
+    expect({ status, findings }).toEqual({ status: 0, findings: ['ref-kind-not-allowed@catalog.yaml:21:10'] });
+    expect(diagnostics[0]).toMatchObject({ severity: 'warning', message: expect.stringContaining('usually a Group or User') });
+  });
+
+  it('with catalog.modules the ModelProcessor drops the relation: an error', async () => {
+    const root = await tempRepo({ 'gitops.config.yaml': 'catalog:\n  modules: ["@backstage/plugin-catalog-backend-module-ai-model"]\n', 'catalog.yaml': `${group('team-a')}---\n${domain}---\n${system}` });
+    const { status, diagnostics } = checkFindings(root);
+    expect(status).toBe(1);
+    expect(diagnostics.filter(d => d.ruleId === 'ref-kind-not-allowed')).toMatchObject([{ severity: 'error', message: expect.stringContaining('drops this relation') }]);
+  });
+});
