@@ -127,12 +127,13 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
   });
   // A file over the node budget was not read; reading it again here would undo the budget.
   const readable = text !== undefined && !source.problems.some(p => p.ruleId === 'yaml-node-limit');
-  if (readable) diagnostics.push(...unsafeTags(source.file, text, new Set(policy.yamlTags)));
+  const parsed = readable ? withPositions(text) : undefined;
+  if (readable) diagnostics.push(...unsafeTags(source.file, parsed, new Set(policy.yamlTags)));
   let config = source.documents[0];
   if (readable && writesMergeKey(text)) {
     // MkDocs and TechDocs expand `<<`, where the gate's YAML 1.2 reading keeps a literal key: what is
     // merged in is what gets built, so it is judged as merged, and the merge itself is refused.
-    merged = mergeKeys(source.file, text);
+    merged = mergeKeys(source.file, parsed);
     diagnostics.push(...merged);
     config = mkdocsConfigAsBuilt(text) ?? config;
   }
@@ -167,16 +168,11 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
 }
 
 /** Each `<<` key of mkdocs.yml, on its own line: refused, since what it merges in is not what reviewers read. */
-function mergeKeys(file: string, text: string): Diagnostic[] {
-  const { LineCounter, isPair, isScalar, parseDocument, visit } = yamlPackage();
-  const lineCounter = new LineCounter();
+function mergeKeys(file: string, parsed: PositionedYaml | undefined): Diagnostic[] {
+  const { isPair, isScalar, visit } = yamlPackage();
   const found: Diagnostic[] = [];
-  let doc;
-  try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: false, logLevel: 'silent' });
-  } catch {
-    return found;
-  }
+  if (!parsed) return found;
+  const { doc, lineCounter } = parsed;
   visit(doc, {
     Pair(_, pair) {
       if (isPair(pair) && isScalar(pair.key) && pair.key.value === '<<' && pair.key.range && found.length < 20) {
@@ -194,16 +190,24 @@ function mergeKeys(file: string, text: string): Diagnostic[] {
   return found;
 }
 
-function unsafeTags(file: string, text: string, allowedTags: ReadonlySet<string>): Diagnostic[] {
-  const { LineCounter, isNode, parseDocument, visit } = yamlPackage();
+type PositionedYaml = { doc: ReturnType<ReturnType<typeof yamlPackage>['parseDocument']>; lineCounter: InstanceType<ReturnType<typeof yamlPackage>['LineCounter']> };
+
+/** mkdocs.yml as a `yaml` document with positions, duplicate keys allowed as MkDocs reads them; undefined when it cannot be parsed. */
+function withPositions(text: string): PositionedYaml | undefined {
+  const { LineCounter, parseDocument } = yamlPackage();
   const lineCounter = new LineCounter();
-  const found: Diagnostic[] = [];
-  let doc;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: false, logLevel: 'silent' });
+    return { doc: parseDocument(text, { lineCounter, uniqueKeys: false, logLevel: 'silent' }), lineCounter };
   } catch {
-    return found;
+    return undefined;
   }
+}
+
+function unsafeTags(file: string, parsed: PositionedYaml | undefined, allowedTags: ReadonlySet<string>): Diagnostic[] {
+  const { isNode, visit } = yamlPackage();
+  const found: Diagnostic[] = [];
+  if (!parsed) return found;
+  const { doc, lineCounter } = parsed;
   visit(doc, (_, node) => {
     if (!isNode(node) || !node.tag || !node.range || found.length >= 20) return;
     const tag = node.tag;
