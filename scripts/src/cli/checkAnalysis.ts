@@ -101,11 +101,16 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   // Each gate's module is loaded only when the config or the repo gives it something to judge: without
   // its section (or its folder) the gate finds nothing, and its packages cost start-up on every check.
   const diagnostics: Diagnostic[] = [];
+  // The CODEOWNERS the scorecards' coverage reads: the generated one when the committed file is stale
+  // (the gate fails on that anyway), so a pull request's own patterns never cost the run their matching.
+  let codeowners: string | undefined;
   if (config.codeowners) {
     const { codeownersFor, codeownersGate } = await import('../codeowners/codeownersGate.ts');
     const expected = catalogParses ? codeownersFor(config, entities) : undefined;
     const committedPath = expected && join(root, expected.file);
-    diagnostics.push(...codeownersGate(expected, committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined));
+    const committed = committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined;
+    diagnostics.push(...codeownersGate(expected, committed));
+    if (expected && committed !== expected.text) codeowners = expected.text;
   }
   if (config.editorSchema) {
     const { editorSchemaFor, editorSchemaGate } = await import('../schema/editorSchema.ts');
@@ -127,7 +132,7 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
       await rm(dir, { recursive: true, force: true });
     }
   }
-  const run = await runScorecards(root, entities, repoFiles, { today, touched });
+  const run = await runScorecards(root, entities, repoFiles, { today, touched, codeowners });
   return [...diagnostics, ...run.diagnostics];
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,11 +35,21 @@ export interface ScorecardRun {
 
 export { hasScorecards } from './hasScorecards.ts';
 
-/** Loads scorecards/ and scores the given catalog with them: everything the gate and the report need. */
-export async function runScorecards(root: string, entities: readonly CatalogEntity[], repoFiles: readonly string[], options: { today: string; touched?: ReadonlySet<string> }): Promise<ScorecardRun> {
+// GitHub ignores a CODEOWNERS file of this size or more ("About code owners").
+const GITHUB_CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024;
+
+/**
+ * Loads scorecards/ and scores the given catalog with them: everything the gate and the report need.
+ * `codeowners`: the CODEOWNERS text coverage is judged by, instead of the committed file (the gate passes
+ * the generated one when the committed file is stale). A committed file of 3 MB or more counts as none,
+ * as GitHub ignores it.
+ */
+export async function runScorecards(root: string, entities: readonly CatalogEntity[], repoFiles: readonly string[], options: { today: string; touched?: ReadonlySet<string>; codeowners?: string }): Promise<ScorecardRun> {
   const { data, diagnostics } = await loadScorecards(root);
   const codeownersFile = CODEOWNERS_PATHS.find(p => existsSync(join(root, p)));
-  const rules = codeownersFile ? parseCodeowners(readFileSync(join(root, codeownersFile), 'utf8')) : [];
+  const committedOwners = codeownersFile && statSync(join(root, codeownersFile)).size < GITHUB_CODEOWNERS_MAX_BYTES ? readFileSync(join(root, codeownersFile), 'utf8') : undefined;
+  const text = options.codeowners ?? committedOwners;
+  const rules = text !== undefined ? parseCodeowners(text) : [];
   const repo = { isCovered: (file: string) => Boolean(ownersOf(rules, file)?.owners.length), repoFiles: new Set(repoFiles) };
   const refs = new Set(entities.map(e => e.ref).filter((r): r is string => Boolean(r)));
   diagnostics.push(...lintScorecards(data, refs, options.today));

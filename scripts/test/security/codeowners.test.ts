@@ -121,6 +121,8 @@ describe('no catalog change can widen a team\'s CODEOWNERS ownership', () => {
     writeFileSync(join(repo, `catalog/platform/${name}.yaml`), 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: long-name\nspec:\n  type: library\n  lifecycle: experimental\n  owner: group:platform-team\n  system: backstage-platform\n');
     appendFileSync(join(repo, 'catalog/all.yaml'), `    - ./platform/${name}.yaml\n`);
     appendFileSync(join(repo, '.github/CODEOWNERS'), `${'**a'.repeat(24)}**b @acme/x\n`);
+    // Long patterns, many of them: a committed file that is not the generated one is never matched.
+    appendFileSync(join(repo, '.github/CODEOWNERS'), Array.from({ length: 1000 }, (_, i) => `${'**x'.repeat(700)}Q${i} @acme/x\n`).join(''));
     const result = await runBin(['check', '--format', 'json', '--today', '2026-11-23'], repo);
     const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string }[] }).diagnostics.map(d => d.ruleId);
     // The committed file is no longer the generated one; the run finishes and says so.
