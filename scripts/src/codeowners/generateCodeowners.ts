@@ -93,10 +93,11 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
   let current: CatalogEntity | undefined;
   let currentFile: string | undefined;
   const refusedClaims = new Set<string>();
+  const platformPathOf = (path: string) => [...input.platformPaths, ...(input.protectedPaths ?? [])].find(p => coversOrIsInside(path, p));
   const own = (path: string, team: string) => {
     // Last match wins: a team line for a platform path (or a folder holding one) would hand it to that
     // team, whatever catalog field named it (a placeholder, a docs folder, a skeleton url).
-    const platform = team === input.platformTeam ? undefined : [...input.platformPaths, ...(input.protectedPaths ?? [])].find(p => coversOrIsInside(path, p));
+    const platform = team === input.platformTeam ? undefined : platformPathOf(path);
     if (platform !== undefined) {
       if (!refusedClaims.has(`${path}\0${team}`)) refuse('codeowners-platform-path', `${team} cannot own ${JSON.stringify(path).slice(0, 200)}: it ${path === platform ? 'is' : platform.startsWith(path) ? 'holds' : 'is inside'} ${platform}, which only ${input.platformTeam} reviews.`, 'Point the field at a file in the team\'s own folders (copy it there), or ask the platform team to change the file.', current, currentFile);
       refusedClaims.add(`${path}\0${team}`);
@@ -111,6 +112,30 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
     (owners.get(path) ?? owners.set(path, new Set()).get(path)!).add(team);
   };
   const refusedPaths = new Set<string>();
+  // Files that define entities: each is owned by its own entities' teams, never claimed through another's field.
+  const entityFiles = new Set(input.entities.map(e => e.file));
+  const holdsEntityFile = (path: string) => {
+    const plain = path.replace(/^\//, '');
+    if (!plain.endsWith('/')) return entityFiles.has(plain);
+    for (const file of entityFiles) if (file.startsWith(plain)) return true;
+    return false;
+  };
+  // A placeholder target or docs folder is the team's only when it lies in the folder of the entity's own
+  // file and defines no entity: a field could otherwise hand its team any file of the repo (CI config,
+  // another team's entities), since last match wins and one listed owner's approval is enough.
+  const claim = (path: string, team: string, entity: CatalogEntity) => {
+    const folder = entity.file.includes('/') ? `/${entity.file.slice(0, entity.file.lastIndexOf('/') + 1)}` : undefined;
+    const inside = folder !== undefined && path.startsWith(folder) && path !== folder;
+    // A platform path is the stronger finding (codeowners-platform-path, from own).
+    if (team !== input.platformTeam && platformPathOf(path) === undefined && (!inside || holdsEntityFile(path))) {
+      if (!refusedClaims.has(`${path}\0${team}`)) {
+        refusedClaims.add(`${path}\0${team}`);
+        refused.push({ ruleId: 'codeowners-claim-outside', severity: 'warning', message: `${JSON.stringify(path).slice(0, 200)} is not given to ${team}: ${inside ? 'it defines entities of its own' : `it is outside ${folder ?? 'a folder of'} the entity's own file`}; ${input.platformTeam} reviews it.`, hint: "Keep API definitions and docs in the folder of the entity's file (or below it), or leave the file with the platform team.", file: entity.file, range: entity.locate(entity.document, []), ...(entity.ref ? { entityRef: entity.ref } : {}) });
+      }
+      return;
+    }
+    own(path, team);
+  };
   for (const entity of input.entities) {
     current = entity;
     const owner = referencesOf(entity).find(r => r.field === 'owner')?.target;
@@ -118,13 +143,13 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
     own(`/${entity.file}`, team);
     for (const use of entity.placeholderFree ? [] : findPlaceholders(entity.raw, input.placeholderResolvers)) {
       const target = placeholderTarget(entity.file, use.value, input.repoUrl);
-      if (typeof target === 'string') own(`/${target}`, team);
+      if (typeof target === 'string') claim(`/${target}`, team, entity);
     }
     const metadata = isRecord(entity.entity.metadata) ? entity.entity.metadata : {};
     const ref = isRecord(metadata.annotations) ? metadata.annotations['backstage.io/techdocs-ref'] : undefined;
     if (typeof ref === 'string' && ref.startsWith('dir:')) {
       const folder = resolveRelative(entity.file, ref.slice(4) || '.', input.repoUrl);
-      if (typeof folder === 'string' && folder !== '.' && folder !== entity.file.split('/').slice(0, -1).join('/')) own(`/${folder.replace(/\/$/, '')}/`, team);
+      if (typeof folder === 'string' && folder !== '.' && folder !== entity.file.split('/').slice(0, -1).join('/')) claim(`/${folder.replace(/\/$/, '')}/`, team, entity);
     }
   }
   current = undefined;
@@ -140,6 +165,11 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
     }
     for (const folder of [template.folder, ...template.skeletons]) {
       own(`/${folder}/`, input.platformTeam);
+      // A skeleton url that leads into the catalog would hand the template's team other teams' entities.
+      if (team && folder !== template.folder && holdsEntityFile(`/${folder}/`)) {
+        refused.push({ ruleId: 'codeowners-claim-outside', severity: 'warning', message: `/${folder}/ is not given to ${team}: the folder defines entities of its own; ${input.platformTeam} reviews it.`, hint: 'Keep skeletons in their own folder (skeletons/<name>/), apart from catalog files.', file: currentFile, range: FILE_START });
+        continue;
+      }
       if (team) own(`/${folder}/`, team);
     }
   }

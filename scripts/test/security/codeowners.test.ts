@@ -115,6 +115,28 @@ describe('no catalog change can widen a team\'s CODEOWNERS ownership', () => {
     expect(result.status).toBe(1);
   }, 60_000);
 
+  it('a field can hand its team only files in the folder of its own entity file, and never another entity\'s file', async () => {
+    const repo = await dataRepoCopy();
+    const api = (name: string, extra: string) => `---\napiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: ${name}\n  description: probe\n${extra}spec:\n  type: openapi\n  lifecycle: experimental\n  owner: data-team\n  system: analytics\n  definition:\n`;
+    appendFileSync(join(repo, 'catalog/systems/analytics/entities.yaml'), [
+      `${api('ci-config', '')}    $text: ../../../vitest.config.ts\n`,
+      `${api('groups', '')}    $text: ../../org/groups.yaml\n`,
+      `${api('others', '  annotations:\n    backstage.io/techdocs-ref: dir:../orders/docs-site\n')}    $text: ../orders/entities.yaml\n`,
+      `${api('own', '')}    $text: ./definitions/reporting-openapi.yaml\n`,
+    ].join(''));
+    writeFileSync(join(repo, 'vitest.config.ts'), 'export default {};\n');
+    expect((await runBin(['codeowners', '--write'], repo)).status).toBe(0);
+    const rules = parseCodeowners(readFileSync(join(repo, '.github/CODEOWNERS'), 'utf8'));
+    expect(ownersOf(rules, 'vitest.config.ts')?.owners).toEqual(['@acme/platform-team']);
+    expect(ownersOf(rules, 'catalog/org/groups.yaml')?.owners).toEqual(['@acme/platform-team']);
+    expect(ownersOf(rules, 'catalog/systems/orders/entities.yaml')?.owners).not.toContain('@acme/data-team');
+    expect(ownersOf(rules, 'catalog/systems/orders/docs-site/docs/index.md')?.owners).not.toContain('@acme/data-team');
+    expect(ownersOf(rules, 'catalog/systems/analytics/definitions/reporting-openapi.yaml')?.owners).toEqual(['@acme/data-team']);
+    const result = await runBin(['check', '--format', 'json', '--today', '2026-11-23'], repo);
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; message: string }[] }).diagnostics.filter(d => d.ruleId === 'codeowners-claim-outside').map(d => d.message.split(' is not given')[0]).sort();
+    expect(found).toEqual(['"/catalog/org/groups.yaml"', '"/catalog/systems/orders/docs-site/"', '"/catalog/systems/orders/entities.yaml"', '"/vitest.config.ts"']);
+  }, 60_000);
+
   it('a committed CODEOWNERS pattern written to backtrack, with a long entity file name, does not hang the gate (scorecards read CODEOWNERS)', async () => {
     const repo = await dataRepoCopy();
     const name = 'a'.repeat(200);
