@@ -45,7 +45,7 @@ export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySch
 }
 
 /** The mkdocs.yml of every TechDocs site the reported entities point at with `dir:`. */
-function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFile & { text?: string })[] {
+function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFile & { text?: string; pages?: { file: string; text: string }[] })[] {
   const repoFiles = new Set(loaded.repoFiles);
   // Only a `dir:` techdocs-ref (or a placeholder that may become one) names a site in this repo: the
   // other files need no placeholder substitution here.
@@ -61,7 +61,13 @@ function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFi
     if ('problem' in read) return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
     const { text } = read;
     const parsed = parseYaml(text, file);
-    return { file, text, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
+    // The site's Markdown pages, for the lines that would paste a file into them (techdocs-file-include).
+    const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+    const pages = loaded.repoFiles.filter(f => f.startsWith(folder) && /\.(?:md|markdown)$/i.test(f)).flatMap(page => {
+      const source = readSource(join(config.root, page), page, config.catalog.maxFileBytes);
+      return 'text' in source ? [{ file: page, text: source.text }] : [];
+    });
+    return { file, text, pages, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
   });
 }
 

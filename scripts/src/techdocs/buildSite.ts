@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
+import { fileIncludesOutside } from './fileIncludes.ts';
 import { deniedExtensions, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsPathsOutside, type MkdocsPathOutside } from './mkdocsSafety.ts';
 
 const require = createRequire(import.meta.url);
@@ -91,6 +92,12 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   const copyTo = resolve(source, config.docs_dir ?? 'docs');
   if (!copyTo.startsWith(`${source}${sep}`) || !resolve(root, docs).startsWith(`${resolve(root)}${sep}`)) throw new SitePathsOutsideError(mkdocsFile, [{ path: ['docs_dir'], key: 'docs_dir', value: String(config.docs_dir) }]);
   assertTreeInside(root, docs);
+  // techdocs-core always enables pymdownx.snippets and plantuml_markdown: a page line that pastes a host
+  // file (the job's environment through /proc included) is refused before anything is built.
+  for (const page of (await listFiles(join(root, docs))).filter(p => /\.(?:md|markdown)$/i.test(p))) {
+    const include = fileIncludesOutside(await readFile(join(root, docs, page), 'utf8'))[0];
+    if (include) throw new Error(`${posix.join(docs, page)}:${include.line} reads ${JSON.stringify(include.target.slice(0, 200))}, outside the docs site (${include.how === 'snippet' ? '--8<--' : 'PlantUML source='}). The site is not built.`);
+  }
   await cp(join(root, docs), copyTo, { recursive: true });
   if (defaultSiteName === undefined) await cp(realRepoPath(root, mkdocsFile), join(source, posix.basename(mkdocsFile)));
   // techdocs-node's default config, named after the entity as Backstage's own builder names it (the CLI's

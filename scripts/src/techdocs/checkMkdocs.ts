@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
+import { fileIncludeFindings } from './fileIncludes.ts';
 import { checkMkdocsSafety, DEFAULT_TECHDOCS_POLICY, mkdocsPathsOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
 
 // What @techdocs/cli keeps when it sanitises mkdocs.yml before building; anything else is dropped.
@@ -14,8 +15,8 @@ const KEPT_PLUGINS = new Set(['techdocs-core', 'search', 'material/search', 'red
  * sanitiser would silently drop; with the file's `text`, nothing that reads the build's environment or runs
  * code (see checkMkdocsSafety).
  */
-export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, options: { text?: string; policy?: TechdocsPolicy } = {}): Diagnostic[] {
-  const safety = checkMkdocsSafety(source, options.text, repoFiles, options.policy ?? DEFAULT_TECHDOCS_POLICY);
+export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, options: { text?: string; policy?: TechdocsPolicy; pages?: readonly { file: string; text: string }[] } = {}): Diagnostic[] {
+  const safety = [...checkMkdocsSafety(source, options.text, repoFiles, options.policy ?? DEFAULT_TECHDOCS_POLICY), ...(options.pages ?? []).flatMap(page => fileIncludeFindings(page.file, page.text))];
   // For mkdocs.yml `<<` is a merge key after all (MkDocs and TechDocs expand it): mkdocs-merge-key says so.
   const merges = safety.some(d => d.ruleId === 'mkdocs-merge-key');
   const diagnostics: Diagnostic[] = [...source.problems.filter(p => !(merges && p.ruleId === 'yaml-merge-key')), ...safety];

@@ -84,6 +84,38 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     await rm(out, { recursive: true, force: true });
   });
 
+  // techdocs-core enables pymdownx.snippets and plantuml_markdown itself: no mkdocs.yml entry is needed.
+  it.each([
+    ['a snippet of the job\'s environment', 'Intro\n\n--8<-- "/proc/self/environ"\n', ['techdocs-file-include@3']],
+    ['a snippet climbing out of the site, inside a code fence', '```\n--8<-- "../../../.git/config"\n```\n', ['techdocs-file-include@2']],
+    ['a block of snippet paths', '--8<--\nparts/ok.md\n~/.ssh/id_rsa\n--8<--\n', ['techdocs-file-include@3']],
+    ['a PlantUML source outside the site', '::uml:: format="svg" source="/etc/passwd"\n', ['techdocs-file-include@1']],
+  ])('%s fails the gate on its line', async (_, page, expected) => {
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\n', 'handbook/docs/index.md': '# Docs\n', 'handbook/docs/page.md': page });
+    const result = await runBin(['check', '--format', 'json'], root);
+    const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; range: { start: { line: number } } }[] };
+    expect(report.diagnostics.filter(d => d.ruleId === 'techdocs-file-include').map(d => `${d.ruleId}@${d.range.start.line}`)).toEqual(expected);
+    expect(report.diagnostics.find(d => d.ruleId === 'techdocs-file-include')?.file).toBe('handbook/docs/page.md');
+    expect(result.status).toBe(1);
+  });
+
+  it('snippets inside the site, and escaped markers, pass', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\n', 'handbook/docs/index.md': '# Docs\n\n--8<-- "docs/parts/abbr.md"\n;--8<-- "/etc/passwd"\n', 'handbook/docs/parts/abbr.md': '*[HTML]: Hyper Text\n' });
+    const result = await runBin(['check', '--format', 'json'], root);
+    const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string }[] };
+    expect(report.diagnostics.map(d => d.ruleId)).not.toContain('techdocs-file-include');
+  });
+
+  it('techdocs build refuses a page that pastes a host file, before building', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\n', 'handbook/docs/index.md': '# Docs\n\n--8<-- "/proc/self/environ"\n' });
+    const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+    const result = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stdout + result.stderr).toMatch(/index\.md:3 reads \\?"\/proc\/self\/environ\\?", outside the docs site/);
+    expect(existsSync(join(out, 'default/component/docs-site/index.html'))).toBe(false);
+    await rm(out, { recursive: true, force: true });
+  });
+
   it('!relative (MkDocs\' own path tag) and the emoji tags techdocs-node allows pass', async () => {
     const root = await tempRepo({
       'catalog-info.yaml': component,
