@@ -253,20 +253,26 @@ function conversionProblem(doc: Document.Parsed, lineCounter: LineCounter, file:
 }
 
 function mergeKeyWarnings(doc: Document.Parsed, lineCounter: LineCounter, file: string): Diagnostic[] {
-  const found: Diagnostic[] = [];
+  return mergeKeyRanges(doc).map(([start, end]) => ({
+    ruleId: 'yaml-merge-key',
+    severity: 'warning' as const,
+    message: "'<<' is not a merge key in Backstage: YAML 1.2 keeps it as a literal field named '<<'.",
+    hint: 'Write the merged fields out in full; Backstage parses without merge keys.',
+    file,
+    range: toRange(lineCounter, start, end),
+  }));
+}
+
+/**
+ * The source range ([start, end) offsets) of every `<<` key in a parsed document: a merge key to YAML 1.1
+ * readers (MkDocs, TechDocs, js-yaml), a literal key to Backstage's YAML 1.2. At most `limit` of them.
+ */
+export function mergeKeyRanges(doc: Document.Parsed | Document, limit = Infinity): [number, number][] {
+  const found: [number, number][] = [];
   const { isPair, isScalar, visit } = yamlPackage();
   visit(doc, {
     Pair(_, pair) {
-      if (isPair(pair) && isScalar(pair.key) && pair.key.value === '<<' && pair.key.range) {
-        found.push({
-          ruleId: 'yaml-merge-key',
-          severity: 'warning',
-          message: "'<<' is not a merge key in Backstage: YAML 1.2 keeps it as a literal field named '<<'.",
-          hint: 'Write the merged fields out in full; Backstage parses without merge keys.',
-          file,
-          range: toRange(lineCounter, pair.key.range[0], pair.key.range[1]),
-        });
-      }
+      if (found.length < limit && isPair(pair) && isScalar(pair.key) && pair.key.value === '<<' && pair.key.range) found.push([pair.key.range[0], pair.key.range[1]]);
     },
   });
   return found;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
+import { mergeKeyRanges } from '../load/parseYaml.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import { toRange } from '../load/yamlPath.ts';
@@ -169,25 +170,15 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
 
 /** Each `<<` key of mkdocs.yml, on its own line: refused, since what it merges in is not what reviewers read. */
 function mergeKeys(file: string, parsed: PositionedYaml | undefined): Diagnostic[] {
-  const { isPair, isScalar, visit } = yamlPackage();
-  const found: Diagnostic[] = [];
-  if (!parsed) return found;
-  const { doc, lineCounter } = parsed;
-  visit(doc, {
-    Pair(_, pair) {
-      if (isPair(pair) && isScalar(pair.key) && pair.key.value === '<<' && pair.key.range && found.length < 20) {
-        found.push({
-          ruleId: 'mkdocs-merge-key',
-          severity: 'error',
-          message: "'<<' merges other keys into this mapping when MkDocs and TechDocs read mkdocs.yml, so what gets built is not what a reviewer reads here.",
-          hint: 'Write the merged keys out in full.',
-          file,
-          range: toRange(lineCounter, pair.key.range[0], pair.key.range[1]),
-        });
-      }
-    },
-  });
-  return found;
+  if (!parsed) return [];
+  return mergeKeyRanges(parsed.doc, 20).map(([start, end]) => ({
+    ruleId: 'mkdocs-merge-key',
+    severity: 'error' as const,
+    message: "'<<' merges other keys into this mapping when MkDocs and TechDocs read mkdocs.yml, so what gets built is not what a reviewer reads here.",
+    hint: 'Write the merged keys out in full.',
+    file,
+    range: toRange(parsed.lineCounter, start, end),
+  }));
 }
 
 type PositionedYaml = { doc: ReturnType<ReturnType<typeof yamlPackage>['parseDocument']>; lineCounter: InstanceType<ReturnType<typeof yamlPackage>['LineCounter']> };
