@@ -32,7 +32,7 @@ type Step = { op: typeof CHAR; char: string } | { op: typeof ONE | typeof SEGMEN
 /**
  * GitHub's CODEOWNERS patterns: gitignore-like, case-sensitive; a leading or inner `/` anchors to the
  * root, otherwise the pattern matches at any depth; a trailing `/` or a plain name covers everything
- * below; `*` stays within one segment (so `docs/*` does not reach `docs/a/b.md`), `**` crosses them,
+ * below; `*` stays within one segment (so `docs/*` does not reach `docs/a/b.md`), `**` as a whole segment crosses them (elsewhere it is one `*`, as in gitignore),
  * `?` is one character but `/`; `*` and `**` match any other character, a newline too (git's wildmatch).
  * Returns a test that runs in time linear in the path's length whatever the pattern: a pull request
  * writes the CODEOWNERS file and names the files, and a backtracking regular expression of a pattern
@@ -56,7 +56,10 @@ export function codeownersMatcher(pattern: string): (path: string) => boolean {
   if (!anchored) optionalFolders();
   for (let i = 0; i < p.length; i++) {
     const ch = p[i];
-    if (ch === '*' && p[i + 1] === '*') {
+    // gitignore: `**` crosses folders only as a whole segment (`**/x`, `x/**`, `x/**/y`); any other run of
+    // asterisks is one `*`.
+    const globstar = ch === '*' && p[i + 1] === '*' && p[i + 2] !== '*' && (i === 0 || p[i - 1] === '/') && (i + 2 === p.length || p[i + 2] === '/');
+    if (globstar) {
       if (p[i + 2] === '/') {
         optionalFolders();
         i += 2;
@@ -64,7 +67,10 @@ export function codeownersMatcher(pattern: string): (path: string) => boolean {
         steps.push({ op: ANY_RUN });
         i += 1;
       }
-    } else if (ch === '*') steps.push({ op: SEGMENT_RUN });
+    } else if (ch === '*') {
+      steps.push({ op: SEGMENT_RUN });
+      while (p[i + 1] === '*') i++;
+    }
     else if (ch === '?') steps.push({ op: ONE });
     else steps.push({ op: CHAR, char: ch });
   }

@@ -27,6 +27,14 @@ describe('CODEOWNERS patterns, as GitHub matches them', () => {
     ['Docs/', 'docs/a.md', false],
     ['a?c.txt', 'abc.txt', true],
     ['a?c.txt', 'a/c.txt', false],
+    // gitignore: `**` crosses folders only as a whole segment; elsewhere a run of asterisks is one `*`.
+    ['foo**bar', 'fooxbar', true],
+    ['foo**bar', 'foo/x/bar', false],
+    ['a/**', 'a/b/c', true],
+    ['a/**/b', 'a/b', true],
+    ['a/**/b', 'a/x/y/b', true],
+    ['**/b', 'x/y/b', true],
+    ['a/***/b', 'a/x/y/b', false],
   ] as const)('%s matches %s: %s', (pattern, path, expected) => {
     expect(codeownersMatcher(pattern)(path)).toBe(expected);
   });
@@ -42,7 +50,7 @@ describe('CODEOWNERS patterns, as GitHub matches them', () => {
     const body = p.replace(/\*\*\/|\*\*|\*|\?|[.+^${}()|[\]\\]/g, t => ({ '**/': '(?:.*/)?', '**': '.*', '*': '[^/]*', '?': '[^/]' })[t] ?? `\\${t}`);
     return new RegExp(`${anchored ? '^' : '^(?:.*/)?'}${body}${directory ? '/.*$' : (p.split('/').pop() ?? '').includes('*') ? '$' : '(?:/.*)?$'}`, 's');
   };
-  const PATTERNS = ['*', '*.js', '/build/logs/', 'docs/*', 'apps/', '**/logs', '/apps/github', 'a?c.txt', 'docs/**/*.md', '/a/**/b/', '**', '**/', 'a/**', '*/x', '/*', 'x*y*z', '**/a/**/b', 'a.b', '/', 'c++/', 'x\ny', '**a**a**b'];
+  const PATTERNS = ['*', '*.js', '/build/logs/', 'docs/*', 'apps/', '**/logs', '/apps/github', 'a?c.txt', 'docs/**/*.md', '/a/**/b/', '**', '**/', 'a/**', '*/x', '/*', 'x*y*z', '**/a/**/b', 'a.b', '/', 'c++/', 'x\ny'];
   const PATHS = ['README.md', 'a/b/c.js', 'docs/a.md', 'docs/a/b.md', 'build/logs/x', 'x/build/logs/x', 'apps/github', 'apps/github/x', 'apps/githubx', 'abc.txt', 'a/c.txt', 'a/x/y/b/z', 'a/b/', 'q/x', 'xyz', 'x/y/z', 'xaybz', 'a.b', 'axb', 'c++/a', 'x\ny', 'x\ny/z', 'aab', 'a/a/b', 'logs', 'deep/logs/a', ''];
   it.each(PATTERNS)('%j agrees with its regular expression on every path', pattern => {
     const regex = asRegex(pattern);
@@ -54,7 +62,9 @@ describe('CODEOWNERS patterns, as GitHub matches them', () => {
     const matches = codeownersMatcher('**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**b');
     // A backtracking regular expression of this pattern does not finish on this path within minutes.
     expect(matches(`catalog/platform/${'a'.repeat(4000)}.yaml`)).toBe(false);
-    expect(matches(`${'a/'.repeat(30)}b`)).toBe(true);
+    expect(matches(`${'a'.repeat(30)}b`)).toBe(true);
+    // Not a whole segment, so not a globstar (gitignore): the run stays within one folder.
+    expect(matches(`${'a/'.repeat(30)}b`)).toBe(false);
   });
 
   it('lets the last matching rule win, and skips comments and blank lines', () => {
