@@ -114,11 +114,12 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
   const refusedPaths = new Set<string>();
   // Files that define entities: each is owned by its own entities' teams, never claimed through another's field.
   const entityFiles = new Set(input.entities.map(e => e.file));
+  // Every folder (with its trailing /) that holds an entity file at any depth: one look-up per claim.
+  const entityFolders = new Set<string>();
+  for (const file of entityFiles) for (let at = file.indexOf('/'); at >= 0; at = file.indexOf('/', at + 1)) entityFolders.add(file.slice(0, at + 1));
   const holdsEntityFile = (path: string) => {
     const plain = path.replace(/^\//, '');
-    if (!plain.endsWith('/')) return entityFiles.has(plain);
-    for (const file of entityFiles) if (file.startsWith(plain)) return true;
-    return false;
+    return plain.endsWith('/') ? entityFolders.has(plain) : entityFiles.has(plain);
   };
   // A placeholder target or docs folder is the team's only when it lies in the folder of the entity's own
   // file and defines no entity: a field could otherwise hand its team any file of the repo (CI config,
