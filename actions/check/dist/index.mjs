@@ -43820,14 +43820,26 @@ ${d.hint}` : d.message);
       const outcome = await upsertStickyComment(octokit, { ...context2.repo, issue_number: pullRequest.number }, markdown);
       info(`Report comment ${outcome}.`);
     } catch (error2) {
+      if (isForkPullRequest(pullRequest) && error2.status === 403) {
+        notice(`No report comment: pull request #${Number(pullRequest.number)} comes from a fork, and GitHub gives such runs a read-only token. The report is in this job's summary.`);
+        return finish(run.status, diagnostics, reportFile);
+      }
       const reason = error2 instanceof Error ? error2.message : String(error2);
       throw new Error(`Could not post the report comment on pull request #${pullRequest.number} through the GitHub API (${process.env.GITHUB_API_URL ?? "https://api.github.com"}): ${reason}. The job needs a reachable API and a token with pull-requests: write; the report is in the job summary meanwhile.`);
     }
   }
+  finish(run.status, diagnostics, reportFile);
+}
+function finish(status, diagnostics, reportFile) {
   const totals = countDiagnostics(diagnostics);
   setOutput("errors", totals.error);
   setOutput("warnings", totals.warning);
   setOutput("report", reportFile);
-  if (run.status === 1) setFailed(`${totals.error} error(s), ${totals.warning} warning(s): see the annotations and the report.`);
+  if (status === 1) setFailed(`${totals.error} error(s), ${totals.warning} warning(s): see the annotations and the report.`);
+}
+function isForkPullRequest(pullRequest) {
+  const head = pullRequest.head?.repo?.full_name;
+  const base = pullRequest.base?.repo?.full_name;
+  return typeof head === "string" && typeof base === "string" && head.toLowerCase() !== base.toLowerCase();
 }
 main().catch((error2) => setFailed(neutralise(error2 instanceof Error ? error2.message : String(error2))));

@@ -56,16 +56,34 @@ async function main(): Promise<void> {
       const outcome = await upsertStickyComment(octokit, { ...github.context.repo, issue_number: pullRequest.number }, markdown);
       core.info(`Report comment ${outcome}.`);
     } catch (error) {
+      // GitHub gives a pull_request workflow run for a fork's pull request a read-only token: no comment can
+      // be posted, and the gate's verdict must not turn on that. The report is in the job summary.
+      if (isForkPullRequest(pullRequest) && (error as { status?: number }).status === 403) {
+        core.notice(`No report comment: pull request #${Number(pullRequest.number)} comes from a fork, and GitHub gives such runs a read-only token. The report is in this job's summary.`);
+        return finish(run.status, diagnostics, reportFile);
+      }
       // Octokit's own words ("bad port", "ECONNREFUSED") say nothing of what failed or what to do.
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`Could not post the report comment on pull request #${pullRequest.number} through the GitHub API (${process.env.GITHUB_API_URL ?? 'https://api.github.com'}): ${reason}. The job needs a reachable API and a token with pull-requests: write; the report is in the job summary meanwhile.`);
     }
   }
+  finish(run.status, diagnostics, reportFile);
+}
+
+/** The step's outputs, and its failure when the gate found errors (exit 1). */
+function finish(status: number | null, diagnostics: Diagnostic[], reportFile: string): void {
   const totals = countDiagnostics(diagnostics);
   core.setOutput('errors', totals.error);
   core.setOutput('warnings', totals.warning);
   core.setOutput('report', reportFile);
-  if (run.status === 1) core.setFailed(`${totals.error} error(s), ${totals.warning} warning(s): see the annotations and the report.`);
+  if (status === 1) core.setFailed(`${totals.error} error(s), ${totals.warning} warning(s): see the annotations and the report.`);
+}
+
+/** Whether the event's pull request comes from another repository than its base (a fork), per the webhook payload's head.repo and base.repo. */
+function isForkPullRequest(pullRequest: Record<string, any>): boolean {
+  const head: unknown = pullRequest.head?.repo?.full_name;
+  const base: unknown = pullRequest.base?.repo?.full_name;
+  return typeof head === 'string' && typeof base === 'string' && head.toLowerCase() !== base.toLowerCase();
 }
 
 main().catch(error => core.setFailed(neutralise(error instanceof Error ? error.message : String(error))));

@@ -47,10 +47,10 @@ describe('which comment is ours (pure rules)', () => {
   });
 });
 
-async function runCheckAction(repo: string, api: string) {
+async function runCheckAction(repo: string, api: string, pullRequest: Record<string, unknown> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'gh-'));
   const event = join(dir, 'event.json');
-  writeFileSync(event, JSON.stringify({ pull_request: { number: 7, base: { sha: 'HEAD' }, head: { sha: 'head' } }, repository: { name: 'control', owner: { login: 'acme' } } }));
+  writeFileSync(event, JSON.stringify({ pull_request: { number: 7, base: { sha: 'HEAD' }, head: { sha: 'head' }, ...pullRequest }, repository: { name: 'control', owner: { login: 'acme' } } }));
   for (const f of ['summary.md', 'output.txt']) writeFileSync(join(dir, f), '');
   return runNode(join(REPO_ROOT, 'actions/check/dist/index.mjs'), repo, {
     GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: 'acme/control',
@@ -92,6 +92,33 @@ describe('the sticky report comment is only ever our own (committed action bundl
       expect(server.requests.filter(r => ['PATCH', 'DELETE'].includes(r.method))).toEqual([]);
       expect(server.requests.filter(r => r.method === 'POST' && r.path !== '/graphql').map(r => r.path)).toEqual(['/repos/acme/control/issues/7/comments']);
       for (const other of OTHERS) expect(github.comments.find(c => c.id === other.id)?.body).toBe(other.body);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+  // GitHub gives a pull_request run for a fork's pull request a read-only token ("Resource not accessible by integration").
+  const readOnly = (github: ReturnType<typeof fakeGitHub>) => (r: Parameters<typeof github.handler>[0]) =>
+    ['POST', 'PATCH', 'DELETE'].includes(r.method) && r.path !== '/graphql' ? { status: 403, body: { message: 'Resource not accessible by integration' } } : github.handler(r);
+  const fork = { head: { sha: 'head', repo: { full_name: 'someone/control' } }, base: { sha: 'HEAD', repo: { full_name: 'acme/control' } } };
+
+  it('a fork\'s pull request (read-only token): no comment, a notice, and the verdict is the gate\'s alone', async () => {
+    const server = await startRecordingServer(readOnly(fakeGitHub()));
+    try {
+      const run = await runCheckAction(repo, server.url, fork);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('::notice::No report comment: pull request #7 comes from a fork');
+      expect(run.stdout).not.toContain('::error::');
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('the same refusal on a pull request from the repository itself fails the step with what to fix', async () => {
+    const server = await startRecordingServer(readOnly(fakeGitHub()));
+    try {
+      const run = await runCheckAction(repo, server.url, { head: { sha: 'head', repo: { full_name: 'acme/control' } }, base: { sha: 'HEAD', repo: { full_name: 'acme/control' } } });
+      expect(run.status).toBe(1);
+      expect(run.stdout).toMatch(/::error::Could not post the report comment on pull request #7 .*pull-requests: write/);
     } finally {
       await server.close();
     }
