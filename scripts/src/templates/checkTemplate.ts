@@ -32,19 +32,20 @@ export interface TemplatePolicy {
 /**
  * Backstage's rules for a template; with the org's policy (`policy`), also its action and region
  * allow-lists; with the actions the managed Backstage runs (`actions`, from loadScaffolderActions),
- * each step's input against its action's own schema.
+ * each step's input against its action's own schema. `document`: which document of `source` is the
+ * template (a file may hold several, each a Template Backstage ingests); findings point into it.
  */
-export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy?: TemplatePolicy, actions?: ReadonlyMap<string, KnownAction>, text?: string): Diagnostic[] {
+export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy?: TemplatePolicy, actions?: ReadonlyMap<string, KnownAction>, text?: string, document = 0): Diagnostic[] {
   const found: Diagnostic[] = [];
-  const at = (path: PathSegment[], ruleId: string, message: string, hint: string, key = false) => found.push({ ruleId, severity: 'error', message, hint, file: source.file, range: source.locate(0, path, key ? { key: true } : undefined) });
+  const at = (path: PathSegment[], ruleId: string, message: string, hint: string, key = false) => found.push({ ruleId, severity: 'error', message, hint, file: source.file, range: source.locate(document, path, key ? { key: true } : undefined) });
   // With the file's text, a finding about one expression points at the expression itself.
   const atExpression: ExpressionReport = (item, ruleId, message, hint, severity = 'error') => {
     // A page or step Backstage reads from a URL at ingestion (unreadPlaceholder) may declare the name.
     if (ruleId === 'template-unknown-step' ? unknownSteps : ruleId.startsWith('template-unknown-parameter') && unknownPages) return;
-    const range = source.locate(0, item.path);
+    const range = source.locate(document, item.path);
     found.push({ ruleId, severity, message, hint, file: source.file, range: text === undefined ? range : rangeOfText(text, range, item.text) });
   };
-  const template = source.documents[0];
+  const template = source.documents[document];
   if (!isRecord(template) || !isRecord(template.spec)) return found;
   const spec = template.spec;
   const pages = (Array.isArray(spec.parameters) ? spec.parameters : spec.parameters ? [spec.parameters] : []) as Record<string, unknown>[];

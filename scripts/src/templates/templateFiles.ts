@@ -23,7 +23,13 @@ export function discoverTemplateFiles(root: string, repoFiles: ReadonlySet<strin
   return readdirSync(dir).sort().filter(name => !names.length || names.includes(name)).map(name => `templates/${name}/template.yaml`).filter(f => repoFiles.has(f));
 }
 
-/** The files whose (first) entity is a Template the scaffolder runs: what the template checks read. */
+/** The files holding a Template the scaffolder runs (in any of their documents): what the template checks read. */
 export function templateFiles(entities: readonly CatalogEntity[]): string[] {
-  return [...new Set(entities.filter(e => e.document === 0 && e.kind === 'Template' && e.entity.apiVersion === 'scaffolder.backstage.io/v1beta3').map(e => e.file))];
+  return [...new Set(entities.filter(e => isTemplateDocument(e.entity)).map(e => e.file))];
+}
+
+/** Whether a document is a template the scaffolder runs: kind Template, apiVersion scaffolder.backstage.io/v1beta3. */
+export function isTemplateDocument(doc: unknown): boolean {
+  const record = doc as { kind?: unknown; apiVersion?: unknown } | null;
+  return typeof doc === 'object' && record !== null && record.kind === 'Template' && record.apiVersion === 'scaffolder.backstage.io/v1beta3';
 }

@@ -11,7 +11,7 @@ import { checkTemplate } from './checkTemplate.ts';
 import { loadScaffolderActions, type KnownAction } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
 import { loadConfig, type GitopsConfig } from '../config/gitopsConfig.ts';
-import { discoverTemplateFiles, loadTemplatePolicy } from './templateFiles.ts';
+import { discoverTemplateFiles, isTemplateDocument, loadTemplatePolicy } from './templateFiles.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 
 export { discoverTemplateFiles, loadTemplatePolicy, templateFiles } from './templateFiles.ts';
@@ -47,9 +47,14 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
       continue;
     }
     const parsed = parseYaml(text, file);
-    const documents = [resolveTemplatePlaceholders(root, file, parsed.documents[0], config.repoUrl), ...parsed.documents.slice(1)];
-    diagnostics.push(...parsed.problems, ...checkTemplate({ file, documents, problems: parsed.problems, locate: parsed.locate }, repoFiles, policy, actions, text));
-    diagnostics.push(...analyzeSkeletons(root, file, documents[0], repoFiles));
+    diagnostics.push(...parsed.problems);
+    // Every Template of the file: Backstage ingests each document, and the scaffolder runs each of them.
+    const documents = [...parsed.documents];
+    for (const index of templateDocuments(documents)) {
+      documents[index] = resolveTemplatePlaceholders(root, file, documents[index], config.repoUrl);
+      diagnostics.push(...checkTemplate({ file, documents, problems: parsed.problems, locate: parsed.locate }, repoFiles, policy, actions, text, index));
+      diagnostics.push(...analyzeSkeletons(root, file, documents[index], repoFiles));
+    }
   }
   // A skeleton several templates share: what does not depend on the step that fetches it is said once.
   const seen = new Set<string>();
@@ -59,6 +64,16 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * The indexes of a template file's documents that are scaffolder templates (kind Template, apiVersion
+ * scaffolder.backstage.io/v1beta3, which the scaffolder runs); the first document when none is, as a
+ * templates/<name>/template.yaml is judged as a template whatever it declares.
+ */
+function templateDocuments(documents: readonly unknown[]): number[] {
+  const found = documents.flatMap((doc, i) => (isTemplateDocument(doc) ? [i] : []));
+  return found.length > 0 ? found : [0];
 }
 
 /** The scaffolder modules this toolkit installs: what a repo that names none of its plugins is assumed to run. */
