@@ -5,6 +5,7 @@
 // Dependencies stay in node_modules and load as Node loads them, except the few in BUNDLED: ESM packages
 // that import their own JSON without an import attribute, which Node's loader refuses
 // (ERR_IMPORT_ASSERTION_TYPE_MISSING) but esbuild inlines.
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -79,4 +80,20 @@ export async function buildCliIfChanged(force = false) {
   return true;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildCliIfChanged(process.argv.includes('--force'));
+/**
+ * `npm ci` (prepare, `--warm`): one gate run over the repo after the build, so that what the CLI remembers
+ * under node_modules/.cache/backstage-gitops (the scaffolder's actions and filter names, the Backstage
+ * config schema and the config gate's findings: load/remembered.ts) is there before the first `npm run
+ * check`, which would otherwise load the scaffolder and config-loader to compute them (about 1 s). Its
+ * verdict and output are not this script's concern: a repo with findings still installs. Returns the
+ * gate's exit status (null when it was stopped after `timeoutMs`).
+ */
+export function warmRemembered(timeoutMs = 120_000) {
+  const bin = fileURLToPath(new URL('./backstage-gitops.js', import.meta.url));
+  return spawnSync(process.execPath, [bin, 'check', '--root', root, '--format', 'json'], { cwd: root, stdio: 'ignore', timeout: timeoutMs }).status;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildCliIfChanged(process.argv.includes('--force'));
+  if (process.argv.includes('--warm')) warmRemembered();
+}
