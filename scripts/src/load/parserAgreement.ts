@@ -1,24 +1,29 @@
 // js-yaml (the fast path for plain files) is trusted only for the block-style subset of YAML catalog files
 // are written in; every other text takes `yaml` (Backstage's parser: YAML 1.2 core schema, unique keys, no
-// merge keys). Listing what the two disagree on had gaps a fuzzer found (a flow sequence closed at column
-// 0, `"x"# c`, a `null:` key, a `-` misaligned with its siblings, content after `---`): js-yaml is more
-// lenient than `yaml` and keys `null`/`~` "null" where `yaml` keys them "". So the check below accepts a
-// text only when each line is one of
-//   - blank, a comment, or a bare `---` at column 0 (no `...`, no content after `---`);
-//   - `- ` entries and at most one key, each a plain scalar (not null-like: `~`, `null`, `Null`, `NULL`) or a
-//     non-empty quoted scalar closed on the same line, then `: `, then at most one value: a plain scalar, a
-//     quoted scalar closed on the line, a flow collection closed on the line, or a block scalar header
-//     (`|`, `>`, with `-` or `+`);
-//   - the content of a block scalar, indented past its key or `-` and at least as far as its first line;
-// whose first node sits in the column of an open mapping or sequence of the same kind (or deeper, under a
-// key or `-` whose value starts on the next line), and a quoted scalar or flow collection is followed only by
-// spaces, a comment after a space, or `: `. Tabs, a byte-order mark past the start, indicators that start
-// no node here (`&*!%@\`,]}?:`), a value on a line of its own (a multi-line plain scalar) and flow keys
-// (`[a]: b`, `{? a : b}`) all take `yaml`. Beyond the lines: an implicit key over 1,024 characters (`yaml`
-// refuses it), so any line that long, and a line break that is a lone CR, which js-yaml reads as a line.
-// It is one pass over the text: each character is read once or twice and each open node is pushed and
-// popped once, so a hostile text costs one pass. scripts/test/load/parserAgreement.test.ts holds the fast
-// path to `yaml`'s values on the fuzzer's divergences and on generated texts.
+// merge keys). Listing what the two disagree on left gaps a fuzzer found (a flow sequence closed at column
+// 0, `"x"# c`, a `null:` key, a `-` out of line with its siblings, content after `---`): js-yaml is more
+// lenient than `yaml`, and keys `null`/`~` "null" where `yaml` keys them "". So a text stays on the fast
+// path only when each line is
+//   - blank, a comment, or a bare `---` at column 0 (no `...`, nothing after `---`);
+//   - `- ` entries and at most one key, a plain scalar (not null-like: `~`, `null`, `Null`, `NULL`) or a
+//     non-empty quoted scalar, then `: `, then at most one value: a plain scalar, a quoted scalar or a flow
+//     collection closed on the line (its keys plain or quoted, not null-like, empty or collections; no
+//     comment, no empty entry), or a block scalar header (`|`, `>`, with `-` or `+`, no indentation
+//     indicator);
+//   - a lone value only as a document's root, which no line then follows;
+//   - the content of a block scalar, indented past its key or `-` and at least as far as its first line
+//     (no blank line before that deeper than it);
+// with its first node in the column of an open mapping or sequence of the same kind, or deeper under a key
+// or `-` whose value starts on a later line (a sequence may sit in its key's column), except after a bare
+// `-` (js-yaml adds the next, outer `-` to the inner sequence); and a quoted scalar or flow collection is
+// followed only by spaces, a comment after a space, or a key's `: `. Tabs, a byte-order mark past the
+// start, indicators that start no node here (`&*!%@\`,]}?:`, `- ` after a key), a value on a line of its
+// own (a multi-line plain scalar) and flow keys (`[a]: b`, `{? a : b}`) all take `yaml`. Beyond the lines:
+// an implicit key over 1,024 characters (`yaml` refuses it), so any line that long, and a line break that is
+// a lone CR, which js-yaml reads as a line. It is one pass: lines are read once, the next `:` and `#` found
+// by indexOf from where the last search stopped, and each open node pushed and popped once, so a hostile
+// text costs one pass. scripts/test/load/parserAgreement.test.ts holds the fast path to `yaml`'s values on
+// the fuzzer's divergences and on generated texts.
 const EXPLICIT_KEY_OR_CR = /^[ \t-]*\?(?:[ \t]|$)|\r(?!\n)/m;
 
 /** Whether js-yaml might read `text` otherwise than `yaml` does (see above): such a text takes `yaml`. */

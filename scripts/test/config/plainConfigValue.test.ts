@@ -132,6 +132,20 @@ const HOSTILE: [string, string][] = [
   ['reserved backtick', 'a: `x`\n'],
   ['astral characters', 'a: "😀"\nb: 😀\n'],
   ['lone surrogate escape', 'a: "\\ud800"\n'],
+  // What a fuzzer found js-yaml reading where `yaml` refuses the text or reads it otherwise (parserAgreement.ts).
+  ['flow sequence closed at column 0', 'catalog:\n  roots: [\n    a.yaml\n]\n'],
+  ['comment right after a quote', 'repoUrl: "https://x/"# the repo\n'],
+  ['comment right after a flow sequence', 'catalog:\n  roots: [a.yaml]#roots\n'],
+  ['null key', 'rules:\n  null: off\n'],
+  ['tilde key', 'rules:\n  ~: off\n'],
+  ['null key in a flow mapping', 'rules: {~: off}\n'],
+  ['empty and null keys', 'rules:\n  "": off\n  null: error\n'],
+  ['content after a document marker', '--- failOn: error\n'],
+  ['content after a document end', 'failOn: error\n... x\n'],
+  ['sequence entry out of line with its siblings', 'catalog:\n  roots:\n   -\n  -\n'],
+  ['sequence entry after a bare one, outside it', 'a:\n-\n  -\n- b\n'],
+  ['quoted scalar continued at column 0', 'catalog:\n  roots: "a\nb"\n'],
+  ['block scalar with a deeper leading blank line', 'a: |\n     \n  b\n'],
 ];
 
 describe('plainYamlValue: the same values as `yaml`, or none where `yaml` refuses', () => {
