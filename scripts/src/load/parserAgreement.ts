@@ -64,9 +64,10 @@ const BOM = 0xfeff;
 
 /** A character that starts no node on the trusted path: anchors, aliases, tags, directives, reserved, stray closers, `?`, `:`. */
 function isStrayIndicator(c: number): boolean {
-  // & * ! % @ ` , ] } ? :
-  return c === 38 || c === 42 || c === 33 || c === 37 || c === 64 || c === 96 || c === COMMA || c === RBRACKET || c === RBRACE || c === 63 || c === COLON;
+  return c < 128 && STRAY[c] === 1;
 }
+const STRAY = new Uint8Array(128);
+for (const c of '&*!%@`,]}?:') STRAY[c.charCodeAt(0)] = 1;
 
 /** Keys `yaml` reads as null (and keys "") where js-yaml keys them "null". */
 function isNullLike(text: string, start: number, end: number): boolean {
