@@ -43651,7 +43651,7 @@ var rules = [
   { id: "group-membership-asymmetric", severity: "warning", description: "A user's memberOf disagrees with the group's explicit members list.", example: "user.memberOf: [a], a.members: [someone-else]" },
   // Locations and reachability
   { id: "location-target-missing", severity: "error", description: "A Location target matches no file in the repo.", example: "spec:\n  targets: [./sytems/*.yaml]" },
-  { id: "location-target-invalid", severity: "error", description: "A Location type is not allowed, or a file target ends in /.", example: "spec:\n  type: github" },
+  { id: "location-target-invalid", severity: "error", description: "A Location type is not allowed, a file target ends in /, or a relative target climbs out of the repository (to another branch or repository).", example: "spec:\n  type: github" },
   { id: "location-glob-too-complex", severity: "error", description: "A Location target pattern that minimatch (Backstage's reader) matches in exponential or high-polynomial time: repeated extglob groups, more than 3 * in a segment, more than 3 ** segments, {\u2026} groups expanding to more than 64 patterns, or over 2 s of matching.", example: "spec:\n  target: ./+(a|aa)*c.yaml" },
   { id: "location-target-external", severity: "info", description: "A Location target lies outside this repo and is not followed offline.", example: "spec:\n  target: https://github.com/acme/other/blob/main/catalog-info.yaml" },
   { id: "location-unreachable", severity: "error", description: "An entity file is not reachable from the root Location, so Backstage never reads it.", example: "# catalog/new.yaml, listed by no Location" },
