@@ -62,7 +62,7 @@ describe('expressions the scaffolder cannot parse (check, through the bin)', () 
     expect(found).toEqual([
       `template-expression-syntax@18:11-72 The scaffolder cannot parse \${{ parameters.name === 'zzz' || parameters.name === 'yyy' }} (Expected name, received "|"): it passes the raw text on, so the condition is a non-empty string, which is true: this step always runs. | Write the expression in the scaffolder's template language (Nunjucks): \`or\`, \`and\`, \`not\` instead of \`||\`, \`&&\`, \`!\`; \`a if cond else b\` instead of \`cond ? a : b\`; \`==\`, \`!=\` compare and \`~\` joins strings.`,
       expect.stringMatching(/^template-expression-syntax@25:51-83 The scaffolder cannot parse \$\{\{ parameters\.name \|\| 'dflt' \}\} \(Expected name, received "\|"\): it passes the raw text on, so the action receives the literal text\. \| /),
-      expect.stringMatching(/^template-expression-syntax@30:19-68 The scaffolder cannot parse \$\{\{ parameters\.name \? parameters\.name : 'none' \}\} \(Unexpected character "\?"\): it passes the raw text on, so the output shows the literal text\. \| /),
+      expect.stringMatching(/^template-expression-syntax@29:19-68 The scaffolder cannot parse \$\{\{ parameters\.name \? parameters\.name : 'none' \}\} \(Unexpected character "\?"\): it passes the raw text on, so the output shows the literal text\. \| /),
     ]);
   }, 60_000);
 
