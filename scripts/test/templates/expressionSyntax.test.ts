@@ -37,7 +37,7 @@ async function findings(template: string): Promise<string[]> {
 }
 
 describe('expressions the scaffolder cannot parse (check, through the bin)', () => {
-  it('an if with `||`, an input with `||`, an output with `? :`: each named where it stands, with what Backstage does', async () => {
+  it('an if with `||`, an input with `||`, an output with `? :`, an output link if with `&&`: each named where it stands, with what Backstage does', async () => {
     const found = await findings(
       TEMPLATE(
         `    - id: clean
@@ -56,6 +56,10 @@ describe('expressions the scaffolder cannot parse (check, through the bin)', () 
     text:
       - title: Name
         content: "\${{ parameters.name ? parameters.name : 'none' }}"
+    links:
+      - title: Docs
+        url: https://example.com/docs
+        if: \${{ parameters.name && true }}
 `,
       ),
     );
@@ -63,6 +67,7 @@ describe('expressions the scaffolder cannot parse (check, through the bin)', () 
       `template-expression-syntax@18:11-72 The scaffolder cannot parse \${{ parameters.name === 'zzz' || parameters.name === 'yyy' }} (Expected name, received "|"): it passes the raw text on, so the condition is a non-empty string, which is true: this step always runs. | Write the expression in the scaffolder's template language (Nunjucks): \`or\`, \`and\`, \`not\` instead of \`||\`, \`&&\`, \`!\`; \`a if cond else b\` instead of \`cond ? a : b\`; \`==\`, \`!=\` compare and \`~\` joins strings.`,
       expect.stringMatching(/^template-expression-syntax@25:51-83 The scaffolder cannot parse \$\{\{ parameters\.name \|\| 'dflt' \}\} \(Expected name, received "\|"\): it passes the raw text on, so the action receives the literal text\. \| /),
       expect.stringMatching(/^template-expression-syntax@29:19-68 The scaffolder cannot parse \$\{\{ parameters\.name \? parameters\.name : 'none' \}\} \(Unexpected character "\?"\): it passes the raw text on, so the output shows the literal text\. \| /),
+      expect.stringMatching(/^template-expression-syntax@33:13-43 The scaffolder cannot parse \$\{\{ parameters\.name && true \}\} \(Unexpected character "&"\): it passes the raw text on, so the condition is a non-empty string, which is true: this entry is always shown\. \| /),
     ]);
   }, 60_000);
 
@@ -103,7 +108,7 @@ describe('expressions the scaffolder cannot parse (check, through the bin)', () 
 
   it('is listed by check --list-rules', async () => {
     const run = await runBin(['check', '--list-rules'], await tempRepo({}));
-    expect(run.stdout).toContain('template-expression-syntax');
+    expect(run.stdout).toContain('template-expression-syntax  (error)');
   }, 60_000);
 });
 
