@@ -122,27 +122,46 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
     for (const given of paths) judgedAnyway.add(relative(config.root, resolve(given)).split(sep).join('/'));
     for (const file of crawl.origins.keys()) if (!startSet.has(file)) judgedAnyway.add(file);
   }
-  if (mode !== 'roots') {
-    const inSkeleton = (file: string) => !skeletons.templateFiles.has(file) && skeletons.folders.some(folder => file.startsWith(`${folder}/`));
-    const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
-    files = files.flatMap(f => {
-      if (judgedAnyway.has(f.file)) return [f];
-      const kept = inSkeleton(f.file) ? undefined : keepCatalogDocuments(f, config.root, apiGroups);
-      return kept ? [kept] : [];
-    });
-  }
+  if (mode !== 'roots') files = discoveredFiles(files, config, skeletons, judgedAnyway);
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
   const bundled = await bundleRefs(config, files, targets.repoFileSet);
   for (const file of bundled.readFiles) if (!placeholderSources.has(file)) placeholderSources.set(file, readRepoFile(config.root, file, 'utf8'));
   files = files.filter(f => mode === 'roots' || judgedAnyway.has(f.file) || !placeholderSources.has(f.file));
 
+  // Given paths are judged against the whole catalog: the rest of it resolves their references. That is
+  // what the roots reach, or without roots what discovery reads in the whole repo, as a full run would.
   let context: SourceFile[] = [];
-  if (mode === 'paths' && config.catalog.roots.length > 0) {
-    const whole = await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets, cache, reading);
+  if (mode === 'paths') {
     const reported = new Set(files.map(f => f.file));
-    context = whole.files.filter(f => !reported.has(f.file));
+    context = config.catalog.roots.length > 0
+      ? (await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets, cache, reading)).files
+      : await discoveredContext(config, repoFiles, targets, cache, reading);
+    context = context.filter(f => !reported.has(f.file));
   }
   return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: bundled.diagnostics, repoFiles, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins };
+}
+
+/**
+ * Of the files a discovery read, what is meant for the catalog (keepCatalogDocuments), minus skeleton
+ * folders' files; files in `judgedAnyway` (named on the command line, or reached through a Location) are
+ * kept whole.
+ */
+function discoveredFiles(files: SourceFile[], config: GitopsConfig, skeletons: { folders: string[]; templateFiles: ReadonlySet<string> }, judgedAnyway: ReadonlySet<string>): SourceFile[] {
+  const inSkeleton = (file: string) => !skeletons.templateFiles.has(file) && skeletons.folders.some(folder => file.startsWith(`${folder}/`));
+  const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
+  return files.flatMap(f => {
+    if (judgedAnyway.has(f.file)) return [f];
+    const kept = inSkeleton(f.file) ? undefined : keepCatalogDocuments(f, config.root, apiGroups);
+    return kept ? [kept] : [];
+  });
+}
+
+/** The whole repo's catalog as a discovery run (no roots, no paths) reads it: the context of a run over given paths. */
+async function discoveredContext(config: GitopsConfig, repoFiles: string[], targets: TargetContext, cache?: ResultCache, reading?: Reading): Promise<SourceFile[]> {
+  const crawl = await crawlLocations(config, discoverable(repoFiles), targets, cache, reading);
+  const files = discoveredFiles(crawl.files, config, skeletonFolders(crawl.files, config, targets.repoFileSet), new Set());
+  const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
+  return files.filter(f => !placeholderSources.has(f.file));
 }
 
 async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext, cache?: ResultCache, reading?: Reading) {

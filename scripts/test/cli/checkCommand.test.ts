@@ -105,4 +105,20 @@ describe.concurrent('backstage-gitops check, through the shipped bin', { timeout
     expect(code, out).toBe(0);
     expect(JSON.parse(out).summary.checkedFiles).toBe(1);
   });
+
+  it('without a config or roots, a given folder is judged against the whole repo as discovery reads it', async () => {
+    const entity = (kind: string, name: string, spec: string) => `apiVersion: backstage.io/v1alpha1\nkind: ${kind}\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
+    const root = await tempRepo({
+      'catalog/modules/a.yaml': entity('Component', 'a', '  type: service\n  lifecycle: production\n  owner: platform-team\n  system: cloud\n  dependsOn: [resource:nowhere]\n'),
+      'catalog/users.yaml': entity('Group', 'platform-team', '  type: team\n  children: []\n'),
+      'catalog/systems.yaml': entity('System', 'cloud', '  owner: platform-team\n'),
+      'catalog/other.yaml': entity('Resource', 'db', '  type: database\n  owner: ghost-team\n'),
+    });
+    const { code, out } = await cli(root, ['check', 'catalog/modules', '--format', 'json']);
+    const found = (JSON.parse(out).diagnostics as { ruleId: string; file: string; message: string }[]).map(d => `${d.ruleId} ${d.file}: ${d.message}`);
+    // The group and system defined elsewhere in the repo resolve; the missing resource is still an error,
+    // and only the given folder's findings are reported (other.yaml's ghost-team is not).
+    expect(found).toEqual(['ref-unresolved catalog/modules/a.yaml: spec.dependsOn refers to resource:default/nowhere, which is not defined in this catalog.']);
+    expect(code, out).toBe(1);
+  });
 });
