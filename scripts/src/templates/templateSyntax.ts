@@ -44,7 +44,9 @@ export function templateSyntaxError(source: string): TemplateSyntaxError | undef
     // A TemplateLimitError (the work budget above, or a size limit) is no syntax error; the parse-phase
     // TemplateRenderError is exactly what the scaffolder swallows before passing the raw value on.
     if (!(error instanceof loaded.nunjitsu.TemplateRenderError) || error.phase !== 'parse') return undefined;
-    const reason = error.message.replace(/^Template error at line \d+, column \d+: /, '');
+    // The reason may quote the template (a reserved name): bounded like the expression it is shown with.
+    const full = error.message.replace(/^Template error at line \d+, column \d+: /, '');
+    const reason = full.length > 160 ? `${full.slice(0, 157)}…` : full;
     return { reason, line: error.line ?? 1, column: error.column ?? 1 };
   }
 }
