@@ -106,8 +106,10 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       const guarded = guardedValues(ast, contextName);
       const definesValues = compat && definesName(ast, 'values');
       walk(ast, values ?? {}, contextName, node => {
-        const unsupported = UNSUPPORTED.get(node.typename);
-        if (unsupported) report(node, 'skeleton-unsupported', `${unsupported.what}.`, unsupported.hint);
+        // nunjucks' parser reads super() as a call; only its compiler turns it into a Super node.
+        const isSuper = node.typename === 'FunCall' && (node.name as Node)?.typename === 'Symbol' && (node.name as Node).value === 'super';
+        const unsupported = UNSUPPORTED.get(isSuper ? 'Super' : node.typename);
+        if (unsupported) report(isSuper ? (node.name as Node) : node, 'skeleton-unsupported', `${unsupported.what}.`, unsupported.hint);
         if (node.typename === 'Filter') {
           const name = (node.name as { value?: string })?.value;
           if (name && !isKnownFilter(name, compat)) report(node, 'skeleton-unknown-filter', `Unknown template filter "${name}".`, `Use one of Backstage's filters (e.g. ${['lower', 'replace', 'dump', 'parseRepoUrl'].join(', ')}).`);

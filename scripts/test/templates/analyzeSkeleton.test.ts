@@ -30,6 +30,16 @@ describe("static analysis of skeletons with nunjucks' parser", () => {
     ['cookiecutter syntax without cookiecutterCompat', 'README.md', '# ${{ values.name }}\nBy {{ cookiecutter.owner }}\n', ['skeleton-cookiecutter-syntax@2:4']],
     ['cookiecutter syntax with cookiecutterCompat', 'README.md', '# {{ cookiecutter.name }}\nBy {{ cookiecutter.owner | jsonify }}\n', [], { values: { name: RENDERED, owner: RENDERED }, cookiecutterCompat: true }],
     ['cookiecutterCompat and a value never passed', 'README.md', '# {{ cookiecutter.nme }}\n', ['skeleton-unknown-value@1:18'], { values: { name: RENDERED }, cookiecutterCompat: true }],
+    ['a # inside quotes starts no comment', '.github/workflows/ci.yml', 'run: echo "a # ${{ github.sha }}"\n', ['skeleton-github-expression@1:20']],
+    ['GitHub expressions after a # that starts a comment', '.github/workflows/ci.yml', 'x: 1 # ${{ github.sha }}\n  # ${{ secrets.A }}\n#${{ env.B }}\n', []],
+    ['a # glued to a word starts no comment', '.github/workflows/ci.yml', 'run: echo a#${{ github.sha }}\n', ['skeleton-github-expression@1:17']],
+    ['a set block left open: at its tag', 'README.md', 'a\n{% set x %}\nb\n', ['skeleton-syntax@2:1']],
+    ['a comment left open: at its start', 'README.md', 'a\n  {# note\nb\n', ['skeleton-syntax@2:3']],
+    ['an expression cut short: where the parser stopped', 'README.md', 'a\n${{ values.name | }}\n', ['skeleton-syntax@2:19']],
+    ['a block alone: Nunjitsu renders its body', 'README.md', '{% block intro %}${{ values.name }}{% endblock %}\n', []],
+    ['super(): no parent template in Nunjitsu', 'README.md', '{% block b %}${{ super() }}{% endblock %}\n', ['skeleton-unsupported@1:18']],
+    ['values.x under cookiecutterCompat', 'README.md', '# {{ values.name }}\n', ['skeleton-unknown-value@1:12'], { values: { name: RENDERED }, cookiecutterCompat: true }],
+    ['values.x under cookiecutterCompat where a macro parameter is values', 'README.md', '{% macro m(values) %}{{ values.name }}{% endmacro %}{{ m(cookiecutter) }}\n', [], { values: { name: RENDERED }, cookiecutterCompat: true }],
   ] as [string, string, string, string[], SkeletonStep?][])('%s', (_name, relative, text, expected, step) => {
     expect(run(relative, text, relative.startsWith('.github') && _name.includes('copied'), step)).toEqual(expected);
   });
