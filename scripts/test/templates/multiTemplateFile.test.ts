@@ -65,4 +65,12 @@ describe('a file with several Templates: each is checked (check, through the bin
     expect(run.stderr).not.toContain('internal error');
     expect((JSON.parse(run.stdout).diagnostics as { file: string; severity: string }[]).filter(d => d.file === 'templates/many.yaml' && d.severity !== 'info')).toEqual([]);
   }, 60_000);
+
+  it('templates test on a repo whose templates keep no cases says so, rather than a bare pass', async () => {
+    const root = await repo(TEMPLATE('second', 'fetch:template', './skeleton'));
+    const run = await runBin(['templates', 'test'], root);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('in 0 cases');
+    expect(run.stderr).toContain('no test cases. Cases are templates/<name>/tests/*.yaml beside templates/<name>/template.yaml (no such template folder here)');
+  }, 60_000);
 });
