@@ -264,7 +264,7 @@ const OPENING_TAGS = new Set(['if', 'ifAsync', 'for', 'asyncEach', 'asyncAll', '
 /** The `{%` of the innermost block tag with no end tag (a `{% set x %}` without `=` opens a block), or of a `{#` comment never closed. */
 function unclosedTag(source: string, tags: object): { lineno: number; colno: number } | undefined {
   const { lexer } = require('nunjucks');
-  const open: { lineno: number; colno: number }[] = [];
+  const open: { name: string; lineno: number; colno: number }[] = [];
   try {
     const tokens = lexer.lex(source, { tags });
     const next = () => {
@@ -276,13 +276,19 @@ function unclosedTag(source: string, tags: object): { lineno: number; colno: num
       if (token.type !== 'block-start') continue;
       const name = next();
       if (!name || name.type !== 'symbol') continue;
+      // Inside raw or verbatim, tags are text until the matching end tag.
+      const raw = open.at(-1)?.name;
+      if (raw === 'raw' || raw === 'verbatim') {
+        if (name.value === `end${raw}`) open.pop();
+        continue;
+      }
       let opens = OPENING_TAGS.has(name.value);
       if (name.value === 'set') {
         let rest = next();
         while (rest && rest.type !== 'block-end' && !(rest.type === 'operator' && rest.value === '=')) rest = next();
         opens = rest?.type === 'block-end';
       }
-      if (opens) open.push({ lineno: token.lineno, colno: token.colno });
+      if (opens) open.push({ name: name.value, lineno: token.lineno, colno: token.colno });
       else if (name.value.startsWith('end')) open.pop();
     }
   } catch {
@@ -290,7 +296,8 @@ function unclosedTag(source: string, tags: object): { lineno: number; colno: num
     const index = source.lastIndexOf('{#');
     return index >= 0 ? positionOf(source, index) : undefined;
   }
-  return open.at(-1);
+  const last = open.at(-1);
+  return last && { lineno: last.lineno, colno: last.colno };
 }
 
 function positionOf(source: string, index: number): { lineno: number; colno: number } {

@@ -34,6 +34,7 @@ describe("static analysis of skeletons with nunjucks' parser", () => {
     ['GitHub expressions after a # that starts a comment', '.github/workflows/ci.yml', 'x: 1 # ${{ github.sha }}\n  # ${{ secrets.A }}\n#${{ env.B }}\n', []],
     ['a # glued to a word starts no comment', '.github/workflows/ci.yml', 'run: echo a#${{ github.sha }}\n', ['skeleton-github-expression@1:17']],
     ['a set block left open: at its tag', 'README.md', 'a\n{% set x %}\nb\n', ['skeleton-syntax@2:1']],
+    ['an if left open around a raw block holding its end tag as text: at the if', 'README.md', 'a\n{% if values.name %}\n{% raw %}{% endif %}{% endraw %}\nb\n', ['skeleton-syntax@2:1']],
     ['a comment left open: at its start', 'README.md', 'a\n  {# note\nb\n', ['skeleton-syntax@2:3']],
     ['an expression cut short: where the parser stopped', 'README.md', 'a\n${{ values.name | }}\n', ['skeleton-syntax@2:19']],
     ['a block alone: Nunjitsu renders its body', 'README.md', '{% block intro %}${{ values.name }}{% endblock %}\n', []],
