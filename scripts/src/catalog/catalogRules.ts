@@ -39,7 +39,7 @@ const rules: Rule[] = [
   { id: 'mkdocs-invalid', severity: 'error', description: "A TechDocs site's mkdocs.yml does not parse or has no site_name.", example: 'nav:\n  - Home: index.md  # no site_name' },
   { id: 'mkdocs-docs-dir-missing', severity: 'error', description: "docs_dir is missing or empty.", example: 'docs_dir: manual  # no manual/ folder' },
   { id: 'mkdocs-index-missing', severity: 'error', description: 'docs_dir has neither index.md nor README.md (which MkDocs builds to index.html), so the site has no landing page.', example: '# docs/ holds only guide.md' },
-  { id: 'mkdocs-nav-missing', severity: 'error', description: 'A nav entry points at a page that does not exist.', example: 'nav:\n  - Runbook: runbok.md' },
+  { id: 'mkdocs-nav-missing', severity: 'warning', description: 'A nav entry points at a page that does not exist (MkDocs builds the site with a warning; the entry leads nowhere).', example: 'nav:\n  - Runbook: runbok.md' },
   { id: 'mkdocs-unsafe-tag', severity: 'error', description: 'mkdocs.yml uses a YAML tag that reads the build environment (!ENV) or constructs Python objects (!!python/…): a way to publish secrets or run code.', example: 'copyright: !ENV AZURE_STORAGE_CONNECTION_STRING' },
   { id: 'mkdocs-hooks', severity: 'error', description: 'mkdocs.yml lists hooks: Python files MkDocs runs while building.', example: 'hooks: [hooks/steal.py]' },
   { id: 'mkdocs-path-outside', severity: 'error', description: "A path in mkdocs.yml (docs_dir, site_dir, theme.custom_dir, watch, extra_css, extra_javascript, extra_templates) leads outside the site's folder: the build would read or write files elsewhere on the machine.", example: 'docs_dir: ../../../../tmp/x' },

@@ -2,32 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { templateSyntaxError } from '../../src/templates/templateSyntax.ts';
 import { runBin } from '../helpers/runBin.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
+import { templateHead, templateRepo } from '../helpers/templateRepo.ts';
 
 // The scaffolder renders each string of a step's input, if and each, and of the output, with Nunjitsu; a
 // string it cannot parse is passed on raw (the render error is swallowed): an `if` is then always true.
-const TEMPLATE = (steps: string, output = '') => `apiVersion: scaffolder.backstage.io/v1beta3
-kind: Template
-metadata:
-  name: expr
-spec:
-  owner: group:default/platform
-  type: service
-  parameters:
-    - title: Name
-      required: [name]
-      properties:
-        name: {type: string}
-        flags: {type: object}
-  steps:
-${steps}${output}`;
+const TEMPLATE = (steps: string, output = '') => `${templateHead('expr', '        flags: {type: object}\n')}${steps}${output}`;
 
 async function findings(template: string): Promise<string[]> {
-  const root = await tempRepo({
-    'gitops.config.yaml': 'repoUrl: https://github.com/acme/x/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
-    'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: all}\nspec:\n  targets: [../templates/expr/template.yaml, ./platform.yaml]\n',
-    'catalog/platform.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: platform}\nspec: {type: team, children: []}\n',
-    'templates/expr/template.yaml': template,
-  });
+  const root = await templateRepo(['../templates/expr/template.yaml'], { 'templates/expr/template.yaml': template });
   const run = await runBin(['check', '--format', 'json'], root);
   expect(run.stderr).not.toContain('internal error');
   const diagnostics = JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string; severity: string; message: string; hint: string; range: { start: { line: number; column: number }; end: { line: number; column: number } } }[];
