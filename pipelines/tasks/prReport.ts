@@ -52,6 +52,15 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
       const warning = await publishToPullRequest(env, pullRequestId, markdown, failing, countDiagnostics(result.diagnostics).error);
       if (warning) write(`##vso[task.logissue type=warning;]${escapeAzureData(warning)}\n`);
     } catch (error) {
+      // A fork's pull request builds with a token that cannot write to the pull request (Azure's default for
+      // forks, System.PullRequest.IsFork): no thread, and the gate's verdict must not turn on that.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (env.SYSTEM_PULLREQUEST_ISFORK?.toLowerCase() === 'true' && (status === 401 || status === 403)) {
+        write(`##vso[task.logissue type=warning;]No report thread: pull request ${pullRequestId} comes from a fork, and Azure gives builds of forks a token that cannot write to it. The report is in this run's summary.\n`);
+        const totals = countDiagnostics(result.diagnostics);
+        write(`##vso[task.complete result=${run.status === 1 ? 'Failed' : 'SucceededWithIssues'};]${totals.error} errors, ${totals.warning} warnings\n`);
+        return run.status ?? 1;
+      }
       // The server's answer may echo anything, the token included: scrubbed and escaped to one command.
       const message = secretScrubber([env.SYSTEM_ACCESSTOKEN])((error as Error).message ?? String(error));
       write(`##vso[task.logissue type=error;]${escapeAzureData(`Posting the report to pull request ${pullRequestId} failed: ${message}`)}\n##vso[task.complete result=Failed;]\n`);

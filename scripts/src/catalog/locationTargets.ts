@@ -28,7 +28,7 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
   }
   const path = type === 'url' ? urlTargetToPath(fromFile, target, context.repoUrl) : fileTargetToPath(fromFile, target);
   if (path === undefined) return { kind: 'external', url: target };
-  if (path === null) return { kind: 'invalid', reason: `'${target}' is outside this repository` };
+  if (path === null) return { kind: 'invalid', reason: `${JSON.stringify(target.slice(0, 200))} leads outside this repository: a relative target resolves against the repository's URL, so it can reach another branch or repository, whose content nobody reviews here` };
   if (!/[*?[{]/.test(path)) return { kind: 'files', files: context.repoFileSet.has(path) ? [path] : [], pattern: path };
   const refused = globTooComplex(path);
   if (refused) return { kind: 'invalid', ruleId: 'location-glob-too-complex', reason: `The target pattern '${target}' ${refused}; Backstage's reader (minimatch) would take minutes on a long file name, and so would this check.`, hint: 'Use a plain pattern such as ./services/*.yaml or ./**/catalog-info.yaml.' };
@@ -50,7 +50,15 @@ function urlTargetToPath(fromFile: string, target: string, repoUrl?: string): st
   const href = decodeURI(resolved.href);
   if (href.startsWith(base)) return href.slice(base.length);
   if (resolved.protocol === 'file:' && !repoUrl) return null;
+  // A relative target that climbs out of the repo URL leads to another branch or repository (Backstage's
+  // resolveUrl keeps going up the URL): content nobody reviews here, so never a mere external target.
+  if (isRelativeTarget(target)) return null;
   return undefined;
+}
+
+/** Whether a Location target is written relative to its file (no scheme, not `//host`): `./x.yaml`, `../y`, `z/*.yaml`. */
+function isRelativeTarget(target: string): boolean {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('//');
 }
 
 /**
@@ -68,8 +76,8 @@ function queryRepoTargetToPath(fromFile: string, target: string, repoUrl: string
     return undefined;
   }
   const path = resolved.searchParams.get('path');
-  if (resolved.origin + resolved.pathname !== repo.origin + repo.pathname || path === null) return undefined;
-  if ((resolved.searchParams.get('version') ?? '') !== (repo.searchParams.get('version') ?? '')) return undefined;
+  const elsewhere = resolved.origin + resolved.pathname !== repo.origin + repo.pathname || path === null || (resolved.searchParams.get('version') ?? '') !== (repo.searchParams.get('version') ?? '');
+  if (elsewhere) return isRelativeTarget(target) ? null : undefined;
   const normalized = posix.normalize(path).replace(/^\/+/, '');
   return normalized.startsWith('../') || normalized === '..' ? null : normalized;
 }

@@ -8,6 +8,7 @@ import { parseYaml } from '../load/parseYaml.ts';
 import { readSource } from '../load/readSource.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
 import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
+import { mayIncludeFiles } from '../techdocs/fileIncludes.ts';
 import { loadTechdocsPolicy } from '../techdocs/mkdocsSafety.ts';
 import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
@@ -61,11 +62,12 @@ function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFi
     if ('problem' in read) return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
     const { text } = read;
     const parsed = parseYaml(text, file);
-    // The site's Markdown pages, for the lines that would paste a file into them (techdocs-file-include).
+    // The site's files, for the lines that would paste a file into a page (techdocs-file-include): pages of
+    // any extension MkDocs builds, and any file a snippet may include, which pymdownx reads for snippets too.
     const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
-    const pages = loaded.repoFiles.filter(f => f.startsWith(folder) && /\.(?:md|markdown)$/i.test(f)).flatMap(page => {
+    const pages = loaded.repoFiles.filter(f => f.startsWith(folder)).flatMap(page => {
       const source = readSource(join(config.root, page), page, config.catalog.maxFileBytes);
-      return 'text' in source ? [{ file: page, text: source.text }] : [];
+      return 'text' in source && mayIncludeFiles(source.text) ? [{ file: page, text: source.text }] : [];
     });
     return { file, text, pages, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
   });

@@ -202,7 +202,12 @@ async function testTemplates(names: string[], values: { root?: string; 'update-s
   const known = existsSync(join(root, 'templates')) ? readdirSync(join(root, 'templates')).filter(n => existsSync(join(root, 'templates', n, 'template.yaml'))) : [];
   const unknown = names.filter(n => !known.includes(n));
   if (unknown.length) throw new UsageError(`No template ${unknown.map(n => `'${logText(n)}'`).join(', ')} under templates/ (a folder with a template.yaml). Templates here: ${known.join(', ') || 'none'}.`);
-  const cases = shard(discoverCases(root, names), values.shard);
+  const all = discoverCases(root, names);
+  // "✔ … in 0 cases" alone reads as a pass: say what was looked for, and what tests templates kept elsewhere.
+  if (all.length === 0) {
+    io.stderr.write(`backstage-gitops templates test: no test cases. Cases are templates/<name>/tests/*.yaml beside templates/<name>/template.yaml (${known.length ? `${known.length} template folder${known.length === 1 ? '' : 's'} here, none with cases` : 'no such template folder here'}). \`check\` judges every Template the catalog reaches; \`templates render <template.yaml> --values FILE --out DIR\` renders one kept elsewhere.\n`);
+  }
+  const cases = shard(all, values.shard);
   const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { names });
   const org = cases.length ? await loadOrgCatalog(config) : undefined;
   for (const item of cases) {

@@ -60,7 +60,8 @@ function coversOrIsInside(path: string, platformPath: string): boolean {
 /**
  * CODEOWNERS from the catalog: each entity file (and the API definitions and docs it points at) is
  * owned by the GitHub teams of its entities' owning groups (`github.com/team-slug`, inherited from
- * the parent group when missing); everything else falls to the platform team. Paths and team slugs
+ * the parent group when missing), except files defining a User, Group or Location, which are the
+ * platform team's alone; everything else falls to the platform team. Paths and team slugs
  * that cannot be written safely are left out (see unsafeCodeownersPath).
  */
 export function generateCodeowners(input: CodeownersInput): string {
@@ -137,6 +138,11 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
     }
     own(path, team);
   };
+  // Who belongs to which group, and what Backstage ingests, are the platform team's to approve: a file
+  // defining a User, a Group or a Location is its alone. On a shared line GitHub takes any one listed
+  // owner's approval, so a team co-owning such a file could otherwise make its own members platform
+  // members (memberOf, children) or point a Location at unreviewed content (another repo or branch).
+  const platformOnly = new Set(input.entities.filter(e => e.kind === 'User' || e.kind === 'Group' || e.kind === 'Location').map(e => `/${e.file}`));
   for (const entity of input.entities) {
     current = entity;
     const owner = referencesOf(entity).find(r => r.field === 'owner')?.target;
@@ -154,6 +160,7 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
     }
   }
   current = undefined;
+  for (const path of platformOnly) if (owners.has(path)) owners.set(path, new Set([input.platformTeam]));
   // A template and its skeletons: the template's owner, with the platform team for the golden path.
   for (const template of input.templates ?? []) {
     currentFile = `${template.folder}/template.yaml`;

@@ -28,6 +28,8 @@ export interface SourceFile {
   unparsedRefs?: string[];
   /** Its text cannot hold a placeholder (textHasNoPlaceholders): its documents are never walked for one. */
   placeholderFree?: boolean;
+  /** Its text uses Cookiecutter's `{{ cookiecutter.… }}`: a cookiecutterCompat skeleton, never an entity file as written. */
+  cookiecutter?: boolean;
 }
 
 /**
@@ -229,15 +231,16 @@ function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache,
   const unparsed = (problems: Diagnostic[]) => (problems.some(p => p.ruleId === 'yaml-syntax') ? { unparsedRefs: unparsedRefs(read.text) } : {});
   // Most files have no `$` at all: their documents are never walked for placeholders.
   const placeholderFree = textHasNoPlaceholders(read.text);
+  const cookiecutter = read.text.includes('{{') && COOKIECUTTER.test(read.text) ? { cookiecutter: true } : {};
   if (!cache) {
     const parsed = parseYaml(read.text, file);
-    return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, placeholderFree, ...unparsed(parsed.problems) };
+    return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, placeholderFree, ...cookiecutter, ...unparsed(parsed.problems) };
   }
   const hash = bytes && 'bytes' in bytes ? (bytes.hash ?? textHash(bytes.bytes)) : contentHash(read.text);
   const cached = cache.parsed(file, hash);
   const parsed = cached ? { ...cached, locate: positionsIn(read.text) } : parseYaml(read.text, file);
   cache.putParsed(file, hash, parsed.documents, parsed.problems);
-  return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, hash, placeholderFree, ...unparsed(parsed.problems) };
+  return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, hash, placeholderFree, ...cookiecutter, ...unparsed(parsed.problems) };
 }
 
 /** The bytes of `file` the run's key was computed from (ResultCache.texts), if it kept them. */
@@ -371,20 +374,26 @@ function isSkeletonDocument(doc: unknown): boolean {
   return JSON.stringify(judged).includes('${{');
 }
 
-// A file that does not parse, with skeleton syntax and no Template in it: Nunjucks tags or expressions.
-const SKELETON_SYNTAX = /\$\{\{|\{%/;
+// Cookiecutter's expressions, as a cookiecutterCompat skeleton writes them (`{{ cookiecutter.name }}`).
+const COOKIECUTTER = /\{\{-?\s*cookiecutter\./;
+
+// A file that does not parse, with skeleton syntax and no Template in it: Nunjucks tags or expressions,
+// or Cookiecutter's `{{ }}` (a cookiecutterCompat skeleton, fetched by a URL the gate cannot place).
+const SKELETON_SYNTAX = /\$\{\{|\{%|\{\{/;
 const TEMPLATE_KIND = /^kind:\s*Template\s*$/m;
 
 /**
  * Discovery reads every YAML file of a folder; only what is meant for the catalog is judged: documents
  * whose apiVersion is Backstage's (isEntityDocument), not Kubernetes, Dapr or Crossplane manifests, Helm
- * templates or CI files, nor skeleton documents (isSkeletonDocument). Other documents of a kept file are
+ * templates or CI files, nor skeleton documents (isSkeletonDocument) or files in Cookiecutter's syntax
+ * (a skeleton fetched by a URL the gate cannot place in the repo). Other documents of a kept file are
  * blanked so document indexes stay. A file that does not parse counts when an `apiVersion:` line of it
  * names Backstage's group, unless it has skeleton syntax (`${{`, `{%`) and no Template. Roots mode never
  * comes here: a Location that lists a skeleton file makes Backstage read it, so it is judged.
  */
 function keepCatalogDocuments(source: SourceFile, root: string, apiGroups: ReadonlySet<string>): SourceFile | undefined {
   // Files without a `$` cannot hold an expression: only the others are looked at for one.
+  if (source.cookiecutter) return undefined;
   const kept = (d: unknown) => isEntityDocument(d, apiGroups) && (source.placeholderFree || !isSkeletonDocument(d));
   if (source.documents.some(kept)) {
     return { ...source, documents: source.documents.map(d => (kept(d) ? d : null)) };

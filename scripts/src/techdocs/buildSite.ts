@@ -92,9 +92,10 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   const copyTo = resolve(source, config.docs_dir ?? 'docs');
   if (!copyTo.startsWith(`${source}${sep}`) || !resolve(root, docs).startsWith(`${resolve(root)}${sep}`)) throw new SitePathsOutsideError(mkdocsFile, [{ path: ['docs_dir'], key: 'docs_dir', value: String(config.docs_dir) }]);
   assertTreeInside(root, docs);
-  // techdocs-core always enables pymdownx.snippets and plantuml_markdown: a page line that pastes a host
-  // file (the job's environment through /proc included) is refused before anything is built.
-  for (const page of (await listFiles(join(root, docs))).filter(p => /\.(?:md|markdown)$/i.test(p))) {
+  // techdocs-core always enables pymdownx.snippets and plantuml_markdown: a line that pastes a host file
+  // (the job's environment through /proc included) is refused before anything is built, in any file of the
+  // site, since pages have several extensions and a snippet's own file is read for snippets too.
+  for (const page of await listFiles(join(root, docs))) {
     const include = fileIncludesOutside(await readFile(join(root, docs, page), 'utf8'))[0];
     if (include) throw new Error(`${posix.join(docs, page)}:${include.line} reads ${JSON.stringify(include.target.slice(0, 200))}, outside the docs site (${include.how === 'snippet' ? '--8<--' : 'PlantUML source='}). The site is not built.`);
   }

@@ -10,11 +10,21 @@ export interface FileInclude {
 
 // pymdownx.snippets (which techdocs-core always enables): `--8<-- "path"` on a line of its own, or a block
 // of paths between two bare `--8<--` lines; a leading `;` escapes the marker. It runs before Markdown is
-// parsed, so code fences do not protect a line.
-const SNIPPET_LINE = /^([ \t]*)(;*)(-+8<-+)(?:[ \t]+(["'])(.+?)\4)?[ \t]*$/;
+// parsed, so code fences do not protect a line, and it reads the files it includes for snippets too, so
+// any file of the site can hold one. The gate does not try to pair markers as pymdownx does (its marker
+// rules changed between releases: dashes, trailing blanks): once a file has a marker, every later line
+// that names a path outside the site counts, whatever block it would fall in.
+const MARKER = /^(;*)(-+8<-+)(.*)$/;
 // plantuml_markdown (also enabled by techdocs-core): `::uml:: source="path"` reads a file and sends it to
 // the PlantUML server to draw.
-const PLANTUML_SOURCE = /^[ \t]*::uml::.*?\bsource\s*=\s*(["'])(.*?)\1/;
+const PLANTUML_SOURCE = /^::uml::.*?\bsource\s*=\s*(["'])(.*?)\1/;
+// Python's str.strip(), which pymdownx applies to paths, removes what str.isspace() holds true: besides what
+// JavaScript's \s covers, the separators \x1c-\x1f and \x85 (a path starting "\x1c/etc" is "/etc" there).
+const PY_SPACE = /^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/g;
+
+function pyStrip(text: string): string {
+  return text.replace(PY_SPACE, '');
+}
 
 /**
  * Whether a snippet or diagram path leaves the site: absolute, home-relative, a drive or URL, or with a
@@ -22,40 +32,61 @@ const PLANTUML_SOURCE = /^[ \t]*::uml::.*?\bsource\s*=\s*(["'])(.*?)\1/;
  * restrict them, but the toolkit does not rely on the builder's version.
  */
 export function leavesSite(target: string): boolean {
-  const path = target.replace(/(?::-?\d*){1,2}$/, '').trim();
+  const path = pyStrip(pyStrip(target).replace(/(?::-?\d*){1,2}$/, ''));
   return /^[/\\~]/.test(path) || /^[a-z][a-z0-9+.-]*:/i.test(path) || path.split(/[/\\]/).includes('..');
 }
 
 /**
- * Every line of a TechDocs page (Markdown `text`) that would paste a file from outside the site into it
- * (FileInclude, 1-based line and column): snippets and PlantUML sources that leaveSite. Pure.
+ * leavesSite for a line that may be a path in a block of snippets, judged without reading it as a URL
+ * unless it has `://` (so prose such as "Note: …" after a marker is no path).
+ */
+function blockLineLeavesSite(path: string): boolean {
+  return /^[/\\~]/.test(path) || /^[a-z]:[/\\]/i.test(path) || /^[a-z][a-z0-9+.-]*:\/\//i.test(path) || path.split(/[/\\]/).includes('..');
+}
+
+/**
+ * Every line of a TechDocs site file (its `text`: a page, or any file a snippet may include) that would
+ * paste a file from outside the site into a page (FileInclude, 1-based line and column): snippets and
+ * PlantUML sources that leave the site. Pure.
  */
 export function fileIncludesOutside(text: string): FileInclude[] {
   const found: FileInclude[] = [];
-  let block = false;
-  text.split(/\r\n|\r|\n/).forEach((line, i) => {
-    const snippet = SNIPPET_LINE.exec(line);
-    if (snippet) {
-      if (snippet[2]) return;
-      if (snippet[5] === undefined) {
-        block = !block;
+  let afterMarker = false;
+  const add = (raw: string, i: number, target: string, how: FileInclude['how']) => found.push({ line: i + 1, column: Math.max(raw.indexOf(target), 0) + 1, target, how });
+  text.split(/\r\n|\r|\n/).forEach((raw, i) => {
+    const line = pyStrip(raw);
+    const marker = MARKER.exec(line);
+    if (marker) {
+      if (marker[1]) return;
+      afterMarker = true;
+      const rest = pyStrip(marker[3]);
+      const quoted = /^(["'])(.*)\1$/.exec(rest);
+      const target = pyStrip(quoted ? quoted[2] : rest);
+      if (target && leavesSite(target)) add(raw, i, target, 'snippet');
+      return;
+    }
+    if (afterMarker) {
+      const target = pyStrip(line.replace(/^(["'])(.*)\1$/, '$2'));
+      if (target && !target.startsWith(';') && blockLineLeavesSite(target)) {
+        add(raw, i, target, 'snippet');
         return;
       }
-      if (leavesSite(snippet[5])) found.push({ line: i + 1, column: snippet[1].length + 1, target: snippet[5], how: 'snippet' });
-      return;
-    }
-    if (block) {
-      const path = line.trim();
-      if (path && !path.startsWith(';') && leavesSite(path)) found.push({ line: i + 1, column: line.indexOf(path) + 1, target: path, how: 'snippet' });
-      return;
     }
     const uml = PLANTUML_SOURCE.exec(line);
-    if (uml && leavesSite(uml[2])) found.push({ line: i + 1, column: 1, target: uml[2], how: 'plantuml' });
+    if (uml && leavesSite(uml[2])) add(raw, i, uml[2], 'plantuml');
   });
   return found;
 }
 
-/** fileIncludesOutside of one page as Diagnostics (rule techdocs-file-include, locked). */
+/**
+ * Whether a site file may hold a line fileIncludesOutside reports: the snippet marker or a PlantUML
+ * directive. Lets a caller skip reading the rest of a big site's files in full.
+ */
+export function mayIncludeFiles(text: string): boolean {
+  return text.includes('8<') || text.includes('::uml::');
+}
+
+/** fileIncludesOutside of one site file as Diagnostics (rule techdocs-file-include, locked). */
 export function fileIncludeFindings(file: string, text: string): Diagnostic[] {
   return fileIncludesOutside(text).slice(0, 20).map(include => ({
     ruleId: 'techdocs-file-include',

@@ -1,12 +1,27 @@
 import { createRequire } from 'node:module';
 import type { Diagnostic } from '../diagnostic.ts';
-import { isKnownFilter } from './templateFilters.ts';
+import { isKnownFilter, renderText } from './templateFilters.ts';
 
 const require = createRequire(import.meta.url);
 
 const RESERVED = new Set(['constructor', 'prototype', '__proto__']);
 const GITHUB_CONTEXTS = new Set(['github', 'secrets', 'env', 'matrix', 'needs', 'inputs', 'vars', 'runner', 'job', 'strategy']);
-const UNSUPPORTED = new Set(['Include', 'Import', 'FromImport', 'Extends', 'Block', 'Super']);
+/**
+ * What nunjucks' parser accepts and Nunjitsu (the scaffolder's renderer) refuses, by nunjucks node type:
+ * the loading tags (`Unsupported template-loading tag`), the async tags its parser does not know
+ * (`Unknown template tag "asyncEach"`), and super(), which has no parent template to call. Nunjitsu
+ * renders {% block %} as its body, so a block alone is fine.
+ */
+const UNSUPPORTED = new Map<string, { what: string; hint: string }>([
+  ['Include', { what: '{% include %} is a template-loading tag: Nunjitsu refuses it', hint: 'Inline the content; Nunjitsu has no include, import or extends.' }],
+  ['Import', { what: '{% import %} is a template-loading tag: Nunjitsu refuses it', hint: 'Inline the macros; Nunjitsu has no include, import or extends.' }],
+  ['FromImport', { what: '{% from … import %} is a template-loading tag: Nunjitsu refuses it', hint: 'Inline the macros; Nunjitsu has no include, import or extends.' }],
+  ['Extends', { what: '{% extends %} is a template-loading tag: Nunjitsu refuses it', hint: 'Inline the parent template; Nunjitsu has no include, import or extends.' }],
+  ['Super', { what: 'super() calls a parent template, which Nunjitsu does not have: the render fails', hint: 'Write the content out in place of super().' }],
+  ['IfAsync', { what: '{% ifAsync %} is not a tag Nunjitsu knows: the render fails with Unknown template tag "ifAsync"', hint: 'Use {% if %}.' }],
+  ['AsyncEach', { what: '{% asyncEach %} is not a tag Nunjitsu knows: the render fails with Unknown template tag "asyncEach"', hint: 'Use {% for %} … {% endfor %}.' }],
+  ['AsyncAll', { what: '{% asyncAll %} is not a tag Nunjitsu knows: the render fails with Unknown template tag "asyncAll"', hint: 'Use {% for %} … {% endfor %}.' }],
+]);
 /** A value the step passes through an expression: known to exist, not known before the task runs. */
 export const RENDERED = Symbol('rendered at run time');
 
@@ -46,8 +61,11 @@ interface Node {
  * delimiters and context name the step's cookiecutterCompat selects: values the step never passes
  * (once per value and file, naming the step; not inside a branch the step's literal values rule out),
  * filters the pinned renderer does not have, constructs Nunjitsu refuses, reserved names, GitHub
- * expressions in workflow files that Backstage would render to nothing, and Cookiecutter's `{{ }}`
- * where the step does not turn cookiecutterCompat on (written out unrendered).
+ * expressions on the code lines of workflow files (Backstage renders them first: to nothing, NaN or a
+ * failure, as the renderer says; those in a `#` comment are harmless), Cookiecutter's `{{ }}` where the
+ * step does not turn cookiecutterCompat on (written out unrendered), and `values.x` where it does (the
+ * step's values are then under `cookiecutter` only). A file that does not parse is one finding at the
+ * line and column nunjucks' parser names (the opening tag of a block left open at the end of the file).
  * `files`: the skeleton files fetch:template renders (not those it copies verbatim).
  */
 export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonStep): Diagnostic[] {
@@ -62,6 +80,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     const seen = new Set<string>();
     const ignored = step.listedInCopyWithoutRender?.(file.relative) ?? false;
     const unknownValues = new Map<string, { node: Node; uses: number }>();
+    const compatValues = new Map<string, { node: Node; uses: number }>();
     const report = (node: { lineno: number; colno: number }, ruleId: string, message: string, hint: string, severity: Diagnostic['severity'] = 'error') => {
       const line = node.lineno + 1;
       const column = node.colno + 1;
@@ -71,18 +90,26 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       if (ignored) hint = `copyWithoutRender lists this file, but this Backstage's fetch:template ignores copyWithoutRender and renders the file: rename the key to copyWithoutTemplating. ${hint}`;
       found.push({ ruleId, severity, message, hint, file: file.file, range: { start: { line, column }, end: { line, column } } });
     };
+    const tags = { variableStart: compat ? '{{' : '${{', variableEnd: '}}' };
+    const open = compat ? '{{' : '${{';
     for (const source of [file.relative, file.text]) {
       let ast: Node;
       try {
-        ast = parser.parse(source, [], { tags: { variableStart: compat ? '{{' : '${{', variableEnd: '}}' } });
+        ast = parser.parse(source, [], { tags });
       } catch (error) {
-        const match = /\[Line (\d+), Column (\d+)\]/.exec(String(error));
-        report({ lineno: match ? Number(match[1]) - 1 : 0, colno: match ? Number(match[2]) : 0 }, 'skeleton-syntax', `This file does not parse as a template: ${String((error as Error).message).split('\n').pop()?.trim()}`, 'Fix the {% %} or ${{ }} syntax, or list the file under copyWithoutTemplating.');
+        const reason = String((error as Error).message).split('\n').pop()?.trim();
+        // A file name is rendered too: its error is about the name, not a place in the file.
+        if (source === file.relative) report({ lineno: 0, colno: 0 }, 'skeleton-syntax', `This file's name does not parse as a template: ${reason}`, `Fix the {% %} or ${open} }} syntax in the file name.`);
+        else report(syntaxErrorPosition(error, source, tags), 'skeleton-syntax', `This file does not parse as a template: ${reason}`, `Fix the {% %} or ${open} }} syntax, or list the file under copyWithoutTemplating.`);
         continue;
       }
       const guarded = guardedValues(ast, contextName);
+      const definesValues = compat && definesName(ast, 'values');
       walk(ast, values ?? {}, contextName, node => {
-        if (UNSUPPORTED.has(node.typename)) report(node, 'skeleton-unsupported', `{% ${node.typename.toLowerCase()} %} is not supported by Backstage's template engine.`, 'Inline the content; Nunjitsu has no include, import or extends.');
+        // nunjucks' parser reads super() as a call; only its compiler turns it into a Super node.
+        const isSuper = node.typename === 'FunCall' && (node.name as Node)?.typename === 'Symbol' && (node.name as Node).value === 'super';
+        const unsupported = UNSUPPORTED.get(isSuper ? 'Super' : node.typename);
+        if (unsupported) report(isSuper ? (node.name as Node) : node, 'skeleton-unsupported', `${unsupported.what}.`, unsupported.hint);
         if (node.typename === 'Filter') {
           const name = (node.name as { value?: string })?.value;
           if (name && !isKnownFilter(name, compat)) report(node, 'skeleton-unknown-filter', `Unknown template filter "${name}".`, `Use one of Backstage's filters (e.g. ${['lower', 'replace', 'dump', 'parseRepoUrl'].join(', ')}).`);
@@ -96,12 +123,19 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
             if (entry) entry.uses++;
             else unknownValues.set(property, { node, uses: 1 });
           }
+          // fetch:template's context is { cookiecutter: values } under cookiecutterCompat: values is undefined.
+          if (compat && !definesValues && target?.typename === 'Symbol' && target.value === 'values' && typeof property === 'string') {
+            const entry = compatValues.get(property);
+            if (entry) entry.uses++;
+            else compatValues.set(property, { node, uses: 1 });
+          }
         }
         if (node.typename === 'Symbol' && typeof node.value === 'string') {
           if (RESERVED.has(node.value)) report(node, 'skeleton-unsafe', `"${node.value}" is reserved: a template may not reach into JavaScript objects.`, 'Remove it; the render would fail.');
-          if (!compat && GITHUB_CONTEXTS.has(node.value) && /(^|\/)\.github\/workflows\//.test(file.relative)) {
-            const expression = enclosingExpression(source, node) ?? `\${{ ${node.value}.… }}`;
-            report(node, 'skeleton-github-expression', `${expression} is a GitHub Actions expression, but Backstage renders it first and it comes out empty.`, `List the workflow under copyWithoutTemplating, or write it as \${{ '${expression.replace(/'/g, "\\'")}' }} so Backstage renders it to the GitHub expression.`);
+          if (!compat && GITHUB_CONTEXTS.has(node.value) && /(^|\/)\.github\/workflows\//.test(file.relative) && !inLineComment(source, node)) {
+            const expression = enclosingExpression(source, node);
+            const shown = expression ?? `\${{ ${node.value}.… }}`;
+            report(node, 'skeleton-github-expression', `${shown} is a GitHub Actions expression, but Backstage renders it first and it ${expression ? renderedOutcome(expression) : 'comes out empty'}.`, `List the workflow under copyWithoutTemplating, or write it as \${{ '${shown.replace(/'/g, "\\'")}' }} so Backstage renders it to the GitHub expression.`);
           }
         }
       });
@@ -109,6 +143,10 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     for (const [property, { node, uses }] of unknownValues) {
       const more = uses > 1 ? ` (used ${uses} times in this file)` : '';
       report(node, 'skeleton-unknown-value', `${contextName}.${property} is never passed${by}, so it renders as nothing (or as "undefined" where the expression builds a string from it)${more}.`, "Pass it in the step's input.values, or fix the name.");
+    }
+    for (const [property, { node, uses }] of compatValues) {
+      const more = uses > 1 ? ` (used ${uses} times in this file)` : '';
+      report(node, 'skeleton-unknown-value', `values.${property} renders as nothing: with cookiecutterCompat the step's values${step.label ? ` (${step.label})` : ''} are under cookiecutter, and values is undefined${more}.`, `Write {{ cookiecutter.${property} }}.`);
     }
     const cookiecutter = compat ? null : /(?<!\$)\{\{\s*cookiecutter\./.exec(file.text);
     if (cookiecutter) {
@@ -209,3 +247,138 @@ function evaluate(node: unknown, values: Readonly<Record<string, unknown>>, cont
 }
 
 const UNKNOWN = Symbol('unknown');
+
+/**
+ * Where nunjucks' parser failed, 0-based: its TemplateError carries 1-based `lineno`/`colno` (the token
+ * it stopped at: a tag's name inside `{% %}`, the offending token inside `${{ }}`). An error at the end
+ * of the file has none: the block tag left open is where to look, else the end of the file.
+ */
+function syntaxErrorPosition(error: unknown, source: string, tags: object): { lineno: number; colno: number } {
+  const { lineno, colno } = (error ?? {}) as { lineno?: unknown; colno?: unknown };
+  if (typeof lineno === 'number' && lineno >= 1) return { lineno: lineno - 1, colno: typeof colno === 'number' && colno >= 1 ? colno - 1 : 0 };
+  return unclosedTag(source, tags) ?? endOfText(source);
+}
+
+const OPENING_TAGS = new Set(['if', 'ifAsync', 'for', 'asyncEach', 'asyncAll', 'block', 'macro', 'call', 'filter', 'switch', 'raw', 'verbatim']);
+
+/** The `{%` of the innermost block tag with no end tag (a `{% set x %}` without `=` opens a block), or of a `{#` comment never closed. */
+function unclosedTag(source: string, tags: object): { lineno: number; colno: number } | undefined {
+  const { lexer } = require('nunjucks');
+  const open: { name: string; lineno: number; colno: number }[] = [];
+  try {
+    const tokens = lexer.lex(source, { tags });
+    const next = () => {
+      let token = tokens.nextToken();
+      while (token && token.type === 'whitespace') token = tokens.nextToken();
+      return token as { type: string; value: string; lineno: number; colno: number } | null;
+    };
+    for (let token = next(); token; token = next()) {
+      if (token.type !== 'block-start') continue;
+      const name = next();
+      if (!name || name.type !== 'symbol') continue;
+      // Inside raw or verbatim, tags are text until the matching end tag.
+      const raw = open.at(-1)?.name;
+      if (raw === 'raw' || raw === 'verbatim') {
+        if (name.value === `end${raw}`) open.pop();
+        continue;
+      }
+      let opens = OPENING_TAGS.has(name.value);
+      if (name.value === 'set') {
+        let rest = next();
+        while (rest && rest.type !== 'block-end' && !(rest.type === 'operator' && rest.value === '=')) rest = next();
+        opens = rest?.type === 'block-end';
+      }
+      if (opens) open.push({ name: name.value, lineno: token.lineno, colno: token.colno });
+      else if (name.value.startsWith('end')) open.pop();
+    }
+  } catch {
+    // The lexer's own errors (a comment left open) carry no position either.
+    const index = source.lastIndexOf('{#');
+    return index >= 0 ? positionOf(source, index) : undefined;
+  }
+  const last = open.at(-1);
+  return last && { lineno: last.lineno, colno: last.colno };
+}
+
+function positionOf(source: string, index: number): { lineno: number; colno: number } {
+  const before = source.slice(0, index);
+  return { lineno: before.split('\n').length - 1, colno: index - (before.lastIndexOf('\n') + 1) };
+}
+
+function endOfText(source: string): { lineno: number; colno: number } {
+  return positionOf(source, source.replace(/\s+$/, '').length);
+}
+
+/** Names a `{% set %}`, a for loop or a macro's parameters bind anywhere in the template. */
+function definesName(ast: Node, name: string): boolean {
+  const bound = (n: unknown): string[] => {
+    const node = n as Node | undefined;
+    if (!node || typeof node !== 'object') return [];
+    if (node.typename === 'Symbol') return [String(node.value)];
+    if (node.typename === 'Pair') return bound(node.key);
+    return Array.isArray(node.children) ? node.children.flatMap(bound) : [];
+  };
+  let found = false;
+  walk(ast, {}, '', node => {
+    if (node.typename === 'Set' && Array.isArray(node.targets)) found ||= node.targets.flatMap(bound).includes(name);
+    if (['For', 'AsyncEach', 'AsyncAll'].includes(node.typename)) found ||= bound(node.name).includes(name);
+    if (node.typename === 'Macro' || node.typename === 'Caller') found ||= bound(node.args).includes(name);
+  }, false);
+  return found;
+}
+
+/**
+ * Whether the node sits in a comment of its line: after a `#` that starts the (trimmed) line or follows
+ * whitespace outside quotes, as YAML and shell comments start. The scaffolder renders it all the same,
+ * but what it writes there is never run.
+ */
+function inLineComment(source: string, node: { lineno: number; colno: number }): boolean {
+  const line = source.split('\n')[node.lineno] ?? '';
+  const start = line.lastIndexOf('${{', node.colno);
+  const end = start >= 0 ? start : node.colno;
+  let quote = '';
+  for (let i = 0; i < end; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]))) return true;
+  }
+  return false;
+}
+
+const outcomes = new Map<string, string>();
+
+/**
+ * What a `${{ … }}` GitHub expression becomes when the scaffolder's renderer renders it in
+ * fetch:template's context, where no GitHub context exists: asked of the renderer itself. Empty, a text
+ * such as NaN (`matrix.go-version` is read as `matrix.go - version`), or a failure of the render.
+ */
+function renderedOutcome(expression: string): string {
+  let outcome = outcomes.get(expression);
+  if (outcome === undefined) {
+    try {
+      const text = renderText(expression, {});
+      outcome = text === '' ? 'comes out empty' : `comes out as "${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
+    } catch (error) {
+      outcome = `fails the render: ${String((error as Error).message).replace(/^Template error at line \d+, column \d+: /, '')}`;
+    }
+    outcomes.set(expression, outcome);
+  }
+  const hyphenated = /[A-Za-z_][\w.]*(?:-[A-Za-z_]\w*)+/.exec(expression.slice(3, -2));
+  if (hyphenated && subtracts(expression)) outcome += ` (the renderer reads ${hyphenated[0]} as ${hyphenated[0].replace(/-/g, ' - ')}, a subtraction of undefined values)`;
+  return outcome;
+}
+
+/** Whether a `${{ … }}` expression, parsed alone, holds a subtraction. */
+function subtracts(expression: string): boolean {
+  let found = false;
+  try {
+    walk(require('nunjucks').parser.parse(expression, [], { tags: { variableStart: '${{', variableEnd: '}}' } }), {}, '', n => {
+      found ||= n.typename === 'Sub';
+    }, false);
+  } catch {
+    return false;
+  }
+  return found;
+}

@@ -4,6 +4,7 @@ import type { Range, Severity } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { isKnownFilter } from './templateFilters.ts';
+import { templateSyntaxError } from './templateSyntax.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -79,6 +80,50 @@ function filterNames(text: string): string[] {
   };
   walk(ast);
   return [...names];
+}
+
+/**
+ * Reports (rule template-expression-syntax) each string of `value` that the scaffolder's renderer cannot
+ * parse. `value` is what NunjucksWorkflowRunner renders, string leaf by string leaf (keys are not): a
+ * step's `input`, `if` or `each`, or `spec.output`; `path` is where it sits. A render error there is
+ * swallowed and the raw string passed on, so the finding says what that does: an `if` is a non-empty
+ * string (true: the step always runs, the output link or text is always shown), an `each` is no array
+ * (the step fails), anything else reaches the action or the output as literal text. The finding is
+ * about the `${{ … }}` the parser stopped in, or the whole string when it stopped outside one (an
+ * unclosed `{% if %}`). Strings with neither `${{` nor `{%` are not judged: their author meant no
+ * template, and passing them on raw (a shell `${#arr[@]}`) is what they expect.
+ */
+export function checkExpressionSyntax(value: unknown, path: PathSegment[], report: ExpressionReport): void {
+  for (const [source, at] of strings(value, path)) {
+    if (!/\$\{\{|\{%/.test(source)) continue;
+    const error = templateSyntaxError(source);
+    if (!error) continue;
+    const lines = source.split('\n');
+    const offset = lines.slice(0, error.line - 1).reduce((sum, line) => sum + line.length + 1, 0) + error.column - 1;
+    const match = [...source.matchAll(/\$\{\{([\s\S]*?)\}\}/g)].find(m => m.index <= offset && offset < m.index + m[0].length);
+    const item: TemplateExpression = match ? { path: at, text: match[0], expression: match[1] } : { path: at, text: source, expression: source };
+    const quoted = item.text.length > 120 ? `${item.text.slice(0, 117)}…` : item.text;
+    const hint = match
+      ? "Write the expression in the scaffolder's template language (Nunjucks): `or`, `and`, `not` instead of `||`, `&&`, `!`; `a if cond else b` instead of `cond ? a : b`; `==`, `!=` compare and `~` joins strings."
+      : 'Close every {% … %} block with its end tag and every ${{ with }}; wrap text that only looks like a tag in {% raw %}…{% endraw %}.';
+    report(item, 'template-expression-syntax', `The scaffolder cannot parse ${match ? quoted : 'this value'} (${error.reason}): it passes the raw text on, so ${consequence(at)}.`, hint);
+  }
+}
+
+/** What Backstage does with the raw string it passes on at `path` (see checkExpressionSyntax). */
+function consequence(path: PathSegment[]): string {
+  const last = path[path.length - 1];
+  if (path[1] === 'steps' && path.length === 4 && last === 'if') return 'the condition is a non-empty string, which is true: this step always runs';
+  if (path[1] === 'steps' && path.length === 4 && last === 'each') return 'each is a string, not an array or object: the step fails';
+  if (path[1] === 'output' && last === 'if') return 'the condition is a non-empty string, which is true: this entry is always shown';
+  return path[1] === 'output' ? 'the output shows the literal text' : 'the action receives the literal text';
+}
+
+/** Every string leaf of a YAML value with its path, as the runner's JSON reviver visits them. */
+function* strings(value: unknown, path: PathSegment[]): Generator<[string, PathSegment[]]> {
+  if (typeof value === 'string') yield [value, path];
+  else if (Array.isArray(value)) for (const [i, item] of value.entries()) yield* strings(item, [...path, i]);
+  else if (isRecord(value)) for (const [key, item] of Object.entries(value)) yield* strings(item, [...path, key]);
 }
 
 /**

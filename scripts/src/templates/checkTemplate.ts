@@ -5,7 +5,7 @@ import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMeta
 import type { ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
-import { checkExpression, expressions, rangeOfText, type ExpressionReport } from './checkExpressions.ts';
+import { checkExpression, checkExpressionSyntax, expressions, rangeOfText, type ExpressionReport } from './checkExpressions.ts';
 import { checkStepInputs } from './checkStepInputs.ts';
 import type { KnownAction } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
@@ -26,7 +26,8 @@ export interface TemplatePolicy {
 
 /**
  * What a reviewer would have to catch in a template by eye: parameter schemas that do not compile,
- * expressions naming undeclared parameters or later/unknown steps, actions outside the allow-list,
+ * expressions naming undeclared parameters or later/unknown steps, expressions the scaffolder cannot
+ * parse (it passes them on as raw text), actions outside the allow-list,
  * a skeleton folder that is missing, and region choices outside the org's allow-list.
  */
 /**
@@ -91,6 +92,8 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     const action = String(step.action ?? '');
     if (policy && !policy.actions.includes(action)) at(['spec', 'steps', i, 'action'], 'template-action-not-allowed', `Action ${action} is not in the allow-list.`, 'Use an action from schemas/template-policy/actions.json, or add it there with a platform review.');
     for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, declared, atExpression);
+    // What the runner renders of a step (name, id and action are read as written).
+    for (const key of ['input', 'if', 'each']) checkExpressionSyntax(step[key], ['spec', 'steps', i, key], atExpression);
     if (action === 'fetch:template' || action === 'fetch:plain') {
       const folder = isRecord(step.input) ? skeletonFolder(source.file, step.input.url) : undefined;
       if (folder !== undefined) {
@@ -100,6 +103,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     if (typeof step.id === 'string') seen.push(step.id);
   });
   for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression);
+  checkExpressionSyntax(spec.output, ['spec', 'output'], atExpression);
   return found;
 }
 

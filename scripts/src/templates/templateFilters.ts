@@ -6,6 +6,7 @@ const require = createRequire(import.meta.url);
 
 interface Renderer {
   renderValue(template: string, context: object): unknown;
+  render(template: string, context: object): string;
 }
 
 const renderers = new Map<boolean, Renderer>();
@@ -41,6 +42,14 @@ export function defaultFilterNames(): string[] {
     const { ConfigReader } = require('@backstage/config');
     return Object.keys(convertFiltersToRecord(createDefaultFilters({ integrations: ScmIntegrations.fromConfig(new ConfigReader({})) })));
   });
+}
+
+/**
+ * `template` rendered to text by the pinned scaffolder's renderer as fetch:template sets it up (filters
+ * known by name, each passing its value through). Throws the renderer's TemplateRenderError.
+ */
+export function renderText(template: string, context: object, cookiecutterCompat = false): string {
+  return renderer(cookiecutterCompat).render(template, context);
 }
 
 /**

@@ -67,6 +67,8 @@ describe.concurrent('backstage-gitops check, through the shipped bin', { timeout
       'templates/svc/template.yaml': template,
       'templates/svc/skeleton/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec: {type: service, lifecycle: production, owner: ${{ values.owner }}}\n',
       'broken/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: Bad Name}\nspec: {type: service, lifecycle: production, owner: team-a}\n',
+      // A cookiecutterCompat skeleton fetched by an absolute URL: no step here names its folder.
+      'remote-skeleton/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {{ cookiecutter.name }}\nspec:\n  type: service\n  lifecycle: production\n  owner: {{cookiecutter.owner}}\n',
     });
     const { code, out } = await cli(root, ['check', '--format', 'json']);
     expect(code, out).toBe(1);

@@ -137,6 +137,26 @@ describe('no catalog change can widen a team\'s CODEOWNERS ownership', () => {
     expect(found).toEqual(['"/catalog/org/groups.yaml"', '"/catalog/systems/orders/docs-site/"', '"/catalog/systems/orders/entities.yaml"', '"/vitest.config.ts"']);
   }, 60_000);
 
+  // Red team, round 3: GitHub takes any one listed owner's approval, so a team co-owning a file could
+  // approve alone a User made a platform member, or a Location to content nobody reviewed.
+  it.each([
+    ['a User who is a member of the platform team', '---\napiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: mallory\nspec:\n  profile: {email: mallory@example.com}\n  memberOf: [data-team, platform-team]\n'],
+    ['a Location to another repository', '---\napiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: elsewhere\nspec:\n  type: url\n  targets: [https://github.com/mallory-oss/catalog-bits/blob/main/team.yaml]\n'],
+  ])('%s in a team\'s file makes the file the platform team\'s alone: the PR must change CODEOWNERS, which only the platform team approves', async (_, entity) => {
+    const repo = await dataRepoCopy();
+    appendFileSync(join(repo, 'catalog/systems/analytics/entities.yaml'), entity);
+    const stale = await runBin(['codeowners', '--check'], repo);
+    expect(stale.status, stale.stdout + stale.stderr).toBe(1);
+    const gate = await runBin(['check', '--format', 'json', '--today', '2026-11-23'], repo);
+    expect((JSON.parse(gate.stdout) as { diagnostics: { ruleId: string }[] }).diagnostics.map(d => d.ruleId)).toContain('codeowners-stale');
+    expect(gate.status).toBe(1);
+    expect((await runBin(['codeowners', '--write'], repo)).status).toBe(0);
+    const rules = parseCodeowners(readFileSync(join(repo, '.github/CODEOWNERS'), 'utf8'));
+    expect(ownersOf(rules, 'catalog/systems/analytics/entities.yaml')?.owners).toEqual(['@acme/platform-team']);
+    // The rest of the team's files stay the team's.
+    expect(ownersOf(rules, 'catalog/systems/analytics/definitions/reporting-openapi.yaml')?.owners).toEqual(['@acme/data-team']);
+  }, 60_000);
+
   it('a committed CODEOWNERS pattern written to backtrack, with a long entity file name, does not hang the gate (scorecards read CODEOWNERS)', async () => {
     const repo = await dataRepoCopy();
     const name = 'a'.repeat(200);

@@ -90,6 +90,10 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     ['a snippet climbing out of the site, inside a code fence', '```\n--8<-- "../../../.git/config"\n```\n', ['techdocs-file-include@2']],
     ['a block of snippet paths', '--8<--\nparts/ok.md\n~/.ssh/id_rsa\n--8<--\n', ['techdocs-file-include@3']],
     ['a PlantUML source outside the site', '::uml:: format="svg" source="/etc/passwd"\n', ['techdocs-file-include@1']],
+    // Red team, round 3: markers pymdownx pairs otherwise than a strict reading would, and what Python's strip() removes.
+    ['a marker with a trailing blank, then a block', 'Intro\n--8<-- \n--8<--\n/etc/hostname\n--8<--\n', ['techdocs-file-include@4']],
+    ['a path behind a separator control that Python strips', '--8<-- "\x1c/etc/hostname"\n', ['techdocs-file-include@1']],
+    ['a one-dash marker', '-8<- "/etc/hostname"\n', ['techdocs-file-include@1']],
   ])('%s fails the gate on its line', async (_, page, expected) => {
     const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\n', 'handbook/docs/index.md': '# Docs\n', 'handbook/docs/page.md': page });
     const result = await runBin(['check', '--format', 'json'], root);
@@ -97,6 +101,23 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     expect(report.diagnostics.filter(d => d.ruleId === 'techdocs-file-include').map(d => `${d.ruleId}@${d.range.start.line}`)).toEqual(expected);
     expect(report.diagnostics.find(d => d.ruleId === 'techdocs-file-include')?.file).toBe('handbook/docs/page.md');
     expect(result.status).toBe(1);
+  });
+
+  it.each([
+    ['a page MkDocs builds under another extension (.mkd)', 'handbook/docs/extra.mkd', '--8<-- "/etc/hostname"\n'],
+    ['a file a relative snippet includes, which pymdownx reads for snippets too', 'handbook/docs/parts/inner.txt', '--8<-- "/any/host/file"\n'],
+  ])('%s: its include fails the gate and the build', async (_, file, text) => {
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\n', 'handbook/docs/index.md': '# Docs\n\n--8<-- "docs/parts/inner.txt"\n', [file]: text });
+    const result = await runBin(['check', '--format', 'json'], root);
+    const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; range: { start: { line: number } } }[] };
+    expect(report.diagnostics.filter(d => d.ruleId === 'techdocs-file-include').map(d => `${d.file}:${d.range.start.line}`)).toEqual([`${file}:1`]);
+    expect(result.status).toBe(1);
+    const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+    const build = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+    expect(build.status, build.stderr).toBe(1);
+    expect(build.stdout + build.stderr).toMatch(/outside the docs site/);
+    expect(existsSync(join(out, 'default/component/docs-site/index.html'))).toBe(false);
+    await rm(out, { recursive: true, force: true });
   });
 
   it('snippets inside the site, and escaped markers, pass', async () => {

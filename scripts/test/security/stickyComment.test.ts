@@ -149,4 +149,28 @@ describe('the Azure report thread is only ever our own (Azure task, fake Azure D
       await server.close();
     }
   }, 120_000);
+
+  // Azure gives builds of a fork's pull request a token that cannot write to it (System.PullRequest.IsFork).
+  it.each([
+    ['a fork\'s pull request: a warning, no thread, and the verdict is the gate\'s alone', 'True', 0, /##vso\[task\.logissue type=warning;\]No report thread: pull request 42 comes from a fork/],
+    ['the same refusal on the repository\'s own pull request fails the task', 'False', 2, /##vso\[task\.logissue type=error;\]Posting the report to pull request 42 failed/],
+  ])('%s', async (_, isFork, status, expected) => {
+    const repo = await dataRepoCopy();
+    const ado = fakeAzureDevOps();
+    const readOnly = (r: Parameters<typeof ado.handler>[0]) => (['POST', 'PATCH'].includes(r.method) && r.path.includes('/pullRequests/') ? { status: 403, body: { message: 'TF401027: You need the Git \'PullRequestContribute\' permission to perform this action.' } } : ado.handler(r));
+    const server = await startRecordingServer(readOnly);
+    try {
+      const staging = mkdtempSync(join(tmpdir(), 'ado-'));
+      const run = await runNode(join(REPO_ROOT, 'scripts/bin/azure-pr-report.js'), repo, {
+        TF_BUILD: 'True', BUILD_REASON: 'PullRequest', SYSTEM_COLLECTIONURI: `${server.url}/org/`, SYSTEM_TEAMPROJECT: 'Platform', BUILD_REPOSITORY_ID: 'repo-1',
+        SYSTEM_PULLREQUEST_PULLREQUESTID: '42', SYSTEM_PULLREQUEST_ISFORK: isFork, GITOPS_BASE_REF: 'HEAD', SYSTEM_ACCESSTOKEN: 'fake-ado-token', BUILD_SOURCESDIRECTORY: repo,
+        BUILD_ARTIFACTSTAGINGDIRECTORY: staging, AGENT_TEMPDIRECTORY: staging,
+      });
+      expect(run.stdout).toMatch(expected);
+      expect(run.status).toBe(status);
+      expect(run.stdout + run.stderr).not.toContain('fake-ado-token');
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });

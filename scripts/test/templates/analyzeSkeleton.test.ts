@@ -20,7 +20,7 @@ describe("static analysis of skeletons with nunjucks' parser", () => {
     ['GitHub expressions Backstage would blank', '.github/workflows/ci.yml', 'jobs:\n  a:\n    steps:\n      - run: echo ${{ github.sha }}\n', ['skeleton-github-expression@4:23']],
     ['the same workflow copied without templating', '.github/workflows/ci.yml', 'run: echo ${{ github.sha }}\n', []],
     ['a file name using an unknown value', '${{ values.service }}.txt', 'x\n', ['skeleton-unknown-value@1:11']],
-    ['a syntax error', 'README.md', 'a\n{% if values.name %}\nno end\n', ['skeleton-syntax@1:1']],
+    ['a syntax error (an if left open: at its tag)', 'README.md', 'a\n{% if values.name %}\nno end\n', ['skeleton-syntax@2:1']],
     ['a value used only under a guard the step settles', 'README.md', '{% if not values.editMode %}Team: ${{ values.team }}{% endif %}\n', [], { values: { name: RENDERED, editMode: true } }],
     ['the same guard when the step leaves it open', 'README.md', '{% if not values.editMode %}Team: ${{ values.team }}{% endif %}\n', ['skeleton-unknown-value@1:45'], { values: { name: RENDERED, editMode: RENDERED } }],
     ['an else branch the step rules out', 'README.md', '{% if values.kind == "lib" %}lib{% else %}${{ values.port }}{% endif %}\n', [], { values: { kind: 'lib' } }],
@@ -30,6 +30,17 @@ describe("static analysis of skeletons with nunjucks' parser", () => {
     ['cookiecutter syntax without cookiecutterCompat', 'README.md', '# ${{ values.name }}\nBy {{ cookiecutter.owner }}\n', ['skeleton-cookiecutter-syntax@2:4']],
     ['cookiecutter syntax with cookiecutterCompat', 'README.md', '# {{ cookiecutter.name }}\nBy {{ cookiecutter.owner | jsonify }}\n', [], { values: { name: RENDERED, owner: RENDERED }, cookiecutterCompat: true }],
     ['cookiecutterCompat and a value never passed', 'README.md', '# {{ cookiecutter.nme }}\n', ['skeleton-unknown-value@1:18'], { values: { name: RENDERED }, cookiecutterCompat: true }],
+    ['a # inside quotes starts no comment', '.github/workflows/ci.yml', 'run: echo "a # ${{ github.sha }}"\n', ['skeleton-github-expression@1:20']],
+    ['GitHub expressions after a # that starts a comment', '.github/workflows/ci.yml', 'x: 1 # ${{ github.sha }}\n  # ${{ secrets.A }}\n#${{ env.B }}\n', []],
+    ['a # glued to a word starts no comment', '.github/workflows/ci.yml', 'run: echo a#${{ github.sha }}\n', ['skeleton-github-expression@1:17']],
+    ['a set block left open: at its tag', 'README.md', 'a\n{% set x %}\nb\n', ['skeleton-syntax@2:1']],
+    ['an if left open around a raw block holding its end tag as text: at the if', 'README.md', 'a\n{% if values.name %}\n{% raw %}{% endif %}{% endraw %}\nb\n', ['skeleton-syntax@2:1']],
+    ['a comment left open: at its start', 'README.md', 'a\n  {# note\nb\n', ['skeleton-syntax@2:3']],
+    ['an expression cut short: where the parser stopped', 'README.md', 'a\n${{ values.name | }}\n', ['skeleton-syntax@2:19']],
+    ['a block alone: Nunjitsu renders its body', 'README.md', '{% block intro %}${{ values.name }}{% endblock %}\n', []],
+    ['super(): no parent template in Nunjitsu', 'README.md', '{% block b %}${{ super() }}{% endblock %}\n', ['skeleton-unsupported@1:18']],
+    ['values.x under cookiecutterCompat', 'README.md', '# {{ values.name }}\n', ['skeleton-unknown-value@1:12'], { values: { name: RENDERED }, cookiecutterCompat: true }],
+    ['values.x under cookiecutterCompat where a macro parameter is values', 'README.md', '{% macro m(values) %}{{ values.name }}{% endmacro %}{{ m(cookiecutter) }}\n', [], { values: { name: RENDERED }, cookiecutterCompat: true }],
   ] as [string, string, string, string[], SkeletonStep?][])('%s', (_name, relative, text, expected, step) => {
     expect(run(relative, text, relative.startsWith('.github') && _name.includes('copied'), step)).toEqual(expected);
   });

@@ -1,0 +1,54 @@
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+interface Renderer {
+  renderValue(template: string, context: object, options: { limits: { workUnits: number } }): unknown;
+}
+
+interface Nunjitsu {
+  createTemplateRenderer(options: { allowRegexExecution: boolean }): Renderer;
+  TemplateRenderError: new (...args: never[]) => Error & { phase: string; line?: number; column?: number };
+}
+
+/** Where and why the scaffolder's renderer refuses a template string: 1-based line and column inside the string. */
+export interface TemplateSyntaxError {
+  reason: string;
+  line: number;
+  column: number;
+}
+
+let loaded: { nunjitsu: Nunjitsu; renderer: Renderer } | undefined;
+
+/**
+ * Whether the scaffolder's workflow renderer can parse `source` (one string value of a step's input, if,
+ * each, or the output), and if not, why: the parser's own reason (without its "Template error at line …"
+ * prefix) and the 1-based line and column inside `source`. `undefined` when it parses.
+ *
+ * Asks Nunjitsu as @backstage/plugin-scaffolder-backend resolves it, configured as its
+ * NunjucksWorkflowRunner creates it (`allowRegexExecution: true`, no cookiecutterCompat). Filters and
+ * globals are left out: an unknown filter or function fails only when evaluated (template-unknown-filter
+ * judges those), never while parsing. Nunjitsu parses the whole string before it evaluates any of it, so a
+ * work budget of one unit stops every render right after the parse: nothing of the template runs.
+ * Throws only if the installed scaffolder-backend has no Nunjitsu.
+ */
+export function templateSyntaxError(source: string): TemplateSyntaxError | undefined {
+  if (!loaded) {
+    const nunjitsu = fromScaffolder('nunjitsu') as Nunjitsu;
+    loaded = { nunjitsu, renderer: nunjitsu.createTemplateRenderer({ allowRegexExecution: true }) };
+  }
+  try {
+    loaded.renderer.renderValue(source, {}, { limits: { workUnits: 1 } });
+    return undefined;
+  } catch (error) {
+    // A TemplateLimitError (the work budget above, or a size limit) is no syntax error; the parse-phase
+    // TemplateRenderError is exactly what the scaffolder swallows before passing the raw value on.
+    if (!(error instanceof loaded.nunjitsu.TemplateRenderError) || error.phase !== 'parse') return undefined;
+    // The reason may quote the template (a reserved name): bounded like the expression it is shown with.
+    const full = error.message.replace(/^Template error at line \d+, column \d+: /, '');
+    const reason = full.length > 160 ? `${full.slice(0, 157)}…` : full;
+    return { reason, line: error.line ?? 1, column: error.column ?? 1 };
+  }
+}
+
+const fromScaffolder = (name: string) => createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))(name);

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { runBin } from '../helpers/runBin.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+
+// Red team, round 3: Backstage resolves a relative Location target against the repository's URL and keeps
+// climbing: `../../../../control/blob/wip/team.yaml` from a file of github.com/acme/control/blob/main/
+// is the same repository on an unmerged branch. Content there is never reviewed in this repository.
+const location = (target: string) => `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: team}\nspec:\n  type: url\n  targets: [${JSON.stringify(target)}]\n`;
+
+async function check(target: string) {
+  const root = await tempRepo({
+    'gitops.config.yaml': 'repoUrl: https://github.com/acme/control/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
+    'catalog/all.yaml': location(target),
+  });
+  const run = await runBin(['check', '--format', 'json'], root);
+  return { status: run.status, found: (JSON.parse(run.stdout).diagnostics as { ruleId: string; severity: string; message: string; range: { start: { line: number } } }[]).map(d => `${d.ruleId} ${d.severity}@${d.range.start.line}: ${d.message}`) };
+}
+
+describe('a relative Location target that climbs out of the repository (check, through the bin)', () => {
+  it.each([
+    ['to another branch of this repository', '../../../../control/blob/wip/team.yaml'],
+    ['to another repository of the organisation', '../../../../other/blob/main/team.yaml'],
+  ])('%s is an error on its line', async (_, target) => {
+    const { status, found } = await check(target);
+    expect(found).toEqual([`location-target-invalid error@6: ${JSON.stringify(target)} leads outside this repository: a relative target resolves against the repository's URL, so it can reach another branch or repository, whose content nobody reviews here`]);
+    expect(status).toBe(1);
+  }, 60_000);
+
+  it('an absolute URL to another repository stays an external target (info): it says where it leads', async () => {
+    const { status, found } = await check('https://github.com/acme/other/blob/main/team.yaml');
+    expect(found.map(f => f.split(':')[0])).toEqual(['location-target-external info@6']);
+    expect(status).toBe(0);
+  }, 60_000);
+});

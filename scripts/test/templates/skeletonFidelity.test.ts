@@ -1,0 +1,112 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runBin } from '../helpers/runBin.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+
+// Cases from real template repositories, checked through the bin: where a skeleton finding points, what
+// the scaffolder's renderer (Nunjitsu) really makes of an expression, and what it refuses that nunjucks'
+// parser (the one the analysis reads skeletons with) accepts.
+const TEMPLATE = (name: string, url: string, extra = '') => `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: ${name}
+spec:
+  owner: group:default/platform
+  type: service
+  parameters:
+    - title: Name
+      required: [name]
+      properties:
+        name: {type: string}
+  steps:
+    - id: fetch
+      name: Fetch
+      action: fetch:template
+      input:
+        url: ${url}
+${extra}        values:
+          app_name: \${{ parameters.name }}
+          appName: \${{ parameters.name }}
+`;
+
+const lines = (count: number) => Array.from({ length: count }, (_, i) => `line ${i + 1}\n`).join('');
+
+const WORKFLOW = `name: deploy
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        go-version: ['1.22']
+    steps:
+      # - run: echo \${{ github.sha }}
+      - uses: actions/setup-go@v5
+        with:
+          go-version: \${{ matrix.go-version }}
+      - run: |
+          #     echo "\${{ secrets.KUBECONFIG }}" | base64 -d
+          echo "\${{ secrets.TOKEN }}" # not \${{ secrets.OTHER }}
+          echo "# \${{ github.ref }}"
+`;
+
+type Found = { ruleId: string; file: string; message: string; hint: string; range: { start: { line: number; column: number } } };
+
+describe('skeleton findings as the scaffolder would meet them (check, through the bin)', () => {
+  let found: Found[];
+  const at = (file: string) => found.filter(d => d.file === file).map(d => `${d.ruleId}@${d.range.start.line}:${d.range.start.column}`);
+
+  beforeAll(async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': 'repoUrl: https://github.com/acme/x/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: all}\nspec:\n  targets: [../templates/web/template.yaml, ../templates/cc/template.yaml, ./platform.yaml]\n',
+      'catalog/platform.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: platform}\nspec: {type: team, children: []}\n',
+      'templates/web/template.yaml': TEMPLATE('web', './skeleton'),
+      // An unknown block tag on line 638 (its name at column 4); `${{{` on line 65, the dict it opens at column 81.
+      'templates/web/skeleton/docs/index.md': `${lines(637)}{% docs %}\nmore\n`,
+      'templates/web/skeleton/README.md': `${lines(64)}${'x'.repeat(77)}\${{{values.app_name}}\n`,
+      'templates/web/skeleton/CHANGELOG.md': '# ${{ values.app_name }}\n\n{% if values.app_name %}\nnever closed\n',
+      'templates/web/skeleton/.github/workflows/deploy.yml': WORKFLOW,
+      'templates/web/skeleton/tags.md': '{% block intro %}${{ values.app_name }}{% endblock %}\n{% asyncEach x in [1] %}${{ x }}{% endeach %}\n{% asyncAll x in [1] %}{% endall %}\n{% ifAsync values.app_name %}y{% endif %}\n',
+      'templates/cc/template.yaml': TEMPLATE('cc', './skeleton', '        cookiecutterCompat: true\n'),
+      'templates/cc/skeleton/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {{ values.appName }}\n  title: {{ cookiecutter.appName }}\n',
+      'templates/cc/skeleton/defined.md': '{% set values = cookiecutter %}{{ values.appName }}\n{% for item in [1] %}{{ item }}{% endfor %}\n',
+    });
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect(run.stderr).not.toContain('internal error');
+    found = (JSON.parse(run.stdout).diagnostics as Found[]).filter(d => d.ruleId.startsWith('skeleton-'));
+  }, 60_000);
+
+  it('a syntax error points at the line and column the parser stopped at, an if left open at its tag', () => {
+    expect(at('templates/web/skeleton/docs/index.md')).toEqual(['skeleton-syntax@638:4']);
+    expect(at('templates/web/skeleton/README.md')).toEqual(['skeleton-syntax@65:81']);
+    expect(at('templates/web/skeleton/CHANGELOG.md')).toEqual(['skeleton-syntax@3:1']);
+    expect(found.find(d => d.file === 'templates/web/skeleton/docs/index.md')?.message).toContain('unknown block tag: docs');
+  });
+
+  it('GitHub expressions on code lines are findings, those in a YAML or shell comment are not; matrix.go-version is named for the NaN it renders', () => {
+    expect(at('templates/web/skeleton/.github/workflows/deploy.yml')).toEqual([
+      'skeleton-github-expression@13:27',
+      'skeleton-github-expression@16:21',
+      'skeleton-github-expression@17:23',
+    ]);
+    const byLine = (line: number) => found.find(d => d.file.endsWith('deploy.yml') && d.range.start.line === line)!;
+    expect(byLine(13).message).toContain('comes out as "NaN"');
+    expect(byLine(13).message).toContain('matrix.go - version');
+    expect(byLine(13).message).not.toContain('comes out empty');
+    expect(byLine(13).hint).toContain("${{ '${{ matrix.go-version }}' }}");
+    expect(byLine(16).message).toContain('${{ secrets.TOKEN }} is a GitHub Actions expression, but Backstage renders it first and it comes out empty');
+  });
+
+  it('tags Nunjitsu does not know are findings naming the tag; a block alone renders as its body', () => {
+    expect(at('templates/web/skeleton/tags.md')).toEqual(['skeleton-unsupported@2:4', 'skeleton-unsupported@3:4', 'skeleton-unsupported@4:4']);
+    expect(found.filter(d => d.file.endsWith('tags.md')).map(d => /Unknown template tag "(\w+)"/.exec(d.message)?.[1])).toEqual(['asyncEach', 'asyncAll', 'ifAsync']);
+  });
+
+  it('with cookiecutterCompat, values.x renders as nothing unless the skeleton defines values itself', () => {
+    expect(at('templates/cc/skeleton/catalog-info.yaml')).toEqual(['skeleton-unknown-value@4:18']);
+    const finding = found.find(d => d.file === 'templates/cc/skeleton/catalog-info.yaml')!;
+    expect(finding.message).toContain('values.appName renders as nothing: with cookiecutterCompat');
+    expect(finding.hint).toBe('Write {{ cookiecutter.appName }}.');
+    expect(at('templates/cc/skeleton/defined.md')).toEqual([]);
+  });
+});
