@@ -95,8 +95,30 @@ describe('parseYaml reads what `yaml` reads (the gate cannot pass a text Backsta
     expectSameReading(text);
   });
 
+  it.each(['flowindent', 'nullkey', 'quotehash'])("the red team's catalog file entities.%s.yaml", name => {
+    const text = readFileSync(join(FIXTURES, `entities.${name}.yaml`), 'utf8');
+    expect(onFastPath(text)).toBe(false);
+    expectSameReading(text);
+  });
+
   it.each(VARIANTS.map(text => [JSON.stringify(text), text]))('variant %s', (_name, text) => {
     expectSameReading(text);
+  });
+
+  it('judges a big or hostile text in one pass', () => {
+    const entity = (i: number) => `${ENTITY}  name: c${i}\n  tags: [a, "b", {c: d}]\n  links:\n    - url: https://x.example/${i}#top\n      title: 'Run: book'\n${SPEC}`;
+    const texts = [
+      Array.from({ length: 5000 }, (_, i) => entity(i)).join('---\n'),
+      `a: ${'[x, '.repeat(100_000)}\n`,
+      'a:\n'.repeat(200_000),
+      `${Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')}\n`,
+      `a: ${'"x" '.repeat(200_000)}\n`,
+      `${'k: v:v:v:v#x#x#x\n'.repeat(100_000)}`,
+    ];
+    const started = performance.now();
+    for (const text of texts) jsYamlMayDisagree(text);
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(onFastPath(texts[0])).toBe(true);
   });
 
   it('keeps plain catalog files on the fast path', () => {
