@@ -26,7 +26,13 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
   if (type === 'file' && target.endsWith('/')) {
     return { kind: 'invalid', reason: `A file location target must name files, not a folder ending in '/': ${target}` };
   }
-  const path = type === 'url' ? urlTargetToPath(fromFile, target, context.repoUrl) : fileTargetToPath(fromFile, target);
+  let path: string | null | undefined;
+  try {
+    path = type === 'url' ? urlTargetToPath(fromFile, target, context.repoUrl) : fileTargetToPath(fromFile, target);
+  } catch (error) {
+    if (!(error instanceof URIError)) throw error;
+    return { kind: 'invalid', reason: `${JSON.stringify(target.slice(0, 200))} is not a valid URL: it holds a malformed %-escape, so Backstage cannot read it.`, hint: 'Write each % as %25, or the character itself.' };
+  }
   if (path === undefined) return { kind: 'external', url: target };
   if (path === null) return { kind: 'invalid', reason: `${JSON.stringify(target.slice(0, 200))} leads outside this repository: a relative target resolves against the repository's URL, so it can reach another branch or repository, whose content nobody reviews here` };
   if (!/[*?[{]/.test(path)) return { kind: 'files', files: context.repoFileSet.has(path) ? [path] : [], pattern: path };
@@ -100,8 +106,14 @@ function fileTargetToPath(fromFile: string, target: string): string | null | und
 
 /** Resolves a path written inside `fromFile` (placeholders, techdocs `dir:`) to a repo-relative path. */
 export function resolveRelative(fromFile: string, target: string, repoUrl?: string): string | null | undefined {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return urlTargetToPath(fromFile, target, repoUrl);
-  return fileTargetToPath(fromFile, target);
+  try {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return urlTargetToPath(fromFile, target, repoUrl);
+    return fileTargetToPath(fromFile, target);
+  } catch (error) {
+    // A malformed %-escape names nothing that can be read: no file of this repository.
+    if (error instanceof URIError) return null;
+    throw error;
+  }
 }
 
 /** Wall-clock budget for matching one Location pattern against every file of the repo. */

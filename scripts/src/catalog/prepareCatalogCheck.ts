@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { plainConfigValue, plainYamlValue, readConfigDocument, readJsonFile } from '../config/configFile.ts';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
@@ -62,10 +62,13 @@ function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFi
     if ('problem' in read) return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
     const { text } = read;
     const parsed = parseYaml(text, file);
-    // The site's files, for the lines that would paste a file into a page (techdocs-file-include): pages of
+    // The files of the site's docs_dir, which the build copies (techdocs build copies docs_dir and
+    // mkdocs.yml only), for the lines that would paste a file into a page (techdocs-file-include): pages of
     // any extension MkDocs builds, and any file a snippet may include, which pymdownx reads for snippets too.
-    const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
-    const pages = loaded.repoFiles.filter(f => f.startsWith(folder)).flatMap(page => {
+    const written = parsed.documents[0];
+    const docsDir = isRecord(written) && typeof written.docs_dir === 'string' ? written.docs_dir : 'docs';
+    const docs = `${posix.normalize(posix.join(posix.dirname(file), docsDir))}/`;
+    const pages = loaded.repoFiles.filter(f => f.startsWith(docs) && !docs.startsWith('../')).flatMap(page => {
       const source = readSource(join(config.root, page), page, config.catalog.maxFileBytes);
       return 'text' in source && mayIncludeFiles(source.text) ? [{ file: page, text: source.text }] : [];
     });

@@ -15,9 +15,16 @@ export interface FileInclude {
 // rules changed between releases: dashes, trailing blanks): once a file has a marker, every later line
 // that names a path outside the site counts, whatever block it would fall in.
 const MARKER = /^(;*)(-+8<-+)(.*)$/;
-// plantuml_markdown (also enabled by techdocs-core): `::uml:: source="path"` reads a file and sends it to
-// the PlantUML server to draw.
-const PLANTUML_SOURCE = /^::uml::.*?\bsource\s*=\s*(["'])(.*?)\1/;
+// plantuml_markdown (also enabled by techdocs-core): `::uml:: source="path"` and ```plantuml source="path"
+// read a file and send it to the PlantUML server to draw; its patterns find `::uml::` anywhere on a line and
+// let `source=` follow on a later line. In any file that mentions uml, every `source=` counts, and so does
+// a diagram's own `!include` of a path (PlantUML reads that file where it renders).
+const PLANTUML_SOURCE = /\bsource\s*=\s*(["'])([^"'\r\n]*)\1/g;
+const PLANTUML_INCLUDE = /^[ \t]*!(?:include\w*|import)[ \t]+(\S.*)$/;
+// Python's str.splitlines() (how pymdownx reads an included file) also breaks lines at these; the gate
+// breaks at every one of them too, so that no marker hides behind a break only Python sees. Findings keep
+// the line numbers an editor shows (\n, \r\n, \r).
+const PYTHON_ONLY_BREAK = /[\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
 // Python's str.strip(), which pymdownx applies to paths, removes what str.isspace() holds true: besides what
 // JavaScript's \s covers, the separators \x1c-\x1f and \x85 (a path starting "\x1c/etc" is "/etc" there).
 const PY_SPACE = /^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/g;
@@ -53,7 +60,9 @@ export function fileIncludesOutside(text: string): FileInclude[] {
   const found: FileInclude[] = [];
   let afterMarker = false;
   const add = (raw: string, i: number, target: string, how: FileInclude['how']) => found.push({ line: i + 1, column: Math.max(raw.indexOf(target), 0) + 1, target, how });
-  text.split(/\r\n|\r|\n/).forEach((raw, i) => {
+  const lines = text.split(/\r\n|\r|\n/);
+  const segments = lines.flatMap((line, i) => line.split(PYTHON_ONLY_BREAK).map(part => [part, i] as const));
+  segments.forEach(([raw, i]) => {
     const line = pyStrip(raw);
     const marker = MARKER.exec(line);
     if (marker) {
@@ -72,10 +81,18 @@ export function fileIncludesOutside(text: string): FileInclude[] {
         return;
       }
     }
-    const uml = PLANTUML_SOURCE.exec(line);
-    if (uml && leavesSite(uml[2])) add(raw, i, uml[2], 'plantuml');
+    const include = /uml/i.test(text) ? PLANTUML_INCLUDE.exec(line) : null;
+    if (include && blockLineLeavesSite(pyStrip(include[1].replace(/^(["'<])(.*)["'>]$/, '$2')))) add(raw, i, include[1], 'plantuml');
   });
-  return found;
+  if (/uml/i.test(text)) {
+    const joined = lines.join('\n');
+    for (const match of joined.matchAll(PLANTUML_SOURCE)) {
+      if (!leavesSite(match[2])) continue;
+      const line = joined.slice(0, match.index).split('\n').length - 1;
+      add(lines[line], line, match[2], 'plantuml');
+    }
+  }
+  return found.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 /**
@@ -83,7 +100,7 @@ export function fileIncludesOutside(text: string): FileInclude[] {
  * directive. Lets a caller skip reading the rest of a big site's files in full.
  */
 export function mayIncludeFiles(text: string): boolean {
-  return text.includes('8<') || text.includes('::uml::');
+  return text.includes('8<') || /uml/i.test(text);
 }
 
 /** fileIncludesOutside of one site file as Diagnostics (rule techdocs-file-include, locked). */

@@ -32,3 +32,23 @@ describe('a relative Location target that climbs out of the repository (check, t
     expect(status).toBe(0);
   }, 60_000);
 });
+
+describe('a malformed %-escape in a target or techdocs-ref (red team, round 4)', () => {
+  it('a Location target with one is an invalid target, not a crash', async () => {
+    const { status, found } = await check('./teams/%E0%A4%A/x.yaml');
+    expect(found.map(f => f.split(':')[0])).toEqual(['location-target-invalid error@6']);
+    expect(status).toBe(1);
+  }, 60_000);
+
+  it('a techdocs-ref dir: with one is judged, not a crash', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': "repoUrl: https://github.com/acme/control/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\ncodeowners:\n  platformTeam: '@acme/platform'\n",
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n  annotations:\n    backstage.io/techdocs-ref: "dir:https://github.com/acme/control/blob/main/catalog/%E0%A4%A/"\nspec: {type: service, lifecycle: production, owner: guest}\n',
+    });
+    for (const args of [['check', '--format', 'json'], ['codeowners', '--check']]) {
+      const run = await runBin(args, root);
+      expect(run.stderr).not.toContain('internal error');
+      expect(run.status).not.toBe(2);
+    }
+  }, 60_000);
+});

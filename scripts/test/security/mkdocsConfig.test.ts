@@ -94,6 +94,13 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     ['a marker with a trailing blank, then a block', 'Intro\n--8<-- \n--8<--\n/etc/hostname\n--8<--\n', ['techdocs-file-include@4']],
     ['a path behind a separator control that Python strips', '--8<-- "\x1c/etc/hostname"\n', ['techdocs-file-include@1']],
     ['a one-dash marker', '-8<- "/etc/hostname"\n', ['techdocs-file-include@1']],
+    // Red team, round 4: line breaks only Python sees, and PlantUML's other forms.
+    ['a path behind U+2028, one line to Python', '--8<-- "\u2028/etc/hostname"\n', ['techdocs-file-include@1']],
+    ['a marker behind a form feed, a line break to Python', 'Answers.\f--8<-- "/etc/hostname"\n', ['techdocs-file-include@1']],
+    ['a plantuml fence with a source', '```plantuml source="/etc/hostname"\n```\n', ['techdocs-file-include@1']],
+    ['::uml:: in the middle of a line', 'See ::uml:: source="/etc/hostname"\n', ['techdocs-file-include@1']],
+    ['source= on the line after ::uml::', '::uml:: format="svg"\n  source="/etc/hostname"\n', ['techdocs-file-include@2']],
+    ['a diagram that includes a host file', '```plantuml\n@startuml\n!include /etc/passwd\n@enduml\n```\n', ['techdocs-file-include@3']],
   ])('%s fails the gate on its line', async (_, page, expected) => {
     const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\n', 'handbook/docs/index.md': '# Docs\n', 'handbook/docs/page.md': page });
     const result = await runBin(['check', '--format', 'json'], root);
