@@ -9,7 +9,8 @@ import { readSource } from '../load/readSource.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
 import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
 import { mayIncludeFiles } from '../techdocs/fileIncludes.ts';
-import { loadTechdocsPolicy } from '../techdocs/mkdocsSafety.ts';
+import { includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, monorepoIncludes } from '../techdocs/mkdocsSafety.ts';
+import { globTooComplex, matchGlob } from './locationTargets.ts';
 import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
 import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
@@ -55,8 +56,8 @@ function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFi
     return ref !== undefined && (typeof ref !== 'string' || ref.startsWith('dir:'));
   }));
   const { entities } = collectEntities(withDocs, loaded, config.repoUrl);
-  const files = new Set(techdocsSites(entities, config.repoUrl).map(site => mkdocsFileIn(site.folder, repoFiles)).filter((f): f is string => Boolean(f)));
-  return [...files].sort().map(file => {
+  const sites = techdocsSites(entities, config.repoUrl).map(site => mkdocsFileIn(site.folder, repoFiles)).filter((f): f is string => Boolean(f));
+  return [...withIncludedConfigs(config, sites, loaded.repoFiles)].sort().map(file => {
     // PR content like any catalog file: the same byte cap and encoding rules.
     const read = readSource(join(config.root, file), file, config.catalog.maxFileBytes);
     if ('problem' in read) return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
@@ -74,6 +75,37 @@ function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFi
     });
     return { file, text, pages, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
   });
+}
+
+// Configs an include may pull in, all told: each is read and judged like a site's own mkdocs.yml.
+const MAX_INCLUDED_CONFIGS = 200;
+
+/**
+ * The sites' mkdocs.yml files and every config their navs include through mkdocs-monorepo-plugin
+ * (`!include`, `*include` globs), transitively: the plugin reads each with MkDocs' own loader, so each is
+ * judged as an mkdocs.yml is. Includes that leave their site are reported by checkMkdocsSafety instead.
+ */
+function withIncludedConfigs(config: GitopsConfig, sites: readonly string[], repoFiles: readonly string[]): Set<string> {
+  const files = new Set(sites);
+  const queue = [...sites];
+  while (queue.length > 0 && files.size < MAX_INCLUDED_CONFIGS) {
+    const file = queue.shift()!;
+    const read = readSource(join(config.root, file), file, config.catalog.maxFileBytes);
+    if (!('text' in read)) continue;
+    const folder = posix.dirname(file) === '.' ? '' : posix.dirname(file);
+    for (const include of monorepoIncludes(mkdocsConfigAsBuilt(read.text))) {
+      const target = includeTarget(include, folder, folder);
+      if (target === undefined) continue;
+      // Globs as Location patterns are matched: bounded in shape and time (a hostile one matches nothing here).
+      const found = include.glob ? (globTooComplex(target) ? [] : matchGlob(repoFiles, target) ?? []) : repoFiles.includes(target) ? [target] : [];
+      for (const next of found) {
+        if (files.has(next) || files.size >= MAX_INCLUDED_CONFIGS) continue;
+        files.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return files;
 }
 
 /** Every app-config file of the managed Backstage the config names, parsed; a missing one is skipped here (the config check reports it). */

@@ -9,7 +9,9 @@ import { stringify } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 import { fileIncludesOutside } from './fileIncludes.ts';
-import { deniedExtensions, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsPathsOutside, type MkdocsPathOutside } from './mkdocsSafety.ts';
+import { checkMkdocsSafety, deniedExtensions, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
+import { parseYaml } from '../load/parseYaml.ts';
+import { globTooComplex, matchGlob } from '../catalog/locationTargets.ts';
 
 const require = createRequire(import.meta.url);
 const SHIM = fileURLToPath(new URL('../../techdocs-core-shim/', import.meta.url));
@@ -104,6 +106,7 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   // techdocs-node's default config, named after the entity as Backstage's own builder names it (the CLI's
   // --site-name takes no value, so through the CLI every such site would be "Documentation Site").
   else await writeFile(join(source, 'mkdocs.yml'), stringify({ site_name: defaultSiteName, docs_dir: 'docs', plugins: ['techdocs-core'] }));
+  await refuseUnsafeIncludes(source, posix.basename(mkdocsFile), mkdocsFile, loadTechdocsPolicy(root));
   const site = join(work, 'site');
   const cli = join(dirname(require.resolve('@techdocs/cli/package.json')), 'bin', 'techdocs-cli');
   const shim = techdocsCorePath();
@@ -143,6 +146,40 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
     child.on('close', code => resolve({ code: code ?? 1, text }));
     child.on('error', error => resolve({ code: 1, text: String(error) }));
   });
+}
+
+/**
+ * Refuses (throws) a build whose nav includes, through mkdocs-monorepo-plugin (which techdocs-core
+ * enables), a config outside the build copy `source`, a glob too complex to match safely, or a config that
+ * fails checkMkdocsSafety as a site's own mkdocs.yml would: the plugin reads every included config with
+ * MkDocs' own loader (python tags construct objects) in the job that publishes the docs. Follows includes
+ * of includes; `config` is the copy's mkdocs.yml (relative to `source`), `shown` its repo path for
+ * messages, `policy` the repo's TechDocs policy.
+ */
+async function refuseUnsafeIncludes(source: string, config: string, shown: string, policy: TechdocsPolicy): Promise<void> {
+  const files = await listFiles(source);
+  const fileSet = new Set(files);
+  const seen = new Set([config]);
+  const queue = [config];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    const text = await readFile(join(source, file), 'utf8');
+    const folder = posix.dirname(file) === '.' ? '' : posix.dirname(file);
+    if (file !== config) {
+      const parsed = parseYaml(text, file);
+      const unsafe = checkMkdocsSafety({ file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, text, fileSet, policy).find(d => d.severity === 'error');
+      if (unsafe) throw new Error(`${shown} includes ${file} (mkdocs-monorepo-plugin), which is refused: ${unsafe.message} The site is not built.`);
+    }
+    for (const include of monorepoIncludes(mkdocsConfigAsBuilt(text))) {
+      const target = includeTarget(include, folder, '');
+      if (target === undefined || (include.glob && globTooComplex(target))) throw new Error(`${shown}: a nav entry includes ${JSON.stringify(include.target.slice(0, 200))}, which leads outside the site or cannot be matched safely (mkdocs-monorepo-plugin would read it as MkDocs config). The site is not built.`);
+      for (const next of include.glob ? (matchGlob(files, target) ?? []) : fileSet.has(target) ? [target] : []) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
 }
 
 export async function listFiles(dir: string, prefix = ''): Promise<string[]> {

@@ -101,6 +101,45 @@ export function mkdocsPathsOutside(config: unknown, folder: string): MkdocsPathO
   return found;
 }
 
+// mkdocs-monorepo-plugin (which techdocs-core always enables) replaces a nav value `!include path/mkdocs.yml`
+// (or `*include glob`) with that config's nav, reading the file with MkDocs' own loader, python tags and all.
+const MONOREPO_INCLUDE = /^\s*([!*])include\s+(\S.*?)\s*$/;
+
+/** A nav value that makes mkdocs-monorepo-plugin read another MkDocs config. */
+export interface MonorepoInclude {
+  /** Where in mkdocs.yml, e.g. ['nav', 2, 'Notes']. */
+  path: (string | number)[];
+  /** The path (or, for `*include`, the glob) as written, relative to the including mkdocs.yml's folder. */
+  target: string;
+  glob: boolean;
+}
+
+/** Every nav value of a parsed mkdocs.yml that includes another config (MonorepoInclude), at any depth of the nav. Pure. */
+export function monorepoIncludes(config: unknown): MonorepoInclude[] {
+  const found: MonorepoInclude[] = [];
+  const walk = (value: unknown, path: (string | number)[]) => {
+    if (typeof value === 'string') {
+      const include = MONOREPO_INCLUDE.exec(value);
+      if (include) found.push({ path, target: include[2], glob: include[1] === '*' });
+    } else if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, i]));
+    else if (isRecord(value)) for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
+  };
+  if (isRecord(config)) walk(config.nav, ['nav']);
+  return found;
+}
+
+/**
+ * The repo-relative path (or glob) an include names, relative to `folder` (the including mkdocs.yml's,
+ * '' at the root); undefined when it is absolute or leads outside `within` (a folder, '' for anywhere in the
+ * repo), where the plugin would read a file of the machine or of no reviewed site.
+ */
+export function includeTarget(include: MonorepoInclude, folder: string, within: string): string | undefined {
+  if (posix.isAbsolute(include.target) || /^[a-z]:|^\\|^~/i.test(include.target) || include.target.includes('\\')) return undefined;
+  const target = posix.normalize(posix.join(folder || '.', include.target));
+  if (target === '..' || target.startsWith('../')) return undefined;
+  return within === '' || target.startsWith(`${within}/`) ? target : undefined;
+}
+
 /** The repo's schemas/techdocs-policy.json when it has one, else the toolkit's. Throws on invalid JSON. */
 export function loadTechdocsPolicy(root: string): TechdocsPolicy {
   const file = join(root, 'schemas', 'techdocs-policy.json');
@@ -153,19 +192,35 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
       diagnostics.push(at(['INHERIT'], 'mkdocs-inherit-outside', `INHERIT reads ${JSON.stringify(String(config.INHERIT))}, which is ${inside ? 'not a file in this repository' : "outside this site's folder"}: a config nobody reviewing this site sees.`, "Write the settings into this mkdocs.yml, or keep the inherited file next to it in the site's folder.", true));
     }
   }
+  for (const include of monorepoIncludes(config)) {
+    if (includeTarget(include, folder, folder) !== undefined) continue;
+    diagnostics.push(at(include.path, 'mkdocs-path-outside', `nav includes ${JSON.stringify(include.target.slice(0, 200))}, outside this site's folder: mkdocs-monorepo-plugin (which techdocs-core enables) reads that file as MkDocs config, running what it holds, in the job that publishes the docs.`, "Include only configs inside the site's folder (they are judged like this mkdocs.yml)."));
+  }
   for (const { path, name, reason } of deniedExtensions(config, policy)) {
     diagnostics.push(at(path, 'mkdocs-unsafe-extension', `The markdown extension '${name.slice(0, 200)}' is refused: ${reason}.`, 'Copy the text into the page, or link to the file.', typeof path[1] === 'string'));
   }
-  if (Array.isArray(config.plugins)) {
-    const allowed = new Set(policy.plugins);
-    config.plugins.forEach((plugin, i) => {
-      const name = typeof plugin === 'string' ? plugin : isRecord(plugin) ? Object.keys(plugin)[0] : undefined;
-      if (name !== undefined && !allowed.has(name)) {
-        diagnostics.push(at(['plugins', i], 'mkdocs-plugin-not-allowed', `The mkdocs plugin '${name}' is not in schemas/techdocs-policy.json; plugins run Python in the job that publishes the docs.`, `Use one of: ${policy.plugins.join(', ')}; or ask the platform team to review and add it.`));
-      }
-    });
+  const allowed = new Set(policy.plugins);
+  for (const { path, name } of pluginsOf(config.plugins, ['plugins'])) {
+    if (!allowed.has(name)) {
+      diagnostics.push(at(path, 'mkdocs-plugin-not-allowed', `The mkdocs plugin '${name.slice(0, 200)}' is not in schemas/techdocs-policy.json; plugins run Python in the job that publishes the docs.`, `Use one of: ${policy.plugins.join(', ')}; or ask the platform team to review and add it.`));
+    }
   }
   return diagnostics;
+}
+
+/**
+ * Every plugin a `plugins:` value turns on, with where it is written: list entries (a name, or a mapping
+ * of a name to its options), the mapping form MkDocs also reads, and those nested under the `group`
+ * plugin (`group: {plugins: [...]}`), which loads them itself.
+ */
+function pluginsOf(plugins: unknown, path: (string | number)[], depth = 0): { path: (string | number)[]; name: string }[] {
+  const entries: [(string | number)[], string, unknown][] = Array.isArray(plugins)
+    ? plugins.flatMap((plugin, i): [(string | number)[], string, unknown][] => (typeof plugin === 'string' ? [[[...path, i], plugin, undefined]] : isRecord(plugin) ? Object.entries(plugin).map(([name, options]): [(string | number)[], string, unknown] => [[...path, i], name, options]) : []))
+    : isRecord(plugins) ? Object.entries(plugins).map(([name, options]): [(string | number)[], string, unknown] => [[...path, name], name, options]) : [];
+  return entries.flatMap(([at, name, options]) => {
+    const nested = depth < 5 && /(^|\/)group$/.test(name) && isRecord(options) ? pluginsOf(options.plugins, [...at, name, 'plugins'], depth + 1) : [];
+    return [{ path: at, name }, ...nested];
+  });
 }
 
 /** Each `<<` key of mkdocs.yml, on its own line: refused, since what it merges in is not what reviewers read. */

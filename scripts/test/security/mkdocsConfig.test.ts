@@ -34,6 +34,10 @@ const ROWS: [string, string, string[]][] = [
   ['theme.custom_dir reads host templates', "site_name: Docs\ntheme:\n  name: material\n  custom_dir: ../../../../etc\n", ['mkdocs-path-outside@4']],
   ['extra_css and extra_javascript outside the site', "site_name: Docs\nextra_css:\n  - https://cdn.test/a.css\n  - ../../../x.css\nextra_javascript:\n  - path: /etc/x.js\n", ['mkdocs-path-outside@4', 'mkdocs-path-outside@6']],
   ['a plugin outside the policy', "site_name: Docs\nplugins:\n  - techdocs-core\n  - macros\n", ['mkdocs-plugin-not-allowed@4']],
+  // Red team, round 4: the group plugin loads the plugins nested under it; monorepo includes read other configs.
+  ['a plugin nested under the allowed group plugin', "site_name: Docs\nplugins:\n  - techdocs-core\n  - group:\n      enabled: true\n      plugins: [macros]\n", ['mkdocs-plugin-not-allowed@6']],
+  ['a monorepo include of a host file', "site_name: Docs\nnav:\n  - Home: index.md\n  - Notes: '!include /etc/mkdocs.yml'\n", ['mkdocs-path-outside@4']],
+  ['a monorepo include climbing out of the site', "site_name: Docs\nnav:\n  - Notes: '*include ../../*/mkdocs.yml'\n", ['mkdocs-path-outside@3']],
 ];
 
 describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
@@ -123,6 +127,30 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     const build = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
     expect(build.status, build.stderr).toBe(1);
     expect(build.stdout + build.stderr).toMatch(/outside the docs site/);
+    expect(existsSync(join(out, 'default/component/docs-site/index.html'))).toBe(false);
+    await rm(out, { recursive: true, force: true });
+  });
+
+  // mkdocs-monorepo-plugin (enabled by techdocs-core) reads an included config with MkDocs' own loader.
+  it.each([
+    ['!include', "'!include docs/notes/mkdocs.yml'"],
+    ['*include', "'*include docs/*/mkdocs.yml'"],
+  ])('a config a nav %s pulls in is judged as an mkdocs.yml: its python tag fails the gate and the build', async (_, include) => {
+    const root = await tempRepo({
+      'catalog-info.yaml': component,
+      'handbook/mkdocs.yml': `site_name: Docs\nnav:\n  - Home: index.md\n  - Notes: ${include}\n`,
+      'handbook/docs/index.md': '# Docs\n',
+      'handbook/docs/notes/mkdocs.yml': "site_name: Notes\nx: !!python/object/apply:os.system ['id']\n",
+      'handbook/docs/notes/docs/index.md': '# Notes\n',
+    });
+    const result = await runBin(['check', '--format', 'json'], root);
+    const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string; severity: string; file: string; range: { start: { line: number } } }[] };
+    expect(report.diagnostics.filter(d => d.severity === 'error').map(d => `${d.ruleId}@${d.file}:${d.range.start.line}`)).toEqual(['mkdocs-unsafe-tag@handbook/docs/notes/mkdocs.yml:2']);
+    expect(result.status).toBe(1);
+    const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+    const build = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+    expect(build.status, build.stderr).toBe(1);
+    expect(build.stdout + build.stderr).toMatch(/includes docs\/notes\/mkdocs\.yml \(mkdocs-monorepo-plugin\), which is refused: !!python\/object\/apply/);
     expect(existsSync(join(out, 'default/component/docs-site/index.html'))).toBe(false);
     await rm(out, { recursive: true, force: true });
   });
