@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   };
   secret('connection-string', 'AZURE_STORAGE_CONNECTION_STRING');
   if (secret('account-key', 'TECHDOCS_AZURE_ACCOUNT_KEY')) args.push('--account-key-env', 'TECHDOCS_AZURE_ACCOUNT_KEY');
-  for (const [input, flag] of [['container', '--container'], ['account-name', '--account-name'], ['bucket', '--bucket'], ['region', '--region'], ['shard', '--shard']]) {
+  for (const [input, flag] of [['container', '--container'], ['account-name', '--account-name'], ['bucket', '--bucket'], ['region', '--region'], ['shard', '--shard'], ['sites', '--sites']]) {
     const value = core.getInput(input);
     if (value) args.push(flag, value);
   }

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
@@ -30,6 +32,9 @@ Options:
   --force            rebuild and publish every site
   --dry-run          list what would be built and published
   --shard i/n        publish only this share of the sites (CI matrix jobs)
+  --sites DIR        publish the sites \`techdocs build --out DIR\` built from this commit (in a job
+                     without secrets) instead of building them here: no MkDocs runs where the
+                     storage credentials are
   --root DIR         repository root (default: current folder)
 
 Exit codes: 0 published (or up to date), 1 a site failed to build, publish or verify, 2 usage error.
@@ -44,7 +49,7 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
       publisher: { type: 'string' }, container: { type: 'string' }, 'connection-string-env': { type: 'string', default: 'AZURE_STORAGE_CONNECTION_STRING' },
       'account-name': { type: 'string' }, 'account-key-env': { type: 'string' }, bucket: { type: 'string' }, region: { type: 'string' },
       endpoint: { type: 'string' }, 'force-path-style': { type: 'boolean' }, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
-      shard: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      shard: { type: 'string' }, root: { type: 'string' }, sites: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help || positionals[0] !== 'publish') return io.stdout.write(TECHDOCS_HELP), values.help ? 0 : 2;
@@ -60,9 +65,11 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   const mine = shard(sites, values.shard);
   const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8', env: childEnv() });
   const commit = head.status === 0 ? head.stdout.trim() : 'unversioned';
-  io.stderr.write(`techdocs: ${logText(describeTechdocsCore())}\n`);
+  if (values.sites === undefined) io.stderr.write(`techdocs: ${logText(describeTechdocsCore())}\n`);
   io.stderr.write(`techdocs: ${mine.length} of ${sites.length} site(s)${values.shard ? ` in shard ${logText(values.shard)}` : ''}, commit ${logText(commit.slice(0, 12))}\n`);
-  const results = await publishSites({ root, sites: mine, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), log: line => io.stderr.write(`techdocs: ${logText(line)}\n`) });
+  const prebuilt = values.sites === undefined ? undefined : resolve(io.cwd, values.sites);
+  if (prebuilt !== undefined && !existsSync(prebuilt)) throw new UsageError(`--sites ${logText(values.sites ?? '')}: no such folder (give the --out folder of techdocs build)`);
+  const results = await publishSites({ root, sites: mine, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), prebuilt, log: line => io.stderr.write(`techdocs: ${logText(line)}\n`) });
   const count = (o: string) => results.filter(r => r.outcome === o).length;
   io.stdout.write(`${count('published')} published, ${count('up-to-date')} up to date, ${count('would-publish')} to publish, ${count('failed')} failed\n`);
   return count('failed') > 0 ? 1 : 0;

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
@@ -19,6 +19,12 @@ export interface PublishInput {
   /** Rebuild even when the published etag says the sources did not change. */
   force: boolean;
   dryRun: boolean;
+  /**
+   * A folder where `techdocs build --out` wrote the sites (`<folder>/<namespace>/<kind>/<name>/`) in a job
+   * without secrets: they are published as they are, and nothing is built here, so no MkDocs runs in the
+   * process that holds the storage credentials. Each must have been built from `commit`.
+   */
+  prebuilt?: string;
   log(line: string): void;
 }
 
@@ -58,8 +64,7 @@ export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
       continue;
     }
     try {
-      if (!builds.has(site.mkdocsFile)) builds.set(site.mkdocsFile, buildSite(input.root, site.mkdocsFile, input.commit, site.generated ? siteNameOf(site) : undefined));
-      const built = await builds.get(site.mkdocsFile)!;
+      const built = input.prebuilt !== undefined ? await prebuiltSite(input.prebuilt, site.triplet, input.commit) : await (builds.get(site.mkdocsFile) ?? builds.set(site.mkdocsFile, buildSite(input.root, site.mkdocsFile, input.commit, site.generated ? siteNameOf(site) : undefined)).get(site.mkdocsFile)!);
       await publisher.publish({ entity: { apiVersion: site.entity.entity.apiVersion, kind: site.entity.kind, metadata: { namespace, name } }, directory: built.directory });
       const prefix = `${site.triplet}/`;
       const expected = new Set(built.files.map(f => prefix + f));
@@ -72,7 +77,7 @@ export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
       if (missing.length || extra.length || metadata.etag !== input.commit || !metadata.site_name) {
         throw new Error(`verification failed: ${missing.length} file(s) missing${missing.length ? ` (e.g. ${missing[0]})` : ''}, ${extra.length} stale file(s) left, metadata ${JSON.stringify({ site_name: metadata.site_name, etag: metadata.etag })}`);
       }
-      input.log(`${progress}: built ${built.files.length} files in ${built.seconds.toFixed(1)} s, published, ${stale.length} stale removed, verified`);
+      input.log(`${progress}: ${input.prebuilt !== undefined ? `${built.files.length} files built without secrets` : `built ${built.files.length} files in ${built.seconds.toFixed(1)} s`}, published, ${stale.length} stale removed, verified`);
       results.push({ triplet: site.triplet, outcome: 'published', files: built.files.length, pruned: stale.length, seconds: built.seconds });
     } catch (error) {
       input.log(`${progress}: FAILED: ${(error as Error).message}`);
@@ -81,6 +86,28 @@ export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
   }
   await Promise.all([...builds.values()].map(b => b.then(s => rm(posix.dirname(s.directory), { recursive: true, force: true }), () => undefined)));
   return results;
+}
+
+/**
+ * A site `techdocs build --out` wrote to `folder`, checked before anything is uploaded: it exists, holds
+ * only plain files and folders (no link an upload would follow), and its techdocs_metadata.json says it
+ * was built from `commit` (an older artifact is refused). Throws with what is wrong.
+ */
+async function prebuiltSite(folder: string, triplet: string, commit: string): Promise<BuiltSite> {
+  const directory = join(folder, ...triplet.split('/'));
+  if (!existsSync(join(directory, 'index.html'))) throw new Error(`no built site for ${triplet} in ${folder}: build it with techdocs build --out (from commit ${commit.slice(0, 12)})`);
+  const files: string[] = [];
+  const walk = async (dir: string, prefix: string) => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) await walk(join(dir, entry.name), `${prefix}${entry.name}/`);
+      else if (entry.isFile()) files.push(`${prefix}${entry.name}`);
+      else throw new Error(`the built site ${triplet} holds ${JSON.stringify(`${prefix}${entry.name}`.slice(0, 200))}, which is not a plain file (a link or device); it is not published`);
+    }
+  };
+  await walk(directory, '');
+  const metadata = JSON.parse(await readFile(join(directory, 'techdocs_metadata.json'), 'utf8')) as { etag?: unknown; site_name?: unknown };
+  if (metadata.etag !== commit) throw new Error(`the built site ${triplet} in ${folder} is from ${JSON.stringify(String(metadata.etag).slice(0, 40))}, not commit ${commit}: build it again from this commit`);
+  return { directory, files: files.sort(), seconds: 0 };
 }
 
 /** True when neither mkdocs.yml nor its docs folder changed between `commit` and the working tree. */

@@ -150,4 +150,39 @@ describe('the actions, run as the runner runs them (and techdocs publish, which 
     expectCleanStderr(preview);
     expect(existsSync(join(root, 'site/default/component/shop/index.html'))).toBe(true);
   }, 180_000);
+
+  it('publish-techdocs with sites: publishes what a job without secrets built from this commit, runs no MkDocs, refuses an older build', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'gitops-docs-prebuilt-'));
+    const tree: Record<string, string> = {
+      'gitops.config.yaml': 'repoUrl: https://example.test/repo/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./service.yaml]\n',
+      'catalog/service.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: till\n  annotations:\n    backstage.io/techdocs-ref: dir:./till\nspec:\n  type: service\n  lifecycle: production\n  owner: team-docs\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-docs\nspec:\n  type: team\n  children: []\n',
+      'catalog/till/mkdocs.yml': 'site_name: Till\nnav:\n  - Home: index.md\nplugins:\n  - techdocs-core\n',
+      'catalog/till/docs/index.md': '# Till\n\nHello.\n',
+    };
+    for (const [path, text] of Object.entries(tree)) {
+      await mkdir(dirname(join(root, path)), { recursive: true });
+      await writeFile(join(root, path), text);
+    }
+    execFileSync('sh', ['-c', 'git init -q -b main && git add -A && git -c user.email=ci@example.com -c user.name=ci commit -qm docs'], { cwd: root });
+    const sites = await mkdtemp(join(tmpdir(), 'gitops-sites-'));
+    const built = await gitops(root, ['techdocs', 'build', '--out', sites]);
+    expect(built.status, built.stdout + built.stderr).toBe(0);
+    const publish = async (force = false) => {
+      const runner = await runnerFiles(root);
+      const run = await runAction('publish-techdocs', { cwd: root, env: runner.env, with: { publisher: 'azureBlobStorage', container: 'techdocs', 'connection-string': emulators.azureConnectionString, sites, force: String(force) } });
+      return { ...run, summary: runner.read('summary') };
+    };
+    const first = await publish();
+    expect(first.status, first.stdout + first.stderr).toBe(0);
+    expect(first.summary).toContain('1 published, 0 up to date, 0 to publish, 0 failed');
+    expect(first.stderr).toContain('files built without secrets, published');
+    expect(first.stderr).not.toContain('TechDocs builds use');
+    // An artifact built from another commit is never published over this one.
+    const metadata = join(sites, 'default/component/till/techdocs_metadata.json');
+    await writeFile(metadata, JSON.stringify({ ...JSON.parse(readFileSync(metadata, 'utf8')), etag: 'an-older-commit' }));
+    const stale = await publish(true);
+    expect(stale.status).not.toBe(0);
+    expect(stale.stderr).toMatch(/the built site default\/component\/till in .* is from "an-older-commit", not commit/);
+  }, 180_000);
 });
