@@ -66,6 +66,25 @@ describe('action metadata, as GitHub reads it', () => {
   });
 });
 
+/** A git repo with one Component whose TechDocs site (`dir:./<name>`, techdocs-core) is catalog/<name>/. */
+async function docsRepo(name: string): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'gitops-docs-'));
+  const title = name[0].toUpperCase() + name.slice(1);
+  const tree: Record<string, string> = {
+    'gitops.config.yaml': 'repoUrl: https://example.test/repo/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
+    'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./service.yaml]\n',
+    'catalog/service.yaml': `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  annotations:\n    backstage.io/techdocs-ref: dir:./${name}\nspec:\n  type: service\n  lifecycle: production\n  owner: team-docs\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-docs\nspec:\n  type: team\n  children: []\n`,
+    [`catalog/${name}/mkdocs.yml`]: `site_name: ${title}\nnav:\n  - Home: index.md\nplugins:\n  - techdocs-core\n`,
+    [`catalog/${name}/docs/index.md`]: `# ${title}\n\nHello.\n`,
+  };
+  for (const [path, text] of Object.entries(tree)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), text);
+  }
+  execFileSync('sh', ['-c', 'git init -q -b main && git add -A && git -c user.email=ci@example.com -c user.name=ci commit -qm docs'], { cwd: root });
+  return root;
+}
+
 describe('the actions, run as the runner runs them (and techdocs publish, which needs a storage)', () => {
   let emulators: Emulators;
   beforeAll(async () => {
@@ -113,19 +132,7 @@ describe('the actions, run as the runner runs them (and techdocs publish, which 
   }, 120_000);
 
   it('publish-techdocs builds with real MkDocs and publishes to Azurite, then finds the site up to date', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'gitops-docs-action-'));
-    const tree: Record<string, string> = {
-      'gitops.config.yaml': 'repoUrl: https://example.test/repo/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
-      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./service.yaml]\n',
-      'catalog/service.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: shop\n  annotations:\n    backstage.io/techdocs-ref: dir:./shop\nspec:\n  type: service\n  lifecycle: production\n  owner: team-docs\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-docs\nspec:\n  type: team\n  children: []\n',
-      'catalog/shop/mkdocs.yml': 'site_name: Shop\nnav:\n  - Home: index.md\nplugins:\n  - techdocs-core\n',
-      'catalog/shop/docs/index.md': '# Shop\n\nHello.\n',
-    };
-    for (const [path, text] of Object.entries(tree)) {
-      await mkdir(dirname(join(root, path)), { recursive: true });
-      await writeFile(join(root, path), text);
-    }
-    execFileSync('sh', ['-c', 'git init -q -b main && git add -A && git -c user.email=ci@example.com -c user.name=ci commit -qm docs'], { cwd: root });
+    const root = await docsRepo('shop');
     const publish = async () => {
       const runner = await runnerFiles(root);
       const run = await runAction('publish-techdocs', { cwd: root, env: runner.env, with: { publisher: 'azureBlobStorage', container: 'techdocs', 'connection-string': emulators.azureConnectionString } });
@@ -152,19 +159,7 @@ describe('the actions, run as the runner runs them (and techdocs publish, which 
   }, 180_000);
 
   it('publish-techdocs with sites: publishes what a job without secrets built from this commit, runs no MkDocs, refuses an older build', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'gitops-docs-prebuilt-'));
-    const tree: Record<string, string> = {
-      'gitops.config.yaml': 'repoUrl: https://example.test/repo/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
-      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./service.yaml]\n',
-      'catalog/service.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: till\n  annotations:\n    backstage.io/techdocs-ref: dir:./till\nspec:\n  type: service\n  lifecycle: production\n  owner: team-docs\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-docs\nspec:\n  type: team\n  children: []\n',
-      'catalog/till/mkdocs.yml': 'site_name: Till\nnav:\n  - Home: index.md\nplugins:\n  - techdocs-core\n',
-      'catalog/till/docs/index.md': '# Till\n\nHello.\n',
-    };
-    for (const [path, text] of Object.entries(tree)) {
-      await mkdir(dirname(join(root, path)), { recursive: true });
-      await writeFile(join(root, path), text);
-    }
-    execFileSync('sh', ['-c', 'git init -q -b main && git add -A && git -c user.email=ci@example.com -c user.name=ci commit -qm docs'], { cwd: root });
+    const root = await docsRepo('till');
     const sites = await mkdtemp(join(tmpdir(), 'gitops-sites-'));
     const built = await gitops(root, ['techdocs', 'build', '--out', sites]);
     expect(built.status, built.stdout + built.stderr).toBe(0);

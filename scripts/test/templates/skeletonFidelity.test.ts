@@ -1,24 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/runBin.ts';
-import { tempRepo } from '../helpers/tempRepo.ts';
+import { templateHead, templateRepo } from '../helpers/templateRepo.ts';
 
 // Cases from real template repositories, checked through the bin: where a skeleton finding points, what
 // the scaffolder's renderer (Nunjitsu) really makes of an expression, and what it refuses that nunjucks'
 // parser (the one the analysis reads skeletons with) accepts.
-const TEMPLATE = (name: string, url: string, extra = '') => `apiVersion: scaffolder.backstage.io/v1beta3
-kind: Template
-metadata:
-  name: ${name}
-spec:
-  owner: group:default/platform
-  type: service
-  parameters:
-    - title: Name
-      required: [name]
-      properties:
-        name: {type: string}
-  steps:
-    - id: fetch
+const TEMPLATE = (name: string, url: string, extra = '') => `${templateHead(name)}    - id: fetch
       name: Fetch
       action: fetch:template
       input:
@@ -56,10 +43,7 @@ describe('skeleton findings as the scaffolder would meet them (check, through th
   const at = (file: string) => found.filter(d => d.file === file).map(d => `${d.ruleId}@${d.range.start.line}:${d.range.start.column}`);
 
   beforeAll(async () => {
-    const root = await tempRepo({
-      'gitops.config.yaml': 'repoUrl: https://github.com/acme/x/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
-      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: all}\nspec:\n  targets: [../templates/web/template.yaml, ../templates/cc/template.yaml, ./platform.yaml]\n',
-      'catalog/platform.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: platform}\nspec: {type: team, children: []}\n',
+    const root = await templateRepo(['../templates/web/template.yaml', '../templates/cc/template.yaml'], {
       'templates/web/template.yaml': TEMPLATE('web', './skeleton'),
       // An unknown block tag on line 638 (its name at column 4); `${{{` on line 65, the dict it opens at column 81.
       'templates/web/skeleton/docs/index.md': `${lines(637)}{% docs %}\nmore\n`,
