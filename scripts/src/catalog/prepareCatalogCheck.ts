@@ -10,7 +10,6 @@ import type { ResultCache } from '../cache/resultCache.ts';
 import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
 import { mayIncludeFiles } from '../techdocs/fileIncludes.ts';
 import { includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, monorepoIncludes } from '../techdocs/mkdocsSafety.ts';
-import { globTooComplex, matchGlob } from './locationTargets.ts';
 import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
 import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
@@ -47,7 +46,7 @@ export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySch
 }
 
 /** The mkdocs.yml of every TechDocs site the reported entities point at with `dir:`. */
-function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFile & { text?: string; pages?: { file: string; text: string }[] })[] {
+function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFile & { text?: string; pages?: { file: string; text: string }[]; included?: boolean })[] {
   const repoFiles = new Set(loaded.repoFiles);
   // Only a `dir:` techdocs-ref (or a placeholder that may become one) names a site in this repo: the
   // other files need no placeholder substitution here.
@@ -57,7 +56,9 @@ function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFi
   }));
   const { entities } = collectEntities(withDocs, loaded, config.repoUrl);
   const sites = techdocsSites(entities, config.repoUrl).map(site => mkdocsFileIn(site.folder, repoFiles)).filter((f): f is string => Boolean(f));
+  const siteSet = new Set(sites);
   return [...withIncludedConfigs(config, sites, loaded.repoFiles)].sort().map(file => {
+    const included = siteSet.has(file) ? {} : { included: true };
     // PR content like any catalog file: the same byte cap and encoding rules.
     const read = readSource(join(config.root, file), file, config.catalog.maxFileBytes);
     if ('problem' in read) return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
@@ -73,7 +74,7 @@ function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFi
       const source = readSource(join(config.root, page), page, config.catalog.maxFileBytes);
       return 'text' in source && mayIncludeFiles(source.text) ? [{ file: page, text: source.text }] : [];
     });
-    return { file, text, pages, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
+    return { file, text, pages, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, ...included };
   });
 }
 
@@ -93,11 +94,16 @@ function withIncludedConfigs(config: GitopsConfig, sites: readonly string[], rep
     const read = readSource(join(config.root, file), file, config.catalog.maxFileBytes);
     if (!('text' in read)) continue;
     const folder = posix.dirname(file) === '.' ? '' : posix.dirname(file);
-    for (const include of monorepoIncludes(mkdocsConfigAsBuilt(read.text))) {
+    const asBuilt = mkdocsConfigAsBuilt(read.text);
+    // What the build copies besides mkdocs.yml: the docs_dir, where a glob may find configs.
+    const docsDir = isRecord(asBuilt) && typeof asBuilt.docs_dir === 'string' ? asBuilt.docs_dir : 'docs';
+    const docs = `${posix.normalize(posix.join(folder || '.', docsDir))}/`;
+    for (const include of monorepoIncludes(asBuilt)) {
       const target = includeTarget(include, folder, folder);
       if (target === undefined) continue;
-      // Globs as Location patterns are matched: bounded in shape and time (a hostile one matches nothing here).
-      const found = include.glob ? (globTooComplex(target) ? [] : matchGlob(repoFiles, target) ?? []) : repoFiles.includes(target) ? [target] : [];
+      // A glob is not matched here: Python's glob and minimatch differ in corners (`**` matching nothing, dot
+      // files, classes), so every YAML file of the docs_dir (what the build copies) is judged as a config.
+      const found = include.glob ? repoFiles.filter(f => f !== file && f.startsWith(docs) && /\.ya?ml$/i.test(f)) : repoFiles.includes(target) ? [target] : [];
       for (const next of found) {
         if (files.has(next) || files.size >= MAX_INCLUDED_CONFIGS) continue;
         files.add(next);

@@ -11,7 +11,6 @@ import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 import { fileIncludesOutside } from './fileIncludes.ts';
 import { checkMkdocsSafety, deniedExtensions, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
 import { parseYaml } from '../load/parseYaml.ts';
-import { globTooComplex, matchGlob } from '../catalog/locationTargets.ts';
 
 const require = createRequire(import.meta.url);
 const SHIM = fileURLToPath(new URL('../../techdocs-core-shim/', import.meta.url));
@@ -165,15 +164,15 @@ async function refuseUnsafeIncludes(source: string, config: string, shown: strin
     const file = queue.shift()!;
     const text = await readFile(join(source, file), 'utf8');
     const folder = posix.dirname(file) === '.' ? '' : posix.dirname(file);
-    if (file !== config) {
-      const parsed = parseYaml(text, file);
-      const unsafe = checkMkdocsSafety({ file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, text, fileSet, policy).find(d => d.severity === 'error');
-      if (unsafe) throw new Error(`${shown} includes ${file} (mkdocs-monorepo-plugin), which is refused: ${unsafe.message} The site is not built.`);
-    }
+    // The site's own config is judged here too: the pull request's build job runs before any review.
+    const parsed = parseYaml(text, file);
+    const unsafe = checkMkdocsSafety({ file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, text, fileSet, policy, file !== config).find(d => d.severity === 'error');
+    if (unsafe) throw new Error(file === config ? `${shown} is refused: ${unsafe.message} The site is not built.` : `${shown} includes ${file} (mkdocs-monorepo-plugin), which is refused: ${unsafe.message} The site is not built.`);
     for (const include of monorepoIncludes(mkdocsConfigAsBuilt(text))) {
       const target = includeTarget(include, folder, '');
-      if (target === undefined || (include.glob && globTooComplex(target))) throw new Error(`${shown}: a nav entry includes ${JSON.stringify(include.target.slice(0, 200))}, which leads outside the site or cannot be matched safely (mkdocs-monorepo-plugin would read it as MkDocs config). The site is not built.`);
-      for (const next of include.glob ? (matchGlob(files, target) ?? []) : fileSet.has(target) ? [target] : []) {
+      if (target === undefined) throw new Error(`${shown}: a nav entry includes ${JSON.stringify(include.target.slice(0, 200))}, which leads outside the site (mkdocs-monorepo-plugin would read it as MkDocs config). The site is not built.`);
+      // Python's glob is not minimatch: every YAML file of the copy may be what a glob finds, so each is judged.
+      for (const next of include.glob ? files.filter(f => f !== file && /\.ya?ml$/i.test(f)) : fileSet.has(target) ? [target] : []) {
         if (seen.has(next)) continue;
         seen.add(next);
         queue.push(next);

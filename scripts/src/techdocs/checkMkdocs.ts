@@ -15,8 +15,8 @@ const KEPT_PLUGINS = new Set(['techdocs-core', 'search', 'material/search', 'red
  * sanitiser would silently drop; with the file's `text`, nothing that reads the build's environment or runs
  * code (see checkMkdocsSafety).
  */
-export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, options: { text?: string; policy?: TechdocsPolicy; pages?: readonly { file: string; text: string }[] } = {}): Diagnostic[] {
-  const safety = [...checkMkdocsSafety(source, options.text, repoFiles, options.policy ?? DEFAULT_TECHDOCS_POLICY), ...(options.pages ?? []).flatMap(page => fileIncludeFindings(page.file, page.text))];
+export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, options: { text?: string; policy?: TechdocsPolicy; pages?: readonly { file: string; text: string }[]; included?: boolean } = {}): Diagnostic[] {
+  const safety = [...checkMkdocsSafety(source, options.text, repoFiles, options.policy ?? DEFAULT_TECHDOCS_POLICY, options.included), ...(options.pages ?? []).flatMap(page => fileIncludeFindings(page.file, page.text))];
   // For mkdocs.yml `<<` is a merge key after all (MkDocs and TechDocs expand it): mkdocs-merge-key says so.
   const merges = safety.some(d => d.ruleId === 'mkdocs-merge-key');
   const diagnostics: Diagnostic[] = [...source.problems.filter(p => !(merges && p.ruleId === 'yaml-merge-key')), ...safety];

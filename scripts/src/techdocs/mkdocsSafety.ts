@@ -135,9 +135,41 @@ export function monorepoIncludes(config: unknown): MonorepoInclude[] {
  */
 export function includeTarget(include: MonorepoInclude, folder: string, within: string): string | undefined {
   if (posix.isAbsolute(include.target) || /^[a-z]:|^\\|^~/i.test(include.target) || include.target.includes('\\')) return undefined;
+  // No `..` at all: normalising `a/**/../b` to `a/b` is not what Python's glob makes of it (`**` may match nothing).
+  if (include.target.split('/').includes('..')) return undefined;
   const target = posix.normalize(posix.join(folder || '.', include.target));
   if (target === '..' || target.startsWith('../')) return undefined;
   return within === '' || target.startsWith(`${within}/`) ? target : undefined;
+}
+
+/**
+ * Why an included config's site_name is unsafe, or undefined: mkdocs-monorepo-plugin copies the included
+ * docs to `<docs>/<site_name split at />`, so a `..` segment (which its own alias check lets through) or an
+ * absolute name writes anywhere on the machine. Letters, digits, `_`, `-` and `.` per segment are safe.
+ */
+export function includedSiteNameProblem(config: unknown): string | undefined {
+  const name = isRecord(config) ? config.site_name : undefined;
+  if (typeof name !== 'string') return 'it has no site_name (the plugin names the section after it)';
+  const segments = name.split('/');
+  if (segments.some(segment => segment === '' || segment === '.' || segment === '..' || !/^[A-Za-z0-9_.-]+$/.test(segment))) {
+    return `its site_name ${JSON.stringify(name.slice(0, 120))} is not a plain name: mkdocs-monorepo-plugin copies its docs to a folder of that name, so "..", "/" at the ends or other characters would write elsewhere on the machine`;
+  }
+  return undefined;
+}
+
+/**
+ * The redirect_maps of an mkdocs-redirects plugin entry that would write outside the site or inject
+ * HTML: keys are joined onto site_dir as they are (absolute, `..` or `\` paths land anywhere), values
+ * are written into the redirect page unescaped (quotes, `<`, `>` or line breaks inject markup).
+ */
+function redirectProblems(options: unknown): { key: string; problem: string }[] {
+  const maps = isRecord(options) ? options.redirect_maps : undefined;
+  if (!isRecord(maps)) return [];
+  return Object.entries(maps).flatMap(([key, value]) => {
+    if (posix.isAbsolute(key) || key.includes('\\') || /^[a-z]:/i.test(key) || key.split('/').includes('..')) return [{ key, problem: `the page ${JSON.stringify(key.slice(0, 120))} leads outside the site: the redirect file would be written elsewhere on the machine` }];
+    if (typeof value !== 'string' || /["'<>\r\n\u2028\u2029]/.test(value)) return [{ key, problem: `the target of ${JSON.stringify(key.slice(0, 120))} holds quotes, angle brackets or line breaks, which mkdocs-redirects writes into the page unescaped` }];
+    return [];
+  });
 }
 
 /** The repo's schemas/techdocs-policy.json when it has one, else the toolkit's. Throws on invalid JSON. */
@@ -155,7 +187,7 @@ export const DEFAULT_TECHDOCS_POLICY: TechdocsPolicy = defaultPolicy as Techdocs
  * runs), `INHERIT:` reaching outside the site's reviewed folder, and plugins outside the policy.
  * `text` is the file's YAML; returns Diagnostics with the tag's or key's own line.
  */
-export function checkMkdocsSafety(source: SourceFile, text: string | undefined, repoFiles: ReadonlySet<string>, policy: TechdocsPolicy): Diagnostic[] {
+export function checkMkdocsSafety(source: SourceFile, text: string | undefined, repoFiles: ReadonlySet<string>, policy: TechdocsPolicy, included = false): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const folder = posix.dirname(source.file) === '.' ? '' : posix.dirname(source.file);
   // A finding about a key that only `<<` brings in is shown on the `<<` line.
@@ -178,6 +210,8 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
     config = mkdocsConfigAsBuilt(text) ?? config;
   }
   if (!isRecord(config)) return diagnostics;
+  const unsafeName = included ? includedSiteNameProblem(config) : undefined;
+  if (unsafeName) diagnostics.push(at(['site_name'], 'mkdocs-path-outside', `This config is included by another site's nav (mkdocs-monorepo-plugin), and ${unsafeName}.`, 'Give it a plain site_name such as orders-api.'));
   if ('hooks' in config) {
     diagnostics.push(at(['hooks'], 'mkdocs-hooks', 'hooks: runs the listed Python files inside the job that builds and publishes the docs.', 'Remove hooks; ask the platform team for a reviewed plugin instead.', true));
   }
@@ -200,7 +234,10 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
     diagnostics.push(at(path, 'mkdocs-unsafe-extension', `The markdown extension '${name.slice(0, 200)}' is refused: ${reason}.`, 'Copy the text into the page, or link to the file.', typeof path[1] === 'string'));
   }
   const allowed = new Set(policy.plugins);
-  for (const { path, name } of pluginsOf(config.plugins, ['plugins'])) {
+  for (const { path, name, options, optionsPath } of pluginsOf(config.plugins, ['plugins'])) {
+    for (const { key, problem } of /(^|\/)redirects$/.test(name) ? redirectProblems(options) : []) {
+      diagnostics.push(at([...optionsPath, 'redirect_maps', key], 'mkdocs-path-outside', `redirect_maps: ${problem}.`, 'Map a page of this site (a relative .md path without ..) to a plain URL or page.', true));
+    }
     if (!allowed.has(name)) {
       diagnostics.push(at(path, 'mkdocs-plugin-not-allowed', `The mkdocs plugin '${name.slice(0, 200)}' is not in schemas/techdocs-policy.json; plugins run Python in the job that publishes the docs.`, `Use one of: ${policy.plugins.join(', ')}; or ask the platform team to review and add it.`));
     }
@@ -213,13 +250,14 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
  * of a name to its options), the mapping form MkDocs also reads, and those nested under the `group`
  * plugin (`group: {plugins: [...]}`), which loads them itself.
  */
-function pluginsOf(plugins: unknown, path: (string | number)[], depth = 0): { path: (string | number)[]; name: string }[] {
-  const entries: [(string | number)[], string, unknown][] = Array.isArray(plugins)
-    ? plugins.flatMap((plugin, i): [(string | number)[], string, unknown][] => (typeof plugin === 'string' ? [[[...path, i], plugin, undefined]] : isRecord(plugin) ? Object.entries(plugin).map(([name, options]): [(string | number)[], string, unknown] => [[...path, i], name, options]) : []))
-    : isRecord(plugins) ? Object.entries(plugins).map(([name, options]): [(string | number)[], string, unknown] => [[...path, name], name, options]) : [];
-  return entries.flatMap(([at, name, options]) => {
-    const nested = depth < 5 && /(^|\/)group$/.test(name) && isRecord(options) ? pluginsOf(options.plugins, [...at, name, 'plugins'], depth + 1) : [];
-    return [{ path: at, name }, ...nested];
+function pluginsOf(plugins: unknown, path: (string | number)[], depth = 0): { path: (string | number)[]; name: string; options: unknown; optionsPath: (string | number)[] }[] {
+  type Entry = { path: (string | number)[]; name: string; options: unknown; optionsPath: (string | number)[] };
+  const entries: Entry[] = Array.isArray(plugins)
+    ? plugins.flatMap((plugin, i): Entry[] => (typeof plugin === 'string' ? [{ path: [...path, i], name: plugin, options: undefined, optionsPath: [...path, i] }] : isRecord(plugin) ? Object.entries(plugin).map(([name, options]) => ({ path: [...path, i], name, options, optionsPath: [...path, i, name] })) : []))
+    : isRecord(plugins) ? Object.entries(plugins).map(([name, options]) => ({ path: [...path, name], name, options, optionsPath: [...path, name] })) : [];
+  return entries.flatMap(entry => {
+    const nested = depth < 5 && /(^|\/)group$/.test(entry.name) && isRecord(entry.options) ? pluginsOf(entry.options.plugins, [...entry.optionsPath, 'plugins'], depth + 1) : [];
+    return [entry, ...nested];
   });
 }
 

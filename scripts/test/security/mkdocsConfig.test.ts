@@ -38,6 +38,10 @@ const ROWS: [string, string, string[]][] = [
   ['a plugin nested under the allowed group plugin', "site_name: Docs\nplugins:\n  - techdocs-core\n  - group:\n      enabled: true\n      plugins: [macros]\n", ['mkdocs-plugin-not-allowed@6']],
   ['a monorepo include of a host file', "site_name: Docs\nnav:\n  - Home: index.md\n  - Notes: '!include /etc/mkdocs.yml'\n", ['mkdocs-path-outside@4']],
   ['a monorepo include climbing out of the site', "site_name: Docs\nnav:\n  - Notes: '*include ../../*/mkdocs.yml'\n", ['mkdocs-path-outside@3']],
+  // Red team, round 5: `**/..` that Python's glob reads otherwise than a normalised path; redirect_maps writing anywhere.
+  ['a monorepo glob with ** then ..', "site_name: Docs\nnav:\n  - Notes: '*include docs/a/**/../mkdocs.yml'\n", ['mkdocs-path-outside@3']],
+  ['a redirect written outside the site', "site_name: Docs\nplugins:\n  - techdocs-core\n  - redirects:\n      redirect_maps:\n        ../../../../tmp/x.pth: index.md\n", ['mkdocs-path-outside@6']],
+  ['a redirect target that injects markup', "site_name: Docs\nplugins:\n  - techdocs-core\n  - redirects:\n      redirect_maps:\n        old.md: '\"><script>alert(1)</script>'\n", ['mkdocs-path-outside@6']],
 ];
 
 describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
@@ -152,6 +156,39 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     expect(build.status, build.stderr).toBe(1);
     expect(build.stdout + build.stderr).toMatch(/includes docs\/notes\/mkdocs\.yml \(mkdocs-monorepo-plugin\), which is refused: !!python\/object\/apply/);
     expect(existsSync(join(out, 'default/component/docs-site/index.html'))).toBe(false);
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['a site_name that climbs out (the plugin copies its docs to a folder of that name)', "'!include docs/sub/mkdocs.yml'", 'docs/sub/mkdocs.yml', 'site_name: ../../../../../tmp/planted\ndocs_dir: files\n', 'mkdocs-path-outside@handbook/docs/sub/mkdocs.yml:1', /its site_name \\?"..\/..\/..\/..\/..\/tmp\/planted\\?" is not a plain name/],
+    ['a config a glob finds that the gate\'s own matching would miss', "'*include docs/a/**/../mkdocs.yml'", 'docs/mkdocs.yml', "site_name: Inner\nx: !!python/object/apply:os.system ['id']\n", 'mkdocs-path-outside@handbook/mkdocs.yml:3', /includes \\?"docs\/a\/\*\*\/\.\.\/mkdocs\.yml\\?", outside this site's folder/],
+  ])('an included config with %s fails the gate and the build', async (_, include, file, text, expected, refusal) => {
+    const root = await tempRepo({
+      'catalog-info.yaml': component,
+      'handbook/mkdocs.yml': `site_name: Docs\nnav:\n  - Sub: ${include}\n`,
+      'handbook/docs/index.md': '# Docs\n',
+      [`handbook/${file}`]: text,
+      'handbook/docs/sub/files/index.md': '# Sub\n',
+    });
+    const result = await runBin(['check', '--format', 'json'], root);
+    const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string; severity: string; file: string; range: { start: { line: number } } }[] };
+    expect(report.diagnostics.filter(d => d.severity === 'error').map(d => `${d.ruleId}@${d.file}:${d.range.start.line}`)).toContain(expected);
+    expect(result.status).toBe(1);
+    const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+    const build = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+    expect(build.status, build.stderr).toBe(1);
+    expect(build.stdout + build.stderr).toMatch(refusal);
+    expect(existsSync(join(out, 'default/component/docs-site/index.html'))).toBe(false);
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('techdocs build refuses the site\'s own unsafe config before building (a pull request\'s build runs before review)', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': "site_name: Docs\nplugins:\n  - techdocs-core\n  - redirects:\n      redirect_maps:\n        /tmp/x.html: index.md\n", 'handbook/docs/index.md': '# Docs\n' });
+    const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+    const build = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+    expect(build.status, build.stderr).toBe(1);
+    expect(build.stdout + build.stderr).toMatch(/mkdocs\.yml is refused: redirect_maps: the page \\?"\/tmp\/x\.html\\?" leads outside the site/);
+    expect(existsSync('/tmp/x.html')).toBe(false);
     await rm(out, { recursive: true, force: true });
   });
 
