@@ -11,6 +11,7 @@ import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 import { fileIncludesOutside } from './fileIncludes.ts';
 import { checkMkdocsSafety, deniedExtensions, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
 import { parseYaml } from '../load/parseYaml.ts';
+import { isRecord } from '../load/loadCatalog.ts';
 
 const require = createRequire(import.meta.url);
 const SHIM = fileURLToPath(new URL('../../techdocs-core-shim/', import.meta.url));
@@ -166,6 +167,10 @@ async function refuseUnsafeIncludes(source: string, config: string, shown: strin
     const folder = posix.dirname(file) === '.' ? '' : posix.dirname(file);
     // The site's own config is judged here too: the pull request's build job runs before any review.
     const parsed = parseYaml(text, file);
+    // A config the gate cannot read (a YAML error, duplicate keys) is not judged there: PyYAML would still read it.
+    // (The site's own config goes on to TechDocs' reader, whose error says where.)
+    const unreadable = file === config ? undefined : (parsed.problems.find(p => p.severity === 'error') ?? (isRecord(parsed.documents[0]) ? undefined : { message: 'it is not a YAML mapping' }));
+    if (unreadable) throw new Error(`${shown} includes ${file}, which cannot be read as the gate reads it (${unreadable.message.split('\n')[0].slice(0, 200)}). The site is not built.`);
     const unsafe = checkMkdocsSafety({ file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, text, fileSet, policy, file !== config).find(d => d.severity === 'error');
     if (unsafe) throw new Error(file === config ? `${shown} is refused: ${unsafe.message} The site is not built.` : `${shown} includes ${file} (mkdocs-monorepo-plugin), which is refused: ${unsafe.message} The site is not built.`);
     for (const include of monorepoIncludes(mkdocsConfigAsBuilt(text))) {

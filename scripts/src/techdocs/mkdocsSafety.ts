@@ -53,7 +53,21 @@ export function mkdocsConfigAsBuilt(text: string): unknown {
 
 /** Whether `text` writes a `<<` key anywhere (a merge key to MkDocs and TechDocs). */
 export function writesMergeKey(text: string): boolean {
-  return /(?:^|[\s{,])<<\s*:/m.test(text) || /["']<<["']\s*:/.test(text);
+  // Any `<<` at all: a comment or an explicit `?` between it and its `:` still makes a merge key to PyYAML.
+  return text.includes('<<');
+}
+
+/**
+ * Why `text` (an mkdocs.yml, or a config one includes) would be read otherwise by the builders than by
+ * the gate, or undefined. TechDocs reads the site's config with js-yaml and MkDocs and its plugins with
+ * PyYAML (YAML 1.1, its full loader), the gate with `yaml`: they disagree on explicit `?` keys (js-yaml
+ * names `? [nav]` nav, `yaml` "[ nav ]") and on line breaks (PyYAML also breaks lines at U+2028, U+2029
+ * and NEL, so a "comment" ends there and a key follows). Such a config is refused rather than judged.
+ */
+export function mkdocsReadingProblem(text: string): string | undefined {
+  if (/[\u0085\u2028\u2029]/.test(text)) return 'it holds a line break character (U+2028, U+2029 or NEL) that Python\'s YAML reader starts a new line at, where the gate reads one line';
+  if (/(?:^|[\s{[,-])\?(?:[ \t]|$)/m.test(text)) return 'it writes an explicit "?" key, which js-yaml, PyYAML and the gate name differently';
+  return undefined;
 }
 
 /** A path-valued key of mkdocs.yml whose value leads outside the site's folder (or is absolute). */
@@ -199,6 +213,8 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
   });
   // A file over the node budget was not read; reading it again here would undo the budget.
   const readable = text !== undefined && !source.problems.some(p => p.ruleId === 'yaml-node-limit');
+  const reading = readable ? mkdocsReadingProblem(text) : undefined;
+  if (reading) diagnostics.push({ ruleId: 'mkdocs-invalid', severity: 'error', message: `${source.file} is refused: ${reading}. What the gate checks must be what gets built.`, hint: 'Write plain YAML: one key per line, no "?" keys, only ordinary line breaks.', file: source.file, range: source.locate(0, []) });
   const parsed = readable ? withPositions(text) : undefined;
   if (readable) diagnostics.push(...unsafeTags(source.file, parsed, new Set(policy.yamlTags)));
   let config = source.documents[0];

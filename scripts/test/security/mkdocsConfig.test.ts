@@ -41,6 +41,11 @@ const ROWS: [string, string, string[]][] = [
   // Red team, round 5: `**/..` that Python's glob reads otherwise than a normalised path; redirect_maps writing anywhere.
   ['a monorepo glob with ** then ..', "site_name: Docs\nnav:\n  - Notes: '*include docs/a/**/../mkdocs.yml'\n", ['mkdocs-path-outside@3']],
   ['a redirect written outside the site', "site_name: Docs\nplugins:\n  - techdocs-core\n  - redirects:\n      redirect_maps:\n        ../../../../tmp/x.pth: index.md\n", ['mkdocs-path-outside@6']],
+  // Red team, round 6: what js-yaml or PyYAML read otherwise than the gate is refused outright.
+  ['an explicit ? key hiding redirect_maps from the gate', "site_name: Docs\nplugins:\n  - redirects:\n      ? [redirect_maps]\n      : {'../../x.html': y}\n", ['mkdocs-invalid@1']],
+  ['a U+2028 that ends a comment for PyYAML', "site_name: Docs\n# note\u2028extra: !!python/object/apply:os.system ['id']\n", ['mkdocs-invalid@1']],
+  ['a merge key behind a comment', "base: &b {hooks: [x.py]}\nsite_name: Docs\n<< # merged\n: *b\n", ['mkdocs-merge-key@3', 'yaml-syntax@3']],
+  ['an explicit merge key behind a comment', "base: &b {hooks: [x.py]}\nsite_name: Docs\n? << # merged\n: *b\n", ['mkdocs-invalid@1', 'mkdocs-hooks@3', 'mkdocs-merge-key@3']],
   ['a redirect target that injects markup', "site_name: Docs\nplugins:\n  - techdocs-core\n  - redirects:\n      redirect_maps:\n        old.md: '\"><script>alert(1)</script>'\n", ['mkdocs-path-outside@6']],
 ];
 
@@ -161,6 +166,7 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
 
   it.each([
     ['a site_name that climbs out (the plugin copies its docs to a folder of that name)', "'!include docs/sub/mkdocs.yml'", 'docs/sub/mkdocs.yml', 'site_name: ../../../../../tmp/planted\ndocs_dir: files\n', 'mkdocs-path-outside@handbook/docs/sub/mkdocs.yml:1', /its site_name \\?"..\/..\/..\/..\/..\/tmp\/planted\\?" is not a plain name/],
+    ['a duplicate key (the gate cannot read it, PyYAML keeps the last)', "'!include docs/sub/mkdocs.yml'", 'docs/sub/mkdocs.yml', 'site_name: sub\ndocs_dir: files\ndocs_dir: /etc\n', 'yaml-duplicate-key@handbook/docs/sub/mkdocs.yml:3', /cannot be read as the gate reads it/],
     ['a config a glob finds that the gate\'s own matching would miss', "'*include docs/a/**/../mkdocs.yml'", 'docs/mkdocs.yml', "site_name: Inner\nx: !!python/object/apply:os.system ['id']\n", 'mkdocs-path-outside@handbook/mkdocs.yml:3', /includes \\?"docs\/a\/\*\*\/\.\.\/mkdocs\.yml\\?", outside this site's folder/],
   ])('an included config with %s fails the gate and the build', async (_, include, file, text, expected, refusal) => {
     const root = await tempRepo({
