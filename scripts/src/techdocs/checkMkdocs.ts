@@ -79,6 +79,6 @@ function checkNav(nav: unknown[], path: PathSegment[], docsPath: string, repoFil
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || /^\s*[!*]include\s/.test(target)) return;
     const file = posix.normalize(posix.join(docsPath, target));
     // MkDocs (and so TechDocs, which does not build with --strict) warns and builds the site: the entry leads nowhere.
-    if (!repoFiles.has(file)) diagnostics.push(at(where, 'mkdocs-nav-missing', 'warning', `nav points at ${target}, but ${file} does not exist: MkDocs builds the site with a warning, and this nav entry leads nowhere.`, 'Fix the path (relative to docs_dir) or add the page.'));
+    if (!repoFiles.has(file)) diagnostics.push(at(where, 'mkdocs-nav-missing', 'warning', `nav points at ${JSON.stringify(target.slice(0, 200))}, but ${JSON.stringify(file.slice(0, 200))} does not exist: MkDocs builds the site with a warning, and this nav entry leads nowhere.`, 'Fix the path (relative to docs_dir) or add the page.'));
   }
 }

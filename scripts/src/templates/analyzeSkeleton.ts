@@ -88,7 +88,8 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       if (seen.has(key)) return;
       seen.add(key);
       if (ignored) hint = `copyWithoutRender lists this file, but this Backstage's fetch:template ignores copyWithoutRender and renders the file: rename the key to copyWithoutTemplating. ${hint}`;
-      found.push({ ruleId, severity, message, hint, file: file.file, range: { start: { line, column }, end: { line, column } } });
+      // Messages quote the skeleton (expressions, names, the parser's words): a hostile file's are cut here, once.
+      found.push({ ruleId, severity, message: bounded(message), hint: bounded(hint), file: file.file, range: { start: { line, column }, end: { line, column } } });
     };
     const tags = { variableStart: compat ? '{{' : '${{', variableEnd: '}}' };
     const open = compat ? '{{' : '${{';
@@ -155,6 +156,13 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     }
   }
   return found;
+}
+
+// A finding's message or hint, at most this long: enough for any real expression, never a whole hostile line.
+const MAX_TEXT = 600;
+
+function bounded(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
 }
 
 /** The whole `${{ … }}` around a node, from the text it was parsed from. */

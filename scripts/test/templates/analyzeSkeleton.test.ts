@@ -9,6 +9,17 @@ const run = (relative: string, text: string, copied = false, step: SkeletonStep 
 const messages = (relative: string, text: string, step: SkeletonStep) =>
   analyzeSkeleton([{ file: `skeletons/x/${relative}`, relative, text }], step).map(d => `${d.ruleId}@${d.range.start.line}:${d.range.start.column} ${d.message} | ${d.hint}`);
 
+describe('a hostile skeleton cannot make a finding unbounded', () => {
+  it.each([
+    ['a GitHub expression of 5,000 characters', '.github/workflows/ci.yml', `run: echo \${{ github.${'a'.repeat(5000)} }}\n`],
+    ['an unknown value of 5,000 characters', 'README.md', `\${{ values.${'b'.repeat(5000)} }}\n`],
+  ])('%s: message and hint stay short', (_, relative, text) => {
+    const found = analyzeSkeleton([{ file: `skeletons/x/${relative}`, relative, text }], { values: { name: RENDERED } });
+    expect(found.length).toBeGreaterThan(0);
+    for (const d of found) expect(Math.max(d.message.length, (d.hint ?? '').length)).toBeLessThanOrEqual(600);
+  });
+});
+
 describe("static analysis of skeletons with nunjucks' parser", () => {
   it.each([
     ['a clean file', 'README.md', '# ${{ values.name }}\n{% if values.owner %}by ${{ values.owner | lower }}{% endif %}\n', []],
