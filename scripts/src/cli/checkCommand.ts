@@ -104,12 +104,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     if (notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(notice)}; it will be rewritten.\n`);
     const { analyseCheck } = await import('./checkAnalysis.ts');
     const analysis = await analyseCheck(root, config, options, io, cache);
-    // A file read both as a catalog file and by a gate of its own (a Template) reports a parse error once.
-    const seen = new Set<string>();
-    const unique = analysis.diagnostics.filter(d => {
-      const id = `${d.ruleId}\0${d.file}\0${d.range.start.line}:${d.range.start.column}\0${d.message}`;
-      return !seen.has(id) && Boolean(seen.add(id));
-    });
+    const unique = withoutRepeats(analysis.diagnostics);
     const diagnostics = [...applyRuleSettings(unique, config), ...lockedRuleSettings(config)];
     // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
     const checkedFiles = new Set([...analysis.catalogFiles, ...diagnostics.map(d => d.file)]).size;
@@ -173,6 +168,29 @@ function replayParts(root: string, options: CheckOptions, cwd: string): string[]
 /** The cache file changes with every run that misses: it is the cache, not an input. */
 function cacheSkip(root: string, cacheFile: string): Set<string> {
   return new Set([relative(root, cacheFile).split(sep).join('/')]);
+}
+
+/**
+ * `diagnostics` in order without repeats: a file read both as a catalog file and by a gate of its own (a
+ * Template) reports its parse error twice, once with what the Location loses added. A finding with the same
+ * rule, file and start as an earlier one whose message it repeats (equal, or one continues the other) is one
+ * finding: the longer message is kept, in the earlier one's place.
+ */
+export function withoutRepeats(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const kept: Diagnostic[] = [];
+  // Keyed without the message, which is long, and compared only where the rest is the same.
+  const at = new Map<string, number[]>();
+  for (const d of diagnostics) {
+    const id = `${d.ruleId}\0${d.file}\0${d.range.start.line}:${d.range.start.column}`;
+    const same = at.get(id);
+    const repeated = same?.find(i => d.message.startsWith(kept[i].message) || kept[i].message.startsWith(d.message));
+    if (repeated === undefined) {
+      if (same) same.push(kept.length);
+      else at.set(id, [kept.length]);
+      kept.push(d);
+    } else if (d.message.length > kept[repeated].message.length) kept[repeated] = d;
+  }
+  return kept;
 }
 
 /** Severity overrides from gitops.config.yaml, by rule id or by family (`policy` covers `policy/*`). */

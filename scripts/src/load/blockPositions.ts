@@ -1,4 +1,4 @@
-import { yamlPackage } from './lazyPackages.ts';
+import { lineCounterClass } from './lazyPackages.ts';
 import type { Range } from '../diagnostic.ts';
 import { toRange, type PathSegment } from './yamlPath.ts';
 import { commentOnly, flowSeq, mappingKey, scalarEnd, Unsupported } from './blockScalars.ts';
@@ -49,7 +49,7 @@ export function locateInBlock(text: string, document: number, path: readonly Pat
   const found = scanner.answer();
   if (!found) return undefined;
   // The line starts are exactly what LineCounter.addNewLine would have collected: 0, then after each newline.
-  const lineCounter = new (yamlPackage().LineCounter)();
+  const lineCounter = new (lineCounterClass())();
   lineCounter.lineStarts = lines.start;
   const complete = found.reached === path.length;
   if (complete && !(options.key && found.keyStart >= 0)) {

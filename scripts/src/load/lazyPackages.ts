@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -14,6 +15,27 @@ export function yamlPackage(): typeof import('yaml') {
   return (yaml ??= require('yaml'));
 }
 let yaml: typeof import('yaml') | undefined;
+
+/**
+ * `yaml`'s LineCounter class (offsets to 1-based line and column), the one its parser fills: from the
+ * package once it is loaded, else from the package's own module file alone. Positions of a plain catalog
+ * file come from a line scan (locateInBlock), which needs only this class; evaluating the whole parser
+ * for it cost a run with findings about 17 ms. Falls back to the package if its layout ever changes.
+ */
+export function lineCounterClass(): typeof import('yaml').LineCounter {
+  if (yaml) return yaml.LineCounter;
+  if (!lineCounter) {
+    try {
+      // The package's exports map hides its modules; loading by file name is loading that same file.
+      lineCounter = (require(join(dirname(require.resolve('yaml')), 'parse/line-counter.js')) as { LineCounter?: typeof import('yaml').LineCounter }).LineCounter;
+    } catch {
+      lineCounter = undefined;
+    }
+    lineCounter ??= yamlPackage().LineCounter;
+  }
+  return lineCounter;
+}
+let lineCounter: typeof import('yaml').LineCounter | undefined;
 
 /** ajv's exports (`Ajv`, the class every schema here is compiled with), loaded on first use. */
 export function ajvPackage(): typeof import('ajv') {

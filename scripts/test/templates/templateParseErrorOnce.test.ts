@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { runBin } from '../helpers/runBin.ts';
+import { templateRepo } from '../helpers/templateRepo.ts';
+
+// A Template file is read twice: as a catalog file (a Location reads it) and by the template gate. A YAML
+// error in it is one finding, with what the Location loses said, not two at the same place.
+describe('a Template file that does not parse (check, through the bin)', () => {
+  it('reports its YAML error once, with the consequence for the Location that reads it', async () => {
+    const root = await templateRepo(['../templates/svc/template.yaml'], {
+      'templates/svc/template.yaml': 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: svc\n  tags: [a, b\nspec:\n  owner: platform\n',
+    });
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect(run.stderr).not.toContain('internal error');
+    const found = (JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string; message: string; range: { start: { line: number; column: number } } }[]).filter(d => d.ruleId === 'yaml-syntax');
+    expect(found.map(d => `${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual(['templates/svc/template.yaml:6:1']);
+    expect(found[0].message).toContain('Backstage then fails the whole Location in catalog/all.yaml');
+    expect(run.status).toBe(1);
+  }, 60_000);
+});
