@@ -34,7 +34,11 @@ export interface Finding {
 
 /** Turns a finding about a path inside an entity into a Diagnostic with the line and column of that path. */
 export function diagnosticAt(entity: CatalogEntity, path: readonly PathSegment[], finding: Finding, options?: { key?: boolean }): Diagnostic {
-  return { ...finding, file: entity.file, range: entity.locate(entity.document, path, options), entityRef: entity.ref };
+  const range = entity.locate(entity.document, path, options);
+  // Field by field in the order a spread gives them: findings come in many shapes, and spreading each
+  // cost a legacy catalog's thousands of them about 2 µs apiece.
+  const { ruleId, severity, message, hint } = finding;
+  return hint === undefined ? { ruleId, severity, message, file: entity.file, range, entityRef: entity.ref } : { ruleId, severity, message, hint, file: entity.file, range, entityRef: entity.ref };
 }
 
 // Backstage lower-cases refs with toLocaleLowerCase('en-US'); only the tr, az and lt locales have
