@@ -173,7 +173,7 @@ function cacheSkip(root: string, cacheFile: string): Set<string> {
 /**
  * `diagnostics` in order without repeats: a file read both as a catalog file and by a gate of its own (a
  * Template) reports its parse error twice, once with what the Location loses added. A finding with the same
- * rule, file and start as an earlier one whose message it repeats (equal, or one continues the other) is one
+ * rule, severity, file and start as an earlier one whose message it repeats (equal, or one continues the other) is one
  * finding: the longer message is kept, in the earlier one's place.
  */
 export function withoutRepeats(diagnostics: readonly Diagnostic[]): Diagnostic[] {
@@ -181,7 +181,7 @@ export function withoutRepeats(diagnostics: readonly Diagnostic[]): Diagnostic[]
   // Keyed without the message, which is long, and compared only where the rest is the same.
   const at = new Map<string, number[]>();
   for (const d of diagnostics) {
-    const id = `${d.ruleId}\0${d.file}\0${d.range.start.line}:${d.range.start.column}`;
+    const id = `${d.ruleId}\0${d.severity}\0${d.file}\0${d.range.start.line}:${d.range.start.column}`;
     const same = at.get(id);
     const repeated = same?.find(i => d.message.startsWith(kept[i].message) || kept[i].message.startsWith(d.message));
     if (repeated === undefined) {

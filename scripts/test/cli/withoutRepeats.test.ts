@@ -26,6 +26,8 @@ describe('withoutRepeats', () => {
       at('entity-schema', 4, 'must be string'),
       at('entity-kind-schema', 5, 'must be string'),
       at('entity-kind-schema', 4, 'must be string', 'b.yaml'),
+      // A longer message never takes a more severe finding's place.
+      { ...at('entity-kind-schema', 4, 'must be string, and more'), severity: 'info' as const },
     ];
     expect(withoutRepeats(list)).toEqual(list);
   });
