@@ -14,6 +14,7 @@ import { templateActions, templateGate } from '../templates/templateGate.ts';
 import { unknownActionMessage } from '../templates/checkStepInputs.ts';
 import { formatTemplateOutput } from '../templates/formatTemplateOutput.ts';
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
+import { pickTemplate } from '../templates/pickTemplate.ts';
 import { logText } from '../report/safeText.ts';
 import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
@@ -51,19 +52,14 @@ function parseQuietly(text: string, file: string): any {
 }
 
 /**
- * The template to render from a file of one or more documents: the only Template, or the one whose
- * metadata.name is `name`. Several Templates and no name is a UsageError listing the names.
+ * The template to render from a file of one or more documents (pickTemplate): the only Template, or the
+ * one whose metadata.name is `name`. Several Templates and no name is a UsageError listing the names.
  */
-function pickTemplate(documents: unknown[], file: string, name: string | undefined): any {
-  const templates = documents.filter((d): d is { kind?: unknown; metadata?: { name?: unknown } } => Boolean(d) && typeof d === 'object' && (d as { kind?: unknown }).kind === 'Template');
-  const names = templates.map(t => String(t.metadata?.name ?? '(no name)'));
-  if (name !== undefined) {
-    const picked = templates.find(t => t.metadata?.name === name);
-    if (!picked) throw new UsageError(`${file} has no Template named '${logText(name)}'. Templates in it: ${names.map(logText).join(', ') || 'none'}.`);
-    return picked;
-  }
-  if (templates.length > 1) throw new UsageError(`${file} holds ${templates.length} Templates (${names.map(logText).join(', ')}): pick one with --template NAME.`);
-  return templates[0] ?? documents[0];
+function templateToRender(documents: unknown[], file: string, name: string | undefined): any {
+  const pick = pickTemplate(documents, name);
+  if ('index' in pick) return documents[pick.index];
+  if (pick.missing !== undefined) throw new UsageError(`${file} has no Template named '${logText(pick.missing)}'. Templates in it: ${pick.names.map(logText).join(', ') || 'none'}.`);
+  throw new UsageError(`${file} holds ${pick.names.length} Templates (${pick.names.map(logText).join(', ')}): pick one with --template NAME.`);
 }
 
 export const TEMPLATES_HELP = `Usage: backstage-gitops templates test [name…] [--update-snapshots] [--shard i/n] [--run]
@@ -110,7 +106,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   } catch (error) {
     throw error instanceof OutsideRepositoryError ? new UsageError(error.message) : unreadable(templateFile, error);
   }
-  const template = resolveTemplatePlaceholders(root, templateFile, pickTemplate(parseDocuments(await readInput(realTemplate, templateFile), templateFile), templateFile, values.template), config.repoUrl);
+  const template = resolveTemplatePlaceholders(root, templateFile, templateToRender(parseDocuments(await readInput(realTemplate, templateFile), templateFile), templateFile, values.template), config.repoUrl);
   const parameters = parseQuietly(await readInput(resolve(io.cwd, values.values), values.values), values.values) ?? {};
   const secrets = values.secrets ? await readSecrets(resolve(io.cwd, values.secrets)) : undefined;
   const steps: { id?: unknown; action?: string }[] = template?.spec?.steps ?? [];

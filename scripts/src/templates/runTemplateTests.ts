@@ -22,6 +22,7 @@ import type { KnownAction } from './scaffolderActions.ts';
 import { templateActions } from './templateGate.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 import { childEnv } from '../process/childEnv.ts';
+import { pickTemplate } from './pickTemplate.ts';
 
 const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
 
@@ -65,7 +66,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   }
   const parsedCase = parseYaml(caseText, item.caseFile);
   const at = (path: (string | number)[], ruleId: string, message: string, hint: string) => diagnostics.push({ ruleId, severity: 'error', message, hint, file: item.caseFile, range: parsedCase.locate(0, path) });
-  const testCase = parsedCase.documents[0] as { name: string; values: Record<string, unknown>; secrets?: Record<string, string>; user?: { ref: string }; expect?: { files?: string[]; absent?: string[]; contains?: Record<string, string[]>; error?: string; valuesError?: string }; snapshot?: boolean; run?: string[] };
+  const testCase = parsedCase.documents[0] as { name: string; template?: string; values: Record<string, unknown>; secrets?: Record<string, string>; user?: { ref: string }; expect?: { files?: string[]; absent?: string[]; contains?: Record<string, string[]>; error?: string; valuesError?: string }; snapshot?: boolean; run?: string[] };
   const validate = toolkitValidator('template-test');
   // A case that does not parse says so with the parser's own line, not as a schema error at 1:1.
   if (parsedCase.problems.length) return { case: item, milliseconds: 0, diagnostics: [...parsedCase.problems] };
@@ -79,7 +80,17 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     return { case: item, milliseconds: 0, diagnostics };
   }
   const parsedYaml = parseYaml(templateText, templateFile);
-  const parsedTemplate = { ...parsedYaml, file: templateFile, documents: [resolveTemplatePlaceholders(root, templateFile, parsedYaml.documents[0], repoUrl)] };
+  // A file may hold several Templates (Backstage registers each): the case names the one it renders.
+  const pick = pickTemplate(parsedYaml.documents, testCase.template);
+  if (!('index' in pick)) {
+    const names = pick.names.slice(0, 10).map(shortName).join(', ') + (pick.names.length > 10 ? `, and ${pick.names.length - 10} more` : '') || 'none';
+    if (pick.missing !== undefined) at(['template'], 'template-test-invalid', `${templateFile} has no Template named '${shortName(pick.missing)}'; the Templates in it: ${names}.`, 'Give the metadata.name of one of them.');
+    else at([], 'template-test-invalid', `${templateFile} holds ${pick.names.length} Templates (${names}): the case does not say which one it renders.`, 'Add `template: <metadata.name>` to the case.');
+    return { case: item, milliseconds: 0, diagnostics };
+  }
+  const document = pick.index;
+  // The chosen document as document 0, its positions still those of its place in the file.
+  const parsedTemplate = { ...parsedYaml, file: templateFile, documents: [resolveTemplatePlaceholders(root, templateFile, parsedYaml.documents[document], repoUrl)], locate: (_: number, path: readonly (string | number)[], options?: { key?: boolean }) => parsedYaml.locate(document, path, options) };
   const template = parsedTemplate.documents[0] as { apiVersion: string; metadata: { name: string }; spec: { parameters?: object | object[]; steps: { action: string }[]; output?: object } };
   if (!isRecord(template) || !isRecord(template.spec) || !Array.isArray(template.spec.steps)) {
     // The static check reports why (a YAML error, a missing spec); nothing can be rendered.
@@ -187,6 +198,11 @@ function renderedInputFindings(template: { file: string; documents: unknown[]; l
     found.push({ ruleId: /parseRepoUrl/.test(refusal.message) ? 'template-repo-url' : 'template-action-input', severity: 'error', message: `${refusal.message} (rendered with the values of ${caseFile})`, hint: refusal.hint ?? "Fix the step's input in template.yaml: the scaffolder refuses it when the task runs.", file: template.file, range: template.locate(0, place.path, place.key ? { key: true } : undefined) });
   }
   return found;
+}
+
+/** A name from the template file or the case, as a finding quotes it: never a whole hostile line. */
+function shortName(name: string): string {
+  return name.length > 100 ? `${name.slice(0, 99)}…` : name;
 }
 
 function isText(content: Buffer): boolean {
