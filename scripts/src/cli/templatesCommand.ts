@@ -14,7 +14,7 @@ import { templateActions, templateGate } from '../templates/templateGate.ts';
 import { unknownActionMessage } from '../templates/checkStepInputs.ts';
 import { formatTemplateOutput } from '../templates/formatTemplateOutput.ts';
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
-import { pickTemplate } from '../templates/pickTemplate.ts';
+import { pickTemplate, quotedNames, shortName } from '../templates/pickTemplate.ts';
 import { logText } from '../report/safeText.ts';
 import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
@@ -58,8 +58,8 @@ function parseQuietly(text: string, file: string): any {
 function templateToRender(documents: unknown[], file: string, name: string | undefined): any {
   const pick = pickTemplate(documents, name);
   if ('index' in pick) return documents[pick.index];
-  if (pick.missing !== undefined) throw new UsageError(`${file} has no Template named '${logText(pick.missing)}'. Templates in it: ${pick.names.map(logText).join(', ') || 'none'}.`);
-  throw new UsageError(`${file} holds ${pick.names.length} Templates (${pick.names.map(logText).join(', ')}): pick one with --template NAME.`);
+  if (pick.missing !== undefined) throw new UsageError(`${file} has no Template named '${logText(shortName(pick.missing))}'. Templates in it: ${logText(quotedNames(pick.names))}.`);
+  throw new UsageError(`${file} holds ${pick.names.length} Templates (${logText(quotedNames(pick.names))}): pick one with --template NAME.`);
 }
 
 export const TEMPLATES_HELP = `Usage: backstage-gitops templates test [name…] [--update-snapshots] [--shard i/n] [--run]

@@ -20,6 +20,21 @@ export function pickTemplate(documents: readonly unknown[], name: string | undef
   return { index: templates[0]?.index ?? 0 };
 }
 
+/**
+ * Template names (or a name asked for) as a message quotes them: at most ten, each cut to 100 characters
+ * (they come from files a pull request writes); 'none' for none. Not escaped: the caller's output does that.
+ */
+export function quotedNames(names: readonly string[]): string {
+  if (names.length === 0) return 'none';
+  const shown = names.slice(0, 10).map(shortName).join(', ');
+  return names.length > 10 ? `${shown}, and ${names.length - 10} more` : shown;
+}
+
+/** One name from a template file or a case, bounded as quotedNames bounds each. */
+export function shortName(name: string): string {
+  return name.length > 100 ? `${name.slice(0, 99)}…` : name;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -22,7 +22,7 @@ import type { KnownAction } from './scaffolderActions.ts';
 import { templateActions } from './templateGate.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 import { childEnv } from '../process/childEnv.ts';
-import { pickTemplate } from './pickTemplate.ts';
+import { pickTemplate, quotedNames, shortName } from './pickTemplate.ts';
 
 const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
 
@@ -83,7 +83,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   // A file may hold several Templates (Backstage registers each): the case names the one it renders.
   const pick = pickTemplate(parsedYaml.documents, testCase.template);
   if (!('index' in pick)) {
-    const names = pick.names.slice(0, 10).map(shortName).join(', ') + (pick.names.length > 10 ? `, and ${pick.names.length - 10} more` : '') || 'none';
+    const names = quotedNames(pick.names);
     if (pick.missing !== undefined) at(['template'], 'template-test-invalid', `${templateFile} has no Template named '${shortName(pick.missing)}'; the Templates in it: ${names}.`, 'Give the metadata.name of one of them.');
     else at([], 'template-test-invalid', `${templateFile} holds ${pick.names.length} Templates (${names}): the case does not say which one it renders.`, 'Add `template: <metadata.name>` to the case.');
     return { case: item, milliseconds: 0, diagnostics };
@@ -198,11 +198,6 @@ function renderedInputFindings(template: { file: string; documents: unknown[]; l
     found.push({ ruleId: /parseRepoUrl/.test(refusal.message) ? 'template-repo-url' : 'template-action-input', severity: 'error', message: `${refusal.message} (rendered with the values of ${caseFile})`, hint: refusal.hint ?? "Fix the step's input in template.yaml: the scaffolder refuses it when the task runs.", file: template.file, range: template.locate(0, place.path, place.key ? { key: true } : undefined) });
   }
   return found;
-}
-
-/** A name from the template file or the case, as a finding quotes it: never a whole hostile line. */
-function shortName(name: string): string {
-  return name.length > 100 ? `${name.slice(0, 99)}…` : name;
 }
 
 function isText(content: Buffer): boolean {

@@ -49,6 +49,13 @@ describe('templates test on a template.yaml with several Templates (through the 
     expect(status).toBe(1);
   }, 120_000);
 
+  it('quotes names from the files bounded: a 5,000-character name the case asks for is cut', async () => {
+    const { found } = await testCases({ long: CASE(`template: ${'x'.repeat(5000)}\n`) });
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toContain(`'${'x'.repeat(99)}…'`);
+    expect(found[0].message.length).toBeLessThan(400);
+  }, 120_000);
+
   it("points a step refused with the case's values into the named Template's document", async () => {
     // The second Template gains a step whose input the action's schema refuses once rendered (a name for a boolean).
     const refused = `${FILE}    - id: log\n      name: Log\n      action: debug:log\n      input:\n        listWorkspace: \${{ parameters.name }}\n`;
