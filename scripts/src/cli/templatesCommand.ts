@@ -15,6 +15,7 @@ import { unknownActionMessage } from '../templates/checkStepInputs.ts';
 import { formatTemplateOutput } from '../templates/formatTemplateOutput.ts';
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
 import { pickTemplate, quotedNames, shortName } from '../templates/pickTemplate.ts';
+import { templateShapeProblem } from '../templates/templateShape.ts';
 import { logText } from '../report/safeText.ts';
 import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
@@ -109,11 +110,13 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const template = resolveTemplatePlaceholders(root, templateFile, templateToRender(parseDocuments(await readInput(realTemplate, templateFile), templateFile), templateFile, values.template), config.repoUrl);
   const parameters = parseQuietly(await readInput(resolve(io.cwd, values.values), values.values), values.values) ?? {};
   const secrets = values.secrets ? await readSecrets(resolve(io.cwd, values.secrets)) : undefined;
-  const steps: { id?: unknown; action?: string }[] = template?.spec?.steps ?? [];
-  const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
   if (template?.apiVersion !== 'scaffolder.backstage.io/v1beta3') {
-    throw new UsageError(`${templateFile} is ${template?.apiVersion ?? 'not a template'}: the scaffolder runs only scaffolder.backstage.io/v1beta3 templates.`);
+    throw new UsageError(`${templateFile} is ${logText(String(template?.apiVersion ?? 'not a template'))}: the scaffolder runs only scaffolder.backstage.io/v1beta3 templates.`);
   }
+  const shape = templateShapeProblem(template);
+  if (shape !== undefined) throw new UsageError(`${templateFile} is not a template the scaffolder can run: ${shape} (\`check\` says what Backstage's Template schema refuses).`);
+  const steps: { id?: unknown; action?: string }[] = template.spec.steps;
+  const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
   const refused = [...checkValues(template.spec?.parameters, parameters), ...checkSecrets(template.spec?.secrets, secrets)];
   if (refused.length) {
     for (const error of refused) io.stdout.write(`✖ ${logText(error)}\n`);

@@ -10,6 +10,7 @@ import { checkStepInputs } from './checkStepInputs.ts';
 import type { KnownAction } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
 import { unreadPlaceholder } from '../catalog/placeholders.ts';
+import { templateShapeProblem } from './templateShape.ts';
 
 const PAGE_OPTIONS = { strict: false, allErrors: true, validateFormats: false };
 
@@ -47,8 +48,9 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     found.push({ ruleId, severity, message, hint, file: source.file, range: text === undefined ? range : rangeOfText(text, range, item.text) });
   };
   const template = source.documents[document];
-  if (!isRecord(template) || !isRecord(template.spec)) return found;
-  const spec = template.spec;
+  // Not yet a template the scaffolder could run: Backstage's kind schema refuses it (entity-kind-schema).
+  if (templateShapeProblem(template) !== undefined) return found;
+  const spec = (template as { spec: Record<string, unknown> }).spec;
   const pages = (Array.isArray(spec.parameters) ? spec.parameters : spec.parameters ? [spec.parameters] : []) as Record<string, unknown>[];
   const declared = new Set<string>();
   const unknownPages = pages.some(page => unreadPlaceholder(page) !== undefined);

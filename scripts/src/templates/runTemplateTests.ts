@@ -23,6 +23,7 @@ import { templateActions } from './templateGate.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { pickTemplate, quotedNames, shortName } from './pickTemplate.ts';
+import { templateShapeProblem } from './templateShape.ts';
 
 const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
 
@@ -92,9 +93,10 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   // The chosen document as document 0, its positions still those of its place in the file.
   const parsedTemplate = { ...parsedYaml, file: templateFile, documents: [resolveTemplatePlaceholders(root, templateFile, parsedYaml.documents[document], repoUrl)], locate: (_: number, path: readonly (string | number)[], options?: { key?: boolean }) => parsedYaml.locate(document, path, options) };
   const template = parsedTemplate.documents[0] as { apiVersion: string; metadata: { name: string }; spec: { parameters?: object | object[]; steps: { action: string }[]; output?: object } };
-  if (!isRecord(template) || !isRecord(template.spec) || !Array.isArray(template.spec.steps)) {
-    // The static check reports why (a YAML error, a missing spec); nothing can be rendered.
-    at([], 'template-render-failed', `${templateFile} is not a template the scaffolder can run (${parsedTemplate.problems[0]?.message ?? 'no spec.steps'}).`, `Fix ${templateFile} first.`);
+  const shape = templateShapeProblem(template);
+  if (shape !== undefined) {
+    // The static check reports why (a YAML error, Backstage's kind schema); nothing can be rendered.
+    at([], 'template-render-failed', `${templateFile} is not a template the scaffolder can run (${parsedTemplate.problems[0]?.message ?? shape}).`, `Fix ${templateFile} first.`);
     return { case: item, milliseconds: 0, diagnostics };
   }
   const valueErrors = checkValues(template.spec.parameters, testCase.values);

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { expectCleanStderr, expectToolError, gitops } from '../e2e/gitops.ts';
+import { templateRepo } from '../helpers/templateRepo.ts';
+
+// A lone `-` left in a list after deleting an item makes a step or a parameter page null. Backstage's
+// Template kind schema refuses the entity, so the scaffolder never runs it: every command says that, none
+// crashes on it.
+const HEAD = 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: t\nspec:\n  type: service\n  owner: group:default/platform\n';
+const SHAPES: [string, string, string][] = [
+  ['a null step', `${HEAD}  steps:\n    -\n    - id: log\n      action: debug:log\n      input:\n        message: hi\n`, '/spec/steps/0 must be object'],
+  ['a null parameter page', `${HEAD}  parameters:\n    -\n    - title: Name\n      properties:\n        name: { type: string }\n  steps: []\n`, '/spec/parameters/0 must be object'],
+  ['a step that is a string', `${HEAD}  steps:\n    - debug:log\n`, '/spec/steps/0 must be object'],
+  ['parameters left empty', `${HEAD}  parameters:\n  steps: []\n`, '/spec/parameters must be'],
+];
+
+describe('a Template whose steps or parameter pages are not mappings (through the bin)', () => {
+  it.each(SHAPES)('check reports %s as Backstage\'s schema does, and does not crash', async (_, text, message) => {
+    const root = await templateRepo(['../templates/t/template.yaml'], { 'templates/t/template.yaml': text, 'templates/t/tests/case.yaml': 'name: case\nvalues: {}\nsnapshot: false\n' });
+    const run = await gitops(root, ['check', '--format', 'json']);
+    expectCleanStderr(run);
+    const found = (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; file: string; message: string }[] }).diagnostics.filter(d => d.file === 'templates/t/template.yaml');
+    expect(found.some(d => d.ruleId === 'entity-kind-schema' && d.message.includes(message)), JSON.stringify(found)).toBe(true);
+    expect(run.status).toBe(1);
+
+    const tested = await gitops(root, ['templates', 'test', '--format', 'json']);
+    expectCleanStderr(tested);
+    expect((JSON.parse(tested.stdout) as { diagnostics: { ruleId: string; message: string }[] }).diagnostics.map(d => d.ruleId)).toEqual(['template-render-failed']);
+    expect(tested.status).toBe(1);
+
+    expectToolError(await gitops(root, ['templates', 'render', 'templates/t/template.yaml', '--values', 'templates/t/tests/case.yaml', '--out', 'out']), /is not a template the scaffolder can run: spec\.(steps|parameters)/);
+  }, 120_000);
+});
