@@ -47,9 +47,12 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
 function urlTargetToPath(fromFile: string, target: string, repoUrl?: string): string | null | undefined {
   if (repoUrl?.includes('?')) return queryRepoTargetToPath(fromFile, target, repoUrl);
   const base = repoUrl ?? LOCAL_BASE;
+  // Backstage's resolveUrl (defaultScmResolveUrl, behind every git host's integration) reads a target that
+  // starts with one `/` from the root of the Location's own repository and branch, not from the host's root.
+  const fromRoot = target.startsWith('/') && !target.startsWith('//');
   let resolved: URL;
   try {
-    resolved = new URL(target, base + fromFile);
+    resolved = fromRoot ? new URL(target.slice(1), base) : new URL(target, base + fromFile);
   } catch {
     return undefined;
   }
@@ -107,7 +110,8 @@ function fileTargetToPath(fromFile: string, target: string): string | null | und
 /** Resolves a path written inside `fromFile` (placeholders, techdocs `dir:`) to a repo-relative path. */
 export function resolveRelative(fromFile: string, target: string, repoUrl?: string): string | null | undefined {
   try {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return urlTargetToPath(fromFile, target, repoUrl);
+    // A scheme, or a path from the repository's root (`/catalog/x.yaml`): resolved as Backstage resolves URLs.
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target) || (target.startsWith('/') && !target.startsWith('//'))) return urlTargetToPath(fromFile, target, repoUrl);
     return fileTargetToPath(fromFile, target);
   } catch (error) {
     // A malformed %-escape names nothing that can be read: no file of this repository.

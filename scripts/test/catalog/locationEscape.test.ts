@@ -52,3 +52,34 @@ describe('a malformed %-escape in a target or techdocs-ref (red team, round 4)',
     }
   }, 60_000);
 });
+
+// Backstage's resolveUrl (defaultScmResolveUrl in @backstage/integration, behind the GitHub, GitLab and
+// Bitbucket integrations) reads a target or placeholder starting with `/` from the root of the same
+// repository and branch: real catalogs write `/catalog/teams/x.yaml`.
+describe('a target or placeholder written from the repository root, /catalog/x.yaml (check, through the bin)', () => {
+  const files = (withConfig: boolean) => ({
+    ...(withConfig ? { 'gitops.config.yaml': 'repoUrl: https://github.com/acme/control/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n' } : {}),
+    'catalog/all.yaml': `${location('/catalog/teams/team-a.yaml')}---\napiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: orders}\nspec:\n  type: openapi\n  lifecycle: production\n  owner: group:default/team-a\n  definition:\n    $text: /catalog/openapi.yaml\n`,
+    'catalog/teams/team-a.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team-a}\nspec: {type: team, children: []}\n',
+    'catalog/openapi.yaml': 'openapi: 3.0.0\ninfo: {title: Orders, version: 1.0.0}\npaths: {}\n',
+  });
+
+  it.each([['with a repoUrl', true], ['in a folder without config', false]])('resolves in this repository %s: reached, read, nothing reported', async (_, withConfig) => {
+    const run = await runBin(['check', '--format', 'json'], await tempRepo(files(withConfig)));
+    expect(JSON.parse(run.stdout).diagnostics).toEqual([]);
+    expect(run.status).toBe(0);
+  }, 60_000);
+
+  it('a file it names that is missing is the missing-target error; one that climbs out with /.. is invalid', async () => {
+    expect((await check('/catalog/teams/nobody.yaml')).found.map(f => f.split(':')[0])).toEqual(['location-target-missing error@6']);
+    expect((await check('/../../other/blob/main/team.yaml')).found.map(f => f.split(':')[0])).toEqual(['location-target-invalid error@6']);
+  }, 60_000);
+
+  it('the $text it reads is checked like any placeholder target: a missing one is an error', async () => {
+    const broken = files(true);
+    delete (broken as Record<string, string>)['catalog/openapi.yaml'];
+    const run = await runBin(['check', '--format', 'json'], await tempRepo(broken));
+    expect((JSON.parse(run.stdout).diagnostics as { ruleId: string }[]).map(d => d.ruleId)).toEqual(['placeholder-target-missing']);
+    expect(run.status).toBe(1);
+  }, 60_000);
+});
