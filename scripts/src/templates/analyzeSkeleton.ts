@@ -173,7 +173,11 @@ function enclosingExpression(source: string, node: { lineno: number; colno: numb
   return start >= 0 && end > start ? line.slice(start, end + 2) : undefined;
 }
 
-/** values.x the skeleton itself tests (`{% if values.x %}`, `… if values.x else …`) or defaults (`values.x | default(…)`): absence is planned for. */
+/**
+ * values.x the skeleton itself tests (`{% if values.x %}`, `… if values.x else …`, `values.x is defined`,
+ * `not values.x`) or falls back from (`values.x | default(…)` or `| d(…)`, `values.x or 8080`): absence is
+ * planned for, and what renders is the fallback or the test's true or false, never nothing.
+ */
 function guardedValues(ast: Node, contextName: string): Set<string> {
   const guarded = new Set<string>();
   const collect = (node: unknown) => walk(node, {}, contextName, n => {
@@ -182,7 +186,10 @@ function guardedValues(ast: Node, contextName: string): Set<string> {
   }, false);
   walk(ast, {}, contextName, node => {
     if (node.typename === 'If' || node.typename === 'InlineIf') collect(node.cond);
-    if (node.typename === 'Filter' && (node.name as { value?: string })?.value === 'default') collect(node.args);
+    const filter = node.typename === 'Filter' ? (node.name as { value?: string })?.value : undefined;
+    if (filter === 'default' || filter === 'd') collect(node.args);
+    if (node.typename === 'Or' || node.typename === 'Is') collect(node.left);
+    if (node.typename === 'Not') collect(node.target);
   }, false);
   return guarded;
 }

@@ -25,6 +25,9 @@ describe("static analysis of skeletons with nunjucks' parser", () => {
     ['a clean file', 'README.md', '# ${{ values.name }}\n{% if values.owner %}by ${{ values.owner | lower }}{% endif %}\n', []],
     ['a value the step never passes', 'README.md', '# ${{ values.name }}\nTeam: ${{ values.team }}\n', ['skeleton-unknown-value@2:17']],
     ['a value the skeleton tests or defaults first', 'catalog-info.yaml', '{% if values.lifecycle %}lifecycle: ${{ values.lifecycle }}{% else %}lifecycle: experimental{% endif %}\ntier: ${{ values.tier | default("3") }}\n', []],
+    // Fidelity sweep, 2026-12-01: what these render is the fallback, or the test's true or false, never nothing.
+    ['a value with an or fallback, d() or a presence test', 'config.yaml', 'port: ${{ values.port or 8080 }}\nhost: ${{ values.host | d("localhost") }}\noptional: ${{ values.tls is not defined }}\nplain: ${{ not values.plain }}\n', []],
+    ['an unknown value compared or on the right of or: still never passed', 'config.yaml', 'a: ${{ values.kind == "lib" }}\nb: ${{ values.name or values.alias }}\n', ['skeleton-unknown-value@1:14', 'skeleton-unknown-value@2:29']],
     ['an unknown filter', 'README.md', 'x\n${{ values.name | shout }}\n', ['skeleton-unknown-filter@2:19']],
     ['include', 'README.md', '{% include "header.md" %}\n', ['skeleton-unsupported@1:4']],
     ['reaching for constructor', 'README.md', '${{ values.name.constructor }}\n', ['skeleton-unsafe@1:16']],
