@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isKnownFilter, renderText } from './templateFilters.ts';
+import { templateSyntaxError } from './templateSyntax.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -64,8 +65,9 @@ interface Node {
  * expressions on the code lines of workflow files (Backstage renders them first: to nothing, NaN or a
  * failure, as the renderer says; those in a `#` comment are harmless), Cookiecutter's `{{ }}` where the
  * step does not turn cookiecutterCompat on (written out unrendered), and `values.x` where it does (the
- * step's values are then under `cookiecutter` only). A file that does not parse is one finding at the
- * line and column nunjucks' parser names (the opening tag of a block left open at the end of the file).
+ * step's values are then under `cookiecutter` only). A file (or file name) that does not parse is one
+ * finding with the reason, line and column of Nunjitsu, the renderer fetch:template runs (an unclosed
+ * raw, verbatim or comment included, which nunjucks' parser lets through).
  * `files`: the skeleton files fetch:template renders (not those it copies verbatim).
  */
 export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonStep): Diagnostic[] {
@@ -94,16 +96,24 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     const tags = { variableStart: compat ? '{{' : '${{', variableEnd: '}}' };
     const open = compat ? '{{' : '${{';
     for (const source of [file.relative, file.text]) {
-      let ast: Node;
+      // Whether it parses is the renderer's to say (Nunjitsu, as fetch:template creates it): nunjucks' parser,
+      // which the analysis below reads, accepts some texts Nunjitsu refuses (an unclosed raw) and the reverse.
+      const refused = templateSyntaxError(source, { cookiecutterCompat: compat });
+      let ast: Node | undefined;
       try {
         ast = parser.parse(source, [], { tags });
-      } catch (error) {
-        const reason = String((error as Error).message).split('\n').pop()?.trim();
+      } catch {
+        ast = undefined;
+      }
+      // A tag or name Nunjitsu refuses that nunjucks parses (include, asyncEach, constructor…) has its own finding below.
+      if (refused && !(ast && explainsRefusal(ast))) {
         // A file name is rendered too: its error is about the name, not a place in the file.
-        if (source === file.relative) report({ lineno: 0, colno: 0 }, 'skeleton-syntax', `This file's name does not parse as a template: ${reason}`, `Fix the {% %} or ${open} }} syntax in the file name.`);
-        else report(syntaxErrorPosition(error, source, tags), 'skeleton-syntax', `This file does not parse as a template: ${reason}`, `Fix the {% %} or ${open} }} syntax, or list the file under copyWithoutTemplating.`);
+        if (source === file.relative) report({ lineno: 0, colno: 0 }, 'skeleton-syntax', `This file's name does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax in the file name.`);
+        else report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax, or list the file under copyWithoutTemplating.`);
         continue;
       }
+      // Nunjitsu reads it, nunjucks' parser cannot: nothing more to say of it.
+      if (!ast) continue;
       const guarded = guardedValues(ast, contextName);
       const definesValues = compat && definesName(ast, 'values');
       walk(ast, values ?? {}, contextName, node => {
@@ -264,64 +274,18 @@ function evaluate(node: unknown, values: Readonly<Record<string, unknown>>, cont
 const UNKNOWN = Symbol('unknown');
 
 /**
- * Where nunjucks' parser failed, 0-based: its TemplateError carries 1-based `lineno`/`colno` (the token
- * it stopped at: a tag's name inside `{% %}`, the offending token inside `${{ }}`). An error at the end
- * of the file has none: the block tag left open is where to look, else the end of the file.
+ * Whether nunjucks' tree holds what the analysis reports as a refusal of its own, with a message of its
+ * own: a construct Nunjitsu refuses (UNSUPPORTED, super() included) or a reserved name.
  */
-function syntaxErrorPosition(error: unknown, source: string, tags: object): { lineno: number; colno: number } {
-  const { lineno, colno } = (error ?? {}) as { lineno?: unknown; colno?: unknown };
-  if (typeof lineno === 'number' && lineno >= 1) return { lineno: lineno - 1, colno: typeof colno === 'number' && colno >= 1 ? colno - 1 : 0 };
-  return unclosedTag(source, tags) ?? endOfText(source);
-}
-
-const OPENING_TAGS = new Set(['if', 'ifAsync', 'for', 'asyncEach', 'asyncAll', 'block', 'macro', 'call', 'filter', 'switch', 'raw', 'verbatim']);
-
-/** The `{%` of the innermost block tag with no end tag (a `{% set x %}` without `=` opens a block), or of a `{#` comment never closed. */
-function unclosedTag(source: string, tags: object): { lineno: number; colno: number } | undefined {
-  const { lexer } = require('nunjucks');
-  const open: { name: string; lineno: number; colno: number }[] = [];
-  try {
-    const tokens = lexer.lex(source, { tags });
-    const next = () => {
-      let token = tokens.nextToken();
-      while (token && token.type === 'whitespace') token = tokens.nextToken();
-      return token as { type: string; value: string; lineno: number; colno: number } | null;
-    };
-    for (let token = next(); token; token = next()) {
-      if (token.type !== 'block-start') continue;
-      const name = next();
-      if (!name || name.type !== 'symbol') continue;
-      // Inside raw or verbatim, tags are text until the matching end tag.
-      const raw = open.at(-1)?.name;
-      if (raw === 'raw' || raw === 'verbatim') {
-        if (name.value === `end${raw}`) open.pop();
-        continue;
-      }
-      let opens = OPENING_TAGS.has(name.value);
-      if (name.value === 'set') {
-        let rest = next();
-        while (rest && rest.type !== 'block-end' && !(rest.type === 'operator' && rest.value === '=')) rest = next();
-        opens = rest?.type === 'block-end';
-      }
-      if (opens) open.push({ name: name.value, lineno: token.lineno, colno: token.colno });
-      else if (name.value.startsWith('end')) open.pop();
-    }
-  } catch {
-    // The lexer's own errors (a comment left open) carry no position either.
-    const index = source.lastIndexOf('{#');
-    return index >= 0 ? positionOf(source, index) : undefined;
-  }
-  const last = open.at(-1);
-  return last && { lineno: last.lineno, colno: last.colno };
-}
-
-function positionOf(source: string, index: number): { lineno: number; colno: number } {
-  const before = source.slice(0, index);
-  return { lineno: before.split('\n').length - 1, colno: index - (before.lastIndexOf('\n') + 1) };
-}
-
-function endOfText(source: string): { lineno: number; colno: number } {
-  return positionOf(source, source.replace(/\s+$/, '').length);
+function explainsRefusal(ast: Node): boolean {
+  let found = false;
+  walk(ast, {}, '', node => {
+    const isSuper = node.typename === 'FunCall' && (node.name as Node)?.typename === 'Symbol' && (node.name as Node).value === 'super';
+    if (UNSUPPORTED.has(isSuper ? 'Super' : node.typename)) found = true;
+    const name = node.typename === 'LookupVal' ? (node.val as { value?: unknown })?.value : node.typename === 'Symbol' ? node.value : undefined;
+    if (typeof name === 'string' && RESERVED.has(name)) found = true;
+  }, false);
+  return found;
 }
 
 /** Names a `{% set %}`, a for loop or a macro's parameters bind anywhere in the template. */

@@ -62,7 +62,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
       try {
         ajv.compile(stripUi(page) as object);
       } catch (error) {
-        at(path, 'template-parameters-invalid', `This parameter page is not a valid JSON Schema: ${(error as Error).message}`, 'Fix the schema; the form and the backend both refuse it.');
+        at(path, 'template-parameters-invalid', `This parameter page is not a valid JSON Schema: ${(error as Error).message}`, "Fix the schema: Backstage's form (react-jsonschema-form, Ajv) refuses to show the page, so no one can start the template from the UI.");
       }
       collectDeclared(page, declared);
       for (const [name, property] of Object.entries(isRecord(page.properties) ? page.properties : {})) {

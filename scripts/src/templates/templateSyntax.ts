@@ -7,7 +7,7 @@ interface Renderer {
 }
 
 interface Nunjitsu {
-  createTemplateRenderer(options: { allowRegexExecution: boolean }): Renderer;
+  createTemplateRenderer(options: { allowRegexExecution: boolean; cookiecutterCompat?: boolean }): Renderer;
   TemplateRenderError: new (...args: never[]) => Error & { phase: string; line?: number; column?: number };
 }
 
@@ -18,7 +18,7 @@ export interface TemplateSyntaxError {
   column: number;
 }
 
-let loaded: { nunjitsu: Nunjitsu; renderer: Renderer } | undefined;
+let loaded: { nunjitsu: Nunjitsu; renderers: Map<boolean, Renderer> } | undefined;
 
 /**
  * Whether the scaffolder's workflow renderer can parse `source` (one string value of a step's input, if,
@@ -26,19 +26,24 @@ let loaded: { nunjitsu: Nunjitsu; renderer: Renderer } | undefined;
  * prefix) and the 1-based line and column inside `source`. `undefined` when it parses.
  *
  * Asks Nunjitsu as @backstage/plugin-scaffolder-backend resolves it, configured as its
- * NunjucksWorkflowRunner creates it (`allowRegexExecution: true`, no cookiecutterCompat). Filters and
+ * NunjucksWorkflowRunner creates it (`allowRegexExecution: true`, no cookiecutterCompat) or, with
+ * `cookiecutterCompat` given, as fetch:template creates it for a skeleton (`{{ }}` delimiters when true,
+ * `${{ }}` when false; trimBlocks and lstripBlocks change whitespace, not what parses). Filters and
  * globals are left out: an unknown filter or function fails only when evaluated (template-unknown-filter
  * judges those), never while parsing. Nunjitsu parses the whole string before it evaluates any of it, so a
  * work budget of one unit stops every render right after the parse: nothing of the template runs.
  * Throws only if the installed scaffolder-backend has no Nunjitsu.
  */
-export function templateSyntaxError(source: string): TemplateSyntaxError | undefined {
-  if (!loaded) {
-    const nunjitsu = fromScaffolder('nunjitsu') as Nunjitsu;
-    loaded = { nunjitsu, renderer: nunjitsu.createTemplateRenderer({ allowRegexExecution: true }) };
+export function templateSyntaxError(source: string, options: { cookiecutterCompat?: boolean } = {}): TemplateSyntaxError | undefined {
+  loaded ??= { nunjitsu: fromScaffolder('nunjitsu') as Nunjitsu, renderers: new Map() };
+  const compat = options.cookiecutterCompat === true;
+  let renderer = loaded.renderers.get(compat);
+  if (!renderer) {
+    renderer = loaded.nunjitsu.createTemplateRenderer(compat ? { allowRegexExecution: true, cookiecutterCompat: true } : { allowRegexExecution: true });
+    loaded.renderers.set(compat, renderer);
   }
   try {
-    loaded.renderer.renderValue(source, {}, { limits: { workUnits: 1 } });
+    renderer.renderValue(source, {}, { limits: { workUnits: 1 } });
     return undefined;
   } catch (error) {
     // A TemplateLimitError (the work budget above, or a size limit) is no syntax error; the parse-phase

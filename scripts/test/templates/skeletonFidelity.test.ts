@@ -49,6 +49,9 @@ describe('skeleton findings as the scaffolder would meet them (check, through th
       'templates/web/skeleton/docs/index.md': `${lines(637)}{% docs %}\nmore\n`,
       'templates/web/skeleton/README.md': `${lines(64)}${'x'.repeat(77)}\${{{values.app_name}}\n`,
       'templates/web/skeleton/CHANGELOG.md': '# ${{ values.app_name }}\n\n{% if values.app_name %}\nnever closed\n',
+      // Fidelity sweep, 2026-12-01: GitHub expressions kept raw, the end tag forgotten.
+      'templates/web/skeleton/raw.yaml': 'name: ci\n{% raw %}\nrun: echo ${{ github.sha }}\n',
+      'templates/web/skeleton/verbatim.md': '{% verbatim %}${{ values.app_name }}\n',
       'templates/web/skeleton/.github/workflows/deploy.yml': WORKFLOW,
       'templates/web/skeleton/tags.md': '{% block intro %}${{ values.app_name }}{% endblock %}\n{% asyncEach x in [1] %}${{ x }}{% endeach %}\n{% asyncAll x in [1] %}{% endall %}\n{% ifAsync values.app_name %}y{% endif %}\n',
       'templates/cc/template.yaml': TEMPLATE('cc', './skeleton', '        cookiecutterCompat: true\n'),
@@ -60,11 +63,19 @@ describe('skeleton findings as the scaffolder would meet them (check, through th
     found = (JSON.parse(run.stdout).diagnostics as Found[]).filter(d => d.ruleId.startsWith('skeleton-'));
   }, 60_000);
 
-  it('a syntax error points at the line and column the parser stopped at, an if left open at its tag', () => {
-    expect(at('templates/web/skeleton/docs/index.md')).toEqual(['skeleton-syntax@638:4']);
-    expect(at('templates/web/skeleton/README.md')).toEqual(['skeleton-syntax@65:81']);
+  // Where and why Nunjitsu, the renderer fetch:template runs, stops: its own line, column and words.
+  it('a syntax error points at the line and column the renderer stopped at, an if left open at its tag', () => {
+    expect(at('templates/web/skeleton/docs/index.md')).toEqual(['skeleton-syntax@638:1']);
+    expect(at('templates/web/skeleton/README.md')).toEqual(['skeleton-syntax@65:88']);
     expect(at('templates/web/skeleton/CHANGELOG.md')).toEqual(['skeleton-syntax@3:1']);
-    expect(found.find(d => d.file === 'templates/web/skeleton/docs/index.md')?.message).toContain('unknown block tag: docs');
+    expect(found.find(d => d.file === 'templates/web/skeleton/docs/index.md')?.message).toContain('Unknown template tag "docs"');
+    expect(found.find(d => d.file === 'templates/web/skeleton/CHANGELOG.md')?.message).toContain('Missing endif tag');
+  });
+
+  it('a raw, verbatim or comment left open, which nunjucks lets through and the renderer refuses, is a syntax error', () => {
+    expect(at('templates/web/skeleton/raw.yaml')).toEqual(['skeleton-syntax@2:1']);
+    expect(at('templates/web/skeleton/verbatim.md')).toEqual(['skeleton-syntax@1:1']);
+    expect(found.find(d => d.file === 'templates/web/skeleton/raw.yaml')?.message).toContain('Missing "endraw" tag');
   });
 
   it('GitHub expressions on code lines are findings, those in a YAML or shell comment are not; matrix.go-version is named for the NaN it renders', () => {
