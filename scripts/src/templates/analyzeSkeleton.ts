@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Diagnostic } from '../diagnostic.ts';
-import { isKnownFilter, renderText } from './templateFilters.ts';
+import { isKnownFilter, isKnownGlobal, isKnownTest, renderText } from './templateFilters.ts';
 import { templateSyntaxError } from './templateSyntax.ts';
 
 const require = createRequire(import.meta.url);
@@ -116,6 +116,9 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       if (!ast) continue;
       const guarded = guardedValues(ast, contextName);
       const definesValues = compat && definesName(ast, 'values');
+      const callable = boundNames(ast);
+      // The `in(…)` of `x is in(…)`: a test with arguments, not a call.
+      const tests = new Set<Node>();
       walk(ast, values ?? {}, contextName, node => {
         // nunjucks' parser reads super() as a call; only its compiler turns it into a Super node.
         const isSuper = node.typename === 'FunCall' && (node.name as Node)?.typename === 'Symbol' && (node.name as Node).value === 'super';
@@ -124,6 +127,19 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
         if (node.typename === 'Filter') {
           const name = (node.name as { value?: string })?.value;
           if (name && !isKnownFilter(name, compat)) report(node, 'skeleton-unknown-filter', `Unknown template filter "${name}".`, `Use one of Backstage's filters (e.g. ${['lower', 'replace', 'dump', 'parseRepoUrl'].join(', ')}).`);
+        }
+        if (node.typename === 'Is') {
+          const test = node.right as Node | undefined;
+          if (test?.typename === 'FunCall') tests.add(test);
+          const name = test?.typename === 'Symbol' ? test.value : test?.typename === 'FunCall' && (test.name as Node)?.typename === 'Symbol' ? (test.name as Node).value : undefined;
+          if (test && typeof name === 'string' && !isKnownTest(name, compat)) report(test.typename === 'FunCall' ? (test.name as Node) : test, 'skeleton-unknown-test', `Unknown template test "${name}": the render of this file fails here.`, "Use one of the renderer's tests (defined, undefined, none, string, number, odd, even, divisibleby, eq, lt, gt…), or compare with ==, < or in.");
+        }
+        if (node.typename === 'FunCall' && !tests.has(node)) {
+          const callee = node.name as Node | undefined;
+          const name = callee?.typename === 'Symbol' ? callee.value : undefined;
+          if (callee && typeof name === 'string' && name !== 'super' && !callable.has(name) && !isKnownGlobal(name, compat)) {
+            report(callee, 'skeleton-unknown-function', `${name}() is no function the renderer knows: the render of this file fails here (the value ${name} is undefined and cannot be called).`, "Use range, cycler or joiner, a macro this file defines, or compute the value in template.yaml and pass it in the step's values.");
+          }
         }
         if (node.typename === 'LookupVal') {
           const target = node.target as Node;
@@ -286,6 +302,28 @@ function explainsRefusal(ast: Node): boolean {
     if (typeof name === 'string' && RESERVED.has(name)) found = true;
   }, false);
   return found;
+}
+
+/**
+ * Every name the template binds anywhere (set, for, macros and their parameters, `caller` in a call
+ * block): a call of one of these is the template's own, not an unknown global.
+ */
+function boundNames(ast: Node): Set<string> {
+  const names = new Set<string>(['caller']);
+  const add = (n: unknown): void => {
+    const node = n as Node | undefined;
+    if (!node || typeof node !== 'object') return;
+    if (node.typename === 'Symbol') names.add(String(node.value));
+    else if (node.typename === 'Pair') add(node.key);
+    else if (Array.isArray(node.children)) node.children.forEach(add);
+  };
+  walk(ast, {}, '', node => {
+    if (node.typename === 'Set' && Array.isArray(node.targets)) node.targets.forEach(add);
+    if (['For', 'AsyncEach', 'AsyncAll'].includes(node.typename)) add(node.name);
+    if (node.typename === 'Macro') add(node.name);
+    if (node.typename === 'Macro' || node.typename === 'Caller') add(node.args);
+  }, false);
+  return names;
 }
 
 /** Names a `{% set %}`, a for loop or a macro's parameters bind anywhere in the template. */

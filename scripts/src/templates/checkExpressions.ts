@@ -3,7 +3,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { Range, Severity } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
-import { isKnownFilter } from './templateFilters.ts';
+import { isKnownFilter, isKnownGlobal, isKnownTest } from './templateFilters.ts';
 import { templateSyntaxError } from './templateSyntax.ts';
 
 const require = createRequire(import.meta.url);
@@ -53,33 +53,62 @@ export function checkExpression(item: TemplateExpression, earlier: readonly stri
     const id = match[1] ?? match[2];
     if (!earlier.includes(id)) report(item, 'template-unknown-step', all.has(id) ? `steps.${id} is read before that step runs.` : `There is no step with id ${id}.`, 'Refer only to steps that come earlier.');
   }
-  for (const name of filterNames(item.text)) {
+  const { filters, tests, calls } = expressionNames(item.text);
+  for (const name of filters) {
     if (!isKnownFilter(name)) report(item, 'template-unknown-filter', `Unknown template filter "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, "Use one of the scaffolder's filters (lower, replace, dump, parseRepoUrl, parseEntityRef, pick, projectSlug…), or compute the value in a parameter.");
+  }
+  for (const name of tests) {
+    if (!isKnownTest(name)) report(item, 'template-unknown-test', `Unknown template test "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, "Use one of the renderer's tests (defined, undefined, none, string, number, divisibleby, eq, lt, gt…), or compare with ==, < or in.");
+  }
+  for (const name of calls) {
+    if (!isKnownGlobal(name)) report(item, 'template-unknown-function', `${name}() is no function the scaffolder's renderer knows: it cannot render ${item.text}, and passes the whole value on as raw text.`, 'Compute the value in a parameter or an earlier step, or use range, cycler or joiner.');
   }
 }
 
-/** The filters an expression applies, read with nunjucks' parser (the Jinja grammar Nunjitsu keeps). */
-function filterNames(text: string): string[] {
-  // Only a pipe makes a Filter node inside `${{ … }}` (a {% filter %} tag cannot open there): most
-  // expressions have none, and need neither nunjucks nor a parse.
-  if (!text.includes('|')) return [];
+/**
+ * The filters an expression applies, the tests it asks (`x is …`) and the names it calls as functions
+ * that the expression does not bind itself, read with nunjucks' parser (the Jinja grammar Nunjitsu keeps).
+ */
+function expressionNames(text: string): { filters: string[]; tests: string[]; calls: string[] } {
+  // Only a pipe, `is` or a parenthesis can make one of these: most expressions need neither nunjucks nor a parse.
+  if (!/[|(]|\bis\b/.test(text)) return { filters: [], tests: [], calls: [] };
   const { parser } = require('nunjucks');
   let ast: unknown;
   try {
     ast = parser.parse(text, [], { tags: { variableStart: '${{', variableEnd: '}}' } });
   } catch {
-    return [];
+    return { filters: [], tests: [], calls: [] };
   }
-  const names = new Set<string>();
+  type Node = { typename?: string; name?: Node; value?: unknown; right?: Node; targets?: unknown[]; args?: Node; fields?: string[]; children?: unknown[]; [key: string]: unknown };
+  const filters = new Set<string>();
+  const tests = new Set<string>();
+  const calls = new Set<string>();
+  const bound = new Set<string>(['caller']);
+  const testCalls = new Set<unknown>();
+  const symbols = (n: unknown): string[] => {
+    const node = n as Node | undefined;
+    if (!node || typeof node !== 'object') return [];
+    if (node.typename === 'Symbol') return [String(node.value)];
+    return (node.children ?? []).flatMap(symbols);
+  };
   const walk = (node: unknown): void => {
     if (!node || typeof node !== 'object') return;
-    const n = node as { typename?: string; name?: { value?: unknown }; fields?: string[]; children?: unknown[]; [key: string]: unknown };
-    if (n.typename === 'Filter' && typeof n.name?.value === 'string') names.add(n.name.value);
+    const n = node as Node;
+    if (n.typename === 'Filter' && typeof n.name?.value === 'string') filters.add(n.name.value);
+    if (n.typename === 'Is' && n.right) {
+      if (n.right.typename === 'FunCall') testCalls.add(n.right);
+      const name = n.right.typename === 'Symbol' ? n.right.value : n.right.name?.typename === 'Symbol' ? n.right.name.value : undefined;
+      if (typeof name === 'string') tests.add(name);
+    }
+    if (n.typename === 'FunCall' && !testCalls.has(n) && n.name?.typename === 'Symbol' && typeof n.name.value === 'string') calls.add(n.name.value);
+    if (n.typename === 'Set') (n.targets ?? []).flatMap(symbols).forEach(name => bound.add(name));
+    if (n.typename === 'For' || n.typename === 'Macro') symbols(n.name).forEach(name => bound.add(name));
+    if (n.typename === 'Macro' || n.typename === 'Caller') symbols(n.args).forEach(name => bound.add(name));
     for (const field of n.fields ?? []) (Array.isArray(n[field]) ? (n[field] as unknown[]) : [n[field]]).forEach(walk);
     n.children?.forEach(walk);
   };
   walk(ast);
-  return [...names];
+  return { filters: [...filters], tests: [...tests], calls: [...calls].filter(name => !bound.has(name) && name !== 'super') };
 }
 
 /**

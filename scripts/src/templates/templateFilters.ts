@@ -72,3 +72,44 @@ export function isKnownFilter(name: string, cookiecutterCompat = false): boolean
   }
   return answer;
 }
+
+/**
+ * Whether the pinned scaffolder's renderer has a test of this name (`x is defined`, `x is divisibleby(3)`):
+ * asked of the renderer itself, as isKnownFilter asks (an unknown one fails the render with `Unknown
+ * template test "…"`).
+ */
+export function isKnownTest(name: string, cookiecutterCompat = false): boolean {
+  const key = `test|${cookiecutterCompat}|${name}`;
+  let answer = known.get(key);
+  if (answer === undefined) {
+    try {
+      renderer(cookiecutterCompat).renderValue(`${cookiecutterCompat ? '{{' : '${{'} "" is ${name} }}`, {});
+      answer = true;
+    } catch (error) {
+      answer = !/Unknown template test/.test((error as Error).message);
+    }
+    known.set(key, answer);
+  }
+  return answer;
+}
+
+/**
+ * Whether the pinned scaffolder's renderer has a global function of this name (Nunjitsu's range, cycler,
+ * joiner): asked of the renderer itself. A call of any other name the template does not bind fails the
+ * render (`Template value "…" resolved to undefined and cannot be called`). Globals a deployment adds
+ * (additionalTemplateGlobals) are not known.
+ */
+export function isKnownGlobal(name: string, cookiecutterCompat = false): boolean {
+  const key = `global|${cookiecutterCompat}|${name}`;
+  let answer = known.get(key);
+  if (answer === undefined) {
+    try {
+      answer = renderer(cookiecutterCompat).renderValue(`${cookiecutterCompat ? '{{' : '${{'} ${name} is defined }}`, {}) !== false;
+    } catch {
+      // The defined test refuses a callable value: the name is a global function.
+      answer = true;
+    }
+    known.set(key, answer);
+  }
+  return answer;
+}

@@ -29,6 +29,9 @@ describe("static analysis of skeletons with nunjucks' parser", () => {
     ['a value with an or fallback, d() or a presence test', 'config.yaml', 'port: ${{ values.port or 8080 }}\nhost: ${{ values.host | d("localhost") }}\noptional: ${{ values.tls is not defined }}\nplain: ${{ not values.plain }}\n', []],
     ['an unknown value compared or on the right of or: still never passed', 'config.yaml', 'a: ${{ values.kind == "lib" }}\nb: ${{ values.name or values.alias }}\n', ['skeleton-unknown-value@1:14', 'skeleton-unknown-value@2:29']],
     ['an unknown filter', 'README.md', 'x\n${{ values.name | shout }}\n', ['skeleton-unknown-filter@2:19']],
+    // Where the renderer stops: at the test's name, at the called name.
+    ['an unknown test and an unknown function', 'a.txt', '{% if values.name is in(["x"]) %}yes{% endif %}\nid: ${{ uuid() }}\n', ['skeleton-unknown-test@1:22', 'skeleton-unknown-function@2:9']],
+    ['known tests, globals, macros, caller, loop helpers and set functions', 'a.txt', '{% macro row(x) %}{{ caller() }}${{ x }}{% endmacro %}{% call row(1) %}c{% endcall %}${{ row(2) }}\n{% set c = cycler("a", "b") %}{% for i in range(3) %}${{ c.next() }}${{ loop.cycle(1, 2) }}{% endfor %}\n${{ values.name is defined }} ${{ 4 is divisibleby(2) }} ${{ values.name is string }}\n', []],
     ['include', 'README.md', '{% include "header.md" %}\n', ['skeleton-unsupported@1:4']],
     ['reaching for constructor', 'README.md', '${{ values.name.constructor }}\n', ['skeleton-unsafe@1:16']],
     ['GitHub expressions Backstage would blank', '.github/workflows/ci.yml', 'jobs:\n  a:\n    steps:\n      - run: echo ${{ github.sha }}\n', ['skeleton-github-expression@4:23']],
