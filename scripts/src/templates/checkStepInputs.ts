@@ -44,7 +44,7 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
     }
     if (isRecord(input) && typeof input.repoUrl === 'string') {
       const problem = staticRepoUrlProblem(input.repoUrl, pickers);
-      if (problem) found.push({ path: ['spec', 'steps', i, 'input', 'repoUrl'], ruleId: 'template-repo-url', message: problem, hint: 'Pass the RepoUrlPicker value as it is (`repoUrl: ${{ parameters.repoUrl }}`); anything appended lands inside its last query parameter.' });
+      if (problem) found.push({ path: ['spec', 'steps', i, 'input', 'repoUrl'], ruleId: 'template-repo-url', message: problem, hint: 'Pass the RepoUrlPicker value as it is (`repoUrl: ${{ parameters.repoUrl }}`): anything appended lands inside its last query parameter. Written by hand it is host?owner=…&repo=… (github.com?owner=acme&repo=${{ parameters.name }}).' });
     }
   });
   return found;
@@ -115,7 +115,23 @@ export function workspacePathProblem(key: string, value: string): string | undef
 
 /** What parseRepoUrl makes of a repoUrl as written: a literal as it is, one built from RepoUrlPicker values with a sample value. */
 export function staticRepoUrlProblem(repoUrl: string, pickers: ReadonlySet<string>): string | undefined {
-  return repoUrl.includes('${{') ? pickerRepoUrlProblem(repoUrl, pickers) : repoUrlProblem(repoUrl);
+  // parseRepoUrl reads `https://${repoUrl}`: a URL's scheme becomes the host, and no integration is named https.
+  const scheme = /^\s*([a-z][a-z0-9+.-]*):\/\//i.exec(repoUrl);
+  if (scheme) return `parseRepoUrl refuses ${quoted(repoUrl)}: it reads host?owner=…&repo=… (as RepoUrlPicker writes it), not a URL, so it takes "${scheme[1]}" for the host (No matching integration configuration for host ${scheme[1]}).`;
+  if (!repoUrl.includes('${{')) return repoUrlProblem(repoUrl);
+  return pickerRepoUrlProblem(repoUrl, pickers) ?? queryLessRepoUrlProblem(repoUrl);
+}
+
+/**
+ * A repoUrl built from expressions and literal text with no `?` (`github.com/acme/${{ parameters.name }}`):
+ * parseRepoUrl takes the owner and repo from the query only, so it refuses the value whatever the
+ * expressions give, short of a value that brings the query itself. Read with `sample` for each expression.
+ */
+function queryLessRepoUrlProblem(repoUrl: string): string | undefined {
+  const literal = repoUrl.replace(/\$\{\{[\s\S]*?\}\}/g, '');
+  if (literal.trim() === '' || literal.includes('?') || literal.includes('${{') || !/^[^/]+\.[^/]+\//.test(repoUrl)) return undefined;
+  const problem = repoUrlProblem(repoUrl.replace(/\$\{\{[\s\S]*?\}\}/g, 'sample'));
+  return problem && `parseRepoUrl refuses ${quoted(repoUrl)} whatever its expressions give: it takes the owner and repo from the query (?owner=…&repo=…), which this value never has (with "sample" for each expression: ${problem.replace(/^parseRepoUrl refuses "[^"]*": /, '')}).`;
 }
 
 const SAMPLE = { host: 'github.com', owner: 'sample-owner', repo: 'sample-repo' };
@@ -151,11 +167,16 @@ export function repoUrlProblem(repoUrl: string): string | undefined {
     parsed = parseRepoUrl(repoUrl, ScmIntegrations.fromConfig(new ConfigReader({})));
   } catch (error) {
     const message = (error as Error).message;
-    return /No matching integration/.test(message) ? undefined : `parseRepoUrl refuses ${JSON.stringify(repoUrl)}: ${message}`;
+    return /No matching integration/.test(message) ? undefined : `parseRepoUrl refuses ${quoted(repoUrl)}: ${message}`;
   }
   for (const part of ['owner', 'repo', 'organization', 'workspace', 'project']) {
     const value = parsed[part];
-    if (value !== undefined && /[?&=#/\s]/.test(value)) return `parseRepoUrl reads ${JSON.stringify(repoUrl)} as ${part} ${JSON.stringify(value)}, which is not a valid name`;
+    if (value !== undefined && /[?&=#/\s]/.test(value)) return `parseRepoUrl reads ${quoted(repoUrl)} as ${part} ${JSON.stringify(value)}, which is not a valid name`;
   }
   return undefined;
+}
+
+/** A value from template.yaml as a message quotes it: JSON-quoted, cut to 200 characters. */
+function quoted(value: string): string {
+  return JSON.stringify(value.length > 200 ? `${value.slice(0, 199)}…` : value);
 }

@@ -55,6 +55,12 @@ describe("step inputs against the actions' own schemas", () => {
       ['template-repo-url@76:18 parseRepoUrl reads "github.com?owner=sample-owner&repo=sample-repo?owner=platform-team" as repo "sample-repo?owner=platform-team", which is not a valid name (with the RepoUrlPicker value github.com?owner=sample-owner&repo=sample-repo).']],
     ['a literal repoUrl parseRepoUrl refuses', GO, replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        repoUrl: github.com/acme/ledger\n'),
       ['template-repo-url@76:18 parseRepoUrl refuses "github.com/acme/ledger": Invalid repo URL passed to publisher: https://github.com/acme/ledger, missing repo']],
+    // Fidelity sweep, 2026-12-01: parseRepoUrl reads `https://${repoUrl}`; a URL's scheme becomes the host.
+    ['a repoUrl written as a URL', GO, replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        repoUrl: https://github.com/acme/${{ parameters.name }}\n'),
+      ['template-repo-url@76:18 parseRepoUrl refuses "https://github.com/acme/${{ parameters.name }}": it reads host?owner=…&repo=… (as RepoUrlPicker writes it), not a URL, so it takes "https" for the host (No matching integration configuration for host https).']],
+    ['a repoUrl path with an expression and no query', GO, replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        repoUrl: github.com/acme/${{ parameters.name }}\n'),
+      ['template-repo-url@76:18 parseRepoUrl refuses "github.com/acme/${{ parameters.name }}" whatever its expressions give: it takes the owner and repo from the query (?owner=…&repo=…), which this value never has (with "sample" for each expression: Invalid repo URL passed to publisher: https://github.com/acme/sample, missing repo).']],
+    ['a repoUrl written by hand with its query from expressions', GO, replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        repoUrl: github.com?owner=acme&repo=${{ parameters.name }}\n'), []],
     ['a missing input block is validated as {}', REDIS, replace(/      input:\n        repoUrl: \$\{\{ parameters.repoUrl \}\}\n[\s\S]*?settings.\n/.exec(readFileSync(join(REPO_ROOT, REDIS), 'utf8'))![0], ''),
       ['template-action-input@60:15 Invalid input passed to action publish:github:pull-request, instance requires property "repoUrl"',
         'template-action-input@60:15 Invalid input passed to action publish:github:pull-request, instance requires property "branchName"',
