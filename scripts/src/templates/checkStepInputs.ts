@@ -36,7 +36,7 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
       return;
     }
     const input = step.input ?? {};
-    for (const refusal of staticRefusals(action, input)) found.push({ ...refusalPlace(i, step.input, refusal), ruleId: 'template-action-input', message: refusal.message, hint: INPUT_HINT });
+    for (const refusal of staticRefusals(action, input)) found.push({ ...refusalPlace(i, step.input, refusal), ruleId: 'template-action-input', message: refusal.message, hint: refusal.hint ?? INPUT_HINT });
     for (const key of workspacePathInputs(action)) {
       const value = isRecord(input) ? input[key] : undefined;
       const problem = typeof value === 'string' && !value.includes('${{') ? workspacePathProblem(key, value) : undefined;
@@ -67,8 +67,48 @@ export function refusalPlace(stepIndex: number, input: unknown, refusal: Pick<In
 }
 
 /** The refusals of a literal input that hold whatever its expressions render to (keys are never rendered). */
-export function staticRefusals(action: KnownAction, input: unknown): InputRefusal[] {
-  return validateActionInput(action, input).filter(r => r.keyword === 'additionalProperties' || r.keyword === 'required' || !templated(valueAt(input, r.path)));
+export function staticRefusals(action: KnownAction, input: unknown): (InputRefusal & { hint?: string })[] {
+  // A value that is one expression ending in parseRepoUrl or parseEntityRef renders an object, whatever
+  // the parameters: the runner keeps a lone expression's type. Judged with that object (Backstage's own
+  // parse of a sample), so a string input given one is refused now, not only when a case renders it.
+  const typed = new Map<(string | number)[], string>();
+  const judged = withTypedSamples(input, [], typed);
+  return validateActionInput(action, judged).flatMap(r => {
+    // The sample at the refused value, inside it, or (for a refusal of the whole input, as oneOf gives) under it.
+    const prefix = (a: readonly unknown[], b: readonly unknown[]) => a.every((segment, i) => segment === b[i]);
+    const filter = [...typed].find(([path]) => prefix(r.path, path) || prefix(path, r.path))?.[1];
+    if (filter) return [{ ...r, hint: `${filter} turns the value into an object (${filter === 'parseRepoUrl' ? '{host, owner, repo…}' : '{kind, namespace, name}'}), and the runner passes a lone expression's result on as it is: give this input the string it takes (the picker value itself, or ${filter === 'parseRepoUrl' ? "(… | parseRepoUrl).repo" : "(… | parseEntityRef).name"}).` }];
+    return r.keyword === 'additionalProperties' || r.keyword === 'required' || !templated(valueAt(judged, r.path)) ? [r] : [];
+  });
+}
+
+/** Filters whose result is an object, with the sample Backstage's own parse gives for one. */
+const OBJECT_FILTERS: Record<string, () => unknown> = {
+  parseRepoUrl: () => {
+    deferUnreadScaffolderModules();
+    const { parseRepoUrl } = fromScaffolder('@backstage/plugin-scaffolder-node');
+    const { ScmIntegrations } = require('@backstage/integration');
+    const { ConfigReader } = require('@backstage/config');
+    return parseRepoUrl(`${SAMPLE.host}?owner=${SAMPLE.owner}&repo=${SAMPLE.repo}`, ScmIntegrations.fromConfig(new ConfigReader({})));
+  },
+  parseEntityRef: () => (require('@backstage/catalog-model') as typeof import('@backstage/catalog-model')).parseEntityRef('component:default/sample'),
+};
+
+/**
+ * `value` with each string that is a lone `${{ … | parseRepoUrl }}` or `| parseEntityRef` expression
+ * replaced by a sample of the object it renders; `typed` gets each replaced path and its filter.
+ */
+function withTypedSamples(value: unknown, path: (string | number)[], typed: Map<(string | number)[], string>): unknown {
+  if (typeof value === 'string') {
+    const lone = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(value);
+    const filter = lone && !lone[1].includes('${{') && !lone[1].includes('}}') ? /\|\s*(parseRepoUrl|parseEntityRef)\s*(?:\([^()]*\))?\s*$/.exec(lone[1])?.[1] : undefined;
+    if (!filter) return value;
+    typed.set(path, filter);
+    return OBJECT_FILTERS[filter]();
+  }
+  if (Array.isArray(value)) return value.map((v, i) => withTypedSamples(v, [...path, i], typed));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withTypedSamples(v, [...path, k], typed)]));
+  return value;
 }
 
 function valueAt(value: unknown, path: readonly (string | number)[]): unknown {

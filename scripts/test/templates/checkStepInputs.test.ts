@@ -61,6 +61,10 @@ describe("step inputs against the actions' own schemas", () => {
     ['a repoUrl path with an expression and no query', GO, replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        repoUrl: github.com/acme/${{ parameters.name }}\n'),
       ['template-repo-url@76:18 parseRepoUrl refuses "github.com/acme/${{ parameters.name }}" whatever its expressions give: it takes the owner and repo from the query (?owner=…&repo=…), which this value never has (with "sample" for each expression: Invalid repo URL passed to publisher: https://github.com/acme/sample, missing repo).']],
     ['a repoUrl written by hand with its query from expressions', GO, replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        repoUrl: github.com?owner=acme&repo=${{ parameters.name }}\n'), []],
+    // Fidelity sweep, 2026-12-01 (a real template): a lone expression keeps its type, and parseRepoUrl gives an object.
+    ['an object where the action takes a string (| parseRepoUrl)', GO, replace('        repoContentsUrl: ${{ steps.publish.output.repoContentsUrl }}\n', '        repoContentsUrl: ${{ parameters.repoUrl | parseRepoUrl }}\n'),
+      ['template-action-input@83:9 Invalid input passed to action catalog:register, instance is not any of [subschema 0],[subschema 1]']],
+    ['a property of the object is a string', GO, replace('        repoContentsUrl: ${{ steps.publish.output.repoContentsUrl }}\n', '        repoContentsUrl: https://github.com/acme/${{ (parameters.repoUrl | parseRepoUrl).repo }}\n'), []],
     ['a missing input block is validated as {}', REDIS, replace(/      input:\n        repoUrl: \$\{\{ parameters.repoUrl \}\}\n[\s\S]*?settings.\n/.exec(readFileSync(join(REPO_ROOT, REDIS), 'utf8'))![0], ''),
       ['template-action-input@60:15 Invalid input passed to action publish:github:pull-request, instance requires property "repoUrl"',
         'template-action-input@60:15 Invalid input passed to action publish:github:pull-request, instance requires property "branchName"',
