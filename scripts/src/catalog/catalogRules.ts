@@ -61,6 +61,7 @@ const rules: Rule[] = [
   { id: 'group-hierarchy-asymmetric', severity: 'warning', description: "A group's parent does not list it among its children, or the reverse.", example: 'a.parent: b, b.children: []' },
   { id: 'group-membership-asymmetric', severity: 'warning', description: "A user's memberOf disagrees with the group's explicit members list.", example: 'user.memberOf: [a], a.members: [someone-else]' },
   // Locations and reachability
+  { id: 'location-ignored', severity: 'error', description: 'A Location has the same ref as the Location that reads its file: Backstage ignores it (logged only), so nothing it targets is read.', example: '# catalog/all.yaml reads group/all.yaml; both define Location acme' },
   { id: 'location-target-missing', severity: 'error', description: 'A Location target matches no file in the repo.', example: 'spec:\n  targets: [./sytems/*.yaml]' },
   { id: 'location-target-invalid', severity: 'error', description: 'A Location type is not allowed, a file target ends in /, or a relative target climbs out of the repository (to another branch or repository).', example: 'spec:\n  type: github' },
   { id: 'location-glob-too-complex', severity: 'error', description: "A Location target pattern that minimatch (Backstage's reader) matches in exponential or high-polynomial time: repeated extglob groups, more than 3 * in a segment, more than 3 ** segments, {…} groups expanding to more than 64 patterns, or over 2 s of matching.", example: 'spec:\n  target: ./+(a|aa)*c.yaml' },

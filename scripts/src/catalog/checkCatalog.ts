@@ -47,7 +47,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const { loaded, config } = input;
   const { repoUrl } = config;
   const { entities, diagnostics } = collectEntities(loaded.files, loaded, repoUrl);
-  diagnostics.push(...loaded.bundleProblems);
+  diagnostics.push(...loaded.bundleProblems, ...(loaded.ignoredLocations ?? []));
   const context = collectEntities(loaded.context, loaded, repoUrl).entities;
   const repoFileSet = new Set(loaded.repoFiles);
   const reported = new Set(loaded.files.map(f => f.file));

@@ -78,6 +78,8 @@ export interface LoadedCatalog {
   undecodable?: string[];
   /** The root (or given) file each loaded file was reached from: Backstage's origin location. */
   origins: Map<string, string>;
+  /** Locations Backstage ignores as it reaches them (ignoredLocation): never entities, their targets never read. */
+  ignoredLocations?: Diagnostic[];
 }
 
 /**
@@ -140,7 +142,9 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
       : await discoveredContext(config, repoFiles, targets, cache, reading);
     context = context.filter(f => !reported.has(f.file));
   }
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: bundled.diagnostics, repoFiles, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins };
+  const reported = new Set(files.map(f => f.file));
+  const ignoredLocations = crawl.ignored.filter(d => reported.has(d.file));
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: bundled.diagnostics, repoFiles, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations };
 }
 
 /**
@@ -171,12 +175,23 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
   const locations: LocationEdge[] = [];
   const typeOf = new Map(start.map(file => [file, config.catalog.rootLocationType as string]));
   const origins = new Map(start.map(file => [file, file]));
+  // The Location (its ref and file) whose target first reached each file.
+  const parents = new Map<string, { ref: string; file: string }>();
+  const ignored: Diagnostic[] = [];
   let wave = start;
   while (wave.length > 0) {
     const loaded = reading && (reading.mode === 'alternate' || wave.length >= MIN_READER_WAVE) ? await loadWithReader(config, wave, reading, cache) : wave.map(file => loadSourceFile(config, file, cache));
     const next: string[] = [];
     for (const source of loaded) {
       files.push(source);
+      const parent = parents.get(source.file);
+      if (parent) {
+        source.documents.forEach((doc, document) => {
+          if (locationRef(doc) !== parent.ref) return;
+          ignored.push(ignoredLocation(source, document, parent));
+          source.documents[document] = undefined;
+        });
+      }
       for (const edge of locationEdges(source, typeOf.get(source.file) ?? 'url', targets)) {
         locations.push(edge);
         if (edge.resolution.kind !== 'files') continue;
@@ -184,13 +199,38 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
           if (typeOf.has(found)) continue;
           typeOf.set(found, edge.type);
           origins.set(found, origins.get(source.file) ?? source.file);
+          const ref = locationRef(source.documents[edge.document]);
+          if (ref) parents.set(found, { ref, file: source.file });
           next.push(found);
         }
       }
     }
     wave = next;
   }
-  return { files, locations, origins };
+  return { files, locations, origins, ignored };
+}
+
+/** A Location document's ref, lower-cased as Backstage compares them; undefined for anything else. */
+function locationRef(doc: unknown): string | undefined {
+  if (!isRecord(doc) || doc.kind !== 'Location' || !isRecord(doc.metadata) || typeof doc.metadata.name !== 'string') return undefined;
+  const namespace = typeof doc.metadata.namespace === 'string' && doc.metadata.namespace ? doc.metadata.namespace : 'default';
+  return `location:${namespace}/${doc.metadata.name}`.toLowerCase();
+}
+
+/**
+ * A Location in a file that the Location of the same ref reads. Backstage's ProcessorOutputCollector drops
+ * an emitted entity whose ref is that of the entity being processed ("Ignored emitted entity … whose ref
+ * was identical to the one being processed"): it is never ingested, and nothing it targets is read.
+ */
+function ignoredLocation(source: SourceFile, document: number, parent: { ref: string; file: string }): Diagnostic {
+  return {
+    ruleId: 'location-ignored',
+    severity: 'error',
+    message: `This Location is ${parent.ref}, the same ref as the Location in ${parent.file} that reads this file: Backstage ignores an entity emitted with the ref of the Location being processed ("Ignored emitted entity … whose ref was identical to the one being processed", in its log only), so this Location is never ingested and nothing it targets is read.`,
+    hint: 'Give this Location a name of its own (metadata.name).',
+    file: source.file,
+    range: source.locate(document, ['metadata', 'name']),
+  };
 }
 
 function locationEdges(source: SourceFile, inheritedType: string, targets: TargetContext): LocationEdge[] {
