@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
-import { parseYaml } from '../load/parseYaml.ts';
+import { parseYaml, type ParsedYaml } from '../load/parseYaml.ts';
+import { findPlaceholders, type PlaceholderUse } from '../catalog/placeholders.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { OutsideRepositoryError, readRepoFile } from '../load/repoPath.ts';
 import { isRecord } from '../load/loadCatalog.ts';
@@ -51,8 +52,9 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
     // Every Template of the file: Backstage ingests each document, and the scaffolder runs each of them.
     const documents = [...parsed.documents];
     for (const index of templateDocuments(documents)) {
+      const locate = placeholderAwareLocate(parsed.locate, index, findPlaceholders(documents[index]));
       documents[index] = resolveTemplatePlaceholders(root, file, documents[index], config.repoUrl);
-      diagnostics.push(...checkTemplate({ file, documents, problems: parsed.problems, locate: parsed.locate }, repoFiles, policy, actions, text, index));
+      diagnostics.push(...checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index));
       diagnostics.push(...analyzeSkeletons(root, file, documents[index], repoFiles));
     }
   }
@@ -64,6 +66,20 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * `locate` for document `document` of a template whose placeholders (`uses`, in the document as written)
+ * were substituted: a path into what a placeholder brought in (a step from `- $yaml: ./steps/x.yaml`) is
+ * placed on that placeholder's value, where the file names it, not on the nearest key that exists in
+ * the text (`steps:`). Other documents and paths as `locate` places them.
+ */
+function placeholderAwareLocate(locate: ParsedYaml['locate'], document: number, uses: readonly PlaceholderUse[]): ParsedYaml['locate'] {
+  if (uses.length === 0) return locate;
+  return (doc, path, options) => {
+    const use = doc === document ? uses.find(u => u.path.length < path.length && u.path.every((segment, i) => segment === path[i])) : undefined;
+    return use ? locate(doc, [...use.path, `$${use.key}`]) : locate(doc, path, options);
+  };
 }
 
 /**

@@ -30,3 +30,20 @@ describe('a Template whose steps or parameter pages are not mappings (through th
     expectToolError(await gitops(root, ['templates', 'render', 'templates/t/template.yaml', '--values', 'templates/t/tests/case.yaml', '--out', 'out']), /is not a template the scaffolder can run: spec\.(steps|parameters)/);
   }, 120_000);
 });
+
+// A step a `$yaml` placeholder brings in (Backstage substitutes it at ingestion): its findings point at the
+// placeholder that names the file, not at the nearest key the text has (`steps:`).
+describe('findings about a step brought in by $yaml (check, through the bin)', () => {
+  it('point at the $yaml that brings the step in', async () => {
+    const text = `${HEAD}  steps:\n    - id: first\n      action: debug:log\n      input:\n        message: hi\n    - $yaml: ./steps/unknown.yaml\n`;
+    const root = await templateRepo(['../templates/t/template.yaml'], {
+      'templates/t/template.yaml': text,
+      'templates/t/steps/unknown.yaml': 'id: unknown\naction: acme:does-not-exist\ninput:\n  message: ${{ parameters.name | nosuchfilter }}\n',
+    });
+    const run = await gitops(root, ['check', '--format', 'json']);
+    expectCleanStderr(run);
+    const line = text.split('\n').findIndex(l => l.includes('$yaml')) + 1;
+    const found = (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; file: string; range: { start: { line: number } } }[] }).diagnostics.filter(d => d.file === 'templates/t/template.yaml');
+    expect(found.map(d => `${d.ruleId}@${d.range.start.line}`).sort()).toEqual([`template-action-unknown@${line}`, `template-unknown-filter@${line}`, `template-unknown-parameter@${line}`]);
+  }, 120_000);
+});
