@@ -83,7 +83,13 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     const ignored = step.listedInCopyWithoutRender?.(file.relative) ?? false;
     const unknownValues = new Map<string, { node: Node; uses: number }>();
     const compatValues = new Map<string, { node: Node; uses: number }>();
+    // Nodes of the file's name: a finding there is about the name, not a place in the file's text.
+    const inName = new WeakSet<object>();
     const report = (node: { lineno: number; colno: number }, ruleId: string, message: string, hint: string, severity: Diagnostic['severity'] = 'error') => {
+      if (inName.has(node)) {
+        message = `In this file's name: ${message}`;
+        node = { lineno: 0, colno: 0 };
+      }
       const line = node.lineno + 1;
       const column = node.colno + 1;
       const key = `${ruleId}|${line}|${column}|${message}`;
@@ -114,6 +120,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       }
       // Nunjitsu reads it, nunjucks' parser cannot: nothing more to say of it.
       if (!ast) continue;
+      if (source === file.relative) walk(ast, {}, contextName, node => inName.add(node), false);
       const guarded = guardedValues(ast, contextName);
       const definesValues = compat && definesName(ast, 'values');
       const callable = boundNames(ast);

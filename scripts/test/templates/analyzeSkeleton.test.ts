@@ -36,7 +36,7 @@ describe("static analysis of skeletons with nunjucks' parser", () => {
     ['reaching for constructor', 'README.md', '${{ values.name.constructor }}\n', ['skeleton-unsafe@1:16']],
     ['GitHub expressions Backstage would blank', '.github/workflows/ci.yml', 'jobs:\n  a:\n    steps:\n      - run: echo ${{ github.sha }}\n', ['skeleton-github-expression@4:23']],
     ['the same workflow copied without templating', '.github/workflows/ci.yml', 'run: echo ${{ github.sha }}\n', []],
-    ['a file name using an unknown value', '${{ values.service }}.txt', 'x\n', ['skeleton-unknown-value@1:11']],
+    ['a file name using an unknown value: at 1:1 of the file, said to be in its name', '${{ values.service }}.txt', 'x\n', ['skeleton-unknown-value@1:1']],
     ['a syntax error (an if left open: at its tag)', 'README.md', 'a\n{% if values.name %}\nno end\n', ['skeleton-syntax@2:1']],
     ['a value used only under a guard the step settles', 'README.md', '{% if not values.editMode %}Team: ${{ values.team }}{% endif %}\n', [], { values: { name: RENDERED, editMode: true } }],
     ['the same guard when the step leaves it open', 'README.md', '{% if not values.editMode %}Team: ${{ values.team }}{% endif %}\n', ['skeleton-unknown-value@1:45'], { values: { name: RENDERED, editMode: RENDERED } }],
