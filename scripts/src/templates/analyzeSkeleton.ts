@@ -121,7 +121,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       // Nunjitsu reads it, nunjucks' parser cannot: nothing more to say of it.
       if (!ast) continue;
       if (source === file.relative) walk(ast, {}, contextName, node => inName.add(node), false);
-      const guarded = guardedValues(ast, contextName);
+      const guarded = guardedUses(ast, contextName);
       const definesValues = compat && definesName(ast, 'values');
       const callable = boundNames(ast);
       // The `in(…)` of `x is in(…)`: a test with arguments, not a call.
@@ -152,7 +152,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           const target = node.target as Node;
           const property = (node.val as { value?: unknown })?.value;
           if (typeof property === 'string' && RESERVED.has(property)) report(node, 'skeleton-unsafe', `"${property}" is reserved: a template may not reach into JavaScript objects.`, 'Remove it; the render would fail.');
-          if (target?.typename === 'Symbol' && target.value === contextName && typeof property === 'string' && values && !(property in values) && !guarded.has(property)) {
+          if (target?.typename === 'Symbol' && target.value === contextName && typeof property === 'string' && values && !(property in values) && !guarded.has(node)) {
             const entry = unknownValues.get(property);
             if (entry) entry.uses++;
             else unknownValues.set(property, { node, uses: 1 });
@@ -207,23 +207,46 @@ function enclosingExpression(source: string, node: { lineno: number; colno: numb
 }
 
 /**
- * values.x the skeleton itself tests (`{% if values.x %}`, `… if values.x else …`, `values.x is defined`,
- * `not values.x`) or falls back from (`values.x | default(…)` or `| d(…)`, `values.x or 8080`): absence is
- * planned for, and what renders is the fallback or the test's true or false, never nothing.
+ * The uses of values.x where the skeleton plans for its absence, so that it never renders as nothing
+ * there: inside the condition of an if (`{% if values.x %}`, `… if values.x else …`) and anywhere under an
+ * if whose condition names it (either branch: `not` inverts which one has it); the operand of a test
+ * (`values.x is defined`, `not values.x`); the left of `or` (`values.x or 8080`); the value a `default` or
+ * `d` filter is given. A use anywhere else in the same file is not covered by these.
  */
-function guardedValues(ast: Node, contextName: string): Set<string> {
-  const guarded = new Set<string>();
-  const collect = (node: unknown) => walk(node, {}, contextName, n => {
-    const property = (n.val as { value?: unknown })?.value;
-    if (n.typename === 'LookupVal' && (n.target as Node)?.typename === 'Symbol' && (n.target as Node).value === contextName && typeof property === 'string') guarded.add(property);
-  }, false);
-  walk(ast, {}, contextName, node => {
-    if (node.typename === 'If' || node.typename === 'InlineIf') collect(node.cond);
-    const filter = node.typename === 'Filter' ? (node.name as { value?: string })?.value : undefined;
-    if (filter === 'default' || filter === 'd') collect(node.args);
-    if (node.typename === 'Or' || node.typename === 'Is') collect(node.left);
-    if (node.typename === 'Not') collect(node.target);
-  }, false);
+function guardedUses(ast: Node, contextName: string): Set<Node> {
+  const guarded = new Set<Node>();
+  const property = (n: Node) => ((n.target as Node)?.typename === 'Symbol' && (n.target as Node).value === contextName ? (n.val as { value?: unknown })?.value : undefined);
+  // Every use of the context in `node`, marked guarded; returns their names.
+  const mark = (node: unknown): Set<string> => {
+    const names = new Set<string>();
+    walk(node, {}, contextName, n => {
+      const name = n.typename === 'LookupVal' ? property(n) : undefined;
+      if (typeof name !== 'string') return;
+      guarded.add(n);
+      names.add(name);
+    }, false);
+    return names;
+  };
+  const visit = (node: unknown, names: ReadonlySet<string>, seen: Set<unknown>): void => {
+    if (!node || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    const n = node as Node;
+    const name = n.typename === 'LookupVal' ? property(n) : undefined;
+    if (typeof name === 'string' && names.has(name)) guarded.add(n);
+    let inner = names;
+    if (n.typename === 'If' || n.typename === 'InlineIf') inner = new Set([...names, ...mark(n.cond)]);
+    if (n.typename === 'Or' || n.typename === 'Is') mark(n.left);
+    if (n.typename === 'Not') mark(n.target);
+    const filter = n.typename === 'Filter' ? (n.name as { value?: string })?.value : undefined;
+    if (filter === 'default' || filter === 'd') mark(((n.args as Node | undefined)?.children as unknown[] | undefined)?.[0]);
+    for (const field of n.fields ?? []) {
+      const value = n[field];
+      if (Array.isArray(value)) value.forEach(child => visit(child, inner, seen));
+      else visit(value, inner, seen);
+    }
+    if (Array.isArray(n.children)) n.children.forEach(child => visit(child, inner, seen));
+  };
+  visit(ast, new Set(), new Set());
   return guarded;
 }
 

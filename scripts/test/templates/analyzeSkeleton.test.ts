@@ -27,6 +27,10 @@ describe("static analysis of skeletons with nunjucks' parser", () => {
     ['a value the skeleton tests or defaults first', 'catalog-info.yaml', '{% if values.lifecycle %}lifecycle: ${{ values.lifecycle }}{% else %}lifecycle: experimental{% endif %}\ntier: ${{ values.tier | default("3") }}\n', []],
     // Fidelity sweep, 2026-12-01: what these render is the fallback, or the test's true or false, never nothing.
     ['a value with an or fallback, d() or a presence test', 'config.yaml', 'port: ${{ values.port or 8080 }}\nhost: ${{ values.host | d("localhost") }}\noptional: ${{ values.tls is not defined }}\nplain: ${{ not values.plain }}\n', []],
+    // A guard covers the uses it guards, not every use of the value in the file.
+    ['a default in one place, the value bare in another', 'config.yaml', 'port: ${{ values.port | default(80) }}\nother: ${{ values.port }}\n', ['skeleton-unknown-value@2:18']],
+    ['an if around one use, the value bare after it', 'README.md', '{% if values.team %}Team: ${{ values.team }}{% endif %}\nOwner: ${{ values.team }}\n', ['skeleton-unknown-value@2:18']],
+    ['the else of an if that names the value (not inverts which branch has it)', 'README.md', '{% if not values.team %}none{% else %}${{ values.team }}{% endif %}\n', []],
     ['an unknown value compared or on the right of or: still never passed', 'config.yaml', 'a: ${{ values.kind == "lib" }}\nb: ${{ values.name or values.alias }}\n', ['skeleton-unknown-value@1:14', 'skeleton-unknown-value@2:29']],
     ['an unknown filter', 'README.md', 'x\n${{ values.name | shout }}\n', ['skeleton-unknown-filter@2:19']],
     // Where the renderer stops: at the test's name, at the called name.
