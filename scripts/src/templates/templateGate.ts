@@ -54,7 +54,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
     for (const index of templateDocuments(documents)) {
       const locate = placeholderAwareLocate(parsed.locate, index, findPlaceholders(documents[index]));
       documents[index] = resolveTemplatePlaceholders(root, file, documents[index], config.repoUrl);
-      diagnostics.push(...checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index));
+      diagnostics.push(...withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index)));
       diagnostics.push(...analyzeSkeletons(root, file, documents[index], repoFiles));
     }
   }
@@ -66,6 +66,16 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * Findings as a folder without gitops.config.yaml has them: nothing there says which scaffolder modules the
+ * managed Backstage runs (backstageConfig.plugins), so an action none of the toolkit's own modules provides
+ * is a warning, as a reference to a kind the folder never defines is; with a config, `findings` as they are.
+ */
+function withoutConfig(config: GitopsConfig, findings: Diagnostic[]): Diagnostic[] {
+  if (config.found) return findings;
+  return findings.map(d => (d.ruleId === 'template-action-unknown' ? { ...d, severity: 'warning', hint: `No gitops.config.yaml says which scaffolder modules your Backstage runs, so this is judged against the toolkit's own (GitHub, Azure). ${d.hint ?? ''}`.trim() } : d));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectCleanStderr, expectToolError, gitops } from '../e2e/gitops.ts';
 import { templateRepo } from '../helpers/templateRepo.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
 
 // A lone `-` left in a list after deleting an item makes a step or a parameter page null. Backstage's
 // Template kind schema refuses the entity, so the scaffolder never runs it: every command says that, none
@@ -45,5 +46,23 @@ describe('findings about a step brought in by $yaml (check, through the bin)', (
     const line = text.split('\n').findIndex(l => l.includes('$yaml')) + 1;
     const found = (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; file: string; range: { start: { line: number } } }[] }).diagnostics.filter(d => d.file === 'templates/t/template.yaml');
     expect(found.map(d => `${d.ruleId}@${d.range.start.line}`).sort()).toEqual([`template-action-unknown@${line}`, `template-unknown-filter@${line}`, `template-unknown-parameter@${line}`]);
+  }, 120_000);
+});
+
+// Without gitops.config.yaml nothing says which scaffolder modules the managed Backstage runs.
+describe('an action of a module the toolkit does not ship, in a folder without config (check, through the bin)', () => {
+  it('is a warning there and an error with a config', async () => {
+    const template = `${HEAD}  steps:\n    - id: publish\n      action: publish:gitlab\n      input:\n        repoUrl: gitlab.com?owner=acme&repo=x\n`;
+    const bare = await tempRepo({ 'template.yaml': template });
+    const run = await gitops(bare, ['check', '--format', 'json']);
+    expectCleanStderr(run);
+    const found = (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; severity: string }[] }).diagnostics.filter(d => d.ruleId === 'template-action-unknown');
+    expect(found.map(d => d.severity)).toEqual(['warning']);
+    expect(run.status).toBe(0);
+
+    const configured = await templateRepo(['../templates/t/template.yaml'], { 'templates/t/template.yaml': template });
+    const strict = await gitops(configured, ['check', '--format', 'json']);
+    expect((JSON.parse(strict.stdout) as { diagnostics: { ruleId: string; severity: string }[] }).diagnostics.filter(d => d.ruleId === 'template-action-unknown').map(d => d.severity)).toEqual(['error']);
+    expect(strict.status).toBe(1);
   }, 120_000);
 });
