@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { cacheKey, toolkitKey } from '../cache/cacheKey.ts';
 import { ResultCache, writeCacheFile } from '../cache/resultCache.ts';
 import { InputsSeen, inputsUnchanged, runInputsKey, type RunTexts } from '../cache/runInputs.ts';
@@ -10,7 +10,7 @@ import type { CheckOptions } from './checkAnalysis.ts';
 import { logText } from '../report/safeText.ts';
 import { LOCKED_RULES, lockedRuleSettings } from '../config/lockedRules.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
-import { repoRoot } from '../config/repoRoot.ts';
+import { CONFIG_FILE, repoRoot } from '../config/repoRoot.ts';
 import { UsageError } from '../config/usageError.ts';
 import { isAtLeast, SEVERITIES, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { formatters } from '../report/formatters.ts';
@@ -18,6 +18,8 @@ import { summaryLine } from '../report/formatStylish.ts';
 import { OUTPUT_KINDS, wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
 import { gitArchive } from '../process/gitArchive.ts';
+import { inferRepoUrl } from '../process/inferRepoUrl.ts';
+import { existsSync } from 'node:fs';
 
 export const CHECK_HELP = `Usage: backstage-gitops check [paths…] [options]
 
@@ -162,7 +164,9 @@ function replayParts(root: string, options: CheckOptions, cwd: string): string[]
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const paths = options.positionals.map(p => relative(root, resolve(cwd, p)));
   // gitops.config.yaml and the policies are files under the root: the walk hashes them as they are written.
-  return [toolkitKey(), root, today, JSON.stringify(paths), base];
+  // Without it, the repoUrl comes from git's bookkeeping, which the walk leaves out: it is a part of its own.
+  const inferred = existsSync(join(root, CONFIG_FILE)) ? '' : (inferRepoUrl(root) ?? '');
+  return [toolkitKey(), root, today, JSON.stringify(paths), base, inferred];
 }
 
 /** The cache file changes with every run that misses: it is the cache, not an input. */

@@ -6,6 +6,7 @@ import type { Severity } from '../diagnostic.ts';
 import { configPathOutside } from './configPaths.ts';
 import { toolkitValidator } from './toolkitSchemas.ts';
 import { CONFIG_FILE } from './repoRoot.ts';
+import { inferRepoUrl } from '../process/inferRepoUrl.ts';
 
 // Kept apart so a command that may not need the config (a replayed `check`) loads neither Ajv nor yaml.
 export { CONFIG_FILE, repoRoot } from './repoRoot.ts';
@@ -88,7 +89,8 @@ export function defaultConfig(root: string): GitopsConfig {
  */
 export async function loadConfig(root: string): Promise<GitopsConfig> {
   const path = join(root, CONFIG_FILE);
-  if (!existsSync(path)) return defaultConfig(root);
+  // Without a config, the checkout's own origin says where the repository lives (absolute targets into it).
+  if (!existsSync(path)) return { ...defaultConfig(root), repoUrl: inferRepoUrl(root) };
   const validate = toolkitValidator('gitops-config');
   // A plain, valid config (the usual case) is read without `yaml`, which only a message needs for its
   // positions: anything else is read again from the start below, so every message stays what it was.

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/runBin.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
@@ -111,6 +112,35 @@ describe('a Location read by a Location of the same ref (check, through the bin)
     });
     const run = await runBin(['check', '--format', 'json'], root);
     expect(JSON.parse(run.stdout).diagnostics).toEqual([]);
+    expect(run.status).toBe(0);
+  }, 60_000);
+});
+
+// A folder without gitops.config.yaml: its checkout's origin says where it lives, so a target that names this
+// repository by its full URL is read from the checkout (real catalogs list their own files that way).
+describe('absolute targets into the repository itself, in a folder without config (check, through the bin)', () => {
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, ...args], { stdio: 'pipe' });
+  const repo = async (remote: string) => {
+    const root = await tempRepo({
+      'catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: all}\nspec:\n  type: url\n  targets:\n    - https://github.com/acme/cat/blob/main/sub/a.yaml\n    - https://github.com/acme/cat/blob/main/sub/missing.yaml\n',
+      'sub/a.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: a}\nspec: {type: team, children: []}\n',
+    });
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'remote', 'add', 'origin', remote);
+    return root;
+  };
+
+  it('reads them from the checkout: a missing one is location-target-missing; the remote\'s credentials appear nowhere', async () => {
+    const run = await runBin(['check', '--format', 'json'], await repo('https://x-access-token:ghs_SECRET123@github.com/acme/cat.git'));
+    const found = JSON.parse(run.stdout).diagnostics as { ruleId: string; message: string }[];
+    expect(found.map(d => d.ruleId)).toEqual(['location-target-missing']);
+    expect(run.stdout + run.stderr).not.toContain('SECRET123');
+    expect(run.status).toBe(1);
+  }, 60_000);
+
+  it('an origin elsewhere (another repository) leaves them external', async () => {
+    const run = await runBin(['check', '--format', 'json'], await repo('git@github.com:acme/other.git'));
+    expect((JSON.parse(run.stdout).diagnostics as { ruleId: string }[]).map(d => d.ruleId)).toEqual(['location-target-external', 'location-target-external']);
     expect(run.status).toBe(0);
   }, 60_000);
 });
