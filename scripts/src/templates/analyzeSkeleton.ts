@@ -227,8 +227,8 @@ function guardedUses(ast: Node, contextName: string): Set<Node> {
     }, false);
     return names;
   };
-  const visit = (node: unknown, names: ReadonlySet<string>, seen: Set<unknown>): void => {
-    if (!node || typeof node !== 'object' || seen.has(node)) return;
+  const visit = (node: unknown, names: ReadonlySet<string>, seen: Set<unknown>, depth = 0): void => {
+    if (!node || typeof node !== 'object' || seen.has(node) || depth > MAX_TREE_DEPTH) return;
     seen.add(node);
     const n = node as Node;
     const name = n.typename === 'LookupVal' ? property(n) : undefined;
@@ -241,10 +241,10 @@ function guardedUses(ast: Node, contextName: string): Set<Node> {
     if (filter === 'default' || filter === 'd') mark(((n.args as Node | undefined)?.children as unknown[] | undefined)?.[0]);
     for (const field of n.fields ?? []) {
       const value = n[field];
-      if (Array.isArray(value)) value.forEach(child => visit(child, inner, seen));
-      else visit(value, inner, seen);
+      if (Array.isArray(value)) value.forEach(child => visit(child, inner, seen, depth + 1));
+      else visit(value, inner, seen, depth + 1);
     }
-    if (Array.isArray(n.children)) n.children.forEach(child => visit(child, inner, seen));
+    if (Array.isArray(n.children)) n.children.forEach(child => visit(child, inner, seen, depth + 1));
   };
   visit(ast, new Set(), new Set());
   return guarded;
@@ -254,8 +254,8 @@ function guardedUses(ast: Node, contextName: string): Set<Node> {
  * Visits every node; with `prune`, skips the branch of an if that the step's literal values rule out
  * (`{% if not values.editMode %}` where the step passes `editMode: true`): the render never reaches it.
  */
-function walk(node: unknown, values: Readonly<Record<string, unknown>>, contextName: string, visit: (node: Node) => void, prune = true, seen = new Set<unknown>()): void {
-  if (!node || typeof node !== 'object' || seen.has(node)) return;
+function walk(node: unknown, values: Readonly<Record<string, unknown>>, contextName: string, visit: (node: Node) => void, prune = true, seen = new Set<unknown>(), depth = 0): void {
+  if (!node || typeof node !== 'object' || seen.has(node) || depth > MAX_TREE_DEPTH) return;
   seen.add(node);
   const n = node as Node;
   if (typeof n.typename === 'string') visit(n);
@@ -264,10 +264,10 @@ function walk(node: unknown, values: Readonly<Record<string, unknown>>, contextN
   for (const field of n.fields ?? []) {
     if ((settled === true && field === 'else_') || (settled === false && field === 'body')) continue;
     const value = n[field];
-    if (Array.isArray(value)) value.forEach(child => walk(child, values, contextName, visit, prune, seen));
-    else walk(value, values, contextName, visit, prune, seen);
+    if (Array.isArray(value)) value.forEach(child => walk(child, values, contextName, visit, prune, seen, depth + 1));
+    else walk(value, values, contextName, visit, prune, seen, depth + 1);
   }
-  if (Array.isArray(n.children)) n.children.forEach(child => walk(child, values, contextName, visit, prune, seen));
+  if (Array.isArray(n.children)) n.children.forEach(child => walk(child, values, contextName, visit, prune, seen, depth + 1));
 }
 
 /**
@@ -318,6 +318,10 @@ function evaluate(node: unknown, values: Readonly<Record<string, unknown>>, cont
 }
 
 const UNKNOWN = Symbol('unknown');
+
+// How deep the walks below follow nunjucks' tree: Nunjitsu refuses templates nested past 512 levels (the
+// skeleton-syntax finding says so), and a chain of thousands of filters must not overflow the stack.
+const MAX_TREE_DEPTH = 1500;
 
 /**
  * Whether nunjucks' tree holds what the analysis reports as a refusal of its own, with a message of its

@@ -91,8 +91,12 @@ function expressionNames(text: string): { filters: string[]; tests: string[]; ca
     if (node.typename === 'Symbol') return [String(node.value)];
     return (node.children ?? []).flatMap(symbols);
   };
-  const walk = (node: unknown): void => {
-    if (!node || typeof node !== 'object') return;
+  // Not past Nunjitsu's own nesting limit (512): a chain of thousands of filters must not overflow the stack.
+  // Each node once: a NodeList holds its children both as a field and as `children`.
+  const seen = new Set<unknown>();
+  const walk = (node: unknown, depth = 0): void => {
+    if (!node || typeof node !== 'object' || depth > 1500 || seen.has(node)) return;
+    seen.add(node);
     const n = node as Node;
     if (n.typename === 'Filter' && typeof n.name?.value === 'string') filters.add(n.name.value);
     if (n.typename === 'Is' && n.right) {
@@ -104,8 +108,8 @@ function expressionNames(text: string): { filters: string[]; tests: string[]; ca
     if (n.typename === 'Set') (n.targets ?? []).flatMap(symbols).forEach(name => bound.add(name));
     if (n.typename === 'For' || n.typename === 'Macro') symbols(n.name).forEach(name => bound.add(name));
     if (n.typename === 'Macro' || n.typename === 'Caller') symbols(n.args).forEach(name => bound.add(name));
-    for (const field of n.fields ?? []) (Array.isArray(n[field]) ? (n[field] as unknown[]) : [n[field]]).forEach(walk);
-    n.children?.forEach(walk);
+    for (const field of n.fields ?? []) (Array.isArray(n[field]) ? (n[field] as unknown[]) : [n[field]]).forEach(child => walk(child, depth + 1));
+    n.children?.forEach(child => walk(child, depth + 1));
   };
   walk(ast);
   return { filters: [...filters], tests: [...tests], calls: [...calls].filter(name => !bound.has(name) && name !== 'super') };

@@ -9,6 +9,7 @@ interface Renderer {
 interface Nunjitsu {
   createTemplateRenderer(options: { allowRegexExecution: boolean; cookiecutterCompat?: boolean }): Renderer;
   TemplateRenderError: new (...args: never[]) => Error & { phase: string; line?: number; column?: number };
+  TemplateLimitError: new (...args: never[]) => Error & { phase: string; line?: number; column?: number };
 }
 
 /** Where and why the scaffolder's renderer refuses a template string: 1-based line and column inside the string. */
@@ -46,13 +47,15 @@ export function templateSyntaxError(source: string, options: { cookiecutterCompa
     renderer.renderValue(source, {}, { limits: { workUnits: 1 } });
     return undefined;
   } catch (error) {
-    // A TemplateLimitError (the work budget above, or a size limit) is no syntax error; the parse-phase
-    // TemplateRenderError is exactly what the scaffolder swallows before passing the raw value on.
-    if (!(error instanceof loaded.nunjitsu.TemplateRenderError) || error.phase !== 'parse') return undefined;
+    // The work budget above stops evaluation, which is no refusal; what stops the parse is one: a syntax
+    // error (TemplateRenderError) or a parse limit such as the nesting depth (TemplateLimitError).
+    const parseRefusal = (error instanceof loaded.nunjitsu.TemplateRenderError || error instanceof loaded.nunjitsu.TemplateLimitError) && (error as { phase?: string }).phase === 'parse';
+    if (!parseRefusal) return undefined;
+    const refused = error as Error & { line?: number; column?: number };
     // The reason may quote the template (a reserved name): bounded like the expression it is shown with.
-    const full = error.message.replace(/^Template error at line \d+, column \d+: /, '');
+    const full = refused.message.replace(/^Template error at line \d+, column \d+: /, '').replace(/ at line \d+, column \d+$/, '');
     const reason = full.length > 160 ? `${full.slice(0, 157)}…` : full;
-    return { reason, line: error.line ?? 1, column: error.column ?? 1 };
+    return { reason, line: refused.line ?? 1, column: refused.column ?? 1 };
   }
 }
 

@@ -106,3 +106,14 @@ describe('which skeleton files are analysed: those fetch:template renders', () =
     ]);
   });
 });
+
+describe('a skeleton nested or chained past what the renderer takes (red team, 2026-12-01)', () => {
+  it('600 nested ifs: the renderer\'s nesting limit, no crash', () => {
+    const text = `${'{% if values.name %}'.repeat(600)}x${'{% endif %}'.repeat(600)}\n`;
+    expect(run('README.md', text).map(f => f.split('@')[0])).toEqual(['skeleton-syntax']);
+  });
+
+  it('a chain of 2,000 filters: a finding or none, never a stack overflow', () => {
+    expect(() => run('README.md', `\${{ values.name${' | upper'.repeat(2000)} }}\n`)).not.toThrow();
+  });
+});
