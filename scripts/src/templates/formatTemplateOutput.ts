@@ -14,8 +14,10 @@ interface OutputLink {
  * value passes through safeText, so rendered input cannot forge log lines. Empty string without output.
  */
 export function formatTemplateOutput(output: Record<string, unknown>): string {
-  const links = Array.isArray(output.links) ? (output.links as OutputLink[]) : [];
-  const texts = Array.isArray(output.text) ? (output.text as { title?: unknown; content?: unknown }[]) : [];
+  // Entries that are not mappings (a null left in the list) show nothing, as the scaffolder's page does.
+  const records = (list: unknown) => (Array.isArray(list) ? list.filter(e => typeof e === 'object' && e !== null && !Array.isArray(e)) : []);
+  const links = records(output.links) as OutputLink[];
+  const texts = records(output.text) as { title?: unknown; content?: unknown }[];
   const lines: string[] = [];
   if (links.length) {
     lines.push('Links:');
