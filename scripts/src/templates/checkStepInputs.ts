@@ -42,7 +42,9 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
       const problem = typeof value === 'string' && !value.includes('${{') ? workspacePathProblem(key, value) : undefined;
       if (problem) found.push({ path: ['spec', 'steps', i, 'input', key], ruleId: 'template-action-input', message: problem, hint: 'Keep the path inside the task workspace (e.g. ./service).' });
     }
-    if (isRecord(input) && typeof input.repoUrl === 'string') {
+    // parseRepoUrl runs inside the scaffolder modules' actions; one declared in gitops.config.yaml reads
+    // its repoUrl as its own schema says, which the check above already applies.
+    if (action.provider !== 'gitops.config.yaml' && isRecord(input) && typeof input.repoUrl === 'string') {
       const problem = staticRepoUrlProblem(input.repoUrl, pickers);
       if (problem) found.push({ path: ['spec', 'steps', i, 'input', 'repoUrl'], ruleId: 'template-repo-url', message: problem, hint: 'Pass the RepoUrlPicker value as it is (`repoUrl: ${{ parameters.repoUrl }}`): anything appended lands inside its last query parameter. Written by hand it is host?owner=…&repo=… (github.com?owner=acme&repo=${{ parameters.name }}).' });
     }

@@ -107,6 +107,15 @@ describe('actions the managed Backstage provides beyond the installed modules', 
     expect(await gate({ 'gitops.config.yaml': gitopsConfig, 'templates/t/template.yaml': template(action, input) })).toEqual(expected);
   });
 
+  it('an action declared in gitops.config.yaml reads its repoUrl as its schema says: no parseRepoUrl finding (red team, 2026-12-01)', () => {
+    const declared = new Map(actions);
+    declared.set('acme:deploy', { id: 'acme:deploy', provider: 'gitops.config.yaml', supportsDryRun: false, inputSchema: { type: 'object', properties: { repoUrl: { type: 'string' } } } });
+    const edit = (text: string) => text.replace('      action: catalog:register\n      input:\n', '      action: acme:deploy\n      input:\n        repoUrl: https://github.com/acme/x.git\n');
+    expect(check(GO, edit, declared).filter(f => f.startsWith('template-repo-url') || f.startsWith('template-action-input'))).toEqual([]);
+    // The same value given to a scaffolder module's action is refused.
+    expect(check(GO, text => text.replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        repoUrl: https://github.com/acme/x.git\n')).some(f => f.startsWith('template-repo-url'))).toBe(true);
+  });
+
   it('a scaffolder module the config names but nobody installed is a tool error that says so', async () => {
     const root = await tempRepo({ 'app-config.yaml': 'app: {}\n', 'gitops.config.yaml': config('').replace("'@backstage/plugin-scaffolder-backend-module-github'", "'@backstage/plugin-scaffolder-backend-module-gitlab'"), 'templates/t/template.yaml': template('debug:log', '        message: hi\n') });
     await expect(templateGate(root, { files: ['templates/t/template.yaml'] })).rejects.toThrow(/^@backstage\/plugin-scaffolder-backend-module-gitlab \(named in backstageConfig.plugins\) is not installed, so the actions it provides cannot be read: Cannot find module/);
