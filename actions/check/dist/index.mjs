@@ -43624,6 +43624,7 @@ var rules = [
   { id: "annotation-uuid", severity: "error", description: "An Entra ID / LDAP id annotation is not a UUID.", example: "graph.microsoft.com/group-id: platform" },
   { id: "annotation-project-slug", severity: "error", description: "github.com/project-slug or dev.azure.com/project-repo is not owner/name.", example: "github.com/project-slug: https://github.com/acme/x" },
   { id: "annotation-managed", severity: "warning", description: "Source files set an annotation that Backstage itself manages and overwrites.", example: "backstage.io/managed-by-location: url:\u2026" },
+  { id: "techdocs-ref-outside", severity: "error", description: "backstage.io/techdocs-ref dir: leads outside this repository (another branch or repository): TechDocs would build unreviewed docs.", example: "backstage.io/techdocs-ref: dir:/../other-branch/site" },
   { id: "techdocs-ref-missing", severity: "error", description: "backstage.io/techdocs-ref: dir:\u2026 points at a folder with neither mkdocs.yml nor a docs/ folder to build from.", example: "backstage.io/techdocs-ref: dir:./docs  # no ./docs/mkdocs.yml" },
   { id: "mkdocs-invalid", severity: "error", description: "A TechDocs site's mkdocs.yml does not parse or has no site_name.", example: "nav:\n  - Home: index.md  # no site_name" },
   { id: "mkdocs-docs-dir-missing", severity: "error", description: "docs_dir is missing or empty.", example: "docs_dir: manual  # no manual/ folder" },

@@ -59,6 +59,16 @@ function annotationFinding(key: string, value: string, entity: CatalogEntity, co
 function techdocsFinding(value: string, entity: CatalogEntity, context: AnnotationContext): Finding | undefined {
   if (!value.startsWith('dir:')) return undefined;
   const folder = resolveRelative(entity.file, value.slice(4) || '.', context.repoUrl);
+  // TechDocs resolves dir: against the entity's location URL (transformDirLocation) and keeps climbing:
+  // `dir:/../other-branch/site` builds the docs of a branch or repository nobody reviews here.
+  if (folder === null) {
+    return {
+      ruleId: 'techdocs-ref-outside',
+      severity: 'error',
+      message: `backstage.io/techdocs-ref ${JSON.stringify(value.length > 200 ? `${value.slice(0, 199)}…` : value)} leads outside this repository: TechDocs would build these docs from another branch or repository, whose content nobody reviews here.`,
+      hint: 'Point dir: at a folder inside this repository (relative to this file, or from its root with /).',
+    };
+  }
   if (typeof folder !== 'string') return undefined;
   const base = folder === '.' || folder === '' ? '' : `${folder.replace(/\/$/, '')}/`;
   if (siteConfigIn(base.replace(/\/$/, ''), context.repoFiles)) return undefined;

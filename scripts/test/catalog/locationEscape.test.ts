@@ -144,3 +144,16 @@ describe('absolute targets into the repository itself, in a folder without confi
     expect(run.status).toBe(0);
   }, 60_000);
 });
+
+// TechDocs resolves dir: against the entity's location URL and keeps climbing (transformDirLocation).
+describe('a techdocs-ref dir: that leaves the repository (red team, round 7; check, through the bin)', () => {
+  it.each(['dir:/../other-branch/site', 'dir:../../../../other/blob/main/docs'])('%s is techdocs-ref-outside', async ref => {
+    const root = await tempRepo({
+      'gitops.config.yaml': 'repoUrl: https://github.com/acme/control/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
+      'catalog/all.yaml': `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n  annotations:\n    backstage.io/techdocs-ref: ${JSON.stringify(ref)}\nspec: {type: service, lifecycle: production, owner: guest}\n`,
+    });
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect((JSON.parse(run.stdout).diagnostics as { ruleId: string }[]).map(d => d.ruleId)).toContain('techdocs-ref-outside');
+    expect(run.status).toBe(1);
+  }, 60_000);
+});
