@@ -58,19 +58,7 @@ export function renderText(template: string, context: object, cookiecutterCompat
  * Nunjitsu and scaffolder-backend. Filters a deployment adds (additionalTemplateFilters) are not known.
  */
 export function isKnownFilter(name: string, cookiecutterCompat = false): boolean {
-  const key = `${cookiecutterCompat}|${name}`;
-  let answer = known.get(key);
-  if (answer === undefined) {
-    const open = cookiecutterCompat ? '{{' : '${{';
-    try {
-      renderer(cookiecutterCompat).renderValue(`${open} "" | ${name} }}`, {});
-      answer = true;
-    } catch (error) {
-      answer = !/Unknown template filter/.test((error as Error).message);
-    }
-    known.set(key, answer);
-  }
-  return answer;
+  return rendersWithout(`filter|${cookiecutterCompat}|${name}`, cookiecutterCompat, `"" | ${name}`, /Unknown template filter/);
 }
 
 /**
@@ -79,14 +67,18 @@ export function isKnownFilter(name: string, cookiecutterCompat = false): boolean
  * template test "…"`).
  */
 export function isKnownTest(name: string, cookiecutterCompat = false): boolean {
-  const key = `test|${cookiecutterCompat}|${name}`;
+  return rendersWithout(`test|${cookiecutterCompat}|${name}`, cookiecutterCompat, `"" is ${name}`, /Unknown template test/);
+}
+
+/** Whether rendering the expression `probe` fails with a message other than `unknown` (or not at all); remembered by `key`. */
+function rendersWithout(key: string, cookiecutterCompat: boolean, probe: string, unknown: RegExp): boolean {
   let answer = known.get(key);
   if (answer === undefined) {
     try {
-      renderer(cookiecutterCompat).renderValue(`${cookiecutterCompat ? '{{' : '${{'} "" is ${name} }}`, {});
+      renderer(cookiecutterCompat).renderValue(`${cookiecutterCompat ? '{{' : '${{'} ${probe} }}`, {});
       answer = true;
     } catch (error) {
-      answer = !/Unknown template test/.test((error as Error).message);
+      answer = !unknown.test((error as Error).message);
     }
     known.set(key, answer);
   }
