@@ -226,7 +226,7 @@ function ignoredLocation(source: SourceFile, document: number, parent: { ref: st
   return {
     ruleId: 'location-ignored',
     severity: 'error',
-    message: `This Location is ${parent.ref}, the same ref as the Location in ${parent.file} that reads this file: Backstage ignores an entity emitted with the ref of the Location being processed ("Ignored emitted entity … whose ref was identical to the one being processed", in its log only), so this Location is never ingested and nothing it targets is read.`,
+    message: `This Location is ${parent.ref.length > 200 ? `${parent.ref.slice(0, 199)}…` : parent.ref}, the same ref as the Location in ${parent.file} that reads this file: Backstage ignores an entity emitted with the ref of the Location being processed ("Ignored emitted entity … whose ref was identical to the one being processed", in its log only), so this Location is never ingested and nothing it targets is read.`,
     hint: 'Give this Location a name of its own (metadata.name).',
     file: source.file,
     range: source.locate(document, ['metadata', 'name']),

@@ -89,14 +89,16 @@ describe('a target or placeholder written from the repository root, /catalog/x.y
 // ("Ignored emitted entity … whose ref was identical to the one being processed"): a Location in a file that
 // a Location of the same name reads is never ingested, and what it targets is never read (a real catalog).
 describe('a Location read by a Location of the same ref (check, through the bin)', () => {
+  /** catalog/all.yaml (Location acme) reads catalog/group/all.yaml (Location `child`), which reads a Group. */
+  const nested = (child: string) => tempRepo({
+    'gitops.config.yaml': "repoUrl: https://github.com/acme/control/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n  include: ['catalog/**/*.yaml']\n",
+    'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: acme\nspec:\n  targets: [./group/all.yaml]\n',
+    'catalog/group/all.yaml': `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: ${child}\nspec:\n  targets: [./sre.yaml]\n`,
+    'catalog/group/sre.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: sre}\nspec: {type: team, children: []}\n',
+  });
+
   it('is ignored: its own finding, what it targets unreachable, no duplicate', async () => {
-    const root = await tempRepo({
-      'gitops.config.yaml': "repoUrl: https://github.com/acme/control/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n  include: ['catalog/**/*.yaml']\n",
-      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: acme\nspec:\n  targets: [./group/all.yaml]\n',
-      'catalog/group/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: acme\nspec:\n  targets: [./sre.yaml]\n',
-      'catalog/group/sre.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: sre}\nspec: {type: team, children: []}\n',
-    });
-    const run = await runBin(['check', '--format', 'json'], root);
+    const run = await runBin(['check', '--format', 'json'], await nested('acme'));
     const found = (JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string; message: string; range: { start: { line: number; column: number } } }[]);
     expect(found.map(d => `${d.ruleId}@${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual(['location-ignored@catalog/group/all.yaml:4:9', 'location-unreachable@catalog/group/sre.yaml:1:1']);
     expect(found[0].message).toContain('the same ref as the Location in catalog/all.yaml that reads this file');
@@ -104,13 +106,7 @@ describe('a Location read by a Location of the same ref (check, through the bin)
   }, 60_000);
 
   it('a Location of another name in the same place is read as usual', async () => {
-    const root = await tempRepo({
-      'gitops.config.yaml': 'repoUrl: https://github.com/acme/control/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
-      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: acme\nspec:\n  targets: [./group/all.yaml]\n',
-      'catalog/group/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: acme-groups\nspec:\n  targets: [./sre.yaml]\n',
-      'catalog/group/sre.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: sre}\nspec: {type: team, children: []}\n',
-    });
-    const run = await runBin(['check', '--format', 'json'], root);
+    const run = await runBin(['check', '--format', 'json'], await nested('acme-groups'));
     expect(JSON.parse(run.stdout).diagnostics).toEqual([]);
     expect(run.status).toBe(0);
   }, 60_000);
