@@ -9,7 +9,8 @@ import { OutsideRepositoryError, readRepoFile } from '../load/repoPath.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { analyzeSkeleton, RENDERED } from './analyzeSkeleton.ts';
 import { checkTemplate } from './checkTemplate.ts';
-import { loadScaffolderActions, type KnownAction } from './scaffolderActions.ts';
+import { installedTemplating, loadScaffolderActions, templatingNames, type KnownAction, type TemplatingNames } from './scaffolderActions.ts';
+import type { TemplateExtensions } from './renderTemplate.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
 import { loadConfig, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { discoverTemplateFiles, isTemplateDocument, loadTemplatePolicy } from './templateFiles.ts';
@@ -114,6 +115,37 @@ const SHIPPED_MODULES = ['@backstage/plugin-scaffolder-backend-module-github', '
 export async function templateActions(root: string, config?: GitopsConfig): Promise<Map<string, KnownAction>> {
   config ??= await loadConfig(root);
   return loadScaffolderActions(config.backstageConfig?.plugins ?? SHIPPED_MODULES, config.backstageConfig?.actions ?? {});
+}
+
+/**
+ * The names of the filters and globals the managed Backstage's scaffolder adds to its renderer, per the
+ * repo's gitops.config.yaml: those of the scaffolder modules in backstageConfig.plugins and those declared
+ * in backstageConfig.additionalTemplateFilters / additionalTemplateGlobals (none without a backstageConfig
+ * section: the shipped modules add none). Throws as templateActions does.
+ */
+export async function templateExtensionNames(root: string, config?: GitopsConfig): Promise<TemplatingNames> {
+  config ??= await loadConfig(root);
+  const backstage = config.backstageConfig;
+  return templatingNames(backstage?.plugins ?? [], { filters: backstage?.additionalTemplateFilters, globals: backstage?.additionalTemplateGlobals });
+}
+
+/**
+ * The filters and globals to render with, as the managed Backstage passes them to its workflow runner and
+ * fetch:template: the installed modules' own code; a declared one (which the toolkit has no code for) is
+ * a stand-in that fails the render with what to do, rather than a guess at its output.
+ */
+export async function templateExtensions(root: string, config?: GitopsConfig): Promise<TemplateExtensions> {
+  config ??= await loadConfig(root);
+  const backstage = config.backstageConfig;
+  // Loading the modules costs about half a second: only when the remembered names say they add any.
+  const names = await templatingNames(backstage?.plugins ?? []);
+  const installed = names.filters.length + names.globals.length > 0 ? await installedTemplating(backstage?.plugins ?? []) : { filters: Object.create(null), globals: Object.create(null) };
+  const standIn = (kind: 'filter' | 'global', name: string, setting: string) => () => {
+    throw new Error(`${kind === 'filter' ? 'The filter' : 'The global'} ${name} is one your Backstage adds (backstageConfig.${setting} in gitops.config.yaml); the toolkit does not have its code, so it cannot render it offline. Install the scaffolder module that provides it and name it in backstageConfig.plugins.`);
+  };
+  for (const name of backstage?.additionalTemplateFilters ?? []) if (!Object.hasOwn(installed.filters, name)) installed.filters[name] = standIn('filter', name, 'additionalTemplateFilters');
+  for (const name of backstage?.additionalTemplateGlobals ?? []) if (!Object.hasOwn(installed.globals, name)) installed.globals[name] = standIn('global', name, 'additionalTemplateGlobals');
+  return installed;
 }
 
 /** Each fetch:template step's skeleton, analysed with the values that step passes. */
