@@ -38,6 +38,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
   if (!files.length) return diagnostics;
   const config = options.config ?? (await loadConfig(root));
   const actions = await templateActions(root, config);
+  const extensions = await templateExtensionNames(root, config);
   for (const file of files) {
     let text: string;
     try {
@@ -55,8 +56,8 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
     for (const index of templateDocuments(documents)) {
       const locate = placeholderAwareLocate(parsed.locate, index, findPlaceholders(documents[index]));
       documents[index] = resolveTemplatePlaceholders(root, file, documents[index], config.repoUrl);
-      diagnostics.push(...withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index)));
-      diagnostics.push(...analyzeSkeletons(root, file, documents[index], repoFiles));
+      diagnostics.push(...withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index, extensions)));
+      diagnostics.push(...analyzeSkeletons(root, file, documents[index], repoFiles, extensions));
     }
   }
   // A skeleton several templates share: what does not depend on the step that fetches it is said once.
@@ -149,7 +150,7 @@ export async function templateExtensions(root: string, config?: GitopsConfig): P
 }
 
 /** Each fetch:template step's skeleton, analysed with the values that step passes. */
-function analyzeSkeletons(root: string, file: string, template: unknown, repoFiles: ReadonlySet<string>): Diagnostic[] {
+function analyzeSkeletons(root: string, file: string, template: unknown, repoFiles: ReadonlySet<string>, extensions: TemplatingNames): Diagnostic[] {
   const steps = isRecord(template) && isRecord(template.spec) && Array.isArray(template.spec.steps) ? template.spec.steps : [];
   const found: Diagnostic[] = [];
   for (const step of steps) {
@@ -163,7 +164,7 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     const text = files.map(f => ({ ...f, buffer: readFileSync(join(root, f.file)) })).filter(f => !f.buffer.subarray(0, 8000).includes(0));
     const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
     const ignored = globMatches(step.input.copyWithoutRender, join(root, folder));
-    found.push(...analyzeSkeleton(text.map(f => ({ file: f.file, relative: f.relative, text: f.buffer.toString('utf8') })), { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, listedInCopyWithoutRender: relative => ignored.has(relative) }));
+    found.push(...analyzeSkeleton(text.map(f => ({ file: f.file, relative: f.relative, text: f.buffer.toString('utf8') })), { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, listedInCopyWithoutRender: relative => ignored.has(relative), extensions }));
   }
   return found;
 }

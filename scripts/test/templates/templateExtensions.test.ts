@@ -86,4 +86,42 @@ backstageConfig:
     expect(found.map(d => d.message).join('\n')).toContain('The filter base64 is one your Backstage adds (backstageConfig.additionalTemplateFilters in gitops.config.yaml); the toolkit does not have its code, so it cannot render it offline.');
     expect(run.status).toBe(1);
   }, 120_000);
+
+  it('check knows the filters and globals gitops.config.yaml declares, and says how to declare one it does not know (through the bin)', async () => {
+    const repo = (declare: string) => templateRepo([], {
+      'gitops.config.yaml': `repoUrl: https://github.com/acme/x/blob/main/
+catalog:
+  roots: [catalog/all.yaml]
+backstageConfig:
+  files: [app-config.yaml]
+  plugins: ['@backstage/plugin-scaffolder-backend']
+${declare}`,
+      'app-config.yaml': 'app:\n  title: x\n',
+      'templates/t/template.yaml': `${templateHead('t')}    - id: fetch
+      name: Fetch
+      action: fetch:template
+      input:
+        url: ./skeleton
+        values:
+          name: \${{ parameters.name | base64 }}
+          when: \${{ now() }}
+`,
+      'templates/t/skeleton/README.md': '# ${{ values.name | base64 }} ${{ now() }}\n',
+    });
+    const findings = async (declare: string) => {
+      const run = await gitops(await repo(declare), ['check', '--format', 'json']);
+      expectCleanStderr(run);
+      return (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; hint?: string; file: string }[] }).diagnostics.filter(d => /unknown-(filter|function)$/.test(d.ruleId));
+    };
+    expect(await findings('  additionalTemplateFilters: [base64]\n  additionalTemplateGlobals: [now]\n')).toEqual([]);
+    const undeclared = await findings('');
+    expect(undeclared.map(d => `${d.ruleId}@${d.file}`).sort()).toEqual([
+      'skeleton-unknown-filter@templates/t/skeleton/README.md',
+      'skeleton-unknown-function@templates/t/skeleton/README.md',
+      'template-unknown-filter@templates/t/template.yaml',
+      'template-unknown-function@templates/t/template.yaml',
+    ]);
+    expect(undeclared.find(d => d.ruleId === 'template-unknown-filter')!.hint).toContain('the filter in backstageConfig.additionalTemplateFilters in gitops.config.yaml');
+    expect(undeclared.find(d => d.ruleId === 'skeleton-unknown-function')!.hint).toContain('the function in backstageConfig.additionalTemplateGlobals in gitops.config.yaml');
+  }, 120_000);
 });
