@@ -11,6 +11,7 @@ import { policyRules } from '../catalog/checkPolicies.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
 import { apiRules } from '../pr/apiRules.ts';
 import { templateRules } from '../templates/templateRules.ts';
+import { configRules } from '../backstageConfig/configRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import type { ReaderSetting } from '../load/loadCatalog.ts';
@@ -87,13 +88,13 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
     diagnostics: result.diagnostics,
     catalogFiles: input.loaded.files.map(f => f.file),
     entityCount: result.entities.length,
-    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...policyRules(input.policies)],
+    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list(), ...policyRules(input.policies)],
   };
 }
 
 /** Every rule of the registries (not the org policies), for `check --list-rules`. */
 export function registeredRules(): Rule[] {
-  return [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list()];
+  return [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list()];
 }
 
 /** The gates beyond single entities: CODEOWNERS and editor schema freshness (only when every catalog file parses), the Backstage config, the scorecards. */
