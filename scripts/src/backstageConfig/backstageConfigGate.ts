@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
@@ -73,6 +73,9 @@ async function checkTexts(root: string, texts: readonly { file: string; text: st
     for (const path of resolved.linksOut) {
       findings.push({ ruleId: 'config-include-link-out', severity: 'warning', message: `${path} is a symbolic link that leads out of the repo; what it holds is not checked.`, hint: 'Commit the file itself, or name the mounted path outside the repo directly.', file, range: FILE_START });
     }
+    for (const path of resolved.missing) {
+      findings.push({ ruleId: 'config-include-missing', severity: 'warning', message: `${path} is not in the repo: config-loader stops on an $include/$file it cannot read, so the backend starts only where the deployment provides this file.`, hint: 'Make sure the deployment mounts it (a secret file stays out of the repo), or fix the path.', file, range: includeRange(root, file, data, path, parsed.locate) });
+    }
     if (resolved.error !== undefined || !resolved.data) {
       allLoad = false;
       const at = errorPath(resolved.error ?? '');
@@ -108,6 +111,23 @@ function loaderYaml(): { parse(text: string): unknown } {
 function errorPath(message: string): PathSegment[] {
   const at = /^error at ((?:\.[^.,[\s]+|\[\d+\])*),/.exec(message)?.[1] ?? '';
   return [...at.matchAll(/\.([^.,[\s]+)|\[(\d+)\]/g)].map(m => (m[2] !== undefined ? Number(m[2]) : m[1]));
+}
+
+/** Where `file` names the include of repo path `target` (`$include`/`$file`, relative to the file's folder); the file's start when nested in another include. */
+function includeRange(root: string, file: string, data: unknown, target: string, locate: (document: number, path: readonly PathSegment[]) => Diagnostic['range']): Diagnostic['range'] {
+  const dir = dirname(join(root, file));
+  const search = (node: unknown, path: PathSegment[]): PathSegment[] | undefined => {
+    if (node === null || typeof node !== 'object') return undefined;
+    for (const [key, value] of Object.entries(node)) {
+      const at = [...path, Array.isArray(node) ? Number(key) : key];
+      if ((key === '$include' || key === '$file') && typeof value === 'string' && relative(root, resolve(dir, value.split('#')[0])).split(sep).join('/') === target) return at;
+      const found = search(value, at);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const path = search(data, []);
+  return path ? locate(0, path) : FILE_START;
 }
 
 function writtenPrefix(data: unknown, path: PathSegment[]): PathSegment[] {

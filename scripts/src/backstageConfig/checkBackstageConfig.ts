@@ -70,9 +70,10 @@ export function checkBackstageConfig(files: readonly ConfigFile[], schema: Confi
     const key = `${context}|${path.join('.')}`;
     // A value holding an environment reference (whatever the spacing, fallback or surrounding text
     // config-loader's substitution accepts) or an unread include is not written out in the repo.
-    if (typeof value !== 'string' || holdsUnknown(value) || flagged.has(key) || sqliteFileName(merged, path)) return;
-    flagged.add(key);
+    if (typeof value !== 'string' || holdsUnknown(value) || flagged.has(key)) return;
     const file = files.find(f => f.source.file === context) ?? files[0];
+    if (sqliteFileName(file.resolved, merged, path)) return;
+    flagged.add(key);
     diagnostics.push({
       ruleId: 'config-plain-secret',
       severity: 'error',
@@ -115,11 +116,13 @@ function schemaErrors(schema: ConfigSchemaLike, configs: { data: unknown; contex
   });
 }
 
-function sqliteFileName(merged: unknown, path: PathSegment[]): boolean {
+/** Whether `path` is a database `connection` that a sqlite client reads as a file name: the client the value's own file sets (it is what that file runs with), else the merged one. */
+function sqliteFileName(own: unknown, merged: unknown, path: PathSegment[]): boolean {
   const isConnection = (path.length === 3 && path[0] === 'backend' && path[1] === 'database' && path[2] === 'connection')
     || (path.length === 5 && path[0] === 'backend' && path[1] === 'database' && path[2] === 'plugin' && path[4] === 'connection');
   if (!isConnection) return false;
-  const client = valueAt(merged, [...path.slice(0, -1), 'client']) ?? valueAt(merged, ['backend', 'database', 'client']);
+  const clientOf = (data: unknown) => valueAt(data, [...path.slice(0, -1), 'client']) ?? valueAt(data, ['backend', 'database', 'client']);
+  const client = clientOf(own) ?? clientOf(merged);
   return typeof client === 'string' && SQLITE_CLIENTS.has(client);
 }
 

@@ -5,7 +5,7 @@ const rules: Rule[] = [
   {
     id: 'config-load',
     severity: 'error',
-    description: "@backstage/config-loader refuses the app-config file (its root is not a mapping, an $include/$file is missing or does not parse): the backend does not start.",
+    description: "@backstage/config-loader refuses the app-config file (its root is not a mapping, it or an $include does not parse): the backend does not start.",
     example: '- app\n- backend  # a list at the root',
   },
   {
@@ -25,6 +25,12 @@ const rules: Rule[] = [
     severity: 'warning',
     description: "A plugin named in backstageConfig.plugins contributes no config schema to the check (not installed beside the toolkit, or its declared schema was not collected): its config goes unchecked.",
     example: "backstageConfig:\n  plugins: ['@acme/plugin-not-installed']",
+  },
+  {
+    id: 'config-include-missing',
+    severity: 'warning',
+    description: 'An $include/$file names a repo path that is not committed: config-loader stops on it unless the deployment provides the file (a mounted secret), so what it holds is unchecked.',
+    example: 'integrations:\n  github:\n    - apps:\n        - $include: ./github-app-credentials.yaml  # not committed',
   },
   {
     id: 'config-include-link-out',

@@ -37,6 +37,8 @@ export interface ResolvedAppConfig {
   reads: ConfigRead[];
   /** Includes that link out of the repo: not read. Repo-relative paths. */
   linksOut: string[];
+  /** Includes of repo paths that do not exist (the deployment must provide them). Repo-relative paths. */
+  missing: string[];
 }
 
 // config-loader's own transform (substitution, then $file/$env/$include), as FileConfigSource builds it:
@@ -57,14 +59,15 @@ const MAX_INCLUDED_BYTES = 1_000_000;
  * as FileConfigSource applies them when the backend starts (sources/FileConfigSource.cjs.js,
  * sources/transform/apply.cjs.js): `${VAR}` strings and `$env` become ENV_STRING (kept inside the
  * surrounding text, `$${…}` stays literal), `$file`/`$include` of a file inside `root` read that file
- * (symlinks resolved; one that leads out of the repo is not read), one outside it becomes UNKNOWN_VALUE
- * (a deployment mounts it). Returns the data, or the loader's error (e.g. "expected object at config
+ * (symlinks resolved; one that leads out of the repo is not read); one outside the repo or not in it
+ * becomes UNKNOWN_VALUE (a deployment mounts it; config-loader stops if it does not). Returns the data, or the loader's error (e.g. "expected object at config
  * root", an include that does not exist or does not parse) as it words it. Never throws for repo content.
  * `file` is repo-relative; `root` absolute.
  */
 export async function resolveAppConfig(root: string, file: string, data: unknown): Promise<ResolvedAppConfig> {
   const reads: ConfigRead[] = [];
   const linksOut: string[] = [];
+  const missing: string[] = [];
   const realRoot = realpathSync(root);
   const transform = configTransformer({
     substitutionFunc: async () => ENV_STRING,
@@ -77,8 +80,10 @@ export async function resolveAppConfig(root: string, file: string, data: unknown
         real = realpathSync(path);
       } catch {
         reads.push({ path: rel, sha256: null });
-        // FileConfigSource's words (NotFoundError), with the repo path instead of the machine's.
-        throw new Error(`failed to include "${rel.split(sep).join('/')}", file does not exist`);
+        // Not committed: a deployment mounts it (a secret file is kept out of the repo on purpose), or
+        // config-loader stops on it. What it holds is unknown here.
+        missing.push(rel.split(sep).join('/'));
+        return JSON.stringify(UNKNOWN_VALUE);
       }
       if (real !== realRoot && !real.startsWith(realRoot + sep)) {
         linksOut.push(rel.split(sep).join('/'));
@@ -97,9 +102,9 @@ export async function resolveAppConfig(root: string, file: string, data: unknown
     },
   });
   try {
-    return { data: await transform(data, { dir: dirname(join(root, file)) }), reads, linksOut };
+    return { data: await transform(data, { dir: dirname(join(root, file)) }), reads, linksOut, missing };
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error), reads, linksOut };
+    return { error: error instanceof Error ? error.message : String(error), reads, linksOut, missing };
   }
 }
 

@@ -161,10 +161,16 @@ backend:
     expect((await check(root)).found).toEqual([]);
   }, 60_000);
 
-  it('a missing include stops config-loader: config-load error on its line; a link out of the repo is not read', async () => {
+  it('an include that does not parse stops config-loader (config-load, on its line); one not committed is a warning (a deployment mounts it)', async () => {
+    const broken = await check(await repo(app, { 'backstage-config/database.yaml': 'client: [better-sqlite3\n', 'backstage-config/reading-allow.yaml': '- host: example.com\n' }));
+    expect(broken.found).toEqual([expect.stringMatching(/^config-load error@backstage-config\/app-config.yaml:7: Backstage cannot load backstage-config\/app-config.yaml: error at .backend.database, failed to parse included file .\/database.yaml, /)]);
+    expect(broken.status).toBe(1);
     const missing = await check(await repo(app, { 'backstage-config/database.yaml': 'client: better-sqlite3\nconnection: ":memory:"\n' }));
-    expect(missing.found).toEqual(['config-load error@backstage-config/app-config.yaml:10: Backstage cannot load backstage-config/app-config.yaml: error at .backend.reading.allow, failed to include "backstage-config/reading-allow.yaml", file does not exist']);
-    expect(missing.status).toBe(1);
+    expect(missing.found).toEqual(['config-include-missing warning@backstage-config/app-config.yaml:10: backstage-config/reading-allow.yaml is not in the repo: config-loader stops on an $include/$file it cannot read, so the backend starts only where the deployment provides this file.']);
+    expect(missing.status).toBe(0);
+  }, 60_000);
+
+  it('a link out of the repo is not read', async () => {
     const outside = await mkdtemp(join(tmpdir(), 'gitops-outside-'));
     await writeFile(join(outside, 'db.yaml'), 'client: pg\nconnection:\n  password: from-outside\n');
     const root = await repo(app, { 'backstage-config/reading-allow.yaml': '- host: example.com\n' });
@@ -237,6 +243,6 @@ describe('what config-loader refuses is worded as the backend not starting (repr
 
   it('check --list-rules lists the config rules', async () => {
     const run = await runBin(['check', '--list-rules'], await repo(BASE));
-    for (const id of ['config-load', 'config-schema', 'config-plain-secret', 'config-plugin-unchecked', 'config-include-link-out']) expect(run.stdout).toContain(id);
+    for (const id of ['config-load', 'config-schema', 'config-plain-secret', 'config-plugin-unchecked', 'config-include-missing', 'config-include-link-out']) expect(run.stdout).toContain(id);
   }, 60_000);
 });
