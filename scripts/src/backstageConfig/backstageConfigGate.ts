@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
@@ -32,7 +32,8 @@ export async function backstageConfigGate(config: GitopsConfig): Promise<Diagnos
   const missing = new Map<number, Diagnostic>();
   config.backstageConfig.files.forEach((file, i) => {
     const path = join(config.root, file);
-    if (existsSync(path)) present.push({ file, text: readFileSync(path, 'utf8') });
+    if (!insideRepo(config.root, path)) missing.set(i, { ruleId: 'config-load', severity: 'error', message: `${file} is not a file inside the repo; it is not read.`, hint: 'Name the app-config by its path inside the repo (no ../, no symbolic link that leads out).', file: 'gitops.config.yaml', range: FILE_START });
+    else if (existsSync(path)) present.push({ file, text: readFileSync(path, 'utf8') });
     else missing.set(i, { ruleId: 'config-load', severity: 'error', message: `${file} is missing.`, hint: 'Create it or remove it from backstageConfig.files: config-loader stops on a config file that does not exist, and the backend does not start.', file: 'gitops.config.yaml', range: FILE_START });
   });
   const { plugins } = config.backstageConfig;
@@ -41,6 +42,20 @@ export async function backstageConfigGate(config: GitopsConfig): Promise<Diagnos
   let next = 0;
   const perFile = config.backstageConfig.files.flatMap((_, i) => missing.get(i) ?? remembered.problems[next++]);
   return [...perFile, ...remembered.findings];
+}
+
+/** Whether `path` (a config file named in gitops.config.yaml) is in the repo, lexically and once symbolic links are followed. */
+function insideRepo(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return false;
+  try {
+    const realRoot = realpathSync(root);
+    const real = realpathSync(path);
+    return real.startsWith(realRoot + sep) && statSync(real).isFile();
+  } catch {
+    // Not there: reported as missing.
+    return true;
+  }
 }
 
 /**

@@ -45,6 +45,10 @@ export async function loadPluginConfigSchema(plugins: readonly string[]): Promis
   const unchecked: { plugin: string; reason: string }[] = [];
   const resolved: { plugin: string; path: string; declares: boolean }[] = [];
   for (const plugin of plugins) {
+    if (!isPackageName(plugin)) {
+      unchecked.push({ plugin, reason: 'is not an npm package name (nothing is resolved for it)' });
+      continue;
+    }
     try {
       const path = require.resolve(`${plugin}/package.json`);
       resolved.push({ plugin, path, declares: 'configSchema' in JSON.parse(await readFile(path, 'utf8')) });
@@ -92,6 +96,7 @@ export async function loadPluginConfigSchema(plugins: readonly string[]): Promis
  */
 export function configSchemaCacheFile(plugins: readonly string[]): string | undefined {
   return schemaCacheFile(plugins.flatMap(p => {
+    if (!isPackageName(p)) return [];
     try {
       return [require.resolve(`${p}/package.json`)];
     } catch {
@@ -134,7 +139,15 @@ export function rememberedFindings(root: string, plugins: readonly string[], fil
   return remembered('config-gate', inputs, (value): value is RememberedFindings => isRemembered(value, files.length, root), compute);
 }
 
+// npm's rule for a package name (scope optional): a plugin name from the repo never becomes a path to resolve.
+const PACKAGE_NAME = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+
+function isPackageName(name: string): boolean {
+  return name.length <= 214 && PACKAGE_NAME.test(name) && !name.split('/').some(part => part === '.' || part === '..' || part.startsWith('.'));
+}
+
 function installedVersion(plugin: string): string {
+  if (!isPackageName(plugin)) return 'not a package name';
   try {
     return String(require(`${plugin}/package.json`).version);
   } catch {

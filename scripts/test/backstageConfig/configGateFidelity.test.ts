@@ -58,6 +58,18 @@ describe('the config gate collects the plugins\' schema from its own install (th
   }, 60_000);
 });
 
+describe('a plugin name in gitops.config.yaml never reaches outside the install (through the bin)', () => {
+  // gitops.config.yaml itself refuses app-config paths that leave the repo (config/gitopsConfig.ts).
+  it('a plugin name that is a path is not resolved: a warning, the other plugins still judge', async () => {
+    const { status, found } = await check(await repo(`${BASE}techdocs:\n  builder: banana\n`, {}, [...PLUGINS, '../../../../tmp/evil']));
+    expect(found).toEqual([
+      'config-schema error@backstage-config/app-config.yaml:10: techdocs.builder: must be equal to one of the allowed values { allowedValues=local,external }',
+      'config-plugin-unchecked warning@gitops.config.yaml:1: ../../../../tmp/evil is not an npm package name (nothing is resolved for it): the config it reads is not checked.',
+    ]);
+    expect(status).toBe(1);
+  }, 60_000);
+});
+
 describe('values Backstage substitutes are judged as config-loader loads them (through the bin)', () => {
   it('$env, ${VAR}, fallbacks and coerced literals are not type errors; env is unknown, not invalid (repros 2, 3, 9)', async () => {
     const { status, found } = await check(await repo(`app:
