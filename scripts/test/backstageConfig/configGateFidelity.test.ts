@@ -228,6 +228,13 @@ auth:
     ]);
   }, 60_000);
 
+  it('a sqlite file name is judged by the client of its own file, when a later file switches to pg (janus-idp)', async () => {
+    const root = await repo(BASE, { 'backstage-config/app-config.production.yaml': 'backend:\n  database:\n    client: pg\n    connection:\n      host: ${POSTGRES_HOST}\n      password: ${POSTGRES_PASSWORD}\n' });
+    const config = await readFile(join(root, 'gitops.config.yaml'), 'utf8');
+    await writeFile(join(root, 'gitops.config.yaml'), config.replace('files: [backstage-config/app-config.yaml]', 'files: [backstage-config/app-config.yaml, backstage-config/app-config.production.yaml]'));
+    expect((await check(root)).found).toEqual([]);
+  }, 60_000);
+
   it('a literal connection string of a pg database is still a secret', async () => {
     const { found } = await check(await repo(BASE.replace("client: better-sqlite3\n    connection: ':memory:'", 'client: pg\n    connection: postgres://u:p@db/backstage')));
     expect(found).toEqual(['config-plain-secret error@backstage-config/app-config.yaml:8: backend.database.connection holds a secret written out in the repo.']);
