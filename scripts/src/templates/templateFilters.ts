@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { rememberedSync } from '../load/remembered.ts';
 import { deferUnreadScaffolderModules } from './offlineScaffolder.ts';
 
@@ -9,8 +11,17 @@ interface Renderer {
   render(template: string, context: object): string;
 }
 
-const renderers = new Map<boolean, Renderer>();
+/**
+ * Which of the scaffolder's renderers: fetch:template's for a skeleton (`{{ }}` with cookiecutterCompat,
+ * `${{ }}` without) or NunjucksWorkflowRunner's for template.yaml (`${{ }}`, the default filters, and the
+ * globals the runner adds).
+ */
+export type RendererKind = 'skeleton' | 'cookiecutter' | 'workflow';
+
+const renderers = new Map<RendererKind, Renderer>();
 const known = new Map<string, boolean>();
+
+const kindOf = (cookiecutterCompat: boolean | RendererKind): RendererKind => (cookiecutterCompat === true ? 'cookiecutter' : cookiecutterCompat === false ? 'skeleton' : cookiecutterCompat);
 
 /**
  * A renderer that knows the filters the pinned scaffolder's renderer knows: Nunjitsu (as
@@ -20,15 +31,20 @@ const known = new Map<string, boolean>();
  * filter passes its value through, since building the real ones loads scaffolder-node and everything
  * it needs (about half a second) for four names.
  */
-function renderer(cookiecutterCompat: boolean): Renderer {
-  let cached = renderers.get(cookiecutterCompat);
+function renderer(cookiecutterCompat: boolean | RendererKind): Renderer {
+  const kind = kindOf(cookiecutterCompat);
+  let cached = renderers.get(kind);
   if (cached) return cached;
   const { createTemplateRenderer } = fromScaffolder('nunjitsu');
   const filters = Object.fromEntries(defaultFilterNames().map(name => [name, (value: unknown) => value]));
-  cached = createTemplateRenderer({ filters, allowRegexExecution: true, cookiecutterCompat }) as Renderer;
-  renderers.set(cookiecutterCompat, cached);
+  // The runner's globals answer nothing here: the probes ask only whether a name is a function.
+  const globals = kind === 'workflow' ? Object.fromEntries(workflowGlobalNames().map(name => [name, () => true])) : undefined;
+  cached = createTemplateRenderer({ filters, globals, allowRegexExecution: true, cookiecutterCompat: kind === 'cookiecutter' }) as Renderer;
+  renderers.set(kind, cached);
   return cached;
 }
+
+const delimiter = (kind: RendererKind) => (kind === 'cookiecutter' ? '{{' : '${{');
 
 const fromScaffolder = (name: string) => createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))(name);
 
@@ -70,12 +86,16 @@ export function isKnownTest(name: string, cookiecutterCompat = false): boolean {
   return rendersWithout(`test|${cookiecutterCompat}|${name}`, cookiecutterCompat, `"" is ${name}`, /Unknown template test/);
 }
 
-/** Whether rendering the expression `probe` fails with a message other than `unknown` (or not at all); remembered by `key`. */
-function rendersWithout(key: string, cookiecutterCompat: boolean, probe: string, unknown: RegExp): boolean {
+/**
+ * Whether rendering `probe` (an expression, or with `statement` a whole template where `$$` opens an
+ * expression) in `context` fails with a message other than `unknown` (or not at all); remembered by `key`.
+ */
+function rendersWithout(key: string, cookiecutterCompat: boolean | RendererKind, probe: string, unknown: RegExp, context: object = {}, statement = false): boolean {
   let answer = known.get(key);
   if (answer === undefined) {
+    const open = delimiter(kindOf(cookiecutterCompat));
     try {
-      renderer(cookiecutterCompat).renderValue(`${cookiecutterCompat ? '{{' : '${{'} ${probe} }}`, {});
+      renderer(cookiecutterCompat).renderValue(statement ? probe.replaceAll('$$', open) : `${open} ${probe} }}`, context);
       answer = true;
     } catch (error) {
       answer = !unknown.test((error as Error).message);
@@ -85,18 +105,69 @@ function rendersWithout(key: string, cookiecutterCompat: boolean, probe: string,
   return answer;
 }
 
+// How Nunjitsu refuses a call of what is no function: `Template value "loop.cycle" resolved to undefined
+// and cannot be called`, `… resolved to string and cannot be called`, `Template expression resolved to …`.
+const NOT_CALLABLE = /cannot be called/;
+
+/**
+ * Whether `root.path[0]….path[n-1]()` finds a function when nothing but the renderer's own globals is
+ * defined (no values, no names the template sets): asked of the renderer, called without arguments (a
+ * function that wants some fails otherwise, which still counts as found). `root` is a name the template
+ * and the context do not bind: `Math.max`, `JSON.stringify` and `range.foo` find none, `cycler().next`
+ * (rootCalled) finds one.
+ */
+export function callResolvesAlone(root: string, path: readonly (string | number)[], rootCalled: boolean, cookiecutterCompat: boolean | RendererKind = false): boolean {
+  const probe = `${root}${rootCalled ? '()' : ''}${path.map(p => `[${JSON.stringify(p)}]`).join('')}()`;
+  return rendersWithout(`alone|${kindOf(cookiecutterCompat)}|${probe}`, cookiecutterCompat, probe, NOT_CALLABLE);
+}
+
+/**
+ * Whether the for loop's `loop` variable has a method `name` (Nunjucks' loop has index, first, length…
+ * and no methods; Jinja's has cycle()): asked of the renderer with a call inside a one-item loop.
+ */
+export function loopHasMethod(name: string | number, cookiecutterCompat: boolean | RendererKind = false): boolean {
+  const probe = `{% for _ in [1] %}$$ loop[${JSON.stringify(name)}]() }}{% endfor %}`;
+  return rendersWithout(`loop|${kindOf(cookiecutterCompat)}|${name}`, cookiecutterCompat, probe, NOT_CALLABLE, {}, true);
+}
+
+/**
+ * A value of each kind the scaffolder's context can hold: JSON's (parameters, step outputs) and the Map
+ * and Set that Nunjitsu accepts too. It refuses functions (`Unsupported template value of type function`)
+ * and every object but a plain record, so no value reaches a template as anything else.
+ */
+const VALUE_KINDS: Record<string, unknown> = { string: 'a', number: 1, boolean: true, null: null, array: [1], record: { a: 1 }, map: new Map([['a', 1]]), set: new Set([1]) };
+
+/**
+ * Whether `.name()` finds a function on a value of any kind in `kinds` (default: every kind a context
+ * value can be, for a value whose kind the check cannot know): asked of the renderer on one value of
+ * each kind. Nunjitsu calls only the methods it allows per kind (String's toUpperCase, split…; not
+ * padStart, replaceAll, map), in cookiecutter mode also Python's (a list's append, a dict's items).
+ */
+export function methodOnSomeValue(name: string | number, cookiecutterCompat: boolean | RendererKind = false, kinds: readonly string[] = Object.keys(VALUE_KINDS)): boolean {
+  return kinds.some(kind => rendersWithout(`method|${kindOf(cookiecutterCompat)}|${kind}|${name}`, cookiecutterCompat, `v[${JSON.stringify(name)}]()`, NOT_CALLABLE, { v: VALUE_KINDS[kind] }));
+}
+
+/**
+ * Whether printing what `name()` returns fails the render (Nunjitsu: `Callable values cannot be
+ * coerced`): joiner() returns a function and cycler() an object of functions, which no text can show.
+ * Asked of the renderer with the global called without arguments.
+ */
+export function printsCallable(name: string, cookiecutterCompat: boolean | RendererKind = false): boolean {
+  return !rendersWithout(`print|${kindOf(cookiecutterCompat)}|${name}`, cookiecutterCompat, `${name}()`, /cannot be coerced/);
+}
+
 /**
  * Whether the pinned scaffolder's renderer has a global function of this name (Nunjitsu's range, cycler,
- * joiner): asked of the renderer itself. A call of any other name the template does not bind fails the
+ * joiner; in the workflow renderer also the runner's always and failure): asked of the renderer itself. A call of any other name the template does not bind fails the
  * render (`Template value "…" resolved to undefined and cannot be called`). Globals a deployment adds
  * (additionalTemplateGlobals) are not known.
  */
-export function isKnownGlobal(name: string, cookiecutterCompat = false): boolean {
-  const key = `global|${cookiecutterCompat}|${name}`;
+export function isKnownGlobal(name: string, cookiecutterCompat: boolean | RendererKind = false): boolean {
+  const key = `global|${kindOf(cookiecutterCompat)}|${name}`;
   let answer = known.get(key);
   if (answer === undefined) {
     try {
-      answer = renderer(cookiecutterCompat).renderValue(`${cookiecutterCompat ? '{{' : '${{'} ${name} is defined }}`, {}) !== false;
+      answer = renderer(cookiecutterCompat).renderValue(`${delimiter(kindOf(cookiecutterCompat))} ${name} is defined }}`, {}) !== false;
     } catch {
       // The defined test refuses a callable value: the name is a global function.
       answer = true;
@@ -104,4 +175,35 @@ export function isKnownGlobal(name: string, cookiecutterCompat = false): boolean
     known.set(key, answer);
   }
   return answer;
+}
+
+/**
+ * The names of the global functions NunjucksWorkflowRunner gives the renderer of template.yaml besides a
+ * deployment's (scaffolder-backend 4.2.0: always, failure), read from the installed runner's source: it
+ * creates them inside execute(), where nothing can ask for them. Remembered per install. Empty when the
+ * source no longer has that shape (a test pins the names of the installed version).
+ */
+export function workflowGlobalNames(): string[] {
+  return rememberedSync('workflow-globals', '', (v): v is string[] => Array.isArray(v) && v.every(n => typeof n === 'string'), () => {
+    const source = readFileSync(join(dirname(require.resolve('@backstage/plugin-scaffolder-backend')), 'scaffolder/tasks/NunjucksWorkflowRunner.cjs.js'), 'utf8');
+    const call = source.indexOf('createTemplateRenderer({');
+    const start = call < 0 ? -1 : source.indexOf('globals: {', call);
+    if (start < 0) return [];
+    // The object literal up to its closing brace, by depth: its own functions' bodies nest inside it.
+    let depth = 0;
+    let end = start + 'globals: '.length;
+    for (; end < source.length; end++) {
+      if (source[end] === '{') depth++;
+      else if (source[end] === '}' && --depth === 0) break;
+    }
+    const body = source.slice(start + 'globals: {'.length, end);
+    const names: string[] = [];
+    let level = 0;
+    for (const match of body.matchAll(/[{}]|\b([A-Za-z_$][\w$]*)\s*:\s*(?:\([^)]*\)\s*=>|function\b)/g)) {
+      if (match[0] === '{') level++;
+      else if (match[0] === '}') level--;
+      else if (level === 0) names.push(match[1]);
+    }
+    return names;
+  });
 }

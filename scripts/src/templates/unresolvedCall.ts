@@ -1,0 +1,192 @@
+import { callResolvesAlone, isKnownGlobal, loopHasMethod, methodOnSomeValue, printsCallable, type RendererKind } from './templateFilters.ts';
+
+/** A node of nunjucks' parse tree, as far as the call judgement reads it. */
+export interface TemplateNode {
+  typename: string;
+  lineno: number;
+  colno: number;
+  fields?: string[];
+  children?: unknown[];
+  [key: string]: unknown;
+}
+
+/**
+ * What a template binds, for judging its calls (callScope): the names it sets, loops over or takes as
+ * macro parameters (`bound`), the nodes inside a for loop's body (where `loop` exists), inside a macro's
+ * body, the macros it calls directly, whether any `{% call %}` block invokes a macro, and the test
+ * calls (`x is divisibleby(3)`), which are no function calls.
+ */
+export interface CallScope {
+  bound: ReadonlySet<string>;
+  inLoop: ReadonlySet<unknown>;
+  inMacro: ReadonlySet<unknown>;
+  hasCallBlock: boolean;
+  tests: ReadonlySet<unknown>;
+}
+
+/** What the renderer does with a call it cannot make: where it stops (the called name), what, and how to fix it. */
+export interface UnresolvedCall {
+  /** The node of the called name (the method's name in `loop.cycle()`), where Nunjitsu's error points. */
+  at: { lineno: number; colno: number };
+  /** The callee as written, e.g. `loop.cycle`, `Math.max`, `values.name.padStart`. */
+  callee: string;
+  message: string;
+  hint: string;
+}
+
+// Walks no deeper than Nunjitsu's own nesting limit allows (512): a hostile chain must not overflow the stack.
+const MAX_DEPTH = 1500;
+
+function children(n: TemplateNode): unknown[] {
+  const out: unknown[] = [];
+  for (const field of n.fields ?? []) {
+    const value = n[field];
+    if (Array.isArray(value)) out.push(...value);
+    else out.push(value);
+  }
+  if (Array.isArray(n.children)) out.push(...n.children);
+  return out;
+}
+
+function each(node: unknown, visit: (n: TemplateNode) => void, seen = new Set<unknown>(), depth = 0): void {
+  if (!node || typeof node !== 'object' || seen.has(node) || depth > MAX_DEPTH) return;
+  seen.add(node);
+  const n = node as TemplateNode;
+  if (typeof n.typename === 'string') visit(n);
+  for (const child of children(n)) each(child, visit, seen, depth + 1);
+}
+
+function symbols(node: unknown): string[] {
+  const n = node as TemplateNode | undefined;
+  if (!n || typeof n !== 'object') return [];
+  if (n.typename === 'Symbol') return [String(n.value)];
+  if (n.typename === 'Pair') return symbols(n.key);
+  return Array.isArray(n.children) ? n.children.flatMap(symbols) : [];
+}
+
+/** The CallScope of a parsed template (one skeleton file or file name, one `${{ … }}` of template.yaml). */
+export function callScope(ast: unknown): CallScope {
+  const bound = new Set<string>();
+  const inLoop = new Set<unknown>();
+  const inMacro = new Set<unknown>();
+  const tests = new Set<unknown>();
+  let hasCallBlock = false;
+  const within = (node: unknown, into: Set<unknown>) => each(node, n => void into.add(n));
+  each(ast, n => {
+    if (n.typename === 'Set' && Array.isArray(n.targets)) n.targets.flatMap(symbols).forEach(name => bound.add(name));
+    if (['For', 'AsyncEach', 'AsyncAll'].includes(n.typename)) {
+      symbols(n.name).forEach(name => bound.add(name));
+      within(n.body, inLoop);
+    }
+    if (n.typename === 'Macro' || n.typename === 'Caller') {
+      if (n.typename === 'Macro') symbols(n.name).forEach(name => bound.add(name));
+      symbols(n.args).forEach(name => bound.add(name));
+    }
+    if (n.typename === 'Macro') within(n.body, inMacro);
+    if (n.typename === 'Caller') hasCallBlock = true;
+    if (n.typename === 'Is' && (n.right as TemplateNode | undefined)?.typename === 'FunCall') tests.add(n.right);
+  });
+  return { bound, inLoop, inMacro, hasCallBlock, tests };
+}
+
+/** The renderer a template is judged with, and the names its context gives it (whose values' kinds are not known before the task runs). */
+export interface CallEnvironment {
+  renderer: RendererKind;
+  contextNames: ReadonlySet<string>;
+}
+
+const shown = (path: readonly (string | number)[]) => path.map(p => (typeof p === 'string' && /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('');
+
+/**
+ * Whether the renderer can call what `node` (a FunCall) calls, judged by asking the renderer itself
+ * (templateFilters' probes) in the environment the scaffolder renders the template in; undefined when it
+ * can or when the check cannot know (a method of a value the template sets itself, of a filter's result,
+ * a computed name). What Nunjitsu does with each call it cannot make: the render fails with `Template
+ * value "loop.cycle" resolved to undefined and cannot be called` (fetch:template then fails the step;
+ * the workflow runner passes the raw text on).
+ *  - `name()`: a name the template does not bind and the renderer has no global of (`uuid()`), or
+ *    `caller()` outside a macro a `{% call %}` block invokes.
+ *  - `loop.cycle()`: `loop` has no such method (Jinja's loop has cycle, Nunjucks' has none).
+ *  - `Math.max()`, `JSON.stringify()`, `range.foo()`: the root is no name the template, its context or the
+ *    renderer defines, so what it looks up is undefined.
+ *  - `values.name.padStart()`: a method the renderer allows on no kind of value (it allows a fixed set:
+ *    `values.name.toUpperCase()` and `.split(',')` work, whatever the value is).
+ *  - `'abc'.foo()`, `[1].map()`: a method the literal's kind does not have.
+ *  - `cycler().foo()`, `joiner().x()`: a method a global's result does not have.
+ * `printed`: the call is the whole of a `${{ … }}`, whose result is printed: printing what joiner() or
+ * cycler() return fails too (`Callable values cannot be coerced`).
+ */
+export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEnvironment, printed = false): UnresolvedCall | undefined {
+  if (node.typename !== 'FunCall' || scope.tests.has(node)) return undefined;
+  const callee = node.name as TemplateNode | undefined;
+  if (!callee) return undefined;
+  const renderer = env.renderer;
+  const contextHint = renderer === 'workflow' ? 'compute the value in a parameter or an earlier step' : "compute the value in template.yaml and pass it in the step's values";
+  if (callee.typename === 'Symbol' && typeof callee.value === 'string') {
+    const name = callee.value;
+    if (name === 'super' || scope.bound.has(name)) return undefined;
+    if (name === 'caller') {
+      if (scope.inMacro.has(node) && scope.hasCallBlock) return undefined;
+      return {
+        at: callee,
+        callee: name,
+        message: `caller() works only inside a macro that a {% call %} block invokes; here caller is undefined, so the renderer cannot call it.`,
+        hint: 'Invoke the macro with {% call name() %}…{% endcall %}, or pass the content to the macro as a parameter.',
+      };
+    }
+    if (!isKnownGlobal(name, renderer)) {
+      return { at: callee, callee: name, message: `${name}() is no function the scaffolder's renderer knows (the value ${name} is undefined and cannot be called).`, hint: `Use range, cycler or joiner${renderer === 'workflow' ? '' : ', a macro this file defines'}, or ${contextHint}.` };
+    }
+    if (printed && printsCallable(name, renderer)) {
+      return { at: callee, callee: name, message: `${name}() returns a function (or an object of functions), and the renderer cannot print one (Callable values cannot be coerced).`, hint: `Keep it in a variable and call that: {% set x = ${name}(…) %} … x() (or x.next() for a cycler).` };
+    }
+    return undefined;
+  }
+  if (callee.typename !== 'LookupVal') return undefined;
+  // The lookup chain: root, then each looked-up name (a computed one ends the judgement: its name is unknown).
+  const path: (string | number)[] = [];
+  let root = callee;
+  while (root.typename === 'LookupVal') {
+    const key = root.val as TemplateNode | undefined;
+    if (key?.typename !== 'Literal' || (typeof key.value !== 'string' && typeof key.value !== 'number')) return undefined;
+    path.unshift(key.value);
+    root = root.target as TemplateNode;
+    if (!root || typeof root !== 'object') return undefined;
+  }
+  const method = path[path.length - 1];
+  const at = (callee.val as TemplateNode | undefined) ?? callee;
+  const methodHint = `Use a filter instead (lower, upper, replace, trim, join, first, length…), one of the methods the renderer allows (a string's toUpperCase, split, replace, slice…), or ${contextHint}.`;
+  if (root.typename === 'Symbol' && typeof root.value === 'string') {
+    const name = root.value;
+    const written = `${name}${shown(path)}`;
+    // The for loop's own variable: ask the renderer whether its loop has the method.
+    if (name === 'loop' && !scope.bound.has(name) && scope.inLoop.has(node)) {
+      if (path.length > 1 ? methodOnSomeValue(method, renderer) : loopHasMethod(method, renderer)) return undefined;
+      return { at, callee: written, message: `${written}() does not exist: the for loop's loop has values (index, first, last, length…) but no ${String(method)}() method, so the renderer cannot call it.`, hint: path.length > 1 ? methodHint : "Keep a cycler outside the loop and call it inside: {% set row = cycler('odd', 'even') %} … ${{ row.next() }}." };
+    }
+    // A name the template sets (a cycler, a macro, anything): its kind is not known here.
+    if (scope.bound.has(name)) return undefined;
+    if (env.contextNames.has(name)) {
+      if (methodOnSomeValue(method, renderer)) return undefined;
+      return { at, callee: written, message: `${written}() cannot be called: ${String(method)} is no method the renderer allows on any value (string, number, list or object), so the render stops here.`, hint: methodHint };
+    }
+    if (callResolvesAlone(name, path, false, renderer)) return undefined;
+    const what = isKnownGlobal(name, renderer) ? `${name} is the renderer's ${name}(), which has no ${String(method)}` : `${name} is not defined when the scaffolder renders (a template sees no JavaScript globals such as Math or JSON${name === 'loop' ? ", and loop exists only inside a for loop" : ''})`;
+    return { at, callee: written, message: `${written}() cannot be called: ${what}, so ${written} is undefined.`, hint: `Use a filter (dump for JSON, max and min for lists, round, int…) or ${contextHint}.` };
+  }
+  if (path.length !== 1) return undefined;
+  // A literal receiver: its kind is known, so ask the renderer about that kind only.
+  const kind = root.typename === 'Array' ? 'array' : root.typename === 'Dict' ? 'record' : root.typename === 'Literal' ? (root.value === null ? 'null' : typeof root.value) : undefined;
+  if (kind === 'string' || kind === 'number' || kind === 'boolean' || kind === 'null' || kind === 'array' || kind === 'record') {
+    if (methodOnSomeValue(method, renderer, [kind])) return undefined;
+    return { at, callee: `…${shown(path)}`, message: `A ${kind === 'record' ? 'dict' : kind === 'array' ? 'list' : kind} has no ${String(method)}() method in the renderer, so this call fails the render.`, hint: methodHint };
+  }
+  // A method of what a global returns (cycler().next()): asked of the renderer with the global called without arguments.
+  const inner = root.name as TemplateNode | undefined;
+  if (root.typename === 'FunCall' && inner?.typename === 'Symbol' && typeof inner.value === 'string' && !scope.bound.has(inner.value) && isKnownGlobal(inner.value, renderer)) {
+    if (callResolvesAlone(inner.value, path, true, renderer)) return undefined;
+    const written = `${inner.value}()${shown(path)}`;
+    return { at, callee: written, message: `${written}() cannot be called: what ${inner.value}() returns has no ${String(method)}.`, hint: `Call what ${inner.value}() returns as the renderer defines it (a cycler's next(), a joiner called as a function).` };
+  }
+  return undefined;
+}
