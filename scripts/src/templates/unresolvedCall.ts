@@ -18,10 +18,10 @@ export interface TemplateNode {
  */
 export interface CallScope {
   bound: ReadonlySet<string>;
-  inLoop: ReadonlySet<unknown>;
-  inMacro: ReadonlySet<unknown>;
+  inLoop: { has(node: unknown): boolean };
+  inMacro: { has(node: unknown): boolean };
   hasCallBlock: boolean;
-  tests: ReadonlySet<unknown>;
+  tests: { has(node: unknown): boolean };
 }
 
 /** What the renderer does with a call it cannot make: where it stops (the called name), what, and how to fix it. */
@@ -65,7 +65,7 @@ function symbols(node: unknown): string[] {
 }
 
 /** The CallScope of a parsed template (one skeleton file or file name, one `${{ … }}` of template.yaml). */
-export function callScope(ast: unknown): CallScope {
+export function callScope(ast: unknown): CallScope & { inLoop: ReadonlySet<unknown>; inMacro: ReadonlySet<unknown> } {
   const bound = new Set<string>();
   const inLoop = new Set<unknown>();
   const inMacro = new Set<unknown>();
