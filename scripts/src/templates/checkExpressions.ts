@@ -68,7 +68,8 @@ export function checkExpression(item: TemplateExpression, earlier: readonly stri
     if (!isKnownTest(name)) report(item, 'template-unknown-test', `Unknown template test "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, "Use one of the renderer's tests (defined, undefined, none, string, number, divisibleby, eq, lt, gt…), or compare with ==, < or in.");
   }
   for (const call of calls) {
-    report(item, 'template-unknown-function', `${call.message} The scaffolder then cannot render ${item.text}, and passes the whole value on as raw text.`, call.hint, 'error', { line: call.at.lineno + 1, column: call.at.colno + 1 });
+    const quoted = item.text.length > 120 ? `${item.text.slice(0, 117)}…` : item.text;
+    report(item, 'template-unknown-function', `${call.message} The scaffolder then cannot render ${quoted}, and passes the whole value on as raw text.`, call.hint, 'error', { line: call.at.lineno + 1, column: call.at.colno + 1 });
   }
 }
 

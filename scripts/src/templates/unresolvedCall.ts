@@ -95,7 +95,9 @@ export interface CallEnvironment {
   contextNames: ReadonlySet<string>;
 }
 
-const shown = (path: readonly (string | number)[]) => path.map(p => (typeof p === 'string' && /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('');
+// A name or lookup chain as written, cut where a hostile one would make the message unbounded.
+const cut = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text);
+const shown = (path: readonly (string | number)[]) => cut(path.map(p => (typeof p === 'string' && /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join(''));
 
 /**
  * Whether the renderer can call what `node` (a FunCall) calls, judged by asking the renderer itself
@@ -125,6 +127,7 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
   if (callee.typename === 'Symbol' && typeof callee.value === 'string') {
     const name = callee.value;
     if (name === 'super' || scope.bound.has(name)) return undefined;
+    const named = cut(name);
     if (name === 'caller') {
       if (scope.inMacro.has(node) && scope.hasCallBlock) return undefined;
       return {
@@ -135,7 +138,7 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
       };
     }
     if (!isKnownGlobal(name, renderer)) {
-      return { at: callee, callee: name, message: `${name}() is no function the scaffolder's renderer knows (the value ${name} is undefined and cannot be called).`, hint: `Use range, cycler or joiner${renderer === 'workflow' ? '' : ', a macro this file defines'}, or ${contextHint}.` };
+      return { at: callee, callee: name, message: `${named}() is no function the scaffolder's renderer knows (the value ${named} is undefined and cannot be called).`, hint: `Use range, cycler or joiner${renderer === 'workflow' ? '' : ', a macro this file defines'}, or ${contextHint}.` };
     }
     if (printed && printsCallable(name, renderer)) {
       return { at: callee, callee: name, message: `${name}() returns a function (or an object of functions), and the renderer cannot print one (Callable values cannot be coerced).`, hint: `Keep it in a variable and call that: {% set x = ${name}(…) %} … x() (or x.next() for a cycler).` };
@@ -154,24 +157,25 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
     if (!root || typeof root !== 'object') return undefined;
   }
   const method = path[path.length - 1];
+  const methodName = cut(String(method));
   const at = (callee.val as TemplateNode | undefined) ?? callee;
   const methodHint = `Use a filter instead (lower, upper, replace, trim, join, first, length…), one of the methods the renderer allows (a string's toUpperCase, split, replace, slice…), or ${contextHint}.`;
   if (root.typename === 'Symbol' && typeof root.value === 'string') {
     const name = root.value;
-    const written = `${name}${shown(path)}`;
+    const written = cut(`${name}${shown(path)}`);
     // The for loop's own variable: ask the renderer whether its loop has the method.
     if (name === 'loop' && !scope.bound.has(name) && scope.inLoop.has(node)) {
       if (path.length > 1 ? methodOnSomeValue(method, renderer) : loopHasMethod(method, renderer)) return undefined;
-      return { at, callee: written, message: `${written}() does not exist: the for loop's loop has values (index, first, last, length…) but no ${String(method)}() method, so the renderer cannot call it.`, hint: path.length > 1 ? methodHint : "Keep a cycler outside the loop and call it inside: {% set row = cycler('odd', 'even') %} … ${{ row.next() }}." };
+      return { at, callee: written, message: `${written}() does not exist: the for loop's loop has values (index, first, last, length…) but no ${methodName}() method, so the renderer cannot call it.`, hint: path.length > 1 ? methodHint : "Keep a cycler outside the loop and call it inside: {% set row = cycler('odd', 'even') %} … ${{ row.next() }}." };
     }
     // A name the template sets (a cycler, a macro, anything): its kind is not known here.
     if (scope.bound.has(name)) return undefined;
     if (env.contextNames.has(name)) {
       if (methodOnSomeValue(method, renderer)) return undefined;
-      return { at, callee: written, message: `${written}() cannot be called: ${String(method)} is no method the renderer allows on any value (string, number, list or object), so the render stops here.`, hint: methodHint };
+      return { at, callee: written, message: `${written}() cannot be called: ${methodName} is no method the renderer allows on any value (string, number, list or object), so the render stops here.`, hint: methodHint };
     }
     if (callResolvesAlone(name, path, false, renderer)) return undefined;
-    const what = isKnownGlobal(name, renderer) ? `${name} is the renderer's ${name}(), which has no ${String(method)}` : `${name} is not defined when the scaffolder renders (a template sees no JavaScript globals such as Math or JSON${name === 'loop' ? ", and loop exists only inside a for loop" : ''})`;
+    const what = isKnownGlobal(name, renderer) ? `${name} is the renderer's ${name}(), which has no ${methodName}` : `${cut(name)} is not defined when the scaffolder renders (a template sees no JavaScript globals such as Math or JSON${name === 'loop' ? ", and loop exists only inside a for loop" : ''})`;
     return { at, callee: written, message: `${written}() cannot be called: ${what}, so ${written} is undefined.`, hint: `Use a filter (dump for JSON, max and min for lists, round, int…) or ${contextHint}.` };
   }
   if (path.length !== 1) return undefined;
@@ -179,14 +183,14 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
   const kind = root.typename === 'Array' ? 'array' : root.typename === 'Dict' ? 'record' : root.typename === 'Literal' ? (root.value === null ? 'null' : typeof root.value) : undefined;
   if (kind === 'string' || kind === 'number' || kind === 'boolean' || kind === 'null' || kind === 'array' || kind === 'record') {
     if (methodOnSomeValue(method, renderer, [kind])) return undefined;
-    return { at, callee: `…${shown(path)}`, message: `A ${kind === 'record' ? 'dict' : kind === 'array' ? 'list' : kind} has no ${String(method)}() method in the renderer, so this call fails the render.`, hint: methodHint };
+    return { at, callee: `…${shown(path)}`, message: `A ${kind === 'record' ? 'dict' : kind === 'array' ? 'list' : kind} has no ${methodName}() method in the renderer, so this call fails the render.`, hint: methodHint };
   }
   // A method of what a global returns (cycler().next()): asked of the renderer with the global called without arguments.
   const inner = root.name as TemplateNode | undefined;
   if (root.typename === 'FunCall' && inner?.typename === 'Symbol' && typeof inner.value === 'string' && !scope.bound.has(inner.value) && isKnownGlobal(inner.value, renderer)) {
     if (callResolvesAlone(inner.value, path, true, renderer)) return undefined;
     const written = `${inner.value}()${shown(path)}`;
-    return { at, callee: written, message: `${written}() cannot be called: what ${inner.value}() returns has no ${String(method)}.`, hint: `Call what ${inner.value}() returns as the renderer defines it (a cycler's next(), a joiner called as a function).` };
+    return { at, callee: written, message: `${written}() cannot be called: what ${inner.value}() returns has no ${methodName}.`, hint: `Call what ${inner.value}() returns as the renderer defines it (a cycler's next(), a joiner called as a function).` };
   }
   return undefined;
 }

@@ -84,6 +84,12 @@ describe('static template checks', () => {
     expect(detailed(ORIGINAL.replace('service: ${{ parameters.service }}', to)).map(d => d.split(' ')[0])).toEqual([`template-unknown-function@${at}`]);
   });
 
+  it('a call of a hostile 5,000-character method: one finding, its message bounded', () => {
+    const found = detailed(ORIGINAL.replace('service: ${{ parameters.service }}', `service: \${{ parameters.service.${'a'.repeat(5000)}() }}`));
+    expect(found.map(d => d.split(' ')[0])).toEqual(['template-unknown-function@53:43']);
+    expect(found[0].length).toBeLessThan(600);
+  });
+
   // One Ajv serves every template's pages (its meta-schema compiled once); what a template's pages register
   // must not leak into the next template's check, and must still collide within one template.
   describe('parameter pages with an $id', () => {
