@@ -126,7 +126,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       if (source === file.relative) walk(ast, {}, contextName, node => inName.add(node), false);
       const guarded = guardedUses(ast, contextName);
       const definesValues = compat && definesName(ast, 'values');
-      const scope = callScope(ast);
+      const scope = callScope(ast, environment.contextNames);
       // The calls a `${{ … }}` prints as a whole (its result must be text).
       const printed = new Set<unknown>();
       walk(ast, values ?? {}, contextName, node => {

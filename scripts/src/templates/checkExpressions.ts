@@ -100,13 +100,16 @@ function expressionNames(item: TemplateExpression): { filters: string[]; tests: 
   type Node = TemplateNode & { name?: Node; value?: unknown; right?: Node };
   const filters = new Set<string>();
   const tests = new Set<string>();
-  let scope: CallScope = callScope(ast);
+  let scope: CallScope = callScope(ast, WORKFLOW.contextNames);
   let judgeCalls = true;
   if (item.source !== undefined && item.source !== text && item.source.includes('{%')) {
     try {
-      const outer = callScope(parser.parse(item.source, [], { tags }));
+      const outer = callScope(parser.parse(item.source, [], { tags }), WORKFLOW.contextNames);
+      // The names the expression binds itself, or the string around it: an item only where neither binds it otherwise.
+      const items = new Set([...(scope.items ?? []), ...(outer.items ?? [])].filter(name => (!scope.bound.has(name) || scope.items?.has(name)) && (!outer.bound.has(name) || outer.items?.has(name))));
       scope = {
         ...scope,
+        items,
         bound: new Set([...scope.bound, ...outer.bound]),
         inLoop: outer.inLoop.size ? EVERY_NODE : scope.inLoop,
         inMacro: outer.inMacro.size ? EVERY_NODE : scope.inMacro,

@@ -18,6 +18,11 @@ export interface TemplateNode {
  */
 export interface CallScope {
   bound: ReadonlySet<string>;
+  /**
+   * Of `bound`, the names only for loops over the context bind (`{% for f in values.files %}`): each is a
+   * value the context holds, of a kind not known before the task runs, as a context name's are.
+   */
+  items?: ReadonlySet<string>;
   inLoop: { has(node: unknown): boolean };
   inMacro: { has(node: unknown): boolean };
   hasCallBlock: boolean;
@@ -64,29 +69,42 @@ function symbols(node: unknown): string[] {
   return Array.isArray(n.children) ? n.children.flatMap(symbols) : [];
 }
 
-/** The CallScope of a parsed template (one skeleton file or file name, one `${{ … }}` of template.yaml). */
-export function callScope(ast: unknown): CallScope & { inLoop: ReadonlySet<unknown>; inMacro: ReadonlySet<unknown> } {
+/**
+ * The CallScope of a parsed template (one skeleton file or file name, one `${{ … }}` of template.yaml);
+ * `contextNames`: the names the renderer's context gives it (for `items`).
+ */
+export function callScope(ast: unknown, contextNames: ReadonlySet<string> = new Set()): CallScope & { inLoop: ReadonlySet<unknown>; inMacro: ReadonlySet<unknown> } {
   const bound = new Set<string>();
+  const overContext = new Set<string>();
+  const otherwise = new Set<string>();
+  // Whether a for loop's iterable is a lookup into the context (values.files, parameters.list…).
+  const rootedInContext = (node: unknown): boolean => {
+    let n = node as TemplateNode | undefined;
+    while (n?.typename === 'LookupVal') n = n.target as TemplateNode | undefined;
+    return n?.typename === 'Symbol' && typeof n.value === 'string' && contextNames.has(n.value);
+  };
   const inLoop = new Set<unknown>();
   const inMacro = new Set<unknown>();
   const tests = new Set<unknown>();
   let hasCallBlock = false;
   const within = (node: unknown, into: Set<unknown>) => each(node, n => void into.add(n));
   each(ast, n => {
-    if (n.typename === 'Set' && Array.isArray(n.targets)) n.targets.flatMap(symbols).forEach(name => bound.add(name));
+    if (n.typename === 'Set' && Array.isArray(n.targets)) n.targets.flatMap(symbols).forEach(name => (bound.add(name), otherwise.add(name)));
     if (['For', 'AsyncEach', 'AsyncAll'].includes(n.typename)) {
-      symbols(n.name).forEach(name => bound.add(name));
+      const into = rootedInContext(n.arr) ? overContext : otherwise;
+      symbols(n.name).forEach(name => (bound.add(name), into.add(name)));
       within(n.body, inLoop);
     }
     if (n.typename === 'Macro' || n.typename === 'Caller') {
-      if (n.typename === 'Macro') symbols(n.name).forEach(name => bound.add(name));
-      symbols(n.args).forEach(name => bound.add(name));
+      if (n.typename === 'Macro') symbols(n.name).forEach(name => (bound.add(name), otherwise.add(name)));
+      symbols(n.args).forEach(name => (bound.add(name), otherwise.add(name)));
     }
     if (n.typename === 'Macro') within(n.body, inMacro);
     if (n.typename === 'Caller') hasCallBlock = true;
     if (n.typename === 'Is' && (n.right as TemplateNode | undefined)?.typename === 'FunCall') tests.add(n.right);
   });
-  return { bound, inLoop, inMacro, hasCallBlock, tests };
+  const items = new Set([...overContext].filter(name => !otherwise.has(name)));
+  return { bound, items, inLoop, inMacro, hasCallBlock, tests };
 }
 
 /** The renderer a template is judged with, and the names its context gives it (whose values' kinds are not known before the task runs). */
@@ -169,8 +187,9 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
       return { at, callee: written, message: `${written}() does not exist: the for loop's loop has values (index, first, last, length…) but no ${methodName}() method, so the renderer cannot call it.`, hint: path.length > 1 ? methodHint : "Keep a cycler outside the loop and call it inside: {% set row = cycler('odd', 'even') %} … ${{ row.next() }}." };
     }
     // A name the template sets (a cycler, a macro, anything): its kind is not known here.
-    if (scope.bound.has(name)) return undefined;
-    if (env.contextNames.has(name)) {
+    const item = scope.items?.has(name) === true;
+    if (scope.bound.has(name) && !item) return undefined;
+    if (env.contextNames.has(name) || item) {
       if (methodOnSomeValue(method, renderer)) return undefined;
       return { at, callee: written, message: `${written}() cannot be called: ${methodName} is no method the renderer allows on any value (string, number, list or object), so the render stops here.`, hint: methodHint };
     }

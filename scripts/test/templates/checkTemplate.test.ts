@@ -52,6 +52,7 @@ describe('static template checks', () => {
     ["the runner's always() and failure() in a step's if", '    - id: pull-request\n', "    - id: pull-request\n      if: ${{ always() and not failure() }}\n", []],
     ['string methods Nunjitsu allows, on a filter result too', 'service: ${{ parameters.service }}', "service: ${{ parameters.service.toUpperCase() }}-${{ parameters.service.split(',') | first }}-${{ (parameters.service | lower).replace('-', '_') }}", []],
     ['a method of a name the string sets (kind unknown)', 'service: ${{ parameters.service }}', "service: '{% set x = parameters.service %}${{ x.padStart(3) }}'", []],
+    ['an item of a loop over the parameters', 'service: ${{ parameters.service }}', "service: '{% for s in parameters.service %}${{ s.padStart(2) }}{% endfor %}'", ['template-unknown-function@53']],
     ['cycler().next() and a kept joiner', 'service: ${{ parameters.service }}', "service: '{% set j = joiner() %}${{ cycler(1, 2).next() }}${{ j() }}'", []],
     ['a chain of 2,000 filters (red team): judged in linear time, no stack overflow', 'service: ${{ parameters.service }}', `service: \${{ parameters.service${' | upper'.repeat(2000)} }}`, []],
     ['known tests and globals', 'service: ${{ parameters.service }}', "service: ${{ parameters.service if parameters.service is defined and 4 is divisibleby(2) else range(2) | join }}", []],
