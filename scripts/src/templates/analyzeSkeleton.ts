@@ -62,7 +62,9 @@ interface Node {
  * Static analysis of a skeleton with nunjucks' parser (the Jinja grammar Nunjitsu keeps), under the
  * delimiters and context name the step's cookiecutterCompat selects: values the step never passes
  * (once per value and file, naming the step; not inside a branch the step's literal values rule out),
- * filters the pinned renderer does not have, constructs Nunjitsu refuses, reserved names, GitHub
+ * filters and tests the pinned renderer does not have, calls it cannot make (unresolvedCall: unknown
+ * functions, Math.max, loop.cycle, methods no value has, caller() outside a {% call %} macro, a printed
+ * joiner()), constructs Nunjitsu refuses, reserved names, GitHub
  * expressions on the code lines of workflow files (Backstage renders them first: to nothing, NaN or a
  * failure, as the renderer says; those in a `#` comment are harmless), Cookiecutter's `{{ }}` where the
  * step does not turn cookiecutterCompat on (written out unrendered), and `values.x` where it does (the

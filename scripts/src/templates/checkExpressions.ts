@@ -41,8 +41,9 @@ const fallback = (name: string) => new RegExp(`parameters\\.${name}\\s+or\\b|par
 /**
  * The checks of one expression of template.yaml: parameters it names that no page declares (an error
  * with the nearest declared name; a warning when the expression has a fallback, which then always
- * applies), steps it reads that have not run (`earlier`) or do not exist (`all`), and filters the
- * pinned renderer does not have (the runner then leaves the whole value as raw text).
+ * applies), steps it reads that have not run (`earlier`) or do not exist (`all`), filters and tests the
+ * pinned renderer does not have, and calls the workflow renderer cannot make (unresolvedCall, reported at
+ * the call): the runner then leaves the whole value as raw text.
  */
 export function checkExpression(item: TemplateExpression, earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, report: ExpressionReport): void {
   const { expression } = item;
