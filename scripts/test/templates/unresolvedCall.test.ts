@@ -37,6 +37,8 @@ describe('calls the renderer cannot make, judged by asking the renderer (skeleto
     ['caller() outside any macro', '${{ caller() }}\n', ['1:5']],
     ['caller() in a macro no {% call %} invokes', '{% macro m() %}[${{ caller() }}]{% endmacro %}${{ m() }}\n', ['1:21']],
     ['caller() in a macro a {% call %} block invokes', '{% macro m() %}[${{ caller() }}]{% endmacro %}{% call m() %}x{% endcall %}\n', []],
+    ['caller() in the body of a {% call %} block outside any macro', '{% macro m() %}[${{ caller() }}]{% endmacro %}{% call m() %}in:${{ caller() }}{% endcall %}\n', ['1:68']],
+    ['a macro invoked by {% call %} and also directly: which call reaches caller() is not judged', '{% macro m() %}[${{ caller() }}]{% endmacro %}{% call m() %}x{% endcall %}${{ m() }}\n', [], false],
     ['printing joiner(): a function cannot be printed', '${{ joiner() }}\n', ['1:5']],
     ['printing cycler(): an object of functions', "${{ cycler('a', 'b') }}\n", ['1:5']],
     ['joiner() kept and called, cycler().next()', "{% set j = joiner(', ') %}{% for i in values.list %}${{ j() }}${{ i }}{% endfor %}${{ cycler('a').next() }}\n", []],
