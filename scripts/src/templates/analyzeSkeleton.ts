@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Diagnostic } from '../diagnostic.ts';
-import { isKnownFilter, isKnownTest, renderText } from './templateFilters.ts';
+import { DECLARE_FILTER, isKnownFilter, isKnownTest, renderText } from './templateFilters.ts';
+import type { TemplatingNames } from './scaffolderActions.ts';
 import { templateSyntaxError } from './templateSyntax.ts';
 import { callScope, unresolvedCall } from './unresolvedCall.ts';
 
@@ -48,6 +49,8 @@ export interface SkeletonStep {
    * file is rendered all the same: each finding in it says so.
    */
   listedInCopyWithoutRender?: (relative: string) => boolean;
+  /** The filters and globals the managed Backstage adds to fetch:template's renderer (templateExtensionNames). */
+  extensions?: TemplatingNames;
 }
 
 interface Node {
@@ -103,7 +106,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       found.push({ ruleId, severity, message: bounded(message), hint: bounded(hint), file: file.file, range: { start: { line, column }, end: { line, column } } });
     };
     // Under cookiecutterCompat `values` is undefined too, which skeleton-unknown-value already says.
-    const environment = { renderer: compat ? 'cookiecutter' : 'skeleton', contextNames: new Set(compat ? ['cookiecutter', 'values'] : ['values']) } as const;
+    const environment = { renderer: compat ? 'cookiecutter' : 'skeleton', contextNames: new Set(compat ? ['cookiecutter', 'values'] : ['values']), extensions: step.extensions } as const;
     const tags = { variableStart: compat ? '{{' : '${{', variableEnd: '}}' };
     const open = compat ? '{{' : '${{';
     for (const source of [file.relative, file.text]) {
@@ -138,7 +141,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
         if (unsupported) report(isSuper ? (node.name as Node) : node, 'skeleton-unsupported', `${unsupported.what}.`, unsupported.hint);
         if (node.typename === 'Filter') {
           const name = (node.name as { value?: string })?.value;
-          if (name && !isKnownFilter(name, compat)) report(node, 'skeleton-unknown-filter', `Unknown template filter "${name}".`, `Use one of Backstage's filters (e.g. ${['lower', 'replace', 'dump', 'parseRepoUrl'].join(', ')}).`);
+          if (name && !isKnownFilter(name, compat, step.extensions)) report(node, 'skeleton-unknown-filter', `Unknown template filter "${name}".`, `Use one of Backstage's filters (e.g. ${['lower', 'replace', 'dump', 'parseRepoUrl'].join(', ')}). ${DECLARE_FILTER}`);
         }
         if (node.typename === 'Is') {
           const test = node.right as Node | undefined;

@@ -3,7 +3,8 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { Range, Severity } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
-import { isKnownFilter, isKnownTest } from './templateFilters.ts';
+import { DECLARE_FILTER, isKnownFilter, isKnownTest } from './templateFilters.ts';
+import type { TemplatingNames } from './scaffolderActions.ts';
 import { templateSyntaxError } from './templateSyntax.ts';
 import { callScope, type CallEnvironment, type CallScope, type TemplateNode, type UnresolvedCall, unresolvedCall } from './unresolvedCall.ts';
 
@@ -45,7 +46,7 @@ const fallback = (name: string) => new RegExp(`parameters\\.${name}\\s+or\\b|par
  * pinned renderer does not have, and calls the workflow renderer cannot make (unresolvedCall, reported at
  * the call): the runner then leaves the whole value as raw text.
  */
-export function checkExpression(item: TemplateExpression, earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, report: ExpressionReport): void {
+export function checkExpression(item: TemplateExpression, earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, report: ExpressionReport, extensions?: TemplatingNames): void {
   const { expression } = item;
   for (const name of new Set([...expression.matchAll(/parameters\.([A-Za-z_][A-Za-z0-9_]*)/g)].map(m => m[1]))) {
     if (declared.has(name)) continue;
@@ -61,9 +62,9 @@ export function checkExpression(item: TemplateExpression, earlier: readonly stri
     const id = match[1] ?? match[2];
     if (!earlier.includes(id)) report(item, 'template-unknown-step', all.has(id) ? `steps.${id} is read before that step runs.` : `There is no step with id ${id}.`, 'Refer only to steps that come earlier.');
   }
-  const { filters, tests, calls } = expressionNames(item);
+  const { filters, tests, calls } = expressionNames(item, extensions);
   for (const name of filters) {
-    if (!isKnownFilter(name)) report(item, 'template-unknown-filter', `Unknown template filter "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, "Use one of the scaffolder's filters (lower, replace, dump, parseRepoUrl, parseEntityRef, pick, projectSlug…), or compute the value in a parameter.");
+    if (!isKnownFilter(name, false, extensions)) report(item, 'template-unknown-filter', `Unknown template filter "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, `Use one of the scaffolder's filters (lower, replace, dump, parseRepoUrl, parseEntityRef, pick, projectSlug…), or compute the value in a parameter. ${DECLARE_FILTER}`);
   }
   for (const name of tests) {
     if (!isKnownTest(name)) report(item, 'template-unknown-test', `Unknown template test "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, "Use one of the renderer's tests (defined, undefined, none, string, number, divisibleby, eq, lt, gt…), or compare with ==, < or in.");
@@ -81,12 +82,12 @@ const EVERY_NODE = { has: () => true };
 
 /**
  * The filters an expression applies, the tests it asks (`x is …`) and the calls the renderer cannot make
- * (unresolvedCall, in the workflow runner's environment), read with nunjucks' parser (the Jinja grammar
+ * (unresolvedCall, in the workflow runner's environment with the deployment's `extensions`), read with nunjucks' parser (the Jinja grammar
  * Nunjitsu keeps). The names the rest of its string binds (`{% set x = … %}${{ x.split(',') }}`) count as
  * bound; a loop or macro there counts as around the expression. A string that does not parse is
  * template-expression-syntax's: no call of it is judged.
  */
-function expressionNames(item: TemplateExpression): { filters: string[]; tests: string[]; calls: UnresolvedCall[] } {
+function expressionNames(item: TemplateExpression, extensions?: TemplatingNames): { filters: string[]; tests: string[]; calls: UnresolvedCall[] } {
   const { text } = item;
   // Only a pipe, `is` or a parenthesis can make one of these: most expressions need neither nunjucks nor a parse.
   if (!/[|(]|\bis\b/.test(text)) return { filters: [], tests: [], calls: [] };
@@ -136,7 +137,7 @@ function expressionNames(item: TemplateExpression): { filters: string[]; tests: 
     }
     if (n.typename === 'Output') n.children?.forEach(child => printed.add(child));
     if (n.typename === 'FunCall' && judgeCalls) {
-      const call = unresolvedCall(n, scope, WORKFLOW, printed.has(n));
+      const call = unresolvedCall(n, scope, { ...WORKFLOW, extensions }, printed.has(n));
       if (call && !calls.has(call.callee)) calls.set(call.callee, call);
     }
     for (const field of n.fields ?? []) (Array.isArray(n[field]) ? (n[field] as unknown[]) : [n[field]]).forEach(child => walk(child, depth + 1));

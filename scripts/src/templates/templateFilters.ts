@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { rememberedSync } from '../load/remembered.ts';
 import { deferUnreadScaffolderModules } from './offlineScaffolder.ts';
+import type { TemplatingNames } from './scaffolderActions.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -18,7 +19,8 @@ interface Renderer {
  */
 export type RendererKind = 'skeleton' | 'cookiecutter' | 'workflow';
 
-const renderers = new Map<RendererKind, Renderer>();
+const renderers = new Map<string, Renderer>();
+const NO_EXTENSIONS: TemplatingNames = { filters: [], globals: [] };
 const known = new Map<string, boolean>();
 
 const kindOf = (cookiecutterCompat: boolean | RendererKind): RendererKind => (cookiecutterCompat === true ? 'cookiecutter' : cookiecutterCompat === false ? 'skeleton' : cookiecutterCompat);
@@ -29,20 +31,28 @@ const kindOf = (cookiecutterCompat: boolean | RendererKind): RendererKind => (co
  * (createDefaultFilters, the same record the workflow runner and fetch:template use), regex execution on,
  * `cookiecutterCompat` as fetch:template passes it. It only answers which names are filters: each
  * filter passes its value through, since building the real ones loads scaffolder-node and everything
- * it needs (about half a second) for four names.
+ * it needs (about half a second) for four names. `kind` workflow adds the runner's own globals.
  */
-function renderer(cookiecutterCompat: boolean | RendererKind): Renderer {
+function renderer(cookiecutterCompat: boolean | RendererKind, extensions = NO_EXTENSIONS): Renderer {
   const kind = kindOf(cookiecutterCompat);
-  let cached = renderers.get(kind);
+  const key = extensionsKey(kind, extensions);
+  let cached = renderers.get(key);
   if (cached) return cached;
   const { createTemplateRenderer } = fromScaffolder('nunjitsu');
-  const filters = Object.fromEntries(defaultFilterNames().map(name => [name, (value: unknown) => value]));
-  // The runner's globals answer nothing here: the probes ask only whether a name is a function.
-  const globals = kind === 'workflow' ? Object.fromEntries(workflowGlobalNames().map(name => [name, () => true])) : undefined;
+  // A deployment's own filters and globals (templating extensions) are known by name, as the defaults are.
+  const filters = Object.fromEntries([...defaultFilterNames(), ...extensions.filters].map(name => [name, (value: unknown) => value]));
+  // The globals answer nothing here: the probes ask only whether a name is a function.
+  const globals = Object.fromEntries([...extensions.globals, ...(kind === 'workflow' ? workflowGlobalNames() : [])].map(name => [name, () => '']));
   cached = createTemplateRenderer({ filters, globals, allowRegexExecution: true, cookiecutterCompat: kind === 'cookiecutter' }) as Renderer;
-  renderers.set(kind, cached);
+  renderers.set(key, cached);
   return cached;
 }
+
+/** The fix hint's last sentence for a filter or global the renderer lacks: a deployment's own is declared, not removed. */
+export const DECLARE_FILTER = 'If your Backstage adds this filter (a scaffolder module of its own), name the module in backstageConfig.plugins or the filter in backstageConfig.additionalTemplateFilters in gitops.config.yaml.';
+export const DECLARE_GLOBAL = 'If your Backstage adds this function (a scaffolder module of its own), name the module in backstageConfig.plugins or the function in backstageConfig.additionalTemplateGlobals in gitops.config.yaml.';
+
+const extensionsKey = (cookiecutterCompat: boolean | RendererKind, extensions: TemplatingNames) => `${kindOf(cookiecutterCompat)}|${extensions.filters.join(',')}|${extensions.globals.join(',')}`;
 
 const delimiter = (kind: RendererKind) => (kind === 'cookiecutter' ? '{{' : '${{');
 
@@ -71,10 +81,10 @@ export function renderText(template: string, context: object, cookiecutterCompat
 /**
  * Whether the pinned scaffolder's renderer has a filter of this name: asked of the renderer itself
  * (an unknown one fails with `Unknown template filter "…"`), so the answer follows the installed
- * Nunjitsu and scaffolder-backend. Filters a deployment adds (additionalTemplateFilters) are not known.
+ * Nunjitsu and scaffolder-backend; with `extensions`, a deployment's own filters (templateExtensionNames) too.
  */
-export function isKnownFilter(name: string, cookiecutterCompat = false): boolean {
-  return rendersWithout(`filter|${cookiecutterCompat}|${name}`, cookiecutterCompat, `"" | ${name}`, /Unknown template filter/);
+export function isKnownFilter(name: string, cookiecutterCompat: boolean | RendererKind = false, extensions = NO_EXTENSIONS): boolean {
+  return rendersWithout(`filter|${extensionsKey(cookiecutterCompat, extensions)}|${name}`, cookiecutterCompat, `"" | ${name}`, /Unknown template filter/, { extensions });
 }
 
 /**
@@ -82,20 +92,22 @@ export function isKnownFilter(name: string, cookiecutterCompat = false): boolean
  * asked of the renderer itself, as isKnownFilter asks (an unknown one fails the render with `Unknown
  * template test "…"`).
  */
-export function isKnownTest(name: string, cookiecutterCompat = false): boolean {
-  return rendersWithout(`test|${cookiecutterCompat}|${name}`, cookiecutterCompat, `"" is ${name}`, /Unknown template test/);
+export function isKnownTest(name: string, cookiecutterCompat: boolean | RendererKind = false): boolean {
+  return rendersWithout(`test|${kindOf(cookiecutterCompat)}|${name}`, cookiecutterCompat, `"" is ${name}`, /Unknown template test/);
 }
 
 /**
  * Whether rendering `probe` (an expression, or with `statement` a whole template where `$$` opens an
- * expression) in `context` fails with a message other than `unknown` (or not at all); remembered by `key`.
+ * expression) in `context`, by the renderer with `extensions`, fails with a message other than `unknown`
+ * (or not at all); remembered by `key`.
  */
-function rendersWithout(key: string, cookiecutterCompat: boolean | RendererKind, probe: string, unknown: RegExp, context: object = {}, statement = false): boolean {
+function rendersWithout(key: string, cookiecutterCompat: boolean | RendererKind, probe: string, unknown: RegExp, options: { extensions?: TemplatingNames; context?: object; statement?: boolean } = {}): boolean {
   let answer = known.get(key);
   if (answer === undefined) {
     const open = delimiter(kindOf(cookiecutterCompat));
+    const { context = {}, statement = false } = options;
     try {
-      renderer(cookiecutterCompat).renderValue(statement ? probe.replaceAll('$$', open) : `${open} ${probe} }}`, context);
+      renderer(cookiecutterCompat, options.extensions).renderValue(statement ? probe.replaceAll('$$', open) : `${open} ${probe} }}`, context);
       answer = true;
     } catch (error) {
       answer = !unknown.test((error as Error).message);
@@ -127,7 +139,7 @@ export function callResolvesAlone(root: string, path: readonly (string | number)
  */
 export function loopHasMethod(name: string | number, cookiecutterCompat: boolean | RendererKind = false): boolean {
   const probe = `{% for _ in [1] %}$$ loop[${JSON.stringify(name)}]() }}{% endfor %}`;
-  return rendersWithout(`loop|${kindOf(cookiecutterCompat)}|${name}`, cookiecutterCompat, probe, NOT_CALLABLE, {}, true);
+  return rendersWithout(`loop|${kindOf(cookiecutterCompat)}|${name}`, cookiecutterCompat, probe, NOT_CALLABLE, { statement: true });
 }
 
 /**
@@ -144,7 +156,7 @@ const VALUE_KINDS: Record<string, unknown> = { string: 'a', number: 1, boolean: 
  * padStart, replaceAll, map), in cookiecutter mode also Python's (a list's append, a dict's items).
  */
 export function methodOnSomeValue(name: string | number, cookiecutterCompat: boolean | RendererKind = false, kinds: readonly string[] = Object.keys(VALUE_KINDS)): boolean {
-  return kinds.some(kind => rendersWithout(`method|${kindOf(cookiecutterCompat)}|${kind}|${name}`, cookiecutterCompat, `v[${JSON.stringify(name)}]()`, NOT_CALLABLE, { v: VALUE_KINDS[kind] }));
+  return kinds.some(kind => rendersWithout(`method|${kindOf(cookiecutterCompat)}|${kind}|${name}`, cookiecutterCompat, `v[${JSON.stringify(name)}]()`, NOT_CALLABLE, { context: { v: VALUE_KINDS[kind] } }));
 }
 
 /**
@@ -158,16 +170,17 @@ export function printsCallable(name: string, cookiecutterCompat: boolean | Rende
 
 /**
  * Whether the pinned scaffolder's renderer has a global function of this name (Nunjitsu's range, cycler,
- * joiner; in the workflow renderer also the runner's always and failure): asked of the renderer itself. A call of any other name the template does not bind fails the
- * render (`Template value "…" resolved to undefined and cannot be called`). Globals a deployment adds
- * (additionalTemplateGlobals) are not known.
+ * joiner; in the workflow renderer also the runner's always and failure): asked of the renderer itself.
+ * A call of any other name the template does not bind fails the render (`Template value "…" resolved to
+ * undefined and cannot be called`). With `extensions`, a deployment's own globals (templateExtensionNames)
+ * are known too.
  */
-export function isKnownGlobal(name: string, cookiecutterCompat: boolean | RendererKind = false): boolean {
-  const key = `global|${kindOf(cookiecutterCompat)}|${name}`;
+export function isKnownGlobal(name: string, cookiecutterCompat: boolean | RendererKind = false, extensions = NO_EXTENSIONS): boolean {
+  const key = `global|${extensionsKey(cookiecutterCompat, extensions)}|${name}`;
   let answer = known.get(key);
   if (answer === undefined) {
     try {
-      answer = renderer(cookiecutterCompat).renderValue(`${delimiter(kindOf(cookiecutterCompat))} ${name} is defined }}`, {}) !== false;
+      answer = renderer(cookiecutterCompat, extensions).renderValue(`${delimiter(kindOf(cookiecutterCompat))} ${name} is defined }}`, {}) !== false;
     } catch {
       // The defined test refuses a callable value: the name is a global function.
       answer = true;

@@ -1,4 +1,5 @@
-import { callResolvesAlone, isKnownGlobal, loopHasMethod, methodOnSomeValue, printsCallable, type RendererKind } from './templateFilters.ts';
+import type { TemplatingNames } from './scaffolderActions.ts';
+import { callResolvesAlone, DECLARE_GLOBAL, isKnownGlobal, loopHasMethod, methodOnSomeValue, printsCallable, type RendererKind } from './templateFilters.ts';
 
 /** A node of nunjucks' parse tree, as far as the call judgement reads it. */
 export interface TemplateNode {
@@ -107,10 +108,14 @@ export function callScope(ast: unknown, contextNames: ReadonlySet<string> = new 
   return { bound, items, inLoop, inMacro, hasCallBlock, tests };
 }
 
-/** The renderer a template is judged with, and the names its context gives it (whose values' kinds are not known before the task runs). */
+/**
+ * The renderer a template is judged with, the names its context gives it (whose values' kinds are not
+ * known before the task runs), and the filters and globals the deployment adds (templateExtensionNames).
+ */
 export interface CallEnvironment {
   renderer: RendererKind;
   contextNames: ReadonlySet<string>;
+  extensions?: TemplatingNames;
 }
 
 // A name or lookup chain as written, cut where a hostile one would make the message unbounded.
@@ -141,6 +146,7 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
   const callee = node.name as TemplateNode | undefined;
   if (!callee) return undefined;
   const renderer = env.renderer;
+  const deployments = new Set(env.extensions?.globals ?? []);
   const contextHint = renderer === 'workflow' ? 'compute the value in a parameter or an earlier step' : "compute the value in template.yaml and pass it in the step's values";
   if (callee.typename === 'Symbol' && typeof callee.value === 'string') {
     const name = callee.value;
@@ -155,10 +161,11 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
         hint: 'Invoke the macro with {% call name() %}…{% endcall %}, or pass the content to the macro as a parameter.',
       };
     }
-    if (!isKnownGlobal(name, renderer)) {
-      return { at: callee, callee: name, message: `${named}() is no function the scaffolder's renderer knows (the value ${named} is undefined and cannot be called).`, hint: `Use range, cycler or joiner${renderer === 'workflow' ? '' : ', a macro this file defines'}, or ${contextHint}.` };
+    if (!isKnownGlobal(name, renderer, env.extensions)) {
+      return { at: callee, callee: name, message: `${named}() is no function the scaffolder's renderer knows (the value ${named} is undefined and cannot be called).`, hint: `Use range, cycler or joiner${renderer === 'workflow' ? '' : ', a macro this file defines'}, or ${contextHint}. ${DECLARE_GLOBAL}` };
     }
-    if (printed && printsCallable(name, renderer)) {
+    // What a deployment's own global returns is not known here.
+    if (printed && !deployments.has(name) && printsCallable(name, renderer)) {
       return { at: callee, callee: name, message: `${name}() returns a function (or an object of functions), and the renderer cannot print one (Callable values cannot be coerced).`, hint: `Keep it in a variable and call that: {% set x = ${name}(…) %} … x() (or x.next() for a cycler).` };
     }
     return undefined;
@@ -186,9 +193,10 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
       if (path.length > 1 ? methodOnSomeValue(method, renderer) : loopHasMethod(method, renderer)) return undefined;
       return { at, callee: written, message: `${written}() does not exist: the for loop's loop has values (index, first, last, length…) but no ${methodName}() method, so the renderer cannot call it.`, hint: path.length > 1 ? methodHint : "Keep a cycler outside the loop and call it inside: {% set row = cycler('odd', 'even') %} … ${{ row.next() }}." };
     }
-    // A name the template sets (a cycler, a macro, anything): its kind is not known here.
+    // A name the template sets (a cycler, a macro, anything), or a global the deployment adds (a function or
+    // a value): its kind is not known here.
     const item = scope.items?.has(name) === true;
-    if (scope.bound.has(name) && !item) return undefined;
+    if ((scope.bound.has(name) && !item) || deployments.has(name)) return undefined;
     if (env.contextNames.has(name) || item) {
       if (methodOnSomeValue(method, renderer)) return undefined;
       return { at, callee: written, message: `${written}() cannot be called: ${methodName} is no method the renderer allows on any value (string, number, list or object), so the render stops here.`, hint: methodHint };
@@ -206,7 +214,7 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
   }
   // A method of what a global returns (cycler().next()): asked of the renderer with the global called without arguments.
   const inner = root.name as TemplateNode | undefined;
-  if (root.typename === 'FunCall' && inner?.typename === 'Symbol' && typeof inner.value === 'string' && !scope.bound.has(inner.value) && isKnownGlobal(inner.value, renderer)) {
+  if (root.typename === 'FunCall' && inner?.typename === 'Symbol' && typeof inner.value === 'string' && !scope.bound.has(inner.value) && !deployments.has(inner.value) && isKnownGlobal(inner.value, renderer)) {
     if (callResolvesAlone(inner.value, path, true, renderer)) return undefined;
     const written = `${inner.value}()${shown(path)}`;
     return { at, callee: written, message: `${written}() cannot be called: what ${inner.value}() returns has no ${methodName}.`, hint: `Call what ${inner.value}() returns as the renderer defines it (a cycler's next(), a joiner called as a function).` };

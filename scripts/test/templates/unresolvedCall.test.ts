@@ -93,6 +93,16 @@ describe('calls the renderer cannot make, judged by asking the renderer (skeleto
   });
 });
 
+describe("a deployment's own globals (additionalTemplateGlobals)", () => {
+  it('are functions or values of a kind the check cannot know: calls on them stay quiet', () => {
+    const step = { values: { name: RENDERED }, extensions: { filters: [], globals: ['org', 'now'] } };
+    const found = analyzeSkeleton([{ file: 'skeletons/x/a.txt', relative: 'a.txt', text: "${{ org.name.toUpperCase() }}${{ org.lookup('x') }}${{ now() }}${{ now().format('x') }}\n" }], step);
+    expect(found).toEqual([]);
+    // Without them, the same calls are the renderer's to refuse.
+    expect(analyzeSkeleton([{ file: 'skeletons/x/a.txt', relative: 'a.txt', text: "${{ org.lookup('x') }}${{ now() }}\n" }], { values: {} }).map(d => `${d.ruleId}@${d.range.start.line}:${d.range.start.column}`)).toEqual(['skeleton-unknown-function@1:9', 'skeleton-unknown-function@1:27']);
+  });
+});
+
 describe("the workflow runner's globals", () => {
   it('are read from the installed NunjucksWorkflowRunner: always and failure', () => {
     expect(workflowGlobalNames()).toEqual(['always', 'failure']);
