@@ -17,6 +17,8 @@ export interface TemplateExpression {
   expression: string;
   /** The string value the expression is part of (its `{% set %}` and `{% for %}` bind names the expression uses); `text` when absent. */
   source?: string;
+  /** How many expressions of the same text come before it in `source` (0 for the first): which one a finding is about. */
+  occurrence?: number;
 }
 
 /**
@@ -28,7 +30,12 @@ export type ExpressionReport = (expression: TemplateExpression, ruleId: string, 
 /** Every `${{ … }}` in a value of template.yaml (a step, the output), with the path of the string holding it. */
 export function* expressions(value: unknown, path: PathSegment[]): Generator<TemplateExpression> {
   if (typeof value === 'string') {
-    for (const match of value.matchAll(/\$\{\{([\s\S]*?)\}\}/g)) yield { path, text: match[0], expression: match[1], source: value };
+    const seen = new Map<string, number>();
+    for (const match of value.matchAll(/\$\{\{([\s\S]*?)\}\}/g)) {
+      const occurrence = seen.get(match[0]) ?? 0;
+      seen.set(match[0], occurrence + 1);
+      yield { path, text: match[0], expression: match[1], source: value, occurrence };
+    }
   } else if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) yield* expressions(item, [...path, i]);
   } else if (isRecord(value)) {
@@ -196,15 +203,21 @@ function* strings(value: unknown, path: PathSegment[]): Generator<[string, PathS
  * the `|`), found in the file's text; `within` itself when the value does not hold it verbatim
  * (escapes, folding, or a value a placeholder brought in). With `inside` (a 1-based line and column
  * within `needle`), the range starts and ends there: a point inside the expression, such as a call.
+ * `occurrence`: which of the value's copies of `needle` (0 for the first; the last when it has fewer).
  */
-export function rangeOfText(text: string, within: Range, needle: string, inside?: { line: number; column: number }): Range {
+export function rangeOfText(text: string, within: Range, needle: string, inside?: { line: number; column: number }, occurrence = 0): Range {
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const offset = (line: number, column: number) => (lineStarts[line - 1] ?? text.length) + column - 1;
   const start = offset(within.start.line, within.start.column);
   const end = offset(within.end.line, within.end.column);
-  const at = text.slice(start, Math.max(end, start)).indexOf(needle);
+  const value = text.slice(start, Math.max(end, start));
+  let at = value.indexOf(needle);
   if (at < 0) return within;
+  for (let n = 0, next = at; n < occurrence && next >= 0; n++) {
+    next = value.indexOf(needle, next + needle.length);
+    if (next >= 0) at = next;
+  }
   const position = (absolute: number) => {
     let line = lineStarts.length;
     while (lineStarts[line - 1] > absolute) line--;

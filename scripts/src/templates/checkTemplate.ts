@@ -46,7 +46,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     // A page or step Backstage reads from a URL at ingestion (unreadPlaceholder) may declare the name.
     if (ruleId === 'template-unknown-step' ? unknownSteps : ruleId.startsWith('template-unknown-parameter') && unknownPages) return;
     const range = source.locate(document, item.path);
-    found.push({ ruleId, severity, message, hint, file: source.file, range: text === undefined ? range : rangeOfText(text, range, item.text, inside) });
+    found.push({ ruleId, severity, message, hint, file: source.file, range: text === undefined ? range : rangeOfText(text, range, item.text, inside, item.occurrence) });
   };
   const template = source.documents[document];
   // Not yet a template the scaffolder could run: Backstage's kind schema refuses it (entity-kind-schema).

@@ -85,6 +85,12 @@ describe('static template checks', () => {
     expect(detailed(ORIGINAL.replace('service: ${{ parameters.service }}', to)).map(d => d.split(' ')[0])).toEqual([`template-unknown-function@${at}`]);
   });
 
+  // Each its own finding (withoutRepeats no longer merges a gate's alike findings): each at its own copy.
+  it('the same expression twice in one value: two findings, each at its copy', () => {
+    const found = detailed(ORIGINAL.replace('service: ${{ parameters.service }}', 'service: ${{ parameters.servce }}-${{ parameters.servce }}'));
+    expect(found.map(d => d.split(' ')[0])).toEqual(['template-unknown-parameter@53:20', 'template-unknown-parameter@53:45']);
+  });
+
   it('a call of a hostile 5,000-character method: one finding, its message bounded', () => {
     const found = detailed(ORIGINAL.replace('service: ${{ parameters.service }}', `service: \${{ parameters.service.${'a'.repeat(5000)}() }}`));
     expect(found.map(d => d.split(' ')[0])).toEqual(['template-unknown-function@53:43']);
