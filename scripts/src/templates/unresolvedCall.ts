@@ -203,7 +203,7 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
     }
     if (callResolvesAlone(name, path, false, renderer)) return undefined;
     const what = isKnownGlobal(name, renderer) ? `${name} is the renderer's ${name}(), which has no ${methodName}` : `${cut(name)} is not defined when the scaffolder renders (a template sees no JavaScript globals such as Math or JSON${name === 'loop' ? ", and loop exists only inside a for loop" : ''})`;
-    return { at, callee: written, message: `${written}() cannot be called: ${what}, so ${written} is undefined.`, hint: `Use a filter (dump for JSON, max and min for lists, round, int…) or ${contextHint}.` };
+    return { at, callee: written, message: `${written}() cannot be called: ${what}, so ${written} is undefined.`, hint: `Use a filter (dump for JSON; sort then first or last for the smallest or largest; sum, round, int…) or ${contextHint}.` };
   }
   if (path.length !== 1) return undefined;
   // A literal receiver: its kind is known, so ask the renderer about that kind only.

@@ -102,6 +102,11 @@ describe("calls the pinned scaffolder's renderers can make", () => {
     expect(callResolvesAlone(root, path, called)).toBe(expected);
   });
 
+  // The call findings' hints name these filters: each must be one the renderers have.
+  it.each(['dump', 'sort', 'first', 'last', 'sum', 'round', 'int', 'lower', 'upper', 'replace', 'trim', 'join', 'length'])('the hints\' filter %s exists in every renderer', name => {
+    for (const renderer of ['skeleton', 'cookiecutter', 'workflow'] as const) expect(isKnownFilter(name, renderer)).toBe(true);
+  });
+
   it('printing what joiner() or cycler() returns fails; range() prints', () => {
     expect(printsCallable('joiner')).toBe(true);
     expect(printsCallable('cycler')).toBe(true);
