@@ -86,6 +86,8 @@ export function checkExpression(item: TemplateExpression, earlier: readonly stri
 // step has them), whose values' kinds are known only when the task runs.
 const WORKFLOW: CallEnvironment = { renderer: 'workflow', contextNames: new Set(['parameters', 'steps', 'user', 'context', 'environment', 'secrets', 'each']) };
 const EVERY_NODE = { has: () => true };
+// The scope of the string the last judged expression was part of (undefined: it does not parse).
+let outerScope: { source: string; scope: (CallScope & { inLoop: ReadonlySet<unknown>; inMacro: ReadonlySet<unknown> }) | undefined } | undefined;
 
 /**
  * The filters an expression applies, the tests it asks (`x is …`) and the calls the renderer cannot make
@@ -112,8 +114,19 @@ function expressionNames(item: TemplateExpression, extensions?: TemplatingNames)
   let scope: CallScope = callScope(ast, WORKFLOW.contextNames);
   let judgeCalls = true;
   if (item.source !== undefined && item.source !== text && item.source.includes('{%')) {
-    try {
-      const outer = callScope(parser.parse(item.source, [], { tags }), WORKFLOW.contextNames);
+    // The expressions of one string come one after another: its scope is computed once, not once per expression.
+    if (outerScope?.source !== item.source) {
+      let scopeOfSource: CallScope & { inLoop: ReadonlySet<unknown>; inMacro: ReadonlySet<unknown> } | undefined;
+      try {
+        scopeOfSource = callScope(parser.parse(item.source, [], { tags }), WORKFLOW.contextNames);
+      } catch {
+        scopeOfSource = undefined;
+      }
+      outerScope = { source: item.source, scope: scopeOfSource };
+    }
+    const outer = outerScope.scope;
+    if (!outer) judgeCalls = false;
+    else {
       // The names the expression binds itself, or the string around it: an item only where neither binds it otherwise.
       const items = new Set([...(scope.items ?? []), ...(outer.items ?? [])].filter(name => (!scope.bound.has(name) || scope.items?.has(name)) && (!outer.bound.has(name) || outer.items?.has(name))));
       scope = {
@@ -124,8 +137,6 @@ function expressionNames(item: TemplateExpression, extensions?: TemplatingNames)
         inMacro: outer.inMacro.size ? EVERY_NODE : scope.inMacro,
         hasCallBlock: scope.hasCallBlock || outer.hasCallBlock,
       };
-    } catch {
-      judgeCalls = false;
     }
   }
   const calls = new Map<string, UnresolvedCall>();

@@ -91,6 +91,15 @@ describe('static template checks', () => {
     expect(found.map(d => d.split(' ')[0])).toEqual(['template-unknown-parameter@53:20', 'template-unknown-parameter@53:45']);
   });
 
+  // Red team: each expression of a string with a {% … %} reads the names the whole string binds. Parsed once
+  // per string, this takes well under a second; once per expression it took over a minute (past the timeout).
+  it('a value of 3,000 expressions inside one {% if %}: every call judged, the string parsed once', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => `\${{ parameters.service.m${i}() }}`).join(' ');
+    const found = check(ORIGINAL.replace('service: ${{ parameters.service }}', `service: '{% if true %}${many}{% endif %}'`));
+    expect(found.length).toBe(3000);
+    expect(new Set(found)).toEqual(new Set(['template-unknown-function@53']));
+  }, 20_000);
+
   it('a call of a hostile 5,000-character method: one finding, its message bounded', () => {
     const found = detailed(ORIGINAL.replace('service: ${{ parameters.service }}', `service: \${{ parameters.service.${'a'.repeat(5000)}() }}`));
     expect(found.map(d => d.split(' ')[0])).toEqual(['template-unknown-function@53:43']);
