@@ -43,25 +43,6 @@ export interface UnresolvedCall {
 // Walks no deeper than Nunjitsu's own nesting limit allows (512): a hostile chain must not overflow the stack.
 const MAX_DEPTH = 1500;
 
-function children(n: TemplateNode): unknown[] {
-  const out: unknown[] = [];
-  for (const field of n.fields ?? []) {
-    const value = n[field];
-    if (Array.isArray(value)) out.push(...value);
-    else out.push(value);
-  }
-  if (Array.isArray(n.children)) out.push(...n.children);
-  return out;
-}
-
-function each(node: unknown, visit: (n: TemplateNode) => void, seen = new Set<unknown>(), depth = 0): void {
-  if (!node || typeof node !== 'object' || seen.has(node) || depth > MAX_DEPTH) return;
-  seen.add(node);
-  const n = node as TemplateNode;
-  if (typeof n.typename === 'string') visit(n);
-  for (const child of children(n)) each(child, visit, seen, depth + 1);
-}
-
 function symbols(node: unknown): string[] {
   const n = node as TemplateNode | undefined;
   if (!n || typeof n !== 'object') return [];
@@ -88,22 +69,35 @@ export function callScope(ast: unknown, contextNames: ReadonlySet<string> = new 
   const inMacro = new Set<unknown>();
   const tests = new Set<unknown>();
   let hasCallBlock = false;
-  const within = (node: unknown, into: Set<unknown>) => each(node, n => void into.add(n));
-  each(ast, n => {
+  // One walk, each node once, knowing whether it sits in a loop's or a macro's body (not a walk per loop:
+  // hundreds of nested loops would visit their bodies hundreds of times).
+  const seen = new Set<unknown>();
+  const visit = (node: unknown, loop: boolean, macro: boolean, depth: number): void => {
+    if (!node || typeof node !== 'object' || seen.has(node) || depth > MAX_DEPTH) return;
+    seen.add(node);
+    const n = node as TemplateNode;
+    const isLoop = ['For', 'AsyncEach', 'AsyncAll'].includes(n.typename);
+    if (loop) inLoop.add(n);
+    if (macro) inMacro.add(n);
     if (n.typename === 'Set' && Array.isArray(n.targets)) n.targets.flatMap(symbols).forEach(name => (bound.add(name), otherwise.add(name)));
-    if (['For', 'AsyncEach', 'AsyncAll'].includes(n.typename)) {
+    if (isLoop) {
       const into = rootedInContext(n.arr) ? overContext : otherwise;
       symbols(n.name).forEach(name => (bound.add(name), into.add(name)));
-      within(n.body, inLoop);
     }
     if (n.typename === 'Macro' || n.typename === 'Caller') {
       if (n.typename === 'Macro') symbols(n.name).forEach(name => (bound.add(name), otherwise.add(name)));
       symbols(n.args).forEach(name => (bound.add(name), otherwise.add(name)));
     }
-    if (n.typename === 'Macro') within(n.body, inMacro);
     if (n.typename === 'Caller') hasCallBlock = true;
     if (n.typename === 'Is' && (n.right as TemplateNode | undefined)?.typename === 'FunCall') tests.add(n.right);
-  });
+    for (const field of n.fields ?? []) {
+      const value = n[field];
+      const inBody = field === 'body';
+      for (const child of Array.isArray(value) ? value : [value]) visit(child, loop || (isLoop && inBody), macro || (n.typename === 'Macro' && inBody), depth + 1);
+    }
+    if (Array.isArray(n.children)) for (const child of n.children) visit(child, loop, macro, depth + 1);
+  };
+  visit(ast, false, false, 0);
   const items = new Set([...overContext].filter(name => !otherwise.has(name)));
   return { bound, items, inLoop, inMacro, hasCallBlock, tests };
 }
