@@ -14,6 +14,8 @@ import { readSource, sourceText, textHash, type SourceBytes } from './readSource
 import { readRepoFile } from './repoPath.ts';
 import { unparsedRefs } from './unparsedRefs.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
+import { entityModelCore } from '../backstage.ts';
+import { fitsEntityEnvelope } from '../catalog/checkBackstageModel.ts';
 import { isYamlFile, listRepoFiles } from './repoFiles.ts';
 import type { PathSegment } from './yamlPath.ts';
 
@@ -187,7 +189,7 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
       const parent = parents.get(source.file);
       if (parent) {
         source.documents.forEach((doc, document) => {
-          if (locationRef(doc) !== parent.ref) return;
+          if (!hasParentRef(doc, parent.ref)) return;
           ignored.push(ignoredLocation(source, document, parent));
           source.documents[document] = undefined;
         });
@@ -195,11 +197,11 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
       for (const edge of locationEdges(source, typeOf.get(source.file) ?? 'url', targets)) {
         locations.push(edge);
         if (edge.resolution.kind !== 'files') continue;
+        const ref = locationRef(source.documents[edge.document]);
         for (const found of edge.resolution.files) {
           if (typeOf.has(found)) continue;
           typeOf.set(found, edge.type);
           origins.set(found, origins.get(source.file) ?? source.file);
-          const ref = locationRef(source.documents[edge.document]);
           if (ref) parents.set(found, { ref, file: source.file });
           next.push(found);
         }
@@ -210,11 +212,25 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
   return { files, locations, origins, ignored };
 }
 
-/** A Location document's ref, lower-cased as Backstage compares them; undefined for anything else. */
+/**
+ * A Location document's ref as catalog-model's stringifyEntityRef writes it (lower-cased); undefined for
+ * anything else. Only `kind: Location`, exactly, reads targets: the processing orchestrator's
+ * isLocationEntity compares `entity.kind === 'Location'`.
+ */
 function locationRef(doc: unknown): string | undefined {
-  if (!isRecord(doc) || doc.kind !== 'Location' || !isRecord(doc.metadata) || typeof doc.metadata.name !== 'string') return undefined;
-  const namespace = typeof doc.metadata.namespace === 'string' && doc.metadata.namespace ? doc.metadata.namespace : 'default';
-  return `location:${namespace}/${doc.metadata.name}`.toLowerCase();
+  if (!isRecord(doc) || doc.kind !== 'Location' || !isRecord(doc.metadata) || typeof doc.metadata.name !== 'string' || !fitsEntityEnvelope(doc)) return undefined;
+  return entityModelCore().stringifyEntityRef(doc as never);
+}
+
+/**
+ * Whether a document a Location emits is dropped as that Location itself: ProcessorOutputCollector checks
+ * the envelope (validateEntityEnvelope), then compares stringifyEntityRef of both, which lower-cases kind,
+ * namespace and name, so `kind: location` or `LOCATION` of the same name is dropped as `Location` is.
+ */
+function hasParentRef(doc: unknown, parentRef: string): boolean {
+  // Only a kind that lower-cases to `location` can share a Location's ref: the rest never reach the real checks.
+  if (!isRecord(doc) || typeof doc.kind !== 'string' || doc.kind.length !== 8 || doc.kind.toLowerCase() !== 'location') return false;
+  return fitsEntityEnvelope(doc) && entityModelCore().stringifyEntityRef(doc as never) === parentRef;
 }
 
 /**
