@@ -54,9 +54,12 @@ export function readCacheParts(path: string): CacheFileParts {
   return { run: run?.record, notice: run?.malformed ? 'its record of the last run is malformed' : undefined, files, filesBytes };
 }
 
-/** cacheFileText as bytes, with the per-file part as bytes (ResultCache.serializeBytes): nothing encoded twice. */
-export function cacheFileBytes(run: RunRecord | undefined, files: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`${JSON.stringify({ format: RUN_FORMAT, run: run ?? null })}\n`), files]);
+/**
+ * cacheFileText as pieces of bytes to write one after another (writeCacheFile), with the per-file part as
+ * bytes (ResultCache.serializeChunks, or the part as read): nothing encoded or copied twice.
+ */
+export function cacheFileChunks(run: RunRecord | undefined, files: Buffer | readonly Buffer[]): Buffer[] {
+  return [Buffer.from(`${JSON.stringify({ format: RUN_FORMAT, run: run ?? null })}\n`), ...(Buffer.isBuffer(files) ? [files] : files)];
 }
 
 /** The text of a `--cache` file: `run` (or none) on the first line, then ResultCache's serialization. */

@@ -5,7 +5,7 @@ import { cacheKey, toolkitKey } from '../cache/cacheKey.ts';
 import { ResultCache, writeCacheFile } from '../cache/resultCache.ts';
 import { InputsSeen, inputsUnchanged, runInputsKey, type RunTexts } from '../cache/runInputs.ts';
 import { checkCacheFilePath } from '../cache/cacheFilePath.ts';
-import { cacheFileBytes, readCacheParts } from '../cache/runRecord.ts';
+import { cacheFileChunks, readCacheParts } from '../cache/runRecord.ts';
 import type { CheckOptions } from './checkAnalysis.ts';
 import { logText } from '../report/safeText.ts';
 import { LOCKED_RULES, lockedRuleSettings } from '../config/lockedRules.ts';
@@ -121,7 +121,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     if (cache && cacheFile && (cache.needsWrite() || replayable || cached?.run)) {
       // Per-file results that came back unchanged are written back as they were read, not serialized again.
       const files = cache.needsWrite() ? undefined : cached?.filesBytes();
-      writeCacheFile(cacheFile, cacheFileBytes(replayable ? record : undefined, files?.length ? files : cache.serializeBytes()));
+      writeCacheFile(cacheFile, cacheFileChunks(replayable ? record : undefined, files?.length ? files : cache.serializeChunks()));
     }
   }
   const { diagnostics } = record;

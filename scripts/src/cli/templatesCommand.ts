@@ -10,7 +10,7 @@ import { checkRendered } from '../templates/checkRendered.ts';
 import { checkSecrets, checkValues } from '../templates/checkValues.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, runCase } from '../templates/runTemplateTests.ts';
-import { templateActions, templateGate } from '../templates/templateGate.ts';
+import { templateActions, templateExtensions, templateGate } from '../templates/templateGate.ts';
 import { unknownActionMessage } from '../templates/checkStepInputs.ts';
 import { formatTemplateOutput } from '../templates/formatTemplateOutput.ts';
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
@@ -124,11 +124,12 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     return 1;
   }
   const actions = await templateActions(root);
+  const extensions = await templateExtensions(root);
   // The same finding check reports (template-action-unknown): the task would fail at that step.
   const unknown = steps.filter(s => typeof s.action === 'string' && !BUILTIN.has(s.action) && !actions.has(s.action));
   let result;
   try {
-    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, offlineActions: offline, actions });
+    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, offlineActions: offline, actions, extensions });
   } catch (error) {
     for (const step of unknown) io.stdout.write(`✖ step ${logText(String(step.id ?? step.action))}: ${logText(unknownActionMessage(step.action!))}\n`);
     io.stdout.write(`✖ The template failed to render: ${logText(error instanceof Error ? error.message : String(error))}\n`);

@@ -25,7 +25,7 @@ export interface GitopsConfig {
   failOn: Severity;
   codeowners?: { file: string; platformTeam: string; platformPaths: string[] };
   /** `actions`: scaffolder actions the managed Backstage provides beyond the installed modules, with their schemas. */
-  backstageConfig?: { files: string[]; plugins: string[]; actions?: Record<string, { input: object; output?: object; supportsDryRun?: boolean }> };
+  backstageConfig?: { files: string[]; plugins: string[]; actions?: Record<string, { input: object; output?: object; supportsDryRun?: boolean }>; additionalTemplateFilters?: string[]; additionalTemplateGlobals?: string[] };
   /** The generated JSON Schema editors validate catalog files with (`schema --write`). */
   editorSchema?: { file: string };
   rules: Record<string, Severity | 'off'>;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Diagnostic } from '../diagnostic.ts';
-import { isKnownFilter, isKnownGlobal, isKnownTest, renderText } from './templateFilters.ts';
+import { DECLARE_FILTER, DECLARE_GLOBAL, isKnownFilter, isKnownGlobal, isKnownTest, renderText } from './templateFilters.ts';
+import type { TemplatingNames } from './scaffolderActions.ts';
 import { templateSyntaxError } from './templateSyntax.ts';
 
 const require = createRequire(import.meta.url);
@@ -47,6 +48,8 @@ export interface SkeletonStep {
    * file is rendered all the same: each finding in it says so.
    */
   listedInCopyWithoutRender?: (relative: string) => boolean;
+  /** The filters and globals the managed Backstage adds to fetch:template's renderer (templateExtensionNames). */
+  extensions?: TemplatingNames;
 }
 
 interface Node {
@@ -133,7 +136,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
         if (unsupported) report(isSuper ? (node.name as Node) : node, 'skeleton-unsupported', `${unsupported.what}.`, unsupported.hint);
         if (node.typename === 'Filter') {
           const name = (node.name as { value?: string })?.value;
-          if (name && !isKnownFilter(name, compat)) report(node, 'skeleton-unknown-filter', `Unknown template filter "${name}".`, `Use one of Backstage's filters (e.g. ${['lower', 'replace', 'dump', 'parseRepoUrl'].join(', ')}).`);
+          if (name && !isKnownFilter(name, compat, step.extensions)) report(node, 'skeleton-unknown-filter', `Unknown template filter "${name}".`, `Use one of Backstage's filters (e.g. ${['lower', 'replace', 'dump', 'parseRepoUrl'].join(', ')}). ${DECLARE_FILTER}`);
         }
         if (node.typename === 'Is') {
           const test = node.right as Node | undefined;
@@ -144,8 +147,8 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
         if (node.typename === 'FunCall' && !tests.has(node)) {
           const callee = node.name as Node | undefined;
           const name = callee?.typename === 'Symbol' ? callee.value : undefined;
-          if (callee && typeof name === 'string' && name !== 'super' && !callable.has(name) && !isKnownGlobal(name, compat)) {
-            report(callee, 'skeleton-unknown-function', `${name}() is no function the renderer knows: the render of this file fails here (the value ${name} is undefined and cannot be called).`, "Use range, cycler or joiner, a macro this file defines, or compute the value in template.yaml and pass it in the step's values.");
+          if (callee && typeof name === 'string' && name !== 'super' && !callable.has(name) && !isKnownGlobal(name, compat, step.extensions)) {
+            report(callee, 'skeleton-unknown-function', `${name}() is no function the renderer knows: the render of this file fails here (the value ${name} is undefined and cannot be called).`, `Use range, cycler or joiner, a macro this file defines, or compute the value in template.yaml and pass it in the step's values. ${DECLARE_GLOBAL}`);
           }
         }
         if (node.typename === 'LookupVal') {

@@ -3,7 +3,8 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { Range, Severity } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
-import { isKnownFilter, isKnownGlobal, isKnownTest } from './templateFilters.ts';
+import { DECLARE_FILTER, DECLARE_GLOBAL, isKnownFilter, isKnownGlobal, isKnownTest } from './templateFilters.ts';
+import type { TemplatingNames } from './scaffolderActions.ts';
 import { templateSyntaxError } from './templateSyntax.ts';
 
 const require = createRequire(import.meta.url);
@@ -37,7 +38,7 @@ const fallback = (name: string) => new RegExp(`parameters\\.${name}\\s+or\\b|par
  * applies), steps it reads that have not run (`earlier`) or do not exist (`all`), and filters the
  * pinned renderer does not have (the runner then leaves the whole value as raw text).
  */
-export function checkExpression(item: TemplateExpression, earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, report: ExpressionReport): void {
+export function checkExpression(item: TemplateExpression, earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, report: ExpressionReport, extensions?: TemplatingNames): void {
   const { expression } = item;
   for (const name of new Set([...expression.matchAll(/parameters\.([A-Za-z_][A-Za-z0-9_]*)/g)].map(m => m[1]))) {
     if (declared.has(name)) continue;
@@ -55,13 +56,13 @@ export function checkExpression(item: TemplateExpression, earlier: readonly stri
   }
   const { filters, tests, calls } = expressionNames(item.text);
   for (const name of filters) {
-    if (!isKnownFilter(name)) report(item, 'template-unknown-filter', `Unknown template filter "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, "Use one of the scaffolder's filters (lower, replace, dump, parseRepoUrl, parseEntityRef, pick, projectSlug…), or compute the value in a parameter.");
+    if (!isKnownFilter(name, false, extensions)) report(item, 'template-unknown-filter', `Unknown template filter "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, `Use one of the scaffolder's filters (lower, replace, dump, parseRepoUrl, parseEntityRef, pick, projectSlug…), or compute the value in a parameter. ${DECLARE_FILTER}`);
   }
   for (const name of tests) {
     if (!isKnownTest(name)) report(item, 'template-unknown-test', `Unknown template test "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, "Use one of the renderer's tests (defined, undefined, none, string, number, divisibleby, eq, lt, gt…), or compare with ==, < or in.");
   }
   for (const name of calls) {
-    if (!isKnownGlobal(name)) report(item, 'template-unknown-function', `${name}() is no function the scaffolder's renderer knows: it cannot render ${item.text}, and passes the whole value on as raw text.`, 'Compute the value in a parameter or an earlier step, or use range, cycler or joiner.');
+    if (!isKnownGlobal(name, false, extensions)) report(item, 'template-unknown-function', `${name}() is no function the scaffolder's renderer knows: it cannot render ${item.text}, and passes the whole value on as raw text.`, `Compute the value in a parameter or an earlier step, or use range, cycler or joiner. ${DECLARE_GLOBAL}`);
   }
 }
 

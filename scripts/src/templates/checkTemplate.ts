@@ -7,7 +7,7 @@ import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { checkExpression, checkExpressionSyntax, expressions, rangeOfText, type ExpressionReport } from './checkExpressions.ts';
 import { checkStepInputs } from './checkStepInputs.ts';
-import type { KnownAction } from './scaffolderActions.ts';
+import type { KnownAction, TemplatingNames } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
 import { unreadPlaceholder } from '../catalog/placeholders.ts';
 import { templateShapeProblem } from './templateShape.ts';
@@ -36,8 +36,9 @@ export interface TemplatePolicy {
  * allow-lists; with the actions the managed Backstage runs (`actions`, from loadScaffolderActions),
  * each step's input against its action's own schema. `document`: which document of `source` is the
  * template (a file may hold several, each a Template Backstage ingests); findings point into it.
+ * `extensions`: the filters and globals the managed Backstage adds (templateExtensionNames).
  */
-export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy?: TemplatePolicy, actions?: ReadonlyMap<string, KnownAction>, text?: string, document = 0): Diagnostic[] {
+export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy?: TemplatePolicy, actions?: ReadonlyMap<string, KnownAction>, text?: string, document = 0, extensions?: TemplatingNames): Diagnostic[] {
   const found: Diagnostic[] = [];
   const at = (path: PathSegment[], ruleId: string, message: string, hint: string, key = false) => found.push({ ruleId, severity: 'error', message, hint, file: source.file, range: source.locate(document, path, key ? { key: true } : undefined) });
   // With the file's text, a finding about one expression points at the expression itself.
@@ -93,7 +94,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     if (unreadPlaceholder(step) !== undefined) return;
     const action = String(step.action ?? '');
     if (policy && !policy.actions.includes(action)) at(['spec', 'steps', i, 'action'], 'template-action-not-allowed', `Action ${action} is not in the allow-list.`, 'Use an action from schemas/template-policy/actions.json, or add it there with a platform review.');
-    for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, declared, atExpression);
+    for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, declared, atExpression, extensions);
     // What the runner renders of a step (name, id and action are read as written).
     for (const key of ['input', 'if', 'each']) checkExpressionSyntax(step[key], ['spec', 'steps', i, key], atExpression);
     if (action === 'fetch:template' || action === 'fetch:plain') {
@@ -104,7 +105,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     }
     if (typeof step.id === 'string') seen.push(step.id);
   });
-  for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression);
+  for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression, extensions);
   checkExpressionSyntax(spec.output, ['spec', 'output'], atExpression);
   return found;
 }

@@ -24,6 +24,14 @@ export interface RenderRequest {
   actions?: ReadonlyMap<string, KnownAction>;
   /** Bytes, files and time the render may spend (default DEFAULT_RENDER_BUDGET). */
   budget?: RenderBudget;
+  /** The filters and globals the managed Backstage adds to its renderer (templateExtensions). */
+  extensions?: TemplateExtensions;
+}
+
+/** additionalTemplateFilters and additionalTemplateGlobals, as the scaffolder plugin hands them to its runner and fetch actions. */
+export interface TemplateExtensions {
+  filters: Record<string, Function>;
+  globals: Record<string, unknown>;
 }
 
 /** A rendered step input the action (or Backstage's parseRepoUrl / resolveSafeChildPath) would refuse. */
@@ -152,9 +160,11 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
   const actions = new Map<string, { id: string }>();
   const offlineInputs: RenderResult['offlineInputs'] = [];
   const inputRefusals: InputRefusalAt[] = [];
+  // As ScaffolderPlugin passes a deployment's templating extensions: to fetch:template(:file) and the runner.
+  const extensions = { additionalTemplateFilters: request.extensions?.filters ?? {}, additionalTemplateGlobals: request.extensions?.globals ?? {} };
   for (const action of [
-    scaffolder.createFetchTemplateAction({ reader, integrations }),
-    scaffolder.createFetchTemplateFileAction({ reader, integrations }),
+    scaffolder.createFetchTemplateAction({ reader, integrations, ...extensions }),
+    scaffolder.createFetchTemplateFileAction({ reader, integrations, ...extensions }),
     scaffolder.createFetchPlainAction({ reader, integrations }),
     scaffolder.createFetchPlainFileAction({ reader, integrations }),
     scaffolder.createFilesystemRenameAction(),
@@ -209,7 +219,9 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
   // A hostile template can loop its way to hundreds of MB: past the budget, writes fail and the run stops.
   const watch = watchRenderBudget(work, request.budget ?? DEFAULT_RENDER_BUDGET, () => cancel.abort());
   const Runner = workflowRunnerClass();
-  const runner = new Runner({ actionRegistry: registry, integrations, logger: quiet, workingDirectory: work, config, metrics: noop });
+  const { collectTemplateCapabilities } = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))('./util/templating.cjs.js');
+  const templateCapabilities = collectTemplateCapabilities({ filters: extensions.additionalTemplateFilters, globals: extensions.additionalTemplateGlobals });
+  const runner = new Runner({ actionRegistry: registry, integrations, logger: quiet, workingDirectory: work, config, metrics: noop, templateCapabilities });
   const log: string[] = [];
   const started = Date.now();
   const { template } = request;

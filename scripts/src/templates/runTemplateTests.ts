@@ -19,7 +19,7 @@ import { refusalPlace, staticRefusals, staticRepoUrlProblem } from './checkStepI
 import { pickerParameters } from './checkTemplate.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { KnownAction } from './scaffolderActions.ts';
-import { templateActions } from './templateGate.ts';
+import { templateActions, templateExtensions } from './templateGate.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { pickTemplate, quotedNames, shortName } from './pickTemplate.ts';
@@ -109,9 +109,10 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   for (const error of checkSecrets((template.spec as { secrets?: unknown }).secrets, testCase.secrets)) at(testCase.secrets ? ['secrets'] : [], 'template-secrets-invalid', error, "Give the case the secrets the template's spec.secrets.schema asks for; the backend refuses the task without them.");
   const started = Date.now();
   const actions = await templateActions(root);
+  const extensions = await templateExtensions(root);
   let rendered;
   try {
-    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], actions });
+    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], actions, extensions });
   } catch (error) {
     const message = (error as Error).message;
     if (testCase.expect?.error && message.includes(testCase.expect.error)) return { case: item, milliseconds: Date.now() - started, diagnostics };

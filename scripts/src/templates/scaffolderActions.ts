@@ -79,9 +79,8 @@ export function loadScaffolderActions(plugins: readonly string[], declared: Read
 }
 
 async function load(plugins: readonly string[], declared: Readonly<Record<string, DeclaredAction>>): Promise<Map<string, KnownAction>> {
-  const modules = plugins.filter(p => /(^|\/)(plugin-)?scaffolder-backend-module-/.test(p));
   // Checked before anything is looked up: a name from the pull request is never a path, remembered or not.
-  for (const name of modules) packageName(name);
+  const modules = scaffolderModules(plugins);
   // Reading them loads scaffolder-backend and every module (about half a second): remembered per plugin
   // list, toolkit and installed tree; what gitops.config.yaml declares is added after, as before.
   const known = new Map((await remembered('scaffolder-actions', JSON.stringify(modules), isKnownActionList, () => installedActions(modules))).map(a => [a.id, a]));
@@ -104,7 +103,7 @@ export async function installedActions(modules: readonly string[]): Promise<Know
   };
   for (const action of builtinActions({ reader: inert, integrations })) add(SCAFFOLDER, action);
   for (const name of modules) {
-    for (const action of await moduleActions(name, config)) add(name, action);
+    for (const action of (await moduleAdditions(name, config)).actions) add(name, action);
   }
   return [...known.values()];
 }
@@ -123,14 +122,27 @@ function packageName(name: string): string {
   return name;
 }
 
-interface Registration {
+export interface Registration {
   type: string;
   pluginId?: string;
   init?: { deps: Record<string, { id: string }>; func(deps: Record<string, unknown>): Promise<void> | void };
 }
 
-/** Runs a scaffolder module's registration against a collecting extension point: the actions it adds. */
-async function moduleActions(name: string, config: object): Promise<{ id: string; supportsDryRun?: boolean; schema?: { input?: object; output?: object } }[]> {
+/** What a scaffolder module's registration adds: actions, and filters and globals for the renderer. */
+interface ModuleAdditions {
+  actions: { id: string; supportsDryRun?: boolean; schema?: { input?: object; output?: object } }[];
+  /** additionalTemplateFilters as the scaffolder plugin passes them on: by name. */
+  filters: Record<string, Function>;
+  /** additionalTemplateGlobals: functions and values by name. */
+  globals: Record<string, unknown>;
+}
+
+/**
+ * Runs a scaffolder module's registration against collecting extension points (`scaffolder.actions`,
+ * `scaffolder.templating`): what it adds, the filters and globals made records by the scaffolder's own
+ * convertFiltersToRecord / convertGlobalsToRecord, as ScaffolderPlugin does with them.
+ */
+async function moduleAdditions(name: string, config: object): Promise<ModuleAdditions> {
   let feature: { getRegistrations?(): Registration[] } | undefined;
   try {
     const loaded = require(packageName(name));
@@ -139,16 +151,76 @@ async function moduleActions(name: string, config: object): Promise<{ id: string
     throw new UsageError(`${name} (named in backstageConfig.plugins) is not installed, so the actions it provides cannot be read: ${(error as Error).message.split('\n')[0]}`);
   }
   if (typeof feature?.getRegistrations !== 'function') throw new UsageError(`${name} (named in backstageConfig.plugins) does not export a backend module; its scaffolder actions cannot be read.`);
-  const added: { id: string }[] = [];
-  for (const registration of feature.getRegistrations()) {
+  return registrationAdditions(feature.getRegistrations());
+}
+
+/** The additions of backend feature registrations (moduleAdditions), for the scaffolder plugin's modules among them. */
+export async function registrationAdditions(registrations: readonly Registration[], config: object = new (require('@backstage/config').ConfigReader)({})): Promise<ModuleAdditions> {
+  const { convertFiltersToRecord, convertGlobalsToRecord } = createRequire(require.resolve(SCAFFOLDER))('./util/templating.cjs.js');
+  const added: ModuleAdditions = { actions: [], filters: Object.create(null), globals: Object.create(null) };
+  const templating = {
+    addTemplateFilters: (filters: unknown) => Object.assign(added.filters, convertFiltersToRecord(filters)),
+    addTemplateGlobals: (globals: unknown) => Object.assign(added.globals, convertGlobalsToRecord(globals)),
+  };
+  for (const registration of registrations) {
     if (!registration.type.startsWith('module') || registration.pluginId !== 'scaffolder' || !registration.init) continue;
     const deps = Object.fromEntries(Object.entries(registration.init.deps).map(([key, ref]) => [
       key,
-      ref.id === 'scaffolder.actions' ? { addActions: (...actions: { id: string }[]) => added.push(...actions) } : ref.id === 'core.rootConfig' ? config : inert,
+      ref.id === 'scaffolder.actions' ? { addActions: (...actions: ModuleAdditions['actions']) => added.actions.push(...actions) } : ref.id === 'scaffolder.templating' ? templating : ref.id === 'core.rootConfig' ? config : inert,
     ]));
     await registration.init.func(deps);
   }
   return added;
+}
+
+/**
+ * The filters and globals the scaffolder modules among `plugins` add to the renderer (the managed
+ * Backstage's additionalTemplateFilters and additionalTemplateGlobals), as code: for rendering. Throws
+ * as loadScaffolderActions does.
+ */
+export async function installedTemplating(plugins: readonly string[]): Promise<{ filters: Record<string, Function>; globals: Record<string, unknown> }> {
+  const { ConfigReader } = require('@backstage/config');
+  const config = new ConfigReader({});
+  const filters: Record<string, Function> = Object.create(null);
+  const globals: Record<string, unknown> = Object.create(null);
+  for (const name of scaffolderModules(plugins)) {
+    const added = await moduleAdditions(name, config);
+    Object.assign(filters, added.filters);
+    Object.assign(globals, added.globals);
+  }
+  return { filters, globals };
+}
+
+/**
+ * The names of the filters and globals the managed Backstage's scaffolder adds (templating extensions):
+ * those of the installed scaffolder modules among `plugins` (remembered per plugin list and install, as
+ * the actions are) and those gitops.config.yaml declares. Throws as loadScaffolderActions does.
+ */
+export async function templatingNames(plugins: readonly string[], declared: { filters?: readonly string[]; globals?: readonly string[] } = {}): Promise<TemplatingNames> {
+  const modules = scaffolderModules(plugins);
+  const installed = modules.length === 0 ? { filters: [], globals: [] } : await remembered('scaffolder-templating', JSON.stringify(modules), isTemplatingNames, async () => {
+    const { filters, globals } = await installedTemplating(modules);
+    return { filters: Object.keys(filters), globals: Object.keys(globals) };
+  });
+  return { filters: [...new Set([...installed.filters, ...(declared.filters ?? [])])].sort(), globals: [...new Set([...installed.globals, ...(declared.globals ?? [])])].sort() };
+}
+
+/** Names of the filters and globals a deployment adds to the scaffolder's renderer. */
+export interface TemplatingNames {
+  filters: readonly string[];
+  globals: readonly string[];
+}
+
+function isTemplatingNames(value: unknown): value is TemplatingNames {
+  const names = (list: unknown) => Array.isArray(list) && list.every(n => typeof n === 'string');
+  return typeof value === 'object' && value !== null && names((value as TemplatingNames).filters) && names((value as TemplatingNames).globals);
+}
+
+/** The scaffolder modules among a plugin list, each checked to be a bare npm package name. */
+function scaffolderModules(plugins: readonly string[]): string[] {
+  const modules = plugins.filter(p => /(^|\/)(plugin-)?scaffolder-backend-module-/.test(p));
+  for (const name of modules) packageName(name);
+  return modules;
 }
 
 /** One refusal of a step input by the action's own schema, with the path into the input it concerns. */

@@ -9,7 +9,8 @@ import { OutsideRepositoryError, readRepoFile } from '../load/repoPath.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { analyzeSkeleton, RENDERED } from './analyzeSkeleton.ts';
 import { checkTemplate } from './checkTemplate.ts';
-import { loadScaffolderActions, type KnownAction } from './scaffolderActions.ts';
+import { installedTemplating, loadScaffolderActions, templatingNames, type KnownAction, type TemplatingNames } from './scaffolderActions.ts';
+import type { TemplateExtensions } from './renderTemplate.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
 import { loadConfig, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { discoverTemplateFiles, isTemplateDocument, loadTemplatePolicy } from './templateFiles.ts';
@@ -37,6 +38,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
   if (!files.length) return diagnostics;
   const config = options.config ?? (await loadConfig(root));
   const actions = await templateActions(root, config);
+  const extensions = await templateExtensionNames(root, config);
   for (const file of files) {
     let text: string;
     try {
@@ -54,8 +56,8 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
     for (const index of templateDocuments(documents)) {
       const locate = placeholderAwareLocate(parsed.locate, index, findPlaceholders(documents[index]));
       documents[index] = resolveTemplatePlaceholders(root, file, documents[index], config.repoUrl);
-      diagnostics.push(...withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index)));
-      diagnostics.push(...analyzeSkeletons(root, file, documents[index], repoFiles));
+      diagnostics.push(...withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index, extensions)));
+      diagnostics.push(...analyzeSkeletons(root, file, documents[index], repoFiles, extensions));
     }
   }
   // A skeleton several templates share: what does not depend on the step that fetches it is said once.
@@ -116,8 +118,39 @@ export async function templateActions(root: string, config?: GitopsConfig): Prom
   return loadScaffolderActions(config.backstageConfig?.plugins ?? SHIPPED_MODULES, config.backstageConfig?.actions ?? {});
 }
 
+/**
+ * The names of the filters and globals the managed Backstage's scaffolder adds to its renderer, per the
+ * repo's gitops.config.yaml: those of the scaffolder modules in backstageConfig.plugins and those declared
+ * in backstageConfig.additionalTemplateFilters / additionalTemplateGlobals (none without a backstageConfig
+ * section: the shipped modules add none). Throws as templateActions does.
+ */
+export async function templateExtensionNames(root: string, config?: GitopsConfig): Promise<TemplatingNames> {
+  config ??= await loadConfig(root);
+  const backstage = config.backstageConfig;
+  return templatingNames(backstage?.plugins ?? [], { filters: backstage?.additionalTemplateFilters, globals: backstage?.additionalTemplateGlobals });
+}
+
+/**
+ * The filters and globals to render with, as the managed Backstage passes them to its workflow runner and
+ * fetch:template: the installed modules' own code; a declared one (which the toolkit has no code for) is
+ * a stand-in that fails the render with what to do, rather than a guess at its output.
+ */
+export async function templateExtensions(root: string, config?: GitopsConfig): Promise<TemplateExtensions> {
+  config ??= await loadConfig(root);
+  const backstage = config.backstageConfig;
+  // Loading the modules costs about half a second: only when the remembered names say they add any.
+  const names = await templatingNames(backstage?.plugins ?? []);
+  const installed = names.filters.length + names.globals.length > 0 ? await installedTemplating(backstage?.plugins ?? []) : { filters: Object.create(null), globals: Object.create(null) };
+  const standIn = (kind: 'filter' | 'global', name: string, setting: string) => () => {
+    throw new Error(`${kind === 'filter' ? 'The filter' : 'The global'} ${name} is one your Backstage adds (backstageConfig.${setting} in gitops.config.yaml); the toolkit does not have its code, so it cannot render it offline. Install the scaffolder module that provides it and name it in backstageConfig.plugins.`);
+  };
+  for (const name of backstage?.additionalTemplateFilters ?? []) if (!Object.hasOwn(installed.filters, name)) installed.filters[name] = standIn('filter', name, 'additionalTemplateFilters');
+  for (const name of backstage?.additionalTemplateGlobals ?? []) if (!Object.hasOwn(installed.globals, name)) installed.globals[name] = standIn('global', name, 'additionalTemplateGlobals');
+  return installed;
+}
+
 /** Each fetch:template step's skeleton, analysed with the values that step passes. */
-function analyzeSkeletons(root: string, file: string, template: unknown, repoFiles: ReadonlySet<string>): Diagnostic[] {
+function analyzeSkeletons(root: string, file: string, template: unknown, repoFiles: ReadonlySet<string>, extensions: TemplatingNames): Diagnostic[] {
   const steps = isRecord(template) && isRecord(template.spec) && Array.isArray(template.spec.steps) ? template.spec.steps : [];
   const found: Diagnostic[] = [];
   for (const step of steps) {
@@ -131,7 +164,7 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     const text = files.map(f => ({ ...f, buffer: readFileSync(join(root, f.file)) })).filter(f => !f.buffer.subarray(0, 8000).includes(0));
     const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
     const ignored = globMatches(step.input.copyWithoutRender, join(root, folder));
-    found.push(...analyzeSkeleton(text.map(f => ({ file: f.file, relative: f.relative, text: f.buffer.toString('utf8') })), { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, listedInCopyWithoutRender: relative => ignored.has(relative) }));
+    found.push(...analyzeSkeleton(text.map(f => ({ file: f.file, relative: f.relative, text: f.buffer.toString('utf8') })), { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, listedInCopyWithoutRender: relative => ignored.has(relative), extensions }));
   }
   return found;
 }

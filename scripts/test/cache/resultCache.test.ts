@@ -88,6 +88,32 @@ describe('ResultCache', () => {
     const accented = text.replaceAll('a.yaml', 'ä.yaml');
     expect(rewritten(accented, Buffer.from(accented), 'ä.yaml')[1]).toBe(accented.split('\n')[1]);
   });
+
+  it('writes runs of unchanged lines as views of the bytes read, and changed lines between them in order', () => {
+    const previous = ResultCache.read(undefined, 'k');
+    const files = ['a.yaml', 'b.yaml', 'c.yaml', 'd.yaml', 'e.yaml'];
+    for (const file of files) {
+      previous.putParsed(file, 'h', [{ kind: 'Component' }], []);
+      previous.putFindings(file, 'h', 0, [finding(file)], []);
+    }
+    const text = previous.serialize();
+    const bytes = Buffer.from(text);
+    const cache = ResultCache.read(text, 'k', bytes);
+    for (const file of files) {
+      const found = cache.parsed(file, 'h')!;
+      cache.putParsed(file, 'h', found.documents, found.problems);
+      const findings = cache.findings(file, 'h', 0)!;
+      // c.yaml gets new findings: its line is written anew, a-b and d-e are two views.
+      cache.putFindings(file, 'h', 0, file === 'c.yaml' ? [] : findings.model, findings.policies);
+    }
+    const chunks = cache.serializeChunks();
+    const lines = Buffer.concat(chunks).toString('utf8').split('\n');
+    expect(lines.filter((_, i) => i !== 3)).toEqual(text.split('\n').filter((_, i) => i !== 3));
+    expect(JSON.parse(lines[3])[1].findings).toEqual([{ model: [], policies: [] }]);
+    // Small buffers share Node's pool: a view is one that lies within the bytes read.
+    const views = chunks.filter(chunk => chunk.buffer === bytes.buffer && chunk.byteOffset >= bytes.byteOffset && chunk.byteOffset + chunk.length <= bytes.byteOffset + bytes.length);
+    expect(views.map(view => view.toString('utf8'))).toEqual([`\n${lines[1]}\n${lines[2]}`, `\n${lines[4]}\n${lines[5]}`]);
+  });
 });
 
 /** Reads `text` (with `bytes`), gives file `a` back unchanged and b.yaml with new findings: the lines it writes. */

@@ -1,0 +1,127 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { registrationAdditions, type Registration } from '../../src/templates/scaffolderActions.ts';
+import { renderTemplate } from '../../src/templates/renderTemplate.ts';
+import { expectCleanStderr, gitops } from '../e2e/gitops.ts';
+import { templateHead, templateRepo } from '../helpers/templateRepo.ts';
+
+const require = createRequire(import.meta.url);
+
+// A deployment's own scaffolder module, written as Backstage's docs write one: filters and globals through
+// scaffolderTemplatingExtensionPoint, an action through scaffolderActionsExtensionPoint.
+function customModule(): { getRegistrations(): Registration[] } {
+  const { createBackendModule } = require('@backstage/backend-plugin-api');
+  const { scaffolderTemplatingExtensionPoint, createTemplateFilter, createTemplateGlobalValue } = require('@backstage/plugin-scaffolder-node/alpha');
+  const { createTemplateAction, scaffolderActionsExtensionPoint } = require('@backstage/plugin-scaffolder-node');
+  return createBackendModule({
+    pluginId: 'scaffolder',
+    moduleId: 'custom-extensions',
+    register(env: { registerInit(options: object): void }) {
+      env.registerInit({
+        deps: { templating: scaffolderTemplatingExtensionPoint, actions: scaffolderActionsExtensionPoint },
+        async init({ templating, actions }: { templating: { addTemplateFilters(f: unknown): void; addTemplateGlobals(g: unknown): void }; actions: { addActions(...a: unknown[]): void } }) {
+          templating.addTemplateFilters({ base64: (value: unknown) => Buffer.from(String(value)).toString('base64') });
+          templating.addTemplateFilters([createTemplateFilter({ id: 'shout', filter: (value: unknown) => `${String(value).toUpperCase()}!` })]);
+          templating.addTemplateGlobals({ greet: (name: unknown) => `hello ${String(name)}` });
+          templating.addTemplateGlobals([createTemplateGlobalValue({ id: 'orgName', value: 'acme' })]);
+          actions.addActions(createTemplateAction({ id: 'acme:noop', async handler() {} }));
+        },
+      });
+    },
+  });
+}
+
+describe("a deployment's templating extensions (additionalTemplateFilters / additionalTemplateGlobals)", () => {
+  it("collects a module's filters, globals and actions through the scaffolder's own extension points", async () => {
+    const added = await registrationAdditions(customModule().getRegistrations());
+    expect(Object.keys(added.filters).sort()).toEqual(['base64', 'shout']);
+    expect(Object.keys(added.globals).sort()).toEqual(['greet', 'orgName']);
+    expect(added.globals.orgName).toBe('acme');
+    expect(added.actions.map(a => a.id)).toEqual(['acme:noop']);
+  });
+
+  it('renders a template and its skeleton with them, as the runner and fetch:template get them', async () => {
+    const { filters, globals } = await registrationAdditions(customModule().getRegistrations());
+    const root = await templateRepo([], {
+      'templates/t/template.yaml': `${templateHead('t')}    - id: fetch
+      name: Fetch
+      action: fetch:template
+      input:
+        url: ./skeleton
+        values:
+          name: \${{ parameters.name | shout }}
+`,
+      'templates/t/skeleton/README.md': '# ${{ values.name }} ${{ values.name | base64 }} ${{ greet(orgName) }}\n',
+    });
+    const template = (await import('yaml')).parse(require('node:fs').readFileSync(`${root}/templates/t/template.yaml`, 'utf8'));
+    const result = await renderTemplate({ source: { root, baseUrl: 'https://github.com/acme/x/blob/main/' }, templateFile: 'templates/t/template.yaml', template, values: { name: 'orders' }, offlineActions: [], extensions: { filters, globals } });
+    expect(result.files.find(f => f.path === 'README.md')!.content.toString()).toBe(`# ORDERS! ${Buffer.from('ORDERS!').toString('base64')} hello acme\n`);
+  }, 60_000);
+
+  it('templates test refuses to guess the output of a filter the config declares but the toolkit has no code for (through the bin)', async () => {
+    const root = await templateRepo([], {
+      'gitops.config.yaml': `repoUrl: https://github.com/acme/x/blob/main/
+catalog:
+  roots: [catalog/all.yaml]
+backstageConfig:
+  files: [app-config.yaml]
+  plugins: ['@backstage/plugin-scaffolder-backend']
+  additionalTemplateFilters: [base64]
+`,
+      'app-config.yaml': 'app:\n  title: x\n',
+      'templates/t/template.yaml': `${templateHead('t')}    - id: fetch
+      name: Fetch
+      action: fetch:template
+      input:
+        url: ./skeleton
+        values:
+          name: \${{ parameters.name }}
+`,
+      'templates/t/skeleton/README.md': '# ${{ values.name | base64 }}\n',
+      'templates/t/tests/a.yaml': 'name: a case\nvalues: {name: orders}\nsnapshot: false\n',
+    });
+    const run = await gitops(root, ['templates', 'test', '--format', 'json']);
+    expectCleanStderr(run);
+    const found = (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; message: string; file: string }[] }).diagnostics;
+    expect(found.map(d => d.message).join('\n')).toContain('The filter base64 is one your Backstage adds (backstageConfig.additionalTemplateFilters in gitops.config.yaml); the toolkit does not have its code, so it cannot render it offline.');
+    expect(run.status).toBe(1);
+  }, 120_000);
+
+  it('check knows the filters and globals gitops.config.yaml declares, and says how to declare one it does not know (through the bin)', async () => {
+    const repo = (declare: string) => templateRepo([], {
+      'gitops.config.yaml': `repoUrl: https://github.com/acme/x/blob/main/
+catalog:
+  roots: [catalog/all.yaml]
+backstageConfig:
+  files: [app-config.yaml]
+  plugins: ['@backstage/plugin-scaffolder-backend']
+${declare}`,
+      'app-config.yaml': 'app:\n  title: x\n',
+      'templates/t/template.yaml': `${templateHead('t')}    - id: fetch
+      name: Fetch
+      action: fetch:template
+      input:
+        url: ./skeleton
+        values:
+          name: \${{ parameters.name | base64 }}
+          when: \${{ now() }}
+`,
+      'templates/t/skeleton/README.md': '# ${{ values.name | base64 }} ${{ now() }}\n',
+    });
+    const findings = async (declare: string) => {
+      const run = await gitops(await repo(declare), ['check', '--format', 'json']);
+      expectCleanStderr(run);
+      return (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; hint?: string; file: string }[] }).diagnostics.filter(d => /unknown-(filter|function)$/.test(d.ruleId));
+    };
+    expect(await findings('  additionalTemplateFilters: [base64]\n  additionalTemplateGlobals: [now]\n')).toEqual([]);
+    const undeclared = await findings('');
+    expect(undeclared.map(d => `${d.ruleId}@${d.file}`).sort()).toEqual([
+      'skeleton-unknown-filter@templates/t/skeleton/README.md',
+      'skeleton-unknown-function@templates/t/skeleton/README.md',
+      'template-unknown-filter@templates/t/template.yaml',
+      'template-unknown-function@templates/t/template.yaml',
+    ]);
+    expect(undeclared.find(d => d.ruleId === 'template-unknown-filter')!.hint).toContain('the filter in backstageConfig.additionalTemplateFilters in gitops.config.yaml');
+    expect(undeclared.find(d => d.ruleId === 'skeleton-unknown-function')!.hint).toContain('the function in backstageConfig.additionalTemplateGlobals in gitops.config.yaml');
+  }, 120_000);
+});
