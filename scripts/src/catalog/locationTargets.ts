@@ -73,8 +73,8 @@ function urlTargetToPath(fromFile: string, target: string, repoUrl?: string): st
  * target starting with `/` put in place of the file's path in the repository through the URL pathname setter
  * (so `/ a.yaml` keeps its space as `%20`, `//x` and `/\x` stay in the repository), anything else resolved as
  * a relative URL, the query replaced by the base's. The reader then fetches the file named by the URL's path
- * inside the repository, percent-decoded, one leading `/` dropped (getGithubFileFetchUrl) and any trailing one, and refuses a
- * path whose decoded segments hold `.` or `..` (parseGitUrlSafe). Returns that repo-relative path, or
+ * inside the repository, percent-decoded, one leading `/` dropped (getGithubFileFetchUrl), no trailing `/`,
+ * and refuses a path whose decoded segments hold `.` or `..` (parseGitUrlSafe). Returns that path, or
  * `outside` for a relative target that leaves this repository and branch, `external` for an absolute URL
  * elsewhere, `invalid` when Backstage cannot resolve or read it. Throws URIError on a malformed %-escape.
  */
@@ -98,24 +98,11 @@ function resolveUrlTarget(fromFile: string, target: string, repoUrl?: string): R
   }
   // Query and fragment name no file: the reader fetches the path, as git-url-parse gives it (trailing `/` dropped).
   const path = decodeURIComponent(resolved.pathname.slice(root.pathname.length)).replace(/^\//, '').replace(/\/+$/, '');
-  if (path.includes('%') && hasDotSegment(path)) {
+  // Only a path that still holds a `%` after one decoding can decode further into a `.` or `..` folder.
+  if (path.includes('%') && !backstageParsesGitUrl(resolved.href)) {
     return { invalid: `${JSON.stringify(target.slice(0, 200))} holds a %-encoded . or .. folder; Backstage's readers refuse such a path ("path traversal is not allowed in the URL"), so it reads nothing.`, hint: 'Write the path without . or .. folders.' };
   }
   return { path };
-}
-
-/** Whether parseGitUrlSafe, decoding `path` again and again as it does, finds a `.` or `..` segment. */
-function hasDotSegment(path: string): boolean {
-  let decoded = path;
-  for (let previous = ''; decoded !== previous; ) {
-    previous = decoded;
-    try {
-      decoded = decodeURIComponent(decoded);
-    } catch {
-      break;
-    }
-  }
-  return decoded.split('/').some(segment => segment === '.' || segment === '..');
 }
 
 /** Whether Backstage takes `target` as an absolute URL (defaultScmResolveUrl's first test: `new URL(target)` parses). */
@@ -128,25 +115,47 @@ function isAbsoluteUrl(target: string): boolean {
   }
 }
 
-let scmResolveUrl: ((options: { url: string; base: string }) => string) | undefined;
+interface ScmHelpers {
+  defaultScmResolveUrl(options: { url: string; base: string }): string;
+  parseGitUrlSafe?(url: string): unknown;
+}
+let scmHelpers: ScmHelpers | undefined;
 
 /**
- * @backstage/integration's defaultScmResolveUrl, from its helpers module rather than its index: requiring
- * the index builds every integration (about 150 ms of CPU), the helpers module about 13 ms. It is the very
- * function the index exports (a test holds them identical); when the module is not where this version
- * keeps it, the index's.
+ * @backstage/integration's helpers module (defaultScmResolveUrl, parseGitUrlSafe) rather than its index:
+ * requiring the index builds every integration (about 150 ms of CPU), the helpers module about 13 ms. They
+ * are the very functions the index exports (a test holds them identical); when the module is not where this
+ * version keeps it, the index's defaultScmResolveUrl (the index does not export parseGitUrlSafe).
  */
-export function backstageResolveUrl(options: { url: string; base: string }): string {
-  if (!scmResolveUrl) {
-    try {
-      const helpers = require(join(dirname(require.resolve('@backstage/integration')), 'helpers.cjs.js')) as { defaultScmResolveUrl?: typeof scmResolveUrl };
-      scmResolveUrl = helpers.defaultScmResolveUrl;
-    } catch {
-      scmResolveUrl = undefined;
-    }
-    scmResolveUrl ??= (require('@backstage/integration') as typeof import('@backstage/integration')).defaultScmResolveUrl;
+function helpers(): ScmHelpers {
+  if (scmHelpers) return scmHelpers;
+  try {
+    scmHelpers = require(join(dirname(require.resolve('@backstage/integration')), 'helpers.cjs.js')) as ScmHelpers;
+  } catch {
+    scmHelpers = undefined;
   }
-  return scmResolveUrl(options);
+  if (typeof scmHelpers?.defaultScmResolveUrl !== 'function') scmHelpers = { defaultScmResolveUrl: (require('@backstage/integration') as typeof import('@backstage/integration')).defaultScmResolveUrl };
+  return scmHelpers;
+}
+
+/** @backstage/integration's defaultScmResolveUrl: `url` resolved against `base`, as every git integration but Azure's and Gerrit's resolves it. Throws as it does. */
+export function backstageResolveUrl(options: { url: string; base: string }): string {
+  return helpers().defaultScmResolveUrl(options);
+}
+
+/**
+ * Whether the readers' parseGitUrlSafe accepts `url`: it decodes the file path again and again and refuses
+ * one with a `.` or `..` folder ("path traversal is not allowed in the URL"). True when the helper is not there.
+ */
+function backstageParsesGitUrl(url: string): boolean {
+  const parse = helpers().parseGitUrlSafe;
+  if (!parse) return true;
+  try {
+    parse(url);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
