@@ -193,7 +193,7 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
     if ((scope.bound.has(name) && !item) || deployments.has(name)) return undefined;
     if (env.contextNames.has(name) || item) {
       if (methodOnSomeValue(method, renderer)) return undefined;
-      return { at, callee: written, message: `${written}() cannot be called: ${methodName} is no method the renderer allows on any value (string, number, list or object), so the render stops here.`, hint: methodHint };
+      return { at, callee: written, message: `${written}() cannot be called: ${methodName} is no method the renderer allows on any value (string, number, list or object).`, hint: methodHint };
     }
     if (callResolvesAlone(name, path, false, renderer)) return undefined;
     const what = isKnownGlobal(name, renderer) ? `${name} is the renderer's ${name}(), which has no ${methodName}` : `${cut(name)} is not defined when the scaffolder renders (a template sees no JavaScript globals such as Math or JSON${name === 'loop' ? ", and loop exists only inside a for loop" : ''})`;
@@ -204,7 +204,7 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
   const kind = root.typename === 'Array' ? 'array' : root.typename === 'Dict' ? 'record' : root.typename === 'Literal' ? (root.value === null ? 'null' : typeof root.value) : undefined;
   if (kind === 'string' || kind === 'number' || kind === 'boolean' || kind === 'null' || kind === 'array' || kind === 'record') {
     if (methodOnSomeValue(method, renderer, [kind])) return undefined;
-    return { at, callee: `…${shown(path)}`, message: `A ${kind === 'record' ? 'dict' : kind === 'array' ? 'list' : kind} has no ${methodName}() method in the renderer, so this call fails the render.`, hint: methodHint };
+    return { at, callee: `…${shown(path)}`, message: `A ${kind === 'record' ? 'dict' : kind === 'array' ? 'list' : kind} has no ${methodName}() method in the renderer.`, hint: methodHint };
   }
   // A method of what a global returns (cycler().next()): asked of the renderer with the global called without arguments.
   const inner = root.name as TemplateNode | undefined;
