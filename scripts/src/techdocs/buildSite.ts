@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 import { fileIncludesOutside } from './fileIncludes.ts';
-import { checkMkdocsSafety, deniedExtensions, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
+import { checkMkdocsSafety, deniedExtensions, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsConfigAsUsed, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 
@@ -84,10 +84,13 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   // Docs are PR content: a link to a host file must not be copied into a public site.
   const text = defaultSiteName === undefined ? await readFile(realRepoPath(root, mkdocsFile), 'utf8') : undefined;
   const config = text === undefined ? {} : readableConfig(text);
-  const refused = deniedExtensions(config.all, loadTechdocsPolicy(root));
+  // What @techdocs/cli generate hands MkDocs: techdocs-node's sanitizeMkdocsYml removes every other key
+  // (hooks, INHERIT, theme.custom_dir…) and plugin before MkDocs reads the file, so only that is judged.
+  const used = mkdocsConfigAsUsed(config.all, false);
+  const refused = deniedExtensions(used, loadTechdocsPolicy(root));
   if (refused.length) throw new Error(`${mkdocsFile} uses the markdown extension '${refused[0].name}', which is refused: ${refused[0].reason}. The site is not built.`);
   // A `..` path joined onto the temporary copy collapses at / and would write (or read) anywhere.
-  const outside = mkdocsPathsOutside(config.all, folder === '.' ? '' : folder);
+  const outside = mkdocsPathsOutside(used, folder === '.' ? '' : folder);
   if (outside.length) throw new SitePathsOutsideError(mkdocsFile, outside);
   const source = join(work, 'src');
   const docs = posix.join(folder, config.docs_dir ?? 'docs');
