@@ -61,6 +61,15 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
   const notFound = isRecord(config.validation) && isRecord(config.validation.nav) ? config.validation.nav.not_found : undefined;
   const strict = !options.included && config.strict === true && notFound !== 'info' && notFound !== 'ignore';
   if (Array.isArray(config.nav) && inside && docsFiles.length > 0) checkNav(config.nav, ['nav'], docsPath, repoFiles, diagnostics, at, strict);
+  // MkDocs warns when a folder holds both index.md and README.md (1.4: "Both index.md and README.md found.
+  // Skipping README.md"; 1.5+: "Excluding 'README.md' from the site because it conflicts with 'index.md'"),
+  // which strict makes fatal. exclude_docs may exclude the README (gitignore patterns): then the gate stays quiet.
+  if (strict && inside && !('exclude_docs' in config)) {
+    const readmes = docsFiles.filter(f => posix.basename(f) === 'README.md' && repoFiles.has(posix.join(posix.dirname(f), 'index.md')));
+    for (const readme of readmes.slice(0, 10)) {
+      diagnostics.push(at(['strict'], 'mkdocs-strict-abort', 'error', `${JSON.stringify(readme.slice(0, 200))} sits beside index.md: MkDocs leaves it out with a warning ("Excluding 'README.md' from the site because it conflicts with 'index.md'"), and with strict: true (which TechDocs keeps) it aborts on that warning, so the site does not build.`, 'Rename or remove the README.md, exclude it with exclude_docs, or remove strict: true.', true));
+    }
+  }
   // TechDocs' sanitiser works on a site's own mkdocs.yml only; an included config is read by mkdocs-monorepo-plugin.
   if (options.included) return diagnostics;
   for (const key of Object.keys(config)) {

@@ -117,6 +117,16 @@ describe('TechDocs sites judged as Backstage builds them', () => {
     expect(shown(lowered.findings)).toEqual(['warning mkdocs-nav-missing@mkdocs.yml:10']);
   });
 
+  it('strict: true with README.md beside index.md is an error (MkDocs warns and aborts); without strict, or excluded, nothing', async () => {
+    const site = (extra: string) => ({ 'mkdocs.yml': `site_name: Strict\n${extra}plugins:\n  - techdocs-core\n`, 'docs/index.md': '# Hi\n', 'docs/README.md': '# Readme\n', 'docs/guide/index.md': '# Guide\n' });
+    const strict = await check(site('strict: true\n'));
+    expect(shown(strict.findings)).toEqual(['error mkdocs-strict-abort@mkdocs.yml:2']);
+    expect(strict.findings[0].message).toContain('"docs/README.md" sits beside index.md');
+    expect(strict.status).toBe(1);
+    expect(shown((await check(site(''))).findings)).toEqual([]);
+    expect(shown((await check(site('strict: true\nexclude_docs: |\n  README.md\n'))).findings)).toEqual([]);
+  });
+
   it('docs_dir: . says what MkDocs says: the docs folder must not be the folder of mkdocs.yml', async () => {
     const { status, findings } = await check({ 'mkdocs.yml': 'site_name: DD\ndocs_dir: .\nplugins:\n  - techdocs-core\n', 'src/index.md': '# Hi\n', 'README.md': '# Readme\n' });
     expect(shown(findings)).toEqual(['error mkdocs-invalid@mkdocs.yml:2']);
