@@ -104,6 +104,40 @@ describe('TechDocs sites judged as Backstage builds them', () => {
     expect(shown(top.findings)).toContain('error mkdocs-index-missing@mkdocs.yml:1');
   });
 
+  // mkdocs-monorepo-plugin reads an included config and its docs_dir from the site's folder, which Backstage's
+  // preparer hands over whole: techdocs build copies both (only docs/ and mkdocs.yml before, so the plugin
+  // stopped with "The file path ./v1/mkdocs.yml does not exist"), each judged as the site's own docs are.
+  it('techdocs build copies an !include\'d sub-site and its docs, judged like the site\'s: a clean one builds, a host snippet in its pages is refused', async () => {
+    const files = {
+      'catalog-info.yaml': entity('.'),
+      'mkdocs.yml': 'site_name: Example\nplugins:\n  - techdocs-core\nnav:\n  - Home: index.md\n  - V1: "!include ./v1/mkdocs.yml"\n',
+      'docs/index.md': '# Hi\n',
+      'v1/mkdocs.yml': 'site_name: v1\nnav:\n  - Reference: reference.md\n',
+      'v1/docs/reference.md': '# Reference\n',
+    };
+    const build = async (extra: Record<string, string>) => {
+      const root = await tempRepo({ ...files, ...extra });
+      execFileSync('git', ['-C', root, 'init', '-q']);
+      const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+      const result = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+      const built = existsSync(join(out, 'default/component/docs-site/index.html'));
+      await rm(out, { recursive: true, force: true });
+      await rm(root, { recursive: true, force: true });
+      return { ...result, built };
+    };
+    const clean = await build({});
+    expect(clean.status, clean.stderr).toBe(0);
+    expect(clean.built).toBe(true);
+    const snippet = await build({ 'v1/docs/reference.md': '# Reference\n\n--8<-- "/proc/self/environ"\n' });
+    expect(snippet.status, snippet.stderr).toBe(1);
+    expect(snippet.stdout + snippet.stderr).toMatch(/v1\/docs\/reference\.md:3 reads \\?"\/proc\/self\/environ\\?", outside the docs site/);
+    expect(snippet.built).toBe(false);
+    const outside = await build({ 'v1/mkdocs.yml': 'site_name: v1\ndocs_dir: ../../../../etc\n' });
+    expect(outside.status, outside.stderr).toBe(1);
+    expect(outside.stdout + outside.stderr).toMatch(/includes v1\/mkdocs\.yml \(mkdocs-monorepo-plugin\), which is refused: docs_dir is/);
+    expect(outside.built).toBe(false);
+  }, 120_000);
+
   it('strict: true turns a missing nav page into an error (MkDocs aborts); without strict, or with validation lowering it, a warning', async () => {
     const site = (extra: string) => ({ 'mkdocs.yml': `site_name: Strict\n${extra}plugins:\n  - techdocs-core\nnav:\n  - Home: index.md\n  - Setup: setup.md\n`, 'docs/index.md': '# Hi\n' });
     const strict = await check(site('strict: true\n'));
