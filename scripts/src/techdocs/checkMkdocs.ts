@@ -20,7 +20,7 @@ const DROPPED_KEY_EFFECT: Record<string, string> = {
  * TechDocs' sanitiser removes before building (keys, theme keys, plugins: they have no effect); with the
  * file's `text`, nothing that reads the build's environment or runs code (see checkMkdocsSafety).
  */
-export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, options: { text?: string; policy?: TechdocsPolicy; pages?: readonly { file: string; text: string }[]; included?: boolean } = {}): Diagnostic[] {
+export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, options: { text?: string; policy?: TechdocsPolicy; pages?: readonly { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean } = {}): Diagnostic[] {
   const safety = [...checkMkdocsSafety(source, options.text, repoFiles, options.policy ?? DEFAULT_TECHDOCS_POLICY, options.included), ...(options.pages ?? []).flatMap(page => fileIncludeFindings(page.file, page.text))];
   // For mkdocs.yml `<<` is a merge key after all (MkDocs and TechDocs expand it): mkdocs-merge-key says so.
   const merges = safety.some(d => d.ruleId === 'mkdocs-merge-key');
@@ -56,15 +56,13 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
     // includes needs none: its pages become a section of that site, whose own index is the landing page.
     diagnostics.push(at([], 'mkdocs-index-missing', 'error', `${docsPath}/ has neither index.md nor README.md; without one the site has no index.html and Backstage shows an empty Docs tab.`, 'Add index.md (or README.md) as the landing page.'));
   }
-  // TechDocs keeps `strict`; MkDocs then aborts on any warning, the nav's missing pages included, unless
-  // `validation: {nav: {not_found: info|ignore}}` (MkDocs 1.5+) lowers that warning.
-  const notFound = isRecord(config.validation) && isRecord(config.validation.nav) ? config.validation.nav.not_found : undefined;
-  const strict = !options.included && config.strict === true && notFound !== 'info' && notFound !== 'ignore';
+  // An included config's nav becomes part of the including site's, built with that site's strict.
+  const strict = options.included ? options.includedByStrictSite === true : abortsOnMissingNavPages(config);
   if (Array.isArray(config.nav) && inside && docsFiles.length > 0) checkNav(config.nav, ['nav'], docsPath, repoFiles, diagnostics, at, strict);
   // MkDocs warns when a folder holds both index.md and README.md (1.4: "Both index.md and README.md found.
   // Skipping README.md"; 1.5+: "Excluding 'README.md' from the site because it conflicts with 'index.md'"),
   // which strict makes fatal. exclude_docs may exclude the README (gitignore patterns): then the gate stays quiet.
-  if (strict && inside && !('exclude_docs' in config)) {
+  if (strict && !options.included && inside && !('exclude_docs' in config)) {
     const readmes = docsFiles.filter(f => posix.basename(f) === 'README.md' && repoFiles.has(posix.join(posix.dirname(f), 'index.md')));
     for (const readme of readmes.slice(0, 10)) {
       diagnostics.push(at(['strict'], 'mkdocs-strict-abort', 'error', `${JSON.stringify(readme.slice(0, 200))} sits beside index.md: MkDocs leaves it out with a warning ("Excluding 'README.md' from the site because it conflicts with 'index.md'"), and with strict: true (which TechDocs keeps) it aborts on that warning, so the site does not build.`, 'Rename or remove the README.md, exclude it with exclude_docs, or remove strict: true.', true));
@@ -95,6 +93,17 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
     diagnostics.push(at(plugin.path, 'mkdocs-dropped-key', 'warning', message, hint));
   }
   return diagnostics;
+}
+
+/**
+ * Whether MkDocs aborts a build of this parsed mkdocs.yml on a nav entry whose page is missing: `strict:
+ * true` (which TechDocs keeps) makes every warning fatal, unless `validation: {nav: {not_found: info|ignore}}`
+ * (MkDocs 1.5+) lowers that one. Pure.
+ */
+export function abortsOnMissingNavPages(config: unknown): boolean {
+  if (!isRecord(config) || config.strict !== true) return false;
+  const notFound = isRecord(config.validation) && isRecord(config.validation.nav) ? config.validation.nav.not_found : undefined;
+  return notFound !== 'info' && notFound !== 'ignore';
 }
 
 function checkNav(nav: unknown[], path: PathSegment[], docsPath: string, repoFiles: ReadonlySet<string>, diagnostics: Diagnostic[], at: (path: PathSegment[], ruleId: string, severity: Diagnostic['severity'], message: string, hint: string) => Diagnostic, strict: boolean) {

@@ -151,6 +151,19 @@ describe('TechDocs sites judged as Backstage builds them', () => {
     expect(shown(lowered.findings)).toEqual(['warning mkdocs-nav-missing@mkdocs.yml:10']);
   });
 
+  it('an !include\'d sub-site\'s missing nav page is an error when the including site is strict (its nav joins that build), a warning otherwise', async () => {
+    const site = (extra: string) => ({
+      'mkdocs.yml': `site_name: Example\n${extra}nav:\n  - Home: index.md\n  - V1: "!include v1/mkdocs.yml"\n`,
+      'docs/index.md': '# Hi\n',
+      'v1/mkdocs.yml': 'site_name: v1\nnav:\n  - Gone: gone.md\n',
+      'v1/docs/reference.md': '# Reference\n',
+    });
+    const strict = await check(site('strict: true\n'));
+    expect(shown(strict.findings)).toEqual(['error mkdocs-nav-missing@v1/mkdocs.yml:3']);
+    expect(strict.status).toBe(1);
+    expect(shown((await check(site(''))).findings)).toEqual(['warning mkdocs-nav-missing@v1/mkdocs.yml:3']);
+  });
+
   it('strict: true with README.md beside index.md is an error (MkDocs warns and aborts); without strict, or excluded, nothing', async () => {
     const site = (extra: string) => ({ 'mkdocs.yml': `site_name: Strict\n${extra}plugins:\n  - techdocs-core\n`, 'docs/index.md': '# Hi\n', 'docs/README.md': '# Readme\n', 'docs/guide/index.md': '# Guide\n' });
     const strict = await check(site('strict: true\n'));
