@@ -168,12 +168,14 @@ async function copyIncludedSites(root: string, folder: string, mkdocsFile: strin
       if (seen.has(target) || !existsSync(join(root, target))) continue;
       if (seen.size >= MAX_INCLUDED_SITES) throw new Error(`${mkdocsFile} includes more than ${MAX_INCLUDED_SITES} configs (mkdocs-monorepo-plugin). The site is not built.`);
       seen.add(target);
+      // Named as the plugin sees it, relative to the site's folder (as refuseUnsafeIncludes names it).
+      const shownTarget = posix.relative(folder || '.', target);
       const includedText = await readFile(realRepoPath(root, target), 'utf8');
       const parsed = parseYaml(includedText, target);
       const unreadable = parsed.problems.find(p => p.severity === 'error') ?? (isRecord(parsed.documents[0]) ? undefined : { message: 'it is not a YAML mapping' });
-      if (unreadable) throw new Error(`${mkdocsFile} includes ${target}, which cannot be read as the gate reads it (${unreadable.message.split('\n')[0].slice(0, 200)}). The site is not built.`);
+      if (unreadable) throw new Error(`${mkdocsFile} includes ${shownTarget}, which cannot be read as the gate reads it (${unreadable.message.split('\n')[0].slice(0, 200)}). The site is not built.`);
       const unsafe = checkMkdocsSafety({ file: target, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, includedText, new Set<string>(), policy, true).find(d => d.severity === 'error' && d.ruleId !== 'mkdocs-inherit-outside');
-      if (unsafe) throw new Error(`${mkdocsFile} includes ${target} (mkdocs-monorepo-plugin), which is refused: ${unsafe.message} The site is not built.`);
+      if (unsafe) throw new Error(`${mkdocsFile} includes ${shownTarget} (mkdocs-monorepo-plugin), which is refused: ${unsafe.message} The site is not built.`);
       const config = mkdocsConfigAsBuilt(includedText);
       const docsDir = isRecord(config) && typeof config.docs_dir === 'string' ? config.docs_dir : 'docs';
       const includedFolder = posix.dirname(target) === '.' ? '' : posix.dirname(target);
