@@ -89,16 +89,25 @@ function judged(action: RunnableAction, refusals: InputRefusalAt[], where: { fil
       }
       // fetch:template logs each skeleton entry before it renders its content: a render error then names the file.
       const logger = (ctx as { logger?: { info(message: unknown, meta?: unknown): void } }).logger;
-      const watched = logger && new Proxy(logger, { get: (target, key, receiver) => key === 'info' ? (message: unknown, meta?: unknown) => {
+      const watched = logger && new Proxy(logger, { get: (target, key) => key === 'info' ? (message: unknown, meta?: unknown) => {
         const entry = /^Writing file (.+) to template output path/.exec(String(message));
         if (entry) where.file = entry[1];
         return target.info(message, meta);
-      } : Reflect.get(target, key, receiver) });
+      } : bound(target, key) });
       where.file = undefined;
       await action.handler(watched ? ({ ...ctx, logger: watched } as typeof ctx) : ctx);
       where.file = undefined;
     },
   };
+}
+
+/**
+ * A logger's property as the logger itself would use it: its methods bound to it, since the scaffolder's
+ * logger keeps its state in private fields (#winston), which a call through a Proxy cannot reach.
+ */
+function bound(target: object, key: string | symbol): unknown {
+  const value = Reflect.get(target, key, target);
+  return typeof value === 'function' ? value.bind(target) : value;
 }
 
 /** Where in the step's input a refusal points: for a missing required property, that property (jsonschema names it only in the message). */

@@ -83,6 +83,14 @@ describe('templates render messages are whole lines', () => {
     expect(rendered.status).toBe(1);
   }, 60_000);
 
+  it("an action that logs through the step's logger fails with its own error (fs:rename of a missing file: ENOENT), not the logger's", async () => {
+    const root = await repo('    - id: fetch\n      action: fetch:template\n      input:\n        url: ../../skeleton\n    - id: rename\n      action: fs:rename\n      input:\n        files:\n          - {from: MISSING.md, to: moved.md}\n');
+    const rendered = await render(root);
+    expect(rendered.stdout).toMatch(/^✖ The template failed to render: step rename \(fs:rename\): ENOENT: no such file or directory, lstat '[^']*\/MISSING\.md'\n$/);
+    expect(rendered.stdout).not.toContain('#winston');
+    expect(rendered.status).toBe(1);
+  }, 60_000);
+
   it.each([
     ['a template file that does not exist', ['templates/t/missing.yaml', '--values', 'values.yaml'], 'backstage-gitops templates: cannot read templates/t/missing.yaml (ENOENT)\n'],
     ['a values file that does not exist', ['templates/t/template.yaml', '--values', 'missing.yaml'], 'backstage-gitops templates: cannot read missing.yaml (ENOENT)\n'],
