@@ -112,7 +112,9 @@ async function checkTexts(root: string, texts: readonly { file: string; text: st
 
 function loadFailure(file: string, reason: string, range: Diagnostic['range']): Diagnostic {
   // The loader's message quotes repo content (and the parser's code frame after the first line): bounded.
-  const line = reason.split('\n')[0];
+  const first = reason.split('\n')[0];
+  // A deep path (an include cycle's) would crowd out the reason after it.
+  const line = first.replace(/^error at (\S{120,}?), /, (_, at: string) => `error at ${at.slice(0, 60)}…${at.slice(-40)}, `);
   const bounded = line.length > 300 ? `${line.slice(0, 300)}…` : line;
   return { ruleId: 'config-load', severity: 'error', message: `Backstage cannot load ${file}: ${bounded}`, hint: '@backstage/config-loader stops on this, so the backend does not start; fix what the message names.', file, range };
 }

@@ -51,6 +51,8 @@ function configTransformer(options: { substitutionFunc: (name: string) => Promis
   return createConfigTransformer(options);
 }
 
+/** Most `$include`/`$file` reads one app-config file may make (includes of includes counted). */
+const MAX_INCLUDES = 100;
 /** Largest file a `$include`/`$file` may pull in; beyond it the read fails as a hostile one would. */
 const MAX_INCLUDED_BYTES = 1_000_000;
 
@@ -68,10 +70,13 @@ export async function resolveAppConfig(root: string, file: string, data: unknown
   const reads: ConfigRead[] = [];
   const linksOut: string[] = [];
   const missing: string[] = [];
+  let includes = 0;
   const realRoot = realpathSync(root);
   const transform = configTransformer({
     substitutionFunc: async () => ENV_STRING,
     readFile: async (path: string) => {
+      // config-loader follows an include cycle forever (each $include is transformed again): bounded here.
+      if (++includes > MAX_INCLUDES) throw new Error(`more than ${MAX_INCLUDES} $include/$file reads: an include that includes itself never ends, and config-loader never finishes loading`);
       if (path.includes(ENV_STRING)) return JSON.stringify(UNKNOWN_VALUE);
       const rel = relative(root, path);
       if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return JSON.stringify(UNKNOWN_VALUE);

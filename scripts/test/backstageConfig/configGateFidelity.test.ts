@@ -182,6 +182,12 @@ backend:
     expect(missing.status).toBe(0);
   }, 60_000);
 
+  it('an include that includes itself is a config-load error, not a run that never ends', async () => {
+    const { status, found } = await check(await repo(app, { 'backstage-config/database.yaml': 'client: pg\nconnection:\n  $include: ./database.yaml\n', 'backstage-config/reading-allow.yaml': '- host: example.com\n' }));
+    expect(found).toEqual([expect.stringMatching(/^config-load error@backstage-config\/app-config.yaml:7: Backstage cannot load backstage-config\/app-config.yaml: error at \.backend\.database\.connection\.connection.*, more than 100 \$include\/\$file reads: an include that includes itself never ends/)]);
+    expect(status).toBe(1);
+  }, 60_000);
+
   it('a link out of the repo is not read', async () => {
     const outside = await mkdtemp(join(tmpdir(), 'gitops-outside-'));
     await writeFile(join(outside, 'db.yaml'), 'client: pg\nconnection:\n  password: from-outside\n');
