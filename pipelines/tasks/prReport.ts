@@ -19,6 +19,9 @@ import { secretScrubber } from '../../scripts/src/report/secretScrubber.ts';
 import { REPORT_MARKER } from '../../scripts/src/pr/reportMarker.ts';
 
 const CLI = fileURLToPath(new URL('../../scripts/bin/backstage-gitops.js', import.meta.url));
+// The CLI runs in its own toolkit's folder, never in the checkout it gates: nothing the pull request
+// commits there (a tsconfig.json, an .npmrc) is taken for the toolkit's own settings.
+const TOOLKIT = fileURLToPath(new URL('../../', import.meta.url));
 // Azure renders the first ten issues of a task; the rest are in the summary and the PR thread.
 const ISSUES_SHOWN = 10;
 // One line of the CLI's own error in the thread; a PR status description is shown on one line too.
@@ -32,7 +35,7 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   const work = mkdtempSync(join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), 'gitops-'));
   const out = join(work, 'report.json');
   const args = base ? ['report', '--base', base, '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
-  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   // The CLI escapes what it prints; its stderr goes to the log as before, and is kept for the thread.
   if (run.stderr) process.stderr.write(run.stderr);
   const parsed = run.status === 0 || run.status === 1 ? readResult(out) : undefined;

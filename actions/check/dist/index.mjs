@@ -44080,6 +44080,7 @@ ${body}`;
 
 // actions/check/src/main.ts
 var CLI = fileURLToPath(new URL("../../../scripts/bin/backstage-gitops.js", import.meta.url));
+var TOOLKIT = fileURLToPath(new URL("../../../", import.meta.url));
 var MAX_REASON = 300;
 async function main() {
   const root = resolve(getInput("working-directory") || ".");
@@ -44088,7 +44089,7 @@ async function main() {
   const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), "backstage-gitops-"));
   const out = join(work, "report.json");
   const args = base ? ["report", "--base", base, "--format", "json", "--output", out, "--root", root] : ["check", "--format", "json", "--output", out, "--root", root];
-  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", stdio: ["ignore", "inherit", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, encoding: "utf8", stdio: ["ignore", "inherit", "pipe"], maxBuffer: 64 * 1024 * 1024 });
   if (run.stderr) process.stderr.write(run.stderr);
   const result = run.status === 0 || run.status === 1 ? readResult(out) : void 0;
   if (!result) return couldNotRun(pullRequest, args[0], failureLine(run));

@@ -25,6 +25,9 @@ import { upsertStickyComment } from './stickyComment.ts';
 interface GateResult { markdown?: string; summaryMarkdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[] }
 
 const CLI = fileURLToPath(new URL('../../../scripts/bin/backstage-gitops.js', import.meta.url));
+// The CLI runs in its own toolkit's folder, never in the checkout it gates: nothing the pull request
+// commits there (a tsconfig.json, an .npmrc) is taken for the toolkit's own settings.
+const TOOLKIT = fileURLToPath(new URL('../../../', import.meta.url));
 // One line of the CLI's own error in the comment: long enough for a file, a position and the reason.
 const MAX_REASON = 300;
 
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'backstage-gitops-'));
   const out = join(work, 'report.json');
   const args = base ? ['report', '--base', base, '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
-  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   // The CLI escapes what it prints; its stderr goes to the log as before, and is kept for the comment.
   if (run.stderr) process.stderr.write(run.stderr);
   const result = run.status === 0 || run.status === 1 ? readResult(out) : undefined;

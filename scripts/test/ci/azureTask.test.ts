@@ -153,17 +153,31 @@ describe('pipelines', () => {
     expect(problems.find(p => p.line === at('testResultsFormat'))!.message).toContain('Valid values: "JUnit"');
   });
 
-  it('run the PR task with the access token mapped, and publish JUnit even on failure', () => {
-    const pr = read('pr-validation.yml');
+  // The step given $(System.AccessToken) runs the target branch's toolkit (a worktree of origin/<target>,
+  // installed there) against the pull request's checkout; the pull request's own code runs only in the
+  // techdocs job, which maps no token and no secret.
+  it('give the access token only to the target branch\'s toolkit, and publish JUnit even on failure', () => {
+    type Step = { script?: string; task?: string; checkout?: string; env?: Record<string, string>; workingDirectory?: string; condition?: string; persistCredentials?: boolean; template?: string };
+    const pr = read('pr-validation.yml') as { trigger: string; jobs: { job: string; variables?: Record<string, string>; steps: Step[] }[] };
     expect(pr.trigger).toBe('none');
-    const steps = pr.jobs.flatMap((j: { steps: unknown[] }) => j.steps);
-    const task = steps.find((s: { script?: string }) => s.script?.includes('azure-pr-report.js'));
-    expect(task.env.SYSTEM_ACCESSTOKEN).toBe('$(System.AccessToken)');
-    expect(steps.filter((s: { task?: string }) => s.task === 'PublishTestResults@2').map((s: { condition: string }) => s.condition)).toEqual(['succeededOrFailed()', 'succeededOrFailed()']);
+    const gate = pr.jobs.find(j => j.job === 'gate')!;
+    expect(gate.variables?.toolkit).toBe('$(Agent.TempDirectory)/backstage-gitops-toolkit');
+    expect(gate.steps[0]).toMatchObject({ checkout: 'self', persistCredentials: false });
+    // Nothing of the pull request runs in the gate job: no setup template (its npm ci), no script but these.
+    expect(gate.steps.filter(s => s.template)).toEqual([]);
+    expect(gate.steps.filter(s => s.script).map(s => [s.script, s.workingDirectory])).toEqual([
+      ['git worktree add --detach "$(toolkit)" "origin/${SYSTEM_PULLREQUEST_TARGETBRANCH#refs/heads/}"', undefined],
+      ['npm ci --no-audit --no-fund', '$(toolkit)'],
+      ['node scripts/bin/azure-pr-report.js', '$(toolkit)'],
+    ]);
+    const holding = pr.jobs.flatMap(j => j.steps).filter(s => JSON.stringify(s).includes('AccessToken'));
+    expect(holding).toHaveLength(1);
+    expect(holding[0]).toMatchObject({ script: 'node scripts/bin/azure-pr-report.js', workingDirectory: '$(toolkit)', env: { SYSTEM_ACCESSTOKEN: '$(System.AccessToken)' } });
+    expect(pr.jobs.flatMap(j => j.steps).filter(s => s.task === 'PublishTestResults@2').map(s => s.condition)).toEqual(['succeededOrFailed()', 'succeededOrFailed()']);
     // The TechDocs build job maps no secret and no token.
-    const docs = pr.jobs.find((j: { job: string }) => j.job === 'techdocs');
+    const docs = pr.jobs.find(j => j.job === 'techdocs')!;
     expect(JSON.stringify(docs)).not.toMatch(/AccessToken|\$\((?!shard|Build\.)/);
-    expect(docs.steps.some((s: { script?: string }) => s.script?.includes('techdocs build'))).toBe(true);
+    expect(docs.steps.some(s => s.script?.includes('techdocs build'))).toBe(true);
   });
 
   it('publish and sync only from main, as deployments to a protected environment, via templates that exist', () => {
