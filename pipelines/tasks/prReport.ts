@@ -35,7 +35,10 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   const work = mkdtempSync(join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), 'gitops-'));
   const out = join(work, 'report.json');
   const args = base ? ['report', '--base', base, '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  // The gate needs no token: the access token stays out of its environment (its own children get
+  // childEnv's allow-list anyway).
+  const { SYSTEM_ACCESSTOKEN: _token, ...gateEnv } = env;
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env: gateEnv, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   // The CLI escapes what it prints; its stderr goes to the log as before, and is kept for the thread.
   if (run.stderr) process.stderr.write(run.stderr);
   const parsed = run.status === 0 || run.status === 1 ? readResult(out) : undefined;

@@ -44089,7 +44089,8 @@ async function main() {
   const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), "backstage-gitops-"));
   const out = join(work, "report.json");
   const args = base ? ["report", "--base", base, "--format", "json", "--output", out, "--root", root] : ["check", "--format", "json", "--output", out, "--root", root];
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, encoding: "utf8", stdio: ["ignore", "inherit", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("INPUT_") && name !== "GITHUB_TOKEN"));
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: "utf8", stdio: ["ignore", "inherit", "pipe"], maxBuffer: 64 * 1024 * 1024 });
   if (run.stderr) process.stderr.write(run.stderr);
   const result = run.status === 0 || run.status === 1 ? readResult(out) : void 0;
   if (!result) return couldNotRun(pullRequest, args[0], failureLine(run));

@@ -40,7 +40,10 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'backstage-gitops-'));
   const out = join(work, 'report.json');
   const args = base ? ['report', '--base', base, '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  // The gate needs no token: the step's inputs (github-token among them) stay out of its environment
+  // (its own children get childEnv's allow-list anyway).
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('INPUT_') && name !== 'GITHUB_TOKEN'));
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   // The CLI escapes what it prints; its stderr goes to the log as before, and is kept for the comment.
   if (run.stderr) process.stderr.write(run.stderr);
   const result = run.status === 0 || run.status === 1 ? readResult(out) : undefined;
