@@ -4,6 +4,7 @@ import { loadConfig, repoRoot, UsageError } from '../config/gitopsConfig.ts';
 import { isAtLeast, type Diagnostic } from '../diagnostic.ts';
 import { prepareReport } from '../pr/prepareReport.ts';
 import { COMMENT_BUDGET, renderPrReport, SUMMARY_BUDGET } from '../pr/renderPrReport.ts';
+import { boundDiagnostics } from '../report/boundDiagnostics.ts';
 import { applyRuleSettings, checkCommand } from './checkCommand.ts';
 import type { CliIo } from './io.ts';
 
@@ -50,7 +51,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const markdown = renderPrReport(input, COMMENT_BUDGET);
   const summary = renderPrReport(input, SUMMARY_BUDGET);
   const text = values.format === 'json'
-    ? `${JSON.stringify({ exitCode, markdown, summaryMarkdown: summary, changedFiles: details.data.changedFiles, report: details.data, diagnostics }, null, 2)}\n`
+    ? `${JSON.stringify({ exitCode, markdown, summaryMarkdown: summary, changedFiles: details.data.changedFiles, report: details.data, diagnostics: boundDiagnostics(diagnostics) }, null, 2)}\n`
     : values.full ? summary : markdown;
   if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
   else io.stdout.write(text, values.format === 'json' ? 'json' : 'text');
