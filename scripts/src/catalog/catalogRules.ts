@@ -28,6 +28,7 @@ const rules: Rule[] = [
   { id: 'placeholder-outside-repo', severity: 'error', description: 'A placeholder reaches outside this repository: a path above its root, or a URL into another git repository (refused since catalog-backend 4.0.0; plain web URLs are allowed).', example: 'definition:\n  $text: ../../other/api.yaml' },
   { id: 'placeholder-not-read', severity: 'info', description: 'A $text/$json/$yaml placeholder names a URL that Backstage reads at ingestion and the gate cannot read offline: nothing is concluded from its value (one note per entity).', example: 'steps:\n  - $yaml: https://github.com/acme/x/blob/main/steps/log.yaml' },
   // Org policy
+  { id: 'policy-value-case', severity: 'error', description: "A value that an org policy names (const/enum) only in another letter case, such as type: Service where the policy names service: the policy compares exactly and skips the entity, while Backstage's catalog filters compare lower-cased values and list it as a service.", example: 'spec:\n  type: Service  # the production-component policy names service', hint: 'Write the value as the policy spells it.' },
   { id: 'policy', severity: 'error', description: 'An org policy schema in schemas/policy/ is violated; the rule id names the schema (policy/<name>).', example: 'spec:\n  lifecycle: beta  # not in the allowed list' },
   // Annotations
   { id: 'annotation-location-ref', severity: 'error', description: 'A location annotation (techdocs-ref, source-location…) is not <type>:<target>.', example: 'backstage.io/techdocs-ref: ./docs' },
