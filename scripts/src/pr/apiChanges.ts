@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { placeholderTarget } from '../catalog/placeholders.ts';
+import { definitionOverLimit } from '../catalog/apiRefs.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import type { ApiChangePolicy } from '../config/gitopsConfig.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
@@ -132,21 +133,23 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     const after = definitionOf(entity, input.repoUrl);
     const prior = was && definitionOf(was, input.repoUrl);
     if (!after || !prior || after.text === prior.text) continue;
-    const beforeDoc = parseDefinition(prior.text);
-    const afterDoc = parseDefinition(after.text);
+    // A definition over the parsers' limits is never parsed, diffed or linted (the gate reports it).
+    const afterOver = definitionOverLimit(after.text, after.file) !== undefined;
+    const beforeDoc = definitionOverLimit(prior.text, prior.file) ? undefined : parseDefinition(prior.text);
+    const afterDoc = afterOver ? undefined : parseDefinition(after.text);
     const format = formatOf(entity, afterDoc);
     const owner = ownerOf(entity);
     const lifecycle = isRecord(entity.entity.spec) && typeof entity.entity.spec.lifecycle === 'string' ? entity.entity.spec.lifecycle : undefined;
     const consumers = consumersOf.get(entity.ref) ?? [];
     const otherTeams = [...new Set(consumers.map(c => c.owner).filter((o): o is string => Boolean(o) && o !== owner))].sort();
     const diffable = (format === 'openapi' || format === 'asyncapi') && beforeDoc !== undefined && afterDoc !== undefined;
-    const proto = format === 'grpc' ? protoBreaking(prior.text, after.text, after.file) : undefined;
+    const proto = format === 'grpc' && !afterOver ? protoBreaking(prior.text, after.text, after.file) : undefined;
     const diff = proto
       ? proto.map(f => f.entry)
       : diffable
       ? input.compare(beforeDoc, afterDoc).diffs.map(d => ({ type: normaliseType(d.type), action: d.action, description: d.description ?? `${DONE[d.action] ?? d.action} ${d.path.join('.')}`, path: d.path, ...locate(format, d.path) }))
       : undefined;
-    if (format === 'openapi' || format === 'asyncapi') definitions.push(after);
+    if ((format === 'openapi' || format === 'asyncapi') && !afterOver) definitions.push(after);
     const versionBefore = versionOf(beforeDoc);
     const versionAfter = versionOf(afterDoc);
     const breaking = diff?.filter(d => d.type === 'breaking') ?? [];
