@@ -121,7 +121,8 @@ export function depthExceeded(text: string, maxDepth: number): { line: number; c
     } else if (event === 'close') depth--;
   };
   try {
-    jsyaml.loadAll(text, undefined, { schema: COUNTING_SCHEMA, listener });
+    // js-yaml stops at its own maxDepth (100 by default) before the listener sees the level over ours.
+    jsyaml.loadAll(text, undefined, { schema: COUNTING_SCHEMA, listener, maxDepth: maxDepth + 2 } as jsyaml.LoadOptions);
     return undefined;
   } catch (error) {
     if (error instanceof DepthExceeded) return { line: error.line, column: error.column };
