@@ -21,16 +21,18 @@ export interface DefinitionLimits {
 export const DEFAULT_DEFINITION_LIMITS: DefinitionLimits = { maxBytes: 1024 * 1024, maxNodes: DEFAULT_YAML_LIMITS.maxNodes, maxDepth: DEFAULT_YAML_LIMITS.maxDepth ?? 128 };
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+const NO_LINKS: ReadonlySet<string> = new Set();
 
 /**
  * Where `ref` (a JSON Reference written in repo file `fromFile`) leads, under the containment rules of the
  * catalog's placeholders and nothing looser: a relative path to a file this repository lists (symbolic
  * links are never listed), resolved from the file that writes it. Any URL (http, https, file, any other
- * scheme), an absolute path, a backslash, a NUL or a `..` that climbs above the root is `outside`: the
+ * scheme), an absolute path, a backslash, a NUL, a `..` that climbs above the root or a path in `links`
+ * (the repo's symbolic links) is `outside`: the
  * toolkit neither reads nor fetches it. `%`-escapes are decoded first, as a URI reader would.
  * Takes repo-relative POSIX paths; returns the judgement; never throws.
  */
-export function refTarget(fromFile: string, ref: string, repoFileSet: ReadonlySet<string>): RefTarget {
+export function refTarget(fromFile: string, ref: string, repoFileSet: ReadonlySet<string>, links: ReadonlySet<string> = NO_LINKS): RefTarget {
   const hash = ref.indexOf('#');
   const target = hash < 0 ? ref : ref.slice(0, hash);
   const fragment = hash < 0 ? '' : ref.slice(hash + 1);
@@ -47,6 +49,7 @@ export function refTarget(fromFile: string, ref: string, repoFileSet: ReadonlySe
   if (decoded.startsWith('/')) return { kind: 'outside', reason: 'it is an absolute path once its %-escapes are decoded' };
   const path = posix.normalize(posix.join(posix.dirname(fromFile), decoded));
   if (path === '..' || path.startsWith('../')) return { kind: 'outside', reason: 'it climbs above the root of this repository' };
+  if (links.has(path)) return { kind: 'outside', reason: 'it names a symbolic link, which the toolkit never follows (it can lead to any file of the machine)' };
   return repoFileSet.has(path) ? { kind: 'file', path, fragment } : { kind: 'missing', path };
 }
 
@@ -116,10 +119,11 @@ export interface DefinitionRoot {
  * Follows the `$ref`s of API definitions through the repo files they reach, without resolving any: each
  * file over `limits` is one finding (and is not parsed), each `$ref` that leaves the repository one
  * `api-ref-outside-repo` finding on the line that writes it. Targets that do not exist are left to the
- * placeholder checks and to Spectral. `read` returns a listed repo file's text, or null.
+ * placeholder checks and to Spectral. `repo` lists the repo's files and symbolic links; `read` returns a
+ * listed repo file's text, or null.
  * Returns the findings and the set of files (roots included) that are over the limits.
  */
-export function scanApiRefs(roots: readonly DefinitionRoot[], repoFileSet: ReadonlySet<string>, read: (path: string) => string | null, limits: DefinitionLimits = DEFAULT_DEFINITION_LIMITS): { diagnostics: Diagnostic[]; overLimit: Set<string> } {
+export function scanApiRefs(roots: readonly DefinitionRoot[], repo: { repoFileSet: ReadonlySet<string>; links?: ReadonlySet<string> }, read: (path: string) => string | null, limits: DefinitionLimits = DEFAULT_DEFINITION_LIMITS): { diagnostics: Diagnostic[]; overLimit: Set<string> } {
   const diagnostics: Diagnostic[] = [];
   const overLimit = new Set<string>();
   const seen = new Set<string>();
@@ -146,7 +150,7 @@ export function scanApiRefs(roots: readonly DefinitionRoot[], repoFileSet: Reado
     const parsed = parseYaml(item.text, item.file);
     parsed.documents.forEach((doc, document) => {
       for (const { path, ref } of refsIn(doc)) {
-        const target = refTarget(item.file, ref, repoFileSet);
+        const target = refTarget(item.file, ref, repo.repoFileSet, repo.links);
         if (target.kind === 'outside') push(refOutsideProblem(item.file, ref, target.reason, item.inlineAt ?? parsed.locate(document, [...path, '$ref'])));
         else if (target.kind === 'file' && !seen.has(target.path)) {
           const text = read(target.path);

@@ -129,7 +129,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   }
   if (mode !== 'roots') files = discoveredFiles(files, config, skeletons, judgedAnyway);
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
-  const apiRefs = scanDefinitionRefs(config, files, placeholderSources, targets.repoFileSet);
+  const apiRefs = scanDefinitionRefs(config, files, placeholderSources, targets.repoFileSet, new Set(symlinks));
   const bundled = await bundleRefs(config, files, targets.repoFileSet, apiRefs.overLimit);
   for (const file of bundled.readFiles) if (!placeholderSources.has(file)) placeholderSources.set(file, readRepoFile(config.root, file, 'utf8'));
   files = files.filter(f => mode === 'roots' || judgedAnyway.has(f.file) || !placeholderSources.has(f.file));
@@ -146,7 +146,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   }
   const reported = new Set(files.map(f => f.file));
   const ignoredLocations = crawl.ignored.filter(d => reported.has(d.file));
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.file === d.file && b.range.start.line === d.range.start.line))], repoFiles, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], repoFiles, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations };
 }
 
 /**
@@ -314,7 +314,7 @@ async function readPlaceholderSources(config: GitopsConfig, files: SourceFile[],
  * through the repo files they reach without resolving any: refs that leave the repository and files over
  * the parsers' limits are findings, and the over-limit files are handed to no parser.
  */
-function scanDefinitionRefs(config: GitopsConfig, files: SourceFile[], sources: ReadonlyMap<string, string | null>, repoFileSet: ReadonlySet<string>) {
+function scanDefinitionRefs(config: GitopsConfig, files: SourceFile[], sources: ReadonlyMap<string, string | null>, repoFileSet: ReadonlySet<string>, links: ReadonlySet<string>) {
   const roots: DefinitionRoot[] = [];
   for (const source of files) {
     source.documents.forEach((doc, index) => {
@@ -333,7 +333,7 @@ function scanDefinitionRefs(config: GitopsConfig, files: SourceFile[], sources: 
     });
   }
   if (roots.length === 0) return { diagnostics: [], overLimit: new Set<string>() };
-  return scanApiRefs(roots, repoFileSet, path => {
+  return scanApiRefs(roots, { repoFileSet, links }, path => {
     try {
       return readRepoFile(config.root, path, 'utf8');
     } catch {
