@@ -87,6 +87,22 @@ export function refOutsideProblem(file: string, ref: string, reason: string, ran
   };
 }
 
+/**
+ * The finding for a definition that is within the limits file by file but nests too deep once its `$ref`s
+ * are resolved (a chain of files, or of local refs, each under the limit): the recursive reader ran out
+ * of stack (a RangeError, caught) and the definition is not linted or diffed.
+ */
+export function resolvedTooDeepProblem(file: string, range: Range, what: string): Diagnostic {
+  return {
+    ruleId: 'yaml-depth-limit',
+    severity: 'error',
+    message: `With its $refs resolved, this definition nests too deep for ${what} (a chain of $refs, each target nested deep); it is not ${what === 'Spectral' ? 'linted' : 'diffed'}.`,
+    hint: 'Shorten the chain: refer to shared schemas from components/schemas instead of nesting each referenced file inside the previous one.',
+    file,
+    range,
+  };
+}
+
 /** Every `$ref` string in `value` with the path of the object that holds it; iterative, so depth costs no stack. */
 export function refsIn(value: unknown): { path: PathSegment[]; ref: string }[] {
   const found: { path: PathSegment[]; ref: string }[] = [];

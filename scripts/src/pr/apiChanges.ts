@@ -1,7 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { placeholderTarget } from '../catalog/placeholders.ts';
-import { definitionOverLimit } from '../catalog/apiRefs.ts';
+import { definitionOverLimit, resolvedTooDeepProblem } from '../catalog/apiRefs.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import type { ApiChangePolicy } from '../config/gitopsConfig.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
@@ -144,10 +144,18 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     const otherTeams = [...new Set(consumers.map(c => c.owner).filter((o): o is string => Boolean(o) && o !== owner))].sort();
     const diffable = (format === 'openapi' || format === 'asyncapi') && beforeDoc !== undefined && afterDoc !== undefined;
     const proto = format === 'grpc' && !afterOver ? protoBreaking(prior.text, after.text, after.file) : undefined;
+    let compared: ReturnType<ApiChangeInput['compare']> | undefined;
+    try {
+      compared = diffable ? input.compare(beforeDoc, afterDoc) : undefined;
+    } catch (error) {
+      // Local $refs chained through deep schemas can nest the resolved document past the stack: no diff then.
+      if (!(error instanceof RangeError)) throw error;
+      diagnostics.push(resolvedTooDeepProblem(after.file, after.inlineIn ? after.inlineIn.locate(after.inlineIn.document, ['spec', 'definition']) : { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } }, 'the breaking-change diff'));
+    }
     const diff = proto
       ? proto.map(f => f.entry)
-      : diffable
-      ? input.compare(beforeDoc, afterDoc).diffs.map(d => ({ type: normaliseType(d.type), action: d.action, description: d.description ?? `${DONE[d.action] ?? d.action} ${d.path.join('.')}`, path: d.path, ...locate(format, d.path) }))
+      : compared
+      ? compared.diffs.map(d => ({ type: normaliseType(d.type), action: d.action, description: d.description ?? `${DONE[d.action] ?? d.action} ${d.path.join('.')}`, path: d.path, ...locate(format, d.path) }))
       : undefined;
     if ((format === 'openapi' || format === 'asyncapi') && !afterOver) definitions.push(after);
     const versionBefore = versionOf(beforeDoc);

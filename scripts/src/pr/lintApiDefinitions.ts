@@ -6,7 +6,7 @@ import { DEFAULT_API_CHANGE_POLICY, UsageError } from '../config/gitopsConfig.ts
 import type { Diagnostic, Severity } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { ApiDefinition } from './apiChanges.ts';
-import { definitionOverLimit } from '../catalog/apiRefs.ts';
+import { definitionOverLimit, resolvedTooDeepProblem } from '../catalog/apiRefs.ts';
 import { repoRefResolver, uriOfPath, type RepoFiles } from './repoRefResolver.ts';
 
 const require = createRequire(import.meta.url);
@@ -70,7 +70,15 @@ export async function lintApiDefinitions(definitions: readonly ApiDefinition[], 
     const { resolver, findings } = repoRefResolver(repo);
     const spectral = new Spectral({ resolver });
     spectral.setRuleset(ruleset as never);
-    const results = await spectral.run(new Document(definition.text, Parsers.Yaml, uriOfPath(definition.file)));
+    let results: Awaited<ReturnType<typeof spectral.run>>;
+    try {
+      results = await spectral.run(new Document(definition.text, Parsers.Yaml, uriOfPath(definition.file)));
+    } catch (error) {
+      // Each file is within the depth limit, but a chain of $refs can still nest the resolved document past the stack.
+      if (!(error instanceof RangeError)) throw error;
+      diagnostics.push(...findings, resolvedTooDeepProblem(definition.file, inlineRange ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } }, 'Spectral'));
+      continue;
+    }
     diagnostics.push(...findings.map(f => (inlineRange && f.file === definition.file ? { ...f, range: inlineRange } : f)));
     const offset = inlineRange ? inlineRange.start.line : 0;
     for (const r of results) {
