@@ -131,4 +131,17 @@ describe('API $refs resolve only inside the repository, through the shipped CLI'
     for (const list of [findings(json.stdout), findings(check.stdout)]) expect(linesOf(list, 'yaml-depth-limit')).toEqual([`${PAYMENTS_OPENAPI}:${lastLine}`]);
     expect(markdown.stdout).toContain('yaml-depth-limit');
   }, 180_000);
+
+  it('a chain of 40 repo files, each 120 levels deep and within the limit, that $ref the next: the resolved definition is a finding, not a crash', async () => {
+    const root = await dataRepoCopy();
+    const base = startPullRequest(root);
+    const folder = dirname(PAYMENTS_OPENAPI);
+    for (let i = 0; i < 40; i++) write(root, `${folder}/chain${i}.yaml`, `x: ${'{a: '.repeat(120)}${i < 39 ? `{$ref: "./chain${i + 1}.yaml#/x"}` : '1'}${'}'.repeat(120)}\n`);
+    edit(root, PAYMENTS_OPENAPI, t => t.replace('                type: object', '                $ref: "./chain0.yaml#/x"'));
+    commit(root, 'payments API: a long chain');
+    const [json, check] = [await report(root, base, 'json'), await run(root, ['check', '--format', 'json'])];
+    for (const out of [json, check]) noStack(out.stderr);
+    expect([json.status, check.status]).toEqual([1, 1]);
+    expect(findings(json.stdout).filter(d => d.ruleId === 'yaml-depth-limit').map(d => `${d.file}:${d.message.slice(0, 40)}`)).toEqual([`${PAYMENTS_OPENAPI}:With its $refs resolved, this definition`]);
+  }, 180_000);
 });
