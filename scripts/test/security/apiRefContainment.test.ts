@@ -1,10 +1,13 @@
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
 import { runBin } from '../helpers/runBin.ts';
+import { fakeGitHub } from '../helpers/fakeGitHub.ts';
+import { runNode } from '../helpers/runNode.ts';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
 import { startRecordingServer } from '../helpers/recordingServer.ts';
 import { commit, edit, PAYMENTS, PAYMENTS_OPENAPI, read, startPullRequest, write } from '../pr/prChange.ts';
 
@@ -49,17 +52,22 @@ function hostileSchema(definitionFile: string): string {
   ].join('\n');
 }
 
+/** The red team's pull request: the payments API's schema takes every way out, and one $ref into the repo. */
+async function hostilePullRequest(): Promise<{ root: string; base: string }> {
+  const root = await dataRepoCopy();
+  const base = startPullRequest(root);
+  mkdirSync(join(root, dirname(PAYMENTS_OPENAPI), 'schemas'));
+  // In the repo: Spectral still follows it (typed-enum on the referenced schema's own enum).
+  write(root, `${dirname(PAYMENTS_OPENAPI)}/schemas/money.yaml`, 'Money:\n  type: integer\n  enum: [not-a-number]\n');
+  symlinkSync(hostFile, join(root, dirname(PAYMENTS_OPENAPI), 'linked.json'));
+  edit(root, PAYMENTS_OPENAPI, t => t.replace('                type: object', hostileSchema(PAYMENTS_OPENAPI)));
+  commit(root, 'payments API: money schema');
+  return { root, base };
+}
+
 describe('API $refs resolve only inside the repository, through the shipped CLI', () => {
   it('report (json and markdown) and check: host files, URLs and links are findings, never read or fetched; a repo file still resolves', async () => {
-    const root = await dataRepoCopy();
-    const base = startPullRequest(root);
-    const schemas = join(root, dirname(PAYMENTS_OPENAPI), 'schemas');
-    mkdirSync(schemas);
-    // In the repo: Spectral still follows it (typed-enum on the referenced schema's own enum).
-    write(root, `${dirname(PAYMENTS_OPENAPI)}/schemas/money.yaml`, 'Money:\n  type: integer\n  enum: [not-a-number]\n');
-    symlinkSync(hostFile, join(root, dirname(PAYMENTS_OPENAPI), 'linked.json'));
-    edit(root, PAYMENTS_OPENAPI, t => t.replace('                type: object', hostileSchema(PAYMENTS_OPENAPI)));
-    commit(root, 'payments API: money schema');
+    const { root, base } = await hostilePullRequest();
 
     const json = await report(root, base, 'json');
     const markdown = await report(root, base, 'markdown');
@@ -80,6 +88,33 @@ describe('API $refs resolve only inside the repository, through the shipped CLI'
     expect(markdown.stdout).toContain('api-ref-outside-repo');
     // The repo file was resolved: Spectral judged the referenced schema's enum.
     expect(reported.filter(d => d.ruleId === 'api-lint').map(d => d.message)).toContainEqual(expect.stringMatching(/^typed-enum: Enum value "not-a-number" must be "integer"/));
+  }, 180_000);
+
+  it('the committed check action on that pull request: the PR comment, job summary and annotations quote no secret, and nothing is fetched', async () => {
+    const { root, base } = await hostilePullRequest();
+    const github = fakeGitHub([]);
+    const api = await startRecordingServer(github.handler);
+    const dir = mkdtempSync(join(tmpdir(), 'gh-'));
+    try {
+      writeFileSync(join(dir, 'event.json'), JSON.stringify({ pull_request: { number: 7, base: { sha: base }, head: { sha: 'head' } }, repository: { name: 'control', owner: { login: 'acme' } } }));
+      for (const f of ['summary.md', 'output.txt']) writeFileSync(join(dir, f), '');
+      const run = await runNode(join(REPO_ROOT, 'actions/check/dist/index.mjs'), root, {
+        GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(dir, 'event.json'), GITHUB_REPOSITORY: 'acme/control',
+        GITHUB_API_URL: api.url, GITHUB_SERVER_URL: 'https://github.com', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'),
+        GITHUB_WORKSPACE: root, 'INPUT_GITHUB-TOKEN': 'ghs_fake_token', INPUT_COMMENT: 'true', 'INPUT_SARIF-FILE': 'gate.sarif', 'INPUT_WORKING-DIRECTORY': root,
+      });
+      const comment = github.comments.map(c => c.body).join('\n');
+      const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+      const sarif = readFileSync(join(root, 'gate.sarif'), 'utf8');
+      for (const text of [run.stdout + run.stderr, comment, summary, sarif]) expect(leaked(text)).toBe(false);
+      noStack(run.stderr);
+      expect(server.requests).toEqual([]);
+      expect(run.status).toBe(1);
+      expect(comment).toContain('api-ref-outside-repo');
+      expect(run.stdout).toMatch(/::error title=api-ref-outside-repo,file=catalog\/systems\/payments-core\/definitions\/payments-openapi\.yaml,line=\d+/);
+    } finally {
+      await api.close();
+    }
   }, 180_000);
 
   it('a $openapi placeholder the managed Backstage bundles: the same refs are findings of check, and the bundler reads and fetches none of them', async () => {
