@@ -30,7 +30,7 @@ export interface CatalogCheckInput {
   /** Entities the managed Backstage's org providers bring from elsewhere (from its app-config files). */
   providers?: readonly ProvidedScope[];
   /** The mkdocs.yml files of the TechDocs sites the entities point at. */
-  mkdocs?: readonly (SourceFile & { text?: string; pages?: readonly { file: string; text: string }[]; included?: boolean })[];
+  mkdocs?: readonly (SourceFile & { text?: string; pages?: readonly { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean })[];
   /** schemas/techdocs-policy.json of the repo (default: the toolkit's). */
   techdocsPolicy?: TechdocsPolicy;
   /** Per-file results of an earlier run (`--cache`); the checks across entities always run. */
@@ -87,7 +87,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
       placeholderTargets: new Set(loaded.placeholderSources.keys()),
     }),
   );
-  for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet, { text: mkdocs.text, policy: input.techdocsPolicy, pages: mkdocs.pages, included: mkdocs.included }));
+  for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet, { text: mkdocs.text, policy: input.techdocsPolicy, pages: mkdocs.pages, included: mkdocs.included, includedByStrictSite: mkdocs.includedByStrictSite }));
   if (input.appConfig !== undefined && config.catalog.roots.length > 0) {
     const originOf = (file: string) => ({ type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${loaded.origins.get(file) ?? config.catalog.roots[0]}` });
     diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf, config.catalog.appConfig));
