@@ -1,7 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { placeholderTarget } from '../catalog/placeholders.ts';
-import { definitionOverLimit, resolvedTooDeepProblem } from '../catalog/apiRefs.ts';
+import { definitionOverLimit, resolvedTooDeepProblem, type DefinitionLimits } from '../catalog/apiRefs.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import type { ApiChangePolicy } from '../config/gitopsConfig.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
@@ -102,6 +102,8 @@ export interface ApiChangeInput {
   renamed: readonly Rename[];
   policy: ApiChangePolicy;
   repoUrl?: string;
+  /** What a definition may hold before it is parsed (bytes, YAML values, nesting); DEFAULT_DEFINITION_LIMITS when absent. */
+  limits?: DefinitionLimits;
   /** api-smart-diff's `apiCompare`, passed in so the library loads only when a definition changed. */
   compare: (before: unknown, after: unknown) => { diffs: { action: string; type: string; description?: string; path: (string | number)[] }[] };
 }
@@ -134,8 +136,8 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     const prior = was && definitionOf(was, input.repoUrl);
     if (!after || !prior || after.text === prior.text) continue;
     // A definition over the parsers' limits is never parsed, diffed or linted (the gate reports it).
-    const afterOver = definitionOverLimit(after.text, after.file) !== undefined;
-    const beforeDoc = definitionOverLimit(prior.text, prior.file) ? undefined : parseDefinition(prior.text);
+    const afterOver = definitionOverLimit(after.text, after.file, input.limits) !== undefined;
+    const beforeDoc = definitionOverLimit(prior.text, prior.file, input.limits) ? undefined : parseDefinition(prior.text);
     const afterDoc = afterOver ? undefined : parseDefinition(after.text);
     const format = formatOf(entity, afterDoc);
     const owner = ownerOf(entity);

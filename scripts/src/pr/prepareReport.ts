@@ -71,7 +71,8 @@ export async function prepareReport(root: string, baseRef: string, today: string
       const checks = new Map(after.data.checks.map(c => [c.value.id, c.value]));
       scoreMoves = scoreMovesOf(diffTeams(before, after.teams), after.data.config?.value.levels ?? [], after.data.config?.value.baseLevel?.name ?? 'Stone', checks, changes.renamed);
     }
-    const api = changedFiles.length ? apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: config.apiChanges, repoUrl: config.repoUrl, compare: (await import('api-smart-diff')).apiCompare as never }) : { changes: [], diagnostics: [], definitions: [] };
+    const limits = { ...DEFAULT_DEFINITION_LIMITS, maxBytes: config.catalog.maxFileBytes };
+    const api = changedFiles.length ? apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: config.apiChanges, repoUrl: config.repoUrl, limits, compare: (await import('api-smart-diff')).apiCompare as never }) : { changes: [], diagnostics: [], definitions: [] };
     const repoFileSet = new Set(head.repoFiles);
     const readHead = (path: string) => {
       if (!repoFileSet.has(path)) return null;
@@ -81,7 +82,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
         return null;
       }
     };
-    const lint = api.definitions.length ? await lintApiDefinitions(api.definitions, await loadApiRuleset(root, config.apiChanges.ruleset), { repoFileSet, read: readHead, limits: { ...DEFAULT_DEFINITION_LIMITS, maxBytes: config.catalog.maxFileBytes } }) : [];
+    const lint = api.definitions.length ? await lintApiDefinitions(api.definitions, await loadApiRuleset(root, config.apiChanges.ruleset), { repoFileSet, read: readHead, limits }) : [];
     const impacts = impact(changes, head.entities);
     return {
       data: {
