@@ -44,7 +44,10 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const gate = JSON.parse(gateJson) as { diagnostics: Diagnostic[] };
   const config = await loadConfig(root);
   const details = await prepareReport(root, values.base, today);
-  const extra = applyRuleSettings(details.diagnostics, config);
+  // The gate already reports a refused $ref or an over-limit definition on the same line; the report's own check of it is not a second finding.
+  const at = (d: Diagnostic) => `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}`;
+  const gateHas = new Set(gate.diagnostics.map(at));
+  const extra = applyRuleSettings(details.diagnostics, config).filter(d => !gateHas.has(at(d)));
   const diagnostics = [...gate.diagnostics, ...extra];
   const exitCode = gateExit === 1 || extra.some(d => isAtLeast(d.severity, config.failOn)) ? 1 : 0;
   const input = { ...details.data, diagnostics, failing: exitCode === 1 };

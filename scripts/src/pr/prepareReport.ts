@@ -9,6 +9,8 @@ import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { Check, Level } from '../scorecards/model.ts';
 import { childEnv } from '../process/childEnv.ts';
+import { DEFAULT_DEFINITION_LIMITS } from '../catalog/apiRefs.ts';
+import { readRepoFile } from '../load/repoPath.ts';
 import { apiChanges, type ApiChange } from './apiChanges.ts';
 import { entityChanges, impact, lostConsumers, type EntityChanges, type Impact, type Rename } from './entityChanges.ts';
 import { lintApiDefinitions, loadApiRuleset } from './lintApiDefinitions.ts';
@@ -73,8 +75,18 @@ export async function prepareReport(root: string, baseRef: string, today: string
       const checks = new Map(after.data.checks.map(c => [c.value.id, c.value]));
       scoreMoves = scoreMovesOf(diffTeams(before, after.teams), after.data.config?.value.levels ?? [], after.data.config?.value.baseLevel?.name ?? 'Stone', checks, changes.renamed);
     }
-    const api = changedFiles.length ? apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: config.apiChanges, repoUrl: config.repoUrl, compare: (await import('api-smart-diff')).apiCompare as never }) : { changes: [], diagnostics: [], definitions: [] };
-    const lint = api.definitions.length ? await lintApiDefinitions(api.definitions, await loadApiRuleset(root, config.apiChanges.ruleset)) : [];
+    const limits = { ...DEFAULT_DEFINITION_LIMITS, maxBytes: config.catalog.maxFileBytes };
+    const api = changedFiles.length ? apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: config.apiChanges, repoUrl: config.repoUrl, limits, compare: (await import('api-smart-diff')).apiCompare as never }) : { changes: [], diagnostics: [], definitions: [] };
+    const repoFileSet = new Set(head.repoFiles);
+    const readHead = (path: string) => {
+      if (!repoFileSet.has(path)) return null;
+      try {
+        return readRepoFile(root, path, 'utf8');
+      } catch {
+        return null;
+      }
+    };
+    const lint = api.definitions.length ? await lintApiDefinitions(api.definitions, await loadApiRuleset(root, config.apiChanges.ruleset), { repoFileSet, read: readHead, limits }) : [];
     const impacts = impact(changes, head.entities);
     return {
       data: {
