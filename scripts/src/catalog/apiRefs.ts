@@ -8,7 +8,7 @@ import { depthExceeded, depthLimitProblem, nodeBudgetExceeded, nodeBudgetProblem
 export type RefTarget =
   | { kind: 'local' }
   | { kind: 'file'; path: string; fragment: string }
-  | { kind: 'outside'; reason: string }
+  | { kind: 'outside'; reason: string; remote?: boolean }
   | { kind: 'missing'; path: string };
 
 /** What the API tooling may read of one definition: bytes, YAML values and nesting levels. */
@@ -37,7 +37,10 @@ export function refTarget(fromFile: string, ref: string, repoFileSet: ReadonlySe
   const target = hash < 0 ? ref : ref.slice(0, hash);
   const fragment = hash < 0 ? '' : ref.slice(hash + 1);
   if (target === '') return { kind: 'local' };
-  if (SCHEME.test(target) || target.startsWith('//')) return { kind: 'outside', reason: 'it is a URL; API $refs are resolved only inside this repository, never fetched' };
+  // A web address is how OpenAPI files share schemas: Backstage's $openapi bundler reads it through its URL
+  // reader, and the API docs page in the browser. Not fetched here, and said (info), but no error.
+  if (/^https?:/i.test(target) || target.startsWith('//')) return { kind: 'outside', remote: true, reason: 'it is a web address; the toolkit resolves API $refs only inside this repository and never fetches one' };
+  if (SCHEME.test(target)) return { kind: 'outside', reason: 'it is a URL of another scheme (file: and the like name files of the machine that reads it); API $refs are resolved only inside this repository' };
   if (target.startsWith('/')) return { kind: 'outside', reason: 'it is an absolute path, which names a file of the machine that runs the check, not of this repository' };
   let decoded: string;
   try {
@@ -76,12 +79,14 @@ export function definitionOverLimit(text: string, file: string, limits: Definiti
 }
 
 /** The finding for a `$ref` that leaves the repository: `ref` written in `file` at `range`. */
-export function refOutsideProblem(file: string, ref: string, reason: string, range: Range): Diagnostic {
+export function refOutsideProblem(file: string, ref: string, reason: string, range: Range, remote = false): Diagnostic {
   return {
     ruleId: 'api-ref-outside-repo',
-    severity: 'error',
+    severity: remote ? 'info' : 'error',
     message: `$ref ${JSON.stringify(ref.length > 200 ? `${ref.slice(0, 200)}…` : ref)} leaves this repository: ${reason}. It is not read; Spectral and the breaking-change diff see the $ref as written.`,
-    hint: 'Copy the referenced schema into this repository and refer to it with a relative path (./schemas/common.yaml#/Money).',
+    hint: remote
+      ? 'Nothing to fix if the address is meant: Backstage reads it when it bundles the definition ($openapi/$asyncapi, hosts allowed by backend.reading.allow). To have the toolkit lint and diff the schema too, copy it into this repository and refer to it with a relative path.'
+      : 'Copy the referenced schema into this repository and refer to it with a relative path (./schemas/common.yaml#/Money).',
     file,
     range,
   };
@@ -167,7 +172,7 @@ export function scanApiRefs(roots: readonly DefinitionRoot[], repo: { repoFileSe
     parsed.documents.forEach((doc, document) => {
       for (const { path, ref } of refsIn(doc)) {
         const target = refTarget(item.file, ref, repo.repoFileSet, repo.links);
-        if (target.kind === 'outside') push(refOutsideProblem(item.file, ref, target.reason, item.inlineAt ?? parsed.locate(document, [...path, '$ref'])));
+        if (target.kind === 'outside') push(refOutsideProblem(item.file, ref, target.reason, item.inlineAt ?? parsed.locate(document, [...path, '$ref']), target.remote));
         else if (target.kind === 'file' && !seen.has(target.path)) {
           const text = read(target.path);
           if (text !== null) queue.push({ file: target.path, text });

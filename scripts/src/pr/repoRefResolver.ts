@@ -52,12 +52,12 @@ export function repoRefResolver(repo: RepoFiles): { resolver: Resolver; findings
     if (!texts.has(path)) texts.set(path, repo.read(path));
     return texts.get(path)!;
   };
-  const refuse = (file: string, pointer: string, ref: string, reason: string) => {
+  const refuse = (file: string, pointer: string, ref: string, reason: string, remote?: boolean) => {
     const key = `${file}|${pointer}`;
     if (refused.has(key)) return;
     refused.set(key, true);
     const text = textOf(file);
-    findings.push(refOutsideProblem(file, ref, reason, locatePointer(file, text, pointer)));
+    findings.push(refOutsideProblem(file, ref, reason, locatePointer(file, text, pointer), remote));
   };
   const never = {
     resolve: (ref: UriLike) => Promise.reject(new Error(`$ref ${String(ref).slice(0, 200)} is not fetched: API $refs are resolved only inside this repository`)),
@@ -85,7 +85,7 @@ export function repoRefResolver(repo: RepoFiles): { resolver: Resolver; findings
       const target = refTarget(from, raw, repo.repoFileSet);
       if (target.kind === 'local') return new Uri(raw.slice(raw.indexOf('#')));
       if (target.kind === 'outside') {
-        refuse(from, opts.jsonPointer ?? '#', raw, target.reason);
+        refuse(from, opts.jsonPointer ?? '#', raw, target.reason, target.remote);
         return undefined;
       }
       if (target.kind === 'missing') return undefined;

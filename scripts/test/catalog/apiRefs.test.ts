@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { definitionOverLimit, refTarget } from '../../src/catalog/apiRefs.ts';
+import { definitionOverLimit, refOutsideProblem, refTarget } from '../../src/catalog/apiRefs.ts';
 import { depthExceeded } from '../../src/load/yamlNodeBudget.ts';
 
 const FROM = 'catalog/payments/definitions/api.yaml';
 const FILES = new Set([FROM, 'catalog/payments/definitions/money.yaml', 'catalog/shared/common.yaml', 'catalog/a b.yaml']);
 const LINKS = new Set(['catalog/payments/definitions/link.yaml']);
+const RANGE = { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } };
 
 describe('refTarget: an API $ref leads to a listed repo file or nowhere', () => {
   it.each([
@@ -22,9 +23,10 @@ describe('refTarget: an API $ref leads to a listed repo file or nowhere', () => 
     ['/etc/passwd', 'outside'],
     ['%2Fetc%2Fpasswd', 'outside'],
     ['file:///etc/passwd', 'outside'],
-    ['http://127.0.0.1:7318/creds.json#/x', 'outside'],
-    ['https://github.com/acme/repo/blob/main/x.yaml', 'outside'],
-    ['//169.254.169.254/latest/meta-data', 'outside'],
+    ['http://127.0.0.1:7318/creds.json#/x', 'remote'],
+    ['https://github.com/acme/repo/blob/main/x.yaml', 'remote'],
+    ['HTTPS://schemas.example.com/common.yaml#/Money', 'remote'],
+    ['//169.254.169.254/latest/meta-data', 'remote'],
     ['C:/Windows/win.ini', 'outside'],
     ['..\\..\\..\\..\\etc\\passwd', 'outside'],
     ['money.yaml%00.json', 'outside'],
@@ -32,7 +34,18 @@ describe('refTarget: an API $ref leads to a listed repo file or nowhere', () => 
     ['./link.yaml', 'outside'],
   ])('%s → %s', (ref, expected) => {
     const target = refTarget(FROM, ref, FILES, LINKS);
-    expect(target.kind === 'file' || target.kind === 'missing' ? `${target.kind} ${target.path}` : target.kind).toBe(expected);
+    expect(target.kind === 'file' || target.kind === 'missing' ? `${target.kind} ${target.path}` : target.kind === 'outside' && target.remote ? 'remote' : target.kind).toBe(expected);
+  });
+
+  // A web address is how OpenAPI files share schemas (Backstage's $openapi bundler reads it): never
+  // fetched, said as info; every other way out is an error.
+  it('a web address is info, every other way out an error', () => {
+    const severity = (ref: string) => {
+      const target = refTarget(FROM, ref, FILES, LINKS);
+      return target.kind === 'outside' ? refOutsideProblem(FROM, ref, target.reason, RANGE, target.remote).severity : target.kind;
+    };
+    expect(['https://schemas.example.com/common.yaml', 'http://127.0.0.1:7318/x', '//host/x'].map(severity)).toEqual(['info', 'info', 'info']);
+    expect(['file:///etc/passwd', '/etc/passwd', '../../../../etc/hostname', 'C:/Windows/win.ini'].map(severity)).toEqual(['error', 'error', 'error', 'error']);
   });
 });
 

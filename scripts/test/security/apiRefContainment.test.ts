@@ -101,11 +101,13 @@ describe('API $refs resolve only inside the repository, through the shipped CLI'
       const run = await runNode(join(REPO_ROOT, 'actions/check/dist/index.mjs'), root, {
         GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(dir, 'event.json'), GITHUB_REPOSITORY: 'acme/control',
         GITHUB_API_URL: api.url, GITHUB_SERVER_URL: 'https://github.com', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'),
-        GITHUB_WORKSPACE: root, 'INPUT_GITHUB-TOKEN': 'ghs_fake_token', INPUT_COMMENT: 'true', 'INPUT_SARIF-FILE': 'gate.sarif', 'INPUT_WORKING-DIRECTORY': root,
+        GITHUB_WORKSPACE: root, RUNNER_TEMP: dir, 'INPUT_GITHUB-TOKEN': 'ghs_fake_token', INPUT_COMMENT: 'true', 'INPUT_WORKING-DIRECTORY': root,
       });
       const comment = github.comments.map(c => c.body).join('\n');
       const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
-      const sarif = readFileSync(join(root, 'gate.sarif'), 'utf8');
+      // The action writes its SARIF under RUNNER_TEMP and names it in its `sarif` output.
+      const sarifFile = /^sarif<<(\S+)\n([\s\S]*?)\n\1$/m.exec(readFileSync(join(dir, 'output.txt'), 'utf8'))?.[2];
+      const sarif = readFileSync(sarifFile!, 'utf8');
       for (const text of [run.stdout + run.stderr, comment, summary, sarif]) expect(leaked(text)).toBe(false);
       noStack(run.stderr);
       expect(server.requests).toEqual([]);
