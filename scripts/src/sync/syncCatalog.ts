@@ -148,7 +148,8 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   const refusedRefs = new Set(plan.held.map(h => h.desired.ref));
   const after = planSync(input.desired.filter(e => !refusedRefs.has(e.ref)), (await api.entitiesFromOrigins(origins)).filter(e => !isGeneratedLocation(e)), origins, input.repoUrl);
   const verified = after.add.length === 0 && after.update.length === 0 && after.remove.length === 0;
-  log(`removed ${removed}; ${verified ? 'verified: Backstage matches the repo' : 'not yet verified'}`);
+  const except = plan.held.length ? `, except the ${plan.held.length} refused entit${plan.held.length === 1 ? 'y' : 'ies'}` : '';
+  log(`removed ${removed}; ${verified ? `verified: Backstage matches the repo${except}` : 'not yet verified'}`);
   return result({ applied: true, verified, diagnostics: verified ? [] : [refusal(`After sync Backstage still differs: ${after.add.length} missing, ${after.update.length} different, ${after.remove.length} not removed.`, 'Run sync again; it resumes where this run stopped.')] });
 }
 
