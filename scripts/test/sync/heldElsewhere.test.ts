@@ -2,6 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../backstage/faultProxy.ts';
+import { startRecordingServer } from '../helpers/recordingServer.ts';
 import { runBin } from '../helpers/runBin.ts';
 
 // Another team's registered location holds an entity; this repo names the same entity in its own file.
@@ -139,4 +140,30 @@ describe('sync never takes an entity another location holds, unless that locatio
     expect(await locationTargets()).toContain(otherTarget);
     expect((await live('component:default/held-billing'))?.metadata.annotations['backstage.io/managed-by-origin-location']).toBe(`url:${otherTarget}`);
   }, 150_000);
+
+  it('check --catalog-url: a holding location from the server reaches the log without credentials, cut short and inert', async () => {
+    await writeTree(root, tree(['held-ok']));
+    const hostile = `url:https://user:s3cret@evil.example/x\n::error::forged\n##vso[task.complete result=Succeeded]${'a'.repeat(400)}`;
+    const server = await startRecordingServer(request => {
+      if (request.method !== 'POST' || request.path !== '/api/catalog/entities/by-refs') return undefined;
+      const refs = (request.body as { entityRefs: string[] }).entityRefs;
+      return { status: 200, body: { items: refs.map(ref => (ref === 'component:default/held-ok' ? { kind: 'Component', metadata: { name: 'held-ok', annotations: { 'backstage.io/managed-by-origin-location': hostile } } } : null)) } };
+    });
+    try {
+      const check = await runBin(['check', '--catalog-url', server.url, '--token-env', 'BACKSTAGE_TOKEN'], root, { BACKSTAGE_TOKEN: 't0ken', NO_COLOR: '1' });
+      expect(check.status, check.stderr).toBe(1);
+      const finding = check.stdout.split('\n').filter(l => l.includes('held-ok is already in the live catalog'));
+      expect(finding).toHaveLength(1);
+      expect(finding[0]).toContain('url:https://***@evil.example/x\\n:');
+      expect(finding[0]).not.toContain('s3cret');
+      expect(finding[0]).toContain('…, which this repo does not own');
+      expect(check.stdout).not.toMatch(/^\s*::error::/m);
+      expect(check.stdout).not.toContain('##vso[');
+      // One read: every reference resolves inside the repo, so only the repo's own entities are looked up.
+      expect(server.requests.map(r => `${r.method} ${r.path}`)).toEqual(['POST /api/catalog/entities/by-refs']);
+      expect(server.requests[0].body).toEqual({ entityRefs: ['location:default/held-root', 'group:default/team-held', 'component:default/held-ok'], fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations'] });
+    } finally {
+      await server.close();
+    }
+  });
 });
