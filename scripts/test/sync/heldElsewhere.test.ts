@@ -1,7 +1,9 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../backstage/faultProxy.ts';
+import { git } from '../helpers/gitRepo.ts';
 import { startRecordingServer } from '../helpers/recordingServer.ts';
 import { runBin } from '../helpers/runBin.ts';
 
@@ -166,4 +168,31 @@ describe('sync never takes an entity another location holds, unless that locatio
       await server.close();
     }
   });
+
+  it('report --catalog-url: the pull request that adds an entity another location holds fails with the finding, naming that location', async () => {
+    const checkout = await mkdtemp(join(tmpdir(), 'held-report-'));
+    try {
+      await writeTree(checkout, tree(['held-ok']));
+      git(checkout, 'init', '-q', '-b', 'main');
+      git(checkout, 'add', '-A');
+      git(checkout, 'commit', '-qm', 'base');
+      await writeFile(join(checkout, 'catalog/services.yaml'), tree(['held-ok', 'held-billing'])['catalog/services.yaml']);
+      git(checkout, 'add', '-A');
+      git(checkout, 'commit', '-qm', 'adds billing');
+      const report = await runBin(['report', '--base', 'HEAD~1', '--format', 'json', '--catalog-url', proxy.url, '--token-env', 'BACKSTAGE_TOKEN'], checkout, env);
+      const json = JSON.parse(report.stdout) as { exitCode: number; markdown: string; diagnostics: { ruleId: string; file: string; range: { start: { line: number } }; message: string }[] };
+      expect(report.status, report.stderr).toBe(1);
+      expect(json.exitCode).toBe(1);
+      const held = json.diagnostics.filter(d => d.ruleId === 'entity-held-elsewhere');
+      expect(held).toHaveLength(1);
+      expect(held[0]).toMatchObject({ file: 'catalog/services.yaml', range: { start: { line: 14 } } });
+      expect(held[0].message).toContain(`from the location url:${otherTarget}, which this repo does not own`);
+      expect(json.markdown).toContain('<code>entity-held-elsewhere</code>');
+      // Without --catalog-url the report cannot know: the offline gate passes.
+      const offline = await runBin(['report', '--base', 'HEAD~1', '--format', 'json'], checkout, env);
+      expect((JSON.parse(offline.stdout) as { diagnostics: { ruleId: string }[] }).diagnostics.filter(d => d.ruleId === 'entity-held-elsewhere')).toEqual([]);
+    } finally {
+      await rm(checkout, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
