@@ -17,11 +17,11 @@ export function catalogModel(): typeof CatalogModel {
   return (model ??= require('@backstage/catalog-model'));
 }
 
-type EntityCore = Pick<typeof CatalogModel, 'parseEntityRef' | 'parseLocationRef' | 'SchemaValidEntityPolicy' | 'FieldFormatEntityPolicy' | 'NoForeignRootFieldsEntityPolicy'>;
+type EntityCore = Pick<typeof CatalogModel, 'parseEntityRef' | 'stringifyEntityRef' | 'parseLocationRef' | 'SchemaValidEntityPolicy' | 'FieldFormatEntityPolicy' | 'NoForeignRootFieldsEntityPolicy'>;
 let core: EntityCore | undefined;
 
 /**
- * The parts of catalog-model that judge one entity (its reference parsers and entity policies), from
+ * The parts of catalog-model that judge one entity (its reference parsers, stringifyEntityRef and entity policies), from
  * the package's own modules under dist/ rather than its index: requiring the index builds every kind's
  * model layer and checks each against its meta-schema with Ajv (about 60 ms of CPU), which the gate does
  * not use. They are the very functions the index exports (Node loads each module once; a test holds
@@ -37,6 +37,7 @@ export function entityModelCore(): EntityCore {
     deferModule(join(catalogModelDist, 'entity/policies/SchemaValidEntityPolicy.cjs.js'), 'ajv', undefined, true);
     const loaded: EntityCore = {
       parseEntityRef: load('entity/ref').parseEntityRef,
+      stringifyEntityRef: load('entity/ref').stringifyEntityRef,
       parseLocationRef: load('location/helpers').parseLocationRef,
       SchemaValidEntityPolicy: load('entity/policies/SchemaValidEntityPolicy').SchemaValidEntityPolicy,
       FieldFormatEntityPolicy: load('entity/policies/FieldFormatEntityPolicy').FieldFormatEntityPolicy,

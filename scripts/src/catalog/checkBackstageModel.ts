@@ -56,6 +56,15 @@ function modelValidators(): ModelValidators {
 }
 
 
+/**
+ * Whether `entity` passes catalog-model's entity envelope schema (apiVersion, kind, metadata.name and any
+ * metadata.namespace as non-empty strings), which the catalog backend's validateEntityEnvelope checks before
+ * it handles an emitted entity (ProcessorOutputCollector) or processes one.
+ */
+export function fitsEntityEnvelope(entity: unknown): boolean {
+  return modelValidators().envelope(entity) === true;
+}
+
 let policies: { schema: CatalogModel.EntityPolicy; foreignRoot: CatalogModel.EntityPolicy; fieldFormat: CatalogModel.EntityPolicy } | undefined;
 
 function backstagePolicies() {

@@ -44,13 +44,21 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
     } else if (resolution.files.length === 0 && edge.optional) {
       // DefaultCatalogProcessingOrchestrator passes presence === 'optional' to readLocation, and
       // UrlReaderProcessor then emits no notFoundError: the Location reads its other targets.
-      diagnostics.push(at('location-target-missing', 'info', `Optional Location target ${edge.target} matches no file (looked for ${resolution.pattern}); Backstage skips it quietly (spec.presence: optional).`, targetHint(edge.file, resolution.pattern, context.repoFiles)));
+      diagnostics.push(at('location-target-missing', 'info', `Optional Location target ${shownPath(edge.target)} matches no file (looked for ${shownPath(resolution.pattern)}); Backstage skips it quietly (spec.presence: optional).`, targetHint(edge.file, resolution.pattern, context.repoFiles)));
     } else if (resolution.files.length === 0) {
-      diagnostics.push(at('location-target-missing', 'error', `Location target ${edge.target} matches no file (looked for ${resolution.pattern}). Backstage then fails this whole Location, so it reads none of its targets: every entity they hold is lost (new ones never appear, existing ones stop updating), not just this one.`, targetHint(edge.file, resolution.pattern, context.repoFiles)));
+      diagnostics.push(at('location-target-missing', 'error', `Location target ${shownPath(edge.target)} matches no file (looked for ${shownPath(resolution.pattern)}). Backstage then fails this whole Location, so it reads none of its targets: every entity they hold is lost (new ones never appear, existing ones stop updating), not just this one.`, targetHint(edge.file, resolution.pattern, context.repoFiles)));
     }
   }
   if (context.mode === 'roots') diagnostics.push(...unreachable(files, context));
   return diagnostics;
+}
+
+/**
+ * A path as the message shows it: quoted (JSON) when it holds spaces or characters that do not show, so that
+ * `/ catalog/a.yaml`, which Backstage reads as " catalog/a.yaml", is seen for what it names.
+ */
+function shownPath(path: string): string {
+  return /[^\x21-\x7e]/.test(path) ? JSON.stringify(path) : path;
 }
 
 /**

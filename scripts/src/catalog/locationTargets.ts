@@ -1,4 +1,4 @@
-import { posix } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { Minimatch } from 'minimatch';
 import { createRequire } from 'node:module';
 
@@ -16,25 +16,26 @@ export interface TargetContext {
   repoFileSet: ReadonlySet<string>;
 }
 
-const LOCAL_BASE = 'file:///__repo__/';
-
 /**
  * Where a Location target leads, the way Backstage resolves it: relative to the Location's own file
- * (`url` targets as URLs, `file` targets as paths), with globs matched against the repo's files.
+ * (`url` targets as Backstage's resolveUrl reads them, see resolveUrlTarget; `file` targets as paths), with
+ * globs matched against the repo's files.
  */
 export function resolveTarget(fromFile: string, type: string, target: string, context: TargetContext): TargetResolution {
   if (type === 'file' && target.endsWith('/')) {
     return { kind: 'invalid', reason: `A file location target must name files, not a folder ending in '/': ${target}` };
   }
-  let path: string | null | undefined;
+  let resolved: Resolved;
   try {
-    path = type === 'url' ? urlTargetToPath(fromFile, target, context.repoUrl) : fileTargetToPath(fromFile, target);
+    resolved = type === 'url' ? resolveUrlTarget(fromFile, target, context.repoUrl) : filePath(fileTargetToPath(fromFile, target));
   } catch (error) {
     if (!(error instanceof URIError)) throw error;
     return { kind: 'invalid', reason: `${JSON.stringify(target.slice(0, 200))} is not a valid URL: it holds a malformed %-escape, so Backstage cannot read it.`, hint: 'Write each % as %25, or the character itself.' };
   }
-  if (path === undefined) return { kind: 'external', url: target };
-  if (path === null) return { kind: 'invalid', reason: `${JSON.stringify(target.slice(0, 200))} leads outside this repository: a relative target resolves against the repository's URL, so it can reach another branch or repository, whose content nobody reviews here` };
+  if ('invalid' in resolved) return { kind: 'invalid', reason: resolved.invalid, ...(resolved.hint ? { hint: resolved.hint } : {}) };
+  if ('external' in resolved) return { kind: 'external', url: target };
+  if ('outside' in resolved) return { kind: 'invalid', reason: `${JSON.stringify(target.slice(0, 200))} leads outside this repository: a relative target resolves against the repository's URL, so it can reach another branch or repository, whose content nobody reviews here` };
+  const { path } = resolved;
   if (!/[*?[{]/.test(path)) return { kind: 'files', files: context.repoFileSet.has(path) ? [path] : [], pattern: path };
   const refused = globTooComplex(path);
   if (refused) return { kind: 'invalid', ruleId: 'location-glob-too-complex', reason: `The target pattern '${target}' ${refused}; Backstage's reader (minimatch) would take minutes on a long file name, and so would this check.`, hint: 'Use a plain pattern such as ./services/*.yaml or ./**/catalog-info.yaml.' };
@@ -43,31 +44,118 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
   return { kind: 'files', files, pattern: path };
 }
 
+// The repository's URL when the gate is not told it (no repoUrl, no origin): a host that cannot exist
+// (.invalid), with the owner/repo/blob/branch layout git-url-parse reads, so that Backstage's resolver finds
+// the repository's root in it as it does in a real one.
+const LOCAL_BASE = 'https://repository.invalid/local/repo/blob/HEAD/';
+
+/**
+ * A relative target made only of characters that URL parsing leaves as they are (no scheme, no leading `/`,
+ * no `\\`, `%`, `?`, `#`, whitespace or other characters WHATWG URL parsing trims or encodes differently):
+ * for those, defaultScmResolveUrl is exactly `new URL(target, base)` (the base's own query, none here, put
+ * back), so the gate resolves them without loading @backstage/integration. Every other target is resolved
+ * by Backstage's own function (backstageResolveUrl); a test holds both ways equal on many inputs.
+ */
+const PLAIN_RELATIVE = /^(?!\/)[\w.\-/*{}[\],@+=~!$&()']+$/;
+
+type Resolved = { path: string } | { outside: true } | { external: true } | { invalid: string; hint?: string };
+
 /** Repo-relative path for a target; `undefined` when it belongs to another repo, `null` when it escapes this one. */
 function urlTargetToPath(fromFile: string, target: string, repoUrl?: string): string | null | undefined {
-  if (repoUrl?.includes('?')) return queryRepoTargetToPath(fromFile, target, repoUrl);
-  const base = repoUrl ?? LOCAL_BASE;
-  // Backstage's resolveUrl (defaultScmResolveUrl, behind every git host's integration) reads a target that
-  // starts with one `/` from the root of the Location's own repository and branch, not from the host's root.
-  const fromRoot = target.startsWith('/') && !target.startsWith('//');
-  let resolved: URL;
-  try {
-    resolved = fromRoot ? new URL(target.slice(1), base) : new URL(target, base + fromFile);
-  } catch {
-    return undefined;
-  }
-  const href = decodeURI(resolved.href);
-  if (href.startsWith(base)) return href.slice(base.length);
-  if (resolved.protocol === 'file:' && !repoUrl) return null;
-  // A relative target that climbs out of the repo URL leads to another branch or repository (Backstage's
-  // resolveUrl keeps going up the URL): content nobody reviews here, so never a mere external target.
-  if (isRelativeTarget(target)) return null;
-  return undefined;
+  const resolved = resolveUrlTarget(fromFile, target, repoUrl);
+  return 'path' in resolved ? resolved.path : 'external' in resolved ? undefined : null;
 }
 
-/** Whether a Location target is written relative to its file (no scheme, not `//host`): `./x.yaml`, `../y`, `z/*.yaml`. */
-function isRelativeTarget(target: string): boolean {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('//');
+/**
+ * Where Backstage reads a `url` target written in `fromFile`: the catalog's LocationEntityProcessor step
+ * (toAbsoluteUrl) resolves it with ScmIntegrations.resolveUrl against the file's URL, which for every git
+ * host but Azure and Gerrit is @backstage/integration's defaultScmResolveUrl: an absolute URL as it is, a
+ * target starting with `/` put in place of the file's path in the repository through the URL pathname setter
+ * (so `/ a.yaml` keeps its space as `%20`, `//x` and `/\x` stay in the repository), anything else resolved as
+ * a relative URL, the query replaced by the base's. The reader then fetches the file named by the URL's path
+ * inside the repository, percent-decoded, one leading `/` dropped (getGithubFileFetchUrl), no trailing `/`,
+ * and refuses a path whose decoded segments hold `.` or `..` (parseGitUrlSafe). Returns that path, or
+ * `outside` for a relative target that leaves this repository and branch, `external` for an absolute URL
+ * elsewhere, `invalid` when Backstage cannot resolve or read it. Throws URIError on a malformed %-escape.
+ */
+function resolveUrlTarget(fromFile: string, target: string, repoUrl?: string): Resolved {
+  if (repoUrl?.includes('?')) {
+    return filePath(queryRepoTargetToPath(fromFile, target, repoUrl));
+  }
+  const base = repoUrl ?? LOCAL_BASE;
+  let resolved: URL;
+  try {
+    resolved = new URL(PLAIN_RELATIVE.test(target) ? new URL(target, base + fromFile).href : backstageResolveUrl({ url: target, base: base + fromFile }));
+  } catch {
+    // toAbsoluteUrl then hands the target on as written, which no URL reader takes.
+    return { invalid: `Backstage cannot resolve ${JSON.stringify(target.slice(0, 200))} against this file's URL, so it reads nothing there.` };
+  }
+  const absolute = isAbsoluteUrl(target);
+  const root = new URL(base);
+  if (resolved.origin !== root.origin || !resolved.pathname.startsWith(root.pathname)) {
+    if (!absolute) return { outside: true };
+    return resolved.protocol === 'file:' && !repoUrl ? { outside: true } : { external: true };
+  }
+  // Query and fragment name no file: the reader fetches the path, as git-url-parse gives it (trailing `/` dropped).
+  const path = decodeURIComponent(resolved.pathname.slice(root.pathname.length)).replace(/^\//, '').replace(/\/+$/, '');
+  // Only a path that still holds a `%` after one decoding can decode further into a `.` or `..` folder.
+  if (path.includes('%') && !backstageParsesGitUrl(resolved.href)) {
+    return { invalid: `${JSON.stringify(target.slice(0, 200))} holds a %-encoded . or .. folder; Backstage's readers refuse such a path ("path traversal is not allowed in the URL"), so it reads nothing.`, hint: 'Write the path without . or .. folders.' };
+  }
+  return { path };
+}
+
+/** Whether Backstage takes `target` as an absolute URL (defaultScmResolveUrl's first test: `new URL(target)` parses). */
+function isAbsoluteUrl(target: string): boolean {
+  try {
+    new URL(target);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface ScmHelpers {
+  defaultScmResolveUrl(options: { url: string; base: string }): string;
+  parseGitUrlSafe?(url: string): unknown;
+}
+let scmHelpers: ScmHelpers | undefined;
+
+/**
+ * @backstage/integration's helpers module (defaultScmResolveUrl, parseGitUrlSafe) rather than its index:
+ * requiring the index builds every integration (about 150 ms of CPU), the helpers module about 13 ms. They
+ * are the very functions the index exports (a test holds them identical); when the module is not where this
+ * version keeps it, the index's defaultScmResolveUrl (the index does not export parseGitUrlSafe).
+ */
+function helpers(): ScmHelpers {
+  if (scmHelpers) return scmHelpers;
+  try {
+    scmHelpers = require(join(dirname(require.resolve('@backstage/integration')), 'helpers.cjs.js')) as ScmHelpers;
+  } catch {
+    scmHelpers = undefined;
+  }
+  if (typeof scmHelpers?.defaultScmResolveUrl !== 'function') scmHelpers = { defaultScmResolveUrl: (require('@backstage/integration') as typeof import('@backstage/integration')).defaultScmResolveUrl };
+  return scmHelpers;
+}
+
+/** @backstage/integration's defaultScmResolveUrl: `url` resolved against `base`, as every git integration but Azure's and Gerrit's resolves it. Throws as it does. */
+export function backstageResolveUrl(options: { url: string; base: string }): string {
+  return helpers().defaultScmResolveUrl(options);
+}
+
+/**
+ * Whether the readers' parseGitUrlSafe accepts `url`: it decodes the file path again and again and refuses
+ * one with a `.` or `..` folder ("path traversal is not allowed in the URL"). True when the helper is not there.
+ */
+function backstageParsesGitUrl(url: string): boolean {
+  const parse = helpers().parseGitUrlSafe;
+  if (!parse) return true;
+  try {
+    parse(url);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -86,7 +174,7 @@ function queryRepoTargetToPath(fromFile: string, target: string, repoUrl: string
   }
   const path = resolved.searchParams.get('path');
   const elsewhere = resolved.origin + resolved.pathname !== repo.origin + repo.pathname || path === null || (resolved.searchParams.get('version') ?? '') !== (repo.searchParams.get('version') ?? '');
-  if (elsewhere) return isRelativeTarget(target) ? null : undefined;
+  if (elsewhere) return isAbsoluteUrl(target) ? undefined : null;
   const normalized = posix.normalize(path).replace(/^\/+/, '');
   return normalized.startsWith('../') || normalized === '..' ? null : normalized;
 }
@@ -101,6 +189,10 @@ function integrations() {
   return scm;
 }
 
+function filePath(path: string | null | undefined): Resolved {
+  return typeof path === 'string' ? { path } : path === null ? { outside: true } : { external: true };
+}
+
 function fileTargetToPath(fromFile: string, target: string): string | null | undefined {
   if (posix.isAbsolute(target)) return undefined;
   const joined = posix.normalize(posix.join(posix.dirname(fromFile), target));
@@ -110,9 +202,12 @@ function fileTargetToPath(fromFile: string, target: string): string | null | und
 /** Resolves a path written inside `fromFile` (placeholders, techdocs `dir:`) to a repo-relative path. */
 export function resolveRelative(fromFile: string, target: string, repoUrl?: string): string | null | undefined {
   try {
-    // A scheme, or a path from the repository's root (`/catalog/x.yaml`): resolved as Backstage resolves URLs.
-    if (/^[a-z][a-z0-9+.-]*:/i.test(target) || (target.startsWith('/') && !target.startsWith('//'))) return urlTargetToPath(fromFile, target, repoUrl);
-    return fileTargetToPath(fromFile, target);
+    // A plain relative path (`./openapi.yaml`, `docs`) that stays in the repository is joined to the file's
+    // folder, as URL resolution would; anything else (a scheme, a path from the repository's root, characters
+    // URL parsing trims or encodes, a climb past the root that may come back in) is resolved as Backstage
+    // resolves URLs.
+    const joined = PLAIN_RELATIVE.test(target) && !target.includes('//') ? fileTargetToPath(fromFile, target) : null;
+    return typeof joined === 'string' ? joined : urlTargetToPath(fromFile, target, repoUrl);
   } catch (error) {
     // A malformed %-escape names nothing that can be read: no file of this repository.
     if (error instanceof URIError) return null;

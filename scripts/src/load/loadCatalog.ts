@@ -14,6 +14,8 @@ import { readSource, sourceText, textHash, type SourceBytes } from './readSource
 import { readRepoFile } from './repoPath.ts';
 import { unparsedRefs } from './unparsedRefs.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
+import { entityModelCore } from '../backstage.ts';
+import { fitsEntityEnvelope } from '../catalog/checkBackstageModel.ts';
 import { isYamlFile, listRepoFiles } from './repoFiles.ts';
 import type { PathSegment } from './yamlPath.ts';
 
@@ -176,7 +178,7 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
   const typeOf = new Map(start.map(file => [file, config.catalog.rootLocationType as string]));
   const origins = new Map(start.map(file => [file, file]));
   // The Location (its ref and file) whose target first reached each file.
-  const parents = new Map<string, { ref: string; file: string }>();
+  const parents = new Map<string, Parent>();
   const ignored: Diagnostic[] = [];
   let wave = start;
   while (wave.length > 0) {
@@ -187,7 +189,7 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
       const parent = parents.get(source.file);
       if (parent) {
         source.documents.forEach((doc, document) => {
-          if (locationRef(doc) !== parent.ref) return;
+          if (!hasParentRef(doc, parent)) return;
           ignored.push(ignoredLocation(source, document, parent));
           source.documents[document] = undefined;
         });
@@ -195,12 +197,13 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
       for (const edge of locationEdges(source, typeOf.get(source.file) ?? 'url', targets)) {
         locations.push(edge);
         if (edge.resolution.kind !== 'files') continue;
+        const location = source.documents[edge.document];
+        const name = locationName(location);
         for (const found of edge.resolution.files) {
           if (typeOf.has(found)) continue;
           typeOf.set(found, edge.type);
           origins.set(found, origins.get(source.file) ?? source.file);
-          const ref = locationRef(source.documents[edge.document]);
-          if (ref) parents.set(found, { ref, file: source.file });
+          if (name !== undefined) parents.set(found, { location: location as Record<string, unknown>, name, file: source.file });
           next.push(found);
         }
       }
@@ -210,11 +213,34 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
   return { files, locations, origins, ignored };
 }
 
-/** A Location document's ref, lower-cased as Backstage compares them; undefined for anything else. */
-function locationRef(doc: unknown): string | undefined {
+/** The Location whose target reached a file: its document, its metadata.name lower-cased, its file. */
+interface Parent {
+  location: Record<string, unknown>;
+  name: string;
+  file: string;
+}
+
+/**
+ * A Location document's metadata.name, lower-cased; undefined for anything else. Only `kind: Location`,
+ * exactly, reads targets: the processing orchestrator's isLocationEntity compares `entity.kind === 'Location'`.
+ */
+function locationName(doc: unknown): string | undefined {
   if (!isRecord(doc) || doc.kind !== 'Location' || !isRecord(doc.metadata) || typeof doc.metadata.name !== 'string') return undefined;
-  const namespace = typeof doc.metadata.namespace === 'string' && doc.metadata.namespace ? doc.metadata.namespace : 'default';
-  return `location:${namespace}/${doc.metadata.name}`.toLowerCase();
+  return doc.metadata.name.toLowerCase();
+}
+
+/**
+ * Whether a document a Location emits is dropped as that Location itself: ProcessorOutputCollector checks
+ * the envelope (validateEntityEnvelope), then compares catalog-model's stringifyEntityRef of both, which
+ * lower-cases kind, namespace and name, so `kind: location` or `LOCATION` of the same name is dropped as
+ * `Location` is. A Location that fails the envelope is never processed, so it reads nothing either.
+ */
+function hasParentRef(doc: unknown, parent: Parent): boolean {
+  // Only a kind that lower-cases to `location`, of the same name, can share the ref: the rest of a big
+  // catalog never loads the real checks.
+  if (!isRecord(doc) || typeof doc.kind !== 'string' || doc.kind.toLowerCase() !== 'location' || !isRecord(doc.metadata) || typeof doc.metadata.name !== 'string' || doc.metadata.name.toLowerCase() !== parent.name) return false;
+  const { stringifyEntityRef } = entityModelCore();
+  return fitsEntityEnvelope(parent.location) && fitsEntityEnvelope(doc) && stringifyEntityRef(doc as never) === stringifyEntityRef(parent.location as never);
 }
 
 /**
@@ -222,11 +248,12 @@ function locationRef(doc: unknown): string | undefined {
  * an emitted entity whose ref is that of the entity being processed ("Ignored emitted entity … whose ref
  * was identical to the one being processed"): it is never ingested, and nothing it targets is read.
  */
-function ignoredLocation(source: SourceFile, document: number, parent: { ref: string; file: string }): Diagnostic {
+function ignoredLocation(source: SourceFile, document: number, parent: Parent): Diagnostic {
+  const ref = entityModelCore().stringifyEntityRef(parent.location as never);
   return {
     ruleId: 'location-ignored',
     severity: 'error',
-    message: `This Location is ${parent.ref.length > 200 ? `${parent.ref.slice(0, 199)}…` : parent.ref}, the same ref as the Location in ${parent.file} that reads this file: Backstage ignores an entity emitted with the ref of the Location being processed ("Ignored emitted entity … whose ref was identical to the one being processed", in its log only), so this Location is never ingested and nothing it targets is read.`,
+    message: `This Location is ${ref.length > 200 ? `${ref.slice(0, 199)}…` : ref}, the same ref as the Location in ${parent.file} that reads this file: Backstage ignores an entity emitted with the ref of the Location being processed ("Ignored emitted entity … whose ref was identical to the one being processed", in its log only), so this Location is never ingested and nothing it targets is read.`,
     hint: 'Give this Location a name of its own (metadata.name).',
     file: source.file,
     range: source.locate(document, ['metadata', 'name']),

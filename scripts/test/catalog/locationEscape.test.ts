@@ -90,10 +90,10 @@ describe('a target or placeholder written from the repository root, /catalog/x.y
 // a Location of the same name reads is never ingested, and what it targets is never read (a real catalog).
 describe('a Location read by a Location of the same ref (check, through the bin)', () => {
   /** catalog/all.yaml (Location acme) reads catalog/group/all.yaml (Location `child`), which reads a Group. */
-  const nested = (child: string) => tempRepo({
+  const nested = (child: string, kind = 'Location') => tempRepo({
     'gitops.config.yaml': "repoUrl: https://github.com/acme/control/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n  include: ['catalog/**/*.yaml']\n",
     'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: acme\nspec:\n  targets: [./group/all.yaml]\n',
-    'catalog/group/all.yaml': `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: ${child}\nspec:\n  targets: [./sre.yaml]\n`,
+    'catalog/group/all.yaml': `apiVersion: backstage.io/v1alpha1\nkind: ${kind}\nmetadata:\n  name: ${child}\nspec:\n  targets: [./sre.yaml]\n`,
     'catalog/group/sre.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: sre}\nspec: {type: team, children: []}\n',
   });
 
@@ -102,6 +102,23 @@ describe('a Location read by a Location of the same ref (check, through the bin)
     const found = (JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string; message: string; range: { start: { line: number; column: number } } }[]);
     expect(found.map(d => `${d.ruleId}@${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual(['location-ignored@catalog/group/all.yaml:4:9', 'location-unreachable@catalog/group/sre.yaml:1:1']);
     expect(found[0].message).toContain('the same ref as the Location in catalog/all.yaml that reads this file');
+    expect(run.status).toBe(1);
+  }, 60_000);
+
+  // stringifyEntityRef lower-cases the kind: `kind: location` has the ref of the Location reading it and is
+  // dropped the same way (it was reported as an unknown kind and a duplicate). Only `kind: Location`, exactly,
+  // reads targets (isLocationEntity), so what it lists stays unreachable either way.
+  it.each(['location', 'LOCATION', 'LoCaTiOn'])('kind: %s of the same name is ignored too, not an unknown kind nor a duplicate', async kind => {
+    const run = await runBin(['check', '--root', '.', '--format', 'json'], await nested('ACME', kind));
+    const found = (JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string; range: { start: { line: number } } }[]);
+    expect(found.map(d => `${d.ruleId}@${d.file}:${d.range.start.line}`)).toEqual(['location-ignored@catalog/group/all.yaml:4', 'location-unreachable@catalog/group/sre.yaml:1']);
+    expect(run.status).toBe(1);
+  }, 60_000);
+
+  it('kind: location of another name is what Backstage makes of it: a kind no processor knows, whose targets nobody reads', async () => {
+    const run = await runBin(['check', '--root', '.', '--format', 'json'], await nested('acme-groups', 'location'));
+    const found = (JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string }[]);
+    expect(found.map(d => `${d.ruleId}@${d.file}`)).toEqual(['entity-kind-unknown@catalog/group/all.yaml', 'location-unreachable@catalog/group/sre.yaml']);
     expect(run.status).toBe(1);
   }, 60_000);
 
