@@ -50,6 +50,9 @@ const isGeneratedLocation = (e: RemoteEntity) => e.kind === 'Location' && e.meta
  * Makes Backstage hold exactly this repo's entities: plan, then register the roots, refresh the
  * locations whose files changed, wait until every entity has the repo's content (or report why not),
  * and only then remove what left the repo (never anything from another origin). Re-running it resumes: each step is idempotent.
+ * An entity Backstage holds from a location outside the repo is taken over only from a location in
+ * `adoptFrom`; any other is refused (`sync-entity-held-elsewhere` in the result, the holder untouched)
+ * while the rest of the repo syncs.
  */
 export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   const started = Date.now();
