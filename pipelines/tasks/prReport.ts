@@ -1,24 +1,32 @@
 // The Azure DevOps adapter of `backstage-gitops report`: logging commands for the findings, the
 // Markdown as the run's summary, one PR comment thread kept up to date, and a PR status that a
 // branch policy can require. No catalog logic lives here.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebApi, getBearerHandler } from 'azure-devops-node-api';
-import { CommentThreadStatus, CommentType, GitStatusState, type GitPullRequestCommentThread } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
+import { CommentThreadStatus, CommentType, GitStatusState, type GitPullRequestCommentThread, type GitPullRequestIteration } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
 import type { Diagnostic } from '../../scripts/src/diagnostic.ts';
 import { countDiagnostics } from '../../scripts/src/diagnostic.ts';
 import { pickAnnotations } from '../../scripts/src/report/annotationBudget.ts';
-import { escapeAzureData, formatAzure } from '../../scripts/src/report/formatAzure.ts';
+import { boundDiagnostics, clipText } from '../../scripts/src/report/boundDiagnostics.ts';
+import { escapeAzureData } from '../../scripts/src/report/formatAzure.ts';
+import { formatters } from '../../scripts/src/report/formatters.ts';
+import { logText, mdCode } from '../../scripts/src/report/safeText.ts';
 import { secretScrubber } from '../../scripts/src/report/secretScrubber.ts';
-import { formatJunit } from '../../scripts/src/report/formatJunit.ts';
 import { REPORT_MARKER } from '../../scripts/src/pr/reportMarker.ts';
 
 const CLI = fileURLToPath(new URL('../../scripts/bin/backstage-gitops.js', import.meta.url));
+// The CLI runs in its own toolkit's folder, never in the checkout it gates: nothing the pull request
+// commits there (a tsconfig.json, an .npmrc) is taken for the toolkit's own settings.
+const TOOLKIT = fileURLToPath(new URL('../../', import.meta.url));
 // Azure renders the first ten issues of a task; the rest are in the summary and the PR thread.
 const ISSUES_SHOWN = 10;
+// One line of the CLI's own error in the thread; a PR status description is shown on one line too.
+const MAX_REASON = 300;
+const MAX_STATUS_DESCRIPTION = 200;
 
 export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<number> {
   const root = resolve(env.BUILD_SOURCESDIRECTORY ?? '.');
@@ -27,15 +35,18 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   const work = mkdtempSync(join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), 'gitops-'));
   const out = join(work, 'report.json');
   const args = base ? ['report', '--base', base, '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
-  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
-  if (run.status === 2 || run.status === null) {
-    write(`##vso[task.logissue type=error;]backstage-gitops ${args[0]} could not run (exit ${run.status})\n##vso[task.complete result=Failed;]\n`);
-    return 2;
-  }
-  const result = JSON.parse(readFileSync(out, 'utf8')) as { markdown?: string; summaryMarkdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[] };
+  // The gate needs no token: the access token stays out of its environment (its own children get
+  // childEnv's allow-list anyway).
+  const { SYSTEM_ACCESSTOKEN: _token, ...gateEnv } = env;
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env: gateEnv, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  // The CLI escapes what it prints; its stderr goes to the log as before, and is kept for the thread.
+  if (run.stderr) process.stderr.write(run.stderr);
+  const parsed = run.status === 0 || run.status === 1 ? readResult(out) : undefined;
+  if (!parsed) return couldNotRun(env, args[0], failureLine(run), write);
+  const result = { ...parsed, diagnostics: boundDiagnostics(parsed.diagnostics) };
   const options = { color: false, checkedFiles: 0, entityCount: 0, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0', sourceRoot: root };
   const shown = pickAnnotations(result.diagnostics, new Set(result.changedFiles ?? []), ISSUES_SHOWN);
-  write(formatAzure(shown, options).split('\n').filter(l => !l.startsWith('##vso[task.complete')).join('\n'));
+  write(formatters.azure(shown, options).split('\n').filter(l => !l.startsWith('##vso[task.complete')).join('\n'));
   const markdown = result.markdown ?? `${REPORT_MARKER}\n## Backstage catalog gate\n\n${result.diagnostics.length} findings.\n`;
   const summary = join(work, 'backstage-catalog.md');
   // The run summary takes the full lists; the PR thread gets the comment-sized report.
@@ -43,13 +54,18 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   write(`##vso[task.addattachment type=Distributedtask.Core.Summary;name=Backstage catalog;]${summary}\n`);
   const junit = join(env.BUILD_ARTIFACTSTAGINGDIRECTORY ?? work, 'junit', 'backstage-gitops.xml');
   spawnSync('mkdir', ['-p', join(junit, '..')]);
-  writeFileSync(junit, formatJunit(result.diagnostics, options));
+  writeFileSync(junit, formatters.junit(result.diagnostics, options));
 
   const pullRequestId = Number(env.SYSTEM_PULLREQUEST_PULLREQUESTID);
   if (pullRequestId && env.SYSTEM_ACCESSTOKEN && env.SYSTEM_COLLECTIONURI) {
     const failing = run.status === 1;
     try {
-      const warning = await publishToPullRequest(env, pullRequestId, markdown, failing, countDiagnostics(result.diagnostics).error);
+      const errors = countDiagnostics(result.diagnostics).error;
+      const warning = await publishToPullRequest(env, pullRequestId, markdown, {
+        thread: failing ? CommentThreadStatus.Active : CommentThreadStatus.Closed,
+        state: failing ? GitStatusState.Failed : GitStatusState.Succeeded,
+        description: failing ? `${errors} catalog error(s)` : 'Catalog gate passed',
+      });
       if (warning) write(`##vso[task.logissue type=warning;]${escapeAzureData(warning)}\n`);
     } catch (error) {
       // A fork's pull request builds with a token that cannot write to the pull request (Azure's default for
@@ -72,6 +88,57 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   return run.status ?? 1;
 }
 
+/** What `report`/`check --format json` writes (the fields this task reads). */
+interface GateResult { markdown?: string; summaryMarkdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[] }
+
+/** The JSON `report`/`check` wrote, or undefined when it is missing or no JSON (the gate did not finish). */
+function readResult(file: string): GateResult | undefined {
+  try {
+    const result = JSON.parse(readFileSync(file, 'utf8')) as GateResult;
+    return Array.isArray(result?.diagnostics) ? result : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CLI's reason in one bounded line: its stderr (one clear message on exit 2) or how the process ended. */
+function failureLine(run: SpawnSyncReturns<string>): string {
+  const said = logText((run.stderr ?? '').split('\n').map(line => line.trim()).filter(Boolean).join(' '));
+  const how = run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
+  return clipText(said || `the toolkit ${how} without a report`, MAX_REASON);
+}
+
+/**
+ * The gate did not finish (exit 2, a crash, no report): the PR thread says so (active) and the status is
+ * Error, replacing a "Succeeded" an earlier push left; the task fails with exit 2.
+ */
+async function couldNotRun(env: NodeJS.ProcessEnv, command: string, reason: string, write: (text: string) => void): Promise<number> {
+  write(`##vso[task.logissue type=error;]${escapeAzureData(`The gate could not run: ${reason}`)}\n`);
+  const pullRequestId = Number(env.SYSTEM_PULLREQUEST_PULLREQUESTID);
+  if (pullRequestId && env.SYSTEM_ACCESSTOKEN && env.SYSTEM_COLLECTIONURI) {
+    const markdown = `${REPORT_MARKER}\n## ⚠️ Backstage catalog: the gate could not run\n\n\`backstage-gitops ${command}\` stopped before it had checked this pull request, so no earlier verdict applies to it:\n\n> ${mdCode(reason)}\n\nFix the cause (the run's log has the details) and push again.\n`;
+    try {
+      const warning = await publishToPullRequest(env, pullRequestId, markdown, { thread: CommentThreadStatus.Active, state: GitStatusState.Error, description: clipText(`The gate could not run: ${reason}`, MAX_STATUS_DESCRIPTION) });
+      if (warning) write(`##vso[task.logissue type=warning;]${escapeAzureData(warning)}\n`);
+    } catch (error) {
+      const message = secretScrubber([env.SYSTEM_ACCESSTOKEN])((error as Error).message ?? String(error));
+      write(`##vso[task.logissue type=error;]${escapeAzureData(`Posting to pull request ${pullRequestId} failed: ${message}`)}\n`);
+    }
+  }
+  write('##vso[task.complete result=Failed;]the gate could not run\n');
+  return 2;
+}
+
+/**
+ * The id of the pull request iteration whose head is `sourceCommit` (System.PullRequest.SourceCommitId);
+ * without that variable, the latest iteration (GET …/pullRequests/{id}/iterations lists them oldest first).
+ * Undefined when no iteration matches: the run checked a commit the pull request no longer points at.
+ */
+export function iterationOf(iterations: readonly GitPullRequestIteration[], sourceCommit: string | undefined): number | undefined {
+  if (!sourceCommit) return iterations.reduce<number | undefined>((latest, i) => (i.id !== undefined && (latest === undefined || i.id > latest) ? i.id : latest), undefined);
+  return iterations.filter(i => i.sourceRefCommit?.commitId?.toLowerCase() === sourceCommit.toLowerCase()).at(-1)?.id;
+}
+
 /**
  * Whether a PR thread is this task's report: its first comment starts with the marker (a quote of it
  * does not) and was written by `identityId`, the identity the token authenticates as (for
@@ -88,13 +155,13 @@ export function isOwnThread(thread: GitPullRequestCommentThread, identityId: str
  * and the `backstage-gitops/validate` status. The identity comes from `GET _apis/connectionData`
  * (`authenticatedUser.id`). Returns a warning to log when the thread could not be kept.
  */
-async function publishToPullRequest(env: NodeJS.ProcessEnv, pullRequestId: number, markdown: string, failing: boolean, errors: number): Promise<string | undefined> {
+async function publishToPullRequest(env: NodeJS.ProcessEnv, pullRequestId: number, markdown: string, verdict: { thread: CommentThreadStatus; state: GitStatusState; description: string }): Promise<string | undefined> {
   const connection = new WebApi(env.SYSTEM_COLLECTIONURI!, getBearerHandler(env.SYSTEM_ACCESSTOKEN!));
   const identityId = (await connection.connect()).authenticatedUser?.id;
   const git = await connection.getGitApi();
   const project = env.SYSTEM_TEAMPROJECT;
   const repository = env.BUILD_REPOSITORY_ID!;
-  const status = failing ? CommentThreadStatus.Active : CommentThreadStatus.Closed;
+  const status = verdict.thread;
   let warning: string | undefined;
   const threads = identityId ? await git.getThreads(repository, pullRequestId, project) : [];
   const mine = identityId ? threads.filter(t => isOwnThread(t, identityId)) : [];
@@ -107,10 +174,18 @@ async function publishToPullRequest(env: NodeJS.ProcessEnv, pullRequestId: numbe
     await git.updateThread({ status }, repository, pullRequestId, mine[0].id!, project);
   }
   const runUrl = env.BUILD_BUILDID ? `${env.SYSTEM_COLLECTIONURI}${project}/_build/results?buildId=${env.BUILD_BUILDID}` : undefined;
+  // The status speaks for the iteration (push) this run checked, so a status policy with "reset on source
+  // update" never takes it for a later push; the build's PR head is System.PullRequest.SourceCommitId.
+  const iterations = await git.getPullRequestIterations(repository, pullRequestId, project);
+  const iterationId = iterationOf(iterations, env.SYSTEM_PULLREQUEST_SOURCECOMMITID);
+  if (iterationId === undefined) {
+    return [warning, `No pull request status: none of pull request ${pullRequestId}'s iterations has the commit this run checked (${logText(env.SYSTEM_PULLREQUEST_SOURCECOMMITID ?? 'unknown')}); a later push gets its own run.`].filter(Boolean).join(' ');
+  }
   await git.createPullRequestStatus({
-    state: failing ? GitStatusState.Failed : GitStatusState.Succeeded,
-    description: failing ? `${errors} catalog error(s)` : 'Catalog gate passed',
+    state: verdict.state,
+    description: verdict.description,
     context: { genre: 'backstage-gitops', name: 'validate' },
+    iterationId,
     ...(runUrl ? { targetUrl: runUrl } : {}),
   }, repository, pullRequestId, project);
   return warning;

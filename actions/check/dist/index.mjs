@@ -38798,6 +38798,78 @@ var require_lib = __commonJS({
   }
 });
 
+// node_modules/picocolors/picocolors.js
+var require_picocolors = __commonJS({
+  "node_modules/picocolors/picocolors.js"(exports, module) {
+    var p = process || {};
+    var argv = p.argv || [];
+    var env = p.env || {};
+    var isColorSupported = !(!!env.NO_COLOR || argv.includes("--no-color")) && (!!env.FORCE_COLOR || argv.includes("--color") || p.platform === "win32" || (p.stdout || {}).isTTY && env.TERM !== "dumb" || !!env.CI);
+    var formatter = (open2, close, replace = open2) => (input) => {
+      let string = "" + input, index = string.indexOf(close, open2.length);
+      return ~index ? open2 + replaceClose(string, close, replace, index) + close : open2 + string + close;
+    };
+    var replaceClose = (string, close, replace, index) => {
+      let result = "", cursor = 0;
+      do {
+        result += string.substring(cursor, index) + replace;
+        cursor = index + close.length;
+        index = string.indexOf(close, cursor);
+      } while (~index);
+      return result + string.substring(cursor);
+    };
+    var createColors = (enabled = isColorSupported) => {
+      let f = enabled ? formatter : () => String;
+      return {
+        isColorSupported: enabled,
+        reset: f("\x1B[0m", "\x1B[0m"),
+        bold: f("\x1B[1m", "\x1B[22m", "\x1B[22m\x1B[1m"),
+        dim: f("\x1B[2m", "\x1B[22m", "\x1B[22m\x1B[2m"),
+        italic: f("\x1B[3m", "\x1B[23m"),
+        underline: f("\x1B[4m", "\x1B[24m"),
+        inverse: f("\x1B[7m", "\x1B[27m"),
+        hidden: f("\x1B[8m", "\x1B[28m"),
+        strikethrough: f("\x1B[9m", "\x1B[29m"),
+        black: f("\x1B[30m", "\x1B[39m"),
+        red: f("\x1B[31m", "\x1B[39m"),
+        green: f("\x1B[32m", "\x1B[39m"),
+        yellow: f("\x1B[33m", "\x1B[39m"),
+        blue: f("\x1B[34m", "\x1B[39m"),
+        magenta: f("\x1B[35m", "\x1B[39m"),
+        cyan: f("\x1B[36m", "\x1B[39m"),
+        white: f("\x1B[37m", "\x1B[39m"),
+        gray: f("\x1B[90m", "\x1B[39m"),
+        bgBlack: f("\x1B[40m", "\x1B[49m"),
+        bgRed: f("\x1B[41m", "\x1B[49m"),
+        bgGreen: f("\x1B[42m", "\x1B[49m"),
+        bgYellow: f("\x1B[43m", "\x1B[49m"),
+        bgBlue: f("\x1B[44m", "\x1B[49m"),
+        bgMagenta: f("\x1B[45m", "\x1B[49m"),
+        bgCyan: f("\x1B[46m", "\x1B[49m"),
+        bgWhite: f("\x1B[47m", "\x1B[49m"),
+        blackBright: f("\x1B[90m", "\x1B[39m"),
+        redBright: f("\x1B[91m", "\x1B[39m"),
+        greenBright: f("\x1B[92m", "\x1B[39m"),
+        yellowBright: f("\x1B[93m", "\x1B[39m"),
+        blueBright: f("\x1B[94m", "\x1B[39m"),
+        magentaBright: f("\x1B[95m", "\x1B[39m"),
+        cyanBright: f("\x1B[96m", "\x1B[39m"),
+        whiteBright: f("\x1B[97m", "\x1B[39m"),
+        bgBlackBright: f("\x1B[100m", "\x1B[49m"),
+        bgRedBright: f("\x1B[101m", "\x1B[49m"),
+        bgGreenBright: f("\x1B[102m", "\x1B[49m"),
+        bgYellowBright: f("\x1B[103m", "\x1B[49m"),
+        bgBlueBright: f("\x1B[104m", "\x1B[49m"),
+        bgMagentaBright: f("\x1B[105m", "\x1B[49m"),
+        bgCyanBright: f("\x1B[106m", "\x1B[49m"),
+        bgWhiteBright: f("\x1B[107m", "\x1B[49m")
+      };
+    };
+    module.exports = createColors();
+    module.exports.createColors = createColors;
+  }
+});
+
 // actions/check/src/main.ts
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync as readFileSync2, writeFileSync } from "node:fs";
@@ -43497,6 +43569,122 @@ function pickAnnotations(diagnostics, changedFiles, perLevel) {
   return ordered.filter((d) => used[d.severity]++ < perLevel);
 }
 
+// scripts/src/report/boundDiagnostics.ts
+var MAX_FINDING_TEXT = 2e3;
+function clipText(text, max = MAX_FINDING_TEXT) {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - 1);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 55296 && last <= 56319) end--;
+  return `${text.slice(0, end)}\u2026`;
+}
+function boundDiagnostics(diagnostics) {
+  return diagnostics.map((d) => {
+    if (d.message.length <= MAX_FINDING_TEXT && (d.hint?.length ?? 0) <= MAX_FINDING_TEXT && d.file.length <= MAX_FINDING_TEXT && (d.entityRef?.length ?? 0) <= MAX_FINDING_TEXT) return d;
+    return {
+      ...d,
+      message: clipText(d.message),
+      file: clipText(d.file),
+      ...d.hint !== void 0 ? { hint: clipText(d.hint) } : {},
+      ...d.entityRef !== void 0 ? { entityRef: clipText(d.entityRef) } : {}
+    };
+  });
+}
+
+// scripts/src/report/formatOptions.ts
+function checkedCount(options) {
+  const unit = options.checkedUnit ?? "file";
+  return `${options.checkedFiles} ${options.checkedFiles === 1 ? unit : `${unit}s`}`;
+}
+function checkedPhrase(options) {
+  return options.entityCount === void 0 ? checkedCount(options) : `${checkedCount(options)} (${options.entityCount} entities)`;
+}
+
+// scripts/src/report/safeText.ts
+var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+var CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
+var LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/gm;
+var CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
+var LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]|##|^\s*::/;
+var visible = (ch) => ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+function logText(value) {
+  if (!LOG_TEXT_ACTS.test(value)) return value;
+  return value.replace(/\r?\n/g, "\\n").replace(CONTROL, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(/^(\s*)::/, "$1:\u200B:");
+}
+function logLines(text, options = {}) {
+  const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
+  return text.replace(/\r/g, "\\r").replace(control, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(LINE_START_COMMAND, "$1:\u200B:");
+}
+var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "|": "&#124;" };
+function htmlText(value) {
+  return value.replace(/[&<>"'|]/g, (ch) => HTML[ch]);
+}
+function mdText(value) {
+  const markdown = value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " ").replace(/[\\`*_[\]{}()#+!~=:-]/g, (ch) => `\\${ch}`).replace(/@(?=[\w-])/g, "@\u200B").replace(/\\#(?=\d)/g, "\\#\u200B").replace(/\b(GH|AB)\\-(?=\d)/gi, "$1\u200B\\-");
+  return htmlText(markdown);
+}
+function mdCode(value) {
+  const html = htmlText(value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " "));
+  return `<code>${html.replace(/[[\]*_~`\\]/g, (ch) => `&#${ch.charCodeAt(0)};`)}</code>`;
+}
+
+// scripts/src/report/formatGithub.ts
+var GITHUB_ANNOTATIONS_PER_LEVEL = 10;
+var COMMAND = { error: "error", warning: "warning", info: "notice" };
+var escapeData2 = (text) => neutralise(text).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+var escapeProperty2 = (text) => escapeData2(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+var neutralise = (text) => logLines(text);
+function formatGithub(diagnostics, options) {
+  const used = { error: 0, warning: 0, info: 0 };
+  const lines = [];
+  for (const d of sortDiagnostics(diagnostics)) {
+    if (used[d.severity]++ >= GITHUB_ANNOTATIONS_PER_LEVEL) continue;
+    const props = [
+      `file=${escapeProperty2(d.file)}`,
+      `line=${d.range.start.line}`,
+      `endLine=${d.range.end.line}`,
+      ...d.range.start.line === d.range.end.line ? [`col=${d.range.start.column}`, `endColumn=${Math.max(d.range.end.column, d.range.start.column)}`] : [],
+      `title=${escapeProperty2(d.ruleId)}`
+    ];
+    lines.push(`::${COMMAND[d.severity]} ${props.join(",")}::${escapeData2(d.hint ? `${d.message}
+${d.hint}` : d.message)}`);
+  }
+  const hidden = Object.values(used).reduce((sum, n) => sum + Math.max(0, n - GITHUB_ANNOTATIONS_PER_LEVEL), 0);
+  if (hidden > 0) lines.push(`::notice title=more findings::${hidden} more findings are not annotated (GitHub shows ${GITHUB_ANNOTATIONS_PER_LEVEL} per level); see the job summary or the JSON report.`);
+  const totals = countDiagnostics(diagnostics);
+  lines.push(`${totals.error} errors, ${totals.warning} warnings, ${totals.info} info in ${checkedPhrase(options)}`);
+  return `${lines.join("\n")}
+`;
+}
+
+// scripts/src/report/formatAzure.ts
+var escapeAzureData = (text) => neutralise(text).replace(/%/g, "%AZP25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+var escapeProperty3 = (text) => escapeAzureData(text).replace(/]/g, "%5D").replace(/;/g, "%3B");
+function formatAzure(diagnostics, options) {
+  const root = options.sourceRoot ? `${options.sourceRoot.replace(/[\\/]$/, "")}/` : "";
+  const lines = sortDiagnostics(diagnostics).map((d) => {
+    const text = escapeAzureData(d.hint ? `${d.message} (hint: ${d.hint})` : d.message);
+    if (d.severity === "info") return `${escapeAzureData(`${d.file}:${d.range.start.line}:${d.range.start.column}`)} info ${d.ruleId}: ${text}`;
+    const props = [`type=${d.severity}`, `sourcepath=${escapeProperty3(root + d.file)}`, `linenumber=${d.range.start.line}`, `columnnumber=${d.range.start.column}`, `code=${escapeProperty3(d.ruleId)}`];
+    return `##vso[task.logissue ${props.join(";")};]${text}`;
+  });
+  const totals = countDiagnostics(diagnostics);
+  const result = totals.error > 0 ? "Failed" : totals.warning > 0 ? "SucceededWithIssues" : "Succeeded";
+  lines.push(`##vso[task.complete result=${result};]${totals.error} errors, ${totals.warning} warnings in ${checkedPhrase(options)}`);
+  return `${lines.join("\n")}
+`;
+}
+
+// scripts/src/report/formatJson.ts
+function formatJson(diagnostics, options) {
+  const report = {
+    summary: { ...countDiagnostics(diagnostics), checkedFiles: options.checkedFiles, entities: options.entityCount },
+    diagnostics: sortDiagnostics(diagnostics)
+  };
+  return `${JSON.stringify(report, null, 2)}
+`;
+}
+
 // scripts/src/report/findingKey.ts
 import { createHash } from "node:crypto";
 function findingKeys(diagnostics) {
@@ -43517,6 +43705,80 @@ function fingerprint(key) {
 }
 function lineFree(message) {
   return message.replace(/:\d+(?::\d+)?\b/g, "").replace(/\b(lines?|columns?) \d+(?:, (?:line )?\d+)*/gi, "$1");
+}
+
+// scripts/src/report/formatJunit.ts
+var escapeXml = (text) => text.replace(/[<>&"']/g, (ch) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[ch]).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "");
+function caseName(d, occurrence) {
+  const message = lineFree(d.message).split("\n")[0];
+  const short = message.length > 120 ? `${message.slice(0, 119)}\u2026` : message;
+  return `${d.ruleId} ${d.entityRef ?? d.file}: ${short}${occurrence > 1 ? ` (${occurrence})` : ""}`;
+}
+function formatJunit(diagnostics, options) {
+  const keys = findingKeys(diagnostics);
+  const byFile = /* @__PURE__ */ new Map();
+  for (const d of sortDiagnostics(diagnostics)) (byFile.get(d.file) ?? byFile.set(d.file, []).get(d.file)).push(d);
+  const suites = [...byFile].map(([file, list]) => {
+    const failures2 = list.filter((d) => d.severity === "error").length;
+    const cases = list.map((d) => {
+      const name = escapeXml(caseName(d, keys.get(d).occurrence));
+      const text = escapeXml(`${d.message}${d.hint ? `
+hint: ${d.hint}` : ""}${d.entityRef ? `
+entity: ${d.entityRef}` : ""}
+at ${file}:${d.range.start.line}:${d.range.start.column}`);
+      return d.severity === "error" ? `    <testcase classname="${escapeXml(file)}" name="${name}">
+      <failure type="${escapeXml(d.ruleId)}" message="${escapeXml(d.message)}">${text}</failure>
+    </testcase>` : `    <testcase classname="${escapeXml(file)}" name="${name}">
+      <system-out>${d.severity}: ${text}</system-out>
+    </testcase>`;
+    });
+    return `  <testsuite name="${escapeXml(file)}" tests="${list.length}" failures="${failures2}" errors="0">
+${cases.join("\n")}
+  </testsuite>`;
+  });
+  const total = diagnostics.length;
+  const failures = diagnostics.filter((d) => d.severity === "error").length;
+  if (suites.length === 0) {
+    suites.push(`  <testsuite name="${escapeXml(options.toolName)}" tests="1" failures="0" errors="0">
+    <testcase classname="catalog" name="${escapeXml(checkedCount(options))}${options.entityCount === void 0 ? "" : `, ${options.entityCount} entities`} checked"/>
+  </testsuite>`);
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="${escapeXml(options.toolName)}" tests="${Math.max(total, 1)}" failures="${failures}" errors="0">
+${suites.join("\n")}
+</testsuites>
+`;
+}
+
+// scripts/src/report/formatMarkdown.ts
+var ICON = { error: "\u274C", warning: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
+var MAX_CHARS = 6e4;
+var MAX_VALUE = 1e3;
+var clip = (text) => text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}\u2026` : text;
+function formatMarkdown(diagnostics, options) {
+  const totals = countDiagnostics(diagnostics);
+  const head = [
+    `### Catalog gate: ${totals.error > 0 ? "\u274C failed" : "\u2705 passed"}`,
+    "",
+    `${totals.error} errors \xB7 ${totals.warning} warnings \xB7 ${totals.info} info \xB7 ${checkedCount(options)}${options.entityCount === void 0 ? "" : ` \xB7 ${options.entityCount} entities`}`,
+    ""
+  ];
+  if (diagnostics.length === 0) return `${head.join("\n")}
+`;
+  const rows = ["| | Where | Rule | Finding |", "|---|---|---|---|"];
+  let size = head.join("\n").length + rows.join("\n").length;
+  const sorted = sortDiagnostics(diagnostics);
+  let shown = 0;
+  for (const d of sorted) {
+    const row = `| ${ICON[d.severity]} | ${mdCode(`${clip(d.file)}:${d.range.start.line}:${d.range.start.column}`)} | ${mdCode(clip(d.ruleId))} | ${mdText(clip(d.message))}${d.hint ? `<br>_${mdText(clip(d.hint))}_` : ""} |`;
+    if (size + row.length > MAX_CHARS) break;
+    rows.push(row);
+    size += row.length + 1;
+    shown++;
+  }
+  if (shown < sorted.length) rows.push("", `\u2026and ${sorted.length - shown} more findings; download the JSON or SARIF report for the full list.`);
+  return `${[...head, ...rows].join("\n")}
+`;
 }
 
 // scripts/src/report/formatSarif.ts
@@ -43571,6 +43833,47 @@ function firstSentence(text) {
   return end > 0 ? text.slice(0, end) : text;
 }
 
+// scripts/src/report/formatStylish.ts
+var import_picocolors = __toESM(require_picocolors(), 1);
+function formatStylish(diagnostics, options) {
+  const c = import_picocolors.default.createColors(options.color);
+  const tone = { error: c.red, warning: c.yellow, info: c.blue };
+  const lines = [];
+  let file;
+  for (const d of sortDiagnostics(diagnostics)) {
+    if (d.file !== file) {
+      if (file !== void 0) lines.push("");
+      file = d.file;
+      lines.push(c.underline(logText(d.file)));
+    }
+    const where = c.dim(`${d.range.start.line}:${d.range.start.column}`.padEnd(8));
+    lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(d.message)}  ${c.dim(logText(d.ruleId))}`);
+    if (d.hint) lines.push(`  ${" ".repeat(16)}${c.dim(`hint: ${logText(d.hint)}`)}`);
+  }
+  const summary2 = summaryLine(diagnostics, options);
+  if (lines.length) lines.push("");
+  lines.push(summary2.startsWith("\u2716") ? c.red(c.bold(summary2)) : c.green(summary2));
+  return `${lines.join("\n")}
+`;
+}
+function summaryLine(diagnostics, options) {
+  const totals = countDiagnostics(diagnostics);
+  const summary2 = `${totals.error} error${totals.error === 1 ? "" : "s"}, ${totals.warning} warning${totals.warning === 1 ? "" : "s"}, ${totals.info} info in ${checkedPhrase(options)}`;
+  return `${totals.error > 0 ? "\u2716" : "\u2714"} ${summary2}`;
+}
+
+// scripts/src/report/formatters.ts
+var bounded = (format) => (diagnostics, options) => format(boundDiagnostics(diagnostics), options);
+var formatters = {
+  stylish: bounded(formatStylish),
+  json: bounded(formatJson),
+  junit: bounded(formatJunit),
+  sarif: bounded(formatSarif),
+  markdown: bounded(formatMarkdown),
+  github: bounded(formatGithub),
+  azure: bounded(formatAzure)
+};
+
 // scripts/src/rules.ts
 var RuleRegistry = class {
   #rules = /* @__PURE__ */ new Map();
@@ -43595,6 +43898,8 @@ var rules = [
   { id: "yaml-duplicate-key", severity: "error", description: "A mapping repeats a key; Backstage rejects the document.", example: "metadata:\n  name: a\n  name: b" },
   { id: "yaml-alias-limit", severity: "error", description: "Anchors and aliases expand beyond the limit (billion-laughs protection).", example: "a: &a [x, x]\nb: [*a, *a, *a]  # nested many levels deep" },
   { id: "yaml-node-limit", severity: "error", description: "The file holds more YAML values than the per-file budget (100,000); it is not read, however few bytes it has.", example: "tags: [a, a, a, \u2026]  # 450,000 items in under 1 MB" },
+  { id: "yaml-depth-limit", severity: "error", description: "An API definition (or a file its $refs reach) nests mappings or lists deeper than the limit (128 levels), or does once its $refs are resolved; the recursive parsers behind linting, diffing and $ref resolution never read it.", example: "x-deep: {a: {a: {a: \u2026}}}  # 2,000 levels in 10 KB" },
+  { id: "api-ref-outside-repo", severity: "error", description: "A $ref in an API definition leaves this repository (a URL, an absolute path, a .. above the root); the toolkit never reads or fetches it, so lint and diff see the $ref as written.", example: "enum:\n  - $ref: ../../../../proc/self/environ" },
   { id: "yaml-file-too-large", severity: "error", description: "The file exceeds the size cap and is not read.", example: "# a 5 MB catalog file" },
   { id: "yaml-encoding", severity: "error", description: "The file is not UTF-8; Backstage would replace the bytes silently.", example: "# a file saved as Latin-1 or UTF-16" },
   { id: "config-rule-locked", severity: "warning", description: "gitops.config.yaml tries to turn off or lower a security rule (symlinks, YAML budgets, unsafe mkdocs.yml, unsafe CODEOWNERS paths, glob and render budgets); the setting is ignored.", example: "rules:\n  mkdocs-unsafe-tag: off" },
@@ -43617,6 +43922,7 @@ var rules = [
   { id: "placeholder-outside-repo", severity: "error", description: "A placeholder reaches outside this repository: a path above its root, or a URL into another git repository (refused since catalog-backend 4.0.0; plain web URLs are allowed).", example: "definition:\n  $text: ../../other/api.yaml" },
   { id: "placeholder-not-read", severity: "info", description: "A $text/$json/$yaml placeholder names a URL that Backstage reads at ingestion and the gate cannot read offline: nothing is concluded from its value (one note per entity).", example: "steps:\n  - $yaml: https://github.com/acme/x/blob/main/steps/log.yaml" },
   // Org policy
+  { id: "policy-value-case", severity: "error", description: "A value that an org policy names (const/enum) only in another letter case, such as type: Service where the policy names service: the policy compares exactly and skips the entity, while Backstage's catalog filters compare lower-cased values and list it as a service.", example: "spec:\n  type: Service  # the production-component policy names service", hint: "Write the value as the policy spells it." },
   { id: "policy", severity: "error", description: "An org policy schema in schemas/policy/ is violated; the rule id names the schema (policy/<name>).", example: "spec:\n  lifecycle: beta  # not in the allowed list" },
   // Annotations
   { id: "annotation-location-ref", severity: "error", description: "A location annotation (techdocs-ref, source-location\u2026) is not <type>:<target>.", example: "backstage.io/techdocs-ref: ./docs" },
@@ -43626,20 +43932,21 @@ var rules = [
   { id: "annotation-managed", severity: "warning", description: "Source files set an annotation that Backstage itself manages and overwrites.", example: "backstage.io/managed-by-location: url:\u2026" },
   { id: "techdocs-ref-outside", severity: "error", description: "backstage.io/techdocs-ref dir: leads outside this repository (another branch or repository): TechDocs would build unreviewed docs.", example: "backstage.io/techdocs-ref: dir:/../other-branch/site" },
   { id: "techdocs-ref-missing", severity: "error", description: "backstage.io/techdocs-ref: dir:\u2026 points at a folder with neither mkdocs.yml nor a docs/ folder to build from.", example: "backstage.io/techdocs-ref: dir:./docs  # no ./docs/mkdocs.yml" },
-  { id: "mkdocs-invalid", severity: "error", description: "A TechDocs site's mkdocs.yml does not parse or has no site_name.", example: "nav:\n  - Home: index.md  # no site_name" },
+  { id: "mkdocs-invalid", severity: "error", description: "A TechDocs site's mkdocs.yml does not parse, has no site_name, or sets docs_dir to its own folder (MkDocs refuses: docs_dir must not be the parent directory of the config file).", example: "nav:\n  - Home: index.md  # no site_name" },
   { id: "mkdocs-docs-dir-missing", severity: "error", description: "docs_dir is missing or empty.", example: "docs_dir: manual  # no manual/ folder" },
-  { id: "mkdocs-index-missing", severity: "error", description: "docs_dir has neither index.md nor README.md (which MkDocs builds to index.html), so the site has no landing page.", example: "# docs/ holds only guide.md" },
-  { id: "mkdocs-nav-missing", severity: "warning", description: "A nav entry points at a page that does not exist (MkDocs builds the site with a warning; the entry leads nowhere).", example: "nav:\n  - Runbook: runbok.md" },
+  { id: "mkdocs-index-missing", severity: "error", description: "A site's docs_dir has neither index.md nor README.md (which MkDocs builds to index.html), so the site has no landing page (a config another site's nav includes needs none).", example: "# docs/ holds only guide.md" },
+  { id: "mkdocs-nav-missing", severity: "warning", description: "A nav entry points at a page that does not exist: MkDocs builds the site with a warning and the entry leads nowhere; an error with strict: true, which TechDocs keeps and which makes MkDocs abort.", example: "nav:\n  - Runbook: runbok.md" },
+  { id: "mkdocs-strict-abort", severity: "error", description: "A site with strict: true (which TechDocs keeps) holds something MkDocs warns about, so MkDocs aborts: a README.md beside an index.md (MkDocs leaves it out with a warning). Missing nav pages under strict are mkdocs-nav-missing errors.", example: "strict: true\n# docs/ holds index.md and README.md" },
   { id: "mkdocs-unsafe-tag", severity: "error", description: "mkdocs.yml uses a YAML tag that reads the build environment (!ENV) or constructs Python objects (!!python/\u2026): a way to publish secrets or run code.", example: "copyright: !ENV AZURE_STORAGE_CONNECTION_STRING" },
-  { id: "mkdocs-hooks", severity: "error", description: "mkdocs.yml lists hooks: Python files MkDocs runs while building.", example: "hooks: [hooks/steal.py]" },
+  { id: "mkdocs-hooks", severity: "error", description: "hooks (Python files MkDocs runs while building) that reach MkDocs. TechDocs removes hooks from a site's own mkdocs.yml before building (that is an mkdocs-dropped-key warning), so this fires only where the build would keep them.", example: "hooks: [hooks/steal.py]" },
   { id: "mkdocs-path-outside", severity: "error", description: "A path in mkdocs.yml (docs_dir, site_dir, theme.custom_dir, watch, extra_css, extra_javascript, extra_templates) leads outside the site's folder: the build would read or write files elsewhere on the machine.", example: "docs_dir: ../../../../tmp/x" },
-  { id: "mkdocs-inherit-outside", severity: "error", description: "INHERIT points outside the site's folder or at no file in the repo: config nobody reviewing the site sees.", example: "INHERIT: ../../scripts/base.yml" },
+  { id: "mkdocs-inherit-outside", severity: "error", description: "INHERIT in a config a nav includes (MkDocs' loader follows it when mkdocs-monorepo-plugin reads the file) points outside the site's folder or at no file in the repo: config nobody reviewing the site sees. TechDocs removes INHERIT from a site's own mkdocs.yml (an mkdocs-dropped-key warning).", example: "INHERIT: ../../scripts/base.yml" },
   { id: "techdocs-file-include", severity: "error", description: "A line of a TechDocs site file (a page, or a file a snippet includes) that makes the build paste a file from outside the site (pymdownx.snippets --8<-- or a PlantUML source=, both enabled by techdocs-core): absolute, ~, URL or .. paths.", example: '--8<-- "/proc/self/environ"' },
   { id: "mkdocs-merge-key", severity: "error", description: "mkdocs.yml uses a '<<' merge key: MkDocs and TechDocs merge in keys a reviewer does not see where they take effect (the gate judges the merged config too).", example: "base: &base\n  markdown_extensions: [pymdownx.snippets]\n<<: *base" },
   { id: "mkdocs-unsafe-extension", severity: "error", description: "A markdown extension denied by schemas/techdocs-policy.json, such as pymdownx.snippets, which pastes host files into the page.", example: "markdown_extensions:\n  - pymdownx.snippets" },
-  { id: "mkdocs-plugin-not-allowed", severity: "error", description: "An mkdocs plugin outside schemas/techdocs-policy.json (plugins run Python in the publishing job).", example: "plugins:\n  - macros" },
+  { id: "mkdocs-plugin-not-allowed", severity: "error", description: "An mkdocs plugin outside schemas/techdocs-policy.json that TechDocs keeps (techdocs-core, search, redirects, group), so the build would run it. A plugin TechDocs removes before building is an mkdocs-dropped-key warning.", example: "plugins:\n  - macros" },
   { id: "techdocs-build-failed", severity: "error", description: "A TechDocs site does not build as publish would build it (`techdocs build`): MkDocs' own error on mkdocs.yml or the page it names.", example: "strict: true\nnav:\n  - Setup: setup.md  # no docs/setup.md" },
-  { id: "mkdocs-dropped-key", severity: "warning", description: "mkdocs.yml uses a key, theme option or plugin that TechDocs drops before building.", example: "hooks: [hooks.py]" },
+  { id: "mkdocs-dropped-key", severity: "warning", description: "mkdocs.yml uses a key (hooks and INHERIT included), theme option or plugin that TechDocs removes before building: it has no effect in Backstage or in techdocs build.", example: "hooks: [hooks.py]" },
   // References and uniqueness
   { id: "ref-unresolved", severity: "error", description: "A reference names an entity that is neither in this repo nor declared external.", example: "spec:\n  owner: team-paymnts" },
   { id: "entity-held-elsewhere", severity: "error", description: "With --catalog-url: the live catalog already holds this entity from a registered location outside this repo (not listed under catalog.adoptFrom); Backstage keeps it there, ignores this copy, and sync refuses to take it over.", example: "# component:default/billing, registered by team B from url:https://github.com/acme/billing/blob/main/catalog-info.yaml\nmetadata:\n  name: billing" },
@@ -43677,7 +43984,7 @@ var rules2 = [
   { id: "scorecard-exemption-unknown", severity: "error", description: "An exemption names an entity or check that does not exist.", example: "entityRef: component:default/gone" },
   { id: "scorecard-config-stale", severity: "error", description: "The generated Tech Insights app-config differs from what scorecards/ compiles to.", example: "# a check edited without --write-config" },
   { id: "scorecard", severity: "error", description: "scorecard/<checkId>: a blocking check fails on an entity the change touches, or an overdue initiative fails.", example: "# a new production service without pagerduty.com/service-id" },
-  { id: "codeowners-claim-outside", severity: "warning", description: "A placeholder target, TechDocs folder or skeleton url outside the folder of the entity's own file, or one that defines entities of its own: CODEOWNERS gives it no team line (the platform team reviews it), so no field can hand a team CI config or another team's entities.", example: "definition:\n  $text: ../../../vitest.config.ts" },
+  { id: "codeowners-claim-outside", severity: "error", description: "A placeholder target or TechDocs folder outside the folder of the entity's own file, a template skeleton url outside templates/<name>/ and skeletons/<name>/, a folder that defines entities, or a path another team's line also names (the same path, a folder around it or a path inside it): CODEOWNERS gives it no team line (the platform team reviews it), so no field or fetch url can hand a team CI config, root folders or another team's files.", example: "definition:\n  $text: ../../../vitest.config.ts" },
   { id: "codeowners-platform-path", severity: "error", description: "A catalog field (placeholder target, TechDocs folder, template skeleton url) would give a team a CODEOWNERS line for a platform path (codeowners.platformPaths, the config, the CODEOWNERS file): last match wins, so that team alone could approve changes to it. The line is left out.", example: "description:\n  $text: ../../.github/workflows/main.yml" },
   { id: "codeowners-unsafe-path", severity: "error", description: "A file or folder the catalog owns has a name CODEOWNERS cannot write safely (control characters, whitespace, #, wildcards); it stays with the platform team.", example: "# catalog/x.yaml<newline>* @org/team" },
   { id: "codeowners-team-invalid", severity: "error", description: "github.com/team-slug is not a GitHub org/team slug, so CODEOWNERS ignores it.", example: 'github.com/team-slug: "acme/a team"' },
@@ -43693,7 +44000,7 @@ var rules3 = [
   { id: "template-unknown-parameter-fallback", severity: "warning", description: "An expression with a fallback names a parameter the template does not declare: the fallback always applies.", example: "namespace: ${{ parameters.namespace or 'apps' }}  # no namespace parameter" },
   { id: "template-unknown-filter", severity: "error", description: "An expression in template.yaml uses a filter the scaffolder's renderer does not have: the whole value is passed on as raw text.", example: "createdAt: ${{ '' | now }}" },
   { id: "template-unknown-test", severity: "error", description: "An expression in template.yaml uses a test (x is \u2026) the scaffolder's renderer does not have: the whole value is passed on as raw text.", example: "if: ${{ parameters.env is in(['dev']) }}" },
-  { id: "template-unknown-function", severity: "error", description: "An expression in template.yaml calls a function the scaffolder's renderer does not have: the whole value is passed on as raw text.", example: "name: ${{ uuid() }}" },
+  { id: "template-unknown-function", severity: "error", description: "An expression in template.yaml calls what the scaffolder's renderer cannot call (a function it does not have, Math.max, a method no value has such as padStart, loop.cycle) or prints a function (joiner()): the whole value is passed on as raw text.", example: "name: ${{ uuid() }}" },
   { id: "template-expression-syntax", severity: "error", description: "A step's input, if or each, or the output, holds an expression the scaffolder's renderer cannot parse: it passes the raw text on (an if is then always true, the action gets the literal ${{ \u2026 }}).", example: "if: ${{ parameters.env === 'prod' || parameters.force }}" },
   { id: "template-unknown-step", severity: "error", description: "An expression reads a step that does not exist or has not run yet.", example: "url: ${{ steps.publish.output.remoteUrl }}  # before publish" },
   { id: "template-action-not-allowed", severity: "error", description: "A step uses an action outside schemas/template-policy/actions.json.", example: "action: run:shell" },
@@ -43703,7 +44010,7 @@ var rules3 = [
   { id: "skeleton-unknown-value", severity: "error", description: "A skeleton uses a value the fetch:template step never passes, or values.x where the step sets cookiecutterCompat (its values are then under cookiecutter): it renders empty.", example: "${{ values.team }}  # values: {name, owner}" },
   { id: "skeleton-unknown-filter", severity: "error", description: "A skeleton uses a filter Backstage's engine does not have.", example: "${{ values.name | shout }}" },
   { id: "skeleton-unknown-test", severity: "error", description: "A skeleton uses a test (x is \u2026) Backstage's renderer does not have: the render fails.", example: "{% if values.env is in(['dev', 'prod']) %}" },
-  { id: "skeleton-unknown-function", severity: "error", description: "A skeleton calls a function Backstage's renderer does not have and the file does not define: the render fails.", example: "id: ${{ uuid() }}" },
+  { id: "skeleton-unknown-function", severity: "error", description: "A skeleton calls what Backstage's renderer cannot call (a function it does not have and the file does not define, Math.max, a method no value has such as padStart, Jinja's loop.cycle, caller() outside a {% call %} macro) or prints a function (joiner()): the render fails.", example: "{% for f in values.files %}${{ loop.cycle('odd', 'even') }}{% endfor %}" },
   { id: "skeleton-unsupported", severity: "error", description: "What nunjucks parses but Backstage's renderer (Nunjitsu) refuses: include, import, from, extends, super(), asyncEach, asyncAll, ifAsync.", example: '{% include "header.md" %}' },
   { id: "skeleton-unsafe", severity: "error", description: "A skeleton reaches for constructor, prototype or __proto__.", example: "${{ values.name.constructor }}" },
   { id: "skeleton-cookiecutter-syntax", severity: "error", description: "{{ cookiecutter.x }} in a skeleton whose fetch:template step does not set cookiecutterCompat: true: it is written out unrendered.", example: "name: {{ cookiecutter.name }}  # step without cookiecutterCompat" },
@@ -43740,21 +44047,6 @@ var rules4 = [
   }
 ];
 var apiRules = rules4.reduce((registry, rule) => registry.add(rule), new RuleRegistry());
-
-// scripts/src/report/safeText.ts
-var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
-var CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
-var LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/gm;
-var CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
-var visible = (ch) => ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
-function logLines(text, options = {}) {
-  const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
-  return text.replace(/\r/g, "\\r").replace(control, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(LINE_START_COMMAND, "$1:\u200B:");
-}
-
-// scripts/src/report/formatGithub.ts
-var GITHUB_ANNOTATIONS_PER_LEVEL = 10;
-var neutralise = (text) => logLines(text);
 
 // scripts/src/pr/reportMarker.ts
 var REPORT_MARKER = "<!-- backstage-gitops:pr-report v1 -->";
@@ -43793,16 +44085,21 @@ ${body}`;
 
 // actions/check/src/main.ts
 var CLI = fileURLToPath(new URL("../../../scripts/bin/backstage-gitops.js", import.meta.url));
+var TOOLKIT = fileURLToPath(new URL("../../../", import.meta.url));
+var MAX_REASON = 300;
 async function main() {
   const root = resolve(getInput("working-directory") || ".");
   const pullRequest = context2.payload.pull_request;
   const base = getInput("base-ref") || pullRequest?.base?.sha;
-  const out = join(mkdtempSync(join(tmpdir(), "gitops-")), "report.json");
+  const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), "backstage-gitops-"));
+  const out = join(work, "report.json");
   const args = base ? ["report", "--base", base, "--format", "json", "--output", out, "--root", root] : ["check", "--format", "json", "--output", out, "--root", root];
-  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", stdio: ["ignore", "inherit", "inherit"] });
-  if (run.status === 2 || run.status === null) return setFailed(`backstage-gitops ${args[0]} could not run (exit ${run.status}); see the log above.`);
-  const result = JSON.parse(readFileSync2(out, "utf8"));
-  const diagnostics = result.diagnostics;
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("INPUT_") && name !== "GITHUB_TOKEN"));
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: "utf8", stdio: ["ignore", "inherit", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  if (run.stderr) process.stderr.write(run.stderr);
+  const result = run.status === 0 || run.status === 1 ? readResult(out) : void 0;
+  if (!result) return couldNotRun(pullRequest, args[0], failureLine(run));
+  const diagnostics = boundDiagnostics(result.diagnostics);
   const markdown = result.markdown ?? `${REPORT_MARKER}
 ## Backstage catalog gate
 
@@ -43817,32 +44114,62 @@ ${d.hint}` : d.message);
     else notice(text, props);
   }
   await summary.addRaw(result.summaryMarkdown ?? markdown, true).write();
-  const sarif = resolve(root, getInput("sarif-file") || "backstage-gitops.sarif");
+  const sarif = join(work, "backstage-gitops.sarif");
   const rules5 = [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list()];
-  writeFileSync(sarif, formatSarif(diagnostics, { color: false, checkedFiles: 0, entityCount: 0, rules: rules5, toolName: "backstage-gitops", toolVersion: "0.1.0" }));
-  const reportFile = join(root, "backstage-gitops-report.md");
-  writeFileSync(reportFile, markdown);
-  if (pullRequest && getInput("comment") !== "false") {
-    const octokit = getOctokit(getInput("github-token"));
-    try {
-      const outcome = await upsertStickyComment(octokit, { ...context2.repo, issue_number: pullRequest.number }, markdown);
-      info(`Report comment ${outcome}.`);
-    } catch (error2) {
-      if (isForkPullRequest(pullRequest) && error2.status === 403) {
-        notice(`No report comment: pull request #${Number(pullRequest.number)} comes from a fork, and GitHub gives such runs a read-only token. The report is in this job's summary.`);
-        return finish(run.status, diagnostics, reportFile);
-      }
-      const reason = error2 instanceof Error ? error2.message : String(error2);
-      throw new Error(`Could not post the report comment on pull request #${pullRequest.number} through the GitHub API (${process.env.GITHUB_API_URL ?? "https://api.github.com"}): ${reason}. The job needs a reachable API and a token with pull-requests: write; the report is in the job summary meanwhile.`);
-    }
-  }
-  finish(run.status, diagnostics, reportFile);
+  writeFileSync(sarif, formatters.sarif(diagnostics, { color: false, checkedFiles: 0, entityCount: 0, rules: rules5, toolName: "backstage-gitops", toolVersion: "0.1.0" }), { flag: "wx" });
+  const reportFile = join(work, "backstage-gitops-report.md");
+  writeFileSync(reportFile, markdown, { flag: "wx" });
+  setOutput("sarif", sarif);
+  setOutput("report", reportFile);
+  await postComment(pullRequest, markdown);
+  finish(run.status, diagnostics);
 }
-function finish(status, diagnostics, reportFile) {
+function readResult(file) {
+  try {
+    const result = JSON.parse(readFileSync2(file, "utf8"));
+    return Array.isArray(result?.diagnostics) ? result : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function failureLine(run) {
+  const said = logText((run.stderr ?? "").split("\n").map((line) => line.trim()).filter(Boolean).join(" "));
+  const how = run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
+  return clipText(said || `the toolkit ${how} without a report`, MAX_REASON);
+}
+async function couldNotRun(pullRequest, command, reason) {
+  const markdown = `${REPORT_MARKER}
+## \u26A0\uFE0F Backstage catalog: the gate could not run
+
+\`backstage-gitops ${command}\` stopped before it had checked this pull request, so no earlier verdict applies to it:
+
+> ${mdCode(reason)}
+
+Fix the cause (the job log has the details) and push again.
+`;
+  await summary.addRaw(markdown, true).write();
+  await postComment(pullRequest, markdown);
+  setFailed(`The gate could not run: ${neutralise(reason)}`);
+}
+async function postComment(pullRequest, markdown) {
+  if (!pullRequest || getInput("comment") === "false") return;
+  const octokit = getOctokit(getInput("github-token"));
+  try {
+    const outcome = await upsertStickyComment(octokit, { ...context2.repo, issue_number: pullRequest.number }, markdown);
+    info(`Report comment ${outcome}.`);
+  } catch (error2) {
+    if (isForkPullRequest(pullRequest) && error2.status === 403) {
+      notice(`No report comment: pull request #${Number(pullRequest.number)} comes from a fork, and GitHub gives such runs a read-only token. The report is in this job's summary.`);
+      return;
+    }
+    const reason = error2 instanceof Error ? error2.message : String(error2);
+    throw new Error(`Could not post the report comment on pull request #${Number(pullRequest.number)} through the GitHub API (${process.env.GITHUB_API_URL ?? "https://api.github.com"}): ${reason}. The job needs a reachable API and a token with pull-requests: write; the report is in the job summary meanwhile.`);
+  }
+}
+function finish(status, diagnostics) {
   const totals = countDiagnostics(diagnostics);
   setOutput("errors", totals.error);
   setOutput("warnings", totals.warning);
-  setOutput("report", reportFile);
   if (status === 1) setFailed(`${totals.error} error(s), ${totals.warning} warning(s): see the annotations and the report.`);
 }
 function isForkPullRequest(pullRequest) {

@@ -1,6 +1,6 @@
 // The GitHub adapter of `backstage-gitops report`: inputs in, the toolkit's JSON out to annotations,
 // the job summary, one sticky PR comment and SARIF. No catalog logic lives here.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,7 +10,9 @@ import * as github from '@actions/github';
 import type { Diagnostic } from '../../../scripts/src/diagnostic.ts';
 import { countDiagnostics } from '../../../scripts/src/diagnostic.ts';
 import { pickAnnotations } from '../../../scripts/src/report/annotationBudget.ts';
-import { formatSarif } from '../../../scripts/src/report/formatSarif.ts';
+import { boundDiagnostics, clipText } from '../../../scripts/src/report/boundDiagnostics.ts';
+import { formatters } from '../../../scripts/src/report/formatters.ts';
+import { logText, mdCode } from '../../../scripts/src/report/safeText.ts';
 import { catalogRules } from '../../../scripts/src/catalog/catalogRules.ts';
 import { scorecardRules } from '../../../scripts/src/scorecards/scorecardRules.ts';
 import { templateRules } from '../../../scripts/src/templates/templateRules.ts';
@@ -19,18 +21,34 @@ import { GITHUB_ANNOTATIONS_PER_LEVEL, neutralise } from '../../../scripts/src/r
 import { REPORT_MARKER } from '../../../scripts/src/pr/reportMarker.ts';
 import { upsertStickyComment } from './stickyComment.ts';
 
+/** What `report`/`check --format json` writes (the fields this adapter reads). */
+interface GateResult { markdown?: string; summaryMarkdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[] }
+
 const CLI = fileURLToPath(new URL('../../../scripts/bin/backstage-gitops.js', import.meta.url));
+// The CLI runs in its own toolkit's folder, never in the checkout it gates: nothing the pull request
+// commits there (a tsconfig.json, an .npmrc) is taken for the toolkit's own settings.
+const TOOLKIT = fileURLToPath(new URL('../../../', import.meta.url));
+// One line of the CLI's own error in the comment: long enough for a file, a position and the reason.
+const MAX_REASON = 300;
 
 async function main(): Promise<void> {
   const root = resolve(core.getInput('working-directory') || '.');
   const pullRequest = github.context.payload.pull_request;
   const base = core.getInput('base-ref') || pullRequest?.base?.sha;
-  const out = join(mkdtempSync(join(tmpdir(), 'gitops-')), 'report.json');
+  // Every file the step writes goes to a folder it has just created outside the checkout: a path the pull
+  // request commits (a link `backstage-gitops.sarif -> /somewhere`) is never written through.
+  const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'backstage-gitops-'));
+  const out = join(work, 'report.json');
   const args = base ? ['report', '--base', base, '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
-  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
-  if (run.status === 2 || run.status === null) return core.setFailed(`backstage-gitops ${args[0]} could not run (exit ${run.status}); see the log above.`);
-  const result = JSON.parse(readFileSync(out, 'utf8')) as { markdown?: string; summaryMarkdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[]; summary?: { checkedFiles: number; entities: number } };
-  const diagnostics = result.diagnostics;
+  // The gate needs no token: the step's inputs (github-token among them) stay out of its environment
+  // (its own children get childEnv's allow-list anyway).
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('INPUT_') && name !== 'GITHUB_TOKEN'));
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  // The CLI escapes what it prints; its stderr goes to the log as before, and is kept for the comment.
+  if (run.stderr) process.stderr.write(run.stderr);
+  const result = run.status === 0 || run.status === 1 ? readResult(out) : undefined;
+  if (!result) return couldNotRun(pullRequest, args[0], failureLine(run));
+  const diagnostics = boundDiagnostics(result.diagnostics);
   const markdown = result.markdown ?? `${REPORT_MARKER}\n## Backstage catalog gate\n\n${diagnostics.length} findings.\n`;
 
   for (const d of pickAnnotations(diagnostics, new Set(result.changedFiles ?? []), GITHUB_ANNOTATIONS_PER_LEVEL)) {
@@ -43,39 +61,72 @@ async function main(): Promise<void> {
   }
   // The comment is cut to fit GitHub's 65,536 characters; the job summary (1 MiB) takes the full lists.
   await core.summary.addRaw(result.summaryMarkdown ?? markdown, true).write();
-  const sarif = resolve(root, core.getInput('sarif-file') || 'backstage-gitops.sarif');
+  const sarif = join(work, 'backstage-gitops.sarif');
   // Code scanning shows each rule's descriptions and help from the registries (org policies: from their findings).
   const rules = [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list()];
-  writeFileSync(sarif, formatSarif(diagnostics, { color: false, checkedFiles: 0, entityCount: 0, rules, toolName: 'backstage-gitops', toolVersion: '0.1.0' }));
-  const reportFile = join(root, 'backstage-gitops-report.md');
-  writeFileSync(reportFile, markdown);
+  writeFileSync(sarif, formatters.sarif(diagnostics, { color: false, checkedFiles: 0, entityCount: 0, rules, toolName: 'backstage-gitops', toolVersion: '0.1.0' }), { flag: 'wx' });
+  const reportFile = join(work, 'backstage-gitops-report.md');
+  writeFileSync(reportFile, markdown, { flag: 'wx' });
+  core.setOutput('sarif', sarif);
+  core.setOutput('report', reportFile);
 
-  if (pullRequest && core.getInput('comment') !== 'false') {
-    const octokit = github.getOctokit(core.getInput('github-token'));
-    try {
-      const outcome = await upsertStickyComment(octokit, { ...github.context.repo, issue_number: pullRequest.number }, markdown);
-      core.info(`Report comment ${outcome}.`);
-    } catch (error) {
-      // GitHub gives a pull_request workflow run for a fork's pull request a read-only token: no comment can
-      // be posted, and the gate's verdict must not turn on that. The report is in the job summary.
-      if (isForkPullRequest(pullRequest) && (error as { status?: number }).status === 403) {
-        core.notice(`No report comment: pull request #${Number(pullRequest.number)} comes from a fork, and GitHub gives such runs a read-only token. The report is in this job's summary.`);
-        return finish(run.status, diagnostics, reportFile);
-      }
-      // Octokit's own words ("bad port", "ECONNREFUSED") say nothing of what failed or what to do.
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`Could not post the report comment on pull request #${pullRequest.number} through the GitHub API (${process.env.GITHUB_API_URL ?? 'https://api.github.com'}): ${reason}. The job needs a reachable API and a token with pull-requests: write; the report is in the job summary meanwhile.`);
-    }
-  }
-  finish(run.status, diagnostics, reportFile);
+  await postComment(pullRequest, markdown);
+  finish(run.status, diagnostics);
 }
 
-/** The step's outputs, and its failure when the gate found errors (exit 1). */
-function finish(status: number | null, diagnostics: Diagnostic[], reportFile: string): void {
+/** The JSON `report`/`check` wrote, or undefined when it is missing or no JSON (the gate did not finish). */
+function readResult(file: string): GateResult | undefined {
+  try {
+    const result = JSON.parse(readFileSync(file, 'utf8')) as GateResult;
+    return Array.isArray(result?.diagnostics) ? result : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CLI's reason in one bounded line: its stderr (one clear message on exit 2) or how the process ended. */
+function failureLine(run: SpawnSyncReturns<string>): string {
+  const said = logText((run.stderr ?? '').split('\n').map(line => line.trim()).filter(Boolean).join(' '));
+  const how = run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
+  return clipText(said || `the toolkit ${how} without a report`, MAX_REASON);
+}
+
+/**
+ * The gate did not finish (exit 2, a crash, no report): the sticky comment and the job summary say so,
+ * replacing a "ready to merge" an earlier push left, and the step fails.
+ */
+async function couldNotRun(pullRequest: Record<string, any> | undefined, command: string, reason: string): Promise<void> {
+  const markdown = `${REPORT_MARKER}\n## ⚠️ Backstage catalog: the gate could not run\n\n\`backstage-gitops ${command}\` stopped before it had checked this pull request, so no earlier verdict applies to it:\n\n> ${mdCode(reason)}\n\nFix the cause (the job log has the details) and push again.\n`;
+  await core.summary.addRaw(markdown, true).write();
+  await postComment(pullRequest, markdown);
+  core.setFailed(`The gate could not run: ${neutralise(reason)}`);
+}
+
+/** The report as the pull request's one sticky comment, unless `comment: false` or outside a pull request. */
+async function postComment(pullRequest: Record<string, any> | undefined, markdown: string): Promise<void> {
+  if (!pullRequest || core.getInput('comment') === 'false') return;
+  const octokit = github.getOctokit(core.getInput('github-token'));
+  try {
+    const outcome = await upsertStickyComment(octokit, { ...github.context.repo, issue_number: pullRequest.number }, markdown);
+    core.info(`Report comment ${outcome}.`);
+  } catch (error) {
+    // GitHub gives a pull_request workflow run for a fork's pull request a read-only token: no comment can
+    // be posted, and the gate's verdict must not turn on that. The report is in the job summary.
+    if (isForkPullRequest(pullRequest) && (error as { status?: number }).status === 403) {
+      core.notice(`No report comment: pull request #${Number(pullRequest.number)} comes from a fork, and GitHub gives such runs a read-only token. The report is in this job's summary.`);
+      return;
+    }
+    // Octokit's own words ("bad port", "ECONNREFUSED") say nothing of what failed or what to do.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Could not post the report comment on pull request #${Number(pullRequest.number)} through the GitHub API (${process.env.GITHUB_API_URL ?? 'https://api.github.com'}): ${reason}. The job needs a reachable API and a token with pull-requests: write; the report is in the job summary meanwhile.`);
+  }
+}
+
+/** The step's counts, and its failure when the gate found errors (exit 1). */
+function finish(status: number | null, diagnostics: Diagnostic[]): void {
   const totals = countDiagnostics(diagnostics);
   core.setOutput('errors', totals.error);
   core.setOutput('warnings', totals.warning);
-  core.setOutput('report', reportFile);
   if (status === 1) core.setFailed(`${totals.error} error(s), ${totals.warning} warning(s): see the annotations and the report.`);
 }
 

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml } from '../load/parseYaml.ts';
-import type { PathSegment } from '../load/yamlPath.ts';
 import { resolveRelative } from './locationTargets.ts';
+import { definitionOverLimit, refsIn } from './apiRefs.ts';
 
 /** The placeholders catalog-backend-module-openapi registers; both bundle the file's `$ref`s. */
 export const BUNDLING_RESOLVERS: ReadonlySet<string> = new Set(['openapi', 'asyncapi']);
@@ -67,6 +67,8 @@ export async function bundlePlaceholderRefs(uses: readonly BundledPlaceholder[],
       failed.set(path, 'missing');
       throw new Error(`${path} does not exist`);
     }
+    // A file the parsers behind the bundler would recurse into without end is never handed to them (scanApiRefs reports it).
+    if (definitionOverLimit(text, path)) throw new Error(`${path} is over the definition limits`);
     readFiles.add(path);
     return Buffer.from(text);
   };
@@ -106,18 +108,4 @@ export async function bundlePlaceholderRefs(uses: readonly BundledPlaceholder[],
 function splitFragment(ref: string): [string, string] {
   const hash = ref.indexOf('#');
   return hash < 0 ? [ref, ''] : [ref.slice(0, hash), ref.slice(hash)];
-}
-
-function refsIn(doc: unknown): { path: PathSegment[]; ref: string }[] {
-  const found: { path: PathSegment[]; ref: string }[] = [];
-  const visit = (node: unknown, path: PathSegment[]): void => {
-    if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach((item, i) => visit(item, [...path, i]));
-    for (const [key, value] of Object.entries(node)) {
-      if (key === '$ref' && typeof value === 'string') found.push({ path, ref: value });
-      else visit(value, [...path, key]);
-    }
-  };
-  visit(doc, []);
-  return found;
 }

@@ -6,6 +6,7 @@ import { errorPath, leafErrors } from './ajvPaths.ts';
 import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMetaSchema.ts';
 import type { ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
+import { checkPolicyValueCase, policyLiterals, type PolicyLiterals } from './policyValueCase.ts';
 
 export interface PolicySchema {
   file: string;
@@ -20,6 +21,8 @@ export interface CompiledPolicy {
   title: string;
   description: string;
   validate: ValidateFunction;
+  /** The schema as written (policyLiterals reads the values it names). */
+  schema?: Record<string, unknown>;
 }
 
 const POLICY_OPTIONS = { allErrors: true, allowUnionTypes: true, strict: false };
@@ -51,12 +54,22 @@ export function compilePolicies(schemas: readonly PolicySchema[]): CompiledPolic
       title: String(schema.title ?? name),
       description: String(schema.description ?? schema.title ?? name),
       validate: ajv.compile(schema),
+      schema,
     };
   });
 }
 
+const literalsOf = new WeakMap<readonly CompiledPolicy[], PolicyLiterals>();
+
+/**
+ * Each org policy's violations by `entity`, at the YAML path each is about, with the policy's rule id,
+ * severity and hint; and `policy-value-case` for a value a policy names only in another letter case
+ * (see checkPolicyValueCase).
+ */
 export function checkPolicies(entity: CatalogEntity, policies: readonly CompiledPolicy[]): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
+  let literals = literalsOf.get(policies);
+  if (!literals) literalsOf.set(policies, literals = policyLiterals(policies.map(p => ({ ruleId: p.ruleId, schema: p.schema }))));
+  const diagnostics: Diagnostic[] = literals.size > 0 ? checkPolicyValueCase(entity, literals) : [];
   for (const policy of policies) {
     if (policy.validate(entity.entity)) continue;
     const seen = new Set<string>();

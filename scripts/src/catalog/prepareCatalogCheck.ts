@@ -10,6 +10,7 @@ import type { ResultCache } from '../cache/resultCache.ts';
 import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
 import { mayIncludeFiles } from '../techdocs/fileIncludes.ts';
 import { includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, monorepoIncludes } from '../techdocs/mkdocsSafety.ts';
+import { abortsOnMissingNavPages } from '../techdocs/checkMkdocs.ts';
 import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
 import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
@@ -46,7 +47,7 @@ export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySch
 }
 
 /** The mkdocs.yml of every TechDocs site the reported entities point at with `dir:`. */
-function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFile & { text?: string; pages?: { file: string; text: string }[]; included?: boolean })[] {
+function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFile & { text?: string; pages?: { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean })[] {
   const repoFiles = new Set(loaded.repoFiles);
   // Only a `dir:` techdocs-ref (or a placeholder that may become one) names a site in this repo: the
   // other files need no placeholder substitution here.
@@ -57,8 +58,9 @@ function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFi
   const { entities } = collectEntities(withDocs, loaded, config.repoUrl);
   const sites = techdocsSites(entities, config.repoUrl).map(site => mkdocsFileIn(site.folder, repoFiles)).filter((f): f is string => Boolean(f));
   const siteSet = new Set(sites);
-  return [...withIncludedConfigs(config, sites, loaded.repoFiles)].sort().map(file => {
-    const included = siteSet.has(file) ? {} : { included: true };
+  const configs = withIncludedConfigs(config, sites, loaded.repoFiles);
+  return [...configs.keys()].sort().map(file => {
+    const included = siteSet.has(file) ? {} : { included: true, includedByStrictSite: configs.get(file) };
     // PR content like any catalog file: the same byte cap and encoding rules.
     const read = readSource(join(config.root, file), file, config.catalog.maxFileBytes);
     if ('problem' in read) return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
@@ -85,9 +87,11 @@ const MAX_INCLUDED_CONFIGS = 200;
  * The sites' mkdocs.yml files and every config their navs include through mkdocs-monorepo-plugin
  * (`!include`, `*include` globs), transitively: the plugin reads each with MkDocs' own loader, so each is
  * judged as an mkdocs.yml is. Includes that leave their site are reported by checkMkdocsSafety instead.
+ * Maps each file to whether a site that includes it builds with strict (MkDocs then aborts on its nav's
+ * missing pages too); a site's own entry says whether it is strict itself.
  */
-function withIncludedConfigs(config: GitopsConfig, sites: readonly string[], repoFiles: readonly string[]): Set<string> {
-  const files = new Set(sites);
+function withIncludedConfigs(config: GitopsConfig, sites: readonly string[], repoFiles: readonly string[]): Map<string, boolean> {
+  const files = new Map<string, boolean>(sites.map(site => [site, false]));
   const queue = [...sites];
   while (queue.length > 0 && files.size < MAX_INCLUDED_CONFIGS) {
     const file = queue.shift()!;
@@ -95,6 +99,8 @@ function withIncludedConfigs(config: GitopsConfig, sites: readonly string[], rep
     if (!('text' in read)) continue;
     const folder = posix.dirname(file) === '.' ? '' : posix.dirname(file);
     const asBuilt = mkdocsConfigAsBuilt(read.text);
+    const strict = sites.includes(file) ? abortsOnMissingNavPages(asBuilt) : files.get(file) === true;
+    if (sites.includes(file)) files.set(file, strict);
     // What the build copies besides mkdocs.yml: the docs_dir, where a glob may find configs.
     const docsDir = isRecord(asBuilt) && typeof asBuilt.docs_dir === 'string' ? asBuilt.docs_dir : 'docs';
     const docs = `${posix.normalize(posix.join(folder || '.', docsDir))}/`;
@@ -105,8 +111,10 @@ function withIncludedConfigs(config: GitopsConfig, sites: readonly string[], rep
       // files, classes), so every YAML file of the docs_dir (what the build copies) is judged as a config.
       const found = include.glob ? repoFiles.filter(f => f !== file && f.startsWith(docs) && /\.ya?ml$/i.test(f)) : repoFiles.includes(target) ? [target] : [];
       for (const next of found) {
-        if (files.has(next) || files.size >= MAX_INCLUDED_CONFIGS) continue;
-        files.add(next);
+        // Seen before: judged again only when a strict site reaches it after a lenient one did.
+        if (files.has(next) && (sites.includes(next) || files.get(next) || !strict)) continue;
+        if (!files.has(next) && files.size >= MAX_INCLUDED_CONFIGS) continue;
+        files.set(next, strict);
         queue.push(next);
       }
     }

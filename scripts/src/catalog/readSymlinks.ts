@@ -8,6 +8,10 @@ import { matchGlob } from './locationTargets.ts';
 // Where GitHub reads CODEOWNERS, and the folders of the toolkit's own data (policies, schemas, scorecards).
 const CONFIG_FILES = ['gitops.config.yaml', 'CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS'];
 const CONFIG_FOLDERS = ['schemas/', 'scorecards/'];
+// What the toolkit's actions, tasks and workflows write into a checkout by default (the check action's
+// report and SARIF before they moved to RUNNER_TEMP, the PR workflow's TechDocs build report): a link
+// there sends a later write to wherever it points, so it is a finding wherever it sits, the root included.
+export const TOOLKIT_OUTPUTS = ['backstage-gitops-report.md', 'backstage-gitops.sarif', 'techdocs-build.md'];
 
 /**
  * The symbolic links (of `loaded.symlinks`) that sit where Backstage or the toolkit would read through
@@ -19,7 +23,8 @@ const CONFIG_FOLDERS = ['schemas/', 'scorecards/'];
  * - anything under a folder a template fetches as skeleton (loaded.skeletonFolders) or under a template
  *   file's folder (its tests and snapshots), unless that folder is the repo root;
  * - a TechDocs site's docs/ folder (techdocs-ref `dir:`) and its mkdocs.yml;
- * - gitops.config.yaml, CODEOWNERS, the files its settings name, and schemas/ and scorecards/.
+ * - gitops.config.yaml, CODEOWNERS, the files its settings name, and schemas/ and scorecards/;
+ * - and, written rather than read, the toolkit's default output files (TOOLKIT_OUTPUTS).
  * Takes the loaded catalog, the entities (reported and context) and the config; returns sorted paths.
  */
 export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'locations' | 'placeholderSources' | 'skeletonFolders'>, entities: readonly CatalogEntity[], config: GitopsConfig): string[] {
@@ -27,7 +32,7 @@ export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'locations
   if (links.length === 0) return [];
   const read = new Set<string>();
   const named = configFiles(config);
-  const files = new Set([...CONFIG_FILES, ...named]);
+  const files = new Set([...CONFIG_FILES, ...TOOLKIT_OUTPUTS, ...named]);
   const folders = [...CONFIG_FOLDERS, ...named.map(path => `${path}/`), ...(loaded.skeletonFolders ?? []).map(f => `${f}/`)];
   for (const entity of entities) {
     if (entity.kind !== 'Template') continue;

@@ -11,6 +11,7 @@ import { policyRules } from '../catalog/checkPolicies.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
 import { apiRules } from '../pr/apiRules.ts';
 import { templateRules } from '../templates/templateRules.ts';
+import { configRules } from '../backstageConfig/configRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import type { ReaderSetting } from '../load/loadCatalog.ts';
@@ -31,7 +32,11 @@ export interface CheckOptions {
 
 /** What `check` found, before the config's rule settings. */
 export interface CheckAnalysis {
-  diagnostics: Diagnostic[];
+  /**
+   * The findings, one list per gate in the order the gates ran (the catalog's first): a problem two gates
+   * both report (a Template's YAML error) is one finding only across lists (withoutRepeats).
+   */
+  byGate: Diagnostic[][];
   /** The catalog files judged (more files count when a finding names them). */
   catalogFiles: string[];
   entityCount: number;
@@ -78,34 +83,38 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
     result = await checkCatalog({ ...input, liveRefs });
     if (held) result.diagnostics.push(...checkHeldElsewhere(result.entities, held, rootOrigins(config.repoUrl!, config.catalog.roots, config.catalog.rootLocationType), config.catalog.adoptFrom));
   }
+  const byGate: Diagnostic[][] = [result.diagnostics];
   if (input.loaded.mode === 'roots') {
     // CODEOWNERS and the editor schema computed from a catalog missing a broken file's entities would
     // call the committed ones stale, and `--write` would make them wrong: the YAML error is the finding.
     const parses = ![...input.loaded.files, ...input.loaded.context].some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
-    result.diagnostics.push(...(await repoGates(root, config, result.entities, input.loaded.repoFiles, options.base, options.today, parses)));
+    byGate.push(...(await repoGates(root, config, result.entities, input.loaded.repoFiles, options.base, options.today, parses)));
   } else {
     // Any catalog gets Backstage's template rules on the templates it holds.
     const reported = new Set(input.loaded.files.map(f => f.file));
-    result.diagnostics.push(...(await templates(root, config, templateFiles(result.entities).filter(f => reported.has(f)), input.loaded.repoFiles)));
+    byGate.push(await templates(root, config, templateFiles(result.entities).filter(f => reported.has(f)), input.loaded.repoFiles));
   }
   return {
-    diagnostics: result.diagnostics,
+    byGate,
     catalogFiles: input.loaded.files.map(f => f.file),
     entityCount: result.entities.length,
-    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...policyRules(input.policies)],
+    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list(), ...policyRules(input.policies)],
   };
 }
 
 /** Every rule of the registries (not the org policies), for `check --list-rules`. */
 export function registeredRules(): Rule[] {
-  return [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list()];
+  return [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list()];
 }
 
-/** The gates beyond single entities: CODEOWNERS and editor schema freshness (only when every catalog file parses), the Backstage config, the scorecards. */
-async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], base?: string, todayFlag?: string, catalogParses = true): Promise<Diagnostic[]> {
+/**
+ * The gates beyond single entities: CODEOWNERS and editor schema freshness (only when every catalog file
+ * parses), the Backstage config, the templates, the scorecards. Returns one list of findings per gate that ran.
+ */
+async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], base?: string, todayFlag?: string, catalogParses = true): Promise<Diagnostic[][]> {
   // Each gate's module is loaded only when the config or the repo gives it something to judge: without
   // its section (or its folder) the gate finds nothing, and its packages cost start-up on every check.
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[][] = [];
   // The CODEOWNERS the scorecards' coverage reads: the generated one when the committed file is stale
   // (the gate fails on that anyway), so a pull request's own patterns never cost the run their matching.
   let codeowners: string | undefined;
@@ -114,17 +123,17 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
     const expected = catalogParses ? codeownersFor(config, entities) : undefined;
     const committedPath = expected && join(root, expected.file);
     const committed = committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined;
-    diagnostics.push(...codeownersGate(expected, committed));
+    diagnostics.push(codeownersGate(expected, committed));
     if (expected && committed !== expected.text) codeowners = expected.text;
   }
   if (config.editorSchema) {
     const { editorSchemaFor, editorSchemaGate } = await import('../schema/editorSchema.ts');
     const schema = catalogParses ? await editorSchemaFor(config, entities) : undefined;
     const schemaPath = schema && join(root, schema.file);
-    diagnostics.push(...editorSchemaGate(schema, schemaPath && existsSync(schemaPath) ? readFileSync(schemaPath, 'utf8') : undefined));
+    diagnostics.push(editorSchemaGate(schema, schemaPath && existsSync(schemaPath) ? readFileSync(schemaPath, 'utf8') : undefined));
   }
-  if (config.backstageConfig) diagnostics.push(...(await (await import('../backstageConfig/backstageConfigGate.ts')).backstageConfigGate(config)));
-  diagnostics.push(...(await templates(root, config, [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])], repoFiles)));
+  if (config.backstageConfig) diagnostics.push(await (await import('../backstageConfig/backstageConfigGate.ts')).backstageConfigGate(config));
+  diagnostics.push((await templates(root, config, [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])], repoFiles)));
   if (!hasScorecards(root)) return diagnostics;
   const { checkoutBase, loadEntities, runScorecards, touchedEntities } = await import('../scorecards/prepareScorecards.ts');
   const today = todayFlag ?? new Date().toISOString().slice(0, 10);
@@ -138,7 +147,7 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
     }
   }
   const run = await runScorecards(root, entities, repoFiles, { today, touched, codeowners });
-  return [...diagnostics, ...run.diagnostics];
+  return [...diagnostics, run.diagnostics];
 }
 
 /**

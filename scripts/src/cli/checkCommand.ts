@@ -108,7 +108,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     if (notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(notice)}; it will be rewritten.\n`);
     const { analyseCheck } = await import('./checkAnalysis.ts');
     const analysis = await analyseCheck(root, config, options, io, cache);
-    const unique = withoutRepeats(analysis.diagnostics);
+    const unique = withoutRepeats(analysis.byGate);
     const diagnostics = [...applyRuleSettings(unique, config), ...lockedRuleSettings(config)];
     // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
     const checkedFiles = new Set([...analysis.catalogFiles, ...diagnostics.map(d => d.file)]).size;
@@ -177,24 +177,35 @@ function cacheSkip(root: string, cacheFile: string): Set<string> {
 }
 
 /**
- * `diagnostics` in order without repeats: a file read both as a catalog file and by a gate of its own (a
- * Template) reports its parse error twice, once with what the Location loses added. A finding with the same
- * rule, severity, file and start as an earlier one whose message it repeats (equal, or one continues the other) is one
- * finding: the longer message is kept, in the earlier one's place.
+ * The findings of every gate (`byGate`: one list per gate), in order, with a problem that two gates both
+ * report said once: a Template file is read both as a catalog file and by the template gate, and each
+ * reports its YAML error, the catalog's with what the Location loses added. A finding with the same rule,
+ * severity, file and start as an earlier one of another gate whose message it repeats (equal, or one
+ * continues the other) is that finding: the longer message is kept, in the earlier one's place. Two
+ * findings of one gate are never merged, however alike (two steps one `$yaml` placeholder brings in
+ * both point at the placeholder); each earlier finding takes at most one repeat from each other gate.
  */
-export function withoutRepeats(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+export function withoutRepeats(byGate: readonly (readonly Diagnostic[])[]): Diagnostic[] {
   const kept: Diagnostic[] = [];
+  // The gates each kept finding stands for: a repeat from one of them is another finding.
+  const gates: Set<number>[] = [];
   // Keyed without the message, which is long, and compared only where the rest is the same.
   const at = new Map<string, number[]>();
-  for (const d of diagnostics) {
-    const id = `${d.ruleId}\0${d.severity}\0${d.file}\0${d.range.start.line}:${d.range.start.column}`;
-    const same = at.get(id);
-    const repeated = same?.find(i => d.message.startsWith(kept[i].message) || kept[i].message.startsWith(d.message));
-    if (repeated === undefined) {
-      if (same) same.push(kept.length);
-      else at.set(id, [kept.length]);
-      kept.push(d);
-    } else if (d.message.length > kept[repeated].message.length) kept[repeated] = d;
+  for (const [gate, diagnostics] of byGate.entries()) {
+    for (const d of diagnostics) {
+      const id = `${d.ruleId}\0${d.severity}\0${d.file}\0${d.range.start.line}:${d.range.start.column}`;
+      const same = at.get(id);
+      const repeated = same?.find(i => !gates[i].has(gate) && (d.message.startsWith(kept[i].message) || kept[i].message.startsWith(d.message)));
+      if (repeated === undefined) {
+        if (same) same.push(kept.length);
+        else at.set(id, [kept.length]);
+        kept.push(d);
+        gates.push(new Set([gate]));
+      } else {
+        gates[repeated].add(gate);
+        if (d.message.length > kept[repeated].message.length) kept[repeated] = d;
+      }
+    }
   }
   return kept;
 }

@@ -4,6 +4,7 @@ import { loadConfig, repoRoot, UsageError } from '../config/gitopsConfig.ts';
 import { isAtLeast, type Diagnostic } from '../diagnostic.ts';
 import { prepareReport } from '../pr/prepareReport.ts';
 import { COMMENT_BUDGET, renderPrReport, SUMMARY_BUDGET } from '../pr/renderPrReport.ts';
+import { boundDiagnostics } from '../report/boundDiagnostics.ts';
 import { applyRuleSettings, checkCommand } from './checkCommand.ts';
 import type { CliIo } from './io.ts';
 
@@ -48,14 +49,17 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const gate = JSON.parse(gateJson) as { diagnostics: Diagnostic[] };
   const config = await loadConfig(root);
   const details = await prepareReport(root, values.base, today);
-  const extra = applyRuleSettings(details.diagnostics, config);
+  // The gate already reports a refused $ref or an over-limit definition on the same line; the report's own check of it is not a second finding.
+  const at = (d: Diagnostic) => `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}`;
+  const gateHas = new Set(gate.diagnostics.map(at));
+  const extra = applyRuleSettings(details.diagnostics, config).filter(d => !gateHas.has(at(d)));
   const diagnostics = [...gate.diagnostics, ...extra];
   const exitCode = gateExit === 1 || extra.some(d => isAtLeast(d.severity, config.failOn)) ? 1 : 0;
   const input = { ...details.data, diagnostics, failing: exitCode === 1 };
   const markdown = renderPrReport(input, COMMENT_BUDGET);
   const summary = renderPrReport(input, SUMMARY_BUDGET);
   const text = values.format === 'json'
-    ? `${JSON.stringify({ exitCode, markdown, summaryMarkdown: summary, changedFiles: details.data.changedFiles, report: details.data, diagnostics }, null, 2)}\n`
+    ? `${JSON.stringify({ exitCode, markdown, summaryMarkdown: summary, changedFiles: details.data.changedFiles, report: details.data, diagnostics: boundDiagnostics(diagnostics) }, null, 2)}\n`
     : values.full ? summary : markdown;
   if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
   else io.stdout.write(text, values.format === 'json' ? 'json' : 'text');

@@ -3,11 +3,12 @@ import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
-import { generateCodeownersChecked, type TemplateOwnership } from './generateCodeowners.ts';
+import { generateCodeownersChecked, type SkeletonUse, type TemplateOwnership } from './generateCodeowners.ts';
+import { skeletonFolder } from '../templates/skeletonFolder.ts';
 
 export const DEFAULT_PLATFORM_PATHS = ['/schemas/', '/scripts/', '/actions/', '/pipelines/', '/backstage-config/', '/scorecards/', '/gitops.config.yaml', '/package.json', '/package-lock.json', '/.github/'];
 
@@ -21,26 +22,43 @@ export function codeownersFor(config: GitopsConfig, entities: readonly CatalogEn
   return { file: file ?? '.github/CODEOWNERS', ...generated };
 }
 
-/** Each template folder under templates/ with its spec.owner and the skeleton folders its steps fetch. */
+/**
+ * Each template folder under templates/ with its spec.owner and the folders its steps fetch (any step's
+ * `input.url` resolved against template.yaml as skeletonFolder does, with the step's id and the url's
+ * 1-based range for findings). Unreadable or over-budget files give a template with no owner or skeletons.
+ */
 export function templateOwnership(root: string): TemplateOwnership[] {
   const dir = join(root, 'templates');
   if (!existsSync(dir)) return [];
   // Only a regular template.yaml: a link could lead to a host file, and its parse error would quote it.
   return readdirSync(dir).filter(name => isRegularFile(join(dir, name, 'template.yaml'))).sort().map(name => {
-    let template: { spec?: { owner?: unknown; steps?: { input?: { url?: unknown } }[] } } | null;
+    const file = `templates/${name}/template.yaml`;
+    let owner: unknown;
+    const skeletons: SkeletonUse[] = [];
     try {
       const text = readFileSync(join(dir, name, 'template.yaml'), 'utf8');
       // Over the node budget the gate reports it (yaml-node-limit); parsing it here would cost seconds.
-      template = nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes) ? null : yamlPackage().parse(text, { logLevel: 'error' });
+      if (!nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes)) {
+        const { LineCounter, parseDocument, isMap, isSeq, isScalar } = yamlPackage();
+        const lineCounter = new LineCounter();
+        const doc = parseDocument(text, { lineCounter, logLevel: 'error' });
+        owner = doc.getIn(['spec', 'owner']);
+        const steps = doc.getIn(['spec', 'steps']);
+        for (const step of isSeq(steps) ? steps.items : []) {
+          if (!isMap(step)) continue;
+          const url = step.getIn(['input', 'url'], true);
+          if (!isScalar(url)) continue;
+          const folder = skeletonFolder(file, url.value);
+          if (folder === undefined || folder === '..' || folder.startsWith('../')) continue;
+          const id = step.get('id');
+          const at = (offset: number) => { const { line, col } = lineCounter.linePos(offset); return { line, column: col }; };
+          skeletons.push({ folder, step: typeof id === 'string' ? id : undefined, range: url.range ? { start: at(url.range[0]), end: at(url.range[1]) } : FILE_START });
+        }
+      }
     } catch {
-      template = null;
+      owner = undefined;
     }
-    const skeletons = (template?.spec?.steps ?? [])
-      .map(step => step.input?.url)
-      .filter((url): url is string => typeof url === 'string' && !/^[a-z]+:/i.test(url))
-      .map(url => posix.normalize(posix.join('templates', name, url)))
-      .filter(path => !path.startsWith('..'));
-    return { folder: `templates/${name}`, owner: typeof template?.spec?.owner === 'string' ? template.spec.owner : undefined, skeletons };
+    return { folder: `templates/${name}`, owner: typeof owner === 'string' ? owner : undefined, skeletons };
   });
 }
 

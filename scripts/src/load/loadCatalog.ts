@@ -6,6 +6,7 @@ import { resolveTarget, type TargetContext, type TargetResolution } from '../cat
 import { findPlaceholders, placeholderTarget, substitutePlaceholders, textHasNoPlaceholders } from '../catalog/placeholders.ts';
 import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
 import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundlePlaceholderRefs.ts';
+import { DEFAULT_DEFINITION_LIMITS, scanApiRefs, type DefinitionRoot } from '../catalog/apiRefs.ts';
 import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import { parseYaml, positionsIn, type ParsedYaml } from './parseYaml.ts';
@@ -130,7 +131,8 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   }
   if (mode !== 'roots') files = discoveredFiles(files, config, skeletons, judgedAnyway);
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
-  const bundled = await bundleRefs(config, files, targets.repoFileSet);
+  const apiRefs = scanDefinitionRefs(config, files, placeholderSources, targets.repoFileSet, new Set(symlinks));
+  const bundled = await bundleRefs(config, files, targets.repoFileSet, apiRefs.overLimit);
   for (const file of bundled.readFiles) if (!placeholderSources.has(file)) placeholderSources.set(file, readRepoFile(config.root, file, 'utf8'));
   files = files.filter(f => mode === 'roots' || judgedAnyway.has(f.file) || !placeholderSources.has(f.file));
 
@@ -146,7 +148,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   }
   const reported = new Set(files.map(f => f.file));
   const ignoredLocations = crawl.ignored.filter(d => reported.has(d.file));
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: bundled.diagnostics, repoFiles, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], repoFiles, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations };
 }
 
 /**
@@ -334,8 +336,41 @@ async function readPlaceholderSources(config: GitopsConfig, files: SourceFile[],
   return new Map(list.map((target, i) => [target, contents[i]]));
 }
 
-/** `$openapi`/`$asyncapi` placeholders bundled as the module does, when the managed Backstage has it. */
-async function bundleRefs(config: GitopsConfig, files: SourceFile[], repoFileSet: ReadonlySet<string>) {
+/**
+ * The `$ref`s of every API entity's definition (a placeholder's target, or the inline text), followed
+ * through the repo files they reach without resolving any: refs that leave the repository and files over
+ * the parsers' limits are findings, and the over-limit files are handed to no parser.
+ */
+function scanDefinitionRefs(config: GitopsConfig, files: SourceFile[], sources: ReadonlyMap<string, string | null>, repoFileSet: ReadonlySet<string>, links: ReadonlySet<string>) {
+  const roots: DefinitionRoot[] = [];
+  for (const source of files) {
+    source.documents.forEach((doc, index) => {
+      if (!isRecord(doc) || doc.kind !== 'API' || !isRecord(doc.spec)) return;
+      const definition = doc.spec.definition;
+      if (typeof definition === 'string') {
+        if (definition.includes('$ref')) roots.push({ file: source.file, text: definition, inlineAt: source.locate(index, ['spec', 'definition']) });
+        return;
+      }
+      if (!isRecord(definition)) return;
+      const [key, ...more] = Object.keys(definition);
+      if (!key?.startsWith('$') || more.length) return;
+      const target = placeholderTarget(source.file, definition[key], config.repoUrl);
+      const text = typeof target === 'string' ? sources.get(target) : undefined;
+      if (typeof target === 'string' && typeof text === 'string') roots.push({ file: target, text });
+    });
+  }
+  if (roots.length === 0) return { diagnostics: [], overLimit: new Set<string>() };
+  return scanApiRefs(roots, { repoFileSet, links }, path => {
+    try {
+      return readRepoFile(config.root, path, 'utf8');
+    } catch {
+      return null;
+    }
+  }, { ...DEFAULT_DEFINITION_LIMITS, maxBytes: config.catalog.maxFileBytes });
+}
+
+/** `$openapi`/`$asyncapi` placeholders bundled as the module does, when the managed Backstage has it; never a definition over the parsers' limits. */
+async function bundleRefs(config: GitopsConfig, files: SourceFile[], repoFileSet: ReadonlySet<string>, overLimit: ReadonlySet<string>) {
   const resolvers = new Set(config.catalog.placeholderResolvers.filter(r => BUNDLING_RESOLVERS.has(r)));
   const uses: BundledPlaceholder[] = [];
   if (resolvers.size > 0) {
@@ -344,7 +379,7 @@ async function bundleRefs(config: GitopsConfig, files: SourceFile[], repoFileSet
       for (const doc of source.documents) {
         for (const use of findPlaceholders(doc, resolvers)) {
           const target = placeholderTarget(source.file, use.value, config.repoUrl);
-          if (resolvers.has(use.key) && typeof use.value === 'string' && typeof target === 'string' && repoFileSet.has(target)) uses.push({ file: source.file, key: use.key, value: use.value });
+          if (resolvers.has(use.key) && typeof use.value === 'string' && typeof target === 'string' && repoFileSet.has(target) && !overLimit.has(target)) uses.push({ file: source.file, key: use.key, value: use.value });
         }
       }
     }

@@ -16,9 +16,15 @@ export interface YamlLimits {
    * a flow sequence of 450,000 items took `yaml` 11 s and 550 MB to give positions for.
    */
   maxNodes: number;
+  /**
+   * Nesting levels (mappings and sequences inside each other) of a file handed to a parser that recurses
+   * (Spectral's yaml-ast-parser, api-smart-diff, the `$ref` resolvers): 2,000 levels in 10 KB overflowed
+   * the stack inside Spectral. Entity files are not held to it; API definitions are.
+   */
+  maxDepth?: number;
 }
 
-export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasCount: 100, maxNodes: 100_000 };
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasCount: 100, maxNodes: 100_000, maxDepth: 128 };
 
 export interface ParsedYaml {
   /** One value per document; `undefined` where the document could not be read. */

@@ -69,3 +69,115 @@ export function nodeBudgetProblem(file: string, at: { line: number; column: numb
     range: { start: at, end: { line: at.line, column: at.column + 1 } },
   };
 }
+
+/** Thrown from js-yaml's listener to stop a parse as soon as a node opens deeper than the limit. */
+class DepthExceeded extends Error {
+  constructor(readonly line: number, readonly column: number) {
+    super('YAML depth limit exceeded');
+  }
+}
+
+/**
+ * An upper bound on how deep `text` nests, from one pass over its characters without parsing: a block
+ * level needs at least one more column of indentation (or of `- `/`? ` markers) than its parent, and a
+ * flow level needs a `[` or `{`. So the widest line prefix plus the count of open brackets bounds it.
+ */
+function depthUpperBound(text: string): number {
+  let brackets = 0;
+  let widestPrefix = 0;
+  let prefix = 0;
+  let inPrefix = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      inPrefix = true;
+      prefix = 0;
+      continue;
+    }
+    // space, -, ?, tab
+    if (inPrefix && (c === 32 || c === 45 || c === 63 || c === 9)) {
+      if (++prefix > widestPrefix) widestPrefix = prefix;
+      continue;
+    }
+    inPrefix = false;
+    if (c === 91 || c === 123) brackets++;
+  }
+  return widestPrefix + brackets + 1;
+}
+
+/**
+ * Where `text` nests deeper than `maxDepth` levels of mappings and sequences (the 1-based line and column
+ * of the first node too deep), or `undefined` when it stays within them. Ordinary files pass on a lexical
+ * bound alone; the rest are read by js-yaml, which stops at the first node too deep, so the check never
+ * recurses further than `maxDepth` itself. A file js-yaml cannot read and the bound cannot clear is
+ * judged too deep at its first line: its nesting cannot be told, and the parsers after this one recurse.
+ */
+export function depthExceeded(text: string, maxDepth: number): { line: number; column: number } | undefined {
+  if (depthUpperBound(text) <= maxDepth) return undefined;
+  let depth = 0;
+  const listener = (event: string, state: { line: number; position: number; lineStart: number; kind?: string | null; result?: unknown }) => {
+    if (event === 'open') {
+      if (++depth > maxDepth) throw new DepthExceeded(state.line + 1, state.position - state.lineStart + 1);
+    } else if (event === 'close') depth--;
+  };
+  try {
+    // js-yaml stops at its own maxDepth (100 by default) before the listener sees the level over ours.
+    jsyaml.loadAll(text, undefined, { schema: COUNTING_SCHEMA, listener, maxDepth: maxDepth + 2 } as jsyaml.LoadOptions);
+    return undefined;
+  } catch (error) {
+    if (error instanceof DepthExceeded) return { line: error.line, column: error.column };
+    return runningDepth(text) <= maxDepth ? undefined : { line: 1, column: 1 };
+  }
+}
+
+/**
+ * For a file js-yaml refuses: the widest line prefix plus the deepest run of open brackets outside quoted
+ * strings and comments. Not exact for every broken file, but a bracket inside a description no longer counts.
+ */
+function runningDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let quote = 0;
+  let widestPrefix = 0;
+  let prefix = 0;
+  let inPrefix = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      inPrefix = true;
+      prefix = 0;
+      if (quote === 39) quote = 0;
+      continue;
+    }
+    if (inPrefix && (c === 32 || c === 45 || c === 63 || c === 9)) {
+      widestPrefix = Math.max(widestPrefix, ++prefix);
+      continue;
+    }
+    const tokenStart = inPrefix || i === 0 || [32, 44, 58, 91, 123].includes(text.charCodeAt(i - 1));
+    inPrefix = false;
+    if (quote) {
+      if (quote === 34 && c === 92) i++;
+      else if (c === quote) quote = 0;
+      continue;
+    }
+    // A quote opens a quoted scalar only where a token starts (`it's` is plain text).
+    if ((c === 34 || c === 39) && tokenStart) quote = c;
+    else if (c === 35 && (i === 0 || text.charCodeAt(i - 1) === 32)) {
+      while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10) i++;
+    } else if (c === 91 || c === 123) deepest = Math.max(deepest, ++depth);
+    else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return widestPrefix + deepest + 1;
+}
+
+/** The finding for a file nested deeper than its limit. */
+export function depthLimitProblem(file: string, at: { line: number; column: number }, maxDepth: number): Diagnostic {
+  return {
+    ruleId: 'yaml-depth-limit',
+    severity: 'error',
+    message: `This file nests mappings or lists more than ${maxDepth} levels deep (passed here, or it cannot be read to tell); it is not linted, diffed or resolved, as the parsers that would read it recurse and a document this deep exhausts the runner.`,
+    hint: 'Flatten the structure: move deep schemas under components/schemas and refer to them with a local $ref.',
+    file,
+    range: { start: at, end: { line: at.line, column: at.column + 1 } },
+  };
+}

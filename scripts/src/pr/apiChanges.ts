@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { placeholderTarget } from '../catalog/placeholders.ts';
+import { definitionOverLimit, resolvedTooDeepProblem, type DefinitionLimits } from '../catalog/apiRefs.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import type { ApiChangePolicy } from '../config/gitopsConfig.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
@@ -101,6 +102,8 @@ export interface ApiChangeInput {
   renamed: readonly Rename[];
   policy: ApiChangePolicy;
   repoUrl?: string;
+  /** What a definition may hold before it is parsed (bytes, YAML values, nesting); DEFAULT_DEFINITION_LIMITS when absent. */
+  limits?: DefinitionLimits;
   /** api-smart-diff's `apiCompare`, passed in so the library loads only when a definition changed. */
   compare: (before: unknown, after: unknown) => { diffs: { action: string; type: string; description?: string; path: (string | number)[] }[] };
 }
@@ -132,21 +135,31 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     const after = definitionOf(entity, input.repoUrl);
     const prior = was && definitionOf(was, input.repoUrl);
     if (!after || !prior || after.text === prior.text) continue;
-    const beforeDoc = parseDefinition(prior.text);
-    const afterDoc = parseDefinition(after.text);
+    // A definition over the parsers' limits is never parsed, diffed or linted (the gate reports it).
+    const afterOver = definitionOverLimit(after.text, after.file, input.limits) !== undefined;
+    const beforeDoc = definitionOverLimit(prior.text, prior.file, input.limits) ? undefined : parseDefinition(prior.text);
+    const afterDoc = afterOver ? undefined : parseDefinition(after.text);
     const format = formatOf(entity, afterDoc);
     const owner = ownerOf(entity);
     const lifecycle = isRecord(entity.entity.spec) && typeof entity.entity.spec.lifecycle === 'string' ? entity.entity.spec.lifecycle : undefined;
     const consumers = consumersOf.get(entity.ref) ?? [];
     const otherTeams = [...new Set(consumers.map(c => c.owner).filter((o): o is string => Boolean(o) && o !== owner))].sort();
     const diffable = (format === 'openapi' || format === 'asyncapi') && beforeDoc !== undefined && afterDoc !== undefined;
-    const proto = format === 'grpc' ? protoBreaking(prior.text, after.text, after.file) : undefined;
+    const proto = format === 'grpc' && !afterOver ? protoBreaking(prior.text, after.text, after.file) : undefined;
+    let compared: ReturnType<ApiChangeInput['compare']> | undefined;
+    try {
+      compared = diffable ? input.compare(beforeDoc, afterDoc) : undefined;
+    } catch (error) {
+      // Local $refs chained through deep schemas can nest the resolved document past the stack: no diff then.
+      if (!(error instanceof RangeError)) throw error;
+      diagnostics.push(resolvedTooDeepProblem(after.file, after.inlineIn ? after.inlineIn.locate(after.inlineIn.document, ['spec', 'definition']) : { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } }, 'the breaking-change diff'));
+    }
     const diff = proto
       ? proto.map(f => f.entry)
-      : diffable
-      ? input.compare(beforeDoc, afterDoc).diffs.map(d => ({ type: normaliseType(d.type), action: d.action, description: d.description ?? `${DONE[d.action] ?? d.action} ${d.path.join('.')}`, path: d.path, ...locate(format, d.path) }))
+      : compared
+      ? compared.diffs.map(d => ({ type: normaliseType(d.type), action: d.action, description: d.description ?? `${DONE[d.action] ?? d.action} ${d.path.join('.')}`, path: d.path, ...locate(format, d.path) }))
       : undefined;
-    if (format === 'openapi' || format === 'asyncapi') definitions.push(after);
+    if ((format === 'openapi' || format === 'asyncapi') && !afterOver) definitions.push(after);
     const versionBefore = versionOf(beforeDoc);
     const versionAfter = versionOf(afterDoc);
     const breaking = diff?.filter(d => d.type === 'breaking') ?? [];

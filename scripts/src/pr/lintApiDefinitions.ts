@@ -6,6 +6,8 @@ import { DEFAULT_API_CHANGE_POLICY, UsageError } from '../config/gitopsConfig.ts
 import type { Diagnostic, Severity } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { ApiDefinition } from './apiChanges.ts';
+import { definitionOverLimit, resolvedTooDeepProblem } from '../catalog/apiRefs.ts';
+import { repoRefResolver, uriOfPath, type RepoFiles } from './repoRefResolver.ts';
 
 const require = createRequire(import.meta.url);
 // Spectral numbers its severities error 0, warn 1, info 2, hint 3.
@@ -48,17 +50,37 @@ export async function loadApiRuleset(root: string, path: string): Promise<Record
  * Lints each changed OpenAPI/AsyncAPI definition with Spectral under the given ruleset and returns
  * its findings as Diagnostics (`api-lint`, Spectral's rule code in the message) at the definition
  * file's own lines; an inline definition's findings land on the lines of its block in the entity file.
+ * Spectral resolves `$ref`s only through repoRefResolver (files of this repository, never a URL or a
+ * host path): each refused `$ref` is an `api-ref-outside-repo` finding. A definition over the parsers'
+ * limits (definitionOverLimit) is that one finding and is not linted.
  */
-export async function lintApiDefinitions(definitions: readonly ApiDefinition[], ruleset: Record<string, unknown>): Promise<Diagnostic[]> {
+export async function lintApiDefinitions(definitions: readonly ApiDefinition[], ruleset: Record<string, unknown>, repo: RepoFiles): Promise<Diagnostic[]> {
   if (definitions.length === 0) return [];
   const { Spectral, Document } = require('@stoplight/spectral-core') as typeof import('@stoplight/spectral-core');
   const Parsers = require('@stoplight/spectral-parsers') as typeof import('@stoplight/spectral-parsers');
-  const spectral = new Spectral();
-  spectral.setRuleset(ruleset as never);
   const diagnostics: Diagnostic[] = [];
   for (const definition of definitions) {
-    const results = await spectral.run(new Document(definition.text, Parsers.Yaml, definition.file));
-    const offset = definition.inlineIn ? definition.inlineIn.locate(definition.inlineIn.document, ['spec', 'definition']).start.line : 0;
+    const inlineRange = definition.inlineIn ? definition.inlineIn.locate(definition.inlineIn.document, ['spec', 'definition']) : undefined;
+    const over = definitionOverLimit(definition.text, definition.file, repo.limits);
+    if (over) {
+      diagnostics.push(inlineRange ? { ...over, range: inlineRange } : over);
+      continue;
+    }
+    // One resolver per definition: Spectral caches referenced documents per resolver.
+    const { resolver, findings } = repoRefResolver(repo);
+    const spectral = new Spectral({ resolver });
+    spectral.setRuleset(ruleset as never);
+    let results: Awaited<ReturnType<typeof spectral.run>>;
+    try {
+      results = await spectral.run(new Document(definition.text, Parsers.Yaml, uriOfPath(definition.file)));
+    } catch (error) {
+      // Each file is within the depth limit, but a chain of $refs can still nest the resolved document past the stack.
+      if (!(error instanceof RangeError)) throw error;
+      diagnostics.push(...findings, resolvedTooDeepProblem(definition.file, inlineRange ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } }, 'Spectral'));
+      continue;
+    }
+    diagnostics.push(...findings.map(f => (inlineRange && f.file === definition.file ? { ...f, range: inlineRange } : f)));
+    const offset = inlineRange ? inlineRange.start.line : 0;
     for (const r of results) {
       const line = (n: number) => (definition.inlineIn ? offset + 1 + n : n + 1);
       const column = (n: number) => (definition.inlineIn ? 1 : n + 1);

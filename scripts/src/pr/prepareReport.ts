@@ -9,10 +9,13 @@ import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { Check, Level } from '../scorecards/model.ts';
 import { childEnv } from '../process/childEnv.ts';
+import { DEFAULT_DEFINITION_LIMITS } from '../catalog/apiRefs.ts';
+import { readRepoFile } from '../load/repoPath.ts';
 import { apiChanges, type ApiChange } from './apiChanges.ts';
 import { entityChanges, impact, lostConsumers, type EntityChanges, type Impact, type Rename } from './entityChanges.ts';
 import { lintApiDefinitions, loadApiRuleset } from './lintApiDefinitions.ts';
 import { changeGraph, type ChangeGraph } from './mermaidGraph.ts';
+import { newRelations, type NewRelation } from './newRelations.ts';
 
 /** A team whose level or score this change moves, as the report shows it. */
 export interface ScoreMove {
@@ -34,7 +37,10 @@ export interface PrReportData {
   apiChanges: ApiChange[];
   /** CODEOWNERS of the base branch: who GitHub asks, per group of changed files. */
   reviewers: { owners: string[]; files: string[] }[];
-  /** Teams to ask besides CODEOWNERS: they own what depends on something this change breaks. */
+  /**
+   * Teams to ask besides CODEOWNERS: they own what depends on something this change breaks, or what one
+   * of its entities newly relates to (another team's system, API, component, or a group handed an entity).
+   */
   teamReviews: { team: string; reasons: string[] }[];
   /** Absent when the repo keeps no scorecards. */
   scoreMoves?: ScoreMove[];
@@ -69,8 +75,18 @@ export async function prepareReport(root: string, baseRef: string, today: string
       const checks = new Map(after.data.checks.map(c => [c.value.id, c.value]));
       scoreMoves = scoreMovesOf(diffTeams(before, after.teams), after.data.config?.value.levels ?? [], after.data.config?.value.baseLevel?.name ?? 'Stone', checks, changes.renamed);
     }
-    const api = changedFiles.length ? apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: config.apiChanges, repoUrl: config.repoUrl, compare: (await import('api-smart-diff')).apiCompare as never }) : { changes: [], diagnostics: [], definitions: [] };
-    const lint = api.definitions.length ? await lintApiDefinitions(api.definitions, await loadApiRuleset(root, config.apiChanges.ruleset)) : [];
+    const limits = { ...DEFAULT_DEFINITION_LIMITS, maxBytes: config.catalog.maxFileBytes };
+    const api = changedFiles.length ? apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: config.apiChanges, repoUrl: config.repoUrl, limits, compare: (await import('api-smart-diff')).apiCompare as never }) : { changes: [], diagnostics: [], definitions: [] };
+    const repoFileSet = new Set(head.repoFiles);
+    const readHead = (path: string) => {
+      if (!repoFileSet.has(path)) return null;
+      try {
+        return readRepoFile(root, path, 'utf8');
+      } catch {
+        return null;
+      }
+    };
+    const lint = api.definitions.length ? await lintApiDefinitions(api.definitions, await loadApiRuleset(root, config.apiChanges.ruleset), { repoFileSet, read: readHead, limits }) : [];
     const impacts = impact(changes, head.entities);
     return {
       data: {
@@ -80,7 +96,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
         lostConsumers: lostConsumers(base.entities, head.entities, changes.renamed),
         apiChanges: api.changes,
         reviewers: [...byOwners].map(([owners, files]) => ({ owners: owners ? owners.split(' ') : [], files })),
-        teamReviews: teamReviews(impacts, api.changes),
+        teamReviews: teamReviews(impacts, api.changes, newRelations(changes, base.entities, head.entities)),
         ...(scoreMoves ? { scoreMoves } : {}),
         graph: changeGraph(changes, base.entities, head.entities),
       },
@@ -115,8 +131,11 @@ export function scoreMovesOf(changes: readonly TeamChange[], levels: readonly Le
     .filter(m => m.before !== m.after);
 }
 
-/** Teams that own dependents of what this change removes or renames, and consumers of APIs it breaks. */
-function teamReviews(impacts: readonly Impact[], apis: readonly ApiChange[]): PrReportData['teamReviews'] {
+/**
+ * Teams that own dependents of what this change removes or renames, consumers of APIs it breaks, and
+ * entities its own entities newly relate to.
+ */
+function teamReviews(impacts: readonly Impact[], apis: readonly ApiChange[], relations: readonly NewRelation[]): PrReportData['teamReviews'] {
   const reasons = new Map<string, Set<string>>();
   const ask = (team: string | undefined, why: string) => team && (reasons.get(team) ?? reasons.set(team, new Set()).get(team)!).add(why);
   for (const i of impacts) {
@@ -127,6 +146,7 @@ function teamReviews(impacts: readonly Impact[], apis: readonly ApiChange[]): Pr
     if (!a.diff?.some(d => d.type === 'breaking') && a.diff !== undefined) continue;
     for (const c of a.consumers) if (c.owner !== a.owner) ask(c.owner, `${c.ref} consumes ${a.api}, ${a.diff ? 'which has breaking changes' : 'whose definition changed'}`);
   }
+  for (const r of relations) ask(r.team, r.field === 'owner' ? `${r.ref} is now owned by ${r.target}` : `${r.ref} newly names ${r.target} in spec.${r.field}`);
   return [...reasons].sort(([a], [b]) => (a < b ? -1 : 1)).map(([team, why]) => ({ team, reasons: [...why] }));
 }
 

@@ -1,15 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, posix, resolve, sep } from 'node:path';
+import { basename, delimiter, dirname, join, posix, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 import { fileIncludesOutside } from './fileIncludes.ts';
-import { checkMkdocsSafety, deniedExtensions, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
+import { checkMkdocsSafety, deniedExtensions, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsConfigAsUsed, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 
@@ -84,25 +84,21 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   // Docs are PR content: a link to a host file must not be copied into a public site.
   const text = defaultSiteName === undefined ? await readFile(realRepoPath(root, mkdocsFile), 'utf8') : undefined;
   const config = text === undefined ? {} : readableConfig(text);
-  const refused = deniedExtensions(config.all, loadTechdocsPolicy(root));
+  // What @techdocs/cli generate hands MkDocs: techdocs-node's sanitizeMkdocsYml removes every other key
+  // (hooks, INHERIT, theme.custom_dir…) and plugin before MkDocs reads the file, so only that is judged.
+  const used = mkdocsConfigAsUsed(config.all, false);
+  const refused = deniedExtensions(used, loadTechdocsPolicy(root));
   if (refused.length) throw new Error(`${mkdocsFile} uses the markdown extension '${refused[0].name}', which is refused: ${refused[0].reason}. The site is not built.`);
   // A `..` path joined onto the temporary copy collapses at / and would write (or read) anywhere.
-  const outside = mkdocsPathsOutside(config.all, folder === '.' ? '' : folder);
+  const outside = mkdocsPathsOutside(used, folder === '.' ? '' : folder);
   if (outside.length) throw new SitePathsOutsideError(mkdocsFile, outside);
   const source = join(work, 'src');
   const docs = posix.join(folder, config.docs_dir ?? 'docs');
   const copyTo = resolve(source, config.docs_dir ?? 'docs');
   if (!copyTo.startsWith(`${source}${sep}`) || !resolve(root, docs).startsWith(`${resolve(root)}${sep}`)) throw new SitePathsOutsideError(mkdocsFile, [{ path: ['docs_dir'], key: 'docs_dir', value: String(config.docs_dir) }]);
-  assertTreeInside(root, docs);
-  // techdocs-core always enables pymdownx.snippets and plantuml_markdown: a line that pastes a host file
-  // (the job's environment through /proc included) is refused before anything is built, in any file of the
-  // site, since pages have several extensions and a snippet's own file is read for snippets too.
-  for (const page of await listFiles(join(root, docs))) {
-    const include = fileIncludesOutside(await readFile(join(root, docs, page), 'utf8'))[0];
-    if (include) throw new Error(`${posix.join(docs, page)}:${include.line} reads ${JSON.stringify(include.target.slice(0, 200))}, outside the docs site (${include.how === 'snippet' ? '--8<--' : 'PlantUML source='}). The site is not built.`);
-  }
-  await cp(join(root, docs), copyTo, { recursive: true });
+  await copyDocs(root, docs, copyTo);
   if (defaultSiteName === undefined) await cp(realRepoPath(root, mkdocsFile), join(source, posix.basename(mkdocsFile)));
+  if (text !== undefined) await copyIncludedSites(root, folder === '.' ? '' : folder, mkdocsFile, text, source, loadTechdocsPolicy(root));
   // techdocs-node's default config, named after the entity as Backstage's own builder names it (the CLI's
   // --site-name takes no value, so through the CLI every such site would be "Documentation Site").
   else await writeFile(join(source, 'mkdocs.yml'), stringify({ site_name: defaultSiteName, docs_dir: 'docs', plugins: ['techdocs-core'] }));
@@ -127,6 +123,70 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   if (!metadata.site_name) throw new Error(`TechDocs build of ${mkdocsFile} wrote no site_name; Backstage would show no title.`);
   await writeFile(metadataPath, JSON.stringify(metadata));
   return { directory: site, files, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * Copies the docs folder `docs` (repo-relative) to `copyTo` after refusing (throws) a tree with a link
+ * leading outside the repo or a file with a line that pastes a host file: techdocs-core always enables
+ * pymdownx.snippets and plantuml_markdown, so such a line (the job's environment through /proc included)
+ * is refused before anything is built, in any file, since pages have several extensions and a snippet's
+ * own file is read for snippets too.
+ */
+async function copyDocs(root: string, docs: string, copyTo: string): Promise<void> {
+  assertTreeInside(root, docs);
+  for (const page of await listFiles(join(root, docs))) {
+    const include = fileIncludesOutside(await readFile(join(root, docs, page), 'utf8'))[0];
+    if (include) throw new Error(`${posix.join(docs, page)}:${include.line} reads ${JSON.stringify(include.target.slice(0, 200))}, outside the docs site (${include.how === 'snippet' ? '--8<--' : 'PlantUML source='}). The site is not built.`);
+  }
+  // A .git folder never goes into the build: a snippet could paste its config (a checkout's token) into a page.
+  await cp(join(root, docs), copyTo, { recursive: true, filter: path => basename(path) !== '.git' });
+}
+
+// Configs one site's navs may include, all told (as the gate's MAX_INCLUDED_CONFIGS).
+const MAX_INCLUDED_SITES = 200;
+
+/**
+ * Copies into the build copy `source` (which stands for the site's repo folder `folder`, '' at the root)
+ * every config the site's nav includes by name through mkdocs-monorepo-plugin (`!include path`, transitively)
+ * and that config's docs_dir: Backstage's preparer hands the builder the whole `dir:` folder, and the plugin
+ * reads both from there (the layout its README shows: sub-projects beside docs/, not in it). Each config is
+ * judged as an included one (checkMkdocsSafety) and its docs_dir must stay in its own folder before anything
+ * of it is copied; its docs are copied as the site's are (copyDocs). Throws a refusal otherwise. An include
+ * that names no file of the site is left to the plugin, whose error the build reports; `*include` globs
+ * match only what the copy holds (Python's glob is not the gate's).
+ */
+async function copyIncludedSites(root: string, folder: string, mkdocsFile: string, text: string, source: string, policy: TechdocsPolicy): Promise<void> {
+  const seen = new Set([mkdocsFile]);
+  const queue: { file: string; text: string }[] = [{ file: mkdocsFile, text }];
+  while (queue.length > 0) {
+    const current = queue.shift()!;
+    const currentFolder = posix.dirname(current.file) === '.' ? '' : posix.dirname(current.file);
+    for (const include of monorepoIncludes(mkdocsConfigAsBuilt(current.text))) {
+      if (include.glob) continue;
+      const target = includeTarget(include, currentFolder, folder);
+      if (target === undefined) throw new Error(`${mkdocsFile}: a nav entry includes ${JSON.stringify(include.target.slice(0, 200))}, which leads outside the site (mkdocs-monorepo-plugin would read it as MkDocs config). The site is not built.`);
+      if (seen.has(target) || !existsSync(join(root, target))) continue;
+      if (seen.size >= MAX_INCLUDED_SITES) throw new Error(`${mkdocsFile} includes more than ${MAX_INCLUDED_SITES} configs (mkdocs-monorepo-plugin). The site is not built.`);
+      seen.add(target);
+      // Named as the plugin sees it, relative to the site's folder (as refuseUnsafeIncludes names it).
+      const shownTarget = posix.relative(folder || '.', target);
+      const includedText = await readFile(realRepoPath(root, target), 'utf8');
+      const parsed = parseYaml(includedText, target);
+      const unreadable = parsed.problems.find(p => p.severity === 'error') ?? (isRecord(parsed.documents[0]) ? undefined : { message: 'it is not a YAML mapping' });
+      if (unreadable) throw new Error(`${mkdocsFile} includes ${shownTarget}, which cannot be read as the gate reads it (${unreadable.message.split('\n')[0].slice(0, 200)}). The site is not built.`);
+      const unsafe = checkMkdocsSafety({ file: target, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, includedText, new Set<string>(), policy, true).find(d => d.severity === 'error' && d.ruleId !== 'mkdocs-inherit-outside');
+      if (unsafe) throw new Error(`${mkdocsFile} includes ${shownTarget} (mkdocs-monorepo-plugin), which is refused: ${unsafe.message} The site is not built.`);
+      const config = mkdocsConfigAsBuilt(includedText);
+      const docsDir = isRecord(config) && typeof config.docs_dir === 'string' ? config.docs_dir : 'docs';
+      const includedFolder = posix.dirname(target) === '.' ? '' : posix.dirname(target);
+      const docs = posix.normalize(posix.join(includedFolder || '.', docsDir));
+      const relative = (path: string) => posix.relative(folder || '.', path);
+      await mkdir(dirname(join(source, relative(target))), { recursive: true });
+      await cp(realRepoPath(root, target), join(source, relative(target)));
+      if (existsSync(join(root, docs)) && !existsSync(join(source, relative(docs)))) await copyDocs(root, docs, join(source, relative(docs)));
+      queue.push({ file: target, text: includedText });
+    }
+  }
 }
 
 function readableConfig(text: string): { docs_dir?: string; markdown_extensions?: unknown; all?: unknown } {

@@ -3,19 +3,24 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { fileIncludeFindings } from './fileIncludes.ts';
-import { checkMkdocsSafety, DEFAULT_TECHDOCS_POLICY, mkdocsPathsOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
+import { checkMkdocsSafety, DEFAULT_TECHDOCS_POLICY, mkdocsPathsOutside, pluginsOf, TECHDOCS_KEPT_KEYS, TECHDOCS_KEPT_THEME_KEYS, type TechdocsPolicy } from './mkdocsSafety.ts';
 
-// What @techdocs/cli keeps when it sanitises mkdocs.yml before building; anything else is dropped.
-const KEPT_KEYS = new Set(['site_name', 'site_url', 'site_description', 'site_author', 'repo_url', 'repo_name', 'edit_uri', 'edit_uri_template', 'docs_dir', 'site_dir', 'nav', 'exclude_docs', 'not_in_nav', 'theme', 'plugins', 'markdown_extensions', 'extra', 'extra_css', 'use_directory_urls', 'strict', 'dev_addr', 'watch', 'copyright', 'remote_branch', 'remote_name', 'validation', 'google_analytics']);
-const KEPT_PLUGINS = new Set(['techdocs-core', 'search', 'material/search', 'redirects', 'group', 'material/group']);
+// Why TechDocs' removal of a key matters to the site's authors (the build goes on without it).
+const DROPPED_KEY_EFFECT: Record<string, string> = {
+  INHERIT: 'nothing of the inherited file is built: its theme, extensions and other settings are missing from the site',
+  hooks: 'the listed Python files never run, in Backstage or in techdocs build',
+};
 
 /**
- * An mkdocs.yml as TechDocs will build it: a site name, a docs folder inside the site with an
- * index.md (or README.md, which MkDocs builds to index.html), nav entries that exist, and nothing the TechDocs
- * sanitiser would silently drop; with the file's `text`, nothing that reads the build's environment or runs
- * code (see checkMkdocsSafety).
+ * An mkdocs.yml as TechDocs will build it: a site name, a docs folder inside the site and not the
+ * config's own folder (MkDocs refuses that), with an index.md (or README.md, which MkDocs builds to
+ * index.html) unless the config is `included` by another site's nav (mkdocs-monorepo-plugin merges its
+ * pages into the including site, whose index is the landing page), nav entries that exist (an error with
+ * `strict: true`, which TechDocs keeps and which makes MkDocs abort on the warning), and warnings for what
+ * TechDocs' sanitiser removes before building (keys, theme keys, plugins: they have no effect); with the
+ * file's `text`, nothing that reads the build's environment or runs code (see checkMkdocsSafety).
  */
-export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, options: { text?: string; policy?: TechdocsPolicy; pages?: readonly { file: string; text: string }[]; included?: boolean } = {}): Diagnostic[] {
+export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, options: { text?: string; policy?: TechdocsPolicy; pages?: readonly { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean } = {}): Diagnostic[] {
   const safety = [...checkMkdocsSafety(source, options.text, repoFiles, options.policy ?? DEFAULT_TECHDOCS_POLICY, options.included), ...(options.pages ?? []).flatMap(page => fileIncludeFindings(page.file, page.text))];
   // For mkdocs.yml `<<` is a merge key after all (MkDocs and TechDocs expand it): mkdocs-merge-key says so.
   const merges = safety.some(d => d.ruleId === 'mkdocs-merge-key');
@@ -36,49 +41,89 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
   const docsDir = typeof config.docs_dir === 'string' ? config.docs_dir : 'docs';
   const docsPath = posix.normalize(posix.join(folder, docsDir));
   const inside = !mkdocsPathsOutside(config, folder).some(o => o.key === 'docs_dir');
+  // MkDocs (config_options.DocsDir post_validation) refuses a docs_dir that is the config's own folder.
+  const configFolder = posix.normalize(docsDir) === '.';
   const docsFiles = [...repoFiles].filter(f => f.startsWith(`${docsPath}/`));
   // A docs_dir outside the site is mkdocs-path-outside (checkMkdocsSafety), reported once.
   if (!inside) {
     if (!flagged.has('mkdocs-path-outside')) diagnostics.push(at(['docs_dir'], 'mkdocs-path-outside', 'error', `docs_dir ${docsDir} is outside the docs site; TechDocs refuses to build it.`, 'Keep docs_dir inside the folder that holds mkdocs.yml.'));
+  } else if (configFolder && !options.included) {
+    diagnostics.push(at(['docs_dir'], 'mkdocs-invalid', 'error', `docs_dir ${JSON.stringify(docsDir.slice(0, 200))} is the folder that holds mkdocs.yml itself; MkDocs refuses to build the site: "The 'docs_dir' should not be the parent directory of the config file."`, 'Move the Markdown into a folder next to mkdocs.yml (docs/, the default) and set docs_dir to it, or remove docs_dir.'));
   } else if (docsFiles.length === 0) {
     diagnostics.push(at(config.docs_dir ? ['docs_dir'] : [], 'mkdocs-docs-dir-missing', 'error', `The docs folder ${docsPath}/ does not exist or is empty.`, `Create ${docsPath}/index.md, or point docs_dir at the folder with the Markdown.`));
-  } else if (!repoFiles.has(`${docsPath}/index.md`) && !repoFiles.has(`${docsPath}/README.md`)) {
-    // MkDocs builds README.md to index.html when there is no index.md.
+  } else if (!options.included && !repoFiles.has(`${docsPath}/index.md`) && !repoFiles.has(`${docsPath}/README.md`)) {
+    // MkDocs builds README.md to index.html when there is no index.md. A config another site's nav
+    // includes needs none: its pages become a section of that site, whose own index is the landing page.
     diagnostics.push(at([], 'mkdocs-index-missing', 'error', `${docsPath}/ has neither index.md nor README.md; without one the site has no index.html and Backstage shows an empty Docs tab.`, 'Add index.md (or README.md) as the landing page.'));
   }
-  if (Array.isArray(config.nav) && inside && docsFiles.length > 0) checkNav(config.nav, ['nav'], docsPath, repoFiles, diagnostics, at);
+  // An included config's nav becomes part of the including site's, built with that site's strict.
+  const strict = options.included ? options.includedByStrictSite === true : abortsOnMissingNavPages(config);
+  if (Array.isArray(config.nav) && inside && docsFiles.length > 0) checkNav(config.nav, ['nav'], docsPath, repoFiles, diagnostics, at, strict);
+  // MkDocs warns when a folder holds both index.md and README.md (1.4: "Both index.md and README.md found.
+  // Skipping README.md"; 1.5+: "Excluding 'README.md' from the site because it conflicts with 'index.md'"),
+  // which strict makes fatal. exclude_docs may exclude the README (gitignore patterns): then the gate stays quiet.
+  if (strict && !options.included && inside && !('exclude_docs' in config)) {
+    const readmes = docsFiles.filter(f => posix.basename(f) === 'README.md' && repoFiles.has(posix.join(posix.dirname(f), 'index.md')));
+    for (const readme of readmes.slice(0, 10)) {
+      diagnostics.push(at(['strict'], 'mkdocs-strict-abort', 'error', `${JSON.stringify(readme.slice(0, 200))} sits beside index.md: MkDocs leaves it out with a warning ("Excluding 'README.md' from the site because it conflicts with 'index.md'"), and with strict: true (which TechDocs keeps) it aborts on that warning, so the site does not build.`, 'Rename or remove the README.md, exclude it with exclude_docs, or remove strict: true.', true));
+    }
+  }
+  // TechDocs' sanitiser works on a site's own mkdocs.yml only; an included config is read by mkdocs-monorepo-plugin.
+  if (options.included) return diagnostics;
   for (const key of Object.keys(config)) {
-    // hooks and INHERIT are reported as the risk they are, not as a mere no-op.
-    if ((key === 'hooks' && flagged.has('mkdocs-hooks')) || (key === 'INHERIT' && flagged.has('mkdocs-inherit-outside'))) continue;
     if (key === '<<' && merges) continue;
-    if (!KEPT_KEYS.has(key)) diagnostics.push(at([key], 'mkdocs-dropped-key', 'warning', `TechDocs drops '${key}' from mkdocs.yml before building.`, 'Remove it; it has no effect in Backstage.', true));
+    if (!TECHDOCS_KEPT_KEYS.has(key)) {
+      const effect = DROPPED_KEY_EFFECT[key];
+      diagnostics.push(at([key], 'mkdocs-dropped-key', 'warning', `TechDocs removes '${key.slice(0, 100)}' from mkdocs.yml before building, so it has no effect in Backstage${effect ? ` (${effect})` : ''}.`, key === 'INHERIT' ? 'Write the settings the site needs into this mkdocs.yml, and remove INHERIT.' : 'Remove it.', true));
+    }
   }
-  if (isRecord(config.theme) && 'custom_dir' in config.theme) {
-    diagnostics.push(at(['theme', 'custom_dir'], 'mkdocs-dropped-key', 'warning', 'TechDocs drops theme.custom_dir before building.', 'Remove it; TechDocs uses its own theme.', true));
+  if (isRecord(config.theme)) {
+    for (const key of Object.keys(config.theme).filter(k => !TECHDOCS_KEPT_THEME_KEYS.has(k))) {
+      diagnostics.push(at(['theme', key], 'mkdocs-dropped-key', 'warning', `TechDocs removes theme.${key.slice(0, 100)} before building; it has no effect in Backstage.`, 'Remove it; TechDocs keeps only theme name, font, icon, logo, favicon, language, direction, palette and features.', true));
+    }
   }
-  if (Array.isArray(config.plugins)) {
-    config.plugins.forEach((plugin, i) => {
-      const name = typeof plugin === 'string' ? plugin : isRecord(plugin) ? Object.keys(plugin)[0] : undefined;
-      if (name && !KEPT_PLUGINS.has(name) && (options.policy ?? DEFAULT_TECHDOCS_POLICY).plugins.includes(name)) diagnostics.push(at(['plugins', i], 'mkdocs-dropped-key', 'warning', `TechDocs drops the mkdocs plugin '${name}' before building.`, 'Only techdocs-core, search, redirects and group survive; remove it or ask the platform team to allow it.'));
-    });
+  const allowed = new Set((options.policy ?? DEFAULT_TECHDOCS_POLICY).plugins);
+  for (const plugin of pluginsOf(config.plugins, ['plugins']).filter(p => p.dropped)) {
+    const name = plugin.name.slice(0, 200);
+    const [message, hint] = plugin.name === 'monorepo'
+      ? [`TechDocs removes the mkdocs plugin 'monorepo' before building; it has no effect: techdocs-core loads mkdocs-monorepo-plugin itself, so !include in nav works without it.`, 'Remove it from plugins (techdocs-core is enough).']
+      : allowed.has(plugin.name)
+        ? [`TechDocs removes the mkdocs plugin '${name}' before building (it is not in TechDocs' own list of plugins), so it never runs.`, 'Only techdocs-core, search, redirects and group survive; remove it, or have the platform team build with it (@techdocs/cli --defaultPlugin).']
+        : [`TechDocs removes the mkdocs plugin '${name}' before building, so it never runs (in Backstage or in techdocs build) and has no effect; it is not in schemas/techdocs-policy.json either.`, 'Remove it; ask the platform team if the site needs it.'];
+    diagnostics.push(at(plugin.path, 'mkdocs-dropped-key', 'warning', message, hint));
   }
   return diagnostics;
 }
 
-function checkNav(nav: unknown[], path: PathSegment[], docsPath: string, repoFiles: ReadonlySet<string>, diagnostics: Diagnostic[], at: (path: PathSegment[], ruleId: string, severity: Diagnostic['severity'], message: string, hint: string) => Diagnostic) {
+/**
+ * Whether MkDocs aborts a build of this parsed mkdocs.yml on a nav entry whose page is missing: `strict:
+ * true` (which TechDocs keeps) makes every warning fatal, unless `validation: {nav: {not_found: info|ignore}}`
+ * (MkDocs 1.5+) lowers that one. Pure.
+ */
+export function abortsOnMissingNavPages(config: unknown): boolean {
+  if (!isRecord(config) || config.strict !== true) return false;
+  const notFound = isRecord(config.validation) && isRecord(config.validation.nav) ? config.validation.nav.not_found : undefined;
+  return notFound !== 'info' && notFound !== 'ignore';
+}
+
+function checkNav(nav: unknown[], path: PathSegment[], docsPath: string, repoFiles: ReadonlySet<string>, diagnostics: Diagnostic[], at: (path: PathSegment[], ruleId: string, severity: Diagnostic['severity'], message: string, hint: string) => Diagnostic, strict: boolean) {
   nav.forEach((item, i) => {
     if (typeof item === 'string') return checkTarget(item, [...path, i]);
     if (!isRecord(item)) return;
     for (const [title, value] of Object.entries(item)) {
       if (typeof value === 'string') checkTarget(value, [...path, i, title]);
-      else if (Array.isArray(value)) checkNav(value, [...path, i, title], docsPath, repoFiles, diagnostics, at);
+      else if (Array.isArray(value)) checkNav(value, [...path, i, title], docsPath, repoFiles, diagnostics, at, strict);
     }
   });
   function checkTarget(target: string, where: PathSegment[]) {
     // A URL, or another config mkdocs-monorepo-plugin includes (judged as a config of its own).
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || /^\s*[!*]include\s/.test(target)) return;
     const file = posix.normalize(posix.join(docsPath, target));
-    // MkDocs (and so TechDocs, which does not build with --strict) warns and builds the site: the entry leads nowhere.
-    if (!repoFiles.has(file)) diagnostics.push(at(where, 'mkdocs-nav-missing', 'warning', `nav points at ${JSON.stringify(target.slice(0, 200))}, but ${JSON.stringify(file.slice(0, 200))} does not exist: MkDocs builds the site with a warning, and this nav entry leads nowhere.`, 'Fix the path (relative to docs_dir) or add the page.'));
+    // MkDocs warns and builds the site (the entry leads nowhere); with strict: true it aborts on that warning.
+    if (repoFiles.has(file)) return;
+    const quoted = `nav points at ${JSON.stringify(target.slice(0, 200))}, but ${JSON.stringify(file.slice(0, 200))} does not exist`;
+    diagnostics.push(strict
+      ? at(where, 'mkdocs-nav-missing', 'error', `${quoted}: with strict: true (which TechDocs keeps) MkDocs aborts on this warning ("Aborted with … warnings in strict mode!"): the site does not build, so techdocs build and publish fail.`, 'Fix the path (relative to docs_dir) or add the page.')
+      : at(where, 'mkdocs-nav-missing', 'warning', `${quoted}: MkDocs builds the site with a warning, and this nav entry leads nowhere.`, 'Fix the path (relative to docs_dir) or add the page.'));
   }
 }

@@ -10,6 +10,47 @@ import defaultPolicy from '../../../schemas/techdocs-policy.json' with { type: '
 
 const require = createRequire(import.meta.url);
 
+// What @backstage/plugin-techdocs-node's sanitizeMkdocsYml (mkdocsPatchers, run by TechdocsGenerator and so
+// by @techdocs/cli generate, which every techdocs build and publish runs) keeps of mkdocs.yml before MkDocs
+// reads it: its ALLOWED_MKDOCS_KEYS and ALLOWED_THEME_KEYS, and DEFAULT_ALLOWED_MKDOCS_PLUGINS (the builds
+// pass no --defaultPlugin, so nothing else). Everything else is removed and never reaches MkDocs. The first
+// two are exported by its helpers only at a cost the gate avoids, the last not at all: the copies are
+// pinned to the installed package by scripts/test/techdocs/sanitizer.test.ts.
+export const TECHDOCS_KEPT_KEYS: ReadonlySet<string> = new Set(['site_name', 'site_url', 'site_description', 'site_author', 'repo_url', 'repo_name', 'edit_uri', 'edit_uri_template', 'docs_dir', 'site_dir', 'nav', 'exclude_docs', 'not_in_nav', 'theme', 'plugins', 'markdown_extensions', 'extra', 'extra_css', 'use_directory_urls', 'strict', 'dev_addr', 'watch', 'copyright', 'remote_branch', 'remote_name', 'validation', 'google_analytics']);
+export const TECHDOCS_KEPT_THEME_KEYS: ReadonlySet<string> = new Set(['name', 'font', 'icon', 'logo', 'favicon', 'language', 'direction', 'palette', 'features']);
+export const TECHDOCS_KEPT_PLUGINS: ReadonlySet<string> = new Set(['techdocs-core', 'search', 'material/search', 'redirects', 'group', 'material/group']);
+
+// What mkdocs-monorepo-plugin 1.1.2 (parser.py, edit_uri.py) takes from a config a nav includes; MkDocs'
+// yaml_load also follows its INHERIT while reading it. Its plugins, hooks and the rest are never loaded.
+const INCLUDED_KEYS = new Set(['site_name', 'nav', 'docs_dir', 'repo_url', 'edit_uri', 'INHERIT']);
+
+/**
+ * A parsed mkdocs.yml as the build uses it: for a site's own config (`included` false), what TechDocs'
+ * sanitizer leaves (TECHDOCS_KEPT_*: other keys, theme keys and plugins removed, the group plugin's nested
+ * plugins too); for a config a nav includes, the keys mkdocs-monorepo-plugin reads. Anything else is not
+ * a mapping and is returned as it is. Pure.
+ */
+export function mkdocsConfigAsUsed(config: unknown, included: boolean): unknown {
+  if (!isRecord(config)) return config;
+  const kept = Object.fromEntries(Object.entries(config).filter(([key]) => (included ? INCLUDED_KEYS : TECHDOCS_KEPT_KEYS).has(key)));
+  if (included) return kept;
+  if (isRecord(kept.theme)) kept.theme = Object.fromEntries(Object.entries(kept.theme).filter(([key]) => TECHDOCS_KEPT_THEME_KEYS.has(key)));
+  if ('plugins' in kept) kept.plugins = keptPlugins(kept.plugins, 0);
+  return kept;
+}
+
+/** sanitizeMkdocsPlugins' result: the list (or mapping) form as a list of the plugins TechDocs keeps, nested group plugins filtered too. */
+function keptPlugins(plugins: unknown, depth: number): unknown[] {
+  const entries = Array.isArray(plugins) ? plugins : isRecord(plugins) ? Object.entries(plugins).map(([name, options]) => ({ [name]: options })) : [];
+  return entries.flatMap(plugin => {
+    const name = typeof plugin === 'string' ? plugin : isRecord(plugin) && Object.keys(plugin).length === 1 ? Object.keys(plugin)[0] : undefined;
+    if (name === undefined || !TECHDOCS_KEPT_PLUGINS.has(name)) return [];
+    const options = isRecord(plugin) ? plugin[name] : undefined;
+    if (!isRecord(options) || !/(^|\/)group$/.test(name) || depth >= 5) return [plugin];
+    return [{ [name]: { ...options, plugins: keptPlugins(options.plugins, depth + 1) } }];
+  });
+}
+
 /** schemas/techdocs-policy.json: the mkdocs plugins and YAML tags a team's docs may use. */
 export interface TechdocsPolicy {
   plugins: string[];
@@ -157,16 +198,19 @@ export function includeTarget(include: MonorepoInclude, folder: string, within: 
 }
 
 /**
- * Why an included config's site_name is unsafe, or undefined: mkdocs-monorepo-plugin copies the included
- * docs to `<docs>/<site_name split at />`, so a `..` segment (which its own alias check lets through) or an
- * absolute name writes anywhere on the machine. Letters, digits, `_`, `-` and `.` per segment are safe.
+ * Why an included config's site_name is unsafe, or undefined. mkdocs-monorepo-plugin (parser.py getAlias)
+ * uses the name as it is when it matches `^[a-zA-Z0-9_\.\-/]+$` (Python's `$` also before one final line
+ * break) and slugifies any other name (`test site` becomes `test-site`, letters, digits and `-` only); the
+ * merger copies the included docs to `os.path.join(<docs>, *alias.split("/"))`, so only a name kept as it is
+ * with a `..` segment leads out of the build (empty and `.` segments stay inside). A missing or non-string
+ * site_name stops the build ("does not contain a valid 'site_name' key").
  */
 export function includedSiteNameProblem(config: unknown): string | undefined {
   const name = isRecord(config) ? config.site_name : undefined;
-  if (typeof name !== 'string') return 'it has no site_name (the plugin names the section after it)';
-  const segments = name.split('/');
-  if (segments.some(segment => segment === '' || segment === '.' || segment === '..' || !/^[A-Za-z0-9_.-]+$/.test(segment))) {
-    return `its site_name ${JSON.stringify(name.slice(0, 120))} is not a plain name: mkdocs-monorepo-plugin copies its docs to a folder of that name, so "..", "/" at the ends or other characters would write elsewhere on the machine`;
+  if (typeof name !== 'string') return 'it has no site_name, which mkdocs-monorepo-plugin needs to name the section: the build stops';
+  const keptAsWritten = /^[a-zA-Z0-9_.\-/]+\n?$/.test(name);
+  if (keptAsWritten && name.replace(/\n$/, '').split('/').includes('..')) {
+    return `its site_name ${JSON.stringify(name.slice(0, 120))} has a ".." segment: mkdocs-monorepo-plugin copies the included docs to a folder of that name as written, which would be outside the build, elsewhere on the machine`;
   }
   return undefined;
 }
@@ -197,9 +241,13 @@ export const DEFAULT_TECHDOCS_POLICY: TechdocsPolicy = defaultPolicy as Techdocs
 /**
  * What in an mkdocs.yml lets a pull request reach the publishing job: tags that read the environment
  * (`!ENV`, pyyaml-env-tag) or construct Python objects (`!!python/…`, which MkDocs' loader honours;
- * techdocs-node's own UnknownTag decides which few are harmless), `hooks:` (Python files MkDocs 1.4+
- * runs), `INHERIT:` reaching outside the site's reviewed folder, and plugins outside the policy.
- * `text` is the file's YAML; returns Diagnostics with the tag's or key's own line.
+ * techdocs-node's own UnknownTag decides which few are harmless) anywhere in the file, and in what the
+ * build uses of it (mkdocsConfigAsUsed: TechDocs' sanitizer removes hooks, INHERIT, theme.custom_dir,
+ * extra_javascript and plugins outside its list from a site's own config before MkDocs reads it;
+ * mkdocs-monorepo-plugin reads only a few keys of an included config, INHERIT followed) `hooks:` (Python
+ * files MkDocs 1.4+ runs), `INHERIT:` reaching outside the site's reviewed folder, paths leading outside it,
+ * denied extensions and plugins TechDocs keeps but the policy does not allow. `text` is the file's YAML;
+ * returns Diagnostics (errors) with the tag's or key's own line.
  */
 export function checkMkdocsSafety(source: SourceFile, text: string | undefined, repoFiles: ReadonlySet<string>, policy: TechdocsPolicy, included = false): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -227,52 +275,68 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
   }
   if (!isRecord(config)) return diagnostics;
   const unsafeName = included ? includedSiteNameProblem(config) : undefined;
-  if (unsafeName) diagnostics.push(at(['site_name'], 'mkdocs-path-outside', `This config is included by another site's nav (mkdocs-monorepo-plugin), and ${unsafeName}.`, 'Give it a plain site_name such as orders-api.'));
-  if ('hooks' in config) {
+  if (unsafeName) diagnostics.push(at(['site_name'], 'mkdocs-path-outside', `This config is included by another site's nav (mkdocs-monorepo-plugin), and ${unsafeName}.`, 'Give it a site_name without ".." segments, such as orders-api.'));
+  const asWritten = config;
+  // What never reaches MkDocs cannot reach the job: the rest is judged as the build uses it.
+  const used = mkdocsConfigAsUsed(config, included) as Record<string, unknown>;
+  if ('hooks' in used) {
     diagnostics.push(at(['hooks'], 'mkdocs-hooks', 'hooks: runs the listed Python files inside the job that builds and publishes the docs.', 'Remove hooks; ask the platform team for a reviewed plugin instead.', true));
   }
-  for (const outside of mkdocsPathsOutside(config, folder)) {
+  for (const outside of mkdocsPathsOutside(used, folder)) {
     if (outside.key === 'INHERIT') continue;
     diagnostics.push(at(outside.path, 'mkdocs-path-outside', `${outside.key} is ${JSON.stringify(outside.value.slice(0, 200))}, which leads outside this site's folder: building the site would read or write files elsewhere on the machine.`, "Keep every path in mkdocs.yml inside the folder that holds it (docs_dir: docs)."));
   }
-  if ('INHERIT' in config) {
-    const target = typeof config.INHERIT === 'string' ? posix.normalize(posix.join(folder, config.INHERIT)) : undefined;
-    const inside = target !== undefined && !posix.isAbsolute(String(config.INHERIT)) && (folder === '' ? !target.startsWith('..') : target.startsWith(`${folder}/`));
+  if ('INHERIT' in used) {
+    const target = typeof used.INHERIT === 'string' ? posix.normalize(posix.join(folder, used.INHERIT)) : undefined;
+    const inside = target !== undefined && !posix.isAbsolute(String(used.INHERIT)) && (folder === '' ? !target.startsWith('..') : target.startsWith(`${folder}/`));
     if (!inside || !repoFiles.has(target!)) {
-      diagnostics.push(at(['INHERIT'], 'mkdocs-inherit-outside', `INHERIT reads ${JSON.stringify(String(config.INHERIT))}, which is ${inside ? 'not a file in this repository' : "outside this site's folder"}: a config nobody reviewing this site sees.`, "Write the settings into this mkdocs.yml, or keep the inherited file next to it in the site's folder.", true));
+      diagnostics.push(at(['INHERIT'], 'mkdocs-inherit-outside', `INHERIT reads ${JSON.stringify(String(used.INHERIT))}, which is ${inside ? 'not a file in this repository' : "outside this site's folder"}: a config nobody reviewing this site sees.`, "Write the settings into this mkdocs.yml, or keep the inherited file next to it in the site's folder.", true));
     }
   }
-  for (const include of monorepoIncludes(config)) {
+  for (const include of monorepoIncludes(used)) {
     if (includeTarget(include, folder, folder) !== undefined) continue;
     diagnostics.push(at(include.path, 'mkdocs-path-outside', `nav includes ${JSON.stringify(include.target.slice(0, 200))}, outside this site's folder: mkdocs-monorepo-plugin (which techdocs-core enables) reads that file as MkDocs config, running what it holds, in the job that publishes the docs.`, "Include only configs inside the site's folder (they are judged like this mkdocs.yml)."));
   }
-  for (const { path, name, reason } of deniedExtensions(config, policy)) {
+  for (const { path, name, reason } of deniedExtensions(used, policy)) {
     diagnostics.push(at(path, 'mkdocs-unsafe-extension', `The markdown extension '${name.slice(0, 200)}' is refused: ${reason}.`, 'Copy the text into the page, or link to the file.', typeof path[1] === 'string'));
   }
   const allowed = new Set(policy.plugins);
-  for (const { path, name, options, optionsPath } of pluginsOf(config.plugins, ['plugins'])) {
+  for (const { path, name, options, optionsPath, dropped } of pluginsOf(included ? undefined : asWritten.plugins, ['plugins'])) {
+    // TechDocs removes it before building (a warning of checkMkdocs): it never runs.
+    if (dropped) continue;
     for (const { key, problem } of /(^|\/)redirects$/.test(name) ? redirectProblems(options) : []) {
       diagnostics.push(at([...optionsPath, 'redirect_maps', key], 'mkdocs-path-outside', `redirect_maps: ${problem}.`, 'Map a page of this site (a relative .md path without ..) to a plain URL or page.', true));
     }
     if (!allowed.has(name)) {
-      diagnostics.push(at(path, 'mkdocs-plugin-not-allowed', `The mkdocs plugin '${name.slice(0, 200)}' is not in schemas/techdocs-policy.json; plugins run Python in the job that publishes the docs.`, `Use one of: ${policy.plugins.join(', ')}; or ask the platform team to review and add it.`));
+      diagnostics.push(at(path, 'mkdocs-plugin-not-allowed', `The mkdocs plugin '${name.slice(0, 200)}' is not in schemas/techdocs-policy.json, and TechDocs keeps it: the build would run its Python in the job that builds the docs.`, `Use one of: ${policy.plugins.join(', ')}; or ask the platform team to review and add it.`));
     }
   }
   return diagnostics;
 }
 
+/** A plugin entry of mkdocs.yml (see pluginsOf). */
+export interface MkdocsPluginEntry {
+  /** Where in mkdocs.yml the entry is written, e.g. ['plugins', 1], and where its options are. */
+  path: (string | number)[];
+  name: string;
+  options: unknown;
+  optionsPath: (string | number)[];
+  /** Whether TechDocs' sanitizer removes it before building: a name outside TECHDOCS_KEPT_PLUGINS, a mapping of several names, or options that are not a mapping. */
+  dropped: boolean;
+}
+
 /**
  * Every plugin a `plugins:` value turns on, with where it is written: list entries (a name, or a mapping
  * of a name to its options), the mapping form MkDocs also reads, and those nested under the `group`
- * plugin (`group: {plugins: [...]}`), which loads them itself.
+ * plugin (`group: {plugins: [...]}`), which loads them itself (and which TechDocs' sanitizer filters too).
  */
-function pluginsOf(plugins: unknown, path: (string | number)[], depth = 0): { path: (string | number)[]; name: string; options: unknown; optionsPath: (string | number)[] }[] {
-  type Entry = { path: (string | number)[]; name: string; options: unknown; optionsPath: (string | number)[] };
-  const entries: Entry[] = Array.isArray(plugins)
-    ? plugins.flatMap((plugin, i): Entry[] => (typeof plugin === 'string' ? [{ path: [...path, i], name: plugin, options: undefined, optionsPath: [...path, i] }] : isRecord(plugin) ? Object.entries(plugin).map(([name, options]) => ({ path: [...path, i], name, options, optionsPath: [...path, i, name] })) : []))
-    : isRecord(plugins) ? Object.entries(plugins).map(([name, options]) => ({ path: [...path, name], name, options, optionsPath: [...path, name] })) : [];
+export function pluginsOf(plugins: unknown, path: (string | number)[], depth = 0): MkdocsPluginEntry[] {
+  const drops = (name: string, options: unknown, alone: boolean) => !(alone && TECHDOCS_KEPT_PLUGINS.has(name) && (options === null || options === undefined || isRecord(options)));
+  const entries: MkdocsPluginEntry[] = Array.isArray(plugins)
+    ? plugins.flatMap((plugin, i): MkdocsPluginEntry[] => (typeof plugin === 'string' ? [{ path: [...path, i], name: plugin, options: undefined, optionsPath: [...path, i], dropped: drops(plugin, undefined, plugin.length > 0) }] : isRecord(plugin) ? Object.entries(plugin).map(([name, options]) => ({ path: [...path, i], name, options, optionsPath: [...path, i, name], dropped: drops(name, options, Object.keys(plugin).length === 1) })) : []))
+    : isRecord(plugins) ? Object.entries(plugins).map(([name, options]) => ({ path: [...path, name], name, options, optionsPath: [...path, name], dropped: drops(name, options, true) })) : [];
   return entries.flatMap(entry => {
-    const nested = depth < 5 && /(^|\/)group$/.test(entry.name) && isRecord(entry.options) ? pluginsOf(entry.options.plugins, [...entry.optionsPath, 'plugins'], depth + 1) : [];
+    const nested = depth < 5 && /(^|\/)group$/.test(entry.name) && isRecord(entry.options) ? pluginsOf(entry.options.plugins, [...entry.optionsPath, 'plugins'], depth + 1).map(inner => ({ ...inner, dropped: inner.dropped || entry.dropped })) : [];
     return [entry, ...nested];
   });
 }

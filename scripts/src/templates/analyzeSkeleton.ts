@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import type { Diagnostic } from '../diagnostic.ts';
-import { DECLARE_FILTER, DECLARE_GLOBAL, isKnownFilter, isKnownGlobal, isKnownTest, renderText } from './templateFilters.ts';
+import { DECLARE_FILTER, isKnownFilter, isKnownTest, renderText } from './templateFilters.ts';
 import type { TemplatingNames } from './scaffolderActions.ts';
 import { templateSyntaxError } from './templateSyntax.ts';
+import { callScope, unresolvedCall } from './unresolvedCall.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -64,7 +65,9 @@ interface Node {
  * Static analysis of a skeleton with nunjucks' parser (the Jinja grammar Nunjitsu keeps), under the
  * delimiters and context name the step's cookiecutterCompat selects: values the step never passes
  * (once per value and file, naming the step; not inside a branch the step's literal values rule out),
- * filters the pinned renderer does not have, constructs Nunjitsu refuses, reserved names, GitHub
+ * filters and tests the pinned renderer does not have, calls it cannot make (unresolvedCall: unknown
+ * functions, Math.max, loop.cycle, methods no value has, caller() outside a {% call %} macro, a printed
+ * joiner()), constructs Nunjitsu refuses, reserved names, GitHub
  * expressions on the code lines of workflow files (Backstage renders them first: to nothing, NaN or a
  * failure, as the renderer says; those in a `#` comment are harmless), Cookiecutter's `{{ }}` where the
  * step does not turn cookiecutterCompat on (written out unrendered), and `values.x` where it does (the
@@ -102,6 +105,8 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       // Messages quote the skeleton (expressions, names, the parser's words): a hostile file's are cut here, once.
       found.push({ ruleId, severity, message: bounded(message), hint: bounded(hint), file: file.file, range: { start: { line, column }, end: { line, column } } });
     };
+    // Under cookiecutterCompat `values` is undefined too, which skeleton-unknown-value already says.
+    const environment = { renderer: compat ? 'cookiecutter' : 'skeleton', contextNames: new Set(compat ? ['cookiecutter', 'values'] : ['values']), extensions: step.extensions } as const;
     const tags = { variableStart: compat ? '{{' : '${{', variableEnd: '}}' };
     const open = compat ? '{{' : '${{';
     for (const source of [file.relative, file.text]) {
@@ -126,9 +131,9 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       if (source === file.relative) walk(ast, {}, contextName, node => inName.add(node), false);
       const guarded = guardedUses(ast, contextName);
       const definesValues = compat && definesName(ast, 'values');
-      const callable = boundNames(ast);
-      // The `in(…)` of `x is in(…)`: a test with arguments, not a call.
-      const tests = new Set<Node>();
+      const scope = callScope(ast, environment.contextNames);
+      // The calls a `${{ … }}` prints as a whole (its result must be text).
+      const printed = new Set<unknown>();
       walk(ast, values ?? {}, contextName, node => {
         // nunjucks' parser reads super() as a call; only its compiler turns it into a Super node.
         const isSuper = node.typename === 'FunCall' && (node.name as Node)?.typename === 'Symbol' && (node.name as Node).value === 'super';
@@ -140,16 +145,13 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
         }
         if (node.typename === 'Is') {
           const test = node.right as Node | undefined;
-          if (test?.typename === 'FunCall') tests.add(test);
           const name = test?.typename === 'Symbol' ? test.value : test?.typename === 'FunCall' && (test.name as Node)?.typename === 'Symbol' ? (test.name as Node).value : undefined;
           if (test && typeof name === 'string' && !isKnownTest(name, compat)) report(test.typename === 'FunCall' ? (test.name as Node) : test, 'skeleton-unknown-test', `Unknown template test "${name}": the render of this file fails here.`, "Use one of the renderer's tests (defined, undefined, none, string, number, odd, even, divisibleby, eq, lt, gt…), or compare with ==, < or in.");
         }
-        if (node.typename === 'FunCall' && !tests.has(node)) {
-          const callee = node.name as Node | undefined;
-          const name = callee?.typename === 'Symbol' ? callee.value : undefined;
-          if (callee && typeof name === 'string' && name !== 'super' && !callable.has(name) && !isKnownGlobal(name, compat, step.extensions)) {
-            report(callee, 'skeleton-unknown-function', `${name}() is no function the renderer knows: the render of this file fails here (the value ${name} is undefined and cannot be called).`, `Use range, cycler or joiner, a macro this file defines, or compute the value in template.yaml and pass it in the step's values. ${DECLARE_GLOBAL}`);
-          }
+        if (node.typename === 'Output') (node.children as unknown[] | undefined)?.forEach(child => printed.add(child));
+        if (node.typename === 'FunCall') {
+          const call = unresolvedCall(node, scope, environment, printed.has(node));
+          if (call) report(call.at, 'skeleton-unknown-function', `${call.message} The render of this file fails here.`, call.hint);
         }
         if (node.typename === 'LookupVal') {
           const target = node.target as Node;
@@ -339,28 +341,6 @@ function explainsRefusal(ast: Node): boolean {
     if (typeof name === 'string' && RESERVED.has(name)) found = true;
   }, false);
   return found;
-}
-
-/**
- * Every name the template binds anywhere (set, for, macros and their parameters, `caller` in a call
- * block): a call of one of these is the template's own, not an unknown global.
- */
-function boundNames(ast: Node): Set<string> {
-  const names = new Set<string>(['caller']);
-  const add = (n: unknown): void => {
-    const node = n as Node | undefined;
-    if (!node || typeof node !== 'object') return;
-    if (node.typename === 'Symbol') names.add(String(node.value));
-    else if (node.typename === 'Pair') add(node.key);
-    else if (Array.isArray(node.children)) node.children.forEach(add);
-  };
-  walk(ast, {}, '', node => {
-    if (node.typename === 'Set' && Array.isArray(node.targets)) node.targets.forEach(add);
-    if (['For', 'AsyncEach', 'AsyncAll'].includes(node.typename)) add(node.name);
-    if (node.typename === 'Macro') add(node.name);
-    if (node.typename === 'Macro' || node.typename === 'Caller') add(node.args);
-  }, false);
-  return names;
 }
 
 /** Names a `{% set %}`, a for loop or a macro's parameters bind anywhere in the template. */

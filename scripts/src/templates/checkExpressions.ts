@@ -3,25 +3,39 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { Range, Severity } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
-import { DECLARE_FILTER, DECLARE_GLOBAL, isKnownFilter, isKnownGlobal, isKnownTest } from './templateFilters.ts';
+import { DECLARE_FILTER, isKnownFilter, isKnownTest } from './templateFilters.ts';
 import type { TemplatingNames } from './scaffolderActions.ts';
 import { templateSyntaxError } from './templateSyntax.ts';
+import { callScope, type CallEnvironment, type CallScope, type TemplateNode, type UnresolvedCall, unresolvedCall } from './unresolvedCall.ts';
 
 const require = createRequire(import.meta.url);
 
-/** One `${{ … }}` in template.yaml: where its value sits, its text with the delimiters, and its inside. */
+/** One `${{ … }}` in template.yaml: where its value sits, its text with the delimiters, its inside, and the whole string holding it. */
 export interface TemplateExpression {
   path: PathSegment[];
   text: string;
   expression: string;
+  /** The string value the expression is part of (its `{% set %}` and `{% for %}` bind names the expression uses); `text` when absent. */
+  source?: string;
+  /** How many expressions of the same text come before it in `source` (0 for the first): which one a finding is about. */
+  occurrence?: number;
 }
 
-export type ExpressionReport = (expression: TemplateExpression, ruleId: string, message: string, hint: string, severity?: Severity) => void;
+/**
+ * Reports a finding about one expression; `at`, when given, is the 1-based line and column inside
+ * `expression.text` the finding is about (a call's name), else the finding is about the whole expression.
+ */
+export type ExpressionReport = (expression: TemplateExpression, ruleId: string, message: string, hint: string, severity?: Severity, at?: { line: number; column: number }) => void;
 
 /** Every `${{ … }}` in a value of template.yaml (a step, the output), with the path of the string holding it. */
 export function* expressions(value: unknown, path: PathSegment[]): Generator<TemplateExpression> {
   if (typeof value === 'string') {
-    for (const match of value.matchAll(/\$\{\{([\s\S]*?)\}\}/g)) yield { path, text: match[0], expression: match[1] };
+    const seen = new Map<string, number>();
+    for (const match of value.matchAll(/\$\{\{([\s\S]*?)\}\}/g)) {
+      const occurrence = seen.get(match[0]) ?? 0;
+      seen.set(match[0], occurrence + 1);
+      yield { path, text: match[0], expression: match[1], source: value, occurrence };
+    }
   } else if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) yield* expressions(item, [...path, i]);
   } else if (isRecord(value)) {
@@ -35,8 +49,9 @@ const fallback = (name: string) => new RegExp(`parameters\\.${name}\\s+or\\b|par
 /**
  * The checks of one expression of template.yaml: parameters it names that no page declares (an error
  * with the nearest declared name; a warning when the expression has a fallback, which then always
- * applies), steps it reads that have not run (`earlier`) or do not exist (`all`), and filters the
- * pinned renderer does not have (the runner then leaves the whole value as raw text).
+ * applies), steps it reads that have not run (`earlier`) or do not exist (`all`), filters and tests the
+ * pinned renderer does not have, and calls the workflow renderer cannot make (unresolvedCall, reported at
+ * the call): the runner then leaves the whole value as raw text.
  */
 export function checkExpression(item: TemplateExpression, earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, report: ExpressionReport, extensions?: TemplatingNames): void {
   const { expression } = item;
@@ -54,44 +69,78 @@ export function checkExpression(item: TemplateExpression, earlier: readonly stri
     const id = match[1] ?? match[2];
     if (!earlier.includes(id)) report(item, 'template-unknown-step', all.has(id) ? `steps.${id} is read before that step runs.` : `There is no step with id ${id}.`, 'Refer only to steps that come earlier.');
   }
-  const { filters, tests, calls } = expressionNames(item.text);
+  const { filters, tests, calls } = expressionNames(item, extensions);
   for (const name of filters) {
     if (!isKnownFilter(name, false, extensions)) report(item, 'template-unknown-filter', `Unknown template filter "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, `Use one of the scaffolder's filters (lower, replace, dump, parseRepoUrl, parseEntityRef, pick, projectSlug…), or compute the value in a parameter. ${DECLARE_FILTER}`);
   }
   for (const name of tests) {
     if (!isKnownTest(name)) report(item, 'template-unknown-test', `Unknown template test "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, "Use one of the renderer's tests (defined, undefined, none, string, number, divisibleby, eq, lt, gt…), or compare with ==, < or in.");
   }
-  for (const name of calls) {
-    if (!isKnownGlobal(name, false, extensions)) report(item, 'template-unknown-function', `${name}() is no function the scaffolder's renderer knows: it cannot render ${item.text}, and passes the whole value on as raw text.`, `Compute the value in a parameter or an earlier step, or use range, cycler or joiner. ${DECLARE_GLOBAL}`);
+  for (const call of calls) {
+    const quoted = item.text.length > 120 ? `${item.text.slice(0, 117)}…` : item.text;
+    report(item, 'template-unknown-function', `${call.message} The scaffolder then cannot render ${quoted}, and passes the whole value on as raw text.`, call.hint, 'error', { line: call.at.lineno + 1, column: call.at.colno + 1 });
   }
 }
 
+// What NunjucksWorkflowRunner renders template.yaml with: its context's names (secrets and each where a
+// step has them), whose values' kinds are known only when the task runs.
+const WORKFLOW: CallEnvironment = { renderer: 'workflow', contextNames: new Set(['parameters', 'steps', 'user', 'context', 'environment', 'secrets', 'each']) };
+const EVERY_NODE = { has: () => true };
+// The scope of the string the last judged expression was part of (undefined: it does not parse).
+let outerScope: { source: string; scope: (CallScope & { inLoop: ReadonlySet<unknown>; inMacro: ReadonlySet<unknown> }) | undefined } | undefined;
+
 /**
- * The filters an expression applies, the tests it asks (`x is …`) and the names it calls as functions
- * that the expression does not bind itself, read with nunjucks' parser (the Jinja grammar Nunjitsu keeps).
+ * The filters an expression applies, the tests it asks (`x is …`) and the calls the renderer cannot make
+ * (unresolvedCall, in the workflow runner's environment with the deployment's `extensions`), read with nunjucks' parser (the Jinja grammar
+ * Nunjitsu keeps). The names the rest of its string binds (`{% set x = … %}${{ x.split(',') }}`) count as
+ * bound; a loop or macro there counts as around the expression. A string that does not parse is
+ * template-expression-syntax's: no call of it is judged.
  */
-function expressionNames(text: string): { filters: string[]; tests: string[]; calls: string[] } {
+function expressionNames(item: TemplateExpression, extensions?: TemplatingNames): { filters: string[]; tests: string[]; calls: UnresolvedCall[] } {
+  const { text } = item;
   // Only a pipe, `is` or a parenthesis can make one of these: most expressions need neither nunjucks nor a parse.
   if (!/[|(]|\bis\b/.test(text)) return { filters: [], tests: [], calls: [] };
   const { parser } = require('nunjucks');
+  const tags = { variableStart: '${{', variableEnd: '}}' };
   let ast: unknown;
   try {
-    ast = parser.parse(text, [], { tags: { variableStart: '${{', variableEnd: '}}' } });
+    ast = parser.parse(text, [], { tags });
   } catch {
     return { filters: [], tests: [], calls: [] };
   }
-  type Node = { typename?: string; name?: Node; value?: unknown; right?: Node; targets?: unknown[]; args?: Node; fields?: string[]; children?: unknown[]; [key: string]: unknown };
+  type Node = TemplateNode & { name?: Node; value?: unknown; right?: Node };
   const filters = new Set<string>();
   const tests = new Set<string>();
-  const calls = new Set<string>();
-  const bound = new Set<string>(['caller']);
-  const testCalls = new Set<unknown>();
-  const symbols = (n: unknown): string[] => {
-    const node = n as Node | undefined;
-    if (!node || typeof node !== 'object') return [];
-    if (node.typename === 'Symbol') return [String(node.value)];
-    return (node.children ?? []).flatMap(symbols);
-  };
+  let scope: CallScope = callScope(ast, WORKFLOW.contextNames);
+  let judgeCalls = true;
+  if (item.source !== undefined && item.source !== text && item.source.includes('{%')) {
+    // The expressions of one string come one after another: its scope is computed once, not once per expression.
+    if (outerScope?.source !== item.source) {
+      let scopeOfSource: CallScope & { inLoop: ReadonlySet<unknown>; inMacro: ReadonlySet<unknown> } | undefined;
+      try {
+        scopeOfSource = callScope(parser.parse(item.source, [], { tags }), WORKFLOW.contextNames);
+      } catch {
+        scopeOfSource = undefined;
+      }
+      outerScope = { source: item.source, scope: scopeOfSource };
+    }
+    const outer = outerScope.scope;
+    if (!outer) judgeCalls = false;
+    else {
+      // The names the expression binds itself, or the string around it: an item only where neither binds it otherwise.
+      const items = new Set([...(scope.items ?? []), ...(outer.items ?? [])].filter(name => (!scope.bound.has(name) || scope.items?.has(name)) && (!outer.bound.has(name) || outer.items?.has(name))));
+      scope = {
+        ...scope,
+        items,
+        bound: new Set([...scope.bound, ...outer.bound]),
+        inLoop: outer.inLoop.size ? EVERY_NODE : scope.inLoop,
+        inMacro: outer.inMacro.size ? EVERY_NODE : scope.inMacro,
+        hasCallBlock: scope.hasCallBlock || outer.hasCallBlock,
+      };
+    }
+  }
+  const calls = new Map<string, UnresolvedCall>();
+  const printed = new Set<unknown>();
   // Not past Nunjitsu's own nesting limit (512): a chain of thousands of filters must not overflow the stack.
   // Each node once: a NodeList holds its children both as a field and as `children`.
   const seen = new Set<unknown>();
@@ -101,19 +150,19 @@ function expressionNames(text: string): { filters: string[]; tests: string[]; ca
     const n = node as Node;
     if (n.typename === 'Filter' && typeof n.name?.value === 'string') filters.add(n.name.value);
     if (n.typename === 'Is' && n.right) {
-      if (n.right.typename === 'FunCall') testCalls.add(n.right);
       const name = n.right.typename === 'Symbol' ? n.right.value : n.right.name?.typename === 'Symbol' ? n.right.name.value : undefined;
       if (typeof name === 'string') tests.add(name);
     }
-    if (n.typename === 'FunCall' && !testCalls.has(n) && n.name?.typename === 'Symbol' && typeof n.name.value === 'string') calls.add(n.name.value);
-    if (n.typename === 'Set') (n.targets ?? []).flatMap(symbols).forEach(name => bound.add(name));
-    if (n.typename === 'For' || n.typename === 'Macro') symbols(n.name).forEach(name => bound.add(name));
-    if (n.typename === 'Macro' || n.typename === 'Caller') symbols(n.args).forEach(name => bound.add(name));
+    if (n.typename === 'Output') n.children?.forEach(child => printed.add(child));
+    if (n.typename === 'FunCall' && judgeCalls) {
+      const call = unresolvedCall(n, scope, { ...WORKFLOW, extensions }, printed.has(n));
+      if (call && !calls.has(call.callee)) calls.set(call.callee, call);
+    }
     for (const field of n.fields ?? []) (Array.isArray(n[field]) ? (n[field] as unknown[]) : [n[field]]).forEach(child => walk(child, depth + 1));
     n.children?.forEach(child => walk(child, depth + 1));
   };
   walk(ast);
-  return { filters: [...filters], tests: [...tests], calls: [...calls].filter(name => !bound.has(name) && name !== 'super') };
+  return { filters: [...filters], tests: [...tests], calls: [...calls.values()] };
 }
 
 /**
@@ -163,20 +212,35 @@ function* strings(value: unknown, path: PathSegment[]): Generator<[string, PathS
 /**
  * The range of `needle` inside the YAML value at `within` (a block scalar's own line and column, not
  * the `|`), found in the file's text; `within` itself when the value does not hold it verbatim
- * (escapes, folding, or a value a placeholder brought in).
+ * (escapes, folding, or a value a placeholder brought in). With `inside` (a 1-based line and column
+ * within `needle`), the range starts and ends there: a point inside the expression, such as a call.
+ * `occurrence`: which of the value's copies of `needle` (0 for the first; the last when it has fewer).
  */
-export function rangeOfText(text: string, within: Range, needle: string): Range {
+export function rangeOfText(text: string, within: Range, needle: string, inside?: { line: number; column: number }, occurrence = 0): Range {
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const offset = (line: number, column: number) => (lineStarts[line - 1] ?? text.length) + column - 1;
   const start = offset(within.start.line, within.start.column);
   const end = offset(within.end.line, within.end.column);
-  const at = text.slice(start, Math.max(end, start)).indexOf(needle);
+  const value = text.slice(start, Math.max(end, start));
+  let at = value.indexOf(needle);
   if (at < 0) return within;
+  for (let n = 0, next = at; n < occurrence && next >= 0; n++) {
+    next = value.indexOf(needle, next + needle.length);
+    if (next >= 0) at = next;
+  }
   const position = (absolute: number) => {
     let line = lineStarts.length;
     while (lineStarts[line - 1] > absolute) line--;
     return { line, column: absolute - lineStarts[line - 1] + 1 };
   };
+  if (inside) {
+    const lines = needle.split('\n');
+    const offset = lines.slice(0, inside.line - 1).reduce((sum, line) => sum + line.length + 1, 0) + inside.column - 1;
+    if (inside.line <= lines.length && offset <= needle.length) {
+      const point = position(start + at + offset);
+      return { start: point, end: point };
+    }
+  }
   return { start: position(start + at), end: position(start + at + needle.length) };
 }

@@ -42,11 +42,11 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   const found: Diagnostic[] = [];
   const at = (path: PathSegment[], ruleId: string, message: string, hint: string, key = false) => found.push({ ruleId, severity: 'error', message, hint, file: source.file, range: source.locate(document, path, key ? { key: true } : undefined) });
   // With the file's text, a finding about one expression points at the expression itself.
-  const atExpression: ExpressionReport = (item, ruleId, message, hint, severity = 'error') => {
+  const atExpression: ExpressionReport = (item, ruleId, message, hint, severity = 'error', inside) => {
     // A page or step Backstage reads from a URL at ingestion (unreadPlaceholder) may declare the name.
     if (ruleId === 'template-unknown-step' ? unknownSteps : ruleId.startsWith('template-unknown-parameter') && unknownPages) return;
     const range = source.locate(document, item.path);
-    found.push({ ruleId, severity, message, hint, file: source.file, range: text === undefined ? range : rangeOfText(text, range, item.text) });
+    found.push({ ruleId, severity, message, hint, file: source.file, range: text === undefined ? range : rangeOfText(text, range, item.text, inside, item.occurrence) });
   };
   const template = source.documents[document];
   // Not yet a template the scaffolder could run: Backstage's kind schema refuses it (entity-kind-schema).

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { rememberedSync } from '../load/remembered.ts';
 import { deferUnreadScaffolderModules } from './offlineScaffolder.ts';
 import type { TemplatingNames } from './scaffolderActions.ts';
@@ -10,9 +12,18 @@ interface Renderer {
   render(template: string, context: object): string;
 }
 
+/**
+ * Which of the scaffolder's renderers: fetch:template's for a skeleton (`{{ }}` with cookiecutterCompat,
+ * `${{ }}` without) or NunjucksWorkflowRunner's for template.yaml (`${{ }}`, the default filters, and the
+ * globals the runner adds).
+ */
+export type RendererKind = 'skeleton' | 'cookiecutter' | 'workflow';
+
 const renderers = new Map<string, Renderer>();
 const NO_EXTENSIONS: TemplatingNames = { filters: [], globals: [] };
 const known = new Map<string, boolean>();
+
+const kindOf = (cookiecutterCompat: boolean | RendererKind): RendererKind => (cookiecutterCompat === true ? 'cookiecutter' : cookiecutterCompat === false ? 'skeleton' : cookiecutterCompat);
 
 /**
  * A renderer that knows the filters the pinned scaffolder's renderer knows: Nunjitsu (as
@@ -20,17 +31,19 @@ const known = new Map<string, boolean>();
  * (createDefaultFilters, the same record the workflow runner and fetch:template use), regex execution on,
  * `cookiecutterCompat` as fetch:template passes it. It only answers which names are filters: each
  * filter passes its value through, since building the real ones loads scaffolder-node and everything
- * it needs (about half a second) for four names.
+ * it needs (about half a second) for four names. `kind` workflow adds the runner's own globals.
  */
-function renderer(cookiecutterCompat: boolean, extensions = NO_EXTENSIONS): Renderer {
-  const key = extensionsKey(cookiecutterCompat, extensions);
+function renderer(cookiecutterCompat: boolean | RendererKind, extensions = NO_EXTENSIONS): Renderer {
+  const kind = kindOf(cookiecutterCompat);
+  const key = extensionsKey(kind, extensions);
   let cached = renderers.get(key);
   if (cached) return cached;
   const { createTemplateRenderer } = fromScaffolder('nunjitsu');
   // A deployment's own filters and globals (templating extensions) are known by name, as the defaults are.
   const filters = Object.fromEntries([...defaultFilterNames(), ...extensions.filters].map(name => [name, (value: unknown) => value]));
-  const globals = Object.fromEntries(extensions.globals.map(name => [name, () => '']));
-  cached = createTemplateRenderer({ filters, globals, allowRegexExecution: true, cookiecutterCompat }) as Renderer;
+  // The globals answer nothing here: the probes ask only whether a name is a function.
+  const globals = Object.fromEntries([...extensions.globals, ...(kind === 'workflow' ? workflowGlobalNames() : [])].map(name => [name, () => '']));
+  cached = createTemplateRenderer({ filters, globals, allowRegexExecution: true, cookiecutterCompat: kind === 'cookiecutter' }) as Renderer;
   renderers.set(key, cached);
   return cached;
 }
@@ -39,7 +52,9 @@ function renderer(cookiecutterCompat: boolean, extensions = NO_EXTENSIONS): Rend
 export const DECLARE_FILTER = 'If your Backstage adds this filter (a scaffolder module of its own), name the module in backstageConfig.plugins or the filter in backstageConfig.additionalTemplateFilters in gitops.config.yaml.';
 export const DECLARE_GLOBAL = 'If your Backstage adds this function (a scaffolder module of its own), name the module in backstageConfig.plugins or the function in backstageConfig.additionalTemplateGlobals in gitops.config.yaml.';
 
-const extensionsKey = (cookiecutterCompat: boolean, extensions: TemplatingNames) => `${cookiecutterCompat}|${extensions.filters.join(',')}|${extensions.globals.join(',')}`;
+const extensionsKey = (cookiecutterCompat: boolean | RendererKind, extensions: TemplatingNames) => `${kindOf(cookiecutterCompat)}|${extensions.filters.join(',')}|${extensions.globals.join(',')}`;
+
+const delimiter = (kind: RendererKind) => (kind === 'cookiecutter' ? '{{' : '${{');
 
 const fromScaffolder = (name: string) => createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))(name);
 
@@ -68,8 +83,8 @@ export function renderText(template: string, context: object, cookiecutterCompat
  * (an unknown one fails with `Unknown template filter "…"`), so the answer follows the installed
  * Nunjitsu and scaffolder-backend; with `extensions`, a deployment's own filters (templateExtensionNames) too.
  */
-export function isKnownFilter(name: string, cookiecutterCompat = false, extensions = NO_EXTENSIONS): boolean {
-  return rendersWithout(`filter|${extensionsKey(cookiecutterCompat, extensions)}|${name}`, cookiecutterCompat, `"" | ${name}`, /Unknown template filter/, extensions);
+export function isKnownFilter(name: string, cookiecutterCompat: boolean | RendererKind = false, extensions = NO_EXTENSIONS): boolean {
+  return rendersWithout(`filter|${extensionsKey(cookiecutterCompat, extensions)}|${name}`, cookiecutterCompat, `"" | ${name}`, /Unknown template filter/, { extensions });
 }
 
 /**
@@ -77,16 +92,22 @@ export function isKnownFilter(name: string, cookiecutterCompat = false, extensio
  * asked of the renderer itself, as isKnownFilter asks (an unknown one fails the render with `Unknown
  * template test "…"`).
  */
-export function isKnownTest(name: string, cookiecutterCompat = false): boolean {
-  return rendersWithout(`test|${cookiecutterCompat}|${name}`, cookiecutterCompat, `"" is ${name}`, /Unknown template test/);
+export function isKnownTest(name: string, cookiecutterCompat: boolean | RendererKind = false): boolean {
+  return rendersWithout(`test|${kindOf(cookiecutterCompat)}|${name}`, cookiecutterCompat, `"" is ${name}`, /Unknown template test/);
 }
 
-/** Whether rendering the expression `probe` fails with a message other than `unknown` (or not at all); remembered by `key`. */
-function rendersWithout(key: string, cookiecutterCompat: boolean, probe: string, unknown: RegExp, extensions = NO_EXTENSIONS): boolean {
+/**
+ * Whether rendering `probe` (an expression, or with `statement` a whole template where `$$` opens an
+ * expression) in `context`, by the renderer with `extensions`, fails with a message other than `unknown`
+ * (or not at all); remembered by `key`.
+ */
+function rendersWithout(key: string, cookiecutterCompat: boolean | RendererKind, probe: string, unknown: RegExp, options: { extensions?: TemplatingNames; context?: object; statement?: boolean } = {}): boolean {
   let answer = known.get(key);
   if (answer === undefined) {
+    const open = delimiter(kindOf(cookiecutterCompat));
+    const { context = {}, statement = false } = options;
     try {
-      renderer(cookiecutterCompat, extensions).renderValue(`${cookiecutterCompat ? '{{' : '${{'} ${probe} }}`, {});
+      renderer(cookiecutterCompat, options.extensions).renderValue(statement ? probe.replaceAll('$$', open) : `${open} ${probe} }}`, context);
       answer = true;
     } catch (error) {
       answer = !unknown.test((error as Error).message);
@@ -96,18 +117,70 @@ function rendersWithout(key: string, cookiecutterCompat: boolean, probe: string,
   return answer;
 }
 
+// How Nunjitsu refuses a call of what is no function: `Template value "loop.cycle" resolved to undefined
+// and cannot be called`, `… resolved to string and cannot be called`, `Template expression resolved to …`.
+const NOT_CALLABLE = /cannot be called/;
+
+/**
+ * Whether `root.path[0]….path[n-1]()` finds a function when nothing but the renderer's own globals is
+ * defined (no values, no names the template sets): asked of the renderer, called without arguments (a
+ * function that wants some fails otherwise, which still counts as found). `root` is a name the template
+ * and the context do not bind: `Math.max`, `JSON.stringify` and `range.foo` find none, `cycler().next`
+ * (rootCalled) finds one.
+ */
+export function callResolvesAlone(root: string, path: readonly (string | number)[], rootCalled: boolean, cookiecutterCompat: boolean | RendererKind = false): boolean {
+  const probe = `${root}${rootCalled ? '()' : ''}${path.map(p => `[${JSON.stringify(p)}]`).join('')}()`;
+  return rendersWithout(`alone|${kindOf(cookiecutterCompat)}|${probe}`, cookiecutterCompat, probe, NOT_CALLABLE);
+}
+
+/**
+ * Whether the for loop's `loop` variable has a method `name` (Nunjucks' loop has index, first, length…
+ * and no methods; Jinja's has cycle()): asked of the renderer with a call inside a one-item loop.
+ */
+export function loopHasMethod(name: string | number, cookiecutterCompat: boolean | RendererKind = false): boolean {
+  const probe = `{% for _ in [1] %}$$ loop[${JSON.stringify(name)}]() }}{% endfor %}`;
+  return rendersWithout(`loop|${kindOf(cookiecutterCompat)}|${name}`, cookiecutterCompat, probe, NOT_CALLABLE, { statement: true });
+}
+
+/**
+ * A value of each kind the scaffolder's context can hold: JSON's (parameters, step outputs) and the Map
+ * and Set that Nunjitsu accepts too. It refuses functions (`Unsupported template value of type function`)
+ * and every object but a plain record, so no value reaches a template as anything else.
+ */
+const VALUE_KINDS: Record<string, unknown> = { string: 'a', number: 1, boolean: true, null: null, array: [1], record: { a: 1 }, map: new Map([['a', 1]]), set: new Set([1]) };
+
+/**
+ * Whether `.name()` finds a function on a value of any kind in `kinds` (default: every kind a context
+ * value can be, for a value whose kind the check cannot know): asked of the renderer on one value of
+ * each kind. Nunjitsu calls only the methods it allows per kind (String's toUpperCase, split…; not
+ * padStart, replaceAll, map), in cookiecutter mode also Python's (a list's append, a dict's items).
+ */
+export function methodOnSomeValue(name: string | number, cookiecutterCompat: boolean | RendererKind = false, kinds: readonly string[] = Object.keys(VALUE_KINDS)): boolean {
+  return kinds.some(kind => rendersWithout(`method|${kindOf(cookiecutterCompat)}|${kind}|${name}`, cookiecutterCompat, `v[${JSON.stringify(name)}]()`, NOT_CALLABLE, { context: { v: VALUE_KINDS[kind] } }));
+}
+
+/**
+ * Whether printing what `name()` returns fails the render (Nunjitsu: `Callable values cannot be
+ * coerced`): joiner() returns a function and cycler() an object of functions, which no text can show.
+ * Asked of the renderer with the global called without arguments.
+ */
+export function printsCallable(name: string, cookiecutterCompat: boolean | RendererKind = false): boolean {
+  return !rendersWithout(`print|${kindOf(cookiecutterCompat)}|${name}`, cookiecutterCompat, `${name}()`, /cannot be coerced/);
+}
+
 /**
  * Whether the pinned scaffolder's renderer has a global function of this name (Nunjitsu's range, cycler,
- * joiner): asked of the renderer itself. A call of any other name the template does not bind fails the
- * render (`Template value "…" resolved to undefined and cannot be called`). With `extensions`, a deployment's
- * own globals (templateExtensionNames) are known too.
+ * joiner; in the workflow renderer also the runner's always and failure): asked of the renderer itself.
+ * A call of any other name the template does not bind fails the render (`Template value "…" resolved to
+ * undefined and cannot be called`). With `extensions`, a deployment's own globals (templateExtensionNames)
+ * are known too.
  */
-export function isKnownGlobal(name: string, cookiecutterCompat = false, extensions = NO_EXTENSIONS): boolean {
+export function isKnownGlobal(name: string, cookiecutterCompat: boolean | RendererKind = false, extensions = NO_EXTENSIONS): boolean {
   const key = `global|${extensionsKey(cookiecutterCompat, extensions)}|${name}`;
   let answer = known.get(key);
   if (answer === undefined) {
     try {
-      answer = renderer(cookiecutterCompat, extensions).renderValue(`${cookiecutterCompat ? '{{' : '${{'} ${name} is defined }}`, {}) !== false;
+      answer = renderer(cookiecutterCompat, extensions).renderValue(`${delimiter(kindOf(cookiecutterCompat))} ${name} is defined }}`, {}) !== false;
     } catch {
       // The defined test refuses a callable value: the name is a global function.
       answer = true;
@@ -115,4 +188,35 @@ export function isKnownGlobal(name: string, cookiecutterCompat = false, extensio
     known.set(key, answer);
   }
   return answer;
+}
+
+/**
+ * The names of the global functions NunjucksWorkflowRunner gives the renderer of template.yaml besides a
+ * deployment's (scaffolder-backend 4.2.0: always, failure), read from the installed runner's source: it
+ * creates them inside execute(), where nothing can ask for them. Remembered per install. Empty when the
+ * source no longer has that shape (a test pins the names of the installed version).
+ */
+export function workflowGlobalNames(): string[] {
+  return rememberedSync('workflow-globals', '', (v): v is string[] => Array.isArray(v) && v.every(n => typeof n === 'string'), () => {
+    const source = readFileSync(join(dirname(require.resolve('@backstage/plugin-scaffolder-backend')), 'scaffolder/tasks/NunjucksWorkflowRunner.cjs.js'), 'utf8');
+    const call = source.indexOf('createTemplateRenderer({');
+    const start = call < 0 ? -1 : source.indexOf('globals: {', call);
+    if (start < 0) return [];
+    // The object literal up to its closing brace, by depth: its own functions' bodies nest inside it.
+    let depth = 0;
+    let end = start + 'globals: '.length;
+    for (; end < source.length; end++) {
+      if (source[end] === '{') depth++;
+      else if (source[end] === '}' && --depth === 0) break;
+    }
+    const body = source.slice(start + 'globals: {'.length, end);
+    const names: string[] = [];
+    let level = 0;
+    for (const match of body.matchAll(/[{}]|\b([A-Za-z_$][\w$]*)\s*:\s*(?:\([^)]*\)\s*=>|function\b)/g)) {
+      if (match[0] === '{') level++;
+      else if (match[0] === '}') level--;
+      else if (level === 0) names.push(match[1]);
+    }
+    return names;
+  });
 }

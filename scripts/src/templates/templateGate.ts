@@ -35,6 +35,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
   const repoFiles = new Set(options.repoFiles ?? (await listRepoFiles(root)));
   const files = options.files ?? discoverTemplateFiles(root, repoFiles, options.names);
   const diagnostics: Diagnostic[] = [];
+  const skeletonSeen = new Set<string>();
   if (!files.length) return diagnostics;
   const config = options.config ?? (await loadConfig(root));
   const actions = await templateActions(root, config);
@@ -57,17 +58,16 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
       const locate = placeholderAwareLocate(parsed.locate, index, findPlaceholders(documents[index]));
       documents[index] = resolveTemplatePlaceholders(root, file, documents[index], config.repoUrl);
       diagnostics.push(...withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index, extensions)));
-      diagnostics.push(...analyzeSkeletons(root, file, documents[index], repoFiles, extensions));
+      // A skeleton several templates (or steps) share: what does not depend on the step that fetches it is said once.
+      for (const d of analyzeSkeletons(root, file, documents[index], repoFiles, extensions)) {
+        const key = `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}|${d.message}`;
+        if (!skeletonSeen.has(key)) diagnostics.push(d);
+        skeletonSeen.add(key);
+      }
     }
   }
-  // A skeleton several templates share: what does not depend on the step that fetches it is said once.
-  const seen = new Set<string>();
-  return diagnostics.filter(d => {
-    const key = `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}|${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  // Findings in template.yaml are each their own, however alike: two steps one `$yaml` brings in both point at it.
+  return diagnostics;
 }
 
 /**

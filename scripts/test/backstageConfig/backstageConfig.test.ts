@@ -70,9 +70,10 @@ describe("the managed Backstage's config against the real plugins' schemas", () 
     const first = await run();
     expect(first).toEqual([
       'yaml-duplicate-key@backstage-config/app-config.yaml:122:3 Map keys must be unique',
-      'config-schema@gitops.config.yaml:1:1 backstage-config/gone.yaml is missing.',
-      "config-schema@backstage-config/app-config.tech-insights.yaml:3:1 The config: must have required property 'app' { missingProperty=app }",
+      'config-load@gitops.config.yaml:1:1 backstage-config/gone.yaml is missing.',
     ]);
+    // config-loader stops on the file that does not parse: the schema is not judged on the others alone
+    // (their merge lacks its `app`, which would be a false "required" error).
     expect(await run()).toEqual(first);
   }, 60_000);
 });

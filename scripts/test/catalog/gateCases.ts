@@ -57,6 +57,6 @@ export const cases: [string, (tree: Tree) => void, string[]][] = [
   }, ['mkdocs-index-missing@catalog/docs/mkdocs.yml:1:1']],
   ['mkdocs nav to a missing page', add('catalog/docs/mkdocs.yml', 'site_name: orders\nnav:\n  - Home: index.md\n  - Setup: setup.md\n'), ['mkdocs-nav-missing@catalog/docs/mkdocs.yml:4:12']],
   ['mkdocs docs_dir outside the site', add('catalog/docs/mkdocs.yml', 'site_name: orders\ndocs_dir: ../../elsewhere\n'), ['mkdocs-path-outside@catalog/docs/mkdocs.yml:2:11']],
-  ['mkdocs without site_name, with keys TechDocs drops', add('catalog/docs/mkdocs.yml', 'nav:\n  - Home: index.md\nhooks: [hooks.py]\nplugins:\n  - techdocs-core\n  - mermaid2\n'), ['mkdocs-invalid@catalog/docs/mkdocs.yml:1:1', 'mkdocs-hooks@catalog/docs/mkdocs.yml:3:1', 'mkdocs-dropped-key@catalog/docs/mkdocs.yml:6:5']],
+  ['mkdocs without site_name, with keys TechDocs drops', add('catalog/docs/mkdocs.yml', 'nav:\n  - Home: index.md\nhooks: [hooks.py]\nplugins:\n  - techdocs-core\n  - mermaid2\n'), ['mkdocs-invalid@catalog/docs/mkdocs.yml:1:1', 'mkdocs-dropped-key@catalog/docs/mkdocs.yml:3:1', 'mkdocs-dropped-key@catalog/docs/mkdocs.yml:6:5']],
   ['kind denied by catalog.rules', edit('backstage-config/app-config.yaml', 'Group, User]', 'Group]'), [`catalog-rule-denied@${G}:20:7`]],
 ];

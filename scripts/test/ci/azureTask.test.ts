@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -6,21 +6,24 @@ import { describe, expect, it } from 'vitest';
 import { azurePipelineProblems } from '../../src/ci/azurePipelineProblems.ts';
 import { REPORT_MARKER } from '../../src/pr/renderPrReport.ts';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
-import { fakeAzureDevOps } from '../helpers/fakeAzureDevOps.ts';
+import { AZURE_PR_HEAD, fakeAzureDevOps } from '../helpers/fakeAzureDevOps.ts';
 import { startRecordingServer } from '../helpers/recordingServer.ts';
 import { runNode } from '../helpers/runNode.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
-import { makeBadPullRequest } from '../pr/prChange.ts';
+import { commit, makeBadPullRequest, startPullRequest } from '../pr/prChange.ts';
 
-async function runTask(repo: string, collection: string, base: string) {
+async function runTask(repo: string, collection: string, base: string, env: Record<string, string> = {}) {
   const staging = mkdtempSync(join(tmpdir(), 'ado-'));
   const { status, stdout } = await runNode(join(REPO_ROOT, 'scripts/bin/azure-pr-report.js'), repo, {
     TF_BUILD: 'True', BUILD_REASON: 'PullRequest',
     SYSTEM_COLLECTIONURI: `${collection}/org/`, SYSTEM_TEAMPROJECT: 'Platform', BUILD_REPOSITORY_ID: 'repo-1',
     SYSTEM_PULLREQUEST_PULLREQUESTID: '42', SYSTEM_PULLREQUEST_TARGETBRANCH: 'refs/heads/main', GITOPS_BASE_REF: base,
     SYSTEM_ACCESSTOKEN: 'fake-ado-token', BUILD_SOURCESDIRECTORY: repo, BUILD_ARTIFACTSTAGINGDIRECTORY: staging, AGENT_TEMPDIRECTORY: staging, BUILD_BUILDID: '77',
+    SYSTEM_PULLREQUEST_SOURCECOMMITID: AZURE_PR_HEAD, ...env,
   });
-  return { status, stdout, junit: readFileSync(join(staging, 'junit/backstage-gitops.xml'), 'utf8') };
+  let junit = '';
+  try { junit = readFileSync(join(staging, 'junit/backstage-gitops.xml'), 'utf8'); } catch {}
+  return { status, stdout, junit };
 }
 
 describe('the Azure Pipelines PR task against a fake Azure DevOps', () => {
@@ -42,7 +45,9 @@ describe('the Azure Pipelines PR task against a fake Azure DevOps', () => {
       expect(ado.threads).toHaveLength(1);
       expect(ado.threads[0].status).toBe(1);
       expect(ado.threads[0].comments[0].content.startsWith(REPORT_MARKER)).toBe(true);
-      expect(ado.statuses.at(-1)).toMatchObject({ state: 3, context: { genre: 'backstage-gitops', name: 'validate' }, targetUrl: `${server.url}/org/Platform/_build/results?buildId=77` });
+      // The status names the iteration whose head this run checked (iteration 2 of the fake PR).
+      expect(ado.statuses.at(-1)).toEqual({ state: 3, description: '9 catalog error(s)', context: { genre: 'backstage-gitops', name: 'validate' }, iterationId: 2, targetUrl: `${server.url}/org/Platform/_build/results?buildId=77` });
+      expect(server.requests.some(r => r.method === 'GET' && r.path.startsWith('/org/Platform/_apis/git/repositories/repo-1/pullRequests/42/iterations'))).toBe(true);
       const auth = server.requests.find(r => r.path.includes('/threads'))!.headers.authorization;
       expect(auth).toBe('Bearer fake-ado-token');
 
@@ -74,6 +79,61 @@ describe('the Azure Pipelines PR task on a clean pull request', () => {
   }, 120_000);
 });
 
+describe('the Azure Pipelines PR task when the gate cannot run', () => {
+  // A broken gitops.config.yaml (the CLI's exit 2) after a clean push: the thread that said "passed" and
+  // the Succeeded status are both replaced, for this push's iteration, and the task fails.
+  it('rewrites the thread to "the gate could not run" (active), posts an Error status for the iteration, exits 2', async () => {
+    const repo = await dataRepoCopy();
+    const base = startPullRequest(repo);
+    const ado = fakeAzureDevOps();
+    const server = await startRecordingServer(ado.handler);
+    try {
+      const clean = await runTask(repo, server.url, base);
+      expect(clean.status).toBe(0);
+      expect(ado.statuses.at(-1)).toMatchObject({ state: 2, iterationId: 2 });
+      appendFileSync(join(repo, 'gitops.config.yaml'), 'failOn: [\n');
+      commit(repo, 'broken config');
+      const before = server.requests.length;
+      const broken = await runTask(repo, server.url, base);
+      expect(broken.status).toBe(2);
+      const writes = server.requests.slice(before).filter(r => r.method !== 'GET' && r.method !== 'OPTIONS');
+      expect(writes.map(r => `${r.method} ${r.path.split('?')[0]}`)).toEqual([
+        'PATCH /org/Platform/_apis/git/repositories/repo-1/pullRequests/42/threads/1/comments/1',
+        'PATCH /org/Platform/_apis/git/repositories/repo-1/pullRequests/42/threads/1',
+        'POST /org/Platform/_apis/git/repositories/repo-1/pullRequests/42/statuses',
+      ]);
+      const content = ado.threads[0].comments[0].content;
+      expect(content.startsWith(REPORT_MARKER)).toBe(true);
+      expect(content).toContain('## ⚠️ Backstage catalog: the gate could not run');
+      expect(content).toMatch(/\n> <code>backstage-gitops report: gitops\.config\.yaml:\d+:\d+: YAML syntax error[^\n]*<\/code>\n/);
+      expect(ado.threads[0].status).toBe(1);
+      const status = ado.statuses.at(-1) as { state: number; description: string; iterationId: number };
+      expect(status).toMatchObject({ state: 4, iterationId: 2, context: { genre: 'backstage-gitops', name: 'validate' } });
+      expect(status.description).toMatch(/^The gate could not run: backstage-gitops report: gitops\.config\.yaml:\d+:\d+: YAML syntax error/);
+      expect(status.description.length).toBeLessThanOrEqual(200);
+      expect(broken.stdout).toMatch(/^##vso\[task\.logissue type=error;\]The gate could not run: backstage-gitops report: gitops\.config\.yaml/m);
+      expect(broken.stdout).toContain('##vso[task.complete result=Failed;]');
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('posts no status when no iteration of the pull request has the commit the run checked (a later push owns the status)', async () => {
+    const repo = await dataRepoCopy();
+    const ado = fakeAzureDevOps();
+    const server = await startRecordingServer(ado.handler);
+    try {
+      const run = await runTask(repo, server.url, 'HEAD', { SYSTEM_PULLREQUEST_SOURCECOMMITID: 'ffffffffffffffffffffffffffffffffffffffff' });
+      expect(run.status).toBe(0);
+      expect(ado.statuses).toEqual([]);
+      expect(ado.threads).toHaveLength(1);
+      expect(run.stdout).toMatch(/^##vso\[task\.logissue type=warning;\]No pull request status: none of pull request 42's iterations has the commit this run checked \(f{40}\)/m);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
+
 describe('pipelines', () => {
   const read = (file: string) => parse(readFileSync(join(REPO_ROOT, 'pipelines', file), 'utf8'));
   it.each(['pr-validation.yml', 'main.yml', 'templates/setup.yml'])("%s is valid by Azure's pipeline schema and language service", async file => {
@@ -93,17 +153,31 @@ describe('pipelines', () => {
     expect(problems.find(p => p.line === at('testResultsFormat'))!.message).toContain('Valid values: "JUnit"');
   });
 
-  it('run the PR task with the access token mapped, and publish JUnit even on failure', () => {
-    const pr = read('pr-validation.yml');
+  // The step given $(System.AccessToken) runs the target branch's toolkit (a worktree of origin/<target>,
+  // installed there) against the pull request's checkout; the pull request's own code runs only in the
+  // techdocs job, which maps no token and no secret.
+  it('give the access token only to the target branch\'s toolkit, and publish JUnit even on failure', () => {
+    type Step = { script?: string; task?: string; checkout?: string; env?: Record<string, string>; workingDirectory?: string; condition?: string; persistCredentials?: boolean; template?: string };
+    const pr = read('pr-validation.yml') as { trigger: string; jobs: { job: string; variables?: Record<string, string>; steps: Step[] }[] };
     expect(pr.trigger).toBe('none');
-    const steps = pr.jobs.flatMap((j: { steps: unknown[] }) => j.steps);
-    const task = steps.find((s: { script?: string }) => s.script?.includes('azure-pr-report.js'));
-    expect(task.env.SYSTEM_ACCESSTOKEN).toBe('$(System.AccessToken)');
-    expect(steps.filter((s: { task?: string }) => s.task === 'PublishTestResults@2').map((s: { condition: string }) => s.condition)).toEqual(['succeededOrFailed()', 'succeededOrFailed()']);
+    const gate = pr.jobs.find(j => j.job === 'gate')!;
+    expect(gate.variables?.toolkit).toBe('$(Agent.TempDirectory)/backstage-gitops-toolkit');
+    expect(gate.steps[0]).toMatchObject({ checkout: 'self', persistCredentials: false });
+    // Nothing of the pull request runs in the gate job: no setup template (its npm ci), no script but these.
+    expect(gate.steps.filter(s => s.template)).toEqual([]);
+    expect(gate.steps.filter(s => s.script).map(s => [s.script, s.workingDirectory])).toEqual([
+      ['git worktree add --detach "$(toolkit)" "origin/${SYSTEM_PULLREQUEST_TARGETBRANCH#refs/heads/}"', undefined],
+      ['npm ci --no-audit --no-fund', '$(toolkit)'],
+      ['node scripts/bin/azure-pr-report.js', '$(toolkit)'],
+    ]);
+    const holding = pr.jobs.flatMap(j => j.steps).filter(s => JSON.stringify(s).includes('AccessToken'));
+    expect(holding).toHaveLength(1);
+    expect(holding[0]).toMatchObject({ script: 'node scripts/bin/azure-pr-report.js', workingDirectory: '$(toolkit)', env: { SYSTEM_ACCESSTOKEN: '$(System.AccessToken)' } });
+    expect(pr.jobs.flatMap(j => j.steps).filter(s => s.task === 'PublishTestResults@2').map(s => s.condition)).toEqual(['succeededOrFailed()', 'succeededOrFailed()']);
     // The TechDocs build job maps no secret and no token.
-    const docs = pr.jobs.find((j: { job: string }) => j.job === 'techdocs');
+    const docs = pr.jobs.find(j => j.job === 'techdocs')!;
     expect(JSON.stringify(docs)).not.toMatch(/AccessToken|\$\((?!shard|Build\.)/);
-    expect(docs.steps.some((s: { script?: string }) => s.script?.includes('techdocs build'))).toBe(true);
+    expect(docs.steps.some(s => s.script?.includes('techdocs build'))).toBe(true);
   });
 
   it('publish and sync only from main, as deployments to a protected environment, via templates that exist', () => {

@@ -34,6 +34,48 @@ describe("workflows, checked with GitHub's workflow parser", () => {
     expect(pr).not.toContain('pull_request_target');
   });
 
+  // Any code that holds the write token could post a forged comment or status, or worse: only the base
+  // revision's toolkit may. GitHub hands a token to a step through an expression (github.token,
+  // secrets.*) or to a local action through its input default (actions/check's github-token).
+  it('pull-request.yml: the token is held only by the base revision\'s toolkit; the pull request\'s own code runs in read-only jobs', () => {
+    type Step = { name?: string; uses?: string; run?: string; with?: Record<string, string>; env?: Record<string, string>; 'working-directory'?: string };
+    type Job = { permissions?: Record<string, string>; steps: Step[] };
+    const workflow = parseYaml(readFileSync(join(dir, 'pull-request.yml'), 'utf8')) as { permissions: Record<string, string>; jobs: Record<string, Job> };
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+    const holdsToken = (step: Step) => /github\.token|secrets\./.test(JSON.stringify({ with: step.with, env: step.env, run: step.run })) || Boolean(step.uses?.startsWith('./'));
+    const gate = workflow.jobs.gate;
+    expect(gate.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', 'security-events': 'write' });
+    // Two checkouts: the pull request in pr/ and the base revision in toolkit/.
+    const checkouts = gate.steps.filter(step => step.uses?.startsWith('actions/checkout@'));
+    expect(checkouts.map(step => [step.with?.path, step.with?.ref])).toEqual([['pr', undefined], ['toolkit', '${{ github.event.pull_request.base.sha }}']]);
+    // The only local action is the toolkit's, run against pr/; the only run step installs the toolkit.
+    const holders = gate.steps.filter(holdsToken);
+    expect(holders.map(step => step.uses)).toEqual(['./toolkit/actions/check']);
+    expect(holders[0].with).toEqual({ 'working-directory': 'pr' });
+    expect(gate.steps.filter(step => step.run).map(step => [step.run, step['working-directory']])).toEqual([['npm ci --no-audit --no-fund', 'toolkit']]);
+    const setupNode = gate.steps.find(step => step.uses?.startsWith('actions/setup-node@'));
+    expect(setupNode?.with?.['cache-dependency-path']).toBe('toolkit/package-lock.json');
+    // SARIF from the action's output (a RUNNER_TEMP folder), not a path in the checkout.
+    expect(gate.steps.find(step => step.uses?.startsWith('github/codeql-action/upload-sarif@'))?.with?.sarif_file).toBe('${{ steps.gate.outputs.sarif }}');
+    // Every other job runs the pull request's own code (npm ci, its bins, its tests): read-only, no token.
+    for (const [name, job] of Object.entries(workflow.jobs).filter(([name]) => name !== 'gate')) {
+      expect(job.permissions, name).toEqual({ contents: 'read' });
+      expect(job.steps.filter(holdsToken), name).toEqual([]);
+    }
+    expect(workflow.jobs.tests.steps.map(step => step.run)).toContain('npm run check-dist');
+  });
+
+  it('the token check is really checking: a PR-built step holding the token, or the PR checkout\'s own action, is caught', () => {
+    const text = readFileSync(join(dir, 'pull-request.yml'), 'utf8');
+    const holders = (yaml: string) => {
+      const jobs = (parseYaml(yaml) as { jobs: Record<string, { steps: { uses?: string; run?: string; with?: unknown; env?: unknown }[] }> }).jobs;
+      return jobs.gate.steps.filter(step => /github\.token|secrets\./.test(JSON.stringify({ with: step.with, env: step.env, run: step.run })) || Boolean(step.uses?.startsWith('./'))).map(step => step.uses ?? step.run);
+    };
+    expect(holders(text)).toEqual(['./toolkit/actions/check']);
+    expect(holders(text.replace('uses: ./toolkit/actions/check', 'uses: ./pr/actions/check'))).toEqual(['./pr/actions/check']);
+    expect(holders(text.replace('        run: npm ci --no-audit --no-fund\n        working-directory: toolkit', '        run: npm ci --no-audit --no-fund\n        working-directory: toolkit\n        env:\n          GH_TOKEN: ${{ github.token }}'))).toEqual(['npm ci --no-audit --no-fund', './toolkit/actions/check']);
+  });
+
   it('leaves no token in .git/config for the jobs\' later steps: every checkout sets persist-credentials: false', () => {
     for (const name of readdirSync(dir).filter(n => n.endsWith('.yml'))) {
       const steps = readFileSync(join(dir, name), 'utf8').split(/\n(?=\s*- )/).filter(step => /uses: actions\/checkout@/.test(step));

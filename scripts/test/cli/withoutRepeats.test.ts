@@ -11,12 +11,25 @@ const at = (ruleId: string, line: number, message: string, file = 'a.yaml'): Dia
 });
 
 describe('withoutRepeats', () => {
-  it('drops a finding repeated at the same rule, file and start, and keeps the longer message in the first place', () => {
+  it('drops a finding another gate repeats at the same rule, file and start, and keeps the longer message in the first place', () => {
     const short = at('yaml-syntax', 6, 'Bad flow sequence');
     const long = at('yaml-syntax', 6, 'Bad flow sequence Backstage then fails the whole Location.');
     const other = at('entity-schema', 2, 'x');
-    expect(withoutRepeats([short, other, long, short])).toEqual([long, other]);
-    expect(withoutRepeats([long, short])).toEqual([long]);
+    // The catalog's finding first, then the template gate's.
+    expect(withoutRepeats([[short, other], [long]])).toEqual([long, other]);
+    expect(withoutRepeats([[long], [short]])).toEqual([long]);
+  });
+
+  it('never merges two findings of one gate, however alike: two steps one $yaml brings in are two findings', () => {
+    const step = at('template-action-unknown', 9, 'No installed scaffolder module provides the action acme:x');
+    expect(withoutRepeats([[step, { ...step }]])).toEqual([step, step]);
+    // The catalog repeats one of them: still two.
+    expect(withoutRepeats([[step, { ...step }], [{ ...step }]])).toEqual([step, step]);
+    // Two of one gate repeated by two of another: two.
+    expect(withoutRepeats([[step, { ...step }], [{ ...step }, { ...step }]])).toEqual([step, step]);
+    const short = at('yaml-syntax', 6, 'Bad flow sequence');
+    const long = at('yaml-syntax', 6, 'Bad flow sequence Backstage then fails the whole Location.');
+    expect(withoutRepeats([[short, long]])).toEqual([short, long]);
   });
 
   it('keeps findings that differ in rule, file, start or what they say', () => {
@@ -29,6 +42,6 @@ describe('withoutRepeats', () => {
       // A longer message never takes a more severe finding's place.
       { ...at('entity-kind-schema', 4, 'must be string, and more'), severity: 'info' as const },
     ];
-    expect(withoutRepeats(list)).toEqual(list);
+    expect(withoutRepeats([list.slice(0, 3), list.slice(3)])).toEqual(list);
   });
 });

@@ -26,7 +26,7 @@ describe('CODEOWNERS for templates', () => {
   it("routes a template and its skeleton to the template's owner and the platform team", async () => {
     const { generateCodeowners } = await import('../../src/codeowners/generateCodeowners.ts');
     const { entities } = await loadEntities(REPO_ROOT);
-    const text = generateCodeowners({ entities, templates: [{ folder: 'templates/orders-job', owner: 'commerce-team', skeletons: ['skeletons/orders-job'] }], platformTeam: '@acme/platform-team', platformPaths: [] });
+    const text = generateCodeowners({ entities, templates: [{ folder: 'templates/orders-job', owner: 'commerce-team', skeletons: [{ folder: 'skeletons/orders-job' }] }], platformTeam: '@acme/platform-team', platformPaths: [] });
     const rules = parseCodeowners(text);
     expect(ownersOf(rules, 'templates/orders-job/template.yaml')?.owners).toEqual(['@acme/commerce-team', '@acme/platform-team']);
     expect(ownersOf(rules, 'skeletons/orders-job/src/index.ts')?.owners).toEqual(['@acme/commerce-team', '@acme/platform-team']);

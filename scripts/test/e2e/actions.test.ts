@@ -19,12 +19,13 @@ import { expectCleanStderr, gitops } from './gitops.ts';
 
 const ACTIONS = readdirSync(join(REPO_ROOT, 'actions')).filter(name => existsSync(join(REPO_ROOT, 'actions', name, 'action.yml')));
 
-/** Every `uses: ./actions/<name>` step in this repo's workflows, with its `with:`. */
+/** Every `uses: ./actions/<name>` (or `./toolkit/actions/<name>`) step in this repo's workflows, with its `with:`. */
 function localActionSteps(): { workflow: string; action: string; with: Record<string, unknown> }[] {
   const dir = join(REPO_ROOT, '.github/workflows');
   return readdirSync(dir).filter(f => /\.ya?ml$/.test(f)).flatMap(workflow => {
     const jobs = (parse(readFileSync(join(dir, workflow), 'utf8')) as { jobs: Record<string, { steps?: { uses?: string; with?: Record<string, unknown> }[] }> }).jobs;
-    return Object.values(jobs).flatMap(job => job.steps ?? []).filter(step => step.uses?.startsWith('./actions/')).map(step => ({ workflow, action: step.uses!.slice('./actions/'.length), with: step.with ?? {} }));
+    // `./toolkit/actions/<name>`: the pull request workflow runs the base revision's copy, checked out in toolkit/.
+    return Object.values(jobs).flatMap(job => job.steps ?? []).filter(step => /^\.\/(?:toolkit\/)?actions\//.test(step.uses ?? '')).map(step => ({ workflow, action: step.uses!.replace(/^\.\/(?:toolkit\/)?actions\//, ''), with: step.with ?? {} }));
   });
 }
 

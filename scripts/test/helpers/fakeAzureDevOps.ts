@@ -3,6 +3,9 @@ import type { Recorded } from './recordingServer.ts';
 const THREADS = 'ab6e2e5d-a0b7-4153-b64a-a4efe0d49449';
 const COMMENTS = '965a3ec7-5ed8-455a-bdcb-835a5ea7fe7b';
 const STATUSES = 'b5f6bb4f-8d1e-4d79-8d11-4c9172c99c35';
+const ITERATIONS = 'd43911ee-6958-46b0-a42b-8445b8a0d004';
+/** The head commit of the fake PR's latest iteration (2); iteration 1 is an older push. */
+export const AZURE_PR_HEAD = '2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b';
 export const AZURE_PR_PATH = '/org/Platform/_apis/git/repositories/repo-1/pullRequests/42';
 /** The identity the fake's token authenticates as (the project's build service). */
 export const BUILD_SERVICE_ID = '3f2d5c1e-0b6a-4c1e-9d2f-6a7b8c9d0e1f';
@@ -16,9 +19,11 @@ export interface FakeThread {
 
 /**
  * A fake Azure DevOps: the location discovery azure-devops-node-api performs, connectionData (who the
- * token is), then the PR thread and status routes. Threads it creates are authored by BUILD_SERVICE_ID.
+ * token is), then the PR thread, iteration and status routes. Threads it creates are authored by
+ * BUILD_SERVICE_ID; the PR has two iterations, the latest with head AZURE_PR_HEAD.
  */
 export function fakeAzureDevOps(initial: FakeThread[] = []) {
+  const iterations = [{ id: 1, sourceRefCommit: { commitId: '1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a' } }, { id: 2, sourceRefCommit: { commitId: AZURE_PR_HEAD } }];
   const threads: FakeThread[] = initial.map(t => ({ ...t, comments: t.comments.map(c => ({ ...c })) }));
   const statuses: unknown[] = [];
   const location = (id: string, area: string, resourceName: string, routeTemplate: string) => ({ id, area, resourceName, routeTemplate, resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' });
@@ -32,12 +37,14 @@ export function fakeAzureDevOps(initial: FakeThread[] = []) {
       if (r.method === 'OPTIONS' && path === '/org/_apis/Location') return { status: 200, body: { count: 1, value: [location('e81700f7-3be2-46de-8624-2eb35882fcaa', 'Location', 'ResourceAreas', '_apis/{resource}/{areaId}')] } };
       if (r.method === 'GET' && path.startsWith('/org/_apis/ResourceAreas')) return { status: 200, body: { count: 0, value: [] } };
       if (r.method === 'OPTIONS' && path === '/org/_apis/git') {
-        return { status: 200, body: { count: 3, value: [
+        return { status: 200, body: { count: 4, value: [
+          location(ITERATIONS, 'git', 'pullRequestIterations', '{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/iterations/{iterationId}'),
           location(THREADS, 'git', 'pullRequestThreads', '{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/threads/{threadId}'),
           location(COMMENTS, 'git', 'pullRequestThreadComments', '{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/threads/{threadId}/comments/{commentId}'),
           location(STATUSES, 'git', 'pullRequestStatuses', '{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/statuses/{statusId}'),
         ] } };
       }
+      if (r.method === 'GET' && path === `${PR}/iterations`) return { status: 200, body: { count: iterations.length, value: iterations } };
       if (r.method === 'GET' && path === `${PR}/threads`) return { status: 200, body: { count: threads.length, value: threads } };
       if (r.method === 'POST' && path === `${PR}/threads`) {
         const body = r.body as { comments: { content: string }[]; status: number };

@@ -54,7 +54,7 @@ describe('backstage-gitops init (the shipped bin, in an empty folder)', () => {
       expect(config.codeowners).toEqual({ file: '.github/CODEOWNERS', platformTeam: '@globex/platform' });
       expect(template.spec.owner).toBe('group:default/platform');
       expect(appConfig.catalog.providers.microsoftGraphOrg.default.tenantId).toBe('${AZURE_TENANT_ID}');
-      expect(readFileSync(join(root, '.github/workflows/pull-request.yml'), 'utf8')).toContain('uses: ./actions/check');
+      expect(readFileSync(join(root, '.github/workflows/pull-request.yml'), 'utf8')).toContain('uses: ./toolkit/actions/check');
     } else {
       expect(config.repoUrl).toBe('https://dev.azure.com/contoso/Platform/_git/backstage-control?version=GBmain&path=/');
       expect(appConfig.catalog.providers.githubOrg.orgs).toEqual(['contoso']);

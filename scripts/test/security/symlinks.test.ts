@@ -70,6 +70,17 @@ describe('symbolic links never lead a reader out of the repository', () => {
     expect(quiet.stdout).not.toContain('repo-symlink');
   });
 
+  it('a link at a path the toolkit writes (the report, SARIF, TechDocs build report at the root) is repo-symlink, with its own message', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': group });
+    const outside = await mkdtemp(join(tmpdir(), 'gitops-outside-'));
+    for (const name of ['backstage-gitops-report.md', 'backstage-gitops.sarif', 'techdocs-build.md']) symlinkSync(join(outside, name), join(root, name));
+    const result = await runBin(['check', '--format', 'json'], root);
+    const links = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; message: string }[] }).diagnostics.filter(d => d.ruleId === 'repo-symlink');
+    expect(links.map(d => d.file).sort()).toEqual(['backstage-gitops-report.md', 'backstage-gitops.sarif', 'techdocs-build.md']);
+    expect(links.every(d => d.message.includes('CI steps write an output file'))).toBe(true);
+    expect(result.status).toBe(1);
+  });
+
   it('a template.yaml linked to a host file: templates test names the link, prints none of its lines, no stack trace', async () => {
     const root = await tempRepo({ 'templates/evil/tests/a.yaml': 'name: a\nvalues: {}\n', 'catalog-info.yaml': group, 'values.yaml': '{}\n' });
     symlinkSync(hostFile, join(root, 'templates/evil/template.yaml'));

@@ -35,7 +35,7 @@ describe("static analysis of skeletons with nunjucks' parser", () => {
     ['an unknown filter', 'README.md', 'x\n${{ values.name | shout }}\n', ['skeleton-unknown-filter@2:19']],
     // Where the renderer stops: at the test's name, at the called name.
     ['an unknown test and an unknown function', 'a.txt', '{% if values.name is in(["x"]) %}yes{% endif %}\nid: ${{ uuid() }}\n', ['skeleton-unknown-test@1:22', 'skeleton-unknown-function@2:9']],
-    ['known tests, globals, macros, caller, loop helpers and set functions', 'a.txt', '{% macro row(x) %}{{ caller() }}${{ x }}{% endmacro %}{% call row(1) %}c{% endcall %}${{ row(2) }}\n{% set c = cycler("a", "b") %}{% for i in range(3) %}${{ c.next() }}${{ loop.cycle(1, 2) }}{% endfor %}\n${{ values.name is defined }} ${{ 4 is divisibleby(2) }} ${{ values.name is string }}\n', []],
+    ['known tests, globals, macros, caller, loop helpers and set functions', 'a.txt', '{% macro row(x) %}${{ caller() }}${{ x }}{% endmacro %}{% call row(1) %}c{% endcall %}\n{% set c = cycler("a", "b") %}{% for i in range(3) %}${{ c.next() }}${{ loop.index }}{% endfor %}\n${{ values.name is defined }} ${{ 4 is divisibleby(2) }} ${{ values.name is string }}\n', []],
     ['include', 'README.md', '{% include "header.md" %}\n', ['skeleton-unsupported@1:4']],
     ['reaching for constructor', 'README.md', '${{ values.name.constructor }}\n', ['skeleton-unsafe@1:16']],
     ['GitHub expressions Backstage would blank', '.github/workflows/ci.yml', 'jobs:\n  a:\n    steps:\n      - run: echo ${{ github.sha }}\n', ['skeleton-github-expression@4:23']],

@@ -41,7 +41,19 @@ describe('static template checks', () => {
     ['a filter only cookiecutter mode has', 'service: ${{ parameters.service }}', "service: ${{ parameters.service | jsonify }}", ['template-unknown-filter@53:20 Unknown template filter "jsonify": the scaffolder cannot render ${{ parameters.service | jsonify }}, and passes the whole value on as raw text.']],
     // Fidelity sweep, 2026-12-01: the runner's render fails on these at evaluation, and it passes the raw text on.
     ['an unknown test in a step input', 'service: ${{ parameters.service }}', 'service: ${{ parameters.service is in(["a"]) }}', ['template-unknown-test@53:20 Unknown template test "in": the scaffolder cannot render ${{ parameters.service is in(["a"]) }}, and passes the whole value on as raw text.']],
-    ['a call of a function the renderer does not have', 'service: ${{ parameters.service }}', 'service: ${{ uuid() }}', ['template-unknown-function@53:20 uuid() is no function the scaffolder\'s renderer knows: it cannot render ${{ uuid() }}, and passes the whole value on as raw text.']],
+    ['a call of a function the renderer does not have: at the call', 'service: ${{ parameters.service }}', 'service: ${{ uuid() }}', ['template-unknown-function@53:24 uuid() is no function the scaffolder\'s renderer knows (the value uuid is undefined and cannot be called). The scaffolder then cannot render ${{ uuid() }}, and passes the whole value on as raw text.']],
+    // Calls the workflow renderer cannot make (asked of Nunjitsu), at the called name as Nunjitsu reports it.
+    ['Math.max: no JavaScript globals', 'service: ${{ parameters.service }}', 'service: ${{ parameters.service }}-${{ Math.max(1, 2) }}', ['template-unknown-function@53:55 Math.max() cannot be called: Math is not defined when the scaffolder renders (a template sees no JavaScript globals such as Math or JSON), so Math.max is undefined. The scaffolder then cannot render ${{ Math.max(1, 2) }}, and passes the whole value on as raw text.']],
+    ['JSON.stringify of the parameters', 'service: ${{ parameters.service }}', 'service: ${{ JSON.stringify(parameters) }}', ['template-unknown-function@53']],
+    ['a method no value has (padStart, replaceAll)', 'service: ${{ parameters.service }}', "service: ${{ parameters.service.padStart(3) }}\n          zone: ${{ parameters.service.replaceAll('-', '_') }}", ['template-unknown-function@53', 'template-unknown-function@54']],
+    ['loop.cycle() in a for loop of the string', 'service: ${{ parameters.service }}', "service: '{% for s in [1, 2] %}${{ loop.cycle(\"a\", \"b\") }}{% endfor %}'", ['template-unknown-function@53']],
+    ['printing joiner()', 'service: ${{ parameters.service }}', 'service: ${{ joiner() }}', ['template-unknown-function@53']],
+    // No false alarms: the runner's globals, methods of values whose kind the check cannot know, names the string sets.
+    ["the runner's always() and failure() in a step's if", '    - id: pull-request\n', "    - id: pull-request\n      if: ${{ always() and not failure() }}\n", []],
+    ['string methods Nunjitsu allows, on a filter result too', 'service: ${{ parameters.service }}', "service: ${{ parameters.service.toUpperCase() }}-${{ parameters.service.split(',') | first }}-${{ (parameters.service | lower).replace('-', '_') }}", []],
+    ['a method of a name the string sets (kind unknown)', 'service: ${{ parameters.service }}', "service: '{% set x = parameters.service %}${{ x.padStart(3) }}'", []],
+    ['an item of a loop over the parameters', 'service: ${{ parameters.service }}', "service: '{% for s in parameters.service %}${{ s.padStart(2) }}{% endfor %}'", ['template-unknown-function@53']],
+    ['cycler().next() and a kept joiner', 'service: ${{ parameters.service }}', "service: '{% set j = joiner() %}${{ cycler(1, 2).next() }}${{ j() }}'", []],
     ['a chain of 2,000 filters (red team): judged in linear time, no stack overflow', 'service: ${{ parameters.service }}', `service: \${{ parameters.service${' | upper'.repeat(2000)} }}`, []],
     ['known tests and globals', 'service: ${{ parameters.service }}', "service: ${{ parameters.service if parameters.service is defined and 4 is divisibleby(2) else range(2) | join }}", []],
     ['known filters, the scaffolder\'s own included', 'service: ${{ parameters.service }}', "service: ${{ parameters.service | lower | replace('-', '_') }}-${{ (parameters.repoUrl | parseRepoUrl).repo }}", []],
@@ -60,6 +72,38 @@ describe('static template checks', () => {
     // Cases that name the message also pin the column: the expression itself, not its YAML value.
     if (expected.some(e => e.includes(' '))) expect(detailed(extra(ORIGINAL.replace(from, to)))).toEqual(expected);
     else expect(found).toEqual(expected);
+  });
+
+  // Where Nunjitsu stops: at the called name (the method's, in a lookup), not at the expression's start.
+  it.each([
+    ['JSON.stringify', 'service: ${{ JSON.stringify(parameters) }}', '53:29'],
+    ['padStart', 'service: ${{ parameters.service.padStart(3) }}', '53:43'],
+    ['loop.cycle in a for loop', "service: '{% for s in [1, 2] %}${{ loop.cycle(\"a\", \"b\") }}{% endfor %}'", '53:51'],
+    ['a printed joiner()', 'service: ${{ joiner() }}', '53:24'],
+    ['a call on the second line of a block scalar', 'service: |\n            x\n            ${{ Math.max(1) }}', '55:22'],
+  ])('a call the renderer cannot make is reported at the call: %s', (_name, to, at) => {
+    expect(detailed(ORIGINAL.replace('service: ${{ parameters.service }}', to)).map(d => d.split(' ')[0])).toEqual([`template-unknown-function@${at}`]);
+  });
+
+  // Each its own finding (withoutRepeats no longer merges a gate's alike findings): each at its own copy.
+  it('the same expression twice in one value: two findings, each at its copy', () => {
+    const found = detailed(ORIGINAL.replace('service: ${{ parameters.service }}', 'service: ${{ parameters.servce }}-${{ parameters.servce }}'));
+    expect(found.map(d => d.split(' ')[0])).toEqual(['template-unknown-parameter@53:20', 'template-unknown-parameter@53:45']);
+  });
+
+  // Red team: each expression of a string with a {% … %} reads the names the whole string binds. Parsed once
+  // per string, this takes well under a second; once per expression it took over a minute (past the timeout).
+  it('a value of 3,000 expressions inside one {% if %}: every call judged, the string parsed once', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => `\${{ parameters.service.m${i}() }}`).join(' ');
+    const found = check(ORIGINAL.replace('service: ${{ parameters.service }}', `service: '{% if true %}${many}{% endif %}'`));
+    expect(found.length).toBe(3000);
+    expect(new Set(found)).toEqual(new Set(['template-unknown-function@53']));
+  }, 20_000);
+
+  it('a call of a hostile 5,000-character method: one finding, its message bounded', () => {
+    const found = detailed(ORIGINAL.replace('service: ${{ parameters.service }}', `service: \${{ parameters.service.${'a'.repeat(5000)}() }}`));
+    expect(found.map(d => d.split(' ')[0])).toEqual(['template-unknown-function@53:43']);
+    expect(found[0].length).toBeLessThan(600);
   });
 
   // One Ajv serves every template's pages (its meta-schema compiled once); what a template's pages register

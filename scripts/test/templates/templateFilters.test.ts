@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { defaultFilterNames, isKnownFilter } from '../../src/templates/templateFilters.ts';
+import { callResolvesAlone, defaultFilterNames, isKnownFilter, isKnownGlobal, loopHasMethod, methodOnSomeValue, printsCallable } from '../../src/templates/templateFilters.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -45,5 +45,72 @@ describe("filters of the pinned scaffolder's renderer", () => {
         expect([name, compat, isKnownFilter(name, compat)]).toEqual([name, compat, expected]);
       }
     }
+  });
+});
+
+// What the scaffolder's renderers can call, asked of them (the call judgement's probes).
+describe("calls the pinned scaffolder's renderers can make", () => {
+  it.each([
+    ['range', 'skeleton', true],
+    ['cycler', 'cookiecutter', true],
+    ['joiner', 'workflow', true],
+    ['always', 'workflow', true],
+    ['failure', 'workflow', true],
+    ['always', 'skeleton', false],
+    ['uuid', 'workflow', false],
+    ['caller', 'skeleton', false],
+    ['Math', 'skeleton', false],
+  ] as const)('global %s in the %s renderer: %s', (name, renderer, expected) => {
+    expect(isKnownGlobal(name, renderer)).toBe(expected);
+  });
+
+  it.each([
+    ['toUpperCase', false, true],
+    ['split', false, true],
+    ['toFixed', false, true],
+    ['join', false, true],
+    ['get', false, true], // a Map's
+    ['padStart', false, false],
+    ['replaceAll', false, false],
+    ['map', false, false],
+    ['items', false, false],
+    ['toString', false, true], // a number's, not a string's
+    ['items', true, true], // a dict's, in cookiecutter mode
+    ['append', true, true],
+    ['padStart', true, false],
+  ] as const)('.%s() on some value (cookiecutterCompat %s): %s', (name, compat, expected) => {
+    expect(methodOnSomeValue(name, compat)).toBe(expected);
+  });
+
+  it('a method of one kind of value only', () => {
+    expect(methodOnSomeValue('toUpperCase', false, ['string'])).toBe(true);
+    expect(methodOnSomeValue('toUpperCase', false, ['array'])).toBe(false);
+  });
+
+  it("the for loop's loop has no methods", () => {
+    expect(loopHasMethod('cycle')).toBe(false);
+    expect(loopHasMethod('cycle', true)).toBe(false);
+  });
+
+  it.each([
+    ['Math', ['max'], false, false],
+    ['JSON', ['stringify'], false, false],
+    ['range', ['foo'], false, false],
+    ['cycler', ['next'], true, true],
+    ['joiner', ['next'], true, false],
+  ] as const)('%s%s (called: %s) resolves alone: %s', (root, path, called, expected) => {
+    expect(callResolvesAlone(root, path, called)).toBe(expected);
+  });
+
+  // The call findings' hints name these filters: each must be one the renderers have.
+  it.each(['dump', 'sort', 'first', 'last', 'sum', 'round', 'int', 'lower', 'upper', 'replace', 'trim', 'join', 'length'])('the hints\' filter %s exists in every renderer', name => {
+    for (const renderer of ['skeleton', 'cookiecutter', 'workflow'] as const) expect(isKnownFilter(name, renderer)).toBe(true);
+  });
+
+  it('printing what joiner() or cycler() returns fails; range() prints', () => {
+    expect(printsCallable('joiner')).toBe(true);
+    expect(printsCallable('cycler')).toBe(true);
+    expect(printsCallable('range')).toBe(false);
+    expect(printsCallable('always', 'workflow')).toBe(false);
   });
 });

@@ -17,3 +17,22 @@ describe('a Template file that does not parse (check, through the bin)', () => {
     expect(run.status).toBe(1);
   }, 60_000);
 });
+
+// withoutRepeats merges only what two gates both report: two findings of one gate are two, however alike.
+describe('two steps one $yaml placeholder brings in, with the same problem (check, through the bin)', () => {
+  it('are two findings at the placeholder, not one', async () => {
+    const template = 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: svc\nspec:\n  type: service\n  owner: group:default/platform\n  steps:\n    $yaml: ./steps.yaml\n';
+    const step = (id: string) => `- id: ${id}\n  name: ${id}\n  action: acme:does-not-exist\n  input:\n    message: \${{ uuid() }}\n`;
+    const root = await templateRepo(['../templates/svc/template.yaml'], { 'templates/svc/template.yaml': template, 'templates/svc/steps.yaml': step('a') + step('b') });
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect(run.stderr).not.toContain('internal error');
+    const found = (JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string; range: { start: { line: number; column: number } } }[]).map(d => `${d.ruleId}@${d.file}:${d.range.start.line}:${d.range.start.column}`);
+    expect(found).toEqual([
+      'template-action-unknown@templates/svc/template.yaml:9:12',
+      'template-action-unknown@templates/svc/template.yaml:9:12',
+      'template-unknown-function@templates/svc/template.yaml:9:12',
+      'template-unknown-function@templates/svc/template.yaml:9:12',
+    ]);
+    expect(run.status).toBe(1);
+  }, 60_000);
+});

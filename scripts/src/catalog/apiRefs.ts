@@ -1,0 +1,179 @@
+import { posix } from 'node:path';
+import type { Diagnostic, Range } from '../diagnostic.ts';
+import { DEFAULT_YAML_LIMITS, parseYaml } from '../load/parseYaml.ts';
+import type { PathSegment } from '../load/yamlPath.ts';
+import { depthExceeded, depthLimitProblem, nodeBudgetExceeded, nodeBudgetProblem } from '../load/yamlNodeBudget.ts';
+
+/** Where a `$ref` of an API definition leads, judged from its text alone (nothing is read). */
+export type RefTarget =
+  | { kind: 'local' }
+  | { kind: 'file'; path: string; fragment: string }
+  | { kind: 'outside'; reason: string }
+  | { kind: 'missing'; path: string };
+
+/** What the API tooling may read of one definition: bytes, YAML values and nesting levels. */
+export interface DefinitionLimits {
+  maxBytes: number;
+  maxNodes: number;
+  maxDepth: number;
+}
+
+export const DEFAULT_DEFINITION_LIMITS: DefinitionLimits = { maxBytes: 1024 * 1024, maxNodes: DEFAULT_YAML_LIMITS.maxNodes, maxDepth: DEFAULT_YAML_LIMITS.maxDepth ?? 128 };
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+const NO_LINKS: ReadonlySet<string> = new Set();
+
+/**
+ * Where `ref` (a JSON Reference written in repo file `fromFile`) leads, under the containment rules of the
+ * catalog's placeholders and nothing looser: a relative path to a file this repository lists (symbolic
+ * links are never listed), resolved from the file that writes it. Any URL (http, https, file, any other
+ * scheme), an absolute path, a backslash, a NUL, a `..` that climbs above the root or a path in `links`
+ * (the repo's symbolic links) is `outside`: the
+ * toolkit neither reads nor fetches it. `%`-escapes are decoded first, as a URI reader would.
+ * Takes repo-relative POSIX paths; returns the judgement; never throws.
+ */
+export function refTarget(fromFile: string, ref: string, repoFileSet: ReadonlySet<string>, links: ReadonlySet<string> = NO_LINKS): RefTarget {
+  const hash = ref.indexOf('#');
+  const target = hash < 0 ? ref : ref.slice(0, hash);
+  const fragment = hash < 0 ? '' : ref.slice(hash + 1);
+  if (target === '') return { kind: 'local' };
+  if (SCHEME.test(target) || target.startsWith('//')) return { kind: 'outside', reason: 'it is a URL; API $refs are resolved only inside this repository, never fetched' };
+  if (target.startsWith('/')) return { kind: 'outside', reason: 'it is an absolute path, which names a file of the machine that runs the check, not of this repository' };
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(target);
+  } catch {
+    return { kind: 'outside', reason: 'it holds a malformed %-escape, so it names no file of this repository' };
+  }
+  if (decoded.includes('\\') || decoded.includes('\0')) return { kind: 'outside', reason: 'it holds a backslash or a NUL, which some resolvers read as a path separator or the end of the path' };
+  if (decoded.startsWith('/')) return { kind: 'outside', reason: 'it is an absolute path once its %-escapes are decoded' };
+  const path = posix.normalize(posix.join(posix.dirname(fromFile), decoded));
+  if (path === '..' || path.startsWith('../')) return { kind: 'outside', reason: 'it climbs above the root of this repository' };
+  if (links.has(path)) return { kind: 'outside', reason: 'it names a symbolic link, which the toolkit never follows (it can lead to any file of the machine)' };
+  return repoFileSet.has(path) ? { kind: 'file', path, fragment } : { kind: 'missing', path };
+}
+
+/**
+ * The finding for a definition text over `limits` (`yaml-file-too-large`, `yaml-node-limit` or
+ * `yaml-depth-limit`), or undefined when the recursive parsers may read it. Runs no recursive parser itself.
+ */
+export function definitionOverLimit(text: string, file: string, limits: DefinitionLimits = DEFAULT_DEFINITION_LIMITS): Diagnostic | undefined {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > limits.maxBytes) {
+    return {
+      ruleId: 'yaml-file-too-large',
+      severity: 'error',
+      message: `This API definition is ${bytes} bytes, over the ${limits.maxBytes}-byte cap; it is not linted, diffed or resolved.`,
+      hint: 'Split it into files that refer to each other with relative $refs.',
+      file,
+      range: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } },
+    };
+  }
+  const deep = depthExceeded(text, limits.maxDepth);
+  if (deep) return depthLimitProblem(file, deep, limits.maxDepth);
+  const many = nodeBudgetExceeded(text, limits.maxNodes);
+  return many ? nodeBudgetProblem(file, many, limits.maxNodes) : undefined;
+}
+
+/** The finding for a `$ref` that leaves the repository: `ref` written in `file` at `range`. */
+export function refOutsideProblem(file: string, ref: string, reason: string, range: Range): Diagnostic {
+  return {
+    ruleId: 'api-ref-outside-repo',
+    severity: 'error',
+    message: `$ref ${JSON.stringify(ref.length > 200 ? `${ref.slice(0, 200)}…` : ref)} leaves this repository: ${reason}. It is not read; Spectral and the breaking-change diff see the $ref as written.`,
+    hint: 'Copy the referenced schema into this repository and refer to it with a relative path (./schemas/common.yaml#/Money).',
+    file,
+    range,
+  };
+}
+
+/**
+ * The finding for a definition that is within the limits file by file but nests too deep once its `$ref`s
+ * are resolved (a chain of files, or of local refs, each under the limit): the recursive reader ran out
+ * of stack (a RangeError, caught) and the definition is not linted or diffed.
+ */
+export function resolvedTooDeepProblem(file: string, range: Range, what: string): Diagnostic {
+  return {
+    ruleId: 'yaml-depth-limit',
+    severity: 'error',
+    message: `With its $refs resolved, this definition nests too deep for ${what} (a chain of $refs, each target nested deep); it is not ${what === 'Spectral' ? 'linted' : 'diffed'}.`,
+    hint: 'Shorten the chain: refer to shared schemas from components/schemas instead of nesting each referenced file inside the previous one.',
+    file,
+    range,
+  };
+}
+
+/** Every `$ref` string in `value` with the path of the object that holds it; iterative, so depth costs no stack. */
+export function refsIn(value: unknown): { path: PathSegment[]; ref: string }[] {
+  const found: { path: PathSegment[]; ref: string }[] = [];
+  const stack: { node: unknown; path: PathSegment[] }[] = [{ node: value, path: [] }];
+  while (stack.length) {
+    const { node, path } = stack.pop()!;
+    if (!node || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => stack.push({ node: item, path: [...path, i] }));
+      continue;
+    }
+    for (const [key, item] of Object.entries(node)) {
+      if (key === '$ref' && typeof item === 'string') found.push({ path, ref: item });
+      else stack.push({ node: item, path: [...path, key] });
+    }
+  }
+  return found.reverse();
+}
+
+/** One API definition the gate starts from: its text, the repo file its relative `$ref`s resolve from. */
+export interface DefinitionRoot {
+  /** The file the text lives in: the placeholder's target, or the entity file for an inline definition. */
+  file: string;
+  text: string;
+  /** Inline definitions: the range of `spec.definition` in the entity file, where every finding of the text lands. */
+  inlineAt?: Range;
+}
+
+/**
+ * Follows the `$ref`s of API definitions through the repo files they reach, without resolving any: each
+ * file over `limits` is one finding (and is not parsed), each `$ref` that leaves the repository one
+ * `api-ref-outside-repo` finding on the line that writes it. Targets that do not exist are left to the
+ * placeholder checks and to Spectral. `repo` lists the repo's files and symbolic links; `read` returns a
+ * listed repo file's text, or null.
+ * Returns the findings and the set of files (roots included) that are over the limits.
+ */
+export function scanApiRefs(roots: readonly DefinitionRoot[], repo: { repoFileSet: ReadonlySet<string>; links?: ReadonlySet<string> }, read: (path: string) => string | null, limits: DefinitionLimits = DEFAULT_DEFINITION_LIMITS): { diagnostics: Diagnostic[]; overLimit: Set<string> } {
+  const diagnostics: Diagnostic[] = [];
+  const overLimit = new Set<string>();
+  const seen = new Set<string>();
+  const queue: DefinitionRoot[] = [...roots];
+  const seenFinding = new Set<string>();
+  const push = (d: Diagnostic) => {
+    const key = `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}`;
+    if (seenFinding.has(key)) return;
+    seenFinding.add(key);
+    diagnostics.push(d);
+  };
+  while (queue.length) {
+    const item = queue.shift()!;
+    const key = item.inlineAt ? `${item.file}@${item.inlineAt.start.line}` : item.file;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const over = definitionOverLimit(item.text, item.file, limits);
+    if (over) {
+      overLimit.add(item.file);
+      push(item.inlineAt ? { ...over, range: item.inlineAt } : over);
+      continue;
+    }
+    if (!item.text.includes('$ref')) continue;
+    const parsed = parseYaml(item.text, item.file);
+    parsed.documents.forEach((doc, document) => {
+      for (const { path, ref } of refsIn(doc)) {
+        const target = refTarget(item.file, ref, repo.repoFileSet, repo.links);
+        if (target.kind === 'outside') push(refOutsideProblem(item.file, ref, target.reason, item.inlineAt ?? parsed.locate(document, [...path, '$ref'])));
+        else if (target.kind === 'file' && !seen.has(target.path)) {
+          const text = read(target.path);
+          if (text !== null) queue.push({ file: target.path, text });
+        }
+      }
+    });
+  }
+  return { diagnostics, overLimit };
+}
