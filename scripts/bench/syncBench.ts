@@ -35,7 +35,7 @@ export async function runSyncBench(sizes: number[], dataDir: string, log: (line:
       const api = new CatalogApi(backstage.baseUrl, backstage.token, fetch, DEFAULT_RETRY);
       const started = Date.now();
       const result = await syncCatalog({
-        api, desired, roots: [{ type: 'url', target: `${repoUrl}catalog/all-files.yaml` }], edges: loaded.locations, repoUrl,
+        api, desired, roots: [{ type: 'url', target: `${repoUrl}catalog/all-files.yaml` }], edges: loaded.locations, repoUrl, adoptFrom: [],
         dryRun: false, maxRemoveFraction: 0.1, allowMassRemove: false, waitMs: 45 * 60_000, pollMs: 2000, log,
       });
       const seconds = (Date.now() - started) / 1000;

@@ -20,3 +20,24 @@ export async function fetchKnownRefs(baseUrl: string, token: string | undefined,
   }
   return known;
 }
+
+/**
+ * The `metadata.annotations` of each of `refs` a live Backstage holds (`POST /api/catalog/entities/by-refs`),
+ * keyed by ref; a ref it does not hold is absent. For telling which registered location holds an entity
+ * (`backstage.io/managed-by-origin-location`). Throws UsageError for an answer other than 200.
+ */
+export async function fetchLiveAnnotations(baseUrl: string, token: string | undefined, refs: readonly string[], fetcher: typeof fetch): Promise<Map<string, Record<string, string>>> {
+  const held = new Map<string, Record<string, string>>();
+  for (let i = 0; i < refs.length; i += 500) {
+    const chunk = refs.slice(i, i + 500);
+    const response = await fetcher(`${baseUrl.replace(/\/$/, '')}/api/catalog/entities/by-refs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ entityRefs: chunk, fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations'] }),
+    });
+    if (!response.ok) throw new UsageError(`The catalog at ${redactUrl(baseUrl)} answered ${response.status} to entities/by-refs${response.status === 401 || response.status === 403 ? ': check the token (--token-env)' : ''}`);
+    const body = (await response.json()) as { items: ({ metadata?: { annotations?: Record<string, string> } } | null)[] };
+    body.items.forEach((item, index) => item && held.set(chunk[index], item.metadata?.annotations ?? {}));
+  }
+  return held;
+}

@@ -67,16 +67,21 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
     // A token named on purpose and missing would silently ask as a guest, and every ref look-up could fail.
     if (options.tokenEnv !== undefined && !token) throw new UsageError(`--token-env ${logText(options.tokenEnv)} names an environment variable that is not set (or is empty); set it, or leave --token-env out to ask without a token.`);
     // Loaded only for a run that asks a live Backstage (its HTTP client and retries).
-    const [{ baseUrlFlag, connectionProblem }, { fetchKnownRefs }] = await Promise.all([import('./backstageUrl.ts'), import('../catalog/liveCatalog.ts')]);
+    const [{ baseUrlFlag, connectionProblem }, { fetchKnownRefs, fetchLiveAnnotations }, { checkHeldElsewhere }, { rootOrigins }] = await Promise.all([import('./backstageUrl.ts'), import('../catalog/liveCatalog.ts'), import('../catalog/checkHeldElsewhere.ts'), import('../sync/holderOf.ts')]);
     const catalogUrl = baseUrlFlag('--catalog-url', options.catalogUrl);
+    // Which location holds each of the repo's own entities needs to know the repo's root locations.
+    const owns = Boolean(config.repoUrl && config.catalog.roots.length);
     let liveRefs;
+    let held;
     try {
       liveRefs = await fetchKnownRefs(catalogUrl, token, wanted, io.fetch);
+      held = owns ? await fetchLiveAnnotations(catalogUrl, token, [...known].filter((r): r is string => Boolean(r)), io.fetch) : undefined;
     } catch (error) {
       if (error instanceof UsageError) throw error;
       throw new UsageError(`--catalog-url: ${connectionProblem(error, catalogUrl).message}`);
     }
     result = await checkCatalog({ ...input, liveRefs });
+    if (held) result.diagnostics.push(...checkHeldElsewhere(result.entities, held, rootOrigins(config.repoUrl!, config.catalog.roots, config.catalog.rootLocationType), config.catalog.adoptFrom));
   }
   const byGate: Diagnostic[][] = [result.diagnostics];
   if (input.loaded.mode === 'roots') {

@@ -32,7 +32,9 @@ Options:
   --format NAME         stylish | json | junit | sarif | markdown | github | azure (repeatable)
   --output FILE         write the matching --format to FILE instead of stdout (repeatable, in order)
   --fail-on SEVERITY    error | warning | info: lowest severity that fails the run (default: config or error)
-  --catalog-url URL     also resolve references against a live Backstage (POST /entities/by-refs)
+  --catalog-url URL     also resolve references against a live Backstage (POST /entities/by-refs), and
+                        report the repo's entities it already holds from a location outside this repo
+                        (entity-held-elsewhere: sync would refuse them)
   --token-env NAME      environment variable holding the Backstage token (default: BACKSTAGE_TOKEN)
   --base REF            compare with a git revision: blocking scorecard checks fail for the entities
                         the change adds or edits

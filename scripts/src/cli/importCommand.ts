@@ -23,7 +23,9 @@ from /api/catalog/entities/by-query, laid out by system (else owning team; org d
 domains together), stripped of what Backstage adds (relations, status, uid, etag, generated and
 derived annotations), with placeholders kept where the source files can be read, and listed from
 catalog/all.yaml. Entities from entity providers (Microsoft Graph, GitHub org…) stay there and are
-declared external in gitops.config.yaml. Then runs the gate and regenerates CODEOWNERS and the
+declared external in gitops.config.yaml; the registered locations the imported entities came
+through are listed under catalog.adoptFrom, the only locations sync takes entities over from
+(review that list). Then runs the gate and regenerates CODEOWNERS and the
 editor schema. Re-running is idempotent; a file import did not write is never replaced without --force.
 
 Options:
@@ -83,7 +85,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
   const rootFile = join(root, 'catalog/all.yaml');
   const rootText = existsSync(rootFile) ? readFileSync(rootFile, 'utf8') : undefined;
   files.push({ path: 'catalog/all.yaml', text: withTargets(rootText, plan.rootTargets) });
-  const configText = withExternal(readFileSync(join(root, CONFIG_FILE), 'utf8'), plan);
+  const configText = withAdoptFrom(withExternal(readFileSync(join(root, CONFIG_FILE), 'utf8'), plan), plan.adoptFrom);
   // A definition import copied (JSON or text: it cannot carry the mark) belongs to import while the catalog file beside it does.
   const ownDefinition = (path: string) => {
     const match = /^(catalog\/.+)\/definitions\/[^/]+$/.exec(path);
@@ -95,7 +97,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
     io.stderr.write(`backstage-gitops import: ${outcome.refused.length} file(s) exist that import did not write; nothing was written (--force replaces them):\n${outcome.refused.slice(0, 20).map(p => `  ${logText(p)}\n`).join('')}`);
     return 2;
   }
-  // gitops.config.yaml is the team's: import only adds the external declarations it needs, keeping everything else.
+  // gitops.config.yaml is the team's: import only adds the external declarations and the locations to adopt from, keeping everything else.
   const configOutcome = await writePlannedFiles(root, [{ path: CONFIG_FILE, text: configText }], true, () => true);
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
@@ -104,7 +106,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
 
   const lines = [
     `Imported ${plan.imported.length} entit${plan.imported.length === 1 ? 'y' : 'ies'} into ${plan.rootTargets.length} catalog file(s) (${fromSource} from their source files, placeholders kept; the rest as Backstage processed them).`,
-    `${outcome.written.length} file(s) written, ${outcome.unchanged.length} unchanged${configOutcome.written.length ? `; ${CONFIG_FILE}: external declarations added` : ''}.`,
+    `${outcome.written.length} file(s) written, ${outcome.unchanged.length} unchanged${configOutcome.written.length ? `; ${CONFIG_FILE}: external declarations or locations to adopt from (catalog.adoptFrom) added` : ''}.`,
   ];
   if (plan.notBrought.length) {
     lines.push(`Not brought (${plan.notBrought.length}):`);
@@ -123,6 +125,23 @@ function withTargets(text: string | undefined, targets: string[]): string {
   const list = isSeq(current) ? current.items.map(i => String((i as { value?: unknown }).value ?? i)) : [];
   const merged = [...list, ...targets.filter(t => !list.includes(t))];
   doc.setIn(['spec', 'targets'], merged);
+  return doc.toString({ lineWidth: 0 });
+}
+
+/**
+ * gitops.config.yaml with `origins` (the registered locations the imported entities came through) added
+ * to catalog.adoptFrom, existing entries kept: sync takes entities over only from locations listed there,
+ * so the platform team sees in review which locations the first sync will replace.
+ */
+function withAdoptFrom(text: string, origins: readonly string[]): string {
+  const doc = parseDocument(text, { logLevel: 'error' });
+  const node = doc.getIn(['catalog', 'adoptFrom'], true);
+  const existing = isSeq(node) ? node.items.map(i => String((i as { value?: unknown }).value ?? i)) : [];
+  const additions = origins.filter(o => !existing.includes(o));
+  if (additions.length === 0) return text;
+  if (isSeq(node)) for (const a of additions) node.add(doc.createNode(a));
+  else if (doc.get('catalog', true) === undefined || isMap(doc.get('catalog', true))) doc.setIn(['catalog', 'adoptFrom'], additions);
+  else return text;
   return doc.toString({ lineWidth: 0 });
 }
 

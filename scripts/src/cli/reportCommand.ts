@@ -24,6 +24,10 @@ Options:
   --full              markdown: the summary rendering (full lists, up to 1 MB) instead of the comment
   --output FILE       write there instead of stdout
   --today YYYY-MM-DD  date for scorecard exemptions and due dates
+  --catalog-url URL   the gate also asks this live Backstage, as check --catalog-url does: references,
+                      and entities the change adds that a location outside this repo already holds
+                      (entity-held-elsewhere: sync would refuse them)
+  --token-env NAME    environment variable holding the Backstage token (default: BACKSTAGE_TOKEN)
   --root DIR          repository root (default: current folder)
 
 Exit codes as for check: 0 clean, 1 findings at or above the failing severity (breaking API changes
@@ -31,7 +35,7 @@ and Spectral findings on changed definitions included), 2 usage error.
 `;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, full: { type: 'boolean' }, output: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, full: { type: 'boolean' }, output: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' }, 'catalog-url': { type: 'string' }, 'token-env': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return io.stdout.write(REPORT_HELP), 0;
   if (!values.base) throw new UsageError('--base is required');
   if (values.format !== 'markdown' && values.format !== 'json') throw new UsageError(`--format takes markdown or json, not '${values.format}'`);
@@ -39,7 +43,8 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const today = values.today ?? new Date().toISOString().slice(0, 10);
   let gateJson = '';
   const gateIo: CliIo = { ...io, stdout: { write: t => void (gateJson += t) } };
-  const gateExit = await checkCommand(['--root', root, '--base', values.base, '--today', today, '--format', 'json'], gateIo);
+  const live = [...(values['catalog-url'] !== undefined ? ['--catalog-url', values['catalog-url']] : []), ...(values['token-env'] !== undefined ? ['--token-env', values['token-env']] : [])];
+  const gateExit = await checkCommand(['--root', root, '--base', values.base, '--today', today, '--format', 'json', ...live], gateIo);
   if (gateExit === 2) return 2;
   const gate = JSON.parse(gateJson) as { diagnostics: Diagnostic[] };
   const config = await loadConfig(root);

@@ -19,14 +19,23 @@ import { version } from './version.ts';
 export const SYNC_HELP = `Usage: backstage-gitops sync --url URL [options]
 
 Makes the managed Backstage's catalog hold exactly this repo's entities: registers the root
-Location(s), adopts what Backstage already holds from other locations (after 'import': those locations
-are replaced, each entity handed over at once), refreshes what changed, waits until every entity has the repo's content, then removes
+Location(s), refreshes what changed, waits until every entity has the repo's content, then removes
 entities that left the repo (only those from this repo's locations). With scorecards/, it then proves
 that Tech Insights runs exactly the checks the repo compiles.
+
+An entity Backstage already holds from a location this repo does not own is taken over only when
+that location is listed for adoption: gitops.config.yaml catalog.adoptFrom (import writes the
+locations it imported from; the platform team reviews the list) or --adopt-from. Such a location is
+replaced (refused, before any change, if it also holds entities the repo does not define) and each
+entity handed over at once. Any other holder keeps its entity: sync refuses that entity (the finding
+names the holding location), changes nothing of that location, syncs the rest of the repo, and
+exits 1. 'check --catalog-url' reports the same collision before merge.
 
 Options:
   --url URL                  Backstage base URL (e.g. https://backstage.acme.example)
   --token-env NAME           environment variable holding a static token (default: BACKSTAGE_TOKEN)
+  --adopt-from ORIGIN        also adopt from this registered location (<type>:<target>, as in
+                             backstage.io/managed-by-origin-location); repeatable
   --dry-run                  print the plan (adds, updates, removals) and change nothing
   --format NAME              markdown (default) | json
   --max-delete-fraction N    refuse to remove more than this share of the repo's entities (default: 0.1)
@@ -34,7 +43,7 @@ Options:
   --wait SECONDS             how long to wait for Backstage to process the changes (default: 300)
   --root DIR                 repository root (default: current folder)
 
-Exit codes: 0 in sync (or plan printed), 1 refused or not verified, 2 usage or connection error.
+Exit codes: 0 in sync (or plan printed), 1 refused (an entity held elsewhere included) or not verified, 2 usage or connection error.
 `;
 
 export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
@@ -42,6 +51,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
     args: argv,
     options: {
       url: { type: 'string' }, 'token-env': { type: 'string', default: 'BACKSTAGE_TOKEN' }, 'dry-run': { type: 'boolean' },
+      'adopt-from': { type: 'string', multiple: true, default: [] },
       format: { type: 'string', default: 'markdown' }, 'max-delete-fraction': { type: 'string', default: '0.1' },
       'allow-mass-delete': { type: 'boolean' }, wait: { type: 'string', default: '300' }, root: { type: 'string' },
       'poll-ms': { type: 'string', default: '1000' }, help: { type: 'boolean', short: 'h' },
@@ -78,6 +88,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
       roots: config.catalog.roots.map(r => ({ type: config.catalog.rootLocationType, target: `${config.repoUrl}${r}` })),
       edges: input.loaded.locations,
       repoUrl: config.repoUrl,
+      adoptFrom: [...config.catalog.adoptFrom, ...values['adopt-from']!],
       dryRun: Boolean(values['dry-run']),
       maxRemoveFraction: Number(values['max-delete-fraction']),
       allowMassRemove: Boolean(values['allow-mass-delete']),
@@ -97,7 +108,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
     result.diagnostics.push(...techInsights.diagnostics);
   }
   out.write(values.format === 'json'
-    ? `${JSON.stringify({ add: result.plan.add.map(e => e.ref), update: result.plan.update.map(u => u.desired.ref), remove: result.plan.remove.map(r => `${r.kind}:${r.metadata.namespace ?? 'default'}/${r.metadata.name}`.toLowerCase()), unchanged: result.plan.unchanged, adopt: result.plan.adopt.map(a => ({ ref: a.desired.ref, from: a.origin })), replace: result.plan.replace, applied: result.applied, verified: result.verified, seconds: result.seconds, diagnostics: result.diagnostics }, null, 2)}\n`
+    ? `${JSON.stringify({ add: result.plan.add.map(e => e.ref), update: result.plan.update.map(u => u.desired.ref), remove: result.plan.remove.map(r => `${r.kind}:${r.metadata.namespace ?? 'default'}/${r.metadata.name}`.toLowerCase()), unchanged: result.plan.unchanged, adopt: result.plan.adopt.map(a => ({ ref: a.desired.ref, from: a.origin })), refused: result.plan.held.map(h => ({ ref: h.desired.ref, heldBy: h.holder })), replace: result.plan.replace, applied: result.applied, verified: result.verified, seconds: result.seconds, diagnostics: result.diagnostics }, null, 2)}\n`
     : formatPlan(result.plan), values.format === 'json' ? 'json' : 'text');
   if (result.diagnostics.length) err.write(formatters.stylish(result.diagnostics, formatOptions));
   return result.diagnostics.length > 0 ? 1 : 0;

@@ -40,6 +40,8 @@ export interface GitopsConfig {
     allowedLocationTypes: string[];
     maxFileBytes: number;
     external: ExternalEntities[];
+    /** Registered locations (`<type>:<target>`) whose entities `sync` may adopt; any other holder is a conflict. */
+    adoptFrom: string[];
     /** `$<name>` placeholders the managed Backstage resolves besides text, json and yaml (e.g. openapi). */
     placeholderResolvers: string[];
     /** API groups of custom kinds the managed Backstage has processors for (e.g. `acme.com`). */
@@ -75,6 +77,7 @@ export function defaultConfig(root: string): GitopsConfig {
       allowedLocationTypes: ['url', 'file'],
       maxFileBytes: 1024 * 1024,
       external: [],
+      adoptFrom: [],
       placeholderResolvers: [],
       apiGroups: [],
       modules: [],

@@ -28,6 +28,8 @@ export interface ImportPlan {
   notBrought: { ref: string; reason: string }[];
   /** Kinds/refs that stay with an entity provider: declared under catalog.external. */
   external: { kind: string; namespace: string; refs?: string[]; reason: string }[];
+  /** The registered locations (managed-by-origin-location) the imported entities came through: sync may adopt from these (catalog.adoptFrom). */
+  adoptFrom: string[];
 }
 
 export const refOf = (e: { kind: string; metadata: { name: string; namespace?: string } }) => `${e.kind}:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`.toLowerCase();
@@ -84,7 +86,8 @@ export function fileFor(entity: LiveEntity): string {
  * `sources` gives the raw document (placeholders intact) where the source file could be read.
  */
 export function planImport(entities: readonly LiveEntity[], sources: ReadonlyMap<string, SourceDocument>, sourceUrl: string): ImportPlan {
-  const plan: ImportPlan = { files: [], rootTargets: [], imported: [], notBrought: [], external: [] };
+  const plan: ImportPlan = { files: [], rootTargets: [], imported: [], notBrought: [], external: [], adoptFrom: [] };
+  const adoptFrom = new Set<string>();
   const byFile = new Map<string, { ref: string; entity: LiveEntity }[]>();
   const providers = new Map<string, { kind: string; namespace: string; refs: string[]; provider: string }>();
   const definitions = new Map<string, string>();
@@ -115,6 +118,8 @@ export function planImport(entities: readonly LiveEntity[], sources: ReadonlyMap
     list.push({ ref, entity: written });
     byFile.set(file, list);
     plan.imported.push({ ref, file: `catalog/${file}`, from: origin.kind === 'file' ? origin.url : undefined });
+    const registered = entity.metadata.annotations?.['backstage.io/managed-by-origin-location'];
+    if (registered) adoptFrom.add(registered);
   }
   for (const [file, list] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
     list.sort((a, b) => KIND_ORDER(a.entity.kind) - KIND_ORDER(b.entity.kind) || a.ref.localeCompare(b.ref));
@@ -123,6 +128,7 @@ export function planImport(entities: readonly LiveEntity[], sources: ReadonlyMap
     plan.rootTargets.push(`./${file}`);
   }
   for (const [path, text] of [...definitions].sort(([a], [b]) => a.localeCompare(b))) plan.files.push({ path: `catalog/${path}`, text });
+  plan.adoptFrom = [...adoptFrom].sort();
   for (const entry of providers.values()) plan.external.push({ kind: entry.kind, namespace: entry.namespace, refs: entry.refs.sort(), reason: entry.provider });
   return plan;
 }

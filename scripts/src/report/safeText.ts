@@ -123,3 +123,12 @@ export function mdInline(value: string): string {
 export function redactUrl(value: string): string {
   return value.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]+@/gi, '$1***@');
 }
+
+/**
+ * A value from outside (a server's answer, a PR's field) cut to at most `max` characters (default 200),
+ * with `…` where it was cut, so one long value cannot flood a log line or a message. Escaping stays the
+ * job of the function for the output (logText, mdText, …). Takes any string; never throws.
+ */
+export function boundedText(value: string, max = 200): string {
+  return value.length > max ? `${value.slice(0, max - 1)}…` : value;
+}

@@ -20,6 +20,8 @@ export interface SyncPlan {
   adopt: Adoption[];
   /** The registered locations whose entities the repo takes over, removed during the hand-over. */
   replace: LocationReplacement[];
+  /** Entities the repo adds that another location (not this repo's, not listed for adoption) holds: refused, left where they are. `holder` is bounded, not escaped. */
+  held: { desired: CatalogEntity; holder: string }[];
   /** Refs defined twice in the repo: the gate fails on them, sync refuses to guess. */
   conflicts: string[];
 }
@@ -49,7 +51,7 @@ export function planSync(desired: readonly CatalogEntity[], actual: readonly Rem
     else wanted.set(entity.ref, entity);
   }
   const present = new Map(actual.map(e => [refOfRemote(e), e]));
-  const plan: SyncPlan = { origins, add: [], update: [], remove: [], unchanged: 0, conflicts, adopt: [], replace: [] };
+  const plan: SyncPlan = { origins, add: [], update: [], remove: [], unchanged: 0, conflicts, adopt: [], replace: [], held: [] };
   for (const [ref, entity] of wanted) {
     const remote = present.get(ref);
     const from = remote && sourceFileOf(remote, repoUrl);
@@ -76,12 +78,13 @@ export function formatPlan(plan: SyncPlan): string {
   const lines = [
     '### Backstage sync plan',
     '',
-    `${plan.add.length} to add${plan.adopt.length ? ` (${plan.adopt.length} adopted from ${plan.replace.filter(r => !r.blocked).length} location(s) it replaces)` : ''} · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged`,
+    `${plan.add.length} to add${plan.adopt.length ? ` (${plan.adopt.length} adopted from ${plan.replace.filter(r => !r.blocked).length} location(s) it replaces)` : ''} · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged${plan.held.length ? ` · ${plan.held.length} refused (held by a location this repo does not own)` : ''}`,
     '',
     ...listed(plan.replace, r => (r.blocked ? `- ⛔ location ${mdCode(r.origin)} stays: ${mdText(r.blocked)}` : `- 🔁 location ${mdCode(r.origin)} is replaced: its ${r.adopted} entit${r.adopted === 1 ? 'y moves' : 'ies move'} to this repo`)),
     ...listed(plan.add, e => (adopted.has(e.ref!) ? `- 🔁 ${mdCode(e.ref ?? '')} (adopted from ${mdCode(adopted.get(e.ref!)!)} into ${mdText(e.file)})` : `- ➕ ${mdCode(e.ref ?? '')} (${mdText(e.file)})`)),
     ...listed(plan.update, u => `- ✏️ ${mdCode(u.desired.ref ?? '')} (${u.movedFrom ? `moved from ${mdText(u.movedFrom)} to ` : ''}${mdText(u.desired.file)})`),
     ...listed(plan.remove, r => `- ➖ ${mdCode(refOfRemote(r))}`),
+    ...listed(plan.held, h => `- ⛔ ${mdCode(h.desired.ref ?? '')} (${mdText(h.desired.file)}) refused: Backstage holds it from ${mdCode(h.holder)}, a location this repo does not own; it stays there`),
     ...(plan.conflicts.length ? ['', `Refused: defined more than once in the repo: ${plan.conflicts.slice(0, LISTED).map(mdCode).join(', ')}${plan.conflicts.length > LISTED ? ', …' : ''}`] : []),
   ];
   return `${lines.join('\n')}\n`;

@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import type { LocationEdge } from '../load/loadCatalog.ts';
 import type { CatalogApi, RemoteEntity } from './catalogApi.ts';
 import { canonicalEntity, processingErrors } from './compareEntities.ts';
+import { holderOf } from './holderOf.ts';
 import { planAdoption } from './planAdoption.ts';
 import { planSync, refOfRemote, sourceFileOf, type SyncPlan } from './planSync.ts';
 
@@ -21,6 +22,11 @@ export interface SyncInput {
   /** Location edges of the repo, to find which Location lists a file. */
   edges: readonly LocationEdge[];
   repoUrl: string;
+  /**
+   * Registered locations (`<type>:<target>`) whose entities this sync may take over (catalog.adoptFrom
+   * and --adopt-from). An entity held by any other location not of this repo is refused, never taken.
+   */
+  adoptFrom: readonly string[];
   dryRun: boolean;
   /** Refuse to remove more than this share of the entities this repo owns in Backstage, unless allowed. */
   maxRemoveFraction: number;
@@ -44,6 +50,9 @@ const isGeneratedLocation = (e: RemoteEntity) => e.kind === 'Location' && e.meta
  * Makes Backstage hold exactly this repo's entities: plan, then register the roots, refresh the
  * locations whose files changed, wait until every entity has the repo's content (or report why not),
  * and only then remove what left the repo (never anything from another origin). Re-running it resumes: each step is idempotent.
+ * An entity Backstage holds from a location outside the repo is taken over only from a location in
+ * `adoptFrom`; any other is refused (`sync-entity-held-elsewhere` in the result, the holder untouched)
+ * while the rest of the repo syncs.
  */
 export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   const started = Date.now();
@@ -51,7 +60,9 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   const origins = input.roots.map(r => `${r.type}:${r.target}`);
   const actual = (await api.entitiesFromOrigins(origins)).filter(e => !isGeneratedLocation(e));
   const plan = planSync(input.desired, actual, origins, input.repoUrl);
-  const result = (extra: Partial<SyncResult>): SyncResult => ({ plan, applied: false, verified: false, diagnostics: [], seconds: (Date.now() - started) / 1000, ...extra });
+  // Entities refused because another location holds them: reported by every outcome, the rest syncs.
+  const heldFindings: Diagnostic[] = [];
+  const result = (extra: Partial<SyncResult>): SyncResult => ({ plan, applied: false, verified: false, seconds: (Date.now() - started) / 1000, ...extra, diagnostics: [...heldFindings, ...(extra.diagnostics ?? [])] });
   log(`plan: ${plan.add.length} to add, ${plan.update.length} to update, ${plan.remove.length} to remove, ${plan.unchanged} unchanged`);
   if (plan.conflicts.length) return result({ diagnostics: plan.conflicts.map(ref => refusal(`${ref} is defined more than once in the repo; sync refuses to choose one.`)) });
   if (input.desired.length === 0 && actual.length > 0) return result({ diagnostics: [refusal('The repo defines no entities; refusing to remove everything.')] });
@@ -60,13 +71,25 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   if (plan.remove.length > limit && !input.allowMassRemove) {
     return result({ diagnostics: [refusal(`The plan removes ${plan.remove.length} of ${actual.length} entities this repo owns in Backstage (limit ${limit}). Nothing was changed.`, 'If that is intended, run again with --allow-mass-delete.')] });
   }
-  // Entities Backstage already holds from other locations (a first sync after `import`) are adopted.
+  // An entity Backstage already holds from another location is adopted only from a location the repo
+  // lists for adoption (catalog.adoptFrom, written by `import`; or --adopt-from): any other holder keeps
+  // it. Taking it would unregister that location and delete its copy, so a team could seize another
+  // team's entity by naming it in its own file.
   const held = await api.byRefs(plan.add.map(e => e.ref!));
-  const candidates = plan.add.flatMap((desired, i) => {
+  const candidates: { desired: CatalogEntity; actual: RemoteEntity }[] = [];
+  plan.add.forEach((desired, i) => {
     const actual = held[i];
-    const origin = actual?.metadata.annotations?.['backstage.io/managed-by-origin-location'];
-    return actual && origin && !origins.includes(origin) ? [{ desired, actual }] : [];
+    if (!actual) return;
+    const holder = holderOf(actual.metadata.annotations, origins, input.adoptFrom);
+    if (holder.kind === 'adopt') candidates.push({ desired, actual });
+    else if (holder.kind === 'held') plan.held.push({ desired, holder: holder.holder });
   });
+  if (plan.held.length) {
+    const refused = new Set(plan.held.map(h => h.desired));
+    plan.add = plan.add.filter(e => !refused.has(e));
+    heldFindings.push(...plan.held.map(heldElsewhere));
+    log(`refused: ${plan.held.length} entit${plan.held.length === 1 ? 'y is' : 'ies are'} held by a location this repo does not own; ${plan.held.length === 1 ? 'it stays' : 'they stay'} there untouched`);
+  }
   if (candidates.length) {
     const oldOrigins = [...new Set(candidates.map(c => c.actual.metadata.annotations!['backstage.io/managed-by-origin-location']))];
     const fromOld = new Map(await Promise.all(oldOrigins.map(async o => [o, await api.entitiesFromOrigins([o])] as const)));
@@ -125,9 +148,11 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   // above ran before any write; each delete is idempotent, so an interrupted run simply resumes.
   await inBatches(plan.remove, 8, remote => api.deleteEntity(remote.metadata.uid!));
   const removed = plan.remove.length;
-  const after = planSync(input.desired, (await api.entitiesFromOrigins(origins)).filter(e => !isGeneratedLocation(e)), origins, input.repoUrl);
+  const refusedRefs = new Set(plan.held.map(h => h.desired.ref));
+  const after = planSync(input.desired.filter(e => !refusedRefs.has(e.ref)), (await api.entitiesFromOrigins(origins)).filter(e => !isGeneratedLocation(e)), origins, input.repoUrl);
   const verified = after.add.length === 0 && after.update.length === 0 && after.remove.length === 0;
-  log(`removed ${removed}; ${verified ? 'verified: Backstage matches the repo' : 'not yet verified'}`);
+  const except = plan.held.length ? `, except the ${plan.held.length} refused entit${plan.held.length === 1 ? 'y' : 'ies'}` : '';
+  log(`removed ${removed}; ${verified ? `verified: Backstage matches the repo${except}` : 'not yet verified'}`);
   return result({ applied: true, verified, diagnostics: verified ? [] : [refusal(`After sync Backstage still differs: ${after.add.length} missing, ${after.update.length} different, ${after.remove.length} not removed.`, 'Run sync again; it resumes where this run stopped.')] });
 }
 
@@ -230,6 +255,16 @@ async function waitForDesired(input: SyncInput, plan: SyncPlan, refreshed: strin
 
 async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
+}
+
+/** The finding for an entity another location holds: on the entity's own name, naming the holder. */
+function heldElsewhere({ desired, holder }: { desired: CatalogEntity; holder: string }): Diagnostic {
+  return diagnosticAt(desired, ['metadata', 'name'], {
+    ruleId: 'sync-entity-held-elsewhere',
+    severity: 'error',
+    message: `${desired.ref} is already in Backstage from the location ${holder}, which this repo does not own; sync left it there and did not add this copy (nothing of that location was changed).`,
+    hint: 'Rename the entity, or have the team that owns that location hand it over: the platform team lists the location under catalog.adoptFrom in gitops.config.yaml (or runs sync --adopt-from), and sync then replaces it.',
+  });
 }
 
 function refusal(message: string, hint = 'Fix the repo and run sync again.'): Diagnostic {

@@ -162,15 +162,18 @@ describe.concurrent('backstage-gitops as the README shows it', { timeout: 120_00
   // techdocs publish (--dry-run and real) needs a storage: it runs against Azurite in e2e/actions.test.ts,
   // beside techdocs build --out.
 
-  it('sync --url --token-env --dry-run against a real Backstage: the plan, and the refusal Backstage\'s own app-config locations call for', async () => {
-    // The shared test backend reads the example organisation from its app-config (catalog.locations), so
-    // sync plans and then refuses to replace those locations, with a finding, changing nothing.
+  it('sync --url --token-env --dry-run against a real Backstage: the plan, and the refusal of entities other locations hold', async () => {
+    // The shared test backend reads the example organisation from its app-config (catalog.locations): a
+    // location this repo's config does not own nor list under catalog.adoptFrom, so sync refuses each of
+    // those entities with a finding naming that location, changing nothing.
     const backstage = inject('backstage');
     const run = await gitops(repo, ['sync', '--url', backstage.baseUrl, '--token-env', 'BACKSTAGE_TOKEN', '--dry-run'], { BACKSTAGE_TOKEN: backstage.token });
     expect(run.status, run.stderr).toBe(1);
     expectCleanStderr(run);
     expect(run.stdout + run.stderr).toMatch(/\d+ to add[,·] \d+ to update[,·] \d+ to remove/);
-    expect(run.stderr).toContain('Backstage reads it from app-config (catalog.locations)');
+    expect(run.stderr).toContain('sync-entity-held-elsewhere');
+    expect(run.stderr).toMatch(/component:default\/\S+ is already in Backstage from the location \S+, which this repo does not own/);
+    expect(run.stdout).toMatch(/ · \d+ refused \(held by a location this repo does not own\)/);
     expect(run.stdout + run.stderr).not.toContain(backstage.token);
   });
 

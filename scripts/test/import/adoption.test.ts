@@ -22,6 +22,7 @@ function run(args: string[], cwd: string, env: Record<string, string> = {}): Pro
 
 let backstage: BackstageHandle & { servedUrl?: string };
 let repo: string;
+let seeded: string[];
 let served: string;
 const imported = 2 + SYSTEMS.length * (1 + COMPONENTS_PER_SYSTEM + APIS_PER_SYSTEM) + UNSYSTEMED;
 
@@ -29,6 +30,7 @@ describe('adoption of a running Backstage: init, import, sync (real backend, sev
   beforeAll(async () => {
     served = await mkdtemp(join(tmpdir(), 'adoption-old-'));
     const seed = await seedOrg(served);
+    seeded = seed.locations;
     backstage = await startBackstage({ serveRoot: served, providerEntities: seed.providerEntities });
     await registerAndWait(backstage.baseUrl, backstage.token, backstage.servedUrl!, seed.locations, seed.fileEntityCount + seed.providerEntities.length);
     // The new control repo lives where the backend can read it, as the managed Backstage reads GitHub.
@@ -70,6 +72,8 @@ describe('adoption of a running Backstage: init, import, sync (real backend, sev
       { kind: 'User', namespace: 'default', reason: 'microsoftGraphOrg' },
     ]);
     expect(readFileSync(join(repo, '.github/CODEOWNERS'), 'utf8')).toContain('/catalog/systems/checkout/entities.yaml');
+    // The locations the entities came through are listed for adoption, for the platform team to review: sync takes over from these only.
+    expect(parse(readFileSync(join(repo, 'gitops.config.yaml'), 'utf8')).catalog.adoptFrom).toEqual(seeded.map(path => `url:${backstage.servedUrl}/${path}`).sort());
 
     // Idempotent: the same bytes again.
     const again = await run(['import', '--url', backstage.baseUrl, '--token-env', 'GLOBEX_TOKEN'], repo, env);

@@ -99,7 +99,11 @@ describe('Markdown budgets count the escaped text', () => {
 
   it('formatPlan (the sync job summary) lists a bounded number of entities, escaped', () => {
     const add = Array.from({ length: 5000 }, (_, i) => ({ ref: `component:default/a${i}`, file: `catalog/${HOSTILE.hiddenComment}${HOSTILE.teamMention}-${i}.yaml` }));
-    const md = formatPlan({ origins: [], add: add as never, update: [], remove: [], unchanged: 0, conflicts: [], adopt: [], replace: [] });
+    // A refused entity names its holding location, which comes from the server.
+    const held = [{ desired: { ref: 'component:default/billing', file: `catalog/${HOSTILE.teamMention}.yaml` } as never, holder: `url:https://x/${HOSTILE.hiddenComment}${HOSTILE.teamMention}` }];
+    const md = formatPlan({ origins: [], add: add as never, update: [], remove: [], unchanged: 0, conflicts: [], adopt: [], replace: [], held });
+    expect(md).toContain('1 refused (held by a location this repo does not own)');
+    expect(md.split('\n').filter(l => l.startsWith('- ⛔'))).toHaveLength(1);
     expect(md.split('\n').filter(l => l.startsWith('- ➕'))).toHaveLength(200);
     expect(md).toContain('- …and 4800 more');
     expect(harms.hiddenSections(`${REPORT_MARKER}${md}`)).toEqual([]);
