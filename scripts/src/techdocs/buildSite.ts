@@ -174,7 +174,7 @@ async function copyIncludedSites(root: string, folder: string, mkdocsFile: strin
       const parsed = parseYaml(includedText, target);
       const unreadable = parsed.problems.find(p => p.severity === 'error') ?? (isRecord(parsed.documents[0]) ? undefined : { message: 'it is not a YAML mapping' });
       if (unreadable) throw new Error(`${mkdocsFile} includes ${shownTarget}, which cannot be read as the gate reads it (${unreadable.message.split('\n')[0].slice(0, 200)}). The site is not built.`);
-      const unsafe = checkMkdocsSafety({ file: target, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, includedText, new Set<string>(), policy, true).find(d => d.severity === 'error' && d.ruleId !== 'mkdocs-inherit-outside');
+      const unsafe = checkMkdocsSafety({ file: target, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, includedText, new Set<string>(), policy, true).find(d => d.severity === 'error');
       if (unsafe) throw new Error(`${mkdocsFile} includes ${shownTarget} (mkdocs-monorepo-plugin), which is refused: ${unsafe.message} The site is not built.`);
       const config = mkdocsConfigAsBuilt(includedText);
       const docsDir = isRecord(config) && typeof config.docs_dir === 'string' ? config.docs_dir : 'docs';

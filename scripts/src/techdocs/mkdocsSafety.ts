@@ -286,7 +286,12 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
     if (outside.key === 'INHERIT') continue;
     diagnostics.push(at(outside.path, 'mkdocs-path-outside', `${outside.key} is ${JSON.stringify(outside.value.slice(0, 200))}, which leads outside this site's folder: building the site would read or write files elsewhere on the machine.`, "Keep every path in mkdocs.yml inside the folder that holds it (docs_dir: docs)."));
   }
-  if ('INHERIT' in used) {
+  if ('INHERIT' in used && included) {
+    // No sanitizer runs over an included config: the plugin reads it with MkDocs' own loader, which follows
+    // INHERIT and constructs whatever the inherited file holds (Python tags included). That file is judged
+    // by nobody, so the key is refused wherever it leads.
+    diagnostics.push(at(['INHERIT'], 'mkdocs-inherit-outside', `INHERIT in a config another site's nav includes is refused: mkdocs-monorepo-plugin reads this file with MkDocs' own loader, which follows INHERIT and builds whatever ${JSON.stringify(String(used.INHERIT).slice(0, 200))} holds (Python tags included), a file neither TechDocs' sanitizer nor the gate judges.`, 'Write the settings the included site needs (site_name, nav, docs_dir) into this file, and remove INHERIT.', true));
+  } else if ('INHERIT' in used) {
     const target = typeof used.INHERIT === 'string' ? posix.normalize(posix.join(folder, used.INHERIT)) : undefined;
     const inside = target !== undefined && !posix.isAbsolute(String(used.INHERIT)) && (folder === '' ? !target.startsWith('..') : target.startsWith(`${folder}/`));
     if (!inside || !repoFiles.has(target!)) {

@@ -132,6 +132,12 @@ describe('TechDocs sites judged as Backstage builds them', () => {
     expect(snippet.status, snippet.stderr).toBe(1);
     expect(snippet.stdout + snippet.stderr).toMatch(/v1\/docs\/reference\.md:3 reads \\?"\/proc\/self\/environ\\?", outside the docs site/);
     expect(snippet.built).toBe(false);
+    // Red team round 9: an included config that INHERITs a file inside the site, whose Python tag MkDocs'
+    // loader would construct when the plugin reads the included config. Nothing of it is copied or built.
+    const inherit = await build({ 'v1/mkdocs.yml': 'site_name: v1\nINHERIT: docs/base.cfg\n', 'v1/docs/base.cfg': 'repo_name: !!python/object/apply:os.system ["id"]\n' });
+    expect(inherit.status, inherit.stderr).toBe(1);
+    expect(inherit.stdout + inherit.stderr).toMatch(/includes v1\/mkdocs\.yml \(mkdocs-monorepo-plugin\), which is refused: INHERIT in a config another site's nav includes is refused/);
+    expect(inherit.built).toBe(false);
     const outside = await build({ 'v1/mkdocs.yml': 'site_name: v1\ndocs_dir: ../../../../etc\n' });
     expect(outside.status, outside.stderr).toBe(1);
     expect(outside.stdout + outside.stderr).toMatch(/includes v1\/mkdocs\.yml \(mkdocs-monorepo-plugin\), which is refused: docs_dir is/);
@@ -220,6 +226,19 @@ describe('TechDocs sites judged as Backstage builds them', () => {
       'sub/docs/index.md': '# Sub\n',
     });
     expect(shown(findings)).toEqual(['error mkdocs-inherit-outside@sub/mkdocs.yml:1']);
+    expect(status).toBe(1);
+  });
+
+  it('INHERIT in a config a nav includes is refused even when it names a file inside the site: nobody judges that file, and MkDocs\' loader constructs its Python tags (red team round 9)', async () => {
+    const { status, findings } = await check({
+      'mkdocs.yml': 'site_name: Example\nnav:\n  - Home: index.md\n  - Sub: "!include sub/mkdocs.yml"\n',
+      'docs/index.md': '# Hi\n',
+      'sub/mkdocs.yml': 'site_name: sub\nINHERIT: docs/base.cfg\n',
+      'sub/docs/base.cfg': 'repo_name: !!python/object/apply:os.system ["id"]\n',
+      'sub/docs/index.md': '# Sub\n',
+    });
+    expect(shown(findings)).toEqual(['error mkdocs-inherit-outside@sub/mkdocs.yml:2']);
+    expect(findings[0].message).toContain("MkDocs' own loader, which follows INHERIT");
     expect(status).toBe(1);
   });
 });
