@@ -32,13 +32,18 @@ const COUNTING_SCHEMA = YAML_12_CORE.extend(ANY_TAG);
 export function mayExceedNodes(text: string, maxNodes: number): boolean {
   // Every character a separator could not pass the budget either: no file of a catalog's usual size is scanned.
   if (2 * text.length + 2 <= maxNodes) return false;
+  return nodeUpperBound(text) > maxNodes;
+}
+
+/** mayExceedNodes' lexical upper bound on the YAML nodes `text` can hold, one pass over its characters. */
+export function nodeUpperBound(text: string): number {
   let separators = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     // , \n [ { :
     if (c === 44 || c === 10 || c === 91 || c === 123 || c === 58) separators++;
   }
-  return 2 * separators + 2 > maxNodes;
+  return 2 * separators + 2;
 }
 
 /**

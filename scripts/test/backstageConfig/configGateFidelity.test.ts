@@ -188,6 +188,14 @@ backend:
     expect(status).toBe(1);
   }, 60_000);
 
+  it('an include bomb (one file under every per-file cap, included 99 times) is a config-load error, not minutes of CPU (red team round 9)', async () => {
+    const bomb = `x: [${Array(30_000).fill('1').join(',')}]\n`;
+    const includes = Array.from({ length: 99 }, (_, i) => `bomb${i}: { $include: ./bomb.yaml }`).join('\n');
+    const { status, found } = await check(await repo(`${BASE}${includes}\n`, { 'backstage-config/bomb.yaml': bomb }));
+    expect(found).toEqual([expect.stringMatching(/^config-load error@backstage-config\/app-config.yaml:\d+: Backstage cannot load backstage-config\/app-config.yaml: error at \.bomb1, the files its \$include\/\$file reads hold more than 100000 YAML values in all/)]);
+    expect(status).toBe(1);
+  }, 60_000);
+
   it('a link out of the repo is not read', async () => {
     const outside = await mkdtemp(join(tmpdir(), 'gitops-outside-'));
     await writeFile(join(outside, 'db.yaml'), 'client: pg\nconnection:\n  password: from-outside\n');
