@@ -1,15 +1,15 @@
 // The Azure DevOps adapter of `backstage-gitops report`: logging commands for the findings, the
 // Markdown as the run's summary, one PR comment thread kept up to date, and a PR status that a
 // branch policy can require. No catalog logic lives here.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebApi, getBearerHandler } from 'azure-devops-node-api';
 import { CommentThreadStatus, CommentType, GitStatusState, type GitPullRequestCommentThread, type GitPullRequestIteration } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
-import type { Diagnostic } from '../../scripts/src/diagnostic.ts';
 import { countDiagnostics } from '../../scripts/src/diagnostic.ts';
+import { gateFailureLine, readGateResult } from '../../scripts/src/ci/gateOutcome.ts';
 import { pickAnnotations } from '../../scripts/src/report/annotationBudget.ts';
 import { boundDiagnostics, clipText } from '../../scripts/src/report/boundDiagnostics.ts';
 import { escapeAzureData } from '../../scripts/src/report/formatAzure.ts';
@@ -25,7 +25,6 @@ const TOOLKIT = fileURLToPath(new URL('../../', import.meta.url));
 // Azure renders the first ten issues of a task; the rest are in the summary and the PR thread.
 const ISSUES_SHOWN = 10;
 // One line of the CLI's own error in the thread; a PR status description is shown on one line too.
-const MAX_REASON = 300;
 const MAX_STATUS_DESCRIPTION = 200;
 
 export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<number> {
@@ -41,8 +40,8 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env: gateEnv, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   // The CLI escapes what it prints; its stderr goes to the log as before, and is kept for the thread.
   if (run.stderr) process.stderr.write(run.stderr);
-  const parsed = run.status === 0 || run.status === 1 ? readResult(out) : undefined;
-  if (!parsed) return couldNotRun(env, args[0], failureLine(run), write);
+  const parsed = run.status === 0 || run.status === 1 ? readGateResult(out) : undefined;
+  if (!parsed) return couldNotRun(env, args[0], gateFailureLine(run), write);
   const result = { ...parsed, diagnostics: boundDiagnostics(parsed.diagnostics) };
   const options = { color: false, checkedFiles: 0, entityCount: 0, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0', sourceRoot: root };
   const shown = pickAnnotations(result.diagnostics, new Set(result.changedFiles ?? []), ISSUES_SHOWN);
@@ -88,25 +87,8 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   return run.status ?? 1;
 }
 
-/** What `report`/`check --format json` writes (the fields this task reads). */
-interface GateResult { markdown?: string; summaryMarkdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[] }
 
-/** The JSON `report`/`check` wrote, or undefined when it is missing or no JSON (the gate did not finish). */
-function readResult(file: string): GateResult | undefined {
-  try {
-    const result = JSON.parse(readFileSync(file, 'utf8')) as GateResult;
-    return Array.isArray(result?.diagnostics) ? result : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
-/** The CLI's reason in one bounded line: its stderr (one clear message on exit 2) or how the process ended. */
-function failureLine(run: SpawnSyncReturns<string>): string {
-  const said = logText((run.stderr ?? '').split('\n').map(line => line.trim()).filter(Boolean).join(' '));
-  const how = run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
-  return clipText(said || `the toolkit ${how} without a report`, MAX_REASON);
-}
 
 /**
  * The gate did not finish (exit 2, a crash, no report): the PR thread says so (active) and the status is

@@ -38872,7 +38872,7 @@ var require_picocolors = __commonJS({
 
 // actions/check/src/main.ts
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync as readFileSync2, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43561,13 +43561,8 @@ function compareText(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-// scripts/src/report/annotationBudget.ts
-function pickAnnotations(diagnostics, changedFiles, perLevel) {
-  const sorted = sortDiagnostics(diagnostics);
-  const ordered = [...sorted.filter((d) => changedFiles.has(d.file)), ...sorted.filter((d) => !changedFiles.has(d.file))];
-  const used = { error: 0, warning: 0, info: 0 };
-  return ordered.filter((d) => used[d.severity]++ < perLevel);
-}
+// scripts/src/ci/gateOutcome.ts
+import { readFileSync as readFileSync2 } from "node:fs";
 
 // scripts/src/report/boundDiagnostics.ts
 var MAX_FINDING_TEXT = 2e3;
@@ -43589,15 +43584,6 @@ function boundDiagnostics(diagnostics) {
       ...d.entityRef !== void 0 ? { entityRef: clipText(d.entityRef) } : {}
     };
   });
-}
-
-// scripts/src/report/formatOptions.ts
-function checkedCount(options) {
-  const unit = options.checkedUnit ?? "file";
-  return `${options.checkedFiles} ${options.checkedFiles === 1 ? unit : `${unit}s`}`;
-}
-function checkedPhrase(options) {
-  return options.entityCount === void 0 ? checkedCount(options) : `${checkedCount(options)} (${options.entityCount} entities)`;
 }
 
 // scripts/src/report/safeText.ts
@@ -43626,6 +43612,39 @@ function mdText(value) {
 function mdCode(value) {
   const html = htmlText(value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " "));
   return `<code>${html.replace(/[[\]*_~`\\]/g, (ch) => `&#${ch.charCodeAt(0)};`)}</code>`;
+}
+
+// scripts/src/ci/gateOutcome.ts
+var MAX_REASON = 300;
+function readGateResult(file) {
+  try {
+    const result = JSON.parse(readFileSync2(file, "utf8"));
+    return Array.isArray(result?.diagnostics) ? result : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function gateFailureLine(run) {
+  const said = logText((run.stderr ?? "").split("\n").map((line) => line.trim()).filter(Boolean).join(" "));
+  const how = run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
+  return clipText(said || `the toolkit ${how} without a report`, MAX_REASON);
+}
+
+// scripts/src/report/annotationBudget.ts
+function pickAnnotations(diagnostics, changedFiles, perLevel) {
+  const sorted = sortDiagnostics(diagnostics);
+  const ordered = [...sorted.filter((d) => changedFiles.has(d.file)), ...sorted.filter((d) => !changedFiles.has(d.file))];
+  const used = { error: 0, warning: 0, info: 0 };
+  return ordered.filter((d) => used[d.severity]++ < perLevel);
+}
+
+// scripts/src/report/formatOptions.ts
+function checkedCount(options) {
+  const unit = options.checkedUnit ?? "file";
+  return `${options.checkedFiles} ${options.checkedFiles === 1 ? unit : `${unit}s`}`;
+}
+function checkedPhrase(options) {
+  return options.entityCount === void 0 ? checkedCount(options) : `${checkedCount(options)} (${options.entityCount} entities)`;
 }
 
 // scripts/src/report/formatGithub.ts
@@ -44086,7 +44105,6 @@ ${body}`;
 // actions/check/src/main.ts
 var CLI = fileURLToPath(new URL("../../../scripts/bin/backstage-gitops.js", import.meta.url));
 var TOOLKIT = fileURLToPath(new URL("../../../", import.meta.url));
-var MAX_REASON = 300;
 async function main() {
   const root = resolve(getInput("working-directory") || ".");
   const pullRequest = context2.payload.pull_request;
@@ -44097,8 +44115,8 @@ async function main() {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("INPUT_") && name !== "GITHUB_TOKEN"));
   const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: "utf8", stdio: ["ignore", "inherit", "pipe"], maxBuffer: 64 * 1024 * 1024 });
   if (run.stderr) process.stderr.write(run.stderr);
-  const result = run.status === 0 || run.status === 1 ? readResult(out) : void 0;
-  if (!result) return couldNotRun(pullRequest, args[0], failureLine(run));
+  const result = run.status === 0 || run.status === 1 ? readGateResult(out) : void 0;
+  if (!result) return couldNotRun(pullRequest, args[0], gateFailureLine(run));
   const diagnostics = boundDiagnostics(result.diagnostics);
   const markdown = result.markdown ?? `${REPORT_MARKER}
 ## Backstage catalog gate
@@ -44123,19 +44141,6 @@ ${d.hint}` : d.message);
   setOutput("report", reportFile);
   await postComment(pullRequest, markdown);
   finish(run.status, diagnostics);
-}
-function readResult(file) {
-  try {
-    const result = JSON.parse(readFileSync2(file, "utf8"));
-    return Array.isArray(result?.diagnostics) ? result : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function failureLine(run) {
-  const said = logText((run.stderr ?? "").split("\n").map((line) => line.trim()).filter(Boolean).join(" "));
-  const how = run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
-  return clipText(said || `the toolkit ${how} without a report`, MAX_REASON);
 }
 async function couldNotRun(pullRequest, command, reason) {
   const markdown = `${REPORT_MARKER}

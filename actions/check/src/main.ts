@@ -1,7 +1,7 @@
 // The GitHub adapter of `backstage-gitops report`: inputs in, the toolkit's JSON out to annotations,
 // the job summary, one sticky PR comment and SARIF. No catalog logic lives here.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,10 +9,11 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import type { Diagnostic } from '../../../scripts/src/diagnostic.ts';
 import { countDiagnostics } from '../../../scripts/src/diagnostic.ts';
+import { gateFailureLine, readGateResult } from '../../../scripts/src/ci/gateOutcome.ts';
 import { pickAnnotations } from '../../../scripts/src/report/annotationBudget.ts';
-import { boundDiagnostics, clipText } from '../../../scripts/src/report/boundDiagnostics.ts';
+import { boundDiagnostics } from '../../../scripts/src/report/boundDiagnostics.ts';
 import { formatters } from '../../../scripts/src/report/formatters.ts';
-import { logText, mdCode } from '../../../scripts/src/report/safeText.ts';
+import { mdCode } from '../../../scripts/src/report/safeText.ts';
 import { catalogRules } from '../../../scripts/src/catalog/catalogRules.ts';
 import { scorecardRules } from '../../../scripts/src/scorecards/scorecardRules.ts';
 import { templateRules } from '../../../scripts/src/templates/templateRules.ts';
@@ -22,14 +23,12 @@ import { REPORT_MARKER } from '../../../scripts/src/pr/reportMarker.ts';
 import { upsertStickyComment } from './stickyComment.ts';
 
 /** What `report`/`check --format json` writes (the fields this adapter reads). */
-interface GateResult { markdown?: string; summaryMarkdown?: string; changedFiles?: string[]; diagnostics: Diagnostic[] }
 
 const CLI = fileURLToPath(new URL('../../../scripts/bin/backstage-gitops.js', import.meta.url));
 // The CLI runs in its own toolkit's folder, never in the checkout it gates: nothing the pull request
 // commits there (a tsconfig.json, an .npmrc) is taken for the toolkit's own settings.
 const TOOLKIT = fileURLToPath(new URL('../../../', import.meta.url));
 // One line of the CLI's own error in the comment: long enough for a file, a position and the reason.
-const MAX_REASON = 300;
 
 async function main(): Promise<void> {
   const root = resolve(core.getInput('working-directory') || '.');
@@ -46,8 +45,8 @@ async function main(): Promise<void> {
   const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   // The CLI escapes what it prints; its stderr goes to the log as before, and is kept for the comment.
   if (run.stderr) process.stderr.write(run.stderr);
-  const result = run.status === 0 || run.status === 1 ? readResult(out) : undefined;
-  if (!result) return couldNotRun(pullRequest, args[0], failureLine(run));
+  const result = run.status === 0 || run.status === 1 ? readGateResult(out) : undefined;
+  if (!result) return couldNotRun(pullRequest, args[0], gateFailureLine(run));
   const diagnostics = boundDiagnostics(result.diagnostics);
   const markdown = result.markdown ?? `${REPORT_MARKER}\n## Backstage catalog gate\n\n${diagnostics.length} findings.\n`;
 
@@ -74,22 +73,7 @@ async function main(): Promise<void> {
   finish(run.status, diagnostics);
 }
 
-/** The JSON `report`/`check` wrote, or undefined when it is missing or no JSON (the gate did not finish). */
-function readResult(file: string): GateResult | undefined {
-  try {
-    const result = JSON.parse(readFileSync(file, 'utf8')) as GateResult;
-    return Array.isArray(result?.diagnostics) ? result : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
-/** The CLI's reason in one bounded line: its stderr (one clear message on exit 2) or how the process ended. */
-function failureLine(run: SpawnSyncReturns<string>): string {
-  const said = logText((run.stderr ?? '').split('\n').map(line => line.trim()).filter(Boolean).join(' '));
-  const how = run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
-  return clipText(said || `the toolkit ${how} without a report`, MAX_REASON);
-}
 
 /**
  * The gate did not finish (exit 2, a crash, no report): the sticky comment and the job summary say so,

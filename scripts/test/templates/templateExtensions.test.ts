@@ -31,6 +31,17 @@ function customModule(): { getRegistrations(): Registration[] } {
   });
 }
 
+/** A repo whose gitops.config.yaml names app-config and plugins (`declare`: more backstageConfig lines), with a template fetching ./skeleton. */
+function extensionsRepo(declare: string, values: string, readme: string, extra: Record<string, string> = {}): Promise<string> {
+  return templateRepo([], {
+    'gitops.config.yaml': `repoUrl: https://github.com/acme/x/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\nbackstageConfig:\n  files: [app-config.yaml]\n  plugins: ['@backstage/plugin-scaffolder-backend']\n${declare}`,
+    'app-config.yaml': 'app:\n  title: x\n',
+    'templates/t/template.yaml': `${templateHead('t')}    - id: fetch\n      name: Fetch\n      action: fetch:template\n      input:\n        url: ./skeleton\n        values:\n${values}`,
+    'templates/t/skeleton/README.md': readme,
+    ...extra,
+  });
+}
+
 describe("a deployment's templating extensions (additionalTemplateFilters / additionalTemplateGlobals)", () => {
   it("collects a module's filters, globals and actions through the scaffolder's own extension points", async () => {
     const added = await registrationAdditions(customModule().getRegistrations());
@@ -59,25 +70,7 @@ describe("a deployment's templating extensions (additionalTemplateFilters / addi
   }, 60_000);
 
   it('templates test refuses to guess the output of a filter the config declares but the toolkit has no code for (through the bin)', async () => {
-    const root = await templateRepo([], {
-      'gitops.config.yaml': `repoUrl: https://github.com/acme/x/blob/main/
-catalog:
-  roots: [catalog/all.yaml]
-backstageConfig:
-  files: [app-config.yaml]
-  plugins: ['@backstage/plugin-scaffolder-backend']
-  additionalTemplateFilters: [base64]
-`,
-      'app-config.yaml': 'app:\n  title: x\n',
-      'templates/t/template.yaml': `${templateHead('t')}    - id: fetch
-      name: Fetch
-      action: fetch:template
-      input:
-        url: ./skeleton
-        values:
-          name: \${{ parameters.name }}
-`,
-      'templates/t/skeleton/README.md': '# ${{ values.name | base64 }}\n',
+    const root = await extensionsRepo('  additionalTemplateFilters: [base64]\n', '          name: \${{ parameters.name }}\n', '# ${{ values.name | base64 }}\n', {
       'templates/t/tests/a.yaml': 'name: a case\nvalues: {name: orders}\nsnapshot: false\n',
     });
     const run = await gitops(root, ['templates', 'test', '--format', 'json']);
@@ -88,26 +81,7 @@ backstageConfig:
   }, 120_000);
 
   it('check knows the filters and globals gitops.config.yaml declares, and says how to declare one it does not know (through the bin)', async () => {
-    const repo = (declare: string) => templateRepo([], {
-      'gitops.config.yaml': `repoUrl: https://github.com/acme/x/blob/main/
-catalog:
-  roots: [catalog/all.yaml]
-backstageConfig:
-  files: [app-config.yaml]
-  plugins: ['@backstage/plugin-scaffolder-backend']
-${declare}`,
-      'app-config.yaml': 'app:\n  title: x\n',
-      'templates/t/template.yaml': `${templateHead('t')}    - id: fetch
-      name: Fetch
-      action: fetch:template
-      input:
-        url: ./skeleton
-        values:
-          name: \${{ parameters.name | base64 }}
-          when: \${{ now() }}
-`,
-      'templates/t/skeleton/README.md': '# ${{ values.name | base64 }} ${{ now() }}\n',
-    });
+    const repo = (declare: string) => extensionsRepo(declare, '          name: \${{ parameters.name | base64 }}\n          when: \${{ now() }}\n', '# ${{ values.name | base64 }} ${{ now() }}\n');
     const findings = async (declare: string) => {
       const run = await gitops(await repo(declare), ['check', '--format', 'json']);
       expectCleanStderr(run);
