@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { SpawnSyncReturns } from 'node:child_process';
 import type { Diagnostic } from '../diagnostic.ts';
 import { clipText } from '../report/boundDiagnostics.ts';
 import { logText } from '../report/safeText.ts';
@@ -10,6 +9,14 @@ export interface GateResult {
   summaryMarkdown?: string;
   changedFiles?: string[];
   diagnostics: Diagnostic[];
+}
+
+/** How the gate's process ended, as spawnSync reports it (the adapters start it; this module starts nothing). */
+export interface GateProcess {
+  status: number | null;
+  signal?: string | null;
+  error?: Error;
+  stderr?: string | null;
 }
 
 /** Longest reason a "could not run" comment, thread or status quotes (characters). */
@@ -32,7 +39,7 @@ export function readGateResult(file: string): GateResult | undefined {
  * Why the gate's process gave no report, in one line of at most MAX_REASON characters, escaped for a log:
  * its stderr (one clear message on exit 2) or how the process ended.
  */
-export function gateFailureLine(run: SpawnSyncReturns<string>): string {
+export function gateFailureLine(run: GateProcess): string {
   const said = logText((run.stderr ?? '').split('\n').map(line => line.trim()).filter(Boolean).join(' '));
   const how = run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
   return clipText(said || `the toolkit ${how} without a report`, MAX_REASON);

@@ -1,3 +1,4 @@
+import { todayFlag } from './todayFlag.ts';
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { join, relative, resolve, sep } from 'node:path';
@@ -90,6 +91,8 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   const cacheName = values.cache ?? (io.env.BACKSTAGE_GITOPS_CACHE || undefined);
   const cacheFile = cacheName === undefined ? undefined : resolve(io.cwd, cacheName);
   if (cacheFile !== undefined) checkCacheFilePath(root, cacheFile, cacheName!);
+  // Checked here: a day that does not exist would judge exemptions and due dates silently wrong.
+  if (values.today !== undefined) todayFlag(values.today);
   const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today };
   const cached = cacheFile === undefined ? undefined : readCacheParts(cacheFile);
   // The replay is looked up before the config is even read: its file is one of the inputs hashed.

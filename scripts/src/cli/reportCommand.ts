@@ -1,3 +1,4 @@
+import { todayFlag } from './todayFlag.ts';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, repoRoot, UsageError } from '../config/gitopsConfig.ts';
@@ -40,7 +41,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   if (!values.base) throw new UsageError('--base is required');
   if (values.format !== 'markdown' && values.format !== 'json') throw new UsageError(`--format takes markdown or json, not '${values.format}'`);
   const root = repoRoot(io.cwd, values.root);
-  const today = values.today ?? new Date().toISOString().slice(0, 10);
+  const today = todayFlag(values.today);
   let gateJson = '';
   const gateIo: CliIo = { ...io, stdout: { write: t => void (gateJson += t) } };
   const live = [...(values['catalog-url'] !== undefined ? ['--catalog-url', values['catalog-url']] : []), ...(values['token-env'] !== undefined ? ['--token-env', values['token-env']] : [])];

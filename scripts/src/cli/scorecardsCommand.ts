@@ -1,3 +1,4 @@
+import { todayFlag } from './todayFlag.ts';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rm } from 'node:fs/promises';
@@ -41,8 +42,7 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
   // A person at a terminal reads columns; a pipe, a file or CI gets Markdown for a comment or summary.
   const format = values.format ?? (io.stdout.isTTY && !values.output ? 'text' : 'markdown');
   if (format !== 'text' && format !== 'markdown' && format !== 'json') throw new UsageError('--format takes text, markdown or json');
-  const today = values.today ?? new Date().toISOString().slice(0, 10);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new UsageError('--today takes a date as YYYY-MM-DD');
+  const today = todayFlag(values.today);
 
   const head = await loadEntities(root);
   let base: Awaited<ReturnType<typeof loadEntities>> | undefined;

@@ -150,6 +150,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const skipped = offline.filter(id => actions.has(id));
   io.stdout.write(`${result.files.length} file(s) rendered to ${logText(out)} in ${result.milliseconds} ms${skipped.length ? ` (skipped offline: ${logText(skipped.join(', '))})` : ''}\n`);
   io.stdout.write(formatTemplateOutput(result.output));
+  for (const standIn of extensions.standIns ?? []) io.stdout.write(`⚠ rendered with a stand-in for the ${logText(standIn)}, which your Backstage adds (gitops.config.yaml): the toolkit does not have its code, so that part of the output is not what Backstage writes\n`);
   for (const step of unknown) io.stdout.write(`✖ step ${logText(String(step.id ?? step.action))}: ${logText(unknownActionMessage(step.action!))}\n`);
   for (const refusal of result.inputRefusals) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n${refusal.hint ? `  hint: ${logText(refusal.hint)}\n` : ''}`);
   const problems = await checkRendered(result.files, await loadOrgCatalog(config));

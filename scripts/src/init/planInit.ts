@@ -135,7 +135,22 @@ function packageLock(text: string, options: InitOptions): string {
 }
 
 function readme(options: InitOptions): string {
-  const runner = options.platform === 'github' ? 'GitHub Actions (`.github/workflows/`)' : 'Azure Pipelines (`pipelines/`: create one pipeline per file, and the `backstage-production` variable group with `BACKSTAGE_URL` and `BACKSTAGE_TOKEN`)';
+  const runner = options.platform === 'github' ? 'GitHub Actions (`.github/workflows/`)' : 'Azure Pipelines (`pipelines/`)';
+  // What the generated pipelines read, by the names they read it under: a README that names others leaves
+  // `$(CATALOG_SYNC_TOKEN)` unexpanded in the sync step.
+  const setup = options.platform === 'github'
+    ? [
+        'Before the first merge, in the repository settings on GitHub:',
+        '- an environment `production` (protect it: required reviewers, main only); the publishing and sync jobs run in it;',
+        '- the variable `BACKSTAGE_URL` (the Backstage base URL the sync writes to);',
+        '- the secrets `CATALOG_SYNC_TOKEN` (a Backstage token allowed to register and refresh locations) and `TECHDOCS_AZURE_CONNECTION_STRING` (the storage account TechDocs is published to), in the `production` environment.',
+      ]
+    : [
+        'Before the first merge, in Azure DevOps:',
+        '- one pipeline per file of `pipelines/` (`main.yml` on main, `pr-validation.yml` as the build-validation policy of main);',
+        '- an environment `backstage-production` (approvals and an exclusive lock); the publishing and sync jobs run in it;',
+        '- a variable group `backstage-production` with `BACKSTAGE_URL` (the Backstage base URL the sync writes to) and the secrets `CATALOG_SYNC_TOKEN` (a Backstage token allowed to register and refresh locations) and `TECHDOCS_AZURE_CONNECTION_STRING` (the storage account TechDocs is published to).',
+      ];
   return [
     `# ${options.org} Backstage control repo`,
     '',
@@ -148,6 +163,8 @@ function readme(options: InitOptions): string {
     '```',
     '',
     'Register `catalog/all.yaml` and `templates/all.yaml` with Backstage through `backstage-config/app-config.yaml`.',
+    '',
+    ...setup,
     '',
   ].join('\n');
 }

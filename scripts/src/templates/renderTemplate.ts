@@ -32,6 +32,8 @@ export interface RenderRequest {
 export interface TemplateExtensions {
   filters: Record<string, Function>;
   globals: Record<string, unknown>;
+  /** The declared filters and functions the toolkit has no code for that a render called (`filter x`, `function y`). */
+  standIns?: Set<string>;
 }
 
 /** A rendered step input the action (or Backstage's parseRepoUrl / resolveSafeChildPath) would refuse. */

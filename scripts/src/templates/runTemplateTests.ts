@@ -111,6 +111,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   const actions = await templateActions(root);
   const extensions = await templateExtensions(root);
   let rendered;
+  extensions.standIns?.clear();
   try {
     rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], actions, extensions });
   } catch (error) {
@@ -130,6 +131,16 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     }
     at(['values'], 'template-render-failed', `The template failed to render: ${message}`, 'Fix the template or the skeleton; Backstage would fail the same way.');
     return { case: item, milliseconds: Date.now() - started, diagnostics };
+  }
+  for (const standIn of extensions.standIns ?? []) {
+    diagnostics.push({
+      ruleId: 'template-render-stand-in',
+      severity: 'warning',
+      message: `This case rendered with a stand-in for the ${standIn}, which your Backstage adds (declared in gitops.config.yaml's backstageConfig): the toolkit does not have its code, so where it is used the output shows ${standIn.startsWith('filter') ? "the filter's input unchanged" : 'an empty string'}, not what Backstage writes.`,
+      hint: 'Install the scaffolder module that provides it and name it in backstageConfig.plugins: the toolkit then renders with its own code.',
+      file: item.caseFile,
+      range: parsedCase.locate(0, ['values']),
+    });
   }
   if (testCase.expect?.error) at(['expect', 'error'], 'template-expectation', `The template rendered, but the case expects it to fail with "${testCase.expect.error}".`, 'Update the expectation.');
   const files = new Map(rendered.files.map(f => [f.path, f.content]));

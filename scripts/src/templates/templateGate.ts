@@ -132,8 +132,10 @@ export async function templateExtensionNames(root: string, config?: GitopsConfig
 
 /**
  * The filters and globals to render with, as the managed Backstage passes them to its workflow runner and
- * fetch:template: the installed modules' own code; a declared one (which the toolkit has no code for) is
- * a stand-in that fails the render with what to do, rather than a guess at its output.
+ * fetch:template: the installed modules' own code. A declared one (which the toolkit has no code for) is a
+ * stand-in: a filter gives its input back unchanged, a global function gives ''. Each stand-in a render
+ * calls is named in `standIns` (cleared by the caller before a render), so the render's report can say
+ * which parts of the output are not what Backstage would write.
  */
 export async function templateExtensions(root: string, config?: GitopsConfig): Promise<TemplateExtensions> {
   config ??= await loadConfig(root);
@@ -141,12 +143,14 @@ export async function templateExtensions(root: string, config?: GitopsConfig): P
   // Loading the modules costs about half a second: only when the remembered names say they add any.
   const names = await templatingNames(backstage?.plugins ?? []);
   const installed = names.filters.length + names.globals.length > 0 ? await installedTemplating(backstage?.plugins ?? []) : { filters: Object.create(null), globals: Object.create(null) };
-  const standIn = (kind: 'filter' | 'global', name: string, setting: string) => () => {
-    throw new Error(`${kind === 'filter' ? 'The filter' : 'The global'} ${name} is one your Backstage adds (backstageConfig.${setting} in gitops.config.yaml); the toolkit does not have its code, so it cannot render it offline. Install the scaffolder module that provides it and name it in backstageConfig.plugins.`);
-  };
-  for (const name of backstage?.additionalTemplateFilters ?? []) if (!Object.hasOwn(installed.filters, name)) installed.filters[name] = standIn('filter', name, 'additionalTemplateFilters');
-  for (const name of backstage?.additionalTemplateGlobals ?? []) if (!Object.hasOwn(installed.globals, name)) installed.globals[name] = standIn('global', name, 'additionalTemplateGlobals');
-  return installed;
+  const standIns = new Set<string>();
+  for (const name of backstage?.additionalTemplateFilters ?? []) {
+    if (!Object.hasOwn(installed.filters, name)) installed.filters[name] = (input: unknown) => (standIns.add(`filter ${name}`), input);
+  }
+  for (const name of backstage?.additionalTemplateGlobals ?? []) {
+    if (!Object.hasOwn(installed.globals, name)) installed.globals[name] = () => (standIns.add(`function ${name}`), '');
+  }
+  return { ...installed, standIns };
 }
 
 /** Each fetch:template step's skeleton, analysed with the values that step passes. */

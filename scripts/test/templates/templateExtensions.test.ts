@@ -69,15 +69,18 @@ describe("a deployment's templating extensions (additionalTemplateFilters / addi
     expect(result.files.find(f => f.path === 'README.md')!.content.toString()).toBe(`# ORDERS! ${Buffer.from('ORDERS!').toString('base64')} hello acme\n`);
   }, 60_000);
 
-  it('templates test refuses to guess the output of a filter the config declares but the toolkit has no code for (through the bin)', async () => {
+  it('templates test renders a filter the config declares but the toolkit has no code for with a stand-in, and says so (through the bin)', async () => {
     const root = await extensionsRepo('  additionalTemplateFilters: [base64]\n', '          name: \${{ parameters.name }}\n', '# ${{ values.name | base64 }}\n', {
-      'templates/t/tests/a.yaml': 'name: a case\nvalues: {name: orders}\nsnapshot: false\n',
+      'templates/t/tests/a.yaml': 'name: a case\nvalues: {name: orders}\nexpect:\n  contains:\n    README.md: ["# orders"]\nsnapshot: false\n',
     });
     const run = await gitops(root, ['templates', 'test', '--format', 'json']);
     expectCleanStderr(run);
-    const found = (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; message: string; file: string }[] }).diagnostics;
-    expect(found.map(d => d.message).join('\n')).toContain('The filter base64 is one your Backstage adds (backstageConfig.additionalTemplateFilters in gitops.config.yaml); the toolkit does not have its code, so it cannot render it offline.');
-    expect(run.status).toBe(1);
+    const found = (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; severity: string; message: string; file: string }[] }).diagnostics;
+    expect(found.map(d => `${d.severity} ${d.ruleId}@${d.file}`)).toEqual(['warning template-render-stand-in@templates/t/tests/a.yaml']);
+    expect(found[0].message).toContain("a stand-in for the filter base64, which your Backstage adds (declared in gitops.config.yaml's backstageConfig)");
+    expect(run.status).toBe(0);
+    const rendered = await gitops(root, ['templates', 'render', 'templates/t/template.yaml', '--values', 'templates/t/tests/a.yaml', '--out', 'out']);
+    expect(rendered.stdout).toContain('⚠ rendered with a stand-in for the filter base64');
   }, 120_000);
 
   it('check knows the filters and globals gitops.config.yaml declares, and says how to declare one it does not know (through the bin)', async () => {
