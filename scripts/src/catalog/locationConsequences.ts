@@ -35,6 +35,7 @@ export function withLocationConsequences(diagnostics: readonly Diagnostic[], loa
       : loaded.mode === 'roots' && loaded.origins.get(d.file) === d.file
         ? ` Backstage then fails this whole root Location: every entity in this file and the Locations it lists is lost ${lost}`
         : ` Backstage then fails the whole file: every entity in it is lost ${lost}`;
-    return { ...d, message: d.message + consequence };
+    // A parser's message may end without a full stop (`Map keys must be unique`): the consequence is its own sentence.
+    return { ...d, message: (/[.!?:]$/.test(d.message) ? d.message : `${d.message}.`) + consequence };
   });
 }

@@ -6,7 +6,7 @@ import { codeownersFor } from '../codeowners/codeownersGate.ts';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import { INIT_FIELDS, IDENTITY_PROVIDERS, type InitOptions, PLATFORMS, validateField, validateInitOptions } from '../init/initOptions.ts';
 import { planInit, toolkitPaths } from '../init/planInit.ts';
-import { readToolkitFiles, toolkitRoot } from '../init/toolkitFiles.ts';
+import { keepExecutableBits, readToolkitFiles, toolkitRoot } from '../init/toolkitFiles.ts';
 import { writePlannedFiles } from '../init/writePlannedFiles.ts';
 import { logText } from '../report/safeText.ts';
 import { editorSchemaFor } from '../schema/editorSchema.ts';
@@ -78,6 +78,7 @@ export async function initCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`backstage-gitops init: ${outcome.refused.length} file(s) already exist with other content; nothing was written (--force replaces them):\n${outcome.refused.slice(0, 20).map(p => `  ${logText(p)}\n`).join('')}`);
     return 2;
   }
+  await keepExecutableBits(source, root, outcome.written.filter(path => toolkit.has(path)));
   // CODEOWNERS and the editor schema come from the written catalog, exactly as codeowners/schema --write make them.
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);

@@ -23,6 +23,7 @@ Options:
   --output FILE       write the report to FILE
   --write-config      regenerate the Tech Insights app-config (scorecards/config.yaml: output)
   --today YYYY-MM-DD  evaluate exemptions, enableOn and due dates as of this day (default: today)
+  --color / --no-color  force colours on or off (default: on for a TTY unless NO_COLOR is set)
   -h, --help          show this help
 
 Exit codes: 0 clean, 1 scorecard errors (invalid data, expired exemption, stale config, blocking failure), 2 usage error.
@@ -33,7 +34,7 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
     args: argv,
     options: {
       root: { type: 'string' }, base: { type: 'string' }, format: { type: 'string' }, output: { type: 'string' },
-      'write-config': { type: 'boolean' }, today: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'write-config': { type: 'boolean' }, today: { type: 'string' }, color: { type: 'boolean' }, 'no-color': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return io.stdout.write(SCORECARDS_HELP), 0;
@@ -72,7 +73,7 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
   if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
   else io.stdout.write(text, format === 'json' ? 'json' : 'text');
   if (run.diagnostics.length > 0) {
-    io.stderr.write(formatters.stylish(run.diagnostics, { color: wantsColor(io, undefined), checkedFiles: run.data.checks.length, checkedUnit: 'check', entityCount: run.scores.length, rules: [], toolName: 'backstage-gitops', toolVersion: version }));
+    io.stderr.write(formatters.stylish(run.diagnostics, { color: wantsColor(io, values['no-color'] ? false : values.color), checkedFiles: run.data.checks.length, checkedUnit: 'check', entityCount: run.scores.length, rules: [], toolName: 'backstage-gitops', toolVersion: version }));
   }
   const { failOn } = await loadConfig(root);
   return run.diagnostics.some(d => isAtLeast(d.severity, failOn)) ? 1 : 0;

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { chmod, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,4 +34,21 @@ async function walk(dir: string): Promise<string[]> {
     else if (entry.isFile()) out.push(path);
   }
   return out;
+}
+
+/**
+ * Gives each of `paths` (repo-relative, written under `root`) the executable bits its toolkit file under
+ * `source` has (scripts/bin/*.js are run directly): git records the mode, so a copy without it shows as a
+ * mode change after the first commit.
+ */
+export async function keepExecutableBits(source: string, root: string, paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    let mode: number;
+    try {
+      mode = statSync(join(source, path)).mode;
+    } catch {
+      continue;
+    }
+    if (mode & 0o111) await chmod(join(root, path), 0o755);
+  }
 }

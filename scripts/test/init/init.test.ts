@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,12 @@ describe('backstage-gitops init (the shipped bin, in an empty folder)', () => {
     const init = await run(BIN, ['init', ...flags], root);
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
+    // The bins keep the executable bit they have here (git records it: a copy without it is a mode change).
+    expect(statSync(join(root, 'scripts/bin/backstage-gitops.js')).mode & 0o111).not.toBe(0);
+    expect(statSync(join(root, 'scripts/bin/build.js')).mode & 0o111).toBe(0);
+    // The README names what the pipelines read, by those names.
+    const readmeText = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const name of ['BACKSTAGE_URL', 'CATALOG_SYNC_TOKEN', 'TECHDOCS_AZURE_CONNECTION_STRING']) expect(readmeText).toContain(`\`${name}\``);
     // The new repo runs its own copy of the toolkit (as its CI does after npm ci).
     installToolkitDependencies(root);
     const check = await run(join(root, 'scripts/bin/backstage-gitops.js'), ['check'], root);
