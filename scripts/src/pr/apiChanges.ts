@@ -1,7 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { placeholderTarget } from '../catalog/placeholders.ts';
-import { definitionOverLimit, resolvedTooDeepProblem, type DefinitionLimits } from '../catalog/apiRefs.ts';
+import { DEFAULT_DEFINITION_LIMITS, definitionOverLimit, resolvedTooDeepProblem, type DefinitionLimits } from '../catalog/apiRefs.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import type { ApiChangePolicy } from '../config/gitopsConfig.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
@@ -9,6 +9,8 @@ import { isRecord } from '../load/loadCatalog.ts';
 import { rangeOfPath } from '../load/yamlPath.ts';
 import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
 import { protoBreaking } from './protoBreaking.ts';
+import { resolveRepoRefs, type RevisionFiles } from './resolveRepoRefs.ts';
+import { nodeBudgetProblem } from '../load/yamlNodeBudget.ts';
 
 export type ApiFormat = 'openapi' | 'asyncapi' | 'grpc' | 'graphql' | 'other';
 
@@ -104,12 +106,20 @@ export interface ApiChangeInput {
   repoUrl?: string;
   /** What a definition may hold before it is parsed (bytes, YAML values, nesting); DEFAULT_DEFINITION_LIMITS when absent. */
   limits?: DefinitionLimits;
+  /**
+   * The repo files of each revision, to resolve the definitions' repo-local `$ref`s from (base from the
+   * base tree, head from the head's), and the files the change touches: a definition whose `$ref` closure
+   * reaches a changed file counts as changed. Without them only the definition texts are compared.
+   */
+  revisions?: { base: RevisionFiles; head: RevisionFiles; changedFiles: ReadonlySet<string> };
   /** api-smart-diff's `apiCompare`, passed in so the library loads only when a definition changed. */
   compare: (before: unknown, after: unknown) => { diffs: { action: string; type: string; description?: string; path: (string | number)[] }[] };
 }
 
 /**
- * Every API whose definition differs between base and head (renames followed), diffed with
+ * Every API whose definition differs between base and head (renames followed), or one of whose
+ * repo-local `$ref` targets changed (`revisions`), diffed with their repo-local `$ref`s resolved on each
+ * side from its own revision (resolveRepoRefs), with
  * api-smart-diff (OpenAPI 3.0, AsyncAPI 2.x; each change breaking, non-breaking, annotation-only or a
  * deprecation), with the head's consumers and their teams, and the policy's verdict on breaking changes
  * that reach another team. Returns the changes, the changed OpenAPI/AsyncAPI definitions (to lint) and one Diagnostic (`api-breaking-change`) per breaking
@@ -134,25 +144,41 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     const was = before.get(oldName.get(entity.ref) ?? entity.ref);
     const after = definitionOf(entity, input.repoUrl);
     const prior = was && definitionOf(was, input.repoUrl);
-    if (!after || !prior || after.text === prior.text) continue;
+    if (!after || !prior) continue;
+    const sameText = after.text === prior.text;
+    // Only a definition that writes a $ref can change through another file.
+    if (sameText && (!input.revisions || !after.text.includes('$ref'))) continue;
     // A definition over the parsers' limits is never parsed, diffed or linted (the gate reports it).
     const afterOver = definitionOverLimit(after.text, after.file, input.limits) !== undefined;
     const beforeDoc = definitionOverLimit(prior.text, prior.file, input.limits) ? undefined : parseDefinition(prior.text);
     const afterDoc = afterOver ? undefined : parseDefinition(after.text);
+    const limits = input.limits ?? DEFAULT_DEFINITION_LIMITS;
+    const beforeResolved = input.revisions && beforeDoc !== undefined ? resolveRepoRefs(beforeDoc, prior.file, input.revisions.base, limits) : undefined;
+    const afterResolved = input.revisions && afterDoc !== undefined ? resolveRepoRefs(afterDoc, after.file, input.revisions.head, limits) : undefined;
+    if (sameText) {
+      const changed = input.revisions!.changedFiles;
+      const reached = [...(beforeResolved?.files ?? []), ...(afterResolved?.files ?? [])];
+      if (!reached.some(f => changed.has(f))) continue;
+    }
     const format = formatOf(entity, afterDoc);
     const owner = ownerOf(entity);
     const lifecycle = isRecord(entity.entity.spec) && typeof entity.entity.spec.lifecycle === 'string' ? entity.entity.spec.lifecycle : undefined;
     const consumers = consumersOf.get(entity.ref) ?? [];
     const otherTeams = [...new Set(consumers.map(c => c.owner).filter((o): o is string => Boolean(o) && o !== owner))].sort();
-    const diffable = (format === 'openapi' || format === 'asyncapi') && beforeDoc !== undefined && afterDoc !== undefined;
+    const overLimit = beforeResolved?.overLimit ?? afterResolved?.overLimit;
+    const definitionRange = after.inlineIn ? after.inlineIn.locate(after.inlineIn.document, ['spec', 'definition']) : { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } };
+    // A referenced file over the limits is the lint step's finding (repoRefResolver); the budget and depth of the whole closure are found here.
+    if (overLimit === 'depth') diagnostics.push(resolvedTooDeepProblem(after.file, definitionRange, 'the breaking-change diff'));
+    if (overLimit === 'nodes') diagnostics.push({ ...nodeBudgetProblem(after.file, definitionRange.start, limits.maxNodes), range: definitionRange, message: `With its $refs resolved, this definition holds more than ${limits.maxNodes} YAML values; it is not diffed.`, hint: 'Refer to shared schemas once from components/schemas and point at them with local $refs, instead of pulling the same file in at many places.' });
+    const diffable = (format === 'openapi' || format === 'asyncapi') && beforeDoc !== undefined && afterDoc !== undefined && !overLimit;
     const proto = format === 'grpc' && !afterOver ? protoBreaking(prior.text, after.text, after.file) : undefined;
     let compared: ReturnType<ApiChangeInput['compare']> | undefined;
     try {
-      compared = diffable ? input.compare(beforeDoc, afterDoc) : undefined;
+      compared = diffable ? input.compare(beforeResolved?.document ?? beforeDoc, afterResolved?.document ?? afterDoc) : undefined;
     } catch (error) {
       // Local $refs chained through deep schemas can nest the resolved document past the stack: no diff then.
       if (!(error instanceof RangeError)) throw error;
-      diagnostics.push(resolvedTooDeepProblem(after.file, after.inlineIn ? after.inlineIn.locate(after.inlineIn.document, ['spec', 'definition']) : { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } }, 'the breaking-change diff'));
+      diagnostics.push(resolvedTooDeepProblem(after.file, definitionRange, 'the breaking-change diff'));
     }
     const diff = proto
       ? proto.map(f => f.entry)

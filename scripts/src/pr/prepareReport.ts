@@ -76,16 +76,12 @@ export async function prepareReport(root: string, baseRef: string, today: string
       scoreMoves = scoreMovesOf(diffTeams(before, after.teams), after.data.config?.value.levels ?? [], after.data.config?.value.baseLevel?.name ?? 'Stone', checks, changes.renamed);
     }
     const limits = { ...DEFAULT_DEFINITION_LIMITS, maxBytes: config.catalog.maxFileBytes };
-    const api = changedFiles.length ? apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: config.apiChanges, repoUrl: config.repoUrl, limits, compare: (await import('api-smart-diff')).apiCompare as never }) : { changes: [], diagnostics: [], definitions: [] };
     const repoFileSet = new Set(head.repoFiles);
-    const readHead = (path: string) => {
-      if (!repoFileSet.has(path)) return null;
-      try {
-        return readRepoFile(root, path, 'utf8');
-      } catch {
-        return null;
-      }
-    };
+    const readHead = readerOf(root, repoFileSet);
+    const baseFileSet = new Set(base.repoFiles);
+    // Each side's $refs are resolved from its own tree: the base from the base checkout, never the head's files.
+    const revisions = { base: { repoFileSet: baseFileSet, read: readerOf(dir, baseFileSet) }, head: { repoFileSet, read: readHead }, changedFiles: new Set(changedFiles) };
+    const api = changedFiles.length ? apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: config.apiChanges, repoUrl: config.repoUrl, limits, revisions, compare: (await import('api-smart-diff')).apiCompare as never }) : { changes: [], diagnostics: [], definitions: [] };
     const lint = api.definitions.length ? await lintApiDefinitions(api.definitions, await loadApiRuleset(root, config.apiChanges.ruleset), { repoFileSet, read: readHead, limits }) : [];
     const impacts = impact(changes, head.entities);
     return {
@@ -106,6 +102,16 @@ export async function prepareReport(root: string, baseRef: string, today: string
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** A reader of the listed files of the tree at `root` (symbolic links out refused): the text, or null. */
+const readerOf = (root: string, listed: ReadonlySet<string>) => (path: string): string | null => {
+  if (!listed.has(path)) return null;
+  try {
+    return readRepoFile(root, path, 'utf8');
+  } catch {
+    return null;
+  }
+};
 
 const pct = (part: number, whole: number) => (whole === 0 ? '–' : `${Math.round((100 * part) / whole)}%`);
 

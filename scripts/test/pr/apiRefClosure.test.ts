@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
+import { runBin } from '../helpers/runBin.ts';
+import { commit, edit, PAYMENTS_OPENAPI, write } from './prChange.ts';
+
+// The new user's setup: the payments API's request body is a schema shared through a repo-local $ref.
+// Outside catalog/: a schema file is no catalog file, so no Location needs to reach it.
+const MONEY = 'shared/schemas/money.yaml';
+const MONEY_REF = '../../../../shared/schemas/money.yaml#/Money';
+const money = (amountType: string, description = 'Minor units.') => `Money:\n  type: object\n  required: [amount, currency]\n  properties:\n    amount:\n      type: ${amountType}\n      description: ${description}\n    currency:\n      $ref: "#/Currency"\nCurrency:\n  type: string\n`;
+const POST = [
+  '    post:',
+  '      operationId: capturePayment',
+  '      summary: Capture a payment.',
+  '      requestBody:',
+  '        required: true',
+  '        content:',
+  '          application/json:',
+  '            schema:',
+  `              $ref: "${MONEY_REF}"`,
+  '      responses:',
+  '        "204":',
+  '          description: Captured',
+].join('\n');
+
+interface Json { exitCode: number; report: { apiChanges: { api: string; diff?: { type: string; path: (string | number)[] }[]; verdict: string }[]; teamReviews: { team: string; reasons: string[] }[] }; diagnostics: { ruleId: string; file: string; message: string }[] }
+
+/** A repo whose base commit holds the shared schema (`before`), and a PR commit on top that changes it (`change`). */
+async function sharedSchemaPullRequest(before: string, change: (root: string) => void, others: Record<string, string> = {}): Promise<string> {
+  const root = await dataRepoCopy();
+  mkdirSync(join(root, 'shared/schemas'), { recursive: true });
+  write(root, MONEY, before);
+  for (const [file, text] of Object.entries(others)) write(root, file, text);
+  edit(root, PAYMENTS_OPENAPI, t => t.replace('    get:\n', `${POST}\n    get:\n`));
+  commit(root, 'payments API captures Money');
+  git(root, 'checkout', '-q', '-b', 'change');
+  change(root);
+  commit(root, 'the change');
+  return root;
+}
+
+async function report(root: string): Promise<{ status: number | null; json: Json; stderr: string }> {
+  const out = await runBin(['report', '--base', 'HEAD~1', '--today', '2026-11-23', '--format', 'json'], root);
+  if (out.status === 2 || !out.stdout) throw new Error(`report failed (${out.status}): ${out.stderr}`);
+  return { status: out.status, json: JSON.parse(out.stdout) as Json, stderr: out.stderr };
+}
+
+const payments = (json: Json) => json.report.apiChanges.find(a => a.api === 'api:default/payments-openapi');
+
+describe('report follows an API definition\'s repo-local $refs (bin, child process)', () => {
+  it('a type change in a shared schema the definition $refs is breaking, and the consumers\' teams are asked', async () => {
+    const root = await sharedSchemaPullRequest(money('integer'), r => write(r, MONEY, money('string')));
+    const { status, json } = await report(root);
+    const change = payments(json);
+    expect(change).toBeDefined();
+    const breaking = change!.diff!.filter(d => d.type === 'breaking');
+    expect(breaking.length).toBeGreaterThan(0);
+    expect(breaking.some(d => d.path.includes('amount'))).toBe(true);
+    expect(json.diagnostics.filter(d => d.ruleId === 'api-breaking-change').map(d => d.file)).toContain(PAYMENTS_OPENAPI);
+    const asked = json.report.teamReviews.filter(t => t.reasons.some(r => r.includes('consumes api:default/payments-openapi, which has breaking changes'))).map(t => t.team);
+    expect(asked).toEqual(expect.arrayContaining(['group:default/commerce-team']));
+    expect(status).toBe(1);
+
+    // The same change written inline is classified the same way.
+    const inline = await sharedSchemaPullRequest(money('integer'), r => edit(r, PAYMENTS_OPENAPI, t => t.replace(`$ref: "${MONEY_REF}"`, 'type: object\n              properties:\n                amount:\n                  type: integer')));
+    edit(inline, PAYMENTS_OPENAPI, t => t.replace('amount:\n                  type: integer', 'amount:\n                  type: string'));
+    commit(inline, 'inline type change');
+    const inlined = await report(inline);
+    expect(payments(inlined.json)!.diff!.filter(d => d.type === 'breaking').length).toBe(breaking.length);
+  }, 180_000);
+
+  it('a description change of the shared schema is reported and non-breaking; a file the definition does not reach changes nothing', async () => {
+    const root = await sharedSchemaPullRequest(money('integer'), r => {
+      write(r, MONEY, money('integer', 'Amount in minor units of the currency.'));
+      write(r, 'shared/schemas/unused.yaml', 'Unused:\n  type: string\n');
+    });
+    const { status, json } = await report(root);
+    const change = payments(json);
+    expect(change).toBeDefined();
+    expect(change!.diff!.length).toBeGreaterThan(0);
+    expect(change!.diff!.filter(d => d.type === 'breaking')).toEqual([]);
+    expect(json.diagnostics.filter(d => d.ruleId === 'api-breaking-change')).toEqual([]);
+    expect(json.report.apiChanges.map(a => a.api)).toEqual(['api:default/payments-openapi']);
+    expect(json.diagnostics.filter(d => d.ruleId !== 'api-lint')).toEqual([]);
+    expect(status).toBe(0);
+  }, 120_000);
+
+  it('a $ref cycle across files and inside one does not hang: the report completes and still sees the change', async () => {
+    const cyclic = (type: string) => `Money:\n  type: object\n  properties:\n    amount:\n      type: ${type}\n    next:\n      $ref: "#/Money"\n    split:\n      $ref: "./split.yaml#/Split"\n`;
+    const split = 'Split:\n  type: array\n  items:\n    $ref: "./money.yaml#/Money"\n';
+    const root = await sharedSchemaPullRequest(cyclic('integer'), r => write(r, MONEY, cyclic('string')), { 'shared/schemas/split.yaml': split });
+    const { json, stderr } = await report(root);
+    expect(stderr).not.toMatch(/Maximum call stack|\n\s+at .+:\d+:\d+\)?\n/);
+    expect(payments(json)!.diff!.some(d => d.type === 'breaking' && d.path.includes('amount'))).toBe(true);
+  }, 120_000);
+});
