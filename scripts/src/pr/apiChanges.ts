@@ -123,7 +123,8 @@ export interface ApiChangeInput {
  * api-smart-diff (OpenAPI 3.0, AsyncAPI 2.x; each change breaking, non-breaking, annotation-only or a
  * deprecation), with the head's consumers and their teams, and the policy's verdict on breaking changes
  * that reach another team. Returns the changes, the changed OpenAPI/AsyncAPI definitions (to lint) and one Diagnostic (`api-breaking-change`) per breaking
- * change the policy does not allow, at the line of the changed node in the head definition.
+ * change the policy does not allow, at the line of the changed node in the head definition. A definition
+ * whose resolved closure goes over the limits is a finding (`yaml-depth-limit`, `yaml-node-limit`) and is not diffed.
  */
 export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagnostics: Diagnostic[]; definitions: ApiDefinition[] } {
   const oldName = new Map(input.renamed.filter(r => r.from !== r.to).map(r => [r.to, r.from]));
@@ -185,7 +186,8 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
       : compared
       ? compared.diffs.map(d => ({ type: normaliseType(d.type), action: d.action, description: d.description ?? `${DONE[d.action] ?? d.action} ${d.path.join('.')}`, path: d.path, ...locate(format, d.path) }))
       : undefined;
-    if ((format === 'openapi' || format === 'asyncapi') && !afterOver) definitions.push(after);
+    // Spectral resolves the same $refs (shared nodes expanded as it walks them): a closure over the node budget is the finding above, not linted.
+    if ((format === 'openapi' || format === 'asyncapi') && !afterOver && afterResolved?.overLimit !== 'nodes') definitions.push(after);
     const versionBefore = versionOf(beforeDoc);
     const versionAfter = versionOf(afterDoc);
     const breaking = diff?.filter(d => d.type === 'breaking') ?? [];

@@ -96,3 +96,17 @@ describe('report follows an API definition\'s repo-local $refs (bin, child proce
     expect(payments(json)!.diff!.some(d => d.type === 'breaking' && d.path.includes('amount'))).toBe(true);
   }, 120_000);
 });
+
+describe('resolving $refs for the diff is bounded (bin, child process)', () => {
+  it('a schema that doubles at each of 30 levels through $refs (2^30 values resolved) is a node-limit finding, not a hung report', async () => {
+    const levels = (type: string) => ['L0:', `  type: ${type}`, ...Array.from({ length: 30 }, (_, i) => `L${i + 1}:\n  type: object\n  properties:\n    a:\n      $ref: "#/L${i}"\n    b:\n      $ref: "#/L${i}"`)].join('\n');
+    const root = await sharedSchemaPullRequest(money('integer'), r => write(r, MONEY, `${money('string')}${levels('string')}\n`), {});
+    edit(root, MONEY, t => t.replace('    currency:\n      $ref: "#/Currency"', '    currency:\n      $ref: "#/Currency"\n    bomb:\n      $ref: "#/L30"'));
+    commit(root, 'bomb');
+    const out = await runBin(['report', '--base', 'HEAD~2', '--today', '2026-11-23', '--format', 'json'], root);
+    expect(out.stderr).not.toMatch(/Maximum call stack|heap out of memory|\n\s+at .+:\d+:\d+\)?\n/);
+    const json = JSON.parse(out.stdout) as Json;
+    expect(json.diagnostics.some(d => d.ruleId === 'yaml-node-limit' && d.file === PAYMENTS_OPENAPI && d.message.includes('With its $refs resolved'))).toBe(true);
+    expect(out.status).toBe(1);
+  }, 120_000);
+});
