@@ -63,7 +63,8 @@ export async function run(argv: string[], rawIo: CliIo): Promise<number> {
   const [name, ...rest] = argv.filter(arg => arg !== '--debug');
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     if (rest[0] && commands[rest[0]]) return (await commands[rest[0]]())(['--help'], io);
-    io.stdout.write(`${HELP}${(await import('./checkCommand.ts')).CHECK_HELP}`);
+    // Without a command it is a usage error: the list goes to stderr, so a pipe reading stdout gets nothing.
+    (name ? io.stdout : io.stderr).write(HELP);
     return name ? 0 : 2;
   }
   if (name === '--version') return io.stdout.write(`${version}\n`), 0;

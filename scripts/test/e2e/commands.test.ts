@@ -217,5 +217,11 @@ describe.concurrent('backstage-gitops as the README shows it', { timeout: 120_00
     expect(versionRun.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect(help.stdout).toContain('--debug');
     expect(help.status).toBe(0);
+    // The command list only: each command's options are its own --help.
+    expect(help.stdout).toContain("Run 'backstage-gitops <command> --help'");
+    expect(help.stdout).not.toContain('--list-rules');
+    const [bare, checkHelp] = await Promise.all([gitops(repo, []), gitops(repo, ['check', '--help'])]);
+    expect([bare.status, bare.stdout, bare.stderr]).toEqual([2, '', help.stdout]);
+    expect(checkHelp.stdout).toContain('--list-rules');
   });
 });
