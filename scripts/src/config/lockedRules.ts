@@ -12,7 +12,7 @@ export const LOCKED_RULES: ReadonlySet<string> = new Set([
   'mkdocs-unsafe-tag', 'mkdocs-unsafe-extension', 'mkdocs-merge-key', 'techdocs-file-include', 'mkdocs-hooks', 'mkdocs-inherit-outside', 'mkdocs-path-outside', 'mkdocs-plugin-not-allowed',
   'codeowners-unsafe-path', 'codeowners-team-invalid', 'codeowners-platform-path',
   'location-glob-too-complex',
-  'template-render-budget',
+  'template-render-budget', 'template-glob-unsafe',
 ]);
 
 /**

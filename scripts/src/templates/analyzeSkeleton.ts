@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Diagnostic } from '../diagnostic.ts';
+import { boundedText } from '../report/safeText.ts';
 import { DECLARE_FILTER, isKnownFilter, isKnownTest, renderText } from './templateFilters.ts';
 import type { TemplatingNames } from './scaffolderActions.ts';
 import { templateSyntaxError } from './templateSyntax.ts';
@@ -173,7 +174,8 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           if (RESERVED.has(node.value)) report(node, 'skeleton-unsafe', `"${node.value}" is reserved: a template may not reach into JavaScript objects.`, 'Remove it; the render would fail.');
           if (!compat && GITHUB_CONTEXTS.has(node.value) && /(^|\/)\.github\/workflows\//.test(file.relative) && !inLineComment(source, node)) {
             const expression = enclosingExpression(source, node);
-            const shown = expression ?? `\${{ ${node.value}.… }}`;
+            // The expression is the PR's: a 300 KB one is named by its start.
+            const shown = boundedText(expression ?? `\${{ ${node.value}.… }}`);
             report(node, 'skeleton-github-expression', `${shown} is a GitHub Actions expression, but Backstage renders it first and it ${expression ? renderedOutcome(expression) : 'comes out empty'}.`, `List the workflow under copyWithoutTemplating, or write it as \${{ '${shown.replace(/'/g, "\\'")}' }} so Backstage renders it to the GitHub expression.`);
           }
         }
@@ -399,10 +401,17 @@ function renderedOutcome(expression: string): string {
     }
     outcomes.set(expression, outcome);
   }
-  const hyphenated = /[A-Za-z_][\w.]*(?:-[A-Za-z_]\w*)+/.exec(expression.slice(3, -2));
-  if (hyphenated && subtracts(expression)) outcome += ` (the renderer reads ${hyphenated[0]} as ${hyphenated[0].replace(/-/g, ' - ')}, a subtraction of undefined values)`;
+  // The first name-with-hyphens (github.event-name): tried only where a run of name characters starts,
+  // each run scanned once, so a 300 KB name without a hyphen costs one pass, not one pass per character.
+  const hyphenated = HYPHENATED_NAME.exec(expression.slice(3, -2))?.[1];
+  if (hyphenated && subtracts(expression)) outcome += ` (the renderer reads ${boundedText(hyphenated, 80)} as ${boundedText(hyphenated.replace(/-/g, ' - '), 100)}, a subtraction of undefined values)`;
   return outcome;
 }
+
+// What /[A-Za-z_][\w.]*(?:-[A-Za-z_]\w*)+/ finds first, in linear time: [\w.]* cannot cross a hyphen, so a
+// match's name part always runs to the end of its run of [\w.] characters; the run's leading digits and
+// dots (disjoint from its first letter) are skipped outside the group.
+const HYPHENATED_NAME = /(?<![\w.])[\d.]*([A-Za-z_][\w.]*(?:-[A-Za-z_]\w*)+)/;
 
 /** Whether a `${{ … }}` expression, parsed alone, holds a subtraction. */
 function subtracts(expression: string): boolean {

@@ -11,6 +11,8 @@ import type { KnownAction, TemplatingNames } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
 import { unreadPlaceholder } from '../catalog/placeholders.ts';
 import { templateShapeProblem } from './templateShape.ts';
+import { regionOffers } from './regionOffers.ts';
+import { skeletonGlobProblems } from './skeletonGlobs.ts';
 
 const PAGE_OPTIONS = { strict: false, allErrors: true, validateFormats: false };
 
@@ -66,14 +68,10 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
         at(path, 'template-parameters-invalid', `This parameter page is not a valid JSON Schema: ${(error as Error).message}`, "Fix the schema: Backstage's form (react-jsonschema-form, Ajv) refuses to show the page, so no one can start the template from the UI.");
       }
       collectDeclared(page, declared);
-      for (const [name, property] of Object.entries(isRecord(page.properties) ? page.properties : {})) {
-        // region, azureRegion, aws_region…: whatever a form calls it, it picks where things are deployed.
-        if (policy && /region/i.test(name) && isRecord(property)) {
-          const offered = Array.isArray(property.enum) ? property.enum : undefined;
-          const outside = offered ? offered.filter(r => !policy.regions.includes(String(r))) : ['(any value)'];
-          if (outside.length) at([...path, 'properties', name], 'template-region-not-allowed', `The ${name} parameter offers ${outside.join(', ')}, outside the org's allow-list (${policy.regions.join(', ')}).`, 'Offer an enum of regions from schemas/template-policy/regions.json.');
-        }
-      }
+      // region, azureRegion, aws_region…: whatever a form calls it, and wherever on the page, it picks where things are deployed.
+      const regions = policy ? regionOffers(page, policy.regions) : { offers: [] };
+      for (const { path: inPage, name, outside } of regions.offers) at([...path, ...inPage], 'template-region-not-allowed', `The ${name} parameter offers ${outside.join(', ')}, outside the org's allow-list (${policy!.regions.join(', ')}).`, 'Offer an enum of regions from schemas/template-policy/regions.json.');
+      if (regions.tooLarge) at(path, 'template-region-not-allowed', `This parameter page ${regions.tooLarge}: the region allow-list is not checked past that, so a region field there could offer any value.`, 'Flatten the page (a form this deep is unusable too), or split it into several pages.');
     });
   } finally {
     forgetPages(ajv);
@@ -97,6 +95,9 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, declared, atExpression, extensions);
     // What the runner renders of a step (name, id and action are read as written).
     for (const key of ['input', 'if', 'each']) checkExpressionSyntax(step[key], ['spec', 'steps', i, key], atExpression);
+    if (action === 'fetch:template' && isRecord(step.input)) {
+      for (const key of ['copyWithoutTemplating', 'copyWithoutRender']) for (const p of skeletonGlobProblems(step.input[key])) at(['spec', 'steps', i, 'input', key, p.index], 'template-glob-unsafe', p.message, p.hint);
+    }
     if (action === 'fetch:template' || action === 'fetch:plain') {
       const folder = isRecord(step.input) ? skeletonFolder(source.file, step.input.url) : undefined;
       if (folder !== undefined) {

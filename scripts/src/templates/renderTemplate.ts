@@ -7,6 +7,7 @@ import { repoUrlProblem, workspacePathInputs, workspacePathProblem } from './che
 import { localReader, renderActionFactories, workflowRunnerClass, type TemplateSource } from './offlineScaffolder.ts';
 import { exampleOutput, validateActionInput, type KnownAction } from './scaffolderActions.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded, watchRenderBudget, type RenderBudget } from './renderBudget.ts';
+import { skeletonGlobProblems } from './skeletonGlobs.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -88,6 +89,12 @@ function judged(action: RunnableAction, refusals: InputRefusalAt[], where: { fil
         for (const r of found) refusals.push({ stepId: ctx.step?.id ?? action.id, stepAction: action.id, path: r.path, property: r.property, keyword: r.keyword, message: r.message });
         const prefix = `Invalid input passed to action ${action.id}, `;
         throw new InputError(prefix + found.map(r => r.message.slice(prefix.length)).join(', '));
+      }
+      // The rendered glob list, before fetch:template's globby expands or walks it (skeletonGlobProblems).
+      const globs = action.id === 'fetch:template' ? skeletonGlobProblems(ctx.input.copyWithoutTemplating) : [];
+      if (globs.length) {
+        for (const g of globs) refusals.push({ stepId: ctx.step?.id ?? action.id, stepAction: action.id, path: ['copyWithoutTemplating', g.index], keyword: 'glob', message: g.message, hint: g.hint });
+        throw new InputError(`Invalid input passed to action ${action.id}: ${globs[0].message}`);
       }
       // fetch:template logs each skeleton entry before it renders its content: a render error then names the file.
       const logger = (ctx as { logger?: { info(message: unknown, meta?: unknown): void } }).logger;

@@ -24,6 +24,7 @@ import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { pickTemplate, quotedNames, shortName } from './pickTemplate.ts';
 import { templateShapeProblem } from './templateShape.ts';
+import { skeletonGlobProblems } from './skeletonGlobs.ts';
 
 const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
 
@@ -204,12 +205,13 @@ function renderedInputFindings(template: { file: string; documents: unknown[]; l
     const step = steps[index];
     const known = step?.action ? actions.get(step.action) : undefined;
     if (known && staticRefusals(known, step.input ?? {}).some(r => r.message === refusal.message)) continue;
+    if (refusal.keyword === 'glob' && isRecord(step?.input) && skeletonGlobProblems(step.input.copyWithoutTemplating).some(p => p.message === refusal.message)) continue;
     if (refusal.path[0] === 'repoUrl' && isRecord(step?.input) && typeof step.input.repoUrl === 'string' && staticRepoUrlProblem(step.input.repoUrl, pickers)) continue;
     const key = `${refusal.stepId}|${refusal.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const place = index < 0 ? { path: ['spec', 'steps'], key: false } : refusalPlace(index, step.input, refusal);
-    found.push({ ruleId: /parseRepoUrl/.test(refusal.message) ? 'template-repo-url' : 'template-action-input', severity: 'error', message: `${refusal.message} (rendered with the values of ${caseFile})`, hint: refusal.hint ?? "Fix the step's input in template.yaml: the scaffolder refuses it when the task runs.", file: template.file, range: template.locate(0, place.path, place.key ? { key: true } : undefined) });
+    found.push({ ruleId: refusal.keyword === 'glob' ? 'template-glob-unsafe' : /parseRepoUrl/.test(refusal.message) ? 'template-repo-url' : 'template-action-input', severity: 'error', message: `${refusal.message} (rendered with the values of ${caseFile})`, hint: refusal.hint ?? "Fix the step's input in template.yaml: the scaffolder refuses it when the task runs.", file: template.file, range: template.locate(0, place.path, place.key ? { key: true } : undefined) });
   }
   return found;
 }

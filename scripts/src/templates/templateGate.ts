@@ -12,6 +12,7 @@ import { checkTemplate } from './checkTemplate.ts';
 import { installedTemplating, loadScaffolderActions, templatingNames, type KnownAction, type TemplatingNames } from './scaffolderActions.ts';
 import type { TemplateExtensions } from './renderTemplate.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
+import { matchableSkeletonGlobs } from './skeletonGlobs.ts';
 import { loadConfig, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { discoverTemplateFiles, isTemplateDocument, loadTemplatePolicy } from './templateFiles.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
@@ -190,7 +191,8 @@ function renderedBy(input: Record<string, unknown>, folder: string): (relative: 
 
 /** The skeleton entries a list of glob patterns matches, through the scaffolder's own globby and options. */
 function globMatches(list: unknown, folder: string): Set<string> {
-  const patterns = Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string' && !p.includes('${{')) : [];
+  // A pattern that would expand past the bounds or walk outside the folder is checkTemplate's finding, never a walk.
+  const patterns = matchableSkeletonGlobs(list);
   if (!patterns.length || !existsSync(folder)) return new Set();
   const globby = createRequire(createRequire(import.meta.url).resolve('@backstage/plugin-scaffolder-backend'))('globby') as { sync(patterns: string[], options: object): string[] };
   return new Set(globby.sync(patterns, { cwd: folder, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false }));
