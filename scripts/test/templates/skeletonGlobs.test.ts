@@ -74,4 +74,19 @@ describe("fetch:template's glob lists are bounded and stay in the skeleton (chec
       `template-glob-unsafe@${lineOf(template, 'crosses')} With the pattern "f255" the list expands to more than 256 patterns, each matched against every skeleton file`,
     ]);
   }, 60_000);
+
+  it('templates test: a list the test values build is judged before fetch:template globs it, and the render refused', async () => {
+    const template = templateHead('svc', '        verbatim: {type: array, items: {type: string}}\n') + fetchStep('        copyWithoutTemplating: ${{ parameters.verbatim }} # <- rendered\n');
+    const root = await templateRepo(['../templates/svc/template.yaml'], { 'skeletons/svc/README.md': SKELETON['skeletons/svc/README.md'], [FILE]: template, 'templates/svc/tests/default.yaml': '' });
+    // An absolute pattern into this small repo: without the check, the walk it starts stays short too.
+    await writeFile(join(root, 'templates/svc/tests/default.yaml'), `name: default\nvalues:\n  name: x\n  verbatim: ['${BRACES}', '${root}/skeletons/**']\n`);
+    const run = await gitops(root, ['templates', 'test', '--format', 'json']);
+    expectCleanStderr(run);
+    const found = (JSON.parse(run.stdout).diagnostics as Finding[]).map(d => `${d.ruleId}@${d.file}:${d.range.start.line} ${d.message.split(':')[0]}`);
+    expect(found.sort()).toEqual([
+      `template-glob-unsafe@${FILE}:${lineOf(template, 'rendered')} The pattern "${root}/skeletons/**" is absolute`,
+      `template-glob-unsafe@${FILE}:${lineOf(template, 'rendered')} The pattern "${BRACES}" expands its {…} groups to more than 64 patterns`,
+    ]);
+    expect(run.status).toBe(1);
+  }, 60_000);
 });
