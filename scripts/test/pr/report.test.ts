@@ -192,6 +192,25 @@ describe('backstage-gitops report: API definition changes', () => {
     expect(json.report.teamReviews.length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('AsyncAPI 2 moving to 3, which the diff cannot compare, counts as breaking instead of crashing the report', async () => {
+    const root = await dataRepoCopy();
+    const base = startPullRequest(root);
+    const file = 'catalog/systems/payments-core/definitions/payment-events.asyncapi.yaml';
+    write(root, file, ['asyncapi: 3.0.0', 'info:', '  title: Payment events', '  version: 1.0.0', 'channels:', '  settled:', '    address: payments/settled', 'operations:', '  onSettled:', '    action: send', '    channel:', "      $ref: '#/channels/settled'", ''].join('\n'));
+    commit(root, 'payment events on AsyncAPI 3');
+    const { status, md, json } = await report(root, base);
+    expect(status).toBe(1);
+    const breaking = json.diagnostics.filter(d => d.ruleId === 'api-breaking-change');
+    expect(breaking.length).toBe(1);
+    expect(breaking[0].message).toContain('the definition moves from asyncapi 2.6.0 to asyncapi 3.0.0, which the breaking-change diff cannot compare');
+    expect(md).toContain('— ❌ blocked by policy');
+    // A new major info.version is the way through, as for any breaking change.
+    edit(root, file, t => t.replace('  version: 1.0.0', '  version: 2.0.0'));
+    commit(root, 'payment events v2');
+    const major = await report(root, base);
+    expect(major.md).toContain('— allowed: info.version moves from 1.0.0 to 2.0.0');
+  }, 120_000);
+
   it('inline definition: a breaking change is found at the entity\'s spec.definition', async () => {
     const root = await dataRepoCopy();
     const openapi = read(root, PAYMENTS_OPENAPI);
