@@ -24,16 +24,17 @@ let probe: { handler: Function } | undefined;
  * Only for steps whose input names templateFileExtension, the option those refusals hinge on: loading the
  * handler costs about a second. fetch:template:file's handler refuses no such combination.
  * `steps`: spec.steps as written; `actions`: from loadScaffolderActions (only the scaffolder-backend's own
- * fetch:template is probed). Returns one finding per refused step, on its `input` key.
+ * fetch:template is probed). Returns one finding per refused step, on its `input` key, with the handler's
+ * own words (`refusal`, as a render's failure quotes them).
  */
-export async function handlerRefusals(steps: readonly unknown[], actions: ReadonlyMap<string, KnownAction>): Promise<StepFinding[]> {
-  const found: StepFinding[] = [];
+export async function handlerRefusals(steps: readonly unknown[], actions: ReadonlyMap<string, KnownAction>): Promise<(StepFinding & { refusal: string })[]> {
+  const found: (StepFinding & { refusal: string })[] = [];
   for (const [i, step] of steps.entries()) {
     if (!isRecord(step) || step.action !== 'fetch:template' || !isRecord(step.input) || !('templateFileExtension' in step.input)) continue;
     if (actions.get('fetch:template')?.provider !== '@backstage/plugin-scaffolder-backend' || unreadPlaceholder(step) !== undefined) continue;
     const settings = Object.fromEntries(Object.entries(step.input).filter(([key, value]) => !['url', 'targetPath', 'token'].includes(key) && !(typeof value === 'string' && value.includes('${{'))));
     const refusal = await settingsRefusal(settings);
-    if (refusal) found.push({ path: ['spec', 'steps', i, 'input'], key: true, ruleId: 'template-action-input', message: `fetch:template fails the task before it reads the skeleton: ${refusal}.`, hint: 'templateFileExtension renders only the files with that extension and copies the rest as they are, which fetch:template will not combine with copyWithoutTemplating or cookiecutterCompat: keep templateFileExtension and remove the other, or remove templateFileExtension.' });
+    if (refusal) found.push({ refusal, path: ['spec', 'steps', i, 'input'], key: true, ruleId: 'template-action-input', message: `fetch:template fails the task before it reads the skeleton: ${refusal}.`, hint: 'templateFileExtension renders only the files with that extension and copies the rest as they are, which fetch:template will not combine with copyWithoutTemplating or cookiecutterCompat: keep templateFileExtension and remove the other, or remove templateFileExtension.' });
   }
   return found;
 }

@@ -50,6 +50,7 @@ describe('templateFileExtension with copyWithoutTemplating or cookiecutterCompat
       files[`templates/${name}/template.yaml`] = template(name, input);
       files[`templates/${name}/skeleton/README.md.njk`] = '# ${{ values.name }}\n';
     }
+    files['templates/copy/tests/default.yaml'] = 'name: default\nvalues:\n  name: demo\n';
     root = await templateRepo(Object.keys(INPUTS).map(name => `../templates/${name}/template.yaml`), files);
     ({ status, found } = await check(root));
   }, 60_000);
@@ -74,6 +75,14 @@ describe('templateFileExtension with copyWithoutTemplating or cookiecutterCompat
     const render = await runBin(['templates', 'render', 'templates/copy/template.yaml', '--values', 'values.yaml', '--out', 'out'], root);
     expect(render.status).not.toBe(0);
     expect(render.stdout + render.stderr).toContain('Fetch action input extension incompatible with copyWithoutTemplating and cookiecutterCompat');
+  }, 60_000);
+
+  it('templates test: the refusal on the step, and the case that failed to render points there', async () => {
+    const run = await runBin(['templates', 'test', 'copy', '--format', 'json'], root);
+    const diagnostics = JSON.parse(run.stdout).diagnostics as (Found & { hint: string })[];
+    expect(run.status).toBe(1);
+    expect(diagnostics.map(d => `${d.ruleId}@${d.file}:${d.range.start.line}`)).toEqual(['template-action-input@templates/copy/template.yaml:18', 'template-render-failed@templates/copy/tests/default.yaml:3']);
+    expect(diagnostics[1].hint).toBe('Fix the step input in template.yaml (reported there).');
   }, 60_000);
 });
 
