@@ -43616,6 +43616,13 @@ function mdCode(value) {
 
 // scripts/src/ci/gateOutcome.ts
 var MAX_REASON = 300;
+var GATE_TIMEOUT_MINUTES = 20;
+function gateTimeoutMs(setting, name) {
+  if (setting === void 0 || setting.trim() === "") return GATE_TIMEOUT_MINUTES * 6e4;
+  const minutes = Number(setting);
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 1440) throw new Error(`${name} takes a number of minutes above 0 and at most 1440, not ${JSON.stringify(setting.slice(0, 40))}`);
+  return Math.round(minutes * 6e4);
+}
 function readGateResult(file) {
   try {
     const result = JSON.parse(readFileSync2(file, "utf8"));
@@ -43626,7 +43633,9 @@ function readGateResult(file) {
 }
 function gateFailureLine(run) {
   const said = logText((run.stderr ?? "").split("\n").map((line) => line.trim()).filter(Boolean).join(" "));
-  const how = run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
+  const timedOut = run.error?.code === "ETIMEDOUT";
+  const how = timedOut ? `did not finish within its time limit (${Math.round((run.timeoutMs ?? 0) / 1e3)} s) and was stopped` : run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
+  if (timedOut) return clipText(`the toolkit ${how}`, MAX_REASON);
   return clipText(said || `the toolkit ${how} without a report`, MAX_REASON);
 }
 
@@ -44120,10 +44129,11 @@ async function main() {
   const out = join(work, "report.json");
   const args = base ? ["report", "--base", base, "--format", "json", "--output", out, "--root", root] : ["check", "--format", "json", "--output", out, "--root", root];
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("INPUT_") && name !== "GITHUB_TOKEN"));
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: "utf8", stdio: ["ignore", "inherit", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  const timeoutMs = gateTimeoutMs(getInput("timeout-minutes"), "The timeout-minutes input");
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: "utf8", stdio: ["ignore", "inherit", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
   if (run.stderr) process.stderr.write(run.stderr);
   const result = run.status === 0 || run.status === 1 ? readGateResult(out) : void 0;
-  if (!result) return couldNotRun(pullRequest, args[0], gateFailureLine(run));
+  if (!result) return couldNotRun(pullRequest, args[0], gateFailureLine({ ...run, timeoutMs }));
   const diagnostics = boundDiagnostics(result.diagnostics);
   const markdown = result.markdown ?? `${REPORT_MARKER}
 ## Backstage catalog gate
