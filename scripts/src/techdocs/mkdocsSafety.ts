@@ -25,8 +25,9 @@ const INCLUDED_KEYS = new Set(['site_name', 'nav', 'docs_dir', 'repo_url', 'edit
 export function mkdocsConfigAsUsed(config: unknown, included: boolean, sanitized?: SanitizedMkdocs): unknown {
   if (!isRecord(config)) return config;
   if (included) return Object.fromEntries(Object.entries(config).filter(([key]) => INCLUDED_KEYS.has(key)));
-  if (!sanitized || sanitized.removed.length === 0) return config;
-  const kept = structuredClone(config);
+  if (!sanitized) return config;
+  const keptKeys = new Set(sanitized.keptKeys);
+  const kept = Object.fromEntries(Object.entries(structuredClone(config)).filter(([key]) => keptKeys.has(key)));
   // Deepest and last first, so that removing a list entry does not move the ones still to remove.
   const paths = [...sanitized.removed].sort((a, b) => b.length - a.length || compareLast(b, a));
   for (const path of paths) {

@@ -88,6 +88,8 @@ export interface SanitizedMkdocs {
   /** Paths (into the file as written) it removes, and paths whose value it replaces (`replaced`: e.g. pymdownx.snippets' options emptied). */
   removed: MkdocsPath[];
   replaced: MkdocsPath[];
+  /** The top-level keys of what it leaves: where js-yaml and the gate read a key differently, nothing else reaches MkDocs. */
+  keptKeys: string[];
   /** Its own warnings, as it logs them. */
   warnings: string[];
 }
@@ -116,7 +118,7 @@ export async function sanitizeAsTechdocs(text: string, settings: TechdocsGenerat
     const removed: MkdocsPath[] = [];
     const replaced: MkdocsPath[] = [];
     diff(original, sanitized, [], removed, replaced);
-    return { removed, replaced, warnings };
+    return { removed, replaced, keptKeys: sanitized !== null && typeof sanitized === 'object' ? Object.keys(sanitized) : [], warnings };
   } catch {
     return undefined;
   } finally {
