@@ -132,6 +132,9 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
     ...new Set([...settings.defaultPlugins, ...settings.additionalPlugins.filter(p => listed.has(p))]),
   ];
   const plugins = generatorFlags.filter(f => !f.startsWith('--'));
+  // Names come from files a pull request may edit, and go on the CLI's command line: an option-like one would be read as a flag.
+  const oddName = plugins.find(plugin => !/^[A-Za-z0-9][A-Za-z0-9_.\/-]*$/.test(plugin));
+  if (oddName !== undefined) throw new Error(`The mkdocs plugin name ${JSON.stringify(oddName.slice(0, 100))} (techdocs.generator.mkdocs in the managed Backstage's app-config) is not a plugin name. The site is not built.`);
   const flags = [...generatorFlags.filter(f => f.startsWith('--')), ...(plugins.length ? ['--defaultPlugin', ...plugins] : [])];
   const site = join(work, 'site');
   const cli = join(dirname(require.resolve('@techdocs/cli/package.json')), 'bin', 'techdocs-cli');
