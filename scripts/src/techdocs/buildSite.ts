@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 import { fileIncludesOutside } from './fileIncludes.ts';
-import { checkMkdocsSafety, deniedExtensions, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsConfigAsUsed, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
+import { checkMkdocsSafety, deniedExtensions, pluginsOf, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsConfigAsUsed, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { DEFAULT_GENERATOR_SETTINGS, sanitizeAsTechdocs, type SanitizedMkdocs, type TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
 import { isRecord } from '../load/loadCatalog.ts';
@@ -126,6 +126,9 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
     await patchMkdocsYmlWithFontDisabled(join(source, defaultSiteName === undefined ? posix.basename(mkdocsFile) : 'mkdocs.yml'), quiet);
   }
   const listed = isRecord(used) && Array.isArray(used.plugins) ? new Set(used.plugins.flatMap(p => (typeof p === 'string' ? [p] : isRecord(p) ? Object.keys(p) : []))) : new Set<string>();
+  // --defaultPlugin allows a plugin and adds it where plugins: lacks it; one only nested under group would be added at the top.
+  const nestedOnly = settings.additionalPlugins.filter(p => !listed.has(p) && isRecord(used) && pluginsOf(used.plugins, ['plugins']).some(entry => entry.name === p));
+  if (nestedOnly.length) throw new Error(`${mkdocsFile} uses the mkdocs plugin '${nestedOnly[0].slice(0, 100)}' under group only, which the managed Backstage keeps (techdocs.generator.mkdocs.dangerouslyAllowAdditionalPlugins) but @techdocs/cli can only allow by adding it to plugins: the build would differ from Backstage's. List it in plugins too, or remove it. The site is not built.`);
   const generatorFlags = [
     ...(settings.legacyCopyReadmeMdToIndexMd ? ['--legacyCopyReadmeMdToIndexMd'] : []),
     ...(settings.omitTechdocsCorePlugin ? ['--omitTechdocsCoreMkdocsPlugin'] : []),

@@ -64,7 +64,7 @@ export function generatorSettingsOf(configs: { context: string; data: Record<str
   const { readGeneratorConfig } = techdocsNode('dist/stages/generate/techdocs.cjs.js') as { readGeneratorConfig: (config: unknown, logger: unknown) => GeneratorConfig };
   let read: GeneratorConfig;
   try {
-    read = readGeneratorConfig(ConfigReader.fromConfigs(configs), silent);
+    read = readGeneratorConfig(ConfigReader.fromConfigs(configs.map(({ context, data }) => ({ context, data: withoutSubstitutions(data) }))), silent);
   } catch (error) {
     throw new UsageError(`The managed Backstage's TechDocs settings cannot be read: ${(error as Error).message.slice(0, 300)}`);
   }
@@ -78,6 +78,20 @@ export function generatorSettingsOf(configs: { context: string; data: Record<str
     additionalPlugins: names(read.dangerouslyAllowAdditionalPlugins),
     disableExternalFonts: read.disableExternalFonts === true,
   };
+}
+
+/**
+ * `data` without the techdocs.generator.mkdocs settings whose value the backend only learns when it starts
+ * (`${VAR}` substitution, `$env`, `$file`, `$include`): unknown offline, so TechDocs' default is assumed for them.
+ */
+function withoutSubstitutions(data: Record<string, never>): Record<string, never> {
+  const techdocs = data.techdocs as unknown;
+  const generator = isPlain(techdocs) ? techdocs.generator : undefined;
+  const mkdocs = isPlain(generator) ? generator.mkdocs : undefined;
+  if (!isPlain(mkdocs)) return data;
+  const substituted = (value: unknown): boolean => (typeof value === 'string' ? /(^|[^$])\$\{/.test(value) : Array.isArray(value) ? value.some(substituted) : isPlain(value) && Object.keys(value).some(key => key.startsWith('$')));
+  const known = Object.fromEntries(Object.entries(mkdocs).filter(([, value]) => !substituted(value)));
+  return { ...data, techdocs: { ...(techdocs as object), generator: { ...(generator as object), mkdocs: known } } } as unknown as Record<string, never>;
 }
 
 /** A path into a parsed mkdocs.yml, e.g. ['markdown_extensions', 2] or ['plugins', 'mermaid2']. */

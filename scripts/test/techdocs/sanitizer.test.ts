@@ -73,6 +73,8 @@ describe("the gate's reading of techdocs-node's sanitizer", () => {
     ]);
     expect(settings).toEqual({ legacyCopyReadmeMdToIndexMd: true, omitTechdocsCorePlugin: true, defaultPlugins: ['section-index'], additionalKeys: ['hooks'], additionalPlugins: ['mermaid2'], disableExternalFonts: true });
     expect(generatorSettingsOf([])).toEqual(DEFAULT_GENERATOR_SETTINGS);
+    // Substituted when the backend starts: unknown here, so TechDocs' default, not a type error.
+    expect(generatorSettingsOf([{ context: 'app-config.yaml', data: { techdocs: { generator: { mkdocs: { legacyCopyReadmeMdToIndexMd: '${LEGACY_README}', omitTechdocsCorePlugin: { $env: 'OMIT' }, defaultPlugins: ['section-index'] } } } } as never }])).toEqual({ ...DEFAULT_GENERATOR_SETTINGS, defaultPlugins: ['section-index'] });
     expect(() => generatorSettingsOf([{ context: 'app-config.yaml', data: { techdocs: { generator: { mkdocs: { defaultPlugins: 'mermaid2' } } } } as never }])).toThrow(/TechDocs settings cannot be read/);
   });
 });

@@ -104,4 +104,21 @@ describe("the managed Backstage's techdocs.generator.mkdocs settings (fidelity s
     expect(existsSync(join(plainOut, 'default/component/svc-a'))).toBe(false);
     for (const dir of [root, out, plainOut, plainRoot]) await rm(dir, { recursive: true, force: true });
   }, 180_000);
+
+  it('techdocs build refuses what @techdocs/cli cannot build as Backstage would: an allowed plugin only under group, an allowed extra key', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['site_name: svc-b\nplugins:\n  - techdocs-core\n  - group:\n      plugins: [mermaid2]\n', appConfig, /uses the mkdocs plugin 'mermaid2' under group only/],
+      ['site_name: svc-b\ncopyright_notice: x\nplugins:\n  - techdocs-core\n', appConfig.replace('[mermaid2]', '[mermaid2]\n      dangerouslyAllowAdditionalKeys: [copyright_notice]'), /uses 'copyright_notice', which the managed Backstage keeps/],
+    ];
+    for (const [mkdocs, config, message] of cases) {
+      const root = await tempRepo({ ...repro6, 'app-config.yaml': config, 'catalog/svc-b/mkdocs.yml': mkdocs });
+      execFileSync('git', ['-C', root, 'init', '-q']);
+      const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+      const build = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+      expect(build.status, build.stderr).toBe(1);
+      expect(build.stdout + build.stderr).toMatch(message);
+      expect(existsSync(join(out, 'default/component/svc-b'))).toBe(false);
+      for (const dir of [root, out]) await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
