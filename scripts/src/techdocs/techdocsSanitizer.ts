@@ -59,7 +59,9 @@ export function techdocsGeneratorSettings(config: GitopsConfig): TechdocsGenerat
 
 /** generatorSettings of already parsed app-config data, `context` naming each file (later files win). Throws a UsageError on a wrongly typed setting. */
 export function generatorSettingsOf(configs: { context: string; data: Record<string, never> }[]): TechdocsGeneratorSettings {
-  if (!configs.some(c => JSON.stringify(c.data).includes('"techdocs"'))) return DEFAULT_GENERATOR_SETTINGS;
+  // techdocs-node's generator module loads dockerode and the SCM integrations (about 170 ms): only for settings it would read.
+  const mkdocsOf = (data: Record<string, unknown>) => { const t = data.techdocs; const g = isPlain(t) ? t.generator : undefined; return isPlain(g) ? g.mkdocs : undefined; };
+  if (!configs.some(c => mkdocsOf(c.data) !== undefined)) return DEFAULT_GENERATOR_SETTINGS;
   const { ConfigReader } = require('@backstage/config') as typeof import('@backstage/config');
   const { readGeneratorConfig } = techdocsNode('dist/stages/generate/techdocs.cjs.js') as { readGeneratorConfig: (config: unknown, logger: unknown) => GeneratorConfig };
   let read: GeneratorConfig;
