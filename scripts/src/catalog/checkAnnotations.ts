@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { diagnosticAt, type CatalogEntity, type Finding } from './catalogEntity.ts';
 import { siteConfigIn } from '../techdocs/techdocsSites.ts';
+import type { TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
 import { resolveRelative } from './locationTargets.ts';
 
 const LOCATION_REFS = ['backstage.io/techdocs-ref', 'backstage.io/source-location', 'backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location'];
@@ -15,6 +16,8 @@ const SLUG = /^[^/\s]+\/[^/\s]+$/;
 export interface AnnotationContext {
   repoUrl?: string;
   repoFiles: ReadonlySet<string>;
+  /** The managed Backstage's techdocs.generator.mkdocs settings (legacyCopyReadmeMdToIndexMd makes a README buildable). */
+  techdocsSettings?: TechdocsGeneratorSettings;
 }
 
 /** Annotation values Backstage stores as-is but plugins later mis-read. */
@@ -71,12 +74,12 @@ function techdocsFinding(value: string, entity: CatalogEntity, context: Annotati
   }
   if (typeof folder !== 'string') return undefined;
   const base = folder === '.' || folder === '' ? '' : `${folder.replace(/\/$/, '')}/`;
-  if (siteConfigIn(base.replace(/\/$/, ''), context.repoFiles)) return undefined;
+  if (siteConfigIn(base.replace(/\/$/, ''), context.repoFiles, context.techdocsSettings)) return undefined;
   return {
     ruleId: 'techdocs-ref-missing',
     severity: 'error',
     message: `backstage.io/techdocs-ref points at ${base || './'} but there is neither a mkdocs.yml nor a docs/ folder there, so TechDocs cannot build this entity's docs.`,
-    hint: 'dir: is relative to this file; add docs/index.md there (TechDocs then writes a default mkdocs.yml), or mkdocs.yml with its docs folder, or fix the path.',
+    hint: context.techdocsSettings?.legacyCopyReadmeMdToIndexMd ? 'dir: is relative to this file; add README.md or docs/index.md there (TechDocs then writes a default mkdocs.yml), or mkdocs.yml with its docs folder, or fix the path.' : 'dir: is relative to this file; add docs/index.md there (TechDocs then writes a default mkdocs.yml), or mkdocs.yml with its docs folder, or fix the path.',
   };
 }
 
