@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { readSource } from '../load/readSource.ts';
+import { deferModule } from '../load/deferredModule.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -142,10 +143,20 @@ export async function sanitizeAsTechdocs(text: string, settings: TechdocsGenerat
   }
 }
 
+let deferred = false;
+
 function techdocsNode(path: string): unknown {
   // The copy @techdocs/cli runs (what techdocs build and publish use), and its own js-yaml.
   const cli = createRequire(require.resolve('@techdocs/cli/package.json'));
   const node = createRequire(cli.resolve('@backstage/plugin-techdocs-node/package.json'));
+  if (!deferred) {
+    deferred = true;
+    // The sanitizer's module requires the generator's helpers, which require the backend plugin API, the
+    // publishers' helpers and a git URL parser at the top for functions the sanitizer never calls: ≈100 ms
+    // of every `check` with a TechDocs site. They are evaluated only if something reads them.
+    const helpers = node.resolve('@backstage/plugin-techdocs-node/dist/stages/generate/helpers.cjs.js');
+    for (const request of ['@backstage/backend-plugin-api', '../publish/helpers.cjs.js', 'git-url-parse']) deferModule(helpers, request);
+  }
   return path.startsWith('dist/') ? node(`@backstage/plugin-techdocs-node/${path}`) : node(path);
 }
 
