@@ -66,6 +66,11 @@ function shownPath(path: string): string {
  * file (a Location never means itself), written as a target relative to that file.
  */
 function targetHint(locationFile: string, pattern: string, repoFiles: readonly string[]): string {
+  const hidden = /[*?[{]/.test(pattern) ? matchGlob(repoFiles, pattern, GLOB_BUDGET_MS, { dot: true }) : undefined;
+  if (hidden?.length) {
+    const relative = posix.relative(posix.dirname(locationFile), hidden[0]);
+    return `Backstage's readers match a pattern without dot-named files and folders (minimatch's default), so it skips ${hidden[0]}; write the dot-named part out (e.g. ${relative.startsWith('../') ? relative : `./${relative}`}) or rename it.`;
+  }
   const candidates = repoFiles.filter(f => f !== locationFile && isYamlFile(f));
   const guess = candidates.length ? closest(pattern, candidates) : undefined;
   if (!guess) return "Targets are relative to the Location's file.";
