@@ -48,7 +48,7 @@ export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySch
 
 /** The mkdocs.yml of every TechDocs site the reported entities point at with `dir:`. */
 function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFile & { text?: string; pages?: { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean })[] {
-  const repoFiles = new Set(loaded.repoFiles);
+  const repoFiles = loaded.repoFileSet ?? new Set(loaded.repoFiles);
   // Only a `dir:` techdocs-ref (or a placeholder that may become one) names a site in this repo: the
   // other files need no placeholder substitution here.
   const withDocs = loaded.files.filter(f => f.documents.some(d => {
