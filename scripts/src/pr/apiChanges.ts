@@ -11,6 +11,7 @@ import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
 import { protoBreaking } from './protoBreaking.ts';
 import { resolveRepoRefs, type RevisionFiles } from './resolveRepoRefs.ts';
 import { nodeBudgetProblem } from '../load/yamlNodeBudget.ts';
+import { ALIAS_LIMIT_HINT, parseDefinition } from './parseDefinition.ts';
 
 export type ApiFormat = 'openapi' | 'asyncapi' | 'grpc' | 'graphql' | 'other';
 
@@ -79,13 +80,32 @@ function formatOf(entity: CatalogEntity, document: unknown): ApiFormat {
   return 'other';
 }
 
-function parseDefinition(text: string): unknown {
-  const doc = parseDocument(text, { merge: false, uniqueKeys: false, logLevel: 'error' });
-  return doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 100 });
+const versionOf = (document: unknown) => (isRecord(document) && isRecord(document.info) && document.info.version !== undefined ? String(document.info.version) : undefined);
+
+/**
+ * The major number of an info.version written `1`, `1.2`, `v1.2.3` or `1.2.3-beta` (digits without a
+ * leading zero, as semver writes them), else undefined: `01.0.0`, `1,0.0` or `１.0.0` name no new major,
+ * whatever their text.
+ */
+function majorOf(version: string | undefined): number | undefined {
+  const match = version === undefined ? null : /^v?(0|[1-9][0-9]{0,8})(?:[.+-]|$)/i.exec(version);
+  return match ? Number(match[1]) : undefined;
 }
 
-const versionOf = (document: unknown) => (isRecord(document) && isRecord(document.info) && document.info.version !== undefined ? String(document.info.version) : undefined);
-const major = (version: string | undefined) => version?.replace(/^v/i, '').split('.')[0];
+/** Whether `after` names a later major version than `before` (both readable by majorOf). */
+function newMajor(before: string | undefined, after: string | undefined): boolean {
+  const [from, to] = [majorOf(before), majorOf(after)];
+  return from !== undefined && to !== undefined && to > from;
+}
+
+/** `asyncapi 2.6.0` or `openapi 3.0.3` as the document declares it (clipped: it is pull-request text). */
+function specVersion(document: unknown, format: ApiFormat): string {
+  const declared = isRecord(document) ? document[format] : undefined;
+  const text = String(declared ?? '(none)');
+  return `${format} ${text.length > 40 ? `${text.slice(0, 39)}…` : text}`;
+}
+
+const lifecycleOf = (entity: CatalogEntity | undefined) => (entity && isRecord(entity.entity.spec) && typeof entity.entity.spec.lifecycle === 'string' ? entity.entity.spec.lifecycle : undefined);
 
 /** Where in the API a diff path lands: the operation and the field below it. */
 function locate(format: ApiFormat, path: (string | number)[]): Pick<ApiDiffEntry, 'operation' | 'field'> {
@@ -151,8 +171,10 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     if (sameText && (!input.revisions || !after.text.includes('$ref'))) continue;
     // A definition over the parsers' limits is never parsed, diffed or linted (the gate reports it).
     const afterOver = definitionOverLimit(after.text, after.file, input.limits) !== undefined;
-    const beforeDoc = definitionOverLimit(prior.text, prior.file, input.limits) ? undefined : parseDefinition(prior.text);
-    const afterDoc = afterOver ? undefined : parseDefinition(after.text);
+    const beforeRead = definitionOverLimit(prior.text, prior.file, input.limits) ? undefined : parseDefinition(prior.text);
+    const afterRead = afterOver ? undefined : parseDefinition(after.text);
+    const beforeDoc = beforeRead && 'value' in beforeRead ? beforeRead.value : undefined;
+    const afterDoc = afterRead && 'value' in afterRead ? afterRead.value : undefined;
     const limits = input.limits ?? DEFAULT_DEFINITION_LIMITS;
     const beforeResolved = input.revisions && beforeDoc !== undefined ? resolveRepoRefs(beforeDoc, prior.file, input.revisions.base, limits) : undefined;
     const afterResolved = input.revisions && afterDoc !== undefined ? resolveRepoRefs(afterDoc, after.file, input.revisions.head, limits) : undefined;
@@ -163,13 +185,27 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     }
     const format = formatOf(entity, afterDoc);
     const owner = ownerOf(entity);
-    const lifecycle = isRecord(entity.entity.spec) && typeof entity.entity.spec.lifecycle === 'string' ? entity.entity.spec.lifecycle : undefined;
+    const lifecycle = lifecycleOf(entity);
+    const lifecycleBefore = lifecycleOf(was);
     const consumers = consumersOf.get(entity.ref) ?? [];
     const otherTeams = [...new Set(consumers.map(c => c.owner).filter((o): o is string => Boolean(o) && o !== owner))].sort();
     const overLimit = beforeResolved?.overLimit ?? afterResolved?.overLimit;
     const definitionRange = after.inlineIn ? after.inlineIn.locate(after.inlineIn.document, ['spec', 'definition']) : { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } };
     // A referenced file over the limits is the lint step's finding (repoRefResolver); the budget and depth of the whole closure are found here.
     if (overLimit === 'depth') diagnostics.push(resolvedTooDeepProblem(after.file, definitionRange, 'the breaking-change diff'));
+    // Neither side can be diffed: a change would go through unjudged, so it is a finding, never a silent skip.
+    const aliases = [beforeRead, afterRead].some(read => read && 'refused' in read && read.refused === 'aliases') || overLimit === 'aliases';
+    if (aliases) {
+      diagnostics.push({
+        ruleId: 'yaml-alias-limit',
+        severity: 'error',
+        message: `This API definition${overLimit === 'aliases' ? ', or a file its $refs reach,' : ''} expands its anchors and aliases too far (more than 100 expansions, in ${beforeRead && 'refused' in beforeRead && beforeRead.refused === 'aliases' ? 'the base revision' : 'this change'}); it is not diffed, so breaking changes to its consumers cannot be judged.`,
+        hint: ALIAS_LIMIT_HINT,
+        file: after.file,
+        range: definitionRange,
+        entityRef: entity.ref,
+      });
+    }
     if (overLimit === 'nodes') diagnostics.push({ ...nodeBudgetProblem(after.file, definitionRange.start, limits.maxNodes), range: definitionRange, message: `With its $refs resolved, this definition holds more than ${limits.maxNodes} YAML values; it is not diffed.`, hint: 'Refer to shared schemas once from components/schemas and point at them with local $refs, instead of pulling the same file in at many places.' });
     const diffable = (format === 'openapi' || format === 'asyncapi') && beforeDoc !== undefined && afterDoc !== undefined && !overLimit;
     const proto = format === 'grpc' && !afterOver ? protoBreaking(prior.text, after.text, after.file) : undefined;
@@ -178,8 +214,11 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
       compared = diffable ? input.compare(beforeResolved?.document ?? beforeDoc, afterResolved?.document ?? afterDoc) : undefined;
     } catch (error) {
       // Local $refs chained through deep schemas can nest the resolved document past the stack: no diff then.
-      if (!(error instanceof RangeError)) throw error;
-      diagnostics.push(resolvedTooDeepProblem(after.file, definitionRange, 'the breaking-change diff'));
+      if (error instanceof RangeError) diagnostics.push(resolvedTooDeepProblem(after.file, definitionRange, 'the breaking-change diff'));
+      // api-smart-diff compares OpenAPI 3.x and AsyncAPI 2.x; two sides it cannot compare (AsyncAPI 2 moving to
+      // 3) count as one breaking change: nothing tells the consumers what stays, and a change nobody can
+      // judge must not pass as a change with nothing breaking.
+      else compared = { diffs: [{ action: 'replace', type: 'breaking', description: `the definition moves from ${specVersion(beforeDoc, format)} to ${specVersion(afterDoc, format)}, which the breaking-change diff cannot compare, so the whole change counts as breaking`, path: [] }] };
     }
     const diff = proto
       ? proto.map(f => f.entry)
@@ -194,8 +233,11 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     let verdict: ApiChange['verdict'] = 'none';
     let reason: string | undefined;
     if (breaking.length && otherTeams.length) {
-      if (lifecycle && input.policy.allowWhenLifecycle.includes(lifecycle)) [verdict, reason] = ['allowed', `its lifecycle is ${lifecycle}`];
-      else if (input.policy.allowWhenMajorVersion && versionBefore && versionAfter && major(versionBefore) !== major(versionAfter)) [verdict, reason] = ['allowed', `info.version moves from ${versionBefore} to ${versionAfter}`];
+      // The consumers rely on the API as it is before the change: a lifecycle the same change moves into the
+      // exempt list (production -> experimental) excuses nothing.
+      const exempt = (l: string | undefined) => l !== undefined && input.policy.allowWhenLifecycle.includes(l);
+      if (exempt(lifecycle) && exempt(lifecycleBefore)) [verdict, reason] = ['allowed', `its lifecycle is ${lifecycle}`];
+      else if (input.policy.allowWhenMajorVersion && newMajor(versionBefore, versionAfter)) [verdict, reason] = ['allowed', `info.version moves from ${versionBefore} to ${versionAfter}`];
       else if (input.policy.breakingWithOtherConsumers === 'allowed') [verdict, reason] = ['allowed', 'apiChanges.breakingWithOtherConsumers is allowed'];
       else verdict = input.policy.breakingWithOtherConsumers;
     }
@@ -207,7 +249,7 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
         ruleId: 'api-breaking-change',
         severity: verdict,
         message: `Breaking change to ${entity.ref}: ${d.description}. Consumed by ${consumers.map(c => `${c.ref}${c.owner ? ` (${c.owner})` : ''}`).join(', ')}.`,
-        hint: `Teams ${otherTeams.join(', ')} depend on it: keep the old shape and deprecate it first, release a new major info.version, or agree the change with those teams.`,
+        hint: `Teams ${otherTeams.join(', ')} depend on it: keep the old shape and deprecate it first, release a new major info.version, or agree the change with those teams.${lifecycle !== lifecycleBefore ? ` Its lifecycle moves from ${lifecycleBefore ?? '(none)'} to ${lifecycle ?? '(none)'} in this change: the policy's lifecycle exemption counts the lifecycle its consumers rely on, before the change.` : ''}`,
         file: after.file,
         range: where(index),
         entityRef: entity.ref,

@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { parseDefinition } from './parseDefinition.ts';
 import { DEFAULT_DEFINITION_LIMITS, definitionOverLimit, refTarget, type DefinitionLimits } from '../catalog/apiRefs.ts';
 
 /** One revision of the repository as the resolver may read it: the files git lists there, and a reader. */
@@ -14,14 +14,12 @@ export interface ResolvedDefinition {
   document: unknown;
   /** Every repo file its `$ref` closure reached (the definition's own file included). */
   files: Set<string>;
-  /** Set when the closure went over the definition limits (a referenced file, the node budget or the ref depth). */
-  overLimit?: 'file' | 'nodes' | 'depth';
+  /**
+   * Set when the closure went over the definition limits: a referenced file over the size, node or depth
+   * limits (`file`) or the alias budget (`aliases`), the node budget of the whole (`nodes`) or the ref depth.
+   */
+  overLimit?: 'file' | 'aliases' | 'nodes' | 'depth';
 }
-
-const parse = (text: string): unknown => {
-  const doc = parseDocument(text, { merge: false, uniqueKeys: false, logLevel: 'error' });
-  return doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 100 });
-};
 
 const unescape = (segment: string) => {
   try {
@@ -43,7 +41,7 @@ function atPointer(document: unknown, fragment: string): unknown {
 }
 
 class OverLimit extends Error {
-  constructor(readonly why: 'file' | 'nodes' | 'depth') {
+  constructor(readonly why: 'file' | 'aliases' | 'nodes' | 'depth') {
     super(why);
   }
 }
@@ -71,7 +69,9 @@ export function resolveRepoRefs(document: unknown, file: string, files: Revision
       return undefined;
     }
     if (definitionOverLimit(text, path, limits)) throw new OverLimit('file');
-    const value = parse(text);
+    const read = parseDefinition(text);
+    if ('refused' in read && read.refused === 'aliases') throw new OverLimit('aliases');
+    const value = 'value' in read ? read.value : undefined;
     parsed.set(path, value);
     return value;
   };

@@ -109,4 +109,14 @@ describe('resolving $refs for the diff is bounded (bin, child process)', () => {
     expect(json.diagnostics.some(d => d.ruleId === 'yaml-node-limit' && d.file === PAYMENTS_OPENAPI && d.message.includes('With its $refs resolved'))).toBe(true);
     expect(out.status).toBe(1);
   }, 120_000);
+
+  it('a shared schema over the alias budget is a finding on the definition that reaches it, not a crash', async () => {
+    const root = await sharedSchemaPullRequest(money('integer'), r => write(r, MONEY, `${money('string')}Anchor: &c {type: string}\nMany:\n${'  - *c\n'.repeat(150)}`));
+    const { status, json, stderr } = await report(root);
+    expect(stderr).not.toMatch(/internal error|\n\s+at .+:\d+:\d+\)?\n/);
+    const found = json.diagnostics.filter(d => d.ruleId === 'yaml-alias-limit');
+    expect(found.map(d => d.file)).toEqual([PAYMENTS_OPENAPI]);
+    expect(found[0].message).toContain('or a file its $refs reach');
+    expect(status).toBe(1);
+  }, 120_000);
 });

@@ -192,6 +192,25 @@ describe('backstage-gitops report: API definition changes', () => {
     expect(json.report.teamReviews.length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('AsyncAPI 2 moving to 3, which the diff cannot compare, counts as breaking instead of crashing the report', async () => {
+    const root = await dataRepoCopy();
+    const base = startPullRequest(root);
+    const file = 'catalog/systems/payments-core/definitions/payment-events.asyncapi.yaml';
+    write(root, file, ['asyncapi: 3.0.0', 'info:', '  title: Payment events', '  version: 1.0.0', 'channels:', '  settled:', '    address: payments/settled', 'operations:', '  onSettled:', '    action: send', '    channel:', "      $ref: '#/channels/settled'", ''].join('\n'));
+    commit(root, 'payment events on AsyncAPI 3');
+    const { status, md, json } = await report(root, base);
+    expect(status).toBe(1);
+    const breaking = json.diagnostics.filter(d => d.ruleId === 'api-breaking-change');
+    expect(breaking.length).toBe(1);
+    expect(breaking[0].message).toContain('the definition moves from asyncapi 2.6.0 to asyncapi 3.0.0, which the breaking-change diff cannot compare');
+    expect(md).toContain('— ❌ blocked by policy');
+    // A new major info.version is the way through, as for any breaking change.
+    edit(root, file, t => t.replace('  version: 1.0.0', '  version: 2.0.0'));
+    commit(root, 'payment events v2');
+    const major = await report(root, base);
+    expect(major.md).toContain('— allowed: info.version moves from 1.0.0 to 2.0.0');
+  }, 120_000);
+
   it('inline definition: a breaking change is found at the entity\'s spec.definition', async () => {
     const root = await dataRepoCopy();
     const openapi = read(root, PAYMENTS_OPENAPI);
@@ -222,11 +241,53 @@ describe('backstage-gitops report: API definition changes', () => {
     expect(warned.status).toBe(0);
     expect(warned.md).toContain("— ⚠️ needs the consumers' agreement");
     expect(warned.json.diagnostics.filter(d => d.ruleId === 'api-breaking-change').map(d => d.severity)).toEqual(['warning']);
-    edit(root, PAYMENTS, t => t.replace(/(name: payments-openapi\n[\s\S]*?lifecycle: )production/, '$1experimental'));
+    // Lowering the lifecycle in the same change excuses nothing: the consumers rely on the production API.
+    const experimental = (t: string) => t.replace(/(name: payments-openapi\n[\s\S]*?lifecycle: )production/, '$1experimental');
+    edit(root, PAYMENTS, experimental);
     commit(root, 'the payments API is experimental');
-    const allowed = await report(root, base);
+    const lowered = await report(root, base);
+    expect(lowered.md).toContain("— ⚠️ needs the consumers' agreement");
+    expect(lowered.md).not.toContain('— allowed');
+    const hints = lowered.json.diagnostics.filter(d => d.ruleId === 'api-breaking-change').map(d => d.hint);
+    expect(hints.length).toBe(1);
+    expect(hints[0]).toContain('Its lifecycle moves from production to experimental in this change');
+    // An API that was experimental before the change may break.
+    git(root, 'checkout', '-q', base);
+    edit(root, PAYMENTS, experimental);
+    commit(root, 'the payments API is experimental (merged)');
+    const experimentalBase = git(root, 'rev-parse', 'HEAD').trim();
+    edit(root, PAYMENTS_OPENAPI, t => t.replace('    get:\n      operationId: getPayment', '    delete:\n      operationId: getPayment'));
+    commit(root, 'payments API: get becomes delete');
+    const allowed = await report(root, experimentalBase);
     expect(allowed.md).toContain('— allowed: its lifecycle is experimental');
     expect(allowed.json.diagnostics.filter(d => d.ruleId === 'api-breaking-change')).toEqual([]);
+  }, 120_000);
+
+  it('a new major only in name (01.0.0, 1,0.0, a full-width digit) excuses no breaking change', async () => {
+    const root = await dataRepoCopy();
+    const base = startPullRequest(root);
+    for (const version of ['01.0.0', '1,0.0', '\uFF11.0.0', '0.9.0']) {
+      edit(root, PAYMENTS_OPENAPI, t => t.replace(/version: .*/, `version: "${version}"`).replace('    get:\n      operationId: getPayment', '    delete:\n      operationId: getPayment'));
+      commit(root, `payments API ${version}`);
+      const { status, md, json } = await report(root, base);
+      expect(status, version).toBe(1);
+      expect(md, version).not.toContain('— allowed');
+      expect(json.diagnostics.filter(d => d.ruleId === 'api-breaking-change').length, version).toBe(1);
+    }
+  }, 240_000);
+
+  it('a definition over the alias budget is a finding, not a crash and not a silent skip of the diff', async () => {
+    const root = await dataRepoCopy();
+    const base = startPullRequest(root);
+    // 150 aliases of one anchor, as an OpenAPI extension at the root: valid YAML and OpenAPI, 1 KB.
+    const many = `x-common: &c {type: string}\nx-many:\n${'  - *c\n'.repeat(150)}`;
+    edit(root, PAYMENTS_OPENAPI, t => `${t.replace('    get:\n      operationId: getPayment', '    delete:\n      operationId: getPayment').trimEnd()}\n${many}`);
+    commit(root, 'payments API with many aliases');
+    const { status, json } = await report(root, base);
+    expect(status).toBe(1);
+    const found = json.diagnostics.filter(d => d.ruleId === 'yaml-alias-limit');
+    expect(found.map(d => [d.file, d.severity])).toEqual([[PAYMENTS_OPENAPI, 'error']]);
+    expect(found[0].message).toContain('it is not diffed');
   }, 120_000);
 
   it('gRPC: a deleted rpc is a breaking change (buf breaking); a comment-only change is reported with its consumers', async () => {

@@ -3,7 +3,7 @@ import { runBin as runShippedBin } from '../helpers/runBin.ts';
 export interface ReportRun {
   status: number | null;
   stderr: string;
-  json: { exitCode: number; markdown: string; summaryMarkdown: string; report: Record<string, any>; diagnostics: { ruleId: string; severity: string; file: string; message: string; range: { start: { line: number } } }[] };
+  json: { exitCode: number; markdown: string; summaryMarkdown: string; report: Record<string, any>; diagnostics: { ruleId: string; severity: string; file: string; message: string; hint?: string; range: { start: { line: number } } }[] };
 }
 
 /** Runs the shipped bin's `report --format json` in `root` as CI does, in a child process. */

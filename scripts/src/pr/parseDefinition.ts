@@ -1,0 +1,26 @@
+import { parseDocument } from 'yaml';
+
+/** What the breaking-change diff may read of a definition text: its value, or why there is none. */
+export type DefinitionValue = { value: unknown } | { refused: 'syntax' | 'aliases' };
+
+/** Backstage's own `toJSON()` default (as parseYaml's YamlLimits.maxAliasCount). */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * One API definition text (OpenAPI/AsyncAPI, YAML or JSON) as `yaml` reads it (no merge keys, duplicate keys
+ * kept as written), with at most MAX_ALIAS_COUNT alias expansions: `{ value }` (undefined for an empty text),
+ * or `{ refused }` for a text that does not parse (`syntax`) or expands its aliases further (`aliases`,
+ * `yaml`'s billion-laughs guard). Never throws: a definition a pull request writes is input, not a fault.
+ */
+export function parseDefinition(text: string): DefinitionValue {
+  const doc = parseDocument(text, { merge: false, uniqueKeys: false, logLevel: 'error' });
+  if (doc.errors.length) return { refused: 'syntax' };
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (error) {
+    return { refused: error instanceof ReferenceError && /alias count/i.test(error.message) ? 'aliases' : 'syntax' };
+  }
+}
+
+/** The finding's wording for a definition (or a file its `$ref`s reach) over the alias budget. */
+export const ALIAS_LIMIT_HINT = `Write the values out instead of aliasing them: more than ${MAX_ALIAS_COUNT} alias expansions is treated as a resource-exhaustion attack, as Backstage's YAML reading does.`;
