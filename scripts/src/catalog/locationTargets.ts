@@ -60,7 +60,25 @@ function readAsPattern(type: string, path: string, repoUrl: string | undefined):
   if (!/[*?[{(]/.test(path)) return false;
   if (type !== 'url' || /[*?]/.test(path)) return true;
   const host = repoUrl ? integrations().byUrl(repoUrl)?.type : undefined;
-  return host === undefined || host === 'github' ? (require('is-glob') as (path: string) => boolean)(path) : false;
+  return host === undefined || host === 'github' ? githubIsGlob()(path) : false;
+}
+
+let isGlob: ((path: string) => boolean) | undefined;
+/**
+ * The is-glob that GithubUrlReader itself requires, resolved from @backstage/backend-defaults (a
+ * devDependency: without it, the is-glob npm placed at the top of node_modules).
+ */
+function githubIsGlob(): (path: string) => boolean {
+  if (!isGlob) {
+    let from = require;
+    try {
+      from = createRequire(require.resolve('@backstage/backend-defaults'));
+    } catch {
+      // Not installed: the hoisted copy.
+    }
+    isGlob = from('is-glob') as (path: string) => boolean;
+  }
+  return isGlob;
 }
 
 // The repository's URL when the gate is not told it (no repoUrl, no origin): a host that cannot exist
