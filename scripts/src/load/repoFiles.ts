@@ -1,4 +1,4 @@
-import { lstatSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -46,6 +46,36 @@ export async function listRepoFiles(root: string, symlinks?: string[], undecodab
     await Promise.all(folders);
   }
   await walk('');
+  return found.sort();
+}
+
+/**
+ * Every regular file below a template's skeleton `folder`, as fetch:template copies it: its globby lists
+ * every entry (`dot: true`, no ignore list), so node_modules too; only `.git` is left out (the skeleton
+ * comes from the git host's tree, which never holds one). Sorted forward-slash paths relative to `folder`;
+ * links are not followed nor listed, and names that are not valid UTF-8 are left out, as listRepoFiles does.
+ * Reads synchronously: a skeleton is a few files.
+ */
+export function listSkeletonFiles(folder: string): string[] {
+  const found: string[] = [];
+  const walk = (relative: string) => {
+    let entries;
+    try {
+      entries = readdirSync(join(folder, relative), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.name.includes('\uFFFD') && !exists(join(folder, path))) continue;
+      if (entry.isDirectory()) {
+        if (entry.name !== '.git') walk(path);
+      } else if (entry.isFile()) {
+        found.push(path);
+      }
+    }
+  };
+  walk('');
   return found.sort();
 }
 

@@ -58,6 +58,11 @@ describe('files in folders named site, dist or .cache are the repo\'s files (che
     const { summary } = await check(repo('skipped-folders-skeleton'));
     expect(summary).toContain('skeleton-syntax@skeleton/dist/app.js:1');
   }, 60_000);
+
+  it('a skeleton\'s node_modules is copied and rendered by fetch:template too (the repo listing leaves node_modules out)', async () => {
+    const { summary } = await check(repo('skipped-folders-skeleton', { 'skeleton/node_modules/x/index.js': 'module.exports = "{% if y %}";\n' }));
+    expect(summary).toContain('skeleton-syntax@skeleton/node_modules/x/index.js:1');
+  }, 60_000);
 });
 
 describe('node_modules: never discovered, found when named (check, through the bin)', () => {
