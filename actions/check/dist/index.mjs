@@ -44043,7 +44043,7 @@ var rules3 = [
   { id: "template-expectation", severity: "error", description: "The rendered tree does not meet the case's expectations.", example: "expect: {files: [Dockerfile]}  # not rendered" },
   { id: "template-output-invalid", severity: "error", description: "Rendered output is unusable: unrendered expressions (files copied verbatim keep theirs), YAML/JSON that does not parse (JSONC where the format is; Helm and other Go/Jinja templates are not parsed), a catalog-info.yaml Backstage rejects, a GitHub workflow or Azure pipeline their own validators reject.", example: "{% raw %}${{ values.x }}{% endraw %}" },
   { id: "template-snapshot", severity: "error", description: "The rendered tree differs from the golden snapshot.", example: "# a skeleton edited without --update-snapshots" },
-  { id: "template-action-input", severity: "error", description: "A step's input (as written, or as a test case renders it) fails the action's own input schema, as the scaffolder validates it before running the step.", example: "action: publish:github\ninput: {repoUrl: \u2026, allowedHosts: [github.com]}" },
+  { id: "template-action-input", severity: "error", description: "A step's input (as written, or as a test case renders it) fails the action's own input schema, as the scaffolder validates it before running the step, or a combination its handler refuses before doing anything (fetch:template's templateFileExtension with copyWithoutTemplating or cookiecutterCompat).", example: "action: publish:github\ninput: {repoUrl: \u2026, allowedHosts: [github.com]}" },
   { id: "template-action-unknown", severity: "error", description: "A step uses an action that no installed scaffolder module provides and gitops.config.yaml does not declare.", example: "action: publish:gitub" },
   { id: "template-repo-url", severity: "error", description: "A repoUrl that Backstage's parseRepoUrl refuses or reads into a repository name no SCM accepts.", example: "repoUrl: ${{ parameters.repoUrl }}?owner=platform-team" },
   { id: "template-duplicate-step", severity: "error", description: "Two steps share an id: the later step's output silently replaces the earlier one's.", example: "- id: fetch \u2026\n- id: fetch \u2026" },
@@ -44064,6 +44064,12 @@ var rules4 = [
     severity: "warning",
     description: "A changed OpenAPI or AsyncAPI definition breaks a rule of the Spectral ruleset kept in schemas/api-lint/ (Spectral's rule code leads the message).",
     example: "info:\n  title: Payments API  # no contact: info-contact"
+  },
+  {
+    id: "api-lint-timeout",
+    severity: "error",
+    description: "Spectral did not finish linting a changed API definition within the time bound (report --lint-timeout) and was stopped: the definition is not linted.",
+    example: "schema:\n  type: string\n  pattern: '^(a|a)*$'\n  example: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"
   }
 ];
 var apiRules = rules4.reduce((registry, rule) => registry.add(rule), new RuleRegistry());
