@@ -52,7 +52,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const { entities, diagnostics } = collectEntities(loaded.files, loaded, repoUrl);
   diagnostics.push(...loaded.bundleProblems, ...(loaded.ignoredLocations ?? []));
   const context = collectEntities(loaded.context, loaded, repoUrl).entities;
-  const repoFileSet = new Set(loaded.repoFiles);
+  const repoFileSet = loaded.repoFileSet ?? new Set(loaded.repoFiles);
   const reported = new Set(loaded.files.map(f => f.file));
 
   const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
@@ -87,6 +87,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
       allowedTypes: config.catalog.allowedLocationTypes,
       include: config.catalog.include,
       repoFiles: loaded.repoFiles,
+      builtSites: loaded.builtSites,
       placeholderTargets: new Set(loaded.placeholderSources.keys()),
     }),
   );

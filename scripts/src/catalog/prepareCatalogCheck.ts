@@ -53,7 +53,7 @@ export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySch
  * what techdocs-node's sanitizer (run with the managed Backstage's `settings`) removes of it.
  */
 async function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog, settings: TechdocsGeneratorSettings): Promise<(SourceFile & { text?: string; pages?: { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean; sanitized?: SanitizedMkdocs })[]> {
-  const repoFiles = new Set(loaded.repoFiles);
+  const repoFiles = loaded.repoFileSet ?? new Set(loaded.repoFiles);
   // Only a `dir:` techdocs-ref (or a placeholder that may become one) names a site in this repo: the
   // other files need no placeholder substitution here.
   const withDocs = loaded.files.filter(f => f.documents.some(d => {

@@ -4,7 +4,7 @@ import { join, posix } from 'node:path';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { parseYaml, type ParsedYaml } from '../load/parseYaml.ts';
 import { findPlaceholders, type PlaceholderUse } from '../catalog/placeholders.ts';
-import { listRepoFiles } from '../load/repoFiles.ts';
+import { listRepoFiles, listSkeletonFiles } from '../load/repoFiles.ts';
 import { OutsideRepositoryError, readRepoFile } from '../load/repoPath.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { analyzeSkeleton, RENDERED } from './analyzeSkeleton.ts';
@@ -171,8 +171,13 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     const given = step.input.values;
     const values = typeof given === 'string' && given.includes('${{') ? RENDERED : Object.fromEntries(Object.entries(isRecord(given) ? given : {}).map(([key, value]) => [key, JSON.stringify(value ?? null).includes('${{') ? RENDERED : value]));
     const rendering = renderingOf(step.input, join(root, folder));
+    // The repo listing leaves node_modules out; fetch:template copies (and renders) a skeleton's too. A
+    // listed file in the folder means the listing reached it through real folders (it never follows a
+    // link), so walking it again reads nothing outside the repository.
+    const listed = [...repoFiles].filter(f => f.startsWith(`${folder}/`));
+    const inSkeleton = listed.length > 0 ? listSkeletonFiles(join(root, folder)).map(f => `${folder}/${f}`) : listed;
     // Every file's path is rendered; the content of those fetch:template renders, unless binary (copied as it is).
-    const files = [...repoFiles].filter(f => f.startsWith(`${folder}/`)).map(f => {
+    const files = inSkeleton.map(f => {
       const relative = f.slice(folder.length + 1);
       const { contents, name } = rendering(relative);
       const buffer = contents ? readFileSync(join(root, f)) : undefined;
