@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { WebApi, getBearerHandler } from 'azure-devops-node-api';
 import { CommentThreadStatus, CommentType, GitStatusState, type GitPullRequestCommentThread, type GitPullRequestIteration } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
 import { countDiagnostics } from '../../scripts/src/diagnostic.ts';
-import { gateFailureLine, readGateResult } from '../../scripts/src/ci/gateOutcome.ts';
+import { gateFailureLine, gateTimeoutMs, readGateResult } from '../../scripts/src/ci/gateOutcome.ts';
 import { pickAnnotations } from '../../scripts/src/report/annotationBudget.ts';
 import { boundDiagnostics, clipText } from '../../scripts/src/report/boundDiagnostics.ts';
 import { escapeAzureData } from '../../scripts/src/report/formatAzure.ts';
@@ -27,6 +27,15 @@ const ISSUES_SHOWN = 10;
 // One line of the CLI's own error in the thread; a PR status description is shown on one line too.
 const MAX_STATUS_DESCRIPTION = 200;
 
+/**
+ * The Azure Pipelines PR step: runs the gate (`report` against the target branch, or `check` outside a
+ * pull request) from this toolkit's folder on BUILD_SOURCESDIRECTORY, and turns its JSON into logged
+ * issues, the run summary, one PR thread and a PR status. Reads the pipeline's predefined variables
+ * (SYSTEM_PULLREQUEST_*, SYSTEM_ACCESSTOKEN, BUILD_*, AGENT_TEMPDIRECTORY) and GITOPS_BASE_REF (another
+ * base) and GITOPS_GATE_TIMEOUT_MINUTES (the gate's time limit, GATE_TIMEOUT_MINUTES by default: a gate
+ * still running then is stopped and the thread says it could not run). Writes logging commands through
+ * `write`; returns the exit code (0 clean, 1 findings or a gate that could not run). Throws on a bad setting.
+ */
 export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<number> {
   const root = resolve(env.BUILD_SOURCESDIRECTORY ?? '.');
   const target = env.SYSTEM_PULLREQUEST_TARGETBRANCH?.replace(/^refs\/heads\//, '');
@@ -37,11 +46,13 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   // The gate needs no token: the access token stays out of its environment (its own children get
   // childEnv's allow-list anyway).
   const { SYSTEM_ACCESSTOKEN: _token, ...gateEnv } = env;
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env: gateEnv, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  // Under the job's own limit (60 minutes on Microsoft-hosted agents), so a gate that hangs still rewrites the thread.
+  const timeoutMs = gateTimeoutMs(env.GITOPS_GATE_TIMEOUT_MINUTES, 'GITOPS_GATE_TIMEOUT_MINUTES');
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env: gateEnv, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
   // The CLI escapes what it prints; its stderr goes to the log as before, and is kept for the thread.
   if (run.stderr) process.stderr.write(run.stderr);
   const parsed = run.status === 0 || run.status === 1 ? readGateResult(out) : undefined;
-  if (!parsed) return couldNotRun(env, args[0], gateFailureLine(run), write);
+  if (!parsed) return couldNotRun(env, args[0], gateFailureLine({ ...run, timeoutMs }), write);
   const result = { ...parsed, diagnostics: boundDiagnostics(parsed.diagnostics) };
   const options = { color: false, checkedFiles: 0, entityCount: 0, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0', sourceRoot: root };
   const shown = pickAnnotations(result.diagnostics, new Set(result.changedFiles ?? []), ISSUES_SHOWN);

@@ -43616,6 +43616,13 @@ function mdCode(value) {
 
 // scripts/src/ci/gateOutcome.ts
 var MAX_REASON = 300;
+var GATE_TIMEOUT_MINUTES = 20;
+function gateTimeoutMs(setting, name) {
+  if (setting === void 0 || setting.trim() === "") return GATE_TIMEOUT_MINUTES * 6e4;
+  const minutes = Number(setting);
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 1440) throw new Error(`${name} takes a number of minutes above 0 and at most 1440, not ${JSON.stringify(setting.slice(0, 40))}`);
+  return Math.round(minutes * 6e4);
+}
 function readGateResult(file) {
   try {
     const result = JSON.parse(readFileSync2(file, "utf8"));
@@ -43626,7 +43633,9 @@ function readGateResult(file) {
 }
 function gateFailureLine(run) {
   const said = logText((run.stderr ?? "").split("\n").map((line) => line.trim()).filter(Boolean).join(" "));
-  const how = run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
+  const timedOut = run.error?.code === "ETIMEDOUT";
+  const how = timedOut ? `did not finish within its time limit (${Math.round((run.timeoutMs ?? 0) / 1e3)} s) and was stopped` : run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
+  if (timedOut) return clipText(`the toolkit ${how}`, MAX_REASON);
   return clipText(said || `the toolkit ${how} without a report`, MAX_REASON);
 }
 
@@ -43948,9 +43957,9 @@ var rules = [
   { id: "annotation-url", severity: "error", description: "A URL annotation is not an absolute http(s) URL.", example: "backstage.io/view-url: github.com/acme/x" },
   { id: "annotation-uuid", severity: "error", description: "An Entra ID / LDAP id annotation is not a UUID.", example: "graph.microsoft.com/group-id: platform" },
   { id: "annotation-project-slug", severity: "error", description: "github.com/project-slug or dev.azure.com/project-repo is not owner/name.", example: "github.com/project-slug: https://github.com/acme/x" },
-  { id: "annotation-managed", severity: "warning", description: "Source files set an annotation that Backstage itself manages and overwrites.", example: "backstage.io/managed-by-location: url:\u2026" },
+  { id: "annotation-managed", severity: "warning", description: "Source files set an annotation that Backstage itself manages: it overwrites managed-by-location and managed-by-origin-location, and keeps a written backstage.io/orphan, which then marks a live entity as orphaned.", example: "backstage.io/managed-by-location: url:\u2026" },
   { id: "techdocs-ref-outside", severity: "error", description: "backstage.io/techdocs-ref dir: leads outside this repository (another branch or repository): TechDocs would build unreviewed docs.", example: "backstage.io/techdocs-ref: dir:/../other-branch/site" },
-  { id: "techdocs-ref-missing", severity: "error", description: "backstage.io/techdocs-ref: dir:\u2026 points at a folder with neither mkdocs.yml nor a docs/ folder to build from.", example: "backstage.io/techdocs-ref: dir:./docs  # no ./docs/mkdocs.yml" },
+  { id: "techdocs-ref-missing", severity: "error", description: "backstage.io/techdocs-ref: dir:\u2026 points at a folder with neither mkdocs.yml nor a docs/ folder to build from (nor, when the managed Backstage sets techdocs.generator.mkdocs.legacyCopyReadmeMdToIndexMd, a README.md).", example: "backstage.io/techdocs-ref: dir:./docs  # no ./docs/mkdocs.yml" },
   { id: "mkdocs-invalid", severity: "error", description: "A TechDocs site's mkdocs.yml does not parse, has no site_name, or sets docs_dir to its own folder (MkDocs refuses: docs_dir must not be the parent directory of the config file).", example: "nav:\n  - Home: index.md  # no site_name" },
   { id: "mkdocs-docs-dir-missing", severity: "error", description: "docs_dir is missing or empty.", example: "docs_dir: manual  # no manual/ folder" },
   { id: "mkdocs-index-missing", severity: "error", description: "A site's docs_dir has neither index.md nor README.md (which MkDocs builds to index.html), so the site has no landing page (a config another site's nav includes needs none).", example: "# docs/ holds only guide.md" },
@@ -43963,9 +43972,9 @@ var rules = [
   { id: "techdocs-file-include", severity: "error", description: "A line of a TechDocs site file (a page, or a file a snippet includes) that makes the build paste a file from outside the site (pymdownx.snippets --8<-- or a PlantUML source=, both enabled by techdocs-core): absolute, ~, URL or .. paths.", example: '--8<-- "/proc/self/environ"' },
   { id: "mkdocs-merge-key", severity: "error", description: "mkdocs.yml uses a '<<' merge key: MkDocs and TechDocs merge in keys a reviewer does not see where they take effect (the gate judges the merged config too).", example: "base: &base\n  markdown_extensions: [pymdownx.snippets]\n<<: *base" },
   { id: "mkdocs-unsafe-extension", severity: "error", description: "A markdown extension denied by schemas/techdocs-policy.json, such as pymdownx.snippets, which pastes host files into the page.", example: "markdown_extensions:\n  - pymdownx.snippets" },
-  { id: "mkdocs-plugin-not-allowed", severity: "error", description: "An mkdocs plugin outside schemas/techdocs-policy.json that TechDocs keeps (techdocs-core, search, redirects, group), so the build would run it. A plugin TechDocs removes before building is an mkdocs-dropped-key warning.", example: "plugins:\n  - macros" },
+  { id: "mkdocs-plugin-not-allowed", severity: "error", description: "An mkdocs plugin outside schemas/techdocs-policy.json that TechDocs keeps (techdocs-core, search, redirects, group, and what the managed Backstage allows or adds through techdocs.generator.mkdocs), so the build would run it. A plugin TechDocs removes before building is an mkdocs-dropped-key warning.", example: "plugins:\n  - macros" },
   { id: "techdocs-build-failed", severity: "error", description: "A TechDocs site does not build as publish would build it (`techdocs build`): MkDocs' own error on mkdocs.yml or the page it names.", example: "strict: true\nnav:\n  - Setup: setup.md  # no docs/setup.md" },
-  { id: "mkdocs-dropped-key", severity: "warning", description: "mkdocs.yml uses a key (hooks and INHERIT included), theme option or plugin that TechDocs removes before building: it has no effect in Backstage or in techdocs build.", example: "hooks: [hooks.py]" },
+  { id: "mkdocs-dropped-key", severity: "warning", description: "mkdocs.yml uses something TechDocs' own sanitizer (run with the managed Backstage's techdocs.generator.mkdocs settings) removes before building: a key (hooks and INHERIT included), theme option, plugin, markdown extension named module:Class, or an extension option such as plantuml_cmd. It has no effect in Backstage or in techdocs build.", example: "hooks: [hooks.py]" },
   // References and uniqueness
   { id: "ref-unresolved", severity: "error", description: "A reference names an entity that is neither in this repo nor declared external.", example: "spec:\n  owner: team-paymnts" },
   { id: "entity-held-elsewhere", severity: "error", description: "With --catalog-url: the live catalog already holds this entity from a registered location outside this repo (not listed under catalog.adoptFrom); Backstage keeps it there, ignores this copy, and sync refuses to take it over.", example: "# component:default/billing, registered by team B from url:https://github.com/acme/billing/blob/main/catalog-info.yaml\nmetadata:\n  name: billing" },
@@ -44044,7 +44053,7 @@ var rules3 = [
   { id: "template-expectation", severity: "error", description: "The rendered tree does not meet the case's expectations.", example: "expect: {files: [Dockerfile]}  # not rendered" },
   { id: "template-output-invalid", severity: "error", description: "Rendered output is unusable: unrendered expressions (files copied verbatim keep theirs), YAML/JSON that does not parse (JSONC where the format is; Helm and other Go/Jinja templates are not parsed), a catalog-info.yaml Backstage rejects, a GitHub workflow or Azure pipeline their own validators reject.", example: "{% raw %}${{ values.x }}{% endraw %}" },
   { id: "template-snapshot", severity: "error", description: "The rendered tree differs from the golden snapshot.", example: "# a skeleton edited without --update-snapshots" },
-  { id: "template-action-input", severity: "error", description: "A step's input (as written, or as a test case renders it) fails the action's own input schema, as the scaffolder validates it before running the step.", example: "action: publish:github\ninput: {repoUrl: \u2026, allowedHosts: [github.com]}" },
+  { id: "template-action-input", severity: "error", description: "A step's input (as written, or as a test case renders it) fails the action's own input schema, as the scaffolder validates it before running the step, or a combination its handler refuses before doing anything (fetch:template's templateFileExtension with copyWithoutTemplating or cookiecutterCompat).", example: "action: publish:github\ninput: {repoUrl: \u2026, allowedHosts: [github.com]}" },
   { id: "template-action-unknown", severity: "error", description: "A step uses an action that no installed scaffolder module provides and gitops.config.yaml does not declare.", example: "action: publish:gitub" },
   { id: "template-repo-url", severity: "error", description: "A repoUrl that Backstage's parseRepoUrl refuses or reads into a repository name no SCM accepts.", example: "repoUrl: ${{ parameters.repoUrl }}?owner=platform-team" },
   { id: "template-duplicate-step", severity: "error", description: "Two steps share an id: the later step's output silently replaces the earlier one's.", example: "- id: fetch \u2026\n- id: fetch \u2026" },
@@ -44065,6 +44074,12 @@ var rules4 = [
     severity: "warning",
     description: "A changed OpenAPI or AsyncAPI definition breaks a rule of the Spectral ruleset kept in schemas/api-lint/ (Spectral's rule code leads the message).",
     example: "info:\n  title: Payments API  # no contact: info-contact"
+  },
+  {
+    id: "api-lint-timeout",
+    severity: "error",
+    description: "Spectral did not finish linting a changed API definition within the time bound (report --lint-timeout) and was stopped: the definition is not linted.",
+    example: "schema:\n  type: string\n  pattern: '^(a|a)*$'\n  example: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"
   }
 ];
 var apiRules = rules4.reduce((registry, rule) => registry.add(rule), new RuleRegistry());
@@ -44115,10 +44130,11 @@ async function main() {
   const out = join(work, "report.json");
   const args = base ? ["report", "--base", base, "--format", "json", "--output", out, "--root", root] : ["check", "--format", "json", "--output", out, "--root", root];
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("INPUT_") && name !== "GITHUB_TOKEN"));
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: "utf8", stdio: ["ignore", "inherit", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  const timeoutMs = gateTimeoutMs(getInput("timeout-minutes"), "The timeout-minutes input");
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: "utf8", stdio: ["ignore", "inherit", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
   if (run.stderr) process.stderr.write(run.stderr);
   const result = run.status === 0 || run.status === 1 ? readGateResult(out) : void 0;
-  if (!result) return couldNotRun(pullRequest, args[0], gateFailureLine(run));
+  if (!result) return couldNotRun(pullRequest, args[0], gateFailureLine({ ...run, timeoutMs }));
   const diagnostics = boundDiagnostics(result.diagnostics);
   const markdown = result.markdown ?? `${REPORT_MARKER}
 ## Backstage catalog gate

@@ -9,7 +9,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import type { Diagnostic } from '../../../scripts/src/diagnostic.ts';
 import { countDiagnostics } from '../../../scripts/src/diagnostic.ts';
-import { gateFailureLine, readGateResult } from '../../../scripts/src/ci/gateOutcome.ts';
+import { gateFailureLine, gateTimeoutMs, readGateResult } from '../../../scripts/src/ci/gateOutcome.ts';
 import { pickAnnotations } from '../../../scripts/src/report/annotationBudget.ts';
 import { boundDiagnostics } from '../../../scripts/src/report/boundDiagnostics.ts';
 import { formatters } from '../../../scripts/src/report/formatters.ts';
@@ -42,11 +42,12 @@ async function main(): Promise<void> {
   // The gate needs no token: the step's inputs (github-token among them) stay out of its environment
   // (its own children get childEnv's allow-list anyway).
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('INPUT_') && name !== 'GITHUB_TOKEN'));
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const timeoutMs = gateTimeoutMs(core.getInput('timeout-minutes'), 'The timeout-minutes input');
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
   // The CLI escapes what it prints; its stderr goes to the log as before, and is kept for the comment.
   if (run.stderr) process.stderr.write(run.stderr);
   const result = run.status === 0 || run.status === 1 ? readGateResult(out) : undefined;
-  if (!result) return couldNotRun(pullRequest, args[0], gateFailureLine(run));
+  if (!result) return couldNotRun(pullRequest, args[0], gateFailureLine({ ...run, timeoutMs }));
   const diagnostics = boundDiagnostics(result.diagnostics);
   const markdown = result.markdown ?? `${REPORT_MARKER}\n## Backstage catalog gate\n\n${diagnostics.length} findings.\n`;
 

@@ -24,8 +24,8 @@ const KEEP_MAX_BYTES = 1 << 20;
  *
  * Covered, in name order, every folder level:
  * - every regular file by path and full content (the listing, catalog files, placeholder targets,
- *   mkdocs.yml, CODEOWNERS, templates, skeletons, scorecards, app-config: also files the catalog listing
- *   skips, such as site/, dist/ and .cache/, which a placeholder or config path can still name);
+ *   mkdocs.yml, CODEOWNERS, templates, skeletons, scorecards, app-config, and every other file, which a
+ *   placeholder or config path can still name);
  * - every folder by path, empty ones included (a skeleton folder's existence is a finding's input);
  * - every symbolic link by its text and where it finally leads (a link out of the repo is a finding,
  *   and one that leads back in is read through);
@@ -34,7 +34,9 @@ const KEEP_MAX_BYTES = 1 << 20;
  *   the tree from the git host), and `check` reads it only for --base, which the caller keys by the
  *   base revision's archive;
  * - each `node_modules` folder by npm's record of what it installed (`.package-lock.json`, rewritten by
- *   every `npm ci` / `npm install`), as cacheKey covers the toolkit's own packages.
+ *   every `npm ci` / `npm install`), as cacheKey covers the toolkit's own packages. A file in one that a
+ *   Location or placeholder names is read by name (RepoFileSet) but not covered here: `check` does not
+ *   keep such a run for replay.
  * `skip`: repo-relative paths left out (the cache file itself, rewritten by every run that misses);
  * the folders that hold them are walked but their own existence is not hashed (the first run creates them).
  * A YAML file of at most KEEP_MAX_BYTES is hashed into the key by its own sha256, which `keep` is filled

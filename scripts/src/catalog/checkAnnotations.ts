@@ -3,10 +3,13 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { diagnosticAt, type CatalogEntity, type Finding } from './catalogEntity.ts';
 import { siteConfigIn } from '../techdocs/techdocsSites.ts';
+import type { TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
 import { resolveRelative } from './locationTargets.ts';
 
 const LOCATION_REFS = ['backstage.io/techdocs-ref', 'backstage.io/source-location', 'backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location'];
-const MANAGED = ['backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location', 'backstage.io/orphan'];
+// Overwritten on every read: ProcessorOutputCollector sets both on each entity a Location emits.
+const MANAGED = ['backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location'];
+const ORPHAN = 'backstage.io/orphan';
 const UUIDS = ['graph.microsoft.com/user-id', 'graph.microsoft.com/group-id', 'graph.microsoft.com/tenant-id', 'backstage.io/ldap-uuid'];
 const SLUGS = ['github.com/project-slug', 'dev.azure.com/project-repo', 'github.com/team-slug'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -15,6 +18,8 @@ const SLUG = /^[^/\s]+\/[^/\s]+$/;
 export interface AnnotationContext {
   repoUrl?: string;
   repoFiles: ReadonlySet<string>;
+  /** The managed Backstage's techdocs.generator.mkdocs settings (legacyCopyReadmeMdToIndexMd makes a README buildable). */
+  techdocsSettings?: TechdocsGeneratorSettings;
 }
 
 /** Annotation values Backstage stores as-is but plugins later mis-read. */
@@ -35,6 +40,7 @@ function annotationFinding(key: string, value: string, entity: CatalogEntity, co
   if (MANAGED.includes(key)) {
     return { ruleId: 'annotation-managed', severity: 'warning', message: `${key} is set by Backstage when it reads this file; a value written here is overwritten.`, hint: 'Remove the annotation.' };
   }
+  if (key === ORPHAN) return orphanFinding(value);
   if (LOCATION_REFS.includes(key)) {
     try {
       entityModelCore().parseLocationRef(value);
@@ -56,6 +62,21 @@ function annotationFinding(key: string, value: string, entity: CatalogEntity, co
   return undefined;
 }
 
+/**
+ * backstage.io/orphan written in a file. Backstage only ever adds it, in stitching, to an entity that no
+ * Location references any more (performStitching.cjs.js:65-72 spreads it over the entity's own annotations),
+ * and never removes one written in the file: "true" makes a live entity look orphaned (the catalog page's
+ * orphan warning offers to delete it; `filter=metadata.annotations.backstage.io/orphan=true` finds it).
+ * Any other value is only noise until the entity really is orphaned.
+ */
+function orphanFinding(value: string): Finding {
+  const hint = `Remove the annotation: Backstage adds ${ORPHAN}: "true" itself when nothing references the entity any more.`;
+  if (value === 'true') {
+    return { ruleId: 'annotation-managed', severity: 'warning', message: `${ORPHAN}: "true" marks this entity as orphaned although Backstage still reads it here: Backstage keeps a value written here, so the entity page warns that it is orphaned (and offers to delete it) and orphan queries (filter=metadata.annotations.${ORPHAN}=true) list it.`, hint };
+  }
+  return { ruleId: 'annotation-managed', severity: 'warning', message: `${ORPHAN} is Backstage's own marker for an entity nothing references; it only ever sets it to "true" (when the entity is orphaned) and keeps a value written here, so ${JSON.stringify(value.slice(0, 100))} says nothing and hides nothing.`, hint };
+}
+
 function techdocsFinding(value: string, entity: CatalogEntity, context: AnnotationContext): Finding | undefined {
   if (!value.startsWith('dir:')) return undefined;
   const folder = resolveRelative(entity.file, value.slice(4) || '.', context.repoUrl);
@@ -71,12 +92,12 @@ function techdocsFinding(value: string, entity: CatalogEntity, context: Annotati
   }
   if (typeof folder !== 'string') return undefined;
   const base = folder === '.' || folder === '' ? '' : `${folder.replace(/\/$/, '')}/`;
-  if (siteConfigIn(base.replace(/\/$/, ''), context.repoFiles)) return undefined;
+  if (siteConfigIn(base.replace(/\/$/, ''), context.repoFiles, context.techdocsSettings)) return undefined;
   return {
     ruleId: 'techdocs-ref-missing',
     severity: 'error',
     message: `backstage.io/techdocs-ref points at ${base || './'} but there is neither a mkdocs.yml nor a docs/ folder there, so TechDocs cannot build this entity's docs.`,
-    hint: 'dir: is relative to this file; add docs/index.md there (TechDocs then writes a default mkdocs.yml), or mkdocs.yml with its docs folder, or fix the path.',
+    hint: context.techdocsSettings?.legacyCopyReadmeMdToIndexMd ? 'dir: is relative to this file; add README.md or docs/index.md there (TechDocs then writes a default mkdocs.yml), or mkdocs.yml with its docs folder, or fix the path.' : 'dir: is relative to this file; add docs/index.md there (TechDocs then writes a default mkdocs.yml), or mkdocs.yml with its docs folder, or fix the path.',
   };
 }
 

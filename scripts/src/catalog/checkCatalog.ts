@@ -18,6 +18,7 @@ import { withLocationConsequences } from './locationConsequences.ts';
 import { externalMatcher } from './externalEntities.ts';
 import { providedMatcher, type ProvidedScope } from './providedScopes.ts';
 import { readSymlinks, TOOLKIT_OUTPUTS } from './readSymlinks.ts';
+import type { SanitizedMkdocs, TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
 
 export interface CatalogCheckInput {
   loaded: LoadedCatalog;
@@ -30,7 +31,9 @@ export interface CatalogCheckInput {
   /** Entities the managed Backstage's org providers bring from elsewhere (from its app-config files). */
   providers?: readonly ProvidedScope[];
   /** The mkdocs.yml files of the TechDocs sites the entities point at. */
-  mkdocs?: readonly (SourceFile & { text?: string; pages?: readonly { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean })[];
+  mkdocs?: readonly (SourceFile & { text?: string; pages?: readonly { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean; sanitized?: SanitizedMkdocs })[];
+  /** The managed Backstage's techdocs.generator.mkdocs settings (default: techdocs-node's defaults). */
+  techdocsSettings?: TechdocsGeneratorSettings;
   /** schemas/techdocs-policy.json of the repo (default: the toolkit's). */
   techdocsPolicy?: TechdocsPolicy;
   /** Per-file results of an earlier run (`--cache`); the checks across entities always run. */
@@ -49,7 +52,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const { entities, diagnostics } = collectEntities(loaded.files, loaded, repoUrl);
   diagnostics.push(...loaded.bundleProblems, ...(loaded.ignoredLocations ?? []));
   const context = collectEntities(loaded.context, loaded, repoUrl).entities;
-  const repoFileSet = new Set(loaded.repoFiles);
+  const repoFileSet = loaded.repoFileSet ?? new Set(loaded.repoFiles);
   const reported = new Set(loaded.files.map(f => f.file));
 
   const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
@@ -64,7 +67,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     const model = cached?.model ?? (await checkBackstageModel(entity, loaded.model, { apiGroups }));
     const policies = cached?.policies ?? checkPolicies(entity, input.policies);
     diagnostics.push(...model);
-    diagnostics.push(...checkAnnotations(entity, { repoUrl, repoFiles: repoFileSet }));
+    diagnostics.push(...checkAnnotations(entity, { repoUrl, repoFiles: repoFileSet, techdocsSettings: input.techdocsSettings }));
     diagnostics.push(...policies);
     if (hash) input.cache?.putFindings(entity.file, hash, entity.document, model, policies, substituted);
   }
@@ -84,10 +87,11 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
       allowedTypes: config.catalog.allowedLocationTypes,
       include: config.catalog.include,
       repoFiles: loaded.repoFiles,
+      builtSites: loaded.builtSites,
       placeholderTargets: new Set(loaded.placeholderSources.keys()),
     }),
   );
-  for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet, { text: mkdocs.text, policy: input.techdocsPolicy, pages: mkdocs.pages, included: mkdocs.included, includedByStrictSite: mkdocs.includedByStrictSite }));
+  for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet, { text: mkdocs.text, policy: input.techdocsPolicy, pages: mkdocs.pages, included: mkdocs.included, includedByStrictSite: mkdocs.includedByStrictSite, sanitized: mkdocs.sanitized, settings: input.techdocsSettings }));
   if (input.appConfig !== undefined && config.catalog.roots.length > 0) {
     const originOf = (file: string) => ({ type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${loaded.origins.get(file) ?? config.catalog.roots[0]}` });
     diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf, config.catalog.appConfig));

@@ -12,6 +12,8 @@ export interface LocationContext {
   allowedTypes: readonly string[];
   include: readonly string[];
   repoFiles: readonly string[];
+  /** Folders holding a built TechDocs site (builtSiteFolders): their YAML copies are never reported unreachable. */
+  builtSites?: readonly string[];
   placeholderTargets: ReadonlySet<string>;
 }
 
@@ -66,6 +68,11 @@ function shownPath(path: string): string {
  * file (a Location never means itself), written as a target relative to that file.
  */
 function targetHint(locationFile: string, pattern: string, repoFiles: readonly string[]): string {
+  const hidden = /[*?[{]/.test(pattern) ? matchGlob(repoFiles, pattern, GLOB_BUDGET_MS, { dot: true }) : undefined;
+  if (hidden?.length) {
+    const relative = posix.relative(posix.dirname(locationFile), hidden[0]);
+    return `Backstage's readers match a pattern without dot-named files and folders (minimatch's default), so it skips ${hidden[0]}; write the dot-named part out (e.g. ${relative.startsWith('../') ? relative : `./${relative}`}) or rename it.`;
+  }
   const candidates = repoFiles.filter(f => f !== locationFile && isYamlFile(f));
   const guess = candidates.length ? closest(pattern, candidates) : undefined;
   if (!guess) return "Targets are relative to the Location's file.";
@@ -85,7 +92,7 @@ function unreachable(files: readonly SourceFile[], context: LocationContext): Di
   }
   // Sorted after filtering: only the unreachable files are reported, and in a healthy catalog there are none.
   return [...timedOut, ...[...included]
-    .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file))
+    .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file) && !context.builtSites?.some(folder => file.startsWith(`${folder}/`)))
     .sort()
     .map(file => ({
       ruleId: 'location-unreachable',

@@ -36,12 +36,49 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
   if ('external' in resolved) return { kind: 'external', url: target };
   if ('outside' in resolved) return { kind: 'invalid', reason: `${JSON.stringify(target.slice(0, 200))} leads outside this repository: a relative target resolves against the repository's URL, so it can reach another branch or repository, whose content nobody reviews here` };
   const { path } = resolved;
-  if (!/[*?[{]/.test(path)) return { kind: 'files', files: context.repoFileSet.has(path) ? [path] : [], pattern: path };
+  if (!readAsPattern(type, path, context.repoUrl)) return { kind: 'files', files: context.repoFileSet.has(path) ? [path] : [], pattern: path };
   const refused = globTooComplex(path);
   if (refused) return { kind: 'invalid', ruleId: 'location-glob-too-complex', reason: `The target pattern '${target}' ${refused}; Backstage's reader (minimatch) would take minutes on a long file name, and so would this check.`, hint: 'Use a plain pattern such as ./services/*.yaml or ./**/catalog-info.yaml.' };
-  const files = matchGlob(context.repoFiles, path);
+  // Every reader that globs matches as minimatch does by default: `*` and `**` skip dot-named files and
+  // folders. GithubUrlReader.cjs.js:179, GitlabUrlReader.cjs.js:191, AzureUrlReader.cjs.js:152,
+  // BitbucketCloud/ServerUrlReader, GerritUrlReader: `new Minimatch(path)`; FileReaderProcessor: `glob()`
+  // without `dot`.
+  const files = matchGlob(context.repoFiles, path, GLOB_BUDGET_MS, { dot: false });
   if (files === undefined) return { kind: 'invalid', ruleId: 'location-glob-too-complex', reason: `Matching the target pattern '${target}' against the repository's files took longer than ${GLOB_BUDGET_MS / 1000} s.`, hint: 'Use a plainer pattern, or list the files.' };
   return { kind: 'files', files, pattern: path };
+}
+
+/**
+ * Whether the reader of a `type` target treats `path` as a pattern (and matches it against the tree) or
+ * reads that one file. FileReaderProcessor hands every target to node-glob, which expands braces and
+ * matches `*`, `?` and `[…]`. Of the URL readers, GithubUrlReader searches when is-glob says the path is a
+ * glob (braces and classes count); the GitLab, Bitbucket, Azure and Gerrit readers only when it holds `*` or
+ * `?`, and read `{a,b}.yaml` as that very name. The repo's host picks the reader, as Backstage's
+ * ScmIntegrations does; an unknown host is taken as GitHub's (the default layout of the gate's own base URL).
+ */
+function readAsPattern(type: string, path: string, repoUrl: string | undefined): boolean {
+  if (!/[*?[{(]/.test(path)) return false;
+  if (type !== 'url' || /[*?]/.test(path)) return true;
+  const host = repoUrl ? integrations().byUrl(repoUrl)?.type : undefined;
+  return host === undefined || host === 'github' ? githubIsGlob()(path) : false;
+}
+
+let isGlob: ((path: string) => boolean) | undefined;
+/**
+ * The is-glob that GithubUrlReader itself requires, resolved from @backstage/backend-defaults (a
+ * devDependency: without it, the is-glob npm placed at the top of node_modules).
+ */
+function githubIsGlob(): (path: string) => boolean {
+  if (!isGlob) {
+    let from = require;
+    try {
+      from = createRequire(require.resolve('@backstage/backend-defaults'));
+    } catch {
+      // Not installed: the hoisted copy.
+    }
+    isGlob = from('is-glob') as (path: string) => boolean;
+  }
+  return isGlob;
 }
 
 // The repository's URL when the gate is not told it (no repoUrl, no origin): a host that cannot exist
@@ -179,7 +216,7 @@ function queryRepoTargetToPath(fromFile: string, target: string, repoUrl: string
   return normalized.startsWith('../') || normalized === '..' ? null : normalized;
 }
 
-let scm: { resolveUrl(options: { url: string; base: string }): string } | undefined;
+let scm: { resolveUrl(options: { url: string; base: string }): string; byUrl(url: string): { type: string } | undefined } | undefined;
 function integrations() {
   if (!scm) {
     const { ScmIntegrations } = require('@backstage/integration') as typeof import('@backstage/integration');
@@ -255,22 +292,24 @@ export function globTooComplex(pattern: string): string | undefined {
 const matches = new WeakMap<readonly string[], Map<string, string[] | undefined>>();
 
 /**
- * The files `pattern` matches (minimatch, dotfiles included), in input order; `undefined` when matching
- * takes longer than `budgetMs` (checked between files, so one file's match is bounded by globTooComplex).
- * Asked again with the same `files` array and pattern, gives the same answer (the same array: not to be
- * changed) without matching again, so a run never answers one question two ways.
+ * The files `pattern` matches (minimatch; dot-named files and folders only with `dot: true`, the default,
+ * as the gate's own catalog.include reads; Backstage's readers match Location targets with `dot: false`), in
+ * input order; `undefined` when matching takes longer than `budgetMs` (checked between files, so one file's
+ * match is bounded by globTooComplex). Asked again with the same `files` array, pattern and options, gives
+ * the same answer (the same array: not to be changed) without matching again, so a run never answers one
+ * question two ways.
  */
-export function matchGlob(files: readonly string[], pattern: string, budgetMs = GLOB_BUDGET_MS): string[] | undefined {
+export function matchGlob(files: readonly string[], pattern: string, budgetMs = GLOB_BUDGET_MS, options: { dot: boolean } = { dot: true }): string[] | undefined {
   const known = matches.get(files) ?? matches.set(files, new Map()).get(files)!;
-  const question = `${budgetMs}\0${pattern}`;
+  const question = `${budgetMs}\0${options.dot}\0${pattern}`;
   if (known.has(question)) return known.get(question);
-  const answer = matchEach(files, pattern, budgetMs);
+  const answer = matchEach(files, pattern, budgetMs, options.dot);
   known.set(question, answer);
   return answer;
 }
 
-function matchEach(files: readonly string[], pattern: string, budgetMs: number): string[] | undefined {
-  const matcher = new Minimatch(pattern, { dot: true });
+function matchEach(files: readonly string[], pattern: string, budgetMs: number, dot: boolean): string[] | undefined {
+  const matcher = new Minimatch(pattern, { dot });
   const prefix = literalPrefix(pattern);
   const deadline = Date.now() + budgetMs;
   const matched: string[] = [];

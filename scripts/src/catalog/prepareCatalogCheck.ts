@@ -11,6 +11,7 @@ import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
 import { mayIncludeFiles } from '../techdocs/fileIncludes.ts';
 import { includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, monorepoIncludes } from '../techdocs/mkdocsSafety.ts';
 import { abortsOnMissingNavPages } from '../techdocs/checkMkdocs.ts';
+import { sanitizeAsTechdocs, techdocsGeneratorSettings, type SanitizedMkdocs, type TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
 import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
 import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
@@ -22,7 +23,8 @@ import { providedScopes } from './providedScopes.ts';
  */
 export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[], cache?: ResultCache, reading: ReaderSetting = 'auto'): Promise<CatalogCheckInput> {
   const [loaded, policies, appConfig, backstageConfigs] = await Promise.all([loadCatalog(config, paths, cache, reading), loadPolicies(config), readAppConfig(config), readBackstageConfigs(config)]);
-  return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs), mkdocs: readMkdocsFiles(config, loaded), techdocsPolicy: loadTechdocsPolicy(config.root), cache };
+  const techdocsSettings = techdocsGeneratorSettings(config);
+  return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs), mkdocs: await readMkdocsFiles(config, loaded, techdocsSettings), techdocsPolicy: loadTechdocsPolicy(config.root), techdocsSettings, cache };
 }
 
 export async function loadPolicies(config: GitopsConfig) {
@@ -46,9 +48,12 @@ export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySch
   );
 }
 
-/** The mkdocs.yml of every TechDocs site the reported entities point at with `dir:`. */
-function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFile & { text?: string; pages?: { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean })[] {
-  const repoFiles = new Set(loaded.repoFiles);
+/**
+ * The mkdocs.yml of every TechDocs site the reported entities point at with `dir:`, each site's own with
+ * what techdocs-node's sanitizer (run with the managed Backstage's `settings`) removes of it.
+ */
+async function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog, settings: TechdocsGeneratorSettings): Promise<(SourceFile & { text?: string; pages?: { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean; sanitized?: SanitizedMkdocs })[]> {
+  const repoFiles = loaded.repoFileSet ?? new Set(loaded.repoFiles);
   // Only a `dir:` techdocs-ref (or a placeholder that may become one) names a site in this repo: the
   // other files need no placeholder substitution here.
   const withDocs = loaded.files.filter(f => f.documents.some(d => {
@@ -59,7 +64,7 @@ function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFi
   const sites = techdocsSites(entities, config.repoUrl).map(site => mkdocsFileIn(site.folder, repoFiles)).filter((f): f is string => Boolean(f));
   const siteSet = new Set(sites);
   const configs = withIncludedConfigs(config, sites, loaded.repoFiles);
-  return [...configs.keys()].sort().map(file => {
+  return Promise.all([...configs.keys()].sort().map(async file => {
     const included = siteSet.has(file) ? {} : { included: true, includedByStrictSite: configs.get(file) };
     // PR content like any catalog file: the same byte cap and encoding rules.
     const read = readSource(join(config.root, file), file, config.catalog.maxFileBytes);
@@ -76,8 +81,10 @@ function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog): (SourceFi
       const source = readSource(join(config.root, page), page, config.catalog.maxFileBytes);
       return 'text' in source && mayIncludeFiles(source.text) ? [{ file: page, text: source.text }] : [];
     });
-    return { file, text, pages, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, ...included };
-  });
+    // Only a site's own config goes through the sanitizer; a file the gate could not read is judged as written.
+    const sanitized = siteSet.has(file) && !parsed.problems.some(p => p.ruleId === 'yaml-node-limit') ? await sanitizeAsTechdocs(text, settings) : undefined;
+    return { file, text, pages, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, ...included, ...(sanitized ? { sanitized } : {}) };
+  }));
 }
 
 // Configs an include may pull in, all told: each is read and judged like a site's own mkdocs.yml.

@@ -52,7 +52,7 @@ export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'locations
   for (const edge of loaded.locations) {
     if (rest.length === 0) break;
     if (edge.resolution.kind !== 'files') continue;
-    for (const link of matchGlob(rest, edge.resolution.pattern) ?? rest) read.add(link);
+    for (const link of matchGlob(rest, edge.resolution.pattern, undefined, { dot: false }) ?? rest) read.add(link);
   }
   return links.filter(link => read.has(link));
 }

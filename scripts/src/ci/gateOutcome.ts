@@ -17,10 +17,31 @@ export interface GateProcess {
   signal?: string | null;
   error?: Error;
   stderr?: string | null;
+  /** The time limit it was started with (milliseconds), to name it when it was reached. */
+  timeoutMs?: number;
 }
 
 /** Longest reason a "could not run" comment, thread or status quotes (characters). */
 export const MAX_REASON = 300;
+
+/**
+ * How long the adapters let the gate run (minutes) before they stop it and say it could not run: under
+ * the PR jobs' own limit (30 minutes in .github/workflows/pull-request.yml), so a gate that never finishes
+ * still replaces an earlier push's verdict instead of the runner ending the job with nothing said.
+ */
+export const GATE_TIMEOUT_MINUTES = 20;
+
+/**
+ * The gate's time limit in milliseconds from a setting (an action input or a pipeline variable: a number
+ * of minutes, fractions allowed, at most 24 hours), GATE_TIMEOUT_MINUTES when it is empty.
+ * Throws an Error naming `name` when the setting is not such a number.
+ */
+export function gateTimeoutMs(setting: string | undefined, name: string): number {
+  if (setting === undefined || setting.trim() === '') return GATE_TIMEOUT_MINUTES * 60_000;
+  const minutes = Number(setting);
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 1440) throw new Error(`${name} takes a number of minutes above 0 and at most 1440, not ${JSON.stringify(setting.slice(0, 40))}`);
+  return Math.round(minutes * 60_000);
+}
 
 /**
  * The JSON the gate wrote to `file`, or undefined when it is missing, not JSON or without a diagnostics
@@ -41,6 +62,9 @@ export function readGateResult(file: string): GateResult | undefined {
  */
 export function gateFailureLine(run: GateProcess): string {
   const said = logText((run.stderr ?? '').split('\n').map(line => line.trim()).filter(Boolean).join(' '));
-  const how = run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
+  // spawnSync's `timeout` ends the process and reports ETIMEDOUT as its error.
+  const timedOut = (run.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+  const how = timedOut ? `did not finish within its time limit (${Math.round((run.timeoutMs ?? 0) / 1000)} s) and was stopped` : run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
+  if (timedOut) return clipText(`the toolkit ${how}`, MAX_REASON);
   return clipText(said || `the toolkit ${how} without a report`, MAX_REASON);
 }

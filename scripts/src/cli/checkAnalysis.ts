@@ -40,6 +40,8 @@ export interface CheckAnalysis {
   /** The catalog files judged (more files count when a finding names them). */
   catalogFiles: string[];
   entityCount: number;
+  /** Whether the run read a file in a node_modules folder because something named it (RepoFileSet.namedInstalled). */
+  readInstalled: boolean;
   /** Every rule of the registries and the org policies, for the formatters. */
   rules: Rule[];
 }
@@ -98,6 +100,7 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
     byGate,
     catalogFiles: input.loaded.files.map(f => f.file),
     entityCount: result.entities.length,
+    readInstalled: (input.loaded.repoFileSet?.namedInstalled.size ?? 0) > 0,
     rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list(), ...policyRules(input.policies)],
   };
 }

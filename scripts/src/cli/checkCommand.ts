@@ -117,12 +117,13 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     const checkedFiles = new Set([...analysis.catalogFiles, ...diagnostics.map(d => d.file)]).size;
     record = { key: key ?? '', diagnostics, checkedFiles, entityCount: analysis.entityCount, rules: analysis.rules, failOn: config.failOn };
     // Not kept: a glob that ran out of time (it depends on the machine's speed, not only on the inputs),
+    // a run that read a file in node_modules by name (the key covers node_modules by npm's record only),
     // and a run whose inputs changed while it read them (the key would not name what it judged): the
     // options' parts (today's date, the base revision) are computed again, and every path is asked
     // whether it changed since the walk (inputsUnchanged; when its times cannot tell, every file is read
     // and hashed again).
     const again = () => runInputsKey(root, parts!, cacheSkip(root, cacheFile!)) === key;
-    const replayable = cacheFile !== undefined && key !== undefined && !diagnostics.some(d => d.ruleId === 'location-glob-too-complex') && JSON.stringify(replayParts(root, options, io.cwd)) === JSON.stringify(parts) && inputsUnchanged(root, walked, again);
+    const replayable = cacheFile !== undefined && key !== undefined && !diagnostics.some(d => d.ruleId === 'location-glob-too-complex') && !analysis.readInstalled && JSON.stringify(replayParts(root, options, io.cwd)) === JSON.stringify(parts) && inputsUnchanged(root, walked, again);
     if (cache && cacheFile && (cache.needsWrite() || replayable || cached?.run)) {
       // Per-file results that came back unchanged are written back as they were read, not serialized again.
       const files = cache.needsWrite() ? undefined : cached?.filesBytes();

@@ -29,6 +29,9 @@ Options:
                       and entities the change adds that a location outside this repo already holds
                       (entity-held-elsewhere: sync would refuse them)
   --token-env NAME    environment variable holding the Backstage token (default: BACKSTAGE_TOKEN)
+  --lint-timeout SECONDS
+                      how long Spectral may take per changed definition before it is stopped
+                      (api-lint-timeout; default 20, all of them together ten times that)
   --root DIR          repository root (default: current folder)
 
 Exit codes as for check: 0 clean, 1 findings at or above the failing severity (breaking API changes
@@ -36,8 +39,10 @@ and Spectral findings on changed definitions included), 2 usage error.
 `;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, full: { type: 'boolean' }, output: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' }, 'catalog-url': { type: 'string' }, 'token-env': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, full: { type: 'boolean' }, output: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' }, 'catalog-url': { type: 'string' }, 'token-env': { type: 'string' }, 'lint-timeout': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return io.stdout.write(REPORT_HELP), 0;
+  const lintTimeout = values['lint-timeout'] === undefined ? undefined : Number(values['lint-timeout']);
+  if (lintTimeout !== undefined && !(Number.isInteger(lintTimeout) && lintTimeout >= 1 && lintTimeout <= 3600)) throw new UsageError('--lint-timeout takes whole seconds from 1 to 3600');
   if (!values.base) throw new UsageError('--base is required');
   if (values.format !== 'markdown' && values.format !== 'json') throw new UsageError(`--format takes markdown or json, not '${values.format}'`);
   const root = repoRoot(io.cwd, values.root);
@@ -49,7 +54,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   if (gateExit === 2) return 2;
   const gate = JSON.parse(gateJson) as { diagnostics: Diagnostic[] };
   const config = await loadConfig(root);
-  const details = await prepareReport(root, values.base, today);
+  const details = await prepareReport(root, values.base, today, lintTimeout);
   // The gate already reports a refused $ref or an over-limit definition on the same line; the report's own check of it is not a second finding.
   const at = (d: Diagnostic) => `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}`;
   const gateHas = new Set(gate.diagnostics.map(at));

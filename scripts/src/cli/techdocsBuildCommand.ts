@@ -1,3 +1,4 @@
+import { techdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -51,7 +52,8 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
   const repoFiles = new Set(await listRepoFiles(root));
-  let sites = buildableSites(entities, repoFiles, config.repoUrl);
+  const settings = techdocsGeneratorSettings(config);
+  let sites = buildableSites(entities, repoFiles, config.repoUrl, settings);
   const all = sites.length;
   if (values['changed-since']) sites = changedSites(sites, changedSince(root, values['changed-since']));
   let mine;
@@ -66,7 +68,7 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
   log(describeTechdocsCore());
   log(`building ${mine.length} of ${all} site(s)${values['changed-since'] ? ` changed since ${logText(values['changed-since'])}` : ''}${values.shard ? ` in shard ${logText(values.shard)}` : ''}`);
   const outDir = values.out ? resolve(io.cwd, values.out) : undefined;
-  const { results, diagnostics } = await buildSites({ root, sites: mine, commit, outDir, log: line => log(logText(line)) });
+  const { results, diagnostics } = await buildSites({ root, sites: mine, commit, outDir, settings, log: line => log(logText(line)) });
   const options = {
     color: wantsColor(io, undefined),
     checkedFiles: results.length,

@@ -1,3 +1,4 @@
+import { techdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -61,7 +62,8 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
   const repoFiles = new Set(await listRepoFiles(root));
-  const sites = buildableSites(entities, repoFiles, config.repoUrl);
+  const settings = techdocsGeneratorSettings(config);
+  const sites = buildableSites(entities, repoFiles, config.repoUrl, settings);
   const mine = shard(sites, values.shard);
   const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8', env: childEnv() });
   const commit = head.status === 0 ? head.stdout.trim() : 'unversioned';
@@ -69,7 +71,7 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   io.stderr.write(`techdocs: ${mine.length} of ${sites.length} site(s)${values.shard ? ` in shard ${logText(values.shard)}` : ''}, commit ${logText(commit.slice(0, 12))}\n`);
   const prebuilt = values.sites === undefined ? undefined : resolve(io.cwd, values.sites);
   if (prebuilt !== undefined && !existsSync(prebuilt)) throw new UsageError(`--sites ${logText(values.sites ?? '')}: no such folder (give the --out folder of techdocs build)`);
-  const results = await publishSites({ root, sites: mine, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), prebuilt, log: line => io.stderr.write(`techdocs: ${logText(line)}\n`) });
+  const results = await publishSites({ root, sites: mine, settings, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), prebuilt, log: line => io.stderr.write(`techdocs: ${logText(line)}\n`) });
   const count = (o: string) => results.filter(r => r.outcome === o).length;
   io.stdout.write(`${count('published')} published, ${count('up-to-date')} up to date, ${count('would-publish')} to publish, ${count('failed')} failed\n`);
   return count('failed') > 0 ? 1 : 0;

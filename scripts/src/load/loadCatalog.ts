@@ -17,7 +17,7 @@ import { unparsedRefs } from './unparsedRefs.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
 import { entityModelCore } from '../backstage.ts';
 import { fitsEntityEnvelope } from '../catalog/checkBackstageModel.ts';
-import { isYamlFile, listRepoFiles } from './repoFiles.ts';
+import { builtSiteFolders, isYamlFile, listRepoFiles, RepoFileSet } from './repoFiles.ts';
 import type { PathSegment } from './yamlPath.ts';
 
 export interface SourceFile {
@@ -73,6 +73,13 @@ export interface LoadedCatalog {
   /** Placeholder resolvers beyond text, json and yaml that the managed Backstage has. */
   placeholderResolvers: ReadonlySet<string>;
   repoFiles: string[];
+  /**
+   * The same files as a set, which also finds a file in a node_modules folder (never listed) when asked for
+   * it by name (RepoFileSet); its `namedInstalled` says which were.
+   */
+  repoFileSet?: RepoFileSet;
+  /** Folders holding a built TechDocs/MkDocs site (builtSiteFolders): copies, never catalog input. */
+  builtSites?: string[];
   /** Symbolic links in the repo (never followed), sorted; readSymlinks picks those in places that are read. */
   symlinks?: string[];
   /** Repo folders (no trailing slash) that templates' fetch steps copy as skeletons, placeholders substituted. */
@@ -93,12 +100,13 @@ export interface LoadedCatalog {
 export async function loadCatalog(config: GitopsConfig, paths: readonly string[] = [], cache?: ResultCache, reading: ReaderSetting = 'auto'): Promise<LoadedCatalog> {
   const symlinks: string[] = [];
   const undecodable: string[] = [];
-  const repoFiles = await listRepoFiles(config.root, symlinks, undecodable);
+  const installed: string[] = [];
+  const repoFiles = await listRepoFiles(config.root, symlinks, undecodable, installed);
   // Started before anything is read, so that its start-up overlaps this thread's work.
   // The run already holds the files' bytes (ResultCache.texts): nothing is left for a reader to read.
   const reader = cache?.texts ? undefined : reading === 'always' || (reading === 'auto' && repoFiles.filter(isYamlFile).length >= READER_MIN_FILES) ? FileReader.start() : undefined;
   try {
-    const loaded = await loadRepoCatalog(config, paths, repoFiles, symlinks, cache, reader && { reader, mode: reading === 'always' ? 'alternate' : 'share' });
+    const loaded = await loadRepoCatalog(config, paths, repoFiles, new RepoFileSet(config.root, repoFiles, installed), symlinks, cache, reader && { reader, mode: reading === 'always' ? 'alternate' : 'share' });
     return { ...loaded, undecodable: undecodable.sort() };
   } finally {
     reader?.stop();
@@ -110,12 +118,13 @@ interface Reading {
   mode: 'share' | 'alternate';
 }
 
-async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], repoFiles: string[], symlinks: string[], cache?: ResultCache, reading?: Reading): Promise<LoadedCatalog> {
-  const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet: new Set(repoFiles) };
+async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], repoFiles: string[], repoFileSet: RepoFileSet, symlinks: string[], cache?: ResultCache, reading?: Reading): Promise<LoadedCatalog> {
+  const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet };
   const mode = paths.length > 0 ? 'paths' : config.catalog.roots.length > 0 ? 'roots' : 'discover';
+  const builtSites = builtSiteFolders(repoFiles);
   const start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles)
     : mode === 'roots' ? checkRoots(config.catalog.roots, targets.repoFileSet)
-    : discoverable(repoFiles);
+    : discoverable(repoFiles, builtSites);
 
   const crawl = await crawlLocations(config, start, targets, cache, reading);
   let files = crawl.files;
@@ -143,12 +152,12 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
     const reported = new Set(files.map(f => f.file));
     context = config.catalog.roots.length > 0
       ? (await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets, cache, reading)).files
-      : await discoveredContext(config, repoFiles, targets, cache, reading);
+      : await discoveredContext(config, repoFiles, builtSites, targets, cache, reading);
     context = context.filter(f => !reported.has(f.file));
   }
   const reported = new Set(files.map(f => f.file));
   const ignoredLocations = crawl.ignored.filter(d => reported.has(d.file));
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], repoFiles, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], repoFiles, repoFileSet, builtSites, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations };
 }
 
 /**
@@ -167,8 +176,8 @@ function discoveredFiles(files: SourceFile[], config: GitopsConfig, skeletons: {
 }
 
 /** The whole repo's catalog as a discovery run (no roots, no paths) reads it: the context of a run over given paths. */
-async function discoveredContext(config: GitopsConfig, repoFiles: string[], targets: TargetContext, cache?: ResultCache, reading?: Reading): Promise<SourceFile[]> {
-  const crawl = await crawlLocations(config, discoverable(repoFiles), targets, cache, reading);
+async function discoveredContext(config: GitopsConfig, repoFiles: string[], builtSites: readonly string[], targets: TargetContext, cache?: ResultCache, reading?: Reading): Promise<SourceFile[]> {
+  const crawl = await crawlLocations(config, discoverable(repoFiles, builtSites), targets, cache, reading);
   const files = discoveredFiles(crawl.files, config, skeletonFolders(crawl.files, config, targets.repoFileSet), new Set());
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
   return files.filter(f => !placeholderSources.has(f.file));
@@ -404,10 +413,11 @@ function expandPaths(root: string, paths: readonly string[], repoFiles: readonly
   return [...selected];
 }
 
-/** The YAML files discovery reads: all of them but Helm charts' Go templates. */
-function discoverable(repoFiles: readonly string[]): string[] {
+/** The YAML files discovery reads: all of them but Helm charts' Go templates and built TechDocs sites' copies. */
+function discoverable(repoFiles: readonly string[], builtSites: readonly string[]): string[] {
   const inHelmChart = helmTemplateMatcher(repoFiles);
-  return repoFiles.filter(f => isYamlFile(f) && !inHelmChart(f));
+  const inBuiltSite = (f: string) => builtSites.some(folder => f.startsWith(`${folder}/`));
+  return repoFiles.filter(f => isYamlFile(f) && !inHelmChart(f) && (builtSites.length === 0 || !inBuiltSite(f)));
 }
 
 function checkRoots(roots: readonly string[], repoFileSet: ReadonlySet<string>): string[] {

@@ -1,16 +1,23 @@
-import { lstatSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.cache', 'site', 'dist']);
+// `.git` is git's bookkeeping: Backstage reads the tree from the git host, never this folder. What npm
+// installs (node_modules) is tens of thousands of files and never catalog input: it is not walked, but a
+// file in it that something names is still found (RepoFileSet). Every other folder is listed: Backstage
+// reads whatever a Location, a placeholder or a techdocs-ref names (it has no skip list), and a
+// template's fetch copies every file of its skeleton; built output that is no catalog input (a TechDocs
+// site) is told by its content, not its folder's name (builtSiteFolders).
+const INSTALLED = 'node_modules';
 
 /**
- * Every regular file below `root`, as sorted forward-slash paths relative to it. Symbolic links are
+ * Every regular file below `root`, as sorted forward-slash paths relative to it, but those in `.git` and
+ * `node_modules` folders (`installed`, when given, collects the paths of the latter). Symbolic links are
  * never followed (a pull request can link to host files); `symlinks`, when given, collects their paths.
  * Names that are not valid UTF-8 cannot be opened by the name Node gives them (their bytes read as
  * U+FFFD): they are left out, files and folders alike, and `undecodable`, when given, collects them.
  */
-export async function listRepoFiles(root: string, symlinks?: string[], undecodable?: string[]): Promise<string[]> {
+export async function listRepoFiles(root: string, symlinks?: string[], undecodable?: string[], installed?: string[]): Promise<string[]> {
   const found: string[] = [];
   async function walk(relative: string): Promise<void> {
     let entries;
@@ -28,7 +35,8 @@ export async function listRepoFiles(root: string, symlinks?: string[], undecodab
         continue;
       }
       if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) folders.push(walk(path));
+        if (entry.name === INSTALLED) installed?.push(path);
+        else if (entry.name !== '.git') folders.push(walk(path));
       } else if (entry.isFile()) {
         found.push(path);
       } else if (entry.isSymbolicLink()) {
@@ -39,6 +47,102 @@ export async function listRepoFiles(root: string, symlinks?: string[], undecodab
   }
   await walk('');
   return found.sort();
+}
+
+/**
+ * Every regular file below a template's skeleton `folder`, as fetch:template copies it: its globby lists
+ * every entry (`dot: true`, no ignore list), so node_modules too; only `.git` is left out (the skeleton
+ * comes from the git host's tree, which never holds one). Sorted forward-slash paths relative to `folder`;
+ * links are not followed nor listed, and names that are not valid UTF-8 are left out, as listRepoFiles does.
+ * Reads synchronously: a skeleton is a few files.
+ */
+export function listSkeletonFiles(folder: string): string[] {
+  const found: string[] = [];
+  const walk = (relative: string) => {
+    let entries;
+    try {
+      entries = readdirSync(join(folder, relative), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.name.includes('\uFFFD') && !exists(join(folder, path))) continue;
+      if (entry.isDirectory()) {
+        if (entry.name !== '.git') walk(path);
+      } else if (entry.isFile()) {
+        found.push(path);
+      }
+    }
+  };
+  walk('');
+  return found.sort();
+}
+
+/**
+ * The repo's listed files (listRepoFiles), which also answers `has` for a file in one of the `installed`
+ * folders it was not walked into, when something names that file: Backstage reads any file a Location,
+ * placeholder or techdocs-ref names. Such a file counts only when it is a regular file reached through real
+ * folders, no symbolic link on the way (as the listing never follows one). `namedInstalled` collects the
+ * ones found: a run's replay key covers node_modules by npm's record only (runInputsKey), so a run that
+ * read one must not be replayed. Iterating gives the listed files only.
+ */
+export class RepoFileSet extends Set<string> {
+  readonly namedInstalled = new Set<string>();
+  readonly #looked = new Map<string, boolean>();
+
+  readonly #root: string;
+  readonly #installed: readonly string[];
+
+  constructor(root: string, files: Iterable<string>, installed: readonly string[] = []) {
+    super(files);
+    this.#root = root;
+    this.#installed = installed;
+  }
+
+  override has(path: string): boolean {
+    if (super.has(path)) return true;
+    if (!this.#installed?.length || !path.includes(`${INSTALLED}/`) || !this.#installed.some(folder => path.startsWith(`${folder}/`))) return false;
+    let found = this.#looked.get(path);
+    if (found === undefined) {
+      found = regularFileThroughFolders(this.#root, path);
+      this.#looked.set(path, found);
+      if (found) this.namedInstalled.add(path);
+    }
+    return found;
+  }
+}
+
+/** Whether repo-relative `path` is a regular file whose every folder is a real folder (lstat: no link). */
+function regularFileThroughFolders(root: string, path: string): boolean {
+  const segments = path.split('/');
+  if (segments.some(s => s === '' || s === '.' || s === '..')) return false;
+  try {
+    for (let i = 1; i < segments.length; i++) {
+      if (!lstatSync(join(root, ...segments.slice(0, i))).isDirectory()) return false;
+    }
+    return lstatSync(join(root, path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The folders (no trailing `/`) among `files` that hold a built TechDocs or MkDocs site: one with
+ * `techdocs_metadata.json` (what @techdocs/cli generate, and so `techdocs build --out`, writes at each
+ * site's root) or `search/search_index.json` (MkDocs' search plugin, which TechDocs always enables, writes
+ * it there). MkDocs copies every non-Markdown file of the docs folder into the site, YAML included, so
+ * such a folder holds copies, not catalog input: discovery leaves it out. A `site/` folder of anything
+ * else (a catalog-info.yaml, a docs source with mkdocs.yml) is read like any other.
+ */
+export function builtSiteFolders(files: readonly string[]): string[] {
+  const folders = new Set<string>();
+  for (const file of files) {
+    // The repository's own root is never taken for a built site.
+    if (file.endsWith('/techdocs_metadata.json')) folders.add(file.slice(0, -'/techdocs_metadata.json'.length));
+    else if (file.endsWith('/search/search_index.json')) folders.add(file.slice(0, -'/search/search_index.json'.length));
+  }
+  return [...folders].sort();
 }
 
 function exists(path: string): boolean {

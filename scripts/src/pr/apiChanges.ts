@@ -98,6 +98,13 @@ function newMajor(before: string | undefined, after: string | undefined): boolea
   return from !== undefined && to !== undefined && to > from;
 }
 
+/** `asyncapi 2.6.0` or `openapi 3.0.3` as the document declares it (clipped: it is pull-request text). */
+function specVersion(document: unknown, format: ApiFormat): string {
+  const declared = isRecord(document) ? document[format] : undefined;
+  const text = String(declared ?? '(none)');
+  return `${format} ${text.length > 40 ? `${text.slice(0, 39)}…` : text}`;
+}
+
 const lifecycleOf = (entity: CatalogEntity | undefined) => (entity && isRecord(entity.entity.spec) && typeof entity.entity.spec.lifecycle === 'string' ? entity.entity.spec.lifecycle : undefined);
 
 /** Where in the API a diff path lands: the operation and the field below it. */
@@ -207,8 +214,11 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
       compared = diffable ? input.compare(beforeResolved?.document ?? beforeDoc, afterResolved?.document ?? afterDoc) : undefined;
     } catch (error) {
       // Local $refs chained through deep schemas can nest the resolved document past the stack: no diff then.
-      if (!(error instanceof RangeError)) throw error;
-      diagnostics.push(resolvedTooDeepProblem(after.file, definitionRange, 'the breaking-change diff'));
+      if (error instanceof RangeError) diagnostics.push(resolvedTooDeepProblem(after.file, definitionRange, 'the breaking-change diff'));
+      // api-smart-diff compares OpenAPI 3.x and AsyncAPI 2.x; two sides it cannot compare (AsyncAPI 2 moving to
+      // 3) count as one breaking change: nothing tells the consumers what stays, and a change nobody can
+      // judge must not pass as a change with nothing breaking.
+      else compared = { diffs: [{ action: 'replace', type: 'breaking', description: `the definition moves from ${specVersion(beforeDoc, format)} to ${specVersion(afterDoc, format)}, which the breaking-change diff cannot compare, so the whole change counts as breaking`, path: [] }] };
     }
     const diff = proto
       ? proto.map(f => f.entry)

@@ -13,6 +13,12 @@ const rules: Rule[] = [
     description: "A changed OpenAPI or AsyncAPI definition breaks a rule of the Spectral ruleset kept in schemas/api-lint/ (Spectral's rule code leads the message).",
     example: 'info:\n  title: Payments API  # no contact: info-contact',
   },
+  {
+    id: 'api-lint-timeout',
+    severity: 'error',
+    description: 'Spectral did not finish linting a changed API definition within the time bound (report --lint-timeout) and was stopped: the definition is not linted.',
+    example: "schema:\n  type: string\n  pattern: '^(a|a)*$'\n  example: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!",
+  },
 ];
 
 export const apiRules = rules.reduce((registry, rule) => registry.add(rule), new RuleRegistry());

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { DEFAULT_API_CHANGE_POLICY, UsageError } from '../config/gitopsConfig.ts';
-import type { Diagnostic, Severity } from '../diagnostic.ts';
+import type { Diagnostic, Range, Severity } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { ApiDefinition } from './apiChanges.ts';
 import { definitionOverLimit, resolvedTooDeepProblem } from '../catalog/apiRefs.ts';
@@ -46,6 +46,20 @@ export async function loadApiRuleset(root: string, path: string): Promise<Record
   return { extends: resolved, rules };
 }
 
+/** A definition as the linter takes it (plain data, so it can cross to the lint thread). */
+export interface LintTarget {
+  text: string;
+  file: string;
+  /** An inline definition: the range of the entity's `spec.definition`, where its findings land. */
+  inlineRange?: Range;
+}
+
+/** The LintTarget of a changed definition. */
+export function lintTargetOf(definition: ApiDefinition): LintTarget {
+  const entity = definition.inlineIn;
+  return { text: definition.text, file: definition.file, ...(entity ? { inlineRange: entity.locate(entity.document, ['spec', 'definition']) } : {}) };
+}
+
 /**
  * Lints each changed OpenAPI/AsyncAPI definition with Spectral under the given ruleset and returns
  * its findings as Diagnostics (`api-lint`, Spectral's rule code in the message) at the definition
@@ -54,13 +68,13 @@ export async function loadApiRuleset(root: string, path: string): Promise<Record
  * host path): each refused `$ref` is an `api-ref-outside-repo` finding. A definition over the parsers'
  * limits (definitionOverLimit) is that one finding and is not linted.
  */
-export async function lintApiDefinitions(definitions: readonly ApiDefinition[], ruleset: Record<string, unknown>, repo: RepoFiles): Promise<Diagnostic[]> {
+export async function lintApiDefinitions(definitions: readonly LintTarget[], ruleset: Record<string, unknown>, repo: RepoFiles): Promise<Diagnostic[]> {
   if (definitions.length === 0) return [];
   const { Spectral, Document } = require('@stoplight/spectral-core') as typeof import('@stoplight/spectral-core');
   const Parsers = require('@stoplight/spectral-parsers') as typeof import('@stoplight/spectral-parsers');
   const diagnostics: Diagnostic[] = [];
   for (const definition of definitions) {
-    const inlineRange = definition.inlineIn ? definition.inlineIn.locate(definition.inlineIn.document, ['spec', 'definition']) : undefined;
+    const { inlineRange } = definition;
     const over = definitionOverLimit(definition.text, definition.file, repo.limits);
     if (over) {
       diagnostics.push(inlineRange ? { ...over, range: inlineRange } : over);
@@ -82,8 +96,8 @@ export async function lintApiDefinitions(definitions: readonly ApiDefinition[], 
     diagnostics.push(...findings.map(f => (inlineRange && f.file === definition.file ? { ...f, range: inlineRange } : f)));
     const offset = inlineRange ? inlineRange.start.line : 0;
     for (const r of results) {
-      const line = (n: number) => (definition.inlineIn ? offset + 1 + n : n + 1);
-      const column = (n: number) => (definition.inlineIn ? 1 : n + 1);
+      const line = (n: number) => (inlineRange ? offset + 1 + n : n + 1);
+      const column = (n: number) => (inlineRange ? 1 : n + 1);
       diagnostics.push({
         ruleId: 'api-lint',
         severity: SEVERITY[r.severity] ?? 'info',

@@ -13,7 +13,8 @@ import { DEFAULT_DEFINITION_LIMITS } from '../catalog/apiRefs.ts';
 import { readRepoFile } from '../load/repoPath.ts';
 import { apiChanges, type ApiChange } from './apiChanges.ts';
 import { entityChanges, impact, lostConsumers, type EntityChanges, type Impact, type Rename } from './entityChanges.ts';
-import { lintApiDefinitions, loadApiRuleset } from './lintApiDefinitions.ts';
+import { lintTargetOf } from './lintApiDefinitions.ts';
+import { lintApiDefinitionsBounded } from './boundedLint.ts';
 import { changeGraph, type ChangeGraph } from './mermaidGraph.ts';
 import { newRelations, type NewRelation } from './newRelations.ts';
 
@@ -50,9 +51,10 @@ export interface PrReportData {
 /**
  * Compares the repo at `root` (the head) with `baseRef` and returns the report's data and the
  * Diagnostics the comparison itself finds (breaking API changes, Spectral findings on changed
- * definitions). Reads git and the file system; throws UsageError when the base cannot be read.
+ * definitions). `lintTimeoutSeconds`: how long Spectral may take per changed definition (boundedLint,
+ * LINT_TIMEOUT_SECONDS by default). Reads git and the file system; throws UsageError when the base cannot be read.
  */
-export async function prepareReport(root: string, baseRef: string, today: string): Promise<{ data: PrReportData; diagnostics: Diagnostic[] }> {
+export async function prepareReport(root: string, baseRef: string, today: string, lintTimeoutSeconds?: number): Promise<{ data: PrReportData; diagnostics: Diagnostic[] }> {
   const changedFiles = gitChangedFiles(root, baseRef);
   const config = await loadConfig(root);
   const dir = await checkoutBase(root, baseRef);
@@ -82,7 +84,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
     // Each side's $refs are resolved from its own tree: the base from the base checkout, never the head's files.
     const revisions = { base: { repoFileSet: baseFileSet, read: readerOf(dir, baseFileSet) }, head: { repoFileSet, read: readHead }, changedFiles: new Set(changedFiles) };
     const api = changedFiles.length ? apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: config.apiChanges, repoUrl: config.repoUrl, limits, revisions, compare: (await import('api-smart-diff')).apiCompare as never }) : { changes: [], diagnostics: [], definitions: [] };
-    const lint = api.definitions.length ? await lintApiDefinitions(api.definitions, await loadApiRuleset(root, config.apiChanges.ruleset), { repoFileSet, read: readHead, limits }) : [];
+    const lint = await lintApiDefinitionsBounded(api.definitions.map(lintTargetOf), { root, files: head.repoFiles, limits, rulesetPath: config.apiChanges.ruleset }, { repoFileSet, read: readHead, limits }, lintTimeoutSeconds);
     const impacts = impact(changes, head.entities);
     return {
       data: {

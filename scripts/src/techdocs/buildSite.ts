@@ -9,8 +9,9 @@ import { stringify } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 import { fileIncludesOutside } from './fileIncludes.ts';
-import { checkMkdocsSafety, deniedExtensions, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsConfigAsUsed, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
+import { checkMkdocsSafety, deniedExtensions, pluginsOf, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsConfigAsUsed, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
 import { parseYaml } from '../load/parseYaml.ts';
+import { DEFAULT_GENERATOR_SETTINGS, sanitizeAsTechdocs, type SanitizedMkdocs, type TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 
 const require = createRequire(import.meta.url);
@@ -76,19 +77,31 @@ export function describeTechdocsCore(found: TechdocsCore = techdocsCore()): stri
 /**
  * Builds one TechDocs site with @techdocs/cli (no Docker, mkdocs from the machine) from a temporary
  * copy, since the CLI rewrites mkdocs.yml in place. Fails loudly where the CLI would exit 0 anyway.
+ * `settings` are the managed Backstage's techdocs.generator.mkdocs settings, applied as its
+ * TechdocsGenerator applies them: legacyCopyReadmeMdToIndexMd, omitTechdocsCorePlugin and defaultPlugins
+ * through the CLI's own flags; dangerouslyAllowAdditionalPlugins the site lists through --defaultPlugin
+ * (which allows a plugin and adds it only where it is missing); disableExternalFonts with techdocs-node's
+ * own patch of the copy. A site that uses a key of dangerouslyAllowAdditionalKeys is refused: the CLI
+ * cannot keep it, so what it built would not be what Backstage builds.
  */
-export async function buildSite(root: string, mkdocsFile: string, commit: string, defaultSiteName?: string): Promise<BuiltSite> {
+export async function buildSite(root: string, mkdocsFile: string, commit: string, defaultSiteName?: string, settings: TechdocsGeneratorSettings = DEFAULT_GENERATOR_SETTINGS): Promise<BuiltSite> {
   const started = Date.now();
   const work = await mkdtemp(join(tmpdir(), 'gitops-techdocs-'));
   const folder = posix.dirname(mkdocsFile);
   // Docs are PR content: a link to a host file must not be copied into a public site.
   const text = defaultSiteName === undefined ? await readFile(realRepoPath(root, mkdocsFile), 'utf8') : undefined;
   const config = text === undefined ? {} : readableConfig(text);
-  // What @techdocs/cli generate hands MkDocs: techdocs-node's sanitizeMkdocsYml removes every other key
-  // (hooks, INHERIT, theme.custom_dir…) and plugin before MkDocs reads the file, so only that is judged.
-  const used = mkdocsConfigAsUsed(config.all, false);
+  // What @techdocs/cli generate hands MkDocs: techdocs-node's own sanitizeMkdocsYml, run here with the
+  // managed Backstage's settings, removes keys, plugins and extensions before MkDocs reads the file, so only what it leaves is judged.
+  const sanitized = text === undefined ? undefined : await sanitizeAsTechdocs(text, settings);
+  const used = mkdocsConfigAsUsed(config.all, false, sanitized);
+  const extraKeys = isRecord(used) ? settings.additionalKeys.filter(key => Object.hasOwn(used, key)) : [];
+  if (extraKeys.length) throw new Error(`${mkdocsFile} uses ${extraKeys.map(k => `'${k.slice(0, 100)}'`).join(', ')}, which the managed Backstage keeps (techdocs.generator.mkdocs.dangerouslyAllowAdditionalKeys) but @techdocs/cli cannot: the build would differ from Backstage's. The site is not built.`);
   const refused = deniedExtensions(used, loadTechdocsPolicy(root));
   if (refused.length) throw new Error(`${mkdocsFile} uses the markdown extension '${refused[0].name}', which is refused: ${refused[0].reason}. The site is not built.`);
+  const policy = loadTechdocsPolicy(root);
+  const unreviewed = settings.defaultPlugins.filter(plugin => !policy.plugins.includes(plugin));
+  if (unreviewed.length) throw new Error(`The managed Backstage's app-config adds the mkdocs plugin${unreviewed.length === 1 ? '' : 's'} ${unreviewed.map(p => `'${p}'`).join(', ')} to every site (techdocs.generator.mkdocs.defaultPlugins), which schemas/techdocs-policy.json does not allow. The site is not built.`);
   // A `..` path joined onto the temporary copy collapses at / and would write (or read) anywhere.
   const outside = mkdocsPathsOutside(used, folder === '.' ? '' : folder);
   if (outside.length) throw new SitePathsOutsideError(mkdocsFile, outside);
@@ -96,19 +109,42 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   const docs = posix.join(folder, config.docs_dir ?? 'docs');
   const copyTo = resolve(source, config.docs_dir ?? 'docs');
   if (!copyTo.startsWith(`${source}${sep}`) || !resolve(root, docs).startsWith(`${resolve(root)}${sep}`)) throw new SitePathsOutsideError(mkdocsFile, [{ path: ['docs_dir'], key: 'docs_dir', value: String(config.docs_dir) }]);
-  await copyDocs(root, docs, copyTo);
+  // With legacyCopyReadmeMdToIndexMd a site may be a README alone: techdocs-node creates the docs folder.
+  if (!settings.legacyCopyReadmeMdToIndexMd || existsSync(join(root, docs))) await copyDocs(root, docs, copyTo);
+  else await mkdir(source, { recursive: true });
+  if (settings.legacyCopyReadmeMdToIndexMd) await copyReadmes(root, folder, source);
   if (defaultSiteName === undefined) await cp(realRepoPath(root, mkdocsFile), join(source, posix.basename(mkdocsFile)));
-  if (text !== undefined) await copyIncludedSites(root, folder === '.' ? '' : folder, mkdocsFile, text, source, loadTechdocsPolicy(root));
+  if (text !== undefined) await copyIncludedSites(root, folder === '.' ? '' : folder, mkdocsFile, text, source, policy);
   // techdocs-node's default config, named after the entity as Backstage's own builder names it (the CLI's
   // --site-name takes no value, so through the CLI every such site would be "Documentation Site").
   else await writeFile(join(source, 'mkdocs.yml'), stringify({ site_name: defaultSiteName, docs_dir: 'docs', plugins: ['techdocs-core'] }));
-  await refuseUnsafeIncludes(source, posix.basename(mkdocsFile), mkdocsFile, loadTechdocsPolicy(root));
+  await refuseUnsafeIncludes(source, posix.basename(mkdocsFile), mkdocsFile, policy, sanitized);
+  if (settings.disableExternalFonts) {
+    // techdocs-node's own patch; it only sets theme.font, which its sanitizer keeps, so running it first is the same.
+    const { patchMkdocsYmlWithFontDisabled } = require(require.resolve('@backstage/plugin-techdocs-node/dist/stages/generate/mkdocsPatchers.cjs.js', { paths: [dirname(require.resolve('@techdocs/cli/package.json'))] })) as { patchMkdocsYmlWithFontDisabled: (path: string, logger: unknown) => Promise<void> };
+    const quiet = { warn: () => {}, info: () => {}, debug: () => {}, error: () => {}, child: () => quiet };
+    await patchMkdocsYmlWithFontDisabled(join(source, defaultSiteName === undefined ? posix.basename(mkdocsFile) : 'mkdocs.yml'), quiet);
+  }
+  const listed = isRecord(used) && Array.isArray(used.plugins) ? new Set(used.plugins.flatMap(p => (typeof p === 'string' ? [p] : isRecord(p) ? Object.keys(p) : []))) : new Set<string>();
+  // --defaultPlugin allows a plugin and adds it where plugins: lacks it; one only nested under group would be added at the top.
+  const nestedOnly = settings.additionalPlugins.filter(p => !listed.has(p) && isRecord(used) && pluginsOf(used.plugins, ['plugins']).some(entry => entry.name === p));
+  if (nestedOnly.length) throw new Error(`${mkdocsFile} uses the mkdocs plugin '${nestedOnly[0].slice(0, 100)}' under group only, which the managed Backstage keeps (techdocs.generator.mkdocs.dangerouslyAllowAdditionalPlugins) but @techdocs/cli can only allow by adding it to plugins: the build would differ from Backstage's. List it in plugins too, or remove it. The site is not built.`);
+  const generatorFlags = [
+    ...(settings.legacyCopyReadmeMdToIndexMd ? ['--legacyCopyReadmeMdToIndexMd'] : []),
+    ...(settings.omitTechdocsCorePlugin ? ['--omitTechdocsCoreMkdocsPlugin'] : []),
+    ...new Set([...settings.defaultPlugins, ...settings.additionalPlugins.filter(p => listed.has(p))]),
+  ];
+  const plugins = generatorFlags.filter(f => !f.startsWith('--'));
+  // Names come from files a pull request may edit, and go on the CLI's command line: an option-like one would be read as a flag.
+  const oddName = plugins.find(plugin => !/^[A-Za-z0-9][A-Za-z0-9_.\/-]*$/.test(plugin));
+  if (oddName !== undefined) throw new Error(`The mkdocs plugin name ${JSON.stringify(oddName.slice(0, 100))} (techdocs.generator.mkdocs in the managed Backstage's app-config) is not a plugin name. The site is not built.`);
+  const flags = [...generatorFlags.filter(f => f.startsWith('--')), ...(plugins.length ? ['--defaultPlugin', ...plugins] : [])];
   const site = join(work, 'site');
   const cli = join(dirname(require.resolve('@techdocs/cli/package.json')), 'bin', 'techdocs-cli');
   const shim = techdocsCorePath();
   // mkdocs.yml is PR content and can read any variable (`!ENV`): the build sees only the allow-list.
   const env = childEnv();
-  const output = await run(process.execPath, [cli, 'generate', '--no-docker', '--source-dir', source, '--output-dir', site, '--etag', commit, '-v'], {
+  const output = await run(process.execPath, [cli, 'generate', '--no-docker', '--source-dir', source, '--output-dir', site, '--etag', commit, '-v', ...flags], {
     ...env,
     // The stand-in plugin lives in this repo: Python must not write its bytecode cache there.
     PYTHONDONTWRITEBYTECODE: '1',
@@ -140,6 +176,22 @@ async function copyDocs(root: string, docs: string, copyTo: string): Promise<voi
   }
   // A .git folder never goes into the build: a snippet could paste its config (a checkout's token) into a page.
   await cp(join(root, docs), copyTo, { recursive: true, filter: path => basename(path) !== '.git' });
+}
+
+/**
+ * Copies the site folder's README.md and readme.md (repo-relative `folder`) into the build copy `source`,
+ * where techdocs-node's patchIndexPreBuild (legacyCopyReadmeMdToIndexMd) looks for them, after refusing
+ * (throws) a link out of the repo or a line that pastes a host file, as copyDocs does.
+ */
+async function copyReadmes(root: string, folder: string, source: string): Promise<void> {
+  for (const name of ['README.md', 'readme.md']) {
+    const file = posix.join(folder, name);
+    if (!existsSync(join(root, file))) continue;
+    const text = await readFile(realRepoPath(root, file), 'utf8');
+    const include = fileIncludesOutside(text)[0];
+    if (include) throw new Error(`${file}:${include.line} reads ${JSON.stringify(include.target.slice(0, 200))}, outside the docs site (${include.how === 'snippet' ? '--8<--' : 'PlantUML source='}). The site is not built.`);
+    await writeFile(join(source, name), text);
+  }
 }
 
 // Configs one site's navs may include, all told (as the gate's MAX_INCLUDED_CONFIGS).
@@ -214,9 +266,9 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
  * fails checkMkdocsSafety as a site's own mkdocs.yml would: the plugin reads every included config with
  * MkDocs' own loader (python tags construct objects) in the job that publishes the docs. Follows includes
  * of includes; `config` is the copy's mkdocs.yml (relative to `source`), `shown` its repo path for
- * messages, `policy` the repo's TechDocs policy.
+ * messages, `policy` the repo's TechDocs policy, `sanitized` what TechDocs' sanitizer removes of the site's own config.
  */
-async function refuseUnsafeIncludes(source: string, config: string, shown: string, policy: TechdocsPolicy): Promise<void> {
+async function refuseUnsafeIncludes(source: string, config: string, shown: string, policy: TechdocsPolicy, sanitized?: SanitizedMkdocs): Promise<void> {
   const files = await listFiles(source);
   const fileSet = new Set(files);
   const seen = new Set([config]);
@@ -231,7 +283,7 @@ async function refuseUnsafeIncludes(source: string, config: string, shown: strin
     // (The site's own config goes on to TechDocs' reader, whose error says where.)
     const unreadable = file === config ? undefined : (parsed.problems.find(p => p.severity === 'error') ?? (isRecord(parsed.documents[0]) ? undefined : { message: 'it is not a YAML mapping' }));
     if (unreadable) throw new Error(`${shown} includes ${file}, which cannot be read as the gate reads it (${unreadable.message.split('\n')[0].slice(0, 200)}). The site is not built.`);
-    const unsafe = checkMkdocsSafety({ file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, text, fileSet, policy, file !== config).find(d => d.severity === 'error');
+    const unsafe = checkMkdocsSafety({ file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, text, fileSet, policy, file !== config, file === config ? sanitized : undefined).find(d => d.severity === 'error');
     if (unsafe) throw new Error(file === config ? `${shown} is refused: ${unsafe.message} The site is not built.` : `${shown} includes ${file} (mkdocs-monorepo-plugin), which is refused: ${unsafe.message} The site is not built.`);
     for (const include of monorepoIncludes(mkdocsConfigAsBuilt(text))) {
       const target = includeTarget(include, folder, '');

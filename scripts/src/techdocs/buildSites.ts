@@ -6,6 +6,7 @@ import { parseYaml } from '../load/parseYaml.ts';
 import { buildFindings, pagesNamed } from './buildFindings.ts';
 import { siteNameOf, type BuildableSite } from './techdocsSites.ts';
 import { readRepoFile } from '../load/repoPath.ts';
+import type { TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
 
 export interface BuildInput {
   root: string;
@@ -15,6 +16,8 @@ export interface BuildInput {
   /** Keep each built site under `<outDir>/<namespace>/<kind>/<name>/`, the layout Backstage reads; else discard it. */
   outDir?: string;
   log(line: string): void;
+  /** The managed Backstage's techdocs.generator.mkdocs settings (default: techdocs-node's defaults). */
+  settings?: TechdocsGeneratorSettings;
 }
 
 export interface BuildResult {
@@ -41,7 +44,7 @@ export async function buildSites(input: BuildInput): Promise<{ results: BuildRes
     const progress = `[${index + 1}/${bySource.size}] ${mkdocsFile}`;
     const triplets = sites.map(s => s.triplet);
     try {
-      const built = await buildSite(input.root, mkdocsFile, input.commit, sites[0].generated ? siteNameOf(sites[0]) : undefined);
+      const built = await buildSite(input.root, mkdocsFile, input.commit, sites[0].generated ? siteNameOf(sites[0]) : undefined, input.settings);
       try {
         if (input.outDir) for (const triplet of triplets) await copySite(built.directory, input.outDir, triplet);
       } finally {

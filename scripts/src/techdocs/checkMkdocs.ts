@@ -3,7 +3,8 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { fileIncludeFindings } from './fileIncludes.ts';
-import { checkMkdocsSafety, DEFAULT_TECHDOCS_POLICY, mkdocsPathsOutside, pluginsOf, TECHDOCS_KEPT_KEYS, TECHDOCS_KEPT_THEME_KEYS, type TechdocsPolicy } from './mkdocsSafety.ts';
+import { checkMkdocsSafety, DEFAULT_TECHDOCS_POLICY, mkdocsPathsOutside, pluginsOf, type TechdocsPolicy } from './mkdocsSafety.ts';
+import { DEFAULT_GENERATOR_SETTINGS, type SanitizedMkdocs, type TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
 
 // Why TechDocs' removal of a key matters to the site's authors (the build goes on without it).
 const DROPPED_KEY_EFFECT: Record<string, string> = {
@@ -15,13 +16,17 @@ const DROPPED_KEY_EFFECT: Record<string, string> = {
  * An mkdocs.yml as TechDocs will build it: a site name, a docs folder inside the site and not the
  * config's own folder (MkDocs refuses that), with an index.md (or README.md, which MkDocs builds to
  * index.html) unless the config is `included` by another site's nav (mkdocs-monorepo-plugin merges its
- * pages into the including site, whose index is the landing page), nav entries that exist (an error with
- * `strict: true`, which TechDocs keeps and which makes MkDocs abort on the warning), and warnings for what
- * TechDocs' sanitiser removes before building (keys, theme keys, plugins: they have no effect); with the
- * file's `text`, nothing that reads the build's environment or runs code (see checkMkdocsSafety).
+ * pages into the including site, whose index is the landing page; with the managed Backstage's
+ * legacyCopyReadmeMdToIndexMd a README.md or readme.md of docs_dir or of the site's folder, which TechDocs
+ * copies to index.md), nav entries that exist (an error with `strict: true`, which TechDocs keeps and which
+ * makes MkDocs abort on the warning), and warnings for what TechDocs' sanitiser removes before building
+ * (`sanitized`: sanitizeAsTechdocs' answer for the managed Backstage's `settings`; keys, theme keys,
+ * plugins, markdown extensions and their options: they have no effect); with the file's `text`, nothing
+ * that reads the build's environment or runs code (see checkMkdocsSafety).
  */
-export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, options: { text?: string; policy?: TechdocsPolicy; pages?: readonly { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean } = {}): Diagnostic[] {
-  const safety = [...checkMkdocsSafety(source, options.text, repoFiles, options.policy ?? DEFAULT_TECHDOCS_POLICY, options.included), ...(options.pages ?? []).flatMap(page => fileIncludeFindings(page.file, page.text))];
+export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, options: { text?: string; policy?: TechdocsPolicy; pages?: readonly { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean; sanitized?: SanitizedMkdocs; settings?: TechdocsGeneratorSettings } = {}): Diagnostic[] {
+  const settings = options.settings ?? DEFAULT_GENERATOR_SETTINGS;
+  const safety = [...checkMkdocsSafety(source, options.text, repoFiles, options.policy ?? DEFAULT_TECHDOCS_POLICY, options.included, options.sanitized), ...(options.pages ?? []).flatMap(page => fileIncludeFindings(page.file, page.text))];
   // For mkdocs.yml `<<` is a merge key after all (MkDocs and TechDocs expand it): mkdocs-merge-key says so.
   const merges = safety.some(d => d.ruleId === 'mkdocs-merge-key');
   const diagnostics: Diagnostic[] = [...source.problems.filter(p => !(merges && p.ruleId === 'yaml-merge-key')), ...safety];
@@ -49,9 +54,9 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
     if (!flagged.has('mkdocs-path-outside')) diagnostics.push(at(['docs_dir'], 'mkdocs-path-outside', 'error', `docs_dir ${docsDir} is outside the docs site; TechDocs refuses to build it.`, 'Keep docs_dir inside the folder that holds mkdocs.yml.'));
   } else if (configFolder && !options.included) {
     diagnostics.push(at(['docs_dir'], 'mkdocs-invalid', 'error', `docs_dir ${JSON.stringify(docsDir.slice(0, 200))} is the folder that holds mkdocs.yml itself; MkDocs refuses to build the site: "The 'docs_dir' should not be the parent directory of the config file."`, 'Move the Markdown into a folder next to mkdocs.yml (docs/, the default) and set docs_dir to it, or remove docs_dir.'));
-  } else if (docsFiles.length === 0) {
+  } else if (docsFiles.length === 0 && !(settings.legacyCopyReadmeMdToIndexMd && legacyReadme(folder, docsPath, repoFiles))) {
     diagnostics.push(at(config.docs_dir ? ['docs_dir'] : [], 'mkdocs-docs-dir-missing', 'error', `The docs folder ${docsPath}/ does not exist or is empty.`, `Create ${docsPath}/index.md, or point docs_dir at the folder with the Markdown.`));
-  } else if (!options.included && !repoFiles.has(`${docsPath}/index.md`) && !repoFiles.has(`${docsPath}/README.md`)) {
+  } else if (!options.included && !repoFiles.has(`${docsPath}/index.md`) && !repoFiles.has(`${docsPath}/README.md`) && !(settings.legacyCopyReadmeMdToIndexMd && legacyReadme(folder, docsPath, repoFiles))) {
     // MkDocs builds README.md to index.html when there is no index.md. A config another site's nav
     // includes needs none: its pages become a section of that site, whose own index is the landing page.
     diagnostics.push(at([], 'mkdocs-index-missing', 'error', `${docsPath}/ has neither index.md nor README.md; without one the site has no index.html and Backstage shows an empty Docs tab.`, 'Add index.md (or README.md) as the landing page.'));
@@ -70,27 +75,16 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
   }
   // TechDocs' sanitiser works on a site's own mkdocs.yml only; an included config is read by mkdocs-monorepo-plugin.
   if (options.included) return diagnostics;
-  for (const key of Object.keys(config)) {
-    if (key === '<<' && merges) continue;
-    if (!TECHDOCS_KEPT_KEYS.has(key)) {
-      const effect = DROPPED_KEY_EFFECT[key];
-      diagnostics.push(at([key], 'mkdocs-dropped-key', 'warning', `TechDocs removes '${key.slice(0, 100)}' from mkdocs.yml before building, so it has no effect in Backstage${effect ? ` (${effect})` : ''}.`, key === 'INHERIT' ? 'Write the settings the site needs into this mkdocs.yml, and remove INHERIT.' : 'Remove it.', true));
-    }
-  }
-  if (isRecord(config.theme)) {
-    for (const key of Object.keys(config.theme).filter(k => !TECHDOCS_KEPT_THEME_KEYS.has(k))) {
-      diagnostics.push(at(['theme', key], 'mkdocs-dropped-key', 'warning', `TechDocs removes theme.${key.slice(0, 100)} before building; it has no effect in Backstage.`, 'Remove it; TechDocs keeps only theme name, font, icon, logo, favicon, language, direction, palette and features.', true));
-    }
-  }
   const allowed = new Set((options.policy ?? DEFAULT_TECHDOCS_POLICY).plugins);
-  for (const plugin of pluginsOf(config.plugins, ['plugins']).filter(p => p.dropped)) {
-    const name = plugin.name.slice(0, 200);
-    const [message, hint] = plugin.name === 'monorepo'
-      ? [`TechDocs removes the mkdocs plugin 'monorepo' before building; it has no effect: techdocs-core loads mkdocs-monorepo-plugin itself, so !include in nav works without it.`, 'Remove it from plugins (techdocs-core is enough).']
-      : allowed.has(plugin.name)
-        ? [`TechDocs removes the mkdocs plugin '${name}' before building (it is not in TechDocs' own list of plugins), so it never runs.`, 'Only techdocs-core, search, redirects and group survive; remove it, or have the platform team build with it (@techdocs/cli --defaultPlugin).']
-        : [`TechDocs removes the mkdocs plugin '${name}' before building, so it never runs (in Backstage or in techdocs build) and has no effect; it is not in schemas/techdocs-policy.json either.`, 'Remove it; ask the platform team if the site needs it.'];
-    diagnostics.push(at(plugin.path, 'mkdocs-dropped-key', 'warning', message, hint));
+  // The managed Backstage adds its defaultPlugins to every site it builds: each runs in the build job too.
+  for (const plugin of settings.defaultPlugins.filter(p => !allowed.has(p))) {
+    diagnostics.push(at('plugins' in config ? ['plugins'] : [], 'mkdocs-plugin-not-allowed', 'error', `The managed Backstage's app-config adds the mkdocs plugin '${plugin.slice(0, 200)}' to every site (techdocs.generator.mkdocs.defaultPlugins), and it is not in schemas/techdocs-policy.json: the build would run its Python in the job that builds the docs.`, 'Have the platform team review it and add it to schemas/techdocs-policy.json, or remove it from defaultPlugins.', true));
+  }
+  const plugins = new Map(pluginsOf(config.plugins, ['plugins']).map(p => [JSON.stringify(p.path), p]));
+  for (const path of (options.sanitized?.removed ?? []).slice(0, 50)) {
+    if (path[0] === '<<' && merges) continue;
+    const finding = droppedFinding(config, path, plugins.get(JSON.stringify(path))?.name, allowed);
+    diagnostics.push(at(path, 'mkdocs-dropped-key', 'warning', finding.message, finding.hint, typeof path[path.length - 1] === 'string'));
   }
   return diagnostics;
 }
@@ -126,4 +120,41 @@ function checkNav(nav: unknown[], path: PathSegment[], docsPath: string, repoFil
       ? at(where, 'mkdocs-nav-missing', 'error', `${quoted}: with strict: true (which TechDocs keeps) MkDocs aborts on this warning ("Aborted with … warnings in strict mode!"): the site does not build, so techdocs build and publish fail.`, 'Fix the path (relative to docs_dir) or add the page.')
       : at(where, 'mkdocs-nav-missing', 'warning', `${quoted}: MkDocs builds the site with a warning, and this nav entry leads nowhere.`, 'Fix the path (relative to docs_dir) or add the page.'));
   }
+}
+
+/**
+ * What techdocs-node's patchIndexPreBuild copies to index.md when legacyCopyReadmeMdToIndexMd is on and
+ * docs_dir has no index.md: the first of docs_dir's README.md or readme.md, then the site folder's.
+ */
+export function legacyReadme(folder: string, docsPath: string, repoFiles: ReadonlySet<string>): string | undefined {
+  const base = folder ? `${folder}/` : '';
+  return [`${docsPath}/README.md`, `${docsPath}/readme.md`, `${base}README.md`, `${base}readme.md`].find(file => repoFiles.has(file));
+}
+
+/** The message and hint for one thing TechDocs' sanitiser removes, at `path` of the config as written (`plugin`: the plugin's name when it is a plugin entry). */
+function droppedFinding(config: Record<string, unknown>, path: (string | number)[], plugin: string | undefined, allowed: ReadonlySet<string>): { message: string; hint: string } {
+  const shown = (value: unknown) => String(value).slice(0, 200);
+  if (path.length === 1) {
+    const key = String(path[0]);
+    const effect = DROPPED_KEY_EFFECT[key];
+    return { message: `TechDocs removes '${key.slice(0, 100)}' from mkdocs.yml before building, so it has no effect in Backstage${effect ? ` (${effect})` : ''}.`, hint: key === 'INHERIT' ? 'Write the settings the site needs into this mkdocs.yml, and remove INHERIT.' : 'Remove it, or have the platform team allow it (techdocs.generator.mkdocs.dangerouslyAllowAdditionalKeys in the managed Backstage\'s app-config).' };
+  }
+  if (path[0] === 'theme' && path.length === 2) {
+    return { message: `TechDocs removes theme.${shown(path[1]).slice(0, 100)} before building; it has no effect in Backstage.`, hint: 'Remove it; TechDocs keeps only theme name, font, icon, logo, favicon, language, direction, palette and features.' };
+  }
+  if (plugin !== undefined) {
+    if (plugin === 'monorepo') return { message: `TechDocs removes the mkdocs plugin 'monorepo' before building; it has no effect: techdocs-core loads mkdocs-monorepo-plugin itself, so !include in nav works without it.`, hint: 'Remove it from plugins (techdocs-core is enough).' };
+    return allowed.has(plugin)
+      ? { message: `TechDocs removes the mkdocs plugin '${shown(plugin)}' before building (it is not in TechDocs' own list of plugins), so it never runs.`, hint: 'Only techdocs-core, search, redirects and group survive; remove it, or have the platform team allow it (techdocs.generator.mkdocs.dangerouslyAllowAdditionalPlugins or defaultPlugins in the managed Backstage\'s app-config).' }
+      : { message: `TechDocs removes the mkdocs plugin '${shown(plugin)}' before building, so it never runs (in Backstage or in techdocs build) and has no effect; it is not in schemas/techdocs-policy.json either.`, hint: 'Remove it; ask the platform team if the site needs it.' };
+  }
+  if (path[0] === 'markdown_extensions' && path.length === 2) {
+    const entry = Array.isArray(config.markdown_extensions) ? config.markdown_extensions[path[1] as number] : undefined;
+    const name = typeof entry === 'string' ? entry : isRecord(entry) ? Object.keys(entry).join(', ') : '';
+    return { message: `TechDocs removes the markdown extension '${shown(name)}' before building: it drops every extension named as module:Class (any Python class could be loaded that way), so it never runs and its syntax stays unrendered.`, hint: 'Name the extension by its module (e.g. pymdownx.details), or remove it.' };
+  }
+  if (path[0] === 'markdown_extensions' && path.length === 4) {
+    return { message: `TechDocs removes the option ${shown(path[3])} of the markdown extension '${shown(path[2])}' before building (it would run a command or read files of the build machine), so it has no effect.`, hint: 'Remove the option; the extension runs with its defaults (plantuml_markdown: use server:).' };
+  }
+  return { message: `TechDocs removes ${path.map(shown).join('.').slice(0, 200)} from mkdocs.yml before building; it has no effect in Backstage.`, hint: 'Remove it.' };
 }

@@ -61,6 +61,8 @@ export function fileIncludesOutside(text: string): FileInclude[] {
   let afterMarker = false;
   const add = (raw: string, i: number, target: string, how: FileInclude['how']) => found.push({ line: i + 1, column: Math.max(raw.indexOf(target), 0) + 1, target, how });
   const lines = text.split(/\r\n|\r|\n/);
+  // Asked once: per line, a page without the word would be scanned whole again for every line.
+  const mentionsUml = /uml/i.test(text);
   const segments = lines.flatMap((line, i) => line.split(PYTHON_ONLY_BREAK).map(part => [part, i] as const));
   segments.forEach(([raw, i]) => {
     const line = pyStrip(raw);
@@ -81,14 +83,18 @@ export function fileIncludesOutside(text: string): FileInclude[] {
         return;
       }
     }
-    const include = /uml/i.test(text) ? PLANTUML_INCLUDE.exec(line) : null;
+    const include = mentionsUml ? PLANTUML_INCLUDE.exec(line) : null;
     if (include && blockLineLeavesSite(pyStrip(include[1].replace(/^(["'<])(.*)["'>]$/, '$2')))) add(raw, i, include[1], 'plantuml');
   });
-  if (/uml/i.test(text)) {
+  if (mentionsUml) {
     const joined = lines.join('\n');
+    // Matches come in text order: the line number is counted on from the previous match, not from the start.
+    let line = 0;
+    let counted = 0;
     for (const match of joined.matchAll(PLANTUML_SOURCE)) {
       if (!leavesSite(match[2])) continue;
-      const line = joined.slice(0, match.index).split('\n').length - 1;
+      for (let at = joined.indexOf('\n', counted); at !== -1 && at < match.index; at = joined.indexOf('\n', at + 1)) line++;
+      counted = match.index;
       add(lines[line], line, match[2], 'plantuml');
     }
   }

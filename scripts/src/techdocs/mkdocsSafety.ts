@@ -6,19 +6,10 @@ import { mergeKeyRanges } from '../load/parseYaml.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import { toRange } from '../load/yamlPath.ts';
+import type { SanitizedMkdocs } from './techdocsSanitizer.ts';
 import defaultPolicy from '../../../schemas/techdocs-policy.json' with { type: 'json' };
 
 const require = createRequire(import.meta.url);
-
-// What @backstage/plugin-techdocs-node's sanitizeMkdocsYml (mkdocsPatchers, run by TechdocsGenerator and so
-// by @techdocs/cli generate, which every techdocs build and publish runs) keeps of mkdocs.yml before MkDocs
-// reads it: its ALLOWED_MKDOCS_KEYS and ALLOWED_THEME_KEYS, and DEFAULT_ALLOWED_MKDOCS_PLUGINS (the builds
-// pass no --defaultPlugin, so nothing else). Everything else is removed and never reaches MkDocs. The first
-// two are exported by its helpers only at a cost the gate avoids, the last not at all: the copies are
-// pinned to the installed package by scripts/test/techdocs/sanitizer.test.ts.
-export const TECHDOCS_KEPT_KEYS: ReadonlySet<string> = new Set(['site_name', 'site_url', 'site_description', 'site_author', 'repo_url', 'repo_name', 'edit_uri', 'edit_uri_template', 'docs_dir', 'site_dir', 'nav', 'exclude_docs', 'not_in_nav', 'theme', 'plugins', 'markdown_extensions', 'extra', 'extra_css', 'use_directory_urls', 'strict', 'dev_addr', 'watch', 'copyright', 'remote_branch', 'remote_name', 'validation', 'google_analytics']);
-export const TECHDOCS_KEPT_THEME_KEYS: ReadonlySet<string> = new Set(['name', 'font', 'icon', 'logo', 'favicon', 'language', 'direction', 'palette', 'features']);
-export const TECHDOCS_KEPT_PLUGINS: ReadonlySet<string> = new Set(['techdocs-core', 'search', 'material/search', 'redirects', 'group', 'material/group']);
 
 // What mkdocs-monorepo-plugin 1.1.2 (parser.py, edit_uri.py) takes from a config a nav includes; MkDocs'
 // yaml_load also follows its INHERIT while reading it. Its plugins, hooks and the rest are never loaded.
@@ -26,29 +17,38 @@ const INCLUDED_KEYS = new Set(['site_name', 'nav', 'docs_dir', 'repo_url', 'edit
 
 /**
  * A parsed mkdocs.yml as the build uses it: for a site's own config (`included` false), what TechDocs'
- * sanitizer leaves (TECHDOCS_KEPT_*: other keys, theme keys and plugins removed, the group plugin's nested
- * plugins too); for a config a nav includes, the keys mkdocs-monorepo-plugin reads. Anything else is not
- * a mapping and is returned as it is. Pure.
+ * sanitizer leaves of it: `sanitized` (sanitizeAsTechdocs, techdocs-node's own sanitizeMkdocsYml run
+ * with the managed Backstage's settings) names what it removes; without it (the sanitizer refuses the
+ * file) the config is judged as written. For a config a nav includes, the keys mkdocs-monorepo-plugin
+ * reads. Anything else is not a mapping and is returned as it is. Pure; `config` is not changed.
  */
-export function mkdocsConfigAsUsed(config: unknown, included: boolean): unknown {
+export function mkdocsConfigAsUsed(config: unknown, included: boolean, sanitized?: SanitizedMkdocs): unknown {
   if (!isRecord(config)) return config;
-  const kept = Object.fromEntries(Object.entries(config).filter(([key]) => (included ? INCLUDED_KEYS : TECHDOCS_KEPT_KEYS).has(key)));
-  if (included) return kept;
-  if (isRecord(kept.theme)) kept.theme = Object.fromEntries(Object.entries(kept.theme).filter(([key]) => TECHDOCS_KEPT_THEME_KEYS.has(key)));
-  if ('plugins' in kept) kept.plugins = keptPlugins(kept.plugins, 0);
+  if (included) return Object.fromEntries(Object.entries(config).filter(([key]) => INCLUDED_KEYS.has(key)));
+  if (!sanitized) return config;
+  const keptKeys = new Set(sanitized.keptKeys);
+  const kept = Object.fromEntries(Object.entries(structuredClone(config)).filter(([key]) => keptKeys.has(key)));
+  // Deepest and last first, so that removing a list entry does not move the ones still to remove.
+  const paths = [...sanitized.removed].sort((a, b) => b.length - a.length || compareLast(b, a));
+  for (const path of paths) {
+    let parent: unknown = kept;
+    for (const segment of path.slice(0, -1)) parent = isRecord(parent) || Array.isArray(parent) ? (parent as Record<string | number, unknown>)[segment] : undefined;
+    const last = path[path.length - 1];
+    if (Array.isArray(parent) && typeof last === 'number' && last < parent.length) parent.splice(last, 1);
+    else if (isRecord(parent) && typeof last === 'string') delete parent[last];
+  }
   return kept;
 }
 
-/** sanitizeMkdocsPlugins' result: the list (or mapping) form as a list of the plugins TechDocs keeps, nested group plugins filtered too. */
-function keptPlugins(plugins: unknown, depth: number): unknown[] {
-  const entries = Array.isArray(plugins) ? plugins : isRecord(plugins) ? Object.entries(plugins).map(([name, options]) => ({ [name]: options })) : [];
-  return entries.flatMap(plugin => {
-    const name = typeof plugin === 'string' ? plugin : isRecord(plugin) && Object.keys(plugin).length === 1 ? Object.keys(plugin)[0] : undefined;
-    if (name === undefined || !TECHDOCS_KEPT_PLUGINS.has(name)) return [];
-    const options = isRecord(plugin) ? plugin[name] : undefined;
-    if (!isRecord(options) || !/(^|\/)group$/.test(name) || depth >= 5) return [plugin];
-    return [{ [name]: { ...options, plugins: keptPlugins(options.plugins, depth + 1) } }];
-  });
+function compareLast(a: (string | number)[], b: (string | number)[]): number {
+  const x = a[a.length - 1];
+  const y = b[b.length - 1];
+  return typeof x === 'number' && typeof y === 'number' ? x - y : 0;
+}
+
+/** Whether `sanitized` removes what `path` names (or what holds it). */
+export function removedByTechdocs(sanitized: SanitizedMkdocs | undefined, path: (string | number)[]): boolean {
+  return sanitized?.removed.some(removed => removed.length <= path.length && removed.every((segment, i) => segment === path[i])) ?? false;
 }
 
 /** schemas/techdocs-policy.json: the mkdocs plugins and YAML tags a team's docs may use. */
@@ -249,7 +249,7 @@ export const DEFAULT_TECHDOCS_POLICY: TechdocsPolicy = defaultPolicy as Techdocs
  * denied extensions and plugins TechDocs keeps but the policy does not allow. `text` is the file's YAML;
  * returns Diagnostics (errors) with the tag's or key's own line.
  */
-export function checkMkdocsSafety(source: SourceFile, text: string | undefined, repoFiles: ReadonlySet<string>, policy: TechdocsPolicy, included = false): Diagnostic[] {
+export function checkMkdocsSafety(source: SourceFile, text: string | undefined, repoFiles: ReadonlySet<string>, policy: TechdocsPolicy, included = false, sanitized?: SanitizedMkdocs): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const folder = posix.dirname(source.file) === '.' ? '' : posix.dirname(source.file);
   // A finding about a key that only `<<` brings in is shown on the `<<` line.
@@ -278,7 +278,7 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
   if (unsafeName) diagnostics.push(at(['site_name'], 'mkdocs-path-outside', `This config is included by another site's nav (mkdocs-monorepo-plugin), and ${unsafeName}.`, 'Give it a site_name without ".." segments, such as orders-api.'));
   const asWritten = config;
   // What never reaches MkDocs cannot reach the job: the rest is judged as the build uses it.
-  const used = mkdocsConfigAsUsed(config, included) as Record<string, unknown>;
+  const used = mkdocsConfigAsUsed(config, included, sanitized) as Record<string, unknown>;
   if ('hooks' in used) {
     diagnostics.push(at(['hooks'], 'mkdocs-hooks', 'hooks: runs the listed Python files inside the job that builds and publishes the docs.', 'Remove hooks; ask the platform team for a reviewed plugin instead.', true));
   }
@@ -306,7 +306,7 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
     diagnostics.push(at(path, 'mkdocs-unsafe-extension', `The markdown extension '${name.slice(0, 200)}' is refused: ${reason}.`, 'Copy the text into the page, or link to the file.', typeof path[1] === 'string'));
   }
   const allowed = new Set(policy.plugins);
-  for (const { path, name, options, optionsPath, dropped } of pluginsOf(included ? undefined : asWritten.plugins, ['plugins'])) {
+  for (const { path, name, options, optionsPath, dropped } of pluginsOf(included ? undefined : asWritten.plugins, ['plugins'], sanitized)) {
     // TechDocs removes it before building (a warning of checkMkdocs): it never runs.
     if (dropped) continue;
     for (const { key, problem } of /(^|\/)redirects$/.test(name) ? redirectProblems(options) : []) {
@@ -326,7 +326,7 @@ export interface MkdocsPluginEntry {
   name: string;
   options: unknown;
   optionsPath: (string | number)[];
-  /** Whether TechDocs' sanitizer removes it before building: a name outside TECHDOCS_KEPT_PLUGINS, a mapping of several names, or options that are not a mapping. */
+  /** Whether TechDocs' sanitizer removes it before building (as `sanitized` says; never without it). */
   dropped: boolean;
 }
 
@@ -335,13 +335,13 @@ export interface MkdocsPluginEntry {
  * of a name to its options), the mapping form MkDocs also reads, and those nested under the `group`
  * plugin (`group: {plugins: [...]}`), which loads them itself (and which TechDocs' sanitizer filters too).
  */
-export function pluginsOf(plugins: unknown, path: (string | number)[], depth = 0): MkdocsPluginEntry[] {
-  const drops = (name: string, options: unknown, alone: boolean) => !(alone && TECHDOCS_KEPT_PLUGINS.has(name) && (options === null || options === undefined || isRecord(options)));
+export function pluginsOf(plugins: unknown, path: (string | number)[], sanitized?: SanitizedMkdocs, depth = 0): MkdocsPluginEntry[] {
+  const drops = (entryPath: (string | number)[]) => removedByTechdocs(sanitized, entryPath);
   const entries: MkdocsPluginEntry[] = Array.isArray(plugins)
-    ? plugins.flatMap((plugin, i): MkdocsPluginEntry[] => (typeof plugin === 'string' ? [{ path: [...path, i], name: plugin, options: undefined, optionsPath: [...path, i], dropped: drops(plugin, undefined, plugin.length > 0) }] : isRecord(plugin) ? Object.entries(plugin).map(([name, options]) => ({ path: [...path, i], name, options, optionsPath: [...path, i, name], dropped: drops(name, options, Object.keys(plugin).length === 1) })) : []))
-    : isRecord(plugins) ? Object.entries(plugins).map(([name, options]) => ({ path: [...path, name], name, options, optionsPath: [...path, name], dropped: drops(name, options, true) })) : [];
+    ? plugins.flatMap((plugin, i): MkdocsPluginEntry[] => (typeof plugin === 'string' ? [{ path: [...path, i], name: plugin, options: undefined, optionsPath: [...path, i], dropped: drops([...path, i]) }] : isRecord(plugin) ? Object.entries(plugin).map(([name, options]) => ({ path: [...path, i], name, options, optionsPath: [...path, i, name], dropped: drops([...path, i]) })) : []))
+    : isRecord(plugins) ? Object.entries(plugins).map(([name, options]) => ({ path: [...path, name], name, options, optionsPath: [...path, name], dropped: drops([...path, name]) })) : [];
   return entries.flatMap(entry => {
-    const nested = depth < 5 && /(^|\/)group$/.test(entry.name) && isRecord(entry.options) ? pluginsOf(entry.options.plugins, [...entry.optionsPath, 'plugins'], depth + 1).map(inner => ({ ...inner, dropped: inner.dropped || entry.dropped })) : [];
+    const nested = depth < 5 && /(^|\/)group$/.test(entry.name) && isRecord(entry.options) ? pluginsOf(entry.options.plugins, [...entry.optionsPath, 'plugins'], sanitized, depth + 1).map(inner => ({ ...inner, dropped: inner.dropped || entry.dropped })) : [];
     return [entry, ...nested];
   });
 }

@@ -1,3 +1,4 @@
+import type { TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
@@ -12,6 +13,8 @@ import { UsageError } from '../config/usageError.ts';
 
 export interface PublishInput {
   root: string;
+  /** The managed Backstage's techdocs.generator.mkdocs settings (default: techdocs-node's defaults). */
+  settings?: TechdocsGeneratorSettings;
   /** `generated`: no mkdocs.yml in the repo; TechDocs writes its default one. */
   sites: readonly (TechdocsSite & { mkdocsFile: string; generated?: boolean })[];
   target: StorageTarget;
@@ -64,7 +67,7 @@ export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
       continue;
     }
     try {
-      const built = input.prebuilt !== undefined ? await prebuiltSite(input.prebuilt, site.triplet, input.commit) : await (builds.get(site.mkdocsFile) ?? builds.set(site.mkdocsFile, buildSite(input.root, site.mkdocsFile, input.commit, site.generated ? siteNameOf(site) : undefined)).get(site.mkdocsFile)!);
+      const built = input.prebuilt !== undefined ? await prebuiltSite(input.prebuilt, site.triplet, input.commit) : await (builds.get(site.mkdocsFile) ?? builds.set(site.mkdocsFile, buildSite(input.root, site.mkdocsFile, input.commit, site.generated ? siteNameOf(site) : undefined, input.settings)).get(site.mkdocsFile)!);
       await publisher.publish({ entity: { apiVersion: site.entity.entity.apiVersion, kind: site.entity.kind, metadata: { namespace, name } }, directory: built.directory });
       const prefix = `${site.triplet}/`;
       const expected = new Set(built.files.map(f => prefix + f));

@@ -1,6 +1,7 @@
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { resolveRelative } from '../catalog/locationTargets.ts';
 import { isRecord } from '../load/loadCatalog.ts';
+import type { TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
 
 export interface TechdocsSite {
   entity: CatalogEntity;
@@ -32,22 +33,25 @@ export function mkdocsFileIn(folder: string, repoFiles: ReadonlySet<string>): st
 
 /**
  * What TechDocs builds a site from: the folder's mkdocs.yml, or, as techdocs-node does when there is
- * none, a default one (`docs_dir: docs`) it writes itself, which needs a docs/ folder with files.
+ * none, a default one (`docs_dir: docs`) it writes itself, which needs a docs/ folder with files, or,
+ * with the managed Backstage's legacyCopyReadmeMdToIndexMd, a README.md or readme.md in the folder
+ * (patchIndexPreBuild copies it to docs/index.md).
  */
-export function siteConfigIn(folder: string, repoFiles: ReadonlySet<string>): { mkdocsFile: string; generated: boolean } | undefined {
+export function siteConfigIn(folder: string, repoFiles: ReadonlySet<string>, settings?: TechdocsGeneratorSettings): { mkdocsFile: string; generated: boolean } | undefined {
   const found = mkdocsFileIn(folder, repoFiles);
   if (found) return { mkdocsFile: found, generated: false };
   const base = folder ? `${folder}/` : '';
   for (const file of repoFiles) if (file.startsWith(`${base}docs/`)) return { mkdocsFile: `${base}mkdocs.yml`, generated: true };
+  if (settings?.legacyCopyReadmeMdToIndexMd && (repoFiles.has(`${base}README.md`) || repoFiles.has(`${base}readme.md`))) return { mkdocsFile: `${base}mkdocs.yml`, generated: true };
   return undefined;
 }
 
 export type BuildableSite = TechdocsSite & { mkdocsFile: string; generated: boolean };
 
-/** The sites TechDocs can build: each `dir:` site with its mkdocs.yml, or the default one TechDocs writes. */
-export function buildableSites(entities: readonly CatalogEntity[], repoFiles: ReadonlySet<string>, repoUrl?: string): BuildableSite[] {
+/** The sites TechDocs can build: each `dir:` site with its mkdocs.yml, or the default one TechDocs writes (siteConfigIn, with the managed Backstage's `settings`). */
+export function buildableSites(entities: readonly CatalogEntity[], repoFiles: ReadonlySet<string>, repoUrl?: string, settings?: TechdocsGeneratorSettings): BuildableSite[] {
   return techdocsSites(entities, repoUrl).flatMap(site => {
-    const config = siteConfigIn(site.folder, repoFiles);
+    const config = siteConfigIn(site.folder, repoFiles, settings);
     return config ? [{ ...site, ...config }] : [];
   });
 }

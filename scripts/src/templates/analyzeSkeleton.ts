@@ -32,9 +32,15 @@ export const RENDERED = Symbol('rendered at run time');
 export interface SkeletonFile {
   /** Repo-relative path. */
   file: string;
-  /** Path inside the skeleton, as fetch:template renders it. */
+  /** Path inside the skeleton, as fetch:template lists it (its globby). */
   relative: string;
-  text: string;
+  /**
+   * The path fetch:template renders as the output name, when it is not `relative`: with
+   * templateFileExtension, a file it renders loses the extension first (templateActionHandler).
+   */
+  name?: string;
+  /** The content, when fetch:template renders it; absent for a file it copies as it is (its name is rendered all the same). */
+  text?: string;
 }
 
 /** The fetch:template step that renders a skeleton, as far as the analysis needs it. */
@@ -75,7 +81,8 @@ interface Node {
  * step's values are then under `cookiecutter` only). A file (or file name) that does not parse is one
  * finding with the reason, line and column of Nunjitsu, the renderer fetch:template runs (an unclosed
  * raw, verbatim or comment included, which nunjucks' parser lets through).
- * `files`: the skeleton files fetch:template renders (not those it copies verbatim).
+ * `files`: every skeleton file, with the text of those whose content fetch:template renders (only the
+ * name of one it copies as it is: copyWithoutTemplating, outside templateFileExtension, binary).
  */
 export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonStep): Diagnostic[] {
   const { parser } = require('nunjucks');
@@ -110,7 +117,10 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     const environment = { renderer: compat ? 'cookiecutter' : 'skeleton', contextNames: new Set(compat ? ['cookiecutter', 'values'] : ['values']), extensions: step.extensions } as const;
     const tags = { variableStart: compat ? '{{' : '${{', variableEnd: '}}' };
     const open = compat ? '{{' : '${{';
-    for (const source of [file.relative, file.text]) {
+    // fetch:template renders every entry's path (renderFilename is always on, templateFileExtension or
+    // not), and the content only of the files it does not copy as they are.
+    const sources = [{ source: file.name ?? file.relative, isName: true }, ...(file.text === undefined ? [] : [{ source: file.text, isName: false }])];
+    for (const { source, isName } of sources) {
       // Whether it parses is the renderer's to say (Nunjitsu, as fetch:template creates it): nunjucks' parser,
       // which the analysis below reads, accepts some texts Nunjitsu refuses (an unclosed raw) and the reverse.
       const refused = templateSyntaxError(source, { cookiecutterCompat: compat });
@@ -123,13 +133,13 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       // A tag or name Nunjitsu refuses that nunjucks parses (include, asyncEach, constructor…) has its own finding below.
       if (refused && !(ast && explainsRefusal(ast))) {
         // A file name is rendered too: its error is about the name, not a place in the file.
-        if (source === file.relative) report({ lineno: 0, colno: 0 }, 'skeleton-syntax', `This file's name does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax in the file name.`);
+        if (isName) report({ lineno: 0, colno: 0 }, 'skeleton-syntax', `This file's name does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax in the file name.`);
         else report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax, or list the file under copyWithoutTemplating.`);
         continue;
       }
       // Nunjitsu reads it, nunjucks' parser cannot: nothing more to say of it.
       if (!ast) continue;
-      if (source === file.relative) walk(ast, {}, contextName, node => inName.add(node), false);
+      if (isName) walk(ast, {}, contextName, node => inName.add(node), false);
       const guarded = guardedUses(ast, contextName);
       const definesValues = compat && definesName(ast, 'values');
       const scope = callScope(ast, environment.contextNames);
@@ -189,9 +199,9 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       const more = uses > 1 ? ` (used ${uses} times in this file)` : '';
       report(node, 'skeleton-unknown-value', `values.${property} renders as nothing: with cookiecutterCompat the step's values${step.label ? ` (${step.label})` : ''} are under cookiecutter, and values is undefined${more}.`, `Write {{ cookiecutter.${property} }}.`);
     }
-    const cookiecutter = compat ? null : /(?<!\$)\{\{\s*cookiecutter\./.exec(file.text);
+    const cookiecutter = compat ? null : /(?<!\$)\{\{\s*cookiecutter\./.exec(file.text ?? '');
     if (cookiecutter) {
-      const before = file.text.slice(0, cookiecutter.index);
+      const before = (file.text ?? '').slice(0, cookiecutter.index);
       report({ lineno: before.split('\n').length - 1, colno: cookiecutter.index - (before.lastIndexOf('\n') + 1) }, 'skeleton-cookiecutter-syntax', `{{ cookiecutter.… }} is Cookiecutter syntax, but cookiecutterCompat is not set on the step${step.label ? ` (${step.label})` : ''}, so it is written out unrendered.`, 'Set cookiecutterCompat: true on the fetch:template step, or write ${{ values.… }}.');
     }
   }

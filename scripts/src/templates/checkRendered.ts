@@ -1,3 +1,4 @@
+import { sanitizeAsTechdocs } from '../techdocs/techdocsSanitizer.ts';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parseAllDocuments } from 'yaml';
 import { azurePipelineProblems } from '../ci/azurePipelineProblems.ts';
@@ -47,7 +48,9 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
     }
     if (/(^|\/)mkdocs\.ya?ml$/.test(file.path)) {
       const parsed = parseYaml(text, file.path);
-      for (const d of checkMkdocs({ file: file.path, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, paths, { text })) {
+      // A rendered mkdocs.yml is judged as TechDocs will build it: through techdocs-node's own sanitizer.
+      const sanitized = await sanitizeAsTechdocs(text);
+      for (const d of checkMkdocs({ file: file.path, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, paths, { text, sanitized })) {
         if (d.severity === 'error') problems.push(`${file.path}:${d.range.start.line}: ${d.ruleId}: ${d.message}`);
       }
     }

@@ -8,11 +8,11 @@ const require = createRequire(createRequire(import.meta.url).resolve('@backstage
  * validated with jsonschema, as the backend does, and no defaults are applied.
  */
 export function checkValues(parameters: unknown, values: unknown): string[] {
-  const { Validator } = require('jsonschema') as { Validator: new () => { validate(instance: unknown, schema: unknown): { errors: { stack: string }[] } } };
+  const { Validator } = require('jsonschema') as { Validator: new () => { validate(instance: unknown, schema: unknown): { errors: SchemaError[] } } };
   const errors: string[] = [];
   for (const [index, page] of [parameters ?? []].flat().entries()) {
     try {
-      for (const error of new Validator().validate(values, page).errors) errors.push(`Parameter page ${index + 1}: ${error.stack.replace(/^instance\.?/, 'values.')}`);
+      for (const error of new Validator().validate(values, page).errors) errors.push(`Parameter page ${index + 1}: ${named(error, 'values')}`);
     } catch (error) {
       // The backend throws the same way, so Backstage refuses every run of this template.
       errors.push(`Parameter page ${index + 1} cannot be checked by the scaffolder backend: ${(error as Error).message}`);
@@ -29,10 +29,33 @@ export function checkValues(parameters: unknown, values: unknown): string[] {
 export function checkSecrets(secretsSpec: unknown, secrets: unknown): string[] {
   const schema = secretsSpec && typeof secretsSpec === 'object' ? (secretsSpec as { schema?: unknown }).schema : undefined;
   if (!schema || typeof schema !== 'object') return [];
-  const { validate } = require('jsonschema') as { validate(instance: unknown, schema: unknown): { errors: { name: string; argument: unknown; property: string; message: string }[] } };
+  const { validate } = require('jsonschema') as { validate(instance: unknown, schema: unknown): { errors: SchemaError[] } };
   try {
-    return validate(secrets ?? {}, schema).errors.map(e => (e.name === 'required' ? `secrets.${e.argument} is required` : `${e.property.replace(/^instance/, 'secrets')} ${e.message}`));
+    return validate(secrets ?? {}, schema).errors.map(e => (e.name === 'required' ? `secrets.${e.argument} is required` : named(e, 'secrets')));
   } catch (error) {
     return [`spec.secrets.schema cannot be checked by the scaffolder backend: ${(error as Error).message}`];
   }
+}
+
+/** One jsonschema (1.5) ValidationError, as far as its wording needs it. */
+interface SchemaError {
+  name: string;
+  argument: unknown;
+  /** The path it is about, from `instance` (the validated object itself): `instance`, `instance.a`, `instance.a[0]`. */
+  property: string;
+  message: string;
+}
+
+/**
+ * A jsonschema error as `property message` (its own `stack`), with its name for the validated object,
+ * `instance`, replaced by `subject` (`values`, `secrets`) wherever it stands for a path: at the start of
+ * the property (the object itself at the root: `values does not meet…`, not `values. does not meet…`) and
+ * in a message that ends with a path (the `dependencies` keyword's "…required by instance.registry_type",
+ * whose argument is that path). A property named "instance" is left as it is.
+ */
+function named(error: SchemaError, subject: string): string {
+  const rename = (path: string) => (path === 'instance' || /^instance[.[]/.test(path) ? subject + path.slice('instance'.length) : path);
+  const path = typeof error.argument === 'string' ? error.argument : undefined;
+  const message = path !== undefined && rename(path) !== path && error.message.endsWith(path) ? error.message.slice(0, -path.length) + rename(path) : error.message;
+  return `${rename(error.property)} ${message}`;
 }

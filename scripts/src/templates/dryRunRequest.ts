@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { assertTreeInside } from '../load/repoPath.ts';
-import { listRepoFiles } from '../load/repoFiles.ts';
+import { listSkeletonFiles } from '../load/repoFiles.ts';
 
 export const BUILTIN_ACTIONS = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
 
@@ -24,7 +24,7 @@ export async function dryRunRequest(root: string, templateName: string, template
   }
   const skeletonDir = join('templates', templateName, skeleton ?? '.');
   assertTreeInside(root, skeletonDir.split(sep).join('/'));
-  const files = await listRepoFiles(join(root, skeletonDir));
+  const files = listSkeletonFiles(join(root, skeletonDir));
   return {
     template: copy,
     values,

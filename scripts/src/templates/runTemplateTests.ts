@@ -16,6 +16,7 @@ import type { OrgCatalog } from './renderedCatalog.ts';
 import { renderTemplate, type InputRefusalAt } from './renderTemplate.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded } from './renderBudget.ts';
 import { refusalPlace, staticRefusals, staticRepoUrlProblem } from './checkStepInputs.ts';
+import { handlerRefusals } from './handlerRefusals.ts';
 import { pickerParameters } from './checkTemplate.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { KnownAction } from './scaffolderActions.ts';
@@ -130,7 +131,9 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
       else at(['values'], 'template-render-failed', `The template failed to render: ${message}`, 'Fix the step input in template.yaml (reported there).');
       return { case: item, milliseconds: Date.now() - started, diagnostics };
     }
-    at(['values'], 'template-render-failed', `The template failed to render: ${message}`, 'Fix the template or the skeleton; Backstage would fail the same way.');
+    // What fetch:template's handler refuses in the input as written, the static check reports on the step.
+    const reported = (await handlerRefusals(template.spec.steps, actions)).some(f => message.endsWith(f.refusal));
+    at(['values'], 'template-render-failed', `The template failed to render: ${message}`, reported ? 'Fix the step input in template.yaml (reported there).' : 'Fix the template or the skeleton; Backstage would fail the same way.');
     return { case: item, milliseconds: Date.now() - started, diagnostics };
   }
   for (const standIn of extensions.standIns ?? []) {

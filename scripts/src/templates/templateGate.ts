@@ -4,11 +4,12 @@ import { join, posix } from 'node:path';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { parseYaml, type ParsedYaml } from '../load/parseYaml.ts';
 import { findPlaceholders, type PlaceholderUse } from '../catalog/placeholders.ts';
-import { listRepoFiles } from '../load/repoFiles.ts';
+import { listRepoFiles, listSkeletonFiles } from '../load/repoFiles.ts';
 import { OutsideRepositoryError, readRepoFile } from '../load/repoPath.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { analyzeSkeleton, RENDERED } from './analyzeSkeleton.ts';
 import { checkTemplate } from './checkTemplate.ts';
+import { handlerRefusals } from './handlerRefusals.ts';
 import { installedTemplating, loadScaffolderActions, templatingNames, type KnownAction, type TemplatingNames } from './scaffolderActions.ts';
 import type { TemplateExtensions } from './renderTemplate.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
@@ -59,6 +60,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
       const locate = placeholderAwareLocate(parsed.locate, index, findPlaceholders(documents[index]));
       documents[index] = resolveTemplatePlaceholders(root, file, documents[index], config.repoUrl);
       diagnostics.push(...withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index, extensions)));
+      for (const f of await handlerRefusals(templateSteps(documents[index]), actions)) diagnostics.push({ ruleId: f.ruleId, severity: 'error', message: f.message, hint: f.hint, file, range: locate(index, f.path, f.key ? { key: true } : undefined) });
       // A skeleton several templates (or steps) share: what does not depend on the step that fetches it is said once.
       for (const d of analyzeSkeletons(root, file, documents[index], repoFiles, extensions)) {
         const key = `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}|${d.message}`;
@@ -154,9 +156,14 @@ export async function templateExtensions(root: string, config?: GitopsConfig): P
   return { ...installed, standIns };
 }
 
+/** A template's spec.steps as written ([] when it has none). */
+function templateSteps(template: unknown): unknown[] {
+  return isRecord(template) && isRecord(template.spec) && Array.isArray(template.spec.steps) ? template.spec.steps : [];
+}
+
 /** Each fetch:template step's skeleton, analysed with the values that step passes. */
 function analyzeSkeletons(root: string, file: string, template: unknown, repoFiles: ReadonlySet<string>, extensions: TemplatingNames): Diagnostic[] {
-  const steps = isRecord(template) && isRecord(template.spec) && Array.isArray(template.spec.steps) ? template.spec.steps : [];
+  const steps = templateSteps(template);
   const found: Diagnostic[] = [];
   for (const step of steps) {
     if (!isRecord(step) || step.action !== 'fetch:template' || !isRecord(step.input)) continue;
@@ -164,29 +171,44 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     if (folder === undefined) continue;
     const given = step.input.values;
     const values = typeof given === 'string' && given.includes('${{') ? RENDERED : Object.fromEntries(Object.entries(isRecord(given) ? given : {}).map(([key, value]) => [key, JSON.stringify(value ?? null).includes('${{') ? RENDERED : value]));
-    const rendered = renderedBy(step.input, join(root, folder));
-    const files = [...repoFiles].filter(f => f.startsWith(`${folder}/`)).map(f => ({ file: f, relative: f.slice(folder.length + 1) })).filter(f => rendered(f.relative));
-    const text = files.map(f => ({ ...f, buffer: readFileSync(join(root, f.file)) })).filter(f => !f.buffer.subarray(0, 8000).includes(0));
+    const rendering = renderingOf(step.input, join(root, folder));
+    // The repo listing leaves node_modules out; fetch:template copies (and renders) a skeleton's too. A
+    // listed file in the folder means the listing reached it through real folders (it never follows a
+    // link), so walking it again reads nothing outside the repository.
+    const listed = [...repoFiles].filter(f => f.startsWith(`${folder}/`));
+    const inSkeleton = listed.length > 0 ? listSkeletonFiles(join(root, folder)).map(f => `${folder}/${f}`) : listed;
+    // Every file's path is rendered; the content of those fetch:template renders, unless binary (copied as it is).
+    const files = inSkeleton.map(f => {
+      const relative = f.slice(folder.length + 1);
+      const { contents, name } = rendering(relative);
+      const buffer = contents ? readFileSync(join(root, f)) : undefined;
+      const text = buffer && !buffer.subarray(0, 8000).includes(0) ? buffer.toString('utf8') : undefined;
+      return { file: f, relative, ...(name !== relative && { name }), ...(text !== undefined && { text }) };
+    });
     const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
     const ignored = globMatches(step.input.copyWithoutRender, join(root, folder));
-    found.push(...analyzeSkeleton(text.map(f => ({ file: f.file, relative: f.relative, text: f.buffer.toString('utf8') })), { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, listedInCopyWithoutRender: relative => ignored.has(relative), extensions }));
+    found.push(...analyzeSkeleton(files, { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, listedInCopyWithoutRender: relative => ignored.has(relative), extensions }));
   }
   return found;
 }
 
 /**
- * Which skeleton files fetch:template renders, decided as its handler decides: with templateFileExtension
- * only files with that extension; otherwise all but those copyWithoutTemplating matches through the
- * scaffolder's own globby (which expands a matched folder to every file in it).
+ * What fetch:template renders of each skeleton file (`relative`, a path inside the skeleton), decided as
+ * its handler decides (templateActionHandler in scaffolder-backend 4.2.0): `name`, the path it renders as
+ * the output name, always (renderFilename is always on): with templateFileExtension a file whose extension
+ * (path.extname) is that one loses it first; `contents`, whether it renders the content: with
+ * templateFileExtension only for such a file; otherwise for all but those copyWithoutTemplating matches
+ * through the scaffolder's own globby (which expands a matched folder to every file in it).
  */
-function renderedBy(input: Record<string, unknown>, folder: string): (relative: string) => boolean {
-  const extension = input.templateFileExtension === true ? '.njk' : typeof input.templateFileExtension === 'string' ? input.templateFileExtension : undefined;
+function renderingOf(input: Record<string, unknown>, folder: string): (relative: string) => { contents: boolean; name: string } {
+  const option = input.templateFileExtension;
+  // Backstage reads the option by truthiness: false and '' mean no extension, true means .njk.
+  const extension = option === true ? '.njk' : typeof option === 'string' && option !== '' ? (option.startsWith('.') ? option : `.${option}`) : undefined;
   if (extension) {
-    const dotted = extension.startsWith('.') ? extension : `.${extension}`;
-    return relative => posix.extname(relative) === dotted;
+    return relative => (posix.extname(relative) === extension ? { contents: true, name: relative.slice(0, -extension.length) } : { contents: false, name: relative });
   }
   const verbatim = globMatches(input.copyWithoutTemplating, folder);
-  return relative => !verbatim.has(relative);
+  return relative => ({ contents: !verbatim.has(relative), name: relative });
 }
 
 /** The skeleton entries a list of glob patterns matches, through the scaffolder's own globby and options. */

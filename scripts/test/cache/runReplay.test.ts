@@ -57,7 +57,7 @@ const changes: [string, (root: string) => void, string[]?][] = [
   ['a file moved to another name', root => renameSync(join(root, 'docs/benchmarks.md'), join(root, 'docs/benchmark.md'))],
   ['a new empty folder', root => mkdirSync(join(root, 'catalog/empty'))],
   ['a symbolic link', root => symlinkSync('/etc/hostname', join(root, 'catalog/host.yaml'))],
-  ['a file in a folder the catalog listing skips (dist/)', root => (mkdirSync(join(root, 'dist')), writeFileSync(join(root, 'dist/notes.txt'), 'x'))],
+  ['a file no catalog file names (dist/notes.txt)', root => (mkdirSync(join(root, 'dist')), writeFileSync(join(root, 'dist/notes.txt'), 'x'))],
   ['the installed packages of a node_modules folder', root => (mkdirSync(join(root, 'node_modules')), writeFileSync(join(root, 'node_modules/.package-lock.json'), '{}'))],
   ['the date (--today)', () => {}, ['--today', '2030-01-01']],
   ['the paths checked', () => {}, ['catalog']],

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -113,6 +113,27 @@ describe('the Azure Pipelines PR task when the gate cannot run', () => {
       expect(status.description.length).toBeLessThanOrEqual(200);
       expect(broken.stdout).toMatch(/^##vso\[task\.logissue type=error;\]The gate could not run: backstage-gitops report: gitops\.config\.yaml/m);
       expect(broken.stdout).toContain('##vso[task.complete result=Failed;]');
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('stops a gate that runs past GITOPS_GATE_TIMEOUT_MINUTES: the thread and status say it could not run', async () => {
+    const repo = await dataRepoCopy();
+    const base = startPullRequest(repo);
+    const ado = fakeAzureDevOps();
+    const server = await startRecordingServer(ado.handler);
+    try {
+      expect((await runTask(repo, server.url, base)).status).toBe(0);
+      // Spectral backtracks on this definition's pattern for hours (report stops it only after 20 s).
+      const file = 'catalog/systems/payments-core/definitions/payments-openapi.yaml';
+      const redos = `                properties:\n                  slug:\n                    type: string\n                    pattern: '^(a|a)*$'\n                    example: ${'a'.repeat(40)}!\n`;
+      writeFileSync(join(repo, file), readFileSync(join(repo, file), 'utf8').replace('              schema:\n                type: object\n', m => `${m}${redos}`));
+      commit(repo, 'a pattern Spectral backtracks on');
+      const stopped = await runTask(repo, server.url, base, { GITOPS_GATE_TIMEOUT_MINUTES: '0.1' });
+      expect(stopped.status).toBe(2);
+      expect(ado.threads[0].comments[0].content).toContain('<code>the toolkit did not finish within its time limit (6 s) and was stopped</code>');
+      expect(ado.statuses.at(-1)).toMatchObject({ state: 4, description: 'The gate could not run: the toolkit did not finish within its time limit (6 s) and was stopped' });
     } finally {
       await server.close();
     }

@@ -14,7 +14,7 @@ function output(outputs: string, name: string): string | undefined {
   return new RegExp(`^${name}<<(\\S+)\\n([\\s\\S]*?)\\n\\1$`, 'm').exec(outputs)?.[2];
 }
 
-async function runAction(repo: string, api: string, base: string) {
+async function runAction(repo: string, api: string, base: string, inputs: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'gh-'));
   const runnerTemp = join(dir, 'runner-temp');
   mkdirSync(runnerTemp);
@@ -25,7 +25,7 @@ async function runAction(repo: string, api: string, base: string) {
   // revision's action gating the pull request's checkout), defaults for the rest.
   const { status, stdout } = await runLikeTheRunner('check', {
     cwd: dir,
-    with: { 'working-directory': repo },
+    with: { 'working-directory': repo, ...inputs },
     github: { token: 'ghs_fake_token' },
     env: {
       GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: 'acme/control',
@@ -83,6 +83,37 @@ describe('the GitHub check action (bundled dist) against a recording GitHub API'
       expect(run.status).toBe(0);
       expect(run.stdout).not.toContain('::error');
       expect(github.comments.at(-1)!.body).toContain('## ✅ Backstage catalog: ready to merge');
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  // Red team: a gate that never finished (a pattern Spectral backtracks on for hours) ran into the job's own
+  // timeout, and the runner ended the job with the earlier push's "ready to merge" still on the pull request.
+  it('stops a gate that runs past timeout-minutes and rewrites the comment to "the gate could not run"', async () => {
+    const repo = await dataRepoCopy();
+    const base = startPullRequest(repo);
+    const github = fakeGitHub();
+    const server = await startRecordingServer(github.handler);
+    try {
+      expect((await runAction(repo, server.url, base)).status).toBe(0);
+      expect(github.comments.at(-1)!.body).toContain('ready to merge');
+      const file = 'catalog/systems/payments-core/definitions/payments-openapi.yaml';
+      const redos = `                properties:\n                  slug:\n                    type: string\n                    pattern: '^(a|a)*$'\n                    example: ${'a'.repeat(40)}!\n`;
+      writeFileSync(join(repo, file), readFileSync(join(repo, file), 'utf8').replace('              schema:\n                type: object\n', m => `${m}${redos}`));
+      commit(repo, 'a pattern Spectral backtracks on');
+      const started = Date.now();
+      const stopped = await runAction(repo, server.url, base, { 'timeout-minutes': '0.1' });
+      expect(Date.now() - started).toBeLessThan(19_000);
+      expect(stopped.status).toBe(1);
+      const body = github.comments.at(-1)!.body;
+      expect(body).toContain('## ⚠️ Backstage catalog: the gate could not run');
+      expect(body).toContain('<code>the toolkit did not finish within its time limit (6 s) and was stopped</code>');
+      expect(body).not.toContain('ready to merge');
+      expect(stopped.stdout).toMatch(/^::error::The gate could not run: the toolkit did not finish within its time limit \(6 s\)/m);
+      const bad = await runAction(repo, server.url, base, { 'timeout-minutes': 'soon' });
+      expect(bad.status).toBe(1);
+      expect(bad.stdout).toMatch(/^::error::.*The timeout-minutes input takes a number of minutes above 0 and at most 1440, not "soon"/m);
     } finally {
       await server.close();
     }

@@ -192,6 +192,47 @@ describe('backstage-gitops report: API definition changes', () => {
     expect(json.report.teamReviews.length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('AsyncAPI 2 moving to 3, which the diff cannot compare, counts as breaking instead of crashing the report', async () => {
+    const root = await dataRepoCopy();
+    const base = startPullRequest(root);
+    const file = 'catalog/systems/payments-core/definitions/payment-events.asyncapi.yaml';
+    write(root, file, ['asyncapi: 3.0.0', 'info:', '  title: Payment events', '  version: 1.0.0', 'channels:', '  settled:', '    address: payments/settled', 'operations:', '  onSettled:', '    action: send', '    channel:', "      $ref: '#/channels/settled'", ''].join('\n'));
+    commit(root, 'payment events on AsyncAPI 3');
+    const { status, md, json } = await report(root, base);
+    expect(status).toBe(1);
+    const breaking = json.diagnostics.filter(d => d.ruleId === 'api-breaking-change');
+    expect(breaking.length).toBe(1);
+    expect(breaking[0].message).toContain('the definition moves from asyncapi 2.6.0 to asyncapi 3.0.0, which the breaking-change diff cannot compare');
+    expect(md).toContain('— ❌ blocked by policy');
+    // A new major info.version is the way through, as for any breaking change.
+    edit(root, file, t => t.replace('  version: 1.0.0', '  version: 2.0.0'));
+    commit(root, 'payment events v2');
+    const major = await report(root, base);
+    expect(major.md).toContain('— allowed: info.version moves from 1.0.0 to 2.0.0');
+  }, 120_000);
+
+  it('a pattern that backtracks for hours on its example is stopped at --lint-timeout: an api-lint-timeout error, the other definition still linted', async () => {
+    const root = await dataRepoCopy();
+    const base = startPullRequest(root);
+    // Spectral's oas3-valid-schema-example runs the definition's own pattern on its own example: hours for 40 a's.
+    const redos = ['                properties:', '                  slug:', '                    type: string', "                    pattern: '^(a|a)*$'", `                    example: ${'a'.repeat(40)}!`].join('\n');
+    edit(root, PAYMENTS_OPENAPI, t => t.replace('              schema:\n                type: object\n', () => `              schema:\n                type: object\n${redos}\n`));
+    expect(read(root, PAYMENTS_OPENAPI)).toContain("pattern: '^(a|a)*$'");
+    edit(root, 'catalog/systems/payments-core/definitions/payment-events.asyncapi.yaml', t => t.replace('  version: 1.0.0', '  version: 1.0.1'));
+    commit(root, 'a slug with a pattern');
+    const started = Date.now();
+    const run = await runReport(root, base, ['--lint-timeout', '2']);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(run.status).toBe(1);
+    const stopped = run.json.diagnostics.filter(d => d.ruleId === 'api-lint-timeout');
+    expect(stopped.map(d => [d.file, d.severity])).toEqual([[PAYMENTS_OPENAPI, 'error']]);
+    expect(stopped[0].message).toBe('Spectral did not finish linting this definition within 2 s and was stopped: it is not linted.');
+    // The AsyncAPI definition changed too, and a fresh thread still lints it.
+    expect(run.json.diagnostics.some(d => d.ruleId === 'api-lint' && d.file.endsWith('payment-events.asyncapi.yaml'))).toBe(true);
+    const usage = await runBin(root, base, ['--lint-timeout', '0']);
+    expect([usage.status, usage.stderr.trim()]).toEqual([2, 'backstage-gitops report: --lint-timeout takes whole seconds from 1 to 3600']);
+  }, 120_000);
+
   it('inline definition: a breaking change is found at the entity\'s spec.definition', async () => {
     const root = await dataRepoCopy();
     const openapi = read(root, PAYMENTS_OPENAPI);

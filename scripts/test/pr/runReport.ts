@@ -7,13 +7,13 @@ export interface ReportRun {
 }
 
 /** Runs the shipped bin's `report --format json` in `root` as CI does, in a child process. */
-export async function runReport(root: string, base: string): Promise<ReportRun> {
-  const { status, stdout, stderr } = await runBin(root, base);
+export async function runReport(root: string, base: string, extra: string[] = []): Promise<ReportRun> {
+  const { status, stdout, stderr } = await runBin(root, base, extra);
   if (status === 2 || !stdout) throw new Error(`report failed (${status}): ${stderr}`);
   return { status, stderr, json: JSON.parse(stdout) };
 }
 
 /** The same run, raw: exit code, stdout and stderr. */
-export function runBin(root: string, base: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return runShippedBin(['report', '--base', base, '--today', '2026-11-23', '--format', 'json'], root);
+export function runBin(root: string, base: string, extra: string[] = []): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return runShippedBin(['report', '--base', base, '--today', '2026-11-23', '--format', 'json', ...extra], root);
 }

@@ -135,6 +135,18 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     expect(result.status).toBe(1);
   });
 
+  it('a 1 MB page of PlantUML sources is judged in one pass: every line it reports, in seconds (each match once re-split the page)', async () => {
+    const page = `# Docs\n\n::uml::\n${'source="/a"\n'.repeat(80_000)}`;
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\n', 'handbook/docs/index.md': page });
+    const started = Date.now();
+    const result = await runBin(['check', '--format', 'json'], root);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string; range: { start: { line: number } } }[] };
+    const lines = report.diagnostics.filter(d => d.ruleId === 'techdocs-file-include').map(d => d.range.start.line);
+    expect(lines.slice(0, 3)).toEqual([4, 5, 6]);
+    expect(result.status).toBe(1);
+  }, 60_000);
+
   it.each([
     ['a page MkDocs builds under another extension (.mkd)', 'handbook/docs/extra.mkd', '--8<-- "/etc/hostname"\n'],
     ['a file a relative snippet includes, which pymdownx reads for snippets too', 'handbook/docs/parts/inner.txt', '--8<-- "/any/host/file"\n'],

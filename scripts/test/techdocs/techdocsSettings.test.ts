@@ -1,0 +1,124 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempRepo } from '../helpers/tempRepo.ts';
+import { runBin } from '../security/runBin.ts';
+
+// Fidelity sweep 9: what techdocs-node's sanitizer removes beyond keys and plugins (repro-2), and the managed
+// Backstage's techdocs.generator.mkdocs settings, which the gate never read (repro-6).
+type Finding = { ruleId: string; severity: string; file: string; message: string; range: { start: { line: number } } };
+const shown = (findings: Finding[]) => findings.map(f => `${f.severity} ${f.ruleId}@${f.file}:${f.range.start.line}`);
+
+const component = (name: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec:\n  type: service\n  lifecycle: production\n  owner: group:team-a\n`;
+const group = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n';
+
+async function check(files: Record<string, string>): Promise<{ status: number | null; findings: Finding[]; stderr: string }> {
+  const root = await tempRepo(files);
+  const result = await runBin(['check', '--format', 'json'], root);
+  await rm(root, { recursive: true, force: true });
+  const findings = result.stdout ? (JSON.parse(result.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => /^(mkdocs|techdocs)-/.test(d.ruleId)) : [];
+  return { status: result.status, findings, stderr: result.stderr };
+}
+
+// /tmp/sweep9/repro-2
+const repro2 = {
+  'catalog-info.yaml': `${component('svc')}---\n${group}`,
+  'mkdocs.yml': 'site_name: svc\nplugins:\n  - techdocs-core\nmarkdown_extensions:\n  - admonition\n  - mycompany.md_ext:CalloutExtension\n  - plantuml_markdown:\n      server: https://plantuml.example.com\n      plantuml_cmd: plantuml\n',
+  'docs/index.md': '# Home\n',
+};
+
+// /tmp/sweep9/repro-6
+const appConfig = 'catalog:\n  rules:\n    - allow: [Component, Group, Location]\ntechdocs:\n  builder: local\n  generator:\n    runIn: local\n    mkdocs:\n      legacyCopyReadmeMdToIndexMd: true\n      dangerouslyAllowAdditionalPlugins: [mermaid2]\n  publisher:\n    type: local\n';
+const repro6 = {
+  'gitops.config.yaml': "repoUrl: https://github.com/acme/catalog/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n  rootLocationType: url\n  include: ['catalog/**/catalog-info.yaml', 'catalog/all.yaml']\n  appConfig: app-config.yaml\n",
+  'app-config.yaml': appConfig,
+  'catalog/all.yaml': `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./svc-a/catalog-info.yaml, ./svc-b/catalog-info.yaml]\n---\n${group}`,
+  'catalog/svc-a/catalog-info.yaml': component('svc-a'),
+  'catalog/svc-a/README.md': '# Service A\n',
+  'catalog/svc-b/catalog-info.yaml': component('svc-b'),
+  'catalog/svc-b/mkdocs.yml': 'site_name: svc-b\nplugins:\n  - techdocs-core\n  - mermaid2\n',
+  'catalog/svc-b/docs/index.md': '# B\n',
+};
+
+describe("what techdocs-node's sanitizer removes is judged as removed (fidelity sweep 9, repro-2)", () => {
+  it('a module:Class markdown extension and plantuml_cmd are mkdocs-dropped-key warnings on their lines', async () => {
+    const { status, findings } = await check(repro2);
+    expect(shown(findings)).toEqual(['warning mkdocs-dropped-key@mkdocs.yml:6', 'warning mkdocs-dropped-key@mkdocs.yml:9']);
+    expect(findings[0].message).toContain("TechDocs removes the markdown extension 'mycompany.md_ext:CalloutExtension' before building");
+    expect(findings[1].message).toContain("TechDocs removes the option plantuml_cmd of the markdown extension 'plantuml_markdown'");
+    expect(status).toBe(0);
+  });
+
+  it('a denied extension written as module:Class is not refused by policy (TechDocs drops it): a warning; as a module it is still refused', async () => {
+    const base = { 'catalog-info.yaml': `${component('svc')}---\n${group}`, 'docs/index.md': '# Home\n' };
+    const dropped = await check({ ...base, 'mkdocs.yml': 'site_name: svc\nmarkdown_extensions:\n  - markdown_include.include:MarkdownInclude\n' });
+    expect(shown(dropped.findings)).toEqual(['warning mkdocs-dropped-key@mkdocs.yml:3']);
+    expect(dropped.status).toBe(0);
+    const kept = await check({ ...base, 'mkdocs.yml': 'site_name: svc\nmarkdown_extensions:\n  - markdown_include.include\n' });
+    expect(shown(kept.findings)).toEqual(['error mkdocs-unsafe-extension@mkdocs.yml:3']);
+    expect(kept.status).toBe(1);
+  });
+});
+
+describe("the managed Backstage's techdocs.generator.mkdocs settings (fidelity sweep 9, repro-6)", () => {
+  it('legacyCopyReadmeMdToIndexMd makes a README-only folder a site, dangerouslyAllowAdditionalPlugins keeps mermaid2: no finding; without them, the error and the warning', async () => {
+    const followed = await check(repro6);
+    expect(shown(followed.findings)).toEqual([]);
+    expect(followed.status).toBe(0);
+    const plain = await check({ ...repro6, 'app-config.yaml': 'catalog:\n  rules:\n    - allow: [Component, Group, Location]\n' });
+    expect(shown(plain.findings)).toEqual(['error techdocs-ref-missing@catalog/svc-a/catalog-info.yaml:6', 'warning mkdocs-dropped-key@catalog/svc-b/mkdocs.yml:4']);
+    expect(plain.status).toBe(1);
+  });
+
+  it('a kept plugin outside schemas/techdocs-policy.json is refused; a defaultPlugins entry outside it too; a wrongly typed setting is a tool error', async () => {
+    const kept = await check({ ...repro6, 'app-config.yaml': appConfig.replace('[mermaid2]', '[macros]'), 'catalog/svc-b/mkdocs.yml': 'site_name: svc-b\nplugins:\n  - techdocs-core\n  - macros\n' });
+    expect(shown(kept.findings)).toEqual(['error mkdocs-plugin-not-allowed@catalog/svc-b/mkdocs.yml:4']);
+    const added = await check({ ...repro6, 'app-config.yaml': `${appConfig.replace('      dangerouslyAllowAdditionalPlugins: [mermaid2]\n', '      dangerouslyAllowAdditionalPlugins: [mermaid2]\n      defaultPlugins: [macros]\n')}` });
+    expect(shown(added.findings)).toEqual(['error mkdocs-plugin-not-allowed@catalog/svc-b/mkdocs.yml:2']);
+    expect(added.findings[0].message).toContain("adds the mkdocs plugin 'macros' to every site (techdocs.generator.mkdocs.defaultPlugins)");
+    const wrong = await check({ ...repro6, 'app-config.yaml': appConfig.replace('[mermaid2]', 'mermaid2') });
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain("The managed Backstage's TechDocs settings cannot be read");
+    expect(wrong.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('techdocs build follows them: the README-only site builds from README.md, and mermaid2 reaches MkDocs (not installed here, as Backstage would find)', async () => {
+    const root = await tempRepo(repro6);
+    execFileSync('git', ['-C', root, 'init', '-q']);
+    const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+    const build = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+    const findings = (JSON.parse(build.stdout) as { diagnostics: Finding[] }).diagnostics;
+    expect(readFileSync(join(out, 'default/component/svc-a/index.html'), 'utf8')).toContain('Service A');
+    expect(shown(findings)).toEqual(['error techdocs-build-failed@catalog/svc-b/mkdocs.yml:2']);
+    expect(findings[0].message).toContain('The "mermaid2" plugin is not installed');
+    // Without the settings: svc-a is no site, and TechDocs' sanitizer removes mermaid2, so svc-b builds.
+    const plainOut = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+    const plainRoot = await tempRepo({ ...repro6, 'app-config.yaml': 'catalog:\n  rules:\n    - allow: [Component, Group, Location]\n' });
+    execFileSync('git', ['-C', plainRoot, 'init', '-q']);
+    const plain = await runBin(['techdocs', 'build', '--out', plainOut, '--format', 'json'], plainRoot);
+    expect(shown((JSON.parse(plain.stdout) as { diagnostics: Finding[] }).diagnostics)).toEqual([]);
+    expect(existsSync(join(plainOut, 'default/component/svc-b/index.html'))).toBe(true);
+    expect(existsSync(join(plainOut, 'default/component/svc-a'))).toBe(false);
+    for (const dir of [root, out, plainOut, plainRoot]) await rm(dir, { recursive: true, force: true });
+  }, 180_000);
+
+  it('techdocs build refuses what @techdocs/cli cannot build as Backstage would: an allowed plugin only under group, an allowed extra key', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['site_name: svc-b\nplugins:\n  - techdocs-core\n  - group:\n      plugins: [mermaid2]\n', appConfig, /uses the mkdocs plugin 'mermaid2' under group only/],
+      ['site_name: svc-b\ncopyright_notice: x\nplugins:\n  - techdocs-core\n', appConfig.replace('[mermaid2]', '[mermaid2]\n      dangerouslyAllowAdditionalKeys: [copyright_notice]'), /uses 'copyright_notice', which the managed Backstage keeps/],
+    ];
+    for (const [mkdocs, config, message] of cases) {
+      const root = await tempRepo({ ...repro6, 'app-config.yaml': config, 'catalog/svc-b/mkdocs.yml': mkdocs });
+      execFileSync('git', ['-C', root, 'init', '-q']);
+      const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+      const build = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+      expect(build.status, build.stderr).toBe(1);
+      expect(build.stdout + build.stderr).toMatch(message);
+      expect(existsSync(join(out, 'default/component/svc-b'))).toBe(false);
+      for (const dir of [root, out]) await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
