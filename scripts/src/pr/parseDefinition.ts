@@ -10,7 +10,8 @@ const MAX_ALIAS_COUNT = 100;
  * One API definition text (OpenAPI/AsyncAPI, YAML or JSON) as `yaml` reads it (no merge keys, duplicate keys
  * kept as written), with at most MAX_ALIAS_COUNT alias expansions: `{ value }` (undefined for an empty text),
  * or `{ refused }` for a text that does not parse (`syntax`) or expands its aliases further (`aliases`,
- * `yaml`'s billion-laughs guard). Never throws: a definition a pull request writes is input, not a fault.
+ * `yaml`'s billion-laughs guard). Throws only what `yaml` throws besides that (a RangeError on a
+ * stack-deep document), which the callers report as over the depth limit.
  */
 export function parseDefinition(text: string): DefinitionValue {
   const doc = parseDocument(text, { merge: false, uniqueKeys: false, logLevel: 'error' });
@@ -18,7 +19,9 @@ export function parseDefinition(text: string): DefinitionValue {
   try {
     return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (error) {
-    return { refused: error instanceof ReferenceError && /alias count/i.test(error.message) ? 'aliases' : 'syntax' };
+    // Anything else (a stack overflow on a deep closure) is the caller's to judge: resolveRepoRefs reports it as depth.
+    if (error instanceof ReferenceError && /alias count/i.test(error.message)) return { refused: 'aliases' };
+    throw error;
   }
 }
 

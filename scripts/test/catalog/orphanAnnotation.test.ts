@@ -19,7 +19,7 @@ async function findings(text: string): Promise<Found[]> {
 
 describe('backstage.io/orphan written in a file (check, through the bin)', () => {
   it('"true" (the sweep\'s file): a warning that the live entity shows as orphaned, not that the value is overwritten', async () => {
-    const [finding, ...rest] = await findings(readFileSync(new URL('./fixtures/orphan-annotation.yaml', import.meta.url), 'utf8'));
+    const [finding, ...rest] = await findings(readFileSync(new URL('../fixtures/orphan-annotation.yaml', import.meta.url), 'utf8'));
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ ruleId: 'annotation-managed', severity: 'warning', range: { start: { line: 6, column: 26 } } });
     expect(finding.message).toContain('marks this entity as orphaned');

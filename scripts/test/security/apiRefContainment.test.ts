@@ -169,7 +169,7 @@ describe('API $refs resolve only inside the repository, through the shipped CLI'
     expect(markdown.stdout).toContain('yaml-depth-limit');
   }, 180_000);
 
-  it('a chain of 40 repo files, each 120 levels deep and within the limit, that $ref the next: the resolved definition is a finding, not a crash', async () => {
+  it('a chain of 40 repo files, each 120 levels deep and within the limit, that $ref the next: the report completes, never a crash', async () => {
     const root = await dataRepoCopy();
     const base = startPullRequest(root);
     const folder = dirname(PAYMENTS_OPENAPI);
@@ -179,6 +179,10 @@ describe('API $refs resolve only inside the repository, through the shipped CLI'
     const [json, check] = [await report(root, base, 'json'), await run(root, ['check', '--format', 'json'])];
     for (const out of [json, check]) noStack(out.stderr);
     expect([json.status, check.status]).toEqual([1, 1]);
-    expect(findings(json.stdout).filter(d => d.ruleId === 'yaml-depth-limit').map(d => `${d.file}:${d.message.slice(0, 40)}`)).toEqual([`${PAYMENTS_OPENAPI}:With its $refs resolved, this definition`]);
+    // Spectral runs on its own thread (boundedLint), whose stack holds this closure: it is linted. On the
+    // main thread's smaller stack it overflowed, which was a yaml-depth-limit finding ("too deep for Spectral").
+    const reported = findings(json.stdout);
+    expect(reported.some(d => d.ruleId === 'api-lint' && d.file === PAYMENTS_OPENAPI)).toBe(true);
+    expect(reported.filter(d => d.ruleId === 'yaml-depth-limit')).toEqual([]);
   }, 180_000);
 });
