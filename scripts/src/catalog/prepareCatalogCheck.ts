@@ -23,8 +23,16 @@ import { providedScopes } from './providedScopes.ts';
  */
 export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[], cache?: ResultCache, reading: ReaderSetting = 'auto'): Promise<CatalogCheckInput> {
   const [loaded, policies, appConfig, backstageConfigs] = await Promise.all([loadCatalog(config, paths, cache, reading), loadPolicies(config), readAppConfig(config), readBackstageConfigs(config)]);
-  const techdocsSettings = techdocsGeneratorSettings(config);
+  const techdocsSettings = gateSettings(await techdocsGeneratorSettings(config));
   return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs), mkdocs: await readMkdocsFiles(config, loaded, techdocsSettings), techdocsPolicy: loadTechdocsPolicy(config.root), techdocsSettings, cache };
+}
+
+/**
+ * The settings the gate judges with: a legacyCopyReadmeMdToIndexMd the check cannot know counts as on, so
+ * a site is reported unbuildable only when it is under both values (a README would make it buildable).
+ */
+function gateSettings(settings: TechdocsGeneratorSettings): TechdocsGeneratorSettings {
+  return settings.unknown?.includes('legacyCopyReadmeMdToIndexMd') ? { ...settings, legacyCopyReadmeMdToIndexMd: true } : settings;
 }
 
 export async function loadPolicies(config: GitopsConfig) {

@@ -52,7 +52,7 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
   const repoFiles = new Set(await listRepoFiles(root));
-  const settings = techdocsGeneratorSettings(config);
+  const settings = await techdocsGeneratorSettings(config);
   let sites = buildableSites(entities, repoFiles, config.repoUrl, settings);
   const all = sites.length;
   if (values['changed-since']) sites = changedSites(sites, changedSince(root, values['changed-since']));

@@ -62,7 +62,7 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
   const repoFiles = new Set(await listRepoFiles(root));
-  const settings = techdocsGeneratorSettings(config);
+  const settings = await techdocsGeneratorSettings(config);
   const sites = buildableSites(entities, repoFiles, config.repoUrl, settings);
   const mine = shard(sites, values.shard);
   const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8', env: childEnv() });

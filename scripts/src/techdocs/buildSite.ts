@@ -101,6 +101,7 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   if (refused.length) throw new Error(`${mkdocsFile} uses the markdown extension '${refused[0].name}', which is refused: ${refused[0].reason}. The site is not built.`);
   const policy = loadTechdocsPolicy(root);
   const unreviewed = settings.defaultPlugins.filter(plugin => !policy.plugins.includes(plugin));
+  if (settings.unknown?.includes('defaultPlugins')) throw new Error("The managed Backstage's app-config adds an mkdocs plugin to every site (techdocs.generator.mkdocs.defaultPlugins) whose name the build cannot know (${VAR}, $env or an unread $include), so it can neither be checked against schemas/techdocs-policy.json nor added. The site is not built.");
   if (unreviewed.length) throw new Error(`The managed Backstage's app-config adds the mkdocs plugin${unreviewed.length === 1 ? '' : 's'} ${unreviewed.map(p => `'${p}'`).join(', ')} to every site (techdocs.generator.mkdocs.defaultPlugins), which schemas/techdocs-policy.json does not allow. The site is not built.`);
   // A `..` path joined onto the temporary copy collapses at / and would write (or read) anywhere.
   const outside = mkdocsPathsOutside(used, folder === '.' ? '' : folder);

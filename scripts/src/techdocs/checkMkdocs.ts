@@ -80,6 +80,9 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
   for (const plugin of settings.defaultPlugins.filter(p => !allowed.has(p))) {
     diagnostics.push(at('plugins' in config ? ['plugins'] : [], 'mkdocs-plugin-not-allowed', 'error', `The managed Backstage's app-config adds the mkdocs plugin '${plugin.slice(0, 200)}' to every site (techdocs.generator.mkdocs.defaultPlugins), and it is not in schemas/techdocs-policy.json: the build would run its Python in the job that builds the docs.`, 'Have the platform team review it and add it to schemas/techdocs-policy.json, or remove it from defaultPlugins.', true));
   }
+  if (settings.unknown?.includes('defaultPlugins')) {
+    diagnostics.push(at('plugins' in config ? ['plugins'] : [], 'mkdocs-plugin-not-allowed', 'error', "The managed Backstage's app-config adds an mkdocs plugin to every site (techdocs.generator.mkdocs.defaultPlugins) whose name comes from the environment or a file the check cannot read: it cannot be found in schemas/techdocs-policy.json, and the build would run its Python in the job that builds the docs.", 'Write the plugin names in defaultPlugins literally (no ${VAR}, $env or $include), and have the platform team add each to schemas/techdocs-policy.json.', true));
+  }
   const plugins = new Map(pluginsOf(config.plugins, ['plugins']).map(p => [JSON.stringify(p.path), p]));
   for (const path of (options.sanitized?.removed ?? []).slice(0, 50)) {
     if (path[0] === '<<' && merges) continue;

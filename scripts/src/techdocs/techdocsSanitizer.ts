@@ -6,6 +6,7 @@ import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { readSource } from '../load/readSource.ts';
 import { deferModule } from '../load/deferredModule.ts';
+import { holdsUnknown, resolveAppConfig } from '../backstageConfig/resolveAppConfig.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -27,7 +28,26 @@ export interface TechdocsGeneratorSettings {
   additionalPlugins: string[];
   /** disableExternalFonts: theme.font set to false for the material theme. */
   disableExternalFonts: boolean;
+  /**
+   * Settings the managed Backstage only learns when it starts (`${VAR}`, `$env`, an include the check cannot
+   * read), in whole or (lists) in part. A list holds its literal entries; a boolean holds TechDocs' default.
+   * Absent when every setting is known.
+   */
+  unknown?: UnknownSetting[];
 }
+
+/** A setting of TechdocsGeneratorSettings whose value (or one entry of it) the check cannot know. */
+export type UnknownSetting = Exclude<keyof TechdocsGeneratorSettings, 'unknown'>;
+
+/** The app-config key of each setting, as readGeneratorConfig reads it. */
+const SETTING_KEYS: Record<UnknownSetting, string> = {
+  legacyCopyReadmeMdToIndexMd: 'legacyCopyReadmeMdToIndexMd',
+  omitTechdocsCorePlugin: 'omitTechdocsCoreMkdocsPlugin',
+  defaultPlugins: 'defaultPlugins',
+  additionalKeys: 'dangerouslyAllowAdditionalKeys',
+  additionalPlugins: 'dangerouslyAllowAdditionalPlugins',
+  disableExternalFonts: 'disableExternalFonts',
+};
 
 /** What techdocs-node does with no techdocs.generator.mkdocs settings (and what @techdocs/cli does without flags). */
 export const DEFAULT_GENERATOR_SETTINGS: TechdocsGeneratorSettings = { legacyCopyReadmeMdToIndexMd: false, omitTechdocsCorePlugin: false, defaultPlugins: [], additionalKeys: [], additionalPlugins: [], disableExternalFonts: false };
@@ -38,36 +58,49 @@ const silent = { warn: () => {}, info: () => {}, debug: () => {}, error: () => {
 
 /**
  * The generator settings of the managed Backstage's app-config files (catalog.appConfig, then
- * backstageConfig.files, merged as config-loader merges several --config files: later wins), read with
- * techdocs-node's readGeneratorConfig over @backstage/config's ConfigReader. Missing or unreadable files
- * are skipped (the config gate reports them); a file over the catalog's byte cap too. Throws a UsageError
- * when a setting has the wrong type (ConfigReader's message: the backend would not start either).
+ * backstageConfig.files, merged as config-loader merges several --config files: later wins), each read
+ * through config-loader's own transforms as the backend reads it (resolveAppConfig: `${VAR}`, `$env`,
+ * `$file`, `$include` at any level, environment values unknown), then with techdocs-node's readGeneratorConfig
+ * over @backstage/config's ConfigReader. Missing, unreadable or unloadable files are skipped (the config gate
+ * reports them); a file over the catalog's byte cap too. Throws a UsageError when a setting has the wrong
+ * type (ConfigReader's message: the backend would not start either).
  */
-export function techdocsGeneratorSettings(config: GitopsConfig): TechdocsGeneratorSettings {
+export async function techdocsGeneratorSettings(config: GitopsConfig): Promise<TechdocsGeneratorSettings> {
   const files = [...new Set([...(config.catalog.appConfig ? [config.catalog.appConfig] : []), ...(config.backstageConfig?.files ?? [])])];
-  const configs = files.flatMap(file => {
+  const configs = await Promise.all(files.map(async file => {
     const read = readSource(join(config.root, file), file, config.catalog.maxFileBytes);
     if (!('text' in read)) return [];
+    let data: unknown;
     try {
-      const data = yamlPackage().parse(read.text, { merge: false, logLevel: 'silent', maxAliasCount: 100 }) as unknown;
-      return data !== null && typeof data === 'object' && !Array.isArray(data) ? [{ context: file, data: data as Record<string, never> }] : [];
+      data = yamlPackage().parse(read.text, { merge: false, logLevel: 'silent', maxAliasCount: 100 }) as unknown;
     } catch {
       return [];
     }
-  });
-  return generatorSettingsOf(configs);
+    if (!isPlain(data)) return [];
+    const resolved = await resolveAppConfig(config.root, file, data);
+    return resolved.data ? [{ context: file, data: resolved.data as Record<string, never> }] : [];
+  }));
+  return generatorSettingsOf(configs.flat());
 }
 
-/** generatorSettings of already parsed app-config data, `context` naming each file (later files win). Throws a UsageError on a wrongly typed setting. */
+/**
+ * generatorSettings of app-config data as resolveAppConfig gives it (unknowns marked), `context` naming each
+ * file (later files win). What the check cannot know is judged so that nothing dangerous passes: a list
+ * keeps its literal entries and is marked unknown (it may allow anything more); a setting that is unknown
+ * as a whole, or under an unknown techdocs/generator/mkdocs, is marked unknown (and an earlier file's
+ * literal value is kept: the unknown may not set it). Throws a UsageError on a wrongly typed setting.
+ */
 export function generatorSettingsOf(configs: { context: string; data: Record<string, never> }[]): TechdocsGeneratorSettings {
+  const unknown = new Set<UnknownSetting>();
+  const known = configs.map(({ context, data }) => ({ context, data: withoutUnknowns(data, unknown) }));
   // techdocs-node's generator module loads dockerode and the SCM integrations (about 170 ms): only for settings it would read.
   const mkdocsOf = (data: Record<string, unknown>) => { const t = data.techdocs; const g = isPlain(t) ? t.generator : undefined; return isPlain(g) ? g.mkdocs : undefined; };
-  if (!configs.some(c => mkdocsOf(c.data) !== undefined)) return DEFAULT_GENERATOR_SETTINGS;
+  if (!known.some(c => mkdocsOf(c.data) !== undefined)) return unknown.size ? { ...DEFAULT_GENERATOR_SETTINGS, unknown: [...unknown] } : DEFAULT_GENERATOR_SETTINGS;
   const { ConfigReader } = require('@backstage/config') as typeof import('@backstage/config');
   const { readGeneratorConfig } = techdocsNode('dist/stages/generate/techdocs.cjs.js') as { readGeneratorConfig: (config: unknown, logger: unknown) => GeneratorConfig };
   let read: GeneratorConfig;
   try {
-    read = readGeneratorConfig(ConfigReader.fromConfigs(configs.map(({ context, data }) => ({ context, data: withoutSubstitutions(data) }))), silent);
+    read = readGeneratorConfig(ConfigReader.fromConfigs(known), silent);
   } catch (error) {
     throw new UsageError(`The managed Backstage's TechDocs settings cannot be read: ${(error as Error).message.slice(0, 300)}`);
   }
@@ -80,21 +113,47 @@ export function generatorSettingsOf(configs: { context: string; data: Record<str
     additionalKeys: names(read.dangerouslyAllowAdditionalKeys),
     additionalPlugins: names(read.dangerouslyAllowAdditionalPlugins),
     disableExternalFonts: read.disableExternalFonts === true,
+    ...(unknown.size ? { unknown: [...unknown] } : {}),
   };
 }
 
 /**
- * `data` without the techdocs.generator.mkdocs settings whose value the backend only learns when it starts
- * (`${VAR}` substitution, `$env`, `$file`, `$include`): unknown offline, so TechDocs' default is assumed for them.
+ * `data` (one resolved app-config file) without what the check cannot know in techdocs.generator.mkdocs,
+ * each such setting added to `unknown`; a later file that sets a setting wholly literally makes it known
+ * again (ConfigReader: later wins). List entries that are unknown are removed, the literal ones kept.
  */
-function withoutSubstitutions(data: Record<string, never>): Record<string, never> {
-  const techdocs = data.techdocs as unknown;
+function withoutUnknowns(data: Record<string, never>, unknown: Set<UnknownSetting>): Record<string, never> {
+  const settings = Object.keys(SETTING_KEYS) as UnknownSetting[];
+  const techdocs = (data as Record<string, unknown>).techdocs;
   const generator = isPlain(techdocs) ? techdocs.generator : undefined;
   const mkdocs = isPlain(generator) ? generator.mkdocs : undefined;
+  // An unknown value at or above mkdocs may hold any setting.
+  if ([techdocs, generator, mkdocs].some(level => level !== undefined && !isPlain(level) && holdsUnknown(level))) {
+    settings.forEach(setting => unknown.add(setting));
+    const { techdocs: _dropped, ...rest } = data as Record<string, unknown>;
+    if (!isPlain(techdocs)) return rest as Record<string, never>;
+    const { generator: _unknown, ...otherTechdocs } = techdocs;
+    if (!isPlain(generator)) return { ...rest, techdocs: otherTechdocs } as unknown as Record<string, never>;
+    const { mkdocs: _mkdocs, ...otherGenerator } = generator;
+    return { ...rest, techdocs: { ...otherTechdocs, generator: otherGenerator } } as unknown as Record<string, never>;
+  }
   if (!isPlain(mkdocs)) return data;
-  const substituted = (value: unknown): boolean => (typeof value === 'string' ? /(^|[^$])\$\{/.test(value) : Array.isArray(value) ? value.some(substituted) : isPlain(value) && Object.keys(value).some(key => key.startsWith('$')));
-  const known = Object.fromEntries(Object.entries(mkdocs).filter(([, value]) => !substituted(value)));
-  return { ...data, techdocs: { ...(techdocs as object), generator: { ...(generator as object), mkdocs: known } } } as unknown as Record<string, never>;
+  const kept: Record<string, unknown> = { ...mkdocs };
+  for (const setting of settings) {
+    const key = SETTING_KEYS[setting];
+    if (!Object.hasOwn(mkdocs, key)) continue;
+    const value = mkdocs[key];
+    if (!holdsUnknown(value)) {
+      unknown.delete(setting);
+    } else if (Array.isArray(value)) {
+      kept[key] = value.filter(entry => !holdsUnknown(entry));
+      unknown.add(setting);
+    } else {
+      delete kept[key];
+      unknown.add(setting);
+    }
+  }
+  return { ...data, techdocs: { ...(techdocs as object), generator: { ...(generator as object), mkdocs: kept } } } as unknown as Record<string, never>;
 }
 
 /** A path into a parsed mkdocs.yml, e.g. ['markdown_extensions', 2] or ['plugins', 'mermaid2']. */
@@ -117,7 +176,9 @@ export interface SanitizedMkdocs {
  * `settings`' additional keys and plugins (dangerouslyAllowAdditional*, defaultPlugins) as the generator
  * passes them, and returns where in the file as written it removed or replaced something. Undefined when the
  * sanitizer refuses the file (YAML it cannot read, a Python tag it does not allow: the build stops there),
- * so the caller judges the file as written.
+ * so the caller judges the file as written. With an allow-list setting in `settings.unknown`, every key
+ * (dangerouslyAllowAdditionalKeys) or plugin (dangerouslyAllowAdditionalPlugins, defaultPlugins) of the file
+ * counts as allowed: the unknown entry may name it.
  */
 export async function sanitizeAsTechdocs(text: string, settings: TechdocsGeneratorSettings = DEFAULT_GENERATOR_SETTINGS): Promise<SanitizedMkdocs | undefined> {
   const { sanitizeMkdocsYml } = techdocsNode('dist/stages/generate/mkdocsPatchers.cjs.js') as { sanitizeMkdocsYml: (path: string, logger: unknown, keys?: string[], plugins?: string[]) => Promise<void> };
@@ -130,7 +191,11 @@ export async function sanitizeAsTechdocs(text: string, settings: TechdocsGenerat
     const file = join(dir, 'mkdocs.yml');
     await writeFile(file, text);
     const original = jsYaml.load(text, { schema: MKDOCS_SCHEMA });
-    await sanitizeMkdocsYml(file, logger, settings.additionalKeys, [...settings.additionalPlugins, ...settings.defaultPlugins]);
+    // An allow-list entry the check cannot know may name any key or plugin: none is judged removed because of it.
+    const unknown = new Set(settings.unknown ?? []);
+    const keys = unknown.has('additionalKeys') && isPlain(original) ? [...settings.additionalKeys, ...Object.keys(original)] : settings.additionalKeys;
+    const anyPlugin = (unknown.has('additionalPlugins') || unknown.has('defaultPlugins')) && isPlain(original) ? pluginNames(original.plugins) : [];
+    await sanitizeMkdocsYml(file, logger, keys, [...settings.additionalPlugins, ...settings.defaultPlugins, ...anyPlugin]);
     const sanitized = jsYaml.load(await readFile(file, 'utf8'), { schema: MKDOCS_SCHEMA });
     const removed: MkdocsPath[] = [];
     const replaced: MkdocsPath[] = [];
@@ -158,6 +223,19 @@ function techdocsNode(path: string): unknown {
     for (const request of ['@backstage/backend-plugin-api', '../publish/helpers.cjs.js', 'git-url-parse']) deferModule(helpers, request);
   }
   return path.startsWith('dist/') ? node(`@backstage/plugin-techdocs-node/${path}`) : node(path);
+}
+
+/** The names of an mkdocs.yml `plugins:` value (list or mapping form), group's nested plugins too, as the sanitizer reads them. Depth-bounded. */
+function pluginNames(plugins: unknown, depth = 0): string[] {
+  if (depth > 16) return [];
+  const entries = Array.isArray(plugins) ? plugins : isPlain(plugins) ? Object.entries(plugins).map(([name, options]) => ({ [name]: options })) : [];
+  return entries.flatMap(entry => {
+    if (typeof entry === 'string') return [entry];
+    if (!isPlain(entry) || Object.keys(entry).length !== 1) return [];
+    const [name] = Object.keys(entry);
+    const options = entry[name];
+    return [name, ...(isPlain(options) ? pluginNames(options.plugins, depth + 1) : [])];
+  });
 }
 
 function isPlain(value: unknown): value is Record<string, unknown> {

@@ -6,6 +6,7 @@ import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { mkdocsConfigAsUsed } from '../../src/techdocs/mkdocsSafety.ts';
+import { ENV_STRING, UNKNOWN_VALUE } from '../../src/backstageConfig/resolveAppConfig.ts';
 import { DEFAULT_GENERATOR_SETTINGS, generatorSettingsOf, sanitizeAsTechdocs, type TechdocsGeneratorSettings } from '../../src/techdocs/techdocsSanitizer.ts';
 
 // The gate's model of what TechDocs keeps must be the installed techdocs-node's (the one @techdocs/cli runs).
@@ -73,8 +74,14 @@ describe("the gate's reading of techdocs-node's sanitizer", () => {
     ]);
     expect(settings).toEqual({ legacyCopyReadmeMdToIndexMd: true, omitTechdocsCorePlugin: true, defaultPlugins: ['section-index'], additionalKeys: ['hooks'], additionalPlugins: ['mermaid2'], disableExternalFonts: true });
     expect(generatorSettingsOf([])).toEqual(DEFAULT_GENERATOR_SETTINGS);
-    // Substituted when the backend starts: unknown here, so TechDocs' default, not a type error.
-    expect(generatorSettingsOf([{ context: 'app-config.yaml', data: { techdocs: { generator: { mkdocs: { legacyCopyReadmeMdToIndexMd: '${LEGACY_README}', omitTechdocsCorePlugin: { $env: 'OMIT' }, defaultPlugins: ['section-index'] } } } } as never }])).toEqual({ ...DEFAULT_GENERATOR_SETTINGS, defaultPlugins: ['section-index'] });
+    // Substituted when the backend starts (resolveAppConfig marks it): unknown here, not a type error; a list keeps its literal entries.
+    expect(generatorSettingsOf([{ context: 'app-config.yaml', data: { techdocs: { generator: { mkdocs: { legacyCopyReadmeMdToIndexMd: ENV_STRING, omitTechdocsCoreMkdocsPlugin: ENV_STRING, defaultPlugins: ['section-index'], dangerouslyAllowAdditionalKeys: ['hooks', `x${ENV_STRING}`] } } } } as never }])).toEqual({ ...DEFAULT_GENERATOR_SETTINGS, defaultPlugins: ['section-index'], additionalKeys: ['hooks'], unknown: ['legacyCopyReadmeMdToIndexMd', 'omitTechdocsCorePlugin', 'additionalKeys'] });
+    // An unknown mkdocs (an include the repo does not hold) may set anything; a later file's literal setting is known again.
+    expect(generatorSettingsOf([
+      { context: 'app-config.yaml', data: { techdocs: { generator: { mkdocs: { dangerouslyAllowAdditionalKeys: ['hooks'] } } } } as never },
+      { context: 'app-config.production.yaml', data: { techdocs: { generator: { mkdocs: UNKNOWN_VALUE } } } as never },
+      { context: 'app-config.local.yaml', data: { techdocs: { generator: { mkdocs: { defaultPlugins: [] } } } } as never },
+    ]).unknown).toEqual(['legacyCopyReadmeMdToIndexMd', 'omitTechdocsCorePlugin', 'additionalKeys', 'additionalPlugins', 'disableExternalFonts']);
     expect(() => generatorSettingsOf([{ context: 'app-config.yaml', data: { techdocs: { generator: { mkdocs: { defaultPlugins: 'mermaid2' } } } } as never }])).toThrow(/TechDocs settings cannot be read/);
   });
 });

@@ -122,3 +122,65 @@ describe("the managed Backstage's techdocs.generator.mkdocs settings (fidelity s
     }
   }, 180_000);
 });
+
+// /tmp/red11/repro-4: one `${VAR}` item made the gate drop the whole setting, and `$include` hid the settings
+// from it; config-loader (the managed Backstage) keeps `hooks` and `macros` in both cases.
+const repro4 = {
+  'gitops.config.yaml': 'repoUrl: https://github.com/acme/catalog/blob/main/\ncatalog:\n  appConfig: app-config.yaml\n',
+  'catalog-info.yaml': `${component('svc')}---\n${group}`,
+  'mkdocs.yml': 'site_name: svc\nhooks:\n  - evil.py\nplugins:\n  - techdocs-core\n',
+  'evil.py': 'print("pwned")\n',
+  'docs/index.md': '# Home\n',
+};
+const rules = 'catalog:\n  rules:\n    - allow: [Component, Group, Location]\n';
+const withMkdocs = (settings: string) => `${rules}techdocs:\n  generator:\n    mkdocs:\n${settings}`;
+
+describe("settings the check cannot know are judged so that nothing dangerous passes (red team 11, repro-4)", () => {
+  it('one ${VAR} entry of dangerouslyAllowAdditionalKeys keeps the literal hooks: mkdocs-hooks error, no "dropped" warning', async () => {
+    const { status, findings } = await check({ ...repro4, 'app-config.yaml': withMkdocs('      dangerouslyAllowAdditionalKeys: [hooks, "${TECHDOCS_EXTRA_KEY}"]\n') });
+    expect(shown(findings)).toEqual(['error mkdocs-hooks@mkdocs.yml:2']);
+    expect(status).toBe(1);
+  });
+
+  it('an unknown entry alone may name any key or plugin: nothing is judged dropped because of it', async () => {
+    const keys = await check({ ...repro4, 'app-config.yaml': withMkdocs('      dangerouslyAllowAdditionalKeys: ["${EXTRA}"]\n') });
+    expect(shown(keys.findings)).toEqual(['error mkdocs-hooks@mkdocs.yml:2']);
+    expect(keys.status).toBe(1);
+    const plugins = await check({ ...repro4, 'mkdocs.yml': 'site_name: svc\nplugins:\n  - techdocs-core\n  - macros\n', 'app-config.yaml': withMkdocs('      dangerouslyAllowAdditionalPlugins: ["${EXTRA}"]\n') });
+    expect(shown(plugins.findings)).toEqual(['error mkdocs-plugin-not-allowed@mkdocs.yml:4']);
+    expect(plugins.status).toBe(1);
+    // $env, and an $include the repo does not hold (the deployment mounts it), are unknown as a whole: above
+    // generator.mkdocs every setting is, defaultPlugins too.
+    const env = await check({ ...repro4, 'app-config.yaml': withMkdocs('      dangerouslyAllowAdditionalKeys:\n        $env: EXTRA_KEYS\n') });
+    expect(shown(env.findings)).toEqual(['error mkdocs-hooks@mkdocs.yml:2']);
+    const file = await check({ ...repro4, 'app-config.yaml': `${rules}techdocs:\n  generator:\n    $include: /etc/backstage/generator.yaml\n` });
+    expect(shown(file.findings)).toEqual(['error mkdocs-hooks@mkdocs.yml:2', 'error mkdocs-plugin-not-allowed@mkdocs.yml:4']);
+    expect(file.status).toBe(1);
+  });
+
+  it('defaultPlugins [macros, ${X}]: macros is refused, and so is the plugin the check cannot name', async () => {
+    const { status, findings } = await check({ ...repro4, 'mkdocs.yml': 'site_name: svc\nplugins:\n  - techdocs-core\n', 'app-config.yaml': withMkdocs('      defaultPlugins: [macros, "${X}"]\n') });
+    expect(shown(findings)).toEqual(['error mkdocs-plugin-not-allowed@mkdocs.yml:2', 'error mkdocs-plugin-not-allowed@mkdocs.yml:2']);
+    expect(findings.map(f => f.message).join('\n')).toContain("adds the mkdocs plugin 'macros' to every site");
+    expect(findings.map(f => f.message).join('\n')).toContain('whose name comes from the environment or a file the check cannot read');
+    expect(status).toBe(1);
+  });
+
+  it('$include at techdocs (variant-include) and at generator.mkdocs is read as config-loader reads it: mkdocs-hooks error', async () => {
+    const top = await check({ ...repro4, 'app-config.yaml': `${rules}techdocs:\n  $include: ./techdocs.yaml\n`, 'techdocs.yaml': 'generator:\n  mkdocs:\n    dangerouslyAllowAdditionalKeys: [hooks]\n' });
+    expect(shown(top.findings)).toEqual(['error mkdocs-hooks@mkdocs.yml:2']);
+    expect(top.status).toBe(1);
+    const low = await check({ ...repro4, 'app-config.yaml': `${rules}techdocs:\n  generator:\n    mkdocs:\n      $include: ./mkdocs-settings.yaml\n`, 'mkdocs-settings.yaml': 'defaultPlugins: [macros]\n', 'mkdocs.yml': 'site_name: svc\nplugins:\n  - techdocs-core\n' });
+    expect(shown(low.findings)).toEqual(['error mkdocs-plugin-not-allowed@mkdocs.yml:2']);
+    expect(low.status).toBe(1);
+  });
+
+  it('control: with no setting, TechDocs drops hooks (a warning, exit 0); a literal $${X} entry is the text ${X}, not unknown', async () => {
+    const plain = await check({ ...repro4, 'app-config.yaml': rules });
+    expect(shown(plain.findings)).toEqual(['warning mkdocs-dropped-key@mkdocs.yml:2']);
+    expect(plain.status).toBe(0);
+    const escaped = await check({ ...repro4, 'app-config.yaml': withMkdocs('      dangerouslyAllowAdditionalKeys: ["$${X}"]\n') });
+    expect(shown(escaped.findings)).toEqual(['warning mkdocs-dropped-key@mkdocs.yml:2']);
+    expect(escaped.status).toBe(0);
+  });
+});
