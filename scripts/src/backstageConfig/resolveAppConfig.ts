@@ -81,6 +81,7 @@ export async function resolveAppConfig(root: string, file: string, data: unknown
   let includes = 0;
   let nodes = 0;
   const realRoot = realpathSync(root);
+  if (cyclic(data)) return { error: CYCLE, reads, linksOut, missing };
   const transform = configTransformer({
     substitutionFunc: async () => ENV_STRING,
     readFile: async (path: string) => {
@@ -112,6 +113,7 @@ export async function resolveAppConfig(root: string, file: string, data: unknown
         throw error;
       }
       reads.push({ path: rel, sha256: createHash('sha256').update(text).digest('hex') });
+      if (/\.ya?ml$/.test(path) && cyclic(loaderYamlParse(text))) throw new Error(CYCLE);
       nodes += nodeUpperBound(text);
       if (nodes > MAX_INCLUDED_NODES) throw new Error(`the files its $include/$file reads hold more than ${MAX_INCLUDED_NODES} YAML values in all (an include bomb, or a generated dump); the toolkit stops reading them here`);
       return text;
@@ -121,6 +123,28 @@ export async function resolveAppConfig(root: string, file: string, data: unknown
     return { data: await transform(data, { dir: dirname(join(root, file)) }), reads, linksOut, missing };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error), reads, linksOut, missing };
+  }
+}
+
+/** Why a YAML value that holds itself stops config-loader: its transforms walk it without end (the process runs out of memory). */
+const CYCLE = 'an alias stands inside the node its anchor names (a cycle): config-loader walks it without end and never finishes loading';
+
+/** Whether `value` holds itself (a YAML alias inside its own anchor's node). */
+function cyclic(value: unknown): boolean {
+  try {
+    JSON.stringify(value);
+    return false;
+  } catch (error) {
+    return error instanceof TypeError;
+  }
+}
+
+/** config-loader's own `yaml`, as its $include parses an included .yaml/.yml; undefined when it does not parse (config-loader reports that). */
+function loaderYamlParse(text: string): unknown {
+  try {
+    return (createRequire(require.resolve('@backstage/config-loader'))('yaml') as { parse(text: string): unknown }).parse(text);
+  } catch {
+    return undefined;
   }
 }
 

@@ -183,4 +183,10 @@ describe("settings the check cannot know are judged so that nothing dangerous pa
     expect(shown(escaped.findings)).toEqual(['warning mkdocs-dropped-key@mkdocs.yml:2']);
     expect(escaped.status).toBe(0);
   });
+
+  it('an app-config that holds itself (the backend never finishes loading it) is skipped, not walked until memory runs out', async () => {
+    const { status, findings } = await check({ ...repro4, 'app-config.yaml': `${withMkdocs('      dangerouslyAllowAdditionalKeys: [hooks]\n')}loop: &x\n  again: *x\n` });
+    expect(shown(findings)).toEqual(['warning mkdocs-dropped-key@mkdocs.yml:2']);
+    expect(status).toBe(0);
+  }, 60_000);
 });
