@@ -166,6 +166,17 @@ describe("settings the check cannot know are judged so that nothing dangerous pa
     expect(status).toBe(1);
   });
 
+  it('techdocs build refuses a site when a defaultPlugins entry is unknown: it can neither check nor add the plugin', async () => {
+    const root = await tempRepo({ ...repro4, 'mkdocs.yml': 'site_name: svc\nplugins:\n  - techdocs-core\n', 'app-config.yaml': withMkdocs('      defaultPlugins: ["${X}"]\n') });
+    execFileSync('git', ['-C', root, 'init', '-q']);
+    const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+    const build = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+    expect(build.status, build.stderr).toBe(1);
+    expect(build.stdout).toContain('whose name the build cannot know');
+    expect(existsSync(join(out, 'default/component/svc'))).toBe(false);
+    for (const dir of [root, out]) await rm(dir, { recursive: true, force: true });
+  }, 120_000);
+
   it('$include at techdocs (variant-include) and at generator.mkdocs is read as config-loader reads it: mkdocs-hooks error', async () => {
     const top = await check({ ...repro4, 'app-config.yaml': `${rules}techdocs:\n  $include: ./techdocs.yaml\n`, 'techdocs.yaml': 'generator:\n  mkdocs:\n    dangerouslyAllowAdditionalKeys: [hooks]\n' });
     expect(shown(top.findings)).toEqual(['error mkdocs-hooks@mkdocs.yml:2']);
