@@ -2,7 +2,7 @@ import { createHash, hash as sha, type Hash } from 'node:crypto';
 import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { textHash } from '../load/readSource.ts';
-import { isYamlFile } from '../load/repoFiles.ts';
+import { isYamlFile, regularFileThroughFolders, trackedInstalledFiles } from '../load/repoFiles.ts';
 
 /**
  * The YAML files a runInputsKey walk read, by repo-relative path: their bytes exactly as hashed into the
@@ -34,9 +34,10 @@ const KEEP_MAX_BYTES = 1 << 20;
  *   the tree from the git host), and `check` reads it only for --base, which the caller keys by the
  *   base revision's archive;
  * - each `node_modules` folder by npm's record of what it installed (`.package-lock.json`, rewritten by
- *   every `npm ci` / `npm install`), as cacheKey covers the toolkit's own packages. A file in one that a
- *   Location or placeholder names is read by name (RepoFileSet) but not covered here: `check` does not
- *   keep such a run for replay.
+ *   every `npm ci` / `npm install`), as cacheKey covers the toolkit's own packages, and by every file git
+ *   tracks in it (trackedInstalledFiles: Location globs and discovery read those), by path and full
+ *   content. Another file in one that a Location or placeholder names is read by name (RepoFileSet) but
+ *   not covered here: `check` does not keep such a run for replay.
  * `skip`: repo-relative paths left out (the cache file itself, rewritten by every run that misses);
  * the folders that hold them are walked but their own existence is not hashed (the first run creates them).
  * A YAML file of at most KEEP_MAX_BYTES is hashed into the key by its own sha256, which `keep` is filled
@@ -52,7 +53,15 @@ export function runInputsKey(root: string, parts: readonly string[], skip: Reado
   try {
     // Joined once: the walk's paths are names readdir gave (no `/`, `.` or `..`), so appending them needs
     // no normalizing, which path.join did for every file.
-    walk(hash, join(root, '/'), '', skip, made, keep, seen);
+    const installed: string[] = [];
+    walk(hash, join(root, '/'), '', skip, made, installed, keep, seen);
+    for (const path of trackedInstalledFiles(root, installed)) {
+      if (skip.has(path)) continue;
+      hash.update(`T${path}\0`);
+      // Never through a link (which could lead to a device that never ends): the loader reads none either.
+      if (regularFileThroughFolders(root, path)) file(hash, join(root, '/'), path, undefined, seen);
+      else hash.update('?\0');
+    }
   } finally {
     buffer = undefined;
     slab = undefined;
@@ -60,7 +69,7 @@ export function runInputsKey(root: string, parts: readonly string[], skip: Reado
   return hash.digest('hex');
 }
 
-function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string>, made: ReadonlySet<string>, keep?: RunTexts, seen?: InputsSeen): void {
+function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string>, made: ReadonlySet<string>, installed: string[], keep?: RunTexts, seen?: InputsSeen): void {
   let entries;
   try {
     entries = readdirSync(root + folder, { withFileTypes: true });
@@ -78,10 +87,11 @@ function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string
       if (entry.name === 'node_modules') {
         hash.update(`M${path}\0`);
         file(hash, root, `${path}/.package-lock.json`, undefined, seen);
+        installed.push(path);
         continue;
       }
       if (!made.has(path)) hash.update(`D${path}\0`);
-      walk(hash, root, path, skip, made, keep, seen);
+      walk(hash, root, path, skip, made, installed, keep, seen);
     } else if (entry.isFile()) {
       hash.update(`F${path}\0`);
       file(hash, root, path, keep, seen);

@@ -87,7 +87,6 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
       allowedTypes: config.catalog.allowedLocationTypes,
       include: config.catalog.include,
       repoFiles: loaded.repoFiles,
-      builtSites: loaded.builtSites,
       placeholderTargets: new Set(loaded.placeholderSources.keys()),
     }),
   );

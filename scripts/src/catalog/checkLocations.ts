@@ -12,8 +12,6 @@ export interface LocationContext {
   allowedTypes: readonly string[];
   include: readonly string[];
   repoFiles: readonly string[];
-  /** Folders holding a built TechDocs site (builtSiteFolders): their YAML copies are never reported unreachable. */
-  builtSites?: readonly string[];
   placeholderTargets: ReadonlySet<string>;
 }
 
@@ -92,7 +90,7 @@ function unreachable(files: readonly SourceFile[], context: LocationContext): Di
   }
   // Sorted after filtering: only the unreachable files are reported, and in a healthy catalog there are none.
   return [...timedOut, ...[...included]
-    .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file) && !context.builtSites?.some(folder => file.startsWith(`${folder}/`)))
+    .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file))
     .sort()
     .map(file => ({
       ruleId: 'location-unreachable',

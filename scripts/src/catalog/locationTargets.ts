@@ -14,6 +14,11 @@ export interface TargetContext {
   /** Sorted repo-relative paths. */
   repoFiles: readonly string[];
   repoFileSet: ReadonlySet<string>;
+  /**
+   * Sorted repo-relative paths of the tree Backstage reads, which globs match: `repoFiles` plus the files
+   * git tracks under node_modules (trackedInstalledFiles); `repoFiles` when absent.
+   */
+  treeFiles?: readonly string[];
 }
 
 /**
@@ -43,7 +48,7 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
   // folders. GithubUrlReader.cjs.js:179, GitlabUrlReader.cjs.js:191, AzureUrlReader.cjs.js:152,
   // BitbucketCloud/ServerUrlReader, GerritUrlReader: `new Minimatch(path)`; FileReaderProcessor: `glob()`
   // without `dot`.
-  const files = matchGlob(context.repoFiles, path, GLOB_BUDGET_MS, { dot: false });
+  const files = matchGlob(context.treeFiles ?? context.repoFiles, path, GLOB_BUDGET_MS, { dot: false });
   if (files === undefined) return { kind: 'invalid', ruleId: 'location-glob-too-complex', reason: `Matching the target pattern '${target}' against the repository's files took longer than ${GLOB_BUDGET_MS / 1000} s.`, hint: 'Use a plainer pattern, or list the files.' };
   return { kind: 'files', files, pattern: path };
 }

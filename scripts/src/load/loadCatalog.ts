@@ -17,7 +17,7 @@ import { unparsedRefs } from './unparsedRefs.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
 import { entityModelCore } from '../backstage.ts';
 import { fitsEntityEnvelope } from '../catalog/checkBackstageModel.ts';
-import { builtSiteFolders, isYamlFile, listRepoFiles, RepoFileSet } from './repoFiles.ts';
+import { isYamlFile, listRepoFiles, regularFileThroughFolders, RepoFileSet, trackedInstalledFiles } from './repoFiles.ts';
 import type { PathSegment } from './yamlPath.ts';
 
 export interface SourceFile {
@@ -78,8 +78,6 @@ export interface LoadedCatalog {
    * it by name (RepoFileSet); its `namedInstalled` says which were.
    */
   repoFileSet?: RepoFileSet;
-  /** Folders holding a built TechDocs/MkDocs site (builtSiteFolders): copies, never catalog input. */
-  builtSites?: string[];
   /** Symbolic links in the repo (never followed), sorted; readSymlinks picks those in places that are read. */
   symlinks?: string[];
   /** Repo folders (no trailing slash) that templates' fetch steps copy as skeletons, placeholders substituted. */
@@ -106,7 +104,10 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
   // The run already holds the files' bytes (ResultCache.texts): nothing is left for a reader to read.
   const reader = cache?.texts ? undefined : reading === 'always' || (reading === 'auto' && repoFiles.filter(isYamlFile).length >= READER_MIN_FILES) ? FileReader.start() : undefined;
   try {
-    const loaded = await loadRepoCatalog(config, paths, repoFiles, new RepoFileSet(config.root, repoFiles, installed), symlinks, cache, reader && { reader, mode: reading === 'always' ? 'alternate' : 'share' });
+    // What git tracks under node_modules is in the tree Backstage reads: globs and discovery see it.
+    const tracked = trackedInstalledFiles(config.root, installed).filter(file => regularFileThroughFolders(config.root, file));
+    const treeFiles = tracked.length > 0 ? [...repoFiles, ...tracked].sort() : repoFiles;
+    const loaded = await loadRepoCatalog(config, paths, repoFiles, treeFiles, new RepoFileSet(config.root, repoFiles, installed), symlinks, cache, reader && { reader, mode: reading === 'always' ? 'alternate' : 'share' });
     return { ...loaded, undecodable: undecodable.sort() };
   } finally {
     reader?.stop();
@@ -118,13 +119,12 @@ interface Reading {
   mode: 'share' | 'alternate';
 }
 
-async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], repoFiles: string[], repoFileSet: RepoFileSet, symlinks: string[], cache?: ResultCache, reading?: Reading): Promise<LoadedCatalog> {
-  const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet };
+async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], repoFiles: string[], treeFiles: readonly string[], repoFileSet: RepoFileSet, symlinks: string[], cache?: ResultCache, reading?: Reading): Promise<LoadedCatalog> {
+  const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet, treeFiles };
   const mode = paths.length > 0 ? 'paths' : config.catalog.roots.length > 0 ? 'roots' : 'discover';
-  const builtSites = builtSiteFolders(repoFiles);
   const start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles)
     : mode === 'roots' ? checkRoots(config.catalog.roots, targets.repoFileSet)
-    : discoverable(repoFiles, builtSites);
+    : discoverable(treeFiles);
 
   const crawl = await crawlLocations(config, start, targets, cache, reading);
   let files = crawl.files;
@@ -152,12 +152,12 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
     const reported = new Set(files.map(f => f.file));
     context = config.catalog.roots.length > 0
       ? (await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets, cache, reading)).files
-      : await discoveredContext(config, repoFiles, builtSites, targets, cache, reading);
+      : await discoveredContext(config, treeFiles, targets, cache, reading);
     context = context.filter(f => !reported.has(f.file));
   }
   const reported = new Set(files.map(f => f.file));
   const ignoredLocations = crawl.ignored.filter(d => reported.has(d.file));
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], repoFiles, repoFileSet, builtSites, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations };
 }
 
 /**
@@ -176,8 +176,8 @@ function discoveredFiles(files: SourceFile[], config: GitopsConfig, skeletons: {
 }
 
 /** The whole repo's catalog as a discovery run (no roots, no paths) reads it: the context of a run over given paths. */
-async function discoveredContext(config: GitopsConfig, repoFiles: string[], builtSites: readonly string[], targets: TargetContext, cache?: ResultCache, reading?: Reading): Promise<SourceFile[]> {
-  const crawl = await crawlLocations(config, discoverable(repoFiles, builtSites), targets, cache, reading);
+async function discoveredContext(config: GitopsConfig, treeFiles: readonly string[], targets: TargetContext, cache?: ResultCache, reading?: Reading): Promise<SourceFile[]> {
+  const crawl = await crawlLocations(config, discoverable(treeFiles), targets, cache, reading);
   const files = discoveredFiles(crawl.files, config, skeletonFolders(crawl.files, config, targets.repoFileSet), new Set());
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
   return files.filter(f => !placeholderSources.has(f.file));
@@ -414,10 +414,9 @@ function expandPaths(root: string, paths: readonly string[], repoFiles: readonly
 }
 
 /** The YAML files discovery reads: all of them but Helm charts' Go templates and built TechDocs sites' copies. */
-function discoverable(repoFiles: readonly string[], builtSites: readonly string[]): string[] {
-  const inHelmChart = helmTemplateMatcher(repoFiles);
-  const inBuiltSite = (f: string) => builtSites.some(folder => f.startsWith(`${folder}/`));
-  return repoFiles.filter(f => isYamlFile(f) && !inHelmChart(f) && (builtSites.length === 0 || !inBuiltSite(f)));
+function discoverable(treeFiles: readonly string[]): string[] {
+  const inHelmChart = helmTemplateMatcher(treeFiles);
+  return treeFiles.filter(f => isYamlFile(f) && !inHelmChart(f));
 }
 
 function checkRoots(roots: readonly string[], repoFileSet: ReadonlySet<string>): string[] {

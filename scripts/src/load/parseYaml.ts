@@ -219,6 +219,19 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits) {
       continue;
     }
     problems.push(...mergeKeyWarnings(doc, lineCounter, file));
+    const loop = selfAlias(doc);
+    if (loop) {
+      problems.push({
+        ruleId: 'yaml-syntax',
+        severity: 'error',
+        message: `The alias *${loop.name.slice(0, 60)} stands inside the value its anchor names, so the value contains itself without end: Backstage reads it as a circular object it cannot store (turning it into JSON fails).`,
+        hint: 'Write the nested value out, or point the alias at an anchor outside it.',
+        file,
+        range: toRange(lineCounter, loop.range[0], loop.range[1]),
+      });
+      documents.push(undefined);
+      continue;
+    }
     try {
       documents.push(doc.toJS({ maxAliasCount: limits.maxAliasCount }));
     } catch (error) {
@@ -256,6 +269,28 @@ function conversionProblem(doc: Document.Parsed, lineCounter: LineCounter, file:
     file,
     range: toRange(lineCounter, at[0], at[1]),
   };
+}
+
+/**
+ * The first alias that stands inside the node its own anchor names (`a: &r {b: *r}`), with its source
+ * range, or undefined: `yaml` turns such a document into a circular object, which every walk over the
+ * values would follow for ever. Read from the document's nodes, not its values.
+ */
+function selfAlias(doc: Document.Parsed): { name: string; range: [number, number] } | undefined {
+  let found: { name: string; range: [number, number] } | undefined;
+  const { visit } = yamlPackage();
+  visit(doc, {
+    Alias(_, alias, path) {
+      // The node the alias resolves to (the latest anchor of that name before it) is one of its own ancestors.
+      const target = alias.resolve(doc);
+      if (target && path.includes(target)) {
+        found = { name: alias.source, range: alias.range ? [alias.range[0], alias.range[1]] : [doc.range[0], doc.range[0]] };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function mergeKeyWarnings(doc: Document.Parsed, lineCounter: LineCounter, file: string): Diagnostic[] {

@@ -1,13 +1,17 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { UsageError } from '../config/usageError.ts';
+import { childEnv } from '../process/childEnv.ts';
+import { logText } from '../report/safeText.ts';
 
 // `.git` is git's bookkeeping: Backstage reads the tree from the git host, never this folder. What npm
 // installs (node_modules) is tens of thousands of files and never catalog input: it is not walked, but a
-// file in it that something names is still found (RepoFileSet). Every other folder is listed: Backstage
-// reads whatever a Location, a placeholder or a techdocs-ref names (it has no skip list), and a
-// template's fetch copies every file of its skeleton; built output that is no catalog input (a TechDocs
-// site) is told by its content, not its folder's name (builtSiteFolders).
+// file in it that git tracks is (trackedInstalledFiles), and one that something names is still found
+// (RepoFileSet). Every other folder is listed, whatever it holds: Backstage reads whatever a Location, a
+// placeholder or a techdocs-ref names (it has no skip list), and a template's fetch copies every file of
+// its skeleton. No content a pull request writes (a built site's techdocs_metadata.json, say) hides files.
 const INSTALLED = 'node_modules';
 
 /**
@@ -84,8 +88,8 @@ export function listSkeletonFiles(folder: string): string[] {
  * folders it was not walked into, when something names that file: Backstage reads any file a Location,
  * placeholder or techdocs-ref names. Such a file counts only when it is a regular file reached through real
  * folders, no symbolic link on the way (as the listing never follows one). `namedInstalled` collects the
- * ones found: a run's replay key covers node_modules by npm's record only (runInputsKey), so a run that
- * read one must not be replayed. Iterating gives the listed files only.
+ * ones found: a run's replay key covers node_modules by npm's record and git's tracked files only
+ * (runInputsKey), so a run that read another must not be replayed. Iterating gives the listed files only.
  */
 export class RepoFileSet extends Set<string> {
   readonly namedInstalled = new Set<string>();
@@ -114,7 +118,7 @@ export class RepoFileSet extends Set<string> {
 }
 
 /** Whether repo-relative `path` is a regular file whose every folder is a real folder (lstat: no link). */
-function regularFileThroughFolders(root: string, path: string): boolean {
+export function regularFileThroughFolders(root: string, path: string): boolean {
   const segments = path.split('/');
   if (segments.some(s => s === '' || s === '.' || s === '..')) return false;
   try {
@@ -128,21 +132,31 @@ function regularFileThroughFolders(root: string, path: string): boolean {
 }
 
 /**
- * The folders (no trailing `/`) among `files` that hold a built TechDocs or MkDocs site: one with
- * `techdocs_metadata.json` (what @techdocs/cli generate, and so `techdocs build --out`, writes at each
- * site's root) or `search/search_index.json` (MkDocs' search plugin, which TechDocs always enables, writes
- * it there). MkDocs copies every non-Markdown file of the docs folder into the site, YAML included, so
- * such a folder holds copies, not catalog input: discovery leaves it out. A `site/` folder of anything
- * else (a catalog-info.yaml, a docs source with mkdocs.yml) is read like any other.
+ * The files git tracks below the `installed` folders (node_modules folders listRepoFiles met but did not
+ * walk), as sorted forward-slash paths relative to `root`: Backstage reads the tree from the git host
+ * (GithubUrlReader.doSearch filters the whole git tree with Minimatch, no node_modules exclusion), so a
+ * committed file there is catalog input, while what `npm ci` installed beside it is not. Costs nothing
+ * when `installed` is empty; outside a git work tree (or without git) there is no tree to read and the
+ * answer is empty: such files are then found only when something names them (RepoFileSet). Listed from
+ * git's index (`git ls-files -z`), whole and filtered here, so no folder name reaches git as a pathspec
+ * and no count of folders overflows its argument list. Paths only: whether each is a regular file on
+ * disk is the caller's question (regularFileThroughFolders). Throws UsageError when git cannot list them.
  */
-export function builtSiteFolders(files: readonly string[]): string[] {
-  const folders = new Set<string>();
-  for (const file of files) {
-    // The repository's own root is never taken for a built site.
-    if (file.endsWith('/techdocs_metadata.json')) folders.add(file.slice(0, -'/techdocs_metadata.json'.length));
-    else if (file.endsWith('/search/search_index.json')) folders.add(file.slice(0, -'/search/search_index.json'.length));
+export function trackedInstalledFiles(root: string, installed: readonly string[]): string[] {
+  if (installed.length === 0) return [];
+  const run = spawnSync('git', ['-C', root, 'ls-files', '-z'], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
+  if (run.error && (run.error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`Could not list the files git tracks under node_modules in ${root}: ${logText(run.error.message)}`);
+  if (run.status !== 0 || typeof run.stdout !== 'string') return [];
+  const folders = new Set(installed);
+  const tracked: string[] = [];
+  for (const path of run.stdout.split('\0')) {
+    if (!path.includes(`${INSTALLED}/`)) continue;
+    // The walk stops at the first node_modules on a path: that folder is the one it recorded.
+    const segments = path.split('/');
+    const at = segments.indexOf(INSTALLED);
+    if (at >= 0 && at < segments.length - 1 && folders.has(segments.slice(0, at + 1).join('/'))) tracked.push(path);
   }
-  return [...folders].sort();
+  return tracked.sort();
 }
 
 function exists(path: string): boolean {

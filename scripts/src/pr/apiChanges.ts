@@ -98,11 +98,28 @@ function newMajor(before: string | undefined, after: string | undefined): boolea
   return from !== undefined && to !== undefined && to > from;
 }
 
-/** `asyncapi 2.6.0` or `openapi 3.0.3` as the document declares it (clipped: it is pull-request text). */
-function specVersion(document: unknown, format: ApiFormat): string {
-  const declared = isRecord(document) ? document[format] : undefined;
-  const text = String(declared ?? '(none)');
-  return `${format} ${text.length > 40 ? `${text.slice(0, 39)}…` : text}`;
+const SPEC_KEYS = ['openapi', 'asyncapi', 'swagger'] as const;
+
+/** `asyncapi 2.6.0`, `openapi 3.0.3` or `swagger 2.0` as the document declares it (clipped: it is pull-request text). */
+function specVersion(document: unknown): string {
+  const key = SPEC_KEYS.find(k => isRecord(document) && document[k] !== undefined);
+  const text = String(key && isRecord(document) ? document[key] : '(no specification)');
+  if (!key) return document === undefined ? 'a text that does not parse' : 'a document that declares no specification';
+  return `${key} ${text.length > 40 ? `${text.slice(0, 39)}…` : text}`;
+}
+
+/**
+ * Two sides the breaking-change diff cannot compare, as one breaking change: nothing tells the consumers
+ * what stays, and a change nobody can judge must not pass as a change with nothing breaking.
+ */
+function cannotCompare(before: unknown, after: unknown): ReturnType<ApiChangeInput['compare']> {
+  return { diffs: [{ action: 'replace', type: 'breaking', description: `the definition moves from ${specVersion(before)} to ${specVersion(after)}, which the breaking-change diff cannot compare, so the whole change counts as breaking`, path: [] }] };
+}
+
+/** The specification and its major version a document declares (`openapi 3`, `asyncapi 2`), or undefined. */
+function specMajor(document: unknown): string | undefined {
+  const key = SPEC_KEYS.find(k => isRecord(document) && document[k] !== undefined);
+  return key && isRecord(document) ? `${key} ${String(document[key]).split('.')[0].trim()}` : undefined;
 }
 
 const lifecycleOf = (entity: CatalogEntity | undefined) => (entity && isRecord(entity.entity.spec) && typeof entity.entity.spec.lifecycle === 'string' ? entity.entity.spec.lifecycle : undefined);
@@ -210,15 +227,22 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     const diffable = (format === 'openapi' || format === 'asyncapi') && beforeDoc !== undefined && afterDoc !== undefined && !overLimit;
     const proto = format === 'grpc' && !afterOver ? protoBreaking(prior.text, after.text, after.file) : undefined;
     let compared: ReturnType<ApiChangeInput['compare']> | undefined;
-    try {
-      compared = diffable ? input.compare(beforeResolved?.document ?? beforeDoc, afterResolved?.document ?? afterDoc) : undefined;
-    } catch (error) {
-      // Local $refs chained through deep schemas can nest the resolved document past the stack: no diff then.
-      if (error instanceof RangeError) diagnostics.push(resolvedTooDeepProblem(after.file, definitionRange, 'the breaking-change diff'));
-      // api-smart-diff compares OpenAPI 3.x and AsyncAPI 2.x; two sides it cannot compare (AsyncAPI 2 moving to
-      // 3) count as one breaking change: nothing tells the consumers what stays, and a change nobody can
-      // judge must not pass as a change with nothing breaking.
-      else compared = { diffs: [{ action: 'replace', type: 'breaking', description: `the definition moves from ${specVersion(beforeDoc, format)} to ${specVersion(afterDoc, format)}, which the breaking-change diff cannot compare, so the whole change counts as breaking`, path: [] }] };
+    // The diff picks its rules from the base side: across two specifications (OpenAPI to AsyncAPI, AsyncAPI 2
+    // to 3, Swagger to OpenAPI) everything it finds is unclassified, and nothing would count as breaking.
+    const [specBefore, specAfter] = [specMajor(beforeDoc), specMajor(afterDoc)];
+    // A head that no longer parses (the base did) is no less a change nobody can judge.
+    const unreadable = specBefore !== undefined && afterRead !== undefined && 'refused' in afterRead && afterRead.refused === 'syntax';
+    const crossSpec = (diffable && specBefore !== specAfter) || unreadable;
+    if (crossSpec) compared = cannotCompare(beforeDoc, afterDoc);
+    else {
+      try {
+        compared = diffable ? input.compare(beforeResolved?.document ?? beforeDoc, afterResolved?.document ?? afterDoc) : undefined;
+      } catch (error) {
+        // Local $refs chained through deep schemas can nest the resolved document past the stack: no diff then.
+        if (error instanceof RangeError) diagnostics.push(resolvedTooDeepProblem(after.file, definitionRange, 'the breaking-change diff'));
+        // api-smart-diff compares OpenAPI 3.x and AsyncAPI 2.x; two sides it cannot compare count as breaking.
+        else compared = cannotCompare(beforeDoc, afterDoc);
+      }
     }
     const diff = proto
       ? proto.map(f => f.entry)

@@ -70,10 +70,20 @@ export function regionOffers(page: unknown, allowed: readonly string[]): RegionW
   };
 
   // The values a field's schema offers, and whether anything (an enum or a const) limits them.
-  const offered = (schema: unknown, values: unknown[], depth: number, seen: Set<object>): boolean => {
-    // A boolean schema: `true` takes any value, `false` none; a schema met again adds nothing new.
+  const offered = (schema: unknown, values: unknown[], depth: number, seen: Map<object, boolean | undefined>): boolean => {
+    // A boolean schema: `true` takes any value, `false` none.
     if (!isRecord(schema)) return schema === false;
-    if (!enter(schema, depth, seen)) return true;
+    // A schema met again adds no values but keeps its verdict (two $refs to one free schema are still free);
+    // one met again inside itself (a $ref cycle) limits nothing.
+    if (seen.has(schema)) return seen.get(schema) ?? false;
+    if (tooLarge) return true;
+    if (!enter(schema, depth, new Set())) return true;
+    seen.set(schema, undefined);
+    const limited = limits(schema, values, depth, seen);
+    seen.set(schema, limited);
+    return limited;
+  };
+  const limits = (schema: Record<string, unknown>, values: unknown[], depth: number, seen: Map<object, boolean | undefined>): boolean => {
     const list = (value: unknown) => (Array.isArray(value) ? value : [value]);
     if ('const' in schema) values.push(schema.const);
     if (Array.isArray(schema.enum)) values.push(...schema.enum);
@@ -91,13 +101,15 @@ export function regionOffers(page: unknown, allowed: readonly string[]): RegionW
     }
     for (const key of ['then', 'else'] as const) if (isRecord(schema[key])) offered(schema[key], values, depth + 1, seen);
     const items = Array.isArray(schema.items) ? schema.items : isRecord(schema.items) ? [schema.items] : [];
-    if (items.length) limited = items.map(item => offered(item, values, depth + 1, seen)).every(Boolean) || limited;
+    // After a list of items (a tuple), more items take additionalItems, and any value without it.
+    const more = Array.isArray(schema.items) ? [schema.additionalItems === undefined ? true : schema.additionalItems] : [];
+    if (items.length) limited = [...items, ...more].map(item => offered(item, values, depth + 1, seen)).every(Boolean) || limited;
     return limited;
   };
 
   const judge = (schema: unknown, path: PathSegment[], name: string, depth: number): void => {
     const values: unknown[] = [];
-    const limited = offered(schema, values, depth, new Set());
+    const limited = offered(schema, values, depth, new Map());
     const outside = [...new Set(values.map(v => (typeof v === 'string' ? v : JSON.stringify(v) ?? String(v))).filter(v => !allow.has(v)))];
     if (!limited) outside.unshift('(any value)');
     if (!outside.length) return;

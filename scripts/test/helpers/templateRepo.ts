@@ -19,6 +19,21 @@ ${extraProperties}  steps:
 }
 
 /**
+ * A `fetch:template` step of skeletons/svc passing `name`, then `values` (more lines under values:, indented
+ * ten spaces) and `input` (more lines under input:, indented eight), for templateHead's steps.
+ */
+export function fetchSkeletonStep(values = '', input = ''): string {
+  return `    - id: fetch
+      name: Fetch
+      action: fetch:template
+      input:
+        url: ../../skeletons/svc
+        values:
+          name: \${{ parameters.name }}
+${values}${input}`;
+}
+
+/**
  * The smallest repo a Template check runs in: gitops.config.yaml with a repo URL and the root Location
  * catalog/all.yaml, which reads `targets` (relative to catalog/) and a platform Group, plus `files`.
  * Returns the repo's folder.

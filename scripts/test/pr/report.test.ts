@@ -211,6 +211,21 @@ describe('backstage-gitops report: API definition changes', () => {
     expect(major.md).toContain('— allowed: info.version moves from 1.0.0 to 2.0.0');
   }, 120_000);
 
+  it('a definition switched to another specification, or to text that does not parse, counts as breaking (red team: OpenAPI to AsyncAPI read as unclassified)', async () => {
+    const root = await dataRepoCopy();
+    const base = startPullRequest(root);
+    write(root, PAYMENTS_OPENAPI, ['asyncapi: 3.0.0', 'info:', '  title: Payments API', '  version: 1.0.0', 'channels: {}', 'operations: {}', ''].join('\n'));
+    commit(root, 'payments API as AsyncAPI');
+    const switched = await report(root, base);
+    expect(switched.status).toBe(1);
+    expect(switched.json.diagnostics.filter(d => d.ruleId === 'api-breaking-change').map(d => d.message)).toEqual([expect.stringContaining('the definition moves from openapi 3.0.3 to asyncapi 3.0.0, which the breaking-change diff cannot compare')]);
+    write(root, PAYMENTS_OPENAPI, 'openapi: 3.0.3\ninfo: [unclosed\n');
+    commit(root, 'payments API does not parse');
+    const broken = await report(root, base);
+    expect(broken.status).toBe(1);
+    expect(broken.json.diagnostics.filter(d => d.ruleId === 'api-breaking-change').map(d => d.message)).toEqual([expect.stringContaining('the definition moves from openapi 3.0.3 to a text that does not parse')]);
+  }, 120_000);
+
   it('a pattern that backtracks for hours on its example is stopped at --lint-timeout: an api-lint-timeout error, the other definition still linted', async () => {
     const root = await dataRepoCopy();
     const base = startPullRequest(root);

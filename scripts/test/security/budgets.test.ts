@@ -24,6 +24,20 @@ describe('hostile sizes and patterns are refused fast, with a finding', () => {
     expect(result.milliseconds).toBeLessThan(20_000);
   }, 60_000);
 
+  // Red team round 2: yaml turns an alias inside its own anchor into a circular object, and a walk over the
+  // values (placeholders, parameter schemas) overflowed the stack: check died with an internal error.
+  it.each([
+    ['a catalog entity', 'catalog-info.yaml', entity('loop', '  annotations:\n    x: &r\n      - *r # <- alias\n')],
+    ['a template parameter schema', 'template.yaml', 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: t\nspec:\n  owner: group:team-a\n  type: service\n  parameters:\n    - title: x\n      properties:\n        a: &r\n          type: object\n          properties:\n            b: *r # <- alias\n  steps: []\n'],
+  ])('an alias inside its own anchor, in %s: a yaml-syntax error at the alias, never an internal error', async (_, file, text) => {
+    const root = await tempRepo({ [file]: text });
+    const result = await runBin(['check', '--format', 'json'], root);
+    expect(result.stderr).not.toMatch(/internal error|Maximum call stack/);
+    const line = text.split('\n').findIndex(l => l.endsWith('# <- alias')) + 1;
+    expect(findings(result.stdout).filter(f => f.ruleId === 'yaml-syntax').map(f => `${f.file}:${f.range.start.line}`)).toEqual([`${file}:${line}`]);
+    expect(result.status).toBe(1);
+  });
+
   it('an ordinary catalog file under the budget is read as before', async () => {
     const root = await tempRepo({ 'catalog-info.yaml': entity('ok', `  tags: [${Array.from({ length: 2000 }, (_, i) => `t${i}`).join(', ')}]\n`) + '---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n' });
     const result = await runBin(['check', '--format', 'json'], root);

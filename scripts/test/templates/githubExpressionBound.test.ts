@@ -1,18 +1,11 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../e2e/gitops.ts';
-import { templateHead, templateRepo } from '../helpers/templateRepo.ts';
+import { fetchSkeletonStep, templateHead, templateRepo } from '../helpers/templateRepo.ts';
 
 interface Finding { ruleId: string; file: string; message: string; hint?: string; range: { start: { line: number } } }
 
-const TEMPLATE = `${templateHead('svc')}    - id: fetch
-      name: Fetch
-      action: fetch:template
-      input:
-        url: ../../skeletons/svc
-        values:
-          name: \${{ parameters.name }}
-`;
+const TEMPLATE = `${templateHead('svc')}${fetchSkeletonStep()}`;
 const LONG = 'a'.repeat(300_000);
 const WORKFLOW = `on: push
 jobs:

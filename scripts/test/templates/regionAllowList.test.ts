@@ -80,6 +80,17 @@ const PAGES = `    - title: Allowed, however written
     - title: Free text in a branch
       properties:
         region: {anyOf: [{enum: [westeurope]}, true]} # <- I
+    - title: Two $refs to one free schema (red team, round 2)
+      properties:
+        region: {allOf: [{$ref: '#/definitions/free'}, {$ref: '#/definitions/free'}]} # <- J
+      definitions:
+        free: {type: string}
+    - title: A tuple whose further items are free text
+      properties:
+        regions: {type: array, items: [{enum: [westeurope]}], additionalItems: {type: string}} # <- K
+    - title: A tuple closed to further items
+      properties:
+        homeRegions: {type: array, items: [{enum: [westeurope]}], additionalItems: false}
 `;
 
 function lineOf(text: string, marker: string): number {
@@ -107,6 +118,8 @@ describe("the org's region allow-list sees every field a parameter page offers (
       `${at('G')} The sites.region parameter offers brazilsouth`,
       `${at('H')} The target.dr_region parameter offers (any value)`,
       `${at('I')} The region parameter offers (any value)`,
+      `${at('J')} The region parameter offers (any value)`,
+      `${at('K')} The regions parameter offers (any value)`,
     ]);
     expect(status).toBe(1);
   }, 60_000);

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectCleanStderr, gitops } from '../e2e/gitops.ts';
-import { templateHead, templateRepo } from '../helpers/templateRepo.ts';
+import { fetchSkeletonStep, templateHead, templateRepo } from '../helpers/templateRepo.ts';
 
 interface Finding { ruleId: string; file: string; message: string; range: { start: { line: number; column: number } } }
 
@@ -15,16 +15,7 @@ const SKELETON = {
   'skeletons/svc/.github/workflows/ci.yml': 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.sha }}\n',
 };
 
-function fetchStep(lists: string): string {
-  return `    - id: fetch
-      name: Fetch
-      action: fetch:template
-      input:
-        url: ../../skeletons/svc
-        values:
-          name: \${{ parameters.name }}
-${lists}`;
-}
+const fetchStep = (lists: string) => fetchSkeletonStep('', lists);
 
 function lineOf(text: string, marker: string): number {
   return text.split('\n').findIndex(line => line.endsWith(`# <- ${marker}`)) + 1;

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/runBin.ts';
-import { templateHead, templateRepo } from '../helpers/templateRepo.ts';
+import { fetchSkeletonStep, templateHead, templateRepo } from '../helpers/templateRepo.ts';
 
 interface Finding { ruleId: string; file: string; message: string; hint?: string; range: { start: { line: number; column: number } } }
 
-const fetchStep = (extra = '') => `    - id: fetch
-      name: Fetch
-      action: fetch:template
-      input:
-        url: ../../skeletons/svc
-        values:
-          name: \${{ parameters.name }}
-          files: [a, b]
-${extra}`;
+const fetchStep = (extra = '') => fetchSkeletonStep('          files: [a, b]\n', extra);
 
 // Calls the renderer cannot make, next to calls it can: only the first kind is reported, each at the call.
 const SKELETON = [
