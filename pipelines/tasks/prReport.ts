@@ -48,11 +48,12 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   const { SYSTEM_ACCESSTOKEN: _token, ...gateEnv } = env;
   // Under the job's own limit (60 minutes on Microsoft-hosted agents), so a gate that hangs still rewrites the thread.
   const timeoutMs = gateTimeoutMs(env.GITOPS_GATE_TIMEOUT_MINUTES, 'GITOPS_GATE_TIMEOUT_MINUTES');
+  const started = Date.now();
   const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env: gateEnv, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
   // The CLI escapes what it prints; its stderr goes to the log as before, and is kept for the thread.
   if (run.stderr) process.stderr.write(run.stderr);
   const parsed = run.status === 0 || run.status === 1 ? readGateResult(out) : undefined;
-  if (!parsed) return couldNotRun(env, args[0], gateFailureLine({ ...run, timeoutMs }), write);
+  if (!parsed) return couldNotRun(env, args[0], gateFailureLine({ ...run, timeoutMs, elapsedMs: Date.now() - started }), write);
   const result = { ...parsed, diagnostics: boundDiagnostics(parsed.diagnostics) };
   const options = { color: false, checkedFiles: 0, entityCount: 0, rules: [], toolName: 'backstage-gitops', toolVersion: '0.1.0', sourceRoot: root };
   const shown = pickAnnotations(result.diagnostics, new Set(result.changedFiles ?? []), ISSUES_SHOWN);

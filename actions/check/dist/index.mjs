@@ -43633,7 +43633,7 @@ function readGateResult(file) {
 }
 function gateFailureLine(run) {
   const said = logText((run.stderr ?? "").split("\n").map((line) => line.trim()).filter(Boolean).join(" "));
-  const timedOut = run.error?.code === "ETIMEDOUT";
+  const timedOut = run.error?.code === "ETIMEDOUT" || run.signal === "SIGTERM" && run.timeoutMs !== void 0 && (run.elapsedMs ?? 0) >= run.timeoutMs;
   const how = timedOut ? `did not finish within its time limit (${Math.round((run.timeoutMs ?? 0) / 1e3)} s) and was stopped` : run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
   if (timedOut) return clipText(`the toolkit ${how}`, MAX_REASON);
   return clipText(said || `the toolkit ${how} without a report`, MAX_REASON);
@@ -44131,10 +44131,11 @@ async function main() {
   const args = base ? ["report", "--base", base, "--format", "json", "--output", out, "--root", root] : ["check", "--format", "json", "--output", out, "--root", root];
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("INPUT_") && name !== "GITHUB_TOKEN"));
   const timeoutMs = gateTimeoutMs(getInput("timeout-minutes"), "The timeout-minutes input");
+  const started = Date.now();
   const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: "utf8", stdio: ["ignore", "inherit", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
   if (run.stderr) process.stderr.write(run.stderr);
   const result = run.status === 0 || run.status === 1 ? readGateResult(out) : void 0;
-  if (!result) return couldNotRun(pullRequest, args[0], gateFailureLine({ ...run, timeoutMs }));
+  if (!result) return couldNotRun(pullRequest, args[0], gateFailureLine({ ...run, timeoutMs, elapsedMs: Date.now() - started }));
   const diagnostics = boundDiagnostics(result.diagnostics);
   const markdown = result.markdown ?? `${REPORT_MARKER}
 ## Backstage catalog gate

@@ -43,11 +43,12 @@ async function main(): Promise<void> {
   // (its own children get childEnv's allow-list anyway).
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('INPUT_') && name !== 'GITHUB_TOKEN'));
   const timeoutMs = gateTimeoutMs(core.getInput('timeout-minutes'), 'The timeout-minutes input');
+  const started = Date.now();
   const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
   // The CLI escapes what it prints; its stderr goes to the log as before, and is kept for the comment.
   if (run.stderr) process.stderr.write(run.stderr);
   const result = run.status === 0 || run.status === 1 ? readGateResult(out) : undefined;
-  if (!result) return couldNotRun(pullRequest, args[0], gateFailureLine({ ...run, timeoutMs }));
+  if (!result) return couldNotRun(pullRequest, args[0], gateFailureLine({ ...run, timeoutMs, elapsedMs: Date.now() - started }));
   const diagnostics = boundDiagnostics(result.diagnostics);
   const markdown = result.markdown ?? `${REPORT_MARKER}\n## Backstage catalog gate\n\n${diagnostics.length} findings.\n`;
 

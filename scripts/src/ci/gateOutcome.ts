@@ -19,6 +19,8 @@ export interface GateProcess {
   stderr?: string | null;
   /** The time limit it was started with (milliseconds), to name it when it was reached. */
   timeoutMs?: number;
+  /** How long it ran (milliseconds). */
+  elapsedMs?: number;
 }
 
 /** Longest reason a "could not run" comment, thread or status quotes (characters). */
@@ -63,7 +65,8 @@ export function readGateResult(file: string): GateResult | undefined {
 export function gateFailureLine(run: GateProcess): string {
   const said = logText((run.stderr ?? '').split('\n').map(line => line.trim()).filter(Boolean).join(' '));
   // spawnSync's `timeout` ends the process and reports ETIMEDOUT as its error.
-  const timedOut = (run.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+  // (Or, on a loaded machine, only the signal is reported: the time it took tells.)
+  const timedOut = (run.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' || (run.signal === 'SIGTERM' && run.timeoutMs !== undefined && (run.elapsedMs ?? 0) >= run.timeoutMs);
   const how = timedOut ? `did not finish within its time limit (${Math.round((run.timeoutMs ?? 0) / 1000)} s) and was stopped` : run.error ? `could not be started (${run.error.message})` : run.signal ? `was ended by ${run.signal}` : `exited with ${run.status}`;
   if (timedOut) return clipText(`the toolkit ${how}`, MAX_REASON);
   return clipText(said || `the toolkit ${how} without a report`, MAX_REASON);
