@@ -1,6 +1,9 @@
 import { Document } from 'yaml';
 import { type InitOptions, repoFileUrlPrefix } from './initOptions.ts';
 
+/** The Azure Blob Storage container the generated workflows and pipelines publish TechDocs to (`--container techdocs`). */
+export const TECHDOCS_CONTAINER = 'techdocs';
+
 /**
  * The plugins whose config schemas the gate validates the app-config against (they must be
  * installed with the toolkit). The GitHub org provider's and GitHub sign-in's modules are not
@@ -8,7 +11,7 @@ import { type InitOptions, repoFileUrlPrefix } from './initOptions.ts';
  */
 export function backstagePlugins(options: InitOptions): string[] {
   // The scaffolder modules whose actions the golden paths use: their schemas judge every step's input.
-  const base = ['@backstage/backend-defaults', '@backstage/integration', '@backstage/plugin-catalog-backend', '@backstage/plugin-auth-backend', '@backstage/plugin-scaffolder-backend', '@backstage/plugin-scaffolder-backend-module-github', '@backstage/plugin-scaffolder-backend-module-azure'];
+  const base = ['@backstage/backend-defaults', '@backstage/integration', '@backstage/plugin-catalog-backend', '@backstage/plugin-auth-backend', '@backstage/plugin-techdocs-backend', '@backstage/plugin-scaffolder-backend', '@backstage/plugin-scaffolder-backend-module-github', '@backstage/plugin-scaffolder-backend-module-azure'];
   return options.identityProvider === 'entra' ? [...base, '@backstage/plugin-catalog-backend-module-msgraph', '@backstage/plugin-auth-backend-module-microsoft-provider'] : base;
 }
 
@@ -17,8 +20,10 @@ export function backstagePlugins(options: InitOptions): string[] {
  * each may emit (Backstage matches catalog.rules against the registered origin), the sync token as
  * static external access, the chosen platform's integration and the identity provider's org
  * provider (Microsoft Graph: `catalog.providers.microsoftGraphOrg`, plugin-catalog-backend-module-msgraph;
- * GitHub: `catalog.providers.githubOrg`, plugin-catalog-backend-module-github-org) with its sign-in.
- * Secrets are `${ENV}` references only.
+ * GitHub: `catalog.providers.githubOrg`, plugin-catalog-backend-module-github-org) with its sign-in, and
+ * TechDocs read from where the generated workflows or pipelines publish it (`techdocs publish` to the
+ * Azure Blob Storage container {@link TECHDOCS_CONTAINER}, builder `external`: Backstage serves the sites
+ * CI built and never builds one itself). Secrets are `${ENV}` references only.
  */
 export function backstageAppConfig(options: InitOptions): string {
   const prefix = repoFileUrlPrefix(options);
@@ -47,6 +52,8 @@ export function backstageAppConfig(options: InitOptions): string {
       ...(options.platform === 'azure' ? { azure: [{ host: 'dev.azure.com', credentials: [{ clientId: '${AZURE_CLIENT_ID}', clientSecret: '${AZURE_CLIENT_SECRET}', tenantId: '${AZURE_TENANT_ID}' }] }] } : {}),
     },
     auth: { environment: 'production', providers: signIn(options) },
+    // The same container and secret the publishing job writes with (README: TECHDOCS_AZURE_CONNECTION_STRING).
+    techdocs: { builder: 'external', publisher: { type: 'azureBlobStorage', azureBlobStorage: { containerName: TECHDOCS_CONTAINER, connectionString: '${TECHDOCS_AZURE_CONNECTION_STRING}' } } },
     catalog: {
       orphanStrategy: 'delete',
       rules: [{ allow: ['Component', 'API', 'Resource', 'System', 'Domain', 'Location'] }],

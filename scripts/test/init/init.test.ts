@@ -69,6 +69,12 @@ describe('backstage-gitops init (the shipped bin, in an empty folder)', () => {
       expect(readFileSync(join(root, 'CODEOWNERS'), 'utf8')).toContain('@contoso/platform-team');
     }
     expect(config.catalog.external.map((e: { kind: string }) => e.kind)).toEqual(['Group', 'User']);
+    // Backstage reads TechDocs from the container the generated CI publishes to, with the secret the README names.
+    const publishing = readFileSync(join(root, platform === 'github' ? '.github/workflows/main.yml' : 'pipelines/main.yml'), 'utf8');
+    const container = /(?:--container |container: )([\w-]+)/.exec(publishing)?.[1];
+    expect(container).toBeTruthy();
+    expect(appConfig.techdocs).toEqual({ builder: 'external', publisher: { type: 'azureBlobStorage', azureBlobStorage: { containerName: container, connectionString: '${TECHDOCS_AZURE_CONNECTION_STRING}' } } });
+    expect(config.backstageConfig.plugins).toContain('@backstage/plugin-techdocs-backend');
   }, 120_000);
 
   it('is idempotent, and never overwrites a changed file without --force', async () => {
