@@ -7,7 +7,7 @@ import type { Diagnostic, Range } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { rangeOfPath } from '../load/yamlPath.ts';
 import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
-import { protoBreaking, protoCompiles } from './protoBreaking.ts';
+import { protoBreaking } from './protoBreaking.ts';
 import { consumersByApi, describeConsumer, teamsToProtect } from './apiConsumers.ts';
 import { resolveRepoRefs, type RevisionFiles } from './resolveRepoRefs.ts';
 import { nodeBudgetProblem } from '../load/yamlNodeBudget.ts';
@@ -134,11 +134,11 @@ function sideOf(entity: CatalogEntity, format: ApiFormat, document: unknown): st
 
 /**
  * Whether the gate judges a definition in this format: a document that declares OpenAPI, AsyncAPI or
- * Swagger (api-smart-diff), or a proto that buf compiles on its own (protoBreaking).
+ * Swagger (api-smart-diff), or any gRPC API (protoBreaking: a proto buf cannot compile alone counts as
+ * breaking whenever it changes).
  */
-function judged(format: ApiFormat, document: unknown, definition: ApiDefinition): boolean {
-  if (format === 'openapi' || format === 'asyncapi') return specMajor(document) !== undefined;
-  return format === 'grpc' && protoCompiles(definition.text, definition.file) === true;
+function judged(format: ApiFormat, document: unknown): boolean {
+  return format === 'grpc' || ((format === 'openapi' || format === 'asyncapi') && specMajor(document) !== undefined);
 }
 
 /** The specification and its major version a document declares (`openapi 3`, `asyncapi 2`), or undefined. */
@@ -224,7 +224,7 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     const formatBefore = formatOf(was, beforeDoc);
     // The base side is one the gate judged (a diffable specification, or a proto buf compiles) and the head
     // side is not the same judged format: nothing would be diffed, so the change is one nobody can judge.
-    const leftJudged = (!after || format !== formatBefore) && judged(formatBefore, beforeDoc, prior);
+    const leftJudged = (!after || format !== formatBefore) && judged(formatBefore, beforeDoc);
     if (sameText && !leftJudged) {
       const changed = input.revisions?.changedFiles;
       const reached = [...(beforeResolved?.files ?? []), ...(afterResolved?.files ?? [])];
@@ -265,8 +265,10 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     // A head that no longer parses (the base did) is no less a change nobody can judge.
     const unreadable = specBefore !== undefined && afterRead !== undefined && 'refused' in afterRead && afterRead.refused === 'syntax';
     const crossSpec = (diffable && specBefore !== specAfter) || unreadable;
-    if (leftJudged) compared = cannotCompare(sideOf(was, formatBefore, beforeDoc), after ? sideOf(entity, format, afterDoc) : 'a definition this repository does not hold (Backstage would read it at ingestion, after the merge)');
-    else if (proto && 'headDoesNotCompile' in proto) compared = cannotCompare('a gRPC .proto', `a text that buf cannot compile on its own (${proto.headDoesNotCompile})`);
+    if (leftJudged) compared = cannotCompare(sideOf(was, formatBefore, beforeDoc), after ? sideOf(entity, format, afterDoc) : isRecord(entity.raw.spec) && entity.raw.spec.definition !== undefined ? 'a definition this revision does not hold (a URL Backstage reads only at ingestion, or a missing file)' : 'no spec.definition');
+    // A proto buf cannot compile alone gives only compile errors: for the head, a change nobody can judge; for
+    // the base (it imports other files), no change to it can be judged either.
+    else if (proto && 'doesNotCompile' in proto) compared = proto.doesNotCompile === 'head' ? cannotCompare('a gRPC .proto', `a text that buf cannot compile on its own (${proto.error})`) : cannotCompare(`a .proto that buf cannot compile on its own (${proto.error}; buf reads each side alone, without the files it imports)`, 'a changed .proto');
     else if (crossSpec) compared = cannotCompare(specVersion(beforeDoc), specVersion(afterDoc));
     else {
       try {
@@ -295,7 +297,7 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     if (verdict !== 'error' && verdict !== 'warning') continue;
     const where = !after ? () => definitionRange : protoFindings ? (index: number) => lineRange(protoFindings[index]?.line ?? 1) : (index: number) => rangeIn(after)(breaking[index].path);
     const notes = [
-      ownerBefore !== owner ? ` Its owner moves from ${ownerBefore ?? '(none)'} to ${owner ?? '(none)'} in this change: the teams counted are all but the owner its consumers relied on, before the change.` : '',
+      ownerBefore !== owner ? ` Its owner moves from ${ownerBefore ?? '(none)'} to ${owner ?? '(none)'} in this change: its consumers relied on ${ownerBefore ?? '(none)'}, so every other team counts; hand the API over in its own pull request first.` : '',
       lifecycle !== lifecycleBefore ? ` Its lifecycle moves from ${lifecycleBefore ?? '(none)'} to ${lifecycle ?? '(none)'} in this change: the policy's lifecycle exemption counts the lifecycle its consumers rely on, before the change.` : '',
       consumerNote(consumers),
     ].join('');

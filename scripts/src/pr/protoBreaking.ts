@@ -12,9 +12,10 @@ export interface ProtoFinding {
   line?: number;
 }
 
-/** The head side does not compile on its own while the base side does: buf's first compile error, clipped. */
-export interface ProtoHeadUnreadable {
-  headDoesNotCompile: string;
+/** A side buf cannot compile on its own (the head only when the base compiles), with buf's first error, clipped. */
+export interface ProtoUncompilable {
+  doesNotCompile: 'base' | 'head';
+  error: string;
 }
 
 const bufWrapper = (): string | undefined => {
@@ -50,16 +51,35 @@ function runBuf(sides: { before?: string; after?: string }, file: string, args: 
 /**
  * Breaking changes between two versions of one .proto file, by `buf breaking` (Buf's FILE rules,
  * from the @bufbuild/buf package). Each version is written alone to a temporary folder, so a file that
- * imports others of the repo cannot compile. Returns the findings; `{ headDoesNotCompile }` when the base
- * compiles on its own and the head does not (text that is no proto, or a proto broken in the change: a
- * change nobody can judge); undefined when the base does not compile on its own (it was never judged) or
- * buf is not installed (the report then says only that the definition changed).
+ * imports others of the repo cannot compile. Returns the findings, or `{ doesNotCompile }` naming the side
+ * buf cannot compile on its own (buf reports it as COMPILE findings, which are no breaking changes of the
+ * API): the base (a proto that imports others), or the head when the base compiles (text that is no
+ * proto, or a proto broken in the change). Undefined when buf is not installed or fails otherwise (the
+ * report then says only that the definition changed).
  */
-export function protoBreaking(before: string, after: string, file: string): ProtoFinding[] | ProtoHeadUnreadable | undefined {
-  const run = runBuf({ before, after }, file, ['breaking', 'after', '--against', 'before', '--error-format', 'json']);
-  // buf exits 0 when nothing breaks and 100 when something does; anything else is a usage or tool error.
+export function protoBreaking(before: string, after: string, file: string): ProtoFinding[] | ProtoUncompilable | undefined {
+  const breaking = runBuf({ before, after }, file, ['breaking', 'after', '--against', 'before', '--error-format', 'json']);
+  const found = findingsOf(breaking);
+  if (!found) return undefined;
+  const compile = found.filter(f => f.type === 'COMPILE');
+  if (compile.length) {
+    // buf stops at the first input that does not compile (the head): the base is asked on its own.
+    const base = compile.some(f => f.path?.startsWith('before/')) ? compile : findingsOf(runBuf({ before }, file, ['build', 'before', '--error-format', 'json']), 'stderr')?.filter(f => f.type === 'COMPILE');
+    const first = base?.[0] ?? compile[0];
+    const message = String(first.message ?? 'does not compile');
+    const error = `${message.length > 80 ? `${message.slice(0, 79)}…` : message}${first.start_line ? ` at line ${first.start_line}` : ''}`;
+    return { doesNotCompile: base?.length ? 'base' : 'head', error };
+  }
+  return found.map(f => ({ entry: { type: 'breaking' as const, action: f.type ?? 'breaking', description: `${f.message ?? 'breaking change'} (buf rule ${f.type ?? 'unknown'})`, path: [] }, ...(f.start_line ? { line: f.start_line } : {}) }));
+}
+
+/**
+ * buf's JSON lines (`--error-format json`) on `stream` (`buf breaking` writes its findings to stdout, `buf
+ * build` its compile errors to stderr), or undefined when buf is missing or exits other than 0 or 100 (findings).
+ */
+function findingsOf(run: ReturnType<typeof runBuf>, stream: 'stdout' | 'stderr' = 'stdout'): { path?: string; type?: string; message?: string; start_line?: number }[] | undefined {
   if (!run || (run.status !== 0 && run.status !== 100)) return undefined;
-  const found = run.stdout
+  return run[stream]
     .split('\n')
     .filter(Boolean)
     .flatMap(line => {
@@ -69,22 +89,4 @@ export function protoBreaking(before: string, after: string, file: string): Prot
         return [];
       }
     });
-  // buf reports a side that does not compile as COMPILE findings on that side's path.
-  const compile = found.filter(f => f.type === 'COMPILE');
-  if (compile.some(f => f.path?.startsWith('before/'))) return undefined;
-  if (compile.length) {
-    const first = compile[0];
-    const message = String(first.message ?? 'does not compile');
-    return { headDoesNotCompile: `${message.length > 80 ? `${message.slice(0, 79)}…` : message}${first.start_line ? ` at line ${first.start_line}` : ''}` };
-  }
-  return found.map(f => ({ entry: { type: 'breaking' as const, action: f.type ?? 'breaking', description: `${f.message ?? 'breaking change'} (buf rule ${f.type ?? 'unknown'})`, path: [] }, ...(f.start_line ? { line: f.start_line } : {}) }));
-}
-
-/**
- * Whether one .proto text compiles on its own (`buf build`, as protoBreaking reads a side): true, false,
- * or undefined when buf is not installed.
- */
-export function protoCompiles(text: string, file: string): boolean | undefined {
-  const run = runBuf({ before: text }, file, ['build', 'before']);
-  return run ? run.status === 0 : undefined;
 }

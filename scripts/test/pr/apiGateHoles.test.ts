@@ -48,7 +48,13 @@ describe('report: a definition the gate judged at base and cannot judge at head 
     commit(root, 'payments API read from elsewhere');
     const away = await runReport(root, base);
     expect(away.status).toBe(1);
-    expect(breakingOf(away).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from openapi 3.0.3 to a definition this repository does not hold')]);
+    expect(breakingOf(away).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from openapi 3.0.3 to a definition this revision does not hold')]);
+
+    edit(root, PAYMENTS, t => t.replace('  definition:\n    $text: https://example.com/payments-openapi.yaml\n', ''));
+    commit(root, 'payments API without a definition');
+    const none = await runReport(root, base);
+    expect(none.status).toBe(1);
+    expect(breakingOf(none).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from openapi 3.0.3 to no spec.definition')]);
   }, 180_000);
 
   it('grpc: a proto replaced by text, or the type changed away from grpc', async () => {
@@ -65,6 +71,17 @@ describe('report: a definition the gate judged at base and cannot judge at head 
     const retyped = await runReport(root, base);
     expect(retyped.status).toBe(1);
     expect(breakingOf(retyped).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from a gRPC .proto to spec.type other')]);
+
+    // A proto that imports others cannot be compiled alone: any change to it is one that cannot be judged, said once.
+    git(root, 'checkout', '-q', base, '--', PAYMENTS);
+    edit(root, PROTO, t => t.replace('package acme.ledger.v1;\n', 'package acme.ledger.v1;\n\nimport "acme/money/v1/money.proto";\n'));
+    commit(root, 'ledger imports money');
+    const importing = git(root, 'rev-parse', 'HEAD').trim();
+    edit(root, PROTO, t => `${t}// a comment\n`);
+    commit(root, 'comment');
+    const alone = await runReport(root, importing);
+    expect(alone.status).toBe(1);
+    expect(breakingOf(alone).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from a .proto that buf cannot compile on its own (imported file does not exist at line 5; buf reads each side alone')]);
   }, 180_000);
 
   it('an inline definition moved to a $text file with a breaking change is still diffed', async () => {
@@ -92,7 +109,7 @@ describe('report: the teams to protect are those consumers relied on before the 
     const run = await runReport(root, base);
     expect(run.status).toBe(1);
     const [finding] = breakingOf(run);
-    expect(finding.hint).toContain('Its owner moves from group:default/payments-team to group:default/commerce-team in this change');
+    expect(finding.hint).toContain('Its owner moves from group:default/payments-team to group:default/commerce-team in this change: its consumers relied on group:default/payments-team, so every other team counts');
     expect(run.json.report.apiChanges[0].otherTeams).toEqual(['group:default/commerce-team']);
     expect(run.json.markdown).toContain('- <code>group:default/commerce-team</code>: component\\:default/orders\\-api consumes api\\:default/payments\\-openapi, which has breaking changes');
   }, 120_000);
