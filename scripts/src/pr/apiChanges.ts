@@ -1,6 +1,5 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
-import { placeholderTarget } from '../catalog/placeholders.ts';
 import { DEFAULT_DEFINITION_LIMITS, definitionOverLimit, resolvedTooDeepProblem, type DefinitionLimits } from '../catalog/apiRefs.ts';
 import type { ApiChangePolicy } from '../config/gitopsConfig.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
@@ -8,20 +7,15 @@ import { isRecord } from '../load/loadCatalog.ts';
 import { rangeOfPath } from '../load/yamlPath.ts';
 import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
 import { protoBreaking } from './protoBreaking.ts';
-import { consumersByApi, describeConsumer, teamsToProtect } from './apiConsumers.ts';
+import { consumerList, consumerNote, consumersByApi, teamsToProtect } from './apiConsumers.ts';
+import { definitionOf, formatOf, typeOf, type ApiDefinition, type ApiFormat } from './apiDefinition.ts';
+import { lifecycleOf, verdictOf } from './apiPolicy.ts';
+import { removedApis, sameDefinitionFile } from './removedApis.ts';
 import { resolveRepoRefs, type RevisionFiles } from './resolveRepoRefs.ts';
 import { nodeBudgetProblem } from '../load/yamlNodeBudget.ts';
 import { ALIAS_LIMIT_HINT, parseDefinition } from './parseDefinition.ts';
 
-export type ApiFormat = 'openapi' | 'asyncapi' | 'grpc' | 'graphql' | 'other';
-
-/** An API's definition text and where it lives (the `$text`/`$openapi`/`$asyncapi` target, or the entity file when inline). */
-export interface ApiDefinition {
-  text: string;
-  file: string;
-  /** Inline definitions: the entity whose `spec.definition` holds the text. */
-  inlineIn?: CatalogEntity;
-}
+export { definitionOf, type ApiDefinition, type ApiFormat };
 
 export interface ApiDiffEntry {
   type: 'breaking' | 'non-breaking' | 'annotation' | 'deprecated' | 'unclassified';
@@ -61,50 +55,7 @@ export interface ApiChange {
 const DONE: Record<string, string> = { add: 'added', remove: 'removed', replace: 'replaced', rename: 'renamed' };
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
-/** The definition of an API entity as Backstage would hold it after placeholder substitution. */
-export function definitionOf(entity: CatalogEntity, repoUrl?: string): ApiDefinition | undefined {
-  const spec = isRecord(entity.entity.spec) ? entity.entity.spec : {};
-  const rawSpec = isRecord(entity.raw.spec) ? entity.raw.spec : {};
-  const value = spec.definition;
-  if (value === undefined || value === '(unavailable)') return undefined;
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  const raw = rawSpec.definition;
-  if (isRecord(raw)) {
-    const [key] = Object.keys(raw);
-    const target = key ? placeholderTarget(entity.file, raw[key], repoUrl) : undefined;
-    return target ? { text, file: target } : undefined;
-  }
-  return { text, file: entity.file, inlineIn: entity };
-}
-
-/** `spec.type` as written, or '' when it is not a string. */
-const typeOf = (entity: CatalogEntity) => (isRecord(entity.entity.spec) && typeof entity.entity.spec.type === 'string' ? entity.entity.spec.type : '');
-
-function formatOf(entity: CatalogEntity, document: unknown): ApiFormat {
-  const type = typeOf(entity).toLowerCase();
-  if (isRecord(document) && typeof document.openapi === 'string') return 'openapi';
-  if (isRecord(document) && typeof document.asyncapi === 'string') return 'asyncapi';
-  if (type === 'grpc' || type === 'graphql' || type === 'openapi' || type === 'asyncapi') return type;
-  return 'other';
-}
-
 const versionOf = (document: unknown) => (isRecord(document) && isRecord(document.info) && document.info.version !== undefined ? String(document.info.version) : undefined);
-
-/**
- * The major number of an info.version written `1`, `1.2`, `v1.2.3` or `1.2.3-beta` (digits without a
- * leading zero, as semver writes them), else undefined: `01.0.0`, `1,0.0` or `１.0.0` name no new major,
- * whatever their text.
- */
-function majorOf(version: string | undefined): number | undefined {
-  const match = version === undefined ? null : /^v?(0|[1-9][0-9]{0,8})(?:[.+-]|$)/i.exec(version);
-  return match ? Number(match[1]) : undefined;
-}
-
-/** Whether `after` names a later major version than `before` (both readable by majorOf). */
-function newMajor(before: string | undefined, after: string | undefined): boolean {
-  const [from, to] = [majorOf(before), majorOf(after)];
-  return from !== undefined && to !== undefined && to > from;
-}
 
 const SPEC_KEYS = ['openapi', 'asyncapi', 'swagger'] as const;
 
@@ -146,8 +97,6 @@ function specMajor(document: unknown): string | undefined {
   const key = SPEC_KEYS.find(k => isRecord(document) && document[k] !== undefined);
   return key && isRecord(document) ? `${key} ${String(document[key]).split('.')[0].trim()}` : undefined;
 }
-
-const lifecycleOf = (entity: CatalogEntity | undefined) => (entity && isRecord(entity.entity.spec) && typeof entity.entity.spec.lifecycle === 'string' ? entity.entity.spec.lifecycle : undefined);
 
 /** Where in the API a diff path lands: the operation and the field below it. */
 function locate(format: ApiFormat, path: (string | number)[]): Pick<ApiDiffEntry, 'operation' | 'field'> {
@@ -313,95 +262,10 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
       });
     }
   }
-  removedApis(input, before, oldName, consumersOf, changes, diagnostics);
+  const removed = removedApis(input, before, oldName, consumersOf);
+  changes.push(...removed.changes);
+  diagnostics.push(...removed.diagnostics);
   return { changes, diagnostics, definitions };
-}
-
-/**
- * APIs the change removes (no head entity of their name, no rename followed) while a team other than
- * their owner consumed them before the change and, in the head, no longer names them: a removal, or a
- * rename past recognition, whose consumers were repointed or dropped in the same change. Each is one
- * breaking change (`api-breaking-change` by the policy, the lifecycle exemption judged on the base
- * lifecycle). A consumer that still names a removed API is the gate's `ref-unresolved` error and the
- * report's impact section already, so a removal that leaves only those is not counted twice.
- */
-function removedApis(input: ApiChangeInput, before: ReadonlyMap<string, CatalogEntity>, oldName: ReadonlyMap<string, string>, consumersOf: ReadonlyMap<string, Dependent[]>, changes: ApiChange[], diagnostics: Diagnostic[]): void {
-  const inHead = new Set(input.head.map(e => e.ref));
-  const followed = new Set(oldName.values());
-  for (const [ref, was] of before) {
-    if (inHead.has(ref) || followed.has(ref)) continue;
-    const owner = ownerOf(was);
-    const consumers = consumersOf.get(ref) ?? [];
-    const otherTeams = teamsToProtect(consumers, owner);
-    const hidden = consumers.some(c => c.onlyBefore && [c.owner, c.ownerBefore].some(o => o && otherTeams.includes(o)));
-    if (!hidden) continue;
-    const lifecycle = lifecycleOf(was);
-    const diff: ApiDiffEntry[] = [{ type: 'breaking', action: 'remove', description: 'the API is removed from the catalog (or renamed together with other changes, which reads as a removal) while its consumers are repointed or dropped in the same change', path: [] }];
-    const [verdict, reason] = verdictOf(input.policy, true, otherTeams, [lifecycle, lifecycle], [undefined, undefined]);
-    const file = definitionOf(was, input.repoUrl)?.file ?? was.file;
-    changes.push({ api: ref, ...(owner ? { owner } : {}), ...(lifecycle ? { lifecycle } : {}), format: formatOf(was, undefined), file, diff, consumers, otherTeams, verdict, ...(reason ? { reason } : {}) });
-    if (verdict !== 'error' && verdict !== 'warning') continue;
-    diagnostics.push({
-      ruleId: 'api-breaking-change',
-      severity: verdict,
-      message: `Breaking change to ${ref}: ${diff[0].description}. Consumed by ${consumerList(consumers)}.`,
-      hint: `Teams ${otherTeams.join(', ')} consumed it before this change: deprecate it first (spec.lifecycle: deprecated) and remove it only once they have dropped it from spec.consumesApis in their own pull request. To rename it, change only metadata.name (and title), or keep its definition file, so the report follows the rename and diffs the definition.${consumerNote(consumers)}`,
-      file: was.file,
-      // The entity is gone from the head: its place in the base revision's file.
-      range: was.locate(was.document, ['metadata', 'name']),
-      entityRef: ref,
-    });
-  }
-}
-
-/**
- * Renames entityChanges cannot see (the entity changed besides its name: moved to another folder, so its
- * `$text` path differs, or its definition changed): an API removed and an API added in the same change
- * whose definitions are read from the same repo file. Followed so the definition is still diffed.
- */
-function sameDefinitionFile(input: ApiChangeInput): Rename[] {
-  const matched = new Set(input.renamed.flatMap(r => [r.from, r.to]));
-  const refs = (list: readonly CatalogEntity[]) => new Set(list.map(e => e.ref));
-  const [baseRefs, headRefs] = [refs(input.base), refs(input.head)];
-  const byFile = new Map<string, CatalogEntity[]>();
-  for (const e of input.base) {
-    if (e.kind !== 'API' || !e.ref || headRefs.has(e.ref) || matched.has(e.ref)) continue;
-    const definition = definitionOf(e, input.repoUrl);
-    if (definition && !definition.inlineIn) (byFile.get(definition.file) ?? byFile.set(definition.file, []).get(definition.file)!).push(e);
-  }
-  const found: Rename[] = [];
-  for (const e of input.head) {
-    if (e.kind !== 'API' || !e.ref || baseRefs.has(e.ref) || matched.has(e.ref)) continue;
-    const definition = definitionOf(e, input.repoUrl);
-    const from = definition && !definition.inlineIn ? byFile.get(definition.file)?.shift() : undefined;
-    if (from) found.push({ from: from.ref!, to: e.ref, fromFile: from.file, toFile: e.file });
-  }
-  return found;
-}
-
-/**
- * The policy's verdict on an API change with (or without) breaking changes reaching `otherTeams`. The
- * consumers rely on the API as it is before the change: a lifecycle the same change moves into the exempt
- * list (production -> experimental) excuses nothing.
- */
-function verdictOf(policy: ApiChangePolicy, breaking: boolean, otherTeams: readonly string[], [lifecycleBefore, lifecycle]: (string | undefined)[], [versionBefore, versionAfter]: (string | undefined)[]): [ApiChange['verdict'], string | undefined] {
-  if (!breaking || !otherTeams.length) return ['none', undefined];
-  const exempt = (l: string | undefined) => l !== undefined && policy.allowWhenLifecycle.includes(l);
-  if (exempt(lifecycle) && exempt(lifecycleBefore)) return ['allowed', `its lifecycle is ${lifecycle}`];
-  if (policy.allowWhenMajorVersion && newMajor(versionBefore, versionAfter)) return ['allowed', `info.version moves from ${versionBefore} to ${versionAfter}`];
-  if (policy.breakingWithOtherConsumers === 'allowed') return ['allowed', 'apiChanges.breakingWithOtherConsumers is allowed'];
-  return [policy.breakingWithOtherConsumers, undefined];
-}
-
-const MAX_LISTED = 10;
-
-/** The consumers and why each counts (describeConsumer), at most MAX_LISTED of them. */
-const consumerList = (consumers: readonly Dependent[]) => `${consumers.slice(0, MAX_LISTED).map(describeConsumer).join(', ')}${consumers.length > MAX_LISTED ? ` and ${consumers.length - MAX_LISTED} more` : ''}`;
-
-/** Why a consumer changed in the same pull request still counts, when one did. */
-function consumerNote(consumers: readonly Dependent[]): string {
-  if (!consumers.some(c => c.onlyBefore || c.ownerBefore)) return '';
-  return ' A consumer that stops consuming it, or is handed to another team, in the same change still counts: make that change in its own pull request, which its team reviews, before this one.';
 }
 
 const lineRange = (line: number): Range => ({ start: { line, column: 1 }, end: { line, column: 1 } });

@@ -59,3 +59,14 @@ export function describeConsumer(c: Dependent): string {
   const notes = [c.owner, c.ownerBefore ? `owned by ${c.ownerBefore} before this change` : undefined, c.onlyBefore ? 'consumed it before this change' : undefined].filter(Boolean);
   return `${c.ref}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
+
+const MAX_LISTED = 10;
+
+/** The consumers and why each counts (describeConsumer), at most MAX_LISTED of them. */
+export const consumerList = (consumers: readonly Dependent[]) => `${consumers.slice(0, MAX_LISTED).map(describeConsumer).join(', ')}${consumers.length > MAX_LISTED ? ` and ${consumers.length - MAX_LISTED} more` : ''}`;
+
+/** Why a consumer changed in the same pull request still counts, when one did. */
+export function consumerNote(consumers: readonly Dependent[]): string {
+  if (!consumers.some(c => c.onlyBefore || c.ownerBefore)) return '';
+  return ' A consumer that stops consuming it, or is handed to another team, in the same change still counts: make that change in its own pull request, which its team reviews, before this one.';
+}
