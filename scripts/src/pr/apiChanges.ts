@@ -214,7 +214,11 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     // A head that no longer parses (the base did) is no less a change nobody can judge.
     const unreadable = specBefore !== undefined && afterRead !== undefined && 'refused' in afterRead && afterRead.refused === 'syntax';
     const crossSpec = (diffable && specBefore !== specAfter) || unreadable;
-    if (leftJudged) compared = cannotCompare(sideOf(was, formatBefore, beforeDoc), after ? sideOf(entity, format, afterDoc) : isRecord(entity.raw.spec) && entity.raw.spec.definition !== undefined ? 'a definition this revision does not hold (a URL Backstage reads only at ingestion, or a missing file)' : 'no spec.definition');
+    if (leftJudged) {
+      const [from, to] = [sideOf(was, formatBefore, beforeDoc), after ? sideOf(entity, format, afterDoc) : isRecord(entity.raw.spec) && entity.raw.spec.definition !== undefined ? 'a definition this revision does not hold (a URL Backstage reads only at ingestion, or a missing file)' : 'no spec.definition'];
+      // The same document under another spec.type (a Swagger 2 text the type made OpenAPI): the type is what moved.
+      compared = from === to ? cannotCompare(`${from} as ${sideOf(was, 'other', undefined)}`, `${to} as ${sideOf(entity, 'other', undefined)}`) : cannotCompare(from, to);
+    }
     // A proto buf cannot compile alone gives only compile errors: for the head, a change nobody can judge; for
     // the base (it imports other files), no change to it can be judged either.
     else if (proto && 'doesNotCompile' in proto) compared = proto.doesNotCompile === 'head' ? cannotCompare('a gRPC .proto', `a text that buf cannot compile on its own (${proto.error})`) : cannotCompare(`a .proto that buf cannot compile on its own (${proto.error}; buf reads each side alone, without the files it imports)`, 'a changed .proto');

@@ -55,6 +55,17 @@ describe('report: a definition the gate judged at base and cannot judge at head 
     const none = await runReport(root, base);
     expect(none.status).toBe(1);
     expect(breakingOf(none).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from openapi 3.0.3 to no spec.definition')]);
+
+    // A Swagger 2 text is OpenAPI by its spec.type alone: retyping it leaves the same text and no diff.
+    git(root, 'checkout', '-q', base, '--', PAYMENTS);
+    write(root, PAYMENTS_OPENAPI, 'swagger: "2.0"\ninfo:\n  title: Payments API\n  version: 1.0.0\npaths: {}\n');
+    commit(root, 'payments API on Swagger 2');
+    const swagger = git(root, 'rev-parse', 'HEAD').trim();
+    edit(root, PAYMENTS, setApiField('payments-openapi', 'type', 'other'));
+    commit(root, 'payments API as other');
+    const retyped = await runReport(root, swagger);
+    expect(retyped.status).toBe(1);
+    expect(breakingOf(retyped).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from swagger 2.0 as spec.type openapi to swagger 2.0 as spec.type other')]);
   }, 180_000);
 
   it('grpc: a proto replaced by text, or the type changed away from grpc', async () => {
