@@ -134,7 +134,7 @@ export interface ApiChangeInput {
  * api-smart-diff (OpenAPI 3.0, AsyncAPI 2.x; each change breaking, non-breaking, annotation-only or a
  * deprecation), with their consumers before and after the change and their teams (consumersByApi,
  * teamsToProtect: judged against the owner before the change), and the policy's verdict on breaking changes
- * that reach another team. A base definition the gate judged (OpenAPI, AsyncAPI, a proto buf compiles) whose
+ * that reach another team. A base definition the gate judged (an OpenAPI or AsyncAPI document, any gRPC API) whose
  * head is not the same judged format (another spec.type, text, a definition this repo does not hold) is one
  * breaking change nobody can judge (cannotCompare); so is an API removed while its consumers from other
  * teams are repointed or dropped in the same change (removedApis). Returns the changes, the changed OpenAPI/AsyncAPI definitions (to lint) and one Diagnostic (`api-breaking-change`) per breaking
@@ -171,7 +171,7 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     const afterResolved = input.revisions && after && afterDoc !== undefined ? resolveRepoRefs(afterDoc, after.file, input.revisions.head, limits) : undefined;
     const format = formatOf(entity, afterDoc);
     const formatBefore = formatOf(was, beforeDoc);
-    // The base side is one the gate judged (a diffable specification, or a proto buf compiles) and the head
+    // The base side is one the gate judged (a diffable specification, or a gRPC API) and the head
     // side is not the same judged format: nothing would be diffed, so the change is one nobody can judge.
     const leftJudged = (!after || format !== formatBefore) && judged(formatBefore, beforeDoc);
     if (sameText && !leftJudged) {
