@@ -77,6 +77,10 @@ export interface Dependent {
   /** The relation field that points at the subject (`consumesApis`, `dependsOn`, …). */
   field: string;
   owner?: string;
+  /** An API's consumer only: its owner in the base revision, when the change hands it to another team. */
+  ownerBefore?: string;
+  /** An API's consumer only: it consumed the API in the base revision and no longer does in the head. */
+  onlyBefore?: true;
 }
 
 export interface Impact {

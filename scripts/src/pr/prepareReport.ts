@@ -152,7 +152,12 @@ function teamReviews(impacts: readonly Impact[], apis: readonly ApiChange[], rel
   }
   for (const a of apis) {
     if (!a.diff?.some(d => d.type === 'breaking') && a.diff !== undefined) continue;
-    for (const c of a.consumers) if (c.owner !== a.owner) ask(c.owner, `${c.ref} consumes ${a.api}, ${a.diff ? 'which has breaking changes' : 'whose definition changed'}`);
+    // The teams apiChanges protects: consumers' owners before and after, but the API's owner before the change.
+    const teams = new Set(a.otherTeams);
+    const what = a.diff ? 'which has breaking changes' : 'whose definition changed';
+    for (const c of a.consumers) {
+      for (const team of new Set([c.owner, c.ownerBefore])) if (team && teams.has(team)) ask(team, `${c.ref} ${c.onlyBefore ? 'consumed' : 'consumes'} ${a.api}${c.onlyBefore ? ' before this change' : ''}, ${what}`);
+    }
   }
   for (const r of relations) ask(r.team, r.field === 'owner' ? `${r.ref} is now owned by ${r.target}` : `${r.ref} newly names ${r.target} in spec.${r.field}`);
   return [...reasons].sort(([a], [b]) => (a < b ? -1 : 1)).map(([team, why]) => ({ team, reasons: [...why] }));

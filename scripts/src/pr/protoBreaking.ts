@@ -12,48 +12,81 @@ export interface ProtoFinding {
   line?: number;
 }
 
-/**
- * Breaking changes between two versions of one .proto file, by `buf breaking` (Buf's FILE rules,
- * from the @bufbuild/buf package). Each version is written alone to a temporary folder, so a file that
- * imports others of the repo cannot compile: then, and when buf is not installed, returns undefined
- * (the report then says only that the definition changed). buf runs with an empty environment
- * (its cache in the temporary folder), never the job's.
- */
-export function protoBreaking(before: string, after: string, file: string): ProtoFinding[] | undefined {
-  let wrapper: string;
+/** A side buf cannot compile on its own (the head only when the base compiles), with buf's first error, clipped. */
+export interface ProtoUncompilable {
+  doesNotCompile: 'base' | 'head';
+  error: string;
+}
+
+const bufWrapper = (): string | undefined => {
   try {
-    wrapper = join(createRequire(import.meta.url).resolve('@bufbuild/buf/package.json'), '..', 'bin', 'buf');
+    return join(createRequire(import.meta.url).resolve('@bufbuild/buf/package.json'), '..', 'bin', 'buf');
   } catch {
     return undefined;
   }
+};
+
+/**
+ * Runs buf (`args`, in a temporary folder holding each side's text alone under `before/` and `after/`)
+ * with an empty environment (its cache in the temporary folder), never the job's. Returns undefined when
+ * buf is not installed.
+ */
+function runBuf(sides: { before?: string; after?: string }, file: string, args: string[]) {
+  const wrapper = bufWrapper();
+  if (!wrapper) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'gitops-proto-'));
   try {
     const name = basename(file).replace(/[^A-Za-z0-9_.-]/g, '_');
-    for (const [side, text] of [['before', before], ['after', after]] as const) {
+    for (const [side, text] of Object.entries(sides)) {
       mkdirSync(join(dir, side));
-      writeFileSync(join(dir, side, name.endsWith('.proto') ? name : `${name}.proto`), text);
+      writeFileSync(join(dir, side, name.endsWith('.proto') ? name : `${name}.proto`), text ?? '');
     }
     const env = { ...childEnv(), BUF_CACHE_DIR: join(dir, 'cache'), HOME: dir };
-    const run = spawnSync(process.execPath, [wrapper, 'breaking', 'after', '--against', 'before', '--error-format', 'json'], { env,
-      cwd: dir,
-      encoding: 'utf8',
-      timeout: 60_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    // buf exits 0 when nothing breaks and 100 when something does; anything else is a compile or usage error.
-    if (run.status !== 0 && run.status !== 100) return undefined;
-    return run.stdout
-      .split('\n')
-      .filter(Boolean)
-      .flatMap(line => {
-        try {
-          const f = JSON.parse(line) as { type?: string; message?: string; start_line?: number };
-          return [{ entry: { type: 'breaking' as const, action: f.type ?? 'breaking', description: `${f.message ?? 'breaking change'} (buf rule ${f.type ?? 'unknown'})`, path: [] }, ...(f.start_line ? { line: f.start_line } : {}) }];
-        } catch {
-          return [];
-        }
-      });
+    return spawnSync(process.execPath, [wrapper, ...args], { env, cwd: dir, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Breaking changes between two versions of one .proto file, by `buf breaking` (Buf's FILE rules,
+ * from the @bufbuild/buf package). Each version is written alone to a temporary folder, so a file that
+ * imports others of the repo cannot compile. Returns the findings, or `{ doesNotCompile }` naming the side
+ * buf cannot compile on its own (buf reports it as COMPILE findings, which are no breaking changes of the
+ * API): the base (a proto that imports others), or the head when the base compiles (text that is no
+ * proto, or a proto broken in the change). Undefined when buf is not installed or fails otherwise (the
+ * report then says only that the definition changed).
+ */
+export function protoBreaking(before: string, after: string, file: string): ProtoFinding[] | ProtoUncompilable | undefined {
+  const breaking = runBuf({ before, after }, file, ['breaking', 'after', '--against', 'before', '--error-format', 'json']);
+  const found = findingsOf(breaking);
+  if (!found) return undefined;
+  const compile = found.filter(f => f.type === 'COMPILE');
+  if (compile.length) {
+    // buf stops at the first input that does not compile (the head): the base is asked on its own.
+    const base = compile.some(f => f.path?.startsWith('before/')) ? compile : findingsOf(runBuf({ before }, file, ['build', 'before', '--error-format', 'json']), 'stderr')?.filter(f => f.type === 'COMPILE');
+    const first = base?.[0] ?? compile[0];
+    const message = String(first.message ?? 'does not compile');
+    const error = `${message.length > 80 ? `${message.slice(0, 79)}…` : message}${first.start_line ? ` at line ${first.start_line}` : ''}`;
+    return { doesNotCompile: base?.length ? 'base' : 'head', error };
+  }
+  return found.map(f => ({ entry: { type: 'breaking' as const, action: f.type ?? 'breaking', description: `${f.message ?? 'breaking change'} (buf rule ${f.type ?? 'unknown'})`, path: [] }, ...(f.start_line ? { line: f.start_line } : {}) }));
+}
+
+/**
+ * buf's JSON lines (`--error-format json`) on `stream` (`buf breaking` writes its findings to stdout, `buf
+ * build` its compile errors to stderr), or undefined when buf is missing or exits other than 0 or 100 (findings).
+ */
+function findingsOf(run: ReturnType<typeof runBuf>, stream: 'stdout' | 'stderr' = 'stdout'): { path?: string; type?: string; message?: string; start_line?: number }[] | undefined {
+  if (!run || (run.status !== 0 && run.status !== 100)) return undefined;
+  return run[stream]
+    .split('\n')
+    .filter(Boolean)
+    .flatMap(line => {
+      try {
+        return [JSON.parse(line) as { path?: string; type?: string; message?: string; start_line?: number }];
+      } catch {
+        return [];
+      }
+    });
 }

@@ -130,11 +130,18 @@ function apiEntry(a: ApiChange, budget: ReportBudget): string {
     : `definition changed (${a.format}: no breaking-change diff for this format)`;
   const verdictText = a.verdict === 'error' ? ' — ❌ blocked by policy' : a.verdict === 'warning' ? ' — ⚠️ needs the consumers\' agreement' : a.verdict === 'allowed' ? ` — allowed: ${text(a.reason ?? '')}` : '';
   const breaking = (a.diff ?? []).filter(d => d.type === 'breaking');
-  const lines = [`- ${code(a.api)} (${a.format}, ${code(a.file)}${a.owner ? `, owned by ${code(a.owner)}` : ''}): ${summary}${verdictText}`];
+  const owners = a.ownerBefore ? `, owned by ${code(a.owner ?? '(none)')} (${code(a.ownerBefore)} before this change)` : a.owner ? `, owned by ${code(a.owner)}` : '';
+  const lines = [`- ${code(a.api)}${a.renamedFrom ? ` (renamed from ${code(a.renamedFrom)})` : ''} (${a.format}, ${code(a.file)}${owners}): ${summary}${verdictText}`];
   for (const d of breaking.slice(0, budget.perEntry)) lines.push(`  - breaking: ${d.operation ? `${code(d.operation)} ` : ''}${d.field ? `field ${code(d.field)} ` : ''}— ${text(d.description)}`);
   if (breaking.length > budget.perEntry) lines.push(`  - …and ${breaking.length - budget.perEntry} more breaking changes`);
-  lines.push(a.consumers.length ? `  - consumed by: ${firstOf(a.consumers, budget.perEntry, c => `${code(c.ref)}${c.owner ? ` (${code(c.owner)})` : ''}`)}` : '  - no component in the catalog consumes it');
+  lines.push(a.consumers.length ? `  - consumed by: ${firstOf(a.consumers, budget.perEntry, c => `${code(c.ref)}${consumerNotes(c)}`)}` : '  - no component in the catalog consumes it');
   return lines.join('\n');
+}
+
+/** ` (owner; owned by … before this change; consumed it before this change)`: why a consumer counts. */
+function consumerNotes(c: ApiChange['consumers'][number]): string {
+  const notes = [c.owner ? code(c.owner) : '', c.ownerBefore ? `owned by ${code(c.ownerBefore)} before this change` : '', c.onlyBefore ? 'consumed it before this change' : ''].filter(Boolean);
+  return notes.length ? ` (${notes.join('; ')})` : '';
 }
 
 function impactSection(input: PrReportInput, budget: ReportBudget): Section {

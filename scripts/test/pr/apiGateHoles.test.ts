@@ -1,0 +1,176 @@
+import { unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
+import { commit, edit, PAYMENTS, PAYMENTS_OPENAPI, read, startPullRequest, withoutDocument, write } from './prChange.ts';
+import { runReport } from './runReport.ts';
+
+// Red-team holes in the breaking-change gate: a pull request that breaks an API other teams consume
+// must never pass because of how it changes the API's type, owner, consumers or name.
+
+const ORDERS = 'catalog/systems/orders/entities.yaml';
+const STOREFRONT = 'catalog/systems/storefront/entities.yaml';
+const PROTO = 'catalog/systems/payments-core/definitions/ledger.proto';
+const breakGet = (t: string) => t.replace('    get:\n      operationId: getPayment', '    delete:\n      operationId: getPayment');
+const setApiField = (api: string, field: string, value: string) => (t: string) => t.replace(new RegExp(`(name: ${api}\\n[\\s\\S]*?\\n  ${field}: )\\S+`), `$1${value}`);
+const breakingOf = (run: Awaited<ReturnType<typeof runReport>>) => run.json.diagnostics.filter(d => d.ruleId === 'api-breaking-change');
+
+/** A payments API consumed only by commerce-team's orders-api (storefront and payments-sdk moved off it before the change), and orders-api also on ledger-grpc. */
+async function narrowRepo(): Promise<{ root: string; base: string }> {
+  const root = await dataRepoCopy();
+  edit(root, STOREFRONT, t => t.replace('consumesApis: [orders-openapi, payments-openapi]', 'consumesApis: [orders-openapi]'));
+  edit(root, ORDERS, t => t.replace('consumesApis: [payments-openapi]', 'consumesApis: [payments-openapi, ledger-grpc]'));
+  edit(root, PAYMENTS, t => t.replace('  consumesApis: [payments-openapi]\n', ''));
+  commit(root, 'storefront off payments; orders on the ledger');
+  return { root, base: startPullRequest(root) };
+}
+
+describe('report: a definition the gate judged at base and cannot judge at head counts as breaking', () => {
+  it('openapi to spec.type other with plain text, to graphql, or to a URL the gate cannot read', async () => {
+    const { root, base } = await narrowRepo();
+    edit(root, PAYMENTS, setApiField('payments-openapi', 'type', 'other'));
+    write(root, PAYMENTS_OPENAPI, 'Payments API: see the wiki.\n');
+    commit(root, 'payments API as plain text');
+    const other = await runReport(root, base);
+    expect(other.status).toBe(1);
+    expect(breakingOf(other).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from openapi 3.0.3 to spec.type other, which the breaking-change diff cannot compare')]);
+    expect(other.json.report.apiChanges.map((a: { api: string; verdict: string }) => `${a.api}:${a.verdict}`)).toEqual(['api:default/payments-openapi:error']);
+
+    edit(root, PAYMENTS, setApiField('payments-openapi', 'type', 'graphql'));
+    write(root, PAYMENTS_OPENAPI, 'type Query { payment(id: ID!): String }\n');
+    commit(root, 'payments API as GraphQL');
+    const graphql = await runReport(root, base);
+    expect(graphql.status).toBe(1);
+    expect(breakingOf(graphql).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from openapi 3.0.3 to spec.type graphql')]);
+
+    git(root, 'checkout', '-q', base, '--', PAYMENTS, PAYMENTS_OPENAPI);
+    edit(root, PAYMENTS, t => t.replace('$text: ./definitions/payments-openapi.yaml', '$text: https://example.com/payments-openapi.yaml'));
+    commit(root, 'payments API read from elsewhere');
+    const away = await runReport(root, base);
+    expect(away.status).toBe(1);
+    expect(breakingOf(away).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from openapi 3.0.3 to a definition this revision does not hold')]);
+
+    edit(root, PAYMENTS, t => t.replace('  definition:\n    $text: https://example.com/payments-openapi.yaml\n', ''));
+    commit(root, 'payments API without a definition');
+    const none = await runReport(root, base);
+    expect(none.status).toBe(1);
+    expect(breakingOf(none).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from openapi 3.0.3 to no spec.definition')]);
+
+    // A Swagger 2 text is OpenAPI by its spec.type alone: retyping it leaves the same text and no diff.
+    git(root, 'checkout', '-q', base, '--', PAYMENTS);
+    write(root, PAYMENTS_OPENAPI, 'swagger: "2.0"\ninfo:\n  title: Payments API\n  version: 1.0.0\npaths: {}\n');
+    commit(root, 'payments API on Swagger 2');
+    const swagger = git(root, 'rev-parse', 'HEAD').trim();
+    edit(root, PAYMENTS, setApiField('payments-openapi', 'type', 'other'));
+    commit(root, 'payments API as other');
+    const retyped = await runReport(root, swagger);
+    expect(retyped.status).toBe(1);
+    expect(breakingOf(retyped).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from swagger 2.0 as spec.type openapi to swagger 2.0 as spec.type other')]);
+  }, 180_000);
+
+  it('grpc: a proto replaced by text, or the type changed away from grpc', async () => {
+    const { root, base } = await narrowRepo();
+    write(root, PROTO, 'The ledger API is documented on the wiki.\n');
+    commit(root, 'ledger proto as text');
+    const text = await runReport(root, base);
+    expect(text.status).toBe(1);
+    expect(breakingOf(text).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from a gRPC .proto to a text that buf cannot compile on its own')]);
+
+    git(root, 'checkout', '-q', base, '--', PROTO);
+    edit(root, PAYMENTS, setApiField('ledger-grpc', 'type', 'other'));
+    commit(root, 'ledger as other');
+    const retyped = await runReport(root, base);
+    expect(retyped.status).toBe(1);
+    expect(breakingOf(retyped).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from a gRPC .proto to spec.type other')]);
+
+    // A proto that imports others cannot be compiled alone: any change to it is one that cannot be judged, said once.
+    git(root, 'checkout', '-q', base, '--', PAYMENTS);
+    edit(root, PROTO, t => t.replace('package acme.ledger.v1;\n', 'package acme.ledger.v1;\n\nimport "acme/money/v1/money.proto";\n'));
+    commit(root, 'ledger imports money');
+    const importing = git(root, 'rev-parse', 'HEAD').trim();
+    edit(root, PROTO, t => `${t}// a comment\n`);
+    commit(root, 'comment');
+    const alone = await runReport(root, importing);
+    expect(alone.status).toBe(1);
+    expect(breakingOf(alone).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from a .proto that buf cannot compile on its own (imported file does not exist at line 5; buf reads each side alone')]);
+  }, 180_000);
+
+  it('an inline definition moved to a $text file with a breaking change is still diffed', async () => {
+    const root = await dataRepoCopy();
+    const openapi = read(root, PAYMENTS_OPENAPI);
+    unlinkSync(join(root, PAYMENTS_OPENAPI));
+    edit(root, PAYMENTS, t => t.replace('  definition:\n    $text: ./definitions/payments-openapi.yaml\n', `  definition: |\n${openapi.trimEnd().split('\n').map(l => `    ${l}`).join('\n')}\n`));
+    commit(root, 'inline payments definition');
+    const base = startPullRequest(root);
+    write(root, PAYMENTS_OPENAPI, breakGet(openapi));
+    edit(root, PAYMENTS, t => t.replace(/  definition: \|\n(    .*\n)+/, '  definition:\n    $text: ./definitions/payments-openapi.yaml\n'));
+    commit(root, 'payments definition to a file, get becomes delete');
+    const run = await runReport(root, base);
+    expect(run.status).toBe(1);
+    expect(breakingOf(run).map(d => `${d.file}:${d.range.start.line}`)).toEqual([`${PAYMENTS_OPENAPI}:7`]);
+  }, 120_000);
+});
+
+describe('report: the teams to protect are those consumers relied on before the change', () => {
+  it('an API handed to its consumer\'s team and broken in the same change', async () => {
+    const { root, base } = await narrowRepo();
+    edit(root, PAYMENTS, setApiField('payments-openapi', 'owner', 'commerce-team'));
+    edit(root, PAYMENTS_OPENAPI, breakGet);
+    commit(root, 'payments API to commerce, get becomes delete');
+    const run = await runReport(root, base);
+    expect(run.status).toBe(1);
+    const [finding] = breakingOf(run);
+    expect(finding.hint).toContain('Its owner moves from group:default/payments-team to group:default/commerce-team in this change: its consumers relied on group:default/payments-team, so every other team counts');
+    expect(run.json.report.apiChanges[0].otherTeams).toEqual(['group:default/commerce-team']);
+    expect(run.json.markdown).toContain('- <code>group:default/commerce-team</code>: component\\:default/orders\\-api consumes api\\:default/payments\\-openapi, which has breaking changes');
+  }, 120_000);
+
+  it('a consumer that drops consumesApis, or is handed to the API\'s team, in the same change still counts', async () => {
+    const { root, base } = await narrowRepo();
+    edit(root, ORDERS, t => t.replace('consumesApis: [payments-openapi, ledger-grpc]', 'consumesApis: [ledger-grpc]'));
+    edit(root, PAYMENTS_OPENAPI, breakGet);
+    commit(root, 'orders off payments, get becomes delete');
+    const dropped = await runReport(root, base);
+    expect(dropped.status).toBe(1);
+    expect(breakingOf(dropped)[0].message).toContain('component:default/orders-api (group:default/commerce-team; consumed it before this change)');
+    expect(dropped.json.report.apiChanges[0].otherTeams).toEqual(['group:default/commerce-team']);
+
+    git(root, 'checkout', '-q', base, '--', ORDERS);
+    edit(root, ORDERS, t => t.replace(/(name: orders-api\n[\s\S]*?  owner: )commerce-team/, '$1payments-team'));
+    commit(root, 'orders-api to payments');
+    const handed = await runReport(root, base);
+    expect(handed.status).toBe(1);
+    expect(breakingOf(handed)[0].message).toContain('component:default/orders-api (group:default/payments-team; owned by group:default/commerce-team before this change)');
+    expect(handed.json.report.apiChanges[0].otherTeams).toEqual(['group:default/commerce-team']);
+  }, 180_000);
+});
+
+describe('report: an API removed, or renamed past recognition, is not a silent pass', () => {
+  it('renamed, moved to another file and broken: still diffed against the old definition', async () => {
+    const { root, base } = await narrowRepo();
+    let doc = '';
+    edit(root, PAYMENTS, t => {
+      doc = t.split('---\n').find(d => d.includes('kind: API\nmetadata:\n  name: payments-openapi\n'))!;
+      return withoutDocument(t, 'API', 'payments-openapi').replace('providesApis: [payments-openapi]', 'providesApis: [payments-rest]').replace('consumesApis: [payments-openapi]', 'consumesApis: [payments-rest]');
+    });
+    edit(root, ORDERS, t => `${t.replace('consumesApis: [payments-openapi, ledger-grpc]', 'consumesApis: [payments-rest, ledger-grpc]').trimEnd()}\n---\n${doc.replace('name: payments-openapi', 'name: payments-rest').replace('./definitions/payments-openapi.yaml', '../payments-core/definitions/payments-openapi.yaml')}`);
+    edit(root, PAYMENTS_OPENAPI, breakGet);
+    commit(root, 'payments API renamed, moved, get becomes delete');
+    const run = await runReport(root, base);
+    expect(run.status).toBe(1);
+    expect(breakingOf(run).map(d => `${d.file}:${d.range.start.line}`)).toEqual([`${PAYMENTS_OPENAPI}:7`]);
+    expect(breakingOf(run)[0].message).toContain('Breaking change to api:default/payments-rest (api:default/payments-openapi before this change)');
+  }, 120_000);
+
+  it('removed while its consumers are repointed or dropped in the same change', async () => {
+    const { root, base } = await narrowRepo();
+    edit(root, PAYMENTS, t => withoutDocument(t, 'API', 'payments-openapi').replace('    providesApis: [payments-openapi]\n', '').replace('  providesApis: [payments-openapi]\n', '').replace('  consumesApis: [payments-openapi]\n', ''));
+    edit(root, ORDERS, t => t.replace('consumesApis: [payments-openapi, ledger-grpc]', 'consumesApis: [ledger-grpc]'));
+    commit(root, 'remove the payments API and its uses');
+    const run = await runReport(root, base);
+    expect(run.status).toBe(1);
+    const findings = breakingOf(run);
+    expect(findings.map(d => d.message)).toEqual([expect.stringContaining('Breaking change to api:default/payments-openapi: the API is removed from the catalog')]);
+    expect(findings[0].message).toContain('component:default/orders-api (group:default/commerce-team; consumed it before this change)');
+  }, 120_000);
+});
