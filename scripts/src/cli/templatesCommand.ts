@@ -26,6 +26,7 @@ import { childEnv, credentialVariables } from '../process/childEnv.ts';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
+import { acyclicValue, SelfAliasError } from '../load/acyclicYaml.ts';
 
 /**
  * YAML from a file the pull request controls, every document of it as Backstage's parseEntityYaml reads
@@ -42,7 +43,14 @@ function parseDocuments(text: string, file: string): unknown[] {
     const error = 'errors' in document ? document.errors[0] : undefined;
     if (error) throw new UsageError(`${file} is not valid YAML (line ${text.slice(0, error.pos[0]).split('\n').length}).`);
   }
-  return list.map(d => d.toJS()).filter(d => d !== null && d !== undefined);
+  return list.map(d => {
+    try {
+      return acyclicValue(d);
+    } catch (error) {
+      if (!(error instanceof SelfAliasError)) throw error;
+      throw new UsageError(`${file} is not valid YAML for Backstage (line ${text.slice(0, error.range[0]).split('\n').length}): an alias stands inside the value its anchor names, so the value contains itself without end.`);
+    }
+  }).filter(d => d !== null && d !== undefined);
 }
 
 /** A values or secrets file: one document (a trailing `---` or empty documents are fine). */

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { mergeKeyRanges } from '../load/parseYaml.ts';
+import { parseAcyclic } from '../load/acyclicYaml.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import { toRange } from '../load/yamlPath.ts';
@@ -82,11 +83,13 @@ export function deniedExtensions(config: unknown, policy: TechdocsPolicy): { pat
 
 /**
  * mkdocs.yml as MkDocs (PyYAML) and TechDocs (js-yaml) read it: `<<` merge keys expanded, the last of
- * duplicate keys kept. Undefined when even that reading fails. What the build would see is what is judged.
+ * duplicate keys kept. Undefined when even that reading fails, or when the config contains itself (a
+ * self-alias: parseYaml reports it as yaml-syntax; every walk of the nav would follow it for ever). What
+ * the build would see is what is judged.
  */
 export function mkdocsConfigAsBuilt(text: string): unknown {
   try {
-    return yamlPackage().parse(text, { merge: true, uniqueKeys: false, logLevel: 'silent' }) as unknown;
+    return parseAcyclic(text, { merge: true, uniqueKeys: false, logLevel: 'silent' });
   } catch {
     return undefined;
   }
