@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, posix, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
@@ -11,6 +10,9 @@ import { checkSecrets, checkValues } from '../templates/checkValues.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, runCase } from '../templates/runTemplateTests.ts';
 import { templateActions, templateExtensions, templateGate } from '../templates/templateGate.ts';
+import { discoverTemplateFiles, isTemplateDocument } from '../templates/templateFiles.ts';
+import { loadCatalog } from '../load/loadCatalog.ts';
+import { listRepoFiles } from '../load/repoFiles.ts';
 import { unknownActionMessage } from '../templates/checkStepInputs.ts';
 import { formatTemplateOutput } from '../templates/formatTemplateOutput.ts';
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
@@ -208,16 +210,22 @@ async function testTemplates(names: string[], values: { root?: string; 'update-s
     }
   }
   const config = await loadConfig(root);
-  const known = existsSync(join(root, 'templates')) ? readdirSync(join(root, 'templates')).filter(n => existsSync(join(root, 'templates', n, 'template.yaml'))) : [];
+  // What the catalog reads is what Backstage offers: every file its Locations reach that holds a Template,
+  // whatever it is named, besides the templates/<name>/ folders (tested even before a Location lists them).
+  const repoFiles = await listRepoFiles(root);
+  const loaded = await loadCatalog(config);
+  const templateFiles = [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...loaded.files.filter(f => f.documents.some(isTemplateDocument)).map(f => f.file)])].sort();
+  const known = [...new Set(templateFiles.map(f => posix.basename(posix.dirname(f))))].sort();
   const unknown = names.filter(n => !known.includes(n));
-  if (unknown.length) throw new UsageError(`No template ${unknown.map(n => `'${logText(n)}'`).join(', ')} under templates/ (a folder with a template.yaml). Templates here: ${known.join(', ') || 'none'}.`);
-  const all = discoverCases(root, names);
-  // "✔ … in 0 cases" alone reads as a pass: say what was looked for, and what tests templates kept elsewhere.
+  if (unknown.length) throw new UsageError(`No template ${unknown.map(n => `'${logText(n)}'`).join(', ')}: no folder of that name holds a template file the catalog reads or a templates/<name>/template.yaml. Templates here: ${known.map(logText).join(', ') || 'none'}.`);
+  const selected = templateFiles.filter(f => names.length === 0 || names.includes(posix.basename(posix.dirname(f))));
+  const all = discoverCases(root, names, selected);
+  // "✔ … in 0 cases" alone reads as a pass: say what was looked for.
   if (all.length === 0) {
-    io.stderr.write(`backstage-gitops templates test: no test cases. Cases are templates/<name>/tests/*.yaml beside templates/<name>/template.yaml (${known.length ? `${known.length} template folder${known.length === 1 ? '' : 's'} here, none with cases` : 'no such template folder here'}). \`check\` judges every Template the catalog reaches; \`templates render <template.yaml> --values FILE --out DIR\` renders one kept elsewhere.\n`);
+    io.stderr.write(`backstage-gitops templates test: no test cases. Cases are the .yaml files of a tests/ folder beside a template file (${selected.length ? `${selected.length} template file${selected.length === 1 ? '' : 's'} here, none with cases` : 'no template file here'}). \`check\` judges every Template the catalog reaches; \`templates render <template.yaml> --values FILE --out DIR\` renders one kept elsewhere.\n`);
   }
   const cases = shard(all, values.shard);
-  const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { names });
+  const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { files: selected, repoFiles, config });
   const org = cases.length ? await loadOrgCatalog(config) : undefined;
   for (const item of cases) {
     const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org });
