@@ -8,9 +8,9 @@ import { renderTemplate } from '../templates/renderTemplate.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
 import { checkSecrets, checkValues } from '../templates/checkValues.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
-import { discoverCases, runCase } from '../templates/runTemplateTests.ts';
+import { discoverCases, folderTemplateFiles, runCase } from '../templates/runTemplateTests.ts';
 import { templateActions, templateExtensions, templateGate } from '../templates/templateGate.ts';
-import { discoverTemplateFiles, isTemplateDocument } from '../templates/templateFiles.ts';
+import { isTemplateDocument } from '../templates/templateFiles.ts';
 import { loadCatalog } from '../load/loadCatalog.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { unknownActionMessage } from '../templates/checkStepInputs.ts';
@@ -211,10 +211,11 @@ async function testTemplates(names: string[], values: { root?: string; 'update-s
   }
   const config = await loadConfig(root);
   // What the catalog reads is what Backstage offers: every file its Locations reach that holds a Template,
-  // whatever it is named, besides the templates/<name>/ folders (tested even before a Location lists them).
+  // whatever it is named, besides the templates/<name>/ folders (tested even before a Location lists them; a
+  // linked template.yaml too, which the case then reports as repo-symlink).
   const repoFiles = await listRepoFiles(root);
   const loaded = await loadCatalog(config);
-  const templateFiles = [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...loaded.files.filter(f => f.documents.some(isTemplateDocument)).map(f => f.file)])].sort();
+  const templateFiles = [...new Set([...folderTemplateFiles(root), ...loaded.files.filter(f => f.documents.some(isTemplateDocument)).map(f => f.file)])].sort();
   const known = [...new Set(templateFiles.map(f => posix.basename(posix.dirname(f))))].sort();
   const unknown = names.filter(n => !known.includes(n));
   if (unknown.length) throw new UsageError(`No template ${unknown.map(n => `'${logText(n)}'`).join(', ')}: no folder of that name holds a template file the catalog reads or a templates/<name>/template.yaml. Templates here: ${known.map(logText).join(', ') || 'none'}.`);
