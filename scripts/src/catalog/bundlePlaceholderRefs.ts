@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { posix } from 'node:path';
 import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { resolveRelative } from './locationTargets.ts';
@@ -19,6 +20,19 @@ type Resolver = (params: {
   resolveUrl(url: string, base: string): string;
   emit(result: unknown): void;
 }) => Promise<string>;
+
+// The module's own bundling step (what its resolver runs after reading the placeholder's file): called
+// directly only to see the error object the resolver turns into a sentence.
+type Bundle = (text: string, baseUrl: string, read: (url: string) => Promise<Buffer>, resolveUrl: (url: string, base: string) => string) => Promise<string>;
+
+/** A `$ref` pointer the module's bundler could not find: the file it looks in, and the pointer (`#/…`; undefined when malformed). */
+interface PointerFailure {
+  target: string;
+  pointer: string | undefined;
+  /** The definition file the placeholder names, where the finding goes when no written $ref matches. */
+  root: string;
+  message: string;
+}
 
 export interface BundledPlaceholder {
   /** The entity file that holds the placeholder. */
@@ -72,19 +86,32 @@ export async function bundlePlaceholderRefs(uses: readonly BundledPlaceholder[],
     readFiles.add(path);
     return Buffer.from(text);
   };
+  let readFailed = false;
+  const pointerFailures: PointerFailure[] = [];
   for (const use of uses) {
+    readFailed = false;
     try {
-      await resolver({ key: use.key, value: use.value, baseUrl: toRepoUrl(use.file), read, resolveUrl, emit: () => {} });
+      await resolver({ key: use.key, value: use.value, baseUrl: toRepoUrl(use.file), read: url => read(url).catch(error => { readFailed = true; throw error; }), resolveUrl, emit: () => {} });
     } catch {
-      // The failed reads say where; a failure that is not a read (a bad pointer) is the placeholder check's.
+      // The failed reads say where. Anything else is the bundler's own refusal: a pointer it cannot find.
+      if (readFailed) continue;
+      const failure = await pointerFailure(use, { read, resolveUrl, toRepoUrl, fromRepoUrl, readRepoFile });
+      if (failure && !pointerFailures.some(f => f.target === failure.target && f.pointer === failure.pointer)) pointerFailures.push(failure);
     }
   }
   const diagnostics: Diagnostic[] = [];
+  const matched = new Set<PointerFailure>();
   for (const file of [...readFiles].sort()) {
     const parsed = parseYaml(readRepoFile(file) ?? '', file);
     parsed.documents.forEach((doc, document) => {
       for (const { path, ref } of refsIn(doc)) {
-        const [target] = splitFragment(ref);
+        const [target, fragment] = splitFragment(ref);
+        const failure = pointerFailures.find(f => f.target === (target ? resolveRelative(file, target, repoUrl) : file) && samePointer(f.pointer, fragment));
+        if (failure) {
+          matched.add(failure);
+          diagnostics.push(pointerDiagnostic(failure, ref, file, parsed.locate(document, [...path, '$ref'])));
+          continue;
+        }
         if (!target) continue;
         const resolved = resolveRelative(file, target, repoUrl);
         const problem = resolved === null ? 'outside' : resolved === undefined ? undefined : failed.get(resolved);
@@ -102,7 +129,62 @@ export async function bundlePlaceholderRefs(uses: readonly BundledPlaceholder[],
       }
     });
   }
+  for (const failure of pointerFailures.filter(f => !matched.has(f))) {
+    diagnostics.push(pointerDiagnostic(failure, undefined, failure.root, parseYaml(readRepoFile(failure.root) ?? '', failure.root).locate(0, [])));
+  }
   return { diagnostics, readFiles };
+}
+
+/**
+ * Why the module's bundler refuses the definition `use` names, when it is a pointer (json-schema-ref-parser's
+ * MissingPointerError or InvalidPointerError): bundles the file again with the module's own bundleFileWithRefs to
+ * get the error object, whose `source` (a path under the process's folder standing for the definition's folder)
+ * names the file it looked in. Undefined for any other failure.
+ */
+async function pointerFailure(use: BundledPlaceholder, io: { read(url: string): Promise<Buffer>; resolveUrl(url: string, base: string): string; toRepoUrl(path: string): string; fromRepoUrl(url: string): string; readRepoFile(path: string): string | null }): Promise<PointerFailure | undefined> {
+  const rootUrl = io.resolveUrl(use.value, io.toRepoUrl(use.file));
+  if (!rootUrl.startsWith(REPO)) return undefined;
+  const root = io.fromRepoUrl(rootUrl);
+  const text = io.readRepoFile(root);
+  if (text === null) return undefined;
+  const bundle = createRequire(import.meta.url)('@backstage/plugin-catalog-backend-module-openapi/dist/lib/bundle.cjs.js').bundleFileWithRefs as Bundle;
+  try {
+    await bundle(text, rootUrl, io.read, io.resolveUrl);
+    return undefined;
+  } catch (error) {
+    const { name, source, targetRef, message } = (error ?? {}) as { name?: unknown; source?: unknown; targetRef?: unknown; message?: unknown };
+    if ((name !== 'MissingPointerError' && name !== 'InvalidPointerError') || typeof source !== 'string') return undefined;
+    // json-schema-ref-parser places a definition parsed from text at the process's folder and resolves its $refs from there.
+    const relative = posix.relative(process.cwd().split('\\').join('/'), source.split('#')[0]);
+    const target = relative === '' ? root : posix.normalize(posix.join(posix.dirname(root), relative));
+    return { target, pointer: name === 'MissingPointerError' && typeof targetRef === 'string' ? targetRef : undefined, root, message: String(message).slice(0, 300) };
+  }
+}
+
+/** Whether a $ref's fragment (`#/…`, or '' for none) is the pointer the bundler failed on (undefined: a malformed one). */
+function samePointer(pointer: string | undefined, fragment: string): boolean {
+  if (pointer === undefined) return fragment.length > 1 && !fragment.startsWith('#/');
+  return fragment !== '' && safeDecode(fragment) === safeDecode(pointer);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURI(text);
+  } catch {
+    return text;
+  }
+}
+
+function pointerDiagnostic(failure: PointerFailure, ref: string | undefined, file: string, range: Diagnostic['range']): Diagnostic {
+  const what = failure.pointer === undefined ? 'a pointer that does not start with #/' : `${failure.pointer.slice(0, 200)}, which ${failure.target} does not have`;
+  return {
+    ruleId: 'placeholder-target-missing',
+    severity: 'error',
+    message: `${ref === undefined ? `A $ref in ${failure.root} or a file it reaches` : `$ref ${ref.slice(0, 200)}`} points at ${what}: catalog-backend-module-openapi cannot bundle the definition (${failure.message}), so Backstage refuses every entity whose definition uses it.`,
+    hint: 'Point the $ref at a key the file has (#/components/schemas/Name), or add that key; pointers are JSON pointers from the top of the file.',
+    file,
+    range,
+  };
 }
 
 function splitFragment(ref: string): [string, string] {

@@ -14,7 +14,9 @@ const FAILS_LOCATION = new Set(['yaml-syntax', 'yaml-duplicate-key', 'yaml-not-a
  * Location that reads it reaches. Takes the findings and the loaded catalog (its Location edges and roots);
  * returns the findings, those ones with the consequence appended to the message.
  */
-export function withLocationConsequences(diagnostics: readonly Diagnostic[], loaded: Pick<LoadedCatalog, 'locations' | 'origins' | 'mode'>): Diagnostic[] {
+export function withLocationConsequences(diagnostics: readonly Diagnostic[], loaded: Pick<LoadedCatalog, 'locations' | 'origins' | 'mode' | 'files'>): Diagnostic[] {
+  // Only the catalog's own files hold entities: a YAML error in mkdocs.yml or an app-config loses none.
+  let catalogFiles: Set<string> | undefined;
   // Which Locations read each file: worked out for the first such finding (most runs have none).
   let readBy: Map<string, Set<string>> | undefined;
   const readersOf = () => {
@@ -28,6 +30,7 @@ export function withLocationConsequences(diagnostics: readonly Diagnostic[], loa
   };
   return diagnostics.map(d => {
     if (!FAILS_LOCATION.has(d.ruleId)) return d;
+    if (!(catalogFiles ??= new Set(loaded.files.map(f => f.file))).has(d.file)) return d;
     const readers = [...(readersOf().get(d.file) ?? [])].sort();
     const lost = '(new ones never appear, existing ones stop updating), not just this one.';
     const consequence = readers.length > 0

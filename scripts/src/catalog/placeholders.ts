@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { yamlPackage } from '../load/lazyPackages.ts';
+import { selfAlias } from '../load/acyclicYaml.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { resolveRelative } from './locationTargets.ts';
 
@@ -161,6 +162,9 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
   if (list[0].errors.length) {
     return fail('placeholder-invalid', `Placeholder $yaml found an error in the data at ${use.value}, ${list[0].errors[0].message}`, `Fix the YAML in ${target}.`);
   }
+  // A document that contains itself: Backstage's toJSON() gives a circular value, and storing the entity (JSON) fails.
+  const loop = selfAlias(list[0]);
+  if (loop) return fail('placeholder-invalid', `Placeholder $yaml found a value that contains itself at ${use.value}: the alias *${loop.name.slice(0, 60)} stands inside the value its anchor names, so Backstage cannot store the entity (turning it into JSON fails).`, `Write the nested value out in ${target}, or point the alias at an anchor outside it.`);
   return { value: list[0].toJSON() as unknown };
 }
 

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, posix, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
@@ -9,8 +8,11 @@ import { renderTemplate } from '../templates/renderTemplate.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
 import { checkSecrets, checkValues } from '../templates/checkValues.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
-import { discoverCases, runCase } from '../templates/runTemplateTests.ts';
+import { discoverCases, folderTemplateFiles, runCase } from '../templates/runTemplateTests.ts';
 import { templateActions, templateExtensions, templateGate } from '../templates/templateGate.ts';
+import { isTemplateDocument } from '../templates/templateFiles.ts';
+import { loadCatalog } from '../load/loadCatalog.ts';
+import { listRepoFiles } from '../load/repoFiles.ts';
 import { unknownActionMessage } from '../templates/checkStepInputs.ts';
 import { formatTemplateOutput } from '../templates/formatTemplateOutput.ts';
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
@@ -26,6 +28,7 @@ import { childEnv, credentialVariables } from '../process/childEnv.ts';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
+import { acyclicValue, SelfAliasError } from '../load/acyclicYaml.ts';
 
 /**
  * YAML from a file the pull request controls, every document of it as Backstage's parseEntityYaml reads
@@ -42,7 +45,14 @@ function parseDocuments(text: string, file: string): unknown[] {
     const error = 'errors' in document ? document.errors[0] : undefined;
     if (error) throw new UsageError(`${file} is not valid YAML (line ${text.slice(0, error.pos[0]).split('\n').length}).`);
   }
-  return list.map(d => d.toJS()).filter(d => d !== null && d !== undefined);
+  return list.map(d => {
+    try {
+      return acyclicValue(d);
+    } catch (error) {
+      if (!(error instanceof SelfAliasError)) throw error;
+      throw new UsageError(`${file} is not valid YAML for Backstage (line ${text.slice(0, error.range[0]).split('\n').length}): an alias stands inside the value its anchor names, so the value contains itself without end.`);
+    }
+  }).filter(d => d !== null && d !== undefined);
 }
 
 /** A values or secrets file: one document (a trailing `---` or empty documents are fine). */
@@ -200,16 +210,23 @@ async function testTemplates(names: string[], values: { root?: string; 'update-s
     }
   }
   const config = await loadConfig(root);
-  const known = existsSync(join(root, 'templates')) ? readdirSync(join(root, 'templates')).filter(n => existsSync(join(root, 'templates', n, 'template.yaml'))) : [];
+  // What the catalog reads is what Backstage offers: every file its Locations reach that holds a Template,
+  // whatever it is named, besides the templates/<name>/ folders (tested even before a Location lists them; a
+  // linked template.yaml too, which the case then reports as repo-symlink).
+  const repoFiles = await listRepoFiles(root);
+  const loaded = await loadCatalog(config);
+  const templateFiles = [...new Set([...folderTemplateFiles(root), ...loaded.files.filter(f => f.documents.some(isTemplateDocument)).map(f => f.file)])].sort();
+  const known = [...new Set(templateFiles.map(f => posix.basename(posix.dirname(f))))].sort();
   const unknown = names.filter(n => !known.includes(n));
-  if (unknown.length) throw new UsageError(`No template ${unknown.map(n => `'${logText(n)}'`).join(', ')} under templates/ (a folder with a template.yaml). Templates here: ${known.join(', ') || 'none'}.`);
-  const all = discoverCases(root, names);
-  // "✔ … in 0 cases" alone reads as a pass: say what was looked for, and what tests templates kept elsewhere.
+  if (unknown.length) throw new UsageError(`No template ${unknown.map(n => `'${logText(n)}'`).join(', ')}: no folder of that name holds a template file the catalog reads or a templates/<name>/template.yaml. Templates here: ${known.map(logText).join(', ') || 'none'}.`);
+  const selected = templateFiles.filter(f => names.length === 0 || names.includes(posix.basename(posix.dirname(f))));
+  const all = discoverCases(root, names, selected);
+  // "✔ … in 0 cases" alone reads as a pass: say what was looked for.
   if (all.length === 0) {
-    io.stderr.write(`backstage-gitops templates test: no test cases. Cases are templates/<name>/tests/*.yaml beside templates/<name>/template.yaml (${known.length ? `${known.length} template folder${known.length === 1 ? '' : 's'} here, none with cases` : 'no such template folder here'}). \`check\` judges every Template the catalog reaches; \`templates render <template.yaml> --values FILE --out DIR\` renders one kept elsewhere.\n`);
+    io.stderr.write(`backstage-gitops templates test: no test cases. Cases are the .yaml files of a tests/ folder beside a template file (${selected.length ? `${selected.length} template file${selected.length === 1 ? '' : 's'} here, none with cases` : 'no template file here'}). \`check\` judges every Template the catalog reaches; \`templates render <template.yaml> --values FILE --out DIR\` renders one kept elsewhere.\n`);
   }
   const cases = shard(all, values.shard);
-  const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { names });
+  const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { files: selected, repoFiles, config });
   const org = cases.length ? await loadOrgCatalog(config) : undefined;
   for (const item of cases) {
     const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org });

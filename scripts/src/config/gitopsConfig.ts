@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { plainConfigValue, readConfigDocument, schemaProblems } from './configFile.ts';
 import { UsageError } from './usageError.ts';
+import { selfAlias } from '../load/acyclicYaml.ts';
+import { logText } from '../report/safeText.ts';
 import type { Severity } from '../diagnostic.ts';
 import { configPathOutside } from './configPaths.ts';
 import { toolkitValidator } from './toolkitSchemas.ts';
@@ -103,6 +105,11 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
     if (validate(raw) && !configPathOutside(root, CONFIG_FILE, raw, () => 1)) return configFrom(root, raw);
   }
   const config = readConfigDocument(path, CONFIG_FILE);
+  const loop = selfAlias(config.doc);
+  if (loop) {
+    const { line, col } = config.lineCounter.linePos(loop.range[0]);
+    throw new UsageError(`${CONFIG_FILE}:${line}:${col}: the alias *${logText(loop.name.slice(0, 60))} stands inside the value its anchor names, so the value contains itself without end.\nWrite the nested value out, or point the alias at an anchor outside it.`);
+  }
   const raw = (config.doc.toJS() ?? {}) as RawConfig;
   if (!validate(raw)) {
     const problems = schemaProblems(config, validate.errors ?? []);

@@ -4,6 +4,7 @@ import { yamlPackage } from './lazyPackages.ts';
 import { jsYamlMayDisagree } from './parserAgreement.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
 import { locateInBlock } from './blockPositions.ts';
+import { selfAlias } from './acyclicYaml.ts';
 import { rangeOfPath, toRange, type PathSegment } from './yamlPath.ts';
 import { YAML_12_CORE } from './yamlSchema.ts';
 import { mayExceedNodes, NodeBudgetExceeded, nodeBudgetExceeded, nodeBudgetProblem, nodeCounter } from './yamlNodeBudget.ts';
@@ -269,28 +270,6 @@ function conversionProblem(doc: Document.Parsed, lineCounter: LineCounter, file:
     file,
     range: toRange(lineCounter, at[0], at[1]),
   };
-}
-
-/**
- * The first alias that stands inside the node its own anchor names (`a: &r {b: *r}`), with its source
- * range, or undefined: `yaml` turns such a document into a circular object, which every walk over the
- * values would follow for ever. Read from the document's nodes, not its values.
- */
-function selfAlias(doc: Document.Parsed): { name: string; range: [number, number] } | undefined {
-  let found: { name: string; range: [number, number] } | undefined;
-  const { visit } = yamlPackage();
-  visit(doc, {
-    Alias(_, alias, path) {
-      // The node the alias resolves to (the latest anchor of that name before it) is one of its own ancestors.
-      const target = alias.resolve(doc);
-      if (target && path.includes(target)) {
-        found = { name: alias.source, range: alias.range ? [alias.range[0], alias.range[1]] : [doc.range[0], doc.range[0]] };
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return found;
 }
 
 function mergeKeyWarnings(doc: Document.Parsed, lineCounter: LineCounter, file: string): Diagnostic[] {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { mergeKeyRanges } from '../load/parseYaml.ts';
+import { parseAcyclic } from '../load/acyclicYaml.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import { toRange } from '../load/yamlPath.ts';
@@ -82,11 +83,13 @@ export function deniedExtensions(config: unknown, policy: TechdocsPolicy): { pat
 
 /**
  * mkdocs.yml as MkDocs (PyYAML) and TechDocs (js-yaml) read it: `<<` merge keys expanded, the last of
- * duplicate keys kept. Undefined when even that reading fails. What the build would see is what is judged.
+ * duplicate keys kept. Undefined when even that reading fails, or when the config contains itself (a
+ * self-alias: parseYaml reports it as yaml-syntax; every walk of the nav would follow it for ever). What
+ * the build would see is what is judged.
  */
 export function mkdocsConfigAsBuilt(text: string): unknown {
   try {
-    return yamlPackage().parse(text, { merge: true, uniqueKeys: false, logLevel: 'silent' }) as unknown;
+    return parseAcyclic(text, { merge: true, uniqueKeys: false, logLevel: 'silent' });
   } catch {
     return undefined;
   }
@@ -264,7 +267,7 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
   const reading = readable ? mkdocsReadingProblem(text) : undefined;
   if (reading) diagnostics.push({ ruleId: 'mkdocs-invalid', severity: 'error', message: `${source.file} is refused: ${reading}. What the gate checks must be what gets built.`, hint: 'Write plain YAML: one key per line, no "?" keys, only ordinary line breaks.', file: source.file, range: source.locate(0, []) });
   const parsed = readable ? withPositions(text) : undefined;
-  if (readable) diagnostics.push(...unsafeTags(source.file, parsed, new Set(policy.yamlTags)));
+  if (readable) diagnostics.push(...unsafeTags(source.file, text, parsed, policy.yamlTags, included));
   let config = source.documents[0];
   if (readable && writesMergeKey(text)) {
     // MkDocs and TechDocs expand `<<`, where the gate's YAML 1.2 reading keeps a literal key: what is
@@ -372,37 +375,102 @@ function withPositions(text: string): PositionedYaml | undefined {
   }
 }
 
-function unsafeTags(file: string, parsed: PositionedYaml | undefined, allowedTags: ReadonlySet<string>): Diagnostic[] {
+/**
+ * Each YAML tag of mkdocs.yml outside what may be built (at most 20), at the tag itself (`yaml` gives a
+ * tagged node's range from its value on; the tag is found in `text` before it). A Python tag is judged by
+ * techdocs-node's own UnknownTag: in a site's own config one it does not allow makes TechDocs' sanitizer
+ * (sanitizeMkdocsYml, js-yaml with MKDOCS_SCHEMA) throw, so TechDocs refuses to build the site; in a config a
+ * nav `included` no sanitizer runs and MkDocs constructs the object. Any other tag must be in the policy's
+ * `yamlTags` (the YAML 1.1 core tags always pass).
+ */
+function unsafeTags(file: string, text: string, parsed: PositionedYaml | undefined, policyTags: readonly string[], included: boolean): Diagnostic[] {
   const { isNode, visit } = yamlPackage();
   const found: Diagnostic[] = [];
   if (!parsed) return found;
+  const allowedTags = new Set(policyTags);
   const { doc, lineCounter } = parsed;
   visit(doc, (_, node) => {
     if (!isNode(node) || !node.tag || !node.range || found.length >= 20) return;
     const tag = node.tag;
     if (allowedTags.has(tag) || /^tag:yaml\.org,2002:(?:str|int|float|bool|null|map|seq|binary|set|omap|pairs|timestamp)$/.test(tag)) return;
-    let pythonAllowed = false;
-    if (tag.startsWith('tag:yaml.org,2002:python/')) {
-      // Loaded only for a python tag: techdocs-node's helpers cost tens of milliseconds at every check otherwise.
-      const { UnknownTag } = require('@backstage/plugin-techdocs-node/dist/stages/generate/helpers.cjs.js') as { UnknownTag: new (data: unknown, type: string) => unknown };
-      try {
-        new UnknownTag('', tag);
-        pythonAllowed = true;
-      } catch {
-        pythonAllowed = false;
-      }
+    const python = tag.startsWith('tag:yaml.org,2002:python/');
+    const refusal = python ? techdocsTagRefusal(tag) : undefined;
+    if (python && refusal === undefined) return;
+    const shown = shortTag(tag);
+    const start = tagOffset(text, tag, node.range[0]);
+    const range = toRange(lineCounter, start ?? node.range[0], (start ?? node.range[0]) + (start === undefined ? 0 : shown.length));
+    const pythonAllowed = techdocsPythonTags().map(shortTag);
+    const allowedList = [...pythonAllowed, ...policyTags.map(t => shortTag(t).slice(0, 80))].slice(0, 20).join(', ') || 'none';
+    if (python && !included) {
+      found.push({
+        ruleId: 'mkdocs-unsafe-tag',
+        severity: 'error',
+        message: `${shown.slice(0, 120)} is a Python YAML tag TechDocs refuses: its sanitizer stops with "${(refusal ?? '').slice(0, 200)}", so TechDocs does not build this site (MkDocs would construct a Python object from it, which can run any code in the job that publishes the docs). The tags TechDocs and schemas/techdocs-policy.json allow: ${allowedList}.`,
+        hint: 'Remove the tag and write the value out, or use one of the allowed tags.',
+        file,
+        range,
+      });
+      return;
     }
-    if (pythonAllowed) return;
-    const shown = tag.replace(/^tag:yaml\.org,2002:/, '!!');
-    const reads = tag === '!ENV' ? 'reads an environment variable of the job that builds the docs (its secrets included) into the published site' : tag.startsWith('tag:yaml.org,2002:python/') ? 'makes MkDocs construct a Python object: it can run any code in the job that publishes the docs' : 'is a YAML tag MkDocs hands to Python code, outside schemas/techdocs-policy.json';
+    const reads = tag === '!ENV' ? 'reads an environment variable of the job that builds the docs (its secrets included) into the published site' : python ? 'makes MkDocs construct a Python object: it can run any code in the job that publishes the docs (no sanitizer reads a config a nav includes)' : 'is a YAML tag MkDocs hands to Python code, outside schemas/techdocs-policy.json';
     found.push({
       ruleId: 'mkdocs-unsafe-tag',
       severity: 'error',
-      message: `${shown.slice(0, 80)} ${reads}.`,
+      message: `${shown.slice(0, 120)} ${reads}. The tags allowed: ${allowedList}.`,
       hint: 'Write the value out in mkdocs.yml; docs never need the build environment.',
       file,
-      range: toRange(lineCounter, node.range[0], Math.min(node.range[1], node.range[0] + shown.length)),
+      range,
     });
   });
   return found;
+}
+
+/** `!!python/name:x` for `tag:yaml.org,2002:python/name:x`; other tags as they are. */
+function shortTag(tag: string): string {
+  return tag.replace(/^tag:yaml\.org,2002:/, '!!');
+}
+
+/**
+ * The offset of the tag of a node whose value starts at `valueStart`: the last place before it where the tag
+ * is written (`!!x`, `!<tag:…>` or a local `!x`); undefined when it is written otherwise (a %TAG handle).
+ */
+function tagOffset(text: string, tag: string, valueStart: number): number | undefined {
+  for (const written of [shortTag(tag), `!<${tag}>`, tag]) {
+    const at = text.lastIndexOf(written, valueStart);
+    if (at >= 0 && !/\S/.test(text.slice(at + written.length, valueStart).replace(/#[^\n]*/g, ''))) return at;
+  }
+  return undefined;
+}
+
+// Loaded only for a python tag: techdocs-node's helpers cost tens of milliseconds at every check otherwise.
+function techdocsHelpers() {
+  return require('@backstage/plugin-techdocs-node/dist/stages/generate/helpers.cjs.js') as { UnknownTag: new (data: unknown, type: string) => unknown };
+}
+
+/** Why techdocs-node's UnknownTag (what its MKDOCS_SCHEMA constructs every tag as) refuses `tag`: its own message, or undefined when it accepts it. */
+function techdocsTagRefusal(tag: string): string | undefined {
+  try {
+    new (techdocsHelpers().UnknownTag)('', tag);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+let pythonTags: string[] | undefined;
+
+/**
+ * The Python tags techdocs-node allows (its ALLOWED_PYTHON_YAML_TAGS, which it does not export): read from its
+ * module's text and kept only where its own UnknownTag accepts them, so the list shown is the one it applies.
+ */
+function techdocsPythonTags(): string[] {
+  if (pythonTags) return pythonTags;
+  try {
+    const source = readFileSync(require.resolve('@backstage/plugin-techdocs-node/dist/stages/generate/helpers.cjs.js'), 'utf8');
+    const list = /ALLOWED_PYTHON_YAML_TAGS\s*=[^[]*\[([^\]]*)\]/.exec(source)?.[1] ?? '';
+    pythonTags = [...list.matchAll(/"(tag:yaml\.org,2002:python\/[^"]+)"/g)].map(m => m[1]).filter(tag => techdocsTagRefusal(tag) === undefined);
+  } catch {
+    pythonTags = [];
+  }
+  return pythonTags;
 }

@@ -41,6 +41,8 @@ export interface SkeletonFile {
   name?: string;
   /** The content, when fetch:template renders it; absent for a file it copies as it is (its name is rendered all the same). */
   text?: string;
+  /** False for fetch:template:file's one file, whose name the action never renders (its targetPath is the step's). */
+  nameRendered?: boolean;
 }
 
 /** The fetch:template step that renders a skeleton, as far as the analysis needs it. */
@@ -119,7 +121,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     const open = compat ? '{{' : '${{';
     // fetch:template renders every entry's path (renderFilename is always on, templateFileExtension or
     // not), and the content only of the files it does not copy as they are.
-    const sources = [{ source: file.name ?? file.relative, isName: true }, ...(file.text === undefined ? [] : [{ source: file.text, isName: false }])];
+    const sources = [...(file.nameRendered === false ? [] : [{ source: file.name ?? file.relative, isName: true }]), ...(file.text === undefined ? [] : [{ source: file.text, isName: false }])];
     for (const { source, isName } of sources) {
       // Whether it parses is the renderer's to say (Nunjitsu, as fetch:template creates it): nunjucks' parser,
       // which the analysis below reads, accepts some texts Nunjitsu refuses (an unclosed raw) and the reverse.

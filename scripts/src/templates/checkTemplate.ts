@@ -104,6 +104,14 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
         if (![...repoFiles].some(f => f.startsWith(`${folder}/`))) at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The skeleton folder ${folder} does not exist or is empty.`, "The url is relative to template.yaml; keep skeletons in skeletons/<name>/.");
       }
     }
+    // The one-file actions (createFetchTemplateFileAction, createFetchPlainFileAction) fetch `url` as a file: fetchFile fails the task without one.
+    if (action === 'fetch:template:file' || action === 'fetch:plain:file') {
+      const path = isRecord(step.input) ? skeletonFolder(source.file, step.input.url) : undefined;
+      if (path !== undefined && !repoFiles.has(path)) {
+        const folder = [...repoFiles].some(f => f.startsWith(`${path}/`));
+        at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The file ${path.slice(0, 200)} ${folder ? 'is a folder' : 'does not exist'}: ${action} fetches one file from url, so the task fails here.`, `The url is relative to the template file; point it at the file itself${folder ? ', or use fetch:template for a folder' : ''}.`);
+      }
+    }
     if (typeof step.id === 'string') seen.push(step.id);
   });
   for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression, extensions);

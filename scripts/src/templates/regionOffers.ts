@@ -52,16 +52,11 @@ export function regionOffers(page: unknown, allowed: readonly string[]): RegionW
     return !tooLarge && !seen.has(schema) && (seen.add(schema), true);
   };
   const resolve = (ref: unknown): { schema: Record<string, unknown>; path: PathSegment[] } | undefined => {
-    if (typeof ref !== 'string' || !ref.startsWith('#')) return undefined;
+    const tokens = rjsfPointerTokens(ref);
+    if (tokens === undefined) return undefined;
     const path: PathSegment[] = [];
     let at: unknown = page;
-    for (const raw of ref.slice(1).split('/').slice(1)) {
-      let segment: string;
-      try {
-        segment = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-      } catch {
-        return undefined;
-      }
+    for (const segment of tokens) {
       const index = Array.isArray(at) && /^\d+$/.test(segment) ? Number(segment) : undefined;
       at = index !== undefined ? (at as unknown[])[index] : isRecord(at) && Object.hasOwn(at, segment) ? at[segment] : undefined;
       path.push(index ?? segment);
@@ -140,4 +135,25 @@ export function regionOffers(page: unknown, allowed: readonly string[]): RegionW
 
   walk(page, [], '', 0);
   return { offers, tooLarge };
+}
+
+/**
+ * The reference tokens of a `$ref` into the page as react-jsonschema-form reads it (@rjsf/utils
+ * findSchemaDefinition, with jsonpointer 5's get): the whole fragment after `#` is URI-decoded first and only
+ * then split on `/`, so `#/definitions/a%2Fb` names definitions → a → b, not a key "a/b"; each token then has
+ * `~1` and `~0` unescaped (`~1` to `/`, `~0` to `~`, in one pass: `~01` is `~1`). Takes the `$ref` value;
+ * returns undefined where RJSF finds nothing (it throws and shows no field): not a string, not starting with
+ * `#`, a fragment that does not URI-decode, or a pointer that does not start with `/`. `#` alone is the page.
+ */
+export function rjsfPointerTokens(ref: unknown): string[] | undefined {
+  if (typeof ref !== 'string' || !ref.startsWith('#')) return undefined;
+  let pointer: string;
+  try {
+    pointer = decodeURIComponent(ref.slice(1));
+  } catch {
+    return undefined;
+  }
+  if (pointer === '') return [];
+  if (!pointer.startsWith('/')) return undefined;
+  return pointer.slice(1).split('/').map(token => token.replace(/~[01]/g, escape => (escape === '~1' ? '/' : '~')));
 }

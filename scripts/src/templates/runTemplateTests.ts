@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { stringify } from 'yaml';
 import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml, type ParsedYaml } from '../load/parseYaml.ts';
@@ -30,20 +30,38 @@ import { skeletonGlobProblems } from './skeletonGlobs.ts';
 const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
 
 export interface TemplateCase {
+  /** The name of the folder that holds the template file (what `templates test <name>` selects). */
   template: string;
+  /** The template files of that folder (repo-relative), usually one; a case renders a Template of one of them. */
+  templateFiles: string[];
   caseFile: string;
 }
 
-/** Every (template, case) under templates/, in a stable order, for sharding. */
-export function discoverCases(root: string, names: readonly string[]): TemplateCase[] {
+/**
+ * Every (template, case) in a stable order, for sharding. `templateFiles` are the files that hold a scaffolder
+ * Template: those the catalog reads (any .yaml/.yml its Locations reach, as `check` judges them), by default
+ * every templates/<name>/template.yaml or template.yml. A template's cases are the .yaml/.yml files of the
+ * tests/ folder beside its file (snapshots excepted); `names` selects folders by name.
+ */
+export function discoverCases(root: string, names: readonly string[], templateFiles: readonly string[] = folderTemplateFiles(root)): TemplateCase[] {
+  const byFolder = new Map<string, string[]>();
+  for (const file of [...new Set(templateFiles)].sort()) {
+    const folder = posix.dirname(file);
+    if (names.length && !names.includes(posix.basename(folder))) continue;
+    (byFolder.get(folder) ?? byFolder.set(folder, []).get(folder)!).push(file);
+  }
+  return [...byFolder].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([folder, files]) => {
+    const tests = join(root, folder, 'tests');
+    const cases = existsSync(tests) ? readdirSync(tests).filter(f => /\.ya?ml$/.test(f) && !f.includes('.snapshot.')).sort() : [];
+    return cases.map(c => ({ template: posix.basename(folder), templateFiles: files, caseFile: `${folder === '.' ? '' : `${folder}/`}tests/${c}` }));
+  });
+}
+
+/** templates/<name>/template.yaml or template.yml of every template folder (both when both exist: the catalog may read either). */
+export function folderTemplateFiles(root: string): string[] {
   const dir = join(root, 'templates');
   if (!existsSync(dir)) return [];
-  const templates = readdirSync(dir).filter(n => existsSync(join(dir, n, 'template.yaml')) && (names.length === 0 || names.includes(n))).sort();
-  return templates.flatMap(template => {
-    const tests = join(dir, template, 'tests');
-    const cases = existsSync(tests) ? readdirSync(tests).filter(f => /\.ya?ml$/.test(f) && !f.includes('.snapshot.')).sort() : [];
-    return cases.map(c => ({ template, caseFile: `templates/${template}/tests/${c}` }));
-  });
+  return readdirSync(dir).sort().flatMap(name => ['template.yaml', 'template.yml'].filter(file => existsSync(join(dir, name, file))).map(file => `templates/${name}/${file}`));
 }
 
 export interface CaseResult {
@@ -56,11 +74,10 @@ export interface CaseResult {
 export async function runCase(root: string, repoUrl: string, item: TemplateCase, options: { updateSnapshots: boolean; run: boolean; org?: OrgCatalog }): Promise<CaseResult> {
   const diagnostics: Diagnostic[] = [];
   let caseText: string;
-  let templateText: string;
-  const templateFile = `templates/${item.template}/template.yaml`;
+  let templateTexts: string[];
   try {
     caseText = readRepoFile(root, item.caseFile, 'utf8');
-    templateText = readRepoFile(root, templateFile, 'utf8');
+    templateTexts = item.templateFiles.map(file => readRepoFile(root, file, 'utf8'));
   } catch (error) {
     if (!(error instanceof OutsideRepositoryError)) throw error;
     // The link's target is a host file: name the link, never show what it points at.
@@ -82,8 +99,12 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     }
     return { case: item, milliseconds: 0, diagnostics };
   }
-  const parsedYaml = parseYaml(templateText, templateFile);
-  // A file may hold several Templates (Backstage registers each): the case names the one it renders.
+  // A folder may hold several template files, and a file several Templates (Backstage registers each): the
+  // case names the one it renders; the first file that has it (or its only Template) is the one.
+  const parsedFiles = item.templateFiles.map((file, i) => ({ file, parsed: parseYaml(templateTexts[i], file) }));
+  const chosen = parsedFiles.find(f => 'index' in pickTemplate(f.parsed.documents, testCase.template)) ?? parsedFiles[0];
+  const templateFile = chosen.file;
+  const parsedYaml = chosen.parsed;
   const pick = pickTemplate(parsedYaml.documents, testCase.template);
   if (!('index' in pick)) {
     const names = quotedNames(pick.names);

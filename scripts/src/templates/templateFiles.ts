@@ -16,11 +16,11 @@ export function loadTemplatePolicy(root: string): TemplatePolicy | undefined {
   return { actions, regions };
 }
 
-/** templates/<name>/template.yaml for every (or every named) template folder. */
+/** templates/<name>/template.yaml (and template.yml) for every (or every named) template folder that has one. */
 export function discoverTemplateFiles(root: string, repoFiles: ReadonlySet<string>, names: readonly string[] = []): string[] {
   const dir = join(root, 'templates');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).sort().filter(name => !names.length || names.includes(name)).map(name => `templates/${name}/template.yaml`).filter(f => repoFiles.has(f));
+  return readdirSync(dir).sort().filter(name => !names.length || names.includes(name)).flatMap(name => [`templates/${name}/template.yaml`, `templates/${name}/template.yml`]).filter(f => repoFiles.has(f));
 }
 
 /** The files holding a Template the scaffolder runs (in any of their documents): what the template checks read. */

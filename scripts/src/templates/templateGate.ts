@@ -166,11 +166,15 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
   const steps = templateSteps(template);
   const found: Diagnostic[] = [];
   for (const step of steps) {
-    if (!isRecord(step) || step.action !== 'fetch:template' || !isRecord(step.input)) continue;
+    if (!isRecord(step) || (step.action !== 'fetch:template' && step.action !== 'fetch:template:file') || !isRecord(step.input)) continue;
     const folder = skeletonFolder(file, step.input.url);
     if (folder === undefined) continue;
     const given = step.input.values;
     const values = typeof given === 'string' && given.includes('${{') ? RENDERED : Object.fromEntries(Object.entries(isRecord(given) ? given : {}).map(([key, value]) => [key, JSON.stringify(value ?? null).includes('${{') ? RENDERED : value]));
+    if (step.action === 'fetch:template:file') {
+      found.push(...analyzeTemplateFile(root, file, folder, step, steps.indexOf(step), values, repoFiles, extensions));
+      continue;
+    }
     const rendering = renderingOf(step.input, join(root, folder));
     // The repo listing leaves node_modules out; fetch:template copies (and renders) a skeleton's too. A
     // listed file in the folder means the listing reached it through real folders (it never follows a
@@ -190,6 +194,23 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     found.push(...analyzeSkeleton(files, { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, listedInCopyWithoutRender: relative => ignored.has(relative), extensions }));
   }
   return found;
+}
+
+/**
+ * fetch:template:file's one file (`path`, repo-relative, as its url names it), analysed as a skeleton file is
+ * (analyzeSkeleton) with the values the step passes: createTemplateFileActionHandler renders its content with
+ * Nunjitsu under the step's cookiecutterCompat, and never its name. A file missing from the repo listing (never
+ * a link) is checkTemplate's finding; a binary one is not analysed.
+ */
+function analyzeTemplateFile(root: string, file: string, path: string, step: Record<string, unknown>, index: number, values: Record<string, unknown> | typeof RENDERED, repoFiles: ReadonlySet<string>, extensions: TemplatingNames): Diagnostic[] {
+  if (!repoFiles.has(path) || !isRecord(step.input)) return [];
+  const buffer = readFileSync(join(root, path));
+  if (buffer.subarray(0, 8000).includes(0)) return [];
+  const target = step.input.targetPath;
+  // Where the file lands decides what it is (a workflow file's GitHub expressions); an expression-built target is known at run time only.
+  const relative = typeof target === 'string' && !target.includes('${{') ? posix.normalize(target).replace(/^\.\//, '') : posix.basename(path);
+  const label = `${file}, step ${typeof step.id === 'string' ? step.id : index + 1}`;
+  return analyzeSkeleton([{ file: path, relative, text: buffer.toString('utf8'), nameRendered: false }], { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, extensions });
 }
 
 /**

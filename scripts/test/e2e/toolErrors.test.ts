@@ -104,7 +104,7 @@ describe.concurrent('a tool error is one clear message', { timeout: 120_000 }, (
   });
 
   it('templates test no-such-name: exit 2 naming the templates there are', async () => {
-    expectToolError(await gitops(base, ['templates', 'test', 'no-such-name']), /No template 'no-such-name' under templates\/.*go-service/);
+    expectToolError(await gitops(base, ['templates', 'test', 'no-such-name']), /No template 'no-such-name'.*Templates here: .*go-service/);
   });
 
   it('check --root to a folder that does not exist, or one without catalog files: exit 2', async () => {

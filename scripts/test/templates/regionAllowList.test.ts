@@ -137,4 +137,31 @@ describe("the org's region allow-list sees every field a parameter page offers (
     ]);
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 60_000);
+
+  // RJSF (findSchemaDefinition + jsonpointer) URI-decodes the whole fragment, then splits it: `%2F` separates
+  // tokens, while `~1` (also written `%7E1`) is a `/` inside one token. A decode per token read the other key.
+  it('a $ref with %2F, ~1 and %7E1 in its fragment resolves as RJSF resolves it', async () => {
+    const page = `    - title: Escaped $refs
+      properties:
+        region: {$ref: '#/definitions/a%2Fb'} # <- P
+        homeRegion: {$ref: '#/definitions/c~1d'} # <- Q
+        farRegion: {$ref: '#/definitions/c%7E1d~0'} # <- R
+      definitions:
+        a/b: {enum: [westeurope]}
+        a:
+          b: {enum: [eastus]}
+        c/d: {enum: [westus]}
+        c/d~: {enum: [centralus]}
+        c:
+          d: {enum: [westeurope]}
+`;
+    const template = templateHead('svc').replace('    - title: Name\n', `${page}    - title: Name\n`) + STEPS;
+    const { found } = await check(template);
+    const at = (marker: string) => `${FILE}:${lineOf(template, marker)}`;
+    expect(found.map(d => `${d.file}:${d.range.start.line} ${d.message.replace(/, outside the org's allow-list.*$/, '')}`)).toEqual([
+      `${at('P')} The region parameter offers eastus`,
+      `${at('Q')} The homeRegion parameter offers westus`,
+      `${at('R')} The farRegion parameter offers centralus`,
+    ]);
+  }, 60_000);
 });
