@@ -159,12 +159,27 @@ const noop: unknown = new Proxy(() => noop, { get: () => noop, apply: () => noop
 const quiet = { info() {}, warn() {}, error() {}, debug() {}, child: () => quiet };
 
 /**
+ * The steps as the scaffolder's router hands them to the runner, for a task and for a dry-run alike:
+ * a step without `id` is `step-<n>` (1-based) and one without `name` is named by its action. Without
+ * this the runner cannot record the step's output (its context path would hold `undefined`).
+ * Takes the template's steps as written; returns new step objects (non-objects pass through untouched).
+ */
+export function normalizeSteps(steps: readonly object[]): object[] {
+  return steps.map((step, index) => {
+    if (!step || typeof step !== 'object' || Array.isArray(step)) return step;
+    const s = step as { id?: unknown; name?: unknown; action?: unknown };
+    return { ...step, id: s.id ?? `step-${index + 1}`, name: s.name ?? s.action };
+  });
+}
+
+/**
  * Runs a template the way Backstage's dry-run does (its own NunjucksWorkflowRunner and built-in
  * fetch:template / fetch:plain / fs:* actions, in dry-run mode), in a temporary workspace, and
  * returns the files the steps produced. Actions that need the outside world only record their input.
  * Throws RenderBudgetExceeded when the render writes or runs beyond `request.budget`.
  */
-export async function renderTemplate(request: RenderRequest): Promise<RenderResult> {
+export async function renderTemplate(given: RenderRequest): Promise<RenderResult> {
+  const request = { ...given, template: { ...given.template, spec: { ...given.template.spec, steps: normalizeSteps(given.template.spec.steps) } } };
   const scaffolder = renderActionFactories();
   const node = require('@backstage/plugin-scaffolder-node');
   const { ScmIntegrations } = require('@backstage/integration');
