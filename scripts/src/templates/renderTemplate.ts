@@ -212,7 +212,13 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       offlineInputs.push({ stepAction: id, input: ctx.input });
       const stepId = ctx.step?.id ?? id;
       if (known) for (const r of validateActionInput(known, ctx.input)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) });
-      if (typeof ctx.input.repoUrl === 'string') {
+      // As the static check: parseRepoUrl is what the installed modules' actions do with a repoUrl; an
+      // unknown action (argocd:create-resources takes a clone URL) or one declared in gitops.config.yaml
+      // says what it takes by its schema alone. A repoUrl taken from an earlier step's output holds, in a
+      // dry-run, that step's example output ('<example>'), which no task ever passes.
+      const rawRepoUrl = (request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId) as { input?: { repoUrl?: unknown } } | undefined)?.input?.repoUrl;
+      const fromStepOutput = typeof rawRepoUrl === 'string' && /\bsteps\s*[.[]/.test(rawRepoUrl);
+      if (known && known.provider !== 'gitops.config.yaml' && !fromStepOutput && typeof ctx.input.repoUrl === 'string') {
         const problem = repoUrlProblem(ctx.input.repoUrl);
         if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem });
       }

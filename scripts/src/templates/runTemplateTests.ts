@@ -204,7 +204,8 @@ function renderedInputFindings(template: { file: string; documents: unknown[]; l
   const found: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const refusal of refusals) {
-    const index = steps.findIndex(s => s.id === refusal.stepId);
+    // The runner knows a step without an id as step-<n>, as the scaffolder's router names it.
+    const index = steps.findIndex((s, i) => (s?.id ?? `step-${i + 1}`) === refusal.stepId);
     const step = steps[index];
     const known = step?.action ? actions.get(step.action) : undefined;
     if (known && staticRefusals(known, step.input ?? {}).some(r => r.message === refusal.message)) continue;

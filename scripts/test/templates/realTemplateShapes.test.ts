@@ -9,9 +9,9 @@ import { tempRepo } from '../helpers/tempRepo.ts';
 const CONFIG = "repoUrl: https://github.com/acme/x/blob/main/\ncatalog:\n  roots: [templates/all.yaml]\ncodeowners:\n  platformTeam: '@acme/platform'\nbackstageConfig:\n  files: [app-config.yaml]\n  plugins: ['@backstage/plugin-scaffolder-backend']\n";
 
 /** A repo with one template `t` (its steps as given), a skeleton and one test case. */
-async function templateRepo(steps: string, skeleton: Record<string, string>, testCase: string): Promise<string> {
+async function templateRepo(steps: string, skeleton: Record<string, string>, testCase: string, config = CONFIG): Promise<string> {
   return tempRepo({
-    'gitops.config.yaml': CONFIG,
+    'gitops.config.yaml': config,
     'app-config.yaml': 'app: {}\n',
     'templates/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: all}\nspec:\n  targets: [./t/template.yaml]\n',
     'templates/t/template.yaml': `apiVersion: scaffolder.backstage.io/v1beta3
@@ -24,6 +24,7 @@ spec:
   parameters:
     - properties:
         name: {type: string}
+        repoUrl: {type: string, ui:field: RepoUrlPicker}
   steps:
 ${steps}`,
     ...Object.fromEntries(Object.entries(skeleton).map(([path, content]) => [`templates/t/skeleton/${path}`, content])),
@@ -57,5 +58,51 @@ describe('steps without an id (backstage/software-templates rails-demo)', () => 
     const run = await runBin(['templates', 'render', 'templates/t/template.yaml', '--values', 'v.yaml', '--out', 'out'], root);
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(await readFile(join(root, 'out/README.md'), 'utf8')).toBe('hello x\n');
+  }, 60_000);
+});
+
+describe('a repoUrl taken from an earlier step\'s output (janus-idp/software-templates argocd)', () => {
+  // In a dry-run the skipped publish step's output is an example ('<example>'); no task passes that on.
+  const fetch = `    - id: fetch
+      action: fetch:template
+      input:
+        url: ./skeleton
+        values:
+          name: \${{ parameters.name }}
+    - id: publish
+      action: publish:github
+      input:
+        repoUrl: \${{ parameters.repoUrl }}
+`;
+  const testCase = 'name: a\nvalues: {name: x, repoUrl: "github.com?owner=acme&repo=x"}\nsnapshot: false\n';
+  const github = CONFIG.replace("plugins: ['@backstage/plugin-scaffolder-backend']", "plugins: ['@backstage/plugin-scaffolder-backend', '@backstage/plugin-scaffolder-backend-module-github']");
+
+  it.each([
+    ['an action declared in gitops.config.yaml (its schema says what it takes)', 'argocd:create-resources', `${github}  actions:\n    argocd:create-resources:\n      input: {type: object, properties: {repoUrl: {type: string}, appName: {type: string}}}\n`],
+    ['an installed module\'s action', 'github:webhook', github],
+  ])('%s: no parseRepoUrl finding on the example output', async (_name, action, config) => {
+    const steps = `${fetch}    - id: next
+      action: ${action}
+      input:
+        repoUrl: \${{ steps.publish.output.remoteUrl }}
+${action === 'github:webhook' ? '        webhookUrl: https://example.com/hook\n' : ''}`;
+    const root = await templateRepo(steps, { 'README.md': 'hello ${{ values.name }}\n' }, testCase, config);
+    const run = await runBin(['templates', 'test', '--format', 'json'], root);
+    const findings = (JSON.parse(run.stdout).diagnostics as { ruleId: string; message: string }[]).map(d => `${d.ruleId}: ${d.message}`);
+    expect(findings.filter(f => f.includes('<example>'))).toEqual([]);
+    expect(run.status, run.stdout).toBe(0);
+  }, 60_000);
+
+  it('a repoUrl the parameters build is still read through parseRepoUrl', async () => {
+    const steps = `${fetch}    - id: next
+      action: github:webhook
+      input:
+        repoUrl: github.com?repo=\${{ parameters.name }}
+        webhookUrl: https://example.com/hook
+`;
+    const root = await templateRepo(steps, { 'README.md': 'hello ${{ values.name }}\n' }, testCase, github);
+    const run = await runBin(['templates', 'test', '--format', 'json'], root);
+    expect((JSON.parse(run.stdout).diagnostics as { ruleId: string }[]).map(d => d.ruleId)).toContain('template-repo-url');
+    expect(run.status).toBe(1);
   }, 60_000);
 });
