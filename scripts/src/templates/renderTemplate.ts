@@ -204,6 +204,16 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     scaffolder.createFilesystemDeleteAction(),
     scaffolder.createDebugLogAction(),
   ] as RunnableAction[]) actions.set(action.id, judged(action, inputRefusals, where));
+  // Steps whose action no installed module provides (reported as such): what they output is unknown, so an
+  // input built from it cannot be judged; the dry-run gives them no example output to stand in.
+  const unknownStepIds = request.actions ? request.template.spec.steps.flatMap(s => {
+    const { id, action } = s as { id?: unknown; action?: unknown };
+    return typeof id === 'string' && typeof action === 'string' && request.offlineActions.includes(action) && !request.actions!.has(action) ? [id] : [];
+  }) : [];
+  const readsUnknownOutput = (stepId: string) => {
+    const raw = JSON.stringify((request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId) as { input?: unknown } | undefined)?.input ?? null);
+    return unknownStepIds.some(id => raw.includes(`steps.${id}.`) || raw.includes(`steps['${id}']`) || raw.includes(`steps[\\"${id}\\"]`));
+  };
   for (const id of request.offlineActions) {
     const known = request.actions?.get(id);
     // Records the rendered input instead of reaching the outside world; produces no files. The input is
@@ -211,7 +221,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; workspacePath: string; step?: { id: string }; output(name: string, value: unknown): void }) {
       offlineInputs.push({ stepAction: id, input: ctx.input });
       const stepId = ctx.step?.id ?? id;
-      if (known) for (const r of validateActionInput(known, ctx.input)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) });
+      if (known && !readsUnknownOutput(stepId)) for (const r of validateActionInput(known, ctx.input)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) });
       // As the static check: parseRepoUrl is what the installed modules' actions do with a repoUrl; an
       // unknown action (argocd:create-resources takes a clone URL) or one declared in gitops.config.yaml
       // says what it takes by its schema alone. A repoUrl taken from an earlier step's output holds, in a
