@@ -173,6 +173,27 @@ export function normalizeSteps(steps: readonly object[]): object[] {
 }
 
 /**
+ * The ids of the steps whose action no installed module provides (template-action-unknown): what they
+ * output is unknown, so an input or `each` built from it cannot be judged, and the dry-run gives them no
+ * example output to stand in. Empty when the request names no installed actions.
+ */
+function unknownActionSteps(request: RenderRequest): string[] {
+  const actions = request.actions;
+  if (!actions) return [];
+  return request.template.spec.steps.flatMap(s => {
+    const { id, action } = s as { id?: unknown; action?: unknown };
+    return typeof id === 'string' && typeof action === 'string' && request.offlineActions.includes(action) && !actions.has(action) ? [id] : [];
+  });
+}
+
+/** Whether a step (or any value from it) mentions the output of one of `stepIds`: steps.x.…, steps['x'] or steps["x"]. */
+function mentionsStepOutput(value: unknown, stepIds: readonly string[]): boolean {
+  if (!stepIds.length) return false;
+  const raw = JSON.stringify(value ?? null);
+  return stepIds.some(id => raw.includes(`steps.${id}.`) || raw.includes(`steps['${id}']`) || raw.includes(`steps[\\"${id}\\"]`));
+}
+
+/**
  * Runs a template the way Backstage's dry-run does (its own NunjucksWorkflowRunner and built-in
  * fetch:template / fetch:plain / fs:* actions, in dry-run mode), in a temporary workspace, and
  * returns the files the steps produced. Actions that need the outside world only record their input.
@@ -204,16 +225,14 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     scaffolder.createFilesystemDeleteAction(),
     scaffolder.createDebugLogAction(),
   ] as RunnableAction[]) actions.set(action.id, judged(action, inputRefusals, where));
-  // Steps whose action no installed module provides (reported as such): what they output is unknown, so an
-  // input built from it cannot be judged; the dry-run gives them no example output to stand in.
-  const unknownStepIds = request.actions ? request.template.spec.steps.flatMap(s => {
-    const { id, action } = s as { id?: unknown; action?: unknown };
-    return typeof id === 'string' && typeof action === 'string' && request.offlineActions.includes(action) && !request.actions!.has(action) ? [id] : [];
-  }) : [];
-  const readsUnknownOutput = (stepId: string) => {
-    const raw = JSON.stringify((request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId) as { input?: unknown } | undefined)?.input ?? null);
-    return unknownStepIds.some(id => raw.includes(`steps.${id}.`) || raw.includes(`steps['${id}']`) || raw.includes(`steps[\\"${id}\\"]`));
-  };
+  const unknownStepIds = unknownActionSteps(request);
+  const readsUnknownOutput = (stepId: string) => mentionsStepOutput(request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId), unknownStepIds);
+  // An `each` over such an output cannot resolve, and the runner would fail the whole task on it; the step
+  // itself is reported as unknown, so it is skipped (it writes nothing a fetch step would).
+  request.template.spec.steps = request.template.spec.steps.map(step => {
+    const each = (step as { each?: unknown }).each;
+    return each !== undefined && mentionsStepOutput(each, unknownStepIds) ? { ...step, each: undefined, if: false } : step;
+  });
   for (const id of request.offlineActions) {
     const known = request.actions?.get(id);
     // Records the rendered input instead of reaching the outside world; produces no files. The input is

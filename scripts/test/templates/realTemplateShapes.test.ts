@@ -142,3 +142,31 @@ describe('a step input built from the output of an action no installed module pr
     expect(run.stdout).not.toContain('Invalid input passed to action catalog:register');
   }, 60_000);
 });
+
+describe('an each over the output of an action no installed module provides (RoadieHQ delete-entities)', () => {
+  const steps = `    - id: fetch
+      action: fetch:template
+      input:
+        url: ./skeleton
+        values:
+          name: \${{ parameters.name }}
+    - id: parse
+      action: roadiehq:utils:jsonata
+      input:
+        data: [1, 2]
+        expression: '$'
+    - id: each-result
+      each: \${{ steps.parse.output.result }}
+      action: debug:log
+      input:
+        message: \${{ each.value }}
+`;
+
+  it('templates test renders the files and reports the unknown action only', async () => {
+    const root = await templateRepo(steps, { 'README.md': 'hello ${{ values.name }}\n' }, 'name: a\nvalues: {name: x}\nexpect:\n  contains:\n    README.md: [hello x]\nsnapshot: false\n');
+    const run = await runBin(['templates', 'test', '--format', 'json'], root);
+    const findings = (JSON.parse(run.stdout).diagnostics as { ruleId: string; message: string }[]).map(d => d.ruleId);
+    expect(findings).not.toContain('template-render-failed');
+    expect(run.stderr).not.toContain('internal error');
+  }, 60_000);
+});
