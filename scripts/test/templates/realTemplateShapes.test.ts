@@ -170,3 +170,40 @@ describe('an each over the output of an action no installed module provides (Roa
     expect(run.stderr).not.toContain('internal error');
   }, 60_000);
 });
+
+describe('a step whose each can never be a list or mapping', () => {
+  const step = (each: string, extra = '') => `    - id: fetch
+      action: fetch:template
+      input:
+        url: ./skeleton
+        values:
+          name: \${{ parameters.name }}
+    - id: loop
+      action: debug:log${extra}
+      each: ${each}
+      input:
+        message: m
+`;
+  const run = async (each: string, extra = '') => {
+    const root = await templateRepo(step(each, extra), { 'README.md': 'hello ${{ values.name }}\n' }, 'name: a\nvalues: {name: x}\nsnapshot: false\n');
+    const result = await runBin(['check', '--format', 'json'], root);
+    return (JSON.parse(result.stdout).diagnostics as { ruleId: string; file: string; range: { start: { line: number } }; message: string }[]).filter(d => d.ruleId === 'template-each-invalid').map(d => `${d.file}:${d.range.start.line} ${d.message}`);
+  };
+
+  it.each([
+    ['3', 'each is the number 3'],
+    ['"a,b"', 'each is the plain text "a,b"'],
+    ['null', 'each is null'],
+    ['true', 'each is the boolean true'],
+  ])('check: each: %s fails the task as the runner fails it', async (each, said) => {
+    expect(await run(each)).toEqual([`templates/t/template.yaml:21 ${said}: the scaffolder fails the task at this step ("Invalid value on action debug:log.each parameter, must resolve to an array or object").`]);
+  }, 60_000);
+
+  it.each([['[a, b]'], ['{x: 1}'], ['${{ parameters.name }}'], ['"{% if true %}x{% endif %}"']])('check: each: %s is no finding', async each => {
+    expect(await run(each)).toEqual([]);
+  }, 60_000);
+
+  it('check: a step with if: false is skipped before its each is read', async () => {
+    expect(await run('3', '\n      if: false')).toEqual([]);
+  }, 60_000);
+});
