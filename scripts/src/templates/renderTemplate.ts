@@ -8,6 +8,7 @@ import { localReader, renderActionFactories, workflowRunnerClass, type TemplateS
 import { exampleOutput, validateActionInput, type KnownAction } from './scaffolderActions.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded, watchRenderBudget, type RenderBudget } from './renderBudget.ts';
 import { skeletonGlobProblems } from './skeletonGlobs.ts';
+import { fetchFromRepoCatalog, type KnownEntity } from './catalogFetch.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -27,6 +28,8 @@ export interface RenderRequest {
   budget?: RenderBudget;
   /** The filters and globals the managed Backstage adds to its renderer (templateExtensions). */
   extensions?: TemplateExtensions;
+  /** The repository's own catalog entities: catalog:fetch of one of them answers with it, as the live catalog would. */
+  catalog?: readonly KnownEntity[];
 }
 
 /** additionalTemplateFilters and additionalTemplateGlobals, as the scaffolder plugin hands them to its runner and fetch actions. */
@@ -255,6 +258,8 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
         const problem = typeof ctx.input[key] === 'string' ? workspacePathProblem(key, ctx.input[key] as string) : undefined;
         if (problem) inputRefusals.push({ stepId, stepAction: id, path: [key], keyword: 'safePath', message: problem });
       }
+      // catalog:fetch runs in a dry-run against the live catalog, which holds this repository's entities.
+      if (id === 'catalog:fetch' && request.catalog && (await fetchFromRepoCatalog(ctx, request.catalog))) return;
       // As the dry-run answers for a step it skips: an example built from the action's output schema.
       for (const [name, value] of Object.entries(known ? exampleOutput(known) : {})) ctx.output(name, value);
     } }));

@@ -115,7 +115,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   let rendered;
   extensions.standIns?.clear();
   try {
-    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], actions, extensions });
+    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], actions, extensions, catalog: options.org?.entities.map(e => e.entity) });
   } catch (error) {
     const message = (error as Error).message;
     if (testCase.expect?.error && message.includes(testCase.expect.error)) return { case: item, milliseconds: Date.now() - started, diagnostics };

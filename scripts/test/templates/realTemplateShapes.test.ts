@@ -207,3 +207,55 @@ describe('a step whose each can never be a list or mapping', () => {
     expect(await run('3', '\n      if: false')).toEqual([]);
   }, 60_000);
 });
+
+describe('catalog:fetch of an entity the repository defines (contract-first-idp-test software-templates)', () => {
+  // A dry-run runs catalog:fetch against the live catalog, which ingests this repository; the example
+  // output of the action's schema would leave every field the template reads empty.
+  const repo = () => tempRepo({
+    'gitops.config.yaml': CONFIG.replace('roots: [templates/all.yaml]', 'roots: [templates/all.yaml, catalog/all.yaml]'),
+    'app-config.yaml': 'app: {}\n',
+    'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: orders\n  annotations:\n    github.com/project-slug: acme/orders\nspec:\n  owner: group:default/team-a\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n',
+    'templates/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: all}\nspec:\n  targets: [./t/template.yaml]\n',
+    'templates/t/template.yaml': `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: t
+spec:
+  owner: group:default/team-a
+  type: service
+  parameters:
+    - properties:
+        system: {type: string}
+  steps:
+    - id: sys
+      action: catalog:fetch
+      input:
+        entityRef: \${{ parameters.system }}
+        defaultKind: system
+    - id: fetch
+      action: fetch:template
+      input:
+        url: ./skeleton
+        values:
+          slug: \${{ steps.sys.output.entity.metadata.annotations['github.com/project-slug'] }}
+          owner: \${{ steps.sys.output.entity.spec.owner }}
+`,
+    'templates/t/skeleton/info.txt': 'slug: ${{ values.slug }}\nowner: ${{ values.owner }}\n',
+    'templates/t/tests/a.yaml': 'name: a\nvalues: {system: orders}\nexpect:\n  contains:\n    info.txt: ["slug: acme/orders", "owner: group:default/team-a"]\nsnapshot: false\n',
+    'v.yaml': 'system: orders\n',
+    'v2.yaml': 'system: elsewhere\n',
+  });
+
+  it('templates test renders the fetched entity\'s fields', async () => {
+    const run = await runBin(['templates', 'test'], await repo());
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+  }, 60_000);
+
+  it('templates render writes them; an entity the repository does not define still gets the example output', async () => {
+    const root = await repo();
+    expect((await runBin(['templates', 'render', 'templates/t/template.yaml', '--values', 'v.yaml', '--out', 'out'], root)).status).toBe(0);
+    expect(await readFile(join(root, 'out/info.txt'), 'utf8')).toBe('slug: acme/orders\nowner: group:default/team-a\n');
+    expect((await runBin(['templates', 'render', 'templates/t/template.yaml', '--values', 'v2.yaml', '--out', 'out2'], root)).status).toBe(0);
+    expect(await readFile(join(root, 'out2/info.txt'), 'utf8')).toBe('slug: \nowner: \n');
+  }, 60_000);
+});
