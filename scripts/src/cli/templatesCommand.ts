@@ -148,7 +148,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     if (f.executable) await chmod(target, 0o755);
   }
   if (result.log.length) io.stderr.write(result.log.map(l => `  ${logText(l.split('\n')[0])}\n`).join(''));
-  const skipped = offline.filter(id => actions.has(id));
+  const skipped = offline.filter(id => actions.has(id) && !result.answeredLocally.includes(id));
   io.stdout.write(`${result.files.length} file(s) rendered to ${logText(out)} in ${result.milliseconds} ms${skipped.length ? ` (skipped offline: ${logText(skipped.join(', '))})` : ''}\n`);
   io.stdout.write(formatTemplateOutput(result.output));
   for (const standIn of extensions.standIns ?? []) io.stdout.write(`⚠ rendered with a stand-in for the ${logText(standIn)}, which your Backstage adds (gitops.config.yaml): the toolkit does not have its code, so that part of the output is not what Backstage writes\n`);

@@ -60,6 +60,8 @@ export interface RenderResult {
   files: { path: string; content: Buffer; executable: boolean; verbatim: boolean }[];
   /** The rendered inputs of the steps that cannot run offline, for checking against their schemas. */
   offlineInputs: { stepAction: string; input: Record<string, unknown> }[];
+  /** Offline actions that ran after all, answered locally as Backstage would (catalog:fetch from the repository's catalog). */
+  answeredLocally: string[];
   /** What the managed Backstage would refuse in those inputs when the task runs (a dry-run skips most of these steps). */
   inputRefusals: InputRefusalAt[];
   output: Record<string, unknown>;
@@ -216,6 +218,8 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const where: { step?: string; file?: string } = {};
   const actions = new Map<string, { id: string }>();
   const offlineInputs: RenderResult['offlineInputs'] = [];
+  const answeredLocally = new Set<string>();
+  const answeredByExample = new Set<string>();
   const inputRefusals: InputRefusalAt[] = [];
   // As ScaffolderPlugin passes a deployment's templating extensions: to fetch:template(:file) and the runner.
   const extensions = { additionalTemplateFilters: request.extensions?.filters ?? {}, additionalTemplateGlobals: request.extensions?.globals ?? {} };
@@ -259,8 +263,12 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
         if (problem) inputRefusals.push({ stepId, stepAction: id, path: [key], keyword: 'safePath', message: problem });
       }
       // catalog:fetch runs in a dry-run against the live catalog, which holds this repository's entities.
-      if (id === 'catalog:fetch' && request.catalog && (await fetchFromRepoCatalog(ctx, request.catalog))) return;
+      if (id === 'catalog:fetch' && request.catalog && (await fetchFromRepoCatalog(ctx, request.catalog))) {
+        answeredLocally.add(id);
+        return;
+      }
       // As the dry-run answers for a step it skips: an example built from the action's output schema.
+      answeredByExample.add(id);
       for (const [name, value] of Object.entries(known ? exampleOutput(known) : {})) ctx.output(name, value);
     } }));
   }
@@ -329,7 +337,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
     if (!extracted) throw new Error('The template did not reach its last step');
     const files = (await extracted).map(f => ({ ...f, verbatim: fetched.has(sha(f.content)) }));
-    return { files, offlineInputs, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
+    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
   } catch (error) {
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();
