@@ -44057,6 +44057,7 @@ var rules3 = [
   { id: "template-action-unknown", severity: "error", description: "A step uses an action that no installed scaffolder module provides and gitops.config.yaml does not declare.", example: "action: publish:gitub" },
   { id: "template-repo-url", severity: "error", description: "A repoUrl that Backstage's parseRepoUrl refuses or reads into a repository name no SCM accepts.", example: "repoUrl: ${{ parameters.repoUrl }}?owner=platform-team" },
   { id: "template-duplicate-step", severity: "error", description: "Two steps share an id: the later step's output silently replaces the earlier one's.", example: "- id: fetch \u2026\n- id: fetch \u2026" },
+  { id: "template-each-invalid", severity: "error", description: "A step's each is written as a number, true/false, null or plain text without an expression: the runner fails the task before the step runs (each must resolve to an array or object).", example: "each: 3" },
   { id: "template-command-failed", severity: "error", description: "A command of the case (npm install, npm test\u2026) fails in the rendered repository (--run).", example: "run: [npm test]" }
 ];
 var templateRules = rules3.reduce((registry, rule) => registry.add(rule), new RuleRegistry());

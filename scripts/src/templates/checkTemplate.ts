@@ -95,6 +95,9 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, declared, atExpression, extensions);
     // What the runner renders of a step (name, id and action are read as written).
     for (const key of ['input', 'if', 'each']) checkExpressionSyntax(step[key], ['spec', 'steps', i, key], atExpression);
+    // `if: false` skips the step before its each is read.
+    const eachProblem = step.if === false ? undefined : literalEachProblem(step.each);
+    if (eachProblem) at(['spec', 'steps', i, 'each'], 'template-each-invalid', `each is ${eachProblem}: the scaffolder fails the task at this step ("Invalid value on action ${action}.each parameter, must resolve to an array or object").`, 'Give each a list, a mapping, or an expression that gives one (each: ${{ parameters.services }}).');
     if (action === 'fetch:template' && isRecord(step.input)) {
       for (const key of ['copyWithoutTemplating', 'copyWithoutRender']) for (const p of skeletonGlobProblems(step.input[key])) at(['spec', 'steps', i, 'input', key, p.index], 'template-glob-unsafe', p.message, p.hint);
     }
@@ -117,6 +120,17 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression, extensions);
   checkExpressionSyntax(spec.output, ['spec', 'output'], atExpression);
   return found;
+}
+
+/**
+ * What a step's `each` is, when the runner can only fail on it whatever the values: NunjucksWorkflowRunner
+ * renders it (a string without a tag renders to itself) and refuses anything but an array or object, `null`
+ * included. Undefined for no each, a list, a mapping, or a string that holds a template tag.
+ */
+export function literalEachProblem(each: unknown): string | undefined {
+  if (each === undefined || (typeof each === 'object' && each !== null)) return undefined;
+  if (typeof each === 'string') return /\$\{\{|\{%/.test(each) ? undefined : `the plain text ${JSON.stringify(each.length > 60 ? `${each.slice(0, 59)}…` : each)}`;
+  return each === null ? 'null' : `the ${typeof each} ${String(each)}`;
 }
 
 let shared: { ajv: Ajv; schemas: Set<string>; refs: Set<string> } | undefined;

@@ -8,6 +8,7 @@ import { localReader, renderActionFactories, workflowRunnerClass, type TemplateS
 import { exampleOutput, validateActionInput, type KnownAction } from './scaffolderActions.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded, watchRenderBudget, type RenderBudget } from './renderBudget.ts';
 import { skeletonGlobProblems } from './skeletonGlobs.ts';
+import { fetchFromRepoCatalog, type KnownEntity } from './catalogFetch.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -27,6 +28,8 @@ export interface RenderRequest {
   budget?: RenderBudget;
   /** The filters and globals the managed Backstage adds to its renderer (templateExtensions). */
   extensions?: TemplateExtensions;
+  /** The repository's own catalog entities: catalog:fetch of one of them answers with it, as the live catalog would. */
+  catalog?: readonly KnownEntity[];
 }
 
 /** additionalTemplateFilters and additionalTemplateGlobals, as the scaffolder plugin hands them to its runner and fetch actions. */
@@ -57,6 +60,8 @@ export interface RenderResult {
   files: { path: string; content: Buffer; executable: boolean; verbatim: boolean }[];
   /** The rendered inputs of the steps that cannot run offline, for checking against their schemas. */
   offlineInputs: { stepAction: string; input: Record<string, unknown> }[];
+  /** Offline actions that ran after all, answered locally as Backstage would (catalog:fetch from the repository's catalog). */
+  answeredLocally: string[];
   /** What the managed Backstage would refuse in those inputs when the task runs (a dry-run skips most of these steps). */
   inputRefusals: InputRefusalAt[];
   output: Record<string, unknown>;
@@ -159,12 +164,48 @@ const noop: unknown = new Proxy(() => noop, { get: () => noop, apply: () => noop
 const quiet = { info() {}, warn() {}, error() {}, debug() {}, child: () => quiet };
 
 /**
+ * The steps as the scaffolder's router hands them to the runner, for a task and for a dry-run alike:
+ * a step without `id` is `step-<n>` (1-based) and one without `name` is named by its action. Without
+ * this the runner cannot record the step's output (its context path would hold `undefined`).
+ * Takes the template's steps as written; returns new step objects (non-objects pass through untouched).
+ */
+export function normalizeSteps(steps: readonly object[]): object[] {
+  return steps.map((step, index) => {
+    if (!step || typeof step !== 'object' || Array.isArray(step)) return step;
+    const s = step as { id?: unknown; name?: unknown; action?: unknown };
+    return { ...step, id: s.id ?? `step-${index + 1}`, name: s.name ?? s.action };
+  });
+}
+
+/**
+ * The ids of the steps whose action no installed module provides (template-action-unknown): what they
+ * output is unknown, so an input or `each` built from it cannot be judged, and the dry-run gives them no
+ * example output to stand in. Empty when the request names no installed actions.
+ */
+function unknownActionSteps(request: RenderRequest): string[] {
+  const actions = request.actions;
+  if (!actions) return [];
+  return request.template.spec.steps.flatMap(s => {
+    const { id, action } = s as { id?: unknown; action?: unknown };
+    return typeof id === 'string' && typeof action === 'string' && request.offlineActions.includes(action) && !actions.has(action) ? [id] : [];
+  });
+}
+
+/** Whether a step (or any value from it) mentions the output of one of `stepIds`: steps.x.…, steps['x'] or steps["x"]. */
+function mentionsStepOutput(value: unknown, stepIds: readonly string[]): boolean {
+  if (!stepIds.length) return false;
+  const raw = JSON.stringify(value ?? null);
+  return stepIds.some(id => raw.includes(`steps.${id}.`) || raw.includes(`steps['${id}']`) || raw.includes(`steps[\\"${id}\\"]`));
+}
+
+/**
  * Runs a template the way Backstage's dry-run does (its own NunjucksWorkflowRunner and built-in
  * fetch:template / fetch:plain / fs:* actions, in dry-run mode), in a temporary workspace, and
  * returns the files the steps produced. Actions that need the outside world only record their input.
  * Throws RenderBudgetExceeded when the render writes or runs beyond `request.budget`.
  */
-export async function renderTemplate(request: RenderRequest): Promise<RenderResult> {
+export async function renderTemplate(given: RenderRequest): Promise<RenderResult> {
+  const request = { ...given, template: { ...given.template, spec: { ...given.template.spec, steps: normalizeSteps(given.template.spec.steps) } } };
   const scaffolder = renderActionFactories();
   const node = require('@backstage/plugin-scaffolder-node');
   const { ScmIntegrations } = require('@backstage/integration');
@@ -177,6 +218,8 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
   const where: { step?: string; file?: string } = {};
   const actions = new Map<string, { id: string }>();
   const offlineInputs: RenderResult['offlineInputs'] = [];
+  const answeredLocally = new Set<string>();
+  const answeredByExample = new Set<string>();
   const inputRefusals: InputRefusalAt[] = [];
   // As ScaffolderPlugin passes a deployment's templating extensions: to fetch:template(:file) and the runner.
   const extensions = { additionalTemplateFilters: request.extensions?.filters ?? {}, additionalTemplateGlobals: request.extensions?.globals ?? {} };
@@ -189,6 +232,14 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     scaffolder.createFilesystemDeleteAction(),
     scaffolder.createDebugLogAction(),
   ] as RunnableAction[]) actions.set(action.id, judged(action, inputRefusals, where));
+  const unknownStepIds = unknownActionSteps(request);
+  const readsUnknownOutput = (stepId: string) => mentionsStepOutput(request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId), unknownStepIds);
+  // An `each` over such an output cannot resolve, and the runner would fail the whole task on it; the step
+  // itself is reported as unknown, so it is skipped (it writes nothing a fetch step would).
+  request.template.spec.steps = request.template.spec.steps.map(step => {
+    const each = (step as { each?: unknown }).each;
+    return each !== undefined && mentionsStepOutput(each, unknownStepIds) ? { ...step, each: undefined, if: false } : step;
+  });
   for (const id of request.offlineActions) {
     const known = request.actions?.get(id);
     // Records the rendered input instead of reaching the outside world; produces no files. The input is
@@ -196,8 +247,14 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; workspacePath: string; step?: { id: string }; output(name: string, value: unknown): void }) {
       offlineInputs.push({ stepAction: id, input: ctx.input });
       const stepId = ctx.step?.id ?? id;
-      if (known) for (const r of validateActionInput(known, ctx.input)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) });
-      if (typeof ctx.input.repoUrl === 'string') {
+      if (known && !readsUnknownOutput(stepId)) for (const r of validateActionInput(known, ctx.input)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) });
+      // As the static check: parseRepoUrl is what the installed modules' actions do with a repoUrl; an
+      // unknown action (argocd:create-resources takes a clone URL) or one declared in gitops.config.yaml
+      // says what it takes by its schema alone. A repoUrl taken from an earlier step's output holds, in a
+      // dry-run, that step's example output ('<example>'), which no task ever passes.
+      const rawRepoUrl = (request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId) as { input?: { repoUrl?: unknown } } | undefined)?.input?.repoUrl;
+      const fromStepOutput = typeof rawRepoUrl === 'string' && /\bsteps\s*[.[]/.test(rawRepoUrl);
+      if (known && known.provider !== 'gitops.config.yaml' && !fromStepOutput && typeof ctx.input.repoUrl === 'string') {
         const problem = repoUrlProblem(ctx.input.repoUrl);
         if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem });
       }
@@ -205,7 +262,13 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
         const problem = typeof ctx.input[key] === 'string' ? workspacePathProblem(key, ctx.input[key] as string) : undefined;
         if (problem) inputRefusals.push({ stepId, stepAction: id, path: [key], keyword: 'safePath', message: problem });
       }
+      // catalog:fetch runs in a dry-run against the live catalog, which holds this repository's entities.
+      if (id === 'catalog:fetch' && request.catalog && (await fetchFromRepoCatalog(ctx, request.catalog))) {
+        answeredLocally.add(id);
+        return;
+      }
       // As the dry-run answers for a step it skips: an example built from the action's output schema.
+      answeredByExample.add(id);
       for (const [name, value] of Object.entries(known ? exampleOutput(known) : {})) ctx.output(name, value);
     } }));
   }
@@ -274,7 +337,7 @@ export async function renderTemplate(request: RenderRequest): Promise<RenderResu
     if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
     if (!extracted) throw new Error('The template did not reach its last step');
     const files = (await extracted).map(f => ({ ...f, verbatim: fetched.has(sha(f.content)) }));
-    return { files, offlineInputs, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
+    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
   } catch (error) {
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();

@@ -136,7 +136,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   let rendered;
   extensions.standIns?.clear();
   try {
-    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], actions, extensions });
+    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], actions, extensions, catalog: options.org?.entities.map(e => e.entity) });
   } catch (error) {
     const message = (error as Error).message;
     if (testCase.expect?.error && message.includes(testCase.expect.error)) return { case: item, milliseconds: Date.now() - started, diagnostics };
@@ -225,7 +225,8 @@ function renderedInputFindings(template: { file: string; documents: unknown[]; l
   const found: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const refusal of refusals) {
-    const index = steps.findIndex(s => s.id === refusal.stepId);
+    // The runner knows a step without an id as step-<n>, as the scaffolder's router names it.
+    const index = steps.findIndex((s, i) => (s?.id ?? `step-${i + 1}`) === refusal.stepId);
     const step = steps[index];
     const known = step?.action ? actions.get(step.action) : undefined;
     if (known && staticRefusals(known, step.input ?? {}).some(r => r.message === refusal.message)) continue;

@@ -35,6 +35,7 @@ const rules: Rule[] = [
   { id: 'template-action-unknown', severity: 'error', description: 'A step uses an action that no installed scaffolder module provides and gitops.config.yaml does not declare.', example: 'action: publish:gitub' },
   { id: 'template-repo-url', severity: 'error', description: "A repoUrl that Backstage's parseRepoUrl refuses or reads into a repository name no SCM accepts.", example: 'repoUrl: ${{ parameters.repoUrl }}?owner=platform-team' },
   { id: 'template-duplicate-step', severity: 'error', description: "Two steps share an id: the later step's output silently replaces the earlier one's.", example: '- id: fetch …\n- id: fetch …' },
+  { id: 'template-each-invalid', severity: 'error', description: "A step's each is written as a number, true/false, null or plain text without an expression: the runner fails the task before the step runs (each must resolve to an array or object).", example: 'each: 3' },
   { id: 'template-command-failed', severity: 'error', description: 'A command of the case (npm install, npm test…) fails in the rendered repository (--run).', example: 'run: [npm test]' },
 ];
 
