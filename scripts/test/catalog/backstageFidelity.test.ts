@@ -21,6 +21,21 @@ describe('Location spec.presence: optional (DefaultCatalogProcessingOrchestrator
     expect({ status, findings }).toEqual({ status: 1, findings: ['location-target-missing@catalog/all.yaml:7:7'] });
     expect(diagnostics[0]).toMatchObject({ severity: 'error', hint: "Did you mean ./org.yaml? Targets are relative to the Location's file." });
   });
+
+  it("a pattern, or a name nothing resembles, gets no far-off file as its guess (seen: ./utils/**/catalog-info.yaml → 'Did you mean ./app-config.yaml?')", async () => {
+    const root = await tempRepo({
+      'catalog-info.yaml': location('  targets:\n    - ./utils/**/catalog-info.yaml\n    - ./plugins/*/catalog.yaml\n    - ./teams/payments-and-billing.yaml\n'),
+      'app-config.yaml': 'app: {title: x}\n',
+      'plugins/a/catalog-info.yaml': group('team-a'),
+    });
+    const { status, findings, diagnostics } = checkFindings(root);
+    expect({ status, findings }).toEqual({ status: 1, findings: ['location-target-missing@catalog-info.yaml:7:7', 'location-target-missing@catalog-info.yaml:8:7', 'location-target-missing@catalog-info.yaml:9:7'] });
+    expect(diagnostics.filter(d => d.ruleId === 'location-target-missing').map(d => d.hint)).toEqual([
+      "There is no folder utils/ in this repository (or it holds no file). Targets are relative to the Location's file.",
+      "plugins/ holds files, but none matches the rest of the pattern. Targets are relative to the Location's file.",
+      "Targets are relative to the Location's file.",
+    ]);
+  });
 });
 
 describe('skeletons are not catalog files in discovery', () => {
