@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { fileIncludeFindings } from './fileIncludes.ts';
-import { checkMkdocsSafety, DEFAULT_TECHDOCS_POLICY, mkdocsPathsOutside, pluginsOf, type TechdocsPolicy } from './mkdocsSafety.ts';
+import { checkMkdocsSafety, DEFAULT_TECHDOCS_POLICY, includeTarget, mkdocsPathsOutside, monorepoIncludes, pluginsOf, type TechdocsPolicy } from './mkdocsSafety.ts';
 import { DEFAULT_GENERATOR_SETTINGS, type SanitizedMkdocs, type TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
 
 // Why TechDocs' removal of a key matters to the site's authors (the build goes on without it).
@@ -73,6 +73,7 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
       diagnostics.push(at(['strict'], 'mkdocs-strict-abort', 'error', `${JSON.stringify(readme.slice(0, 200))} sits beside index.md: MkDocs leaves it out with a warning ("Excluding 'README.md' from the site because it conflicts with 'index.md'"), and with strict: true (which TechDocs keeps) it aborts on that warning, so the site does not build.`, 'Rename or remove the README.md, exclude it with exclude_docs, or remove strict: true.', true));
     }
   }
+  diagnostics.push(...includeStops(config, folder, repoFiles, options.included === true, at));
   // TechDocs' sanitiser works on a site's own mkdocs.yml only; an included config is read by mkdocs-monorepo-plugin.
   if (options.included) return diagnostics;
   const allowed = new Set((options.policy ?? DEFAULT_TECHDOCS_POLICY).plugins);
@@ -90,6 +91,35 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
     diagnostics.push(at(path, 'mkdocs-dropped-key', 'warning', finding.message, finding.hint, typeof path[path.length - 1] === 'string'));
   }
   return diagnostics;
+}
+
+/**
+ * The nav `!include` entries that make mkdocs-monorepo-plugin (which techdocs-core enables) stop the build
+ * with SystemExit(1) (parser.py IncludeNavLoader.read and getNav): a config that does not exist, a path
+ * that is no .yml or .yaml file, an include inside a config that is itself included ("We currently do not
+ * support nested !include statements"). Includes leading outside the site are mkdocs-path-outside
+ * (checkMkdocsSafety); `*include` globs, which may match nothing, are left alone.
+ */
+const INCLUDE_STOPS = 'mkdocs-monorepo-plugin (which techdocs-core enables) stops the build, so techdocs build and publish fail';
+
+function includeStops(config: Record<string, unknown>, folder: string, repoFiles: ReadonlySet<string>, included: boolean, at: (path: PathSegment[], ruleId: string, severity: Diagnostic['severity'], message: string, hint: string) => Diagnostic): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const include of monorepoIncludes(config)) {
+    if (include.glob) continue;
+    const written = JSON.stringify(include.target.slice(0, 200));
+    if (included) {
+      found.push(at(include.path, 'mkdocs-nav-missing', 'error', `nav includes ${written} in a config that another site's nav includes itself: ${INCLUDE_STOPS} ("We currently do not support nested !include statements").`, "Include every config from the site's own mkdocs.yml."));
+      continue;
+    }
+    const target = includeTarget(include, folder, folder);
+    if (target === undefined) continue;
+    if (!/\.ya?ml$/.test(target)) {
+      found.push(at(include.path, 'mkdocs-nav-missing', 'error', `nav includes ${written}, which is no .yml or .yaml file: ${INCLUDE_STOPS}.`, 'Include the mkdocs.yml of the other site (a path relative to this mkdocs.yml).'));
+    } else if (!repoFiles.has(target)) {
+      found.push(at(include.path, 'mkdocs-nav-missing', 'error', `nav includes ${written}, but ${JSON.stringify(target.slice(0, 200))} does not exist: ${INCLUDE_STOPS} ("The file path … does not exist").`, 'Fix the path (relative to this mkdocs.yml) or add the included mkdocs.yml.'));
+    }
+  }
+  return found;
 }
 
 /**

@@ -89,6 +89,24 @@ describe('TechDocs sites judged as Backstage builds them', () => {
     expect(status).toBe(1);
   });
 
+  // mkdocs-monorepo-plugin's parser.py raises SystemExit(1) for each of these (its integration tests: "fails
+  // if !include path does not exist", "fails if !include path contains !include"); the gate passed them all.
+  it('an !include that stops mkdocs-monorepo-plugin is an error: no such config, no .yml file, a nested include', async () => {
+    const { status, findings } = await check({
+      'mkdocs.yml': 'site_name: Example\nplugins:\n  - techdocs-core\nnav:\n  - Home: index.md\n  - API:\n    - V1: "!include ./v1/mkdocs.yml"\n    - V3: "!include ./v3/mkdocs.yml"\n    - Page: "!include ./v1/docs/reference.md"\n    - Bare: "!include bare/mkdocs.yml"\n',
+      'docs/index.md': '# Hi\n',
+      'v1/mkdocs.yml': 'site_name: v1\nnav:\n  - Reference: reference.md\n  - Deeper: "!include ./deeper/mkdocs.yml"\n',
+      'v1/docs/reference.md': '# Reference\n',
+      'v1/deeper/mkdocs.yml': 'site_name: deeper\nnav:\n  - Home: index.md\n',
+      'v1/deeper/docs/index.md': '# Deeper\n',
+      'bare/mkdocs.yml': 'site_name: bare\nnav:\n  - A: a.md\n',
+      'bare/docs/a.md': '# A\n',
+    });
+    expect(shown(findings)).toEqual(['error mkdocs-nav-missing@mkdocs.yml:8', 'error mkdocs-nav-missing@mkdocs.yml:9', 'error mkdocs-nav-missing@v1/mkdocs.yml:4']);
+    expect(findings[0].message).toContain('nav includes "./v3/mkdocs.yml", but "v3/mkdocs.yml" does not exist: mkdocs-monorepo-plugin (which techdocs-core enables) stops the build');
+    expect(status).toBe(1);
+  });
+
   it('an !include\'d sub-site without index.md passes (the parent has the index); a site of its own still needs one', async () => {
     const files = {
       'mkdocs.yml': 'site_name: Example\nplugins:\n  - techdocs-core\nnav:\n  - Home: index.md\n  - V1: "!include ./v1/mkdocs.yml"\n',
