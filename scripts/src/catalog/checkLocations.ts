@@ -73,9 +73,11 @@ function targetHint(locationFile: string, pattern: string, repoFiles: readonly s
   }
   if (hidden) return globHint(pattern, repoFiles);
   const candidates = repoFiles.filter(f => f !== locationFile && isYamlFile(f));
-  const guess = candidates.length ? closest(pattern, candidates) : undefined;
+  // A target written from the repository's root (catalogs/x/template.yaml in catalogs/y/all.yaml) is the usual slip.
+  const rooted = candidates.find(c => pattern.endsWith(`/${c}`));
+  const guess = rooted ?? (candidates.length ? closest(pattern, candidates) : undefined);
   // Any file is "closest" to something: a guess this far off (app-config.yaml for orgs/teams.yaml) misleads.
-  if (!guess || distance(pattern, guess) > Math.max(3, Math.floor(pattern.length / 3))) return "Targets are relative to the Location's file.";
+  if (!guess || (!rooted && distance(pattern, guess) > Math.max(3, Math.floor(pattern.length / 3)))) return "Targets are relative to the Location's file.";
   const relative = posix.relative(posix.dirname(locationFile), guess);
   return `Did you mean ${relative.startsWith('../') ? relative : `./${relative}`}? Targets are relative to the Location's file.`;
 }

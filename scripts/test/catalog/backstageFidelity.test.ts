@@ -36,6 +36,12 @@ describe('Location spec.presence: optional (DefaultCatalogProcessingOrchestrator
       "Targets are relative to the Location's file.",
     ]);
   });
+
+  it('a target written from the repository root is guessed however far its path is from what Backstage looks for', async () => {
+    const root = await tempRepo({ 'catalogs/tekton-pipelines/nested/all.yaml': location('  targets:\n    - catalogs/services/cpp-webserver/template-service.yaml\n'), 'catalogs/services/cpp-webserver/template-service.yaml': group('team-a') });
+    const { diagnostics } = checkFindings(root);
+    expect(diagnostics.map(d => `${d.ruleId} ${d.hint}`)).toEqual(["location-target-missing Did you mean ../../services/cpp-webserver/template-service.yaml? Targets are relative to the Location's file."]);
+  });
 });
 
 describe('skeletons are not catalog files in discovery', () => {
