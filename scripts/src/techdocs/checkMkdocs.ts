@@ -40,7 +40,9 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
     return diagnostics;
   }
   const folder = posix.dirname(source.file) === '.' ? '' : posix.dirname(source.file);
-  if (typeof config.site_name !== 'string' || !config.site_name.trim()) {
+  // `site_name: !ENV [NAME, default]` has a name (MkDocs reads it from the job): mkdocs-unsafe-tag is the finding.
+  const tagged = config.site_name !== undefined && config.site_name !== null && safety.some(d => d.ruleId === 'mkdocs-unsafe-tag' && d.range.start.line === source.locate(0, ['site_name']).start.line);
+  if (!tagged && (typeof config.site_name !== 'string' || !config.site_name.trim())) {
     diagnostics.push(at(['site_name'], 'mkdocs-invalid', 'error', 'mkdocs.yml has no site_name; mkdocs refuses to build and Backstage shows no title.', 'Add site_name: <the name readers see>.'));
   }
   const docsDir = typeof config.docs_dir === 'string' ? config.docs_dir : 'docs';

@@ -107,6 +107,12 @@ describe('TechDocs sites judged as Backstage builds them', () => {
     expect(status).toBe(1);
   });
 
+  it('site_name: !ENV [NAME, default] is refused for the tag only: MkDocs would have a name, so "no site_name" is not said', async () => {
+    const { status, findings } = await check({ 'mkdocs.yml': "site_name: !ENV [SITE_NAME, 'Docs']\nnav:\n  - Home: index.md\n", 'docs/index.md': '# Hi\n' });
+    expect(shown(findings)).toEqual(['error mkdocs-unsafe-tag@mkdocs.yml:1']);
+    expect(status).toBe(1);
+  });
+
   it('an !include\'d sub-site without index.md passes (the parent has the index); a site of its own still needs one', async () => {
     const files = {
       'mkdocs.yml': 'site_name: Example\nplugins:\n  - techdocs-core\nnav:\n  - Home: index.md\n  - V1: "!include ./v1/mkdocs.yml"\n',
