@@ -125,6 +125,39 @@ function includeStops(config: Record<string, unknown>, folder: string, repoFiles
 }
 
 /**
+ * mkdocs-monorepo-plugin's merger stops the build ("You cannot have duplicated site names") when two configs
+ * a site's nav includes by name give the same alias: the site_name as written when it matches
+ * `^[a-zA-Z0-9_.\-/]+$`, else slugified (lower case, other characters runs of `-`). `sources`: the sites'
+ * own mkdocs.yml files and the configs they include (checkCatalog's mkdocs list). Returns one error per
+ * include that repeats an earlier alias, at that nav entry of the including site's file.
+ */
+export function duplicateIncludedSiteNames(sources: readonly (SourceFile & { included?: boolean })[]): Diagnostic[] {
+  const byFile = new Map(sources.map(source => [source.file, source]));
+  const found: Diagnostic[] = [];
+  for (const site of sources) {
+    const config = site.documents[0];
+    if (site.included || !isRecord(config)) continue;
+    const folder = posix.dirname(site.file) === '.' ? '' : posix.dirname(site.file);
+    const seen = new Map<string, string>();
+    for (const include of monorepoIncludes(config)) {
+      if (include.glob) continue;
+      const target = includeTarget(include, folder, folder);
+      const included = target === undefined ? undefined : byFile.get(target)?.documents[0];
+      const name = isRecord(included) && typeof included.site_name === 'string' ? included.site_name : undefined;
+      if (name === undefined) continue;
+      const alias = /^[a-zA-Z0-9_.\-/]+\n?$/.test(name) ? name.replace(/\n$/, '') : name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+      const first = seen.get(alias);
+      if (first === undefined) {
+        seen.set(alias, target!);
+        continue;
+      }
+      found.push({ ruleId: 'mkdocs-nav-missing', severity: 'error', message: `nav includes ${JSON.stringify(target!.slice(0, 200))}, whose site_name gives the same section name (${JSON.stringify(alias.slice(0, 80))}) as ${JSON.stringify(first.slice(0, 200))}: ${INCLUDE_STOPS} ("You cannot have duplicated site names").`, hint: 'Give each included config its own site_name (it names the section and the folder its pages are copied to).', file: site.file, range: site.locate(0, include.path) });
+    }
+  }
+  return found;
+}
+
+/**
  * Whether MkDocs aborts a build of this parsed mkdocs.yml on a nav entry whose page is missing: `strict:
  * true` (which TechDocs keeps) makes every warning fatal, unless `validation: {nav: {not_found: info|ignore}}`
  * (MkDocs 1.5+) lowers that one. Pure.

@@ -107,6 +107,20 @@ describe('TechDocs sites judged as Backstage builds them', () => {
     expect(status).toBe(1);
   });
 
+  it('two included configs whose site_names give one section name stop the build ("You cannot have duplicated site names")', async () => {
+    const sub = (name: string) => `site_name: ${name}\nnav:\n  - Home: index.md\n`;
+    const { status, findings } = await check({
+      'mkdocs.yml': 'site_name: Example\nplugins:\n  - techdocs-core\nnav:\n  - Home: index.md\n  - A: "!include a/mkdocs.yml"\n  - B: "!include b/mkdocs.yml"\n  - C: "!include c/mkdocs.yml"\n',
+      'docs/index.md': '# Hi\n',
+      'a/mkdocs.yml': sub('docs'), 'a/docs/index.md': '# A\n',
+      'b/mkdocs.yml': sub('Docs'), 'b/docs/index.md': '# B\n',
+      'c/mkdocs.yml': sub("'docs'"), 'c/docs/index.md': '# C\n',
+    });
+    expect(shown(findings)).toEqual(['error mkdocs-nav-missing@mkdocs.yml:8']);
+    expect(findings[0].message).toContain('nav includes "c/mkdocs.yml", whose site_name gives the same section name ("docs") as "a/mkdocs.yml"');
+    expect(status).toBe(1);
+  });
+
   it('site_name: !ENV [NAME, default] is refused for the tag only: MkDocs would have a name, so "no site_name" is not said', async () => {
     const { status, findings } = await check({ 'mkdocs.yml': "site_name: !ENV [SITE_NAME, 'Docs']\nnav:\n  - Home: index.md\n", 'docs/index.md': '# Hi\n' });
     expect(shown(findings)).toEqual(['error mkdocs-unsafe-tag@mkdocs.yml:1']);
