@@ -123,3 +123,18 @@ describe('relation fields pointing at other kinds than the usual ones (BuiltinKi
     expect(diagnostics.filter(d => d.ruleId === 'ref-kind-not-allowed')).toMatchObject([{ severity: 'error', message: expect.stringContaining('drops this relation') }]);
   });
 });
+
+describe('metadata.annotations as ProcessorOutputCollector leaves it (`annotations || {}` before validation)', () => {
+  const component = (name: string, metadata: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n${metadata}spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n`;
+  it("an empty annotations: (seen on goafabric/backstage) is ingested, so it is no finding; an empty labels: or a string annotations is still one", async () => {
+    const root = await tempRepo({
+      'org.yaml': group('team-a'),
+      'a.yaml': component('a', '  annotations:\n\n'),
+      'b.yaml': component('b', "  annotations: ''\n"),
+      'c.yaml': component('c', '  labels:\n'),
+      'd.yaml': component('d', '  annotations: none\n'),
+    });
+    const { status, findings } = checkFindings(root);
+    expect({ status, findings }).toEqual({ status: 1, findings: ['entity-schema@c.yaml:5:3', 'entity-schema@d.yaml:5:3'] });
+  });
+});
