@@ -374,7 +374,8 @@ function formatField(message: string, entity: Record<string, unknown>): PathSegm
 /**
  * metadata.annotations and metadata.labels are maps of strings. Written as a list (`- key: value`) the
  * schema and field-format policies would each report it, the latter as "[object Object]"; one finding
- * says what is wrong, and the rest of the entity is judged without the field.
+ * says what is wrong, and the rest of the entity is judged without the field. An empty annotations
+ * field is no finding: Backstage makes it a mapping before it validates (see below).
  */
 function withoutMisshapenMaps(entity: Record<string, unknown>, found: Findings): Record<string, unknown> {
   const metadata = entity.metadata;
@@ -383,6 +384,13 @@ function withoutMisshapenMaps(entity: Record<string, unknown>, found: Findings):
   for (const field of ['annotations', 'labels']) {
     const value = (metadata as Record<string, unknown>)[field];
     if (value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value))) continue;
+    // ProcessorOutputCollector writes `annotations || {}` plus the location annotations into every entity a
+    // Location emits, before any validation: an empty `annotations:` (null, '', false, 0) is ingested.
+    if (field === 'annotations' && !value) {
+      copy ??= { ...entity, metadata: { ...(metadata as Record<string, unknown>) } };
+      (copy.metadata as Record<string, unknown>)[field] = {};
+      continue;
+    }
     const written = Array.isArray(value) ? 'a list' : value === null ? 'empty' : `a ${typeof value}`;
     found.add(['metadata', field], 'entity-schema', `metadata.${field} must be a mapping of key: value pairs, but it is ${written}.`, Array.isArray(value) ? `Drop the '- ' in front of each entry: write "${field}:" followed by indented "key: value" lines.` : `Write ${field} as indented "key: value" lines, or remove it.`, true);
     copy ??= { ...entity, metadata: { ...(metadata as Record<string, unknown>) } };

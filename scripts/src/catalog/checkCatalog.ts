@@ -2,7 +2,7 @@ import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import type { LoadedCatalog, SourceFile } from '../load/loadCatalog.ts';
-import { checkMkdocs } from '../techdocs/checkMkdocs.ts';
+import { checkMkdocs, duplicateIncludedSiteNames } from '../techdocs/checkMkdocs.ts';
 import type { TechdocsPolicy } from '../techdocs/mkdocsSafety.ts';
 import { collectEntities, type CatalogEntity } from './catalogEntity.ts';
 import { checkAnnotations } from './checkAnnotations.ts';
@@ -91,6 +91,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     }),
   );
   for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet, { text: mkdocs.text, policy: input.techdocsPolicy, pages: mkdocs.pages, included: mkdocs.included, includedByStrictSite: mkdocs.includedByStrictSite, sanitized: mkdocs.sanitized, settings: input.techdocsSettings }));
+  diagnostics.push(...duplicateIncludedSiteNames(input.mkdocs ?? []));
   if (input.appConfig !== undefined && config.catalog.roots.length > 0) {
     const originOf = (file: string) => ({ type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${loaded.origins.get(file) ?? config.catalog.roots[0]}` });
     diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf, config.catalog.appConfig));

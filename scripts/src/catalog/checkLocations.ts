@@ -1,4 +1,4 @@
-import { closest } from 'fastest-levenshtein';
+import { closest, distance } from 'fastest-levenshtein';
 import { posix } from 'node:path';
 import { isYamlFile } from '../load/repoFiles.ts';
 import { isRecord } from '../load/loadCatalog.ts';
@@ -71,11 +71,30 @@ function targetHint(locationFile: string, pattern: string, repoFiles: readonly s
     const relative = posix.relative(posix.dirname(locationFile), hidden[0]);
     return `Backstage's readers match a pattern without dot-named files and folders (minimatch's default), so it skips ${hidden[0]}; write the dot-named part out (e.g. ${relative.startsWith('../') ? relative : `./${relative}`}) or rename it.`;
   }
+  if (hidden) return globHint(pattern, repoFiles);
   const candidates = repoFiles.filter(f => f !== locationFile && isYamlFile(f));
-  const guess = candidates.length ? closest(pattern, candidates) : undefined;
-  if (!guess) return "Targets are relative to the Location's file.";
+  // A target written from the repository's root (catalogs/x/template.yaml in catalogs/y/all.yaml) is the usual slip.
+  const rooted = candidates.find(c => pattern.endsWith(`/${c}`));
+  const guess = rooted ?? (candidates.length ? closest(pattern, candidates) : undefined);
+  // Any file is "closest" to something: a guess this far off (app-config.yaml for orgs/teams.yaml) misleads.
+  if (!guess || (!rooted && distance(pattern, guess) > Math.max(3, Math.floor(pattern.length / 3)))) return "Targets are relative to the Location's file.";
   const relative = posix.relative(posix.dirname(locationFile), guess);
   return `Did you mean ${relative.startsWith('../') ? relative : `./${relative}`}? Targets are relative to the Location's file.`;
+}
+
+/**
+ * The hint for a pattern that matches nothing: a file name is no guess for a pattern, so it says whether
+ * the folder before the first wildcard holds anything at all.
+ */
+function globHint(pattern: string, repoFiles: readonly string[]): string {
+  const segments = pattern.split('/');
+  const literal = segments.slice(0, segments.findIndex(s => /[*?[{]/.test(s))).join('/');
+  if (!literal) return "No file of this repository matches the pattern. Targets are relative to the Location's file.";
+  const prefix = `${literal}/`;
+  const inside = repoFiles.some(f => f.startsWith(prefix));
+  return inside
+    ? `${literal}/ holds files, but none matches the rest of the pattern. Targets are relative to the Location's file.`
+    : `There is no folder ${literal}/ in this repository (or it holds no file). Targets are relative to the Location's file.`;
 }
 
 function unreachable(files: readonly SourceFile[], context: LocationContext): Diagnostic[] {

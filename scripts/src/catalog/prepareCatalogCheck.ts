@@ -122,9 +122,10 @@ function withIncludedConfigs(config: GitopsConfig, sites: readonly string[], rep
     for (const include of monorepoIncludes(asBuilt)) {
       const target = includeTarget(include, folder, folder);
       if (target === undefined) continue;
+      // A named file that is no .yml/.yaml stops the plugin before it is read (checkMkdocs reports it).
       // A glob is not matched here: Python's glob and minimatch differ in corners (`**` matching nothing, dot
       // files, classes), so every YAML file of the docs_dir (what the build copies) is judged as a config.
-      const found = include.glob ? repoFiles.filter(f => f !== file && f.startsWith(docs) && /\.ya?ml$/i.test(f)) : repoFiles.includes(target) ? [target] : [];
+      const found = include.glob ? repoFiles.filter(f => f !== file && f.startsWith(docs) && /\.ya?ml$/i.test(f)) : repoFiles.includes(target) && /\.ya?ml$/.test(target) ? [target] : [];
       for (const next of found) {
         // Seen before: judged again only when a strict site reaches it after a lenient one did.
         if (files.has(next) && (sites.includes(next) || files.get(next) || !strict)) continue;

@@ -507,13 +507,25 @@ function keepCatalogDocuments(source: SourceFile, root: string, apiGroups: Reado
   if (source.cookiecutter) return undefined;
   const kept = (d: unknown) => isEntityDocument(d, apiGroups) && (source.placeholderFree || !isSkeletonDocument(d));
   if (source.documents.some(kept)) {
-    return { ...source, documents: source.documents.map(d => (kept(d) ? d : null)) };
+    return { ...source, documents: source.documents.map(d => (kept(d) || breaksCatalogFile(d) ? d : null)) };
   }
   if (source.problems.length > 0) {
     const text = readFileSync(join(root, source.file), 'utf8');
     if (textDeclaresEntity(text, apiGroups) && (!SKELETON_SYNTAX.test(text) || TEMPLATE_KIND.test(text))) return source;
   }
   return undefined;
+}
+
+/**
+ * A document that, in a file holding entities, makes Backstage fail the whole file: parseEntityYaml
+ * (plugin-catalog-node) refuses a document that is not a mapping ("Expected object at root"), and
+ * ProcessorOutputCollector refuses a mapping without an envelope (no apiVersion, no kind). Either error
+ * fails the Location's processing, so none of the file's entities is stored. A foreign manifest (a
+ * Kubernetes ConfigMap) passes the envelope and fails only itself; discovery leaves it out.
+ */
+function breaksCatalogFile(doc: unknown): boolean {
+  if (doc === null || doc === undefined) return false;
+  return !isRecord(doc) || (doc.apiVersion === undefined && doc.kind === undefined);
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { fileIncludeFindings } from './fileIncludes.ts';
-import { checkMkdocsSafety, DEFAULT_TECHDOCS_POLICY, mkdocsPathsOutside, pluginsOf, type TechdocsPolicy } from './mkdocsSafety.ts';
+import { checkMkdocsSafety, DEFAULT_TECHDOCS_POLICY, includeTarget, mkdocsPathsOutside, monorepoIncludes, pluginsOf, type TechdocsPolicy } from './mkdocsSafety.ts';
 import { DEFAULT_GENERATOR_SETTINGS, type SanitizedMkdocs, type TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
 
 // Why TechDocs' removal of a key matters to the site's authors (the build goes on without it).
@@ -40,7 +40,9 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
     return diagnostics;
   }
   const folder = posix.dirname(source.file) === '.' ? '' : posix.dirname(source.file);
-  if (typeof config.site_name !== 'string' || !config.site_name.trim()) {
+  // `site_name: !ENV [NAME, default]` has a name (MkDocs reads it from the job): mkdocs-unsafe-tag is the finding.
+  const tagged = config.site_name !== undefined && config.site_name !== null && safety.some(d => d.ruleId === 'mkdocs-unsafe-tag' && d.range.start.line === source.locate(0, ['site_name']).start.line);
+  if (!tagged && (typeof config.site_name !== 'string' || !config.site_name.trim())) {
     diagnostics.push(at(['site_name'], 'mkdocs-invalid', 'error', 'mkdocs.yml has no site_name; mkdocs refuses to build and Backstage shows no title.', 'Add site_name: <the name readers see>.'));
   }
   const docsDir = typeof config.docs_dir === 'string' ? config.docs_dir : 'docs';
@@ -73,6 +75,7 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
       diagnostics.push(at(['strict'], 'mkdocs-strict-abort', 'error', `${JSON.stringify(readme.slice(0, 200))} sits beside index.md: MkDocs leaves it out with a warning ("Excluding 'README.md' from the site because it conflicts with 'index.md'"), and with strict: true (which TechDocs keeps) it aborts on that warning, so the site does not build.`, 'Rename or remove the README.md, exclude it with exclude_docs, or remove strict: true.', true));
     }
   }
+  diagnostics.push(...includeStops(config, folder, repoFiles, options.included === true, at));
   // TechDocs' sanitiser works on a site's own mkdocs.yml only; an included config is read by mkdocs-monorepo-plugin.
   if (options.included) return diagnostics;
   const allowed = new Set((options.policy ?? DEFAULT_TECHDOCS_POLICY).plugins);
@@ -90,6 +93,68 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
     diagnostics.push(at(path, 'mkdocs-dropped-key', 'warning', finding.message, finding.hint, typeof path[path.length - 1] === 'string'));
   }
   return diagnostics;
+}
+
+/**
+ * The nav `!include` entries that make mkdocs-monorepo-plugin (which techdocs-core enables) stop the build
+ * with SystemExit(1) (parser.py IncludeNavLoader.read and getNav): a config that does not exist, a path
+ * that is no .yml or .yaml file, an include inside a config that is itself included ("We currently do not
+ * support nested !include statements"). Includes leading outside the site are mkdocs-path-outside
+ * (checkMkdocsSafety); `*include` globs, which may match nothing, are left alone.
+ */
+const INCLUDE_STOPS = 'mkdocs-monorepo-plugin (which techdocs-core enables) stops the build, so techdocs build and publish fail';
+
+function includeStops(config: Record<string, unknown>, folder: string, repoFiles: ReadonlySet<string>, included: boolean, at: (path: PathSegment[], ruleId: string, severity: Diagnostic['severity'], message: string, hint: string) => Diagnostic): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const include of monorepoIncludes(config)) {
+    if (include.glob) continue;
+    const written = JSON.stringify(include.target.slice(0, 200));
+    if (included) {
+      found.push(at(include.path, 'mkdocs-nav-missing', 'error', `nav includes ${written} in a config that another site's nav includes itself: ${INCLUDE_STOPS} ("We currently do not support nested !include statements").`, "Include every config from the site's own mkdocs.yml."));
+      continue;
+    }
+    const target = includeTarget(include, folder, folder);
+    if (target === undefined) continue;
+    if (!/\.ya?ml$/.test(target)) {
+      found.push(at(include.path, 'mkdocs-nav-missing', 'error', `nav includes ${written}, which is no .yml or .yaml file: ${INCLUDE_STOPS}.`, 'Include the mkdocs.yml of the other site (a path relative to this mkdocs.yml).'));
+    } else if (!repoFiles.has(target)) {
+      found.push(at(include.path, 'mkdocs-nav-missing', 'error', `nav includes ${written}, but ${JSON.stringify(target.slice(0, 200))} does not exist: ${INCLUDE_STOPS} ("The file path … does not exist").`, 'Fix the path (relative to this mkdocs.yml) or add the included mkdocs.yml.'));
+    }
+  }
+  return found;
+}
+
+/**
+ * mkdocs-monorepo-plugin's merger stops the build ("You cannot have duplicated site names") when two configs
+ * a site's nav includes by name give the same alias: the site_name as written when it matches
+ * `^[a-zA-Z0-9_.\-/]+$`, else slugified (lower case, other characters runs of `-`). `sources`: the sites'
+ * own mkdocs.yml files and the configs they include (checkCatalog's mkdocs list). Returns one error per
+ * include that repeats an earlier alias, at that nav entry of the including site's file.
+ */
+export function duplicateIncludedSiteNames(sources: readonly (SourceFile & { included?: boolean })[]): Diagnostic[] {
+  const byFile = new Map(sources.map(source => [source.file, source]));
+  const found: Diagnostic[] = [];
+  for (const site of sources) {
+    const config = site.documents[0];
+    if (site.included || !isRecord(config)) continue;
+    const folder = posix.dirname(site.file) === '.' ? '' : posix.dirname(site.file);
+    const seen = new Map<string, string>();
+    for (const include of monorepoIncludes(config)) {
+      if (include.glob) continue;
+      const target = includeTarget(include, folder, folder);
+      const included = target === undefined ? undefined : byFile.get(target)?.documents[0];
+      const name = isRecord(included) && typeof included.site_name === 'string' ? included.site_name : undefined;
+      if (name === undefined) continue;
+      const alias = /^[a-zA-Z0-9_.\-/]+\n?$/.test(name) ? name.replace(/\n$/, '') : name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+      const first = seen.get(alias);
+      if (first === undefined) {
+        seen.set(alias, target!);
+        continue;
+      }
+      found.push({ ruleId: 'mkdocs-nav-missing', severity: 'error', message: `nav includes ${JSON.stringify(target!.slice(0, 200))}, whose site_name gives the same section name (${JSON.stringify(alias.slice(0, 80))}) as ${JSON.stringify(first.slice(0, 200))}: ${INCLUDE_STOPS} ("You cannot have duplicated site names").`, hint: 'Give each included config its own site_name (it names the section and the folder its pages are copied to).', file: site.file, range: site.locate(0, include.path) });
+    }
+  }
+  return found;
 }
 
 /**

@@ -21,6 +21,27 @@ describe('Location spec.presence: optional (DefaultCatalogProcessingOrchestrator
     expect({ status, findings }).toEqual({ status: 1, findings: ['location-target-missing@catalog/all.yaml:7:7'] });
     expect(diagnostics[0]).toMatchObject({ severity: 'error', hint: "Did you mean ./org.yaml? Targets are relative to the Location's file." });
   });
+
+  it("a pattern, or a name nothing resembles, gets no far-off file as its guess (seen: ./utils/**/catalog-info.yaml → 'Did you mean ./app-config.yaml?')", async () => {
+    const root = await tempRepo({
+      'catalog-info.yaml': location('  targets:\n    - ./utils/**/catalog-info.yaml\n    - ./plugins/*/catalog.yaml\n    - ./teams/payments-and-billing.yaml\n'),
+      'app-config.yaml': 'app: {title: x}\n',
+      'plugins/a/catalog-info.yaml': group('team-a'),
+    });
+    const { status, findings, diagnostics } = checkFindings(root);
+    expect({ status, findings }).toEqual({ status: 1, findings: ['location-target-missing@catalog-info.yaml:7:7', 'location-target-missing@catalog-info.yaml:8:7', 'location-target-missing@catalog-info.yaml:9:7'] });
+    expect(diagnostics.filter(d => d.ruleId === 'location-target-missing').map(d => d.hint)).toEqual([
+      "There is no folder utils/ in this repository (or it holds no file). Targets are relative to the Location's file.",
+      "plugins/ holds files, but none matches the rest of the pattern. Targets are relative to the Location's file.",
+      "Targets are relative to the Location's file.",
+    ]);
+  });
+
+  it('a target written from the repository root is guessed however far its path is from what Backstage looks for', async () => {
+    const root = await tempRepo({ 'catalogs/tekton-pipelines/nested/all.yaml': location('  targets:\n    - catalogs/services/cpp-webserver/template-service.yaml\n'), 'catalogs/services/cpp-webserver/template-service.yaml': group('team-a') });
+    const { diagnostics } = checkFindings(root);
+    expect(diagnostics.map(d => `${d.ruleId} ${d.hint}`)).toEqual(["location-target-missing Did you mean ../../services/cpp-webserver/template-service.yaml? Targets are relative to the Location's file."]);
+  });
 });
 
 describe('skeletons are not catalog files in discovery', () => {
@@ -100,5 +121,20 @@ describe('relation fields pointing at other kinds than the usual ones (BuiltinKi
     const { status, diagnostics } = checkFindings(root);
     expect(status).toBe(1);
     expect(diagnostics.filter(d => d.ruleId === 'ref-kind-not-allowed')).toMatchObject([{ severity: 'error', message: expect.stringContaining('drops this relation') }]);
+  });
+});
+
+describe('metadata.annotations as ProcessorOutputCollector leaves it (`annotations || {}` before validation)', () => {
+  const component = (name: string, metadata: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n${metadata}spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n`;
+  it("an empty annotations: (seen on goafabric/backstage) is ingested, so it is no finding; an empty labels: or a string annotations is still one", async () => {
+    const root = await tempRepo({
+      'org.yaml': group('team-a'),
+      'a.yaml': component('a', '  annotations:\n\n'),
+      'b.yaml': component('b', "  annotations: ''\n"),
+      'c.yaml': component('c', '  labels:\n'),
+      'd.yaml': component('d', '  annotations: none\n'),
+    });
+    const { status, findings } = checkFindings(root);
+    expect({ status, findings }).toEqual({ status: 1, findings: ['entity-schema@c.yaml:5:3', 'entity-schema@d.yaml:5:3'] });
   });
 });

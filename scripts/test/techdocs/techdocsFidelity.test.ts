@@ -89,6 +89,44 @@ describe('TechDocs sites judged as Backstage builds them', () => {
     expect(status).toBe(1);
   });
 
+  // mkdocs-monorepo-plugin's parser.py raises SystemExit(1) for each of these (its integration tests: "fails
+  // if !include path does not exist", "fails if !include path contains !include"); the gate passed them all.
+  it('an !include that stops mkdocs-monorepo-plugin is an error: no such config, no .yml file, a nested include', async () => {
+    const { status, findings } = await check({
+      'mkdocs.yml': 'site_name: Example\nplugins:\n  - techdocs-core\nnav:\n  - Home: index.md\n  - API:\n    - V1: "!include ./v1/mkdocs.yml"\n    - V3: "!include ./v3/mkdocs.yml"\n    - Page: "!include ./v1/docs/reference.md"\n    - Bare: "!include bare/mkdocs.yml"\n',
+      'docs/index.md': '# Hi\n',
+      'v1/mkdocs.yml': 'site_name: v1\nnav:\n  - Reference: reference.md\n  - Deeper: "!include ./deeper/mkdocs.yml"\n',
+      'v1/docs/reference.md': '# Reference\n',
+      'v1/deeper/mkdocs.yml': 'site_name: deeper\nnav:\n  - Home: index.md\n',
+      'v1/deeper/docs/index.md': '# Deeper\n',
+      'bare/mkdocs.yml': 'site_name: bare\nnav:\n  - A: a.md\n',
+      'bare/docs/a.md': '# A\n',
+    });
+    expect(shown(findings)).toEqual(['error mkdocs-nav-missing@mkdocs.yml:8', 'error mkdocs-nav-missing@mkdocs.yml:9', 'error mkdocs-nav-missing@v1/mkdocs.yml:4']);
+    expect(findings[0].message).toContain('nav includes "./v3/mkdocs.yml", but "v3/mkdocs.yml" does not exist: mkdocs-monorepo-plugin (which techdocs-core enables) stops the build');
+    expect(status).toBe(1);
+  });
+
+  it('two included configs whose site_names give one section name stop the build ("You cannot have duplicated site names")', async () => {
+    const sub = (name: string) => `site_name: ${name}\nnav:\n  - Home: index.md\n`;
+    const { status, findings } = await check({
+      'mkdocs.yml': 'site_name: Example\nplugins:\n  - techdocs-core\nnav:\n  - Home: index.md\n  - A: "!include a/mkdocs.yml"\n  - B: "!include b/mkdocs.yml"\n  - C: "!include c/mkdocs.yml"\n',
+      'docs/index.md': '# Hi\n',
+      'a/mkdocs.yml': sub('docs'), 'a/docs/index.md': '# A\n',
+      'b/mkdocs.yml': sub('Docs'), 'b/docs/index.md': '# B\n',
+      'c/mkdocs.yml': sub("'docs'"), 'c/docs/index.md': '# C\n',
+    });
+    expect(shown(findings)).toEqual(['error mkdocs-nav-missing@mkdocs.yml:8']);
+    expect(findings[0].message).toContain('nav includes "c/mkdocs.yml", whose site_name gives the same section name ("docs") as "a/mkdocs.yml"');
+    expect(status).toBe(1);
+  });
+
+  it('site_name: !ENV [NAME, default] is refused for the tag only: MkDocs would have a name, so "no site_name" is not said', async () => {
+    const { status, findings } = await check({ 'mkdocs.yml': "site_name: !ENV [SITE_NAME, 'Docs']\nnav:\n  - Home: index.md\n", 'docs/index.md': '# Hi\n' });
+    expect(shown(findings)).toEqual(['error mkdocs-unsafe-tag@mkdocs.yml:1']);
+    expect(status).toBe(1);
+  });
+
   it('an !include\'d sub-site without index.md passes (the parent has the index); a site of its own still needs one', async () => {
     const files = {
       'mkdocs.yml': 'site_name: Example\nplugins:\n  - techdocs-core\nnav:\n  - Home: index.md\n  - V1: "!include ./v1/mkdocs.yml"\n',
