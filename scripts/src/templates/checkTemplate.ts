@@ -83,7 +83,12 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   steps.forEach((step, i) => {
     if (typeof step?.id !== 'string') return;
     const first = firstWithId.get(step.id);
-    // The runner keeps one output per id: the later step's output silently replaces the earlier one's.
+    // The runner keeps one output per id: the later step's output silently replaces the earlier one's. Two
+    // steps that each run only `if:` something are the field's way to say "publish here or there" under
+    // one id (the runner records no output for a skipped step, and Backstage checks no uniqueness): whether
+    // their conditions exclude each other is not known before the form is filled, so they are not judged.
+    const conditional = (s: Record<string, unknown> | undefined) => s !== undefined && s !== null && s.if !== undefined;
+    if (first !== undefined && conditional(steps[first]) && conditional(step)) return;
     if (first !== undefined) at(['spec', 'steps', i, 'id'], 'template-duplicate-step', `Step id ${step.id} is already used by step ${first + 1}: its output replaces that step's, so steps.${step.id} means whichever ran last.`, 'Give every step its own id.');
     else firstWithId.set(step.id, i);
   });

@@ -263,3 +263,35 @@ spec:
     expect(await readFile(join(root, 'out2/info.txt'), 'utf8')).toBe('slug: \nowner: \n');
   }, 60_000);
 });
+
+describe('one step id behind exclusive conditions (publish to GitHub or to GitLab, one `steps.publish` after)', () => {
+  const steps = (secondIf: string) => `    - id: fetch
+      action: fetch:template
+      input:
+        url: ./skeleton
+        values:
+          name: \${{ parameters.name }}
+    - id: publish
+      if: \${{ parameters.name === 'a' }}
+      action: debug:log
+      input:
+        message: first
+${secondIf}    - id: publish
+      action: debug:log
+      input:
+        message: second
+    - id: after
+      action: debug:log
+      input:
+        message: \${{ steps.publish.output }}
+`;
+
+  it('check does not call two conditional steps sharing an id a duplicate; an unconditional repeat still is', async () => {
+    const clean = await templateRepo(steps("    - id: between\n      action: debug:log\n      input: {message: x}\n").replace('    - id: publish\n      action: debug:log\n      input:\n        message: second', "    - id: publish\n      if: ${{ parameters.name !== 'a' }}\n      action: debug:log\n      input:\n        message: second"), { 'README.md': 'x\n' }, 'name: a\nvalues: {name: x}\nsnapshot: false\n');
+    const ok = await runBin(['check', '--format', 'json'], clean);
+    expect(ok.stdout).not.toContain('template-duplicate-step');
+    const repeated = await templateRepo(steps(''), { 'README.md': 'x\n' }, 'name: a\nvalues: {name: x}\nsnapshot: false\n');
+    const bad = await runBin(['check', '--format', 'json'], repeated);
+    expect(bad.stdout).toContain('template-duplicate-step');
+  }, 60_000);
+});
