@@ -124,7 +124,9 @@ export interface MkdocsPathOutside {
  * Every path of a parsed mkdocs.yml that MkDocs (or the toolkit's build copy) reads or writes and that
  * leads outside the site's folder: docs_dir, site_dir, theme.custom_dir, INHERIT and watch (relative
  * to mkdocs.yml, as MkDocs resolves them), extra_css, extra_javascript and extra_templates (relative to
- * docs_dir; URLs are fine). `folder` is the repo-relative folder of mkdocs.yml ('' at the root). Such a
+ * docs_dir; URLs are fine), and the file options of markdown extensions (plantuml_markdown's base_dir,
+ * config and cachedir, relative to the folder MkDocs runs in: mkdocs.yml's). `folder` is the repo-relative
+ * folder of mkdocs.yml ('' at the root). Such a
  * path, joined onto the temporary build copy, collapses at / and lands anywhere on the host. Pure.
  */
 export function mkdocsPathsOutside(config: unknown, folder: string): MkdocsPathOutside[] {
@@ -144,6 +146,14 @@ export function mkdocsPathsOutside(config: unknown, folder: string): MkdocsPathO
   if (isRecord(config.theme)) fromConfig(['theme', 'custom_dir'], 'theme.custom_dir', config.theme.custom_dir);
   if (Array.isArray(config.watch)) config.watch.forEach((value, i) => fromConfig(['watch', i], `watch[${i}]`, value));
   const docsDir = posix.join(folder || '.', typeof config.docs_dir === 'string' ? config.docs_dir : 'docs');
+  for (const option of extensionPathOptions(config)) {
+    // MkDocs' !relative tag reaches a plugin as $config_dir/… or $docs_dir/… (the gate keeps the tag's text).
+    const value = option.value.trim();
+    const relative = /^\$(config_dir|docs_dir)(?=[/\\]|$)/.exec(value);
+    const base = relative?.[1] === 'docs_dir' ? docsDir : folder || '.';
+    const rest = relative ? value.slice(relative[0].length).replace(/^[/\\]+/, '') || '.' : value;
+    if (rest.startsWith('~') || escapes(base, rest)) found.push({ path: option.path, key: option.key, value: option.value });
+  }
   for (const key of ['extra_css', 'extra_javascript', 'extra_templates']) {
     const list = config[key];
     if (!Array.isArray(list)) continue;
@@ -154,6 +164,38 @@ export function mkdocsPathsOutside(config: unknown, folder: string): MkdocsPathO
     });
   }
   return found;
+}
+
+// Options of markdown extensions that name a file or folder of the build machine, keyed by module. TechDocs'
+// sanitizer removes only plantuml_cmd: plantuml_markdown (which techdocs-core always enables) reads every
+// `source=` and diagram `!include` under base_dir, reads its `config` file into every diagram (both are sent
+// to the PlantUML server), and writes its cachedir (expanduser'd). base_dir: / makes a page's
+// source="proc/self/environ", a path that stays in the site as the page writes it, read the host's file.
+const EXTENSION_PATH_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  plantuml_markdown: ['base_dir', 'config', 'cachedir'],
+};
+
+/**
+ * Each path an extension's options name (EXTENSION_PATH_OPTIONS), in either form MkDocs takes
+ * markdown_extensions (a list of names or one-key mappings, or a mapping of name to options), with its
+ * path in mkdocs.yml and a dotted key for messages. A module is matched as Python-Markdown imports it:
+ * before any `:Class`, and a module inside the package counts (plantuml_markdown.plantuml_markdown). Pure.
+ */
+function extensionPathOptions(config: Record<string, unknown>): { path: (string | number)[]; key: string; value: string }[] {
+  const listed = config.markdown_extensions;
+  const entries: [(string | number)[], string, unknown][] = Array.isArray(listed)
+    ? listed.flatMap((entry, i) => (isRecord(entry) ? Object.entries(entry).map(([name, options]): [(string | number)[], string, unknown] => [['markdown_extensions', i, name], name, options]) : []))
+    : isRecord(listed) ? Object.entries(listed).map(([name, options]): [(string | number)[], string, unknown] => [['markdown_extensions', name], name, options]) : [];
+  return entries.flatMap(([path, name, options]) => {
+    const module = name.split(':')[0].trim();
+    const keys = Object.entries(EXTENSION_PATH_OPTIONS).find(([m]) => module === m || module.startsWith(`${m}.`))?.[1];
+    if (!keys || !isRecord(options)) return [];
+    return keys.flatMap(key => {
+      const value = options[key];
+      const values = Array.isArray(value) ? value.map((v, i) => [[...path, key, i], `${key}[${i}]`, v] as const) : [[[...path, key], key, value] as const];
+      return values.flatMap(([at, shownKey, v]) => (typeof v === 'string' && v !== '' ? [{ path: at, key: `markdown_extensions ${module} ${shownKey}`, value: v }] : []));
+    });
+  });
 }
 
 // mkdocs-monorepo-plugin (which techdocs-core always enables) replaces a nav value `!include path/mkdocs.yml`

@@ -41,6 +41,13 @@ const ROWS: [string, string, string[]][] = [
   ['a U+2028 that ends a comment for PyYAML', "site_name: Docs\n# note\u2028extra: !!python/object/apply:os.system ['id']\n", ['mkdocs-invalid@1']],
   ['a merge key behind a comment', "base: &b {hooks: [x.py]}\nsite_name: Docs\n<< # merged\n: *b\n", ['mkdocs-merge-key@3', 'yaml-syntax@3']],
   ['an explicit merge key behind a comment', "base: &b {hooks: [x.py]}\nsite_name: Docs\n? << # merged\n: *b\n", ['mkdocs-invalid@1', 'mkdocs-merge-key@3']],
+  // Red team, round 13: TechDocs keeps plantuml_markdown's options but plantuml_cmd; base_dir turns a page's
+  // source="proc/self/environ" (a path inside the site as written) into the host's file, config reads one
+  // into every diagram sent to the server, cachedir writes anywhere.
+  ['plantuml_markdown base_dir at the host root', "site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      base_dir: /\n      server: https://plantuml.test\n", ['mkdocs-path-outside@4']],
+  ['plantuml_markdown base_dir list with !relative climbing and ~', "site_name: Docs\nmarkdown_extensions:\n  - toc\n  - plantuml_markdown:\n      base_dir:\n        - docs\n        - !relative $config_dir/../../..\n        - ~/x\n", ['mkdocs-path-outside@7', 'mkdocs-path-outside@8']],
+  ['plantuml_markdown config reads a host file, mapping form', "site_name: Docs\nmarkdown_extensions:\n  plantuml_markdown:\n    config: /proc/self/environ\n", ['mkdocs-path-outside@4']],
+  ['plantuml_markdown by its inner module, cachedir climbing out', "site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown.plantuml_markdown:\n      cachedir: ../../../tmp/diagrams\n", ['mkdocs-path-outside@4']],
   ['a redirect target that injects markup', "site_name: Docs\nplugins:\n  - techdocs-core\n  - redirects:\n      redirect_maps:\n        old.md: '\"><script>alert(1)</script>'\n", ['mkdocs-path-outside@6']],
 ];
 
@@ -220,6 +227,23 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     expect(build.stdout + build.stderr).toMatch(/mkdocs\.yml is refused: redirect_maps: the page \\?"\/tmp\/x\.html\\?" leads outside the site/);
     expect(existsSync('/tmp/x.html')).toBe(false);
     await rm(out, { recursive: true, force: true });
+  });
+
+  it('techdocs build refuses plantuml_markdown reading from the host root before building', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      base_dir: /\n      server: https://plantuml.test\n', 'handbook/docs/index.md': '# Docs\n\n::uml:: format="txt" source="proc/self/environ"\n::end-uml::\n' });
+    const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+    const build = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+    expect(build.status, build.stderr).toBe(1);
+    expect(build.stdout).toMatch(/plantuml_markdown base_dir is \\"\/\\", which leads outside this site's folder/);
+    expect(existsSync(join(out, 'default/component/docs-site/index.html'))).toBe(false);
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('plantuml_markdown options inside the site pass', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      base_dir: [docs, !relative $docs_dir]\n      config: docs/plantuml.cfg\n      cachedir: .cache\n      server: https://plantuml.test\n', 'handbook/docs/index.md': '# Docs\n' });
+    const result = await runBin(['check', '--format', 'json'], root);
+    const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string }[] };
+    expect(report.diagnostics.map(d => d.ruleId)).not.toContain('mkdocs-path-outside');
   });
 
   it('snippets inside the site, and escaped markers, pass', async () => {
