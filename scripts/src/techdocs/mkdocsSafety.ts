@@ -192,7 +192,7 @@ function extensionPathOptions(config: Record<string, unknown>): { path: (string 
     if (!keys || !isRecord(options)) return [];
     return keys.flatMap(key => {
       const value = options[key];
-      const values = Array.isArray(value) ? value.map((v, i) => [[...path, key, i], `${key}[${i}]`, v] as const) : [[[...path, key], key, value] as const];
+      const values: [(string | number)[], string, unknown][] = Array.isArray(value) ? value.map((v, i): [(string | number)[], string, unknown] => [[...path, key, i], `${key}[${i}]`, v]) : [[[...path, key], key, value]];
       return values.flatMap(([at, shownKey, v]) => (typeof v === 'string' && v !== '' ? [{ path: at, key: `markdown_extensions ${module} ${shownKey}`, value: v }] : []));
     });
   });
