@@ -133,6 +133,12 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     ['::uml:: in the middle of a line', 'See ::uml:: source="/etc/hostname"\n', ['techdocs-file-include@1']],
     ['source= on the line after ::uml::', '::uml:: format="svg"\n  source="/etc/hostname"\n', ['techdocs-file-include@2']],
     ['a diagram that includes a host file', '```plantuml\n@startuml\n!include /etc/passwd\n@enduml\n```\n', ['techdocs-file-include@3']],
+    // Red team, round 13: plantuml_markdown's includer substitutes a defined name at the start of an include
+    // path, and definitions carry across the files one diagram includes (which need not mention uml).
+    ['an include through a !define', '```plantuml\n@startuml\n!define P /proc/self\n!include P/environ\n@enduml\n```\n', ['techdocs-file-include@3', 'techdocs-file-include@4']],
+    ['an include through a relative !define that climbs', '```plantuml\n@startuml\n!define P docs/../../..\n!include P/etc/passwd\n@enduml\n```\n', ['techdocs-file-include@3', 'techdocs-file-include@4']],
+    ['an include through a variable PlantUML computes', '```plantuml\n@startuml\n!$p = "/etc"\n!include $p/passwd\n@enduml\n```\n', ['techdocs-file-include@3', 'techdocs-file-include@4']],
+    ['a file of definitions another diagram includes, without the word uml', 'Shared names\n!define ROOT /proc/self\n', ['techdocs-file-include@2']],
   ])('%s fails the gate on its line', async (_, page, expected) => {
     const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\n', 'handbook/docs/index.md': '# Docs\n', 'handbook/docs/page.md': page });
     const result = await runBin(['check', '--format', 'json'], root);
@@ -244,6 +250,14 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     const result = await runBin(['check', '--format', 'json'], root);
     const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string }[] };
     expect(report.diagnostics.map(d => d.ruleId)).not.toContain('mkdocs-path-outside');
+  });
+
+  it('PlantUML definitions inside the site, and C4\'s URL definitions, pass', async () => {
+    const page = '```plantuml\n@startuml\n!define C4P https://raw.githubusercontent.com/plantuml-stdlib/C4-PlantUML/master\n!includeurl C4P/C4_Container.puml\n!$dir = "parts"\n!define PARTS parts\n!include PARTS/a.puml\n!define TITLE Orders, as built.\n@enduml\n```\n';
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\n', 'handbook/docs/index.md': page, 'handbook/docs/parts/a.puml': 'A -> B\n' });
+    const result = await runBin(['check', '--format', 'json'], root);
+    const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string }[] };
+    expect(report.diagnostics.map(d => d.ruleId)).not.toContain('techdocs-file-include');
   });
 
   it('snippets inside the site, and escaped markers, pass', async () => {
