@@ -122,11 +122,11 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   // (the gate fails on that anyway), so a pull request's own patterns never cost the run their matching.
   let codeowners: string | undefined;
   if (config.codeowners) {
-    const { codeownersFor, codeownersGate } = await import('../codeowners/codeownersGate.ts');
+    const { codeownersFor, codeownersGate, shadowingCodeowners } = await import('../codeowners/codeownersGate.ts');
     const expected = catalogParses ? codeownersFor(config, entities) : undefined;
     const committedPath = expected && join(root, expected.file);
     const committed = committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined;
-    diagnostics.push(codeownersGate(expected, committed));
+    diagnostics.push(codeownersGate(expected, committed, expected ? shadowingCodeowners(root, expected.file) : []));
     if (expected && committed !== expected.text) codeowners = expected.text;
   }
   if (config.editorSchema) {
