@@ -97,7 +97,7 @@ export function codeownersGate(expected: { file: string; text: string; refused?:
   return [{
     ruleId: 'codeowners-stale',
     severity: 'error',
-    message: committed === undefined ? `${expected.file} is missing.` : `${expected.file} does not match the catalog's ownership.`,
+    message: committed === undefined ? `${expected.file} is missing (or is not a file).` : `${expected.file} does not match the catalog's ownership.`,
     hint: 'Run `npx backstage-gitops codeowners --write` and commit the result.',
     file: expected.file,
     range: FILE_START,

@@ -287,3 +287,23 @@ describe('the CODEOWNERS GitHub reads is the generated one', () => {
     expect(result.status).toBe(1);
   });
 });
+
+// Red team, round 13: a pull request that commits a folder where CODEOWNERS or the editor schema belongs
+// crashed the gate (internal error, exit 2: "the gate could not run" on the pull request).
+describe('a folder where a generated file belongs', () => {
+  it('is reported missing (codeowners-stale, schema-stale), exit 1, no internal error', async () => {
+    const location = 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./groups.yaml]\n';
+    const group = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n';
+    const root = await tempRepo({
+      'gitops.config.yaml': "catalog:\n  roots: [catalog/all.yaml]\ncodeowners:\n  platformTeam: '@acme/platform'\neditorSchema:\n  file: schemas/catalog-info.schema.json\n",
+      'catalog/all.yaml': location, 'catalog/groups.yaml': group,
+      '.github/CODEOWNERS/README.md': 'a folder\n', 'schemas/catalog-info.schema.json/x': 'a folder\n',
+    });
+    const result = await runBin(['check', '--format', 'json'], root);
+    expect(result.stderr).not.toContain('internal error');
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; message: string }[] }).diagnostics;
+    expect(found.filter(d => d.ruleId === 'codeowners-stale').map(d => d.message)).toEqual(['.github/CODEOWNERS is missing (or is not a file).']);
+    expect(found.filter(d => d.ruleId === 'schema-stale').map(d => d.message)).toEqual(['schemas/catalog-info.schema.json is missing (or is not a file).']);
+    expect(result.status).toBe(1);
+  });
+});
