@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
@@ -6,6 +6,7 @@ import { mergeKeyRanges } from '../load/parseYaml.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import { toRange } from '../load/yamlPath.ts';
+import { readJsonFile } from '../config/configFile.ts';
 import type { SanitizedMkdocs } from './techdocsSanitizer.ts';
 import defaultPolicy from '../../../schemas/techdocs-policy.json' with { type: 'json' };
 
@@ -275,7 +276,7 @@ function redirectProblems(options: unknown): { key: string; problem: string }[] 
 /** The repo's schemas/techdocs-policy.json when it has one, else the toolkit's. Throws on invalid JSON. */
 export function loadTechdocsPolicy(root: string): TechdocsPolicy {
   const file = join(root, 'schemas', 'techdocs-policy.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as TechdocsPolicy) : DEFAULT_TECHDOCS_POLICY;
+  return existsSync(file) ? (readJsonFile(file, 'schemas/techdocs-policy.json') as TechdocsPolicy) : DEFAULT_TECHDOCS_POLICY;
 }
 
 export const DEFAULT_TECHDOCS_POLICY: TechdocsPolicy = defaultPolicy as TechdocsPolicy;
