@@ -174,6 +174,8 @@ export function mkdocsPathsOutside(config: unknown, folder: string): MkdocsPathO
 // source="proc/self/environ", a path that stays in the site as the page writes it, read the host's file.
 const EXTENSION_PATH_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   plantuml_markdown: ['base_dir', 'config', 'cachedir'],
+  // The package's legacy module name for the same extension (mdx_plantuml.py in plantuml-markdown).
+  mdx_plantuml: ['base_dir', 'config', 'cachedir'],
 };
 
 /**
