@@ -184,20 +184,52 @@ const EXTENSION_PATH_OPTIONS: Readonly<Record<string, readonly string[]>> = {
  * path in mkdocs.yml and a dotted key for messages. A module is matched as Python-Markdown imports it:
  * before any `:Class`, and a module inside the package counts (plantuml_markdown.plantuml_markdown). Pure.
  */
-function extensionPathOptions(config: Record<string, unknown>): { path: (string | number)[]; key: string; value: string }[] {
+function extensionPathOptions(config: Record<string, unknown>, table: Readonly<Record<string, readonly string[]>> = EXTENSION_PATH_OPTIONS): { path: (string | number)[]; key: string; value: string }[] {
   const listed = config.markdown_extensions;
   const entries: [(string | number)[], string, unknown][] = Array.isArray(listed)
     ? listed.flatMap((entry, i) => (isRecord(entry) ? Object.entries(entry).map(([name, options]): [(string | number)[], string, unknown] => [['markdown_extensions', i, name], name, options]) : []))
     : isRecord(listed) ? Object.entries(listed).map(([name, options]): [(string | number)[], string, unknown] => [['markdown_extensions', name], name, options]) : [];
   return entries.flatMap(([path, name, options]) => {
     const module = name.split(':')[0].trim();
-    const keys = Object.entries(EXTENSION_PATH_OPTIONS).find(([m]) => module === m || module.startsWith(`${m}.`))?.[1];
+    const keys = Object.entries(table).find(([m]) => module === m || module.startsWith(`${m}.`))?.[1];
     if (!keys || !isRecord(options)) return [];
     return keys.flatMap(key => {
       const value = options[key];
       const values: [(string | number)[], string, unknown][] = Array.isArray(value) ? value.map((v, i): [(string | number)[], string, unknown] => [[...path, key, i], `${key}[${i}]`, v]) : [[[...path, key], key, value]];
       return values.flatMap(([at, shownKey, v]) => (typeof v === 'string' && v !== '' ? [{ path: at, key: `markdown_extensions ${module} ${shownKey}`, value: v }] : []));
     });
+  });
+}
+
+// The diagram servers plantuml_markdown sends every diagram to and whose answer it writes into the page
+// (format txt and svg_inline inline it as text): from the build machine, so an internal address would put
+// what that host answers (a cloud metadata service ignoring the appended path after `?`) into published docs.
+const EXTENSION_SERVER_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  plantuml_markdown: ['server', 'kroki_server'],
+  mdx_plantuml: ['server', 'kroki_server'],
+};
+
+/**
+ * Each diagram server option of a parsed mkdocs.yml (EXTENSION_SERVER_OPTIONS) that is not an https URL of
+ * a public host name: plain http, an IP literal, localhost, a single-label or .local/.internal name, user
+ * info. Returns where, the dotted key and why. Pure; names are judged as written (no DNS lookup).
+ */
+export function extensionServersNotPublic(config: unknown): { path: (string | number)[]; key: string; value: string; problem: string }[] {
+  if (!isRecord(config)) return [];
+  return extensionPathOptions(config, EXTENSION_SERVER_OPTIONS).flatMap(option => {
+    let url: URL;
+    try {
+      url = new URL(option.value.trim());
+    } catch {
+      return [{ ...option, problem: 'it is not a URL' }];
+    }
+    const host = url.hostname.toLowerCase().replace(/\.$/, '');
+    const problem = url.protocol !== 'https:' ? 'it is not https'
+      : url.username || url.password ? 'it holds user info'
+      : /^\[|^[\d.]+$|^0x/i.test(host) ? 'its host is an IP address'
+      : host === 'localhost' || /\.(localhost|local|internal|lan|home|corp|intranet)$/.test(host) || !host.includes('.') ? 'its host is not a public name'
+      : undefined;
+    return problem ? [{ ...option, problem }] : [];
   });
 }
 
@@ -346,6 +378,9 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
   for (const include of monorepoIncludes(used)) {
     if (includeTarget(include, folder, folder) !== undefined) continue;
     diagnostics.push(at(include.path, 'mkdocs-path-outside', `nav includes ${JSON.stringify(include.target.slice(0, 200))}, outside this site's folder: mkdocs-monorepo-plugin (which techdocs-core enables) reads that file as MkDocs config, running what it holds, in the job that publishes the docs.`, "Include only configs inside the site's folder (they are judged like this mkdocs.yml)."));
+  }
+  for (const server of extensionServersNotPublic(used)) {
+    diagnostics.push(at(server.path, 'mkdocs-unsafe-extension', `${server.key} is ${JSON.stringify(server.value.slice(0, 200))}, and ${server.problem}: plantuml_markdown sends each diagram there from the machine that builds the docs and writes the answer into the page, so an internal address would publish what that host returns.`, 'Use an https PlantUML or Kroki server on a public host name (https://www.plantuml.com/plantuml, https://kroki.io), or leave server out.'));
   }
   for (const { path, name, reason } of deniedExtensions(used, policy)) {
     diagnostics.push(at(path, 'mkdocs-unsafe-extension', `The markdown extension '${name.slice(0, 200)}' is refused: ${reason}.`, 'Copy the text into the page, or link to the file.', typeof path[1] === 'string'));

@@ -47,6 +47,9 @@ const ROWS: [string, string, string[]][] = [
   ['plantuml_markdown base_dir at the host root', "site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      base_dir: /\n      server: https://plantuml.test\n", ['mkdocs-path-outside@4']],
   ['plantuml_markdown base_dir list with !relative climbing and ~', "site_name: Docs\nmarkdown_extensions:\n  - toc\n  - plantuml_markdown:\n      base_dir:\n        - docs\n        - !relative $config_dir/../../..\n        - ~/x\n", ['mkdocs-path-outside@7', 'mkdocs-path-outside@8']],
   ['plantuml_markdown config reads a host file, mapping form', "site_name: Docs\nmarkdown_extensions:\n  plantuml_markdown:\n    config: /proc/self/environ\n", ['mkdocs-path-outside@4']],
+  // plantuml_markdown fetches its server from the build machine and writes the answer into the page.
+  ['plantuml_markdown server at the cloud metadata address', "site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      format: txt\n      server: http://169.254.169.254/latest/meta-data/iam/security-credentials/role?x=\n", ['mkdocs-unsafe-extension@5']],
+  ['plantuml_markdown kroki_server on an internal name over https', "site_name: Docs\nmarkdown_extensions:\n  plantuml_markdown:\n    kroki_server: https://wiki.corp/secret?x=\n", ['mkdocs-unsafe-extension@4']],
   ['plantuml_markdown by its legacy module name', "site_name: Docs\nmarkdown_extensions:\n  - mdx_plantuml:\n      base_dir: /\n", ['mkdocs-path-outside@4']],
   ['plantuml_markdown by its inner module, cachedir climbing out', "site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown.plantuml_markdown:\n      cachedir: ../../../tmp/diagrams\n", ['mkdocs-path-outside@4']],
   ['a redirect target that injects markup', "site_name: Docs\nplugins:\n  - techdocs-core\n  - redirects:\n      redirect_maps:\n        old.md: '\"><script>alert(1)</script>'\n", ['mkdocs-path-outside@6']],
