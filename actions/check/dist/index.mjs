@@ -43930,7 +43930,7 @@ var rules = [
   { id: "api-ref-outside-repo", severity: "error", description: "A $ref in an API definition leaves this repository (an absolute path, a .. above the root, a file: or other URL: error; a web address, which Backstage reads when it bundles the definition: info); the toolkit never reads or fetches it, so lint and diff see the $ref as written.", example: "enum:\n  - $ref: ../../../../proc/self/environ" },
   { id: "yaml-file-too-large", severity: "error", description: "The file exceeds the size cap and is not read.", example: "# a 5 MB catalog file" },
   { id: "yaml-encoding", severity: "error", description: "The file is not UTF-8; Backstage would replace the bytes silently.", example: "# a file saved as Latin-1 or UTF-16" },
-  { id: "config-rule-locked", severity: "warning", description: "gitops.config.yaml tries to turn off or lower a security rule (symlinks, YAML budgets, unsafe mkdocs.yml, unsafe CODEOWNERS paths, glob and render budgets); the setting is ignored.", example: "rules:\n  mkdocs-unsafe-tag: off" },
+  { id: "config-rule-locked", severity: "warning", description: "gitops.config.yaml tries to turn off or lower a security rule (symlinks, YAML budgets, unsafe mkdocs.yml, reads outside the repo, CODEOWNERS generation and claims, glob and render budgets); the setting is ignored.", example: "rules:\n  mkdocs-unsafe-tag: off" },
   { id: "repo-symlink", severity: "error", description: "A symbolic link in the repository: Backstage reads it as a one-line path from the git host, and the toolkit never follows it (it could lead to a host file).", example: "# catalog/api.yaml -> /etc/passwd" },
   { id: "repo-path-encoding", severity: "error", description: "A file or folder name that is not valid UTF-8: it cannot be read by its name, so nothing in it is checked.", example: "# skeletons/docs-site/odd\\xff.md" },
   { id: "yaml-not-a-mapping", severity: "error", description: "A document is a list or scalar, not an entity mapping.", example: "- apiVersion: backstage.io/v1alpha1" },
@@ -43967,7 +43967,7 @@ var rules = [
   { id: "mkdocs-strict-abort", severity: "error", description: "A site with strict: true (which TechDocs keeps) holds something MkDocs warns about, so MkDocs aborts: a README.md beside an index.md (MkDocs leaves it out with a warning). Missing nav pages under strict are mkdocs-nav-missing errors.", example: "strict: true\n# docs/ holds index.md and README.md" },
   { id: "mkdocs-unsafe-tag", severity: "error", description: "mkdocs.yml uses a YAML tag that reads the build environment (!ENV) or constructs Python objects (!!python/\u2026): a way to publish secrets or run code.", example: "copyright: !ENV AZURE_STORAGE_CONNECTION_STRING" },
   { id: "mkdocs-hooks", severity: "error", description: "hooks (Python files MkDocs runs while building) that reach MkDocs. TechDocs removes hooks from a site's own mkdocs.yml before building (that is an mkdocs-dropped-key warning), so this fires only where the build would keep them.", example: "hooks: [hooks/steal.py]" },
-  { id: "mkdocs-path-outside", severity: "error", description: "A path in mkdocs.yml (docs_dir, site_dir, theme.custom_dir, watch, extra_css, extra_javascript, extra_templates) leads outside the site's folder: the build would read or write files elsewhere on the machine.", example: "docs_dir: ../../../../tmp/x" },
+  { id: "mkdocs-path-outside", severity: "error", description: "A path in mkdocs.yml (docs_dir, site_dir, theme.custom_dir, watch, extra_css, extra_javascript, extra_templates, plantuml_markdown's base_dir, config and cachedir) leads outside the site's folder: the build would read or write files elsewhere on the machine.", example: "docs_dir: ../../../../tmp/x" },
   { id: "mkdocs-inherit-outside", severity: "error", description: "INHERIT in a config a nav includes: mkdocs-monorepo-plugin reads that file with MkDocs' own loader, which follows INHERIT and builds what the inherited file holds (Python tags included), a file nobody judges, so it is refused wherever it leads. TechDocs removes INHERIT from a site's own mkdocs.yml (an mkdocs-dropped-key warning).", example: "INHERIT: ../../scripts/base.yml" },
   { id: "techdocs-file-include", severity: "error", description: "A line of a TechDocs site file (a page, or a file a snippet includes) that makes the build paste a file from outside the site (pymdownx.snippets --8<-- or a PlantUML source=, both enabled by techdocs-core): absolute, ~, URL or .. paths.", example: '--8<-- "/proc/self/environ"' },
   { id: "mkdocs-merge-key", severity: "error", description: "mkdocs.yml uses a '<<' merge key: MkDocs and TechDocs merge in keys a reviewer does not see where they take effect (the gate judges the merged config too).", example: "base: &base\n  markdown_extensions: [pymdownx.snippets]\n<<: *base" },
@@ -44081,6 +44081,12 @@ var rules4 = [
     severity: "error",
     description: "Spectral did not finish linting a changed API definition within the time bound (report --lint-timeout) and was stopped: the definition is not linted.",
     example: "schema:\n  type: string\n  pattern: '^(a|a)*$'\n  example: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"
+  },
+  {
+    id: "config-weakened",
+    severity: "warning",
+    description: "A pull request's gitops.config.yaml turns off or loosens what the base revision's config checks (a section or catalog.roots removed, a rule lowered, a laxer failOn or API policy, CODEOWNERS settings changed, adoptFrom widened): the gate judges the pull request by its own config, so its verdict does not cover that.",
+    example: "# gitops.config.yaml: codeowners section removed, or rules: {ref-unresolved: off}"
   }
 ];
 var apiRules = rules4.reduce((registry, rule) => registry.add(rule), new RuleRegistry());

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
@@ -114,6 +114,18 @@ export function registeredRules(): Rule[] {
  * The gates beyond single entities: CODEOWNERS and editor schema freshness (only when every catalog file
  * parses), the Backstage config, the templates, the scorecards. Returns one list of findings per gate that ran.
  */
+/**
+ * A committed generated file (CODEOWNERS, the editor schema) as text, or undefined when there is none or
+ * it is not a file (a pull request can commit a folder by that name): the gate then reports it missing.
+ */
+function readGenerated(path: string): string | undefined {
+  try {
+    return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], base?: string, todayFlag?: string, catalogParses = true): Promise<Diagnostic[][]> {
   // Each gate's module is loaded only when the config or the repo gives it something to judge: without
   // its section (or its folder) the gate finds nothing, and its packages cost start-up on every check.
@@ -122,18 +134,18 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   // (the gate fails on that anyway), so a pull request's own patterns never cost the run their matching.
   let codeowners: string | undefined;
   if (config.codeowners) {
-    const { codeownersFor, codeownersGate } = await import('../codeowners/codeownersGate.ts');
+    const { codeownersFor, codeownersGate, shadowingCodeowners } = await import('../codeowners/codeownersGate.ts');
     const expected = catalogParses ? codeownersFor(config, entities) : undefined;
     const committedPath = expected && join(root, expected.file);
-    const committed = committedPath && existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined;
-    diagnostics.push(codeownersGate(expected, committed));
+    const committed = committedPath ? readGenerated(committedPath) : undefined;
+    diagnostics.push(codeownersGate(expected, committed, expected ? shadowingCodeowners(root, expected.file) : []));
     if (expected && committed !== expected.text) codeowners = expected.text;
   }
   if (config.editorSchema) {
     const { editorSchemaFor, editorSchemaGate } = await import('../schema/editorSchema.ts');
     const schema = catalogParses ? await editorSchemaFor(config, entities) : undefined;
     const schemaPath = schema && join(root, schema.file);
-    diagnostics.push(editorSchemaGate(schema, schemaPath && existsSync(schemaPath) ? readFileSync(schemaPath, 'utf8') : undefined));
+    diagnostics.push(editorSchemaGate(schema, schemaPath ? readGenerated(schemaPath) : undefined));
   }
   if (config.backstageConfig) diagnostics.push(await (await import('../backstageConfig/backstageConfigGate.ts')).backstageConfigGate(config));
   diagnostics.push((await templates(root, config, [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])], repoFiles)));

@@ -36,6 +36,10 @@ Options:
   --sites DIR        publish the sites \`techdocs build --out DIR\` built from this commit (in a job
                      without secrets) instead of building them here: no MkDocs runs where the
                      storage credentials are
+  --adopt-site NS/KIND/NAME
+                     replace this site although another source published it (an entity whose docs
+                     moved to this repo); without it, a site whose techdocs_metadata.json etag is not
+                     a commit of this repo's history is never overwritten (repeatable)
   --root DIR         repository root (default: current folder)
 
 Exit codes: 0 published (or up to date), 1 a site failed to build, publish or verify, 2 usage error.
@@ -50,11 +54,15 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
       publisher: { type: 'string' }, container: { type: 'string' }, 'connection-string-env': { type: 'string', default: 'AZURE_STORAGE_CONNECTION_STRING' },
       'account-name': { type: 'string' }, 'account-key-env': { type: 'string' }, bucket: { type: 'string' }, region: { type: 'string' },
       endpoint: { type: 'string' }, 'force-path-style': { type: 'boolean' }, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
-      shard: { type: 'string' }, root: { type: 'string' }, sites: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      shard: { type: 'string' }, root: { type: 'string' }, sites: { type: 'string' }, 'adopt-site': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help || positionals[0] !== 'publish') return io.stdout.write(TECHDOCS_HELP), values.help ? 0 : 2;
-  const target = storageTarget(values, io.env);
+  const adopt = new Set((values['adopt-site'] ?? []).map(triplet => triplet.trim().toLowerCase()));
+  const badTriplet = [...adopt].find(triplet => !/^[^/\s]+\/[^/\s]+\/[^/\s]+$/.test(triplet));
+  if (badTriplet !== undefined) throw new UsageError(`--adopt-site ${logText(badTriplet.slice(0, 200))}: give the site as namespace/kind/name, such as default/component/orders-api`);
+  const { 'adopt-site': _adopt, ...storage } = values;
+  const target = storageTarget(storage, io.env);
   // Storage credentials never reach the log, whatever an SDK error or a build echoes.
   hideSecrets(io, ...(target.type === 'azureBlobStorage' ? [target.connectionString, target.accountKey] : [target.secretAccessKey, io.env.AWS_SESSION_TOKEN]));
   refuseUrlCredentials(io, values.endpoint as string | undefined, '--endpoint', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
@@ -71,7 +79,7 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   io.stderr.write(`techdocs: ${mine.length} of ${sites.length} site(s)${values.shard ? ` in shard ${logText(values.shard)}` : ''}, commit ${logText(commit.slice(0, 12))}\n`);
   const prebuilt = values.sites === undefined ? undefined : resolve(io.cwd, values.sites);
   if (prebuilt !== undefined && !existsSync(prebuilt)) throw new UsageError(`--sites ${logText(values.sites ?? '')}: no such folder (give the --out folder of techdocs build)`);
-  const results = await publishSites({ root, sites: mine, settings, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), prebuilt, log: line => io.stderr.write(`techdocs: ${logText(line)}\n`) });
+  const results = await publishSites({ root, sites: mine, settings, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), prebuilt, adopt, log: line => io.stderr.write(`techdocs: ${logText(line)}\n`) });
   const count = (o: string) => results.filter(r => r.outcome === o).length;
   io.stdout.write(`${count('published')} published, ${count('up-to-date')} up to date, ${count('would-publish')} to publish, ${count('failed')} failed\n`);
   return count('failed') > 0 ? 1 : 0;

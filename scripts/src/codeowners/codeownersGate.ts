@@ -62,19 +62,46 @@ export function templateOwnership(root: string): TemplateOwnership[] {
   });
 }
 
-/** A stale CODEOWNERS routes reviews to the wrong team: the committed file must be the generated one. */
-export function codeownersGate(expected: { file: string; text: string; refused?: Diagnostic[] } | undefined, committed: string | undefined): Diagnostic[] {
+// Where GitHub looks for CODEOWNERS, in its order: it uses the first of these that exists and ignores the rest.
+const GITHUB_CODEOWNERS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+
+/**
+ * The CODEOWNERS files of the repo at `root` that GitHub reads instead of the configured `file`: those of
+ * its locations (.github/, the root, docs/, first found wins) that come before `file`, or all that exist
+ * when `file` is none of them. A pull request that points codeowners.file elsewhere would otherwise keep
+ * a hand-edited file where GitHub reads it while the gate compares the generated one with a file GitHub
+ * ignores. Returns repo-relative paths; never throws.
+ */
+export function shadowingCodeowners(root: string, file: string): string[] {
+  const at = GITHUB_CODEOWNERS.indexOf(file);
+  return GITHUB_CODEOWNERS.slice(0, at === -1 ? undefined : at).filter(path => existsSync(join(root, path)));
+}
+
+/**
+ * A stale CODEOWNERS routes reviews to the wrong team: the committed file must be the generated one, and
+ * it must be the file GitHub reads (`shadowedBy`: shadowingCodeowners). Returns codeowners-stale findings
+ * and the generator's refusals; pure.
+ */
+export function codeownersGate(expected: { file: string; text: string; refused?: Diagnostic[] } | undefined, committed: string | undefined, shadowedBy: readonly string[] = []): Diagnostic[] {
   if (!expected) return [];
   const refused = expected.refused ?? [];
-  if (committed === expected.text) return refused;
+  const shadows = shadowedBy.map((path): Diagnostic => ({
+    ruleId: 'codeowners-stale',
+    severity: 'error',
+    message: `GitHub reads ${path} for code owners, not ${expected.file} (codeowners.file in gitops.config.yaml): the generated ownership is not what routes reviews, and ${path} is not checked.`,
+    hint: `Keep one CODEOWNERS: remove ${path}, or set codeowners.file to ${path} and run \`npx backstage-gitops codeowners --write\`.`,
+    file: path,
+    range: FILE_START,
+  }));
+  if (committed === expected.text) return [...shadows, ...refused];
   return [{
     ruleId: 'codeowners-stale',
     severity: 'error',
-    message: committed === undefined ? `${expected.file} is missing.` : `${expected.file} does not match the catalog's ownership.`,
+    message: committed === undefined ? `${expected.file} is missing (or is not a file).` : `${expected.file} does not match the catalog's ownership.`,
     hint: 'Run `npx backstage-gitops codeowners --write` and commit the result.',
     file: expected.file,
     range: FILE_START,
-  }, ...refused];
+  }, ...shadows, ...refused];
 }
 
 function isRegularFile(path: string): boolean {

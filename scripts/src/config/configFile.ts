@@ -65,7 +65,7 @@ export function plainYamlValue(text: string): { value: unknown } | undefined {
  * error when the file cannot be read.
  */
 export function plainConfigValue(absolutePath: string): { value: unknown } | undefined {
-  const decoded = decodeUtf8(readFileSync(absolutePath), absolutePath);
+  const decoded = decodeUtf8(readNamed(absolutePath), absolutePath);
   return 'problem' in decoded ? undefined : plainYamlValue(decoded.text);
 }
 
@@ -108,7 +108,7 @@ function positionOf(config: ConfigDocument, path: string[], wantKey: boolean): {
  * JSON stops early) for a file that is not UTF-8 or not JSON; propagates the fs error when it cannot be read.
  */
 export function readJsonFile(absolutePath: string, file: string): unknown {
-  const decoded = decodeUtf8(readFileSync(absolutePath), file);
+  const decoded = decodeUtf8(readNamed(absolutePath), file);
   if ('problem' in decoded) {
     const { line, column } = decoded.problem.range.start;
     throw new UsageError(`${file}:${line}:${column}: ${decoded.problem.message.replace(/; Backstage.*$/, '')}.\nRe-save it as UTF-8 (without a byte-order mark) and run again.`);
@@ -125,5 +125,19 @@ export function readJsonFile(absolutePath: string, file: string): unknown {
     // V8 quotes the file's text after the reason (`Unexpected token '}', "{ "a": [1, }\n" is not valid JSON`): leave it out, it may span lines.
     const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '').replace(/, ".*" is not valid JSON$/s, '');
     throw new UsageError(`${file}:${line}:${column}: not valid JSON: ${logText(reason)}.\nFix the file and run again.`);
+  }
+}
+
+/**
+ * readFileSync that names the file in its error: Node's error for a folder read as a file (EISDIR) has no
+ * path, so the CLI could only call it an internal error; with the path it says which file is a folder.
+ */
+export function readNamed(absolutePath: string): Buffer {
+  try {
+    return readFileSync(absolutePath);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (e && typeof e === 'object' && e.path === undefined) e.path = absolutePath;
+    throw error;
   }
 }

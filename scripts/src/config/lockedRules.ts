@@ -10,7 +10,8 @@ export const LOCKED_RULES: ReadonlySet<string> = new Set([
   'repo-symlink',
   'yaml-alias-limit', 'yaml-node-limit', 'yaml-file-too-large', 'yaml-depth-limit', 'api-ref-outside-repo',
   'mkdocs-unsafe-tag', 'mkdocs-unsafe-extension', 'mkdocs-merge-key', 'techdocs-file-include', 'mkdocs-hooks', 'mkdocs-inherit-outside', 'mkdocs-path-outside', 'mkdocs-plugin-not-allowed',
-  'codeowners-unsafe-path', 'codeowners-team-invalid', 'codeowners-platform-path',
+  'codeowners-unsafe-path', 'codeowners-team-invalid', 'codeowners-platform-path', 'codeowners-stale', 'codeowners-claim-outside',
+  'techdocs-ref-outside', 'placeholder-outside-repo', 'skeleton-unsafe',
   'location-glob-too-complex',
   'template-render-budget', 'template-glob-unsafe',
 ]);

@@ -19,6 +19,12 @@ const rules: Rule[] = [
     description: 'Spectral did not finish linting a changed API definition within the time bound (report --lint-timeout) and was stopped: the definition is not linted.',
     example: "schema:\n  type: string\n  pattern: '^(a|a)*$'\n  example: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!",
   },
+  {
+    id: 'config-weakened',
+    severity: 'warning',
+    description: "A pull request's gitops.config.yaml turns off or loosens what the base revision's config checks (a section or catalog.roots removed, a rule lowered, a laxer failOn or API policy, CODEOWNERS settings changed, adoptFrom widened): the gate judges the pull request by its own config, so its verdict does not cover that.",
+    example: '# gitops.config.yaml: codeowners section removed, or rules: {ref-unresolved: off}',
+  },
 ];
 
 export const apiRules = rules.reduce((registry, rule) => registry.add(rule), new RuleRegistry());

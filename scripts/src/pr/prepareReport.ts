@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
 import { CODEOWNERS_PATHS, checkoutBase, hasScorecards, loadEntities, runScorecards } from '../scorecards/prepareScorecards.ts';
 import { diffTeams, type TeamChange } from '../scorecards/teamScores.ts';
-import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
+import { loadConfig, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
+import { configWeakened } from './configWeakened.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { Check, Level } from '../scorecards/model.ts';
 import { childEnv } from '../process/childEnv.ts';
@@ -60,6 +61,8 @@ export async function prepareReport(root: string, baseRef: string, today: string
   const dir = await checkoutBase(root, baseRef);
   try {
     const base = await loadEntities(dir);
+    // A base config that no longer loads under this toolkit is no yardstick: nothing is compared.
+    const weakened = configWeakened(await loadConfig(dir).catch(() => ({ found: false }) as GitopsConfig), config);
     const head = await loadEntities(root);
     const changes = entityChanges(base.entities, head.entities);
     // GitHub asks the code owners named in the base branch's CODEOWNERS.
@@ -98,7 +101,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
         ...(scoreMoves ? { scoreMoves } : {}),
         graph: changeGraph(changes, base.entities, head.entities),
       },
-      diagnostics: [...api.diagnostics, ...lint],
+      diagnostics: [...weakened, ...api.diagnostics, ...lint],
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

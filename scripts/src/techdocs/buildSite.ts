@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 import { fileIncludesOutside } from './fileIncludes.ts';
-import { checkMkdocsSafety, deniedExtensions, pluginsOf, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsConfigAsUsed, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
+import { checkMkdocsSafety, deniedExtensions, extensionServersNotPublic, pluginsOf, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsConfigAsUsed, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { DEFAULT_GENERATOR_SETTINGS, sanitizeAsTechdocs, type SanitizedMkdocs, type TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
 import { isRecord } from '../load/loadCatalog.ts';
@@ -97,6 +97,8 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   const used = mkdocsConfigAsUsed(config.all, false, sanitized);
   const extraKeys = isRecord(used) ? settings.additionalKeys.filter(key => Object.hasOwn(used, key)) : [];
   if (extraKeys.length) throw new Error(`${mkdocsFile} uses ${extraKeys.map(k => `'${k.slice(0, 100)}'`).join(', ')}, which the managed Backstage keeps (techdocs.generator.mkdocs.dangerouslyAllowAdditionalKeys) but @techdocs/cli cannot: the build would differ from Backstage's. The site is not built.`);
+  const server = extensionServersNotPublic(used)[0];
+  if (server) throw new Error(`${mkdocsFile} is refused: ${server.key} is ${JSON.stringify(server.value.slice(0, 200))}, and ${server.problem} (plantuml_markdown would fetch it from this machine and write the answer into the page). The site is not built.`);
   const refused = deniedExtensions(used, loadTechdocsPolicy(root));
   if (refused.length) throw new Error(`${mkdocsFile} uses the markdown extension '${refused[0].name}', which is refused: ${refused[0].reason}. The site is not built.`);
   const policy = loadTechdocsPolicy(root);

@@ -21,6 +21,15 @@ const MARKER = /^(;*)(-+8<-+)(.*)$/;
 // a diagram's own `!include` of a path (PlantUML reads that file where it renders).
 const PLANTUML_SOURCE = /\bsource\s*=\s*(["'])([^"'\r\n]*)\1/g;
 const PLANTUML_INCLUDE = /^[ \t]*!(?:include\w*|import)[ \t]+(\S.*)$/;
+// Variables a diagram defines, as plantuml_markdown's includer reads them (PlantUMLIncluder._readFileRec, on
+// the stripped line): `!$name = "value"` (also without $) and `!define NAME value`. Before it reads an
+// `!include`, it replaces the name with the value wherever the target starts with one (str.replace: every
+// occurrence), so `!define P /proc/self` and `!include P/environ` read /proc/self/environ; definitions carry
+// across the files one diagram includes. Any file of the site may be included, whether it mentions uml or not.
+const PLANTUML_DEFINE = [/!(\$?\w+)\s+=\s+"(.*)"/, /^!define (\w+)\s+(.*)/];
+// PlantUML's own preprocessor evaluates `$variables` and `%functions()` (%getenv, string concatenation) in an
+// include path where it renders: the gate cannot know what such a path reads.
+const PLANTUML_EXPRESSION = /[$%]/;
 // Python's str.splitlines() (how pymdownx reads an included file) also breaks lines at these; the gate
 // breaks at every one of them too, so that no marker hides behind a break only Python sees. Findings keep
 // the line numbers an editor shows (\n, \r\n, \r).
@@ -51,6 +60,34 @@ function blockLineLeavesSite(path: string): boolean {
   return /^[/\\~]/.test(path) || /^[a-z]:[/\\]/i.test(path) || /^[a-z][a-z0-9+.-]*:\/\//i.test(path) || path.split(/[/\\]/).includes('..');
 }
 
+/** blockLineLeavesSite for a path only: absolute, home-relative, a drive or with a `..` segment (a URL is the server's to read). */
+function pathLeavesSite(path: string): boolean {
+  return /^[/\\~]/.test(path) || /^[a-z]:[/\\]/i.test(path) || path.split(/[/\\]/).includes('..');
+}
+
+/** The `[name, value]` pairs of PLANTUML_DEFINE in these lines (values with their quotes as the includer keeps them). */
+function plantumlDefinitions(lines: readonly string[]): [string, string][] {
+  const found: [string, string][] = [];
+  for (const raw of lines) {
+    if (!raw.includes('!')) continue;
+    const line = raw.trim();
+    const match = PLANTUML_DEFINE[0].exec(line) ?? PLANTUML_DEFINE[1].exec(line);
+    if (match && found.length < 1000) found.push([match[1], match[2]]);
+  }
+  return found;
+}
+
+/**
+ * Whether a diagram's `!include` target leaves the site: as written, after any definition the includer
+ * would substitute (a name the target starts with; a definition in another file of the site is judged
+ * where it stands, by its value), or when PlantUML itself would compute it.
+ */
+function includeLeavesSite(target: string, definitions: readonly [string, string][]): boolean {
+  if (blockLineLeavesSite(target) || PLANTUML_EXPRESSION.test(target)) return true;
+  // A URL it substitutes in is the server's to fetch (the includer leaves such a line alone: C4's `!define C4P https://…`).
+  return definitions.some(([name, value]) => target.startsWith(name) && pathLeavesSite(pyStrip(target.split(name).join(value))));
+}
+
 /**
  * Every line of a TechDocs site file (its `text`: a page, or any file a snippet may include) that would
  * paste a file from outside the site into a page (FileInclude, 1-based line and column): snippets and
@@ -64,6 +101,7 @@ export function fileIncludesOutside(text: string): FileInclude[] {
   // Asked once: per line, a page without the word would be scanned whole again for every line.
   const mentionsUml = /uml/i.test(text);
   const segments = lines.flatMap((line, i) => line.split(PYTHON_ONLY_BREAK).map(part => [part, i] as const));
+  const definitions = plantumlDefinitions(segments.map(([raw]) => raw));
   segments.forEach(([raw, i]) => {
     const line = pyStrip(raw);
     const marker = MARKER.exec(line);
@@ -83,8 +121,11 @@ export function fileIncludesOutside(text: string): FileInclude[] {
         return;
       }
     }
-    const include = mentionsUml ? PLANTUML_INCLUDE.exec(line) : null;
-    if (include && blockLineLeavesSite(pyStrip(include[1].replace(/^(["'<])(.*)["'>]$/, '$2')))) add(raw, i, include[1], 'plantuml');
+    const include = PLANTUML_INCLUDE.exec(line);
+    if (include && includeLeavesSite(pyStrip(include[1].replace(/^(["'<])(.*)["'>]$/, '$2')), definitions)) add(raw, i, include[1], 'plantuml');
+    // A definition another file's `!include` may start with: its value must not lead out of the site either.
+    const definition = include || !line.startsWith('!') ? null : PLANTUML_DEFINE[0].exec(line) ?? PLANTUML_DEFINE[1].exec(line);
+    if (definition && pathLeavesSite(pyStrip(definition[2]))) add(raw, i, definition[2], 'plantuml');
   });
   if (mentionsUml) {
     const joined = lines.join('\n');
@@ -106,7 +147,7 @@ export function fileIncludesOutside(text: string): FileInclude[] {
  * directive. Lets a caller skip reading the rest of a big site's files in full.
  */
 export function mayIncludeFiles(text: string): boolean {
-  return text.includes('8<') || /uml/i.test(text);
+  return text.includes('8<') || /uml/i.test(text) || /^[ \t]*!(?:include|import|define|\$?\w+\s+=)/m.test(text);
 }
 
 /** fileIncludesOutside of one site file as Diagnostics (rule techdocs-file-include, locked). */

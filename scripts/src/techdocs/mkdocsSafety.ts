@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
@@ -7,6 +7,7 @@ import { parseAcyclic } from '../load/acyclicYaml.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import { toRange } from '../load/yamlPath.ts';
+import { readJsonFile } from '../config/configFile.ts';
 import type { SanitizedMkdocs } from './techdocsSanitizer.ts';
 import defaultPolicy from '../../../schemas/techdocs-policy.json' with { type: 'json' };
 
@@ -127,7 +128,9 @@ export interface MkdocsPathOutside {
  * Every path of a parsed mkdocs.yml that MkDocs (or the toolkit's build copy) reads or writes and that
  * leads outside the site's folder: docs_dir, site_dir, theme.custom_dir, INHERIT and watch (relative
  * to mkdocs.yml, as MkDocs resolves them), extra_css, extra_javascript and extra_templates (relative to
- * docs_dir; URLs are fine). `folder` is the repo-relative folder of mkdocs.yml ('' at the root). Such a
+ * docs_dir; URLs are fine), and the file options of markdown extensions (plantuml_markdown's base_dir,
+ * config and cachedir, relative to the folder MkDocs runs in: mkdocs.yml's). `folder` is the repo-relative
+ * folder of mkdocs.yml ('' at the root). Such a
  * path, joined onto the temporary build copy, collapses at / and lands anywhere on the host. Pure.
  */
 export function mkdocsPathsOutside(config: unknown, folder: string): MkdocsPathOutside[] {
@@ -147,6 +150,14 @@ export function mkdocsPathsOutside(config: unknown, folder: string): MkdocsPathO
   if (isRecord(config.theme)) fromConfig(['theme', 'custom_dir'], 'theme.custom_dir', config.theme.custom_dir);
   if (Array.isArray(config.watch)) config.watch.forEach((value, i) => fromConfig(['watch', i], `watch[${i}]`, value));
   const docsDir = posix.join(folder || '.', typeof config.docs_dir === 'string' ? config.docs_dir : 'docs');
+  for (const option of extensionPathOptions(config)) {
+    // MkDocs' !relative tag reaches a plugin as $config_dir/… or $docs_dir/… (the gate keeps the tag's text).
+    const value = option.value.trim();
+    const relative = /^\$(config_dir|docs_dir)(?=[/\\]|$)/.exec(value);
+    const base = relative?.[1] === 'docs_dir' ? docsDir : folder || '.';
+    const rest = relative ? value.slice(relative[0].length).replace(/^[/\\]+/, '') || '.' : value;
+    if (rest.startsWith('~') || escapes(base, rest)) found.push({ path: option.path, key: option.key, value: option.value });
+  }
   for (const key of ['extra_css', 'extra_javascript', 'extra_templates']) {
     const list = config[key];
     if (!Array.isArray(list)) continue;
@@ -157,6 +168,72 @@ export function mkdocsPathsOutside(config: unknown, folder: string): MkdocsPathO
     });
   }
   return found;
+}
+
+// Options of markdown extensions that name a file or folder of the build machine, keyed by module. TechDocs'
+// sanitizer removes only plantuml_cmd: plantuml_markdown (which techdocs-core always enables) reads every
+// `source=` and diagram `!include` under base_dir, reads its `config` file into every diagram (both are sent
+// to the PlantUML server), and writes its cachedir (expanduser'd). base_dir: / makes a page's
+// source="proc/self/environ", a path that stays in the site as the page writes it, read the host's file.
+const EXTENSION_PATH_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  plantuml_markdown: ['base_dir', 'config', 'cachedir'],
+  // The package's legacy module name for the same extension (mdx_plantuml.py in plantuml-markdown).
+  mdx_plantuml: ['base_dir', 'config', 'cachedir'],
+};
+
+/**
+ * Each path an extension's options name (EXTENSION_PATH_OPTIONS), in either form MkDocs takes
+ * markdown_extensions (a list of names or one-key mappings, or a mapping of name to options), with its
+ * path in mkdocs.yml and a dotted key for messages. A module is matched as Python-Markdown imports it:
+ * before any `:Class`, and a module inside the package counts (plantuml_markdown.plantuml_markdown). Pure.
+ */
+function extensionPathOptions(config: Record<string, unknown>, table: Readonly<Record<string, readonly string[]>> = EXTENSION_PATH_OPTIONS): { path: (string | number)[]; key: string; value: string }[] {
+  const listed = config.markdown_extensions;
+  const entries: [(string | number)[], string, unknown][] = Array.isArray(listed)
+    ? listed.flatMap((entry, i) => (isRecord(entry) ? Object.entries(entry).map(([name, options]): [(string | number)[], string, unknown] => [['markdown_extensions', i, name], name, options]) : []))
+    : isRecord(listed) ? Object.entries(listed).map(([name, options]): [(string | number)[], string, unknown] => [['markdown_extensions', name], name, options]) : [];
+  return entries.flatMap(([path, name, options]) => {
+    const module = name.split(':')[0].trim();
+    const keys = Object.entries(table).find(([m]) => module === m || module.startsWith(`${m}.`))?.[1];
+    if (!keys || !isRecord(options)) return [];
+    return keys.flatMap(key => {
+      const value = options[key];
+      const values: [(string | number)[], string, unknown][] = Array.isArray(value) ? value.map((v, i): [(string | number)[], string, unknown] => [[...path, key, i], `${key}[${i}]`, v]) : [[[...path, key], key, value]];
+      return values.flatMap(([at, shownKey, v]) => (typeof v === 'string' && v !== '' ? [{ path: at, key: `markdown_extensions ${module} ${shownKey}`, value: v }] : []));
+    });
+  });
+}
+
+// The diagram servers plantuml_markdown sends every diagram to and whose answer it writes into the page
+// (format txt and svg_inline inline it as text): from the build machine, so an internal address would put
+// what that host answers (a cloud metadata service ignoring the appended path after `?`) into published docs.
+const EXTENSION_SERVER_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  plantuml_markdown: ['server', 'kroki_server'],
+  mdx_plantuml: ['server', 'kroki_server'],
+};
+
+/**
+ * Each diagram server option of a parsed mkdocs.yml (EXTENSION_SERVER_OPTIONS) that is not an https URL of
+ * a public host name: plain http, an IP literal, localhost, a single-label or .local/.internal name, user
+ * info. Returns where, the dotted key and why. Pure; names are judged as written (no DNS lookup).
+ */
+export function extensionServersNotPublic(config: unknown): { path: (string | number)[]; key: string; value: string; problem: string }[] {
+  if (!isRecord(config)) return [];
+  return extensionPathOptions(config, EXTENSION_SERVER_OPTIONS).flatMap(option => {
+    let url: URL;
+    try {
+      url = new URL(option.value.trim());
+    } catch {
+      return [{ ...option, problem: 'it is not a URL' }];
+    }
+    const host = url.hostname.toLowerCase().replace(/\.$/, '');
+    const problem = url.protocol !== 'https:' ? 'it is not https'
+      : url.username || url.password ? 'it holds user info'
+      : /^\[|^[\d.]+$|^0x/i.test(host) ? 'its host is an IP address'
+      : host === 'localhost' || /\.(localhost|local|internal|lan|home|corp|intranet)$/.test(host) || !host.includes('.') ? 'its host is not a public name'
+      : undefined;
+    return problem ? [{ ...option, problem }] : [];
+  });
 }
 
 // mkdocs-monorepo-plugin (which techdocs-core always enables) replaces a nav value `!include path/mkdocs.yml`
@@ -236,7 +313,7 @@ function redirectProblems(options: unknown): { key: string; problem: string }[] 
 /** The repo's schemas/techdocs-policy.json when it has one, else the toolkit's. Throws on invalid JSON. */
 export function loadTechdocsPolicy(root: string): TechdocsPolicy {
   const file = join(root, 'schemas', 'techdocs-policy.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as TechdocsPolicy) : DEFAULT_TECHDOCS_POLICY;
+  return existsSync(file) ? (readJsonFile(file, 'schemas/techdocs-policy.json') as TechdocsPolicy) : DEFAULT_TECHDOCS_POLICY;
 }
 
 export const DEFAULT_TECHDOCS_POLICY: TechdocsPolicy = defaultPolicy as TechdocsPolicy;
@@ -304,6 +381,9 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
   for (const include of monorepoIncludes(used)) {
     if (includeTarget(include, folder, folder) !== undefined) continue;
     diagnostics.push(at(include.path, 'mkdocs-path-outside', `nav includes ${JSON.stringify(include.target.slice(0, 200))}, outside this site's folder: mkdocs-monorepo-plugin (which techdocs-core enables) reads that file as MkDocs config, running what it holds, in the job that publishes the docs.`, "Include only configs inside the site's folder (they are judged like this mkdocs.yml)."));
+  }
+  for (const server of extensionServersNotPublic(used)) {
+    diagnostics.push(at(server.path, 'mkdocs-unsafe-extension', `${server.key} is ${JSON.stringify(server.value.slice(0, 200))}, and ${server.problem}: plantuml_markdown sends each diagram there from the machine that builds the docs and writes the answer into the page, so an internal address would publish what that host returns.`, 'Use an https PlantUML or Kroki server on a public host name (https://www.plantuml.com/plantuml, https://kroki.io), or leave server out.'));
   }
   for (const { path, name, reason } of deniedExtensions(used, policy)) {
     diagnostics.push(at(path, 'mkdocs-unsafe-extension', `The markdown extension '${name.slice(0, 200)}' is refused: ${reason}.`, 'Copy the text into the page, or link to the file.', typeof path[1] === 'string'));

@@ -28,6 +28,11 @@ export interface PublishInput {
    * process that holds the storage credentials. Each must have been built from `commit`.
    */
   prebuilt?: string;
+  /**
+   * Triplets (`namespace/kind/name`, lower case) whose published site another source wrote and this run
+   * may replace on purpose (`--adopt-site`): the entity's docs moved to this repo.
+   */
+  adopt?: ReadonlySet<string>;
   log(line: string): void;
 }
 
@@ -56,6 +61,12 @@ export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
     const [namespace, kind, name] = site.triplet.split('/');
     const progress = `[${index + 1}/${input.sites.length}] ${site.triplet}`;
     const published = await publisher.fetchTechDocsMetadata({ namespace, kind, name }).catch(() => undefined);
+    if (published !== undefined && !input.adopt?.has(site.triplet.toLowerCase()) && !publishedFromHere(input.root, published.etag, input.commit)) {
+      const error = `a site is already published at ${site.triplet} from ${JSON.stringify(String(published.etag ?? 'no etag').slice(0, 64))}, which is not a commit of this repository's history: another source (another repository's pipeline, or Backstage's own builder for an entity registered elsewhere) publishes this entity's docs, so it is not replaced. If this entity's docs have moved to this repository, run techdocs publish once with --adopt-site ${site.triplet.toLowerCase()}`;
+      input.log(`${progress}: FAILED: ${error}`);
+      results.push({ triplet: site.triplet, outcome: 'failed', error });
+      continue;
+    }
     if (!input.force && typeof published?.etag === 'string' && unchangedSince(input.root, published.etag, site.mkdocsFile)) {
       input.log(`${progress}: up to date (published from ${published.etag.slice(0, 12)})`);
       results.push({ triplet: site.triplet, outcome: 'up-to-date' });
@@ -111,6 +122,20 @@ async function prebuiltSite(folder: string, triplet: string, commit: string): Pr
   const metadata = JSON.parse(await readFile(join(directory, 'techdocs_metadata.json'), 'utf8')) as { etag?: unknown; site_name?: unknown };
   if (metadata.etag !== commit) throw new Error(`the built site ${triplet} in ${folder} is from ${JSON.stringify(String(metadata.etag).slice(0, 40))}, not commit ${commit}: build it again from this commit`);
   return { directory, files: files.sort(), seconds: 0 };
+}
+
+/**
+ * Whether a published site's etag (the commit techdocs publish recorded in techdocs_metadata.json) is this
+ * repository's: the commit being published or one of its ancestors. Backstage's own builder and other
+ * repositories' pipelines record their own source's etag, so a site they publish is not this repo's to
+ * replace: an entity a pull request adds under a name that lives elsewhere (the gate cannot know offline;
+ * sync refuses it only after publish ran) would otherwise overwrite and prune that entity's docs.
+ */
+function publishedFromHere(root: string, etag: unknown, commit: string): boolean {
+  if (typeof etag !== 'string') return false;
+  if (etag === commit) return true;
+  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(etag)) return false;
+  return spawnSync('git', ['-C', root, 'merge-base', '--is-ancestor', etag, commit], { stdio: 'ignore', env: childEnv() }).status === 0;
 }
 
 /** True when neither mkdocs.yml nor its docs folder changed between `commit` and the working tree. */

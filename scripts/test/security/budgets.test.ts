@@ -118,3 +118,23 @@ describe("one skeleton file rendered past V8's string limit", () => {
     expect(result.status).toBe(1);
   }, 60_000);
 });
+
+// Red team, round 13: Nunjitsu's scanner searches the rest of the text for each kind of tag at every tag, so
+// a skeleton of many tags costs time quadratic in its size (420 KB of `{% if %}` took 10 s, 1.7 MB 134 s):
+// a few such files held the gate past its time limit.
+describe('a skeleton Nunjitsu would scan for minutes', () => {
+  const template = 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: slow\nspec:\n  owner: group:team-a\n  type: service\n  parameters: []\n  steps:\n    - id: fetch\n      action: fetch:template\n      input:\n        url: ../../skeletons/slow\n';
+  const group = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n';
+
+  it('check refuses it unparsed with skeleton-syntax, in seconds; an ordinary skeleton beside it is still parsed', async () => {
+    const heavy = `${'{% if a %}'.repeat(40_000)}x${'{% endif %}'.repeat(40_000)}\n`;
+    const root = await tempRepo({ 'templates/slow/template.yaml': template, 'catalog/group.yaml': group, 'skeletons/slow/a.txt': heavy, 'skeletons/slow/b.txt': heavy, 'skeletons/slow/ok.txt': '{% if values.x %}\n${{ values.x }}\n{% endif %}\n{% if %}\n' });
+    const started = Date.now();
+    const result = await runBin(['check', '--format', 'json'], root);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const found = (findings(result.stdout) as (Finding & { message: string })[]).filter(f => f.ruleId === 'skeleton-syntax');
+    expect(found.map(f => `${f.file}:${f.range.start.line}`)).toEqual(['skeletons/slow/a.txt:1', 'skeletons/slow/b.txt:1', 'skeletons/slow/ok.txt:4']);
+    expect(found[0].message).toMatch(/it holds 80000 template tags in 840002 characters, more than the scaffolder's renderer \(Nunjitsu\) parses in reasonable time/);
+    expect(result.status).toBe(1);
+  }, 120_000);
+});

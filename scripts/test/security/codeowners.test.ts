@@ -248,3 +248,62 @@ describe('no catalog change can widen a team\'s CODEOWNERS ownership', () => {
     else expect(found).toContain(reason);
   });
 });
+
+// Red team, round 13: a pull request points codeowners.file where GitHub never looks and hand-edits the
+// CODEOWNERS GitHub does read; and it turns the CODEOWNERS rules off in gitops.config.yaml.
+describe('the CODEOWNERS GitHub reads is the generated one', () => {
+  const groupFile = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\n  annotations:\n    github.com/team-slug: acme/team-a\nspec:\n  type: team\n  children: []\n";
+
+  const location = 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./groups.yaml]\n';
+  async function generated(config: string): Promise<string> {
+    const root = await tempRepo({ 'gitops.config.yaml': `catalog:\n  roots: [catalog/all.yaml]\n${config}`, 'catalog/all.yaml': location, 'catalog/groups.yaml': groupFile });
+    expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
+    return root;
+  }
+
+  it('a CODEOWNERS GitHub reads before codeowners.file fails the gate', async () => {
+    const root = await generated("codeowners:\n  platformTeam: '@acme/platform'\n  file: docs/CODEOWNERS\n");
+    mkdirSync(join(root, '.github'), { recursive: true });
+    writeFileSync(join(root, '.github/CODEOWNERS'), '* @acme/team-a\n');
+    const result = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; message: string }[] }).diagnostics.filter(d => d.ruleId === 'codeowners-stale');
+    expect(found.map(d => d.file)).toEqual(['.github/CODEOWNERS']);
+    expect(found[0].message).toMatch(/^GitHub reads \.github\/CODEOWNERS for code owners, not docs\/CODEOWNERS/);
+    expect(result.status).toBe(1);
+    // A root CODEOWNERS comes after .github/ in GitHub's order: with the configured file there, it is ignored and no finding.
+    const fine = await generated("codeowners:\n  platformTeam: '@acme/platform'\n");
+    writeFileSync(join(fine, 'CODEOWNERS'), '* @acme/team-a\n');
+    const ok = await runBin(['check', '--format', 'json'], fine);
+    expect((JSON.parse(ok.stdout) as { diagnostics: { ruleId: string }[] }).diagnostics.map(d => d.ruleId)).not.toContain('codeowners-stale');
+  });
+
+  it.each(['codeowners-stale', 'codeowners-claim-outside'])('rules.%s: off is ignored and said; a hand-edited CODEOWNERS still fails', async rule => {
+    const root = await generated(`codeowners:\n  platformTeam: '@acme/platform'\nrules:\n  ${rule}: off\n`);
+    appendFileSync(join(root, '.github/CODEOWNERS'), '/schemas/ @acme/team-a\n');
+    const result = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; severity: string; file: string }[] }).diagnostics.map(d => `${d.ruleId}:${d.severity}@${d.file}`);
+    expect(found).toContain('codeowners-stale:error@.github/CODEOWNERS');
+    expect(found).toContain('config-rule-locked:warning@gitops.config.yaml');
+    expect(result.status).toBe(1);
+  });
+});
+
+// Red team, round 13: a pull request that commits a folder where CODEOWNERS or the editor schema belongs
+// crashed the gate (internal error, exit 2: "the gate could not run" on the pull request).
+describe('a folder where a generated file belongs', () => {
+  it('is reported missing (codeowners-stale, schema-stale), exit 1, no internal error', async () => {
+    const location = 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./groups.yaml]\n';
+    const group = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n';
+    const root = await tempRepo({
+      'gitops.config.yaml': "catalog:\n  roots: [catalog/all.yaml]\ncodeowners:\n  platformTeam: '@acme/platform'\neditorSchema:\n  file: schemas/catalog-info.schema.json\n",
+      'catalog/all.yaml': location, 'catalog/groups.yaml': group,
+      '.github/CODEOWNERS/README.md': 'a folder\n', 'schemas/catalog-info.schema.json/x': 'a folder\n',
+    });
+    const result = await runBin(['check', '--format', 'json'], root);
+    expect(result.stderr).not.toContain('internal error');
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; message: string }[] }).diagnostics;
+    expect(found.filter(d => d.ruleId === 'codeowners-stale').map(d => d.message)).toEqual(['.github/CODEOWNERS is missing (or is not a file).']);
+    expect(found.filter(d => d.ruleId === 'schema-stale').map(d => d.message)).toEqual(['schemas/catalog-info.schema.json is missing (or is not a file).']);
+    expect(result.status).toBe(1);
+  });
+});

@@ -52,3 +52,18 @@ describe('every path in gitops.config.yaml stays inside the repository', () => {
     expect(result.status).toBe(0);
   });
 });
+
+// Red team, round 13: a folder committed where the toolkit reads one of the repo's own files ended the
+// gate with "internal error: EISDIR" (Node's error names no path): each is one line naming the file, exit 2.
+describe('a folder where a config or policy file belongs', () => {
+  it.each([
+    ['the app-config', "catalog:\n  appConfig: backstage-config/app-config.yaml\n", 'backstage-config/app-config.yaml'],
+    ['the TechDocs policy', '', 'schemas/techdocs-policy.json'],
+    ['the template action allow-list', '', 'schemas/template-policy/actions.json'],
+  ])('%s: one line naming it, exit 2', async (_, config, folder) => {
+    const root = await tempRepo({ 'gitops.config.yaml': config, 'catalog-info.yaml': group, [`${folder}/x`]: 'a folder\n' });
+    const result = await runBin(['check'], root);
+    expect(result.stderr).toBe(`backstage-gitops check: ${join(root, folder)} is a folder where a file was expected.\n`);
+    expect(result.status).toBe(2);
+  });
+});

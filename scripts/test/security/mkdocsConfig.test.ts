@@ -41,6 +41,17 @@ const ROWS: [string, string, string[]][] = [
   ['a U+2028 that ends a comment for PyYAML', "site_name: Docs\n# note\u2028extra: !!python/object/apply:os.system ['id']\n", ['mkdocs-invalid@1']],
   ['a merge key behind a comment', "base: &b {hooks: [x.py]}\nsite_name: Docs\n<< # merged\n: *b\n", ['mkdocs-merge-key@3', 'yaml-syntax@3']],
   ['an explicit merge key behind a comment', "base: &b {hooks: [x.py]}\nsite_name: Docs\n? << # merged\n: *b\n", ['mkdocs-invalid@1', 'mkdocs-merge-key@3']],
+  // Red team, round 13: TechDocs keeps plantuml_markdown's options but plantuml_cmd; base_dir turns a page's
+  // source="proc/self/environ" (a path inside the site as written) into the host's file, config reads one
+  // into every diagram sent to the server, cachedir writes anywhere.
+  ['plantuml_markdown base_dir at the host root', "site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      base_dir: /\n      server: https://plantuml.test\n", ['mkdocs-path-outside@4']],
+  ['plantuml_markdown base_dir list with !relative climbing and ~', "site_name: Docs\nmarkdown_extensions:\n  - toc\n  - plantuml_markdown:\n      base_dir:\n        - docs\n        - !relative $config_dir/../../..\n        - ~/x\n", ['mkdocs-path-outside@7', 'mkdocs-path-outside@8']],
+  ['plantuml_markdown config reads a host file, mapping form', "site_name: Docs\nmarkdown_extensions:\n  plantuml_markdown:\n    config: /proc/self/environ\n", ['mkdocs-path-outside@4']],
+  // plantuml_markdown fetches its server from the build machine and writes the answer into the page.
+  ['plantuml_markdown server at the cloud metadata address', "site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      format: txt\n      server: http://169.254.169.254/latest/meta-data/iam/security-credentials/role?x=\n", ['mkdocs-unsafe-extension@5']],
+  ['plantuml_markdown kroki_server on an internal name over https', "site_name: Docs\nmarkdown_extensions:\n  plantuml_markdown:\n    kroki_server: https://wiki.corp/secret?x=\n", ['mkdocs-unsafe-extension@4']],
+  ['plantuml_markdown by its legacy module name', "site_name: Docs\nmarkdown_extensions:\n  - mdx_plantuml:\n      base_dir: /\n", ['mkdocs-path-outside@4']],
+  ['plantuml_markdown by its inner module, cachedir climbing out', "site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown.plantuml_markdown:\n      cachedir: ../../../tmp/diagrams\n", ['mkdocs-path-outside@4']],
   ['a redirect target that injects markup', "site_name: Docs\nplugins:\n  - techdocs-core\n  - redirects:\n      redirect_maps:\n        old.md: '\"><script>alert(1)</script>'\n", ['mkdocs-path-outside@6']],
 ];
 
@@ -126,6 +137,12 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     ['::uml:: in the middle of a line', 'See ::uml:: source="/etc/hostname"\n', ['techdocs-file-include@1']],
     ['source= on the line after ::uml::', '::uml:: format="svg"\n  source="/etc/hostname"\n', ['techdocs-file-include@2']],
     ['a diagram that includes a host file', '```plantuml\n@startuml\n!include /etc/passwd\n@enduml\n```\n', ['techdocs-file-include@3']],
+    // Red team, round 13: plantuml_markdown's includer substitutes a defined name at the start of an include
+    // path, and definitions carry across the files one diagram includes (which need not mention uml).
+    ['an include through a !define', '```plantuml\n@startuml\n!define P /proc/self\n!include P/environ\n@enduml\n```\n', ['techdocs-file-include@3', 'techdocs-file-include@4']],
+    ['an include through a relative !define that climbs', '```plantuml\n@startuml\n!define P docs/../../..\n!include P/etc/passwd\n@enduml\n```\n', ['techdocs-file-include@3', 'techdocs-file-include@4']],
+    ['an include through a variable PlantUML computes', '```plantuml\n@startuml\n!$p = "/etc"\n!include $p/passwd\n@enduml\n```\n', ['techdocs-file-include@3', 'techdocs-file-include@4']],
+    ['a file of definitions another diagram includes, without the word uml', 'Shared names\n!define ROOT /proc/self\n', ['techdocs-file-include@2']],
   ])('%s fails the gate on its line', async (_, page, expected) => {
     const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\n', 'handbook/docs/index.md': '# Docs\n', 'handbook/docs/page.md': page });
     const result = await runBin(['check', '--format', 'json'], root);
@@ -220,6 +237,31 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     expect(build.stdout + build.stderr).toMatch(/mkdocs\.yml is refused: redirect_maps: the page \\?"\/tmp\/x\.html\\?" leads outside the site/);
     expect(existsSync('/tmp/x.html')).toBe(false);
     await rm(out, { recursive: true, force: true });
+  });
+
+  it('techdocs build refuses plantuml_markdown reading from the host root before building', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      base_dir: /\n      server: https://plantuml.test\n', 'handbook/docs/index.md': '# Docs\n\n::uml:: format="txt" source="proc/self/environ"\n::end-uml::\n' });
+    const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
+    const build = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
+    expect(build.status, build.stderr).toBe(1);
+    expect(build.stdout).toMatch(/plantuml_markdown base_dir is \\"\/\\", which leads outside this site's folder/);
+    expect(existsSync(join(out, 'default/component/docs-site/index.html'))).toBe(false);
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('plantuml_markdown options inside the site pass', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      base_dir: [docs, !relative $docs_dir]\n      config: docs/plantuml.cfg\n      cachedir: .cache\n      server: https://plantuml.test\n', 'handbook/docs/index.md': '# Docs\n' });
+    const result = await runBin(['check', '--format', 'json'], root);
+    const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string }[] };
+    expect(report.diagnostics.map(d => d.ruleId)).not.toContain('mkdocs-path-outside');
+  });
+
+  it('PlantUML definitions inside the site, and C4\'s URL definitions, pass', async () => {
+    const page = '```plantuml\n@startuml\n!define C4P https://raw.githubusercontent.com/plantuml-stdlib/C4-PlantUML/master\n!includeurl C4P/C4_Container.puml\n!$dir = "parts"\n!define PARTS parts\n!include PARTS/a.puml\n!define TITLE Orders, as built.\n@enduml\n```\n';
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\n', 'handbook/docs/index.md': page, 'handbook/docs/parts/a.puml': 'A -> B\n' });
+    const result = await runBin(['check', '--format', 'json'], root);
+    const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string }[] };
+    expect(report.diagnostics.map(d => d.ruleId)).not.toContain('techdocs-file-include');
   });
 
   it('snippets inside the site, and escaped markers, pass', async () => {

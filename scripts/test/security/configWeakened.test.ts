@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempRepo } from '../helpers/tempRepo.ts';
+import { runBin } from './runBin.ts';
+
+const git = (root: string, ...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.email=ci@example.test', '-c', 'user.name=ci', ...args], { encoding: 'utf8' });
+const group = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\n  annotations:\n    github.com/team-slug: acme/team-a\nspec:\n  type: team\n  children: []\n";
+const location = 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./groups.yaml]\n';
+const BASE_CONFIG = "catalog:\n  roots: [catalog/all.yaml]\ncodeowners:\n  platformTeam: '@acme/platform'\n";
+
+async function repoWithPullRequest(headConfig: string): Promise<string> {
+  const root = await tempRepo({ 'gitops.config.yaml': BASE_CONFIG, 'catalog/all.yaml': location, 'catalog/groups.yaml': group });
+  expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'base');
+  git(root, 'checkout', '-qb', 'pr');
+  writeFileSync(join(root, 'gitops.config.yaml'), headConfig);
+  git(root, 'commit', '-qam', 'config');
+  return root;
+}
+
+// Red team, round 13: the gate judges a pull request by the pull request's own gitops.config.yaml, so a
+// change there that switches gates off (platform-approved, but the approver reads the verdict) stayed green.
+describe('a pull request that loosens gitops.config.yaml says so in its report', () => {
+  it('a removed codeowners section, a lowered rule and a wider adoptFrom are config-weakened warnings, named in the verdict', async () => {
+    const root = await repoWithPullRequest("catalog:\n  roots: [catalog/all.yaml]\n  adoptFrom: ['url:https://github.com/acme/other/blob/main/catalog-info.yaml']\nrules:\n  ref-unresolved: off\n");
+    const result = await runBin(['report', '--base', 'main'], root);
+    expect(result.stdout).toContain("- This change loosens the gate's own config (gitops.config.yaml, 3 changes, `config-weakened` below)");
+    const rows = result.stdout.split('\n').filter(line => line.includes('<code>config-weakened</code>'));
+    expect(rows).toHaveLength(3);
+    expect(rows.join('\n')).toMatch(/the codeowners section is removed/);
+    expect(rows.join('\n')).toMatch(/rules\.ref\\?-unresolved is set to &quot;off&quot; \\?\(was &quot;error&quot;\\?\)/);
+    expect(rows.join('\n')).toMatch(/catalog.adoptFrom gains/);
+  });
+
+  it('a config that only tightens the gate gets no such warning', async () => {
+    const root = await repoWithPullRequest(`${BASE_CONFIG}failOn: warning\nrules:\n  ref-unresolved: error\n`);
+    const result = await runBin(['report', '--base', 'main'], root);
+    expect(result.stdout).not.toContain('config-weakened');
+    expect(result.stdout).toContain('ready to merge');
+  });
+});

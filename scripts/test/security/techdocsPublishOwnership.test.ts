@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { siteStore, techdocsPublisher } from '../../src/techdocs/siteStore.ts';
+import { startStorageEmulators, type Emulators } from '../backstage/storageEmulators.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+import { runBin } from './runBin.ts';
+
+const component = (name: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  annotations:\n    backstage.io/techdocs-ref: dir:./docs-site\nspec:\n  type: service\n  lifecycle: production\n  owner: group:team-a\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n`;
+const site = (title: string) => ({ 'docs-site/mkdocs.yml': `site_name: ${title}\nnav:\n  - Home: index.md\n`, 'docs-site/docs/index.md': `# ${title}\n` });
+const git = (root: string, ...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim();
+
+// Red team, round 13: a pull request adds an entity under the name of one that lives in another repository
+// (registered by discovery; the gate runs offline and cannot know). Sync refuses that entity after merge,
+// but publish ran first and replaced the other entity's published docs, pruning its files.
+describe('techdocs publish never replaces a site another source published', () => {
+  let emulators: Emulators;
+  beforeAll(async () => {
+    emulators = await startStorageEmulators();
+  }, 60_000);
+  afterAll(() => emulators?.stop());
+
+  it('refuses a site whose etag is not a commit of this repository, and replaces it only with --adopt-site', async () => {
+    const env = { AZURE_STORAGE_CONNECTION_STRING: emulators.azureConnectionString };
+    const publish = ['techdocs', 'publish', '--publisher', 'azureBlobStorage', '--container', 'techdocs'];
+    const elsewhere = await tempRepo({ 'catalog-info.yaml': component('red13-billing'), ...site('Billing, the real one') });
+    git(elsewhere, 'init', '-q');
+    git(elsewhere, 'add', '-A');
+    git(elsewhere, '-c', 'user.email=a@example.test', '-c', 'user.name=a', 'commit', '-qm', 'billing docs');
+    expect((await runBin(publish, elsewhere, env)).status).toBe(0);
+
+    const hostile = await tempRepo({ 'catalog-info.yaml': component('red13-billing'), ...site('Billing, replaced') });
+    git(hostile, 'init', '-q');
+    git(hostile, 'add', '-A');
+    git(hostile, '-c', 'user.email=m@example.test', '-c', 'user.name=m', 'commit', '-qm', 'takes billing');
+    const refused = await runBin(publish, hostile, env);
+    expect(refused.status, refused.stderr).toBe(1);
+    expect(refused.stdout).toBe('0 published, 0 up to date, 0 to publish, 1 failed\n');
+    expect(refused.stderr).toMatch(/default\/component\/red13-billing: FAILED: a site is already published at default\/component\/red13-billing from "[0-9a-f]{40}", which is not a commit of this repository's history/);
+    const target = { type: 'azureBlobStorage' as const, containerName: 'techdocs', connectionString: emulators.azureConnectionString };
+    const metadata = await (await techdocsPublisher(target)).fetchTechDocsMetadata({ namespace: 'default', kind: 'component', name: 'red13-billing' });
+    expect(metadata).toMatchObject({ site_name: 'Billing, the real one', etag: git(elsewhere, 'rev-parse', 'HEAD') });
+
+    const adopted = await runBin([...publish, '--adopt-site', 'default/component/red13-billing'], hostile, env);
+    expect(adopted.status, adopted.stderr).toBe(0);
+    expect(adopted.stdout).toBe('1 published, 0 up to date, 0 to publish, 0 failed\n');
+    // Once published from here, later commits of this repository replace it as usual.
+    const again = await runBin([...publish, '--force'], hostile, env);
+    expect(again.stdout).toBe('1 published, 0 up to date, 0 to publish, 0 failed\n');
+    expect(await siteStore(target).list('default/component/red13-billing/')).toContain('default/component/red13-billing/index.html');
+    expect((await runBin([...publish, '--adopt-site', 'billing'], hostile, env)).status).toBe(2);
+  }, 180_000);
+});
