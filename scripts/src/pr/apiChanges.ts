@@ -75,6 +75,21 @@ function cannotCompare(before: string, after: string): ReturnType<ApiChangeInput
   return { diffs: [{ action: 'replace', type: 'breaking', description: `the definition moves from ${before} to ${after}, which the breaking-change diff cannot compare, so the whole change counts as breaking`, path: [] }] };
 }
 
+/**
+ * Whether api-smart-diff classifies changes to this document with a specification's rules: its engine is not
+ * the JSON Schema fallback (`classifies`) and the document declares a major it has rules for, OpenAPI 3 or
+ * AsyncAPI 2 (its engine test, /2.+/ on `asyncapi`, also takes `3.2.0`).
+ */
+function classifiable(document: unknown, classifies: ApiChangeInput['classifies']): boolean {
+  const major = specMajor(document);
+  return (major === 'openapi 3' || major === 'asyncapi 2') && classifies(document);
+}
+
+/** The one breaking change a diff of a specification api-smart-diff has no rules for stands for. */
+function unclassifiable(document: unknown): ApiDiffEntry {
+  return { action: 'replace', type: 'breaking', description: `the definition is ${specVersion(document)}, whose changes the breaking-change diff cannot classify (it knows OpenAPI 3 and AsyncAPI 2), so the whole change counts as breaking`, path: [] };
+}
+
 /** One side of a change as cannotCompare names it: `openapi 3.0.3`, `a gRPC .proto`, `spec.type other` (clipped: it is pull-request text). */
 function sideOf(entity: CatalogEntity, format: ApiFormat, document: unknown): string {
   if (specMajor(document) !== undefined || format === 'openapi' || format === 'asyncapi') return specVersion(document);
@@ -125,6 +140,12 @@ export interface ApiChangeInput {
   revisions?: { base: RevisionFiles; head: RevisionFiles; changedFiles: ReadonlySet<string> };
   /** api-smart-diff's `apiCompare`, passed in so the library loads only when a definition changed. */
   compare: (before: unknown, after: unknown) => { diffs: { action: string; type: string; description?: string; path: (string | number)[] }[] };
+  /**
+   * Whether `compare` classifies changes to this (base) document with a specification's rules: api-smart-diff's
+   * `discoverCompareEngine` picks other than its JSON Schema fallback. Swagger 2.0, AsyncAPI 3 or an
+   * `openapi` written as a number fall back, and every change to them comes out unclassified.
+   */
+  classifies: (document: unknown) => boolean;
 }
 
 /**
@@ -225,7 +246,11 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     else if (crossSpec) compared = cannotCompare(specVersion(beforeDoc), specVersion(afterDoc));
     else {
       try {
-        compared = diffable ? input.compare(beforeResolved?.document ?? beforeDoc, afterResolved?.document ?? afterDoc) : undefined;
+        const from = beforeResolved?.document ?? beforeDoc;
+        compared = diffable ? input.compare(from, afterResolved?.document ?? afterDoc) : undefined;
+        // A specification the diff has no rules for (Swagger 2.0, AsyncAPI 3): every change is unclassified,
+        // which must not read as nothing breaking; the gate judged this format when it moved away, so it counts.
+        if (compared?.diffs.length && specBefore !== undefined && !classifiable(from, input.classifies)) compared = { diffs: [unclassifiable(beforeDoc), ...compared.diffs] };
       } catch (error) {
         // Local $refs chained through deep schemas can nest the resolved document past the stack: no diff then.
         if (error instanceof RangeError) diagnostics.push(resolvedTooDeepProblem(file, definitionRange, 'the breaking-change diff'));

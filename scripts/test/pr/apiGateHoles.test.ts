@@ -1,6 +1,7 @@
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
 import { commit, edit, PAYMENTS, PAYMENTS_OPENAPI, read, startPullRequest, withoutDocument, write } from './prChange.ts';
 import { runReport } from './runReport.ts';
@@ -172,5 +173,31 @@ describe('report: an API removed, or renamed past recognition, is not a silent p
     const findings = breakingOf(run);
     expect(findings.map(d => d.message)).toEqual([expect.stringContaining('Breaking change to api:default/payments-openapi: the API is removed from the catalog')]);
     expect(findings[0].message).toContain('component:default/orders-api (group:default/commerce-team; consumed it before this change)');
+  }, 120_000);
+});
+
+describe('report: a specification the diff has no rules for is not judged as nothing breaking', () => {
+  it('Swagger 2.0 and AsyncAPI 3 definitions: an operation or a message field removed counts as breaking', async () => {
+    const { root } = await narrowRepo();
+    const EVENTS = 'catalog/systems/payments-core/definitions/payment-events.asyncapi.yaml';
+    write(root, PAYMENTS_OPENAPI, 'swagger: "2.0"\ninfo:\n  title: Payments API\n  version: 1.0.0\npaths:\n  /payments/{paymentId}:\n    get:\n      operationId: getPayment\n      parameters:\n        - {name: paymentId, in: path, required: true, type: string}\n      responses:\n        "200":\n          description: OK\n');
+    write(root, EVENTS, 'asyncapi: 3.0.0\ninfo:\n  title: Payment events\n  version: 1.0.0\nchannels:\n  settled:\n    address: payments/settled\n    messages:\n      settled:\n        payload:\n          type: object\n          required: [id]\n          properties:\n            id: {type: string}\noperations:\n  onSettled:\n    action: receive\n    channel: {$ref: "#/channels/settled"}\n');
+    commit(root, 'payments on Swagger 2, events on AsyncAPI 3');
+    const base = git(root, 'rev-parse', 'HEAD').trim();
+    edit(root, PAYMENTS_OPENAPI, breakGet);
+    edit(root, EVENTS, t => t.replace('          required: [id]\n          properties:\n            id: {type: string}\n', '          properties:\n            at: {type: string}\n'));
+    commit(root, 'get becomes delete, the event loses its id');
+    const run = await runReport(root, base);
+    expect(run.status).toBe(1);
+    expect(breakingOf(run).map(d => `${d.file}:${d.range.start.line} ${d.message.slice(0, d.message.indexOf(', whose'))}`)).toEqual([
+      `${PAYMENTS_OPENAPI}:1 Breaking change to api:default/payments-openapi: the definition is swagger 2.0`,
+      `${EVENTS}:1 Breaking change to api:default/payment-events: the definition is asyncapi 3.0.0`,
+    ]);
+
+    // A change that leaves the document as it was (reformatted) has nothing to classify.
+    write(root, PAYMENTS_OPENAPI, `${JSON.stringify(parse(read(root, PAYMENTS_OPENAPI)), null, 2)}\n`);
+    commit(root, 'payments definition as JSON');
+    const reformatted = await runReport(root, git(root, 'rev-parse', 'HEAD~1').trim());
+    expect(breakingOf(reformatted)).toEqual([]);
   }, 120_000);
 });
