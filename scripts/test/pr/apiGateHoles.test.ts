@@ -163,6 +163,25 @@ describe('report: an API removed, or renamed past recognition, is not a silent p
     expect(breakingOf(run)[0].message).toContain('Breaking change to api:default/payments-rest (api:default/payments-openapi before this change)');
   }, 120_000);
 
+  it('renamed with its definition file moved and left as it was: a rename, not a removal', async () => {
+    const { root, base } = await narrowRepo();
+    const moved = 'catalog/systems/payments-core/definitions/payments-rest.yaml';
+    git(root, 'mv', PAYMENTS_OPENAPI, moved);
+    edit(root, PAYMENTS, t => t.replace('name: payments-openapi\n', 'name: payments-rest\n').replace('./definitions/payments-openapi.yaml', './definitions/payments-rest.yaml').replace('providesApis: [payments-openapi]', 'providesApis: [payments-rest]'));
+    edit(root, ORDERS, t => t.replace('consumesApis: [payments-openapi, ledger-grpc]', 'consumesApis: [payments-rest, ledger-grpc]'));
+    commit(root, 'payments API renamed to payments-rest, its file with it');
+    const renamed = await runReport(root, base);
+    expect(breakingOf(renamed)).toEqual([]);
+    expect(renamed.json.report.apiChanges).toEqual([]);
+
+    // The same rename with the moved file broken is still caught (as a removal: nothing ties the two texts).
+    edit(root, moved, breakGet);
+    commit(root, 'get becomes delete');
+    const broken = await runReport(root, base);
+    expect(broken.status).toBe(1);
+    expect(breakingOf(broken).map(d => d.message)).toEqual([expect.stringContaining('Breaking change to api:default/payments-openapi: the API is removed from the catalog')]);
+  }, 120_000);
+
   it('removed while its consumers are repointed or dropped in the same change', async () => {
     const { root, base } = await narrowRepo();
     edit(root, PAYMENTS, t => withoutDocument(t, 'API', 'payments-openapi').replace('    providesApis: [payments-openapi]\n', '').replace('  providesApis: [payments-openapi]\n', '').replace('  consumesApis: [payments-openapi]\n', ''));
