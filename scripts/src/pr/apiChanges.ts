@@ -9,7 +9,7 @@ import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
 import { protoBreaking } from './protoBreaking.ts';
 import { consumerList, consumerNote, consumersByApi, teamsToProtect } from './apiConsumers.ts';
 import { definitionOf, formatOf, typeOf, type ApiDefinition, type ApiFormat } from './apiDefinition.ts';
-import { lifecycleOf, verdictOf } from './apiPolicy.ts';
+import { lifecycleOf, relaxedNote, verdictOf } from './apiPolicy.ts';
 import { removedApis, sameDefinitionFile } from './removedApis.ts';
 import { resolveRepoRefs, type RevisionFiles } from './resolveRepoRefs.ts';
 import { nodeBudgetProblem } from '../load/yamlNodeBudget.ts';
@@ -128,7 +128,10 @@ export interface ApiChangeInput {
   base: readonly CatalogEntity[];
   head: readonly CatalogEntity[];
   renamed: readonly Rename[];
+  /** The policy the change is judged by (strictestPolicy of the base's and the head's). */
   policy: ApiChangePolicy;
+  /** The head's policy allows more than `policy`: the change loosens it, and findings say so. */
+  policyRelaxed?: boolean;
   repoUrl?: string;
   /** What a definition may hold before it is parsed (bytes, YAML values, nesting); DEFAULT_DEFINITION_LIMITS when absent. */
   limits?: DefinitionLimits;
@@ -278,6 +281,7 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
       ownerBefore !== owner ? ` Its owner moves from ${ownerBefore ?? '(none)'} to ${owner ?? '(none)'} in this change: its consumers relied on ${ownerBefore ?? '(none)'}, so every other team counts; hand the API over in its own pull request first.` : '',
       lifecycle !== lifecycleBefore ? ` Its lifecycle moves from ${lifecycleBefore ?? '(none)'} to ${lifecycle ?? '(none)'} in this change: the policy's lifecycle exemption counts the lifecycle its consumers rely on, before the change.` : '',
       consumerNote(consumers),
+      relaxedNote(input.policyRelaxed),
     ].join('');
     for (const [index, d] of breaking.entries()) {
       diagnostics.push({

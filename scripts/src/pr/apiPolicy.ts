@@ -35,3 +35,27 @@ export function verdictOf(policy: ApiChangePolicy, breaking: boolean, otherTeams
   if (policy.breakingWithOtherConsumers === 'allowed') return ['allowed', 'apiChanges.breakingWithOtherConsumers is allowed'];
   return [policy.breakingWithOtherConsumers, undefined];
 }
+
+const SEVERITY: Record<ApiChangePolicy['breakingWithOtherConsumers'], number> = { allowed: 0, warning: 1, error: 2 };
+
+/**
+ * The policy a pull request is judged by when it also edits `apiChanges` in gitops.config.yaml: what both
+ * the base revision's and the head's allow (the more severe verdict, lifecycles exempt in both, a new major
+ * excusing only when both say so). Consumers relied on the base's policy, and a change must not loosen the
+ * rule that judges it. Takes the base's policy (undefined when the base has no readable config) and the
+ * head's; returns the policy and whether it is stricter than the head's (`relaxed`: the change loosens it).
+ */
+export function strictestPolicy(before: ApiChangePolicy | undefined, after: ApiChangePolicy): { policy: ApiChangePolicy; relaxed: boolean } {
+  if (!before) return { policy: after, relaxed: false };
+  const policy: ApiChangePolicy = {
+    ...after,
+    breakingWithOtherConsumers: SEVERITY[before.breakingWithOtherConsumers] > SEVERITY[after.breakingWithOtherConsumers] ? before.breakingWithOtherConsumers : after.breakingWithOtherConsumers,
+    allowWhenLifecycle: after.allowWhenLifecycle.filter(l => before.allowWhenLifecycle.includes(l)),
+    allowWhenMajorVersion: before.allowWhenMajorVersion && after.allowWhenMajorVersion,
+  };
+  const relaxed = policy.breakingWithOtherConsumers !== after.breakingWithOtherConsumers || policy.allowWhenLifecycle.length !== after.allowWhenLifecycle.length || policy.allowWhenMajorVersion !== after.allowWhenMajorVersion;
+  return { policy, relaxed };
+}
+
+/** What a finding adds when the change also loosens the policy (strictestPolicy). */
+export const relaxedNote = (relaxed: boolean | undefined) => (relaxed ? ' This change also loosens apiChanges in gitops.config.yaml: it is judged by what both the base revision\'s policy and the new one allow; the new policy applies to the pull requests after it.' : '');

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import type { ApiChange, ApiChangeInput, ApiDiffEntry } from './apiChanges.ts';
 import { consumerList, consumerNote, teamsToProtect } from './apiConsumers.ts';
 import { definitionOf, formatOf } from './apiDefinition.ts';
-import { lifecycleOf, verdictOf } from './apiPolicy.ts';
+import { lifecycleOf, relaxedNote, verdictOf } from './apiPolicy.ts';
 import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
 
 /**
@@ -37,7 +37,7 @@ export function removedApis(input: ApiChangeInput, before: ReadonlyMap<string, C
       ruleId: 'api-breaking-change',
       severity: verdict,
       message: `Breaking change to ${ref}: ${diff[0].description}. Consumed by ${consumerList(consumers)}.`,
-      hint: `Teams ${otherTeams.join(', ')} consumed it before this change: deprecate it first (spec.lifecycle: deprecated) and remove it only once they have dropped it from spec.consumesApis in their own pull request. To rename it, change only metadata.name (and title), or keep its definition file or its text as they are, so the report follows the rename and diffs the definition.${consumerNote(consumers)}`,
+      hint: `Teams ${otherTeams.join(', ')} consumed it before this change: deprecate it first (spec.lifecycle: deprecated) and remove it only once they have dropped it from spec.consumesApis in their own pull request. To rename it, change only metadata.name (and title), or keep its definition file or its text as they are, so the report follows the rename and diffs the definition.${consumerNote(consumers)}${relaxedNote(input.policyRelaxed)}`,
       file: was.file,
       // The entity is gone from the head: its place in the base revision's file.
       range: was.locate(was.document, ['metadata', 'name']),

@@ -220,3 +220,33 @@ describe('report: a specification the diff has no rules for is not judged as not
     expect(breakingOf(reformatted)).toEqual([]);
   }, 120_000);
 });
+
+describe('report: a change that loosens the apiChanges policy is not judged by the loosened policy', () => {
+  it('breakingWithOtherConsumers set to allowed, or production made an exempt lifecycle, in the same change', async () => {
+    const { root, base } = await narrowRepo();
+    edit(root, PAYMENTS_OPENAPI, breakGet);
+    edit(root, 'gitops.config.yaml', t => t.replace('breakingWithOtherConsumers: error', 'breakingWithOtherConsumers: allowed'));
+    commit(root, 'get becomes delete, breaking changes allowed');
+    const allowed = await runReport(root, base);
+    expect(allowed.status).toBe(1);
+    expect(breakingOf(allowed).map(d => `${d.severity} ${d.file}:${d.range.start.line}`)).toEqual([`error ${PAYMENTS_OPENAPI}:7`]);
+    expect(breakingOf(allowed)[0].hint).toContain('This change also loosens apiChanges in gitops.config.yaml');
+
+    edit(root, 'gitops.config.yaml', t => t.replace('breakingWithOtherConsumers: allowed', 'breakingWithOtherConsumers: error').replace('allowWhenLifecycle: [experimental]', 'allowWhenLifecycle: [experimental, production]'));
+    commit(root, 'production APIs exempt');
+    const exempt = await runReport(root, base);
+    expect(exempt.status).toBe(1);
+    expect(exempt.json.report.apiChanges.map((a: { api: string; verdict: string }) => `${a.api}:${a.verdict}`)).toEqual(['api:default/payments-openapi:error']);
+
+    // The policy of the base revision still allows what it allowed: an experimental API breaks freely.
+    git(root, 'checkout', '-q', base, '--', 'gitops.config.yaml');
+    edit(root, PAYMENTS, setApiField('payments-openapi', 'lifecycle', 'experimental'));
+    commit(root, 'payments API experimental');
+    const experimental = git(root, 'rev-parse', 'HEAD').trim();
+    edit(root, PAYMENTS_OPENAPI, t => t.replace('operationId: getPayment', 'operationId: readPayment').replace('    delete:', '    patch:'));
+    commit(root, 'delete becomes patch');
+    const free = await runReport(root, experimental);
+    expect(breakingOf(free)).toEqual([]);
+    expect(free.json.report.apiChanges.map((a: { verdict: string }) => a.verdict)).toEqual(['allowed']);
+  }, 180_000);
+});
