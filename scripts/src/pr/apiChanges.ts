@@ -14,6 +14,7 @@ import { removedApis, sameDefinitionFile } from './removedApis.ts';
 import { resolveRepoRefs, type RevisionFiles } from './resolveRepoRefs.ts';
 import { nodeBudgetProblem } from '../load/yamlNodeBudget.ts';
 import { ALIAS_LIMIT_HINT, parseDefinition } from './parseDefinition.ts';
+import { mergeKeyBreaking } from './mergeKeyReading.ts';
 
 export { definitionOf, type ApiDefinition, type ApiFormat };
 
@@ -254,6 +255,11 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
         // A specification the diff has no rules for (Swagger 2.0, AsyncAPI 3): every change is unclassified,
         // which must not read as nothing breaking; the gate judged this format when it moved away, so it counts.
         if (compared?.diffs.length && specBefore !== undefined && !classifiable(from, input.classifies)) compared = { diffs: [unclassifiable(beforeDoc), ...compared.diffs] };
+        else if (compared && after) {
+          const revisions = input.revisions;
+          const resolve = (document: unknown, side: 'base' | 'head') => (revisions ? resolveRepoRefs(document, side === 'base' ? prior.file : after.file, revisions[side], limits).document : undefined) ?? document;
+          compared = { diffs: [...compared.diffs, ...mergeKeyBreaking(prior.text, after.text, compared.diffs, input.compare, resolve)] };
+        }
       } catch (error) {
         // Local $refs chained through deep schemas can nest the resolved document past the stack: no diff then.
         if (error instanceof RangeError) diagnostics.push(resolvedTooDeepProblem(file, definitionRange, 'the breaking-change diff'));

@@ -250,3 +250,21 @@ describe('report: a change that loosens the apiChanges policy is not judged by t
     expect(free.json.report.apiChanges.map((a: { verdict: string }) => a.verdict)).toEqual(['allowed']);
   }, 180_000);
 });
+
+describe('report: YAML merge keys are read as the API docs and code generators read them', () => {
+  it('a property removed from a schema merged in with <<: *anchor is a breaking change', async () => {
+    const { root } = await narrowRepo();
+    const shared = '  payment: &payment\n    type: object\n    required: [id, amount]\n    properties:\n      id: {type: string}\n      amount: {type: number}\n';
+    edit(root, PAYMENTS_OPENAPI, t => t.replace('paths:\n', `x-shapes:\n${shared}paths:\n`).replace('              schema:\n                type: object\n', '              schema:\n                <<: *payment\n                description: One payment.\n'));
+    commit(root, 'payment shape shared through a merge key');
+    const base = git(root, 'rev-parse', 'HEAD').trim();
+    edit(root, PAYMENTS_OPENAPI, t => t.replace('      id: {type: string}\n', '').replace('required: [id, amount]', 'required: [amount]'));
+    commit(root, 'the payment loses its id');
+    const run = await runReport(root, base);
+    expect(run.status).toBe(1);
+    expect(breakingOf(run).map(d => `${d.file}:${d.range.start.line} ${d.message.slice(0, d.message.indexOf('. Consumed'))}`)).toEqual([
+      `${PAYMENTS_OPENAPI}:28 Breaking change to api:default/payments-openapi: [Removed] required status from \`id\` in Response 200 content (application/json) (reading the YAML merge keys, <<, as js-yaml and Swagger UI do)`,
+      `${PAYMENTS_OPENAPI}:28 Breaking change to api:default/payments-openapi: [Removed] property \`id\` in Response 200 content (application/json) (reading the YAML merge keys, <<, as js-yaml and Swagger UI do)`,
+    ]);
+  }, 120_000);
+});
