@@ -7,12 +7,13 @@ import type { ApiChange } from './apiChanges.ts';
 export const lifecycleOf = (entity: CatalogEntity | undefined) => (entity && isRecord(entity.entity.spec) && typeof entity.entity.spec.lifecycle === 'string' ? entity.entity.spec.lifecycle : undefined);
 
 /**
- * The major number of an info.version written `1`, `1.2`, `v1.2.3` or `1.2.3-beta` (digits without a
- * leading zero, as semver writes them), else undefined: `01.0.0`, `1,0.0` or `１.0.0` name no new major,
- * whatever their text.
+ * The major number of an info.version written `1`, `1.2`, `v1.2.3` or `1.2.3-beta+build` (digits without a
+ * leading zero, a pre-release or build only after all three numbers, as semver writes them), else
+ * undefined: `01.0.0`, `1,0.0`, `１.0.0` or a date such as `2024-12-01` (read as major 2024 before) name no
+ * new major, whatever their text.
  */
 function majorOf(version: string | undefined): number | undefined {
-  const match = version === undefined ? null : /^v?(0|[1-9][0-9]{0,8})(?:[.+-]|$)/i.exec(version);
+  const match = version === undefined ? null : /^v?(0|[1-9][0-9]{0,8})(?:\.(?:0|[1-9][0-9]{0,8})(?:\.(?:0|[1-9][0-9]{0,8})(?:-[0-9a-z.-]+)?(?:\+[0-9a-z.-]+)?)?)?$/i.exec(version);
   return match ? Number(match[1]) : undefined;
 }
 
