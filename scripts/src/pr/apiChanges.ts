@@ -162,7 +162,9 @@ export interface ApiChangeInput {
  * that reach another team. A base definition the gate judged (an OpenAPI or AsyncAPI document, any gRPC API) whose
  * head is not the same judged format (another spec.type, text, a definition this repo does not hold) is one
  * breaking change nobody can judge (cannotCompare); so is an API removed while its consumers from other
- * teams are repointed or dropped in the same change (removedApis). Returns the changes, the changed OpenAPI/AsyncAPI definitions (to lint) and one Diagnostic (`api-breaking-change`) per breaking
+ * teams are repointed or dropped in the same change (removedApis), and so is any change to a document in a
+ * specification the diff has no rules for (Swagger 2.0, AsyncAPI 3: `classifies`). A definition that writes
+ * YAML merge keys is diffed merged as well (mergeKeyBreaking). Returns the changes, the changed OpenAPI/AsyncAPI definitions (to lint) and one Diagnostic (`api-breaking-change`) per breaking
  * change the policy does not allow, at the line of the changed node in the head definition. A definition
  * whose resolved closure goes over the limits is a finding (`yaml-depth-limit`, `yaml-node-limit`) and is not diffed.
  */
