@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
-import { DEFAULT_DEFINITION_LIMITS, definitionOverLimit, resolvedTooDeepProblem, type DefinitionLimits } from '../catalog/apiRefs.ts';
+import { DEFAULT_DEFINITION_LIMITS, definitionOverLimit, mayHoldRef, resolvedTooDeepProblem, type DefinitionLimits } from '../catalog/apiRefs.ts';
 import type { ApiChangePolicy } from '../config/gitopsConfig.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
@@ -186,7 +186,7 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     const sameText = after !== undefined && after.text === prior.text;
     const sameType = typeOf(was) === typeOf(entity);
     // Only a definition that writes a $ref can change through another file.
-    if (sameText && sameType && (!input.revisions || !after.text.includes('$ref'))) continue;
+    if (sameText && sameType && (!input.revisions || !mayHoldRef(after.text))) continue;
     // A definition over the parsers' limits is never parsed, diffed or linted (the gate reports it).
     const afterOver = after !== undefined && definitionOverLimit(after.text, after.file, input.limits) !== undefined;
     const beforeRead = definitionOverLimit(prior.text, prior.file, input.limits) ? undefined : parseDefinition(prior.text);

@@ -1,4 +1,4 @@
-import { unlinkSync } from 'node:fs';
+import { mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -266,5 +266,30 @@ describe('report: YAML merge keys are read as the API docs and code generators r
       `${PAYMENTS_OPENAPI}:28 Breaking change to api:default/payments-openapi: [Removed] required status from \`id\` in Response 200 content (application/json) (reading the YAML merge keys, <<, as js-yaml and Swagger UI do)`,
       `${PAYMENTS_OPENAPI}:28 Breaking change to api:default/payments-openapi: [Removed] property \`id\` in Response 200 content (application/json) (reading the YAML merge keys, <<, as js-yaml and Swagger UI do)`,
     ]);
+  }, 120_000);
+});
+
+describe('report: a $ref key written with escapes is a $ref', () => {
+  it('"\\x24ref" to a schema the change breaks is diffed; "$\\u0072ef" out of the repository is a finding', async () => {
+    const { root } = await narrowRepo();
+    const SCHEMA = 'catalog/systems/payments-core/definitions/schemas/payment.yaml';
+    mkdirSync(join(root, 'catalog/systems/payments-core/definitions/schemas'));
+    write(root, SCHEMA, 'type: object\nrequired: [id]\nproperties:\n  id: {type: string}\n');
+    edit(root, PAYMENTS_OPENAPI, t => t.replace('              schema:\n                type: object\n', '              schema:\n                "\\x24ref": ./schemas/payment.yaml\n'));
+    commit(root, 'payment schema in its own file');
+    const base = git(root, 'rev-parse', 'HEAD').trim();
+    write(root, SCHEMA, 'type: object\nproperties:\n  other: {type: string}\n');
+    commit(root, 'the payment schema loses its id');
+    const run = await runReport(root, base);
+    expect(run.status).toBe(1);
+    expect(breakingOf(run).map(d => `${d.file}:${d.range.start.line} ${d.message.slice(0, d.message.indexOf(' in Response'))}`)).toEqual([
+      `${PAYMENTS_OPENAPI}:22 Breaking change to api:default/payments-openapi: [Removed] required status from \`id\``,
+      `${PAYMENTS_OPENAPI}:22 Breaking change to api:default/payments-openapi: [Removed] property \`id\``,
+    ]);
+
+    edit(root, PAYMENTS_OPENAPI, t => t.replace('"\\x24ref": ./schemas/payment.yaml', '"$\\u0072ef": ../../../../../../etc/hostname'));
+    commit(root, 'the payment schema from outside the repository');
+    const outside = await runReport(root, base);
+    expect(outside.json.diagnostics.filter(d => d.ruleId === 'api-ref-outside-repo').map(d => `${d.file}:${d.range.start.line}`)).toEqual([`${PAYMENTS_OPENAPI}:23`]);
   }, 120_000);
 });
