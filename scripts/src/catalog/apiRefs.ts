@@ -108,6 +108,17 @@ export function resolvedTooDeepProblem(file: string, range: Range, what: string)
   };
 }
 
+// `$ref` as written, or any escape that can spell one of its letters in a YAML or JSON double-quoted key
+// (`"\x24ref"`, `"$\u0072ef"`, `"\U00000024ref"`, or `"$r\` and `ef"` joined by an escaped line break).
+const MAY_HOLD_REF = /\$ref|\\[xuU]|\\\r?\n/;
+
+/**
+ * Whether a definition text may hold a `$ref` key once parsed: it writes `$ref`, or an escape that could
+ * spell it. A cheap superset, so a text that skips the `$ref` walk (and the breaking-change diff of the
+ * files it reaches) can hold none; the parsers (yaml, JSON, Spectral, the $openapi bundler) all unescape keys.
+ */
+export const mayHoldRef = (text: string): boolean => MAY_HOLD_REF.test(text);
+
 /** Every `$ref` string in `value` with the path of the object that holds it; iterative, so depth costs no stack. */
 export function refsIn(value: unknown): { path: PathSegment[]; ref: string }[] {
   const found: { path: PathSegment[]; ref: string }[] = [];
@@ -167,7 +178,7 @@ export function scanApiRefs(roots: readonly DefinitionRoot[], repo: { repoFileSe
       push(item.inlineAt ? { ...over, range: item.inlineAt } : over);
       continue;
     }
-    if (!item.text.includes('$ref')) continue;
+    if (!mayHoldRef(item.text)) continue;
     const parsed = parseYaml(item.text, item.file);
     parsed.documents.forEach((doc, document) => {
       for (const { path, ref } of refsIn(doc)) {

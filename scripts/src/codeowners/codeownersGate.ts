@@ -24,19 +24,22 @@ export function codeownersFor(config: GitopsConfig, entities: readonly CatalogEn
 
 /**
  * Each template folder under templates/ with its spec.owner and the folders its steps fetch (any step's
- * `input.url` resolved against template.yaml as skeletonFolder does, with the step's id and the url's
- * 1-based range for findings). Unreadable or over-budget files give a template with no owner or skeletons.
+ * `input.url` resolved against the template file as skeletonFolder does, with the step's id and the url's
+ * 1-based range for findings; a fetch:template:file or fetch:plain:file url names one file). The template
+ * file is template.yaml, else template.yml (the names the templates command and check find). Unreadable or
+ * over-budget files give a template with no owner or skeletons.
  */
 export function templateOwnership(root: string): TemplateOwnership[] {
   const dir = join(root, 'templates');
   if (!existsSync(dir)) return [];
-  // Only a regular template.yaml: a link could lead to a host file, and its parse error would quote it.
-  return readdirSync(dir).filter(name => isRegularFile(join(dir, name, 'template.yaml'))).sort().map(name => {
-    const file = `templates/${name}/template.yaml`;
+  // Only a regular template file: a link could lead to a host file, and its parse error would quote it.
+  const templateFile = (name: string) => ['template.yaml', 'template.yml'].find(f => isRegularFile(join(dir, name, f)));
+  return readdirSync(dir).filter(name => templateFile(name) !== undefined).sort().map(name => {
+    const file = `templates/${name}/${templateFile(name)}`;
     let owner: unknown;
     const skeletons: SkeletonUse[] = [];
     try {
-      const text = readFileSync(join(dir, name, 'template.yaml'), 'utf8');
+      const text = readFileSync(join(root, file), 'utf8');
       // Over the node budget the gate reports it (yaml-node-limit); parsing it here would cost seconds.
       if (!nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes)) {
         const { LineCounter, parseDocument, isMap, isSeq, isScalar } = yamlPackage();
@@ -52,13 +55,15 @@ export function templateOwnership(root: string): TemplateOwnership[] {
           if (folder === undefined || folder === '..' || folder.startsWith('../')) continue;
           const id = step.get('id');
           const at = (offset: number) => { const { line, col } = lineCounter.linePos(offset); return { line, column: col }; };
-          skeletons.push({ folder, step: typeof id === 'string' ? id : undefined, range: url.range ? { start: at(url.range[0]), end: at(url.range[1]) } : FILE_START });
+          const action = step.get('action');
+          const oneFile = action === 'fetch:template:file' || action === 'fetch:plain:file';
+          skeletons.push({ folder, ...(oneFile ? { file: true } : {}), step: typeof id === 'string' ? id : undefined, range: url.range ? { start: at(url.range[0]), end: at(url.range[1]) } : FILE_START });
         }
       }
     } catch {
       owner = undefined;
     }
-    return { folder: `templates/${name}`, owner: typeof owner === 'string' ? owner : undefined, skeletons };
+    return { folder: `templates/${name}`, file, owner: typeof owner === 'string' ? owner : undefined, skeletons };
   });
 }
 

@@ -6,7 +6,7 @@ import { resolveTarget, type TargetContext, type TargetResolution } from '../cat
 import { findPlaceholders, placeholderTarget, substitutePlaceholders, textHasNoPlaceholders } from '../catalog/placeholders.ts';
 import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
 import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundlePlaceholderRefs.ts';
-import { DEFAULT_DEFINITION_LIMITS, scanApiRefs, type DefinitionRoot } from '../catalog/apiRefs.ts';
+import { DEFAULT_DEFINITION_LIMITS, mayHoldRef, scanApiRefs, type DefinitionRoot } from '../catalog/apiRefs.ts';
 import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import { parseYaml, positionsIn, type ParsedYaml } from './parseYaml.ts';
@@ -357,7 +357,7 @@ function scanDefinitionRefs(config: GitopsConfig, files: SourceFile[], sources: 
       if (!isRecord(doc) || doc.kind !== 'API' || !isRecord(doc.spec)) return;
       const definition = doc.spec.definition;
       if (typeof definition === 'string') {
-        if (definition.includes('$ref')) roots.push({ file: source.file, text: definition, inlineAt: source.locate(index, ['spec', 'definition']) });
+        if (mayHoldRef(definition)) roots.push({ file: source.file, text: definition, inlineAt: source.locate(index, ['spec', 'definition']) });
         return;
       }
       if (!isRecord(definition)) return;

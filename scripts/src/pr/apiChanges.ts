@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
-import { DEFAULT_DEFINITION_LIMITS, definitionOverLimit, resolvedTooDeepProblem, type DefinitionLimits } from '../catalog/apiRefs.ts';
+import { DEFAULT_DEFINITION_LIMITS, definitionOverLimit, mayHoldRef, resolvedTooDeepProblem, type DefinitionLimits } from '../catalog/apiRefs.ts';
 import type { ApiChangePolicy } from '../config/gitopsConfig.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
@@ -9,11 +9,12 @@ import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
 import { protoBreaking } from './protoBreaking.ts';
 import { consumerList, consumerNote, consumersByApi, teamsToProtect } from './apiConsumers.ts';
 import { definitionOf, formatOf, typeOf, type ApiDefinition, type ApiFormat } from './apiDefinition.ts';
-import { lifecycleOf, verdictOf } from './apiPolicy.ts';
+import { lifecycleOf, relaxedNote, verdictOf } from './apiPolicy.ts';
 import { removedApis, sameDefinitionFile } from './removedApis.ts';
 import { resolveRepoRefs, type RevisionFiles } from './resolveRepoRefs.ts';
 import { nodeBudgetProblem } from '../load/yamlNodeBudget.ts';
 import { ALIAS_LIMIT_HINT, parseDefinition } from './parseDefinition.ts';
+import { mergeKeyBreaking } from './mergeKeyReading.ts';
 
 export { definitionOf, type ApiDefinition, type ApiFormat };
 
@@ -75,6 +76,21 @@ function cannotCompare(before: string, after: string): ReturnType<ApiChangeInput
   return { diffs: [{ action: 'replace', type: 'breaking', description: `the definition moves from ${before} to ${after}, which the breaking-change diff cannot compare, so the whole change counts as breaking`, path: [] }] };
 }
 
+/**
+ * Whether api-smart-diff classifies changes to this document with a specification's rules: its engine is not
+ * the JSON Schema fallback (`classifies`) and the document declares a major it has rules for, OpenAPI 3 or
+ * AsyncAPI 2 (its engine test, /2.+/ on `asyncapi`, also takes `3.2.0`).
+ */
+function classifiable(document: unknown, classifies: ApiChangeInput['classifies']): boolean {
+  const major = specMajor(document);
+  return (major === 'openapi 3' || major === 'asyncapi 2') && classifies(document);
+}
+
+/** The one breaking change a diff of a specification api-smart-diff has no rules for stands for. */
+function unclassifiable(document: unknown): ApiDiffEntry {
+  return { action: 'replace', type: 'breaking', description: `the definition is ${specVersion(document)}, whose changes the breaking-change diff cannot classify (it knows OpenAPI 3 and AsyncAPI 2), so the whole change counts as breaking`, path: [] };
+}
+
 /** One side of a change as cannotCompare names it: `openapi 3.0.3`, `a gRPC .proto`, `spec.type other` (clipped: it is pull-request text). */
 function sideOf(entity: CatalogEntity, format: ApiFormat, document: unknown): string {
   if (specMajor(document) !== undefined || format === 'openapi' || format === 'asyncapi') return specVersion(document);
@@ -113,7 +129,10 @@ export interface ApiChangeInput {
   base: readonly CatalogEntity[];
   head: readonly CatalogEntity[];
   renamed: readonly Rename[];
+  /** The policy the change is judged by (strictestPolicy of the base's and the head's). */
   policy: ApiChangePolicy;
+  /** The head's policy allows more than `policy`: the change loosens it, and findings say so. */
+  policyRelaxed?: boolean;
   repoUrl?: string;
   /** What a definition may hold before it is parsed (bytes, YAML values, nesting); DEFAULT_DEFINITION_LIMITS when absent. */
   limits?: DefinitionLimits;
@@ -125,6 +144,12 @@ export interface ApiChangeInput {
   revisions?: { base: RevisionFiles; head: RevisionFiles; changedFiles: ReadonlySet<string> };
   /** api-smart-diff's `apiCompare`, passed in so the library loads only when a definition changed. */
   compare: (before: unknown, after: unknown) => { diffs: { action: string; type: string; description?: string; path: (string | number)[] }[] };
+  /**
+   * Whether `compare` classifies changes to this (base) document with a specification's rules: api-smart-diff's
+   * `discoverCompareEngine` picks other than its JSON Schema fallback. Swagger 2.0, AsyncAPI 3 or an
+   * `openapi` written as a number fall back, and every change to them comes out unclassified.
+   */
+  classifies: (document: unknown) => boolean;
 }
 
 /**
@@ -137,7 +162,9 @@ export interface ApiChangeInput {
  * that reach another team. A base definition the gate judged (an OpenAPI or AsyncAPI document, any gRPC API) whose
  * head is not the same judged format (another spec.type, text, a definition this repo does not hold) is one
  * breaking change nobody can judge (cannotCompare); so is an API removed while its consumers from other
- * teams are repointed or dropped in the same change (removedApis). Returns the changes, the changed OpenAPI/AsyncAPI definitions (to lint) and one Diagnostic (`api-breaking-change`) per breaking
+ * teams are repointed or dropped in the same change (removedApis), and so is any change to a document in a
+ * specification the diff has no rules for (Swagger 2.0, AsyncAPI 3: `classifies`). A definition that writes
+ * YAML merge keys is diffed merged as well (mergeKeyBreaking). Returns the changes, the changed OpenAPI/AsyncAPI definitions (to lint) and one Diagnostic (`api-breaking-change`) per breaking
  * change the policy does not allow, at the line of the changed node in the head definition. A definition
  * whose resolved closure goes over the limits is a finding (`yaml-depth-limit`, `yaml-node-limit`) and is not diffed.
  */
@@ -159,7 +186,7 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     const sameText = after !== undefined && after.text === prior.text;
     const sameType = typeOf(was) === typeOf(entity);
     // Only a definition that writes a $ref can change through another file.
-    if (sameText && sameType && (!input.revisions || !after.text.includes('$ref'))) continue;
+    if (sameText && sameType && (!input.revisions || !mayHoldRef(after.text))) continue;
     // A definition over the parsers' limits is never parsed, diffed or linted (the gate reports it).
     const afterOver = after !== undefined && definitionOverLimit(after.text, after.file, input.limits) !== undefined;
     const beforeRead = definitionOverLimit(prior.text, prior.file, input.limits) ? undefined : parseDefinition(prior.text);
@@ -225,7 +252,16 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     else if (crossSpec) compared = cannotCompare(specVersion(beforeDoc), specVersion(afterDoc));
     else {
       try {
-        compared = diffable ? input.compare(beforeResolved?.document ?? beforeDoc, afterResolved?.document ?? afterDoc) : undefined;
+        const from = beforeResolved?.document ?? beforeDoc;
+        compared = diffable ? input.compare(from, afterResolved?.document ?? afterDoc) : undefined;
+        // A specification the diff has no rules for (Swagger 2.0, AsyncAPI 3): every change is unclassified,
+        // which must not read as nothing breaking; the gate judged this format when it moved away, so it counts.
+        if (compared?.diffs.length && specBefore !== undefined && !classifiable(from, input.classifies)) compared = { diffs: [unclassifiable(beforeDoc), ...compared.diffs] };
+        else if (compared && after) {
+          const revisions = input.revisions;
+          const resolve = (document: unknown, side: 'base' | 'head') => (revisions ? resolveRepoRefs(document, side === 'base' ? prior.file : after.file, revisions[side], limits).document : undefined) ?? document;
+          compared = { diffs: [...compared.diffs, ...mergeKeyBreaking(prior.text, after.text, compared.diffs, input.compare, resolve)] };
+        }
       } catch (error) {
         // Local $refs chained through deep schemas can nest the resolved document past the stack: no diff then.
         if (error instanceof RangeError) diagnostics.push(resolvedTooDeepProblem(file, definitionRange, 'the breaking-change diff'));
@@ -253,6 +289,7 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
       ownerBefore !== owner ? ` Its owner moves from ${ownerBefore ?? '(none)'} to ${owner ?? '(none)'} in this change: its consumers relied on ${ownerBefore ?? '(none)'}, so every other team counts; hand the API over in its own pull request first.` : '',
       lifecycle !== lifecycleBefore ? ` Its lifecycle moves from ${lifecycleBefore ?? '(none)'} to ${lifecycle ?? '(none)'} in this change: the policy's lifecycle exemption counts the lifecycle its consumers rely on, before the change.` : '',
       consumerNote(consumers),
+      relaxedNote(input.policyRelaxed),
     ].join('');
     for (const [index, d] of breaking.entries()) {
       diagnostics.push({

@@ -7,12 +7,13 @@ import type { ApiChange } from './apiChanges.ts';
 export const lifecycleOf = (entity: CatalogEntity | undefined) => (entity && isRecord(entity.entity.spec) && typeof entity.entity.spec.lifecycle === 'string' ? entity.entity.spec.lifecycle : undefined);
 
 /**
- * The major number of an info.version written `1`, `1.2`, `v1.2.3` or `1.2.3-beta` (digits without a
- * leading zero, as semver writes them), else undefined: `01.0.0`, `1,0.0` or `１.0.0` name no new major,
- * whatever their text.
+ * The major number of an info.version written `1`, `1.2`, `v1.2.3` or `1.2.3-beta+build` (digits without a
+ * leading zero, a pre-release or build only after all three numbers, as semver writes them), else
+ * undefined: `01.0.0`, `1,0.0`, `１.0.0` or a date such as `2024-12-01` (read as major 2024 before) name no
+ * new major, whatever their text.
  */
 function majorOf(version: string | undefined): number | undefined {
-  const match = version === undefined ? null : /^v?(0|[1-9][0-9]{0,8})(?:[.+-]|$)/i.exec(version);
+  const match = version === undefined ? null : /^v?(0|[1-9][0-9]{0,8})(?:\.(?:0|[1-9][0-9]{0,8})(?:\.(?:0|[1-9][0-9]{0,8})(?:-[0-9a-z.-]+)?(?:\+[0-9a-z.-]+)?)?)?$/i.exec(version);
   return match ? Number(match[1]) : undefined;
 }
 
@@ -35,3 +36,27 @@ export function verdictOf(policy: ApiChangePolicy, breaking: boolean, otherTeams
   if (policy.breakingWithOtherConsumers === 'allowed') return ['allowed', 'apiChanges.breakingWithOtherConsumers is allowed'];
   return [policy.breakingWithOtherConsumers, undefined];
 }
+
+const SEVERITY: Record<ApiChangePolicy['breakingWithOtherConsumers'], number> = { allowed: 0, warning: 1, error: 2 };
+
+/**
+ * The policy a pull request is judged by when it also edits `apiChanges` in gitops.config.yaml: what both
+ * the base revision's and the head's allow (the more severe verdict, lifecycles exempt in both, a new major
+ * excusing only when both say so). Consumers relied on the base's policy, and a change must not loosen the
+ * rule that judges it. Takes the base's policy (undefined when the base has no readable config) and the
+ * head's; returns the policy and whether it is stricter than the head's (`relaxed`: the change loosens it).
+ */
+export function strictestPolicy(before: ApiChangePolicy | undefined, after: ApiChangePolicy): { policy: ApiChangePolicy; relaxed: boolean } {
+  if (!before) return { policy: after, relaxed: false };
+  const policy: ApiChangePolicy = {
+    ...after,
+    breakingWithOtherConsumers: SEVERITY[before.breakingWithOtherConsumers] > SEVERITY[after.breakingWithOtherConsumers] ? before.breakingWithOtherConsumers : after.breakingWithOtherConsumers,
+    allowWhenLifecycle: after.allowWhenLifecycle.filter(l => before.allowWhenLifecycle.includes(l)),
+    allowWhenMajorVersion: before.allowWhenMajorVersion && after.allowWhenMajorVersion,
+  };
+  const relaxed = policy.breakingWithOtherConsumers !== after.breakingWithOtherConsumers || policy.allowWhenLifecycle.length !== after.allowWhenLifecycle.length || policy.allowWhenMajorVersion !== after.allowWhenMajorVersion;
+  return { policy, relaxed };
+}
+
+/** What a finding adds when the change also loosens the policy (strictestPolicy). */
+export const relaxedNote = (relaxed: boolean | undefined) => (relaxed ? ' This change also loosens apiChanges in gitops.config.yaml: it is judged by what both the base revision\'s policy and the new one allow; the new policy applies to the pull requests after it.' : '');

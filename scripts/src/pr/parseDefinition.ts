@@ -8,14 +8,14 @@ export type DefinitionValue = { value: unknown } | { refused: 'syntax' | 'aliase
 const MAX_ALIAS_COUNT = 100;
 
 /**
- * One API definition text (OpenAPI/AsyncAPI, YAML or JSON) as `yaml` reads it (no merge keys, duplicate keys
- * kept as written), with at most MAX_ALIAS_COUNT alias expansions: `{ value }` (undefined for an empty text),
+ * One API definition text (OpenAPI/AsyncAPI, YAML or JSON) as `yaml` reads it (no merge keys unless `merge`,
+ * duplicate keys kept as written), with at most MAX_ALIAS_COUNT alias expansions: `{ value }` (undefined for an empty text),
  * or `{ refused }` for a text that does not parse (`syntax`) or expands its aliases further (`aliases`,
  * `yaml`'s billion-laughs guard, or an alias inside its own anchor, which expands without end). Throws only what `yaml` throws besides that (a RangeError on a
  * stack-deep document), which the callers report as over the depth limit.
  */
-export function parseDefinition(text: string): DefinitionValue {
-  const doc = parseDocument(text, { merge: false, uniqueKeys: false, logLevel: 'error' });
+export function parseDefinition(text: string, merge = false): DefinitionValue {
+  const doc = parseDocument(text, { merge, uniqueKeys: false, logLevel: 'error' });
   if (doc.errors.length) return { refused: 'syntax' };
   // An alias inside its own anchor expands without end: a circular value every diff and $ref walk would follow for ever.
   if (selfAlias(doc)) return { refused: 'aliases' };

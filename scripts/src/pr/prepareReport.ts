@@ -12,7 +12,8 @@ import type { Check, Level } from '../scorecards/model.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { DEFAULT_DEFINITION_LIMITS } from '../catalog/apiRefs.ts';
 import { readRepoFile } from '../load/repoPath.ts';
-import { apiChanges, type ApiChange } from './apiChanges.ts';
+import { apiChanges, type ApiChange, type ApiChangeInput } from './apiChanges.ts';
+import { strictestPolicy } from './apiPolicy.ts';
 import { entityChanges, impact, lostConsumers, type EntityChanges, type Impact, type Rename } from './entityChanges.ts';
 import { lintTargetOf } from './lintApiDefinitions.ts';
 import { lintApiDefinitionsBounded } from './boundedLint.ts';
@@ -86,7 +87,9 @@ export async function prepareReport(root: string, baseRef: string, today: string
     const baseFileSet = new Set(base.repoFiles);
     // Each side's $refs are resolved from its own tree: the base from the base checkout, never the head's files.
     const revisions = { base: { repoFileSet: baseFileSet, read: readerOf(dir, baseFileSet) }, head: { repoFileSet, read: readHead }, changedFiles: new Set(changedFiles) };
-    const api = changedFiles.length ? apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: config.apiChanges, repoUrl: config.repoUrl, limits, revisions, compare: (await import('api-smart-diff')).apiCompare as never }) : { changes: [], diagnostics: [], definitions: [] };
+    // A change that also loosens apiChanges is judged by what the base's policy allows too (strictestPolicy).
+    const judging = strictestPolicy(await loadConfig(dir).then(c => c.apiChanges, () => undefined), config.apiChanges);
+    const api = changedFiles.length ? apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: judging.policy, policyRelaxed: judging.relaxed, repoUrl: config.repoUrl, limits, revisions, ...(await apiSmartDiff()) }) : { changes: [], diagnostics: [], definitions: [] };
     const lint = await lintApiDefinitionsBounded(api.definitions.map(lintTargetOf), { root, files: head.repoFiles, limits, rulesetPath: config.apiChanges.ruleset }, { repoFileSet, read: readHead, limits }, lintTimeoutSeconds);
     const impacts = impact(changes, head.entities);
     return {
@@ -106,6 +109,12 @@ export async function prepareReport(root: string, baseRef: string, today: string
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** api-smart-diff's compare and which documents it classifies with a specification's rules (apiChanges), loaded only when a file changed. */
+async function apiSmartDiff(): Promise<Pick<ApiChangeInput, 'compare' | 'classifies'>> {
+  const diff = await import('api-smart-diff');
+  return { compare: diff.apiCompare as never, classifies: document => diff.discoverCompareEngine(document) !== diff.compareJsonSchema };
 }
 
 /** A reader of the listed files of the tree at `root` (symbolic links out refused): the text, or null. */

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import type { ApiChange, ApiChangeInput, ApiDiffEntry } from './apiChanges.ts';
 import { consumerList, consumerNote, teamsToProtect } from './apiConsumers.ts';
 import { definitionOf, formatOf } from './apiDefinition.ts';
-import { lifecycleOf, verdictOf } from './apiPolicy.ts';
+import { lifecycleOf, relaxedNote, verdictOf } from './apiPolicy.ts';
 import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
 
 /**
@@ -37,7 +37,7 @@ export function removedApis(input: ApiChangeInput, before: ReadonlyMap<string, C
       ruleId: 'api-breaking-change',
       severity: verdict,
       message: `Breaking change to ${ref}: ${diff[0].description}. Consumed by ${consumerList(consumers)}.`,
-      hint: `Teams ${otherTeams.join(', ')} consumed it before this change: deprecate it first (spec.lifecycle: deprecated) and remove it only once they have dropped it from spec.consumesApis in their own pull request. To rename it, change only metadata.name (and title), or keep its definition file, so the report follows the rename and diffs the definition.${consumerNote(consumers)}`,
+      hint: `Teams ${otherTeams.join(', ')} consumed it before this change: deprecate it first (spec.lifecycle: deprecated) and remove it only once they have dropped it from spec.consumesApis in their own pull request. To rename it, change only metadata.name (and title), or keep its definition file or its text as they are, so the report follows the rename and diffs the definition.${consumerNote(consumers)}${relaxedNote(input.policyRelaxed)}`,
       file: was.file,
       // The entity is gone from the head: its place in the base revision's file.
       range: was.locate(was.document, ['metadata', 'name']),
@@ -50,24 +50,40 @@ export function removedApis(input: ApiChangeInput, before: ReadonlyMap<string, C
 /**
  * Renames entityChanges cannot see (the entity changed besides its name: moved to another folder, so its
  * `$text` path differs, or its definition changed): an API removed and an API added in the same change
- * whose definitions are read from the same repo file. Followed so the definition is still diffed.
+ * whose definitions are read from the same repo file, or, failing that, whose definitions are the same
+ * text (the definition file moved or renamed with it, or an inline definition kept as it was). Followed
+ * so the definition is still diffed, and a rename that leaves the definition as it was is no removal.
  */
 export function sameDefinitionFile(input: ApiChangeInput): Rename[] {
   const matched = new Set(input.renamed.flatMap(r => [r.from, r.to]));
   const refs = (list: readonly CatalogEntity[]) => new Set(list.map(e => e.ref));
   const [baseRefs, headRefs] = [refs(input.base), refs(input.head)];
   const byFile = new Map<string, CatalogEntity[]>();
+  const byText = new Map<string, CatalogEntity[]>();
+  const push = (map: Map<string, CatalogEntity[]>, key: string, e: CatalogEntity) => (map.get(key) ?? map.set(key, []).get(key)!).push(e);
   for (const e of input.base) {
     if (e.kind !== 'API' || !e.ref || headRefs.has(e.ref) || matched.has(e.ref)) continue;
     const definition = definitionOf(e, input.repoUrl);
-    if (definition && !definition.inlineIn) (byFile.get(definition.file) ?? byFile.set(definition.file, []).get(definition.file)!).push(e);
+    if (definition && !definition.inlineIn) push(byFile, definition.file, e);
+    if (definition?.text.trim()) push(byText, definition.text, e);
   }
+  const added = input.head.filter(e => e.kind === 'API' && e.ref && !baseRefs.has(e.ref) && !matched.has(e.ref));
   const found: Rename[] = [];
-  for (const e of input.head) {
-    if (e.kind !== 'API' || !e.ref || baseRefs.has(e.ref) || matched.has(e.ref)) continue;
+  const used = new Set<CatalogEntity>();
+  const take = (list: CatalogEntity[] | undefined) => list?.find(e => !used.has(e));
+  const follow = (e: CatalogEntity, from: CatalogEntity | undefined) => {
+    if (!from) return false;
+    used.add(from);
+    found.push({ from: from.ref!, to: e.ref!, fromFile: from.file, toFile: e.file });
+    return true;
+  };
+  const unmatched = added.filter(e => {
     const definition = definitionOf(e, input.repoUrl);
-    const from = definition && !definition.inlineIn ? byFile.get(definition.file)?.shift() : undefined;
-    if (from) found.push({ from: from.ref!, to: e.ref, fromFile: from.file, toFile: e.file });
+    return !follow(e, definition && !definition.inlineIn ? take(byFile.get(definition.file)) : undefined);
+  });
+  for (const e of unmatched) {
+    const definition = definitionOf(e, input.repoUrl);
+    if (definition?.text.trim()) follow(e, take(byText.get(definition.text)));
   }
   return found;
 }

@@ -1,6 +1,7 @@
-import { unlinkSync } from 'node:fs';
+import { mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
 import { commit, edit, PAYMENTS, PAYMENTS_OPENAPI, read, startPullRequest, withoutDocument, write } from './prChange.ts';
 import { runReport } from './runReport.ts';
@@ -162,6 +163,25 @@ describe('report: an API removed, or renamed past recognition, is not a silent p
     expect(breakingOf(run)[0].message).toContain('Breaking change to api:default/payments-rest (api:default/payments-openapi before this change)');
   }, 120_000);
 
+  it('renamed with its definition file moved and left as it was: a rename, not a removal', async () => {
+    const { root, base } = await narrowRepo();
+    const moved = 'catalog/systems/payments-core/definitions/payments-rest.yaml';
+    git(root, 'mv', PAYMENTS_OPENAPI, moved);
+    edit(root, PAYMENTS, t => t.replace('name: payments-openapi\n', 'name: payments-rest\n').replace('./definitions/payments-openapi.yaml', './definitions/payments-rest.yaml').replace('providesApis: [payments-openapi]', 'providesApis: [payments-rest]'));
+    edit(root, ORDERS, t => t.replace('consumesApis: [payments-openapi, ledger-grpc]', 'consumesApis: [payments-rest, ledger-grpc]'));
+    commit(root, 'payments API renamed to payments-rest, its file with it');
+    const renamed = await runReport(root, base);
+    expect(breakingOf(renamed)).toEqual([]);
+    expect(renamed.json.report.apiChanges).toEqual([]);
+
+    // The same rename with the moved file broken is still caught (as a removal: nothing ties the two texts).
+    edit(root, moved, breakGet);
+    commit(root, 'get becomes delete');
+    const broken = await runReport(root, base);
+    expect(broken.status).toBe(1);
+    expect(breakingOf(broken).map(d => d.message)).toEqual([expect.stringContaining('Breaking change to api:default/payments-openapi: the API is removed from the catalog')]);
+  }, 120_000);
+
   it('removed while its consumers are repointed or dropped in the same change', async () => {
     const { root, base } = await narrowRepo();
     edit(root, PAYMENTS, t => withoutDocument(t, 'API', 'payments-openapi').replace('    providesApis: [payments-openapi]\n', '').replace('  providesApis: [payments-openapi]\n', '').replace('  consumesApis: [payments-openapi]\n', ''));
@@ -172,5 +192,104 @@ describe('report: an API removed, or renamed past recognition, is not a silent p
     const findings = breakingOf(run);
     expect(findings.map(d => d.message)).toEqual([expect.stringContaining('Breaking change to api:default/payments-openapi: the API is removed from the catalog')]);
     expect(findings[0].message).toContain('component:default/orders-api (group:default/commerce-team; consumed it before this change)');
+  }, 120_000);
+});
+
+describe('report: a specification the diff has no rules for is not judged as nothing breaking', () => {
+  it('Swagger 2.0 and AsyncAPI 3 definitions: an operation or a message field removed counts as breaking', async () => {
+    const { root } = await narrowRepo();
+    const EVENTS = 'catalog/systems/payments-core/definitions/payment-events.asyncapi.yaml';
+    write(root, PAYMENTS_OPENAPI, 'swagger: "2.0"\ninfo:\n  title: Payments API\n  version: 1.0.0\npaths:\n  /payments/{paymentId}:\n    get:\n      operationId: getPayment\n      parameters:\n        - {name: paymentId, in: path, required: true, type: string}\n      responses:\n        "200":\n          description: OK\n');
+    write(root, EVENTS, 'asyncapi: 3.0.0\ninfo:\n  title: Payment events\n  version: 1.0.0\nchannels:\n  settled:\n    address: payments/settled\n    messages:\n      settled:\n        payload:\n          type: object\n          required: [id]\n          properties:\n            id: {type: string}\noperations:\n  onSettled:\n    action: receive\n    channel: {$ref: "#/channels/settled"}\n');
+    commit(root, 'payments on Swagger 2, events on AsyncAPI 3');
+    const base = git(root, 'rev-parse', 'HEAD').trim();
+    edit(root, PAYMENTS_OPENAPI, breakGet);
+    edit(root, EVENTS, t => t.replace('          required: [id]\n          properties:\n            id: {type: string}\n', '          properties:\n            at: {type: string}\n'));
+    commit(root, 'get becomes delete, the event loses its id');
+    const run = await runReport(root, base);
+    expect(run.status).toBe(1);
+    expect(breakingOf(run).map(d => `${d.file}:${d.range.start.line} ${d.message.slice(0, d.message.indexOf(', whose'))}`)).toEqual([
+      `${PAYMENTS_OPENAPI}:1 Breaking change to api:default/payments-openapi: the definition is swagger 2.0`,
+      `${EVENTS}:1 Breaking change to api:default/payment-events: the definition is asyncapi 3.0.0`,
+    ]);
+
+    // A change that leaves the document as it was (reformatted) has nothing to classify.
+    write(root, PAYMENTS_OPENAPI, `${JSON.stringify(parse(read(root, PAYMENTS_OPENAPI)), null, 2)}\n`);
+    commit(root, 'payments definition as JSON');
+    const reformatted = await runReport(root, git(root, 'rev-parse', 'HEAD~1').trim());
+    expect(breakingOf(reformatted)).toEqual([]);
+  }, 120_000);
+});
+
+describe('report: a change that loosens the apiChanges policy is not judged by the loosened policy', () => {
+  it('breakingWithOtherConsumers set to allowed, or production made an exempt lifecycle, in the same change', async () => {
+    const { root, base } = await narrowRepo();
+    edit(root, PAYMENTS_OPENAPI, breakGet);
+    edit(root, 'gitops.config.yaml', t => t.replace('breakingWithOtherConsumers: error', 'breakingWithOtherConsumers: allowed'));
+    commit(root, 'get becomes delete, breaking changes allowed');
+    const allowed = await runReport(root, base);
+    expect(allowed.status).toBe(1);
+    expect(breakingOf(allowed).map(d => `${d.severity} ${d.file}:${d.range.start.line}`)).toEqual([`error ${PAYMENTS_OPENAPI}:7`]);
+    expect(breakingOf(allowed)[0].hint).toContain('This change also loosens apiChanges in gitops.config.yaml');
+
+    edit(root, 'gitops.config.yaml', t => t.replace('breakingWithOtherConsumers: allowed', 'breakingWithOtherConsumers: error').replace('allowWhenLifecycle: [experimental]', 'allowWhenLifecycle: [experimental, production]'));
+    commit(root, 'production APIs exempt');
+    const exempt = await runReport(root, base);
+    expect(exempt.status).toBe(1);
+    expect(exempt.json.report.apiChanges.map((a: { api: string; verdict: string }) => `${a.api}:${a.verdict}`)).toEqual(['api:default/payments-openapi:error']);
+
+    // The policy of the base revision still allows what it allowed: an experimental API breaks freely.
+    git(root, 'checkout', '-q', base, '--', 'gitops.config.yaml');
+    edit(root, PAYMENTS, setApiField('payments-openapi', 'lifecycle', 'experimental'));
+    commit(root, 'payments API experimental');
+    const experimental = git(root, 'rev-parse', 'HEAD').trim();
+    edit(root, PAYMENTS_OPENAPI, t => t.replace('operationId: getPayment', 'operationId: readPayment').replace('    delete:', '    patch:'));
+    commit(root, 'delete becomes patch');
+    const free = await runReport(root, experimental);
+    expect(breakingOf(free)).toEqual([]);
+    expect(free.json.report.apiChanges.map((a: { verdict: string }) => a.verdict)).toEqual(['allowed']);
+  }, 180_000);
+});
+
+describe('report: YAML merge keys are read as the API docs and code generators read them', () => {
+  it('a property removed from a schema merged in with <<: *anchor is a breaking change', async () => {
+    const { root } = await narrowRepo();
+    const shared = '  payment: &payment\n    type: object\n    required: [id, amount]\n    properties:\n      id: {type: string}\n      amount: {type: number}\n';
+    edit(root, PAYMENTS_OPENAPI, t => t.replace('paths:\n', `x-shapes:\n${shared}paths:\n`).replace('              schema:\n                type: object\n', '              schema:\n                <<: *payment\n                description: One payment.\n'));
+    commit(root, 'payment shape shared through a merge key');
+    const base = git(root, 'rev-parse', 'HEAD').trim();
+    edit(root, PAYMENTS_OPENAPI, t => t.replace('      id: {type: string}\n', '').replace('required: [id, amount]', 'required: [amount]'));
+    commit(root, 'the payment loses its id');
+    const run = await runReport(root, base);
+    expect(run.status).toBe(1);
+    expect(breakingOf(run).map(d => `${d.file}:${d.range.start.line} ${d.message.slice(0, d.message.indexOf('. Consumed'))}`)).toEqual([
+      `${PAYMENTS_OPENAPI}:28 Breaking change to api:default/payments-openapi: [Removed] required status from \`id\` in Response 200 content (application/json) (reading the YAML merge keys, <<, as js-yaml and Swagger UI do)`,
+      `${PAYMENTS_OPENAPI}:28 Breaking change to api:default/payments-openapi: [Removed] property \`id\` in Response 200 content (application/json) (reading the YAML merge keys, <<, as js-yaml and Swagger UI do)`,
+    ]);
+  }, 120_000);
+});
+
+describe('report: a $ref key written with escapes is a $ref', () => {
+  it('"\\x24ref" to a schema the change breaks is diffed; "$\\u0072ef" out of the repository is a finding', async () => {
+    const { root } = await narrowRepo();
+    const SCHEMA = 'catalog/systems/payments-core/definitions/schemas/payment.yaml';
+    mkdirSync(join(root, 'catalog/systems/payments-core/definitions/schemas'));
+    write(root, SCHEMA, 'type: object\nrequired: [id]\nproperties:\n  id: {type: string}\n');
+    edit(root, PAYMENTS_OPENAPI, t => t.replace('              schema:\n                type: object\n', '              schema:\n                "\\x24ref": ./schemas/payment.yaml\n'));
+    commit(root, 'payment schema in its own file');
+    const base = git(root, 'rev-parse', 'HEAD').trim();
+    write(root, SCHEMA, 'type: object\nproperties:\n  other: {type: string}\n');
+    commit(root, 'the payment schema loses its id');
+    const run = await runReport(root, base);
+    expect(run.status).toBe(1);
+    expect(breakingOf(run).map(d => `${d.file}:${d.range.start.line} ${d.message.slice(0, d.message.indexOf(' in Response'))}`)).toEqual([
+      `${PAYMENTS_OPENAPI}:22 Breaking change to api:default/payments-openapi: [Removed] required status from \`id\``,
+      `${PAYMENTS_OPENAPI}:22 Breaking change to api:default/payments-openapi: [Removed] property \`id\``,
+    ]);
+
+    edit(root, PAYMENTS_OPENAPI, t => t.replace('"\\x24ref": ./schemas/payment.yaml', '"$\\u0072ef": ../../../../../../etc/hostname'));
+    commit(root, 'the payment schema from outside the repository');
+    const outside = await runReport(root, base);
+    expect(outside.json.diagnostics.filter(d => d.ruleId === 'api-ref-outside-repo').map(d => `${d.file}:${d.range.start.line}`)).toEqual([`${PAYMENTS_OPENAPI}:23`]);
   }, 120_000);
 });

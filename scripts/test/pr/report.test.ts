@@ -300,10 +300,10 @@ describe('backstage-gitops report: API definition changes', () => {
     expect(allowed.json.diagnostics.filter(d => d.ruleId === 'api-breaking-change')).toEqual([]);
   }, 120_000);
 
-  it('a new major only in name (01.0.0, 1,0.0, a full-width digit) excuses no breaking change', async () => {
+  it('a new major only in name (01.0.0, 1,0.0, a full-width digit, a date, a pre-release without minor and patch) excuses no breaking change', async () => {
     const root = await dataRepoCopy();
     const base = startPullRequest(root);
-    for (const version of ['01.0.0', '1,0.0', '\uFF11.0.0', '0.9.0']) {
+    for (const version of ['01.0.0', '1,0.0', '\uFF11.0.0', '0.9.0', '2026-12-01', '2-beta']) {
       edit(root, PAYMENTS_OPENAPI, t => t.replace(/version: .*/, `version: "${version}"`).replace('    get:\n      operationId: getPayment', '    delete:\n      operationId: getPayment'));
       commit(root, `payments API ${version}`);
       const { status, md, json } = await report(root, base);
