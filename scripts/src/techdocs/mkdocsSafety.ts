@@ -59,6 +59,12 @@ export interface TechdocsPolicy {
   yamlTags: string[];
   /** Markdown extension name -> why it is refused. */
   deniedMarkdownExtensions?: Record<string, string>;
+  /**
+   * PlantUML/Kroki servers the platform runs for TechDocs inside its own network, each a URL prefix such as
+   * `http://plantuml.corp:8080/plantuml`: a diagram server under one of them is allowed whatever its scheme
+   * or host (extensionServersNotPublic).
+   */
+  diagramServers?: string[];
 }
 
 /**
@@ -215,9 +221,11 @@ const EXTENSION_SERVER_OPTIONS: Readonly<Record<string, readonly string[]>> = {
 /**
  * Each diagram server option of a parsed mkdocs.yml (EXTENSION_SERVER_OPTIONS) that is not an https URL of
  * a public host name: plain http, an IP literal, localhost, a single-label or .local/.internal name, user
- * info. Returns where, the dotted key and why. Pure; names are judged as written (no DNS lookup).
+ * info; unless it lies under one of `allowed` (the policy's diagramServers: same origin, and the path at or
+ * below the entry's, segment by segment). Returns where, the dotted key and why. Pure; names are judged as
+ * written (no DNS lookup).
  */
-export function extensionServersNotPublic(config: unknown): { path: (string | number)[]; key: string; value: string; problem: string }[] {
+export function extensionServersNotPublic(config: unknown, allowed: readonly string[] = []): { path: (string | number)[]; key: string; value: string; problem: string }[] {
   if (!isRecord(config)) return [];
   return extensionPathOptions(config, EXTENSION_SERVER_OPTIONS).flatMap(option => {
     let url: URL;
@@ -226,6 +234,8 @@ export function extensionServersNotPublic(config: unknown): { path: (string | nu
     } catch {
       return [{ ...option, problem: 'it is not a URL' }];
     }
+    // The policy is a file like any other: an entry that is no string allows nothing.
+    if (Array.isArray(allowed) && allowed.some(entry => typeof entry === 'string' && underServer(url, entry))) return [];
     const host = url.hostname.toLowerCase().replace(/\.$/, '');
     const problem = url.protocol !== 'https:' ? 'it is not https'
       : url.username || url.password ? 'it holds user info'
@@ -310,6 +320,20 @@ function redirectProblems(options: unknown): { key: string; problem: string }[] 
   });
 }
 
+/** Whether `url` is the policy entry `entry` or below it: the same origin, and the entry's path segments first. */
+function underServer(url: URL, entry: string): boolean {
+  let base: URL;
+  try {
+    base = new URL(entry);
+  } catch {
+    return false;
+  }
+  if (url.origin !== base.origin || url.username || url.password) return false;
+  const segments = (path: string) => path.split('/').filter(Boolean);
+  const [want, have] = [segments(base.pathname), segments(url.pathname)];
+  return want.every((segment, i) => have[i] === segment);
+}
+
 /** The repo's schemas/techdocs-policy.json when it has one, else the toolkit's. Throws on invalid JSON. */
 export function loadTechdocsPolicy(root: string): TechdocsPolicy {
   const file = join(root, 'schemas', 'techdocs-policy.json');
@@ -382,8 +406,8 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
     if (includeTarget(include, folder, folder) !== undefined) continue;
     diagnostics.push(at(include.path, 'mkdocs-path-outside', `nav includes ${JSON.stringify(include.target.slice(0, 200))}, outside this site's folder: mkdocs-monorepo-plugin (which techdocs-core enables) reads that file as MkDocs config, running what it holds, in the job that publishes the docs.`, "Include only configs inside the site's folder (they are judged like this mkdocs.yml)."));
   }
-  for (const server of extensionServersNotPublic(used)) {
-    diagnostics.push(at(server.path, 'mkdocs-unsafe-extension', `${server.key} is ${JSON.stringify(server.value.slice(0, 200))}, and ${server.problem}: plantuml_markdown sends each diagram there from the machine that builds the docs and writes the answer into the page, so an internal address would publish what that host returns.`, 'Use an https PlantUML or Kroki server on a public host name (https://www.plantuml.com/plantuml, https://kroki.io), or leave server out.'));
+  for (const server of extensionServersNotPublic(used, policy.diagramServers)) {
+    diagnostics.push(at(server.path, 'mkdocs-unsafe-extension', `${server.key} is ${JSON.stringify(server.value.slice(0, 200))}, and ${server.problem}: plantuml_markdown sends each diagram there from the machine that builds the docs and writes the answer into the page, so an internal address would publish what that host returns.`, 'Use an https PlantUML or Kroki server on a public host name (https://www.plantuml.com/plantuml, https://kroki.io), or one the platform team lists under diagramServers in schemas/techdocs-policy.json (its own server inside the network), or leave server out.'));
   }
   for (const { path, name, reason } of deniedExtensions(used, policy)) {
     diagnostics.push(at(path, 'mkdocs-unsafe-extension', `The markdown extension '${name.slice(0, 200)}' is refused: ${reason}.`, 'Copy the text into the page, or link to the file.', typeof path[1] === 'string'));

@@ -292,3 +292,25 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     expect(report.diagnostics.map(d => d.ruleId).filter(id => id.startsWith('mkdocs-') && id !== 'mkdocs-dropped-key')).toEqual([]);
   });
 });
+
+describe("the platform's own diagram servers (schemas/techdocs-policy.json diagramServers)", () => {
+  const policy = (servers: unknown) => JSON.stringify({ plugins: ['techdocs-core'], yamlTags: [], diagramServers: servers });
+  const site = (server: string) => `site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      server: ${server}\n`;
+  const rules = async (server: string, servers: unknown) => {
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': site(server), 'handbook/docs/index.md': '# Docs\n', 'schemas/techdocs-policy.json': policy(servers) });
+    const result = await runBin(['check', '--format', 'json'], root);
+    return (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string }[] }).diagnostics.filter(d => d.file === 'handbook/mkdocs.yml').map(d => d.ruleId);
+  };
+
+  it.each([
+    ['a server under a listed one passes', 'http://plantuml.corp:8080/plantuml/svg', ['http://plantuml.corp:8080/plantuml'], []],
+    ['the listed one itself passes', 'http://plantuml.corp:8080/plantuml', ['http://plantuml.corp:8080/plantuml/'], []],
+    ['another path on the listed host is refused', 'http://plantuml.corp:8080/plantumlx', ['http://plantuml.corp:8080/plantuml'], ['mkdocs-unsafe-extension']],
+    ['another port is refused', 'http://plantuml.corp:8081/plantuml', ['http://plantuml.corp:8080/plantuml'], ['mkdocs-unsafe-extension']],
+    ['a look-alike host is refused', 'http://plantuml.corp.evil.test:8080/plantuml', ['http://plantuml.corp:8080'], ['mkdocs-unsafe-extension']],
+    ['user info in front of the listed host is refused', 'http://x@plantuml.corp:8080/plantuml', ['http://plantuml.corp:8080'], ['mkdocs-unsafe-extension']],
+    ['a list that is no list allows nothing', 'http://plantuml.corp:8080/plantuml', 'http://plantuml.corp:8080', ['mkdocs-unsafe-extension']],
+  ])('%s', async (_, server, servers, expected) => {
+    expect(await rules(server, servers)).toEqual(expected);
+  }, 30_000);
+});
