@@ -49,7 +49,8 @@ export interface CheckAnalysis {
 /**
  * Runs every gate of `check` on the repository at `root`: the catalog (per-file results from `cache`
  * where their text is unchanged), live references with --catalog-url, and in roots mode CODEOWNERS,
- * the editor schema, the Backstage config, templates and scorecards. Kept apart from checkCommand so a
+ * the editor schema, the Backstage config, templates and scorecards; with `options.base`, what the config
+ * loosens against the base revision's (config-weakened). Kept apart from checkCommand so a
  * replayed run (runRecord) never loads the packages these need. Throws UsageError for an empty folder
  * without config and for an unreachable --catalog-url.
  */
@@ -86,15 +87,13 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
     if (held) result.diagnostics.push(...checkHeldElsewhere(result.entities, held, rootOrigins(config.repoUrl!, config.catalog.roots, config.catalog.rootLocationType), config.catalog.adoptFrom));
   }
   const byGate: Diagnostic[][] = [result.diagnostics];
-  if (input.loaded.mode === 'roots') {
-    // CODEOWNERS and the editor schema computed from a catalog missing a broken file's entities would
-    // call the committed ones stale, and `--write` would make them wrong: the YAML error is the finding.
-    const parses = ![...input.loaded.files, ...input.loaded.context].some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
-    byGate.push(...(await repoGates(root, config, result.entities, input.loaded.repoFiles, options.base, options.today, parses)));
-  } else {
-    // Any catalog gets Backstage's template rules on the templates it holds.
-    const reported = new Set(input.loaded.files.map(f => f.file));
-    byGate.push(await templates(root, config, templateFiles(result.entities).filter(f => reported.has(f)), input.loaded.repoFiles));
+  // The base revision, extracted once: its config is the yardstick of this one, its entities the scorecards'.
+  const baseDir = options.base === undefined ? undefined : await (await import('../scorecards/prepareScorecards.ts')).checkoutBase(root, options.base);
+  try {
+    if (baseDir !== undefined) byGate.push(await weakenedSince(root, baseDir, options.base!, config));
+    await gatesOf(root, config, input, result.entities, byGate, baseDir, options.today);
+  } finally {
+    if (baseDir !== undefined) await rm(baseDir, { recursive: true, force: true });
   }
   return {
     byGate,
@@ -103,6 +102,33 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
     readInstalled: (input.loaded.repoFileSet?.namedInstalled.size ?? 0) > 0,
     rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list(), ...policyRules(input.policies)],
   };
+}
+
+/**
+ * config-weakened findings: what this config turns off or loosens compared with the config at `baseDir`
+ * (the extracted base revision), an error unless gitops.config.yaml is the only file changed since `base`.
+ * A base config that no longer loads under this toolkit is no yardstick: nothing is compared.
+ */
+async function weakenedSince(root: string, baseDir: string, base: string, config: GitopsConfig): Promise<Diagnostic[]> {
+  const [{ configWeakened }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
+  const before = await loadConfig(baseDir).catch(() => ({ found: false }) as GitopsConfig);
+  if (!before.found) return [];
+  const changed = gitChangedFiles(root, base);
+  return configWeakened(before, config, changed.every(file => file === CONFIG_FILE));
+}
+
+/** Every gate after the catalog's, each list of findings pushed to `byGate`: the repo gates in roots mode, else the templates the catalog holds. */
+async function gatesOf(root: string, config: GitopsConfig, input: Awaited<ReturnType<typeof prepareCatalogCheck>>, entities: CatalogEntity[], byGate: Diagnostic[][], baseDir?: string, today?: string): Promise<void> {
+  if (input.loaded.mode === 'roots') {
+    // CODEOWNERS and the editor schema computed from a catalog missing a broken file's entities would
+    // call the committed ones stale, and `--write` would make them wrong: the YAML error is the finding.
+    const parses = ![...input.loaded.files, ...input.loaded.context].some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
+    byGate.push(...(await repoGates(root, config, entities, input.loaded.repoFiles, baseDir, today, parses)));
+  } else {
+    // Any catalog gets Backstage's template rules on the templates it holds.
+    const reported = new Set(input.loaded.files.map(f => f.file));
+    byGate.push(await templates(root, config, templateFiles(entities).filter(f => reported.has(f)), input.loaded.repoFiles));
+  }
 }
 
 /** Every rule of the registries (not the org policies), for `check --list-rules`. */
@@ -126,7 +152,7 @@ function readGenerated(path: string): string | undefined {
   }
 }
 
-async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], base?: string, todayFlag?: string, catalogParses = true): Promise<Diagnostic[][]> {
+async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], baseDir?: string, todayFlag?: string, catalogParses = true): Promise<Diagnostic[][]> {
   // Each gate's module is loaded only when the config or the repo gives it something to judge: without
   // its section (or its folder) the gate finds nothing, and its packages cost start-up on every check.
   const diagnostics: Diagnostic[][] = [];
@@ -150,17 +176,9 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   if (config.backstageConfig) diagnostics.push(await (await import('../backstageConfig/backstageConfigGate.ts')).backstageConfigGate(config));
   diagnostics.push((await templates(root, config, [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])], repoFiles)));
   if (!hasScorecards(root)) return diagnostics;
-  const { checkoutBase, loadEntities, runScorecards, touchedEntities } = await import('../scorecards/prepareScorecards.ts');
+  const { loadEntities, runScorecards, touchedEntities } = await import('../scorecards/prepareScorecards.ts');
   const today = todayFlag ?? new Date().toISOString().slice(0, 10);
-  let touched: Set<string> | undefined;
-  if (base) {
-    const dir = await checkoutBase(root, base);
-    try {
-      touched = touchedEntities((await loadEntities(dir)).entities, entities);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
+  const touched = baseDir === undefined ? undefined : touchedEntities((await loadEntities(baseDir)).entities, entities);
   const run = await runScorecards(root, entities, repoFiles, { today, touched, codeowners });
   return [...diagnostics, run.diagnostics];
 }

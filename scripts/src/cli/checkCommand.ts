@@ -37,8 +37,10 @@ Options:
                         report the repo's entities it already holds from a location outside this repo
                         (entity-held-elsewhere: sync would refuse them)
   --token-env NAME      environment variable holding the Backstage token (default: BACKSTAGE_TOKEN)
-  --base REF            compare with a git revision: blocking scorecard checks fail for the entities
-                        the change adds or edits
+  --base REF            compare with a git revision (the pull request gate): blocking scorecard checks
+                        fail for the entities the change adds or edits, and what gitops.config.yaml
+                        turns off or loosens against REF's is config-weakened (an error when other
+                        files change too)
   --today YYYY-MM-DD    date for exemption expiry, enableOn and initiative due dates (default: today)
   --cache FILE          keep results in FILE: when no file, folder, link, config, policy, package or
                         option changed since the run that wrote it, its report is given again; else

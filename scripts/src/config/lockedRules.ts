@@ -14,6 +14,7 @@ export const LOCKED_RULES: ReadonlySet<string> = new Set([
   'techdocs-ref-outside', 'placeholder-outside-repo', 'skeleton-unsafe',
   'location-glob-too-complex',
   'template-render-budget', 'template-glob-unsafe',
+  'config-weakened',
 ]);
 
 /**

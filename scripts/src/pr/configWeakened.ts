@@ -19,10 +19,14 @@ const gained = (before: readonly string[], after: readonly string[]) => after.fi
  * gate judges a pull request by the pull request's own config, so a change there can silence the checks a
  * reviewer relies on while the verdict stays green (a removed `codeowners` section or `catalog.roots` stops
  * the CODEOWNERS, editor schema, Backstage config and scorecard gates; a rule set lower, a laxer failOn, a
- * wider adoptFrom). Each is a `config-weakened` warning on gitops.config.yaml, so the platform team that
- * approves the file sees it beside the verdict. Locked rules are left to config-rule-locked. Pure.
+ * wider adoptFrom). Each is a `config-weakened` finding on gitops.config.yaml (locked: the config it judges
+ * cannot lower it). `configAlone`: the pull request changes no file but gitops.config.yaml, so nothing is
+ * judged under the loosened config and the platform team's review of that file (CODEOWNERS) is the whole
+ * decision: a warning. Otherwise an error: the rest of the change would pass under a config nobody has
+ * approved yet. Locked rules are left to config-rule-locked. Pure.
  */
-export function configWeakened(base: GitopsConfig, head: GitopsConfig): Diagnostic[] {
+export function configWeakened(base: GitopsConfig, head: GitopsConfig, configAlone = false): Diagnostic[] {
+  const finding = (what: string) => weakening(what, configAlone);
   const found: string[] = [];
   if (!base.found) return [];
   if (!head.found) return [finding('gitops.config.yaml is removed: the gate judges the repository as a folder without a config (no org policies, CODEOWNERS, editor schema, Backstage config or scorecards)')];
@@ -55,13 +59,22 @@ export function configWeakened(base: GitopsConfig, head: GitopsConfig): Diagnost
   return found.slice(0, 20).map(finding);
 }
 
-function finding(what: string): Diagnostic {
-  return {
-    ruleId: 'config-weakened',
-    severity: 'warning',
-    message: `Compared with the base revision, ${what}. The gate judges this pull request by its own config, so the verdict above does not cover what this change turns off.`,
-    hint: 'The platform team reviews gitops.config.yaml (CODEOWNERS): approve only a change meant to loosen the gate.',
-    file: 'gitops.config.yaml',
-    range: FILE_START,
-  };
+function weakening(what: string, configAlone: boolean): Diagnostic {
+  return configAlone
+    ? {
+        ruleId: 'config-weakened',
+        severity: 'warning',
+        message: `Compared with the base revision, ${what}. This pull request changes nothing else, so nothing in it is judged under the loosened config; once merged, every later pull request is.`,
+        hint: 'The platform team reviews gitops.config.yaml (CODEOWNERS): approve only a change meant to loosen the gate.',
+        file: 'gitops.config.yaml',
+        range: FILE_START,
+      }
+    : {
+        ruleId: 'config-weakened',
+        severity: 'error',
+        message: `Compared with the base revision, ${what}. This pull request also changes other files, and the gate would judge them under the loosened config that nobody has approved yet.`,
+        hint: 'Keep the base revision\'s setting here. To loosen the gate on purpose, change gitops.config.yaml in a pull request of its own: the platform team (CODEOWNERS) approves it there, and later changes are judged under it.',
+        file: 'gitops.config.yaml',
+        range: FILE_START,
+      };
 }

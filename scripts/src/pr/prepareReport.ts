@@ -1,15 +1,13 @@
-import { spawnSync } from 'node:child_process';
+import { gitChangedFiles } from './gitChangedFiles.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
 import { CODEOWNERS_PATHS, checkoutBase, hasScorecards, loadEntities, runScorecards } from '../scorecards/prepareScorecards.ts';
 import { diffTeams, type TeamChange } from '../scorecards/teamScores.ts';
-import { loadConfig, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
-import { configWeakened } from './configWeakened.ts';
+import { loadConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { Check, Level } from '../scorecards/model.ts';
-import { childEnv } from '../process/childEnv.ts';
 import { DEFAULT_DEFINITION_LIMITS } from '../catalog/apiRefs.ts';
 import { readRepoFile } from '../load/repoPath.ts';
 import { apiChanges, type ApiChange, type ApiChangeInput } from './apiChanges.ts';
@@ -62,8 +60,6 @@ export async function prepareReport(root: string, baseRef: string, today: string
   const dir = await checkoutBase(root, baseRef);
   try {
     const base = await loadEntities(dir);
-    // A base config that no longer loads under this toolkit is no yardstick: nothing is compared.
-    const weakened = configWeakened(await loadConfig(dir).catch(() => ({ found: false }) as GitopsConfig), config);
     const head = await loadEntities(root);
     const changes = entityChanges(base.entities, head.entities);
     // GitHub asks the code owners named in the base branch's CODEOWNERS.
@@ -104,7 +100,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
         ...(scoreMoves ? { scoreMoves } : {}),
         graph: changeGraph(changes, base.entities, head.entities),
       },
-      diagnostics: [...weakened, ...api.diagnostics, ...lint],
+      diagnostics: [...api.diagnostics, ...lint],
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -175,12 +171,3 @@ function teamReviews(impacts: readonly Impact[], apis: readonly ApiChange[], rel
   return [...reasons].sort(([a], [b]) => (a < b ? -1 : 1)).map(([team, why]) => ({ team, reasons: [...why] }));
 }
 
-function gitChangedFiles(root: string, baseRef: string): string[] {
-  // -z: without it git quotes and escapes unusual names (a newline, a tab, a quote, non-ASCII), which would
-  // then match no entity or the wrong one. --end-of-options: a base ref is never read as an option.
-  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', '--no-renames', '-z', '--end-of-options', baseRef, '--'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
-  if (diff.status !== 0) throw new UsageError(`git diff against ${baseRef} failed: ${diff.stderr.trim()}`);
-  const untracked = spawnSync('git', ['-C', root, 'ls-files', '-z', '--others', '--exclude-standard'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
-  if (untracked.status !== 0) throw new UsageError(`git ls-files failed: ${untracked.stderr.trim()}`);
-  return [...new Set([...diff.stdout.split('\0'), ...untracked.stdout.split('\0')].filter(Boolean))].sort();
-}
