@@ -44084,8 +44084,8 @@ var rules4 = [
   },
   {
     id: "config-weakened",
-    severity: "warning",
-    description: "A pull request's gitops.config.yaml turns off or loosens what the base revision's config checks (a section or catalog.roots removed, a rule lowered, a laxer failOn or API policy, CODEOWNERS settings changed, adoptFrom widened): the gate judges the pull request by its own config, so its verdict does not cover that.",
+    severity: "error",
+    description: "With --base (the pull request gate), the pull request's gitops.config.yaml turns off or loosens what the base revision's config checks (a section or catalog.roots removed, a rule lowered, a laxer failOn or API policy, CODEOWNERS settings changed, adoptFrom widened), while the pull request changes other files that the gate would judge under it: an error (locked). A pull request that changes only gitops.config.yaml gets a warning: the platform team's review of that file decides.",
     example: "# gitops.config.yaml: codeowners section removed, or rules: {ref-unresolved: off}"
   }
 ];
