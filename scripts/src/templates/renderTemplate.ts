@@ -8,6 +8,7 @@ import { localReader, renderActionFactories, workflowRunnerClass, type TemplateS
 import { exampleOutput, validateActionInput, type KnownAction } from './scaffolderActions.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded, watchRenderBudget, type RenderBudget } from './renderBudget.ts';
 import { skeletonGlobProblems } from './skeletonGlobs.ts';
+import { boundNunjitsuScans } from './templateSyntax.ts';
 import { fetchFromRepoCatalog, type KnownEntity } from './catalogFetch.ts';
 
 const require = createRequire(import.meta.url);
@@ -202,9 +203,12 @@ function mentionsStepOutput(value: unknown, stepIds: readonly string[]): boolean
  * Runs a template the way Backstage's dry-run does (its own NunjucksWorkflowRunner and built-in
  * fetch:template / fetch:plain / fs:* actions, in dry-run mode), in a temporary workspace, and
  * returns the files the steps produced. Actions that need the outside world only record their input.
- * Throws RenderBudgetExceeded when the render writes or runs beyond `request.budget`.
+ * Throws RenderBudgetExceeded when the render writes or runs beyond `request.budget`, and a step's
+ * error (TemplateScanRefused among them) when a string is past the scan cost `check` refuses.
  */
 export async function renderTemplate(given: RenderRequest): Promise<RenderResult> {
+  // One skeleton file's parse is synchronous: the budget's timer cannot stop it, its scan cost can.
+  boundNunjitsuScans();
   const request = { ...given, template: { ...given.template, spec: { ...given.template.spec, steps: normalizeSteps(given.template.spec.steps) } } };
   const scaffolder = renderActionFactories();
   const node = require('@backstage/plugin-scaffolder-node');

@@ -73,16 +73,12 @@ export function templateSyntaxError(source: string, options: { cookiecutterCompa
   const compat = options.cookiecutterCompat === true;
   let renderer = loaded.renderers.get(compat);
   if (!renderer) {
-    renderer = loaded.nunjitsu.createTemplateRenderer(compat ? { allowRegexExecution: true, cookiecutterCompat: true } : { allowRegexExecution: true });
+    // Nunjitsu's own factory, not boundNunjitsuScans' wrapper: the cost was weighed here already.
+    renderer = (unbounded ?? loaded.nunjitsu.createTemplateRenderer)(compat ? { allowRegexExecution: true, cookiecutterCompat: true } : { allowRegexExecution: true });
     loaded.renderers.set(compat, renderer);
   }
-  const cost = nunjitsuScanCost(source, compat ? '{{' : '${{');
-  // Only what is parsed spends the run's budget: a refused file costs nothing, and the files after it are judged.
-  if (cost <= SCAN_BUDGET_PER_STRING && scanSpent + cost <= SCAN_BUDGET_PER_RUN) scanSpent += cost;
-  else {
-    const tags = (source.match(compat ? /\{\{|\{%|\{#/g : /\$\{\{|\{%|\{#/g) ?? []).length;
-    return { reason: `it holds ${tags} template tags in ${source.length} characters, more than the scaffolder's renderer (Nunjitsu) parses in reasonable time: its scanner searches the rest of the text for every kind of tag at each tag${cost > SCAN_BUDGET_PER_STRING ? '' : ' (and this run has parsed its budget of such text already)'}, so fetch:template would hang on it too`, line: 1, column: 1 };
-  }
+  const refused = scanRefusal(source, compat, true);
+  if (refused) return { reason: refused, line: 1, column: 1 };
   try {
     renderer.renderValue(source, {}, { limits: { workUnits: 1 } });
     return undefined;
@@ -97,6 +93,63 @@ export function templateSyntaxError(source: string, options: { cookiecutterCompa
     const reason = full.length > 160 ? `${full.slice(0, 157)}…` : full;
     return { reason, line: refused.line ?? 1, column: refused.column ?? 1 };
   }
+}
+
+/**
+ * Why Nunjitsu's scanner would take too long on `source` (nunjitsuScanCost past about a second for one
+ * string, or, with `spendRun`, past this run's budget of about ten), or undefined; a string that passes
+ * spends its cost from the run's budget when `spendRun`. `compat`: cookiecutterCompat's `{{` opening
+ * instead of `${{`. Pure but for that budget.
+ */
+function scanRefusal(source: string, compat: boolean, spendRun: boolean): string | undefined {
+  const cost = nunjitsuScanCost(source, compat ? '{{' : '${{');
+  // Only what is parsed spends the run's budget: a refused file costs nothing, and the files after it are judged.
+  const overRun = spendRun && scanSpent + cost > SCAN_BUDGET_PER_RUN;
+  if (cost <= SCAN_BUDGET_PER_STRING && !overRun) {
+    if (spendRun) scanSpent += cost;
+    return undefined;
+  }
+  const tags = (source.match(compat ? /\{\{|\{%|\{#/g : /\$\{\{|\{%|\{#/g) ?? []).length;
+  return `it holds ${tags} template tags in ${source.length} characters, more than the scaffolder's renderer (Nunjitsu) parses in reasonable time: its scanner searches the rest of the text for every kind of tag at each tag${cost > SCAN_BUDGET_PER_STRING ? '' : ' (and this run has parsed its budget of such text already)'}, so fetch:template would hang on it too`;
+}
+
+/** Thrown by a renderer boundNunjitsuScans wraps, in place of a parse that would take too long; the message says why. */
+export class TemplateScanRefused extends Error {
+  constructor(reason: string) {
+    super(`the scaffolder's renderer was not run on this text: ${reason}`);
+    this.name = 'TemplateScanRefused';
+  }
+}
+
+// Nunjitsu's createTemplateRenderer as it was before boundNunjitsuScans replaced it.
+let unbounded: Nunjitsu['createTemplateRenderer'] | undefined;
+
+/**
+ * Makes every renderer Nunjitsu creates in this process (the one @backstage/plugin-scaffolder-backend
+ * resolves, which fetch:template, fetch:template:file and NunjucksWorkflowRunner look up on the module at
+ * each call) refuse, with TemplateScanRefused, a string whose scan cost is past the per-string budget
+ * templateSyntaxError judges `check`'s strings by: a render (`templates test`/`render`) never parses a
+ * skeleton `check` would refuse. Parsing is synchronous, so the render budget's timer could not stop one
+ * such file; between files it can, so the run's total is left to that budget. Idempotent.
+ */
+export function boundNunjitsuScans(): void {
+  if (unbounded) return;
+  const nunjitsu = fromScaffolder('nunjitsu') as Nunjitsu & { createTemplateRenderer: (options?: { cookiecutterCompat?: boolean }) => Record<string, unknown> };
+  const create = nunjitsu.createTemplateRenderer;
+  unbounded = create;
+  nunjitsu.createTemplateRenderer = (options = {}) => {
+    const renderer = create(options as never) as unknown as Record<string, (source: unknown, ...rest: unknown[]) => unknown>;
+    const compat = options.cookiecutterCompat === true;
+    const guard = (method: 'render' | 'renderValue') => {
+      const original = renderer[method].bind(renderer);
+      return (source: unknown, ...rest: unknown[]) => {
+        const refused = typeof source === 'string' ? scanRefusal(source, compat, false) : undefined;
+        if (refused) throw new TemplateScanRefused(refused);
+        return original(source, ...rest);
+      };
+    };
+    return { ...renderer, prepareContext: renderer.prepareContext.bind(renderer), render: guard('render'), renderValue: guard('renderValue') };
+  };
 }
 
 const fromScaffolder = (name: string) => createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))(name);

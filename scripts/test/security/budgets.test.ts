@@ -138,3 +138,26 @@ describe('a skeleton Nunjitsu would scan for minutes', () => {
     expect(result.status).toBe(1);
   }, 120_000);
 });
+
+// Red team, round 13 (left open there): `templates test` and `templates render` handed the same skeleton to
+// fetch:template, whose synchronous parse the render budget's timer cannot interrupt (840 KB: about 40 s).
+describe('a skeleton Nunjitsu would scan for minutes, rendered', () => {
+  const template = 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: slow\nspec:\n  owner: group:team-a\n  type: service\n  parameters: []\n  steps:\n    - id: fetch\n      action: fetch:template\n      input:\n        url: ../../skeletons/slow\n';
+  const heavy = `${'{% if a %}'.repeat(40_000)}x${'{% endif %}'.repeat(40_000)}\n`;
+  const refusal = /step fetch \(fetch:template\), skeleton file a\.txt: the scaffolder's renderer was not run on this text: it holds 80000 template tags in 840002 characters, more than the scaffolder's renderer \(Nunjitsu\) parses in reasonable time/;
+
+  it('templates render and templates test refuse it unparsed, with the step and the file, in seconds', async () => {
+    const root = await tempRepo({ 'templates/slow/template.yaml': template, 'templates/slow/tests/default.yaml': 'name: default\nvalues: {}\n', 'values.yaml': '{}\n', 'skeletons/slow/a.txt': heavy, 'skeletons/slow/ok.txt': 'ok\n' });
+    const render = await runBin(['templates', 'render', 'templates/slow/template.yaml', '--values', 'values.yaml', '--out', 'out', '--root', root], root);
+    expect(render.milliseconds).toBeLessThan(15_000);
+    expect(render.stdout + render.stderr).toMatch(refusal);
+    expect(render.stderr).not.toMatch(/\n\s+at /);
+    expect(render.status).toBe(1);
+    const test = await runBin(['templates', 'test', '--format', 'json'], root);
+    expect(test.milliseconds).toBeLessThan(15_000);
+    const failed = (JSON.parse(test.stdout).diagnostics as (Finding & { message: string })[]).filter(f => f.ruleId === 'template-render-failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0].message).toMatch(refusal);
+    expect(test.status).toBe(1);
+  }, 240_000);
+});
