@@ -210,3 +210,26 @@ describe('pipelines', () => {
     for (const template of new Set(templates)) expect(() => read(template)).not.toThrow();
   });
 });
+
+// Red team 13, 4(c): a pull request that removes the codeowners section and hand-widens CODEOWNERS was
+// judged by its own config only. The task runs the gate with the target branch as base, so it fails.
+describe('the Azure Pipelines PR task on a pull request that loosens gitops.config.yaml', () => {
+  it('fails the status with config-weakened when other files change under the loosened config', async () => {
+    const repo = await dataRepoCopy();
+    const base = startPullRequest(repo);
+    writeFileSync(join(repo, 'gitops.config.yaml'), readFileSync(join(repo, 'gitops.config.yaml'), 'utf8').replace(/^codeowners:\n(?: {2}.*\n)+/m, ''));
+    appendFileSync(join(repo, '.github/CODEOWNERS'), '/gitops.config.yaml @acme/payments-team\n');
+    commit(repo, 'loosen the gate');
+    const ado = fakeAzureDevOps();
+    const server = await startRecordingServer(ado.handler);
+    try {
+      const run = await runTask(repo, server.url, base);
+      expect(run.stdout).toMatch(/##vso\[task\.logissue type=error;sourcepath=[^;]*gitops\.config\.yaml;linenumber=1;columnnumber=1;code=config-weakened;\]Compared with the base revision, the codeowners section is removed/);
+      expect(run.stdout).toContain('##vso[task.complete result=Failed;]');
+      expect(ado.statuses.at(-1)).toMatchObject({ state: 3 });
+      expect(run.status).toBe(1);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
