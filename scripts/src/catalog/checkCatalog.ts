@@ -94,7 +94,11 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   diagnostics.push(...duplicateIncludedSiteNames(input.mkdocs ?? []));
   if (input.appConfig !== undefined && config.catalog.roots.length > 0) {
     const originOf = (file: string) => ({ type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${loaded.origins.get(file) ?? config.catalog.roots[0]}` });
-    diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf, config.catalog.appConfig));
+    // A kind the model does not know is reported once, on its kind (entity-kind-unknown), not again as a rule.
+    const kindAt = (file: string, line: number, column: number) => `${file}\0${line}:${column}`;
+    const unknownKinds = new Set(diagnostics.filter(d => d.ruleId === 'entity-kind-unknown').map(d => kindAt(d.file, d.range.start.line, d.range.start.column)));
+    const unknownKind = (e: CatalogEntity) => { const at = e.locate(e.document, ['kind']).start; return unknownKinds.has(kindAt(e.file, at.line, at.column)); };
+    diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf, config.catalog.appConfig, unknownKind));
   }
   return { diagnostics: withLocationConsequences(diagnostics, loaded), entities };
 }

@@ -1,0 +1,61 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataRepoCopy } from '../helpers/gitRepo.ts';
+import { runBin } from '../helpers/runBin.ts';
+
+// The mistakes a newcomer makes first, through the shipped bin: each finding's hint must lead to the fix of
+// the mistake, never to a step that would cement it (allowing a misspelt kind, regenerating CODEOWNERS from
+// a misspelt owner).
+const FILE = 'catalog/systems/orders/entities.yaml';
+
+interface Finding { ruleId: string; message: string; hint?: string; file: string; range: { start: { line: number } } }
+
+describe('newcomer mistakes: the hints lead to the fix', () => {
+  let root: string;
+  let original: string;
+  beforeAll(async () => {
+    root = await dataRepoCopy();
+    original = readFileSync(join(root, FILE), 'utf8');
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  async function checkWith(edit: (text: string) => string): Promise<Finding[]> {
+    writeFileSync(join(root, FILE), edit(original));
+    try {
+      const run = await runBin(['check', '--format', 'json'], root);
+      expect(run.status).toBe(1);
+      return (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics;
+    } finally {
+      writeFileSync(join(root, FILE), original);
+    }
+  }
+
+  it('a misspelt kind is one entity-kind-unknown, not also a catalog-rule-denied telling to allow the typo', async () => {
+    const diagnostics = await checkWith(text => text.replace('kind: Component\nmetadata:\n  name: orders-api\n', 'kind: Componnet\nmetadata:\n  name: orders-api\n'));
+    expect(diagnostics.filter(d => d.ruleId === 'entity-kind-unknown').map(d => `${d.file}:${d.range.start.line}`)).toEqual([`${FILE}:14`]);
+    expect(diagnostics.filter(d => d.ruleId === 'catalog-rule-denied')).toEqual([]);
+  }, 60_000);
+
+  it('a misspelt owner: the stale CODEOWNERS hint says to fix the other errors before regenerating', async () => {
+    const diagnostics = await checkWith(text => text.replace(/(name: orders-api\n[\s\S]*?owner: )commerce-team/, '$1comerce-team'));
+    expect(diagnostics.some(d => d.ruleId === 'ref-unresolved' && d.message.includes('comerce-team'))).toBe(true);
+    const stale = diagnostics.find(d => d.ruleId === 'codeowners-stale');
+    expect(stale?.hint).toMatch(/^Fix the catalog's other errors first \(a misspelt owner.*then run `npx backstage-gitops codeowners --write`/);
+  }, 60_000);
+});
+
+describe('init: the next step it prints can be run as printed', () => {
+  it('names the bin through npx and the token import needs', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'init-next-'));
+    try {
+      const run = await runBin(['init', '--org', 'globex', '--platform', 'github', '--repo-url', 'https://github.com/globex/backstage-control', '--backstage-url', 'https://backstage.globex.example', '--team', 'platform', '--identity-provider', 'entra'], root);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('Next: npm ci && npm run check, then BACKSTAGE_TOKEN=… npx backstage-gitops import --url https://backstage.globex.example\n');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
