@@ -94,7 +94,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   diagnostics.push(...duplicateIncludedSiteNames(input.mkdocs ?? []));
   if (input.appConfig !== undefined && config.catalog.roots.length > 0) {
     const originOf = (file: string) => ({ type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${loaded.origins.get(file) ?? config.catalog.roots[0]}` });
-    // A kind the model does not know is reported once, on its kind (entity-kind-unknown), not again as a rule.
+    // A kind the model does not know (entity-kind-unknown on the kind): the rule's hint must not say to allow a typo.
     const kindAt = (file: string, line: number, column: number) => `${file}\0${line}:${column}`;
     const unknownKinds = new Set(diagnostics.filter(d => d.ruleId === 'entity-kind-unknown').map(d => kindAt(d.file, d.range.start.line, d.range.start.column)));
     const unknownKind = (e: CatalogEntity) => { const at = e.locate(e.document, ['kind']).start; return unknownKinds.has(kindAt(e.file, at.line, at.column)); };

@@ -19,11 +19,11 @@ export function rulesEnforcer(appConfig: unknown): RulesEnforcer {
 
 /**
  * Entities the managed Backstage would refuse to ingest from the location they arrive through, judged by
- * its own DefaultCatalogRulesEnforcer. An entity in `unknownKind` (its kind already an entity-kind-unknown
- * finding: usually a typo such as `Componnet`) is left out: the rule finding would only repeat that
- * mistake, and its hint (allow the kind in catalog.rules) would tell a newcomer to allow the typo.
- * Takes the entities, the enforcer, where each file is read from, the app-config named in the hint;
- * returns catalog-rule-denied findings on each entity's `kind`; never throws.
+ * its own DefaultCatalogRulesEnforcer. For an entity in `unknownKind` (its kind already an
+ * entity-kind-unknown finding: usually a typo such as `Componnet`, else a kind whose catalog module is not
+ * loaded) the hint says to correct the kind first: "allow it in catalog.rules" would tell a newcomer to
+ * allow the typo. Takes the entities, the enforcer, where each file is read from, the app-config named in
+ * the hint; returns catalog-rule-denied findings on each entity's `kind`; never throws.
  */
 export function checkCatalogRules(
   entities: readonly CatalogEntity[],
@@ -34,14 +34,16 @@ export function checkCatalogRules(
   unknownKind: (entity: CatalogEntity) => boolean = () => false,
 ): Diagnostic[] {
   return entities
-    .filter(e => e.kind && !unknownKind(e) && !enforcer.isAllowed(e.entity, originOf(e.file)))
+    .filter(e => e.kind && !enforcer.isAllowed(e.entity, originOf(e.file)))
     .map(e => ({ e, origin: originOf(e.file) }))
     .map(({ e, origin }) =>
       diagnosticAt(e, ['kind'], {
         ruleId: 'catalog-rule-denied',
         severity: 'error',
         message: `Entity ${e.ref} at ${origin.target}, is not of an allowed kind for that location: the managed Backstage's catalog.rules do not allow ${e.kind} here.`,
-        hint: `Allow ${e.kind} in catalog.rules (or in the rules of this location) in ${appConfigFile}, or register it elsewhere.`,
+        hint: unknownKind(e)
+          ? `${e.kind} is not a kind the managed Backstage knows (entity-kind-unknown on this line): correct the kind first. Only a custom kind a catalog module adds also needs allowing in catalog.rules in ${appConfigFile}.`
+          : `Allow ${e.kind} in catalog.rules (or in the rules of this location) in ${appConfigFile}, or register it elsewhere.`,
       }),
     );
 }
