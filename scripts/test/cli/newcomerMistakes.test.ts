@@ -39,6 +39,10 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     const denied = diagnostics.filter(d => d.ruleId === 'catalog-rule-denied');
     expect(denied.map(d => `${d.file}:${d.range.start.line}`)).toEqual([`${FILE}:14`]);
     expect(denied[0].hint).toMatch(/^Componnet is not a kind the managed Backstage knows \(entity-kind-unknown on this line\): correct the kind first\./);
+    // The references to the component point back at the misspelt kind, not only at the misspelt ref.
+    const unresolved = diagnostics.filter(d => d.ruleId === 'ref-unresolved');
+    expect(unresolved.length).toBeGreaterThan(0);
+    for (const d of unresolved) expect(d.hint).toBe(`Did you mean componnet:default/orders-api? If component is the kind meant, correct the kind written at ${FILE}:14:7 ("Componnet") instead.`);
   }, 60_000);
 
   it('a misspelt owner: the stale CODEOWNERS hint says to fix the other errors before regenerating', async () => {
