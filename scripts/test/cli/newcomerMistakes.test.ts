@@ -65,3 +65,25 @@ describe('init: the next step it prints can be run as printed', () => {
     }
   }, 60_000);
 });
+
+describe('templates render given a test case as --values', () => {
+  it('says the file is a test case and that --values takes its values: mapping', async () => {
+    const root = await dataRepoCopy();
+    try {
+      const out = join(root, 'preview');
+      const run = await runBin(['templates', 'render', 'templates/node-service/template.yaml', '--values', 'templates/node-service/tests/default.yaml', '--out', out], root);
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain('✖ Parameter page 1: values requires property "owner"\n');
+      expect(run.stdout).toContain('  hint: templates/node-service/tests/default.yaml looks like a template test case (values:, expect:): --values takes the mapping under its values: key alone.\n');
+      // Its own values, passed alone, render.
+      const valuesFile = join(root, 'values.yaml');
+      const testCase = readFileSync(join(root, 'templates/node-service/tests/default.yaml'), 'utf8');
+      writeFileSync(valuesFile, testCase.slice(testCase.indexOf('values:\n') + 'values:\n'.length, testCase.indexOf('expect:')).replace(/^ {2}/gm, ''));
+      const ok = await runBin(['templates', 'render', 'templates/node-service/template.yaml', '--values', 'values.yaml', '--out', out], root);
+      expect(ok.stdout).not.toContain('hint:');
+      expect(ok.status, ok.stdout).toBe(0);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
