@@ -45,6 +45,13 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     for (const d of unresolved) expect(d.hint).toBe(`Did you mean componnet:default/orders-api? If component is the kind meant, correct the kind written at ${FILE}:14:7 ("Componnet") instead.`);
   }, 60_000);
 
+  it('an over-indented line: one yaml-syntax on the first misaligned line, at its key, naming the columns above it', async () => {
+    const diagnostics = await checkWith(text => text.replace('    github.com/project-slug: "acme/orders-api"', '      github.com/project-slug: "acme/orders-api"'));
+    const syntax = diagnostics.filter(d => d.ruleId === 'yaml-syntax');
+    expect(syntax.map(d => `${d.file}:${d.range.start.line}:${(d.range.start as { column: number }).column}`)).toEqual([`${FILE}:21:5`]);
+    expect(syntax[0].message).toMatch(/^All mapping items must start at the same column\. Line 21 starts at column 5; the lines above it start at column 7 \(line 20\), column 3 \(line 19\), column 1 \(line 15\): .* The parser also flags 4 later line\(s\) of this document, which follow from this one\. Backstage then fails/);
+  }, 60_000);
+
   it('a misspelt owner: the stale CODEOWNERS hint says to fix the other errors before regenerating', async () => {
     const diagnostics = await checkWith(text => text.replace(/(name: orders-api\n[\s\S]*?owner: )commerce-team/, '$1comerce-team'));
     expect(diagnostics.some(d => d.ruleId === 'ref-unresolved' && d.message.includes('comerce-team'))).toBe(true);
