@@ -11,7 +11,7 @@ import { runBin } from '../helpers/runBin.ts';
 // a misspelt owner).
 const FILE = 'catalog/systems/orders/entities.yaml';
 
-interface Finding { ruleId: string; message: string; hint?: string; file: string; range: { start: { line: number } } }
+interface Finding { ruleId: string; message: string; hint?: string; file: string; range: { start: { line: number; column: number } } }
 
 describe('newcomer mistakes: the hints lead to the fix', () => {
   let root: string;
@@ -48,8 +48,24 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
   it('an over-indented line: one yaml-syntax on the first misaligned line, at its key, naming the columns above it', async () => {
     const diagnostics = await checkWith(text => text.replace('    github.com/project-slug: "acme/orders-api"', '      github.com/project-slug: "acme/orders-api"'));
     const syntax = diagnostics.filter(d => d.ruleId === 'yaml-syntax');
-    expect(syntax.map(d => `${d.file}:${d.range.start.line}:${(d.range.start as { column: number }).column}`)).toEqual([`${FILE}:21:5`]);
+    expect(syntax.map(d => `${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual([`${FILE}:21:5`]);
     expect(syntax[0].message).toMatch(/^All mapping items must start at the same column\. Line 21 starts at column 5; the lines above it start at column 7 \(line 20\), column 3 \(line 19\), column 1 \(line 15\): .* The parser also flags 4 later line\(s\) of this document, which follow from this one\. Backstage then fails/);
+  }, 60_000);
+
+  it('an over-indented line in gitops.config.yaml: one tool-error line at the key, naming the columns above it', async () => {
+    const configFile = join(root, 'gitops.config.yaml');
+    const config = readFileSync(configFile, 'utf8');
+    const lines = config.split('\n');
+    const at = lines.findIndex(line => line.startsWith('  rootLocationType:'));
+    lines[at] = ` ${lines[at]}`;
+    writeFileSync(configFile, lines.join('\n'));
+    try {
+      const run = await runBin(['check'], root);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe(`backstage-gitops check: gitops.config.yaml:${at + 1}:4: YAML syntax error: All mapping items must start at the same column. Line ${at + 1} starts at column 4; the lines above it start at column 3 (line ${at}), column 1 (line ${lines.indexOf('catalog:') + 1}): indent it like the keys of the mapping it belongs to, or move the line above that does not match.\nFix the file and run again.\n`);
+    } finally {
+      writeFileSync(configFile, config);
+    }
   }, 60_000);
 
   it('a misspelt owner: the stale CODEOWNERS hint says to fix the other errors before regenerating', async () => {
