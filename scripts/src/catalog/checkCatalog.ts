@@ -79,7 +79,12 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   diagnostics.push(...checkUniqueness(index, reported));
   const unparsed = new Map<string, string>();
   for (const sources of [loaded.files, loaded.context]) for (const f of sources) for (const ref of f.unparsedRefs ?? []) unparsed.set(ref, f.file);
-  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []), unparsed }));
+  // An entity whose kind the model does not know (entity-kind-unknown on its kind, usually a typo): hints
+  // about it name the kind as the likely mistake instead of telling to refer to it or allow it.
+  const kindAt = (file: string, line: number, column: number) => `${file}\0${line}:${column}`;
+  const unknownKinds = new Set(diagnostics.filter(d => d.ruleId === 'entity-kind-unknown').map(d => kindAt(d.file, d.range.start.line, d.range.start.column)));
+  const unknownKind = (e: CatalogEntity) => unknownKinds.size > 0 && unknownKinds.has(kindAt(e.file, e.locate(e.document, ['kind']).start.line, e.locate(e.document, ['kind']).start.column));
+  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []), unparsed, unknownKind }));
   diagnostics.push(...checkGroups(all, index, reported));
   diagnostics.push(
     ...checkLocations(loaded.locations, loaded.files, {
@@ -94,7 +99,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   diagnostics.push(...duplicateIncludedSiteNames(input.mkdocs ?? []));
   if (input.appConfig !== undefined && config.catalog.roots.length > 0) {
     const originOf = (file: string) => ({ type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${loaded.origins.get(file) ?? config.catalog.roots[0]}` });
-    diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf, config.catalog.appConfig));
+    diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf, config.catalog.appConfig, unknownKind));
   }
   return { diagnostics: withLocationConsequences(diagnostics, loaded), entities };
 }

@@ -17,13 +17,21 @@ export function rulesEnforcer(appConfig: unknown): RulesEnforcer {
   return DefaultCatalogRulesEnforcer.fromConfig(new ConfigReader(appConfig ?? {}));
 }
 
-/** Entities the managed Backstage would refuse to ingest from the location they arrive through. */
+/**
+ * Entities the managed Backstage would refuse to ingest from the location they arrive through, judged by
+ * its own DefaultCatalogRulesEnforcer. For an entity in `unknownKind` (its kind already an
+ * entity-kind-unknown finding: usually a typo such as `Componnet`, else a kind whose catalog module is not
+ * loaded) the hint says to correct the kind first: "allow it in catalog.rules" would tell a newcomer to
+ * allow the typo. Takes the entities, the enforcer, where each file is read from, the app-config named in
+ * the hint; returns catalog-rule-denied findings on each entity's `kind`; never throws.
+ */
 export function checkCatalogRules(
   entities: readonly CatalogEntity[],
   enforcer: RulesEnforcer,
   originOf: (file: string) => { type: string; target: string },
   /** The app-config file the rules come from (gitops.config.yaml's catalog.appConfig), named in the hint. */
   appConfigFile = 'the app-config',
+  unknownKind: (entity: CatalogEntity) => boolean = () => false,
 ): Diagnostic[] {
   return entities
     .filter(e => e.kind && !enforcer.isAllowed(e.entity, originOf(e.file)))
@@ -33,7 +41,9 @@ export function checkCatalogRules(
         ruleId: 'catalog-rule-denied',
         severity: 'error',
         message: `Entity ${e.ref} at ${origin.target}, is not of an allowed kind for that location: the managed Backstage's catalog.rules do not allow ${e.kind} here.`,
-        hint: `Allow ${e.kind} in catalog.rules (or in the rules of this location) in ${appConfigFile}, or register it elsewhere.`,
+        hint: unknownKind(e)
+          ? `${e.kind} is not a kind the managed Backstage knows (entity-kind-unknown on this line): correct the kind first. Only a custom kind a catalog module adds also needs allowing in catalog.rules in ${appConfigFile}.`
+          : `Allow ${e.kind} in catalog.rules (or in the rules of this location) in ${appConfigFile}, or register it elsewhere.`,
       }),
     );
 }

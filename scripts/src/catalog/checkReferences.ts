@@ -23,6 +23,8 @@ export function checkReferences(
     providedBy?: (ref: string) => ProvidedScope | undefined;
     /** Ref -> the file whose document would define it but does not parse (SourceFile.unparsedRefs). */
     unparsed?: ReadonlyMap<string, string>;
+    /** Whether an entity's kind is one the model does not know (an entity-kind-unknown finding on it). */
+    unknownKind?: (entity: CatalogEntity) => boolean;
   } = {},
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -93,7 +95,7 @@ export function checkReferences(
           hint: elsewhere
             ? 'Check against the live catalog with --catalog-url, or declare where they live under catalog.external in gitops.config.yaml.'
             : guess
-            ? `Did you mean ${guess}?`
+            ? `Did you mean ${guess}?${sameName && options.unknownKind ? otherKindHint(index, guess, kind, options.unknownKind) : ''}`
             : 'Add the entity, fix the name, or declare where it lives under catalog.external in gitops.config.yaml (for example groups and users ingested from Entra ID).',
         }),
       );
@@ -124,6 +126,20 @@ function providedReference(entity: CatalogEntity, reference: Reference, provided
     message: `spec.${field} refers to ${target}, which is not in this repo: ${source} brings ${scope} into the catalog.`,
     hint: 'Nothing to fix if it exists there; `--catalog-url` checks it against the live catalog.',
   });
+}
+
+/**
+ * When the entity of that name has a kind the model does not know (`unknownKind`: a misspelt
+ * `kind: Componnet` makes every reference to the component miss), that kind is the likely mistake: name
+ * where it is written, so the hint does not only point every reference at the misspelt kind. A known
+ * other kind (a bare owner naming a User) gets nothing added. Takes the index, the suggested ref, the kind
+ * the reference asks for and the test; returns a sentence to append, or ''.
+ */
+function otherKindHint(index: EntityIndex, guess: string, kind: string, unknownKind: (entity: CatalogEntity) => boolean): string {
+  const definition = index.get(guess)?.[0];
+  if (!definition || typeof definition.kind !== 'string' || definition.kind.toLowerCase() === kind || !unknownKind(definition)) return '';
+  const at = definition.locate(definition.document, ['kind']).start;
+  return ` If ${kind} is the kind meant, correct the kind written at ${definition.file}:${at.line}:${at.column} (${JSON.stringify(definition.kind.slice(0, 60))}) instead.`;
 }
 
 /** "Did you mean": the same name under another kind or namespace, else the nearest name of the same kind. */

@@ -89,7 +89,7 @@ export async function initCommand(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const written = outcome.written.length + more.written.length;
-  io.stdout.write(`Wrote ${written} file(s) for ${options.org} (${options.platform}, ${options.identityProvider}) in ${logText(root)}; ${outcome.unchanged.length + more.unchanged.length} already up to date.\nNext: npm ci && npm run check, then backstage-gitops import --url ${logText(options.backstageUrl)}\n`);
+  io.stdout.write(`Wrote ${written} file(s) for ${options.org} (${options.platform}, ${options.identityProvider}) in ${logText(root)}; ${outcome.unchanged.length + more.unchanged.length} already up to date.\nNext: npm ci && npm run check, then BACKSTAGE_TOKEN=… npx backstage-gitops import --url ${logText(options.backstageUrl)}\n`);
   return 0;
 }
 

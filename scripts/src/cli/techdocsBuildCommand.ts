@@ -66,7 +66,9 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
   const commit = head.status === 0 ? head.stdout.trim() : 'unversioned';
   const log = (line: string) => io.stderr.write(`techdocs: ${line}\n`);
   log(describeTechdocsCore());
-  log(`building ${mine.length} of ${all} site(s)${values['changed-since'] ? ` changed since ${logText(values['changed-since'])}` : ''}${values.shard ? ` in shard ${logText(values.shard)}` : ''}`);
+  const sources = new Set(mine.map(site => site.mkdocsFile)).size;
+  // Entities that share one mkdocs.yml are one build: the count names both, as the [i/n] lines count builds.
+  log(`building ${sources} site(s) for ${mine.length} of ${all} entities with TechDocs${values['changed-since'] ? ` changed since ${logText(values['changed-since'])}` : ''}${values.shard ? ` in shard ${logText(values.shard)}` : ''}`);
   const outDir = values.out ? resolve(io.cwd, values.out) : undefined;
   const { results, diagnostics } = await buildSites({ root, sites: mine, commit, outDir, settings, log: line => log(logText(line)) });
   const options = {

@@ -131,6 +131,8 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   if (refused.length) {
     for (const error of refused) io.stdout.write(`✖ ${logText(error)}\n`);
     io.stdout.write('Backstage would refuse these values or secrets before running the template; nothing was rendered.\n');
+    // The file a newcomer has at hand is a test case, whose parameter values sit under `values:`.
+    if (isTestCase(parameters)) io.stdout.write(`  hint: ${logText(values.values)} looks like a template test case (values:, expect:): --values takes the mapping under its values: key alone.\n`);
     return 1;
   }
   const actions = await templateActions(root);
@@ -168,6 +170,13 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   // A problem of several lines (a validator's message) is shown as lines, not as `\n` escapes.
   for (const problem of problems) io.stdout.write(`✖ ${problem.split(/\r?\n/).filter(l => l.trim()).map(logText).join('\n    ')}\n`);
   return problems.length || result.inputRefusals.length || unknown.length ? 1 : 0;
+}
+
+/** Whether a --values file is shaped as a template test case (schemas/template-test.schema.json): a values mapping beside expect/name/run. */
+function isTestCase(parameters: unknown): boolean {
+  if (!parameters || typeof parameters !== 'object' || Array.isArray(parameters)) return false;
+  const { values: inner, ...rest } = parameters as Record<string, unknown>;
+  return Boolean(inner) && typeof inner === 'object' && !Array.isArray(inner) && ['expect', 'name', 'run', 'secrets'].some(key => key in rest);
 }
 
 /** A file named on the command line, read as text; one that cannot be read is a UsageError naming it. */

@@ -103,7 +103,7 @@ export function codeownersGate(expected: { file: string; text: string; refused?:
     ruleId: 'codeowners-stale',
     severity: 'error',
     message: committed === undefined ? `${expected.file} is missing (or is not a file).` : `${expected.file} does not match the catalog's ownership.`,
-    hint: 'Run `npx backstage-gitops codeowners --write` and commit the result.',
+    hint: 'Fix the catalog\'s other errors first (a misspelt owner, kind or Location target changes the ownership it generates, and writing now would route reviews by the mistake), then run `npx backstage-gitops codeowners --write` and commit the result.',
     file: expected.file,
     range: FILE_START,
   }, ...shadows, ...refused];

@@ -1,3 +1,4 @@
+import { contentColumn, indentContext } from '../load/badIndent.ts';
 import { logText } from '../report/safeText.ts';
 import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
@@ -36,7 +37,10 @@ export function readConfigDocument(absolutePath: string, file: string): ConfigDo
   const error = doc.errors[0];
   if (error) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
-    throw new UsageError(`${file}:${line}:${col}: YAML syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '')}.\nFix the file and run again.`);
+    // A misaligned line: the parser names the line after it, at column 1; say the columns that disagree.
+    const indent = error.code === 'BAD_INDENT';
+    const where = `${file}:${line}:${indent ? contentColumn(decoded.text, line) : col}`;
+    throw new UsageError(`${where}: YAML syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '')}.${indent ? logText(indentContext(decoded.text, line)) : ''}\nFix the file and run again.`);
   }
   return { file, doc, lineCounter };
 }

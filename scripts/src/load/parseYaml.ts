@@ -1,3 +1,4 @@
+import { contentColumn, indentContext } from './badIndent.ts';
 import jsyaml from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
 import { yamlPackage } from './lazyPackages.ts';
@@ -75,7 +76,7 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
   const over = nodeBudgetExceeded(text, limits.maxNodes);
   if (over) return overBudget(over);
   const { getExact, locateExact } = locators(text, options);
-  return { ...readDocuments(getExact(), file, limits), locate: locateExact };
+  return { ...readDocuments(getExact(), file, limits, text), locate: locateExact };
 }
 
 /**
@@ -184,7 +185,7 @@ function parseExact(text: string): ExactParse {
   }
 }
 
-function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits) {
+function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, text: string) {
   const problems: Diagnostic[] = [];
   const documents: unknown[] = [];
   const { lineCounter } = parsed;
@@ -200,21 +201,33 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits) {
   }
   for (const doc of parsed.documents) {
     if (doc.errors.length > 0) {
-      for (const error of doc.errors.slice(0, MAX_ERRORS_PER_DOCUMENT)) {
+      // One misaligned line makes the parser report every later line of its mapping (BAD_INDENT, column 1):
+      // the first says where, with the columns above it; the rest follow from it.
+      const badIndent = doc.errors.filter(e => e.code === 'BAD_INDENT');
+      const errors = badIndent.length > 1 ? doc.errors.filter(e => e.code !== 'BAD_INDENT' || e === badIndent[0]) : doc.errors;
+      for (const error of errors.slice(0, MAX_ERRORS_PER_DOCUMENT)) {
         const duplicate = error.code === 'DUPLICATE_KEY';
+        let message = error.message;
+        let range = toRange(lineCounter, error.pos[0], error.pos[1]);
+        if (error.code === 'BAD_INDENT') {
+          const line = range.start.line;
+          const column = contentColumn(text, line);
+          message += `.${indentContext(text, line)}${badIndent.length > 1 ? ` The parser also flags ${badIndent.length - 1} later line(s) of this document, which follow from this one.` : ''}`;
+          range = { start: { line, column }, end: { line, column: column + 1 } };
+        }
         problems.push({
           ruleId: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
           severity: 'error',
-          message: error.message,
+          message,
           hint: duplicate
             ? 'Backstage rejects the whole document; keep one of the two keys.'
             : 'Fix the YAML syntax here; Backstage skips the whole document until it parses.',
           file,
-          range: toRange(lineCounter, error.pos[0], error.pos[1]),
+          range,
         });
       }
-      if (doc.errors.length > MAX_ERRORS_PER_DOCUMENT) {
-        problems[problems.length - 1].message += ` (and ${doc.errors.length - MAX_ERRORS_PER_DOCUMENT} more YAML errors in this document)`;
+      if (errors.length > MAX_ERRORS_PER_DOCUMENT) {
+        problems[problems.length - 1].message += ` (and ${errors.length - MAX_ERRORS_PER_DOCUMENT} more YAML errors in this document)`;
       }
       documents.push(undefined);
       continue;

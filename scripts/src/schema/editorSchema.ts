@@ -48,7 +48,7 @@ export function editorSchemaGate(expected: { file: string; text: string } | unde
     ruleId: 'schema-stale',
     severity: 'error',
     message: committed === undefined ? `${expected.file} is missing (or is not a file).` : `${expected.file} does not match the policies, the pinned Backstage packages or the catalog's groups, systems and domains.`,
-    hint: 'Run `npx backstage-gitops schema --write` and commit the result.',
+    hint: 'Fix the catalog\'s other errors first (a misspelt owner, system, kind or Location target changes the groups, systems and domains it lists), then run `npx backstage-gitops schema --write` and commit the result.',
     file: expected.file,
     range: FILE_START,
   }];

@@ -66,6 +66,11 @@ describe('techdocs build: the publish build, without publishing', () => {
     expect(result.status, result.stderr).toBe(0);
     // The log says loudly which techdocs-core plugin built the sites.
     expect(result.stderr).toMatch(/TechDocs builds use the real mkdocs-techdocs-core [\d.]+|mkdocs-techdocs-core is NOT installed .*STAND-IN/);
+    // Entities sharing one mkdocs.yml are one build: the count agrees with the [i/n] lines that follow.
+    const builds = new Set(sites.map(site => site.mkdocsFile)).size;
+    expect(builds).toBeLessThan(sites.length);
+    expect(result.stderr).toContain(`building ${builds} site(s) for ${sites.length} of ${sites.length} entities with TechDocs\n`);
+    expect(result.stderr).toContain(`[${builds}/${builds}] `);
     for (const site of sites) {
       const dir = join(out, ...site.triplet.split('/'));
       expect(existsSync(join(dir, 'index.html')), site.triplet).toBe(true);
@@ -82,7 +87,7 @@ describe('techdocs build: the publish build, without publishing', () => {
     await change(root, { 'catalog/service-a/mkdocs.yml': 'site_name: Service A\nstrict: true\nnav:\n  - Home: index.md\n  - Guide: guide.md\n  - Setup: setup.md\nplugins:\n  - techdocs-core\n' });
     const result = await bin(['techdocs', 'build', '--changed-since', 'main', '--format', 'json'], root);
     expect(result.status, result.stderr).toBe(1);
-    expect(result.stderr).toContain('building 1 of 2 site(s) changed since main');
+    expect(result.stderr).toContain('building 1 site(s) for 1 of 2 entities with TechDocs changed since main');
     const found = findings(result.stdout);
     expect(found.map(f => `${f.ruleId}@${f.file}:${f.range.start.line}:${f.range.start.column}`)).toEqual(['techdocs-build-failed@catalog/service-a/mkdocs.yml:6:12']);
     expect(found[0].message).toContain("A relative path to 'setup.md' is included in the 'nav' configuration, which is not found in the documentation files");
@@ -122,7 +127,7 @@ describe('techdocs build: the publish build, without publishing', () => {
     await change(root, { 'gitops.config.yaml': `${TREE['gitops.config.yaml']}failOn: error\n` });
     const none = await bin(['techdocs', 'build', '--changed-since', 'main'], root);
     expect(none.status).toBe(0);
-    expect(none.stderr).toContain('building 0 of 2 site(s)');
+    expect(none.stderr).toContain('building 0 site(s) for 0 of 2 entities with TechDocs');
     const bad = await bin(['techdocs', 'build', '--changed-since', '--output=x'], root);
     expect(bad.status).toBe(2);
   }, 120_000);

@@ -1,0 +1,112 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataRepoCopy } from '../helpers/gitRepo.ts';
+import { runBin } from '../helpers/runBin.ts';
+
+// The mistakes a newcomer makes first, through the shipped bin: each finding's hint must lead to the fix of
+// the mistake, never to a step that would cement it (allowing a misspelt kind, regenerating CODEOWNERS from
+// a misspelt owner).
+const FILE = 'catalog/systems/orders/entities.yaml';
+
+interface Finding { ruleId: string; message: string; hint?: string; file: string; range: { start: { line: number; column: number } } }
+
+describe('newcomer mistakes: the hints lead to the fix', () => {
+  let root: string;
+  let original: string;
+  beforeAll(async () => {
+    root = await dataRepoCopy();
+    original = readFileSync(join(root, FILE), 'utf8');
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  async function checkWith(edit: (text: string) => string): Promise<Finding[]> {
+    writeFileSync(join(root, FILE), edit(original));
+    try {
+      const run = await runBin(['check', '--format', 'json'], root);
+      expect(run.status).toBe(1);
+      return (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics;
+    } finally {
+      writeFileSync(join(root, FILE), original);
+    }
+  }
+
+  it('a misspelt kind: catalog-rule-denied says to correct the kind, not to allow the typo in catalog.rules', async () => {
+    const diagnostics = await checkWith(text => text.replace('kind: Component\nmetadata:\n  name: orders-api\n', 'kind: Componnet\nmetadata:\n  name: orders-api\n'));
+    expect(diagnostics.filter(d => d.ruleId === 'entity-kind-unknown').map(d => `${d.file}:${d.range.start.line}`)).toEqual([`${FILE}:14`]);
+    const denied = diagnostics.filter(d => d.ruleId === 'catalog-rule-denied');
+    expect(denied.map(d => `${d.file}:${d.range.start.line}`)).toEqual([`${FILE}:14`]);
+    expect(denied[0].hint).toMatch(/^Componnet is not a kind the managed Backstage knows \(entity-kind-unknown on this line\): correct the kind first\./);
+    // The references to the component point back at the misspelt kind, not only at the misspelt ref.
+    const unresolved = diagnostics.filter(d => d.ruleId === 'ref-unresolved');
+    expect(unresolved.length).toBeGreaterThan(0);
+    for (const d of unresolved) expect(d.hint).toBe(`Did you mean componnet:default/orders-api? If component is the kind meant, correct the kind written at ${FILE}:14:7 ("Componnet") instead.`);
+  }, 60_000);
+
+  it('an over-indented line: one yaml-syntax on the first misaligned line, at its key, naming the columns above it', async () => {
+    const diagnostics = await checkWith(text => text.replace('    github.com/project-slug: "acme/orders-api"', '      github.com/project-slug: "acme/orders-api"'));
+    const syntax = diagnostics.filter(d => d.ruleId === 'yaml-syntax');
+    expect(syntax.map(d => `${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual([`${FILE}:21:5`]);
+    expect(syntax[0].message).toMatch(/^All mapping items must start at the same column\. Line 21 starts at column 5; the lines above it start at column 7 \(line 20\), column 3 \(line 19\), column 1 \(line 15\): .* The parser also flags 4 later line\(s\) of this document, which follow from this one\. Backstage then fails/);
+  }, 60_000);
+
+  it('an over-indented line in gitops.config.yaml: one tool-error line at the key, naming the columns above it', async () => {
+    const configFile = join(root, 'gitops.config.yaml');
+    const config = readFileSync(configFile, 'utf8');
+    const lines = config.split('\n');
+    const at = lines.findIndex(line => line.startsWith('  rootLocationType:'));
+    lines[at] = ` ${lines[at]}`;
+    writeFileSync(configFile, lines.join('\n'));
+    try {
+      const run = await runBin(['check'], root);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe(`backstage-gitops check: gitops.config.yaml:${at + 1}:4: YAML syntax error: All mapping items must start at the same column. Line ${at + 1} starts at column 4; the lines above it start at column 3 (line ${at}), column 1 (line ${lines.indexOf('catalog:') + 1}): indent it like the keys of the mapping it belongs to, or move the line above that does not match.\nFix the file and run again.\n`);
+    } finally {
+      writeFileSync(configFile, config);
+    }
+  }, 60_000);
+
+  it('a misspelt owner: the stale CODEOWNERS hint says to fix the other errors before regenerating', async () => {
+    const diagnostics = await checkWith(text => text.replace(/(name: orders-api\n[\s\S]*?owner: )commerce-team/, '$1comerce-team'));
+    expect(diagnostics.some(d => d.ruleId === 'ref-unresolved' && d.message.includes('comerce-team'))).toBe(true);
+    const stale = diagnostics.find(d => d.ruleId === 'codeowners-stale');
+    expect(stale?.hint).toMatch(/^Fix the catalog's other errors first \(a misspelt owner.*then run `npx backstage-gitops codeowners --write`/);
+  }, 60_000);
+});
+
+describe('init: the next step it prints can be run as printed', () => {
+  it('names the bin through npx and the token import needs', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'init-next-'));
+    try {
+      const run = await runBin(['init', '--org', 'globex', '--platform', 'github', '--repo-url', 'https://github.com/globex/backstage-control', '--backstage-url', 'https://backstage.globex.example', '--team', 'platform', '--identity-provider', 'entra'], root);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('Next: npm ci && npm run check, then BACKSTAGE_TOKEN=… npx backstage-gitops import --url https://backstage.globex.example\n');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('templates render given a test case as --values', () => {
+  it('says the file is a test case and that --values takes its values: mapping', async () => {
+    const root = await dataRepoCopy();
+    try {
+      const out = join(root, 'preview');
+      const run = await runBin(['templates', 'render', 'templates/node-service/template.yaml', '--values', 'templates/node-service/tests/default.yaml', '--out', out], root);
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain('✖ Parameter page 1: values requires property "owner"\n');
+      expect(run.stdout).toContain('  hint: templates/node-service/tests/default.yaml looks like a template test case (values:, expect:): --values takes the mapping under its values: key alone.\n');
+      // Its own values, passed alone, render.
+      const valuesFile = join(root, 'values.yaml');
+      const testCase = readFileSync(join(root, 'templates/node-service/tests/default.yaml'), 'utf8');
+      writeFileSync(valuesFile, testCase.slice(testCase.indexOf('values:\n') + 'values:\n'.length, testCase.indexOf('expect:')).replace(/^ {2}/gm, ''));
+      const ok = await runBin(['templates', 'render', 'templates/node-service/template.yaml', '--values', 'values.yaml', '--out', out], root);
+      expect(ok.stdout).not.toContain('hint:');
+      expect(ok.status, ok.stdout).toBe(0);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
