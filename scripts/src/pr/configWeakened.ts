@@ -19,9 +19,52 @@ const gained = (before: readonly string[], after: readonly string[]) => after.fi
  * gate judges a pull request by the pull request's own config, so a change there can silence the checks a
  * reviewer relies on while the verdict stays green (a removed `codeowners` section or `catalog.roots` stops
  * the CODEOWNERS, editor schema, Backstage config and scorecard gates; a rule set lower, a laxer failOn, a
- * wider adoptFrom). Each is a `config-weakened` warning on gitops.config.yaml, so the platform team that
+ * wider adoptFrom; by default any other setting changed, see otherLoosening). Each is a `config-weakened` warning on gitops.config.yaml, so the platform team that
  * approves the file sees it beside the verdict. Locked rules are left to config-rule-locked. Pure.
  */
+// Lists whose new items loosen the gate (more entities, locations, actions, filters taken as known), and lists
+// whose removed items do (fewer globs that must be reachable, fewer paths the platform team owns, fewer plugin
+// config schemas). Any other setting is compared whole: every change to it is named, since each one decides
+// what a gate checks or against what (another ruleset, app-config, policies folder, roots, repoUrl...).
+const GAINS_LOOSEN = new Set(['catalog.adoptFrom', 'catalog.allowedLocationTypes', 'catalog.external', 'catalog.placeholderResolvers', 'catalog.apiGroups', 'catalog.modules', 'apiChanges.allowWhenLifecycle', 'backstageConfig.additionalTemplateFilters', 'backstageConfig.additionalTemplateGlobals']);
+const LOSSES_LOOSEN = new Set(['catalog.include', 'codeowners.platformPaths', 'backstageConfig.plugins']);
+const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const key = (value: unknown) => JSON.stringify(value ?? null);
+
+// Maps of named things the gate then takes as known (a custom scaffolder action): a new name loosens.
+const NAMED_MAPS = new Set(['backstageConfig.actions']);
+const SECTIONS = new Set(['codeowners', 'editorSchema', 'backstageConfig']);
+
+/**
+ * Every setting under `path` of the base and head configs (defaults applied) that the head changes in a way
+ * that may loosen a gate, as sentences: items gained or lost by the lists above, names gained by a named map,
+ * and any other value changed, set or removed. Default-deny: a setting not known to be tightening is named.
+ * A section added turns a gate on (nothing to say); one removed is said by configWeakened. Pure.
+ */
+function otherLoosening(base: unknown, head: unknown, path: string, skip: ReadonlySet<string>): string[] {
+  if (skip.has(path)) return [];
+  if (SECTIONS.has(path) && (base === undefined || head === undefined)) return [];
+  if (GAINS_LOOSEN.has(path) || LOSSES_LOOSEN.has(path)) {
+    const [before, after] = [Array.isArray(base) ? base.map(key) : [], Array.isArray(head) ? head.map(key) : []];
+    const moved = GAINS_LOOSEN.has(path) ? gained(before, after) : gained(after, before);
+    return moved.length ? [`${path} ${GAINS_LOOSEN.has(path) ? 'gains' : 'no longer lists'} ${shown(moved.map(item => JSON.parse(item) as unknown))}`] : [];
+  }
+  if (isMap(base) || isMap(head)) {
+    const [before, after] = [isMap(base) ? base : {}, isMap(head) ? head : {}];
+    const names = Object.keys(after).filter(k => !Object.hasOwn(before, k));
+    const gainedNames = NAMED_MAPS.has(path) && names.length ? [`${path} gains ${shown(names)}`] : [];
+    const keys = NAMED_MAPS.has(path) ? Object.keys(before) : [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    return [...gainedNames, ...keys.flatMap(k => (NAMED_MAPS.has(path) ? scalarChange(before[k], after[k], `${path}.${k}`) : otherLoosening(before[k], after[k], path ? `${path}.${k}` : k, skip)))];
+  }
+  return scalarChange(base, head, path);
+}
+
+/** A value compared whole: what it changes from and to, or nothing when equal. */
+function scalarChange(base: unknown, head: unknown, path: string): string[] {
+  if (key(base) === key(head)) return [];
+  return [head === undefined ? `${path} is removed (was ${shown(base)})` : base === undefined ? `${path} is set to ${shown(head)}` : `${path} changes from ${shown(base)} to ${shown(head)}`];
+}
+
 export function configWeakened(base: GitopsConfig, head: GitopsConfig): Diagnostic[] {
   const found: string[] = [];
   if (!base.found) return [];
@@ -38,20 +81,18 @@ export function configWeakened(base: GitopsConfig, head: GitopsConfig): Diagnost
     if (dropped.length) found.push(`codeowners.platformPaths no longer lists ${shown(dropped)}: the platform team stops owning them`);
   }
   if (RANK[head.failOn] > RANK[base.failOn]) found.push(`failOn changes from ${shown(base.failOn)} to ${shown(head.failOn)}: fewer findings fail the gate`);
-  for (const [id, setting] of Object.entries(head.rules)) {
+  // A rule the base set (higher than its default) and the head no longer lists falls back to its default.
+  for (const id of new Set([...Object.keys(base.rules), ...Object.keys(head.rules)])) {
     if (LOCKED_RULES.has(id)) continue;
-    const before = base.rules[id] ?? defaultSeverity(id);
-    if (RANK[setting] < RANK[before]) found.push(`rules.${id} is set to ${shown(setting)} (was ${shown(before)})`);
+    const [before, setting] = [base.rules[id] ?? defaultSeverity(id), head.rules[id] ?? defaultSeverity(id)];
+    if (RANK[setting] >= RANK[before]) continue;
+    found.push(id in head.rules ? `rules.${id} is set to ${shown(setting)} (was ${shown(before)})` : `rules.${id} is no longer set: back to ${shown(setting)} (was ${shown(before)})`);
   }
   if (RANK[head.apiChanges.breakingWithOtherConsumers === 'allowed' ? 'off' : head.apiChanges.breakingWithOtherConsumers] < RANK[base.apiChanges.breakingWithOtherConsumers === 'allowed' ? 'off' : base.apiChanges.breakingWithOtherConsumers]) found.push(`apiChanges.breakingWithOtherConsumers changes from ${shown(base.apiChanges.breakingWithOtherConsumers)} to ${shown(head.apiChanges.breakingWithOtherConsumers)}`);
-  const lifecycles = gained(base.apiChanges.allowWhenLifecycle, head.apiChanges.allowWhenLifecycle);
-  if (lifecycles.length) found.push(`apiChanges.allowWhenLifecycle now also excuses ${shown(lifecycles)}`);
   if (!base.apiChanges.allowWhenMajorVersion && head.apiChanges.allowWhenMajorVersion) found.push('apiChanges.allowWhenMajorVersion is turned on');
-  if (base.catalog.policies !== head.catalog.policies) found.push(`catalog.policies changes from ${shown(base.catalog.policies)} to ${shown(head.catalog.policies)}: the org policies applied change`);
-  const adopt = gained(base.catalog.adoptFrom, head.catalog.adoptFrom);
-  if (adopt.length) found.push(`catalog.adoptFrom gains ${shown(adopt)}: sync will unregister those locations and take their entities`);
-  const types = gained(base.catalog.allowedLocationTypes, head.catalog.allowedLocationTypes);
-  if (types.length) found.push(`catalog.allowedLocationTypes gains ${shown(types)}`);
+  if (head.catalog.maxFileBytes > base.catalog.maxFileBytes) found.push(`catalog.maxFileBytes changes from ${base.catalog.maxFileBytes} to ${head.catalog.maxFileBytes}: larger files are read`);
+  const skip = new Set(['root', 'found', 'failOn', 'rules', 'codeowners.file', 'codeowners.platformTeam', 'codeowners.platformPaths', 'apiChanges.breakingWithOtherConsumers', 'apiChanges.allowWhenMajorVersion', 'catalog.maxFileBytes', ...(head.catalog.roots.length ? [] : ['catalog.roots'])]);
+  found.push(...otherLoosening(base, head, '', skip));
   return found.slice(0, 20).map(finding);
 }
 

@@ -10,8 +10,8 @@ const group = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name
 const location = 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./groups.yaml]\n';
 const BASE_CONFIG = "catalog:\n  roots: [catalog/all.yaml]\ncodeowners:\n  platformTeam: '@acme/platform'\n";
 
-async function repoWithPullRequest(headConfig: string): Promise<string> {
-  const root = await tempRepo({ 'gitops.config.yaml': BASE_CONFIG, 'catalog/all.yaml': location, 'catalog/groups.yaml': group });
+async function repoWithPullRequest(headConfig: string, baseConfig = BASE_CONFIG, files: Record<string, string> = {}): Promise<string> {
+  const root = await tempRepo({ 'gitops.config.yaml': baseConfig, 'catalog/all.yaml': location, 'catalog/groups.yaml': group, ...files });
   expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
   git(root, 'init', '-q', '-b', 'main');
   git(root, 'add', '-A');
@@ -41,5 +41,20 @@ describe('a pull request that loosens gitops.config.yaml says so in its report',
     const result = await runBin(['report', '--base', 'main'], root);
     expect(result.stdout).not.toContain('config-weakened');
     expect(result.stdout).toContain('ready to merge');
+  });
+
+  // Red team, round 14: only the settings listed were compared; any other one that silences a gate changed
+  // without a word (a rule the base raised dropped back to its default, another Spectral ruleset, entities
+  // declared external so a missing owner resolves, a custom action that makes an unknown one known, fewer
+  // config schemas, narrower include globs, a bigger file limit).
+  it('every other setting that silences a gate is a config-weakened warning too', async () => {
+    const base = `${BASE_CONFIG.replace('\ncodeowners', "\n  include: ['catalog/**']\ncodeowners")}rules:\n  yaml-merge-key: error\nbackstageConfig:\n  files: [backstage-config/app-config.yaml]\n  plugins: ['@backstage/plugin-catalog-backend']\n`;
+    const head = "catalog:\n  roots: [catalog/all.yaml]\n  include: []\n  maxFileBytes: 99999999\n  external:\n    - kind: Group\n      refs: [group:default/anyone]\n  apiGroups: [acme.example]\ncodeowners:\n  platformTeam: '@acme/platform'\napiChanges:\n  ruleset: catalog/empty-ruleset.yaml\nbackstageConfig:\n  files: [catalog/app-config.yaml]\n  plugins: []\n  actions:\n    acme:anything:\n      input: {}\n  additionalTemplateFilters: [anything]\n";
+    const appConfig = 'app:\n  title: Acme\n';
+    const root = await repoWithPullRequest(head, base, { 'backstage-config/app-config.yaml': appConfig, 'catalog/app-config.yaml': appConfig, 'catalog/empty-ruleset.yaml': 'rules: {}\n' });
+    const result = await runBin(['report', '--base', 'main'], root);
+    const rows = result.stdout.split('\n').filter(line => line.includes('<code>config-weakened</code>')).join('\n').replace(/\\/g, '');
+    for (const what of [/rules\.yaml-merge-key is no longer set: back to &quot;warning&quot; \(was &quot;error&quot;\)/, /apiChanges\.ruleset changes from/, /catalog\.external gains/, /catalog\.apiGroups gains/, /catalog\.maxFileBytes changes from/, /backstageConfig\.files changes from/, /backstageConfig\.plugins no longer lists/, /backstageConfig\.actions gains/, /backstageConfig\.additionalTemplateFilters gains/, /catalog\.include no longer lists/]) expect(rows).toMatch(what);
+    expect(result.stdout).toContain("- This change loosens the gate's own config (gitops.config.yaml, 10 changes");
   });
 });
