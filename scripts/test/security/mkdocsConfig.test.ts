@@ -143,6 +143,12 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     ['an include through a relative !define that climbs', '```plantuml\n@startuml\n!define P docs/../../..\n!include P/etc/passwd\n@enduml\n```\n', ['techdocs-file-include@3', 'techdocs-file-include@4']],
     ['an include through a variable PlantUML computes', '```plantuml\n@startuml\n!$p = "/etc"\n!include $p/passwd\n@enduml\n```\n', ['techdocs-file-include@3', 'techdocs-file-include@4']],
     ['a file of definitions another diagram includes, without the word uml', 'Shared names\n!define ROOT /proc/self\n', ['techdocs-file-include@2']],
+    // Red team, round 14: plantuml_markdown's includer matches with Python's re (\s and \w are Unicode's,
+    // a definition is searched anywhere on the line, an included file is read with readlines).
+    ['an include written with a no-break space after !include', '```plantuml\n@startuml\n!include\u00a0/proc/self/environ\n@enduml\n```\n', ['techdocs-file-include@3']],
+    ['a definition after other text on its line, in a file another diagram includes', 'Shared names\nx !P = "/proc/self"\n', ['techdocs-file-include@2']],
+    ['a definition whose name only Unicode letters spell', '```plantuml\n@startuml\n!\u00c4 = "/proc/self"\n!include \u00c4/environ\n@enduml\n```\n', ['techdocs-file-include@3', 'techdocs-file-include@4']],
+    ['an include after a vertical tab in a file another diagram includes (readlines keeps its line whole)', 'Shared\n!include\v/proc/self/environ\n', ['techdocs-file-include@2']],
   ])('%s fails the gate on its line', async (_, page, expected) => {
     const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\n', 'handbook/docs/index.md': '# Docs\n', 'handbook/docs/page.md': page });
     const result = await runBin(['check', '--format', 'json'], root);
