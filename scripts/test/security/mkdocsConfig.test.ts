@@ -316,6 +316,12 @@ describe("the platform's own diagram servers (schemas/techdocs-policy.json diagr
     ['a look-alike host is refused', 'http://plantuml.corp.evil.test:8080/plantuml', ['http://plantuml.corp:8080'], ['mkdocs-unsafe-extension']],
     ['user info in front of the listed host is refused', 'http://x@plantuml.corp:8080/plantuml', ['http://plantuml.corp:8080'], ['mkdocs-unsafe-extension']],
     ['a list that is no list allows nothing', 'http://plantuml.corp:8080/plantuml', 'http://plantuml.corp:8080', ['mkdocs-unsafe-extension']],
+    // Red team, round 14: a path the URL parser keeps under the entry but the server reads elsewhere. Tomcat and
+    // Jetty (where PlantUML servers run) take `..;` as `..`; proxies decode %2e, %2f and %5c; the appended
+    // /<format>/<diagram> goes into a query the PR adds.
+    ['a ..; segment (Tomcat: ..) under the listed path is refused', 'http://plantuml.corp:8080/plantuml/..;/manager/text/list?x=', ['http://plantuml.corp:8080/plantuml'], ['mkdocs-unsafe-extension']],
+    ['an encoded slash under the listed path is refused', 'http://plantuml.corp:8080/plantuml/..%2fadmin', ['http://plantuml.corp:8080/plantuml'], ['mkdocs-unsafe-extension']],
+    ['an encoded backslash or dot under the listed path is refused', 'http://plantuml.corp:8080/plantuml/%2e.%5cadmin', ['http://plantuml.corp:8080/plantuml'], ['mkdocs-unsafe-extension']],
   ])('%s', async (_, server, servers, expected) => {
     expect(await rules(server, servers)).toEqual(expected);
   }, 30_000);
