@@ -1,5 +1,6 @@
+import { posix } from 'node:path';
 import { FILE_START, type Diagnostic, type Severity } from '../diagnostic.ts';
-import type { GitopsConfig } from '../config/gitopsConfig.ts';
+import { DEFAULT_API_CHANGE_POLICY, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { LOCKED_RULES } from '../config/lockedRules.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
 import { templateRules } from '../templates/templateRules.ts';
@@ -94,6 +95,29 @@ export function configWeakened(base: GitopsConfig, head: GitopsConfig): Diagnost
   const skip = new Set(['root', 'found', 'failOn', 'rules', 'codeowners.file', 'codeowners.platformTeam', 'codeowners.platformPaths', 'apiChanges.breakingWithOtherConsumers', 'apiChanges.allowWhenMajorVersion', 'catalog.maxFileBytes', ...(head.catalog.roots.length ? [] : ['catalog.roots'])]);
   found.push(...otherLoosening(base, head, '', skip));
   return found.slice(0, 20).map(finding);
+}
+
+/**
+ * The files a pull request changes (adds, edits, removes) that the gate reads its own rules from, besides
+ * gitops.config.yaml: schemas/techdocs-policy.json (plugins, tags, diagramServers), schemas/template-policy/,
+ * the org policies folder (catalog.policies) and the folder of the Spectral ruleset (apiChanges.ruleset), of
+ * the base's config and the head's. The gate judges the pull request by the files as it writes them, so a
+ * wider allow-list there passes its own change; each is a `config-weakened` warning on that file. Pure.
+ */
+export function policyFilesChanged(changedFiles: readonly string[], base: GitopsConfig, head: GitopsConfig): Diagnostic[] {
+  const folder = (path: string | undefined) => (path ? `${posix.normalize(path).replace(/\/+$/, '')}/` : undefined);
+  const rulesetFolder = (path: string) => (posix.dirname(posix.normalize(path)) === '.' ? undefined : folder(posix.dirname(path)));
+  const given = ['schemas/template-policy/', ...[base, head].flatMap(c => (c.found ? [folder(c.catalog.policies), rulesetFolder(c.apiChanges.ruleset)] : []))].filter((f): f is string => f !== undefined && f !== './');
+  const folders = [...given, folder(posix.dirname(DEFAULT_API_CHANGE_POLICY.ruleset))!];
+  const files = new Set(['schemas/techdocs-policy.json', DEFAULT_API_CHANGE_POLICY.ruleset, ...[base, head].flatMap(c => (c.found ? [posix.normalize(c.apiChanges.ruleset)] : []))]);
+  return changedFiles.filter(file => files.has(file) || folders.some(f => file.startsWith(f))).slice(0, 20).map(file => ({
+    ruleId: 'config-weakened',
+    severity: 'warning' as const,
+    message: 'This pull request changes a file the gate reads its own rules from (TechDocs, template, org or API lint policy). The gate judges this pull request by the file as it writes it, so the verdict above does not cover what this change allows.',
+    hint: 'The platform team reviews the policy files (CODEOWNERS): approve only a change meant to widen what the gate allows.',
+    file,
+    range: FILE_START,
+  }));
 }
 
 function finding(what: string): Diagnostic {

@@ -6,7 +6,7 @@ import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
 import { CODEOWNERS_PATHS, checkoutBase, hasScorecards, loadEntities, runScorecards } from '../scorecards/prepareScorecards.ts';
 import { diffTeams, type TeamChange } from '../scorecards/teamScores.ts';
 import { loadConfig, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
-import { configWeakened } from './configWeakened.ts';
+import { configWeakened, policyFilesChanged } from './configWeakened.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { Check, Level } from '../scorecards/model.ts';
 import { childEnv } from '../process/childEnv.ts';
@@ -63,7 +63,8 @@ export async function prepareReport(root: string, baseRef: string, today: string
   try {
     const base = await loadEntities(dir);
     // A base config that no longer loads under this toolkit is no yardstick: nothing is compared.
-    const weakened = configWeakened(await loadConfig(dir).catch(() => ({ found: false }) as GitopsConfig), config);
+    const baseConfig = await loadConfig(dir).catch(() => ({ found: false }) as GitopsConfig);
+    const weakened = [...configWeakened(baseConfig, config), ...policyFilesChanged(changedFiles, baseConfig, config)];
     const head = await loadEntities(root);
     const changes = entityChanges(base.entities, head.entities);
     // GitHub asks the code owners named in the base branch's CODEOWNERS.

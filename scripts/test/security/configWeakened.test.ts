@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempRepo } from '../helpers/tempRepo.ts';
@@ -56,5 +56,19 @@ describe('a pull request that loosens gitops.config.yaml says so in its report',
     const rows = result.stdout.split('\n').filter(line => line.includes('<code>config-weakened</code>')).join('\n').replace(/\\/g, '');
     for (const what of [/rules\.yaml-merge-key is no longer set: back to &quot;warning&quot; \(was &quot;error&quot;\)/, /apiChanges\.ruleset changes from/, /catalog\.external gains/, /catalog\.apiGroups gains/, /catalog\.maxFileBytes changes from/, /backstageConfig\.files changes from/, /backstageConfig\.plugins no longer lists/, /backstageConfig\.actions gains/, /backstageConfig\.additionalTemplateFilters gains/, /catalog\.include no longer lists/]) expect(rows).toMatch(what);
     expect(result.stdout).toContain("- This change loosens the gate's own config (gitops.config.yaml, 10 changes");
+  });
+
+  // Red team, round 14: the policy files the gate reads its rules from come with the pull request too.
+  it('a pull request that rewrites a policy file the gate judges by says so', async () => {
+    const root = await repoWithPullRequest(`${BASE_CONFIG}failOn: warning\n`);
+    mkdirSync(join(root, 'schemas'), { recursive: true });
+    writeFileSync(join(root, 'schemas', 'techdocs-policy.json'), JSON.stringify({ plugins: ['techdocs-core'], yamlTags: [], diagramServers: ['http://169.254.169.254/'] }));
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'policy');
+    const result = await runBin(['report', '--base', 'main'], root);
+    const rows = result.stdout.split('\n').filter(line => line.includes('<code>config-weakened</code>'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain('<code>schemas/techdocs-policy.json:1:1</code>');
+    expect(result.stdout).toContain('- This change rewrites 1 policy file the gate judges by (`config-weakened` below)');
   });
 });
