@@ -68,7 +68,9 @@ function scalarChange(base: unknown, head: unknown, path: string): string[] {
 
 export function configWeakened(base: GitopsConfig, head: GitopsConfig): Diagnostic[] {
   const found: string[] = [];
-  if (!base.found) return [];
+  // A pull request that adds the first config (or a base config this toolkit no longer loads): the rules it
+  // turns off or lowers below Backstage's own defaults are what it loosens; its other sections add gates.
+  if (!base.found) return loweredRules({}, head.rules).slice(0, 20).map(finding);
   if (!head.found) return [finding('gitops.config.yaml is removed: the gate judges the repository as a folder without a config (no org policies, CODEOWNERS, editor schema, Backstage config or scorecards)')];
   if (base.catalog.roots.length > 0 && head.catalog.roots.length === 0) found.push(`catalog.roots is removed (was ${shown(base.catalog.roots)}): without roots the CODEOWNERS, editor schema, Backstage config and scorecard gates do not run`);
   for (const section of ['codeowners', 'editorSchema', 'backstageConfig'] as const) {
@@ -82,13 +84,7 @@ export function configWeakened(base: GitopsConfig, head: GitopsConfig): Diagnost
     if (dropped.length) found.push(`codeowners.platformPaths no longer lists ${shown(dropped)}: the platform team stops owning them`);
   }
   if (RANK[head.failOn] > RANK[base.failOn]) found.push(`failOn changes from ${shown(base.failOn)} to ${shown(head.failOn)}: fewer findings fail the gate`);
-  // A rule the base set (higher than its default) and the head no longer lists falls back to its default.
-  for (const id of new Set([...Object.keys(base.rules), ...Object.keys(head.rules)])) {
-    if (LOCKED_RULES.has(id)) continue;
-    const [before, setting] = [base.rules[id] ?? defaultSeverity(id), head.rules[id] ?? defaultSeverity(id)];
-    if (RANK[setting] >= RANK[before]) continue;
-    found.push(id in head.rules ? `rules.${id} is set to ${shown(setting)} (was ${shown(before)})` : `rules.${id} is no longer set: back to ${shown(setting)} (was ${shown(before)})`);
-  }
+  found.push(...loweredRules(base.rules, head.rules));
   if (RANK[head.apiChanges.breakingWithOtherConsumers === 'allowed' ? 'off' : head.apiChanges.breakingWithOtherConsumers] < RANK[base.apiChanges.breakingWithOtherConsumers === 'allowed' ? 'off' : base.apiChanges.breakingWithOtherConsumers]) found.push(`apiChanges.breakingWithOtherConsumers changes from ${shown(base.apiChanges.breakingWithOtherConsumers)} to ${shown(head.apiChanges.breakingWithOtherConsumers)}`);
   if (!base.apiChanges.allowWhenMajorVersion && head.apiChanges.allowWhenMajorVersion) found.push('apiChanges.allowWhenMajorVersion is turned on');
   if (head.catalog.maxFileBytes > base.catalog.maxFileBytes) found.push(`catalog.maxFileBytes changes from ${base.catalog.maxFileBytes} to ${head.catalog.maxFileBytes}: larger files are read`);
@@ -118,6 +114,22 @@ export function policyFilesChanged(changedFiles: readonly string[], base: Gitops
     file,
     range: FILE_START,
   }));
+}
+
+/**
+ * The rules `head` sets lower than `base` does, each at its default where a side does not set it (a rule the
+ * base raised and the head leaves out falls back to its default), as sentences; locked rules are left to
+ * config-rule-locked. Pure.
+ */
+function loweredRules(base: GitopsConfig['rules'], head: GitopsConfig['rules']): string[] {
+  const found: string[] = [];
+  for (const id of new Set([...Object.keys(base), ...Object.keys(head)])) {
+    if (LOCKED_RULES.has(id)) continue;
+    const [before, setting] = [base[id] ?? defaultSeverity(id), head[id] ?? defaultSeverity(id)];
+    if (RANK[setting] >= RANK[before]) continue;
+    found.push(id in head ? `rules.${id} is set to ${shown(setting)} (was ${shown(before)})` : `rules.${id} is no longer set: back to ${shown(setting)} (was ${shown(before)})`);
+  }
+  return found;
 }
 
 function finding(what: string): Diagnostic {

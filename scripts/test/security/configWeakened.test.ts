@@ -71,4 +71,18 @@ describe('a pull request that loosens gitops.config.yaml says so in its report',
     expect(rows[0]).toContain('<code>schemas/techdocs-policy.json:1:1</code>');
     expect(result.stdout).toContain('- This change rewrites 1 policy file the gate judges by (`config-weakened` below)');
   });
+
+  it('a first gitops.config.yaml that turns a rule off is a config-weakened warning against the default', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': group });
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    git(root, 'checkout', '-qb', 'pr');
+    writeFileSync(join(root, 'gitops.config.yaml'), 'rules:\n  entity-duplicate: off\n');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'config');
+    const result = await runBin(['report', '--base', 'main'], root);
+    const rows = result.stdout.split('\n').filter(line => line.includes('<code>config-weakened</code>')).join('\n').replace(/\\/g, '');
+    expect(rows).toMatch(/rules\.entity-duplicate is set to &quot;off&quot; \(was &quot;error&quot;\)/);
+  });
 });
