@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { plainConfigValue, plainYamlValue, readConfigDocument, readJsonFile } from '../config/configFile.ts';
@@ -9,6 +9,7 @@ import { readSource } from '../load/readSource.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
 import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
 import { mayIncludeFiles } from '../techdocs/fileIncludes.ts';
+import { readRepoFile } from '../load/repoPath.ts';
 import { includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, monorepoIncludes } from '../techdocs/mkdocsSafety.ts';
 import { abortsOnMissingNavPages } from '../techdocs/checkMkdocs.ts';
 import { sanitizeAsTechdocs, techdocsGeneratorSettings, type SanitizedMkdocs, type TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
@@ -143,7 +144,7 @@ async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: strin
   const files = [...new Set([...(config.catalog.appConfig ? [config.catalog.appConfig] : []), ...(config.backstageConfig?.files ?? [])])];
   const read = await Promise.all(files.map(async file => {
     try {
-      const text = await readFile(join(config.root, file), 'utf8');
+      const text = readRepoFile(config.root, file, 'utf8');
       return { file, config: (plainYamlValue(text) ?? { value: yamlPackage().parse(text, { merge: false, logLevel: 'error' }) }).value };
     } catch {
       return undefined;
@@ -155,5 +156,5 @@ async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: strin
 async function readAppConfig(config: GitopsConfig): Promise<unknown> {
   if (!config.catalog.appConfig) return undefined;
   const path = join(config.root, config.catalog.appConfig);
-  return (plainConfigValue(path) ?? { value: readConfigDocument(path, config.catalog.appConfig).doc.toJS() }).value ?? {};
+  return (plainConfigValue(path, config.catalog.appConfig) ?? { value: readConfigDocument(path, config.catalog.appConfig).doc.toJS() }).value ?? {};
 }

@@ -106,15 +106,23 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
 
 /**
  * config-weakened findings: what this config turns off or loosens compared with the config at `baseDir`
- * (the extracted base revision), an error unless gitops.config.yaml is the only file changed since `base`.
- * A base config that no longer loads under this toolkit is no yardstick: nothing is compared.
+ * (the extracted base revision; a base without gitops.config.yaml is compared as Backstage's defaults), and
+ * each policy file the gate reads its rules from that the change touches (policyFilesChanged); errors unless
+ * the only files changed since `base` are gitops.config.yaml and those policy files. A base config that no
+ * longer loads under this toolkit is no yardstick: nothing is compared.
  */
 async function weakenedSince(root: string, baseDir: string, base: string, config: GitopsConfig): Promise<Diagnostic[]> {
-  const [{ configWeakened }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
-  const before = await loadConfig(baseDir).catch(() => ({ found: false }) as GitopsConfig);
-  if (!before.found) return [];
+  const [{ configWeakened, policyFilesChanged }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
+  let before: GitopsConfig;
+  try {
+    before = await loadConfig(baseDir);
+  } catch {
+    return [];
+  }
   const changed = gitChangedFiles(root, base);
-  return configWeakened(before, config, changed.every(file => file === CONFIG_FILE));
+  const policies = new Set(policyFilesChanged(changed, before, config).map(d => d.file));
+  const alone = changed.every(file => file === CONFIG_FILE || policies.has(file));
+  return [...configWeakened(before, config, alone), ...policyFilesChanged(changed, before, config, alone)];
 }
 
 /** Every gate after the catalog's, each list of findings pushed to `byGate`: the repo gates in roots mode, else the templates the catalog holds. */

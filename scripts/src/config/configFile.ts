@@ -1,6 +1,8 @@
 import { contentColumn, indentContext } from '../load/badIndent.ts';
 import { logText } from '../report/safeText.ts';
 import { readFileSync } from 'node:fs';
+import { isAbsolute, normalize, sep } from 'node:path';
+import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import type { ErrorObject } from 'ajv';
 import jsyaml from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
@@ -25,7 +27,7 @@ export interface ConfigDocument {
  * propagates the fs error when the file cannot be read.
  */
 export function readConfigDocument(absolutePath: string, file: string): ConfigDocument {
-  const decoded = decodeUtf8(readFileSync(absolutePath), file);
+  const decoded = decodeUtf8(readNamed(absolutePath, file), file);
   if ('problem' in decoded) {
     const { line, column } = decoded.problem.range.start;
     throw new UsageError(`${file}:${line}:${column}: ${decoded.problem.message.replace(/; Backstage.*$/, '')}.\nRe-save it as UTF-8 (without a byte-order mark) and run again.`);
@@ -68,8 +70,8 @@ export function plainYamlValue(text: string): { value: unknown } | undefined {
  * the file is not UTF-8 or not plain (readConfigDocument then decides and says where). Propagates the fs
  * error when the file cannot be read.
  */
-export function plainConfigValue(absolutePath: string): { value: unknown } | undefined {
-  const decoded = decodeUtf8(readNamed(absolutePath), absolutePath);
+export function plainConfigValue(absolutePath: string, file?: string): { value: unknown } | undefined {
+  const decoded = decodeUtf8(readNamed(absolutePath, file), absolutePath);
   return 'problem' in decoded ? undefined : plainYamlValue(decoded.text);
 }
 
@@ -112,7 +114,7 @@ function positionOf(config: ConfigDocument, path: string[], wantKey: boolean): {
  * JSON stops early) for a file that is not UTF-8 or not JSON; propagates the fs error when it cannot be read.
  */
 export function readJsonFile(absolutePath: string, file: string): unknown {
-  const decoded = decodeUtf8(readNamed(absolutePath), file);
+  const decoded = decodeUtf8(readNamed(absolutePath, file), file);
   if ('problem' in decoded) {
     const { line, column } = decoded.problem.range.start;
     throw new UsageError(`${file}:${line}:${column}: ${decoded.problem.message.replace(/; Backstage.*$/, '')}.\nRe-save it as UTF-8 (without a byte-order mark) and run again.`);
@@ -127,7 +129,7 @@ export function readJsonFile(absolutePath: string, file: string): unknown {
     const line = before.split('\n').length;
     const column = offset - before.lastIndexOf('\n');
     // V8 quotes the file's text after the reason (`Unexpected token '}', "{ "a": [1, }\n" is not valid JSON`): leave it out, it may span lines.
-    const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '').replace(/, ".*" is not valid JSON$/s, '');
+    const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '').replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
     throw new UsageError(`${file}:${line}:${column}: not valid JSON: ${logText(reason)}.\nFix the file and run again.`);
   }
 }
@@ -135,10 +137,24 @@ export function readJsonFile(absolutePath: string, file: string): unknown {
 /**
  * readFileSync that names the file in its error: Node's error for a folder read as a file (EISDIR) has no
  * path, so the CLI could only call it an internal error; with the path it says which file is a folder.
+ * With `file`, the repo-relative name `absolutePath` ends with, the file is read only when it and every
+ * folder above it stay inside the repository: these files come with pull requests, and a symbolic link
+ * to a file of the machine would be read, and quoted by the parser's error. Throws a UsageError naming
+ * such a link (OutsideRepositoryError's message).
  */
-export function readNamed(absolutePath: string): Buffer {
+export function readNamed(absolutePath: string, file?: string): Buffer {
+  let path = absolutePath;
+  const relative = file === undefined ? undefined : normalize(file);
+  if (relative !== undefined && !isAbsolute(relative) && absolutePath.endsWith(`${sep}${relative}`)) {
+    try {
+      path = realRepoPath(absolutePath.slice(0, absolutePath.length - relative.length - 1) || sep, relative);
+    } catch (error) {
+      if (error instanceof OutsideRepositoryError) throw new UsageError(error.message);
+      if ((error as NodeJS.ErrnoException)?.code !== 'ENOENT') throw error;
+    }
+  }
   try {
-    return readFileSync(absolutePath);
+    return readFileSync(path);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e && typeof e === 'object' && e.path === undefined) e.path = absolutePath;

@@ -99,7 +99,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
   const validate = toolkitValidator('gitops-config');
   // A plain, valid config (the usual case) is read without `yaml`, which only a message needs for its
   // positions: anything else is read again from the start below, so every message stays what it was.
-  const plain = plainConfigValue(path);
+  const plain = plainConfigValue(path, CONFIG_FILE);
   if (plain) {
     const raw = (plain.value ?? {}) as RawConfig;
     if (validate(raw) && !configPathOutside(root, CONFIG_FILE, raw, () => 1)) return configFrom(root, raw);

@@ -1,5 +1,6 @@
+import { posix } from 'node:path';
 import { FILE_START, type Diagnostic, type Severity } from '../diagnostic.ts';
-import type { GitopsConfig } from '../config/gitopsConfig.ts';
+import { DEFAULT_API_CHANGE_POLICY, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { LOCKED_RULES } from '../config/lockedRules.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
 import { templateRules } from '../templates/templateRules.ts';
@@ -19,16 +20,62 @@ const gained = (before: readonly string[], after: readonly string[]) => after.fi
  * gate judges a pull request by the pull request's own config, so a change there can silence the checks a
  * reviewer relies on while the verdict stays green (a removed `codeowners` section or `catalog.roots` stops
  * the CODEOWNERS, editor schema, Backstage config and scorecard gates; a rule set lower, a laxer failOn, a
- * wider adoptFrom). Each is a `config-weakened` finding on gitops.config.yaml (locked: the config it judges
- * cannot lower it). `configAlone`: the pull request changes no file but gitops.config.yaml, so nothing is
- * judged under the loosened config and the platform team's review of that file (CODEOWNERS) is the whole
- * decision: a warning. Otherwise an error: the rest of the change would pass under a config nobody has
- * approved yet. Locked rules are left to config-rule-locked. Pure.
+ * wider adoptFrom; by default any other setting changed, see otherLoosening). Each is a `config-weakened`
+ * finding on gitops.config.yaml (locked: the config it judges cannot lower it). `configAlone`: the pull request
+ * changes no file but gitops.config.yaml and the policy files (policyFilesChanged), so nothing is judged under
+ * the loosened config and the platform team's review of those files (CODEOWNERS) is the whole decision: a
+ * warning. Otherwise an error: the rest of the change would pass under a config nobody has approved yet.
+ * Locked rules are left to config-rule-locked. Pure.
  */
+// Lists whose new items loosen the gate (more entities, locations, actions, filters taken as known), and lists
+// whose removed items do (fewer globs that must be reachable, fewer paths the platform team owns, fewer plugin
+// config schemas). Any other setting is compared whole: every change to it is named, since each one decides
+// what a gate checks or against what (another ruleset, app-config, policies folder, roots, repoUrl...).
+const GAINS_LOOSEN = new Set(['catalog.adoptFrom', 'catalog.allowedLocationTypes', 'catalog.external', 'catalog.placeholderResolvers', 'catalog.apiGroups', 'catalog.modules', 'apiChanges.allowWhenLifecycle', 'backstageConfig.additionalTemplateFilters', 'backstageConfig.additionalTemplateGlobals']);
+const LOSSES_LOOSEN = new Set(['catalog.include', 'codeowners.platformPaths', 'backstageConfig.plugins']);
+const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const key = (value: unknown) => JSON.stringify(value ?? null);
+
+// Maps of named things the gate then takes as known (a custom scaffolder action): a new name loosens.
+const NAMED_MAPS = new Set(['backstageConfig.actions']);
+const SECTIONS = new Set(['codeowners', 'editorSchema', 'backstageConfig']);
+
+/**
+ * Every setting under `path` of the base and head configs (defaults applied) that the head changes in a way
+ * that may loosen a gate, as sentences: items gained or lost by the lists above, names gained by a named map,
+ * and any other value changed, set or removed. Default-deny: a setting not known to be tightening is named.
+ * A section added turns a gate on (nothing to say); one removed is said by configWeakened. Pure.
+ */
+function otherLoosening(base: unknown, head: unknown, path: string, skip: ReadonlySet<string>): string[] {
+  if (skip.has(path)) return [];
+  if (SECTIONS.has(path) && (base === undefined || head === undefined)) return [];
+  if (GAINS_LOOSEN.has(path) || LOSSES_LOOSEN.has(path)) {
+    const [before, after] = [Array.isArray(base) ? base.map(key) : [], Array.isArray(head) ? head.map(key) : []];
+    const moved = GAINS_LOOSEN.has(path) ? gained(before, after) : gained(after, before);
+    return moved.length ? [`${path} ${GAINS_LOOSEN.has(path) ? 'gains' : 'no longer lists'} ${shown(moved.map(item => JSON.parse(item) as unknown))}`] : [];
+  }
+  if (isMap(base) || isMap(head)) {
+    const [before, after] = [isMap(base) ? base : {}, isMap(head) ? head : {}];
+    const names = Object.keys(after).filter(k => !Object.hasOwn(before, k));
+    const gainedNames = NAMED_MAPS.has(path) && names.length ? [`${path} gains ${shown(names)}`] : [];
+    const keys = NAMED_MAPS.has(path) ? Object.keys(before) : [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    return [...gainedNames, ...keys.flatMap(k => (NAMED_MAPS.has(path) ? scalarChange(before[k], after[k], `${path}.${k}`) : otherLoosening(before[k], after[k], path ? `${path}.${k}` : k, skip)))];
+  }
+  return scalarChange(base, head, path);
+}
+
+/** A value compared whole: what it changes from and to, or nothing when equal. */
+function scalarChange(base: unknown, head: unknown, path: string): string[] {
+  if (key(base) === key(head)) return [];
+  return [head === undefined ? `${path} is removed (was ${shown(base)})` : base === undefined ? `${path} is set to ${shown(head)}` : `${path} changes from ${shown(base)} to ${shown(head)}`];
+}
+
 export function configWeakened(base: GitopsConfig, head: GitopsConfig, configAlone = false): Diagnostic[] {
   const finding = (what: string) => weakening(what, configAlone);
   const found: string[] = [];
-  if (!base.found) return [];
+  // A pull request that adds the first config (or a base config this toolkit no longer loads): the rules it
+  // turns off or lowers below Backstage's own defaults are what it loosens; its other sections add gates.
+  if (!base.found) return loweredRules({}, head.rules).slice(0, 20).map(finding);
   if (!head.found) return [finding('gitops.config.yaml is removed: the gate judges the repository as a folder without a config (no org policies, CODEOWNERS, editor schema, Backstage config or scorecards)')];
   if (base.catalog.roots.length > 0 && head.catalog.roots.length === 0) found.push(`catalog.roots is removed (was ${shown(base.catalog.roots)}): without roots the CODEOWNERS, editor schema, Backstage config and scorecard gates do not run`);
   for (const section of ['codeowners', 'editorSchema', 'backstageConfig'] as const) {
@@ -42,21 +89,57 @@ export function configWeakened(base: GitopsConfig, head: GitopsConfig, configAlo
     if (dropped.length) found.push(`codeowners.platformPaths no longer lists ${shown(dropped)}: the platform team stops owning them`);
   }
   if (RANK[head.failOn] > RANK[base.failOn]) found.push(`failOn changes from ${shown(base.failOn)} to ${shown(head.failOn)}: fewer findings fail the gate`);
-  for (const [id, setting] of Object.entries(head.rules)) {
-    if (LOCKED_RULES.has(id)) continue;
-    const before = base.rules[id] ?? defaultSeverity(id);
-    if (RANK[setting] < RANK[before]) found.push(`rules.${id} is set to ${shown(setting)} (was ${shown(before)})`);
-  }
+  found.push(...loweredRules(base.rules, head.rules));
   if (RANK[head.apiChanges.breakingWithOtherConsumers === 'allowed' ? 'off' : head.apiChanges.breakingWithOtherConsumers] < RANK[base.apiChanges.breakingWithOtherConsumers === 'allowed' ? 'off' : base.apiChanges.breakingWithOtherConsumers]) found.push(`apiChanges.breakingWithOtherConsumers changes from ${shown(base.apiChanges.breakingWithOtherConsumers)} to ${shown(head.apiChanges.breakingWithOtherConsumers)}`);
-  const lifecycles = gained(base.apiChanges.allowWhenLifecycle, head.apiChanges.allowWhenLifecycle);
-  if (lifecycles.length) found.push(`apiChanges.allowWhenLifecycle now also excuses ${shown(lifecycles)}`);
   if (!base.apiChanges.allowWhenMajorVersion && head.apiChanges.allowWhenMajorVersion) found.push('apiChanges.allowWhenMajorVersion is turned on');
-  if (base.catalog.policies !== head.catalog.policies) found.push(`catalog.policies changes from ${shown(base.catalog.policies)} to ${shown(head.catalog.policies)}: the org policies applied change`);
-  const adopt = gained(base.catalog.adoptFrom, head.catalog.adoptFrom);
-  if (adopt.length) found.push(`catalog.adoptFrom gains ${shown(adopt)}: sync will unregister those locations and take their entities`);
-  const types = gained(base.catalog.allowedLocationTypes, head.catalog.allowedLocationTypes);
-  if (types.length) found.push(`catalog.allowedLocationTypes gains ${shown(types)}`);
+  if (head.catalog.maxFileBytes > base.catalog.maxFileBytes) found.push(`catalog.maxFileBytes changes from ${base.catalog.maxFileBytes} to ${head.catalog.maxFileBytes}: larger files are read`);
+  const skip = new Set(['root', 'found', 'failOn', 'rules', 'codeowners.file', 'codeowners.platformTeam', 'codeowners.platformPaths', 'apiChanges.breakingWithOtherConsumers', 'apiChanges.allowWhenMajorVersion', 'catalog.maxFileBytes', ...(head.catalog.roots.length ? [] : ['catalog.roots'])]);
+  found.push(...otherLoosening(base, head, '', skip));
   return found.slice(0, 20).map(finding);
+}
+
+/**
+ * The files a pull request changes (adds, edits, removes) that the gate reads its own rules from, besides
+ * gitops.config.yaml: schemas/techdocs-policy.json (plugins, tags, diagramServers), schemas/template-policy/,
+ * the org policies folder (catalog.policies) and the folder of the Spectral ruleset (apiChanges.ruleset), of
+ * the base's config and the head's. The gate judges the pull request by the files as it writes them, so a
+ * wider allow-list there passes its own change; each is a `config-weakened` finding on that file, a warning
+ * when the pull request changes only config and policy files (`configAlone`), else an error. Pure.
+ */
+export function policyFilesChanged(changedFiles: readonly string[], base: GitopsConfig, head: GitopsConfig, configAlone = false): Diagnostic[] {
+  const folder = (path: string | undefined) => (path ? `${posix.normalize(path).replace(/\/+$/, '')}/` : undefined);
+  const rulesetFolder = (path: string) => (posix.dirname(posix.normalize(path)) === '.' ? undefined : folder(posix.dirname(path)));
+  const given = ['schemas/template-policy/', ...[base, head].flatMap(c => (c.found ? [folder(c.catalog.policies), rulesetFolder(c.apiChanges.ruleset)] : []))].filter((f): f is string => f !== undefined && f !== './');
+  const folders = [...given, folder(posix.dirname(DEFAULT_API_CHANGE_POLICY.ruleset))!];
+  const files = new Set(['schemas/techdocs-policy.json', DEFAULT_API_CHANGE_POLICY.ruleset, ...[base, head].flatMap(c => (c.found ? [posix.normalize(c.apiChanges.ruleset)] : []))]);
+  return changedFiles.filter(file => files.has(file) || folders.some(f => file.startsWith(f))).slice(0, 20).map(file => ({
+    ruleId: 'config-weakened',
+    severity: configAlone ? ('warning' as const) : ('error' as const),
+    message: configAlone
+      ? 'This pull request changes a file the gate reads its own rules from (TechDocs, template, org or API lint policy), and nothing else: once merged, every later pull request is judged by it as written here.'
+      : 'This pull request changes a file the gate reads its own rules from (TechDocs, template, org or API lint policy) and other files too: the gate would judge them by the policy as this pull request writes it, which nobody has approved yet.',
+    hint: configAlone
+      ? 'The platform team reviews the policy files (CODEOWNERS): approve only a change meant to widen what the gate allows.'
+      : 'Change the policy file in a pull request of its own: the platform team (CODEOWNERS) approves it there, and later changes are judged under it.',
+    file,
+    range: FILE_START,
+  }));
+}
+
+/**
+ * The rules `head` sets lower than `base` does, each at its default where a side does not set it (a rule the
+ * base raised and the head leaves out falls back to its default), as sentences; locked rules are left to
+ * config-rule-locked. Pure.
+ */
+function loweredRules(base: GitopsConfig['rules'], head: GitopsConfig['rules']): string[] {
+  const found: string[] = [];
+  for (const id of new Set([...Object.keys(base), ...Object.keys(head)])) {
+    if (LOCKED_RULES.has(id)) continue;
+    const [before, setting] = [base[id] ?? defaultSeverity(id), head[id] ?? defaultSeverity(id)];
+    if (RANK[setting] >= RANK[before]) continue;
+    found.push(id in head ? `rules.${id} is set to ${shown(setting)} (was ${shown(before)})` : `rules.${id} is no longer set: back to ${shown(setting)} (was ${shown(before)})`);
+  }
+  return found;
 }
 
 function weakening(what: string, configAlone: boolean): Diagnostic {
@@ -64,7 +147,7 @@ function weakening(what: string, configAlone: boolean): Diagnostic {
     ? {
         ruleId: 'config-weakened',
         severity: 'warning',
-        message: `Compared with the base revision, ${what}. This pull request changes nothing else, so nothing in it is judged under the loosened config; once merged, every later pull request is.`,
+        message: `Compared with the base revision, ${what}. This pull request changes nothing but the config and policy files, so nothing in it is judged under the loosened config; once merged, every later pull request is.`,
         hint: 'The platform team reviews gitops.config.yaml (CODEOWNERS): approve only a change meant to loosen the gate.',
         file: 'gitops.config.yaml',
         range: FILE_START,

@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { OutsideRepositoryError, readRepoFile } from '../load/repoPath.ts';
 import { parse } from 'yaml';
 import { DEFAULT_API_CHANGE_POLICY, UsageError } from '../config/gitopsConfig.ts';
 import type { Diagnostic, Range, Severity } from '../diagnostic.ts';
@@ -24,8 +23,11 @@ const TUNINGS = new Set(['off', 'error', 'warn', 'info', 'hint', true, false]);
 export async function loadApiRuleset(root: string, path: string): Promise<Record<string, unknown>> {
   let data: unknown;
   try {
-    data = parse(await readFile(join(root, path), 'utf8'), { logLevel: 'error' });
+    // The ruleset comes with pull requests: a link out of the repository is not read, and a parse error
+    // names its place without quoting the text (yaml's pretty errors copy the line).
+    data = parse(readRepoFile(root, path, 'utf8'), { logLevel: 'error', prettyErrors: false });
   } catch (error) {
+    if (error instanceof OutsideRepositoryError) throw new UsageError(error.message);
     // A repo that never wrote a ruleset gets Spectral's recommended rules; a named one must exist.
     if (path === DEFAULT_API_CHANGE_POLICY.ruleset && (error as NodeJS.ErrnoException).code === 'ENOENT') data = { extends: ['spectral:oas', 'spectral:asyncapi'] };
     else throw new UsageError(`Cannot read the API lint ruleset ${path}: ${error instanceof Error ? error.message : String(error)}`);

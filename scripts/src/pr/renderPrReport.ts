@@ -98,9 +98,11 @@ function verdict(input: PrReportInput): Section {
     `${added.length} added · ${changed.length} changed · ${removed.length} removed · ${renames} renamed · ${renamed.length - renames} moved · ${deprecated.length} deprecated · ${plural(totals.error, 'error')} · ${plural(totals.warning, 'warning')}`,
     '',
   ];
-  const weakened = input.diagnostics.filter(d => d.ruleId === 'config-weakened').length;
+  const weakened = input.diagnostics.filter(d => d.ruleId === 'config-weakened' && d.file === 'gitops.config.yaml').length;
+  const policies = input.diagnostics.filter(d => d.ruleId === 'config-weakened' && d.file !== 'gitops.config.yaml').length;
   const notes = [
     ...(weakened ? [`- This change loosens the gate's own config (gitops.config.yaml, ${plural(weakened, 'change')}, \`config-weakened\` below): the verdict is given under the loosened config.`] : []),
+    ...(policies ? [`- This change rewrites ${plural(policies, 'policy file')} the gate judges by (\`config-weakened\` below): the verdict is given under the policy it writes.`] : []),
     ...(stillUsed ? [`- ${plural(stillUsed, 'entity')} that this change removes or renames ${stillUsed === 1 ? 'is' : 'are'} still used by others.`] : []),
     ...(breaking ? [`- ${plural(breaking, 'API')} ${breaking === 1 ? 'has' : 'have'} breaking changes.`] : []),
     ...(input.teamReviews.length ? [`- ${plural(input.teamReviews.length, 'team')} outside CODEOWNERS should review.`] : []),

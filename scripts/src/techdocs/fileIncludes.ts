@@ -20,13 +20,21 @@ const MARKER = /^(;*)(-+8<-+)(.*)$/;
 // let `source=` follow on a later line. In any file that mentions uml, every `source=` counts, and so does
 // a diagram's own `!include` of a path (PlantUML reads that file where it renders).
 const PLANTUML_SOURCE = /\bsource\s*=\s*(["'])([^"'\r\n]*)\1/g;
-const PLANTUML_INCLUDE = /^[ \t]*!(?:include\w*|import)[ \t]+(\S.*)$/;
+// plantuml_markdown matches with Python's `re` on str: `\s` is any character str.isspace() holds true (JavaScript's
+// \s plus \x1c-\x1f and \x85) and `\w` any Unicode letter or digit; `!include\u00a0/etc/passwd` is an include there.
+const PY_WS = '[\\s\\x1c-\\x1f\\x85]';
+const PY_WORD = '[\\p{L}\\p{N}_]';
+const PLANTUML_INCLUDE = new RegExp(`^${PY_WS}*!(?:include${PY_WORD}*|import)${PY_WS}+(\\S.*)$`, 'su');
 // Variables a diagram defines, as plantuml_markdown's includer reads them (PlantUMLIncluder._readFileRec, on
 // the stripped line): `!$name = "value"` (also without $) and `!define NAME value`. Before it reads an
 // `!include`, it replaces the name with the value wherever the target starts with one (str.replace: every
 // occurrence), so `!define P /proc/self` and `!include P/environ` read /proc/self/environ; definitions carry
-// across the files one diagram includes. Any file of the site may be included, whether it mentions uml or not.
-const PLANTUML_DEFINE = [/!(\$?\w+)\s+=\s+"(.*)"/, /^!define (\w+)\s+(.*)/];
+// across the files one diagram includes. Any file of the site may be included, whether it mentions uml or not,
+// and an included file is read with readlines(), which breaks lines only at \n and \r: a PYTHON_ONLY_BREAK
+// inside a line of it does not end the directive.
+// The new syntax is searched anywhere on the line (re.search: `x !P = "/etc"` defines P) and is tried before
+// `!include`, so a line holding both defines.
+const PLANTUML_DEFINE = [new RegExp(`!(\\$?${PY_WORD}+)${PY_WS}+=${PY_WS}+"(.*)"`, 'su'), new RegExp(`^!define (${PY_WORD}+)${PY_WS}+(.*)`, 'su')];
 // PlantUML's own preprocessor evaluates `$variables` and `%functions()` (%getenv, string concatenation) in an
 // include path where it renders: the gate cannot know what such a path reads.
 const PLANTUML_EXPRESSION = /[$%]/;
@@ -70,7 +78,7 @@ function plantumlDefinitions(lines: readonly string[]): [string, string][] {
   const found: [string, string][] = [];
   for (const raw of lines) {
     if (!raw.includes('!')) continue;
-    const line = raw.trim();
+    const line = pyStrip(raw);
     const match = PLANTUML_DEFINE[0].exec(line) ?? PLANTUML_DEFINE[1].exec(line);
     if (match && found.length < 1000) found.push([match[1], match[2]]);
   }
@@ -101,7 +109,15 @@ export function fileIncludesOutside(text: string): FileInclude[] {
   // Asked once: per line, a page without the word would be scanned whole again for every line.
   const mentionsUml = /uml/i.test(text);
   const segments = lines.flatMap((line, i) => line.split(PYTHON_ONLY_BREAK).map(part => [part, i] as const));
-  const definitions = plantumlDefinitions(segments.map(([raw]) => raw));
+  const definitions = plantumlDefinitions([...segments.map(([raw]) => raw), ...lines.filter(raw => PYTHON_ONLY_BREAK.test(raw))]);
+  const plantumlLine = (raw: string, i: number) => {
+    const line = pyStrip(raw);
+    const include = PLANTUML_INCLUDE.exec(line);
+    if (include && includeLeavesSite(pyStrip(include[1].replace(/^(["'<])(.*)["'>]$/s, '$2')), definitions)) add(raw, i, include[1], 'plantuml');
+    // A definition another file's `!include` may start with: its value must not lead out of the site either.
+    const definition = PLANTUML_DEFINE[0].exec(line) ?? PLANTUML_DEFINE[1].exec(line);
+    if (definition && pathLeavesSite(pyStrip(definition[2]))) add(raw, i, definition[2], 'plantuml');
+  };
   segments.forEach(([raw, i]) => {
     const line = pyStrip(raw);
     const marker = MARKER.exec(line);
@@ -121,11 +137,11 @@ export function fileIncludesOutside(text: string): FileInclude[] {
         return;
       }
     }
-    const include = PLANTUML_INCLUDE.exec(line);
-    if (include && includeLeavesSite(pyStrip(include[1].replace(/^(["'<])(.*)["'>]$/, '$2')), definitions)) add(raw, i, include[1], 'plantuml');
-    // A definition another file's `!include` may start with: its value must not lead out of the site either.
-    const definition = include || !line.startsWith('!') ? null : PLANTUML_DEFINE[0].exec(line) ?? PLANTUML_DEFINE[1].exec(line);
-    if (definition && pathLeavesSite(pyStrip(definition[2]))) add(raw, i, definition[2], 'plantuml');
+    plantumlLine(raw, i);
+  });
+  // The same directives as an included file's readlines() gives them: whole across a PYTHON_ONLY_BREAK.
+  lines.forEach((raw, i) => {
+    if (PYTHON_ONLY_BREAK.test(raw)) plantumlLine(raw, i);
   });
   if (mentionsUml) {
     const joined = lines.join('\n');
@@ -142,12 +158,14 @@ export function fileIncludesOutside(text: string): FileInclude[] {
   return found.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
+const MAY_DEFINE = new RegExp(`!\\$?${PY_WORD}+${PY_WS}+=`, 'u');
+
 /**
  * Whether a site file may hold a line fileIncludesOutside reports: the snippet marker or a PlantUML
  * directive. Lets a caller skip reading the rest of a big site's files in full.
  */
 export function mayIncludeFiles(text: string): boolean {
-  return text.includes('8<') || /uml/i.test(text) || /^[ \t]*!(?:include|import|define|\$?\w+\s+=)/m.test(text);
+  return text.includes('8<') || /uml/i.test(text) || /!(?:include|import|define)/.test(text) || MAY_DEFINE.test(text);
 }
 
 /** fileIncludesOutside of one site file as Diagnostics (rule techdocs-file-include, locked). */

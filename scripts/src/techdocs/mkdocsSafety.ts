@@ -320,7 +320,10 @@ function redirectProblems(options: unknown): { key: string; problem: string }[] 
   });
 }
 
-/** Whether `url` is the policy entry `entry` or below it: the same origin, and the entry's path segments first. */
+/**
+ * Whether `url` is the policy entry `entry` or below it: the same origin, the entry's path segments first,
+ * and no path segment a server would read as leaving it (`..;`, encoded dots and slashes).
+ */
 function underServer(url: URL, entry: string): boolean {
   let base: URL;
   try {
@@ -329,6 +332,9 @@ function underServer(url: URL, entry: string): boolean {
     return false;
   }
   if (url.origin !== base.origin || url.username || url.password) return false;
+  // A segment the URL parser keeps under the entry that the server reads as a step elsewhere: Tomcat and Jetty
+  // (where PlantUML servers run) take `..;` for `..`, and proxies decode %2e, %2f, %5c (and %25 twice).
+  if (/;|%(?:2e|2f|5c|25|3b)/i.test(url.pathname)) return false;
   const segments = (path: string) => path.split('/').filter(Boolean);
   const [want, have] = [segments(base.pathname), segments(url.pathname)];
   return want.every((segment, i) => have[i] === segment);

@@ -126,16 +126,34 @@ async function prebuiltSite(folder: string, triplet: string, commit: string): Pr
 
 /**
  * Whether a published site's etag (the commit techdocs publish recorded in techdocs_metadata.json) is this
- * repository's: the commit being published or one of its ancestors. Backstage's own builder and other
+ * repository's: the commit being published or one on its first-parent chain, the commits main itself was at
+ * (publish runs on main, so every etag it wrote is one of them). Backstage's own builder and other
  * repositories' pipelines record their own source's etag, so a site they publish is not this repo's to
  * replace: an entity a pull request adds under a name that lives elsewhere (the gate cannot know offline;
- * sync refuses it only after publish ran) would otherwise overwrite and prune that entity's docs.
+ * sync refuses it only after publish ran) would otherwise overwrite and prune that entity's docs. Any
+ * ancestor is not enough: a pull request can merge the other repository's history into its branch
+ * (`merge --allow-unrelated-histories -s ours`, no file changed), which makes that source's commit an
+ * ancestor of the merge without main ever having published from it.
  */
 function publishedFromHere(root: string, etag: unknown, commit: string): boolean {
   if (typeof etag !== 'string') return false;
   if (etag === commit) return true;
   if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(etag)) return false;
-  return spawnSync('git', ['-C', root, 'merge-base', '--is-ancestor', etag, commit], { stdio: 'ignore', env: childEnv() }).status === 0;
+  return mainlineOf(root, commit).has(etag);
+}
+
+const mainlines = new Map<string, Set<string>>();
+
+/** The commits on the first-parent chain of `commit` in the repository at `root` (empty when git cannot list them); read once per run. */
+function mainlineOf(root: string, commit: string): Set<string> {
+  const key = `${root}\0${commit}`;
+  let found = mainlines.get(key);
+  if (!found) {
+    const listed = spawnSync('git', ['-C', root, 'rev-list', '--first-parent', '--end-of-options', commit], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
+    found = new Set(listed.status === 0 ? listed.stdout.split('\n').filter(Boolean) : []);
+    mainlines.set(key, found);
+  }
+  return found;
 }
 
 /** True when neither mkdocs.yml nor its docs folder changed between `commit` and the working tree. */

@@ -78,19 +78,24 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   }
   const steps = (Array.isArray(spec.steps) ? spec.steps : []) as Record<string, unknown>[];
   const seen: string[] = [];
-  const stepIds = new Set(steps.map(s => s.id).filter((id): id is string => typeof id === 'string'));
+  // The id the runner knows a step by: scaffolder-backend names a step without one step-<n> (its router's
+  // `step.id ?? \`step-${index + 1}\``), so an explicit `id: step-2` and the second step without an id share one.
+  const idOf = (step: Record<string, unknown> | undefined, i: number) => (typeof step?.id === 'string' ? step.id : step?.id === undefined || step?.id === null ? `step-${i + 1}` : undefined);
+  const stepIds = new Set(steps.map(idOf).filter((id): id is string => id !== undefined));
   const firstWithId = new Map<string, number>();
   steps.forEach((step, i) => {
-    if (typeof step?.id !== 'string') return;
-    const first = firstWithId.get(step.id);
+    const id = idOf(step, i);
+    if (id === undefined) return;
+    const first = firstWithId.get(id);
     // The runner keeps one output per id: the later step's output silently replaces the earlier one's. Two
     // steps that each run only `if:` something are the field's way to say "publish here or there" under
     // one id (the runner records no output for a skipped step, and Backstage checks no uniqueness): whether
     // their conditions exclude each other is not known before the form is filled, so they are not judged.
     const conditional = (s: Record<string, unknown> | undefined) => s !== undefined && s !== null && s.if !== undefined;
     if (first !== undefined && conditional(steps[first]) && conditional(step)) return;
-    if (first !== undefined) at(['spec', 'steps', i, 'id'], 'template-duplicate-step', `Step id ${step.id} is already used by step ${first + 1}: its output replaces that step's, so steps.${step.id} means whichever ran last.`, 'Give every step its own id.');
-    else firstWithId.set(step.id, i);
+    const named = (n: number) => (typeof steps[n]?.id === 'string' ? '' : ` (the scaffolder's name for step ${n + 1}, which has no id)`);
+    if (first !== undefined) at(['spec', 'steps', i, ...(named(i) ? [] : ['id'])], 'template-duplicate-step', `Step id ${id}${named(i)} is already used by step ${first + 1}${named(first)}: its output replaces that step's, so steps.${id} means whichever ran last.`, 'Give every step its own id.');
+    else firstWithId.set(id, i);
   });
   if (actions) for (const f of checkStepInputs(steps, actions, pickerParameters(pages))) if (unreadPlaceholder(steps[Number(f.path[2])]) === undefined) at(f.path, f.ruleId, f.message, f.hint, f.key);
   steps.forEach((step, i) => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,5 +66,53 @@ describe('a folder where a config or policy file belongs', () => {
     const result = await runBin(['check'], root);
     expect(result.stderr).toBe(`backstage-gitops check: ${join(root, folder)} is a folder where a file was expected.\n`);
     expect(result.status).toBe(2);
+  });
+});
+
+// Red team, round 14: a policy or config file committed as a symbolic link to a file of the machine. The
+// readers followed it, and the parser's error quoted the file's text (JSON: V8's excerpt; the Spectral
+// ruleset: yaml's pretty error with the whole line) into the job log and the PR comment.
+describe('a config or policy file that is a link out of the repository', () => {
+  const secret = 'TOKEN=hunter2-secret-value\nOTHER: : x\n';
+  it.each([
+    ['schemas/techdocs-policy.json', ''],
+    ['schemas/template-policy/actions.json', "catalog:\n  roots: [catalog-info.yaml]\n"],
+    ['pol/a.json', "catalog:\n  roots: [catalog-info.yaml]\n  policies: pol\n"],
+    ['gitops.config.yaml', ''],
+    ['linked/app-config.yaml', "catalog:\n  roots: [catalog-info.yaml]\n  appConfig: linked/app-config.yaml\n"],
+  ])('%s is refused by name, its text never shown', async (file, config) => {
+    const outside = await mkdtemp(join(tmpdir(), 'host-'));
+    await writeFile(join(outside, 'secret'), secret);
+    const root = await tempRepo({ 'catalog-info.yaml': group, ...(config ? { 'gitops.config.yaml': config } : {}) });
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    symlinkSync(join(outside, 'secret'), join(root, file));
+    const result = await runBin(['check'], root);
+    expect(result.stdout + result.stderr).not.toMatch(/hunt|TOKEN/);
+    expect(result.stderr).toContain(file);
+    expect(result.stderr).toContain('leads outside the repository');
+    expect(result.status).toBe(2);
+    await rm(outside, { recursive: true, force: true });
+  });
+
+  it('the Spectral ruleset of report --base', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'host-'));
+    await writeFile(join(outside, 'secret'), secret);
+    const api = 'apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: pets\nspec:\n  type: openapi\n  lifecycle: production\n  owner: group:default/team-a\n  definition:\n    $text: ./openapi.yaml\n';
+    const root = await tempRepo({ 'catalog-info.yaml': `${api}---\n${group}`, 'openapi.yaml': 'openapi: 3.0.0\ninfo: {title: Pets, version: 1.0.0}\npaths: {}\n' });
+    const git = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.email=a@example.test', '-c', 'user.name=a', ...args]);
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    git('checkout', '-qb', 'pr');
+    await writeFile(join(root, 'openapi.yaml'), 'openapi: 3.0.0\ninfo: {title: Pets, version: 1.0.1, description: x}\npaths: {}\n');
+    mkdirSync(join(root, 'schemas', 'api-lint'), { recursive: true });
+    symlinkSync(join(outside, 'secret'), join(root, 'schemas', 'api-lint', 'ruleset.yaml'));
+    git('add', '-A');
+    git('commit', '-qm', 'pr');
+    const result = await runBin(['report', '--base', 'main'], root);
+    expect(result.stdout + result.stderr).not.toMatch(/hunt|TOKEN/);
+    expect(result.stderr).toContain('schemas/api-lint/ruleset.yaml is a symbolic link (or lies in a linked folder) that leads outside the repository; it is not read.');
+    expect(result.status).toBe(2);
+    await rm(outside, { recursive: true, force: true });
   });
 });

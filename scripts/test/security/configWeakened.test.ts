@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempRepo } from '../helpers/tempRepo.ts';
 import { runBin } from './runBin.ts';
@@ -10,15 +10,18 @@ const group = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name
 const location = 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./groups.yaml]\n';
 const BASE_CONFIG = "catalog:\n  roots: [catalog/all.yaml]\ncodeowners:\n  platformTeam: '@acme/platform'\n";
 
-async function repoWithPullRequest(headConfig: string, headFiles: Record<string, string> = {}): Promise<string> {
-  const root = await tempRepo({ 'gitops.config.yaml': BASE_CONFIG, 'catalog/all.yaml': location, 'catalog/groups.yaml': group });
+async function repoWithPullRequest(headConfig: string, headFiles: Record<string, string> = {}, baseConfig = BASE_CONFIG, baseFiles: Record<string, string> = {}): Promise<string> {
+  const root = await tempRepo({ 'gitops.config.yaml': baseConfig, 'catalog/all.yaml': location, 'catalog/groups.yaml': group, ...baseFiles });
   expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
   git(root, 'init', '-q', '-b', 'main');
   git(root, 'add', '-A');
   git(root, 'commit', '-qm', 'base');
   git(root, 'checkout', '-qb', 'pr');
   writeFileSync(join(root, 'gitops.config.yaml'), headConfig);
-  for (const [file, text] of Object.entries(headFiles)) writeFileSync(join(root, file), text);
+  for (const [file, text] of Object.entries(headFiles)) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), text);
+  }
   git(root, 'add', '-A');
   git(root, 'commit', '-qm', 'config');
   return root;
@@ -43,6 +46,49 @@ describe('a pull request that loosens gitops.config.yaml says so in its report',
     const result = await runBin(['report', '--base', 'main'], root);
     expect(result.stdout).not.toContain('config-weakened');
     expect(result.stdout).toContain('ready to merge');
+  });
+
+  // Red team, round 14: only the settings listed were compared; any other one that silences a gate changed
+  // without a word (a rule the base raised dropped back to its default, another Spectral ruleset, entities
+  // declared external so a missing owner resolves, a custom action that makes an unknown one known, fewer
+  // config schemas, narrower include globs, a bigger file limit).
+  it('every other setting that silences a gate is a config-weakened warning too', async () => {
+    const base = `${BASE_CONFIG.replace('\ncodeowners', "\n  include: ['catalog/**']\ncodeowners")}rules:\n  yaml-merge-key: error\nbackstageConfig:\n  files: [backstage-config/app-config.yaml]\n  plugins: ['@backstage/plugin-catalog-backend']\n`;
+    const head = "catalog:\n  roots: [catalog/all.yaml]\n  include: []\n  maxFileBytes: 99999999\n  external:\n    - kind: Group\n      refs: [group:default/anyone]\n  apiGroups: [acme.example]\ncodeowners:\n  platformTeam: '@acme/platform'\napiChanges:\n  ruleset: catalog/empty-ruleset.yaml\nbackstageConfig:\n  files: [catalog/app-config.yaml]\n  plugins: []\n  actions:\n    acme:anything:\n      input: {}\n  additionalTemplateFilters: [anything]\n";
+    const appConfig = 'app:\n  title: Acme\n';
+    const root = await repoWithPullRequest(head, {}, base, { 'backstage-config/app-config.yaml': appConfig, 'catalog/app-config.yaml': appConfig, 'catalog/empty-ruleset.yaml': 'rules: {}\n' });
+    const result = await runBin(['report', '--base', 'main'], root);
+    const rows = result.stdout.split('\n').filter(line => line.includes('<code>config-weakened</code>')).join('\n').replace(/\\/g, '');
+    for (const what of [/rules\.yaml-merge-key is no longer set: back to &quot;warning&quot; \(was &quot;error&quot;\)/, /apiChanges\.ruleset changes from/, /catalog\.external gains/, /catalog\.apiGroups gains/, /catalog\.maxFileBytes changes from/, /backstageConfig\.files changes from/, /backstageConfig\.plugins no longer lists/, /backstageConfig\.actions gains/, /backstageConfig\.additionalTemplateFilters gains/, /catalog\.include no longer lists/]) expect(rows).toMatch(what);
+    expect(result.stdout).toContain("- This change loosens the gate's own config (gitops.config.yaml, 10 changes");
+  });
+
+  // Red team, round 14: the policy files the gate reads its rules from come with the pull request too.
+  it('a pull request that rewrites a policy file the gate judges by says so', async () => {
+    const root = await repoWithPullRequest(`${BASE_CONFIG}failOn: warning\n`);
+    mkdirSync(join(root, 'schemas'), { recursive: true });
+    writeFileSync(join(root, 'schemas', 'techdocs-policy.json'), JSON.stringify({ plugins: ['techdocs-core'], yamlTags: [], diagramServers: ['http://169.254.169.254/'] }));
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'policy');
+    const result = await runBin(['report', '--base', 'main'], root);
+    const rows = result.stdout.split('\n').filter(line => line.includes('<code>config-weakened</code>'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain('<code>schemas/techdocs-policy.json:1:1</code>');
+    expect(result.stdout).toContain('- This change rewrites 1 policy file the gate judges by (`config-weakened` below)');
+  });
+
+  it('a first gitops.config.yaml that turns a rule off is a config-weakened warning against the default', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': group });
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    git(root, 'checkout', '-qb', 'pr');
+    writeFileSync(join(root, 'gitops.config.yaml'), 'rules:\n  entity-duplicate: off\n');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'config');
+    const result = await runBin(['report', '--base', 'main'], root);
+    const rows = result.stdout.split('\n').filter(line => line.includes('<code>config-weakened</code>')).join('\n').replace(/\\/g, '');
+    expect(rows).toMatch(/rules\.entity-duplicate is set to &quot;off&quot; \(was &quot;error&quot;\)/);
   });
 });
 
@@ -78,5 +124,14 @@ describe('check --base fails a pull request that loosens the config and changes 
     const report = await runBin(['report', '--base', 'main'], root);
     expect(report.stdout).toContain('changes needed');
     expect(report.status).toBe(1);
+  });
+
+  it('a policy file rewritten beside other files is an error; beside the config alone, a warning', async () => {
+    const policy = JSON.stringify({ plugins: ['techdocs-core'], yamlTags: [], diagramServers: ['http://169.254.169.254/'] });
+    const mixed = await repoWithPullRequest(BASE_CONFIG, { 'schemas/techdocs-policy.json': policy, 'catalog/groups.yaml': `${group}\n` });
+    const severities = async (root: string) => (JSON.parse((await runBin(['check', '--base', 'main', '--format', 'json'], root)).stdout).diagnostics as { ruleId: string; severity: string; file: string }[]).filter(d => d.ruleId === 'config-weakened').map(d => `${d.file}:${d.severity}`);
+    expect(await severities(mixed)).toEqual(['schemas/techdocs-policy.json:error']);
+    const alone = await repoWithPullRequest(BASE_CONFIG, { 'schemas/techdocs-policy.json': policy });
+    expect(await severities(alone)).toEqual(['schemas/techdocs-policy.json:warning']);
   });
 });

@@ -143,6 +143,12 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     ['an include through a relative !define that climbs', '```plantuml\n@startuml\n!define P docs/../../..\n!include P/etc/passwd\n@enduml\n```\n', ['techdocs-file-include@3', 'techdocs-file-include@4']],
     ['an include through a variable PlantUML computes', '```plantuml\n@startuml\n!$p = "/etc"\n!include $p/passwd\n@enduml\n```\n', ['techdocs-file-include@3', 'techdocs-file-include@4']],
     ['a file of definitions another diagram includes, without the word uml', 'Shared names\n!define ROOT /proc/self\n', ['techdocs-file-include@2']],
+    // Red team, round 14: plantuml_markdown's includer matches with Python's re (\s and \w are Unicode's,
+    // a definition is searched anywhere on the line, an included file is read with readlines).
+    ['an include written with a no-break space after !include', '```plantuml\n@startuml\n!include\u00a0/proc/self/environ\n@enduml\n```\n', ['techdocs-file-include@3']],
+    ['a definition after other text on its line, in a file another diagram includes', 'Shared names\nx !P = "/proc/self"\n', ['techdocs-file-include@2']],
+    ['a definition whose name only Unicode letters spell', '```plantuml\n@startuml\n!\u00c4 = "/proc/self"\n!include \u00c4/environ\n@enduml\n```\n', ['techdocs-file-include@3', 'techdocs-file-include@4']],
+    ['an include after a vertical tab in a file another diagram includes (readlines keeps its line whole)', 'Shared\n!include\v/proc/self/environ\n', ['techdocs-file-include@2']],
   ])('%s fails the gate on its line', async (_, page, expected) => {
     const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\n', 'handbook/docs/index.md': '# Docs\n', 'handbook/docs/page.md': page });
     const result = await runBin(['check', '--format', 'json'], root);
@@ -310,6 +316,12 @@ describe("the platform's own diagram servers (schemas/techdocs-policy.json diagr
     ['a look-alike host is refused', 'http://plantuml.corp.evil.test:8080/plantuml', ['http://plantuml.corp:8080'], ['mkdocs-unsafe-extension']],
     ['user info in front of the listed host is refused', 'http://x@plantuml.corp:8080/plantuml', ['http://plantuml.corp:8080'], ['mkdocs-unsafe-extension']],
     ['a list that is no list allows nothing', 'http://plantuml.corp:8080/plantuml', 'http://plantuml.corp:8080', ['mkdocs-unsafe-extension']],
+    // Red team, round 14: a path the URL parser keeps under the entry but the server reads elsewhere. Tomcat and
+    // Jetty (where PlantUML servers run) take `..;` as `..`; proxies decode %2e, %2f and %5c; the appended
+    // /<format>/<diagram> goes into a query the PR adds.
+    ['a ..; segment (Tomcat: ..) under the listed path is refused', 'http://plantuml.corp:8080/plantuml/..;/manager/text/list?x=', ['http://plantuml.corp:8080/plantuml'], ['mkdocs-unsafe-extension']],
+    ['an encoded slash under the listed path is refused', 'http://plantuml.corp:8080/plantuml/..%2fadmin', ['http://plantuml.corp:8080/plantuml'], ['mkdocs-unsafe-extension']],
+    ['an encoded backslash or dot under the listed path is refused', 'http://plantuml.corp:8080/plantuml/%2e.%5cadmin', ['http://plantuml.corp:8080/plantuml'], ['mkdocs-unsafe-extension']],
   ])('%s', async (_, server, servers, expected) => {
     expect(await rules(server, servers)).toEqual(expected);
   }, 30_000);

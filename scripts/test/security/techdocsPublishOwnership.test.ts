@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteStore, techdocsPublisher } from '../../src/techdocs/siteStore.ts';
 import { startStorageEmulators, type Emulators } from '../backstage/storageEmulators.ts';
@@ -48,5 +50,53 @@ describe('techdocs publish never replaces a site another source published', () =
     expect(again.stdout).toBe('1 published, 0 up to date, 0 to publish, 0 failed\n');
     expect(await siteStore(target).list('default/component/red13-billing/')).toContain('default/component/red13-billing/index.html');
     expect((await runBin([...publish, '--adopt-site', 'billing'], hostile, env)).status).toBe(2);
+  }, 180_000);
+
+  // Red team, round 14: the other source's commit made an ancestor of this repository's merge. A pull request
+  // merges the other repository's history with `git merge --allow-unrelated-histories -s ours` (no file
+  // changes to review); once merged, that commit is an ancestor of main, yet main never published from it.
+  it('does not count a commit merged in from another history as this repository\'s', async () => {
+    const env = { AZURE_STORAGE_CONNECTION_STRING: emulators.azureConnectionString };
+    const publish = ['techdocs', 'publish', '--publisher', 'azureBlobStorage', '--container', 'techdocs'];
+    const id = ['-c', 'user.email=a@example.test', '-c', 'user.name=a'];
+    const elsewhere = await tempRepo({ 'catalog-info.yaml': component('red14-ledger'), ...site('Ledger, the real one') });
+    git(elsewhere, 'init', '-q');
+    git(elsewhere, 'add', '-A');
+    git(elsewhere, ...id, 'commit', '-qm', 'ledger docs');
+    expect((await runBin(publish, elsewhere, env)).status).toBe(0);
+
+    const hostile = await tempRepo({ 'README.md': 'control repo\n' });
+    git(hostile, 'init', '-q', '-b', 'main');
+    git(hostile, 'add', '-A');
+    git(hostile, ...id, 'commit', '-qm', 'start');
+    git(hostile, 'checkout', '-qb', 'pr');
+    git(hostile, 'fetch', '-q', elsewhere, 'HEAD');
+    git(hostile, ...id, 'merge', '-q', '--allow-unrelated-histories', '-s', 'ours', '-m', 'history', 'FETCH_HEAD');
+    await writeFile(join(hostile, 'catalog-info.yaml'), component('red14-ledger'));
+    await mkdir(join(hostile, 'docs-site', 'docs'), { recursive: true });
+    for (const [file, text] of Object.entries(site('Ledger, replaced'))) await writeFile(join(hostile, file), text);
+    git(hostile, 'add', '-A');
+    git(hostile, ...id, 'commit', '-qm', 'takes ledger');
+    git(hostile, 'checkout', '-q', 'main');
+    git(hostile, ...id, 'merge', '-q', '--no-ff', '-m', 'Merge pull request', 'pr');
+    expect(git(hostile, 'merge-base', '--is-ancestor', git(elsewhere, 'rev-parse', 'HEAD'), 'HEAD')).toBe('');
+
+    const refused = await runBin(publish, hostile, env);
+    expect(refused.stdout, refused.stderr).toBe('0 published, 0 up to date, 0 to publish, 1 failed\n');
+    expect(refused.stderr).toMatch(/red14-ledger: FAILED: a site is already published at default\/component\/red14-ledger from "[0-9a-f]{40}", which is not a commit of this repository's history/);
+    const target = { type: 'azureBlobStorage' as const, containerName: 'techdocs', connectionString: emulators.azureConnectionString };
+    const metadata = await (await techdocsPublisher(target)).fetchTechDocsMetadata({ namespace: 'default', kind: 'component', name: 'red14-ledger' });
+    expect(metadata).toMatchObject({ site_name: 'Ledger, the real one' });
+
+    // A site main published before is main's own: later merges replace it as usual.
+    const adopted = await runBin([...publish, '--adopt-site', 'default/component/red14-ledger'], hostile, env);
+    expect(adopted.status, adopted.stderr).toBe(0);
+    await writeFile(join(hostile, 'docs-site', 'docs', 'index.md'), '# Ledger, edited\n');
+    git(hostile, 'checkout', '-qb', 'edit');
+    git(hostile, ...id, 'commit', '-qam', 'edit');
+    git(hostile, 'checkout', '-q', 'main');
+    git(hostile, ...id, 'merge', '-q', '--no-ff', '-m', 'Merge pull request 2', 'edit');
+    const later = await runBin(publish, hostile, env);
+    expect(later.stdout, later.stderr).toBe('1 published, 0 up to date, 0 to publish, 0 failed\n');
   }, 180_000);
 });
