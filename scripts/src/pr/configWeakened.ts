@@ -28,11 +28,11 @@ const gained = (before: readonly string[], after: readonly string[]) => after.fi
  * Locked rules are left to config-rule-locked. Pure.
  */
 // Lists whose new items loosen the gate (more entities, locations, actions, filters taken as known), and lists
-// whose removed items do (fewer globs that must be reachable, fewer paths the platform team owns, fewer plugin
-// config schemas). Any other setting is compared whole: every change to it is named, since each one decides
+// whose removed items do (fewer globs that must be reachable, fewer root Locations the gate reads from, fewer
+// paths the platform team owns, fewer plugin config schemas; a root added only reads more). Any other setting is compared whole: every change to it is named, since each one decides
 // what a gate checks or against what (another ruleset, app-config, policies folder, roots, repoUrl...).
 const GAINS_LOOSEN = new Set(['catalog.adoptFrom', 'catalog.allowedLocationTypes', 'catalog.external', 'catalog.placeholderResolvers', 'catalog.apiGroups', 'catalog.modules', 'apiChanges.allowWhenLifecycle', 'backstageConfig.additionalTemplateFilters', 'backstageConfig.additionalTemplateGlobals']);
-const LOSSES_LOOSEN = new Set(['catalog.include', 'codeowners.platformPaths', 'backstageConfig.plugins']);
+const LOSSES_LOOSEN = new Set(['catalog.include', 'catalog.roots', 'codeowners.platformPaths', 'backstageConfig.plugins']);
 const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const key = (value: unknown) => JSON.stringify(value ?? null);
 

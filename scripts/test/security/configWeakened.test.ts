@@ -134,4 +134,17 @@ describe('check --base fails a pull request that loosens the config and changes 
     const alone = await repoWithPullRequest(BASE_CONFIG, { 'schemas/techdocs-policy.json': policy });
     expect(await severities(alone)).toEqual(['schemas/techdocs-policy.json:warning']);
   });
+
+  it('a root Location added with its files is no weakening; a root dropped is', async () => {
+    const team = group.replace(/team-a/g, 'team-b');
+    const twoRoots = "catalog:\n  roots: [catalog/all.yaml, teams/all.yaml]\ncodeowners:\n  platformTeam: '@acme/platform'\n";
+    const teamsLocation = location.replace('name: root', 'name: teams');
+    const weakened = async (root: string) => (JSON.parse((await runBin(['check', '--base', 'main', '--format', 'json'], root)).stdout).diagnostics as { ruleId: string; message: string }[]).filter(d => d.ruleId === 'config-weakened').map(d => d.message);
+    const added = await repoWithPullRequest(twoRoots, { 'teams/all.yaml': teamsLocation, 'teams/groups.yaml': team });
+    expect(await weakened(added)).toEqual([]);
+    const dropped = await repoWithPullRequest(BASE_CONFIG, { 'catalog/groups.yaml': `${group}\n` }, twoRoots, { 'teams/all.yaml': teamsLocation, 'teams/groups.yaml': team });
+    const found = await weakened(dropped);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/catalog\.roots no longer lists .*teams\/all\.yaml/);
+  });
 });
