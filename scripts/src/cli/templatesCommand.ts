@@ -237,7 +237,7 @@ async function testTemplates(names: string[], values: { root?: string; 'update-s
   }
   const cases = shard(all, values.shard);
   const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { files: selected, repoFiles, config });
-  const org = cases.length ? await loadOrgCatalog(config) : undefined;
+  const org = cases.length ? await loadOrgCatalog(config, loaded) : undefined;
   for (const item of cases) {
     const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org });
     io.stderr.write(`${result.diagnostics.length ? '✖' : '✔'} ${logText(item.template)} / ${logText(item.caseFile.split('/').pop() ?? '')} (${result.milliseconds} ms)\n`);

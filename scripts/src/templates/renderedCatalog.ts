@@ -10,7 +10,7 @@ import { loadPolicies } from '../catalog/prepareCatalogCheck.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { loadCatalog } from '../load/loadCatalog.ts';
-import type { SourceFile } from '../load/loadCatalog.ts';
+import type { LoadedCatalog, SourceFile } from '../load/loadCatalog.ts';
 
 /** The org catalog a new repository's catalog-info.yaml joins: its policies, and the entities it may refer to. */
 export interface OrgCatalog {
@@ -19,11 +19,14 @@ export interface OrgCatalog {
   isExternal(ref: string): boolean;
 }
 
-/** The repo's catalog and policies, when the repo has a config with catalog roots; otherwise none. */
-export async function loadOrgCatalog(config: GitopsConfig): Promise<OrgCatalog | undefined> {
+/**
+ * The repo's catalog and policies, when the repo has a config with catalog roots; otherwise none.
+ * `loaded`: the catalog loadCatalog(config) already gave this run, so it is not read and parsed again.
+ */
+export async function loadOrgCatalog(config: GitopsConfig, loaded?: LoadedCatalog): Promise<OrgCatalog | undefined> {
   if (!config.found || config.catalog.roots.length === 0) return undefined;
-  const [loaded, policies] = await Promise.all([loadCatalog(config), loadPolicies(config)]);
-  const { entities } = collectEntities([...loaded.files, ...loaded.context], loaded, config.repoUrl);
+  const [catalog, policies] = await Promise.all([loaded ?? loadCatalog(config), loadPolicies(config)]);
+  const { entities } = collectEntities([...catalog.files, ...catalog.context], catalog, config.repoUrl);
   return { policies, entities, isExternal: externalMatcher(config.catalog.external) };
 }
 
