@@ -107,12 +107,12 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
 /**
  * config-weakened findings: what this config turns off or loosens compared with the config at `baseDir`
  * (the extracted base revision; a base without gitops.config.yaml is compared as Backstage's defaults), and
- * each policy file the gate reads its rules from that the change touches (policyFilesChanged); errors unless
+ * each policy file the gate reads its rules from that the change touches (changedPolicyFiles); errors unless
  * the only files changed since `base` are gitops.config.yaml and those policy files. A base config that no
  * longer loads under this toolkit is no yardstick: nothing is compared.
  */
 async function weakenedSince(root: string, baseDir: string, base: string, config: GitopsConfig): Promise<Diagnostic[]> {
-  const [{ configWeakened, policyFilesChanged }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
+  const [{ changedPolicyFiles, configWeakened, policyFilesChanged }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
   let before: GitopsConfig;
   try {
     before = await loadConfig(baseDir);
@@ -120,9 +120,9 @@ async function weakenedSince(root: string, baseDir: string, base: string, config
     return [];
   }
   const changed = gitChangedFiles(root, base);
-  const policies = new Set(policyFilesChanged(changed, before, config).map(d => d.file));
-  const alone = changed.every(file => file === CONFIG_FILE || policies.has(file));
-  return [...configWeakened(before, config, alone), ...policyFilesChanged(changed, before, config, alone)];
+  const policies = changedPolicyFiles(changed, before, config);
+  const alone = changed.every(file => file === CONFIG_FILE || policies.includes(file));
+  return [...configWeakened(before, config, alone), ...policyFilesChanged(policies, alone)];
 }
 
 /** Every gate after the catalog's, each list of findings pushed to `byGate`: the repo gates in roots mode, else the templates the catalog holds. */

@@ -22,7 +22,7 @@ const gained = (before: readonly string[], after: readonly string[]) => after.fi
  * the CODEOWNERS, editor schema, Backstage config and scorecard gates; a rule set lower, a laxer failOn, a
  * wider adoptFrom; by default any other setting changed, see otherLoosening). Each is a `config-weakened`
  * finding on gitops.config.yaml (locked: the config it judges cannot lower it). `configAlone`: the pull request
- * changes no file but gitops.config.yaml and the policy files (policyFilesChanged), so nothing is judged under
+ * changes no file but gitops.config.yaml and the policy files (changedPolicyFiles), so nothing is judged under
  * the loosened config and the platform team's review of those files (CODEOWNERS) is the whole decision: a
  * warning. Otherwise an error: the rest of the change would pass under a config nobody has approved yet.
  * Locked rules are left to config-rule-locked. Pure.
@@ -103,16 +103,23 @@ export function configWeakened(base: GitopsConfig, head: GitopsConfig, configAlo
  * gitops.config.yaml: schemas/techdocs-policy.json (plugins, tags, diagramServers), schemas/template-policy/,
  * the org policies folder (catalog.policies) and the folder of the Spectral ruleset (apiChanges.ruleset), of
  * the base's config and the head's. The gate judges the pull request by the files as it writes them, so a
- * wider allow-list there passes its own change; each is a `config-weakened` finding on that file, a warning
- * when the pull request changes only config and policy files (`configAlone`), else an error. Pure.
+ * wider allow-list there passes its own change; returned as repo paths. Pure.
  */
-export function policyFilesChanged(changedFiles: readonly string[], base: GitopsConfig, head: GitopsConfig, configAlone = false): Diagnostic[] {
+export function changedPolicyFiles(changedFiles: readonly string[], base: GitopsConfig, head: GitopsConfig): string[] {
   const folder = (path: string | undefined) => (path ? `${posix.normalize(path).replace(/\/+$/, '')}/` : undefined);
   const rulesetFolder = (path: string) => (posix.dirname(posix.normalize(path)) === '.' ? undefined : folder(posix.dirname(path)));
   const given = ['schemas/template-policy/', ...[base, head].flatMap(c => (c.found ? [folder(c.catalog.policies), rulesetFolder(c.apiChanges.ruleset)] : []))].filter((f): f is string => f !== undefined && f !== './');
   const folders = [...given, folder(posix.dirname(DEFAULT_API_CHANGE_POLICY.ruleset))!];
   const files = new Set(['schemas/techdocs-policy.json', DEFAULT_API_CHANGE_POLICY.ruleset, ...[base, head].flatMap(c => (c.found ? [posix.normalize(c.apiChanges.ruleset)] : []))]);
-  return changedFiles.filter(file => files.has(file) || folders.some(f => file.startsWith(f))).slice(0, 20).map(file => ({
+  return changedFiles.filter(file => files.has(file) || folders.some(f => file.startsWith(f)));
+}
+
+/**
+ * One `config-weakened` finding on each changed policy file (changedPolicyFiles; at most 20): a warning when
+ * the pull request changes only config and policy files (`configAlone`), else an error. Pure.
+ */
+export function policyFilesChanged(policyFiles: readonly string[], configAlone = false): Diagnostic[] {
+  return policyFiles.slice(0, 20).map(file => ({
     ruleId: 'config-weakened',
     severity: configAlone ? ('warning' as const) : ('error' as const),
     message: configAlone
