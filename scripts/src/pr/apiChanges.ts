@@ -7,7 +7,7 @@ import { isRecord } from '../load/loadCatalog.ts';
 import { rangeOfPath } from '../load/yamlPath.ts';
 import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
 import { protoBreaking } from './protoBreaking.ts';
-import { consumerList, consumerNote, consumersByApi, teamsToProtect } from './apiConsumers.ts';
+import { consumerList, consumerNote, consumersByApi, membersByGroup, teamsToProtect } from './apiConsumers.ts';
 import { definitionOf, formatOf, typeOf, type ApiDefinition, type ApiFormat } from './apiDefinition.ts';
 import { lifecycleOf, relaxedNote, verdictOf } from './apiPolicy.ts';
 import { removedApis, sameDefinitionFile } from './removedApis.ts';
@@ -212,7 +212,7 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     const lifecycle = lifecycleOf(entity);
     const lifecycleBefore = lifecycleOf(was);
     const consumers = consumersOf.get(entity.ref) ?? [];
-    const otherTeams = teamsToProtect(consumers, ownerBefore ?? owner);
+    const otherTeams = teamsToProtect(consumers, ownerBefore ?? owner, membersByGroup(input.base));
     const overLimit = leftJudged ? undefined : beforeResolved?.overLimit ?? afterResolved?.overLimit;
     const file = after?.file ?? entity.file;
     const definitionRange = after && !after.inlineIn ? { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } } : entity.locate(entity.document, ['spec', 'definition']);

@@ -47,11 +47,43 @@ export function consumersByApi(base: readonly CatalogEntity[], head: readonly Ca
 /**
  * The teams a breaking change to an API reaches: every owner its consumers have before or after the
  * change (consumersByApi), except `reliedOwner`, the API's owner before the change, which its consumers
- * relied on (a change that also hands the API to a consumer's team does not make that team its author).
- * Sorted.
+ * relied on (a change that also hands the API to a consumer's team does not make that team its author),
+ * and a user the base revision makes a member of that owner (`members`, membersByGroup): a component a
+ * member of the API's own team owns is that team's own. Another group, a sub-group included (Backstage's
+ * membership does not pass from a child group to its parent), still counts. Sorted.
  */
-export function teamsToProtect(consumers: readonly Dependent[], reliedOwner: string | undefined): string[] {
-  return [...new Set(consumers.flatMap(c => [c.owner, c.ownerBefore]).filter((o): o is string => Boolean(o) && o !== reliedOwner))].sort();
+export function teamsToProtect(consumers: readonly Dependent[], reliedOwner: string | undefined, members?: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+  const ownTeam = reliedOwner === undefined ? undefined : members?.get(reliedOwner);
+  return [...new Set(consumers.flatMap(c => [c.owner, c.ownerBefore]).filter((o): o is string => Boolean(o) && o !== reliedOwner && !(o!.startsWith('user:') && ownTeam?.has(o!))))].sort();
+}
+
+const membersCache = new WeakMap<readonly CatalogEntity[], Map<string, Set<string>>>();
+
+/**
+ * The users each group has as members in `entities` (a revision's catalog), by lower-case ref
+ * (`group:default/payments` → `user:default/alice`): a User's `spec.memberOf` and a Group's `spec.members`,
+ * parsed as Backstage parses them (default kinds Group and User, the entity's namespace), the two fields
+ * BuiltinKindsEntityProcessor turns into memberOf / hasMember relations. Callers pass the base revision:
+ * a pull request that adds a consumer's owner to the API's team is not that team agreeing to its own
+ * change. Users the repo does not define (an org provider brings them) are no one's members here.
+ * Computed once per catalog array.
+ */
+export function membersByGroup(entities: readonly CatalogEntity[]): Map<string, Set<string>> {
+  let members = membersCache.get(entities);
+  if (members) return members;
+  members = new Map();
+  const add = (group: string, user: string) => (members!.get(group) ?? members!.set(group, new Set()).get(group)!).add(user);
+  for (const e of entities) {
+    // Refs are lower-cased `kind:namespace/name` (refOf).
+    const kind = e.ref?.slice(0, e.ref.indexOf(':'));
+    if (kind !== 'user' && kind !== 'group') continue;
+    for (const r of referencesOf(e)) {
+      if (kind === 'user' && r.field === 'memberOf' && r.target.startsWith('group:')) add(r.target, e.ref!);
+      if (kind === 'group' && r.field === 'members' && r.target.startsWith('user:')) add(e.ref!, r.target);
+    }
+  }
+  membersCache.set(entities, members);
+  return members;
 }
 
 /** `component:default/x (group:default/a; owned by group:default/b before this change)`: a consumer and why it counts. */

@@ -1,7 +1,7 @@
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { ApiChange, ApiChangeInput, ApiDiffEntry } from './apiChanges.ts';
-import { consumerList, consumerNote, teamsToProtect } from './apiConsumers.ts';
+import { consumerList, consumerNote, membersByGroup, teamsToProtect } from './apiConsumers.ts';
 import { definitionOf, formatOf } from './apiDefinition.ts';
 import { lifecycleOf, relaxedNote, verdictOf } from './apiPolicy.ts';
 import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
@@ -24,7 +24,7 @@ export function removedApis(input: ApiChangeInput, before: ReadonlyMap<string, C
     if (inHead.has(ref) || followed.has(ref)) continue;
     const owner = ownerOf(was);
     const consumers = consumersOf.get(ref) ?? [];
-    const otherTeams = teamsToProtect(consumers, owner);
+    const otherTeams = teamsToProtect(consumers, owner, membersByGroup(input.base));
     const hidden = consumers.some(c => c.onlyBefore && [c.owner, c.ownerBefore].some(o => o && otherTeams.includes(o)));
     if (!hidden) continue;
     const lifecycle = lifecycleOf(was);
