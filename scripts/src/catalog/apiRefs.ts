@@ -145,19 +145,28 @@ export interface DefinitionRoot {
   text: string;
   /** Inline definitions: the range of `spec.definition` in the entity file, where every finding of the text lands. */
   inlineAt?: Range;
+  /**
+   * How Backstage reads the definition when it hands the text over as written, without bundling the files
+   * its `$ref`s name (`$text`, `$json`, `$yaml`, or `an inline definition`); absent for `$openapi`/`$asyncapi`.
+   */
+  unbundled?: string;
 }
 
 /**
  * Follows the `$ref`s of API definitions through the repo files they reach, without resolving any: each
  * file over `limits` is one finding (and is not parsed), each `$ref` that leaves the repository one
  * `api-ref-outside-repo` finding on the line that writes it. Targets that do not exist are left to the
- * placeholder checks and to Spectral. `repo` lists the repo's files and symbolic links; `read` returns a
- * listed repo file's text, or null.
- * Returns the findings and the set of files (roots included) that are over the limits.
+ * placeholder checks and to Spectral. A root read `unbundled` that names other files with relative `$ref`s
+ * is one `api-ref-unbundled` warning at its first such `$ref`: Backstage hands that text to the API docs as
+ * written, and the browser cannot resolve a path relative to a file it never saw (backstage/backstage#12687).
+ * `repo` lists the repo's files and symbolic links; `read` returns a listed repo file's text, or null.
+ * Returns the findings, the set of files (roots included) that are over the limits, and `reached`: every
+ * repo file the definitions are made of (the roots that are files, and each file a `$ref` reaches).
  */
-export function scanApiRefs(roots: readonly DefinitionRoot[], repo: { repoFileSet: ReadonlySet<string>; links?: ReadonlySet<string> }, read: (path: string) => string | null, limits: DefinitionLimits = DEFAULT_DEFINITION_LIMITS): { diagnostics: Diagnostic[]; overLimit: Set<string> } {
+export function scanApiRefs(roots: readonly DefinitionRoot[], repo: { repoFileSet: ReadonlySet<string>; links?: ReadonlySet<string> }, read: (path: string) => string | null, limits: DefinitionLimits = DEFAULT_DEFINITION_LIMITS): { diagnostics: Diagnostic[]; overLimit: Set<string>; reached: Set<string> } {
   const diagnostics: Diagnostic[] = [];
   const overLimit = new Set<string>();
+  const reached = new Set<string>();
   const seen = new Set<string>();
   const queue: DefinitionRoot[] = [...roots];
   const seenFinding = new Set<string>();
@@ -172,6 +181,7 @@ export function scanApiRefs(roots: readonly DefinitionRoot[], repo: { repoFileSe
     const key = item.inlineAt ? `${item.file}@${item.inlineAt.start.line}` : item.file;
     if (seen.has(key)) continue;
     seen.add(key);
+    if (!item.inlineAt) reached.add(item.file);
     const over = definitionOverLimit(item.text, item.file, limits);
     if (over) {
       overLimit.add(item.file);
@@ -180,16 +190,33 @@ export function scanApiRefs(roots: readonly DefinitionRoot[], repo: { repoFileSe
     }
     if (!mayHoldRef(item.text)) continue;
     const parsed = parseYaml(item.text, item.file);
+    const unbundled: { ref: string; range: Range }[] = [];
     parsed.documents.forEach((doc, document) => {
       for (const { path, ref } of refsIn(doc)) {
         const target = refTarget(item.file, ref, repo.repoFileSet, repo.links);
-        if (target.kind === 'outside') push(refOutsideProblem(item.file, ref, target.reason, item.inlineAt ?? parsed.locate(document, [...path, '$ref']), target.remote));
-        else if (target.kind === 'file' && !seen.has(target.path)) {
+        const at = () => item.inlineAt ?? parsed.locate(document, [...path, '$ref']);
+        if (target.kind === 'outside') push(refOutsideProblem(item.file, ref, target.reason, at(), target.remote));
+        if (item.unbundled && (target.kind === 'file' || target.kind === 'missing') && unbundled.length < 2) unbundled.push({ ref, range: at() });
+        if (target.kind === 'file' && !seen.has(target.path)) {
           const text = read(target.path);
           if (text !== null) queue.push({ file: target.path, text });
         }
       }
     });
+    if (item.unbundled && unbundled.length) push(unbundledProblem(item.file, item.unbundled, unbundled[0], unbundled.length > 1));
   }
-  return { diagnostics, overLimit };
+  return { diagnostics, overLimit, reached };
+}
+
+/** The `api-ref-unbundled` finding: `first` is the root's first `$ref` to another file, `more` whether it has others. */
+function unbundledProblem(file: string, via: string, first: { ref: string; range: Range }, more: boolean): Diagnostic {
+  const ref = JSON.stringify(first.ref.length > 200 ? `${first.ref.slice(0, 200)}…` : first.ref);
+  return {
+    ruleId: 'api-ref-unbundled',
+    severity: 'warning',
+    message: `This API definition is read with ${via}, which hands Backstage the text as written: its $ref ${ref}${more ? ' and its other $refs to files stay' : ' stays'} unresolved, and the API docs page cannot load a file given by a path relative to a definition the browser never saw. The toolkit's own lint and diff resolve them, so only Backstage's view is incomplete.`,
+    hint: 'Read the definition with $openapi (or $asyncapi), which bundles the files its $refs name into one document, as the managed Backstage does with @backstage/plugin-catalog-backend-module-openapi; add openapi/asyncapi to catalog.placeholderResolvers in gitops.config.yaml when that module runs. Or keep the whole definition in one file.',
+    file,
+    range: first.range,
+  };
 }

@@ -92,7 +92,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
       allowedTypes: config.catalog.allowedLocationTypes,
       include: config.catalog.include,
       repoFiles: loaded.repoFiles,
-      placeholderTargets: new Set(loaded.placeholderSources.keys()),
+      placeholderTargets: new Set([...loaded.placeholderSources.keys(), ...(loaded.definitionFiles ?? [])]),
     }),
   );
   for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet, { text: mkdocs.text, policy: input.techdocsPolicy, pages: mkdocs.pages, included: mkdocs.included, includedByStrictSite: mkdocs.includedByStrictSite, sanitized: mkdocs.sanitized, settings: input.techdocsSettings }));

@@ -12,6 +12,7 @@ export interface LocationContext {
   allowedTypes: readonly string[];
   include: readonly string[];
   repoFiles: readonly string[];
+  /** Files a placeholder names or an API definition's `$ref`s reach: read as text or definitions, never as catalog files. */
   placeholderTargets: ReadonlySet<string>;
 }
 

@@ -70,6 +70,8 @@ export interface LoadedCatalog {
   model?: ManagedModel;
   /** `$ref`s that catalog-backend-module-openapi cannot bundle, on the line that writes each. */
   bundleProblems: Diagnostic[];
+  /** Repo files API definitions are made of: placeholder targets and every file their `$ref`s reach (scanApiRefs). */
+  definitionFiles?: ReadonlySet<string>;
   /** Placeholder resolvers beyond text, json and yaml that the managed Backstage has. */
   placeholderResolvers: ReadonlySet<string>;
   repoFiles: string[];
@@ -157,7 +159,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   }
   const reported = new Set(files.map(f => f.file));
   const ignoredLocations = crawl.ignored.filter(d => reported.has(d.file));
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations };
 }
 
 /**
@@ -357,25 +359,33 @@ function scanDefinitionRefs(config: GitopsConfig, files: SourceFile[], sources: 
       if (!isRecord(doc) || doc.kind !== 'API' || !isRecord(doc.spec)) return;
       const definition = doc.spec.definition;
       if (typeof definition === 'string') {
-        if (mayHoldRef(definition)) roots.push({ file: source.file, text: definition, inlineAt: source.locate(index, ['spec', 'definition']) });
+        if (mayHoldRef(definition)) roots.push({ file: source.file, text: definition, inlineAt: source.locate(index, ['spec', 'definition']), unbundled: 'an inline definition' });
         return;
       }
       if (!isRecord(definition)) return;
       const [key, ...more] = Object.keys(definition);
       if (!key?.startsWith('$') || more.length) return;
       const target = placeholderTarget(source.file, definition[key], config.repoUrl);
-      const text = typeof target === 'string' ? sources.get(target) : undefined;
-      if (typeof target === 'string' && typeof text === 'string') roots.push({ file: target, text });
+      if (typeof target !== 'string') return;
+      const resolver = key.slice(1);
+      const bundling = BUNDLING_RESOLVERS.has(resolver);
+      // `$openapi` without its module configured is its own finding (entity-kind-schema); its files are
+      // still the API's definition, not catalog files a Location should reach.
+      const text = sources.get(target) ?? (bundling && repoFileSet.has(target) ? readDefinition(config, target) : undefined);
+      if (typeof text === 'string') roots.push({ file: target, text, ...(bundling ? {} : { unbundled: key }) });
     });
   }
-  if (roots.length === 0) return { diagnostics: [], overLimit: new Set<string>() };
-  return scanApiRefs(roots, { repoFileSet, links }, path => {
-    try {
-      return readRepoFile(config.root, path, 'utf8');
-    } catch {
-      return null;
-    }
-  }, { ...DEFAULT_DEFINITION_LIMITS, maxBytes: config.catalog.maxFileBytes });
+  if (roots.length === 0) return { diagnostics: [], overLimit: new Set<string>(), reached: new Set<string>() };
+  return scanApiRefs(roots, { repoFileSet, links }, path => readDefinition(config, path) ?? null, { ...DEFAULT_DEFINITION_LIMITS, maxBytes: config.catalog.maxFileBytes });
+}
+
+/** A repo file's text for the `$ref` scan, or undefined when it cannot be read (the placeholder checks say why). */
+function readDefinition(config: GitopsConfig, path: string): string | undefined {
+  try {
+    return readRepoFile(config.root, path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** `$openapi`/`$asyncapi` placeholders bundled as the module does, when the managed Backstage has it; never a definition over the parsers' limits. */

@@ -32,7 +32,8 @@ export const cases: [string, (tree: Tree) => void, string[]][] = [
   // A Location may keep the type it was read through, whatever the allowed list says (Backstage's orchestrator).
   ['child Locations inherit a file root', edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  rootLocationType: file\n'), []],
   // catalog-backend-module-openapi's resolvers: known only when the config says the managed Backstage has them.
-  ['$openapi without the module', edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yaml'), [`entity-kind-schema@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
+  // The definition file is still the API's (no location-unreachable cascade): the one error says what to do.
+  ['$openapi without the module', edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yaml'), [`entity-kind-schema@${O}:43:5`]],
   ['$openapi with the module declared', tree => { edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yaml')(tree); edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  placeholderResolvers: [openapi, asyncapi]\n')(tree); }, []],
   ['$openapi with the module, file missing', tree => { edit(O, '$text: ./openapi.yaml', '$openapi: ./openapi.yml')(tree); edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  placeholderResolvers: [openapi]\n')(tree); }, [`placeholder-target-missing@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
   ['unresolved owner', edit(O, 'owner: team-a\n  domain', 'owner: team-aa\n  domain'), [`ref-unresolved@${O}:13:10`]],

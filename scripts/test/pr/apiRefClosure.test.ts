@@ -83,7 +83,8 @@ describe('report follows an API definition\'s repo-local $refs (bin, child proce
     expect(change!.diff!.filter(d => d.type === 'breaking')).toEqual([]);
     expect(json.diagnostics.filter(d => d.ruleId === 'api-breaking-change')).toEqual([]);
     expect(json.report.apiChanges.map(a => a.api)).toEqual(['api:default/payments-openapi']);
-    expect(json.diagnostics.filter(d => d.ruleId !== 'api-lint')).toEqual([]);
+    // The definition is read with $text: Backstage's API docs cannot resolve its $ref to money.yaml (a warning).
+    expect(json.diagnostics.filter(d => d.ruleId !== 'api-lint').map(d => d.ruleId)).toEqual(['api-ref-unbundled']);
     expect(status).toBe(0);
   }, 120_000);
 

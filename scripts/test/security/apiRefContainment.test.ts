@@ -178,7 +178,9 @@ describe('API $refs resolve only inside the repository, through the shipped CLI'
     commit(root, 'payments API: a long chain');
     const [json, check] = [await report(root, base, 'json'), await run(root, ['check', '--format', 'json'])];
     for (const out of [json, check]) noStack(out.stderr);
-    expect([json.status, check.status]).toEqual([1, 1]);
+    // The report fails on the lint findings; `check` has nothing against the chain (its files are the API's
+    // definition, not catalog files a Location should reach).
+    expect([json.status, check.status]).toEqual([1, 0]);
     // Spectral runs on its own thread (boundedLint), whose stack holds this closure: it is linted. On the
     // main thread's smaller stack it overflowed, which was a yaml-depth-limit finding ("too deep for Spectral").
     const reported = findings(json.stdout);
