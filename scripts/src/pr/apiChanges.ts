@@ -164,15 +164,18 @@ export interface ApiChangeInput {
  * repo-local `$ref` targets changed (`revisions`), diffed with their repo-local `$ref`s resolved on each
  * side from its own revision (resolveRepoRefs), with
  * api-smart-diff (OpenAPI 3.0, AsyncAPI 2.x; each change breaking, non-breaking, annotation-only or a
- * deprecation), with their consumers before and after the change and their teams (consumersByApi,
+ * deprecation), `buf breaking` (a gRPC .proto, protoBreaking) or GraphQL Inspector (the SDL of a GraphQL
+ * API, graphqlBreaking: its DANGEROUS changes are non-breaking, marked `dangerous`), with their consumers before and after the change and their teams (consumersByApi,
  * teamsToProtect: judged against the owner before the change), and the policy's verdict on breaking changes
- * that reach another team. A base definition the gate judged (an OpenAPI or AsyncAPI document, any gRPC API) whose
+ * that reach another team. A base definition the gate judged (an OpenAPI or AsyncAPI document, any gRPC or GraphQL API) whose
  * head is not the same judged format (another spec.type, text, a definition this repo does not hold) is one
  * breaking change nobody can judge (cannotCompare); so is an API removed while its consumers from other
  * teams are repointed or dropped in the same change (removedApis), and so is any change to a document in a
- * specification the diff has no rules for (Swagger 2.0, AsyncAPI 3: `classifies`). A definition that writes
+ * specification the diff has no rules for (Swagger 2.0, AsyncAPI 3: `classifies`), to a .proto buf cannot
+ * compile alone, or to GraphQL SDL that does not build into a schema alone (either side). A definition that writes
  * YAML merge keys is diffed merged as well (mergeKeyBreaking). Returns the changes, the changed OpenAPI/AsyncAPI definitions (to lint) and one Diagnostic (`api-breaking-change`) per breaking
- * change the policy does not allow, at the line of the changed node in the head definition. A definition
+ * change the policy does not allow, at the line of the changed node in the head definition (an inline
+ * .proto or SDL: at its spec.definition). Asynchronous only because GraphQL Inspector's `diff` is. A definition
  * whose resolved closure goes over the limits is a finding (`yaml-depth-limit`, `yaml-node-limit`) and is not diffed.
  */
 export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiChange[]; diagnostics: Diagnostic[]; definitions: ApiDefinition[] }> {

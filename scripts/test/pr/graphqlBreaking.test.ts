@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeGitHub } from '../helpers/fakeGitHub.ts';
-import { dataRepoCopy } from '../helpers/gitRepo.ts';
+import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
 import { startRecordingServer } from '../helpers/recordingServer.ts';
 import { runNode } from '../helpers/runNode.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
 import { harms, OWN_GITHUB_LINE } from '../security/hostilePullRequest.ts';
-import { commit, edit, startPullRequest, write } from './prChange.ts';
+import { commit, edit, read, startPullRequest, write } from './prChange.ts';
 import { runReport } from './runReport.ts';
 
 // A GraphQL API is judged like OpenAPI and gRPC: GraphQL Inspector's diff of the SDL in spec.definition.
@@ -47,6 +47,21 @@ describe('report: breaking changes to a GraphQL schema another team consumes', (
     expect(graphqlChange(added).diff).toEqual([{ type: 'non-breaking', action: 'FIELD_ADDED', description: "Field 'sku' was added to object type 'Product'", path: ['Product', 'sku'], operation: 'Product', field: 'sku' }]);
     expect(graphqlChange(added).verdict).toBe('none');
   }, 180_000);
+
+  it('an inline SDL (spec.definition: |) is diffed too, its finding at spec.definition', async () => {
+    const { root } = await consumedRepo();
+    edit(root, STOREFRONT, t => t.replace('  definition:\n    $text: ./definitions/storefront.graphql\n', '  definition: |\n    type Query {\n      cart: Cart\n    }\n    type Cart {\n      total: Float!\n      currency: String!\n    }\n'));
+    commit(root, 'inline storefront schema');
+    const base = git(root, 'rev-parse', 'HEAD').trim();
+    edit(root, STOREFRONT, t => t.replace('      currency: String!\n', ''));
+    commit(root, 'drop Cart.currency');
+    const run = await runReport(root, base);
+    expect(run.status).toBe(1);
+    const line = read(root, STOREFRONT).split('\n').indexOf('  definition: |') + 1;
+    expect(breakingOf(run).map(d => `${d.file}:${d.range.start.line} ${d.message.slice(0, d.message.indexOf('. Consumed'))}`)).toEqual([
+      `${STOREFRONT}:${line} Breaking change to api:default/storefront-graphql: Field 'currency' was removed from object type 'Cart'`,
+    ]);
+  }, 120_000);
 
   it('an argument made required is breaking; an enum value added is dangerous, shown, and not breaking', async () => {
     const { root, base } = await consumedRepo('type Query {\n  search(term: String): [Product!]!\n  product(id: ID!): Product\n}\n\nenum Currency {\n  EUR\n  USD\n}\n\ntype Product {\n  id: ID!\n  price(in: Currency = EUR): Float!\n}\n');
