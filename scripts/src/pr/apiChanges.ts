@@ -246,8 +246,8 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     if (overLimit === 'nodes') diagnostics.push({ ...nodeBudgetProblem(file, definitionRange.start, limits.maxNodes), range: definitionRange, message: `With its $refs resolved, this definition holds more than ${limits.maxNodes} YAML values; it is not diffed.`, hint: 'Refer to shared schemas once from components/schemas and point at them with local $refs, instead of pulling the same file in at many places.' });
     const diffable = !leftJudged && (format === 'openapi' || format === 'asyncapi') && beforeDoc !== undefined && afterDoc !== undefined && !overLimit;
     const proto = !leftJudged && after && format === 'grpc' && !afterOver ? protoBreaking(prior.text, after.text, after.file) : undefined;
-    // SDL is bounded by its bytes and graphql's token limit, not by the YAML limits (its braces are no YAML nesting).
-    const graphql = !leftJudged && after && sdl ? await graphqlBreaking(prior.text, after.text, limits.maxBytes) : undefined;
+    // SDL is bounded by its bytes, bracket nesting and graphql's token limit, not by the YAML readings' node budget.
+    const graphql = !leftJudged && after && sdl ? await graphqlBreaking(prior.text, after.text, limits) : undefined;
     let compared: ReturnType<ApiChangeInput['compare']> | undefined;
     // The diff picks its rules from the base side: across two specifications (OpenAPI to AsyncAPI, AsyncAPI 2
     // to 3, Swagger to OpenAPI) everything it finds is unclassified, and nothing would count as breaking.

@@ -11,6 +11,12 @@ export interface GraphqlFinding {
   line?: number;
 }
 
+/** What an SDL may hold before it is read: the definition limits' bytes and nesting (DefinitionLimits). */
+export interface SdlLimits {
+  maxBytes: number;
+  maxDepth: number;
+}
+
 /** A side whose SDL does not build into a schema on its own (the head only when the base builds), with why, clipped to one line. */
 export interface GraphqlUnbuildable {
   doesNotBuild: 'base' | 'head';
@@ -52,14 +58,33 @@ function withOrphanExtensionsDefined(document: DocumentNode): DocumentNode {
 }
 
 /**
- * One side's SDL as a schema: parsed with graphql-js (at most MAX_SDL_TOKENS tokens, at most `maxBytes`
- * bytes) and built with `assumeValidSDL`, so directives and types of a supergraph the text only uses (a
- * federation `@key`, `@link`) do not stop it; a type it names but never defines does.
+ * The line where `text` opens more than `maxDepth` brackets (`[`, `{`, `(`) inside each other, read with
+ * graphql-js's own lexer (iterative, strings and comments skipped), or undefined. Its parser, the schema
+ * builder and the diff recurse once per level: a text of nothing but `[` overflows the stack well within
+ * MAX_SDL_TOKENS, so the depth is bounded before any of them runs. Throws the lexer's GraphQLError.
  */
-function build(graphql: typeof import('graphql'), text: string, maxBytes: number): { document: DocumentNode; schema: GraphQLSchema } | { error: string } {
+function tooDeepAt(graphql: typeof import('graphql'), text: string, maxDepth: number): number | undefined {
+  const lexer = new graphql.Lexer(new graphql.Source(text));
+  let depth = 0;
+  for (let token = lexer.advance(), n = 0; token.kind !== graphql.TokenKind.EOF && n < MAX_SDL_TOKENS; token = lexer.advance(), n++) {
+    if (token.kind === graphql.TokenKind.BRACKET_L || token.kind === graphql.TokenKind.BRACE_L || token.kind === graphql.TokenKind.PAREN_L) {
+      if (++depth > maxDepth) return token.line;
+    } else if (token.kind === graphql.TokenKind.BRACKET_R || token.kind === graphql.TokenKind.BRACE_R || token.kind === graphql.TokenKind.PAREN_R) depth--;
+  }
+  return undefined;
+}
+
+/**
+ * One side's SDL as a schema: at most `maxBytes` bytes, `maxDepth` nested brackets and MAX_SDL_TOKENS
+ * tokens, parsed with graphql-js and built with `assumeValidSDL`, so directives and types of a supergraph
+ * the text only uses (a federation `@key`, `@link`) do not stop it; a type it names but never defines does.
+ */
+function build(graphql: typeof import('graphql'), text: string, limits: SdlLimits): { document: DocumentNode; schema: GraphQLSchema } | { error: string } {
   const bytes = Buffer.byteLength(text);
-  if (bytes > maxBytes) return { error: `it is ${bytes} bytes, over the ${maxBytes}-byte cap` };
+  if (bytes > limits.maxBytes) return { error: `it is ${bytes} bytes, over the ${limits.maxBytes}-byte cap` };
   try {
+    const deep = tooDeepAt(graphql, text, limits.maxDepth);
+    if (deep !== undefined) return { error: `it nests brackets more than ${limits.maxDepth} deep, at line ${deep}` };
     const document = graphql.parse(text, { maxTokens: MAX_SDL_TOKENS });
     return { document, schema: graphql.buildASTSchema(withOrphanExtensionsDefined(document), { assumeValid: true, assumeValidSDL: true }) };
   } catch (error) {
@@ -129,16 +154,16 @@ function entryOf(change: Change): ApiDiffEntry {
  * Breaking, dangerous and safe changes between two versions of one GraphQL SDL, by GraphQL Inspector's
  * `diff` (@graphql-inspector/core, with graphql-js 16; both loaded on the first call). Each side is read
  * alone: SDL that does not build on its own (a syntax error, a type defined in another file, over
- * `maxBytes` or MAX_SDL_TOKENS) gives `{ doesNotBuild }` naming the side, the base when it fails, else the
+ * `limits` or MAX_SDL_TOKENS) gives `{ doesNotBuild }` naming the side, the base when it fails, else the
  * head. Returns the changes, each with the line in the head SDL of what changed or of its nearest part still
  * there; never throws.
  */
-export async function graphqlBreaking(before: string, after: string, maxBytes: number): Promise<GraphqlFinding[] | GraphqlUnbuildable> {
+export async function graphqlBreaking(before: string, after: string, limits: SdlLimits): Promise<GraphqlFinding[] | GraphqlUnbuildable> {
   const graphql = require('graphql') as typeof import('graphql');
   const { diff } = require('@graphql-inspector/core') as typeof import('@graphql-inspector/core');
-  const base = build(graphql, before, maxBytes);
+  const base = build(graphql, before, limits);
   if (!('schema' in base)) return { doesNotBuild: 'base', error: base.error };
-  const head = build(graphql, after, maxBytes);
+  const head = build(graphql, after, limits);
   if (!('schema' in head)) return { doesNotBuild: 'head', error: head.error };
   let changes: Change[];
   try {

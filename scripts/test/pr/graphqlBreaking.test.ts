@@ -92,6 +92,36 @@ describe('report: breaking changes to a GraphQL schema another team consumes', (
     expect(breakingOf(other).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from spec.type graphql to spec.type other, which the breaking-change diff cannot compare')]);
   }, 180_000);
 
+  it('a base SDL that relies on a type defined elsewhere cannot be judged either, whatever the change', async () => {
+    const { root, base } = await consumedRepo('type Query {\n  product(id: ID!): Product\n}\n\ntype Product {\n  id: ID!\n  price: Money!\n}\n');
+    edit(root, SDL, t => t.replace('  price: Money!\n', ''));
+    commit(root, 'drop Product.price');
+    const run = await runReport(root, base);
+    expect(run.status).toBe(1);
+    expect(breakingOf(run).map(d => d.message)).toEqual([expect.stringContaining('the definition moves from GraphQL SDL that does not build as a schema on its own (Unknown type: "Money"; each side is read alone, without the files or supergraph it relies on) to a changed SDL')]);
+  }, 120_000);
+
+  it('SDL nested past the depth limit, or past graphql\'s token bound, is not read on: a change nobody can judge, in seconds', async () => {
+    const { root, base } = await consumedRepo();
+    // Each `[` would be one more level for graphql-js's parser to recurse into: 600,000 overflow its stack.
+    write(root, SDL, `type Query {\n  product(id: ID!): ${'['.repeat(600_000)}\n}\n`);
+    commit(root, 'a schema of brackets');
+    let started = Date.now();
+    const deep = await runReport(root, base);
+    expect(deep.status).toBe(1);
+    expect(breakingOf(deep).map(d => d.message)).toEqual([expect.stringContaining('a text that does not build as a GraphQL schema on its own (it nests brackets more than 128 deep, at line 2)')]);
+    expect(Date.now() - started).toBeLessThan(30_000);
+
+    // 500,001 flat tokens, under the byte cap.
+    write(root, SDL, `enum Size {${' A'.repeat(500_001)} }\n`);
+    commit(root, 'a schema of tokens');
+    started = Date.now();
+    const many = await runReport(root, base);
+    expect(many.status).toBe(1);
+    expect(breakingOf(many).map(d => d.message)).toEqual([expect.stringContaining('a text that does not build as a GraphQL schema on its own (Syntax Error: Document contains more that 500000 tokens. Parsing aborted at line 1)')]);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 180_000);
+
   it('federation SDL (extend type Query, @key with no directive definitions) is still diffed', async () => {
     const { root, base } = await consumedRepo('extend type Query {\n  product(id: ID!): Product\n  products: [Product!]!\n}\n\ntype Product @key(fields: "id") {\n  id: ID!\n  name: String! @shareable\n}\n');
     edit(root, SDL, t => t.replace('  products: [Product!]!\n', ''));
