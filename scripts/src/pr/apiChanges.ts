@@ -7,6 +7,7 @@ import { isRecord } from '../load/loadCatalog.ts';
 import { rangeOfPath } from '../load/yamlPath.ts';
 import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
 import { protoBreaking } from './protoBreaking.ts';
+import { graphqlBreaking } from './graphqlBreaking.ts';
 import { consumerList, consumerNote, consumersByApi, membersByGroup, teamsToProtect } from './apiConsumers.ts';
 import { definitionOf, formatOf, typeOf, type ApiDefinition, type ApiFormat } from './apiDefinition.ts';
 import { lifecycleOf, relaxedNote, verdictOf } from './apiPolicy.ts';
@@ -27,6 +28,11 @@ export interface ApiDiffEntry {
   /** The changed field below the operation, dotted (`responses.200.content`). */
   field?: string;
   path: (string | number)[];
+  /**
+   * GraphQL Inspector's reason, when it calls the change DANGEROUS (an enum value or union member added, a
+   * default changed): no breaking change, but the report lists it apart from the other safe changes.
+   */
+  dangerous?: string;
 }
 
 export interface ApiChange {
@@ -41,7 +47,7 @@ export interface ApiChange {
   file: string;
   versionBefore?: string;
   versionAfter?: string;
-  /** Classified changes (api-smart-diff for OpenAPI/AsyncAPI, `buf breaking` for a self-contained .proto); absent when nothing diffs it. */
+  /** Classified changes (api-smart-diff for OpenAPI/AsyncAPI, `buf breaking` for a self-contained .proto, GraphQL Inspector for GraphQL SDL); absent when nothing diffs it. */
   diff?: ApiDiffEntry[];
   /** Consumers in the head, and those that consumed it in the base (apiConsumers.ts). */
   consumers: Dependent[];
@@ -101,11 +107,12 @@ function sideOf(entity: CatalogEntity, format: ApiFormat, document: unknown): st
 
 /**
  * Whether the gate judges a definition in this format: a document that declares OpenAPI, AsyncAPI or
- * Swagger (api-smart-diff), or any gRPC API (protoBreaking: a proto buf cannot compile alone counts as
- * breaking whenever it changes).
+ * Swagger (api-smart-diff), any gRPC API (protoBreaking: a proto buf cannot compile alone counts as
+ * breaking whenever it changes) or any GraphQL API (graphqlBreaking: SDL that does not build alone counts
+ * as breaking whenever it changes).
  */
 function judged(format: ApiFormat, document: unknown): boolean {
-  return format === 'grpc' || ((format === 'openapi' || format === 'asyncapi') && specMajor(document) !== undefined);
+  return format === 'grpc' || format === 'graphql' || ((format === 'openapi' || format === 'asyncapi') && specMajor(document) !== undefined);
 }
 
 /** The specification and its major version a document declares (`openapi 3`, `asyncapi 2`), or undefined. */
@@ -157,18 +164,21 @@ export interface ApiChangeInput {
  * repo-local `$ref` targets changed (`revisions`), diffed with their repo-local `$ref`s resolved on each
  * side from its own revision (resolveRepoRefs), with
  * api-smart-diff (OpenAPI 3.0, AsyncAPI 2.x; each change breaking, non-breaking, annotation-only or a
- * deprecation), with their consumers before and after the change and their teams (consumersByApi,
+ * deprecation), `buf breaking` (a gRPC .proto, protoBreaking) or GraphQL Inspector (the SDL of a GraphQL
+ * API, graphqlBreaking: its DANGEROUS changes are non-breaking, marked `dangerous`), with their consumers before and after the change and their teams (consumersByApi,
  * teamsToProtect: judged against the owner before the change), and the policy's verdict on breaking changes
- * that reach another team. A base definition the gate judged (an OpenAPI or AsyncAPI document, any gRPC API) whose
+ * that reach another team. A base definition the gate judged (an OpenAPI or AsyncAPI document, any gRPC or GraphQL API) whose
  * head is not the same judged format (another spec.type, text, a definition this repo does not hold) is one
  * breaking change nobody can judge (cannotCompare); so is an API removed while its consumers from other
  * teams are repointed or dropped in the same change (removedApis), and so is any change to a document in a
- * specification the diff has no rules for (Swagger 2.0, AsyncAPI 3: `classifies`). A definition that writes
+ * specification the diff has no rules for (Swagger 2.0, AsyncAPI 3: `classifies`), to a .proto buf cannot
+ * compile alone, or to GraphQL SDL that does not build into a schema alone (either side). A definition that writes
  * YAML merge keys is diffed merged as well (mergeKeyBreaking). Returns the changes, the changed OpenAPI/AsyncAPI definitions (to lint) and one Diagnostic (`api-breaking-change`) per breaking
- * change the policy does not allow, at the line of the changed node in the head definition. A definition
+ * change the policy does not allow, at the line of the changed node in the head definition (an inline
+ * .proto or SDL: at its spec.definition). Asynchronous only because GraphQL Inspector's `diff` is. A definition
  * whose resolved closure goes over the limits is a finding (`yaml-depth-limit`, `yaml-node-limit`) and is not diffed.
  */
-export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagnostics: Diagnostic[]; definitions: ApiDefinition[] } {
+export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiChange[]; diagnostics: Diagnostic[]; definitions: ApiDefinition[] }> {
   const renamed = [...input.renamed, ...sameDefinitionFile(input)];
   const oldName = new Map(renamed.filter(r => r.from !== r.to).map(r => [r.to, r.from]));
   const before = new Map(input.base.filter(e => e.ref && e.kind === 'API').map(e => [e.ref!, e]));
@@ -201,6 +211,8 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     // The base side is one the gate judged (a diffable specification, or a gRPC API) and the head
     // side is not the same judged format: nothing would be diffed, so the change is one nobody can judge.
     const leftJudged = (!after || format !== formatBefore) && judged(formatBefore, beforeDoc);
+    // GraphQL SDL on both sides: read as a schema (graphqlBreaking), never by the YAML limits and readings below.
+    const sdl = format === 'graphql' && formatBefore === 'graphql';
     if (sameText && !leftJudged) {
       const changed = input.revisions?.changedFiles;
       const reached = [...(beforeResolved?.files ?? []), ...(afterResolved?.files ?? [])];
@@ -213,13 +225,13 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     const lifecycleBefore = lifecycleOf(was);
     const consumers = consumersOf.get(entity.ref) ?? [];
     const otherTeams = teamsToProtect(consumers, ownerBefore ?? owner, membersByGroup(input.base));
-    const overLimit = leftJudged ? undefined : beforeResolved?.overLimit ?? afterResolved?.overLimit;
+    const overLimit = leftJudged || sdl ? undefined : beforeResolved?.overLimit ?? afterResolved?.overLimit;
     const file = after?.file ?? entity.file;
     const definitionRange = after && !after.inlineIn ? { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } } : entity.locate(entity.document, ['spec', 'definition']);
     // A referenced file over the limits is the lint step's finding (repoRefResolver); the budget and depth of the whole closure are found here.
     if (overLimit === 'depth') diagnostics.push(resolvedTooDeepProblem(file, definitionRange, 'the breaking-change diff'));
     // Neither side can be diffed: a change would go through unjudged, so it is a finding, never a silent skip.
-    const aliases = !leftJudged && ([beforeRead, afterRead].some(read => read && 'refused' in read && read.refused === 'aliases') || overLimit === 'aliases');
+    const aliases = !leftJudged && !sdl && ([beforeRead, afterRead].some(read => read && 'refused' in read && read.refused === 'aliases') || overLimit === 'aliases');
     if (aliases) {
       diagnostics.push({
         ruleId: 'yaml-alias-limit',
@@ -234,6 +246,8 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     if (overLimit === 'nodes') diagnostics.push({ ...nodeBudgetProblem(file, definitionRange.start, limits.maxNodes), range: definitionRange, message: `With its $refs resolved, this definition holds more than ${limits.maxNodes} YAML values; it is not diffed.`, hint: 'Refer to shared schemas once from components/schemas and point at them with local $refs, instead of pulling the same file in at many places.' });
     const diffable = !leftJudged && (format === 'openapi' || format === 'asyncapi') && beforeDoc !== undefined && afterDoc !== undefined && !overLimit;
     const proto = !leftJudged && after && format === 'grpc' && !afterOver ? protoBreaking(prior.text, after.text, after.file) : undefined;
+    // SDL is bounded by its bytes, bracket nesting and graphql's token limit, not by the YAML readings' node budget.
+    const graphql = !leftJudged && after && sdl ? await graphqlBreaking(prior.text, after.text, limits) : undefined;
     let compared: ReturnType<ApiChangeInput['compare']> | undefined;
     // The diff picks its rules from the base side: across two specifications (OpenAPI to AsyncAPI, AsyncAPI 2
     // to 3, Swagger to OpenAPI) everything it finds is unclassified, and nothing would count as breaking.
@@ -249,6 +263,9 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     // A proto buf cannot compile alone gives only compile errors: for the head, a change nobody can judge; for
     // the base (it imports other files), no change to it can be judged either.
     else if (proto && 'doesNotCompile' in proto) compared = proto.doesNotCompile === 'head' ? cannotCompare('a gRPC .proto', `a text that buf cannot compile on its own (${proto.error})`) : cannotCompare(`a .proto that buf cannot compile on its own (${proto.error}; buf reads each side alone, without the files it imports)`, 'a changed .proto');
+    // The same for SDL that does not build into a schema alone (graphql-js with assumeValidSDL): a head broken in
+    // the change, or a base that relies on types defined elsewhere, whose changes cannot be told from what stays.
+    else if (graphql && 'doesNotBuild' in graphql) compared = graphql.doesNotBuild === 'head' ? cannotCompare('a GraphQL schema', `a text that does not build as a GraphQL schema on its own (${graphql.error})`) : cannotCompare(`GraphQL SDL that does not build as a schema on its own (${graphql.error}; each side is read alone, without the files or supergraph it relies on)`, 'a changed SDL');
     else if (crossSpec) compared = cannotCompare(specVersion(beforeDoc), specVersion(afterDoc));
     else {
       try {
@@ -269,9 +286,10 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
         else compared = cannotCompare(specVersion(beforeDoc), specVersion(afterDoc));
       }
     }
-    const protoFindings = Array.isArray(proto) ? proto : undefined;
-    const diff = protoFindings
-      ? protoFindings.map(f => f.entry)
+    // buf's and GraphQL Inspector's findings carry their line in the head file.
+    const lineFindings = Array.isArray(proto) ? proto : Array.isArray(graphql) ? graphql : undefined;
+    const diff = lineFindings
+      ? lineFindings.map(f => f.entry)
       : compared
       ? compared.diffs.map(d => ({ type: normaliseType(d.type), action: d.action, description: d.description ?? `${DONE[d.action] ?? d.action} ${d.path.join('.')}`, path: d.path, ...locate(format, d.path) }))
       : undefined;
@@ -284,7 +302,9 @@ export function apiChanges(input: ApiChangeInput): { changes: ApiChange[]; diagn
     const [verdict, reason] = verdictOf(input.policy, breaking.length > 0, otherTeams, [lifecycleBefore, lifecycle], [versionBefore, versionAfter]);
     changes.push({ api: entity.ref, ...(renamedFrom ? { renamedFrom } : {}), ...(owner ? { owner } : {}), ...(ownerBefore !== owner && ownerBefore ? { ownerBefore } : {}), ...(lifecycle ? { lifecycle } : {}), format, file, ...(versionBefore ? { versionBefore } : {}), ...(versionAfter ? { versionAfter } : {}), ...(diff ? { diff } : {}), consumers, otherTeams, verdict, ...(reason ? { reason } : {}) });
     if (verdict !== 'error' && verdict !== 'warning') continue;
-    const where = !after ? () => definitionRange : protoFindings ? (index: number) => lineRange(protoFindings[index]?.line ?? 1) : (index: number) => rangeIn(after)(breaking[index].path);
+    const breakingLines = lineFindings?.filter(f => f.entry.type === 'breaking');
+    // An inline definition's lines are not the entity file's: its findings point at spec.definition.
+    const where = !after || (breakingLines && after.inlineIn) ? () => definitionRange : breakingLines ? (index: number) => lineRange(breakingLines[index]?.line ?? 1) : (index: number) => rangeIn(after)(breaking[index].path);
     const notes = [
       ownerBefore !== owner ? ` Its owner moves from ${ownerBefore ?? '(none)'} to ${owner ?? '(none)'} in this change: its consumers relied on ${ownerBefore ?? '(none)'}, so every other team counts; hand the API over in its own pull request first.` : '',
       lifecycle !== lifecycleBefore ? ` Its lifecycle moves from ${lifecycleBefore ?? '(none)'} to ${lifecycle ?? '(none)'} in this change: the policy's lifecycle exemption counts the lifecycle its consumers rely on, before the change.` : '',

@@ -85,7 +85,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
     const revisions = { base: { repoFileSet: baseFileSet, read: readerOf(dir, baseFileSet) }, head: { repoFileSet, read: readHead }, changedFiles: new Set(changedFiles) };
     // A change that also loosens apiChanges is judged by what the base's policy allows too (strictestPolicy).
     const judging = strictestPolicy(await loadConfig(dir).then(c => c.apiChanges, () => undefined), config.apiChanges);
-    const api = changedFiles.length ? apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: judging.policy, policyRelaxed: judging.relaxed, repoUrl: config.repoUrl, limits, revisions, ...(await apiSmartDiff()) }) : { changes: [], diagnostics: [], definitions: [] };
+    const api = changedFiles.length ? await apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: judging.policy, policyRelaxed: judging.relaxed, repoUrl: config.repoUrl, limits, revisions, ...(await apiSmartDiff()) }) : { changes: [], diagnostics: [], definitions: [] };
     const lint = await lintApiDefinitionsBounded(api.definitions.map(lintTargetOf), { root, files: head.repoFiles, limits, rulesetPath: config.apiChanges.ruleset }, { repoFileSet, read: readHead, limits }, lintTimeoutSeconds);
     const impacts = impact(changes, head.entities);
     return {

@@ -129,8 +129,9 @@ function findings(input: PrReportInput, budget: ReportBudget): Section {
 
 function apiEntry(a: ApiChange, budget: ReportBudget): string {
   const count = (type: string) => a.diff?.filter(d => d.type === type).length ?? 0;
+  const dangerous = (a.diff ?? []).filter(d => d.dangerous !== undefined);
   const summary = a.diff
-    ? `${count('breaking')} breaking, ${count('non-breaking')} non-breaking, ${count('annotation')} annotation-only${count('deprecated') ? `, ${count('deprecated')} deprecations` : ''}`
+    ? `${count('breaking')} breaking, ${count('non-breaking')} non-breaking${dangerous.length ? ` (${dangerous.length} dangerous)` : ''}, ${count('annotation')} annotation-only${count('deprecated') ? `, ${count('deprecated')} deprecations` : ''}`
     : `definition changed (${a.format}: no breaking-change diff for this format)`;
   const verdictText = a.verdict === 'error' ? ' — ❌ blocked by policy' : a.verdict === 'warning' ? ' — ⚠️ needs the consumers\' agreement' : a.verdict === 'allowed' ? ` — allowed: ${text(a.reason ?? '')}` : '';
   const breaking = (a.diff ?? []).filter(d => d.type === 'breaking');
@@ -138,6 +139,9 @@ function apiEntry(a: ApiChange, budget: ReportBudget): string {
   const lines = [`- ${code(a.api)}${a.renamedFrom ? ` (renamed from ${code(a.renamedFrom)})` : ''} (${a.format}, ${code(a.file)}${owners}): ${summary}${verdictText}`];
   for (const d of breaking.slice(0, budget.perEntry)) lines.push(`  - breaking: ${d.operation ? `${code(d.operation)} ` : ''}${d.field ? `field ${code(d.field)} ` : ''}— ${text(d.description)}`);
   if (breaking.length > budget.perEntry) lines.push(`  - …and ${breaking.length - budget.perEntry} more breaking changes`);
+  // GraphQL Inspector's DANGEROUS changes break no query, but a client that does not expect the new case may misbehave.
+  for (const d of dangerous.slice(0, budget.perEntry)) lines.push(`  - dangerous (not breaking): ${d.operation ? `${code(d.operation)} ` : ''}${d.field ? `field ${code(d.field)} ` : ''}— ${text(d.description)} (${text(d.dangerous ?? '')})`);
+  if (dangerous.length > budget.perEntry) lines.push(`  - …and ${dangerous.length - budget.perEntry} more dangerous changes`);
   lines.push(a.consumers.length ? `  - consumed by: ${firstOf(a.consumers, budget.perEntry, c => `${code(c.ref)}${consumerNotes(c)}`)}` : '  - no component in the catalog consumes it');
   return lines.join('\n');
 }
