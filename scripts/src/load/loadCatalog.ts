@@ -347,6 +347,9 @@ async function readPlaceholderSources(config: GitopsConfig, files: SourceFile[],
   return new Map(list.map((target, i) => [target, contents[i]]));
 }
 
+/** API spec.types whose definition is not a YAML or JSON document. */
+const NOT_YAML_TYPES: ReadonlySet<string> = new Set(['graphql', 'grpc']);
+
 /**
  * The `$ref`s of every API entity's definition (a placeholder's target, or the inline text), followed
  * through the repo files they reach without resolving any: refs that leave the repository and files over
@@ -357,6 +360,10 @@ function scanDefinitionRefs(config: GitopsConfig, files: SourceFile[], sources: 
   for (const source of files) {
     source.documents.forEach((doc, index) => {
       if (!isRecord(doc) || doc.kind !== 'API' || !isRecord(doc.spec)) return;
+      // GraphQL SDL and .proto text hold no $refs and are read by no YAML parser: the YAML budgets would
+      // count their lines as YAML values (an 800 KB schema was a yaml-node-limit error). The report's
+      // GraphQL and buf diffs bound them with their own limits.
+      if (typeof doc.spec.type === 'string' && NOT_YAML_TYPES.has(doc.spec.type.toLowerCase())) return;
       const definition = doc.spec.definition;
       if (typeof definition === 'string') {
         if (mayHoldRef(definition)) roots.push({ file: source.file, text: definition, inlineAt: source.locate(index, ['spec', 'definition']), unbundled: 'an inline definition' });

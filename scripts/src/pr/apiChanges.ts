@@ -245,7 +245,10 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     }
     if (overLimit === 'nodes') diagnostics.push({ ...nodeBudgetProblem(file, definitionRange.start, limits.maxNodes), range: definitionRange, message: `With its $refs resolved, this definition holds more than ${limits.maxNodes} YAML values; it is not diffed.`, hint: 'Refer to shared schemas once from components/schemas and point at them with local $refs, instead of pulling the same file in at many places.' });
     const diffable = !leftJudged && (format === 'openapi' || format === 'asyncapi') && beforeDoc !== undefined && afterDoc !== undefined && !overLimit;
-    const proto = !leftJudged && after && format === 'grpc' && !afterOver ? protoBreaking(prior.text, after.text, after.file) : undefined;
+    // A .proto is no YAML: only the byte cap bounds it (the YAML budgets would count its lines as values and
+    // skip buf on a large, ordinary file, passing its breaking changes unjudged).
+    const protoOver = format === 'grpc' && after !== undefined && Buffer.byteLength(after.text) > limits.maxBytes;
+    const proto = !leftJudged && after && format === 'grpc' && !protoOver ? protoBreaking(prior.text, after.text, after.file) : undefined;
     // SDL is bounded by its bytes, bracket nesting and graphql's token limit, not by the YAML readings' node budget.
     const graphql = !leftJudged && after && sdl ? await graphqlBreaking(prior.text, after.text, limits) : undefined;
     let compared: ReturnType<ApiChangeInput['compare']> | undefined;
@@ -260,6 +263,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
       // The same document under another spec.type (a Swagger 2 text the type made OpenAPI): the type is what moved.
       compared = from === to ? cannotCompare(`${from} as ${sideOf(was, 'other', undefined)}`, `${to} as ${sideOf(entity, 'other', undefined)}`) : cannotCompare(from, to);
     }
+    else if (protoOver) compared = cannotCompare('a gRPC .proto', `a .proto of ${Buffer.byteLength(after!.text)} bytes, over the ${limits.maxBytes}-byte cap buf is given`);
     // A proto buf cannot compile alone gives only compile errors: for the head, a change nobody can judge; for
     // the base (it imports other files), no change to it can be judged either.
     else if (proto && 'doesNotCompile' in proto) compared = proto.doesNotCompile === 'head' ? cannotCompare('a gRPC .proto', `a text that buf cannot compile on its own (${proto.error})`) : cannotCompare(`a .proto that buf cannot compile on its own (${proto.error}; buf reads each side alone, without the files it imports)`, 'a changed .proto');
