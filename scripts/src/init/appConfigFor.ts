@@ -11,7 +11,10 @@ export const TECHDOCS_CONTAINER = 'techdocs';
  */
 export function backstagePlugins(options: InitOptions): string[] {
   // The scaffolder modules whose actions the golden paths use: their schemas judge every step's input.
-  const base = ['@backstage/backend-defaults', '@backstage/integration', '@backstage/plugin-catalog-backend', '@backstage/plugin-auth-backend', '@backstage/plugin-techdocs-backend', '@backstage/plugin-scaffolder-backend', '@backstage/plugin-scaffolder-backend-module-github', '@backstage/plugin-scaffolder-backend-module-azure'];
+  // On Azure DevOps no golden path publishes to GitHub: without the GitHub module a stray publish:github is
+  // an unknown action to the gate, as it is to a Backstage that has only the Azure module.
+  const scaffolderModules = options.platform === 'github' ? ['@backstage/plugin-scaffolder-backend-module-github', '@backstage/plugin-scaffolder-backend-module-azure'] : ['@backstage/plugin-scaffolder-backend-module-azure'];
+  const base = ['@backstage/backend-defaults', '@backstage/integration', '@backstage/plugin-catalog-backend', '@backstage/plugin-auth-backend', '@backstage/plugin-techdocs-backend', '@backstage/plugin-scaffolder-backend', ...scaffolderModules];
   return options.identityProvider === 'entra' ? [...base, '@backstage/plugin-catalog-backend-module-msgraph', '@backstage/plugin-auth-backend-module-microsoft-provider'] : base;
 }
 

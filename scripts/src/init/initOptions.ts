@@ -80,8 +80,21 @@ export function validateInitOptions(options: InitOptions): string[] {
 
 function repoUrlFits(options: InitOptions): boolean {
   const path = new URL(options.repoUrl).pathname.split('/').filter(Boolean);
-  return options.platform === 'github' ? path.length === 2 : path.length === 4 && path[2] === '_git';
+  if (options.platform === 'github') return path.length === 2;
+  let project: string;
+  try {
+    project = decodeURIComponent(path[1] ?? '');
+  } catch {
+    return false;
+  }
+  // Azure DevOps' own naming rules: the organisation and project end up in the templates and the README.
+  return path.length === 4 && path[2] === '_git' && AZURE_ORGANIZATION.test(path[0]) && AZURE_PROJECT.test(project) && !/^[_.]|\.$/.test(project);
 }
+
+/** Azure DevOps organisation names: letters, digits and hyphens, starting and ending with a letter or digit, at most 50. */
+const AZURE_ORGANIZATION = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,48}[A-Za-z0-9])?$/;
+/** Azure DevOps project names: at most 64 characters, none of a backslash, / : * ? " ' < > ; # $ { } , + = [ ] | nor a control character. */
+const AZURE_PROJECT = /^[^\\/:*?"'<>;#${},+=[\]|\u0000-\u001f\u007f]{1,64}$/;
 
 /**
  * The prefix Backstage's url reader needs to read a file of the repo on `branch`: GitHub's

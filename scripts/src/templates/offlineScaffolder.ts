@@ -19,16 +19,39 @@ export interface TemplateSource {
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-/** A URL under baseUrl as a path under root; GitHub's blob and tree forms of one ref are the same files. */
+/**
+ * A URL under baseUrl as a path under root; GitHub's blob and tree forms of one ref are the same files.
+ * An Azure Repos baseUrl (`…/_git/REPO?version=GBmain&path=/`) names files by its `path` parameter: the
+ * Azure integration's resolveUrl turns a relative `url:` into the same repository and version with
+ * another, encoded, `path` (`?version=GBmain&path=%2Fskeletons%2Fx`), which is what Backstage reads.
+ */
 export function urlToPath(source: TemplateSource, url: string): string {
   const github = /^(https:\/\/github\.com\/[^/]+\/[^/]+\/)(?:blob|tree)\/([^/]+)\/(.*)$/.exec(source.baseUrl);
   const prefix = github ? `^${escape(github[1])}(?:blob|tree)/${escape(github[2])}/${escape(github[3])}(.*)$` : `^${escape(source.baseUrl)}(.*)$`;
   const match = new RegExp(prefix).exec(url);
-  const relative = match ? decodeURIComponent(match[1]) : undefined;
+  const relative = match ? decodeURIComponent(match[1]) : azureRepoPath(source.baseUrl, url);
   if (relative === undefined || relative.split('/').includes('..')) {
     throw new Error(`${url} is outside the template's repository; offline rendering reads only ${source.root}`);
   }
   return join(source.root, relative);
+}
+
+/** The file `url` names in the Azure Repos repository and version of `baseUrl` (both with a `path` parameter), relative to baseUrl's path. */
+function azureRepoPath(baseUrl: string, url: string): string | undefined {
+  let base: URL;
+  let target: URL;
+  try {
+    base = new URL(baseUrl);
+    target = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const basePath = base.searchParams.get('path');
+  const path = target.searchParams.get('path');
+  if (basePath === null || path === null || target.origin !== base.origin || target.pathname !== base.pathname) return undefined;
+  if (target.searchParams.get('version') !== base.searchParams.get('version')) return undefined;
+  const under = basePath.endsWith('/') ? basePath : `${basePath}/`;
+  return path.startsWith(under) ? path.slice(under.length) : undefined;
 }
 
 /**

@@ -77,6 +77,83 @@ describe('backstage-gitops init (the shipped bin, in an empty folder)', () => {
     expect(config.backstageConfig.plugins).toContain('@backstage/plugin-techdocs-backend');
   }, 120_000);
 
+  it('azure: the golden paths publish to Azure Repos, and the repos they render are Azure repos (templates test and render in the new repo)', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'init-azure-paths-'));
+    expect((await run(BIN, ['init', ...azure], root)).code).toBe(0);
+    installToolkitDependencies(root);
+    const bin = join(root, 'scripts/bin/backstage-gitops.js');
+    const templates = readdirSync(join(root, 'templates')).filter(name => existsSync(join(root, 'templates', name, 'template.yaml'))).sort();
+    // add-redis-cache opens a pull request with publish:github:pull-request: no Azure module has one.
+    expect(templates).toEqual(['docs-site', 'dotnet-webapi', 'go-service', 'node-service', 'python-datascience']);
+    expect(parse(readFileSync(join(root, 'templates/all.yaml'), 'utf8')).spec.targets).toEqual(['node-service', 'dotnet-webapi', 'go-service', 'python-datascience', 'docs-site'].map(name => `./${name}/template.yaml`));
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toMatch(/Not included: `add-redis-cache`, because .*publish:github:pull-request/);
+    for (const name of templates) {
+      const text = readFileSync(join(root, 'templates', name, 'template.yaml'), 'utf8');
+      expect(text, name).not.toContain('publish:github');
+      const template = parse(text);
+      const picker = template.spec.parameters.find((page: { properties?: Record<string, unknown> }) => page.properties?.repoUrl).properties.repoUrl;
+      expect(picker['ui:options'], name).toEqual({ allowedHosts: ['dev.azure.com'], allowedOrganizations: ['contoso'], allowedProjects: ['Platform'] });
+      const steps = Object.fromEntries(template.spec.steps.map((step: { id: string }) => [step.id, step]));
+      expect(steps.publish.action, name).toBe('publish:azure');
+      expect(Object.keys(steps.publish.input).sort(), name).toEqual(['defaultBranch', 'description', 'repoUrl']);
+      expect(steps.fetch.input.values.scm, name).toBe('azure');
+      expect(steps.register.input.repoContentsUrl, name).toBe('${{ steps.publish.output.repoContentsUrl }}');
+      expect(template.spec.output.links[0].url, name).toBe('${{ steps.publish.output.repoContentsUrl }}');
+    }
+    const skeletonFiles = readdirSync(join(root, 'skeletons'), { recursive: true }).map(String);
+    expect(skeletonFiles.filter(file => file.split('/').includes('.github'))).toEqual([]);
+    expect(skeletonFiles.filter(file => file.startsWith('add-redis-cache'))).toEqual([]);
+    // The gate judges every step's input with the installed module's own schema: nothing to report.
+    const check = await run(bin, ['check', '--format', 'json'], root);
+    expect(JSON.parse(check.stdout).diagnostics.filter((d: { ruleId: string }) => d.ruleId.startsWith('template-'))).toEqual([]);
+    expect(check.code).toBe(0);
+
+    // What the platform team does next: a System for the services, and a test case per golden path.
+    mkdirSync(join(root, 'catalog/systems'));
+    writeFileSync(join(root, 'catalog/systems/orders.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: orders\nspec:\n  owner: group:default/platform-team\n');
+    writeFileSync(join(root, 'catalog/all.yaml'), readFileSync(join(root, 'catalog/all.yaml'), 'utf8').replace('targets: []', 'targets: [./systems/orders.yaml]'));
+    const repoUrl = (repo: string) => `dev.azure.com?organization=contoso&project=Platform&repo=${repo}`;
+    const base = { description: 'A service of the orders system.', owner: 'group:default/platform-team', system: 'system:default/orders' };
+    const cases: Record<string, Record<string, unknown>> = {
+      'node-service': { ...base, name: 'orders-notifier', port: 8081, repoUrl: repoUrl('orders-notifier') },
+      'dotnet-webapi': { ...base, name: 'orders-returns', dotnetVersion: 'net8.0', region: 'northeurope', repoUrl: repoUrl('orders-returns') },
+      'go-service': { ...base, name: 'fraud-features', replicas: 3, namespace: 'data', repoUrl: repoUrl('fraud-features') },
+      'python-datascience': { ...base, name: 'churn-model', experiment: 'churn', python: '3.12', repoUrl: repoUrl('churn-model') },
+      'docs-site': { system: 'system:default/orders', owner: 'group:default/platform-team', title: 'Orders handbook', repoUrl: repoUrl('orders-docs') },
+    };
+    for (const [name, values] of Object.entries(cases)) {
+      const repo = new URLSearchParams(String(values.repoUrl).split('?')[1]).get('repo');
+      const ci = name === 'node-service' || name === 'dotnet-webapi';
+      mkdirSync(join(root, 'templates', name, 'tests'));
+      writeFileSync(join(root, 'templates', name, 'tests', 'azure.yaml'), JSON.stringify({
+        name: `${name} in Azure Repos`,
+        values,
+        snapshot: false,
+        expect: {
+          files: ['catalog-info.yaml', ...(ci ? ['azure-pipelines.yml'] : [])],
+          absent: ['.github/workflows/ci.yml'],
+          contains: { 'catalog-info.yaml': [`dev.azure.com/project-repo: Platform/${repo}`, 'dev.azure.com/host-org: dev.azure.com/contoso'] },
+        },
+      }));
+    }
+    const tested = await run(bin, ['templates', 'test'], root);
+    expect(tested.stdout).toContain('0 errors, 0 warnings, 0 info in 5 cases');
+    expect(tested.code).toBe(0);
+
+    writeFileSync(join(root, 'values.json'), JSON.stringify(cases['node-service']));
+    const rendered = await run(bin, ['templates', 'render', 'templates/node-service/template.yaml', '--values', 'values.json', '--out', 'out'], root);
+    expect(rendered.stdout).toContain('skipped offline: publish:azure, catalog:register');
+    expect(rendered.code).toBe(0);
+    const out = readdirSync(join(root, 'out'), { recursive: true }).map(String).sort();
+    expect(out).toContain('azure-pipelines.yml');
+    expect(out.filter(file => file.startsWith('.github'))).toEqual([]);
+    const entity = parse(readFileSync(join(root, 'out/catalog-info.yaml'), 'utf8'));
+    expect(entity.metadata.annotations).toMatchObject({ 'dev.azure.com/project-repo': 'Platform/orders-notifier', 'dev.azure.com/host-org': 'dev.azure.com/contoso' });
+    expect(entity.metadata.annotations['github.com/project-slug']).toBeUndefined();
+    const pipeline = parse(readFileSync(join(root, 'out/azure-pipelines.yml'), 'utf8'));
+    expect(pipeline.steps.map((s: { script?: string }) => s.script).filter(Boolean)).toEqual(['npm ci', 'npm test', 'docker build -t orders-notifier:$(Build.SourceVersion) .']);
+  }, 180_000);
+
   it('is idempotent, and never overwrites a changed file without --force', async () => {
     const root = await mkdtemp(join(tmpdir(), 'init-again-'));
     expect((await run(BIN, ['init', ...github], root)).code).toBe(0);
@@ -113,6 +190,20 @@ describe('backstage-gitops init (the shipped bin, in an empty folder)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).not.toContain('\nb: c');
+  });
+
+  it.each([
+    ['a project with a newline', 'https://dev.azure.com/contoso/Plat%0Aform/_git/c'],
+    ['a project with template braces', 'https://dev.azure.com/contoso/%24%7B%7B%20x%20%7D%7D/_git/c'],
+    ['an organisation Azure DevOps would not allow', 'https://dev.azure.com/-contoso/Platform/_git/c'],
+  ])('azure: refuses a repo URL with %s (it names the templates\' organisation and project; exit 2)', async (_, url) => {
+    const root = await mkdtemp(join(tmpdir(), 'init-bad-azure-'));
+    const flags = [...azure];
+    flags[flags.indexOf('--repo-url') + 1] = url;
+    const result = await run(BIN, ['init', ...flags], root);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('repoUrl: an Azure Repos URL looks like https://dev.azure.com/ORG/PROJECT/_git/REPO');
+    expect(readdirSync(root)).toEqual([]);
   });
 
   it('emits names that YAML would read as other types as strings', async () => {
