@@ -13,6 +13,7 @@ import { checkLocations } from './checkLocations.ts';
 import { checkPolicies, type CompiledPolicy } from './checkPolicies.ts';
 import { checkReferences } from './checkReferences.ts';
 import { checkUniqueness } from './checkUniqueness.ts';
+import { unreachableDefinitions, withoutFollowingUnreachable } from './unreachableFiles.ts';
 import { indexEntities } from './entityIndex.ts';
 import { withLocationConsequences } from './locationConsequences.ts';
 import { externalMatcher } from './externalEntities.ts';
@@ -84,17 +85,22 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const kindAt = (file: string, line: number, column: number) => `${file}\0${line}:${column}`;
   const unknownKinds = new Set(diagnostics.filter(d => d.ruleId === 'entity-kind-unknown').map(d => kindAt(d.file, d.range.start.line, d.range.start.column)));
   const unknownKind = (e: CatalogEntity) => unknownKinds.size > 0 && unknownKinds.has(kindAt(e.file, e.locate(e.document, ['kind']).start.line, e.locate(e.document, ['kind']).start.column));
-  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []), unparsed, unknownKind }));
+  const locationFindings = checkLocations(loaded.locations, loaded.files, {
+    mode: loaded.mode,
+    allowedTypes: config.catalog.allowedLocationTypes,
+    include: config.catalog.include,
+    repoFiles: loaded.repoFiles,
+    placeholderTargets: new Set([...loaded.placeholderSources.keys(), ...(loaded.definitionFiles ?? [])]),
+  });
+  // A file no Location reaches (a typo in a target) strands what it defines: references to those entities
+  // and the definition files it names follow from that one finding, and say so instead of piling up.
+  // Only while that finding stays an error: with location-unreachable lowered or off in the config, the
+  // references are the errors that fail the run.
+  const unreachableIsError = (config.rules['location-unreachable'] ?? 'error') === 'error';
+  const stranded = unreachableIsError ? unreachableDefinitions(locationFindings, config.root, config.catalog.maxFileBytes, repoUrl) : undefined;
+  diagnostics.push(...(stranded ? withoutFollowingUnreachable(locationFindings, stranded) : locationFindings));
+  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []), unparsed, unknownKind, unreachable: stranded?.refs }));
   diagnostics.push(...checkGroups(all, index, reported));
-  diagnostics.push(
-    ...checkLocations(loaded.locations, loaded.files, {
-      mode: loaded.mode,
-      allowedTypes: config.catalog.allowedLocationTypes,
-      include: config.catalog.include,
-      repoFiles: loaded.repoFiles,
-      placeholderTargets: new Set([...loaded.placeholderSources.keys(), ...(loaded.definitionFiles ?? [])]),
-    }),
-  );
   for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet, { text: mkdocs.text, policy: input.techdocsPolicy, pages: mkdocs.pages, included: mkdocs.included, includedByStrictSite: mkdocs.includedByStrictSite, sanitized: mkdocs.sanitized, settings: input.techdocsSettings }));
   diagnostics.push(...duplicateIncludedSiteNames(input.mkdocs ?? []));
   if (input.appConfig !== undefined && config.catalog.roots.length > 0) {

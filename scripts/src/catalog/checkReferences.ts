@@ -25,6 +25,8 @@ export function checkReferences(
     unparsed?: ReadonlyMap<string, string>;
     /** Whether an entity's kind is one the model does not know (an entity-kind-unknown finding on it). */
     unknownKind?: (entity: CatalogEntity) => boolean;
+    /** Ref -> the repo file that defines it but no Location reaches (a location-unreachable finding; unreachableDefinitions). */
+    unreachable?: ReadonlyMap<string, string>;
   } = {},
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -72,6 +74,17 @@ export function checkReferences(
           severity: 'info',
           message: `spec.${field} refers to ${target}, which is defined in ${brokenFile}, which does not parse.`,
           hint: `Fix the YAML error in ${brokenFile}; this reference resolves once it parses.`,
+        }));
+        continue;
+      }
+      const strandedIn = options.unreachable?.get(target);
+      if (strandedIn !== undefined) {
+        // The unreachable file is the finding (location-unreachable, often from a mistyped Location target).
+        diagnostics.push(diagnosticAt(entity, path, {
+          ruleId: 'ref-unresolved',
+          severity: 'info',
+          message: `spec.${field} refers to ${target}, which is defined in ${strandedIn}, a file no Location reaches, so Backstage never reads it.`,
+          hint: `Fix the location-unreachable finding on ${strandedIn} (often a mistyped Location target); this reference resolves once a Location reaches it.`,
         }));
         continue;
       }
