@@ -42,7 +42,8 @@ export const cases: [string, (tree: Tree) => void, string[]][] = [
   ['group cycle', edit(G, '  type: department\n', '  type: department\n  parent: team-a\n'), [`group-cycle@${G}:7:11`, `group-hierarchy-asymmetric@${G}:7:11`]],
   ['two parents', add(G, `${ORG}---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: other\nspec:\n  type: team\n  children: [team-a]\n`), [`group-hierarchy-asymmetric@${G}:32:14`, `group-multiple-parents@${G}:32:14`, `group-multiple-parents@${G}:7:14`]],
   ['membership contradiction', edit(G, 'members: [jane]', 'members: [john]'), [`group-membership-asymmetric@${G}:24:14`, `ref-unresolved@${G}:17:13`]],
-  ['location target missing', edit('catalog/all.yaml', './orders.yaml', './order.yaml'), ['location-target-missing@catalog/all.yaml:8:7', 'location-unreachable@catalog/openapi.yaml:1:1', `location-unreachable@${O}:1:1`]],
+  // openapi.yaml is read once orders.yaml is: only the stranded entity file is unreachable.
+  ['location target missing', edit('catalog/all.yaml', './orders.yaml', './order.yaml'), ['location-target-missing@catalog/all.yaml:8:7', `location-unreachable@${O}:1:1`]],
   ['unreachable file', add('catalog/stray.yaml', 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: stray}\n'), ['location-unreachable@catalog/stray.yaml:1:1']],
   ['techdocs dir without mkdocs.yml', edit(O, 'dir:./docs', 'dir:./doc'), [`techdocs-ref-missing@${O}:24:32`]],
   // techdocs-node writes a default mkdocs.yml for a folder with docs/ in it.
