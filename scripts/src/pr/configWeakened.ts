@@ -8,9 +8,6 @@ import { configRules } from '../backstageConfig/configRules.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
 import { apiRules } from './apiRules.ts';
 
-// A rule's own severity, where the base config does not set it (policy/… and unknown ids: error).
-const defaultSeverity = (id: string): Severity => [catalogRules, templateRules, configRules, scorecardRules, apiRules].map(r => r.get(id)).find(Boolean)?.severity ?? 'error';
-
 const RANK: Record<Severity | 'off', number> = { off: 0, info: 1, warning: 2, error: 3 };
 const shown = (value: unknown) => JSON.stringify(value ?? null).slice(0, 120);
 const gained = (before: readonly string[], after: readonly string[]) => after.filter(item => !before.includes(item));
@@ -25,7 +22,9 @@ const gained = (before: readonly string[], after: readonly string[]) => after.fi
  * changes no file but gitops.config.yaml and the policy files (changedPolicyFiles), so nothing is judged under
  * the loosened config and the platform team's review of those files (CODEOWNERS) is the whole decision: a
  * warning. Otherwise an error: the rest of the change would pass under a config nobody has approved yet.
- * Locked rules are left to config-rule-locked. Pure.
+ * Locked rules are left to config-rule-locked. `policies`: each org policy's rule id and its own severity
+ * (x-severity), so a `rules:` setting of a policy or of its family (`policy` for `policy/…`) is compared with
+ * what the policy reports without it. Pure.
  */
 // Lists whose new items loosen the gate (more entities, locations, actions, filters taken as known), and lists
 // whose removed items do (fewer globs that must be reachable, fewer root Locations the gate reads from, fewer
@@ -70,12 +69,12 @@ function scalarChange(base: unknown, head: unknown, path: string): string[] {
   return [head === undefined ? `${path} is removed (was ${shown(base)})` : base === undefined ? `${path} is set to ${shown(head)}` : `${path} changes from ${shown(base)} to ${shown(head)}`];
 }
 
-export function configWeakened(base: GitopsConfig, head: GitopsConfig, configAlone = false): Diagnostic[] {
+export function configWeakened(base: GitopsConfig, head: GitopsConfig, configAlone = false, policies: ReadonlyMap<string, Severity> = new Map()): Diagnostic[] {
   const finding = (what: string) => weakening(what, configAlone);
   const found: string[] = [];
   // A pull request that adds the first config (or a base config this toolkit no longer loads): the rules it
   // turns off or lowers below Backstage's own defaults are what it loosens; its other sections add gates.
-  if (!base.found) return loweredRules({}, head.rules).slice(0, 20).map(finding);
+  if (!base.found) return loweredRules({}, head.rules, policies).slice(0, 20).map(finding);
   if (!head.found) return [finding('gitops.config.yaml is removed: the gate judges the repository as a folder without a config (no org policies, CODEOWNERS, editor schema, Backstage config or scorecards)')];
   if (base.catalog.roots.length > 0 && head.catalog.roots.length === 0) found.push(`catalog.roots is removed (was ${shown(base.catalog.roots)}): without roots the CODEOWNERS, editor schema, Backstage config and scorecard gates do not run`);
   for (const section of ['codeowners', 'editorSchema', 'backstageConfig'] as const) {
@@ -89,7 +88,7 @@ export function configWeakened(base: GitopsConfig, head: GitopsConfig, configAlo
     if (dropped.length) found.push(`codeowners.platformPaths no longer lists ${shown(dropped)}: the platform team stops owning them`);
   }
   if (RANK[head.failOn] > RANK[base.failOn]) found.push(`failOn changes from ${shown(base.failOn)} to ${shown(head.failOn)}: fewer findings fail the gate`);
-  found.push(...loweredRules(base.rules, head.rules));
+  found.push(...loweredRules(base.rules, head.rules, policies));
   if (RANK[head.apiChanges.breakingWithOtherConsumers === 'allowed' ? 'off' : head.apiChanges.breakingWithOtherConsumers] < RANK[base.apiChanges.breakingWithOtherConsumers === 'allowed' ? 'off' : base.apiChanges.breakingWithOtherConsumers]) found.push(`apiChanges.breakingWithOtherConsumers changes from ${shown(base.apiChanges.breakingWithOtherConsumers)} to ${shown(head.apiChanges.breakingWithOtherConsumers)}`);
   if (!base.apiChanges.allowWhenMajorVersion && head.apiChanges.allowWhenMajorVersion) found.push('apiChanges.allowWhenMajorVersion is turned on');
   if (head.catalog.maxFileBytes > base.catalog.maxFileBytes) found.push(`catalog.maxFileBytes changes from ${base.catalog.maxFileBytes} to ${head.catalog.maxFileBytes}: larger files are read`);
@@ -134,17 +133,29 @@ export function policyFilesChanged(policyFiles: readonly string[], configAlone =
 }
 
 /**
- * The rules `head` sets lower than `base` does, each at its default where a side does not set it (a rule the
- * base raised and the head leaves out falls back to its default), as sentences; locked rules are left to
- * config-rule-locked. Pure.
+ * The rules `head` makes the gate report lower than `base` does, as sentences. Each rule's severity is the one
+ * the gate applies (applyRuleSettings): its own setting, else its family's (`policy` covers `policy/…`), else
+ * its default: the registries', an org policy's x-severity (`policies`), else error (an id that names
+ * nothing the head reports: a typo, or a policy the pull request removes, which policyFilesChanged names). Before, a family setting removed (`policy: error` over policies of
+ * x-severity warning) or a policy's setting dropped compared as error both times and passed unnamed. The
+ * policies of a family either side sets are compared one by one; locked rules are left to config-rule-locked.
+ * Pure.
  */
-function loweredRules(base: GitopsConfig['rules'], head: GitopsConfig['rules']): string[] {
+function loweredRules(base: GitopsConfig['rules'], head: GitopsConfig['rules'], policies: ReadonlyMap<string, Severity>): string[] {
+  const family = (id: string) => id.split('/')[0];
+  const setting = (rules: GitopsConfig['rules'], id: string) => (Object.hasOwn(rules, id) ? rules[id] : undefined);
+  const known = (id: string) => policies.get(id) ?? [catalogRules, templateRules, configRules, scorecardRules, apiRules].map(r => r.get(id)).find(Boolean)?.severity;
+  const applied = (rules: GitopsConfig['rules'], id: string): Severity | 'off' => setting(rules, id) ?? setting(rules, family(id)) ?? known(id) ?? 'error';
+  // A family key with policies behind it is said through them (each names what it changes to).
+  const families = new Set([...policies.keys()].map(family).filter(f => ![...policies.keys()].includes(f)));
+  const ids = new Set([...Object.keys(base), ...Object.keys(head), ...[...policies.keys()].filter(id => Object.hasOwn(base, family(id)) || Object.hasOwn(head, family(id)))]);
   const found: string[] = [];
-  for (const id of new Set([...Object.keys(base), ...Object.keys(head)])) {
-    if (LOCKED_RULES.has(id)) continue;
-    const [before, setting] = [base[id] ?? defaultSeverity(id), head[id] ?? defaultSeverity(id)];
-    if (RANK[setting] >= RANK[before]) continue;
-    found.push(id in head ? `rules.${id} is set to ${shown(setting)} (was ${shown(before)})` : `rules.${id} is no longer set: back to ${shown(setting)} (was ${shown(before)})`);
+  for (const id of ids) {
+    if (LOCKED_RULES.has(id) || families.has(id)) continue;
+    const [before, after] = [applied(base, id), applied(head, id)];
+    if (RANK[after] >= RANK[before]) continue;
+    const through = setting(head, id) === undefined && setting(head, family(id)) !== undefined ? family(id) : undefined;
+    found.push(setting(head, id) !== undefined ? `rules.${id} is set to ${shown(after)} (was ${shown(before)})` : through ? `rules.${through} sets ${id} to ${shown(after)} (was ${shown(before)})` : `rules.${id} is no longer set: back to ${shown(after)} (was ${shown(before)})`);
   }
   return found;
 }

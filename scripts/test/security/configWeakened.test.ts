@@ -135,6 +135,27 @@ describe('check --base fails a pull request that loosens the config and changes 
     expect(await severities(alone)).toEqual(['schemas/techdocs-policy.json:warning']);
   });
 
+  // Red team, round 15: the severity a rule falls back to was taken as error for every id the registries do not
+  // know, so dropping a family setting (`policy: error` over policies of x-severity warning) or a policy's own
+  // setting compared error with error, and the pull request's policy violations passed as warnings, unnamed.
+  it('a rules: setting of an org policy or of its family that the pull request drops is named against the policy\'s own severity', async () => {
+    const policy = JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', title: 'Groups have a display name', 'x-rule-id': 'policy/display-name', 'x-severity': 'warning', properties: { spec: { properties: { profile: { required: ['displayName'] } } } } });
+    const tags = JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', title: 'Short tags', 'x-rule-id': 'policy/short-tags', 'x-severity': 'info', properties: { metadata: { properties: { tags: { items: { maxLength: 3 } } } } } });
+    const withPolicies = BASE_CONFIG.replace('  roots: [catalog/all.yaml]\n', '  roots: [catalog/all.yaml]\n  policies: schemas/policy\n');
+    const bad = group.replace('children: []', 'children: []\n  profile: {email: a@example.test}').replace('  name: team-a\n', '  name: team-a\n  tags: [toolong]\n');
+    const root = await repoWithPullRequest(withPolicies, { 'catalog/groups.yaml': bad }, `${withPolicies}rules:\n  policy: error\n  policy/short-tags: warning\n`, { 'schemas/policy/display-name.json': policy, 'schemas/policy/short-tags.json': tags });
+    const check = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    const diagnostics = JSON.parse(check.stdout).diagnostics as { ruleId: string; severity: string; message: string }[];
+    expect(diagnostics.filter(d => d.ruleId.startsWith('policy/')).map(d => `${d.ruleId}:${d.severity}`).sort()).toEqual(['policy/display-name:warning', 'policy/short-tags:info']);
+    const weakened = diagnostics.filter(d => d.ruleId === 'config-weakened');
+    expect(weakened.map(d => d.message.replace(/\. This pull request.*$/, '')).sort()).toEqual([
+      'Compared with the base revision, rules.policy/display-name is no longer set: back to "warning" (was "error")',
+      'Compared with the base revision, rules.policy/short-tags is no longer set: back to "info" (was "warning")',
+    ]);
+    expect(weakened.every(d => d.severity === 'error')).toBe(true);
+    expect(check.status).toBe(1);
+  });
+
   it('a root Location added with its files is no weakening; a root dropped is', async () => {
     const team = group.replace(/team-a/g, 'team-b');
     const twoRoots = "catalog:\n  roots: [catalog/all.yaml, teams/all.yaml]\ncodeowners:\n  platformTeam: '@acme/platform'\n";
