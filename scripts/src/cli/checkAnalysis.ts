@@ -17,6 +17,8 @@ import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import type { ReaderSetting } from '../load/loadCatalog.ts';
 import { CONFIG_FILE, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { logText } from '../report/safeText.ts';
+import { readRepoFile } from '../load/repoPath.ts';
+import { yamlPackage } from '../load/lazyPackages.ts';
 import type { Diagnostic, Severity } from '../diagnostic.ts';
 import type { Rule } from '../rules.ts';
 import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
@@ -107,13 +109,14 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
 /**
  * config-weakened findings: what this config turns off or loosens compared with the config at `baseDir`
  * (the extracted base revision; a base without gitops.config.yaml is compared as Backstage's defaults), and
- * each policy file the gate reads its rules from that the change touches (changedPolicyFiles); errors unless
- * the only files changed since `base` are gitops.config.yaml and those policy files. `policies`: the org
+ * each policy file the gate reads its rules from that the change touches (changedPolicyFiles) and each
+ * app-config file whose rule settings it changes (appConfigRulesChanged); errors unless the only files
+ * changed since `base` are gitops.config.yaml and those files. `policies`: the org
  * policies' rule ids and own severities, so a rules: setting over them is compared with what they report
  * without it. A base config that no longer loads under this toolkit is no yardstick: nothing is compared.
  */
 async function weakenedSince(root: string, baseDir: string, base: string, config: GitopsConfig, policies: ReadonlyMap<string, Severity>): Promise<Diagnostic[]> {
-  const [{ changedPolicyFiles, configWeakened, policyFilesChanged }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
+  const [{ appConfigRulesChanged, appConfigRulesFindings, changedPolicyFiles, configWeakened, policyFilesChanged }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
   let before: GitopsConfig;
   try {
     before = await loadConfig(baseDir);
@@ -122,8 +125,19 @@ async function weakenedSince(root: string, baseDir: string, base: string, config
   }
   const changed = gitChangedFiles(root, base);
   const policyFiles = changedPolicyFiles(changed, before, config);
-  const alone = changed.every(file => file === CONFIG_FILE || policyFiles.includes(file));
-  return [...configWeakened(before, config, alone, policies), ...policyFilesChanged(policyFiles, alone)];
+  const appConfigs = appConfigRulesChanged(before, config, (side, file) => appConfigValue(side === 'base' ? baseDir : root, file, config.catalog.maxFileBytes));
+  const alone = changed.every(file => file === CONFIG_FILE || policyFiles.includes(file) || appConfigs.some(a => a.file === file));
+  return [...configWeakened(before, config, alone, policies), ...policyFilesChanged(policyFiles, alone), ...appConfigRulesFindings(appConfigs, alone)];
+}
+
+/** An app-config file of the tree at `root` as parsed YAML (no merge keys, as config-loader), or undefined when it is missing, a link out, over `maxBytes` or does not parse. */
+function appConfigValue(root: string, file: string, maxBytes: number): unknown {
+  try {
+    const text = readRepoFile(root, file, 'utf8');
+    return text.length > maxBytes ? undefined : yamlPackage().parse(text, { merge: false, logLevel: 'silent', maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every gate after the catalog's, each list of findings pushed to `byGate`: the repo gates in roots mode, else the templates the catalog holds. */

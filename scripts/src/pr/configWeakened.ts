@@ -179,3 +179,43 @@ function weakening(what: string, configAlone: boolean): Diagnostic {
         range: FILE_START,
       };
 }
+
+// The settings of the managed Backstage's app-config the gate takes rules from: catalog.rules and each
+// location's rules (which kinds an origin may hold: catalog-rule-denied), catalog.providers (the references
+// an org provider brings in resolve) and techdocs.generator (the plugins and keys TechDocs' sanitizer keeps,
+// the plugins every site gets).
+const APP_CONFIG_RULE_KEYS = [['catalog', 'rules'], ['catalog', 'locations'], ['catalog', 'providers'], ['techdocs', 'generator']] as const;
+
+/**
+ * The app-config files (catalog.appConfig and backstageConfig.files of either config) whose settings the gate
+ * takes rules from (APP_CONFIG_RULE_KEYS) differ between the base revision and the head, each with the keys
+ * that differ. `read(side, file)` gives a file's parsed value, or undefined when it is missing or does not
+ * parse (compared as having none of the keys). Values are compared as written: a `$include` the value names
+ * is compared by its reference, not by the included file's text. Pure.
+ */
+export function appConfigRulesChanged(base: GitopsConfig, head: GitopsConfig, read: (side: 'base' | 'head', file: string) => unknown): { file: string; keys: string[] }[] {
+  const filesOf = (c: GitopsConfig) => (c.found ? [...(c.catalog.appConfig ? [c.catalog.appConfig] : []), ...(c.backstageConfig?.files ?? [])].map(f => posix.normalize(f)) : []);
+  const at = (value: unknown, path: readonly string[]) => path.reduce<unknown>((v, k) => (isMap(v) && Object.hasOwn(v, k) ? v[k] : undefined), value);
+  return [...new Set([...filesOf(base), ...filesOf(head)])].flatMap(file => {
+    const [before, after] = [read('base', file), read('head', file)];
+    const keys = APP_CONFIG_RULE_KEYS.filter(path => key(at(before, path)) !== key(at(after, path))).map(path => path.join('.'));
+    return keys.length ? [{ file, keys }] : [];
+  });
+}
+
+/**
+ * One `config-weakened` finding on each app-config file appConfigRulesChanged names (at most 20): a warning when
+ * the pull request changes only config and policy files (`configAlone`), else an error. Pure.
+ */
+export function appConfigRulesFindings(changed: readonly { file: string; keys: string[] }[], configAlone = false): Diagnostic[] {
+  return changed.slice(0, 20).map(({ file, keys }) => ({
+    ruleId: 'config-weakened',
+    severity: configAlone ? ('warning' as const) : ('error' as const),
+    message: `Compared with the base revision, this app-config's ${keys.join(', ')} ${keys.length === 1 ? 'changes' : 'change'}: the gate takes rules from ${keys.length === 1 ? 'it' : 'them'} (which kinds a location may hold, which references an org provider brings in, what TechDocs keeps of a site's mkdocs.yml). ${configAlone ? 'This pull request changes nothing but config and policy files; once merged, every later pull request is judged by them.' : 'This pull request also changes other files, and the gate would judge them by these settings as it writes them, which nobody has approved yet.'}`,
+    hint: configAlone
+      ? 'The platform team reviews the managed Backstage\'s config (CODEOWNERS): approve only a change meant to widen what the gate allows.'
+      : 'Change these app-config settings in a pull request of its own: the platform team (CODEOWNERS) approves it there, and later changes are judged under it.',
+    file,
+    range: FILE_START,
+  }));
+}

@@ -156,6 +156,27 @@ describe('check --base fails a pull request that loosens the config and changes 
     expect(check.status).toBe(1);
   });
 
+  // Red team, round 15: the gate also takes rules from the managed Backstage's app-config (catalog.rules and
+  // location rules, catalog.providers, techdocs.generator), read from the pull request's tree: allowing a kind
+  // there beside an entity of that kind passed as ready to merge, with no word that the rule changed.
+  it('an app-config whose catalog.rules the pull request widens beside other files is config-weakened; another app-config setting is not', async () => {
+    const withAppConfig = BASE_CONFIG.replace('  roots: [catalog/all.yaml]\n', '  roots: [catalog/all.yaml]\n  appConfig: backstage-config/app-config.yaml\n');
+    const appConfig = (allow: string, title = 'Acme') => `app:\n  title: ${title}\ncatalog:\n  rules:\n    - allow: [${allow}]\n`;
+    const resource = 'apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: db\nspec:\n  type: database\n  owner: team-a\n';
+    const widened = await repoWithPullRequest(withAppConfig, { 'backstage-config/app-config.yaml': appConfig('Group, Location, Resource'), 'catalog/groups.yaml': `${group}---\n${resource}` }, withAppConfig, { 'backstage-config/app-config.yaml': appConfig('Group, Location') });
+    const check = await runBin(['check', '--base', 'main', '--format', 'json'], widened);
+    const found = (JSON.parse(check.stdout).diagnostics as { ruleId: string; severity: string; file: string; message: string }[]).filter(d => d.ruleId === 'config-weakened');
+    expect(found.map(d => `${d.file}:${d.severity}`)).toEqual(['backstage-config/app-config.yaml:error']);
+    expect(found[0].message).toMatch(/^Compared with the base revision, this app-config's catalog\.rules changes: the gate takes rules from it/);
+    expect(check.status).toBe(1);
+    // Without the base, the same tree passes: the kind is allowed by the rules it writes.
+    expect((await runBin(['check'], widened)).status).toBe(0);
+    const retitled = await repoWithPullRequest(withAppConfig, { 'backstage-config/app-config.yaml': appConfig('Group, Location', 'Acme Corp'), 'catalog/groups.yaml': `${group}\n` }, withAppConfig, { 'backstage-config/app-config.yaml': appConfig('Group, Location') });
+    const quiet = await runBin(['check', '--base', 'main', '--format', 'json'], retitled);
+    expect(quiet.stdout).not.toContain('config-weakened');
+    expect(quiet.status).toBe(0);
+  });
+
   it('a root Location added with its files is no weakening; a root dropped is', async () => {
     const team = group.replace(/team-a/g, 'team-b');
     const twoRoots = "catalog:\n  roots: [catalog/all.yaml, teams/all.yaml]\ncodeowners:\n  platformTeam: '@acme/platform'\n";
