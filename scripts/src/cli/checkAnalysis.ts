@@ -116,7 +116,7 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
  * without it. A base config that no longer loads under this toolkit is no yardstick: nothing is compared.
  */
 async function weakenedSince(root: string, baseDir: string, base: string, config: GitopsConfig, policies: ReadonlyMap<string, Severity>): Promise<Diagnostic[]> {
-  const [{ appConfigRulesChanged, appConfigRulesFindings, changedPolicyFiles, configWeakened, policyFilesChanged }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
+  const [{ appConfigFiles, appConfigRulesChanged, appConfigRulesFindings, changedPolicyFiles, configWeakened, policyFilesChanged }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
   let before: GitopsConfig;
   try {
     before = await loadConfig(baseDir);
@@ -126,7 +126,11 @@ async function weakenedSince(root: string, baseDir: string, base: string, config
   const changed = gitChangedFiles(root, base);
   const policyFiles = changedPolicyFiles(changed, before, config);
   const appConfigs = appConfigRulesChanged(before, config, (side, file) => appConfigValue(side === 'base' ? baseDir : root, file, config.catalog.maxFileBytes));
-  const alone = changed.every(file => file === CONFIG_FILE || policyFiles.includes(file) || appConfigs.some(a => a.file === file));
+  // Only the policy and app-config files the base names count as config here: a location the pull request
+  // names itself (a ruleset in .github/ or catalog/) would make any file beside it count as policy.
+  const basePolicies = new Set(changedPolicyFiles(changed, before));
+  const baseAppConfigs = new Set(appConfigFiles(before));
+  const alone = changed.every(file => file === CONFIG_FILE || basePolicies.has(file) || (appConfigs.some(a => a.file === file) && baseAppConfigs.has(file)));
   return [...configWeakened(before, config, alone, policies), ...policyFilesChanged(policyFiles, alone), ...appConfigRulesFindings(appConfigs, alone)];
 }
 

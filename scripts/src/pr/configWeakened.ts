@@ -100,17 +100,20 @@ export function configWeakened(base: GitopsConfig, head: GitopsConfig, configAlo
 /**
  * The files a pull request changes (adds, edits, removes) that the gate reads its own rules from, besides
  * gitops.config.yaml: schemas/techdocs-policy.json (plugins, tags, diagramServers), schemas/template-policy/,
- * the org policies folder (catalog.policies) and the folder of the Spectral ruleset (apiChanges.ruleset), of
- * the base's config and the head's. The gate judges the pull request by the files as it writes them, so a
- * wider allow-list there passes its own change; returned as repo paths. Pure.
+ * the org policies (the `*.json` files directly in catalog.policies) and the Spectral ruleset file
+ * (apiChanges.ruleset, whose `extends` may name only Spectral's built-in rulesets), of each config given
+ * (the base's and the head's for the findings; the base's alone to decide whether a pull request changes only
+ * config and policy files: a location the pull request itself names, `apiChanges.ruleset: .github/ruleset.yaml`
+ * or a ruleset's folder, would otherwise make a hand-edited CODEOWNERS or catalog file count as policy). The
+ * gate judges the pull request by the files as it writes them, so a wider allow-list there passes its own
+ * change; returned as repo paths. Pure.
  */
-export function changedPolicyFiles(changedFiles: readonly string[], base: GitopsConfig, head: GitopsConfig): string[] {
+export function changedPolicyFiles(changedFiles: readonly string[], ...configs: GitopsConfig[]): string[] {
   const folder = (path: string | undefined) => (path ? `${posix.normalize(path).replace(/\/+$/, '')}/` : undefined);
-  const rulesetFolder = (path: string) => (posix.dirname(posix.normalize(path)) === '.' ? undefined : folder(posix.dirname(path)));
-  const given = ['schemas/template-policy/', ...[base, head].flatMap(c => (c.found ? [folder(c.catalog.policies), rulesetFolder(c.apiChanges.ruleset)] : []))].filter((f): f is string => f !== undefined && f !== './');
-  const folders = [...given, folder(posix.dirname(DEFAULT_API_CHANGE_POLICY.ruleset))!];
-  const files = new Set(['schemas/techdocs-policy.json', DEFAULT_API_CHANGE_POLICY.ruleset, ...[base, head].flatMap(c => (c.found ? [posix.normalize(c.apiChanges.ruleset)] : []))]);
-  return changedFiles.filter(file => files.has(file) || folders.some(f => file.startsWith(f)));
+  const policyFolders = configs.flatMap(c => (c.found ? [folder(c.catalog.policies)] : [])).filter((f): f is string => f !== undefined && f !== './');
+  const files = new Set(['schemas/techdocs-policy.json', DEFAULT_API_CHANGE_POLICY.ruleset, ...configs.flatMap(c => (c.found ? [posix.normalize(c.apiChanges.ruleset)] : []))]);
+  const inPolicies = (file: string) => file.endsWith('.json') && policyFolders.some(f => file.startsWith(f) && !file.slice(f.length).includes('/'));
+  return changedFiles.filter(file => files.has(file) || file.startsWith('schemas/template-policy/') || inPolicies(file));
 }
 
 /**
@@ -186,6 +189,11 @@ function weakening(what: string, configAlone: boolean): Diagnostic {
 // the plugins every site gets).
 const APP_CONFIG_RULE_KEYS = [['catalog', 'rules'], ['catalog', 'locations'], ['catalog', 'providers'], ['techdocs', 'generator']] as const;
 
+/** The app-config files a config names (catalog.appConfig, backstageConfig.files), as normalized repo paths. */
+export function appConfigFiles(config: GitopsConfig): string[] {
+  return config.found ? [...(config.catalog.appConfig ? [config.catalog.appConfig] : []), ...(config.backstageConfig?.files ?? [])].map(f => posix.normalize(f)) : [];
+}
+
 /**
  * The app-config files (catalog.appConfig and backstageConfig.files of either config) whose settings the gate
  * takes rules from (APP_CONFIG_RULE_KEYS) differ between the base revision and the head, each with the keys
@@ -194,7 +202,7 @@ const APP_CONFIG_RULE_KEYS = [['catalog', 'rules'], ['catalog', 'locations'], ['
  * is compared by its reference, not by the included file's text. Pure.
  */
 export function appConfigRulesChanged(base: GitopsConfig, head: GitopsConfig, read: (side: 'base' | 'head', file: string) => unknown): { file: string; keys: string[] }[] {
-  const filesOf = (c: GitopsConfig) => (c.found ? [...(c.catalog.appConfig ? [c.catalog.appConfig] : []), ...(c.backstageConfig?.files ?? [])].map(f => posix.normalize(f)) : []);
+  const filesOf = appConfigFiles;
   const at = (value: unknown, path: readonly string[]) => path.reduce<unknown>((v, k) => (isMap(v) && Object.hasOwn(v, k) ? v[k] : undefined), value);
   return [...new Set([...filesOf(base), ...filesOf(head)])].flatMap(file => {
     const [before, after] = [read('base', file), read('head', file)];

@@ -114,6 +114,23 @@ describe('check --base fails a pull request that loosens the config and changes 
     expect(JSON.parse(plain.stdout).diagnostics.some((d: { ruleId: string }) => d.ruleId === 'config-weakened')).toBe(false);
   });
 
+  // Red team, round 15: the files that counted as policy (and so as "config alone", a warning) included the
+  // folder of the ruleset the pull request itself names: a ruleset moved to .github/ made the hand-edited
+  // CODEOWNERS beside it a "policy file", and one moved to catalog/ did the same for every catalog file.
+  it.each([
+    ['a ruleset moved beside the hand-edited CODEOWNERS', 'catalog:\n  roots: [catalog/all.yaml]\napiChanges:\n  ruleset: .github/ruleset.yaml\n', { '.github/ruleset.yaml': 'extends: [spectral:oas]\n', '.github/CODEOWNERS': widened }],
+    ['a ruleset moved into catalog/ beside a catalog file judged under a rule turned off', `${BASE_CONFIG}apiChanges:\n  ruleset: catalog/ruleset.yaml\nrules:\n  ref-unresolved: off\n`, { 'catalog/ruleset.yaml': 'extends: [spectral:oas]\n', 'catalog/groups.yaml': group.replace('children: []', 'children: []\n  parent: nobody') }],
+  ])('%s: the other files still make it an error', async (_name, headConfig, files) => {
+    const root = await repoWithPullRequest(headConfig, files);
+    const result = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    const weakened = (JSON.parse(result.stdout).diagnostics as { ruleId: string; severity: string; file: string }[]).filter(d => d.ruleId === 'config-weakened');
+    expect(weakened.length).toBeGreaterThan(1);
+    expect(weakened.every(d => d.severity === 'error')).toBe(true);
+    // The moved ruleset is named as a policy file; the CODEOWNERS and catalog file are not.
+    expect(weakened.filter(d => d.file !== 'gitops.config.yaml').map(d => d.file)).toEqual([Object.keys(files)[0]]);
+    expect(result.status).toBe(1);
+  });
+
   it('the pull request cannot turn config-weakened itself off, and the report fails with it', async () => {
     const root = await repoWithPullRequest("catalog:\n  roots: [catalog/all.yaml]\nrules:\n  config-weakened: off\n", { '.github/CODEOWNERS': widened });
     const check = await runBin(['check', '--base', 'main', '--format', 'json'], root);
