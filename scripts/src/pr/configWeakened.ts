@@ -28,10 +28,13 @@ const gained = (before: readonly string[], after: readonly string[]) => after.fi
  */
 // Lists whose new items loosen the gate (more entities, locations, actions, filters taken as known), and lists
 // whose removed items do (fewer globs that must be reachable, fewer root Locations the gate reads from, fewer
-// paths the platform team owns, fewer plugin config schemas; a root added only reads more). Any other setting is compared whole: every change to it is named, since each one decides
+// paths the platform team owns, fewer plugin config schemas; a root added only reads more), or both. Any other setting is compared whole: every change to it is named, since each one decides
 // what a gate checks or against what (another ruleset, app-config, policies folder, roots, repoUrl...).
 const GAINS_LOOSEN = new Set(['catalog.adoptFrom', 'catalog.allowedLocationTypes', 'catalog.external', 'catalog.placeholderResolvers', 'catalog.apiGroups', 'catalog.modules', 'apiChanges.allowWhenLifecycle', 'backstageConfig.additionalTemplateFilters', 'backstageConfig.additionalTemplateGlobals']);
 const LOSSES_LOOSEN = new Set(['catalog.include', 'catalog.roots', 'codeowners.platformPaths', 'backstageConfig.plugins']);
+// Lists where an item gained loosens too: a plugin named makes its scaffolder actions and config known, as if
+// the managed Backstage ran it (fewer plugins: fewer config schemas).
+const GAINS_ALSO_LOOSEN = new Set(['backstageConfig.plugins']);
 const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const key = (value: unknown) => JSON.stringify(value ?? null);
 
@@ -50,8 +53,8 @@ function otherLoosening(base: unknown, head: unknown, path: string, skip: Readon
   if (SECTIONS.has(path) && (base === undefined || head === undefined)) return [];
   if (GAINS_LOOSEN.has(path) || LOSSES_LOOSEN.has(path)) {
     const [before, after] = [Array.isArray(base) ? base.map(key) : [], Array.isArray(head) ? head.map(key) : []];
-    const moved = GAINS_LOOSEN.has(path) ? gained(before, after) : gained(after, before);
-    return moved.length ? [`${path} ${GAINS_LOOSEN.has(path) ? 'gains' : 'no longer lists'} ${shown(moved.map(item => JSON.parse(item) as unknown))}`] : [];
+    const say = (verb: string, items: string[]) => (items.length ? [`${path} ${verb} ${shown(items.map(item => JSON.parse(item) as unknown))}`] : []);
+    return [...(GAINS_LOOSEN.has(path) || GAINS_ALSO_LOOSEN.has(path) ? say('gains', gained(before, after)) : []), ...(LOSSES_LOOSEN.has(path) ? say('no longer lists', gained(after, before)) : [])];
   }
   if (isMap(base) || isMap(head)) {
     const [before, after] = [isMap(base) ? base : {}, isMap(head) ? head : {}];

@@ -194,6 +194,22 @@ describe('check --base fails a pull request that loosens the config and changes 
     expect(quiet.status).toBe(0);
   });
 
+  // Red team, round 15: backstageConfig.plugins was named only for plugins dropped; a plugin added makes its
+  // scaffolder actions known as if the managed Backstage ran it, so a template using them passed.
+  it('a plugin added to backstageConfig.plugins beside a template using its actions is config-weakened', async () => {
+    const withPlugins = (plugins: string) => BASE_CONFIG.replace('  roots: [catalog/all.yaml]\n', '  roots: [catalog/all.yaml, templates/svc/template.yaml]\n') + `backstageConfig:\n  files: [backstage-config/app-config.yaml]\n  plugins: [${plugins}]\n`;
+    const template = "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: svc\n  title: Service\nspec:\n  owner: group:team-a\n  type: service\n  parameters:\n    - title: Repo\n      required: [repoUrl]\n      properties:\n        repoUrl:\n          type: string\n          ui:field: RepoUrlPicker\n  steps:\n    - id: publish\n      name: Publish\n      action: publish:github\n      input:\n        repoUrl: ${{ parameters.repoUrl }}\n";
+    const appConfig = 'app:\n  baseUrl: https://backstage.acme.example\n';
+    const root = await repoWithPullRequest(withPlugins("'@backstage/plugin-scaffolder-backend', '@backstage/plugin-scaffolder-backend-module-github'"), { 'templates/svc/template.yaml': template }, withPlugins("'@backstage/plugin-scaffolder-backend'"), { 'backstage-config/app-config.yaml': appConfig, 'templates/svc/template.yaml': template.replace('publish:github', 'debug:log').replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        message: hi\n') });
+    const check = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    const diagnostics = JSON.parse(check.stdout).diagnostics as { ruleId: string; severity: string; message: string }[];
+    // Under its own config the template passes: the action is known.
+    expect(diagnostics.filter(d => d.ruleId.startsWith('template-'))).toEqual([]);
+    const weakened = diagnostics.filter(d => d.ruleId === 'config-weakened');
+    expect(weakened.map(d => `${d.severity} ${d.message.replace(/\. This pull request.*$/, '')}`)).toEqual(['error Compared with the base revision, backstageConfig.plugins gains ["@backstage/plugin-scaffolder-backend-module-github"]']);
+    expect(check.status).toBe(1);
+  });
+
   it('a root Location added with its files is no weakening; a root dropped is', async () => {
     const team = group.replace(/team-a/g, 'team-b');
     const twoRoots = "catalog:\n  roots: [catalog/all.yaml, teams/all.yaml]\ncodeowners:\n  platformTeam: '@acme/platform'\n";
