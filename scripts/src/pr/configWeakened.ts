@@ -142,18 +142,19 @@ export function policyFilesChanged(policyFiles: readonly string[], configAlone =
  * The rules `head` makes the gate report lower than `base` does, as sentences. Each rule's severity is the one
  * the gate applies (applyRuleSettings): its own setting, else its family's (`policy` covers `policy/…`), else
  * its default: the registries', an org policy's x-severity (`policies`), else error (an id that names
- * nothing the head reports: a typo, or a policy the pull request removes, which policyFilesChanged names). Before, a family setting removed (`policy: error` over policies of
- * x-severity warning) or a policy's setting dropped compared as error both times and passed unnamed. The
- * policies of a family either side sets are compared one by one; locked rules are left to config-rule-locked.
- * Pure.
+ * nothing the head reports: a typo, or a policy the pull request removes, which policyFilesChanged names).
+ * Before, a family setting removed (`policy: error` over policies of x-severity warning) or a policy's
+ * setting dropped compared as error both times and passed unnamed. The policies of a family either side sets
+ * are compared one by one; locked rules are left to config-rule-locked. Pure.
  */
 function loweredRules(base: GitopsConfig['rules'], head: GitopsConfig['rules'], policies: ReadonlyMap<string, Severity>): string[] {
   const family = (id: string) => id.split('/')[0];
   const setting = (rules: GitopsConfig['rules'], id: string) => (Object.hasOwn(rules, id) ? rules[id] : undefined);
-  const known = (id: string) => policies.get(id) ?? [catalogRules, templateRules, configRules, scorecardRules, apiRules].map(r => r.get(id)).find(Boolean)?.severity;
+  const registered = (id: string) => [catalogRules, templateRules, configRules, scorecardRules, apiRules].map(r => r.get(id)).find(Boolean)?.severity;
+  const known = (id: string) => policies.get(id) ?? registered(id);
   const applied = (rules: GitopsConfig['rules'], id: string): Severity | 'off' => setting(rules, id) ?? setting(rules, family(id)) ?? known(id) ?? 'error';
-  // A family key with policies behind it is said through them (each names what it changes to).
-  const families = new Set([...policies.keys()].map(family).filter(f => ![...policies.keys()].includes(f)));
+  // A family key with policies behind it (and no rule of its own) is said through them, each naming its change.
+  const families = new Set([...policies.keys()].map(family).filter(f => !policies.has(f) && !registered(f)));
   const ids = new Set([...Object.keys(base), ...Object.keys(head), ...[...policies.keys()].filter(id => Object.hasOwn(base, family(id)) || Object.hasOwn(head, family(id)))]);
   const found: string[] = [];
   for (const id of ids) {
