@@ -17,7 +17,7 @@ import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import type { ReaderSetting } from '../load/loadCatalog.ts';
 import { CONFIG_FILE, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { logText } from '../report/safeText.ts';
-import { readRepoFile } from '../load/repoPath.ts';
+import { realRepoPath } from '../load/repoPath.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import type { Diagnostic, Severity } from '../diagnostic.ts';
 import type { Rule } from '../rules.ts';
@@ -134,11 +134,16 @@ async function weakenedSince(root: string, baseDir: string, base: string, config
   return [...configWeakened(before, config, alone, policies), ...policyFilesChanged(policyFiles, alone), ...appConfigRulesFindings(appConfigs, alone)];
 }
 
-/** An app-config file of the tree at `root` as parsed YAML (no merge keys, as config-loader), or undefined when it is missing, a link out, over `maxBytes` or does not parse. */
+/**
+ * An app-config file of the tree at `root` as parsed YAML (no merge keys, as config-loader), or undefined when
+ * it is missing, a link out, not a regular file (a FIFO would block the read), over `maxBytes` or does not parse.
+ */
 function appConfigValue(root: string, file: string, maxBytes: number): unknown {
   try {
-    const text = readRepoFile(root, file, 'utf8');
-    return text.length > maxBytes ? undefined : yamlPackage().parse(text, { merge: false, logLevel: 'silent', maxAliasCount: 100 });
+    const real = realRepoPath(root, file);
+    const stat = statSync(real);
+    if (!stat.isFile() || stat.size > maxBytes) return undefined;
+    return yamlPackage().parse(readFileSync(real, 'utf8'), { merge: false, logLevel: 'silent', maxAliasCount: 100 });
   } catch {
     return undefined;
   }
