@@ -41,5 +41,8 @@ describe('a change to another team\'s entity in a file several teams own asks th
     const second = await runBin(['report', '--base', 'main'], edited);
     expect(second.stdout).toMatch(/- <code>group:default\/team-b<\/code>: domain\\:default\/billing is edited in catalog\/domains\.yaml, which CODEOWNERS gives to 2 teams/);
     expect(second.stdout).toContain('1 team outside CODEOWNERS should review.');
+    // An entity added in team-b's name in the shared file: team-b never agreed to own it.
+    const added = await sharedFileRepo([domain('shop', 'team-a'), domain('billing', 'team-b'), domain('ledger', 'team-b'), domain('chores', 'team-b')].join('---\n'));
+    expect((await runBin(['report', '--base', 'main'], added)).stdout).toMatch(/- <code>group:default\/team-b<\/code>: domain\\:default\/chores is added in catalog\/domains\.yaml, which CODEOWNERS gives to 2 teams/);
   });
 });
