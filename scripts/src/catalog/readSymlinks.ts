@@ -24,7 +24,8 @@ export const TOOLKIT_OUTPUTS = ['backstage-gitops-report.md', 'backstage-gitops.
  *   file's folder (its tests and snapshots), unless that folder is the repo root;
  * - a TechDocs site's docs/ folder (techdocs-ref `dir:`) and its mkdocs.yml;
  * - gitops.config.yaml, CODEOWNERS, the files its settings name, and schemas/ and scorecards/;
- * - and, written rather than read, the toolkit's default output files (TOOLKIT_OUTPUTS).
+ * - and, written rather than read, the toolkit's default output files (TOOLKIT_OUTPUTS);
+ * - a link to a folder above any of these (what is under it is read through it).
  * Takes the loaded catalog, the entities (reported and context) and the config; returns sorted paths.
  */
 export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'locations' | 'placeholderSources' | 'skeletonFolders'>, entities: readonly CatalogEntity[], config: GitopsConfig): string[] {
@@ -45,8 +46,11 @@ export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'locations
     files.add(`${base}mkdocs.yml`).add(`${base}mkdocs.yaml`);
   }
   for (const target of loaded.placeholderSources.keys()) files.add(target);
+  // A link to a folder above a read path is read through too (`schemas -> catalog/team/schemas`: the policies
+  // under it would be the team's files, and the toolkit resolves links inside the repository when it reads them).
+  const above = (link: string) => [...files, ...folders].some(path => path.startsWith(`${link}/`));
   for (const link of links) {
-    if (isYamlFile(link) || files.has(link) || folders.some(folder => link.startsWith(folder))) read.add(link);
+    if (isYamlFile(link) || files.has(link) || folders.some(folder => link.startsWith(folder)) || above(link)) read.add(link);
   }
   const rest = links.filter(link => !read.has(link));
   for (const edge of loaded.locations) {

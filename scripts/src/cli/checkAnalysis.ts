@@ -17,7 +17,9 @@ import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import type { ReaderSetting } from '../load/loadCatalog.ts';
 import { CONFIG_FILE, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { logText } from '../report/safeText.ts';
-import type { Diagnostic } from '../diagnostic.ts';
+import { realRepoPath } from '../load/repoPath.ts';
+import { yamlPackage } from '../load/lazyPackages.ts';
+import type { Diagnostic, Severity } from '../diagnostic.ts';
 import type { Rule } from '../rules.ts';
 import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
 
@@ -90,7 +92,7 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
   // The base revision, extracted once: its config is the yardstick of this one, its entities the scorecards'.
   const baseDir = options.base === undefined ? undefined : await (await import('../scorecards/prepareScorecards.ts')).checkoutBase(root, options.base);
   try {
-    if (baseDir !== undefined) byGate.push(await weakenedSince(root, baseDir, options.base!, config));
+    if (baseDir !== undefined) byGate.push(await weakenedSince(root, baseDir, options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity]))));
     await gatesOf(root, config, input, result.entities, byGate, baseDir, options.today);
   } finally {
     if (baseDir !== undefined) await rm(baseDir, { recursive: true, force: true });
@@ -107,12 +109,14 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
 /**
  * config-weakened findings: what this config turns off or loosens compared with the config at `baseDir`
  * (the extracted base revision; a base without gitops.config.yaml is compared as Backstage's defaults), and
- * each policy file the gate reads its rules from that the change touches (changedPolicyFiles); errors unless
- * the only files changed since `base` are gitops.config.yaml and those policy files. A base config that no
- * longer loads under this toolkit is no yardstick: nothing is compared.
+ * each policy file the gate reads its rules from that the change touches (changedPolicyFiles) and each
+ * app-config file whose rule settings it changes (appConfigRulesChanged); errors unless the only files
+ * changed since `base` are gitops.config.yaml and those files. `policies`: the org
+ * policies' rule ids and own severities, so a rules: setting over them is compared with what they report
+ * without it. A base config that no longer loads under this toolkit is no yardstick: nothing is compared.
  */
-async function weakenedSince(root: string, baseDir: string, base: string, config: GitopsConfig): Promise<Diagnostic[]> {
-  const [{ changedPolicyFiles, configWeakened, policyFilesChanged }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
+async function weakenedSince(root: string, baseDir: string, base: string, config: GitopsConfig, policies: ReadonlyMap<string, Severity>): Promise<Diagnostic[]> {
+  const [{ appConfigFiles, appConfigRulesChanged, appConfigRulesFindings, changedPolicyFiles, configWeakened, policyFilesChanged }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
   let before: GitopsConfig;
   try {
     before = await loadConfig(baseDir);
@@ -120,9 +124,29 @@ async function weakenedSince(root: string, baseDir: string, base: string, config
     return [];
   }
   const changed = gitChangedFiles(root, base);
-  const policies = changedPolicyFiles(changed, before, config);
-  const alone = changed.every(file => file === CONFIG_FILE || policies.includes(file));
-  return [...configWeakened(before, config, alone), ...policyFilesChanged(policies, alone)];
+  const policyFiles = changedPolicyFiles(changed, before, config);
+  const appConfigs = appConfigRulesChanged(before, config, (side, file) => appConfigValue(side === 'base' ? baseDir : root, file, config.catalog.maxFileBytes));
+  // Only the policy and app-config files the base names count as config here: a location the pull request
+  // names itself (a ruleset in .github/ or catalog/) would make any file beside it count as policy.
+  const basePolicies = new Set(changedPolicyFiles(changed, before));
+  const baseAppConfigs = new Set(appConfigFiles(before));
+  const alone = changed.every(file => file === CONFIG_FILE || basePolicies.has(file) || (appConfigs.some(a => a.file === file) && baseAppConfigs.has(file)));
+  return [...configWeakened(before, config, alone, policies), ...policyFilesChanged(policyFiles, alone), ...appConfigRulesFindings(appConfigs, alone)];
+}
+
+/**
+ * An app-config file of the tree at `root` as parsed YAML (no merge keys, as config-loader), or undefined when
+ * it is missing, a link out, not a regular file (a FIFO would block the read), over `maxBytes` or does not parse.
+ */
+function appConfigValue(root: string, file: string, maxBytes: number): unknown {
+  try {
+    const real = realRepoPath(root, file);
+    const stat = statSync(real);
+    if (!stat.isFile() || stat.size > maxBytes) return undefined;
+    return yamlPackage().parse(readFileSync(real, 'utf8'), { merge: false, logLevel: 'silent', maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every gate after the catalog's, each list of findings pushed to `byGate`: the repo gates in roots mode, else the templates the catalog holds. */

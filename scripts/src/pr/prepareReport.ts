@@ -17,6 +17,7 @@ import { lintTargetOf } from './lintApiDefinitions.ts';
 import { lintApiDefinitionsBounded } from './boundedLint.ts';
 import { changeGraph, type ChangeGraph } from './mermaidGraph.ts';
 import { newRelations, type NewRelation } from './newRelations.ts';
+import { ownerReviews, type OwnerReview } from './ownerReviews.ts';
 
 /** A team whose level or score this change moves, as the report shows it. */
 export interface ScoreMove {
@@ -84,7 +85,8 @@ export async function prepareReport(root: string, baseRef: string, today: string
     // Each side's $refs are resolved from its own tree: the base from the base checkout, never the head's files.
     const revisions = { base: { repoFileSet: baseFileSet, read: readerOf(dir, baseFileSet) }, head: { repoFileSet, read: readHead }, changedFiles: new Set(changedFiles) };
     // A change that also loosens apiChanges is judged by what the base's policy allows too (strictestPolicy).
-    const judging = strictestPolicy(await loadConfig(dir).then(c => c.apiChanges, () => undefined), config.apiChanges);
+    const baseConfig = await loadConfig(dir).catch(() => undefined);
+    const judging = strictestPolicy(baseConfig?.apiChanges, config.apiChanges);
     const api = changedFiles.length ? await apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: judging.policy, policyRelaxed: judging.relaxed, repoUrl: config.repoUrl, limits, revisions, ...(await apiSmartDiff()) }) : { changes: [], diagnostics: [], definitions: [] };
     const lint = await lintApiDefinitionsBounded(api.definitions.map(lintTargetOf), { root, files: head.repoFiles, limits, rulesetPath: config.apiChanges.ruleset }, { repoFileSet, read: readHead, limits }, lintTimeoutSeconds);
     const impacts = impact(changes, head.entities);
@@ -96,7 +98,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
         lostConsumers: lostConsumers(base.entities, head.entities, changes.renamed),
         apiChanges: api.changes,
         reviewers: [...byOwners].map(([owners, files]) => ({ owners: owners ? owners.split(' ') : [], files })),
-        teamReviews: teamReviews(impacts, api.changes, newRelations(changes, base.entities, head.entities)),
+        teamReviews: teamReviews(impacts, api.changes, newRelations(changes, base.entities, head.entities), ownerReviews(changes, base.entities, head.entities, rules, baseConfig?.codeowners?.platformTeam)),
         ...(scoreMoves ? { scoreMoves } : {}),
         graph: changeGraph(changes, base.entities, head.entities),
       },
@@ -148,10 +150,11 @@ export function scoreMovesOf(changes: readonly TeamChange[], levels: readonly Le
 }
 
 /**
- * Teams that own dependents of what this change removes or renames, consumers of APIs it breaks, and
- * entities its own entities newly relate to.
+ * Teams that own dependents of what this change removes or renames, consumers of APIs it breaks,
+ * entities its own entities newly relate to, and entities it touches without CODEOWNERS asking their
+ * owner (ownerReviews: an entity in a file several teams own, an entity handed to another group).
  */
-function teamReviews(impacts: readonly Impact[], apis: readonly ApiChange[], relations: readonly NewRelation[]): PrReportData['teamReviews'] {
+function teamReviews(impacts: readonly Impact[], apis: readonly ApiChange[], relations: readonly NewRelation[], owners: readonly OwnerReview[] = []): PrReportData['teamReviews'] {
   const reasons = new Map<string, Set<string>>();
   const ask = (team: string | undefined, why: string) => team && (reasons.get(team) ?? reasons.set(team, new Set()).get(team)!).add(why);
   for (const i of impacts) {
@@ -168,6 +171,7 @@ function teamReviews(impacts: readonly Impact[], apis: readonly ApiChange[], rel
     }
   }
   for (const r of relations) ask(r.team, r.field === 'owner' ? `${r.ref} is now owned by ${r.target}` : `${r.ref} newly names ${r.target} in spec.${r.field}`);
+  for (const o of owners) ask(o.team, o.why);
   return [...reasons].sort(([a], [b]) => (a < b ? -1 : 1)).map(([team, why]) => ({ team, reasons: [...why] }));
 }
 

@@ -170,7 +170,7 @@ function reviews(input: PrReportInput, budget: ReportBudget): Section {
   const teams = input.teamReviews.map(t => `- ${code(t.team)}: ${firstOf(t.reasons, Math.min(3, budget.perEntry), text, '; ')}`);
   const rows = input.reviewers.map(r => `| ${r.owners.map(code).join(' ') || '_no owner_'} | ${firstOf(r.files, budget.perEntry, code)} |`);
   const half = Math.floor(budget.reviews / 2);
-  const asked = bounded('### Reviews needed', teams.length ? ['Teams whose entities depend on what this change removes, renames or breaks, or that own what its entities newly relate to:', ''] : [], teams, half, 'No team outside CODEOWNERS is affected.', 'more teams');
+  const asked = bounded('### Reviews needed', teams.length ? ['Teams whose entities depend on what this change removes, renames or breaks, that own what its entities newly relate to, or whose own entities it changes where CODEOWNERS lets another team approve:', ''] : [], teams, half, 'No team outside CODEOWNERS is affected.', 'more teams');
   const owners = bounded('#### CODEOWNERS', rows.length ? ['| Owners | Files |', '|---|---|'] : [], rows, budget.reviews - half, 'No file changed.', 'more owner groups');
   return { text: `${asked.text}${owners.text}`, capped: asked.capped || owners.capped };
 }

@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 import { fileIncludesOutside } from './fileIncludes.ts';
-import { checkMkdocsSafety, deniedExtensions, extensionServersNotPublic, pluginsOf, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsConfigAsUsed, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
+import { checkMkdocsSafety, deniedExtensions, extensionServersNotListed, pluginsOf, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsConfigAsUsed, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { DEFAULT_GENERATOR_SETTINGS, sanitizeAsTechdocs, type SanitizedMkdocs, type TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
 import { isRecord } from '../load/loadCatalog.ts';
@@ -98,7 +98,7 @@ export async function buildSite(root: string, mkdocsFile: string, commit: string
   const extraKeys = isRecord(used) ? settings.additionalKeys.filter(key => Object.hasOwn(used, key)) : [];
   if (extraKeys.length) throw new Error(`${mkdocsFile} uses ${extraKeys.map(k => `'${k.slice(0, 100)}'`).join(', ')}, which the managed Backstage keeps (techdocs.generator.mkdocs.dangerouslyAllowAdditionalKeys) but @techdocs/cli cannot: the build would differ from Backstage's. The site is not built.`);
   const policy = loadTechdocsPolicy(root);
-  const server = extensionServersNotPublic(used, policy.diagramServers)[0];
+  const server = extensionServersNotListed(used, policy.diagramServers)[0];
   if (server) throw new Error(`${mkdocsFile} is refused: ${server.key} is ${JSON.stringify(server.value.slice(0, 200))}, and ${server.problem} (plantuml_markdown would fetch it from this machine and write the answer into the page; schemas/techdocs-policy.json's diagramServers lists the platform's own). The site is not built.`);
   const refused = deniedExtensions(used, policy);
   if (refused.length) throw new Error(`${mkdocsFile} uses the markdown extension '${refused[0].name}', which is refused: ${refused[0].reason}. The site is not built.`);

@@ -61,8 +61,8 @@ export interface TechdocsPolicy {
   deniedMarkdownExtensions?: Record<string, string>;
   /**
    * PlantUML/Kroki servers the platform runs for TechDocs inside its own network, each a URL prefix such as
-   * `http://plantuml.corp:8080/plantuml`: a diagram server under one of them is allowed whatever its scheme
-   * or host (extensionServersNotPublic).
+   * `http://plantuml.corp:8080/plantuml`, or public ones it trusts not to redirect (`https://kroki.io`): only a
+   * diagram server under one of them is allowed (extensionServersNotListed).
    */
   diagramServers?: string[];
 }
@@ -219,13 +219,16 @@ const EXTENSION_SERVER_OPTIONS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Each diagram server option of a parsed mkdocs.yml (EXTENSION_SERVER_OPTIONS) that is not an https URL of
- * a public host name: plain http, an IP literal, localhost, a single-label or .local/.internal name, user
- * info; unless it lies under one of `allowed` (the policy's diagramServers: same origin, and the path at or
- * below the entry's, segment by segment). Returns where, the dotted key and why. Pure; names are judged as
- * written (no DNS lookup).
+ * Each diagram server option of a parsed mkdocs.yml (EXTENSION_SERVER_OPTIONS) that does not lie under one of
+ * `allowed` (the policy's diagramServers: same origin, and the path at or below the entry's, segment by
+ * segment), with why: plain http, an IP literal, localhost, a single-label or .local/.internal name, user
+ * info; and for any other https server, that it is not listed. plantuml_markdown fetches the server with
+ * requests, which follows redirects (GET, and POST answered by a 30x): a server nobody vetted (the pull
+ * request's own) can answer every diagram with a redirect to the cloud metadata service or an internal host,
+ * and the build writes that answer into the page, so only listed servers pass (the default policy lists
+ * www.plantuml.com and kroki.io). Returns where, the dotted key and why. Pure; no DNS lookup.
  */
-export function extensionServersNotPublic(config: unknown, allowed: readonly string[] = []): { path: (string | number)[]; key: string; value: string; problem: string }[] {
+export function extensionServersNotListed(config: unknown, allowed: readonly string[] = []): { path: (string | number)[]; key: string; value: string; problem: string }[] {
   if (!isRecord(config)) return [];
   return extensionPathOptions(config, EXTENSION_SERVER_OPTIONS).flatMap(option => {
     let url: URL;
@@ -241,8 +244,8 @@ export function extensionServersNotPublic(config: unknown, allowed: readonly str
       : url.username || url.password ? 'it holds user info'
       : /^\[|^[\d.]+$|^0x/i.test(host) ? 'its host is an IP address'
       : host === 'localhost' || /\.(localhost|local|internal|lan|home|corp|intranet)$/.test(host) || !host.includes('.') ? 'its host is not a public name'
-      : undefined;
-    return problem ? [{ ...option, problem }] : [];
+      : 'it is not a diagram server schemas/techdocs-policy.json lists (diagramServers): plantuml_markdown follows its redirects, so a server nobody vetted can send the build to the cloud metadata service or an internal host';
+    return [{ ...option, problem }];
   });
 }
 
@@ -412,8 +415,8 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
     if (includeTarget(include, folder, folder) !== undefined) continue;
     diagnostics.push(at(include.path, 'mkdocs-path-outside', `nav includes ${JSON.stringify(include.target.slice(0, 200))}, outside this site's folder: mkdocs-monorepo-plugin (which techdocs-core enables) reads that file as MkDocs config, running what it holds, in the job that publishes the docs.`, "Include only configs inside the site's folder (they are judged like this mkdocs.yml)."));
   }
-  for (const server of extensionServersNotPublic(used, policy.diagramServers)) {
-    diagnostics.push(at(server.path, 'mkdocs-unsafe-extension', `${server.key} is ${JSON.stringify(server.value.slice(0, 200))}, and ${server.problem}: plantuml_markdown sends each diagram there from the machine that builds the docs and writes the answer into the page, so an internal address would publish what that host returns.`, 'Use an https PlantUML or Kroki server on a public host name (https://www.plantuml.com/plantuml, https://kroki.io), or one the platform team lists under diagramServers in schemas/techdocs-policy.json (its own server inside the network), or leave server out.'));
+  for (const server of extensionServersNotListed(used, policy.diagramServers)) {
+    diagnostics.push(at(server.path, 'mkdocs-unsafe-extension', `${server.key} is ${JSON.stringify(server.value.slice(0, 200))}, and ${server.problem}: plantuml_markdown sends each diagram there from the machine that builds the docs and writes the answer into the page, so an internal address (named, or reached through a redirect) would publish what that host returns.`, `Use a diagram server listed under diagramServers in schemas/techdocs-policy.json (${(Array.isArray(policy.diagramServers) ? policy.diagramServers : []).filter(e => typeof e === 'string').slice(0, 3).map(e => e.slice(0, 80)).join(', ') || 'none listed'}), ask the platform team to list another, or leave server out.`));
   }
   for (const { path, name, reason } of deniedExtensions(used, policy)) {
     diagnostics.push(at(path, 'mkdocs-unsafe-extension', `The markdown extension '${name.slice(0, 200)}' is refused: ${reason}.`, 'Copy the text into the page, or link to the file.', typeof path[1] === 'string'));

@@ -61,7 +61,16 @@ export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
     const [namespace, kind, name] = site.triplet.split('/');
     const progress = `[${index + 1}/${input.sites.length}] ${site.triplet}`;
     const published = await publisher.fetchTechDocsMetadata({ namespace, kind, name }).catch(() => undefined);
-    if (published !== undefined && !input.adopt?.has(site.triplet.toLowerCase()) && !publishedFromHere(input.root, published.etag, input.commit)) {
+    const adopting = input.adopt?.has(site.triplet.toLowerCase());
+    // No metadata to read is not "no site": files without readable metadata (deleted, corrupt, a storage error
+    // on the read) may be another source's site, which this run would overwrite and prune.
+    if (published === undefined && !adopting && (await store.list(`${site.triplet}/`)).length > 0) {
+      const error = `files are published at ${site.triplet} but their techdocs_metadata.json cannot be read, so whose site it is is unknown: it is not replaced. If this entity's docs belong to this repository, run techdocs publish once with --adopt-site ${site.triplet.toLowerCase()}`;
+      input.log(`${progress}: FAILED: ${error}`);
+      results.push({ triplet: site.triplet, outcome: 'failed', error });
+      continue;
+    }
+    if (published !== undefined && !adopting && !publishedFromHere(input.root, published.etag, input.commit)) {
       const error = `a site is already published at ${site.triplet} from ${JSON.stringify(String(published.etag ?? 'no etag').slice(0, 64))}, which is not a commit of this repository's history: another source (another repository's pipeline, or Backstage's own builder for an entity registered elsewhere) publishes this entity's docs, so it is not replaced. If this entity's docs have moved to this repository, run techdocs publish once with --adopt-site ${site.triplet.toLowerCase()}`;
       input.log(`${progress}: FAILED: ${error}`);
       results.push({ triplet: site.triplet, outcome: 'failed', error });

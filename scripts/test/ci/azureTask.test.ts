@@ -187,7 +187,7 @@ describe('pipelines', () => {
     // Nothing of the pull request runs in the gate job: no setup template (its npm ci), no script but these.
     expect(gate.steps.filter(s => s.template)).toEqual([]);
     expect(gate.steps.filter(s => s.script).map(s => [s.script, s.workingDirectory])).toEqual([
-      ['git worktree add --detach "$(toolkit)" "origin/${SYSTEM_PULLREQUEST_TARGETBRANCH#refs/heads/}"', undefined],
+      ['git worktree add --quiet --detach "$(toolkit)" "origin/${SYSTEM_PULLREQUEST_TARGETBRANCH#refs/heads/}"', undefined],
       ['npm ci --no-audit --no-fund', '$(toolkit)'],
       ['node scripts/bin/azure-pr-report.js', '$(toolkit)'],
     ]);

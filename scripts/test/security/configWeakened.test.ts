@@ -114,6 +114,23 @@ describe('check --base fails a pull request that loosens the config and changes 
     expect(JSON.parse(plain.stdout).diagnostics.some((d: { ruleId: string }) => d.ruleId === 'config-weakened')).toBe(false);
   });
 
+  // Red team, round 15: the files that counted as policy (and so as "config alone", a warning) included the
+  // folder of the ruleset the pull request itself names: a ruleset moved to .github/ made the hand-edited
+  // CODEOWNERS beside it a "policy file", and one moved to catalog/ did the same for every catalog file.
+  it.each([
+    ['a ruleset moved beside the hand-edited CODEOWNERS', 'catalog:\n  roots: [catalog/all.yaml]\napiChanges:\n  ruleset: .github/ruleset.yaml\n', { '.github/ruleset.yaml': 'extends: [spectral:oas]\n', '.github/CODEOWNERS': widened }],
+    ['a ruleset moved into catalog/ beside a catalog file judged under a rule turned off', `${BASE_CONFIG}apiChanges:\n  ruleset: catalog/ruleset.yaml\nrules:\n  ref-unresolved: off\n`, { 'catalog/ruleset.yaml': 'extends: [spectral:oas]\n', 'catalog/groups.yaml': group.replace('children: []', 'children: []\n  parent: nobody') }],
+  ])('%s: the other files still make it an error', async (_name, headConfig, files) => {
+    const root = await repoWithPullRequest(headConfig, files);
+    const result = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    const weakened = (JSON.parse(result.stdout).diagnostics as { ruleId: string; severity: string; file: string }[]).filter(d => d.ruleId === 'config-weakened');
+    expect(weakened.length).toBeGreaterThan(1);
+    expect(weakened.every(d => d.severity === 'error')).toBe(true);
+    // The moved ruleset is named as a policy file; the CODEOWNERS and catalog file are not.
+    expect(weakened.filter(d => d.file !== 'gitops.config.yaml').map(d => d.file)).toEqual([Object.keys(files)[0]]);
+    expect(result.status).toBe(1);
+  });
+
   it('the pull request cannot turn config-weakened itself off, and the report fails with it', async () => {
     const root = await repoWithPullRequest("catalog:\n  roots: [catalog/all.yaml]\nrules:\n  config-weakened: off\n", { '.github/CODEOWNERS': widened });
     const check = await runBin(['check', '--base', 'main', '--format', 'json'], root);
@@ -133,6 +150,64 @@ describe('check --base fails a pull request that loosens the config and changes 
     expect(await severities(mixed)).toEqual(['schemas/techdocs-policy.json:error']);
     const alone = await repoWithPullRequest(BASE_CONFIG, { 'schemas/techdocs-policy.json': policy });
     expect(await severities(alone)).toEqual(['schemas/techdocs-policy.json:warning']);
+  });
+
+  // Red team, round 15: the severity a rule falls back to was taken as error for every id the registries do not
+  // know, so dropping a family setting (`policy: error` over policies of x-severity warning) or a policy's own
+  // setting compared error with error, and the pull request's policy violations passed as warnings, unnamed.
+  it('a rules: setting of an org policy or of its family that the pull request drops is named against the policy\'s own severity', async () => {
+    const policy = JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', title: 'Groups have a display name', 'x-rule-id': 'policy/display-name', 'x-severity': 'warning', properties: { spec: { properties: { profile: { required: ['displayName'] } } } } });
+    const tags = JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', title: 'Short tags', 'x-rule-id': 'policy/short-tags', 'x-severity': 'info', properties: { metadata: { properties: { tags: { items: { maxLength: 3 } } } } } });
+    const withPolicies = BASE_CONFIG.replace('  roots: [catalog/all.yaml]\n', '  roots: [catalog/all.yaml]\n  policies: schemas/policy\n');
+    const bad = group.replace('children: []', 'children: []\n  profile: {email: a@example.test}').replace('  name: team-a\n', '  name: team-a\n  tags: [toolong]\n');
+    const root = await repoWithPullRequest(withPolicies, { 'catalog/groups.yaml': bad }, `${withPolicies}rules:\n  policy: error\n  policy/short-tags: warning\n`, { 'schemas/policy/display-name.json': policy, 'schemas/policy/short-tags.json': tags });
+    const check = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    const diagnostics = JSON.parse(check.stdout).diagnostics as { ruleId: string; severity: string; message: string }[];
+    expect(diagnostics.filter(d => d.ruleId.startsWith('policy/')).map(d => `${d.ruleId}:${d.severity}`).sort()).toEqual(['policy/display-name:warning', 'policy/short-tags:info']);
+    const weakened = diagnostics.filter(d => d.ruleId === 'config-weakened');
+    expect(weakened.map(d => d.message.replace(/\. This pull request.*$/, '')).sort()).toEqual([
+      'Compared with the base revision, rules.policy/display-name is no longer set: back to "warning" (was "error")',
+      'Compared with the base revision, rules.policy/short-tags is no longer set: back to "info" (was "warning")',
+    ]);
+    expect(weakened.every(d => d.severity === 'error')).toBe(true);
+    expect(check.status).toBe(1);
+  });
+
+  // Red team, round 15: the gate also takes rules from the managed Backstage's app-config (catalog.rules and
+  // location rules, catalog.providers, techdocs.generator), read from the pull request's tree: allowing a kind
+  // there beside an entity of that kind passed as ready to merge, with no word that the rule changed.
+  it('an app-config whose catalog.rules the pull request widens beside other files is config-weakened; another app-config setting is not', async () => {
+    const withAppConfig = BASE_CONFIG.replace('  roots: [catalog/all.yaml]\n', '  roots: [catalog/all.yaml]\n  appConfig: backstage-config/app-config.yaml\n');
+    const appConfig = (allow: string, title = 'Acme') => `app:\n  title: ${title}\ncatalog:\n  rules:\n    - allow: [${allow}]\n`;
+    const resource = 'apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: db\nspec:\n  type: database\n  owner: team-a\n';
+    const widened = await repoWithPullRequest(withAppConfig, { 'backstage-config/app-config.yaml': appConfig('Group, Location, Resource'), 'catalog/groups.yaml': `${group}---\n${resource}` }, withAppConfig, { 'backstage-config/app-config.yaml': appConfig('Group, Location') });
+    const check = await runBin(['check', '--base', 'main', '--format', 'json'], widened);
+    const found = (JSON.parse(check.stdout).diagnostics as { ruleId: string; severity: string; file: string; message: string }[]).filter(d => d.ruleId === 'config-weakened');
+    expect(found.map(d => `${d.file}:${d.severity}`)).toEqual(['backstage-config/app-config.yaml:error']);
+    expect(found[0].message).toMatch(/^Compared with the base revision, this app-config's catalog\.rules changes: the gate takes rules from it/);
+    expect(check.status).toBe(1);
+    // Without the base, the same tree passes: the kind is allowed by the rules it writes.
+    expect((await runBin(['check'], widened)).status).toBe(0);
+    const retitled = await repoWithPullRequest(withAppConfig, { 'backstage-config/app-config.yaml': appConfig('Group, Location', 'Acme Corp'), 'catalog/groups.yaml': `${group}\n` }, withAppConfig, { 'backstage-config/app-config.yaml': appConfig('Group, Location') });
+    const quiet = await runBin(['check', '--base', 'main', '--format', 'json'], retitled);
+    expect(quiet.stdout).not.toContain('config-weakened');
+    expect(quiet.status).toBe(0);
+  });
+
+  // Red team, round 15: backstageConfig.plugins was named only for plugins dropped; a plugin added makes its
+  // scaffolder actions known as if the managed Backstage ran it, so a template using them passed.
+  it('a plugin added to backstageConfig.plugins beside a template using its actions is config-weakened', async () => {
+    const withPlugins = (plugins: string) => BASE_CONFIG.replace('  roots: [catalog/all.yaml]\n', '  roots: [catalog/all.yaml, templates/svc/template.yaml]\n') + `backstageConfig:\n  files: [backstage-config/app-config.yaml]\n  plugins: [${plugins}]\n`;
+    const template = "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: svc\n  title: Service\nspec:\n  owner: group:team-a\n  type: service\n  parameters:\n    - title: Repo\n      required: [repoUrl]\n      properties:\n        repoUrl:\n          type: string\n          ui:field: RepoUrlPicker\n  steps:\n    - id: publish\n      name: Publish\n      action: publish:github\n      input:\n        repoUrl: ${{ parameters.repoUrl }}\n";
+    const appConfig = 'app:\n  baseUrl: https://backstage.acme.example\n';
+    const root = await repoWithPullRequest(withPlugins("'@backstage/plugin-scaffolder-backend', '@backstage/plugin-scaffolder-backend-module-github'"), { 'templates/svc/template.yaml': template }, withPlugins("'@backstage/plugin-scaffolder-backend'"), { 'backstage-config/app-config.yaml': appConfig, 'templates/svc/template.yaml': template.replace('publish:github', 'debug:log').replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        message: hi\n') });
+    const check = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    const diagnostics = JSON.parse(check.stdout).diagnostics as { ruleId: string; severity: string; message: string }[];
+    // Under its own config the template passes: the action is known.
+    expect(diagnostics.filter(d => d.ruleId.startsWith('template-'))).toEqual([]);
+    const weakened = diagnostics.filter(d => d.ruleId === 'config-weakened');
+    expect(weakened.map(d => `${d.severity} ${d.message.replace(/\. This pull request.*$/, '')}`)).toEqual(['error Compared with the base revision, backstageConfig.plugins gains ["@backstage/plugin-scaffolder-backend-module-github"]']);
+    expect(check.status).toBe(1);
   });
 
   it('a root Location added with its files is no weakening; a root dropped is', async () => {

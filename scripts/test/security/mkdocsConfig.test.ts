@@ -44,11 +44,17 @@ const ROWS: [string, string, string[]][] = [
   // Red team, round 13: TechDocs keeps plantuml_markdown's options but plantuml_cmd; base_dir turns a page's
   // source="proc/self/environ" (a path inside the site as written) into the host's file, config reads one
   // into every diagram sent to the server, cachedir writes anywhere.
-  ['plantuml_markdown base_dir at the host root', "site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      base_dir: /\n      server: https://plantuml.test\n", ['mkdocs-path-outside@4']],
+  ['plantuml_markdown base_dir at the host root', "site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      base_dir: /\n      server: https://www.plantuml.com/plantuml\n", ['mkdocs-path-outside@4']],
   ['plantuml_markdown base_dir list with !relative climbing and ~', "site_name: Docs\nmarkdown_extensions:\n  - toc\n  - plantuml_markdown:\n      base_dir:\n        - docs\n        - !relative $config_dir/../../..\n        - ~/x\n", ['mkdocs-path-outside@7', 'mkdocs-path-outside@8']],
   ['plantuml_markdown config reads a host file, mapping form', "site_name: Docs\nmarkdown_extensions:\n  plantuml_markdown:\n    config: /proc/self/environ\n", ['mkdocs-path-outside@4']],
   // plantuml_markdown fetches its server from the build machine and writes the answer into the page.
   ['plantuml_markdown server at the cloud metadata address', "site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      format: txt\n      server: http://169.254.169.254/latest/meta-data/iam/security-credentials/role?x=\n", ['mkdocs-unsafe-extension@5']],
+  // Red team, round 15: plantuml_markdown fetches with requests, which follows redirects: a public https
+  // server of the pull request's own answers 302 to http://169.254.169.254/… and the build writes the
+  // metadata service's answer into the page. Only the servers the policy lists pass.
+  ['plantuml_markdown server on a public host the policy does not list (it may redirect anywhere)', "site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      format: txt\n      server: https://diagrams.attacker.example/r\n", ['mkdocs-unsafe-extension@5']],
+  ['plantuml_markdown kroki_server on a public host the policy does not list', "site_name: Docs\nmarkdown_extensions:\n  plantuml_markdown:\n    kroki_server: https://kroki.attacker.example\n", ['mkdocs-unsafe-extension@4']],
+  ['plantuml_markdown on the public servers the default policy lists', "site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      server: https://www.plantuml.com/plantuml\n  - mdx_plantuml:\n      kroki_server: https://kroki.io\n", []],
   ['plantuml_markdown kroki_server on an internal name over https', "site_name: Docs\nmarkdown_extensions:\n  plantuml_markdown:\n    kroki_server: https://wiki.corp/secret?x=\n", ['mkdocs-unsafe-extension@4']],
   ['plantuml_markdown by its legacy module name', "site_name: Docs\nmarkdown_extensions:\n  - mdx_plantuml:\n      base_dir: /\n", ['mkdocs-path-outside@4']],
   ['plantuml_markdown by its inner module, cachedir climbing out', "site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown.plantuml_markdown:\n      cachedir: ../../../tmp/diagrams\n", ['mkdocs-path-outside@4']],
@@ -66,7 +72,7 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; range: { start: { line: number } } }[] };
     const security = report.diagnostics.filter(d => d.file === 'handbook/mkdocs.yml' && d.ruleId !== 'mkdocs-dropped-key').map(d => `${d.ruleId}@${d.range.start.line}`);
     expect(security).toEqual(expected);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(expected.length ? 1 : 0);
   });
 
   // techdocs-node's sanitizeMkdocsYml (which @techdocs/cli generate runs on every site the toolkit builds) removes
@@ -246,7 +252,7 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
   });
 
   it('techdocs build refuses plantuml_markdown reading from the host root before building', async () => {
-    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      base_dir: /\n      server: https://plantuml.test\n', 'handbook/docs/index.md': '# Docs\n\n::uml:: format="txt" source="proc/self/environ"\n::end-uml::\n' });
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      base_dir: /\n      server: https://www.plantuml.com/plantuml\n', 'handbook/docs/index.md': '# Docs\n\n::uml:: format="txt" source="proc/self/environ"\n::end-uml::\n' });
     const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
     const build = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
     expect(build.status, build.stderr).toBe(1);
@@ -256,7 +262,7 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
   });
 
   it('plantuml_markdown options inside the site pass', async () => {
-    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      base_dir: [docs, !relative $docs_dir]\n      config: docs/plantuml.cfg\n      cachedir: .cache\n      server: https://plantuml.test\n', 'handbook/docs/index.md': '# Docs\n' });
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\nmarkdown_extensions:\n  - plantuml_markdown:\n      base_dir: [docs, !relative $docs_dir]\n      config: docs/plantuml.cfg\n      cachedir: .cache\n      server: https://www.plantuml.com/plantuml\n', 'handbook/docs/index.md': '# Docs\n' });
     const result = await runBin(['check', '--format', 'json'], root);
     const report = JSON.parse(result.stdout) as { diagnostics: { ruleId: string }[] };
     expect(report.diagnostics.map(d => d.ruleId)).not.toContain('mkdocs-path-outside');

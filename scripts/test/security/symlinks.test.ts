@@ -70,6 +70,25 @@ describe('symbolic links never lead a reader out of the repository', () => {
     expect(quiet.stdout).not.toContain('repo-symlink');
   });
 
+  // Red team, round 15: a link to a folder ABOVE what the toolkit reads (`schemas -> catalog/team-a/schemas`)
+  // was no finding, and the policies under it were read through it from a folder the team owns alone.
+  it('a link to a folder above the policies or CODEOWNERS (inside the repository) is repo-symlink', async () => {
+    const root = await tempRepo({
+      'catalog-info.yaml': group,
+      'catalog/team-a/schemas/techdocs-policy.json': '{"plugins": ["techdocs-core"], "yamlTags": []}\n',
+      'catalog/team-a/gh/CODEOWNERS': '* @acme/team-a\n',
+      'src/notes.md': '# Notes\n',
+    });
+    symlinkSync('catalog/team-a/schemas', join(root, 'schemas'));
+    symlinkSync('catalog/team-a/gh', join(root, '.github'));
+    // Above nothing the toolkit reads: no finding.
+    symlinkSync('src', join(root, 'source'));
+    const result = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; severity: string; file: string }[] }).diagnostics;
+    expect(found.filter(d => d.ruleId === 'repo-symlink').map(d => `${d.file}:${d.severity}`).sort()).toEqual(['.github:error', 'schemas:error']);
+    expect(result.status).toBe(1);
+  });
+
   it('a link at a path the toolkit writes (the report, SARIF, TechDocs build report at the root) is repo-symlink, with its own message', async () => {
     const root = await tempRepo({ 'catalog-info.yaml': group });
     const outside = await mkdtemp(join(tmpdir(), 'gitops-outside-'));

@@ -99,4 +99,35 @@ describe('techdocs publish never replaces a site another source published', () =
     const later = await runBin(publish, hostile, env);
     expect(later.stdout, later.stderr).toBe('1 published, 0 up to date, 0 to publish, 0 failed\n');
   }, 180_000);
+  // Red team, round 15: a metadata read that fails (the file deleted or corrupt, a storage error) counted as
+  // "no site here", so publish overwrote the other source's files and pruned them.
+  it('does not replace files published without readable metadata', async () => {
+    const env = { AZURE_STORAGE_CONNECTION_STRING: emulators.azureConnectionString };
+    const publish = ['techdocs', 'publish', '--publisher', 'azureBlobStorage', '--container', 'techdocs'];
+    const id = ['-c', 'user.email=a@example.test', '-c', 'user.name=a'];
+    const target = { type: 'azureBlobStorage' as const, containerName: 'techdocs', connectionString: emulators.azureConnectionString };
+    const elsewhere = await tempRepo({ 'catalog-info.yaml': component('red15-audit'), ...site('Audit, the real one') });
+    git(elsewhere, 'init', '-q');
+    git(elsewhere, 'add', '-A');
+    git(elsewhere, ...id, 'commit', '-qm', 'audit docs');
+    expect((await runBin(publish, elsewhere, env)).status).toBe(0);
+    await siteStore(target).remove(['default/component/red15-audit/techdocs_metadata.json']);
+    const before = await siteStore(target).list('default/component/red15-audit/');
+    expect(before).toContain('default/component/red15-audit/index.html');
+
+    const hostile = await tempRepo({ 'catalog-info.yaml': component('red15-audit'), ...site('Audit, replaced') });
+    git(hostile, 'init', '-q');
+    git(hostile, 'add', '-A');
+    git(hostile, ...id, 'commit', '-qm', 'takes audit');
+    const refused = await runBin(publish, hostile, env);
+    expect(refused.stdout).toBe('0 published, 0 up to date, 0 to publish, 1 failed\n');
+    expect(refused.stderr).toMatch(/default\/component\/red15-audit: FAILED: files are published at default\/component\/red15-audit but their techdocs_metadata.json cannot be read/);
+    expect(await siteStore(target).list('default/component/red15-audit/')).toEqual(before);
+    // A site nothing was ever published at still publishes.
+    const fresh = await tempRepo({ 'catalog-info.yaml': component('red15-new'), ...site('New') });
+    git(fresh, 'init', '-q');
+    git(fresh, 'add', '-A');
+    git(fresh, ...id, 'commit', '-qm', 'new docs');
+    expect((await runBin(publish, fresh, env)).stdout).toBe('1 published, 0 up to date, 0 to publish, 0 failed\n');
+  }, 180_000);
 });

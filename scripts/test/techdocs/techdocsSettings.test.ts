@@ -26,7 +26,7 @@ async function check(files: Record<string, string>): Promise<{ status: number | 
 // /tmp/sweep9/repro-2
 const repro2 = {
   'catalog-info.yaml': `${component('svc')}---\n${group}`,
-  'mkdocs.yml': 'site_name: svc\nplugins:\n  - techdocs-core\nmarkdown_extensions:\n  - admonition\n  - mycompany.md_ext:CalloutExtension\n  - plantuml_markdown:\n      server: https://plantuml.example.com\n      plantuml_cmd: plantuml\n',
+  'mkdocs.yml': 'site_name: svc\nplugins:\n  - techdocs-core\nmarkdown_extensions:\n  - admonition\n  - mycompany.md_ext:CalloutExtension\n  - plantuml_markdown:\n      server: https://kroki.io\n      plantuml_cmd: plantuml\n',
   'docs/index.md': '# Home\n',
 };
 
