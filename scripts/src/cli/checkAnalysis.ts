@@ -192,11 +192,15 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   // (the gate fails on that anyway), so a pull request's own patterns never cost the run their matching.
   let codeowners: string | undefined;
   if (config.codeowners) {
-    const { codeownersFor, codeownersGate, shadowingCodeowners } = await import('../codeowners/codeownersGate.ts');
+    const { codeownersFor, codeownersGate, shadowingCodeowners, unreadCodeowners, unreadCodeownersProblem } = await import('../codeowners/codeownersGate.ts');
     const expected = catalogParses ? codeownersFor(config, entities) : undefined;
     const committedPath = expected && join(root, expected.file);
     const committed = committedPath ? readGenerated(committedPath) : undefined;
-    diagnostics.push(codeownersGate(expected, committed, expected ? shadowingCodeowners(root, expected.file) : []));
+    const shadows = expected ? shadowingCodeowners(root, expected.file) : [];
+    diagnostics.push(codeownersGate(expected, committed, shadows));
+    // A file GitHub reads instead is that finding already; otherwise a file GitHub never reads is one.
+    const unread = expected && shadows.length === 0 ? unreadCodeowners(root, expected.file, config.repoUrl) : undefined;
+    if (unread) diagnostics.push([unreadCodeownersProblem(expected!.file, unread)]);
     if (expected && committed !== expected.text) codeowners = expected.text;
   }
   if (config.editorSchema) {

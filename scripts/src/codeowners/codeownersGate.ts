@@ -3,7 +3,7 @@ import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
@@ -80,6 +80,44 @@ const GITHUB_CODEOWNERS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'
 export function shadowingCodeowners(root: string, file: string): string[] {
   const at = GITHUB_CODEOWNERS.indexOf(file);
   return GITHUB_CODEOWNERS.slice(0, at === -1 ? undefined : at).filter(path => existsSync(join(root, path)));
+}
+
+/**
+ * Where `file` (codeowners.file, relative to `root`) sits in the git repository that holds `root`, when
+ * GitHub never reads it there: GitHub takes one CODEOWNERS per repository, from `.github/`, the top folder
+ * or `docs/` of the repository (GitHub's "About code owners"). Returns the path from the repository's top
+ * (`platform/.github/CODEOWNERS` for a control repo in a subfolder, `owners/CODEOWNERS` for a name GitHub
+ * does not look for), or undefined when GitHub reads it, when `repoUrl` is on Azure DevOps (which reads no
+ * CODEOWNERS; azure-reviewers turns the file into branch policies) or when no git checkout holds `root`.
+ * The repository's top is the nearest folder from `root` up that holds `.git` (a folder, or the file a
+ * worktree or submodule has). Reads only file system records; never throws.
+ */
+export function unreadCodeowners(root: string, file: string, repoUrl?: string): string | undefined {
+  if (repoUrl && /^https?:\/\/([^/]+\.)?(dev\.azure\.com|visualstudio\.com)(:\d+)?\//i.test(repoUrl)) return undefined;
+  let top = resolve(root);
+  for (;;) {
+    if (existsSync(join(top, '.git'))) break;
+    const up = dirname(top);
+    if (up === top) return undefined;
+    top = up;
+  }
+  const path = relative(top, resolve(root, file)).split(sep).join('/');
+  return GITHUB_CODEOWNERS.includes(path) ? undefined : path;
+}
+
+/** The finding for a CODEOWNERS GitHub never reads (unreadCodeowners): the ownership the gate checks routes no reviews. */
+export function unreadCodeownersProblem(file: string, fromTop: string): Diagnostic {
+  const inSubfolder = fromTop !== file;
+  return {
+    ruleId: 'codeowners-stale',
+    severity: 'error',
+    message: `GitHub never reads ${file} (codeowners.file in gitops.config.yaml): it takes one CODEOWNERS per repository, from .github/, the top folder or docs/ of the repository, and this one is ${fromTop}${inSubfolder ? ' in the git repository that holds this control repo' : ''}. The ownership the gate generates and checks routes no reviews.`,
+    hint: inSubfolder
+      ? 'Keep the control repo at the top of its own GitHub repository (its CODEOWNERS paths are written from there), or route reviews for this folder from the repository\'s own top-level CODEOWNERS, which the gate cannot check.'
+      : 'Set codeowners.file to .github/CODEOWNERS (or CODEOWNERS, docs/CODEOWNERS) and run `npx backstage-gitops codeowners --write`.',
+    file,
+    range: FILE_START,
+  };
 }
 
 /**

@@ -277,6 +277,36 @@ describe('the CODEOWNERS GitHub reads is the generated one', () => {
     expect((JSON.parse(ok.stdout) as { diagnostics: { ruleId: string }[] }).diagnostics.map(d => d.ruleId)).not.toContain('codeowners-stale');
   });
 
+  // Red team 15: in a subfolder of a bigger repository, or under a name GitHub does not look for, the
+  // generated CODEOWNERS routed no reviews while the gate checked it and passed.
+  it('a CODEOWNERS GitHub never reads (a control repo in a subfolder, or another name) fails the gate; on Azure DevOps it is only azure-reviewers\' input', async () => {
+    const codeownersFindings = async (root: string) => (JSON.parse((await runBin(['check', '--format', 'json'], root)).stdout) as { diagnostics: { ruleId: string; file: string; message: string }[] }).diagnostics.filter(d => d.ruleId === 'codeowners-stale');
+    const top = await tempRepo({});
+    mkdirSync(join(top, '.git'));
+    const sub = await generated("codeowners:\n  platformTeam: '@acme/platform'\n");
+    const { cpSync } = await import('node:fs');
+    cpSync(sub, join(top, 'platform'), { recursive: true });
+    const inSub = await codeownersFindings(join(top, 'platform'));
+    expect(inSub.map(d => d.file)).toEqual(['.github/CODEOWNERS']);
+    expect(inSub[0].message).toContain('GitHub never reads .github/CODEOWNERS');
+    expect(inSub[0].message).toContain('this one is platform/.github/CODEOWNERS in the git repository');
+
+    const named = await generated("codeowners:\n  platformTeam: '@acme/platform'\n  file: owners/CODEOWNERS\n");
+    mkdirSync(join(named, '.git'));
+    const other = await codeownersFindings(named);
+    expect(other.map(d => d.file)).toEqual(['owners/CODEOWNERS']);
+    expect(other[0].message).toMatch(/^GitHub never reads owners\/CODEOWNERS \(codeowners\.file/);
+
+    const azure = await generated("repoUrl: https://dev.azure.com/acme/Platform/_git/control?version=GBmain&path=/\ncodeowners:\n  platformTeam: '@acme/platform'\n  file: owners/CODEOWNERS\n");
+    mkdirSync(join(azure, '.git'));
+    expect(await codeownersFindings(azure)).toEqual([]);
+
+    // At the top of its own repository, where GitHub reads it: nothing.
+    const fine = await generated("codeowners:\n  platformTeam: '@acme/platform'\n");
+    mkdirSync(join(fine, '.git'));
+    expect(await codeownersFindings(fine)).toEqual([]);
+  });
+
   it.each(['codeowners-stale', 'codeowners-claim-outside'])('rules.%s: off is ignored and said; a hand-edited CODEOWNERS still fails', async rule => {
     const root = await generated(`codeowners:\n  platformTeam: '@acme/platform'\nrules:\n  ${rule}: off\n`);
     appendFileSync(join(root, '.github/CODEOWNERS'), '/schemas/ @acme/team-a\n');
