@@ -14,6 +14,8 @@ export interface LocationContext {
   repoFiles: readonly string[];
   /** Files a placeholder names or an API definition's `$ref`s reach: read as text or definitions, never as catalog files. */
   placeholderTargets: ReadonlySet<string>;
+  /** gitops.config.yaml's repoUrl: an absolute target into this repository at another ref is named. */
+  repoUrl?: string;
 }
 
 /** Location targets that lead nowhere, and catalog files no Location leads to. */
@@ -41,7 +43,14 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
     } else if (resolution.kind === 'invalid') {
       diagnostics.push(at(resolution.ruleId ?? 'location-target-invalid', 'error', resolution.reason, resolution.hint ?? 'Point the target at files inside this repository.'));
     } else if (resolution.kind === 'external') {
-      diagnostics.push(at('location-target-external', 'info', `${edge.target} is outside this repository and is not checked offline.`, 'Check it with --catalog-url against the managed Backstage, or move the entities into this repo.'));
+      const ref = thisRepositoryAt(edge.target, context.repoUrl);
+      if (ref?.sameBranch === false) {
+        diagnostics.push(at('location-target-external', 'warning', `${shownPath(edge.target)} names this repository at another branch, tag or commit than ${ref.branch} (repoUrl in gitops.config.yaml): Backstage reads whatever that ref holds, which no pull request to ${ref.branch} reviews, and the gate does not check it.`, "Write the target relative to this file (./…), so Backstage reads it from the reviewed branch and the gate checks it."));
+      } else if (ref) {
+        diagnostics.push(at('location-target-external', 'info', `${shownPath(edge.target)} names this repository's ${ref.branch} branch by another form of URL than repoUrl's: Backstage reads it, but the gate follows only relative targets and repoUrl's form, so it is not checked.`, "Write the target relative to this file (./…), so the gate checks it."));
+      } else {
+        diagnostics.push(at('location-target-external', 'info', `${edge.target} is outside this repository and is not checked offline.`, 'Check it with --catalog-url against the managed Backstage, or move the entities into this repo.'));
+      }
     } else if (resolution.files.length === 0 && edge.optional) {
       // DefaultCatalogProcessingOrchestrator passes presence === 'optional' to readLocation, and
       // UrlReaderProcessor then emits no notFoundError: the Location reads its other targets.
@@ -52,6 +61,42 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
   }
   if (context.mode === 'roots') diagnostics.push(...unreachable(files, context));
   return diagnostics;
+}
+
+/**
+ * Whether absolute Location target `target` names the repository `repoUrl` names, and on which branch:
+ * GitHub-style `https://host/owner/repo/(blob|tree)/<ref>/<path>` against repoUrl's
+ * `https://host/owner/repo/blob/<branch>/` (host, owner and repository compared case-insensitively, as
+ * GitHub does), or Azure Repos' `…/_git/repo?version=GB<branch>&path=…` against repoUrl's `version`.
+ * Returns the branch repoUrl names and whether the target reads that branch (`sameBranch`), or undefined
+ * for another repository or a repoUrl of another shape. Pure.
+ */
+export function thisRepositoryAt(target: string, repoUrl: string | undefined): { branch: string; sameBranch: boolean } | undefined {
+  if (!repoUrl) return undefined;
+  let url: URL;
+  let repo: URL;
+  try {
+    url = new URL(target);
+    repo = new URL(repoUrl);
+  } catch {
+    return undefined;
+  }
+  if (url.origin.toLowerCase() !== repo.origin.toLowerCase()) return undefined;
+  const version = repo.searchParams.get('version');
+  if (version !== null) {
+    if (url.pathname.toLowerCase() !== repo.pathname.toLowerCase()) return undefined;
+    const branch = version.replace(/^GB/, '');
+    return { branch, sameBranch: (url.searchParams.get('version') ?? version) === version };
+  }
+  const github = /^(\/[^/]+\/[^/]+\/)blob\/(.+)\/$/.exec(repo.pathname);
+  if (!github) return undefined;
+  const [, base, branch] = github;
+  const path = url.pathname;
+  if (!path.toLowerCase().startsWith(base.toLowerCase())) return undefined;
+  const rest = path.slice(base.length);
+  const form = /^(blob|tree|raw)\/(.+)$/.exec(rest);
+  if (!form) return undefined;
+  return { branch: decodeURIComponent(branch), sameBranch: form[2].startsWith(`${branch}/`) };
 }
 
 /**
