@@ -106,6 +106,20 @@ function sideOf(entity: CatalogEntity, format: ApiFormat, document: unknown): st
 }
 
 /**
+ * The ways out of a breaking change that `format` has, for the api-breaking-change hint. Only OpenAPI and
+ * AsyncAPI carry an `info.version`, and a new major of it excuses the change only when the policy says so
+ * (`apiChanges.allowWhenMajorVersion`, as {@link verdictOf} reads it); GraphQL deprecates with its
+ * `@deprecated` directive (graphql-js's), protobuf with the `deprecated` option and a versioned package.
+ * Takes the head's format and the policy the change is judged by; returns a clause without a full stop.
+ */
+export function breakingWays(format: ApiFormat, policy: ApiChangePolicy): string {
+  if (format === 'graphql') return 'keep the old shape and mark what goes @deprecated(reason: "…") first, removing it once they no longer query it';
+  if (format === 'grpc') return 'keep the old shape and mark what goes [deprecated = true] first (reserve a removed field\'s number and name), or publish the change in a new versioned package (….v2)';
+  const version = policy.allowWhenMajorVersion && (format === 'openapi' || format === 'asyncapi') ? ', release a new major info.version' : '';
+  return `keep the old shape and deprecate it first${version}`;
+}
+
+/**
  * Whether the gate judges a definition in this format: a document that declares OpenAPI, AsyncAPI or
  * Swagger (api-smart-diff), any gRPC API (protoBreaking: a proto buf cannot compile alone counts as
  * breaking whenever it changes) or any GraphQL API (graphqlBreaking: SDL that does not build alone counts
@@ -320,7 +334,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
         ruleId: 'api-breaking-change',
         severity: verdict,
         message: `Breaking change to ${entity.ref}${renamedFrom ? ` (${renamedFrom} before this change)` : ''}: ${d.description}. Consumed by ${consumerList(consumers)}.`,
-        hint: `Teams ${otherTeams.join(', ')} depend on it: keep the old shape and deprecate it first, release a new major info.version, or agree the change with those teams.${notes}`,
+        hint: `Teams ${otherTeams.join(', ')} depend on it: ${breakingWays(format, input.policy)}, or agree the change with those teams.${notes}`,
         file,
         range: where(index),
         entityRef: entity.ref,
