@@ -83,4 +83,12 @@ describe('init: the golden paths render repositories of the new org, not of the 
     expect(rendered['go-service'].get('k8s/deployment.yaml')).toContain('image: contosoeu.azurecr.io/fraud-features:latest');
     expect(existsSync(join(REPO_ROOT, 'skeletons/dotnet-webapi/CODEOWNERS'))).toBe(true);
   }, 240_000);
+
+  it('a repo URL pasted from the address bar (?version=…&path=…) is refused with what to give instead, one line, exit 2', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'init-org-query-'));
+    const result = await run(BIN, ['init', '--org', 'fabrikam', '--platform', 'azure', '--repo-url', 'https://dev.azure.com/fabrikam/Platform/_git/backstage-control?version=GBmain&path=/', '--backstage-url', 'https://backstage.example.org', '--team', 'platform', '--identity-provider', 'entra'], root);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('backstage-gitops init: invalid values:\n  repoUrl: give the repository URL alone (https://github.com/ORG/REPO or https://dev.azure.com/ORG/PROJECT/_git/REPO), without ?… or #…: init adds the branch (--branch) and path where Backstage needs them\n');
+    expect(readdirSync(root)).toEqual([]);
+  }, 60_000);
 });
