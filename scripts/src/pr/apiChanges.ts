@@ -114,7 +114,7 @@ function sideOf(entity: CatalogEntity, format: ApiFormat, document: unknown): st
  */
 export function breakingWays(format: ApiFormat, policy: ApiChangePolicy): string {
   if (format === 'graphql') return 'keep the old shape and mark what goes @deprecated(reason: "…") first, removing it once they no longer query it';
-  if (format === 'grpc') return 'keep the old shape and mark what goes [deprecated = true] first (reserve a removed field\'s number and name), or publish the change in a new versioned package (….v2)';
+  if (format === 'grpc') return 'keep the old shape and mark what goes deprecated first (`[deprecated = true]` on a field, `option deprecated = true;` in an rpc; reserve a removed field\'s number and name), or publish the change in a new versioned package (….v2)';
   const version = policy.allowWhenMajorVersion && (format === 'openapi' || format === 'asyncapi') ? ', release a new major info.version' : '';
   return `keep the old shape and deprecate it first${version}`;
 }
