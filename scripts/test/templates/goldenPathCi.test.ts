@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,33 @@ describe('golden paths: the CI they render runs in the repository they create', 
       await rm(out, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('GitHub workflows: the image tag is lower case for an owner with capitals (Docker refuses capitals; github.repository keeps them)', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'gitops-image-tag-'));
+    try {
+      const base = { description: 'Handles customer returns.', owner: 'group:default/commerce-team', system: 'system:default/orders', repoUrl: 'github.com?owner=acme&repo=orders-returns' };
+      const cases: Record<string, Record<string, unknown>> = {
+        'node-service': { ...base, name: 'orders-returns', port: 8081 },
+        'dotnet-webapi': { ...base, name: 'orders-returns', dotnetVersion: 'net8.0', region: 'northeurope' },
+      };
+      for (const [name, values] of Object.entries(cases)) {
+        await writeFile(join(out, 'values.json'), JSON.stringify(values));
+        const run = await gitops(REPO_ROOT, ['templates', 'render', `templates/${name}/template.yaml`, '--values', join(out, 'values.json'), '--out', join(out, name)]);
+        expect(run.status, run.stderr).toBe(0);
+        const workflow = parse(await readFile(join(out, name, '.github/workflows/ci.yml'), 'utf8'));
+        const step = (Object.values(workflow.jobs)[0] as { steps: { run?: string; env?: Record<string, string> }[] }).steps.find(s => s.run?.startsWith('docker build'))!;
+        // What the runner does: expressions substituted, the step run by bash with its env (docker stubbed to print its arguments).
+        const github = (text: string) => text.replace(/\$\{\{ github\.repository \}\}/g, 'Globex-Corp/Orders-Returns').replace(/\$\{\{ github\.sha \}\}/g, 'abc123');
+        const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, github(v)]));
+        const printed = execFileSync('bash', ['-c', `docker() { echo "$@"; }\n${github(step.run!)}`], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' }).trim();
+        const tag = printed.split(' ')[2];
+        expect(tag, name).toMatch(/orders-returns:abc123$/);
+        expect(tag, name).toBe(tag.toLowerCase());
+      }
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('a case without a snapshot: the hint names a command that runs after npm ci (npx), as every other hint does', async () => {
     const root = await mkdtemp(join(tmpdir(), 'gitops-snapshot-hint-'));
