@@ -82,4 +82,14 @@ describe('golden paths: the CI they render runs in the repository they create', 
       await rm(root, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('templates test takes a template as render does, by its path (from the current folder), as well as by its name', async () => {
+    for (const [cwd, arg] of [[REPO_ROOT, 'templates/dotnet-webapi/template.yaml'], [REPO_ROOT, 'templates/dotnet-webapi/'], [join(REPO_ROOT, 'templates'), 'dotnet-webapi/template.yaml'], [REPO_ROOT, 'dotnet-webapi']]) {
+      const run = await gitops(cwd, ['templates', 'test', arg]);
+      expectCleanStderr(run);
+      expect(run.stderr, `${arg} in ${cwd}`).toContain('✔ dotnet-webapi / default.yaml');
+      expect(run.stdout, arg).toContain('0 errors, 0 warnings, 0 info in 1 case');
+      expect(run.status, arg).toBe(0);
+    }
+  }, 60_000);
 });
