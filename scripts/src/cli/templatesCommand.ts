@@ -73,7 +73,7 @@ function templateToRender(documents: unknown[], file: string, name: string | und
   throw new UsageError(`${file} holds ${pick.names.length} Templates (${logText(quotedNames(pick.names))}): pick one with --template NAME.`);
 }
 
-export const TEMPLATES_HELP = `Usage: backstage-gitops templates test [name…] [--update-snapshots] [--shard i/n] [--run]
+export const TEMPLATES_HELP = `Usage: backstage-gitops templates test [name or template path…] [--update-snapshots] [--shard i/n] [--run]
        backstage-gitops templates render <template.yaml> --values FILE --out DIR [options]
 
 test: renders every case in templates/<name>/tests/*.yaml and checks the values against the parameter
@@ -211,7 +211,7 @@ async function readSecrets(path: string): Promise<Record<string, string>> {
   return secrets as Record<string, string>;
 }
 
-async function testTemplates(names: string[], values: { root?: string; 'update-snapshots'?: boolean; shard?: string; run?: boolean; format?: string }, io: CliIo): Promise<number> {
+async function testTemplates(given: string[], values: { root?: string; 'update-snapshots'?: boolean; shard?: string; run?: boolean; format?: string }, io: CliIo): Promise<number> {
   const root = repoRoot(io.cwd, values.root);
   if (values.run) {
     const held = credentialVariables(io.env);
@@ -227,6 +227,13 @@ async function testTemplates(names: string[], values: { root?: string; 'update-s
   const loaded = await loadCatalog(config);
   const templateFiles = [...new Set([...folderTemplateFiles(root), ...loaded.files.filter(f => f.documents.some(isTemplateDocument)).map(f => f.file)])].sort();
   const known = [...new Set(templateFiles.map(f => posix.basename(posix.dirname(f))))].sort();
+  // A template is named by its folder; its file or folder as a path (what `templates render` takes, from the
+  // current folder) names the same template.
+  const names = given.map(name => {
+    const path = relative(root, resolve(io.cwd, name)).split(sep).join('/');
+    const file = templateFiles.find(f => f === path || posix.dirname(f) === path);
+    return file ? posix.basename(posix.dirname(file)) : name;
+  });
   const unknown = names.filter(n => !known.includes(n));
   if (unknown.length) throw new UsageError(`No template ${unknown.map(n => `'${logText(n)}'`).join(', ')}: no folder of that name holds a template file the catalog reads or a templates/<name>/template.yaml. Templates here: ${known.map(logText).join(', ') || 'none'}.`);
   const selected = templateFiles.filter(f => names.length === 0 || names.includes(posix.basename(posix.dirname(f))));

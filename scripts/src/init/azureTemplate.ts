@@ -30,7 +30,8 @@ const PUBLISH_AZURE_INPUTS = new Set(['repoUrl', 'description', 'defaultBranch',
  *   `dev.azure.com?organization=…&project=…&repo=…`, the query publish:azure's parseRepoUrl requires);
  * - fetch:template steps pass `scm: azure` (the skeletons' catalog-info.yaml then carries
  *   `dev.azure.com/project-repo`, and Azure-only files render), `repoSlug` as `<project>/<repo>` (what the
- *   Azure DevOps plugin reads from that annotation), `azureOrganization` (for `dev.azure.com/host-org`) and a Go `module` under dev.azure.com; the GitHub
+ *   Azure DevOps plugin reads from that annotation), `azureOrganization` (for `dev.azure.com/host-org`), a Go `module` under dev.azure.com
+ *   and a container `image` in `<organisation>.azurecr.io` instead of the GitHub organisation's ghcr.io; `repoOwner` (a GitHub organisation) goes; the GitHub
  *   workflows' copyWithoutTemplating globs go, as init writes no `.github/` into an Azure repo's skeletons;
  * - publish:github becomes publish:azure with the inputs its schema takes; catalog:register keeps reading
  *   `repoContentsUrl`, which publish:azure outputs as the repository's web URL (the Azure integration
@@ -68,6 +69,14 @@ export function retargetToAzure(doc: Document, target: AzureTarget): void {
         values.set('azureOrganization', `\${{ ${parsed}.organization }}`);
         values.set('repoSlug', `\${{ ${parsed}.project }}/\${{ ${parsed}.repo }}`);
         if (values.has('module')) values.set('module', `dev.azure.com/\${{ ${parsed}.organization }}/\${{ ${parsed}.project }}/_git/\${{ ${parsed}.repo }}`);
+        // No GitHub organisation: the image goes to an Azure Container Registry named after the Azure DevOps
+        // organisation (registry names are lower-case letters and digits), and no CODEOWNERS is rendered.
+        if (values.has('image')) {
+          values.set('image', `\${{ ${parsed}.organization | lower | replace("-", "") }}.azurecr.io/\${{ parameters.name }}`);
+          const key = values.items.find(item => isScalar(item.key) && item.key.value === 'image')?.key;
+          if (isScalar(key)) key.commentBefore = ' The Azure Container Registry named after the organisation the repository is created in: change it to yours.';
+        }
+        values.delete('repoOwner');
       }
       const copied = step.getIn(['input', 'copyWithoutTemplating'], true);
       if (isSeq(copied)) {

@@ -46,14 +46,17 @@ export function validateField(key: keyof InitOptions, value: string): string | u
     case 'identityProvider':
       return (IDENTITY_PROVIDERS as readonly string[]).includes(value) ? undefined : `identity provider must be one of ${IDENTITY_PROVIDERS.join(', ')}`;
     case 'repoUrl':
+      // The address bar of Azure Repos or GitHub often carries ?path=…, ?version=… or #…: say what to drop.
+      return urlProblem(value, 'give the repository URL alone (https://github.com/ORG/REPO or https://dev.azure.com/ORG/PROJECT/_git/REPO), without ?… or #…: init adds the branch (--branch) and path where Backstage needs them');
     case 'backstageUrl':
-      return urlProblem(value);
+      return urlProblem(value, 'give the base URL of Backstage, without ?… or #…');
     case 'branch':
       return /^[A-Za-z0-9._/-]{1,100}$/.test(value) && !value.includes('..') ? undefined : `'${value.slice(0, 80)}' is not a branch name this tool accepts`;
   }
 }
 
-function urlProblem(value: string): string | undefined {
+/** Why `value` cannot be the URL init writes (undefined when it can); `withQuery` is the message for a URL with a query or fragment. */
+function urlProblem(value: string, withQuery: string): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
@@ -62,7 +65,7 @@ function urlProblem(value: string): string | undefined {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `'${value.slice(0, 80)}' must be an http(s) URL`;
   if (url.username || url.password) return 'a URL with credentials would be committed; leave them out';
-  if (url.search || url.hash) return 'the URL must not carry a query or fragment';
+  if (url.search || url.hash) return withQuery;
   return undefined;
 }
 

@@ -40,13 +40,13 @@ export function templatesFor(platform: InitOptions['platform']): string[] {
 
 /**
  * Whether a skeleton file belongs in a control repo on `platform`: an Azure repo's skeletons carry no
- * GitHub workflows (their `azure-pipelines.yml` renders instead, from `values.scm`), and none of a
- * template it leaves out.
+ * GitHub workflows (their `azure-pipelines.yml` renders instead, from `values.scm`), no top-level
+ * CODEOWNERS (Azure Repos does not read one; it names GitHub teams), and none of a template it leaves out.
  */
 function skeletonFileFor(path: string, platform: InitOptions['platform']): boolean {
   if (platform === 'github') return true;
   const [, name, ...rest] = path.split('/');
-  return !(name in LEFT_OUT_FOR_AZURE) && rest[0] !== '.github';
+  return !(name in LEFT_OUT_FOR_AZURE) && rest[0] !== '.github' && rest.join('/') !== 'CODEOWNERS';
 }
 
 /** The first line of every file `init` or `import` generates; `import` rewrites only files that carry it. */
@@ -190,6 +190,10 @@ function readme(options: InitOptions): string {
     '',
     'Register `catalog/all.yaml` and `templates/all.yaml` with Backstage through `backstage-config/app-config.yaml`.',
     '',
+    'The entity policies in `schemas/policy/` are the example org\'s (a system names its domain; a production service or website has a PagerDuty service id and TechDocs; lifecycles, tags and resource types from fixed lists): each is one JSON Schema file, so edit or delete them to match your rules before the first team adds its entities.',
+    '',
+    '`npm test` runs the golden paths\' test cases, `templates/<name>/tests/*.yaml` (`name:`, the form\'s `values:`, optional `expect:`); there are none yet. Write one per golden path, review what it renders, then accept it with `npx backstage-gitops templates test --update-snapshots`.',
+    '',
     ...setup,
     '',
     ...templates,
@@ -200,7 +204,7 @@ function readme(options: InitOptions): string {
 function azureTemplatesText(options: InitOptions): string[] {
   const { organization, project } = azureTarget(options.repoUrl);
   return [
-    `The golden paths in \`templates/\` create their repository in Azure Repos with \`publish:azure\` (install \`@backstage/plugin-scaffolder-backend-module-azure\` in your Backstage), in the organisation \`${organization}\` and the project \`${project}\` (RepoUrlPicker's \`allowedOrganizations\` and \`allowedProjects\`: list more projects there to offer them). The repository they render carries the \`dev.azure.com/project-repo\` annotation and an \`azure-pipelines.yml\`; create its pipeline in Azure DevOps, and make it the build-validation policy of main (Azure Repos ignores a YAML \`pr:\` trigger).`,
+    `The golden paths in \`templates/\` create their repository in Azure Repos with \`publish:azure\` (install \`@backstage/plugin-scaffolder-backend-module-azure\` in your Backstage), in the organisation \`${organization}\` and the project \`${project}\` (RepoUrlPicker's \`allowedOrganizations\` and \`allowedProjects\`: list more projects there to offer them). The repository they render carries the \`dev.azure.com/project-repo\` annotation; node-service's and dotnet-webapi's also an \`azure-pipelines.yml\`: create its pipeline in Azure DevOps, and make it the build-validation policy of main (Azure Repos ignores a YAML \`pr:\` trigger). go-service's Kubernetes manifests name the image \`${organization.toLowerCase().replace(/-/g, '')}.azurecr.io/<name>\` (the \`image\` value of its fetch step): change it to your container registry.`,
     '',
     ...Object.entries(LEFT_OUT_FOR_AZURE).map(([name, reason]) => `Not included: \`${name}\`, because ${reason}. A template that creates a branch and pull request needs an action of your own.`),
     '',

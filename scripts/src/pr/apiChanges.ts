@@ -1,6 +1,6 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
-import { DEFAULT_DEFINITION_LIMITS, definitionOverLimit, mayHoldRef, resolvedTooDeepProblem, type DefinitionLimits } from '../catalog/apiRefs.ts';
+import { DEFAULT_DEFINITION_LIMITS, definitionOverLimit, mayHoldRef, refTarget, resolvedTooDeepProblem, type DefinitionLimits } from '../catalog/apiRefs.ts';
 import type { ApiChangePolicy } from '../config/gitopsConfig.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
@@ -103,6 +103,20 @@ function sideOf(entity: CatalogEntity, format: ApiFormat, document: unknown): st
   if (format === 'grpc') return 'a gRPC .proto';
   const type = typeOf(entity);
   return type ? `spec.type ${type.length > 40 ? `${type.slice(0, 39)}…` : type}` : 'an API with no spec.type';
+}
+
+/**
+ * The ways out of a breaking change that `format` has, for the api-breaking-change hint. Only OpenAPI and
+ * AsyncAPI carry an `info.version`, and a new major of it excuses the change only when the policy says so
+ * (`apiChanges.allowWhenMajorVersion`, as {@link verdictOf} reads it); GraphQL deprecates with its
+ * `@deprecated` directive (graphql-js's), protobuf with the `deprecated` option and a versioned package.
+ * Takes the head's format and the policy the change is judged by; returns a clause without a full stop.
+ */
+export function breakingWays(format: ApiFormat, policy: ApiChangePolicy): string {
+  if (format === 'graphql') return 'keep the old shape and mark what goes @deprecated(reason: "…") first, removing it once they no longer query it';
+  if (format === 'grpc') return 'keep the old shape and mark what goes deprecated first (`[deprecated = true]` on a field, `option deprecated = true;` in an rpc; reserve a removed field\'s number and name), or publish the change in a new versioned package (….v2)';
+  const version = policy.allowWhenMajorVersion && (format === 'openapi' || format === 'asyncapi') ? ', release a new major info.version' : '';
+  return `keep the old shape and deprecate it first${version}`;
 }
 
 /**
@@ -308,7 +322,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     if (verdict !== 'error' && verdict !== 'warning') continue;
     const breakingLines = lineFindings?.filter(f => f.entry.type === 'breaking');
     // An inline definition's lines are not the entity file's: its findings point at spec.definition.
-    const where = !after || (breakingLines && after.inlineIn) ? () => definitionRange : breakingLines ? (index: number) => lineRange(breakingLines[index]?.line ?? 1) : (index: number) => rangeIn(after)(breaking[index].path);
+    const where = !after || (breakingLines && after.inlineIn) ? () => ({ file, range: definitionRange }) : breakingLines ? (index: number) => ({ file, range: lineRange(breakingLines[index]?.line ?? 1) }) : (index: number) => locateThroughRefs(after, breaking[index].path, input.revisions?.head);
     const notes = [
       ownerBefore !== owner ? ` Its owner moves from ${ownerBefore ?? '(none)'} to ${owner ?? '(none)'} in this change: its consumers relied on ${ownerBefore ?? '(none)'}, so every other team counts; hand the API over in its own pull request first.` : '',
       lifecycle !== lifecycleBefore ? ` Its lifecycle moves from ${lifecycleBefore ?? '(none)'} to ${lifecycle ?? '(none)'} in this change: the policy's lifecycle exemption counts the lifecycle its consumers rely on, before the change.` : '',
@@ -320,9 +334,8 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
         ruleId: 'api-breaking-change',
         severity: verdict,
         message: `Breaking change to ${entity.ref}${renamedFrom ? ` (${renamedFrom} before this change)` : ''}: ${d.description}. Consumed by ${consumerList(consumers)}.`,
-        hint: `Teams ${otherTeams.join(', ')} depend on it: keep the old shape and deprecate it first, release a new major info.version, or agree the change with those teams.${notes}`,
-        file,
-        range: where(index),
+        hint: `Teams ${otherTeams.join(', ')} depend on it: ${breakingWays(format, input.policy)}, or agree the change with those teams.${notes}`,
+        ...where(index),
         entityRef: entity.ref,
       });
     }
@@ -337,6 +350,65 @@ const lineRange = (line: number): Range => ({ start: { line, column: 1 }, end: {
 
 function normaliseType(type: string): ApiDiffEntry['type'] {
   return type === 'breaking' || type === 'non-breaking' || type === 'annotation' || type === 'deprecated' ? type : 'unclassified';
+}
+
+/** The value at `segment` of a YAML map (keys compared as text: `200:` is the diff's `'200'`) or sequence, or undefined. */
+function childNode(node: unknown, segment: string | number): Node | undefined {
+  if (isMap(node)) {
+    const pair = node.items.find(item => String(isScalar(item.key) ? item.key.value : item.key) === String(segment));
+    return (pair?.value as Node | null | undefined) ?? undefined;
+  }
+  if (isSeq(node)) return (node.items[Number(segment)] as Node | null | undefined) ?? undefined;
+  return undefined;
+}
+
+/**
+ * Where a diff path of the head's definition is written: the path is walked through the definition text and,
+ * where it enters a `$ref` object, on in the node the reference names (a `#/…` pointer in the same file, or a
+ * repo file of the head revision, as resolveRepoRefs bundled it for the diff), so a change inside a
+ * referenced schema is reported in the file and on the line the pull request changed, not on the `$ref`
+ * line of a root file it may not touch. Follows at most 32 references; a reference that cannot be read
+ * (outside the repo, missing, a cycle) leaves the finding at the `$ref`. Takes the head's definition, the
+ * diff path and the head revision's files (none: the definition file only); returns the file and range.
+ */
+export function locateThroughRefs(definition: ApiDefinition, path: readonly (string | number)[], head: RevisionFiles | undefined): { file: string; range: Range } {
+  if (definition.inlineIn) return { file: definition.file, range: rangeIn(definition)(path) };
+  let file = definition.file;
+  let text = definition.text;
+  let rest = [...path];
+  const seen = new Set<string>();
+  for (let hop = 0; ; hop++) {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, merge: false, uniqueKeys: false, logLevel: 'error' });
+    const here = { file, range: rangeOfPath(doc, lineCounter, rest) };
+    let node: unknown = doc.contents;
+    let walked = 0;
+    for (; walked < rest.length; walked++) {
+      const next = childNode(node, rest[walked]);
+      if (next === undefined) break;
+      node = next;
+    }
+    const ref = isMap(node) ? node.get('$ref') : undefined;
+    if (walked === rest.length || typeof ref !== 'string' || hop >= 32 || seen.has(`${file}\0${ref}`)) return here;
+    seen.add(`${file}\0${ref}`);
+    const target = head ? refTarget(file, ref, head.repoFileSet) : ref.startsWith('#') ? { kind: 'local' as const } : undefined;
+    const hash = ref.indexOf('#');
+    const pointer = (hash < 0 ? '' : ref.slice(hash + 1)).replace(/^\//, '').split('/').filter(s => s !== '').map(s => {
+      try {
+        return decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~');
+      } catch {
+        return s;
+      }
+    });
+    if (target?.kind === 'local') rest = [...pointer, ...rest.slice(walked)];
+    else if (target?.kind === 'file' && head) {
+      const targetText = head.read(target.path);
+      if (targetText === null) return here;
+      file = target.path;
+      text = targetText;
+      rest = [...pointer, ...rest.slice(walked)];
+    } else return here;
+  }
 }
 
 /** Maps a path in the definition to a range in the file; an inline definition points at its `spec.definition`. */

@@ -191,7 +191,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     if (!snapshotPath) {
       // Refused above: never read or written through the link.
     } else if (options.updateSnapshots) await writeFile(snapshotPath, actual);
-    else if (expected !== actual) at([], 'template-snapshot', expected === undefined ? `No snapshot yet: ${snapshotFile}.` : `The rendered tree differs from ${snapshotFile}.`, 'Review the change, then run `backstage-gitops templates test --update-snapshots`.');
+    else if (expected !== actual) at([], 'template-snapshot', expected === undefined ? `No snapshot yet: ${snapshotFile}.` : `The rendered tree differs from ${snapshotFile}.`, 'Review the change, then run `npx backstage-gitops templates test --update-snapshots`.');
   }
   if (options.run && testCase.run?.length) {
     const dir = await mkdtemp(join(tmpdir(), 'gitops-rendered-'));

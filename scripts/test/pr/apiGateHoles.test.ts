@@ -283,8 +283,9 @@ describe('report: a $ref key written with escapes is a $ref', () => {
     const run = await runReport(root, base);
     expect(run.status).toBe(1);
     expect(breakingOf(run).map(d => `${d.file}:${d.range.start.line} ${d.message.slice(0, d.message.indexOf(' in Response'))}`)).toEqual([
-      `${PAYMENTS_OPENAPI}:22 Breaking change to api:default/payments-openapi: [Removed] required status from \`id\``,
-      `${PAYMENTS_OPENAPI}:22 Breaking change to api:default/payments-openapi: [Removed] property \`id\``,
+      // In the schema file the change edited (followed through the escaped $ref), not on the $ref line.
+      `${SCHEMA}:1 Breaking change to api:default/payments-openapi: [Removed] required status from \`id\``,
+      `${SCHEMA}:2 Breaking change to api:default/payments-openapi: [Removed] property \`id\``,
     ]);
 
     edit(root, PAYMENTS_OPENAPI, t => t.replace('"\\x24ref": ./schemas/payment.yaml', '"$\\u0072ef": ../../../../../../etc/hostname'));

@@ -25,7 +25,7 @@ const POST = [
   '          description: Captured',
 ].join('\n');
 
-interface Json { exitCode: number; report: { apiChanges: { api: string; diff?: { type: string; path: (string | number)[] }[]; verdict: string }[]; teamReviews: { team: string; reasons: string[] }[] }; diagnostics: { ruleId: string; file: string; message: string }[] }
+interface Json { exitCode: number; report: { apiChanges: { api: string; diff?: { type: string; path: (string | number)[] }[]; verdict: string }[]; teamReviews: { team: string; reasons: string[] }[] }; diagnostics: { ruleId: string; file: string; message: string; range: { start: { line: number; column: number } } }[] }
 
 /** A repo whose base commit holds the shared schema (`before`), and a PR commit on top that changes it (`change`). */
 async function sharedSchemaPullRequest(before: string, change: (root: string) => void, others: Record<string, string> = {}): Promise<string> {
@@ -58,7 +58,8 @@ describe('report follows an API definition\'s repo-local $refs (bin, child proce
     const breaking = change!.diff!.filter(d => d.type === 'breaking');
     expect(breaking.length).toBeGreaterThan(0);
     expect(breaking.some(d => d.path.includes('amount'))).toBe(true);
-    expect(json.diagnostics.filter(d => d.ruleId === 'api-breaking-change').map(d => d.file)).toContain(PAYMENTS_OPENAPI);
+    // Reported where the pull request changed it, in the shared schema, not on the $ref line of the definition it left alone.
+    expect(json.diagnostics.filter(d => d.ruleId === 'api-breaking-change').map(d => `${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual([`${MONEY}:6:13`]);
     const asked = json.report.teamReviews.filter(t => t.reasons.some(r => r.includes('consumes api:default/payments-openapi, which has breaking changes'))).map(t => t.team);
     expect(asked).toEqual(expect.arrayContaining(['group:default/commerce-team']));
     expect(status).toBe(1);

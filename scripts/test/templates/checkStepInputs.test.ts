@@ -41,7 +41,7 @@ describe("step inputs against the actions' own schemas", () => {
     ['the shipped go-service template passes', GO, (t: string) => t, []],
     ['the shipped add-redis-cache template passes', REDIS, (t: string) => t, []],
     ['publish:github with allowedHosts', GO, replace('        defaultBranch: main\n', '        defaultBranch: main\n        allowedHosts: [github.com]\n'),
-      ['template-action-input@79:9 Invalid input passed to action publish:github, instance is not allowed to have the additional property "allowedHosts"']],
+      ['template-action-input@81:9 Invalid input passed to action publish:github, instance is not allowed to have the additional property "allowedHosts"']],
     ['fetch:plain given values', GO, replace('      action: fetch:template\n', '      action: fetch:plain\n'),
       ['template-action-input@64:9 Invalid input passed to action fetch:plain, instance is not allowed to have the additional property "values"']],
     ['publish:github:pull-request without branchName, title and description', REDIS, replace(/        branchName: add-redis-cache\n[\s\S]*?documents the connection settings.\n/.exec(readFileSync(join(REPO_ROOT, REDIS), 'utf8'))![0], ''),
@@ -49,21 +49,21 @@ describe("step inputs against the actions' own schemas", () => {
         'template-action-input@61:7 Invalid input passed to action publish:github:pull-request, instance requires property "title"',
         'template-action-input@61:7 Invalid input passed to action publish:github:pull-request, instance requires property "description"']],
     ['a literal of the wrong type', GO, replace('        defaultBranch: main\n', '        defaultBranch: main\n        repoVisibility: secret\n'),
-      ['template-action-input@79:25 Invalid input passed to action publish:github, instance.repoVisibility is not one of enum values: private,public,internal']],
+      ['template-action-input@81:25 Invalid input passed to action publish:github, instance.repoVisibility is not one of enum values: private,public,internal']],
     ['a templated value is left to the rendered check', GO, replace('        defaultBranch: main\n', '        defaultBranch: main\n        repoVisibility: ${{ parameters.name }}\n'), []],
     ['repoUrl with ?owner= appended', GO, replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        repoUrl: ${{ parameters.repoUrl }}?owner=platform-team\n'),
-      ['template-repo-url@76:18 parseRepoUrl reads "github.com?owner=sample-owner&repo=sample-repo?owner=platform-team" as repo "sample-repo?owner=platform-team", which is not a valid name (with the RepoUrlPicker value github.com?owner=sample-owner&repo=sample-repo).']],
+      ['template-repo-url@78:18 parseRepoUrl reads "github.com?owner=sample-owner&repo=sample-repo?owner=platform-team" as repo "sample-repo?owner=platform-team", which is not a valid name (with the RepoUrlPicker value github.com?owner=sample-owner&repo=sample-repo).']],
     ['a literal repoUrl parseRepoUrl refuses', GO, replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        repoUrl: github.com/acme/ledger\n'),
-      ['template-repo-url@76:18 parseRepoUrl refuses "github.com/acme/ledger": Invalid repo URL passed to publisher: https://github.com/acme/ledger, missing repo']],
+      ['template-repo-url@78:18 parseRepoUrl refuses "github.com/acme/ledger": Invalid repo URL passed to publisher: https://github.com/acme/ledger, missing repo']],
     // Fidelity sweep, 2026-12-01: parseRepoUrl reads `https://${repoUrl}`; a URL's scheme becomes the host.
     ['a repoUrl written as a URL', GO, replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        repoUrl: https://github.com/acme/${{ parameters.name }}\n'),
-      ['template-repo-url@76:18 parseRepoUrl refuses "https://github.com/acme/${{ parameters.name }}": it reads host?owner=…&repo=… (as RepoUrlPicker writes it), not a URL, so it takes "https" for the host (No matching integration configuration for host https).']],
+      ['template-repo-url@78:18 parseRepoUrl refuses "https://github.com/acme/${{ parameters.name }}": it reads host?owner=…&repo=… (as RepoUrlPicker writes it), not a URL, so it takes "https" for the host (No matching integration configuration for host https).']],
     ['a repoUrl path with an expression and no query', GO, replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        repoUrl: github.com/acme/${{ parameters.name }}\n'),
-      ['template-repo-url@76:18 parseRepoUrl refuses "github.com/acme/${{ parameters.name }}" whatever its expressions give: it takes the owner and repo from the query (?owner=…&repo=…), which this value never has (with "sample" for each expression: Invalid repo URL passed to publisher: https://github.com/acme/sample, missing repo).']],
+      ['template-repo-url@78:18 parseRepoUrl refuses "github.com/acme/${{ parameters.name }}" whatever its expressions give: it takes the owner and repo from the query (?owner=…&repo=…), which this value never has (with "sample" for each expression: Invalid repo URL passed to publisher: https://github.com/acme/sample, missing repo).']],
     ['a repoUrl written by hand with its query from expressions', GO, replace('        repoUrl: ${{ parameters.repoUrl }}\n', '        repoUrl: github.com?owner=acme&repo=${{ parameters.name }}\n'), []],
     // Fidelity sweep, 2026-12-01 (a real template): a lone expression keeps its type, and parseRepoUrl gives an object.
     ['an object where the action takes a string (| parseRepoUrl)', GO, replace('        repoContentsUrl: ${{ steps.publish.output.repoContentsUrl }}\n', '        repoContentsUrl: ${{ parameters.repoUrl | parseRepoUrl }}\n'),
-      ['template-action-input@83:9 Invalid input passed to action catalog:register, instance is not any of [subschema 0],[subschema 1]']],
+      ['template-action-input@85:9 Invalid input passed to action catalog:register, instance is not any of [subschema 0],[subschema 1]']],
     ['a property of the object is a string', GO, replace('        repoContentsUrl: ${{ steps.publish.output.repoContentsUrl }}\n', '        repoContentsUrl: https://github.com/acme/${{ (parameters.repoUrl | parseRepoUrl).repo }}\n'), []],
     ['a missing input block is validated as {}', REDIS, replace(/      input:\n        repoUrl: \$\{\{ parameters.repoUrl \}\}\n[\s\S]*?settings.\n/.exec(readFileSync(join(REPO_ROOT, REDIS), 'utf8'))![0], ''),
       ['template-action-input@60:15 Invalid input passed to action publish:github:pull-request, instance requires property "repoUrl"',
@@ -71,11 +71,11 @@ describe("step inputs against the actions' own schemas", () => {
         'template-action-input@60:15 Invalid input passed to action publish:github:pull-request, instance requires property "title"',
         'template-action-input@60:15 Invalid input passed to action publish:github:pull-request, instance requires property "description"']],
     ['an action no module provides', GO, replace('      action: catalog:register\n', '      action: catalog:registr\n'),
-      ["template-action-unknown@81:15 No installed scaffolder module provides the action catalog:registr: the managed Backstage would fail the task with \"Template action with ID 'catalog:registr' is not registered.\"", 'template-action-not-allowed@81:15 Action catalog:registr is not in the allow-list.']],
+      ["template-action-unknown@83:15 No installed scaffolder module provides the action catalog:registr: the managed Backstage would fail the task with \"Template action with ID 'catalog:registr' is not registered.\"", 'template-action-not-allowed@83:15 Action catalog:registr is not in the allow-list.']],
     ['a targetPath that leaves the workspace', GO, replace('        url: ../../skeletons/go-service\n', '        url: ../../skeletons/go-service\n        targetPath: ../elsewhere\n'),
       ['template-action-input@64:21 targetPath "../elsewhere": Relative path is not allowed to refer to a directory outside its parent']],
     ['duplicate step ids', GO, replace('    - id: register\n', '    - id: publish\n'),
-      ['template-duplicate-step@79:11 Step id publish is already used by step 2: its output replaces that step\'s, so steps.publish means whichever ran last.', 'template-unknown-step@91:20 There is no step with id register.']],
+      ['template-duplicate-step@81:11 Step id publish is already used by step 2: its output replaces that step\'s, so steps.publish means whichever ran last.', 'template-unknown-step@93:20 There is no step with id register.']],
   ] as [string, string, (t: string) => string, string[]][])('%s', (_name, file, edit, expected) => {
     expect(check(file, edit)).toEqual(expected);
   });
@@ -84,8 +84,8 @@ describe("step inputs against the actions' own schemas", () => {
     const declared = await loadScaffolderActions([], { 'acme:notify': { input: { type: 'object', required: ['channel'], properties: { channel: { type: 'string' } }, additionalProperties: false } } });
     const edit = replace('      action: catalog:register\n      input:\n        repoContentsUrl: ${{ steps.publish.output.repoContentsUrl }}\n        catalogInfoPath: /catalog-info.yaml\n', '      action: acme:notify\n      input:\n        chanel: platform\n');
     expect(check(GO, edit, declared).filter(d => !d.startsWith('template-action-not-allowed') && !d.includes('publish:github'))).toEqual([
-      'template-action-input@82:7 Invalid input passed to action acme:notify, instance requires property "channel"',
-      'template-action-input@83:9 Invalid input passed to action acme:notify, instance is not allowed to have the additional property "chanel"',
+      'template-action-input@84:7 Invalid input passed to action acme:notify, instance requires property "channel"',
+      'template-action-input@85:9 Invalid input passed to action acme:notify, instance is not allowed to have the additional property "chanel"',
     ]);
   });
 });
