@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
-import { generateCodeownersChecked, type SkeletonUse, type TemplateOwnership } from './generateCodeowners.ts';
+import { generateCodeownersChecked, githubTeamOfExternal, type SkeletonUse, type TemplateOwnership } from './generateCodeowners.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
 
 export const DEFAULT_PLATFORM_PATHS = ['/schemas/', '/scripts/', '/actions/', '/pipelines/', '/backstage-config/', '/scorecards/', '/gitops.config.yaml', '/package.json', '/package-lock.json', '/.github/'];
@@ -18,7 +18,7 @@ export function codeownersFor(config: GitopsConfig, entities: readonly CatalogEn
   const { platformTeam, platformPaths, file } = config.codeowners;
   // Whatever the org's platformPaths say, no team may own the toolkit's config or CODEOWNERS itself.
   const protectedPaths = ['/gitops.config.yaml', `/${file ?? '.github/CODEOWNERS'}`];
-  const generated = generateCodeownersChecked({ entities, templates: templateOwnership(config.root), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, protectedPaths, repoUrl: config.repoUrl, placeholderResolvers: new Set(config.catalog.placeholderResolvers) });
+  const generated = generateCodeownersChecked({ entities, templates: templateOwnership(config.root), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, protectedPaths, repoUrl: config.repoUrl, placeholderResolvers: new Set(config.catalog.placeholderResolvers), externalTeam: githubTeamOfExternal(config.catalog.external, platformTeam) });
   return { file: file ?? '.github/CODEOWNERS', ...generated };
 }
 

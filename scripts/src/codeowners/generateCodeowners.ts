@@ -41,6 +41,32 @@ export interface CodeownersInput {
   repoUrl?: string;
   /** Placeholder resolvers beyond text, json and yaml (gitops.config.yaml catalog.placeholderResolvers). */
   placeholderResolvers?: ReadonlySet<string>;
+  /** The GitHub team (`@org/slug`) of an owning group this repo does not define, when its ingestion says (githubTeamOfExternal). */
+  externalTeam?: (groupRef: string) => string | undefined;
+}
+
+/**
+ * The GitHub team of a group the repo declares external (gitops.config.yaml catalog.external) with
+ * `reason: githubOrg`: Backstage's GitHub org provider names each Group after its team's slug (and
+ * annotates it `github.com/team-slug: org/slug`), so `group:<namespace>/<slug>` is `@<org>/<slug>`, the
+ * org being the platform team's (`@org/team`). Groups another ingestion brings (Entra ID's names are not
+ * team slugs) have none, and their files stay with the platform team. Takes the declarations and the
+ * platform team; returns a lookup by lower-case group ref (undefined for no team).
+ */
+export function githubTeamOfExternal(external: readonly { kind?: string; namespace?: string; refs?: string[]; reason?: string }[], platformTeam: string): (groupRef: string) => string | undefined {
+  const org = /^@([^/]+)\//.exec(platformTeam)?.[1];
+  const github = external.filter(e => e.reason === 'githubOrg');
+  if (!org || github.length === 0) return () => undefined;
+  const refs = new Set(github.flatMap(e => e.refs ?? []).map(r => r.toLowerCase()));
+  const scopes = github.filter(e => !e.refs && (!e.kind || e.kind.toLowerCase() === 'group'));
+  return groupRef => {
+    const [kind, rest] = [groupRef.slice(0, groupRef.indexOf(':')), groupRef.slice(groupRef.indexOf(':') + 1)];
+    if (kind !== 'group') return undefined;
+    const [namespace, name] = rest.split('/');
+    const declared = refs.has(groupRef) || scopes.some(s => !s.namespace || s.namespace.toLowerCase() === namespace);
+    const team = `@${org}/${name}`;
+    return declared && TEAM.test(team) ? team : undefined;
+  };
 }
 
 // GitHub reads a CODEOWNERS line as `pattern owner…` split on whitespace, with `#` starting a comment,
@@ -93,9 +119,12 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
     refused.push({ ruleId, severity: 'error', message, hint, file: entity?.file ?? file ?? '.github/CODEOWNERS', range: entity ? entity.locate(entity.document, []) : FILE_START, ...(entity?.ref ? { entityRef: entity.ref } : {}) });
   };
   const refusedTeams = new Set<CatalogEntity>();
+  // Owning groups that name no GitHub team (codeowners-team-unknown, said once each).
+  const teamless = new Set<string>();
   const groups = new Map(input.entities.filter(e => e.kind === 'Group' && e.ref).map(g => [g.ref!, g]));
   const teamOf = (groupRef: string | undefined, seen = new Set<string>()): string | undefined => {
     const group = groupRef ? groups.get(groupRef) : undefined;
+    if (!group && groupRef) return input.externalTeam?.(groupRef);
     if (!group || seen.has(groupRef!)) return undefined;
     seen.add(groupRef!);
     const metadata = isRecord(group.entity.metadata) ? group.entity.metadata : {};
@@ -174,8 +203,29 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
   const platformOnly = new Set(input.entities.filter(e => e.kind === 'User' || e.kind === 'Group' || e.kind === 'Location').map(e => `/${e.file}`));
   for (const entity of input.entities) {
     current = entity;
-    const owner = referencesOf(entity).find(r => r.field === 'owner')?.target;
-    const team = entity.kind === 'Group' || entity.kind === 'User' ? input.platformTeam : teamOf(owner) ?? input.platformTeam;
+    const ownerRef = referencesOf(entity).find(r => r.field === 'owner');
+    const owner = ownerRef?.target;
+    const ownTeam = entity.kind === 'Group' || entity.kind === 'User' ? input.platformTeam : teamOf(owner);
+    const team = ownTeam ?? input.platformTeam;
+    // The platform team's own group (by its slug) is reviewed by the platform team anyway.
+    const platformGroup = owner?.slice(owner.indexOf('/') + 1) === input.platformTeam.slice(input.platformTeam.indexOf('/') + 1).toLowerCase();
+    // A slug written wrong is its own finding (codeowners-team-invalid).
+    const slugRefused = owner !== undefined && groups.has(owner) && refusedTeams.has(groups.get(owner)!);
+    if (ownTeam === undefined && ownerRef && owner?.startsWith('group:') && !platformGroup && !slugRefused && !teamless.has(owner)) {
+      // Once per group: the platform team reviewing a team's pull requests is a choice to make knowingly.
+      teamless.add(owner);
+      refused.push({
+        ruleId: 'codeowners-team-unknown',
+        severity: 'info',
+        message: `${owner} names no GitHub team (no github.com/team-slug on it or a parent group, and it is not a group the GitHub org provider brings), so CODEOWNERS gives its files to ${input.platformTeam}: the platform team, not ${owner}, reviews its pull requests.`,
+        hint: groups.has(owner)
+          ? 'Annotate the Group with github.com/team-slug: <org>/<team-slug> and run `npx backstage-gitops codeowners --write`.'
+          : 'A group Backstage ingests from elsewhere: when the GitHub org provider brings it, say so with reason: githubOrg in its catalog.external entry; groups from Entra ID name no GitHub team, so define the Group here with its github.com/team-slug to route its reviews.',
+        file: entity.file,
+        range: entity.locate(entity.document, ownerRef.path),
+        ...(entity.ref ? { entityRef: entity.ref } : {}),
+      });
+    }
     own(`/${entity.file}`, team);
     index(`/${entity.file}`, platformOnly.has(`/${entity.file}`) ? input.platformTeam : team);
     for (const use of entity.placeholderFree ? [] : findPlaceholders(entity.raw, input.placeholderResolvers)) {

@@ -17,6 +17,8 @@ export interface ExternalEntities {
   kind?: string;
   namespace?: string;
   refs?: string[];
+  /** Which ingestion brings them (`githubOrg`, `microsoftGraphOrg`, …): githubOrg groups are GitHub teams by name. */
+  reason?: string;
 }
 
 export interface GitopsConfig {
