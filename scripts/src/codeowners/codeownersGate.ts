@@ -1,4 +1,5 @@
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
+import { externalMatcher } from '../catalog/externalEntities.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
@@ -18,7 +19,7 @@ export function codeownersFor(config: GitopsConfig, entities: readonly CatalogEn
   const { platformTeam, platformPaths, file } = config.codeowners;
   // Whatever the org's platformPaths say, no team may own the toolkit's config or CODEOWNERS itself.
   const protectedPaths = ['/gitops.config.yaml', `/${file ?? '.github/CODEOWNERS'}`];
-  const generated = generateCodeownersChecked({ entities, templates: templateOwnership(config.root), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, protectedPaths, repoUrl: config.repoUrl, placeholderResolvers: new Set(config.catalog.placeholderResolvers), externalTeam: githubTeamOfExternal(config.catalog.external, platformTeam) });
+  const generated = generateCodeownersChecked({ entities, templates: templateOwnership(config.root), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, protectedPaths, repoUrl: config.repoUrl, placeholderResolvers: new Set(config.catalog.placeholderResolvers), externalTeam: githubTeamOfExternal(config.catalog.external, platformTeam), isExternal: externalMatcher(config.catalog.external) });
   return { file: file ?? '.github/CODEOWNERS', ...generated };
 }
 

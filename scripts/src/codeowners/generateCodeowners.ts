@@ -43,6 +43,8 @@ export interface CodeownersInput {
   placeholderResolvers?: ReadonlySet<string>;
   /** The GitHub team (`@org/slug`) of an owning group this repo does not define, when its ingestion says (githubTeamOfExternal). */
   externalTeam?: (groupRef: string) => string | undefined;
+  /** Whether a ref is declared to live outside this repo (catalog.external): only such groups and the repo's own get codeowners-team-unknown. */
+  isExternal?: (ref: string) => boolean;
 }
 
 /**
@@ -211,7 +213,9 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
     const platformGroup = owner?.slice(owner.indexOf('/') + 1) === input.platformTeam.slice(input.platformTeam.indexOf('/') + 1).toLowerCase();
     // A slug written wrong is its own finding (codeowners-team-invalid).
     const slugRefused = owner !== undefined && groups.has(owner) && refusedTeams.has(groups.get(owner)!);
-    if (ownTeam === undefined && ownerRef && owner?.startsWith('group:') && !platformGroup && !slugRefused && !teamless.has(owner)) {
+    // A group neither defined here nor declared external is a reference nobody resolves: ref-unresolved says so.
+    const known = owner !== undefined && (groups.has(owner) || (input.isExternal?.(owner) ?? false));
+    if (ownTeam === undefined && ownerRef && owner?.startsWith('group:') && !platformGroup && !slugRefused && known && !teamless.has(owner)) {
       // Once per group: the platform team reviewing a team's pull requests is a choice to make knowingly.
       teamless.add(owner);
       refused.push({

@@ -111,8 +111,13 @@ function verdict(input: PrReportInput): Section {
 }
 
 function findings(input: PrReportInput, budget: ReportBudget): Section {
+  // In the comment, info on files the pull request does not touch is no news to its reviewers (external
+  // Locations, providers' groups): counted, not listed. The job summary and the JSON report list them.
+  const changed = new Set(input.changedFiles ?? []);
+  const aside = budget === COMMENT_BUDGET && input.changedFiles ? input.diagnostics.filter(d => d.severity === 'info' && !changed.has(d.file)) : [];
+  const listed = aside.length ? input.diagnostics.filter(d => !(d.severity === 'info' && !changed.has(d.file))) : input.diagnostics;
   const groups = new Map<string, Diagnostic[]>();
-  for (const d of sortDiagnostics(input.diagnostics)) {
+  for (const d of sortDiagnostics(listed)) {
     const key = `${d.severity}\u0000${d.ruleId}\u0000${d.message}`;
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(d);
   }
@@ -122,9 +127,9 @@ function findings(input: PrReportInput, budget: ReportBudget): Section {
     const d = list[0];
     return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(d.message)}${d.hint ? `<br>_${text(d.hint)}_` : ''} | ${list.length} | ${firstOf(list, Math.min(3, budget.perEntry), where)} |`;
   });
-  const intro = rows.length ? [`${plural(input.diagnostics.length, 'finding')} in ${plural(rows.length, 'group')} (same rule and message).`, '', '| | Rule | Finding | Count | Where |', '|---|---|---|---:|---|'] : [];
-  const section = bounded('### Findings', intro, rows, budget.findings, 'No findings.', 'more groups of findings');
-  return section;
+  const asideNote = aside.length ? [`${plural(aside.length, 'info finding')} on files this pull request does not change ${aside.length === 1 ? 'is' : 'are'} left out here; the job summary lists ${aside.length === 1 ? 'it' : 'them'}.`, ''] : [];
+  const intro = rows.length ? [...asideNote, `${plural(listed.length, 'finding')} in ${plural(rows.length, 'group')} (same rule and message).`, '', '| | Rule | Finding | Count | Where |', '|---|---|---|---:|---|'] : asideNote;
+  return bounded('### Findings', intro, rows, budget.findings, aside.length ? '' : 'No findings.', 'more groups of findings');
 }
 
 function apiEntry(a: ApiChange, budget: ReportBudget): string {
