@@ -41,7 +41,27 @@ export async function backstageConfigGate(config: GitopsConfig): Promise<Diagnos
   // In the order of backstageConfig.files: each file's own problems, then what the schema says.
   let next = 0;
   const perFile = config.backstageConfig.files.flatMap((_, i) => missing.get(i) ?? remembered.problems[next++]);
-  return [...perFile, ...remembered.findings];
+  return [...perFile, ...remembered.findings, ...resolversWithoutModule(config)];
+}
+
+const OPENAPI_MODULE = '@backstage/plugin-catalog-backend-module-openapi';
+
+/**
+ * `$openapi`/`$asyncapi` resolve only where the managed Backstage runs catalog-backend-module-openapi:
+ * catalog.placeholderResolvers saying so while backstageConfig.plugins (the list of what it runs) leaves
+ * the module out is a contradiction the catalog gate would trust. One warning, on gitops.config.yaml.
+ */
+function resolversWithoutModule(config: GitopsConfig): Diagnostic[] {
+  const bundling = config.catalog.placeholderResolvers.filter(r => r === 'openapi' || r === 'asyncapi');
+  if (bundling.length === 0 || !config.backstageConfig || config.backstageConfig.plugins.includes(OPENAPI_MODULE)) return [];
+  return [{
+    ruleId: 'config-resolver-module-missing',
+    severity: 'warning',
+    message: `catalog.placeholderResolvers lists ${bundling.join(' and ')}, but backstageConfig.plugins does not name ${OPENAPI_MODULE}, the module that resolves ${bundling.map(r => `$${r}`).join(' and ')}: the gate accepts definitions the managed Backstage, as this config describes it, leaves unresolved (an object where the API kind needs text).`,
+    hint: `Add ${OPENAPI_MODULE} to backstageConfig.plugins if the managed Backstage runs it; otherwise remove ${bundling.join(' and ')} from catalog.placeholderResolvers and read definitions with $text.`,
+    file: 'gitops.config.yaml',
+    range: FILE_START,
+  }];
 }
 
 /** Whether `path` (a config file named in gitops.config.yaml) is in the repo, lexically and once symbolic links are followed. */

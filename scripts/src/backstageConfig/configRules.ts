@@ -38,6 +38,12 @@ const rules: Rule[] = [
     description: 'An $include/$file names a repo path that is a symbolic link leading out of the repo: the check does not read it, so what it holds is unchecked.',
     example: 'backend:\n  database:\n    $include: ./db.yaml  # db.yaml -> /etc/backstage/db.yaml',
   },
+  {
+    id: 'config-resolver-module-missing',
+    severity: 'warning',
+    description: "catalog.placeholderResolvers lists openapi or asyncapi, but backstageConfig.plugins does not name @backstage/plugin-catalog-backend-module-openapi, which resolves them: the gate accepts $openapi/$asyncapi that the managed Backstage, as this config describes it, leaves unresolved.",
+    example: 'catalog:\n  placeholderResolvers: [openapi]\nbackstageConfig:\n  plugins: [\'@backstage/plugin-catalog-backend\']',
+  },
 ];
 
 export const configRules = rules.reduce((registry, rule) => registry.add(rule), new RuleRegistry());

@@ -30,6 +30,21 @@ async function check(root: string, cwd = root) {
   return { status: run.status, diagnostics, found: diagnostics.map(d => `${d.ruleId} ${d.severity}@${d.file}:${d.range.start.line}: ${d.message}`) };
 }
 
+describe('catalog.placeholderResolvers against the plugins the managed Backstage runs', () => {
+  const withResolvers = async (resolvers: string, plugins: string[]) => {
+    const root = await repo(BASE, {}, plugins);
+    const config = join(root, 'gitops.config.yaml');
+    await writeFile(config, (await readFile(config, 'utf8')).replace('catalog:\n', `catalog:\n  placeholderResolvers: ${resolvers}\n`));
+    return (await check(root)).found.filter(f => f.startsWith('config-resolver-module-missing'));
+  };
+
+  it('openapi without catalog-backend-module-openapi in backstageConfig.plugins is a warning; with it, or without the resolver, nothing', async () => {
+    expect(await withResolvers('[openapi, asyncapi]', PLUGINS)).toEqual([expect.stringMatching(/^config-resolver-module-missing warning@gitops\.config\.yaml:1: catalog\.placeholderResolvers lists openapi and asyncapi, but backstageConfig\.plugins does not name @backstage\/plugin-catalog-backend-module-openapi/)]);
+    expect(await withResolvers('[openapi]', [...PLUGINS, '@backstage/plugin-catalog-backend-module-openapi'])).toEqual([]);
+    expect(await withResolvers('[]', PLUGINS)).toEqual([]);
+  }, 120_000);
+});
+
 describe('the config gate collects the plugins\' schema from its own install (through the bin)', () => {
   const builder = 'techdocs:\n  builder: banana\n';
   const expected = "config-schema error@backstage-config/app-config.yaml:10: techdocs.builder: must be equal to one of the allowed values { allowedValues=local,external }";
