@@ -22,7 +22,9 @@ export function formatTemplateOutput(output: Record<string, unknown>): string {
   if (links.length) {
     lines.push('Links:');
     for (const link of links) {
-      const target = typeof link.url === 'string' && link.url ? link.url : typeof link.entityRef === 'string' && link.entityRef ? `catalog entity ${link.entityRef}` : '(no url or entityRef)';
+      const raw = typeof link.url === 'string' && link.url ? link.url : typeof link.entityRef === 'string' && link.entityRef ? `catalog entity ${link.entityRef}` : '(no url or entityRef)';
+      // A step skipped offline answers with the dry-run's example outputs ("<example>"), not a real address.
+      const target = raw.includes('<example>') ? '(known once the skipped publish or register step runs; offline the dry-run gives only "<example>")' : raw;
       lines.push(`  ${logText(String(link.title ?? target))}: ${logText(target)}`);
     }
   }

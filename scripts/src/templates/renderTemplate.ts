@@ -334,7 +334,9 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
         if (metadata?.stepId && (metadata as { status?: string }).status === 'processing') where.step = metadata.stepId;
         const started = /^Starting up task with (\d+) steps$/.exec(message);
         // Backstage colours its log lines; the report does not.
-        log.push(started ? `Starting up task with ${Number(started[1]) - 1} steps` : message.replace(/\u001b\[[0-9;]*m/g, ''));
+        // The task's workspace is a temporary folder deleted after the render: named as Backstage's task
+        // page would show a workspace, not as a path that looks real and is gone.
+        log.push(started ? `Starting up task with ${Number(started[1]) - 1} steps` : message.replace(/\u001b\[[0-9;]*m/g, '').split(join(work, 'workspace')).join('<task workspace>').split(work).join('<task folder>'));
       },
       complete: async () => {},
     });

@@ -159,7 +159,7 @@ describe('backstage-gitops templates render', () => {
     expect(await run(['templates', 'render', 'templates/hello/template.yaml', '--values', 'values.yaml', '--secrets', 'secrets.yaml', '--out', 'out', '--root', root], io)).toBe(0);
     expect(out.join('').replace(/in \d+ ms/, 'in N ms').split('\n').slice(1).join('\n')).toBe([
       'Links:',
-      '  Repository: <example>',
+      '  Repository: (known once the skipped publish or register step runs; offline the dry-run gives only "<example>")',
       '  Open in catalog: catalog entity component:default/my-svc',
       'Next steps:',
       '  Clone my-svc',
