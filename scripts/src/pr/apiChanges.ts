@@ -173,6 +173,9 @@ export interface ApiChangeInput {
   classifies: (document: unknown) => boolean;
 }
 
+// Findings per API for its breaking changes; the rest are counted in one more.
+const MAX_BREAKING_FINDINGS = 100;
+
 /**
  * Every API whose definition differs between base and head (renames followed), or one of whose
  * repo-local `$ref` targets changed (`revisions`), diffed with their repo-local `$ref`s resolved on each
@@ -330,6 +333,20 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
       relaxedNote(input.policyRelaxed),
     ].join('');
     for (const [index, d] of breaking.entries()) {
+      // A schema-wide rename breaks thousands of paths: past the cap one finding counts the rest (SARIF
+      // uploads and annotations have limits; the report's JSON lists every change).
+      if (index === MAX_BREAKING_FINDINGS) {
+        diagnostics.push({
+          ruleId: 'api-breaking-change',
+          severity: verdict,
+          message: `…and ${breaking.length - MAX_BREAKING_FINDINGS} more breaking changes to ${entity.ref}, not listed one by one (the report's JSON lists every change).`,
+          hint: `Teams ${otherTeams.join(', ')} depend on it: ${breakingWays(format, input.policy)}, or agree the change with those teams.`,
+          file,
+          range: definitionRange,
+          entityRef: entity.ref,
+        });
+        break;
+      }
       diagnostics.push({
         ruleId: 'api-breaking-change',
         severity: verdict,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
 import { runBin } from '../helpers/runBin.ts';
-import { commit, edit, PAYMENTS, startPullRequest, write } from './prChange.ts';
+import { commit, edit, PAYMENTS, PAYMENTS_OPENAPI, startPullRequest, write } from './prChange.ts';
 import { runReport } from './runReport.ts';
 
 // A large GraphQL schema or .proto is ordinary, not a YAML bomb: the YAML budgets (values, nesting) are
@@ -50,5 +50,21 @@ describe('large GraphQL and gRPC definitions', () => {
     const over = await runReport(root, base);
     expect(over.status).toBe(1);
     expect(breakingOf(over).map(d => d.message)).toEqual([expect.stringMatching(/moves from a gRPC \.proto to a \.proto of \d+ bytes, over the 1048576-byte cap/)]);
+  }, 180_000);
+
+  it('report: a change that breaks 150 operations gives 100 findings and one that counts the other 50', async () => {
+    const root = await dataRepoCopy();
+    const paths = (n: number) => Array.from({ length: n }, (_, i) => `  /items${i}:\n    get:\n      operationId: getItem${i}\n      responses:\n        "200":\n          description: OK\n`).join('');
+    write(root, PAYMENTS_OPENAPI, `openapi: 3.0.3\ninfo:\n  title: Payments API\n  version: 1.0.0\npaths:\n${paths(150)}`);
+    commit(root, '150 operations');
+    const base = startPullRequest(root);
+    write(root, PAYMENTS_OPENAPI, 'openapi: 3.0.3\ninfo:\n  title: Payments API\n  version: 1.0.0\npaths: {}\n');
+    commit(root, 'drop them all');
+    const run = await runReport(root, base);
+    const found = breakingOf(run).filter(d => d.message.includes('payments-openapi'));
+    expect(found).toHaveLength(101);
+    expect(found[100].message).toMatch(/^…and 50 more breaking changes to api:default\/payments-openapi/);
+    const change = run.json.report.apiChanges.find((a: { api: string }) => a.api === 'api:default/payments-openapi');
+    expect(change.diff.filter((d: { type: string }) => d.type === 'breaking')).toHaveLength(150);
   }, 180_000);
 });
