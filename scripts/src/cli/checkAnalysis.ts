@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
@@ -176,9 +176,12 @@ export function registeredRules(): Rule[] {
  * A committed generated file (CODEOWNERS, the editor schema) as text, or undefined when there is none or
  * it is not a file (a pull request can commit a folder by that name): the gate then reports it missing.
  */
-function readGenerated(path: string): string | undefined {
+function readGenerated(root: string, file: string): string | undefined {
   try {
-    return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+    // Not through a link (to a host file, a FIFO or a device that never ends), of the file or a folder
+    // above it that leaves the repository: repo-symlink names it, and the generated file counts as missing.
+    const path = realRepoPath(root, file);
+    return lstatSync(join(root, file)).isFile() && statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
   } catch {
     return undefined;
   }
@@ -194,8 +197,7 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   if (config.codeowners) {
     const { codeownersFor, codeownersGate, shadowingCodeowners, unreadCodeowners, unreadCodeownersProblem } = await import('../codeowners/codeownersGate.ts');
     const expected = catalogParses ? codeownersFor(config, entities) : undefined;
-    const committedPath = expected && join(root, expected.file);
-    const committed = committedPath ? readGenerated(committedPath) : undefined;
+    const committed = expected ? readGenerated(root, expected.file) : undefined;
     const shadows = expected ? shadowingCodeowners(root, expected.file) : [];
     diagnostics.push(codeownersGate(expected, committed, shadows));
     // A file GitHub reads instead is that finding already; otherwise a file GitHub never reads is one.
@@ -206,8 +208,7 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   if (config.editorSchema) {
     const { editorSchemaFor, editorSchemaGate } = await import('../schema/editorSchema.ts');
     const schema = catalogParses ? await editorSchemaFor(config, entities) : undefined;
-    const schemaPath = schema && join(root, schema.file);
-    diagnostics.push(editorSchemaGate(schema, schemaPath ? readGenerated(schemaPath) : undefined));
+    diagnostics.push(editorSchemaGate(schema, schema ? readGenerated(root, schema.file) : undefined));
   }
   if (config.backstageConfig) diagnostics.push(await (await import('../backstageConfig/backstageConfigGate.ts')).backstageConfigGate(config));
   diagnostics.push((await templates(root, config, [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])], repoFiles)));
