@@ -181,7 +181,7 @@ function readGenerated(root: string, file: string): string | undefined {
     // Not through a link (to a host file, a FIFO or a device that never ends), of the file or a folder
     // above it that leaves the repository: repo-symlink names it, and the generated file counts as missing.
     const path = realRepoPath(root, file);
-    return lstatSync(join(root, file)).isFile() && statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+    return lstatSync(path).isFile() && lstatSync(join(root, file)).isFile() ? readFileSync(path, 'utf8') : undefined;
   } catch {
     return undefined;
   }

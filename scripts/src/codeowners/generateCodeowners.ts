@@ -1,3 +1,5 @@
+import { externalMatcher } from '../catalog/externalEntities.ts';
+import type { ExternalEntities } from '../config/gitopsConfig.ts';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
@@ -55,19 +57,15 @@ export interface CodeownersInput {
  * team slugs) have none, and their files stay with the platform team. Takes the declarations and the
  * platform team; returns a lookup by lower-case group ref (undefined for no team).
  */
-export function githubTeamOfExternal(external: readonly { kind?: string; namespace?: string; refs?: string[]; reason?: string }[], platformTeam: string): (groupRef: string) => string | undefined {
+export function githubTeamOfExternal(external: readonly ExternalEntities[], platformTeam: string): (groupRef: string) => string | undefined {
   const org = /^@([^/]+)\//.exec(platformTeam)?.[1];
   const github = external.filter(e => e.reason === 'githubOrg');
   if (!org || github.length === 0) return () => undefined;
-  const refs = new Set(github.flatMap(e => e.refs ?? []).map(r => r.toLowerCase()));
-  const scopes = github.filter(e => !e.refs && (!e.kind || e.kind.toLowerCase() === 'group'));
+  const declared = externalMatcher(github);
   return groupRef => {
-    const [kind, rest] = [groupRef.slice(0, groupRef.indexOf(':')), groupRef.slice(groupRef.indexOf(':') + 1)];
-    if (kind !== 'group') return undefined;
-    const [namespace, name] = rest.split('/');
-    const declared = refs.has(groupRef) || scopes.some(s => !s.namespace || s.namespace.toLowerCase() === namespace);
-    const team = `@${org}/${name}`;
-    return declared && TEAM.test(team) ? team : undefined;
+    if (!groupRef.startsWith('group:') || !declared(groupRef)) return undefined;
+    const team = `@${org}/${groupRef.slice(groupRef.indexOf('/') + 1)}`;
+    return TEAM.test(team) ? team : undefined;
   };
 }
 
