@@ -21,6 +21,7 @@ import { realRepoPath } from '../load/repoPath.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import type { Diagnostic, Severity } from '../diagnostic.ts';
 import type { Rule } from '../rules.ts';
+import type { RevisionReads } from '../pr/revisionReads.ts';
 import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
 
 /** The options of `check` that change what it finds. */
@@ -30,6 +31,8 @@ export interface CheckOptions {
   tokenEnv?: string;
   base?: string;
   today?: string;
+  /** Set by `report`: the base revision's folder and entities, read once for the gate and the report. */
+  reads?: RevisionReads;
 }
 
 /** What `check` found, before the config's rule settings. */
@@ -89,13 +92,18 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
     if (held) result.diagnostics.push(...checkHeldElsewhere(result.entities, held, rootOrigins(config.repoUrl!, config.catalog.roots, config.catalog.rootLocationType), config.catalog.adoptFrom));
   }
   const byGate: Diagnostic[][] = [result.diagnostics];
+  const { reads } = options;
+  // `report` reads the whole catalog with no paths given, as loadEntities does: it need not load it again.
+  if (reads && positionals.length === 0) reads.keepHead({ entities: result.entities, repoFiles: input.loaded.repoFiles });
   // The base revision, extracted once: its config is the yardstick of this one, its entities the scorecards'.
-  const baseDir = options.base === undefined ? undefined : await (await import('../scorecards/prepareScorecards.ts')).checkoutBase(root, options.base);
+  const baseDir = options.base === undefined ? undefined : await (reads ? reads.baseDir() : (await import('../scorecards/prepareScorecards.ts')).checkoutBase(root, options.base));
+  const baseEntities = async () => (reads ? reads.baseEntities() : (await import('../scorecards/prepareScorecards.ts')).loadEntities(baseDir!));
   try {
     if (baseDir !== undefined) byGate.push(await weakenedSince(root, baseDir, options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity]))));
-    await gatesOf(root, config, input, result.entities, byGate, baseDir, options.today);
+    await gatesOf(root, config, input, result.entities, byGate, baseDir === undefined ? undefined : baseEntities, options.today);
   } finally {
-    if (baseDir !== undefined) await rm(baseDir, { recursive: true, force: true });
+    // A shared base is removed by its owner (`report`), after the report has read it too.
+    if (baseDir !== undefined && !reads) await rm(baseDir, { recursive: true, force: true });
   }
   return {
     byGate,
@@ -149,13 +157,16 @@ function appConfigValue(root: string, file: string, maxBytes: number): unknown {
   }
 }
 
+/** The base revision's entities, loaded when a gate first asks (only the scorecards do). */
+type BaseEntities = () => Promise<{ entities: CatalogEntity[] }>;
+
 /** Every gate after the catalog's, each list of findings pushed to `byGate`: the repo gates in roots mode, else the templates the catalog holds. */
-async function gatesOf(root: string, config: GitopsConfig, input: Awaited<ReturnType<typeof prepareCatalogCheck>>, entities: CatalogEntity[], byGate: Diagnostic[][], baseDir?: string, today?: string): Promise<void> {
+async function gatesOf(root: string, config: GitopsConfig, input: Awaited<ReturnType<typeof prepareCatalogCheck>>, entities: CatalogEntity[], byGate: Diagnostic[][], baseEntities?: BaseEntities, today?: string): Promise<void> {
   if (input.loaded.mode === 'roots') {
     // CODEOWNERS and the editor schema computed from a catalog missing a broken file's entities would
     // call the committed ones stale, and `--write` would make them wrong: the YAML error is the finding.
     const parses = ![...input.loaded.files, ...input.loaded.context].some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
-    byGate.push(...(await repoGates(root, config, entities, input.loaded.repoFiles, baseDir, today, parses)));
+    byGate.push(...(await repoGates(root, config, entities, input.loaded.repoFiles, baseEntities, today, parses)));
   } else {
     // Any catalog gets Backstage's template rules on the templates it holds.
     const reported = new Set(input.loaded.files.map(f => f.file));
@@ -187,7 +198,7 @@ function readGenerated(root: string, file: string): string | undefined {
   }
 }
 
-async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], baseDir?: string, todayFlag?: string, catalogParses = true): Promise<Diagnostic[][]> {
+async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], baseEntities?: BaseEntities, todayFlag?: string, catalogParses = true): Promise<Diagnostic[][]> {
   // Each gate's module is loaded only when the config or the repo gives it something to judge: without
   // its section (or its folder) the gate finds nothing, and its packages cost start-up on every check.
   const diagnostics: Diagnostic[][] = [];
@@ -213,9 +224,9 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   if (config.backstageConfig) diagnostics.push(await (await import('../backstageConfig/backstageConfigGate.ts')).backstageConfigGate(config));
   diagnostics.push((await templates(root, config, [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])], repoFiles)));
   if (!hasScorecards(root)) return diagnostics;
-  const { loadEntities, runScorecards, touchedEntities } = await import('../scorecards/prepareScorecards.ts');
+  const { runScorecards, touchedEntities } = await import('../scorecards/prepareScorecards.ts');
   const today = todayFlag ?? new Date().toISOString().slice(0, 10);
-  const touched = baseDir === undefined ? undefined : touchedEntities((await loadEntities(baseDir)).entities, entities);
+  const touched = baseEntities === undefined ? undefined : touchedEntities((await baseEntities()).entities, entities);
   const run = await runScorecards(root, entities, repoFiles, { today, touched, codeowners });
   return [...diagnostics, run.diagnostics];
 }

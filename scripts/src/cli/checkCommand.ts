@@ -21,6 +21,7 @@ import { version } from './version.ts';
 import { gitArchive } from '../process/gitArchive.ts';
 import { inferRepoUrl } from '../process/inferRepoUrl.ts';
 import { existsSync } from 'node:fs';
+import type { RevisionReads } from '../pr/revisionReads.ts';
 
 export const CHECK_HELP = `Usage: backstage-gitops check [paths…] [options]
 
@@ -54,7 +55,7 @@ Options:
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error.
 `;
 
-export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
+export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionReads): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -95,7 +96,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   if (cacheFile !== undefined) checkCacheFilePath(root, cacheFile, cacheName!);
   // Checked here: a day that does not exist would judge exemptions and due dates silently wrong.
   if (values.today !== undefined) todayFlag(values.today);
-  const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today };
+  const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today, reads };
   const cached = cacheFile === undefined ? undefined : readCacheParts(cacheFile);
   // The replay is looked up before the config is even read: its file is one of the inputs hashed.
   // The YAML files' bytes as the key hashed them: a run that is not replayed judges exactly these.

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, repoRoot, UsageError } from '../config/gitopsConfig.ts';
 import { isAtLeast, type Diagnostic } from '../diagnostic.ts';
 import { prepareReport } from '../pr/prepareReport.ts';
+import { RevisionReads } from '../pr/revisionReads.ts';
 import { COMMENT_BUDGET, renderPrReport, SUMMARY_BUDGET } from '../pr/renderPrReport.ts';
 import { boundDiagnostics } from '../report/boundDiagnostics.ts';
 import { applyRuleSettings, checkCommand } from './checkCommand.ts';
@@ -50,11 +51,21 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   let gateJson = '';
   const gateIo: CliIo = { ...io, stdout: { write: t => void (gateJson += t) } };
   const live = [...(values['catalog-url'] !== undefined ? ['--catalog-url', values['catalog-url']] : []), ...(values['token-env'] !== undefined ? ['--token-env', values['token-env']] : [])];
-  const gateExit = await checkCommand(['--root', root, '--base', values.base, '--today', today, '--format', 'json', ...live], gateIo);
-  if (gateExit === 2) return 2;
-  const gate = JSON.parse(gateJson) as { diagnostics: Diagnostic[] };
+  // The gate and the report read the same two revisions: the base extracted and each side loaded once.
+  const reads = new RevisionReads(root, values.base);
+  reads.prefetchBase();
+  let gateExit: number;
+  let details: Awaited<ReturnType<typeof prepareReport>>;
+  let gate: { diagnostics: Diagnostic[] };
+  try {
+    gateExit = await checkCommand(['--root', root, '--base', values.base, '--today', today, '--format', 'json', ...live], gateIo, reads);
+    if (gateExit === 2) return 2;
+    gate = JSON.parse(gateJson) as { diagnostics: Diagnostic[] };
+    details = await prepareReport(root, values.base, today, lintTimeout, reads);
+  } finally {
+    await reads.dispose();
+  }
   const config = await loadConfig(root);
-  const details = await prepareReport(root, values.base, today, lintTimeout);
   // The gate already reports a refused $ref or an over-limit definition on the same line; the report's own check of it is not a second finding.
   const at = (d: Diagnostic) => `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}`;
   const gateHas = new Set(gate.diagnostics.map(at));

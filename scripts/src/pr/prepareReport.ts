@@ -1,9 +1,9 @@
 import { gitChangedFiles } from './gitChangedFiles.ts';
 import { existsSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
-import { CODEOWNERS_PATHS, checkoutBase, hasScorecards, loadEntities, runScorecards } from '../scorecards/prepareScorecards.ts';
+import { CODEOWNERS_PATHS, hasScorecards, runScorecards } from '../scorecards/prepareScorecards.ts';
+import { RevisionReads } from './revisionReads.ts';
 import { diffTeams, type TeamChange } from '../scorecards/teamScores.ts';
 import { loadConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -55,13 +55,14 @@ export interface PrReportData {
  * definitions). `lintTimeoutSeconds`: how long Spectral may take per changed definition (boundedLint,
  * LINT_TIMEOUT_SECONDS by default). Reads git and the file system; throws UsageError when the base cannot be read.
  */
-export async function prepareReport(root: string, baseRef: string, today: string, lintTimeoutSeconds?: number): Promise<{ data: PrReportData; diagnostics: Diagnostic[] }> {
+export async function prepareReport(root: string, baseRef: string, today: string, lintTimeoutSeconds?: number, shared?: RevisionReads): Promise<{ data: PrReportData; diagnostics: Diagnostic[] }> {
   const changedFiles = gitChangedFiles(root, baseRef);
   const config = await loadConfig(root);
-  const dir = await checkoutBase(root, baseRef);
+  const reads = shared ?? new RevisionReads(root, baseRef);
   try {
-    const base = await loadEntities(dir);
-    const head = await loadEntities(root);
+    const dir = await reads.baseDir();
+    const base = await reads.baseEntities();
+    const head = await reads.headEntities();
     const changes = entityChanges(base.entities, head.entities);
     // GitHub asks the code owners named in the base branch's CODEOWNERS.
     const codeownersFile = CODEOWNERS_PATHS.find(p => existsSync(join(dir, p)));
@@ -105,7 +106,8 @@ export async function prepareReport(root: string, baseRef: string, today: string
       diagnostics: [...api.diagnostics, ...lint],
     };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    // A shared base is removed by whoever made it, once everything that reads it is done.
+    if (!shared) await reads.dispose();
   }
 }
 

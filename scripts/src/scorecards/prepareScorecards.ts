@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
@@ -10,7 +10,6 @@ import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { adoption } from './adoption.ts';
-import { gitArchive } from '../process/gitArchive.ts';
 import { compileTechInsights } from './compileTechInsights.ts';
 import { lintScorecards } from './lintScorecards.ts';
 import { loadScorecards } from './loadScorecards.ts';
@@ -64,14 +63,51 @@ export async function runScorecards(root: string, entities: readonly CatalogEnti
   return { data, diagnostics, scores, teams: teamScores(scores, groups), adoption: adoption(entities, new Set(groups.map(g => g.ref!))), compiled, testsPassed: tests.passed };
 }
 
-/** The repo as it was at `ref`, extracted to a temporary folder (git archive), for before/after comparisons. */
+/**
+ * The repo as it was at `ref`, extracted to a new temporary folder, for before/after comparisons: `git
+ * archive` (the repo's attributes and config applied, as gitArchive reads it) streamed into `tar -x`, both
+ * child processes, so the caller's thread goes on meanwhile (`report` starts it before its gate runs).
+ * Returns the folder, which the caller removes. Throws UsageError with git's or tar's message when the
+ * revision cannot be read or extracted, and then leaves no folder behind.
+ */
 export async function checkoutBase(root: string, ref: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'gitops-base-'));
-  const archive = gitArchive(root, ref);
-  if ('problem' in archive) throw new UsageError(`Cannot read base ${ref}: ${archive.problem}`);
-  const extract = spawnSync('tar', ['-x', '-C', dir], { input: archive.tar, env: childEnv() });
-  if (extract.status !== 0) throw new UsageError(`Cannot extract base ${ref}: ${extract.stderr.toString().trim()}`);
-  return dir;
+  try {
+    await extractRevision(root, ref, dir);
+    return dir;
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+// Enough of a failing git's or tar's stderr for its message; the rest is dropped, not buffered.
+const MAX_STDERR = 16 * 1024;
+
+async function extractRevision(root: string, ref: string, dir: string): Promise<void> {
+  const git = spawn('git', ['-C', root, 'archive', '--format=tar', '--end-of-options', ref], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const tar = spawn('tar', ['-x', '-C', dir], { env: childEnv(), stdio: ['pipe', 'ignore', 'pipe'] });
+  // tar may stop reading (it failed): git's next write then fails with EPIPE, and git's exit says so.
+  tar.stdin.on('error', () => undefined);
+  git.stdout.pipe(tar.stdin);
+  const [archived, extracted] = await Promise.all([finished(git), finished(tar)]);
+  if (archived.code !== 0) throw new UsageError(`Cannot read base ${ref}: ${archived.stderr}`);
+  if (extracted.code !== 0) throw new UsageError(`Cannot extract base ${ref}: ${extracted.stderr}`);
+}
+
+/** A child's exit code (null when it could not start or was killed) and the start of its stderr. */
+function finished(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
+  return new Promise(resolve => {
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (kept < MAX_STDERR) chunks.push(chunk.subarray(0, MAX_STDERR - kept));
+      kept += chunk.length;
+    });
+    let failed: Error | undefined;
+    child.on('error', error => (failed = error));
+    child.on('close', code => resolve({ code: failed ? null : code, stderr: failed ? failed.message : Buffer.concat(chunks).toString().trim() }));
+  });
 }
 
 /** The catalog's entities at a root, loaded but not checked: for scoring and for comparing revisions. */
