@@ -53,7 +53,9 @@ export interface PrReportData {
  * Compares the repo at `root` (the head) with `baseRef` and returns the report's data and the
  * Diagnostics the comparison itself finds (breaking API changes, Spectral findings on changed
  * definitions). `lintTimeoutSeconds`: how long Spectral may take per changed definition (boundedLint,
- * LINT_TIMEOUT_SECONDS by default). Reads git and the file system; throws UsageError when the base cannot be read.
+ * LINT_TIMEOUT_SECONDS by default). `shared`: the revisions as the gate already read them (`report` passes
+ * its RevisionReads, and removes the base afterwards); without it, both are read here and the base removed.
+ * Reads git and the file system; throws UsageError when the base cannot be read.
  */
 export async function prepareReport(root: string, baseRef: string, today: string, lintTimeoutSeconds?: number, shared?: RevisionReads): Promise<{ data: PrReportData; diagnostics: Diagnostic[] }> {
   const changedFiles = gitChangedFiles(root, baseRef);
