@@ -1,5 +1,4 @@
 import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
@@ -31,7 +30,7 @@ export interface CheckOptions {
   tokenEnv?: string;
   base?: string;
   today?: string;
-  /** Set by `report`: the base revision's folder and entities, read once for the gate and the report. */
+  /** The base revision's folder and entities, read once: `report` passes its own (shared with the report), else analyseCheck makes one for `base`. */
   reads?: RevisionReads;
 }
 
@@ -60,6 +59,19 @@ export interface CheckAnalysis {
  * without config and for an unreachable --catalog-url.
  */
 export async function analyseCheck(root: string, config: GitopsConfig, options: CheckOptions, io: CliIo, cache?: ResultCache): Promise<CheckAnalysis> {
+  if (options.base === undefined || options.reads) return analyse(root, config, options, io, cache);
+  // With --base, the base revision is extracted in child processes while this one's catalog is checked.
+  const reads = new (await import('../pr/revisionReads.ts')).RevisionReads(root, options.base);
+  reads.prefetchBase();
+  try {
+    return await analyse(root, config, { ...options, reads }, io, cache);
+  } finally {
+    await reads.dispose();
+  }
+}
+
+/** analyseCheck with the base revision's reads (`options.reads`) set whenever `options.base` is. */
+async function analyse(root: string, config: GitopsConfig, options: CheckOptions, io: CliIo, cache?: ResultCache): Promise<CheckAnalysis> {
   const { positionals } = options;
   const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache, readerSetting(io.env.BACKSTAGE_GITOPS_READER));
   if (!config.found && input.loaded.files.length === 0) {
@@ -95,16 +107,10 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
   const { reads } = options;
   // `report` reads the whole catalog with no paths given, as loadEntities does: it need not load it again.
   if (reads && positionals.length === 0) reads.keepHead({ entities: result.entities, repoFiles: input.loaded.repoFiles });
-  // The base revision, extracted once: its config is the yardstick of this one, its entities the scorecards'.
-  const baseDir = options.base === undefined ? undefined : await (reads ? reads.baseDir() : (await import('../scorecards/prepareScorecards.ts')).checkoutBase(root, options.base));
-  const baseEntities = async () => (reads ? reads.baseEntities() : (await import('../scorecards/prepareScorecards.ts')).loadEntities(baseDir!));
-  try {
-    if (baseDir !== undefined) byGate.push(await weakenedSince(root, baseDir, options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity]))));
-    await gatesOf(root, config, input, result.entities, byGate, baseDir === undefined ? undefined : baseEntities, options.today);
-  } finally {
-    // A shared base is removed by its owner (`report`), after the report has read it too.
-    if (baseDir !== undefined && !reads) await rm(baseDir, { recursive: true, force: true });
-  }
+  // The base revision, extracted once (and removed by whoever made `reads`): its config is the yardstick
+  // of this one, its entities the scorecards'.
+  if (reads) byGate.push(await weakenedSince(root, await reads.baseDir(), options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity]))));
+  await gatesOf(root, config, input, result.entities, byGate, reads && (() => reads.baseEntities()), options.today);
   return {
     byGate,
     catalogFiles: input.loaded.files.map(f => f.file),

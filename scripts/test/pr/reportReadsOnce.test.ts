@@ -37,6 +37,13 @@ describe('report --base: the base revision is read once, and nothing is left beh
     expect(report.report.changes.removed.length).toBeGreaterThan(0);
     expect(watched.extractions()).toBe(1);
     expect(watched.leftovers()).toEqual([]);
+    // check --base alone: the same one extraction, removed when the gate is done.
+    const alone = watchedRun();
+    const gate = await runBin(['check', '--base', base, '--today', '2026-11-23', '--format', 'json'], root, alone.env);
+    expect(gate.status, gate.stderr).toBe(1);
+    expect(JSON.parse(gate.stdout).diagnostics.map((d: { ruleId: string }) => d.ruleId)).toContain('ref-unresolved');
+    expect(alone.extractions()).toBe(1);
+    expect(alone.leftovers()).toEqual([]);
   }, 120_000);
 
   it('a base that cannot be read is one line and exit 2, and leaves no folder', async () => {
