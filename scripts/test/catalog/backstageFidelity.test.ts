@@ -153,3 +153,16 @@ describe('a spec field written at the top level (1-Platform/one-platform: depend
     ]);
   });
 });
+
+describe('a location annotation parseLocationRef refuses (RoadieHQ/backstage-entity-validator sample)', () => {
+  // The catalog stores such an entity (dry-run 201); TechDocs (dir: refs) and the scaffolder (POST /v2/tasks
+  // of a Template: 500 "Invalid location ref …") stop on it later. The finding says so, not only the parse error.
+  it('says what stops on it, since Backstage itself ingests the entity', async () => {
+    const component = `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n  annotations:\n    backstage.io/source-location: https://github.com/acme/svc/tree/main/\nspec:\n  type: service\n  lifecycle: production\n  owner: group:team-a\n`;
+    const root = await tempRepo({ 'org.yaml': group('team-a'), 'svc.yaml': component });
+    const { status, findings, diagnostics } = checkFindings(root);
+    expect({ status, findings }).toEqual({ status: 1, findings: ['annotation-location-ref@svc.yaml:6:35'] });
+    expect(diagnostics[0].message).toContain("please prefix it with 'url:'");
+    expect(diagnostics[0].message).toContain('Backstage stores the entity, but what reads its source location stops with this error: TechDocs when techdocs-ref is dir:…, and the scaffolder when the entity is a Template');
+  });
+});
