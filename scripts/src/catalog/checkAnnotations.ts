@@ -10,6 +10,12 @@ const LOCATION_REFS = ['backstage.io/techdocs-ref', 'backstage.io/source-locatio
 // Overwritten on every read: ProcessorOutputCollector sets both on each entity a Location emits.
 const MANAGED = ['backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location'];
 const ORPHAN = 'backstage.io/orphan';
+// Who stops on a location ref parseLocationRef refuses, once the catalog has stored the entity as it is
+// (techdocs-node getLocationForEntity / transformDirLocation, scaffolder-backend getEntityBaseUrl).
+const LOCATION_REF_READERS: Record<string, string> = {
+  'backstage.io/techdocs-ref': 'Backstage stores the entity, but TechDocs reads this annotation first and builds no docs for it.',
+  'backstage.io/source-location': "Backstage stores the entity, but what reads its source location stops with this error: TechDocs when techdocs-ref is dir:…, and the scaffolder when the entity is a Template (its base URL for relative urls).",
+};
 const UUIDS = ['graph.microsoft.com/user-id', 'graph.microsoft.com/group-id', 'graph.microsoft.com/tenant-id', 'backstage.io/ldap-uuid'];
 const SLUGS = ['github.com/project-slug', 'dev.azure.com/project-repo', 'github.com/team-slug'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -45,7 +51,7 @@ function annotationFinding(key: string, value: string, entity: CatalogEntity, co
     try {
       entityModelCore().parseLocationRef(value);
     } catch (error) {
-      return { ruleId: 'annotation-location-ref', severity: 'error', message: `${key}: ${(error as Error).message}`, hint: `Write it as <type>:<target>, e.g. ${key.endsWith('techdocs-ref') ? 'dir:.' : 'url:https://github.com/org/repo/tree/main/'}` };
+      return { ruleId: 'annotation-location-ref', severity: 'error', message: `${key}: ${(error as Error).message}. ${LOCATION_REF_READERS[key] ?? 'Backstage stores the entity as it is; what reads the annotation later stops with this error.'}`, hint: `Write it as <type>:<target>, e.g. ${key.endsWith('techdocs-ref') ? 'dir:.' : 'url:https://github.com/org/repo/tree/main/'}` };
     }
     if (key === 'backstage.io/techdocs-ref') return techdocsFinding(value, entity, context);
     return undefined;

@@ -7,7 +7,7 @@ import { builtinKindValidator, schemaValidEntityPolicy } from '../prebuilt/backs
 import { fixedValidators } from '../prebuilt/prebuiltValidators.ts';
 import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMetaSchema.ts';
 import { modelSpec, type ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
-import { entityReferences } from './relationFields.ts';
+import { entityReferences, relationFieldsOf } from './relationFields.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { backstageAjvMessage, errorPath, leafErrors } from './ajvPaths.ts';
@@ -16,6 +16,21 @@ import { unreadPlaceholder } from './placeholders.ts';
 import { ajvErrorsPlugin, ajvPackage } from '../load/lazyPackages.ts';
 
 const ADR_HINT = 'See https://backstage.io/docs/features/software-catalog/descriptor-format for the field formats.';
+
+/**
+ * The hint for a field at the top level that Backstage's entity schema refuses (`<root> must NOT have
+ * additional properties`; the catalog then refuses the whole entity as a malformed envelope): usually a
+ * spec or metadata field that lost its indentation. Names spec.<field> when the kind's relation fields
+ * (Backstage's catalog model) have it. Undefined for any other schema error.
+ */
+function rootFieldHint(error: { keyword: string; instancePath: string; params: Record<string, unknown> }, kind: unknown): string | undefined {
+  if (error.keyword !== 'additionalProperties' || error.instancePath !== '') return undefined;
+  const field = String(error.params.additionalProperty);
+  const inSpec = relationFieldsOf(typeof kind === 'string' ? kind : undefined).some(f => f.path === `spec.${field}`);
+  return inSpec
+    ? `${field} is a field of spec (spec.${field}) written at the top level: indent it under spec:. As it is, Backstage refuses the whole entity.`
+    : `Only apiVersion, kind, metadata and spec may sit at the top level, and Backstage refuses the whole entity otherwise: if ${field} belongs to the entity, indent it under spec: or metadata:.`;
+}
 
 interface ModelValidators {
   envelope: ValidateFunction;
@@ -90,7 +105,7 @@ export async function checkBackstageModel(record: CatalogEntity, model?: Managed
   if (!(await passes(() => schemaPolicy.enforce(entity as never)))) {
     const schema = v.schema('Entity');
     schema(entity);
-    for (const error of leafErrors(schema.errors ?? [])) found.ajv('entity-schema', error, ADR_HINT);
+    for (const error of leafErrors(schema.errors ?? [])) found.ajv('entity-schema', error, rootFieldHint(error, entity.kind) ?? ADR_HINT);
   }
   for (const [field, message] of await peel(foreignRootPolicy, entity, foreignField)) {
     found.add(['' + field], 'entity-foreign-root-field', message, 'Only apiVersion, kind, metadata and spec may appear at the top level; relations and status are written by Backstage.', true);

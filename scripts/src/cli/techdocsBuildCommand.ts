@@ -31,6 +31,7 @@ Options:
   --format NAME         stylish | json | junit | sarif | markdown | github | azure (repeatable)
   --output FILE         write the matching --format to FILE instead of stdout (repeatable, in order)
   --root DIR            repository root (default: current folder)
+  --color / --no-color  force colours on or off (default: on for a TTY unless NO_COLOR is set)
 
 Exit codes: 0 every site built, 1 a site failed to build, 2 usage or tool error.
 `;
@@ -41,6 +42,7 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
     options: {
       out: { type: 'string' }, 'changed-since': { type: 'string' }, shard: { type: 'string' }, root: { type: 'string' },
       format: { type: 'string', multiple: true }, output: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+      color: { type: 'boolean' }, 'no-color': { type: 'boolean' },
     },
   });
   if (values.help) return io.stdout.write(TECHDOCS_BUILD_HELP), 0;
@@ -72,7 +74,7 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
   const outDir = values.out ? resolve(io.cwd, values.out) : undefined;
   const { results, diagnostics } = await buildSites({ root, sites: mine, commit, outDir, settings, log: line => log(logText(line)) });
   const options = {
-    color: wantsColor(io, undefined),
+    color: wantsColor(io, values['no-color'] ? false : values.color),
     checkedFiles: results.length,
     entityCount: mine.length,
     rules: catalogRules.list().filter(r => r.id.startsWith('techdocs-') || r.id.startsWith('mkdocs-')),

@@ -15,7 +15,7 @@ import { loadCatalog } from '../load/loadCatalog.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { unknownActionMessage } from '../templates/checkStepInputs.ts';
 import { formatTemplateOutput } from '../templates/formatTemplateOutput.ts';
-import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
+import { resolveTemplatePlaceholders, UNREAD_STEPS_HINT, unreadStepsProblem } from '../templates/templatePlaceholders.ts';
 import { pickTemplate, quotedNames, shortName } from '../templates/pickTemplate.ts';
 import { templateShapeProblem } from '../templates/templateShape.ts';
 import { logText } from '../report/safeText.ts';
@@ -117,7 +117,10 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   } catch (error) {
     throw error instanceof OutsideRepositoryError ? new UsageError(error.message) : unreadable(templateFile, error);
   }
-  const template = resolveTemplatePlaceholders(root, templateFile, templateToRender(parseDocuments(await readInput(realTemplate, templateFile), templateFile), templateFile, values.template), config.repoUrl);
+  const written = templateToRender(parseDocuments(await readInput(realTemplate, templateFile), templateFile), templateFile, values.template);
+  const unread = unreadStepsProblem(root, templateFile, written, config.repoUrl);
+  if (unread !== undefined) throw new UsageError(`${templateFile} cannot be rendered offline: ${unread} ${UNREAD_STEPS_HINT}`);
+  const template = resolveTemplatePlaceholders(root, templateFile, written, config.repoUrl);
   const parameters = parseQuietly(await readInput(resolve(io.cwd, values.values), values.values), values.values) ?? {};
   const secrets = values.secrets ? await readSecrets(resolve(io.cwd, values.secrets)) : undefined;
   if (template?.apiVersion !== 'scaffolder.backstage.io/v1beta3') {
@@ -246,7 +249,7 @@ async function testTemplates(given: string[], values: { root?: string; 'update-s
   const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { files: selected, repoFiles, config });
   const org = cases.length ? await loadOrgCatalog(config, loaded) : undefined;
   for (const item of cases) {
-    const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org });
+    const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org, configRepoUrl: config.repoUrl });
     io.stderr.write(`${result.diagnostics.length ? '✖' : '✔'} ${logText(item.template)} / ${logText(item.caseFile.split('/').pop() ?? '')} (${result.milliseconds} ms)\n`);
     diagnostics.push(...result.diagnostics);
   }

@@ -201,10 +201,16 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       const more = uses > 1 ? ` (used ${uses} times in this file)` : '';
       report(node, 'skeleton-unknown-value', `values.${property} renders as nothing: with cookiecutterCompat the step's values${step.label ? ` (${step.label})` : ''} are under cookiecutter, and values is undefined${more}.`, `Write {{ cookiecutter.${property} }}.`);
     }
-    const cookiecutter = compat ? null : /(?<!\$)\{\{\s*cookiecutter\./.exec(file.text ?? '');
+    // The first use outside a comment line (the Backstage docs' TechDocs workflow carries one in a comment).
+    const hashComments = HASH_COMMENT_FILE.test(file.relative);
+    const cookiecutter = compat
+      ? undefined
+      : [...(file.text ?? '').matchAll(/(?<!\$)\{\{\s*cookiecutter\./g)].map(match => {
+          const before = (file.text ?? '').slice(0, match.index);
+          return { lineno: before.split('\n').length - 1, colno: match.index - (before.lastIndexOf('\n') + 1) };
+        }).find(at => !(hashComments && inLineComment(file.text ?? '', at)));
     if (cookiecutter) {
-      const before = (file.text ?? '').slice(0, cookiecutter.index);
-      report({ lineno: before.split('\n').length - 1, colno: cookiecutter.index - (before.lastIndexOf('\n') + 1) }, 'skeleton-cookiecutter-syntax', `{{ cookiecutter.… }} is Cookiecutter syntax, but cookiecutterCompat is not set on the step${step.label ? ` (${step.label})` : ''}, so it is written out unrendered.`, 'Set cookiecutterCompat: true on the fetch:template step, or write ${{ values.… }}.');
+      report(cookiecutter, 'skeleton-cookiecutter-syntax', `{{ cookiecutter.… }} is Cookiecutter syntax, but cookiecutterCompat is not set on the step${step.label ? ` (${step.label})` : ''}, so it is written out unrendered.`, 'Set cookiecutterCompat: true on the fetch:template step, or write ${{ values.… }}.');
     }
   }
   return found;
@@ -374,6 +380,10 @@ function definesName(ast: Node, name: string): boolean {
   }, false);
   return found;
 }
+
+// Files whose `#` starts a line comment (YAML, shell, Python, TOML, Terraform, Dockerfile, Makefile, dotfiles…);
+// not Markdown, where `# …` is a heading that the generated repository shows.
+const HASH_COMMENT_FILE = /(\.(ya?ml|sh|bash|zsh|py|toml|tf|tfvars|hcl|rb|r|pl|conf|cfg|properties|env|ps1|nix|cmake)|(^|\/)(Dockerfile[^/]*|Makefile|\.gitignore|\.dockerignore|\.editorconfig|\.gitattributes))$/i;
 
 /**
  * Whether the node sits in a comment of its line: after a `#` that starts the (trimmed) line or follows

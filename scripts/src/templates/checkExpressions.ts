@@ -51,9 +51,10 @@ const fallback = (name: string) => new RegExp(`parameters\\.${name}\\s+or\\b|par
  * with the nearest declared name; a warning when the expression has a fallback, which then always
  * applies), steps it reads that have not run (`earlier`) or do not exist (`all`), filters and tests the
  * pinned renderer does not have, and calls the workflow renderer cannot make (unresolvedCall, reported at
- * the call): the runner then leaves the whole value as raw text.
+ * the call; `parameterKinds`: what each parameter's declared type allows): the runner then leaves the
+ * whole value as raw text.
  */
-export function checkExpression(item: TemplateExpression, earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, report: ExpressionReport, extensions?: TemplatingNames): void {
+export function checkExpression(item: TemplateExpression, earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, report: ExpressionReport, extensions?: TemplatingNames, parameterKinds?: ReadonlyMap<string, readonly string[]>): void {
   const { expression } = item;
   for (const name of new Set([...expression.matchAll(/parameters\.([A-Za-z_][A-Za-z0-9_]*)/g)].map(m => m[1]))) {
     if (declared.has(name)) continue;
@@ -69,7 +70,7 @@ export function checkExpression(item: TemplateExpression, earlier: readonly stri
     const id = match[1] ?? match[2];
     if (!earlier.includes(id)) report(item, 'template-unknown-step', all.has(id) ? `steps.${id} is read before that step runs.` : `There is no step with id ${id}.`, 'Refer only to steps that come earlier.');
   }
-  const { filters, tests, calls } = expressionNames(item, extensions);
+  const { filters, tests, calls } = expressionNames(item, extensions, parameterKinds);
   for (const name of filters) {
     if (!isKnownFilter(name, false, extensions)) report(item, 'template-unknown-filter', `Unknown template filter "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, `Use one of the scaffolder's filters (lower, replace, dump, parseRepoUrl, parseEntityRef, pick, projectSlug…), or compute the value in a parameter. ${DECLARE_FILTER}`);
   }
@@ -96,7 +97,7 @@ let outerScope: { source: string; scope: (CallScope & { inLoop: ReadonlySet<unkn
  * bound; a loop or macro there counts as around the expression. A string that does not parse is
  * template-expression-syntax's: no call of it is judged.
  */
-function expressionNames(item: TemplateExpression, extensions?: TemplatingNames): { filters: string[]; tests: string[]; calls: UnresolvedCall[] } {
+function expressionNames(item: TemplateExpression, extensions?: TemplatingNames, parameterKinds?: ReadonlyMap<string, readonly string[]>): { filters: string[]; tests: string[]; calls: UnresolvedCall[] } {
   const { text } = item;
   // Only a pipe, `is` or a parenthesis can make one of these: most expressions need neither nunjucks nor a parse.
   if (!/[|(]|\bis\b/.test(text)) return { filters: [], tests: [], calls: [] };
@@ -155,7 +156,7 @@ function expressionNames(item: TemplateExpression, extensions?: TemplatingNames)
     }
     if (n.typename === 'Output') n.children?.forEach(child => printed.add(child));
     if (n.typename === 'FunCall' && judgeCalls) {
-      const call = unresolvedCall(n, scope, { ...WORKFLOW, extensions }, printed.has(n));
+      const call = unresolvedCall(n, scope, { ...WORKFLOW, extensions, parameterKinds }, printed.has(n));
       if (call && !calls.has(call.callee)) calls.set(call.callee, call);
     }
     for (const field of n.fields ?? []) (Array.isArray(n[field]) ? (n[field] as unknown[]) : [n[field]]).forEach(child => walk(child, depth + 1));

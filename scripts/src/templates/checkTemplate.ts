@@ -76,6 +76,8 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   } finally {
     forgetPages(ajv);
   }
+  // A page Backstage reads at ingestion may declare the same name with another type.
+  const parameterKinds = unknownPages ? undefined : declaredParameterKinds(pages);
   const steps = (Array.isArray(spec.steps) ? spec.steps : []) as Record<string, unknown>[];
   const seen: string[] = [];
   // The id the runner knows a step by: scaffolder-backend names a step without one step-<n> (its router's
@@ -102,7 +104,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     if (unreadPlaceholder(step) !== undefined) return;
     const action = String(step.action ?? '');
     if (policy && !policy.actions.includes(action)) at(['spec', 'steps', i, 'action'], 'template-action-not-allowed', `Action ${action} is not in the allow-list.`, 'Use an action from schemas/template-policy/actions.json, or add it there with a platform review.');
-    for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, declared, atExpression, extensions);
+    for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, declared, atExpression, extensions, parameterKinds);
     // What the runner renders of a step (name, id and action are read as written).
     for (const key of ['input', 'if', 'each']) checkExpressionSyntax(step[key], ['spec', 'steps', i, key], atExpression);
     // `if: false` skips the step before its each is read.
@@ -127,7 +129,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     }
     if (typeof step.id === 'string') seen.push(step.id);
   });
-  for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression, extensions);
+  for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression, extensions, parameterKinds);
   checkExpressionSyntax(spec.output, ['spec', 'output'], atExpression);
   return found;
 }
@@ -173,6 +175,33 @@ function forgetPages(ajv: Ajv): void {
  * Every parameter a page can produce: its properties, and those that appear conditionally (RJSF's
  * `dependencies` with oneOf, allOf/anyOf/oneOf, if/then/else), as Backstage's docs show them.
  */
+const JSON_KINDS: Record<string, string[]> = { string: ['string'], number: ['number'], integer: ['number'], boolean: ['boolean'], null: ['null'], array: ['array'], object: ['record'] };
+
+/**
+ * The value kinds each parameter may hold, from its declared JSON Schema `type` on every page, branch and
+ * dependency that declares it (Backstage validates the task's values against the pages before it runs).
+ * A parameter declared anywhere without a type, or with one this does not know, is left out (any kind).
+ */
+export function declaredParameterKinds(pages: readonly unknown[]): Map<string, readonly string[]> {
+  const kinds = new Map<string, Set<string> | null>();
+  const visit = (schema: unknown): void => {
+    if (!isRecord(schema)) return;
+    if (isRecord(schema.properties)) {
+      for (const [name, property] of Object.entries(schema.properties)) {
+        const types = isRecord(property) ? (Array.isArray(property.type) ? property.type : [property.type]) : [undefined];
+        const known = types.every(t => typeof t === 'string' && JSON_KINDS[t]) ? types.flatMap(t => JSON_KINDS[t as string]) : undefined;
+        const before = kinds.get(name);
+        kinds.set(name, known === undefined || before === null ? null : new Set([...(before ?? []), ...known]));
+      }
+    }
+    for (const key of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(schema[key])) (schema[key] as unknown[]).forEach(visit);
+    for (const key of ['if', 'then', 'else']) visit(schema[key]);
+    if (isRecord(schema.dependencies)) Object.values(schema.dependencies).forEach(visit);
+  };
+  pages.forEach(visit);
+  return new Map([...kinds].filter((entry): entry is [string, Set<string>] => entry[1] !== null).map(([name, set]) => [name, [...set]]));
+}
+
 function collectDeclared(schema: unknown, into: Set<string>): void {
   if (!isRecord(schema)) return;
   if (isRecord(schema.properties)) for (const name of Object.keys(schema.properties)) into.add(name);

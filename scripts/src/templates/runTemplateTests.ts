@@ -21,7 +21,7 @@ import { pickerParameters } from './checkTemplate.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { KnownAction } from './scaffolderActions.ts';
 import { templateActions, templateExtensions } from './templateGate.ts';
-import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
+import { resolveTemplatePlaceholders, UNREAD_STEPS_HINT, unreadStepsProblem } from './templatePlaceholders.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { pickTemplate, quotedNames, shortName } from './pickTemplate.ts';
 import { templateShapeProblem } from './templateShape.ts';
@@ -70,8 +70,13 @@ export interface CaseResult {
   diagnostics: Diagnostic[];
 }
 
-/** Renders one case with the scaffolder's own runner and checks it: values, expectations, output, snapshot, commands. */
-export async function runCase(root: string, repoUrl: string, item: TemplateCase, options: { updateSnapshots: boolean; run: boolean; org?: OrgCatalog }): Promise<CaseResult> {
+/**
+ * Renders one case with the scaffolder's own runner and checks it: values, expectations, output, snapshot,
+ * commands. `repoUrl` is the base the render reads relative urls against (a stand-in when the config has
+ * none); `options.configRepoUrl` is gitops.config.yaml's own repoUrl, the only one a `$yaml`/`$json`/`$text`
+ * URL may be read through (a stand-in base would make every other repository's URL look "outside").
+ */
+export async function runCase(root: string, repoUrl: string, item: TemplateCase, options: { updateSnapshots: boolean; run: boolean; org?: OrgCatalog; configRepoUrl?: string }): Promise<CaseResult> {
   const diagnostics: Diagnostic[] = [];
   let caseText: string;
   let templateTexts: string[];
@@ -114,7 +119,12 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   }
   const document = pick.index;
   // The chosen document as document 0, its positions still those of its place in the file.
-  const parsedTemplate = { ...parsedYaml, file: templateFile, documents: [resolveTemplatePlaceholders(root, templateFile, parsedYaml.documents[document], repoUrl)], locate: (_: number, path: readonly (string | number)[], options?: { key?: boolean }) => parsedYaml.locate(document, path, options) };
+  const unread = unreadStepsProblem(root, templateFile, parsedYaml.documents[document], options.configRepoUrl);
+  if (unread !== undefined) {
+    at([], 'template-render-failed', `${templateFile} cannot be rendered offline: ${unread}`, UNREAD_STEPS_HINT);
+    return { case: item, milliseconds: 0, diagnostics };
+  }
+  const parsedTemplate = { ...parsedYaml, file: templateFile, documents: [resolveTemplatePlaceholders(root, templateFile, parsedYaml.documents[document], options.configRepoUrl)], locate: (_: number, path: readonly (string | number)[], options?: { key?: boolean }) => parsedYaml.locate(document, path, options) };
   const template = parsedTemplate.documents[0] as { apiVersion: string; metadata: { name: string }; spec: { parameters?: object | object[]; steps: { action: string }[]; output?: object } };
   const shape = templateShapeProblem(template);
   if (shape !== undefined) {

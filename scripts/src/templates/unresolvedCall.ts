@@ -110,7 +110,15 @@ export interface CallEnvironment {
   renderer: RendererKind;
   contextNames: ReadonlySet<string>;
   extensions?: TemplatingNames;
+  /**
+   * The value kinds (string, number, boolean, null, array, record) each parameter's declared JSON Schema
+   * type allows, for `parameters.<name>.<method>()`: the backend refuses values of another type before the
+   * task runs. A parameter not listed may hold any kind.
+   */
+  parameterKinds?: ReadonlyMap<string, readonly string[]>;
 }
+
+const KIND_NAMES: Record<string, string> = { string: 'a string', number: 'a number', boolean: 'a boolean', null: 'null', array: 'a list', record: 'an object' };
 
 // A name or lookup chain as written, cut where a hostile one would make the message unbounded.
 const cut = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text);
@@ -192,7 +200,9 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
     const item = scope.items?.has(name) === true;
     if ((scope.bound.has(name) && !item) || deployments.has(name)) return undefined;
     if (env.contextNames.has(name) || item) {
-      if (methodOnSomeValue(method, renderer)) return undefined;
+      const kinds = name === 'parameters' && !item && path.length === 2 ? env.parameterKinds?.get(String(path[0])) : undefined;
+      if (methodOnSomeValue(method, renderer, kinds)) return undefined;
+      if (kinds) return { at, callee: written, message: `${written}() cannot be called: parameters.${cut(String(path[0]))} is declared as ${kinds.map(k => KIND_NAMES[k] ?? k).join(' or ')}, and the renderer allows no ${methodName}() on that.`, hint: methodHint };
       return { at, callee: written, message: `${written}() cannot be called: ${methodName} is no method the renderer allows on any value (string, number, list or object).`, hint: methodHint };
     }
     if (callResolvesAlone(name, path, false, renderer)) return undefined;

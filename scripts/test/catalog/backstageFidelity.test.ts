@@ -138,3 +138,31 @@ describe('metadata.annotations as ProcessorOutputCollector leaves it (`annotatio
     expect({ status, findings }).toEqual({ status: 1, findings: ['entity-schema@c.yaml:5:3', 'entity-schema@d.yaml:5:3'] });
   });
 });
+
+describe('a spec field written at the top level (1-Platform/one-platform: dependsOn under a Resource, unindented)', () => {
+  // Backstage refuses the whole entity ("Malformed envelope, <root> must NOT have additional properties");
+  // the hint says where the field belongs instead of pointing at the descriptor-format page.
+  it('names spec.<field> for a relation field of the kind, and says to indent it otherwise', async () => {
+    const resource = (extra: string) => `apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: db\nspec:\n  type: database\n  owner: group:team-a\n${extra}`;
+    const root = await tempRepo({ 'org.yaml': group('team-a'), 'db.yaml': resource('dependsOn:\n  - resource:default/other\n'), 'cache.yaml': resource('lifecycle: production\n').replace('name: db', 'name: cache') });
+    const { status, findings, diagnostics } = checkFindings(root);
+    expect({ status, findings }).toEqual({ status: 1, findings: ['entity-schema@cache.yaml:8:1', 'entity-schema@db.yaml:8:1'] });
+    expect(diagnostics.map(d => `${d.file}: ${d.hint}`)).toEqual([
+      'cache.yaml: Only apiVersion, kind, metadata and spec may sit at the top level, and Backstage refuses the whole entity otherwise: if lifecycle belongs to the entity, indent it under spec: or metadata:.',
+      'db.yaml: dependsOn is a field of spec (spec.dependsOn) written at the top level: indent it under spec:. As it is, Backstage refuses the whole entity.',
+    ]);
+  });
+});
+
+describe('a location annotation parseLocationRef refuses (RoadieHQ/backstage-entity-validator sample)', () => {
+  // The catalog stores such an entity (dry-run 201); TechDocs (dir: refs) and the scaffolder (POST /v2/tasks
+  // of a Template: 500 "Invalid location ref …") stop on it later. The finding says so, not only the parse error.
+  it('says what stops on it, since Backstage itself ingests the entity', async () => {
+    const component = `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n  annotations:\n    backstage.io/source-location: https://github.com/acme/svc/tree/main/\nspec:\n  type: service\n  lifecycle: production\n  owner: group:team-a\n`;
+    const root = await tempRepo({ 'org.yaml': group('team-a'), 'svc.yaml': component });
+    const { status, findings, diagnostics } = checkFindings(root);
+    expect({ status, findings }).toEqual({ status: 1, findings: ['annotation-location-ref@svc.yaml:6:35'] });
+    expect(diagnostics[0].message).toContain("please prefix it with 'url:'");
+    expect(diagnostics[0].message).toContain('Backstage stores the entity, but what reads its source location stops with this error: TechDocs when techdocs-ref is dir:…, and the scaffolder when the entity is a Template');
+  });
+});

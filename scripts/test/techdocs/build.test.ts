@@ -167,3 +167,24 @@ describe('techdocs build: the publish build, without publishing', () => {
     rmSync(venv, { recursive: true, force: true });
   }, 120_000);
 });
+
+describe('techdocs build takes --color / --no-color as check and templates do', () => {
+  // Seen in a sweep: `techdocs build --no-color` stopped with "Unknown option '--no-color'" (exit 2).
+  it('--no-color gives plain findings and --color coloured ones; neither is an unknown option', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'gitops-docs-color-'));
+    const tree = { ...TREE, 'catalog/services.yaml': `${entity('service-b', './service-b')}---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-docs\nspec:\n  type: team\n  children: []\n`, 'catalog/service-b/mkdocs.yml': 'site_name: Service B\ndocs_dir: missing\n' };
+    for (const [path, content] of Object.entries(tree)) {
+      await mkdir(dirname(join(root, path)), { recursive: true });
+      await writeFile(join(root, path), content);
+    }
+    const plain = await bin(['techdocs', 'build', '--no-color'], root);
+    expect(plain.stderr).not.toContain('Unknown option');
+    expect(plain.status).toBe(1);
+    expect(plain.stdout).toContain('techdocs-build-failed');
+    expect(plain.stdout).not.toContain('\u001b[');
+    const coloured = await bin(['techdocs', 'build', '--color'], root);
+    expect(coloured.status).toBe(1);
+    expect(coloured.stdout).toContain('\u001b[');
+    await rm(root, { recursive: true, force: true });
+  }, 120_000);
+});

@@ -83,3 +83,27 @@ describe('calls the renderer cannot make (templates test, through the bin)', () 
     expect(run.status).toBe(0);
   }, 60_000);
 });
+
+describe("a method the renderer refuses on the parameter's declared type (check, through the bin)", () => {
+  // The dry-run leaves `${{ parameters.name.at(0) }}` and `.toString()` of a string parameter as raw text:
+  // Nunjitsu allows at() on lists and toString() on numbers only. The backend validates values against the
+  // pages first, so a parameter's declared type is the kind its value has.
+  it('is reported for the declared kind, and not where the type allows it or is not declared', async () => {
+    const properties = '        count: {type: integer}\n        tags: {type: array, items: {type: string}}\n        free: {title: Anything}\n';
+    const template = `${templateHead('svc', properties)}${fetchStep()}  output:
+    text:
+      - title: a
+        content: \${{ parameters.name.at(0) }} \${{ parameters.name.toString() }} \${{ parameters.name.toUpperCase() }}
+      - title: b
+        content: \${{ parameters.count.toString() }} \${{ parameters.tags.at(0) }} \${{ parameters.free.at(0) }}
+`;
+    const root = await templateRepo(['../templates/svc/template.yaml'], { 'templates/svc/template.yaml': template, 'skeletons/svc/README.md': '# ${{ values.name }}\n' });
+    const run = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(run.stdout).diagnostics as Finding[]).filter(d => d.ruleId === 'template-unknown-function');
+    expect(found.map(d => d.message.split(' The scaffolder')[0])).toEqual([
+      'parameters.name.at() cannot be called: parameters.name is declared as a string, and the renderer allows no at() on that.',
+      'parameters.name.toString() cannot be called: parameters.name is declared as a string, and the renderer allows no toString() on that.',
+    ]);
+    expect(run.status).toBe(1);
+  }, 60_000);
+});
