@@ -171,10 +171,6 @@ function forgetPages(ajv: Ajv): void {
   for (const key of Object.keys(ajv.refs)) if (!shared!.refs.has(key)) delete ajv.refs[key];
 }
 
-/**
- * Every parameter a page can produce: its properties, and those that appear conditionally (RJSF's
- * `dependencies` with oneOf, allOf/anyOf/oneOf, if/then/else), as Backstage's docs show them.
- */
 const JSON_KINDS: Record<string, string[]> = { string: ['string'], number: ['number'], integer: ['number'], boolean: ['boolean'], null: ['null'], array: ['array'], object: ['record'] };
 
 /**
@@ -202,6 +198,10 @@ export function declaredParameterKinds(pages: readonly unknown[]): Map<string, r
   return new Map([...kinds].filter((entry): entry is [string, Set<string>] => entry[1] !== null).map(([name, set]) => [name, [...set]]));
 }
 
+/**
+ * Every parameter a page can produce: its properties, and those that appear conditionally (RJSF's
+ * `dependencies` with oneOf, allOf/anyOf/oneOf, if/then/else), as Backstage's docs show them.
+ */
 function collectDeclared(schema: unknown, into: Set<string>): void {
   if (!isRecord(schema)) return;
   if (isRecord(schema.properties)) for (const name of Object.keys(schema.properties)) into.add(name);
