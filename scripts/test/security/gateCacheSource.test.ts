@@ -1,0 +1,75 @@
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { runBin } from './runBin.ts';
+
+const BAD_ENTITY = '---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: "Bad Name!!"}\nspec: {type: service, lifecycle: production, owner: group:default/platform}\n';
+
+type GithubStep = { uses?: string; run?: string; with?: Record<string, string>; env?: Record<string, string> };
+type AzureStep = { task?: string; publish?: string; inputs?: Record<string, string>; env?: Record<string, string> };
+
+// The gate trusts its --cache file as the results of earlier runs: a run record with the same inputs key
+// is replayed without checking. So whoever writes the file CI restores decides the verdict. On both
+// platforms a pull request's runs share one cache scope (GitHub: refs/pull/<n>/merge; Azure: the PR's
+// builds) that any job they run can write under any key, a workflow the pull request adds (which runs on
+// pull_request with no review) or its own code in the techdocs/tests jobs included, and the restore looks
+// in that scope first. The gate's cache must come only from main.
+describe('the PR gate\'s cache comes from main only', () => {
+  it('a cache whose run record claims a clean run decides the verdict: a forged one is "ready to merge"', async () => {
+    // Why the source matters, through the bin: the attacker runs the same toolkit on the same merge
+    // commit (every input of the key is public), empties the record's findings and saves the file under
+    // the key the gate restores.
+    const root = await dataRepoCopy();
+    const temp = await mkdtemp(join(tmpdir(), 'gitops-gate-cache-'));
+    git(root, 'checkout', '-q', '-b', 'pr');
+    appendFileSync(join(root, 'catalog/platform/backstage-control.yaml'), BAD_ENTITY);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'a bad entity');
+    const honest = join(temp, 'honest.json');
+    expect((await runBin(['check', '--base', 'main', '--today', '2026-12-01', '--cache', honest], root)).status).toBe(1);
+    const text = readFileSync(honest, 'utf8');
+    const newline = text.indexOf('\n');
+    const header = JSON.parse(text.slice(0, newline));
+    header.run.diagnostics = [];
+    const forged = join(temp, 'forged.json');
+    writeFileSync(forged, `${JSON.stringify(header)}${text.slice(newline)}`);
+    const report = await runBin(['report', '--base', 'main', '--today', '2026-12-01', '--format', 'markdown'], root, { BACKSTAGE_GITOPS_CACHE: forged });
+    expect(report.stdout).toContain('ready to merge');
+    const fresh = await runBin(['report', '--base', 'main', '--today', '2026-12-01', '--format', 'markdown'], root);
+    expect(fresh.stdout).toContain('changes needed');
+  }, 120_000);
+
+  it('GitHub: the gate job restores nothing from actions/cache; it downloads the artifact of main.yml\'s last push run on main', () => {
+    const workflow = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/pull-request.yml'), 'utf8')) as { jobs: Record<string, { steps: GithubStep[] }> };
+    // No job of a pull_request workflow may restore a cache the gate reads; the gate job restores none at all.
+    const cacheSteps = Object.values(workflow.jobs).flatMap(job => job.steps).filter(step => step.uses?.startsWith('actions/cache'));
+    expect(cacheSteps).toEqual([]);
+    const gate = workflow.jobs.gate.steps;
+    const lookup = gate.find(step => step.run?.includes('gh run list'));
+    expect(lookup?.run).toMatch(/--workflow main\.yml --branch main\s+--event push --status success/);
+    const download = gate.find(step => step.uses?.startsWith('actions/download-artifact@'));
+    expect(download?.with).toMatchObject({ name: 'backstage-gitops-check-cache', 'run-id': '${{ steps.main-results.outputs.run-id }}', path: '${{ runner.temp }}/backstage-gitops-cache' });
+    expect(gate.find(step => step.uses === './toolkit/actions/check')?.env?.BACKSTAGE_GITOPS_CACHE).toBe('${{ runner.temp }}/backstage-gitops-cache/check.json');
+    // main.yml uploads that artifact from its gate job.
+    const main = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/main.yml'), 'utf8')) as { on: { push: { branches: string[] } }; jobs: Record<string, { steps: GithubStep[] }> };
+    expect(main.on.push.branches).toEqual(['main']);
+    expect(main.jobs.gate.steps.find(step => step.uses?.startsWith('actions/upload-artifact@'))?.with).toMatchObject({ name: 'backstage-gitops-check-cache', path: '${{ runner.temp }}/backstage-gitops-cache/check.json' });
+  });
+
+  it('Azure: the gate job has no Cache@2; main\'s artifact is taken from a build of refs/heads/main only', () => {
+    const pr = parseYaml(readFileSync(join(REPO_ROOT, 'pipelines/pr-validation.yml'), 'utf8')) as { jobs: { job: string; steps: AzureStep[] }[] };
+    expect(pr.jobs.flatMap(job => job.steps).filter(step => step.task?.startsWith('Cache@'))).toEqual([]);
+    const gate = pr.jobs.find(job => job.job === 'gate')!.steps;
+    const download = gate.find(step => step.task === 'DownloadPipelineArtifact@2');
+    expect(download?.inputs).toMatchObject({ buildType: 'specific', buildVersionToDownload: 'latestFromBranch', branchName: 'refs/heads/main', artifactName: 'backstage-gitops-cache', targetPath: '$(Pipeline.Workspace)/backstage-gitops-cache' });
+    expect(gate.find(step => step.env?.BACKSTAGE_GITOPS_CACHE)?.env?.BACKSTAGE_GITOPS_CACHE).toBe('$(Pipeline.Workspace)/backstage-gitops-cache/check.json');
+    const main = parseYaml(readFileSync(join(REPO_ROOT, 'pipelines/main.yml'), 'utf8')) as { stages: { stage: string; jobs: { steps: AzureStep[] }[] }[] };
+    const mainGate = main.stages.find(stage => stage.stage === 'Gate')!.jobs.flatMap(job => job.steps);
+    expect(mainGate.find(step => step.publish === '$(Pipeline.Workspace)/backstage-gitops-cache')).toMatchObject({ artifact: 'backstage-gitops-cache' });
+  });
+});
