@@ -56,7 +56,8 @@ describe("workflows, checked with GitHub's workflow parser", () => {
     expect(holders[2].with).toEqual({ 'working-directory': 'pr' });
     expect(gate.steps.filter(step => step.run).map(step => [step.run?.startsWith('echo "run-id=$(gh run list ') ? 'gh' : step.run, step['working-directory']])).toEqual([['npm ci --no-audit --no-fund', 'toolkit'], ['gh', undefined]]);
     const setupNode = gate.steps.find(step => step.uses?.startsWith('actions/setup-node@'));
-    expect(setupNode?.with?.['cache-dependency-path']).toBe('toolkit/package-lock.json');
+    // No npm cache: it would be restored from the pull request's cache scope (see gateCacheSource.test.ts).
+    expect(setupNode?.with).toEqual({ 'node-version': 20 });
     // SARIF from the action's output (a RUNNER_TEMP folder), not a path in the checkout.
     expect(gate.steps.find(step => step.uses?.startsWith('github/codeql-action/upload-sarif@'))?.with?.sarif_file).toBe('${{ steps.gate.outputs.sarif }}');
     // Every other job runs the pull request's own code (npm ci, its bins, its tests): read-only, no token.

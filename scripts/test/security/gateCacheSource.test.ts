@@ -44,12 +44,15 @@ describe('the PR gate\'s cache comes from main only', () => {
     expect(fresh.stdout).toContain('changes needed');
   }, 120_000);
 
-  it('GitHub: the gate job restores nothing from actions/cache; it downloads the artifact of main.yml\'s last push run on main', () => {
+  it('GitHub: the gate job restores nothing from actions/cache (nor setup-node\'s npm cache); it downloads the artifact of main.yml\'s last push run on main', () => {
     const workflow = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/pull-request.yml'), 'utf8')) as { jobs: Record<string, { steps: GithubStep[] }> };
-    // No job of a pull_request workflow may restore a cache the gate reads; the gate job restores none at all.
+    // No job of a pull_request workflow may restore a cache the gate reads; the gate job restores none at all:
+    // not even setup-node's npm cache, whose archive (extracted with tar -P, absolute paths kept) could
+    // rewrite the toolkit's checkout before the step that holds the token runs it.
     const cacheSteps = Object.values(workflow.jobs).flatMap(job => job.steps).filter(step => step.uses?.startsWith('actions/cache'));
     expect(cacheSteps).toEqual([]);
     const gate = workflow.jobs.gate.steps;
+    expect(gate.filter(step => step.uses?.startsWith('actions/setup-') && step.with?.cache !== undefined)).toEqual([]);
     const lookup = gate.find(step => step.run?.includes('gh run list'));
     expect(lookup?.run).toMatch(/--workflow main\.yml --branch main\s+--event push --status success/);
     const download = gate.find(step => step.uses?.startsWith('actions/download-artifact@'));
