@@ -92,7 +92,7 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
   // The base revision, extracted once: its config is the yardstick of this one, its entities the scorecards'.
   const baseDir = options.base === undefined ? undefined : await (await import('../scorecards/prepareScorecards.ts')).checkoutBase(root, options.base);
   try {
-    if (baseDir !== undefined) byGate.push(await weakenedSince(root, baseDir, options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity]))));
+    if (baseDir !== undefined) byGate.push(await weakenedSince(root, baseDir, options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity])), options.today ?? new Date().toISOString().slice(0, 10)));
     await gatesOf(root, config, input, result.entities, byGate, baseDir, options.today);
   } finally {
     if (baseDir !== undefined) await rm(baseDir, { recursive: true, force: true });
@@ -115,7 +115,7 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
  * policies' rule ids and own severities, so a rules: setting over them is compared with what they report
  * without it. A base config that no longer loads under this toolkit is no yardstick: nothing is compared.
  */
-async function weakenedSince(root: string, baseDir: string, base: string, config: GitopsConfig, policies: ReadonlyMap<string, Severity>): Promise<Diagnostic[]> {
+async function weakenedSince(root: string, baseDir: string, base: string, config: GitopsConfig, policies: ReadonlyMap<string, Severity>, today: string): Promise<Diagnostic[]> {
   const [{ appConfigFiles, appConfigRulesChanged, appConfigRulesFindings, changedPolicyFiles, configWeakened, policyFilesChanged }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
   let before: GitopsConfig;
   try {
@@ -130,8 +130,24 @@ async function weakenedSince(root: string, baseDir: string, base: string, config
   // names itself (a ruleset in .github/ or catalog/) would make any file beside it count as policy.
   const basePolicies = new Set(changedPolicyFiles(changed, before));
   const baseAppConfigs = new Set(appConfigFiles(before));
-  const alone = changed.every(file => file === CONFIG_FILE || basePolicies.has(file) || (appConfigs.some(a => a.file === file) && baseAppConfigs.has(file)));
-  return [...configWeakened(before, config, alone, policies), ...policyFilesChanged(policyFiles, alone), ...appConfigRulesFindings(appConfigs, alone)];
+  const configFile = (file: string) => file === CONFIG_FILE || basePolicies.has(file) || (appConfigs.some(a => a.file === file) && baseAppConfigs.has(file));
+  const alone = changed.every(configFile);
+  return [...configWeakened(before, config, alone, policies), ...policyFilesChanged(policyFiles, alone), ...appConfigRulesFindings(appConfigs, alone), ...(await scorecardsWeakenedSince(root, baseDir, changed, configFile, today))];
+}
+
+/**
+ * config-weakened findings for what the head's scorecards/ loosens of the base's (scorecardsWeakened): a
+ * warning when every changed file is scorecards/, the base's generated Tech Insights config or a config file
+ * (`configFile`), else an error. Loads the scorecard code only when the base keeps scorecards.
+ */
+async function scorecardsWeakenedSince(root: string, baseDir: string, changed: readonly string[], configFile: (file: string) => boolean, today: string): Promise<Diagnostic[]> {
+  if (!hasScorecards(baseDir)) return [];
+  const [{ loadScorecards }, { scorecardsWeakened }] = await Promise.all([import('../scorecards/loadScorecards.ts'), import('../pr/scorecardsWeakened.ts')]);
+  const before = (await loadScorecards(baseDir)).data;
+  const after = hasScorecards(root) ? (await loadScorecards(root)).data : undefined;
+  const output = before.config?.value.output;
+  const alone = changed.every(file => file.startsWith('scorecards/') || file === output || configFile(file));
+  return scorecardsWeakened(before, after, today, alone);
 }
 
 /**
