@@ -59,9 +59,17 @@ describe('the PR gate\'s cache comes from main only', () => {
     expect(download?.with).toMatchObject({ name: 'backstage-gitops-check-cache', 'run-id': '${{ steps.main-results.outputs.run-id }}', path: '${{ runner.temp }}/backstage-gitops-cache' });
     expect(gate.find(step => step.uses === './toolkit/actions/check')?.env?.BACKSTAGE_GITOPS_CACHE).toBe('${{ runner.temp }}/backstage-gitops-cache/check.json');
     // main.yml uploads that artifact from its gate job.
-    const main = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/main.yml'), 'utf8')) as { on: { push: { branches: string[] } }; jobs: Record<string, { steps: GithubStep[] }> };
+    const main = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/main.yml'), 'utf8')) as { on: { push: { branches: string[] } }; jobs: Record<string, { environment?: string; steps: GithubStep[] }> };
     expect(main.on.push.branches).toEqual(['main']);
     expect(main.jobs.gate.steps.find(step => step.uses?.startsWith('actions/upload-artifact@'))?.with).toMatchObject({ name: 'backstage-gitops-check-cache', path: '${{ runner.temp }}/backstage-gitops-cache/check.json' });
+    // main's cache scope is written by every job of main's runs, the MkDocs build of the teams' docs among
+    // them: the gate (whose results pull requests trust) and the jobs holding production secrets restore
+    // nothing from it.
+    const trusted = Object.entries(main.jobs).filter(([name, job]) => name === 'gate' || job.environment === 'production');
+    expect(trusted.map(([name]) => name).sort()).toEqual(['gate', 'sync', 'techdocs']);
+    for (const [name, job] of trusted) {
+      expect(job.steps.filter(step => step.uses?.startsWith('actions/cache') || (step.uses?.startsWith('actions/setup-') && step.with?.cache !== undefined)), name).toEqual([]);
+    }
   });
 
   it('Azure: the gate job has no Cache@2; main\'s artifact is taken from a build of refs/heads/main only', () => {
@@ -73,6 +81,8 @@ describe('the PR gate\'s cache comes from main only', () => {
     expect(gate.find(step => step.env?.BACKSTAGE_GITOPS_CACHE)?.env?.BACKSTAGE_GITOPS_CACHE).toBe('$(Pipeline.Workspace)/backstage-gitops-cache/check.json');
     const main = parseYaml(readFileSync(join(REPO_ROOT, 'pipelines/main.yml'), 'utf8')) as { stages: { stage: string; jobs: { steps: AzureStep[] }[] }[] };
     const mainGate = main.stages.find(stage => stage.stage === 'Gate')!.jobs.flatMap(job => job.steps);
+    // main's gate computes its results from nothing: main's cache scope is written by its TechDocs build too.
+    expect(JSON.stringify(main)).not.toMatch(/Cache@/);
     expect(mainGate.find(step => step.publish === '$(Pipeline.Workspace)/backstage-gitops-cache')).toMatchObject({ artifact: 'backstage-gitops-cache' });
   });
 });
