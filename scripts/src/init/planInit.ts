@@ -24,7 +24,7 @@ export function toolkitPaths(platform: InitOptions['platform']): { dirs: string[
     ],
   };
   return platform === 'github'
-    ? { dirs: [...shared.dirs, 'actions'], files: [...shared.files, 'scripts/bin/bundle-actions.js', '.github/workflows/main.yml', '.github/workflows/pull-request.yml'] }
+    ? { dirs: [...shared.dirs, 'actions'], files: [...shared.files, 'scripts/bin/bundle-actions.js', '.github/workflows/main.yml', '.github/workflows/pull-request.yml', '.github/workflows/gate-cache.yml'] }
     : { dirs: [...shared.dirs, 'pipelines'], files: [...shared.files, 'scripts/bin/azure-pr-report.js'] };
 }
 

@@ -54,14 +54,23 @@ describe('the PR gate\'s cache comes from main only', () => {
     const gate = workflow.jobs.gate.steps;
     expect(gate.filter(step => step.uses?.startsWith('actions/setup-') && step.with?.cache !== undefined)).toEqual([]);
     const lookup = gate.find(step => step.run?.includes('gh run list'));
-    expect(lookup?.run).toMatch(/--workflow main\.yml --branch main\s+--event push --status success/);
+    expect(lookup?.run).toMatch(/--workflow gate-cache\.yml --branch main\s+--event push --status success/);
     const download = gate.find(step => step.uses?.startsWith('actions/download-artifact@'));
     expect(download?.with).toMatchObject({ name: 'backstage-gitops-check-cache', 'run-id': '${{ steps.main-results.outputs.run-id }}', path: '${{ runner.temp }}/backstage-gitops-cache' });
     expect(gate.find(step => step.uses === './toolkit/actions/check')?.env?.BACKSTAGE_GITOPS_CACHE).toBe('${{ runner.temp }}/backstage-gitops-cache/check.json');
-    // main.yml uploads that artifact from its gate job.
-    const main = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/main.yml'), 'utf8')) as { on: { push: { branches: string[] } }; jobs: Record<string, { environment?: string; steps: GithubStep[] }> };
-    expect(main.on.push.branches).toEqual(['main']);
-    expect(main.jobs.gate.steps.find(step => step.uses?.startsWith('actions/upload-artifact@'))?.with).toMatchObject({ name: 'backstage-gitops-check-cache', path: '${{ runner.temp }}/backstage-gitops-cache/check.json' });
+    // gate-cache.yml uploads that artifact: on push to main, one job that runs only the merged toolkit (a job
+    // of the same run could replace a run's artifact, so it is not main.yml, whose TechDocs build runs MkDocs),
+    // and it restores no CI cache.
+    type Workflow = { on: { push: { branches: string[] } }; jobs: Record<string, { environment?: string; steps: GithubStep[] }> };
+    const producer = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/gate-cache.yml'), 'utf8')) as Workflow;
+    expect(Object.keys(producer.on)).toEqual(['push']);
+    expect(producer.on.push.branches).toEqual(['main']);
+    const [job, ...others] = Object.values(producer.jobs);
+    expect(others).toEqual([]);
+    expect(job.steps.find(step => step.uses?.startsWith('actions/upload-artifact@'))?.with).toMatchObject({ name: 'backstage-gitops-check-cache', path: '${{ runner.temp }}/backstage-gitops-cache/check.json' });
+    expect(job.steps.filter(step => step.run).map(step => step.run)).toEqual(['npm ci --no-audit --no-fund', 'npm run check -- --cache "$RUNNER_TEMP/backstage-gitops-cache/check.json" || test $? -eq 1']);
+    expect(job.steps.filter(step => step.uses?.startsWith('actions/cache') || (step.uses?.startsWith('actions/setup-') && step.with?.cache !== undefined))).toEqual([]);
+    const main = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/main.yml'), 'utf8')) as Workflow;
     // main's cache scope is written by every job of main's runs, the MkDocs build of the teams' docs among
     // them: the gate (whose results pull requests trust) and the jobs holding production secrets restore
     // nothing from it.
