@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { azurePipelineProblems } from '../../src/ci/azurePipelineProblems.ts';
 import { runBin } from './runBin.ts';
 
 const BAD_ENTITY = '---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: "Bad Name!!"}\nspec: {type: service, lifecycle: production, owner: group:default/platform}\n';
@@ -81,17 +82,21 @@ describe('the PR gate\'s cache comes from main only', () => {
     }
   });
 
-  it('Azure: the gate job has no Cache@2; main\'s artifact is taken from a build of refs/heads/main only', () => {
+  it('Azure: the gate job has no Cache@2; main\'s artifact is taken from a build of refs/heads/main only', async () => {
     const pr = parseYaml(readFileSync(join(REPO_ROOT, 'pipelines/pr-validation.yml'), 'utf8')) as { jobs: { job: string; steps: AzureStep[] }[] };
     expect(pr.jobs.flatMap(job => job.steps).filter(step => step.task?.startsWith('Cache@'))).toEqual([]);
     const gate = pr.jobs.find(job => job.job === 'gate')!.steps;
     const download = gate.find(step => step.task === 'DownloadPipelineArtifact@2');
     expect(download?.inputs).toMatchObject({ buildType: 'specific', buildVersionToDownload: 'latestFromBranch', branchName: 'refs/heads/main', artifactName: 'backstage-gitops-cache', targetPath: '$(Pipeline.Workspace)/backstage-gitops-cache' });
     expect(gate.find(step => step.env?.BACKSTAGE_GITOPS_CACHE)?.env?.BACKSTAGE_GITOPS_CACHE).toBe('$(Pipeline.Workspace)/backstage-gitops-cache/check.json');
-    const main = parseYaml(readFileSync(join(REPO_ROOT, 'pipelines/main.yml'), 'utf8')) as { stages: { stage: string; jobs: { steps: AzureStep[] }[] }[] };
-    const mainGate = main.stages.find(stage => stage.stage === 'Gate')!.jobs.flatMap(job => job.steps);
-    // main's gate computes its results from nothing: main's cache scope is written by its TechDocs build too.
-    expect(JSON.stringify(main)).not.toMatch(/Cache@/);
-    expect(mainGate.find(step => step.publish === '$(Pipeline.Workspace)/backstage-gitops-cache')).toMatchObject({ artifact: 'backstage-gitops-cache' });
+    // The artifact comes from pipelines/gate-cache.yml: main only, one job running the merged toolkit
+    // (main.yml's builds also run MkDocs on the teams' docs), no Cache@2 anywhere on main.
+    const producer = parseYaml(readFileSync(join(REPO_ROOT, 'pipelines/gate-cache.yml'), 'utf8')) as { trigger: { branches: { include: string[] } }; pr: string; jobs: { job: string; steps: AzureStep[] }[] };
+    expect(producer.trigger.branches.include).toEqual(['main']);
+    expect(producer.pr).toBe('none');
+    expect(await azurePipelineProblems('gate-cache.yml', readFileSync(join(REPO_ROOT, 'pipelines/gate-cache.yml'), 'utf8'))).toEqual([]);
+    expect(producer.jobs).toHaveLength(1);
+    expect(producer.jobs[0].steps.find(step => step.publish === '$(Pipeline.Workspace)/backstage-gitops-cache')).toMatchObject({ artifact: 'backstage-gitops-cache' });
+    for (const file of ['gate-cache.yml', 'main.yml']) expect(JSON.stringify(parseYaml(readFileSync(join(REPO_ROOT, 'pipelines', file), 'utf8')))).not.toMatch(/Cache@/);
   });
 });
