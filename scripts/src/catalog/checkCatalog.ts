@@ -1,6 +1,7 @@
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
+import { logText } from '../report/safeText.ts';
 import type { LoadedCatalog, SourceFile } from '../load/loadCatalog.ts';
 import { checkMkdocs, duplicateIncludedSiteNames } from '../techdocs/checkMkdocs.ts';
 import type { TechdocsPolicy } from '../techdocs/mkdocsSafety.ts';
@@ -106,7 +107,17 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   diagnostics.push(...duplicateIncludedSiteNames(input.mkdocs ?? []));
   if (input.appConfig !== undefined && config.catalog.roots.length > 0) {
     const originOf = (file: string) => ({ type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${loaded.origins.get(file) ?? config.catalog.roots[0]}` });
-    diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf, config.catalog.appConfig, unknownKind));
+    let enforcer;
+    try {
+      enforcer = rulesEnforcer(input.appConfig);
+    } catch (error) {
+      // Backstage's catalog does not start on catalog.rules it cannot read (a value from the environment or a
+      // file outside the repo, a wrong type): said once, and the entities are judged by Backstage's default
+      // rules instead of not at all.
+      diagnostics.push({ ruleId: 'catalog-rule-denied', severity: 'error', message: `catalog.rules cannot be read as Backstage's catalog reads them (${logText(String((error as Error).message ?? error)).slice(0, 300)}), so which kinds each location may hold is not known; the entities are judged by Backstage's default rules (Component, API, Location).`, hint: 'Write catalog.rules (and each location\'s rules) as a list of { allow: [kinds] } in the app-config or a file it $includes from the repository.', file: config.catalog.appConfig!, range: FILE_START });
+      enforcer = rulesEnforcer({});
+    }
+    diagnostics.push(...checkCatalogRules(entities, enforcer, originOf, config.catalog.appConfig, unknownKind));
   }
   return { diagnostics: withLocationConsequences(diagnostics, loaded), entities };
 }
