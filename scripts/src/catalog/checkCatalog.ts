@@ -20,6 +20,7 @@ import { withLocationConsequences } from './locationConsequences.ts';
 import { externalMatcher } from './externalEntities.ts';
 import { providedMatcher, type ProvidedScope } from './providedScopes.ts';
 import { readSymlinks, TOOLKIT_OUTPUTS } from './readSymlinks.ts';
+import { checkoutTransforms, type CheckoutTransform } from '../load/checkoutTransforms.ts';
 import type { SanitizedMkdocs, TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
 
 export interface CatalogCheckInput {
@@ -76,6 +77,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
 
   for (const link of readSymlinks(loaded, context.length > 0 ? [...entities, ...context] : entities, config)) diagnostics.push(symlinkFinding(link));
   for (const name of loaded.undecodable ?? []) diagnostics.push(undecodableFinding(name));
+  for (const transform of checkoutTransforms(config.root)) diagnostics.push(checkoutTransformFinding(transform));
   const all = context.length > 0 ? [...entities, ...context] : entities;
   const index = indexEntities(all);
   diagnostics.push(...checkUniqueness(index, reported));
@@ -143,6 +145,18 @@ function symlinkFinding(file: string): Diagnostic {
     severity: 'error',
     message: 'This is a symbolic link. Backstage reads it from the git host as a one-line path, and the toolkit never follows links (one could lead to a file of the machine running the checks).',
     hint: 'Commit the file itself (a copy) instead of a link, or point at it with a relative path (Location target, $text placeholder, fetch url).',
+    file,
+    range: FILE_START,
+  };
+}
+
+/** A tracked file git checks out through a `.gitattributes` transformation (checkoutTransforms). */
+function checkoutTransformFinding({ file, attribute }: CheckoutTransform): Diagnostic {
+  return {
+    ruleId: 'repo-checkout-transform',
+    severity: 'error',
+    message: `.gitattributes gives this file ${logText(attribute).slice(0, 120)}: git writes the checkout differently from the committed file, so the gate would judge text that Backstage (and CODEOWNERS, and the git host) never read.`,
+    hint: 'Remove that attribute for this path from .gitattributes; commit the file as the UTF-8 text Backstage should read.',
     file,
     range: FILE_START,
   };
