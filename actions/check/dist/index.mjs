@@ -43587,11 +43587,11 @@ function boundDiagnostics(diagnostics) {
 }
 
 // scripts/src/report/safeText.ts
-var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
-var CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
+var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+var CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
 var LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/gm;
 var CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
-var LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]|##|^\s*::/;
+var LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|##|^\s*::/;
 var visible = (ch) => ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 function logText(value) {
   if (!LOG_TEXT_ACTS.test(value)) return value;
@@ -43933,6 +43933,7 @@ var rules = [
   { id: "yaml-encoding", severity: "error", description: "The file is not UTF-8; Backstage would replace the bytes silently.", example: "# a file saved as Latin-1 or UTF-16" },
   { id: "config-rule-locked", severity: "warning", description: "gitops.config.yaml tries to turn off or lower a security rule (symlinks, YAML budgets, unsafe mkdocs.yml, reads outside the repo, CODEOWNERS generation and claims, glob and render budgets); the setting is ignored.", example: "rules:\n  mkdocs-unsafe-tag: off" },
   { id: "repo-symlink", severity: "error", description: "A symbolic link in the repository: Backstage reads it as a one-line path from the git host, and the toolkit never follows it (it could lead to a host file).", example: "# catalog/api.yaml -> /etc/passwd" },
+  { id: "repo-checkout-transform", severity: "error", description: ".gitattributes makes git write a file's checkout differently from the committed file (working-tree-encoding, ident, a filter on a text file): the gate would judge what Backstage and the git host never read.", example: "# .gitattributes\ncatalog/*.yaml working-tree-encoding=UTF-7" },
   { id: "repo-path-encoding", severity: "error", description: "A file or folder name that is not valid UTF-8: it cannot be read by its name, so nothing in it is checked.", example: "# skeletons/docs-site/odd\\xff.md" },
   { id: "yaml-not-a-mapping", severity: "error", description: "A document is a list or scalar, not an entity mapping.", example: "- apiVersion: backstage.io/v1alpha1" },
   { id: "yaml-merge-key", severity: "warning", description: "A '<<' merge key is kept literally by Backstage (YAML 1.2).", example: "spec:\n  <<: *defaults" },

@@ -19620,9 +19620,9 @@ function error(message, properties = {}) {
 }
 
 // scripts/src/report/safeText.ts
-var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 var CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
-var LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]|##|^\s*::/;
+var LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|##|^\s*::/;
 var visible = (ch) => ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 function logText(value) {
   if (!LOG_TEXT_ACTS.test(value)) return value;

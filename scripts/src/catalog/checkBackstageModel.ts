@@ -387,7 +387,7 @@ function formatField(message: string, entity: Record<string, unknown>): PathSegm
 }
 
 /**
- * metadata.annotations and metadata.labels are maps of strings. Written as a list (`- key: value`) the
+ * metadata.annotations and metadata.labels are maps of strings, metadata.tags and metadata.links lists. Written as a list (`- key: value`) the
  * schema and field-format policies would each report it, the latter as "[object Object]"; one finding
  * says what is wrong, and the rest of the entity is judged without the field. An empty annotations
  * field is no finding: Backstage makes it a mapping before it validates (see below).
@@ -408,6 +408,18 @@ function withoutMisshapenMaps(entity: Record<string, unknown>, found: Findings):
     }
     const written = Array.isArray(value) ? 'a list' : value === null ? 'empty' : `a ${typeof value}`;
     found.add(['metadata', field], 'entity-schema', `metadata.${field} must be a mapping of key: value pairs, but it is ${written}.`, Array.isArray(value) ? `Drop the '- ' in front of each entry: write "${field}:" followed by indented "key: value" lines.` : `Write ${field} as indented "key: value" lines, or remove it.`, true);
+    copy ??= { ...entity, metadata: { ...(metadata as Record<string, unknown>) } };
+    delete (copy.metadata as Record<string, unknown>)[field];
+  }
+  // metadata.tags and metadata.links are lists. Backstage's FieldFormatEntityPolicy walks any value with a
+  // length (`for (i = 0; i < tags.length; …)`), so a string (`tags: a, b`) was judged character by character
+  // and the stand-in written back into the string stopped the run ("internal error: Cannot assign to read
+  // only property"); one finding says what is wrong, and the rest is judged without the field.
+  for (const field of ['tags', 'links']) {
+    const value = (metadata as Record<string, unknown>)[field];
+    if (value === undefined || value === null || Array.isArray(value)) continue;
+    const written = typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
+    found.add(['metadata', field], 'entity-schema', `metadata.${field} must be a list, but it is ${written}.`, field === 'tags' ? 'Write tags as a list: `tags: [java, payments]`, or one "- tag" line each.' : 'Write links as a list of entries, each "- url: …" with an optional title.', true);
     copy ??= { ...entity, metadata: { ...(metadata as Record<string, unknown>) } };
     delete (copy.metadata as Record<string, unknown>)[field];
   }

@@ -1,6 +1,7 @@
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
+import { logText } from '../report/safeText.ts';
 import type { LoadedCatalog, SourceFile } from '../load/loadCatalog.ts';
 import { checkMkdocs, duplicateIncludedSiteNames } from '../techdocs/checkMkdocs.ts';
 import type { TechdocsPolicy } from '../techdocs/mkdocsSafety.ts';
@@ -19,6 +20,7 @@ import { withLocationConsequences } from './locationConsequences.ts';
 import { externalMatcher } from './externalEntities.ts';
 import { providedMatcher, type ProvidedScope } from './providedScopes.ts';
 import { readSymlinks, TOOLKIT_OUTPUTS } from './readSymlinks.ts';
+import { checkoutTransforms, type CheckoutTransform } from '../load/checkoutTransforms.ts';
 import type { SanitizedMkdocs, TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
 
 export interface CatalogCheckInput {
@@ -75,6 +77,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
 
   for (const link of readSymlinks(loaded, context.length > 0 ? [...entities, ...context] : entities, config)) diagnostics.push(symlinkFinding(link));
   for (const name of loaded.undecodable ?? []) diagnostics.push(undecodableFinding(name));
+  for (const transform of checkoutTransforms(config.root)) diagnostics.push(checkoutTransformFinding(transform));
   const all = context.length > 0 ? [...entities, ...context] : entities;
   const index = indexEntities(all);
   diagnostics.push(...checkUniqueness(index, reported));
@@ -106,7 +109,17 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   diagnostics.push(...duplicateIncludedSiteNames(input.mkdocs ?? []));
   if (input.appConfig !== undefined && config.catalog.roots.length > 0) {
     const originOf = (file: string) => ({ type: config.catalog.rootLocationType, target: `${repoUrl ?? ''}${loaded.origins.get(file) ?? config.catalog.roots[0]}` });
-    diagnostics.push(...checkCatalogRules(entities, rulesEnforcer(input.appConfig), originOf, config.catalog.appConfig, unknownKind));
+    let enforcer;
+    try {
+      enforcer = rulesEnforcer(input.appConfig);
+    } catch (error) {
+      // Backstage's catalog does not start on catalog.rules it cannot read (a value from the environment or a
+      // file outside the repo, a wrong type): said once, and the entities are judged by Backstage's default
+      // rules instead of not at all.
+      diagnostics.push({ ruleId: 'catalog-rule-denied', severity: 'error', message: `catalog.rules cannot be read as Backstage's catalog reads them (${logText(String((error as Error).message ?? error)).slice(0, 300)}), so which kinds each location may hold is not known; the entities are judged by Backstage's default rules (Component, API, Location).`, hint: 'Write catalog.rules (and each location\'s rules) as a list of { allow: [kinds] } in the app-config or a file it $includes from the repository.', file: config.catalog.appConfig!, range: FILE_START });
+      enforcer = rulesEnforcer({});
+    }
+    diagnostics.push(...checkCatalogRules(entities, enforcer, originOf, config.catalog.appConfig, unknownKind));
   }
   return { diagnostics: withLocationConsequences(diagnostics, loaded), entities };
 }
@@ -132,6 +145,18 @@ function symlinkFinding(file: string): Diagnostic {
     severity: 'error',
     message: 'This is a symbolic link. Backstage reads it from the git host as a one-line path, and the toolkit never follows links (one could lead to a file of the machine running the checks).',
     hint: 'Commit the file itself (a copy) instead of a link, or point at it with a relative path (Location target, $text placeholder, fetch url).',
+    file,
+    range: FILE_START,
+  };
+}
+
+/** A tracked file git checks out through a `.gitattributes` transformation (checkoutTransforms). */
+function checkoutTransformFinding({ file, attribute }: CheckoutTransform): Diagnostic {
+  return {
+    ruleId: 'repo-checkout-transform',
+    severity: 'error',
+    message: `.gitattributes gives this file ${logText(attribute).slice(0, 120)}: git writes the checkout differently from the committed file, so the gate would judge text that Backstage (and CODEOWNERS, and the git host) never read.`,
+    hint: 'Remove that attribute for this path from .gitattributes; commit the file as the UTF-8 text Backstage should read.',
     file,
     range: FILE_START,
   };

@@ -153,8 +153,17 @@ async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: strin
   return read.filter((r): r is { file: string; config: unknown } => r !== undefined);
 }
 
+/**
+ * The managed Backstage's app-config (catalog.appConfig) as its config-loader hands it to the catalog:
+ * `$include`/`$file` of files in the repo applied and `${VAR}`/`$env` as placeholders (resolveAppConfig), so
+ * catalog.rules kept in an included file are the rules judged (read as written, `{ $include: … }` stopped
+ * the run with an internal error). As written when config-loader refuses it (the Backstage config gate
+ * says why). Undefined without catalog.appConfig.
+ */
 async function readAppConfig(config: GitopsConfig): Promise<unknown> {
   if (!config.catalog.appConfig) return undefined;
   const path = join(config.root, config.catalog.appConfig);
-  return (plainConfigValue(path, config.catalog.appConfig) ?? { value: readConfigDocument(path, config.catalog.appConfig).doc.toJS() }).value ?? {};
+  const written = (plainConfigValue(path, config.catalog.appConfig) ?? { value: readConfigDocument(path, config.catalog.appConfig).doc.toJS() }).value ?? {};
+  const { resolveAppConfig } = await import('../backstageConfig/resolveAppConfig.ts');
+  return (await resolveAppConfig(config.root, config.catalog.appConfig, written)).data ?? written;
 }

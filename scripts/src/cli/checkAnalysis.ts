@@ -1,5 +1,5 @@
 import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
@@ -109,7 +109,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   if (reads && positionals.length === 0) reads.keepHead({ entities: result.entities, repoFiles: input.loaded.repoFiles });
   // The base revision, extracted once (and removed by whoever made `reads`): its config is the yardstick
   // of this one, its entities the scorecards'.
-  if (reads) byGate.push(await weakenedSince(root, await reads.baseDir(), options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity]))));
+  if (reads) byGate.push(await weakenedSince(root, await reads.baseDir(), options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity])), options.today ?? new Date().toISOString().slice(0, 10)));
   await gatesOf(root, config, input, result.entities, byGate, reads && (() => reads.baseEntities()), options.today);
   return {
     byGate,
@@ -129,7 +129,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
  * policies' rule ids and own severities, so a rules: setting over them is compared with what they report
  * without it. A base config that no longer loads under this toolkit is no yardstick: nothing is compared.
  */
-async function weakenedSince(root: string, baseDir: string, base: string, config: GitopsConfig, policies: ReadonlyMap<string, Severity>): Promise<Diagnostic[]> {
+async function weakenedSince(root: string, baseDir: string, base: string, config: GitopsConfig, policies: ReadonlyMap<string, Severity>, today: string): Promise<Diagnostic[]> {
   const [{ appConfigFiles, appConfigRulesChanged, appConfigRulesFindings, changedPolicyFiles, configWeakened, policyFilesChanged }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
   let before: GitopsConfig;
   try {
@@ -139,13 +139,54 @@ async function weakenedSince(root: string, baseDir: string, base: string, config
   }
   const changed = gitChangedFiles(root, base);
   const policyFiles = changedPolicyFiles(changed, before, config);
-  const appConfigs = appConfigRulesChanged(before, config, (side, file) => appConfigValue(side === 'base' ? baseDir : root, file, config.catalog.maxFileBytes));
+  // Each app-config as Backstage's config-loader hands it on ($include/$file applied): a file an app-config
+  // includes holds rule settings too, and a change there was compared as the unchanged `$include` reference.
+  const resolved = new Map<string, unknown>();
+  const baseReads = new Set<string>();
+  for (const file of new Set([...appConfigFiles(before), ...appConfigFiles(config)])) {
+    for (const side of ['base', 'head'] as const) {
+      const value = await resolvedAppConfigValue(side === 'base' ? baseDir : root, file, config.catalog.maxFileBytes);
+      resolved.set(`${side}\0${file}`, value.data);
+      if (side === 'base') value.reads.forEach(read => baseReads.add(read));
+    }
+  }
+  const appConfigs = appConfigRulesChanged(before, config, (side, file) => resolved.get(`${side}\0${file}`));
   // Only the policy and app-config files the base names count as config here: a location the pull request
   // names itself (a ruleset in .github/ or catalog/) would make any file beside it count as policy.
   const basePolicies = new Set(changedPolicyFiles(changed, before));
   const baseAppConfigs = new Set(appConfigFiles(before));
-  const alone = changed.every(file => file === CONFIG_FILE || basePolicies.has(file) || (appConfigs.some(a => a.file === file) && baseAppConfigs.has(file)));
-  return [...configWeakened(before, config, alone, policies), ...policyFilesChanged(policyFiles, alone), ...appConfigRulesFindings(appConfigs, alone)];
+  const configFile = (file: string) => file === CONFIG_FILE || basePolicies.has(file) || (appConfigs.some(a => a.file === file) && baseAppConfigs.has(file)) || (appConfigs.length > 0 && baseReads.has(file));
+  const alone = changed.every(configFile);
+  return [...configWeakened(before, config, alone, policies), ...policyFilesChanged(policyFiles, alone), ...appConfigRulesFindings(appConfigs, alone), ...(await scorecardsWeakenedSince(root, baseDir, changed, configFile, today))];
+}
+
+/**
+ * config-weakened findings for what the head's scorecards/ loosens of the base's (scorecardsWeakened): a
+ * warning when every changed file is scorecards/, the base's generated Tech Insights config or a config file
+ * (`configFile`), else an error. Loads the scorecard code only when the base keeps scorecards.
+ */
+async function scorecardsWeakenedSince(root: string, baseDir: string, changed: readonly string[], configFile: (file: string) => boolean, today: string): Promise<Diagnostic[]> {
+  if (!hasScorecards(baseDir)) return [];
+  const [{ loadScorecards }, { scorecardsWeakened }] = await Promise.all([import('../scorecards/loadScorecards.ts'), import('../pr/scorecardsWeakened.ts')]);
+  const before = (await loadScorecards(baseDir)).data;
+  const after = hasScorecards(root) ? (await loadScorecards(root)).data : undefined;
+  const output = before.config?.value.output;
+  const alone = changed.every(file => file.startsWith('scorecards/') || file === output || configFile(file));
+  return scorecardsWeakened(before, after, today, alone);
+}
+
+/**
+ * An app-config file of the tree at `root` through config-loader's transforms (resolveAppConfig: `$include`/
+ * `$file` of files inside the tree read, `${VAR}`/`$env` and anything outside as placeholders), with the repo
+ * paths it read. The parsed file as written when the transforms refuse it (config-loader would not start;
+ * the Backstage config gate says why); undefined data when the file is missing or unreadable (appConfigValue).
+ */
+async function resolvedAppConfigValue(root: string, file: string, maxBytes: number): Promise<{ data: unknown; reads: string[] }> {
+  const raw = appConfigValue(root, file, maxBytes);
+  if (raw === undefined) return { data: undefined, reads: [] };
+  const { resolveAppConfig } = await import('../backstageConfig/resolveAppConfig.ts');
+  const resolved = await resolveAppConfig(root, file, raw);
+  return { data: resolved.data ?? raw, reads: resolved.reads.map(read => read.path.split(sep).join('/')) };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { GitopsConfig } from './gitopsConfig.ts';
  */
 export const LOCKED_RULES: ReadonlySet<string> = new Set([
   'repo-symlink',
+  'repo-checkout-transform',
   'yaml-alias-limit', 'yaml-node-limit', 'yaml-file-too-large', 'yaml-depth-limit', 'api-ref-outside-repo',
   'mkdocs-unsafe-tag', 'mkdocs-unsafe-extension', 'mkdocs-merge-key', 'techdocs-file-include', 'mkdocs-hooks', 'mkdocs-inherit-outside', 'mkdocs-path-outside', 'mkdocs-plugin-not-allowed',
   'codeowners-unsafe-path', 'codeowners-team-invalid', 'codeowners-platform-path', 'codeowners-stale', 'codeowners-claim-outside',

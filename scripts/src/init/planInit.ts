@@ -24,7 +24,7 @@ export function toolkitPaths(platform: InitOptions['platform']): { dirs: string[
     ],
   };
   return platform === 'github'
-    ? { dirs: [...shared.dirs, 'actions'], files: [...shared.files, 'scripts/bin/bundle-actions.js', '.github/workflows/main.yml', '.github/workflows/pull-request.yml'] }
+    ? { dirs: [...shared.dirs, 'actions'], files: [...shared.files, 'scripts/bin/bundle-actions.js', '.github/workflows/main.yml', '.github/workflows/pull-request.yml', '.github/workflows/gate-cache.yml'] }
     : { dirs: [...shared.dirs, 'pipelines'], files: [...shared.files, 'scripts/bin/azure-pr-report.js'] };
 }
 
@@ -172,7 +172,7 @@ function readme(options: InitOptions): string {
       ]
     : [
         'Before the first merge, in Azure DevOps:',
-        '- one pipeline per file of `pipelines/` (`main.yml` on main, `pr-validation.yml` as the build-validation policy of main);',
+        '- one pipeline per file of `pipelines/` (`main.yml` on main, `pr-validation.yml` as the build-validation policy of main, `gate-cache.yml` on main), and on the pr-validation pipeline the variable `GITOPS_CACHE_PIPELINE` set to the gate-cache pipeline\'s id (the results pull requests\' gates start from);',
         '- an environment `backstage-production` (approvals and an exclusive lock); the publishing and sync jobs run in it;',
         '- a variable group `backstage-production` with `BACKSTAGE_URL` (the Backstage base URL the sync writes to) and the secrets `CATALOG_SYNC_TOKEN` (a Backstage token allowed to register and refresh locations) and `TECHDOCS_AZURE_CONNECTION_STRING` (the storage account TechDocs is published to).',
       ];

@@ -202,8 +202,8 @@ export function appConfigFiles(config: GitopsConfig): string[] {
  * The app-config files (catalog.appConfig and backstageConfig.files of either config) whose settings the gate
  * takes rules from (APP_CONFIG_RULE_KEYS) differ between the base revision and the head, each with the keys
  * that differ. `read(side, file)` gives a file's parsed value, or undefined when it is missing or does not
- * parse (compared as having none of the keys). Values are compared as written: a `$include` the value names
- * is compared by its reference, not by the included file's text. Pure.
+ * parse (compared as having none of the keys). The caller decides what a value is: the gate passes each file
+ * as config-loader resolves it (an included file's settings compared by their content). Pure.
  */
 export function appConfigRulesChanged(base: GitopsConfig, head: GitopsConfig, read: (side: 'base' | 'head', file: string) => unknown): { file: string; keys: string[] }[] {
   const filesOf = appConfigFiles;

@@ -2,13 +2,14 @@
 // and Markdown. These functions are the one place that makes such text inert for each of them.
 
 // C0 and C1 control characters except tab, DEL, the Unicode line/paragraph separators and the bidirectional
-// marks, embeddings, overrides and isolates (an RLO would show the rest of a finding's line reversed).
+// marks, embeddings, overrides and isolates: Unicode's whole Bidi_Control set, U+061C ARABIC LETTER MARK
+// included (an RLO would show the rest of a finding's line reversed).
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 // The same without ESC, for text whose colours the toolkit added itself (values went through logText).
 // eslint-disable-next-line no-control-regex
-const CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
+const CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
 // A line whose first visible characters are `::` (after blanks or colour codes) is a GitHub command.
 // eslint-disable-next-line no-control-regex
 const LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/gm;
@@ -20,7 +21,7 @@ const CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
 // Whatever one of logText's replacements acts on: a line break, a CONTROL character, `##`, or `::` after
 // leading blanks. A value with none of them (nearly every finding) is already inert.
 // eslint-disable-next-line no-control-regex
-const LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]|##|^\s*::/;
+const LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|##|^\s*::/;
 
 const visible = (ch: string) => (ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 

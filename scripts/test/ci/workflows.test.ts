@@ -44,17 +44,20 @@ describe("workflows, checked with GitHub's workflow parser", () => {
     expect(workflow.permissions).toEqual({ contents: 'read' });
     const holdsToken = (step: Step) => /github\.token|secrets\./.test(JSON.stringify({ with: step.with, env: step.env, run: step.run })) || Boolean(step.uses?.startsWith('./'));
     const gate = workflow.jobs.gate;
-    expect(gate.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', 'security-events': 'write' });
+    expect(gate.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', 'security-events': 'write', actions: 'read' });
     // Two checkouts: the pull request in pr/ and the base revision in toolkit/.
     const checkouts = gate.steps.filter(step => step.uses?.startsWith('actions/checkout@'));
     expect(checkouts.map(step => [step.with?.path, step.with?.ref])).toEqual([['pr', undefined], ['toolkit', '${{ github.event.pull_request.base.sha }}']]);
-    // The only local action is the toolkit's, run against pr/; the only run step installs the toolkit.
+    // The only local action is the toolkit's, run against pr/; besides it only the runner's gh and
+    // download-artifact (finding and fetching main's gate cache) see the token; the only other run step
+    // installs the toolkit.
     const holders = gate.steps.filter(holdsToken);
-    expect(holders.map(step => step.uses)).toEqual(['./toolkit/actions/check']);
-    expect(holders[0].with).toEqual({ 'working-directory': 'pr' });
-    expect(gate.steps.filter(step => step.run).map(step => [step.run, step['working-directory']])).toEqual([['npm ci --no-audit --no-fund', 'toolkit']]);
+    expect(holders.map(step => step.uses ?? step.run?.split(' ').slice(0, 3).join(' '))).toEqual(['echo "run-id=$(gh run', 'actions/download-artifact@v4', './toolkit/actions/check']);
+    expect(holders[2].with).toEqual({ 'working-directory': 'pr' });
+    expect(gate.steps.filter(step => step.run).map(step => [step.run?.startsWith('echo "run-id=$(gh run list ') ? 'gh' : step.run, step['working-directory']])).toEqual([['npm ci --no-audit --no-fund', 'toolkit'], ['gh', undefined]]);
     const setupNode = gate.steps.find(step => step.uses?.startsWith('actions/setup-node@'));
-    expect(setupNode?.with?.['cache-dependency-path']).toBe('toolkit/package-lock.json');
+    // No npm cache: it would be restored from the pull request's cache scope (see gateCacheSource.test.ts).
+    expect(setupNode?.with).toEqual({ 'node-version': 20 });
     // SARIF from the action's output (a RUNNER_TEMP folder), not a path in the checkout.
     expect(gate.steps.find(step => step.uses?.startsWith('github/codeql-action/upload-sarif@'))?.with?.sarif_file).toBe('${{ steps.gate.outputs.sarif }}');
     // Every other job runs the pull request's own code (npm ci, its bins, its tests): read-only, no token.
@@ -71,9 +74,10 @@ describe("workflows, checked with GitHub's workflow parser", () => {
       const jobs = (parseYaml(yaml) as { jobs: Record<string, { steps: { uses?: string; run?: string; with?: unknown; env?: unknown }[] }> }).jobs;
       return jobs.gate.steps.filter(step => /github\.token|secrets\./.test(JSON.stringify({ with: step.with, env: step.env, run: step.run })) || Boolean(step.uses?.startsWith('./'))).map(step => step.uses ?? step.run);
     };
-    expect(holders(text)).toEqual(['./toolkit/actions/check']);
-    expect(holders(text.replace('uses: ./toolkit/actions/check', 'uses: ./pr/actions/check'))).toEqual(['./pr/actions/check']);
-    expect(holders(text.replace('        run: npm ci --no-audit --no-fund\n        working-directory: toolkit', '        run: npm ci --no-audit --no-fund\n        working-directory: toolkit\n        env:\n          GH_TOKEN: ${{ github.token }}'))).toEqual(['npm ci --no-audit --no-fund', './toolkit/actions/check']);
+    const mine = (list: (string | undefined)[]) => list.filter(s => !s?.includes('gh run list') && s !== 'actions/download-artifact@v4');
+    expect(mine(holders(text))).toEqual(['./toolkit/actions/check']);
+    expect(mine(holders(text.replace('uses: ./toolkit/actions/check', 'uses: ./pr/actions/check')))).toEqual(['./pr/actions/check']);
+    expect(mine(holders(text.replace('        run: npm ci --no-audit --no-fund\n        working-directory: toolkit', '        run: npm ci --no-audit --no-fund\n        working-directory: toolkit\n        env:\n          GH_TOKEN: ${{ github.token }}')))).toEqual(['npm ci --no-audit --no-fund', './toolkit/actions/check']);
   });
 
   it('leaves no token in .git/config for the jobs\' later steps: every checkout sets persist-credentials: false', () => {

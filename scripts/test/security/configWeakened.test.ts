@@ -194,6 +194,26 @@ describe('check --base fails a pull request that loosens the config and changes 
     expect(quiet.status).toBe(0);
   });
 
+  // Red team, round 16: app-config rule settings were compared as written, so a setting kept in a file the
+  // app-config `$include`s (as config-loader resolves it when the backend starts) changed without a word.
+  it('a file an app-config $includes for its rule settings, changed beside other files, is config-weakened on the app-config', async () => {
+    const withAppConfig = BASE_CONFIG.replace('  roots: [catalog/all.yaml]\n', '  roots: [catalog/all.yaml]\n  appConfig: backstage-config/app-config.yaml\n');
+    const appConfig = 'app:\n  title: Acme\ncatalog:\n  rules:\n    - allow: [Group, Location]\ntechdocs:\n  generator:\n    $include: techdocs-generator.yaml\n';
+    const generator = (runIn: string) => `runIn: ${runIn}\n`;
+    const base = { 'backstage-config/app-config.yaml': appConfig, 'backstage-config/techdocs-generator.yaml': generator('local') };
+    const changed = await repoWithPullRequest(withAppConfig, { 'backstage-config/techdocs-generator.yaml': generator('docker'), 'catalog/groups.yaml': `${group}\n` }, withAppConfig, base);
+    const check = await runBin(['check', '--base', 'main', '--format', 'json'], changed);
+    const found = (JSON.parse(check.stdout).diagnostics as { ruleId: string; severity: string; file: string; message: string }[]).filter(d => d.ruleId === 'config-weakened');
+    expect(found.map(d => `${d.file}:${d.severity}`)).toEqual(['backstage-config/app-config.yaml:error']);
+    expect(found[0].message).toMatch(/^Compared with the base revision, this app-config's techdocs\.generator changes/);
+    expect(check.status).toBe(1);
+    // The included file alone is the platform team's decision: a warning.
+    const alone = await repoWithPullRequest(withAppConfig, { 'backstage-config/techdocs-generator.yaml': generator('docker') }, withAppConfig, base);
+    const aloneCheck = await runBin(['check', '--base', 'main', '--format', 'json'], alone);
+    expect((JSON.parse(aloneCheck.stdout).diagnostics as { ruleId: string; severity: string }[]).filter(d => d.ruleId === 'config-weakened').map(d => d.severity)).toEqual(['warning']);
+    expect(aloneCheck.status).toBe(0);
+  });
+
   // Red team, round 15: backstageConfig.plugins was named only for plugins dropped; a plugin added makes its
   // scaffolder actions known as if the managed Backstage ran it, so a template using them passed.
   it('a plugin added to backstageConfig.plugins beside a template using its actions is config-weakened', async () => {

@@ -12,6 +12,7 @@ describe('safeText', () => {
     ['carriage return', 'ok\rfake', 'ok\\rfake'],
     ['bidi override', 'x\u202egnp.exe', 'x\\u202egnp.exe'],
     ['bidi isolate', 'a\u2066b\u2069', 'a\\u2066b\\u2069'],
+    ['Arabic letter mark (a bidi control like RLM)', 'a\u061cb', 'a\\u061cb'],
     ["GitHub's legacy ##[command] mid-line", 'x ##[set-output name=verdict;]pass', 'x ##\u200b[set-output name=verdict;]pass'],
     ["legacy form in any case", 'x ##[ERROR]y ##[add-mask]z', 'x ##\u200b[ERROR]y ##\u200b[add-mask]z'],
   ])('logText: %s', (_, input, expected) => {
@@ -80,8 +81,8 @@ describe('safeText for whole outputs', () => {
 // whole text at once) against the plain definitions: every replacement applied, line by line.
 describe('safeText shortcuts give what the replacements give', () => {
   /* eslint-disable no-control-regex */
-  const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
-  const CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
+  const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+  const CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
   const LINE_START = /^((?:\s|\u001b\[[0-9;]*m)*)::/;
   /* eslint-enable no-control-regex */
   const visible = (ch: string) => (ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { childEnv } from '../process/childEnv.ts';
+
+/** A tracked file that git writes to the work tree through a `.gitattributes` transformation. */
+export interface CheckoutTransform {
+  /** Repo-relative path, forward slashes. */
+  file: string;
+  /** The attribute as `.gitattributes` sets it: `working-tree-encoding=UTF-7`, `ident`, `filter=…`. */
+  attribute: string;
+}
+
+// Text the gate and Backstage both read as UTF-8: catalog files, API definitions, config, policies, CODEOWNERS.
+const READ_AS_TEXT = /(\.ya?ml|\.json|\.md|\.proto|\.graphql|\.gql)$|(^|\/)CODEOWNERS$/i;
+const MAX_REPORTED = 50;
+
+/**
+ * The tracked files under `root` whose work-tree copy git writes differently from the committed blob
+ * because of `.gitattributes` (any `.gitattributes` in the tree, nested ones included, as git resolves
+ * them: `git check-attr`): `working-tree-encoding` (git re-encodes the UTF-8 blob, e.g. to UTF-7, where
+ * `{ [ " # |` become `+AHs-`-style text) and `ident` (`$Id$` expanded) on any file, and a `filter` driver on
+ * a file read as text. The gate judges the checkout, while Backstage, GitHub's CODEOWNERS and Azure Repos
+ * read the blob, so such a file is judged as something nobody else reads. `eol`/`text` are not listed: a
+ * line ending changes no YAML, JSON or Markdown value. At most 50, sorted; empty outside a git work tree or
+ * without git. Never throws.
+ */
+export function checkoutTransforms(root: string): CheckoutTransform[] {
+  const listed = spawnSync('git', ['-C', root, 'ls-files', '-z'], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
+  if (listed.status !== 0 || typeof listed.stdout !== 'string' || listed.stdout === '') return [];
+  const attrs = spawnSync('git', ['-C', root, 'check-attr', '-z', '--stdin', 'working-tree-encoding', 'ident', 'filter'], { input: listed.stdout, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
+  if (attrs.status !== 0 || typeof attrs.stdout !== 'string') return [];
+  // -z output: path NUL attribute NUL info NUL, for every path and attribute asked.
+  const fields = attrs.stdout.split('\0');
+  const found: CheckoutTransform[] = [];
+  for (let i = 0; i + 2 < fields.length; i += 3) {
+    const [file, attribute, info] = [fields[i], fields[i + 1], fields[i + 2]];
+    if (info === 'unspecified' || info === 'unset') continue;
+    if (attribute === 'filter' && !READ_AS_TEXT.test(file)) continue;
+    if (attribute === 'ident' && info !== 'set') continue;
+    found.push({ file, attribute: info === 'set' ? attribute : `${attribute}=${info}` });
+  }
+  return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)).slice(0, MAX_REPORTED);
+}

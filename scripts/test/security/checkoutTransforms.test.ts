@@ -1,0 +1,43 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
+import { runBin } from './runBin.ts';
+
+type Finding = { ruleId: string; file: string; message: string };
+const transforms = (stdout: string) => (JSON.parse(stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'repo-checkout-transform');
+
+// Red team, round 16: the gate reads the checkout; Backstage, CODEOWNERS and the git host read the committed
+// blob. A pull request's .gitattributes can make git write the checkout as something else:
+// `working-tree-encoding=UTF-7` turns `{ [ " # |` into `+AHs-`-style text, so the gate judged a different
+// document than the one Backstage ingests (flow lists became strings, quoted values other values).
+describe('.gitattributes that make the checkout differ from the committed file', () => {
+  it('working-tree-encoding and ident on a file the gate reads are repo-checkout-transform errors, even with the rule turned off; harmless attributes are not', async () => {
+    const root = await dataRepoCopy();
+    git(root, 'checkout', '-q', '-b', 'pr');
+    writeFileSync(join(root, '.gitattributes'), 'actions/*/dist/** -diff linguist-generated=true\n*.png binary\ncatalog/org/groups.yaml working-tree-encoding=UTF-7\n');
+    writeFileSync(join(root, 'catalog/.gitattributes'), 'domains/*.yaml ident\n');
+    writeFileSync(join(root, 'gitops.config.yaml'), `${readFileSync(join(root, 'gitops.config.yaml'), 'utf8')}rules:\n  repo-checkout-transform: off\n`);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'attributes');
+    // A fresh checkout, as CI makes one: git writes the files through the attributes.
+    for (const file of ['catalog/org/groups.yaml', 'catalog/domains/domains.yaml']) rmSync(join(root, file));
+    git(root, 'checkout', '--', 'catalog');
+    const run = await runBin(['check', '--format', 'json', '--today', '2026-12-01'], root);
+    expect(run.stderr).not.toMatch(/internal error/);
+    expect(run.status).toBe(1);
+    expect(transforms(run.stdout).map(d => [d.file, d.message.slice(0, 60)])).toEqual([
+      ['catalog/domains/domains.yaml', '.gitattributes gives this file ident: git writes the checkou'],
+      ['catalog/org/groups.yaml', '.gitattributes gives this file working-tree-encoding=UTF-7: '],
+    ]);
+  }, 120_000);
+
+  it('a repository whose .gitattributes only marks generated or binary files has no such finding', async () => {
+    const root = await dataRepoCopy();
+    writeFileSync(join(root, '.gitattributes'), 'actions/*/dist/** -diff linguist-generated=true\n*.png binary\n*.yaml text eol=lf\n');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'attributes');
+    const run = await runBin(['check', '--format', 'json', '--today', '2026-12-01'], root);
+    expect(transforms(run.stdout)).toEqual([]);
+  }, 120_000);
+});

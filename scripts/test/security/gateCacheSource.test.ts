@@ -1,0 +1,102 @@
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { azurePipelineProblems } from '../../src/ci/azurePipelineProblems.ts';
+import { runBin } from './runBin.ts';
+
+const BAD_ENTITY = '---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: "Bad Name!!"}\nspec: {type: service, lifecycle: production, owner: group:default/platform}\n';
+
+type GithubStep = { uses?: string; run?: string; with?: Record<string, string>; env?: Record<string, string> };
+type AzureStep = { task?: string; publish?: string; inputs?: Record<string, string>; env?: Record<string, string> };
+
+// The gate trusts its --cache file as the results of earlier runs: a run record with the same inputs key
+// is replayed without checking. So whoever writes the file CI restores decides the verdict. On both
+// platforms a pull request's runs share one cache scope (GitHub: refs/pull/<n>/merge; Azure: the PR's
+// builds) that any job they run can write under any key, a workflow the pull request adds (which runs on
+// pull_request with no review) or its own code in the techdocs/tests jobs included, and the restore looks
+// in that scope first. The gate's cache must come only from main.
+describe('the PR gate\'s cache comes from main only', () => {
+  it('a cache whose run record claims a clean run decides the verdict: a forged one is "ready to merge"', async () => {
+    // Why the source matters, through the bin: the attacker runs the same toolkit on the same merge
+    // commit (every input of the key is public), empties the record's findings and saves the file under
+    // the key the gate restores.
+    const root = await dataRepoCopy();
+    const temp = await mkdtemp(join(tmpdir(), 'gitops-gate-cache-'));
+    git(root, 'checkout', '-q', '-b', 'pr');
+    appendFileSync(join(root, 'catalog/platform/backstage-control.yaml'), BAD_ENTITY);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'a bad entity');
+    const honest = join(temp, 'honest.json');
+    expect((await runBin(['check', '--base', 'main', '--today', '2026-12-01', '--cache', honest], root)).status).toBe(1);
+    const text = readFileSync(honest, 'utf8');
+    const newline = text.indexOf('\n');
+    const header = JSON.parse(text.slice(0, newline));
+    header.run.diagnostics = [];
+    const forged = join(temp, 'forged.json');
+    writeFileSync(forged, `${JSON.stringify(header)}${text.slice(newline)}`);
+    const report = await runBin(['report', '--base', 'main', '--today', '2026-12-01', '--format', 'markdown'], root, { BACKSTAGE_GITOPS_CACHE: forged });
+    expect(report.stdout).toContain('ready to merge');
+    const fresh = await runBin(['report', '--base', 'main', '--today', '2026-12-01', '--format', 'markdown'], root);
+    expect(fresh.stdout).toContain('changes needed');
+  }, 120_000);
+
+  it('GitHub: the gate job restores nothing from actions/cache (nor setup-node\'s npm cache); it downloads the artifact of main.yml\'s last push run on main', () => {
+    const workflow = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/pull-request.yml'), 'utf8')) as { jobs: Record<string, { steps: GithubStep[] }> };
+    // No job of a pull_request workflow may restore a cache the gate reads; the gate job restores none at all:
+    // not even setup-node's npm cache, whose archive (extracted with tar -P, absolute paths kept) could
+    // rewrite the toolkit's checkout before the step that holds the token runs it.
+    const cacheSteps = Object.values(workflow.jobs).flatMap(job => job.steps).filter(step => step.uses?.startsWith('actions/cache'));
+    expect(cacheSteps).toEqual([]);
+    const gate = workflow.jobs.gate.steps;
+    expect(gate.filter(step => step.uses?.startsWith('actions/setup-') && step.with?.cache !== undefined)).toEqual([]);
+    const lookup = gate.find(step => step.run?.includes('gh run list'));
+    expect(lookup?.run).toMatch(/--workflow gate-cache\.yml --branch main\s+--event push --status success/);
+    const download = gate.find(step => step.uses?.startsWith('actions/download-artifact@'));
+    expect(download?.with).toMatchObject({ name: 'backstage-gitops-check-cache', 'run-id': '${{ steps.main-results.outputs.run-id }}', path: '${{ runner.temp }}/backstage-gitops-cache' });
+    expect(gate.find(step => step.uses === './toolkit/actions/check')?.env?.BACKSTAGE_GITOPS_CACHE).toBe('${{ runner.temp }}/backstage-gitops-cache/check.json');
+    // gate-cache.yml uploads that artifact: on push to main, one job that runs only the merged toolkit (a job
+    // of the same run could replace a run's artifact, so it is not main.yml, whose TechDocs build runs MkDocs),
+    // and it restores no CI cache.
+    type Workflow = { on: { push: { branches: string[] } }; jobs: Record<string, { environment?: string; steps: GithubStep[] }> };
+    const producer = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/gate-cache.yml'), 'utf8')) as Workflow;
+    expect(Object.keys(producer.on)).toEqual(['push']);
+    expect(producer.on.push.branches).toEqual(['main']);
+    const [job, ...others] = Object.values(producer.jobs);
+    expect(others).toEqual([]);
+    expect(job.steps.find(step => step.uses?.startsWith('actions/upload-artifact@'))?.with).toMatchObject({ name: 'backstage-gitops-check-cache', path: '${{ runner.temp }}/backstage-gitops-cache/check.json' });
+    expect(job.steps.filter(step => step.run).map(step => step.run)).toEqual(['npm ci --no-audit --no-fund', 'npm run check -- --cache "$RUNNER_TEMP/backstage-gitops-cache/check.json" || test $? -eq 1']);
+    expect(job.steps.filter(step => step.uses?.startsWith('actions/cache') || (step.uses?.startsWith('actions/setup-') && step.with?.cache !== undefined))).toEqual([]);
+    const main = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/main.yml'), 'utf8')) as Workflow;
+    // main's cache scope is written by every job of main's runs, the MkDocs build of the teams' docs among
+    // them: the gate (whose results pull requests trust) and the jobs holding production secrets restore
+    // nothing from it.
+    const trusted = Object.entries(main.jobs).filter(([name, job]) => name === 'gate' || job.environment === 'production');
+    expect(trusted.map(([name]) => name).sort()).toEqual(['gate', 'sync', 'techdocs']);
+    for (const [name, job] of trusted) {
+      expect(job.steps.filter(step => step.uses?.startsWith('actions/cache') || (step.uses?.startsWith('actions/setup-') && step.with?.cache !== undefined)), name).toEqual([]);
+    }
+  });
+
+  it('Azure: the gate job has no Cache@2; main\'s artifact is taken from a build of refs/heads/main only', async () => {
+    const pr = parseYaml(readFileSync(join(REPO_ROOT, 'pipelines/pr-validation.yml'), 'utf8')) as { jobs: { job: string; steps: AzureStep[] }[] };
+    expect(pr.jobs.flatMap(job => job.steps).filter(step => step.task?.startsWith('Cache@'))).toEqual([]);
+    const gate = pr.jobs.find(job => job.job === 'gate')!.steps;
+    const download = gate.find(step => step.task === 'DownloadPipelineArtifact@2');
+    expect(download?.inputs).toMatchObject({ buildType: 'specific', buildVersionToDownload: 'latestFromBranch', branchName: 'refs/heads/main', artifactName: 'backstage-gitops-cache', targetPath: '$(Pipeline.Workspace)/backstage-gitops-cache' });
+    expect(gate.find(step => step.env?.BACKSTAGE_GITOPS_CACHE)?.env?.BACKSTAGE_GITOPS_CACHE).toBe('$(Pipeline.Workspace)/backstage-gitops-cache/check.json');
+    // The artifact comes from pipelines/gate-cache.yml: main only, one job running the merged toolkit
+    // (main.yml's builds also run MkDocs on the teams' docs), no Cache@2 anywhere on main.
+    const producer = parseYaml(readFileSync(join(REPO_ROOT, 'pipelines/gate-cache.yml'), 'utf8')) as { trigger: { branches: { include: string[] } }; pr: string; jobs: { job: string; steps: AzureStep[] }[] };
+    expect(producer.trigger.branches.include).toEqual(['main']);
+    expect(producer.pr).toBe('none');
+    expect(await azurePipelineProblems('gate-cache.yml', readFileSync(join(REPO_ROOT, 'pipelines/gate-cache.yml'), 'utf8'))).toEqual([]);
+    expect(producer.jobs).toHaveLength(1);
+    expect(producer.jobs[0].steps.find(step => step.publish === '$(Pipeline.Workspace)/backstage-gitops-cache')).toMatchObject({ artifact: 'backstage-gitops-cache' });
+    for (const file of ['gate-cache.yml', 'main.yml']) expect(JSON.stringify(parseYaml(readFileSync(join(REPO_ROOT, 'pipelines', file), 'utf8')))).not.toMatch(/Cache@/);
+  });
+});
