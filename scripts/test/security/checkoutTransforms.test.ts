@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
 import { runBin } from './runBin.ts';
 
 type Finding = { ruleId: string; file: string; message: string };
@@ -30,6 +31,22 @@ describe('.gitattributes that make the checkout differ from the committed file',
       ['catalog/domains/domains.yaml', '.gitattributes gives this file ident: git writes the checkou'],
       ['catalog/org/groups.yaml', '.gitattributes gives this file working-tree-encoding=UTF-7: '],
     ]);
+  }, 120_000);
+
+  it('a .gitattributes above a root below the top of the repository (a monorepo) counts too', async () => {
+    const top = await tempRepo({
+      '.gitattributes': 'control/catalog/all.yaml working-tree-encoding=UTF-7\n',
+      'control/gitops.config.yaml': 'catalog:\n  roots: [catalog/all.yaml]\n',
+      'control/catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n',
+    });
+    git(top, 'init', '-q', '-b', 'main');
+    git(top, 'add', '-A');
+    git(top, 'commit', '-qm', 'monorepo');
+    rmSync(join(top, 'control/catalog/all.yaml'));
+    git(top, 'checkout', '--', 'control');
+    const run = await runBin(['check', '--format', 'json', '--today', '2026-12-01'], join(top, 'control'));
+    expect(run.stderr).not.toMatch(/internal error/);
+    expect(transforms(run.stdout).map(d => d.file)).toEqual(['catalog/all.yaml']);
   }, 120_000);
 
   it('a repository whose .gitattributes only marks generated or binary files has no such finding', async () => {
