@@ -1,4 +1,4 @@
-import { contentColumn, indentContext } from '../load/badIndent.ts';
+import { contentColumn, indentContext, misalignedBlockStart } from '../load/badIndent.ts';
 import { logText } from '../report/safeText.ts';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, normalize, sep } from 'node:path';
@@ -41,8 +41,10 @@ export function readConfigDocument(absolutePath: string, file: string): ConfigDo
     const { line, col } = lineCounter.linePos(error.pos[0]);
     // A misaligned line: the parser names the line after it, at column 1; say the columns that disagree.
     const indent = error.code === 'BAD_INDENT';
-    const where = `${file}:${line}:${indent ? contentColumn(decoded.text, line) : col}`;
-    throw new UsageError(`${where}: YAML syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '')}.${indent ? logText(indentContext(decoded.text, line)) : ''}\nFix the file and run again.`);
+    const blockStart = indent ? misalignedBlockStart(decoded.text, line) : undefined;
+    const where = blockStart ? `${file}:${blockStart.line}:${blockStart.column}` : `${file}:${line}:${indent ? contentColumn(decoded.text, line) : col}`;
+    const context = blockStart?.sentence ?? (indent ? indentContext(decoded.text, line) : '');
+    throw new UsageError(`${where}: YAML syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '')}.${logText(context)}\nFix the file and run again.`);
   }
   return { file, doc, lineCounter };
 }

@@ -1,4 +1,4 @@
-import { contentColumn, indentContext } from './badIndent.ts';
+import { contentColumn, indentContext, misalignedBlockStart } from './badIndent.ts';
 import jsyaml from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
 import { yamlPackage } from './lazyPackages.ts';
@@ -210,9 +210,11 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
         let message = error.message;
         let range = toRange(lineCounter, error.pos[0], error.pos[1]);
         if (error.code === 'BAD_INDENT') {
-          const line = range.start.line;
-          const column = contentColumn(text, line);
-          message += `.${indentContext(text, line)}${badIndent.length > 1 ? ` The parser also flags ${badIndent.length - 1} later line(s) of this document, which follow from this one.` : ''}`;
+          const reported = range.start.line;
+          const blockStart = misalignedBlockStart(text, reported);
+          const line = blockStart?.line ?? reported;
+          const column = blockStart?.column ?? contentColumn(text, line);
+          message += `.${blockStart?.sentence ?? indentContext(text, line)}${badIndent.length > 1 ? ` The parser also flags ${badIndent.length - 1} later line(s) of this document, which follow from this one.` : ''}`;
           range = { start: { line, column }, end: { line, column: column + 1 } };
         }
         problems.push({

@@ -45,11 +45,26 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     for (const d of unresolved) expect(d.hint).toBe(`Did you mean componnet:default/orders-api? If component is the kind meant, correct the kind written at ${FILE}:14:7 ("Componnet") instead.`);
   }, 60_000);
 
-  it('an over-indented line: one yaml-syntax on the first misaligned line, at its key, naming the columns above it', async () => {
+  it('an over-indented first key of a block: one yaml-syntax on that line, not on the well-indented keys the parser flags after it', async () => {
+    // The parser flags line 21 on (the keys that are right), because line 20 set the block's column.
     const diagnostics = await checkWith(text => text.replace('    github.com/project-slug: "acme/orders-api"', '      github.com/project-slug: "acme/orders-api"'));
     const syntax = diagnostics.filter(d => d.ruleId === 'yaml-syntax');
-    expect(syntax.map(d => `${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual([`${FILE}:21:5`]);
-    expect(syntax[0].message).toMatch(/^All mapping items must start at the same column\. Line 21 starts at column 5; the lines above it start at column 7 \(line 20\), column 3 \(line 19\), column 1 \(line 15\): .* The parser also flags 4 later line\(s\) of this document, which follow from this one\. Backstage then fails/);
+    expect(syntax.map(d => `${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual([`${FILE}:20:7`]);
+    expect(syntax[0].message).toMatch(/^All mapping items must start at the same column\. Line 20 starts at column 7, but the line\(s\) of the same block from line 21 on start at column 5: the parser takes the block's first line as its column and flags the lines after it\. Move line 20 to column 5\. The parser also flags 4 later line\(s\) of this document, which follow from this one\. Backstage then fails/);
+  }, 60_000);
+
+  it('an over-indented first key under spec: reported on it with the column to move it to; an under-indented line stays on itself', async () => {
+    const original = (text: string) => text.replace(/(\nspec:\n)  type: service\n/, '$1   type: service\n');
+    const edited = original(readFileSync(join(root, FILE), 'utf8'));
+    const line = edited.split('\n').indexOf('   type: service') + 1;
+    expect(line).toBeGreaterThan(0);
+    const syntax = (await checkWith(original)).filter(d => d.ruleId === 'yaml-syntax');
+    expect(syntax.map(d => `${d.range.start.line}:${d.range.start.column}`)).toEqual([`${line}:4`]);
+    expect(syntax[0].message).toContain(`Line ${line} starts at column 4, but the line(s) of the same block from line ${line + 1} on start at column 3`);
+    expect(syntax[0].message).toContain(`Move line ${line} to column 3.`);
+    // An under-indented line that is the odd one out is still reported on itself.
+    const under = (await checkWith(text => text.replace('  description: \'.NET 8', ' description: \'.NET 8'))).filter(d => d.ruleId === 'yaml-syntax');
+    expect(under.map(d => `${d.range.start.line}:${d.range.start.column}`)).toEqual(['17:2']);
   }, 60_000);
 
   it('an over-indented line in gitops.config.yaml: one tool-error line at the key, naming the columns above it', async () => {
@@ -63,6 +78,14 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
       const run = await runBin(['check'], root);
       expect(run.status).toBe(2);
       expect(run.stderr).toBe(`backstage-gitops check: gitops.config.yaml:${at + 1}:4: YAML syntax error: All mapping items must start at the same column. Line ${at + 1} starts at column 4; the lines above it start at column 3 (line ${at}), column 1 (line ${lines.indexOf('catalog:') + 1}): indent it like the keys of the mapping it belongs to, or move the line above that does not match.\nFix the file and run again.\n`);
+      // The first key under catalog: over-indented: the tool error names that line, not the next one.
+      const first = config.split('\n');
+      const key = first.findIndex(line => line.startsWith('  roots:'));
+      first[key] = ` ${first[key]}`;
+      writeFileSync(configFile, first.join('\n'));
+      const run2 = await runBin(['check'], root);
+      expect(run2.status).toBe(2);
+      expect(run2.stderr).toMatch(new RegExp(`^backstage-gitops check: gitops\\.config\\.yaml:${key + 1}:4: YAML syntax error: All mapping items must start at the same column\\. Line ${key + 1} starts at column 4, but the line\\(s\\) of the same block from line ${key + 2} on start at column 3: .* Move line ${key + 1} to column 3\\.\\nFix the file and run again\\.\\n$`));
     } finally {
       writeFileSync(configFile, config);
     }
