@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +88,35 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
       expect(run2.stderr).toMatch(new RegExp(`^backstage-gitops check: gitops\\.config\\.yaml:${key + 1}:4: YAML syntax error: All mapping items must start at the same column\\. Line ${key + 1} starts at column 4, but the line\\(s\\) of the same block from line ${key + 2} on start at column 3: .* Move line ${key + 1} to column 3\\.\\nFix the file and run again\\.\\n$`));
     } finally {
       writeFileSync(configFile, config);
+    }
+  }, 60_000);
+
+  it('a misspelt $text path: the placeholder says which file was meant, and the stranded definition points back at it instead of asking for a Location target', async () => {
+    const text = readFileSync(join(root, FILE), 'utf8');
+    const line = text.split('\n').indexOf('    $text: ./definitions/orders-openapi.yaml') + 1;
+    expect(line).toBeGreaterThan(0);
+    const diagnostics = await checkWith(t => t.replace('$text: ./definitions/orders-openapi.yaml', '$text: ./definitions/order-openapi.yaml'));
+    const missing = diagnostics.filter(d => d.ruleId === 'placeholder-target-missing');
+    expect(missing.map(d => `${d.file}:${d.range.start.line}`)).toEqual([`${FILE}:${line}`]);
+    expect(missing[0].hint).toMatch(/^Did you mean \.\/definitions\/orders-openapi\.yaml\? /);
+    const stranded = diagnostics.filter(d => d.ruleId === 'location-unreachable');
+    expect(stranded.map(d => d.file)).toEqual(['catalog/systems/orders/definitions/orders-openapi.yaml']);
+    expect(stranded[0].message).toBe('catalog/systems/orders/definitions/orders-openapi.yaml holds no Backstage entity (no apiVersion or kind): it reads as an OpenAPI definition, and no API\'s definition ($text, $openapi, …) or $ref names it, so nothing in the catalog reads it.');
+    expect(stranded[0].hint).toBe(`The $text at ${FILE}:${line}:5 names "./definitions/order-openapi.yaml", which does not exist: point it at this file (./definitions/orders-openapi.yaml). Do not list this file as a Location target: Backstage fails a Location whose file holds no entity.`);
+    expect(stranded[0].hint).not.toMatch(/List it/);
+  }, 60_000);
+
+  it('a stray schema file no $ref names: location-unreachable says it holds no entity and not to list it as a Location target', async () => {
+    const stray = join(root, 'catalog/systems/orders/definitions/order-schema.yaml');
+    writeFileSync(stray, 'type: object\nproperties:\n  id:\n    type: string\n');
+    try {
+      const run = await runBin(['check', '--format', 'json'], root);
+      const stranded = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'location-unreachable');
+      expect(stranded.map(d => d.file)).toEqual(['catalog/systems/orders/definitions/order-schema.yaml']);
+      expect(stranded[0].message).toMatch(/holds no Backstage entity \(no apiVersion or kind\): it reads as a JSON Schema/);
+      expect(stranded[0].hint).toMatch(/Do not list it as a Location target: Backstage fails a Location whose file holds no entity\.$/);
+    } finally {
+      rmSync(stray);
     }
   }, 60_000);
 
