@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic } from '../diagnostic.ts';
 import { boundedText } from '../report/safeText.ts';
 import { DECLARE_FILTER, isKnownFilter, isKnownTest, renderText } from './templateFilters.ts';
@@ -195,7 +196,11 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     }
     for (const [property, { node, uses }] of unknownValues) {
       const more = uses > 1 ? ` (used ${uses} times in this file)` : '';
-      report(node, 'skeleton-unknown-value', `${contextName}.${property} is never passed${by}, so it renders as nothing (or as "undefined" where the expression builds a string from it)${more}.`, "Pass it in the step's input.values, or fix the name.");
+      // The same tolerance as template-unknown-parameter's: a misspelt value names the one the step passes.
+      const passed = Object.keys(values ?? {});
+      const near = passed.length ? closest(property, passed) : undefined;
+      const meant = near && distance(property, near) <= Math.max(2, Math.floor(property.length / 3)) ? near : undefined;
+      report(node, 'skeleton-unknown-value', `${contextName}.${boundedText(property)} is never passed${by}, so it renders as nothing (or as "undefined" where the expression builds a string from it)${more}.${meant ? ` Did you mean ${contextName}.${boundedText(meant)}?` : ''}`, meant ? `Write ${contextName}.${boundedText(meant)}, which the step passes; or pass ${boundedText(property)} in the step's input.values.` : "Pass it in the step's input.values, or fix the name.");
     }
     for (const [property, { node, uses }] of compatValues) {
       const more = uses > 1 ? ` (used ${uses} times in this file)` : '';

@@ -120,6 +120,27 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     }
   }, 60_000);
 
+  it('a misspelt value in a skeleton: skeleton-unknown-value names the value the step passes, and writing it makes the file clean', async () => {
+    const skeleton = join(root, 'skeletons/node-service/catalog-info.yaml');
+    const text = readFileSync(skeleton, 'utf8');
+    const line = text.split('\n').indexOf('  system: ${{ values.system }}') + 1;
+    expect(line).toBeGreaterThan(0);
+    const unknown = async () => {
+      const run = await runBin(['check', '--format', 'json'], root);
+      return (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'skeleton-unknown-value');
+    };
+    writeFileSync(skeleton, text.replace('${{ values.system }}', '${{ values.sytem }}'));
+    try {
+      const found = await unknown();
+      expect(found.map(d => `${d.file}:${d.range.start.line}`)).toEqual([`skeletons/node-service/catalog-info.yaml:${line}`]);
+      expect(found[0].message).toMatch(/^values\.sytem is never passed by templates\/node-service\/template\.yaml, .* Did you mean values\.system\?$/);
+      expect(found[0].hint).toBe("Write values.system, which the step passes; or pass sytem in the step's input.values.");
+    } finally {
+      writeFileSync(skeleton, text);
+    }
+    expect(await unknown()).toEqual([]);
+  }, 60_000);
+
   it('a misspelt owner: the stale CODEOWNERS hint says to fix the other errors before regenerating', async () => {
     const diagnostics = await checkWith(text => text.replace(/(name: orders-api\n[\s\S]*?owner: )commerce-team/, '$1comerce-team'));
     expect(diagnostics.some(d => d.ruleId === 'ref-unresolved' && d.message.includes('comerce-team'))).toBe(true);
