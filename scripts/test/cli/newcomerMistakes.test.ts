@@ -141,6 +141,24 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     expect(await unknown()).toEqual([]);
   }, 60_000);
 
+  it('a skeleton expression left open: skeleton-syntax at the ${{ that lacks its }}, not lines later where the parser gave up', async () => {
+    const skeleton = join(root, 'skeletons/node-service/catalog-info.yaml');
+    const text = readFileSync(skeleton, 'utf8');
+    const lines = text.split('\n');
+    const line = lines.indexOf('  owner: ${{ values.owner }}') + 1;
+    expect(line).toBeGreaterThan(0);
+    writeFileSync(skeleton, text.replace('  owner: ${{ values.owner }}', '  owner: ${{ values.owner }'));
+    try {
+      const run = await runBin(['check', '--format', 'json'], root);
+      const found = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'skeleton-syntax');
+      expect(found.map(d => `${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual([`skeletons/node-service/catalog-info.yaml:${line}:10`]);
+      expect(found[0].message).toMatch(new RegExp(`^This file does not parse as a template: the \\$\\{\\{ here is never closed with \\}\\}, so the parser reads on as one expression until line ${line + 1}, column \\d+ \\(Unexpected character`));
+      expect(found[0].hint).toMatch(/^Close it with \}\} /);
+    } finally {
+      writeFileSync(skeleton, text);
+    }
+  }, 60_000);
+
   it('a misspelt owner: the stale CODEOWNERS hint says to fix the other errors before regenerating', async () => {
     const diagnostics = await checkWith(text => text.replace(/(name: orders-api\n[\s\S]*?owner: )commerce-team/, '$1comerce-team'));
     expect(diagnostics.some(d => d.ruleId === 'ref-unresolved' && d.message.includes('comerce-team'))).toBe(true);
