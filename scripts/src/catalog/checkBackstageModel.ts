@@ -112,7 +112,8 @@ export async function checkBackstageModel(record: CatalogEntity, model?: Managed
   }
   const defaulted = withDefaultNamespace(entity);
   for (const [path, message] of await peel(fieldFormatPolicy, defaulted, formatField)) {
-    found.add(path, 'entity-field-format', withLengthNote(message), ADR_HINT, path[path.length - 2] === 'labels' || path[path.length - 2] === 'annotations');
+    const fixed = formatFix(path, valueAt(defaulted, path));
+    found.add(path, 'entity-field-format', withLengthNote(message), fixed === undefined ? ADR_HINT : `Write ${JSON.stringify(fixed)}, which Backstage accepts. ${ADR_HINT}`, path[path.length - 2] === 'labels' || path[path.length - 2] === 'annotations');
   }
   // A kind of an API group the config declares is the managed Backstage's custom processor's to judge.
   const custom = options.apiGroups?.has(String(defaulted.apiVersion).split('/')[0].toLowerCase()) ?? false;
@@ -412,6 +413,28 @@ function withoutMisshapenMaps(entity: Record<string, unknown>, found: Findings):
     delete (copy.metadata as Record<string, unknown>)[field];
   }
   return copy ?? entity;
+}
+
+/**
+ * The value a newcomer most likely meant for a tag, name or namespace that Backstage's field formats
+ * refuse (`Java`, `Event Driven`, `orders_api!`): lower-cased where the format is lower-case only, runs of
+ * characters the format has no place for turned into one `-`, as Backstage's own `makeValidator()`
+ * (isValidTag, isValidEntityName, isValidNamespace: what FieldFormatEntityPolicy asks) then accepts.
+ * Takes the field's path and value; returns the corrected value, or undefined when no such simple fix
+ * passes (too long, nothing left) or the field is another one.
+ */
+function formatFix(path: readonly PathSegment[], value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 200 || path[0] !== 'metadata') return undefined;
+  const validators = entityModelCore().makeValidator();
+  const field = path[1];
+  const [valid, lower, allowed] =
+    field === 'tags' && path.length === 3 ? [validators.isValidTag, true, /[^a-z0-9+#]+/g]
+    : field === 'name' && path.length === 2 ? [validators.isValidEntityName, false, /[^A-Za-z0-9]+/g]
+    : field === 'namespace' && path.length === 2 ? [validators.isValidNamespace, true, /[^a-z0-9]+/g]
+    : [];
+  if (!valid || !allowed) return undefined;
+  const candidate = (lower ? value.toLowerCase() : value).trim().replace(allowed, '-').replace(/^-+|-+$/g, '');
+  return candidate && candidate !== value && valid(candidate) ? candidate : undefined;
 }
 
 /** Backstage's field-format message names a 63-character limit but not how long the value is. */

@@ -159,6 +159,20 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     }
   }, 60_000);
 
+  it('a tag or name in a format Backstage refuses: the hint gives the value it accepts, and writing that value clears the finding', async () => {
+    const tagged = (tag: string) => (text: string) => text.replace('tags: [dotnet, service]', `tags: [${tag}, service]`);
+    const format = (diagnostics: Finding[]) => diagnostics.filter(d => d.ruleId === 'entity-field-format');
+    const found = format(await checkWith(tagged('DotNet')));
+    expect(found.map(d => `${d.file}:${d.range.start.line}`)).toEqual([`${FILE}:18`]);
+    expect(found[0].hint).toBe('Write "dotnet", which Backstage accepts. See https://backstage.io/docs/features/software-catalog/descriptor-format for the field formats.');
+    const named = format(await checkWith(text => text.replace('  name: orders-api\n', '  name: Orders API!\n')));
+    expect(named.map(d => d.hint)).toEqual(['Write "Orders-API", which Backstage accepts. See https://backstage.io/docs/features/software-catalog/descriptor-format for the field formats.']);
+    // The suggested tag, written as given, is what the repo had: no finding.
+    writeFileSync(join(root, FILE), tagged('dotnet')(original));
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect(format((JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics)).toEqual([]);
+  }, 60_000);
+
   it('a misspelt owner: the stale CODEOWNERS hint says to fix the other errors before regenerating', async () => {
     const diagnostics = await checkWith(text => text.replace(/(name: orders-api\n[\s\S]*?owner: )commerce-team/, '$1comerce-team'));
     expect(diagnostics.some(d => d.ruleId === 'ref-unresolved' && d.message.includes('comerce-team'))).toBe(true);
