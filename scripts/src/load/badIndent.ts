@@ -92,6 +92,59 @@ export function misalignedBlockStart(text: string, line: number): { line: number
   };
 }
 
+/**
+ * A key written deeper than the key above it (`  a: x` then `    b: y`): YAML reads the deeper line as
+ * more of the first line's plain value, then finds a `:` in that value and reports "Nested mappings are
+ * not allowed in compact mappings" and "Implicit keys need to be on a single line", both at the first
+ * line's value, in words no newcomer knows. Takes the file's text and the 1-based line where yaml's
+ * MULTILINE_IMPLICIT_KEY starts; returns the deeper line, its content column and the message to show, or
+ * undefined when the next content line is not deeper or does not read as a `key:` (then yaml's words stay).
+ */
+export function overIndentedKey(text: string, line: number): { line: number; column: number; message: string } | undefined {
+  const lines = text.split('\n').map(l => l.replace(/\r$/, ''));
+  const above = lines[line - 1];
+  if (above === undefined) return undefined;
+  let next = line + 1;
+  while (next <= lines.length && (lines[next - 1].trim() === '' || lines[next - 1].trim().startsWith('#'))) next++;
+  const written = lines[next - 1];
+  if (written === undefined || !/^[^\s#'"][^:]*:(\s|$)/.test(written.trim())) return undefined;
+  const columnOf = (l: string) => l.length - l.trimStart().length + 1;
+  const keyColumn = columnOf(above.replace(/^(\s*)- /, '$1  '));
+  const column = columnOf(written);
+  if (column <= keyColumn) return undefined;
+  return {
+    line: next,
+    column,
+    message: `Line ${next} starts at column ${column}, deeper than the key on line ${line} (column ${keyColumn}), so YAML reads it as more of line ${line}'s value, and a value cannot hold "key: value". Move line ${next} to column ${keyColumn} if it is a key beside line ${line}'s.`,
+  };
+}
+
+/**
+ * The same slip when the value above is quoted or flow (`a: "x"` then `    b: y`): YAML cannot read the
+ * deeper line as more of it, and reports BAD_INDENT on the deeper line. Takes the text and the reported
+ * 1-based line; returns the line, its column and the message, or undefined when the content line above is
+ * no `key: value` with its value written, or the reported line is not deeper or not a `key:`.
+ */
+export function keyBelowCompleteValue(text: string, line: number): { line: number; column: number; message: string } | undefined {
+  const lines = text.split('\n').map(l => l.replace(/\r$/, ''));
+  const written = lines[line - 1];
+  let previous = line - 1;
+  while (previous >= 1 && (lines[previous - 1].trim() === '' || lines[previous - 1].trim().startsWith('#'))) previous--;
+  const above = lines[previous - 1];
+  if (written === undefined || above === undefined || !/^[^\s#'"][^:]*:(\s|$)/.test(written.trim())) return undefined;
+  // `key: value` with the value written on the line (not a block opener `key:` or `key: |`).
+  if (!/^(- )?[^\s#'"][^:]*:\s+[^\s#|>]/.test(above.trim())) return undefined;
+  const columnOf = (l: string) => l.length - l.trimStart().length + 1;
+  const keyColumn = columnOf(above.replace(/^(\s*)- /, '$1  '));
+  const column = columnOf(written);
+  if (column <= keyColumn) return undefined;
+  return {
+    line,
+    column,
+    message: `Line ${line} starts at column ${column}, deeper than the key on line ${previous} (column ${keyColumn}), whose value is complete on its line, so nothing can nest under it. Move line ${line} to column ${keyColumn} if it is a key beside line ${previous}'s.`,
+  };
+}
+
 /** The file's usual indentation step: the commonest increase from a line ending in `:` to the next content line (2 if none). */
 function indentStep(lines: readonly string[]): number {
   const steps = new Map<number, number>();

@@ -67,6 +67,30 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     expect(under.map(d => `${d.range.start.line}:${d.range.start.column}`)).toEqual(['17:2']);
   }, 60_000);
 
+  it('a key indented deeper than the key above it: one yaml-syntax on that key saying where to move it, not two parser errors at the value above', async () => {
+    // Below a plain value (name: orders-api), YAML reads the deeper key as more of that value.
+    const plain = (await checkWith(text => text.replace("  name: orders-api\n  description: '.NET 8", "  name: orders-api\n    description: '.NET 8"))).filter(d => d.ruleId === 'yaml-syntax');
+    expect(plain.map(d => `${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual([`${FILE}:17:5`]);
+    expect(plain[0].message).toMatch(/^Line 17 starts at column 5, deeper than the key on line 16 \(column 3\), so YAML reads it as more of line 16's value, and a value cannot hold "key: value"\. Move line 17 to column 3 if it is a key beside line 16's\. Backstage then fails/);
+    // Below a quoted value, YAML reports the deeper line itself (BAD_INDENT): the same words.
+    const quoted = (await checkWith(text => text.replace('    backstage.io/techdocs-ref: "dir:./docs-site"', '      backstage.io/techdocs-ref: "dir:./docs-site"'))).filter(d => d.ruleId === 'yaml-syntax');
+    expect(quoted.map(d => `${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual([`${FILE}:21:7`]);
+    expect(quoted[0].message).toMatch(/^Line 21 starts at column 7, deeper than the key on line 20 \(column 5\), whose value is complete on its line, so nothing can nest under it\. Move line 21 to column 5 if it is a key beside line 20's\.( The parser also flags \d+ later line\(s\) of this document, which follow from this one\.)? Backstage then fails/);
+    const configFile = join(root, 'gitops.config.yaml');
+    const config = readFileSync(configFile, 'utf8');
+    const lines = config.split('\n');
+    const at = lines.findIndex(line => line.startsWith('failOn:'));
+    lines[at] = `  ${lines[at]}`;
+    writeFileSync(configFile, lines.join('\n'));
+    try {
+      const run = await runBin(['check'], root);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe(`backstage-gitops check: gitops.config.yaml:${at + 1}:3: YAML syntax error: Line ${at + 1} starts at column 3, deeper than the key on line ${at} (column 1), so YAML reads it as more of line ${at}'s value, and a value cannot hold "key: value". Move line ${at + 1} to column 1 if it is a key beside line ${at}'s.\nFix the file and run again.\n`);
+    } finally {
+      writeFileSync(configFile, config);
+    }
+  }, 60_000);
+
   it('an over-indented line in gitops.config.yaml: one tool-error line at the key, naming the columns above it', async () => {
     const configFile = join(root, 'gitops.config.yaml');
     const config = readFileSync(configFile, 'utf8');
@@ -77,7 +101,7 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     try {
       const run = await runBin(['check'], root);
       expect(run.status).toBe(2);
-      expect(run.stderr).toBe(`backstage-gitops check: gitops.config.yaml:${at + 1}:4: YAML syntax error: All mapping items must start at the same column. Line ${at + 1} starts at column 4; the lines above it start at column 3 (line ${at}), column 1 (line ${lines.indexOf('catalog:') + 1}): indent it like the keys of the mapping it belongs to, or move the line above that does not match.\nFix the file and run again.\n`);
+      expect(run.stderr).toBe(`backstage-gitops check: gitops.config.yaml:${at + 1}:4: YAML syntax error: Line ${at + 1} starts at column 4, deeper than the key on line ${at} (column 3), whose value is complete on its line, so nothing can nest under it. Move line ${at + 1} to column 3 if it is a key beside line ${at}'s.\nFix the file and run again.\n`);
       // The first key under catalog: over-indented: the tool error names that line, not the next one.
       const first = config.split('\n');
       const key = first.findIndex(line => line.startsWith('  roots:'));
