@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -202,6 +202,32 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     expect(diagnostics.some(d => d.ruleId === 'ref-unresolved' && d.message.includes('comerce-team'))).toBe(true);
     const stale = diagnostics.find(d => d.ruleId === 'codeowners-stale');
     expect(stale?.hint).toMatch(/^Fix the catalog's other errors first \(a misspelt owner.*then run `npx backstage-gitops codeowners --write`/);
+  }, 60_000);
+});
+
+describe('a misspelt owner when groups come from the org provider (init --identity-provider github-org / entra)', () => {
+  const files = (owners: string[]) => `apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: billing\nspec:\n  owner: ${owners[0]}\n${owners.slice(1).map((owner, n) => `---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc-${n}\n  annotations:\n    github.com/project-slug: org/svc-${n}\nspec:\n  type: library\n  lifecycle: experimental\n  owner: ${owner}\n  system: billing\n`).join('')}`;
+
+  it.each([['github', 'github-org'], ['azure', 'entra']] as const)('%s / %s: a name used once beside a near spelling used more is a warning with "Did you mean"; distinct names and an agreed name stay info', async (platform, provider) => {
+    const root = await mkdtemp(join(tmpdir(), 'newcomer-owner-'));
+    try {
+      const repoUrl = platform === 'github' ? 'https://github.com/initech/backstage-control' : 'https://dev.azure.com/initech/Platform/_git/backstage-control';
+      const init = await runBin(['init', '--org', 'initech', '--platform', platform, '--repo-url', repoUrl, '--backstage-url', 'https://backstage.initech.example', '--team', 'platform', '--identity-provider', provider], root);
+      expect(init.status).toBe(0);
+      mkdirSync(join(root, 'catalog/systems/billing'), { recursive: true });
+      writeFileSync(join(root, 'catalog/systems/billing/entities.yaml'), files(['billing-team', 'billing-team', 'biling-team', 'billing-team', 'team-a', 'team-b', 'team-b']));
+      writeFileSync(join(root, 'catalog/all.yaml'), readFileSync(join(root, 'catalog/all.yaml'), 'utf8').replace('targets: []', 'targets: [./systems/billing/entities.yaml]'));
+      const run = await runBin(['check', '--format', 'json'], root);
+      const found = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'ref-provided-elsewhere' && d.file.startsWith('catalog/'));
+      const warnings = found.filter(d => (d as Finding & { severity: string }).severity === 'warning');
+      expect(warnings.map(d => d.message.slice(0, 47))).toEqual(['spec.owner refers to group:default/biling-team,']);
+      expect(warnings[0].message).toContain('the repo names it once and group:default/billing-team, spelt almost the same, 3 times');
+      expect(warnings[0].hint).toBe('Did you mean group:default/billing-team? If both exist there, nothing to fix; `--catalog-url` checks it against the live catalog.');
+      // team-a beside team-b: a changed letter names another team as often as a typo; not offered.
+      expect(found.filter(d => d.message.includes('team-a'))[0].hint).toBe('Nothing to fix if it exists there; `--catalog-url` checks it against the live catalog.');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   }, 60_000);
 });
 
