@@ -197,6 +197,30 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     expect(format((JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics)).toEqual([]);
   }, 60_000);
 
+  it('a file no Location lists: location-unreachable names the Location nearest it and the line to add, and adding that line reaches it', async () => {
+    const locations = join(root, 'catalog/systems/locations.yaml');
+    const text = readFileSync(locations, 'utf8');
+    expect(text).toContain('    - ./orders/entities.yaml\n');
+    const unreachable = async () => {
+      const run = await runBin(['check', '--format', 'json'], root);
+      return (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'location-unreachable');
+    };
+    writeFileSync(locations, text.replace('    - ./orders/entities.yaml\n', ''));
+    try {
+      const found = await unreachable();
+      expect(found.map(d => d.file)).toEqual([FILE]);
+      expect(found[0].hint).toBe('Add `- ./orders/entities.yaml` to spec.targets in catalog/systems/locations.yaml (or list it, or a glob that matches it, in another Location the root reaches).');
+      // Done as said (appended to the targets list): reached again.
+      const lines = text.replace('    - ./orders/entities.yaml\n', '').split('\n');
+      const last = lines.map(l => l.startsWith('    - ./')).lastIndexOf(true);
+      lines.splice(last + 1, 0, '    - ./orders/entities.yaml');
+      writeFileSync(locations, lines.join('\n'));
+      expect(await unreachable()).toEqual([]);
+    } finally {
+      writeFileSync(locations, text);
+    }
+  }, 60_000);
+
   it('a misspelt owner: the stale CODEOWNERS hint says to fix the other errors before regenerating', async () => {
     const diagnostics = await checkWith(text => text.replace(/(name: orders-api\n[\s\S]*?owner: )commerce-team/, '$1comerce-team'));
     expect(diagnostics.some(d => d.ruleId === 'ref-unresolved' && d.message.includes('comerce-team'))).toBe(true);
@@ -216,7 +240,11 @@ describe('a misspelt owner when groups come from the org provider (init --identi
       expect(init.status).toBe(0);
       mkdirSync(join(root, 'catalog/systems/billing'), { recursive: true });
       writeFileSync(join(root, 'catalog/systems/billing/entities.yaml'), files(['billing-team', 'billing-team', 'biling-team', 'billing-team', 'team-a', 'team-b', 'team-b']));
-      writeFileSync(join(root, 'catalog/all.yaml'), readFileSync(join(root, 'catalog/all.yaml'), 'utf8').replace('targets: []', 'targets: [./systems/billing/entities.yaml]'));
+      // init's root Location lists nothing yet: the hint says how to turn `targets: []` into a list.
+      const first = await runBin(['check', '--format', 'json'], root);
+      const stranded = (JSON.parse(first.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'location-unreachable');
+      expect(stranded.map(d => d.hint)).toEqual(['Replace `targets: []` in catalog/all.yaml with `targets:` and, indented below it, `- ./systems/billing/entities.yaml` (or list it, or a glob that matches it, in another Location the root reaches).']);
+      writeFileSync(join(root, 'catalog/all.yaml'), readFileSync(join(root, 'catalog/all.yaml'), 'utf8').replace('targets: []', 'targets:\n    - ./systems/billing/entities.yaml'));
       const run = await runBin(['check', '--format', 'json'], root);
       const found = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'ref-provided-elsewhere' && d.file.startsWith('catalog/'));
       const warnings = found.filter(d => (d as Finding & { severity: string }).severity === 'warning');
