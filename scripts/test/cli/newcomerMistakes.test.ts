@@ -273,7 +273,7 @@ describe('init: the next step it prints can be run as printed', () => {
 });
 
 describe('templates render given a test case as --values', () => {
-  it('says the file is a test case and that --values takes its values: mapping', async () => {
+  it('says the file is a test case and that --values takes its values: mapping; a misspelt parameter is said by the preview too', async () => {
     const root = await dataRepoCopy();
     try {
       const out = join(root, 'preview');
@@ -288,6 +288,14 @@ describe('templates render given a test case as --values', () => {
       const ok = await runBin(['templates', 'render', 'templates/node-service/template.yaml', '--values', 'values.yaml', '--out', out], root);
       expect(ok.stdout).not.toContain('hint:');
       expect(ok.status, ok.stdout).toBe(0);
+      // A misspelt parameter renders as nothing, silently: the preview says what check says of it, and fails.
+      const template = join(root, 'templates/node-service/template.yaml');
+      const text = readFileSync(template, 'utf8');
+      const line = text.split('\n').findIndex(l => l.includes('${{ parameters.port }}')) + 1;
+      writeFileSync(template, text.replace('${{ parameters.port }}', '${{ parameters.prot }}'));
+      const typo = await runBin(['templates', 'render', 'templates/node-service/template.yaml', '--values', 'values.yaml', '--out', join(root, 'preview2')], root);
+      expect(typo.stdout).toContain(`✖ templates/node-service/template.yaml:${line}:17 parameters.prot is not declared in spec.parameters; it renders as empty. Did you mean parameters.port? (template-unknown-parameter)\n  hint: Declare the parameter or fix its name.\n`);
+      expect(typo.status).toBe(1);
     } finally {
       await rm(root, { recursive: true, force: true });
     }
