@@ -1,3 +1,4 @@
+import { closest, distance } from 'fastest-levenshtein';
 import type { Ajv, ValidateFunction } from 'ajv';
 import type { ManagedModel } from './managedModel.ts';
 import { catalogModuleHint, moduleProviding } from './moduleHints.ts';
@@ -155,7 +156,7 @@ async function checkKind(entity: Record<string, unknown>, record: CatalogEntity,
         ? `${near} takes apiVersion ${near === 'Template' ? 'scaffolder.backstage.io/v1beta3' : 'backstage.io/v1alpha1 or backstage.io/v1beta1'}.`
         : module
           ? catalogModuleHint(module, `The kind ${kind}`)
-          : `Known kinds: ${v.knownKinds.join(', ')}. A custom kind needs a processor in the managed Backstage first, or the catalog module that adds it listed under catalog.modules in gitops.config.yaml.`,
+          : `${kindGuess(kind, v.knownKinds)}Known kinds: ${v.knownKinds.join(', ')}. A custom kind needs a processor in the managed Backstage first, or the catalog module that adds it listed under catalog.modules in gitops.config.yaml.`,
   );
 }
 
@@ -204,7 +205,7 @@ function checkModelKind(entity: Record<string, unknown>, record: CatalogEntity, 
     return;
   }
   if (!kind) {
-    found.add(['kind'], 'entity-kind-unknown', `No processor recognized the entity ${record.ref ?? String(entity.kind)} as valid, possibly caused by a foreign kind or apiVersion`, `Known kinds with the catalog modules ${model.modules.join(', ')}: ${[...model.kinds, 'Template'].join(', ')}.`);
+    found.add(['kind'], 'entity-kind-unknown', `No processor recognized the entity ${record.ref ?? String(entity.kind)} as valid, possibly caused by a foreign kind or apiVersion`, `${kindGuess(String(entity.kind), [...model.kinds, 'Template'])}Known kinds with the catalog modules ${model.modules.join(', ')}: ${[...model.kinds, 'Template'].join(', ')}.`);
     return;
   }
   if (!modelAjv) {
@@ -435,6 +436,17 @@ function formatFix(path: readonly PathSegment[], value: unknown): string | undef
   if (!valid || !allowed) return undefined;
   const candidate = (lower ? value.toLowerCase() : value).trim().replace(allowed, '-').replace(/^-+|-+$/g, '');
   return candidate && candidate !== value && valid(candidate) ? candidate : undefined;
+}
+
+/**
+ * "Did you mean Component? " for a kind a letter or two away from a known one (`Componnet`, `Sytem`), else
+ * ''. Takes the written kind and the kinds the model knows; the tolerance is template-unknown-parameter's.
+ */
+function kindGuess(kind: string, known: readonly string[]): string {
+  if (kind.length > 100 || known.length === 0) return '';
+  const guess = closest(kind.toLowerCase(), known.map(k => k.toLowerCase()));
+  const meant = known.find(k => k.toLowerCase() === guess);
+  return meant && distance(kind.toLowerCase(), guess) <= Math.max(2, Math.floor(kind.length / 3)) ? `Did you mean ${meant}? ` : '';
 }
 
 /** Backstage's field-format message names a 63-character limit but not how long the value is. */

@@ -36,6 +36,7 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
   it('a misspelt kind: catalog-rule-denied says to correct the kind, not to allow the typo in catalog.rules', async () => {
     const diagnostics = await checkWith(text => text.replace('kind: Component\nmetadata:\n  name: orders-api\n', 'kind: Componnet\nmetadata:\n  name: orders-api\n'));
     expect(diagnostics.filter(d => d.ruleId === 'entity-kind-unknown').map(d => `${d.file}:${d.range.start.line}`)).toEqual([`${FILE}:14`]);
+    expect(diagnostics.find(d => d.ruleId === 'entity-kind-unknown')?.hint).toMatch(/^Did you mean Component\? Known kinds: /);
     const denied = diagnostics.filter(d => d.ruleId === 'catalog-rule-denied');
     expect(denied.map(d => `${d.file}:${d.range.start.line}`)).toEqual([`${FILE}:14`]);
     expect(denied[0].hint).toMatch(/^Componnet is not a kind the managed Backstage knows \(entity-kind-unknown on this line\): correct the kind first\./);
