@@ -17,7 +17,7 @@ export function catalogModel(): typeof CatalogModel {
   return (model ??= require('@backstage/catalog-model'));
 }
 
-type EntityCore = Pick<typeof CatalogModel, 'parseEntityRef' | 'stringifyEntityRef' | 'parseLocationRef' | 'SchemaValidEntityPolicy' | 'FieldFormatEntityPolicy' | 'NoForeignRootFieldsEntityPolicy'>;
+type EntityCore = Pick<typeof CatalogModel, 'parseEntityRef' | 'stringifyEntityRef' | 'parseLocationRef' | 'SchemaValidEntityPolicy' | 'FieldFormatEntityPolicy' | 'NoForeignRootFieldsEntityPolicy' | 'makeValidator'>;
 let core: EntityCore | undefined;
 
 /**
@@ -42,6 +42,7 @@ export function entityModelCore(): EntityCore {
       SchemaValidEntityPolicy: load('entity/policies/SchemaValidEntityPolicy').SchemaValidEntityPolicy,
       FieldFormatEntityPolicy: load('entity/policies/FieldFormatEntityPolicy').FieldFormatEntityPolicy,
       NoForeignRootFieldsEntityPolicy: load('entity/policies/NoForeignRootFieldsEntityPolicy').NoForeignRootFieldsEntityPolicy,
+      makeValidator: load('validation/makeValidator').makeValidator,
     };
     core = Object.values(loaded).every(f => typeof f === 'function') ? loaded : catalogModel();
   } catch {

@@ -1,3 +1,4 @@
+import { closest, distance } from 'fastest-levenshtein';
 import type { Ajv, ValidateFunction } from 'ajv';
 import type { ManagedModel } from './managedModel.ts';
 import { catalogModuleHint, moduleProviding } from './moduleHints.ts';
@@ -112,7 +113,8 @@ export async function checkBackstageModel(record: CatalogEntity, model?: Managed
   }
   const defaulted = withDefaultNamespace(entity);
   for (const [path, message] of await peel(fieldFormatPolicy, defaulted, formatField)) {
-    found.add(path, 'entity-field-format', withLengthNote(message), ADR_HINT, path[path.length - 2] === 'labels' || path[path.length - 2] === 'annotations');
+    const fixed = formatFix(path, valueAt(defaulted, path));
+    found.add(path, 'entity-field-format', withLengthNote(message), fixed === undefined ? ADR_HINT : `Write ${JSON.stringify(fixed)}, which Backstage accepts. ${ADR_HINT}`, path[path.length - 2] === 'labels' || path[path.length - 2] === 'annotations');
   }
   // A kind of an API group the config declares is the managed Backstage's custom processor's to judge.
   const custom = options.apiGroups?.has(String(defaulted.apiVersion).split('/')[0].toLowerCase()) ?? false;
@@ -154,7 +156,7 @@ async function checkKind(entity: Record<string, unknown>, record: CatalogEntity,
         ? `${near} takes apiVersion ${near === 'Template' ? 'scaffolder.backstage.io/v1beta3' : 'backstage.io/v1alpha1 or backstage.io/v1beta1'}.`
         : module
           ? catalogModuleHint(module, `The kind ${kind}`)
-          : `Known kinds: ${v.knownKinds.join(', ')}. A custom kind needs a processor in the managed Backstage first, or the catalog module that adds it listed under catalog.modules in gitops.config.yaml.`,
+          : `${kindGuess(kind, v.knownKinds)}Known kinds: ${v.knownKinds.join(', ')}. A custom kind needs a processor in the managed Backstage first, or the catalog module that adds it listed under catalog.modules in gitops.config.yaml.`,
   );
 }
 
@@ -203,7 +205,7 @@ function checkModelKind(entity: Record<string, unknown>, record: CatalogEntity, 
     return;
   }
   if (!kind) {
-    found.add(['kind'], 'entity-kind-unknown', `No processor recognized the entity ${record.ref ?? String(entity.kind)} as valid, possibly caused by a foreign kind or apiVersion`, `Known kinds with the catalog modules ${model.modules.join(', ')}: ${[...model.kinds, 'Template'].join(', ')}.`);
+    found.add(['kind'], 'entity-kind-unknown', `No processor recognized the entity ${record.ref ?? String(entity.kind)} as valid, possibly caused by a foreign kind or apiVersion`, `${kindGuess(String(entity.kind), [...model.kinds, 'Template'])}Known kinds with the catalog modules ${model.modules.join(', ')}: ${[...model.kinds, 'Template'].join(', ')}.`);
     return;
   }
   if (!modelAjv) {
@@ -424,6 +426,39 @@ function withoutMisshapenMaps(entity: Record<string, unknown>, found: Findings):
     delete (copy.metadata as Record<string, unknown>)[field];
   }
   return copy ?? entity;
+}
+
+/**
+ * The value a newcomer most likely meant for a tag, name or namespace that Backstage's field formats
+ * refuse (`Java`, `Event Driven`, `orders_api!`): lower-cased where the format is lower-case only, runs of
+ * characters the format has no place for turned into one `-`, as Backstage's own `makeValidator()`
+ * (isValidTag, isValidEntityName, isValidNamespace: what FieldFormatEntityPolicy asks) then accepts.
+ * Takes the field's path and value; returns the corrected value, or undefined when no such simple fix
+ * passes (too long, nothing left) or the field is another one.
+ */
+function formatFix(path: readonly PathSegment[], value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 200 || path[0] !== 'metadata') return undefined;
+  const validators = entityModelCore().makeValidator();
+  const field = path[1];
+  const [valid, lower, allowed] =
+    field === 'tags' && path.length === 3 ? [validators.isValidTag, true, /[^a-z0-9+#]+/g]
+    : field === 'name' && path.length === 2 ? [validators.isValidEntityName, false, /[^A-Za-z0-9]+/g]
+    : field === 'namespace' && path.length === 2 ? [validators.isValidNamespace, true, /[^a-z0-9]+/g]
+    : [];
+  if (!valid || !allowed) return undefined;
+  const candidate = (lower ? value.toLowerCase() : value).trim().replace(allowed, '-').replace(/^-+|-+$/g, '');
+  return candidate && candidate !== value && valid(candidate) ? candidate : undefined;
+}
+
+/**
+ * "Did you mean Component? " for a kind a letter or two away from a known one (`Componnet`, `Sytem`), else
+ * ''. Takes the written kind and the kinds the model knows; the tolerance is template-unknown-parameter's.
+ */
+function kindGuess(kind: string, known: readonly string[]): string {
+  if (kind.length > 100 || known.length === 0) return '';
+  const guess = closest(kind.toLowerCase(), known.map(k => k.toLowerCase()));
+  const meant = known.find(k => k.toLowerCase() === guess);
+  return meant && distance(kind.toLowerCase(), guess) <= Math.max(2, Math.floor(kind.length / 3)) ? `Did you mean ${meant}? ` : '';
 }
 
 /** Backstage's field-format message names a 63-character limit but not how long the value is. */

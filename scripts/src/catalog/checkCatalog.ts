@@ -15,6 +15,7 @@ import { checkPolicies, type CompiledPolicy } from './checkPolicies.ts';
 import { checkReferences } from './checkReferences.ts';
 import { checkUniqueness } from './checkUniqueness.ts';
 import { unreachableDefinitions, withoutFollowingUnreachable } from './unreachableFiles.ts';
+import { explainStrayDefinitions } from './strayDefinitions.ts';
 import { indexEntities } from './entityIndex.ts';
 import { withLocationConsequences } from './locationConsequences.ts';
 import { externalMatcher } from './externalEntities.ts';
@@ -121,7 +122,9 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     }
     diagnostics.push(...checkCatalogRules(entities, enforcer, originOf, config.catalog.appConfig, unknownKind));
   }
-  return { diagnostics: withLocationConsequences(diagnostics, loaded), entities };
+  // A misspelt definition path leaves a placeholder reading nothing and the meant file stranded: say both as one slip.
+  const explained = explainStrayDefinitions(diagnostics, stranded?.dataFiles ?? new Map<string, string>(), loaded.repoFiles, repoUrl);
+  return { diagnostics: withLocationConsequences(explained, loaded), entities };
 }
 
 /**

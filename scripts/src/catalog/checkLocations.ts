@@ -143,6 +143,37 @@ function globHint(pattern: string, repoFiles: readonly string[]): string {
     : `There is no folder ${literal}/ in this repository (or it holds no file). Targets are relative to the Location's file.`;
 }
 
+/**
+ * How to reach an unreachable file: the line to add to the Location nearest it (the reached Location file
+ * whose folder holds the file most closely, the root's at worst), written as that Location's targets are
+ * (relative to its file, `./` first). Takes the file and the reached files that hold a Location; returns the hint.
+ */
+function listIn(file: string, locationFiles: ReadonlyMap<string, boolean>): string {
+  let nearest: string | undefined;
+  for (const candidate of locationFiles.keys()) {
+    const folder = posix.dirname(candidate);
+    const inside = folder === '.' || file.startsWith(`${folder}/`);
+    if (inside && (nearest === undefined || folder.length > posix.dirname(nearest).length)) nearest = candidate;
+  }
+  if (!nearest) return 'List it (or a glob that matches it) in the targets of a Location that the root reaches.';
+  const relative = posix.relative(posix.dirname(nearest), file);
+  const line = `\`- ./${relative}\``;
+  return locationFiles.get(nearest)
+    ? `Replace \`targets: []\` in ${nearest} with \`targets:\` and, indented below it, ${line} (or list it, or a glob that matches it, in another Location the root reaches).`
+    : `Add ${line} to spec.targets in ${nearest} (or list it, or a glob that matches it, in another Location the root reaches).`;
+}
+
+/** The reached files that hold a Location, each with whether its only Location lists no targets (`targets: []`). */
+function locationsIn(files: readonly SourceFile[]): Map<string, boolean> {
+  const found = new Map<string, boolean>();
+  for (const f of files) {
+    const locations = f.documents.filter(d => isRecord(d) && typeof d.kind === 'string' && d.kind.toLowerCase() === 'location');
+    if (locations.length === 0) continue;
+    found.set(f.file, locations.length === 1 && isRecord(locations[0]) && isRecord(locations[0].spec) && Array.isArray(locations[0].spec.targets) && locations[0].spec.targets.length === 0 && locations[0].spec.target === undefined);
+  }
+  return found;
+}
+
 function unreachable(files: readonly SourceFile[], context: LocationContext): Diagnostic[] {
   const reached = new Set(files.map(f => f.file));
   const included = new Set<string>();
@@ -153,6 +184,7 @@ function unreachable(files: readonly SourceFile[], context: LocationContext): Di
     if (matched) matched.forEach(file => included.add(file));
     else timedOut.push({ ruleId: 'location-glob-too-complex', severity: 'error', message: `Matching the catalog.include pattern '${glob}' against the repository's files took longer than ${GLOB_BUDGET_MS / 1000} s; the files it names were not checked for reachability.`, hint: 'Use a plainer pattern in catalog.include, or list the folders.', file: 'gitops.config.yaml', range: FILE_START });
   }
+  let locationFiles: Map<string, boolean> | undefined;
   // Sorted after filtering: only the unreachable files are reported, and in a healthy catalog there are none.
   return [...timedOut, ...[...included]
     .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file))
@@ -161,7 +193,7 @@ function unreachable(files: readonly SourceFile[], context: LocationContext): Di
       ruleId: 'location-unreachable',
       severity: 'error' as const,
       message: `${file} is not reachable from the root Location, so Backstage never reads it.`,
-      hint: 'List it (or a glob that matches it) in the targets of a Location that the root reaches.',
+      hint: listIn(file, locationFiles ??= locationsIn(files)),
       file,
       range: FILE_START,
     }))];

@@ -34,8 +34,18 @@ export function checkReferences(
   // Only an unresolved reference needs the kinds the catalog defines: worked out on the first one.
   let kinds: Set<string> | undefined;
   const definesKind = (kind: string) => (kinds ??= new Set([...index.keys()].map(ref => ref.slice(0, ref.indexOf(':'))))).has(kind);
-  for (const entity of entities) {
-    for (const reference of referencesOf(entity)) {
+  const referenced = entities.map(entity => referencesOf(entity));
+  // How often the repo names each ref no entity here defines: a provided name used once beside a near one
+  // used more is likely its misspelling (see providedNearMiss).
+  let unresolvedUses: Map<string, number> | undefined;
+  const usesOf = () => {
+    if (unresolvedUses) return unresolvedUses;
+    unresolvedUses = new Map();
+    for (const list of referenced) for (const { target } of list) if (!index.has(target)) unresolvedUses.set(target, (unresolvedUses.get(target) ?? 0) + 1);
+    return unresolvedUses;
+  };
+  entities.forEach((entity, at) => {
+    for (const reference of referenced[at]) {
       const { target, path, field } = reference;
       const kind = target.slice(0, target.indexOf(':'));
       if (reference.allowedKinds && !reference.allowedKinds.some(k => k.toLowerCase() === kind)) {
@@ -91,7 +101,7 @@ export function checkReferences(
       const guess = suggest(target);
       const provided = options.providedBy?.(target);
       if (provided) {
-        diagnostics.push(providedReference(entity, reference, provided, guess));
+        diagnostics.push(providedReference(entity, reference, provided, guess ?? undefined, guess ? undefined : providedNearMiss(target, usesOf(), options.providedBy!)));
         continue;
       }
       if (isExternal(target)) continue;
@@ -113,7 +123,7 @@ export function checkReferences(
         }),
       );
     }
-  }
+  });
   return diagnostics;
 }
 
@@ -121,9 +131,17 @@ export function checkReferences(
  * A reference a provider accounts for is no error; it is said (info) so nothing is assumed silently. A
  * near-miss of what the repo itself defines stays an error: far likelier a typo that points at nothing.
  */
-function providedReference(entity: CatalogEntity, reference: Reference, provided: ProvidedScope, guess: string | undefined): Diagnostic {
+function providedReference(entity: CatalogEntity, reference: Reference, provided: ProvidedScope, guess: string | undefined, near?: { ref: string; uses: number; own: number }): Diagnostic {
   const { target, path, field } = reference;
   const source = `the ${provided.provider} provider in ${provided.file}`;
+  if (near) {
+    return diagnosticAt(entity, path, {
+      ruleId: 'ref-provided-elsewhere',
+      severity: 'warning',
+      message: `spec.${field} refers to ${target}, which is not in this repo (${source} could bring it), but the repo names it ${near.own === 1 ? 'once' : `${near.own} times`} and ${near.ref}, spelt almost the same, ${near.uses} times: likely a misspelling, which Backstage accepts silently (the relation leads to no entity).`,
+      hint: `Did you mean ${near.ref}? If both exist there, nothing to fix; \`--catalog-url\` checks it against the live catalog.`,
+    });
+  }
   if (guess) {
     return diagnosticAt(entity, path, {
       ruleId: 'ref-unresolved',
@@ -139,6 +157,32 @@ function providedReference(entity: CatalogEntity, reference: Reference, provided
     message: `spec.${field} refers to ${target}, which is not in this repo: ${source} brings ${scope} into the catalog.`,
     hint: 'Nothing to fix if it exists there; `--catalog-url` checks it against the live catalog.',
   });
+}
+
+/**
+ * Another ref of the same kind and namespace that the repo names more often than `target`, that the same
+ * provider accounts for, and that differs from it by a letter left out, added or two swapped (at most two
+ * such edits): `biling-team` beside `billing-team`. Names that differ by a changed letter (`team-a`,
+ * `team-b`) are distinct teams as often as not, so they are never offered. Takes the target, how often
+ * each unresolved ref is named, and the provider test; returns the likelier ref with both counts, or
+ * undefined.
+ */
+function providedNearMiss(target: string, uses: ReadonlyMap<string, number>, providedBy: (ref: string) => ProvidedScope | undefined): { ref: string; uses: number; own: number } | undefined {
+  const own = uses.get(target) ?? 1;
+  const prefix = target.slice(0, target.indexOf('/') + 1);
+  const name = target.slice(prefix.length);
+  if (name.length < 5) return undefined;
+  let best: { ref: string; uses: number; own: number } | undefined;
+  for (const [ref, count] of uses) {
+    if (count <= own || ref === target || !ref.startsWith(prefix) || (best && count <= best.uses)) continue;
+    const other = ref.slice(prefix.length);
+    if (Math.abs(other.length - name.length) > 2 || distance(name, other) > 2) continue;
+    const sameLetters = other.length === name.length && [...other].sort().join('') === [...name].sort().join('');
+    if (other.length === name.length && !sameLetters) continue;
+    if (!providedBy(ref)) continue;
+    best = { ref, uses: count, own };
+  }
+  return best;
 }
 
 /**

@@ -11,6 +11,11 @@ export interface UnreachableDefinitions {
   refs: Map<string, string>;
   /** Files those files' placeholders name (`$text`, `$openapi`, …): unreachable only because they are. */
   targets: Set<string>;
+  /**
+   * Unreachable files none of whose documents has an apiVersion or a kind (an API definition, a schema
+   * fragment): no Location could read them as entities. File → what it reads as (stray definitions).
+   */
+  dataFiles: Map<string, string>;
 }
 
 // A typo in a Location strands a folder or two; a repo whose roots reach nothing is one finding per file
@@ -31,6 +36,7 @@ export function unreachableDefinitions(diagnostics: readonly Diagnostic[], root:
   if (files.length === 0 || files.length > MAX_FILES) return undefined;
   const refs = new Map<string, string>();
   const targets = new Set<string>();
+  const dataFiles = new Map<string, string>();
   for (const file of files.sort()) {
     let text: string;
     try {
@@ -40,7 +46,10 @@ export function unreachableDefinitions(diagnostics: readonly Diagnostic[], root:
     } catch {
       continue;
     }
-    for (const doc of parseYaml(text, file).documents) {
+    const parsed = parseYaml(text, file);
+    const readsAs = parsed.problems.length === 0 ? dataShape(parsed.documents) : undefined;
+    if (readsAs) dataFiles.set(file, readsAs);
+    for (const doc of parsed.documents) {
       if (!doc || typeof doc !== 'object' || Array.isArray(doc)) continue;
       const { kind, metadata } = doc as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
       const ref = refOf(kind, metadata?.namespace, metadata?.name);
@@ -51,7 +60,24 @@ export function unreachableDefinitions(diagnostics: readonly Diagnostic[], root:
       }
     }
   }
-  return { refs, targets };
+  return { refs, targets, dataFiles };
+}
+
+/**
+ * What a parsed file reads as when none of its documents carries an apiVersion or a kind (undefined when
+ * one does, or when it has no document): the API specification its top key names, else data.
+ */
+function dataShape(documents: readonly unknown[]): string | undefined {
+  const present = documents.filter(doc => doc !== undefined && doc !== null);
+  if (present.length === 0) return undefined;
+  if (present.some(doc => typeof doc === 'object' && !Array.isArray(doc) && ('apiVersion' in doc || 'kind' in doc))) return undefined;
+  const first = present[0] as Record<string, unknown>;
+  if (typeof first !== 'object' || Array.isArray(first)) return 'data, not an entity';
+  if ('openapi' in first) return 'an OpenAPI definition';
+  if ('swagger' in first) return 'a Swagger definition';
+  if ('asyncapi' in first) return 'an AsyncAPI definition';
+  if ('$schema' in first || 'properties' in first || 'type' in first) return 'a JSON Schema (a definition part a $ref could name)';
+  return 'data, not an entity';
 }
 
 const RESOLVERS: ReadonlySet<string> = new Set(['openapi', 'asyncapi']);

@@ -172,7 +172,12 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const problems = await checkRendered(result.files, org);
   // A problem of several lines (a validator's message) is shown as lines, not as `\n` escapes.
   for (const problem of problems) io.stdout.write(`✖ ${problem.split(/\r?\n/).filter(l => l.trim()).map(logText).join('\n    ')}\n`);
-  return problems.length || result.inputRefusals.length || unknown.length ? 1 : 0;
+  // What check and templates test say of this template and its skeleton (a misspelt parameters.x renders as
+  // nothing, silently): the preview is where a newcomer looks, so it says them too.
+  // A step's refused input or unknown action is said above, in the render's own words.
+  const gate = (await templateGate(root, { files: [templateFile], config })).filter(d => d.severity !== 'info' && !d.ruleId.startsWith('template-action-'));
+  for (const d of gate) io.stdout.write(`${d.severity === 'error' ? '✖' : '⚠'} ${logText(d.file)}:${d.range.start.line}:${d.range.start.column} ${logText(d.message)} (${d.ruleId})\n${d.hint ? `  hint: ${logText(d.hint)}\n` : ''}`);
+  return problems.length || result.inputRefusals.length || unknown.length || gate.some(d => d.severity === 'error') ? 1 : 0;
 }
 
 /** Whether a --values file is shaped as a template test case (schemas/template-test.schema.json): a values mapping beside expect/name/run. */

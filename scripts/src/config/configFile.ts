@@ -1,4 +1,4 @@
-import { contentColumn, indentContext } from '../load/badIndent.ts';
+import { contentColumn, indentContext, keyBelowCompleteValue, misalignedBlockStart, overIndentedKey } from '../load/badIndent.ts';
 import { logText } from '../report/safeText.ts';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, normalize, sep } from 'node:path';
@@ -37,12 +37,20 @@ export function readConfigDocument(absolutePath: string, file: string): ConfigDo
   // logLevel 'error': the toolkit reports what matters itself; yaml's own warnings would reach stderr raw.
   const doc = parseDocument(decoded.text, { lineCounter, prettyErrors: false, logLevel: 'error' });
   const error = doc.errors[0];
+  // A key indented deeper than the one above it: yaml's "compact mappings" words, said as the line to move.
+  const multiline = doc.errors.find(e => e.code === 'MULTILINE_IMPLICIT_KEY' && e.pos[0] === error?.pos[0]);
+  const deeper = multiline && overIndentedKey(decoded.text, lineCounter.linePos(multiline.pos[0]).line);
+  if (deeper) throw new UsageError(`${file}:${deeper.line}:${deeper.column}: YAML syntax error: ${deeper.message}\nFix the file and run again.`);
   if (error) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     // A misaligned line: the parser names the line after it, at column 1; say the columns that disagree.
     const indent = error.code === 'BAD_INDENT';
-    const where = `${file}:${line}:${indent ? contentColumn(decoded.text, line) : col}`;
-    throw new UsageError(`${where}: YAML syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '')}.${indent ? logText(indentContext(decoded.text, line)) : ''}\nFix the file and run again.`);
+    const blockStart = indent ? misalignedBlockStart(decoded.text, line) : undefined;
+    const belowValue = indent && !blockStart ? keyBelowCompleteValue(decoded.text, line) : undefined;
+    if (belowValue) throw new UsageError(`${file}:${belowValue.line}:${belowValue.column}: YAML syntax error: ${belowValue.message}\nFix the file and run again.`);
+    const where = blockStart ? `${file}:${blockStart.line}:${blockStart.column}` : `${file}:${line}:${indent ? contentColumn(decoded.text, line) : col}`;
+    const context = blockStart?.sentence ?? (indent ? indentContext(decoded.text, line) : '');
+    throw new UsageError(`${where}: YAML syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '')}.${logText(context)}\nFix the file and run again.`);
   }
   return { file, doc, lineCounter };
 }

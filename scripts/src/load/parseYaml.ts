@@ -1,6 +1,6 @@
-import { contentColumn, indentContext } from './badIndent.ts';
+import { contentColumn, indentContext, keyBelowCompleteValue, misalignedBlockStart, overIndentedKey } from './badIndent.ts';
 import jsyaml from 'js-yaml';
-import type { Document, LineCounter } from 'yaml';
+import type { Document, LineCounter, YAMLError } from 'yaml';
 import { yamlPackage } from './lazyPackages.ts';
 import { jsYamlMayDisagree } from './parserAgreement.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
@@ -204,15 +204,34 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
       // One misaligned line makes the parser report every later line of its mapping (BAD_INDENT, column 1):
       // the first says where, with the columns above it; the rest follow from it.
       const badIndent = doc.errors.filter(e => e.code === 'BAD_INDENT');
-      const errors = badIndent.length > 1 ? doc.errors.filter(e => e.code !== 'BAD_INDENT' || e === badIndent[0]) : doc.errors;
+      let errors = badIndent.length > 1 ? doc.errors.filter(e => e.code !== 'BAD_INDENT' || e === badIndent[0]) : doc.errors;
+      // A key indented deeper than the one above it: yaml's two errors at the line above become one at the key.
+      const deeper = new Map<YAMLError, { line: number; column: number; message: string }>();
+      for (const error of errors) {
+        if (error.code !== 'MULTILINE_IMPLICIT_KEY') continue;
+        const found = overIndentedKey(text, lineCounter.linePos(error.pos[0]).line);
+        if (found) deeper.set(error, found);
+      }
+      if (deeper.size > 0) {
+        const starts = new Set([...deeper.keys()].map(e => e.pos[0]));
+        errors = errors.filter(e => !(e.code === 'BLOCK_AS_IMPLICIT_KEY' && starts.has(e.pos[0])));
+      }
       for (const error of errors.slice(0, MAX_ERRORS_PER_DOCUMENT)) {
         const duplicate = error.code === 'DUPLICATE_KEY';
         let message = error.message;
         let range = toRange(lineCounter, error.pos[0], error.pos[1]);
-        if (error.code === 'BAD_INDENT') {
-          const line = range.start.line;
-          const column = contentColumn(text, line);
-          message += `.${indentContext(text, line)}${badIndent.length > 1 ? ` The parser also flags ${badIndent.length - 1} later line(s) of this document, which follow from this one.` : ''}`;
+        const key = deeper.get(error);
+        if (key) {
+          message = key.message;
+          range = { start: { line: key.line, column: key.column }, end: { line: key.line, column: key.column + 1 } };
+        } else if (error.code === 'BAD_INDENT') {
+          const reported = range.start.line;
+          const blockStart = misalignedBlockStart(text, reported);
+          const belowValue = blockStart ? undefined : keyBelowCompleteValue(text, reported);
+          const line = blockStart?.line ?? reported;
+          const column = blockStart?.column ?? contentColumn(text, line);
+          const more = badIndent.length > 1 ? ` The parser also flags ${badIndent.length - 1} later line(s) of this document, which follow from this one.` : '';
+          message = belowValue ? `${belowValue.message}${more}` : `${message}.${blockStart?.sentence ?? indentContext(text, line)}${more}`;
           range = { start: { line, column }, end: { line, column: column + 1 } };
         }
         problems.push({

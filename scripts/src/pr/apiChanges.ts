@@ -340,7 +340,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
           ruleId: 'api-breaking-change',
           severity: verdict,
           message: `…and ${breaking.length - MAX_BREAKING_FINDINGS} more breaking changes to ${entity.ref}, not listed one by one (the report's JSON lists every change).`,
-          hint: `Teams ${otherTeams.join(', ')} depend on it: ${breakingWays(format, input.policy)}, or agree the change with those teams.`,
+          hint: `${dependents(otherTeams)}: ${breakingWays(format, input.policy)}, or agree the change with ${otherTeams.length === 1 ? 'that team' : 'those teams'}.`,
           file,
           range: definitionRange,
           entityRef: entity.ref,
@@ -351,7 +351,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
         ruleId: 'api-breaking-change',
         severity: verdict,
         message: `Breaking change to ${entity.ref}${renamedFrom ? ` (${renamedFrom} before this change)` : ''}: ${d.description}. Consumed by ${consumerList(consumers)}.`,
-        hint: `Teams ${otherTeams.join(', ')} depend on it: ${breakingWays(format, input.policy)}, or agree the change with those teams.${notes}`,
+        hint: `${dependents(otherTeams)}: ${breakingWays(format, input.policy)}, or agree the change with ${otherTeams.length === 1 ? 'that team' : 'those teams'}.${notes}`,
         ...where(index),
         entityRef: entity.ref,
       });
@@ -437,4 +437,9 @@ export function rangeIn(definition: ApiDefinition): (path: readonly (string | nu
   const lineCounter = new LineCounter();
   const doc = parseDocument(definition.text, { lineCounter, merge: false, uniqueKeys: false, logLevel: 'error' });
   return path => rangeOfPath(doc, lineCounter, path);
+}
+
+/** "Team X depends on it" / "Teams X, Y depend on it": the teams a breaking change reaches, in the hint's words. */
+function dependents(teams: readonly string[]): string {
+  return teams.length === 1 ? `Team ${teams[0]} depends on it` : `Teams ${teams.join(', ')} depend on it`;
 }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic } from '../diagnostic.ts';
 import { boundedText } from '../report/safeText.ts';
 import { DECLARE_FILTER, isKnownFilter, isKnownTest, renderText } from './templateFilters.ts';
@@ -136,7 +137,11 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       if (refused && !(ast && explainsRefusal(ast))) {
         // A file name is rendered too: its error is about the name, not a place in the file.
         if (isName) report({ lineno: 0, colno: 0 }, 'skeleton-syntax', `This file's name does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax in the file name.`);
-        else report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax, or list the file under copyWithoutTemplating.`);
+        else {
+          const unclosed = unclosedExpression(source, refused.line, refused.column, open);
+          if (unclosed) report(unclosed, 'skeleton-syntax', `This file does not parse as a template: the ${open} here is never closed with }}, so the parser reads on as one expression until line ${refused.line}, column ${refused.column} (${refused.reason}).`, `Close it with }} (write ${open} … }}); if the text is not meant as an expression, wrap it in {% raw %}…{% endraw %} or list the file under copyWithoutTemplating.`);
+          else report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax, or list the file under copyWithoutTemplating.`);
+        }
         continue;
       }
       // Nunjitsu reads it, nunjucks' parser cannot: nothing more to say of it.
@@ -195,7 +200,11 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     }
     for (const [property, { node, uses }] of unknownValues) {
       const more = uses > 1 ? ` (used ${uses} times in this file)` : '';
-      report(node, 'skeleton-unknown-value', `${contextName}.${property} is never passed${by}, so it renders as nothing (or as "undefined" where the expression builds a string from it)${more}.`, "Pass it in the step's input.values, or fix the name.");
+      // The same tolerance as template-unknown-parameter's: a misspelt value names the one the step passes.
+      const passed = Object.keys(values ?? {});
+      const near = passed.length ? closest(property, passed) : undefined;
+      const meant = near && distance(property, near) <= Math.max(2, Math.floor(property.length / 3)) ? near : undefined;
+      report(node, 'skeleton-unknown-value', `${contextName}.${boundedText(property)} is never passed${by}, so it renders as nothing (or as "undefined" where the expression builds a string from it)${more}.${meant ? ` Did you mean ${contextName}.${boundedText(meant)}?` : ''}`, meant ? `Write ${contextName}.${boundedText(meant)}, which the step passes; or pass ${boundedText(property)} in the step's input.values.` : "Pass it in the step's input.values, or fix the name.");
     }
     for (const [property, { node, uses }] of compatValues) {
       const more = uses > 1 ? ` (used ${uses} times in this file)` : '';
@@ -214,6 +223,31 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     }
   }
   return found;
+}
+
+/**
+ * Where the parser's refusal really comes from when an expression is left open (`${{ values.name }` on
+ * line 3): Nunjitsu reads on as one expression and refuses the first character that cannot be in one,
+ * often lines later (`;` on line 8). Takes the source, the refusal's 1-based line and column and the
+ * opening delimiter; returns the 0-based position of the first opening before the refusal whose next `}}`
+ * comes after another opening (or never), on a line before the refusal's, or undefined (the refusal is
+ * then where it says).
+ */
+function unclosedExpression(source: string, line: number, column: number, open: string): { lineno: number; colno: number } | undefined {
+  const lines = source.split('\n');
+  if (line < 1 || line > lines.length) return undefined;
+  let offset = column - 1;
+  for (let n = 0; n < line - 1; n++) offset += lines[n].length + 1;
+  for (let start = source.indexOf(open); start !== -1 && start < offset; start = source.indexOf(open, start + open.length)) {
+    const end = source.indexOf('}}', start + open.length);
+    const next = source.indexOf(open, start + open.length);
+    if (end !== -1 && (next === -1 || end < next)) continue;
+    const before = source.slice(0, start);
+    const lineno = before.split('\n').length - 1;
+    // On the refusal's own line the parser's position already points at the expression.
+    return lineno < line - 1 ? { lineno, colno: start - (before.lastIndexOf('\n') + 1) } : undefined;
+  }
+  return undefined;
 }
 
 // A finding's message or hint, at most this long: enough for any real expression, never a whole hostile line.

@@ -50,3 +50,17 @@ describe('$openapi: a $ref pointer the bundler cannot find (check, through the b
     expect(status).toBe(0);
   }, 60_000);
 });
+
+describe('$openapi: a $ref to a misspelt file (check, through the bin)', () => {
+  it('the $ref says which file was meant, and that file, stranded, points back at the $ref', async () => {
+    const root = await tempRepo(openapiTree('./comon.yaml#/Order'), { policies: true });
+    const run = await runBin(['check', '--format', 'json'], root);
+    const all = JSON.parse(run.stdout).diagnostics as (Finding & { hint?: string })[];
+    const missing = all.filter(d => d.ruleId === 'placeholder-target-missing');
+    expect(missing.map(d => `${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual(['catalog/openapi.yaml:7:13']);
+    expect(missing[0].hint).toMatch(/^Did you mean \.\/common\.yaml\? /);
+    const stranded = all.filter(d => d.ruleId === 'location-unreachable');
+    expect(stranded.map(d => d.file)).toEqual(['catalog/common.yaml']);
+    expect(stranded[0].hint).toBe('The $ref at catalog/openapi.yaml:7:13 names "./comon.yaml#/Order", which does not exist: point it at this file (./common.yaml). Do not list this file as a Location target: Backstage fails a Location whose file holds no entity.');
+  }, 60_000);
+});

@@ -54,7 +54,7 @@ describe('report: consumers owned by members of the API owner', () => {
       const run = await runReport(root, base);
       const ref = owner.replace(':', ':default/');
       expect(payments(run)).toEqual([`error ${ref}`]);
-      expect(breakingOf(run).map(d => d.hint)).toEqual([expect.stringContaining(`Teams ${ref} depend on it`)]);
+      expect(breakingOf(run).map(d => d.hint)).toEqual([expect.stringContaining(`Team ${ref} depends on it`)]);
     }
   }, 240_000);
 

@@ -39,7 +39,7 @@ describe('report: breaking changes to a GraphQL schema another team consumes', (
       `error ${SDL}:6 Breaking change to api:default/storefront-graphql: Field 'price' was removed from object type 'Product'`,
     ]);
     // GraphQL has no info.version: the way out is its @deprecated directive, not OpenAPI's major version.
-    expect(breakingOf(removed)[0].hint).toBe('Teams group:default/commerce-team depend on it: keep the old shape and mark what goes @deprecated(reason: "…") first, removing it once they no longer query it, or agree the change with those teams.');
+    expect(breakingOf(removed)[0].hint).toBe('Team group:default/commerce-team depends on it: keep the old shape and mark what goes @deprecated(reason: "…") first, removing it once they no longer query it, or agree the change with that team.');
     expect(removed.json.markdown).toContain('- <code>api:default/storefront-graphql</code> (graphql, <code>catalog/systems/storefront/definitions/storefront.graphql</code>, owned by <code>group:default/web-team</code>): 1 breaking, 0 non-breaking, 0 annotation-only — ❌ blocked by policy');
 
     write(root, SDL, `type Query {\n  product(id: ID!): Product\n  cart: Cart\n}\n\ntype Product {\n  id: ID!\n  name: String!\n  price: Float!\n  sku: String\n}\n\ntype Cart {\n  items: [Product!]!\n  total: Float!\n}\n`);

@@ -340,7 +340,7 @@ describe('backstage-gitops report: API definition changes', () => {
     expect(md).toContain('  - breaking: — Previously present RPC &quot;AppendEntry&quot; on service &quot;Ledger&quot; was deleted. \\(buf rule RPC\\_NO\\_DELETE\\)');
     expect(json.diagnostics.filter(d => d.ruleId === 'api-breaking-change').map(d => `${d.file}:${d.range.start.line}`)).toEqual(['catalog/systems/payments-core/definitions/ledger.proto:5']);
     // A .proto has no info.version: the hint names protobuf's own ways out.
-    expect(json.diagnostics.find(d => d.ruleId === 'api-breaking-change')?.hint).toBe("Teams group:default/commerce-team depend on it: keep the old shape and mark what goes deprecated first (`[deprecated = true]` on a field, `option deprecated = true;` in an rpc; reserve a removed field's number and name), or publish the change in a new versioned package (….v2), or agree the change with those teams.");
+    expect(json.diagnostics.find(d => d.ruleId === 'api-breaking-change')?.hint).toBe("Team group:default/commerce-team depends on it: keep the old shape and mark what goes deprecated first (`[deprecated = true]` on a field, `option deprecated = true;` in an rpc; reserve a removed field's number and name), or publish the change in a new versioned package (….v2), or agree the change with that team.");
     expect(md).toContain('  - consumed by: <code>component:default/orders-api</code> (<code>group:default/commerce-team</code>)');
     expect(json.report.apiChanges[0].diff).toHaveLength(1);
     edit(root, proto, t => `${t}\n// a comment\n`);

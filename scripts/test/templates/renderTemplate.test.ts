@@ -14,6 +14,10 @@ metadata:
 spec:
   owner: platform-team
   type: service
+  parameters:
+    - properties:
+        name: {type: string}
+        owner: {type: string}
   steps:
     - id: fetch
       action: fetch:template
@@ -197,7 +201,7 @@ describe('backstage-gitops templates render', () => {
     const root = await repo({
       'templates/old/template.yaml': TEMPLATE.replace('scaffolder.backstage.io/v1beta3', 'backstage.io/v1beta2'),
       'templates/hello/template.yaml': TEMPLATE,
-      'templates/typed/template.yaml': TEMPLATE.replace('  type: service\n', () => "  type: service\n  parameters:\n    - required: [name]\n      properties:\n        name: {type: string, pattern: '^[a-z-]+$'}\n"),
+      'templates/typed/template.yaml': TEMPLATE.replace('    - properties:\n        name: {type: string}\n', () => "    - required: [name]\n      properties:\n        name: {type: string, pattern: '^[a-z-]+$'}\n"),
       'skeletons/hello/x.txt': '${{ values.name | nosuchfilter }}\n',
       'values.yaml': 'name: my-svc\n',
     });
