@@ -180,7 +180,7 @@ describe("catalog-model's entity core", () => {
     const index = catalogModel() as unknown as Record<string, unknown>;
     expect(core).not.toBe(index);
     for (const [name, value] of Object.entries(core)) expect(value, name).toBe(index[name]);
-    expect(Object.keys(core).sort()).toEqual(['FieldFormatEntityPolicy', 'NoForeignRootFieldsEntityPolicy', 'SchemaValidEntityPolicy', 'parseEntityRef', 'parseLocationRef', 'stringifyEntityRef']);
+    expect(Object.keys(core).sort()).toEqual(['FieldFormatEntityPolicy', 'NoForeignRootFieldsEntityPolicy', 'SchemaValidEntityPolicy', 'makeValidator', 'parseEntityRef', 'parseLocationRef', 'stringifyEntityRef']);
   });
 });
 
