@@ -41,7 +41,9 @@ Options:
   --base REF            compare with a git revision (the pull request gate): blocking scorecard checks
                         fail for the entities the change adds or edits, and what gitops.config.yaml
                         turns off or loosens against REF's is config-weakened (an error when other
-                        files change too)
+                        files change too). Breaking API changes and Spectral's lint of changed
+                        definitions are judged by \`report --base REF\`, which CI runs: run that
+                        before pushing a change to an API
   --today YYYY-MM-DD    date for exemption expiry, enableOn and initiative due dates (default: today)
   --cache FILE          keep results in FILE: when no file, folder, link, config, policy, package or
                         option changed since the run that wrote it, its report is given again; else
