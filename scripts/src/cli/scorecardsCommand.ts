@@ -1,7 +1,7 @@
 import { todayFlag } from './todayFlag.ts';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { rm } from 'node:fs/promises';
+import { removeTemporary } from '../process/temporaryCheckouts.ts';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { isAtLeast } from '../diagnostic.ts';
 import { formatters } from '../report/formatters.ts';
@@ -54,7 +54,7 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
       base = await loadEntities(dir);
       baseRun = hasScorecards(dir) ? await runScorecards(dir, base.entities, base.repoFiles, { today }) : undefined;
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await removeTemporary(dir);
     }
   }
   const touched = base ? touchedEntities(base.entities, head.entities) : undefined;

@@ -1,6 +1,6 @@
-import { rm } from 'node:fs/promises';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkoutBase, loadEntities } from '../scorecards/prepareScorecards.ts';
+import { removeTemporary } from '../process/temporaryCheckouts.ts';
 
 /** A revision's catalog entities, loaded but not checked, and the files of its tree (loadEntities). */
 export interface RevisionEntities {
@@ -59,6 +59,6 @@ export class RevisionReads {
   /** Removes the extracted base folder, if there is one; never throws. */
   async dispose(): Promise<void> {
     const dir = await this.#baseDir?.catch(() => undefined);
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    if (dir !== undefined) await removeTemporary(dir);
   }
 }

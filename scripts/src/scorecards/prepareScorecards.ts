@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { removeTemporary, trackTemporary, trackWriter } from '../process/temporaryCheckouts.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
@@ -67,16 +67,19 @@ export async function runScorecards(root: string, entities: readonly CatalogEnti
  * The repo as it was at `ref`, extracted to a new temporary folder, for before/after comparisons: `git
  * archive` (the repo's attributes and config applied, as gitArchive reads it) streamed into `tar -x`, both
  * child processes, so the caller's thread goes on meanwhile (`report` starts it before its gate runs).
- * Returns the folder, which the caller removes. Throws UsageError with git's or tar's message when the
+ * Returns the folder, which the caller removes with removeTemporary (a SIGTERM or SIGINT first removes it
+ * too: temporaryCheckouts.ts). Throws UsageError with git's or tar's message when the
  * revision cannot be read or extracted, and then leaves no folder behind.
  */
 export async function checkoutBase(root: string, ref: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'gitops-base-'));
+  // Made and registered in one step: a signal is handled only between event-loop turns, never between these.
+  const dir = mkdtempSync(join(tmpdir(), 'gitops-base-'));
+  trackTemporary(dir);
   try {
     await extractRevision(root, ref, dir);
     return dir;
   } catch (error) {
-    await rm(dir, { recursive: true, force: true });
+    await removeTemporary(dir);
     throw error;
   }
 }
@@ -87,6 +90,8 @@ const MAX_STDERR = 16 * 1024;
 async function extractRevision(root: string, ref: string, dir: string): Promise<void> {
   const git = spawn('git', ['-C', root, 'archive', '--format=tar', '--end-of-options', ref], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   const tar = spawn('tar', ['-x', '-C', dir], { env: childEnv(), stdio: ['pipe', 'ignore', 'pipe'] });
+  trackWriter(git);
+  trackWriter(tar);
   // tar may stop reading (it failed): git's next write then fails with EPIPE, and git's exit says so.
   tar.stdin.on('error', () => undefined);
   git.stdout.pipe(tar.stdin);

@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
 import { runBin } from '../helpers/runBin.ts';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
 import { makeBadPullRequest, startPullRequest } from './prChange.ts';
 
 /**
@@ -44,6 +46,21 @@ describe('report --base: the base revision is read once, and nothing is left beh
     expect(JSON.parse(gate.stdout).diagnostics.map((d: { ruleId: string }) => d.ruleId)).toContain('ref-unresolved');
     expect(alone.extractions()).toBe(1);
     expect(alone.leftovers()).toEqual([]);
+  }, 120_000);
+
+  it('ended by SIGTERM (a CI adapter\'s time limit) or SIGINT mid-run, it removes the base and still ends by that signal', async () => {
+    const root = await dataRepoCopy();
+    const base = makeBadPullRequest(root);
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const watched = watchedRun();
+      const child = spawn(process.execPath, [`${REPO_ROOT}scripts/bin/backstage-gitops.js`, 'report', '--base', base, '--format', 'json'], { cwd: root, env: { HOME: process.env.HOME, ...watched.env }, stdio: 'ignore' });
+      const ended = new Promise<NodeJS.Signals | null>(resolve => child.on('close', (_code, got) => resolve(got)));
+      // Signalled once the base's folder exists (the extraction starts before the gate runs).
+      while (watched.leftovers().length === 0 && child.exitCode === null) await new Promise(r => setTimeout(r, 5));
+      child.kill(signal);
+      expect(await ended).toBe(signal);
+      expect(watched.leftovers()).toEqual([]);
+    }
   }, 120_000);
 
   it('a base that cannot be read is one line and exit 2, and leaves no folder', async () => {
