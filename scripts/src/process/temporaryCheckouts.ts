@@ -1,11 +1,16 @@
-import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+
+/** What of a child process (node:child_process's ChildProcess) is used here: this module starts none. */
+interface Writer {
+  kill(signal: NodeJS.Signals): boolean;
+  once(event: 'close', listener: () => void): unknown;
+}
 
 // Folders this process extracted a revision into (checkoutBase) and not yet removed, and the child
 // processes still writing them.
 const folders = new Set<string>();
-const writers = new Set<ChildProcess>();
+const writers = new Set<Writer>();
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 // A CI adapter's time limit (SIGTERM) or Ctrl-C (SIGINT) ends the process without running any `finally`:
@@ -28,7 +33,7 @@ export function trackTemporary(folder: string): void {
 }
 
 /** Registers a child process writing a temporary folder: killed before the folders are removed on a signal. */
-export function trackWriter(child: ChildProcess): void {
+export function trackWriter(child: Writer): void {
   writers.add(child);
   child.once('close', () => writers.delete(child));
 }
