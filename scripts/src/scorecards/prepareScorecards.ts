@@ -19,6 +19,7 @@ import { scoreCatalog, type EntityScore } from './scoreCatalog.ts';
 import { scorecardGate } from './scorecardGate.ts';
 import { teamScores, type TeamScore } from './teamScores.ts';
 import { childEnv } from '../process/childEnv.ts';
+import { logText } from '../report/safeText.ts';
 
 export const CODEOWNERS_PATHS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
 
@@ -96,8 +97,10 @@ async function extractRevision(root: string, ref: string, dir: string): Promise<
   tar.stdin.on('error', () => undefined);
   git.stdout.pipe(tar.stdin);
   const [archived, extracted] = await Promise.all([finished(git), finished(tar)]);
-  if (archived.code !== 0) throw new UsageError(`Cannot read base ${ref}: ${archived.stderr}`);
-  if (extracted.code !== 0) throw new UsageError(`Cannot extract base ${ref}: ${extracted.stderr}`);
+  // The ref is the caller's (CI passes the event's base SHA; a person passes anything) and git echoes it
+  // in its stderr: both are one escaped line, so a ref holding a line break cannot start a log line of its own.
+  if (archived.code !== 0) throw new UsageError(`Cannot read base ${logText(ref)}: ${logText(archived.stderr.trim())}`);
+  if (extracted.code !== 0) throw new UsageError(`Cannot extract base ${logText(ref)}: ${logText(extracted.stderr.trim())}`);
 }
 
 /** A child's exit code (null when it could not start or was killed) and the start of its stderr. */
