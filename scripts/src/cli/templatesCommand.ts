@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { renderTemplate } from '../templates/renderTemplate.ts';
+import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
 import { checkSecrets, checkValues } from '../templates/checkValues.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
@@ -95,7 +96,7 @@ Options:
   --no-color      accepted as other commands accept it (the output has no colours)
 `;
 
-const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
+const BUILTIN = BUILTIN_ACTIONS;
 
 export async function templatesCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { values: { type: 'string' }, out: { type: 'string' }, secrets: { type: 'string' }, root: { type: 'string' }, 'update-snapshots': { type: 'boolean' }, shard: { type: 'string' }, run: { type: 'boolean' }, template: { type: 'string' }, color: { type: 'boolean' }, 'no-color': { type: 'boolean' }, format: { type: 'string', default: 'stylish' }, help: { type: 'boolean', short: 'h' } } });

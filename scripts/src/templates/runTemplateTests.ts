@@ -26,8 +26,9 @@ import { childEnv } from '../process/childEnv.ts';
 import { pickTemplate, quotedNames, shortName } from './pickTemplate.ts';
 import { templateShapeProblem } from './templateShape.ts';
 import { skeletonGlobProblems } from './skeletonGlobs.ts';
+import { BUILTIN_ACTIONS } from './dryRunRequest.ts';
 
-const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
+const BUILTIN = BUILTIN_ACTIONS;
 
 export interface TemplateCase {
   /** The name of the folder that holds the template file (what `templates test <name>` selects). */
