@@ -18,7 +18,7 @@ import { unknownActionMessage } from '../templates/checkStepInputs.ts';
 import { formatTemplateOutput } from '../templates/formatTemplateOutput.ts';
 import { resolveTemplatePlaceholders, UNREAD_STEPS_HINT, unreadStepsProblem } from '../templates/templatePlaceholders.ts';
 import { pickTemplate, quotedNames, shortName } from '../templates/pickTemplate.ts';
-import { templateShapeProblem } from '../templates/templateShape.ts';
+import { templateSchemaProblem, templateShapeProblem } from '../templates/templateShape.ts';
 import { logText } from '../report/safeText.ts';
 import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
@@ -129,6 +129,8 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   }
   const shape = templateShapeProblem(template);
   if (shape !== undefined) throw new UsageError(`${templateFile} is not a template the scaffolder can run: ${shape} (\`check\` says what Backstage's Template schema refuses).`);
+  const schema = await templateSchemaProblem(template);
+  if (schema !== undefined) throw new UsageError(`${templateFile} is not a template the scaffolder can run: Backstage's Template schema refuses it (${logText(schema)}), so the catalog never ingests it and the dry-run refuses it; \`check\` says where.`);
   const steps: { id?: unknown; action?: string }[] = template.spec.steps;
   const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
   const refused = [...checkValues(template.spec?.parameters, parameters), ...checkSecrets(template.spec?.secrets, secrets)];
