@@ -40,6 +40,12 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
       const doc = source.documents[edge.document];
       const typePath = isRecord(doc) && isRecord(doc.spec) && typeof doc.spec.type === 'string' ? ['spec', 'type'] : edge.path;
       diagnostics.push(at('location-target-invalid', 'error', `Location type '${edge.type}' is not allowed here (allowed: ${context.allowedTypes.join(', ')}).`, edge.type === 'file' ? "A 'file' target is read from the Backstage server's own disk; inside a catalog registered by URL use type 'url' (or omit type) with a relative target." : "Use type 'url' with a relative or absolute target.", typePath));
+    } else if (resolution.kind === 'invalid' && resolution.perLocation) {
+      if (refusedTypes.has(`${edge.file}#${edge.document}`)) continue;
+      refusedTypes.add(`${edge.file}#${edge.document}`);
+      const doc = source.documents[edge.document];
+      const typePath = isRecord(doc) && isRecord(doc.spec) && typeof doc.spec.type === 'string' ? ['spec', 'type'] : edge.path;
+      diagnostics.push(at(resolution.ruleId ?? 'location-target-invalid', 'error', resolution.reason, resolution.hint ?? 'Point the target at files inside this repository.', typePath));
     } else if (resolution.kind === 'invalid') {
       diagnostics.push(at(resolution.ruleId ?? 'location-target-invalid', 'error', resolution.reason, resolution.hint ?? 'Point the target at files inside this repository.'));
     } else if (resolution.kind === 'external') {

@@ -7,7 +7,7 @@ const require = createRequire(import.meta.url);
 export type TargetResolution =
   | { kind: 'files'; files: string[]; pattern: string }
   | { kind: 'external'; url: string }
-  | { kind: 'invalid'; reason: string; ruleId?: string; hint?: string };
+  | { kind: 'invalid'; reason: string; ruleId?: string; hint?: string; /** Said once per Location, at spec.type: every relative target fails alike. */ perLocation?: boolean };
 
 export interface TargetContext {
   repoUrl?: string;
@@ -24,9 +24,14 @@ export interface TargetContext {
 /**
  * Where a Location target leads, the way Backstage resolves it: relative to the Location's own file
  * (`url` targets as Backstage's resolveUrl reads them, see resolveUrlTarget; `file` targets as paths), with
- * globs matched against the repo's files.
+ * globs matched against the repo's files. `readerType` is the type the Location's own file is read by
+ * (its parent's, or the root's); when `type` differs, the target is taken as written (crossTypeTarget).
  */
-export function resolveTarget(fromFile: string, type: string, target: string, context: TargetContext): TargetResolution {
+export function resolveTarget(fromFile: string, type: string, target: string, context: TargetContext, readerType: string = type): TargetResolution {
+  if (type !== readerType && (type === 'file' || type === 'url')) {
+    const crossed = crossTypeTarget(type, readerType, target);
+    if (crossed) return crossed;
+  }
   if (type === 'file' && target.endsWith('/')) {
     return { kind: 'invalid', reason: `A file location target must name files, not a folder ending in '/': ${target}` };
   }
@@ -51,6 +56,36 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
   const files = matchGlob(context.treeFiles ?? context.repoFiles, path, GLOB_BUDGET_MS, { dot: false });
   if (files === undefined) return { kind: 'invalid', ruleId: 'location-glob-too-complex', reason: `Matching the target pattern '${target}' against the repository's files took longer than ${GLOB_BUDGET_MS / 1000} s.`, hint: 'Use a plainer pattern, or list the files.' };
   return { kind: 'files', files, pattern: path };
+}
+
+/**
+ * A target of a Location whose `spec.type` differs from the type its own file is read by. Backstage's
+ * toAbsoluteUrl (plugin-catalog-backend processing/util) resolves a target against the Location's file only
+ * when both types are the same; otherwise it hands the target on as written. So a relative `file` target in
+ * a file read by URL is a path on the Backstage server's disk, relative to the backend's working directory
+ * (FileReaderProcessor: "file ./x.yaml does not exist"), and a relative `url` target in a file read from
+ * disk is no URL at all. Takes the two types and the target; returns the resolution of such a target, or
+ * undefined for one Backstage reads the same either way (an absolute URL), left to the usual resolution.
+ * Pure.
+ */
+function crossTypeTarget(type: string, readerType: string, target: string): TargetResolution | undefined {
+  const shown = JSON.stringify(target.length > 200 ? `${target.slice(0, 199)}…` : target);
+  if (type === 'file') {
+    if (posix.isAbsolute(target)) return { kind: 'external', url: target };
+    return {
+      kind: 'invalid',
+      reason: `This Location says type: file while its own file is read by ${readerType}: Backstage resolves a relative target against the Location's file only when both types are the same, so it reads each relative target (here ${shown}) from the Backstage server's disk (relative to the backend's working directory), not from this repository. The target is not found there and the Location fails, reading none of its targets.`,
+      perLocation: true,
+      hint: `Remove spec.type (a Location takes the type its file is read by) or write type: ${readerType}, keeping the relative target.`,
+    };
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined;
+  return {
+    kind: 'invalid',
+    reason: `This Location says type: url while its own file is read by ${readerType}: Backstage resolves a relative target against the Location's file only when both types are the same, so it hands each relative target (here ${shown}) to the URL reader as written, which is no URL. The Location fails, reading none of its targets.`,
+    perLocation: true,
+    hint: `Remove spec.type (a Location takes the type its file is read by) or write an absolute URL.`,
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { renderTemplate } from '../templates/renderTemplate.ts';
+import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
 import { checkSecrets, checkValues } from '../templates/checkValues.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
@@ -17,7 +18,7 @@ import { unknownActionMessage } from '../templates/checkStepInputs.ts';
 import { formatTemplateOutput } from '../templates/formatTemplateOutput.ts';
 import { resolveTemplatePlaceholders, UNREAD_STEPS_HINT, unreadStepsProblem } from '../templates/templatePlaceholders.ts';
 import { pickTemplate, quotedNames, shortName } from '../templates/pickTemplate.ts';
-import { templateShapeProblem } from '../templates/templateShape.ts';
+import { templateSchemaProblem, templateShapeProblem } from '../templates/templateShape.ts';
 import { logText } from '../report/safeText.ts';
 import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
@@ -95,7 +96,7 @@ Options:
   --no-color      accepted as other commands accept it (the output has no colours)
 `;
 
-const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
+const BUILTIN = BUILTIN_ACTIONS;
 
 export async function templatesCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { values: { type: 'string' }, out: { type: 'string' }, secrets: { type: 'string' }, root: { type: 'string' }, 'update-snapshots': { type: 'boolean' }, shard: { type: 'string' }, run: { type: 'boolean' }, template: { type: 'string' }, color: { type: 'boolean' }, 'no-color': { type: 'boolean' }, format: { type: 'string', default: 'stylish' }, help: { type: 'boolean', short: 'h' } } });
@@ -128,6 +129,8 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   }
   const shape = templateShapeProblem(template);
   if (shape !== undefined) throw new UsageError(`${templateFile} is not a template the scaffolder can run: ${shape} (\`check\` says what Backstage's Template schema refuses).`);
+  const schema = await templateSchemaProblem(template);
+  if (schema !== undefined) throw new UsageError(`${templateFile} is not a template the scaffolder can run: Backstage's Template schema refuses it (${logText(schema)}), so the catalog never ingests it and the dry-run refuses it; \`check\` says where.`);
   const steps: { id?: unknown; action?: string }[] = template.spec.steps;
   const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
   const refused = [...checkValues(template.spec?.parameters, parameters), ...checkSecrets(template.spec?.secrets, secrets)];

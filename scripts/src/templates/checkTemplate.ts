@@ -116,7 +116,10 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     if (action === 'fetch:template' || action === 'fetch:plain') {
       const folder = isRecord(step.input) ? skeletonFolder(source.file, step.input.url) : undefined;
       if (folder !== undefined) {
-        if (![...repoFiles].some(f => f.startsWith(`${folder}/`))) at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The skeleton folder ${folder} does not exist or is empty.`, "The url is relative to template.yaml; keep skeletons in skeletons/<name>/.");
+        // fetch:template copies what url names into a temporary folder and globs it with that folder as cwd:
+        // a file there fails the task (globby: "The `cwd` option must be a path to a directory").
+        if (action === 'fetch:template' && repoFiles.has(folder)) at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The url names the file ${folder.slice(0, 200)}, not a folder: fetch:template renders a skeleton folder, so the task fails here ("The \`cwd\` option must be a path to a directory").`, 'Use fetch:template:file (with targetPath) to render one file, or point url at the folder that holds it.');
+        else if (![...repoFiles].some(f => f.startsWith(`${folder}/`))) at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The skeleton folder ${folder} does not exist or is empty.`, "The url is relative to template.yaml; keep skeletons in skeletons/<name>/.");
       }
     }
     // The one-file actions (createFetchTemplateFileAction, createFetchPlainFileAction) fetch `url` as a file: fetchFile fails the task without one.

@@ -3,7 +3,12 @@ import { join, sep } from 'node:path';
 import { assertTreeInside } from '../load/repoPath.ts';
 import { listSkeletonFiles } from '../load/repoFiles.ts';
 
-export const BUILTIN_ACTIONS = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
+/**
+ * The built-in actions that run, not just record their input, in a dry-run: each has supportsDryRun and
+ * works on the workspace alone (catalog:write writes catalog-info.yaml, fs:readdir lists files). The offline
+ * render runs these with scaffolder-backend's own factories; every other action is recorded.
+ */
+export const BUILTIN_ACTIONS = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'fs:readdir', 'catalog:write', 'debug:log']);
 
 type Template = { spec: { steps: { action: string; input?: { url?: string } }[] } };
 

@@ -175,7 +175,7 @@ export function builtinActionFactory(name: BuiltinActionFactoryName): ActionFact
   return typeof factory === 'function' ? (factory as ActionFactory) : require('@backstage/plugin-scaffolder-backend')[name];
 }
 
-const RENDER_ACTIONS = ['createFetchTemplateAction', 'createFetchTemplateFileAction', 'createFetchPlainAction', 'createFetchPlainFileAction', 'createFilesystemRenameAction', 'createFilesystemDeleteAction', 'createDebugLogAction'] as const;
+const RENDER_ACTIONS = ['createFetchTemplateAction', 'createFetchTemplateFileAction', 'createFetchPlainAction', 'createFetchPlainFileAction', 'createFilesystemRenameAction', 'createFilesystemDeleteAction', 'createFilesystemReadDirAction', 'createCatalogWriteAction', 'createDebugLogAction'] as const;
 
 /** The built-in actions a render runs (builtinActionFactory each). */
 export function renderActionFactories(): Record<(typeof RENDER_ACTIONS)[number], ActionFactory> {

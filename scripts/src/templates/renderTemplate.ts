@@ -201,7 +201,7 @@ function mentionsStepOutput(value: unknown, stepIds: readonly string[]): boolean
 
 /**
  * Runs a template the way Backstage's dry-run does (its own NunjucksWorkflowRunner and built-in
- * fetch:template / fetch:plain / fs:* actions, in dry-run mode), in a temporary workspace, and
+ * fetch:template / fetch:plain / fs:* / catalog:write actions, in dry-run mode), in a temporary workspace, and
  * returns the files the steps produced. Actions that need the outside world only record their input.
  * Throws RenderBudgetExceeded when the render writes or runs beyond `request.budget`, and a step's
  * error (TemplateScanRefused among them) when a string is past the scan cost `check` refuses.
@@ -234,6 +234,8 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     scaffolder.createFetchPlainFileAction({ reader, integrations }),
     scaffolder.createFilesystemRenameAction(),
     scaffolder.createFilesystemDeleteAction(),
+    scaffolder.createFilesystemReadDirAction(),
+    scaffolder.createCatalogWriteAction(),
     scaffolder.createDebugLogAction(),
   ] as RunnableAction[]) actions.set(action.id, judged(action, inputRefusals, where));
   const unknownStepIds = unknownActionSteps(request);

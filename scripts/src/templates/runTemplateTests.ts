@@ -24,10 +24,11 @@ import { templateActions, templateExtensions } from './templateGate.ts';
 import { resolveTemplatePlaceholders, UNREAD_STEPS_HINT, unreadStepsProblem } from './templatePlaceholders.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { pickTemplate, quotedNames, shortName } from './pickTemplate.ts';
-import { templateShapeProblem } from './templateShape.ts';
+import { templateSchemaProblem, templateShapeProblem } from './templateShape.ts';
 import { skeletonGlobProblems } from './skeletonGlobs.ts';
+import { BUILTIN_ACTIONS } from './dryRunRequest.ts';
 
-const BUILTIN = new Set(['fetch:template', 'fetch:template:file', 'fetch:plain', 'fetch:plain:file', 'fs:rename', 'fs:delete', 'debug:log']);
+const BUILTIN = BUILTIN_ACTIONS;
 
 export interface TemplateCase {
   /** The name of the folder that holds the template file (what `templates test <name>` selects). */
@@ -126,7 +127,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   }
   const parsedTemplate = { ...parsedYaml, file: templateFile, documents: [resolveTemplatePlaceholders(root, templateFile, parsedYaml.documents[document], options.configRepoUrl)], locate: (_: number, path: readonly (string | number)[], options?: { key?: boolean }) => parsedYaml.locate(document, path, options) };
   const template = parsedTemplate.documents[0] as { apiVersion: string; metadata: { name: string }; spec: { parameters?: object | object[]; steps: { action: string }[]; output?: object } };
-  const shape = templateShapeProblem(template);
+  const shape = templateShapeProblem(template) ?? (await templateSchemaProblem(template));
   if (shape !== undefined) {
     // The static check reports why (a YAML error, Backstage's kind schema); nothing can be rendered.
     at([], 'template-render-failed', `${templateFile} is not a template the scaffolder can run (${parsedTemplate.problems[0]?.message ?? shape}).`, `Fix ${templateFile} first.`);

@@ -1,4 +1,5 @@
 import { isRecord } from '../load/loadCatalog.ts';
+import { builtinKindValidator } from '../prebuilt/backstageValidators.ts';
 
 /**
  * Why a Template document is not shaped as the scaffolder runs it, or undefined when it is: `spec` a
@@ -17,4 +18,19 @@ export function templateShapeProblem(template: unknown): string | undefined {
   if (!Array.isArray(parameters)) return 'spec.parameters is neither a mapping nor a list';
   const page = parameters.findIndex(p => !isRecord(p));
   return page >= 0 ? `spec.parameters[${page}] is not a mapping` : undefined;
+}
+
+/**
+ * What Backstage's Template kind validator (scaffolder-common's templateEntityV1beta3Validator, through
+ * builtinKindValidator) says of `template`, or undefined when it passes. The dry-run endpoint runs that check
+ * before anything else ("Input template is not a template", or the TypeError it throws, such as "/spec must have
+ * required property 'type'"), and the catalog's ScaffolderEntitiesProcessor refuses to ingest such an entity,
+ * so no task ever runs it. The message is cut to 300 characters. Never throws.
+ */
+export async function templateSchemaProblem(template: unknown): Promise<string | undefined> {
+  try {
+    return (await builtinKindValidator('Template').check(template as never)) ? undefined : 'it is not a scaffolder.backstage.io/v1beta3 Template ("Input template is not a template")';
+  } catch (error) {
+    return (error instanceof Error ? error.message : String(error)).slice(0, 300);
+  }
 }

@@ -44,6 +44,36 @@ describe('Location spec.presence: optional (DefaultCatalogProcessingOrchestrator
   });
 });
 
+describe("a Location's spec.type against the type its file is read by (plugin-catalog-backend toAbsoluteUrl)", () => {
+  // Seen on shivajichaprana/internal-developer-platform and solunkeyogesh/sample-backstage-repo: the real
+  // backend's dry-run refuses both files with "NotFoundError: file ./org.yaml does not exist".
+  it('type: file with relative targets in a file read by URL is one error at spec.type; without type the same targets are read', async () => {
+    const root = await tempRepo({
+      'catalog/all.yaml': location('  type: file\n  targets:\n    - ./org.yaml\n    - ./users.yaml\n'),
+      'catalog/org.yaml': group('team-a'),
+      'catalog/users.yaml': group('team-b'),
+    });
+    const { status, findings, diagnostics } = checkFindings(root);
+    expect({ status, findings }).toEqual({ status: 1, findings: ['location-target-invalid@catalog/all.yaml:6:9'] });
+    expect(diagnostics[0].message).toContain('reads each relative target (here "./org.yaml") from the Backstage server\'s disk');
+    expect(diagnostics[0].hint).toBe('Remove spec.type (a Location takes the type its file is read by) or write type: url, keeping the relative target.');
+    const untyped = await tempRepo({ 'catalog/all.yaml': location('  targets:\n    - ./org.yaml\n'), 'catalog/org.yaml': group('team-a') });
+    expect(checkFindings(untyped)).toMatchObject({ status: 0, findings: [] });
+  });
+
+  it('an absolute file path is the server\'s own file (not checked offline); a root registered as a file reads relative file targets', async () => {
+    const absolute = await tempRepo({ 'catalog/all.yaml': location('  type: file\n  targets:\n    - /srv/catalog/org.yaml\n'), 'catalog/org.yaml': group('team-a') });
+    const { status, diagnostics } = checkFindings(absolute);
+    expect({ status, rules: diagnostics.map(d => `${d.ruleId}:${d.severity}`) }).toEqual({ status: 0, rules: ['location-target-external:info'] });
+    const fileRoot = await tempRepo({
+      'gitops.config.yaml': 'catalog:\n  roots: [catalog/all.yaml]\n  rootLocationType: file\n  allowedLocationTypes: [url, file]\n',
+      'catalog/all.yaml': location('  type: file\n  targets:\n    - ./org.yaml\n'),
+      'catalog/org.yaml': group('team-a'),
+    });
+    expect(checkFindings(fileRoot)).toMatchObject({ status: 0, findings: [] });
+  });
+});
+
 describe('skeletons are not catalog files in discovery', () => {
   it('a fetch:template step written as a $yaml placeholder still marks its skeleton folder', async () => {
     const root = await tempRepo({

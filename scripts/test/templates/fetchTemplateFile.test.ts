@@ -47,3 +47,15 @@ describe('fetch:template:file and fetch:plain:file: the one file is checked as f
     expect(status).toBe(0);
   }, 60_000);
 });
+
+// Seen on rey-gdp-intern/backstage-catalog (templates/infra/cloud/VM): fetch:template with url ./content/main.tf.
+// The real dry-run fails "The `cwd` option must be a path to a directory"; check said the folder "does not
+// exist or is empty", which the author can see is untrue.
+describe('fetch:template whose url names a file (check, through the bin)', () => {
+  it('says the url names a file and that fetch:template:file renders one file', async () => {
+    const { status, found, messages } = await check(step('fetch:template', './content/main.tf'), { 'templates/svc/content/main.tf': 'x = 1\n' });
+    expect(found).toEqual([`template-skeleton-missing@${FILE}:18`]);
+    expect(messages[0]).toBe('The url names the file templates/svc/content/main.tf, not a folder: fetch:template renders a skeleton folder, so the task fails here ("The `cwd` option must be a path to a directory").');
+    expect(status).toBe(1);
+  }, 60_000);
+});

@@ -47,7 +47,7 @@ describe("offline rendering with the scaffolder's own runner and fetch:template"
   it("builds its actions with the very functions scaffolder-backend's index exports", () => {
     const index = createRequire(import.meta.url)('@backstage/plugin-scaffolder-backend');
     const factories = Object.entries(renderActionFactories());
-    expect(factories).toHaveLength(7);
+    expect(factories).toHaveLength(9);
     for (const [name, factory] of factories) expect([name, typeof factory, factory === index[name]]).toEqual([name, 'function', true]);
   });
 

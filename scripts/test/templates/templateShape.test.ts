@@ -32,6 +32,23 @@ describe('a Template whose steps or parameter pages are not mappings (through th
   }, 120_000);
 });
 
+// Seen on aiops-idp-backstage/software-templates (service-catalog-templates): a Template without spec.type.
+// The dry-run refuses it ("/spec must have required property 'type'") and the catalog never ingests it, but
+// `templates render` rendered it, and a test case of it passed.
+describe('a Template Backstage\'s kind schema refuses for another reason than its shape (through the bin)', () => {
+  it('templates render and templates test refuse it with the schema\'s own words', async () => {
+    const text = 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: t\nspec:\n  owner: group:default/platform\n  steps:\n    - id: log\n      action: debug:log\n      input:\n        message: hi\n';
+    const root = await templateRepo(['../templates/t/template.yaml'], { 'templates/t/template.yaml': text, 'templates/t/tests/case.yaml': 'name: case\nvalues: {}\nsnapshot: false\n', 'v.yaml': '{}\n' });
+    expectToolError(await gitops(root, ['templates', 'render', 'templates/t/template.yaml', '--values', 'v.yaml', '--out', 'out']), /is not a template the scaffolder can run: Backstage's Template schema refuses it \(\/spec must have required property 'type' - missingProperty: type\)/);
+    const tested = await gitops(root, ['templates', 'test', '--format', 'json']);
+    expectCleanStderr(tested);
+    const found = (JSON.parse(tested.stdout) as { diagnostics: { ruleId: string; message: string }[] }).diagnostics;
+    expect(found.map(d => d.ruleId)).toEqual(['template-render-failed']);
+    expect(found[0].message).toContain("/spec must have required property 'type'");
+    expect(tested.status).toBe(1);
+  }, 120_000);
+});
+
 // A step a `$yaml` placeholder brings in (Backstage substitutes it at ingestion): its findings point at the
 // placeholder that names the file, not at the nearest key the text has (`steps:`).
 describe('findings about a step brought in by $yaml (check, through the bin)', () => {
