@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fetchSkeletonStep, templateHead, templateRepo } from '../helpers/templateRepo.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
 import { runBin } from './runBin.ts';
 
 interface Finding { ruleId: string; file: string; message: string; range: { start: { line: number; column: number } } }
@@ -50,5 +51,27 @@ describe('a template pattern that backtracks super-linearly', () => {
     const root = await templateRepo(['../templates/svc/template.yaml'], files(safe, 'ab-cd'));
     const run = await runBin(['check', '--format', 'json'], root);
     expect((JSON.parse(run.stdout).diagnostics as Finding[]).filter(d => d.ruleId === 'template-pattern-backtracking')).toEqual([]);
+  }, 90_000);
+});
+
+// The same kind in the gate itself: Ajv runs each org policy's patterns on every entity's values. A
+// platform-approved `^(\w+\s?)*$` and a description a team wrote (today, or long before the policy came)
+// held `check` past any limit (killed after 60 s here; the gate job's limit is 20 minutes), on every PR.
+describe('an org policy pattern that backtracks super-linearly', () => {
+  const POLICY = ['{', '  "title": "Descriptions are words, at most 30 characters",', '  "x-rule-id": "policy/desc",', '  "properties": { "metadata": { "properties": { "description": {', '    "type": "string",', '    "pattern": "^(\\\\w+\\\\s?)*$",', '    "maxLength": 30', '  } } } }', '}', ''].join('\n');
+  const component = (description: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n  description: ${JSON.stringify(description)}\nspec: {type: service, lifecycle: production, owner: group:default/team-a}\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team-a}\nspec: {type: team, children: []}\n`;
+  it('is one finding at its line, is not run, and the rest of the policy still applies', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': 'catalog:\n  roots: [catalog/all.yaml]\n  policies: schemas/policy\n',
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: all}\nspec:\n  targets: [./svc.yaml]\n',
+      'catalog/svc.yaml': component(`${'a'.repeat(40)}!`),
+      'schemas/policy/desc.schema.json': POLICY,
+    });
+    const run = await runBin(['check', '--format', 'json'], root, {}, 60_000);
+    expect(run.status).toBe(1);
+    const found = (JSON.parse(run.stdout).diagnostics as Finding[]).map(d => [d.ruleId, d.file, d.range.start.line]);
+    expect(found).toContainEqual(['policy-pattern-backtracking', 'schemas/policy/desc.schema.json', 6]);
+    // maxLength still judged: the 41 characters are over 30.
+    expect(found).toContainEqual(['policy/desc', 'catalog/svc.yaml', 5]);
   }, 90_000);
 });
