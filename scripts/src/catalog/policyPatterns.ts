@@ -1,4 +1,4 @@
-import { backtrackingPatterns, BACKTRACKING_HINT, schemaPatterns, type Backtracking, type SchemaPattern } from '../templates/regexBacktracking.ts';
+import { backtrackingPatterns, BACKTRACKING_HINT, describeVerdict, schemaPatterns, type Backtracking, type SchemaPattern } from '../templates/regexBacktracking.ts';
 import { readRepoFile } from '../load/repoPath.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { PolicySchema } from './checkPolicies.ts';
@@ -51,7 +51,7 @@ function finding(root: string, file: string, found: SchemaPattern, verdict: Back
   return {
     ruleId: 'policy-pattern-backtracking',
     severity: 'error',
-    message: `The ${found.key ? 'patternProperties key' : 'pattern'} ${shown} at ${found.path.join('.')} backtracks ${verdict.complexity === 'exponential' ? 'exponentially' : 'polynomially'} on some values${attack}: the gate runs it on every entity's values, so one such value in any team's file would hold every pull request's gate past its time limit. It is not applied; the rest of this policy is.`,
+    message: `The ${found.key ? 'patternProperties key' : 'pattern'} ${shown} at ${found.path.join('.')} ${describeVerdict(verdict)}${attack}: the gate runs it on every entity's values, so one such value in any team's file would hold every pull request's gate past its time limit. It is not applied; the rest of this policy is.`,
     hint: BACKTRACKING_HINT,
     file,
     range: { start: { line, column: 1 }, end: { line, column: 1 } },

@@ -12,7 +12,8 @@ export interface SchemaPattern {
 
 /** What recheck says of one pattern: exponential or polynomial backtracking, with a string that shows it. */
 export interface Backtracking {
-  complexity: 'exponential' | 'polynomial';
+  /** `unjudged`: the run's budget ran out (or the pattern is over 10,000 characters) before recheck got to it. */
+  complexity: 'exponential' | 'polynomial' | 'unjudged';
   /** recheck's attack string, clipped: a value that makes the match run for seconds to hours. */
   attack?: string;
 }
@@ -87,11 +88,14 @@ parentPort.on('message', ({ index, pattern, timeout }) => {
  * Which of `patterns` backtrack super-linearly in a backtracking engine such as V8's (the scaffolder
  * backend's, and this toolkit's when it validates values), judged by recheck (automata theory and
  * fuzzing) on a worker thread that is stopped when a pattern overruns its budget. A pattern recheck cannot
- * decide in time, or that no flags compile, is left out (undecided is not a finding). Takes the patterns
- * (duplicates judged once); returns the vulnerable ones with their complexity. Never throws.
+ * decide in its own time, or that no flags compile, is left out (undecided is not a finding); one that
+ * ends the thread (out of its heap) is left out and the next gets a fresh thread. Patterns the run's total
+ * budget leaves unjudged are `unjudged` (a finding: otherwise slow patterns placed first would wave the
+ * rest through). Takes the patterns (duplicates judged once); returns the vulnerable and the unjudged ones.
+ * Never throws.
  */
 export async function backtrackingPatterns(patterns: readonly string[], budget = BACKTRACKING_BUDGET): Promise<Map<string, Backtracking>> {
-  const unique = [...new Set(patterns)].filter(p => p.length <= 10_000);
+  const unique = [...new Set(patterns)];
   const found = new Map<string, Backtracking>();
   if (unique.length === 0) return found;
   let recheck: string;
@@ -102,12 +106,16 @@ export async function backtrackingPatterns(patterns: readonly string[], budget =
   }
   const deadline = Date.now() + budget.total;
   let worker: Worker | undefined;
-  try {
-    for (const [index, pattern] of unique.entries()) {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      // Its own environment: recheck picks a native agent or a JVM from RECHECK_* variables otherwise.
-      worker ??= new Worker(THREAD, { eval: true, workerData: { recheck }, env: { RECHECK_BACKEND: 'pure', RECHECK_SYNC_BACKEND: 'pure' }, stdout: true, stderr: true });
+  for (const [index, pattern] of unique.entries()) {
+    const left = deadline - Date.now();
+    if (left <= 0 || pattern.length > 10_000) {
+      found.set(pattern, { complexity: 'unjudged' });
+      continue;
+    }
+    try {
+      // Its own environment (recheck picks a native agent or a JVM from RECHECK_* variables otherwise) and its
+      // own heap limit: an automaton that outgrows it ends the thread, not the run.
+      worker ??= new Worker(THREAD, { eval: true, workerData: { recheck }, env: { RECHECK_BACKEND: 'pure', RECHECK_SYNC_BACKEND: 'pure' }, stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: 256 } });
       const reply = await ask(worker, index, pattern, Math.min(budget.perPattern, left));
       if (reply === 'timeout') {
         await worker.terminate();
@@ -115,12 +123,13 @@ export async function backtrackingPatterns(patterns: readonly string[], budget =
       } else if (reply.status === 'vulnerable' && (reply.complexity === 'exponential' || reply.complexity === 'polynomial')) {
         found.set(pattern, { complexity: reply.complexity, ...(reply.attack !== undefined ? { attack: reply.attack } : {}) });
       }
+    } catch {
+      // A thread that dies on this pattern decides nothing about it; the next pattern gets a new thread.
+      await worker?.terminate();
+      worker = undefined;
     }
-  } catch {
-    // A thread that cannot start or dies decides nothing: what it found so far stands.
-  } finally {
-    await worker?.terminate();
   }
+  await worker?.terminate();
   return found;
 }
 
@@ -165,11 +174,17 @@ export async function templateBacktracking(document: unknown): Promise<string[]>
   });
 }
 
+/** What a verdict says of a pattern: how it backtracks, or that it could not be judged. */
+export function describeVerdict(verdict: Backtracking): string {
+  if (verdict.complexity === 'unjudged') return `could not be judged within the ${BACKTRACKING_BUDGET.total / 1000} s all patterns of a run get (too many or too long patterns), so it counts as backtracking`;
+  return `backtracks ${verdict.complexity === 'exponential' ? 'exponentially' : 'polynomially'} on some values`;
+}
+
 /** The finding's message for one vulnerable pattern of a template. */
 export function backtrackingMessage(found: SchemaPattern, verdict: Backtracking): string {
   const shown = JSON.stringify(found.pattern.length > 80 ? `${found.pattern.slice(0, 80)}…` : found.pattern);
   const attack = verdict.attack !== undefined ? ` (for example a value of ${JSON.stringify(verdict.attack.length > 40 ? `${verdict.attack.slice(0, 40)}…` : verdict.attack)})` : '';
-  return `The ${found.key ? 'patternProperties key' : 'pattern'} ${shown} backtracks ${verdict.complexity === 'exponential' ? 'exponentially' : 'polynomially'} on some values${attack}: the scaffolder backend validates every task's and dry-run's form values with it on its one JavaScript thread, so one such value from any user stalls the whole Backstage backend.`;
+  return `The ${found.key ? 'patternProperties key' : 'pattern'} ${shown} ${describeVerdict(verdict)}${attack}: the scaffolder backend validates every task's and dry-run's form values with it on its one JavaScript thread, so one such value from any user stalls the whole Backstage backend.`;
 }
 
 export const BACKTRACKING_HINT = 'Write the pattern without nested or overlapping repetition ((a+)+, (a|a)*, (\\w+\\s?)*, \\d+\\d+): one way to match each character, e.g. ^[a-z0-9]+(-[a-z0-9]+)*$.';
