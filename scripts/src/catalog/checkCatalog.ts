@@ -27,7 +27,8 @@ import type { SanitizedMkdocs, TechdocsGeneratorSettings } from '../techdocs/tec
 export interface CatalogCheckInput {
   loaded: LoadedCatalog;
   config: GitopsConfig;
-  policies: readonly CompiledPolicy[];
+  /** `problems`: what loadPolicies said of the policies themselves (a pattern it would not run). */
+  policies: readonly CompiledPolicy[] & { problems?: readonly Diagnostic[] };
   /** The managed Backstage's app-config, when the repo names one: enables the catalog.rules check. */
   appConfig?: unknown;
   /** Refs known to a live Backstage (`--catalog-url`). */
@@ -54,7 +55,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const { loaded, config } = input;
   const { repoUrl } = config;
   const { entities, diagnostics } = collectEntities(loaded.files, loaded, repoUrl);
-  diagnostics.push(...loaded.bundleProblems, ...(loaded.ignoredLocations ?? []));
+  diagnostics.push(...loaded.bundleProblems, ...(loaded.ignoredLocations ?? []), ...(input.policies.problems ?? []));
   const context = collectEntities(loaded.context, loaded, repoUrl).entities;
   const repoFileSet = loaded.repoFileSet ?? new Set(loaded.repoFiles);
   const reported = new Set(loaded.files.map(f => f.file));

@@ -16,6 +16,7 @@ import { sanitizeAsTechdocs, techdocsGeneratorSettings, type SanitizedMkdocs, ty
 import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
 import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
+import { withoutBacktrackingPatterns } from './policyPatterns.ts';
 import { providedScopes } from './providedScopes.ts';
 
 /**
@@ -37,9 +38,9 @@ function gateSettings(settings: TechdocsGeneratorSettings): TechdocsGeneratorSet
 }
 
 export async function loadPolicies(config: GitopsConfig) {
-  const schemas = await readPolicySchemas(config);
+  const { schemas, problems } = await withoutBacktrackingPatterns(config.root, await readPolicySchemas(config));
   try {
-    return compilePolicies(schemas);
+    return Object.assign(compilePolicies(schemas), { problems });
   } catch (error) {
     throw new UsageError(`A policy schema in ${config.catalog.policies} does not compile: ${(error as Error).message}`);
   }

@@ -8,6 +8,7 @@ import { renderTemplate } from '../templates/renderTemplate.ts';
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
 import { checkSecrets, checkValues } from '../templates/checkValues.ts';
+import { BACKTRACKING_HINT, templateBacktracking } from '../templates/regexBacktracking.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, folderTemplateFiles, runCase } from '../templates/runTemplateTests.ts';
 import { templateActions, templateExtensions, templateGate } from '../templates/templateGate.ts';
@@ -133,6 +134,12 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   if (schema !== undefined) throw new UsageError(`${templateFile} is not a template the scaffolder can run: Backstage's Template schema refuses it (${logText(schema)}), so the catalog never ingests it and the dry-run refuses it; \`check\` says where.`);
   const steps: { id?: unknown; action?: string }[] = template.spec.steps;
   const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
+  const backtracking = await templateBacktracking(template);
+  if (backtracking.length) {
+    for (const message of backtracking) io.stdout.write(`✖ ${logText(`${templateFile} ${message}`)}\n`);
+    io.stdout.write(`The values are not validated with such a pattern (it would run for hours), and nothing was rendered. ${BACKTRACKING_HINT}\n`);
+    return 1;
+  }
   const refused = [...checkValues(template.spec?.parameters, parameters), ...checkSecrets(template.spec?.secrets, secrets)];
   if (refused.length) {
     for (const error of refused) io.stdout.write(`✖ ${logText(error)}\n`);

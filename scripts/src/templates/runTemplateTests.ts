@@ -12,6 +12,7 @@ import { FILE_START } from '../diagnostic.ts';
 import { toolkitValidator } from '../config/toolkitSchemas.ts';
 import { checkRendered } from './checkRendered.ts';
 import { checkSecrets, checkValues } from './checkValues.ts';
+import { BACKTRACKING_HINT, templateBacktracking } from './regexBacktracking.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
 import { renderTemplate, type InputRefusalAt } from './renderTemplate.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded } from './renderBudget.ts';
@@ -131,6 +132,13 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   if (shape !== undefined) {
     // The static check reports why (a YAML error, Backstage's kind schema); nothing can be rendered.
     at([], 'template-render-failed', `${templateFile} is not a template the scaffolder can run (${parsedTemplate.problems[0]?.message ?? shape}).`, `Fix ${templateFile} first.`);
+    return { case: item, milliseconds: 0, diagnostics };
+  }
+  // jsonschema runs the template's own patterns on the case's values, on this thread: one that backtracks
+  // is reported (as check reports it) and no value is validated with it.
+  const backtracking = await templateBacktracking(template);
+  if (backtracking.length) {
+    for (const message of backtracking) at([], 'template-pattern-backtracking', `${templateFile} ${message} The case's values are not validated or rendered.`, BACKTRACKING_HINT);
     return { case: item, milliseconds: 0, diagnostics };
   }
   const valueErrors = checkValues(template.spec.parameters, testCase.values);

@@ -17,6 +17,7 @@ import { matchableSkeletonGlobs } from './skeletonGlobs.ts';
 import { loadConfig, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { discoverTemplateFiles, isTemplateDocument, loadTemplatePolicy } from './templateFiles.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
+import { BACKTRACKING_HINT, backtrackingMessage, backtrackingPatterns, templateSchemaPatterns, type SchemaPattern } from './regexBacktracking.ts';
 
 export { discoverTemplateFiles, loadTemplatePolicy, templateFiles } from './templateFiles.ts';
 
@@ -42,6 +43,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
   const config = options.config ?? (await loadConfig(root));
   const actions = await templateActions(root, config);
   const extensions = await templateExtensionNames(root, config);
+  const patterns: { found: SchemaPattern; file: string; range: Diagnostic['range'] }[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -60,6 +62,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
       const locate = placeholderAwareLocate(parsed.locate, index, findPlaceholders(documents[index]));
       documents[index] = resolveTemplatePlaceholders(root, file, documents[index], config.repoUrl);
       diagnostics.push(...withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index, extensions)));
+      for (const found of templateSchemaPatterns(documents[index])) patterns.push({ found, file, range: locate(index, found.path, found.key ? { key: true } : undefined) });
       for (const f of await handlerRefusals(templateSteps(documents[index]), actions)) diagnostics.push({ ruleId: f.ruleId, severity: 'error', message: f.message, hint: f.hint, file, range: locate(index, f.path, f.key ? { key: true } : undefined) });
       // A skeleton several templates (or steps) share: what does not depend on the step that fetches it is said once.
       for (const d of analyzeSkeletons(root, file, documents[index], repoFiles, extensions)) {
@@ -68,6 +71,11 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
         skeletonSeen.add(key);
       }
     }
+  }
+  const backtracking = await backtrackingPatterns(patterns.map(p => p.found.pattern));
+  for (const { found, file, range } of patterns) {
+    const verdict = backtracking.get(found.pattern);
+    if (verdict) diagnostics.push({ ruleId: 'template-pattern-backtracking', severity: 'error', message: backtrackingMessage(found, verdict), hint: BACKTRACKING_HINT, file, range });
   }
   // Findings in template.yaml are each their own, however alike: two steps one `$yaml` brings in both point at it.
   return diagnostics;
