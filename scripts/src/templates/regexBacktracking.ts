@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { isRecord } from '../load/loadCatalog.ts';
+import { linearByShape } from './linearPattern.ts';
 
 /** A regular expression a JSON Schema holds: `pattern`'s value, or a `patternProperties` key (`key: true`). */
 export interface SchemaPattern {
@@ -87,7 +88,8 @@ parentPort.on('message', ({ index, pattern, timeout }) => {
 /**
  * Which of `patterns` backtrack super-linearly in a backtracking engine such as V8's (the scaffolder
  * backend's, and this toolkit's when it validates values), judged by recheck (automata theory and
- * fuzzing) on a worker thread that is stopped when a pattern overruns its budget. A pattern recheck cannot
+ * fuzzing) on a worker thread that is stopped when a pattern overruns its budget; a pattern whose shape
+ * already shows it linear (linearByShape) is not sent. A pattern recheck cannot
  * decide in its own time, or that no flags compile, is left out (undecided is not a finding); one that
  * ends the thread (out of its heap) is left out and the next gets a fresh thread. Patterns the run's total
  * budget leaves unjudged are `unjudged` (a finding: otherwise slow patterns placed first would wave the
@@ -95,7 +97,9 @@ parentPort.on('message', ({ index, pattern, timeout }) => {
  * Never throws.
  */
 export async function backtrackingPatterns(patterns: readonly string[], budget = BACKTRACKING_BUDGET): Promise<Map<string, Backtracking>> {
-  const unique = [...new Set(patterns)];
+  // A pattern whose shape shows it linear needs no recheck: nearly every real one (`^[a-z0-9-]+$`,
+  // `^[a-z][a-z0-9-]{2,38}[a-z0-9]$`), and recheck's fuzzing took up to a second of CPU on those per check.
+  const unique = [...new Set(patterns)].filter(pattern => pattern.length > 10_000 || !linearByShape(pattern));
   const found = new Map<string, Backtracking>();
   if (unique.length === 0) return found;
   let recheck: string;
