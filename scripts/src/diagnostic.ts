@@ -23,6 +23,12 @@ export interface Diagnostic {
   range: Range;
   /** `kind:namespace/name`, lower-cased as Backstage stores it. */
   entityRef?: string;
+  /**
+   * Set (true) by `check --base` / `report --base` on a finding the base revision already has (same rule,
+   * file, entity and line-free message; markAlreadyOnBase): not introduced by the change. It still counts
+   * for the exit code.
+   */
+  alreadyOnBase?: boolean;
 }
 
 export const FILE_START: Range = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };

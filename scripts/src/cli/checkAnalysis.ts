@@ -1,5 +1,5 @@
 import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
@@ -48,6 +48,12 @@ export interface CheckAnalysis {
   readInstalled: boolean;
   /** Every rule of the registries and the org policies, for the formatters. */
   rules: Rule[];
+  /**
+   * With --base and at least one finding: the same gates run on the base revision under its own config
+   * (`byGate` as above), and the files the change renamed (base path → head path), so that checkCommand can
+   * tell the change's findings from those already on the base. Absent when the base cannot be judged.
+   */
+  baseline?: { byGate: Diagnostic[][]; config: GitopsConfig; renames: Map<string, string> };
 }
 
 /**
@@ -111,13 +117,36 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   // of this one, its entities the scorecards'.
   if (reads) byGate.push(await weakenedSince(root, await reads.baseDir(), options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity])), options.today ?? new Date().toISOString().slice(0, 10)));
   await gatesOf(root, config, input, result.entities, byGate, reads && (() => reads.baseEntities()), options.today);
+  const baseline = reads && byGate.some(g => g.length > 0) ? await baseRun(root, await reads.baseDir(), options, io) : undefined;
   return {
     byGate,
+    ...(baseline ? { baseline } : {}),
     catalogFiles: input.loaded.files.map(f => f.file),
     entityCount: result.entities.length,
     readInstalled: (input.loaded.repoFileSet?.namedInstalled.size ?? 0) > 0,
     rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list(), ...policyRules(input.policies)],
   };
+}
+
+/**
+ * The gates of this same run (the given paths, or the roots) on the extracted base revision `baseDir` under
+ * the base's own gitops.config.yaml, offline (no --catalog-url: a live answer is no property of the base)
+ * and quiet. Run only when the head has findings: a clean pull request pays nothing. Returns undefined when
+ * the base cannot be judged (no config that loads under this toolkit, a tool error): every finding is then
+ * the change's own, which is never laxer.
+ */
+async function baseRun(root: string, baseDir: string, options: CheckOptions, io: CliIo): Promise<CheckAnalysis['baseline']> {
+  try {
+    const { loadConfig } = await import('../config/gitopsConfig.ts');
+    const config = await loadConfig(baseDir);
+    const quiet: CliIo = { ...io, cwd: baseDir, stderr: { write: () => undefined } };
+    const paths = options.positionals.map(p => relative(root, resolve(io.cwd, p)));
+    const base = await analyse(baseDir, config, { positionals: paths, today: options.today }, quiet);
+    const { gitRenames } = await import('../pr/alreadyOnBase.ts');
+    return { byGate: base.byGate, config, renames: gitRenames(root, options.base!) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -117,7 +117,12 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
     const { analyseCheck } = await import('./checkAnalysis.ts');
     const analysis = await analyseCheck(root, config, options, io, cache);
     const unique = withoutRepeats(analysis.byGate);
-    const diagnostics = [...applyRuleSettings(unique, config), ...lockedRuleSettings(config)];
+    let diagnostics = [...applyRuleSettings(unique, config), ...lockedRuleSettings(config)];
+    if (analysis.baseline) {
+      const { byGate, config: baseConfig, renames } = analysis.baseline;
+      const onBase = [...applyRuleSettings(withoutRepeats(byGate), baseConfig), ...lockedRuleSettings(baseConfig)];
+      diagnostics = (await import('../pr/alreadyOnBase.ts')).markAlreadyOnBase(diagnostics, onBase, renames);
+    }
     // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
     const checkedFiles = new Set([...analysis.catalogFiles, ...diagnostics.map(d => d.file)]).size;
     record = { key: key ?? '', diagnostics, checkedFiles, entityCount: analysis.entityCount, rules: analysis.rules, failOn: config.failOn };
@@ -145,6 +150,7 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
     toolName: 'backstage-gitops',
     toolVersion: version,
     sourceRoot: io.env.BUILD_SOURCESDIRECTORY,
+    baseRef: values.base,
   };
   for (const [i, format] of formats.entries()) {
     const target = outputs[i];

@@ -1,4 +1,4 @@
-import { countDiagnostics, severityRank, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
+import { countDiagnostics, isAtLeast, severityRank, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { mdCode, mdText } from '../report/safeText.ts';
 import type { ApiChange } from './apiChanges.ts';
 import { renderMermaid } from './mermaidGraph.ts';
@@ -35,6 +35,10 @@ export const SUMMARY_BUDGET: ReportBudget = { total: 1_000_000, findings: 420_00
 export interface PrReportInput extends PrReportData {
   diagnostics: readonly Diagnostic[];
   failing: boolean;
+  /** The revision `--base` names: findings marked alreadyOnBase are listed apart as "already on" it. */
+  baseRef?: string;
+  /** The lowest severity that fails the gate (config's failOn; default error). */
+  failOn?: Severity;
 }
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
@@ -91,9 +95,15 @@ function verdict(input: PrReportInput): Section {
   const renames = renamed.filter(r => r.from !== r.to).length;
   const breaking = input.apiChanges.filter(a => a.diff?.some(d => d.type === 'breaking')).length;
   const stillUsed = input.impacts.filter(i => i.why !== 'deprecated').length;
+  // Findings already on the base still fail the gate (main must not stay broken, and the merge result is
+  // what Backstage reads); the verdict only says when they alone do, so a team knows the failure is not theirs.
+  const old = input.diagnostics.filter(d => d.alreadyOnBase);
+  const oldBlocking = old.filter(d => isAtLeast(d.severity, input.failOn ?? 'error')).length;
+  const baseOnly = input.failing && oldBlocking > 0 && !input.diagnostics.some(d => !d.alreadyOnBase && isAtLeast(d.severity, input.failOn ?? 'error'));
+  const base = code(input.baseRef ?? 'the base revision');
   const lines = [
     REPORT_MARKER,
-    `## ${input.failing ? '❌' : '✅'} Backstage catalog: ${input.failing ? 'changes needed' : 'ready to merge'}`,
+    `## ${input.failing ? '❌' : '✅'} Backstage catalog: ${baseOnly ? 'blocked by findings already on the base branch' : input.failing ? 'changes needed' : 'ready to merge'}`,
     '',
     `${added.length} added · ${changed.length} changed · ${removed.length} removed · ${renames} renamed · ${renamed.length - renames} moved · ${deprecated.length} deprecated · ${plural(totals.error, 'error')} · ${plural(totals.warning, 'warning')}`,
     '',
@@ -101,6 +111,7 @@ function verdict(input: PrReportInput): Section {
   const weakened = input.diagnostics.filter(d => d.ruleId === 'config-weakened' && d.file === 'gitops.config.yaml').length;
   const policies = input.diagnostics.filter(d => d.ruleId === 'config-weakened' && d.file !== 'gitops.config.yaml').length;
   const notes = [
+    ...(old.length ? [`- ${plural(old.length, 'finding')} ${old.length === 1 ? 'is' : 'are'} already on ${base}, not introduced by this pull request (listed apart under Findings)${oldBlocking ? `; ${oldBlocking === 1 ? 'it fails' : `${oldBlocking} of them fail`} the gate until fixed on ${base}${baseOnly ? ': this pull request adds no blocking finding of its own' : ''}` : ''}.`] : []),
     ...(weakened ? [`- This change loosens the gate's own config (gitops.config.yaml, ${plural(weakened, 'change')}, \`config-weakened\` below): the verdict is given under the loosened config.`] : []),
     ...(policies ? [`- This change rewrites ${plural(policies, 'policy file')} the gate judges by (\`config-weakened\` below): the verdict is given under the policy it writes.`] : []),
     ...(stillUsed ? [`- ${plural(stillUsed, 'entity')} that this change removes or renames ${stillUsed === 1 ? 'is' : 'are'} still used by others.`] : []),
@@ -116,21 +127,39 @@ function findings(input: PrReportInput, budget: ReportBudget): Section {
   const changed = new Set(input.changedFiles ?? []);
   const aside = budget === COMMENT_BUDGET && input.changedFiles ? input.diagnostics.filter(d => d.severity === 'info' && !changed.has(d.file)) : [];
   const listed = aside.length ? input.diagnostics.filter(d => !(d.severity === 'info' && !changed.has(d.file))) : input.diagnostics;
+  const asideNote = aside.length ? [`${plural(aside.length, 'info finding')} on files this pull request does not change ${aside.length === 1 ? 'is' : 'are'} left out here; the job summary lists ${aside.length === 1 ? 'it' : 'them'}.`, ''] : [];
+  const old = listed.filter(d => d.alreadyOnBase);
+  if (old.length === 0) {
+    const rows = findingRows(listed, budget);
+    const intro = rows.length ? [...asideNote, ...tableIntro(listed.length, rows.length)] : asideNote;
+    return bounded('### Findings', intro, rows, budget.findings, aside.length ? '' : 'No findings.', 'more groups of findings');
+  }
+  // The change's own findings first, with most of the room; those already on the base after them, apart.
+  const fresh = listed.filter(d => !d.alreadyOnBase);
+  const freshRows = findingRows(fresh, budget);
+  const own = bounded('### Findings', [...asideNote, '#### Introduced by this pull request', '', ...(freshRows.length ? tableIntro(fresh.length, freshRows.length) : [])], freshRows, Math.floor((budget.findings * 2) / 3), 'None.', 'more groups of findings');
+  const oldRows = findingRows(old, budget);
+  const base = code(input.baseRef ?? 'the base revision');
+  const before = bounded(`#### Already on ${base}`, ['Not introduced by this pull request: the base revision has the same finding (same rule, file, entity and message). Errors among them still fail the gate until they are fixed there.', '', ...tableIntro(old.length, oldRows.length)], oldRows, budget.findings - own.text.length, '', 'more groups of findings');
+  return { text: `${own.text}${before.text}`, capped: own.capped || before.capped };
+}
+
+/** The findings grouped by severity, rule and message, one table row per group, biggest groups first. */
+function findingRows(list: readonly Diagnostic[], budget: ReportBudget): string[] {
   const groups = new Map<string, Diagnostic[]>();
-  for (const d of sortDiagnostics(listed)) {
+  for (const d of sortDiagnostics(list)) {
     const key = `${d.severity}\u0000${d.ruleId}\u0000${d.message}`;
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(d);
   }
   const ordered = [...groups.values()].sort((a, b) => severityRank(b[0].severity) - severityRank(a[0].severity) || b.length - a.length);
   const where = (d: Diagnostic) => code(`${d.file}:${d.range.start.line}:${d.range.start.column}`);
-  const rows = ordered.map(list => {
-    const d = list[0];
-    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(d.message)}${d.hint ? `<br>_${text(d.hint)}_` : ''} | ${list.length} | ${firstOf(list, Math.min(3, budget.perEntry), where)} |`;
+  return ordered.map(group => {
+    const d = group[0];
+    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(d.message)}${d.hint ? `<br>_${text(d.hint)}_` : ''} | ${group.length} | ${firstOf(group, Math.min(3, budget.perEntry), where)} |`;
   });
-  const asideNote = aside.length ? [`${plural(aside.length, 'info finding')} on files this pull request does not change ${aside.length === 1 ? 'is' : 'are'} left out here; the job summary lists ${aside.length === 1 ? 'it' : 'them'}.`, ''] : [];
-  const intro = rows.length ? [...asideNote, `${plural(listed.length, 'finding')} in ${plural(rows.length, 'group')} (same rule and message).`, '', '| | Rule | Finding | Count | Where |', '|---|---|---|---:|---|'] : asideNote;
-  return bounded('### Findings', intro, rows, budget.findings, aside.length ? '' : 'No findings.', 'more groups of findings');
 }
+
+const tableIntro = (findingCount: number, groupCount: number) => [`${plural(findingCount, 'finding')} in ${plural(groupCount, 'group')} (same rule and message).`, '', '| | Rule | Finding | Count | Where |', '|---|---|---|---:|---|'];
 
 function apiEntry(a: ApiChange, budget: ReportBudget): string {
   const count = (type: string) => a.diff?.filter(d => d.type === type).length ?? 0;
