@@ -29,6 +29,19 @@ export interface Diagnostic {
    * for the exit code.
    */
   alreadyOnBase?: boolean;
+  /**
+   * On a `placeholder-target-missing` finding about a file that does not exist: the placeholder or `$ref`
+   * (`via`: `$text`, `$openapi`, …, `$ref`), the value as written, and the repo path it resolves to.
+   * Checks that follow up on the miss (the did-you-mean of strayDefinitions) read these, not the message.
+   */
+  missingTarget?: MissingTarget;
+}
+
+/** What a reference to a file that does not exist wrote, and where that leads in the repository. */
+export interface MissingTarget {
+  via: string;
+  value: string;
+  path: string;
 }
 
 export const FILE_START: Range = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
