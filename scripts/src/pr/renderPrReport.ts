@@ -1,4 +1,5 @@
 import { countDiagnostics, isAtLeast, severityRank, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostic.ts';
+import { clipText } from '../report/boundDiagnostics.ts';
 import { mdCode, mdText } from '../report/safeText.ts';
 import type { ApiChange } from './apiChanges.ts';
 import { renderMermaid } from './mermaidGraph.ts';
@@ -44,7 +45,7 @@ export interface PrReportInput extends PrReportData {
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 // One value never takes a section: a PR can put a megabyte into a message; the JSON report keeps it whole.
 const MAX_VALUE = 400;
-const clip = (value: string) => (value.length > MAX_VALUE ? `${value.slice(0, MAX_VALUE - 1)}…` : value);
+const clip = (value: string) => clipText(value, MAX_VALUE);
 const code = (value: string) => mdCode(clip(value));
 const text = (value: string) => mdText(clip(value));
 const plural = (n: number, word: string) => `${n} ${n === 1 ? word : word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`;
