@@ -26,12 +26,15 @@ export interface ReportBudget {
   perKind: number;
   graphNodes: number;
   graphEdges: number;
+  /** Locations listed per group of findings, and the characters they may take in its row. */
+  locations: number;
+  locationChars: number;
 }
 
 /** The sticky PR comment (GitHub) and PR thread (Azure DevOps): every section fits in its share. */
-export const COMMENT_BUDGET: ReportBudget = { total: MAX_REPORT_CHARS, findings: 22_000, impact: 12_000, reviews: 5_000, scorecards: 6_000, entities: 7_000, graph: 11_000, perEntry: 8, perKind: 25, graphNodes: 40, graphEdges: 60 };
+export const COMMENT_BUDGET: ReportBudget = { total: MAX_REPORT_CHARS, findings: 22_000, impact: 12_000, reviews: 5_000, scorecards: 6_000, entities: 7_000, graph: 11_000, perEntry: 8, perKind: 25, graphNodes: 40, graphEdges: 60, locations: 3, locationChars: 2_000 };
 // GitHub's job summary holds 1 MiB per step; the Azure run summary is a Markdown attachment of the same text.
-export const SUMMARY_BUDGET: ReportBudget = { total: 1_000_000, findings: 420_000, impact: 200_000, reviews: 60_000, scorecards: 80_000, entities: 180_000, graph: 50_000, perEntry: 200, perKind: 5_000, graphNodes: 150, graphEdges: 250 };
+export const SUMMARY_BUDGET: ReportBudget = { total: 1_000_000, findings: 420_000, impact: 200_000, reviews: 60_000, scorecards: 80_000, entities: 180_000, graph: 50_000, perEntry: 200, perKind: 5_000, graphNodes: 150, graphEdges: 250, locations: Infinity, locationChars: 100_000 };
 
 export interface PrReportInput extends PrReportData {
   diagnostics: readonly Diagnostic[];
@@ -133,7 +136,8 @@ function findings(input: PrReportInput, budget: ReportBudget): Section {
   if (old.length === 0) {
     const rows = findingRows(listed, budget);
     const intro = rows.length ? [...asideNote, ...tableIntro(listed.length, rows.length)] : asideNote;
-    return bounded('### Findings', intro, rows, budget.findings, aside.length ? '' : 'No findings.', 'more groups of findings');
+    const section = bounded('### Findings', intro, rows, budget.findings, aside.length ? '' : 'No findings.', 'more groups of findings');
+    return { ...section, capped: section.capped || locationsCut(listed, budget) };
   }
   // The change's own findings first, with most of the room; those already on the base after them, apart.
   const fresh = listed.filter(d => !d.alreadyOnBase);
@@ -142,7 +146,7 @@ function findings(input: PrReportInput, budget: ReportBudget): Section {
   const oldRows = findingRows(old, budget);
   const base = code(input.baseRef ?? 'the base revision');
   const before = bounded(`#### Already on ${base}`, ['Not introduced by this pull request: the base revision has the same finding (same rule, file, entity and message). Errors among them still fail the gate until they are fixed there.', '', ...tableIntro(old.length, oldRows.length)], oldRows, budget.findings - own.text.length, '', 'more groups of findings');
-  return { text: `${own.text}${before.text}`, capped: own.capped || before.capped };
+  return { text: `${own.text}${before.text}`, capped: own.capped || before.capped || locationsCut(listed, budget) };
 }
 
 /** The findings grouped by severity, rule and message, one table row per group, biggest groups first. */
@@ -153,11 +157,41 @@ function findingRows(list: readonly Diagnostic[], budget: ReportBudget): string[
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(d);
   }
   const ordered = [...groups.values()].sort((a, b) => severityRank(b[0].severity) - severityRank(a[0].severity) || b.length - a.length);
-  const where = (d: Diagnostic) => code(`${d.file}:${d.range.start.line}:${d.range.start.column}`);
   return ordered.map(group => {
     const d = group[0];
-    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(d.message)}${d.hint ? `<br>_${text(d.hint)}_` : ''} | ${group.length} | ${firstOf(group, Math.min(3, budget.perEntry), where)} |`;
+    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(d.message)}${d.hint ? `<br>_${text(d.hint)}_` : ''} | ${group.length} | ${locationsOf(group, budget)} |`;
   });
+}
+
+/** Whether the comment names only the first locations of some group (the footer then says where the rest are). */
+function locationsCut(list: readonly Diagnostic[], budget: ReportBudget): boolean {
+  if (budget !== COMMENT_BUDGET) return false;
+  const counts = new Map<string, number>();
+  for (const d of list) {
+    const key = `${d.severity}\u0000${d.ruleId}\u0000${d.message}\u0000${d.alreadyOnBase ? 1 : 0}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts.values()].some(n => n > budget.locations);
+}
+
+/**
+ * Where a group's findings are: the comment names the first few (COMMENT_BUDGET.locations); the job
+ * summary (`--full`) every one while they fit in `locationChars`, then says how many are left and where
+ * they all are. A cut list in the summary says so in the row, since the summary is the "full" rendering.
+ */
+function locationsOf(group: readonly Diagnostic[], budget: ReportBudget): string {
+  const where = (d: Diagnostic) => code(`${d.file}:${d.range.start.line}:${d.range.start.column}`);
+  if (budget === COMMENT_BUDGET) return firstOf(group, budget.locations, where);
+  const shown: string[] = [];
+  let size = 0;
+  for (const d of group.slice(0, budget.locations)) {
+    const item = where(d);
+    if (size + item.length + 2 > budget.locationChars) break;
+    shown.push(item);
+    size += item.length + 2;
+  }
+  const left = group.length - shown.length;
+  return left ? `${shown.join(', ')}, …and ${left} more (<code>report --format json</code> lists every one)` : shown.join(', ');
 }
 
 const tableIntro = (findingCount: number, groupCount: number) => [`${plural(findingCount, 'finding')} in ${plural(groupCount, 'group')} (same rule and message).`, '', '| | Rule | Finding | Count | Where |', '|---|---|---|---:|---|'];
