@@ -43569,9 +43569,22 @@ var MAX_FINDING_TEXT = 2e3;
 function clipText(text, max = MAX_FINDING_TEXT) {
   if (text.length <= max) return text;
   let end = Math.max(0, max - 1);
-  const last = text.charCodeAt(end - 1);
-  if (last >= 55296 && last <= 56319) end--;
-  return `${text.slice(0, end)}\u2026`;
+  const boundary = lastSpaceBetween(text, Math.ceil(end * 0.8), end);
+  if (boundary >= 0) end = boundary;
+  else {
+    const last = text.charCodeAt(end - 1);
+    if (last >= 55296 && last <= 56319) end--;
+    const escape = /(?:\\(?:u[0-9a-fA-F]{0,3}|x[0-9a-fA-F]?)?|&#?[0-9a-zA-Z]{0,7})$/.exec(text.slice(Math.max(0, end - 9), end));
+    if (escape) end -= escape[0].length;
+  }
+  let head = text.slice(0, end);
+  const ticks = head.split("`").length - 1;
+  if (ticks % 2 === 1) head = head.slice(0, head.lastIndexOf("`"));
+  return `${head.replace(/[\s([{<"'`]+$/u, "")}\u2026`;
+}
+function lastSpaceBetween(text, from, end) {
+  for (let i = Math.min(end, text.length - 1); i >= from; i--) if (/\s/.test(text[i])) return i;
+  return -1;
 }
 function boundDiagnostics(diagnostics) {
   return diagnostics.map((d) => {
@@ -43782,7 +43795,7 @@ ${suites.join("\n")}
 var ICON = { error: "\u274C", warning: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
 var MAX_CHARS = 6e4;
 var MAX_VALUE = 1e3;
-var clip = (text) => text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}\u2026` : text;
+var clip = (text) => clipText(text, MAX_VALUE + 1);
 function formatMarkdown(diagnostics, options) {
   const totals = countDiagnostics(diagnostics);
   const head = [
@@ -43865,6 +43878,18 @@ function firstSentence(text) {
 var import_picocolors = __toESM(require_picocolors(), 1);
 function formatStylish(diagnostics, options) {
   const c = import_picocolors.default.createColors(options.color);
+  const old = diagnostics.filter((d) => d.alreadyOnBase);
+  if (old.length === 0) return `${[...findingLines(diagnostics, c), ...closing(diagnostics, options, c)].join("\n")}
+`;
+  const introduced = diagnostics.filter((d) => !d.alreadyOnBase);
+  const base = logText(options.baseRef ?? "the base revision");
+  const lines = introduced.length ? [c.bold(`Introduced by this change (${introduced.length}):`), "", ...findingLines(introduced, c), ""] : [c.bold("Introduced by this change: none."), ""];
+  const blocking = old.some((d) => d.severity === "error");
+  lines.push(c.bold(`Already on ${base} (${old.length}), not introduced by this change${blocking ? `; its errors still fail the gate until they are fixed on ${base}` : ""}:`), "", ...findingLines(old, c));
+  return `${[...lines, ...closing(diagnostics, options, c)].join("\n")}
+`;
+}
+function findingLines(diagnostics, c) {
   const tone = { error: c.red, warning: c.yellow, info: c.blue };
   const lines = [];
   let file;
@@ -43878,16 +43903,18 @@ function formatStylish(diagnostics, options) {
     lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(d.message)}  ${c.dim(logText(d.ruleId))}`);
     if (d.hint) lines.push(`  ${" ".repeat(16)}${c.dim(`hint: ${logText(d.hint)}`)}`);
   }
+  return lines;
+}
+function closing(diagnostics, options, c) {
   const summary2 = summaryLine(diagnostics, options);
-  if (lines.length) lines.push("");
-  lines.push(summary2.startsWith("\u2716") ? c.red(c.bold(summary2)) : c.green(summary2));
-  return `${lines.join("\n")}
-`;
+  return [...diagnostics.length ? [""] : [], summary2.startsWith("\u2716") ? c.red(c.bold(summary2)) : c.green(summary2)];
 }
 function summaryLine(diagnostics, options) {
   const totals = countDiagnostics(diagnostics);
   const summary2 = `${totals.error} error${totals.error === 1 ? "" : "s"}, ${totals.warning} warning${totals.warning === 1 ? "" : "s"}, ${totals.info} info in ${checkedPhrase(options)}`;
-  return `${totals.error > 0 ? "\u2716" : "\u2714"} ${summary2}`;
+  const old = diagnostics.filter((d) => d.alreadyOnBase).length;
+  const split = old ? `; ${old} already on ${logText(options.baseRef ?? "the base revision")}, ${diagnostics.length - old} introduced by this change` : "";
+  return `${totals.error > 0 ? "\u2716" : "\u2714"} ${summary2}${split}`;
 }
 
 // scripts/src/report/formatters.ts
