@@ -242,7 +242,7 @@ async function gatesOf(root: string, config: GitopsConfig, input: Awaited<Return
     // CODEOWNERS and the editor schema computed from a catalog missing a broken file's entities would
     // call the committed ones stale, and `--write` would make them wrong: the YAML error is the finding.
     const parses = ![...input.loaded.files, ...input.loaded.context].some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
-    byGate.push(...(await repoGates(root, config, entities, input.loaded.repoFiles, baseEntities, today, parses)));
+    byGate.push(...(await repoGates(root, config, entities, input.loaded.repoFiles, baseEntities, today, parses, byGate[0])));
   } else {
     // Any catalog gets Backstage's template rules on the templates it holds.
     const reported = new Set(input.loaded.files.map(f => f.file));
@@ -274,7 +274,7 @@ function readGenerated(root: string, file: string): string | undefined {
   }
 }
 
-async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], baseEntities?: BaseEntities, todayFlag?: string, catalogParses = true): Promise<Diagnostic[][]> {
+async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], baseEntities?: BaseEntities, todayFlag?: string, catalogParses = true, catalogFindings: readonly Diagnostic[] = []): Promise<Diagnostic[][]> {
   // Each gate's module is loaded only when the config or the repo gives it something to judge: without
   // its section (or its folder) the gate finds nothing, and its packages cost start-up on every check.
   const diagnostics: Diagnostic[][] = [];
@@ -286,7 +286,7 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
     const expected = catalogParses ? codeownersFor(config, entities) : undefined;
     const committed = expected ? readGenerated(root, expected.file) : undefined;
     const shadows = expected ? shadowingCodeowners(root, expected.file) : [];
-    diagnostics.push(codeownersGate(expected, committed, shadows));
+    diagnostics.push(codeownersGate(expected, committed, shadows, catalogFindings));
     // A file GitHub reads instead is that finding already; otherwise a file GitHub never reads is one.
     const unread = expected && shadows.length === 0 ? unreadCodeowners(root, expected.file, config.repoUrl) : undefined;
     if (unread) diagnostics.push([unreadCodeownersProblem(expected!.file, unread)]);
