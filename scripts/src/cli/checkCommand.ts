@@ -43,7 +43,8 @@ Options:
                         turns off or loosens against REF's is config-weakened (an error when other
                         files change too). Breaking API changes and Spectral's lint of changed
                         definitions are judged by \`report --base REF\`, which CI runs: run that
-                        before pushing a change to an API
+                        before pushing a change to an API. Findings REF already has are listed
+                        apart ("Already on REF"); they still fail the run
   --today YYYY-MM-DD    date for exemption expiry, enableOn and initiative due dates (default: today)
   --cache FILE          keep results in FILE: when no file, folder, link, config, policy, package or
                         option changed since the run that wrote it, its report is given again; else
