@@ -43678,14 +43678,16 @@ var neutralise = (text) => logLines(text);
 function formatGithub(diagnostics, options) {
   const used = { error: 0, warning: 0, info: 0 };
   const lines = [];
-  for (const d of sortDiagnostics(diagnostics)) {
+  const sorted = sortDiagnostics(diagnostics);
+  const ordered = sorted.some((d) => d.alreadyOnBase) ? [...sorted.filter((d) => !d.alreadyOnBase), ...sorted.filter((d) => d.alreadyOnBase)] : sorted;
+  for (const d of ordered) {
     if (used[d.severity]++ >= GITHUB_ANNOTATIONS_PER_LEVEL) continue;
     const props = [
       `file=${escapeProperty2(d.file)}`,
       `line=${d.range.start.line}`,
       `endLine=${d.range.end.line}`,
       ...d.range.start.line === d.range.end.line ? [`col=${d.range.start.column}`, `endColumn=${Math.max(d.range.end.column, d.range.start.column)}`] : [],
-      `title=${escapeProperty2(d.ruleId)}`
+      `title=${escapeProperty2(d.alreadyOnBase ? `${d.ruleId} (already on ${options.baseRef ?? "the base revision"})` : d.ruleId)}`
     ];
     lines.push(`::${COMMAND[d.severity]} ${props.join(",")}::${escapeData2(d.hint ? `${d.message}
 ${d.hint}` : d.message)}`);
@@ -43841,6 +43843,7 @@ ${rule.example}` : `Each finding's message says what to change.`) }
   });
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const keys = findingKeys(diagnostics);
+  const split = diagnostics.some((d) => d.alreadyOnBase);
   const results = sortDiagnostics(diagnostics).map((d) => ({
     ruleId: d.ruleId,
     ruleIndex: ruleIndex.get(d.ruleId),
@@ -43856,6 +43859,7 @@ Hint: ${d.hint}` : d.message },
       }
     ],
     partialFingerprints: { "backstageGitopsFinding/v1": fingerprint(keys.get(d).key) },
+    ...split ? { baselineState: d.alreadyOnBase ? "unchanged" : "new" } : {},
     ...d.entityRef ? { properties: { entityRef: d.entityRef } } : {}
   }));
   const log = {

@@ -54,6 +54,15 @@ describe('report --base / check --base: findings already on the base are told ap
     expect(text.indexOf('Already on main (1), not introduced by this change; its errors still fail the gate until they are fixed on main:')).toBeGreaterThan(text.indexOf('commerce-teamx'));
     expect(text.indexOf('web-teamx')).toBeGreaterThan(text.indexOf('Already on main'));
     expect(text).toContain('✖ 3 errors, 0 warnings, 0 info in 19 files (79 entities); 1 already on main, 2 introduced by this change');
+
+    // GitHub shows a few annotations per level: the change's own come first, main's are titled as such.
+    const github = (await runShippedBin(['check', '--base', 'main', '--today', '2026-11-23', '--format', 'github'], root)).stdout.split('\n').filter(l => l.startsWith('::error'));
+    expect(github.at(-1)).toContain('title=ref-unresolved (already on main)::');
+    expect(github.at(-1)).toContain('web-teamx');
+    expect(github.slice(0, -1).every(l => !l.includes('already on'))).toBe(true);
+    // SARIF says it in its own words.
+    const sarif = JSON.parse((await runShippedBin(['check', '--base', 'main', '--today', '2026-11-23', '--format', 'sarif'], root)).stdout) as { runs: { results: { baselineState?: string; message: { text: string } }[] }[] };
+    expect(sarif.runs[0].results.map(r => [r.baselineState, r.message.text.includes('web-teamx')]).sort()).toEqual([['new', false], ['new', false], ['unchanged', true]]);
   }, 180_000);
 
   it('a change that only moves the broken file (and regenerates CODEOWNERS) adds nothing of its own, and is still blocked', async () => {
