@@ -23,6 +23,25 @@ export interface Diagnostic {
   range: Range;
   /** `kind:namespace/name`, lower-cased as Backstage stores it. */
   entityRef?: string;
+  /**
+   * Set (true) by `check --base` / `report --base` on a finding the base revision already has (same rule,
+   * file, entity and line-free message; markAlreadyOnBase): not introduced by the change. It still counts
+   * for the exit code.
+   */
+  alreadyOnBase?: boolean;
+  /**
+   * On a `placeholder-target-missing` finding about a file that does not exist: the placeholder or `$ref`
+   * (`via`: `$text`, `$openapi`, …, `$ref`), the value as written, and the repo path it resolves to.
+   * Checks that follow up on the miss (the did-you-mean of strayDefinitions) read these, not the message.
+   */
+  missingTarget?: MissingTarget;
+}
+
+/** What a reference to a file that does not exist wrote, and where that leads in the repository. */
+export interface MissingTarget {
+  via: string;
+  value: string;
+  path: string;
 }
 
 export const FILE_START: Range = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };

@@ -43569,9 +43569,22 @@ var MAX_FINDING_TEXT = 2e3;
 function clipText(text, max = MAX_FINDING_TEXT) {
   if (text.length <= max) return text;
   let end = Math.max(0, max - 1);
-  const last = text.charCodeAt(end - 1);
-  if (last >= 55296 && last <= 56319) end--;
-  return `${text.slice(0, end)}\u2026`;
+  const boundary = lastSpaceBetween(text, Math.ceil(end * 0.8), end);
+  if (boundary >= 0) end = boundary;
+  else {
+    const last = text.charCodeAt(end - 1);
+    if (last >= 55296 && last <= 56319) end--;
+    const escape = /(?:\\(?:u[0-9a-fA-F]{0,3}|x[0-9a-fA-F]?)?|&#?[0-9a-zA-Z]{0,7})$/.exec(text.slice(Math.max(0, end - 9), end));
+    if (escape) end -= escape[0].length;
+  }
+  let head = text.slice(0, end);
+  const ticks = head.split("`").length - 1;
+  if (ticks % 2 === 1) head = head.slice(0, head.lastIndexOf("`"));
+  return `${head.replace(/[\s([{<"'`]+$/u, "")}\u2026`;
+}
+function lastSpaceBetween(text, from, end) {
+  for (let i = Math.min(end, text.length - 1); i >= from; i--) if (/\s/.test(text[i])) return i;
+  return -1;
 }
 function boundDiagnostics(diagnostics) {
   return diagnostics.map((d) => {
@@ -43665,14 +43678,16 @@ var neutralise = (text) => logLines(text);
 function formatGithub(diagnostics, options) {
   const used = { error: 0, warning: 0, info: 0 };
   const lines = [];
-  for (const d of sortDiagnostics(diagnostics)) {
+  const sorted = sortDiagnostics(diagnostics);
+  const ordered = sorted.some((d) => d.alreadyOnBase) ? [...sorted.filter((d) => !d.alreadyOnBase), ...sorted.filter((d) => d.alreadyOnBase)] : sorted;
+  for (const d of ordered) {
     if (used[d.severity]++ >= GITHUB_ANNOTATIONS_PER_LEVEL) continue;
     const props = [
       `file=${escapeProperty2(d.file)}`,
       `line=${d.range.start.line}`,
       `endLine=${d.range.end.line}`,
       ...d.range.start.line === d.range.end.line ? [`col=${d.range.start.column}`, `endColumn=${Math.max(d.range.end.column, d.range.start.column)}`] : [],
-      `title=${escapeProperty2(d.ruleId)}`
+      `title=${escapeProperty2(d.alreadyOnBase ? `${d.ruleId} (already on ${options.baseRef ?? "the base revision"})` : d.ruleId)}`
     ];
     lines.push(`::${COMMAND[d.severity]} ${props.join(",")}::${escapeData2(d.hint ? `${d.message}
 ${d.hint}` : d.message)}`);
@@ -43782,7 +43797,7 @@ ${suites.join("\n")}
 var ICON = { error: "\u274C", warning: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
 var MAX_CHARS = 6e4;
 var MAX_VALUE = 1e3;
-var clip = (text) => text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}\u2026` : text;
+var clip = (text) => clipText(text, MAX_VALUE + 1);
 function formatMarkdown(diagnostics, options) {
   const totals = countDiagnostics(diagnostics);
   const head = [
@@ -43828,6 +43843,7 @@ ${rule.example}` : `Each finding's message says what to change.`) }
   });
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const keys = findingKeys(diagnostics);
+  const split = diagnostics.some((d) => d.alreadyOnBase);
   const results = sortDiagnostics(diagnostics).map((d) => ({
     ruleId: d.ruleId,
     ruleIndex: ruleIndex.get(d.ruleId),
@@ -43843,6 +43859,7 @@ Hint: ${d.hint}` : d.message },
       }
     ],
     partialFingerprints: { "backstageGitopsFinding/v1": fingerprint(keys.get(d).key) },
+    ...split ? { baselineState: d.alreadyOnBase ? "unchanged" : "new" } : {},
     ...d.entityRef ? { properties: { entityRef: d.entityRef } } : {}
   }));
   const log = {
@@ -43865,6 +43882,18 @@ function firstSentence(text) {
 var import_picocolors = __toESM(require_picocolors(), 1);
 function formatStylish(diagnostics, options) {
   const c = import_picocolors.default.createColors(options.color);
+  const old = diagnostics.filter((d) => d.alreadyOnBase);
+  if (old.length === 0) return `${[...findingLines(diagnostics, c), ...closing(diagnostics, options, c)].join("\n")}
+`;
+  const introduced = diagnostics.filter((d) => !d.alreadyOnBase);
+  const base = logText(options.baseRef ?? "the base revision");
+  const lines = introduced.length ? [c.bold(`Introduced by this change (${introduced.length}):`), "", ...findingLines(introduced, c), ""] : [c.bold("Introduced by this change: none."), ""];
+  const blocking = old.some((d) => d.severity === "error");
+  lines.push(c.bold(`Already on ${base} (${old.length}), not introduced by this change${blocking ? `; its errors still fail the gate until they are fixed on ${base}` : ""}:`), "", ...findingLines(old, c));
+  return `${[...lines, ...closing(diagnostics, options, c)].join("\n")}
+`;
+}
+function findingLines(diagnostics, c) {
   const tone = { error: c.red, warning: c.yellow, info: c.blue };
   const lines = [];
   let file;
@@ -43878,16 +43907,18 @@ function formatStylish(diagnostics, options) {
     lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(d.message)}  ${c.dim(logText(d.ruleId))}`);
     if (d.hint) lines.push(`  ${" ".repeat(16)}${c.dim(`hint: ${logText(d.hint)}`)}`);
   }
+  return lines;
+}
+function closing(diagnostics, options, c) {
   const summary2 = summaryLine(diagnostics, options);
-  if (lines.length) lines.push("");
-  lines.push(summary2.startsWith("\u2716") ? c.red(c.bold(summary2)) : c.green(summary2));
-  return `${lines.join("\n")}
-`;
+  return [...diagnostics.length ? [""] : [], summary2.startsWith("\u2716") ? c.red(c.bold(summary2)) : c.green(summary2)];
 }
 function summaryLine(diagnostics, options) {
   const totals = countDiagnostics(diagnostics);
   const summary2 = `${totals.error} error${totals.error === 1 ? "" : "s"}, ${totals.warning} warning${totals.warning === 1 ? "" : "s"}, ${totals.info} info in ${checkedPhrase(options)}`;
-  return `${totals.error > 0 ? "\u2716" : "\u2714"} ${summary2}`;
+  const old = diagnostics.filter((d) => d.alreadyOnBase).length;
+  const split = old ? `; ${old} already on ${logText(options.baseRef ?? "the base revision")}, ${diagnostics.length - old} introduced by this change` : "";
+  return `${totals.error > 0 ? "\u2716" : "\u2714"} ${summary2}${split}`;
 }
 
 // scripts/src/report/formatters.ts

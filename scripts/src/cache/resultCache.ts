@@ -291,6 +291,9 @@ export function validDiagnostic(file: string | undefined, d: unknown): d is Diag
   if (!isObject(d) || typeof d.file !== 'string' || (file !== undefined && d.file !== file) || typeof d.ruleId !== 'string' || typeof d.message !== 'string' || !SEVERITIES.includes(d.severity as never)) return false;
   if (d.hint !== undefined && typeof d.hint !== 'string') return false;
   if (d.entityRef !== undefined && typeof d.entityRef !== 'string') return false;
+  if (d.alreadyOnBase !== undefined && d.alreadyOnBase !== true) return false;
+  const missing = d.missingTarget as Record<string, unknown> | undefined;
+  if (missing !== undefined && !(isObject(missing) && [missing.via, missing.value, missing.path].every(v => typeof v === 'string'))) return false;
   const range = d.range as Record<string, Record<string, unknown>> | undefined;
   return isObject(range) && [range.start, range.end].every(p => isObject(p) && Number.isInteger(p.line) && Number.isInteger(p.column));
 }

@@ -125,6 +125,7 @@ export async function bundlePlaceholderRefs(uses: readonly BundledPlaceholder[],
           hint: 'A relative $ref is resolved from the file that writes it; keep referenced files inside this repository.',
           file,
           range: parsed.locate(document, [...path, '$ref']),
+          ...(problem === 'outside' || typeof resolved !== 'string' ? {} : { missingTarget: { via: '$ref', value: ref, path: resolved } }),
         });
       }
     });

@@ -104,7 +104,8 @@ export function collectEntities(sources: readonly SourceFile[], catalog: Pick<Lo
       };
       entities.push(record);
       for (const problem of problems) {
-        diagnostics.push(diagnosticAt(record, problem.path, { ...problem, severity: 'error' }));
+        const d = diagnosticAt(record, problem.path, { ...problem, severity: 'error' });
+        diagnostics.push(problem.missingTarget ? { ...d, missingTarget: problem.missingTarget } : d);
       }
       if (unread.length > 0) diagnostics.push(unreadFinding(record, unread));
     });

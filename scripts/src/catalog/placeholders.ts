@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { selfAlias } from '../load/acyclicYaml.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
+import type { MissingTarget } from '../diagnostic.ts';
 import { resolveRelative } from './locationTargets.ts';
 
 const RESOLVERS = new Set(['text', 'json', 'yaml']);
@@ -77,6 +78,8 @@ export interface PlaceholderProblem {
   ruleId: 'placeholder-invalid' | 'placeholder-target-missing' | 'placeholder-outside-repo';
   message: string;
   hint: string;
+  /** For placeholder-target-missing: the placeholder, its value and the path it names (Diagnostic.missingTarget). */
+  missingTarget?: MissingTarget;
 }
 
 export function placeholderTarget(file: string, value: unknown, repoUrl?: string): string | null | undefined {
@@ -137,7 +140,7 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
   }
   const content = sources.get(target);
   if (content === null || content === undefined) {
-    return fail('placeholder-target-missing', `Placeholder ${label} could not read location ${use.value}: ${target} does not exist.`, 'Check the path; it is resolved relative to the file that contains the placeholder.');
+    return fail('placeholder-target-missing', `Placeholder ${label} could not read location ${use.value}: ${target} does not exist.`, 'Check the path; it is resolved relative to the file that contains the placeholder.', { via: label, value: use.value, path: target });
   }
   if (use.key === 'text') return { value: content };
   // Resolvers a module adds (openapi, asyncapi) read a YAML or JSON document and give the entity text.
@@ -182,8 +185,8 @@ function otherRepository(url: string, base: string): boolean {
   return resolved.resource !== from.resource || resolved.full_name !== from.full_name;
 }
 
-function fail(ruleId: PlaceholderProblem['ruleId'], message: string, hint: string) {
-  return { problem: { ruleId, message, hint } };
+function fail(ruleId: PlaceholderProblem['ruleId'], message: string, hint: string, missingTarget?: MissingTarget) {
+  return { problem: missingTarget ? { ruleId, message, hint, missingTarget } : { ruleId, message, hint } };
 }
 
 function setAt(target: Record<string, unknown>, path: PathSegment[], value: unknown): void {

@@ -1,9 +1,8 @@
 import { posix } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic } from '../diagnostic.ts';
-import { placeholderTarget } from './placeholders.ts';
 
-/** A `placeholder-target-missing` finding of a placeholder (not a `$ref`), with the target it names. */
+/** A `placeholder-target-missing` finding of a placeholder or `$ref`, with the target it names. */
 interface MissingTarget {
   finding: Diagnostic;
   label: string;
@@ -11,8 +10,6 @@ interface MissingTarget {
   target: string;
 }
 
-const MISSING = /^Placeholder (\$[a-z]+) could not read location ([\s\S]*) does not exist\.$/;
-const MISSING_REF = /^\$ref ([\s\S]*), which does not exist; catalog-backend-module-openapi cannot bundle /;
 
 /**
  * The two halves of one slip said as one: a definition file whose name the API's `$text`/`$openapi`
@@ -22,11 +19,12 @@ const MISSING_REF = /^\$ref ([\s\S]*), which does not exist; catalog-backend-mod
  * a missing placeholder target gets "Did you mean" the nearest repo file of the same extension (as
  * location-target-missing does for Location targets); an unreachable file that holds no entity
  * (`dataFiles`: what it reads as, from unreachableDefinitions) says so, names the placeholder that meant
- * it when there is one, and warns off the Location target. Takes the run's findings, those files and the
+ * it when there is one, and warns off the Location target. The miss is read from each finding's
+ * `missingTarget` (placeholders.ts, bundlePlaceholderRefs.ts), never from its message's wording. Takes the run's findings, those files and the
  * repo's files; returns the findings with those messages and hints rewritten, in the same order.
  */
-export function explainStrayDefinitions(diagnostics: readonly Diagnostic[], dataFiles: ReadonlyMap<string, string>, repoFiles: readonly string[], repoUrl?: string): Diagnostic[] {
-  const missing = diagnostics.map(finding => missingTarget(finding, repoUrl)).filter(m => m !== undefined);
+export function explainStrayDefinitions(diagnostics: readonly Diagnostic[], dataFiles: ReadonlyMap<string, string>, repoFiles: readonly string[]): Diagnostic[] {
+  const missing = diagnostics.map(missingTarget).filter(m => m !== undefined);
   if (missing.length === 0 && dataFiles.size === 0) return [...diagnostics];
   const guesses = new Map<Diagnostic, string>();
   const meantBy = new Map<string, MissingTarget>();
@@ -53,20 +51,11 @@ export function explainStrayDefinitions(diagnostics: readonly Diagnostic[], data
   });
 }
 
-function missingTarget(finding: Diagnostic, repoUrl?: string): MissingTarget | undefined {
-  if (finding.ruleId !== 'placeholder-target-missing') return undefined;
-  const match = MISSING.exec(finding.message);
-  const refMatch = match ? undefined : MISSING_REF.exec(finding.message);
-  const [label, rest, separator] = match ? [match[1], match[2], ': '] : refMatch ? ['$ref', refMatch[1], ' points at '] : [];
-  if (!label || rest === undefined || !separator) return undefined;
-  // "VALUE: TARGET" (or "REF points at TARGET"): the value may hold the separator itself, so take the split
-  // whose value resolves to the target.
-  for (let at = rest.indexOf(separator); at !== -1; at = rest.indexOf(separator, at + 1)) {
-    const value = rest.slice(0, at);
-    const target = rest.slice(at + separator.length);
-    if (placeholderTarget(finding.file, value.split('#')[0], repoUrl) === target) return { finding, label, value, target };
-  }
-  return undefined;
+/** The miss a `placeholder-target-missing` finding carries (Diagnostic.missingTarget), when it names a file. */
+function missingTarget(finding: Diagnostic): MissingTarget | undefined {
+  if (finding.ruleId !== 'placeholder-target-missing' || !finding.missingTarget) return undefined;
+  const { via, value, path } = finding.missingTarget;
+  return { finding, label: via, value, target: path };
 }
 
 /** The repo file nearest `target` with its extension, other than the file that names it; undefined when none is near. */

@@ -1,5 +1,5 @@
 import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
@@ -48,6 +48,12 @@ export interface CheckAnalysis {
   readInstalled: boolean;
   /** Every rule of the registries and the org policies, for the formatters. */
   rules: Rule[];
+  /**
+   * With --base and at least one finding: the same gates run on the base revision under its own config
+   * (`byGate` as above), and the files the change renamed (base path → head path), so that checkCommand can
+   * tell the change's findings from those already on the base. Absent when the base cannot be judged.
+   */
+  baseline?: { byGate: Diagnostic[][]; config: GitopsConfig; renames: Map<string, string> };
 }
 
 /**
@@ -111,13 +117,36 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   // of this one, its entities the scorecards'.
   if (reads) byGate.push(await weakenedSince(root, await reads.baseDir(), options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity])), options.today ?? new Date().toISOString().slice(0, 10)));
   await gatesOf(root, config, input, result.entities, byGate, reads && (() => reads.baseEntities()), options.today);
+  const baseline = reads && byGate.some(g => g.length > 0) ? await baseRun(root, await reads.baseDir(), options, io) : undefined;
   return {
     byGate,
+    ...(baseline ? { baseline } : {}),
     catalogFiles: input.loaded.files.map(f => f.file),
     entityCount: result.entities.length,
     readInstalled: (input.loaded.repoFileSet?.namedInstalled.size ?? 0) > 0,
     rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list(), ...policyRules(input.policies)],
   };
+}
+
+/**
+ * The gates of this same run (the given paths, or the roots) on the extracted base revision `baseDir` under
+ * the base's own gitops.config.yaml, offline (no --catalog-url: a live answer is no property of the base)
+ * and quiet. Run only when the head has findings: a clean pull request pays nothing. Returns undefined when
+ * the base cannot be judged (no config that loads under this toolkit, a tool error): every finding is then
+ * the change's own, which is never laxer.
+ */
+async function baseRun(root: string, baseDir: string, options: CheckOptions, io: CliIo): Promise<CheckAnalysis['baseline']> {
+  try {
+    const { loadConfig } = await import('../config/gitopsConfig.ts');
+    const config = await loadConfig(baseDir);
+    const quiet: CliIo = { ...io, cwd: baseDir, stderr: { write: () => undefined } };
+    const paths = options.positionals.map(p => relative(root, resolve(io.cwd, p)));
+    const base = await analyse(baseDir, config, { positionals: paths, today: options.today }, quiet);
+    const { gitRenames } = await import('../pr/alreadyOnBase.ts');
+    return { byGate: base.byGate, config, renames: gitRenames(root, options.base!) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -213,7 +242,7 @@ async function gatesOf(root: string, config: GitopsConfig, input: Awaited<Return
     // CODEOWNERS and the editor schema computed from a catalog missing a broken file's entities would
     // call the committed ones stale, and `--write` would make them wrong: the YAML error is the finding.
     const parses = ![...input.loaded.files, ...input.loaded.context].some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
-    byGate.push(...(await repoGates(root, config, entities, input.loaded.repoFiles, baseEntities, today, parses)));
+    byGate.push(...(await repoGates(root, config, entities, input.loaded.repoFiles, baseEntities, today, parses, byGate[0])));
   } else {
     // Any catalog gets Backstage's template rules on the templates it holds.
     const reported = new Set(input.loaded.files.map(f => f.file));
@@ -245,7 +274,7 @@ function readGenerated(root: string, file: string): string | undefined {
   }
 }
 
-async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], baseEntities?: BaseEntities, todayFlag?: string, catalogParses = true): Promise<Diagnostic[][]> {
+async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], baseEntities?: BaseEntities, todayFlag?: string, catalogParses = true, catalogFindings: readonly Diagnostic[] = []): Promise<Diagnostic[][]> {
   // Each gate's module is loaded only when the config or the repo gives it something to judge: without
   // its section (or its folder) the gate finds nothing, and its packages cost start-up on every check.
   const diagnostics: Diagnostic[][] = [];
@@ -257,7 +286,7 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
     const expected = catalogParses ? codeownersFor(config, entities) : undefined;
     const committed = expected ? readGenerated(root, expected.file) : undefined;
     const shadows = expected ? shadowingCodeowners(root, expected.file) : [];
-    diagnostics.push(codeownersGate(expected, committed, shadows));
+    diagnostics.push(codeownersGate(expected, committed, shadows, catalogFindings));
     // A file GitHub reads instead is that finding already; otherwise a file GitHub never reads is one.
     const unread = expected && shadows.length === 0 ? unreadCodeowners(root, expected.file, config.repoUrl) : undefined;
     if (unread) diagnostics.push([unreadCodeownersProblem(expected!.file, unread)]);

@@ -43,7 +43,8 @@ Options:
                         turns off or loosens against REF's is config-weakened (an error when other
                         files change too). Breaking API changes and Spectral's lint of changed
                         definitions are judged by \`report --base REF\`, which CI runs: run that
-                        before pushing a change to an API
+                        before pushing a change to an API. Findings REF already has are listed
+                        apart ("Already on REF"); they still fail the run
   --today YYYY-MM-DD    date for exemption expiry, enableOn and initiative due dates (default: today)
   --cache FILE          keep results in FILE: when no file, folder, link, config, policy, package or
                         option changed since the run that wrote it, its report is given again; else
@@ -117,7 +118,12 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
     const { analyseCheck } = await import('./checkAnalysis.ts');
     const analysis = await analyseCheck(root, config, options, io, cache);
     const unique = withoutRepeats(analysis.byGate);
-    const diagnostics = [...applyRuleSettings(unique, config), ...lockedRuleSettings(config)];
+    let diagnostics = [...applyRuleSettings(unique, config), ...lockedRuleSettings(config)];
+    if (analysis.baseline) {
+      const { byGate, config: baseConfig, renames } = analysis.baseline;
+      const onBase = [...applyRuleSettings(withoutRepeats(byGate), baseConfig), ...lockedRuleSettings(baseConfig)];
+      diagnostics = (await import('../pr/alreadyOnBase.ts')).markAlreadyOnBase(diagnostics, onBase, renames);
+    }
     // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
     const checkedFiles = new Set([...analysis.catalogFiles, ...diagnostics.map(d => d.file)]).size;
     record = { key: key ?? '', diagnostics, checkedFiles, entityCount: analysis.entityCount, rules: analysis.rules, failOn: config.failOn };
@@ -145,6 +151,7 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
     toolName: 'backstage-gitops',
     toolVersion: version,
     sourceRoot: io.env.BUILD_SOURCESDIRECTORY,
+    baseRef: values.base,
   };
   for (const [i, format] of formats.entries()) {
     const target = outputs[i];

@@ -72,7 +72,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const extra = applyRuleSettings(details.diagnostics, config).filter(d => !gateHas.has(at(d)));
   const diagnostics = [...gate.diagnostics, ...extra];
   const exitCode = gateExit === 1 || extra.some(d => isAtLeast(d.severity, config.failOn)) ? 1 : 0;
-  const input = { ...details.data, diagnostics, failing: exitCode === 1 };
+  const input = { ...details.data, diagnostics, failing: exitCode === 1, baseRef: values.base, failOn: config.failOn };
   const markdown = renderPrReport(input, COMMENT_BUDGET);
   const summary = renderPrReport(input, SUMMARY_BUDGET);
   const text = values.format === 'json'

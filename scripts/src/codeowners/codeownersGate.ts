@@ -10,6 +10,7 @@ import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
 import { generateCodeownersChecked, githubTeamOfExternal, type SkeletonUse, type TemplateOwnership } from './generateCodeowners.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
+import { staleCodeownersCause } from './staleCause.ts';
 
 export const DEFAULT_PLATFORM_PATHS = ['/schemas/', '/scripts/', '/actions/', '/pipelines/', '/backstage-config/', '/scorecards/', '/gitops.config.yaml', '/package.json', '/package-lock.json', '/.github/'];
 
@@ -123,10 +124,11 @@ export function unreadCodeownersProblem(file: string, fromTop: string): Diagnost
 
 /**
  * A stale CODEOWNERS routes reviews to the wrong team: the committed file must be the generated one, and
- * it must be the file GitHub reads (`shadowedBy`: shadowingCodeowners). Returns codeowners-stale findings
- * and the generator's refusals; pure.
+ * it must be the file GitHub reads (`shadowedBy`: shadowingCodeowners). When every line that differs
+ * follows from one of `catalogFindings` (a misspelt owner or kind: staleCodeownersCause), the finding names
+ * it instead of reading as a second mistake. Returns codeowners-stale findings and the generator's refusals; pure.
  */
-export function codeownersGate(expected: { file: string; text: string; refused?: Diagnostic[] } | undefined, committed: string | undefined, shadowedBy: readonly string[] = []): Diagnostic[] {
+export function codeownersGate(expected: { file: string; text: string; refused?: Diagnostic[] } | undefined, committed: string | undefined, shadowedBy: readonly string[] = [], catalogFindings: readonly Diagnostic[] = []): Diagnostic[] {
   if (!expected) return [];
   const refused = expected.refused ?? [];
   const shadows = shadowedBy.map((path): Diagnostic => ({
@@ -138,6 +140,19 @@ export function codeownersGate(expected: { file: string; text: string; refused?:
     range: FILE_START,
   }));
   if (committed === expected.text) return [...shadows, ...refused];
+  // One misspelt owner or kind used to read as two mistakes: say which finding the staleness follows from.
+  const cause = committed === undefined ? undefined : staleCodeownersCause(committed, expected.text, catalogFindings);
+  if (cause) {
+    const at = `${cause.file}:${cause.range.start.line}:${cause.range.start.column}`;
+    return [{
+      ruleId: 'codeowners-stale',
+      severity: 'error',
+      message: `${expected.file} does not match the catalog's ownership, because of the ${cause.ruleId} finding at ${at}: the ownership it would generate now follows that mistake.`,
+      hint: `Fix the ${cause.ruleId} finding at ${at} first; then run \`npx backstage-gitops codeowners --write\` if this is still reported, and commit the result. Writing it now would route reviews by the mistake.`,
+      file: expected.file,
+      range: FILE_START,
+    }, ...shadows, ...refused];
+  }
   return [{
     ruleId: 'codeowners-stale',
     severity: 'error',

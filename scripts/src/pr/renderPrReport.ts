@@ -1,4 +1,5 @@
-import { countDiagnostics, severityRank, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
+import { countDiagnostics, isAtLeast, severityRank, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostic.ts';
+import { clipText } from '../report/boundDiagnostics.ts';
 import { mdCode, mdText } from '../report/safeText.ts';
 import type { ApiChange } from './apiChanges.ts';
 import { renderMermaid } from './mermaidGraph.ts';
@@ -25,22 +26,29 @@ export interface ReportBudget {
   perKind: number;
   graphNodes: number;
   graphEdges: number;
+  /** Locations listed per group of findings, and the characters they may take in its row. */
+  locations: number;
+  locationChars: number;
 }
 
 /** The sticky PR comment (GitHub) and PR thread (Azure DevOps): every section fits in its share. */
-export const COMMENT_BUDGET: ReportBudget = { total: MAX_REPORT_CHARS, findings: 22_000, impact: 12_000, reviews: 5_000, scorecards: 6_000, entities: 7_000, graph: 11_000, perEntry: 8, perKind: 25, graphNodes: 40, graphEdges: 60 };
+export const COMMENT_BUDGET: ReportBudget = { total: MAX_REPORT_CHARS, findings: 22_000, impact: 12_000, reviews: 5_000, scorecards: 6_000, entities: 7_000, graph: 11_000, perEntry: 8, perKind: 25, graphNodes: 40, graphEdges: 60, locations: 3, locationChars: 2_000 };
 // GitHub's job summary holds 1 MiB per step; the Azure run summary is a Markdown attachment of the same text.
-export const SUMMARY_BUDGET: ReportBudget = { total: 1_000_000, findings: 420_000, impact: 200_000, reviews: 60_000, scorecards: 80_000, entities: 180_000, graph: 50_000, perEntry: 200, perKind: 5_000, graphNodes: 150, graphEdges: 250 };
+export const SUMMARY_BUDGET: ReportBudget = { total: 1_000_000, findings: 420_000, impact: 200_000, reviews: 60_000, scorecards: 80_000, entities: 180_000, graph: 50_000, perEntry: 200, perKind: 5_000, graphNodes: 150, graphEdges: 250, locations: Infinity, locationChars: 100_000 };
 
 export interface PrReportInput extends PrReportData {
   diagnostics: readonly Diagnostic[];
   failing: boolean;
+  /** The revision `--base` names: findings marked alreadyOnBase are listed apart as "already on" it. */
+  baseRef?: string;
+  /** The lowest severity that fails the gate (config's failOn; default error). */
+  failOn?: Severity;
 }
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 // One value never takes a section: a PR can put a megabyte into a message; the JSON report keeps it whole.
 const MAX_VALUE = 400;
-const clip = (value: string) => (value.length > MAX_VALUE ? `${value.slice(0, MAX_VALUE - 1)}…` : value);
+const clip = (value: string) => clipText(value, MAX_VALUE);
 const code = (value: string) => mdCode(clip(value));
 const text = (value: string) => mdText(clip(value));
 const plural = (n: number, word: string) => `${n} ${n === 1 ? word : word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`;
@@ -91,9 +99,15 @@ function verdict(input: PrReportInput): Section {
   const renames = renamed.filter(r => r.from !== r.to).length;
   const breaking = input.apiChanges.filter(a => a.diff?.some(d => d.type === 'breaking')).length;
   const stillUsed = input.impacts.filter(i => i.why !== 'deprecated').length;
+  // Findings already on the base still fail the gate (main must not stay broken, and the merge result is
+  // what Backstage reads); the verdict only says when they alone do, so a team knows the failure is not theirs.
+  const old = input.diagnostics.filter(d => d.alreadyOnBase);
+  const oldBlocking = old.filter(d => isAtLeast(d.severity, input.failOn ?? 'error')).length;
+  const baseOnly = input.failing && oldBlocking > 0 && !input.diagnostics.some(d => !d.alreadyOnBase && isAtLeast(d.severity, input.failOn ?? 'error'));
+  const base = code(input.baseRef ?? 'the base revision');
   const lines = [
     REPORT_MARKER,
-    `## ${input.failing ? '❌' : '✅'} Backstage catalog: ${input.failing ? 'changes needed' : 'ready to merge'}`,
+    `## ${input.failing ? '❌' : '✅'} Backstage catalog: ${baseOnly ? 'blocked by findings already on the base branch' : input.failing ? 'changes needed' : 'ready to merge'}`,
     '',
     `${added.length} added · ${changed.length} changed · ${removed.length} removed · ${renames} renamed · ${renamed.length - renames} moved · ${deprecated.length} deprecated · ${plural(totals.error, 'error')} · ${plural(totals.warning, 'warning')}`,
     '',
@@ -101,6 +115,7 @@ function verdict(input: PrReportInput): Section {
   const weakened = input.diagnostics.filter(d => d.ruleId === 'config-weakened' && d.file === 'gitops.config.yaml').length;
   const policies = input.diagnostics.filter(d => d.ruleId === 'config-weakened' && d.file !== 'gitops.config.yaml').length;
   const notes = [
+    ...(old.length ? [`- ${plural(old.length, 'finding')} ${old.length === 1 ? 'is' : 'are'} already on ${base}, not introduced by this pull request (listed apart under Findings)${oldBlocking ? `; ${oldBlocking === 1 ? 'it fails' : `${oldBlocking} of them fail`} the gate until fixed on ${base}${baseOnly ? ': this pull request adds no blocking finding of its own' : ''}` : ''}.`] : []),
     ...(weakened ? [`- This change loosens the gate's own config (gitops.config.yaml, ${plural(weakened, 'change')}, \`config-weakened\` below): the verdict is given under the loosened config.`] : []),
     ...(policies ? [`- This change rewrites ${plural(policies, 'policy file')} the gate judges by (\`config-weakened\` below): the verdict is given under the policy it writes.`] : []),
     ...(stillUsed ? [`- ${plural(stillUsed, 'entity')} that this change removes or renames ${stillUsed === 1 ? 'is' : 'are'} still used by others.`] : []),
@@ -116,21 +131,70 @@ function findings(input: PrReportInput, budget: ReportBudget): Section {
   const changed = new Set(input.changedFiles ?? []);
   const aside = budget === COMMENT_BUDGET && input.changedFiles ? input.diagnostics.filter(d => d.severity === 'info' && !changed.has(d.file)) : [];
   const listed = aside.length ? input.diagnostics.filter(d => !(d.severity === 'info' && !changed.has(d.file))) : input.diagnostics;
+  const asideNote = aside.length ? [`${plural(aside.length, 'info finding')} on files this pull request does not change ${aside.length === 1 ? 'is' : 'are'} left out here; the job summary lists ${aside.length === 1 ? 'it' : 'them'}.`, ''] : [];
+  const old = listed.filter(d => d.alreadyOnBase);
+  if (old.length === 0) {
+    const rows = findingRows(listed, budget);
+    const intro = rows.length ? [...asideNote, ...tableIntro(listed.length, rows.length)] : asideNote;
+    const section = bounded('### Findings', intro, rows, budget.findings, aside.length ? '' : 'No findings.', 'more groups of findings');
+    return { ...section, capped: section.capped || locationsCut(listed, budget) };
+  }
+  // The change's own findings first, with most of the room; those already on the base after them, apart.
+  const fresh = listed.filter(d => !d.alreadyOnBase);
+  const freshRows = findingRows(fresh, budget);
+  const own = bounded('### Findings', [...asideNote, '#### Introduced by this pull request', '', ...(freshRows.length ? tableIntro(fresh.length, freshRows.length) : [])], freshRows, Math.floor((budget.findings * 2) / 3), 'None.', 'more groups of findings');
+  const oldRows = findingRows(old, budget);
+  const base = code(input.baseRef ?? 'the base revision');
+  const before = bounded(`#### Already on ${base}`, ['Not introduced by this pull request: the base revision has the same finding (same rule, file, entity and message). Errors among them still fail the gate until they are fixed there.', '', ...tableIntro(old.length, oldRows.length)], oldRows, budget.findings - own.text.length, '', 'more groups of findings');
+  return { text: `${own.text}${before.text}`, capped: own.capped || before.capped || locationsCut(listed, budget) };
+}
+
+/** The findings grouped by severity, rule and message, one table row per group, biggest groups first. */
+function findingRows(list: readonly Diagnostic[], budget: ReportBudget): string[] {
   const groups = new Map<string, Diagnostic[]>();
-  for (const d of sortDiagnostics(listed)) {
+  for (const d of sortDiagnostics(list)) {
     const key = `${d.severity}\u0000${d.ruleId}\u0000${d.message}`;
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(d);
   }
   const ordered = [...groups.values()].sort((a, b) => severityRank(b[0].severity) - severityRank(a[0].severity) || b.length - a.length);
-  const where = (d: Diagnostic) => code(`${d.file}:${d.range.start.line}:${d.range.start.column}`);
-  const rows = ordered.map(list => {
-    const d = list[0];
-    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(d.message)}${d.hint ? `<br>_${text(d.hint)}_` : ''} | ${list.length} | ${firstOf(list, Math.min(3, budget.perEntry), where)} |`;
+  return ordered.map(group => {
+    const d = group[0];
+    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(d.message)}${d.hint ? `<br>_${text(d.hint)}_` : ''} | ${group.length} | ${locationsOf(group, budget)} |`;
   });
-  const asideNote = aside.length ? [`${plural(aside.length, 'info finding')} on files this pull request does not change ${aside.length === 1 ? 'is' : 'are'} left out here; the job summary lists ${aside.length === 1 ? 'it' : 'them'}.`, ''] : [];
-  const intro = rows.length ? [...asideNote, `${plural(listed.length, 'finding')} in ${plural(rows.length, 'group')} (same rule and message).`, '', '| | Rule | Finding | Count | Where |', '|---|---|---|---:|---|'] : asideNote;
-  return bounded('### Findings', intro, rows, budget.findings, aside.length ? '' : 'No findings.', 'more groups of findings');
 }
+
+/** Whether the comment names only the first locations of some group (the footer then says where the rest are). */
+function locationsCut(list: readonly Diagnostic[], budget: ReportBudget): boolean {
+  if (budget !== COMMENT_BUDGET) return false;
+  const counts = new Map<string, number>();
+  for (const d of list) {
+    const key = `${d.severity}\u0000${d.ruleId}\u0000${d.message}\u0000${d.alreadyOnBase ? 1 : 0}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts.values()].some(n => n > budget.locations);
+}
+
+/**
+ * Where a group's findings are: the comment names the first few (COMMENT_BUDGET.locations); the job
+ * summary (`--full`) every one while they fit in `locationChars`, then says how many are left and where
+ * they all are. A cut list in the summary says so in the row, since the summary is the "full" rendering.
+ */
+function locationsOf(group: readonly Diagnostic[], budget: ReportBudget): string {
+  const where = (d: Diagnostic) => code(`${d.file}:${d.range.start.line}:${d.range.start.column}`);
+  if (budget === COMMENT_BUDGET) return firstOf(group, budget.locations, where);
+  const shown: string[] = [];
+  let size = 0;
+  for (const d of group.slice(0, budget.locations)) {
+    const item = where(d);
+    if (size + item.length + 2 > budget.locationChars) break;
+    shown.push(item);
+    size += item.length + 2;
+  }
+  const left = group.length - shown.length;
+  return left ? `${shown.join(', ')}, …and ${left} more (<code>report --format json</code> lists every one)` : shown.join(', ');
+}
+
+const tableIntro = (findingCount: number, groupCount: number) => [`${plural(findingCount, 'finding')} in ${plural(groupCount, 'group')} (same rule and message).`, '', '| | Rule | Finding | Count | Where |', '|---|---|---|---:|---|'];
 
 function apiEntry(a: ApiChange, budget: ReportBudget): string {
   const count = (type: string) => a.diff?.filter(d => d.type === type).length ?? 0;

@@ -16,14 +16,18 @@ export const neutralise = (text: string) => logLines(text);
 export function formatGithub(diagnostics: readonly Diagnostic[], options: FormatOptions): string {
   const used = { error: 0, warning: 0, info: 0 };
   const lines: string[] = [];
-  for (const d of sortDiagnostics(diagnostics)) {
+  // GitHub shows a few annotations per level: the change's own findings first, so ones already on the base
+  // (check --base) never crowd them out; those are titled as such.
+  const sorted = sortDiagnostics(diagnostics);
+  const ordered = sorted.some(d => d.alreadyOnBase) ? [...sorted.filter(d => !d.alreadyOnBase), ...sorted.filter(d => d.alreadyOnBase)] : sorted;
+  for (const d of ordered) {
     if (used[d.severity]++ >= GITHUB_ANNOTATIONS_PER_LEVEL) continue;
     const props = [
       `file=${escapeProperty(d.file)}`,
       `line=${d.range.start.line}`,
       `endLine=${d.range.end.line}`,
       ...(d.range.start.line === d.range.end.line ? [`col=${d.range.start.column}`, `endColumn=${Math.max(d.range.end.column, d.range.start.column)}`] : []),
-      `title=${escapeProperty(d.ruleId)}`,
+      `title=${escapeProperty(d.alreadyOnBase ? `${d.ruleId} (already on ${options.baseRef ?? 'the base revision'})` : d.ruleId)}`,
     ];
     lines.push(`::${COMMAND[d.severity]} ${props.join(',')}::${escapeData(d.hint ? `${d.message}\n${d.hint}` : d.message)}`);
   }

@@ -1,5 +1,6 @@
 import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
 import { checkedCount, type FormatOptions } from './formatOptions.ts';
+import { clipText } from './boundDiagnostics.ts';
 import { mdCode, mdText } from './safeText.ts';
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
@@ -8,7 +9,7 @@ const MAX_CHARS = 60_000;
 
 // One finding cannot fill the table on its own: values are clipped before they are escaped.
 const MAX_VALUE = 1_000;
-const clip = (text: string) => (text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text);
+const clip = (text: string) => clipText(text, MAX_VALUE + 1);
 
 /**
  * A Markdown table for job summaries and PR comments, summarised rather than cut mid-row. Every value

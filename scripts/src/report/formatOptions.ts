@@ -11,6 +11,8 @@ export interface FormatOptions {
   rules: readonly Rule[];
   toolName: string;
   toolVersion: string;
+  /** The revision `--base` names, for findings marked alreadyOnBase ("already on main"). */
+  baseRef?: string;
 }
 
 /** "18 files", "1 file", "9 cases": what a run judged, for its summary line. */

@@ -8,7 +8,8 @@ const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
  * SARIF 2.1.0 for GitHub code scanning and Azure DevOps' SARIF viewer, valid against the OASIS schema:
  * every rule with shortDescription, fullDescription and help; file paths as percent-encoded URI
  * references; `partialFingerprints` that ignore line numbers, so a finding keeps its identity when the
- * lines above it change.
+ * lines above it change; with check --base, `baselineState` (unchanged: already on the base, else new)
+ * when some finding is already on the base.
  */
 export function formatSarif(diagnostics: readonly Diagnostic[], options: FormatOptions): string {
   const ruleIds = [...new Set([...options.rules.map(r => r.id), ...diagnostics.map(d => d.ruleId)])];
@@ -26,6 +27,9 @@ export function formatSarif(diagnostics: readonly Diagnostic[], options: FormatO
   });
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const keys = findingKeys(diagnostics);
+  // SARIF's own words for what check --base found already on the base: unchanged, and new for the rest
+  // (only in a run that has such findings, so every other run's log is as it was).
+  const split = diagnostics.some(d => d.alreadyOnBase);
   const results = sortDiagnostics(diagnostics).map(d => ({
     ruleId: d.ruleId,
     ruleIndex: ruleIndex.get(d.ruleId)!,
@@ -40,6 +44,7 @@ export function formatSarif(diagnostics: readonly Diagnostic[], options: FormatO
       },
     ],
     partialFingerprints: { 'backstageGitopsFinding/v1': fingerprint(keys.get(d)!.key) },
+    ...(split ? { baselineState: d.alreadyOnBase ? 'unchanged' : 'new' } : {}),
     ...(d.entityRef ? { properties: { entityRef: d.entityRef } } : {}),
   }));
   const log = {

@@ -222,11 +222,11 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     }
   }, 60_000);
 
-  it('a misspelt owner: the stale CODEOWNERS hint says to fix the other errors before regenerating', async () => {
+  it('a misspelt owner: the stale CODEOWNERS names that finding and says to fix it before regenerating', async () => {
     const diagnostics = await checkWith(text => text.replace(/(name: orders-api\n[\s\S]*?owner: )commerce-team/, '$1comerce-team'));
     expect(diagnostics.some(d => d.ruleId === 'ref-unresolved' && d.message.includes('comerce-team'))).toBe(true);
     const stale = diagnostics.find(d => d.ruleId === 'codeowners-stale');
-    expect(stale?.hint).toMatch(/^Fix the catalog's other errors first \(a misspelt owner.*then run `npx backstage-gitops codeowners --write`/);
+    expect(stale?.hint).toMatch(/^Fix the ref-unresolved finding at catalog\/[^ ]+:\d+:\d+ first; then run `npx backstage-gitops codeowners --write` if this is still reported/);
   }, 60_000);
 });
 

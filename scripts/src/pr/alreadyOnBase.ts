@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
+import { childEnv } from '../process/childEnv.ts';
+import { lineFree } from '../report/findingKey.ts';
+
+/**
+ * The files the head renamed or moved since `baseRef` (git's own rename detection, `-M`: same or similar
+ * content under another path), as base path → head path from `root`. Takes the repository root and the
+ * base revision; returns an empty map when git cannot compare (the caller then treats every finding as the
+ * pull request's own, which is never laxer). Never throws.
+ */
+export function gitRenames(root: string, baseRef: string): Map<string, string> {
+  const diff = spawnSync('git', ['-C', root, 'diff', '--name-status', '--relative', '-M', '-z', '--end-of-options', baseRef, '--'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
+  const renames = new Map<string, string>();
+  if (diff.status !== 0) return renames;
+  const fields = diff.stdout.split('\0');
+  for (let i = 0; i < fields.length - 1; ) {
+    const status = fields[i];
+    if (status.startsWith('R') || status.startsWith('C')) {
+      if (status.startsWith('R')) renames.set(fields[i + 1], fields[i + 2]);
+      i += 3;
+    } else i += 2;
+  }
+  return renames;
+}
+
+/**
+ * The head's findings with `alreadyOnBase: true` on each one the base revision's own run of the same gate
+ * already reports. A finding is the same when its rule, file, entity ref and message agree, the message
+ * with line and column numbers taken out (lineFree: lines move when a pull request edits above them);
+ * the line number itself never decides. A file the pull request renamed or moved (`renames`, base → head)
+ * is compared under its new path, in the file and in the message. Findings are counted, not merely
+ * matched: when the base has one finding of a kind and the head two, one of them is the pull request's
+ * (the one further down the file). Severity is not compared: the gate still applies the head's.
+ * Takes the head's and the base's findings (after each side's rule settings); returns new objects
+ * only for the marked ones, in the head's order.
+ */
+export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Diagnostic[], renames: ReadonlyMap<string, string> = new Map()): Diagnostic[] {
+  const left = new Map<string, number>();
+  for (const d of base) {
+    const file = renames.get(d.file) ?? d.file;
+    let message = d.message;
+    for (const [from, to] of renames) if (message.includes(from)) message = message.split(from).join(to);
+    const key = findingIdentity({ ...d, file, message });
+    left.set(key, (left.get(key) ?? 0) + 1);
+  }
+  const marked = new Set<Diagnostic>();
+  for (const d of sortDiagnostics(head)) {
+    const key = findingIdentity(d);
+    const n = left.get(key) ?? 0;
+    if (n === 0) continue;
+    left.set(key, n - 1);
+    marked.add(d);
+  }
+  return head.map(d => (marked.has(d) ? { ...d, alreadyOnBase: true } : d));
+}
+
+function findingIdentity(d: Diagnostic): string {
+  return `${d.ruleId}\u0000${d.file}\u0000${d.entityRef ?? ''}\u0000${lineFree(d.message)}`;
+}
