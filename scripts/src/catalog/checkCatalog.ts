@@ -96,6 +96,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     repoFiles: loaded.repoFiles,
     placeholderTargets: new Set([...loaded.placeholderSources.keys(), ...(loaded.definitionFiles ?? [])]),
     repoUrl,
+    skeletonFolders: loaded.skeletonFolders,
   });
   // A file no Location reaches (a typo in a target) strands what it defines: references to those entities
   // and the definition files it names follow from that one finding, and say so instead of piling up.

@@ -1,0 +1,90 @@
+import { rm } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runBin } from '../helpers/runBin.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+
+// An existing catalog brought under the gate as it is: templates kept beside the entities, under a folder
+// that catalog.include covers, each with its skeleton next to it.
+const CONFIG = `repoUrl: https://github.com/globex/backstage-control/blob/main/
+catalog:
+  roots: [catalog/all.yaml]
+  include: ['catalog/**/*.yaml']
+`;
+const ROOT = `apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata: {name: root}
+spec:
+  type: url
+  targets: [./org.yaml, ./templates/*/template.yaml]
+`;
+const ORG = `apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: platform-team}
+spec: {type: team, children: []}
+`;
+const TEMPLATE = `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: spring-service, title: Spring service}
+spec:
+  owner: platform-team
+  type: service
+  parameters:
+    - title: Service
+      properties:
+        name: {type: string}
+  steps:
+    - id: fetch
+      name: Fetch
+      action: fetch:template
+      input:
+        url: ./skeleton
+        values:
+          name: \${{ parameters.name }}
+`;
+const SKELETON_ENTITY = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: \${{ values.name }}
+spec: {type: service, lifecycle: experimental, owner: platform-team}
+`;
+
+interface Finding { ruleId: string; file: string; hint?: string }
+
+describe('adopting a catalog that keeps templates and skeletons under catalog/', () => {
+  const roots: string[] = [];
+  afterEach(async () => { await Promise.all(roots.splice(0).map(r => rm(r, { recursive: true, force: true }))); });
+
+  it('a skeleton a reached template fetches is no unreachable catalog file; a forgotten entity file still is', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': CONFIG,
+      'catalog/all.yaml': ROOT,
+      'catalog/org.yaml': ORG,
+      'catalog/templates/spring-service/template.yaml': TEMPLATE,
+      'catalog/templates/spring-service/skeleton/catalog-info.yaml': SKELETON_ENTITY,
+      'catalog/templates/spring-service/skeleton/k8s/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${{ values.name }}\n',
+      'catalog/forgotten.yaml': ORG.replace('platform-team', 'web-team'),
+    });
+    roots.push(root);
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect(run.stderr).toBe('');
+    const unreachable = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'location-unreachable');
+    // Listing the skeleton as the old hint said would register `\${{ values.name }}` as an entity name.
+    expect(unreachable.map(d => d.file)).toEqual(['catalog/forgotten.yaml']);
+    expect(run.status).toBe(1);
+  }, 60_000);
+
+  it('a skeleton folder that also holds a reached entity file is no skeleton-only folder: its other files stay judged', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': CONFIG,
+      'catalog/all.yaml': ROOT.replace('./org.yaml', './org.yaml, ./templates/spring-service/skeleton/owned.yaml'),
+      'catalog/org.yaml': ORG,
+      'catalog/templates/spring-service/template.yaml': TEMPLATE,
+      'catalog/templates/spring-service/skeleton/owned.yaml': ORG.replace('platform-team', 'web-team'),
+      'catalog/templates/spring-service/skeleton/catalog-info.yaml': ORG.replace('platform-team', 'ops-team'),
+    });
+    roots.push(root);
+    const run = await runBin(['check', '--format', 'json'], root);
+    const unreachable = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'location-unreachable');
+    expect(unreachable.map(d => d.file)).toEqual(['catalog/templates/spring-service/skeleton/catalog-info.yaml']);
+  }, 60_000);
+});
