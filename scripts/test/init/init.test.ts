@@ -87,6 +87,8 @@ describe('backstage-gitops init (the shipped bin, in an empty folder)', () => {
     expect(templates).toEqual(['docs-site', 'dotnet-webapi', 'go-service', 'node-service', 'python-datascience']);
     expect(parse(readFileSync(join(root, 'templates/all.yaml'), 'utf8')).spec.targets).toEqual(['node-service', 'dotnet-webapi', 'go-service', 'python-datascience', 'docs-site'].map(name => `./${name}/template.yaml`));
     expect(readFileSync(join(root, 'README.md'), 'utf8')).toMatch(/Not included: `add-redis-cache`, because .*publish:github:pull-request/);
+    // The gate's task posts its thread and status with $(System.AccessToken): the setup names the permission and the identity.
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain('"Contribute to pull requests" allowed for the build service identity `Platform Build Service (contoso)`');
     for (const name of templates) {
       const text = readFileSync(join(root, 'templates', name, 'template.yaml'), 'utf8');
       expect(text, name).not.toContain('publish:github');
