@@ -124,7 +124,8 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     diagnostics.push(...checkCatalogRules(entities, enforcer, originOf, config.catalog.appConfig, unknownKind));
   }
   // A misspelt definition path leaves a placeholder reading nothing and the meant file stranded: say both as one slip.
-  const explained = explainStrayDefinitions(diagnostics, stranded?.dataFiles ?? new Map<string, string>(), loaded.repoFiles, repoUrl);
+  const claimed = new Set([...loaded.placeholderSources].filter(([, text]) => text !== null).map(([file]) => file));
+  const explained = explainStrayDefinitions(diagnostics, stranded?.dataFiles ?? new Map<string, string>(), loaded.repoFiles, repoUrl, claimed);
   return { diagnostics: withLocationConsequences(explained, loaded), entities };
 }
 

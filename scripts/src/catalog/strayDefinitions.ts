@@ -22,16 +22,20 @@ const MISSING_REF = /^\$ref ([\s\S]*), which does not exist; catalog-backend-mod
  * a missing placeholder target gets "Did you mean" the nearest repo file of the same extension (as
  * location-target-missing does for Location targets); an unreachable file that holds no entity
  * (`dataFiles`: what it reads as, from unreachableDefinitions) says so, names the placeholder that meant
- * it when there is one, and warns off the Location target. Takes the run's findings, those files and the
- * repo's files; returns the findings with those messages and hints rewritten, in the same order.
+ * it when there is one, and warns off the Location target. Takes the run's findings, those files, the
+ * repo's files and the files other placeholders already read (`claimed`: never guessed for a placeholder);
+ * returns the findings with those messages and hints rewritten, in the same order.
  */
-export function explainStrayDefinitions(diagnostics: readonly Diagnostic[], dataFiles: ReadonlyMap<string, string>, repoFiles: readonly string[], repoUrl?: string): Diagnostic[] {
+export function explainStrayDefinitions(diagnostics: readonly Diagnostic[], dataFiles: ReadonlyMap<string, string>, repoFiles: readonly string[], repoUrl?: string, claimed: ReadonlySet<string> = new Set()): Diagnostic[] {
   const missing = diagnostics.map(finding => missingTarget(finding, repoUrl)).filter(m => m !== undefined);
   if (missing.length === 0 && dataFiles.size === 0) return [...diagnostics];
   const guesses = new Map<Diagnostic, string>();
   const meantBy = new Map<string, MissingTarget>();
   for (const m of missing) {
-    const guess = nearestFile(m.target, m.finding.file, repoFiles);
+    // A file another entity's placeholder already reads is that API's definition (the same name in a
+    // sibling service's folder, one digit off): pointing this API at it binds it to another team's API.
+    // A `$ref` may share a schema file with other definitions: that guess stays.
+    const guess = nearestFile(m.target, m.finding.file, m.label === '$ref' ? repoFiles : repoFiles.filter(f => !claimed.has(f)));
     if (!guess) continue;
     guesses.set(m.finding, guess);
     if (!meantBy.has(guess)) meantBy.set(guess, m);

@@ -73,6 +73,29 @@ describe('adopting a catalog that keeps templates and skeletons under catalog/',
     expect(run.status).toBe(1);
   }, 60_000);
 
+  it('a missing $text target is never guessed as another service\'s definition that another API already reads', async () => {
+    const api = (name: string) => `apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: ${name}}\nspec:\n  type: openapi\n  lifecycle: production\n  owner: platform-team\n  definition:\n    $text: ./openapi.yaml\n`;
+    const openapi = 'openapi: 3.0.3\ninfo: {title: x, version: 1.0.0}\npaths: {}\n';
+    const root = await tempRepo({
+      'gitops.config.yaml': CONFIG,
+      'catalog/all.yaml': ROOT.replace('./org.yaml', './org.yaml, ./repos/*/catalog-info.yaml'),
+      'catalog/org.yaml': ORG,
+      'catalog/repos/notifications-svc-015/catalog-info.yaml': api('svc-015-api'),
+      'catalog/repos/notifications-svc-015/openapi.yaml': openapi,
+      // The definition of svc-033 was never committed: the nearest path is svc-015's, two digits off.
+      'catalog/repos/notifications-svc-033/catalog-info.yaml': api('svc-033-api'),
+      // An unread definition one letter off is still the guess.
+      'catalog/repos/search-svc-001/catalog-info.yaml': api('search-api').replace('./openapi.yaml', './openpai.yaml'),
+      'catalog/repos/search-svc-001/openapi.yaml': openapi,
+    });
+    roots.push(root);
+    const run = await runBin(['check', '--format', 'json'], root);
+    const missing = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'placeholder-target-missing');
+    expect(missing.map(d => d.file)).toEqual(['catalog/repos/notifications-svc-033/catalog-info.yaml', 'catalog/repos/search-svc-001/catalog-info.yaml']);
+    expect(missing[0].hint).not.toMatch(/Did you mean/);
+    expect(missing[1].hint).toMatch(/^Did you mean \.\/openapi\.yaml\? /);
+  }, 60_000);
+
   it('a skeleton folder that also holds a reached entity file is no skeleton-only folder: its other files stay judged', async () => {
     const root = await tempRepo({
       'gitops.config.yaml': CONFIG,
