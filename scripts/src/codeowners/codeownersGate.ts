@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
-import { generateCodeownersChecked, githubTeamOfExternal, type SkeletonUse, type TemplateOwnership } from './generateCodeowners.ts';
+import { CODEOWNERS_HEADER, generateCodeownersChecked, githubTeamOfExternal, type SkeletonUse, type TemplateOwnership } from './generateCodeowners.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
 
 export const DEFAULT_PLATFORM_PATHS = ['/schemas/', '/scripts/', '/actions/', '/pipelines/', '/backstage-config/', '/scorecards/', '/gitops.config.yaml', '/package.json', '/package-lock.json', '/.github/'];
@@ -141,8 +141,11 @@ export function codeownersGate(expected: { file: string; text: string; refused?:
   return [{
     ruleId: 'codeowners-stale',
     severity: 'error',
-    message: committed === undefined ? `${expected.file} is missing (or is not a file).` : `${expected.file} does not match the catalog's ownership.`,
-    hint: 'Fix the catalog\'s other errors first (a misspelt owner, kind or Location target changes the ownership it generates, and writing now would route reviews by the mistake), then run `npx backstage-gitops codeowners --write` and commit the result.',
+    message: committed === undefined ? `${expected.file} is missing (or is not a file).`
+      // A CODEOWNERS that predates the toolkit: --write replaces every line of it, not only the stale ones.
+      : !committed.startsWith(CODEOWNERS_HEADER.split('\n')[0]) ? `${expected.file} was not generated from the catalog (it lacks the generated header): \`codeowners --write\` replaces all of it, hand-written lines included, with the owners the catalog names.`
+      : `${expected.file} does not match the catalog's ownership.`,
+    hint: `${committed !== undefined && !committed.startsWith(CODEOWNERS_HEADER.split('\n')[0]) ? 'Before writing, carry over what the old file says that the catalog does not: each team\'s GitHub team as github.com/team-slug on its Group, paths only the platform team reviews under codeowners.platformPaths. ' : ''}Fix the catalog's other errors first (a misspelt owner, kind or Location target changes the ownership it generates, and writing now would route reviews by the mistake), then run \`npx backstage-gitops codeowners --write\` and commit the result.`,
     file: expected.file,
     range: FILE_START,
   }, ...shadows, ...refused];

@@ -96,6 +96,23 @@ describe('adopting a catalog that keeps templates and skeletons under catalog/',
     expect(missing[1].hint).toMatch(/^Did you mean \.\/openapi\.yaml\? /);
   }, 60_000);
 
+  it('a CODEOWNERS that predates the toolkit: codeowners-stale says --write replaces all of it and what to carry over first', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': `${CONFIG}codeowners:\n  platformTeam: '@globex/platform'\n`,
+      'catalog/all.yaml': ROOT.replace(', ./templates/*/template.yaml', ''),
+      'catalog/org.yaml': ORG,
+      '.github/CODEOWNERS': '# Hand-maintained since 2023.\n*        @globex/platform\n/catalog/org.yaml  @globex/platform @globex/people-ops\n',
+    });
+    roots.push(root);
+    const run = await runBin(['check', '--format', 'json'], root);
+    const stale = (JSON.parse(run.stdout) as { diagnostics: (Finding & { message: string })[] }).diagnostics.filter(d => d.ruleId === 'codeowners-stale');
+    expect(stale.map(d => d.message)).toEqual(['.github/CODEOWNERS was not generated from the catalog (it lacks the generated header): `codeowners --write` replaces all of it, hand-written lines included, with the owners the catalog names.']);
+    expect(stale[0].hint).toMatch(/^Before writing, carry over what the old file says that the catalog does not: each team's GitHub team as github\.com\/team-slug on its Group, paths only the platform team reviews under codeowners\.platformPaths\. Fix the catalog's other errors first/);
+    // Once generated, a stale file reads as before.
+    expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
+    expect((await runBin(['check'], root)).status).toBe(0);
+  }, 60_000);
+
   it('a skeleton folder that also holds a reached entity file is no skeleton-only folder: its other files stay judged', async () => {
     const root = await tempRepo({
       'gitops.config.yaml': CONFIG,
