@@ -113,6 +113,19 @@ describe('adopting a catalog that keeps templates and skeletons under catalog/',
     expect((await runBin(['check'], root)).status).toBe(0);
   }, 60_000);
 
+  it('a v1beta2 Template (long dropped by Backstage): the hint says the expressions must change with the apiVersion', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': CONFIG,
+      'catalog/all.yaml': ROOT.replace(', ./templates/*/template.yaml', ', ./react-app.yaml'),
+      'catalog/org.yaml': ORG,
+      'catalog/react-app.yaml': "apiVersion: backstage.io/v1beta2\nkind: Template\nmetadata: {name: react-app}\nspec:\n  owner: platform-team\n  type: website\n  steps:\n    - id: fetch\n      action: fetch:template\n      input:\n        url: ./skeleton\n        values: {name: '{{ parameters.name }}'}\n",
+    });
+    roots.push(root);
+    const run = await runBin(['check', '--format', 'json'], root);
+    const unknown = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'entity-kind-unknown');
+    expect(unknown.map(d => d.hint)).toEqual(['Template takes apiVersion scaffolder.backstage.io/v1beta3. Changing the apiVersion alone is not enough: v1beta3 renders only ${{ … }}, so write every {{ parameters.x }} as ${{ parameters.x }}, and likewise for steps and outputs (Backstage\'s migration guide: https://backstage.io/docs/features/software-templates/migrating-from-v1beta2-to-v1beta3).']);
+  }, 60_000);
+
   it('a skeleton folder that also holds a reached entity file is no skeleton-only folder: its other files stay judged', async () => {
     const root = await tempRepo({
       'gitops.config.yaml': CONFIG,
