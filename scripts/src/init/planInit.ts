@@ -168,6 +168,7 @@ function readme(options: InitOptions): string {
         'Before the first merge, in the repository settings on GitHub:',
         '- an environment `production` (protect it: required reviewers, main only); the publishing and sync jobs run in it;',
         '- the variable `BACKSTAGE_URL` (the Backstage base URL the sync writes to);',
+        '- optionally, code scanning (Settings → Code security): the gate uploads its findings as SARIF; a private repository needs GitHub Code Security for that, and without it the upload step is refused but the gate\'s verdict stands;',
         '- the secrets `CATALOG_SYNC_TOKEN` (a Backstage token allowed to register and refresh locations) and `TECHDOCS_AZURE_CONNECTION_STRING` (the storage account TechDocs is published to), in the `production` environment.',
       ]
     : [
