@@ -4,7 +4,7 @@ import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
@@ -17,8 +17,9 @@ export const DEFAULT_PLATFORM_PATHS = ['/schemas/', '/scripts/', '/actions/', '/
 export function codeownersFor(config: GitopsConfig, entities: readonly CatalogEntity[]): { file: string; text: string; refused: Diagnostic[] } | undefined {
   if (!config.codeowners) return undefined;
   const { platformTeam, platformPaths, file } = config.codeowners;
-  // Whatever the org's platformPaths say, no team may own the toolkit's config or CODEOWNERS itself.
-  const protectedPaths = ['/gitops.config.yaml', `/${file ?? '.github/CODEOWNERS'}`];
+  // Whatever the org's platformPaths say, no team may own the toolkit's config, CODEOWNERS itself or the
+  // baseline (its counts turn findings into info: a team owning it could approve its own new errors).
+  const protectedPaths = ['/gitops.config.yaml', `/${file ?? '.github/CODEOWNERS'}`, ...(config.baseline ? [`/${posix.normalize(config.baseline)}`] : [])];
   const generated = generateCodeownersChecked({ entities, templates: templateOwnership(config.root), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, protectedPaths, repoUrl: config.repoUrl, placeholderResolvers: new Set(config.catalog.placeholderResolvers), externalTeam: githubTeamOfExternal(config.catalog.external, platformTeam), isExternal: externalMatcher(config.catalog.external) });
   return { file: file ?? '.github/CODEOWNERS', ...generated };
 }

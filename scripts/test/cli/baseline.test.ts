@@ -89,6 +89,22 @@ describe('a baseline of the findings an existing catalog has (baseline: in gitop
     expect(parse(written.stdout).filter(d => d.severity === 'error').map(d => d.ruleId)).toEqual(['placeholder-outside-repo']);
   }, 120_000);
 
+  it('no team can own the baseline through CODEOWNERS, even when it lies in the team\'s folder', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': "catalog:\n  roots: [catalog/all.yaml]\nbaseline: catalog/team-a/baseline.json\ncodeowners:\n  platformTeam: '@acme/platform'\n",
+      'catalog/all.yaml': ROOT.replace('./svc-a.yaml, ./svc-b.yaml', './team-a/system.yaml'),
+      'catalog/org.yaml': ORG.replace('metadata: {name: team-a}', 'metadata:\n  name: team-a\n  annotations: {github.com/team-slug: acme/team-a}'),
+      // The team's own entity names the baseline as its description: a claim CODEOWNERS would otherwise grant.
+      'catalog/team-a/system.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: sys-a\n  description:\n    $text: ./baseline.json\nspec: {owner: team-a}\n',
+    });
+    roots.push(root);
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(1);
+    expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
+    expect(readFileSync(join(root, '.github/CODEOWNERS'), 'utf8')).not.toMatch(/baseline\.json\s+@acme\/team-a/);
+    const found = parse((await runBin(['check', '--format', 'json'], root)).stdout).filter(d => d.ruleId === 'codeowners-platform-path');
+    expect(found.map(d => d.file)).toEqual(['catalog/team-a/system.yaml']);
+  }, 120_000);
+
   it('a pull request that grows the baseline beside other changes is config-weakened (an error): it would pass its own new finding', async () => {
     const root = await legacy(WITH_BASELINE);
     expect((await runBin(['check', '--write-baseline'], root)).status).toBe(0);
