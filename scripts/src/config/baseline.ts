@@ -46,7 +46,8 @@ export function readBaseline(root: string, file: string): Baseline {
  * (sorted, so a rewrite shows only what changed) and how many locked findings stay failing. Pure.
  */
 export function baselineOf(diagnostics: readonly Diagnostic[], isFailing: (d: Diagnostic) => boolean): { text: string; counted: number; files: number; locked: number } {
-  const findings: Baseline = {};
+  // Maps, not object keys: a file a pull request names `__proto__` must not reach Object.prototype.
+  const findings = new Map<string, Map<string, number>>();
   let counted = 0;
   let locked = 0;
   for (const d of diagnostics) {
@@ -55,13 +56,14 @@ export function baselineOf(diagnostics: readonly Diagnostic[], isFailing: (d: Di
       locked++;
       continue;
     }
-    const rules = (findings[d.file] ??= {});
-    rules[d.ruleId] = (rules[d.ruleId] ?? 0) + 1;
+    if (!findings.has(d.file)) findings.set(d.file, new Map());
+    const rules = findings.get(d.file)!;
+    rules.set(d.ruleId, (rules.get(d.ruleId) ?? 0) + 1);
     counted++;
   }
-  const sorted = Object.fromEntries(Object.keys(findings).sort().map(file => [file, Object.fromEntries(Object.keys(findings[file]).sort().map(rule => [rule, findings[file][rule]]))]));
+  const sorted = Object.fromEntries([...findings.keys()].sort().map(file => [file, Object.fromEntries([...findings.get(file)!].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))]));
   const text = `${JSON.stringify({ format: FORMAT, about: 'Findings the catalog had when it was put under the gate, counted per file and rule: up to these counts they are info. Shrink it as teams fix them (check --write-baseline); never grow it in a pull request that changes other files.', findings: sorted }, null, 2)}\n`;
-  return { text, counted, files: Object.keys(sorted).length, locked };
+  return { text, counted, files: findings.size, locked };
 }
 
 /**
