@@ -90,7 +90,9 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
       }
       // The server's answer may echo anything, the token included: scrubbed and escaped to one command.
       const message = secretScrubber([env.SYSTEM_ACCESSTOKEN])((error as Error).message ?? String(error));
-      write(`##vso[task.logissue type=error;]${escapeAzureData(`Posting the report to pull request ${pullRequestId} failed: ${message}`)}\n##vso[task.complete result=Failed;]\n`);
+      // The first run of a new control repo: the build service may not write to pull requests (TF401027).
+      const grant = status === 401 || status === 403 ? ` Allow "Contribute to pull requests" for the pipeline's build service identity ("${env.SYSTEM_TEAMPROJECT ?? '<project>'} Build Service (<organisation>)", or Project Collection Build Service when the job authorization scope is the collection) on this repository: Project settings → Repositories → the repository → Security.` : '';
+      write(`##vso[task.logissue type=error;]${escapeAzureData(`Posting the report to pull request ${pullRequestId} failed: ${message}${grant}`)}\n##vso[task.complete result=Failed;]\n`);
       return 2;
     }
   }

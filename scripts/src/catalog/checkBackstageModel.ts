@@ -153,12 +153,16 @@ async function checkKind(entity: Record<string, unknown>, record: CatalogEntity,
     onKind
       ? `Kinds are case-sensitive: write '${near}'.`
       : near
-        ? `${near} takes apiVersion ${near === 'Template' ? 'scaffolder.backstage.io/v1beta3' : 'backstage.io/v1alpha1 or backstage.io/v1beta1'}.`
+        ? `${near} takes apiVersion ${near === 'Template' ? 'scaffolder.backstage.io/v1beta3' : 'backstage.io/v1alpha1 or backstage.io/v1beta1'}.${near === 'Template' && String(entity.apiVersion) === 'backstage.io/v1beta2' ? V1BETA2_MIGRATION : ''}`
         : module
           ? catalogModuleHint(module, `The kind ${kind}`)
           : `${kindGuess(kind, v.knownKinds)}Known kinds: ${v.knownKinds.join(', ')}. A custom kind needs a processor in the managed Backstage first, or the catalog module that adds it listed under catalog.modules in gitops.config.yaml.`,
   );
 }
+
+// A v1beta2 Template (Backstage dropped it in 1.0) renders with handlebars-style `{{ parameters.x }}`; v1beta3
+// renders only `${{ … }}`, so changing the apiVersion alone leaves every value unrendered.
+const V1BETA2_MIGRATION = ' Changing the apiVersion alone is not enough: v1beta3 renders only ${{ … }}, so write every {{ parameters.x }} as ${{ parameters.x }}, and likewise for steps and outputs (Backstage\'s migration guide: https://backstage.io/docs/features/software-templates/migrating-from-v1beta2-to-v1beta3).';
 
 /**
  * The hint for a built-in kind's schema error that only an extension explains: a `$openapi`-style

@@ -97,6 +97,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     repoFiles: loaded.repoFiles,
     placeholderTargets: new Set([...loaded.placeholderSources.keys(), ...(loaded.definitionFiles ?? [])]),
     repoUrl,
+    skeletonFolders: loaded.skeletonFolders,
   });
   // A file no Location reaches (a typo in a target) strands what it defines: references to those entities
   // and the definition files it names follow from that one finding, and say so instead of piling up.
@@ -124,7 +125,8 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     diagnostics.push(...checkCatalogRules(entities, enforcer, originOf, config.catalog.appConfig, unknownKind));
   }
   // A misspelt definition path leaves a placeholder reading nothing and the meant file stranded: say both as one slip.
-  const explained = explainStrayDefinitions(diagnostics, stranded?.dataFiles ?? new Map<string, string>(), loaded.repoFiles);
+  const claimed = new Set([...loaded.placeholderSources].filter(([, text]) => text !== null).map(([file]) => file));
+  const explained = explainStrayDefinitions(diagnostics, stranded?.dataFiles ?? new Map<string, string>(), loaded.repoFiles, claimed);
   return { diagnostics: withLocationConsequences(explained, loaded), entities };
 }
 

@@ -16,6 +16,8 @@ export interface LocationContext {
   placeholderTargets: ReadonlySet<string>;
   /** gitops.config.yaml's repoUrl: an absolute target into this repository at another ref is named. */
   repoUrl?: string;
+  /** Folders the reached Templates' `fetch:*` steps name (repo paths, no trailing slash): skeletons, not catalog files. */
+  skeletonFolders?: readonly string[];
 }
 
 /** Location targets that lead nowhere, and catalog files no Location leads to. */
@@ -180,6 +182,19 @@ function locationsIn(files: readonly SourceFile[]): Map<string, boolean> {
   return found;
 }
 
+/**
+ * The skeleton folders that hold no file the roots reach. The scaffolder renders what a `fetch:*` step
+ * names into a new repository; Backstage's catalog never reads it here (a skeleton's `catalog-info.yaml`
+ * holds `\${{ values.name }}`, no valid name), so listing it in a Location, as the unreachable hint would
+ * say, registers a broken entity. A folder that also holds a reached file (a Location lists one, or a
+ * step's url names a folder of the catalog itself) is no skeleton-only folder: its files stay judged.
+ */
+function skeletonOnlyFolders(folders: readonly string[], reached: ReadonlySet<string>): string[] {
+  if (folders.length === 0) return [];
+  const reachedFiles = [...reached];
+  return folders.filter(folder => !reachedFiles.some(file => file.startsWith(`${folder}/`)));
+}
+
 function unreachable(files: readonly SourceFile[], context: LocationContext): Diagnostic[] {
   const reached = new Set(files.map(f => f.file));
   const included = new Set<string>();
@@ -191,9 +206,11 @@ function unreachable(files: readonly SourceFile[], context: LocationContext): Di
     else timedOut.push({ ruleId: 'location-glob-too-complex', severity: 'error', message: `Matching the catalog.include pattern '${glob}' against the repository's files took longer than ${GLOB_BUDGET_MS / 1000} s; the files it names were not checked for reachability.`, hint: 'Use a plainer pattern in catalog.include, or list the folders.', file: 'gitops.config.yaml', range: FILE_START });
   }
   let locationFiles: Map<string, boolean> | undefined;
+  const skeletons = skeletonOnlyFolders(context.skeletonFolders ?? [], reached);
+  const inSkeleton = (file: string) => skeletons.some(folder => file.startsWith(`${folder}/`));
   // Sorted after filtering: only the unreachable files are reported, and in a healthy catalog there are none.
   return [...timedOut, ...[...included]
-    .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file))
+    .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file) && !inSkeleton(file))
     .sort()
     .map(file => ({
       ruleId: 'location-unreachable',

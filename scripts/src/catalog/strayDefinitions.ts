@@ -20,16 +20,21 @@ interface MissingTarget {
  * location-target-missing does for Location targets); an unreachable file that holds no entity
  * (`dataFiles`: what it reads as, from unreachableDefinitions) says so, names the placeholder that meant
  * it when there is one, and warns off the Location target. The miss is read from each finding's
- * `missingTarget` (placeholders.ts, bundlePlaceholderRefs.ts), never from its message's wording. Takes the run's findings, those files and the
- * repo's files; returns the findings with those messages and hints rewritten, in the same order.
+ * `missingTarget` (placeholders.ts, bundlePlaceholderRefs.ts), never from its message's wording. Takes the
+ * run's findings, those files, the repo's files and the files other placeholders already read (`claimed`:
+ * never guessed for a placeholder); returns the findings with those messages and hints rewritten, in the
+ * same order.
  */
-export function explainStrayDefinitions(diagnostics: readonly Diagnostic[], dataFiles: ReadonlyMap<string, string>, repoFiles: readonly string[]): Diagnostic[] {
+export function explainStrayDefinitions(diagnostics: readonly Diagnostic[], dataFiles: ReadonlyMap<string, string>, repoFiles: readonly string[], claimed: ReadonlySet<string> = new Set()): Diagnostic[] {
   const missing = diagnostics.map(missingTarget).filter(m => m !== undefined);
   if (missing.length === 0 && dataFiles.size === 0) return [...diagnostics];
   const guesses = new Map<Diagnostic, string>();
   const meantBy = new Map<string, MissingTarget>();
   for (const m of missing) {
-    const guess = nearestFile(m.target, m.finding.file, repoFiles);
+    // A file another entity's placeholder already reads is that API's definition (the same name in a
+    // sibling service's folder, one digit off): pointing this API at it binds it to another team's API.
+    // A `$ref` may share a schema file with other definitions: that guess stays.
+    const guess = nearestFile(m.target, m.finding.file, m.label === '$ref' ? repoFiles : repoFiles.filter(f => !claimed.has(f)));
     if (!guess) continue;
     guesses.set(m.finding, guess);
     if (!meantBy.has(guess)) meantBy.set(guess, m);

@@ -53,7 +53,7 @@ export interface CheckAnalysis {
    * (`byGate` as above), and the files the change renamed (base path → head path), so that checkCommand can
    * tell the change's findings from those already on the base. Absent when the base cannot be judged.
    */
-  baseline?: { byGate: Diagnostic[][]; config: GitopsConfig; renames: Map<string, string> };
+  baseRun?: { byGate: Diagnostic[][]; config: GitopsConfig; renames: Map<string, string> };
 }
 
 /**
@@ -117,10 +117,10 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   // of this one, its entities the scorecards'.
   if (reads) byGate.push(await weakenedSince(root, await reads.baseDir(), options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity])), options.today ?? new Date().toISOString().slice(0, 10)));
   await gatesOf(root, config, input, result.entities, byGate, reads && (() => reads.baseEntities()), options.today);
-  const baseline = reads && byGate.some(g => g.length > 0) ? await baseRun(root, await reads.baseDir(), options, io) : undefined;
+  const onBase = reads && byGate.some(g => g.length > 0) ? await baseRun(root, await reads.baseDir(), options, io) : undefined;
   return {
     byGate,
-    ...(baseline ? { baseline } : {}),
+    ...(onBase ? { baseRun: onBase } : {}),
     catalogFiles: input.loaded.files.map(f => f.file),
     entityCount: result.entities.length,
     readInstalled: (input.loaded.repoFileSet?.namedInstalled.size ?? 0) > 0,
@@ -135,7 +135,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
  * the base cannot be judged (no config that loads under this toolkit, a tool error): every finding is then
  * the change's own, which is never laxer.
  */
-async function baseRun(root: string, baseDir: string, options: CheckOptions, io: CliIo): Promise<CheckAnalysis['baseline']> {
+async function baseRun(root: string, baseDir: string, options: CheckOptions, io: CliIo): Promise<CheckAnalysis['baseRun']> {
   try {
     const { loadConfig } = await import('../config/gitopsConfig.ts');
     const config = await loadConfig(baseDir);

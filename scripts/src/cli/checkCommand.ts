@@ -10,6 +10,7 @@ import { cacheFileChunks, readCacheParts } from '../cache/runRecord.ts';
 import type { CheckOptions } from './checkAnalysis.ts';
 import { logText } from '../report/safeText.ts';
 import { LOCKED_RULES, lockedRuleSettings } from '../config/lockedRules.ts';
+import { applyBaseline, baselineOf, readBaseline } from '../config/baseline.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { CONFIG_FILE, repoRoot } from '../config/repoRoot.ts';
 import { UsageError } from '../config/usageError.ts';
@@ -51,6 +52,10 @@ Options:
                         per-file results are reused for files whose text is unchanged (checks across
                         entities always run). A stale or corrupt FILE is ignored.
                         Default: $BACKSTAGE_GITOPS_CACHE when set (CI keeps the file between runs)
+  --write-baseline      write the file gitops.config.yaml's baseline: names from this run's failing
+                        findings (counted per file and rule), then check with it: up to those counts
+                        they are info, so an existing catalog can turn the gate on at once and teams
+                        fix what is known over time. Locked rules are never lowered. Whole runs only
   --list-rules          print every rule with an example and exit
   --color / --no-color  force colours on or off (default: on for a TTY unless NO_COLOR is set)
   -h, --help            show this help
@@ -70,6 +75,7 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
       'catalog-url': { type: 'string' },
       'token-env': { type: 'string' },
       'list-rules': { type: 'boolean' },
+      'write-baseline': { type: 'boolean' },
       cache: { type: 'string' },
       base: { type: 'string' },
       today: { type: 'string' },
@@ -99,6 +105,8 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   if (cacheFile !== undefined) checkCacheFilePath(root, cacheFile, cacheName!);
   // Checked here: a day that does not exist would judge exemptions and due dates silently wrong.
   if (values.today !== undefined) todayFlag(values.today);
+  const writeBaseline = values['write-baseline'] === true;
+  if (writeBaseline && (positionals.length > 0 || values.base !== undefined || values['catalog-url'] !== undefined)) throw new UsageError('--write-baseline records a whole offline run: give it no paths, --base or --catalog-url');
   const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today, reads };
   const cached = cacheFile === undefined ? undefined : readCacheParts(cacheFile);
   // The replay is looked up before the config is even read: its file is one of the inputs hashed.
@@ -108,7 +116,8 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   const walked = new InputsSeen();
   const parts = cacheFile === undefined ? undefined : replayParts(root, options, io.cwd);
   const key = cacheFile === undefined || parts === undefined ? undefined : runInputsKey(root, parts, cacheSkip(root, cacheFile), texts, walked);
-  let record = key !== undefined && cached?.run?.key === key ? cached.run : undefined;
+  // Writing the baseline needs the findings before any baseline: never a replay.
+  let record = !writeBaseline && key !== undefined && cached?.run?.key === key ? cached.run : undefined;
   if (!record) {
     const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
     const cache = cached && ResultCache.read(cached.files(), cacheKey(config), cached.filesBytes());
@@ -118,9 +127,17 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
     const { analyseCheck } = await import('./checkAnalysis.ts');
     const analysis = await analyseCheck(root, config, options, io, cache);
     const unique = withoutRepeats(analysis.byGate);
-    let diagnostics = [...applyRuleSettings(unique, config), ...lockedRuleSettings(config)];
-    if (analysis.baseline) {
-      const { byGate, config: baseConfig, renames } = analysis.baseline;
+    const settled = [...applyRuleSettings(unique, config), ...lockedRuleSettings(config)];
+    if (writeBaseline) {
+      if (!config.baseline) throw new UsageError('--write-baseline writes the file named by baseline: in gitops.config.yaml; add a line such as `baseline: .backstage-gitops-baseline.json` there, then run it again.');
+      const written = baselineOf(settled, d => isAtLeast(d.severity, failOnFlag ?? config.failOn));
+      await io.writeFile(join(root, config.baseline), written.text);
+      io.stderr.write(`backstage-gitops check: wrote ${logText(config.baseline)}: ${written.counted} finding(s) in ${written.files} file(s) are info up to their counts from now on.${written.locked ? ` ${written.locked} finding(s) of locked rules (security, review routing, budgets) cannot be baselined and still fail: fix them.` : ''}\n`);
+    }
+    let diagnostics = config.baseline ? applyBaseline(settled, readBaseline(root, config.baseline), config.baseline) : settled;
+    if (analysis.baseRun) {
+      // Severity is not compared (markAlreadyOnBase): the base's run needs only its own rule settings.
+      const { byGate, config: baseConfig, renames } = analysis.baseRun;
       const onBase = [...applyRuleSettings(withoutRepeats(byGate), baseConfig), ...lockedRuleSettings(baseConfig)];
       diagnostics = (await import('../pr/alreadyOnBase.ts')).markAlreadyOnBase(diagnostics, onBase, renames);
     }

@@ -4,11 +4,11 @@ import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
-import { generateCodeownersChecked, githubTeamOfExternal, type SkeletonUse, type TemplateOwnership } from './generateCodeowners.ts';
+import { CODEOWNERS_HEADER, generateCodeownersChecked, githubTeamOfExternal, type SkeletonUse, type TemplateOwnership } from './generateCodeowners.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
 import { staleCodeownersCause } from './staleCause.ts';
 
@@ -18,8 +18,9 @@ export const DEFAULT_PLATFORM_PATHS = ['/schemas/', '/scripts/', '/actions/', '/
 export function codeownersFor(config: GitopsConfig, entities: readonly CatalogEntity[]): { file: string; text: string; refused: Diagnostic[] } | undefined {
   if (!config.codeowners) return undefined;
   const { platformTeam, platformPaths, file } = config.codeowners;
-  // Whatever the org's platformPaths say, no team may own the toolkit's config or CODEOWNERS itself.
-  const protectedPaths = ['/gitops.config.yaml', `/${file ?? '.github/CODEOWNERS'}`];
+  // Whatever the org's platformPaths say, no team may own the toolkit's config, CODEOWNERS itself or the
+  // baseline (its counts turn findings into info: a team owning it could approve its own new errors).
+  const protectedPaths = ['/gitops.config.yaml', `/${file ?? '.github/CODEOWNERS'}`, ...(config.baseline ? [`/${posix.normalize(config.baseline)}`] : [])];
   const generated = generateCodeownersChecked({ entities, templates: templateOwnership(config.root), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, protectedPaths, repoUrl: config.repoUrl, placeholderResolvers: new Set(config.catalog.placeholderResolvers), externalTeam: githubTeamOfExternal(config.catalog.external, platformTeam), isExternal: externalMatcher(config.catalog.external) });
   return { file: file ?? '.github/CODEOWNERS', ...generated };
 }
@@ -156,8 +157,11 @@ export function codeownersGate(expected: { file: string; text: string; refused?:
   return [{
     ruleId: 'codeowners-stale',
     severity: 'error',
-    message: committed === undefined ? `${expected.file} is missing (or is not a file).` : `${expected.file} does not match the catalog's ownership.`,
-    hint: 'Fix the catalog\'s other errors first (a misspelt owner, kind or Location target changes the ownership it generates, and writing now would route reviews by the mistake), then run `npx backstage-gitops codeowners --write` and commit the result.',
+    message: committed === undefined ? `${expected.file} is missing (or is not a file).`
+      // A CODEOWNERS that predates the toolkit: --write replaces every line of it, not only the stale ones.
+      : !committed.startsWith(CODEOWNERS_HEADER.split('\n')[0]) ? `${expected.file} was not generated from the catalog (it lacks the generated header): \`codeowners --write\` replaces all of it, hand-written lines included, with the owners the catalog names.`
+      : `${expected.file} does not match the catalog's ownership.`,
+    hint: `${committed !== undefined && !committed.startsWith(CODEOWNERS_HEADER.split('\n')[0]) ? 'Before writing, carry over what the old file says that the catalog does not: each team\'s GitHub team as github.com/team-slug on its Group, paths only the platform team reviews under codeowners.platformPaths. ' : ''}Fix the catalog's other errors first (a misspelt owner, kind or Location target changes the ownership it generates, and writing now would route reviews by the mistake), then run \`npx backstage-gitops codeowners --write\` and commit the result.`,
     file: expected.file,
     range: FILE_START,
   }, ...shadows, ...refused];

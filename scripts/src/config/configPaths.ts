@@ -14,7 +14,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 /**
  * Every path-valued key of a (schema-valid) gitops.config.yaml: codeowners.file, editorSchema.file,
- * backstageConfig.files[], catalog.roots[], catalog.include[] (globs), catalog.policies,
+ * baseline, backstageConfig.files[], catalog.roots[], catalog.include[] (globs), catalog.policies,
  * catalog.appConfig and apiChanges.ruleset. The config comes with pull requests, so each is PR input.
  */
 function configPaths(raw: Record<string, unknown>): ConfigPath[] {
@@ -28,6 +28,7 @@ function configPaths(raw: Record<string, unknown>): ConfigPath[] {
   const section = (key: string) => (isRecord(raw[key]) ? raw[key] : {});
   one(['codeowners', 'file'], section('codeowners').file);
   one(['editorSchema', 'file'], section('editorSchema').file);
+  one(['baseline'], raw.baseline);
   list(['backstageConfig', 'files'], section('backstageConfig').files);
   one(['apiChanges', 'ruleset'], section('apiChanges').ruleset);
   const catalog = section('catalog');

@@ -33,6 +33,8 @@ export interface GitopsConfig {
   /** The generated JSON Schema editors validate catalog files with (`schema --write`). */
   editorSchema?: { file: string };
   rules: Record<string, Severity | 'off'>;
+  /** The findings the catalog had when it was put under the gate (`check --write-baseline`): up to its counts they are info. */
+  baseline?: string;
   /** Policy for changes to API definitions that other teams consume (the PR report). */
   apiChanges: ApiChangePolicy;
   catalog: {
@@ -126,7 +128,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
   return configFrom(root, raw);
 }
 
-type RawConfig = { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
+type RawConfig = { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; baseline?: string; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
 
 /** The config of `root` from a file's value that the schema accepted (its defaults applied). */
 function configFrom(root: string, raw: RawConfig): GitopsConfig {
@@ -138,6 +140,7 @@ function configFrom(root: string, raw: RawConfig): GitopsConfig {
     repoUrl: raw.repoUrl,
     failOn: raw.failOn ?? 'error',
     rules: raw.rules ?? {},
+    baseline: raw.baseline,
     codeowners: raw.codeowners,
     backstageConfig: raw.backstageConfig,
     editorSchema: raw.editorSchema,

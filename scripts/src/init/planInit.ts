@@ -168,12 +168,14 @@ function readme(options: InitOptions): string {
         'Before the first merge, in the repository settings on GitHub:',
         '- an environment `production` (protect it: required reviewers, main only); the publishing and sync jobs run in it;',
         '- the variable `BACKSTAGE_URL` (the Backstage base URL the sync writes to);',
+        '- optionally, code scanning (Settings → Code security): the gate uploads its findings as SARIF; a private repository needs GitHub Code Security for that, and without it the upload step is refused but the gate\'s verdict stands;',
         '- the secrets `CATALOG_SYNC_TOKEN` (a Backstage token allowed to register and refresh locations) and `TECHDOCS_AZURE_CONNECTION_STRING` (the storage account TechDocs is published to), in the `production` environment.',
       ]
     : [
         'Before the first merge, in Azure DevOps:',
         '- one pipeline per file of `pipelines/` (`main.yml` on main, `pr-validation.yml` as the build-validation policy of main, `gate-cache.yml` on main), and on the pr-validation pipeline the variable `GITOPS_CACHE_PIPELINE` set to the gate-cache pipeline\'s id (the results pull requests\' gates start from);',
         '- an environment `backstage-production` (approvals and an exclusive lock); the publishing and sync jobs run in it;',
+        `- on this repository (Project settings → Repositories → the repository → Security), "Contribute to pull requests" allowed for the build service identity \`${azureTarget(options.repoUrl).project} Build Service (${azureTarget(options.repoUrl).organization})\` (or Project Collection Build Service, when the job authorization scope is the collection): the gate posts its report thread and the \`backstage-gitops/validate\` status with \`$(System.AccessToken)\`, and fails without it;`,
         '- a variable group `backstage-production` with `BACKSTAGE_URL` (the Backstage base URL the sync writes to) and the secrets `CATALOG_SYNC_TOKEN` (a Backstage token allowed to register and refresh locations) and `TECHDOCS_AZURE_CONNECTION_STRING` (the storage account TechDocs is published to).',
       ];
   const templates = options.platform === 'azure' ? azureTemplatesText(options) : [];

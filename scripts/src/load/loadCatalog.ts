@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
-import { resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
+import { resolveRelative, resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
 import { findPlaceholders, placeholderTarget, substitutePlaceholders, textHasNoPlaceholders } from '../catalog/placeholders.ts';
 import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
 import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundlePlaceholderRefs.ts';
@@ -141,25 +141,87 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
     for (const file of crawl.origins.keys()) if (!startSet.has(file)) judgedAnyway.add(file);
   }
   if (mode !== 'roots') files = discoveredFiles(files, config, skeletons, judgedAnyway);
+
+  // Given paths are judged against the whole catalog: the rest of it resolves their references. That is
+  // what the roots reach, or without roots what discovery reads in the whole repo, as a full run would.
+  let context: SourceFile[] = [];
+  if (mode === 'paths') {
+    context = config.catalog.roots.length > 0
+      ? (await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets, cache, reading)).files
+      : await discoveredContext(config, treeFiles, targets, cache, reading);
+    // A file named on the command line that the whole catalog reads as something else (a pre-commit hook
+    // passes every changed YAML file: an API definition, an mkdocs.yml, a skeleton's catalog-info.yaml) is
+    // judged as a full run judges it: through the entity files that name it, never as a broken entity.
+    const otherwise = readAsNonEntity(config, context, targets.repoFileSet);
+    const naming = new Set<string>();
+    files = files.filter(f => {
+      const namers = otherwise(f.file);
+      namers?.forEach(n => naming.add(n));
+      return namers === undefined;
+    });
+    const kept = new Set(files.map(f => f.file));
+    for (const f of context) {
+      if (!naming.has(f.file) || kept.has(f.file)) continue;
+      files.push(f);
+      judgedAnyway.add(f.file);
+    }
+  }
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
   const apiRefs = scanDefinitionRefs(config, files, placeholderSources, targets.repoFileSet, new Set(symlinks));
   const bundled = await bundleRefs(config, files, targets.repoFileSet, apiRefs.overLimit);
   for (const file of bundled.readFiles) if (!placeholderSources.has(file)) placeholderSources.set(file, readRepoFile(config.root, file, 'utf8'));
   files = files.filter(f => mode === 'roots' || judgedAnyway.has(f.file) || !placeholderSources.has(f.file));
 
-  // Given paths are judged against the whole catalog: the rest of it resolves their references. That is
-  // what the roots reach, or without roots what discovery reads in the whole repo, as a full run would.
-  let context: SourceFile[] = [];
   if (mode === 'paths') {
     const reported = new Set(files.map(f => f.file));
-    context = config.catalog.roots.length > 0
-      ? (await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets, cache, reading)).files
-      : await discoveredContext(config, treeFiles, targets, cache, reading);
     context = context.filter(f => !reported.has(f.file));
   }
   const reported = new Set(files.map(f => f.file));
   const ignoredLocations = crawl.ignored.filter(d => reported.has(d.file));
   return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations };
+}
+
+/**
+ * What the whole catalog (`context`: what the roots reach, or discovery's entity files) reads a file as,
+ * when not as an entity file: undefined for an entity file (one a Location reaches, or one nothing else
+ * names), else the context files that make it something else: the entity files whose `$text`/`$json`/
+ * `$yaml`/`$openapi`/`$asyncapi` placeholders name it (an API definition) or whose
+ * `backstage.io/techdocs-ref: dir:` folder holds it as mkdocs.yml, or none for any other mkdocs.yml and a file
+ * under a folder a Template fetches (a skeleton, which only rendering makes an entity). Returns a lookup
+ * over repo paths.
+ */
+function readAsNonEntity(config: GitopsConfig, context: readonly SourceFile[], repoFileSet: ReadonlySet<string>): (file: string) => string[] | undefined {
+  const entityFiles = new Set(context.map(f => f.file));
+  const namers = new Map<string, Set<string>>();
+  const add = (target: string, file: string) => {
+    if (!namers.has(target)) namers.set(target, new Set());
+    namers.get(target)!.add(file);
+  };
+  for (const f of context) {
+    for (const doc of f.documents) {
+      for (const use of findPlaceholders(doc)) {
+        const target = placeholderTarget(f.file, use.value, config.repoUrl);
+        if (typeof target === 'string') add(target, f.file);
+      }
+      const annotations = isRecord(doc) && isRecord(doc.metadata) && isRecord(doc.metadata.annotations) ? doc.metadata.annotations : undefined;
+      const ref = annotations?.['backstage.io/techdocs-ref'];
+      if (typeof ref !== 'string' || !ref.startsWith('dir:')) continue;
+      const folder = resolveRelative(f.file, ref.slice(4) || '.', config.repoUrl);
+      if (typeof folder !== 'string') continue;
+      const base = folder === '.' ? '' : `${folder.replace(/\/$/, '').replace(/^\.\//, '')}/`;
+      add(`${base}mkdocs.yml`, f.file);
+      add(`${base}mkdocs.yaml`, f.file);
+    }
+  }
+  const skeletons = skeletonFolders(context, config, repoFileSet);
+  return file => {
+    if (entityFiles.has(file)) return undefined;
+    const named = namers.get(file);
+    if (named) return [...named];
+    const inSkeleton = !skeletons.templateFiles.has(file) && skeletons.folders.some(folder => file.startsWith(`${folder}/`));
+    // An mkdocs.yml no entity's dir: names is read by nothing (reachability leaves it out by name too).
+    return inSkeleton || /(^|\/)mkdocs\.ya?ml$/.test(file) ? [] : undefined;
+  };
 }
 
 /**

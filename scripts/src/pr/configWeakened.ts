@@ -104,7 +104,8 @@ export function configWeakened(base: GitopsConfig, head: GitopsConfig, configAlo
  * The files a pull request changes (adds, edits, removes) that the gate reads its own rules from, besides
  * gitops.config.yaml: schemas/techdocs-policy.json (plugins, tags, diagramServers), schemas/template-policy/,
  * the org policies (the `*.json` files directly in catalog.policies) and the Spectral ruleset file
- * (apiChanges.ruleset, whose `extends` may name only Spectral's built-in rulesets), of each config given
+ * (apiChanges.ruleset, whose `extends` may name only Spectral's built-in rulesets) and the baseline (its counts
+ * lower findings to info: a pull request growing it would pass its own new errors), of each config given
  * (the base's and the head's for the findings; the base's alone to decide whether a pull request changes only
  * config and policy files: a location the pull request itself names, `apiChanges.ruleset: .github/ruleset.yaml`
  * or a ruleset's folder, would otherwise make a hand-edited CODEOWNERS or catalog file count as policy). The
@@ -114,7 +115,7 @@ export function configWeakened(base: GitopsConfig, head: GitopsConfig, configAlo
 export function changedPolicyFiles(changedFiles: readonly string[], ...configs: GitopsConfig[]): string[] {
   const folder = (path: string | undefined) => (path ? `${posix.normalize(path).replace(/\/+$/, '')}/` : undefined);
   const policyFolders = configs.flatMap(c => (c.found ? [folder(c.catalog.policies)] : [])).filter((f): f is string => f !== undefined && f !== './');
-  const files = new Set(['schemas/techdocs-policy.json', DEFAULT_API_CHANGE_POLICY.ruleset, ...configs.flatMap(c => (c.found ? [posix.normalize(c.apiChanges.ruleset)] : []))]);
+  const files = new Set(['schemas/techdocs-policy.json', DEFAULT_API_CHANGE_POLICY.ruleset, ...configs.flatMap(c => (c.found ? [posix.normalize(c.apiChanges.ruleset), ...(c.baseline ? [posix.normalize(c.baseline)] : [])] : []))]);
   const inPolicies = (file: string) => file.endsWith('.json') && policyFolders.some(f => file.startsWith(f) && !file.slice(f.length).includes('/'));
   return changedFiles.filter(file => files.has(file) || file.startsWith('schemas/template-policy/') || inPolicies(file));
 }
@@ -128,8 +129,8 @@ export function policyFilesChanged(policyFiles: readonly string[], configAlone =
     ruleId: 'config-weakened',
     severity: configAlone ? ('warning' as const) : ('error' as const),
     message: configAlone
-      ? 'This pull request changes a file the gate reads its own rules from (TechDocs, template, org or API lint policy), and nothing else: once merged, every later pull request is judged by it as written here.'
-      : 'This pull request changes a file the gate reads its own rules from (TechDocs, template, org or API lint policy) and other files too: the gate would judge them by the policy as this pull request writes it, which nobody has approved yet.',
+      ? 'This pull request changes a file the gate reads its own rules from (TechDocs, template, org or API lint policy, or the baseline of known findings), and nothing else: once merged, every later pull request is judged by it as written here.'
+      : 'This pull request changes a file the gate reads its own rules from (TechDocs, template, org or API lint policy, or the baseline of known findings) and other files too: the gate would judge them by the policy as this pull request writes it, which nobody has approved yet.',
     hint: configAlone
       ? 'The platform team reviews the policy files (CODEOWNERS): approve only a change meant to widen what the gate allows.'
       : 'Change the policy file in a pull request of its own: the platform team (CODEOWNERS) approves it there, and later changes are judged under it.',

@@ -92,7 +92,7 @@ describe('the editor schema (schemas/catalog-info.schema.json)', () => {
 
   it('offers the catalog\'s groups, systems and domains as examples, never as limits', async () => {
     const schema = JSON.parse(await readFile(join(REPO_ROOT, 'schemas/catalog-info.schema.json'), 'utf8'));
-    const text = JSON.stringify(schema.allOf);
+    const text = JSON.stringify(schema.else.allOf);
     expect(text).toContain('"examples":["');
     const validate = compile(JSON.stringify(schema));
     const { entities } = await loadEntities(REPO_ROOT);
@@ -160,6 +160,26 @@ describe('the editor schema (schemas/catalog-info.schema.json)', () => {
       const flagged = (await service.validate(file, `${text.replace(/\n*$/, '')}${probe}`)).some(p => p.message.includes("kind must be one of Backstage's kinds"));
       expect(flagged, file).toBe(entityFiles.has(file));
     }
+  }, 120_000);
+
+  // An adopted catalog keeps each API's definition beside its entity file and templates' skeletons beside the
+  // templates, all under catalog/, which .vscode/settings.json maps the schema onto by name.
+  it('leaves API definitions and skeleton entities under catalog/ alone in the editor, and still flags entities', async () => {
+    const root = await tempRepo({ ...baseTree(), 'gitops.config.yaml': SCHEMA_CONFIG }, { policies: true });
+    expect(bin(['schema', '--write'], root).status).toBe(0);
+    const settings = JSON.parse(await readFile(join(REPO_ROOT, '.vscode/settings.json'), 'utf8'))['yaml.schemas'] as Record<string, string[]>;
+    const service = editorService({ 'schemas/catalog-info.schema.json': await readFile(join(root, 'schemas/catalog-info.schema.json'), 'utf8') }, settings);
+    const definitions: Record<string, string> = {
+      'catalog/repos/orders/openapi.yaml': 'openapi: 3.0.3\ninfo: {title: Orders, version: 1.0.0}\npaths: {}\n',
+      'catalog/repos/orders/asyncapi.yaml': 'asyncapi: 2.6.0\ninfo: {title: Orders, version: 1.0.0}\nchannels: {}\n',
+      'catalog/repos/orders/swagger.yaml': "swagger: '2.0'\ninfo: {title: Orders, version: 1.0.0}\npaths: {}\n",
+      'catalog/templates/svc/skeleton/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec:\n  type: service\n  lifecycle: experimental\n  owner: ${{ values.owner }}\n',
+    };
+    for (const [file, text] of Object.entries(definitions)) expect(await service.validate(file, text), file).toEqual([]);
+    const entity = 'apiVersion: backstage.io/v1alpha1\nkind: Nope\nmetadata: {name: orders}\n';
+    expect((await service.validate('catalog/repos/orders/catalog-info.yaml', entity)).some(p => p.message.includes("kind must be one of Backstage's kinds"))).toBe(true);
+    // A new file's first keys: still an entity (completions and missing fields), not "something else".
+    expect((await service.validate('catalog/repos/orders/catalog-info.yaml', 'metadata: {name: orders}\n')).map(p => p.message)).toContain('Missing property "apiVersion".');
   }, 120_000);
 
   it('names in README every rule of the table that stays in the gate', async () => {

@@ -153,7 +153,7 @@ describe('the Azure report thread is only ever our own (Azure task, fake Azure D
   // Azure gives builds of a fork's pull request a token that cannot write to it (System.PullRequest.IsFork).
   it.each([
     ['a fork\'s pull request: a warning, no thread, and the verdict is the gate\'s alone', 'True', 0, /##vso\[task\.logissue type=warning;\]No report thread: pull request 42 comes from a fork/],
-    ['the same refusal on the repository\'s own pull request fails the task', 'False', 2, /##vso\[task\.logissue type=error;\]Posting the report to pull request 42 failed/],
+    ['the same refusal on the repository\'s own pull request fails the task, naming the permission to grant and to whom', 'False', 2, /##vso\[task\.logissue type=error;\]Posting the report to pull request 42 failed: TF401027: You need the Git 'PullRequestContribute' permission to perform this action\. Allow "Contribute to pull requests" for the pipeline's build service identity \("Platform Build Service \(<organisation>\)", or Project Collection Build Service when the job authorization scope is the collection\) on this repository: Project settings → Repositories → the repository → Security\.\n/],
   ])('%s', async (_, isFork, status, expected) => {
     const repo = await dataRepoCopy();
     const ado = fakeAzureDevOps();

@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runBin } from '../helpers/runBin.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+
+// Putting a three-year-old catalog under the gate: its existing findings are recorded once (a baseline),
+// so the gate can fail pull requests on new findings from the first day while teams fix the old ones.
+const git = (root: string, ...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.email=ci@example.test', '-c', 'user.name=ci', ...args], { encoding: 'utf8' });
+const CONFIG = 'catalog:\n  roots: [catalog/all.yaml]\n';
+const WITH_BASELINE = `${CONFIG}baseline: .backstage-gitops-baseline.json\n`;
+const ROOT = 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec:\n  targets: [./org.yaml, ./svc-a.yaml, ./svc-b.yaml]\n';
+const ORG = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team-a}\nspec: {type: team, children: []}\n';
+const component = (name: string, owner: string, tags = '[java]') => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  tags: ${tags}\nspec:\n  type: service\n  lifecycle: production\n  owner: ${owner}\n`;
+
+interface Finding { ruleId: string; severity: string; file: string; hint?: string }
+const parse = (stdout: string) => (JSON.parse(stdout) as { diagnostics: Finding[] }).diagnostics;
+
+describe('a baseline of the findings an existing catalog has (baseline: in gitops.config.yaml)', () => {
+  const roots: string[] = [];
+  afterEach(async () => { await Promise.all(roots.splice(0).map(r => rm(r, { recursive: true, force: true }))); });
+  async function legacy(config: string) {
+    const root = await tempRepo({
+      'gitops.config.yaml': config,
+      'catalog/all.yaml': ROOT,
+      'catalog/org.yaml': ORG,
+      // Two legacy mistakes: an owner nobody defines and tags Backstage refuses.
+      'catalog/svc-a.yaml': component('svc-a', 'team-gone', '[Java, Spring Boot]'),
+      'catalog/svc-b.yaml': component('svc-b', 'team-a'),
+    });
+    roots.push(root);
+    return root;
+  }
+
+  it('--write-baseline records the failing findings; check then passes with them as info, and a new one fails', async () => {
+    const root = await legacy(WITH_BASELINE);
+    const missing = await runBin(['check'], root);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toContain('names the baseline .backstage-gitops-baseline.json, which does not exist: run `npx backstage-gitops check --write-baseline`');
+
+    const written = await runBin(['check', '--write-baseline', '--format', 'json'], root);
+    expect(written.stderr).toBe('backstage-gitops check: wrote .backstage-gitops-baseline.json: 3 finding(s) in 1 file(s) are info up to their counts from now on.\n');
+    expect(written.status).toBe(0);
+    const baseline = JSON.parse(readFileSync(join(root, '.backstage-gitops-baseline.json'), 'utf8'));
+    expect(baseline.findings).toEqual({ 'catalog/svc-a.yaml': { 'entity-field-format': 2, 'ref-unresolved': 1 } });
+    expect(parse(written.stdout).map(d => `${d.severity} ${d.ruleId}`).sort()).toEqual(['info entity-field-format', 'info entity-field-format', 'info ref-unresolved']);
+    expect(parse(written.stdout).find(d => d.ruleId === 'ref-unresolved')?.hint).toMatch(/^Known when the catalog was put under the gate \(\.backstage-gitops-baseline\.json: 1 ref-unresolved in this file\)\. /);
+
+    expect((await runBin(['check'], root)).status).toBe(0);
+    // A new finding of a known rule in a known file: past the count, every one of them fails again.
+    writeFileSync(join(root, 'catalog/svc-a.yaml'), component('svc-a', 'team-gone', '[Java, Spring Boot, Kotlin]'));
+    const more = await runBin(['check', '--format', 'json'], root);
+    expect(more.status).toBe(1);
+    const format = parse(more.stdout).filter(d => d.ruleId === 'entity-field-format');
+    expect(format.map(d => d.severity)).toEqual(['error', 'error', 'error']);
+    expect(format[0].hint).toMatch(/^\.backstage-gitops-baseline\.json allows 2 entity-field-format in this file, which now has 3: fix the new one \(or any 1 of them\)\. /);
+    // A new finding in another file fails as it always did.
+    writeFileSync(join(root, 'catalog/svc-a.yaml'), component('svc-a', 'team-gone', '[Java, Spring Boot]'));
+    writeFileSync(join(root, 'catalog/svc-b.yaml'), component('svc-b', 'team-b'));
+    const other = await runBin(['check', '--format', 'json'], root);
+    expect(other.status).toBe(1);
+    expect(parse(other.stdout).filter(d => d.severity === 'error').map(d => `${d.file} ${d.ruleId}`)).toEqual(['catalog/svc-b.yaml ref-unresolved']);
+  }, 120_000);
+
+  it('--write-baseline without baseline: in the config, or with paths, is one line and exit 2; a file that is not a baseline is refused', async () => {
+    const root = await legacy(CONFIG);
+    const noKey = await runBin(['check', '--write-baseline'], root);
+    expect(noKey.status).toBe(2);
+    expect(noKey.stderr).toBe('backstage-gitops check: --write-baseline writes the file named by baseline: in gitops.config.yaml; add a line such as `baseline: .backstage-gitops-baseline.json` there, then run it again.\n');
+    writeFileSync(join(root, 'gitops.config.yaml'), WITH_BASELINE);
+    const paths = await runBin(['check', '--write-baseline', 'catalog/svc-a.yaml'], root);
+    expect(paths.status).toBe(2);
+    expect(paths.stderr.trim().split('\n')).toHaveLength(1);
+    writeFileSync(join(root, '.backstage-gitops-baseline.json'), '{"findings": {"catalog/svc-a.yaml": {"ref-unresolved": 99}}}');
+    const forged = await runBin(['check'], root);
+    expect(forged.status).toBe(2);
+    expect(forged.stderr).toMatch(/^backstage-gitops check: the baseline \.backstage-gitops-baseline\.json is not a file `check --write-baseline` wrote/);
+  }, 120_000);
+
+  it('locked rules are never baselined: they keep failing and the write says so', async () => {
+    const root = await legacy(WITH_BASELINE);
+    writeFileSync(join(root, 'catalog/svc-b.yaml'), `${component('svc-b', 'team-a')}---\napiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: b-api}\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team-a\n  definition:\n    $text: ../../outside.yaml\n`);
+    const written = await runBin(['check', '--write-baseline', '--format', 'json'], root);
+    expect(written.status).toBe(1);
+    expect(written.stderr).toMatch(/1 finding\(s\) of locked rules \(security, review routing, budgets\) cannot be baselined and still fail: fix them\.\n$/);
+    expect(parse(written.stdout).filter(d => d.severity === 'error').map(d => d.ruleId)).toEqual(['placeholder-outside-repo']);
+  }, 120_000);
+
+  it('no team can own the baseline through CODEOWNERS, even when it lies in the team\'s folder', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': "catalog:\n  roots: [catalog/all.yaml]\nbaseline: catalog/team-a/baseline.json\ncodeowners:\n  platformTeam: '@acme/platform'\n",
+      'catalog/all.yaml': ROOT.replace('./svc-a.yaml, ./svc-b.yaml', './team-a/system.yaml'),
+      'catalog/org.yaml': ORG.replace('metadata: {name: team-a}', 'metadata:\n  name: team-a\n  annotations: {github.com/team-slug: acme/team-a}'),
+      // The team's own entity names the baseline as its description: a claim CODEOWNERS would otherwise grant.
+      'catalog/team-a/system.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: sys-a\n  description:\n    $text: ./baseline.json\nspec: {owner: team-a}\n',
+    });
+    roots.push(root);
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(1);
+    expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
+    expect(readFileSync(join(root, '.github/CODEOWNERS'), 'utf8')).not.toMatch(/baseline\.json\s+@acme\/team-a/);
+    const found = parse((await runBin(['check', '--format', 'json'], root)).stdout).filter(d => d.ruleId === 'codeowners-platform-path');
+    expect(found.map(d => d.file)).toEqual(['catalog/team-a/system.yaml']);
+  }, 120_000);
+
+  it('a pull request that grows the baseline beside other changes is config-weakened (an error): it would pass its own new finding', async () => {
+    const root = await legacy(WITH_BASELINE);
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(0);
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    git(root, 'checkout', '-qb', 'pr');
+    writeFileSync(join(root, 'catalog/svc-b.yaml'), component('svc-b', 'team-b'));
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(0);
+    git(root, 'commit', '-qam', 'sneak');
+    const gate = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    expect(gate.status).toBe(1);
+    const weakened = parse(gate.stdout).filter(d => d.ruleId === 'config-weakened');
+    expect(weakened.map(d => `${d.severity} ${d.file}`)).toEqual(['error .backstage-gitops-baseline.json']);
+  }, 120_000);
+});
