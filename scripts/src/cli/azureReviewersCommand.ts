@@ -56,7 +56,7 @@ export async function azureReviewersCommand(argv: string[], io: CliIo): Promise<
   const connection = new WebApi(url, getBearerHandler(token));
   const policy = await connection.getPolicyApi();
   const existing = (await policy.getPolicyConfigurations(project)) as unknown as AzurePolicyConfiguration[];
-  const plan = planPolicies(desired, existing);
+  const plan = planPolicies(desired, existing, repositoryId, values.branch!);
   const describe = (p: AzurePolicyConfiguration) => `${logText(p.settings.message.replace(/^backstage-gitops: /, '').replace(/ owns.*$/, ''))} (${p.settings.filenamePatterns.length} path filters)`;
   io.stdout.write([`${plan.create.length} to create · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged`, ...plan.create.map(p => `+ ${describe(p)}`), ...plan.update.map(p => `~ ${describe(p)}`), ...plan.remove.map(p => `- ${describe(p)}`), ''].join('\n'));
   if (!values.apply) return 0;

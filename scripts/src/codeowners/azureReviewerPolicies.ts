@@ -71,9 +71,18 @@ export interface PolicyPlan {
   unchanged: number;
 }
 
-/** Desired policies against the ones this tool created before (recognised by their message), for one repo and branch. */
-export function planPolicies(desired: readonly AzurePolicyConfiguration[], existing: readonly AzurePolicyConfiguration[]): PolicyPlan {
-  const ours = existing.filter(p => p.type.id === REQUIRED_REVIEWERS_POLICY && p.settings?.message?.startsWith(MESSAGE_PREFIX));
+/**
+ * Desired policies against the ones this tool created before for the same repository and branch
+ * (recognised by their message and their scope). `existing` is every policy of the project (Azure's
+ * GET policy/configurations lists them all): a policy this tool wrote for another repository or branch
+ * of the project (another control repo, a release branch) is none of this run's business and is never
+ * updated or removed. Takes the desired configurations (all for one repo and branch, from
+ * toConfiguration for `repositoryId` and `branch`); returns what to create, update and remove.
+ */
+export function planPolicies(desired: readonly AzurePolicyConfiguration[], existing: readonly AzurePolicyConfiguration[], repositoryId: string, branch: string): PolicyPlan {
+  const scopes = new Set([scopeKey({ repositoryId, refName: `refs/heads/${branch}`, matchKind: 'Exact' })]);
+  const sameScope = (p: AzurePolicyConfiguration) => Array.isArray(p.settings?.scope) && p.settings.scope.length > 0 && p.settings.scope.every(s => scopes.has(scopeKey(s)));
+  const ours = existing.filter(p => p.type?.id === REQUIRED_REVIEWERS_POLICY && p.settings?.message?.startsWith(MESSAGE_PREFIX) && sameScope(p));
   const key = (p: AzurePolicyConfiguration) => `${p.settings.message}|${JSON.stringify(p.settings.scope)}`;
   const current = new Map(ours.map(p => [key(p), p]));
   const plan: PolicyPlan = { create: [], update: [], remove: [], unchanged: 0 };
@@ -86,4 +95,9 @@ export function planPolicies(desired: readonly AzurePolicyConfiguration[], exist
   }
   plan.remove.push(...current.values());
   return plan;
+}
+
+/** A policy scope entry as one comparable string; Azure compares repository ids and ref names case-insensitively. */
+function scopeKey(scope: { repositoryId?: string | null; refName?: string | null; matchKind?: string | null }): string {
+  return `${String(scope.repositoryId ?? '').toLowerCase()}|${String(scope.refName ?? '').toLowerCase()}|${String(scope.matchKind ?? 'exact').toLowerCase()}`;
 }

@@ -65,4 +65,36 @@ describe('backstage-gitops azure-reviewers against a fake Azure DevOps PolicyApi
       await server.close();
     }
   }, 60_000);
+
+  it('leaves the policies it wrote for another repository or branch of the project alone', async () => {
+    const policy = (id: number, team: string, repositoryId: string, refName: string) => ({ id, isEnabled: true, isBlocking: true, type: { id: 'fd2167ab-b0be-447a-8ec8-39368250530e' }, settings: { message: `backstage-gitops: ${team} owns these files (from the catalog)`, requiredReviewerIds: ['x'], filenamePatterns: ['/catalog/*'], scope: [{ repositoryId, refName, matchKind: 'Exact' }] } });
+    const configurations = [
+      // Another control repo in the same project, and this repo's release branch: written by earlier runs there.
+      policy(21, '@acme/billing-team', 'repo-2', 'refs/heads/main'),
+      policy(22, '@acme/payments-team', 'repo-1', 'refs/heads/release'),
+      // This repo's main branch, a team that no longer owns anything: the only one to remove.
+      policy(23, '@acme/gone-team', 'repo-1', 'refs/heads/main'),
+    ];
+    const handler = (r: Recorded) => {
+      const path = r.path.split('?')[0];
+      if (r.method === 'OPTIONS' && path === '/org/_apis/Location') return { status: 200, body: { count: 1, value: [{ id: 'e81700f7-3be2-46de-8624-2eb35882fcaa', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/{resource}/{areaId}', resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' }] } };
+      if (r.method === 'GET' && path.startsWith('/org/_apis/ResourceAreas')) return { status: 200, body: { count: 0, value: [] } };
+      if (r.method === 'OPTIONS' && path === '/org/_apis/policy') return { status: 200, body: { count: 1, value: [{ id: 'dad91cbe-d183-45f8-9c6e-9c1164472121', area: 'policy', resourceName: 'configurations', routeTemplate: '{project}/_apis/{area}/{resource}/{configurationId}', resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' }] } };
+      if (r.method === 'GET' && path === '/org/Platform/_apis/policy/configurations') return { status: 200, body: { count: configurations.length, value: configurations } };
+      if (r.method === 'POST' && path === '/org/Platform/_apis/policy/configurations') return { status: 200, body: { ...(r.body as object), id: 30 } };
+      if (r.method === 'DELETE' && path.startsWith('/org/Platform/_apis/policy/configurations/')) return { status: 204 };
+      return undefined;
+    };
+    const server = await startRecordingServer(handler);
+    try {
+      const args = ['azure-reviewers', '--organization-url', `${server.url}/org/`, '--project', 'Platform', '--repository-id', 'repo-1', '--apply'];
+      const apply = await gitops(REPO_ROOT, args, { SYSTEM_ACCESSTOKEN: 'fake' });
+      expect(apply.status, apply.stderr).toBe(0);
+      expectCleanStderr(apply);
+      expect(apply.stdout).toMatch(/^5 to create · 0 to update · 1 to remove · 0 unchanged\n/);
+      expect(server.requests.filter(r => r.method === 'DELETE').map(r => r.path.split('?')[0])).toEqual(['/org/Platform/_apis/policy/configurations/23']);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });
