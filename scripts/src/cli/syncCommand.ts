@@ -79,7 +79,9 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
     err.write(`The catalog gate fails; nothing is synced.\n${formatters.stylish(errors, formatOptions)}`);
     return 1;
   }
-  const api = new CatalogApi(url, token, io.fetch, DEFAULT_RETRY);
+  // Each retry is logged: a Backstage that stops answering costs minutes of retries (timeout × attempts).
+  const retry = { ...DEFAULT_RETRY, onRetry: (note: string) => err.write(`sync: ${logText(note)}\n`) };
+  const api = new CatalogApi(url, token, io.fetch, retry);
   let result;
   try {
     result = await syncCatalog({
@@ -97,13 +99,13 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
       log: line => err.write(`sync: ${logText(line)}\n`),
     });
   } catch (error) {
-    // A tool error like every other (exit 2, `backstage-gitops sync:` and one line), not a progress line.
-    const problem = connectionProblem(error, url);
-    throw new UsageError(`${problem.message}${problem.transient ? ' Run sync again: every step is idempotent and it resumes where it stopped.' : ''}`);
+    throw callFailed(error, url);
   }
   if (result.verified && hasScorecards(root)) {
     const { data } = await loadScorecards(root);
-    const techInsights = await verifyTechInsights(url, token, compileTechInsights(data), data.config?.value.output ?? 'scorecards', io.fetch, DEFAULT_RETRY);
+    const techInsights = await verifyTechInsights(url, token, compileTechInsights(data), data.config?.value.output ?? 'scorecards', io.fetch, retry).catch(error => {
+      throw callFailed(error, url);
+    });
     err.write(`sync: ${techInsights.installed ? (techInsights.diagnostics.length ? `Tech Insights runs different checks (${techInsights.diagnostics.length} difference(s))` : 'Tech Insights runs exactly the repo\'s checks') : 'Tech Insights is not installed; scorecard checks not verified'}\n`);
     result.diagnostics.push(...techInsights.diagnostics);
   }
@@ -112,4 +114,11 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
     : formatPlan(result.plan), values.format === 'json' ? 'json' : 'text');
   if (result.diagnostics.length) err.write(formatters.stylish(result.diagnostics, formatOptions));
   return result.diagnostics.length > 0 ? 1 : 0;
+}
+
+/** A failed call to Backstage as a tool error like every other (exit 2, `backstage-gitops sync:` and one sentence), saying whether a rerun can help. */
+function callFailed(error: unknown, url: string): UsageError {
+  const problem = connectionProblem(error, url);
+  const sentence = /[.!?]$/.test(problem.message) ? problem.message : `${problem.message}.`;
+  return new UsageError(`${sentence}${problem.transient ? ' Run sync again: every step is idempotent and it resumes where it stopped.' : ''}`);
 }
