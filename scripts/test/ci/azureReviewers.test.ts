@@ -66,6 +66,34 @@ describe('backstage-gitops azure-reviewers against a fake Azure DevOps PolicyApi
     }
   }, 60_000);
 
+  it('an Azure DevOps refusal is a tool error naming the step, Azure\'s words and what already landed, not an internal error', async () => {
+    let posts = 0;
+    const handler = (r: Recorded) => {
+      const path = r.path.split('?')[0];
+      if (r.method === 'OPTIONS' && path === '/org/_apis/Location') return { status: 200, body: { count: 1, value: [{ id: 'e81700f7-3be2-46de-8624-2eb35882fcaa', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/{resource}/{areaId}', resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' }] } };
+      if (r.method === 'GET' && path.startsWith('/org/_apis/ResourceAreas')) return { status: 200, body: { count: 0, value: [] } };
+      if (r.method === 'OPTIONS' && path === '/org/_apis/policy') return { status: 200, body: { count: 1, value: [{ id: 'dad91cbe-d183-45f8-9c6e-9c1164472121', area: 'policy', resourceName: 'configurations', routeTemplate: '{project}/_apis/{area}/{resource}/{configurationId}', resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' }] } };
+      if (r.method === 'GET' && path === '/org/Platform/_apis/policy/configurations') return { status: 200, body: { count: 0, value: [] } };
+      if (r.method === 'GET' && path === '/org/Locked/_apis/policy/configurations') return { status: 401, body: { message: 'TF400813: The user is not authorized to access this resource.' } };
+      if (r.method === 'POST' && path === '/org/Platform/_apis/policy/configurations') return ++posts === 1 ? { status: 200, body: { ...(r.body as object), id: 40 } } : { status: 400, body: { message: 'TF401019: The Git repository with name or identifier repo-1 does not exist or you do not have permissions.' } };
+      return undefined;
+    };
+    const server = await startRecordingServer(handler);
+    try {
+      const args = (project: string) => ['azure-reviewers', '--organization-url', `${server.url}/org/`, '--project', project, '--repository-id', 'repo-1', '--apply'];
+      const refused = await gitops(REPO_ROOT, args('Platform'), { SYSTEM_ACCESSTOKEN: 'fake' });
+      expect(refused.status).toBe(2);
+      expectCleanStderr(refused);
+      expect(refused.stderr).not.toContain('internal error');
+      expect(refused.stderr.trim()).toMatch(/^backstage-gitops azure-reviewers: Azure DevOps answered 400 to creating the policy for @acme\/\S+ \(\d+ path filters\): TF401019: The Git repository with name or identifier repo-1 does not exist or you do not have permissions\. 1 change\(s\) were applied before it; run again to finish/);
+      const locked = await gitops(REPO_ROOT, args('Locked'), { SYSTEM_ACCESSTOKEN: 'fake' });
+      expect(locked.status).toBe(2);
+      expect(locked.stderr.trim()).toBe('backstage-gitops azure-reviewers: Azure DevOps answered 401 to GET policy/configurations of project Locked: TF400813: The user is not authorized to access this resource. Check that the token (--token-env) may read and edit branch policies of the project.');
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
   it('leaves the policies it wrote for another repository or branch of the project alone', async () => {
     const policy = (id: number, team: string, repositoryId: string, refName: string) => ({ id, isEnabled: true, isBlocking: true, type: { id: 'fd2167ab-b0be-447a-8ec8-39368250530e' }, settings: { message: `backstage-gitops: ${team} owns these files (from the catalog)`, requiredReviewerIds: ['x'], filenamePatterns: ['/catalog/*'], scope: [{ repositoryId, refName, matchKind: 'Exact' }] } });
     const configurations = [
