@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { codeownersFor } from '../codeowners/codeownersGate.ts';
 import { parseCodeowners } from '../codeowners/codeowners.ts';
-import { planPolicies, reviewerPolicies, toConfiguration, type AzurePolicyConfiguration } from '../codeowners/azureReviewerPolicies.ts';
+import { planPolicies, reviewerPolicies, toConfiguration, unmappedOwners, type AzurePolicyConfiguration } from '../codeowners/azureReviewerPolicies.ts';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
@@ -50,7 +50,11 @@ export async function azureReviewersCommand(argv: string[], io: CliIo): Promise<
       reviewerIds.set(`@${annotations['github.com/team-slug']}`, annotations['dev.azure.com/team-id']);
     }
   }
-  const desired = reviewerPolicies(parseCodeowners(text), await listRepoFiles(root), reviewerIds).map(p => toConfiguration(p, repositoryId, values.branch!));
+  const rules = parseCodeowners(text);
+  const desired = reviewerPolicies(rules, await listRepoFiles(root), reviewerIds).map(p => toConfiguration(p, repositoryId, values.branch!));
+  for (const { owner, patterns } of unmappedOwners(rules, reviewerIds)) {
+    io.stderr.write(`azure-reviewers: warning: ${logText(owner)} has no dev.azure.com/team-id on its Group (with its github.com/team-slug), so Azure cannot require it; ${patterns.length} CODEOWNERS line(s) of it (${logText(patterns.slice(0, 3).join(', '))}${patterns.length > 3 ? ', …' : ''}) stay with the reviewers of the lines before them\n`);
+  }
   // Loaded here, not at start-up: every other command would pay for it.
   const { WebApi, getBearerHandler } = await import('azure-devops-node-api');
   const connection = new WebApi(url, getBearerHandler(token));

@@ -12,13 +12,18 @@ export interface ReviewerPolicy {
 /**
  * CODEOWNERS as Azure Repos "automatically included reviewers" policies. Azure applies every matching
  * policy (no last match wins), matches case-insensitively and lets `*` cross folders, so each rule
- * becomes its own path filter plus exclusions for the later rules that take over part of it.
+ * becomes its own path filter plus exclusions for the later rules that take over part of it. A later
+ * rule takes over only if Azure can require someone for it (one of its owners has a reviewer id) or it
+ * names no owner (GitHub's "no owner"): a rule whose teams have no dev.azure.com/team-id would otherwise
+ * cut its files out of the earlier rule and leave them with no required reviewer at all; they stay with
+ * the earlier rule's owners (see unmappedOwners for the warning).
  */
 export function reviewerPolicies(rules: readonly CodeownersRule[], repoFiles: readonly string[], reviewerIds: ReadonlyMap<string, string>): ReviewerPolicy[] {
   const patterns = new Map<string, string[]>();
+  const takesOver = (rule: CodeownersRule) => rule.owners.length === 0 || rule.owners.some(o => reviewerIds.has(o));
   rules.forEach((rule, i) => {
     const matched = repoFiles.filter(f => rule.matches(f));
-    const overriding = rules.slice(i + 1).filter(later => matched.some(f => later.matches(f)));
+    const overriding = rules.slice(i + 1).filter(later => takesOver(later) && matched.some(f => later.matches(f)));
     const filter = [...azureGlobs(rule.pattern), ...overriding.flatMap(later => azureGlobs(later.pattern).map(g => `!${g}`))];
     for (const owner of rule.owners) {
       if (!reviewerIds.has(owner)) continue;
@@ -26,6 +31,20 @@ export function reviewerPolicies(rules: readonly CodeownersRule[], repoFiles: re
     }
   });
   return [...patterns].map(([team, filenamePatterns]) => ({ team, reviewerId: reviewerIds.get(team)!, filenamePatterns })).sort((a, b) => a.team.localeCompare(b.team));
+}
+
+/**
+ * The owners CODEOWNERS names that have no reviewer id (no dev.azure.com/team-id on their Group), each
+ * with the patterns of the rules where none of the owners has one: Azure cannot require them, so those
+ * files fall back to the earlier rules' owners (reviewerPolicies). Sorted by owner.
+ */
+export function unmappedOwners(rules: readonly CodeownersRule[], reviewerIds: ReadonlyMap<string, string>): { owner: string; patterns: string[] }[] {
+  const found = new Map<string, string[]>();
+  for (const rule of rules) {
+    if (rule.owners.length === 0 || rule.owners.some(o => reviewerIds.has(o))) continue;
+    for (const owner of rule.owners) (found.get(owner) ?? found.set(owner, []).get(owner)!).push(rule.pattern);
+  }
+  return [...found].map(([owner, patterns]) => ({ owner, patterns })).sort((a, b) => a.owner.localeCompare(b.owner));
 }
 
 /** A GitHub CODEOWNERS pattern in Azure's path-filter syntax (absolute, `*` crosses `/`). */
