@@ -59,6 +59,12 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   });
   if (values.help) return io.stdout.write(SYNC_HELP), 0;
   if (!values.url) throw new UsageError('--url is required');
+  // Checked before anything runs: Number('10%') is NaN, and a NaN share turns the mass-deletion guard off
+  // (no count is above NaN) while a NaN wait never ends.
+  const maxRemoveFraction = numberFlag('--max-delete-fraction', values['max-delete-fraction']!, 0, 1, 'a share from 0 to 1, e.g. 0.1 for 10 %');
+  const waitSeconds = numberFlag('--wait', values.wait!, 1, 86_400, 'seconds, e.g. 300');
+  const pollMs = numberFlag('--poll-ms', values['poll-ms']!, 10, 600_000, 'milliseconds, e.g. 1000');
+  if (values.format !== 'markdown' && values.format !== 'json') throw new UsageError(`--format takes markdown or json, not '${logText(String(values.format).slice(0, 100))}'`);
   const url = baseUrlFlag('--url', values.url);
   const token = io.env[values['token-env']!];
   if (!token) throw new UsageError(`Set the token in the environment variable ${logText(values['token-env']!)}`);
@@ -92,10 +98,10 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
       repoUrl: config.repoUrl,
       adoptFrom: [...config.catalog.adoptFrom, ...values['adopt-from']!],
       dryRun: Boolean(values['dry-run']),
-      maxRemoveFraction: Number(values['max-delete-fraction']),
+      maxRemoveFraction,
       allowMassRemove: Boolean(values['allow-mass-delete']),
-      waitMs: Number(values.wait) * 1000,
-      pollMs: Number(values['poll-ms']),
+      waitMs: waitSeconds * 1000,
+      pollMs,
       log: line => err.write(`sync: ${logText(line)}\n`),
     });
   } catch (error) {
@@ -121,4 +127,11 @@ function callFailed(error: unknown, url: string): UsageError {
   const problem = connectionProblem(error, url);
   const sentence = /[.!?]$/.test(problem.message) ? problem.message : `${problem.message}.`;
   return new UsageError(`${sentence}${problem.transient ? ' Run sync again: every step is idempotent and it resumes where it stopped.' : ''}`);
+}
+
+/** A numeric flag's value within [min, max], or a UsageError naming the flag and what it takes. */
+function numberFlag(flag: string, text: string, min: number, max: number, takes: string): number {
+  const value = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isFinite(value) || value < min || value > max) throw new UsageError(`${flag} takes ${takes}, not '${logText(text.slice(0, 100))}'`);
+  return value;
 }
