@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { codeownersFor } from '../codeowners/codeownersGate.ts';
 import { parseCodeowners } from '../codeowners/codeowners.ts';
-import { planPolicies, reviewerPolicies, toConfiguration, type AzurePolicyConfiguration } from '../codeowners/azureReviewerPolicies.ts';
+import { planPolicies, reviewerPolicies, toConfiguration, unmappedOwners, type AzurePolicyConfiguration } from '../codeowners/azureReviewerPolicies.ts';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
@@ -50,19 +50,43 @@ export async function azureReviewersCommand(argv: string[], io: CliIo): Promise<
       reviewerIds.set(`@${annotations['github.com/team-slug']}`, annotations['dev.azure.com/team-id']);
     }
   }
-  const desired = reviewerPolicies(parseCodeowners(text), await listRepoFiles(root), reviewerIds).map(p => toConfiguration(p, repositoryId, values.branch!));
+  const rules = parseCodeowners(text);
+  const desired = reviewerPolicies(rules, await listRepoFiles(root), reviewerIds).map(p => toConfiguration(p, repositoryId, values.branch!));
+  for (const { owner, patterns } of unmappedOwners(rules, reviewerIds)) {
+    io.stderr.write(`azure-reviewers: warning: ${logText(owner)} has no dev.azure.com/team-id on its Group (with its github.com/team-slug), so Azure cannot require it; ${patterns.length} CODEOWNERS line(s) of it (${logText(patterns.slice(0, 3).join(', '))}${patterns.length > 3 ? ', …' : ''}) stay with the reviewers of the lines before them\n`);
+  }
   // Loaded here, not at start-up: every other command would pay for it.
   const { WebApi, getBearerHandler } = await import('azure-devops-node-api');
   const connection = new WebApi(url, getBearerHandler(token));
-  const policy = await connection.getPolicyApi();
-  const existing = (await policy.getPolicyConfigurations(project)) as unknown as AzurePolicyConfiguration[];
-  const plan = planPolicies(desired, existing);
+  const policy = await azureCall('the policy API lookup', 0, () => connection.getPolicyApi());
+  const existing = (await azureCall(`GET policy/configurations of project ${project}`, 0, () => policy.getPolicyConfigurations(project))) as unknown as AzurePolicyConfiguration[];
+  const plan = planPolicies(desired, existing, repositoryId, values.branch!);
   const describe = (p: AzurePolicyConfiguration) => `${logText(p.settings.message.replace(/^backstage-gitops: /, '').replace(/ owns.*$/, ''))} (${p.settings.filenamePatterns.length} path filters)`;
   io.stdout.write([`${plan.create.length} to create · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged`, ...plan.create.map(p => `+ ${describe(p)}`), ...plan.update.map(p => `~ ${describe(p)}`), ...plan.remove.map(p => `- ${describe(p)}`), ''].join('\n'));
   if (!values.apply) return 0;
-  for (const p of plan.create) await policy.createPolicyConfiguration(p as never, project);
-  for (const p of plan.update) await policy.updatePolicyConfiguration(p as never, project, p.id!);
-  for (const p of plan.remove) await policy.deletePolicyConfiguration(project, p.id!);
+  let done = 0;
+  for (const p of plan.create) await azureCall(`creating the policy for ${describe(p)}`, done++, () => policy.createPolicyConfiguration(p as never, project));
+  for (const p of plan.update) await azureCall(`updating policy ${p.id} (${describe(p)})`, done++, () => policy.updatePolicyConfiguration(p as never, project, p.id!));
+  for (const p of plan.remove) await azureCall(`removing policy ${p.id} (${describe(p)})`, done++, () => policy.deletePolicyConfiguration(project, p.id!));
   io.stdout.write('applied\n');
   return 0;
+}
+
+/**
+ * Runs one Azure DevOps call; an answer other than success (azure-devops-node-api throws an Error with
+ * `statusCode` and Azure's own message, e.g. TF400813 for a token that may not read policies) becomes a
+ * tool error naming what was being done, the status and Azure's words, and how many changes landed
+ * before it (`done`): not an "internal error". Network errors pass through to the CLI's own wording.
+ */
+async function azureCall<T>(what: string, done: number, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const status = (error as { statusCode?: unknown })?.statusCode;
+    if (typeof status !== 'number') throw error;
+    const message = String((error as Error).message ?? '').replace(/\s+/g, ' ').slice(0, 300).replace(/[.\s]+$/, '');
+    const check = status === 401 || status === 403 ? ' Check that the token (--token-env) may read and edit branch policies of the project.' : status === 404 ? ' Check --organization-url and --project.' : '';
+    const landed = done > 0 ? ` ${done} change(s) were applied before it; run again to finish (the plan only lists what is left).` : '';
+    throw new UsageError(`Azure DevOps answered ${status} to ${what}: ${logText(message)}.${check}${landed}`);
+  }
 }

@@ -1,6 +1,6 @@
 import { UsageError } from '../config/gitopsConfig.ts';
 import { logText, redactUrl } from '../report/safeText.ts';
-import { HttpError } from '../sync/retry.ts';
+import { HttpError, RequestFailed } from '../sync/retry.ts';
 
 /**
  * Checks a base URL given on the command line (`--url`, `--catalog-url`) before anything is sent:
@@ -42,6 +42,14 @@ const TRANSIENT = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND
  */
 export function connectionProblem(error: unknown, baseUrl: string): { message: string; transient: boolean } {
   const where = redactUrl(new URL(baseUrl).origin);
+  if (error instanceof RequestFailed) {
+    // Which call, and that it was retried: a stall of minutes otherwise ends in a bare "did not answer".
+    const inner = connectionProblem(error.cause, baseUrl);
+    const times = `${error.attempts} attempt${error.attempts === 1 ? '' : 's'}`;
+    if (/did not answer in time$/.test(inner.message)) return { message: `${where} did not answer ${error.method} ${error.path} within ${Math.round(error.timeoutMs / 1000)} s (${times}).`, transient: true };
+    if (inner.transient) return { message: `${inner.message} on ${error.method} ${error.path} (${times}).`, transient: true };
+    return inner;
+  }
   if (error instanceof HttpError) {
     const transient = error.status === 408 || error.status === 429 || error.status >= 500;
     const what = error.status === 401 || error.status === 403 ? ' (check the token)' : error.status === 404 ? ' (check the URL: is the catalog plugin there?)' : '';

@@ -59,6 +59,12 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   });
   if (values.help) return io.stdout.write(SYNC_HELP), 0;
   if (!values.url) throw new UsageError('--url is required');
+  // Checked before anything runs: Number('10%') is NaN, and a NaN share turns the mass-deletion guard off
+  // (no count is above NaN) while a NaN wait never ends.
+  const maxRemoveFraction = numberFlag('--max-delete-fraction', values['max-delete-fraction']!, 0, 1, 'a share from 0 to 1, e.g. 0.1 for 10 %');
+  const waitSeconds = numberFlag('--wait', values.wait!, 1, 86_400, 'seconds, e.g. 300');
+  const pollMs = numberFlag('--poll-ms', values['poll-ms']!, 10, 600_000, 'milliseconds, e.g. 1000');
+  if (values.format !== 'markdown' && values.format !== 'json') throw new UsageError(`--format takes markdown or json, not '${logText(String(values.format).slice(0, 100))}'`);
   const url = baseUrlFlag('--url', values.url);
   const token = io.env[values['token-env']!];
   if (!token) throw new UsageError(`Set the token in the environment variable ${logText(values['token-env']!)}`);
@@ -79,7 +85,9 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
     err.write(`The catalog gate fails; nothing is synced.\n${formatters.stylish(errors, formatOptions)}`);
     return 1;
   }
-  const api = new CatalogApi(url, token, io.fetch, DEFAULT_RETRY);
+  // Each retry is logged: a Backstage that stops answering costs minutes of retries (timeout × attempts).
+  const retry = { ...DEFAULT_RETRY, onRetry: (note: string) => err.write(`sync: ${logText(note)}\n`) };
+  const api = new CatalogApi(url, token, io.fetch, retry);
   let result;
   try {
     result = await syncCatalog({
@@ -90,20 +98,20 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
       repoUrl: config.repoUrl,
       adoptFrom: [...config.catalog.adoptFrom, ...values['adopt-from']!],
       dryRun: Boolean(values['dry-run']),
-      maxRemoveFraction: Number(values['max-delete-fraction']),
+      maxRemoveFraction,
       allowMassRemove: Boolean(values['allow-mass-delete']),
-      waitMs: Number(values.wait) * 1000,
-      pollMs: Number(values['poll-ms']),
+      waitMs: waitSeconds * 1000,
+      pollMs,
       log: line => err.write(`sync: ${logText(line)}\n`),
     });
   } catch (error) {
-    // A tool error like every other (exit 2, `backstage-gitops sync:` and one line), not a progress line.
-    const problem = connectionProblem(error, url);
-    throw new UsageError(`${problem.message}${problem.transient ? ' Run sync again: every step is idempotent and it resumes where it stopped.' : ''}`);
+    throw callFailed(error, url);
   }
   if (result.verified && hasScorecards(root)) {
     const { data } = await loadScorecards(root);
-    const techInsights = await verifyTechInsights(url, token, compileTechInsights(data), data.config?.value.output ?? 'scorecards', io.fetch, DEFAULT_RETRY);
+    const techInsights = await verifyTechInsights(url, token, compileTechInsights(data), data.config?.value.output ?? 'scorecards', io.fetch, retry).catch(error => {
+      throw callFailed(error, url);
+    });
     err.write(`sync: ${techInsights.installed ? (techInsights.diagnostics.length ? `Tech Insights runs different checks (${techInsights.diagnostics.length} difference(s))` : 'Tech Insights runs exactly the repo\'s checks') : 'Tech Insights is not installed; scorecard checks not verified'}\n`);
     result.diagnostics.push(...techInsights.diagnostics);
   }
@@ -112,4 +120,18 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
     : formatPlan(result.plan), values.format === 'json' ? 'json' : 'text');
   if (result.diagnostics.length) err.write(formatters.stylish(result.diagnostics, formatOptions));
   return result.diagnostics.length > 0 ? 1 : 0;
+}
+
+/** A failed call to Backstage as a tool error like every other (exit 2, `backstage-gitops sync:` and one sentence), saying whether a rerun can help. */
+function callFailed(error: unknown, url: string): UsageError {
+  const problem = connectionProblem(error, url);
+  const sentence = /[.!?]$/.test(problem.message) ? problem.message : `${problem.message}.`;
+  return new UsageError(`${sentence}${problem.transient ? ' Run sync again: every step is idempotent and it resumes where it stopped.' : ''}`);
+}
+
+/** A numeric flag's value within [min, max], or a UsageError naming the flag and what it takes. */
+function numberFlag(flag: string, text: string, min: number, max: number, takes: string): number {
+  const value = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isFinite(value) || value < min || value > max) throw new UsageError(`${flag} takes ${takes}, not '${logText(text.slice(0, 100))}'`);
+  return value;
 }

@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
+import { checkCatalog } from '../catalog/checkCatalog.ts';
+import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { loadEntities } from '../scorecards/prepareScorecards.ts';
 import { publishSites } from '../techdocs/publishSites.ts';
@@ -22,6 +24,9 @@ export const TECHDOCS_HELP = `Usage: backstage-gitops techdocs publish [options]
 Builds (with @techdocs/cli, mkdocs from the machine) and publishes the TechDocs of every entity whose
 backstage.io/techdocs-ref is dir: in this repo, skipping sites unchanged since the commit they were
 last published from; removes stale files and verifies every file and techdocs_metadata.json.
+Sites this repo published for an entity it no longer has (removed, renamed, moved) are removed
+(by the run without --shard, or shard 1/n), but only while the catalog gate passes: a file that
+does not load cleanly could be hiding the entity.
 
 Storage:
   --publisher azureBlobStorage --container NAME
@@ -36,6 +41,9 @@ Options:
   --sites DIR        publish the sites \`techdocs build --out DIR\` built from this commit (in a job
                      without secrets) instead of building them here: no MkDocs runs where the
                      storage credentials are
+  --allow-mass-delete
+                     remove stale sites even when that is every site this repo published, or more
+                     than five and more than a tenth of them
   --adopt-site NS/KIND/NAME
                      replace this site although another source published it (an entity whose docs
                      moved to this repo); without it, a site whose techdocs_metadata.json etag is not
@@ -54,14 +62,14 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
       publisher: { type: 'string' }, container: { type: 'string' }, 'connection-string-env': { type: 'string', default: 'AZURE_STORAGE_CONNECTION_STRING' },
       'account-name': { type: 'string' }, 'account-key-env': { type: 'string' }, bucket: { type: 'string' }, region: { type: 'string' },
       endpoint: { type: 'string' }, 'force-path-style': { type: 'boolean' }, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
-      shard: { type: 'string' }, root: { type: 'string' }, sites: { type: 'string' }, 'adopt-site': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+      shard: { type: 'string' }, root: { type: 'string' }, sites: { type: 'string' }, 'allow-mass-delete': { type: 'boolean' }, 'adopt-site': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help || positionals[0] !== 'publish') return io.stdout.write(TECHDOCS_HELP), values.help ? 0 : 2;
   const adopt = new Set((values['adopt-site'] ?? []).map(triplet => triplet.trim().toLowerCase()));
   const badTriplet = [...adopt].find(triplet => !/^[^/\s]+\/[^/\s]+\/[^/\s]+$/.test(triplet));
   if (badTriplet !== undefined) throw new UsageError(`--adopt-site ${logText(badTriplet.slice(0, 200))}: give the site as namespace/kind/name, such as default/component/orders-api`);
-  const { 'adopt-site': _adopt, ...storage } = values;
+  const { 'adopt-site': _adopt, 'allow-mass-delete': allowMass, ...storage } = values;
   const target = storageTarget(storage, io.env);
   // Storage credentials never reach the log, whatever an SDK error or a build echoes.
   hideSecrets(io, ...(target.type === 'azureBlobStorage' ? [target.connectionString, target.accountKey] : [target.secretAccessKey, io.env.AWS_SESSION_TOKEN]));
@@ -79,10 +87,26 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   io.stderr.write(`techdocs: ${mine.length} of ${sites.length} site(s)${values.shard ? ` in shard ${logText(values.shard)}` : ''}, commit ${logText(commit.slice(0, 12))}\n`);
   const prebuilt = values.sites === undefined ? undefined : resolve(io.cwd, values.sites);
   if (prebuilt !== undefined && !existsSync(prebuilt)) throw new UsageError(`--sites ${logText(values.sites ?? '')}: no such folder (give the --out folder of techdocs build)`);
-  const results = await publishSites({ root, sites: mine, settings, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), prebuilt, adopt, log: line => io.stderr.write(`techdocs: ${logText(line)}\n`) });
+  // Stale sites are looked for once per commit: by the unsharded run, or by shard 1/n.
+  const stale = shard([0], values.shard).length ? { known: new Set(sites.map(s => s.triplet.toLowerCase())), blocked: await catalogProblem(config), allowMass: Boolean(allowMass) } : undefined;
+  const results = await publishSites({ root, sites: mine, settings, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), prebuilt, adopt, stale, log: line => io.stderr.write(`techdocs: ${logText(line)}\n`) });
   const count = (o: string) => results.filter(r => r.outcome === o).length;
-  io.stdout.write(`${count('published')} published, ${count('up-to-date')} up to date, ${count('would-publish')} to publish, ${count('failed')} failed\n`);
+  const removed = count('removed') + count('would-remove') ? `, ${count('removed')} stale site(s) removed${count('would-remove') ? `, ${count('would-remove')} to remove` : ''}` : '';
+  io.stdout.write(`${count('published')} published, ${count('up-to-date')} up to date, ${count('would-publish')} to publish${removed}, ${count('failed')} failed\n`);
   return count('failed') > 0 ? 1 : 0;
+}
+
+/**
+ * Why stale sites must not be looked for this run: the catalog gate's errors in catalog files (a file
+ * that does not parse or a Location that does not resolve hides entities that are still meant to be
+ * there), else undefined. Errors in the docs themselves (mkdocs.yml) hide no entity.
+ */
+async function catalogProblem(config: Awaited<ReturnType<typeof loadConfig>>): Promise<string | undefined> {
+  const input = await prepareCatalogCheck(config, []);
+  const catalogFiles = new Set([...input.loaded.files, ...input.loaded.context].map(f => f.file));
+  const gate = await checkCatalog(input);
+  const errors = gate.diagnostics.filter(d => d.severity === 'error' && (!d.file || catalogFiles.has(d.file)));
+  return errors.length ? `the catalog gate reports ${errors.length} error(s) in catalog files (first: ${errors[0].file ?? ''} ${errors[0].ruleId}), so an entity missing from the catalog may only be unreadable; run check` : undefined;
 }
 
 function storageTarget(values: Record<string, string | boolean | undefined>, env: CliIo['env']): StorageTarget {

@@ -1,4 +1,15 @@
+import { createRequire } from 'node:module';
 import { fetchWithRetry, HttpError, type RetryPolicy } from './retry.ts';
+
+const require = createRequire(import.meta.url);
+
+/** The ref the catalog stores an unprocessed entity under (refresh_state.entity_ref), or undefined when it has no kind or name. */
+function unprocessedRef(entity: { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | undefined): string | undefined {
+  const { kind, metadata } = entity ?? {};
+  if (typeof kind !== 'string' || typeof metadata?.name !== 'string') return undefined;
+  const { stringifyEntityRef } = require('@backstage/catalog-model') as typeof import('@backstage/catalog-model');
+  return stringifyEntityRef({ kind, namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined, name: metadata.name }).toLocaleLowerCase('en-US');
+}
 
 export interface RemoteEntity {
   apiVersion: string;
@@ -90,10 +101,24 @@ export class CatalogApi {
     await this.call('DELETE', `/entities/by-uid/${encodeURIComponent(uid)}`, undefined, [200, 204, 404]);
   }
 
+  /**
+   * The processing errors of entities Backstage has read but never stored (a new entity that fails
+   * processing never appears anywhere else), by lower-case entity ref, from the unprocessed-entities
+   * module's `/entities/unprocessed/pending`; empty when that module is not installed.
+   * The module selects `refresh_state.*` joined with `final_entities`, whose null `entity_ref` and
+   * `entity_id` overwrite refresh_state's for exactly these rows (module 0.6.x, SQLite and Postgres
+   * alike), so the ref is taken from the unprocessed entity itself, as the catalog writes
+   * refresh_state.entity_ref: stringifyEntityRef, lower-cased.
+   */
   async unprocessedErrors(): Promise<Map<string, string[]>> {
     const response = await fetchWithRetry(this.fetcher, `${this.baseUrl.replace(/\/$/, '')}/api/catalog/entities/unprocessed/pending`, { headers: { authorization: `Bearer ${this.token}` } }, this.retry);
     if (!response.ok) return new Map();
-    const body = (await response.json()) as { entities?: { entity_ref: string; errors?: { message: string }[] }[] };
-    return new Map((body.entities ?? []).filter(e => e.errors?.length).map(e => [e.entity_ref, e.errors!.map(x => x.message)]));
+    const body = (await response.json()) as { entities?: { entity_ref?: string | null; unprocessed_entity?: { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } }; errors?: { message: string }[] }[] };
+    const found = new Map<string, string[]>();
+    for (const row of body.entities ?? []) {
+      const ref = row.entity_ref ?? unprocessedRef(row.unprocessed_entity);
+      if (ref && row.errors?.length) found.set(ref, row.errors.map(x => String(x?.message)));
+    }
+    return found;
   }
 }

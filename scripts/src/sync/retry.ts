@@ -6,6 +6,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
   timeoutMs: number;
   sleep(ms: number): Promise<void>;
+  /** Told before each retry what failed and when the next attempt is, for the log (a stall otherwise shows nothing for minutes). */
+  onRetry?(note: string): void;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = {
@@ -27,6 +29,17 @@ export class HttpError extends Error {
     const scrubbed = secretScrubber(secrets)(body);
     super(`${method} ${path} answered ${status}${scrubbed ? `: ${scrubbed.slice(0, 300)}` : ''}`);
     this.body = scrubbed;
+  }
+}
+
+/**
+ * A call that got no answer (timed out, connection dropped or refused) on every attempt: which call,
+ * how many attempts, each waited how long; `cause` is the last attempt's error.
+ */
+export class RequestFailed extends Error {
+  constructor(readonly method: string, readonly path: string, readonly attempts: number, readonly timeoutMs: number, cause: unknown) {
+    super(`${method} ${path} failed ${attempts} times: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'RequestFailed';
   }
 }
 
@@ -58,7 +71,26 @@ export async function fetchWithRetry(fetcher: typeof fetch, url: string, init: R
     if (attempt === policy.attempts) break;
     const retryAfter = Number(response?.headers.get('retry-after'));
     const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    await policy.sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(policy.maxDelayMs, retryAfter * 1000) : backoff * (0.5 + Math.random() / 2));
+    const delay = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(policy.maxDelayMs, retryAfter * 1000) : backoff * (0.5 + Math.random() / 2);
+    const failure = failureOf(lastError, policy);
+    if (failure) policy.onRetry?.(`${init.method ?? 'GET'} ${new URL(url).pathname}: ${failure}; attempt ${attempt + 1} of ${policy.attempts} in ${(delay / 1000).toFixed(1)} s`);
+    await policy.sleep(delay);
   }
-  throw lastError;
+  if (lastError instanceof HttpError) throw lastError;
+  throw new RequestFailed(init.method ?? 'GET', new URL(url).pathname, policy.attempts, policy.timeoutMs, lastError);
+}
+
+// Failures that end the same way on every attempt (no such host, nothing listening, a bad certificate):
+// retried quietly, so the one tool error at the end is all the user reads.
+const QUIET = /^(ENOTFOUND|EAI_FAIL|ECONNREFUSED)$|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/;
+
+/** One attempt's failure in a few words (the status answered, no answer in time, the network error code), or undefined when it is not worth a log line. */
+function failureOf(error: unknown, policy: RetryPolicy): string | undefined {
+  if (error instanceof HttpError) return `answered ${error.status}`;
+  const name = (error as { name?: string })?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${Math.round(policy.timeoutMs / 1000)} s`;
+  const cause = (error as { cause?: { code?: string } })?.cause;
+  const code = cause?.code ?? (error as { code?: string })?.code;
+  if (code && QUIET.test(code)) return undefined;
+  return code ?? 'connection failed';
 }

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import type { Diagnostic } from '../diagnostic.ts';
-import { fetchWithRetry, type RetryPolicy } from './retry.ts';
+import { fetchWithRetry, HttpError, type RetryPolicy } from './retry.ts';
 
 interface DeployedCheck {
   id: string;
@@ -18,7 +18,7 @@ interface DeployedCheck {
 export async function verifyTechInsights(baseUrl: string, token: string, compiledConfig: string, outputFile: string, fetcher: typeof fetch, retry: RetryPolicy): Promise<{ installed: boolean; diagnostics: Diagnostic[] }> {
   const response = await fetchWithRetry(fetcher, `${baseUrl.replace(/\/$/, '')}/api/tech-insights/checks`, { headers: { authorization: `Bearer ${token}` } }, retry);
   if (response.status === 404) return { installed: false, diagnostics: [] };
-  if (!response.ok) throw new Error(`GET /api/tech-insights/checks answered ${response.status}`);
+  if (!response.ok) throw new HttpError(response.status, 'GET', '/api/tech-insights/checks', await response.text().catch(() => ''), [token]);
   const deployed = new Map(((await response.json()) as DeployedCheck[]).map(c => [c.id, c]));
   const wanted = (parse(compiledConfig, { logLevel: 'error' })?.techInsights?.factChecker?.checks ?? {}) as Record<string, DeployedCheck>;
   const problems: string[] = [];

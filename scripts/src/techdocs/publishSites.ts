@@ -33,12 +33,19 @@ export interface PublishInput {
    * may replace on purpose (`--adopt-site`): the entity's docs moved to this repo.
    */
   adopt?: ReadonlySet<string>;
+  /**
+   * Remove the sites this repository published (their etag is a commit of its mainline) whose entity it
+   * no longer publishes docs for (removed, renamed, moved to another namespace or kind): `known` holds the
+   * triplets of every site the repo has now (all shards), `blocked` says why not to look this time (the
+   * catalog does not load cleanly, so a missing entity may only be unreadable), `allowMass` lifts the guard.
+   */
+  stale?: { known: ReadonlySet<string>; blocked?: string; allowMass: boolean };
   log(line: string): void;
 }
 
 export interface SiteResult {
   triplet: string;
-  outcome: 'up-to-date' | 'published' | 'would-publish' | 'failed';
+  outcome: 'up-to-date' | 'published' | 'would-publish' | 'failed' | 'removed' | 'would-remove';
   files?: number;
   pruned?: number;
   seconds?: number;
@@ -108,6 +115,62 @@ export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
     }
   }
   await Promise.all([...builds.values()].map(b => b.then(s => rm(posix.dirname(s.directory), { recursive: true, force: true }), () => undefined)));
+  if (input.stale) results.push(...(await removeStaleSites(input, input.stale, publisher, store)));
+  return results;
+}
+
+/**
+ * The sites under the storage root that this repository published and no longer has (see
+ * PublishInput.stale), removed file by file; listed only on a dry run. A site another source wrote
+ * (its etag is not on this repository's mainline), or whose metadata cannot be read, is left alone.
+ * Refuses (one failed result, nothing removed) to remove every site this repository published, or more
+ * than five and more than a tenth of them, unless allowMass: a catalog that lost most of its docs more
+ * likely lost them by mistake.
+ */
+async function removeStaleSites(input: PublishInput, stale: NonNullable<PublishInput['stale']>, publisher: Awaited<ReturnType<typeof techdocsPublisher>>, store: ReturnType<typeof siteStore>): Promise<SiteResult[]> {
+  if (stale.blocked) {
+    input.log(`stale sites not looked for: ${stale.blocked}`);
+    return [];
+  }
+  const keys = await store.list('');
+  const triplets = [...new Set(keys.filter(key => /^[^/]+\/[^/]+\/[^/]+\/techdocs_metadata\.json$/.test(key)).map(key => key.split('/').slice(0, 3).join('/')))];
+  const ours: string[] = [];
+  const gone: string[] = [];
+  for (const triplet of triplets) {
+    const [namespace, kind, name] = triplet.split('/');
+    const metadata = await publisher.fetchTechDocsMetadata({ namespace, kind, name }).catch(() => undefined);
+    if (!metadata || !publishedFromHere(input.root, metadata.etag, input.commit)) continue;
+    ours.push(triplet);
+    if (!stale.known.has(triplet.toLowerCase())) gone.push(triplet);
+  }
+  if (gone.length === 0) return [];
+  const limit = Math.max(5, Math.floor(ours.length / 10));
+  if (!stale.allowMass && (gone.length === ours.length || gone.length > limit)) {
+    const error = `${gone.length} of the ${ours.length} sites this repository published have no entity in it any more (${gone.slice(0, 5).join(', ')}${gone.length > 5 ? ', …' : ''}); none was removed. If that is intended, run again with --allow-mass-delete`;
+    input.log(`stale sites: FAILED: ${error}`);
+    return [{ triplet: gone[0], outcome: 'failed', error }];
+  }
+  const results: SiteResult[] = [];
+  for (const triplet of gone.sort()) {
+    if (input.dryRun) {
+      input.log(`stale site ${triplet}: would remove (no entity of this repository publishes it now)`);
+      results.push({ triplet, outcome: 'would-remove' });
+      continue;
+    }
+    try {
+      const files = keys.filter(key => key.startsWith(`${triplet}/`));
+      // The metadata last: a site interrupted half-way is still recognised as this repository's next time.
+      await store.remove(files.filter(key => key !== `${triplet}/techdocs_metadata.json`));
+      await store.remove([`${triplet}/techdocs_metadata.json`]);
+      const left = await store.list(`${triplet}/`);
+      if (left.length) throw new Error(`${left.length} file(s) still there after removal (e.g. ${left[0]})`);
+      input.log(`stale site ${triplet}: removed ${files.length} files (no entity of this repository publishes it now)`);
+      results.push({ triplet, outcome: 'removed', pruned: files.length });
+    } catch (error) {
+      input.log(`stale site ${triplet}: FAILED: ${(error as Error).message}`);
+      results.push({ triplet, outcome: 'failed', error: (error as Error).message });
+    }
+  }
   return results;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { azureGlobs, reviewerPolicies } from '../../src/codeowners/azureReviewerPolicies.ts';
 import { parseCodeowners } from '../../src/codeowners/codeowners.ts';
 import { startRecordingServer, type Recorded } from '../helpers/recordingServer.ts';
-import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { REPO_ROOT, tempRepo } from '../helpers/tempRepo.ts';
 import { expectCleanStderr, gitops } from '../e2e/gitops.ts';
 
 describe('CODEOWNERS patterns as Azure path filters', () => {
@@ -61,6 +61,96 @@ describe('backstage-gitops azure-reviewers against a fake Azure DevOps PolicyApi
       const payments = writes.map(w => w.body as { settings: { message: string; filenamePatterns: string[]; requiredReviewerIds: string[] }; isBlocking: boolean }).find(b => b?.settings?.message.includes('@acme/payments-team'))!;
       expect(payments.isBlocking).toBe(true);
       expect(payments.settings.filenamePatterns).toContain('/catalog/systems/payments-core/entities.yaml');
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('an Azure DevOps refusal is a tool error naming the step, Azure\'s words and what already landed, not an internal error', async () => {
+    let posts = 0;
+    const handler = (r: Recorded) => {
+      const path = r.path.split('?')[0];
+      if (r.method === 'OPTIONS' && path === '/org/_apis/Location') return { status: 200, body: { count: 1, value: [{ id: 'e81700f7-3be2-46de-8624-2eb35882fcaa', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/{resource}/{areaId}', resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' }] } };
+      if (r.method === 'GET' && path.startsWith('/org/_apis/ResourceAreas')) return { status: 200, body: { count: 0, value: [] } };
+      if (r.method === 'OPTIONS' && path === '/org/_apis/policy') return { status: 200, body: { count: 1, value: [{ id: 'dad91cbe-d183-45f8-9c6e-9c1164472121', area: 'policy', resourceName: 'configurations', routeTemplate: '{project}/_apis/{area}/{resource}/{configurationId}', resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' }] } };
+      if (r.method === 'GET' && path === '/org/Platform/_apis/policy/configurations') return { status: 200, body: { count: 0, value: [] } };
+      if (r.method === 'GET' && path === '/org/Locked/_apis/policy/configurations') return { status: 401, body: { message: 'TF400813: The user is not authorized to access this resource.' } };
+      if (r.method === 'POST' && path === '/org/Platform/_apis/policy/configurations') return ++posts === 1 ? { status: 200, body: { ...(r.body as object), id: 40 } } : { status: 400, body: { message: 'TF401019: The Git repository with name or identifier repo-1 does not exist or you do not have permissions.' } };
+      return undefined;
+    };
+    const server = await startRecordingServer(handler);
+    try {
+      const args = (project: string) => ['azure-reviewers', '--organization-url', `${server.url}/org/`, '--project', project, '--repository-id', 'repo-1', '--apply'];
+      const refused = await gitops(REPO_ROOT, args('Platform'), { SYSTEM_ACCESSTOKEN: 'fake' });
+      expect(refused.status).toBe(2);
+      expectCleanStderr(refused);
+      expect(refused.stderr).not.toContain('internal error');
+      expect(refused.stderr.trim()).toMatch(/^backstage-gitops azure-reviewers: Azure DevOps answered 400 to creating the policy for @acme\/\S+ \(\d+ path filters\): TF401019: The Git repository with name or identifier repo-1 does not exist or you do not have permissions\. 1 change\(s\) were applied before it; run again to finish/);
+      const locked = await gitops(REPO_ROOT, args('Locked'), { SYSTEM_ACCESSTOKEN: 'fake' });
+      expect(locked.status).toBe(2);
+      expect(locked.stderr.trim()).toBe('backstage-gitops azure-reviewers: Azure DevOps answered 401 to GET policy/configurations of project Locked: TF400813: The user is not authorized to access this resource. Check that the token (--token-env) may read and edit branch policies of the project.');
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('a team without a dev.azure.com/team-id does not cut its files out of the earlier rule: they keep a required reviewer, and the plan warns', async () => {
+    const group = (name: string, teamId?: string) => `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${name}\n  annotations:\n    github.com/team-slug: acme/${name}\n${teamId ? `    dev.azure.com/team-id: ${teamId}\n` : ''}spec:\n  type: team\n  children: []\n`;
+    const root = await tempRepo({
+      'gitops.config.yaml': 'repoUrl: https://example.test/repo/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./org.yaml]\n',
+      'catalog/org.yaml': `${group('platform', 'p-id')}---\n${group('web')}`,
+      'catalog/web/site.yaml': 'x: 1\n',
+      '.github/CODEOWNERS': '* @acme/platform\n/catalog/web/ @acme/web\n',
+    });
+    const handler = (r: Recorded) => {
+      const path = r.path.split('?')[0];
+      if (r.method === 'OPTIONS' && path === '/org/_apis/Location') return { status: 200, body: { count: 1, value: [{ id: 'e81700f7-3be2-46de-8624-2eb35882fcaa', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/{resource}/{areaId}', resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' }] } };
+      if (r.method === 'GET' && path.startsWith('/org/_apis/ResourceAreas')) return { status: 200, body: { count: 0, value: [] } };
+      if (r.method === 'OPTIONS' && path === '/org/_apis/policy') return { status: 200, body: { count: 1, value: [{ id: 'dad91cbe-d183-45f8-9c6e-9c1164472121', area: 'policy', resourceName: 'configurations', routeTemplate: '{project}/_apis/{area}/{resource}/{configurationId}', resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' }] } };
+      if (r.method === 'GET' && path === '/org/Platform/_apis/policy/configurations') return { status: 200, body: { count: 0, value: [] } };
+      if (r.method === 'POST' && path === '/org/Platform/_apis/policy/configurations') return { status: 200, body: { ...(r.body as object), id: 50 } };
+      return undefined;
+    };
+    const server = await startRecordingServer(handler);
+    try {
+      const apply = await gitops(root, ['azure-reviewers', '--organization-url', `${server.url}/org/`, '--project', 'Platform', '--repository-id', 'repo-1', '--apply'], { SYSTEM_ACCESSTOKEN: 'fake' });
+      expect(apply.status, apply.stderr).toBe(0);
+      expect(apply.stderr).toContain('azure-reviewers: warning: @acme/web has no dev.azure.com/team-id on its Group');
+      const created = server.requests.filter(r => r.method === 'POST').map(r => (r.body as { settings: { requiredReviewerIds: string[]; filenamePatterns: string[] } }).settings);
+      expect(created).toEqual([expect.objectContaining({ requiredReviewerIds: ['p-id'], filenamePatterns: ['*'] })]);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('leaves the policies it wrote for another repository or branch of the project alone', async () => {
+    const policy = (id: number, team: string, repositoryId: string, refName: string) => ({ id, isEnabled: true, isBlocking: true, type: { id: 'fd2167ab-b0be-447a-8ec8-39368250530e' }, settings: { message: `backstage-gitops: ${team} owns these files (from the catalog)`, requiredReviewerIds: ['x'], filenamePatterns: ['/catalog/*'], scope: [{ repositoryId, refName, matchKind: 'Exact' }] } });
+    const configurations = [
+      // Another control repo in the same project, and this repo's release branch: written by earlier runs there.
+      policy(21, '@acme/billing-team', 'repo-2', 'refs/heads/main'),
+      policy(22, '@acme/payments-team', 'repo-1', 'refs/heads/release'),
+      // This repo's main branch, a team that no longer owns anything: the only one to remove.
+      policy(23, '@acme/gone-team', 'repo-1', 'refs/heads/main'),
+    ];
+    const handler = (r: Recorded) => {
+      const path = r.path.split('?')[0];
+      if (r.method === 'OPTIONS' && path === '/org/_apis/Location') return { status: 200, body: { count: 1, value: [{ id: 'e81700f7-3be2-46de-8624-2eb35882fcaa', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/{resource}/{areaId}', resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' }] } };
+      if (r.method === 'GET' && path.startsWith('/org/_apis/ResourceAreas')) return { status: 200, body: { count: 0, value: [] } };
+      if (r.method === 'OPTIONS' && path === '/org/_apis/policy') return { status: 200, body: { count: 1, value: [{ id: 'dad91cbe-d183-45f8-9c6e-9c1164472121', area: 'policy', resourceName: 'configurations', routeTemplate: '{project}/_apis/{area}/{resource}/{configurationId}', resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' }] } };
+      if (r.method === 'GET' && path === '/org/Platform/_apis/policy/configurations') return { status: 200, body: { count: configurations.length, value: configurations } };
+      if (r.method === 'POST' && path === '/org/Platform/_apis/policy/configurations') return { status: 200, body: { ...(r.body as object), id: 30 } };
+      if (r.method === 'DELETE' && path.startsWith('/org/Platform/_apis/policy/configurations/')) return { status: 204 };
+      return undefined;
+    };
+    const server = await startRecordingServer(handler);
+    try {
+      const args = ['azure-reviewers', '--organization-url', `${server.url}/org/`, '--project', 'Platform', '--repository-id', 'repo-1', '--apply'];
+      const apply = await gitops(REPO_ROOT, args, { SYSTEM_ACCESSTOKEN: 'fake' });
+      expect(apply.status, apply.stderr).toBe(0);
+      expectCleanStderr(apply);
+      expect(apply.stdout).toMatch(/^5 to create · 0 to update · 1 to remove · 0 unchanged\n/);
+      expect(server.requests.filter(r => r.method === 'DELETE').map(r => r.path.split('?')[0])).toEqual(['/org/Platform/_apis/policy/configurations/23']);
     } finally {
       await server.close();
     }

@@ -1,0 +1,41 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { runBin } from '../helpers/runBin.ts';
+
+// An entity the gate passes but Backstage cannot process (a $text placeholder on a host the backend may
+// not read: the gate cannot read it offline either). A new one never gets stored: its error lives only in
+// the unprocessed-entities module's /entities/unprocessed/pending, whose rows carry entity_ref null (the
+// module's join lets final_entities' null column win). Sync must still name the entity and Backstage's
+// reason, not say it merely "did not reach Backstage".
+const { token, baseUrl, fixturesUrl, fixturesDir } = inject('backstage');
+const repo = 'processing-errors-repo';
+const root = join(fixturesDir, repo);
+
+const api = (name: string, definition: string) => `apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: ${name}\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team-perr\n  definition:\n    $text: ${definition}\n`;
+const tree: Record<string, string> = {
+  'gitops.config.yaml': `repoUrl: ${fixturesUrl}/${repo}/\ncatalog:\n  roots: [catalog/all.yaml]\n  include: ['catalog/**/*.yaml']\n`,
+  'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: perr-root\nspec:\n  targets: [./org.yaml, ./apis.yaml]\n',
+  'catalog/org.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-perr\nspec:\n  type: team\n  children: []\n',
+  'catalog/apis.yaml': `${api('perr-readable', './spec.yaml')}---\n${api('perr-unreadable', 'https://not-allowed.example.com/spec.yaml')}`,
+  'catalog/spec.yaml': 'openapi: 3.0.3\ninfo: {title: P, version: 1.0.0}\npaths: {}\n',
+};
+
+describe('sync surfaces why Backstage refused a new entity', () => {
+  it('names the new entity and Backstage\'s processing error (sync-processing-error), exit 1', async () => {
+    await rm(root, { recursive: true, force: true });
+    for (const [path, text] of Object.entries(tree)) {
+      await mkdir(dirname(join(root, path)), { recursive: true });
+      await writeFile(join(root, path), text);
+    }
+    const result = await runBin(['sync', '--url', baseUrl, '--wait', '15', '--poll-ms', '300'], root, { BACKSTAGE_TOKEN: token, NO_COLOR: '1' });
+    expect(result.status).toBe(1);
+    const finding = result.stderr.split('\n').find(line => line.includes('perr-unreadable'));
+    expect(finding).toContain('sync-processing-error');
+    expect(finding).toContain('Backstage could not process api:default/perr-unreadable');
+    expect(finding).toContain("Reading from 'https://not-allowed.example.com/spec.yaml' is not allowed");
+    expect(result.stderr).not.toContain('sync-not-landed');
+    // The readable one landed; only the refused one is reported.
+    expect(result.stderr).not.toMatch(/perr-readable.*sync-/);
+  }, 90_000);
+});
