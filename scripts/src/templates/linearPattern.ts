@@ -3,6 +3,11 @@ import { RegExpParser, type AST } from '@eslint-community/regexpp';
 // How many ways the bounded choices of a pattern (alternatives, optional and bounded repetitions) may combine
 // before its shape alone no longer shows it linear: each is one more way a failing match is retried.
 const MAX_CHOICES = 1000;
+// How many characters, times the ways to take them, a try that is repeated (an unanchored pattern's at each
+// character, the rest after a repetition that is not closed at each of its lengths) may take: `^a*a{998}$`
+// is n·998 steps (1.8 s on a 1 MB value; scaffolder-backend takes 10 MB bodies) and recheck calls it
+// polynomial, `^a*a{20}$` linear.
+const MAX_RETRIED_STEPS = 100;
 
 const parser = new RegExpParser({ ecmaVersion: 2025 });
 
@@ -27,6 +32,8 @@ interface Walk {
   /** Whether anything repeats a varying number of times (more than once). */
   repeats: boolean;
   choices: number;
+  /** How many characters the path takes after its repetition that is not closed, at most (0 before one). */
+  tail: number;
 }
 
 /**
@@ -41,6 +48,9 @@ interface Walk {
  * - a repeated group starts with one separator character that nothing else in it or after it takes
  *   (`(-[a-z0-9]+)*`), and everything repeated inside it is closed; no `(a+)+`, `(\w+\s?)*`, `(a|b)*`;
  * - no backreference or lookaround; the bounded choices multiply to at most MAX_CHOICES;
+ * - what is retried (the rest after a repetition that is not closed, or an unanchored pattern) takes at most
+ *   MAX_RETRIED_STEPS characters times its choices, counts included (`^a*a{100000}$` is quadratic up to
+ *   100,000 characters);
  * - anchored at its start (`^` first in every alternative) when anything repeats a varying number of
  *   times: an unanchored pattern is retried at each of the value's characters (`[a-z]+@` is quadratic,
  *   `a{1,1000}b` a thousand steps per character).
@@ -57,21 +67,59 @@ export function linearByShape(pattern: string): boolean {
       return false;
     }
   }
-  const walk = alternatives(ast.alternatives, NOTHING, { unclosed: false, repeats: false, choices: 1 });
+  const walk = alternatives(ast.alternatives, NOTHING, { unclosed: false, repeats: false, choices: 1, tail: 0 });
   if (!walk || walk.choices > MAX_CHOICES) return false;
   const anchored = ast.alternatives.every(a => a.elements[0]?.type === 'Assertion' && a.elements[0].kind === 'start');
+  // A try of an unanchored pattern (at each of the value's characters), and the rest of the pattern after a
+  // repetition that is not closed (at each length that one stops at), take up to that many characters one of
+  // `choices` ways: a count in the pattern (`a{100000}`, `^a*a{100000}$`) is no constant of its text.
+  if (!anchored && walk.choices * width(ast.alternatives) > MAX_RETRIED_STEPS) return false;
+  if (walk.unclosed && walk.choices * walk.tail > MAX_RETRIED_STEPS) return false;
   return anchored || !walk.repeats;
+}
+
+/**
+ * How many characters one try of `list` can take at most, counting each repetition at its largest count
+ * (an unbounded one once: an unanchored pattern with one is not linear by shape anyway). Capped at
+ * Number.MAX_SAFE_INTEGER.
+ */
+function width(list: readonly AST.Alternative[]): number {
+  let most = 0;
+  for (const alternative of list) {
+    let sum = 0;
+    for (const node of alternative.elements) sum = Math.min(sum + elementWidth(node), Number.MAX_SAFE_INTEGER);
+    most = Math.max(most, sum);
+  }
+  return most;
+}
+
+function elementWidth(node: AST.Element): number {
+  switch (node.type) {
+    case 'Assertion':
+      return 0;
+    case 'Group':
+    case 'CapturingGroup':
+      return width(node.alternatives);
+    case 'Quantifier': {
+      const count = node.max === Infinity ? Math.max(node.min, 1) : node.max;
+      return Math.min(count * elementWidth(node.element), Number.MAX_SAFE_INTEGER);
+    }
+    default:
+      // One character (class), or a part linearByShape rejects anyway.
+      return 1;
+  }
 }
 
 /** Walks each alternative from `at`; a path goes through one of them, and a failing match tries each in turn. */
 function alternatives(list: readonly AST.Alternative[], follow: CharSet, at: Walk): Walk | undefined {
-  const out: Walk = { unclosed: at.unclosed, repeats: at.repeats, choices: 0 };
+  const out: Walk = { unclosed: at.unclosed, repeats: at.repeats, choices: 0, tail: at.tail };
   for (const alternative of list) {
     const one = sequence(alternative.elements, follow, { ...at, choices: 1 });
     if (!one) return undefined;
     out.unclosed ||= one.unclosed;
     out.repeats ||= one.repeats;
     out.choices += one.choices;
+    out.tail = Math.max(out.tail, one.tail);
   }
   out.choices = Math.min(out.choices * at.choices, Number.MAX_SAFE_INTEGER);
   return out;
@@ -89,7 +137,7 @@ function element(node: AST.Element, follow: CharSet, at: Walk): Walk | undefined
     case 'CharacterClass':
     case 'CharacterSet':
     case 'ExpressionCharacterClass':
-      return at;
+      return taken(at, 1);
     case 'Assertion':
       // ^, $, \b and \B look at one or two characters; a lookaround runs a whole pattern of its own.
       return node.kind === 'lookahead' || node.kind === 'lookbehind' ? undefined : at;
@@ -106,13 +154,13 @@ function element(node: AST.Element, follow: CharSet, at: Walk): Walk | undefined
 
 function quantifier(node: AST.Quantifier, follow: CharSet, at: Walk): Walk | undefined {
   const body = node.element;
-  if (node.max === node.min) return single(body) ? at : undefined;
+  if (node.max === node.min) return single(body) ? taken(at, elementWidth(node)) : undefined;
   // An optional part (`?`, `{0,1}`): the path goes through it or not.
   if (node.max === 1) {
-    if (single(body)) return { ...at, choices: at.choices * 2 };
+    if (single(body)) return taken({ ...at, choices: at.choices * 2 }, elementWidth(node));
     if (body.type !== 'Group' && body.type !== 'CapturingGroup') return undefined;
     const through = alternatives(body.alternatives, follow, { ...at, choices: 1 });
-    return through && { unclosed: through.unclosed, repeats: through.repeats, choices: Math.min(at.choices * (through.choices + 1), Number.MAX_SAFE_INTEGER) };
+    return through && { unclosed: through.unclosed, repeats: through.repeats, choices: Math.min(at.choices * (through.choices + 1), Number.MAX_SAFE_INTEGER), tail: through.tail };
   }
   let first: CharSet;
   if (single(body)) first = firstOf([body], 0, NOTHING);
@@ -128,9 +176,14 @@ function quantifier(node: AST.Quantifier, follow: CharSet, at: Walk): Walk | und
   if (node.max !== Infinity) {
     if (!single(body)) return undefined;
     // Not closed, it stops at each of its lengths in turn: what follows is entered that many times.
-    return closed ? { ...at, repeats: true } : { unclosed: true, repeats: true, choices: Math.min(at.choices * (node.max - node.min + 1), Number.MAX_SAFE_INTEGER) };
+    return closed ? { ...at, repeats: true } : { unclosed: true, repeats: true, choices: Math.min(at.choices * (node.max - node.min + 1), Number.MAX_SAFE_INTEGER), tail: 0 };
   }
-  return { unclosed: !closed, repeats: true, choices: at.choices };
+  return { unclosed: !closed, repeats: true, choices: at.choices, tail: 0 };
+}
+
+/** `at` after `characters` more characters: counted in its tail once a repetition before is not closed. */
+function taken(at: Walk, characters: number): Walk {
+  return at.unclosed ? { ...at, tail: Math.min(at.tail + characters, Number.MAX_SAFE_INTEGER) } : at;
 }
 
 /**

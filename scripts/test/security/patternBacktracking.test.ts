@@ -54,6 +54,22 @@ describe('a template pattern that backtracks super-linearly', () => {
   }, 90_000);
 });
 
+// Red team, round 18: linearByShape waved patterns past recheck whose counts it took for constants:
+// `^a*a{100000}$` retries `a{100000}` at each length `a*` stops at. A team's template passed check with it,
+// and 40,000 characters in the form held the backend's thread 1.5 s (n·min(n, 100000) steps).
+describe('a template pattern whose count makes it backtrack', () => {
+  it('check reports it (recheck judges it, not its shape)', async () => {
+    const counted = `        slug: {type: string, pattern: '^a*a{100000}$'} # <- pattern\n`;
+    const root = await templateRepo(['../templates/svc/template.yaml'], files(counted, 'ok'));
+    const run = await runBin(['check', '--format', 'json'], root, {}, 60_000);
+    expect(run.stderr).not.toMatch(/internal error/);
+    const found = (JSON.parse(run.stdout).diagnostics as Finding[]).filter(d => d.ruleId === 'template-pattern-backtracking');
+    expect(found.map(d => [d.file, d.range.start.line])).toEqual([[FILE, lineOf(template(counted), 'pattern')]]);
+    expect(found[0].message).toMatch(/backtracks polynomially/);
+    expect(run.status).toBe(1);
+  }, 90_000);
+});
+
 // The same kind in the gate itself: Ajv runs each org policy's patterns on every entity's values. A
 // platform-approved `^(\w+\s?)*$` and a description a team wrote (today, or long before the policy came)
 // held `check` past any limit (killed after 60 s here; the gate job's limit is 20 minutes), on every PR.

@@ -19,7 +19,10 @@ const REAL = [
   '^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}$', 'v\\d+', '\\d{3}', 'abc', '^(main|master|develop)$', '^(a|ab)(c|bcd)(d*)$', '^a+b{1,1000}$', '^[a-z]{2,10}(-[a-z]{2,10}){0,3}$',
 ];
 const BACKTRACKING = ['^(\\w+\\s?)*$', '^([a-z0-9]+-?)*[a-z0-9]+$', '^(a|a)*$', '(a+)+b', 'a+b', '[a-z]+@', '\\s*#', '^\\S+@\\S+$', '^.*a.*b$', 'x+y+z', '(a|b)*c', '^(https?://)?([\\da-z.-]+)\\.([a-z.]{2,6})([/\\w .-]*)*/?$', '^(a+)\\1$', '^(?=a+b)a', '^a+a+$', '^a{1,1000}a{1,1000}$',
-  'a{1,1000}b', '^[a-z]+(-[a-z]+)*-[a-z-]+$', '^[a-z-]+(-[a-z]+)*$', '^(-[a-z-]+)*$', '^(\\d+)+$', '^([a-z]+-)*[a-z]+$', '^(a*)*$', '^(?:a|b)+$'];
+  'a{1,1000}b', '^[a-z]+(-[a-z]+)*-[a-z-]+$', '^[a-z-]+(-[a-z]+)*$', '^(-[a-z-]+)*$', '^(\\d+)+$', '^([a-z]+-)*[a-z]+$', '^(a*)*$', '^(?:a|b)+$',
+  // Red team, round 18: a count is no constant of the pattern's text: the rest after an unclosed repetition
+  // (and an unanchored pattern) is retried at each length, taking up to that many characters each time.
+  '^a*a{100000}$', '^\\S*\\S{99999}$', '^[a-z]*(?:[a-z]{1000}){100}$', 'x{999}', '^a*a{998}$'];
 
 // Random patterns over the shapes that matter (separators, overlapping classes, nesting, anchors), from a
 // fixed seed: whatever linearByShape calls linear, recheck must not find backtracking.
