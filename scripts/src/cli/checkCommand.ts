@@ -134,13 +134,15 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
       await io.writeFile(join(root, config.baseline), written.text);
       io.stderr.write(`backstage-gitops check: wrote ${logText(config.baseline)}: ${written.counted} finding(s) in ${written.files} file(s) are info up to their counts from now on.${written.locked ? ` ${written.locked} finding(s) of locked rules (security, review routing, budgets) cannot be baselined and still fail: fix them.` : ''}\n`);
     }
-    let diagnostics = config.baseline ? applyBaseline(settled, readBaseline(root, config.baseline), config.baseline) : settled;
+    let diagnostics = settled;
     if (analysis.baseRun) {
       // Severity is not compared (markAlreadyOnBase): the base's run needs only its own rule settings.
       const { byGate, config: baseConfig, renames } = analysis.baseRun;
       const onBase = [...applyRuleSettings(withoutRepeats(byGate), baseConfig), ...lockedRuleSettings(baseConfig)];
       diagnostics = (await import('../pr/alreadyOnBase.ts')).markAlreadyOnBase(diagnostics, onBase, renames);
     }
+    // Against a base, the baseline lowers only what the base's run also has (applyBaseline).
+    if (config.baseline) diagnostics = applyBaseline(diagnostics, readBaseline(root, config.baseline), config.baseline, analysis.baseRun ? values.base : undefined);
     // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
     const checkedFiles = new Set([...analysis.catalogFiles, ...diagnostics.map(d => d.file)]).size;
     record = { key: key ?? '', diagnostics, checkedFiles, entityCount: analysis.entityCount, rules: analysis.rules, failOn: config.failOn };

@@ -70,9 +70,13 @@ export function baselineOf(diagnostics: readonly Diagnostic[], isFailing: (d: Di
  * The findings with the baseline applied: in a file and rule whose count is within the baseline's, each
  * finding becomes info and its hint says it was known; past the count, every finding of that file and rule
  * keeps its severity (which of them is new cannot be told) and its hint says how many the baseline allows.
- * Locked rules are never lowered. Takes the findings, the baseline and its path; returns new findings. Pure.
+ * Locked rules are never lowered. With `base` (a pull request judged against its base revision: the base's
+ * own run marked `alreadyOnBase`, markAlreadyOnBase), only findings the base already had are lowered: the
+ * counts cannot tell a finding the pull request swapped in for a fixed one, or added into the room fixed
+ * findings left (nobody shrinks the file on every fix), from a known one, and its run can. Takes the
+ * findings, the baseline, its path and the base's name; returns new findings. Pure.
  */
-export function applyBaseline(diagnostics: readonly Diagnostic[], baseline: Baseline, file: string): Diagnostic[] {
+export function applyBaseline(diagnostics: readonly Diagnostic[], baseline: Baseline, file: string, base?: string): Diagnostic[] {
   const counts = new Map<string, number>();
   const key = (d: Diagnostic) => `${d.file}\0${d.ruleId}`;
   for (const d of diagnostics) if (d.severity !== 'info') counts.set(key(d), (counts.get(key(d)) ?? 0) + 1);
@@ -81,6 +85,7 @@ export function applyBaseline(diagnostics: readonly Diagnostic[], baseline: Base
     const allowed = Object.hasOwn(baseline, d.file) && Object.hasOwn(baseline[d.file], d.ruleId) ? baseline[d.file][d.ruleId] : 0;
     if (allowed === 0) return d;
     const now = counts.get(key(d)) ?? 0;
+    if (base !== undefined && !d.alreadyOnBase) return { ...d, hint: `${file} counts ${allowed} ${d.ruleId} in this file, but ${logText(base)} does not have this one: it is this change's. ${d.hint ?? ''}`.trim() };
     if (now <= allowed) return { ...d, severity: 'info' as const, hint: `Known when the catalog was put under the gate (${file}: ${allowed} ${d.ruleId} in this file). ${d.hint ?? ''}`.trim() };
     return { ...d, hint: `${file} allows ${allowed} ${d.ruleId} in this file, which now has ${now}: fix the new one (or any ${now - allowed} of them). ${d.hint ?? ''}`.trim() };
   });

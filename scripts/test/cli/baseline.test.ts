@@ -120,4 +120,31 @@ describe('a baseline of the findings an existing catalog has (baseline: in gitop
     const weakened = parse(gate.stdout).filter(d => d.ruleId === 'config-weakened');
     expect(weakened.map(d => `${d.severity} ${d.file}`)).toEqual(['error .backstage-gitops-baseline.json']);
   }, 120_000);
+
+  // Red team, round 18: the counts cannot tell a finding a pull request swaps in (one unknown owner for
+  // another) or adds into the room fixed findings left (nobody shrinks the file on every fix) from a known
+  // one: both passed `check --base` untouched by config-weakened, titled "Known when the catalog was put
+  // under the gate". Against a base, only findings the base's own run has are lowered.
+  it('against a base, a finding the pull request swaps in or adds within the counts still fails; the known ones stay info', async () => {
+    const root = await legacy(WITH_BASELINE);
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(0);
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    git(root, 'checkout', '-qb', 'pr');
+    // One unknown owner for another; one of the two refused tags fixed and a new one in its place.
+    writeFileSync(join(root, 'catalog/svc-a.yaml'), component('svc-a', 'team-evil', '[Java, spring-boot, Kotlin Lang]'));
+    git(root, 'commit', '-qam', 'swap');
+    const swap = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    expect(swap.status).toBe(1);
+    const found = parse(swap.stdout).filter(d => d.file === 'catalog/svc-a.yaml');
+    expect(found.map(d => `${d.severity} ${d.ruleId}`).sort()).toEqual(['error entity-field-format', 'error ref-unresolved', 'info entity-field-format']);
+    expect(found.find(d => d.ruleId === 'ref-unresolved')?.hint).toMatch(/^\.backstage-gitops-baseline\.json counts 1 ref-unresolved in this file, but main does not have this one: it is this change's\. /);
+    // The base as it was: its own findings are still known.
+    writeFileSync(join(root, 'catalog/svc-a.yaml'), component('svc-a', 'team-gone', '[Java, Spring Boot]'));
+    git(root, 'commit', '-qam', 'back');
+    const same = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    expect(parse(same.stdout).filter(d => d.file === 'catalog/svc-a.yaml').map(d => d.severity)).toEqual(['info', 'info', 'info']);
+    expect(same.status).toBe(0);
+  }, 120_000);
 });
