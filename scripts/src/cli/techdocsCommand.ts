@@ -1,7 +1,10 @@
 import { techdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { isRecord } from '../load/loadCatalog.ts';
+import { parseYaml } from '../load/parseYaml.ts';
+import { readRepoFile } from '../load/repoPath.ts';
 import { parseArgs } from 'node:util';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
@@ -88,12 +91,48 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   const prebuilt = values.sites === undefined ? undefined : resolve(io.cwd, values.sites);
   if (prebuilt !== undefined && !existsSync(prebuilt)) throw new UsageError(`--sites ${logText(values.sites ?? '')}: no such folder (give the --out folder of techdocs build)`);
   // Stale sites are looked for once per commit: by the unsharded run, or by shard 1/n.
-  const stale = shard([0], values.shard).length ? { known: new Set(sites.map(s => s.triplet.toLowerCase())), blocked: await catalogProblem(config), allowMass: Boolean(allowMass) } : undefined;
+  // An entity still written in a file the catalog does not read is hidden, not gone: its site stays.
+  const stale = shard([0], values.shard).length ? { known: new Set([...sites.map(s => s.triplet.toLowerCase()), ...writtenUnread(root, repoFiles, new Set(entities.map(e => e.file)), config.catalog.maxFileBytes)]), blocked: await catalogProblem(config), allowMass: Boolean(allowMass) } : undefined;
   const results = await publishSites({ root, sites: mine, settings, target, commit, force: Boolean(values.force), dryRun: Boolean(values['dry-run']), prebuilt, adopt, stale, log: line => io.stderr.write(`techdocs: ${logText(line)}\n`) });
   const count = (o: string) => results.filter(r => r.outcome === o).length;
   const removed = count('removed') + count('would-remove') ? `, ${count('removed')} stale site(s) removed${count('would-remove') ? `, ${count('would-remove')} to remove` : ''}` : '';
   io.stdout.write(`${count('published')} published, ${count('up-to-date')} up to date, ${count('would-publish')} to publish${removed}, ${count('failed')} failed\n`);
   return count('failed') > 0 ? 1 : 0;
+}
+
+/**
+ * The entities (as lower-cased namespace/kind/name, the publisher's triplets) written in the repository's
+ * YAML files that the catalog does not read (`read`: the files its entities came from): a file no Location
+ * reaches any more (a team's Location file dropped another team's target, with no `catalog.include` to call
+ * it unreachable) still holds entities a merge did not remove, so their sites are not stale. Files over
+ * `maxBytes`, or that do not parse are skipped (parsed with the gate's bounded YAML reader).
+ * Never throws.
+ */
+function writtenUnread(root: string, repoFiles: ReadonlySet<string>, read: ReadonlySet<string>, maxBytes: number): string[] {
+  const found: string[] = [];
+  for (const file of repoFiles) {
+    if (read.has(file) || !/\.ya?ml$/i.test(file)) continue;
+    let text: string;
+    try {
+      if (statSync(join(root, file)).size > maxBytes) continue;
+      text = readRepoFile(root, file, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!/\bkind\s*:/.test(text)) continue;
+    let documents: unknown[];
+    try {
+      documents = parseYaml(text, file).documents;
+    } catch {
+      continue;
+    }
+    for (const document of documents) {
+      if (!isRecord(document) || typeof document.kind !== 'string' || !isRecord(document.metadata) || typeof document.metadata.name !== 'string') continue;
+      const namespace = typeof document.metadata.namespace === 'string' ? document.metadata.namespace : 'default';
+      found.push(`${namespace}/${document.kind}/${document.metadata.name}`.toLowerCase());
+    }
+  }
+  return found;
 }
 
 /**

@@ -87,6 +87,21 @@ describe('techdocs publish removes the sites of entities that left the repo', ()
     expect(await store.list('default/component/stale-bee/')).toContain('default/component/stale-bee/index.html');
     expect(await store.list('default/component/elsewhere/')).toHaveLength(2);
 
+    // Red team, round 18: a Location stops reaching a file (a team's Location file drops another team's
+    // target; without catalog.include nothing calls it unreachable, and location-unreachable names a file
+    // the catalog does not read, which the guard left out): the catalog loads cleanly without stale-c, whose
+    // entity is still written in the repo. Hidden is not removed: its site stays.
+    await write(root, {
+      'catalog/services.yaml': names.filter(n => n !== 'stale-c').map(n => (n === 'stale-b' ? entity('stale-b').replace('name: stale-b', 'name: stale-bee') : entity(n))).join('---\n'),
+      'catalog/team-c.yaml': entity('stale-c'),
+    });
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'stale-c in a file no Location reads');
+    const hidden = await publish();
+    expect(hidden.status, hidden.stderr).toBe(0);
+    expect(hidden.stderr).not.toContain('stale site default/component/stale-c');
+    expect(await store.list('default/component/stale-c/')).toContain('default/component/stale-c/index.html');
+
     // A catalog file that does not parse hides its entities: nothing is taken for stale then.
     await write(root, { 'catalog/services.yaml': `${entity('stale-a')}---\nkind: [unclosed\n` });
     git(root, 'commit', '-qam', 'break services.yaml');
