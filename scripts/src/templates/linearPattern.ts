@@ -3,11 +3,12 @@ import { RegExpParser, type AST } from '@eslint-community/regexpp';
 // How many ways the bounded choices of a pattern (alternatives, optional and bounded repetitions) may combine
 // before its shape alone no longer shows it linear: each is one more way a failing match is retried.
 const MAX_CHOICES = 1000;
-// How many characters, times the ways to take them, a try that is repeated (an unanchored pattern's at each
-// character, the rest after a repetition that is not closed at each of its lengths) may take: `^a*a{998}$`
-// is n·998 steps (1.8 s on a 1 MB value; scaffolder-backend takes 10 MB bodies) and recheck calls it
-// polynomial, `^a*a{20}$` linear.
-const MAX_RETRIED_STEPS = 100;
+// How many characters, times the ways to take them, a try that is repeated with the value's length (an
+// unanchored pattern's at each character, the rest after an unbounded repetition that is not closed at each
+// of its lengths) may take: `^a*a{998}$` is n·998 steps (1.8 s on a 1 MB value; scaffolder-backend takes
+// 10 MB bodies); recheck, the judge of what is not cleared here, calls `^a*a{30}$` and unanchored `\w{40}$`
+// polynomial, `^a*a{20}$` and `\w{20}$` safe.
+const MAX_RETRIED_STEPS = 20;
 
 const parser = new RegExpParser({ ecmaVersion: 2025 });
 
@@ -32,6 +33,8 @@ interface Walk {
   /** Whether anything repeats a varying number of times (more than once). */
   repeats: boolean;
   choices: number;
+  /** Whether that repetition is unbounded: what follows it is then retried as many times as the value is long. */
+  open: boolean;
   /** How many characters the path takes after its repetition that is not closed, at most (0 before one). */
   tail: number;
 }
@@ -48,8 +51,8 @@ interface Walk {
  * - a repeated group starts with one separator character that nothing else in it or after it takes
  *   (`(-[a-z0-9]+)*`), and everything repeated inside it is closed; no `(a+)+`, `(\w+\s?)*`, `(a|b)*`;
  * - no backreference or lookaround; the bounded choices multiply to at most MAX_CHOICES;
- * - what is retried (the rest after a repetition that is not closed, or an unanchored pattern) takes at most
- *   MAX_RETRIED_STEPS characters times its choices, counts included (`^a*a{100000}$` is quadratic up to
+ * - what is retried with the value's length (the rest after an unbounded repetition that is not closed, or an
+ *   unanchored pattern) takes at most MAX_RETRIED_STEPS characters times its choices, counts included (`^a*a{100000}$` is quadratic up to
  *   100,000 characters);
  * - anchored at its start (`^` first in every alternative) when anything repeats a varying number of
  *   times: an unanchored pattern is retried at each of the value's characters (`[a-z]+@` is quadratic,
@@ -67,14 +70,15 @@ export function linearByShape(pattern: string): boolean {
       return false;
     }
   }
-  const walk = alternatives(ast.alternatives, NOTHING, { unclosed: false, repeats: false, choices: 1, tail: 0 });
+  const walk = alternatives(ast.alternatives, NOTHING, { unclosed: false, open: false, repeats: false, choices: 1, tail: 0 });
   if (!walk || walk.choices > MAX_CHOICES) return false;
   const anchored = ast.alternatives.every(a => a.elements[0]?.type === 'Assertion' && a.elements[0].kind === 'start');
   // A try of an unanchored pattern (at each of the value's characters), and the rest of the pattern after a
   // repetition that is not closed (at each length that one stops at), take up to that many characters one of
   // `choices` ways: a count in the pattern (`a{100000}`, `^a*a{100000}$`) is no constant of its text.
   if (!anchored && walk.choices * width(ast.alternatives) > MAX_RETRIED_STEPS) return false;
-  if (walk.unclosed && walk.choices * walk.tail > MAX_RETRIED_STEPS) return false;
+  // After a bounded one (`^[a-z][a-z0-9-]{2,38}[a-z0-9]$`), the retries are as many as its lengths, whatever the value.
+  if (walk.unclosed && walk.choices * walk.tail > (walk.open ? MAX_RETRIED_STEPS : MAX_CHOICES)) return false;
   return anchored || !walk.repeats;
 }
 
@@ -112,11 +116,12 @@ function elementWidth(node: AST.Element): number {
 
 /** Walks each alternative from `at`; a path goes through one of them, and a failing match tries each in turn. */
 function alternatives(list: readonly AST.Alternative[], follow: CharSet, at: Walk): Walk | undefined {
-  const out: Walk = { unclosed: at.unclosed, repeats: at.repeats, choices: 0, tail: at.tail };
+  const out: Walk = { unclosed: at.unclosed, open: at.open, repeats: at.repeats, choices: 0, tail: at.tail };
   for (const alternative of list) {
     const one = sequence(alternative.elements, follow, { ...at, choices: 1 });
     if (!one) return undefined;
     out.unclosed ||= one.unclosed;
+    out.open ||= one.open;
     out.repeats ||= one.repeats;
     out.choices += one.choices;
     out.tail = Math.max(out.tail, one.tail);
@@ -160,7 +165,7 @@ function quantifier(node: AST.Quantifier, follow: CharSet, at: Walk): Walk | und
     if (single(body)) return taken({ ...at, choices: at.choices * 2 }, elementWidth(node));
     if (body.type !== 'Group' && body.type !== 'CapturingGroup') return undefined;
     const through = alternatives(body.alternatives, follow, { ...at, choices: 1 });
-    return through && { unclosed: through.unclosed, repeats: through.repeats, choices: Math.min(at.choices * (through.choices + 1), Number.MAX_SAFE_INTEGER), tail: through.tail };
+    return through && { unclosed: through.unclosed, open: through.open, repeats: through.repeats, choices: Math.min(at.choices * (through.choices + 1), Number.MAX_SAFE_INTEGER), tail: through.tail };
   }
   let first: CharSet;
   if (single(body)) first = firstOf([body], 0, NOTHING);
@@ -176,9 +181,9 @@ function quantifier(node: AST.Quantifier, follow: CharSet, at: Walk): Walk | und
   if (node.max !== Infinity) {
     if (!single(body)) return undefined;
     // Not closed, it stops at each of its lengths in turn: what follows is entered that many times.
-    return closed ? { ...at, repeats: true } : { unclosed: true, repeats: true, choices: Math.min(at.choices * (node.max - node.min + 1), Number.MAX_SAFE_INTEGER), tail: 0 };
+    return closed ? { ...at, repeats: true } : { unclosed: true, open: false, repeats: true, choices: Math.min(at.choices * (node.max - node.min + 1), Number.MAX_SAFE_INTEGER), tail: 0 };
   }
-  return { unclosed: !closed, repeats: true, choices: at.choices, tail: 0 };
+  return { unclosed: !closed, open: !closed, repeats: true, choices: at.choices, tail: 0 };
 }
 
 /** `at` after `characters` more characters: counted in its tail once a repetition before is not closed. */

@@ -22,7 +22,7 @@ const BACKTRACKING = ['^(\\w+\\s?)*$', '^([a-z0-9]+-?)*[a-z0-9]+$', '^(a|a)*$', 
   'a{1,1000}b', '^[a-z]+(-[a-z]+)*-[a-z-]+$', '^[a-z-]+(-[a-z]+)*$', '^(-[a-z-]+)*$', '^(\\d+)+$', '^([a-z]+-)*[a-z]+$', '^(a*)*$', '^(?:a|b)+$',
   // Red team, round 18: a count is no constant of the pattern's text: the rest after an unclosed repetition
   // (and an unanchored pattern) is retried at each length, taking up to that many characters each time.
-  '^a*a{100000}$', '^\\S*\\S{99999}$', '^[a-z]*(?:[a-z]{1000}){100}$', 'x{999}', '^a*a{998}$'];
+  '^a*a{100000}$', '^\\S*\\S{99999}$', '^[a-z]*(?:[a-z]{1000}){100}$', 'x{999}', '^a*a{998}$', '^a*a{30}$', '\\w{40}$', '(?:ab){40}$', '^([a-z]+(\\w{40}a{3})?)$'];
 
 // Random patterns over the shapes that matter (separators, overlapping classes, nesting, anchors), from a
 // fixed seed: whatever linearByShape calls linear, recheck must not find backtracking.
