@@ -43,11 +43,21 @@ export async function azureReviewersCommand(argv: string[], io: CliIo): Promise<
   const text = expected?.text ?? (existsSync(join(root, '.github/CODEOWNERS')) ? readFileSync(join(root, '.github/CODEOWNERS'), 'utf8') : undefined);
   if (!text) throw new UsageError('No CODEOWNERS to translate: configure codeowners in gitops.config.yaml');
   const reviewerIds = new Map<string, string>();
+  // Which Groups gave each team its id: a Group another team adds (owning nothing, so CODEOWNERS does not
+  // change) that names a team's slug with its own id would otherwise, loaded last, take that team's files
+  // over in Azure. Ambiguous, nothing is changed: the pipeline step fails naming the Groups.
+  const claims = new Map<string, string[]>();
   for (const group of entities.filter(e => e.kind === 'Group')) {
     const metadata = isRecord(group.entity.metadata) ? group.entity.metadata : {};
     const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
     if (typeof annotations['github.com/team-slug'] === 'string' && typeof annotations['dev.azure.com/team-id'] === 'string') {
-      reviewerIds.set(`@${annotations['github.com/team-slug']}`, annotations['dev.azure.com/team-id']);
+      const team = `@${annotations['github.com/team-slug']}`;
+      const id = annotations['dev.azure.com/team-id'];
+      if (reviewerIds.has(team) && reviewerIds.get(team)!.toLowerCase() !== id.toLowerCase()) {
+        throw new UsageError(`${logText(team.slice(0, 120))} is given two dev.azure.com/team-id values, by ${logText([...(claims.get(team) ?? []), group.ref ?? ''].slice(0, 3).join(' and '))}: Azure DevOps cannot tell which team reviews its files, so no policy was changed. Keep github.com/team-slug on one Group per team.`);
+      }
+      reviewerIds.set(team, id);
+      claims.set(team, [...(claims.get(team) ?? []), group.ref ?? '']);
     }
   }
   const rules = parseCodeowners(text);

@@ -124,6 +124,40 @@ describe('backstage-gitops azure-reviewers against a fake Azure DevOps PolicyApi
     }
   }, 60_000);
 
+  // Red team, round 18: team-a adds, in a file of its own, a Group that owns nothing (so CODEOWNERS does not
+  // change and no one else reviews it) naming team-b's GitHub team with team-a's Azure id. Loaded after
+  // team-b's Group, it replaced team-b's id: team-b's files required team-a in Azure, not team-b.
+  it('a Group naming another team\'s team-slug with its own team-id does not take that team\'s files over: nothing is changed', async () => {
+    const group = (name: string, slug: string, teamId: string) => `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${name}\n  annotations:\n    github.com/team-slug: acme/${slug}\n    dev.azure.com/team-id: ${teamId}\nspec:\n  type: team\n  children: []\n`;
+    const root = await tempRepo({
+      'gitops.config.yaml': 'repoUrl: https://example.test/repo/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./org.yaml, ./team-a/extra.yaml]\n',
+      'catalog/org.yaml': `${group('platform', 'platform', 'p-id')}---\n${group('team-a', 'team-a', 'a-id')}---\n${group('team-b', 'team-b', 'b-id')}`,
+      'catalog/team-a/extra.yaml': group('team-b-reviewers', 'team-b', 'a-id'),
+      'catalog/team-b/site.yaml': 'x: 1\n',
+      '.github/CODEOWNERS': '* @acme/platform\n/catalog/team-a/ @acme/team-a\n/catalog/team-b/ @acme/team-b\n',
+    });
+    const handler = (r: Recorded) => {
+      const path = r.path.split('?')[0];
+      if (r.method === 'OPTIONS' && path === '/org/_apis/Location') return { status: 200, body: { count: 1, value: [{ id: 'e81700f7-3be2-46de-8624-2eb35882fcaa', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/{resource}/{areaId}', resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' }] } };
+      if (r.method === 'GET' && path.startsWith('/org/_apis/ResourceAreas')) return { status: 200, body: { count: 0, value: [] } };
+      if (r.method === 'OPTIONS' && path === '/org/_apis/policy') return { status: 200, body: { count: 1, value: [{ id: 'dad91cbe-d183-45f8-9c6e-9c1164472121', area: 'policy', resourceName: 'configurations', routeTemplate: '{project}/_apis/{area}/{resource}/{configurationId}', resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' }] } };
+      if (r.method === 'GET' && path === '/org/Platform/_apis/policy/configurations') return { status: 200, body: { count: 0, value: [] } };
+      if (r.method === 'POST' && path === '/org/Platform/_apis/policy/configurations') return { status: 200, body: { ...(r.body as object), id: 60 } };
+      return undefined;
+    };
+    const server = await startRecordingServer(handler);
+    try {
+      const apply = await gitops(root, ['azure-reviewers', '--organization-url', `${server.url}/org/`, '--project', 'Platform', '--repository-id', 'repo-1', '--apply'], { SYSTEM_ACCESSTOKEN: 'fake' });
+      expect(server.requests.filter(r => r.method === 'POST' || r.method === 'PATCH' || r.method === 'PUT' || r.method === 'DELETE')).toEqual([]);
+      expect(apply.status).toBe(2);
+      expect(apply.stderr.trim().split('\n')).toHaveLength(1);
+      expect(apply.stderr).toContain('@acme/team-b is given two dev.azure.com/team-id values, by group:default/team-b and group:default/team-b-reviewers');
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
   it('leaves the policies it wrote for another repository or branch of the project alone', async () => {
     const policy = (id: number, team: string, repositoryId: string, refName: string) => ({ id, isEnabled: true, isBlocking: true, type: { id: 'fd2167ab-b0be-447a-8ec8-39368250530e' }, settings: { message: `backstage-gitops: ${team} owns these files (from the catalog)`, requiredReviewerIds: ['x'], filenamePatterns: ['/catalog/*'], scope: [{ repositoryId, refName, matchKind: 'Exact' }] } });
     const configurations = [
