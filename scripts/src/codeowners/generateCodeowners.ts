@@ -122,6 +122,21 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
   // Owning groups that name no GitHub team (codeowners-team-unknown, said once each).
   const teamless = new Set<string>();
   const groups = new Map(input.entities.filter(e => e.kind === 'Group' && e.ref).map(g => [g.ref!, g]));
+  // A slug's Azure reviewer id (dev.azure.com/team-id, which azure-reviewers requires on the slug's files) must
+  // be one: a Group another team adds, owning nothing, that names a team's slug with its own id would take
+  // that team's files over in Azure while CODEOWNERS stays the same (azure-reviewers refuses it at merge).
+  const azureIds = new Map<string, { id: string; group: CatalogEntity }>();
+  for (const group of groups.values()) {
+    const annotations = isRecord(group.entity.metadata) && isRecord(group.entity.metadata.annotations) ? group.entity.metadata.annotations : {};
+    const [slug, id] = [annotations['github.com/team-slug'], annotations['dev.azure.com/team-id']];
+    if (typeof slug !== 'string' || typeof id !== 'string') continue;
+    const first = azureIds.get(slug.toLowerCase());
+    if (!first) azureIds.set(slug.toLowerCase(), { id, group });
+    else if (first.id.toLowerCase() !== id.toLowerCase()) {
+      refuse('codeowners-team-invalid', `github.com/team-slug ${JSON.stringify(slug).slice(0, 120)} is also on ${first.group.ref} with another dev.azure.com/team-id, so Azure DevOps cannot tell which team reviews its files (azure-reviewers changes no policy).`, 'Keep a GitHub team on one Group (a sub-team takes it from its parent), or give both the same dev.azure.com/team-id.', group);
+      refusedTeams.add(group);
+    }
+  }
   const teamOf = (groupRef: string | undefined, seen = new Set<string>()): string | undefined => {
     const group = groupRef ? groups.get(groupRef) : undefined;
     if (!group && groupRef) return input.externalTeam?.(groupRef);

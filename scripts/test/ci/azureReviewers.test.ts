@@ -158,6 +158,22 @@ describe('backstage-gitops azure-reviewers against a fake Azure DevOps PolicyApi
     }
   }, 60_000);
 
+  it('check reports such a Group at the pull request (codeowners-team-invalid, locked), before any merge', async () => {
+    const group = (name: string, slug: string, teamId: string) => `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${name}\n  annotations:\n    github.com/team-slug: acme/${slug}\n    dev.azure.com/team-id: ${teamId}\nspec:\n  type: team\n  children: []\n`;
+    const root = await tempRepo({
+      'gitops.config.yaml': "repoUrl: https://example.test/repo/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\ncodeowners:\n  platformTeam: '@acme/platform'\n",
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./org.yaml, ./team-a/extra.yaml]\n',
+      'catalog/org.yaml': `${group('platform', 'platform', 'p-id')}---\n${group('team-a', 'team-a', 'a-id')}---\n${group('team-b', 'team-b', 'b-id')}`,
+      'catalog/team-a/extra.yaml': group('team-b-reviewers', 'team-b', 'a-id'),
+    });
+    await gitops(root, ['codeowners', '--write']);
+    const check = await gitops(root, ['check', '--format', 'json']);
+    expect(check.status).toBe(1);
+    const found = (JSON.parse(check.stdout) as { diagnostics: { ruleId: string; file: string; message: string }[] }).diagnostics.filter(d => d.ruleId === 'codeowners-team-invalid');
+    expect(found.map(d => d.file)).toEqual(['catalog/team-a/extra.yaml']);
+    expect(found[0].message).toContain('is also on group:default/team-b with another dev.azure.com/team-id');
+  }, 60_000);
+
   it('leaves the policies it wrote for another repository or branch of the project alone', async () => {
     const policy = (id: number, team: string, repositoryId: string, refName: string) => ({ id, isEnabled: true, isBlocking: true, type: { id: 'fd2167ab-b0be-447a-8ec8-39368250530e' }, settings: { message: `backstage-gitops: ${team} owns these files (from the catalog)`, requiredReviewerIds: ['x'], filenamePatterns: ['/catalog/*'], scope: [{ repositoryId, refName, matchKind: 'Exact' }] } });
     const configurations = [
