@@ -29,7 +29,7 @@ export function gitRenames(root: string, baseRef: string): Map<string, string> {
  * already reports. A finding is the same when its rule, file, entity ref and message agree, the message
  * with line and column numbers taken out (lineFree: lines move when a pull request edits above them);
  * the line number itself never decides. A file the pull request renamed or moved (`renames`, base → head)
- * is compared under its new path, in the file and in the message. Findings are counted, not merely
+ * is compared under its new path, in the file and where the message names it as a path (pathMention). Findings are counted, not merely
  * matched: when the base has one finding of a kind and the head two, one of them is the pull request's
  * (the one further down the file). Severity is not compared: the gate still applies the head's.
  * Takes the head's and the base's findings (after each side's rule settings); returns new objects
@@ -40,7 +40,7 @@ export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Di
   for (const d of base) {
     const file = renames.get(d.file) ?? d.file;
     let message = d.message;
-    for (const [from, to] of renames) if (message.includes(from)) message = message.split(from).join(to);
+    for (const [from, to] of renames) if (message.includes(from)) message = message.replace(pathMention(from), () => to);
     const key = findingIdentity({ ...d, file, message });
     left.set(key, (left.get(key) ?? 0) + 1);
   }
@@ -53,6 +53,17 @@ export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Di
     marked.add(d);
   }
   return head.map(d => (marked.has(d) ? { ...d, alreadyOnBase: true } : d));
+}
+
+/**
+ * Where a message names the repo path `path` as a path: after the start, a space, a quote or bracket, or `./`
+ * and `../`, and not followed by more of a path. A substring is not enough: renaming a file `default/team-gone`
+ * to `default/team-evil` turned the base's "refers to group:default/team-gone" into the pull request's own
+ * "group:default/team-evil" finding, shown (and baselined) as already on the base.
+ */
+function pathMention(path: string): RegExp {
+  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<=^|[\\s"'\`([<{,=]|\\.\\/|\\.\\.\\/)${escaped}(?![\\w\\-/]|\\.\\w)`, 'g');
 }
 
 function findingIdentity(d: Diagnostic): string {

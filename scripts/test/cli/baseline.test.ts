@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -146,5 +146,27 @@ describe('a baseline of the findings an existing catalog has (baseline: in gitop
     const same = await runBin(['check', '--base', 'main', '--format', 'json'], root);
     expect(parse(same.stdout).filter(d => d.file === 'catalog/svc-a.yaml').map(d => d.severity)).toEqual(['info', 'info', 'info']);
     expect(same.status).toBe(0);
+  }, 120_000);
+
+  // Red team, round 18: the base's messages were rewritten for renamed files by substring, so renaming a
+  // file `default/team-gone` to `default/team-evil` made the base's "group:default/team-gone" finding read as
+  // the pull request's new "group:default/team-evil" one: listed as already on main, and baselined.
+  it('against a base, renaming a file whose path is part of a base finding\'s message does not make a new finding look known', async () => {
+    const root = await legacy(WITH_BASELINE);
+    mkdirSync(join(root, 'default'));
+    writeFileSync(join(root, 'default/team-gone'), 'notes about the old team\n');
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(0);
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    git(root, 'checkout', '-qb', 'pr');
+    git(root, 'mv', 'default/team-gone', 'default/team-evil');
+    writeFileSync(join(root, 'catalog/svc-a.yaml'), component('svc-a', 'team-evil', '[Java, Spring Boot]'));
+    git(root, 'commit', '-qam', 'rename');
+    const gate = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    const owner = (JSON.parse(gate.stdout) as { diagnostics: (Finding & { alreadyOnBase?: boolean })[] }).diagnostics.find(d => d.ruleId === 'ref-unresolved');
+    expect(owner?.severity).toBe('error');
+    expect(owner?.alreadyOnBase).toBeUndefined();
+    expect(gate.status).toBe(1);
   }, 120_000);
 });
