@@ -15,6 +15,7 @@ import { referencesOf } from '../catalog/checkReferences.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import type { ReaderSetting } from '../load/loadCatalog.ts';
 import { CONFIG_FILE, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
+import type { Baseline } from '../config/baseline.ts';
 import { logText } from '../report/safeText.ts';
 import { realRepoPath } from '../load/repoPath.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
@@ -51,9 +52,10 @@ export interface CheckAnalysis {
   /**
    * With --base and at least one finding: the same gates run on the base revision under its own config
    * (`byGate` as above), and the files the change renamed (base path → head path), so that checkCommand can
-   * tell the change's findings from those already on the base. Absent when the base cannot be judged.
+   * tell the change's findings from those already on the base, and the base's own baseline counts (which of
+   * its findings failed there). Absent when the base cannot be judged.
    */
-  baseRun?: { byGate: Diagnostic[][]; config: GitopsConfig; renames: Map<string, string> };
+  baseRun?: { byGate: Diagnostic[][]; config: GitopsConfig; renames: Map<string, string>; baseline?: Baseline };
 }
 
 /**
@@ -143,7 +145,9 @@ async function baseRun(root: string, baseDir: string, options: CheckOptions, io:
     const paths = options.positionals.map(p => relative(root, resolve(io.cwd, p)));
     const base = await analyse(baseDir, config, { positionals: paths, today: options.today }, quiet);
     const { gitRenames } = await import('../pr/alreadyOnBase.ts');
-    return { byGate: base.byGate, config, renames: gitRenames(root, options.base!) };
+    // The base's own baseline: what failed on the base is judged as the base's gate judged it.
+    const baseline = config.baseline ? (await import('../config/baseline.ts')).readBaseline(baseDir, config.baseline) : undefined;
+    return { byGate: base.byGate, config, renames: gitRenames(root, options.base!), ...(baseline ? { baseline } : {}) };
   } catch {
     return undefined;
   }

@@ -136,10 +136,13 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
     }
     let diagnostics = config.baseline ? applyBaseline(settled, readBaseline(root, config.baseline), config.baseline) : settled;
     if (analysis.baseRun) {
-      // Severity is not compared (markAlreadyOnBase): the base's run needs only its own rule settings.
-      const { byGate, config: baseConfig, renames } = analysis.baseRun;
-      const onBase = [...applyRuleSettings(withoutRepeats(byGate), baseConfig), ...lockedRuleSettings(baseConfig)];
-      diagnostics = (await import('../pr/alreadyOnBase.ts')).markAlreadyOnBase(diagnostics, onBase, renames);
+      // Whether each finding failed on the base (its rule settings and baseline) decides what a failing head
+      // finding may be labelled: one the base's baseline kept quiet fails now because of this change.
+      const { byGate, config: baseConfig, renames, baseline } = analysis.baseRun;
+      const settledOnBase = [...applyRuleSettings(withoutRepeats(byGate), baseConfig), ...lockedRuleSettings(baseConfig)];
+      const onBase = baseline && baseConfig.baseline ? applyBaseline(settledOnBase, baseline, baseConfig.baseline) : settledOnBase;
+      const failOn = failOnFlag ?? config.failOn;
+      diagnostics = (await import('../pr/alreadyOnBase.ts')).markAlreadyOnBase(diagnostics, onBase, renames, d => isAtLeast(d.severity, failOn));
     }
     // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
     const checkedFiles = new Set([...analysis.catalogFiles, ...diagnostics.map(d => d.file)]).size;

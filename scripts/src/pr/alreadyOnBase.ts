@@ -31,25 +31,33 @@ export function gitRenames(root: string, baseRef: string): Map<string, string> {
  * the line number itself never decides. A file the pull request renamed or moved (`renames`, base → head)
  * is compared under its new path, in the file and in the message. Findings are counted, not merely
  * matched: when the base has one finding of a kind and the head two, one of them is the pull request's
- * (the one further down the file). Severity is not compared: the gate still applies the head's.
- * Takes the head's and the base's findings (after each side's rule settings); returns new objects
- * only for the marked ones, in the head's order.
+ * (the one further down the file). Severity is compared only as failing or not (`isFailing`): a finding
+ * that fails on the head is marked only by one that failed on the base too. One the base knew without
+ * failing on it (within the baseline's count there, or at a lower severity) and that fails now fails
+ * because of this change (a new finding of the same rule in that file pushed the count past the
+ * baseline's, or the file was renamed and lost its counts), so it is the change's to fix, not the base's.
+ * Takes the head's and the base's findings (after each side's rule settings and baseline) and the failing
+ * test; returns new objects only for the marked ones, in the head's order.
  */
-export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Diagnostic[], renames: ReadonlyMap<string, string> = new Map()): Diagnostic[] {
-  const left = new Map<string, number>();
+export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Diagnostic[], renames: ReadonlyMap<string, string> = new Map(), isFailing: (d: Diagnostic) => boolean = d => d.severity === 'error'): Diagnostic[] {
+  const failing = new Map<string, number>();
+  const quiet = new Map<string, number>();
   for (const d of base) {
     const file = renames.get(d.file) ?? d.file;
     let message = d.message;
     for (const [from, to] of renames) if (message.includes(from)) message = message.split(from).join(to);
     const key = findingIdentity({ ...d, file, message });
+    const left = isFailing(d) ? failing : quiet;
     left.set(key, (left.get(key) ?? 0) + 1);
   }
   const marked = new Set<Diagnostic>();
   for (const d of sortDiagnostics(head)) {
     const key = findingIdentity(d);
-    const n = left.get(key) ?? 0;
-    if (n === 0) continue;
-    left.set(key, n - 1);
+    // A failing head finding needs a failing twin; a quiet one takes a quiet twin first, then any.
+    const from = isFailing(d) ? [failing] : [quiet, failing];
+    const left = from.find(m => (m.get(key) ?? 0) > 0);
+    if (!left) continue;
+    left.set(key, left.get(key)! - 1);
     marked.add(d);
   }
   return head.map(d => (marked.has(d) ? { ...d, alreadyOnBase: true } : d));

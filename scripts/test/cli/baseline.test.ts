@@ -120,4 +120,30 @@ describe('a baseline of the findings an existing catalog has (baseline: in gitop
     const weakened = parse(gate.stdout).filter(d => d.ruleId === 'config-weakened');
     expect(weakened.map(d => `${d.severity} ${d.file}`)).toEqual(['error .backstage-gitops-baseline.json']);
   }, 120_000);
+
+  it('check/report --base: a known finding that fails only because the pull request added one more of its rule is the change\'s, not "already on main"', async () => {
+    const root = await legacy(WITH_BASELINE);
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(0);
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    git(root, 'checkout', '-qb', 'pr');
+    // A third bad tag: past the baseline's 2, so all three fail, the two old ones with it.
+    writeFileSync(join(root, 'catalog/svc-a.yaml'), component('svc-a', 'team-gone', '[Java, Spring Boot, Kafka]'));
+    git(root, 'commit', '-qam', 'kafka');
+    const gate = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    expect(gate.status).toBe(1);
+    const format = (JSON.parse(gate.stdout) as { diagnostics: (Finding & { alreadyOnBase?: boolean })[] }).diagnostics.filter(d => d.ruleId === 'entity-field-format');
+    expect(format.map(d => `${d.severity} ${d.alreadyOnBase ?? false}`)).toEqual(['error false', 'error false', 'error false']);
+    // The baselined owner that still passes on both sides is main's.
+    expect(parse(gate.stdout).filter(d => d.ruleId === 'ref-unresolved').map(d => d.severity)).toEqual(['info']);
+    const github = (await runBin(['check', '--base', 'main', '--format', 'github'], root)).stdout;
+    expect(github).not.toMatch(/^::error .*\(already on main\)/m);
+    const report = await runBin(['report', '--base', 'main'], root);
+    expect(report.status).toBe(1);
+    expect(report.stdout).toContain('## ❌ Backstage catalog: changes needed');
+    expect(report.stdout).not.toContain('fail the gate until fixed on');
+    const introduced = report.stdout.slice(report.stdout.indexOf('#### Introduced by this pull request'), report.stdout.indexOf('#### Already on'));
+    expect(introduced).toContain('3 findings in 3 groups');
+  }, 120_000);
 });
