@@ -1,5 +1,5 @@
 import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
@@ -15,7 +15,8 @@ import { referencesOf } from '../catalog/checkReferences.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import type { ReaderSetting } from '../load/loadCatalog.ts';
 import { CONFIG_FILE, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
-import type { Baseline } from '../config/baseline.ts';
+import { baselineOnlyFollows, readBaseline, type Baseline } from '../config/baseline.ts';
+import { gitRenames } from '../pr/alreadyOnBase.ts';
 import { logText } from '../report/safeText.ts';
 import { realRepoPath } from '../load/repoPath.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
@@ -171,7 +172,7 @@ async function weakenedSince(root: string, baseDir: string, base: string, config
     return [];
   }
   const changed = gitChangedFiles(root, base);
-  const policyFiles = changedPolicyFiles(changed, before, config);
+  const policyFiles = changedPolicyFiles(changed, before, config).filter(file => !baselineFollowsMoves(root, baseDir, base, file, before, config));
   // Each app-config as Backstage's config-loader hands it on ($include/$file applied): a file an app-config
   // includes holds rule settings too, and a change there was compared as the unchanged `$include` reference.
   const resolved = new Map<string, unknown>();
@@ -191,6 +192,20 @@ async function weakenedSince(root: string, baseDir: string, base: string, config
   const configFile = (file: string) => file === CONFIG_FILE || basePolicies.has(file) || (appConfigs.some(a => a.file === file) && baseAppConfigs.has(file)) || (appConfigs.length > 0 && baseReads.has(file));
   const alone = changed.every(configFile);
   return [...configWeakened(before, config, alone, policies), ...policyFilesChanged(policyFiles, alone), ...appConfigRulesFindings(appConfigs, alone), ...(await scorecardsWeakenedSince(root, baseDir, changed, configFile, today))];
+}
+
+/**
+ * Whether `file` is the baseline of both configs and the head's only shrinks the base's or carries its
+ * counts along the files the change renamed or moved (baselineOnlyFollows): then it is no policy change a
+ * reviewer must approve apart. False when either side cannot be read (it stays a policy change).
+ */
+function baselineFollowsMoves(root: string, baseDir: string, base: string, file: string, before: GitopsConfig, config: GitopsConfig): boolean {
+  if (!before.baseline || !config.baseline || posix.normalize(before.baseline) !== file || posix.normalize(config.baseline) !== file) return false;
+  try {
+    return baselineOnlyFollows(readBaseline(baseDir, before.baseline), readBaseline(root, config.baseline), gitRenames(root, base));
+  } catch {
+    return false;
+  }
 }
 
 /**

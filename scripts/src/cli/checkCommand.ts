@@ -10,7 +10,7 @@ import { cacheFileChunks, readCacheParts } from '../cache/runRecord.ts';
 import type { CheckOptions } from './checkAnalysis.ts';
 import { logText } from '../report/safeText.ts';
 import { LOCKED_RULES, lockedRuleSettings } from '../config/lockedRules.ts';
-import { applyBaseline, baselineOf, readBaseline } from '../config/baseline.ts';
+import { applyBaseline, baselineOf, movedFileHints, readBaseline } from '../config/baseline.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { CONFIG_FILE, repoRoot } from '../config/repoRoot.ts';
 import { UsageError } from '../config/usageError.ts';
@@ -134,13 +134,15 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
       await io.writeFile(join(root, config.baseline), written.text);
       io.stderr.write(`backstage-gitops check: wrote ${logText(config.baseline)}: ${written.counted} finding(s) in ${written.files} file(s) are info up to their counts from now on.${written.locked ? ` ${written.locked} finding(s) of locked rules (security, review routing, budgets) cannot be baselined and still fail: fix them.` : ''}\n`);
     }
-    let diagnostics = config.baseline ? applyBaseline(settled, readBaseline(root, config.baseline), config.baseline) : settled;
+    const baseline = config.baseline ? readBaseline(root, config.baseline) : undefined;
+    let diagnostics = baseline ? applyBaseline(settled, baseline, config.baseline!) : settled;
+    if (baseline && analysis.baseRun?.renames.size) diagnostics = movedFileHints(diagnostics, baseline, config.baseline!, analysis.baseRun.renames, d => isAtLeast(d.severity, failOnFlag ?? config.failOn));
     if (analysis.baseRun) {
       // Whether each finding failed on the base (its rule settings and baseline) decides what a failing head
       // finding may be labelled: one the base's baseline kept quiet fails now because of this change.
-      const { byGate, config: baseConfig, renames, baseline } = analysis.baseRun;
+      const { byGate, config: baseConfig, renames, baseline: baseBaseline } = analysis.baseRun;
       const settledOnBase = [...applyRuleSettings(withoutRepeats(byGate), baseConfig), ...lockedRuleSettings(baseConfig)];
-      const onBase = baseline && baseConfig.baseline ? applyBaseline(settledOnBase, baseline, baseConfig.baseline) : settledOnBase;
+      const onBase = baseBaseline && baseConfig.baseline ? applyBaseline(settledOnBase, baseBaseline, baseConfig.baseline) : settledOnBase;
       const failOn = failOnFlag ?? config.failOn;
       diagnostics = (await import('../pr/alreadyOnBase.ts')).markAlreadyOnBase(diagnostics, onBase, renames, d => isAtLeast(d.severity, failOn));
     }

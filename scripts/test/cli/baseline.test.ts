@@ -146,4 +146,34 @@ describe('a baseline of the findings an existing catalog has (baseline: in gitop
     const introduced = report.stdout.slice(report.stdout.indexOf('#### Introduced by this pull request'), report.stdout.indexOf('#### Already on'));
     expect(introduced).toContain('3 findings in 3 groups');
   }, 120_000);
+
+  it('a pull request that moves a file with known findings: the hint says the counts stayed under the old path, and a rewritten baseline that only follows the move passes (not config-weakened)', async () => {
+    const root = await legacy(WITH_BASELINE);
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(0);
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    git(root, 'checkout', '-qb', 'pr');
+    git(root, 'mv', 'catalog/svc-a.yaml', 'catalog/svc-a-moved.yaml');
+    writeFileSync(join(root, 'catalog/all.yaml'), ROOT.replace('./svc-a.yaml', './svc-a-moved.yaml'));
+    git(root, 'commit', '-qam', 'move');
+    const moved = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    expect(moved.status).toBe(1);
+    const failing = parse(moved.stdout).filter(d => d.severity === 'error');
+    expect(failing.map(d => d.ruleId).sort()).toEqual(['entity-field-format', 'entity-field-format', 'ref-unresolved']);
+    expect(failing.find(d => d.ruleId === 'ref-unresolved')?.hint).toMatch(/^Known as 1 ref-unresolved of catalog\/svc-a\.yaml in \.backstage-gitops-baseline\.json, which counts by path: this pull request moves that file here, so run `npx backstage-gitops check --write-baseline` and commit the baseline with the move\. /);
+    // Done as the hint says: the baseline follows the move and shrinks nothing else, so the pull request passes.
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(0);
+    git(root, 'commit', '-qam', 'baseline follows the move');
+    const followed = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    expect(parse(followed.stdout).filter(d => d.severity !== 'info').map(d => `${d.ruleId} ${d.file}`)).toEqual([]);
+    expect(followed.status).toBe(0);
+    // A new finding in the moved file is still one more than the baseline carried: written into it, it is config-weakened.
+    writeFileSync(join(root, 'catalog/svc-a-moved.yaml'), component('svc-a', 'team-gone', '[Java, Spring Boot, Kafka]'));
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(0);
+    git(root, 'commit', '-qam', 'grow');
+    const grown = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    expect(grown.status).toBe(1);
+    expect(parse(grown.stdout).filter(d => d.severity === 'error').map(d => `${d.ruleId} ${d.file}`)).toEqual(['config-weakened .backstage-gitops-baseline.json']);
+  }, 120_000);
 });
