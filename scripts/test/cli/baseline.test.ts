@@ -139,6 +139,15 @@ describe('a baseline of the findings an existing catalog has (baseline: in gitop
     expect(parse(gate.stdout).filter(d => d.ruleId === 'ref-unresolved').map(d => d.severity)).toEqual(['info']);
     const github = (await runBin(['check', '--base', 'main', '--format', 'github'], root)).stdout;
     expect(github).not.toMatch(/^::error .*\(already on main\)/m);
+    // The log's closing line is stylish's: counts in words (1 error, not 1 errors) and the split by the base.
+    expect(github).toMatch(/\n✖ 3 errors, 0 warnings, 1 info in 4 files \(4 entities\); 1 already on main, 3 introduced by this change\n$/);
+    const azure = (await runBin(['check', '--format', 'azure'], root)).stdout;
+    expect(azure).toMatch(/\]3 errors, 0 warnings in 4 files \(4 entities\)\n$/);
+    writeFileSync(join(root, 'catalog/svc-a.yaml'), component('svc-a', 'team-gone', '[Java, Spring Boot, kafka]'));
+    writeFileSync(join(root, 'catalog/svc-b.yaml'), component('svc-b', 'team-b'));
+    expect((await runBin(['check', '--format', 'markdown'], root)).stdout).toContain('\n1 error · 0 warnings · 3 info · ');
+    expect((await runBin(['check', '--format', 'azure'], root)).stdout).toMatch(/\]1 error, 0 warnings in /);
+    git(root, 'checkout', '--', '.');
     const report = await runBin(['report', '--base', 'main'], root);
     expect(report.status).toBe(1);
     expect(report.stdout).toContain('## ❌ Backstage catalog: changes needed');
