@@ -56,7 +56,9 @@ export interface CheckAnalysis {
    * tell the change's findings from those already on the base, and the base's own baseline counts (which of
    * its findings failed there). Absent when the base cannot be judged.
    */
-  baseRun?: { byGate: Diagnostic[][]; config: GitopsConfig; renames: Map<string, string>; baseline?: Baseline };
+  baseRun?: { byGate: Diagnostic[][]; config: GitopsConfig; renames: Map<string, string>; baseline?: Baseline; entityFiles: Map<string, string> };
+  /** Each entity's ref and the file that defines it. */
+  entityFiles: Map<string, string>;
 }
 
 /**
@@ -126,6 +128,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
     ...(onBase ? { baseRun: onBase } : {}),
     catalogFiles: input.loaded.files.map(f => f.file),
     entityCount: result.entities.length,
+    entityFiles: new Map(result.entities.filter(e => e.ref).map(e => [e.ref!, e.file])),
     readInstalled: (input.loaded.repoFileSet?.namedInstalled.size ?? 0) > 0,
     rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list(), ...policyRules(input.policies)],
   };
@@ -148,7 +151,7 @@ async function baseRun(root: string, baseDir: string, options: CheckOptions, io:
     const { gitRenames } = await import('../pr/alreadyOnBase.ts');
     // The base's own baseline: what failed on the base is judged as the base's gate judged it.
     const baseline = config.baseline ? (await import('../config/baseline.ts')).readBaseline(baseDir, config.baseline) : undefined;
-    return { byGate: base.byGate, config, renames: gitRenames(root, options.base!), ...(baseline ? { baseline } : {}) };
+    return { byGate: base.byGate, config, renames: gitRenames(root, options.base!), ...(baseline ? { baseline } : {}), entityFiles: base.entityFiles };
   } catch {
     return undefined;
   }

@@ -144,7 +144,8 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
       const settledOnBase = [...applyRuleSettings(withoutRepeats(byGate), baseConfig), ...lockedRuleSettings(baseConfig)];
       const onBase = baseBaseline && baseConfig.baseline ? applyBaseline(settledOnBase, baseBaseline, baseConfig.baseline) : settledOnBase;
       const failOn = failOnFlag ?? config.failOn;
-      diagnostics = (await import('../pr/alreadyOnBase.ts')).markAlreadyOnBase(diagnostics, onBase, renames, d => isAtLeast(d.severity, failOn));
+      const { markAlreadyOnBase, removedRefHints } = await import('../pr/alreadyOnBase.ts');
+      diagnostics = removedRefHints(markAlreadyOnBase(diagnostics, onBase, renames, d => isAtLeast(d.severity, failOn)), analysis.baseRun.entityFiles, values.base!);
     }
     // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
     const checkedFiles = new Set([...analysis.catalogFiles, ...diagnostics.map(d => d.file)]).size;

@@ -66,3 +66,17 @@ export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Di
 function findingIdentity(d: Diagnostic): string {
   return `${d.ruleId}\u0000${d.file}\u0000${d.entityRef ?? ''}\u0000${lineFree(d.message)}`;
 }
+
+/**
+ * The change's own `ref-unresolved` errors about an entity the base defines (`baseEntities`, ref → file):
+ * the change removed or renamed it, so the hint says that, not "Did you mean" a similar name (a deleted
+ * fraud-svc-11 was offered fraud-svc-71, another team's service). Takes the marked findings, the base's
+ * entities and the base's name as given; returns new objects for the changed ones. Pure.
+ */
+export function removedRefHints(diagnostics: readonly Diagnostic[], baseEntities: ReadonlyMap<string, string>, baseName: string): Diagnostic[] {
+  return diagnostics.map(d => {
+    const file = d.unresolvedRef !== undefined && !d.alreadyOnBase ? baseEntities.get(d.unresolvedRef) : undefined;
+    if (file === undefined) return d;
+    return { ...d, hint: `${d.unresolvedRef} is defined in ${file} on ${baseName}, and this change removes or renames it: keep it, or change this reference to what replaces it first (\`report --base\` lists everything that still uses it).` };
+  });
+}
