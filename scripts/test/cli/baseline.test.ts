@@ -185,4 +185,21 @@ describe('a baseline of the findings an existing catalog has (baseline: in gitop
     expect(grown.status).toBe(1);
     expect(parse(grown.stdout).filter(d => d.severity === 'error').map(d => `${d.ruleId} ${d.file}`)).toEqual(['config-weakened .backstage-gitops-baseline.json']);
   }, 120_000);
+
+  it('report --base: when every finding already on main is info on files the pull request does not change, the "Already on" part still says how many, so the verdict\'s count adds up', async () => {
+    const root = await legacy(WITH_BASELINE);
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(0);
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    git(root, 'checkout', '-qb', 'pr');
+    writeFileSync(join(root, 'catalog/svc-b.yaml'), component('svc-b', 'team-a', '[java, kotlin]'));
+    git(root, 'commit', '-qam', 'kotlin');
+    const report = await runBin(['report', '--base', 'main'], root);
+    expect(report.status).toBe(0);
+    expect(report.stdout).toContain('- 3 findings are already on <code>main</code>, not introduced by this pull request (listed apart under Findings).');
+    const already = report.stdout.indexOf('#### Already on <code>main</code>');
+    expect(already).toBeGreaterThan(report.stdout.indexOf('#### Introduced by this pull request'));
+    expect(report.stdout.slice(already)).toMatch(/^#### Already on <code>main<\/code>\n\nNot introduced[^\n]*\n\n3 info findings on files this pull request does not change are counted here, not listed; the job summary lists them\.\n/);
+  }, 120_000);
 });
