@@ -53,4 +53,14 @@ describe('report --base: a rename that carries the name into the entity\'s own v
     expect(changes.added).toHaveLength(1);
     expect(changes.removed).toHaveLength(1);
   }, 120_000);
+
+  it('a dependant repointed at the new name in the same change has no new relation: the renamed entity\'s team is not asked to review it', async () => {
+    const root = await repo();
+    writeFileSync(join(root, 'catalog/svc.yaml'), svc('svc-payments'));
+    writeFileSync(join(root, 'catalog/web.yaml'), WEB.replace('component:svc-ab', 'component:svc-payments'));
+    git(root, 'commit', '-qam', 'rename, and web follows');
+    const { json } = await runReport(root, 'main');
+    expect(json.markdown).toContain('0 added · 1 changed · 0 removed · 2 renamed');
+    expect(json.markdown).not.toContain('newly names');
+  }, 120_000);
 });
