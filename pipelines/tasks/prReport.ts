@@ -13,6 +13,7 @@ import { gateFailureLine, gateTimeoutMs, readGateResult } from '../../scripts/sr
 import { pickAnnotations } from '../../scripts/src/report/annotationBudget.ts';
 import { boundDiagnostics, clipText } from '../../scripts/src/report/boundDiagnostics.ts';
 import { escapeAzureData } from '../../scripts/src/report/formatAzure.ts';
+import { counted } from '../../scripts/src/report/formatOptions.ts';
 import { formatters } from '../../scripts/src/report/formatters.ts';
 import { logText, mdCode } from '../../scripts/src/report/safeText.ts';
 import { secretScrubber } from '../../scripts/src/report/secretScrubber.ts';
@@ -85,7 +86,7 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
       if (env.SYSTEM_PULLREQUEST_ISFORK?.toLowerCase() === 'true' && (status === 401 || status === 403)) {
         write(`##vso[task.logissue type=warning;]No report thread: pull request ${pullRequestId} comes from a fork, and Azure gives builds of forks a token that cannot write to it. The report is in this run's summary.\n`);
         const totals = countDiagnostics(result.diagnostics);
-        write(`##vso[task.complete result=${run.status === 1 ? 'Failed' : 'SucceededWithIssues'};]${totals.error} errors, ${totals.warning} warnings\n`);
+        write(`##vso[task.complete result=${run.status === 1 ? 'Failed' : 'SucceededWithIssues'};]${counted(totals.error, 'error')}, ${counted(totals.warning, 'warning')}\n`);
         return run.status ?? 1;
       }
       // The server's answer may echo anything, the token included: scrubbed and escaped to one command.
@@ -97,7 +98,7 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
     }
   }
   const totals = countDiagnostics(result.diagnostics);
-  write(`##vso[task.complete result=${run.status === 1 ? 'Failed' : totals.warning ? 'SucceededWithIssues' : 'Succeeded'};]${totals.error} errors, ${totals.warning} warnings\n`);
+  write(`##vso[task.complete result=${run.status === 1 ? 'Failed' : totals.warning ? 'SucceededWithIssues' : 'Succeeded'};]${counted(totals.error, 'error')}, ${counted(totals.warning, 'warning')}\n`);
   return run.status ?? 1;
 }
 

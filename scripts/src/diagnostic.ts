@@ -35,6 +35,11 @@ export interface Diagnostic {
    * Checks that follow up on the miss (the did-you-mean of strayDefinitions) read these, not the message.
    */
   missingTarget?: MissingTarget;
+  /**
+   * On a `ref-unresolved` error about an entity the catalog does not define: the ref as Backstage stores it.
+   * `check --base` reads it to tell a reference to an entity the change removes from a misspelt one.
+   */
+  unresolvedRef?: string;
 }
 
 /** What a reference to a file that does not exist wrote, and where that leads in the repository. */

@@ -43668,6 +43668,52 @@ function checkedCount(options) {
 function checkedPhrase(options) {
   return options.entityCount === void 0 ? checkedCount(options) : `${checkedCount(options)} (${options.entityCount} entities)`;
 }
+function counted(n, word) {
+  return `${n} ${word}${n === 1 || word === "info" ? "" : "s"}`;
+}
+
+// scripts/src/report/formatStylish.ts
+var import_picocolors = __toESM(require_picocolors(), 1);
+function formatStylish(diagnostics, options) {
+  const c = import_picocolors.default.createColors(options.color);
+  const old = diagnostics.filter((d) => d.alreadyOnBase);
+  if (old.length === 0) return `${[...findingLines(diagnostics, c), ...closing(diagnostics, options, c)].join("\n")}
+`;
+  const introduced = diagnostics.filter((d) => !d.alreadyOnBase);
+  const base = logText(options.baseRef ?? "the base revision");
+  const lines = introduced.length ? [c.bold(`Introduced by this change (${introduced.length}):`), "", ...findingLines(introduced, c), ""] : [c.bold("Introduced by this change: none."), ""];
+  const blocking = old.some((d) => d.severity === "error");
+  lines.push(c.bold(`Already on ${base} (${old.length}), not introduced by this change${blocking ? `; its errors still fail the gate until they are fixed on ${base}` : ""}:`), "", ...findingLines(old, c));
+  return `${[...lines, ...closing(diagnostics, options, c)].join("\n")}
+`;
+}
+function findingLines(diagnostics, c) {
+  const tone = { error: c.red, warning: c.yellow, info: c.blue };
+  const lines = [];
+  let file;
+  for (const d of sortDiagnostics(diagnostics)) {
+    if (d.file !== file) {
+      if (file !== void 0) lines.push("");
+      file = d.file;
+      lines.push(c.underline(logText(d.file)));
+    }
+    const where = c.dim(`${d.range.start.line}:${d.range.start.column}`.padEnd(8));
+    lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(d.message)}  ${c.dim(logText(d.ruleId))}`);
+    if (d.hint) lines.push(`  ${" ".repeat(16)}${c.dim(`hint: ${logText(d.hint)}`)}`);
+  }
+  return lines;
+}
+function closing(diagnostics, options, c) {
+  const summary2 = summaryLine(diagnostics, options);
+  return [...diagnostics.length ? [""] : [], summary2.startsWith("\u2716") ? c.red(c.bold(summary2)) : c.green(summary2)];
+}
+function summaryLine(diagnostics, options) {
+  const totals = countDiagnostics(diagnostics);
+  const summary2 = `${counted(totals.error, "error")}, ${counted(totals.warning, "warning")}, ${counted(totals.info, "info")} in ${checkedPhrase(options)}`;
+  const old = diagnostics.filter((d) => d.alreadyOnBase).length;
+  const split = old ? `; ${old} already on ${logText(options.baseRef ?? "the base revision")}, ${diagnostics.length - old} introduced by this change` : "";
+  return `${totals.error > 0 ? "\u2716" : "\u2714"} ${summary2}${split}`;
+}
 
 // scripts/src/report/formatGithub.ts
 var GITHUB_ANNOTATIONS_PER_LEVEL = 10;
@@ -43694,8 +43740,7 @@ ${d.hint}` : d.message)}`);
   }
   const hidden = Object.values(used).reduce((sum, n) => sum + Math.max(0, n - GITHUB_ANNOTATIONS_PER_LEVEL), 0);
   if (hidden > 0) lines.push(`::notice title=more findings::${hidden} more findings are not annotated (GitHub shows ${GITHUB_ANNOTATIONS_PER_LEVEL} per level); see the job summary or the JSON report.`);
-  const totals = countDiagnostics(diagnostics);
-  lines.push(`${totals.error} errors, ${totals.warning} warnings, ${totals.info} info in ${checkedPhrase(options)}`);
+  lines.push(summaryLine(diagnostics, options));
   return `${lines.join("\n")}
 `;
 }
@@ -43713,7 +43758,7 @@ function formatAzure(diagnostics, options) {
   });
   const totals = countDiagnostics(diagnostics);
   const result = totals.error > 0 ? "Failed" : totals.warning > 0 ? "SucceededWithIssues" : "Succeeded";
-  lines.push(`##vso[task.complete result=${result};]${totals.error} errors, ${totals.warning} warnings in ${checkedPhrase(options)}`);
+  lines.push(`##vso[task.complete result=${result};]${counted(totals.error, "error")}, ${counted(totals.warning, "warning")} in ${checkedPhrase(options)}`);
   return `${lines.join("\n")}
 `;
 }
@@ -43803,7 +43848,7 @@ function formatMarkdown(diagnostics, options) {
   const head = [
     `### Catalog gate: ${totals.error > 0 ? "\u274C failed" : "\u2705 passed"}`,
     "",
-    `${totals.error} errors \xB7 ${totals.warning} warnings \xB7 ${totals.info} info \xB7 ${checkedCount(options)}${options.entityCount === void 0 ? "" : ` \xB7 ${options.entityCount} entities`}`,
+    `${counted(totals.error, "error")} \xB7 ${counted(totals.warning, "warning")} \xB7 ${counted(totals.info, "info")} \xB7 ${checkedCount(options)}${options.entityCount === void 0 ? "" : ` \xB7 ${options.entityCount} entities`}`,
     ""
   ];
   if (diagnostics.length === 0) return `${head.join("\n")}
@@ -43876,49 +43921,6 @@ function fileUri(file) {
 function firstSentence(text) {
   const end = text.search(/[.;:](\s|$)/);
   return end > 0 ? text.slice(0, end) : text;
-}
-
-// scripts/src/report/formatStylish.ts
-var import_picocolors = __toESM(require_picocolors(), 1);
-function formatStylish(diagnostics, options) {
-  const c = import_picocolors.default.createColors(options.color);
-  const old = diagnostics.filter((d) => d.alreadyOnBase);
-  if (old.length === 0) return `${[...findingLines(diagnostics, c), ...closing(diagnostics, options, c)].join("\n")}
-`;
-  const introduced = diagnostics.filter((d) => !d.alreadyOnBase);
-  const base = logText(options.baseRef ?? "the base revision");
-  const lines = introduced.length ? [c.bold(`Introduced by this change (${introduced.length}):`), "", ...findingLines(introduced, c), ""] : [c.bold("Introduced by this change: none."), ""];
-  const blocking = old.some((d) => d.severity === "error");
-  lines.push(c.bold(`Already on ${base} (${old.length}), not introduced by this change${blocking ? `; its errors still fail the gate until they are fixed on ${base}` : ""}:`), "", ...findingLines(old, c));
-  return `${[...lines, ...closing(diagnostics, options, c)].join("\n")}
-`;
-}
-function findingLines(diagnostics, c) {
-  const tone = { error: c.red, warning: c.yellow, info: c.blue };
-  const lines = [];
-  let file;
-  for (const d of sortDiagnostics(diagnostics)) {
-    if (d.file !== file) {
-      if (file !== void 0) lines.push("");
-      file = d.file;
-      lines.push(c.underline(logText(d.file)));
-    }
-    const where = c.dim(`${d.range.start.line}:${d.range.start.column}`.padEnd(8));
-    lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(d.message)}  ${c.dim(logText(d.ruleId))}`);
-    if (d.hint) lines.push(`  ${" ".repeat(16)}${c.dim(`hint: ${logText(d.hint)}`)}`);
-  }
-  return lines;
-}
-function closing(diagnostics, options, c) {
-  const summary2 = summaryLine(diagnostics, options);
-  return [...diagnostics.length ? [""] : [], summary2.startsWith("\u2716") ? c.red(c.bold(summary2)) : c.green(summary2)];
-}
-function summaryLine(diagnostics, options) {
-  const totals = countDiagnostics(diagnostics);
-  const summary2 = `${totals.error} error${totals.error === 1 ? "" : "s"}, ${totals.warning} warning${totals.warning === 1 ? "" : "s"}, ${totals.info} info in ${checkedPhrase(options)}`;
-  const old = diagnostics.filter((d) => d.alreadyOnBase).length;
-  const split = old ? `; ${old} already on ${logText(options.baseRef ?? "the base revision")}, ${diagnostics.length - old} introduced by this change` : "";
-  return `${totals.error > 0 ? "\u2716" : "\u2714"} ${summary2}${split}`;
 }
 
 // scripts/src/report/formatters.ts

@@ -108,8 +108,7 @@ export function checkReferences(
       // The same name under another kind is a wrong kind, not an entity that lives elsewhere.
       const sameName = guess !== undefined && guess.slice(guess.indexOf('/')) === target.slice(target.indexOf('/'));
       const elsewhere = options.unconfigured && !definesKind(kind) && !sameName;
-      diagnostics.push(
-        diagnosticAt(entity, path, {
+      const unresolved = diagnosticAt(entity, path, {
           ruleId: 'ref-unresolved',
           severity: elsewhere ? 'warning' : 'error',
           message: elsewhere
@@ -120,8 +119,8 @@ export function checkReferences(
             : guess
             ? `Did you mean ${guess}?${sameName && options.unknownKind ? otherKindHint(index, guess, kind, options.unknownKind) : ''}`
             : 'Add the entity, fix the name, or declare where it lives under catalog.external in gitops.config.yaml (for example groups and users ingested from Entra ID).',
-        }),
-      );
+      });
+      diagnostics.push(elsewhere ? unresolved : { ...unresolved, unresolvedRef: target });
     }
   });
   return diagnostics;

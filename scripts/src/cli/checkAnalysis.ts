@@ -1,5 +1,5 @@
 import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
@@ -15,6 +15,8 @@ import { referencesOf } from '../catalog/checkReferences.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import type { ReaderSetting } from '../load/loadCatalog.ts';
 import { CONFIG_FILE, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
+import { baselineOnlyFollows, readBaseline, type Baseline } from '../config/baseline.ts';
+import { gitRenames } from '../pr/alreadyOnBase.ts';
 import { logText } from '../report/safeText.ts';
 import { realRepoPath } from '../load/repoPath.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
@@ -51,9 +53,12 @@ export interface CheckAnalysis {
   /**
    * With --base and at least one finding: the same gates run on the base revision under its own config
    * (`byGate` as above), and the files the change renamed (base path → head path), so that checkCommand can
-   * tell the change's findings from those already on the base. Absent when the base cannot be judged.
+   * tell the change's findings from those already on the base, and the base's own baseline counts (which of
+   * its findings failed there). Absent when the base cannot be judged.
    */
-  baseRun?: { byGate: Diagnostic[][]; config: GitopsConfig; renames: Map<string, string> };
+  baseRun?: { byGate: Diagnostic[][]; config: GitopsConfig; renames: Map<string, string>; baseline?: Baseline; entityFiles: Map<string, string> };
+  /** Each entity's ref and the file that defines it. */
+  entityFiles: Map<string, string>;
 }
 
 /**
@@ -123,6 +128,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
     ...(onBase ? { baseRun: onBase } : {}),
     catalogFiles: input.loaded.files.map(f => f.file),
     entityCount: result.entities.length,
+    entityFiles: new Map(result.entities.filter(e => e.ref).map(e => [e.ref!, e.file])),
     readInstalled: (input.loaded.repoFileSet?.namedInstalled.size ?? 0) > 0,
     rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list(), ...policyRules(input.policies)],
   };
@@ -143,7 +149,9 @@ async function baseRun(root: string, baseDir: string, options: CheckOptions, io:
     const paths = options.positionals.map(p => relative(root, resolve(io.cwd, p)));
     const base = await analyse(baseDir, config, { positionals: paths, today: options.today }, quiet);
     const { gitRenames } = await import('../pr/alreadyOnBase.ts');
-    return { byGate: base.byGate, config, renames: gitRenames(root, options.base!) };
+    // The base's own baseline: what failed on the base is judged as the base's gate judged it.
+    const baseline = config.baseline ? (await import('../config/baseline.ts')).readBaseline(baseDir, config.baseline) : undefined;
+    return { byGate: base.byGate, config, renames: gitRenames(root, options.base!), ...(baseline ? { baseline } : {}), entityFiles: base.entityFiles };
   } catch {
     return undefined;
   }
@@ -167,7 +175,7 @@ async function weakenedSince(root: string, baseDir: string, base: string, config
     return [];
   }
   const changed = gitChangedFiles(root, base);
-  const policyFiles = changedPolicyFiles(changed, before, config);
+  const policyFiles = changedPolicyFiles(changed, before, config).filter(file => !baselineFollowsMoves(root, baseDir, base, file, before, config));
   // Each app-config as Backstage's config-loader hands it on ($include/$file applied): a file an app-config
   // includes holds rule settings too, and a change there was compared as the unchanged `$include` reference.
   const resolved = new Map<string, unknown>();
@@ -187,6 +195,20 @@ async function weakenedSince(root: string, baseDir: string, base: string, config
   const configFile = (file: string) => file === CONFIG_FILE || basePolicies.has(file) || (appConfigs.some(a => a.file === file) && baseAppConfigs.has(file)) || (appConfigs.length > 0 && baseReads.has(file));
   const alone = changed.every(configFile);
   return [...configWeakened(before, config, alone, policies), ...policyFilesChanged(policyFiles, alone), ...appConfigRulesFindings(appConfigs, alone), ...(await scorecardsWeakenedSince(root, baseDir, changed, configFile, today))];
+}
+
+/**
+ * Whether `file` is the baseline of both configs and the head's only shrinks the base's or carries its
+ * counts along the files the change renamed or moved (baselineOnlyFollows): then it is no policy change a
+ * reviewer must approve apart. False when either side cannot be read (it stays a policy change).
+ */
+function baselineFollowsMoves(root: string, baseDir: string, base: string, file: string, before: GitopsConfig, config: GitopsConfig): boolean {
+  if (!before.baseline || !config.baseline || posix.normalize(before.baseline) !== file || posix.normalize(config.baseline) !== file) return false;
+  try {
+    return baselineOnlyFollows(readBaseline(baseDir, before.baseline), readBaseline(root, config.baseline), gitRenames(root, base));
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { cacheFileChunks, readCacheParts } from '../cache/runRecord.ts';
 import type { CheckOptions } from './checkAnalysis.ts';
 import { logText } from '../report/safeText.ts';
 import { LOCKED_RULES, lockedRuleSettings } from '../config/lockedRules.ts';
-import { applyBaseline, baselineOf, readBaseline } from '../config/baseline.ts';
+import { applyBaseline, baselineOf, movedFileHints, readBaseline } from '../config/baseline.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { CONFIG_FILE, repoRoot } from '../config/repoRoot.ts';
 import { UsageError } from '../config/usageError.ts';
@@ -134,15 +134,25 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
       await io.writeFile(join(root, config.baseline), written.text);
       io.stderr.write(`backstage-gitops check: wrote ${logText(config.baseline)}: ${written.counted} finding(s) in ${written.files} file(s) are info up to their counts from now on.${written.locked ? ` ${written.locked} finding(s) of locked rules (security, review routing, budgets) cannot be baselined and still fail: fix them.` : ''}\n`);
     }
+    const baseline = config.baseline ? readBaseline(root, config.baseline) : undefined;
+    const failing = (d: Diagnostic) => isAtLeast(d.severity, failOnFlag ?? config.failOn);
     let diagnostics = settled;
     if (analysis.baseRun) {
-      // Severity is not compared (markAlreadyOnBase): the base's run needs only its own rule settings.
-      const { byGate, config: baseConfig, renames } = analysis.baseRun;
-      const onBase = [...applyRuleSettings(withoutRepeats(byGate), baseConfig), ...lockedRuleSettings(baseConfig)];
-      diagnostics = (await import('../pr/alreadyOnBase.ts')).markAlreadyOnBase(diagnostics, onBase, renames);
-    }
-    // Against a base, the baseline lowers only what the base's run also has (applyBaseline).
-    if (config.baseline) diagnostics = applyBaseline(diagnostics, readBaseline(root, config.baseline), config.baseline, analysis.baseRun ? values.base : undefined);
+      const { byGate, config: baseConfig, renames, baseline: baseBaseline, entityFiles } = analysis.baseRun;
+      const settledOnBase = [...applyRuleSettings(withoutRepeats(byGate), baseConfig), ...lockedRuleSettings(baseConfig)];
+      const onBase = baseBaseline && baseConfig.baseline ? applyBaseline(settledOnBase, baseBaseline, baseConfig.baseline) : settledOnBase;
+      const { markAlreadyOnBase, removedRefHints } = await import('../pr/alreadyOnBase.ts');
+      if (baseline) {
+        // Whether the base has a finding at all decides what the baseline may lower: the counts cannot tell
+        // one a pull request swapped in, or added past them, from a known one; the base's run can.
+        const known = markAlreadyOnBase(diagnostics, onBase, renames, () => false);
+        diagnostics = applyBaseline(known, baseline, config.baseline!, values.base).map(({ alreadyOnBase: _, ...d }) => d);
+        if (renames.size) diagnostics = movedFileHints(diagnostics, baseline, config.baseline!, renames, failing);
+      }
+      // Whether it failed there decides its label: one the base kept quiet (its baseline, a lower severity)
+      // and that fails now fails because of this change.
+      diagnostics = removedRefHints(markAlreadyOnBase(diagnostics, onBase, renames, failing), entityFiles, values.base!);
+    } else if (baseline) diagnostics = applyBaseline(diagnostics, baseline, config.baseline!);
     // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
     const checkedFiles = new Set([...analysis.catalogFiles, ...diagnostics.map(d => d.file)]).size;
     record = { key: key ?? '', diagnostics, checkedFiles, entityCount: analysis.entityCount, rules: analysis.rules, failOn: config.failOn };

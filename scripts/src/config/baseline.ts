@@ -74,12 +74,15 @@ export function baselineOf(diagnostics: readonly Diagnostic[], isFailing: (d: Di
  * own run marked `alreadyOnBase`, markAlreadyOnBase), only findings the base already had are lowered: the
  * counts cannot tell a finding the pull request swapped in for a fixed one, or added into the room fixed
  * findings left (nobody shrinks the file on every fix), from a known one, and its run can. Takes the
- * findings, the baseline, its path and the base's name; returns new findings. Pure.
+ * findings, the baseline, its path and the base's name; returns new findings. Pure. Against a base, the
+ * change's own findings do not count against the baseline: the known ones stay info beside a new one.
  */
 export function applyBaseline(diagnostics: readonly Diagnostic[], baseline: Baseline, file: string, base?: string): Diagnostic[] {
   const counts = new Map<string, number>();
   const key = (d: Diagnostic) => `${d.file}\0${d.ruleId}`;
-  for (const d of diagnostics) if (d.severity !== 'info') counts.set(key(d), (counts.get(key(d)) ?? 0) + 1);
+  // Against a base, only the base's own findings take room in the counts: a finding the change adds is
+  // its own to fix, and does not push the known ones past their count.
+  for (const d of diagnostics) if (d.severity !== 'info' && (base === undefined || d.alreadyOnBase)) counts.set(key(d), (counts.get(key(d)) ?? 0) + 1);
   return diagnostics.map(d => {
     if (d.severity === 'info' || LOCKED_RULES.has(d.ruleId)) return d;
     const allowed = Object.hasOwn(baseline, d.file) && Object.hasOwn(baseline[d.file], d.ruleId) ? baseline[d.file][d.ruleId] : 0;
@@ -93,4 +96,42 @@ export function applyBaseline(diagnostics: readonly Diagnostic[], baseline: Base
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Whether the baseline `head` only shrinks `base`, or carries its counts along the files a pull request
+ * renamed or moved (`renames`, base path → head path, git's own -M detection): no file and rule of `head`
+ * counts more than the base allowed there, a moved file's counts added to its new path. Such a baseline
+ * lets no new finding pass (the catalog's total per rule cannot grow), so rewriting it beside the move is
+ * not config-weakened: without it a pull request that only moves a folder fails on the findings the
+ * baseline knew under the old path, and the baseline cannot follow in a pull request of its own (the new
+ * path does not exist on the base yet). Takes both baselines and the renames; returns a boolean. Pure.
+ */
+export function baselineOnlyFollows(base: Baseline, head: Baseline, renames: ReadonlyMap<string, string>): boolean {
+  const carried = new Map<string, Map<string, number>>();
+  for (const [file, rules] of Object.entries(base)) {
+    const to = renames.get(file) ?? file;
+    if (!carried.has(to)) carried.set(to, new Map());
+    const counts = carried.get(to)!;
+    for (const [rule, n] of Object.entries(rules)) counts.set(rule, (counts.get(rule) ?? 0) + n);
+  }
+  return Object.entries(head).every(([file, rules]) => Object.entries(rules).every(([rule, n]) => n <= (carried.get(file)?.get(rule) ?? 0)));
+}
+
+/**
+ * In a pull request (`renames`, base path → head path): each failing finding in a file the change moved,
+ * of a rule the baseline still counts under the file's old path, gets a hint that says so and how to carry
+ * the counts (`check --write-baseline`, committed with the move: baselineOnlyFollows accepts it). Without
+ * it the finding reads as new, with no word of the move. Takes the findings after applyBaseline, the
+ * baseline, its path, the renames and the failing test; returns new objects for the changed ones. Pure.
+ */
+export function movedFileHints(diagnostics: readonly Diagnostic[], baseline: Baseline, file: string, renames: ReadonlyMap<string, string>, isFailing: (d: Diagnostic) => boolean): Diagnostic[] {
+  const from = new Map([...renames].map(([before, after]) => [after, before]));
+  return diagnostics.map(d => {
+    const old = from.get(d.file);
+    if (old === undefined || !isFailing(d) || LOCKED_RULES.has(d.ruleId)) return d;
+    const allowed = Object.hasOwn(baseline, old) && Object.hasOwn(baseline[old], d.ruleId) ? baseline[old][d.ruleId] : 0;
+    if (allowed === 0) return d;
+    return { ...d, hint: `Known as ${allowed} ${d.ruleId} of ${old} in ${file}, which counts by path: this pull request moves that file here, so run \`npx backstage-gitops check --write-baseline\` and commit the baseline with the move. ${d.hint ?? ''}`.trim() };
+  });
 }

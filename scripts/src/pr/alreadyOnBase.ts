@@ -31,25 +31,33 @@ export function gitRenames(root: string, baseRef: string): Map<string, string> {
  * the line number itself never decides. A file the pull request renamed or moved (`renames`, base → head)
  * is compared under its new path, in the file and where the message names it as a path (pathMention). Findings are counted, not merely
  * matched: when the base has one finding of a kind and the head two, one of them is the pull request's
- * (the one further down the file). Severity is not compared: the gate still applies the head's.
- * Takes the head's and the base's findings (after each side's rule settings); returns new objects
- * only for the marked ones, in the head's order.
+ * (the one further down the file). Severity is compared only as failing or not (`isFailing`): a finding
+ * that fails on the head is marked only by one that failed on the base too. One the base knew without
+ * failing on it (within the baseline's count there, or at a lower severity) and that fails now fails
+ * because of this change (a new finding of the same rule in that file pushed the count past the
+ * baseline's, or the file was renamed and lost its counts), so it is the change's to fix, not the base's.
+ * Takes the head's and the base's findings (after each side's rule settings and baseline) and the failing
+ * test; returns new objects only for the marked ones, in the head's order.
  */
-export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Diagnostic[], renames: ReadonlyMap<string, string> = new Map()): Diagnostic[] {
-  const left = new Map<string, number>();
+export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Diagnostic[], renames: ReadonlyMap<string, string> = new Map(), isFailing: (d: Diagnostic) => boolean = d => d.severity === 'error'): Diagnostic[] {
+  const failing = new Map<string, number>();
+  const quiet = new Map<string, number>();
   for (const d of base) {
     const file = renames.get(d.file) ?? d.file;
     let message = d.message;
     for (const [from, to] of renames) if (message.includes(from)) message = message.replace(pathMention(from), () => to);
     const key = findingIdentity({ ...d, file, message });
+    const left = isFailing(d) ? failing : quiet;
     left.set(key, (left.get(key) ?? 0) + 1);
   }
   const marked = new Set<Diagnostic>();
   for (const d of sortDiagnostics(head)) {
     const key = findingIdentity(d);
-    const n = left.get(key) ?? 0;
-    if (n === 0) continue;
-    left.set(key, n - 1);
+    // A failing head finding needs a failing twin; a quiet one takes a quiet twin first, then any.
+    const from = isFailing(d) ? [failing] : [quiet, failing];
+    const left = from.find(m => (m.get(key) ?? 0) > 0);
+    if (!left) continue;
+    left.set(key, left.get(key)! - 1);
     marked.add(d);
   }
   return head.map(d => (marked.has(d) ? { ...d, alreadyOnBase: true } : d));
@@ -68,4 +76,18 @@ function pathMention(path: string): RegExp {
 
 function findingIdentity(d: Diagnostic): string {
   return `${d.ruleId}\u0000${d.file}\u0000${d.entityRef ?? ''}\u0000${lineFree(d.message)}`;
+}
+
+/**
+ * The change's own `ref-unresolved` errors about an entity the base defines (`baseEntities`, ref → file):
+ * the change removed or renamed it, so the hint says that, not "Did you mean" a similar name (a deleted
+ * fraud-svc-11 was offered fraud-svc-71, another team's service). Takes the marked findings, the base's
+ * entities and the base's name as given; returns new objects for the changed ones. Pure.
+ */
+export function removedRefHints(diagnostics: readonly Diagnostic[], baseEntities: ReadonlyMap<string, string>, baseName: string): Diagnostic[] {
+  return diagnostics.map(d => {
+    const file = d.unresolvedRef !== undefined && !d.alreadyOnBase ? baseEntities.get(d.unresolvedRef) : undefined;
+    if (file === undefined) return d;
+    return { ...d, hint: `${d.unresolvedRef} is defined in ${file} on ${baseName}, and this change removes or renames it: keep it, or change this reference to what replaces it first (\`report --base\` lists everything that still uses it).` };
+  });
 }

@@ -30,16 +30,23 @@ export interface EntityChanges {
 export const ownerOf = (entity: CatalogEntity) => referencesOf(entity).find(r => r.field === 'owner')?.target;
 const summary = (e: CatalogEntity): EntitySummary => ({ ref: e.ref!, file: e.file, ...(ownerOf(e) ? { owner: ownerOf(e) } : {}) });
 
-// What stays the same when an entity is renamed: everything but its name and title.
-function contentKey(entity: CatalogEntity): string {
+// What stays the same when an entity is renamed: everything but its name and title. With `ownName`, also
+// the name where another value carries it as a word of its own (github.com/project-slug `org/<name>`, a
+// source-location URL, `providesApis: [<name>-api]`): a rename often takes the repository's name along.
+// Letters and digits around it make it another word (`svc-a` is not in `svc-ab`).
+function contentKey(entity: CatalogEntity, ownName = false): string {
   const metadata = isRecord(entity.raw.metadata) ? { ...entity.raw.metadata, name: undefined, title: undefined } : undefined;
-  return `${entity.kind?.toLowerCase()}|${entity.namespace}|${JSON.stringify({ ...entity.raw, metadata })}`;
+  const json = JSON.stringify({ ...entity.raw, metadata });
+  const name = ownName && isRecord(entity.raw.metadata) && typeof entity.raw.metadata.name === 'string' ? entity.raw.metadata.name : '';
+  const word = name ? new RegExp(`(?<![A-Za-z0-9])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9])`, 'g') : undefined;
+  return `${entity.kind?.toLowerCase()}|${entity.namespace}|${word ? json.replace(word, '\u0000') : json}`;
 }
 
 /**
  * What a pull request does to the catalog, entity by entity, comparing base and head by ref.
- * A removed entity whose content (all but `metadata.name` and `title`) reappears under a new ref of the
- * same kind and namespace is a rename, not a removal plus an addition; an entity whose ref moved to
+ * A removed entity whose content (all but `metadata.name` and `title`, and its name where another value
+ * carries it as a word: `globex/<name>`, `<name>-api`) reappears under a new ref of the same kind and
+ * namespace is a rename, not a removal plus an addition; an entity whose ref moved to
  * another file is a move. Takes the loaded entities of both revisions; returns plain summaries.
  */
 export function entityChanges(base: readonly CatalogEntity[], head: readonly CatalogEntity[]): EntityChanges {
@@ -48,15 +55,21 @@ export function entityChanges(base: readonly CatalogEntity[], head: readonly Cat
   const lifecycle = (e: CatalogEntity | undefined) => (e && isRecord(e.entity.spec) ? e.entity.spec.lifecycle : undefined);
   const gone = [...before.values()].filter(e => !after.has(e.ref!));
   const fresh = [...after.values()].filter(e => !before.has(e.ref!));
-  const candidates = new Map<string, CatalogEntity[]>();
-  for (const e of gone) (candidates.get(contentKey(e)) ?? candidates.set(contentKey(e), []).get(contentKey(e))!).push(e);
   const renamed: Rename[] = [];
   const renamedTo = new Set<string>();
-  for (const e of fresh) {
-    const from = candidates.get(contentKey(e))?.shift();
-    if (!from) continue;
-    renamed.push({ from: from.ref!, to: e.ref!, fromFile: from.file, toFile: e.file });
-    renamedTo.add(e.ref!);
+  const taken = new Set<CatalogEntity>();
+  // Same content first; then the same content but for the name carried in other values (project-slug).
+  for (const ownName of [false, true]) {
+    const candidates = new Map<string, CatalogEntity[]>();
+    for (const e of gone) if (!taken.has(e)) (candidates.get(contentKey(e, ownName)) ?? candidates.set(contentKey(e, ownName), []).get(contentKey(e, ownName))!).push(e);
+    for (const e of fresh) {
+      if (renamedTo.has(e.ref!)) continue;
+      const from = candidates.get(contentKey(e, ownName))?.shift();
+      if (!from) continue;
+      taken.add(from);
+      renamed.push({ from: from.ref!, to: e.ref!, fromFile: from.file, toFile: e.file });
+      renamedTo.add(e.ref!);
+    }
   }
   const renamedFrom = new Set(renamed.map(r => r.from));
   for (const e of after.values()) {

@@ -25,13 +25,15 @@ export function newRelations(changes: EntityChanges, base: readonly CatalogEntit
   const before = new Map(base.filter(e => e.ref).map(e => [e.ref!, e]));
   const after = new Map(head.filter(e => e.ref).map(e => [e.ref!, e]));
   const renamedFrom = new Map(changes.renamed.map(r => [r.to, r.from]));
+  const renamedTo = new Map(changes.renamed.map(r => [r.from, r.to]));
   const touched = new Set([...changes.added, ...changes.changed].map(e => e.ref).concat(changes.renamed.map(r => r.to)));
   const found: NewRelation[] = [];
   for (const ref of touched) {
     const entity = after.get(ref);
     if (!entity) continue;
     const was = before.get(renamedFrom.get(ref) ?? ref);
-    const had = new Set(was ? referencesOf(was).map(r => `${r.field}|${r.target}`) : []);
+    // A reference repointed at the new name of an entity the change renames is the relation it had.
+    const had = new Set(was ? referencesOf(was).flatMap(r => [`${r.field}|${r.target}`, `${r.field}|${renamedTo.get(r.target) ?? r.target}`]) : []);
     const own = ownerOf(entity);
     for (const r of referencesOf(entity)) {
       if (had.has(`${r.field}|${r.target}`) || r.target === ref) continue;

@@ -115,7 +115,7 @@ function verdict(input: PrReportInput): Section {
   const weakened = input.diagnostics.filter(d => d.ruleId === 'config-weakened' && d.file === 'gitops.config.yaml').length;
   const policies = input.diagnostics.filter(d => d.ruleId === 'config-weakened' && d.file !== 'gitops.config.yaml').length;
   const notes = [
-    ...(old.length ? [`- ${plural(old.length, 'finding')} ${old.length === 1 ? 'is' : 'are'} already on ${base}, not introduced by this pull request (listed apart under Findings)${oldBlocking ? `; ${oldBlocking === 1 ? 'it fails' : `${oldBlocking} of them fail`} the gate until fixed on ${base}${baseOnly ? ': this pull request adds no blocking finding of its own' : ''}` : ''}.`] : []),
+    ...(old.length ? [`- ${plural(old.length, 'finding')} ${old.length === 1 ? 'is' : 'are'} already on ${base}, not introduced by this pull request (listed apart under Findings)${oldBlocking ? `; ${old.length === 1 ? 'it fails' : `${oldBlocking} of them ${oldBlocking === 1 ? 'fails' : 'fail'}`} the gate until fixed on ${base}${baseOnly ? ': this pull request adds no blocking finding of its own' : ''}` : ''}.`] : []),
     ...(weakened ? [`- This change loosens the gate's own config (gitops.config.yaml, ${plural(weakened, 'change')}, \`config-weakened\` below): the verdict is given under the loosened config.`] : []),
     ...(policies ? [`- This change rewrites ${plural(policies, 'policy file')} the gate judges by (\`config-weakened\` below): the verdict is given under the policy it writes.`] : []),
     ...(stillUsed ? [`- ${plural(stillUsed, 'entity')} that this change removes or renames ${stillUsed === 1 ? 'is' : 'are'} still used by others.`] : []),
@@ -133,7 +133,12 @@ function findings(input: PrReportInput, budget: ReportBudget): Section {
   const listed = aside.length ? input.diagnostics.filter(d => !(d.severity === 'info' && !changed.has(d.file))) : input.diagnostics;
   const asideNote = aside.length ? [`${plural(aside.length, 'info finding')} on files this pull request does not change ${aside.length === 1 ? 'is' : 'are'} left out here; the job summary lists ${aside.length === 1 ? 'it' : 'them'}.`, ''] : [];
   const old = listed.filter(d => d.alreadyOnBase);
-  if (old.length === 0) {
+  // Each left-out count goes to the part it belongs to: the verdict's "N already on <base> (listed apart)"
+  // must add up to what that part says, and the part must exist even when all of them are left out.
+  const asideOld = aside.filter(d => d.alreadyOnBase).length;
+  const asideNew = aside.length - asideOld;
+  const leftOut = (n: number, where: string) => (n ? [`${plural(n, 'info finding')} on files this pull request does not change ${n === 1 ? 'is' : 'are'} ${where}; the job summary lists ${n === 1 ? 'it' : 'them'}.`, ''] : []);
+  if (old.length === 0 && asideOld === 0) {
     const rows = findingRows(listed, budget);
     const intro = rows.length ? [...asideNote, ...tableIntro(listed.length, rows.length)] : asideNote;
     const section = bounded('### Findings', intro, rows, budget.findings, aside.length ? '' : 'No findings.', 'more groups of findings');
@@ -142,10 +147,10 @@ function findings(input: PrReportInput, budget: ReportBudget): Section {
   // The change's own findings first, with most of the room; those already on the base after them, apart.
   const fresh = listed.filter(d => !d.alreadyOnBase);
   const freshRows = findingRows(fresh, budget);
-  const own = bounded('### Findings', [...asideNote, '#### Introduced by this pull request', '', ...(freshRows.length ? tableIntro(fresh.length, freshRows.length) : [])], freshRows, Math.floor((budget.findings * 2) / 3), 'None.', 'more groups of findings');
+  const own = bounded('### Findings', ['#### Introduced by this pull request', '', ...leftOut(asideNew, 'left out here'), ...(freshRows.length ? tableIntro(fresh.length, freshRows.length) : [])], freshRows, Math.floor((budget.findings * 2) / 3), asideNew ? '' : 'None.', 'more groups of findings');
   const oldRows = findingRows(old, budget);
   const base = code(input.baseRef ?? 'the base revision');
-  const before = bounded(`#### Already on ${base}`, ['Not introduced by this pull request: the base revision has the same finding (same rule, file, entity and message). Errors among them still fail the gate until they are fixed there.', '', ...tableIntro(old.length, oldRows.length)], oldRows, budget.findings - own.text.length, '', 'more groups of findings');
+  const before = bounded(`#### Already on ${base}`, ['Not introduced by this pull request: the base revision has the same finding (same rule, file, entity and message). Errors among them still fail the gate until they are fixed there.', '', ...leftOut(asideOld, 'counted here, not listed'), ...(oldRows.length ? tableIntro(old.length, oldRows.length) : [])], oldRows, budget.findings - own.text.length, '', 'more groups of findings');
   return { text: `${own.text}${before.text}`, capped: own.capped || before.capped || locationsCut(listed, budget) };
 }
 

@@ -1,5 +1,5 @@
 import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
-import { checkedPhrase, type FormatOptions } from './formatOptions.ts';
+import { checkedPhrase, counted, type FormatOptions } from './formatOptions.ts';
 import { neutralise } from './formatGithub.ts';
 
 /** Azure logging-command data: `%`, CR and LF escaped as the agent expects, `##vso[` broken. */
@@ -17,6 +17,6 @@ export function formatAzure(diagnostics: readonly Diagnostic[], options: FormatO
   });
   const totals = countDiagnostics(diagnostics);
   const result = totals.error > 0 ? 'Failed' : totals.warning > 0 ? 'SucceededWithIssues' : 'Succeeded';
-  lines.push(`##vso[task.complete result=${result};]${totals.error} errors, ${totals.warning} warnings in ${checkedPhrase(options)}`);
+  lines.push(`##vso[task.complete result=${result};]${counted(totals.error, 'error')}, ${counted(totals.warning, 'warning')} in ${checkedPhrase(options)}`);
   return `${lines.join('\n')}\n`;
 }

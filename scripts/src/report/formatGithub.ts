@@ -1,5 +1,6 @@
-import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
-import { checkedPhrase, type FormatOptions } from './formatOptions.ts';
+import { sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
+import type { FormatOptions } from './formatOptions.ts';
+import { summaryLine } from './formatStylish.ts';
 import { logLines } from './safeText.ts';
 
 // GitHub renders at most 10 annotations of each level per step and drops the rest silently.
@@ -33,7 +34,7 @@ export function formatGithub(diagnostics: readonly Diagnostic[], options: Format
   }
   const hidden = Object.values(used).reduce((sum, n) => sum + Math.max(0, n - GITHUB_ANNOTATIONS_PER_LEVEL), 0);
   if (hidden > 0) lines.push(`::notice title=more findings::${hidden} more findings are not annotated (GitHub shows ${GITHUB_ANNOTATIONS_PER_LEVEL} per level); see the job summary or the JSON report.`);
-  const totals = countDiagnostics(diagnostics);
-  lines.push(`${totals.error} errors, ${totals.warning} warnings, ${totals.info} info in ${checkedPhrase(options)}`);
+  // The same closing line as stylish: counts in words, and with --base how many are already on the base.
+  lines.push(summaryLine(diagnostics, options));
   return `${lines.join('\n')}\n`;
 }

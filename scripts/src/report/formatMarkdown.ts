@@ -1,5 +1,5 @@
 import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
-import { checkedCount, type FormatOptions } from './formatOptions.ts';
+import { checkedCount, counted, type FormatOptions } from './formatOptions.ts';
 import { clipText } from './boundDiagnostics.ts';
 import { mdCode, mdText } from './safeText.ts';
 
@@ -21,7 +21,7 @@ export function formatMarkdown(diagnostics: readonly Diagnostic[], options: Form
   const head = [
     `### Catalog gate: ${totals.error > 0 ? '❌ failed' : '✅ passed'}`,
     '',
-    `${totals.error} errors · ${totals.warning} warnings · ${totals.info} info · ${checkedCount(options)}${options.entityCount === undefined ? '' : ` · ${options.entityCount} entities`}`,
+    `${counted(totals.error, 'error')} · ${counted(totals.warning, 'warning')} · ${counted(totals.info, 'info')} · ${checkedCount(options)}${options.entityCount === undefined ? '' : ` · ${options.entityCount} entities`}`,
     '',
   ];
   if (diagnostics.length === 0) return `${head.join('\n')}\n`;

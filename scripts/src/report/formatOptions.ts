@@ -25,3 +25,8 @@ export function checkedCount(options: Pick<FormatOptions, 'checkedFiles' | 'chec
 export function checkedPhrase(options: Pick<FormatOptions, 'checkedFiles' | 'checkedUnit' | 'entityCount'>): string {
   return options.entityCount === undefined ? checkedCount(options) : `${checkedCount(options)} (${options.entityCount} entities)`;
 }
+
+/** "1 error", "2 warnings", "0 info": a count with its word, singular for one (info has no plural). */
+export function counted(n: number, word: 'error' | 'warning' | 'info'): string {
+  return `${n} ${word}${n === 1 || word === 'info' ? '' : 's'}`;
+}

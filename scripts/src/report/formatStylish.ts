@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
-import { checkedPhrase, type FormatOptions } from './formatOptions.ts';
+import { checkedPhrase, counted, type FormatOptions } from './formatOptions.ts';
 import { logText } from './safeText.ts';
 
 /**
@@ -45,7 +45,7 @@ function closing(diagnostics: readonly Diagnostic[], options: FormatOptions, c: 
 /** The closing line of a run, uncoloured: `✖ 1 error, 0 warnings, 0 info in 3 files (9 entities)` (✔ when no error). */
 export function summaryLine(diagnostics: readonly Diagnostic[], options: Pick<FormatOptions, 'checkedFiles' | 'entityCount' | 'checkedUnit' | 'baseRef'>): string {
   const totals = countDiagnostics(diagnostics);
-  const summary = `${totals.error} error${totals.error === 1 ? '' : 's'}, ${totals.warning} warning${totals.warning === 1 ? '' : 's'}, ${totals.info} info in ${checkedPhrase(options)}`;
+  const summary = `${counted(totals.error, 'error')}, ${counted(totals.warning, 'warning')}, ${counted(totals.info, 'info')} in ${checkedPhrase(options)}`;
   const old = diagnostics.filter(d => d.alreadyOnBase).length;
   const split = old ? `; ${old} already on ${logText(options.baseRef ?? 'the base revision')}, ${diagnostics.length - old} introduced by this change` : '';
   return `${totals.error > 0 ? '✖' : '✔'} ${summary}${split}`;

@@ -40,6 +40,9 @@ describe('the Azure Pipelines PR task against a fake Azure DevOps', () => {
       expect(issues.length).toBeLessThanOrEqual(10);
       expect(issues).toContainEqual(expect.stringMatching(new RegExp(`^##vso\\[task\\.logissue type=error;sourcepath=${repo.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/catalog/systems/payments-core/entities\\.yaml;linenumber=\\d+;columnnumber=\\d+;code=ref-unresolved;\\]spec\\.owner refers to group:default/payments-teem`)));
       expect(first.stdout).toContain('##vso[task.complete result=Failed;]');
+      // Counts in words, as every other output: one error is '1 error', not '1 errors'.
+      expect(first.stdout).toMatch(/##vso\[task\.complete result=Failed;\]\d+ errors?, \d+ warnings?\n/);
+      expect(first.stdout).not.toMatch(/\b1 errors\b/);
       expect(first.stdout).toMatch(/##vso\[task\.addattachment type=Distributedtask\.Core\.Summary;name=Backstage catalog;\].*backstage-catalog\.md/);
       expect(first.junit).toContain('<failure type="ref-unresolved"');
       expect(ado.threads).toHaveLength(1);

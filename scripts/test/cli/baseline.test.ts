@@ -169,4 +169,90 @@ describe('a baseline of the findings an existing catalog has (baseline: in gitop
     expect(owner?.alreadyOnBase).toBeUndefined();
     expect(gate.status).toBe(1);
   }, 120_000);
+
+  it('check/report --base: a known finding that fails only because the pull request added one more of its rule is the change\'s, not "already on main"', async () => {
+    const root = await legacy(WITH_BASELINE);
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(0);
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    git(root, 'checkout', '-qb', 'pr');
+    // A third bad tag, past the baseline's 2: against main, the new one is the change's and fails; the two
+    // main has stay known (the change's own finding takes no room in the counts). Offline, all three fail.
+    writeFileSync(join(root, 'catalog/svc-a.yaml'), component('svc-a', 'team-gone', '[Java, Spring Boot, Kafka]'));
+    git(root, 'commit', '-qam', 'kafka');
+    const gate = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    expect(gate.status).toBe(1);
+    const format = (JSON.parse(gate.stdout) as { diagnostics: (Finding & { alreadyOnBase?: boolean })[] }).diagnostics.filter(d => d.ruleId === 'entity-field-format');
+    expect(format.map(d => `${d.severity} ${d.alreadyOnBase ?? false}`)).toEqual(['info true', 'info true', 'error false']);
+    expect(parse((await runBin(['check', '--format', 'json'], root)).stdout).filter(d => d.ruleId === 'entity-field-format').map(d => d.severity)).toEqual(['error', 'error', 'error']);
+    // The baselined owner that still passes on both sides is main's.
+    expect(parse(gate.stdout).filter(d => d.ruleId === 'ref-unresolved').map(d => d.severity)).toEqual(['info']);
+    const github = (await runBin(['check', '--base', 'main', '--format', 'github'], root)).stdout;
+    expect(github).not.toMatch(/^::error .*\(already on main\)/m);
+    // The log's closing line is stylish's: counts in words (1 error, not 1 errors) and the split by the base.
+    expect(github).toMatch(/\n✖ 1 error, 0 warnings, 3 info in 4 files \(4 entities\); 3 already on main, 1 introduced by this change\n$/);
+    const azure = (await runBin(['check', '--format', 'azure'], root)).stdout;
+    expect(azure).toMatch(/\]3 errors, 0 warnings in 4 files \(4 entities\)\n$/);
+    writeFileSync(join(root, 'catalog/svc-a.yaml'), component('svc-a', 'team-gone', '[Java, Spring Boot, kafka]'));
+    writeFileSync(join(root, 'catalog/svc-b.yaml'), component('svc-b', 'team-b'));
+    expect((await runBin(['check', '--format', 'markdown'], root)).stdout).toContain('\n1 error · 0 warnings · 3 info · ');
+    expect((await runBin(['check', '--format', 'azure'], root)).stdout).toMatch(/\]1 error, 0 warnings in /);
+    git(root, 'checkout', '--', '.');
+    const report = await runBin(['report', '--base', 'main'], root);
+    expect(report.status).toBe(1);
+    expect(report.stdout).toContain('## ❌ Backstage catalog: changes needed');
+    expect(report.stdout).not.toContain('fail the gate until fixed on');
+    const introduced = report.stdout.slice(report.stdout.indexOf('#### Introduced by this pull request'), report.stdout.indexOf('#### Already on'));
+    expect(introduced).toContain('1 finding in 1 group');
+    expect(introduced).toContain('found &quot;Kafka&quot;');
+  }, 120_000);
+
+  it('a pull request that moves a file with known findings: the hint says the counts stayed under the old path, and a rewritten baseline that only follows the move passes (not config-weakened)', async () => {
+    const root = await legacy(WITH_BASELINE);
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(0);
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    git(root, 'checkout', '-qb', 'pr');
+    git(root, 'mv', 'catalog/svc-a.yaml', 'catalog/svc-a-moved.yaml');
+    writeFileSync(join(root, 'catalog/all.yaml'), ROOT.replace('./svc-a.yaml', './svc-a-moved.yaml'));
+    git(root, 'commit', '-qam', 'move');
+    const moved = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    expect(moved.status).toBe(1);
+    const failing = parse(moved.stdout).filter(d => d.severity === 'error');
+    expect(failing.map(d => d.ruleId).sort()).toEqual(['entity-field-format', 'entity-field-format', 'ref-unresolved']);
+    expect(failing.find(d => d.ruleId === 'ref-unresolved')?.hint).toMatch(/^Known as 1 ref-unresolved of catalog\/svc-a\.yaml in \.backstage-gitops-baseline\.json, which counts by path: this pull request moves that file here, so run `npx backstage-gitops check --write-baseline` and commit the baseline with the move\. /);
+    // Done as the hint says: the baseline follows the move and shrinks nothing else, so the pull request passes.
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(0);
+    git(root, 'commit', '-qam', 'baseline follows the move');
+    const followed = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    expect(parse(followed.stdout).filter(d => d.severity !== 'info').map(d => `${d.ruleId} ${d.file}`)).toEqual([]);
+    expect(followed.status).toBe(0);
+    // A new finding in the moved file is still one more than the baseline carried: written into it, it is
+    // config-weakened, and the finding itself still fails (main does not have it: the baseline lowers only main's).
+    writeFileSync(join(root, 'catalog/svc-a-moved.yaml'), component('svc-a', 'team-gone', '[Java, Spring Boot, Kafka]'));
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(0);
+    git(root, 'commit', '-qam', 'grow');
+    const grown = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    expect(grown.status).toBe(1);
+    expect(parse(grown.stdout).filter(d => d.severity === 'error').map(d => `${d.ruleId} ${d.file}`)).toEqual(['config-weakened .backstage-gitops-baseline.json', 'entity-field-format catalog/svc-a-moved.yaml']);
+  }, 120_000);
+
+  it('report --base: when every finding already on main is info on files the pull request does not change, the "Already on" part still says how many, so the verdict\'s count adds up', async () => {
+    const root = await legacy(WITH_BASELINE);
+    expect((await runBin(['check', '--write-baseline'], root)).status).toBe(0);
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    git(root, 'checkout', '-qb', 'pr');
+    writeFileSync(join(root, 'catalog/svc-b.yaml'), component('svc-b', 'team-a', '[java, kotlin]'));
+    git(root, 'commit', '-qam', 'kotlin');
+    const report = await runBin(['report', '--base', 'main'], root);
+    expect(report.status).toBe(0);
+    expect(report.stdout).toContain('- 3 findings are already on <code>main</code>, not introduced by this pull request (listed apart under Findings).');
+    const already = report.stdout.indexOf('#### Already on <code>main</code>');
+    expect(already).toBeGreaterThan(report.stdout.indexOf('#### Introduced by this pull request'));
+    expect(report.stdout.slice(already)).toMatch(/^#### Already on <code>main<\/code>\n\nNot introduced[^\n]*\n\n3 info findings on files this pull request does not change are counted here, not listed; the job summary lists them\.\n/);
+  }, 120_000);
 });

@@ -174,12 +174,13 @@ describe('report: an API removed, or renamed past recognition, is not a silent p
     expect(breakingOf(renamed)).toEqual([]);
     expect(renamed.json.report.apiChanges).toEqual([]);
 
-    // The same rename with the moved file broken is still caught (as a removal: nothing ties the two texts).
+    // The same rename with the moved file broken is still caught, and as what it is: the entity is a rename
+    // (its definition path carries its name), so the moved definition is diffed against the old one.
     edit(root, moved, breakGet);
     commit(root, 'get becomes delete');
     const broken = await runReport(root, base);
     expect(broken.status).toBe(1);
-    expect(breakingOf(broken).map(d => d.message)).toEqual([expect.stringContaining('Breaking change to api:default/payments-openapi: the API is removed from the catalog')]);
+    expect(breakingOf(broken).map(d => d.message)).toEqual([expect.stringContaining('Breaking change to api:default/payments-rest (api:default/payments-openapi before this change): [Removed] operation GET /payments/{paymentId}.')]);
   }, 120_000);
 
   it('removed while its consumers are repointed or dropped in the same change', async () => {

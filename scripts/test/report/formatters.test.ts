@@ -24,7 +24,7 @@ describe('formatters', () => {
     expect(formatters.github(diagnostics, options)).toBe(
       '::error file=catalog/a.yaml,line=13,endLine=13,col=10,endColumn=17,title=ref-unresolved::spec.owner refers to group:default/team-aa, which is not defined.%0ADid you mean group:default/team-a?\n' +
         '::warning file=catalog/b.yaml,line=2,endLine=4,title=annotation-managed::value with , : %25 and%0Anewline ##vso\u200b[task.setvariable]x\n' +
-        '1 errors, 1 warnings, 0 info in 2 files (5 entities)\n',
+        '✖ 1 error, 1 warning, 0 info in 2 files (5 entities)\n',
     );
   });
 
@@ -32,7 +32,7 @@ describe('formatters', () => {
     expect(formatters.azure(diagnostics, { ...options, sourceRoot: '/agent/s' })).toBe(
       '##vso[task.logissue type=error;sourcepath=/agent/s/catalog/a.yaml;linenumber=13;columnnumber=10;code=ref-unresolved;]spec.owner refers to group:default/team-aa, which is not defined. (hint: Did you mean group:default/team-a?)\n' +
         '##vso[task.logissue type=warning;sourcepath=/agent/s/catalog/b.yaml;linenumber=2;columnnumber=3;code=annotation-managed;]value with , : %AZP25 and%0Anewline ##vso\u200b[task.setvariable]x\n' +
-        '##vso[task.complete result=Failed;]1 errors, 1 warnings in 2 files (5 entities)\n',
+        '##vso[task.complete result=Failed;]1 error, 1 warning in 2 files (5 entities)\n',
     );
   });
 
@@ -52,7 +52,7 @@ describe('formatters', () => {
 
   it('markdown escapes table cells', () => {
     expect(formatters.markdown(diagnostics, options)).toBe(
-      '### Catalog gate: ❌ failed\n\n1 errors · 1 warnings · 0 info · 2 files · 5 entities\n\n' +
+      '### Catalog gate: ❌ failed\n\n1 error · 1 warning · 0 info · 2 files · 5 entities\n\n' +
         '| | Where | Rule | Finding |\n|---|---|---|---|\n' +
         '| ❌ | <code>catalog/a.yaml:13:10</code> | <code>ref-unresolved</code> | spec.owner refers to group\\:default/team\\-aa, which is not defined.<br>_Did you mean group\\:default/team\\-a?_ |\n' +
         '| ⚠️ | <code>catalog/b.yaml:2:3</code> | <code>annotation-managed</code> | value with , \\: % and newline \\#\\#vso\\[task.setvariable\\]x |\n',

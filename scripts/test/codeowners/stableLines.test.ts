@@ -1,0 +1,38 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBin } from '../helpers/runBin.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+
+// CODEOWNERS lines were padded to the longest path: a product team's rename to a longer path rewrote all
+// 159 lines of a legacy org's file, and any two pull requests that changed the longest path conflicted.
+const component = (name: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: production\n  owner: group:default/payments\n`;
+const location = (targets: string[]) => `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [${targets.join(', ')}]\n`;
+const CONFIG = "catalog:\n  roots: [catalog/all.yaml]\n  external:\n    - { kind: Group, namespace: default, reason: githubOrg }\ncodeowners:\n  platformTeam: '@contoso/platform-team'\n";
+
+describe('codeowners --write: one line per path, whatever the other paths are', () => {
+  it('a longer path changes only its own line; a file aligned the old way (padded to the longest path) is up to date', async () => {
+    const root = await tempRepo({ 'gitops.config.yaml': CONFIG, 'catalog/all.yaml': location(['./a/catalog-info.yaml', './b/catalog-info.yaml']), 'catalog/a/catalog-info.yaml': component('a'), 'catalog/b/catalog-info.yaml': component('b') });
+    expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
+    const before = readFileSync(join(root, '.github/CODEOWNERS'), 'utf8').split('\n');
+    const longer = 'catalog/b-renamed-to-a-much-longer-folder-name-than-any-other/catalog-info.yaml';
+    writeFileSync(join(root, 'catalog/all.yaml'), location(['./a/catalog-info.yaml', `./${longer.slice('catalog/'.length)}`]));
+    mkdirSync(dirname(join(root, longer)), { recursive: true });
+    writeFileSync(join(root, longer), component('b'));
+    expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
+    const after = readFileSync(join(root, '.github/CODEOWNERS'), 'utf8').split('\n');
+    expect(before.filter(l => !after.includes(l))).toEqual([`${'/catalog/b/catalog-info.yaml'.padEnd(40)} @contoso/payments`]);
+    expect(after.filter(l => !before.includes(l))).toEqual([`/${longer} @contoso/payments`]);
+
+    // The layout of an older toolkit (every line padded to the longest path) routes the same reviews.
+    const width = Math.max(...after.filter(l => l && !l.startsWith('#')).map(l => l.split(' ')[0].length)) + 1;
+    writeFileSync(join(root, '.github/CODEOWNERS'), after.map(l => (l && !l.startsWith('#') ? `${l.split(/\s+/)[0].padEnd(width)} ${l.split(/\s+/).slice(1).join(' ')}` : l)).join('\n'));
+    const check = await runBin(['codeowners', '--check'], root);
+    expect(check.stdout + check.stderr).toContain('is up to date');
+    expect(check.status).toBe(0);
+    // A real difference is still stale.
+    writeFileSync(join(root, '.github/CODEOWNERS'), after.join('\n').replace(`/${longer} @contoso/payments`, `/${longer} @contoso/search`));
+    expect((await runBin(['codeowners', '--check'], root)).status).toBe(1);
+  }, 120_000);
+});
