@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 
 /** What of a child process (node:child_process's ChildProcess) is used here: this module starts none. */
@@ -18,18 +18,37 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 // stopped, the folders removed, and the process then ends by that same signal, as without this handler.
 function onSignal(signal: NodeJS.Signals): void {
   for (const child of writers) child.kill('SIGKILL');
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  for (const folder of folders) {
+    try {
+      // A killed tar may still write for a moment: a folder that gains an entry mid-removal is tried again.
+      rmSync(folder, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+    } catch {
+      // Whatever stays, the process still ends by the signal it was sent.
+    }
+  }
   for (const name of SIGNALS) process.removeListener(name, onSignal);
   process.kill(process.pid, signal);
 }
 
 /**
- * Registers `folder` (an absolute path this process created) as temporary: removed by removeTemporary, or
- * at once when SIGTERM or SIGINT ends the process first. Returns nothing; never throws.
+ * Creates a temporary folder (`mkdtemp` of `prefix`, an absolute path prefix) and registers it: removed by
+ * removeTemporary, or at once when SIGTERM or SIGINT ends the process first. The signal listeners are
+ * installed before the folder exists: a signal that arrives while no listener is installed takes its default
+ * action at once (the process ends there, the folder left behind), while one that arrives after is handled at
+ * the next event-loop turn, when the folder is already registered. Returns the folder; throws what mkdtemp
+ * throws (then nothing is registered).
  */
-export function trackTemporary(folder: string): void {
-  if (folders.size === 0) for (const name of SIGNALS) process.on(name, onSignal);
+export function makeTemporary(prefix: string): string {
+  if (folders.size === 0) for (const name of SIGNALS) if (!process.listeners(name).includes(onSignal)) process.on(name, onSignal);
+  let folder: string;
+  try {
+    folder = mkdtempSync(prefix);
+  } catch (error) {
+    if (folders.size === 0) for (const name of SIGNALS) process.removeListener(name, onSignal);
+    throw error;
+  }
   folders.add(folder);
+  return folder;
 }
 
 /** Registers a child process writing a temporary folder: killed before the folders are removed on a signal. */
@@ -38,7 +57,7 @@ export function trackWriter(child: Writer): void {
   child.once('close', () => writers.delete(child));
 }
 
-/** Removes a folder registered with trackTemporary (gone already is fine); the signal handlers go with the last one. */
+/** Removes a folder made with makeTemporary (gone already is fine); the signal listeners go with the last one. */
 export async function removeTemporary(folder: string): Promise<void> {
   await rm(folder, { recursive: true, force: true });
   folders.delete(folder);

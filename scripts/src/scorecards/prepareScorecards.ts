@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { removeTemporary, trackTemporary, trackWriter } from '../process/temporaryCheckouts.ts';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { makeTemporary, removeTemporary, trackWriter } from '../process/temporaryCheckouts.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
@@ -73,9 +73,8 @@ export async function runScorecards(root: string, entities: readonly CatalogEnti
  * revision cannot be read or extracted, and then leaves no folder behind.
  */
 export async function checkoutBase(root: string, ref: string): Promise<string> {
-  // Made and registered in one step: a signal is handled only between event-loop turns, never between these.
-  const dir = mkdtempSync(join(tmpdir(), 'gitops-base-'));
-  trackTemporary(dir);
+  // Registered as it is made, the signal listeners first (makeTemporary): no signal can leave it behind.
+  const dir = makeTemporary(join(tmpdir(), 'gitops-base-'));
   try {
     await extractRevision(root, ref, dir);
     return dir;
