@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { TestProject } from 'vitest/node';
 import { buildCli } from '../bin/build.js';
@@ -14,6 +17,7 @@ declare module 'vitest' {
 }
 
 let handle: BackstageHandle | undefined;
+let runTemporary: string | undefined;
 
 /**
  * One real Backstage backend per test run, on 127.0.0.1, stopped at the end. It ingests this repo's
@@ -28,6 +32,11 @@ function ensureMkdocs() {
 }
 
 export async function setup(project: TestProject) {
+  // Every temporary folder of the run (the tests', the bin's, the backend's) in one folder, removed at the
+  // end: a CI machine running the suite every day must not keep tens of thousands of them. The test
+  // workers and every process they start inherit TMPDIR, which os.tmpdir() reads.
+  runTemporary = mkdtempSync(join(tmpdir(), 'backstage-gitops-test-'));
+  process.env.TMPDIR = runTemporary;
   // The shipped path is the tested path: the bin runs this bundle, so every run tests the current sources.
   await buildCli();
   ensureMkdocs();
@@ -46,5 +55,9 @@ export async function setup(project: TestProject) {
 }
 
 export async function teardown() {
-  await handle?.stop();
+  try {
+    await handle?.stop();
+  } finally {
+    if (runTemporary) rmSync(runTemporary, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  }
 }

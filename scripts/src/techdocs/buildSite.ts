@@ -1,12 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, posix, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
+import { makeTemporary, removeTemporary } from '../process/temporaryCheckouts.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 import { fileIncludesOutside } from './fileIncludes.ts';
 import { checkMkdocsSafety, deniedExtensions, extensionServersNotListed, pluginsOf, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsConfigAsUsed, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
@@ -83,10 +84,24 @@ export function describeTechdocsCore(found: TechdocsCore = techdocsCore()): stri
  * (which allows a plugin and adds it only where it is missing); disableExternalFonts with techdocs-node's
  * own patch of the copy. A site that uses a key of dangerouslyAllowAdditionalKeys is refused: the CLI
  * cannot keep it, so what it built would not be what Backstage builds.
+ * Returns the site's folder (`directory`, inside a folder made with makeTemporary: the caller removes
+ * `dirname(directory)` with removeTemporary); when it throws, that folder is already removed.
  */
 export async function buildSite(root: string, mkdocsFile: string, commit: string, defaultSiteName?: string, settings: TechdocsGeneratorSettings = DEFAULT_GENERATOR_SETTINGS): Promise<BuiltSite> {
+  // The copy of the docs is pull-request content: a refused or failed build, or a signal mid-build, must not
+  // leave it in a self-hosted agent's temporary folder. A built site's folder is the caller's to remove
+  // (removeTemporary of the directory's parent).
+  const work = makeTemporary(join(tmpdir(), 'gitops-techdocs-'));
+  try {
+    return await buildSiteIn(work, root, mkdocsFile, commit, defaultSiteName, settings);
+  } catch (error) {
+    await removeTemporary(work);
+    throw error;
+  }
+}
+
+async function buildSiteIn(work: string, root: string, mkdocsFile: string, commit: string, defaultSiteName: string | undefined, settings: TechdocsGeneratorSettings): Promise<BuiltSite> {
   const started = Date.now();
-  const work = await mkdtemp(join(tmpdir(), 'gitops-techdocs-'));
   const folder = posix.dirname(mkdocsFile);
   // Docs are PR content: a link to a host file must not be copied into a public site.
   const text = defaultSiteName === undefined ? await readFile(realRepoPath(root, mkdocsFile), 'utf8') : undefined;

@@ -1,4 +1,5 @@
 import { cp, mkdir, rm } from 'node:fs/promises';
+import { removeTemporary } from '../process/temporaryCheckouts.ts';
 import { posix, resolve, sep } from 'node:path';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { buildSite, SiteBuildError, SitePathsOutsideError } from './buildSite.ts';
@@ -48,7 +49,7 @@ export async function buildSites(input: BuildInput): Promise<{ results: BuildRes
       try {
         if (input.outDir) for (const triplet of triplets) await copySite(built.directory, input.outDir, triplet);
       } finally {
-        await rm(posix.dirname(built.directory), { recursive: true, force: true });
+        await removeTemporary(posix.dirname(built.directory));
       }
       input.log(`${progress}: built ${built.files.length} files in ${built.seconds.toFixed(1)} s${input.outDir ? ` into ${triplets.join(', ')}` : ''}`);
       results.push({ mkdocsFile, triplets, outcome: 'built', files: built.files.length, seconds: built.seconds });

@@ -1,10 +1,11 @@
 import type { TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
+import { removeTemporary } from '../process/temporaryCheckouts.ts';
 import { readRepoFile } from '../load/repoPath.ts';
 import { buildSite, type BuiltSite } from './buildSite.ts';
 import { siteStore, techdocsPublisher, type StorageTarget } from './siteStore.ts';
@@ -114,7 +115,7 @@ export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
       results.push({ triplet: site.triplet, outcome: 'failed', error: (error as Error).message });
     }
   }
-  await Promise.all([...builds.values()].map(b => b.then(s => rm(posix.dirname(s.directory), { recursive: true, force: true }), () => undefined)));
+  await Promise.all([...builds.values()].map(b => b.then(s => removeTemporary(posix.dirname(s.directory)), () => undefined)));
   if (input.stale) results.push(...(await removeStaleSites(input, input.stale, publisher, store)));
   return results;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { readSource } from '../load/readSource.ts';
 import { deferModule } from '../load/deferredModule.ts';
+import { makeTemporary, removeTemporary } from '../process/temporaryCheckouts.ts';
 import { holdsUnknown, resolveAppConfig } from '../backstageConfig/resolveAppConfig.ts';
 
 const require = createRequire(import.meta.url);
@@ -197,7 +198,8 @@ export async function sanitizeAsTechdocs(text: string, settings: TechdocsGenerat
   const jsYaml = techdocsNode('js-yaml') as { load: (text: string, options: unknown) => unknown };
   const warnings: string[] = [];
   const logger = { ...silent, warn: (message: string) => warnings.push(String(message)) };
-  const dir = await mkdtemp(join(tmpdir(), 'gitops-sanitize-'));
+  // Holds pull-request content (mkdocs.yml): removed on a signal too (makeTemporary).
+  const dir = makeTemporary(join(tmpdir(), 'gitops-sanitize-'));
   try {
     const file = join(dir, 'mkdocs.yml');
     await writeFile(file, text);
@@ -215,7 +217,7 @@ export async function sanitizeAsTechdocs(text: string, settings: TechdocsGenerat
   } catch {
     return undefined;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeTemporary(dir);
   }
 }
 

@@ -187,4 +187,40 @@ describe('techdocs build takes --color / --no-color as check and templates do', 
     expect(coloured.stdout).toContain('\u001b[');
     await rm(root, { recursive: true, force: true });
   }, 120_000);
+  it('leaves no copy of the docs in the temporary folder: not after a refused site, a failed build, a built one, or a SIGTERM mid-build', async () => {
+    const root = await pullRequest();
+    const temporary = await mkdtemp(join(tmpdir(), 'gitops-docs-tmp-'));
+    const left = async () => (await readdir(temporary)).filter(name => name.startsWith('gitops-'));
+    // Refused before anything is built: a page pastes a host file.
+    await change(root, { 'catalog/service-b/docs/index.md': '# Service B\n\n--8<-- "/etc/passwd"\n' });
+    const refused = await bin(['techdocs', 'build', '--changed-since', 'main', '--format', 'json'], root, { TMPDIR: temporary });
+    expect(refused.status, refused.stderr).toBe(1);
+    expect(findings(refused.stdout).length).toBeGreaterThan(0);
+    expect(await left()).toEqual([]);
+    // Built by MkDocs, which fails it (strict, a nav entry at a missing page).
+    await change(root, { 'catalog/service-b/docs/index.md': '# Service B\n', 'catalog/service-a/mkdocs.yml': 'site_name: Service A\nstrict: true\nnav:\n  - Home: index.md\n  - Setup: setup.md\nplugins:\n  - techdocs-core\n' });
+    const failed = await bin(['techdocs', 'build', '--changed-since', 'main', '--format', 'json'], root, { TMPDIR: temporary });
+    expect(failed.status, failed.stderr).toBe(1);
+    expect(findings(failed.stdout).map(f => f.ruleId)).toContain('techdocs-build-failed');
+    expect(await left()).toEqual([]);
+    // Built and kept in --out: the temporary copy still goes.
+    const out = join(temporary, 'out');
+    const built = await bin(['techdocs', 'build', '--shard', '2/2', '--out', out], root, { TMPDIR: temporary });
+    expect(built.status, built.stderr).toBe(0);
+    expect(await left()).toEqual([]);
+    // Ended by a CI time limit while MkDocs runs.
+    const child = spawn(process.execPath, [BIN, 'techdocs', 'build'], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: temporary } });
+    let stderr = '';
+    child.stderr.on('data', d => (stderr += d));
+    const ended = new Promise<NodeJS.Signals | null>(resolve => child.on('close', (_code, signal) => resolve(signal)));
+    // MkDocs runs once the site's copy is made; the sanitizer's folder before it is covered the same way.
+    const building = async () => (await left()).some(name => name.startsWith('gitops-techdocs-'));
+    for (let i = 0; i < 600 && !(await building()); i++) await new Promise(r => setTimeout(r, 25));
+    expect(await building(), stderr).toBe(true);
+    child.kill('SIGTERM');
+    expect(await ended).toBe('SIGTERM');
+    expect(await left()).toEqual([]);
+    await rm(temporary, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
+  }, 180_000);
 });
