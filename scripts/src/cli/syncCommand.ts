@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
+import { boundDiagnostics } from '../report/boundDiagnostics.ts';
 import { formatters } from '../report/formatters.ts';
 import { CatalogApi } from '../sync/catalogApi.ts';
 import { formatPlan } from '../sync/planSync.ts';
@@ -115,11 +116,13 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
     err.write(`sync: ${techInsights.installed ? (techInsights.diagnostics.length ? `Tech Insights runs different checks (${techInsights.diagnostics.length} difference(s))` : 'Tech Insights runs exactly the repo\'s checks') : 'Tech Insights is not installed; scorecard checks not verified'}\n`);
     result.diagnostics.push(...techInsights.diagnostics);
   }
+  // Backstage's processing errors quote what the entity holds (a URL of any length) and are joined per entity: bounded like every finding.
+  const diagnostics = boundDiagnostics(result.diagnostics);
   out.write(values.format === 'json'
-    ? `${JSON.stringify({ add: result.plan.add.map(e => e.ref), update: result.plan.update.map(u => u.desired.ref), remove: result.plan.remove.map(r => `${r.kind}:${r.metadata.namespace ?? 'default'}/${r.metadata.name}`.toLowerCase()), unchanged: result.plan.unchanged, adopt: result.plan.adopt.map(a => ({ ref: a.desired.ref, from: a.origin })), refused: result.plan.held.map(h => ({ ref: h.desired.ref, heldBy: h.holder })), replace: result.plan.replace, applied: result.applied, verified: result.verified, seconds: result.seconds, diagnostics: result.diagnostics }, null, 2)}\n`
+    ? `${JSON.stringify({ add: result.plan.add.map(e => e.ref), update: result.plan.update.map(u => u.desired.ref), remove: result.plan.remove.map(r => `${r.kind}:${r.metadata.namespace ?? 'default'}/${r.metadata.name}`.toLowerCase()), unchanged: result.plan.unchanged, adopt: result.plan.adopt.map(a => ({ ref: a.desired.ref, from: a.origin })), refused: result.plan.held.map(h => ({ ref: h.desired.ref, heldBy: h.holder })), replace: result.plan.replace, applied: result.applied, verified: result.verified, seconds: result.seconds, diagnostics }, null, 2)}\n`
     : formatPlan(result.plan), values.format === 'json' ? 'json' : 'text');
-  if (result.diagnostics.length) err.write(formatters.stylish(result.diagnostics, formatOptions));
-  return result.diagnostics.length > 0 ? 1 : 0;
+  if (diagnostics.length) err.write(formatters.stylish(diagnostics, formatOptions));
+  return diagnostics.length > 0 ? 1 : 0;
 }
 
 /** A failed call to Backstage as a tool error like every other (exit 2, `backstage-gitops sync:` and one sentence), saying whether a rerun can help. */

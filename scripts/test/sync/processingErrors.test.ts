@@ -38,4 +38,31 @@ describe('sync surfaces why Backstage refused a new entity', () => {
     // The readable one landed; only the refused one is reported.
     expect(result.stderr).not.toMatch(/perr-readable.*sync-/);
   }, 90_000);
+  it('bounds what Backstage quotes back: a 6,000-character URL gives one finding of at most 2,000 characters, in text and JSON', async () => {
+    const long = join(fixturesDir, 'processing-errors-long');
+    await rm(long, { recursive: true, force: true });
+    const url = `https://not-allowed.example.com/${'spec/'.repeat(1200)}spec.yaml`;
+    const { 'catalog/spec.yaml': _unread, ...rest } = tree;
+    const files: Record<string, string> = {
+      ...rest,
+      'gitops.config.yaml': tree['gitops.config.yaml'].replace(repo, 'processing-errors-long'),
+      'catalog/all.yaml': tree['catalog/all.yaml'].replace('perr-root', 'perr-long-root'),
+      'catalog/org.yaml': tree['catalog/org.yaml'].replace('team-perr', 'team-perr-long'),
+      'catalog/apis.yaml': api('perr-long-url', url).replace('team-perr', 'team-perr-long'),
+    };
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(long, path)), { recursive: true });
+      await writeFile(join(long, path), text);
+    }
+    const result = await runBin(['sync', '--url', baseUrl, '--wait', '15', '--poll-ms', '300', '--format', 'json'], long, { BACKSTAGE_TOKEN: token, NO_COLOR: '1' });
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stdout, result.stderr).not.toBe('');
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; message: string }[] }).diagnostics;
+    expect(found.map(d => d.ruleId)).toEqual(['sync-processing-error']);
+    expect(found[0].message).toContain('Backstage could not process api:default/perr-long-url');
+    expect(found[0].message.length).toBeLessThanOrEqual(2000);
+    expect(found[0].message.endsWith('…')).toBe(true);
+    const line = result.stderr.split('\n').find(l => l.includes('sync-processing-error'))!;
+    expect(line.length).toBeLessThan(2200);
+  }, 90_000);
 });
