@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { removeTemporary } from '../process/temporaryCheckouts.ts';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { isAtLeast } from '../diagnostic.ts';
+import { boundDiagnostics } from '../report/boundDiagnostics.ts';
 import { formatters } from '../report/formatters.ts';
 import { renderScorecardReport } from '../scorecards/renderScorecardReport.ts';
 import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
@@ -65,7 +66,7 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
   }
   const changes = base ? diffTeams(baseRun?.teams ?? new Map(), run.teams) : undefined;
   const text = format === 'json'
-    ? `${JSON.stringify({ teams: [...run.teams.values()], changes, adoption: run.adoption, entities: run.scores.map(s => ({ ref: s.ref, rank: s.rank, scorecards: s.scorecards, results: s.results })), diagnostics: run.diagnostics }, null, 2)}\n`
+    ? `${JSON.stringify({ teams: [...run.teams.values()], changes, adoption: run.adoption, entities: run.scores.map(s => ({ ref: s.ref, rank: s.rank, scorecards: s.scorecards, results: s.results })), diagnostics: boundDiagnostics(run.diagnostics) }, null, 2)}\n`
     : renderScorecardReport({
         teams: run.teams, changes, adoption: run.adoption, levels: run.data.config?.value.levels ?? [],
         baseLevelName: run.data.config?.value.baseLevel?.name ?? 'Stone', checks: new Map(run.data.checks.map(c => [c.value.id, c.value])), testsPassed: run.testsPassed,

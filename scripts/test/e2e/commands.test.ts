@@ -118,6 +118,18 @@ describe.concurrent('backstage-gitops as the README shows it', { timeout: 120_00
     expect(run.stdout).toContain('Has \\u001b[31mTechDocs\\n:');
   });
 
+  it('scorecards --format json bounds a finding that quotes the pull request (a 5,000-character test case name)', async () => {
+    const copy = await dataRepoCopy();
+    const file = join(copy, 'scorecards/checks/has-description.yaml');
+    await writeFile(file, readFileSync(file, 'utf8').replace('{ name: described, facts:', `{ name: "${'described '.repeat(500)}", facts:`).replace('hasDescription: true, hasTags: false } }, expect: pass', 'hasDescription: true, hasTags: false } }, expect: fail'));
+    const run = await gitops(copy, ['scorecards', '--format', 'json', ...TODAY]);
+    expect(run.status, run.stderr).toBe(1);
+    const found = (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; message: string }[] }).diagnostics.filter(d => d.ruleId === 'scorecard-test-failed');
+    expect(found).toHaveLength(1);
+    expect(found[0].message.length).toBeLessThanOrEqual(2000);
+    expect(found[0].message).toMatch(/^Check hasDescription, case "described described .*…$/);
+  });
+
   it('scorecards on a terminal defaults to text, piped to Markdown', async () => {
     // util-linux `script` gives the bin a pseudo-terminal as stdout.
     const tty = await new Promise<string>((resolve, reject) => {
