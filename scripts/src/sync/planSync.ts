@@ -30,12 +30,19 @@ export function refOfRemote(entity: RemoteEntity): string {
   return `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLowerCase();
 }
 
-/** The repo file Backstage read an entity from, when its location is a file of this repo. */
+/**
+ * The repo file Backstage read an entity from, when its location is a file of this repo: its
+ * `backstage.io/managed-by-location` URL read back into a repo path as Backstage's reader reads it
+ * (resolveRelative). Backstage writes that URL as it resolved the Location's target, percent-encoded
+ * (a space is `%20`, `é` is `%C3%A9`; Azure Repos names the file in a query parameter): compared as
+ * text with the repo path, a file with such a name never matched, so sync took its entities for moved
+ * (deleted and re-added on every run) and never saw them land. Takes the remote entity and the repo's
+ * URL; returns the repo-relative path, or undefined when the location is not a file of this repo.
+ */
 export function sourceFileOf(remote: RemoteEntity, repoUrl: string): string | undefined {
-  const target = (remote.metadata.annotations?.['backstage.io/managed-by-location'] ?? '').replace(/^url:/, '');
-  // Azure Repos names the file in a query parameter, which Backstage writes percent-encoded.
-  if (repoUrl.includes('?')) return target ? (resolveRelative('', target, repoUrl) ?? undefined) : undefined;
-  return target.startsWith(repoUrl) ? target.slice(repoUrl.length) : undefined;
+  const location = remote.metadata.annotations?.['backstage.io/managed-by-location'] ?? '';
+  if (!location.startsWith('url:')) return undefined;
+  return resolveRelative('', location.slice(4), repoUrl) ?? undefined;
 }
 
 /**
