@@ -21,7 +21,7 @@ export interface SyncPlan {
   /** The registered locations whose entities the repo takes over, removed during the hand-over. */
   replace: LocationReplacement[];
   /** Entities the repo adds that another location (not this repo's, not listed for adoption) holds: refused, left where they are. `holder` is bounded, not escaped. */
-  held: { desired: CatalogEntity; holder: string }[];
+  held: { desired: CatalogEntity; holder: string; owner?: string }[];
   /** Refs defined twice in the repo: the gate fails on them, sync refuses to guess. */
   conflicts: string[];
 }
@@ -91,7 +91,7 @@ export function formatPlan(plan: SyncPlan): string {
     ...listed(plan.add, e => (adopted.has(e.ref!) ? `- 🔁 ${mdCode(e.ref ?? '')} (adopted from ${mdCode(adopted.get(e.ref!)!)} into ${mdText(e.file)})` : `- ➕ ${mdCode(e.ref ?? '')} (${mdText(e.file)})`)),
     ...listed(plan.update, u => `- ✏️ ${mdCode(u.desired.ref ?? '')} (${u.movedFrom ? `moved from ${mdText(u.movedFrom)} to ` : ''}${mdText(u.desired.file)})`),
     ...listed(plan.remove, r => `- ➖ ${mdCode(refOfRemote(r))}`),
-    ...listed(plan.held, h => `- ⛔ ${mdCode(h.desired.ref ?? '')} (${mdText(h.desired.file)}) refused: Backstage holds it from ${mdCode(h.holder)}, a location this repo does not own; it stays there`),
+    ...listed(plan.held, h => `- ⛔ ${mdCode(h.desired.ref ?? '')} (${mdText(h.desired.file)}) refused: Backstage holds it from ${mdCode(h.holder)}, ${h.owner !== undefined ? `listed for adoption, owned there by ${mdCode(h.owner)} and not by this repo's owner` : 'a location this repo does not own'}; it stays there`),
     ...(plan.conflicts.length ? ['', `Refused: defined more than once in the repo: ${plan.conflicts.slice(0, LISTED).map(mdCode).join(', ')}${plan.conflicts.length > LISTED ? ', …' : ''}`] : []),
   ];
   return `${lines.join('\n')}\n`;
