@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostic.ts';
-import { holderOf } from '../sync/holderOf.ts';
+import type { LiveCopy } from './liveCatalog.ts';
+import { holderOf, ownerRefOf } from '../sync/holderOf.ts';
 import { type CatalogEntity, diagnosticAt } from './catalogEntity.ts';
 
 /**
@@ -11,13 +12,23 @@ import { type CatalogEntity, diagnosticAt } from './catalogEntity.ts';
  * the holding location (bounded, credentials removed). `live` maps a ref to the held copy's
  * `metadata.annotations` (fetchLiveAnnotations); refs it lacks are not in Backstage yet.
  */
-export function checkHeldElsewhere(entities: readonly CatalogEntity[], live: ReadonlyMap<string, Readonly<Record<string, string>>>, ownOrigins: readonly string[], adoptFrom: readonly string[]): Diagnostic[] {
+export function checkHeldElsewhere(entities: readonly CatalogEntity[], live: ReadonlyMap<string, LiveCopy>, ownOrigins: readonly string[], adoptFrom: readonly string[]): Diagnostic[] {
   const findings: Diagnostic[] = [];
   for (const entity of entities) {
-    const annotations = entity.ref ? live.get(entity.ref) : undefined;
-    if (!annotations) continue;
-    const holder = holderOf(annotations, ownOrigins, adoptFrom);
+    const copy = entity.ref ? live.get(entity.ref) : undefined;
+    if (!copy) continue;
+    // A location listed for adoption hands an entity over only under the owner it has there (holderOf).
+    const holder = holderOf(copy.annotations, ownOrigins, adoptFrom, { live: copy.owner, repo: ownerRefOf(entity.entity) });
     if (holder.kind !== 'held') continue;
+    if (holder.owner !== undefined) {
+      findings.push(diagnosticAt(entity, ['metadata', 'name'], {
+        ruleId: 'entity-held-elsewhere',
+        severity: 'error',
+        message: `${entity.ref} is in the live catalog from the location ${holder.holder}, listed for adoption, owned there by ${holder.owner}; this copy names another owner, so sync will not take it over.`,
+        hint: 'Adopt the entity with the owner it has (as import writes it), then change its owner in a pull request of its own; or pick another name.',
+      }));
+      continue;
+    }
     findings.push(diagnosticAt(entity, ['metadata', 'name'], {
       ruleId: 'entity-held-elsewhere',
       severity: 'error',

@@ -27,12 +27,20 @@ export async function readLiveCatalog(baseUrl: string, token: string, kinds: str
 }
 
 const MAX_SOURCE_BYTES = 1024 * 1024;
+// Redirects followed, each within the origin of the URL asked for.
+const MAX_REDIRECTS = 5;
 
 /**
  * The source files the entities were read from (`url:` locations), fetched without the Backstage
  * token (it is Backstage's, not the file host's), and the files their placeholders name. An entity
  * whose source or any placeholder target cannot be read is left out: the caller imports the
  * processed entity (placeholders resolved) instead.
+ *
+ * Only the host Backstage read the source file from is asked, as a web page on it may redirect: a
+ * placeholder target on another origin, or a redirect off the origin, leaves the entity out too.
+ * Backstage reads a placeholder through its UrlReader, which reads only the hosts of its configured
+ * integrations; the source file's host is one of them, any other is not known to be (a target such as
+ * `http://169.254.169.254/…` was fetched from the importer's network and written into the repo).
  */
 export async function readSources(entities: readonly LiveEntity[], fetcher: typeof fetch): Promise<Map<string, SourceDocument>> {
   const texts = new Map<string, Promise<string | undefined>>();
@@ -61,7 +69,9 @@ export async function readSources(entities: readonly LiveEntity[], fetcher: type
     for (const target of placeholderTargets(raw)) {
       let resolved: string;
       try {
-        resolved = new URL(target, url).href;
+        const at = new URL(target, url);
+        if (at.origin !== new URL(url).origin) throw new Error('another origin');
+        resolved = at.href;
       } catch {
         complete = false;
         break;
@@ -88,10 +98,20 @@ function placeholderTargets(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/** The text at `url` (http or https), following redirects only within its origin; undefined when it cannot be read. */
 async function fetchText(url: string, fetcher: typeof fetch): Promise<string | undefined> {
   try {
     if (!/^https?:/.test(url)) return undefined;
-    const response = await fetcher(url, { signal: AbortSignal.timeout(15_000) });
+    const origin = new URL(url).origin;
+    const signal = AbortSignal.timeout(15_000);
+    let at = url;
+    let response = await fetcher(at, { signal, redirect: 'manual' });
+    for (let hops = 0; response.status >= 300 && response.status < 400 && hops < MAX_REDIRECTS; hops++) {
+      const next = response.headers.get('location');
+      if (!next || new URL(next, at).origin !== origin) return undefined;
+      at = new URL(next, at).href;
+      response = await fetcher(at, { signal, redirect: 'manual' });
+    }
     if (!response.ok) return undefined;
     const text = await response.text();
     return text.length > MAX_SOURCE_BYTES ? undefined : text;

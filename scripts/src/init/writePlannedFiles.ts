@@ -2,6 +2,8 @@ import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { PlannedFile } from './planInit.ts';
+import { UsageError } from '../config/usageError.ts';
+import { logText } from '../report/safeText.ts';
 
 export interface WriteOutcome {
   written: string[];
@@ -11,10 +13,28 @@ export interface WriteOutcome {
 }
 
 /**
+ * The first folder on the way from `root` to `relative` that is a symbolic link (repo-relative), or
+ * undefined. A link to a folder is no finding of the gate where nothing reads through it (readSymlinks),
+ * so a merged pull request can leave `catalog/teams/x -> ../../.github/workflows` (or a path out of the
+ * checkout) where import later writes.
+ */
+function linkedFolder(root: string, relative: string): string | undefined {
+  const parts = relative.split(/[\\/]/).filter(Boolean);
+  for (let i = 1; i < parts.length; i++) {
+    const folder = parts.slice(0, i).join('/');
+    const stat = lstatSync(join(root, folder), { throwIfNoEntry: false });
+    if (!stat) return undefined;
+    if (stat.isSymbolicLink()) return folder;
+  }
+  return undefined;
+}
+
+/**
  * Writes `files` under `root`, all or nothing: a file whose current content differs is replaced
  * only when `mayReplace(path, current)` allows it (or `force`); otherwise nothing is written and the
  * refused paths are returned. Identical files are left alone (re-runs are no-ops). Never follows a
- * symlink out of the folder.
+ * symlink: a file that is one is refused, and a folder on the way that is one is a UsageError (one line,
+ * exit 2) before anything is written, with or without `force`.
  */
 export async function writePlannedFiles(root: string, files: readonly PlannedFile[], force: boolean, mayReplace: (path: string, current: string) => boolean): Promise<WriteOutcome> {
   const outcome: WriteOutcome = { written: [], unchanged: [], refused: [] };
@@ -22,6 +42,8 @@ export async function writePlannedFiles(root: string, files: readonly PlannedFil
   for (const file of files) {
     const path = resolve(root, file.path);
     if (!path.startsWith(resolve(root) + sep)) throw new Error(`refusing to write outside ${root}: ${file.path}`);
+    const link = linkedFolder(root, file.path);
+    if (link !== undefined) throw new UsageError(`refusing to write ${logText(file.path)}: ${logText(link)} is a symbolic link, and nothing is written through one (it could lead out of the repository). Replace the link with a folder, then run again.`);
     if (!existsSync(path)) {
       changes.push(file);
       continue;

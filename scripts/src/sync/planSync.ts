@@ -21,7 +21,7 @@ export interface SyncPlan {
   /** The registered locations whose entities the repo takes over, removed during the hand-over. */
   replace: LocationReplacement[];
   /** Entities the repo adds that another location (not this repo's, not listed for adoption) holds: refused, left where they are. `holder` is bounded, not escaped. */
-  held: { desired: CatalogEntity; holder: string }[];
+  held: { desired: CatalogEntity; holder: string; owner?: string }[];
   /** Refs defined twice in the repo: the gate fails on them, sync refuses to guess. */
   conflicts: string[];
 }
@@ -30,12 +30,19 @@ export function refOfRemote(entity: RemoteEntity): string {
   return `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLowerCase();
 }
 
-/** The repo file Backstage read an entity from, when its location is a file of this repo. */
+/**
+ * The repo file Backstage read an entity from, when its location is a file of this repo: its
+ * `backstage.io/managed-by-location` URL read back into a repo path as Backstage's reader reads it
+ * (resolveRelative). Backstage writes that URL as it resolved the Location's target, percent-encoded
+ * (a space is `%20`, `é` is `%C3%A9`; Azure Repos names the file in a query parameter): compared as
+ * text with the repo path, a file with such a name never matched, so sync took its entities for moved
+ * (deleted and re-added on every run) and never saw them land. Takes the remote entity and the repo's
+ * URL; returns the repo-relative path, or undefined when the location is not a file of this repo.
+ */
 export function sourceFileOf(remote: RemoteEntity, repoUrl: string): string | undefined {
-  const target = (remote.metadata.annotations?.['backstage.io/managed-by-location'] ?? '').replace(/^url:/, '');
-  // Azure Repos names the file in a query parameter, which Backstage writes percent-encoded.
-  if (repoUrl.includes('?')) return target ? (resolveRelative('', target, repoUrl) ?? undefined) : undefined;
-  return target.startsWith(repoUrl) ? target.slice(repoUrl.length) : undefined;
+  const location = remote.metadata.annotations?.['backstage.io/managed-by-location'] ?? '';
+  if (!location.startsWith('url:')) return undefined;
+  return resolveRelative('', location.slice(4), repoUrl) ?? undefined;
 }
 
 /**
@@ -84,7 +91,7 @@ export function formatPlan(plan: SyncPlan): string {
     ...listed(plan.add, e => (adopted.has(e.ref!) ? `- 🔁 ${mdCode(e.ref ?? '')} (adopted from ${mdCode(adopted.get(e.ref!)!)} into ${mdText(e.file)})` : `- ➕ ${mdCode(e.ref ?? '')} (${mdText(e.file)})`)),
     ...listed(plan.update, u => `- ✏️ ${mdCode(u.desired.ref ?? '')} (${u.movedFrom ? `moved from ${mdText(u.movedFrom)} to ` : ''}${mdText(u.desired.file)})`),
     ...listed(plan.remove, r => `- ➖ ${mdCode(refOfRemote(r))}`),
-    ...listed(plan.held, h => `- ⛔ ${mdCode(h.desired.ref ?? '')} (${mdText(h.desired.file)}) refused: Backstage holds it from ${mdCode(h.holder)}, a location this repo does not own; it stays there`),
+    ...listed(plan.held, h => `- ⛔ ${mdCode(h.desired.ref ?? '')} (${mdText(h.desired.file)}) refused: Backstage holds it from ${mdCode(h.holder)}, ${h.owner !== undefined ? `listed for adoption, owned there by ${mdCode(h.owner)} and not by this repo's owner` : 'a location this repo does not own'}; it stays there`),
     ...(plan.conflicts.length ? ['', `Refused: defined more than once in the repo: ${plan.conflicts.slice(0, LISTED).map(mdCode).join(', ')}${plan.conflicts.length > LISTED ? ', …' : ''}`] : []),
   ];
   return `${lines.join('\n')}\n`;

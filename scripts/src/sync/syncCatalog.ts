@@ -5,9 +5,10 @@ import type { Diagnostic } from '../diagnostic.ts';
 import type { LocationEdge } from '../load/loadCatalog.ts';
 import type { CatalogApi, RemoteEntity } from './catalogApi.ts';
 import { canonicalEntity, processingErrors } from './compareEntities.ts';
-import { holderOf } from './holderOf.ts';
+import { holderOf, ownerRefOf } from './holderOf.ts';
 import { planAdoption } from './planAdoption.ts';
 import { planSync, refOfRemote, sourceFileOf, type SyncPlan } from './planSync.ts';
+import { boundedText, redactUrl } from '../report/safeText.ts';
 
 const require = createRequire(import.meta.url);
 // Required on first use: plugin-catalog-node loads much of Backstage, a start-up cost `check` need not pay.
@@ -80,23 +81,32 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   plan.add.forEach((desired, i) => {
     const actual = held[i];
     if (!actual) return;
-    const holder = holderOf(actual.metadata.annotations, origins, input.adoptFrom);
+    // A location listed for adoption hands an entity over only under the owner it has there (holderOf).
+    const holder = holderOf(actual.metadata.annotations, origins, input.adoptFrom, { live: ownerRefOf(actual), repo: ownerRefOf(desired.entity) });
     if (holder.kind === 'adopt') candidates.push({ desired, actual });
-    else if (holder.kind === 'held') plan.held.push({ desired, holder: holder.holder });
+    else if (holder.kind === 'held') plan.held.push({ desired, holder: holder.holder, owner: holder.owner });
   });
+  if (candidates.length) {
+    const oldOrigins = [...new Set(candidates.map(c => c.actual.metadata.annotations!['backstage.io/managed-by-origin-location']))];
+    const fromOld = new Map(await Promise.all(oldOrigins.map(async o => [o, await api.entitiesFromOrigins([o])] as const)));
+    // A refused entity is not the repo's to take: a location still holding one cannot be replaced.
+    const refusedRefs = new Set(plan.held.map(h => h.desired.ref!));
+    Object.assign(plan, planAdoption(candidates, fromOld, await api.locations(), new Set(input.desired.map(e => e.ref!).filter(r => r && !refusedRefs.has(r)))));
+    log(`adoption: ${plan.adopt.length} entities from ${plan.replace.filter(r => !r.blocked).length} location(s) to replace`);
+    const blocked = plan.replace.filter(r => r.blocked);
+    if (blocked.length) {
+      // The entities of a location that cannot be replaced stay where they are, refused like held ones:
+      // one location (or one team's pull request naming what it holds) does not hold back the rest.
+      const stays = new Set(blocked.map(r => r.origin));
+      plan.held.push(...candidates.filter(c => stays.has(c.actual.metadata.annotations!['backstage.io/managed-by-origin-location'])).map(c => ({ desired: c.desired, holder: boundedText(redactUrl(c.actual.metadata.annotations!['backstage.io/managed-by-origin-location'])) })));
+      heldFindings.push(...blocked.map(r => refusal(`Location ${r.origin} cannot be replaced: ${r.blocked}. Its entities stay there; the rest of the repo syncs.`, 'Bring everything that location holds into the repo (backstage-gitops import --location …), or remove the rest from it, then sync again.')));
+    }
+  }
   if (plan.held.length) {
     const refused = new Set(plan.held.map(h => h.desired));
     plan.add = plan.add.filter(e => !refused.has(e));
     heldFindings.push(...plan.held.map(heldElsewhere));
-    log(`refused: ${plan.held.length} entit${plan.held.length === 1 ? 'y is' : 'ies are'} held by a location this repo does not own; ${plan.held.length === 1 ? 'it stays' : 'they stay'} there untouched`);
-  }
-  if (candidates.length) {
-    const oldOrigins = [...new Set(candidates.map(c => c.actual.metadata.annotations!['backstage.io/managed-by-origin-location']))];
-    const fromOld = new Map(await Promise.all(oldOrigins.map(async o => [o, await api.entitiesFromOrigins([o])] as const)));
-    Object.assign(plan, planAdoption(candidates, fromOld, await api.locations(), new Set(input.desired.map(e => e.ref!).filter(Boolean))));
-    log(`adoption: ${plan.adopt.length} entities from ${plan.replace.filter(r => !r.blocked).length} location(s) to replace`);
-    const blocked = plan.replace.filter(r => r.blocked);
-    if (blocked.length) return result({ diagnostics: blocked.map(r => refusal(`Location ${r.origin} cannot be replaced: ${r.blocked}. Nothing was changed.`, 'Bring everything that location holds into the repo (backstage-gitops import --location …), or remove the rest from it, then sync again.')) });
+    log(`refused: ${plan.held.length} entit${plan.held.length === 1 ? 'y is' : 'ies are'} held by a location this repo does not own or cannot take over; ${plan.held.length === 1 ? 'it stays' : 'they stay'} there untouched`);
   }
   if (input.dryRun) return result({});
 
@@ -258,11 +268,19 @@ async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise
 }
 
 /** The finding for an entity another location holds: on the entity's own name, naming the holder. */
-function heldElsewhere({ desired, holder }: { desired: CatalogEntity; holder: string }): Diagnostic {
+function heldElsewhere({ desired, holder, owner }: { desired: CatalogEntity; holder: string; owner?: string }): Diagnostic {
+  if (owner !== undefined) {
+    return diagnosticAt(desired, ['metadata', 'name'], {
+      ruleId: 'sync-entity-held-elsewhere',
+      severity: 'error',
+      message: `${desired.ref} is in Backstage from the location ${holder}, listed for adoption, owned there by ${owner}; this repo's copy names another owner, so sync did not take it (nothing of that location was changed).`,
+      hint: 'Adopt the entity with the owner it has (as import writes it), then change its owner in a pull request of its own; or rename this one.',
+    });
+  }
   return diagnosticAt(desired, ['metadata', 'name'], {
     ruleId: 'sync-entity-held-elsewhere',
     severity: 'error',
-    message: `${desired.ref} is already in Backstage from the location ${holder}, which this repo does not own; sync left it there and did not add this copy (nothing of that location was changed).`,
+    message: `${desired.ref} is already in Backstage from the location ${holder}, which this repo does not own or cannot take over; sync left it there and did not add this copy (nothing of that location was changed).`,
     hint: 'Rename the entity, or have the team that owns that location hand it over: the platform team lists the location under catalog.adoptFrom in gitops.config.yaml (or runs sync --adopt-from), and sync then replaces it.',
   });
 }

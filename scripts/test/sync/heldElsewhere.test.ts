@@ -163,7 +163,7 @@ describe('sync never takes an entity another location holds, unless that locatio
       expect(check.stdout).not.toContain('##vso[');
       // One read: every reference resolves inside the repo, so only the repo's own entities are looked up.
       expect(server.requests.map(r => `${r.method} ${r.path}`)).toEqual(['POST /api/catalog/entities/by-refs']);
-      expect(server.requests[0].body).toEqual({ entityRefs: ['location:default/held-root', 'group:default/team-held', 'component:default/held-ok'], fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations'] });
+      expect(server.requests[0].body).toEqual({ entityRefs: ['location:default/held-root', 'group:default/team-held', 'component:default/held-ok'], fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations', 'spec.owner'] });
     } finally {
       await server.close();
     }
