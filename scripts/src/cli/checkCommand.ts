@@ -10,7 +10,7 @@ import { cacheFileChunks, readCacheParts } from '../cache/runRecord.ts';
 import type { CheckOptions } from './checkAnalysis.ts';
 import { logText } from '../report/safeText.ts';
 import { LOCKED_RULES, lockedRuleSettings } from '../config/lockedRules.ts';
-import { applyBaseline, baselineOf, movedFileHints, readBaseline } from '../config/baseline.ts';
+import { applyBaseline, baselineFixed, baselineOf, movedFileHints, readBaseline } from '../config/baseline.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { CONFIG_FILE, repoRoot } from '../config/repoRoot.ts';
 import { UsageError } from '../config/usageError.ts';
@@ -160,6 +160,9 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
         // Whether it failed there decides its label: one the base kept quiet (its baseline, a lower severity)
         // and that fails now fails because of this change.
         diagnostics = removedRefHints(markAlreadyOnBase(diagnostics, onBase, renames, failing, sides), entityFiles, values.base!);
+        // What the change fixed that the baseline still counts: said once, so the author shrinks it (as ESLint's --prune-suppressions).
+        const fixed = baseline ? baselineFixed(settled, baseline, config.baseline!, { findings: settledOnBase, ...(baseBaseline ? { baseline: baseBaseline } : {}) }, renames, failing) : undefined;
+        if (fixed) diagnostics = [...diagnostics, ...applyRuleSettings([fixed], config)];
       } else if (baseline) diagnostics = applyBaseline(diagnostics, baseline, config.baseline!);
     } finally {
       await ownReads?.dispose();
