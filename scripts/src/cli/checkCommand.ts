@@ -145,8 +145,8 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
       diagnostics = settled;
       if (analysis.baseRun) {
         const { byGate, config: baseConfig, renames, baseline: baseBaseline, entityFiles, dir, entities } = analysis.baseRun;
-        const { entityKeys } = await import('../pr/sameFinding.ts');
-        const sides = { head: { root, entities: entityKeys(analysis.entities) }, base: { root: dir, entities: entityKeys(entities) } };
+        const { revisionSide } = await import('../pr/sameFinding.ts');
+        const sides = { head: revisionSide(root, analysis.entities), base: revisionSide(dir, entities) };
         const settledOnBase = [...applyRuleSettings(withoutRepeats(byGate), baseConfig), ...lockedRuleSettings(baseConfig)];
         const onBase = baseBaseline && baseConfig.baseline ? applyBaseline(settledOnBase, baseBaseline, baseConfig.baseline) : settledOnBase;
         const { markAlreadyOnBase, removedRefHints } = await import('../pr/alreadyOnBase.ts');

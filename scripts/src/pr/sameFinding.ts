@@ -10,7 +10,8 @@ import { readRepoFile } from '../load/repoPath.ts';
  */
 export interface RevisionSide {
   root: string;
-  entities: ReadonlyMap<string, { file: string; key: string }>;
+  /** entityKeys of the side, computed when a finding first needs them (most runs match every finding by message). */
+  entities: () => ReadonlyMap<string, { file: string; key: string }>;
 }
 
 /**
@@ -51,8 +52,8 @@ export function looseIdentity(d: Diagnostic, file: string, own: RevisionSide, ot
   if (d.unresolvedRef !== undefined) return `${head}\u0000ref\u0000${d.unresolvedRef}`;
   if (d.missingTarget !== undefined) return `${head}\u0000target\u0000${d.missingTarget.via}\u0000${d.missingTarget.path}`;
   if (d.entityRef === undefined) return undefined;
-  const mine = own.entities.get(d.entityRef);
-  const theirs = other.entities.get(d.entityRef);
+  const mine = own.entities().get(d.entityRef);
+  const theirs = other.entities().get(d.entityRef);
   if (!mine || !theirs || mine.key !== theirs.key) return undefined;
   const [base, headSide] = ownIsBase ? [mine, theirs] : [theirs, mine];
   if ((renames.get(base.file) ?? base.file) !== headSide.file) return undefined;
@@ -81,6 +82,12 @@ function textAt(content: string | undefined, range: Range): string | undefined {
     : [lines[start.line - 1].slice(start.column - 1), ...lines.slice(start.line, end.line - 1), (lines[end.line - 1] ?? '').slice(0, end.column - 1)].join('\n');
   const value = picked.replace(/\s+/g, ' ').trim();
   return value.length > 200 ? createHash('sha256').update(value).digest('hex') : value;
+}
+
+/** A side whose entity keys are computed once, on first use. */
+export function revisionSide(root: string, entities: readonly CatalogEntity[]): RevisionSide {
+  let keys: Map<string, { file: string; key: string }> | undefined;
+  return { root, entities: () => (keys ??= entityKeys(entities)) };
 }
 
 /** A reader of repo files' texts (links out of the repository refused), each file read once. */
