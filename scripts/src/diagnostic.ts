@@ -25,7 +25,8 @@ export interface Diagnostic {
   entityRef?: string;
   /**
    * Set (true) by `check --base` / `report --base` on a finding the base revision already has (same rule,
-   * file, entity and line-free message; markAlreadyOnBase): not introduced by the change. It still counts
+   * file, entity and line-free message, or the same target or place on an untouched entity; markAlreadyOnBase):
+   * not introduced by the change. It still counts
    * for the exit code.
    */
   alreadyOnBase?: boolean;
@@ -36,8 +37,10 @@ export interface Diagnostic {
    */
   missingTarget?: MissingTarget;
   /**
-   * On a `ref-unresolved` error about an entity the catalog does not define: the ref as Backstage stores it.
-   * `check --base` reads it to tell a reference to an entity the change removes from a misspelt one.
+   * On a `ref-unresolved` error, or a `ref-provided-elsewhere` warning (a likely misspelling), about an entity
+   * the catalog does not define: the ref as Backstage stores it. `check --base` reads it to tell a reference to
+   * an entity the change removes from a misspelt one, and to match the finding with the base's whatever its
+   * message says of other entities (a did-you-mean guess, counts of uses).
    */
   unresolvedRef?: string;
 }

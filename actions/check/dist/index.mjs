@@ -43654,10 +43654,16 @@ function gateFailureLine(run) {
 
 // scripts/src/report/annotationBudget.ts
 function pickAnnotations(diagnostics, changedFiles, perLevel) {
-  const sorted = sortDiagnostics(diagnostics);
-  const ordered = [...sorted.filter((d) => changedFiles.has(d.file)), ...sorted.filter((d) => !changedFiles.has(d.file))];
+  return budgeted(annotationOrder(diagnostics, changedFiles), perLevel);
+}
+function budgeted(ordered, perLevel) {
   const used = { error: 0, warning: 0, info: 0 };
   return ordered.filter((d) => used[d.severity]++ < perLevel);
+}
+function annotationOrder(diagnostics, changedFiles) {
+  const sorted = sortDiagnostics(diagnostics);
+  const byFile = (list) => [...list.filter((d) => changedFiles.has(d.file)), ...list.filter((d) => !changedFiles.has(d.file))];
+  return [...byFile(sorted.filter((d) => !d.alreadyOnBase)), ...byFile(sorted.filter((d) => d.alreadyOnBase && d.severity !== "info"))];
 }
 
 // scripts/src/report/formatOptions.ts
@@ -43724,8 +43730,7 @@ var neutralise = (text) => logLines(text);
 function formatGithub(diagnostics, options) {
   const used = { error: 0, warning: 0, info: 0 };
   const lines = [];
-  const sorted = sortDiagnostics(diagnostics);
-  const ordered = sorted.some((d) => d.alreadyOnBase) ? [...sorted.filter((d) => !d.alreadyOnBase), ...sorted.filter((d) => d.alreadyOnBase)] : sorted;
+  const ordered = annotationOrder(diagnostics, /* @__PURE__ */ new Set());
   for (const d of ordered) {
     if (used[d.severity]++ >= GITHUB_ANNOTATIONS_PER_LEVEL) continue;
     const props = [
@@ -43739,7 +43744,9 @@ function formatGithub(diagnostics, options) {
 ${d.hint}` : d.message)}`);
   }
   const hidden = Object.values(used).reduce((sum, n) => sum + Math.max(0, n - GITHUB_ANNOTATIONS_PER_LEVEL), 0);
+  const oldInfo = diagnostics.length - ordered.length;
   if (hidden > 0) lines.push(`::notice title=more findings::${hidden} more findings are not annotated (GitHub shows ${GITHUB_ANNOTATIONS_PER_LEVEL} per level); see the job summary or the JSON report.`);
+  if (oldInfo > 0) lines.push(`${oldInfo} info ${oldInfo === 1 ? "finding" : "findings"} already on ${logText(options.baseRef ?? "the base revision")} ${oldInfo === 1 ? "is" : "are"} not annotated; the JSON report lists ${oldInfo === 1 ? "it" : "them"}.`);
   lines.push(summaryLine(diagnostics, options));
   return `${lines.join("\n")}
 `;
@@ -43750,15 +43757,21 @@ var escapeAzureData = (text) => neutralise(text).replace(/%/g, "%AZP25").replace
 var escapeProperty3 = (text) => escapeAzureData(text).replace(/]/g, "%5D").replace(/;/g, "%3B");
 function formatAzure(diagnostics, options) {
   const root = options.sourceRoot ? `${options.sourceRoot.replace(/[\\/]$/, "")}/` : "";
-  const lines = sortDiagnostics(diagnostics).map((d) => {
-    const text = escapeAzureData(d.hint ? `${d.message} (hint: ${d.hint})` : d.message);
+  const base = options.baseRef ?? "the base revision";
+  const sorted = sortDiagnostics(diagnostics);
+  const ordered = [...sorted.filter((d) => !d.alreadyOnBase), ...sorted.filter((d) => d.alreadyOnBase)];
+  const lines = ordered.map((d) => {
+    const said = d.alreadyOnBase ? `(already on ${base}, not introduced by this change) ${d.message}` : d.message;
+    const text = escapeAzureData(d.hint ? `${said} (hint: ${d.hint})` : said);
     if (d.severity === "info") return `${escapeAzureData(`${d.file}:${d.range.start.line}:${d.range.start.column}`)} info ${d.ruleId}: ${text}`;
     const props = [`type=${d.severity}`, `sourcepath=${escapeProperty3(root + d.file)}`, `linenumber=${d.range.start.line}`, `columnnumber=${d.range.start.column}`, `code=${escapeProperty3(d.ruleId)}`];
     return `##vso[task.logissue ${props.join(";")};]${text}`;
   });
   const totals = countDiagnostics(diagnostics);
   const result = totals.error > 0 ? "Failed" : totals.warning > 0 ? "SucceededWithIssues" : "Succeeded";
-  lines.push(`##vso[task.complete result=${result};]${counted(totals.error, "error")}, ${counted(totals.warning, "warning")} in ${checkedPhrase(options)}`);
+  const old = ordered.filter((d) => d.alreadyOnBase).length;
+  const split = old ? `; ${old} already on ${base}, ${diagnostics.length - old} introduced by this change` : "";
+  lines.push(`##vso[task.complete result=${result};]${escapeAzureData(`${counted(totals.error, "error")}, ${counted(totals.warning, "warning")} in ${checkedPhrase(options)}${split}`)}`);
   return `${lines.join("\n")}
 `;
 }
@@ -43853,20 +43866,40 @@ function formatMarkdown(diagnostics, options) {
   ];
   if (diagnostics.length === 0) return `${head.join("\n")}
 `;
+  const old = diagnostics.filter((d) => d.alreadyOnBase);
+  let size = head.join("\n").length;
+  if (old.length === 0) return `${[...head, ...table(diagnostics, () => size, (n) => size += n)].join("\n")}
+`;
+  const base = mdCode(clip(options.baseRef ?? "the base revision"));
+  const fresh = diagnostics.filter((d) => !d.alreadyOnBase);
+  const blocking = old.some((d) => d.severity === "error");
+  const parts = [
+    `#### Introduced by this change (${fresh.length})`,
+    "",
+    ...fresh.length ? [...table(fresh, () => size, (n) => size += n), ""] : ["None.", ""],
+    `#### Already on ${base} (${old.length})`,
+    "",
+    `Not introduced by this change${blocking ? `; its errors still fail the gate until they are fixed on ${base}` : ""}.`,
+    "",
+    ...table(old, () => size, (n) => size += n)
+  ];
+  return `${[...head, ...parts].join("\n")}
+`;
+}
+function table(diagnostics, size, grow) {
   const rows = ["| | Where | Rule | Finding |", "|---|---|---|---|"];
-  let size = head.join("\n").length + rows.join("\n").length;
+  grow(rows.join("\n").length);
   const sorted = sortDiagnostics(diagnostics);
   let shown = 0;
   for (const d of sorted) {
     const row = `| ${ICON[d.severity]} | ${mdCode(`${clip(d.file)}:${d.range.start.line}:${d.range.start.column}`)} | ${mdCode(clip(d.ruleId))} | ${mdText(clip(d.message))}${d.hint ? `<br>_${mdText(clip(d.hint))}_` : ""} |`;
-    if (size + row.length > MAX_CHARS) break;
+    if (size() + row.length > MAX_CHARS) break;
     rows.push(row);
-    size += row.length + 1;
+    grow(row.length + 1);
     shown++;
   }
   if (shown < sorted.length) rows.push("", `\u2026and ${sorted.length - shown} more findings; download the JSON or SARIF report for the full list.`);
-  return `${[...head, ...rows].join("\n")}
-`;
+  return rows;
 }
 
 // scripts/src/report/formatSarif.ts
@@ -44125,6 +44158,12 @@ var rules4 = [
     severity: "error",
     description: "With --base (the pull request gate), the pull request's gitops.config.yaml turns off or loosens what the base revision's config checks (a section or catalog.roots removed, a rule lowered, a laxer failOn or API policy, CODEOWNERS settings changed, adoptFrom widened), while the pull request changes other files that the gate would judge under it: an error (locked). A pull request that changes only gitops.config.yaml gets a warning: the platform team's review of that file decides.",
     example: "# gitops.config.yaml: codeowners section removed, or rules: {ref-unresolved: off}"
+  },
+  {
+    id: "baseline-fixed",
+    severity: "info",
+    description: "With --base, the pull request fixes findings that the baseline (baseline: in gitops.config.yaml) still counts: until `check --write-baseline` shrinks it, the same mistakes can come back in those files unnoticed. Said once, on the baseline file, as ESLint's bulk suppressions say a suppression is no longer needed.",
+    example: "# catalog/svc-a.yaml: tags [Java] fixed to [java] while .backstage-gitops-baseline.json still counts 1 entity-field-format there"
   }
 ];
 var apiRules = rules4.reduce((registry, rule) => registry.add(rule), new RuleRegistry());
@@ -44188,7 +44227,7 @@ async function main() {
 ${diagnostics.length} findings.
 `;
   for (const d of pickAnnotations(diagnostics, new Set(result.changedFiles ?? []), GITHUB_ANNOTATIONS_PER_LEVEL)) {
-    const props = { title: neutralise(d.ruleId), file: neutralise(d.file), startLine: d.range.start.line, endLine: d.range.end.line, ...d.range.start.line === d.range.end.line ? { startColumn: d.range.start.column, endColumn: Math.max(d.range.start.column, d.range.end.column) } : {} };
+    const props = { title: neutralise(d.alreadyOnBase ? `${d.ruleId} (already on the base branch)` : d.ruleId), file: neutralise(d.file), startLine: d.range.start.line, endLine: d.range.end.line, ...d.range.start.line === d.range.end.line ? { startColumn: d.range.start.column, endColumn: Math.max(d.range.start.column, d.range.end.column) } : {} };
     const text = neutralise(d.hint ? `${d.message}
 ${d.hint}` : d.message);
     if (d.severity === "error") error(text, props);

@@ -52,9 +52,10 @@ async function main(): Promise<void> {
   const diagnostics = boundDiagnostics(result.diagnostics);
   const markdown = result.markdown ?? `${REPORT_MARKER}\n## Backstage catalog gate\n\n${diagnostics.length} findings.\n`;
 
+  // The pull request's own findings first; the base's errors and warnings after them, titled so; the base's info none.
   for (const d of pickAnnotations(diagnostics, new Set(result.changedFiles ?? []), GITHUB_ANNOTATIONS_PER_LEVEL)) {
     // @actions/core escapes CR, LF and %; values must not carry an Azure command either (one rule for every log).
-    const props = { title: neutralise(d.ruleId), file: neutralise(d.file), startLine: d.range.start.line, endLine: d.range.end.line, ...(d.range.start.line === d.range.end.line ? { startColumn: d.range.start.column, endColumn: Math.max(d.range.start.column, d.range.end.column) } : {}) };
+    const props = { title: neutralise(d.alreadyOnBase ? `${d.ruleId} (already on the base branch)` : d.ruleId), file: neutralise(d.file), startLine: d.range.start.line, endLine: d.range.end.line, ...(d.range.start.line === d.range.end.line ? { startColumn: d.range.start.column, endColumn: Math.max(d.range.start.column, d.range.end.column) } : {}) };
     const text = neutralise(d.hint ? `${d.message}\n${d.hint}` : d.message);
     if (d.severity === 'error') core.error(text, props);
     else if (d.severity === 'warning') core.warning(text, props);

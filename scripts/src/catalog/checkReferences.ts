@@ -133,21 +133,23 @@ export function checkReferences(
 function providedReference(entity: CatalogEntity, reference: Reference, provided: ProvidedScope, guess: string | undefined, near?: { ref: string; uses: number; own: number }): Diagnostic {
   const { target, path, field } = reference;
   const source = `the ${provided.provider} provider in ${provided.file}`;
+  // The target as data: the message names the likelier ref and counts of uses, which change with other
+  // entities; `check --base` matches the finding by the target it misses (sameFinding.ts), not the wording.
   if (near) {
-    return diagnosticAt(entity, path, {
+    return { ...diagnosticAt(entity, path, {
       ruleId: 'ref-provided-elsewhere',
       severity: 'warning',
       message: `spec.${field} refers to ${target}, which is not in this repo (${source} could bring it), but the repo names it ${near.own === 1 ? 'once' : `${near.own} times`} and ${near.ref}, spelt almost the same, ${near.uses} times: likely a misspelling, which Backstage accepts silently (the relation leads to no entity).`,
       hint: `Did you mean ${near.ref}? If both exist there, nothing to fix; \`--catalog-url\` checks it against the live catalog.`,
-    });
+    }), unresolvedRef: target };
   }
   if (guess) {
-    return diagnosticAt(entity, path, {
+    return { ...diagnosticAt(entity, path, {
       ruleId: 'ref-unresolved',
       severity: 'error',
       message: `spec.${field} refers to ${target}, which this repo does not define; only ${source} could bring it, yet the repo defines ${guess}.`,
       hint: `Did you mean ${guess}? If ${target} really comes from that provider, list it under catalog.external refs in gitops.config.yaml.`,
-    });
+    }), unresolvedRef: target };
   }
   const scope = `${provided.kinds.join(' and ')} entities${provided.namespace ? ` in the ${provided.namespace} namespace` : ''}`;
   return diagnosticAt(entity, path, {

@@ -56,9 +56,11 @@ export interface CheckAnalysis {
    * tell the change's findings from those already on the base, and the base's own baseline counts (which of
    * its findings failed there). Absent when the base cannot be judged.
    */
-  baseRun?: { byGate: Diagnostic[][]; config: GitopsConfig; renames: Map<string, string>; baseline?: Baseline; entityFiles: Map<string, string> };
+  baseRun?: { byGate: Diagnostic[][]; config: GitopsConfig; renames: Map<string, string>; baseline?: Baseline; entityFiles: Map<string, string>; dir: string; entities: CatalogEntity[] };
   /** Each entity's ref and the file that defines it. */
   entityFiles: Map<string, string>;
+  /** The entities judged (for telling findings on entities a pull request did not touch, sameFinding.ts). */
+  entities: CatalogEntity[];
 }
 
 /**
@@ -70,6 +72,7 @@ export interface CheckAnalysis {
  * without config and for an unreachable --catalog-url.
  */
 export async function analyseCheck(root: string, config: GitopsConfig, options: CheckOptions, io: CliIo, cache?: ResultCache): Promise<CheckAnalysis> {
+  // Whoever passes the reads removes the base afterwards (checkCommand, once it has matched the findings).
   if (options.base === undefined || options.reads) return analyse(root, config, options, io, cache);
   // With --base, the base revision is extracted in child processes while this one's catalog is checked.
   const reads = new (await import('../pr/revisionReads.ts')).RevisionReads(root, options.base);
@@ -129,6 +132,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
     catalogFiles: input.loaded.files.map(f => f.file),
     entityCount: result.entities.length,
     entityFiles: new Map(result.entities.filter(e => e.ref).map(e => [e.ref!, e.file])),
+    entities: result.entities,
     readInstalled: (input.loaded.repoFileSet?.namedInstalled.size ?? 0) > 0,
     rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list(), ...policyRules(input.policies)],
   };
@@ -151,7 +155,7 @@ async function baseRun(root: string, baseDir: string, options: CheckOptions, io:
     const { gitRenames } = await import('../pr/alreadyOnBase.ts');
     // The base's own baseline: what failed on the base is judged as the base's gate judged it.
     const baseline = config.baseline ? (await import('../config/baseline.ts')).readBaseline(baseDir, config.baseline) : undefined;
-    return { byGate: base.byGate, config, renames: gitRenames(root, options.base!), ...(baseline ? { baseline } : {}), entityFiles: base.entityFiles };
+    return { byGate: base.byGate, config, renames: gitRenames(root, options.base!), ...(baseline ? { baseline } : {}), entityFiles: base.entityFiles, dir: baseDir, entities: base.entities };
   } catch {
     return undefined;
   }

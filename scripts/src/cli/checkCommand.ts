@@ -10,7 +10,7 @@ import { cacheFileChunks, readCacheParts } from '../cache/runRecord.ts';
 import type { CheckOptions } from './checkAnalysis.ts';
 import { logText } from '../report/safeText.ts';
 import { LOCKED_RULES, lockedRuleSettings } from '../config/lockedRules.ts';
-import { applyBaseline, baselineOf, movedFileHints, readBaseline } from '../config/baseline.ts';
+import { applyBaseline, baselineFixed, baselineOf, movedFileHints, readBaseline } from '../config/baseline.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { CONFIG_FILE, repoRoot } from '../config/repoRoot.ts';
 import { UsageError } from '../config/usageError.ts';
@@ -125,34 +125,48 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
     const notice = cache?.notice ?? cached?.notice;
     if (notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(notice)}; it will be rewritten.\n`);
     const { analyseCheck } = await import('./checkAnalysis.ts');
-    const analysis = await analyseCheck(root, config, options, io, cache);
-    const unique = withoutRepeats(analysis.byGate);
-    const settled = [...applyRuleSettings(unique, config), ...lockedRuleSettings(config)];
-    if (writeBaseline) {
-      if (!config.baseline) throw new UsageError('--write-baseline writes the file named by baseline: in gitops.config.yaml; add a line such as `baseline: .backstage-gitops-baseline.json` there, then run it again.');
-      const written = baselineOf(settled, d => isAtLeast(d.severity, failOnFlag ?? config.failOn));
-      await io.writeFile(join(root, config.baseline), written.text);
-      io.stderr.write(`backstage-gitops check: wrote ${logText(config.baseline)}: ${written.counted} finding(s) in ${written.files} file(s) are info up to their counts from now on.${written.locked ? ` ${written.locked} finding(s) of locked rules (security, review routing, budgets) cannot be baselined and still fail: fix them.` : ''}\n`);
-    }
-    const baseline = config.baseline ? readBaseline(root, config.baseline) : undefined;
-    const failing = (d: Diagnostic) => isAtLeast(d.severity, failOnFlag ?? config.failOn);
-    let diagnostics = settled;
-    if (analysis.baseRun) {
-      const { byGate, config: baseConfig, renames, baseline: baseBaseline, entityFiles } = analysis.baseRun;
-      const settledOnBase = [...applyRuleSettings(withoutRepeats(byGate), baseConfig), ...lockedRuleSettings(baseConfig)];
-      const onBase = baseBaseline && baseConfig.baseline ? applyBaseline(settledOnBase, baseBaseline, baseConfig.baseline) : settledOnBase;
-      const { markAlreadyOnBase, removedRefHints } = await import('../pr/alreadyOnBase.ts');
-      if (baseline) {
-        // Whether the base has a finding at all decides what the baseline may lower: the counts cannot tell
-        // one a pull request swapped in, or added past them, from a known one; the base's run can.
-        const known = markAlreadyOnBase(diagnostics, onBase, renames, () => false);
-        diagnostics = applyBaseline(known, baseline, config.baseline!, values.base).map(({ alreadyOnBase: _, ...d }) => d);
-        if (renames.size) diagnostics = movedFileHints(diagnostics, baseline, config.baseline!, renames, failing);
+    // The base stays extracted until its findings are matched (sameFinding reads its files); then it is removed.
+    const ownReads = options.base !== undefined && !options.reads ? new (await import('../pr/revisionReads.ts')).RevisionReads(root, options.base) : undefined;
+    ownReads?.prefetchBase();
+    let analysis: Awaited<ReturnType<typeof analyseCheck>>;
+    let diagnostics: Diagnostic[];
+    try {
+      analysis = await analyseCheck(root, config, ownReads ? { ...options, reads: ownReads } : options, io, cache);
+      const unique = withoutRepeats(analysis.byGate);
+      const settled = [...applyRuleSettings(unique, config), ...lockedRuleSettings(config)];
+      if (writeBaseline) {
+        if (!config.baseline) throw new UsageError('--write-baseline writes the file named by baseline: in gitops.config.yaml; add a line such as `baseline: .backstage-gitops-baseline.json` there, then run it again.');
+        const written = baselineOf(settled, d => isAtLeast(d.severity, failOnFlag ?? config.failOn));
+        await io.writeFile(join(root, config.baseline), written.text);
+        io.stderr.write(`backstage-gitops check: wrote ${logText(config.baseline)}: ${written.counted} finding(s) in ${written.files} file(s) are info up to their counts from now on.${written.locked ? ` ${written.locked} finding(s) of locked rules (security, review routing, budgets) cannot be baselined and still fail: fix them.` : ''}\n`);
       }
-      // Whether it failed there decides its label: one the base kept quiet (its baseline, a lower severity)
-      // and that fails now fails because of this change.
-      diagnostics = removedRefHints(markAlreadyOnBase(diagnostics, onBase, renames, failing), entityFiles, values.base!);
-    } else if (baseline) diagnostics = applyBaseline(diagnostics, baseline, config.baseline!);
+      const baseline = config.baseline ? readBaseline(root, config.baseline) : undefined;
+      const failing = (d: Diagnostic) => isAtLeast(d.severity, failOnFlag ?? config.failOn);
+      diagnostics = settled;
+      if (analysis.baseRun) {
+        const { byGate, config: baseConfig, renames, baseline: baseBaseline, entityFiles, dir, entities } = analysis.baseRun;
+        const { revisionSide } = await import('../pr/sameFinding.ts');
+        const sides = { head: revisionSide(root, analysis.entities), base: revisionSide(dir, entities) };
+        const settledOnBase = [...applyRuleSettings(withoutRepeats(byGate), baseConfig), ...lockedRuleSettings(baseConfig)];
+        const onBase = baseBaseline && baseConfig.baseline ? applyBaseline(settledOnBase, baseBaseline, baseConfig.baseline) : settledOnBase;
+        const { markAlreadyOnBase, removedRefHints } = await import('../pr/alreadyOnBase.ts');
+        if (baseline) {
+          // Whether the base has a finding at all decides what the baseline may lower: the counts cannot tell
+          // one a pull request swapped in, or added past them, from a known one; the base's run can.
+          const known = markAlreadyOnBase(diagnostics, onBase, renames, () => false, sides);
+          diagnostics = applyBaseline(known, baseline, config.baseline!, values.base).map(({ alreadyOnBase: _, ...d }) => d);
+          if (renames.size) diagnostics = movedFileHints(diagnostics, baseline, config.baseline!, renames, failing);
+        }
+        // Whether it failed there decides its label: one the base kept quiet (its baseline, a lower severity)
+        // and that fails now fails because of this change.
+        diagnostics = removedRefHints(markAlreadyOnBase(diagnostics, onBase, renames, failing, sides), entityFiles, values.base!);
+        // What the change fixed that the baseline still counts: said once, so the author shrinks it (as ESLint's --prune-suppressions).
+        const fixed = baseline ? baselineFixed(settled, baseline, config.baseline!, { findings: settledOnBase, ...(baseBaseline ? { baseline: baseBaseline } : {}) }, renames, failing) : undefined;
+        if (fixed) diagnostics = [...diagnostics, ...applyRuleSettings([fixed], config)];
+      } else if (baseline) diagnostics = applyBaseline(diagnostics, baseline, config.baseline!);
+    } finally {
+      await ownReads?.dispose();
+    }
     // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
     const checkedFiles = new Set([...analysis.catalogFiles, ...diagnostics.map(d => d.file)]).size;
     record = { key: key ?? '', diagnostics, checkedFiles, entityCount: analysis.entityCount, rules: analysis.rules, failOn: config.failOn };

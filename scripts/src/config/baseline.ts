@@ -41,9 +41,15 @@ export function readBaseline(root: string, file: string): Baseline {
 }
 
 /**
- * The baseline of a run's findings: those at or above `failOn`, counted per file and rule, locked rules
- * left out (gitops.config.yaml cannot lower them, and neither can a file it names). Returns the file's text
- * (sorted, so a rewrite shows only what changed) and how many locked findings stay failing. Pure.
+ * Whether the baseline counts a finding: one at or above `failOn` (isFailing), or a warning (a legacy
+ * estate's warnings would otherwise show in every pull request's report), locked rules never.
+ */
+export const recorded = (d: Diagnostic, isFailing: (d: Diagnostic) => boolean) => (isFailing(d) || d.severity === 'warning') && !LOCKED_RULES.has(d.ruleId);
+
+/**
+ * The baseline of a run's findings: those at or above `failOn` and every warning, counted per file and rule,
+ * locked rules left out (gitops.config.yaml cannot lower them, and neither can a file it names). Returns the
+ * file's text (sorted, so a rewrite shows only what changed) and how many locked findings stay failing. Pure.
  */
 export function baselineOf(diagnostics: readonly Diagnostic[], isFailing: (d: Diagnostic) => boolean): { text: string; counted: number; files: number; locked: number } {
   // Maps, not object keys: a file a pull request names `__proto__` must not reach Object.prototype.
@@ -51,9 +57,8 @@ export function baselineOf(diagnostics: readonly Diagnostic[], isFailing: (d: Di
   let counted = 0;
   let locked = 0;
   for (const d of diagnostics) {
-    if (!isFailing(d)) continue;
-    if (LOCKED_RULES.has(d.ruleId)) {
-      locked++;
+    if (!recorded(d, isFailing)) {
+      if (isFailing(d) && LOCKED_RULES.has(d.ruleId)) locked++;
       continue;
     }
     if (!findings.has(d.file)) findings.set(d.file, new Map());
@@ -134,4 +139,45 @@ export function movedFileHints(diagnostics: readonly Diagnostic[], baseline: Bas
     if (allowed === 0) return d;
     return { ...d, hint: `Known as ${allowed} ${d.ruleId} of ${old} in ${file}, which counts by path: this pull request moves that file here, so run \`npx backstage-gitops check --write-baseline\` and commit the baseline with the move. ${d.hint ?? ''}`.trim() };
   });
+}
+
+/**
+ * The findings a pull request fixed that the baseline still counts (as ESLint's unused bulk suppressions,
+ * which `--prune-suppressions` removes): per file and rule, how far the head's findings fall below the
+ * baseline's count beyond how far the base's already did (room earlier fixes left is not this change's news).
+ * `head`/`base`: each side's findings before its baseline (recorded ones count), `renames` base → head (a
+ * count kept under a moved file's old path follows its findings). Returns one info finding on the baseline
+ * file that says how many and where and to shrink it with `check --write-baseline`, or undefined. Pure.
+ */
+export function baselineFixed(head: readonly Diagnostic[], baseline: Baseline, file: string, base: { findings: readonly Diagnostic[]; baseline?: Baseline }, renames: ReadonlyMap<string, string>, isFailing: (d: Diagnostic) => boolean): Diagnostic | undefined {
+  const count = (list: readonly Diagnostic[]) => {
+    const counts = new Map<string, number>();
+    for (const d of list) if (recorded(d, isFailing)) counts.set(`${d.file}\0${d.ruleId}`, (counts.get(`${d.file}\0${d.ruleId}`) ?? 0) + 1);
+    return (path: string, rule: string) => counts.get(`${path}\0${rule}`) ?? 0;
+  };
+  const onHead = count(head);
+  const onBase = count(base.findings);
+  const fixed: string[] = [];
+  let total = 0;
+  for (const [path, rules] of Object.entries(baseline)) {
+    const moved = renames.get(path);
+    for (const [rule, allowed] of Object.entries(rules)) {
+      const slack = allowed - onHead(path, rule) - (moved && moved !== path ? onHead(moved, rule) : 0);
+      const before = base.baseline && Object.hasOwn(base.baseline, path) && Object.hasOwn(base.baseline[path], rule) ? Math.max(0, base.baseline[path][rule] - onBase(path, rule)) : 0;
+      const n = Math.max(0, slack) - before;
+      if (n <= 0) continue;
+      total += n;
+      fixed.push(`${path}: ${n} ${rule}`);
+    }
+  }
+  if (total === 0) return undefined;
+  const shown = fixed.length > 5 ? `${fixed.slice(0, 5).join('; ')}; …and ${fixed.length - 5} more` : fixed.join('; ');
+  return {
+    ruleId: 'baseline-fixed',
+    severity: 'info',
+    message: `This change fixes ${total} finding${total === 1 ? '' : 's'} that ${file} still counts (${shown}): while it counts them, the same mistakes can come back in those files unnoticed.`,
+    hint: `Shrink it: run \`npx backstage-gitops check --write-baseline\` and commit ${file} with this change (a baseline that only shrinks is not config-weakened; one that grows beside other changes is).`,
+    file,
+    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+  };
 }

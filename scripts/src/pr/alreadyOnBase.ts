@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { lineFree } from '../report/findingKey.ts';
+import { fileTexts, looseIdentity, type RevisionSide } from './sameFinding.ts';
 
 /**
  * The files the head renamed or moved since `baseRef` (git's own rename detection, `-M`: same or similar
@@ -26,39 +27,58 @@ export function gitRenames(root: string, baseRef: string): Map<string, string> {
 
 /**
  * The head's findings with `alreadyOnBase: true` on each one the base revision's own run of the same gate
- * already reports. A finding is the same when its rule, file, entity ref and message agree, the message
- * with line and column numbers taken out (lineFree: lines move when a pull request edits above them);
- * the line number itself never decides. A file the pull request renamed or moved (`renames`, base → head)
- * is compared under its new path, in the file and where the message names it as a path (pathMention). Findings are counted, not merely
- * matched: when the base has one finding of a kind and the head two, one of them is the pull request's
- * (the one further down the file). Severity is compared only as failing or not (`isFailing`): a finding
- * that fails on the head is marked only by one that failed on the base too. One the base knew without
- * failing on it (within the baseline's count there, or at a lower severity) and that fails now fails
- * because of this change (a new finding of the same rule in that file pushed the count past the
- * baseline's, or the file was renamed and lost its counts), so it is the change's to fix, not the base's.
- * Takes the head's and the base's findings (after each side's rule settings and baseline) and the failing
- * test; returns new objects only for the marked ones, in the head's order.
+ * already reports. A finding is the same, first, when its rule, file, entity ref and message agree, the message
+ * with line and column numbers taken out (lineFree: lines move when a pull request edits above them); the line
+ * number itself never decides. Findings left unmatched then are matched by what they are about, not by their
+ * wording (looseIdentity, when `sides` is given): the structured target of the finding (`unresolvedRef`,
+ * `missingTarget`), or, on an entity the pull request did not touch, the text at the finding's place. A message
+ * that names other entities (a did-you-mean guess, a count of uses) changes when a pull request adds one
+ * elsewhere, and the unchanged legacy finding must not fail that pull request as its own. A file the pull
+ * request renamed or moved (`renames`, base → head) is compared under its new path, in the file and where the
+ * message names it as a path (pathMention). Findings are counted, not merely matched: when the base has one
+ * finding of a kind and the head two, one of them is the pull request's (the one further down the file).
+ * Severity is compared only as failing or not (`isFailing`): a finding that fails on the head is marked only
+ * by one that failed on the base too. One the base knew without failing on it (within the baseline's count
+ * there, or at a lower severity) and that fails now fails because of this change (a new finding of the same
+ * rule in that file pushed the count past the baseline's, or the file was renamed and lost its counts), so it
+ * is the change's to fix, not the base's. Takes the head's and the base's findings (after each side's rule
+ * settings and baseline), the renames, the failing test and both revisions; returns new objects only for the
+ * marked ones, in the head's order. Reads files only for findings the messages leave unmatched.
  */
-export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Diagnostic[], renames: ReadonlyMap<string, string> = new Map(), isFailing: (d: Diagnostic) => boolean = d => d.severity === 'error'): Diagnostic[] {
-  const failing = new Map<string, number>();
-  const quiet = new Map<string, number>();
-  for (const d of base) {
-    const file = renames.get(d.file) ?? d.file;
+export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Diagnostic[], renames: ReadonlyMap<string, string> = new Map(), isFailing: (d: Diagnostic) => boolean = d => d.severity === 'error', sides?: { head: RevisionSide; base: RevisionSide }): Diagnostic[] {
+  const renamed = base.map(d => {
     let message = d.message;
     for (const [from, to] of renames) if (message.includes(from)) message = message.replace(pathMention(from), () => to);
-    const key = findingIdentity({ ...d, file, message });
-    const left = isFailing(d) ? failing : quiet;
-    left.set(key, (left.get(key) ?? 0) + 1);
-  }
+    return { d, file: renames.get(d.file) ?? d.file, message };
+  });
   const marked = new Set<Diagnostic>();
-  for (const d of sortDiagnostics(head)) {
-    const key = findingIdentity(d);
-    // A failing head finding needs a failing twin; a quiet one takes a quiet twin first, then any.
-    const from = isFailing(d) ? [failing] : [quiet, failing];
-    const left = from.find(m => (m.get(key) ?? 0) > 0);
-    if (!left) continue;
-    left.set(key, left.get(key)! - 1);
-    marked.add(d);
+  // Each pass pairs head findings with base findings no earlier pass took, by its own key.
+  const pass = (left: typeof renamed, unmatched: Diagnostic[], baseKey: (b: (typeof renamed)[number]) => string | undefined, headKey: (d: Diagnostic) => string | undefined) => {
+    const failing = new Map<string, (typeof renamed)[number][]>();
+    const quiet = new Map<string, (typeof renamed)[number][]>();
+    for (const b of left) {
+      const key = baseKey(b);
+      if (key === undefined) continue;
+      const to = isFailing(b.d) ? failing : quiet;
+      (to.get(key) ?? to.set(key, []).get(key)!).push(b);
+    }
+    const taken = new Set<(typeof renamed)[number]>();
+    const rest: Diagnostic[] = [];
+    for (const d of unmatched) {
+      const key = headKey(d);
+      // A failing head finding needs a failing twin; a quiet one takes a quiet twin first, then any.
+      const twin = key === undefined ? undefined : (isFailing(d) ? [failing] : [quiet, failing]).map(m => m.get(key)).find(list => list?.length)?.shift();
+      if (twin) {
+        taken.add(twin);
+        marked.add(d);
+      } else rest.push(d);
+    }
+    return { left: left.filter(b => !taken.has(b)), rest };
+  };
+  const first = pass(renamed, sortDiagnostics(head), b => findingIdentity({ ...b.d, file: b.file, message: b.message }), findingIdentity);
+  if (sides && first.rest.length && first.left.length) {
+    const text = fileTexts();
+    pass(first.left, first.rest, b => looseIdentity(b.d, b.file, sides.base, sides.head, true, renames, text), d => looseIdentity(d, d.file, sides.head, sides.base, false, renames, text));
   }
   return head.map(d => (marked.has(d) ? { ...d, alreadyOnBase: true } : d));
 }

@@ -190,12 +190,12 @@ const MAX_BREAKING_FINDINGS = 100;
  * teams are repointed or dropped in the same change (removedApis), and so is any change to a document in a
  * specification the diff has no rules for (Swagger 2.0, AsyncAPI 3: `classifies`), to a .proto buf cannot
  * compile alone, or to GraphQL SDL that does not build into a schema alone (either side). A definition that writes
- * YAML merge keys is diffed merged as well (mergeKeyBreaking). Returns the changes, the changed OpenAPI/AsyncAPI definitions (to lint) and one Diagnostic (`api-breaking-change`) per breaking
+ * YAML merge keys is diffed merged as well (mergeKeyBreaking). Returns the changes, the changed OpenAPI/AsyncAPI definitions (to lint) with their base texts (`baseOf`: the same format on the base) and one Diagnostic (`api-breaking-change`) per breaking
  * change the policy does not allow, at the line of the changed node in the head definition (an inline
  * .proto or SDL: at its spec.definition). Asynchronous only because GraphQL Inspector's `diff` is. A definition
  * whose resolved closure goes over the limits is a finding (`yaml-depth-limit`, `yaml-node-limit`) and is not diffed.
  */
-export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiChange[]; diagnostics: Diagnostic[]; definitions: ApiDefinition[] }> {
+export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiChange[]; diagnostics: Diagnostic[]; definitions: ApiDefinition[]; baseOf: Map<ApiDefinition, ApiDefinition> }> {
   const renamed = [...input.renamed, ...sameDefinitionFile(input)];
   const oldName = new Map(renamed.filter(r => r.from !== r.to).map(r => [r.to, r.from]));
   const before = new Map(input.base.filter(e => e.ref && e.kind === 'API').map(e => [e.ref!, e]));
@@ -203,6 +203,8 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
   const changes: ApiChange[] = [];
   const diagnostics: Diagnostic[] = [];
   const definitions: ApiDefinition[] = [];
+  // Each linted definition's text on the base, so that what Spectral already found there is told apart.
+  const baseOf = new Map<ApiDefinition, ApiDefinition>();
   for (const entity of input.head) {
     if (entity.kind !== 'API' || !entity.ref) continue;
     const was = before.get(oldName.get(entity.ref) ?? entity.ref);
@@ -315,7 +317,10 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
       ? compared.diffs.map(d => ({ type: normaliseType(d.type), action: d.action, description: d.description ?? `${DONE[d.action] ?? d.action} ${d.path.join('.')}`, path: d.path, ...locate(format, d.path) }))
       : undefined;
     // Spectral resolves the same $refs (shared nodes expanded as it walks them): a closure over the node budget is the finding above, not linted.
-    if (after && (format === 'openapi' || format === 'asyncapi') && !afterOver && afterResolved?.overLimit !== 'nodes') definitions.push(after);
+    if (after && (format === 'openapi' || format === 'asyncapi') && !afterOver && afterResolved?.overLimit !== 'nodes') {
+      definitions.push(after);
+      if (formatBefore === format) baseOf.set(after, prior);
+    }
     const versionBefore = versionOf(beforeDoc);
     const versionAfter = versionOf(afterDoc);
     const breaking = diff?.filter(d => d.type === 'breaking') ?? [];
@@ -360,7 +365,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
   const removed = removedApis(input, before, oldName, consumersOf);
   changes.push(...removed.changes);
   diagnostics.push(...removed.diagnostics);
-  return { changes, diagnostics, definitions };
+  return { changes, diagnostics, definitions, baseOf };
 }
 
 const lineRange = (line: number): Range => ({ start: { line, column: 1 }, end: { line, column: 1 } });

@@ -25,6 +25,12 @@ const rules: Rule[] = [
     description: "With --base (the pull request gate), the pull request's gitops.config.yaml turns off or loosens what the base revision's config checks (a section or catalog.roots removed, a rule lowered, a laxer failOn or API policy, CODEOWNERS settings changed, adoptFrom widened), while the pull request changes other files that the gate would judge under it: an error (locked). A pull request that changes only gitops.config.yaml gets a warning: the platform team's review of that file decides.",
     example: '# gitops.config.yaml: codeowners section removed, or rules: {ref-unresolved: off}',
   },
+  {
+    id: 'baseline-fixed',
+    severity: 'info',
+    description: "With --base, the pull request fixes findings that the baseline (baseline: in gitops.config.yaml) still counts: until `check --write-baseline` shrinks it, the same mistakes can come back in those files unnoticed. Said once, on the baseline file, as ESLint's bulk suppressions say a suppression is no longer needed.",
+    example: '# catalog/svc-a.yaml: tags [Java] fixed to [java] while .backstage-gitops-baseline.json still counts 1 entity-field-format there',
+  },
 ];
 
 export const apiRules = rules.reduce((registry, rule) => registry.add(rule), new RuleRegistry());

@@ -6,7 +6,7 @@ import { CODEOWNERS_PATHS, hasScorecards, runScorecards } from '../scorecards/pr
 import { RevisionReads } from './revisionReads.ts';
 import { diffTeams, type TeamChange } from '../scorecards/teamScores.ts';
 import { loadConfig } from '../config/gitopsConfig.ts';
-import type { Diagnostic } from '../diagnostic.ts';
+import { isAtLeast, type Diagnostic } from '../diagnostic.ts';
 import type { Check, Level } from '../scorecards/model.ts';
 import { DEFAULT_DEFINITION_LIMITS } from '../catalog/apiRefs.ts';
 import { readRepoFile } from '../load/repoPath.ts';
@@ -14,7 +14,9 @@ import { apiChanges, type ApiChange, type ApiChangeInput } from './apiChanges.ts
 import { strictestPolicy } from './apiPolicy.ts';
 import { entityChanges, impact, lostConsumers, type EntityChanges, type Impact, type Rename } from './entityChanges.ts';
 import { lintTargetOf } from './lintApiDefinitions.ts';
-import { lintApiDefinitionsBounded } from './boundedLint.ts';
+import { lintApiDefinitionsBounded, type LintJob } from './boundedLint.ts';
+import { markAlreadyOnBase } from './alreadyOnBase.ts';
+import type { RepoFiles } from './repoRefResolver.ts';
 import { changeGraph, type ChangeGraph } from './mermaidGraph.ts';
 import { newRelations, type NewRelation } from './newRelations.ts';
 import { ownerReviews, type OwnerReview } from './ownerReviews.ts';
@@ -90,8 +92,10 @@ export async function prepareReport(root: string, baseRef: string, today: string
     // A change that also loosens apiChanges is judged by what the base's policy allows too (strictestPolicy).
     const baseConfig = await loadConfig(dir).catch(() => undefined);
     const judging = strictestPolicy(baseConfig?.apiChanges, config.apiChanges);
-    const api = changedFiles.length ? await apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: judging.policy, policyRelaxed: judging.relaxed, repoUrl: config.repoUrl, limits, revisions, ...(await apiSmartDiff()) }) : { changes: [], diagnostics: [], definitions: [] };
-    const lint = await lintApiDefinitionsBounded(api.definitions.map(lintTargetOf), { root, files: head.repoFiles, limits, rulesetPath: config.apiChanges.ruleset }, { repoFileSet, read: readHead, limits }, lintTimeoutSeconds);
+    const api = changedFiles.length ? await apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: judging.policy, policyRelaxed: judging.relaxed, repoUrl: config.repoUrl, limits, revisions, ...(await apiSmartDiff()) }) : { changes: [], diagnostics: [], definitions: [], baseOf: new Map() };
+    const headLint = await lintApiDefinitionsBounded(api.definitions.map(lintTargetOf), { root, files: head.repoFiles, limits, rulesetPath: config.apiChanges.ruleset }, { repoFileSet, read: readHead, limits }, lintTimeoutSeconds);
+    // What Spectral already finds in a definition on the base is not the change's: only when the head has a finding.
+    const lint = headLint.some(d => d.ruleId === 'api-lint') && baseConfig ? await markLintOnBase(headLint, api, { root: dir, files: base.repoFiles, limits, rulesetPath: baseConfig.apiChanges.ruleset }, { repoFileSet: baseFileSet, read: revisions.base.read, limits }, lintTimeoutSeconds, d => isAtLeast(d.severity, config.failOn)) : headLint;
     const impacts = impact(changes, head.entities);
     return {
       data: {
@@ -111,6 +115,29 @@ export async function prepareReport(root: string, baseRef: string, today: string
     // A shared base is removed by whoever made it, once everything that reads it is done.
     if (!shared) await reads.dispose();
   }
+}
+
+/**
+ * The head's lint findings with `alreadyOnBase` on those Spectral also reports for the same definition on the
+ * base (linted there under the base's own ruleset, from the base's files): the same rule, definition file (a
+ * moved definition under its new path) and message (Spectral's rule code, message and JSON path, which do not
+ * move with lines), counted (markAlreadyOnBase). A definition the change added has no base text: all of its
+ * findings are the change's. A base that cannot be linted (its ruleset refused, Spectral failing) marks
+ * nothing, which is never laxer. Takes the head's lint findings, the API changes, the base's lint job and
+ * files, the time bound and the failing test; returns the findings.
+ */
+async function markLintOnBase(headLint: Diagnostic[], api: Awaited<ReturnType<typeof apiChanges>>, job: LintJob, repo: RepoFiles, lintTimeoutSeconds: number | undefined, isFailing: (d: Diagnostic) => boolean): Promise<Diagnostic[]> {
+  const pairs = api.definitions.flatMap(d => (api.baseOf.has(d) ? [[d, api.baseOf.get(d)!] as const] : []));
+  if (pairs.length === 0) return headLint;
+  let baseLint: Diagnostic[];
+  try {
+    baseLint = (await lintApiDefinitionsBounded(pairs.map(([, before]) => lintTargetOf(before)), job, repo, lintTimeoutSeconds)).filter(d => d.ruleId !== 'api-lint-timeout');
+  } catch {
+    return headLint;
+  }
+  const renames = new Map(pairs.filter(([after, before]) => after.file !== before.file).map(([after, before]) => [before.file, after.file]));
+  // The base's timeouts are left out above, so a head timeout is never marked.
+  return markAlreadyOnBase(headLint, baseLint, renames, isFailing);
 }
 
 /** api-smart-diff's compare and which documents it classifies with a specification's rules (apiChanges), loaded only when a file changed. */

@@ -118,6 +118,7 @@ function verdict(input: PrReportInput): Section {
     ...(old.length ? [`- ${plural(old.length, 'finding')} ${old.length === 1 ? 'is' : 'are'} already on ${base}, not introduced by this pull request (listed apart under Findings)${oldBlocking ? `; ${old.length === 1 ? 'it fails' : `${oldBlocking} of them ${oldBlocking === 1 ? 'fails' : 'fail'}`} the gate until fixed on ${base}${baseOnly ? ': this pull request adds no blocking finding of its own' : ''}` : ''}.`] : []),
     ...(weakened ? [`- This change loosens the gate's own config (gitops.config.yaml, ${plural(weakened, 'change')}, \`config-weakened\` below): the verdict is given under the loosened config.`] : []),
     ...(policies ? [`- This change rewrites ${plural(policies, 'policy file')} the gate judges by (\`config-weakened\` below): the verdict is given under the policy it writes.`] : []),
+    ...input.diagnostics.filter(d => d.ruleId === 'baseline-fixed').map(d => `- ✨ ${text(d.message)} ${text(d.hint ?? '')}`),
     ...(stillUsed ? [`- ${plural(stillUsed, 'entity')} that this change removes or renames ${stillUsed === 1 ? 'is' : 'are'} still used by others.`] : []),
     ...(breaking ? [`- ${plural(breaking, 'API')} ${breaking === 1 ? 'has' : 'have'} breaking changes.`] : []),
     ...(input.teamReviews.length ? [`- ${plural(input.teamReviews.length, 'team')} outside CODEOWNERS should review.`] : []),

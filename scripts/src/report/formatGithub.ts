@@ -1,7 +1,8 @@
-import { sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
+import type { Diagnostic } from '../diagnostic.ts';
+import { annotationOrder } from './annotationBudget.ts';
 import type { FormatOptions } from './formatOptions.ts';
 import { summaryLine } from './formatStylish.ts';
-import { logLines } from './safeText.ts';
+import { logLines, logText } from './safeText.ts';
 
 // GitHub renders at most 10 annotations of each level per step and drops the rest silently.
 export const GITHUB_ANNOTATIONS_PER_LEVEL = 10;
@@ -17,10 +18,10 @@ export const neutralise = (text: string) => logLines(text);
 export function formatGithub(diagnostics: readonly Diagnostic[], options: FormatOptions): string {
   const used = { error: 0, warning: 0, info: 0 };
   const lines: string[] = [];
-  // GitHub shows a few annotations per level: the change's own findings first, so ones already on the base
-  // (check --base) never crowd them out; those are titled as such.
-  const sorted = sortDiagnostics(diagnostics);
-  const ordered = sorted.some(d => d.alreadyOnBase) ? [...sorted.filter(d => !d.alreadyOnBase), ...sorted.filter(d => d.alreadyOnBase)] : sorted;
+  // GitHub shows a few annotations per level (and 50 per job): the change's own findings first, so ones
+  // already on the base (check --base) never crowd them out; those are titled as such, and the base's info
+  // gets none (annotationOrder).
+  const ordered = annotationOrder(diagnostics, new Set());
   for (const d of ordered) {
     if (used[d.severity]++ >= GITHUB_ANNOTATIONS_PER_LEVEL) continue;
     const props = [
@@ -33,7 +34,9 @@ export function formatGithub(diagnostics: readonly Diagnostic[], options: Format
     lines.push(`::${COMMAND[d.severity]} ${props.join(',')}::${escapeData(d.hint ? `${d.message}\n${d.hint}` : d.message)}`);
   }
   const hidden = Object.values(used).reduce((sum, n) => sum + Math.max(0, n - GITHUB_ANNOTATIONS_PER_LEVEL), 0);
+  const oldInfo = diagnostics.length - ordered.length;
   if (hidden > 0) lines.push(`::notice title=more findings::${hidden} more findings are not annotated (GitHub shows ${GITHUB_ANNOTATIONS_PER_LEVEL} per level); see the job summary or the JSON report.`);
+  if (oldInfo > 0) lines.push(`${oldInfo} info ${oldInfo === 1 ? 'finding' : 'findings'} already on ${logText(options.baseRef ?? 'the base revision')} ${oldInfo === 1 ? 'is' : 'are'} not annotated; the JSON report lists ${oldInfo === 1 ? 'it' : 'them'}.`);
   // The same closing line as stylish: counts in words, and with --base how many are already on the base.
   lines.push(summaryLine(diagnostics, options));
   return `${lines.join('\n')}\n`;

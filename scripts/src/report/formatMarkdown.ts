@@ -14,7 +14,8 @@ const clip = (text: string) => clipText(text, MAX_VALUE + 1);
 /**
  * A Markdown table for job summaries and PR comments, summarised rather than cut mid-row. Every value
  * is escaped (mdText, mdCode: no HTML comment, mention, issue link or table break from a PR) and the
- * budget counts the escaped rows, so the table never passes MAX_CHARS.
+ * budget counts the escaped rows, so the table never passes MAX_CHARS. With --base, findings the base
+ * already has (alreadyOnBase) get a table of their own after the change's, as in stylish and the PR report.
  */
 export function formatMarkdown(diagnostics: readonly Diagnostic[], options: FormatOptions): string {
   const totals = countDiagnostics(diagnostics);
@@ -25,17 +26,40 @@ export function formatMarkdown(diagnostics: readonly Diagnostic[], options: Form
     '',
   ];
   if (diagnostics.length === 0) return `${head.join('\n')}\n`;
+  const old = diagnostics.filter(d => d.alreadyOnBase);
+  let size = head.join('\n').length;
+  if (old.length === 0) return `${[...head, ...table(diagnostics, () => size, n => (size += n))].join('\n')}\n`;
+  // With --base: the change's own findings first, with the room they need; those the base already has after
+  // them, apart, in what is left (they still fail the gate, as stylish and the PR report say).
+  const base = mdCode(clip(options.baseRef ?? 'the base revision'));
+  const fresh = diagnostics.filter(d => !d.alreadyOnBase);
+  const blocking = old.some(d => d.severity === 'error');
+  const parts = [
+    `#### Introduced by this change (${fresh.length})`,
+    '',
+    ...(fresh.length ? [...table(fresh, () => size, n => (size += n)), ''] : ['None.', '']),
+    `#### Already on ${base} (${old.length})`,
+    '',
+    `Not introduced by this change${blocking ? `; its errors still fail the gate until they are fixed on ${base}` : ''}.`,
+    '',
+    ...table(old, () => size, n => (size += n)),
+  ];
+  return `${[...head, ...parts].join('\n')}\n`;
+}
+
+/** One table of findings, rows added while the whole output stays under MAX_CHARS (`size` counts it), then "…and N more". */
+function table(diagnostics: readonly Diagnostic[], size: () => number, grow: (n: number) => void): string[] {
   const rows = ['| | Where | Rule | Finding |', '|---|---|---|---|'];
-  let size = head.join('\n').length + rows.join('\n').length;
+  grow(rows.join('\n').length);
   const sorted = sortDiagnostics(diagnostics);
   let shown = 0;
   for (const d of sorted) {
     const row = `| ${ICON[d.severity]} | ${mdCode(`${clip(d.file)}:${d.range.start.line}:${d.range.start.column}`)} | ${mdCode(clip(d.ruleId))} | ${mdText(clip(d.message))}${d.hint ? `<br>_${mdText(clip(d.hint))}_` : ''} |`;
-    if (size + row.length > MAX_CHARS) break;
+    if (size() + row.length > MAX_CHARS) break;
     rows.push(row);
-    size += row.length + 1;
+    grow(row.length + 1);
     shown++;
   }
   if (shown < sorted.length) rows.push('', `…and ${sorted.length - shown} more findings; download the JSON or SARIF report for the full list.`);
-  return `${[...head, ...rows].join('\n')}\n`;
+  return rows;
 }
