@@ -559,9 +559,26 @@ function readInside(root: string, file: string): string | null {
  * itself holds expressions in its spec (steps, output): it counts only when its envelope or metadata does.
  */
 function isSkeletonDocument(doc: unknown): boolean {
-  if (!isRecord(doc)) return false;
-  const judged = doc.kind === 'Template' ? { apiVersion: doc.apiVersion, kind: doc.kind, metadata: doc.metadata } : doc;
-  return JSON.stringify(judged).includes('${{');
+  return skeletonJudged(doc)?.includes('${{') ?? false;
+}
+
+/**
+ * A document of a skeleton in Cookiecutter's syntax (`{{ cookiecutter.name }}`, a cookiecutterCompat or
+ * fetch:cookiecutter skeleton fetched by a URL the gate cannot place). Judged like isSkeletonDocument: a
+ * Template passes such values to its fetch step (`values: { name: '{{ cookiecutter.name }}' }`) or names
+ * them in a parameter's description, and Backstage registers (or refuses) it as written, so only its
+ * envelope and metadata count. Unquoted `name: {{ cookiecutter.name }}` parses as a flow mapping whose
+ * key is `{ cookiecutter.name }`, hence the one brace.
+ */
+function isCookiecutterDocument(doc: unknown): boolean {
+  const judged = skeletonJudged(doc);
+  return judged !== undefined && /\{-?\s*cookiecutter\./.test(judged);
+}
+
+/** What of a document tells a skeleton from an entity file, as JSON: all of it, or a Template's envelope and metadata. */
+function skeletonJudged(doc: unknown): string | undefined {
+  if (!isRecord(doc)) return undefined;
+  return JSON.stringify(doc.kind === 'Template' ? { apiVersion: doc.apiVersion, kind: doc.kind, metadata: doc.metadata } : doc);
 }
 
 // Cookiecutter's expressions, as a cookiecutterCompat skeleton writes them (`{{ cookiecutter.name }}`).
@@ -575,16 +592,15 @@ const TEMPLATE_KIND = /^kind:\s*Template\s*$/m;
 /**
  * Discovery reads every YAML file of a folder; only what is meant for the catalog is judged: documents
  * whose apiVersion is Backstage's (isEntityDocument), not Kubernetes, Dapr or Crossplane manifests, Helm
- * templates or CI files, nor skeleton documents (isSkeletonDocument) or files in Cookiecutter's syntax
- * (a skeleton fetched by a URL the gate cannot place in the repo). Other documents of a kept file are
+ * templates or CI files, nor skeleton documents (isSkeletonDocument, isCookiecutterDocument: a Template
+ * counts unless its envelope or metadata holds an expression). Other documents of a kept file are
  * blanked so document indexes stay. A file that does not parse counts when an `apiVersion:` line of it
  * names Backstage's group, unless it has skeleton syntax (`${{`, `{%`) and no Template. Roots mode never
  * comes here: a Location that lists a skeleton file makes Backstage read it, so it is judged.
  */
 function keepCatalogDocuments(source: SourceFile, root: string, apiGroups: ReadonlySet<string>): SourceFile | undefined {
-  // Files without a `$` cannot hold an expression: only the others are looked at for one.
-  if (source.cookiecutter) return undefined;
-  const kept = (d: unknown) => isEntityDocument(d, apiGroups) && (source.placeholderFree || !isSkeletonDocument(d));
+  // Files without a `$` cannot hold an expression, nor files without `{{ cookiecutter.`: only the others are looked at for one.
+  const kept = (d: unknown) => isEntityDocument(d, apiGroups) && (source.placeholderFree || !isSkeletonDocument(d)) && !(source.cookiecutter && isCookiecutterDocument(d));
   if (source.documents.some(kept)) {
     return { ...source, documents: source.documents.map(d => (kept(d) || breaksCatalogFile(d) ? d : null)) };
   }
