@@ -12,6 +12,7 @@ import { mayIncludeFiles } from '../techdocs/fileIncludes.ts';
 import { readRepoFile } from '../load/repoPath.ts';
 import { includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, monorepoIncludes } from '../techdocs/mkdocsSafety.ts';
 import { abortsOnMissingNavPages } from '../techdocs/checkMkdocs.ts';
+import { docsFolder } from '../techdocs/docsDirFindings.ts';
 import { sanitizeAsTechdocs, techdocsGeneratorSettings, type SanitizedMkdocs, type TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
 import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
@@ -86,7 +87,7 @@ async function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog, sett
     // any extension MkDocs builds, and any file a snippet may include, which pymdownx reads for snippets too.
     const written = parsed.documents[0];
     const docsDir = isRecord(written) && typeof written.docs_dir === 'string' ? written.docs_dir : 'docs';
-    const docs = `${posix.normalize(posix.join(posix.dirname(file), docsDir))}/`;
+    const docs = `${docsFolder(posix.dirname(file), docsDir)}/`;
     const pages = loaded.repoFiles.filter(f => f.startsWith(docs) && !docs.startsWith('../')).flatMap(page => {
       const source = readSource(join(config.root, page), page, config.catalog.maxFileBytes);
       return 'text' in source && mayIncludeFiles(source.text) ? [{ file: page, text: source.text }] : [];
@@ -120,7 +121,7 @@ function withIncludedConfigs(config: GitopsConfig, sites: readonly string[], rep
     if (sites.includes(file)) files.set(file, strict);
     // What the build copies besides mkdocs.yml: the docs_dir, where a glob may find configs.
     const docsDir = isRecord(asBuilt) && typeof asBuilt.docs_dir === 'string' ? asBuilt.docs_dir : 'docs';
-    const docs = `${posix.normalize(posix.join(folder || '.', docsDir))}/`;
+    const docs = `${docsFolder(folder, docsDir)}/`;
     for (const include of monorepoIncludes(asBuilt)) {
       const target = includeTarget(include, folder, folder);
       if (target === undefined) continue;

@@ -556,12 +556,38 @@ function readInside(root: string, file: string): string | null {
  * A document of a skeleton that no step fetches (or fetches only in part): its text uses the scaffolder's
  * `${{ … }}` expressions, which only rendering fills in. Backstage never registers such a document as it
  * stands (`metadata.name: ${{ values.name }}` is no valid name), so discovery leaves it out. A Template
- * itself holds expressions in its spec (steps, output): it counts only when its envelope or metadata does.
+ * itself holds expressions in its spec (steps, output) and may in its free-text metadata: it counts only
+ * when a field Backstage validates does (skeletonJudged).
  */
 function isSkeletonDocument(doc: unknown): boolean {
-  if (!isRecord(doc)) return false;
-  const judged = doc.kind === 'Template' ? { apiVersion: doc.apiVersion, kind: doc.kind, metadata: doc.metadata } : doc;
-  return JSON.stringify(judged).includes('${{');
+  return skeletonJudged(doc)?.includes('${{') ?? false;
+}
+
+/**
+ * A document of a skeleton in Cookiecutter's syntax (`{{ cookiecutter.name }}`, a cookiecutterCompat or
+ * fetch:cookiecutter skeleton fetched by a URL the gate cannot place). Judged like isSkeletonDocument: a
+ * Template passes such values to its fetch step (`values: { name: '{{ cookiecutter.name }}' }`) or names
+ * them in a parameter's description, and Backstage registers (or refuses) it as written, so only the
+ * fields it validates count (skeletonJudged). Unquoted `name: {{ cookiecutter.name }}` parses as a flow mapping whose
+ * key is `{ cookiecutter.name }`, hence the one brace.
+ */
+function isCookiecutterDocument(doc: unknown): boolean {
+  const judged = skeletonJudged(doc);
+  return judged !== undefined && /\{-?\s*cookiecutter\./.test(judged);
+}
+
+/**
+ * What of a document tells a skeleton from an entity file, as JSON: all of it, or of a Template the fields
+ * Backstage validates as written (apiVersion, kind, and metadata's name, namespace, labels and tags, which
+ * FieldFormatEntityPolicy refuses with an expression in them). A Template's title, description, annotations
+ * and links are free text the catalog stores as they are ("Creates ${{ parameters.name }}-svc"), and its spec
+ * holds the expressions the scaffolder renders.
+ */
+function skeletonJudged(doc: unknown): string | undefined {
+  if (!isRecord(doc)) return undefined;
+  if (doc.kind !== 'Template') return JSON.stringify(doc);
+  const metadata = isRecord(doc.metadata) ? { name: doc.metadata.name, namespace: doc.metadata.namespace, labels: doc.metadata.labels, tags: doc.metadata.tags } : doc.metadata;
+  return JSON.stringify({ apiVersion: doc.apiVersion, kind: doc.kind, metadata });
 }
 
 // Cookiecutter's expressions, as a cookiecutterCompat skeleton writes them (`{{ cookiecutter.name }}`).
@@ -575,16 +601,15 @@ const TEMPLATE_KIND = /^kind:\s*Template\s*$/m;
 /**
  * Discovery reads every YAML file of a folder; only what is meant for the catalog is judged: documents
  * whose apiVersion is Backstage's (isEntityDocument), not Kubernetes, Dapr or Crossplane manifests, Helm
- * templates or CI files, nor skeleton documents (isSkeletonDocument) or files in Cookiecutter's syntax
- * (a skeleton fetched by a URL the gate cannot place in the repo). Other documents of a kept file are
+ * templates or CI files, nor skeleton documents (isSkeletonDocument, isCookiecutterDocument: a Template
+ * counts unless a field Backstage validates holds an expression). Other documents of a kept file are
  * blanked so document indexes stay. A file that does not parse counts when an `apiVersion:` line of it
  * names Backstage's group, unless it has skeleton syntax (`${{`, `{%`) and no Template. Roots mode never
  * comes here: a Location that lists a skeleton file makes Backstage read it, so it is judged.
  */
 function keepCatalogDocuments(source: SourceFile, root: string, apiGroups: ReadonlySet<string>): SourceFile | undefined {
-  // Files without a `$` cannot hold an expression: only the others are looked at for one.
-  if (source.cookiecutter) return undefined;
-  const kept = (d: unknown) => isEntityDocument(d, apiGroups) && (source.placeholderFree || !isSkeletonDocument(d));
+  // Files without a `$` cannot hold an expression, nor files without `{{ cookiecutter.`: only the others are looked at for one.
+  const kept = (d: unknown) => isEntityDocument(d, apiGroups) && (source.placeholderFree || !isSkeletonDocument(d)) && !(source.cookiecutter && isCookiecutterDocument(d));
   if (source.documents.some(kept)) {
     return { ...source, documents: source.documents.map(d => (kept(d) || breaksCatalogFile(d) ? d : null)) };
   }

@@ -10,6 +10,7 @@ import { childEnv } from '../process/childEnv.ts';
 import { makeTemporary, removeTemporary } from '../process/temporaryCheckouts.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 import { fileIncludesOutside } from './fileIncludes.ts';
+import { docsDirIsConfigFolder, docsDirMissing, docsFolder, isConfigFolder, type SiteFinding } from './docsDirFindings.ts';
 import { checkMkdocsSafety, deniedExtensions, extensionServersNotListed, pluginsOf, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsConfigAsUsed, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { DEFAULT_GENERATOR_SETTINGS, sanitizeAsTechdocs, type SanitizedMkdocs, type TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
@@ -22,6 +23,16 @@ const SHIM = fileURLToPath(new URL('../../techdocs-core-shim/', import.meta.url)
 export class SiteBuildError extends Error {
   constructor(message: string, readonly mkdocsFile: string, readonly log: string) {
     super(message);
+  }
+}
+
+/**
+ * A site refused before MkDocs runs, for what `check` reports in its mkdocs.yml (`findings`, the same rule
+ * ids and words): a docs_dir that is mkdocs.yml's own folder, or one that does not exist.
+ */
+export class SiteRefusedError extends Error {
+  constructor(readonly mkdocsFile: string, readonly findings: SiteFinding[]) {
+    super(`${mkdocsFile}: ${findings.map(f => f.message).join(' ')} The site is not built.`);
   }
 }
 
@@ -124,10 +135,13 @@ async function buildSiteIn(work: string, root: string, mkdocsFile: string, commi
   const outside = mkdocsPathsOutside(used, folder === '.' ? '' : folder);
   if (outside.length) throw new SitePathsOutsideError(mkdocsFile, outside);
   const source = join(work, 'src');
+  // What check reports, in its words, rather than a copy error naming this machine's paths.
+  if (typeof config.docs_dir === 'string' && isConfigFolder(config.docs_dir)) throw new SiteRefusedError(mkdocsFile, [docsDirIsConfigFolder(config.docs_dir)]);
   const docs = posix.join(folder, config.docs_dir ?? 'docs');
   const copyTo = resolve(source, config.docs_dir ?? 'docs');
   if (!copyTo.startsWith(`${source}${sep}`) || !resolve(root, docs).startsWith(`${resolve(root)}${sep}`)) throw new SitePathsOutsideError(mkdocsFile, [{ path: ['docs_dir'], key: 'docs_dir', value: String(config.docs_dir) }]);
   // With legacyCopyReadmeMdToIndexMd a site may be a README alone: techdocs-node creates the docs folder.
+  if (!settings.legacyCopyReadmeMdToIndexMd && !existsSync(join(root, docs))) throw new SiteRefusedError(mkdocsFile, [docsDirMissing(docsFolder(folder, config.docs_dir ?? 'docs'), config.docs_dir !== undefined)]);
   if (!settings.legacyCopyReadmeMdToIndexMd || existsSync(join(root, docs))) await copyDocs(root, docs, copyTo);
   else await mkdir(source, { recursive: true });
   if (settings.legacyCopyReadmeMdToIndexMd) await copyReadmes(root, folder, source);

@@ -2,7 +2,7 @@ import { cp, mkdir, rm } from 'node:fs/promises';
 import { removeTemporary } from '../process/temporaryCheckouts.ts';
 import { posix, resolve, sep } from 'node:path';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
-import { buildSite, SiteBuildError, SitePathsOutsideError } from './buildSite.ts';
+import { buildSite, SiteBuildError, SitePathsOutsideError, SiteRefusedError } from './buildSite.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { buildFindings, pagesNamed } from './buildFindings.ts';
 import { siteNameOf, type BuildableSite } from './techdocsSites.ts';
@@ -56,7 +56,7 @@ export async function buildSites(input: BuildInput): Promise<{ results: BuildRes
     } catch (error) {
       const log = error instanceof SiteBuildError ? error.log : '';
       const mkdocsText = sites[0].generated ? undefined : readInside(input.root, mkdocsFile);
-      const found = error instanceof SitePathsOutsideError ? outsideFindings(error, mkdocsText) : buildFindings({ mkdocsFile, generated: sites[0].generated, mkdocsText, pages: await readPages(input.root, pagesNamed(log, mkdocsFile, mkdocsText)), log, reason: (error as Error).message });
+      const found = error instanceof SitePathsOutsideError ? outsideFindings(error, mkdocsText) : error instanceof SiteRefusedError ? refusedFindings(error, mkdocsText) : buildFindings({ mkdocsFile, generated: sites[0].generated, mkdocsText, pages: await readPages(input.root, pagesNamed(log, mkdocsFile, mkdocsText)), log, reason: (error as Error).message });
       input.log(`${progress}: FAILED (${found.length} problem${found.length === 1 ? '' : 's'})`);
       diagnostics.push(...found.map(d => ({ ...d, entityRef: d.entityRef ?? sites[0].entity.ref })));
       results.push({ mkdocsFile, triplets, outcome: 'failed' });
@@ -86,6 +86,12 @@ function outsideFindings(error: SitePathsOutsideError, mkdocsText: string | unde
     message: `${o.key} is ${JSON.stringify(o.value.slice(0, 200))}, which leads outside this site's folder: building the site would read or write files elsewhere on the machine. The site is not built.`,
     hint: 'Keep every path in mkdocs.yml inside the folder that holds it (docs_dir: docs).',
   }));
+}
+
+// What check reports in that mkdocs.yml (docsDirFindings), at the same place.
+function refusedFindings(error: SiteRefusedError, mkdocsText: string | undefined): Diagnostic[] {
+  const parsed = mkdocsText === undefined ? undefined : parseYaml(mkdocsText, error.mkdocsFile);
+  return error.findings.map(f => ({ ruleId: f.ruleId, severity: 'error' as const, file: error.mkdocsFile, range: parsed ? parsed.locate(0, f.path) : FILE_START, message: f.message, hint: f.hint }));
 }
 
 async function readPages(root: string, files: readonly string[]): Promise<Map<string, string>> {

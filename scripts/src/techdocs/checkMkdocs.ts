@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
+import { docsDirIsConfigFolder, docsDirMissing, docsFolder, isConfigFolder } from './docsDirFindings.ts';
 import { fileIncludeFindings } from './fileIncludes.ts';
 import { checkMkdocsSafety, DEFAULT_TECHDOCS_POLICY, includeTarget, mkdocsPathsOutside, monorepoIncludes, pluginsOf, type TechdocsPolicy } from './mkdocsSafety.ts';
 import { DEFAULT_GENERATOR_SETTINGS, type SanitizedMkdocs, type TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
@@ -46,18 +47,20 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
     diagnostics.push(at(['site_name'], 'mkdocs-invalid', 'error', 'mkdocs.yml has no site_name; mkdocs refuses to build and Backstage shows no title.', 'Add site_name: <the name readers see>.'));
   }
   const docsDir = typeof config.docs_dir === 'string' ? config.docs_dir : 'docs';
-  const docsPath = posix.normalize(posix.join(folder, docsDir));
+  const docsPath = docsFolder(folder, docsDir);
   const inside = !mkdocsPathsOutside(config, folder).some(o => o.key === 'docs_dir');
   // MkDocs (config_options.DocsDir post_validation) refuses a docs_dir that is the config's own folder.
-  const configFolder = posix.normalize(docsDir) === '.';
+  const configFolder = isConfigFolder(docsDir);
   const docsFiles = [...repoFiles].filter(f => f.startsWith(`${docsPath}/`));
   // A docs_dir outside the site is mkdocs-path-outside (checkMkdocsSafety), reported once.
   if (!inside) {
     if (!flagged.has('mkdocs-path-outside')) diagnostics.push(at(['docs_dir'], 'mkdocs-path-outside', 'error', `docs_dir ${docsDir} is outside the docs site; TechDocs refuses to build it.`, 'Keep docs_dir inside the folder that holds mkdocs.yml.'));
   } else if (configFolder && !options.included) {
-    diagnostics.push(at(['docs_dir'], 'mkdocs-invalid', 'error', `docs_dir ${JSON.stringify(docsDir.slice(0, 200))} is the folder that holds mkdocs.yml itself; MkDocs refuses to build the site: "The 'docs_dir' should not be the parent directory of the config file."`, 'Move the Markdown into a folder next to mkdocs.yml (docs/, the default) and set docs_dir to it, or remove docs_dir.'));
+    const found = docsDirIsConfigFolder(docsDir);
+    diagnostics.push(at(found.path, found.ruleId, 'error', found.message, found.hint));
   } else if (docsFiles.length === 0 && !(settings.legacyCopyReadmeMdToIndexMd && legacyReadme(folder, docsPath, repoFiles))) {
-    diagnostics.push(at(config.docs_dir ? ['docs_dir'] : [], 'mkdocs-docs-dir-missing', 'error', `The docs folder ${docsPath}/ does not exist or is empty.`, `Create ${docsPath}/index.md, or point docs_dir at the folder with the Markdown.`));
+    const found = docsDirMissing(docsPath, Boolean(config.docs_dir));
+    diagnostics.push(at(found.path, found.ruleId, 'error', found.message, found.hint));
   } else if (!options.included && !repoFiles.has(`${docsPath}/index.md`) && !repoFiles.has(`${docsPath}/README.md`) && !(settings.legacyCopyReadmeMdToIndexMd && legacyReadme(folder, docsPath, repoFiles))) {
     // MkDocs builds README.md to index.html when there is no index.md. A config another site's nav
     // includes needs none: its pages become a section of that site, whose own index is the landing page.

@@ -12,7 +12,7 @@ import { checkTemplate } from './checkTemplate.ts';
 import { handlerRefusals } from './handlerRefusals.ts';
 import { installedTemplating, loadScaffolderActions, templatingNames, type KnownAction, type TemplatingNames } from './scaffolderActions.ts';
 import type { TemplateExtensions } from './renderTemplate.ts';
-import { skeletonFolder } from './skeletonFolder.ts';
+import { inSkeletonFolder, skeletonFilePath, skeletonFolder } from './skeletonFolder.ts';
 import { matchableSkeletonGlobs } from './skeletonGlobs.ts';
 import { loadConfig, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { discoverTemplateFiles, isTemplateDocument, loadTemplatePolicy } from './templateFiles.ts';
@@ -187,11 +187,10 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     // The repo listing leaves node_modules out; fetch:template copies (and renders) a skeleton's too. A
     // listed file in the folder means the listing reached it through real folders (it never follows a
     // link), so walking it again reads nothing outside the repository.
-    const listed = [...repoFiles].filter(f => f.startsWith(`${folder}/`));
-    const inSkeleton = listed.length > 0 ? listSkeletonFiles(join(root, folder)).map(f => `${folder}/${f}`) : listed;
+    const listed = [...repoFiles].filter(f => inSkeletonFolder(f, folder));
+    const inSkeleton = listed.length > 0 ? listSkeletonFiles(join(root, folder)).map(f => ({ f: skeletonFilePath(folder, f), relative: f })) : [];
     // Every file's path is rendered; the content of those fetch:template renders, unless binary (copied as it is).
-    const files = inSkeleton.map(f => {
-      const relative = f.slice(folder.length + 1);
+    const files = inSkeleton.map(({ f, relative }) => {
       const { contents, name } = rendering(relative);
       const buffer = contents ? readFileSync(join(root, f)) : undefined;
       const text = buffer && !buffer.subarray(0, 8000).includes(0) ? buffer.toString('utf8') : undefined;

@@ -180,7 +180,7 @@ describe('techdocs build takes --color / --no-color as check and templates do', 
     const plain = await bin(['techdocs', 'build', '--no-color'], root);
     expect(plain.stderr).not.toContain('Unknown option');
     expect(plain.status).toBe(1);
-    expect(plain.stdout).toContain('techdocs-build-failed');
+    expect(plain.stdout).toContain('mkdocs-docs-dir-missing');
     expect(plain.stdout).not.toContain('\u001b[');
     const coloured = await bin(['techdocs', 'build', '--color'], root);
     expect(coloured.status).toBe(1);
