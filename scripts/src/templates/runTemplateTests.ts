@@ -14,6 +14,7 @@ import { checkRendered } from './checkRendered.ts';
 import { checkSecrets, checkValues } from './checkValues.ts';
 import { BACKTRACKING_HINT, templateBacktracking } from './regexBacktracking.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
+import { snapshotDifference } from './snapshotDifference.ts';
 import { renderTemplate, type InputRefusalAt } from './renderTemplate.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded } from './renderBudget.ts';
 import { refusalPlace, staticRefusals, staticRepoUrlProblem } from './checkStepInputs.ts';
@@ -210,7 +211,10 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     if (!snapshotPath) {
       // Refused above: never read or written through the link.
     } else if (options.updateSnapshots) await writeFile(snapshotPath, actual);
-    else if (expected !== actual) at([], 'template-snapshot', expected === undefined ? `No snapshot yet: ${snapshotFile}.` : `The rendered tree differs from ${snapshotFile}.`, 'Review the change, then run `npx backstage-gitops templates test --update-snapshots`.');
+    else if (expected !== actual) {
+      const difference = expected === undefined ? undefined : snapshotDifference(expected, actual);
+      at([], 'template-snapshot', expected === undefined ? `No snapshot yet: ${snapshotFile}.` : `The rendered tree differs from ${snapshotFile}${difference ? `: ${difference}` : ''}.`, 'Review the change, then run `npx backstage-gitops templates test --update-snapshots`.');
+    }
   }
   if (options.run && testCase.run?.length) {
     const dir = await mkdtemp(join(tmpdir(), 'gitops-rendered-'));
