@@ -5,7 +5,7 @@ import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMeta
 import type { ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
-import { checkExpression, checkExpressionSyntax, expressions, rangeOfText, type ExpressionReport } from './checkExpressions.ts';
+import { checkExpression, checkExpressionSyntax, declaredStepOutputs, expressions, rangeOfText, type ExpressionReport } from './checkExpressions.ts';
 import { checkStepInputs } from './checkStepInputs.ts';
 import type { KnownAction, TemplatingNames } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
@@ -84,6 +84,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   // `step.id ?? \`step-${index + 1}\``), so an explicit `id: step-2` and the second step without an id share one.
   const idOf = (step: Record<string, unknown> | undefined, i: number) => (typeof step?.id === 'string' ? step.id : step?.id === undefined || step?.id === null ? `step-${i + 1}` : undefined);
   const stepIds = new Set(steps.map(idOf).filter((id): id is string => id !== undefined));
+  const outputs = actions && !unknownSteps ? declaredStepOutputs(steps, idOf, actions) : undefined;
   const firstWithId = new Map<string, number>();
   steps.forEach((step, i) => {
     const id = idOf(step, i);
@@ -104,7 +105,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     if (unreadPlaceholder(step) !== undefined) return;
     const action = String(step.action ?? '');
     if (policy && !policy.actions.includes(action)) at(['spec', 'steps', i, 'action'], 'template-action-not-allowed', `Action ${action} is not in the allow-list.`, 'Use an action from schemas/template-policy/actions.json, or add it there with a platform review.');
-    for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, declared, atExpression, extensions, parameterKinds);
+    for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, declared, atExpression, extensions, parameterKinds, outputs);
     // What the runner renders of a step (name, id and action are read as written).
     for (const key of ['input', 'if', 'each']) checkExpressionSyntax(step[key], ['spec', 'steps', i, key], atExpression);
     // `if: false` skips the step before its each is read.
@@ -132,7 +133,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     }
     if (typeof step.id === 'string') seen.push(step.id);
   });
-  for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression, extensions, parameterKinds);
+  for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression, extensions, parameterKinds, outputs);
   checkExpressionSyntax(spec.output, ['spec', 'output'], atExpression);
   return found;
 }

@@ -1,0 +1,64 @@
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { expectCleanStderr, gitops } from '../e2e/gitops.ts';
+
+// Mistakes a platform engineer made writing and evolving golden paths (fresh user 6), through the shipped bin.
+
+async function copy(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'gitops-golden-'));
+  for (const part of ['catalog', 'templates', 'skeletons', 'schemas', 'backstage-config', 'gitops.config.yaml']) await cp(join(REPO_ROOT, part), join(root, part), { recursive: true });
+  return root;
+}
+
+async function edit(root: string, path: string, change: (text: string) => string) {
+  const before = await readFile(join(root, path), 'utf8');
+  const after = change(before);
+  expect(after, `the edit of ${path} changed nothing`).not.toBe(before);
+  await writeFile(join(root, path), after);
+}
+
+interface Finding { ruleId: string; file: string; message: string; hint?: string; range: { start: { line: number; column: number } } }
+
+async function templatesTest(root: string, ...args: string[]) {
+  const run = await gitops(root, ['templates', 'test', ...args, '--format', 'json']);
+  expectCleanStderr(run);
+  return { code: run.status, diagnostics: (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics };
+}
+
+describe('golden-path authoring', () => {
+  it("names a step output the action does not declare, at the expression, with the action's own output names", async () => {
+    const root = await copy();
+    // remoteURL for remoteUrl: the link renders without a url, and nothing else fails.
+    await edit(root, 'templates/node-service/template.yaml', text => text.replace('url: ${{ steps.publish.output.remoteUrl }}', 'url: ${{ steps.publish.output.remoteURL }}'));
+    const { code, diagnostics } = await templatesTest(root, 'node-service');
+    expect(code).toBe(1);
+    const found = diagnostics.filter(d => d.ruleId === 'template-unknown-output');
+    expect(found.map(d => [d.file, d.message, d.hint])).toEqual([[
+      'templates/node-service/template.yaml',
+      'steps.publish.output.remoteURL is not an output of publish:github, so it renders as nothing (its outputs: remoteUrl, repoContentsUrl, commitHash). Did you mean steps.publish.output.remoteUrl?',
+      'Write steps.publish.output.remoteUrl.',
+    ]]);
+    const text = await readFile(join(root, 'templates/node-service/template.yaml'), 'utf8');
+    const line = text.split('\n').findIndex(l => l.includes('remoteURL'));
+    expect(found[0].range.start).toEqual({ line: line + 1, column: text.split('\n')[line].indexOf('${{') + 1 });
+    // The other cases are unchanged: the rendered tree does not depend on the link.
+    expect(diagnostics.filter(d => d.ruleId !== 'template-unknown-output')).toEqual([]);
+  }, 60_000);
+
+  it('reads dashed step ids by subscript, and leaves actions without an output schema (catalog:register) alone', async () => {
+    const root = await copy();
+    await edit(root, 'templates/node-service/template.yaml', text => text
+      .replace('    - id: publish\n', '    - id: publish-repo\n')
+      .replace('${{ steps.publish.output.repoContentsUrl }}', "${{ steps['publish-repo'].output.repoContentUrl }}")
+      .replace('${{ steps.publish.output.remoteUrl }}', "${{ steps['publish-repo'].output.remoteUrl }}")
+      .replace('${{ steps.register.output.entityRef }}', '${{ steps.register.output.entityRefs }}'));
+    const { diagnostics } = await templatesTest(root, 'node-service');
+    expect(diagnostics.filter(d => d.ruleId === 'template-unknown-output').map(d => d.message)).toEqual([
+      `steps["publish-repo"].output.repoContentUrl is not an output of publish:github, so it renders as nothing (its outputs: remoteUrl, repoContentsUrl, commitHash). Did you mean steps["publish-repo"].output.repoContentsUrl?`,
+    ]);
+  }, 60_000);
+
+});
