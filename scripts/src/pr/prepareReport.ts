@@ -18,6 +18,7 @@ import { lintApiDefinitionsBounded } from './boundedLint.ts';
 import { changeGraph, type ChangeGraph } from './mermaidGraph.ts';
 import { newRelations, type NewRelation } from './newRelations.ts';
 import { ownerReviews, type OwnerReview } from './ownerReviews.ts';
+import { templateChanges, type TemplateCaseChange } from './templateChanges.ts';
 
 /** A team whose level or score this change moves, as the report shows it. */
 export interface ScoreMove {
@@ -46,6 +47,8 @@ export interface PrReportData {
   teamReviews: { team: string; reasons: string[] }[];
   /** Absent when the repo keeps no scorecards. */
   scoreMoves?: ScoreMove[];
+  /** The test cases of the templates the change touches (templateChanges); absent when it touches none. */
+  templates?: TemplateCaseChange[];
   graph: ChangeGraph;
 }
 
@@ -93,6 +96,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
     const api = changedFiles.length ? await apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: judging.policy, policyRelaxed: judging.relaxed, repoUrl: config.repoUrl, limits, revisions, ...(await apiSmartDiff()) }) : { changes: [], diagnostics: [], definitions: [] };
     const lint = await lintApiDefinitionsBounded(api.definitions.map(lintTargetOf), { root, files: head.repoFiles, limits, rulesetPath: config.apiChanges.ruleset }, { repoFileSet, read: readHead, limits }, lintTimeoutSeconds);
     const impacts = impact(changes, head.entities);
+    const templates = await templateChanges(root, dir, changedFiles, config);
     return {
       data: {
         changedFiles,
@@ -103,9 +107,10 @@ export async function prepareReport(root: string, baseRef: string, today: string
         reviewers: [...byOwners].map(([owners, files]) => ({ owners: owners ? owners.split(' ') : [], files })),
         teamReviews: teamReviews(impacts, api.changes, newRelations(changes, base.entities, head.entities), ownerReviews(changes, base.entities, head.entities, rules, baseConfig?.codeowners?.platformTeam)),
         ...(scoreMoves ? { scoreMoves } : {}),
+        ...(templates.cases.length ? { templates: templates.cases } : {}),
         graph: changeGraph(changes, base.entities, head.entities),
       },
-      diagnostics: [...api.diagnostics, ...lint],
+      diagnostics: [...api.diagnostics, ...lint, ...templates.diagnostics],
     };
   } finally {
     // A shared base is removed by whoever made it, once everything that reads it is done.

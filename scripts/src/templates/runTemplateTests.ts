@@ -71,6 +71,8 @@ export interface CaseResult {
   case: TemplateCase;
   milliseconds: number;
   diagnostics: Diagnostic[];
+  /** The rendered tree as its snapshot file writes it, when the case rendered and keeps a snapshot. */
+  rendered?: string;
 }
 
 /**
@@ -197,9 +199,11 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   }
   for (const problem of await checkRendered(rendered.files, options.org)) at(['values'], 'template-output-invalid', problem, 'Fix the skeleton; the rendered repository must be usable as created.');
   diagnostics.push(...renderedInputFindings(parsedTemplate, rendered.inputRefusals, actions, item.caseFile));
+  let renderedTree: string | undefined;
   if (testCase.snapshot !== false) {
     const snapshotFile = item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml');
     const actual = stringify(Object.fromEntries([...files].sort(([a], [b]) => a.localeCompare(b)).map(([path, content]) => [path, isText(content) ? content.toString('utf8') : `sha256:${createHash('sha256').update(content).digest('hex')}`])), { lineWidth: 0 });
+    renderedTree = actual;
     let snapshotPath: string | undefined;
     try {
       snapshotPath = writableRepoPath(root, snapshotFile);
@@ -234,7 +238,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
       await rm(dir, { recursive: true, force: true });
     }
   }
-  return { case: item, milliseconds: rendered.milliseconds, diagnostics };
+  return { case: item, milliseconds: rendered.milliseconds, diagnostics, ...(renderedTree !== undefined ? { rendered: renderedTree } : {}) };
 }
 
 /**

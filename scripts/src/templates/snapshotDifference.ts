@@ -61,5 +61,19 @@ function firstChange(before: string, after: string): string {
   let i = 0;
   while (i < old.length && i < now.length && old[i] === now[i]) i++;
   const quote = (line: string | undefined) => (line === undefined ? 'the end of the file' : JSON.stringify(boundedText(line, MAX_LINE)));
-  return `: line ${i + 1} was ${quote(old[i])}, now ${quote(now[i])}`;
+  return `: line ${i + 1} was ${quote(old[i])}, now ${quote(now[i])}${lineCounts(old, now)}`;
+}
+
+/** ` (+2 −1 lines)`: lines only the new text has and lines only the old one has, counted as multisets (linear, no diff). */
+function lineCounts(old: readonly string[], now: readonly string[]): string {
+  const left = new Map<string, number>();
+  for (const line of old) left.set(line, (left.get(line) ?? 0) + 1);
+  let added = 0;
+  for (const line of now) {
+    const n = left.get(line) ?? 0;
+    if (n > 0) left.set(line, n - 1);
+    else added++;
+  }
+  const removed = [...left.values()].reduce((sum, n) => sum + n, 0);
+  return ` (+${added} −${removed} line${added + removed === 1 ? '' : 's'})`;
 }

@@ -37,7 +37,7 @@ describe('templates test: a stale snapshot', () => {
     expect(code).toBe(1);
     const snapshot = diagnostics.filter(d => d.ruleId === 'template-snapshot');
     expect(snapshot.map(d => d.message)).toEqual([
-      'The rendered tree differs from templates/node-service/tests/default.snapshot.yaml: 1 file changed (Dockerfile: line 14 was "EXPOSE 8081", now "HEALTHCHECK CMD wget -qO- http://127.0.0.1:8081/healthz"); 1 file added (.nvmrc).',
+      'The rendered tree differs from templates/node-service/tests/default.snapshot.yaml: 1 file changed (Dockerfile: line 14 was "EXPOSE 8081", now "HEALTHCHECK CMD wget -qO- http://127.0.0.1:8081/healthz" (+1 −0 line)); 1 file added (.nvmrc).',
     ]);
     await rm(join(root, 'skeletons/node-service/README.md'));
     const { diagnostics: again } = await templatesTest(root, 'node-service');
