@@ -11,7 +11,7 @@ import { OutsideRepositoryError, readRepoFile, writableRepoPath } from '../load/
 import { FILE_START } from '../diagnostic.ts';
 import { toolkitValidator } from '../config/toolkitSchemas.ts';
 import { checkRendered } from './checkRendered.ts';
-import { checkSecrets, checkValues } from './checkValues.ts';
+import { checkSecrets, valueRefusals } from './checkValues.ts';
 import { BACKTRACKING_HINT, templateBacktracking } from './regexBacktracking.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
 import { snapshotDifference } from './snapshotDifference.ts';
@@ -144,13 +144,15 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     for (const message of backtracking) at([], 'template-pattern-backtracking', `${templateFile} ${message} The case's values are not validated or rendered.`, BACKTRACKING_HINT);
     return { case: item, milliseconds: 0, diagnostics };
   }
-  const valueErrors = checkValues(template.spec.parameters, testCase.values);
+  const valueProblems = valueRefusals(template.spec.parameters, testCase.values);
+  const valueErrors = valueProblems.map(r => r.message);
   const refusal = testCase.expect?.valuesError;
   if (refusal !== undefined) {
     if (!valueErrors.some(e => e.includes(refusal))) at(['expect', 'valuesError'], 'template-expectation', `The values were expected to be refused with "${refusal}"${valueErrors.length ? `, but the errors were: ${valueErrors.join('; ')}` : ', but they are valid'}.`, 'Fix the parameter schema or the expectation.');
     return { case: item, milliseconds: 0, diagnostics };
   }
-  for (const error of valueErrors) at(['values'], 'template-values-invalid', error, 'Give the case the values the form would submit; defaults are not applied by the backend.');
+  // At the value refused (locate falls back to the nearest parent the case writes: a missing value's object).
+  for (const { message, path } of valueProblems) at(['values', ...path], 'template-values-invalid', message, 'Give the case the values the form would submit; defaults are not applied by the backend.');
   for (const error of checkSecrets((template.spec as { secrets?: unknown }).secrets, testCase.secrets)) at(testCase.secrets ? ['secrets'] : [], 'template-secrets-invalid', error, "Give the case the secrets the template's spec.secrets.schema asks for; the backend refuses the task without them.");
   const started = Date.now();
   const actions = await templateActions(root);

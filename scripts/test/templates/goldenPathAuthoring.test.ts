@@ -61,4 +61,31 @@ describe('golden-path authoring', () => {
     ]);
   }, 60_000);
 
+  it("points a refused value at its own line in the case, not at the values key", async () => {
+    const root = await copy();
+    await edit(root, 'templates/node-service/tests/default.yaml', text => text.replace('  port: 8081\n', '  port: 80\n').replace('  description: Sends customers a message when their order ships.\n', '  description: Short.\n'));
+    const { diagnostics } = await templatesTest(root, 'node-service');
+    const refused = diagnostics.filter(d => d.ruleId === 'template-values-invalid').map(d => [d.message, d.range.start.line, d.range.start.column]);
+    expect(refused).toEqual([
+      ['Parameter page 1: values.description does not meet minimum length of 10', 4, 16],
+      ['Parameter page 1: values.port must be greater than or equal to 1024', 7, 9],
+    ]);
+    // A missing required value has no line of its own: its object's.
+    await edit(root, 'templates/node-service/tests/default.yaml', text => text.replace('  system: system:default/orders\n', ''));
+    const { diagnostics: missing } = await templatesTest(root, 'node-service');
+    expect(missing.filter(d => d.ruleId === 'template-values-invalid' && d.message.includes('system')).map(d => [d.message, d.range.start.line])).toEqual([
+      ['Parameter page 1: values requires property "system"', 3],
+    ]);
+  }, 60_000);
+
+  it('puts a block tag left open ({% for … %) on its own line, not where the parser gave up lines later', async () => {
+    const root = await copy();
+    await edit(root, 'skeletons/node-service/README.md', text => `${text}{% for t in ['a', 'b'] %\n- \${{ t }}\n{% endfor %}\n`);
+    const { diagnostics } = await templatesTest(root, 'node-service');
+    const syntax = diagnostics.filter(d => d.ruleId === 'skeleton-syntax');
+    expect(syntax.map(d => [d.file, d.range.start.line, d.range.start.column, d.message])).toEqual([[
+      'skeletons/node-service/README.md', 6, 1,
+      'This file does not parse as a template: the {% here is never closed with %}, so the parser reads on as one tag until line 7, column 3 (Unexpected character "$").',
+    ]]);
+  }, 60_000);
 });
