@@ -139,7 +139,10 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
         if (isName) report({ lineno: 0, colno: 0 }, 'skeleton-syntax', `This file's name does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax in the file name.`);
         else {
           const unclosed = unclosedExpression(source, refused.line, refused.column, open);
+          // The same for a block tag: `{% for x in y %` reads on to the next `%}`, lines later.
+          const unclosedTag = unclosed ? undefined : unclosedExpression(source, refused.line, refused.column, '{%', '%}');
           if (unclosed) report(unclosed, 'skeleton-syntax', `This file does not parse as a template: the ${open} here is never closed with }}, so the parser reads on as one expression until line ${refused.line}, column ${refused.column} (${refused.reason}).`, `Close it with }} (write ${open} … }}); if the text is not meant as an expression, wrap it in {% raw %}…{% endraw %} or list the file under copyWithoutTemplating.`);
+          else if (unclosedTag) report(unclosedTag, 'skeleton-syntax', `This file does not parse as a template: the {% here is never closed with %}, so the parser reads on as one tag until line ${refused.line}, column ${refused.column} (${refused.reason}).`, 'Close the tag with %} (write {% … %}); if the text is not meant as a tag, wrap it in {% raw %}…{% endraw %} or list the file under copyWithoutTemplating.');
           else report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax, or list the file under copyWithoutTemplating.`);
         }
         continue;
@@ -228,18 +231,18 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
 /**
  * Where the parser's refusal really comes from when an expression is left open (`${{ values.name }` on
  * line 3): Nunjitsu reads on as one expression and refuses the first character that cannot be in one,
- * often lines later (`;` on line 8). Takes the source, the refusal's 1-based line and column and the
- * opening delimiter; returns the 0-based position of the first opening before the refusal whose next `}}`
+ * often lines later (`;` on line 8); the same for a block tag (`{% for x in y %`, closed by `%}`). Takes the
+ * source, the refusal's 1-based line and column and the opening and closing delimiters; returns the 0-based position of the first opening before the refusal whose next `}}`
  * comes after another opening (or never), on a line before the refusal's, or undefined (the refusal is
  * then where it says).
  */
-function unclosedExpression(source: string, line: number, column: number, open: string): { lineno: number; colno: number } | undefined {
+function unclosedExpression(source: string, line: number, column: number, open: string, close = '}}'): { lineno: number; colno: number } | undefined {
   const lines = source.split('\n');
   if (line < 1 || line > lines.length) return undefined;
   let offset = column - 1;
   for (let n = 0; n < line - 1; n++) offset += lines[n].length + 1;
   for (let start = source.indexOf(open); start !== -1 && start < offset; start = source.indexOf(open, start + open.length)) {
-    const end = source.indexOf('}}', start + open.length);
+    const end = source.indexOf(close, start + open.length);
     const next = source.indexOf(open, start + open.length);
     if (end !== -1 && (next === -1 || end < next)) continue;
     const before = source.slice(0, start);
