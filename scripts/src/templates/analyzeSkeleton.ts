@@ -224,6 +224,12 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     if (cookiecutter) {
       report(cookiecutter, 'skeleton-cookiecutter-syntax', `{{ cookiecutter.… }} is Cookiecutter syntax, but cookiecutterCompat is not set on the step${step.label ? ` (${step.label})` : ''}, so it is written out unrendered.`, 'Set cookiecutterCompat: true on the fetch:template step, or write ${{ values.… }}.');
     }
+    // `{{ values.x }}` with the $ left out: fetch:template's variables are `${{ … }}` (without
+    // cookiecutterCompat), so Nunjitsu sees plain text and the file gets the braces as written.
+    const braces = compat || file.text === undefined ? undefined : literalBraces(file.text).find(at => !(hashComments && inLineComment(file.text ?? '', at)));
+    if (braces) {
+      report(braces, 'skeleton-unrendered-braces', `${braces.text} has no $ before its braces: the scaffolder's expressions are \${{ … }}${step.label ? ` (${step.label} does not set cookiecutterCompat)` : ''}, so it is written out as is.`, `Write \${{ ${braces.inside} }}; to keep the braces on purpose, wrap them in {% raw %}…{% endraw %}.`);
+    }
   }
   return found;
 }
@@ -420,6 +426,23 @@ function definesName(ast: Node, name: string): boolean {
 
 // Files whose `#` starts a line comment (YAML, shell, Python, TOML, Terraform, Dockerfile, Makefile, dotfiles…);
 // not Markdown, where `# …` is a heading that the generated repository shows.
+/**
+ * The `{{ values.… }}` of a skeleton text (not `${{ … }}`, nor inside a `{% raw %}`/`{% verbatim %}` block,
+ * where the braces are meant): the 0-based line and column of each, the expression as written (bounded)
+ * and its inside. Takes the file's text; returns them in order.
+ */
+function literalBraces(text: string): { lineno: number; colno: number; text: string; inside: string }[] {
+  const raw: [number, number][] = [];
+  for (const m of text.matchAll(/\{%-?\s*(raw|verbatim)\s*-?%\}[\s\S]*?(\{%-?\s*end\1\s*-?%\}|$)/g)) raw.push([m.index, m.index + m[0].length]);
+  const found: { lineno: number; colno: number; text: string; inside: string }[] = [];
+  for (const m of text.matchAll(/(?<![$\{])\{\{-?\s*(values\b[^}\n]{0,200}?)\s*-?\}\}/g)) {
+    if (raw.some(([from, to]) => m.index >= from && m.index < to)) continue;
+    const before = text.slice(0, m.index);
+    found.push({ lineno: before.split('\n').length - 1, colno: m.index - (before.lastIndexOf('\n') + 1), text: boundedText(m[0], 120), inside: boundedText(m[1], 100) });
+  }
+  return found;
+}
+
 const HASH_COMMENT_FILE = /(\.(ya?ml|sh|bash|zsh|py|toml|tf|tfvars|hcl|rb|r|pl|conf|cfg|properties|env|ps1|nix|cmake)|(^|\/)(Dockerfile[^/]*|Makefile|\.gitignore|\.dockerignore|\.editorconfig|\.gitattributes))$/i;
 
 /**

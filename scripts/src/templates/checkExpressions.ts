@@ -44,6 +44,30 @@ export function* expressions(value: unknown, path: PathSegment[]): Generator<Tem
   }
 }
 
+/**
+ * Every `{{ parameters.… }}` (or steps, secrets, user, each, context) with the $ left out, in a value of
+ * template.yaml: the workflow runner renders `${{ … }}` only, so it passes the braces on as text (an input
+ * gets the literal string, an output link or text shows it). Inside `{% raw %}` the braces are meant. Takes
+ * a value and its path; yields each as an expression item (its text and inside bounded) for the report.
+ */
+export function* literalBraces(value: unknown, path: PathSegment[]): Generator<TemplateExpression> {
+  if (typeof value === 'string') {
+    if (!value.includes('{{')) return;
+    const raw = [...value.matchAll(/\{%-?\s*(raw|verbatim)\s*-?%\}[\s\S]*?(\{%-?\s*end\1\s*-?%\}|$)/g)].map(m => [m.index, m.index + m[0].length]);
+    const seen = new Map<string, number>();
+    for (const match of value.matchAll(/(?<![$\{])\{\{-?\s*((?:parameters|steps|secrets|user|each|context)\b[^}\n]{0,200}?)\s*-?\}\}/g)) {
+      if (raw.some(([from, to]) => match.index >= from && match.index < to)) continue;
+      const occurrence = seen.get(match[0]) ?? 0;
+      seen.set(match[0], occurrence + 1);
+      yield { path, text: match[0], expression: match[1], source: value, occurrence };
+    }
+  } else if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) yield* literalBraces(item, [...path, i]);
+  } else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value)) yield* literalBraces(item, [...path, key]);
+  }
+}
+
 // `parameters.x or …`, `parameters.x | default(…)`, `… if parameters.x …`, `parameters.x is defined`: absence is planned for.
 const fallback = (name: string) => new RegExp(`parameters\\.${name}\\s+or\\b|parameters\\.${name}\\s*\\|\\s*(default|d)\\b|\\bif\\s+(not\\s+)?parameters\\.${name}\\b|parameters\\.${name}\\s+is\\s+(not\\s+)?(defined|undefined|none)\\b`);
 

@@ -5,7 +5,8 @@ import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMeta
 import type { ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
-import { checkExpression, checkExpressionSyntax, declaredStepOutputs, expressions, rangeOfText, type ExpressionReport } from './checkExpressions.ts';
+import { boundedText } from '../report/safeText.ts';
+import { checkExpression, checkExpressionSyntax, declaredStepOutputs, expressions, literalBraces, rangeOfText, type ExpressionReport } from './checkExpressions.ts';
 import { checkStepInputs } from './checkStepInputs.ts';
 import type { KnownAction, TemplatingNames } from './scaffolderActions.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
@@ -108,6 +109,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, declared, atExpression, extensions, parameterKinds, outputs);
     // What the runner renders of a step (name, id and action are read as written).
     for (const key of ['input', 'if', 'each']) checkExpressionSyntax(step[key], ['spec', 'steps', i, key], atExpression);
+    for (const key of ['input', 'if', 'each']) for (const item of literalBraces(step[key], ['spec', 'steps', i, key])) atExpression(item, 'template-unrendered-braces', unrenderedBraces(item.text, 'the action gets it as written'), `Write \${{ ${boundedText(item.expression, 100)} }}.`);
     // `if: false` skips the step before its each is read.
     const eachProblem = step.if === false ? undefined : literalEachProblem(step.each);
     if (eachProblem) at(['spec', 'steps', i, 'each'], 'template-each-invalid', `each is ${eachProblem}: the scaffolder fails the task at this step ("Invalid value on action ${action}.each parameter, must resolve to an array or object").`, 'Give each a list, a mapping, or an expression that gives one (each: ${{ parameters.services }}).');
@@ -135,7 +137,12 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   });
   for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression, extensions, parameterKinds, outputs);
   checkExpressionSyntax(spec.output, ['spec', 'output'], atExpression);
+  for (const item of literalBraces(spec.output, ['spec', 'output'])) atExpression(item, 'template-unrendered-braces', unrenderedBraces(item.text, 'the user sees it as written'), `Write \${{ ${boundedText(item.expression, 100)} }}.`);
   return found;
+}
+
+function unrenderedBraces(text: string, outcome: string): string {
+  return `${boundedText(text, 120)} has no $ before its braces: the scaffolder renders only \${{ … }} in template.yaml, so ${outcome}.`;
 }
 
 /**

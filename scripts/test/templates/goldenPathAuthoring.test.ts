@@ -88,4 +88,23 @@ describe('golden-path authoring', () => {
       'This file does not parse as a template: the {% here is never closed with %}, so the parser reads on as one tag until line 7, column 3 (Unexpected character "$").',
     ]]);
   }, 60_000);
+  it('flags {{ values.x }} / {{ parameters.x }} written without the $, which the scaffolder passes on as text; raw blocks and # comments are meant', async () => {
+    const root = await copy();
+    await edit(root, 'skeletons/node-service/README.md', text => `${text}Listens on {{ values.port }}. {% raw %}{{ values.keep }}{% endraw %}\n`);
+    await edit(root, 'skeletons/node-service/mkdocs.yml', text => `${text}# {{ values.comment }}\n`);
+    await edit(root, 'templates/node-service/template.yaml', text => text.replace('      - title: Repository\n', '      - title: Repository of {{ parameters.name }}\n'));
+    const { code, diagnostics } = await templatesTest(root, 'node-service');
+    expect(code).toBe(1);
+    const readme = (await readFile(join(root, 'skeletons/node-service/README.md'), 'utf8')).split('\n');
+    const template = (await readFile(join(root, 'templates/node-service/template.yaml'), 'utf8')).split('\n');
+    const braces = diagnostics.filter(d => d.ruleId.endsWith('-unrendered-braces')).map(d => [d.ruleId, d.file, d.range.start.line, d.range.start.column, d.message, d.hint]);
+    expect(braces).toEqual([
+      ['skeleton-unrendered-braces', 'skeletons/node-service/README.md', readme.findIndex(l => l.startsWith('Listens')) + 1, 12,
+        "{{ values.port }} has no $ before its braces: the scaffolder's expressions are ${{ … }} (templates/node-service/template.yaml, step fetch does not set cookiecutterCompat), so it is written out as is.",
+        'Write ${{ values.port }}; to keep the braces on purpose, wrap them in {% raw %}…{% endraw %}.'],
+      ['template-unrendered-braces', 'templates/node-service/template.yaml', template.findIndex(l => l.includes('Repository of')) + 1, template.find(l => l.includes('Repository of'))!.indexOf('{{') + 1,
+        '{{ parameters.name }} has no $ before its braces: the scaffolder renders only ${{ … }} in template.yaml, so the user sees it as written.',
+        'Write ${{ parameters.name }}.'],
+    ]);
+  }, 60_000);
 });
