@@ -107,4 +107,20 @@ describe('golden-path authoring', () => {
         'Write ${{ parameters.name }}.'],
     ]);
   }, 60_000);
+  it('says to quote an unquoted ${{ }} value whose ": " breaks template.yaml, instead of only the parser\'s words', async () => {
+    const root = await copy();
+    await edit(root, 'templates/node-service/template.yaml', text => text.replace('          owner: ${{ parameters.owner }}\n', "          owner: ${{ parameters.owner }}\n          ownerName: ${{ (parameters.owner | parseEntityRef({ defaultKind: 'group' })).name }}\n"));
+    const run = await gitops(root, ['check', '--format', 'json']);
+    expectCleanStderr(run);
+    const syntax = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'yaml-syntax' && d.file === 'templates/node-service/template.yaml');
+    const line = (await readFile(join(root, 'templates/node-service/template.yaml'), 'utf8')).split('\n').findIndex(l => l.includes('ownerName')) + 1;
+    expect(syntax[0].range.start.line).toBe(line);
+    expect(syntax[0].hint).toMatch(/^This value is a template expression without quotes: YAML reads its ": ", " #" or leading "\{" as YAML syntax\. Quote the whole value/);
+    // The same expression quoted parses, and other YAML errors keep the usual hint.
+    await edit(root, 'templates/node-service/template.yaml', text => text.replace("ownerName: ${{ (parameters.owner | parseEntityRef({ defaultKind: 'group' })).name }}", "ownerName: \"${{ (parameters.owner | parseEntityRef({ defaultKind: 'group' })).name }}\"").replace('  type: service\n', '  type: [service\n'));
+    const again = await gitops(root, ['check', '--format', 'json']);
+    const other = (JSON.parse(again.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'yaml-syntax' && d.file === 'templates/node-service/template.yaml');
+    expect(other.length).toBeGreaterThan(0);
+    expect(other.every(d => d.hint === 'Fix the YAML syntax here; Backstage skips the whole document until it parses.')).toBe(true);
+  }, 60_000);
 });
