@@ -143,6 +143,8 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           const unclosedTag = unclosed ? undefined : unclosedExpression(source, refused.line, refused.column, '{%', '%}');
           if (unclosed) report(unclosed, 'skeleton-syntax', `This file does not parse as a template: the ${open} here is never closed with }}, so the parser reads on as one expression until line ${refused.line}, column ${refused.column} (${refused.reason}).`, `Close it with }} (write ${open} … }}); if the text is not meant as an expression, wrap it in {% raw %}…{% endraw %} or list the file under copyWithoutTemplating.`);
           else if (unclosedTag) report(unclosedTag, 'skeleton-syntax', `This file does not parse as a template: the {% here is never closed with %}, so the parser reads on as one tag until line ${refused.line}, column ${refused.column} (${refused.reason}).`, 'Close the tag with %} (write {% … %}); if the text is not meant as a tag, wrap it in {% raw %}…{% endraw %} or list the file under copyWithoutTemplating.');
+          // Past a limit (its size, its tags) the syntax may be fine: the way out is not to render it.
+          else if (/limit of \d|template tags in \d/.test(refused.reason)) report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, 'List the file under copyWithoutTemplating (it is then copied as it is, never rendered), or split it into smaller files.');
           else report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax, or list the file under copyWithoutTemplating.`);
         }
         continue;

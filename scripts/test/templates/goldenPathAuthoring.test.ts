@@ -123,4 +123,16 @@ describe('golden-path authoring', () => {
     expect(other.length).toBeGreaterThan(0);
     expect(other.every(d => d.hint === 'Fix the YAML syntax here; Backstage skips the whole document until it parses.')).toBe(true);
   }, 60_000);
+  it('a skeleton file past the renderer\'s size limit is refused for its size, as the task is, with a hint to copy it verbatim', async () => {
+    const root = await copy();
+    // 4.6 million characters, 220,000 tags: Nunjitsu measures the length first and fails on it.
+    await writeFile(join(root, 'skeletons/node-service/fixtures.txt'), '${{ values.name }} x\n'.repeat(220_000));
+    const { diagnostics } = await templatesTest(root, 'node-service');
+    const limit = 'Template parsing exceeded the source code unit limit of 4194304 (observed 4620000)';
+    expect(diagnostics.filter(d => d.ruleId === 'skeleton-syntax').map(d => [d.file, d.message, d.hint])).toEqual([[
+      'skeletons/node-service/fixtures.txt', `This file does not parse as a template: ${limit}`,
+      'List the file under copyWithoutTemplating (it is then copied as it is, never rendered), or split it into smaller files.',
+    ]]);
+    expect(diagnostics.find(d => d.ruleId === 'template-render-failed')?.message).toBe(`The template failed to render: step fetch (fetch:template), skeleton file fixtures.txt: ${limit}`);
+  }, 60_000);
 });
