@@ -240,7 +240,7 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
           message,
           hint: duplicate
             ? 'Backstage rejects the whole document; keep one of the two keys.'
-            : 'Fix the YAML syntax here; Backstage skips the whole document until it parses.',
+            : unquotedExpressionHint(text, range.start.line) ?? 'Fix the YAML syntax here; Backstage skips the whole document until it parses.',
           file,
           range,
         });
@@ -328,4 +328,30 @@ export function mergeKeyRanges(doc: Document.Parsed | Document, limit = Infinity
     },
   });
   return found;
+}
+
+/**
+ * The hint for a YAML error on a line whose value is an unquoted template expression (`${{ … }}`, `{{ … }}`,
+ * `{% … %}`): such a value breaks YAML when it holds `: ` (`parseEntityRef({ defaultKind: 'group' })`) or
+ * ` #`, or starts with `{` (a flow mapping to YAML), and the parser's own words ("Nested mappings are not
+ * allowed in compact mappings") do not say so. Takes the file's text and the error's 1-based line; returns
+ * the hint, or undefined for any other line. Backstage reads template.yaml and skeleton YAML with the same
+ * YAML 1.2 parser, so quoting is the fix in both.
+ */
+export function unquotedExpressionHint(text: string, line: number): string | undefined {
+  const at = nthLine(text, line);
+  if (at === undefined || at.length > 4000) return undefined;
+  const value = /^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*?|'[^']*'|"[^"]*"):\s+(.*)$/.exec(at)?.[1] ?? /^\s*-\s+(.*)$/.exec(at)?.[1];
+  if (value === undefined || /^['"|>]/.test(value) || !/\$\{\{|^\{\{|^\{%/.test(value)) return undefined;
+  return 'This value is a template expression without quotes: YAML reads its ": ", " #" or leading "{" as YAML syntax. Quote the whole value (key: "${{ … }}", with \\" for a double quote inside, or single quotes around it); Backstage skips the whole document until it parses.';
+}
+
+function nthLine(text: string, line: number): string | undefined {
+  let start = 0;
+  for (let n = 1; n < line; n++) {
+    start = text.indexOf('\n', start) + 1;
+    if (start === 0) return undefined;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end === -1 ? undefined : end);
 }

@@ -20,6 +20,7 @@ import type { RepoFiles } from './repoRefResolver.ts';
 import { changeGraph, type ChangeGraph } from './mermaidGraph.ts';
 import { newRelations, type NewRelation } from './newRelations.ts';
 import { ownerReviews, type OwnerReview } from './ownerReviews.ts';
+import { templateChanges, type TemplateCaseChange } from './templateChanges.ts';
 
 /** A team whose level or score this change moves, as the report shows it. */
 export interface ScoreMove {
@@ -48,6 +49,8 @@ export interface PrReportData {
   teamReviews: { team: string; reasons: string[] }[];
   /** Absent when the repo keeps no scorecards. */
   scoreMoves?: ScoreMove[];
+  /** The test cases of the templates the change touches (templateChanges); absent when it touches none. */
+  templates?: TemplateCaseChange[];
   graph: ChangeGraph;
 }
 
@@ -97,6 +100,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
     // What Spectral already finds in a definition on the base is not the change's: only when the head has a finding.
     const lint = headLint.some(d => d.ruleId === 'api-lint') && baseConfig ? await markLintOnBase(headLint, api, { root: dir, files: base.repoFiles, limits, rulesetPath: baseConfig.apiChanges.ruleset }, { repoFileSet: baseFileSet, read: revisions.base.read, limits }, lintTimeoutSeconds, d => isAtLeast(d.severity, config.failOn)) : headLint;
     const impacts = impact(changes, head.entities);
+    const templates = await templateChanges(root, dir, changedFiles, config);
     return {
       data: {
         changedFiles,
@@ -107,9 +111,10 @@ export async function prepareReport(root: string, baseRef: string, today: string
         reviewers: [...byOwners].map(([owners, files]) => ({ owners: owners ? owners.split(' ') : [], files })),
         teamReviews: teamReviews(impacts, api.changes, newRelations(changes, base.entities, head.entities), ownerReviews(changes, base.entities, head.entities, rules, baseConfig?.codeowners?.platformTeam)),
         ...(scoreMoves ? { scoreMoves } : {}),
+        ...(templates.cases.length ? { templates: templates.cases } : {}),
         graph: changeGraph(changes, base.entities, head.entities),
       },
-      diagnostics: [...api.diagnostics, ...lint],
+      diagnostics: [...api.diagnostics, ...lint, ...templates.diagnostics],
     };
   } finally {
     // A shared base is removed by whoever made it, once everything that reads it is done.

@@ -20,6 +20,8 @@ export interface ReportBudget {
   scorecards: number;
   entities: number;
   graph: number;
+  /** The Templates section, shown when the change touches a template or its skeleton. */
+  templates: number;
   /** Items shown inside one entry (dependents of one subject, changes of one API, locations of one finding). */
   perEntry: number;
   /** Entities listed per kind of change (added, removed, …). */
@@ -32,9 +34,9 @@ export interface ReportBudget {
 }
 
 /** The sticky PR comment (GitHub) and PR thread (Azure DevOps): every section fits in its share. */
-export const COMMENT_BUDGET: ReportBudget = { total: MAX_REPORT_CHARS, findings: 22_000, impact: 12_000, reviews: 5_000, scorecards: 6_000, entities: 7_000, graph: 11_000, perEntry: 8, perKind: 25, graphNodes: 40, graphEdges: 60, locations: 3, locationChars: 2_000 };
+export const COMMENT_BUDGET: ReportBudget = { total: MAX_REPORT_CHARS, findings: 22_000, impact: 10_000, templates: 2_000, reviews: 5_000, scorecards: 6_000, entities: 7_000, graph: 11_000, perEntry: 8, perKind: 25, graphNodes: 40, graphEdges: 60, locations: 3, locationChars: 2_000 };
 // GitHub's job summary holds 1 MiB per step; the Azure run summary is a Markdown attachment of the same text.
-export const SUMMARY_BUDGET: ReportBudget = { total: 1_000_000, findings: 420_000, impact: 200_000, reviews: 60_000, scorecards: 80_000, entities: 180_000, graph: 50_000, perEntry: 200, perKind: 5_000, graphNodes: 150, graphEdges: 250, locations: Infinity, locationChars: 100_000 };
+export const SUMMARY_BUDGET: ReportBudget = { total: 1_000_000, findings: 420_000, impact: 180_000, templates: 20_000, reviews: 60_000, scorecards: 80_000, entities: 180_000, graph: 50_000, perEntry: 200, perKind: 5_000, graphNodes: 150, graphEdges: 250, locations: Infinity, locationChars: 100_000 };
 
 export interface PrReportInput extends PrReportData {
   diagnostics: readonly Diagnostic[];
@@ -56,12 +58,12 @@ const plural = (n: number, word: string) => `${n} ${n === 1 ? word : word.endsWi
 /**
  * One Markdown body: the sticky PR comment on GitHub and the PR thread on Azure DevOps with
  * COMMENT_BUDGET, the job or run summary with SUMMARY_BUDGET. Every section is always present, in the
- * order a reviewer reads it (verdict, findings, impact on other teams, reviews, scorecards, entity
- * changes, graph); each stays within its own budget by grouping and capping its list with "…and N
+ * order a reviewer reads it (verdict, findings, impact on other teams, reviews, scorecards, templates
+ * when the change touches one, entity changes, graph); each stays within its own budget by grouping and capping its list with "…and N
  * more", never by cutting the report. Every PR-derived value goes through mdText or mdCode first.
  */
 export function renderPrReport(input: PrReportInput, budget: ReportBudget = COMMENT_BUDGET): string {
-  const sections = [verdict(input), findings(input, budget), impactSection(input, budget), reviews(input, budget), scorecards(input, budget), entities(input, budget), graph(input, budget)];
+  const sections = [verdict(input), findings(input, budget), impactSection(input, budget), reviews(input, budget), scorecards(input, budget), ...(input.templates?.length ? [templates(input, budget)] : []), entities(input, budget), graph(input, budget)];
   const capped = sections.some(s => s.capped);
   const footer = capped && budget === COMMENT_BUDGET ? ['_Lists are shortened to fit a comment: the job summary of this run has them in full, and the JSON report (<code>report --format json</code>) has everything._', ''] : [];
   const body = [...sections.map(s => s.text), ...footer].join('\n');
@@ -262,6 +264,20 @@ function scorecards(input: PrReportInput, budget: ReportBudget): Section {
     return lines.join('\n');
   });
   return bounded('### Scorecards', ['What this change does to each team whose level or score moves:', ''], items, budget.scorecards, 'No team\'s level or score moves.', 'more teams');
+}
+
+/**
+ * The test cases of the templates the change touches: whether each passes, and what its render now does
+ * differently from the base's snapshot (files changed with their first differing line, added, no longer
+ * rendered), so a reviewer of a skeleton change sees what teams will get.
+ */
+function templates(input: PrReportInput, budget: ReportBudget): Section {
+  const base = code(input.baseRef ?? 'the base revision');
+  const items = (input.templates ?? []).map(c => {
+    const rendered = c.rendered === 'same' ? `renders as on ${base}` : c.rendered === 'new' ? `new case (no snapshot on ${base})` : c.rendered === 'unknown' ? 'not rendered' : text(c.rendered);
+    return `- ${c.passed ? '✅' : '❌'} ${code(c.template)} / ${code(c.caseFile.split('/').pop() ?? c.caseFile)}: ${rendered}`;
+  });
+  return bounded('### Templates', [`Each test case of the templates and skeletons this change touches, rendered with the pinned scaffolder and compared with its snapshot on ${base}:`, ''], items, budget.templates, '', 'more cases');
 }
 
 function entities(input: PrReportInput, budget: ReportBudget): Section {

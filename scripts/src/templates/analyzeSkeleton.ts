@@ -139,7 +139,12 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
         if (isName) report({ lineno: 0, colno: 0 }, 'skeleton-syntax', `This file's name does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax in the file name.`);
         else {
           const unclosed = unclosedExpression(source, refused.line, refused.column, open);
+          // The same for a block tag: `{% for x in y %` reads on to the next `%}`, lines later.
+          const unclosedTag = unclosed ? undefined : unclosedExpression(source, refused.line, refused.column, '{%', '%}');
           if (unclosed) report(unclosed, 'skeleton-syntax', `This file does not parse as a template: the ${open} here is never closed with }}, so the parser reads on as one expression until line ${refused.line}, column ${refused.column} (${refused.reason}).`, `Close it with }} (write ${open} … }}); if the text is not meant as an expression, wrap it in {% raw %}…{% endraw %} or list the file under copyWithoutTemplating.`);
+          else if (unclosedTag) report(unclosedTag, 'skeleton-syntax', `This file does not parse as a template: the {% here is never closed with %}, so the parser reads on as one tag until line ${refused.line}, column ${refused.column} (${refused.reason}).`, 'Close the tag with %} (write {% … %}); if the text is not meant as a tag, wrap it in {% raw %}…{% endraw %} or list the file under copyWithoutTemplating.');
+          // Past a limit (its size, its tags) the syntax may be fine: the way out is not to render it.
+          else if (/limit of \d|template tags in \d/.test(refused.reason)) report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, 'List the file under copyWithoutTemplating (it is then copied as it is, never rendered), or split it into smaller files.');
           else report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax, or list the file under copyWithoutTemplating.`);
         }
         continue;
@@ -221,6 +226,12 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     if (cookiecutter) {
       report(cookiecutter, 'skeleton-cookiecutter-syntax', `{{ cookiecutter.… }} is Cookiecutter syntax, but cookiecutterCompat is not set on the step${step.label ? ` (${step.label})` : ''}, so it is written out unrendered.`, 'Set cookiecutterCompat: true on the fetch:template step, or write ${{ values.… }}.');
     }
+    // `{{ values.x }}` with the $ left out: fetch:template's variables are `${{ … }}` (without
+    // cookiecutterCompat), so Nunjitsu sees plain text and the file gets the braces as written.
+    const braces = compat || file.text === undefined ? undefined : literalBraces(file.text).find(at => !(hashComments && inLineComment(file.text ?? '', at)));
+    if (braces) {
+      report(braces, 'skeleton-unrendered-braces', `${braces.text} has no $ before its braces: the scaffolder's expressions are \${{ … }}${step.label ? ` (${step.label} does not set cookiecutterCompat)` : ''}, so it is written out as is.`, `Write \${{ ${braces.inside} }}; to keep the braces on purpose, wrap them in {% raw %}…{% endraw %}.`);
+    }
   }
   return found;
 }
@@ -228,18 +239,18 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
 /**
  * Where the parser's refusal really comes from when an expression is left open (`${{ values.name }` on
  * line 3): Nunjitsu reads on as one expression and refuses the first character that cannot be in one,
- * often lines later (`;` on line 8). Takes the source, the refusal's 1-based line and column and the
- * opening delimiter; returns the 0-based position of the first opening before the refusal whose next `}}`
+ * often lines later (`;` on line 8); the same for a block tag (`{% for x in y %`, closed by `%}`). Takes the
+ * source, the refusal's 1-based line and column and the opening and closing delimiters; returns the 0-based position of the first opening before the refusal whose next `}}`
  * comes after another opening (or never), on a line before the refusal's, or undefined (the refusal is
  * then where it says).
  */
-function unclosedExpression(source: string, line: number, column: number, open: string): { lineno: number; colno: number } | undefined {
+function unclosedExpression(source: string, line: number, column: number, open: string, close = '}}'): { lineno: number; colno: number } | undefined {
   const lines = source.split('\n');
   if (line < 1 || line > lines.length) return undefined;
   let offset = column - 1;
   for (let n = 0; n < line - 1; n++) offset += lines[n].length + 1;
   for (let start = source.indexOf(open); start !== -1 && start < offset; start = source.indexOf(open, start + open.length)) {
-    const end = source.indexOf('}}', start + open.length);
+    const end = source.indexOf(close, start + open.length);
     const next = source.indexOf(open, start + open.length);
     if (end !== -1 && (next === -1 || end < next)) continue;
     const before = source.slice(0, start);
@@ -417,6 +428,23 @@ function definesName(ast: Node, name: string): boolean {
 
 // Files whose `#` starts a line comment (YAML, shell, Python, TOML, Terraform, Dockerfile, Makefile, dotfiles…);
 // not Markdown, where `# …` is a heading that the generated repository shows.
+/**
+ * The `{{ values.… }}` of a skeleton text (not `${{ … }}`, nor inside a `{% raw %}`/`{% verbatim %}` block,
+ * where the braces are meant): the 0-based line and column of each, the expression as written (bounded)
+ * and its inside. Takes the file's text; returns them in order.
+ */
+function literalBraces(text: string): { lineno: number; colno: number; text: string; inside: string }[] {
+  const raw: [number, number][] = [];
+  for (const m of text.matchAll(/\{%-?\s*(raw|verbatim)\s*-?%\}[\s\S]*?(\{%-?\s*end\1\s*-?%\}|$)/g)) raw.push([m.index, m.index + m[0].length]);
+  const found: { lineno: number; colno: number; text: string; inside: string }[] = [];
+  for (const m of text.matchAll(/(?<![$\{])\{\{-?\s*(values\b[^}\n]{0,200}?)\s*-?\}\}/g)) {
+    if (raw.some(([from, to]) => m.index >= from && m.index < to)) continue;
+    const before = text.slice(0, m.index);
+    found.push({ lineno: before.split('\n').length - 1, colno: m.index - (before.lastIndexOf('\n') + 1), text: boundedText(m[0], 120), inside: boundedText(m[1], 100) });
+  }
+  return found;
+}
+
 const HASH_COMMENT_FILE = /(\.(ya?ml|sh|bash|zsh|py|toml|tf|tfvars|hcl|rb|r|pl|conf|cfg|properties|env|ps1|nix|cmake)|(^|\/)(Dockerfile[^/]*|Makefile|\.gitignore|\.dockerignore|\.editorconfig|\.gitattributes))$/i;
 
 /**

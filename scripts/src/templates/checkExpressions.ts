@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Range, Severity } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
+import { boundedText } from '../report/safeText.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { DECLARE_FILTER, isKnownFilter, isKnownTest } from './templateFilters.ts';
 import type { TemplatingNames } from './scaffolderActions.ts';
@@ -43,6 +44,30 @@ export function* expressions(value: unknown, path: PathSegment[]): Generator<Tem
   }
 }
 
+/**
+ * Every `{{ parameters.… }}` (or steps, secrets, user, each, context) with the $ left out, in a value of
+ * template.yaml: the workflow runner renders `${{ … }}` only, so it passes the braces on as text (an input
+ * gets the literal string, an output link or text shows it). Inside `{% raw %}` the braces are meant. Takes
+ * a value and its path; yields each as an expression item (its text and inside bounded) for the report.
+ */
+export function* literalBraces(value: unknown, path: PathSegment[]): Generator<TemplateExpression> {
+  if (typeof value === 'string') {
+    if (!value.includes('{{')) return;
+    const raw = [...value.matchAll(/\{%-?\s*(raw|verbatim)\s*-?%\}[\s\S]*?(\{%-?\s*end\1\s*-?%\}|$)/g)].map(m => [m.index, m.index + m[0].length]);
+    const seen = new Map<string, number>();
+    for (const match of value.matchAll(/(?<![$\{])\{\{-?\s*((?:parameters|steps|secrets|user|each|context)\b[^}\n]{0,200}?)\s*-?\}\}/g)) {
+      if (raw.some(([from, to]) => match.index >= from && match.index < to)) continue;
+      const occurrence = seen.get(match[0]) ?? 0;
+      seen.set(match[0], occurrence + 1);
+      yield { path, text: match[0], expression: match[1], source: value, occurrence };
+    }
+  } else if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) yield* literalBraces(item, [...path, i]);
+  } else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value)) yield* literalBraces(item, [...path, key]);
+  }
+}
+
 // `parameters.x or …`, `parameters.x | default(…)`, `… if parameters.x …`, `parameters.x is defined`: absence is planned for.
 const fallback = (name: string) => new RegExp(`parameters\\.${name}\\s+or\\b|parameters\\.${name}\\s*\\|\\s*(default|d)\\b|\\bif\\s+(not\\s+)?parameters\\.${name}\\b|parameters\\.${name}\\s+is\\s+(not\\s+)?(defined|undefined|none)\\b`);
 
@@ -54,7 +79,7 @@ const fallback = (name: string) => new RegExp(`parameters\\.${name}\\s+or\\b|par
  * the call; `parameterKinds`: what each parameter's declared type allows): the runner then leaves the
  * whole value as raw text.
  */
-export function checkExpression(item: TemplateExpression, earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, report: ExpressionReport, extensions?: TemplatingNames, parameterKinds?: ReadonlyMap<string, readonly string[]>): void {
+export function checkExpression(item: TemplateExpression, earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, report: ExpressionReport, extensions?: TemplatingNames, parameterKinds?: ReadonlyMap<string, readonly string[]>, outputs?: ReadonlyMap<string, StepOutputs>): void {
   const { expression } = item;
   for (const name of new Set([...expression.matchAll(/parameters\.([A-Za-z_][A-Za-z0-9_]*)/g)].map(m => m[1]))) {
     if (declared.has(name)) continue;
@@ -70,6 +95,7 @@ export function checkExpression(item: TemplateExpression, earlier: readonly stri
     const id = match[1] ?? match[2];
     if (!earlier.includes(id)) report(item, 'template-unknown-step', all.has(id) ? `steps.${id} is read before that step runs.` : `There is no step with id ${id}.`, 'Refer only to steps that come earlier.');
   }
+  if (outputs) for (const finding of unknownOutputs(expression, earlier, outputs)) report(item, 'template-unknown-output', finding.message, finding.hint);
   const { filters, tests, calls } = expressionNames(item, extensions, parameterKinds);
   for (const name of filters) {
     if (!isKnownFilter(name, false, extensions)) report(item, 'template-unknown-filter', `Unknown template filter "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, `Use one of the scaffolder's filters (lower, replace, dump, parseRepoUrl, parseEntityRef, pick, projectSlug…), or compute the value in a parameter. ${DECLARE_FILTER}`);
@@ -81,6 +107,68 @@ export function checkExpression(item: TemplateExpression, earlier: readonly stri
     const quoted = item.text.length > 120 ? `${item.text.slice(0, 117)}…` : item.text;
     report(item, 'template-unknown-function', `${call.message} The scaffolder then cannot render ${quoted}, and passes the whole value on as raw text.`, call.hint, 'error', { line: call.at.lineno + 1, column: call.at.colno + 1 });
   }
+}
+
+/** The outputs the action(s) of one step id declare in their output schema, and which actions those are. */
+export interface StepOutputs {
+  actions: readonly string[];
+  names: readonly string[];
+}
+
+/**
+ * The output names of each step id, from its action's own output schema (publish:github: remoteUrl,
+ * repoContentsUrl, commitHash). Takes the steps and the known actions; returns only ids whose every step
+ * has an action that declares a closed list of outputs (properties, no patternProperties, no open
+ * additionalProperties): catalog:register, fetch:template and any action without an output schema emit
+ * what they like, so their outputs are not judged. The runner keeps whatever the handler emits
+ * (ctx.output), and a dry-run gives a skipped step exactly its schema's properties (generateExampleOutput).
+ */
+export function declaredStepOutputs(steps: readonly Record<string, unknown>[], idOf: (step: Record<string, unknown>, i: number) => string | undefined, actions: ReadonlyMap<string, { outputSchema?: object }>): Map<string, StepOutputs> {
+  const found = new Map<string, StepOutputs | null>();
+  steps.forEach((step, i) => {
+    const id = idOf(step, i);
+    if (id === undefined || found.get(id) === null) return;
+    const action = typeof step?.action === 'string' ? step.action : undefined;
+    const names = action === undefined ? undefined : closedOutputs(actions.get(action)?.outputSchema);
+    const known = found.get(id);
+    found.set(id, names === undefined ? null : { actions: [...new Set([...(known?.actions ?? []), action!])], names: [...new Set([...(known?.names ?? []), ...names])] });
+  });
+  return new Map([...found].filter((entry): entry is [string, StepOutputs] => entry[1] !== null));
+}
+
+function closedOutputs(schema: object | undefined): string[] | undefined {
+  if (!isRecord(schema) || !isRecord(schema.properties) || schema.patternProperties !== undefined) return undefined;
+  if (schema.additionalProperties === true || isRecord(schema.additionalProperties)) return undefined;
+  const names = Object.keys(schema.properties);
+  return names.length ? names : undefined;
+}
+
+/**
+ * `steps.<id>.output.<name>` (or `steps['id'].output['name']`) where the step's action declares no such
+ * output: the runner finds nothing there and the value renders empty (an input key so rendered is
+ * dropped, a link loses its url). Reads only steps that have run by then (`earlier`); the rest are
+ * template-unknown-step's.
+ */
+function unknownOutputs(expression: string, earlier: readonly string[], outputs: ReadonlyMap<string, StepOutputs>): { message: string; hint: string }[] {
+  const found: { message: string; hint: string }[] = [];
+  const seen = new Set<string>();
+  const name = String.raw`(?:\.([A-Za-z_$][A-Za-z0-9_$]*)|\[\s*['"]([^'"]+)['"]\s*\])`;
+  for (const match of expression.matchAll(new RegExp(String.raw`steps${name}\s*\.\s*output\s*${name}`, 'g'))) {
+    const id = match[1] ?? match[2];
+    const output = match[3] ?? match[4];
+    const declared = outputs.get(id);
+    if (!declared || !earlier.includes(id) || declared.names.includes(output) || seen.has(`${id}\n${output}`)) continue;
+    seen.add(`${id}\n${output}`);
+    const near = closest(output, [...declared.names]);
+    const meant = distance(output.toLowerCase(), near.toLowerCase()) <= Math.max(2, Math.floor(output.length / 3)) ? near : undefined;
+    // An id with a dash is read as subtraction after a dot: the way to name it is the one to show.
+    const step = /^[A-Za-z_][A-Za-z0-9_]*$/.test(id) ? `.${id}` : `[${JSON.stringify(boundedText(id, 100))}]`;
+    found.push({
+      message: `steps${step}.output.${boundedText(output, 100)} is not an output of ${declared.actions.join(' or ')}, so it renders as nothing (its outputs: ${declared.names.join(', ')}).${meant ? ` Did you mean steps${step}.output.${meant}?` : ''}`,
+      hint: meant ? `Write steps${step}.output.${meant}.` : `Read one of the outputs the action declares (${declared.names.join(', ')}).`,
+    });
+  }
+  return found;
 }
 
 // What NunjucksWorkflowRunner renders template.yaml with: its context's names (secrets and each where a

@@ -5,7 +5,8 @@ import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMeta
 import type { ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
-import { checkExpression, checkExpressionSyntax, expressions, rangeOfText, type ExpressionReport } from './checkExpressions.ts';
+import { boundedText } from '../report/safeText.ts';
+import { checkExpression, checkExpressionSyntax, declaredStepOutputs, expressions, literalBraces, rangeOfText, type ExpressionReport } from './checkExpressions.ts';
 import { checkStepInputs } from './checkStepInputs.ts';
 import type { KnownAction, TemplatingNames } from './scaffolderActions.ts';
 import { inSkeletonFolder, skeletonFolder } from './skeletonFolder.ts';
@@ -84,6 +85,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   // `step.id ?? \`step-${index + 1}\``), so an explicit `id: step-2` and the second step without an id share one.
   const idOf = (step: Record<string, unknown> | undefined, i: number) => (typeof step?.id === 'string' ? step.id : step?.id === undefined || step?.id === null ? `step-${i + 1}` : undefined);
   const stepIds = new Set(steps.map(idOf).filter((id): id is string => id !== undefined));
+  const outputs = actions && !unknownSteps ? declaredStepOutputs(steps, idOf, actions) : undefined;
   const firstWithId = new Map<string, number>();
   steps.forEach((step, i) => {
     const id = idOf(step, i);
@@ -104,9 +106,10 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     if (unreadPlaceholder(step) !== undefined) return;
     const action = String(step.action ?? '');
     if (policy && !policy.actions.includes(action)) at(['spec', 'steps', i, 'action'], 'template-action-not-allowed', `Action ${action} is not in the allow-list.`, 'Use an action from schemas/template-policy/actions.json, or add it there with a platform review.');
-    for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, declared, atExpression, extensions, parameterKinds);
+    for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, declared, atExpression, extensions, parameterKinds, outputs);
     // What the runner renders of a step (name, id and action are read as written).
     for (const key of ['input', 'if', 'each']) checkExpressionSyntax(step[key], ['spec', 'steps', i, key], atExpression);
+    for (const key of ['input', 'if', 'each']) for (const item of literalBraces(step[key], ['spec', 'steps', i, key])) atExpression(item, 'template-unrendered-braces', unrenderedBraces(item.text, 'the action gets it as written'), `Write \${{ ${boundedText(item.expression, 100)} }}.`);
     // `if: false` skips the step before its each is read.
     const eachProblem = step.if === false ? undefined : literalEachProblem(step.each);
     if (eachProblem) at(['spec', 'steps', i, 'each'], 'template-each-invalid', `each is ${eachProblem}: the scaffolder fails the task at this step ("Invalid value on action ${action}.each parameter, must resolve to an array or object").`, 'Give each a list, a mapping, or an expression that gives one (each: ${{ parameters.services }}).');
@@ -132,9 +135,14 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     }
     if (typeof step.id === 'string') seen.push(step.id);
   });
-  for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression, extensions, parameterKinds);
+  for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression, extensions, parameterKinds, outputs);
   checkExpressionSyntax(spec.output, ['spec', 'output'], atExpression);
+  for (const item of literalBraces(spec.output, ['spec', 'output'])) atExpression(item, 'template-unrendered-braces', unrenderedBraces(item.text, 'the user sees it as written'), `Write \${{ ${boundedText(item.expression, 100)} }}.`);
   return found;
+}
+
+function unrenderedBraces(text: string, outcome: string): string {
+  return `${boundedText(text, 120)} has no $ before its braces: the scaffolder renders only \${{ … }} in template.yaml, so ${outcome}.`;
 }
 
 /**

@@ -8,14 +8,23 @@ const require = createRequire(createRequire(import.meta.url).resolve('@backstage
  * validated with jsonschema, as the backend does, and no defaults are applied.
  */
 export function checkValues(parameters: unknown, values: unknown): string[] {
+  return valueRefusals(parameters, values).map(r => r.message);
+}
+
+/**
+ * checkValues's refusals with the value each is about: `path` leads from the values object to it
+ * (jsonschema's own error path: `['topics', 0, 'maxRetries']`; `[]` for the object itself, as for a
+ * missing required value or a failed dependency), so a test case's finding can point at that value's line.
+ */
+export function valueRefusals(parameters: unknown, values: unknown): { message: string; path: (string | number)[] }[] {
   const { Validator } = require('jsonschema') as { Validator: new () => { validate(instance: unknown, schema: unknown): { errors: SchemaError[] } } };
-  const errors: string[] = [];
+  const errors: { message: string; path: (string | number)[] }[] = [];
   for (const [index, page] of [parameters ?? []].flat().entries()) {
     try {
-      for (const error of new Validator().validate(values, page).errors) errors.push(`Parameter page ${index + 1}: ${named(error, 'values')}`);
+      for (const error of new Validator().validate(values, page).errors) errors.push({ message: `Parameter page ${index + 1}: ${named(error, 'values')}`, path: Array.isArray(error.path) ? error.path.filter(p => typeof p === 'string' || typeof p === 'number') : [] });
     } catch (error) {
       // The backend throws the same way, so Backstage refuses every run of this template.
-      errors.push(`Parameter page ${index + 1} cannot be checked by the scaffolder backend: ${(error as Error).message}`);
+      errors.push({ message: `Parameter page ${index + 1} cannot be checked by the scaffolder backend: ${(error as Error).message}`, path: [] });
     }
   }
   return errors;
@@ -43,6 +52,8 @@ interface SchemaError {
   argument: unknown;
   /** The path it is about, from `instance` (the validated object itself): `instance`, `instance.a`, `instance.a[0]`. */
   property: string;
+  /** The same path as keys and indexes. */
+  path?: unknown[];
   message: string;
 }
 

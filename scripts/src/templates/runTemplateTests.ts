@@ -11,9 +11,10 @@ import { OutsideRepositoryError, readRepoFile, writableRepoPath } from '../load/
 import { FILE_START } from '../diagnostic.ts';
 import { toolkitValidator } from '../config/toolkitSchemas.ts';
 import { checkRendered } from './checkRendered.ts';
-import { checkSecrets, checkValues } from './checkValues.ts';
+import { checkSecrets, valueRefusals } from './checkValues.ts';
 import { BACKTRACKING_HINT, templateBacktracking } from './regexBacktracking.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
+import { snapshotDifference } from './snapshotDifference.ts';
 import { renderTemplate, type InputRefusalAt } from './renderTemplate.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded } from './renderBudget.ts';
 import { refusalPlace, staticRefusals, staticRepoUrlProblem } from './checkStepInputs.ts';
@@ -70,6 +71,8 @@ export interface CaseResult {
   case: TemplateCase;
   milliseconds: number;
   diagnostics: Diagnostic[];
+  /** The rendered tree as its snapshot file writes it, when the case rendered and keeps a snapshot. */
+  rendered?: string;
 }
 
 /**
@@ -141,13 +144,15 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     for (const message of backtracking) at([], 'template-pattern-backtracking', `${templateFile} ${message} The case's values are not validated or rendered.`, BACKTRACKING_HINT);
     return { case: item, milliseconds: 0, diagnostics };
   }
-  const valueErrors = checkValues(template.spec.parameters, testCase.values);
+  const valueProblems = valueRefusals(template.spec.parameters, testCase.values);
+  const valueErrors = valueProblems.map(r => r.message);
   const refusal = testCase.expect?.valuesError;
   if (refusal !== undefined) {
     if (!valueErrors.some(e => e.includes(refusal))) at(['expect', 'valuesError'], 'template-expectation', `The values were expected to be refused with "${refusal}"${valueErrors.length ? `, but the errors were: ${valueErrors.join('; ')}` : ', but they are valid'}.`, 'Fix the parameter schema or the expectation.');
     return { case: item, milliseconds: 0, diagnostics };
   }
-  for (const error of valueErrors) at(['values'], 'template-values-invalid', error, 'Give the case the values the form would submit; defaults are not applied by the backend.');
+  // At the value refused (locate falls back to the nearest parent the case writes: a missing value's object).
+  for (const { message, path } of valueProblems) at(['values', ...path], 'template-values-invalid', message, 'Give the case the values the form would submit; defaults are not applied by the backend.');
   for (const error of checkSecrets((template.spec as { secrets?: unknown }).secrets, testCase.secrets)) at(testCase.secrets ? ['secrets'] : [], 'template-secrets-invalid', error, "Give the case the secrets the template's spec.secrets.schema asks for; the backend refuses the task without them.");
   const started = Date.now();
   const actions = await templateActions(root);
@@ -196,9 +201,11 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   }
   for (const problem of await checkRendered(rendered.files, options.org)) at(['values'], 'template-output-invalid', problem, 'Fix the skeleton; the rendered repository must be usable as created.');
   diagnostics.push(...renderedInputFindings(parsedTemplate, rendered.inputRefusals, actions, item.caseFile));
+  let renderedTree: string | undefined;
   if (testCase.snapshot !== false) {
     const snapshotFile = item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml');
     const actual = stringify(Object.fromEntries([...files].sort(([a], [b]) => a.localeCompare(b)).map(([path, content]) => [path, isText(content) ? content.toString('utf8') : `sha256:${createHash('sha256').update(content).digest('hex')}`])), { lineWidth: 0 });
+    renderedTree = actual;
     let snapshotPath: string | undefined;
     try {
       snapshotPath = writableRepoPath(root, snapshotFile);
@@ -210,7 +217,10 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     if (!snapshotPath) {
       // Refused above: never read or written through the link.
     } else if (options.updateSnapshots) await writeFile(snapshotPath, actual);
-    else if (expected !== actual) at([], 'template-snapshot', expected === undefined ? `No snapshot yet: ${snapshotFile}.` : `The rendered tree differs from ${snapshotFile}.`, 'Review the change, then run `npx backstage-gitops templates test --update-snapshots`.');
+    else if (expected !== actual) {
+      const difference = expected === undefined ? undefined : snapshotDifference(expected, actual);
+      at([], 'template-snapshot', expected === undefined ? `No snapshot yet: ${snapshotFile}.` : `The rendered tree differs from ${snapshotFile}${difference ? `: ${difference}` : ''}.`, 'Review the change, then run `npx backstage-gitops templates test --update-snapshots`.');
+    }
   }
   if (options.run && testCase.run?.length) {
     const dir = await mkdtemp(join(tmpdir(), 'gitops-rendered-'));
@@ -230,7 +240,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
       await rm(dir, { recursive: true, force: true });
     }
   }
-  return { case: item, milliseconds: rendered.milliseconds, diagnostics };
+  return { case: item, milliseconds: rendered.milliseconds, diagnostics, ...(renderedTree !== undefined ? { rendered: renderedTree } : {}) };
 }
 
 /**

@@ -78,15 +78,26 @@ export function templateSyntaxError(source: string, options: { cookiecutterCompa
     loaded.renderers.set(compat, renderer);
   }
   const refused = scanRefusal(source, compat, true);
-  if (refused) return { reason: refused, line: 1, column: 1 };
+  if (refused) {
+    // Nunjitsu measures a text's length before it scans it: one past its size limit fails on that limit
+    // at once, whatever its tags, so the task says that and not "too many tags". A tagless text of the same
+    // length asks it without the scan.
+    const limit = parseRefusal(renderer, ' '.repeat(source.length));
+    return limit ?? { reason: refused, line: 1, column: 1 };
+  }
+  return parseRefusal(renderer, source);
+}
+
+/** What Nunjitsu says when it parses `source` (its parse refusal), or undefined when it parses. */
+function parseRefusal(renderer: ReturnType<Nunjitsu['createTemplateRenderer']>, source: string): TemplateSyntaxError | undefined {
   try {
     renderer.renderValue(source, {}, { limits: { workUnits: 1 } });
     return undefined;
   } catch (error) {
     // The work budget above stops evaluation, which is no refusal; what stops the parse is one: a syntax
     // error (TemplateRenderError) or a parse limit such as the nesting depth (TemplateLimitError).
-    const parseRefusal = (error instanceof loaded.nunjitsu.TemplateRenderError || error instanceof loaded.nunjitsu.TemplateLimitError) && (error as { phase?: string }).phase === 'parse';
-    if (!parseRefusal) return undefined;
+    const refusal = (error instanceof loaded!.nunjitsu.TemplateRenderError || error instanceof loaded!.nunjitsu.TemplateLimitError) && (error as { phase?: string }).phase === 'parse';
+    if (!refusal) return undefined;
     const refused = error as Error & { line?: number; column?: number };
     // The reason may quote the template (a reserved name): bounded like the expression it is shown with.
     const full = refused.message.replace(/^Template error at line \d+, column \d+: /, '').replace(/ at line \d+, column \d+$/, '');
@@ -144,7 +155,11 @@ export function boundNunjitsuScans(): void {
       const original = renderer[method].bind(renderer);
       return (source: unknown, ...rest: unknown[]) => {
         const refused = typeof source === 'string' ? scanRefusal(source, compat, false) : undefined;
-        if (refused) throw new TemplateScanRefused(refused);
+        if (refused) {
+          // Past Nunjitsu's size limit the task fails on that limit before any scan: that error, not ours.
+          original(' '.repeat((source as string).length), ...rest);
+          throw new TemplateScanRefused(refused);
+        }
         return original(source, ...rest);
       };
     };

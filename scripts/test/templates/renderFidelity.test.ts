@@ -56,6 +56,8 @@ describe('templates render: files that are templates for another tool are not pa
     expect(problems).toEqual([
       '✖ broken.yaml:3: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
       expect.stringMatching(/^✖ forgot-dollar\.yaml:\d: not valid YAML: /),
+      // …and the skeleton's own finding names the missing `$` where it is written.
+      "✖ skeleton/forgot-dollar.yaml:1:4 {{ values.name }} has no $ before its braces: the scaffolder's expressions are ${{ … }} (t.yaml, step fetch does not set cookiecutterCompat), so it is written out as is. (skeleton-unrendered-braces)",
     ]);
     expect(status).toBe(1);
   }, 60_000);
