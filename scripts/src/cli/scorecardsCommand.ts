@@ -53,13 +53,13 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
     const dir = await checkoutBase(root, values.base);
     try {
       base = await loadEntities(dir);
-      baseRun = hasScorecards(dir) ? await runScorecards(dir, base.entities, base.repoFiles, { today }) : undefined;
+      baseRun = hasScorecards(dir) ? await runScorecards(dir, base.entities, base.repoFiles, { today, refused: base.refused }) : undefined;
     } finally {
       await removeTemporary(dir);
     }
   }
   const touched = base ? touchedEntities(base.entities, head.entities) : undefined;
-  const run = await runScorecards(root, head.entities, head.repoFiles, { today, touched });
+  const run = await runScorecards(root, head.entities, head.repoFiles, { today, touched, refused: head.refused });
   if (values['write-config'] && run.data.config) {
     await io.writeFile(resolve(root, run.data.config.value.output), run.compiled);
     run.diagnostics = run.diagnostics.filter(d => d.ruleId !== 'scorecard-config-stale');
