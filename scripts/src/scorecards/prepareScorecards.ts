@@ -56,7 +56,7 @@ export async function runScorecards(root: string, entities: readonly CatalogEnti
   diagnostics.push(...lintScorecards(data, refs, options.today));
   const tests = await runCheckTests(data);
   diagnostics.push(...tests.failed);
-  const scores = await scoreCatalog(data, entities, repo, options.refused);
+  const scores = await scoreCatalog(data, entities, repo, options.refused, options.today);
   const compiled = compileTechInsights(data);
   const output = data.config?.value.output;
   const committed = output && existsSync(join(root, output)) ? readFileSync(join(root, output), 'utf8') : undefined;

@@ -21,14 +21,17 @@ export interface EntityScore {
 /**
  * Evaluates every check on every entity, with exemptions applied, as Tech Insights would. `refused`: refs
  * of entities Backstage's validators refuse; they have no facts, so every check is not applicable.
+ * `today` (YYYY-MM-DD): exemptions that expired before it are ignored (lintScorecards reports them).
  */
-export async function scoreCatalog(data: ScorecardData, entities: readonly CatalogEntity[], repo: RepoFacts, refused: ReadonlySet<string> = new Set()): Promise<EntityScore[]> {
+export async function scoreCatalog(data: ScorecardData, entities: readonly CatalogEntity[], repo: RepoFacts, refused: ReadonlySet<string> = new Set(), today?: string): Promise<EntityScore[]> {
   const checks = data.checks.map(c => c.value);
   const retrievers = data.retrievers.map(r => r.value);
   const rankOf = rankLookup(data);
   const schemas = schemaNames(retrievers);
   const exempt = new Map<string, Set<string>>();
   for (const { value } of data.exemptions) {
+    // An expired exemption exempts nothing: the check counts again from the day after `expires`.
+    if (today !== undefined && value.expires < today) continue;
     const set = exempt.get(value.entityRef) ?? exempt.set(value.entityRef, new Set()).get(value.entityRef)!;
     value.checks.forEach(c => set.add(c));
   }

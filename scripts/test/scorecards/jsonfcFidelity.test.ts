@@ -128,3 +128,25 @@ describe("scorecards evaluate a check as Tech Insights reads and runs it (jsonfc
     expect(status).toBe(1);
   }, 60_000);
 });
+
+describe('exemptions', () => {
+  it('exempt a check until the day they expire, and not after (the gate reports the expired one)', async () => {
+    const metadataRetriever = { ...HEADER, kind: 'FactRetriever', id: 'entityMetadataFactRetriever', version: '0.0.1', builtin: true, provider: 'entityMetadata', schema: { hasTitle: { type: 'boolean', description: 't' } } };
+    const root = await tempRepo({
+      'gitops.config.yaml': GITOPS,
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team}\nspec: {type: team, children: []}\n---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: legacy}\nspec: {type: service, lifecycle: production, owner: team}\n',
+      'scorecards/config.yaml': stringify(CONFIG),
+      'scorecards/facts/entityMetadataFactRetriever.yaml': stringify(metadataRetriever),
+      'scorecards/checks/titled.yaml': check('titled', { factIds: ['entityMetadataFactRetriever'], rule: { conditions: { all: [{ fact: 'hasTitle', operator: 'equal', value: true }] } }, tests: [{ name: 'titled', facts: { entityMetadataFactRetriever: { hasTitle: true } }, expect: 'pass' }] }),
+      'scorecards/exemptions/legacy.yaml': stringify({ ...HEADER, kind: 'Exemption', id: 'legacy-titled', entityRef: 'component:default/legacy', checks: ['titled'], reason: 'Being decommissioned this quarter.', approvedBy: 'group:default/team', created: '2026-01-01', expires: '2026-02-01' }),
+    });
+    const outcome = async (today: string) => {
+      const { stdout } = await runBin(['scorecards', '--format', 'json', '--today', today], root);
+      const out = JSON.parse(stdout) as { entities: { ref: string; results: { outcome: string; reason?: string }[] }[]; teams: { team: string; passed: number; applicable: number }[]; diagnostics: { ruleId: string }[] };
+      const [result] = out.entities.find(e => e.ref === 'component:default/legacy')!.results;
+      return { result: `${result.outcome}${result.reason ? ` (${result.reason})` : ''}`, team: out.teams.map(t => `${t.team} ${t.passed}/${t.applicable}`), rules: out.diagnostics.map(d => d.ruleId).filter(r => r !== 'scorecard-config-stale') };
+    };
+    expect(await outcome('2026-02-01')).toEqual({ result: 'not-applicable (exempt)', team: ['group:default/team 0/0'], rules: [] });
+    expect(await outcome('2026-02-02')).toEqual({ result: 'fail', team: ['group:default/team 0/1'], rules: ['scorecard-exemption-expired'] });
+  }, 60_000);
+});
