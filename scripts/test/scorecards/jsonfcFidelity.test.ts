@@ -130,6 +130,7 @@ describe("scorecards evaluate a check as Tech Insights reads and runs it (jsonfc
 });
 
 describe('exemptions', () => {
+  // The ref is written with capitals: Backstage compares refs lower-cased, so it names component:default/legacy.
   it('exempt a check until the day they expire, and not after (the gate reports the expired one)', async () => {
     const metadataRetriever = { ...HEADER, kind: 'FactRetriever', id: 'entityMetadataFactRetriever', version: '0.0.1', builtin: true, provider: 'entityMetadata', schema: { hasTitle: { type: 'boolean', description: 't' } } };
     const root = await tempRepo({
@@ -138,7 +139,7 @@ describe('exemptions', () => {
       'scorecards/config.yaml': stringify(CONFIG),
       'scorecards/facts/entityMetadataFactRetriever.yaml': stringify(metadataRetriever),
       'scorecards/checks/titled.yaml': check('titled', { factIds: ['entityMetadataFactRetriever'], rule: { conditions: { all: [{ fact: 'hasTitle', operator: 'equal', value: true }] } }, tests: [{ name: 'titled', facts: { entityMetadataFactRetriever: { hasTitle: true } }, expect: 'pass' }] }),
-      'scorecards/exemptions/legacy.yaml': stringify({ ...HEADER, kind: 'Exemption', id: 'legacy-titled', entityRef: 'component:default/legacy', checks: ['titled'], reason: 'Being decommissioned this quarter.', approvedBy: 'group:default/team', created: '2026-01-01', expires: '2026-02-01' }),
+      'scorecards/exemptions/legacy.yaml': stringify({ ...HEADER, kind: 'Exemption', id: 'legacy-titled', entityRef: 'Component:default/Legacy', checks: ['titled'], reason: 'Being decommissioned this quarter.', approvedBy: 'group:default/team', created: '2026-01-01', expires: '2026-02-01' }),
     });
     const outcome = async (today: string) => {
       const { stdout } = await runBin(['scorecards', '--format', 'json', '--today', today], root);
