@@ -151,3 +151,29 @@ describe('exemptions', () => {
     expect(await outcome('2026-02-02')).toEqual({ result: 'fail', team: ['group:default/team 0/1'], rules: ['scorecard-exemption-expired'] });
   }, 60_000);
 });
+
+describe('scorecards --write-config', () => {
+  it("writes strings Backstage's config loader reads back unchanged, ${…} included", async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { ConfigSources } = require('@backstage/config-loader');
+    const text = 'Set ${OWNER} and $${KEEP} in catalog-info.yaml';
+    const root = await tempRepo({
+      'gitops.config.yaml': GITOPS,
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team}\nspec: {type: team, children: []}\n',
+      'scorecards/config.yaml': stringify(CONFIG),
+      'scorecards/facts/r.yaml': stringify({ ...HEADER, kind: 'FactRetriever', id: 'r', version: '1.0.0', builtin: false, provider: 'live', schema: schemas.r }),
+      'scorecards/checks/owner-named.yaml': check('ownerNamed', { description: text, factIds: ['r'], rule: { conditions: { all: [{ fact: 's', operator: 'equal', value: '${TIER}' }] } }, tests: [{ name: 'literal', facts: { r: { s: '${TIER}' } }, expect: 'pass' }] }),
+      'backstage-config/.keep': '',
+    });
+    expect((await runBin(['scorecards', '--write-config', '--format', 'json'], root)).status).toBe(0);
+    // The managed Backstage loads the file with its config loader (env substitution), then jsonfc reads the checks.
+    const source = ConfigSources.default({ argv: ['--config', join(root, 'backstage-config/ti.yaml')], env: {}, substitutionFunc: async () => undefined });
+    const config = await ConfigSources.toConfig(source);
+    const logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
+    const [read] = jsonfc.JsonRulesEngineFactCheckerFactory.fromConfig(config, { logger }).checks;
+    expect({ description: read.description, value: read.rule.conditions.all[0].value }).toEqual({ description: text, value: '${TIER}' });
+    expect(readFileSync(join(root, 'backstage-config/ti.yaml'), 'utf8')).toContain('Set $${OWNER} and $$${KEEP}');
+    config.close?.();
+  }, 60_000);
+});
