@@ -9,6 +9,7 @@ import { formatters } from '../report/formatters.ts';
 import { renderScorecardReport } from '../scorecards/renderScorecardReport.ts';
 import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
 import { diffTeams } from '../scorecards/teamScores.ts';
+import { entityChanges } from '../pr/entityChanges.ts';
 import { wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
 
@@ -53,18 +54,19 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
     const dir = await checkoutBase(root, values.base);
     try {
       base = await loadEntities(dir);
-      baseRun = hasScorecards(dir) ? await runScorecards(dir, base.entities, base.repoFiles, { today }) : undefined;
+      baseRun = hasScorecards(dir) ? await runScorecards(dir, base.entities, base.repoFiles, { today, refused: base.refused }) : undefined;
     } finally {
       await removeTemporary(dir);
     }
   }
   const touched = base ? touchedEntities(base.entities, head.entities) : undefined;
-  const run = await runScorecards(root, head.entities, head.repoFiles, { today, touched });
+  const run = await runScorecards(root, head.entities, head.repoFiles, { today, touched, refused: head.refused });
   if (values['write-config'] && run.data.config) {
     await io.writeFile(resolve(root, run.data.config.value.output), run.compiled);
     run.diagnostics = run.diagnostics.filter(d => d.ruleId !== 'scorecard-config-stale');
   }
-  const changes = base ? diffTeams(baseRun?.teams ?? new Map(), run.teams) : undefined;
+  const context = base && { renamed: entityChanges(base.entities, head.entities).renamed, checkIds: new Set(run.data.checks.map(c => c.value.id)), entityRefs: new Set(head.entities.map(e => e.ref).filter((r): r is string => Boolean(r))) };
+  const changes = base ? diffTeams(baseRun?.teams ?? new Map(), run.teams, context) : undefined;
   const text = format === 'json'
     ? `${JSON.stringify({ teams: [...run.teams.values()], changes, adoption: run.adoption, entities: run.scores.map(s => ({ ref: s.ref, rank: s.rank, scorecards: s.scorecards, results: s.results })), diagnostics: boundDiagnostics(run.diagnostics) }, null, 2)}\n`
     : renderScorecardReport({

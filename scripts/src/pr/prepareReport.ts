@@ -84,7 +84,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
       const after = await runScorecards(root, head.entities, head.repoFiles, { today });
       const before = hasScorecards(dir) ? (await runScorecards(dir, base.entities, base.repoFiles, { today })).teams : new Map();
       const checks = new Map(after.data.checks.map(c => [c.value.id, c.value]));
-      scoreMoves = scoreMovesOf(diffTeams(before, after.teams), after.data.config?.value.levels ?? [], after.data.config?.value.baseLevel?.name ?? 'Stone', checks, changes.renamed);
+      scoreMoves = scoreMovesOf(diffTeams(before, after.teams, { renamed: changes.renamed, checkIds: new Set(after.data.checks.map(c => c.value.id)), entityRefs: new Set(head.entities.map(e => e.ref).filter((r): r is string => Boolean(r))) }), after.data.config?.value.levels ?? [], after.data.config?.value.baseLevel?.name ?? 'Stone', checks, changes.renamed);
     }
     const limits = { ...DEFAULT_DEFINITION_LIMITS, maxBytes: config.catalog.maxFileBytes };
     const repoFileSet = new Set(head.repoFiles);

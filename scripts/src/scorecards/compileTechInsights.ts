@@ -17,7 +17,20 @@ export function compileTechInsights(data: ScorecardData): string {
   const checks = Object.fromEntries(
     [...data.checks].sort((a, b) => a.value.id.localeCompare(b.value.id)).map(({ value: check, source }) => [check.id, compileCheck(check, source.file, levels.get(check.level)?.rank ?? 0, scorecardsOf(check.id))]),
   );
-  return GENERATED_HEADER + stringify({ techInsights: { factRetrievers, factChecker: { checks } } }, { lineWidth: 0 });
+  return GENERATED_HEADER + stringify(escapeSubstitutions({ techInsights: { factRetrievers, factChecker: { checks } } }), { lineWidth: 0 });
+}
+
+/**
+ * Every string as Backstage's config loader must read it back: the loader substitutes `${NAME}` in every
+ * app-config string with an environment variable (config-loader's substitution transform, which drops
+ * the whole value when the variable is unset: a description or rule value from scorecards/ would vanish
+ * or change), and reads `$${…}` as a literal `${…}`. So each `${…}` it would substitute gets one more `$`.
+ */
+export function escapeSubstitutions<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/\$?\$\{[^{}]*\}/g, m => `$${m}`) as T;
+  if (Array.isArray(value)) return value.map(escapeSubstitutions) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeSubstitutions(v)])) as T;
+  return value;
 }
 
 function compileCheck(check: Check, file: string, rank: number, scorecards: string[]) {

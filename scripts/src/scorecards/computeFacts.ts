@@ -1,7 +1,7 @@
 import { camelCase } from './camelCase.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
-import { matchesFilter } from './matchFilter.ts';
+import { asServedByCatalog, matchesFilter } from './matchFilter.ts';
 import type { FactRetriever } from './model.ts';
 
 export interface RepoFacts {
@@ -26,7 +26,7 @@ export function computeFacts(entity: CatalogEntity, retrievers: readonly FactRet
   const spec = isRecord(e.spec) ? e.spec : {};
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
   for (const retriever of retrievers) {
-    if (retriever.provider === 'live' || !matchesFilter(e, retriever.entityFilter)) continue;
+    if (retriever.provider === 'live' || !matchesFilter(asServedByCatalog(e), retriever.entityFilter)) continue;
     if (retriever.provider === 'entityOwnership' && !matchesFilter(e, { kind: ['component', 'domain', 'system', 'api', 'resource', 'template'] })) continue;
     facts.set(retriever.id, pick(retriever, providers[retriever.provider]({ metadata, spec, annotations, entity, repo })));
   }

@@ -1,6 +1,7 @@
-import { Engine } from 'json-rules-engine';
+import { Engine, Fact } from 'json-rules-engine';
 import { matchesFilter } from './matchFilter.ts';
 import type { Check, Condition, FactRetriever } from './model.ts';
+import { readCondition } from './readCondition.ts';
 
 export type Outcome = 'pass' | 'fail' | 'not-applicable';
 
@@ -12,64 +13,106 @@ export interface CheckResult {
   detail?: string;
 }
 
+/**
+ * The fact names a condition uses, as jsonfc collects them (retrieveIndividualFactReferences): through
+ * `all`, else `any`, else `not`, never through a named-condition reference or a `value: {fact}`.
+ * Takes the condition as written (it is read as jsonfc's config reader reads it first).
+ */
 export function referencedFacts(condition: Condition, found = new Set<string>()): Set<string> {
-  if (condition.fact) found.add(condition.fact);
-  condition.all?.forEach(c => referencedFacts(c, found));
-  condition.any?.forEach(c => referencedFacts(c, found));
-  if (condition.not) referencedFacts(condition.not, found);
+  for (const { fact } of qualifiedReferences(readCondition(condition))) found.add(fact);
   return found;
 }
 
+/** jsonfc's retrieveQualifiedFactReferences over a condition already read by readCondition. */
+function qualifiedReferences(node: Condition): { fact: string; retrieverId?: string }[] {
+  if (node.all) return node.all.flatMap(qualifiedReferences);
+  if (node.any) return node.any.flatMap(qualifiedReferences);
+  if (node.not) return qualifiedReferences(node.not);
+  if (Object.hasOwn(node, 'condition') || node.fact === undefined) return [];
+  const retrieverId = typeof node.params?.factRetrieverId === 'string' ? node.params.factRetrieverId : undefined;
+  return [{ fact: node.fact, retrieverId }];
+}
+
 /**
- * Tech Insights' jsonfc semantics for one entity: a filtered-out check has no result; a check whose
- * facts are not all present is skipped (not applicable, never failed); the rest run in one
- * json-rules-engine Engine with default options, whose verdict is the result.
+ * Tech Insights' runChecks (jsonfc's JsonRulesEngineFactChecker) for one entity: a filtered-out check
+ * has no result; the latest rows of every retriever the remaining checks name form one flat fact
+ * namespace (a later row wins a shared name; `params.factRetrieverId` picks one retriever's value);
+ * a fact name that no schema of those retrievers defines fails the whole entity ("Not all facts are
+ * defined"); a check naming a retriever outside its factIds, or whose facts are not all present, is
+ * skipped (not applicable, never failed); the rest run in one json-rules-engine Engine with default
+ * options, whose verdict is the result, and whose error fails every check that ran.
+ * `schemas`: retriever id -> its fact names (scorecards/facts/); without it no name counts as undefined.
+ * Exempt checks (this repo's layer; Tech Insights has no exemptions) are not applicable.
  */
 export async function evaluateChecks(
   entity: Record<string, unknown>,
   facts: ReadonlyMap<string, Record<string, unknown>>,
   checks: readonly Check[],
   isExempt: (checkId: string) => boolean = () => false,
+  schemas?: ReadonlyMap<string, readonly string[]>,
 ): Promise<CheckResult[]> {
   const results = new Map<string, CheckResult>();
-  const runnable: Check[] = [];
+  const applicable = checks.filter(check => {
+    if (matchesFilter(entity, check.filter)) return true;
+    results.set(check.id, { checkId: check.id, outcome: 'not-applicable', reason: 'filtered' });
+    return false;
+  });
+  const retrieverIds = new Set(applicable.flatMap(c => c.factIds));
   const flat: Record<string, unknown> = {};
-  for (const check of checks) {
-    if (!matchesFilter(entity, check.filter)) {
-      results.set(check.id, { checkId: check.id, outcome: 'not-applicable', reason: 'filtered' });
-      continue;
+  const byRetriever = new Map<string, Map<string, unknown>>();
+  for (const [retrieverId, row] of facts) {
+    if (!retrieverIds.has(retrieverId) || !row) continue;
+    for (const [name, value] of Object.entries(row)) {
+      flat[name] = value;
+      (byRetriever.get(name) ?? byRetriever.set(name, new Map()).get(name)!).set(retrieverId, value);
     }
-    const own: Record<string, unknown> = {};
-    for (const id of check.factIds) Object.assign(own, facts.get(id));
-    const missing = [...referencedFacts(check.rule.conditions)].filter(name => !Object.hasOwn(own, name));
-    if (missing.length > 0) {
-      results.set(check.id, { checkId: check.id, outcome: 'not-applicable', reason: 'missing-facts', detail: missing.join(', ') });
+  }
+  const defined = schemas && new Set([...retrieverIds].flatMap(id => schemas.get(id) ?? []));
+  const runnable: Check[] = [];
+  const failAll = (checksToFail: readonly Check[], detail: string) => {
+    for (const check of checksToFail) results.set(check.id, { checkId: check.id, outcome: 'fail', reason: 'error', detail });
+  };
+  for (const check of applicable) {
+    const references = qualifiedReferences(readCondition(check.rule.conditions));
+    const undefinedNames = defined ? [...new Set(references.map(r => r.fact).filter(name => !defined.has(name)))] : [];
+    if (undefinedNames.length > 0) {
+      // jsonfc throws for the whole entity: no check of it has a result.
+      failAll(applicable.filter(c => !isExempt(c.id)), `Not all facts are defined: ${undefinedNames.join(',')}`);
+      applicable.filter(c => isExempt(c.id)).forEach(c => results.set(c.id, { checkId: c.id, outcome: 'not-applicable', reason: 'exempt' }));
+      return checks.map(c => results.get(c.id)!);
+    }
+    const unlisted = references.find(r => r.retrieverId !== undefined && !check.factIds.includes(r.retrieverId));
+    const missing = references.filter(r => (r.retrieverId === undefined ? !Object.hasOwn(flat, r.fact) : !byRetriever.get(r.fact)?.has(r.retrieverId)));
+    if (unlisted || missing.length > 0) {
+      const detail = unlisted ? `factRetrieverId ${unlisted.retrieverId} is not in factIds` : [...new Set(missing.map(r => (r.retrieverId ? `${r.fact} (${r.retrieverId})` : r.fact)))].join(', ');
+      results.set(check.id, { checkId: check.id, outcome: 'not-applicable', reason: 'missing-facts', detail });
       continue;
     }
     if (isExempt(check.id)) {
       results.set(check.id, { checkId: check.id, outcome: 'not-applicable', reason: 'exempt' });
       continue;
     }
-    Object.assign(flat, own);
     runnable.push(check);
   }
   if (runnable.length > 0) {
-    const engine = engineFor(runnable);
+    // jsonfc registers one dynamic fact per name: the flat value, or with params.factRetrieverId that retriever's.
+    const runtime = Object.fromEntries(
+      [...byRetriever].map(([name, values]) => [name, new Fact(name, (params: Record<string, unknown> | undefined) => (typeof params?.factRetrieverId === 'string' ? values.get(params.factRetrieverId) : flat[name]))]),
+    );
     try {
-      const { results: passed, failureResults } = await engine.run(flat);
+      // Inside the try: a rule json-rules-engine refuses (a node with neither fact nor all/any/not) is this entity's error too.
+      const { results: passed, failureResults } = await engineFor(runnable).run(runtime);
       for (const r of passed) results.set(r.name as string, { checkId: r.name as string, outcome: 'pass' });
       for (const r of failureResults) results.set(r.name as string, { checkId: r.name as string, outcome: 'fail' });
     } catch (error) {
-      for (const check of runnable) {
-        results.set(check.id, { checkId: check.id, outcome: 'fail', reason: 'error', detail: (error as Error).message });
-      }
+      failAll(runnable, (error as Error).message);
     }
   }
   return checks.map(c => results.get(c.id)!);
 }
 
 // Building rules is most of an Engine's cost, and entities of one kind share the same runnable
-// checks: reuse one Engine per set of check objects (runs are sequential, each with its own almanac).
+// checks: reuse one Engine per set of check objects (facts come with each run, in its own almanac).
 const engines = new Map<string, { checks: Check[]; engine: Engine }>();
 
 function engineFor(runnable: Check[]): Engine {
@@ -77,11 +120,16 @@ function engineFor(runnable: Check[]): Engine {
   const cached = engines.get(key);
   if (cached && cached.checks.every((c, i) => c === runnable[i])) return cached.engine;
   const engine = new Engine([], { allowUndefinedFacts: false });
-  for (const check of runnable) engine.addRule({ name: check.id, conditions: check.rule.conditions as never, event: { type: check.id }, priority: check.rule.priority });
+  for (const check of runnable) engine.addRule({ name: check.id, conditions: readCondition(check.rule.conditions) as never, event: { type: check.id }, priority: check.rule.priority });
   engines.set(key, { checks: runnable, engine });
   return engine;
 }
 
 export function retrieverById(retrievers: readonly FactRetriever[]): Map<string, FactRetriever> {
   return new Map(retrievers.map(r => [r.id, r]));
+}
+
+/** Each retriever's fact names from its schema, for evaluateChecks' "Not all facts are defined". */
+export function schemaNames(retrievers: readonly FactRetriever[]): Map<string, string[]> {
+  return new Map(retrievers.map(r => [r.id, Object.keys(r.schema)]));
 }

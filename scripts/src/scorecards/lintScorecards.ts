@@ -2,6 +2,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { referencedFacts } from './evaluateChecks.ts';
 import type { Condition, Located, ScorecardData } from './model.ts';
+import { ignoredBranches } from './readCondition.ts';
 
 const OPERATORS = ['equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
 const DECORATORS = ['not', 'swap', 'someFact', 'everyFact', 'someValue', 'everyValue'];
@@ -39,6 +40,9 @@ export function lintScorecards(data: ScorecardData, knownEntityRefs: ReadonlySet
     }
     if (check.filter && config && !config.target.features.checkFilter) {
       found.push(at(located, ['filter'], 'scorecard-unsupported', `Check filters need a newer jsonfc than ${config.target.jsonfc}.`, 'Remove the filter or raise target.jsonfc once the managed Backstage is upgraded.'));
+    }
+    if (Array.isArray(check.filter)) {
+      found.push(at(located, ['filter'], 'scorecard-unsupported', "A check's filter must be one mapping: jsonfc reads it with getOptionalConfig, and a list stops the tech-insights plugin, and with it the whole backend, at start-up (\"Invalid type in config for key …filter, got array, wanted object\").", 'Use one mapping; a list under one key already means any of (`filter: { kind: [user, group] }`). For alternatives across keys, split the check in two.'));
     }
     const top = check.rule.conditions;
     if (!top.all && !top.any) found.push(at(located, ['rule', 'conditions'], 'scorecard-unsupported', 'The top-level condition must be `all` or `any`; jsonfc rejects a top-level `not` or fact.', 'Wrap it: `all: [ … ]`.'));
@@ -81,7 +85,21 @@ function lintCondition(node: Condition, path: PathSegment[], located: Located<un
   if ((node.all && node.all.length === 0) || (node.any && node.any.length === 0)) {
     found.push(at(located, path, 'scorecard-rule-trap', 'An empty `all` or `any` is always true in json-rules-engine.', 'Add conditions or remove the empty group.'));
   }
+  for (const key of ignoredBranches(node)) {
+    const kept = Object.hasOwn(node, 'fact') ? '`fact`' : `\`${(['all', 'any', 'not'] as const).find(k => Object.hasOwn(node, k))}\``;
+    found.push({ ...at(located, [...path, key], 'scorecard-unsupported', `Tech Insights ignores this \`${key}\`: jsonfc's config reader keeps only ${kept} in a condition that has both (json-rules-engine alone would keep \`any\`), so the deployed check is not the one written here.`, `Give each group its own condition: \`all: [ { any: [ … ] }, … ]\`.`), range: located.source.locate(located.document, [...path, key], { key: true }) });
+  }
+  if (!Object.hasOwn(node, 'fact') && !['all', 'any', 'not'].some(k => Object.hasOwn(node, k))) {
+    found.push(at(located, path, 'scorecard-unsupported', Object.hasOwn(node, 'condition') ? 'A named-condition reference: jsonfc registers no named conditions, so every entity fails with "No condition … exists".' : 'A condition with neither `fact` nor `all`, `any` or `not`: jsonfc cannot read it and the tech-insights plugin fails at start-up.', 'Write a fact condition (`fact`, `operator`, `value`) or a group (`all`, `any`, `not`).'));
+  }
   if (node.fact === undefined) return found;
+  for (const key of ['fact', 'operator'] as const) {
+    if (node[key] === '') found.push(at(located, [...path, key], 'scorecard-unsupported', `\`${key}\` is empty: Backstage's config reader refuses empty strings, and the tech-insights plugin fails at start-up.`, `Give the ${key === 'fact' ? "fact's name" : 'operator'}.`));
+  }
+  const retrieverId = node.params?.factRetrieverId;
+  if (typeof retrieverId === 'string' && !factIds.includes(retrieverId)) {
+    found.push(at(located, [...path, 'params', 'factRetrieverId'], 'scorecard-unsupported', `params.factRetrieverId '${retrieverId}' is not in this check's factIds (${factIds.join(', ')}): jsonfc skips the check on every entity.`, `Add ${retrieverId} to factIds or fix the id.`));
+  }
   const parts = (node.operator ?? '').split(':');
   const base = parts.pop()!;
   if (!OPERATORS.includes(base) || parts.some(p => !DECORATORS.includes(p)) || (parts.length > 0 && !decorators)) {
@@ -100,7 +118,7 @@ function lintCondition(node: Condition, path: PathSegment[], located: Located<un
   const trap = type && !node.path && !parts.some(p => p === 'someFact' || p === 'everyFact') ? operatorTrap(base, node.fact, type) : undefined;
   if (trap) found.push(at(located, path, 'scorecard-rule-trap', trap.message, trap.hint));
   if (type && ['string', 'boolean'].includes(type) && /^(lessThan|greaterThan)/.test(base)) {
-    found.push(at(located, [...path, 'operator'], 'scorecard-rule-trap', `'${base}' on a ${type} fact compares as text or fails ('10' < '9').`, 'Publish a numeric fact and compare that.'));
+    found.push(at(located, [...path, 'operator'], 'scorecard-rule-trap', type === 'boolean' ? `'${base}' on a boolean fact is always false: json-rules-engine's numeric operators first need a fact parseFloat can read.` : `'${base}' on a string fact compares as text or fails ('10' < '9').`, type === 'boolean' ? "Compare a boolean with 'equal'." : 'Publish a numeric fact and compare that.'));
   }
   return found;
 }

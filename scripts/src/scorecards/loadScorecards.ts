@@ -41,6 +41,8 @@ export async function loadScorecards(root: string, folder = 'scorecards'): Promi
         }
         return;
       }
+      // Backstage compares entity refs lower-cased (stringifyEntityRef, toLocaleLowerCase('en-US')): so do exemptions.
+      if (doc.kind === 'Exemption' && typeof doc.entityRef === 'string') doc.entityRef = doc.entityRef.toLocaleLowerCase('en-US');
       const located = { value: doc, source, document } as Located<never>;
       if (doc.kind === 'ScorecardConfig') data.config = located;
       else data[LISTS[doc.kind as keyof typeof LISTS]].push(located);

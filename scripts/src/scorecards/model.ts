@@ -36,6 +36,9 @@ export interface Condition {
   path?: string;
   params?: Record<string, unknown>;
   priority?: number;
+  name?: string;
+  /** A reference to a named condition; jsonfc registers none, so json-rules-engine fails on it. */
+  condition?: string;
 }
 
 export interface CheckTest {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { collectEntities } from '../catalog/catalogEntity.ts';
 import { loadCatalog } from '../load/loadCatalog.ts';
+import { checkBackstageModel } from '../catalog/checkBackstageModel.ts';
 import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -42,9 +43,9 @@ const GITHUB_CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024;
  * Loads scorecards/ and scores the given catalog with them: everything the gate and the report need.
  * `codeowners`: the CODEOWNERS text coverage is judged by, instead of the committed file (the gate passes
  * the generated one when the committed file is stale). A committed file of 3 MB or more counts as none,
- * as GitHub ignores it.
+ * as GitHub ignores it. `refused`: refs of entities Backstage would not store (loadEntities), scored as having no facts.
  */
-export async function runScorecards(root: string, entities: readonly CatalogEntity[], repoFiles: readonly string[], options: { today: string; touched?: ReadonlySet<string>; codeowners?: string }): Promise<ScorecardRun> {
+export async function runScorecards(root: string, entities: readonly CatalogEntity[], repoFiles: readonly string[], options: { today: string; touched?: ReadonlySet<string>; codeowners?: string; refused?: ReadonlySet<string> }): Promise<ScorecardRun> {
   const { data, diagnostics } = await loadScorecards(root);
   const codeownersFile = CODEOWNERS_PATHS.find(p => existsSync(join(root, p)));
   const committedOwners = codeownersFile && statSync(join(root, codeownersFile)).size < GITHUB_CODEOWNERS_MAX_BYTES ? readFileSync(join(root, codeownersFile), 'utf8') : undefined;
@@ -55,7 +56,7 @@ export async function runScorecards(root: string, entities: readonly CatalogEnti
   diagnostics.push(...lintScorecards(data, refs, options.today));
   const tests = await runCheckTests(data);
   diagnostics.push(...tests.failed);
-  const scores = await scoreCatalog(data, entities, repo);
+  const scores = await scoreCatalog(data, entities, repo, options.refused, options.today);
   const compiled = compileTechInsights(data);
   const output = data.config?.value.output;
   const committed = output && existsSync(join(root, output)) ? readFileSync(join(root, output), 'utf8') : undefined;
@@ -117,11 +118,22 @@ function finished(child: ChildProcess): Promise<{ code: number | null; stderr: s
   });
 }
 
-/** The catalog's entities at a root, loaded but not checked: for scoring and for comparing revisions. */
+/**
+ * The catalog's entities at a root, loaded but not checked against the org's policies: for scoring and for
+ * comparing revisions. `refused`: refs of entities Backstage's own validators refuse (checkBackstageModel).
+ */
 export async function loadEntities(root: string) {
   const config = await loadConfig(root);
   const loaded = await loadCatalog(config, []);
-  return { entities: collectEntities(loaded.files, loaded, config.repoUrl).entities, repoFiles: loaded.repoFiles };
+  const entities = collectEntities(loaded.files, loaded, config.repoUrl).entities;
+  // Backstage stores no entity its validators refuse, so no retriever ever gives it a fact (measured:
+  // a Component without spec, or with tags: java, has no facts and every check is N/A).
+  const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
+  const refused = new Set<string>();
+  for (const entity of entities) {
+    if (entity.ref && (await checkBackstageModel(entity, loaded.model, { apiGroups })).some(d => d.severity === 'error')) refused.add(entity.ref);
+  }
+  return { entities, repoFiles: loaded.repoFiles, refused };
 }
 
 /** Entities the head adds or changes compared with the base. */

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostic.ts';
-import { evaluateChecks } from './evaluateChecks.ts';
+import { evaluateChecks, schemaNames } from './evaluateChecks.ts';
+import { asServedByCatalog } from './matchFilter.ts';
 import type { ScorecardData } from './model.ts';
 
 const DEFAULT_ENTITY = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'example' }, spec: { type: 'service', lifecycle: 'production', owner: 'team' } };
@@ -8,11 +9,12 @@ const DEFAULT_ENTITY = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component',
 export async function runCheckTests(data: ScorecardData): Promise<{ passed: number; failed: Diagnostic[] }> {
   let passed = 0;
   const failed: Diagnostic[] = [];
+  const schemas = schemaNames(data.retrievers.map(r => r.value));
   for (const located of data.checks) {
     const check = located.value;
     for (const [index, test] of check.tests.entries()) {
       const facts = new Map(Object.entries(test.facts));
-      const [result] = await evaluateChecks(test.entity ?? DEFAULT_ENTITY, facts, [check]);
+      const [result] = await evaluateChecks(asServedByCatalog(test.entity ?? DEFAULT_ENTITY), facts, [check], undefined, schemas);
       if (result.outcome === test.expect) {
         passed++;
         continue;

@@ -1,7 +1,7 @@
 import { diagnosticAt } from '../catalog/catalogEntity.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
-import { matchesFilter } from './matchFilter.ts';
+import { asServedByCatalog, matchesFilter } from './matchFilter.ts';
 import type { ScorecardData } from './model.ts';
 import type { EntityScore } from './scoreCatalog.ts';
 
@@ -47,7 +47,7 @@ export function scorecardGate(input: ScorecardGateInput): Diagnostic[] {
       }
       for (const initiative of overdue) {
         const scorecard = data.scorecards.find(s => s.value.id === initiative.scorecard)?.value;
-        if (!initiative.checks.includes(check.id) || (scorecard && !matchesFilter(score.entity.entity, scorecard.filter))) continue;
+        if (!initiative.checks.includes(check.id) || (scorecard && !matchesFilter(asServedByCatalog(score.entity.entity), scorecard.filter))) continue;
         diagnostics.push(diagnosticAt(score.entity, ['metadata', 'name'], { ruleId: `scorecard/${check.id}`, severity: 'error', message: `Initiative "${initiative.title}" was due on ${initiative.dueDate} and "${check.name}" still fails for ${score.ref}.`, hint: check.solution }));
       }
     }

@@ -70,21 +70,52 @@ export interface TeamChange {
   after?: TeamScore;
   newlyFailing: Failing[];
   fixed: Failing[];
+  /** Failures on the base that no longer count for this team, and why: neither fixed nor newly failing. */
+  noLongerCounted?: (Failing & { why: 'check removed' | 'entity removed' | 'moved to another team' })[];
 }
 
-/** What a change does to each team: level and score before and after, and the checks that moved. */
-export function diffTeams(before: ReadonlyMap<string, TeamScore>, after: ReadonlyMap<string, TeamScore>): TeamChange[] {
+export interface DiffContext {
+  /** Entities the change renames (base ref -> head ref): the same entity, so its failures carry over. */
+  renamed?: readonly { from: string; to: string }[];
+  /** The head's check ids: a base failure of a check the change removes is not fixed. */
+  checkIds: ReadonlySet<string>;
+  /** The head's entity refs: a base failure of an entity the change removes is not fixed. */
+  entityRefs: ReadonlySet<string>;
+}
+
+/**
+ * What a change does to each team: level and score before and after, and the checks that moved.
+ * With `context`, a failure is matched across teams and renames (an entity that moves to another team
+ * or is renamed and still fails is neither newly failing nor fixed), and a base failure whose check or
+ * entity the change removes is listed as no longer counted, not as fixed.
+ */
+export function diffTeams(before: ReadonlyMap<string, TeamScore>, after: ReadonlyMap<string, TeamScore>, context?: DiffContext): TeamChange[] {
   const key = (f: Failing) => `${f.entityRef}|${f.checkId}`;
+  const oldName = new Map(context?.renamed?.map(r => [r.to, r.from]));
+  const newName = new Map(context?.renamed?.map(r => [r.from, r.to]));
+  const asBase = (f: Failing) => key({ entityRef: oldName.get(f.entityRef) ?? f.entityRef, checkId: f.checkId });
+  const failingBefore = new Set([...before.values()].flatMap(t => t.failing.map(key)));
+  const failingAfter = new Set([...after.values()].flatMap(t => t.failing.map(asBase)));
   const changes: TeamChange[] = [];
   for (const team of [...new Set([...before.keys(), ...after.keys()])].sort()) {
     const b = before.get(team);
     const a = after.get(team);
-    const was = new Set(b?.failing.map(key));
-    const now = new Set(a?.failing.map(key));
-    const newlyFailing = (a?.failing ?? []).filter(f => !was.has(key(f)));
-    const fixed = (b?.failing ?? []).filter(f => !now.has(key(f)));
-    if (b?.rank !== a?.rank || b?.passed !== a?.passed || b?.applicable !== a?.applicable || newlyFailing.length || fixed.length) {
-      changes.push({ team, before: b, after: a, newlyFailing, fixed });
+    const was = context ? failingBefore : new Set(b?.failing.map(key));
+    const now = context ? failingAfter : new Set(a?.failing.map(key));
+    const newlyFailing = (a?.failing ?? []).filter(f => !was.has(context ? asBase(f) : key(f)));
+    const gone = (b?.failing ?? []).filter(f => !now.has(key(f)));
+    const whyGone = (f: Failing): NonNullable<TeamChange['noLongerCounted']>[number]['why'] | undefined =>
+      !context ? undefined : !context.checkIds.has(f.checkId) ? 'check removed' : !context.entityRefs.has(newName.get(f.entityRef) ?? f.entityRef) ? 'entity removed' : undefined;
+    const fixed = gone.filter(f => whyGone(f) === undefined);
+    const stillOwned = new Set(a?.failing.map(asBase));
+    const noLongerCounted = context
+      ? [
+          ...gone.filter(f => whyGone(f) !== undefined).map(f => ({ ...f, why: whyGone(f)! })),
+          ...(b?.failing ?? []).filter(f => now.has(key(f)) && !stillOwned.has(key(f))).map(f => ({ ...f, why: 'moved to another team' as const })),
+        ]
+      : [];
+    if (b?.rank !== a?.rank || b?.passed !== a?.passed || b?.applicable !== a?.applicable || newlyFailing.length || fixed.length || noLongerCounted.length) {
+      changes.push({ team, before: b, after: a, newlyFailing, fixed, ...(noLongerCounted.length ? { noLongerCounted } : {}) });
     }
   }
   return changes;
