@@ -73,6 +73,26 @@ export function lintScorecards(data: ScorecardData, knownEntityRefs: ReadonlySet
   return found;
 }
 
+/**
+ * The text keys of a condition that jsonfc's config reader reads with Backstage's getString or
+ * getOptionalString (readRuleConditionProperties: fact, operator, path, name of a leaf; readRuleTopLevelCondition:
+ * name of a group): ConfigReader refuses an empty string or a value of another type there, so the reader throws
+ * and the tech-insights plugin, with the whole backend, fails at start-up (measured with jsonfc 0.10.0's
+ * JsonRulesEngineFactCheckerFactory.fromConfig). A missing or null optional key is read as absent. Takes the
+ * node, its path and its file; returns one scorecard-unsupported finding per such key.
+ */
+function unreadableText(node: Condition, path: PathSegment[], located: Located<unknown>): Diagnostic[] {
+  const keys = Object.hasOwn(node, 'fact') ? (['fact', 'operator', 'path', 'name'] as const) : (['name'] as const);
+  const found: Diagnostic[] = [];
+  for (const key of keys) {
+    const value: unknown = node[key];
+    if (value === undefined || value === null || (typeof value === 'string' && value !== '')) continue;
+    const what = value === '' ? 'is empty' : `is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not text`;
+    found.push(at(located, [...path, key], 'scorecard-unsupported', `\`${key}\` ${what}: jsonfc reads it with Backstage's config reader, which refuses ${value === '' ? 'empty strings' : 'anything but text'} here, and the tech-insights plugin, with the whole backend, fails at start-up.`, key === 'fact' ? "Give the fact's name." : key === 'operator' ? 'Give the operator.' : `Give the ${key} as text, or remove it.`));
+  }
+  return found;
+}
+
 function walk(node: Condition, path: PathSegment[], visit: (node: Condition, path: PathSegment[]) => void) {
   visit(node, path);
   node.all?.forEach((c, i) => walk(c, [...path, 'all', i], visit));
@@ -92,10 +112,8 @@ function lintCondition(node: Condition, path: PathSegment[], located: Located<un
   if (!Object.hasOwn(node, 'fact') && !['all', 'any', 'not'].some(k => Object.hasOwn(node, k))) {
     found.push(at(located, path, 'scorecard-unsupported', Object.hasOwn(node, 'condition') ? 'A named-condition reference: jsonfc registers no named conditions, so every entity fails with "No condition … exists".' : 'A condition with neither `fact` nor `all`, `any` or `not`: jsonfc cannot read it and the tech-insights plugin fails at start-up.', 'Write a fact condition (`fact`, `operator`, `value`) or a group (`all`, `any`, `not`).'));
   }
+  found.push(...unreadableText(node, path, located));
   if (node.fact === undefined) return found;
-  for (const key of ['fact', 'operator'] as const) {
-    if (node[key] === '') found.push(at(located, [...path, key], 'scorecard-unsupported', `\`${key}\` is empty: Backstage's config reader refuses empty strings, and the tech-insights plugin fails at start-up.`, `Give the ${key === 'fact' ? "fact's name" : 'operator'}.`));
-  }
   const retrieverId = node.params?.factRetrieverId;
   if (typeof retrieverId === 'string' && !factIds.includes(retrieverId)) {
     found.push(at(located, [...path, 'params', 'factRetrieverId'], 'scorecard-unsupported', `params.factRetrieverId '${retrieverId}' is not in this check's factIds (${factIds.join(', ')}): jsonfc skips the check on every entity.`, `Add ${retrieverId} to factIds or fix the id.`));

@@ -129,6 +129,50 @@ describe("scorecards evaluate a check as Tech Insights reads and runs it (jsonfc
   }, 60_000);
 });
 
+describe('condition text jsonfc reads with getString / getOptionalString', () => {
+  // An empty or non-text name or path passes the scorecard schema and the check's own tests, but jsonfc's
+  // config reader throws at start-up, and the tech-insights plugin takes the whole backend down with it.
+  it('is refused where it is written (name and path of a leaf, name of a group), as the real reader refuses it', async () => {
+    const leaf = { fact: 'b', operator: 'equal', value: true };
+    const conditions: Record<string, object> = {
+      leafPath: { all: [{ ...leaf, path: '' }] },
+      leafName: { all: [{ ...leaf, name: '' }] },
+      groupName: { name: '', all: [leaf] },
+      numberName: { all: [{ ...leaf, name: 5 }] },
+      nullName: { all: [{ ...leaf, name: null }] },
+    };
+    const logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
+    const reads = (c: object) => {
+      try {
+        jsonfc.JsonRulesEngineFactCheckerFactory.fromConfig(new ConfigReader({ techInsights: { factChecker: { checks: { c: { type: 'json-rules-engine', name: 'c', description: 'c', factIds: ['r'], rule: { conditions: c } } } } } }), { logger });
+        return 'reads';
+      } catch {
+        return 'throws';
+      }
+    };
+    // The truth, from jsonfc's own reader: only the null name is read (as absent).
+    expect(Object.fromEntries(Object.entries(conditions).map(([id, c]) => [id, reads(c)]))).toEqual({ leafPath: 'throws', leafName: 'throws', groupName: 'throws', numberName: 'throws', nullName: 'reads' });
+    const files: Record<string, string> = {
+      'gitops.config.yaml': GITOPS,
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team}\nspec: {type: team, children: []}\n',
+      'scorecards/config.yaml': stringify(CONFIG),
+      'scorecards/facts/r.yaml': stringify({ ...HEADER, kind: 'FactRetriever', id: 'r', version: '1.0.0', builtin: false, provider: 'live', schema: schemas.r }),
+    };
+    for (const [id, c] of Object.entries(conditions)) files[`scorecards/checks/${id}.yaml`] = check(id, { factIds: ['r'], rule: { conditions: c }, tests: [{ name: 'b', facts: { r: { b: true } }, expect: 'pass' }] });
+    const root = await tempRepo(files);
+    const { status, stdout } = await runBin(['scorecards', '--format', 'json'], root);
+    const found = (JSON.parse(stdout).diagnostics as { ruleId: string; file: string; range: { start: { line: number } }; message: string }[]).filter(d => d.ruleId === 'scorecard-unsupported');
+    expect(found.map(d => `${d.file}:${d.range.start.line} ${d.message.slice(0, 30)}`)).toEqual([
+      'scorecards/checks/groupName.yaml:15 `name` is empty: jsonfc reads ',
+      'scorecards/checks/leafName.yaml:19 `name` is empty: jsonfc reads ',
+      'scorecards/checks/leafPath.yaml:19 `path` is empty: jsonfc reads ',
+      'scorecards/checks/numberName.yaml:19 `name` is a number, not text: ',
+    ]);
+    expect(found[0].message).toMatch(/whole backend, fails at start-up/);
+    expect(status).toBe(1);
+  }, 60_000);
+});
+
 describe('exemptions', () => {
   // The ref is written with capitals: Backstage compares refs lower-cased, so it names component:default/legacy.
   it('exempt a check until the day they expire, and not after (the gate reports the expired one)', async () => {
