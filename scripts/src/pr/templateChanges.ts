@@ -1,13 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
+import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { readRepoFile } from '../load/repoPath.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, folderTemplateFiles, runCase } from '../templates/runTemplateTests.ts';
-import { skeletonFolder } from '../templates/skeletonFolder.ts';
+import { inSkeletonFolder, skeletonFolder } from '../templates/skeletonFolder.ts';
+import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
 import { snapshotDifference } from '../templates/snapshotDifference.ts';
 
 /** One test case of a template the change touches, as the PR report shows it. */
@@ -34,7 +36,7 @@ export interface TemplateCaseChange {
  * returns the cases and their findings. Reads files; never runs a case's commands (`--run`).
  */
 export async function templateChanges(root: string, baseDir: string, changedFiles: readonly string[], config: GitopsConfig): Promise<{ cases: TemplateCaseChange[]; diagnostics: Diagnostic[] }> {
-  const touched = folderTemplateFiles(root).filter(file => readsChanged(root, file, changedFiles));
+  const touched = folderTemplateFiles(root).filter(file => readsChanged(root, file, changedFiles, config.repoUrl));
   const items = discoverCases(root, [], touched);
   if (!items.length) return { cases: [], diagnostics: [] };
   const org = await loadOrgCatalog(config);
@@ -52,11 +54,23 @@ export async function templateChanges(root: string, baseDir: string, changedFile
   return { cases, diagnostics };
 }
 
-/** Whether a changed file is the template's own (its folder, tests included) or one its steps fetch by relative url. */
-function readsChanged(root: string, templateFile: string, changedFiles: readonly string[]): boolean {
+/**
+ * Whether a changed file is one the template's render reads: the template's own folder (its tests included),
+ * a file a `$yaml`/`$json`/`$text` placeholder in it names (relative, or a URL into this repository), or one
+ * under a folder or file a step fetches by a relative url, read from the template as the catalog's
+ * PlaceholderProcessor hands it to the scaffolder (resolveTemplatePlaceholders: steps kept in a `$yaml` file
+ * are the template's steps). A fetch url that names the repository's root (`.`) reads every file.
+ * Takes the head's root, the template file, the changed files and gitops.config.yaml's repoUrl; never throws.
+ */
+function readsChanged(root: string, templateFile: string, changedFiles: readonly string[], repoUrl?: string): boolean {
   const reads = [posix.dirname(templateFile)];
   try {
-    for (const document of parseYaml(readRepoFile(root, templateFile, 'utf8'), templateFile).documents) {
+    for (const written of parseYaml(readRepoFile(root, templateFile, 'utf8'), templateFile).documents) {
+      for (const use of findPlaceholders(written)) {
+        const target = placeholderTarget(templateFile, use.value, repoUrl);
+        if (typeof target === 'string') reads.push(target);
+      }
+      const document = resolveTemplatePlaceholders(root, templateFile, written, repoUrl);
       const steps = isRecord(document) && isRecord(document.spec) && Array.isArray(document.spec.steps) ? document.spec.steps : [];
       for (const step of steps) {
         const path = isRecord(step) && isRecord(step.input) ? skeletonFolder(templateFile, step.input.url) : undefined;
@@ -66,5 +80,5 @@ function readsChanged(root: string, templateFile: string, changedFiles: readonly
   } catch {
     // A template file that cannot be read is the gate's finding; its folder still counts.
   }
-  return changedFiles.some(file => reads.some(read => file === read || file.startsWith(`${read}/`)));
+  return changedFiles.some(file => reads.some(read => file === read || inSkeletonFolder(file, read)));
 }
