@@ -43,6 +43,12 @@ export interface Diagnostic {
    * message says of other entities (a did-you-mean guess, counts of uses).
    */
   unresolvedRef?: string;
+  /**
+   * Beside `unresolvedRef`: the field the reference is written in (`spec.dependsOn`, `spec.owner`, …). Part of
+   * what the finding is about: the same missing entity named from another field is another relation, which
+   * `check --base` does not take for the base's finding.
+   */
+  unresolvedField?: string;
 }
 
 /** What a reference to a file that does not exist wrote, and where that leads in the repository. */

@@ -293,6 +293,7 @@ export function validDiagnostic(file: string | undefined, d: unknown): d is Diag
   if (d.entityRef !== undefined && typeof d.entityRef !== 'string') return false;
   if (d.alreadyOnBase !== undefined && d.alreadyOnBase !== true) return false;
   if (d.unresolvedRef !== undefined && typeof d.unresolvedRef !== 'string') return false;
+  if (d.unresolvedField !== undefined && typeof d.unresolvedField !== 'string') return false;
   const missing = d.missingTarget as Record<string, unknown> | undefined;
   if (missing !== undefined && !(isObject(missing) && [missing.via, missing.value, missing.path].every(v => typeof v === 'string'))) return false;
   const range = d.range as Record<string, Record<string, unknown>> | undefined;

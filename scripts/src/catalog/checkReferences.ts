@@ -120,7 +120,7 @@ export function checkReferences(
             ? `Did you mean ${guess}?${sameName && options.unknownKind ? otherKindHint(index, guess, kind, options.unknownKind) : ''}`
             : 'Add the entity, fix the name, or declare where it lives under catalog.external in gitops.config.yaml (for example groups and users ingested from Entra ID).',
       });
-      diagnostics.push(elsewhere ? unresolved : { ...unresolved, unresolvedRef: target });
+      diagnostics.push(elsewhere ? unresolved : { ...unresolved, unresolvedRef: target, unresolvedField: `spec.${field}` });
     }
   });
   return diagnostics;
@@ -141,7 +141,7 @@ function providedReference(entity: CatalogEntity, reference: Reference, provided
       severity: 'warning',
       message: `spec.${field} refers to ${target}, which is not in this repo (${source} could bring it), but the repo names it ${near.own === 1 ? 'once' : `${near.own} times`} and ${near.ref}, spelt almost the same, ${near.uses} times: likely a misspelling, which Backstage accepts silently (the relation leads to no entity).`,
       hint: `Did you mean ${near.ref}? If both exist there, nothing to fix; \`--catalog-url\` checks it against the live catalog.`,
-    }), unresolvedRef: target };
+    }), unresolvedRef: target, unresolvedField: `spec.${field}` };
   }
   if (guess) {
     return { ...diagnosticAt(entity, path, {
@@ -149,7 +149,7 @@ function providedReference(entity: CatalogEntity, reference: Reference, provided
       severity: 'error',
       message: `spec.${field} refers to ${target}, which this repo does not define; only ${source} could bring it, yet the repo defines ${guess}.`,
       hint: `Did you mean ${guess}? If ${target} really comes from that provider, list it under catalog.external refs in gitops.config.yaml.`,
-    }), unresolvedRef: target };
+    }), unresolvedRef: target, unresolvedField: `spec.${field}` };
   }
   const scope = `${provided.kinds.join(' and ')} entities${provided.namespace ? ` in the ${provided.namespace} namespace` : ''}`;
   return diagnosticAt(entity, path, {

@@ -36,8 +36,10 @@ export function entityKeys(entities: readonly CatalogEntity[]): Map<string, { fi
  * What identifies a finding when its message is not the same on both sides: the message is partly about
  * other entities (a did-you-mean guess, how often the repo names a ref, which file a target is in), so an
  * unrelated change elsewhere rewrites it. In order:
- * - a finding that carries what it is about as data (`unresolvedRef`, `missingTarget`): rule, file, entity
- *   and that data (a reference to the same missing entity, a placeholder to the same missing file);
+ * - a finding that carries what it is about as data (`unresolvedRef` with `unresolvedField`, `missingTarget`):
+ *   rule, file, entity and that data (a reference from the same field to the same missing entity, a
+ *   placeholder to the same missing file): the same missing entity named from another field is another
+ *   relation the pull request writes (dependsOn → subcomponentOf), its own;
  * - a finding on an entity the pull request left as it was (same content on both sides, and the finding's
  *   file is the entity's or is unchanged too): rule, file, entity and the text written at the finding's place,
  *   which tells two findings of one rule in that entity apart and is robust to lines that move.
@@ -49,7 +51,7 @@ export function entityKeys(entities: readonly CatalogEntity[]): Map<string, { fi
  */
 export function looseIdentity(d: Diagnostic, file: string, own: RevisionSide, other: RevisionSide, ownIsBase: boolean, renames: ReadonlyMap<string, string>, text: (root: string, file: string) => string | undefined): string | undefined {
   const head = `${d.ruleId}\u0000${file}\u0000${d.entityRef ?? ''}`;
-  if (d.unresolvedRef !== undefined) return `${head}\u0000ref\u0000${d.unresolvedRef}`;
+  if (d.unresolvedRef !== undefined) return `${head}\u0000ref\u0000${d.unresolvedField ?? ''}\u0000${d.unresolvedRef}`;
   if (d.missingTarget !== undefined) return `${head}\u0000target\u0000${d.missingTarget.via}\u0000${d.missingTarget.path}`;
   if (d.entityRef === undefined) return undefined;
   const mine = own.entities().get(d.entityRef);
