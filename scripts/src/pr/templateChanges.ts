@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import type { GitopsConfig } from '../config/gitopsConfig.ts';
+import { CONFIG_FILE, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
@@ -11,6 +11,9 @@ import { discoverCases, folderTemplateFiles, runCase } from '../templates/runTem
 import { inSkeletonFolder, skeletonFolder } from '../templates/skeletonFolder.ts';
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
 import { snapshotDifference } from '../templates/snapshotDifference.ts';
+import { markAlreadyOnBase } from './alreadyOnBase.ts';
+import { changedPolicyFiles } from './configWeakened.ts';
+import type { EntityChanges } from './entityChanges.ts';
 
 /** One test case of a template the change touches, as the PR report shows it. */
 export interface TemplateCaseChange {
@@ -24,7 +27,15 @@ export interface TemplateCaseChange {
    * or the difference in words (snapshotDifference).
    */
   rendered: 'same' | 'new' | 'unknown' | string;
+  /**
+   * Set when the change does not touch this template but what every case is judged against (sharedInputs):
+   * why the case was run, in words (`this change edits gitops.config.yaml`).
+   */
+  because?: string;
 }
+
+// What the toolkit and the scaffolder it renders with are pinned by: a change to them changes every render.
+const PACKAGE_FILES = new Set(['package.json', 'package-lock.json', 'npm-shrinkwrap.json']);
 
 /**
  * The templates a change touches (a changed file in the template's folder, its tests included, or under a
@@ -32,26 +43,68 @@ export interface TemplateCaseChange {
  * rendered on the head as `templates test` renders it, and its rendered tree compared with the snapshot the
  * base revision holds: what the template now generates differently from main, for the reviewer of a
  * skeleton who otherwise reads two YAML snapshots side by side (or nothing, when the snapshot was not
- * updated). Takes the head's root, the base checkout's folder, the changed files and the head's config;
+ * updated). A case is also judged by what no template reads: the config, the org's policies, the pinned
+ * packages and the org's catalog its rendered catalog-info.yaml must refer into (sharedInputs). A change to
+ * those runs every other template's cases too (`because` says why), and a finding such a case already has
+ * on the base (the same case run on the base checkout with the base's config and catalog) is marked
+ * alreadyOnBase, as the gate marks the catalog's. Takes the head's root, the base checkout's folder, the
+ * changed files, the head's config and, for the shared inputs, the base's config and the entity changes;
  * returns the cases and their findings. Reads files; never runs a case's commands (`--run`).
  */
-export async function templateChanges(root: string, baseDir: string, changedFiles: readonly string[], config: GitopsConfig): Promise<{ cases: TemplateCaseChange[]; diagnostics: Diagnostic[] }> {
-  const touched = folderTemplateFiles(root).filter(file => readsChanged(root, file, changedFiles, config.repoUrl));
+export async function templateChanges(root: string, baseDir: string, changedFiles: readonly string[], config: GitopsConfig, shared: { baseConfig?: GitopsConfig; changes?: EntityChanges } = {}): Promise<{ cases: TemplateCaseChange[]; diagnostics: Diagnostic[] }> {
+  const templateFiles = folderTemplateFiles(root);
+  const touched = templateFiles.filter(file => readsChanged(root, file, changedFiles, config.repoUrl));
+  const because = sharedInputs(changedFiles, config, shared.baseConfig, shared.changes);
   const items = discoverCases(root, [], touched);
-  if (!items.length) return { cases: [], diagnostics: [] };
+  const others = because ? discoverCases(root, [], templateFiles.filter(file => !touched.includes(file))) : [];
+  if (!items.length && !others.length) return { cases: [], diagnostics: [] };
   const org = await loadOrgCatalog(config);
+  const repoUrl = config.repoUrl ?? 'https://github.com/offline/template/blob/main/';
   const cases: TemplateCaseChange[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const item of items) {
-    const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: false, run: false, org, configRepoUrl: config.repoUrl });
-    diagnostics.push(...result.diagnostics);
+  let baseOrg: Awaited<ReturnType<typeof loadOrgCatalog>> | null = null;
+  for (const item of [...items, ...others]) {
+    const result = await runCase(root, repoUrl, item, { updateSnapshots: false, run: false, org, configRepoUrl: config.repoUrl });
+    let found = result.diagnostics;
+    const sharedOnly = !items.includes(item);
+    // A case the change reaches only through the shared inputs may have failed on the base already: the same
+    // case, run there against the base's own config and catalog, tells which of its findings are the change's.
+    if (sharedOnly && shared.baseConfig && found.length && existsSync(join(baseDir, item.caseFile)) && item.templateFiles.every(file => existsSync(join(baseDir, file)))) {
+      baseOrg ??= await loadOrgCatalog(shared.baseConfig).catch(() => undefined);
+      const onBase = await runCase(baseDir, shared.baseConfig.repoUrl ?? repoUrl, item, { updateSnapshots: false, run: false, org: baseOrg, configRepoUrl: shared.baseConfig.repoUrl }).catch(() => undefined);
+      if (onBase) found = markAlreadyOnBase(found, onBase.diagnostics);
+    }
+    diagnostics.push(...found);
     const snapshot = join(baseDir, item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml'));
     // The base is a checkout made for this report; a link in it is the base's own file, read as text only.
     const before = existsSync(snapshot) ? readFileSync(snapshot, 'utf8') : undefined;
     const rendered = result.rendered === undefined ? 'unknown' : before === undefined ? 'new' : before === result.rendered ? 'same' : snapshotDifference(before, result.rendered) ?? 'unknown';
-    cases.push({ template: item.template, caseFile: item.caseFile, passed: result.diagnostics.every(d => d.severity !== 'error'), rendered });
+    cases.push({ template: item.template, caseFile: item.caseFile, passed: result.diagnostics.every(d => d.severity !== 'error'), rendered, ...(sharedOnly ? { because } : {}) });
   }
   return { cases, diagnostics };
+}
+
+/**
+ * What a change touches that every template test case is judged against, in words for the report
+ * (`this change edits gitops.config.yaml and removes or renames system:default/fraud`), or undefined when it touches none of it:
+ * gitops.config.yaml (rules, catalog settings), the policy files of either revision's config
+ * (changedPolicyFiles: the org policies a rendered catalog-info.yaml must meet, the template policy), the
+ * files that pin the toolkit and the scaffolder (package.json, package-lock.json, npm-shrinkwrap.json), and
+ * entities the change removes or renames (a case's rendered references, `spec.owner: group:payments-team`,
+ * are resolved against the org's catalog). Pure.
+ */
+export function sharedInputs(changedFiles: readonly string[], config: GitopsConfig, baseConfig?: GitopsConfig, changes?: EntityChanges): string | undefined {
+  const files = changedFiles.filter(file => file === CONFIG_FILE || PACKAGE_FILES.has(file));
+  files.push(...changedPolicyFiles(changedFiles, ...(baseConfig ? [config, baseConfig] : [config])).filter(file => !files.includes(file)));
+  const gone = [...(changes?.removed.map(e => e.ref) ?? []), ...(changes?.renamed.filter(r => r.from !== r.to).map(r => r.from) ?? [])];
+  const said = [...(files.length ? [`edits ${listed(files)}`] : []), ...(gone.length ? [`removes or renames ${listed(gone)}`] : [])];
+  return said.length ? `this change ${said.join(' and ')}` : undefined;
+}
+
+/** At most three names, then how many more. */
+function listed(names: readonly string[]): string {
+  const shown = names.slice(0, 3).map(n => (n.length > 120 ? `${n.slice(0, 119)}…` : n));
+  return names.length > 3 ? `${shown.join(', ')} and ${names.length - 3} more` : shown.join(', ');
 }
 
 /**
