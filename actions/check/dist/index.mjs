@@ -44219,8 +44219,9 @@ async function main() {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("INPUT_") && name !== "GITHUB_TOKEN"));
   const timeoutMs = gateTimeoutMs(getInput("timeout-minutes"), "The timeout-minutes input");
   const started = Date.now();
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: "utf8", stdio: ["ignore", "inherit", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
-  if (run.stderr) process.stderr.write(run.stderr);
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
+  if (run.stdout) process.stdout.write(logLines(run.stdout, { color: true }));
+  if (run.stderr) process.stderr.write(logLines(run.stderr, { color: true }));
   const result = run.status === 0 || run.status === 1 ? readGateResult(out) : void 0;
   if (!result) return couldNotRun(pullRequest, args[0], gateFailureLine({ ...run, timeoutMs, elapsedMs: Date.now() - started }));
   const diagnostics = boundDiagnostics(result.diagnostics);
