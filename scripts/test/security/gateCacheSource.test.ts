@@ -1,4 +1,5 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,4 +100,37 @@ describe('the PR gate\'s cache comes from main only', () => {
     expect(producer.jobs[0].steps.find(step => step.publish === '$(Pipeline.Workspace)/backstage-gitops-cache')).toMatchObject({ artifact: 'backstage-gitops-cache' });
     for (const file of ['gate-cache.yml', 'main.yml']) expect(JSON.stringify(parseYaml(readFileSync(join(REPO_ROOT, 'pipelines', file), 'utf8')))).not.toMatch(/Cache@/);
   });
+  it('GitHub: a run of gate-cache.yml pushed as a TAG named main (head_branch "main", its own workflow file) is not taken for main\'s', async () => {
+    // `gh run list --branch main` filters on head_branch, which a tag push sets to the tag's name: a member who
+    // can push branches pushes a commit whose gate-cache.yml runs on every push and uploads a forged
+    // check.json, tags it `main`, and that run is the newest "successful push run on main".
+    const workflow = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/pull-request.yml'), 'utf8')) as { jobs: Record<string, { steps: (GithubStep & { id?: string; 'working-directory'?: string })[] }> };
+    const step = workflow.jobs.gate.steps.find(s => s.id === 'main-results')!;
+    const temp = await mkdtemp(join(tmpdir(), 'gitops-gate-runs-'));
+    const pr = join(temp, 'pr');
+    mkdirSync(pr);
+    const sha = () => git(pr, 'rev-parse', 'HEAD').trim();
+    git(pr, 'init', '-q', '-b', 'main');
+    git(pr, 'commit', '-q', '--allow-empty', '-m', 'A');
+    const a = sha();
+    git(pr, 'commit', '-q', '--allow-empty', '-m', 'B');
+    const b = sha();
+    // The full-history checkout's view of main (actions/checkout, fetch-depth: 0).
+    git(pr, 'update-ref', 'refs/remotes/origin/main', b);
+    git(pr, 'checkout', '-q', '-b', 'evil');
+    git(pr, 'commit', '-q', '--allow-empty', '-m', 'gate-cache.yml on every push, forged artifact');
+    const evil = sha();
+    git(pr, 'tag', 'main', evil);
+    // gh as the API answers, newest first, with its --jq applied as gh does (raw strings).
+    const runs = [{ databaseId: 30, headSha: evil, headBranch: 'main', event: 'push' }, { databaseId: 20, headSha: b, headBranch: 'main', event: 'push' }, { databaseId: 10, headSha: a, headBranch: 'main', event: 'push' }];
+    const bin = join(temp, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'gh'), `#!/bin/sh\nwhile [ "$#" -gt 0 ]; do if [ "$1" = --jq ]; then jq -r "$2" "${join(temp, 'runs.json')}"; exit 0; fi; shift; done\ncat "${join(temp, 'runs.json')}"\n`);
+    chmodSync(join(bin, 'gh'), 0o755);
+    writeFileSync(join(temp, 'runs.json'), JSON.stringify(runs));
+    const output = join(temp, 'output.txt');
+    writeFileSync(output, '');
+    execFileSync('bash', ['-e', '-c', step.run!], { cwd: join(temp, step['working-directory'] ?? '.'), env: { PATH: `${bin}:${process.env.PATH}`, HOME: temp, GITHUB_OUTPUT: output, GITHUB_REPOSITORY: 'acme/control', GH_TOKEN: 'x' } });
+    expect(readFileSync(output, 'utf8')).toBe('run-id=20\n');
+  }, 60_000);
 });
