@@ -88,7 +88,8 @@ describe('the PR gate\'s cache comes from main only', () => {
     expect(pr.jobs.flatMap(job => job.steps).filter(step => step.task?.startsWith('Cache@'))).toEqual([]);
     const gate = pr.jobs.find(job => job.job === 'gate')!.steps;
     const download = gate.find(step => step.task === 'DownloadPipelineArtifact@2');
-    expect(download?.inputs).toMatchObject({ buildType: 'specific', buildVersionToDownload: 'latestFromBranch', branchName: 'refs/heads/main', artifactName: 'backstage-gitops-cache', targetPath: '$(Pipeline.Workspace)/backstage-gitops-cache' });
+    expect(download?.inputs).toMatchObject({ buildType: 'specific', buildVersionToDownload: 'specific', pipelineId: '$(GITOPS_CACHE_BUILD)', artifactName: 'backstage-gitops-cache', targetPath: '$(Pipeline.Workspace)/backstage-gitops-cache' });
+    expect(await azurePipelineProblems('pr-validation.yml', readFileSync(join(REPO_ROOT, 'pipelines/pr-validation.yml'), 'utf8'))).toEqual([]);
     expect(gate.find(step => step.env?.BACKSTAGE_GITOPS_CACHE)?.env?.BACKSTAGE_GITOPS_CACHE).toBe('$(Pipeline.Workspace)/backstage-gitops-cache/check.json');
     // The artifact comes from pipelines/gate-cache.yml: main only, one job running the merged toolkit
     // (main.yml's builds also run MkDocs on the teams' docs), no Cache@2 anywhere on main.
@@ -132,5 +133,34 @@ describe('the PR gate\'s cache comes from main only', () => {
     writeFileSync(output, '');
     execFileSync('bash', ['-e', '-c', step.run!], { cwd: join(temp, step['working-directory'] ?? '.'), env: { PATH: `${bin}:${process.env.PATH}`, HOME: temp, GITHUB_OUTPUT: output, GITHUB_REPOSITORY: 'acme/control', GH_TOKEN: 'x' } });
     expect(readFileSync(output, 'utf8')).toBe('run-id=20\n');
+  }, 60_000);
+  it('Azure: a build of gate-cache.yml queued for refs/heads/main with another branch\'s commit is not taken for main\'s', async () => {
+    // Builds - Queue takes sourceBranch and sourceVersion apart (`az pipelines build queue --branch refs/heads/main
+    // --commit-id <their commit>`): the build says refs/heads/main, and runs the gate-cache.yml of that commit.
+    const pipeline = parseYaml(readFileSync(join(REPO_ROOT, 'pipelines/pr-validation.yml'), 'utf8')) as { jobs: { job: string; steps: (AzureStep & { script?: string })[] }[] };
+    const step = pipeline.jobs.find(job => job.job === 'gate')!.steps.find(s => s.script?.includes('_apis/build/builds'))!;
+    expect(step.env?.SYSTEM_ACCESSTOKEN).toBe('$(System.AccessToken)');
+    const temp = await mkdtemp(join(tmpdir(), 'gitops-gate-builds-'));
+    const repo = join(temp, 's');
+    mkdirSync(repo);
+    const sha = () => git(repo, 'rev-parse', 'HEAD').trim();
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'A');
+    const a = sha();
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'B');
+    const b = sha();
+    git(repo, 'update-ref', 'refs/remotes/origin/main', b);
+    git(repo, 'checkout', '-q', '-b', 'evil');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'gate-cache.yml that publishes a forged check.json');
+    const evil = sha();
+    // The builds API's answer, newest first; curl prints it only for the query the step must make.
+    writeFileSync(join(temp, 'builds.json'), JSON.stringify({ count: 3, value: [{ id: 300, sourceBranch: 'refs/heads/main', sourceVersion: evil }, { id: 200, sourceBranch: 'refs/heads/main', sourceVersion: b }, { id: 100, sourceBranch: 'refs/heads/main', sourceVersion: a }] }));
+    const bin = join(temp, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'curl'), `#!/bin/sh\nfor arg; do case "$arg" in *definitions=42\\&branchName=refs/heads/main*) cat "${join(temp, 'builds.json')}"; exit 0 ;; esac; done\nexit 22\n`);
+    chmodSync(join(bin, 'curl'), 0o755);
+    const run = (env: Record<string, string>) => execFileSync('bash', ['-c', step.script!], { cwd: repo, encoding: 'utf8', env: { PATH: `${bin}:${join(process.execPath, '..')}:${process.env.PATH}`, HOME: temp, SYSTEM_COLLECTIONURI: 'https://dev.azure.com/acme/', SYSTEM_TEAMPROJECTID: 'p1', SYSTEM_ACCESSTOKEN: 'x', ...env } });
+    expect(run({ GITOPS_CACHE_PIPELINE: '42' })).toBe('##vso[task.setvariable variable=GITOPS_CACHE_BUILD]200\n');
+    expect(run({ GITOPS_CACHE_PIPELINE: '42; rm -rf /' })).toBe('');
   }, 60_000);
 });
