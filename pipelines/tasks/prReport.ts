@@ -15,7 +15,7 @@ import { boundDiagnostics, clipText } from '../../scripts/src/report/boundDiagno
 import { escapeAzureData } from '../../scripts/src/report/formatAzure.ts';
 import { counted } from '../../scripts/src/report/formatOptions.ts';
 import { formatters } from '../../scripts/src/report/formatters.ts';
-import { logText, mdCode } from '../../scripts/src/report/safeText.ts';
+import { logLines, logText, mdCode } from '../../scripts/src/report/safeText.ts';
 import { secretScrubber } from '../../scripts/src/report/secretScrubber.ts';
 import { REPORT_MARKER } from '../../scripts/src/pr/reportMarker.ts';
 
@@ -50,9 +50,12 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   // Under the job's own limit (60 minutes on Microsoft-hosted agents), so a gate that hangs still rewrites the thread.
   const timeoutMs = gateTimeoutMs(env.GITOPS_GATE_TIMEOUT_MINUTES, 'GITOPS_GATE_TIMEOUT_MINUTES');
   const started = Date.now();
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env: gateEnv, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
-  // The CLI escapes what it prints; its stderr goes to the log as before, and is kept for the thread.
-  if (run.stderr) process.stderr.write(run.stderr);
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env: gateEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
+  // The CLI escapes what it prints, but not what a library inside it may print on its own (console, a
+  // thread's streams): both streams reach this job's log through logLines, so no line of them is a CI
+  // command in the job that holds the token. stderr is kept for the thread.
+  if (run.stdout) process.stdout.write(logLines(run.stdout, { color: true }));
+  if (run.stderr) process.stderr.write(logLines(run.stderr, { color: true }));
   const parsed = run.status === 0 || run.status === 1 ? readGateResult(out) : undefined;
   if (!parsed) return couldNotRun(env, args[0], gateFailureLine({ ...run, timeoutMs, elapsedMs: Date.now() - started }), write);
   const result = { ...parsed, diagnostics: boundDiagnostics(parsed.diagnostics) };

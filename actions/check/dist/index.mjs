@@ -43999,7 +43999,7 @@ var rules = [
   { id: "yaml-encoding", severity: "error", description: "The file is not UTF-8; Backstage would replace the bytes silently.", example: "# a file saved as Latin-1 or UTF-16" },
   { id: "config-rule-locked", severity: "warning", description: "gitops.config.yaml tries to turn off or lower a security rule (symlinks, YAML budgets, unsafe mkdocs.yml, reads outside the repo, CODEOWNERS generation and claims, glob and render budgets); the setting is ignored.", example: "rules:\n  mkdocs-unsafe-tag: off" },
   { id: "repo-symlink", severity: "error", description: "A symbolic link in the repository: Backstage reads it as a one-line path from the git host, and the toolkit never follows it (it could lead to a host file).", example: "# catalog/api.yaml -> /etc/passwd" },
-  { id: "repo-checkout-transform", severity: "error", description: ".gitattributes makes git write a file's checkout differently from the committed file (working-tree-encoding, ident, a filter on a text file): the gate would judge what Backstage and the git host never read.", example: "# .gitattributes\ncatalog/*.yaml working-tree-encoding=UTF-7" },
+  { id: "repo-checkout-transform", severity: "error", description: ".gitattributes makes git write a file's checkout differently from the committed file (working-tree-encoding, ident, a filter on a text file), or an archive of the repository differ from it (export-subst on a text file, export-ignore; the git host's tarballs apply both, and Backstage reads glob Location targets and TechDocs sources from them): the gate would judge what Backstage and the git host never read.", example: "# .gitattributes\ncatalog/*.yaml working-tree-encoding=UTF-7" },
   { id: "repo-path-encoding", severity: "error", description: "A file or folder name that is not valid UTF-8: it cannot be read by its name, so nothing in it is checked.", example: "# skeletons/docs-site/odd\\xff.md" },
   { id: "yaml-not-a-mapping", severity: "error", description: "A document is a list or scalar, not an entity mapping.", example: "- apiVersion: backstage.io/v1alpha1" },
   { id: "yaml-merge-key", severity: "warning", description: "A '<<' merge key is kept literally by Backstage (YAML 1.2).", example: "spec:\n  <<: *defaults" },
@@ -44219,8 +44219,9 @@ async function main() {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("INPUT_") && name !== "GITHUB_TOKEN"));
   const timeoutMs = gateTimeoutMs(getInput("timeout-minutes"), "The timeout-minutes input");
   const started = Date.now();
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: "utf8", stdio: ["ignore", "inherit", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
-  if (run.stderr) process.stderr.write(run.stderr);
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
+  if (run.stdout) process.stdout.write(logLines(run.stdout, { color: true }));
+  if (run.stderr) process.stderr.write(logLines(run.stderr, { color: true }));
   const result = run.status === 0 || run.status === 1 ? readGateResult(out) : void 0;
   if (!result) return couldNotRun(pullRequest, args[0], gateFailureLine({ ...run, timeoutMs, elapsedMs: Date.now() - started }));
   const diagnostics = boundDiagnostics(result.diagnostics);

@@ -13,7 +13,7 @@ import { gateFailureLine, gateTimeoutMs, readGateResult } from '../../../scripts
 import { pickAnnotations } from '../../../scripts/src/report/annotationBudget.ts';
 import { boundDiagnostics } from '../../../scripts/src/report/boundDiagnostics.ts';
 import { formatters } from '../../../scripts/src/report/formatters.ts';
-import { mdCode } from '../../../scripts/src/report/safeText.ts';
+import { logLines, mdCode } from '../../../scripts/src/report/safeText.ts';
 import { catalogRules } from '../../../scripts/src/catalog/catalogRules.ts';
 import { scorecardRules } from '../../../scripts/src/scorecards/scorecardRules.ts';
 import { templateRules } from '../../../scripts/src/templates/templateRules.ts';
@@ -44,9 +44,12 @@ async function main(): Promise<void> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('INPUT_') && name !== 'GITHUB_TOKEN'));
   const timeoutMs = gateTimeoutMs(core.getInput('timeout-minutes'), 'The timeout-minutes input');
   const started = Date.now();
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
-  // The CLI escapes what it prints; its stderr goes to the log as before, and is kept for the comment.
-  if (run.stderr) process.stderr.write(run.stderr);
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
+  // The CLI escapes what it prints, but not what a library inside it may print on its own (console, a
+  // thread's streams): both streams reach this job's log through logLines, so no line of them is a CI
+  // command in the job that holds the token. stderr is kept for the comment.
+  if (run.stdout) process.stdout.write(logLines(run.stdout, { color: true }));
+  if (run.stderr) process.stderr.write(logLines(run.stderr, { color: true }));
   const result = run.status === 0 || run.status === 1 ? readGateResult(out) : undefined;
   if (!result) return couldNotRun(pullRequest, args[0], gateFailureLine({ ...run, timeoutMs, elapsedMs: Date.now() - started }));
   const diagnostics = boundDiagnostics(result.diagnostics);

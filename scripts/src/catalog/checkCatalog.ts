@@ -157,11 +157,13 @@ function symlinkFinding(file: string): Diagnostic {
 }
 
 /** A tracked file git checks out through a `.gitattributes` transformation (checkoutTransforms). */
-function checkoutTransformFinding({ file, attribute }: CheckoutTransform): Diagnostic {
+function checkoutTransformFinding({ file, attribute, via }: CheckoutTransform): Diagnostic {
   return {
     ruleId: 'repo-checkout-transform',
     severity: 'error',
-    message: `.gitattributes gives this file ${logText(attribute).slice(0, 120)}: git writes the checkout differently from the committed file, so the gate would judge text that Backstage (and CODEOWNERS, and the git host) never read.`,
+    message: via === 'archive'
+      ? `.gitattributes gives this ${attribute === 'export-ignore' ? 'path' : 'file'} ${logText(attribute).slice(0, 120)}: an archive of the repository (git archive, the git host's tarball, which Backstage reads for glob Location targets and TechDocs sources) ${attribute === 'export-ignore' ? 'leaves it out' : 'expands $Format:…$ in it with the tip commit (its message included)'}, so Backstage would read something other than what the gate judged.`
+      : `.gitattributes gives this file ${logText(attribute).slice(0, 120)}: git writes the checkout differently from the committed file, so the gate would judge text that Backstage (and CODEOWNERS, and the git host) never read.`,
     hint: 'Remove that attribute for this path from .gitattributes; commit the file as the UTF-8 text Backstage should read.',
     file,
     range: FILE_START,

@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 import { replaceFile } from './replaceFile.ts';
 import { describeError } from './describeError.ts';
 import { guardIo, type CliIo } from './io.ts';
@@ -107,19 +108,26 @@ export async function main(argv: string[]): Promise<number> {
 
 /**
  * The real process as a CliIo (its cwd, environment, stdout, stderr, the file system and global fetch),
- * guarded (see guardIo). It also takes over Node's process warnings: dependencies (the `yaml` library
- * among them) emit warnings that quote input raw, and Node's default listener prints them straight to
- * stderr, where a quoted `::add-mask::` or `##vso[` line would be a CI command. They are dropped, or with
- * `debug` (--debug, DEBUG=backstage-gitops) printed as one escaped line through the guarded stderr.
+ * guarded (see guardIo). It also takes over what dependencies print on their own: Node's process
+ * warnings (the `yaml` library's among them) and the global `console` (Ajv's default logger writes
+ * "unknown format "<the schema's format>" ignored" with console.warn, a policy's text raw, newlines
+ * included). Both quote input, and both would reach stdout or stderr past guardIo, where a quoted
+ * `::add-mask::` or `##vso[` line would be a CI command. They are dropped, or with `debug` (--debug,
+ * DEBUG=backstage-gitops) printed as one escaped line each through the guarded stderr.
  */
 export function processIo(debug = false): CliIo {
   const io = guardIo(rawProcessIo());
+  const note = (what: string, text: string) => {
+    if (debug) io.stderr.write(`debug: ${logText(`${what}: ${text}`)}\n`);
+  };
   process.removeAllListeners('warning');
-  process.on('warning', warning => {
-    if (debug) io.stderr.write(`debug: ${logText(`${warning.name}: ${warning.message}`)}\n`);
-  });
+  process.on('warning', warning => note(warning.name, warning.message));
+  for (const method of CONSOLE_METHODS) console[method] = (...args: unknown[]) => note(`console.${method}`, format(...args));
   return io;
 }
+
+// Every console method that prints (console.table and console.dir included), none kept for the toolkit's own output.
+const CONSOLE_METHODS = ['log', 'info', 'debug', 'warn', 'error', 'trace', 'dir', 'dirxml', 'table', 'group', 'groupCollapsed'] as const;
 
 function rawProcessIo(): CliIo {
   return {

@@ -7,8 +7,15 @@ import { childEnv } from '../process/childEnv.ts';
 export interface CheckoutTransform {
   /** Repo-relative path, forward slashes. */
   file: string;
-  /** The attribute as `.gitattributes` sets it: `working-tree-encoding=UTF-7`, `ident`, `filter=…`. */
+  /** The attribute as `.gitattributes` sets it: `working-tree-encoding=UTF-7`, `ident`, `filter=…`, `export-subst`. */
   attribute: string;
+  /**
+   * `checkout`: git writes the work tree differently from the blob. `archive`: the blob is the checkout, but
+   * an archive of the tree (`git archive`, and the git host's tarball/zipball, which Backstage's URL readers
+   * fetch for readTree: glob Location targets, TechDocs sources) holds something else (`export-subst`
+   * expands `$Format:…$`, `export-ignore` leaves the file or folder out).
+   */
+  via: 'checkout' | 'archive';
 }
 
 // Text the gate and Backstage both read as UTF-8: catalog files, API definitions, config, policies, CODEOWNERS.
@@ -22,8 +29,11 @@ const MAX_REPORTED = 50;
  * `{ [ " # |` become `+AHs-`-style text) and `ident` (`$Id$` expanded) on any file, and a `filter` driver on
  * a file read as text. The gate judges the checkout, while Backstage, GitHub's CODEOWNERS and Azure Repos
  * read the blob, so such a file is judged as something nobody else reads. `eol`/`text` are not listed: a
- * line ending changes no YAML, JSON or Markdown value. At most 50, sorted; empty outside a git work tree or
- * without git. Never throws.
+ * line ending changes no YAML, JSON or Markdown value. Also what makes an ARCHIVE of the tree differ
+ * (`via: 'archive'`): `export-subst` on a file read as text (a `# $Format:%B$` comment becomes the lines of
+ * the tip commit's message, which a later pull request's title and description write) and `export-ignore` on
+ * any file or folder: GitHub's and GitLab's archives apply both, and Backstage reads glob Location targets
+ * and TechDocs sources from them. At most 50, sorted; empty outside a git work tree or without git. Never throws.
  */
 export function checkoutTransforms(root: string): CheckoutTransform[] {
   const listed = spawnSync('git', ['-C', root, 'ls-files', '-z'], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
@@ -32,7 +42,11 @@ export function checkoutTransforms(root: string): CheckoutTransform[] {
   // the operator's): without one below the root or above it up to the repository's top, asking git about
   // every path (most of this function's time) is skipped.
   if (!/(?:^|\0|\/)\.gitattributes\0/.test(listed.stdout) && !attributesAbove(root)) return [];
-  const attrs = spawnSync('git', ['-C', root, 'check-attr', '-z', '--stdin', 'working-tree-encoding', 'ident', 'filter'], { input: listed.stdout, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
+  // export-ignore also leaves out a whole folder that matches (git archive asks it of each folder it enters).
+  const folders = new Set<string>();
+  for (const file of listed.stdout.split('\0')) for (let at = file.indexOf('/'); at > 0; at = file.indexOf('/', at + 1)) folders.add(file.slice(0, at));
+  const input = `${listed.stdout}${[...folders].map(folder => `${folder}\0`).join('')}`;
+  const attrs = spawnSync('git', ['-C', root, 'check-attr', '-z', '--stdin', 'working-tree-encoding', 'ident', 'filter', 'export-subst', 'export-ignore'], { input, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
   if (attrs.status !== 0 || typeof attrs.stdout !== 'string') return [];
   // -z output: path NUL attribute NUL info NUL, for every path and attribute asked.
   const fields = attrs.stdout.split('\0');
@@ -40,9 +54,11 @@ export function checkoutTransforms(root: string): CheckoutTransform[] {
   for (let i = 0; i + 2 < fields.length; i += 3) {
     const [file, attribute, info] = [fields[i], fields[i + 1], fields[i + 2]];
     if (info === 'unspecified' || info === 'unset') continue;
-    if (attribute === 'filter' && !READ_AS_TEXT.test(file)) continue;
-    if (attribute === 'ident' && info !== 'set') continue;
-    found.push({ file, attribute: info === 'set' ? attribute : `${attribute}=${info}` });
+    const isFolder = folders.has(file);
+    if (isFolder && attribute !== 'export-ignore') continue;
+    if ((attribute === 'filter' || attribute === 'export-subst') && !READ_AS_TEXT.test(file)) continue;
+    if ((attribute === 'ident' || attribute.startsWith('export-')) && info !== 'set') continue;
+    found.push({ file, attribute: info === 'set' ? attribute : `${attribute}=${info}`, via: attribute.startsWith('export-') ? 'archive' : 'checkout' });
   }
   return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)).slice(0, MAX_REPORTED);
 }

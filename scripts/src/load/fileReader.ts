@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { quietWorker } from '../process/quietWorker.ts';
 import { chunkCount, MAIN, type ReadChunk, type ReadJob, type ReadMode } from './readChunks.ts';
 import { readBytes, type SourceBytes } from './readSource.ts';
 
@@ -25,7 +26,7 @@ export class FileReader {
   #wake?: () => void;
 
   private constructor(url: URL) {
-    this.#worker = new Worker(url);
+    this.#worker = quietWorker(url);
     // The reader never keeps the process alive on its own; read() holds it while it waits.
     this.#worker.unref();
     this.#worker.on('message', (chunk: ReadChunk) => {

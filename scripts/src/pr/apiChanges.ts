@@ -285,6 +285,8 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     else if (protoOver) compared = cannotCompare('a gRPC .proto', `a .proto of ${Buffer.byteLength(after!.text)} bytes, over the ${limits.maxBytes}-byte cap buf is given`);
     // A proto buf cannot compile alone gives only compile errors: for the head, a change nobody can judge; for
     // the base (it imports other files), no change to it can be judged either.
+    // buf ran and gave no answer (stopped, failed, or flooded its output): no change can be told from what stays.
+    else if (proto && 'failed' in proto) compared = cannotCompare('a gRPC .proto', `a changed .proto that buf could not judge (${proto.failed})`);
     else if (proto && 'doesNotCompile' in proto) compared = proto.doesNotCompile === 'head' ? cannotCompare('a gRPC .proto', `a text that buf cannot compile on its own (${proto.error})`) : cannotCompare(`a .proto that buf cannot compile on its own (${proto.error}; buf reads each side alone, without the files it imports)`, 'a changed .proto');
     // The same for SDL that does not build into a schema alone (graphql-js with assumeValidSDL): a head broken in
     // the change, or a base that relies on types defined elsewhere, whose changes cannot be told from what stays.

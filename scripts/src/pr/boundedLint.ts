@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { quietWorker } from '../process/quietWorker.ts';
 import type { DefinitionLimits } from '../catalog/apiRefs.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { lintApiDefinitions, loadApiRuleset, type LintTarget } from './lintApiDefinitions.ts';
@@ -48,7 +49,7 @@ export async function lintApiDefinitionsBounded(targets: readonly LintTarget[], 
         results.push([timeoutProblem(target, timeoutSeconds, 'all')]);
         continue;
       }
-      worker ??= new Worker(url, { workerData: job });
+      worker ??= quietWorker(url, { workerData: job });
       const reply = await lintOne(worker, index, target, Math.min(timeoutSeconds * 1000, left));
       if (reply === 'timeout') {
         // terminate() stops even a regular expression in the middle of its backtracking.

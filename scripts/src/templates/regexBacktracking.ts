@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { quietWorker } from '../process/quietWorker.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { linearByShape } from './linearPattern.ts';
 
@@ -119,7 +120,7 @@ export async function backtrackingPatterns(patterns: readonly string[], budget =
     try {
       // Its own environment (recheck picks a native agent or a JVM from RECHECK_* variables otherwise) and its
       // own heap limit: an automaton that outgrows it ends the thread, not the run.
-      worker ??= new Worker(THREAD, { eval: true, workerData: { recheck }, env: { RECHECK_BACKEND: 'pure', RECHECK_SYNC_BACKEND: 'pure' }, stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+      worker ??= quietWorker(THREAD, { eval: true, workerData: { recheck }, env: { RECHECK_BACKEND: 'pure', RECHECK_SYNC_BACKEND: 'pure' }, resourceLimits: { maxOldGenerationSizeMb: 256 } });
       const reply = await ask(worker, index, pattern, Math.min(budget.perPattern, left));
       if (reply === 'timeout') {
         await worker.terminate();

@@ -189,14 +189,19 @@ describe('pipelines', () => {
     expect(gate.steps[0]).toMatchObject({ checkout: 'self', persistCredentials: false });
     // Nothing of the pull request runs in the gate job: no setup template (its npm ci), no script but these.
     expect(gate.steps.filter(s => s.template)).toEqual([]);
-    expect(gate.steps.filter(s => s.script).map(s => [s.script, s.workingDirectory])).toEqual([
+    // The lookup of main's gate-cache build (curl, node -e, git merge-base: see gateCacheSource.test.ts) runs in the toolkit's worktree too.
+    const lookup = (script: string | undefined) => (script?.includes('/_apis/build/builds?') ? 'main-build lookup' : script);
+    expect(gate.steps.filter(s => s.script).map(s => [lookup(s.script), s.workingDirectory])).toEqual([
       ['git worktree add --quiet --detach "$(toolkit)" "origin/${SYSTEM_PULLREQUEST_TARGETBRANCH#refs/heads/}"', undefined],
       ['npm ci --no-audit --no-fund', '$(toolkit)'],
+      ['main-build lookup', '$(toolkit)'],
       ['node scripts/bin/azure-pr-report.js', '$(toolkit)'],
     ]);
     const holding = pr.jobs.flatMap(j => j.steps).filter(s => JSON.stringify(s).includes('AccessToken'));
-    expect(holding).toHaveLength(1);
-    expect(holding[0]).toMatchObject({ script: 'node scripts/bin/azure-pr-report.js', workingDirectory: '$(toolkit)', env: { SYSTEM_ACCESSTOKEN: '$(System.AccessToken)' } });
+    expect(holding.map(s => [lookup(s.script), s.workingDirectory, s.env])).toEqual([
+      ['main-build lookup', '$(toolkit)', { SYSTEM_ACCESSTOKEN: '$(System.AccessToken)' }],
+      ['node scripts/bin/azure-pr-report.js', '$(toolkit)', { SYSTEM_ACCESSTOKEN: '$(System.AccessToken)', BACKSTAGE_GITOPS_CACHE: '$(Pipeline.Workspace)/backstage-gitops-cache/check.json' }],
+    ]);
     expect(pr.jobs.flatMap(j => j.steps).filter(s => s.task === 'PublishTestResults@2').map(s => s.condition)).toEqual(['succeededOrFailed()', 'succeededOrFailed()']);
     // The TechDocs build job maps no secret and no token.
     const docs = pr.jobs.find(j => j.job === 'techdocs')!;

@@ -33,6 +33,30 @@ describe('.gitattributes that make the checkout differ from the committed file',
     ]);
   }, 120_000);
 
+  it('export-subst on a team file and export-ignore on a folder (what the git host\'s archives apply, and Backstage reads glob targets and TechDocs from) are errors too', async () => {
+    // Red team, round 21: GitHub's tarball (GithubUrlReader.readTree: glob Location targets, TechDocs sources)
+    // is `git archive` of the tip: export-subst turns a `# $Format:%B$` comment into the lines of the tip commit's
+    // message, which a later pull request's title and description write (a User that is memberOf the platform
+    // team, say); export-ignore leaves files out. The checkout, which the gate judges, holds neither change.
+    const root = await dataRepoCopy();
+    git(root, 'checkout', '-q', '-b', 'pr');
+    writeFileSync(join(root, 'catalog/systems/orders/.gitattributes'), 'entities.yaml export-subst\n');
+    writeFileSync(join(root, 'catalog/systems/orders/entities.yaml'), `# $Format:%B$\n${readFileSync(join(root, 'catalog/systems/orders/entities.yaml'), 'utf8')}`);
+    writeFileSync(join(root, 'catalog/.gitattributes'), 'domains export-ignore\n*.png export-subst\n');
+    writeFileSync(join(root, 'gitops.config.yaml'), `${readFileSync(join(root, 'gitops.config.yaml'), 'utf8')}rules:\n  repo-checkout-transform: off\n`);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'orders: housekeeping\n\n---\napiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: mallory\nspec:\n  memberOf: [platform-team]\n');
+    // What an archive of this commit holds: the comment has become the commit's message, a second document.
+    expect(git(root, 'archive', '--format=tar', 'HEAD', 'catalog/systems/orders/entities.yaml')).toContain('kind: User\nmetadata:\n  name: mallory');
+    const run = await runBin(['check', '--format', 'json', '--today', '2026-12-01'], root);
+    expect(run.stderr).not.toMatch(/internal error/);
+    expect(run.status).toBe(1);
+    expect(transforms(run.stdout).map(d => [d.file, d.message.slice(0, 58)])).toEqual([
+      ['catalog/domains', '.gitattributes gives this path export-ignore: an archive o'],
+      ['catalog/systems/orders/entities.yaml', '.gitattributes gives this file export-subst: an archive of'],
+    ]);
+  }, 120_000);
+
   it('a .gitattributes above a root below the top of the repository (a monorepo) counts too', async () => {
     const top = await tempRepo({
       '.gitattributes': 'control/catalog/all.yaml working-tree-encoding=UTF-7\n',

@@ -1,4 +1,5 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,7 +88,8 @@ describe('the PR gate\'s cache comes from main only', () => {
     expect(pr.jobs.flatMap(job => job.steps).filter(step => step.task?.startsWith('Cache@'))).toEqual([]);
     const gate = pr.jobs.find(job => job.job === 'gate')!.steps;
     const download = gate.find(step => step.task === 'DownloadPipelineArtifact@2');
-    expect(download?.inputs).toMatchObject({ buildType: 'specific', buildVersionToDownload: 'latestFromBranch', branchName: 'refs/heads/main', artifactName: 'backstage-gitops-cache', targetPath: '$(Pipeline.Workspace)/backstage-gitops-cache' });
+    expect(download?.inputs).toMatchObject({ buildType: 'specific', buildVersionToDownload: 'specific', pipelineId: '$(GITOPS_CACHE_BUILD)', artifactName: 'backstage-gitops-cache', targetPath: '$(Pipeline.Workspace)/backstage-gitops-cache' });
+    expect(await azurePipelineProblems('pr-validation.yml', readFileSync(join(REPO_ROOT, 'pipelines/pr-validation.yml'), 'utf8'))).toEqual([]);
     expect(gate.find(step => step.env?.BACKSTAGE_GITOPS_CACHE)?.env?.BACKSTAGE_GITOPS_CACHE).toBe('$(Pipeline.Workspace)/backstage-gitops-cache/check.json');
     // The artifact comes from pipelines/gate-cache.yml: main only, one job running the merged toolkit
     // (main.yml's builds also run MkDocs on the teams' docs), no Cache@2 anywhere on main.
@@ -99,4 +101,66 @@ describe('the PR gate\'s cache comes from main only', () => {
     expect(producer.jobs[0].steps.find(step => step.publish === '$(Pipeline.Workspace)/backstage-gitops-cache')).toMatchObject({ artifact: 'backstage-gitops-cache' });
     for (const file of ['gate-cache.yml', 'main.yml']) expect(JSON.stringify(parseYaml(readFileSync(join(REPO_ROOT, 'pipelines', file), 'utf8')))).not.toMatch(/Cache@/);
   });
+  it('GitHub: a run of gate-cache.yml pushed as a TAG named main (head_branch "main", its own workflow file) is not taken for main\'s', async () => {
+    // `gh run list --branch main` filters on head_branch, which a tag push sets to the tag's name: a member who
+    // can push branches pushes a commit whose gate-cache.yml runs on every push and uploads a forged
+    // check.json, tags it `main`, and that run is the newest "successful push run on main".
+    const workflow = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/pull-request.yml'), 'utf8')) as { jobs: Record<string, { steps: (GithubStep & { id?: string; 'working-directory'?: string })[] }> };
+    const step = workflow.jobs.gate.steps.find(s => s.id === 'main-results')!;
+    const temp = await mkdtemp(join(tmpdir(), 'gitops-gate-runs-'));
+    const pr = join(temp, 'pr');
+    mkdirSync(pr);
+    const sha = () => git(pr, 'rev-parse', 'HEAD').trim();
+    git(pr, 'init', '-q', '-b', 'main');
+    git(pr, 'commit', '-q', '--allow-empty', '-m', 'A');
+    const a = sha();
+    git(pr, 'commit', '-q', '--allow-empty', '-m', 'B');
+    const b = sha();
+    // The full-history checkout's view of main (actions/checkout, fetch-depth: 0).
+    git(pr, 'update-ref', 'refs/remotes/origin/main', b);
+    git(pr, 'checkout', '-q', '-b', 'evil');
+    git(pr, 'commit', '-q', '--allow-empty', '-m', 'gate-cache.yml on every push, forged artifact');
+    const evil = sha();
+    git(pr, 'tag', 'main', evil);
+    // gh as the API answers, newest first, with its --jq applied as gh does (raw strings).
+    const runs = [{ databaseId: 30, headSha: evil, headBranch: 'main', event: 'push' }, { databaseId: 20, headSha: b, headBranch: 'main', event: 'push' }, { databaseId: 10, headSha: a, headBranch: 'main', event: 'push' }];
+    const bin = join(temp, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'gh'), `#!/bin/sh\nwhile [ "$#" -gt 0 ]; do if [ "$1" = --jq ]; then jq -r "$2" "${join(temp, 'runs.json')}"; exit 0; fi; shift; done\ncat "${join(temp, 'runs.json')}"\n`);
+    chmodSync(join(bin, 'gh'), 0o755);
+    writeFileSync(join(temp, 'runs.json'), JSON.stringify(runs));
+    const output = join(temp, 'output.txt');
+    writeFileSync(output, '');
+    execFileSync('bash', ['-e', '-c', step.run!], { cwd: join(temp, step['working-directory'] ?? '.'), env: { PATH: `${bin}:${process.env.PATH}`, HOME: temp, GITHUB_OUTPUT: output, GITHUB_REPOSITORY: 'acme/control', GH_TOKEN: 'x' } });
+    expect(readFileSync(output, 'utf8')).toBe('run-id=20\n');
+  }, 60_000);
+  it('Azure: a build of gate-cache.yml queued for refs/heads/main with another branch\'s commit is not taken for main\'s', async () => {
+    // Builds - Queue takes sourceBranch and sourceVersion apart (`az pipelines build queue --branch refs/heads/main
+    // --commit-id <their commit>`): the build says refs/heads/main, and runs the gate-cache.yml of that commit.
+    const pipeline = parseYaml(readFileSync(join(REPO_ROOT, 'pipelines/pr-validation.yml'), 'utf8')) as { jobs: { job: string; steps: (AzureStep & { script?: string })[] }[] };
+    const step = pipeline.jobs.find(job => job.job === 'gate')!.steps.find(s => s.script?.includes('_apis/build/builds'))!;
+    expect(step.env?.SYSTEM_ACCESSTOKEN).toBe('$(System.AccessToken)');
+    const temp = await mkdtemp(join(tmpdir(), 'gitops-gate-builds-'));
+    const repo = join(temp, 's');
+    mkdirSync(repo);
+    const sha = () => git(repo, 'rev-parse', 'HEAD').trim();
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'A');
+    const a = sha();
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'B');
+    const b = sha();
+    git(repo, 'update-ref', 'refs/remotes/origin/main', b);
+    git(repo, 'checkout', '-q', '-b', 'evil');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'gate-cache.yml that publishes a forged check.json');
+    const evil = sha();
+    // The builds API's answer, newest first; curl prints it only for the query the step must make.
+    writeFileSync(join(temp, 'builds.json'), JSON.stringify({ count: 3, value: [{ id: 300, sourceBranch: 'refs/heads/main', sourceVersion: evil }, { id: 200, sourceBranch: 'refs/heads/main', sourceVersion: b }, { id: 100, sourceBranch: 'refs/heads/main', sourceVersion: a }] }));
+    const bin = join(temp, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'curl'), `#!/bin/sh\nfor arg; do case "$arg" in *definitions=42\\&branchName=refs/heads/main*) cat "${join(temp, 'builds.json')}"; exit 0 ;; esac; done\nexit 22\n`);
+    chmodSync(join(bin, 'curl'), 0o755);
+    const run = (env: Record<string, string>) => execFileSync('bash', ['-c', step.script!], { cwd: repo, encoding: 'utf8', env: { PATH: `${bin}:${join(process.execPath, '..')}:${process.env.PATH}`, HOME: temp, SYSTEM_COLLECTIONURI: 'https://dev.azure.com/acme/', SYSTEM_TEAMPROJECTID: 'p1', SYSTEM_ACCESSTOKEN: 'x', ...env } });
+    expect(run({ GITOPS_CACHE_PIPELINE: '42' })).toBe('##vso[task.setvariable variable=GITOPS_CACHE_BUILD]200\n');
+    expect(run({ GITOPS_CACHE_PIPELINE: '42; rm -rf /' })).toBe('');
+  }, 60_000);
 });
