@@ -24,8 +24,10 @@ export function lintScorecards(data: ScorecardData, knownEntityRefs: ReadonlySet
   }
   const levels = new Set(config?.levels.map(l => l.id) ?? []);
   const retrievers = new Map(data.retrievers.map(r => [r.value.id, r.value]));
+  for (const located of data.retrievers) found.push(...includeKeys(located.value.deploy, ['deploy'], located));
   const checkIds = new Set<string>();
   for (const located of data.checks) {
+    for (const key of ['metadata', 'filter', 'links', 'rule'] as const) found.push(...includeKeys(located.value[key], [key], located));
     const check = located.value;
     if (checkIds.has(check.id)) found.push(at(located, ['id'], 'scorecard-duplicate-id', `Check id ${check.id} is defined twice.`, 'Check ids become app-config keys and must be unique.'));
     checkIds.add(check.id);
@@ -112,6 +114,30 @@ function refusedPriority(priority: unknown, located: Located<unknown>): Diagnost
     const reason = String((error as Error).message ?? error).slice(0, 200);
     return [at(located, ['rule', 'priority'], 'scorecard-unsupported', `rule.priority ${JSON.stringify(priority).slice(0, 40)} is refused by json-rules-engine ("${reason}"): Tech Insights fails every entity this check runs for.`, 'Give a whole number of 1 or more (higher runs sooner), or remove it (default 1).')];
   }
+}
+
+// config-loader's include transform (sources/transform/include.ts, INCLUDE_KEYS): not exported.
+const INCLUDE_KEYS = ['$file', '$env', '$include'];
+
+/**
+ * Keys of a value that `scorecards --write-config` copies into app-config which Backstage's config loader
+ * would not read as data: an object with a `$file`, `$env` or `$include` key is an include (config-loader's
+ * include transform) and is replaced by a file's text, a variable or another file, or fails the whole
+ * config load ("should not have adjacent keys", "include value is not a string"). Unlike `${…}` in strings
+ * (written as `$${…}`) app-config has no escape for such a key, so it is refused where it is written.
+ * Takes the value, its path in the document and its file; returns one scorecard-unsupported finding per key.
+ */
+function includeKeys(value: unknown, path: PathSegment[], located: Located<unknown>): Diagnostic[] {
+  if (value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => includeKeys(item, [...path, i], located));
+  const found: Diagnostic[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    if (INCLUDE_KEYS.includes(key)) {
+      found.push({ ...at(located, [...path, key], 'scorecard-unsupported', `The key \`${key}\` cannot reach Tech Insights: Backstage's config loader reads an object with a $file, $env or $include key as an include and puts a file's text, a variable or another file in its place (or fails to load app-config when the object has other keys), and app-config has no escape for such a key.`, 'Rename the key; only these three exact names are read this way.'), range: located.source.locate(located.document, [...path, key], { key: true }) });
+    }
+    found.push(...includeKeys(child, [...path, key], located));
+  }
+  return found;
 }
 
 function walk(node: Condition, path: PathSegment[], visit: (node: Condition, path: PathSegment[]) => void) {
