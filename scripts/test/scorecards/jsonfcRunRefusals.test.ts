@@ -69,4 +69,28 @@ describe("a check Tech Insights' checker throws on, every run", () => {
     expect(diagnostics.find(d => d.ruleId === 'scorecard-test-failed')!.message).toMatch(/got an error \(Tech Insights would fail the entity: /);
     expect(status).toBe(1);
   }, 60_000);
+
+  it("refuses an empty retriever id, which jsonfc's reader refuses in factIds (getStringArray) at start-up", async () => {
+    const logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
+    const reads = () => {
+      try {
+        jsonfc.JsonRulesEngineFactCheckerFactory.fromConfig(new ConfigReader({ techInsights: { factChecker: { checks: { c: { type: 'json-rules-engine', name: 'c', description: 'c', factIds: [''], rule: { conditions: { all: [LEAF] } } } } } } }), { logger });
+        return 'reads';
+      } catch {
+        return 'throws';
+      }
+    };
+    expect(reads()).toBe('throws');
+    const root = await tempRepo({
+      'gitops.config.yaml': GITOPS,
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team}\nspec: {type: team, children: []}\n',
+      'scorecards/config.yaml': stringify(CONFIG),
+      'scorecards/facts/empty.yaml': stringify({ ...HEADER, kind: 'FactRetriever', id: '', version: '1.0.0', builtin: false, provider: 'live', schema: schemas.r }),
+      'scorecards/checks/c.yaml': stringify({ ...HEADER, kind: 'Check', id: 'c', name: 'c', description: 'c', level: 'bronze', category: 'X', solution: 'Fix it.', enforcement: { mode: 'report' }, factIds: [''], rule: { conditions: { all: [LEAF] } }, tests: [{ name: 't', facts: { '': FACTS.r }, expect: 'pass' }] }),
+    });
+    const { status, stdout } = await runBin(['scorecards', '--format', 'json'], root);
+    const found = (JSON.parse(stdout).diagnostics as { ruleId: string; file: string; range: { start: { line: number } }; message: string }[]).filter(d => d.ruleId === 'scorecard-schema');
+    expect(found.map(d => `${d.file}:${d.range.start.line} ${d.message}`).sort()).toEqual(['scorecards/checks/c.yaml:12 factIds.0 must NOT have fewer than 1 characters', 'scorecards/facts/empty.yaml:3 id must NOT have fewer than 1 characters']);
+    expect(status).toBe(1);
+  }, 60_000);
 });
