@@ -193,7 +193,8 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
  * names), else the context files that make it something else: the entity files whose `$text`/`$json`/
  * `$yaml`/`$openapi`/`$asyncapi` placeholders name it (an API definition) or whose
  * `backstage.io/techdocs-ref: dir:` folder holds it as mkdocs.yml, the files of the Templates that fetch the
- * folder it is under (a skeleton, which only rendering makes an entity), or none for any other mkdocs.yml. Returns a lookup
+ * folder it is under (a skeleton, which only rendering makes an entity), or none for any other mkdocs.yml
+ * and any other file that is not YAML (Backstage reads neither as a catalog file). Returns a lookup
  * over repo paths.
  */
 function readAsNonEntity(config: GitopsConfig, context: readonly SourceFile[], repoFileSet: ReadonlySet<string>): (file: string) => string[] | undefined {
@@ -229,8 +230,9 @@ function readAsNonEntity(config: GitopsConfig, context: readonly SourceFile[], r
       const fetchers = skeletons.folders.filter(folder => file.startsWith(`${folder}/`)).flatMap(folder => [...(skeletons.fetchedBy.get(folder) ?? [])]);
       if (fetchers.length > 0) return [...new Set(fetchers)];
     }
-    // An mkdocs.yml no entity's dir: names is read by nothing (reachability leaves it out by name too).
-    return /(^|\/)mkdocs\.ya?ml$/.test(file) ? [] : undefined;
+    // An mkdocs.yml no entity's dir: names is read by nothing (reachability leaves it out by name too), nor
+    // is a file that is not YAML (a README, a script) that no Location reaches and no placeholder names.
+    return /(^|\/)mkdocs\.ya?ml$/.test(file) || !isYamlFile(file) ? [] : undefined;
   };
 }
 

@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/runBin.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
@@ -70,6 +71,14 @@ describe('check on the changed files a hook passes', () => {
     const found = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.map(d => `${d.ruleId}@${d.file}`);
     expect(found).toEqual(['entity-field-format@catalog/orders/catalog-info.yaml']);
     expect(run.status).toBe(1);
+  }, 60_000);
+
+  it('a named file that is not YAML and that nothing reads is not judged as a broken catalog file', async () => {
+    const root = await repo();
+    await writeFile(join(root, 'README.md'), '# Orders\n\nSee `docs/`:\n  - one: two\n');
+    const run = await runBin(['check', '--format', 'json', 'README.md'], root);
+    expect((JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.map(d => `${d.ruleId}@${d.file}`)).toEqual([]);
+    expect(run.status).toBe(0);
   }, 60_000);
 
   it('a named file that nothing reads as anything else is still judged as an entity (a forgotten apiVersion)', async () => {
