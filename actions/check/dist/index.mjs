@@ -44073,7 +44073,7 @@ var rules2 = [
   { id: "scorecard-unknown-level", severity: "error", description: "A check's level is not in the ladder.", example: "level: platinum" },
   { id: "scorecard-unknown-fact", severity: "error", description: "A rule uses a fact its factIds' schemas do not define (Tech Insights fails the whole entity).", example: "factIds: [techdocsFactRetriever]\nrule: {conditions: {all: [{fact: hasOwner, \u2026}]}}" },
   { id: "scorecard-unknown-check", severity: "error", description: "A scorecard or initiative names a check or scorecard that does not exist.", example: "checks: [hasDocs]" },
-  { id: "scorecard-unsupported", severity: "error", description: "Something the target jsonfc cannot express: unknown operator, top-level not, null value, filters on old versions.", example: "operator: matchesRegex" },
+  { id: "scorecard-unsupported", severity: "error", description: "Something the target jsonfc cannot express or throws on: unknown operator, top-level not, null value, a rule priority below 1, a value naming an undefined fact, a $file/$env/$include key, filters on old versions.", example: "operator: matchesRegex" },
   { id: "scorecard-rule-trap", severity: "error", description: "A json-rules-engine trap: in with a string (substring), empty all/any, numeric operators on strings, JSONPath on non-objects.", example: "operator: in\nvalue: production" },
   { id: "scorecard-test-failed", severity: "error", description: "A check's golden case no longer gives the expected outcome.", example: "tests: [{facts: {\u2026}, expect: pass}]  # now fails" },
   { id: "scorecard-exemption-expired", severity: "error", description: "An exemption is past its expiry date.", example: "expires: '2025-01-31'" },

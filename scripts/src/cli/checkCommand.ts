@@ -14,6 +14,7 @@ import { applyBaseline, baselineFixed, baselineOf, movedFileHints, readBaseline 
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { CONFIG_FILE, repoRoot } from '../config/repoRoot.ts';
 import { UsageError } from '../config/usageError.ts';
+import { repoWriteTarget } from './writeTarget.ts';
 import { isAtLeast, SEVERITIES, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { formatters } from '../report/formatters.ts';
 import { summaryLine } from '../report/formatStylish.ts';
@@ -137,7 +138,7 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
       if (writeBaseline) {
         if (!config.baseline) throw new UsageError('--write-baseline writes the file named by baseline: in gitops.config.yaml; add a line such as `baseline: .backstage-gitops-baseline.json` there, then run it again.');
         const written = baselineOf(settled, d => isAtLeast(d.severity, failOnFlag ?? config.failOn));
-        await io.writeFile(join(root, config.baseline), written.text);
+        await io.writeFile(repoWriteTarget(root, config.baseline, 'the baseline'), written.text);
         io.stderr.write(`backstage-gitops check: wrote ${logText(config.baseline)}: ${written.counted} finding(s) in ${written.files} file(s) are info up to their counts from now on.${written.locked ? ` ${written.locked} finding(s) of locked rules (security, review routing, budgets) cannot be baselined and still fail: fix them.` : ''}\n`);
       }
       const baseline = config.baseline ? readBaseline(root, config.baseline) : undefined;

@@ -8,6 +8,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { loadEntities } from '../scorecards/prepareScorecards.ts';
 import { logText } from '../report/safeText.ts';
 import type { CliIo } from './io.ts';
+import { repoWriteTarget } from './writeTarget.ts';
 
 /** A file the toolkit generates from the catalog and the gate keeps current (CODEOWNERS, the editor schema). */
 export interface GeneratedFile {
@@ -33,6 +34,7 @@ export async function generatedFileCommand(generated: GeneratedFile, argv: strin
   if (!expected) throw new UsageError(generated.missingConfig);
   const path = resolve(root, expected.file);
   if (values.write) {
+    repoWriteTarget(root, expected.file, 'the generated file');
     await mkdir(dirname(path), { recursive: true });
     await io.writeFile(path, expected.text);
     io.stdout.write(`wrote ${logText(expected.file)}\n`);

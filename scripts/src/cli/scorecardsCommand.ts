@@ -12,6 +12,7 @@ import { diffTeams } from '../scorecards/teamScores.ts';
 import { entityChanges } from '../pr/entityChanges.ts';
 import { wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
+import { repoWriteTarget } from './writeTarget.ts';
 
 export const SCORECARDS_HELP = `Usage: backstage-gitops scorecards [options]
 
@@ -62,7 +63,7 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
   const touched = base ? touchedEntities(base.entities, head.entities) : undefined;
   const run = await runScorecards(root, head.entities, head.repoFiles, { today, touched, refused: head.refused });
   if (values['write-config'] && run.data.config) {
-    await io.writeFile(resolve(root, run.data.config.value.output), run.compiled);
+    await io.writeFile(repoWriteTarget(root, run.data.config.value.output, 'the Tech Insights config'), run.compiled);
     run.diagnostics = run.diagnostics.filter(d => d.ruleId !== 'scorecard-config-stale');
   }
   const context = base && { renamed: entityChanges(base.entities, head.entities).renamed, checkIds: new Set(run.data.checks.map(c => c.value.id)), entityRefs: new Set(head.entities.map(e => e.ref).filter((r): r is string => Boolean(r))) };

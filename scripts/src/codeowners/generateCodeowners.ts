@@ -94,6 +94,16 @@ export function unsafeCodeownersPath(path: string): string | undefined {
  * Whether CODEOWNERS `path` (`/a/b.yaml` or a folder `/a/`) names `platformPath` itself, a folder
  * holding it, or something inside it.
  */
+/**
+ * A skeleton's CODEOWNERS path: a file's line has no trailing slash (in CODEOWNERS `/a/b.md/` matches only a
+ * folder, never the file); skeletonFolder's `.` (a url that leads to the repo root, which fetch:template
+ * copies whole) is `/`, not `/./`, which no path matches.
+ */
+function skeletonPath(skeleton: { folder: string; file?: boolean }): string {
+  if (skeleton.folder === '.' || skeleton.folder === '') return '/';
+  return skeleton.file ? `/${skeleton.folder}` : `/${skeleton.folder}/`;
+}
+
 function coversOrIsInside(path: string, platformPath: string): boolean {
   const folder = (p: string) => p.endsWith('/');
   if (path === platformPath) return true;
@@ -280,12 +290,15 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
     if (team) own(home, team);
     index(home, claimant);
     for (const skeleton of template.skeletons) {
-      // A file's line has no trailing slash: in CODEOWNERS `/a/b.md/` matches only a folder, never the file.
-      const path = skeleton.file ? `/${skeleton.folder}` : `/${skeleton.folder}/`;
+      const path = skeletonPath(skeleton);
       if (path === home) continue;
       const step = skeleton.step === undefined ? 'A step' : `Step ${JSON.stringify(skeleton.step).slice(0, 80)}`;
       const where = { file: currentFile, range: skeleton.range ?? FILE_START };
       const outside = (why: string, hint: string) => claimOutside(`${path}\0${claimant}`, { message: `${step} fetches ${JSON.stringify(path).slice(0, 200)}, which is not given to ${claimant}: ${why}; ${input.platformTeam} reviews it.`, hint, ...where });
+      if (path === '/') {
+        outside('the url leads to the repository root, which fetch:template copies whole, every team\'s files and the platform\'s among them', `Move the files the template fetches to ${home} or skeletons/<name>/, and point the url there.`);
+        continue;
+      }
       if (platformPathOf(path) !== undefined) {
         // codeowners-platform-path says it (from own); the platform team's own template needs no line.
         if (claimant !== input.platformTeam) own(path, claimant);

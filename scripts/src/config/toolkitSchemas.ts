@@ -8,9 +8,10 @@ import { toolkitSchemaSpec, type ValidatorSpec } from '../prebuilt/validatorSpec
 /** The toolkit's own JSON Schemas (bundled at build time, never from the repository under review) and the Ajv options each is read with. */
 export const TOOLKIT_SCHEMAS = {
   'gitops-config': { schema: configSchema, options: { allErrors: true, useDefaults: true } },
-  scorecards: { schema: scorecardsSchema, options: { allErrors: true, useDefaults: true, allowUnionTypes: true, strict: false } },
+  // ajv-formats (full mode) for `format: date`: a calendar date, so 2026-02-30 or 2026-13-01 is refused.
+  scorecards: { schema: scorecardsSchema, options: { allErrors: true, useDefaults: true, allowUnionTypes: true, strict: false }, plugins: ['ajv-formats'] },
   'template-test': { schema: templateTestSchema, options: { allErrors: true, useDefaults: false, strict: false } },
-} satisfies Record<string, { schema: object; options: Options }>;
+} satisfies Record<string, { schema: object; options: Options; plugins?: ValidatorSpec['plugins'] }>;
 
 export type ToolkitSchema = keyof typeof TOOLKIT_SCHEMAS;
 
@@ -21,8 +22,8 @@ export type ToolkitSchema = keyof typeof TOOLKIT_SCHEMAS;
  * checks them against it once instead.
  */
 export function toolkitSpec(name: ToolkitSchema): ValidatorSpec {
-  const { schema, options } = TOOLKIT_SCHEMAS[name];
-  return toolkitSchemaSpec(name, schema, { ...options, validateSchema: false });
+  const entry: { schema: object; options: Options; plugins?: ValidatorSpec['plugins'] } = TOOLKIT_SCHEMAS[name];
+  return toolkitSchemaSpec(name, entry.schema, { ...entry.options, validateSchema: false }, entry.plugins);
 }
 
 const compiled = new Map<string, ValidateFunction>();

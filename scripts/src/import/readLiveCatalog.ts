@@ -98,7 +98,12 @@ function placeholderTargets(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-/** The text at `url` (http or https), following redirects only within its origin; undefined when it cannot be read. */
+/**
+ * The text at `url` (http or https), following redirects only within its origin; undefined when it cannot
+ * be read or is over MAX_SOURCE_BYTES. The body is read as it streams and dropped at the cap (a declared
+ * Content-Length over it is not read at all): a host that answers without end, or with gigabytes, costs
+ * at most the cap in memory, not the whole answer until the timeout.
+ */
 async function fetchText(url: string, fetcher: typeof fetch): Promise<string | undefined> {
   try {
     if (!/^https?:/.test(url)) return undefined;
@@ -107,15 +112,42 @@ async function fetchText(url: string, fetcher: typeof fetch): Promise<string | u
     let at = url;
     let response = await fetcher(at, { signal, redirect: 'manual' });
     for (let hops = 0; response.status >= 300 && response.status < 400 && hops < MAX_REDIRECTS; hops++) {
+      await response.body?.cancel().catch(() => {});
       const next = response.headers.get('location');
       if (!next || new URL(next, at).origin !== origin) return undefined;
       at = new URL(next, at).href;
       response = await fetcher(at, { signal, redirect: 'manual' });
     }
-    if (!response.ok) return undefined;
-    const text = await response.text();
-    return text.length > MAX_SOURCE_BYTES ? undefined : text;
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => {});
+      return undefined;
+    }
+    return await readCapped(response, MAX_SOURCE_BYTES);
   } catch {
     return undefined;
   }
+}
+
+/** A response body as UTF-8 text (as Response.text() decodes it), or undefined once it passes `maxBytes`, which stops the download. */
+async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    return undefined;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }

@@ -4,29 +4,13 @@ import { dirname, join, resolve, sep } from 'node:path';
 import type { PlannedFile } from './planInit.ts';
 import { UsageError } from '../config/usageError.ts';
 import { logText } from '../report/safeText.ts';
+import { linkedFolder } from '../cli/writeTarget.ts';
 
 export interface WriteOutcome {
   written: string[];
   unchanged: string[];
   /** Files that exist with other content and may not be replaced: nothing at all was written. */
   refused: string[];
-}
-
-/**
- * The first folder on the way from `root` to `relative` that is a symbolic link (repo-relative), or
- * undefined. A link to a folder is no finding of the gate where nothing reads through it (readSymlinks),
- * so a merged pull request can leave `catalog/teams/x -> ../../.github/workflows` (or a path out of the
- * checkout) where import later writes.
- */
-function linkedFolder(root: string, relative: string): string | undefined {
-  const parts = relative.split(/[\\/]/).filter(Boolean);
-  for (let i = 1; i < parts.length; i++) {
-    const folder = parts.slice(0, i).join('/');
-    const stat = lstatSync(join(root, folder), { throwIfNoEntry: false });
-    if (!stat) return undefined;
-    if (stat.isSymbolicLink()) return folder;
-  }
-  return undefined;
 }
 
 /**

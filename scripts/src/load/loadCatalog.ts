@@ -146,9 +146,15 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   // what the roots reach, or without roots what discovery reads in the whole repo, as a full run would.
   let context: SourceFile[] = [];
   if (mode === 'paths') {
-    context = config.catalog.roots.length > 0
-      ? (await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets, cache, reading)).files
-      : await discoveredContext(config, treeFiles, targets, cache, reading);
+    if (config.catalog.roots.length > 0) {
+      const whole = await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets, cache, reading);
+      context = whole.files;
+      // A file the roots reach arrives in Backstage through that root's location, whose catalog.rules judge
+      // it, not as a location of its own: a Template named alone is allowed where the full run allows it.
+      for (const [file, origin] of whole.origins) crawl.origins.set(file, origin);
+    } else {
+      context = await discoveredContext(config, treeFiles, targets, cache, reading);
+    }
     // A file named on the command line that the whole catalog reads as something else (a pre-commit hook
     // passes every changed YAML file: an API definition, an mkdocs.yml, a skeleton's catalog-info.yaml) is
     // judged as a full run judges it: through the entity files that name it, never as a broken entity.
@@ -186,8 +192,9 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
  * when not as an entity file: undefined for an entity file (one a Location reaches, or one nothing else
  * names), else the context files that make it something else: the entity files whose `$text`/`$json`/
  * `$yaml`/`$openapi`/`$asyncapi` placeholders name it (an API definition) or whose
- * `backstage.io/techdocs-ref: dir:` folder holds it as mkdocs.yml, or none for any other mkdocs.yml and a file
- * under a folder a Template fetches (a skeleton, which only rendering makes an entity). Returns a lookup
+ * `backstage.io/techdocs-ref: dir:` folder holds it as mkdocs.yml, the files of the Templates that fetch the
+ * folder it is under (a skeleton, which only rendering makes an entity), or none for any other mkdocs.yml
+ * and any other file that is not YAML (Backstage reads neither as a catalog file). Returns a lookup
  * over repo paths.
  */
 function readAsNonEntity(config: GitopsConfig, context: readonly SourceFile[], repoFileSet: ReadonlySet<string>): (file: string) => string[] | undefined {
@@ -218,9 +225,14 @@ function readAsNonEntity(config: GitopsConfig, context: readonly SourceFile[], r
     if (entityFiles.has(file)) return undefined;
     const named = namers.get(file);
     if (named) return [...named];
-    const inSkeleton = !skeletons.templateFiles.has(file) && skeletons.folders.some(folder => file.startsWith(`${folder}/`));
-    // An mkdocs.yml no entity's dir: names is read by nothing (reachability leaves it out by name too).
-    return inSkeleton || /(^|\/)mkdocs\.ya?ml$/.test(file) ? [] : undefined;
+    if (!skeletons.templateFiles.has(file)) {
+      // A skeleton's file is the templates' that fetch its folder: only rendering makes it anything.
+      const fetchers = skeletons.folders.filter(folder => file.startsWith(`${folder}/`)).flatMap(folder => [...(skeletons.fetchedBy.get(folder) ?? [])]);
+      if (fetchers.length > 0) return [...new Set(fetchers)];
+    }
+    // An mkdocs.yml no entity's dir: names is read by nothing (reachability leaves it out by name too), nor
+    // is a file that is not YAML (a README, a script) that no Location reaches and no placeholder names.
+    return /(^|\/)mkdocs\.ya?ml$/.test(file) || !isYamlFile(file) ? [] : undefined;
   };
 }
 
@@ -510,11 +522,13 @@ function checkRoots(roots: readonly string[], repoFileSet: ReadonlySet<string>):
  * catalog, so discovery leaves it alone (the templates' own files stay in). Steps are read as the
  * scaffolder gets them from the catalog, after Backstage's PlaceholderProcessor: a `fetch:template` step
  * written as `- $yaml: ./steps/fetch.yaml` names its skeleton in that file. Returns the folders (repo
- * paths, no trailing slash, none outside the repo nor the root) and the files holding the templates.
+ * paths, no trailing slash, none outside the repo nor the root), the files holding the templates, and for
+ * each folder the template files whose steps fetch it.
  */
 function skeletonFolders(files: readonly SourceFile[], config: GitopsConfig, repoFileSet: ReadonlySet<string>) {
   const folders = new Set<string>();
   const templateFiles = new Set<string>();
+  const fetchedBy = new Map<string, Set<string>>();
   for (const source of files) {
     for (const doc of source.documents) {
       if (!isRecord(doc) || doc.kind !== 'Template' || !isRecord(doc.spec)) continue;
@@ -523,11 +537,13 @@ function skeletonFolders(files: readonly SourceFile[], config: GitopsConfig, rep
       templateFiles.add(source.file);
       for (const step of spec.steps) {
         const folder = isRecord(step) && typeof step.action === 'string' && step.action.startsWith('fetch:') && isRecord(step.input) ? skeletonFolder(source.file, step.input.url) : undefined;
-        if (folder !== undefined && !folder.startsWith('..') && folder !== '.') folders.add(folder);
+        if (folder === undefined || folder.startsWith('..') || folder === '.') continue;
+        folders.add(folder);
+        (fetchedBy.get(folder) ?? fetchedBy.set(folder, new Set()).get(folder)!).add(source.file);
       }
     }
   }
-  return { folders: [...folders].sort(), templateFiles };
+  return { folders: [...folders].sort(), templateFiles, fetchedBy };
 }
 
 /** A document with its placeholders replaced by the repo files they name (unreadable ones by stand-ins). */

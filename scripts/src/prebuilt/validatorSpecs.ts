@@ -129,9 +129,9 @@ export function modelSpec(): ValidatorSpec {
   };
 }
 
-/** A toolkit schema compiled alone by a fresh Ajv with `options` (gitops.config.yaml's, scorecards'). */
-export function toolkitSchemaSpec(name: string, schema: object, options: Options): ValidatorSpec {
-  return { name, ajv: 'toolkit', options, plugins: [], add: [], exports: { validate: { compile: schema } } };
+/** A toolkit schema compiled alone by a fresh Ajv with `options` and `plugins` (gitops.config.yaml's, scorecards'). */
+export function toolkitSchemaSpec(name: string, schema: object, options: Options, plugins: ValidatorSpec['plugins'] = []): ValidatorSpec {
+  return { name, ajv: 'toolkit', options, plugins, add: [], exports: { validate: { compile: schema } } };
 }
 
 const PACKAGES = ['@backstage/catalog-model', '@backstage/plugin-scaffolder-common', 'ajv-errors', 'ajv-formats'];

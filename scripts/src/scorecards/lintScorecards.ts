@@ -1,3 +1,4 @@
+import { Rule } from 'json-rules-engine';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { referencedFacts } from './evaluateChecks.ts';
@@ -23,8 +24,10 @@ export function lintScorecards(data: ScorecardData, knownEntityRefs: ReadonlySet
   }
   const levels = new Set(config?.levels.map(l => l.id) ?? []);
   const retrievers = new Map(data.retrievers.map(r => [r.value.id, r.value]));
+  for (const located of data.retrievers) found.push(...includeKeys(located.value.deploy, ['deploy'], located));
   const checkIds = new Set<string>();
   for (const located of data.checks) {
+    for (const key of ['metadata', 'filter', 'links', 'rule'] as const) found.push(...includeKeys(located.value[key], [key], located));
     const check = located.value;
     if (checkIds.has(check.id)) found.push(at(located, ['id'], 'scorecard-duplicate-id', `Check id ${check.id} is defined twice.`, 'Check ids become app-config keys and must be unique.'));
     checkIds.add(check.id);
@@ -44,6 +47,7 @@ export function lintScorecards(data: ScorecardData, knownEntityRefs: ReadonlySet
     if (Array.isArray(check.filter)) {
       found.push(at(located, ['filter'], 'scorecard-unsupported', "A check's filter must be one mapping: jsonfc reads it with getOptionalConfig, and a list stops the tech-insights plugin, and with it the whole backend, at start-up (\"Invalid type in config for key …filter, got array, wanted object\").", 'Use one mapping; a list under one key already means any of (`filter: { kind: [user, group] }`). For alternatives across keys, split the check in two.'));
     }
+    found.push(...refusedPriority(check.rule.priority, located));
     const top = check.rule.conditions;
     if (!top.all && !top.any) found.push(at(located, ['rule', 'conditions'], 'scorecard-unsupported', 'The top-level condition must be `all` or `any`; jsonfc rejects a top-level `not` or fact.', 'Wrap it: `all: [ … ]`.'));
     walk(top, ['rule', 'conditions'], (node, path) => found.push(...lintCondition(node, path, located, config?.target.features.operatorDecorators ?? false, retrievers, check.factIds)));
@@ -93,6 +97,49 @@ function unreadableText(node: Condition, path: PathSegment[], located: Located<u
   return found;
 }
 
+/**
+ * A rule priority json-rules-engine refuses. jsonfc passes `rule.priority` (read with getOptionalNumber) to
+ * `engine.addRule` for every entity whose facts the check has, outside its try, and json-rules-engine's Rule
+ * constructor (`priority || 1`, then setPriority: parseInt, refused when <= 0) throws "Priority must be
+ * greater than zero": Tech Insights fails every such entity. Asks json-rules-engine's own Rule rather than
+ * copying its rule (so 0, read as 1, passes, and -1 or 0.5 do not). Takes the priority as written and its
+ * file; returns one scorecard-unsupported finding at `rule.priority`, or none.
+ */
+function refusedPriority(priority: unknown, located: Located<unknown>): Diagnostic[] {
+  if (priority === undefined || priority === null) return [];
+  try {
+    new Rule({ conditions: { all: [] }, priority: priority as number, event: { type: 'lint' } });
+    return [];
+  } catch (error) {
+    const reason = String((error as Error).message ?? error).slice(0, 200);
+    return [at(located, ['rule', 'priority'], 'scorecard-unsupported', `rule.priority ${JSON.stringify(priority).slice(0, 40)} is refused by json-rules-engine ("${reason}"): Tech Insights fails every entity this check runs for.`, 'Give a whole number of 1 or more (higher runs sooner), or remove it (default 1).')];
+  }
+}
+
+// config-loader's include transform (sources/transform/include.ts, INCLUDE_KEYS): not exported.
+const INCLUDE_KEYS = ['$file', '$env', '$include'];
+
+/**
+ * Keys of a value that `scorecards --write-config` copies into app-config which Backstage's config loader
+ * would not read as data: an object with a `$file`, `$env` or `$include` key is an include (config-loader's
+ * include transform) and is replaced by a file's text, a variable or another file, or fails the whole
+ * config load ("should not have adjacent keys", "include value is not a string"). Unlike `${…}` in strings
+ * (written as `$${…}`) app-config has no escape for such a key, so it is refused where it is written.
+ * Takes the value, its path in the document and its file; returns one scorecard-unsupported finding per key.
+ */
+function includeKeys(value: unknown, path: PathSegment[], located: Located<unknown>): Diagnostic[] {
+  if (value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => includeKeys(item, [...path, i], located));
+  const found: Diagnostic[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    if (INCLUDE_KEYS.includes(key)) {
+      found.push({ ...at(located, [...path, key], 'scorecard-unsupported', `The key \`${key}\` cannot reach Tech Insights: Backstage's config loader reads an object with a $file, $env or $include key as an include and puts a file's text, a variable or another file in its place (or fails to load app-config when the object has other keys), and app-config has no escape for such a key.`, 'Rename the key; only these three exact names are read this way.'), range: located.source.locate(located.document, [...path, key], { key: true }) });
+    }
+    found.push(...includeKeys(child, [...path, key], located));
+  }
+  return found;
+}
+
 function walk(node: Condition, path: PathSegment[], visit: (node: Condition, path: PathSegment[]) => void) {
   visit(node, path);
   node.all?.forEach((c, i) => walk(c, [...path, 'all', i], visit));
@@ -126,6 +173,10 @@ function lintCondition(node: Condition, path: PathSegment[], located: Located<un
   if (!('value' in node) || node.value === null) {
     found.push(at(located, path, 'scorecard-unsupported', 'A condition needs a non-null `value`.', 'Compare with a string, number, boolean, list or object.'));
   }
+  const valueFact = factOfValue(node.value);
+  if (valueFact !== undefined && !ownFacts(retrievers, factIds).has(String(valueFact))) {
+    found.push(at(located, [...path, 'value', 'fact'], 'scorecard-unsupported', `\`value: { fact: ${JSON.stringify(valueFact).slice(0, 60)} }\` compares with a fact that is not in the schemas of this check's factIds (${factIds.join(', ')}): json-rules-engine throws "Undefined fact" and Tech Insights fails every entity this check runs for.`, "Add the retriever that provides it to factIds, fix the fact's name, or compare with a plain value."));
+  }
   if ((base === 'in' || base === 'notIn') && typeof node.value === 'string') {
     found.push(at(located, [...path, 'value'], 'scorecard-rule-trap', `'${base}' with a string value is a substring test ('duct' in 'production' is true).`, 'Give the allowed values as a list.'));
   }
@@ -139,6 +190,18 @@ function lintCondition(node: Condition, path: PathSegment[], located: Located<un
     found.push(at(located, [...path, 'operator'], 'scorecard-rule-trap', type === 'boolean' ? `'${base}' on a boolean fact is always false: json-rules-engine's numeric operators first need a fact parseFloat can read.` : `'${base}' on a string fact compares as text or fails ('10' < '9').`, type === 'boolean' ? "Compare a boolean with 'equal'." : 'Publish a numeric fact and compare that.'));
   }
   return found;
+}
+
+/**
+ * The fact a condition's value names, as json-rules-engine's Almanac.getValue reads it: a non-null object
+ * (a list too) with an own `fact` key is a fact-to-fact comparison, resolved like the left-hand fact.
+ */
+function factOfValue(value: unknown): unknown {
+  return value !== null && typeof value === 'object' && Object.hasOwn(value, 'fact') ? (value as { fact: unknown }).fact : undefined;
+}
+
+function ownFacts(retrievers: Map<string, { schema: Record<string, unknown> }>, factIds: string[]): Set<string> {
+  return new Set(factIds.flatMap(id => Object.keys(retrievers.get(id)?.schema ?? {})));
 }
 
 /**

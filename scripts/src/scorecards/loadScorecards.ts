@@ -1,3 +1,4 @@
+import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../diagnostic.ts';
 import { errorPath, leafErrors } from '../catalog/ajvPaths.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
@@ -8,6 +9,14 @@ import { toolkitValidator } from '../config/toolkitSchemas.ts';
 import type { Located, ScorecardData } from './model.ts';
 
 const LISTS = { FactRetriever: 'retrievers', Check: 'checks', Scorecard: 'scorecards', Exemption: 'exemptions', Initiative: 'initiatives' } as const;
+
+// ajv-formats' full `date` format: RFC 3339 full-date, a real day of a real month (leap years included).
+const notADate = (error: ErrorObject) => error.keyword === 'format' && error.params.format === 'date';
+
+/** The value at a JSON Pointer (Ajv's instancePath) in a parsed document. */
+function valueAt(doc: unknown, pointer: string): unknown {
+  return pointer.split('/').slice(1).reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), doc);
+}
 
 /** Reads every YAML document under `scorecards/`, checks it against schemas/scorecards.schema.json and sorts it by kind. */
 export async function loadScorecards(root: string, folder = 'scorecards'): Promise<{ data: ScorecardData; diagnostics: Diagnostic[] }> {
@@ -33,8 +42,8 @@ export async function loadScorecards(root: string, folder = 'scorecards'): Promi
           diagnostics.push({
             ruleId: 'scorecard-schema',
             severity: 'error',
-            message: `${error.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'document'} ${error.message}`,
-            hint: 'See schemas/scorecards.schema.json for the format of each kind.',
+            message: `${error.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'document'} ${notADate(error) ? `${JSON.stringify(valueAt(doc, error.instancePath)).slice(0, 40)} is not a calendar date` : error.message}`,
+            hint: notADate(error) ? 'Write a date that exists, as YYYY-MM-DD (months 01-12, days up to the last of that month).' : 'See schemas/scorecards.schema.json for the format of each kind.',
             file,
             range: source.locate(document, path, { key }),
           });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -141,6 +141,8 @@ async function buildSiteIn(work: string, root: string, mkdocsFile: string, commi
   const copyTo = resolve(source, config.docs_dir ?? 'docs');
   if (!copyTo.startsWith(`${source}${sep}`) || !resolve(root, docs).startsWith(`${resolve(root)}${sep}`)) throw new SitePathsOutsideError(mkdocsFile, [{ path: ['docs_dir'], key: 'docs_dir', value: String(config.docs_dir) }]);
   // With legacyCopyReadmeMdToIndexMd a site may be a README alone: techdocs-node creates the docs folder.
+  // A docs_dir naming a file: MkDocs (and the copy) refuse it; check's finding rather than a copy error naming this machine's paths.
+  if (statSync(join(root, docs), { throwIfNoEntry: false })?.isDirectory() === false) throw new SiteRefusedError(mkdocsFile, [docsDirMissing(docsFolder(folder, config.docs_dir ?? 'docs'), config.docs_dir !== undefined, true)]);
   if (!settings.legacyCopyReadmeMdToIndexMd && !existsSync(join(root, docs))) throw new SiteRefusedError(mkdocsFile, [docsDirMissing(docsFolder(folder, config.docs_dir ?? 'docs'), config.docs_dir !== undefined)]);
   if (!settings.legacyCopyReadmeMdToIndexMd || existsSync(join(root, docs))) await copyDocs(root, docs, copyTo);
   else await mkdir(source, { recursive: true });

@@ -59,7 +59,7 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
     const found = docsDirIsConfigFolder(docsDir);
     diagnostics.push(at(found.path, found.ruleId, 'error', found.message, found.hint));
   } else if (docsFiles.length === 0 && !(settings.legacyCopyReadmeMdToIndexMd && legacyReadme(folder, docsPath, repoFiles))) {
-    const found = docsDirMissing(docsPath, Boolean(config.docs_dir));
+    const found = docsDirMissing(docsPath, Boolean(config.docs_dir), repoFiles.has(docsPath));
     diagnostics.push(at(found.path, found.ruleId, 'error', found.message, found.hint));
   } else if (!options.included && !repoFiles.has(`${docsPath}/index.md`) && !repoFiles.has(`${docsPath}/README.md`) && !(settings.legacyCopyReadmeMdToIndexMd && legacyReadme(folder, docsPath, repoFiles))) {
     // MkDocs builds README.md to index.html when there is no index.md. A config another site's nav

@@ -39,12 +39,23 @@ export function docsDirIsConfigFolder(docsDir: string): SiteFinding {
 /**
  * mkdocs-docs-dir-missing for the repo folder `docsPath` that docs_dir names (or docs/ by default, when
  * `named` is false): MkDocs stops with "Config value 'docs_dir': The path … isn't an existing directory".
+ * With `isFile` the path is a file (MkDocs' Dir option checks os.path.isdir, so the message is the same),
+ * worded as such: the hint to create `<file>/index.md` would be no help.
  */
-export function docsDirMissing(docsPath: string, named: boolean): SiteFinding {
+export function docsDirMissing(docsPath: string, named: boolean, isFile = false): SiteFinding {
+  const shown = docsPath.slice(0, 200);
+  if (isFile) {
+    return {
+      ruleId: 'mkdocs-docs-dir-missing',
+      path: named ? ['docs_dir'] : [],
+      message: `${named ? 'docs_dir names' : 'The docs folder is'} ${JSON.stringify(shown)}, which is a file, not a folder; MkDocs stops: "Config value 'docs_dir': The path … isn't an existing directory."`,
+      hint: `Point docs_dir at the folder that holds the Markdown (the folder of ${shown}, not the page), and list pages under nav.`,
+    };
+  }
   return {
     ruleId: 'mkdocs-docs-dir-missing',
     path: named ? ['docs_dir'] : [],
-    message: `The docs folder ${docsPath.slice(0, 200)}/ does not exist or is empty.`,
-    hint: `Create ${docsPath.slice(0, 200)}/index.md, or point docs_dir at the folder with the Markdown.`,
+    message: `The docs folder ${shown}/ does not exist or is empty.`,
+    hint: `Create ${shown}/index.md, or point docs_dir at the folder with the Markdown.`,
   };
 }

@@ -10,10 +10,15 @@ import { tempRepo } from '../helpers/tempRepo.ts';
 // directory of the config file") and mkdocs-docs-dir-missing. The build now reports what check reports.
 const component = (name: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  annotations: {backstage.io/techdocs-ref: "dir:${name}"}\nspec: {type: service, lifecycle: production, owner: team-a}\n---\n`;
 const FILES = {
-  'catalog-info.yaml': `${component('own')}${component('none')}apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team-a}\nspec: {type: team, children: []}\n`,
+  'catalog-info.yaml': `${component('own')}${component('none')}${component('page')}${component('flat')}apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team-a}\nspec: {type: team, children: []}\n`,
   'own/mkdocs.yml': 'site_name: Own\ndocs_dir: ./\n',
   'own/index.md': '# Own\n',
   'none/mkdocs.yml': 'site_name: None\n',
+  // docs_dir naming a page, and a default docs/ that is a file: the copy's raw "ENOTDIR: not a directory, scandir '/abs/…'" before.
+  'page/mkdocs.yml': 'site_name: Page\ndocs_dir: docs/index.md\n',
+  'page/docs/index.md': '# Page\n',
+  'flat/mkdocs.yml': 'site_name: Flat\n',
+  'flat/docs': '# Flat\n',
 };
 
 type Found = { ruleId: string; file: string; message: string; range: { start: { line: number } } };
@@ -30,13 +35,17 @@ async function run(args: string[]) {
 }
 
 describe('techdocs build reports a docs_dir problem as check does (through the bin)', () => {
-  it('docs_dir ./ and a missing docs/: the same rule, place and words as check', async () => {
+  it('docs_dir ./, a missing docs/ and a docs_dir that is a file: the same rule, place and words as check', async () => {
     const built = await run(['techdocs', 'build']);
     const checked = await run(['check']);
-    expect(built.found).toEqual(['mkdocs-docs-dir-missing@none/mkdocs.yml:1', 'mkdocs-invalid@own/mkdocs.yml:2']);
+    expect(built.found).toEqual(['mkdocs-docs-dir-missing@flat/mkdocs.yml:1', 'mkdocs-docs-dir-missing@none/mkdocs.yml:1', 'mkdocs-invalid@own/mkdocs.yml:2', 'mkdocs-docs-dir-missing@page/mkdocs.yml:2']);
+    expect(built.messages.filter(m => /not a folder/.test(m))).toEqual([
+      'The docs folder is "flat/docs", which is a file, not a folder; MkDocs stops: "Config value \'docs_dir\': The path … isn\'t an existing directory."',
+      'docs_dir names "page/docs/index.md", which is a file, not a folder; MkDocs stops: "Config value \'docs_dir\': The path … isn\'t an existing directory."',
+    ]);
     expect(built.found).toEqual(checked.found.filter(f => f.startsWith('mkdocs-')));
     expect(built.messages).toEqual(checked.messages.filter((_, i) => checked.found[i].startsWith('mkdocs-')));
-    expect(built.messages.join('\n')).not.toMatch(/ENOENT|leads outside|\/tmp\//);
+    expect(built.messages.join('\n')).not.toMatch(/ENOENT|ENOTDIR|leads outside|\/tmp\//);
     expect(built.status).toBe(1);
   }, 120_000);
 });

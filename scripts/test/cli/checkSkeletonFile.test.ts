@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { runBin } from '../helpers/runBin.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+import { fetchSkeletonStep, templateHead } from '../helpers/templateRepo.ts';
+
+// The template's owner names a group that does not exist: a finding on the template, so a run that judges it shows it.
+const TEMPLATE = templateHead('svc').replace('group:default/platform', 'group:default/nobody') + fetchSkeletonStep();
+const SKELETON = {
+  'skeletons/svc/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec: {type: service, lifecycle: production, owner: group:default/platform}\n',
+  'skeletons/svc/main.go': 'package main\n',
+};
+const GROUP = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: platform}\nspec: {type: team, children: []}\n';
+const summary = (stdout: string) => (JSON.parse(stdout).diagnostics as { ruleId: string; file: string; range: { start: { line: number } } }[]).map(d => `${d.ruleId}@${d.file}:${d.range.start.line}`).sort();
+
+describe('check <file> naming a file of a skeleton', () => {
+  it('judges the templates that fetch its folder, under the catalog.rules of the location that reaches them', async () => {
+    // As in this repo: Templates are allowed only through the templates' own root location.
+    const root = await tempRepo({
+      'gitops.config.yaml': 'repoUrl: https://github.com/acme/x/blob/main/\ncatalog:\n  roots: [catalog/all.yaml, templates/all.yaml]\n  appConfig: app-config.yaml\n',
+      'app-config.yaml': 'catalog:\n  rules:\n    - allow: [Component, Group, Location]\n  locations:\n    - type: url\n      target: https://github.com/acme/x/blob/main/catalog/all.yaml\n    - type: url\n      target: https://github.com/acme/x/blob/main/templates/all.yaml\n      rules:\n        - allow: [Template]\n',
+      'catalog/all.yaml': `${GROUP}`,
+      'templates/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: templates}\nspec:\n  targets: [./svc/template.yaml]\n',
+      'templates/svc/template.yaml': TEMPLATE,
+      ...SKELETON,
+    });
+    const full = await runBin(['check', '--format', 'json'], root);
+    const expected = ['ref-unresolved@templates/svc/template.yaml:6'];
+    expect(summary(full.stdout).filter(s => !s.startsWith('codeowners') && !s.startsWith('editor-schema'))).toEqual(expected);
+    for (const file of ['skeletons/svc/main.go', 'skeletons/svc/catalog-info.yaml', 'templates/svc/template.yaml']) {
+      const run = await runBin(['check', '--format', 'json', file], root);
+      expect({ file, status: run.status, found: summary(run.stdout) }).toEqual({ file, status: 1, found: expected });
+    }
+  }, 60_000);
+
+  it('judges those templates in a repo without gitops.config.yaml too, rather than finding nothing to check', async () => {
+    const root = await tempRepo({ 'catalog/platform.yaml': GROUP, 'templates/svc/template.yaml': TEMPLATE, ...SKELETON });
+    const run = await runBin(['check', '--format', 'json', 'skeletons/svc/catalog-info.yaml'], root);
+    expect({ status: run.status, stderr: run.stderr, found: summary(run.stdout) }).toEqual({ status: 1, stderr: '', found: ['ref-unresolved@templates/svc/template.yaml:6'] });
+  }, 60_000);
+});
