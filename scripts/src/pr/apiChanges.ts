@@ -7,6 +7,7 @@ import { isRecord } from '../load/loadCatalog.ts';
 import { rangeOfPath } from '../load/yamlPath.ts';
 import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
 import { protoBreaking } from './protoBreaking.ts';
+import { protoImports, safeImport } from './protoImports.ts';
 import { graphqlBreaking } from './graphqlBreaking.ts';
 import { consumerList, consumerNote, consumersByApi, membersByGroup, teamsToProtect } from './apiConsumers.ts';
 import { definitionOf, formatOf, typeOf, type ApiDefinition, type ApiFormat } from './apiDefinition.ts';
@@ -33,6 +34,12 @@ export interface ApiDiffEntry {
    * default changed): no breaking change, but the report lists it apart from the other safe changes.
    */
   dangerous?: string;
+  /**
+   * Set on the one breaking change that stands for a whole change the diff cannot judge (a specification it
+   * has no rules for, a .proto buf cannot compile): keeping the old shape does not pass it, so the hint says
+   * what would let the diff judge it (this text, empty when nothing in the repository would).
+   */
+  unjudged?: string;
 }
 
 export interface ApiChange {
@@ -78,8 +85,8 @@ function specVersion(document: unknown): string {
  * Two sides the breaking-change diff cannot compare, as one breaking change: nothing tells the consumers
  * what stays, and a change nobody can judge must not pass as a change with nothing breaking.
  */
-function cannotCompare(before: string, after: string): ReturnType<ApiChangeInput['compare']> {
-  return { diffs: [{ action: 'replace', type: 'breaking', description: `the definition moves from ${before} to ${after}, which the breaking-change diff cannot compare, so the whole change counts as breaking`, path: [] }] };
+function cannotCompare(before: string, after: string, remedy?: string): ReturnType<ApiChangeInput['compare']> {
+  return { diffs: [{ action: 'replace', type: 'breaking', description: `the definition moves from ${before} to ${after}, which the breaking-change diff cannot compare, so the whole change counts as breaking`, path: [], ...(remedy !== undefined ? { unjudged: remedy } : {}) }] };
 }
 
 /**
@@ -94,7 +101,7 @@ function classifiable(document: unknown, classifies: ApiChangeInput['classifies'
 
 /** The one breaking change a diff of a specification api-smart-diff has no rules for stands for. */
 function unclassifiable(document: unknown): ApiDiffEntry {
-  return { action: 'replace', type: 'breaking', description: `the definition is ${specVersion(document)}, whose changes the breaking-change diff cannot classify (it knows OpenAPI 3 and AsyncAPI 2), so the whole change counts as breaking`, path: [] };
+  return { action: 'replace', type: 'breaking', description: `the definition is ${specVersion(document)}, whose changes the breaking-change diff cannot classify (it knows OpenAPI 3 and AsyncAPI 2), so the whole change counts as breaking`, path: [], unjudged: '' };
 }
 
 /** One side of a change as cannotCompare names it: `openapi 3.0.3`, `a gRPC .proto`, `spec.type other` (clipped: it is pull-request text). */
@@ -164,7 +171,7 @@ export interface ApiChangeInput {
    */
   revisions?: { base: RevisionFiles; head: RevisionFiles; changedFiles: ReadonlySet<string> };
   /** api-smart-diff's `apiCompare`, passed in so the library loads only when a definition changed. */
-  compare: (before: unknown, after: unknown) => { diffs: { action: string; type: string; description?: string; path: (string | number)[] }[] };
+  compare: (before: unknown, after: unknown) => { diffs: { action: string; type: string; description?: string; path: (string | number)[]; unjudged?: string }[] };
   /**
    * Whether `compare` classifies changes to this (base) document with a specification's rules: api-smart-diff's
    * `discoverCompareEngine` picks other than its JSON Schema fallback. Swagger 2.0, AsyncAPI 3 or an
@@ -267,7 +274,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     // A .proto is no YAML: only the byte cap bounds it (the YAML budgets would count its lines as values and
     // skip buf on a large, ordinary file, passing its breaking changes unjudged).
     const protoOver = format === 'grpc' && after !== undefined && Buffer.byteLength(after.text) > limits.maxBytes;
-    const proto = !leftJudged && after && format === 'grpc' && !protoOver ? protoBreaking(prior.text, after.text, after.file) : undefined;
+    const proto = !leftJudged && after && format === 'grpc' && !protoOver ? protoOf(prior, after, input.revisions) : undefined;
     // SDL is bounded by its bytes, bracket nesting and graphql's token limit, not by the YAML readings' node budget.
     const graphql = !leftJudged && after && sdl ? await graphqlBreaking(prior.text, after.text, limits) : undefined;
     let compared: ReturnType<ApiChangeInput['compare']> | undefined;
@@ -285,10 +292,17 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     else if (protoOver) compared = cannotCompare('a gRPC .proto', `a .proto of ${Buffer.byteLength(after!.text)} bytes, over the ${limits.maxBytes}-byte cap buf is given`);
     // A proto buf cannot compile alone gives only compile errors: for the head, a change nobody can judge; for
     // the base (it imports other files), no change to it can be judged either.
-    else if (proto && 'doesNotCompile' in proto) compared = proto.doesNotCompile === 'head' ? cannotCompare('a gRPC .proto', `a text that buf cannot compile on its own (${proto.error})`) : cannotCompare(`a .proto that buf cannot compile on its own (${proto.error}; buf reads each side alone, without the files it imports)`, 'a changed .proto');
+    else if (proto && 'doesNotCompile' in proto) {
+      const absent = proto.missing && `it imports ${missingList(proto.missing)}, which this ${proto.doesNotCompile === 'base' ? 'base ' : ''}revision of the repository does not hold`;
+      const example = proto.missing?.find(p => safeImport(p) && p.length <= 80);
+      const remedy = proto.missing && `keep the files it imports in this repository (at a path that ends with the import path${example ? `, such as third_party/${example.startsWith('google/') ? 'googleapis/' : ''}${example}` : ''}) so that buf can compile it`;
+      compared = proto.doesNotCompile === 'head'
+        ? cannotCompare('a gRPC .proto', `a text that buf cannot compile on its own (${absent ?? proto.error})`, remedy ?? 'make it compile again')
+        : cannotCompare(`a .proto that buf cannot compile (${absent ?? `${proto.error}; buf reads it with the files it imports from this repository`})`, 'a changed .proto', remedy);
+    }
     // The same for SDL that does not build into a schema alone (graphql-js with assumeValidSDL): a head broken in
     // the change, or a base that relies on types defined elsewhere, whose changes cannot be told from what stays.
-    else if (graphql && 'doesNotBuild' in graphql) compared = graphql.doesNotBuild === 'head' ? cannotCompare('a GraphQL schema', `a text that does not build as a GraphQL schema on its own (${graphql.error})`) : cannotCompare(`GraphQL SDL that does not build as a schema on its own (${graphql.error}; each side is read alone, without the files or supergraph it relies on)`, 'a changed SDL');
+    else if (graphql && 'doesNotBuild' in graphql) compared = graphql.doesNotBuild === 'head' ? cannotCompare('a GraphQL schema', `a text that does not build as a GraphQL schema on its own (${graphql.error})`) : cannotCompare(`GraphQL SDL that does not build as a schema on its own (${graphql.error}; each side is read alone, without the files or supergraph it relies on)`, 'a changed SDL', 'keep every type it uses in the definition\'s own text so that it builds alone');
     else if (crossSpec) compared = cannotCompare(specVersion(beforeDoc), specVersion(afterDoc));
     else {
       try {
@@ -314,7 +328,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     const diff = lineFindings
       ? lineFindings.map(f => f.entry)
       : compared
-      ? compared.diffs.map(d => ({ type: normaliseType(d.type), action: d.action, description: d.description ?? `${DONE[d.action] ?? d.action} ${d.path.join('.')}`, path: d.path, ...locate(format, d.path) }))
+      ? compared.diffs.map(d => ({ type: normaliseType(d.type), action: d.action, description: d.description ?? `${DONE[d.action] ?? d.action} ${d.path.join('.')}`, path: d.path, ...locate(format, d.path), ...('unjudged' in d && typeof d.unjudged === 'string' ? { unjudged: d.unjudged } : {}) }))
       : undefined;
     // Spectral resolves the same $refs (shared nodes expanded as it walks them): a closure over the node budget is the finding above, not linted.
     if (after && (format === 'openapi' || format === 'asyncapi') && !afterOver && afterResolved?.overLimit !== 'nodes') {
@@ -345,7 +359,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
           ruleId: 'api-breaking-change',
           severity: verdict,
           message: `…and ${breaking.length - MAX_BREAKING_FINDINGS} more breaking changes to ${entity.ref}, not listed one by one (the report's JSON lists every change).`,
-          hint: `${dependents(otherTeams)}: ${breakingWays(format, input.policy)}, or agree the change with ${otherTeams.length === 1 ? 'that team' : 'those teams'}.`,
+          hint: waysOut(breaking[0], format, input.policy, otherTeams),
           file,
           range: definitionRange,
           entityRef: entity.ref,
@@ -356,7 +370,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
         ruleId: 'api-breaking-change',
         severity: verdict,
         message: `Breaking change to ${entity.ref}${renamedFrom ? ` (${renamedFrom} before this change)` : ''}: ${d.description}. Consumed by ${consumerList(consumers)}.`,
-        hint: `${dependents(otherTeams)}: ${breakingWays(format, input.policy)}, or agree the change with ${otherTeams.length === 1 ? 'that team' : 'those teams'}.${notes}`,
+        hint: `${waysOut(d, format, input.policy, otherTeams)}${notes}`,
         ...where(index),
         entityRef: entity.ref,
       });
@@ -445,6 +459,28 @@ export function rangeIn(definition: ApiDefinition): (path: readonly (string | nu
 }
 
 /** "Team X depends on it" / "Teams X, Y depend on it": the teams a breaking change reaches, in the hint's words. */
+/** The ways out of `breaking` for the api-breaking-change hint: breakingWays, or for a change the diff cannot judge what would let it judge one. */
+function waysOut(entry: ApiDiffEntry, format: ApiFormat, policy: ApiChangePolicy, teams: readonly string[]): string {
+  const agree = `agree the change with ${teams.length === 1 ? 'that team' : 'those teams'}`;
+  if (entry.unjudged === undefined) return `${dependents(teams)}: ${breakingWays(format, policy)}, or ${agree}.`;
+  const version = policy.allowWhenMajorVersion && (format === 'openapi' || format === 'asyncapi') ? 'release a new major info.version, ' : '';
+  const remedy = entry.unjudged ? `${entry.unjudged}; until then, ` : '';
+  return `${dependents(teams)}. The diff cannot tell what this change keeps, so it counts as breaking whatever it changes (keeping the old shape does not pass it): ${remedy}${version}${version ? 'or ' : ''}${agree}.`;
+}
+
+/** Up to three import paths, clipped, for a message: `a.proto, b.proto and 2 more`. */
+function missingList(paths: readonly string[]): string {
+  const shown = paths.slice(0, 3).map(p => (p.length > 80 ? `${p.slice(0, 79)}…` : p));
+  return paths.length > 3 ? `${shown.join(', ')} and ${paths.length - 3} more` : shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown[0];
+}
+
+/** buf's verdict on a changed .proto, each side compiled with the files it imports from its own revision (protoImports). */
+function protoOf(prior: ApiDefinition, after: ApiDefinition, revisions: ApiChangeInput['revisions']) {
+  const before = revisions ? protoImports(prior.text, prior.inlineIn ? undefined : prior.file, revisions.base) : undefined;
+  const head = revisions ? protoImports(after.text, after.inlineIn ? undefined : after.file, revisions.head) : undefined;
+  return protoBreaking({ text: prior.text, imports: before?.files }, { text: after.text, imports: head?.files }, after.file, { before: before?.missing, after: head?.missing });
+}
+
 function dependents(teams: readonly string[]): string {
   return teams.length === 1 ? `Team ${teams[0]} depends on it` : `Teams ${teams.join(', ')} depend on it`;
 }
