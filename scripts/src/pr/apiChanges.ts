@@ -8,6 +8,7 @@ import { rangeOfPath } from '../load/yamlPath.ts';
 import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
 import { protoBreaking } from './protoBreaking.ts';
 import { protoImports, safeImport } from './protoImports.ts';
+import { inlineChannelMessages } from './asyncApiMessages.ts';
 import { graphqlBreaking } from './graphqlBreaking.ts';
 import { consumerList, consumerNote, consumersByApi, membersByGroup, teamsToProtect } from './apiConsumers.ts';
 import { definitionOf, formatOf, typeOf, type ApiDefinition, type ApiFormat } from './apiDefinition.ts';
@@ -307,7 +308,9 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     else {
       try {
         const from = beforeResolved?.document ?? beforeDoc;
-        compared = diffable ? input.compare(from, afterResolved?.document ?? afterDoc) : undefined;
+        const sides = diffable ? [inlineChannelMessages(from, limits.maxNodes), inlineChannelMessages(afterResolved?.document ?? afterDoc, limits.maxNodes)] : [];
+        if (diffable && sides.some(side => side === undefined)) diagnostics.push({ ...nodeBudgetProblem(file, definitionRange.start, limits.maxNodes), range: definitionRange, message: `With the messages its channels name by $ref written in place, this definition holds more than ${limits.maxNodes} YAML values; it is not diffed.`, hint: 'Name fewer large messages from many channels, or split the definition.' });
+        else compared = diffable ? input.compare(sides[0], sides[1]) : undefined;
         // A specification the diff has no rules for (Swagger 2.0, AsyncAPI 3): every change is unclassified,
         // which must not read as nothing breaking; the gate judged this format when it moved away, so it counts.
         if (compared?.diffs.length && specBefore !== undefined && !classifiable(from, input.classifies)) compared = { diffs: [unclassifiable(beforeDoc), ...compared.diffs] };
