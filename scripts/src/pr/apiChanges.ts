@@ -223,7 +223,9 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     const sameText = after !== undefined && after.text === prior.text;
     const sameType = typeOf(was) === typeOf(entity);
     // Only a definition that writes a $ref can change through another file.
-    if (sameText && sameType && (!input.revisions || !mayHoldRef(after.text))) continue;
+    // A .proto changes through the files it imports as an OpenAPI text does through its $refs.
+    const imported = sameText && sameType && input.revisions && typeOf(entity).toLowerCase() === 'grpc' ? [...protoImports(prior.text, prior.inlineIn ? undefined : prior.file, input.revisions.base).paths, ...protoImports(after.text, after.inlineIn ? undefined : after.file, input.revisions.head).paths] : [];
+    if (sameText && sameType && (!input.revisions || !mayHoldRef(after.text)) && !imported.some(f => input.revisions!.changedFiles.has(f))) continue;
     // A definition over the parsers' limits is never parsed, diffed or linted (the gate reports it).
     const afterOver = after !== undefined && definitionOverLimit(after.text, after.file, input.limits) !== undefined;
     const beforeRead = definitionOverLimit(prior.text, prior.file, input.limits) ? undefined : parseDefinition(prior.text);
@@ -242,7 +244,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     const sdl = format === 'graphql' && formatBefore === 'graphql';
     if (sameText && !leftJudged) {
       const changed = input.revisions?.changedFiles;
-      const reached = [...(beforeResolved?.files ?? []), ...(afterResolved?.files ?? [])];
+      const reached = [...(beforeResolved?.files ?? []), ...(afterResolved?.files ?? []), ...imported];
       if (!changed || !reached.some(f => changed.has(f))) continue;
     }
     if (!after && !leftJudged) continue;

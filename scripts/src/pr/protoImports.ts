@@ -5,6 +5,8 @@ import type { RevisionFiles } from './resolveRepoRefs.ts';
 export interface ProtoImports {
   /** Import path (as written in `import "…";`) to the text of the repository file it names. */
   files: Map<string, string>;
+  /** The repository paths of those files. */
+  paths: Set<string>;
   /**
    * Import paths no file of the repository ends with (googleapis' `google/api/annotations.proto` kept as a buf
    * dependency, say); one that is no plain relative path is given quoted, as JSON writes it.
@@ -50,6 +52,7 @@ function resolveImport(path: string, importer: string, files: RevisionFiles): st
  */
 export function protoImports(text: string, file: string | undefined, files: RevisionFiles): ProtoImports {
   const found = new Map<string, string>();
+  const paths = new Set<string>();
   const missing: string[] = [];
   let bytes = 0;
   const queue: { text: string; importer: string }[] = [{ text, importer: file ?? '' }];
@@ -66,8 +69,9 @@ export function protoImports(text: string, file: string | undefined, files: Revi
       }
       bytes += content.length;
       found.set(path, content);
+      paths.add(target!);
       queue.push({ text: content, importer: target! });
     }
   }
-  return { files: found, missing };
+  return { files: found, paths, missing };
 }

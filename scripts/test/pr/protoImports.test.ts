@@ -52,6 +52,15 @@ describe('report: a .proto is compiled with the files it imports from the reposi
     ]));
   }, 120_000);
 
+  it('a change to the imported file alone is diffed too, as a $ref target of an OpenAPI text is', async () => {
+    const { root, base } = await importingRepo('import "acme/money/v1/money.proto";', { [MONEY]: MONEY_TEXT });
+    edit(root, MONEY, t => t.replace('int64 units = 2;', 'int64 amount = 2;'));
+    commit(root, 'money renames units');
+    const run = await runReport(root, base);
+    expect(run.status).toBe(1);
+    expect(breakingOf(run).map(d => d.message)).toEqual(expect.arrayContaining([expect.stringContaining('changed name from "units" to "amount" (in the imported acme/money/v1/money.proto; buf rule FIELD_SAME_NAME)')]));
+  }, 120_000);
+
   it('an import the repository does not hold is named, with what would let the diff judge the change', async () => {
     const { root, base } = await importingRepo('import "google/api/annotations.proto";', {}, '');
     edit(root, PROTO, t => t.replace('  string entry_id = 1;\n', '  string entry_id = 1;\n  string note = 2;\n'));
