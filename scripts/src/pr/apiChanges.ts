@@ -292,7 +292,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
       // The same document under another spec.type (a Swagger 2 text the type made OpenAPI): the type is what moved.
       compared = from === to ? cannotCompare(`${from} as ${sideOf(was, 'other', undefined)}`, `${to} as ${sideOf(entity, 'other', undefined)}`) : cannotCompare(from, to);
     }
-    else if (protoOver) compared = cannotCompare('a gRPC .proto', `a .proto of ${Buffer.byteLength(after!.text)} bytes, over the ${limits.maxBytes}-byte cap buf is given`);
+    else if (protoOver) compared = cannotCompare('a gRPC .proto', `a .proto of ${Buffer.byteLength(after!.text)} bytes, over the ${limits.maxBytes}-byte cap buf is given`, `split it into files it imports, each under ${limits.maxBytes} bytes`);
     // A proto buf cannot compile alone gives only compile errors: for the head, a change nobody can judge; for
     // the base (it imports other files), no change to it can be judged either.
     else if (proto && 'doesNotCompile' in proto) {
@@ -301,7 +301,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
       const remedy = proto.missing && `keep the files it imports in this repository (at a path that ends with the import path${example ? `, such as third_party/${example.startsWith('google/') ? 'googleapis/' : ''}${example}` : ''}) so that buf can compile it`;
       compared = proto.doesNotCompile === 'head'
         ? cannotCompare('a gRPC .proto', `a text that buf cannot compile on its own (${absent ?? proto.error})`, remedy ?? 'make it compile again')
-        : cannotCompare(`a .proto that buf cannot compile (${absent ?? `${proto.error}; buf reads it with the files it imports from this repository`})`, 'a changed .proto', remedy);
+        : cannotCompare(`a .proto that buf cannot compile (${absent ?? `${proto.error}; buf reads it with the files it imports from this repository`})`, 'a changed .proto', remedy ?? '');
     }
     // The same for SDL that does not build into a schema alone (graphql-js with assumeValidSDL): a head broken in
     // the change, or a base that relies on types defined elsewhere, whose changes cannot be told from what stays.
@@ -463,7 +463,6 @@ export function rangeIn(definition: ApiDefinition): (path: readonly (string | nu
   return path => rangeOfPath(doc, lineCounter, path);
 }
 
-/** "Team X depends on it" / "Teams X, Y depend on it": the teams a breaking change reaches, in the hint's words. */
 /** The ways out of `breaking` for the api-breaking-change hint: breakingWays, or for a change the diff cannot judge what would let it judge one. */
 function waysOut(entry: ApiDiffEntry, format: ApiFormat, policy: ApiChangePolicy, teams: readonly string[]): string {
   const agree = `agree the change with ${teams.length === 1 ? 'that team' : 'those teams'}`;
@@ -486,6 +485,7 @@ function protoOf(prior: ApiDefinition, after: ApiDefinition, revisions: ApiChang
   return protoBreaking({ text: prior.text, imports: before?.files }, { text: after.text, imports: head?.files }, after.file, { before: before?.missing, after: head?.missing });
 }
 
+/** "Team X depends on it" / "Teams X, Y depend on it": the teams a breaking change reaches, in the hint's words. */
 function dependents(teams: readonly string[]): string {
   return teams.length === 1 ? `Team ${teams[0]} depends on it` : `Teams ${teams.join(', ')} depend on it`;
 }
