@@ -7,6 +7,8 @@ import { isRecord } from '../load/loadCatalog.ts';
 import { rangeOfPath } from '../load/yamlPath.ts';
 import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
 import { protoBreaking } from './protoBreaking.ts';
+import { protoImports, safeImport } from './protoImports.ts';
+import { inlineChannelMessages } from './asyncApiMessages.ts';
 import { graphqlBreaking } from './graphqlBreaking.ts';
 import { consumerList, consumerNote, consumersByApi, membersByGroup, teamsToProtect } from './apiConsumers.ts';
 import { definitionOf, formatOf, typeOf, type ApiDefinition, type ApiFormat } from './apiDefinition.ts';
@@ -33,6 +35,12 @@ export interface ApiDiffEntry {
    * default changed): no breaking change, but the report lists it apart from the other safe changes.
    */
   dangerous?: string;
+  /**
+   * Set on the one breaking change that stands for a whole change the diff cannot judge (a specification it
+   * has no rules for, a .proto buf cannot compile): keeping the old shape does not pass it, so the hint says
+   * what would let the diff judge it (this text, empty when nothing in the repository would).
+   */
+  unjudged?: string;
 }
 
 export interface ApiChange {
@@ -78,8 +86,8 @@ function specVersion(document: unknown): string {
  * Two sides the breaking-change diff cannot compare, as one breaking change: nothing tells the consumers
  * what stays, and a change nobody can judge must not pass as a change with nothing breaking.
  */
-function cannotCompare(before: string, after: string): ReturnType<ApiChangeInput['compare']> {
-  return { diffs: [{ action: 'replace', type: 'breaking', description: `the definition moves from ${before} to ${after}, which the breaking-change diff cannot compare, so the whole change counts as breaking`, path: [] }] };
+function cannotCompare(before: string, after: string, remedy?: string): ReturnType<ApiChangeInput['compare']> {
+  return { diffs: [{ action: 'replace', type: 'breaking', description: `the definition moves from ${before} to ${after}, which the breaking-change diff cannot compare, so the whole change counts as breaking`, path: [], ...(remedy !== undefined ? { unjudged: remedy } : {}) }] };
 }
 
 /**
@@ -94,7 +102,7 @@ function classifiable(document: unknown, classifies: ApiChangeInput['classifies'
 
 /** The one breaking change a diff of a specification api-smart-diff has no rules for stands for. */
 function unclassifiable(document: unknown): ApiDiffEntry {
-  return { action: 'replace', type: 'breaking', description: `the definition is ${specVersion(document)}, whose changes the breaking-change diff cannot classify (it knows OpenAPI 3 and AsyncAPI 2), so the whole change counts as breaking`, path: [] };
+  return { action: 'replace', type: 'breaking', description: `the definition is ${specVersion(document)}, whose changes the breaking-change diff cannot classify (it knows OpenAPI 3 and AsyncAPI 2), so the whole change counts as breaking`, path: [], unjudged: '' };
 }
 
 /** One side of a change as cannotCompare names it: `openapi 3.0.3`, `a gRPC .proto`, `spec.type other` (clipped: it is pull-request text). */
@@ -164,7 +172,7 @@ export interface ApiChangeInput {
    */
   revisions?: { base: RevisionFiles; head: RevisionFiles; changedFiles: ReadonlySet<string> };
   /** api-smart-diff's `apiCompare`, passed in so the library loads only when a definition changed. */
-  compare: (before: unknown, after: unknown) => { diffs: { action: string; type: string; description?: string; path: (string | number)[] }[] };
+  compare: (before: unknown, after: unknown) => { diffs: { action: string; type: string; description?: string; path: (string | number)[]; unjudged?: string }[] };
   /**
    * Whether `compare` classifies changes to this (base) document with a specification's rules: api-smart-diff's
    * `discoverCompareEngine` picks other than its JSON Schema fallback. Swagger 2.0, AsyncAPI 3 or an
@@ -215,7 +223,9 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     const sameText = after !== undefined && after.text === prior.text;
     const sameType = typeOf(was) === typeOf(entity);
     // Only a definition that writes a $ref can change through another file.
-    if (sameText && sameType && (!input.revisions || !mayHoldRef(after.text))) continue;
+    // A .proto changes through the files it imports as an OpenAPI text does through its $refs.
+    const imported = sameText && sameType && input.revisions && typeOf(entity).toLowerCase() === 'grpc' ? [...protoImports(prior.text, prior.inlineIn ? undefined : prior.file, input.revisions.base).paths, ...protoImports(after.text, after.inlineIn ? undefined : after.file, input.revisions.head).paths] : [];
+    if (sameText && sameType && (!input.revisions || !mayHoldRef(after.text)) && !imported.some(f => input.revisions!.changedFiles.has(f))) continue;
     // A definition over the parsers' limits is never parsed, diffed or linted (the gate reports it).
     const afterOver = after !== undefined && definitionOverLimit(after.text, after.file, input.limits) !== undefined;
     const beforeRead = definitionOverLimit(prior.text, prior.file, input.limits) ? undefined : parseDefinition(prior.text);
@@ -234,7 +244,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     const sdl = format === 'graphql' && formatBefore === 'graphql';
     if (sameText && !leftJudged) {
       const changed = input.revisions?.changedFiles;
-      const reached = [...(beforeResolved?.files ?? []), ...(afterResolved?.files ?? [])];
+      const reached = [...(beforeResolved?.files ?? []), ...(afterResolved?.files ?? []), ...imported];
       if (!changed || !reached.some(f => changed.has(f))) continue;
     }
     if (!after && !leftJudged) continue;
@@ -267,7 +277,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     // A .proto is no YAML: only the byte cap bounds it (the YAML budgets would count its lines as values and
     // skip buf on a large, ordinary file, passing its breaking changes unjudged).
     const protoOver = format === 'grpc' && after !== undefined && Buffer.byteLength(after.text) > limits.maxBytes;
-    const proto = !leftJudged && after && format === 'grpc' && !protoOver ? protoBreaking(prior.text, after.text, after.file) : undefined;
+    const proto = !leftJudged && after && format === 'grpc' && !protoOver ? protoOf(prior, after, input.revisions) : undefined;
     // SDL is bounded by its bytes, bracket nesting and graphql's token limit, not by the YAML readings' node budget.
     const graphql = !leftJudged && after && sdl ? await graphqlBreaking(prior.text, after.text, limits) : undefined;
     let compared: ReturnType<ApiChangeInput['compare']> | undefined;
@@ -282,20 +292,29 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
       // The same document under another spec.type (a Swagger 2 text the type made OpenAPI): the type is what moved.
       compared = from === to ? cannotCompare(`${from} as ${sideOf(was, 'other', undefined)}`, `${to} as ${sideOf(entity, 'other', undefined)}`) : cannotCompare(from, to);
     }
-    else if (protoOver) compared = cannotCompare('a gRPC .proto', `a .proto of ${Buffer.byteLength(after!.text)} bytes, over the ${limits.maxBytes}-byte cap buf is given`);
+    else if (protoOver) compared = cannotCompare('a gRPC .proto', `a .proto of ${Buffer.byteLength(after!.text)} bytes, over the ${limits.maxBytes}-byte cap buf is given`, `split it into files it imports, each under ${limits.maxBytes} bytes`);
     // A proto buf cannot compile alone gives only compile errors: for the head, a change nobody can judge; for
     // the base (it imports other files), no change to it can be judged either.
     // buf ran and gave no answer (stopped, failed, or flooded its output): no change can be told from what stays.
-    else if (proto && 'failed' in proto) compared = cannotCompare('a gRPC .proto', `a changed .proto that buf could not judge (${proto.failed})`);
-    else if (proto && 'doesNotCompile' in proto) compared = proto.doesNotCompile === 'head' ? cannotCompare('a gRPC .proto', `a text that buf cannot compile on its own (${proto.error})`) : cannotCompare(`a .proto that buf cannot compile on its own (${proto.error}; buf reads each side alone, without the files it imports)`, 'a changed .proto');
+    else if (proto && 'failed' in proto) compared = cannotCompare('a gRPC .proto', `a changed .proto that buf could not judge (${proto.failed})`, 'make the change in smaller steps that buf can judge');
+    else if (proto && 'doesNotCompile' in proto) {
+      const absent = proto.missing && `it imports ${missingList(proto.missing)}, which this ${proto.doesNotCompile === 'base' ? 'base ' : ''}revision of the repository does not hold`;
+      const example = proto.missing?.find(p => safeImport(p) && p.length <= 80);
+      const remedy = proto.missing && `keep the files it imports in this repository (at a path that ends with the import path${example ? `, such as third_party/${example.startsWith('google/') ? 'googleapis/' : ''}${example}` : ''}) so that buf can compile it`;
+      compared = proto.doesNotCompile === 'head'
+        ? cannotCompare('a gRPC .proto', `a text that buf cannot compile on its own (${absent ?? proto.error})`, remedy ?? 'make it compile again')
+        : cannotCompare(`a .proto that buf cannot compile (${absent ?? `${proto.error}; buf reads it with the files it imports from this repository`})`, 'a changed .proto', remedy ?? '');
+    }
     // The same for SDL that does not build into a schema alone (graphql-js with assumeValidSDL): a head broken in
     // the change, or a base that relies on types defined elsewhere, whose changes cannot be told from what stays.
-    else if (graphql && 'doesNotBuild' in graphql) compared = graphql.doesNotBuild === 'head' ? cannotCompare('a GraphQL schema', `a text that does not build as a GraphQL schema on its own (${graphql.error})`) : cannotCompare(`GraphQL SDL that does not build as a schema on its own (${graphql.error}; each side is read alone, without the files or supergraph it relies on)`, 'a changed SDL');
+    else if (graphql && 'doesNotBuild' in graphql) compared = graphql.doesNotBuild === 'head' ? cannotCompare('a GraphQL schema', `a text that does not build as a GraphQL schema on its own (${graphql.error})`) : cannotCompare(`GraphQL SDL that does not build as a schema on its own (${graphql.error}; each side is read alone, without the files or supergraph it relies on)`, 'a changed SDL', 'keep every type it uses in the definition\'s own text so that it builds alone');
     else if (crossSpec) compared = cannotCompare(specVersion(beforeDoc), specVersion(afterDoc));
     else {
       try {
         const from = beforeResolved?.document ?? beforeDoc;
-        compared = diffable ? input.compare(from, afterResolved?.document ?? afterDoc) : undefined;
+        const sides = diffable ? [inlineChannelMessages(from, limits.maxNodes), inlineChannelMessages(afterResolved?.document ?? afterDoc, limits.maxNodes)] : [];
+        if (diffable && sides.some(side => side === undefined)) diagnostics.push({ ...nodeBudgetProblem(file, definitionRange.start, limits.maxNodes), range: definitionRange, message: `With the messages its channels name by $ref written in place, this definition holds more than ${limits.maxNodes} YAML values; it is not diffed.`, hint: 'Name fewer large messages from many channels, or split the definition.' });
+        else compared = diffable ? input.compare(sides[0], sides[1]) : undefined;
         // A specification the diff has no rules for (Swagger 2.0, AsyncAPI 3): every change is unclassified,
         // which must not read as nothing breaking; the gate judged this format when it moved away, so it counts.
         if (compared?.diffs.length && specBefore !== undefined && !classifiable(from, input.classifies)) compared = { diffs: [unclassifiable(beforeDoc), ...compared.diffs] };
@@ -316,7 +335,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     const diff = lineFindings
       ? lineFindings.map(f => f.entry)
       : compared
-      ? compared.diffs.map(d => ({ type: normaliseType(d.type), action: d.action, description: d.description ?? `${DONE[d.action] ?? d.action} ${d.path.join('.')}`, path: d.path, ...locate(format, d.path) }))
+      ? compared.diffs.map(d => ({ type: normaliseType(d.type), action: d.action, description: d.description ?? `${DONE[d.action] ?? d.action} ${d.path.join('.')}`, path: d.path, ...locate(format, d.path), ...('unjudged' in d && typeof d.unjudged === 'string' ? { unjudged: d.unjudged } : {}) }))
       : undefined;
     // Spectral resolves the same $refs (shared nodes expanded as it walks them): a closure over the node budget is the finding above, not linted.
     if (after && (format === 'openapi' || format === 'asyncapi') && !afterOver && afterResolved?.overLimit !== 'nodes') {
@@ -347,7 +366,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
           ruleId: 'api-breaking-change',
           severity: verdict,
           message: `…and ${breaking.length - MAX_BREAKING_FINDINGS} more breaking changes to ${entity.ref}, not listed one by one (the report's JSON lists every change).`,
-          hint: `${dependents(otherTeams)}: ${breakingWays(format, input.policy)}, or agree the change with ${otherTeams.length === 1 ? 'that team' : 'those teams'}.`,
+          hint: waysOut(breaking[0], format, input.policy, otherTeams),
           file,
           range: definitionRange,
           entityRef: entity.ref,
@@ -358,7 +377,7 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
         ruleId: 'api-breaking-change',
         severity: verdict,
         message: `Breaking change to ${entity.ref}${renamedFrom ? ` (${renamedFrom} before this change)` : ''}: ${d.description}. Consumed by ${consumerList(consumers)}.`,
-        hint: `${dependents(otherTeams)}: ${breakingWays(format, input.policy)}, or agree the change with ${otherTeams.length === 1 ? 'that team' : 'those teams'}.${notes}`,
+        hint: `${waysOut(d, format, input.policy, otherTeams)}${notes}`,
         ...where(index),
         entityRef: entity.ref,
       });
@@ -444,6 +463,28 @@ export function rangeIn(definition: ApiDefinition): (path: readonly (string | nu
   const lineCounter = new LineCounter();
   const doc = parseDocument(definition.text, { lineCounter, merge: false, uniqueKeys: false, logLevel: 'error' });
   return path => rangeOfPath(doc, lineCounter, path);
+}
+
+/** The ways out of `breaking` for the api-breaking-change hint: breakingWays, or for a change the diff cannot judge what would let it judge one. */
+function waysOut(entry: ApiDiffEntry, format: ApiFormat, policy: ApiChangePolicy, teams: readonly string[]): string {
+  const agree = `agree the change with ${teams.length === 1 ? 'that team' : 'those teams'}`;
+  if (entry.unjudged === undefined) return `${dependents(teams)}: ${breakingWays(format, policy)}, or ${agree}.`;
+  const version = policy.allowWhenMajorVersion && (format === 'openapi' || format === 'asyncapi') ? 'release a new major info.version, ' : '';
+  const remedy = entry.unjudged ? `${entry.unjudged}; until then, ` : '';
+  return `${dependents(teams)}. The diff cannot tell what this change keeps, so it counts as breaking whatever it changes (keeping the old shape does not pass it): ${remedy}${version}${version ? 'or ' : ''}${agree}.`;
+}
+
+/** Up to three import paths, clipped, for a message: `a.proto, b.proto and 2 more`. */
+function missingList(paths: readonly string[]): string {
+  const shown = paths.slice(0, 3).map(p => (p.length > 80 ? `${p.slice(0, 79)}…` : p));
+  return paths.length > 3 ? `${shown.join(', ')} and ${paths.length - 3} more` : shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown[0];
+}
+
+/** buf's verdict on a changed .proto, each side compiled with the files it imports from its own revision (protoImports). */
+function protoOf(prior: ApiDefinition, after: ApiDefinition, revisions: ApiChangeInput['revisions']) {
+  const before = revisions ? protoImports(prior.text, prior.inlineIn ? undefined : prior.file, revisions.base) : undefined;
+  const head = revisions ? protoImports(after.text, after.inlineIn ? undefined : after.file, revisions.head) : undefined;
+  return protoBreaking({ text: prior.text, imports: before?.files }, { text: after.text, imports: head?.files }, after.file, { before: before?.missing, after: head?.missing });
 }
 
 /** "Team X depends on it" / "Teams X, Y depend on it": the teams a breaking change reaches, in the hint's words. */

@@ -3,7 +3,7 @@ import { childEnv } from '../process/childEnv.ts';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ApiDiffEntry } from './apiChanges.ts';
 
 export interface ProtoFinding {
@@ -24,6 +24,8 @@ export interface ProtoUnjudged {
 export interface ProtoUncompilable {
   doesNotCompile: 'base' | 'head';
   error: string;
+  /** Imports of that side the repository does not hold (clipped by the caller), when there are any. */
+  missing?: string[];
 }
 
 const BUF_TIMEOUT_MS = 60_000;
@@ -37,20 +39,35 @@ const bufWrapper = (): string | undefined => {
   }
 };
 
+/** One side of the comparison: the API's .proto text and the files it imports, by import path (protoImports). */
+export interface ProtoSide {
+  text: string;
+  imports?: ReadonlyMap<string, string>;
+}
+
 /**
- * Runs buf (`args`, in a temporary folder holding each side's text alone under `before/` and `after/`)
- * with an empty environment (its cache in the temporary folder), never the job's. Returns undefined when
- * buf is not installed.
+ * Runs buf (`args`, in a temporary folder holding each side's file under `before/` and `after/`, with the
+ * files it imports at their import paths beside it) with an empty environment (its cache in the temporary
+ * folder), never the job's. Returns undefined when buf is not installed.
  */
-function runBuf(sides: { before?: string; after?: string }, file: string, args: string[]) {
+function runBuf(sides: { before?: ProtoSide; after?: ProtoSide }, name: string, args: string[]) {
   const wrapper = bufWrapper();
   if (!wrapper) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'gitops-proto-'));
   try {
-    const name = basename(file).replace(/[^A-Za-z0-9_.-]/g, '_');
-    for (const [side, text] of Object.entries(sides)) {
-      mkdirSync(join(dir, side));
-      writeFileSync(join(dir, side, name.endsWith('.proto') ? name : `${name}.proto`), text ?? '');
+    for (const [side, { text, imports }] of Object.entries(sides)) {
+      for (const [path, content] of imports ?? []) {
+        // The API's own file keeps its place; protoImports only hands out relative paths without `..`.
+        if (path === name) continue;
+        try {
+          mkdirSync(dirname(join(dir, side, path)), { recursive: true });
+          writeFileSync(join(dir, side, path), content);
+        } catch {
+          // `a.proto` and `a.proto/b.proto` both imported: the one left out is a compile error buf names.
+        }
+      }
+      mkdirSync(join(dir, side), { recursive: true });
+      writeFileSync(join(dir, side, name), text);
     }
     const env = { ...childEnv(), BUF_CACHE_DIR: join(dir, 'cache'), HOME: dir };
     return spawnSync(process.execPath, [wrapper, ...args], { env, cwd: dir, encoding: 'utf8', timeout: BUF_TIMEOUT_MS, maxBuffer: BUF_MAX_OUTPUT });
@@ -61,30 +78,45 @@ function runBuf(sides: { before?: string; after?: string }, file: string, args: 
 
 /**
  * Breaking changes between two versions of one .proto file, by `buf breaking` (Buf's FILE rules,
- * from the @bufbuild/buf package). Each version is written alone to a temporary folder, so a file that
- * imports others of the repo cannot compile. Returns the findings, or `{ doesNotCompile }` naming the side
- * buf cannot compile on its own (buf reports it as COMPILE findings, which are no breaking changes of the
- * API): the base (a proto that imports others), or the head when the base compiles (text that is no
- * proto, or a proto broken in the change). `{ failed }` when buf ran and gave no answer (ProtoUnjudged):
- * the caller counts that as a change nobody can judge, never as one without breaking changes, since a pull
- * request that makes buf fail (or flood its output) would otherwise pass any breaking change with it.
- * Undefined only when buf is not installed (the report then says only that the definition changed).
+ * from the @bufbuild/buf package). Each version is written to a temporary folder with the files it imports
+ * from its own revision of the repository (`before.imports`, `after.imports`: protoImports), so a proto that
+ * imports a shared file of the repo compiles as in its own build; a change to an imported file shows as a
+ * finding naming that file (no line: the line is not in the API's file). Returns the findings, or
+ * `{ doesNotCompile }` naming the side buf cannot compile (buf reports it as COMPILE findings, which are no
+ * breaking changes of the API): the base (a proto that imports a file the repository does not hold), or the
+ * head when the base compiles (text that is no proto, or a proto broken in the change), with `missing`, the
+ * imports of that side the repository does not hold (`missingBefore`/`missingAfter`). `{ failed }` when buf
+ * ran and gave no answer (ProtoUnjudged): the caller counts that as a change nobody can judge, never as one
+ * without breaking changes, since a pull request that makes buf fail (or flood its output) would otherwise
+ * pass any breaking change with it. Undefined only when buf is not installed (the report then says only that
+ * the definition changed).
  */
-export function protoBreaking(before: string, after: string, file: string): ProtoFinding[] | ProtoUncompilable | ProtoUnjudged | undefined {
-  const breaking = runBuf({ before, after }, file, ['breaking', 'after', '--against', 'before', '--error-format', 'json']);
+export function protoBreaking(before: ProtoSide | string, after: ProtoSide | string, file: string, missing: { before?: readonly string[]; after?: readonly string[] } = {}): ProtoFinding[] | ProtoUncompilable | ProtoUnjudged | undefined {
+  const sides = { before: typeof before === 'string' ? { text: before } : before, after: typeof after === 'string' ? { text: after } : after };
+  const base = basename(file).replace(/[^A-Za-z0-9_.-]/g, '_');
+  const name = base.endsWith('.proto') ? base : `${base}.proto`;
+  const breaking = runBuf(sides, name, ['breaking', 'after', '--against', 'before', '--error-format', 'json']);
   if (!breaking) return undefined;
   const found = findingsOf(breaking);
   if (!found) return { failed: whyFailed(breaking) };
   const compile = found.filter(f => f.type === 'COMPILE');
   if (compile.length) {
     // buf stops at the first input that does not compile (the head): the base is asked on its own.
-    const base = compile.some(f => f.path?.startsWith('before/')) ? compile : findingsOf(runBuf({ before }, file, ['build', 'before', '--error-format', 'json']), 'stderr')?.filter(f => f.type === 'COMPILE');
-    const first = base?.[0] ?? compile[0];
+    const baseErrors = compile.some(f => f.path?.startsWith('before/')) ? compile : findingsOf(runBuf({ before: sides.before }, name, ['build', 'before', '--error-format', 'json']), 'stderr')?.filter(f => f.type === 'COMPILE');
+    const first = baseErrors?.[0] ?? compile[0];
     const message = String(first.message ?? 'does not compile');
     const error = `${message.length > 80 ? `${message.slice(0, 79)}…` : message}${first.start_line ? ` at line ${first.start_line}` : ''}`;
-    return { doesNotCompile: base?.length ? 'base' : 'head', error };
+    const side = baseErrors?.length ? 'base' : 'head';
+    const absent = (side === 'base' ? missing.before : missing.after) ?? [];
+    return { doesNotCompile: side, error, ...(absent.length ? { missing: [...absent] } : {}) };
   }
-  return found.map(f => ({ entry: { type: 'breaking' as const, action: f.type ?? 'breaking', description: `${f.message ?? 'breaking change'} (buf rule ${f.type ?? 'unknown'})`, path: [] }, ...(f.start_line ? { line: f.start_line } : {}) }));
+  return found.map(f => {
+    const where = f.path?.replace(/^after\//, '');
+    const elsewhere = where !== undefined && where !== name ? `in the imported ${where.length > 120 ? `${where.slice(0, 119)}…` : where}; ` : '';
+    // buf's sentence ends in a full stop; the file it is in goes inside the brackets after it.
+    const message = elsewhere ? (f.message ?? 'breaking change').replace(/\.$/, '') : f.message ?? 'breaking change';
+    return { entry: { type: 'breaking' as const, action: f.type ?? 'breaking', description: `${message} (${elsewhere}buf rule ${f.type ?? 'unknown'})`, path: [] }, ...(f.start_line && !elsewhere ? { line: f.start_line } : {}) };
+  });
 }
 
 /** Why a buf run that gave no findings list failed, in a few words (buf's own first line clipped; formatters escape it). */

@@ -30,7 +30,7 @@ const unescape = (segment: string) => {
 };
 
 /** The node at JSON pointer `fragment` (without `#`) in `document`, or undefined. */
-function atPointer(document: unknown, fragment: string): unknown {
+export function atPointer(document: unknown, fragment: string): unknown {
   let node = document;
   for (const raw of fragment.replace(/^\//, '').split('/').filter(s => s !== '')) {
     const segment = unescape(raw);

@@ -50,6 +50,7 @@ describe('large GraphQL and gRPC definitions', () => {
     const over = await runReport(root, base);
     expect(over.status).toBe(1);
     expect(breakingOf(over).map(d => d.message)).toEqual([expect.stringMatching(/moves from a gRPC \.proto to a \.proto of \d+ bytes, over the 1048576-byte cap/)]);
+    expect(breakingOf(over)[0].hint).toContain("keeping the old shape does not pass it): split it into files it imports, each under 1048576 bytes; until then, ");
   }, 180_000);
 
   it('report: a change that breaks 150 operations gives 100 findings and one that counts the other 50', async () => {
