@@ -19150,7 +19150,6 @@ var require_undici = __commonJS({
 });
 
 // actions/publish-techdocs/src/main.ts
-import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19619,14 +19618,50 @@ function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 
+// scripts/src/ci/runLogged.ts
+import { spawn } from "node:child_process";
+
 // scripts/src/report/safeText.ts
 var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+var CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
+var LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/gm;
 var CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
 var LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|##|^\s*::/;
 var visible = (ch) => ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 function logText(value) {
   if (!LOG_TEXT_ACTS.test(value)) return value;
   return value.replace(/\r?\n/g, "\\n").replace(CONTROL, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(/^(\s*)::/, "$1:\u200B:");
+}
+function logLines(text, options = {}) {
+  const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
+  return text.replace(/\r/g, "\\r").replace(control, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(LINE_START_COMMAND, "$1:\u200B:");
+}
+
+// scripts/src/ci/runLogged.ts
+function runLogged(args, env, scrub2) {
+  return new Promise((resolve2, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    const forward = (from, to, keep) => {
+      let pending = "";
+      from.setEncoding("utf8");
+      from.on("data", (chunk) => {
+        keep?.(chunk);
+        pending += chunk;
+        const end = pending.lastIndexOf("\n");
+        if (end < 0) return;
+        to.write(logLines(scrub2(pending.slice(0, end + 1)), { color: true }));
+        pending = pending.slice(end + 1);
+      });
+      return new Promise((done) => from.on("end", () => {
+        if (pending) to.write(logLines(scrub2(pending), { color: true }));
+        done();
+      }));
+    };
+    const streams = Promise.all([forward(child.stdout, process.stdout, (chunk) => void (stdout += chunk)), forward(child.stderr, process.stderr)]);
+    child.on("error", reject);
+    child.on("close", (status) => void streams.then(() => resolve2({ status, stdout })));
+  });
 }
 
 // scripts/src/report/secretScrubber.ts
@@ -19700,9 +19735,8 @@ async function main() {
   }
   if (getBooleanInput("force")) args.push("--force");
   scrub = secretScrubber(Object.values(env));
-  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  const outcome = scrub(run.stdout ?? "");
-  process.stdout.write(outcome);
+  const run = await runLogged([CLI, ...args], { ...process.env, ...env }, scrub);
+  const outcome = scrub(run.stdout);
   await summary.addHeading("TechDocs", 3).addRaw(outcome, true).write();
   if (run.status !== 0) setFailed(`backstage-gitops techdocs publish exited ${run.status}; see the log.`);
 }

@@ -1,9 +1,9 @@
 // The GitHub adapter of `backstage-gitops techdocs publish`: inputs to flags, secrets to the
 // environment (masked), the outcome to the job summary.
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
+import { runLogged } from '../../../scripts/src/ci/runLogged.ts';
 import { logText } from '../../../scripts/src/report/safeText.ts';
 import { secretScrubber } from '../../../scripts/src/report/secretScrubber.ts';
 
@@ -30,9 +30,9 @@ async function main(): Promise<void> {
   }
   if (core.getBooleanInput('force')) args.push('--force');
   scrub = secretScrubber(Object.values(env));
-  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const outcome = scrub(run.stdout ?? '');
-  process.stdout.write(outcome);
+  // Both streams reach the log line by line, escaped (runLogged); the summary gets the CLI's Markdown.
+  const run = await runLogged([CLI, ...args], { ...process.env, ...env }, scrub);
+  const outcome = scrub(run.stdout);
   await core.summary.addHeading('TechDocs', 3).addRaw(outcome, true).write();
   if (run.status !== 0) core.setFailed(`backstage-gitops techdocs publish exited ${run.status}; see the log.`);
 }

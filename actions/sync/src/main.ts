@@ -1,9 +1,9 @@
 // The GitHub adapter of `backstage-gitops sync`: inputs to flags, the token to the environment
 // (masked), the plan to the job summary.
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
+import { runLogged } from '../../../scripts/src/ci/runLogged.ts';
 import { logText } from '../../../scripts/src/report/safeText.ts';
 import { secretScrubber, urlCredentials } from '../../../scripts/src/report/secretScrubber.ts';
 
@@ -21,9 +21,9 @@ async function main(): Promise<void> {
     '--max-delete-fraction', core.getInput('max-delete-fraction') || '0.1', '--wait', core.getInput('wait-seconds') || '600'];
   if (core.getBooleanInput('dry-run')) args.push('--dry-run');
   if (core.getBooleanInput('allow-mass-delete')) args.push('--allow-mass-delete');
-  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, BACKSTAGE_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const plan = scrub(run.stdout ?? '');
-  process.stdout.write(plan);
+  // Both streams reach the log line by line, escaped (runLogged); the summary gets the CLI's Markdown.
+  const run = await runLogged([CLI, ...args], { ...process.env, BACKSTAGE_TOKEN: token }, scrub);
+  const plan = scrub(run.stdout);
   await core.summary.addRaw(plan, true).write();
   if (run.status !== 0) core.setFailed(`backstage-gitops sync exited ${run.status}; see the log.`);
 }

@@ -117,6 +117,28 @@ describe('the actions, run as the runner runs them (and techdocs publish, which 
     expect(run.stderr).not.toMatch(/^\s+at /m);
   }, 60_000);
 
+  // The CLI escapes what it writes; a library inside it printing on its own (red team 21: Ajv's console.warn)
+  // does not. The check action wrote the CLI's streams through logLines; sync and publish-techdocs wrote
+  // stdout as it was and let stderr through untouched, so such a line was a workflow command in their log.
+  it.each([
+    ['sync', { 'backstage-url': 'backstage.acme.example', token: 'token-0123456789', 'dry-run': 'true' }],
+    ['publish-techdocs', { publisher: 'azureBlobStorage', container: 'techdocs', 'connection-string': 'UseDevelopmentStorage=false;x' }],
+  ] as const)('%s writes what its CLI prints to the log with no workflow command in it', async (action, inputs) => {
+    const repo = await dataRepoCopy();
+    const runner = await runnerFiles(repo);
+    // What a library would print, in the CLI's process only (the action's own process loads this too).
+    const preload = join(repo, 'library-prints.cjs');
+    await writeFile(preload, "if (/backstage-gitops\\.js$/.test(process.argv[1] || '')) { process.stdout.write('::error::FORGED-OUT\\n##vso[task.setvariable variable=x]1\\n'); process.stderr.write('::stop-commands::hidden\\n::add-mask::FORGED-ERR\\n'); }\n");
+    const run = await runAction(action, { cwd: repo, env: { ...runner.env, NODE_OPTIONS: `--require ${preload}` }, with: { ...inputs } });
+    expect(run.status).toBe(1);
+    const log = run.stdout + run.stderr;
+    expect(log).toContain('FORGED-OUT');
+    expect(log).toContain('FORGED-ERR');
+    expect(log).not.toMatch(/^\s*::(error::FORGED|stop-commands::|add-mask::FORGED)/m);
+    expect(log).not.toContain('##vso[');
+    expect(log).not.toMatch(/^\s+at /m);
+  }, 60_000);
+
   it('the Azure task whose Azure DevOps cannot be reached logs one issue and fails, without a stack trace', async () => {
     const repo = await dataRepoCopy();
     const port = await freePort();
