@@ -10,6 +10,7 @@ import { WebApi, getBearerHandler } from 'azure-devops-node-api';
 import { CommentThreadStatus, CommentType, GitStatusState, type GitPullRequestCommentThread, type GitPullRequestIteration } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
 import { countDiagnostics } from '../../scripts/src/diagnostic.ts';
 import { gateFailureLine, gateTimeoutMs, readGateResult } from '../../scripts/src/ci/gateOutcome.ts';
+import { gateEnvironment } from '../../scripts/src/ci/gateEnvironment.ts';
 import { pickAnnotations } from '../../scripts/src/report/annotationBudget.ts';
 import { boundDiagnostics, clipText } from '../../scripts/src/report/boundDiagnostics.ts';
 import { escapeAzureData } from '../../scripts/src/report/formatAzure.ts';
@@ -44,9 +45,9 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   const work = mkdtempSync(join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), 'gitops-'));
   const out = join(work, 'report.json');
   const args = base ? ['report', '--base', base, '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
-  // The gate needs no token: the access token stays out of its environment (its own children get
-  // childEnv's allow-list anyway).
-  const { SYSTEM_ACCESSTOKEN: _token, ...gateEnv } = env;
+  // The gate needs no token: the access token and every other credential stay out of its environment
+  // (gateEnvironment; its own children get childEnv's allow-list anyway).
+  const gateEnv = gateEnvironment(env);
   // Under the job's own limit (60 minutes on Microsoft-hosted agents), so a gate that hangs still rewrites the thread.
   const timeoutMs = gateTimeoutMs(env.GITOPS_GATE_TIMEOUT_MINUTES, 'GITOPS_GATE_TIMEOUT_MINUTES');
   const started = Date.now();

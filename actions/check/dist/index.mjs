@@ -43968,6 +43968,20 @@ var formatters = {
   azure: bounded(formatAzure)
 };
 
+// scripts/src/process/childEnv.ts
+var CREDENTIAL_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|CONNECTION_?STRING|ACCESS_?KEY|PRIVATE_?KEY|API_?KEY|ACCOUNT_?KEY|(^|_)SAS($|_)|(^|_)KEY($|_)|(^|_)PAT($|_)/i;
+function credentialVariables(env) {
+  return Object.entries(env).filter(([name, value]) => value !== void 0 && value !== "" && CREDENTIAL_NAME.test(name)).map(([name]) => name).sort();
+}
+
+// scripts/src/ci/gateEnvironment.ts
+function gateEnvironment(env) {
+  const credentials = new Set(credentialVariables(env));
+  const kept = {};
+  for (const [name, value] of Object.entries(env)) if (value !== void 0 && !name.startsWith("INPUT_") && !credentials.has(name)) kept[name] = value;
+  return kept;
+}
+
 // scripts/src/rules.ts
 var RuleRegistry = class {
   #rules = /* @__PURE__ */ new Map();
@@ -44216,7 +44230,7 @@ async function main() {
   const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), "backstage-gitops-"));
   const out = join(work, "report.json");
   const args = base ? ["report", "--base", base, "--format", "json", "--output", out, "--root", root] : ["check", "--format", "json", "--output", out, "--root", root];
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("INPUT_") && name !== "GITHUB_TOKEN"));
+  const env = gateEnvironment(process.env);
   const timeoutMs = gateTimeoutMs(getInput("timeout-minutes"), "The timeout-minutes input");
   const started = Date.now();
   const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });

@@ -13,6 +13,7 @@ import { gateFailureLine, gateTimeoutMs, readGateResult } from '../../../scripts
 import { pickAnnotations } from '../../../scripts/src/report/annotationBudget.ts';
 import { boundDiagnostics } from '../../../scripts/src/report/boundDiagnostics.ts';
 import { formatters } from '../../../scripts/src/report/formatters.ts';
+import { gateEnvironment } from '../../../scripts/src/ci/gateEnvironment.ts';
 import { logLines, mdCode } from '../../../scripts/src/report/safeText.ts';
 import { catalogRules } from '../../../scripts/src/catalog/catalogRules.ts';
 import { scorecardRules } from '../../../scripts/src/scorecards/scorecardRules.ts';
@@ -39,9 +40,9 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'backstage-gitops-'));
   const out = join(work, 'report.json');
   const args = base ? ['report', '--base', base, '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
-  // The gate needs no token: the step's inputs (github-token among them) stay out of its environment
-  // (its own children get childEnv's allow-list anyway).
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('INPUT_') && name !== 'GITHUB_TOKEN'));
+  // The gate needs no token: the step's inputs and every credential stay out of its environment
+  // (gateEnvironment; its own children get childEnv's allow-list anyway).
+  const env = gateEnvironment(process.env);
   const timeoutMs = gateTimeoutMs(core.getInput('timeout-minutes'), 'The timeout-minutes input');
   const started = Date.now();
   const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
-import { runLogged } from '../../../scripts/src/ci/runLogged.ts';
+import { runLogged } from '../../shared/runLogged.ts';
 import { logText } from '../../../scripts/src/report/safeText.ts';
 import { secretScrubber } from '../../../scripts/src/report/secretScrubber.ts';
 

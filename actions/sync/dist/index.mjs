@@ -19618,7 +19618,7 @@ function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 
-// scripts/src/ci/runLogged.ts
+// actions/shared/runLogged.ts
 import { spawn } from "node:child_process";
 
 // scripts/src/report/safeText.ts
@@ -19637,7 +19637,7 @@ function logLines(text, options = {}) {
   return text.replace(/\r/g, "\\r").replace(control, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(LINE_START_COMMAND, "$1:\u200B:");
 }
 
-// scripts/src/ci/runLogged.ts
+// actions/shared/runLogged.ts
 function runLogged(args, env, scrub2) {
   return new Promise((resolve2, reject) => {
     const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });

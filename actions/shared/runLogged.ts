@@ -1,5 +1,7 @@
+// Shared by the sync and publish-techdocs actions (GitHub adapter code: it hands the CLI the step's own
+// environment, which the CLI needs for its credentials and proxies; scripts/src gives its children childEnv()).
 import { spawn } from 'node:child_process';
-import { logLines } from '../report/safeText.ts';
+import { logLines } from '../../scripts/src/report/safeText.ts';
 
 /** What a run of the CLI gave: its exit code (null when a signal ended it) and its whole stdout, unescaped. */
 export interface LoggedRun {
