@@ -32,6 +32,8 @@ export interface TemplateCaseChange {
    * why the case was run, in words (`this change edits gitops.config.yaml`).
    */
   because?: string;
+  /** Set with `because` when only an added or edited entity reached the case: its template has a catalog:fetch step. */
+  catalogFetch?: true;
 }
 
 // What the toolkit and the scaffolder it renders with are pinned by: a change to them changes every render.
@@ -54,9 +56,13 @@ const PACKAGE_FILES = new Set(['package.json', 'package-lock.json', 'npm-shrinkw
 export async function templateChanges(root: string, baseDir: string, changedFiles: readonly string[], config: GitopsConfig, shared: { baseConfig?: GitopsConfig; changes?: EntityChanges } = {}): Promise<{ cases: TemplateCaseChange[]; diagnostics: Diagnostic[] }> {
   const templateFiles = folderTemplateFiles(root);
   const touched = templateFiles.filter(file => readsChanged(root, file, changedFiles, config.repoUrl));
-  const because = sharedInputs(changedFiles, config, shared.baseConfig, shared.changes);
+  const shares = sharedInputs(changedFiles, config, shared.baseConfig, shared.changes);
+  // Without a shared input, an entity the change adds or edits still reaches the templates that fetch from the catalog.
+  const edited = shares === undefined ? editedEntities(shared.changes) : undefined;
+  const because = shares ?? (edited === undefined ? undefined : `this change ${edited}, and a catalog:fetch step renders what the catalog holds`);
   const items = discoverCases(root, [], touched);
-  const others = because ? discoverCases(root, [], templateFiles.filter(file => !touched.includes(file))) : [];
+  const reached = shares !== undefined ? templateFiles.filter(file => !touched.includes(file)) : edited !== undefined ? templateFiles.filter(file => !touched.includes(file) && fetchesFromCatalog(root, file, config.repoUrl)) : [];
+  const others = discoverCases(root, [], reached);
   if (!items.length && !others.length) return { cases: [], diagnostics: [] };
   const org = await loadOrgCatalog(config);
   const repoUrl = config.repoUrl ?? 'https://github.com/offline/template/blob/main/';
@@ -79,7 +85,7 @@ export async function templateChanges(root: string, baseDir: string, changedFile
     // The base is a checkout made for this report; a link in it is the base's own file, read as text only.
     const before = existsSync(snapshot) ? readFileSync(snapshot, 'utf8') : undefined;
     const rendered = result.rendered === undefined ? 'unknown' : before === undefined ? 'new' : before === result.rendered ? 'same' : snapshotDifference(before, result.rendered) ?? 'unknown';
-    cases.push({ template: item.template, caseFile: item.caseFile, passed: result.diagnostics.every(d => d.severity !== 'error'), rendered, ...(sharedOnly ? { because } : {}) });
+    cases.push({ template: item.template, caseFile: item.caseFile, passed: result.diagnostics.every(d => d.severity !== 'error'), rendered, ...(sharedOnly ? { because, ...(shares === undefined ? { catalogFetch: true as const } : {}) } : {}) });
   }
   return { cases, diagnostics };
 }
@@ -99,6 +105,34 @@ export function sharedInputs(changedFiles: readonly string[], config: GitopsConf
   const gone = [...(changes?.removed.map(e => e.ref) ?? []), ...(changes?.renamed.filter(r => r.from !== r.to).map(r => r.from) ?? [])];
   const said = [...(files.length ? [`edits ${listed(files)}`] : []), ...(gone.length ? [`removes or renames ${listed(gone)}`] : [])];
   return said.length ? `this change ${said.join(' and ')}` : undefined;
+}
+
+/**
+ * The entities a change adds or edits (EntityChanges added and changed), in words for the report
+ * (`adds or edits system:default/fraud-detection`), or undefined when it does neither. A catalog:fetch step
+ * answers from the repository's own catalog (fetchFromRepoCatalog, as the live catalog that ingests these
+ * entities answers), so such a change alters what a template that fetches renders. Pure.
+ */
+export function editedEntities(changes?: EntityChanges): string | undefined {
+  const refs = [...(changes?.added ?? []), ...(changes?.changed ?? [])].map(e => e.ref);
+  return refs.length ? `adds or edits ${listed(refs)}` : undefined;
+}
+
+/**
+ * Whether a template file has a `catalog:fetch` step (after its `$yaml`/`$json`/`$text` placeholders are
+ * substituted, as readsChanged reads it): the scaffolder runs it against the catalog, which the render then
+ * writes from. A file that cannot be read counts as one (its cases then run: never laxer). Reads files.
+ */
+function fetchesFromCatalog(root: string, templateFile: string, repoUrl?: string): boolean {
+  try {
+    return parseYaml(readRepoFile(root, templateFile, 'utf8'), templateFile).documents.some(written => {
+      const document = resolveTemplatePlaceholders(root, templateFile, written, repoUrl);
+      const steps = isRecord(document) && isRecord(document.spec) && Array.isArray(document.spec.steps) ? document.spec.steps : [];
+      return steps.some(step => isRecord(step) && step.action === 'catalog:fetch');
+    });
+  } catch {
+    return true;
+  }
 }
 
 /** At most three names, then how many more. */
