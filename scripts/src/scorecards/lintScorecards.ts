@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Rule } from 'json-rules-engine';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
@@ -24,7 +25,10 @@ export function lintScorecards(data: ScorecardData, knownEntityRefs: ReadonlySet
   }
   const levels = new Set(config?.levels.map(l => l.id) ?? []);
   const retrievers = new Map(data.retrievers.map(r => [r.value.id, r.value]));
-  for (const located of data.retrievers) found.push(...includeKeys(located.value.deploy, ['deploy'], located));
+  for (const located of data.retrievers) {
+    found.push(...includeKeys(located.value.deploy, ['deploy'], located));
+    if (located.value.deploy) found.push(...unreadableKey(located.value.id, located));
+  }
   const checkIds = new Set<string>();
   for (const located of data.checks) {
     for (const key of ['metadata', 'filter', 'links', 'rule'] as const) found.push(...includeKeys(located.value[key], [key], located));
@@ -114,6 +118,29 @@ function refusedPriority(priority: unknown, located: Located<unknown>): Diagnost
     const reason = String((error as Error).message ?? error).slice(0, 200);
     return [at(located, ['rule', 'priority'], 'scorecard-unsupported', `rule.priority ${JSON.stringify(priority).slice(0, 40)} is refused by json-rules-engine ("${reason}"): Tech Insights fails every entity this check runs for.`, 'Give a whole number of 1 or more (higher runs sooner), or remove it (default 1).')];
   }
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * A deployed fact retriever's id that the Tech Insights backend cannot read its deploy settings under.
+ * `--write-config` writes them at `techInsights.factRetrievers.<id>`, and the backend reads them with
+ * `config.getOptionalConfig(\`techInsights.factRetrievers.${name}\`)` (readFactRetrieverConfig): Backstage's
+ * ConfigReader splits that path at dots (so `a.b` reads `a` → `b`: the settings are never found and the
+ * retriever never runs) and refuses a part outside its key pattern with "Invalid config key" (`$file`,
+ * `$env`, `$include` also make the whole object an include for the config loader, which then fails to load
+ * app-config). Asks ConfigReader itself, not a copy of its pattern. Takes the id and its file; returns one
+ * scorecard-unsupported finding at `id`, or none.
+ */
+function unreadableKey(id: string, located: Located<unknown>): Diagnostic[] {
+  const { ConfigReader } = require('@backstage/config') as typeof import('@backstage/config');
+  let refused = id.includes('.');
+  try {
+    new ConfigReader({ [id]: {} }).getOptionalConfig(id);
+  } catch {
+    refused = true;
+  }
+  return refused ? [at(located, ['id'], 'scorecard-unsupported', `The id ${JSON.stringify(id).slice(0, 80)} becomes the app-config key techInsights.factRetrievers.<id> its deploy settings are written under, which the Tech Insights backend cannot read back: Backstage's config reader splits a key at dots and refuses characters outside letters, digits, '-', '_' and ':' (a $file, $env or $include key makes the object an include, and app-config does not load).`, 'Use letters and digits (with -, _ or : between them), as the retriever registers itself in the backend.')] : [];
 }
 
 // config-loader's include transform (sources/transform/include.ts, INCLUDE_KEYS): not exported.
