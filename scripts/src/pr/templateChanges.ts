@@ -207,7 +207,8 @@ function fetchedReads(templateFile: string, url: string, repoUrl = OFFLINE_REPO_
       path = posix.normalize(urlToPath({ root: '', baseUrl: repoUrl }, literal).split(sep).join('/'));
     } catch {
       // The text stops inside this repository's own url (or an expression chooses its ref): any file of it.
-      const repository = /^https:\/\/github\.com\/[^/]+\/[^/]+\//.exec(repoUrl)?.[0] ?? repoUrl;
+      // GitHub's repository url, or another host's without its query (Azure Repos names the file in `path`).
+      const repository = /^https:\/\/github\.com\/[^/]+\/[^/]+\//.exec(repoUrl)?.[0] ?? repoUrl.replace(/[?#].*$/, '');
       return at >= 0 && (repository.startsWith(literal) || literal.startsWith(repository)) ? everything : undefined;
     }
   }
