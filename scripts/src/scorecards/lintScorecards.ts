@@ -65,8 +65,15 @@ export function lintScorecards(data: ScorecardData, knownEntityRefs: ReadonlySet
   for (const located of data.exemptions) {
     const exemption = located.value;
     if (exemption.expires < today) found.push(at(located, ['expires'], 'scorecard-exemption-expired', `Exemption ${exemption.id} expired on ${exemption.expires}.`, 'Fix the entity and delete the exemption, or renew it with a new approval.'));
-    const days = (Date.parse(exemption.expires) - Date.parse(exemption.created)) / 86_400_000;
-    if (config && days > config.maxExemptionDays) found.push(at(located, ['expires'], 'scorecard-exemption-too-long', `Exemption ${exemption.id} runs ${days} days; the maximum is ${config.maxExemptionDays}.`, 'Shorten it; renew it later if still needed.'));
+    // An exemption applies from the day it is merged until `expires` (scoreCatalog reads no start date): its
+    // length counts from `created` or today, whichever is earlier, so a `created` written in the future does
+    // not stretch it (created 2028-01-01, expires 2028-06-28 is 180 days on paper and 19 months from now).
+    const start = exemption.created > today ? today : exemption.created;
+    const days = (Date.parse(exemption.expires) - Date.parse(start)) / 86_400_000;
+    if (config && days > config.maxExemptionDays) {
+      const future = start !== exemption.created ? ` from today (${today}): it applies from the day it is merged, and created ${exemption.created} is later than that` : '';
+      found.push(at(located, ['expires'], 'scorecard-exemption-too-long', `Exemption ${exemption.id} runs ${days} days${future}; the maximum is ${config.maxExemptionDays}.`, future ? 'Write the day it is approved as created, and an expiry within the maximum from it.' : 'Shorten it; renew it later if still needed.'));
+    }
     if (!knownEntityRefs.has(exemption.entityRef)) found.push(at(located, ['entityRef'], 'scorecard-exemption-unknown', `Exemption ${exemption.id} names ${exemption.entityRef}, which is not in the catalog.`, 'Fix the entity ref or delete the exemption.'));
     exemption.checks.forEach((id, i) => {
       if (id !== '*' && !checkIds.has(id)) found.push(at(located, ['checks', i], 'scorecard-exemption-unknown', `Exemption ${exemption.id} names unknown check ${id}.`, 'Use a check id from scorecards/checks/.'));
