@@ -42,9 +42,10 @@ export function checkoutTransforms(root: string): CheckoutTransform[] {
   // the operator's): without one below the root or above it up to the repository's top, asking git about
   // every path (most of this function's time) is skipped.
   if (!/(?:^|\0|\/)\.gitattributes\0/.test(listed.stdout) && !attributesAbove(root)) return [];
-  // export-ignore also leaves out a whole folder that matches (git archive asks it of each folder it enters).
+  // export-ignore also leaves out a whole folder that matches (git archive asks it of each folder it enters,
+  // as `folder/`: a pattern that ends in a slash, `catalog/x/ export-ignore`, matches only a path so asked).
   const folders = new Set<string>();
-  for (const file of listed.stdout.split('\0')) for (let at = file.indexOf('/'); at > 0; at = file.indexOf('/', at + 1)) folders.add(file.slice(0, at));
+  for (const file of listed.stdout.split('\0')) for (let at = file.indexOf('/'); at > 0; at = file.indexOf('/', at + 1)) folders.add(file.slice(0, at + 1));
   const input = `${listed.stdout}${[...folders].map(folder => `${folder}\0`).join('')}`;
   const attrs = spawnSync('git', ['-C', root, 'check-attr', '-z', '--stdin', 'working-tree-encoding', 'ident', 'filter', 'export-subst', 'export-ignore'], { input, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
   if (attrs.status !== 0 || typeof attrs.stdout !== 'string') return [];
@@ -52,9 +53,11 @@ export function checkoutTransforms(root: string): CheckoutTransform[] {
   const fields = attrs.stdout.split('\0');
   const found: CheckoutTransform[] = [];
   for (let i = 0; i + 2 < fields.length; i += 3) {
-    const [file, attribute, info] = [fields[i], fields[i + 1], fields[i + 2]];
+    const [asked, attribute, info] = [fields[i], fields[i + 1], fields[i + 2]];
     if (info === 'unspecified' || info === 'unset') continue;
-    const isFolder = folders.has(file);
+    const isFolder = folders.has(asked);
+    // A folder is named as the rest of the gate names folders, without the slash it was asked with.
+    const file = isFolder ? asked.slice(0, -1) : asked;
     if (isFolder && attribute !== 'export-ignore') continue;
     if ((attribute === 'filter' || attribute === 'export-subst') && !READ_AS_TEXT.test(file)) continue;
     if ((attribute === 'ident' || attribute.startsWith('export-')) && info !== 'set') continue;

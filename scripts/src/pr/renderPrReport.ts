@@ -280,10 +280,13 @@ function templates(input: PrReportInput, budget: ReportBudget): Section {
   // Failing cases first: a long list of cases run for a config change must not push them past the budget.
   const order = (input.templates ?? []).map((c, i) => ({ i, key: c.passed ? 1 : 0 })).sort((a, b) => a.key - b.key || a.i - b.i).map(o => items[o.i]);
   // Cases run for what every case is judged against (templateChanges' sharedInputs) share one reason: said once.
-  const because = (input.templates ?? []).find(c => c.because !== undefined)?.because;
+  const reached = (input.templates ?? []).find(c => c.because !== undefined);
+  const because = reached?.because;
   const intro = because === undefined
     ? `Each test case of the templates and skeletons this change touches, rendered with the pinned scaffolder and compared with its snapshot on ${base}:`
-    : `Each test case of every template, rendered with the pinned scaffolder and compared with its snapshot on ${base}: ${text(because)}, and every case is judged against the config, the org's policies, the pinned packages and the catalog.`;
+    : reached?.catalogFetch
+      ? `Each test case of the templates and skeletons this change touches and of every template with a catalog:fetch step, rendered with the pinned scaffolder and compared with its snapshot on ${base}: ${text(because)}.`
+      : `Each test case of every template, rendered with the pinned scaffolder and compared with its snapshot on ${base}: ${text(because)}, and every case is judged against the config, the org's policies, the pinned packages and the catalog.`;
   return bounded('### Templates', [intro, ''], order, budget.templates, '', 'more cases');
 }
 

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join, posix, sep } from 'node:path';
 import { CONFIG_FILE, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -8,6 +8,7 @@ import { parseYaml } from '../load/parseYaml.ts';
 import { readRepoFile } from '../load/repoPath.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, folderTemplateFiles, runCase } from '../templates/runTemplateTests.ts';
+import { urlToPath } from '../templates/offlineScaffolder.ts';
 import { inSkeletonFolder, skeletonFolder } from '../templates/skeletonFolder.ts';
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
 import { snapshotDifference } from '../templates/snapshotDifference.ts';
@@ -32,9 +33,14 @@ export interface TemplateCaseChange {
    * why the case was run, in words (`this change edits gitops.config.yaml`).
    */
   because?: string;
+  /** Set with `because` when only an added or edited entity reached the case: its template has a catalog:fetch step. */
+  catalogFetch?: true;
 }
 
 // What the toolkit and the scaffolder it renders with are pinned by: a change to them changes every render.
+// The base runCase renders against when gitops.config.yaml names no repoUrl.
+const OFFLINE_REPO_URL = 'https://github.com/offline/template/blob/main/';
+
 const PACKAGE_FILES = new Set(['package.json', 'package-lock.json', 'npm-shrinkwrap.json']);
 
 /**
@@ -54,12 +60,16 @@ const PACKAGE_FILES = new Set(['package.json', 'package-lock.json', 'npm-shrinkw
 export async function templateChanges(root: string, baseDir: string, changedFiles: readonly string[], config: GitopsConfig, shared: { baseConfig?: GitopsConfig; changes?: EntityChanges } = {}): Promise<{ cases: TemplateCaseChange[]; diagnostics: Diagnostic[] }> {
   const templateFiles = folderTemplateFiles(root);
   const touched = templateFiles.filter(file => readsChanged(root, file, changedFiles, config.repoUrl));
-  const because = sharedInputs(changedFiles, config, shared.baseConfig, shared.changes);
+  const shares = sharedInputs(changedFiles, config, shared.baseConfig, shared.changes);
+  // Without a shared input, an entity the change adds or edits still reaches the templates that fetch from the catalog.
+  const edited = shares === undefined ? editedEntities(shared.changes) : undefined;
+  const because = shares ?? (edited === undefined ? undefined : `this change ${edited}, and a catalog:fetch step renders what the catalog holds`);
   const items = discoverCases(root, [], touched);
-  const others = because ? discoverCases(root, [], templateFiles.filter(file => !touched.includes(file))) : [];
+  const reached = shares !== undefined ? templateFiles.filter(file => !touched.includes(file)) : edited !== undefined ? templateFiles.filter(file => !touched.includes(file) && fetchesFromCatalog(root, file, config.repoUrl)) : [];
+  const others = discoverCases(root, [], reached);
   if (!items.length && !others.length) return { cases: [], diagnostics: [] };
   const org = await loadOrgCatalog(config);
-  const repoUrl = config.repoUrl ?? 'https://github.com/offline/template/blob/main/';
+  const repoUrl = config.repoUrl ?? OFFLINE_REPO_URL;
   const cases: TemplateCaseChange[] = [];
   const diagnostics: Diagnostic[] = [];
   let baseOrg: Awaited<ReturnType<typeof loadOrgCatalog>> | null = null;
@@ -79,7 +89,7 @@ export async function templateChanges(root: string, baseDir: string, changedFile
     // The base is a checkout made for this report; a link in it is the base's own file, read as text only.
     const before = existsSync(snapshot) ? readFileSync(snapshot, 'utf8') : undefined;
     const rendered = result.rendered === undefined ? 'unknown' : before === undefined ? 'new' : before === result.rendered ? 'same' : snapshotDifference(before, result.rendered) ?? 'unknown';
-    cases.push({ template: item.template, caseFile: item.caseFile, passed: result.diagnostics.every(d => d.severity !== 'error'), rendered, ...(sharedOnly ? { because } : {}) });
+    cases.push({ template: item.template, caseFile: item.caseFile, passed: result.diagnostics.every(d => d.severity !== 'error'), rendered, ...(sharedOnly ? { because, ...(shares === undefined ? { catalogFetch: true as const } : {}) } : {}) });
   }
   return { cases, diagnostics };
 }
@@ -101,6 +111,34 @@ export function sharedInputs(changedFiles: readonly string[], config: GitopsConf
   return said.length ? `this change ${said.join(' and ')}` : undefined;
 }
 
+/**
+ * The entities a change adds or edits (EntityChanges added and changed), in words for the report
+ * (`adds or edits system:default/fraud-detection`), or undefined when it does neither. A catalog:fetch step
+ * answers from the repository's own catalog (fetchFromRepoCatalog, as the live catalog that ingests these
+ * entities answers), so such a change alters what a template that fetches renders. Pure.
+ */
+export function editedEntities(changes?: EntityChanges): string | undefined {
+  const refs = [...(changes?.added ?? []), ...(changes?.changed ?? [])].map(e => e.ref);
+  return refs.length ? `adds or edits ${listed(refs)}` : undefined;
+}
+
+/**
+ * Whether a template file has a `catalog:fetch` step (after its `$yaml`/`$json`/`$text` placeholders are
+ * substituted, as readsChanged reads it): the scaffolder runs it against the catalog, which the render then
+ * writes from. A file that cannot be read counts as one (its cases then run: never laxer). Reads files.
+ */
+function fetchesFromCatalog(root: string, templateFile: string, repoUrl?: string): boolean {
+  try {
+    return parseYaml(readRepoFile(root, templateFile, 'utf8'), templateFile).documents.some(written => {
+      const document = resolveTemplatePlaceholders(root, templateFile, written, repoUrl);
+      const steps = isRecord(document) && isRecord(document.spec) && Array.isArray(document.spec.steps) ? document.spec.steps : [];
+      return steps.some(step => isRecord(step) && step.action === 'catalog:fetch');
+    });
+  } catch {
+    return true;
+  }
+}
+
 /** At most three names, then how many more. */
 function listed(names: readonly string[]): string {
   const shown = names.slice(0, 3).map(n => (n.length > 120 ? `${n.slice(0, 119)}…` : n));
@@ -110,13 +148,15 @@ function listed(names: readonly string[]): string {
 /**
  * Whether a changed file is one the template's render reads: the template's own folder (its tests included),
  * a file a `$yaml`/`$json`/`$text` placeholder in it names (relative, or a URL into this repository), or one
- * under a folder or file a step fetches by a relative url, read from the template as the catalog's
+ * under a folder or file a step fetches (by a relative url, a url into this repository, or one built from
+ * expressions: fetchedReads), read from the template as the catalog's
  * PlaceholderProcessor hands it to the scaffolder (resolveTemplatePlaceholders: steps kept in a `$yaml` file
  * are the template's steps). A fetch url that names the repository's root (`.`) reads every file.
  * Takes the head's root, the template file, the changed files and gitops.config.yaml's repoUrl; never throws.
  */
 function readsChanged(root: string, templateFile: string, changedFiles: readonly string[], repoUrl?: string): boolean {
   const reads = [posix.dirname(templateFile)];
+  const prefixes: string[] = [];
   try {
     for (const written of parseYaml(readRepoFile(root, templateFile, 'utf8'), templateFile).documents) {
       for (const use of findPlaceholders(written)) {
@@ -126,12 +166,52 @@ function readsChanged(root: string, templateFile: string, changedFiles: readonly
       const document = resolveTemplatePlaceholders(root, templateFile, written, repoUrl);
       const steps = isRecord(document) && isRecord(document.spec) && Array.isArray(document.spec.steps) ? document.spec.steps : [];
       for (const step of steps) {
-        const path = isRecord(step) && isRecord(step.input) ? skeletonFolder(templateFile, step.input.url) : undefined;
+        const url = isRecord(step) && isRecord(step.input) ? step.input.url : undefined;
+        const path = skeletonFolder(templateFile, url);
         if (path !== undefined && !path.startsWith('..')) reads.push(path);
+        else if (path === undefined && typeof url === 'string') {
+          const more = fetchedReads(templateFile, url, repoUrl);
+          if (more && 'folder' in more) reads.push(more.folder);
+          else if (more) prefixes.push(more.prefix);
+        }
       }
     }
   } catch {
     // A template file that cannot be read is the gate's finding; its folder still counts.
   }
-  return changedFiles.some(file => reads.some(read => file === read || inSkeletonFolder(file, read)));
+  return changedFiles.some(file => reads.some(read => file === read || inSkeletonFolder(file, read)) || prefixes.some(prefix => file.startsWith(prefix)));
+}
+
+/**
+ * What a fetch url skeletonFolder leaves unnamed may read: a repo folder or file (`{ folder }`, compared as
+ * skeletonFolder's) or a repo path prefix (`{ prefix }`: every repo file that starts with it). A url into this
+ * repository (GitHub's blob or tree form, or Azure Repos' `path`, as the offline scaffolder maps it: urlToPath)
+ * reads the folder or file it names; a url the scaffolder builds from `${{ … }}` expressions reads what its
+ * text before the first expression starts (`../../skeletons/${{ parameters.language }}-service` reads files
+ * starting with `skeletons/`, as does `…/tree/main/skeletons/${{ … }}`), and the whole repository when that
+ * text names no path in it (`${{ parameters.skeleton }}`, a climb out of the repository, or a url whose ref is
+ * an expression). Returns undefined for another repository's url, which the offline render does not read.
+ * `repoUrl` is gitops.config.yaml's (runCase's stand-in without one). Never throws.
+ */
+function fetchedReads(templateFile: string, url: string, repoUrl = OFFLINE_REPO_URL): { folder: string } | { prefix: string } | undefined {
+  const at = url.indexOf('${{');
+  const literal = at < 0 ? url : url.slice(0, at);
+  const everything = { prefix: '' };
+  let path: string | undefined;
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(literal)) {
+    // Relative (skeletonFolder names the plain ones): joined as skeletonFolder joins them.
+    if (literal === '') return everything;
+    path = posix.normalize(posix.join(posix.dirname(templateFile), literal));
+  } else {
+    try {
+      path = posix.normalize(urlToPath({ root: '', baseUrl: repoUrl }, literal).split(sep).join('/'));
+    } catch {
+      // The text stops inside this repository's own url (or an expression chooses its ref): any file of it.
+      // GitHub's repository url, or another host's without its query (Azure Repos names the file in `path`).
+      const repository = /^https:\/\/github\.com\/[^/]+\/[^/]+\//.exec(repoUrl)?.[0] ?? repoUrl.replace(/[?#].*$/, '');
+      return at >= 0 && (repository.startsWith(literal) || literal.startsWith(repository)) ? everything : undefined;
+    }
+  }
+  if (path === '.' || path === './' || path === '..' || path.startsWith('../')) return everything;
+  return at >= 0 ? { prefix: path } : { folder: path.replace(/\/+$/, '') };
 }

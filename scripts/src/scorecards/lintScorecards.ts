@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Rule } from 'json-rules-engine';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
@@ -24,7 +25,10 @@ export function lintScorecards(data: ScorecardData, knownEntityRefs: ReadonlySet
   }
   const levels = new Set(config?.levels.map(l => l.id) ?? []);
   const retrievers = new Map(data.retrievers.map(r => [r.value.id, r.value]));
-  for (const located of data.retrievers) found.push(...includeKeys(located.value.deploy, ['deploy'], located));
+  for (const located of data.retrievers) {
+    found.push(...includeKeys(located.value.deploy, ['deploy'], located));
+    if (located.value.deploy) found.push(...unreadableKey(located.value.id, located));
+  }
   const checkIds = new Set<string>();
   for (const located of data.checks) {
     for (const key of ['metadata', 'filter', 'links', 'rule'] as const) found.push(...includeKeys(located.value[key], [key], located));
@@ -61,8 +65,15 @@ export function lintScorecards(data: ScorecardData, knownEntityRefs: ReadonlySet
   for (const located of data.exemptions) {
     const exemption = located.value;
     if (exemption.expires < today) found.push(at(located, ['expires'], 'scorecard-exemption-expired', `Exemption ${exemption.id} expired on ${exemption.expires}.`, 'Fix the entity and delete the exemption, or renew it with a new approval.'));
-    const days = (Date.parse(exemption.expires) - Date.parse(exemption.created)) / 86_400_000;
-    if (config && days > config.maxExemptionDays) found.push(at(located, ['expires'], 'scorecard-exemption-too-long', `Exemption ${exemption.id} runs ${days} days; the maximum is ${config.maxExemptionDays}.`, 'Shorten it; renew it later if still needed.'));
+    // An exemption applies from the day it is merged until `expires` (scoreCatalog reads no start date): its
+    // length counts from `created` or today, whichever is earlier, so a `created` written in the future does
+    // not stretch it (created 2028-01-01, expires 2028-06-28 is 180 days on paper and 19 months from now).
+    const start = exemption.created > today ? today : exemption.created;
+    const days = (Date.parse(exemption.expires) - Date.parse(start)) / 86_400_000;
+    if (config && days > config.maxExemptionDays) {
+      const future = start !== exemption.created ? ` from today (${today}): it applies from the day it is merged, and created ${exemption.created} is later than that` : '';
+      found.push(at(located, ['expires'], 'scorecard-exemption-too-long', `Exemption ${exemption.id} runs ${days} days${future}; the maximum is ${config.maxExemptionDays}.`, future ? 'Write the day it is approved as created, and an expiry within the maximum from it.' : 'Shorten it; renew it later if still needed.'));
+    }
     if (!knownEntityRefs.has(exemption.entityRef)) found.push(at(located, ['entityRef'], 'scorecard-exemption-unknown', `Exemption ${exemption.id} names ${exemption.entityRef}, which is not in the catalog.`, 'Fix the entity ref or delete the exemption.'));
     exemption.checks.forEach((id, i) => {
       if (id !== '*' && !checkIds.has(id)) found.push(at(located, ['checks', i], 'scorecard-exemption-unknown', `Exemption ${exemption.id} names unknown check ${id}.`, 'Use a check id from scorecards/checks/.'));
@@ -114,6 +125,29 @@ function refusedPriority(priority: unknown, located: Located<unknown>): Diagnost
     const reason = String((error as Error).message ?? error).slice(0, 200);
     return [at(located, ['rule', 'priority'], 'scorecard-unsupported', `rule.priority ${JSON.stringify(priority).slice(0, 40)} is refused by json-rules-engine ("${reason}"): Tech Insights fails every entity this check runs for.`, 'Give a whole number of 1 or more (higher runs sooner), or remove it (default 1).')];
   }
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * A deployed fact retriever's id that the Tech Insights backend cannot read its deploy settings under.
+ * `--write-config` writes them at `techInsights.factRetrievers.<id>`, and the backend reads them with
+ * `config.getOptionalConfig(\`techInsights.factRetrievers.${name}\`)` (readFactRetrieverConfig): Backstage's
+ * ConfigReader splits that path at dots (so `a.b` reads `a` → `b`: the settings are never found and the
+ * retriever never runs) and refuses a part outside its key pattern with "Invalid config key" (`$file`,
+ * `$env`, `$include` also make the whole object an include for the config loader, which then fails to load
+ * app-config). Asks ConfigReader itself, not a copy of its pattern. Takes the id and its file; returns one
+ * scorecard-unsupported finding at `id`, or none.
+ */
+function unreadableKey(id: string, located: Located<unknown>): Diagnostic[] {
+  const { ConfigReader } = require('@backstage/config') as typeof import('@backstage/config');
+  let refused = id.includes('.');
+  try {
+    new ConfigReader({ [id]: {} }).getOptionalConfig(id);
+  } catch {
+    refused = true;
+  }
+  return refused ? [at(located, ['id'], 'scorecard-unsupported', `The id ${JSON.stringify(id).slice(0, 80)} becomes the app-config key techInsights.factRetrievers.<id> its deploy settings are written under, which the Tech Insights backend cannot read back: Backstage's config reader splits a key at dots and refuses characters outside letters, digits, '-', '_' and ':' (a $file, $env or $include key makes the object an include, and app-config does not load).`, 'Use letters and digits (with -, _ or : between them), as the retriever registers itself in the backend.')] : [];
 }
 
 // config-loader's include transform (sources/transform/include.ts, INCLUDE_KEYS): not exported.

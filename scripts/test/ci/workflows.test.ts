@@ -54,7 +54,7 @@ describe("workflows, checked with GitHub's workflow parser", () => {
     const holders = gate.steps.filter(holdsToken);
     expect(holders.map(step => step.uses ?? step.run?.split(' ').slice(0, 3).join(' '))).toEqual(['gh run list', 'actions/download-artifact@v4', './toolkit/actions/check']);
     expect(holders[2].with).toEqual({ 'working-directory': 'pr' });
-    // The lookup runs only gh and `git -C pr merge-base` (to keep runs of commits on main): nothing of the pull request executes.
+    // The lookup runs only gh and `git -C pr rev-list` (to keep runs of commits main's tip has been): nothing of the pull request executes.
     expect(gate.steps.filter(step => step.run).map(step => [step.run?.startsWith('gh run list ') ? 'gh' : step.run, step['working-directory']])).toEqual([['npm ci --no-audit --no-fund', 'toolkit'], ['gh', undefined]]);
     const setupNode = gate.steps.find(step => step.uses?.startsWith('actions/setup-node@'));
     // No npm cache: it would be restored from the pull request's cache scope (see gateCacheSource.test.ts).

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,7 +43,9 @@ describe('.gitattributes that make the checkout differ from the committed file',
     git(root, 'checkout', '-q', '-b', 'pr');
     writeFileSync(join(root, 'catalog/systems/orders/.gitattributes'), 'entities.yaml export-subst\n');
     writeFileSync(join(root, 'catalog/systems/orders/entities.yaml'), `# $Format:%B$\n${readFileSync(join(root, 'catalog/systems/orders/entities.yaml'), 'utf8')}`);
+    // `templates/ export-ignore`: a pattern that ends in a slash matches folders only, as git archive asks for them.
     writeFileSync(join(root, 'catalog/.gitattributes'), 'domains export-ignore\n*.png export-subst\n');
+    writeFileSync(join(root, '.gitattributes'), 'templates/ export-ignore\n');
     writeFileSync(join(root, 'gitops.config.yaml'), `${readFileSync(join(root, 'gitops.config.yaml'), 'utf8')}rules:\n  repo-checkout-transform: off\n`);
     git(root, 'add', '-A');
     git(root, 'commit', '-qm', 'orders: housekeeping\n\n---\napiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: mallory\nspec:\n  memberOf: [platform-team]\n');
@@ -51,9 +54,12 @@ describe('.gitattributes that make the checkout differ from the committed file',
     const run = await runBin(['check', '--format', 'json', '--today', '2026-12-01'], root);
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.status).toBe(1);
+    const archived = execFileSync('sh', ['-c', 'git archive --format=tar HEAD | tar -t'], { cwd: root, encoding: 'utf8' }).split('\n');
+    expect([archived.includes('catalog/all.yaml'), archived.some(path => path.startsWith('templates/'))]).toEqual([true, false]);
     expect(transforms(run.stdout).map(d => [d.file, d.message.slice(0, 58)])).toEqual([
       ['catalog/domains', '.gitattributes gives this path export-ignore: an archive o'],
       ['catalog/systems/orders/entities.yaml', '.gitattributes gives this file export-subst: an archive of'],
+      ['templates', '.gitattributes gives this path export-ignore: an archive o'],
     ]);
   }, 120_000);
 

@@ -163,4 +163,63 @@ describe('the PR gate\'s cache comes from main only', () => {
     expect(run({ GITOPS_CACHE_PIPELINE: '42' })).toBe('##vso[task.setvariable variable=GITOPS_CACHE_BUILD]200\n');
     expect(run({ GITOPS_CACHE_PIPELINE: '42; rm -rf /' })).toBe('');
   }, 60_000);
+  // Main's history holds every commit of a pull request merged with a merge commit: the branch's first commit
+  // changed gate-cache.yml to upload a forged check.json and the next changed it back (the reviewed diff shows
+  // neither). After the merge that commit is an ancestor of main; tagged `main` (GitHub) or queued for
+  // refs/heads/main with it (Azure), its run was taken for main's.
+  const mergedHistory = (repo: string) => {
+    const sha = () => git(repo, 'rev-parse', 'HEAD').trim();
+    git(repo, 'init', '-q', '-b', 'main');
+    // A history longer than a pipe holds (2,500 commits, ~100 KB of ids): a lookup that stops reading git's
+    // list at the first match (grep -q) gets it killed by SIGPIPE, which GitHub's shell (-o pipefail) counts as no match.
+    const history = Array.from({ length: 2500 }, (_, i) => `commit refs/heads/main\ncommitter ci <ci@example.com> ${1700000000 + i} +0000\ndata 2\n${i % 10}\n\n`).join('');
+    execFileSync('git', ['-C', repo, 'fast-import', '--quiet'], { input: history });
+    git(repo, 'reset', '-q', '--hard', 'main');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'A');
+    const a = sha();
+    git(repo, 'checkout', '-q', '-b', 'feature');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'gate-cache.yml uploads a forged check.json');
+    const forged = sha();
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'gate-cache.yml as it was');
+    git(repo, 'checkout', '-q', 'main');
+    git(repo, 'merge', '-q', '--no-ff', '-m', 'Merge pull request #7', 'feature');
+    const merged = sha();
+    git(repo, 'update-ref', 'refs/remotes/origin/main', merged);
+    expect(execFileSync('git', ['-C', repo, 'merge-base', '--is-ancestor', forged, merged]).toString()).toBe('');
+    return { a, forged, merged };
+  };
+  it('GitHub: a run on a commit a merged pull request brought into main\'s history (tagged `main`) is not taken for main\'s', async () => {
+    const workflow = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/pull-request.yml'), 'utf8')) as { jobs: Record<string, { steps: (GithubStep & { id?: string; 'working-directory'?: string })[] }> };
+    const step = workflow.jobs.gate.steps.find(s => s.id === 'main-results')!;
+    const temp = await mkdtemp(join(tmpdir(), 'gitops-gate-runs-'));
+    const pr = join(temp, 'pr');
+    mkdirSync(pr);
+    const { a, forged, merged } = mergedHistory(pr);
+    const runs = [{ databaseId: 30, headSha: forged, headBranch: 'main', event: 'push' }, { databaseId: 20, headSha: merged, headBranch: 'main', event: 'push' }, { databaseId: 10, headSha: a, headBranch: 'main', event: 'push' }];
+    const bin = join(temp, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'gh'), `#!/bin/sh\nwhile [ "$#" -gt 0 ]; do if [ "$1" = --jq ]; then jq -r "$2" "${join(temp, 'runs.json')}"; exit 0; fi; shift; done\ncat "${join(temp, 'runs.json')}"\n`);
+    chmodSync(join(bin, 'gh'), 0o755);
+    writeFileSync(join(temp, 'runs.json'), JSON.stringify(runs));
+    const output = join(temp, 'output.txt');
+    writeFileSync(output, '');
+    // GitHub's bash: `bash --noprofile --norc -eo pipefail {0}`.
+    execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd: join(temp, step['working-directory'] ?? '.'), env: { PATH: `${bin}:${process.env.PATH}`, HOME: temp, GITHUB_OUTPUT: output, GITHUB_REPOSITORY: 'acme/control', GH_TOKEN: 'x' } });
+    expect(readFileSync(output, 'utf8')).toBe('run-id=20\n');
+  }, 60_000);
+  it('Azure: a build queued for refs/heads/main with a commit a merged pull request brought into main\'s history is not taken for main\'s', async () => {
+    const pipeline = parseYaml(readFileSync(join(REPO_ROOT, 'pipelines/pr-validation.yml'), 'utf8')) as { jobs: { job: string; steps: (AzureStep & { script?: string })[] }[] };
+    const step = pipeline.jobs.find(job => job.job === 'gate')!.steps.find(s => s.script?.includes('_apis/build/builds'))!;
+    const temp = await mkdtemp(join(tmpdir(), 'gitops-gate-builds-'));
+    const repo = join(temp, 's');
+    mkdirSync(repo);
+    const { a, forged, merged } = mergedHistory(repo);
+    writeFileSync(join(temp, 'builds.json'), JSON.stringify({ count: 3, value: [{ id: 300, sourceBranch: 'refs/heads/main', sourceVersion: forged }, { id: 200, sourceBranch: 'refs/heads/main', sourceVersion: merged }, { id: 100, sourceBranch: 'refs/heads/main', sourceVersion: a }] }));
+    const bin = join(temp, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'curl'), `#!/bin/sh\nfor arg; do case "$arg" in *definitions=42\\&branchName=refs/heads/main*) cat "${join(temp, 'builds.json')}"; exit 0 ;; esac; done\nexit 22\n`);
+    chmodSync(join(bin, 'curl'), 0o755);
+    const out = execFileSync('bash', ['-c', step.script!], { cwd: repo, encoding: 'utf8', env: { PATH: `${bin}:${join(process.execPath, '..')}:${process.env.PATH}`, HOME: temp, SYSTEM_COLLECTIONURI: 'https://dev.azure.com/acme/', SYSTEM_TEAMPROJECTID: 'p1', SYSTEM_ACCESSTOKEN: 'x', GITOPS_CACHE_PIPELINE: '42' } });
+    expect(out).toBe('##vso[task.setvariable variable=GITOPS_CACHE_BUILD]200\n');
+  }, 60_000);
 });
