@@ -1,5 +1,5 @@
 import type { Rule } from '../rules.ts';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { ajvErrorsPlugin, ajvFormatsPlugin, ajvPackage } from '../load/lazyPackages.ts';
 import type { Diagnostic, Severity } from '../diagnostic.ts';
 import { errorPath, leafErrors } from './ajvPaths.ts';
@@ -36,15 +36,11 @@ export function policyMetaSpec(): ValidatorSpec {
  * Org policy lives in JSON Schema files: `x-rule-id`, `x-severity` and `x-hint` say how a violation
  * is reported, `errorMessage` (ajv-errors) says it in words a newcomer understands. The policies are
  * data of each PR, so they are compiled here, by one Ajv, which checks them against the prebuilt
- * meta-schema validator instead of compiling draft-07's meta-schema first. Throws Ajv's error for a
- * policy that does not compile.
+ * meta-schema validator instead of compiling draft-07's meta-schema first (`ajv`: policyAjv() unless the
+ * caller already made it). Throws Ajv's error for a policy that does not compile.
  */
-export function compilePolicies(schemas: readonly PolicySchema[]): CompiledPolicy[] {
+export function compilePolicies(schemas: readonly PolicySchema[], ajv: Ajv = policyAjv()): CompiledPolicy[] {
   if (schemas.length === 0) return [];
-  const ajv = new (ajvPackage().Ajv)(POLICY_OPTIONS);
-  usePrebuiltMetaSchema(ajv, policyMetaSpec());
-  ajvFormatsPlugin()(ajv);
-  ajvErrorsPlugin()(ajv);
   return schemas.map(({ file, schema }) => {
     const name = file.replace(/^.*\//, '').replace(/\.schema\.json$|\.json$/, '');
     return {
@@ -57,6 +53,19 @@ export function compilePolicies(schemas: readonly PolicySchema[]): CompiledPolic
       schema,
     };
   });
+}
+
+/**
+ * The Ajv every org policy is compiled with: draft-07 (its meta-schema prebuilt), ajv-formats' formats and
+ * ajv-errors' `errorMessage`, not strict (a policy's own `x-` annotations are no keywords). Its RULES and
+ * formats are what a policy's keywords and formats are judged against (unknownPolicyKeywords).
+ */
+export function policyAjv(): Ajv {
+  const ajv = new (ajvPackage().Ajv)(POLICY_OPTIONS);
+  usePrebuiltMetaSchema(ajv, policyMetaSpec());
+  ajvFormatsPlugin()(ajv);
+  ajvErrorsPlugin()(ajv);
+  return ajv;
 }
 
 const literalsOf = new WeakMap<readonly CompiledPolicy[], PolicyLiterals>();

@@ -16,7 +16,8 @@ import { docsFolder } from '../techdocs/docsDirFindings.ts';
 import { sanitizeAsTechdocs, techdocsGeneratorSettings, type SanitizedMkdocs, type TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
 import { collectEntities } from './catalogEntity.ts';
 import type { CatalogCheckInput } from './checkCatalog.ts';
-import { compilePolicies, type PolicySchema } from './checkPolicies.ts';
+import { compilePolicies, policyAjv, type CompiledPolicy, type PolicySchema } from './checkPolicies.ts';
+import { unknownPolicyKeywords } from './policyKeywords.ts';
 import { withoutBacktrackingPatterns } from './policyPatterns.ts';
 import { providedScopes } from './providedScopes.ts';
 
@@ -39,9 +40,13 @@ function gateSettings(settings: TechdocsGeneratorSettings): TechdocsGeneratorSet
 }
 
 export async function loadPolicies(config: GitopsConfig) {
-  const { schemas, problems } = await withoutBacktrackingPatterns(config.root, await readPolicySchemas(config));
+  const read = await readPolicySchemas(config);
+  const { schemas, problems } = await withoutBacktrackingPatterns(config.root, read);
+  if (read.length === 0) return Object.assign([] as CompiledPolicy[], { problems });
+  const ajv = policyAjv();
+  problems.push(...unknownPolicyKeywords(config.root, read, ajv));
   try {
-    return Object.assign(compilePolicies(schemas), { problems });
+    return Object.assign(compilePolicies(schemas, ajv), { problems });
   } catch (error) {
     throw new UsageError(`A policy schema in ${config.catalog.policies} does not compile: ${(error as Error).message}`);
   }
