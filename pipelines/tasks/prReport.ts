@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { WebApi, getBearerHandler } from 'azure-devops-node-api';
 import { CommentThreadStatus, CommentType, GitStatusState, type GitPullRequestCommentThread, type GitPullRequestIteration } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
 import { countDiagnostics } from '../../scripts/src/diagnostic.ts';
-import { gateFailureLine, gateTimeoutMs, readGateResult } from '../../scripts/src/ci/gateOutcome.ts';
+import { failingFindings, gateFailureLine, gateTimeoutMs, readGateResult } from '../../scripts/src/ci/gateOutcome.ts';
 import { pickAnnotations } from '../../scripts/src/report/annotationBudget.ts';
 import { boundDiagnostics, clipText } from '../../scripts/src/report/boundDiagnostics.ts';
 import { escapeAzureData } from '../../scripts/src/report/formatAzure.ts';
@@ -75,11 +75,10 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   if (pullRequestId && env.SYSTEM_ACCESSTOKEN && env.SYSTEM_COLLECTIONURI) {
     const failing = run.status === 1;
     try {
-      const errors = countDiagnostics(result.diagnostics).error;
       const warning = await publishToPullRequest(env, pullRequestId, markdown, {
         thread: failing ? CommentThreadStatus.Active : CommentThreadStatus.Closed,
         state: failing ? GitStatusState.Failed : GitStatusState.Succeeded,
-        description: failing ? `${errors} catalog error(s)` : 'Catalog gate passed',
+        description: failing ? failingFindings(countDiagnostics(result.diagnostics)) : 'Catalog gate passed',
       });
       if (warning) write(`##vso[task.logissue type=warning;]${escapeAzureData(warning)}\n`);
     } catch (error) {
