@@ -15,7 +15,7 @@ export const REPORT_HELP = `Usage: backstage-gitops report --base REF [options]
 The pull-request report: the gate's findings, entities added, changed, removed, renamed and moved against
 REF, who is affected (what still depends, in the head, on what the change removes, renames or
 deprecates; consumers of APIs whose definitions change, with breaking changes classified and changed
-definitions linted by Spectral), which teams must review, scorecard moves per team, and a Mermaid graph
+definitions, and those of added APIs, linted by Spectral), which teams must review, scorecard moves per team, and a Mermaid graph
 of the changed neighbourhood. Every section is always there and fits the PR comment limits of GitHub
 and Azure DevOps; the job summary gets the full lists and the JSON report everything.
 
@@ -36,7 +36,7 @@ Options:
   --root DIR          repository root (default: current folder)
 
 Exit codes as for check: 0 clean, 1 findings at or above the failing severity (breaking API changes
-and Spectral findings on changed definitions included), 2 usage error.
+and Spectral findings on changed and added definitions included), 2 usage error.
 `;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
