@@ -131,6 +131,15 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     expect(stranded[0].hint).not.toMatch(/List it/);
   }, 60_000);
 
+  it('a $text path with .yml where the file is .yaml: the same "Did you mean", YAML\'s two spellings being one kind of file', async () => {
+    const diagnostics = await checkWith(t => t.replace('$text: ./definitions/orders-openapi.yaml', '$text: ./definitions/orders-openapi.yml'));
+    const missing = diagnostics.filter(d => d.ruleId === 'placeholder-target-missing');
+    expect(missing).toHaveLength(1);
+    expect(missing[0].hint).toMatch(/^Did you mean \.\/definitions\/orders-openapi\.yaml\? /);
+    const stranded = diagnostics.filter(d => d.ruleId === 'location-unreachable');
+    expect(stranded[0].hint).toMatch(/names "\.\/definitions\/orders-openapi\.yml", which does not exist: point it at this file \(\.\/definitions\/orders-openapi\.yaml\)/);
+  }, 60_000);
+
   it('a stray schema file no $ref names: location-unreachable says it holds no entity and not to list it as a Location target', async () => {
     const stray = join(root, 'catalog/systems/orders/definitions/order-schema.yaml');
     writeFileSync(stray, 'type: object\nproperties:\n  id:\n    type: string\n');
