@@ -229,7 +229,12 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
       // An API the change adds (or whose definition the base did not keep in this repo) has nothing to diff,
       // but its definition is the change's as much as an edited one: Spectral lints it (it may not even parse).
       const added = lintableAdded(entity, input);
-      if (added) definitions.push(added);
+      if (added) {
+        definitions.push(added);
+        // A file another API already read on the base: what Spectral found in it there is not this change's.
+        const shared = added.inlineIn ? undefined : [...before.values()].map(e => definitionOf(e, input.repoUrl)).find(d => d && !d.inlineIn && d.file === added.file);
+        if (shared) baseOf.set(added, shared);
+      }
       continue;
     }
     // Undefined when the head's definition is not in this repo (a URL Backstage reads at ingestion, a missing file).

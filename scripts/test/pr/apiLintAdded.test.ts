@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
-import { commit, edit, PAYMENTS, startPullRequest } from './prChange.ts';
+import { commit, edit, PAYMENTS, PAYMENTS_OPENAPI, startPullRequest } from './prChange.ts';
 import { runReport } from './runReport.ts';
 
 // fresh8: Spectral linted only the definitions of APIs the base already had. A pull request adding a new API
@@ -24,6 +24,17 @@ describe('report --base lints the definition of an API the change adds', () => {
     ]);
     expect(lint.every(d => !('alreadyOnBase' in d))).toBe(true);
     expect(json.markdown).toContain('<code>catalog/systems/payments-core/definitions/refunds-openapi.yaml:2:6</code>');
+  }, 120_000);
+
+  it('a new API reading a definition file another API already read: what Spectral found there on the base is not the change\'s', async () => {
+    const root = await dataRepoCopy();
+    const base = startPullRequest(root);
+    edit(root, PAYMENTS, t => `${t.trimEnd()}\n---\napiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: payments-openapi-v1\n  description: The same payments API, as v1.\nspec:\n  type: openapi\n  lifecycle: production\n  owner: payments-team\n  system: payments-core\n  definition:\n    $text: ./definitions/payments-openapi.yaml\n`);
+    commit(root, 'v1 alias');
+    const { json } = await runReport(root, base);
+    const lint = json.diagnostics.filter(d => d.ruleId === 'api-lint' && d.file === PAYMENTS_OPENAPI) as { alreadyOnBase?: boolean }[];
+    expect(lint.length).toBeGreaterThan(0);
+    expect(lint.every(d => d.alreadyOnBase === true)).toBe(true);
   }, 120_000);
 
   it('an inline definition that is not YAML: Spectral\'s parser error on the entity\'s lines', async () => {
