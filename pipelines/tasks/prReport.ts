@@ -150,8 +150,8 @@ export function isOwnThread(thread: GitPullRequestCommentThread, identityId: str
 }
 
 /**
- * Exactly one comment thread (found by marker and author, see {@link isOwnThread}), updated in place,
- * and the `backstage-gitops/validate` status. The identity comes from `GET _apis/connectionData`
+ * Exactly one comment thread (found by marker and author, see {@link isOwnThread}), updated in place
+ * (duplicates of racing runs deleted), and the `backstage-gitops/validate` status. The identity comes from `GET _apis/connectionData`
  * (`authenticatedUser.id`). Returns a warning to log when the thread could not be kept.
  */
 async function publishToPullRequest(env: NodeJS.ProcessEnv, pullRequestId: number, markdown: string, verdict: { thread: CommentThreadStatus; state: GitStatusState; description: string }): Promise<string | undefined> {
@@ -171,6 +171,16 @@ async function publishToPullRequest(env: NodeJS.ProcessEnv, pullRequestId: numbe
   } else {
     await git.updateComment({ content: markdown }, repository, pullRequestId, mine[0].id!, mine[0].comments![0].id!, project);
     await git.updateThread({ status }, repository, pullRequestId, mine[0].id!, project);
+    // Two runs of one pull request at once (two quick pushes) both found no thread and both made one: the
+    // later copies go, so no stale report stays Active (a comment-resolution policy would block on it). A
+    // thread whose only comment is deleted is deleted; where that is refused, it is closed instead.
+    for (const extra of mine.slice(1)) {
+      try {
+        await git.deleteComment(repository, pullRequestId, extra.id!, extra.comments![0].id!, project);
+      } catch {
+        await git.updateThread({ status: CommentThreadStatus.Closed }, repository, pullRequestId, extra.id!, project);
+      }
+    }
   }
   const runUrl = env.BUILD_BUILDID ? `${env.SYSTEM_COLLECTIONURI}${project}/_build/results?buildId=${env.BUILD_BUILDID}` : undefined;
   // The status speaks for the iteration (push) this run checked, so a status policy with "reset on source

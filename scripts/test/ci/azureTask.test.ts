@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { azurePipelineProblems } from '../../src/ci/azurePipelineProblems.ts';
 import { REPORT_MARKER } from '../../src/pr/renderPrReport.ts';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
-import { AZURE_PR_HEAD, fakeAzureDevOps } from '../helpers/fakeAzureDevOps.ts';
+import { AZURE_PR_HEAD, BUILD_SERVICE_ID, fakeAzureDevOps } from '../helpers/fakeAzureDevOps.ts';
 import { startRecordingServer } from '../helpers/recordingServer.ts';
 import { runNode } from '../helpers/runNode.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
@@ -260,6 +260,27 @@ describe('the Azure Pipelines PR task under failOn: warning', () => {
       expect(run.stdout).toContain('##vso[task.complete result=Failed;]0 errors, 1 warning');
       expect(ado.statuses.at(-1)).toMatchObject({ state: 3, description: "1 catalog warning (at or above the config's failOn)" });
       expect(ado.threads[0].status).toBe(1);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
+
+describe('the Azure Pipelines PR task after two runs raced (two report threads)', () => {
+  // Two quick pushes: both runs found no thread and both created one. The later copy stayed Active with the
+  // older verdict, which a comment-resolution policy blocks on, while every later run updated only the first.
+  it('updates the first, deletes the other copy, and leaves a person\'s thread that quotes the marker alone', async () => {
+    const repo = await dataRepoCopy();
+    const mine = (id: number) => ({ id, isDeleted: false, status: 1, comments: [{ id: 1, content: `${REPORT_MARKER}\n## ❌ stale`, author: { id: BUILD_SERVICE_ID, displayName: 'Platform Build Service (org)' } }] });
+    const person = { id: 3, isDeleted: false, status: 1, comments: [{ id: 1, content: `${REPORT_MARKER}\nquoted`, author: { id: 'someone', displayName: 'Someone' } }] };
+    const ado = fakeAzureDevOps([mine(1), mine(2), person]);
+    const server = await startRecordingServer(ado.handler);
+    try {
+      const run = await runTask(repo, server.url, 'HEAD');
+      expect(run.status).toBe(0);
+      expect(ado.threads.map(t => [t.id, t.isDeleted, t.status])).toEqual([[1, false, 4], [2, true, 1], [3, false, 1]]);
+      expect(ado.threads[0].comments[0].content).not.toContain('stale');
+      expect(ado.threads[2].comments[0].content).toBe(`${REPORT_MARKER}\nquoted`);
     } finally {
       await server.close();
     }
