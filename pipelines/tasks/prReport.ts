@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { WebApi, getBearerHandler } from 'azure-devops-node-api';
 import { CommentThreadStatus, CommentType, GitStatusState, type GitPullRequestCommentThread, type GitPullRequestIteration } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
 import { countDiagnostics } from '../../scripts/src/diagnostic.ts';
-import { gateFailureLine, gateTimeoutMs, readGateResult } from '../../scripts/src/ci/gateOutcome.ts';
+import { failingFindings, gateFailureLine, gateTimeoutMs, readGateResult } from '../../scripts/src/ci/gateOutcome.ts';
 import { gateEnvironment } from '../../scripts/src/ci/gateEnvironment.ts';
 import { pickAnnotations } from '../../scripts/src/report/annotationBudget.ts';
 import { boundDiagnostics, clipText } from '../../scripts/src/report/boundDiagnostics.ts';
@@ -76,11 +76,10 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   if (pullRequestId && env.SYSTEM_ACCESSTOKEN && env.SYSTEM_COLLECTIONURI) {
     const failing = run.status === 1;
     try {
-      const errors = countDiagnostics(result.diagnostics).error;
       const warning = await publishToPullRequest(env, pullRequestId, markdown, {
         thread: failing ? CommentThreadStatus.Active : CommentThreadStatus.Closed,
         state: failing ? GitStatusState.Failed : GitStatusState.Succeeded,
-        description: failing ? `${errors} catalog error(s)` : 'Catalog gate passed',
+        description: failing ? failingFindings(countDiagnostics(result.diagnostics)) : 'Catalog gate passed',
       });
       if (warning) write(`##vso[task.logissue type=warning;]${escapeAzureData(warning)}\n`);
     } catch (error) {
@@ -152,8 +151,8 @@ export function isOwnThread(thread: GitPullRequestCommentThread, identityId: str
 }
 
 /**
- * Exactly one comment thread (found by marker and author, see {@link isOwnThread}), updated in place,
- * and the `backstage-gitops/validate` status. The identity comes from `GET _apis/connectionData`
+ * Exactly one comment thread (found by marker and author, see {@link isOwnThread}), updated in place
+ * (duplicates of racing runs deleted), and the `backstage-gitops/validate` status. The identity comes from `GET _apis/connectionData`
  * (`authenticatedUser.id`). Returns a warning to log when the thread could not be kept.
  */
 async function publishToPullRequest(env: NodeJS.ProcessEnv, pullRequestId: number, markdown: string, verdict: { thread: CommentThreadStatus; state: GitStatusState; description: string }): Promise<string | undefined> {
@@ -173,6 +172,16 @@ async function publishToPullRequest(env: NodeJS.ProcessEnv, pullRequestId: numbe
   } else {
     await git.updateComment({ content: markdown }, repository, pullRequestId, mine[0].id!, mine[0].comments![0].id!, project);
     await git.updateThread({ status }, repository, pullRequestId, mine[0].id!, project);
+    // Two runs of one pull request at once (two quick pushes) both found no thread and both made one: the
+    // later copies go, so no stale report stays Active (a comment-resolution policy would block on it). A
+    // thread whose only comment is deleted is deleted; where that is refused, it is closed instead.
+    for (const extra of mine.slice(1)) {
+      try {
+        await git.deleteComment(repository, pullRequestId, extra.id!, extra.comments![0].id!, project);
+      } catch {
+        await git.updateThread({ status: CommentThreadStatus.Closed }, repository, pullRequestId, extra.id!, project);
+      }
+    }
   }
   const runUrl = env.BUILD_BUILDID ? `${env.SYSTEM_COLLECTIONURI}${project}/_build/results?buildId=${env.BUILD_BUILDID}` : undefined;
   // The status speaks for the iteration (push) this run checked, so a status policy with "reset on source

@@ -43,6 +43,12 @@ export interface CatalogCheckInput {
   techdocsPolicy?: TechdocsPolicy;
   /** Per-file results of an earlier run (`--cache`); the checks across entities always run. */
   cache?: ResultCache;
+  /**
+   * Paths mode: ref -> where the given files defined it before the change (`catalog/a.yaml on origin/main`).
+   * A reference from any other file to one of them that no longer resolves is reported too: the change
+   * of the given files broke it, and the whole catalog's run (CI's) fails on it.
+   */
+  formerlyDefined?: ReadonlyMap<string, string>;
 }
 
 export interface CatalogCheckResult {
@@ -107,6 +113,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const stranded = unreachableIsError ? unreachableDefinitions(locationFindings, config.root, config.catalog.maxFileBytes, repoUrl) : undefined;
   diagnostics.push(...(stranded ? withoutFollowingUnreachable(locationFindings, stranded) : locationFindings));
   diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []), unparsed, unknownKind, unreachable: stranded?.refs }));
+  if (input.formerlyDefined?.size && context.length > 0) diagnostics.push(...brokenElsewhere(context, index, input));
   diagnostics.push(...checkGroups(all, index, reported));
   for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet, { text: mkdocs.text, policy: input.techdocsPolicy, pages: mkdocs.pages, included: mkdocs.included, includedByStrictSite: mkdocs.includedByStrictSite, sanitized: mkdocs.sanitized, settings: input.techdocsSettings }));
   diagnostics.push(...duplicateIncludedSiteNames(input.mkdocs ?? []));
@@ -128,6 +135,19 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const claimed = new Set([...loaded.placeholderSources].filter(([, text]) => text !== null).map(([file]) => file));
   const explained = explainStrayDefinitions(diagnostics, stranded?.dataFiles ?? new Map<string, string>(), loaded.repoFiles, claimed);
   return { diagnostics: withLocationConsequences(explained, loaded), entities };
+}
+
+/**
+ * Paths mode: the references of the files not given (`context`) that name an entity the given files defined
+ * before the change (input.formerlyDefined) and no longer resolve, as checkReferences words them, with a hint
+ * that says which change broke them. Other findings of those files stay unreported, as paths mode promises.
+ */
+function brokenElsewhere(context: readonly CatalogEntity[], index: ReturnType<typeof indexEntities>, input: CatalogCheckInput): Diagnostic[] {
+  const former = input.formerlyDefined!;
+  const { config } = input;
+  return checkReferences(context, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []) })
+    .filter(d => d.unresolvedRef !== undefined && former.has(d.unresolvedRef))
+    .map(d => ({ ...d, hint: `${d.unresolvedRef} was defined in ${logText(former.get(d.unresolvedRef!)!).slice(0, 300)}, and the change to the files given removes or renames it: keep it, or change this reference to what replaces it in the same change (the whole catalog's check, which CI runs, fails on it).` }));
 }
 
 /**

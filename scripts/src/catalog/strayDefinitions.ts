@@ -65,11 +65,17 @@ function missingTarget(finding: Diagnostic): MissingTarget | undefined {
 
 /** The repo file nearest `target` with its extension, other than the file that names it; undefined when none is near. */
 function nearestFile(target: string, from: string, repoFiles: readonly string[]): string | undefined {
-  const extension = posix.extname(target).toLowerCase();
-  const candidates = repoFiles.filter(f => f !== from && f !== target && posix.extname(f).toLowerCase() === extension && Math.abs(f.length - target.length) <= limitFor(target));
+  const extension = kindOfExtension(target);
+  const candidates = repoFiles.filter(f => f !== from && f !== target && kindOfExtension(f) === extension && Math.abs(f.length - target.length) <= limitFor(target));
   if (candidates.length === 0) return undefined;
   const guess = closest(target, candidates);
   return distance(target, guess) <= limitFor(target) ? guess : undefined;
+}
+
+/** A file's extension, lower-cased, with `.yml` read as `.yaml`: YAML's two spellings are the commonest slip of all. */
+function kindOfExtension(path: string): string {
+  const extension = posix.extname(path).toLowerCase();
+  return extension === '.yml' ? '.yaml' : extension;
 }
 
 /** The same tolerance as a Location target's "did you mean": any file is closest to something. */

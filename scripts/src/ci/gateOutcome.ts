@@ -71,3 +71,17 @@ export function gateFailureLine(run: GateProcess): string {
   if (timedOut) return clipText(`the toolkit ${how}`, MAX_REASON);
   return clipText(said || `the toolkit ${how} without a report`, MAX_REASON);
 }
+
+/**
+ * What made a failing gate (exit 1) fail, for a one-line PR status: the count of the most severe findings
+ * present (`3 catalog errors`; with none, `2 catalog warnings`, which fail only under `failOn: warning` or
+ * `info`; then info). Exit 1 means at least one finding is at or above the config's failOn, so the most
+ * severe kind present is always one that fails. Takes the run's totals (countDiagnostics).
+ */
+export function failingFindings(totals: { error: number; warning: number; info: number }): string {
+  const plural = (n: number) => (n === 1 ? '' : 's');
+  if (totals.error > 0) return `${totals.error} catalog error${plural(totals.error)}`;
+  if (totals.warning > 0) return `${totals.warning} catalog warning${plural(totals.warning)} (at or above the config's failOn)`;
+  if (totals.info > 0) return `${totals.info} catalog info finding${plural(totals.info)} (at or above the config's failOn)`;
+  return 'Catalog gate failed: see the run';
+}

@@ -91,6 +91,13 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   if (!config.found && input.loaded.files.length === 0) {
     throw new UsageError(`${positionals.length ? positionals.join(', ') : root} holds no catalog file (YAML with a backstage.io apiVersion or one of Backstage's kinds) and no ${CONFIG_FILE}: nothing to check. Give the repository's folder, or --root.`);
   }
+  // Paths mode: what the given files defined before their change, so that another file still naming it
+  // is reported (the whole catalog's run, CI's, fails on it).
+  if (positionals.length > 0 && config.found) {
+    const given = new Set(input.loaded.files.map(f => f.file));
+    const { definedAtHead, definedOnBase } = await import('../pr/formerlyDefined.ts');
+    input.formerlyDefined = options.reads ? definedOnBase((await options.reads.baseEntities()).entities, given, options.base!) : definedAtHead(root, given, config.catalog.maxFileBytes);
+  }
   let result = await checkCatalog(input);
   if (options.catalogUrl) {
     const known = new Set(result.entities.map(e => e.ref));

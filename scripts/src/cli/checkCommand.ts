@@ -1,5 +1,7 @@
 import { todayFlag } from './todayFlag.ts';
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { childEnv } from '../process/childEnv.ts';
 import { parseArgs } from 'node:util';
 import { join, relative, resolve, sep } from 'node:path';
 import { cacheKey, toolkitKey } from '../cache/cacheKey.ts';
@@ -29,7 +31,9 @@ export const CHECK_HELP = `Usage: backstage-gitops check [paths…] [options]
 
 Runs the catalog gate. Without paths it starts at the root Location(s) in gitops.config.yaml
 (or, in a folder without that file, every YAML file that looks like an entity). With paths
-(files or folders) it checks exactly those and what their Locations reference.
+(files or folders) it checks exactly those and what their Locations reference, plus other files'
+references to entities the given files defined before the change (at --base, else at HEAD) and no
+longer define.
 
 Options:
   --root DIR            repository root holding gitops.config.yaml (default: current folder)
@@ -228,7 +232,15 @@ function replayParts(root: string, options: CheckOptions, cwd: string): string[]
   // gitops.config.yaml and the policies are files under the root: the walk hashes them as they are written.
   // Without it, the repoUrl comes from git's bookkeeping, which the walk leaves out: it is a part of its own.
   const inferred = existsSync(join(root, CONFIG_FILE)) ? '' : (inferRepoUrl(root) ?? '');
-  return [toolkitKey(), root, today, JSON.stringify(paths), base, inferred];
+  // Paths without --base compare the given files with the last commit's (definedAtHead): HEAD is an input then.
+  const head = paths.length > 0 && options.base === undefined ? headTree(root) : '';
+  return [toolkitKey(), root, today, JSON.stringify(paths), base, inferred, head];
+}
+
+/** The tree id of HEAD in the git work tree at `root` ('' outside one or before the first commit). */
+function headTree(root: string): string {
+  const run = spawnSync('git', ['-C', root, 'rev-parse', '--verify', '--quiet', 'HEAD^{tree}'], { encoding: 'utf8', env: childEnv() });
+  return run.status === 0 ? run.stdout.trim() : '';
 }
 
 /** The cache file changes with every run that misses: it is the cache, not an input. */

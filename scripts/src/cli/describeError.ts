@@ -29,7 +29,11 @@ export function describeError(error: unknown, debug: boolean): string {
   const e = error as NodeJS.ErrnoException & { path?: string };
   const trace = debug && e?.stack ? `\n${logLines(redactUrl(e.stack))}` : '';
   if (error instanceof UsageError) return `${logLines(redactUrl(error.message.slice(0, 2000)))}${trace}`;
-  if (typeof e?.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) return `${oneLine(e.message.split(/(?<=\.) /)[0])} Run with --help for the options.${trace}`;
+  if (typeof e?.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
+    // Node words some of these as one sentence without a full stop (an unknown option where positionals are not taken).
+    const first = oneLine(e.message.split(/(?<=\.) /)[0]);
+    return `${/[.!?]$/.test(first) ? first : `${first}.`} Run with --help for the options.${trace}`;
+  }
   const host = (e as { hostname?: string; address?: string })?.hostname ?? (e as { address?: string })?.address;
   if (typeof e?.code === 'string' && NETWORK_ERRORS[e.code] && host) return `cannot reach ${oneLine(host)}: ${NETWORK_ERRORS[e.code]} (${e.code}). Check the URL and your network.${trace}`;
   if (typeof e?.code === 'string' && SYSTEM_ERRORS[e.code] && e.path) return `${oneLine(e.path)} ${SYSTEM_ERRORS[e.code]}.${trace}`;

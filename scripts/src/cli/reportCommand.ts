@@ -15,7 +15,7 @@ export const REPORT_HELP = `Usage: backstage-gitops report --base REF [options]
 The pull-request report: the gate's findings, entities added, changed, removed, renamed and moved against
 REF, who is affected (what still depends, in the head, on what the change removes, renames or
 deprecates; consumers of APIs whose definitions change, with breaking changes classified and changed
-definitions linted by Spectral), which teams must review, scorecard moves per team, and a Mermaid graph
+definitions, and those of added APIs, linted by Spectral), which teams must review, scorecard moves per team, and a Mermaid graph
 of the changed neighbourhood. Every section is always there and fits the PR comment limits of GitHub
 and Azure DevOps; the job summary gets the full lists and the JSON report everything.
 
@@ -33,14 +33,15 @@ Options:
   --lint-timeout SECONDS
                       how long Spectral may take per changed definition before it is stopped
                       (api-lint-timeout; default 20, all of them together ten times that)
+  --cache FILE        the gate's results cache, as check --cache (default: $BACKSTAGE_GITOPS_CACHE)
   --root DIR          repository root (default: current folder)
 
 Exit codes as for check: 0 clean, 1 findings at or above the failing severity (breaking API changes
-and Spectral findings on changed definitions included), 2 usage error.
+and Spectral findings on changed and added definitions included), 2 usage error.
 `;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, full: { type: 'boolean' }, output: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' }, 'catalog-url': { type: 'string' }, 'token-env': { type: 'string' }, 'lint-timeout': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, full: { type: 'boolean' }, output: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' }, 'catalog-url': { type: 'string' }, 'token-env': { type: 'string' }, 'lint-timeout': { type: 'string' }, cache: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return io.stdout.write(REPORT_HELP), 0;
   const lintTimeout = values['lint-timeout'] === undefined ? undefined : Number(values['lint-timeout']);
   if (lintTimeout !== undefined && !(Number.isInteger(lintTimeout) && lintTimeout >= 1 && lintTimeout <= 3600)) throw new UsageError('--lint-timeout takes whole seconds from 1 to 3600');
@@ -51,6 +52,8 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   let gateJson = '';
   const gateIo: CliIo = { ...io, stdout: { write: t => void (gateJson += t) } };
   const live = [...(values['catalog-url'] !== undefined ? ['--catalog-url', values['catalog-url']] : []), ...(values['token-env'] !== undefined ? ['--token-env', values['token-env']] : [])];
+  // The gate's own --cache (default $BACKSTAGE_GITOPS_CACHE, which it reads itself), as `check --cache` takes it.
+  const cache = values.cache !== undefined ? ['--cache', values.cache] : [];
   // The gate and the report read the same two revisions: the base extracted and each side loaded once.
   const reads = new RevisionReads(root, values.base);
   reads.prefetchBase();
@@ -58,7 +61,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   let details: Awaited<ReturnType<typeof prepareReport>>;
   let gate: { diagnostics: Diagnostic[] };
   try {
-    gateExit = await checkCommand(['--root', root, '--base', values.base, '--today', today, '--format', 'json', ...live], gateIo, reads);
+    gateExit = await checkCommand(['--root', root, '--base', values.base, '--today', today, '--format', 'json', ...live, ...cache], gateIo, reads);
     if (gateExit === 2) return 2;
     gate = JSON.parse(gateJson) as { diagnostics: Diagnostic[] };
     details = await prepareReport(root, values.base, today, lintTimeout, reads);

@@ -216,6 +216,16 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
         const starts = new Set([...deeper.keys()].map(e => e.pos[0]));
         errors = errors.filter(e => !(e.code === 'BLOCK_AS_IMPLICIT_KEY' && starts.has(e.pos[0])));
       }
+      // A tab in the indentation: the parser then misreads every later line of the block (implicit keys,
+      // nested mappings, "deeper than the key above", counting the tab as one column). Each tab is said;
+      // what follows the first one is its consequence, counted on it.
+      const firstTab = errors.find(e => e.code === 'TAB_AS_INDENT');
+      let followTab = 0;
+      if (firstTab) {
+        const kept = errors.filter(e => e.code === 'TAB_AS_INDENT' || e.pos[0] < firstTab.pos[0]);
+        followTab = errors.length - kept.length;
+        errors = kept;
+      }
       for (const error of errors.slice(0, MAX_ERRORS_PER_DOCUMENT)) {
         const duplicate = error.code === 'DUPLICATE_KEY';
         let message = error.message;
@@ -234,12 +244,16 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
           message = belowValue ? `${belowValue.message}${more}` : `${message}.${blockStart?.sentence ?? indentContext(text, line)}${more}`;
           range = { start: { line, column }, end: { line, column: column + 1 } };
         }
+        const tab = error.code === 'TAB_AS_INDENT';
+        if (tab && error === firstTab && followTab > 0) message += `. The parser also flags ${followTab} later error(s) of this document, which follow from this tab.`;
         problems.push({
           ruleId: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
           severity: 'error',
           message,
           hint: duplicate
             ? 'Backstage rejects the whole document; keep one of the two keys.'
+            : tab
+            ? 'Indent this line with spaces, to the column of the keys it belongs with: YAML never allows a tab in indentation.'
             : unquotedExpressionHint(text, range.start.line) ?? 'Fix the YAML syntax here; Backstage skips the whole document until it parses.',
           file,
           range,

@@ -185,6 +185,22 @@ export interface ApiChangeInput {
 const MAX_BREAKING_FINDINGS = 100;
 
 /**
+ * The definition of an API the change adds, when Spectral lints it as it lints a changed one: an OpenAPI or
+ * AsyncAPI text (by its content, else the entity's spec.type) of this repository, within the parsers' limits
+ * and, with the revisions, its $ref closure within the node budget. Undefined otherwise.
+ */
+function lintableAdded(entity: CatalogEntity, input: ApiChangeInput): ApiDefinition | undefined {
+  const added = definitionOf(entity, input.repoUrl);
+  if (!added || definitionOverLimit(added.text, added.file, input.limits) !== undefined) return undefined;
+  const read = parseDefinition(added.text);
+  const document = 'value' in read ? read.value : undefined;
+  const format = formatOf(entity, document);
+  if (format !== 'openapi' && format !== 'asyncapi') return undefined;
+  const resolved = input.revisions && document !== undefined ? resolveRepoRefs(document, added.file, input.revisions.head, input.limits ?? DEFAULT_DEFINITION_LIMITS) : undefined;
+  return resolved?.overLimit === 'nodes' ? undefined : added;
+}
+
+/**
  * Every API whose definition differs between base and head (renames followed), or one of whose
  * repo-local `$ref` targets changed (`revisions`), diffed with their repo-local `$ref`s resolved on each
  * side from its own revision (resolveRepoRefs), with
@@ -217,7 +233,18 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     if (entity.kind !== 'API' || !entity.ref) continue;
     const was = before.get(oldName.get(entity.ref) ?? entity.ref);
     const prior = was && definitionOf(was, input.repoUrl);
-    if (!was || !prior) continue;
+    if (!was || !prior) {
+      // An API the change adds (or whose definition the base did not keep in this repo) has nothing to diff,
+      // but its definition is the change's as much as an edited one: Spectral lints it (it may not even parse).
+      const added = lintableAdded(entity, input);
+      if (added) {
+        definitions.push(added);
+        // A file another API already read on the base: what Spectral found in it there is not this change's.
+        const shared = added.inlineIn ? undefined : [...before.values()].map(e => definitionOf(e, input.repoUrl)).find(d => d && !d.inlineIn && d.file === added.file);
+        if (shared) baseOf.set(added, shared);
+      }
+      continue;
+    }
     // Undefined when the head's definition is not in this repo (a URL Backstage reads at ingestion, a missing file).
     const after = definitionOf(entity, input.repoUrl);
     const sameText = after !== undefined && after.text === prior.text;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { azurePipelineProblems } from '../../src/ci/azurePipelineProblems.ts';
 import { REPORT_MARKER } from '../../src/pr/renderPrReport.ts';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
-import { AZURE_PR_HEAD, fakeAzureDevOps } from '../helpers/fakeAzureDevOps.ts';
+import { AZURE_PR_HEAD, BUILD_SERVICE_ID, fakeAzureDevOps } from '../helpers/fakeAzureDevOps.ts';
 import { startRecordingServer } from '../helpers/recordingServer.ts';
 import { runNode } from '../helpers/runNode.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
@@ -49,7 +49,7 @@ describe('the Azure Pipelines PR task against a fake Azure DevOps', () => {
       expect(ado.threads[0].status).toBe(1);
       expect(ado.threads[0].comments[0].content.startsWith(REPORT_MARKER)).toBe(true);
       // The status names the iteration whose head this run checked (iteration 2 of the fake PR).
-      expect(ado.statuses.at(-1)).toEqual({ state: 3, description: '9 catalog error(s)', context: { genre: 'backstage-gitops', name: 'validate' }, iterationId: 2, targetUrl: `${server.url}/org/Platform/_build/results?buildId=77` });
+      expect(ado.statuses.at(-1)).toEqual({ state: 3, description: '9 catalog errors', context: { genre: 'backstage-gitops', name: 'validate' }, iterationId: 2, targetUrl: `${server.url}/org/Platform/_build/results?buildId=77` });
       expect(server.requests.some(r => r.method === 'GET' && r.path.startsWith('/org/Platform/_apis/git/repositories/repo-1/pullRequests/42/iterations'))).toBe(true);
       const auth = server.requests.find(r => r.path.includes('/threads'))!.headers.authorization;
       expect(auth).toBe('Bearer fake-ado-token');
@@ -236,6 +236,51 @@ describe('the Azure Pipelines PR task on a pull request that loosens gitops.conf
       expect(run.stdout).toContain('##vso[task.complete result=Failed;]');
       expect(ado.statuses.at(-1)).toMatchObject({ state: 3 });
       expect(run.status).toBe(1);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
+
+describe('the Azure Pipelines PR task under failOn: warning', () => {
+  // Exit 1 with no error at all: the status must name what fails the gate, not "0 catalog error(s)".
+  it('names the failing warnings in the PR status', async () => {
+    const repo = await dataRepoCopy();
+    writeFileSync(join(repo, 'gitops.config.yaml'), readFileSync(join(repo, 'gitops.config.yaml'), 'utf8').replace(/^failOn: error$/m, 'failOn: warning') + 'rules:\n  ref-unresolved: warning\n');
+    commit(repo, 'fail on warnings');
+    const base = startPullRequest(repo);
+    const orders = 'catalog/systems/orders/entities.yaml';
+    writeFileSync(join(repo, orders), readFileSync(join(repo, orders), 'utf8').replace('consumesApis: [payments-openapi]', 'consumesApis: [payment-openapi]'));
+    commit(repo, 'a misspelt API');
+    const ado = fakeAzureDevOps();
+    const server = await startRecordingServer(ado.handler);
+    try {
+      const run = await runTask(repo, server.url, base);
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain('##vso[task.complete result=Failed;]0 errors, 1 warning');
+      expect(ado.statuses.at(-1)).toMatchObject({ state: 3, description: "1 catalog warning (at or above the config's failOn)" });
+      expect(ado.threads[0].status).toBe(1);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
+
+describe('the Azure Pipelines PR task after two runs raced (two report threads)', () => {
+  // Two quick pushes: both runs found no thread and both created one. The later copy stayed Active with the
+  // older verdict, which a comment-resolution policy blocks on, while every later run updated only the first.
+  it('updates the first, deletes the other copy, and leaves a person\'s thread that quotes the marker alone', async () => {
+    const repo = await dataRepoCopy();
+    const mine = (id: number) => ({ id, isDeleted: false, status: 1, comments: [{ id: 1, content: `${REPORT_MARKER}\n## ❌ stale`, author: { id: BUILD_SERVICE_ID, displayName: 'Platform Build Service (org)' } }] });
+    const person = { id: 3, isDeleted: false, status: 1, comments: [{ id: 1, content: `${REPORT_MARKER}\nquoted`, author: { id: 'someone', displayName: 'Someone' } }] };
+    const ado = fakeAzureDevOps([mine(1), mine(2), person]);
+    const server = await startRecordingServer(ado.handler);
+    try {
+      const run = await runTask(repo, server.url, 'HEAD');
+      expect(run.status).toBe(0);
+      expect(ado.threads.map(t => [t.id, t.isDeleted, t.status])).toEqual([[1, false, 4], [2, true, 1], [3, false, 1]]);
+      expect(ado.threads[0].comments[0].content).not.toContain('stale');
+      expect(ado.threads[2].comments[0].content).toBe(`${REPORT_MARKER}\nquoted`);
     } finally {
       await server.close();
     }

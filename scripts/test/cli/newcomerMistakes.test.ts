@@ -131,6 +131,26 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     expect(stranded[0].hint).not.toMatch(/List it/);
   }, 60_000);
 
+  it('a $text path with .yml where the file is .yaml: the same "Did you mean", YAML\'s two spellings being one kind of file', async () => {
+    const diagnostics = await checkWith(t => t.replace('$text: ./definitions/orders-openapi.yaml', '$text: ./definitions/orders-openapi.yml'));
+    const missing = diagnostics.filter(d => d.ruleId === 'placeholder-target-missing');
+    expect(missing).toHaveLength(1);
+    expect(missing[0].hint).toMatch(/^Did you mean \.\/definitions\/orders-openapi\.yaml\? /);
+    const stranded = diagnostics.filter(d => d.ruleId === 'location-unreachable');
+    expect(stranded[0].hint).toMatch(/names "\.\/definitions\/orders-openapi\.yml", which does not exist: point it at this file \(\.\/definitions\/orders-openapi\.yaml\)/);
+  }, 60_000);
+
+  it('a tab in the indentation: one yaml-syntax at the tab saying to indent with spaces, not the parser\'s cascade after it', async () => {
+    const lines = original.split('\n');
+    const line = lines.indexOf('  type: service') + 1;
+    expect(line).toBeGreaterThan(0);
+    const diagnostics = await checkWith(t => t.replace('\n  type: service\n', '\n\ttype: service\n'));
+    const syntax = diagnostics.filter(d => d.ruleId === 'yaml-syntax' && d.file === FILE);
+    expect(syntax.map(d => `${d.range.start.line}:${d.range.start.column}`)).toEqual([`${line}:1`]);
+    expect(syntax[0].message).toMatch(/^Tabs are not allowed as indentation\. The parser also flags \d+ later error\(s\) of this document, which follow from this tab\./);
+    expect(syntax[0].hint).toBe('Indent this line with spaces, to the column of the keys it belongs with: YAML never allows a tab in indentation.');
+  }, 60_000);
+
   it('a stray schema file no $ref names: location-unreachable says it holds no entity and not to list it as a Location target', async () => {
     const stray = join(root, 'catalog/systems/orders/definitions/order-schema.yaml');
     writeFileSync(stray, 'type: object\nproperties:\n  id:\n    type: string\n');

@@ -27,7 +27,7 @@ describe('replaceFile (how commands write --output and generated files)', () => 
     expect(readdirSync(dir)).toEqual(['CODEOWNERS']);
   });
 
-  it('writes into a FIFO in place (as for --output /dev/stdout) and reports a missing folder with nothing left behind', async () => {
+  it('writes into a FIFO in place (as for --output /dev/stdout), makes a missing folder, and fails with nothing left behind where none can be made', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'replace-'));
     const fifo = join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);
@@ -38,7 +38,13 @@ describe('replaceFile (how commands write --output and generated files)', () => 
     const reader = new Promise<string>(resolve => cat.on('close', () => resolve(read)));
     await replaceFile(fifo, 'through the pipe\n');
     expect(await reader).toBe('through the pipe\n');
-    await expect(replaceFile(join(dir, 'missing/report.md'), 'x')).rejects.toThrow(/ENOENT/);
-    expect(readdirSync(dir)).toEqual(['pipe']);
+    // A folder that cannot be made (a file stands where it would go) fails with nothing left behind; a
+    // missing one is made (CI names --output files under folders no step creates).
+    writeFileSync(join(dir, 'taken'), '');
+    await expect(replaceFile(join(dir, 'taken/report.md'), 'x')).rejects.toThrow(/ENOTDIR|EEXIST/);
+    expect(readdirSync(dir).sort()).toEqual(['pipe', 'taken']);
+    await replaceFile(join(dir, 'missing/deeper/report.md'), 'x');
+    expect(readFileSync(join(dir, 'missing/deeper/report.md'), 'utf8')).toBe('x');
+    expect(readdirSync(join(dir, 'missing/deeper'))).toEqual(['report.md']);
   });
 });

@@ -174,4 +174,8 @@ describe.concurrent('a tool error is one clear message', { timeout: 120_000 }, (
   it('an unknown option is a usage error naming it', async () => {
     expectToolError(await gitops(base, ['check', '--colour']), /^backstage-gitops check: Unknown option '--colour'\. Run with --help for the options\.\n$/);
   });
+
+  it('an unknown option of a command that takes no paths reads as a sentence too (report)', async () => {
+    expectToolError(await gitops(base, ['report', '--base', 'HEAD', '--colour']), /^backstage-gitops report: Unknown option '--colour'\. Run with --help for the options\.\n$/);
+  });
 });

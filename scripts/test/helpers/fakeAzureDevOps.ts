@@ -58,6 +58,13 @@ export function fakeAzureDevOps(initial: FakeThread[] = []) {
         thread.comments[0].content = (r.body as { content: string }).content;
         return { status: 200, body: thread.comments[0] };
       }
+      if (r.method === 'DELETE' && comment) {
+        // Azure deletes a thread with its last comment (isDeleted on both).
+        const found = threads.find(t => t.id === Number(comment[1]))!;
+        found.comments = found.comments.filter(c => c.id !== Number(comment[2]));
+        if (found.comments.length === 0) found.isDeleted = true;
+        return { status: 200, body: {} };
+      }
       const thread = new RegExp(`^${PR}/threads/(\\d+)$`).exec(path);
       if (r.method === 'PATCH' && thread) {
         const found = threads.find(t => t.id === Number(thread[1]))!;

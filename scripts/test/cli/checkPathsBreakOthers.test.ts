@@ -1,0 +1,88 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { git } from '../helpers/gitRepo.ts';
+import { runBin } from '../helpers/runBin.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+
+// A pre-commit hook passes the files a commit changes. Renaming an API another team's file consumes
+// changes one file; the whole catalog's run (CI's `report --base`) then fails in the other file, so
+// `check <that file>` must not say ✔.
+const CONFIG = 'catalog:\n  roots: [catalog/all.yaml]\n';
+const ROOT = 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec:\n  targets: [./org.yaml, ./orders.yaml, ./analytics.yaml]\n';
+const ORG = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team-a}\nspec: {type: team, children: []}\n';
+const orders = (api: string) => `apiVersion: backstage.io/v1alpha1
+kind: API
+metadata: {name: ${api}}
+spec: {type: asyncapi, lifecycle: production, owner: team-a, definition: 'asyncapi: 2.6.0'}
+`;
+const ANALYTICS = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: ingest}
+spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+  consumesApis: [orders-events]
+  dependsOn: [component:not-there]
+`;
+
+describe('check <changed files> when the change breaks a reference in another file', () => {
+  const roots: string[] = [];
+  afterEach(async () => { await Promise.all(roots.splice(0).map(r => rm(r, { recursive: true, force: true }))); });
+  async function repo() {
+    const root = await tempRepo({ 'gitops.config.yaml': CONFIG, 'catalog/all.yaml': ROOT, 'catalog/org.yaml': ORG, 'catalog/orders.yaml': orders('orders-events'), 'catalog/analytics.yaml': ANALYTICS });
+    roots.push(root);
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    await writeFile(join(root, 'catalog/orders.yaml'), orders('order-events'));
+    return root;
+  }
+
+  it('before the commit (a pre-commit hook): reports the other file\'s reference to the renamed entity, and only that', async () => {
+    const root = await repo();
+    const run = await runBin(['check', 'catalog/orders.yaml', '--format', 'json'], root);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    const findings = JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string; message: string; hint: string; range: { start: { line: number; column: number } } }[];
+    // The other, older finding of analytics.yaml (component:not-there) is not the change's and stays unreported.
+    expect(findings.map(d => `${d.ruleId} ${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual(['ref-unresolved catalog/analytics.yaml:8:18']);
+    expect(findings[0].message).toContain('api:default/orders-events');
+    expect(findings[0].hint).toContain('was defined in catalog/orders.yaml at HEAD, and the change to the files given removes or renames it');
+    // The whole catalog says the same (plus the older finding).
+    const whole = await runBin(['check'], root);
+    expect(whole.status).toBe(1);
+    expect(whole.stdout).toContain('api:default/orders-events');
+  }, 60_000);
+
+  it('after the commit, against the base branch (--base): the same finding', async () => {
+    const root = await repo();
+    git(root, 'checkout', '-q', '-b', 'change');
+    git(root, 'commit', '-qam', 'rename the API');
+    const run = await runBin(['check', '--base', 'main', 'catalog/orders.yaml'], root);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/catalog\/analytics\.yaml\n\s+8:18\s+error\s+spec\.consumesApis refers to api:default\/orders-events/);
+    expect(run.stdout).not.toContain('not-there');
+  }, 60_000);
+
+  it('--cache: a replayed run follows the last commit (the same tree after committing the rename is judged anew)', async () => {
+    const root = await repo();
+    const cache = join(root, '..', `${root.split('/').pop()}-cache.json`);
+    roots.push(cache);
+    expect((await runBin(['check', 'catalog/orders.yaml', '--cache', cache], root)).status).toBe(1);
+    expect((await runBin(['check', 'catalog/orders.yaml', '--cache', cache], root)).status).toBe(1);
+    git(root, 'commit', '-qam', 'rename the API');
+    // Committed, the file is as HEAD has it: only --base can tell what it changed (the README's `check --base`).
+    const after = await runBin(['check', 'catalog/orders.yaml', '--cache', cache], root);
+    expect(after.stdout).toContain('✔ 0 errors');
+  }, 60_000);
+
+  it('a given file that still defines what it did: nothing reported of other files', async () => {
+    const root = await repo();
+    await writeFile(join(root, 'catalog/orders.yaml'), orders('orders-events').replace('production', 'deprecated'));
+    const run = await runBin(['check', 'catalog/orders.yaml'], root);
+    expect(run.stdout).toContain('✔ 0 errors');
+    expect(run.status).toBe(0);
+  }, 60_000);
+});
