@@ -1,14 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fakeAzureDevOps } from '../helpers/fakeAzureDevOps.ts';
-import { fakeGitHub } from '../helpers/fakeGitHub.ts';
+import { runAzureTask, runCheckAction } from '../helpers/ciRuns.ts';
 import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
-import { startRecordingServer } from '../helpers/recordingServer.ts';
 import { runBin } from '../helpers/runBin.ts';
-import { runNode } from '../helpers/runNode.ts';
-import { REPO_ROOT } from '../helpers/tempRepo.ts';
 import { harms, OWN_AZURE_LINE, OWN_GITHUB_LINE } from './hostilePullRequest.ts';
 
 // Ajv's default logger is the global console: a policy's unknown `format` is compiled with strict: false
@@ -48,36 +43,15 @@ describe('what a library prints on its own reaches no CI log raw (shipped bin, c
   }, 120_000);
 
   it('the check action (committed bundle) writes the gate\'s streams to the log with no command in them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gh-'));
-    const event = join(dir, 'event.json');
-    writeFileSync(event, JSON.stringify({ pull_request: { number: 7, base: { sha: base } } }));
-    for (const f of ['summary.md', 'output.txt']) writeFileSync(join(dir, f), '');
-    const server = await startRecordingServer(fakeGitHub().handler);
-    try {
-      const run = await runNode(join(REPO_ROOT, 'actions/check/dist/index.mjs'), repo, {
-        GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: 'acme/control', GITHUB_API_URL: server.url, RUNNER_TEMP: dir,
-        GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'), GITHUB_WORKSPACE: repo, 'INPUT_GITHUB-TOKEN': 'ghs_fake', 'INPUT_WORKING-DIRECTORY': repo,
-      });
-      expect(run.status).not.toBe(2);
-      expect(harms(run.stdout + run.stderr, OWN_GITHUB_LINE)).toEqual([]);
-      expect(run.stdout + run.stderr).not.toMatch(/^::stop-commands/m);
-    } finally {
-      await server.close();
-    }
+    const run = await runCheckAction(repo, base);
+    expect(run.status).not.toBe(2);
+    expect(harms(run.stdout + run.stderr, OWN_GITHUB_LINE)).toEqual([]);
+    expect(run.stdout + run.stderr).not.toMatch(/^::stop-commands/m);
   }, 180_000);
 
   it('the Azure task writes the gate\'s streams to the log with no logging command in them', async () => {
-    const server = await startRecordingServer(fakeAzureDevOps().handler);
-    try {
-      const staging = mkdtempSync(join(tmpdir(), 'ado-'));
-      const run = await runNode(join(REPO_ROOT, 'scripts/bin/azure-pr-report.js'), repo, {
-        TF_BUILD: 'True', SYSTEM_COLLECTIONURI: `${server.url}/org/`, SYSTEM_TEAMPROJECT: 'Platform', BUILD_REPOSITORY_ID: 'repo-1', SYSTEM_PULLREQUEST_PULLREQUESTID: '42',
-        GITOPS_BASE_REF: 'main', SYSTEM_ACCESSTOKEN: 'fake-ado-token', BUILD_SOURCESDIRECTORY: repo, BUILD_ARTIFACTSTAGINGDIRECTORY: staging, AGENT_TEMPDIRECTORY: staging,
-      });
-      expect(run.status).not.toBe(2);
-      expect(harms(run.stdout + run.stderr, OWN_AZURE_LINE)).toEqual([]);
-    } finally {
-      await server.close();
-    }
+    const run = await runAzureTask(repo, 'main');
+    expect(run.status).not.toBe(2);
+    expect(harms(run.stdout + run.stderr, OWN_AZURE_LINE)).toEqual([]);
   }, 180_000);
 });
