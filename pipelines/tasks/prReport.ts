@@ -183,7 +183,8 @@ async function publishToPullRequest(env: NodeJS.ProcessEnv, pullRequestId: numbe
       }
     }
   }
-  const runUrl = env.BUILD_BUILDID ? `${env.SYSTEM_COLLECTIONURI}${project}/_build/results?buildId=${env.BUILD_BUILDID}` : undefined;
+  // A project's name may hold spaces and other characters a URL path cannot: encoded, as Azure's own links are.
+  const runUrl = env.BUILD_BUILDID ? `${env.SYSTEM_COLLECTIONURI}${encodeURIComponent(project ?? '')}/_build/results?buildId=${encodeURIComponent(env.BUILD_BUILDID)}` : undefined;
   // The status speaks for the iteration (push) this run checked, so a status policy with "reset on source
   // update" never takes it for a later push; the build's PR head is System.PullRequest.SourceCommitId.
   const iterations = await git.getPullRequestIterations(repository, pullRequestId, project);

@@ -80,6 +80,19 @@ describe('the Azure Pipelines PR task on a clean pull request', () => {
       await server.close();
     }
   }, 120_000);
+
+  it('links the status to the run with the project name encoded, as Azure DevOps\' own links are', async () => {
+    const repo = await dataRepoCopy();
+    const ado = fakeAzureDevOps([], 'Platform Team');
+    const server = await startRecordingServer(ado.handler);
+    try {
+      const clean = await runTask(repo, server.url, 'HEAD', { SYSTEM_TEAMPROJECT: 'Platform Team' });
+      expect(clean.status, clean.stdout).toBe(0);
+      expect(ado.statuses.at(-1)).toMatchObject({ state: 2, targetUrl: `${server.url}/org/Platform%20Team/_build/results?buildId=77` });
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });
 
 describe('the Azure Pipelines PR task when the gate cannot run', () => {
@@ -216,6 +229,9 @@ describe('pipelines', () => {
     expect(deployments.map((d: { environment: string }) => d.environment)).toEqual(['backstage-production', 'backstage-production']);
     const templates = JSON.stringify(main).match(/templates\/[a-z-]+\.yml/g) ?? [];
     for (const template of new Set(templates)) expect(() => read(template)).not.toThrow();
+    // The gate's JUnit file reaches the run's Tests tab, also when the gate fails (it was written and never published).
+    const gate = main.stages.find((s: { stage: string }) => s.stage === 'Gate').jobs[0].steps as { task?: string; condition?: string; inputs?: Record<string, string> }[];
+    expect(gate.filter(s => s.task === 'PublishTestResults@2').map(s => [s.condition, s.inputs?.testResultsFiles])).toEqual([['succeededOrFailed()', '**/junit/backstage-gitops.xml']]);
   });
 });
 

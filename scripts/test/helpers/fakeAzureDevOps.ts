@@ -22,12 +22,13 @@ export interface FakeThread {
  * token is), then the PR thread, iteration and status routes. Threads it creates are authored by
  * BUILD_SERVICE_ID; the PR has two iterations, the latest with head AZURE_PR_HEAD.
  */
-export function fakeAzureDevOps(initial: FakeThread[] = []) {
+export function fakeAzureDevOps(initial: FakeThread[] = [], project = 'Platform') {
   const iterations = [{ id: 1, sourceRefCommit: { commitId: '1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a' } }, { id: 2, sourceRefCommit: { commitId: AZURE_PR_HEAD } }];
   const threads: FakeThread[] = initial.map(t => ({ ...t, comments: t.comments.map(c => ({ ...c })) }));
   const statuses: unknown[] = [];
   const location = (id: string, area: string, resourceName: string, routeTemplate: string) => ({ id, area, resourceName, routeTemplate, resourceVersion: 1, minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' });
-  const PR = AZURE_PR_PATH;
+  // The client puts the project in the path encoded, as Azure DevOps' own links do (`Platform%20Team`).
+  const PR = AZURE_PR_PATH.replace('/Platform/', `/${encodeURIComponent(project)}/`);
   return {
     threads,
     statuses,
