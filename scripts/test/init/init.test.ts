@@ -12,7 +12,8 @@ const BIN = join(REPO_ROOT, 'scripts/bin/backstage-gitops.js');
 /** The new repo's node_modules as `npm ci` leaves it, a real folder (the gate refuses links in a repo), its packages linked from this one's. */
 function installToolkitDependencies(root: string) {
   mkdirSync(join(root, 'node_modules'));
-  for (const name of readdirSync(join(REPO_ROOT, 'node_modules'))) symlinkSync(join(REPO_ROOT, 'node_modules', name), join(root, 'node_modules', name));
+  // Not .cache: the build manifest there would be this repo's, and a build here would make the bundle other tests run stale.
+  for (const name of readdirSync(join(REPO_ROOT, 'node_modules'))) if (name !== '.cache') symlinkSync(join(REPO_ROOT, 'node_modules', name), join(root, 'node_modules', name));
   // What `npm ci` does next through the package's `prepare` script: build the bundle the bin runs.
   execFileSync(process.execPath, [join(root, 'scripts/bin/build.js')], { cwd: root, stdio: 'ignore' });
 }

@@ -14,7 +14,8 @@ const BIN = join(REPO_ROOT, 'scripts/bin/backstage-gitops.js');
 /** The new repo's node_modules as `npm ci` leaves it (its packages linked from this one's), and the bundle `prepare` builds. */
 function installToolkitDependencies(root: string) {
   mkdirSync(join(root, 'node_modules'));
-  for (const name of readdirSync(join(REPO_ROOT, 'node_modules'))) symlinkSync(join(REPO_ROOT, 'node_modules', name), join(root, 'node_modules', name));
+  // Not .cache: the build manifest there would be this repo's, and a build here would make the bundle other tests run stale.
+  for (const name of readdirSync(join(REPO_ROOT, 'node_modules'))) if (name !== '.cache') symlinkSync(join(REPO_ROOT, 'node_modules', name), join(root, 'node_modules', name));
   execFileSync(process.execPath, [join(root, 'scripts/bin/build.js')], { cwd: root, stdio: 'ignore' });
 }
 

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// npm run check: `npm run build` (only when the sources or installed packages changed: buildManifest.js),
+// then the CLI's `check` with the arguments given, in this one process. Two processes (the build script,
+// then the bin) cost a second Node start-up on every run of the command developers run most.
+import { fileURLToPath } from 'node:url';
+import { buildCliIfChanged } from './build.js';
+
+await buildCliIfChanged();
+const { main } = await import(fileURLToPath(new URL('../src/.build/cli.mjs', import.meta.url)));
+process.exitCode = await main(['check', ...process.argv.slice(2)]);
