@@ -73,7 +73,7 @@ export async function evaluateChecks(
     for (const check of checksToFail) results.set(check.id, { checkId: check.id, outcome: 'fail', reason: 'error', detail });
   };
   for (const check of applicable) {
-    const references = qualifiedReferences(readCondition(check.rule.conditions));
+    const references = referencesOfCheck(check);
     const undefinedNames = defined ? [...new Set(references.map(r => r.fact).filter(name => !defined.has(name)))] : [];
     if (undefinedNames.length > 0) {
       // jsonfc throws for the whole entity: no check of it has a result.
@@ -109,6 +109,15 @@ export async function evaluateChecks(
     }
   }
   return checks.map(c => results.get(c.id)!);
+}
+
+// The same for every entity: read once per check object (checks are not changed once loaded).
+const checkReferences = new WeakMap<Check, { fact: string; retrieverId?: string }[]>();
+
+function referencesOfCheck(check: Check): { fact: string; retrieverId?: string }[] {
+  let references = checkReferences.get(check);
+  if (!references) checkReferences.set(check, (references = qualifiedReferences(readCondition(check.rule.conditions))));
+  return references;
 }
 
 // Building rules is most of an Engine's cost, and entities of one kind share the same runnable
