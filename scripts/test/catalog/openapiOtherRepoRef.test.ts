@@ -35,6 +35,11 @@ describe('$openapi: a $ref into another git repository (check, through the bin)'
     expect(status).toBe(1);
   }, 60_000);
 
+  it('also when the URL names this repository and climbs out of it with .. (URL resolution lands in the other)', async () => {
+    const { found } = await findings(openapiTree(['https://github.com/acme/control/blob/main/../../hr-private/blob/main/salaries.yaml']));
+    expect(found.map(f => `${f.ruleId}@${f.file}:${f.range.start.line}`)).toEqual(['placeholder-outside-repo@catalog/openapi.yaml:7']);
+  }, 60_000);
+
   // A pointer into a web address was also an error: the bundler here reads the address as an empty document
   // and so missed `#/Money` ("placeholder-target-missing … https:/schemas.example.test/money.yaml does not have").
   it('a plain web URL (with a pointer too) and a URL into this same repository stay allowed', async () => {
