@@ -119,7 +119,7 @@ export async function bundlePlaceholderRefs(uses: readonly BundledPlaceholder[],
         }
         if (!target) continue;
         const resolved = resolveRelative(file, target, repoUrl);
-        if (resolved === undefined && repoUrl && /^https?:\/\//i.test(target) && intoOtherRepository(target, `${repoUrl}${file}`)) {
+        if (resolved === undefined && repoUrl && /^https?:\/\//i.test(target) && otherRepository(target, `${repoUrl}${file}`)) {
           diagnostics.push({
             ruleId: 'placeholder-outside-repo',
             severity: 'error',
@@ -205,21 +205,6 @@ function pointerDiagnostic(failure: PointerFailure, ref: string | undefined, fil
     file,
     range,
   };
-}
-
-/**
- * Whether an absolute `$ref` URL names a file of another git repository than `base` (otherRepository), as
- * written or once URL resolution has collapsed its `..` segments (`…/control/blob/main/../../other/blob/…`
- * reads as this repository, resolves into the other): the module's reader may get either form. Never throws.
- */
-function intoOtherRepository(url: string, base: string): boolean {
-  let normalized = url;
-  try {
-    normalized = new URL(url).href;
-  } catch {
-    // Not a URL the reader could fetch either: judged as written.
-  }
-  return otherRepository(url, base) || otherRepository(normalized, base);
 }
 
 function splitFragment(ref: string): [string, string] {
