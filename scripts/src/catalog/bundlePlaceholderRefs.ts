@@ -4,6 +4,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { resolveRelative } from './locationTargets.ts';
 import { definitionOverLimit, refsIn } from './apiRefs.ts';
+import { otherRepository } from './placeholders.ts';
 
 /** The placeholders catalog-backend-module-openapi registers; both bundle the file's `$ref`s. */
 export const BUNDLING_RESOLVERS: ReadonlySet<string> = new Set(['openapi', 'asyncapi']);
@@ -52,7 +53,11 @@ export interface BundleResult {
  * the managed Backstage does at ingestion, reading this repo's files instead of URLs. A `$ref` to a file
  * that does not exist, or that climbs above the repo, fails the placeholder there (and Backstage refuses
  * the entity); each is reported on the `$ref` line of the file that writes it. Absolute URLs outside the
- * repo are left to Backstage (read as an empty document here).
+ * repo are left to Backstage (read as an empty document here), except one into another git repository
+ * (Backstage's assertSameRepository, judged against `repoUrl`): the module reads every `$ref` with the
+ * backend's own URL reader, its integration credentials and no same-repository check (catalog-backend
+ * refuses exactly that for $text, $json and $yaml), so that repository's file would be bundled into this
+ * API's definition for every reader of the catalog. It is placeholder-outside-repo, as for $text.
  *
  * Takes the placeholders and a reader of repo files (null when absent); returns the findings and the files read.
  */
@@ -114,6 +119,17 @@ export async function bundlePlaceholderRefs(uses: readonly BundledPlaceholder[],
         }
         if (!target) continue;
         const resolved = resolveRelative(file, target, repoUrl);
+        if (resolved === undefined && repoUrl && /^https?:\/\//i.test(target) && otherRepository(target, `${repoUrl}${file}`)) {
+          diagnostics.push({
+            ruleId: 'placeholder-outside-repo',
+            severity: 'error',
+            message: `$ref ${ref.length > 200 ? `${ref.slice(0, 200)}…` : ref} names a file of another git repository: catalog-backend-module-openapi bundles ${file} with Backstage's own URL reader and integration credentials, without the same-repository check Backstage makes for $text, so that repository's file would be published in this API's definition to everyone who can read the catalog.`,
+            hint: 'Copy the schema into this repository and refer to it with a relative path (a plain web URL outside any git repository stays allowed).',
+            file,
+            range: parsed.locate(document, [...path, '$ref']),
+          });
+          continue;
+        }
         const problem = resolved === null ? 'outside' : resolved === undefined ? undefined : failed.get(resolved);
         if (!problem) continue;
         diagnostics.push({
@@ -140,7 +156,8 @@ export async function bundlePlaceholderRefs(uses: readonly BundledPlaceholder[],
  * Why the module's bundler refuses the definition `use` names, when it is a pointer (json-schema-ref-parser's
  * MissingPointerError or InvalidPointerError): bundles the file again with the module's own bundleFileWithRefs to
  * get the error object, whose `source` (a path under the process's folder standing for the definition's folder)
- * names the file it looked in. Undefined for any other failure.
+ * names the file it looked in. Undefined for any other failure, and for a pointer into a web address (read here
+ * as an empty document, so whether it has the key is Backstage's to find out).
  */
 async function pointerFailure(use: BundledPlaceholder, io: { read(url: string): Promise<Buffer>; resolveUrl(url: string, base: string): string; toRepoUrl(path: string): string; fromRepoUrl(url: string): string; readRepoFile(path: string): string | null }): Promise<PointerFailure | undefined> {
   const rootUrl = io.resolveUrl(use.value, io.toRepoUrl(use.file));
@@ -155,6 +172,8 @@ async function pointerFailure(use: BundledPlaceholder, io: { read(url: string): 
   } catch (error) {
     const { name, source, targetRef, message } = (error ?? {}) as { name?: unknown; source?: unknown; targetRef?: unknown; message?: unknown };
     if ((name !== 'MissingPointerError' && name !== 'InvalidPointerError') || typeof source !== 'string') return undefined;
+    // A pointer into a web address: read here as an empty document, so its keys are unknown (Backstage reads it).
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return undefined;
     // json-schema-ref-parser places a definition parsed from text at the process's folder and resolves its $refs from there.
     const relative = posix.relative(process.cwd().split('\\').join('/'), source.split('#')[0]);
     const target = relative === '' ? root : posix.normalize(posix.join(posix.dirname(root), relative));

@@ -171,8 +171,11 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
   return { value: list[0].toJSON() as unknown };
 }
 
-/** Backstage's assertSameRepository: both URLs name a file in a git repository, and not the same one. */
-function otherRepository(url: string, base: string): boolean {
+/**
+ * Backstage's assertSameRepository (PlaceholderProcessor): both URLs name a file in a git repository (as
+ * git-url-parse reads them), and not the same one. Takes the URL and the base it is judged against; never throws.
+ */
+export function otherRepository(url: string, base: string): boolean {
   let resolved;
   let from;
   try {

@@ -16,6 +16,7 @@ import { buildableSites, changedSites } from '../techdocs/techdocsSites.ts';
 import { OUTPUT_KINDS, wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
 import { childEnv } from '../process/childEnv.ts';
+import { gitChangedFiles } from '../pr/gitChangedFiles.ts';
 
 export const TECHDOCS_BUILD_HELP = `Usage: backstage-gitops techdocs build [options]
 
@@ -92,11 +93,13 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
   return diagnostics.some(d => isAtLeast(d.severity, 'error')) ? 1 : 0;
 }
 
-/** Repo-relative files that differ between `ref` and the working tree, untracked files included. */
+/**
+ * Repo-relative files that differ between `ref` and the working tree, untracked files included: the
+ * report's own list (gitChangedFiles), where a rename is a removal and an addition. A page moved out of a
+ * site's folder changes that site (a strict site then fails on a link to it) though `git diff
+ * --name-only`, which detects renames by default, names only where the page went.
+ */
 function changedSince(root: string, ref: string): Set<string> {
-  if (ref.startsWith('-')) throw new UsageError(`--changed-since takes a git revision, not '${ref}'`);
-  const diff = spawnSync('git', ['-C', root, 'diff', '--name-only', '--relative', '-z', '--end-of-options', ref, '--'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
-  if (diff.status !== 0) throw new UsageError(`git diff against ${ref} failed: ${logText(diff.stderr.trim())}`);
-  const untracked = spawnSync('git', ['-C', root, 'ls-files', '-z', '--others', '--exclude-standard'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: childEnv() });
-  return new Set([...diff.stdout.split('\0'), ...(untracked.stdout ?? '').split('\0')].filter(Boolean));
+  if (ref.startsWith('-')) throw new UsageError(`--changed-since takes a git revision, not '${logText(ref)}'`);
+  return new Set(gitChangedFiles(root, ref));
 }

@@ -3,10 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { parse } from 'yaml';
 import { childEnv } from '../process/childEnv.ts';
 import { removeTemporary } from '../process/temporaryCheckouts.ts';
-import { readRepoFile } from '../load/repoPath.ts';
 import { buildSite, type BuiltSite } from './buildSite.ts';
 import { siteStore, techdocsPublisher, type StorageTarget } from './siteStore.ts';
 import { siteNameOf, type TechdocsSite } from './techdocsSites.ts';
@@ -84,7 +82,7 @@ export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
       results.push({ triplet: site.triplet, outcome: 'failed', error });
       continue;
     }
-    if (!input.force && typeof published?.etag === 'string' && unchangedSince(input.root, published.etag, site.mkdocsFile)) {
+    if (!input.force && typeof published?.etag === 'string' && unchangedSince(input.root, published.etag, site)) {
       input.log(`${progress}: up to date (published from ${published.etag.slice(0, 12)})`);
       results.push({ triplet: site.triplet, outcome: 'up-to-date' });
       continue;
@@ -229,12 +227,20 @@ function mainlineOf(root: string, commit: string): Set<string> {
   return found;
 }
 
-/** True when neither mkdocs.yml nor its docs folder changed between `commit` and the working tree. */
-function unchangedSince(root: string, commit: string, mkdocsFile: string): boolean {
-  const config = (existsSync(join(root, mkdocsFile)) ? parse(readRepoFile(root, mkdocsFile, 'utf8'), { logLevel: 'error' }) : {}) as { docs_dir?: string };
-  const docs = posix.join(posix.dirname(mkdocsFile), config.docs_dir ?? 'docs');
-  const diff = spawnSync('git', ['-C', root, 'diff', '--quiet', '--end-of-options', commit, '--', mkdocsFile, docs], { stdio: 'ignore', env: childEnv() });
-  const untracked = spawnSync('git', ['-C', root, 'ls-files', '-z', '--others', '--exclude-standard', '--', mkdocsFile, docs], { encoding: 'utf8', env: childEnv() });
+/**
+ * True when nothing a site's build reads changed between `commit` (the one it was published from) and the
+ * working tree: the site's folder, as `techdocs build --changed-since` counts it (changedSites), not only
+ * mkdocs.yml and docs_dir: the build also reads the config mkdocs.yml INHERITs and those its nav
+ * `!include`s (with their docs), plantuml_markdown's `source=` files (base_dir is mkdocs.yml's folder) and
+ * the README.md that legacyCopyReadmeMdToIndexMd makes the index. For a generated mkdocs.yml also the
+ * entity's file: its title is the site_name. A site at the repository root reads all of it. Paths are
+ * literal (a folder named `[x]` is no glob). Takes the repo root, the commit and the site; returns false
+ * when git cannot tell.
+ */
+function unchangedSince(root: string, commit: string, site: TechdocsSite & { generated?: boolean }): boolean {
+  const paths = [...new Set([site.folder || '.', ...(site.generated ? [site.entity.file] : [])])];
+  const diff = spawnSync('git', ['--literal-pathspecs', '-C', root, 'diff', '--quiet', '--end-of-options', commit, '--', ...paths], { stdio: 'ignore', env: childEnv() });
+  const untracked = spawnSync('git', ['--literal-pathspecs', '-C', root, 'ls-files', '-z', '--others', '--exclude-standard', '--', ...paths], { encoding: 'utf8', env: childEnv() });
   return diff.status === 0 && untracked.status === 0 && untracked.stdout.trim() === '';
 }
 

@@ -106,6 +106,18 @@ describe('techdocs build: the publish build, without publishing', () => {
     expect(found[0].message).toContain("Documentation file 'guide.md' contains a link to 'runbook.md' which is not found in the documentation files.");
   }, 120_000);
 
+  // red23: `git diff --name-only` detects renames and names only where a file went, so a page moved out of a
+  // strict site left that site unbuilt (0 sites, exit 0) while main's publish failed on the link to it.
+  it('builds a site a page was moved out of (a rename is a removal there), and fails it on the link to the page', async () => {
+    const root = await pullRequest();
+    git(root, 'mv', 'catalog/service-a/docs/guide.md', 'catalog/guide.md');
+    git(root, 'commit', '-qm', 'move the guide');
+    const result = await bin(['techdocs', 'build', '--changed-since', 'main', '--format', 'json'], root);
+    expect(result.stderr).toContain('building 1 site(s) for 1 of 2 entities with TechDocs changed since main');
+    expect(result.status, result.stderr).toBe(1);
+    expect(findings(result.stdout).map(f => f.ruleId)).toContain('techdocs-build-failed');
+  }, 120_000);
+
   it('reports an mkdocs.yml that does not parse at the line and column of the YAML error', async () => {
     const root = await pullRequest();
     await change(root, { 'catalog/service-b/mkdocs.yml': 'site_name: Service B\nnav:\n  - Home: index.md\ntheme: {name: material\n' });
