@@ -72,7 +72,9 @@ export async function templateChanges(root: string, baseDir: string, changedFile
   const repoUrl = config.repoUrl ?? OFFLINE_REPO_URL;
   const cases: TemplateCaseChange[] = [];
   const diagnostics: Diagnostic[] = [];
-  let baseOrg: Awaited<ReturnType<typeof loadOrgCatalog>> | null = null;
+  // Loaded once, on the first case that needs it: a base whose catalog or policies do not load (undefined)
+  // is not read again for each later case.
+  let baseOrg: ReturnType<typeof loadOrgCatalog> | undefined;
   for (const item of [...items, ...others]) {
     const result = await runCase(root, repoUrl, item, { updateSnapshots: false, run: false, org, configRepoUrl: config.repoUrl });
     let found = result.diagnostics;
@@ -80,8 +82,8 @@ export async function templateChanges(root: string, baseDir: string, changedFile
     // A case the change reaches only through the shared inputs may have failed on the base already: the same
     // case, run there against the base's own config and catalog, tells which of its findings are the change's.
     if (sharedOnly && shared.baseConfig && found.length && existsSync(join(baseDir, item.caseFile)) && item.templateFiles.every(file => existsSync(join(baseDir, file)))) {
-      baseOrg ??= await loadOrgCatalog(shared.baseConfig).catch(() => undefined);
-      const onBase = await runCase(baseDir, shared.baseConfig.repoUrl ?? repoUrl, item, { updateSnapshots: false, run: false, org: baseOrg, configRepoUrl: shared.baseConfig.repoUrl }).catch(() => undefined);
+      baseOrg ??= loadOrgCatalog(shared.baseConfig).catch(() => undefined);
+      const onBase = await runCase(baseDir, shared.baseConfig.repoUrl ?? repoUrl, item, { updateSnapshots: false, run: false, org: await baseOrg, configRepoUrl: shared.baseConfig.repoUrl }).catch(() => undefined);
       if (onBase) found = markAlreadyOnBase(found, onBase.diagnostics);
     }
     diagnostics.push(...found);
