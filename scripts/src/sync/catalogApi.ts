@@ -102,6 +102,24 @@ export class CatalogApi {
   }
 
   /**
+   * Backstage's own verdict on an entity as a location would emit it (`POST /validate-entity`, catalog-backend:
+   * the envelope, then the real processing orchestrator: placeholders read against `location`, processors,
+   * policies, catalog rules). For a new entity that does not appear, this is where its processing error shows
+   * without the unprocessed-entities module (it is never stored, so it has no `status.items`). Takes the entity
+   * as written and `url:<its file>`; returns the error messages (empty when it is valid), or undefined when the
+   * endpoint gives no verdict (missing, another status, a body without errors). Validation writes nothing, so
+   * it is retried like a read.
+   */
+  async validateEntity(entity: unknown, location: string): Promise<string[] | undefined> {
+    const response = await fetchWithRetry(this.fetcher, `${this.baseUrl.replace(/\/$/, '')}/api/catalog/validate-entity`, { method: 'POST', headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ entity, location }) }, this.retry);
+    if (response.ok) return (await response.body?.cancel().catch(() => undefined), []);
+    if (response.status !== 400) return (await response.body?.cancel().catch(() => undefined), undefined);
+    const body = (await response.json().catch(() => undefined)) as { errors?: { message?: unknown }[] } | undefined;
+    const messages = (body?.errors ?? []).map(e => String(e?.message ?? '')).filter(Boolean);
+    return messages.length ? messages : undefined;
+  }
+
+  /**
    * The processing errors of entities Backstage has read but never stored (a new entity that fails
    * processing never appears anywhere else), by lower-case entity ref, from the unprocessed-entities
    * module's `/entities/unprocessed/pending`; empty when that module is not installed.
