@@ -8,8 +8,7 @@ import { parseYaml } from '../load/parseYaml.ts';
 import { readRepoFile } from '../load/repoPath.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, folderTemplateFiles, runCase } from '../templates/runTemplateTests.ts';
-import { inSkeletonFolder } from '../templates/skeletonFolder.ts';
-import { OFFLINE_REPO_URL, stepReach } from '../templates/templateReach.ts';
+import { OFFLINE_REPO_URL, reachHolds, stepReach, type StepReach } from '../templates/templateReach.ts';
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
 import { snapshotDifference } from '../templates/snapshotDifference.ts';
 import { markAlreadyOnBase } from './alreadyOnBase.ts';
@@ -154,24 +153,22 @@ function listed(names: readonly string[]): string {
  * Takes the head's root, the template file, the changed files and gitops.config.yaml's repoUrl; never throws.
  */
 function readsChanged(root: string, templateFile: string, changedFiles: readonly string[], repoUrl?: string): boolean {
-  const reads = [posix.dirname(templateFile)];
-  const prefixes: string[] = [];
+  const reads: StepReach[] = [{ folder: posix.dirname(templateFile) }];
   try {
     for (const written of parseYaml(readRepoFile(root, templateFile, 'utf8'), templateFile).documents) {
       for (const use of findPlaceholders(written)) {
         const target = placeholderTarget(templateFile, use.value, repoUrl);
-        if (typeof target === 'string') reads.push(target);
+        if (typeof target === 'string') reads.push({ folder: target });
       }
       const document = resolveTemplatePlaceholders(root, templateFile, written, repoUrl);
       const steps = isRecord(document) && isRecord(document.spec) && Array.isArray(document.spec.steps) ? document.spec.steps : [];
       for (const step of steps) {
         const reach = stepReach(templateFile, isRecord(step) && isRecord(step.input) ? step.input.url : undefined, repoUrl);
-        if (reach && 'prefix' in reach) prefixes.push(reach.prefix);
-        else if (reach && !reach.folder.startsWith('..')) reads.push(reach.folder);
+        if (reach && ('prefix' in reach || !reach.folder.startsWith('..'))) reads.push(reach);
       }
     }
   } catch {
     // A template file that cannot be read is the gate's finding; its folder still counts.
   }
-  return changedFiles.some(file => reads.some(read => file === read || inSkeletonFolder(file, read)) || prefixes.some(prefix => file.startsWith(prefix)));
+  return changedFiles.some(file => reads.some(reach => reachHolds(reach, file)));
 }
