@@ -1,6 +1,7 @@
 import { UsageError } from '../config/gitopsConfig.ts';
 import { redactUrl } from '../report/safeText.ts';
 import { ownerRefOf } from '../sync/holderOf.ts';
+import { boundedJson } from '../sync/boundedBody.ts';
 
 /**
  * Which of `refs` a live Backstage knows, through `POST /api/catalog/entities/by-refs`
@@ -16,7 +17,7 @@ export async function fetchKnownRefs(baseUrl: string, token: string | undefined,
       body: JSON.stringify({ entityRefs: chunk, fields: ['kind', 'metadata.namespace', 'metadata.name'] }),
     });
     if (!response.ok) throw new UsageError(`The catalog at ${redactUrl(baseUrl)} answered ${response.status} to entities/by-refs${response.status === 401 || response.status === 403 ? ': check the token (--token-env)' : ''}`);
-    const body = (await response.json()) as { items: (unknown | null)[] };
+    const body = await boundedJson<{ items: (unknown | null)[] }>(response, 'POST /api/catalog/entities/by-refs');
     body.items.forEach((item, index) => item && known.add(chunk[index]));
   }
   return known;
@@ -44,7 +45,7 @@ export async function fetchLiveAnnotations(baseUrl: string, token: string | unde
       body: JSON.stringify({ entityRefs: chunk, fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations', 'spec.owner'] }),
     });
     if (!response.ok) throw new UsageError(`The catalog at ${redactUrl(baseUrl)} answered ${response.status} to entities/by-refs${response.status === 401 || response.status === 403 ? ': check the token (--token-env)' : ''}`);
-    const body = (await response.json()) as { items: ({ metadata?: { annotations?: Record<string, string> }; spec?: Record<string, unknown> } | null)[] };
+    const body = await boundedJson<{ items: ({ metadata?: { annotations?: Record<string, string> }; spec?: Record<string, unknown> } | null)[] }>(response, 'POST /api/catalog/entities/by-refs');
     body.items.forEach((item, index) => item && held.set(chunk[index], { annotations: item.metadata?.annotations ?? {}, owner: ownerRefOf(item) }));
   }
   return held;

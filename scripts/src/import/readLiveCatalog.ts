@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { readCapped } from '../sync/boundedBody.ts';
 import { fetchWithRetry, HttpError, type RetryPolicy } from '../sync/retry.ts';
 import { refOf, type SourceDocument } from './planImport.ts';
 import type { LiveEntity } from './stripEntity.ts';
@@ -145,28 +146,4 @@ async function fetchText(url: string, fetcher: typeof fetch, budget: ImportBudge
     if (expired(budget)) throw outOfTime(budget);
     return undefined;
   }
-}
-
-/** A response body as UTF-8 text (as Response.text() decodes it), or undefined once it passes `maxBytes`, which stops the download. */
-async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    return undefined;
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
 }
