@@ -2,6 +2,7 @@ import { UsageError } from '../config/gitopsConfig.ts';
 import { redactUrl } from '../report/safeText.ts';
 import { ownerRefOf } from '../sync/holderOf.ts';
 import { boundedJson } from '../sync/boundedBody.ts';
+import { DEFAULT_RETRY } from '../sync/retry.ts';
 
 /**
  * Which of `refs` a live Backstage knows, through `POST /api/catalog/entities/by-refs`
@@ -13,6 +14,8 @@ export async function fetchKnownRefs(baseUrl: string, token: string | undefined,
     const chunk = refs.slice(i, i + 500);
     const response = await fetcher(`${baseUrl.replace(/\/$/, '')}/api/catalog/entities/by-refs`, {
       method: 'POST',
+      // One answer, its body included, within the time sync gives each call: a server that never answers does not hold check.
+      signal: AbortSignal.timeout(DEFAULT_RETRY.timeoutMs),
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ entityRefs: chunk, fields: ['kind', 'metadata.namespace', 'metadata.name'] }),
     });
@@ -41,6 +44,8 @@ export async function fetchLiveAnnotations(baseUrl: string, token: string | unde
     const chunk = refs.slice(i, i + 500);
     const response = await fetcher(`${baseUrl.replace(/\/$/, '')}/api/catalog/entities/by-refs`, {
       method: 'POST',
+      // One answer, its body included, within the time sync gives each call: a server that never answers does not hold check.
+      signal: AbortSignal.timeout(DEFAULT_RETRY.timeoutMs),
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ entityRefs: chunk, fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations', 'spec.owner'] }),
     });

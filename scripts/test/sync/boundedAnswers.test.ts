@@ -45,4 +45,13 @@ describe('an answer of the catalog API without end', () => {
     const run = await runBin(['check', '--catalog-url', url], await tempRepo(REPO), {});
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 2, stderr: `backstage-gitops check: --catalog-url: ${url}: the answer to POST /api/catalog/entities/by-refs passed 64 MiB and was not read further (a catalog page holds 500 entities at most): check that the URL is Backstage's\n` });
   }, 60_000);
+
+  it('stops check --catalog-url when Backstage never answers, at the 30 s sync gives a call, with one line, exit 2', async () => {
+    const server = createServer(req => req.resume());
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    servers.push({ close: () => { server.closeAllConnections(); server.close(); } });
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const run = await runBin(['check', '--catalog-url', url], await tempRepo(REPO), {});
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 2, stderr: `backstage-gitops check: --catalog-url: ${url} did not answer in time\n` });
+  }, 60_000);
 });
