@@ -38872,7 +38872,7 @@ var require_picocolors = __commonJS({
 
 // actions/check/src/main.ts
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44088,7 +44088,7 @@ var rules2 = [
   { id: "scorecard-unknown-level", severity: "error", description: "A check's level is not in the ladder.", example: "level: platinum" },
   { id: "scorecard-unknown-fact", severity: "error", description: "A rule uses a fact its factIds' schemas do not define (Tech Insights fails the whole entity).", example: "factIds: [techdocsFactRetriever]\nrule: {conditions: {all: [{fact: hasOwner, \u2026}]}}" },
   { id: "scorecard-unknown-check", severity: "error", description: "A scorecard or initiative names a check or scorecard that does not exist.", example: "checks: [hasDocs]" },
-  { id: "scorecard-unsupported", severity: "error", description: "Something the target jsonfc cannot express or throws on: unknown operator, top-level not, null value, a rule priority below 1, a value naming an undefined fact, a $file/$env/$include key, a deployed retriever id the backend cannot read as a config key, filters on old versions.", example: "operator: matchesRegex" },
+  { id: "scorecard-unsupported", severity: "error", description: "Something the target jsonfc cannot express or throws on: unknown operator, top-level not, null value, a rule priority below 1, a value naming an undefined fact, a $file/$env/$include key, a deployed retriever id the backend cannot read as a config key, a JSONPath jsonpath-plus throws on, filters on old versions.", example: "operator: matchesRegex" },
   { id: "scorecard-rule-trap", severity: "error", description: "A json-rules-engine trap: in with a string (substring), empty all/any, numeric operators on strings, JSONPath on non-objects.", example: "operator: in\nvalue: production" },
   { id: "scorecard-test-failed", severity: "error", description: "A check's golden case no longer gives the expected outcome.", example: "tests: [{facts: {\u2026}, expect: pass}]  # now fails" },
   { id: "scorecard-exemption-expired", severity: "error", description: "An exemption is past its expiry date.", example: "expires: '2025-01-31'" },
@@ -44229,6 +44229,7 @@ async function main() {
   const pullRequest = context2.payload.pull_request;
   const base = getInput("base-ref") || pullRequest?.base?.sha;
   const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), "backstage-gitops-"));
+  if (!process.env.RUNNER_TEMP) process.on("exit", () => rmSync(work, { recursive: true, force: true }));
   const out = join(work, "report.json");
   const args = base ? ["report", "--base", base, "--format", "json", "--output", out, "--root", root] : ["check", "--format", "json", "--output", out, "--root", root];
   const env = gateEnvironment(process.env);

@@ -1,7 +1,7 @@
 // The GitHub adapter of `backstage-gitops report`: inputs in, the toolkit's JSON out to annotations,
 // the job summary, one sticky PR comment and SARIF. No catalog logic lives here.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,9 @@ async function main(): Promise<void> {
   // Every file the step writes goes to a folder it has just created outside the checkout: a path the pull
   // request commits (a link `backstage-gitops.sarif -> /somewhere`) is never written through.
   const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'backstage-gitops-'));
+  // The runner empties RUNNER_TEMP after the job, and later steps read the files its outputs name. Without
+  // it (a run outside GitHub's runners) nothing would: the folder goes when the step ends.
+  if (!process.env.RUNNER_TEMP) process.on('exit', () => rmSync(work, { recursive: true, force: true }));
   const out = join(work, 'report.json');
   const args = base ? ['report', '--base', base, '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
   // The gate needs no token: the step's inputs and every credential stay out of its environment

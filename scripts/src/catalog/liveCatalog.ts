@@ -1,6 +1,8 @@
 import { UsageError } from '../config/gitopsConfig.ts';
 import { redactUrl } from '../report/safeText.ts';
 import { ownerRefOf } from '../sync/holderOf.ts';
+import { boundedJson } from '../sync/boundedBody.ts';
+import { DEFAULT_RETRY } from '../sync/retry.ts';
 
 /**
  * Which of `refs` a live Backstage knows, through `POST /api/catalog/entities/by-refs`
@@ -12,11 +14,13 @@ export async function fetchKnownRefs(baseUrl: string, token: string | undefined,
     const chunk = refs.slice(i, i + 500);
     const response = await fetcher(`${baseUrl.replace(/\/$/, '')}/api/catalog/entities/by-refs`, {
       method: 'POST',
+      // One answer, its body included, within the time sync gives each call: a server that never answers does not hold check.
+      signal: AbortSignal.timeout(DEFAULT_RETRY.timeoutMs),
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ entityRefs: chunk, fields: ['kind', 'metadata.namespace', 'metadata.name'] }),
     });
     if (!response.ok) throw new UsageError(`The catalog at ${redactUrl(baseUrl)} answered ${response.status} to entities/by-refs${response.status === 401 || response.status === 403 ? ': check the token (--token-env)' : ''}`);
-    const body = (await response.json()) as { items: (unknown | null)[] };
+    const body = await boundedJson<{ items: (unknown | null)[] }>(response, 'POST /api/catalog/entities/by-refs');
     body.items.forEach((item, index) => item && known.add(chunk[index]));
   }
   return known;
@@ -40,11 +44,13 @@ export async function fetchLiveAnnotations(baseUrl: string, token: string | unde
     const chunk = refs.slice(i, i + 500);
     const response = await fetcher(`${baseUrl.replace(/\/$/, '')}/api/catalog/entities/by-refs`, {
       method: 'POST',
+      // One answer, its body included, within the time sync gives each call: a server that never answers does not hold check.
+      signal: AbortSignal.timeout(DEFAULT_RETRY.timeoutMs),
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ entityRefs: chunk, fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations', 'spec.owner'] }),
     });
     if (!response.ok) throw new UsageError(`The catalog at ${redactUrl(baseUrl)} answered ${response.status} to entities/by-refs${response.status === 401 || response.status === 403 ? ': check the token (--token-env)' : ''}`);
-    const body = (await response.json()) as { items: ({ metadata?: { annotations?: Record<string, string> }; spec?: Record<string, unknown> } | null)[] };
+    const body = await boundedJson<{ items: ({ metadata?: { annotations?: Record<string, string> }; spec?: Record<string, unknown> } | null)[] }>(response, 'POST /api/catalog/entities/by-refs');
     body.items.forEach((item, index) => item && held.set(chunk[index], { annotations: item.metadata?.annotations ?? {}, owner: ownerRefOf(item) }));
   }
   return held;

@@ -1,5 +1,6 @@
 import { UsageError } from '../config/gitopsConfig.ts';
 import { logText, redactUrl } from '../report/safeText.ts';
+import { AnswerTooLarge } from '../sync/boundedBody.ts';
 import { HttpError, RequestFailed } from '../sync/retry.ts';
 
 /**
@@ -50,6 +51,7 @@ export function connectionProblem(error: unknown, baseUrl: string): { message: s
     if (inner.transient) return { message: `${inner.message} on ${error.method} ${error.path} (${times}).`, transient: true };
     return inner;
   }
+  if (error instanceof AnswerTooLarge) return { message: `${where}: ${error.message}`, transient: false };
   if (error instanceof HttpError) {
     const transient = error.status === 408 || error.status === 429 || error.status >= 500;
     const what = error.status === 401 || error.status === 403 ? ' (check the token)' : error.status === 404 ? ' (check the URL: is the catalog plugin there?)' : '';

@@ -5,6 +5,7 @@ import { isMap, isSeq, parseDocument } from 'yaml';
 import { codeownersFor } from '../codeowners/codeownersGate.ts';
 import { CONFIG_FILE, loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import { normaliseRef, planImport, selectEntity, type ImportPlan } from '../import/planImport.ts';
+import { BudgetExceeded, budgetedFetch, budgetedSleep, DEFAULT_IMPORT_MINUTES, expired, importBudget, outOfTime } from '../import/importBudget.ts';
 import { readLiveCatalog, readSources } from '../import/readLiveCatalog.ts';
 import { GENERATED_MARK, type PlannedFile } from '../init/planInit.ts';
 import { writePlannedFiles } from '../init/writePlannedFiles.ts';
@@ -36,6 +37,9 @@ Options:
   --location PREFIX     only entities read from locations starting with this (repeatable)
   --root DIR            the control repo (default: current folder)
   --force               replace files import did not write
+  --timeout-minutes N   stop (exit 2, nothing written) when reading Backstage and the source files takes
+                        longer than N minutes in all (default: 15); pages and files are also held to
+                        64 MiB a page and 512 MiB in all
 
 Exit codes: 0 imported and the gate passes, 1 imported with findings to fix, 2 usage, connection or files in the way.
 `;
@@ -52,7 +56,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
     options: {
       url: { type: 'string' }, 'token-env': { type: 'string', default: 'BACKSTAGE_TOKEN' }, kind: { type: 'string', multiple: true },
       owner: { type: 'string', multiple: true }, location: { type: 'string', multiple: true }, root: { type: 'string' }, force: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      'timeout-minutes': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return io.stdout.write(IMPORT_HELP), 0;
@@ -67,16 +71,25 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
   if (!existsSync(join(root, CONFIG_FILE))) throw new UsageError(`${CONFIG_FILE} not found in ${root}: run 'backstage-gitops init' first`);
   const filters = { kinds: values.kind ?? [], owners: (values.owner ?? []).map(o => normaliseRef(o, 'group')), locations: values.location ?? [] };
 
+  const minutes = values['timeout-minutes'] === undefined ? DEFAULT_IMPORT_MINUTES : Number(values['timeout-minutes']);
+  if (!Number.isFinite(minutes) || minutes <= 0) throw new UsageError('--timeout-minutes takes a number of minutes above 0');
+  // N sources × 1 MiB × 15 s each had no end in all: one budget of time and bytes for every read.
+  const budget = importBudget(minutes);
+  const fetcher = budgetedFetch(io.fetch, budget);
+  const retry = { ...DEFAULT_RETRY, sleep: budgetedSleep(budget, DEFAULT_RETRY.sleep) };
+
   let plan: ImportPlan;
   let fromSource = 0;
   try {
-    const live = await readLiveCatalog(url, token, filters.kinds, io.fetch, DEFAULT_RETRY);
+    const live = await readLiveCatalog(url, token, filters.kinds, fetcher, retry, budget);
     // Backstage's own generated Locations (registered locations) are no one's source.
     const selected = live.filter(e => !(e.kind === 'Location' && e.metadata.name.startsWith('generated-'))).filter(e => selectEntity(e, filters));
-    const sources = await readSources(selected, io.fetch);
+    const sources = await readSources(selected, fetcher, budget);
     fromSource = sources.size;
     plan = planImport(selected, sources, redactUrl(url));
   } catch (error) {
+    const stopped = error instanceof BudgetExceeded ? error : (error as { cause?: unknown })?.cause instanceof BudgetExceeded ? (error as { cause: BudgetExceeded }).cause : expired(budget) ? outOfTime(budget) : undefined;
+    if (stopped) throw new UsageError(`import stopped: ${stopped.message}.`);
     // A tool error like every other command's (exit 2, one line), saying what to check.
     throw new UsageError(`Backstage could not be read: ${connectionProblem(error, url).message}`);
   }

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { removeTemporary } from '../process/temporaryCheckouts.ts';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
-import { isAtLeast } from '../diagnostic.ts';
+import { isAtLeast, type Diagnostic } from '../diagnostic.ts';
+import { logText } from '../report/safeText.ts';
 import { boundDiagnostics } from '../report/boundDiagnostics.ts';
 import { formatters } from '../report/formatters.ts';
 import { renderScorecardReport } from '../scorecards/renderScorecardReport.ts';
@@ -24,7 +25,8 @@ Options:
                       and blocking checks fail for the entities the change touches
   --format NAME       text | markdown | json (default: text on a terminal, else markdown)
   --output FILE       write the report to FILE
-  --write-config      regenerate the Tech Insights app-config (scorecards/config.yaml: output)
+  --write-config      regenerate the Tech Insights app-config (scorecards/config.yaml: output); refused,
+                      with exit 1, while scorecards/ has errors that would be deployed with it
   --today YYYY-MM-DD  evaluate exemptions, enableOn and due dates as of this day (default: today)
   --color / --no-color  force colours on or off (default: on for a TTY unless NO_COLOR is set)
   -h, --help          show this help
@@ -32,6 +34,26 @@ Options:
 Exit codes: 0 clean, 1 scorecard errors (invalid data, expired exemption, stale config, blocking failure), 2 usage error.
 `;
 
+// Findings about the entities or the day, not about what --write-config compiles: the config is the same
+// with or without them (exemptions, golden cases and blocking results are not deployed), and writing it is
+// how scorecard-config-stale is fixed.
+const NOT_COMPILED = new Set(['scorecard-config-stale', 'scorecard-exemption-expired', 'scorecard-exemption-too-long', 'scorecard-exemption-unknown', 'scorecard-test-failed']);
+
+/**
+ * Whether a finding of the scorecard run stops `--write-config`: an error in the scorecard documents the
+ * config is compiled from (schema, references, what jsonfc or json-rules-engine refuse or mis-read). The
+ * written file would start the tech-insights plugin with it (or stop the backend at start-up), so nothing
+ * is written until it is fixed, as `templates render` renders nothing for values Backstage would refuse.
+ */
+export function blocksConfigWrite(finding: Diagnostic): boolean {
+  return finding.severity === 'error' && finding.ruleId.startsWith('scorecard-') && !NOT_COMPILED.has(finding.ruleId);
+}
+
+/**
+ * `scorecards`: evaluates scorecards/ over the catalog and prints a report per team. Takes argv and the
+ * CLI's io; returns the exit code (1 for scorecard errors, and when --write-config refuses to write a
+ * config compiled from documents with errors). Throws UsageError for a bad flag or write target.
+ */
 export async function scorecardsCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -62,9 +84,17 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
   }
   const touched = base ? touchedEntities(base.entities, head.entities) : undefined;
   const run = await runScorecards(root, head.entities, head.repoFiles, { today, touched, refused: head.refused });
+  let refusal: string | undefined;
   if (values['write-config'] && run.data.config) {
-    await io.writeFile(repoWriteTarget(root, run.data.config.value.output, 'the Tech Insights config'), run.compiled);
-    run.diagnostics = run.diagnostics.filter(d => d.ruleId !== 'scorecard-config-stale');
+    const output = run.data.config.value.output;
+    const target = repoWriteTarget(root, output, 'the Tech Insights config');
+    const blocking = run.diagnostics.filter(blocksConfigWrite);
+    if (blocking.length > 0) {
+      refusal = `backstage-gitops scorecards: refusing to write ${logText(output.slice(0, 200))}: scorecards/ has ${blocking.length} error${blocking.length === 1 ? '' : 's'} (${logText([...new Set(blocking.map(d => d.ruleId))].join(', '))}, listed above) that Tech Insights would be deployed with; nothing was written. Fix them, then run again.\n`;
+    } else {
+      await io.writeFile(target, run.compiled);
+      run.diagnostics = run.diagnostics.filter(d => d.ruleId !== 'scorecard-config-stale');
+    }
   }
   const context = base && { renamed: entityChanges(base.entities, head.entities).renamed, checkIds: new Set(run.data.checks.map(c => c.value.id)), entityRefs: new Set(head.entities.map(e => e.ref).filter((r): r is string => Boolean(r))) };
   const changes = base ? diffTeams(baseRun?.teams ?? new Map(), run.teams, context) : undefined;
@@ -79,6 +109,7 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
   if (run.diagnostics.length > 0) {
     io.stderr.write(formatters.stylish(run.diagnostics, { color: wantsColor(io, values['no-color'] ? false : values.color), checkedFiles: run.data.checks.length, checkedUnit: 'check', entityCount: run.scores.length, rules: [], toolName: 'backstage-gitops', toolVersion: version }));
   }
+  if (refusal) return io.stderr.write(refusal), 1;
   const { failOn } = await loadConfig(root);
   return run.diagnostics.some(d => isAtLeast(d.severity, failOn)) ? 1 : 0;
 }

@@ -10,6 +10,7 @@ import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
 import { CODEOWNERS_HEADER, generateCodeownersChecked, githubTeamOfExternal, type SkeletonUse, type TemplateOwnership } from './generateCodeowners.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
+import { reachFolder, stepReach } from '../templates/templateReach.ts';
 import { staleCodeownersCause } from './staleCause.ts';
 
 export const DEFAULT_PLATFORM_PATHS = ['/schemas/', '/scripts/', '/actions/', '/pipelines/', '/backstage-config/', '/scorecards/', '/gitops.config.yaml', '/package.json', '/package-lock.json', '/.github/'];
@@ -21,18 +22,21 @@ export function codeownersFor(config: GitopsConfig, entities: readonly CatalogEn
   // Whatever the org's platformPaths say, no team may own the toolkit's config, CODEOWNERS itself or the
   // baseline (its counts turn findings into info: a team owning it could approve its own new errors).
   const protectedPaths = ['/gitops.config.yaml', `/${file ?? '.github/CODEOWNERS'}`, ...(config.baseline ? [`/${posix.normalize(config.baseline)}`] : [])];
-  const generated = generateCodeownersChecked({ entities, templates: templateOwnership(config.root), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, protectedPaths, repoUrl: config.repoUrl, placeholderResolvers: new Set(config.catalog.placeholderResolvers), externalTeam: githubTeamOfExternal(config.catalog.external, platformTeam), isExternal: externalMatcher(config.catalog.external) });
+  const generated = generateCodeownersChecked({ entities, templates: templateOwnership(config.root, config.repoUrl), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, protectedPaths, repoUrl: config.repoUrl, placeholderResolvers: new Set(config.catalog.placeholderResolvers), externalTeam: githubTeamOfExternal(config.catalog.external, platformTeam), isExternal: externalMatcher(config.catalog.external) });
   return { file: file ?? '.github/CODEOWNERS', ...generated };
 }
 
 /**
  * Each template folder under templates/ with its spec.owner and the folders its steps fetch (any step's
- * `input.url` resolved against the template file as skeletonFolder does, with the step's id and the url's
- * 1-based range for findings; a fetch:template:file or fetch:plain:file url names one file). The template
+ * `input.url` read as report reads it, stepReach: relative to the template file, a url into this repository
+ * (gitops.config.yaml's `repoUrl`), or built from `${{ … }}` expressions, whose reach is the folder that
+ * holds its prefix (reachFolder: `../../skeletons/${{ parameters.lang }}` is skeletons/, the root for a url
+ * that may read anything); with the step's id and the url's 1-based range for findings; a
+ * fetch:template:file or fetch:plain:file url names one file). The template
  * file is template.yaml, else template.yml (the names the templates command and check find). Unreadable or
  * over-budget files give a template with no owner or skeletons.
  */
-export function templateOwnership(root: string): TemplateOwnership[] {
+export function templateOwnership(root: string, repoUrl?: string): TemplateOwnership[] {
   const dir = join(root, 'templates');
   if (!existsSync(dir)) return [];
   // Only a regular template file: a link could lead to a host file, and its parse error would quote it.
@@ -54,11 +58,16 @@ export function templateOwnership(root: string): TemplateOwnership[] {
           if (!isMap(step)) continue;
           const url = step.getIn(['input', 'url'], true);
           if (!isScalar(url)) continue;
-          const folder = skeletonFolder(file, url.value);
-          if (folder === undefined || folder === '..' || folder.startsWith('../')) continue;
+          const action = step.get('action');
+          // A fetch step's url of any form (another action's relative url as before: an expression there is no read).
+          const plain = skeletonFolder(file, url.value);
+          const reach = typeof action === 'string' && action.startsWith('fetch:') ? stepReach(file, url.value, repoUrl) : plain === undefined ? undefined : { folder: plain };
+          if (reach === undefined) continue;
+          // A url built from expressions may read anything under its prefix: the folder that holds it all is judged.
+          const folder = reachFolder(reach);
+          if (folder === '..' || folder.startsWith('../')) continue;
           const id = step.get('id');
           const at = (offset: number) => { const { line, col } = lineCounter.linePos(offset); return { line, column: col }; };
-          const action = step.get('action');
           const oneFile = action === 'fetch:template:file' || action === 'fetch:plain:file';
           skeletons.push({ folder, ...(oneFile ? { file: true } : {}), step: typeof id === 'string' ? id : undefined, range: url.range ? { start: at(url.range[0]), end: at(url.range[1]) } : FILE_START });
         }

@@ -1,15 +1,19 @@
 import { parseAllDocuments } from 'yaml';
+import { readCapped } from '../sync/boundedBody.ts';
 import { fetchWithRetry, HttpError, type RetryPolicy } from '../sync/retry.ts';
 import { refOf, type SourceDocument } from './planImport.ts';
 import type { LiveEntity } from './stripEntity.ts';
+import { BudgetExceeded, expired, importBudget, MAX_PAGE_BYTES, outOfBytes, outOfTime, type ImportBudget } from './importBudget.ts';
 
 /**
  * Every entity of a live catalog (optionally only `kinds`), paged through
  * `GET /api/catalog/entities/by-query` with its cursor (catalog-backend's cursor pagination: the
  * filter goes with the first page only, later pages carry just the cursor). Kinds become one
- * `filter` per kind, which Backstage ORs.
+ * `filter` per kind, which Backstage ORs. Each page is read up to MAX_PAGE_BYTES, and counted against
+ * `budget`'s bytes; throws BudgetExceeded past either, HttpError or RequestFailed when Backstage refuses
+ * or does not answer.
  */
-export async function readLiveCatalog(baseUrl: string, token: string, kinds: string[], fetcher: typeof fetch, retry: RetryPolicy): Promise<LiveEntity[]> {
+export async function readLiveCatalog(baseUrl: string, token: string, kinds: string[], fetcher: typeof fetch, retry: RetryPolicy, budget: ImportBudget = importBudget()): Promise<LiveEntity[]> {
   const api = `${baseUrl.replace(/\/+$/, '')}/api/catalog/entities/by-query`;
   const found: LiveEntity[] = [];
   let cursor: string | undefined;
@@ -18,7 +22,13 @@ export async function readLiveCatalog(baseUrl: string, token: string, kinds: str
     const query = cursor ? `cursor=${encodeURIComponent(cursor)}` : [...kinds.map(k => `filter=${encodeURIComponent(`kind=${k}`)}`), 'limit=500', 'orderField=metadata.name,asc'].join('&');
     const response = await fetchWithRetry(fetcher, `${api}?${query}`, { headers: { authorization: `Bearer ${token}` } }, retry);
     if (!response.ok) throw new HttpError(response.status, 'GET', '/api/catalog/entities/by-query', await response.text().catch(() => ''));
-    const page = (await response.json()) as { items: LiveEntity[]; pageInfo?: { nextCursor?: string } };
+    // Read as it streams and dropped at the cap (MAX_PAGE_BYTES, and what the budget has left): a server
+    // that answers without end costs at most the cap, not memory until the timeout.
+    const cap = Math.min(MAX_PAGE_BYTES, budget.bytesLeft);
+    const text = await readCapped(response, cap);
+    if (text === undefined) throw cap < MAX_PAGE_BYTES ? outOfBytes(budget) : new BudgetExceeded(`a page of /api/catalog/entities/by-query is over ${MAX_PAGE_BYTES / 1024 / 1024} MiB (500 entities at most); nothing was written`);
+    budget.bytesLeft -= Buffer.byteLength(text);
+    const page = JSON.parse(text) as { items: LiveEntity[]; pageInfo?: { nextCursor?: string } };
     found.push(...page.items);
     cursor = page.pageInfo?.nextCursor;
     if (++pages > 10_000) throw new Error('the catalog kept returning pages; stopped after 10,000');
@@ -41,11 +51,13 @@ const MAX_REDIRECTS = 5;
  * Backstage reads a placeholder through its UrlReader, which reads only the hosts of its configured
  * integrations; the source file's host is one of them, any other is not known to be (a target such as
  * `http://169.254.169.254/…` was fetched from the importer's network and written into the repo).
+ * Every file read counts against `budget`'s bytes, and none is read past its deadline: throws
+ * BudgetExceeded then (the caller stops; importing the rest processed would be a silent half import).
  */
-export async function readSources(entities: readonly LiveEntity[], fetcher: typeof fetch): Promise<Map<string, SourceDocument>> {
+export async function readSources(entities: readonly LiveEntity[], fetcher: typeof fetch, budget: ImportBudget = importBudget()): Promise<Map<string, SourceDocument>> {
   const texts = new Map<string, Promise<string | undefined>>();
   const read = (url: string) => {
-    if (!texts.has(url)) texts.set(url, fetchText(url, fetcher));
+    if (!texts.has(url)) texts.set(url, fetchText(url, fetcher, budget));
     return texts.get(url)!;
   };
   const sources = new Map<string, SourceDocument>();
@@ -104,7 +116,8 @@ function placeholderTargets(value: unknown, out: string[] = []): string[] {
  * Content-Length over it is not read at all): a host that answers without end, or with gigabytes, costs
  * at most the cap in memory, not the whole answer until the timeout.
  */
-async function fetchText(url: string, fetcher: typeof fetch): Promise<string | undefined> {
+async function fetchText(url: string, fetcher: typeof fetch, budget: ImportBudget): Promise<string | undefined> {
+  if (expired(budget)) throw outOfTime(budget);
   try {
     if (!/^https?:/.test(url)) return undefined;
     const origin = new URL(url).origin;
@@ -122,32 +135,15 @@ async function fetchText(url: string, fetcher: typeof fetch): Promise<string | u
       await response.body?.cancel().catch(() => {});
       return undefined;
     }
-    return await readCapped(response, MAX_SOURCE_BYTES);
-  } catch {
+    const cap = Math.min(MAX_SOURCE_BYTES, budget.bytesLeft);
+    const text = await readCapped(response, cap);
+    if (text === undefined && cap < MAX_SOURCE_BYTES) throw outOfBytes(budget);
+    if (text !== undefined) budget.bytesLeft -= Buffer.byteLength(text);
+    return text;
+  } catch (error) {
+    if (error instanceof BudgetExceeded) throw error;
+    // A read the deadline cut (budgetedFetch aborts it) is the budget's end, not this file's.
+    if (expired(budget)) throw outOfTime(budget);
     return undefined;
   }
-}
-
-/** A response body as UTF-8 text (as Response.text() decodes it), or undefined once it passes `maxBytes`, which stops the download. */
-async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    return undefined;
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
 }

@@ -14,7 +14,7 @@ import { FileReader } from './fileReader.ts';
 import { readSource, sourceText, textHash, type SourceBytes } from './readSource.ts';
 import { readRepoFile } from './repoPath.ts';
 import { unparsedRefs } from './unparsedRefs.ts';
-import { skeletonFolder } from '../templates/skeletonFolder.ts';
+import { stepReach } from '../templates/templateReach.ts';
 import { entityModelCore } from '../backstage.ts';
 import { fitsEntityEnvelope } from '../catalog/checkBackstageModel.ts';
 import { isYamlFile, listRepoFiles, regularFileThroughFolders, RepoFileSet, trackedInstalledFiles } from './repoFiles.ts';
@@ -227,7 +227,7 @@ function readAsNonEntity(config: GitopsConfig, context: readonly SourceFile[], r
     if (named) return [...named];
     if (!skeletons.templateFiles.has(file)) {
       // A skeleton's file is the templates' that fetch its folder: only rendering makes it anything.
-      const fetchers = skeletons.folders.filter(folder => file.startsWith(`${folder}/`)).flatMap(folder => [...(skeletons.fetchedBy.get(folder) ?? [])]);
+      const fetchers = skeletons.reaching(file).flatMap(key => [...(skeletons.fetchedBy.get(key) ?? [])]);
       if (fetchers.length > 0) return [...new Set(fetchers)];
     }
     // An mkdocs.yml no entity's dir: names is read by nothing (reachability leaves it out by name too), nor
@@ -241,8 +241,8 @@ function readAsNonEntity(config: GitopsConfig, context: readonly SourceFile[], r
  * folders' files; files in `judgedAnyway` (named on the command line, or reached through a Location) are
  * kept whole.
  */
-function discoveredFiles(files: SourceFile[], config: GitopsConfig, skeletons: { folders: string[]; templateFiles: ReadonlySet<string> }, judgedAnyway: ReadonlySet<string>): SourceFile[] {
-  const inSkeleton = (file: string) => !skeletons.templateFiles.has(file) && skeletons.folders.some(folder => file.startsWith(`${folder}/`));
+function discoveredFiles(files: SourceFile[], config: GitopsConfig, skeletons: { templateFiles: ReadonlySet<string>; reaching(file: string): string[] }, judgedAnyway: ReadonlySet<string>): SourceFile[] {
+  const inSkeleton = (file: string) => !skeletons.templateFiles.has(file) && skeletons.reaching(file).length > 0;
   const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
   return files.flatMap(f => {
     if (judgedAnyway.has(f.file)) return [f];
@@ -521,12 +521,16 @@ function checkRoots(roots: readonly string[], repoFileSet: ReadonlySet<string>):
  * Folders that templates fetch as skeletons: their YAML is rendered by the scaffolder, never read by the
  * catalog, so discovery leaves it alone (the templates' own files stay in). Steps are read as the
  * scaffolder gets them from the catalog, after Backstage's PlaceholderProcessor: a `fetch:template` step
- * written as `- $yaml: ./steps/fetch.yaml` names its skeleton in that file. Returns the folders (repo
- * paths, no trailing slash, none outside the repo nor the root), the files holding the templates, and for
- * each folder the template files whose steps fetch it.
+ * written as `- $yaml: ./steps/fetch.yaml` names its skeleton in that file. A step's url is read as report
+ * reads it (stepReach): relative, into this repository, or built from `${{ … }}` expressions (a path
+ * prefix: `../../skeletons/${{ parameters.language }}` makes every file under skeletons/ a skeleton's).
+ * Returns the folders (repo paths, no trailing slash, none outside the repo nor the root), the prefixes
+ * (none that is the whole repository), the files holding the templates, for each folder or prefix the
+ * template files whose steps fetch it, and `reaching`: the folders and prefixes that hold a repo file.
  */
 function skeletonFolders(files: readonly SourceFile[], config: GitopsConfig, repoFileSet: ReadonlySet<string>) {
   const folders = new Set<string>();
+  const prefixes = new Set<string>();
   const templateFiles = new Set<string>();
   const fetchedBy = new Map<string, Set<string>>();
   for (const source of files) {
@@ -536,14 +540,20 @@ function skeletonFolders(files: readonly SourceFile[], config: GitopsConfig, rep
       if (!isRecord(spec) || !Array.isArray(spec.steps)) continue;
       templateFiles.add(source.file);
       for (const step of spec.steps) {
-        const folder = isRecord(step) && typeof step.action === 'string' && step.action.startsWith('fetch:') && isRecord(step.input) ? skeletonFolder(source.file, step.input.url) : undefined;
-        if (folder === undefined || folder.startsWith('..') || folder === '.') continue;
-        folders.add(folder);
-        (fetchedBy.get(folder) ?? fetchedBy.set(folder, new Set()).get(folder)!).add(source.file);
+        const reach = isRecord(step) && typeof step.action === 'string' && step.action.startsWith('fetch:') && isRecord(step.input) ? stepReach(source.file, step.input.url, config.repoUrl) : undefined;
+        // A url out of the repository, or one that may read all of it, makes no folder a skeleton's.
+        if (reach === undefined || ('folder' in reach ? reach.folder.startsWith('..') || reach.folder === '.' : reach.prefix === '')) continue;
+        const key = 'folder' in reach ? reach.folder : reach.prefix;
+        ('folder' in reach ? folders : prefixes).add(key);
+        (fetchedBy.get(key) ?? fetchedBy.set(key, new Set()).get(key)!).add(source.file);
       }
     }
   }
-  return { folders: [...folders].sort(), templateFiles, fetchedBy };
+  const sortedFolders = [...folders].sort();
+  const sortedPrefixes = [...prefixes].sort();
+  // The folders and prefixes (as keys of fetchedBy) whose reach holds a repo file.
+  const reaching = (file: string) => [...sortedFolders.filter(folder => file.startsWith(`${folder}/`)), ...sortedPrefixes.filter(prefix => file.startsWith(prefix))];
+  return { folders: sortedFolders, prefixes: sortedPrefixes, templateFiles, fetchedBy, reaching };
 }
 
 /** A document with its placeholders replaced by the repo files they name (unreadable ones by stand-ins). */

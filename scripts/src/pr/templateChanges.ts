@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, posix, sep } from 'node:path';
+import { join, posix } from 'node:path';
 import { CONFIG_FILE, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -8,8 +8,7 @@ import { parseYaml } from '../load/parseYaml.ts';
 import { readRepoFile } from '../load/repoPath.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, folderTemplateFiles, runCase } from '../templates/runTemplateTests.ts';
-import { urlToPath } from '../templates/offlineScaffolder.ts';
-import { inSkeletonFolder, skeletonFolder } from '../templates/skeletonFolder.ts';
+import { OFFLINE_REPO_URL, reachHolds, stepReach, type StepReach } from '../templates/templateReach.ts';
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
 import { snapshotDifference } from '../templates/snapshotDifference.ts';
 import { markAlreadyOnBase } from './alreadyOnBase.ts';
@@ -38,9 +37,6 @@ export interface TemplateCaseChange {
 }
 
 // What the toolkit and the scaffolder it renders with are pinned by: a change to them changes every render.
-// The base runCase renders against when gitops.config.yaml names no repoUrl.
-const OFFLINE_REPO_URL = 'https://github.com/offline/template/blob/main/';
-
 const PACKAGE_FILES = new Set(['package.json', 'package-lock.json', 'npm-shrinkwrap.json']);
 
 /**
@@ -72,7 +68,9 @@ export async function templateChanges(root: string, baseDir: string, changedFile
   const repoUrl = config.repoUrl ?? OFFLINE_REPO_URL;
   const cases: TemplateCaseChange[] = [];
   const diagnostics: Diagnostic[] = [];
-  let baseOrg: Awaited<ReturnType<typeof loadOrgCatalog>> | null = null;
+  // Loaded once, on the first case that needs it: a base whose catalog or policies do not load (undefined)
+  // is not read again for each later case.
+  let baseOrg: ReturnType<typeof loadOrgCatalog> | undefined;
   for (const item of [...items, ...others]) {
     const result = await runCase(root, repoUrl, item, { updateSnapshots: false, run: false, org, configRepoUrl: config.repoUrl });
     let found = result.diagnostics;
@@ -80,8 +78,8 @@ export async function templateChanges(root: string, baseDir: string, changedFile
     // A case the change reaches only through the shared inputs may have failed on the base already: the same
     // case, run there against the base's own config and catalog, tells which of its findings are the change's.
     if (sharedOnly && shared.baseConfig && found.length && existsSync(join(baseDir, item.caseFile)) && item.templateFiles.every(file => existsSync(join(baseDir, file)))) {
-      baseOrg ??= await loadOrgCatalog(shared.baseConfig).catch(() => undefined);
-      const onBase = await runCase(baseDir, shared.baseConfig.repoUrl ?? repoUrl, item, { updateSnapshots: false, run: false, org: baseOrg, configRepoUrl: shared.baseConfig.repoUrl }).catch(() => undefined);
+      baseOrg ??= loadOrgCatalog(shared.baseConfig).catch(() => undefined);
+      const onBase = await runCase(baseDir, shared.baseConfig.repoUrl ?? repoUrl, item, { updateSnapshots: false, run: false, org: await baseOrg, configRepoUrl: shared.baseConfig.repoUrl }).catch(() => undefined);
       if (onBase) found = markAlreadyOnBase(found, onBase.diagnostics);
     }
     diagnostics.push(...found);
@@ -149,69 +147,28 @@ function listed(names: readonly string[]): string {
  * Whether a changed file is one the template's render reads: the template's own folder (its tests included),
  * a file a `$yaml`/`$json`/`$text` placeholder in it names (relative, or a URL into this repository), or one
  * under a folder or file a step fetches (by a relative url, a url into this repository, or one built from
- * expressions: fetchedReads), read from the template as the catalog's
+ * expressions: stepReach, the reach check, discovery and CODEOWNERS use too), read from the template as the catalog's
  * PlaceholderProcessor hands it to the scaffolder (resolveTemplatePlaceholders: steps kept in a `$yaml` file
  * are the template's steps). A fetch url that names the repository's root (`.`) reads every file.
  * Takes the head's root, the template file, the changed files and gitops.config.yaml's repoUrl; never throws.
  */
 function readsChanged(root: string, templateFile: string, changedFiles: readonly string[], repoUrl?: string): boolean {
-  const reads = [posix.dirname(templateFile)];
-  const prefixes: string[] = [];
+  const reads: StepReach[] = [{ folder: posix.dirname(templateFile) }];
   try {
     for (const written of parseYaml(readRepoFile(root, templateFile, 'utf8'), templateFile).documents) {
       for (const use of findPlaceholders(written)) {
         const target = placeholderTarget(templateFile, use.value, repoUrl);
-        if (typeof target === 'string') reads.push(target);
+        if (typeof target === 'string') reads.push({ folder: target });
       }
       const document = resolveTemplatePlaceholders(root, templateFile, written, repoUrl);
       const steps = isRecord(document) && isRecord(document.spec) && Array.isArray(document.spec.steps) ? document.spec.steps : [];
       for (const step of steps) {
-        const url = isRecord(step) && isRecord(step.input) ? step.input.url : undefined;
-        const path = skeletonFolder(templateFile, url);
-        if (path !== undefined && !path.startsWith('..')) reads.push(path);
-        else if (path === undefined && typeof url === 'string') {
-          const more = fetchedReads(templateFile, url, repoUrl);
-          if (more && 'folder' in more) reads.push(more.folder);
-          else if (more) prefixes.push(more.prefix);
-        }
+        const reach = stepReach(templateFile, isRecord(step) && isRecord(step.input) ? step.input.url : undefined, repoUrl);
+        if (reach && ('prefix' in reach || !reach.folder.startsWith('..'))) reads.push(reach);
       }
     }
   } catch {
     // A template file that cannot be read is the gate's finding; its folder still counts.
   }
-  return changedFiles.some(file => reads.some(read => file === read || inSkeletonFolder(file, read)) || prefixes.some(prefix => file.startsWith(prefix)));
-}
-
-/**
- * What a fetch url skeletonFolder leaves unnamed may read: a repo folder or file (`{ folder }`, compared as
- * skeletonFolder's) or a repo path prefix (`{ prefix }`: every repo file that starts with it). A url into this
- * repository (GitHub's blob or tree form, or Azure Repos' `path`, as the offline scaffolder maps it: urlToPath)
- * reads the folder or file it names; a url the scaffolder builds from `${{ … }}` expressions reads what its
- * text before the first expression starts (`../../skeletons/${{ parameters.language }}-service` reads files
- * starting with `skeletons/`, as does `…/tree/main/skeletons/${{ … }}`), and the whole repository when that
- * text names no path in it (`${{ parameters.skeleton }}`, a climb out of the repository, or a url whose ref is
- * an expression). Returns undefined for another repository's url, which the offline render does not read.
- * `repoUrl` is gitops.config.yaml's (runCase's stand-in without one). Never throws.
- */
-function fetchedReads(templateFile: string, url: string, repoUrl = OFFLINE_REPO_URL): { folder: string } | { prefix: string } | undefined {
-  const at = url.indexOf('${{');
-  const literal = at < 0 ? url : url.slice(0, at);
-  const everything = { prefix: '' };
-  let path: string | undefined;
-  if (!/^[a-z][a-z0-9+.-]*:/i.test(literal)) {
-    // Relative (skeletonFolder names the plain ones): joined as skeletonFolder joins them.
-    if (literal === '') return everything;
-    path = posix.normalize(posix.join(posix.dirname(templateFile), literal));
-  } else {
-    try {
-      path = posix.normalize(urlToPath({ root: '', baseUrl: repoUrl }, literal).split(sep).join('/'));
-    } catch {
-      // The text stops inside this repository's own url (or an expression chooses its ref): any file of it.
-      // GitHub's repository url, or another host's without its query (Azure Repos names the file in `path`).
-      const repository = /^https:\/\/github\.com\/[^/]+\/[^/]+\//.exec(repoUrl)?.[0] ?? repoUrl.replace(/[?#].*$/, '');
-      return at >= 0 && (repository.startsWith(literal) || literal.startsWith(repository)) ? everything : undefined;
-    }
-  }
-  if (path === '.' || path === './' || path === '..' || path.startsWith('../')) return everything;
-  return at >= 0 ? { prefix: path } : { folder: path.replace(/\/+$/, '') };
+  return changedFiles.some(file => reads.some(reach => reachHolds(reach, file)));
 }

@@ -5,6 +5,7 @@ import type { PathSegment } from '../load/yamlPath.ts';
 import { referencedFacts } from './evaluateChecks.ts';
 import type { Condition, Located, ScorecardData } from './model.ts';
 import { ignoredBranches } from './readCondition.ts';
+import { jsonPathProblem } from './jsonPathProblem.ts';
 
 const OPERATORS = ['equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
 const DECORATORS = ['not', 'swap', 'someFact', 'everyFact', 'someValue', 'everyValue'];
@@ -214,6 +215,8 @@ function lintCondition(node: Condition, path: PathSegment[], located: Located<un
   if ((base === 'in' || base === 'notIn') && typeof node.value === 'string') {
     found.push(at(located, [...path, 'value'], 'scorecard-rule-trap', `'${base}' with a string value is a substring test ('duct' in 'production' is true).`, 'Give the allowed values as a list.'));
   }
+  found.push(...refusedPath(node.path, [...path, 'path'], located));
+  if (valueFact !== undefined) found.push(...refusedPath((node.value as { path?: unknown }).path, [...path, 'value', 'path'], located));
   const type = factIds.map(id => retrievers.get(id)?.schema[node.fact!]?.type).find(Boolean);
   if (node.path && type && type !== 'object') {
     found.push(at(located, [...path, 'path'], 'scorecard-rule-trap', `A JSONPath only applies to object facts; '${node.fact}' is ${type}.`, 'Remove the path.'));
@@ -224,6 +227,20 @@ function lintCondition(node: Condition, path: PathSegment[], located: Located<un
     found.push(at(located, [...path, 'operator'], 'scorecard-rule-trap', type === 'boolean' ? `'${base}' on a boolean fact is always false: json-rules-engine's numeric operators first need a fact parseFloat can read.` : `'${base}' on a string fact compares as text or fails ('10' < '9').`, type === 'boolean' ? "Compare a boolean with 'equal'." : 'Publish a numeric fact and compare that.'));
   }
   return found;
+}
+
+/**
+ * A JSONPath (a condition's `path`, or a fact-to-fact value's) that jsonpath-plus throws on when an entity's
+ * fact reaches its filter or script (jsonPathProblem): json-rules-engine lets the error fail the rule, so
+ * Tech Insights fails every entity whose fact has the key, and the golden cases pass while none does.
+ * Takes the path as written (anything but a non-empty string is another finding's), its place and file;
+ * returns one scorecard-unsupported finding at it, or none.
+ */
+function refusedPath(value: unknown, path: PathSegment[], located: Located<unknown>): Diagnostic[] {
+  if (typeof value !== 'string' || value === '') return [];
+  const problem = jsonPathProblem(value);
+  if (!problem) return [];
+  return [at(located, path, 'scorecard-unsupported', `JSONPath ${JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value)} throws in jsonpath-plus on the first entity whose fact reaches it: ${problem}. json-rules-engine lets that fail the rule, so Tech Insights fails those entities.`, "Fix the filter: compare @ (the element), @root, @parent or @property with quoted text or numbers, e.g. $.items[?(@.type == 'service')].")];
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { boundedJson } from './boundedBody.ts';
 import { fetchWithRetry, HttpError, type RetryPolicy } from './retry.ts';
 
 const require = createRequire(import.meta.url);
@@ -27,8 +28,9 @@ export interface RemoteLocation {
 }
 
 /**
- * The catalog REST API (`/api/catalog`), every call authenticated and retried. The token lives only
- * in the Authorization header; nothing here prints it.
+ * The catalog REST API (`/api/catalog`), every call authenticated and retried, every answer read up to
+ * MAX_ANSWER_BYTES (boundedJson: AnswerTooLarge past it). The token lives only in the Authorization
+ * header; nothing here prints it.
  */
 export class CatalogApi {
   constructor(
@@ -58,7 +60,7 @@ export class CatalogApi {
         const query = cursor
           ? `cursor=${encodeURIComponent(cursor)}`
           : `filter=${encodeURIComponent(`metadata.annotations.backstage.io/managed-by-origin-location=${origin}`)}&limit=500`;
-        const page = (await (await this.call('GET', `/entities/by-query?${query}`)).json()) as { items: RemoteEntity[]; pageInfo: { nextCursor?: string } };
+        const page = await boundedJson<{ items: RemoteEntity[]; pageInfo: { nextCursor?: string } }>(await this.call('GET', `/entities/by-query?${query}`), 'GET /api/catalog/entities/by-query');
         found.push(...page.items);
         cursor = page.pageInfo?.nextCursor;
       } while (cursor);
@@ -70,21 +72,21 @@ export class CatalogApi {
     const items: (RemoteEntity | null)[] = [];
     for (let i = 0; i < refs.length; i += 500) {
       const chunk = refs.slice(i, i + 500);
-      const body = (await (await this.call('POST', '/entities/by-refs', { entityRefs: chunk })).json()) as { items: (RemoteEntity | null)[] };
+      const body = await boundedJson<{ items: (RemoteEntity | null)[] }>(await this.call('POST', '/entities/by-refs', { entityRefs: chunk }), 'POST /api/catalog/entities/by-refs');
       items.push(...body.items);
     }
     return items;
   }
 
   async locations(): Promise<RemoteLocation[]> {
-    const body = (await (await this.call('GET', '/locations')).json()) as { data: RemoteLocation }[];
+    const body = await boundedJson<{ data: RemoteLocation }[]>(await this.call('GET', '/locations'), 'GET /api/catalog/locations');
     return body.map(b => b.data);
   }
 
   /** Registers a location; registering it again is a no-op refresh, so retries are safe. */
   async addLocation(type: string, target: string): Promise<RemoteLocation> {
     const response = await this.call('POST', '/locations?onConflict=refresh', { type, target }, [200, 201]);
-    return ((await response.json()) as { location: RemoteLocation }).location;
+    return (await boundedJson<{ location: RemoteLocation }>(response, 'POST /api/catalog/locations')).location;
   }
 
   /** Unregisters a location; its entities become orphans. A 404 means it is already gone. */
@@ -102,6 +104,24 @@ export class CatalogApi {
   }
 
   /**
+   * Backstage's own verdict on an entity as a location would emit it (`POST /validate-entity`, catalog-backend:
+   * the envelope, then the real processing orchestrator: placeholders read against `location`, processors,
+   * policies, catalog rules). For a new entity that does not appear, this is where its processing error shows
+   * without the unprocessed-entities module (it is never stored, so it has no `status.items`). Takes the entity
+   * as written and `url:<its file>`; returns the error messages (empty when it is valid), or undefined when the
+   * endpoint gives no verdict (missing, another status, a body without errors). Validation writes nothing, so
+   * it is retried like a read.
+   */
+  async validateEntity(entity: unknown, location: string): Promise<string[] | undefined> {
+    const response = await fetchWithRetry(this.fetcher, `${this.baseUrl.replace(/\/$/, '')}/api/catalog/validate-entity`, { method: 'POST', headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ entity, location }) }, this.retry);
+    if (response.ok) return (await response.body?.cancel().catch(() => undefined), []);
+    if (response.status !== 400) return (await response.body?.cancel().catch(() => undefined), undefined);
+    const body = await boundedJson<{ errors?: { message?: unknown }[] }>(response, 'POST /api/catalog/validate-entity').catch(() => undefined);
+    const messages = (body?.errors ?? []).map(e => String(e?.message ?? '')).filter(Boolean);
+    return messages.length ? messages : undefined;
+  }
+
+  /**
    * The processing errors of entities Backstage has read but never stored (a new entity that fails
    * processing never appears anywhere else), by lower-case entity ref, from the unprocessed-entities
    * module's `/entities/unprocessed/pending`; empty when that module is not installed.
@@ -113,7 +133,7 @@ export class CatalogApi {
   async unprocessedErrors(): Promise<Map<string, string[]>> {
     const response = await fetchWithRetry(this.fetcher, `${this.baseUrl.replace(/\/$/, '')}/api/catalog/entities/unprocessed/pending`, { headers: { authorization: `Bearer ${this.token}` } }, this.retry);
     if (!response.ok) return new Map();
-    const body = (await response.json()) as { entities?: { entity_ref?: string | null; unprocessed_entity?: { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } }; errors?: { message: string }[] }[] };
+    const body = await boundedJson<{ entities?: { entity_ref?: string | null; unprocessed_entity?: { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } }; errors?: { message: string }[] }[] }>(response, 'GET /api/catalog/entities/unprocessed/pending');
     const found = new Map<string, string[]>();
     for (const row of body.entities ?? []) {
       const ref = row.entity_ref ?? unprocessedRef(row.unprocessed_entity);

@@ -9,6 +9,7 @@ import { holderOf, ownerRefOf } from './holderOf.ts';
 import { planAdoption } from './planAdoption.ts';
 import { planSync, refOfRemote, sourceFileOf, type SyncPlan } from './planSync.ts';
 import { boundedText, redactUrl } from '../report/safeText.ts';
+import { backstageResolveUrl } from '../catalog/locationTargets.ts';
 
 const require = createRequire(import.meta.url);
 // Required on first use: plugin-catalog-node loads much of Backstage, a start-up cost `check` need not pay.
@@ -216,6 +217,15 @@ async function handOverAdopted(input: SyncInput, plan: SyncPlan, origins: string
 }
 
 const NUDGE_MS = 15_000;
+// Backstage's processing loop picks up a refreshed location within a second or two (~1.5–2 s measured).
+const FIRST_ASK_MS = 5_000;
+// validate-entity takes one entity a call: at most this many a round.
+const MAX_VALIDATED = 50;
+
+/** The url Backstage reads a repo file at (`repoUrl` + the repo path, as a Location target resolves it). */
+function fileUrl(repoUrl: string, file: string): string {
+  return backstageResolveUrl({ url: file, base: repoUrl });
+}
 
 async function waitForDesired(input: SyncInput, plan: SyncPlan, refreshed: string[], nudge: () => Promise<void>): Promise<{ verified: boolean; diagnostics: Diagnostic[] }> {
   const waiting = new Map([...plan.add, ...plan.update.map(u => u.desired)].map(e => [e.ref!, e]));
@@ -223,6 +233,7 @@ async function waitForDesired(input: SyncInput, plan: SyncPlan, refreshed: strin
   const adopted = new Set(plan.adopt.map(a => a.desired.ref!));
   const deadline = Date.now() + input.waitMs;
   let nextNudge = Date.now() + NUDGE_MS;
+  let nextAsk = Date.now() + FIRST_ASK_MS;
   const errors = new Map<string, string[]>();
   let readerErrors: string[] = [];
   while (waiting.size > 0) {
@@ -236,6 +247,23 @@ async function waitForDesired(input: SyncInput, plan: SyncPlan, refreshed: strin
       else if (canonicalEntity(desired.entity, false) === canonicalEntity(entity, true) && (adopted.has(refs[i]) ? [desired.file] : [undefined, desired.file]).includes(sourceFileOf(entity, input.repoUrl))) waiting.delete(refs[i]);
     });
     if (waiting.size === 0) break;
+    // A new entity that fails processing is never stored: no status.items, and its error only in the
+    // unprocessed-entities module, which many backends lack. Asked once processing had time to run, then
+    // at each nudge: every entity still waiting has an error, so waiting longer changes nothing.
+    if (Date.now() >= nextAsk) {
+      nextAsk = Date.now() + NUDGE_MS;
+      const absent = refs.filter((ref, i) => !remote[i] && !errors.has(ref));
+      // Not a Location: validating one reads its targets and judges the children by catalog rules against
+      // the origin given (its own file here, the registered root in real processing): a false refusal.
+      for (const ref of absent.filter(r => !errors.has(r) && !r.startsWith('location:')).slice(0, MAX_VALIDATED)) {
+        const desired = waiting.get(ref)!;
+        const messages = await input.api.validateEntity(desired.raw, `url:${fileUrl(input.repoUrl, desired.file)}`).catch(() => undefined);
+        if (messages?.length) errors.set(ref, messages);
+      }
+      // The module, where the backend has it, also knows a Location's errors.
+      if (absent.some(ref => !errors.has(ref))) for (const [ref, messages] of await input.api.unprocessedErrors()) if (waiting.has(ref) && !errors.has(ref)) errors.set(ref, messages);
+      if ([...waiting.keys()].every(ref => errors.has(ref))) break;
+    }
     if (Date.now() > deadline) {
       for (const [ref, messages] of await input.api.unprocessedErrors()) if (waiting.has(ref)) errors.set(ref, messages);
       // An entity that never arrives is most often one whose Location could not be read.

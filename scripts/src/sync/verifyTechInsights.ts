@@ -1,3 +1,4 @@
+import { boundedJson } from './boundedBody.ts';
 import { parse } from 'yaml';
 import type { Diagnostic } from '../diagnostic.ts';
 import { fetchWithRetry, HttpError, type RetryPolicy } from './retry.ts';
@@ -19,7 +20,7 @@ export async function verifyTechInsights(baseUrl: string, token: string, compile
   const response = await fetchWithRetry(fetcher, `${baseUrl.replace(/\/$/, '')}/api/tech-insights/checks`, { headers: { authorization: `Bearer ${token}` } }, retry);
   if (response.status === 404) return { installed: false, diagnostics: [] };
   if (!response.ok) throw new HttpError(response.status, 'GET', '/api/tech-insights/checks', await response.text().catch(() => ''), [token]);
-  const deployed = new Map(((await response.json()) as DeployedCheck[]).map(c => [c.id, c]));
+  const deployed = new Map((await boundedJson<DeployedCheck[]>(response, 'GET /api/tech-insights/checks')).map(c => [c.id, c]));
   const wanted = (parse(compiledConfig, { logLevel: 'error' })?.techInsights?.factChecker?.checks ?? {}) as Record<string, DeployedCheck>;
   const problems: string[] = [];
   for (const [id, check] of Object.entries(wanted)) {

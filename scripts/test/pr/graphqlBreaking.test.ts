@@ -156,7 +156,7 @@ describe('report: breaking changes to a GraphQL schema another team consumes', (
     try {
       const run = await runNode(join(REPO_ROOT, 'actions/check/dist/index.mjs'), root, {
         GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: 'acme/control', GITHUB_API_URL: server.url,
-        GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'), GITHUB_WORKSPACE: root, 'INPUT_GITHUB-TOKEN': 'ghs_fake', 'INPUT_WORKING-DIRECTORY': root,
+        GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'), RUNNER_TEMP: dir, GITHUB_WORKSPACE: root, 'INPUT_GITHUB-TOKEN': 'ghs_fake', 'INPUT_WORKING-DIRECTORY': root,
       });
       expect(run.status).toBe(1);
       // The parser's quote of the text is in the annotation (one line), and nothing of it acts on the runner.

@@ -76,7 +76,7 @@ describe('no value from a pull request becomes a CI command (shipped bin, every 
     try {
       const run = await runNode(join(REPO_ROOT, 'actions/check/dist/index.mjs'), repo, {
         GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: 'acme/control', GITHUB_API_URL: server.url,
-        GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'), GITHUB_WORKSPACE: repo, 'INPUT_GITHUB-TOKEN': 'ghs_fake', 'INPUT_WORKING-DIRECTORY': repo,
+        GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'), RUNNER_TEMP: dir, GITHUB_WORKSPACE: repo, 'INPUT_GITHUB-TOKEN': 'ghs_fake', 'INPUT_WORKING-DIRECTORY': repo,
       });
       expect(run.status).toBe(1);
       expect(run.stdout).toMatch(/^::error [^\n]*add-mask/m);

@@ -54,7 +54,7 @@ async function runCheckAction(repo: string, api: string, pullRequest: Record<str
   for (const f of ['summary.md', 'output.txt']) writeFileSync(join(dir, f), '');
   return runNode(join(REPO_ROOT, 'actions/check/dist/index.mjs'), repo, {
     GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: 'acme/control',
-    GITHUB_API_URL: api, GITHUB_SERVER_URL: 'https://github.com', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'),
+    GITHUB_API_URL: api, GITHUB_SERVER_URL: 'https://github.com', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'), RUNNER_TEMP: dir,
     GITHUB_WORKSPACE: repo, 'INPUT_GITHUB-TOKEN': 'ghs_fake_token', INPUT_COMMENT: 'true', 'INPUT_WORKING-DIRECTORY': repo,
   });
 }

@@ -38,6 +38,31 @@ describe('sync surfaces why Backstage refused a new entity', () => {
     // The readable one landed; only the refused one is reported.
     expect(result.stderr).not.toMatch(/perr-readable.*sync-/);
   }, 90_000);
+  it('stops as soon as Backstage refuses every entity still waiting, not at the end of --wait', async () => {
+    // Its own folder and names: the first case's entities are already in Backstage.
+    const early = join(fixturesDir, 'processing-errors-early');
+    await rm(early, { recursive: true, force: true });
+    const files: Record<string, string> = {
+      'gitops.config.yaml': tree['gitops.config.yaml'].replace(repo, 'processing-errors-early'),
+      'catalog/all.yaml': tree['catalog/all.yaml'].replace('perr-root', 'perr-early-root').replace(', ./apis.yaml', ', ./apis.yaml'),
+      'catalog/org.yaml': tree['catalog/org.yaml'].replace('team-perr', 'team-perr-early'),
+      'catalog/apis.yaml': api('perr-early', 'https://not-allowed.example.com/spec.yaml').replace('team-perr', 'team-perr-early'),
+    };
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(early, path)), { recursive: true });
+      await writeFile(join(early, path), text);
+    }
+    const started = Date.now();
+    const result = await runBin(['sync', '--url', baseUrl, '--wait', '120', '--poll-ms', '300', '--format', 'json'], early, { BACKSTAGE_TOKEN: token, NO_COLOR: '1' });
+    const seconds = (Date.now() - started) / 1000;
+    expect(result.status, result.stderr).toBe(1);
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; message: string }[] }).diagnostics;
+    expect(found.map(d => [d.ruleId, d.message.slice(0, 60)])).toEqual([['sync-processing-error', 'Backstage could not process api:default/perr-early: Processo']]);
+    expect(found[0].message).toContain("Reading from 'https://not-allowed.example.com/spec.yaml' is not allowed");
+    // Waiting the whole 120 s would change nothing: asked after a few seconds of processing, stopped then.
+    expect(seconds).toBeLessThan(40);
+  }, 180_000);
+
   it('bounds what Backstage quotes back: a 6,000-character URL gives one finding of at most 2,000 characters, in text and JSON', async () => {
     const long = join(fixturesDir, 'processing-errors-long');
     await rm(long, { recursive: true, force: true });
