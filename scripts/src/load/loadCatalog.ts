@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -82,6 +82,8 @@ export interface LoadedCatalog {
   repoFileSet?: RepoFileSet;
   /** Symbolic links in the repo (never followed), sorted; readSymlinks picks those in places that are read. */
   symlinks?: string[];
+  /** Each link's own text (readlink: the path it holds, read without following it); absent when unreadable. */
+  symlinkTargets?: ReadonlyMap<string, string>;
   /** Repo folders (no trailing slash) that templates' fetch steps copy as skeletons, placeholders substituted. */
   skeletonFolders?: string[];
   /** Files and folders whose names are not valid UTF-8 (never read; listRepoFiles), sorted. */
@@ -110,10 +112,23 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
     const tracked = trackedInstalledFiles(config.root, installed).filter(file => regularFileThroughFolders(config.root, file));
     const treeFiles = tracked.length > 0 ? [...repoFiles, ...tracked].sort() : repoFiles;
     const loaded = await loadRepoCatalog(config, paths, repoFiles, treeFiles, new RepoFileSet(config.root, repoFiles, installed), symlinks, cache, reader && { reader, mode: reading === 'always' ? 'alternate' : 'share' });
-    return { ...loaded, undecodable: undecodable.sort() };
+    return { ...loaded, undecodable: undecodable.sort(), symlinkTargets: linkTexts(config.root, symlinks) };
   } finally {
     reader?.stop();
   }
+}
+
+/** The path each link holds (readlink reads the link itself, never what it points at); unreadable ones are left out. */
+function linkTexts(root: string, links: readonly string[]): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const link of links) {
+    try {
+      texts.set(link, readlinkSync(join(root, link)));
+    } catch {
+      // Removed or replaced since it was listed: readSymlinks then judges it as a link it knows nothing about.
+    }
+  }
+  return texts;
 }
 
 interface Reading {
