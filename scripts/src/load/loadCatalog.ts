@@ -155,7 +155,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
     for (const given of paths) judgedAnyway.add(relative(config.root, resolve(given)).split(sep).join('/'));
     for (const file of crawl.origins.keys()) if (!startSet.has(file)) judgedAnyway.add(file);
   }
-  if (mode !== 'roots') files = discoveredFiles(files, config, skeletons, judgedAnyway);
+  if (mode !== 'roots') files = discoveredFiles(files, config, skeletons, judgedAnyway, crawl.locations);
 
   // Given paths are judged against the whole catalog: the rest of it resolves their references. That is
   // what the roots reach, or without roots what discovery reads in the whole repo, as a full run would.
@@ -253,23 +253,38 @@ function readAsNonEntity(config: GitopsConfig, context: readonly SourceFile[], r
 
 /**
  * Of the files a discovery read, what is meant for the catalog (keepCatalogDocuments), minus skeleton
- * folders' files; files in `judgedAnyway` (named on the command line, or reached through a Location) are
- * kept whole.
+ * folders' files; files in `judgedAnyway` (named on the command line) and those a kept Location's target
+ * names (`locations`, the crawl's edges) are kept whole. Discovery takes every catalog file for registered,
+ * so its Locations are read too: Backstage reads each file a target (a glob included) names as a catalog
+ * file, whatever it holds (an openapi.yaml or docker-compose.yaml a `./**\/*.yaml` glob matches fails the
+ * Location, as in roots mode).
  */
-function discoveredFiles(files: SourceFile[], config: GitopsConfig, skeletons: { folders: string[]; templateFiles: ReadonlySet<string> }, judgedAnyway: ReadonlySet<string>): SourceFile[] {
+function discoveredFiles(files: SourceFile[], config: GitopsConfig, skeletons: { folders: string[]; templateFiles: ReadonlySet<string> }, judgedAnyway: ReadonlySet<string>, locations: readonly LocationEdge[] = []): SourceFile[] {
   const inSkeleton = (file: string) => !skeletons.templateFiles.has(file) && skeletons.folders.some(folder => file.startsWith(`${folder}/`));
   const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
-  return files.flatMap(f => {
-    if (judgedAnyway.has(f.file)) return [f];
+  const whole = new Set(judgedAnyway);
+  const keep = () => files.flatMap(f => {
+    if (whole.has(f.file)) return [f];
     const kept = inSkeleton(f.file) ? undefined : keepCatalogDocuments(f, config.root, apiGroups);
     return kept ? [kept] : [];
   });
+  // A target that is itself a Location file reads its own targets: repeat until no kept Location adds a file.
+  for (;;) {
+    const kept = keep();
+    const documents = new Map(kept.map(f => [f.file, f.documents]));
+    const before = whole.size;
+    for (const edge of locations) {
+      if (edge.resolution.kind !== 'files' || !documents.get(edge.file)?.[edge.document]) continue;
+      for (const target of edge.resolution.files) whole.add(target);
+    }
+    if (whole.size === before) return kept;
+  }
 }
 
 /** The whole repo's catalog as a discovery run (no roots, no paths) reads it: the context of a run over given paths. */
 async function discoveredContext(config: GitopsConfig, treeFiles: readonly string[], targets: TargetContext, cache?: ResultCache, reading?: Reading): Promise<SourceFile[]> {
   const crawl = await crawlLocations(config, discoverable(treeFiles), targets, cache, reading);
-  const files = discoveredFiles(crawl.files, config, skeletonFolders(crawl.files, config, targets.repoFileSet), new Set());
+  const files = discoveredFiles(crawl.files, config, skeletonFolders(crawl.files, config, targets.repoFileSet), new Set(), crawl.locations);
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
   return files.filter(f => !placeholderSources.has(f.file));
 }
