@@ -139,7 +139,7 @@ interface Reading {
 async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], repoFiles: string[], treeFiles: readonly string[], repoFileSet: RepoFileSet, symlinks: string[], cache?: ResultCache, reading?: Reading): Promise<LoadedCatalog> {
   const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet, treeFiles };
   const mode = paths.length > 0 ? 'paths' : config.catalog.roots.length > 0 ? 'roots' : 'discover';
-  const start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles)
+  const start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles, symlinks)
     : mode === 'roots' ? checkRoots(config.catalog.roots, targets.repoFileSet)
     : discoverable(treeFiles);
 
@@ -518,7 +518,7 @@ async function bundleRefs(config: GitopsConfig, files: SourceFile[], repoFileSet
   return bundlePlaceholderRefs(uses, path => (repoFileSet.has(path) ? readRepoFile(config.root, path, 'utf8') : null), config.repoUrl);
 }
 
-function expandPaths(root: string, paths: readonly string[], repoFiles: readonly string[]): string[] {
+function expandPaths(root: string, paths: readonly string[], repoFiles: readonly string[], symlinks: readonly string[] = []): string[] {
   const selected = new Set<string>();
   for (const given of paths) {
     const rel = relative(root, resolve(given)).split(sep).join('/');
@@ -527,6 +527,9 @@ function expandPaths(root: string, paths: readonly string[], repoFiles: readonly
       selected.add(rel);
       continue;
     }
+    // A link (a pre-commit hook passes a changed one like any file) is never read: the run judges it as the
+    // whole catalog's does (repo-symlink where Backstage or the toolkit would read through it, else nothing).
+    if (symlinks.includes(rel)) continue;
     const inside = repoFiles.filter(f => (rel === '' || f.startsWith(`${rel}/`)) && isYamlFile(f));
     if (inside.length === 0) throw new UsageError(`${given} does not exist or holds no YAML files`);
     inside.forEach(f => selected.add(f));

@@ -95,6 +95,27 @@ describe('symbolic links never lead a reader out of the repository', () => {
     expect(result.status).toBe(1);
   });
 
+  // fresh9: a pre-commit hook passes every changed YAML file, a link among them: `check <link>` stopped with
+  // "does not exist or holds no YAML files" (exit 2, and the link does exist). It is judged as the whole run does.
+  it('check given a link: judged as the whole catalog judges it, no tool error', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': group, 'deploy/compose.yaml': 'services:\n  a: {image: nginx}\n' });
+    mkdirSync(join(root, 'docker'));
+    symlinkSync('../deploy/compose.yaml', join(root, 'docker/compose.yaml'));
+    const data = await runBin(['check', 'docker/compose.yaml', 'catalog-info.yaml', '--format', 'json'], root);
+    expect(data.stderr).not.toContain('does not exist');
+    expect((JSON.parse(data.stdout) as { diagnostics: unknown[] }).diagnostics).toEqual([]);
+    expect(data.status).toBe(0);
+    // Given alone, it is what a skeleton file given alone is: no catalog file to check (one line, exit 2), not a missing file.
+    const alone = await runBin(['check', 'docker/compose.yaml'], root);
+    expect(alone.stderr).toContain('docker/compose.yaml holds no catalog file');
+    expect(alone.status).toBe(2);
+    symlinkSync('catalog-info.yaml', join(root, 'team.yaml'));
+    const catalogLink = await runBin(['check', 'team.yaml', 'catalog-info.yaml', '--format', 'json'], root);
+    const found = (JSON.parse(catalogLink.stdout) as { diagnostics: { ruleId: string; file: string }[] }).diagnostics;
+    expect(found.map(d => `${d.ruleId}@${d.file}`)).toEqual(['repo-symlink@team.yaml']);
+    expect(catalogLink.status).toBe(1);
+  });
+
   // Red team, round 15: a link to a folder ABOVE what the toolkit reads (`schemas -> catalog/team-a/schemas`)
   // was no finding, and the policies under it were read through it from a folder the team owns alone.
   it('a link to a folder above the policies or CODEOWNERS (inside the repository) is repo-symlink', async () => {
