@@ -48,4 +48,21 @@ describe('discovery reads what its Locations name, as Backstage does (check, thr
     expect(findings).toEqual([]);
     expect(status).toBe(0);
   });
+
+  // A `./**/catalog-info.yaml` target also matches a template's skeleton/catalog-info.yaml: Backstage reads it as a
+  // catalog file with `${{ values.name }}` unrendered. The fix is the target; the name's hint ("Write values-name")
+  // sent the author to the skeleton instead.
+  it.each([['discovery', {}], ['roots', { 'gitops.config.yaml': 'catalog:\n  roots: [catalog-info.yaml]\n' }]])('a glob that reaches a skeleton (%s): the finding says to narrow the Location target', async (_, extra) => {
+    const template = "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: svc\nspec:\n  owner: group:team\n  type: service\n  steps:\n    - id: fetch\n      action: fetch:template\n      input:\n        url: ./skeleton\n        values:\n          name: x\n";
+    const root = await tempRepo({
+      ...extra,
+      'catalog-info.yaml': `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: all\nspec:\n  targets: [./**/catalog-info.yaml, ./templates/*/template.yaml]\n---\n${GROUP}`,
+      'svc/a/catalog-info.yaml': COMPONENT,
+      'templates/svc/template.yaml': template,
+      'templates/svc/skeleton/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec:\n  type: service\n  lifecycle: production\n  owner: team\n',
+    });
+    const { findings, diagnostics } = checkFindings(root);
+    expect(findings).toEqual(['entity-field-format@templates/svc/skeleton/catalog-info.yaml:4:9']);
+    expect(diagnostics[0].hint).toBe('templates/svc/skeleton/catalog-info.yaml is in templates/svc/skeleton/, a skeleton a template fetches; the Location in catalog-info.yaml reads it as a catalog file through its target ./**/catalog-info.yaml, where the skeleton\'s expressions are never rendered. Narrow that target so it leaves templates/svc/skeleton/ out (list the files, or a pattern that does not reach the skeleton).');
+  });
 });
