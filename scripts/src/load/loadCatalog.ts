@@ -181,8 +181,12 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
       return namers === undefined;
     });
     const kept = new Set(files.map(f => f.file));
+    // A given folder's file that the whole catalog reads as a catalog file (a Location elsewhere names it:
+    // `./**/*.yaml` reaching its openapi.yaml) is judged as the full run judges it, not dropped by this
+    // folder's own discovery.
+    const given = new Set(start);
     for (const f of context) {
-      if (!naming.has(f.file) || kept.has(f.file)) continue;
+      if ((!naming.has(f.file) && !given.has(f.file)) || kept.has(f.file)) continue;
       files.push(f);
       judgedAnyway.add(f.file);
     }

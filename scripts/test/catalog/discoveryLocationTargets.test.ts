@@ -65,4 +65,11 @@ describe('discovery reads what its Locations name, as Backstage does (check, thr
     expect(findings).toEqual(['entity-field-format@templates/svc/skeleton/catalog-info.yaml:4:9']);
     expect(diagnostics[0].hint).toBe('templates/svc/skeleton/catalog-info.yaml is in templates/svc/skeleton/, a skeleton a template fetches; the Location in catalog-info.yaml reads it as a catalog file through its target ./**/catalog-info.yaml, where the skeleton\'s expressions are never rendered. Narrow that target so it leaves templates/svc/skeleton/ out (list the files, or a pattern that does not reach the skeleton).');
   });
+
+  it.each([['discovery', {}], ['roots', { 'gitops.config.yaml': 'catalog:\n  roots: [catalog-info.yaml]\n' }]])('check <folder> (%s) judges the folder\'s files as the full run does', async (_, extra) => {
+    const root = await tempRepo({ ...SOURCES, ...extra });
+    const { status, findings } = checkFindings(root, ['svc/a']);
+    expect(findings).toEqual(ENVELOPE('svc/a/openapi.yaml'));
+    expect(status).toBe(1);
+  });
 });
