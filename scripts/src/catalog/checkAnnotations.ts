@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { entityModelCore } from '../backstage.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
@@ -99,12 +100,37 @@ function techdocsFinding(value: string, entity: CatalogEntity, context: Annotati
   if (typeof folder !== 'string') return undefined;
   const base = folder === '.' || folder === '' ? '' : `${folder.replace(/\/$/, '')}/`;
   if (siteConfigIn(base.replace(/\/$/, ''), context.repoFiles, context.techdocsSettings)) return undefined;
+  const above = docsFolderNamed(base, entity.file, context.repoFiles);
+  if (above) {
+    const name = posix.basename(base.replace(/\/$/, ''));
+    return {
+      ruleId: 'techdocs-ref-missing',
+      severity: 'error',
+      message: `backstage.io/techdocs-ref points at ${base}, which holds the pages themselves (${base}index.md) but neither a mkdocs.yml nor a docs/ folder: dir: names the site's root, the folder above the pages. TechDocs writes a default mkdocs.yml into ${base} that reads ${base}docs/, which does not exist, so it cannot build this entity's docs.`,
+      hint: name === 'docs'
+        ? `Write ${above} (relative to this file): the folder that holds ${base}, whose default mkdocs.yml reads it.`
+        : `Write ${above} (relative to this file) and add a mkdocs.yml there with docs_dir: ${name}, or move the pages into ${base}docs/.`,
+    };
+  }
   return {
     ruleId: 'techdocs-ref-missing',
     severity: 'error',
     message: `backstage.io/techdocs-ref points at ${base || './'} but there is neither a mkdocs.yml nor a docs/ folder there, so TechDocs cannot build this entity's docs.`,
     hint: context.techdocsSettings?.legacyCopyReadmeMdToIndexMd ? 'dir: is relative to this file; add README.md or docs/index.md there (TechDocs then writes a default mkdocs.yml), or mkdocs.yml with its docs folder, or fix the path.' : 'dir: is relative to this file; add docs/index.md there (TechDocs then writes a default mkdocs.yml), or mkdocs.yml with its docs folder, or fix the path.',
   };
+}
+
+/**
+ * When the folder a techdocs-ref `dir:` names (`base`, with its trailing slash) is a docs folder itself (it
+ * holds index.md) and not the repository root: the `dir:` value, relative to the entity's file, of the folder
+ * above it, which TechDocs would build (its default mkdocs.yml reads `docs/` there). Else undefined.
+ */
+function docsFolderNamed(base: string, entityFile: string, repoFiles: ReadonlySet<string>): string | undefined {
+  if (!base || !repoFiles.has(`${base}index.md`)) return undefined;
+  const parent = posix.dirname(base.replace(/\/$/, ''));
+  const from = posix.dirname(entityFile);
+  const relative = posix.relative(from === '.' ? '' : from, parent === '.' ? '' : parent);
+  return `dir:${relative === '' ? '.' : relative.startsWith('..') ? relative : `./${relative}`}`;
 }
 
 function isHttpUrl(value: string): boolean {

@@ -17,6 +17,7 @@ import { checkUniqueness } from './checkUniqueness.ts';
 import { unreachableDefinitions, withoutFollowingUnreachable } from './unreachableFiles.ts';
 import { explainStrayDefinitions } from './strayDefinitions.ts';
 import { indexEntities } from './entityIndex.ts';
+import { withSkeletonReadHints } from './skeletonReads.ts';
 import { withLocationConsequences } from './locationConsequences.ts';
 import { externalMatcher } from './externalEntities.ts';
 import { providedMatcher, type ProvidedScope } from './providedScopes.ts';
@@ -134,7 +135,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   // A misspelt definition path leaves a placeholder reading nothing and the meant file stranded: say both as one slip.
   const claimed = new Set([...loaded.placeholderSources].filter(([, text]) => text !== null).map(([file]) => file));
   const explained = explainStrayDefinitions(diagnostics, stranded?.dataFiles ?? new Map<string, string>(), loaded.repoFiles, claimed);
-  return { diagnostics: withLocationConsequences(explained, loaded), entities };
+  return { diagnostics: withSkeletonReadHints(withLocationConsequences(explained, loaded), loaded), entities };
 }
 
 /**

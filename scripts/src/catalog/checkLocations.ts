@@ -20,6 +20,30 @@ export interface LocationContext {
   skeletonFolders?: readonly string[];
 }
 
+// Location types a catalog module's processor reads (readLocation), none of them in catalog-backend itself.
+const PROCESSOR_TYPES: Record<string, { processor: string; module: string; provider: string }> = {
+  'github-discovery': { processor: 'GithubDiscoveryProcessor', module: 'github', provider: 'github' },
+  'github-org': { processor: 'GithubOrgReaderProcessor', module: 'github', provider: 'githubOrg' },
+  'gitlab-discovery': { processor: 'GitLabDiscoveryProcessor', module: 'gitlab', provider: 'gitlab' },
+  'azure-discovery': { processor: 'AzureDevOpsDiscoveryProcessor', module: 'azure', provider: 'azureDevOps' },
+  'bitbucket-discovery': { processor: 'BitbucketDiscoveryProcessor', module: 'bitbucket', provider: 'bitbucketCloud or bitbucketServer' },
+  'aws-s3-discovery': { processor: 'AwsS3DiscoveryProcessor', module: 'aws', provider: 'awsS3' },
+  'ldap-org': { processor: 'LdapOrgReaderProcessor', module: 'ldap', provider: 'ldapOrg' },
+  'microsoft-graph-org': { processor: 'MicrosoftGraphOrgReaderProcessor', module: 'msgraph', provider: 'microsoftGraphOrg' },
+};
+
+/**
+ * The hint for a Location whose type the orchestrator refuses ("Registered locations must be of an allowed
+ * type", catalog-backend's allowedLocationTypes, ['url'] unless a module sets them). A discovery or org type
+ * is no mistake for 'url': only its module's processor reads it, and only once the backend allows the type.
+ */
+function locationTypeHint(type: string): string {
+  if (type === 'file') return "A 'file' target is read from the Backstage server's own disk; inside a catalog registered by URL use type 'url' (or omit type) with a relative target.";
+  const known = Object.hasOwn(PROCESSOR_TYPES, type) ? PROCESSOR_TYPES[type] : undefined;
+  if (!known) return "Use type 'url' with a relative or absolute target.";
+  return `Only ${known.processor} of @backstage/plugin-catalog-backend-module-${known.module} reads '${type}', and Backstage refuses it unless the backend adds that processor and allows the type (catalogLocationsExtensionPoint.setAllowedLocationTypes). If yours does, add '${type}' to catalog.allowedLocationTypes in gitops.config.yaml; if not, configure the module's entity provider in app-config instead (catalog.providers.${known.provider}) and drop this Location.`;
+}
+
 /** Location targets that lead nowhere, and catalog files no Location leads to. */
 export function checkLocations(edges: readonly LocationEdge[], files: readonly SourceFile[], context: LocationContext): Diagnostic[] {
   // Only the files that hold a Location are looked up: a map of those, not of the whole catalog.
@@ -41,7 +65,7 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
       refusedTypes.add(`${edge.file}#${edge.document}`);
       const doc = source.documents[edge.document];
       const typePath = isRecord(doc) && isRecord(doc.spec) && typeof doc.spec.type === 'string' ? ['spec', 'type'] : edge.path;
-      diagnostics.push(at('location-target-invalid', 'error', `Location type '${edge.type}' is not allowed here (allowed: ${context.allowedTypes.join(', ')}).`, edge.type === 'file' ? "A 'file' target is read from the Backstage server's own disk; inside a catalog registered by URL use type 'url' (or omit type) with a relative target." : "Use type 'url' with a relative or absolute target.", typePath));
+      diagnostics.push(at('location-target-invalid', 'error', `Location type '${edge.type}' is not allowed here (allowed: ${context.allowedTypes.join(', ')}).`, locationTypeHint(edge.type), typePath));
     } else if (resolution.kind === 'invalid' && resolution.perLocation) {
       if (refusedTypes.has(`${edge.file}#${edge.document}`)) continue;
       refusedTypes.add(`${edge.file}#${edge.document}`);

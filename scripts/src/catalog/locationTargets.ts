@@ -32,6 +32,10 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
     const crossed = crossTypeTarget(type, readerType, target);
     if (crossed) return crossed;
   }
+  // Any other type (github-discovery, azure-discovery, …) is read by its module's processor from the target
+  // as written (toAbsoluteUrl resolves only between equal types): a URL there names repositories or an org
+  // the gate cannot read offline, never a file of this repository.
+  if (type !== 'file' && type !== 'url' && /^[a-z][a-z0-9+.-]*:/i.test(target)) return { kind: 'external', url: target };
   if (type === 'file' && target.endsWith('/')) {
     return { kind: 'invalid', reason: `A file location target must name files, not a folder ending in '/': ${target}` };
   }

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { LoadedCatalog } from '../load/loadCatalog.ts';
 import { isYamlFile } from '../load/repoFiles.ts';
@@ -18,7 +19,9 @@ export const TOOLKIT_OUTPUTS = ['backstage-gitops-report.md', 'backstage-gitops.
  * them, so the gate reports them (repo-symlink); a link anywhere else (a `CLAUDE.md -> AGENTS.md` next to
  * the code) is read by no one and is no finding. Either way the toolkit never follows a link. Read are:
  * - every YAML file: discovery reads them all as catalog files, and templates, mkdocs.yml and the
- *   toolkit's configs are YAML;
+ *   toolkit's configs are YAML; but not a link to another file of this repository that is not a catalog
+ *   file (`docker/x/compose.yaml -> ../../deploy/x/compose.yaml`): what Backstage reads there, the path or
+ *   the file it names, is no entity either way, and that file is read (and judged) by its own name;
  * - what a Location target (pattern) names, and a placeholder's target (`$text: ./README.md`);
  * - anything under a folder a template fetches as skeleton (loaded.skeletonFolders) or under a template
  *   file's folder (its tests and snapshots), unless that folder is the repo root;
@@ -28,7 +31,7 @@ export const TOOLKIT_OUTPUTS = ['backstage-gitops-report.md', 'backstage-gitops.
  * - a link to a folder above any of these (what is under it is read through it).
  * Takes the loaded catalog, the entities (reported and context) and the config; returns sorted paths.
  */
-export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'locations' | 'placeholderSources' | 'skeletonFolders'>, entities: readonly CatalogEntity[], config: GitopsConfig): string[] {
+export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'symlinkTargets' | 'locations' | 'placeholderSources' | 'skeletonFolders' | 'repoFiles' | 'files' | 'context'>, entities: readonly CatalogEntity[], config: GitopsConfig): string[] {
   const links = loaded.symlinks ?? [];
   if (links.length === 0) return [];
   const read = new Set<string>();
@@ -49,8 +52,11 @@ export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'locations
   // A link to a folder above a read path is read through too (`schemas -> catalog/team/schemas`: the policies
   // under it would be the team's files, and the toolkit resolves links inside the repository when it reads them).
   const above = (link: string) => [...files, ...folders].some(path => path.startsWith(`${link}/`));
+  const catalogFiles = new Set([...entities.map(entity => entity.file), ...(loaded.files ?? []).map(f => f.file), ...(loaded.context ?? []).map(f => f.file)]);
+  const repoFiles = new Set(loaded.repoFiles ?? []);
   for (const link of links) {
-    if (isYamlFile(link) || files.has(link) || folders.some(folder => link.startsWith(folder)) || above(link)) read.add(link);
+    if (files.has(link) || folders.some(folder => link.startsWith(folder)) || above(link)) read.add(link);
+    else if (isYamlFile(link) && !linksToDataFile(link, loaded.symlinkTargets?.get(link), repoFiles, catalogFiles)) read.add(link);
   }
   const rest = links.filter(link => !read.has(link));
   for (const edge of loaded.locations) {
@@ -59,6 +65,18 @@ export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'locations
     for (const link of matchGlob(rest, edge.resolution.pattern, undefined, { dot: false }) ?? rest) read.add(link);
   }
   return links.filter(link => read.has(link));
+}
+
+/**
+ * Whether the path a link holds (`text`, its readlink) names, from the link's folder, a regular file of this
+ * repository that is no catalog file: a link to a host file, out of the repository, to a folder, another
+ * link, a missing file or a catalog file is not one.
+ */
+function linksToDataFile(link: string, text: string | undefined, repoFiles: ReadonlySet<string>, catalogFiles: ReadonlySet<string>): boolean {
+  if (text === undefined || text === '' || posix.isAbsolute(text) || text.includes('\\')) return false;
+  const target = posix.normalize(posix.join(posix.dirname(link), text));
+  if (target === '..' || target.startsWith('../')) return false;
+  return repoFiles.has(target) && !catalogFiles.has(target);
 }
 
 /** The repo paths gitops.config.yaml's settings name (a folder setting such as catalog.policies as a prefix too). */

@@ -142,7 +142,8 @@ function configFrom(root: string, raw: RawConfig): GitopsConfig {
     rules: raw.rules ?? {},
     baseline: raw.baseline,
     codeowners: raw.codeowners,
-    backstageConfig: raw.backstageConfig,
+    // No app-config in this repo: plugins alone name the scaffolder modules the templates may use.
+    backstageConfig: raw.backstageConfig && { ...raw.backstageConfig, files: raw.backstageConfig.files ?? [] },
     editorSchema: raw.editorSchema,
     apiChanges: { ...DEFAULT_API_CHANGE_POLICY, ...raw.apiChanges },
     catalog: { ...base.catalog, allowedLocationTypes: ['url'], ...catalog },

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -82,6 +82,8 @@ export interface LoadedCatalog {
   repoFileSet?: RepoFileSet;
   /** Symbolic links in the repo (never followed), sorted; readSymlinks picks those in places that are read. */
   symlinks?: string[];
+  /** Each link's own text (readlink: the path it holds, read without following it); absent when unreadable. */
+  symlinkTargets?: ReadonlyMap<string, string>;
   /** Repo folders (no trailing slash) that templates' fetch steps copy as skeletons, placeholders substituted. */
   skeletonFolders?: string[];
   /** Files and folders whose names are not valid UTF-8 (never read; listRepoFiles), sorted. */
@@ -110,10 +112,23 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
     const tracked = trackedInstalledFiles(config.root, installed).filter(file => regularFileThroughFolders(config.root, file));
     const treeFiles = tracked.length > 0 ? [...repoFiles, ...tracked].sort() : repoFiles;
     const loaded = await loadRepoCatalog(config, paths, repoFiles, treeFiles, new RepoFileSet(config.root, repoFiles, installed), symlinks, cache, reader && { reader, mode: reading === 'always' ? 'alternate' : 'share' });
-    return { ...loaded, undecodable: undecodable.sort() };
+    return { ...loaded, undecodable: undecodable.sort(), symlinkTargets: linkTexts(config.root, symlinks) };
   } finally {
     reader?.stop();
   }
+}
+
+/** The path each link holds (readlink reads the link itself, never what it points at); unreadable ones are left out. */
+function linkTexts(root: string, links: readonly string[]): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const link of links) {
+    try {
+      texts.set(link, readlinkSync(join(root, link)));
+    } catch {
+      // Removed or replaced since it was listed: readSymlinks then judges it as a link it knows nothing about.
+    }
+  }
+  return texts;
 }
 
 interface Reading {
@@ -124,7 +139,7 @@ interface Reading {
 async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], repoFiles: string[], treeFiles: readonly string[], repoFileSet: RepoFileSet, symlinks: string[], cache?: ResultCache, reading?: Reading): Promise<LoadedCatalog> {
   const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet, treeFiles };
   const mode = paths.length > 0 ? 'paths' : config.catalog.roots.length > 0 ? 'roots' : 'discover';
-  const start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles)
+  const start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles, symlinks)
     : mode === 'roots' ? checkRoots(config.catalog.roots, targets.repoFileSet)
     : discoverable(treeFiles);
 
@@ -140,7 +155,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
     for (const given of paths) judgedAnyway.add(relative(config.root, resolve(given)).split(sep).join('/'));
     for (const file of crawl.origins.keys()) if (!startSet.has(file)) judgedAnyway.add(file);
   }
-  if (mode !== 'roots') files = discoveredFiles(files, config, skeletons, judgedAnyway);
+  if (mode !== 'roots') files = discoveredFiles(files, config, skeletons, judgedAnyway, crawl.locations);
 
   // Given paths are judged against the whole catalog: the rest of it resolves their references. That is
   // what the roots reach, or without roots what discovery reads in the whole repo, as a full run would.
@@ -166,8 +181,12 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
       return namers === undefined;
     });
     const kept = new Set(files.map(f => f.file));
+    // A given folder's file that the whole catalog reads as a catalog file (a Location elsewhere names it:
+    // `./**/*.yaml` reaching its openapi.yaml) is judged as the full run judges it, not dropped by this
+    // folder's own discovery.
+    const given = new Set(start);
     for (const f of context) {
-      if (!naming.has(f.file) || kept.has(f.file)) continue;
+      if ((!naming.has(f.file) && !given.has(f.file)) || kept.has(f.file)) continue;
       files.push(f);
       judgedAnyway.add(f.file);
     }
@@ -238,23 +257,38 @@ function readAsNonEntity(config: GitopsConfig, context: readonly SourceFile[], r
 
 /**
  * Of the files a discovery read, what is meant for the catalog (keepCatalogDocuments), minus skeleton
- * folders' files; files in `judgedAnyway` (named on the command line, or reached through a Location) are
- * kept whole.
+ * folders' files; files in `judgedAnyway` (named on the command line) and those a kept Location's target
+ * names (`locations`, the crawl's edges) are kept whole. Discovery takes every catalog file for registered,
+ * so its Locations are read too: Backstage reads each file a target (a glob included) names as a catalog
+ * file, whatever it holds (an openapi.yaml or docker-compose.yaml a `./**\/*.yaml` glob matches fails the
+ * Location, as in roots mode).
  */
-function discoveredFiles(files: SourceFile[], config: GitopsConfig, skeletons: { templateFiles: ReadonlySet<string>; reaching(file: string): string[] }, judgedAnyway: ReadonlySet<string>): SourceFile[] {
+function discoveredFiles(files: SourceFile[], config: GitopsConfig, skeletons: { templateFiles: ReadonlySet<string>; reaching(file: string): string[] }, judgedAnyway: ReadonlySet<string>, locations: readonly LocationEdge[] = []): SourceFile[] {
   const inSkeleton = (file: string) => !skeletons.templateFiles.has(file) && skeletons.reaching(file).length > 0;
   const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
-  return files.flatMap(f => {
-    if (judgedAnyway.has(f.file)) return [f];
+  const whole = new Set(judgedAnyway);
+  const keep = () => files.flatMap(f => {
+    if (whole.has(f.file)) return [f];
     const kept = inSkeleton(f.file) ? undefined : keepCatalogDocuments(f, config.root, apiGroups);
     return kept ? [kept] : [];
   });
+  // A target that is itself a Location file reads its own targets: repeat until no kept Location adds a file.
+  for (;;) {
+    const kept = keep();
+    const documents = new Map(kept.map(f => [f.file, f.documents]));
+    const before = whole.size;
+    for (const edge of locations) {
+      if (edge.resolution.kind !== 'files' || !documents.get(edge.file)?.[edge.document]) continue;
+      for (const target of edge.resolution.files) whole.add(target);
+    }
+    if (whole.size === before) return kept;
+  }
 }
 
 /** The whole repo's catalog as a discovery run (no roots, no paths) reads it: the context of a run over given paths. */
 async function discoveredContext(config: GitopsConfig, treeFiles: readonly string[], targets: TargetContext, cache?: ResultCache, reading?: Reading): Promise<SourceFile[]> {
   const crawl = await crawlLocations(config, discoverable(treeFiles), targets, cache, reading);
-  const files = discoveredFiles(crawl.files, config, skeletonFolders(crawl.files, config, targets.repoFileSet), new Set());
+  const files = discoveredFiles(crawl.files, config, skeletonFolders(crawl.files, config, targets.repoFileSet), new Set(), crawl.locations);
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
   return files.filter(f => !placeholderSources.has(f.file));
 }
@@ -488,7 +522,7 @@ async function bundleRefs(config: GitopsConfig, files: SourceFile[], repoFileSet
   return bundlePlaceholderRefs(uses, path => (repoFileSet.has(path) ? readRepoFile(config.root, path, 'utf8') : null), config.repoUrl);
 }
 
-function expandPaths(root: string, paths: readonly string[], repoFiles: readonly string[]): string[] {
+function expandPaths(root: string, paths: readonly string[], repoFiles: readonly string[], symlinks: readonly string[] = []): string[] {
   const selected = new Set<string>();
   for (const given of paths) {
     const rel = relative(root, resolve(given)).split(sep).join('/');
@@ -497,6 +531,9 @@ function expandPaths(root: string, paths: readonly string[], repoFiles: readonly
       selected.add(rel);
       continue;
     }
+    // A link (a pre-commit hook passes a changed one like any file) is never read: the run judges it as the
+    // whole catalog's does (repo-symlink where Backstage or the toolkit would read through it, else nothing).
+    if (symlinks.includes(rel)) continue;
     const inside = repoFiles.filter(f => (rel === '' || f.startsWith(`${rel}/`)) && isYamlFile(f));
     if (inside.length === 0) throw new UsageError(`${given} does not exist or holds no YAML files`);
     inside.forEach(f => selected.add(f));

@@ -20,14 +20,22 @@ export function valueRefusals(parameters: unknown, values: unknown): { message: 
   const { Validator } = require('jsonschema') as { Validator: new () => { validate(instance: unknown, schema: unknown): { errors: SchemaError[] } } };
   const errors: { message: string; path: (string | number)[] }[] = [];
   for (const [index, page] of [parameters ?? []].flat().entries()) {
+    // A page's `when:` (newer Backstage shows a page only when it holds) is not read by the pinned backend's
+    // router: it validates the values against every page, so a page the form skipped still refuses them.
+    const when = page && typeof page === 'object' && !Array.isArray(page) && 'when' in page ? ` (this page's when: is not read by scaffolder-backend ${backendVersion()}: it validates the values against every page, shown or not)` : '';
     try {
-      for (const error of new Validator().validate(values, page).errors) errors.push({ message: `Parameter page ${index + 1}: ${named(error, 'values')}`, path: Array.isArray(error.path) ? error.path.filter(p => typeof p === 'string' || typeof p === 'number') : [] });
+      for (const error of new Validator().validate(values, page).errors) errors.push({ message: `Parameter page ${index + 1}: ${named(error, 'values')}${when}`, path: Array.isArray(error.path) ? error.path.filter(p => typeof p === 'string' || typeof p === 'number') : [] });
     } catch (error) {
       // The backend throws the same way, so Backstage refuses every run of this template.
       errors.push({ message: `Parameter page ${index + 1} cannot be checked by the scaffolder backend: ${(error as Error).message}`, path: [] });
     }
   }
   return errors;
+}
+
+/** The pinned scaffolder-backend's version, for messages about what it does. */
+function backendVersion(): string {
+  return (require('@backstage/plugin-scaffolder-backend/package.json') as { version: string }).version;
 }
 
 /**

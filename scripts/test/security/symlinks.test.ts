@@ -70,6 +70,52 @@ describe('symbolic links never lead a reader out of the repository', () => {
     expect(quiet.stdout).not.toContain('repo-symlink');
   });
 
+  // fresh9: tyriis/home-ops links docker/<host>/<app>/compose.yaml to ../../deploy/<app>/compose.yaml. Backstage
+  // reads no entity there (the path, or the compose file it names), and the compose file is read by its own
+  // name: seven errors on a repository Backstage ingests, from a locked rule no one could turn off.
+  it('a YAML link to another file of the repository that is no catalog file is no finding; to a catalog file, a missing file or out of the repository it is', async () => {
+    const root = await tempRepo({
+      'catalog-info.yaml': group,
+      'deploy/minio/compose.yaml': 'services:\n  minio:\n    image: minio/minio\n',
+    });
+    mkdirSync(join(root, 'docker/nas/minio'), { recursive: true });
+    symlinkSync('../../../deploy/minio/compose.yaml', join(root, 'docker/nas/minio/compose.yaml'));
+    const quiet = await runBin(['check', '--format', 'json'], root);
+    expect(quiet.stdout).not.toContain('repo-symlink');
+    expect(quiet.status).toBe(0);
+    // Still read: a link to a catalog file (an entity file under a second name), to nothing, out of the repository.
+    symlinkSync('../catalog-info.yaml', join(root, 'docker/team.yaml'));
+    symlinkSync('./missing.yaml', join(root, 'docker/gone.yaml'));
+    symlinkSync(hostFile, join(root, 'docker/host.yaml'));
+    symlinkSync('../../../../outside.yaml', join(root, 'docker/nas/minio/up.yaml'));
+    const result = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string }[] }).diagnostics;
+    expect(found.filter(d => d.ruleId === 'repo-symlink').map(d => d.file).sort()).toEqual(['docker/gone.yaml', 'docker/host.yaml', 'docker/nas/minio/up.yaml', 'docker/team.yaml']);
+    expect(leaks(result, root)).toBe(false);
+    expect(result.status).toBe(1);
+  });
+
+  // fresh9: a pre-commit hook passes every changed YAML file, a link among them: `check <link>` stopped with
+  // "does not exist or holds no YAML files" (exit 2, and the link does exist). It is judged as the whole run does.
+  it('check given a link: judged as the whole catalog judges it, no tool error', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': group, 'deploy/compose.yaml': 'services:\n  a: {image: nginx}\n' });
+    mkdirSync(join(root, 'docker'));
+    symlinkSync('../deploy/compose.yaml', join(root, 'docker/compose.yaml'));
+    const data = await runBin(['check', 'docker/compose.yaml', 'catalog-info.yaml', '--format', 'json'], root);
+    expect(data.stderr).not.toContain('does not exist');
+    expect((JSON.parse(data.stdout) as { diagnostics: unknown[] }).diagnostics).toEqual([]);
+    expect(data.status).toBe(0);
+    // Given alone, it is what a skeleton file given alone is: no catalog file to check (one line, exit 2), not a missing file.
+    const alone = await runBin(['check', 'docker/compose.yaml'], root);
+    expect(alone.stderr).toContain('docker/compose.yaml holds no catalog file');
+    expect(alone.status).toBe(2);
+    symlinkSync('catalog-info.yaml', join(root, 'team.yaml'));
+    const catalogLink = await runBin(['check', 'team.yaml', 'catalog-info.yaml', '--format', 'json'], root);
+    const found = (JSON.parse(catalogLink.stdout) as { diagnostics: { ruleId: string; file: string }[] }).diagnostics;
+    expect(found.map(d => `${d.ruleId}@${d.file}`)).toEqual(['repo-symlink@team.yaml']);
+    expect(catalogLink.status).toBe(1);
+  });
+
   // Red team, round 15: a link to a folder ABOVE what the toolkit reads (`schemas -> catalog/team-a/schemas`)
   // was no finding, and the policies under it were read through it from a folder the team owns alone.
   it('a link to a folder above the policies or CODEOWNERS (inside the repository) is repo-symlink', async () => {
