@@ -43614,16 +43614,20 @@ function logLines(text, options = {}) {
   const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
   return text.replace(/\r/g, "\\r").replace(control, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(LINE_START_COMMAND, "$1:\u200B:");
 }
+var WWW = /(www)\./gi;
+var SCHEME_SLASHES = /:\/\//g;
+var EMAIL_AT = /([A-Za-z0-9._+-])@(?=[A-Za-z0-9])/g;
+var unlink2 = (value) => value.replace(WWW, "$1\u200B.").replace(SCHEME_SLASHES, ":\u200B//");
 var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "|": "&#124;" };
 function htmlText(value) {
   return value.replace(/[&<>"'|]/g, (ch) => HTML[ch]);
 }
 function mdText(value) {
-  const markdown = value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " ").replace(/[\\`*_[\]{}()#+!~=:-]/g, (ch) => `\\${ch}`).replace(/@(?=[\w-])/g, "@\u200B").replace(/\\#(?=\d)/g, "\\#\u200B").replace(/\b(GH|AB)\\-(?=\d)/gi, "$1\u200B\\-");
+  const markdown = unlink2(value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " ")).replace(/[\\`*_[\]{}()#+!~=:-]/g, (ch) => `\\${ch}`).replace(/@(?=[\w-])/g, "@\u200B").replace(/\\#(?=\d)/g, "\\#\u200B").replace(/\b(GH|AB)\\-(?=\d)/gi, "$1\u200B\\-");
   return htmlText(markdown);
 }
 function mdCode(value) {
-  const html = htmlText(value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " "));
+  const html = htmlText(unlink2(value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " ")).replace(EMAIL_AT, "$1@\u200B"));
   return `<code>${html.replace(/[[\]*_~`\\]/g, (ch) => `&#${ch.charCodeAt(0)};`)}</code>`;
 }
 
