@@ -19,6 +19,7 @@ import { formatters } from '../../scripts/src/report/formatters.ts';
 import { logLines, logText, mdCode } from '../../scripts/src/report/safeText.ts';
 import { secretScrubber } from '../../scripts/src/report/secretScrubber.ts';
 import { REPORT_MARKER } from '../../scripts/src/pr/reportMarker.ts';
+import { AZURE_COMMENT_CHARS, fitText, GITHUB_SUMMARY_BYTES, truncatedNote } from '../../scripts/src/report/fitText.ts';
 
 const CLI = fileURLToPath(new URL('../../scripts/bin/backstage-gitops.js', import.meta.url));
 // The CLI runs in its own toolkit's folder, never in the checkout it gates: nothing the pull request
@@ -66,7 +67,7 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   const markdown = result.markdown ?? `${REPORT_MARKER}\n## Backstage catalog gate\n\n${result.diagnostics.length} findings.\n`;
   const summary = join(work, 'backstage-catalog.md');
   // The run summary takes the full lists; the PR thread gets the comment-sized report.
-  writeFileSync(summary, result.summaryMarkdown ?? markdown);
+  writeFileSync(summary, fitText(result.summaryMarkdown ?? markdown, GITHUB_SUMMARY_BYTES, 'bytes', truncatedNote('a run summary (1 MiB)')));
   write(`##vso[task.addattachment type=Distributedtask.Core.Summary;name=Backstage catalog;]${summary}\n`);
   const junit = join(env.BUILD_ARTIFACTSTAGINGDIRECTORY ?? work, 'junit', 'backstage-gitops.xml');
   spawnSync('mkdir', ['-p', join(junit, '..')]);
@@ -156,6 +157,8 @@ export function isOwnThread(thread: GitPullRequestCommentThread, identityId: str
  * (`authenticatedUser.id`). Returns a warning to log when the thread could not be kept.
  */
 async function publishToPullRequest(env: NodeJS.ProcessEnv, pullRequestId: number, markdown: string, verdict: { thread: CommentThreadStatus; state: GitStatusState; description: string }): Promise<string | undefined> {
+  // Azure refuses a longer comment ("cannot be longer than 150000 characters"): cut at a line, verdict kept.
+  const content = fitText(markdown, AZURE_COMMENT_CHARS, 'chars', truncatedNote('an Azure DevOps comment (150,000 characters)'));
   const connection = new WebApi(env.SYSTEM_COLLECTIONURI!, getBearerHandler(env.SYSTEM_ACCESSTOKEN!));
   const identityId = (await connection.connect()).authenticatedUser?.id;
   const git = await connection.getGitApi();
@@ -168,9 +171,9 @@ async function publishToPullRequest(env: NodeJS.ProcessEnv, pullRequestId: numbe
   if (!identityId) {
     warning = 'Azure DevOps did not say which identity the token is (connectionData has no authenticatedUser); the report thread was not updated.';
   } else if (mine.length === 0) {
-    await git.createThread({ comments: [{ parentCommentId: 0, content: markdown, commentType: CommentType.Text }], status }, repository, pullRequestId, project);
+    await git.createThread({ comments: [{ parentCommentId: 0, content, commentType: CommentType.Text }], status }, repository, pullRequestId, project);
   } else {
-    await git.updateComment({ content: markdown }, repository, pullRequestId, mine[0].id!, mine[0].comments![0].id!, project);
+    await git.updateComment({ content }, repository, pullRequestId, mine[0].id!, mine[0].comments![0].id!, project);
     await git.updateThread({ status }, repository, pullRequestId, mine[0].id!, project);
     // Two runs of one pull request at once (two quick pushes) both found no thread and both made one: the
     // later copies go, so no stale report stays Active (a comment-resolution policy would block on it). A

@@ -43614,16 +43614,20 @@ function logLines(text, options = {}) {
   const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
   return text.replace(/\r/g, "\\r").replace(control, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(LINE_START_COMMAND, "$1:\u200B:");
 }
+var WWW = /(www)\./gi;
+var SCHEME_SLASHES = /:\/\//g;
+var EMAIL_AT = /([A-Za-z0-9._+-])@(?=[A-Za-z0-9])/g;
+var unlink2 = (value) => value.replace(WWW, "$1\u200B.").replace(SCHEME_SLASHES, ":\u200B//");
 var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "|": "&#124;" };
 function htmlText(value) {
   return value.replace(/[&<>"'|]/g, (ch) => HTML[ch]);
 }
 function mdText(value) {
-  const markdown = value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " ").replace(/[\\`*_[\]{}()#+!~=:-]/g, (ch) => `\\${ch}`).replace(/@(?=[\w-])/g, "@\u200B").replace(/\\#(?=\d)/g, "\\#\u200B").replace(/\b(GH|AB)\\-(?=\d)/gi, "$1\u200B\\-");
+  const markdown = unlink2(value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " ")).replace(/[\\`*_[\]{}()#+!~=:-]/g, (ch) => `\\${ch}`).replace(/@(?=[\w-])/g, "@\u200B").replace(/\\#(?=\d)/g, "\\#\u200B").replace(/\b(GH|AB)\\-(?=\d)/gi, "$1\u200B\\-");
   return htmlText(markdown);
 }
 function mdCode(value) {
-  const html = htmlText(value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " "));
+  const html = htmlText(unlink2(value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " ")).replace(EMAIL_AT, "$1@\u200B"));
   return `<code>${html.replace(/[[\]*_~`\\]/g, (ch) => `&#${ch.charCodeAt(0)};`)}</code>`;
 }
 
@@ -44189,6 +44193,28 @@ var apiRules = rules4.reduce((registry, rule) => registry.add(rule), new RuleReg
 // scripts/src/pr/reportMarker.ts
 var REPORT_MARKER = "<!-- backstage-gitops:pr-report v1 -->";
 
+// scripts/src/report/fitText.ts
+var GITHUB_SUMMARY_BYTES = 1024 * 1024;
+var GITHUB_COMMENT_CHARS = 65536;
+function textSize(text, unit) {
+  return unit === "bytes" ? Buffer.byteLength(text, "utf8") : text.length;
+}
+function fitText(text, max, unit, note) {
+  if (textSize(text, unit) <= max) return text;
+  const room = Math.max(0, max - textSize(note, unit) - textSize("```\n", unit));
+  let head = unit === "bytes" ? text.slice(0, new TextEncoder().encodeInto(text, new Uint8Array(room)).read) : text.slice(0, room);
+  if (unit === "chars" && /[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1);
+  const line = head.lastIndexOf("\n");
+  head = line >= 0 ? head.slice(0, line + 1) : "";
+  const fences = head.match(/^\s*```/gm)?.length ?? 0;
+  return `${head}${fences % 2 ? "```\n" : ""}${note}`;
+}
+function truncatedNote(where) {
+  return `
+_\u2026truncated: the rest of this report does not fit in ${where}. The JSON report (<code>report --format json</code>) has everything._
+`;
+}
+
 // actions/check/src/stickyComment.ts
 var WORKFLOW_TOKEN = { login: "github-actions[bot]", type: "Bot" };
 async function tokenIdentity(octokit) {
@@ -44254,7 +44280,7 @@ ${d.hint}` : d.message);
     else if (d.severity === "warning") warning(text, props);
     else notice(text, props);
   }
-  await summary.addRaw(result.summaryMarkdown ?? markdown, true).write();
+  await writeSummary(result.summaryMarkdown ?? markdown);
   const sarif = join(work, "backstage-gitops.sarif");
   const rules5 = [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list()];
   writeFileSync(sarif, formatters.sarif(diagnostics, { color: false, checkedFiles: 0, entityCount: 0, rules: rules5, toolName: "backstage-gitops", toolVersion: "0.1.0" }), { flag: "wx" });
@@ -44275,15 +44301,19 @@ async function couldNotRun(pullRequest, command, reason) {
 
 Fix the cause (the job log has the details) and push again.
 `;
-  await summary.addRaw(markdown, true).write();
+  await writeSummary(markdown);
   await postComment(pullRequest, markdown);
   setFailed(`The gate could not run: ${neutralise(reason)}`);
+}
+async function writeSummary(markdown) {
+  await summary.addRaw(fitText(markdown, GITHUB_SUMMARY_BYTES - 2, "bytes", truncatedNote("a GitHub job summary (1 MiB)")), true).write();
 }
 async function postComment(pullRequest, markdown) {
   if (!pullRequest || getInput("comment") === "false") return;
   const octokit = getOctokit(getInput("github-token"));
   try {
-    const outcome = await upsertStickyComment(octokit, { ...context2.repo, issue_number: pullRequest.number }, markdown);
+    const body = fitText(markdown, GITHUB_COMMENT_CHARS - REPORT_MARKER.length - 1, "chars", truncatedNote("a GitHub comment (65,536 characters)"));
+    const outcome = await upsertStickyComment(octokit, { ...context2.repo, issue_number: pullRequest.number }, body);
     info(`Report comment ${outcome}.`);
   } catch (error2) {
     if (isForkPullRequest(pullRequest) && error2.status === 403) {

@@ -21,6 +21,7 @@ import { templateRules } from '../../../scripts/src/templates/templateRules.ts';
 import { apiRules } from '../../../scripts/src/pr/apiRules.ts';
 import { GITHUB_ANNOTATIONS_PER_LEVEL, neutralise } from '../../../scripts/src/report/formatGithub.ts';
 import { REPORT_MARKER } from '../../../scripts/src/pr/reportMarker.ts';
+import { fitText, GITHUB_COMMENT_CHARS, GITHUB_SUMMARY_BYTES, truncatedNote } from '../../../scripts/src/report/fitText.ts';
 import { upsertStickyComment } from './stickyComment.ts';
 
 /** What `report`/`check --format json` writes (the fields this adapter reads). */
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     else core.notice(text, props);
   }
   // The comment is cut to fit GitHub's 65,536 characters; the job summary (1 MiB) takes the full lists.
-  await core.summary.addRaw(result.summaryMarkdown ?? markdown, true).write();
+  await writeSummary(result.summaryMarkdown ?? markdown);
   const sarif = join(work, 'backstage-gitops.sarif');
   // Code scanning shows each rule's descriptions and help from the registries (org policies: from their findings).
   const rules = [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list()];
@@ -91,9 +92,17 @@ async function main(): Promise<void> {
  */
 async function couldNotRun(pullRequest: Record<string, any> | undefined, command: string, reason: string): Promise<void> {
   const markdown = `${REPORT_MARKER}\n## ⚠️ Backstage catalog: the gate could not run\n\n\`backstage-gitops ${command}\` stopped before it had checked this pull request, so no earlier verdict applies to it:\n\n> ${mdCode(reason)}\n\nFix the cause (the job log has the details) and push again.\n`;
-  await core.summary.addRaw(markdown, true).write();
+  await writeSummary(markdown);
   await postComment(pullRequest, markdown);
   core.setFailed(`The gate could not run: ${neutralise(reason)}`);
+}
+
+/**
+ * The job summary: GitHub drops a step's whole summary past 1 MiB (in bytes, with the line break addRaw
+ * adds), so a report that would pass it is cut at a line, its verdict kept, with a note.
+ */
+async function writeSummary(markdown: string): Promise<void> {
+  await core.summary.addRaw(fitText(markdown, GITHUB_SUMMARY_BYTES - 2, 'bytes', truncatedNote('a GitHub job summary (1 MiB)')), true).write();
 }
 
 /** The report as the pull request's one sticky comment, unless `comment: false` or outside a pull request. */
@@ -101,7 +110,9 @@ async function postComment(pullRequest: Record<string, any> | undefined, markdow
   if (!pullRequest || core.getInput('comment') === 'false') return;
   const octokit = github.getOctokit(core.getInput('github-token'));
   try {
-    const outcome = await upsertStickyComment(octokit, { ...github.context.repo, issue_number: pullRequest.number }, markdown);
+    // GitHub refuses a longer body ("maximum is 65536 characters"); the marker upsertStickyComment may add counts too.
+    const body = fitText(markdown, GITHUB_COMMENT_CHARS - REPORT_MARKER.length - 1, 'chars', truncatedNote('a GitHub comment (65,536 characters)'));
+    const outcome = await upsertStickyComment(octokit, { ...github.context.repo, issue_number: pullRequest.number }, body);
     core.info(`Report comment ${outcome}.`);
   } catch (error) {
     // GitHub gives a pull_request workflow run for a fork's pull request a read-only token: no comment can

@@ -119,7 +119,8 @@ export async function bundlePlaceholderRefs(uses: readonly BundledPlaceholder[],
         }
         if (!target) continue;
         const resolved = resolveRelative(file, target, repoUrl);
-        if (resolved === undefined && repoUrl && /^https?:\/\//i.test(target) && otherRepository(target, `${repoUrl}${file}`)) {
+        const web = resolved === undefined ? webUrl(target) : undefined;
+        if (web && repoUrl && otherRepository(web, `${repoUrl}${file}`)) {
           diagnostics.push({
             ruleId: 'placeholder-outside-repo',
             severity: 'error',
@@ -210,4 +211,19 @@ function pointerDiagnostic(failure: PointerFailure, ref: string | undefined, fil
 function splitFragment(ref: string): [string, string] {
   const hash = ref.indexOf('#');
   return hash < 0 ? [ref, ''] : [ref.slice(0, hash), ref.slice(hash)];
+}
+
+/**
+ * The http(s) URL Backstage reads for an absolute `$ref`, as its URL reader parses it (WHATWG `new URL`:
+ * leading blanks and controls trimmed, `HTTPS:`, `https:/host`, `https:\\host` and `https:host` all
+ * `https://host/`), so a spelling that only looks unlike a URL is judged as the one read. Undefined for
+ * anything that is not an absolute http(s) URL.
+ */
+function webUrl(target: string): string | undefined {
+  try {
+    const url = new URL(target);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
 }

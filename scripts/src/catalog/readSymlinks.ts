@@ -1,8 +1,12 @@
-import { posix } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
-import type { LoadedCatalog } from '../load/loadCatalog.ts';
+import { isRecord, type LoadedCatalog } from '../load/loadCatalog.ts';
 import { isYamlFile } from '../load/repoFiles.ts';
 import { techdocsSites } from '../techdocs/techdocsSites.ts';
+import { docsFolder } from '../techdocs/docsDirFindings.ts';
+import { parseYaml } from '../load/parseYaml.ts';
+import { readSource } from '../load/readSource.ts';
 import type { CatalogEntity } from './catalogEntity.ts';
 import { matchGlob } from './locationTargets.ts';
 
@@ -47,6 +51,16 @@ export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'symlinkTa
     const base = site.folder ? `${site.folder}/` : '';
     folders.push(`${base}docs/`);
     files.add(`${base}mkdocs.yml`).add(`${base}mkdocs.yaml`);
+    // The build copies mkdocs.yml's own docs_dir (not only docs/), and legacyCopyReadmeMdToIndexMd the site
+    // folder's README.md: a link there fails main's publish (copyDocs, copyReadmes refuse it) after the gate passed.
+    files.add(`${base}README.md`).add(`${base}readme.md`);
+    for (const name of ['mkdocs.yml', 'mkdocs.yaml']) {
+      const docs = links.includes(`${base}${name}`) ? undefined : docsDirOf(config, `${base}${name}`);
+      if (docs === undefined) continue;
+      const folder = docsFolder(site.folder, docs);
+      // A docs_dir outside the site or its own folder is mkdocs-path-outside / mkdocs-invalid already.
+      if (folder !== '.' && folder !== '..' && !folder.startsWith('../') && folder !== site.folder) folders.push(`${folder}/`);
+    }
   }
   for (const target of loaded.placeholderSources.keys()) files.add(target);
   // A link to a folder above a read path is read through too (`schemas -> catalog/team/schemas`: the policies
@@ -83,4 +97,19 @@ function linksToDataFile(link: string, text: string | undefined, repoFiles: Read
 function configFiles(config: GitopsConfig): string[] {
   const named = [config.codeowners?.file, config.editorSchema?.file, ...(config.backstageConfig?.files ?? []), config.catalog.policies, config.catalog.appConfig, config.apiChanges.ruleset];
   return named.filter((path): path is string => typeof path === 'string').map(path => path.replace(/^\.\//, '').replace(/\/+$/, ''));
+}
+
+/** The docs_dir mkdocs.yml `file` writes (a string), read as the catalog's YAML is (byte cap, node budget); undefined when there is none or it does not read. */
+function docsDirOf(config: GitopsConfig, file: string): string | undefined {
+  if (!existsSync(join(config.root, file))) return undefined;
+  let read;
+  try {
+    read = readSource(join(config.root, file), file, config.catalog.maxFileBytes);
+  } catch {
+    // Not a readable file (a folder of that name): the catalog gate says so where it reads the site.
+    return undefined;
+  }
+  if (!('text' in read)) return undefined;
+  const written = parseYaml(read.text, file).documents[0];
+  return isRecord(written) && typeof written.docs_dir === 'string' ? written.docs_dir : undefined;
 }

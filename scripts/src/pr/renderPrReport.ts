@@ -1,6 +1,7 @@
 import { countDiagnostics, isAtLeast, severityRank, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { clipText } from '../report/boundDiagnostics.ts';
 import { mdCode, mdText } from '../report/safeText.ts';
+import { fitText, GITHUB_COMMENT_CHARS, GITHUB_SUMMARY_BYTES, textSize, truncatedNote, type TextUnit } from '../report/fitText.ts';
 import type { ApiChange } from './apiChanges.ts';
 import { renderMermaid } from './mermaidGraph.ts';
 import type { PrReportData } from './prepareReport.ts';
@@ -11,8 +12,10 @@ export { REPORT_MARKER };
 // GitHub refuses comments over 65,536 characters; Azure DevOps allows 150,000. Stay under both.
 export const MAX_REPORT_CHARS = 65_000;
 
-/** Characters per section (after escaping) and list lengths, for one rendering of the report. */
+/** Sizes per section (after escaping, counted in `unit`) and list lengths, for one rendering of the report. */
 export interface ReportBudget {
+  /** What the sizes count: bytes where the platform counts bytes (GitHub's job summary), else characters. */
+  unit: TextUnit;
   total: number;
   findings: number;
   impact: number;
@@ -34,9 +37,10 @@ export interface ReportBudget {
 }
 
 /** The sticky PR comment (GitHub) and PR thread (Azure DevOps): every section fits in its share. */
-export const COMMENT_BUDGET: ReportBudget = { total: MAX_REPORT_CHARS, findings: 22_000, impact: 10_000, templates: 2_000, reviews: 5_000, scorecards: 6_000, entities: 7_000, graph: 11_000, perEntry: 8, perKind: 25, graphNodes: 40, graphEdges: 60, locations: 3, locationChars: 2_000 };
-// GitHub's job summary holds 1 MiB per step; the Azure run summary is a Markdown attachment of the same text.
-export const SUMMARY_BUDGET: ReportBudget = { total: 1_000_000, findings: 420_000, impact: 180_000, templates: 20_000, reviews: 60_000, scorecards: 80_000, entities: 180_000, graph: 50_000, perEntry: 200, perKind: 5_000, graphNodes: 150, graphEdges: 250, locations: Infinity, locationChars: 100_000 };
+export const COMMENT_BUDGET: ReportBudget = { unit: 'chars', total: MAX_REPORT_CHARS, findings: 22_000, impact: 10_000, templates: 2_000, reviews: 5_000, scorecards: 6_000, entities: 7_000, graph: 11_000, perEntry: 8, perKind: 25, graphNodes: 40, graphEdges: 60, locations: 3, locationChars: 2_000 };
+// GitHub's job summary holds 1 MiB per step, counted in bytes: a PR's CJK text takes three per character, and
+// a summary over the limit is dropped whole. The Azure run summary is a Markdown attachment of the same text.
+export const SUMMARY_BUDGET: ReportBudget = { unit: 'bytes', total: 1_000_000, findings: 420_000, impact: 180_000, templates: 20_000, reviews: 60_000, scorecards: 80_000, entities: 180_000, graph: 50_000, perEntry: 200, perKind: 5_000, graphNodes: 150, graphEdges: 250, locations: Infinity, locationChars: 100_000 };
 
 export interface PrReportInput extends PrReportData {
   diagnostics: readonly Diagnostic[];
@@ -59,17 +63,19 @@ const plural = (n: number, word: string) => `${n} ${n === 1 ? word : word.endsWi
  * One Markdown body: the sticky PR comment on GitHub and the PR thread on Azure DevOps with
  * COMMENT_BUDGET, the job or run summary with SUMMARY_BUDGET. Every section is always present, in the
  * order a reviewer reads it (verdict, findings, impact on other teams, reviews, scorecards, templates
- * when the change touches one, entity changes, graph); each stays within its own budget by grouping and capping its list with "…and N
- * more", never by cutting the report. Every PR-derived value goes through mdText or mdCode first.
+ * when the change touches one, entity changes, graph); each stays within its own budget, counted in the
+ * unit its platform counts (SUMMARY_BUDGET in UTF-8 bytes, COMMENT_BUDGET in characters), by grouping and
+ * capping its list with "…and N more". Should the sum still pass the total, the body is cut at a line
+ * with a "truncated" note (fitText), the verdict first. Every PR-derived value goes through mdText or mdCode first.
  */
 export function renderPrReport(input: PrReportInput, budget: ReportBudget = COMMENT_BUDGET): string {
   const sections = [verdict(input), findings(input, budget), impactSection(input, budget), reviews(input, budget), scorecards(input, budget), ...(input.templates?.length ? [templates(input, budget)] : []), entities(input, budget), graph(input, budget)];
   const capped = sections.some(s => s.capped);
   const footer = capped && budget === COMMENT_BUDGET ? ['_Lists are shortened to fit a comment: the job summary of this run has them in full, and the JSON report (<code>report --format json</code>) has everything._', ''] : [];
   const body = [...sections.map(s => s.text), ...footer].join('\n');
-  // Each section keeps to its own budget, whose sum is below the total; this only guards that arithmetic.
-  if (body.length > budget.total) throw new Error(`PR report is ${body.length} characters, over its budget of ${budget.total}`);
-  return body;
+  // Each section keeps to its own budget, whose sum is below the total; this only guards that arithmetic,
+  // keeping the verdict at the top.
+  return fitText(body, budget.total, budget.unit, truncatedNote(budget.unit === 'bytes' ? `a job summary (${GITHUB_SUMMARY_BYTES} bytes)` : `a comment (${GITHUB_COMMENT_CHARS} characters)`));
 }
 
 interface Section {
@@ -77,15 +83,16 @@ interface Section {
   capped: boolean;
 }
 
-/** A titled list that adds items while they fit in `chars`, then says how many were left out. */
-function bounded(title: string, intro: string[], items: readonly string[], chars: number, empty: string, noun = 'more', maxItems = Infinity): Section {
+/** A titled list that adds items while they fit in `room` (counted in the budget's unit), then says how many were left out. */
+function bounded(unit: TextUnit, title: string, intro: string[], items: readonly string[], room: number, empty: string, noun = 'more', maxItems = Infinity): Section {
   const lines = [title, '', ...intro];
-  let size = lines.join('\n').length;
+  let size = textSize(lines.join('\n'), unit);
   let shown = 0;
   for (const item of items) {
-    if (shown >= maxItems || size + item.length + 120 > chars) break;
+    const itemSize = textSize(item, unit);
+    if (shown >= maxItems || size + itemSize + 120 > room) break;
     lines.push(item);
-    size += item.length + 1;
+    size += itemSize + 1;
     shown++;
   }
   if (items.length === 0 && empty) lines.push(empty);
@@ -144,16 +151,16 @@ function findings(input: PrReportInput, budget: ReportBudget): Section {
   if (old.length === 0 && asideOld === 0) {
     const rows = findingRows(listed, budget);
     const intro = rows.length ? [...asideNote, ...tableIntro(listed.length, rows.length)] : asideNote;
-    const section = bounded('### Findings', intro, rows, budget.findings, aside.length ? '' : 'No findings.', 'more groups of findings');
+    const section = bounded(budget.unit, '### Findings', intro, rows, budget.findings, aside.length ? '' : 'No findings.', 'more groups of findings');
     return { ...section, capped: section.capped || locationsCut(listed, budget) };
   }
   // The change's own findings first, with most of the room; those already on the base after them, apart.
   const fresh = listed.filter(d => !d.alreadyOnBase);
   const freshRows = findingRows(fresh, budget);
-  const own = bounded('### Findings', ['#### Introduced by this pull request', '', ...leftOut(asideNew, 'left out here'), ...(freshRows.length ? tableIntro(fresh.length, freshRows.length) : [])], freshRows, Math.floor((budget.findings * 2) / 3), asideNew ? '' : 'None.', 'more groups of findings');
+  const own = bounded(budget.unit, '### Findings', ['#### Introduced by this pull request', '', ...leftOut(asideNew, 'left out here'), ...(freshRows.length ? tableIntro(fresh.length, freshRows.length) : [])], freshRows, Math.floor((budget.findings * 2) / 3), asideNew ? '' : 'None.', 'more groups of findings');
   const oldRows = findingRows(old, budget);
   const base = code(input.baseRef ?? 'the base revision');
-  const before = bounded(`#### Already on ${base}`, ['Not introduced by this pull request: the base revision has the same finding (same rule, file, entity and message). Errors among them still fail the gate until they are fixed there.', '', ...leftOut(asideOld, 'counted here, not listed'), ...(oldRows.length ? tableIntro(old.length, oldRows.length) : [])], oldRows, budget.findings - own.text.length, '', 'more groups of findings');
+  const before = bounded(budget.unit, `#### Already on ${base}`, ['Not introduced by this pull request: the base revision has the same finding (same rule, file, entity and message). Errors among them still fail the gate until they are fixed there.', '', ...leftOut(asideOld, 'counted here, not listed'), ...(oldRows.length ? tableIntro(old.length, oldRows.length) : [])], oldRows, budget.findings - textSize(own.text, budget.unit), '', 'more groups of findings');
   return { text: `${own.text}${before.text}`, capped: own.capped || before.capped || locationsCut(listed, budget) };
 }
 
@@ -194,9 +201,10 @@ function locationsOf(group: readonly Diagnostic[], budget: ReportBudget): string
   let size = 0;
   for (const d of group.slice(0, budget.locations)) {
     const item = where(d);
-    if (size + item.length + 2 > budget.locationChars) break;
+    const itemSize = textSize(item, budget.unit);
+    if (size + itemSize + 2 > budget.locationChars) break;
     shown.push(item);
-    size += item.length + 2;
+    size += itemSize + 2;
   }
   const left = group.length - shown.length;
   return left ? `${shown.join(', ')}, …and ${left} more (<code>report --format json</code> lists every one)` : shown.join(', ');
@@ -240,20 +248,20 @@ function impactSection(input: PrReportInput, budget: ReportBudget): Section {
     }),
     ...input.lostConsumers.map(l => `- ${code(l.api)} loses its consumer ${code(l.consumer)}${l.owner ? `, owned by ${code(l.owner)}` : ''}`),
   ];
-  return bounded('### Impact on other teams', [], items, budget.impact, 'Nothing this change removes, renames or deprecates is still used by another entity, and no API definition changed.', 'more affected entities or APIs');
+  return bounded(budget.unit, '### Impact on other teams', [], items, budget.impact, 'Nothing this change removes, renames or deprecates is still used by another entity, and no API definition changed.', 'more affected entities or APIs');
 }
 
 function reviews(input: PrReportInput, budget: ReportBudget): Section {
   const teams = input.teamReviews.map(t => `- ${code(t.team)}: ${firstOf(t.reasons, Math.min(3, budget.perEntry), text, '; ')}`);
   const rows = input.reviewers.map(r => `| ${r.owners.map(code).join(' ') || '_no owner_'} | ${firstOf(r.files, budget.perEntry, code)} |`);
   const half = Math.floor(budget.reviews / 2);
-  const asked = bounded('### Reviews needed', teams.length ? ['Teams whose entities depend on what this change removes, renames or breaks, that own what its entities newly relate to, or whose own entities it changes where CODEOWNERS lets another team approve:', ''] : [], teams, half, 'No team outside CODEOWNERS is affected.', 'more teams');
-  const owners = bounded('#### CODEOWNERS', rows.length ? ['| Owners | Files |', '|---|---|'] : [], rows, budget.reviews - half, 'No file changed.', 'more owner groups');
+  const asked = bounded(budget.unit, '### Reviews needed', teams.length ? ['Teams whose entities depend on what this change removes, renames or breaks, that own what its entities newly relate to, or whose own entities it changes where CODEOWNERS lets another team approve:', ''] : [], teams, half, 'No team outside CODEOWNERS is affected.', 'more teams');
+  const owners = bounded(budget.unit, '#### CODEOWNERS', rows.length ? ['| Owners | Files |', '|---|---|'] : [], rows, budget.reviews - half, 'No file changed.', 'more owner groups');
   return { text: `${asked.text}${owners.text}`, capped: asked.capped || owners.capped };
 }
 
 function scorecards(input: PrReportInput, budget: ReportBudget): Section {
-  if (!input.scoreMoves) return bounded('### Scorecards', [], [], budget.scorecards, 'This repo keeps no scorecards.');
+  if (!input.scoreMoves) return bounded(budget.unit, '### Scorecards', [], [], budget.scorecards, 'This repo keeps no scorecards.');
   const items = input.scoreMoves.map(m => {
     const arrow = m.direction === 'down' ? ' ⬇️' : m.direction === 'up' ? ' ⬆️' : '';
     const lines = [`- ${code(m.team)}: ${text(m.before)} → ${text(m.after)}${arrow}`];
@@ -263,7 +271,7 @@ function scorecards(input: PrReportInput, budget: ReportBudget): Section {
     if (m.fixed.length > budget.perEntry) lines.push(`  - …and ${m.fixed.length - budget.perEntry} more fixed`);
     return lines.join('\n');
   });
-  return bounded('### Scorecards', ['What this change does to each team whose level or score moves:', ''], items, budget.scorecards, 'No team\'s level or score moves.', 'more teams');
+  return bounded(budget.unit, '### Scorecards', ['What this change does to each team whose level or score moves:', ''], items, budget.scorecards, 'No team\'s level or score moves.', 'more teams');
 }
 
 /**
@@ -287,7 +295,7 @@ function templates(input: PrReportInput, budget: ReportBudget): Section {
     : reached?.catalogFetch
       ? `Each test case of the templates and skeletons this change touches and of every template with a catalog:fetch step, rendered with the pinned scaffolder and compared with its snapshot on ${base}: ${text(because)}.`
       : `Each test case of every template, rendered with the pinned scaffolder and compared with its snapshot on ${base}: ${text(because)}, and every case is judged against the config, the org's policies, the pinned packages and the catalog.`;
-  return bounded('### Templates', [intro, ''], order, budget.templates, '', 'more cases');
+  return bounded(budget.unit, '### Templates', [intro, ''], order, budget.templates, '', 'more cases');
 }
 
 function entities(input: PrReportInput, budget: ReportBudget): Section {
@@ -306,7 +314,7 @@ function entities(input: PrReportInput, budget: ReportBudget): Section {
   const share = Math.floor((budget.entities - 200) / Math.max(1, present.length));
   let capped = false;
   const parts = present.map(([title, list]) => {
-    const part = bounded(`**${title}** (${list.length})`, [], list, share, '', `more ${title.toLowerCase()}`, budget.perKind);
+    const part = bounded(budget.unit, `**${title}** (${list.length})`, [], list, share, '', `more ${title.toLowerCase()}`, budget.perKind);
     capped ||= part.capped;
     return part.text;
   });
@@ -318,7 +326,7 @@ function graph(input: PrReportInput, budget: ReportBudget): Section {
   let nodes = budget.graphNodes;
   let edges = budget.graphEdges;
   let rendered = renderMermaid(input.graph, nodes, edges);
-  while (rendered.text.length > budget.graph - 400 && nodes > 2) {
+  while (textSize(rendered.text, budget.unit) > budget.graph - 400 && nodes > 2) {
     nodes = Math.floor(nodes / 2);
     edges = Math.floor(edges / 2);
     rendered = renderMermaid(input.graph, nodes, edges);

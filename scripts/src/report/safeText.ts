@@ -74,6 +74,17 @@ export function logXml(xml: string): string {
   return xml.replace(CI_BRACKET_COMMAND, '$1&#91;').replace(/^(\s*)::/gm, '$1&#58;:');
 }
 
+// GitHub's autolink extension (GFM) turns `www.` and `http://`, `https://`, `ftp://` followed by a domain,
+// and e-mail addresses, into links wherever they stand in text: inside `<code>` elements too, since GitHub
+// parses Markdown between inline HTML tags (only a backtick code span or a fence is literal). Azure DevOps
+// links URLs in comments as well. A zero-width space after `www` and after a scheme's `:` (and after an
+// `@`, see mdText) keeps the text as it reads and copies, and no pattern of either renderer matches it.
+const WWW = /(www)\./gi;
+const SCHEME_SLASHES = /:\/\//g;
+// GFM's e-mail autolink: an `@` after a local part's character and before a domain's (a mention, `@team`, is not one).
+const EMAIL_AT = /([A-Za-z0-9._+-])@(?=[A-Za-z0-9])/g;
+const unlink = (value: string) => value.replace(WWW, '$1\u200b.').replace(SCHEME_SLASHES, ':\u200b//');
+
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '|': '&#124;' };
 
 /** HTML-escapes `& < > " ' |` (the pipe so a value cannot split a GFM table row). */
@@ -84,13 +95,12 @@ export function htmlText(value: string): string {
 /**
  * Plain text inside GitHub- or Azure-flavoured Markdown: HTML and Markdown syntax escaped (no comment,
  * tag, link, emphasis, heading or table break can be opened), line breaks folded to spaces, and
- * `@mentions` and `#123` / `GH-123` / `!123` references broken with a zero-width space so a value
- * cannot ping a team or link an issue. Takes any string; returns one line of Markdown.
+ * `@mentions` (e-mail addresses with them), `#123` / `GH-123` / `!123` references and the autolinks of
+ * GFM (`www.`, `https://`) broken with a zero-width space so a value cannot ping a team, link an issue
+ * or plant a link. Takes any string; returns one line of Markdown.
  */
 export function mdText(value: string): string {
-  const markdown = value
-    .replace(/\r?\n|\r/g, ' ')
-    .replace(CONTROL, ' ')
+  const markdown = unlink(value.replace(/\r?\n|\r/g, ' ').replace(CONTROL, ' '))
     .replace(/[\\`*_[\]{}()#+!~=:-]/g, ch => `\\${ch}`)
     .replace(/@(?=[\w-])/g, '@\u200b')
     .replace(/\\#(?=\d)/g, '\\#\u200b')
@@ -104,10 +114,11 @@ export function mdText(value: string): string {
  * backtick, pipe or `<!--` in the value can end the span, split a table or hide what follows. GitHub
  * still parses Markdown between inline HTML tags, so link, emphasis and strike-through punctuation is
  * written as numeric character references (`[` → `&#91;`), which render as the same characters.
- * Mentions inside code are not linked by GitHub or Azure DevOps. Returns one line.
+ * Mentions inside code are not linked by GitHub or Azure DevOps, but GFM's autolinks are: `www.`,
+ * `scheme://` and the `@` of an e-mail address get a zero-width space. Returns one line.
  */
 export function mdCode(value: string): string {
-  const html = htmlText(value.replace(/\r?\n|\r/g, ' ').replace(CONTROL, ' '));
+  const html = htmlText(unlink(value.replace(/\r?\n|\r/g, ' ').replace(CONTROL, ' ')).replace(EMAIL_AT, '$1@\u200b'));
   return `<code>${html.replace(/[[\]*_~`\\]/g, ch => `&#${ch.charCodeAt(0)};`)}</code>`;
 }
 

@@ -1,16 +1,22 @@
-import { posix } from 'node:path';
+import { resolveRelative } from '../catalog/locationTargets.ts';
 
 /**
- * The repo-relative folder a fetch step's `url` names, as Backstage resolves it against the template's
- * location (@backstage/integration's defaultScmResolveUrl): a relative url against the template file's
- * folder, and one that starts with a single `/` against the repository's root (`url: /skeletons/x` is
- * `skeletons/x`, not `templates/<name>/skeletons/x`). Undefined for an absolute URL, a protocol-relative
- * `//host/…` (another host) or one built from expressions, which only the running scaffolder can resolve.
+ * The repo-relative folder (or file) a fetch step's `url` names, as Backstage resolves it against the
+ * template's location: fetchContents resolves a relative url with the integration's resolveUrl
+ * (@backstage/integration's defaultScmResolveUrl), as a URL, so `%2e%2e` is `..`, a backslash is a slash,
+ * one that starts with `/` (`//x` and `/\x` too) is put under the repository's root, and a relative one
+ * against the template file's folder. resolveRelative does exactly that (Backstage's own function for
+ * anything but a plain relative path). `.` for the repository's root; `..` for a url that leaves this
+ * repository (a climb past its root, `\\host\x`, `\owner\repo`) or that Backstage cannot read, so the
+ * checks say no such skeleton exists here. Undefined for an absolute URL or one built from expressions,
+ * which only the running scaffolder can resolve.
  */
 export function skeletonFolder(templateFile: string, url: unknown): string | undefined {
-  if (typeof url !== 'string' || /^[a-z][a-z0-9+.-]*:/i.test(url) || url.includes('${{') || url.startsWith('//')) return undefined;
-  const joined = url.startsWith('/') ? url.slice(1) || '.' : posix.join(posix.dirname(templateFile), url);
-  return posix.normalize(joined).replace(/\/+$/, '');
+  if (typeof url !== 'string' || url.includes('${{')) return undefined;
+  const path = resolveRelative(templateFile, url);
+  if (path === undefined) return undefined;
+  if (path === null) return '..';
+  return path.replace(/\/+$/, '') || '.';
 }
 
 /**

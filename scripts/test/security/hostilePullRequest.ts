@@ -13,6 +13,8 @@ export const HOSTILE = {
   issueReference: '#12',
   codeBreak: '`b`',
   cellBreak: '|c',
+  // GFM autolinks (red24): each would be a link in the bot's comment, `<code>` included.
+  autolinks: 'www.evil.example https://evil.example/login ops@evil.example',
 } as const;
 
 /** A file name no one would choose: a newline, a command, a comment opener, a mention, backticks (no `/`: it would be a folder). */

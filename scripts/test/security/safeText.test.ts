@@ -45,7 +45,29 @@ describe('safeText', () => {
   it('mdCode cannot be broken out of', () => {
     expect(mdCode('x`</code><!--|@a')).toBe('<code>x&#96;&lt;/code&gt;&lt;!--&#124;@a</code>');
     // GitHub parses Markdown between inline HTML tags: no link, emphasis or code span may start inside.
-    expect(mdCode('[a](https://evil.example) *b* _c_ ~d~ `e` \\')).toBe('<code>&#91;a&#93;(https://evil.example) &#42;b&#42; &#95;c&#95; &#126;d&#126; &#96;e&#96; &#92;</code>');
+    // GFM autolinks there too (red24): the scheme's `//` after a zero-width space, so no link either.
+    expect(mdCode('[a](https://evil.example) *b* _c_ ~d~ `e` \\')).toBe('<code>&#91;a&#93;(https:\u200b//evil.example) &#42;b&#42; &#95;c&#95; &#126;d&#126; &#96;e&#96; &#92;</code>');
+  });
+
+  // red24: GitHub's autolink extension links `www.`, `http(s)://`, `ftp://` and e-mail addresses in any
+  // text, `<code>` elements included; Azure DevOps links URLs too. None of a value's may become a link.
+  it.each([
+    ['www domain', 'see www.evil.example/login', 'see www\u200b.evil.example/login'],
+    ['upper-case WWW', 'WWW.EVIL.EXAMPLE', 'WWW\u200b.EVIL.EXAMPLE'],
+    ['https URL', 'https://evil.example/x', 'https:\u200b//evil.example/x'],
+    ['ftp URL', 'ftp://evil.example', 'ftp:\u200b//evil.example'],
+    ['e-mail address', 'mail a.b@evil.example', 'mail a.b@\u200bevil.example'],
+    ['a mention stays as written in code', '@acme/platform-team', '@acme/platform-team'],
+  ])('mdCode: %s links nothing', (_, input, expected) => {
+    expect(mdCode(input)).toBe(`<code>${expected}</code>`);
+  });
+
+  it.each([
+    ['www domain', 'see www.evil.example', 'see www\u200b.evil.example'],
+    ['https URL', 'https://evil.example/x', 'https\\:\u200b//evil.example/x'],
+    ['e-mail address', 'a@evil.example', 'a@\u200bevil.example'],
+  ])('mdText: %s links nothing', (_, input, expected) => {
+    expect(mdText(input)).toBe(expected);
   });
 
   it('redactUrl drops user info', () => {

@@ -20,6 +20,8 @@ const root = join(fixturesDir, repo);
 const otherTarget = `${fixturesUrl}/held-team/catalog-info.yaml`;
 const adoptTarget = `${fixturesUrl}/adopt-team/catalog-info.yaml`;
 const ownOrigin = `url:${fixturesUrl}/${repo}/catalog/all.yaml`;
+// The plan is Markdown: a URL in it has a zero-width space after its scheme's colon (mdCode: no autolink).
+const unlinked = (url: string) => url.replace('://', ':\u200b//');
 
 const tree = (names: string[], adoptFrom: string[] = []): Record<string, string> => ({
   'gitops.config.yaml': `repoUrl: ${fixturesUrl}/${repo}/\ncatalog:\n  roots: [catalog/all.yaml]\n  include: ['catalog/**/*.yaml']\n${adoptFrom.length ? `  adoptFrom: [${adoptFrom.map(a => JSON.stringify(a)).join(', ')}]\n` : ''}`,
@@ -84,7 +86,7 @@ describe('sync never takes an entity another location holds, unless that locatio
     const plan = await sync('--dry-run');
     expect(plan.status, plan.stderr).toBe(1);
     expect(plan.stdout).toContain('3 to add · 0 to update · 0 to remove · 0 unchanged · 1 refused (held by a location this repo does not own)');
-    expect(plan.stdout).toContain(`- ⛔ <code>component:default/held-billing</code> (catalog/services.yaml) refused: Backstage holds it from <code>url:${otherTarget}</code>`);
+    expect(plan.stdout).toContain(`- ⛔ <code>component:default/held-billing</code> (catalog/services.yaml) refused: Backstage holds it from <code>url:${unlinked(otherTarget)}</code>`);
     expect(plan.stdout).not.toContain('is replaced');
     expect(plan.stderr).toContain('sync-entity-held-elsewhere');
     expect(writes()).toEqual([]);
@@ -116,11 +118,11 @@ describe('sync never takes an entity another location holds, unless that locatio
     const unlisted = await sync('--dry-run');
     expect(unlisted.status).toBe(1);
     expect(unlisted.stdout).toContain('0 to add · 0 to update · 0 to remove · 3 unchanged · 2 refused');
-    expect(unlisted.stdout).toContain(`<code>component:default/held-adopt-me</code> (catalog/services.yaml) refused: Backstage holds it from <code>url:${adoptTarget}</code>`);
+    expect(unlisted.stdout).toContain(`<code>component:default/held-adopt-me</code> (catalog/services.yaml) refused: Backstage holds it from <code>url:${unlinked(adoptTarget)}</code>`);
 
     const flagged = await sync('--dry-run', '--adopt-from', `url:${adoptTarget}`);
     expect(flagged.stdout).toContain('1 to add (1 adopted from 1 location(s) it replaces) · 0 to update · 0 to remove · 3 unchanged · 1 refused');
-    expect(flagged.stdout).toContain(`🔁 location <code>url:${adoptTarget}</code> is replaced: its 1 entity moves to this repo`);
+    expect(flagged.stdout).toContain(`🔁 location <code>url:${unlinked(adoptTarget)}</code> is replaced: its 1 entity moves to this repo`);
     expect(writes()).toEqual([]);
 
     // The reviewed list in gitops.config.yaml: check no longer reports the listed location's entity.

@@ -38,8 +38,8 @@ describe('planAdoption', () => {
       '',
       '1 to add (1 adopted from 1 location(s) it replaces) · 0 to update · 0 to remove · 0 unchanged',
       '',
-      '- 🔁 location <code>url:https://x/&#96;&lt;/code&gt;&lt;img src=x&gt;.yaml</code> is replaced: its 1 entity moves to this repo',
-      '- 🔁 <code>component:default/orders-api</code> (adopted from <code>url:https://x/&#96;&lt;/code&gt;&lt;img src=x&gt;.yaml</code> into catalog/systems/orders/entities.yaml)',
+      '- 🔁 location <code>url:https:\u200b//x/&#96;&lt;/code&gt;&lt;img src=x&gt;.yaml</code> is replaced: its 1 entity moves to this repo',
+      '- 🔁 <code>component:default/orders-api</code> (adopted from <code>url:https:\u200b//x/&#96;&lt;/code&gt;&lt;img src=x&gt;.yaml</code> into catalog/systems/orders/entities.yaml)',
       '',
     ].join('\n'));
   });
