@@ -1,10 +1,9 @@
-import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
 import { discoverTemplateFiles, loadTemplatePolicy, templateFiles } from '../templates/templateFiles.ts';
-import { TemplateGateThread } from '../templates/templateGateThread.ts';
 import { hasScorecards } from '../scorecards/hasScorecards.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
 import { policyRules } from '../catalog/checkPolicies.ts';
@@ -87,17 +86,6 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
 
 /** analyseCheck with the base revision's reads (`options.reads`) set whenever `options.base` is. */
 async function analyse(root: string, config: GitopsConfig, options: CheckOptions, io: CliIo, cache?: ResultCache): Promise<CheckAnalysis> {
-  // Started first, for a whole repo with a templates/ folder: the template checks' packages load on the
-  // second core while this thread loads and checks the catalog.
-  const thread = options.positionals.length === 0 && existsSync(join(root, 'templates')) ? TemplateGateThread.start(io.env.BACKSTAGE_GITOPS_TEMPLATE_THREAD) : undefined;
-  try {
-    return await analyseWith(root, config, options, io, cache, thread);
-  } finally {
-    thread?.stop();
-  }
-}
-
-async function analyseWith(root: string, config: GitopsConfig, options: CheckOptions, io: CliIo, cache: ResultCache | undefined, thread: TemplateGateThread | undefined): Promise<CheckAnalysis> {
   const { positionals } = options;
   const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache, readerSetting(io.env.BACKSTAGE_GITOPS_READER));
   if (!config.found && input.loaded.files.length === 0) {
@@ -143,7 +131,7 @@ async function analyseWith(root: string, config: GitopsConfig, options: CheckOpt
   // The base revision, extracted once (and removed by whoever made `reads`): its config is the yardstick
   // of this one, its entities the scorecards'.
   if (reads) byGate.push(await weakenedSince(root, await reads.baseDir(), options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity])), options.today ?? new Date().toISOString().slice(0, 10)));
-  await gatesOf(root, config, input, result.entities, byGate, reads && (() => reads.baseEntities()), options.today, thread);
+  await gatesOf(root, config, input, result.entities, byGate, reads && (() => reads.baseEntities()), options.today);
   const onBase = reads && byGate.some(g => g.length > 0) ? await baseRun(root, await reads.baseDir(), options, io) : undefined;
   return {
     byGate,
@@ -282,16 +270,16 @@ function appConfigValue(root: string, file: string, maxBytes: number): unknown {
 type BaseEntities = () => Promise<{ entities: CatalogEntity[] }>;
 
 /** Every gate after the catalog's, each list of findings pushed to `byGate`: the repo gates in roots mode, else the templates the catalog holds. */
-async function gatesOf(root: string, config: GitopsConfig, input: Awaited<ReturnType<typeof prepareCatalogCheck>>, entities: CatalogEntity[], byGate: Diagnostic[][], baseEntities?: BaseEntities, today?: string, thread?: TemplateGateThread): Promise<void> {
+async function gatesOf(root: string, config: GitopsConfig, input: Awaited<ReturnType<typeof prepareCatalogCheck>>, entities: CatalogEntity[], byGate: Diagnostic[][], baseEntities?: BaseEntities, today?: string): Promise<void> {
   if (input.loaded.mode === 'roots') {
     // CODEOWNERS and the editor schema computed from a catalog missing a broken file's entities would
     // call the committed ones stale, and `--write` would make them wrong: the YAML error is the finding.
     const parses = ![...input.loaded.files, ...input.loaded.context].some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
-    byGate.push(...(await repoGates(root, config, entities, input.loaded.repoFiles, baseEntities, today, parses, byGate[0], thread)));
+    byGate.push(...(await repoGates(root, config, entities, input.loaded.repoFiles, baseEntities, today, parses, byGate[0])));
   } else {
     // Any catalog gets Backstage's template rules on the templates it holds.
     const reported = new Set(input.loaded.files.map(f => f.file));
-    byGate.push(await templates(root, config, templateFiles(entities).filter(f => reported.has(f)), input.loaded.repoFiles, thread));
+    byGate.push(await templates(root, config, templateFiles(entities).filter(f => reported.has(f)), input.loaded.repoFiles));
   }
 }
 
@@ -319,15 +307,10 @@ function readGenerated(root: string, file: string): string | undefined {
   }
 }
 
-async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], baseEntities?: BaseEntities, todayFlag?: string, catalogParses = true, catalogFindings: readonly Diagnostic[] = [], thread?: TemplateGateThread): Promise<Diagnostic[][]> {
+async function repoGates(root: string, config: GitopsConfig, entities: CatalogEntity[], repoFiles: string[], baseEntities?: BaseEntities, todayFlag?: string, catalogParses = true, catalogFindings: readonly Diagnostic[] = []): Promise<Diagnostic[][]> {
   // Each gate's module is loaded only when the config or the repo gives it something to judge: without
   // its section (or its folder) the gate finds nothing, and its packages cost start-up on every check.
   const diagnostics: Diagnostic[][] = [];
-  const judged = [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])];
-  // On the template thread, the templates are judged while this thread runs the gates before theirs; its
-  // findings still take their place after them. (Handled here, thrown where it is awaited.)
-  const early = thread && templates(root, config, judged, repoFiles, thread);
-  early?.catch(() => undefined);
   // The CODEOWNERS the scorecards' coverage reads: the generated one when the committed file is stale
   // (the gate fails on that anyway), so a pull request's own patterns never cost the run their matching.
   let codeowners: string | undefined;
@@ -348,7 +331,7 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
     diagnostics.push(editorSchemaGate(schema, schema ? readGenerated(root, schema.file) : undefined));
   }
   if (config.backstageConfig) diagnostics.push(await (await import('../backstageConfig/backstageConfigGate.ts')).backstageConfigGate(config));
-  diagnostics.push(await (early ?? templates(root, config, judged, repoFiles)));
+  diagnostics.push((await templates(root, config, [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])], repoFiles)));
   if (!hasScorecards(root)) return diagnostics;
   const { runScorecards, touchedEntities } = await import('../scorecards/prepareScorecards.ts');
   const today = todayFlag ?? new Date().toISOString().slice(0, 10);
@@ -358,12 +341,11 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
 }
 
 /**
- * templateGate on `files` (on the template thread when there is one), its module loaded only when there is a file: with none it finds nothing (it still
+ * templateGate on `files`, its module loaded only when there is one: with none it finds nothing (it still
  * reads the template policy, whose error is a tool error either way).
  */
-async function templates(root: string, config: GitopsConfig, files: string[], repoFiles: string[], thread?: TemplateGateThread): Promise<Diagnostic[]> {
+async function templates(root: string, config: GitopsConfig, files: string[], repoFiles: string[]): Promise<Diagnostic[]> {
   if (!files.length) return loadTemplatePolicy(root), [];
-  if (thread) return thread.run({ root, files, repoFiles, config });
   return (await import('../templates/templateGate.ts')).templateGate(root, { files, repoFiles, config });
 }
 

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { threadId } from 'node:worker_threads';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -59,9 +58,8 @@ function remember(file: string, value: unknown): void {
   if (text === undefined || !isDeepStrictEqual(JSON.parse(text), value)) return;
   try {
     mkdirSync(FOLDER, { recursive: true });
-    // Atomic: a parallel run reads the old file, none, or the whole new one. Named by thread as well:
-    // the template checks' thread (templateGateThread.ts) remembers in the same process.
-    const temporary = `${file}.${process.pid}-${threadId}.tmp`;
+    // Atomic: a parallel run reads the old file, none, or the whole new one.
+    const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, text);
     renameSync(temporary, file);
   } catch {
