@@ -88,7 +88,9 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
 async function analyse(root: string, config: GitopsConfig, options: CheckOptions, io: CliIo, cache?: ResultCache): Promise<CheckAnalysis> {
   const { positionals } = options;
   const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache, readerSetting(io.env.BACKSTAGE_GITOPS_READER));
-  if (!config.found && input.loaded.files.length === 0) {
+  // Files given by name that are no catalog files (a hook's changed workflow) are fine in a repository that
+  // has a catalog; only a folder without any is nothing to check.
+  if (!config.found && input.loaded.files.length === 0 && input.loaded.context.length === 0) {
     throw new UsageError(`${positionals.length ? positionals.join(', ') : root} holds no catalog file (YAML with a backstage.io apiVersion or one of Backstage's kinds) and no ${CONFIG_FILE}: nothing to check. Give the repository's folder, or --root.`);
   }
   // Paths mode: what the given files defined before their change, so that another file still naming it

@@ -150,9 +150,11 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   // definitions, mkdocs.yml, skeleton YAML and `$yaml` fragments are not entities. A file named
   // explicitly, or one a Location reaches, is always judged.
   const judgedAnyway = new Set<string>();
+  const named = new Set<string>();
   if (mode === 'paths') {
     const startSet = new Set(start);
-    for (const given of paths) judgedAnyway.add(relative(config.root, resolve(given)).split(sep).join('/'));
+    for (const given of paths) named.add(relative(config.root, resolve(given)).split(sep).join('/'));
+    named.forEach(file => judgedAnyway.add(file));
     for (const file of crawl.origins.keys()) if (!startSet.has(file)) judgedAnyway.add(file);
   }
   if (mode !== 'roots') files = discoveredFiles(files, config, skeletons, judgedAnyway, crawl.locations);
@@ -180,6 +182,13 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
       namers?.forEach(n => naming.add(n));
       return namers === undefined;
     });
+    // A file named on the command line that the whole catalog does not read and that declares no entity (a
+    // workflow, a pipeline, a docker-compose file, a Kubernetes manifest, gitops.config.yaml: what a
+    // pre-commit hook passes with every changed *.yaml) is no catalog file: Backstage never reads it, and a
+    // full run judges nothing there, so neither does this one.
+    const inContext = new Set(context.map(f => f.file));
+    const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
+    files = files.filter(f => !named.has(f.file) || inContext.has(f.file) || meantAsEntityFile(f, config.root, apiGroups));
     const kept = new Set(files.map(f => f.file));
     // A given folder's file that the whole catalog reads as a catalog file (a Location elsewhere names it:
     // `./**/*.yaml` reaching its openapi.yaml) is judged as the full run judges it, not dropped by this
@@ -681,6 +690,22 @@ function keepCatalogDocuments(source: SourceFile, root: string, apiGroups: Reado
     if (textDeclaresEntity(text, apiGroups) && (!SKELETON_SYNTAX.test(text) || TEMPLATE_KIND.test(text))) return source;
   }
   return undefined;
+}
+
+/**
+ * Whether a file named on the command line that no Location reaches and discovery would not take is still
+ * meant for the catalog, and so judged as an entity file: a document with Backstage's apiVersion
+ * (isEntityDocument), or a mapping with a `kind` or `metadata` but no apiVersion (an entity whose author left
+ * it out, which Backstage's envelope check would refuse once a Location reads it). A file that does not parse
+ * or cannot be read counts unless its text has no `apiVersion:`, `kind:` or `metadata:` line at all. Takes the
+ * loaded file, the repository root and the org's extra API groups.
+ */
+function meantAsEntityFile(source: SourceFile, root: string, apiGroups: ReadonlySet<string>): boolean {
+  const meant = (d: unknown) => isEntityDocument(d, apiGroups) || (isRecord(d) && d.apiVersion === undefined && (d.kind !== undefined || d.metadata !== undefined));
+  if (source.documents.some(meant)) return true;
+  if (source.problems.length === 0) return false;
+  if (source.problems.some(p => p.ruleId !== 'yaml-syntax')) return true;
+  return /^[ \t-]*(?:apiVersion|kind|metadata)[ \t]*:/m.test(readFileSync(join(root, source.file), 'utf8'));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/runBin.ts';
@@ -88,4 +88,35 @@ describe('check on the changed files a hook passes', () => {
     expect(found).toContain('entity-envelope@catalog/new.yaml');
     expect(run.status).toBe(1);
   }, 60_000);
+  // A hook's every changed *.yaml, or the README's `check $(git diff --name-only origin/main -- '*.yaml' '*.yml')`,
+  // also passes CI files and manifests: Backstage reads none of them and a full run judges none of them.
+  const NOT_CATALOG: Record<string, string> = {
+    '.github/workflows/ci.yml': 'name: ci\non: [pull_request]\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n',
+    'pipelines/pr.yml': 'trigger: none\npr: [main]\npool: {vmImage: ubuntu-latest}\nsteps:\n  - script: npm test\n',
+    'deploy/compose.yaml': 'services:\n  web:\n    image: nginx\n',
+    'deploy/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: b}\n',
+    'deploy/broken.yaml': 'services:\n  web: [nginx\n',
+  };
+
+  it.each([['with roots', true], ['without a config (discovery)', false]])('a named workflow, pipeline, compose file or Kubernetes manifest is no catalog file, %s', async (_name, withConfig) => {
+    const root = await repo();
+    for (const [file, text] of Object.entries(NOT_CATALOG)) {
+      await mkdir(join(root, file, '..'), { recursive: true });
+      await writeFile(join(root, file), text);
+    }
+    if (!withConfig) await rm(join(root, 'gitops.config.yaml'));
+    const full = await runBin(['check', '--format', 'json'], root);
+    const given = await runBin(['check', '--format', 'json', ...Object.keys(NOT_CATALOG), ...(withConfig ? ['gitops.config.yaml'] : [])], root);
+    expect(given.stderr).toBe('');
+    const found = (JSON.parse(given.stdout) as { diagnostics: Finding[] }).diagnostics.map(d => `${d.ruleId}@${d.file}`);
+    expect(found).toEqual([]);
+    expect(given.status).toBe(0);
+    // The full run judges none of these files either.
+    expect((JSON.parse(full.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.file in NOT_CATALOG)).toEqual([]);
+    // A file that does not parse but has an entity's keys is still judged: its syntax error is reported.
+    await writeFile(join(root, 'deploy/broken.yaml'), 'kind: Component\nmetadata: {name: [x\n');
+    const broken = await runBin(['check', '--format', 'json', 'deploy/broken.yaml'], root);
+    expect((JSON.parse(broken.stdout) as { diagnostics: Finding[] }).diagnostics.map(d => `${d.ruleId}@${d.file}`)).toContain('yaml-syntax@deploy/broken.yaml');
+    expect(broken.status).toBe(1);
+  }, 90_000);
 });
