@@ -80,7 +80,8 @@ export function defaultConfig(root: string): GitopsConfig {
       roots: [],
       rootLocationType: 'url',
       include: [],
-      allowedLocationTypes: ['url', 'file'],
+      // CatalogBuilder's own default (plugin-catalog-backend): a backend that allows more says so in the config.
+      allowedLocationTypes: ['url'],
       maxFileBytes: 1024 * 1024,
       external: [],
       adoptFrom: [],
@@ -146,6 +147,6 @@ function configFrom(root: string, raw: RawConfig): GitopsConfig {
     backstageConfig: raw.backstageConfig && { ...raw.backstageConfig, files: raw.backstageConfig.files ?? [] },
     editorSchema: raw.editorSchema,
     apiChanges: { ...DEFAULT_API_CHANGE_POLICY, ...raw.apiChanges },
-    catalog: { ...base.catalog, allowedLocationTypes: ['url'], ...catalog },
+    catalog: { ...base.catalog, ...catalog },
   };
 }
