@@ -9,7 +9,7 @@ import { holderOf, ownerRefOf } from './holderOf.ts';
 import { planAdoption } from './planAdoption.ts';
 import { planSync, refOfRemote, sourceFileOf, type SyncPlan } from './planSync.ts';
 import { boundedText, redactUrl } from '../report/safeText.ts';
-import { backstageResolveUrl } from '../catalog/locationTargets.ts';
+import { integrationResolveUrl } from '../catalog/locationTargets.ts';
 
 const require = createRequire(import.meta.url);
 // Required on first use: plugin-catalog-node loads much of Backstage, a start-up cost `check` need not pay.
@@ -222,9 +222,13 @@ const FIRST_ASK_MS = 5_000;
 // validate-entity takes one entity a call: at most this many a round.
 const MAX_VALIDATED = 50;
 
-/** The url Backstage reads a repo file at (`repoUrl` + the repo path, as a Location target resolves it). */
+/**
+ * The url Backstage reads a repo file at: the repo path resolved against `repoUrl` by the host's integration,
+ * as a Location target beside it resolves (an Azure Repos repoUrl names files in its `path` parameter, which
+ * plain URL resolution drops: `…/_git/repo?path=/` gave `…/_git/catalog/x.yaml`).
+ */
 function fileUrl(repoUrl: string, file: string): string {
-  return backstageResolveUrl({ url: file, base: repoUrl });
+  return integrationResolveUrl({ url: file, base: repoUrl });
 }
 
 async function waitForDesired(input: SyncInput, plan: SyncPlan, refreshed: string[], nudge: () => Promise<void>): Promise<{ verified: boolean; diagnostics: Diagnostic[] }> {
