@@ -19,7 +19,7 @@ import { formatters } from '../../scripts/src/report/formatters.ts';
 import { logLines, logText, mdCode } from '../../scripts/src/report/safeText.ts';
 import { secretScrubber } from '../../scripts/src/report/secretScrubber.ts';
 import { REPORT_MARKER } from '../../scripts/src/pr/reportMarker.ts';
-import { AZURE_COMMENT_CHARS, fitText, GITHUB_SUMMARY_BYTES, truncatedNote } from '../../scripts/src/report/fitText.ts';
+import { AZURE_COMMENT_CHARS, AZURE_SUMMARY_BYTES, fitText, truncatedNote } from '../../scripts/src/report/fitText.ts';
 
 const CLI = fileURLToPath(new URL('../../scripts/bin/backstage-gitops.js', import.meta.url));
 // The CLI runs in its own toolkit's folder, never in the checkout it gates: nothing the pull request
@@ -67,7 +67,7 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   const markdown = result.markdown ?? `${REPORT_MARKER}\n## Backstage catalog gate\n\n${result.diagnostics.length} findings.\n`;
   const summary = join(work, 'backstage-catalog.md');
   // The run summary takes the full lists; the PR thread gets the comment-sized report.
-  writeFileSync(summary, fitText(result.summaryMarkdown ?? markdown, GITHUB_SUMMARY_BYTES, 'bytes', truncatedNote('a run summary (1 MiB)')));
+  writeFileSync(summary, fitText(result.summaryMarkdown ?? markdown, AZURE_SUMMARY_BYTES, 'bytes', truncatedNote('a run summary (1 MiB)')));
   write(`##vso[task.addattachment type=Distributedtask.Core.Summary;name=Backstage catalog;]${summary}\n`);
   const junit = join(env.BUILD_ARTIFACTSTAGINGDIRECTORY ?? work, 'junit', 'backstage-gitops.xml');
   spawnSync('mkdir', ['-p', join(junit, '..')]);

@@ -35,9 +35,10 @@ const dependenciesStayExternal = {
 
 /**
  * Writes the bundle (cli.mjs and one chunk per command, loaded when that command runs, all in one folder
- * so relative paths hold in each); throws with esbuild's messages when the sources do not build.
+ * so relative paths hold in each); throws with esbuild's messages when the sources do not build. esbuild
+ * prints its own report at `logLevel` ('warning'; `npm run check` passes 'silent' and says it in one line).
  */
-export async function buildCli() {
+export async function buildCli({ logLevel = 'warning' } = {}) {
   const { build } = await import('esbuild');
   // Chunks are content-hashed: clear the previous build's so none lingers.
   rmSync(outdir, { recursive: true, force: true });
@@ -53,13 +54,13 @@ export async function buildCli() {
     plugins: [dependenciesStayExternal],
     outdir,
     outExtension: { '.js': '.mjs' },
-    logLevel: 'warning',
+    logLevel,
     metafile: true,
   });
   // Build-time data the CLI would otherwise compute at every start (scripts/src/prebuilt/), keyed by the
   // installed package versions so a stale value is never used; written beside the bundle.
   const prebuild = `${outdir}/prebuild.mjs`;
-  const pre = await build({ entryPoints: [`${root}scripts/src/prebuilt/buildPrebuilt.ts`], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: prebuild, logLevel: 'warning', metafile: true });
+  const pre = await build({ entryPoints: [`${root}scripts/src/prebuilt/buildPrebuilt.ts`], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: prebuild, logLevel, metafile: true });
   try {
     (await import(pathToFileURL(prebuild).href)).buildPrebuilt();
   } finally {
@@ -72,12 +73,37 @@ export async function buildCli() {
 /**
  * `npm run build` and `npm run check`: builds unless the bundle is already what the current sources,
  * installed packages and this script make (buildManifest.js decides by content); `--force` always
- * builds. Returns whether it built.
+ * builds. Returns whether it built; throws as buildCli does.
  */
-export async function buildCliIfChanged(force = false) {
+export async function buildCliIfChanged(force = false, options = {}) {
   if (!force && buildIsCurrent(root, outdir)) return false;
-  await buildCli();
+  await buildCli(options);
   return true;
+}
+
+// What would act in a terminal or a CI log (control characters, ANSI escapes, Azure's `##vso[` anywhere,
+// GitHub's `::` at the start): a PR can change the sources whose messages this line quotes.
+const logSafe = text => text
+  .replace(/[\u0000-\u001f\u007f-\u009f]/g, ch => (ch === '\n' ? '\\n' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`))
+  .replace(/##(vso)?\[/gi, m => `${m.slice(0, -1)}\u200b[`)
+  .replace(/^(\s*)::/, '$1:\u200b:');
+
+/**
+ * One line for a build that failed, as the CLI words its tool errors: esbuild's first error with its file,
+ * line and column (and how many more), or any other error's first line; escaped for a log and bounded.
+ * Takes what buildCli threw and what to say after esbuild's error (where its full report is); returns the
+ * line without a trailing newline. Never throws.
+ */
+export function buildFailureLine(error, after = "Fix them, or run `npm run build` for esbuild's full report.") {
+  const errors = Array.isArray(error?.errors) ? error.errors : [];
+  if (errors.length) {
+    const [first] = errors;
+    const at = first.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+    return logSafe(`the toolkit's own sources do not build: ${at}${String(first.text).slice(0, 300)}${more}. ${after}`);
+  }
+  const message = String(error?.message ?? error).split('\n')[0].slice(0, 300);
+  return logSafe(`the CLI could not be built: ${message}`);
 }
 
 /**
@@ -94,6 +120,12 @@ export function warmRemembered(timeoutMs = 120_000) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await buildCliIfChanged(process.argv.includes('--force'));
+  try {
+    await buildCliIfChanged(process.argv.includes('--force'));
+  } catch (error) {
+    // esbuild has printed its report above; then one line, no stack trace, exit 2 as for any tool error.
+    process.stderr.write(`build: ${buildFailureLine(error, "esbuild's report is above.")}\n`);
+    process.exit(2);
+  }
   if (process.argv.includes('--warm')) warmRemembered();
 }

@@ -3,8 +3,14 @@
 // then the CLI's `check` with the arguments given, in this one process. Two processes (the build script,
 // then the bin) cost a second Node start-up on every run of the command developers run most.
 import { fileURLToPath } from 'node:url';
-import { buildCliIfChanged } from './build.js';
+import { buildCliIfChanged, buildFailureLine } from './build.js';
 
-await buildCliIfChanged();
+try {
+  await buildCliIfChanged(false, { logLevel: 'silent' });
+} catch (error) {
+  // A tool error, as the CLI's own: one line, exit 2, never Node's stack trace.
+  process.stderr.write(`backstage-gitops check: ${buildFailureLine(error)}\n`);
+  process.exit(2);
+}
 const { main } = await import(fileURLToPath(new URL('../src/.build/cli.mjs', import.meta.url)));
 process.exitCode = await main(['check', ...process.argv.slice(2)]);

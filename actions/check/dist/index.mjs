@@ -44195,6 +44195,7 @@ var REPORT_MARKER = "<!-- backstage-gitops:pr-report v1 -->";
 
 // scripts/src/report/fitText.ts
 var GITHUB_SUMMARY_BYTES = 1024 * 1024;
+var AZURE_SUMMARY_BYTES = 1024 * 1024;
 var GITHUB_COMMENT_CHARS = 65536;
 function textSize(text, unit) {
   return unit === "bytes" ? Buffer.byteLength(text, "utf8") : text.length;

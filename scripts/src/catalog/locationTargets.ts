@@ -260,6 +260,17 @@ function queryRepoTargetToPath(fromFile: string, target: string, repoUrl: string
   return normalized.startsWith('../') || normalized === '..' ? null : normalized;
 }
 
+/**
+ * `url` resolved against `base` as catalog-backend's toAbsoluteUrl resolves a Location target: through
+ * @backstage/integration's ScmIntegrations.resolveUrl (default integrations, as locationTargets reads them),
+ * so the host's own integration decides: Azure Repos puts the file in the `path` query parameter, GitHub
+ * writes `tree`, an unknown host gets defaultScmResolveUrl. Takes the url and base; returns the absolute
+ * URL; throws as Backstage's does.
+ */
+export function integrationResolveUrl(options: { url: string; base: string }): string {
+  return integrations().resolveUrl(options);
+}
+
 let scm: { resolveUrl(options: { url: string; base: string }): string; byUrl(url: string): { type: string } | undefined } | undefined;
 function integrations() {
   if (!scm) {

@@ -22,11 +22,13 @@ export interface GeneratedFile {
 /**
  * `<command> (--check | --write) [--root DIR]` for a generated file: --write regenerates it, --check (the
  * default) exits 1 with the gate's finding when the committed file is stale. Returns the exit code;
- * throws UsageError when the config has no section for the file.
+ * throws UsageError when both flags are given or the config has no section for the file.
  */
 export async function generatedFileCommand(generated: GeneratedFile, argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { root: { type: 'string' }, check: { type: 'boolean' }, write: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return io.stdout.write(generated.help), 0;
+  // Both given used to write without a word: which one was meant is not known, so nothing runs.
+  if (values.check && values.write) throw new UsageError('--check and --write exclude each other: --check (the default) only says whether the file is stale, --write regenerates it. Give one of them.');
   const root = repoRoot(io.cwd, values.root);
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);

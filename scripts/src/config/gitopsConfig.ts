@@ -6,7 +6,7 @@ import { selfAlias } from '../load/acyclicYaml.ts';
 import { logText } from '../report/safeText.ts';
 import type { Severity } from '../diagnostic.ts';
 import { configPathOutside } from './configPaths.ts';
-import { toolkitValidator } from './toolkitSchemas.ts';
+import { toolkitSchemaShown, toolkitValidator } from './toolkitSchemas.ts';
 import { CONFIG_FILE } from './repoRoot.ts';
 import { inferRepoUrl } from '../process/inferRepoUrl.ts';
 
@@ -80,7 +80,8 @@ export function defaultConfig(root: string): GitopsConfig {
       roots: [],
       rootLocationType: 'url',
       include: [],
-      allowedLocationTypes: ['url', 'file'],
+      // CatalogBuilder's own default (plugin-catalog-backend): a backend that allows more says so in the config.
+      allowedLocationTypes: ['url'],
       maxFileBytes: 1024 * 1024,
       external: [],
       adoptFrom: [],
@@ -117,7 +118,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
   const raw = (config.doc.toJS() ?? {}) as RawConfig;
   if (!validate(raw)) {
     const problems = schemaProblems(config, validate.errors ?? []);
-    throw new UsageError(`${problems.slice(0, 5).join('\n')}${problems.length > 5 ? `\n… and ${problems.length - 5} more` : ''}\nSee schemas/gitops-config.schema.json for the keys ${CONFIG_FILE} takes.`);
+    throw new UsageError(`${problems.slice(0, 5).join('\n')}${problems.length > 5 ? `\n… and ${problems.length - 5} more` : ''}\nSee ${toolkitSchemaShown('gitops-config', root)} for the keys ${CONFIG_FILE} takes.`);
   }
   // The config comes with pull requests: a path in it must not make `--write` or `check` leave the repo.
   const outside = configPathOutside(root, CONFIG_FILE, raw, path => {
@@ -146,6 +147,6 @@ function configFrom(root: string, raw: RawConfig): GitopsConfig {
     backstageConfig: raw.backstageConfig && { ...raw.backstageConfig, files: raw.backstageConfig.files ?? [] },
     editorSchema: raw.editorSchema,
     apiChanges: { ...DEFAULT_API_CHANGE_POLICY, ...raw.apiChanges },
-    catalog: { ...base.catalog, allowedLocationTypes: ['url'], ...catalog },
+    catalog: { ...base.catalog, ...catalog },
   };
 }

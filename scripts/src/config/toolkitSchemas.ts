@@ -1,4 +1,8 @@
 import type { Options, ValidateFunction } from 'ajv';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { toolkitRoot } from '../init/toolkitFiles.ts';
+import { logText } from '../report/safeText.ts';
 import configSchema from '../../../schemas/gitops-config.schema.json' with { type: 'json' };
 import scorecardsSchema from '../../../schemas/scorecards.schema.json' with { type: 'json' };
 import templateTestSchema from '../../../schemas/template-test.schema.json' with { type: 'json' };
@@ -37,4 +41,25 @@ export function toolkitValidator(name: ToolkitSchema): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) compiled.set(name, (validate = fixedValidators(toolkitSpec(name))('validate')));
   return validate;
+}
+
+/**
+ * Where the user can open one of the toolkit's own schemas, for a message about the repository at `root`.
+ * The schema that judged the file is the toolkit's (bundled at build time), which is not in `root` when the
+ * toolkit checks another repository (`--root ../other`, an action from another checkout): then its absolute
+ * path. Inside `root` (this control repo, or one `init` copied the toolkit into) the repo path, as before.
+ * Takes the schema's name and the checked root; returns a path for display (escaped for a log line), or
+ * "the toolkit's schemas/<name>.schema.json" when the toolkit's folder cannot be found. Never throws.
+ */
+export function toolkitSchemaShown(name: ToolkitSchema, root: string): string {
+  const file = `schemas/${name}.schema.json`;
+  let path: string;
+  try {
+    path = join(toolkitRoot(), file);
+  } catch {
+    return `the toolkit's ${file}`;
+  }
+  if (!existsSync(path)) return `the toolkit's ${file}`;
+  const inRoot = relative(resolve(root), path);
+  return logText(inRoot.startsWith('..') || isAbsolute(inRoot) ? path : inRoot.split(sep).join('/'));
 }

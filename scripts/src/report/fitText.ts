@@ -9,6 +9,15 @@ export type TextUnit = 'bytes' | 'chars';
 
 /** GitHub's job summary per step: 1 MiB, in bytes. */
 export const GITHUB_SUMMARY_BYTES = 1024 * 1024;
+/**
+ * Azure Pipelines' run summary, in bytes: the Markdown file the PR task attaches with
+ * `##vso[task.addattachment type=Distributedtask.Core.Summary;name=…]` (task.uploadsummary's long form),
+ * shown on the run's Extensions tab. Azure documents no size limit for it (none in its logging-command
+ * docs, nor in shared/reference/ci-platforms.md §3.1); the task keeps it to 1 MiB, the bound GitHub's job
+ * summary has, so the one summary `report` renders (SUMMARY_BUDGET, 1,000,000 bytes) fits both platforms
+ * unchanged and the attachment stays a size the tab loads.
+ */
+export const AZURE_SUMMARY_BYTES = 1024 * 1024;
 /** GitHub's issue and PR comment body, in characters. */
 export const GITHUB_COMMENT_CHARS = 65_536;
 /** Azure DevOps' PR thread comment, in characters (.NET string length: UTF-16 code units). */

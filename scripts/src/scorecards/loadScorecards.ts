@@ -5,7 +5,7 @@ import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { readSource } from '../load/readSource.ts';
 import { isYamlFile, listRepoFiles } from '../load/repoFiles.ts';
-import { toolkitValidator } from '../config/toolkitSchemas.ts';
+import { toolkitSchemaShown, toolkitValidator } from '../config/toolkitSchemas.ts';
 import type { Located, ScorecardData } from './model.ts';
 
 const LISTS = { FactRetriever: 'retrievers', Check: 'checks', Scorecard: 'scorecards', Exemption: 'exemptions', Initiative: 'initiatives' } as const;
@@ -43,7 +43,7 @@ export async function loadScorecards(root: string, folder = 'scorecards'): Promi
             ruleId: 'scorecard-schema',
             severity: 'error',
             message: `${error.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'document'} ${notADate(error) ? `${JSON.stringify(valueAt(doc, error.instancePath)).slice(0, 40)} is not a calendar date` : error.message}`,
-            hint: notADate(error) ? 'Write a date that exists, as YYYY-MM-DD (months 01-12, days up to the last of that month).' : 'See schemas/scorecards.schema.json for the format of each kind.',
+            hint: notADate(error) ? 'Write a date that exists, as YYYY-MM-DD (months 01-12, days up to the last of that month).' : `See ${toolkitSchemaShown('scorecards', root)} for the format of each kind.`,
             file,
             range: source.locate(document, path, { key }),
           });

@@ -9,7 +9,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml, type ParsedYaml } from '../load/parseYaml.ts';
 import { OutsideRepositoryError, readRepoFile, writableRepoPath } from '../load/repoPath.ts';
 import { FILE_START } from '../diagnostic.ts';
-import { toolkitValidator } from '../config/toolkitSchemas.ts';
+import { toolkitSchemaShown, toolkitValidator } from '../config/toolkitSchemas.ts';
 import { checkRendered } from './checkRendered.ts';
 import { checkSecrets, valueRefusals } from './checkValues.ts';
 import { BACKTRACKING_HINT, templateBacktracking } from './regexBacktracking.ts';
@@ -104,8 +104,8 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     for (const e of validate.errors ?? []) {
       const path = e.instancePath.split('/').slice(1);
       const extra = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
-      if (extra !== undefined) at([...path, extra], 'template-test-invalid', `Unknown key '${extra}'${path.length ? ` under ${path.join('.')}` : ''}.`, 'See schemas/template-test.schema.json for the keys a case takes.');
-      else at(path, 'template-test-invalid', `${path.join('.') || 'case'} ${e.message}`, 'See schemas/template-test.schema.json.');
+      if (extra !== undefined) at([...path, extra], 'template-test-invalid', `Unknown key '${extra}'${path.length ? ` under ${path.join('.')}` : ''}.`, `See ${toolkitSchemaShown('template-test', root)} for the keys a case takes.`);
+      else at(path, 'template-test-invalid', `${path.join('.') || 'case'} ${e.message}`, `See ${toolkitSchemaShown('template-test', root)}.`);
     }
     return { case: item, milliseconds: 0, diagnostics };
   }

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,4 +56,19 @@ describe('npm run check (through npm, in a clone of this repo)', () => {
     expect(direct.stderr.trim().split('\n')).toHaveLength(1);
     expect(script.stderr).toContain(direct.stderr.trim());
   }, 60_000);
+
+  // left25: a source of the toolkit that does not build gave esbuild's report and Node's stack trace, exit 1.
+  it('toolkit sources that do not build: one line naming the file and line, exit 2', async () => {
+    const source = join(clone, 'scripts/src/cli/main.ts');
+    const text = readFileSync(source, 'utf8');
+    appendFileSync(source, '\nexport const broken = ;\n');
+    try {
+      const script = await npm(['check']);
+      const line = `${text.split('\n').length + 1}`;
+      expect([script.status, script.stdout]).toEqual([2, '']);
+      expect(script.stderr).toBe(`backstage-gitops check: the toolkit's own sources do not build: scripts/src/cli/main.ts:${line}:23: Unexpected ";". Fix them, or run \`npm run build\` for esbuild's full report.\n`);
+    } finally {
+      writeFileSync(source, text);
+    }
+  }, 120_000);
 });

@@ -46,9 +46,10 @@ describe('Location spec.presence: optional (DefaultCatalogProcessingOrchestrator
 
 describe("a Location's spec.type against the type its file is read by (plugin-catalog-backend toAbsoluteUrl)", () => {
   // Seen on shivajichaprana/internal-developer-platform and solunkeyogesh/sample-backstage-repo: the real
-  // backend's dry-run refuses both files with "NotFoundError: file ./org.yaml does not exist".
+  // backend's dry-run (which allows file) refuses both files with "NotFoundError: file ./org.yaml does not exist".
   it('type: file with relative targets in a file read by URL is one error at spec.type; without type the same targets are read', async () => {
     const root = await tempRepo({
+      'gitops.config.yaml': 'catalog:\n  allowedLocationTypes: [url, file]\n',
       'catalog/all.yaml': location('  type: file\n  targets:\n    - ./org.yaml\n    - ./users.yaml\n'),
       'catalog/org.yaml': group('team-a'),
       'catalog/users.yaml': group('team-b'),
@@ -62,7 +63,7 @@ describe("a Location's spec.type against the type its file is read by (plugin-ca
   });
 
   it('an absolute file path is the server\'s own file (not checked offline); a root registered as a file reads relative file targets', async () => {
-    const absolute = await tempRepo({ 'catalog/all.yaml': location('  type: file\n  targets:\n    - /srv/catalog/org.yaml\n'), 'catalog/org.yaml': group('team-a') });
+    const absolute = await tempRepo({ 'gitops.config.yaml': 'catalog:\n  allowedLocationTypes: [url, file]\n', 'catalog/all.yaml': location('  type: file\n  targets:\n    - /srv/catalog/org.yaml\n'), 'catalog/org.yaml': group('team-a') });
     const { status, diagnostics } = checkFindings(absolute);
     expect({ status, rules: diagnostics.map(d => `${d.ruleId}:${d.severity}`) }).toEqual({ status: 0, rules: ['location-target-external:info'] });
     const fileRoot = await tempRepo({

@@ -196,7 +196,8 @@ describe('plainYamlValue: the same values as `yaml`, or none where `yaml` refuse
 // Through the bin: a config the fast path reads and the schema refuses, and each hostile kind the fast
 // path leaves to `yaml`, give the messages and positions they gave when `yaml` read every config.
 const GROUP = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: a\nspec:\n  type: team\n  children: []\n';
-const SCHEMA_HINT = 'See schemas/gitops-config.schema.json for the keys gitops.config.yaml takes.';
+// The toolkit's schema, not a file of the temporary repository (left25).
+const SCHEMA_HINT = `See ${REPO_ROOT}schemas/gitops-config.schema.json for the keys gitops.config.yaml takes.`;
 describe('gitops.config.yaml through the bin: the same verdicts and positions either way', { timeout: 60_000 }, () => {
   it.concurrent.each([
     ['a schema error in a plain file', '# c\nfailOn: fatal\ncatalog:\n  roots: [a.yaml]\n  bogus: 1\n', 2, `gitops.config.yaml:2:9: failOn must be equal to one of the allowed values\ngitops.config.yaml:5:3: unknown key 'bogus' under catalog\n${SCHEMA_HINT}`],
