@@ -71,11 +71,11 @@ const plural = (n: number, word: string) => `${n} ${n === 1 ? word : word.endsWi
 export function renderPrReport(input: PrReportInput, budget: ReportBudget = COMMENT_BUDGET): string {
   const sections = [verdict(input), findings(input, budget), impactSection(input, budget), reviews(input, budget), scorecards(input, budget), ...(input.templates?.length ? [templates(input, budget)] : []), entities(input, budget), graph(input, budget)];
   const capped = sections.some(s => s.capped);
-  const footer = capped && budget === COMMENT_BUDGET ? ['_Lists are shortened to fit a comment: the job summary of this run has them in full, and the JSON report (<code>report --format json</code>) has everything._', ''] : [];
+  const footer = capped && budget === COMMENT_BUDGET ? ['_Lists are shortened to fit a comment: the summary of this run has them in full, and the JSON report (<code>report --format json</code>) has everything._', ''] : [];
   const body = [...sections.map(s => s.text), ...footer].join('\n');
   // Each section keeps to its own budget, whose sum is below the total; this only guards that arithmetic,
   // keeping the verdict at the top.
-  return fitText(body, budget.total, budget.unit, truncatedNote(budget.unit === 'bytes' ? `a job summary (${GITHUB_SUMMARY_BYTES} bytes)` : `a comment (${GITHUB_COMMENT_CHARS} characters)`));
+  return fitText(body, budget.total, budget.unit, truncatedNote(budget.unit === 'bytes' ? `a run summary (${GITHUB_SUMMARY_BYTES} bytes)` : `a comment (${GITHUB_COMMENT_CHARS} characters)`));
 }
 
 interface Section {
@@ -141,13 +141,13 @@ function findings(input: PrReportInput, budget: ReportBudget): Section {
   const changed = new Set(input.changedFiles ?? []);
   const aside = budget === COMMENT_BUDGET && input.changedFiles ? input.diagnostics.filter(d => d.severity === 'info' && !changed.has(d.file)) : [];
   const listed = aside.length ? input.diagnostics.filter(d => !(d.severity === 'info' && !changed.has(d.file))) : input.diagnostics;
-  const asideNote = aside.length ? [`${plural(aside.length, 'info finding')} on files this pull request does not change ${aside.length === 1 ? 'is' : 'are'} left out here; the job summary lists ${aside.length === 1 ? 'it' : 'them'}.`, ''] : [];
+  const asideNote = aside.length ? [`${plural(aside.length, 'info finding')} on files this pull request does not change ${aside.length === 1 ? 'is' : 'are'} left out here; the summary of this run lists ${aside.length === 1 ? 'it' : 'them'}.`, ''] : [];
   const old = listed.filter(d => d.alreadyOnBase);
   // Each left-out count goes to the part it belongs to: the verdict's "N already on <base> (listed apart)"
   // must add up to what that part says, and the part must exist even when all of them are left out.
   const asideOld = aside.filter(d => d.alreadyOnBase).length;
   const asideNew = aside.length - asideOld;
-  const leftOut = (n: number, where: string) => (n ? [`${plural(n, 'info finding')} on files this pull request does not change ${n === 1 ? 'is' : 'are'} ${where}; the job summary lists ${n === 1 ? 'it' : 'them'}.`, ''] : []);
+  const leftOut = (n: number, where: string) => (n ? [`${plural(n, 'info finding')} on files this pull request does not change ${n === 1 ? 'is' : 'are'} ${where}; the summary of this run lists ${n === 1 ? 'it' : 'them'}.`, ''] : []);
   if (old.length === 0 && asideOld === 0) {
     const rows = findingRows(listed, budget);
     const intro = rows.length ? [...asideNote, ...tableIntro(listed.length, rows.length)] : asideNote;

@@ -253,6 +253,6 @@ describe('a baseline of the findings an existing catalog has (baseline: in gitop
     expect(report.stdout).toContain('- 3 findings are already on <code>main</code>, not introduced by this pull request (listed apart under Findings).');
     const already = report.stdout.indexOf('#### Already on <code>main</code>');
     expect(already).toBeGreaterThan(report.stdout.indexOf('#### Introduced by this pull request'));
-    expect(report.stdout.slice(already)).toMatch(/^#### Already on <code>main<\/code>\n\nNot introduced[^\n]*\n\n3 info findings on files this pull request does not change are counted here, not listed; the job summary lists them\.\n/);
+    expect(report.stdout.slice(already)).toMatch(/^#### Already on <code>main<\/code>\n\nNot introduced[^\n]*\n\n3 info findings on files this pull request does not change are counted here, not listed; the summary of this run lists them\.\n/);
   }, 120_000);
 });

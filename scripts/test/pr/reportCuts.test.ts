@@ -29,7 +29,7 @@ describe('report: cuts say what they cut, and cut whole words', () => {
     const commentRow = json.markdown.split('\n').find(l => l.includes('system\\:default/nowhere'))!;
     expect(locationsIn(commentRow)).toHaveLength(3);
     expect(commentRow).toContain('…and 9 more');
-    expect(json.markdown).toContain('_Lists are shortened to fit a comment: the job summary of this run has them in full');
+    expect(json.markdown).toContain('_Lists are shortened to fit a comment: the summary of this run has them in full');
   }, 180_000);
 
   it('--full cuts a group\'s locations only past its room, and says how many and where they all are', async () => {

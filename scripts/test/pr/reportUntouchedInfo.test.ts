@@ -22,7 +22,7 @@ describe('report: info findings on files the pull request does not change', () =
     expect(json.diagnostics.filter(d => d.ruleId === 'location-target-external').map(d => d.file)).toEqual([DOMAINS]);
     expect(json.markdown).not.toContain('location-target-external');
     // It was on the base already: counted in that part, so the verdict's "already on" count adds up.
-    expect(json.markdown).toContain('1 info finding on files this pull request does not change is counted here, not listed; the job summary lists it.');
+    expect(json.markdown).toContain('1 info finding on files this pull request does not change is counted here, not listed; the summary of this run lists it.');
     // Two already on the base, one of them an error: "1 of them fails", not "it fails".
     expect(json.markdown).toMatch(/- 2 findings are already on <code>[0-9a-f]+<\/code>, not introduced by this pull request \(listed apart under Findings\); 1 of them fails the gate until fixed on/);
     expect(json.summaryMarkdown).toContain('location-target-external');
