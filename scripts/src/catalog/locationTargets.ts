@@ -72,6 +72,12 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
  * undefined for one Backstage reads the same either way (an absolute URL), left to the usual resolution.
  * Pure.
  */
+// The gate takes a root catalog file (every catalog file, without gitops.config.yaml) as read by
+// catalog.rootLocationType, `url` unless the config says otherwise; a Backstage that registers the files from
+// its own disk (app-config catalog.locations with type: file, as a Backstage app's own repository often does)
+// reads them as `file`, and then the Location's type matches.
+const ROOT_TYPE_HINT = (type: string, readerType: string) => `The gate reads this file as ${readerType} (catalog.rootLocationType, url unless gitops.config.yaml says otherwise, or the type of the Location that reads it): if your Backstage registers this repository's catalog with type: ${type} (catalog.locations in its app-config), set catalog.rootLocationType: ${type} in gitops.config.yaml instead.`;
+
 function crossTypeTarget(type: string, readerType: string, target: string): TargetResolution | undefined {
   const shown = JSON.stringify(target.length > 200 ? `${target.slice(0, 199)}…` : target);
   if (type === 'file') {
@@ -80,7 +86,7 @@ function crossTypeTarget(type: string, readerType: string, target: string): Targ
       kind: 'invalid',
       reason: `This Location says type: file while its own file is read by ${readerType}: Backstage resolves a relative target against the Location's file only when both types are the same, so it reads each relative target (here ${shown}) from the Backstage server's disk (relative to the backend's working directory), not from this repository. The target is not found there and the Location fails, reading none of its targets.`,
       perLocation: true,
-      hint: `Remove spec.type (a Location takes the type its file is read by) or write type: ${readerType}, keeping the relative target.`,
+      hint: `Remove spec.type (a Location takes the type its file is read by) or write type: ${readerType}, keeping the relative target. ${ROOT_TYPE_HINT('file', readerType)}`,
     };
   }
   if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined;
@@ -88,7 +94,7 @@ function crossTypeTarget(type: string, readerType: string, target: string): Targ
     kind: 'invalid',
     reason: `This Location says type: url while its own file is read by ${readerType}: Backstage resolves a relative target against the Location's file only when both types are the same, so it hands each relative target (here ${shown}) to the URL reader as written, which is no URL. The Location fails, reading none of its targets.`,
     perLocation: true,
-    hint: `Remove spec.type (a Location takes the type its file is read by) or write an absolute URL.`,
+    hint: `Remove spec.type (a Location takes the type its file is read by) or write an absolute URL. ${ROOT_TYPE_HINT('url', readerType)}`,
   };
 }
 
