@@ -125,7 +125,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
           const { message, hint } = outsideSkeletonFinding(source.file, String((step.input as Record<string, unknown>).url), 'folder', repoFiles);
           at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', message, hint);
         } else if (action === 'fetch:template' && repoFiles.has(folder)) at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The url names the file ${folder.slice(0, 200)}, not a folder: fetch:template renders a skeleton folder, so the task fails here ("The \`cwd\` option must be a path to a directory").`, 'Use fetch:template:file (with targetPath) to render one file, or point url at the folder that holds it.');
-        else if (![...repoFiles].some(f => inSkeletonFolder(f, folder))) at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The skeleton folder ${folder} does not exist or is empty.`, "The url is relative to template.yaml; keep skeletons in skeletons/<name>/.");
+        else if (![...repoFiles].some(f => inSkeletonFolder(f, folder))) at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The skeleton folder ${folder} does not exist or is empty.`, `The url is relative to ${source.file}; keep skeletons in skeletons/<name>/.`);
       }
     }
     // The one-file actions (createFetchTemplateFileAction, createFetchPlainFileAction) fetch `url` as a file: fetchFile fails the task without one.

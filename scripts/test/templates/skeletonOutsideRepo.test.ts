@@ -17,6 +17,8 @@ describe('a fetch url that leads outside the repository', () => {
       'catalog/catalog-register.yaml': templateHead('catalog-register') + step('fetch:template', '../../../skeletons/catalog-info/'),
       'catalog/copy-file.yaml': templateHead('copy-file') + step('fetch:template:file', '../../skeletons/catalog-info/catalog-info.yaml'),
       'catalog/elsewhere.yaml': templateHead('elsewhere') + step('fetch:plain', '../../other/thing'),
+      // Inside the repository but missing: the hint names the template file the url is relative to.
+      'catalog/missing.yaml': templateHead('missing') + step('fetch:template', './skeleton'),
       'skeletons/catalog-info/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec: {type: service, lifecycle: production, owner: group:default/platform}\n',
     });
     const run = await runBin(['check', '--format', 'json'], root);
@@ -39,6 +41,11 @@ describe('a fetch url that leads outside the repository', () => {
         file: 'catalog/elsewhere.yaml',
         message: `The url "../../other/thing" leads outside this repository: resolved from catalog/ (where elsewhere.yaml is), its ../ climb above the repository's root, so Backstage fetches no folder of this repository and the task fails here.`,
         hint: "The url is relative to catalog/elsewhere.yaml: count its ../ from that file's folder, and keep the skeleton inside this repository.",
+      },
+      {
+        file: 'catalog/missing.yaml',
+        message: 'The skeleton folder catalog/skeleton does not exist or is empty.',
+        hint: 'The url is relative to catalog/missing.yaml; keep skeletons in skeletons/<name>/.',
       },
     ]);
     expect(run.status).toBe(1);
