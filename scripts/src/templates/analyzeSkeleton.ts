@@ -182,8 +182,8 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           if (typeof property === 'string' && RESERVED.has(property)) report(node, 'skeleton-unsafe', `"${property}" is reserved: a template may not reach into JavaScript objects.`, 'Remove it; the render would fail.');
           // A use in a comment line (`# annotation: '${{ values.x }}'` kept for later) renders as nothing where
           // nothing reads it, as skeleton-unrendered-braces and skeleton-github-expression already take it.
-          const commented = !isName && HASH_COMMENT_FILE.test(file.relative) && inLineComment(source, node as { lineno: number; colno: number });
-          if (target?.typename === 'Symbol' && target.value === contextName && typeof property === 'string' && values && !(property in values) && !guarded.has(node) && !commented) {
+          const commented = () => !isName && HASH_COMMENT_FILE.test(file.relative) && inLineComment(source, node as { lineno: number; colno: number });
+          if (target?.typename === 'Symbol' && target.value === contextName && typeof property === 'string' && values && !(property in values) && !guarded.has(node) && !commented()) {
             const entry = unknownValues.get(property);
             if (entry) entry.uses++;
             else unknownValues.set(property, { node, uses: 1 });
