@@ -104,6 +104,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     repoFiles: loaded.repoFiles,
     placeholderTargets: new Set([...loaded.placeholderSources.keys(), ...(loaded.definitionFiles ?? [])]),
     repoUrl,
+    repoUrlInferred: !config.found,
     skeletonFolders: loaded.skeletonFolders,
   });
   // A file no Location reaches (a typo in a target) strands what it defines: references to those entities

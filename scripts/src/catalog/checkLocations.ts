@@ -17,6 +17,8 @@ export interface LocationContext {
   placeholderTargets: ReadonlySet<string>;
   /** gitops.config.yaml's repoUrl: an absolute target into this repository at another ref is named. */
   repoUrl?: string;
+  /** Whether repoUrl was read from the git checkout (no gitops.config.yaml: origin and its default branch), not set in the config. */
+  repoUrlInferred?: boolean;
   /** Folders the reached Templates' `fetch:*` steps name (repo paths, no trailing slash): skeletons, not catalog files. */
   skeletonFolders?: readonly string[];
 }
@@ -78,7 +80,7 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
     } else if (resolution.kind === 'external') {
       const ref = thisRepositoryAt(edge.target, context.repoUrl);
       if (ref?.sameBranch === false) {
-        diagnostics.push(at('location-target-external', 'warning', `${shownPath(edge.target)} names this repository at another branch, tag or commit than ${ref.branch} (repoUrl in gitops.config.yaml): Backstage reads whatever that ref holds, which no pull request to ${ref.branch} reviews, and the gate does not check it.`, "Write the target relative to this file (./…), so Backstage reads it from the reviewed branch and the gate checks it."));
+        diagnostics.push(at('location-target-external', 'warning', `${shownPath(edge.target)} names this repository at another branch, tag or commit than ${ref.branch} (${context.repoUrlInferred ? "the branch git names for this checkout: origin's HEAD, else the one checked out, as no gitops.config.yaml sets repoUrl" : 'repoUrl in gitops.config.yaml'}): Backstage reads whatever that ref holds, which no pull request to ${ref.branch} reviews, and the gate does not check it.`, "Write the target relative to this file (./…), so Backstage reads it from the reviewed branch and the gate checks it."));
       } else if (ref) {
         diagnostics.push(at('location-target-external', 'info', `${shownPath(edge.target)} names this repository's ${ref.branch} branch by another form of URL than repoUrl's: Backstage reads it, but the gate follows only relative targets and repoUrl's form, so it is not checked.`, "Write the target relative to this file (./…), so the gate checks it."));
       } else {

@@ -98,7 +98,12 @@ export function checkReferences(
         }));
         continue;
       }
-      const guess = suggest(target);
+      // A same-named entity of a kind the field cannot point at (a System called like the team that owns it)
+      // is no typo of this ref: Backstage's model (relationFields' allowedKinds) says what the field takes.
+      const nearest = suggest(target);
+      // One whose own kind is mistyped (entity-kind-unknown) stays the guess: its hint says to correct that kind.
+      const mistypedKind = (ref: string) => { const d = index.get(ref)?.[0]; return d !== undefined && options.unknownKind !== undefined && options.unknownKind(d); };
+      const guess = nearest !== undefined && (!reference.allowedKinds || reference.allowedKinds.some(k => k.toLowerCase() === nearest.slice(0, nearest.indexOf(':'))) || mistypedKind(nearest)) ? nearest : undefined;
       const provided = options.providedBy?.(target);
       if (provided) {
         diagnostics.push(providedReference(entity, reference, provided, guess ?? undefined, guess ? undefined : providedNearMiss(target, usesOf(), options.providedBy!)));

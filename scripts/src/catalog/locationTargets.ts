@@ -36,6 +36,20 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
   // as written (toAbsoluteUrl resolves only between equal types): a URL there names repositories or an org
   // the gate cannot read offline, never a file of this repository.
   if (type !== 'file' && type !== 'url' && /^[a-z][a-z0-9+.-]*:/i.test(target)) return { kind: 'external', url: target };
+  // A path under any other type is read by nothing: catalog-backend's readers take only url (UrlReaderProcessor)
+  // and file (FileReaderProcessor), a module's processor reads its own type from a URL, and the orchestrator
+  // then fails the Location ("No processor was able to handle reading of <type>:<target>"), reading none of its
+  // targets (or refuses the type first when allowedLocationTypes lacks it). So its targets are no catalog files.
+  if (type !== 'file' && type !== 'url') {
+    const shown = JSON.stringify(target.length > 200 ? `${target.slice(0, 199)}…` : target);
+    const kind = JSON.stringify(type.length > 60 ? `${type.slice(0, 59)}…` : type);
+    return {
+      kind: 'invalid',
+      reason: `No processor of Backstage reads a Location of type ${kind} from a path (here ${shown}): the catalog reads url and file targets, and a catalog module reads its own type from a URL. Backstage fails this Location ("No processor was able to handle reading of …") and reads none of its targets.`,
+      hint: 'Remove spec.type (a Location takes the type its file is read by) or write type: url, keeping the relative target.',
+      perLocation: true,
+    };
+  }
   if (type === 'file' && target.endsWith('/')) {
     return { kind: 'invalid', reason: `A file location target must name files, not a folder ending in '/': ${target}` };
   }
@@ -72,6 +86,12 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
  * undefined for one Backstage reads the same either way (an absolute URL), left to the usual resolution.
  * Pure.
  */
+// The gate takes a root catalog file (every catalog file, without gitops.config.yaml) as read by
+// catalog.rootLocationType, `url` unless the config says otherwise; a Backstage that registers the files from
+// its own disk (app-config catalog.locations with type: file, as a Backstage app's own repository often does)
+// reads them as `file`, and then the Location's type matches.
+const ROOT_TYPE_HINT = (type: string, readerType: string) => `The gate reads this file as ${readerType} (catalog.rootLocationType, url unless gitops.config.yaml says otherwise, or the type of the Location that reads it): if your Backstage registers this repository's catalog with type: ${type} (catalog.locations in its app-config), set catalog.rootLocationType: ${type} in gitops.config.yaml instead.`;
+
 function crossTypeTarget(type: string, readerType: string, target: string): TargetResolution | undefined {
   const shown = JSON.stringify(target.length > 200 ? `${target.slice(0, 199)}…` : target);
   if (type === 'file') {
@@ -80,7 +100,7 @@ function crossTypeTarget(type: string, readerType: string, target: string): Targ
       kind: 'invalid',
       reason: `This Location says type: file while its own file is read by ${readerType}: Backstage resolves a relative target against the Location's file only when both types are the same, so it reads each relative target (here ${shown}) from the Backstage server's disk (relative to the backend's working directory), not from this repository. The target is not found there and the Location fails, reading none of its targets.`,
       perLocation: true,
-      hint: `Remove spec.type (a Location takes the type its file is read by) or write type: ${readerType}, keeping the relative target.`,
+      hint: `Remove spec.type (a Location takes the type its file is read by) or write type: ${readerType}, keeping the relative target. ${ROOT_TYPE_HINT('file', readerType)}`,
     };
   }
   if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined;
@@ -88,7 +108,7 @@ function crossTypeTarget(type: string, readerType: string, target: string): Targ
     kind: 'invalid',
     reason: `This Location says type: url while its own file is read by ${readerType}: Backstage resolves a relative target against the Location's file only when both types are the same, so it hands each relative target (here ${shown}) to the URL reader as written, which is no URL. The Location fails, reading none of its targets.`,
     perLocation: true,
-    hint: `Remove spec.type (a Location takes the type its file is read by) or write an absolute URL.`,
+    hint: `Remove spec.type (a Location takes the type its file is read by) or write an absolute URL. ${ROOT_TYPE_HINT('url', readerType)}`,
   };
 }
 

@@ -180,7 +180,10 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           const target = node.target as Node;
           const property = (node.val as { value?: unknown })?.value;
           if (typeof property === 'string' && RESERVED.has(property)) report(node, 'skeleton-unsafe', `"${property}" is reserved: a template may not reach into JavaScript objects.`, 'Remove it; the render would fail.');
-          if (target?.typename === 'Symbol' && target.value === contextName && typeof property === 'string' && values && !(property in values) && !guarded.has(node)) {
+          // A use in a comment line (`# annotation: '${{ values.x }}'` kept for later) renders as nothing where
+          // nothing reads it, as skeleton-unrendered-braces and skeleton-github-expression already take it.
+          const commented = () => !isName && HASH_COMMENT_FILE.test(file.relative) && inLineComment(source, node as { lineno: number; colno: number });
+          if (target?.typename === 'Symbol' && target.value === contextName && typeof property === 'string' && values && !(property in values) && !guarded.has(node) && !commented()) {
             const entry = unknownValues.get(property);
             if (entry) entry.uses++;
             else unknownValues.set(property, { node, uses: 1 });

@@ -161,7 +161,17 @@ export function staticRepoUrlProblem(repoUrl: string, pickers: ReadonlySet<strin
   const scheme = /^\s*([a-z][a-z0-9+.-]*):\/\//i.exec(repoUrl);
   if (scheme) return `parseRepoUrl refuses ${quoted(repoUrl)}: it reads host?owner=…&repo=… (as RepoUrlPicker writes it), not a URL, so it takes "${scheme[1]}" for the host (No matching integration configuration for host ${scheme[1]}).`;
   if (!repoUrl.includes('${{')) return repoUrlProblem(repoUrl);
-  return pickerRepoUrlProblem(repoUrl, pickers) ?? queryLessRepoUrlProblem(repoUrl);
+  // Built from RepoUrlPicker values only, the value brings its own query (`github.com/acme/${{ parameters.repoUrl }}`
+  // is `github.com/acme/github.com?owner=…&repo=…`, which parseRepoUrl reads by its host and query): judged
+  // with a sample picker value, never as a value without a query.
+  if (builtFromPickers(repoUrl, pickers)) return pickerRepoUrlProblem(repoUrl, pickers);
+  return queryLessRepoUrlProblem(repoUrl);
+}
+
+/** Whether every expression of `repoUrl` is a RepoUrlPicker parameter written alone (`${{ parameters.repoUrl }}`). */
+function builtFromPickers(repoUrl: string, pickers: ReadonlySet<string>): boolean {
+  const parts = [...repoUrl.matchAll(/\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)];
+  return parts.length > 0 && parts.every(p => pickers.has(p[1])) && !repoUrl.replace(/\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, '').includes('${{');
 }
 
 /**

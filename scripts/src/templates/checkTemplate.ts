@@ -9,7 +9,7 @@ import { boundedText } from '../report/safeText.ts';
 import { checkExpression, checkExpressionSyntax, declaredStepOutputs, expressions, literalBraces, rangeOfText, type ExpressionReport } from './checkExpressions.ts';
 import { checkStepInputs } from './checkStepInputs.ts';
 import type { KnownAction, TemplatingNames } from './scaffolderActions.ts';
-import { inSkeletonFolder, skeletonFolder } from './skeletonFolder.ts';
+import { inSkeletonFolder, outsideSkeletonFinding, skeletonFolder } from './skeletonFolder.ts';
 import { unreadPlaceholder } from '../catalog/placeholders.ts';
 import { templateShapeProblem } from './templateShape.ts';
 import { regionOffers } from './regionOffers.ts';
@@ -121,14 +121,20 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
       if (folder !== undefined) {
         // fetch:template copies what url names into a temporary folder and globs it with that folder as cwd:
         // a file there fails the task (globby: "The `cwd` option must be a path to a directory").
-        if (action === 'fetch:template' && repoFiles.has(folder)) at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The url names the file ${folder.slice(0, 200)}, not a folder: fetch:template renders a skeleton folder, so the task fails here ("The \`cwd\` option must be a path to a directory").`, 'Use fetch:template:file (with targetPath) to render one file, or point url at the folder that holds it.');
-        else if (![...repoFiles].some(f => inSkeletonFolder(f, folder))) at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The skeleton folder ${folder} does not exist or is empty.`, "The url is relative to template.yaml; keep skeletons in skeletons/<name>/.");
+        if (folder === '..') {
+          const { message, hint } = outsideSkeletonFinding(source.file, String((step.input as Record<string, unknown>).url), 'folder', repoFiles);
+          at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', message, hint);
+        } else if (action === 'fetch:template' && repoFiles.has(folder)) at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The url names the file ${folder.slice(0, 200)}, not a folder: fetch:template renders a skeleton folder, so the task fails here ("The \`cwd\` option must be a path to a directory").`, 'Use fetch:template:file (with targetPath) to render one file, or point url at the folder that holds it.');
+        else if (![...repoFiles].some(f => inSkeletonFolder(f, folder))) at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The skeleton folder ${folder} does not exist or is empty.`, `The url is relative to ${source.file}; keep skeletons in skeletons/<name>/.`);
       }
     }
     // The one-file actions (createFetchTemplateFileAction, createFetchPlainFileAction) fetch `url` as a file: fetchFile fails the task without one.
     if (action === 'fetch:template:file' || action === 'fetch:plain:file') {
       const path = isRecord(step.input) ? skeletonFolder(source.file, step.input.url) : undefined;
-      if (path !== undefined && !repoFiles.has(path)) {
+      if (path === '..') {
+        const { message, hint } = outsideSkeletonFinding(source.file, String((step.input as Record<string, unknown>).url), 'file', repoFiles);
+        at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', message, hint);
+      } else if (path !== undefined && !repoFiles.has(path)) {
         const folder = [...repoFiles].some(f => inSkeletonFolder(f, path));
         at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The file ${path.slice(0, 200)} ${folder ? 'is a folder' : 'does not exist'}: ${action} fetches one file from url, so the task fails here.`, `The url is relative to the template file; point it at the file itself${folder ? ', or use fetch:template for a folder' : ''}.`);
       }

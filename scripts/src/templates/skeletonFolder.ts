@@ -1,4 +1,5 @@
 import { resolveRelative } from '../catalog/locationTargets.ts';
+import { posix } from 'node:path';
 
 /**
  * The repo-relative folder (or file) a fetch step's `url` names, as Backstage resolves it against the
@@ -31,4 +32,27 @@ export function inSkeletonFolder(file: string, folder: string): boolean {
 /** A skeleton file's repo path from its path inside `folder` (skeletonFolder's form, `.` for the root). */
 export function skeletonFilePath(folder: string, relative: string): string {
   return folder === '.' ? relative : `${folder}/${relative}`;
+}
+
+/**
+ * The message and hint for a fetch step whose relative `url` leaves this repository (skeletonFolder gave
+ * `..`). Backstage resolves it against the template's own URL (defaultScmResolveUrl; for a file location,
+ * resolveSafeChildPath refuses it), so it names no folder of the reviewed repository and the task fails at
+ * this step. Takes the template's repo path, the url as written, what the step fetches ('folder' or 'file')
+ * and the repository's files; the hint names the path from the template to a folder (or file) of this
+ * repository that the url's tail after its leading `./` and `../` names, when there is one (a template
+ * copied from a deeper folder keeps its old climb). Pure; the url is shown bounded.
+ */
+export function outsideSkeletonFinding(templateFile: string, url: string, fetches: 'folder' | 'file', repoFiles: ReadonlySet<string>): { message: string; hint: string } {
+  const shown = JSON.stringify(url.length > 120 ? `${url.slice(0, 119)}…` : url);
+  const from = posix.dirname(templateFile);
+  const message = `The url ${shown} leads outside this repository: resolved from ${from === '.' ? 'the repository root' : `${from}/`} (where ${posix.basename(templateFile)} is), its ../ climb above the repository's root, so Backstage fetches no ${fetches} of this repository and the task fails here.`;
+  const tail = url.replace(/\\/g, '/').replace(/^(\.{1,2}\/+)+/, '').replace(/\/+$/, '');
+  const exists = tail !== '' && !tail.startsWith('.') && (fetches === 'file' ? repoFiles.has(tail) : [...repoFiles].some(f => f.startsWith(`${tail}/`)));
+  if (exists) {
+    const relative = posix.relative(from, tail);
+    const suggested = relative.startsWith('..') ? relative : `./${relative}`;
+    return { message, hint: `The url is relative to ${templateFile}: this repository's ${tail}${fetches === 'folder' ? '/' : ''} is ${suggested}${fetches === 'folder' && url.endsWith('/') ? '/' : ''} from there.` };
+  }
+  return { message, hint: `The url is relative to ${templateFile}: count its ../ from that file's folder, and keep the skeleton inside this repository.` };
 }
