@@ -90,7 +90,7 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
 // catalog.rootLocationType, `url` unless the config says otherwise; a Backstage that registers the files from
 // its own disk (app-config catalog.locations with type: file, as a Backstage app's own repository often does)
 // reads them as `file`, and then the Location's type matches.
-const ROOT_TYPE_HINT = (type: string, readerType: string) => `The gate reads this file as ${readerType} (catalog.rootLocationType, url unless gitops.config.yaml says otherwise, or the type of the Location that reads it): if your Backstage registers this repository's catalog with type: ${type} (catalog.locations in its app-config), set catalog.rootLocationType: ${type} in gitops.config.yaml instead.`;
+export const ROOT_TYPE_HINT = (type: string, readerType: string) => `The gate reads this file as ${readerType} (catalog.rootLocationType, url unless gitops.config.yaml says otherwise, or the type of the Location that reads it): if your Backstage registers this repository's catalog with type: ${type} (catalog.locations in its app-config), set catalog.rootLocationType: ${type} in gitops.config.yaml instead.`;
 
 function crossTypeTarget(type: string, readerType: string, target: string): TargetResolution | undefined {
   const shown = JSON.stringify(target.length > 200 ? `${target.slice(0, 199)}…` : target);

@@ -23,7 +23,9 @@ describe("the type the gate reads a catalog's root file by", () => {
     const root = await tempRepo({ 'catalog/catalog-info.yaml': location('  type: file\n  targets:\n    - ./org.yaml\n'), 'catalog/org.yaml': group('team-a') });
     const run = await runBin(['check', '--format', 'json'], root);
     const [finding] = findings(run.stdout, 'location-target-invalid');
-    expect(finding.hint).toBe('Remove spec.type (a Location takes the type its file is read by) or write type: url, keeping the relative target. The gate reads this file as url (catalog.rootLocationType, url unless gitops.config.yaml says otherwise, or the type of the Location that reads it): if your Backstage registers this repository\'s catalog with type: file (catalog.locations in its app-config), set catalog.rootLocationType: file in gitops.config.yaml instead.');
+    // Backstage's default allowed types are [url]: the orchestrator refuses the type first; the hint names the setting.
+    expect(finding.message).toContain("Location type 'file' is not allowed here");
+    expect(finding.hint).toContain("if your Backstage registers this repository's catalog with type: file (catalog.locations in its app-config), set catalog.rootLocationType: file in gitops.config.yaml instead.");
     writeFileSync(join(root, 'gitops.config.yaml'), 'catalog:\n  roots: [catalog/catalog-info.yaml]\n  rootLocationType: file\n');
     const fixed = await runBin(['check', '--format', 'json'], root);
     expect({ status: fixed.status, found: (JSON.parse(fixed.stdout).diagnostics as Finding[]).map(d => d.ruleId) }).toEqual({ status: 0, found: [] });
