@@ -1,0 +1,170 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Diagnostic } from '../diagnostic.ts';
+import type { PathSegment } from '../load/yamlPath.ts';
+import { logText } from '../report/safeText.ts';
+import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
+
+const require = createRequire(import.meta.url);
+
+/** How much one entity may hold as Backstage stores it (aliases copied out, placeholders filled in). */
+export interface StoredBudget {
+  /** Values (scalars, lists, maps): the per-file YAML value budget (yaml-node-limit). */
+  maxValues: number;
+  /** Characters of keys and strings. */
+  maxChars: number;
+}
+
+/**
+ * The budget for a catalog whose files may hold `maxFileBytes` and `maxValues` each: twice both (the
+ * entity's own file plus one definition file at the caps, the largest thing an honest entity is made of).
+ */
+export function storedBudget(maxFileBytes: number, maxValues: number): StoredBudget {
+  return { maxValues: 2 * maxValues, maxChars: 2 * maxFileBytes };
+}
+
+interface PathNode {
+  key: PathSegment;
+  up?: PathNode;
+}
+
+const pathOf = (node: PathNode | undefined): PathSegment[] => {
+  const path: PathSegment[] = [];
+  for (let at = node; at; at = at.up) path.unshift(at.key);
+  return path;
+};
+
+/**
+ * Why `record` cannot be stored as Backstage stores it, or none. Two kinds, both invisible in the file:
+ * - size: YAML aliases are copied in full where they stand (`yaml`'s toJSON, which parseEntityYaml calls, allows
+ *   100 of them) and every `$text`/`$json`/`$yaml` placeholder is read again (one file named 100 times is
+ *   read 100 times): a 1 MB file became a 100 MB entity, which the gate's per-file budgets never saw and
+ *   Backstage stored, served in every catalog answer and indexed, with no limit of its own;
+ * - keys that differ only in letter case at one path (`acme.com/Runtime` and `acme.com/runtime`, `metadata.Name`
+ *   beside `metadata.name`, a list's string item beside a map key): catalog-backend's stitcher
+ *   (buildEntitySearch) throws "Entity has duplicate keys that vary only in casing" after processing, so
+ *   the entity is never written: a new one never appears, an edited one keeps its old version in Backstage,
+ *   and no processing error tells anyone. Judged by calling Backstage's own buildEntitySearch.
+ * Takes the entity (placeholders substituted) and the budget; returns findings on the path where the
+ * budget passed or on the later of two colliding keys; never throws.
+ */
+export function storedEntityProblems(record: CatalogEntity, budget: StoredBudget): Diagnostic[] {
+  const walked = walk(record.entity, budget);
+  if (walked.over) {
+    const { path, values, chars } = walked.over;
+    return [diagnosticAt(record, path, {
+      ruleId: 'entity-too-large',
+      severity: 'error',
+      message: `As Backstage stores it, this entity holds more than ${values ? `${budget.maxValues} values` : `${chars} characters`} (passed here): YAML aliases are copied in full where they stand and each placeholder is read again where it stands, so the entity is far bigger than its file. Backstage would store it, send it in every catalog answer and index it.`,
+      hint: 'Write the values out once instead of aliasing them, and name a placeholder file once (one field holding it) rather than many times.',
+    })];
+  }
+  if (!walked.mixedCase) return [];
+  const reason = stitchRefusal(record.entity);
+  if (!reason) return [];
+  return caseCollisions(record.entity).map(({ path, key, other }) => diagnosticAt(record, path, {
+    ruleId: 'entity-key-case',
+    severity: 'error',
+    message: `${logText(key).slice(0, 200)} differs from ${logText(other).slice(0, 200)} only in letter case. Backstage's catalog refuses to store such an entity after processing it ("${logText(reason).slice(0, 300)}"): a new entity never appears, and an edited one keeps its previous version, with no error shown on it.`,
+    hint: 'Keep one spelling of the key (keys Backstage indexes are compared in lower case).',
+  }, { key: true }));
+}
+
+/** Counts values and characters, stopping where the budget passes; says whether any key (or string list item) has an upper-case letter. */
+function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment[]; values: boolean; chars: number }; mixedCase: boolean } {
+  let values = 0;
+  let chars = 0;
+  let mixedCase = false;
+  const stack: { value: unknown; at?: PathNode }[] = [{ value: root }];
+  while (stack.length > 0) {
+    const { value, at } = stack.pop()!;
+    values++;
+    if (typeof value === 'string') chars += value.length;
+    if (values > budget.maxValues || chars > budget.maxChars) return { over: { path: pathOf(at), values: values > budget.maxValues, chars: budget.maxChars }, mixedCase };
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        const item = value[i];
+        if (typeof item === 'string' && !mixedCase && item !== item.toLowerCase()) mixedCase = true;
+        stack.push({ value: item, at: { key: i, up: at } });
+      }
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      chars += key.length;
+      if (!mixedCase && key !== key.toLowerCase()) mixedCase = true;
+      stack.push({ value: (value as Record<string, unknown>)[key], at: { key, up: at } });
+    }
+  }
+  return { mixedCase };
+}
+
+type BuildEntitySearch = (entityId: string, entity: unknown) => unknown;
+let buildEntitySearch: BuildEntitySearch | undefined;
+
+/**
+ * catalog-backend's stitcher error for `entity` as it would be stitched (uid set; the location annotations
+ * every processed entity gets added), or undefined when it stitches.
+ */
+function stitchRefusal(entity: Record<string, unknown>): string | undefined {
+  buildEntitySearch ??= require(join(dirname(require.resolve('@backstage/plugin-catalog-backend')), 'database/operations/stitcher/buildEntitySearch.cjs.js')).buildEntitySearch as BuildEntitySearch;
+  const metadata = (typeof entity.metadata === 'object' && entity.metadata !== null ? entity.metadata : {}) as Record<string, unknown>;
+  const annotations = typeof metadata.annotations === 'object' && metadata.annotations !== null && !Array.isArray(metadata.annotations) ? (metadata.annotations as Record<string, unknown>) : {};
+  const stitched = {
+    ...entity,
+    metadata: {
+      ...metadata,
+      uid: 'stand-in-uid',
+      annotations: { 'backstage.io/managed-by-location': 'url:stand-in', 'backstage.io/managed-by-origin-location': 'url:stand-in', ...annotations },
+    },
+  };
+  try {
+    buildEntitySearch(stitched.metadata.uid, stitched);
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // Only the casing refusal is this check's; anything else the stitcher may throw is another check's.
+    return /vary only in casing/.test(message) ? message : undefined;
+  }
+}
+
+/** The search keys of buildEntitySearch (a path; a list's string item as `path.item`) that repeat an earlier key in other letter case. */
+function caseCollisions(entity: Record<string, unknown>): { path: PathSegment[]; key: string; other: string }[] {
+  const seen = new Map<string, string>();
+  const found: { path: PathSegment[]; key: string; other: string }[] = [];
+  const note = (key: string, path: PathSegment[]) => {
+    const lower = key.toLowerCase();
+    const first = seen.get(lower);
+    if (first === undefined) seen.set(lower, key);
+    else if (first !== key) found.push({ path, key, other: first });
+  };
+  // The keys Backstage adds itself, which a written key may collide with.
+  for (const key of ['metadata.name', 'metadata.namespace', 'metadata.uid', 'metadata.annotations.backstage.io/managed-by-location', 'metadata.annotations.backstage.io/managed-by-origin-location']) seen.set(key, key);
+  // Depth first in document order (children pushed last to first), so the later of two keys is the one reported.
+  const stack: { value: unknown; path: PathSegment[]; key: string }[] = [{ value: entity, path: [], key: '' }];
+  while (stack.length > 0) {
+    const { value, path, key } = stack.pop()!;
+    if (['relations', 'status', 'metadata.uid', 'metadata.etag'].includes(key)) continue;
+    if (typeof value !== 'object' || value === null) {
+      if (key) note(key, path);
+      continue;
+    }
+    if (Array.isArray(value)) {
+      // buildEntitySearch visits a list's item, then adds `path.item` for a string one.
+      for (let i = value.length - 1; i >= 0; i--) {
+        if (typeof value[i] === 'string') stack.push({ value: { [ITEM_KEY]: `${key}.${value[i]}` }, path: [...path, i], key });
+        stack.push({ value: value[i], path: [...path, i], key });
+      }
+      continue;
+    }
+    if (ITEM_KEY in value) {
+      note((value as Record<symbol, string>)[ITEM_KEY], path);
+      continue;
+    }
+    const entries = Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i][1], path: [...path, entries[i][0]], key: key ? `${key}.${entries[i][0]}` : entries[i][0] });
+  }
+  return found.slice(0, 20);
+}
+
+const ITEM_KEY = Symbol('list item key');
