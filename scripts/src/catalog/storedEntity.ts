@@ -90,7 +90,10 @@ function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment
       }
       continue;
     }
-    for (const key of Object.keys(value)) {
+    // Last to first, so that the values are counted in document order and the finding is where the budget passes.
+    const keys = Object.keys(value);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i];
       chars += key.length;
       if (!mixedCase && key !== key.toLowerCase()) mixedCase = true;
       stack.push({ value: (value as Record<string, unknown>)[key], at: { key, up: at } });
