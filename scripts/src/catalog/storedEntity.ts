@@ -59,10 +59,15 @@ export function storedEntityProblems(record: CatalogEntity, budget: StoredBudget
       hint: 'Write the values out once instead of aliasing them, and name a placeholder file once (one field holding it) rather than many times.',
     })];
   }
+  // Two keys differing only in case need an upper-case letter in one of them. The search keys are listed
+  // (as buildEntitySearch lists them) only then, and Backstage's own function decides only when two collide:
+  // loading it loads catalog-model's index (a fifth of a second) and most runs have no such pair.
   if (!walked.mixedCase) return [];
+  const collisions = caseCollisions(record.entity);
+  if (collisions.length === 0) return [];
   const reason = stitchRefusal(record.entity);
   if (!reason) return [];
-  return caseCollisions(record.entity).map(({ path, key, other }) => diagnosticAt(record, path, {
+  return collisions.map(({ path, key, other }) => diagnosticAt(record, path, {
     ruleId: 'entity-key-case',
     severity: 'error',
     message: `${logText(key).slice(0, 200)} differs from ${logText(other).slice(0, 200)} only in letter case. Backstage's catalog refuses to store such an entity after processing it ("${logText(reason).slice(0, 300)}"): a new entity never appears, and an edited one keeps its previous version, with no error shown on it.`,
@@ -131,43 +136,45 @@ function stitchRefusal(entity: Record<string, unknown>): string | undefined {
   }
 }
 
-/** The search keys of buildEntitySearch (a path; a list's string item as `path.item`) that repeat an earlier key in other letter case. */
+/** The search keys of buildEntitySearch (a path; a list's string item as `path.item`) that repeat an earlier key in other letter case (at most 20). */
 function caseCollisions(entity: Record<string, unknown>): { path: PathSegment[]; key: string; other: string }[] {
   const seen = new Map<string, string>();
   const found: { path: PathSegment[]; key: string; other: string }[] = [];
-  const note = (key: string, path: PathSegment[]) => {
+  const note = (key: string, at: PathNode | undefined) => {
     const lower = key.toLowerCase();
     const first = seen.get(lower);
     if (first === undefined) seen.set(lower, key);
-    else if (first !== key) found.push({ path, key, other: first });
+    else if (first !== key && found.length < 20) found.push({ path: pathOf(at), key, other: first });
   };
   // The keys Backstage adds itself, which a written key may collide with.
   for (const key of ['metadata.name', 'metadata.namespace', 'metadata.uid', 'metadata.annotations.backstage.io/managed-by-location', 'metadata.annotations.backstage.io/managed-by-origin-location']) seen.set(key, key);
   // Depth first in document order (children pushed last to first), so the later of two keys is the one reported.
-  const stack: { value: unknown; path: PathSegment[]; key: string }[] = [{ value: entity, path: [], key: '' }];
+  const stack: { value: unknown; at?: PathNode; key: string; item?: string }[] = [{ value: entity, key: '' }];
   while (stack.length > 0) {
-    const { value, path, key } = stack.pop()!;
-    if (['relations', 'status', 'metadata.uid', 'metadata.etag'].includes(key)) continue;
+    const { value, at, key, item } = stack.pop()!;
+    if (item !== undefined) {
+      note(item, at);
+      continue;
+    }
+    if (SKIPPED.has(key)) continue;
     if (typeof value !== 'object' || value === null) {
-      if (key) note(key, path);
+      if (key) note(key, at);
       continue;
     }
     if (Array.isArray(value)) {
       // buildEntitySearch visits a list's item, then adds `path.item` for a string one.
       for (let i = value.length - 1; i >= 0; i--) {
-        if (typeof value[i] === 'string') stack.push({ value: { [ITEM_KEY]: `${key}.${value[i]}` }, path: [...path, i], key });
-        stack.push({ value: value[i], path: [...path, i], key });
+        const itemAt = { key: i, up: at };
+        if (typeof value[i] === 'string') stack.push({ value: undefined, at: itemAt, key, item: `${key}.${value[i]}` });
+        stack.push({ value: value[i], at: itemAt, key });
       }
       continue;
     }
-    if (ITEM_KEY in value) {
-      note((value as Record<symbol, string>)[ITEM_KEY], path);
-      continue;
-    }
-    const entries = Object.entries(value);
-    for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i][1], path: [...path, entries[i][0]], key: key ? `${key}.${entries[i][0]}` : entries[i][0] });
+    const keys = Object.keys(value);
+    for (let i = keys.length - 1; i >= 0; i--) stack.push({ value: (value as Record<string, unknown>)[keys[i]], at: { key: keys[i], up: at }, key: key ? `${key}.${keys[i]}` : keys[i] });
   }
-  return found.slice(0, 20);
+  return found;
 }
 
-const ITEM_KEY = Symbol('list item key');
+// buildEntitySearch's SPECIAL_KEYS that a written entity can hold (metadata.name and namespace are seeded above).
+const SKIPPED = new Set(['relations', 'status', 'attachments', 'metadata.uid', 'metadata.etag']);
