@@ -44,7 +44,8 @@ const pathOf = (node: PathNode | undefined): PathSegment[] => {
  *   beside `metadata.name`, a list's string item beside a map key): catalog-backend's stitcher
  *   (buildEntitySearch) throws "Entity has duplicate keys that vary only in casing" after processing, so
  *   the entity is never written: a new one never appears, an edited one keeps its old version in Backstage,
- *   and no processing error tells anyone. Judged by calling Backstage's own buildEntitySearch.
+ *   and no processing error tells anyone. Judged by calling Backstage's own buildEntitySearch;
+ * - a NUL character in a key or a short value: the stitcher's search rows hold it, which PostgreSQL refuses.
  * Takes the entity (placeholders substituted) and the budget; returns findings on the path where the
  * budget passed or on the later of two colliding keys; never throws.
  */
@@ -59,33 +60,76 @@ export function storedEntityProblems(record: CatalogEntity, budget: StoredBudget
       hint: 'Write the values out once instead of aliasing them, and name a placeholder file once (one field holding it) rather than many times.',
     })];
   }
+  const found: Diagnostic[] = [];
   // Two keys differing only in case need an upper-case letter in one of them. The search keys are listed
   // (as buildEntitySearch lists them) only then, and Backstage's own function decides only when two collide:
   // loading it loads catalog-model's index (a fifth of a second) and most runs have no such pair.
-  if (!walked.mixedCase) return [];
-  const collisions = caseCollisions(record.entity);
-  if (collisions.length === 0) return [];
-  const reason = stitchRefusal(record.entity);
-  if (!reason) return [];
-  return collisions.map(({ path, key, other }) => diagnosticAt(record, path, {
-    ruleId: 'entity-key-case',
-    severity: 'error',
-    message: `${logText(key).slice(0, 200)} differs from ${logText(other).slice(0, 200)} only in letter case. Backstage's catalog refuses to store such an entity after processing it ("${logText(reason).slice(0, 300)}"): a new entity never appears, and an edited one keeps its previous version, with no error shown on it.`,
-    hint: 'Keep one spelling of the key (keys Backstage indexes are compared in lower case).',
-  }, { key: true }));
+  const collisions = walked.mixedCase ? caseCollisions(record.entity) : [];
+  const stitched = collisions.length > 0 || walked.nul ? stitch(record.entity) : undefined;
+  if (stitched?.refusal) {
+    for (const { path, key, other } of collisions) {
+      found.push(diagnosticAt(record, path, {
+        ruleId: 'entity-key-case',
+        severity: 'error',
+        message: `${logText(key).slice(0, 200)} differs from ${logText(other).slice(0, 200)} only in letter case. Backstage's catalog refuses to store such an entity after processing it ("${logText(stitched.refusal).slice(0, 300)}"): a new entity never appears, and an edited one keeps its previous version, with no error shown on it.`,
+        hint: 'Keep one spelling of the key (keys Backstage indexes are compared in lower case).',
+      }, { key: true }));
+    }
+  }
+  // A NUL character in a key or a value the stitcher indexes (its search rows keep values of up to 200
+  // characters): PostgreSQL text cannot hold U+0000, so writing the rows fails after the entity itself was
+  // written (backstage/backstage#22982 shows the same refusal for a filter): a new entity is missing from
+  // every filtered list (kind, owner, type all filter through those rows), an edited one keeps its old rows.
+  if (stitched?.rows?.some(row => row.key.includes('\0') || (row.original_value ?? '').includes('\0'))) {
+    for (const path of nulPaths(record.entity)) {
+      found.push(diagnosticAt(record, path, {
+        ruleId: 'entity-value-nul',
+        severity: 'error',
+        message: 'This key or value holds a NUL character (U+0000, written \\0 or \\x00 in YAML). Backstage\'s catalog indexes it in its search table, and PostgreSQL refuses text holding NUL ("invalid byte sequence for encoding UTF8: 0x00"): the entity is stored without its search rows, so no filtered catalog list (by kind, owner, type) shows it, or shows its change.',
+        hint: 'Remove the NUL character; YAML needs no escape for ordinary text.',
+      }, { key: true }));
+    }
+  }
+  return found;
+}
+
+/** Where a key or string of `entity` holds U+0000 (keys by their own position), at most 20. */
+function nulPaths(entity: unknown): PathSegment[][] {
+  const paths: PathSegment[][] = [];
+  const stack: { value: unknown; at?: PathNode }[] = [{ value: entity }];
+  while (stack.length > 0 && paths.length < 20) {
+    const { value, at } = stack.pop()!;
+    if (typeof value === 'string') {
+      // buildEntitySearch keeps values of up to 200 characters (lower-cased) in its rows.
+      if (value.includes('\0') && value.toLowerCase().length <= 200) paths.push(pathOf(at));
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    const keys = Object.keys(value);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = Array.isArray(value) ? i : keys[i];
+      if (typeof key === 'string' && key.includes('\0')) paths.push(pathOf({ key, up: at }));
+      stack.push({ value: (value as Record<string, unknown>)[keys[i]], at: { key, up: at } });
+    }
+  }
+  return paths.slice(0, 20);
 }
 
 /** Counts values and characters, stopping where the budget passes; says whether any key (or string list item) has an upper-case letter. */
-function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment[]; values: boolean; chars: number }; mixedCase: boolean } {
+function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment[]; values: boolean; chars: number }; mixedCase: boolean; nul: boolean } {
   let values = 0;
   let chars = 0;
   let mixedCase = false;
+  let nul = false;
   const stack: { value: unknown; at?: PathNode }[] = [{ value: root }];
   while (stack.length > 0) {
     const { value, at } = stack.pop()!;
     values++;
-    if (typeof value === 'string') chars += value.length;
-    if (values > budget.maxValues || chars > budget.maxChars) return { over: { path: pathOf(at), values: values > budget.maxValues, chars: budget.maxChars }, mixedCase };
+    if (typeof value === 'string') {
+      chars += value.length;
+      if (!nul && value.includes('\0')) nul = true;
+    }
+    if (values > budget.maxValues || chars > budget.maxChars) return { over: { path: pathOf(at), values: values > budget.maxValues, chars: budget.maxChars }, mixedCase, nul };
     if (typeof value !== 'object' || value === null) continue;
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) {
@@ -101,20 +145,22 @@ function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment
       const key = keys[i];
       chars += key.length;
       if (!mixedCase && key !== key.toLowerCase()) mixedCase = true;
+      if (!nul && key.includes('\0')) nul = true;
       stack.push({ value: (value as Record<string, unknown>)[key], at: { key, up: at } });
     }
   }
-  return { mixedCase };
+  return { mixedCase, nul };
 }
 
-type BuildEntitySearch = (entityId: string, entity: unknown) => unknown;
+interface SearchRow { key: string; original_value: string | null }
+type BuildEntitySearch = (entityId: string, entity: unknown) => SearchRow[];
 let buildEntitySearch: BuildEntitySearch | undefined;
 
 /**
- * catalog-backend's stitcher error for `entity` as it would be stitched (uid set; the location annotations
- * every processed entity gets added), or undefined when it stitches.
+ * catalog-backend's stitcher step for `entity` as it would be stitched (uid set; the location annotations
+ * every processed entity gets added): its search rows, or its casing refusal.
  */
-function stitchRefusal(entity: Record<string, unknown>): string | undefined {
+function stitch(entity: Record<string, unknown>): { rows?: SearchRow[]; refusal?: string } {
   buildEntitySearch ??= require(join(dirname(require.resolve('@backstage/plugin-catalog-backend')), 'database/operations/stitcher/buildEntitySearch.cjs.js')).buildEntitySearch as BuildEntitySearch;
   const metadata = (typeof entity.metadata === 'object' && entity.metadata !== null ? entity.metadata : {}) as Record<string, unknown>;
   const annotations = typeof metadata.annotations === 'object' && metadata.annotations !== null && !Array.isArray(metadata.annotations) ? (metadata.annotations as Record<string, unknown>) : {};
@@ -127,12 +173,11 @@ function stitchRefusal(entity: Record<string, unknown>): string | undefined {
     },
   };
   try {
-    buildEntitySearch(stitched.metadata.uid, stitched);
-    return undefined;
+    return { rows: buildEntitySearch(stitched.metadata.uid, stitched) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // Only the casing refusal is this check's; anything else the stitcher may throw is another check's.
-    return /vary only in casing/.test(message) ? message : undefined;
+    return /vary only in casing/.test(message) ? { refusal: message } : {};
   }
 }
 

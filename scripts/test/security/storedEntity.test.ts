@@ -64,6 +64,32 @@ describe('entities as Backstage stores them', () => {
     expect(result.status).toBe(1);
   });
 
+  it.each([
+    ['a short description', '  description: "Orders\\0" # <- here\n', ''],
+    ['an annotation value', '  annotations:\n    acme.com/note: "x\\x00y" # <- here\n', ''],
+    ['a key', '', '  "a\\0b": 1 # <- here\n'],
+  ])('a NUL character in %s: entity-value-nul (PostgreSQL refuses the search rows Backstage makes of it)', async (_, metadata, spec) => {
+    const file = component('nul', metadata, spec);
+    // The truth: Backstage's stitcher puts the NUL into a search row (PostgreSQL then refuses the insert:
+    // measured with catalog-backend's own migrations and syncSearchRows on PostgreSQL 16, "invalid byte
+    // sequence for encoding UTF8: 0x00", after final_entities was written).
+    const entity = parseAllDocuments(file)[0].toJSON() as { metadata: Record<string, unknown> };
+    const rows = buildEntitySearch('id', { ...entity, metadata: { ...entity.metadata, uid: 'id' } }) as { key: string; original_value: string | null }[];
+    expect(rows.some(r => r.key.includes('\0') || (r.original_value ?? '').includes('\0'))).toBe(true);
+    const text = `${group}---\n${file}`;
+    const root = await tempRepo({ 'catalog-info.yaml': text });
+    const result = await runBin(['check', '--format', 'json'], root);
+    const found = findings(result.stdout).filter(f => f.ruleId === 'entity-value-nul');
+    expect(found.map(f => f.range.start.line)).toEqual([at(text, '<- here')]);
+    expect(result.status).toBe(1);
+  });
+
+  it('a NUL inside a long value Backstage does not index (over 200 characters) is no finding', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': `${group}---\n${component('long-nul', `  description: "${'a'.repeat(250)}\\0"\n`)}` });
+    const result = await runBin(['check', '--format', 'json'], root);
+    expect(findings(result.stdout).filter(f => f.ruleId === 'entity-value-nul')).toEqual([]);
+  });
+
   it('camelCase keys, mixed-case values and a small alias used a few times stay clean', async () => {
     const file = component('fine', '  title: Orders API\n  labels:\n    acme.com/Tier: gold\n  annotations:\n    acme.com/Runtime: dotnet\n', '  providesApis: []\n  extra:\n    shared: &s {Region: EU, Size: M}\n    a: *s\n    b: *s\n    c: [Foo, Bar]\n');
     const entity = parseAllDocuments(file)[0].toJSON() as { metadata: Record<string, unknown> };
