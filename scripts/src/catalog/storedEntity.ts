@@ -194,11 +194,14 @@ function caseCollisions(entity: Record<string, unknown>): { path: PathSegment[];
   // The keys Backstage adds itself, which a written key may collide with.
   for (const key of ['metadata.name', 'metadata.namespace', 'metadata.uid', 'metadata.annotations.backstage.io/managed-by-location', 'metadata.annotations.backstage.io/managed-by-origin-location']) seen.set(key, key);
   // Depth first in document order (children pushed last to first), so the later of two keys is the one reported.
+  const seenItems = new Set<string>();
   const stack: { value: unknown; at?: PathNode; key: string; item?: string }[] = [{ value: entity, key: '' }];
   while (stack.length > 0) {
     const { value, at, key, item } = stack.pop()!;
     if (item !== undefined) {
-      note(item, at);
+      // buildEntitySearch adds a list item's key only once per lower-cased spelling (its seenPathKeys).
+      if (!seenItems.has(item.toLowerCase())) note(item, at);
+      seenItems.add(item.toLowerCase());
       continue;
     }
     if (SKIPPED.has(key)) continue;

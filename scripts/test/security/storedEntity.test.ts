@@ -46,7 +46,7 @@ describe('entities as Backstage stores them', () => {
   }, 60_000);
 
   it.each([
-    ['annotation keys', '  annotations:\n    acme.com/Runtime: dotnet\n    acme.com/runtime: dotnet # <- here\n', ''],
+    ['annotation keys (beside list items that differ in case, which Backstage indexes once)', '  annotations:\n    acme.com/Runtime: dotnet\n    acme.com/runtime: dotnet # <- here\n', '  c: [Foo, foo]\n'],
     ['metadata.Name beside metadata.name', '  Name: Orders # <- here\n', ''],
     ['a spec key in other case', '', '  Type: service # <- here\n'],
     ["a list's string item and a map key in it", '', '  x:\n    - Foo\n    - foo: 1 # <- here\n'],
@@ -90,8 +90,8 @@ describe('entities as Backstage stores them', () => {
     expect(findings(result.stdout).filter(f => f.ruleId === 'entity-value-nul')).toEqual([]);
   });
 
-  it('camelCase keys, mixed-case values and a small alias used a few times stay clean', async () => {
-    const file = component('fine', '  title: Orders API\n  labels:\n    acme.com/Tier: gold\n  annotations:\n    acme.com/Runtime: dotnet\n', '  providesApis: []\n  extra:\n    shared: &s {Region: EU, Size: M}\n    a: *s\n    b: *s\n    c: [Foo, Bar]\n');
+  it('camelCase keys, mixed-case values, list items differing in case (indexed once) and a small alias used a few times stay clean', async () => {
+    const file = component('fine', '  title: Orders API\n  labels:\n    acme.com/Tier: gold\n  annotations:\n    acme.com/Runtime: dotnet\n', '  providesApis: []\n  extra:\n    shared: &s {Region: EU, Size: M}\n    a: *s\n    b: *s\n    c: [Foo, Bar, foo]\n');
     const entity = parseAllDocuments(file)[0].toJSON() as { metadata: Record<string, unknown> };
     expect(buildEntitySearch('id', { ...entity, metadata: { ...entity.metadata, uid: 'id' } })).toBeTruthy();
     const root = await tempRepo({ 'catalog-info.yaml': `${group}---\n${file}` });
