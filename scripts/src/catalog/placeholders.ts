@@ -57,6 +57,7 @@ function walkPlaceholders(data: unknown, extraResolvers: ReadonlySet<string>): P
     }
     const keys = Object.keys(node);
     if (keys.some(key => key.startsWith('$'))) {
+      if (collectorWidened(path)) return;
       if (keys.length === 1 && (RESOLVERS.has(keys[0].slice(1)) || extraResolvers.has(keys[0].slice(1)))) found.push({ path: [...path], key: keys[0].slice(1), value: (node as Record<string, unknown>)[keys[0]] });
       return;
     }
@@ -68,6 +69,41 @@ function walkPlaceholders(data: unknown, extraResolvers: ReadonlySet<string>): P
   };
   visit(data);
   return found;
+}
+
+/**
+ * Whether Backstage's ProcessorOutputCollector adds keys to the map at `path` before any processor sees the
+ * entity: every entity a Location emits gets `metadata.annotations` copied with managed-by-location and
+ * managed-by-origin-location added (so `metadata` gains `annotations` too). A `{$json: …}` written there is no
+ * single-key map by the time PlaceholderProcessor looks ("more than one key, some dollar-prefixed: left
+ * alone"), so it is never resolved: the policies then judge `$json` as an annotation key, or find no name.
+ */
+function collectorWidened(path: readonly PathSegment[]): boolean {
+  return path[0] === 'metadata' && (path.length === 1 || (path.length === 2 && path[1] === 'annotations'));
+}
+
+/**
+ * placeholder-invalid findings for placeholders written where Backstage never resolves them
+ * (collectorWidened: the whole `metadata` or `metadata.annotations`). Takes the entity as written.
+ */
+function unresolvedPlaceholders(raw: Record<string, unknown>, extraResolvers: ReadonlySet<string>): PlaceholderProblem[] {
+  const problems: PlaceholderProblem[] = [];
+  const metadata = raw.metadata;
+  const at = (node: unknown, path: PathSegment[]) => {
+    if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+    const keys = Object.keys(node);
+    const key = keys.length === 1 && keys[0].startsWith('$') ? keys[0].slice(1) : undefined;
+    if (key === undefined || !(RESOLVERS.has(key) || extraResolvers.has(key))) return;
+    problems.push({
+      path: [...path, keys[0]],
+      ruleId: 'placeholder-invalid',
+      message: `$${key} as the whole ${path.join('.')} is never resolved: Backstage adds its own location annotations to metadata.annotations before any placeholder is read, and a map with more keys than the placeholder is left as written (so ${path.length === 1 ? 'the entity has no metadata.name and is dropped' : `\`$${key}\` is judged as an annotation key and refused`}).`,
+      hint: path.length === 1 ? 'Write metadata out in the file; use a placeholder for one field\'s value (description: {$text: ./description.md}).' : 'Write the annotations out in the file; a placeholder can give one annotation\'s value.',
+    });
+  };
+  at(metadata, ['metadata']);
+  if (metadata && typeof metadata === 'object' && !Array.isArray(metadata)) at((metadata as Record<string, unknown>).annotations, ['metadata', 'annotations']);
+  return problems;
 }
 
 /** File contents by repo-relative path; `null` when the file does not exist. */
@@ -106,7 +142,7 @@ export function unreadPlaceholder(value: unknown): string | undefined {
  */
 export function substitutePlaceholders(raw: Record<string, unknown>, file: string, sources: PlaceholderSources, repoUrl?: string, extraResolvers: ReadonlySet<string> = NONE) {
   const uses = findPlaceholders(raw, extraResolvers);
-  const problems: PlaceholderProblem[] = [];
+  const problems: PlaceholderProblem[] = unresolvedPlaceholders(raw, extraResolvers);
   const unread: PlaceholderUse[] = [];
   if (uses.length === 0) return { entity: raw, problems, unread };
   const entity = structuredClone(raw);
