@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { selfAlias } from '../load/acyclicYaml.ts';
+import { mappingKeysExceeded, MAX_MAPPING_KEYS } from '../load/yamlNodeBudget.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import type { MissingTarget } from '../diagnostic.ts';
 import { resolveRelative } from './locationTargets.ts';
@@ -179,6 +180,9 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
     return fail('placeholder-target-missing', `Placeholder ${label} could not read location ${use.value}: ${target} does not exist.`, 'Check the path; it is resolved relative to the file that contains the placeholder.', { via: label, value: use.value, path: target });
   }
   if (use.key === 'text') return { value: content };
+  // Backstage reads $yaml (and a module's YAML) with `yaml`, quadratic in one mapping's keys: as for catalog files.
+  const wide = use.key === 'json' ? undefined : mappingKeysExceeded(content);
+  if (wide) return fail('placeholder-invalid', `Placeholder $${use.key} reads ${use.value}, which holds a mapping of more than ${MAX_MAPPING_KEYS} keys (line ${wide.line}): Backstage's YAML parser compares each key of a mapping with every earlier one, so reading it holds the catalog's only thread for seconds at every refresh.`, `Split ${target}, or read it as text ($text).`);
   // Resolvers a module adds (openapi, asyncapi) read a YAML or JSON document and give the entity text.
   if (!RESOLVERS.has(use.key)) {
     const documents = yamlPackage().parseAllDocuments(content, { merge: false, logLevel: 'error' });
