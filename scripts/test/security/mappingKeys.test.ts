@@ -45,4 +45,27 @@ describe('one mapping with tens of thousands of keys', () => {
     const result = await runBin(['check', '--format', 'json'], root);
     expect(findings(result.stdout).filter(f => f.ruleId === 'yaml-node-limit')).toEqual([]);
   }, 60_000);
+
+  const template = 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: wide\nspec:\n  owner: group:team-a\n  type: service\n  parameters: []\n  steps:\n    - id: fetch\n      action: fetch:plain\n      input:\n        url: ../../skeletons/wide\n';
+  it('in a template test case: yaml-node-limit on the case, which is not run', async () => {
+    const root = await tempRepo({ 'templates/wide/template.yaml': template, 'templates/wide/tests/a.yaml': `name: a\nsnapshot: false\nvalues:\n${keys(30_000, '  ')}`, 'skeletons/wide/readme.md': 'x\n' });
+    const result = await runBin(['templates', 'test', '--format', 'json'], root);
+    expect(findings(result.stdout).map(f => `${f.ruleId}@${f.file}:${f.range.start.line}`)).toEqual(['yaml-node-limit@templates/wide/tests/a.yaml:3']);
+    expect(result.status).toBe(1);
+  }, 60_000);
+
+  it('in a file templates render reads: one line, exit 2', async () => {
+    const root = await tempRepo({ 'templates/wide/template.yaml': template, 'values.yaml': keys(6_000, ''), 'skeletons/wide/readme.md': 'x\n' });
+    const result = await runBin(['templates', 'render', 'templates/wide/template.yaml', '--values', 'values.yaml', '--out', 'out'], root);
+    expect(result.stderr).toContain('more than 5000 keys');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.status).toBe(2);
+  }, 60_000);
+
+  it('in a rendered skeleton file: the case fails naming the file, which is never parsed by `yaml`', async () => {
+    const root = await tempRepo({ 'templates/wide/template.yaml': template, 'templates/wide/tests/a.yaml': 'name: a\nsnapshot: false\nvalues: {}\n', 'skeletons/wide/values.yaml': keys(30_000, '') });
+    const result = await runBin(['templates', 'test', '--format', 'json'], root);
+    expect(JSON.stringify(findings(result.stdout))).toContain('values.yaml:1: a mapping of more than 5000 keys');
+    expect(result.status).toBe(1);
+  }, 60_000);
 });
