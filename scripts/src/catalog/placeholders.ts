@@ -80,12 +80,22 @@ function walkPlaceholders(data: unknown, extraResolvers: ReadonlySet<string>): P
  * alone"), so it is never resolved: the policies then judge `$json` as an annotation key, or find no name.
  */
 function collectorWidened(path: readonly PathSegment[]): boolean {
-  return path[0] === 'metadata' && (path.length === 1 || (path.length === 2 && path[1] === 'annotations'));
+  return (path[0] === 'metadata' && (path.length === 1 || (path.length === 2 && path[1] === 'annotations'))) || envelopeField(path);
+}
+
+/**
+ * Whether `path` is a field of the entity envelope (apiVersion, kind, metadata.name, metadata.namespace),
+ * which ProcessorOutputCollector validates as strings when the entity is emitted, before any processor:
+ * a placeholder there drops the entity (the error lands on the Location that read the file).
+ */
+function envelopeField(path: readonly PathSegment[]): boolean {
+  return (path.length === 1 && (path[0] === 'apiVersion' || path[0] === 'kind')) || (path.length === 2 && path[0] === 'metadata' && (path[1] === 'name' || path[1] === 'namespace'));
 }
 
 /**
  * placeholder-invalid findings for placeholders written where Backstage never resolves them
- * (collectorWidened: the whole `metadata` or `metadata.annotations`). Takes the entity as written.
+ * (collectorWidened: the whole `metadata` or `metadata.annotations`, and the envelope's fields). Takes the
+ * entity as written; returns one finding per such placeholder.
  */
 function unresolvedPlaceholders(raw: Record<string, unknown>, extraResolvers: ReadonlySet<string>): PlaceholderProblem[] {
   const problems: PlaceholderProblem[] = [];
@@ -95,6 +105,15 @@ function unresolvedPlaceholders(raw: Record<string, unknown>, extraResolvers: Re
     const keys = Object.keys(node);
     const key = keys.length === 1 && keys[0].startsWith('$') ? keys[0].slice(1) : undefined;
     if (key === undefined || !(RESOLVERS.has(key) || extraResolvers.has(key))) return;
+    if (envelopeField(path)) {
+      problems.push({
+        path: [...path, keys[0]],
+        ruleId: 'placeholder-invalid',
+        message: `$${key} as ${path.join('.')} is never resolved: Backstage checks apiVersion, kind, metadata.name and metadata.namespace as strings when a Location emits the entity, before any placeholder is read, and drops it with every entity of its file (the error goes to the Location).`,
+        hint: `Write ${path.join('.')} out in the file.`,
+      });
+      return;
+    }
     problems.push({
       path: [...path, keys[0]],
       ruleId: 'placeholder-invalid',
@@ -103,7 +122,11 @@ function unresolvedPlaceholders(raw: Record<string, unknown>, extraResolvers: Re
     });
   };
   at(metadata, ['metadata']);
-  if (metadata && typeof metadata === 'object' && !Array.isArray(metadata)) at((metadata as Record<string, unknown>).annotations, ['metadata', 'annotations']);
+  at(raw.apiVersion, ['apiVersion']);
+  at(raw.kind, ['kind']);
+  if (metadata && typeof metadata === 'object' && !Array.isArray(metadata)) {
+    for (const field of ['annotations', 'name', 'namespace']) at((metadata as Record<string, unknown>)[field], ['metadata', field]);
+  }
   return problems;
 }
 

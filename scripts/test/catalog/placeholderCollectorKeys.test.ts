@@ -19,7 +19,7 @@ const { PlaceholderProcessor, jsonPlaceholderResolver, yamlPlaceholderResolver, 
 
 const component = (metadata: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n${metadata}spec:\n  type: service\n  lifecycle: experimental\n  owner: group:team-a\n`;
 const group = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n';
-const targets: Record<string, string> = { 'annotations.json': '{"acme.com/runtime": "dotnet"}', 'fields.yaml': 'name: from-file\ndescription: From a file\n', 'runtime.txt': 'dotnet' };
+const targets: Record<string, string> = { 'annotations.json': '{"acme.com/runtime": "dotnet"}', 'fields.yaml': 'name: from-file\ndescription: From a file\n', 'runtime.txt': 'dotnet', 'name.txt': 'svc', 'kind.txt': 'Component' };
 
 /** What Backstage's catalog makes of `text` read from https://example.test/repo/catalog-info.yaml: emitted by the Location, then pre-processed by PlaceholderProcessor. */
 async function asBackstageReads(text: string): Promise<Record<string, any>> {
@@ -37,10 +37,12 @@ async function asBackstageReads(text: string): Promise<Record<string, any>> {
   return emitted ? processor.preProcessEntity(emitted.entity, location, () => {}) : { dropped: collector.results().errors.map(String) };
 }
 
-describe('a placeholder as the whole metadata or metadata.annotations', () => {
+describe('a placeholder where Backstage never resolves it (the whole metadata or metadata.annotations, an envelope field)', () => {
   it.each([
     ['metadata.annotations', component('  name: svc\n  annotations:\n    $json: ./annotations.json # <- here\n'), (e: Record<string, any>) => expect(e.metadata.annotations.$json).toBe('./annotations.json')],
     ['metadata', component('  $yaml: ./fields.yaml # <- here\n'), (e: Record<string, any>) => expect(e.dropped?.join(' ')).toMatch(/name/)],
+    ['metadata.name', component('  name:\n    $text: ./name.txt # <- here\n'), (e: Record<string, any>) => expect(e.dropped?.join(' ')).toMatch(/name/)],
+    ['kind', component('  name: svc\n').replace('kind: Component', 'kind:\n  $text: ./kind.txt # <- here'), (e: Record<string, any>) => expect(e.dropped?.join(' ')).toMatch(/kind/)],
   ])('as the whole %s: Backstage never resolves it, and the gate says placeholder-invalid on it', async (_, text, backstage) => {
     backstage(await asBackstageReads(text));
     const root = await tempRepo({ 'catalog-info.yaml': `${group}---\n${text}`, ...targets });
