@@ -14,6 +14,8 @@ import { checkLocations } from './checkLocations.ts';
 import { checkPolicies, type CompiledPolicy } from './checkPolicies.ts';
 import { checkReferences } from './checkReferences.ts';
 import { checkUniqueness } from './checkUniqueness.ts';
+import { storedBudget, storedEntityProblems } from './storedEntity.ts';
+import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { unreachableDefinitions, withoutFollowingUnreachable } from './unreachableFiles.ts';
 import { explainStrayDefinitions } from './strayDefinitions.ts';
 import { indexEntities } from './entityIndex.ts';
@@ -69,6 +71,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
 
   const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
   const hashes = input.cache ? new Map(loaded.files.map(f => [f.file, f.hash])) : undefined;
+  const budget = storedBudget(config.catalog.maxFileBytes, DEFAULT_YAML_LIMITS.maxNodes);
   for (const entity of entities) {
     // Model and policy findings depend on the file's text and, where placeholders were substituted, on
     // the entity they produced: both are the cache's key for them (the config, with its catalog.modules
@@ -76,7 +79,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     const hash = hashes?.get(entity.file);
     const substituted = hash && entity.entity !== entity.raw ? contentHash(JSON.stringify(entity.entity)) : undefined;
     const cached = hash ? input.cache?.findings(entity.file, hash, entity.document, substituted) : undefined;
-    const model = cached?.model ?? (await checkBackstageModel(entity, loaded.model, { apiGroups }));
+    const model = cached?.model ?? [...(await checkBackstageModel(entity, loaded.model, { apiGroups })), ...storedEntityProblems(entity, budget)];
     const policies = cached?.policies ?? checkPolicies(entity, input.policies);
     diagnostics.push(...model);
     diagnostics.push(...checkAnnotations(entity, { repoUrl, repoFiles: repoFileSet, techdocsSettings: input.techdocsSettings }));

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { selfAlias } from '../load/acyclicYaml.ts';
+import { mappingKeysExceeded, MAX_MAPPING_KEYS } from '../load/yamlNodeBudget.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import type { MissingTarget } from '../diagnostic.ts';
 import { resolveRelative } from './locationTargets.ts';
@@ -57,6 +58,7 @@ function walkPlaceholders(data: unknown, extraResolvers: ReadonlySet<string>): P
     }
     const keys = Object.keys(node);
     if (keys.some(key => key.startsWith('$'))) {
+      if (collectorWidened(path)) return;
       if (keys.length === 1 && (RESOLVERS.has(keys[0].slice(1)) || extraResolvers.has(keys[0].slice(1)))) found.push({ path: [...path], key: keys[0].slice(1), value: (node as Record<string, unknown>)[keys[0]] });
       return;
     }
@@ -68,6 +70,64 @@ function walkPlaceholders(data: unknown, extraResolvers: ReadonlySet<string>): P
   };
   visit(data);
   return found;
+}
+
+/**
+ * Whether Backstage's ProcessorOutputCollector adds keys to the map at `path` before any processor sees the
+ * entity: every entity a Location emits gets `metadata.annotations` copied with managed-by-location and
+ * managed-by-origin-location added (so `metadata` gains `annotations` too). A `{$json: …}` written there is no
+ * single-key map by the time PlaceholderProcessor looks ("more than one key, some dollar-prefixed: left
+ * alone"), so it is never resolved: the policies then judge `$json` as an annotation key, or find no name.
+ */
+function collectorWidened(path: readonly PathSegment[]): boolean {
+  return (path[0] === 'metadata' && (path.length === 1 || (path.length === 2 && path[1] === 'annotations'))) || envelopeField(path);
+}
+
+/**
+ * Whether `path` is a field of the entity envelope (apiVersion, kind, metadata.name, metadata.namespace),
+ * which ProcessorOutputCollector validates as strings when the entity is emitted, before any processor:
+ * a placeholder there drops the entity (the error lands on the Location that read the file).
+ */
+function envelopeField(path: readonly PathSegment[]): boolean {
+  return (path.length === 1 && (path[0] === 'apiVersion' || path[0] === 'kind')) || (path.length === 2 && path[0] === 'metadata' && (path[1] === 'name' || path[1] === 'namespace'));
+}
+
+/**
+ * placeholder-invalid findings for placeholders written where Backstage never resolves them
+ * (collectorWidened: the whole `metadata` or `metadata.annotations`, and the envelope's fields). Takes the
+ * entity as written; returns one finding per such placeholder.
+ */
+function unresolvedPlaceholders(raw: Record<string, unknown>, extraResolvers: ReadonlySet<string>): PlaceholderProblem[] {
+  const problems: PlaceholderProblem[] = [];
+  const metadata = raw.metadata;
+  const at = (node: unknown, path: PathSegment[]) => {
+    if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+    const keys = Object.keys(node);
+    const key = keys.length === 1 && keys[0].startsWith('$') ? keys[0].slice(1) : undefined;
+    if (key === undefined || !(RESOLVERS.has(key) || extraResolvers.has(key))) return;
+    if (envelopeField(path)) {
+      problems.push({
+        path: [...path, keys[0]],
+        ruleId: 'placeholder-invalid',
+        message: `$${key} as ${path.join('.')} is never resolved: Backstage checks apiVersion, kind, metadata.name and metadata.namespace as strings when a Location emits the entity, before any placeholder is read, and drops it with every entity of its file (the error goes to the Location).`,
+        hint: `Write ${path.join('.')} out in the file.`,
+      });
+      return;
+    }
+    problems.push({
+      path: [...path, keys[0]],
+      ruleId: 'placeholder-invalid',
+      message: `$${key} as the whole ${path.join('.')} is never resolved: Backstage adds its own location annotations to metadata.annotations before any placeholder is read, and a map with more keys than the placeholder is left as written (so ${path.length === 1 ? 'the entity has no metadata.name and is dropped' : `\`$${key}\` is judged as an annotation key and refused`}).`,
+      hint: path.length === 1 ? 'Write metadata out in the file; use a placeholder for one field\'s value (description: {$text: ./description.md}).' : 'Write the annotations out in the file; a placeholder can give one annotation\'s value.',
+    });
+  };
+  at(metadata, ['metadata']);
+  at(raw.apiVersion, ['apiVersion']);
+  at(raw.kind, ['kind']);
+  if (metadata && typeof metadata === 'object' && !Array.isArray(metadata)) {
+    for (const field of ['annotations', 'name', 'namespace']) at((metadata as Record<string, unknown>)[field], ['metadata', field]);
+  }
+  return problems;
 }
 
 /** File contents by repo-relative path; `null` when the file does not exist. */
@@ -106,7 +166,7 @@ export function unreadPlaceholder(value: unknown): string | undefined {
  */
 export function substitutePlaceholders(raw: Record<string, unknown>, file: string, sources: PlaceholderSources, repoUrl?: string, extraResolvers: ReadonlySet<string> = NONE) {
   const uses = findPlaceholders(raw, extraResolvers);
-  const problems: PlaceholderProblem[] = [];
+  const problems: PlaceholderProblem[] = unresolvedPlaceholders(raw, extraResolvers);
   const unread: PlaceholderUse[] = [];
   if (uses.length === 0) return { entity: raw, problems, unread };
   const entity = structuredClone(raw);
@@ -143,6 +203,9 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
     return fail('placeholder-target-missing', `Placeholder ${label} could not read location ${use.value}: ${target} does not exist.`, 'Check the path; it is resolved relative to the file that contains the placeholder.', { via: label, value: use.value, path: target });
   }
   if (use.key === 'text') return { value: content };
+  // Backstage reads $yaml (and a module's YAML) with `yaml`, quadratic in one mapping's keys: as for catalog files.
+  const wide = use.key === 'json' ? undefined : mappingKeysExceeded(content);
+  if (wide) return fail('placeholder-invalid', `Placeholder $${use.key} reads ${use.value}, which holds a mapping of more than ${MAX_MAPPING_KEYS} keys (line ${wide.line}): Backstage's YAML parser compares each key of a mapping with every earlier one, so reading it holds the catalog's only thread for seconds at every refresh.`, `Split ${target}, or read it as text ($text).`);
   // Resolvers a module adds (openapi, asyncapi) read a YAML or JSON document and give the entity text.
   if (!RESOLVERS.has(use.key)) {
     const documents = yamlPackage().parseAllDocuments(content, { merge: false, logLevel: 'error' });

@@ -29,7 +29,7 @@ import { version } from './version.ts';
 import { childEnv, credentialVariables } from '../process/childEnv.ts';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
-import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
+import { mappingKeysExceeded, MAX_MAPPING_KEYS, nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
 import { acyclicValue, SelfAliasError } from '../load/acyclicYaml.ts';
 
 /**
@@ -41,6 +41,8 @@ import { acyclicValue, SelfAliasError } from '../load/acyclicYaml.ts';
 function parseDocuments(text: string, file: string): unknown[] {
   const over = nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes);
   if (over) throw new UsageError(`${file} holds more than ${DEFAULT_YAML_LIMITS.maxNodes} YAML values (line ${over.line}); it is not read.`);
+  const wide = mappingKeysExceeded(text);
+  if (wide) throw new UsageError(`${file} holds a mapping of more than ${MAX_MAPPING_KEYS} keys (line ${wide.line}); it is not read (Backstage's YAML parser takes seconds on one).`);
   const documents = parseAllDocuments(text, { prettyErrors: false, logLevel: 'error' });
   const list = Array.isArray(documents) ? documents : [documents];
   for (const document of list) {

@@ -7,7 +7,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
-import { nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
+import { mappingKeysExceeded, nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
 import { CODEOWNERS_HEADER, generateCodeownersChecked, githubTeamOfExternal, type SkeletonUse, type TemplateOwnership } from './generateCodeowners.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
 import { reachFolder, stepReach } from '../templates/templateReach.ts';
@@ -48,7 +48,8 @@ export function templateOwnership(root: string, repoUrl?: string): TemplateOwner
     try {
       const text = readFileSync(join(root, file), 'utf8');
       // Over the node budget the gate reports it (yaml-node-limit); parsing it here would cost seconds.
-      if (!nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes)) {
+      // So would one mapping of many keys (mappingKeysExceeded: `yaml` is quadratic in them).
+      if (!nodeBudgetExceeded(text, DEFAULT_YAML_LIMITS.maxNodes) && !mappingKeysExceeded(text)) {
         const { LineCounter, parseDocument, isMap, isSeq, isScalar } = yamlPackage();
         const lineCounter = new LineCounter();
         const doc = parseDocument(text, { lineCounter, logLevel: 'error' });

@@ -8,7 +8,7 @@ import { locateInBlock } from './blockPositions.ts';
 import { selfAlias } from './acyclicYaml.ts';
 import { rangeOfPath, toRange, type PathSegment } from './yamlPath.ts';
 import { YAML_12_CORE } from './yamlSchema.ts';
-import { mayExceedNodes, NodeBudgetExceeded, nodeBudgetExceeded, nodeBudgetProblem, nodeCounter } from './yamlNodeBudget.ts';
+import { mappingKeysExceeded, mappingKeysProblem, mayExceedNodes, NodeBudgetExceeded, nodeBudgetExceeded, nodeBudgetProblem, nodeCounter } from './yamlNodeBudget.ts';
 
 export interface YamlLimits {
   /** Backstage's own `toJSON()` default: more alias expansions than this is a resource-exhaustion attack. */
@@ -61,6 +61,12 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
     const problem = nodeBudgetProblem(file, at, limits.maxNodes);
     return { documents: [], problems: [problem], locate: () => problem.range };
   };
+  // Before either parser: `yaml` (the exact path here, and Backstage's reader) is quadratic in one mapping's keys.
+  const wide = mappingKeysExceeded(text);
+  if (wide) {
+    const problem = mappingKeysProblem(file, wide);
+    return { documents: [], problems: [problem], locate: () => problem.range };
+  }
   if (!needsExactParse(text) && !jsYamlMayDisagree(text)) {
     try {
       // Only a file that could be over the budget pays for counting its nodes as they are read.

@@ -1,29 +1,33 @@
 import type { RemoteEntity } from './catalogApi.ts';
 
-// Annotations Backstage writes itself while reading a location: never part of the repo's truth.
-const BACKSTAGE_ANNOTATIONS = new Set([
-  'backstage.io/managed-by-location',
-  'backstage.io/managed-by-origin-location',
-  'backstage.io/view-url',
-  'backstage.io/edit-url',
-  'backstage.io/source-location',
-  'backstage.io/orphan',
-]);
+// Annotations Backstage writes over whatever the file says (ProcessorOutputCollector sets both on every
+// entity it emits): never part of the repo's truth, on either side.
+const OVERWRITTEN_ANNOTATIONS = new Set(['backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location']);
+// Annotations Backstage fills in only where the file has none: AnnotateLocationEntityProcessor merges its
+// view-url, edit-url and source-location UNDER the entity (lodash.merge(defaults, entity)), and the orphan
+// mark is kept when written. Written ones are the repo's truth like any other annotation.
+const FILLED_IN_ANNOTATIONS = new Set(['backstage.io/view-url', 'backstage.io/edit-url', 'backstage.io/source-location', 'backstage.io/orphan']);
 // BuiltinKindsEntityProcessor sorts these string lists before storing them.
 const SORTED_SPEC_FIELDS = ['providesApis', 'consumesApis', 'dependsOn', 'dependencyOf', 'memberOf', 'children', 'members'];
 
 /**
  * An entity reduced to what the repo controls, in the shape Backstage stores it: default namespace,
- * sorted relation lists, no server-side fields or annotations, keys in a stable order.
+ * sorted relation lists, no server-side fields or annotations, keys in a stable order. Takes the entity,
+ * whether it comes from Backstage, and (for one from Backstage) the repo's own copy: an annotation Backstage
+ * fills in is left out of the live entity only where the repo's copy does not write it. Returns the
+ * canonical text both sides are compared by.
  */
-export function canonicalEntity(entity: Record<string, unknown>, fromBackstage: boolean): string {
+export function canonicalEntity(entity: Record<string, unknown>, fromBackstage: boolean, written?: Record<string, unknown>): string {
   const metadata = { ...(entity.metadata as Record<string, unknown>) };
   delete metadata.uid;
   delete metadata.etag;
   delete metadata.generation;
   metadata.namespace ??= 'default';
   if (metadata.annotations) {
-    const kept = Object.entries(metadata.annotations as Record<string, string>).filter(([key]) => !(fromBackstage && BACKSTAGE_ANNOTATIONS.has(key)));
+    const writtenMetadata = written?.metadata as Record<string, unknown> | undefined;
+    const writtenAnnotations = (typeof writtenMetadata?.annotations === 'object' && writtenMetadata.annotations !== null ? writtenMetadata.annotations : {}) as Record<string, unknown>;
+    const backstages = (key: string) => OVERWRITTEN_ANNOTATIONS.has(key) || (fromBackstage && FILLED_IN_ANNOTATIONS.has(key) && !Object.hasOwn(writtenAnnotations, key));
+    const kept = Object.entries(metadata.annotations as Record<string, string>).filter(([key]) => !backstages(key));
     if (kept.length) metadata.annotations = Object.fromEntries(kept);
     else delete metadata.annotations;
   }

@@ -63,7 +63,7 @@ export function planSync(desired: readonly CatalogEntity[], actual: readonly Rem
     const remote = present.get(ref);
     const from = remote && sourceFileOf(remote, repoUrl);
     if (!remote) plan.add.push(entity);
-    else if (canonicalEntity(entity.entity, false) !== canonicalEntity(remote, true)) plan.update.push({ desired: entity, actual: remote });
+    else if (canonicalEntity(entity.entity, false) !== canonicalEntity(remote, true, entity.entity)) plan.update.push({ desired: entity, actual: remote });
     else if (from !== undefined && from !== entity.file) plan.update.push({ desired: entity, actual: remote, movedFrom: from });
     else plan.unchanged++;
   }

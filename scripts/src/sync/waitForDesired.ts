@@ -43,7 +43,7 @@ export async function waitForDesired(input: SyncInput, plan: SyncPlan, refreshed
       const desired = waiting.get(refs[i])!;
       const failures = processingErrors(entity);
       if (failures.length) errors.set(refs[i], failures);
-      else if (canonicalEntity(desired.entity, false) === canonicalEntity(entity, true) && (adopted.has(refs[i]) ? [desired.file] : [undefined, desired.file]).includes(sourceFileOf(entity, input.repoUrl))) waiting.delete(refs[i]);
+      else if (canonicalEntity(desired.entity, false) === canonicalEntity(entity, true, desired.entity) && (adopted.has(refs[i]) ? [desired.file] : [undefined, desired.file]).includes(sourceFileOf(entity, input.repoUrl))) waiting.delete(refs[i]);
     });
     if (waiting.size === 0) break;
     // A new entity that fails processing is never stored: no status.items, and its error only in the

@@ -1,3 +1,4 @@
+import { mappingKeysExceeded, MAX_MAPPING_KEYS } from '../load/yamlNodeBudget.ts';
 import { sanitizeAsTechdocs } from '../techdocs/techdocsSanitizer.ts';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parseAllDocuments } from 'yaml';
@@ -29,7 +30,9 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
     const text = file.content.toString('utf8');
     if (!file.verbatim && unrenderedExpression(file.path, generated).test(text)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
     const foreign = /\.(ya?ml|json)$/.test(file.path) && isForeignTemplate(file.path, text, paths);
-    if (/\.ya?ml$/.test(file.path) && !foreign) {
+    const wide = /\.ya?ml$/.test(file.path) && !foreign ? mappingKeysExceeded(text) : undefined;
+    if (wide) problems.push(`${file.path}:${wide.line}: a mapping of more than ${MAX_MAPPING_KEYS} keys: Backstage's YAML parser compares each key with every earlier one and takes seconds on it`);
+    else if (/\.ya?ml$/.test(file.path) && !foreign) {
       const error = parseAllDocuments(text, { logLevel: 'error', prettyErrors: false }).flatMap(d => ('errors' in d ? d.errors : []))[0];
       if (error) problems.push(`${file.path}:${lineOf(text, error.pos[0])}: not valid YAML: ${error.message.split('\n')[0]}`);
     }
