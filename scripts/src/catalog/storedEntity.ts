@@ -115,12 +115,28 @@ function nulPaths(entity: unknown): PathSegment[][] {
   return paths.slice(0, 20);
 }
 
-/** Counts values and characters, stopping where the budget passes; says whether any key (or string list item) has an upper-case letter. */
+/**
+ * Counts values and characters, stopping where the budget passes; says whether two keys may collide in
+ * letter case (`mixedCase`) and whether a key or string holds U+0000.
+ *
+ * Two search keys of buildEntitySearch (paths joined with '.', a list's string item as a last part) that
+ * differ but are equal lower-cased split on '.' into parts of which one pair differs the same way (lower-casing
+ * neither makes nor removes a '.'), and every such part is a key's or a string item's. So `mixedCase` is
+ * true only when a part that lower-casing changes equals another part once both are lower-cased: most
+ * entities have camelCase keys (providesApis, dependsOn) with no such twin, and their search keys are never
+ * listed. Parts are compared against Backstage's own keys too (metadata.uid and the location annotations).
+ */
 function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment[]; values: boolean; chars: number }; mixedCase: boolean; nul: boolean } {
   let values = 0;
   let chars = 0;
-  let mixedCase = false;
   let nul = false;
+  // Every key and string item; whether one of them changes when lower-cased.
+  const texts: string[] = [];
+  let anyUpper = false;
+  const note = (text: string) => {
+    texts.push(text);
+    if (!anyUpper && text !== text.toLowerCase()) anyUpper = true;
+  };
   const stack: { value: unknown; at?: PathNode }[] = [{ value: root }];
   while (stack.length > 0) {
     const { value, at } = stack.pop()!;
@@ -129,12 +145,12 @@ function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment
       chars += value.length;
       if (!nul && value.includes('\0')) nul = true;
     }
-    if (values > budget.maxValues || chars > budget.maxChars) return { over: { path: pathOf(at), values: values > budget.maxValues, chars: budget.maxChars }, mixedCase, nul };
+    if (values > budget.maxValues || chars > budget.maxChars) return { over: { path: pathOf(at), values: values > budget.maxValues, chars: budget.maxChars }, mixedCase: false, nul };
     if (typeof value !== 'object' || value === null) continue;
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) {
         const item = value[i];
-        if (typeof item === 'string' && !mixedCase && item !== item.toLowerCase()) mixedCase = true;
+        if (typeof item === 'string') note(item);
         stack.push({ value: item, at: { key: i, up: at } });
       }
       continue;
@@ -144,12 +160,47 @@ function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i];
       chars += key.length;
-      if (!mixedCase && key !== key.toLowerCase()) mixedCase = true;
+      note(key);
       if (!nul && key.includes('\0')) nul = true;
       stack.push({ value: (value as Record<string, unknown>)[key], at: { key, up: at } });
     }
   }
-  return { mixedCase, nul };
+  return { mixedCase: anyUpper && mayCollide(texts), nul };
+}
+
+// The parts of the keys the stitcher adds to every entity (metadata.uid, the location annotations).
+const STITCHED_PARTS = ['metadata', 'name', 'namespace', 'uid', 'annotations', 'backstage', 'io/managed-by-location', 'io/managed-by-origin-location'];
+
+/**
+ * A part lower-cased as it would be inside a whole key. Lower-casing is per character but for one context: a
+ * capital sigma after a letter becomes the final form ς (Unicode's Final_Sigma, and '.' is skipped as
+ * case-ignorable), so `metadata.Σ` and `metadata.ς` are equal lower-cased though `Σ` and `ς` alone are not.
+ * Both sigmas are taken as one here.
+ */
+function lowerPart(part: string): string {
+  const lower = part.toLowerCase();
+  return lower.includes('ς') ? lower.replaceAll('ς', 'σ') : lower;
+}
+
+/** Whether, among the '.'-separated parts of `texts` and of the stitcher's own keys, two spellings are equal lower-cased. */
+function mayCollide(texts: readonly string[]): boolean {
+  const parts = [...STITCHED_PARTS];
+  for (const text of texts) {
+    if (text.includes('.')) parts.push(...text.split('.'));
+    else parts.push(text);
+  }
+  // Twins among the parts that lower-casing changes (`Runtime` beside `RUNTIME`).
+  const lowered = new Map<string, string>();
+  for (const part of parts) {
+    const lower = lowerPart(part);
+    if (lower === part) continue;
+    if ((lowered.get(lower) ?? part) !== part) return true;
+    lowered.set(lower, part);
+  }
+  // A part already in lower case is a twin when it is a changed part's lower-case form (`runtime`); lower-casing
+  // is idempotent, so no changed part is ever such a form itself.
+  for (const part of parts) if (lowered.has(part)) return true;
+  return false;
 }
 
 interface SearchRow { key: string; original_value: string | null }
