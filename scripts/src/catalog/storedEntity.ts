@@ -127,45 +127,69 @@ function nulPaths(entity: unknown): PathSegment[][] {
  * listed. Parts are compared against Backstage's own keys too (metadata.uid and the location annotations).
  */
 function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment[]; values: boolean; chars: number }; mixedCase: boolean; nul: boolean } {
+  // Totals do not depend on the order: this pass only counts (no paths kept, nothing allocated per value), and
+  // overBudgetAt walks again in document order, keeping paths, for the rare entity that passes the budget.
   let values = 0;
   let chars = 0;
   let nul = false;
   // Every key and string item; whether one of them changes when lower-cased.
   const texts: string[] = [];
   let anyUpper = false;
-  const note = (text: string) => {
-    texts.push(text);
-    if (!anyUpper && text !== text.toLowerCase()) anyUpper = true;
-  };
-  const stack: { value: unknown; at?: PathNode }[] = [{ value: root }];
+  const stack: unknown[] = [root];
   while (stack.length > 0) {
-    const { value, at } = stack.pop()!;
+    const value = stack.pop();
     values++;
     if (typeof value === 'string') {
       chars += value.length;
       if (!nul && value.includes('\0')) nul = true;
     }
-    if (values > budget.maxValues || chars > budget.maxChars) return { over: { path: pathOf(at), values: values > budget.maxValues, chars: budget.maxChars }, mixedCase: false, nul };
     if (typeof value !== 'object' || value === null) continue;
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) {
-        const item = value[i];
-        if (typeof item === 'string') note(item);
-        stack.push({ value: item, at: { key: i, up: at } });
+      for (const item of value) {
+        if (typeof item === 'string') {
+          texts.push(item);
+          if (!anyUpper && item !== item.toLowerCase()) anyUpper = true;
+        }
+        stack.push(item);
       }
+    } else {
+      for (const key of Object.keys(value)) {
+        chars += key.length;
+        texts.push(key);
+        if (!anyUpper && key !== key.toLowerCase()) anyUpper = true;
+        if (!nul && key.includes('\0')) nul = true;
+        stack.push((value as Record<string, unknown>)[key]);
+      }
+    }
+    if (values > budget.maxValues || chars > budget.maxChars) return { over: overBudgetAt(root, budget), mixedCase: false, nul };
+  }
+  return { mixedCase: anyUpper && mayCollide(texts), nul };
+}
+
+/** Where, in document order, the values or characters of `root` pass the budget (walk found that they do). */
+function overBudgetAt(root: unknown, budget: StoredBudget): { path: PathSegment[]; values: boolean; chars: number } {
+  let values = 0;
+  let chars = 0;
+  const stack: { value: unknown; at?: PathNode }[] = [{ value: root }];
+  while (stack.length > 0) {
+    const { value, at } = stack.pop()!;
+    values++;
+    if (typeof value === 'string') chars += value.length;
+    if (values > budget.maxValues || chars > budget.maxChars) return { path: pathOf(at), values: values > budget.maxValues, chars: budget.maxChars };
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], at: { key: i, up: at } });
       continue;
     }
     // Last to first, so that the values are counted in document order and the finding is where the budget passes.
     const keys = Object.keys(value);
     for (let i = keys.length - 1; i >= 0; i--) {
-      const key = keys[i];
-      chars += key.length;
-      note(key);
-      if (!nul && key.includes('\0')) nul = true;
-      stack.push({ value: (value as Record<string, unknown>)[key], at: { key, up: at } });
+      chars += keys[i].length;
+      stack.push({ value: (value as Record<string, unknown>)[keys[i]], at: { key: keys[i], up: at } });
     }
   }
-  return { mixedCase: anyUpper && mayCollide(texts), nul };
+  // Not reached: walk counted the same values and characters.
+  return { path: [], values: false, chars: budget.maxChars };
 }
 
 // The parts of the keys the stitcher adds to every entity (metadata.uid, the location annotations).
@@ -184,22 +208,25 @@ function lowerPart(part: string): string {
 
 /** Whether, among the '.'-separated parts of `texts` and of the stitcher's own keys, two spellings are equal lower-cased. */
 function mayCollide(texts: readonly string[]): boolean {
-  const parts = [...STITCHED_PARTS];
-  for (const text of texts) {
-    if (text.includes('.')) parts.push(...text.split('.'));
-    else parts.push(text);
-  }
-  // Twins among the parts that lower-casing changes (`Runtime` beside `RUNTIME`).
+  // The parts lower-casing changes, by their lower-case form; twins among them (`Runtime` beside `RUNTIME`).
   const lowered = new Map<string, string>();
-  for (const part of parts) {
-    const lower = lowerPart(part);
-    if (lower === part) continue;
-    if ((lowered.get(lower) ?? part) !== part) return true;
-    lowered.set(lower, part);
+  for (const text of texts) {
+    if (text === text.toLowerCase() && !text.includes('ς')) continue;
+    for (const part of text.split('.')) {
+      const lower = lowerPart(part);
+      if (lower === part) continue;
+      if ((lowered.get(lower) ?? part) !== part) return true;
+      lowered.set(lower, part);
+    }
   }
   // A part already in lower case is a twin when it is a changed part's lower-case form (`runtime`); lower-casing
   // is idempotent, so no changed part is ever such a form itself.
-  for (const part of parts) if (lowered.has(part)) return true;
+  for (const part of STITCHED_PARTS) if (lowered.has(part)) return true;
+  for (const text of texts) {
+    if (lowered.has(text)) return true;
+    if (!text.includes('.')) continue;
+    for (const part of text.split('.')) if (lowered.has(part)) return true;
+  }
   return false;
 }
 
