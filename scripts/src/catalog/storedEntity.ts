@@ -132,9 +132,9 @@ function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment
   let values = 0;
   let chars = 0;
   let nul = false;
-  // Every key and string item; whether one of them changes when lower-cased.
+  // Every key and string item, and those that lower-casing (lowerPart) changes.
   const texts: string[] = [];
-  let anyUpper = false;
+  let changed: string[] | undefined;
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const value = stack.pop();
@@ -148,7 +148,7 @@ function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment
       for (const item of value) {
         if (typeof item === 'string') {
           texts.push(item);
-          if (!anyUpper && item !== item.toLowerCase()) anyUpper = true;
+          if (item !== item.toLowerCase() || item.includes('ς')) (changed ??= []).push(item);
         }
         stack.push(item);
       }
@@ -156,14 +156,14 @@ function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment
       for (const key of Object.keys(value)) {
         chars += key.length;
         texts.push(key);
-        if (!anyUpper && key !== key.toLowerCase()) anyUpper = true;
+        if (key !== key.toLowerCase() || key.includes('ς')) (changed ??= []).push(key);
         if (!nul && key.includes('\0')) nul = true;
         stack.push((value as Record<string, unknown>)[key]);
       }
     }
     if (values > budget.maxValues || chars > budget.maxChars) return { over: overBudgetAt(root, budget), mixedCase: false, nul };
   }
-  return { mixedCase: anyUpper && mayCollide(texts), nul };
+  return { mixedCase: changed !== undefined && mayCollide(changed, texts), nul };
 }
 
 /** Where, in document order, the values or characters of `root` pass the budget (walk found that they do). */
@@ -206,12 +206,11 @@ function lowerPart(part: string): string {
   return lower.includes('ς') ? lower.replaceAll('ς', 'σ') : lower;
 }
 
-/** Whether, among the '.'-separated parts of `texts` and of the stitcher's own keys, two spellings are equal lower-cased. */
-function mayCollide(texts: readonly string[]): boolean {
+/** Whether, among the '.'-separated parts of `texts` (of which `changed` are those lower-casing changes) and of the stitcher's own keys, two spellings are equal lower-cased. */
+function mayCollide(changed: readonly string[], texts: readonly string[]): boolean {
   // The parts lower-casing changes, by their lower-case form; twins among them (`Runtime` beside `RUNTIME`).
   const lowered = new Map<string, string>();
-  for (const text of texts) {
-    if (text === text.toLowerCase() && !text.includes('ς')) continue;
+  for (const text of changed) {
     for (const part of text.split('.')) {
       const lower = lowerPart(part);
       if (lower === part) continue;

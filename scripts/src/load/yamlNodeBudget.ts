@@ -211,7 +211,8 @@ export const MAX_MAPPING_KEYS = 5_000;
  * the same time on it); `keys` is then that bound.
  */
 export function mappingKeysExceeded(text: string, maxKeys: number = MAX_MAPPING_KEYS): { line: number; column: number; keys: number } | undefined {
-  if (nodeUpperBound(text) <= 2 * maxKeys) return undefined;
+  // As in mayExceedNodes: a text too short for that many separators (most catalog files) is never scanned.
+  if (2 * text.length + 2 <= 2 * maxKeys || nodeUpperBound(text) <= 2 * maxKeys) return undefined;
   const open: { children: number; line: number; column: number }[] = [];
   const listener = (event: string, state: { line: number; position: number; lineStart: number; kind?: string | null }) => {
     if (event === 'open') {
