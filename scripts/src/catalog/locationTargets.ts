@@ -36,20 +36,6 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
   // as written (toAbsoluteUrl resolves only between equal types): a URL there names repositories or an org
   // the gate cannot read offline, never a file of this repository.
   if (type !== 'file' && type !== 'url' && /^[a-z][a-z0-9+.-]*:/i.test(target)) return { kind: 'external', url: target };
-  // A path under any other type is read by nothing: catalog-backend's readers take only url (UrlReaderProcessor)
-  // and file (FileReaderProcessor), a module's processor reads its own type from a URL, and the orchestrator
-  // then fails the Location ("No processor was able to handle reading of <type>:<target>"), reading none of its
-  // targets (or refuses the type first when allowedLocationTypes lacks it). So its targets are no catalog files.
-  if (type !== 'file' && type !== 'url') {
-    const shown = JSON.stringify(target.length > 200 ? `${target.slice(0, 199)}…` : target);
-    const kind = JSON.stringify(type.length > 60 ? `${type.slice(0, 59)}…` : type);
-    return {
-      kind: 'invalid',
-      reason: `No processor of Backstage reads a Location of type ${kind} from a path (here ${shown}): the catalog reads url and file targets, and a catalog module reads its own type from a URL. Backstage fails this Location ("No processor was able to handle reading of …") and reads none of its targets.`,
-      hint: 'Remove spec.type (a Location takes the type its file is read by) or write type: url, keeping the relative target.',
-      perLocation: true,
-    };
-  }
   if (type === 'file' && target.endsWith('/')) {
     return { kind: 'invalid', reason: `A file location target must name files, not a folder ending in '/': ${target}` };
   }
