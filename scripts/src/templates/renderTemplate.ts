@@ -63,6 +63,8 @@ export interface RenderResult {
   offlineInputs: { stepAction: string; input: Record<string, unknown> }[];
   /** Offline actions that ran after all, answered locally as Backstage would (catalog:fetch from the repository's catalog). */
   answeredLocally: string[];
+  /** catalog:fetch steps with `optional: true` whose refs this repository's catalog lacks: answered as absent (entity null), as the handler answers. */
+  answeredAbsent?: { stepId: string; refs: string[] }[];
   /** What the managed Backstage would refuse in those inputs when the task runs (a dry-run skips most of these steps). */
   inputRefusals: InputRefusalAt[];
   output: Record<string, unknown>;
@@ -224,6 +226,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const offlineInputs: RenderResult['offlineInputs'] = [];
   const answeredLocally = new Set<string>();
   const answeredByExample = new Set<string>();
+  const answeredAbsent: { stepId: string; refs: string[] }[] = [];
   const inputRefusals: InputRefusalAt[] = [];
   // As ScaffolderPlugin passes a deployment's templating extensions: to fetch:template(:file) and the runner.
   const extensions = { additionalTemplateFilters: request.extensions?.filters ?? {}, additionalTemplateGlobals: request.extensions?.globals ?? {} };
@@ -269,8 +272,12 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
         if (problem) inputRefusals.push({ stepId, stepAction: id, path: [key], keyword: 'safePath', message: problem });
       }
       // catalog:fetch runs in a dry-run against the live catalog, which holds this repository's entities.
-      if (id === 'catalog:fetch' && request.catalog && (await fetchFromRepoCatalog(ctx, request.catalog))) {
+      // Without a known catalog (no gitops.config.yaml roots) none is held: an optional ref is still answered
+      // as absent, the others by the dry-run's example.
+      const local = id === 'catalog:fetch' ? await fetchFromRepoCatalog(ctx, request.catalog ?? []) : false;
+      if (local) {
         answeredLocally.add(id);
+        if (local.absent.length) answeredAbsent.push({ stepId, refs: local.absent });
         return;
       }
       // As the dry-run answers for a step it skips: an example built from the action's output schema.
@@ -345,7 +352,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
     if (!extracted) throw new Error('The template did not reach its last step');
     const files = (await extracted).map(f => ({ ...f, verbatim: fetched.has(sha(f.content)) }));
-    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
+    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
   } catch (error) {
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();
