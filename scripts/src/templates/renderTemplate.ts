@@ -220,7 +220,21 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const integrations = ScmIntegrations.fromConfig(config);
   // What the fetch steps read: a rendered file with exactly that content was copied as it stands.
   const fetched = new Set<string>();
-  const reader = localReader(request.source, content => fetched.add(sha(content)));
+  // The budget is for what a render adds: a skeleton the repository holds is copied whole by Backstage
+  // (a Yarn zero-install skeleton is 59 MB in 1,369 files), so each folder a fetch step reads raises it,
+  // once per folder, by three times its size (its copy in the step's temporary folder, the written copy,
+  // and room for a rename or a second target); an each: that fetches it again is still counted.
+  const base = request.budget ?? DEFAULT_RENDER_BUDGET;
+  const skeletons = new Map<string, { bytes: number; files: number }>();
+  const held = (key: 'bytes' | 'files') => [...skeletons.values()].reduce((sum, tree) => sum + tree[key], 0);
+  const budget: RenderBudget = {
+    get maxBytes() { return base.maxBytes + 3 * held('bytes'); },
+    get maxFiles() { return base.maxFiles + 3 * held('files'); },
+    maxMilliseconds: base.maxMilliseconds,
+  };
+  const reader = localReader(request.source, content => fetched.add(sha(content)), (folder, bytes, files) => {
+    if (!skeletons.has(folder)) skeletons.set(folder, { bytes, files });
+  });
   const where: { step?: string; file?: string } = {};
   const actions = new Map<string, { id: string }>();
   const offlineInputs: RenderResult['offlineInputs'] = [];
@@ -311,7 +325,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const work = await mkdtemp(join(tmpdir(), 'gitops-render-'));
   const cancel = new AbortController();
   // A hostile template can loop its way to hundreds of MB: past the budget, writes fail and the run stops.
-  const watch = watchRenderBudget(work, request.budget ?? DEFAULT_RENDER_BUDGET, () => cancel.abort());
+  const watch = watchRenderBudget(work, budget, () => cancel.abort());
   const Runner = workflowRunnerClass();
   const { collectTemplateCapabilities } = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))('./util/templating.cjs.js');
   const templateCapabilities = collectTemplateCapabilities({ filters: extensions.additionalTemplateFilters, globals: extensions.additionalTemplateGlobals });
