@@ -65,6 +65,8 @@ export interface RenderResult {
   answeredLocally: string[];
   /** catalog:fetch steps with `optional: true` whose refs this repository's catalog lacks: answered as absent (entity null), as the handler answers. */
   answeredAbsent?: { stepId: string; refs: string[] }[];
+  /** Ids of the steps skipped offline (answered with their action's example output, or none without a schema). */
+  skippedSteps?: string[];
   /** What the managed Backstage would refuse in those inputs when the task runs (a dry-run skips most of these steps). */
   inputRefusals: InputRefusalAt[];
   output: Record<string, unknown>;
@@ -241,6 +243,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const answeredLocally = new Set<string>();
   const answeredByExample = new Set<string>();
   const answeredAbsent: { stepId: string; refs: string[] }[] = [];
+  const skippedSteps: string[] = [];
   const inputRefusals: InputRefusalAt[] = [];
   // As ScaffolderPlugin passes a deployment's templating extensions: to fetch:template(:file) and the runner.
   const extensions = { additionalTemplateFilters: request.extensions?.filters ?? {}, additionalTemplateGlobals: request.extensions?.globals ?? {} };
@@ -296,6 +299,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       }
       // As the dry-run answers for a step it skips: an example built from the action's output schema.
       answeredByExample.add(id);
+      skippedSteps.push(stepId);
       for (const [name, value] of Object.entries(known ? exampleOutput(known) : {})) ctx.output(name, value);
     } }));
   }
@@ -366,7 +370,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
     if (!extracted) throw new Error('The template did not reach its last step');
     const files = (await extracted).map(f => ({ ...f, verbatim: fetched.has(sha(f.content)) }));
-    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
+    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, skippedSteps, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
   } catch (error) {
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();
