@@ -29,7 +29,9 @@ export function urlToPath(source: TemplateSource, url: string): string {
   const github = /^(https:\/\/github\.com\/[^/]+\/[^/]+\/)(?:blob|tree)\/([^/]+)\/(.*)$/.exec(source.baseUrl);
   const prefix = github ? `^${escape(github[1])}(?:blob|tree)/${escape(github[2])}/${escape(github[3])}(.*)$` : `^${escape(source.baseUrl)}(.*)$`;
   const match = new RegExp(prefix).exec(url);
-  const relative = match ? decodeURIComponent(match[1]) : azureRepoPath(source.baseUrl, url);
+  // As Backstage's GitHub/GitLab/Bitbucket readers parse a url (git-url-parse): the path ends before a query
+  // or fragment (`…/tree/main/skeleton?ref=v0.1.0` is the folder skeleton of main); a `?` of a file name is %3F.
+  const relative = match ? decodeURIComponent(match[1].replace(/[?#].*$/s, '')) : azureRepoPath(source.baseUrl, url);
   if (relative === undefined || relative.split('/').includes('..')) {
     throw new Error(`${url} is outside the template's repository; offline rendering reads only ${source.root}`);
   }
