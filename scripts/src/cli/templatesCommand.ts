@@ -159,7 +159,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   try {
     result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, offlineActions: offline, actions, extensions, catalog: org?.entities.map(e => e.entity) });
   } catch (error) {
-    for (const step of unknown) io.stdout.write(`✖ step ${logText(String(step.id ?? step.action))}: ${logText(unknownActionMessage(step.action!))}\n`);
+    io.stdout.write(unknownActionLines(unknown, config.found));
     io.stdout.write(`✖ The template failed to render: ${logText(error instanceof Error ? error.message : String(error))}\n`);
     // The failure already quotes the refusals; what the toolkit adds is the hint.
     for (const refusal of (error as { inputRefusals?: { stepId: string; hint?: string }[] }).inputRefusals ?? []) if (refusal.hint) io.stdout.write(`  hint (step ${logText(refusal.stepId)}): ${logText(refusal.hint)}\n`);
@@ -177,9 +177,10 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   if (result.log.length) io.stderr.write(result.log.map(l => `  ${logText(l.split('\n')[0])}\n`).join(''));
   const skipped = offline.filter(id => actions.has(id) && !result.answeredLocally.includes(id));
   io.stdout.write(`${result.files.length} file(s) rendered to ${logText(out)} in ${result.milliseconds} ms${skipped.length ? ` (skipped offline: ${logText(skipped.join(', '))})` : ''}\n`);
-  io.stdout.write(formatTemplateOutput(result.output));
+  for (const { stepId, refs } of result.answeredAbsent ?? []) io.stdout.write(`ℹ step ${logText(stepId)}: catalog:fetch of ${logText(refs.join(', '))}, which ${org ? "this repository's catalog does not hold" : 'no catalog known here holds (no gitops.config.yaml catalog.roots)'}, answered as absent (optional: true gives entity null), as for an entity not created yet; an entity that lives elsewhere in your catalog takes the other branch\n`);
+  io.stdout.write(formatTemplateOutput(result.output, { links: Array.isArray(template.spec?.output?.links) ? template.spec.output.links : [], stepIds: result.skippedSteps ?? [] }));
   for (const standIn of extensions.standIns ?? []) io.stdout.write(`⚠ rendered with a stand-in for the ${logText(standIn)}, which your Backstage adds (gitops.config.yaml): the toolkit does not have its code, so that part of the output is not what Backstage writes\n`);
-  for (const step of unknown) io.stdout.write(`✖ step ${logText(String(step.id ?? step.action))}: ${logText(unknownActionMessage(step.action!))}\n`);
+  io.stdout.write(unknownActionLines(unknown, config.found));
   for (const refusal of result.inputRefusals) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n${refusal.hint ? `  hint: ${logText(refusal.hint)}\n` : ''}`);
   const problems = await checkRendered(result.files, org);
   // A problem of several lines (a validator's message) is shown as lines, not as `\n` escapes.
@@ -189,7 +190,21 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   // A step's refused input or unknown action is said above, in the render's own words.
   const gate = (await templateGate(root, { files: [templateFile], config })).filter(d => d.severity !== 'info' && !d.ruleId.startsWith('template-action-'));
   for (const d of gate) io.stdout.write(`${d.severity === 'error' ? '✖' : '⚠'} ${logText(d.file)}:${d.range.start.line}:${d.range.start.column} ${logText(d.message)} (${d.ruleId})\n${d.hint ? `  hint: ${logText(d.hint)}\n` : ''}`);
-  return problems.length || result.inputRefusals.length || unknown.length || gate.some(d => d.severity === 'error') ? 1 : 0;
+  // Without a config, as check says it (template-action-unknown, a warning): nothing here names the modules.
+  return problems.length || result.inputRefusals.length || (config.found && unknown.length) || gate.some(d => d.severity === 'error') ? 1 : 0;
+}
+
+/**
+ * The render's lines for steps whose action no module the toolkit knows provides: errors (✖) when
+ * gitops.config.yaml says which modules the managed Backstage runs, otherwise warnings (⚠) with check's
+ * no-config hint, as check's template-action-unknown (templateGate's withoutConfig). Takes the steps and
+ * whether a config was found; returns the text to print (empty for no steps).
+ */
+function unknownActionLines(steps: readonly { id?: unknown; action?: string }[], configFound: boolean): string {
+  if (!steps.length) return '';
+  const lines = steps.map(step => `${configFound ? '✖' : '⚠'} step ${logText(String(step.id ?? step.action))}: ${logText(unknownActionMessage(step.action!))}\n`);
+  if (!configFound) lines.push("  hint: No gitops.config.yaml says which scaffolder modules your Backstage runs, so this is judged against the toolkit's own (GitHub, Azure). Fix the action id, add the module that provides it to backstageConfig.plugins in gitops.config.yaml (and install it), or declare it under backstageConfig.actions with its input schema.\n");
+  return lines.join('');
 }
 
 /** Whether a --values file is shaped as a template test case (schemas/template-test.schema.json): a values mapping beside expect/name/run. */

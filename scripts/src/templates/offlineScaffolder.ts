@@ -1,4 +1,4 @@
-import { cp, readdir, readFile } from 'node:fs/promises';
+import { cp, lstat, readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { deferModule } from '../load/deferredModule.ts';
@@ -29,7 +29,9 @@ export function urlToPath(source: TemplateSource, url: string): string {
   const github = /^(https:\/\/github\.com\/[^/]+\/[^/]+\/)(?:blob|tree)\/([^/]+)\/(.*)$/.exec(source.baseUrl);
   const prefix = github ? `^${escape(github[1])}(?:blob|tree)/${escape(github[2])}/${escape(github[3])}(.*)$` : `^${escape(source.baseUrl)}(.*)$`;
   const match = new RegExp(prefix).exec(url);
-  const relative = match ? decodeURIComponent(match[1]) : azureRepoPath(source.baseUrl, url);
+  // As Backstage's GitHub/GitLab/Bitbucket readers parse a url (git-url-parse): the path ends before a query
+  // or fragment (`…/tree/main/skeleton?ref=v0.1.0` is the folder skeleton of main); a `?` of a file name is %3F.
+  const relative = match ? decodeURIComponent(match[1].replace(/[?#].*$/s, '')) : azureRepoPath(source.baseUrl, url);
   if (relative === undefined || relative.split('/').includes('..')) {
     throw new Error(`${url} is outside the template's repository; offline rendering reads only ${source.root}`);
   }
@@ -58,9 +60,11 @@ function azureRepoPath(baseUrl: string, url: string): string | undefined {
  * Backstage's UrlReader over the local checkout. A skeleton file or folder that is (or holds) a symbolic
  * link leading outside the repository is refused (OutsideRepositoryError), so fetch:plain / fetch:template
  * never copy a host file into the rendered output or its snapshot. `onRead` sees each file's content as
- * read (every file of a tree), e.g. to know later which rendered files were copied verbatim.
+ * read (every file of a tree), e.g. to know later which rendered files were copied verbatim. `onTree`
+ * hears a tree's folder (absolute), byte and file count before the tree is copied, e.g. so a render budget
+ * can allow for what the repository's own skeleton holds.
  */
-export function localReader(source: TemplateSource, onRead?: (content: Buffer) => void) {
+export function localReader(source: TemplateSource, onRead?: (content: Buffer) => void, onTree?: (folder: string, bytes: number, files: number) => void) {
   const toPath = (url: string) => urlToPath(source, url);
   const repoRelative = (path: string) => relative(source.root, path).split(sep).join('/');
   return {
@@ -74,6 +78,16 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
       assertTreeInside(source.root, repoRelative(from));
       return {
         dir: async ({ targetDir }: { targetDir: string }) => {
+          if (onTree) {
+            let bytes = 0;
+            let files = 0;
+            for (const entry of await readdir(from, { recursive: true, withFileTypes: true })) {
+              if (!entry.isFile()) continue;
+              files++;
+              bytes += (await lstat(join(entry.parentPath, entry.name))).size;
+            }
+            onTree(from, bytes, files);
+          }
           await cp(from, targetDir, { recursive: true });
           if (onRead) for (const entry of await readdir(from, { recursive: true, withFileTypes: true })) if (entry.isFile()) onRead(await readFile(join(entry.parentPath, entry.name)));
           return targetDir;

@@ -63,6 +63,10 @@ export interface RenderResult {
   offlineInputs: { stepAction: string; input: Record<string, unknown> }[];
   /** Offline actions that ran after all, answered locally as Backstage would (catalog:fetch from the repository's catalog). */
   answeredLocally: string[];
+  /** catalog:fetch steps with `optional: true` whose refs this repository's catalog lacks: answered as absent (entity null), as the handler answers. */
+  answeredAbsent?: { stepId: string; refs: string[] }[];
+  /** Ids of the steps skipped offline (answered with their action's example output, or none without a schema). */
+  skippedSteps?: string[];
   /** What the managed Backstage would refuse in those inputs when the task runs (a dry-run skips most of these steps). */
   inputRefusals: InputRefusalAt[];
   output: Record<string, unknown>;
@@ -218,12 +222,28 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const integrations = ScmIntegrations.fromConfig(config);
   // What the fetch steps read: a rendered file with exactly that content was copied as it stands.
   const fetched = new Set<string>();
-  const reader = localReader(request.source, content => fetched.add(sha(content)));
+  // The budget is for what a render adds: a skeleton the repository holds is copied whole by Backstage
+  // (a Yarn zero-install skeleton is 59 MB in 1,369 files), so each folder a fetch step reads raises it,
+  // once per folder, by three times its size (its copy in the step's temporary folder, the written copy,
+  // and room for a rename or a second target); an each: that fetches it again is still counted.
+  const base = request.budget ?? DEFAULT_RENDER_BUDGET;
+  const skeletons = new Map<string, { bytes: number; files: number }>();
+  const held = (key: 'bytes' | 'files') => [...skeletons.values()].reduce((sum, tree) => sum + tree[key], 0);
+  const budget: RenderBudget = {
+    get maxBytes() { return base.maxBytes + 3 * held('bytes'); },
+    get maxFiles() { return base.maxFiles + 3 * held('files'); },
+    maxMilliseconds: base.maxMilliseconds,
+  };
+  const reader = localReader(request.source, content => fetched.add(sha(content)), (folder, bytes, files) => {
+    if (!skeletons.has(folder)) skeletons.set(folder, { bytes, files });
+  });
   const where: { step?: string; file?: string } = {};
   const actions = new Map<string, { id: string }>();
   const offlineInputs: RenderResult['offlineInputs'] = [];
   const answeredLocally = new Set<string>();
   const answeredByExample = new Set<string>();
+  const answeredAbsent: { stepId: string; refs: string[] }[] = [];
+  const skippedSteps: string[] = [];
   const inputRefusals: InputRefusalAt[] = [];
   // As ScaffolderPlugin passes a deployment's templating extensions: to fetch:template(:file) and the runner.
   const extensions = { additionalTemplateFilters: request.extensions?.filters ?? {}, additionalTemplateGlobals: request.extensions?.globals ?? {} };
@@ -269,12 +289,17 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
         if (problem) inputRefusals.push({ stepId, stepAction: id, path: [key], keyword: 'safePath', message: problem });
       }
       // catalog:fetch runs in a dry-run against the live catalog, which holds this repository's entities.
-      if (id === 'catalog:fetch' && request.catalog && (await fetchFromRepoCatalog(ctx, request.catalog))) {
+      // Without a known catalog (no gitops.config.yaml roots) none is held: an optional ref is still answered
+      // as absent, the others by the dry-run's example.
+      const local = id === 'catalog:fetch' ? await fetchFromRepoCatalog(ctx, request.catalog ?? []) : false;
+      if (local) {
         answeredLocally.add(id);
+        if (local.absent.length) answeredAbsent.push({ stepId, refs: local.absent });
         return;
       }
       // As the dry-run answers for a step it skips: an example built from the action's output schema.
       answeredByExample.add(id);
+      skippedSteps.push(stepId);
       for (const [name, value] of Object.entries(known ? exampleOutput(known) : {})) ctx.output(name, value);
     } }));
   }
@@ -304,7 +329,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const work = await mkdtemp(join(tmpdir(), 'gitops-render-'));
   const cancel = new AbortController();
   // A hostile template can loop its way to hundreds of MB: past the budget, writes fail and the run stops.
-  const watch = watchRenderBudget(work, request.budget ?? DEFAULT_RENDER_BUDGET, () => cancel.abort());
+  const watch = watchRenderBudget(work, budget, () => cancel.abort());
   const Runner = workflowRunnerClass();
   const { collectTemplateCapabilities } = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))('./util/templating.cjs.js');
   const templateCapabilities = collectTemplateCapabilities({ filters: extensions.additionalTemplateFilters, globals: extensions.additionalTemplateGlobals });
@@ -345,7 +370,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
     if (!extracted) throw new Error('The template did not reach its last step');
     const files = (await extracted).map(f => ({ ...f, verbatim: fetched.has(sha(f.content)) }));
-    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
+    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, skippedSteps, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
   } catch (error) {
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();

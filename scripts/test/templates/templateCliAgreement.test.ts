@@ -75,6 +75,22 @@ describe('templates render and check agree on actions no installed module provid
   }, 60_000);
 });
 
+// sasiperi/software-templates gitlab-merge-request (publish:gitlab:merge-request), no gitops.config.yaml: check
+// gave a warning ("No gitops.config.yaml says which scaffolder modules your Backstage runs"), exit 0, while
+// templates render printed ✖ with no such hint and exited 1 for a Backstage that may well run the GitLab module.
+describe('without gitops.config.yaml, templates render says an unknown action as check does: a warning', () => {
+  it('⚠ with the no-config hint, exit 0; with a config still ✖, exit 1 (above)', async () => {
+    const root = await tempRepo({ 'templates/t/template.yaml': template('    - id: fetch\n      action: fetch:template\n      input:\n        url: ../../skeleton\n        values: {name: "${{ parameters.name }}"}\n    - id: publish\n      action: publish:gitlab:merge-request\n      input: {repoUrl: "gitlab.com?owner=acme&repo=demo"}\n'), 'values.yaml': 'name: demo\n', 'skeleton/README.md': '# ${{ values.name }}\n' });
+    const checked = await runBin(['check', '--format', 'json', '--root', '.'], root);
+    const unknown = (JSON.parse(checked.stdout).diagnostics as { ruleId: string; severity: string; message: string }[]).filter(d => d.ruleId === 'template-action-unknown');
+    expect(unknown.map(d => d.severity)).toEqual(['warning']);
+    const rendered = await render(root);
+    expect(rendered.stdout).toContain(`⚠ step publish: ${unknown[0].message}\n  hint: No gitops.config.yaml says which scaffolder modules your Backstage runs`);
+    expect(rendered.stdout).not.toContain('✖');
+    expect(rendered.status, rendered.stdout + rendered.stderr).toBe(0);
+  }, 60_000);
+});
+
 describe('templates render messages are whole lines', () => {
   it('a render failure ends with a newline, exit 1', async () => {
     const root = await repo('    - id: fetch\n      action: fetch:template\n      input:\n        url: ../../skeleton\n', { 'skeleton/README.md': '{% for x in %}\n' });
