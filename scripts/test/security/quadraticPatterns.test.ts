@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
+import { commit, startPullRequest } from '../pr/prChange.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
 
 // Red team 26: the toolkit's own patterns ran on a team's text with two quantifiers that split one long run
@@ -54,4 +55,21 @@ describe('patterns run on a team\'s text stay linear (check through the bin)', (
     expect(run.status, `killed after ${run.ms} ms`).toBe(1);
     expect(ruleIds(run.stdout).length).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe("patterns run on a team's text stay linear (report through the bin)", () => {
+  it('a changed .proto ending in 300,000 `/* ` without `*/` (the import scan drops comments first)', async () => {
+    const root = await dataRepoCopy();
+    const base = startPullRequest(root);
+    edit(root, 'catalog/systems/payments-core/definitions/ledger.proto', t => `${t}\n${'/* '.repeat(300_000)}\n`);
+    commit(root, 'an unclosed comment, many times');
+    const started = Date.now();
+    const child = spawn(process.execPath, [`${REPO_ROOT}scripts/bin/backstage-gitops.js`, 'report', '--base', base, '--format', 'json'], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR } });
+    child.stdout.resume();
+    const timer = setTimeout(() => child.kill('SIGKILL'), LIMIT);
+    const status = await new Promise<number | null>(r => child.on('close', r));
+    clearTimeout(timer);
+    expect(status, `killed after ${Date.now() - started} ms`).not.toBeNull();
+    expect([0, 1]).toContain(status);
+  }, 90_000);
 });
