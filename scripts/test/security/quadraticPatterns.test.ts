@@ -55,6 +55,13 @@ describe('patterns run on a team\'s text stay linear (check through the bin)', (
     expect(run.status, `killed after ${run.ms} ms`).toBe(1);
     expect(ruleIds(run.stdout).length).toBeGreaterThan(0);
   }, 60_000);
+  it('a template fetch url `../../skeletons<300,000 slashes>go-service` (trailing slashes trimmed by hand everywhere)', async () => {
+    const root = await dataRepoCopy();
+    edit(root, 'templates/go-service/template.yaml', t => t.replace('url: ../../skeletons/go-service', `url: ../../skeletons${'/'.repeat(300_000)}go-service`));
+    const run = await timedCheck(root);
+    expect(run.status, `killed after ${run.ms} ms`).toBe(1);
+    expect(ruleIds(run.stdout).sort()).toEqual(['codeowners-claim-outside', 'codeowners-stale', 'template-skeleton-missing']);
+  }, 60_000);
 });
 
 describe("patterns run on a team's text stay linear (report through the bin)", () => {
