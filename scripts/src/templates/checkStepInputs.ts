@@ -182,9 +182,18 @@ function builtFromPickers(repoUrl: string, pickers: ReadonlySet<string>): boolea
  */
 function queryLessRepoUrlProblem(repoUrl: string): string | undefined {
   const literal = replaceExpressions(repoUrl, '');
-  if (literal.trim() === '' || literal.includes('?') || literal.includes('${{') || !/^[^/]+\.[^/]+\//.test(repoUrl)) return undefined;
+  if (literal.trim() === '' || literal.includes('?') || literal.includes('${{') || !hostLikeFirstSegment(repoUrl)) return undefined;
   const problem = repoUrlProblem(replaceExpressions(repoUrl, 'sample'));
   return problem && `parseRepoUrl refuses ${quoted(repoUrl)} whatever its expressions give: it takes the owner and repo from the query (?owner=…&repo=…), which this value never has (with "sample" for each expression: ${problem.replace(/^parseRepoUrl refuses "[^"]*": /, '')}).`;
+}
+
+/**
+ * Whether `value` matches `/^[^/]+\.[^/]+\//` (a first path segment with a `.` inside it, as a host has), found
+ * with indexOf: the pattern itself backtracked quadratically on a long run of dots with no `/` after it. Pure.
+ */
+function hostLikeFirstSegment(value: string): boolean {
+  const slash = value.indexOf('/');
+  return slash > 0 && value.slice(1, slash - 1).includes('.');
 }
 
 const SAMPLE = { host: 'github.com', owner: 'sample-owner', repo: 'sample-repo' };

@@ -62,6 +62,13 @@ describe('patterns run on a team\'s text stay linear (check through the bin)', (
     expect(run.status, `killed after ${run.ms} ms`).toBe(1);
     expect(ruleIds(run.stdout).sort()).toEqual(['codeowners-claim-outside', 'codeowners-stale', 'template-skeleton-missing']);
   }, 60_000);
+  it('a publish repoUrl `${{ parameters.name }}<300,000 dots>` (the host-like first segment, found by indexOf)', async () => {
+    const root = await dataRepoCopy();
+    edit(root, 'templates/go-service/template.yaml', t => t.replace('repoUrl: ${{ parameters.repoUrl }}', `repoUrl: '\${{ parameters.name }}${'.'.repeat(300_000)}'`));
+    const run = await timedCheck(root);
+    expect(run.status, `killed after ${run.ms} ms`).not.toBeNull();
+    expect([0, 1]).toContain(run.status);
+  }, 60_000);
 });
 
 describe("patterns run on a team's text stay linear (report through the bin)", () => {
