@@ -1,6 +1,7 @@
 import { dirname, join, posix } from 'node:path';
 import { Minimatch } from 'minimatch';
 import { createRequire } from 'node:module';
+import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -184,7 +185,7 @@ function resolveUrlTarget(fromFile: string, target: string, repoUrl?: string): R
     return resolved.protocol === 'file:' && !repoUrl ? { outside: true } : { external: true };
   }
   // Query and fragment name no file: the reader fetches the path, as git-url-parse gives it (trailing `/` dropped).
-  const path = decodeURIComponent(resolved.pathname.slice(root.pathname.length)).replace(/^\//, '').replace(/\/+$/, '');
+  const path = trimTrailingSlashes(decodeURIComponent(resolved.pathname.slice(root.pathname.length)).replace(/^\//, ''));
   // Only a path that still holds a `%` after one decoding can decode further into a `.` or `..` folder.
   if (path.includes('%') && !backstageParsesGitUrl(resolved.href)) {
     return { invalid: `${JSON.stringify(target.slice(0, 200))} holds a %-encoded . or .. folder; Backstage's readers refuse such a path ("path traversal is not allowed in the URL"), so it reads nothing.`, hint: 'Write the path without . or .. folders.' };

@@ -9,6 +9,7 @@ import { parseYaml } from '../load/parseYaml.ts';
 import { readSource } from '../load/readSource.ts';
 import type { CatalogEntity } from './catalogEntity.ts';
 import { matchGlob } from './locationTargets.ts';
+import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
 
 // Where GitHub reads CODEOWNERS, and the folders of the toolkit's own data (policies, schemas, scorecards).
 const CONFIG_FILES = ['gitops.config.yaml', 'CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS'];
@@ -96,7 +97,7 @@ function linksToDataFile(link: string, text: string | undefined, repoFiles: Read
 /** The repo paths gitops.config.yaml's settings name (a folder setting such as catalog.policies as a prefix too). */
 function configFiles(config: GitopsConfig): string[] {
   const named = [config.codeowners?.file, config.editorSchema?.file, ...(config.backstageConfig?.files ?? []), config.catalog.policies, config.catalog.appConfig, config.apiChanges.ruleset];
-  return named.filter((path): path is string => typeof path === 'string').map(path => path.replace(/^\.\//, '').replace(/\/+$/, ''));
+  return named.filter((path): path is string => typeof path === 'string').map(path => trimTrailingSlashes(path.replace(/^\.\//, '')));
 }
 
 /** The docs_dir mkdocs.yml `file` writes (a string), read as the catalog's YAML is (byte cap, node budget); undefined when there is none or it does not read. */

@@ -2,6 +2,7 @@ import { UsageError } from '../config/gitopsConfig.ts';
 import { logText, redactUrl } from '../report/safeText.ts';
 import { AnswerTooLarge } from '../sync/boundedBody.ts';
 import { HttpError, RequestFailed } from '../sync/retry.ts';
+import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
 
 /**
  * Checks a base URL given on the command line (`--url`, `--catalog-url`) before anything is sent:
@@ -19,7 +20,7 @@ export function baseUrlFlag(flag: string, value: string): string {
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new UsageError(`${flag} '${logText(redactUrl(value))}' is not an http(s) URL: give Backstage's base URL, e.g. https://backstage.acme.example`);
   }
-  return value.replace(/\/+$/, '');
+  return trimTrailingSlashes(value);
 }
 
 const PERMANENT: Record<string, string> = {

@@ -12,6 +12,7 @@ import { logText } from '../report/safeText.ts';
 import { editorSchemaFor } from '../schema/editorSchema.ts';
 import { loadEntities } from '../scorecards/prepareScorecards.ts';
 import type { CliIo } from './io.ts';
+import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
 
 export const INIT_HELP = `Usage: backstage-gitops init [options]
 
@@ -96,7 +97,7 @@ export async function initCommand(argv: string[], io: CliIo): Promise<number> {
 function normalise(options: InitOptions): InitOptions {
   const url = (value: string) => {
     try {
-      return new URL(value).href.replace(/\/+$/, '');
+      return trimTrailingSlashes(new URL(value).href);
     } catch {
       return value;
     }

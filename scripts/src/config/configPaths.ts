@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
+import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
 
 /** One path-valued setting of gitops.config.yaml: where it is and what it says. */
 interface ConfigPath {
@@ -47,7 +48,7 @@ function leavesLexically(value: string): boolean {
 
 // The real path of the file, or of its nearest existing folder (a file `--write` is about to create).
 function leavesReally(root: string, value: string): boolean {
-  let path = posix.normalize(value).replace(/\/+$/, '');
+  let path = trimTrailingSlashes(posix.normalize(value));
   for (;;) {
     try {
       realRepoPath(root, path === '.' ? '' : path);

@@ -4,6 +4,7 @@ import { fetchWithRetry, HttpError, type RetryPolicy } from '../sync/retry.ts';
 import { refOf, type SourceDocument } from './planImport.ts';
 import type { LiveEntity } from './stripEntity.ts';
 import { BudgetExceeded, expired, importBudget, MAX_PAGE_BYTES, outOfBytes, outOfTime, type ImportBudget } from './importBudget.ts';
+import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
 
 /**
  * Every entity of a live catalog (optionally only `kinds`), paged through
@@ -14,7 +15,7 @@ import { BudgetExceeded, expired, importBudget, MAX_PAGE_BYTES, outOfBytes, outO
  * or does not answer.
  */
 export async function readLiveCatalog(baseUrl: string, token: string, kinds: string[], fetcher: typeof fetch, retry: RetryPolicy, budget: ImportBudget = importBudget()): Promise<LiveEntity[]> {
-  const api = `${baseUrl.replace(/\/+$/, '')}/api/catalog/entities/by-query`;
+  const api = `${trimTrailingSlashes(baseUrl)}/api/catalog/entities/by-query`;
   const found: LiveEntity[] = [];
   let cursor: string | undefined;
   let pages = 0;

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
 
 const require = createRequire(import.meta.url);
 const { makeValidator } = require('@backstage/catalog-model') as typeof import('@backstage/catalog-model');
@@ -104,6 +105,6 @@ const AZURE_PROJECT = /^[^\\/:*?"'<>;#${},+=[\]|\u0000-\u001f\u007f]{1,64}$/;
  * `…/blob/<branch>/` and Azure Repos' `?path=` form are what the url reader integrations parse.
  */
 export function repoFileUrlPrefix(options: Pick<InitOptions, 'platform' | 'repoUrl' | 'branch'>): string {
-  const base = options.repoUrl.replace(/\/+$/, '');
+  const base = trimTrailingSlashes(options.repoUrl);
   return options.platform === 'github' ? `${base}/blob/${options.branch}/` : `${base}?version=GB${options.branch}&path=/`;
 }

@@ -7,6 +7,7 @@ import { templateRules } from '../templates/templateRules.ts';
 import { configRules } from '../backstageConfig/configRules.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
 import { apiRules } from './apiRules.ts';
+import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
 
 const RANK: Record<Severity | 'off', number> = { off: 0, info: 1, warning: 2, error: 3 };
 const shown = (value: unknown) => JSON.stringify(value ?? null).slice(0, 120);
@@ -113,7 +114,7 @@ export function configWeakened(base: GitopsConfig, head: GitopsConfig, configAlo
  * change; returned as repo paths. Pure.
  */
 export function changedPolicyFiles(changedFiles: readonly string[], ...configs: GitopsConfig[]): string[] {
-  const folder = (path: string | undefined) => (path ? `${posix.normalize(path).replace(/\/+$/, '')}/` : undefined);
+  const folder = (path: string | undefined) => (path ? `${trimTrailingSlashes(posix.normalize(path))}/` : undefined);
   const policyFolders = configs.flatMap(c => (c.found ? [folder(c.catalog.policies)] : [])).filter((f): f is string => f !== undefined && f !== './');
   const files = new Set(['schemas/techdocs-policy.json', DEFAULT_API_CHANGE_POLICY.ruleset, ...configs.flatMap(c => (c.found ? [posix.normalize(c.apiChanges.ruleset), ...(c.baseline ? [posix.normalize(c.baseline)] : [])] : []))]);
   const inPolicies = (file: string) => file.endsWith('.json') && policyFolders.some(f => file.startsWith(f) && !file.slice(f.length).includes('/'));

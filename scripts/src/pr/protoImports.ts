@@ -19,9 +19,27 @@ const WELL_KNOWN = 'google/protobuf/';
 const MAX_FILES = 200;
 const MAX_BYTES = 8 * 1024 * 1024;
 
+/**
+ * `text` with each `/* … *\/` comment replaced by a space, as `/\/\*[\s\S]*?\*\//g` replaces them, found with
+ * indexOf in one pass: the pattern rescans the rest of the text from every `/*` that has no `*\/` after it,
+ * so a .proto of 300,000 `/* ` held the report for minutes. Pure.
+ */
+function withoutBlockComments(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf('/*'); at >= 0; at = text.indexOf('/*', from)) {
+    const end = text.indexOf('*/', at + 2);
+    // No `*/` after this `/*`: none after any later one either, and the rest stays as written.
+    if (end < 0) break;
+    out += `${text.slice(from, at)} `;
+    from = end + 2;
+  }
+  return out + text.slice(from);
+}
+
 /** Comments and string literals other than import paths cannot hold an import: drop comments before matching. */
 function importsOf(text: string): string[] {
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, '');
+  const code = withoutBlockComments(text).replace(/\/\/[^\n]*/g, '');
   return [...code.matchAll(/(?:^|[;}\s])import\s+(?:(?:public|weak)\s+)?["']([^"'\n]{1,500})["']\s*;/g)].map(m => m[1]);
 }
 

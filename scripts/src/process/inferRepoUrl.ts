@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { childEnv } from './childEnv.ts';
+import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
 
 /**
  * The repoUrl a folder without gitops.config.yaml would set (`https://host/owner/repo/blob/<branch>/<path>/`,
@@ -43,7 +44,7 @@ function parseRemote(remote: string): { host: string; path: string; gitlab: bool
     if (!['https:', 'http:', 'ssh:', 'git:'].includes(url.protocol)) return undefined;
     [host, path] = [url.hostname, url.pathname.replace(/^\/+/, '')];
   }
-  path = path.replace(/\.git\/?$/, '').replace(/\/+$/, '');
+  path = trimTrailingSlashes(path.replace(/\.git\/?$/, ''));
   const gitlab = /(^|\.)gitlab\./i.test(host);
   const github = /(^|\.)github\./i.test(host) || host === 'github.com';
   const segments = path.split('/');

@@ -251,7 +251,10 @@ export function extensionServersNotListed(config: unknown, allowed: readonly str
 
 // mkdocs-monorepo-plugin (which techdocs-core always enables) replaces a nav value `!include path/mkdocs.yml`
 // (or `*include glob`) with that config's nav, reading the file with MkDocs' own loader, python tags and all.
-const MONOREPO_INCLUDE = /^\s*([!*])include\s+(\S.*?)\s*$/;
+// Matched against the value with its trailing white space trimmed first (trimEnd strips what \s matches):
+// written `(\S.*?)\s*$`, the lazy path and the trailing \s* split a long run of spaces every way, and a
+// 200 KB nav value held the gate for minutes.
+const MONOREPO_INCLUDE = /^\s*([!*])include\s+(\S.*)$/;
 
 /** A nav value that makes mkdocs-monorepo-plugin read another MkDocs config. */
 export interface MonorepoInclude {
@@ -267,7 +270,7 @@ export function monorepoIncludes(config: unknown): MonorepoInclude[] {
   const found: MonorepoInclude[] = [];
   const walk = (value: unknown, path: (string | number)[]) => {
     if (typeof value === 'string') {
-      const include = MONOREPO_INCLUDE.exec(value);
+      const include = MONOREPO_INCLUDE.exec(value.trimEnd());
       if (include) found.push({ path, target: include[2], glob: include[1] === '*' });
     } else if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, i]));
     else if (isRecord(value)) for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);

@@ -28,14 +28,43 @@ export interface TemplateExpression {
  */
 export type ExpressionReport = (expression: TemplateExpression, ruleId: string, message: string, hint: string, severity?: Severity, at?: { line: number; column: number }) => void;
 
+/**
+ * Every `${{ … }}` of `text`, left to right, as `/\$\{\{([\s\S]*?)\}\}/g` matches them (each from a `${{` to
+ * the first `}}` after it), found with indexOf in one pass: that pattern rescans the rest of the text from
+ * every `${{` that has no `}}` after it, so a value of 100,000 `${{` took minutes. Takes any text; returns
+ * each match's index, whole text and inner expression. Pure.
+ */
+export function expressionMatches(text: string): { index: number; text: string; inner: string }[] {
+  const found: { index: number; text: string; inner: string }[] = [];
+  for (let at = text.indexOf('${{'); at >= 0; ) {
+    const end = text.indexOf('}}', at + 3);
+    // No `}}` after this `${{`: none after any later one either.
+    if (end < 0) break;
+    found.push({ index: at, text: text.slice(at, end + 2), inner: text.slice(at + 3, end) });
+    at = text.indexOf('${{', end + 2);
+  }
+  return found;
+}
+
+/** `text` with each `${{ … }}` (as expressionMatches finds them) replaced by `by`. Pure. */
+export function replaceExpressions(text: string, by: string): string {
+  let out = '';
+  let from = 0;
+  for (const match of expressionMatches(text)) {
+    out += text.slice(from, match.index) + by;
+    from = match.index + match.text.length;
+  }
+  return out + text.slice(from);
+}
+
 /** Every `${{ … }}` in a value of template.yaml (a step, the output), with the path of the string holding it. */
 export function* expressions(value: unknown, path: PathSegment[]): Generator<TemplateExpression> {
   if (typeof value === 'string') {
     const seen = new Map<string, number>();
-    for (const match of value.matchAll(/\$\{\{([\s\S]*?)\}\}/g)) {
-      const occurrence = seen.get(match[0]) ?? 0;
-      seen.set(match[0], occurrence + 1);
-      yield { path, text: match[0], expression: match[1], source: value, occurrence };
+    for (const match of expressionMatches(value)) {
+      const occurrence = seen.get(match.text) ?? 0;
+      seen.set(match.text, occurrence + 1);
+      yield { path, text: match.text, expression: match.inner, source: value, occurrence };
     }
   } else if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) yield* expressions(item, [...path, i]);
@@ -272,8 +301,8 @@ export function checkExpressionSyntax(value: unknown, path: PathSegment[], repor
     if (!error) continue;
     const lines = source.split('\n');
     const offset = lines.slice(0, error.line - 1).reduce((sum, line) => sum + line.length + 1, 0) + error.column - 1;
-    const match = [...source.matchAll(/\$\{\{([\s\S]*?)\}\}/g)].find(m => m.index <= offset && offset < m.index + m[0].length);
-    const item: TemplateExpression = match ? { path: at, text: match[0], expression: match[1] } : { path: at, text: source, expression: source };
+    const match = expressionMatches(source).find(m => m.index <= offset && offset < m.index + m.text.length);
+    const item: TemplateExpression = match ? { path: at, text: match.text, expression: match.inner } : { path: at, text: source, expression: source };
     const quoted = item.text.length > 120 ? `${item.text.slice(0, 117)}…` : item.text;
     const hint = match
       ? "Write the expression in the scaffolder's template language (Nunjucks): `or`, `and`, `not` instead of `||`, `&&`, `!`; `a if cond else b` instead of `cond ? a : b`; `==`, `!=` compare and `~` joins strings."

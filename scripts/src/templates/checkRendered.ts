@@ -124,7 +124,9 @@ export function isForeignTemplate(path: string, text: string, paths: ReadonlySet
   for (let i = 0; i < parts.length - 1; i++) {
     if (parts[i] === 'templates' && paths.has([...parts.slice(0, i), 'Chart.yaml'].join('/'))) return true;
   }
-  return /(?<!\$)\{\{-?\s*(?!-?\s*(values|parameters|cookiecutter)\b)[^}\s]|\{%-?\s*\w/.test(text);
+  // `(?=(\s*))\1` takes the spaces atomically: a plain \s* before the lookahead (which scans them again)
+  // made a `{{` followed by a long run of spaces quadratic.
+  return /(?<!\$)\{\{-?(?=(\s*))\1(?!-?\s*(?:values|parameters|cookiecutter)\b)[^}\s]|\{%-?\s*\w/.test(text);
 }
 
 const GITHUB_WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
+import { replaceExpressions } from './checkExpressions.ts';
 import { deferUnreadScaffolderModules } from './offlineScaffolder.ts';
 import { validateActionInput, type InputRefusal, type KnownAction } from './scaffolderActions.ts';
 
@@ -103,7 +104,7 @@ const OBJECT_FILTERS: Record<string, () => unknown> = {
 function withTypedSamples(value: unknown, path: (string | number)[], typed: Map<(string | number)[], string>): unknown {
   if (typeof value === 'string') {
     const lone = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(value);
-    const filter = lone && !lone[1].includes('${{') && !lone[1].includes('}}') ? /\|\s*(parseRepoUrl|parseEntityRef)\s*(?:\([^()]*\))?\s*$/.exec(lone[1])?.[1] : undefined;
+    const filter = lone && !lone[1].includes('${{') && !lone[1].includes('}}') ? /\|\s*(parseRepoUrl|parseEntityRef)\s*(?:\([^()]*\))?$/.exec(lone[1].trimEnd())?.[1] : undefined;
     if (!filter) return value;
     typed.set(path, filter);
     return OBJECT_FILTERS[filter]();
@@ -180,10 +181,19 @@ function builtFromPickers(repoUrl: string, pickers: ReadonlySet<string>): boolea
  * expressions give, short of a value that brings the query itself. Read with `sample` for each expression.
  */
 function queryLessRepoUrlProblem(repoUrl: string): string | undefined {
-  const literal = repoUrl.replace(/\$\{\{[\s\S]*?\}\}/g, '');
-  if (literal.trim() === '' || literal.includes('?') || literal.includes('${{') || !/^[^/]+\.[^/]+\//.test(repoUrl)) return undefined;
-  const problem = repoUrlProblem(repoUrl.replace(/\$\{\{[\s\S]*?\}\}/g, 'sample'));
+  const literal = replaceExpressions(repoUrl, '');
+  if (literal.trim() === '' || literal.includes('?') || literal.includes('${{') || !hostLikeFirstSegment(repoUrl)) return undefined;
+  const problem = repoUrlProblem(replaceExpressions(repoUrl, 'sample'));
   return problem && `parseRepoUrl refuses ${quoted(repoUrl)} whatever its expressions give: it takes the owner and repo from the query (?owner=…&repo=…), which this value never has (with "sample" for each expression: ${problem.replace(/^parseRepoUrl refuses "[^"]*": /, '')}).`;
+}
+
+/**
+ * Whether `value` matches `/^[^/]+\.[^/]+\//` (a first path segment with a `.` inside it, as a host has), found
+ * with indexOf: the pattern itself backtracked quadratically on a long run of dots with no `/` after it. Pure.
+ */
+function hostLikeFirstSegment(value: string): boolean {
+  const slash = value.indexOf('/');
+  return slash > 0 && value.slice(1, slash - 1).includes('.');
 }
 
 const SAMPLE = { host: 'github.com', owner: 'sample-owner', repo: 'sample-repo' };

@@ -1,5 +1,6 @@
 import { resolveRelative } from '../catalog/locationTargets.ts';
 import { posix } from 'node:path';
+import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
 
 /**
  * The repo-relative folder (or file) a fetch step's `url` names, as Backstage resolves it against the
@@ -17,7 +18,7 @@ export function skeletonFolder(templateFile: string, url: unknown): string | und
   const path = resolveRelative(templateFile, url);
   if (path === undefined) return undefined;
   if (path === null) return '..';
-  return path.replace(/\/+$/, '') || '.';
+  return trimTrailingSlashes(path) || '.';
 }
 
 /**
@@ -47,7 +48,7 @@ export function outsideSkeletonFinding(templateFile: string, url: string, fetche
   const shown = JSON.stringify(url.length > 120 ? `${url.slice(0, 119)}…` : url);
   const from = posix.dirname(templateFile);
   const message = `The url ${shown} leads outside this repository: resolved from ${from === '.' ? 'the repository root' : `${from}/`} (where ${posix.basename(templateFile)} is), its ../ climb above the repository's root, so Backstage fetches no ${fetches} of this repository and the task fails here.`;
-  const tail = url.replace(/\\/g, '/').replace(/^(\.{1,2}\/+)+/, '').replace(/\/+$/, '');
+  const tail = trimTrailingSlashes(url.replace(/\\/g, '/').replace(/^(\.{1,2}\/+)+/, ''));
   const exists = tail !== '' && !tail.startsWith('.') && (fetches === 'file' ? repoFiles.has(tail) : [...repoFiles].some(f => f.startsWith(`${tail}/`)));
   if (exists) {
     const relative = posix.relative(from, tail);

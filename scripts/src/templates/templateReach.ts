@@ -1,6 +1,7 @@
 import { posix, sep } from 'node:path';
 import { urlToPath } from './offlineScaffolder.ts';
 import { skeletonFolder } from './skeletonFolder.ts';
+import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
 
 /** The base the offline scaffolder renders against when gitops.config.yaml names no repoUrl (runCase's stand-in). */
 export const OFFLINE_REPO_URL = 'https://github.com/offline/template/blob/main/';
@@ -45,7 +46,7 @@ export function reachHolds(reach: StepReach, file: string): boolean {
 export function reachFolder(reach: StepReach): string {
   if ('folder' in reach) return reach.folder;
   if (reach.prefix === '') return '.';
-  return reach.prefix.endsWith('/') ? reach.prefix.replace(/\/+$/, '') : posix.dirname(reach.prefix);
+  return reach.prefix.endsWith('/') ? trimTrailingSlashes(reach.prefix) : posix.dirname(reach.prefix);
 }
 
 function fetchedReads(templateFile: string, url: string, repoUrl = OFFLINE_REPO_URL): StepReach | undefined {
@@ -68,5 +69,5 @@ function fetchedReads(templateFile: string, url: string, repoUrl = OFFLINE_REPO_
     }
   }
   if (path === '.' || path === './' || path === '..' || path.startsWith('../')) return everything;
-  return at >= 0 ? { prefix: path } : { folder: path.replace(/\/+$/, '') };
+  return at >= 0 ? { prefix: path } : { folder: trimTrailingSlashes(path) };
 }
