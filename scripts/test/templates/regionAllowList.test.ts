@@ -126,7 +126,10 @@ describe("the org's region allow-list sees every field a parameter page offers (
 
   it('bounds the walk: a page nested past 32 levels, or past 5,000 schemas, is a finding at the page, in seconds', async () => {
     const deep = `    - title: Deep\n      properties:\n${Array.from({ length: 40 }, (_, i) => `${'  '.repeat(i * 2 + 4)}l${i}:\n${'  '.repeat(i * 2 + 5)}properties:\n`).join('')}${'  '.repeat(84)}region: {enum: [eastus]}\n`;
-    const wide = `    - title: Wide\n      properties:\n${Array.from({ length: 5001 }, (_, i) => `        p${i}: {type: string}\n`).join('')}        region: {enum: [eastus]}\n`;
+    // Two objects of 2,600 fields each: over 5,000 schemas, while no one mapping passes the 5,000 keys a
+    // catalog file may hold (yaml-node-limit refuses such a file before any check reads it).
+    const half = (name: string) => `        ${name}:\n          properties:\n${Array.from({ length: 2600 }, (_, i) => `            p${i}: {type: string}\n`).join('')}`;
+    const wide = `    - title: Wide\n      properties:\n${half('a')}${half('b')}        region: {enum: [eastus]}\n`;
     const template = templateHead('svc').replace('    - title: Name\n', `${deep}${wide}    - title: Name\n`) + STEPS;
     const started = Date.now();
     const { found } = await check(template);
