@@ -19624,7 +19624,7 @@ import { spawn } from "node:child_process";
 // scripts/src/report/safeText.ts
 var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 var CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
-var LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/gm;
+var LINE_START_COMMAND = /^((?:[^\S\n\r\u2028\u2029]|\u001b\[[0-9;]*m)*)::/gm;
 var CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
 var LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|##|^\s*::/;
 var visible = (ch) => ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;

@@ -43,7 +43,8 @@ export function fitText(text: string, max: number, unit: TextUnit, note: string)
   if (unit === 'chars' && /[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1);
   const line = head.lastIndexOf('\n');
   head = line >= 0 ? head.slice(0, line + 1) : '';
-  const fences = head.match(/^\s*```/gm)?.length ?? 0;
+  // Blanks within a line only (a `\s*` across lines is quadratic over blank lines; the count is the same).
+  const fences = head.match(/^[^\S\n\r\u2028\u2029]*```/gm)?.length ?? 0;
   return `${head}${fences % 2 ? '```\n' : ''}${note}`;
 }
 

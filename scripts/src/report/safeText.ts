@@ -12,7 +12,10 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202
 const CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
 // A line whose first visible characters are `::` (after blanks or colour codes) is a GitHub command.
 // eslint-disable-next-line no-control-regex
-const LINE_START_COMMAND = /^((?:\s|\u001b\[[0-9;]*m)*)::/gm;
+// Blanks within one line only: `\s` would also take line breaks, and then every blank line would start a scan over
+// all the blank lines after it (n blank lines, n² steps). `^` with the m flag matches at every line start, so the
+// `::` after blank lines is still found, from its own line, and marked the same.
+const LINE_START_COMMAND = /^((?:[^\S\n\r\u2028\u2029]|\u001b\[[0-9;]*m)*)::/gm;
 
 // Azure's `##vso[` and GitHub's legacy `##[command]` form (`##[set-output …]`, `##[add-mask]`): both
 // runners act on them anywhere in a line (actions/runner ActionCommand.TryParse), in any case.
@@ -71,7 +74,7 @@ export function logJson(json: string): string {
  * and a value that starts a line with `::` gets `&#58;:`. Both parse back to the same characters.
  */
 export function logXml(xml: string): string {
-  return xml.replace(CI_BRACKET_COMMAND, '$1&#91;').replace(/^(\s*)::/gm, '$1&#58;:');
+  return xml.replace(CI_BRACKET_COMMAND, '$1&#91;').replace(/^([^\S\n\r\u2028\u2029]*)::/gm, '$1&#58;:');
 }
 
 // GitHub's autolink extension (GFM) turns `www.` and `http://`, `https://`, `ftp://` followed by a domain,
