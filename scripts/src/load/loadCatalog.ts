@@ -2,7 +2,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
-import { resolveRelative, resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
+import { matchGlob, resolveRelative, resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
 import { findPlaceholders, placeholderTarget, substitutePlaceholders, textHasNoPlaceholders } from '../catalog/placeholders.ts';
 import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
 import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundlePlaceholderRefs.ts';
@@ -186,9 +186,13 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
     // workflow, a pipeline, a docker-compose file, a Kubernetes manifest, gitops.config.yaml: what a
     // pre-commit hook passes with every changed *.yaml) is no catalog file: Backstage never reads it, and a
     // full run judges nothing there, so neither does this one.
+    // A file under catalog.include stays judged: the full run reports it (location-unreachable) when no
+    // Location reaches it, whatever it holds.
     const inContext = new Set(context.map(f => f.file));
+    const namedFiles = [...named];
+    const included = new Set(config.catalog.roots.length > 0 ? config.catalog.include.flatMap(glob => matchGlob(namedFiles, glob) ?? namedFiles) : []);
     const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
-    files = files.filter(f => !named.has(f.file) || inContext.has(f.file) || meantAsEntityFile(f, config.root, apiGroups));
+    files = files.filter(f => !named.has(f.file) || inContext.has(f.file) || included.has(f.file) || meantAsEntityFile(f, config.root, apiGroups));
     const kept = new Set(files.map(f => f.file));
     // A given folder's file that the whole catalog reads as a catalog file (a Location elsewhere names it:
     // `./**/*.yaml` reaching its openapi.yaml) is judged as the full run judges it, not dropped by this

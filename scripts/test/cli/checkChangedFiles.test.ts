@@ -119,4 +119,19 @@ describe('check on the changed files a hook passes', () => {
     expect((JSON.parse(broken.stdout) as { diagnostics: Finding[] }).diagnostics.map(d => `${d.ruleId}@${d.file}`)).toContain('yaml-syntax@deploy/broken.yaml');
     expect(broken.status).toBe(1);
   }, 90_000);
+
+  it('a named data file under catalog.include is still judged: the full run fails it as unreachable', async () => {
+    const root = await repo();
+    await writeFile(join(root, 'gitops.config.yaml'), `${CONFIG}  include: ['catalog/**/*.yaml']\n`);
+    await writeFile(join(root, 'catalog/notes.yaml'), 'services:\n  web:\n    image: nginx\n');
+    await writeFile(join(root, 'deploy.yaml'), 'services:\n  web:\n    image: nginx\n');
+    const full = await runBin(['check', '--format', 'json'], root);
+    const fullFound = (JSON.parse(full.stdout) as { diagnostics: Finding[] }).diagnostics.map(d => `${d.ruleId}@${d.file}`);
+    expect(fullFound).toContain('location-unreachable@catalog/notes.yaml');
+    expect(fullFound.filter(f => f.endsWith('@deploy.yaml'))).toEqual([]);
+    const given = await runBin(['check', '--format', 'json', 'catalog/notes.yaml', 'deploy.yaml'], root);
+    const found = (JSON.parse(given.stdout) as { diagnostics: Finding[] }).diagnostics.map(d => d.file);
+    expect(new Set(found)).toEqual(new Set(['catalog/notes.yaml']));
+    expect(given.status).toBe(1);
+  }, 90_000);
 });
