@@ -158,6 +158,40 @@ describe('absolute targets into the repository itself, in a folder without confi
   }, 60_000);
 });
 
+// The same for an Azure Repos checkout: its remote comes in four shapes (https with the organisation as user,
+// ssh's v3 path, the older ORG.visualstudio.com with DefaultCollection), all the one repository that Backstage
+// addresses as https://dev.azure.com/ORG/PROJECT/_git/REPO?path=…&version=GB<branch>.
+describe('absolute Azure Repos targets into the repository itself, in a folder without config (check, through the bin)', () => {
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, ...args], { stdio: 'pipe' });
+  const target = (file: string) => `https://dev.azure.com/acme/Plat%20form/_git/cat?path=/sub/${file}&version=GBmain`;
+  const repo = async (remote: string) => {
+    const root = await tempRepo({
+      'catalog-info.yaml': `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: all}\nspec:\n  type: url\n  targets:\n    - ${target('a.yaml')}\n    - ${target('missing.yaml')}\n`,
+      'sub/a.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: a}\nspec: {type: team, children: []}\n',
+    });
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'remote', 'add', 'origin', remote);
+    return root;
+  };
+
+  it.each([
+    'https://acme:SECRET123@dev.azure.com/acme/Plat%20form/_git/cat',
+    'git@ssh.dev.azure.com:v3/acme/Plat%20form/cat',
+    'https://acme.visualstudio.com/DefaultCollection/Plat%20form/_git/cat',
+  ])('reads them from the checkout of %s: the missing one is location-target-missing', async remote => {
+    const run = await runBin(['check', '--format', 'json'], await repo(remote));
+    const found = JSON.parse(run.stdout).diagnostics as { ruleId: string; message: string }[];
+    expect(found.map(d => d.ruleId)).toEqual(['location-target-missing']);
+    expect(found[0].message).toContain('looked for sub/missing.yaml');
+    expect(run.stdout + run.stderr).not.toContain('SECRET123');
+  }, 60_000);
+
+  it('another project of the organisation leaves them external', async () => {
+    const run = await runBin(['check', '--format', 'json'], await repo('https://dev.azure.com/acme/Platform/_git/cat'));
+    expect((JSON.parse(run.stdout).diagnostics as { ruleId: string }[]).map(d => d.ruleId)).toEqual(['location-target-external', 'location-target-external']);
+  }, 60_000);
+});
+
 // TechDocs resolves dir: against the entity's location URL and keeps climbing (transformDirLocation).
 describe('a techdocs-ref dir: that leaves the repository (red team, round 7; check, through the bin)', () => {
   it.each(['dir:/../other-branch/site', 'dir:../../../../other/blob/main/docs'])('%s is techdocs-ref-outside', async ref => {
