@@ -1,6 +1,6 @@
-import { cp, lstat, readdir, readFile } from 'node:fs/promises';
+import { cp, lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { deferModule } from '../load/deferredModule.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 
@@ -88,7 +88,7 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
             }
             onTree(from, bytes, files);
           }
-          await cp(from, targetDir, { recursive: true });
+          await cp(from, targetDir, { recursive: true, verbatimSymlinks: true, filter: source => keptByTreeReader(from, source) });
           if (onRead) for (const entry of await readdir(from, { recursive: true, withFileTypes: true })) if (entry.isFile()) onRead(await readFile(join(entry.parentPath, entry.name)));
           return targetDir;
         },
@@ -98,6 +98,19 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
       throw new Error('search is not available offline');
     },
   };
+}
+
+/**
+ * Whether Backstage's tree readers (the tar archive of GitHub, GitLab, Bitbucket, Azure) extract `source`:
+ * a symbolic link stays a link with its own relative target, as in the archive, and one whose target
+ * leaves the folder read is left out. Copying with Node's default instead rewrote every link to the
+ * absolute path of its target in the checkout, which fetch:template then refused as outside the template
+ * ('Relative path is not allowed to refer to a directory outside its parent') for any link at all.
+ */
+async function keptByTreeReader(folder: string, source: string): Promise<boolean> {
+  if (!(await lstat(source)).isSymbolicLink()) return true;
+  const target = relative(folder, resolve(dirname(source), await readlink(source)));
+  return target === '' || (!target.startsWith(`..${sep}`) && target !== '..' && !target.startsWith(sep) && !/^[a-zA-Z]:/.test(target));
 }
 
 const scaffolderDist = () => dirname(require.resolve('@backstage/plugin-scaffolder-backend'));

@@ -9,6 +9,7 @@ import { exampleOutput, validateActionInput, type KnownAction } from './scaffold
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded, watchRenderBudget, type RenderBudget } from './renderBudget.ts';
 import { skeletonGlobProblems } from './skeletonGlobs.ts';
 import { boundNunjitsuScans } from './templateSyntax.ts';
+import { boundedText } from '../report/safeText.ts';
 import { fetchFromRepoCatalog, type KnownEntity } from './catalogFetch.ts';
 
 const require = createRequire(import.meta.url);
@@ -390,6 +391,15 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     const missing = error instanceof Error ? /^ENOENT: no such file or directory, \w+ '([^']+)'$/.exec(error.message)?.[1] : undefined;
     if (missing?.startsWith(request.source.root + sep)) {
       (error as Error).message = `${relative(request.source.root, missing).split(sep).join('/')} does not exist in the repository (ENOENT)`;
+    }
+    // A skeleton file whose last name renders empty inside a folder ('sub/${{ "x" if flag }}') comes out as
+    // 'sub/', the folder fetch:template wrote before it: skipped as existing without replace, but with
+    // replace: true its write over the folder fails, and the bare EISDIR named only a temporary path.
+    const folder = error instanceof Error ? /^EISDIR: illegal operation on a directory, open '([^']+)'$/.exec(error.message)?.[1] : undefined;
+    const workspace = join(work, 'workspace') + sep;
+    if (folder?.startsWith(workspace)) {
+      const shown = `${relative(workspace, folder).split(sep).join('/')}/`;
+      (error as Error).message = `its path renders to "${boundedText(shown, 120)}", which is a folder in the workspace (the last part of the file's name came out empty, or a folder of that name was written first), and with replace: true fetch:template writes the file over it, so the task fails (EISDIR). For an optional file, drop replace: true (fetch:template then skips the entry, as the folder exists)`;
     }
     // The runner's message names neither the step nor, for fetch:template, the skeleton file it was rendering.
     if (error instanceof Error && where.step) {

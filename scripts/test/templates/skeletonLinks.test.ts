@@ -1,0 +1,48 @@
+import { readdir, readFile, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBin } from '../helpers/runBin.ts';
+import { templateHead, templateRepo } from '../helpers/templateRepo.ts';
+
+// Template sweep 12: Backstage reads a skeleton folder as the git host's tar archive, where a symbolic link
+// is a link with its own relative target (kept when it stays inside the folder read, left out when it
+// leaves it: TarArchiveResponse's filter), and fetch:template copies a link as a link. The offline reader
+// copied the folder with Node's cp, which rewrote each link to the absolute path of its target in the
+// checkout, so fetch:template refused every skeleton holding any link ('Relative path is not allowed to
+// refer to a directory outside its parent') and nothing was rendered.
+
+const TEMPLATE = `${templateHead('linked')}    - id: fetch
+      name: Fetch
+      action: fetch:template
+      input:
+        url: ./skeleton
+        values:
+          name: \${{ parameters.name }}
+`;
+
+describe('a skeleton holding symbolic links (templates render)', () => {
+  it('renders the skeleton as Backstage does: links inside the folder kept, a link leaving it left out', async () => {
+    const root = await templateRepo(['../templates/linked/template.yaml'], {
+      'templates/linked/template.yaml': TEMPLATE,
+      'templates/linked/skeleton/README.md': 'Service ${{ values.name }}\n',
+      'templates/linked/skeleton/docs/guide.md': 'guide of ${{ values.name }}\n',
+      'templates/linked/notes.md': 'beside the skeleton\n',
+      'values.yaml': 'name: orders\n',
+    });
+    const skeleton = join(root, 'templates/linked/skeleton');
+    await symlink('README.md', join(skeleton, 'index.md'));
+    await symlink('../README.md', join(skeleton, 'docs/readme.md'));
+    await symlink('docs', join(skeleton, 'manual'));
+    // Inside the repository, outside the folder read: the tar reader drops it.
+    await symlink('../notes.md', join(skeleton, 'notes.md'));
+    const out = join(root, 'out');
+    const run = await runBin(['templates', 'render', 'templates/linked/template.yaml', '--values', 'values.yaml', '--out', out], root);
+    expect(run.stdout + run.stderr).not.toContain('Relative path is not allowed');
+    expect(run.stdout + run.stderr).not.toContain('failed to render');
+    expect(run.stdout).toContain('2 file(s) rendered');
+    // The dry-run's result holds files, never a link that resolves (serializeDirectoryContents).
+    expect((await readdir(out, { recursive: true })).sort()).toEqual(['README.md', 'docs', 'docs/guide.md']);
+    expect(await readFile(join(out, 'README.md'), 'utf8')).toBe('Service orders\n');
+    expect(await readFile(join(out, 'docs/guide.md'), 'utf8')).toBe('guide of orders\n');
+  }, 60_000);
+});
