@@ -87,7 +87,8 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     if (hash) input.cache?.putFindings(entity.file, hash, entity.document, model, policies, substituted);
   }
 
-  for (const link of readSymlinks(loaded, context.length > 0 ? [...entities, ...context] : entities, config)) diagnostics.push(symlinkFinding(link));
+  const skeletons = (loaded.skeletonFolders ?? []).filter(folder => folder !== '' && folder !== '.');
+  for (const link of readSymlinks(loaded, context.length > 0 ? [...entities, ...context] : entities, config)) diagnostics.push(symlinkFinding(link, skeletons.find(folder => link.startsWith(`${folder}/`))));
   for (const name of loaded.undecodable ?? []) diagnostics.push(undecodableFinding(name));
   for (const transform of checkoutTransforms(config.root)) diagnostics.push(checkoutTransformFinding(transform));
   const all = context.length > 0 ? [...entities, ...context] : entities;
@@ -160,7 +161,18 @@ function brokenElsewhere(context: readonly CatalogEntity[], index: ReturnType<ty
  * from the git host, where a link is a short text holding a path, while a checkout follows it, possibly
  * to a host file: so the toolkit never follows one, and says so.
  */
-function symlinkFinding(file: string): Diagnostic {
+function symlinkFinding(file: string, skeleton?: string): Diagnostic {
+  if (skeleton !== undefined && !file.slice(skeleton.length + 1).split('/').includes('tests')) {
+    // Inside a skeleton only a link leaving it is read (readSymlinks' keptInSkeleton): the archive drops it.
+    return {
+      ruleId: 'repo-symlink',
+      severity: 'error',
+      message: `This symbolic link in the skeleton ${logText(skeleton).slice(0, 300)} points outside that folder: Backstage leaves it out when it fetches the skeleton (the git host's archive keeps only links that stay inside the folder read), so the new repository would not have it, and the toolkit never follows it (it could lead to a file of the machine running the checks).`,
+      hint: 'Commit the file itself (a copy) inside the skeleton, or a link to a path inside the skeleton folder.',
+      file,
+      range: FILE_START,
+    };
+  }
   if (TOOLKIT_OUTPUTS.includes(file)) {
     return {
       ruleId: 'repo-symlink',

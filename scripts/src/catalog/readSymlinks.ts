@@ -29,7 +29,8 @@ export const TOOLKIT_OUTPUTS = ['backstage-gitops-report.md', 'backstage-gitops.
  *   the file it names, is no entity either way, and that file is read (and judged) by its own name;
  * - what a Location target (pattern) names, and a placeholder's target (`$text: ./README.md`);
  * - anything under a folder a template fetches as skeleton (loaded.skeletonFolders) or under a template
- *   file's folder (its tests and snapshots), unless that folder is the repo root;
+ *   file's folder (its tests and snapshots), unless that folder is the repo root; but not a link inside a
+ *   skeleton to a path inside the same skeleton (keptInSkeleton: Backstage copies it as a link);
  * - a TechDocs site's docs/ folder (techdocs-ref `dir:`) and its mkdocs.yml;
  * - gitops.config.yaml, CODEOWNERS, the files its settings name, and schemas/ and scorecards/;
  * - and, written rather than read, the toolkit's default output files (TOOLKIT_OUTPUTS);
@@ -43,9 +44,11 @@ export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'symlinkTa
   const named = configFiles(config);
   const files = new Set([...CONFIG_FILES, ...TOOLKIT_OUTPUTS, ...named]);
   const folders = [...CONFIG_FOLDERS, ...named.map(path => `${path}/`), ...(loaded.skeletonFolders ?? []).map(f => `${f}/`)];
+  const templateFolders: string[] = [];
   for (const entity of entities) {
     if (entity.kind !== 'Template') continue;
     const folder = entity.file.includes('/') ? entity.file.slice(0, entity.file.lastIndexOf('/') + 1) : '';
+    templateFolders.push(folder);
     if (folder) folders.push(folder);
   }
   for (const site of techdocsSites(entities, config.repoUrl)) {
@@ -69,7 +72,10 @@ export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'symlinkTa
   const above = (link: string) => [...files, ...folders].some(path => path.startsWith(`${link}/`));
   const catalogFiles = new Set([...entities.map(entity => entity.file), ...(loaded.files ?? []).map(f => f.file), ...(loaded.context ?? []).map(f => f.file)]);
   const repoFiles = new Set(loaded.repoFiles ?? []);
+  const skeletons = (loaded.skeletonFolders ?? []).filter(folder => folder !== '' && folder !== '.').map(folder => `${folder}/`);
+  const tests = templateFolders.map(folder => `${folder}tests/`);
   for (const link of links) {
+    if (!files.has(link) && !above(link) && keptInSkeleton(link, loaded.symlinkTargets?.get(link), skeletons, tests)) continue;
     if (files.has(link) || folders.some(folder => link.startsWith(folder)) || above(link)) read.add(link);
     else if (isYamlFile(link) && !linksToDataFile(link, loaded.symlinkTargets?.get(link), repoFiles, catalogFiles)) read.add(link);
   }
@@ -80,6 +86,21 @@ export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'symlinkTa
     for (const link of matchGlob(rest, edge.resolution.pattern, undefined, { dot: false }) ?? rest) read.add(link);
   }
   return links.filter(link => read.has(link));
+}
+
+/**
+ * Whether `link` is part of a skeleton as Backstage fetches it, and nothing else reads it: it sits under a
+ * skeleton folder (`skeletons`, each ending in `/`), outside a template's tests/ folder (`tests`), and the
+ * relative path it holds (`text`, its readlink) stays inside that folder. Backstage's tree readers extract
+ * such a link from the git host's archive as a link, fetch:template copies it as one (never rendering what
+ * it points at), and the toolkit's offline render does the same; the gate's skeleton checks list regular
+ * files only. A link whose target leaves the folder (left out of the archive by Backstage, refused by the
+ * toolkit when it leaves the repository) stays a finding.
+ */
+function keptInSkeleton(link: string, text: string | undefined, skeletons: readonly string[], tests: readonly string[]): boolean {
+  if (text === undefined || text === '' || posix.isAbsolute(text) || text.includes('\\') || tests.some(folder => link.startsWith(folder))) return false;
+  const target = posix.normalize(posix.join(posix.dirname(link), text));
+  return skeletons.some(folder => link.startsWith(folder) && target.startsWith(folder));
 }
 
 /**

@@ -45,4 +45,36 @@ describe('a skeleton holding symbolic links (templates render)', () => {
     expect(await readFile(join(out, 'README.md'), 'utf8')).toBe('Service orders\n');
     expect(await readFile(join(out, 'docs/guide.md'), 'utf8')).toBe('guide of orders\n');
   }, 60_000);
+
+  it('check judges only the links Backstage leaves out: one inside the skeleton is no finding, one leaving it is', async () => {
+    const root = await templateRepo(['../templates/linked/template.yaml'], {
+      'templates/linked/template.yaml': TEMPLATE,
+      'templates/linked/skeleton/README.md': 'Service ${{ values.name }}\n',
+      'templates/linked/skeleton/docs/guide.md': 'guide\n',
+      'templates/linked/notes.md': 'beside the skeleton\n',
+    });
+    const skeleton = join(root, 'templates/linked/skeleton');
+    await symlink('README.md', join(skeleton, 'index.md'));
+    await symlink('../README.md', join(skeleton, 'docs/readme.md'));
+    await symlink('docs', join(skeleton, 'manual'));
+    await symlink('../notes.md', join(skeleton, 'notes.md'));
+    await symlink('/etc/passwd', join(skeleton, 'passwd'));
+    const run = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string; message: string }[]).map(d => `${d.ruleId} ${d.file}`);
+    expect(found).toEqual(['repo-symlink templates/linked/skeleton/notes.md', 'repo-symlink templates/linked/skeleton/passwd']);
+    expect(run.stdout).toContain('points outside that folder: Backstage leaves it out when it fetches the skeleton');
+    expect(run.stdout).not.toContain('root:');
+    expect(run.status).toBe(1);
+  }, 60_000);
+
+  it('a link in a template\'s tests folder inside the skeleton stays a finding: the toolkit reads the cases there', async () => {
+    const root = await templateRepo(['../templates/linked/template.yaml'], {
+      'templates/linked/template.yaml': TEMPLATE.replace('url: ./skeleton', 'url: .'),
+      'templates/linked/README.md': 'Service ${{ values.name }}\n',
+      'templates/linked/tests/basic/values.yaml': 'name: orders\n',
+    });
+    await symlink('../../README.md', join(root, 'templates/linked/tests/basic/expected.md'));
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect((JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string }[]).filter(d => d.ruleId === 'repo-symlink').map(d => d.file)).toEqual(['templates/linked/tests/basic/expected.md']);
+  }, 60_000);
 });
