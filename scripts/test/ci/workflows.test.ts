@@ -120,4 +120,25 @@ describe("workflows, checked with GitHub's workflow parser", () => {
     expect(JSON.stringify(build)).toMatch(/techdocs build --out/);
     expect(JSON.stringify(build)).not.toMatch(/\$\((?!Build\.)[A-Z_]+\)/);
   });
+
+  // Red team 27: `variables: - group: backstage-production` at the top of main.yml linked the production
+  // group to every job, techdocs_build too: Azure sends a linked group's secrets to each job's agent (any step
+  // of the job, run as the agent's user with sudo on hosted agents, can read them) and makes its plain values
+  // environment variables of every step, so the job running the teams' MkDocs was not one that "maps no secret".
+  it('every Azure pipeline links a variable group only to a deployment job that runs no MkDocs', () => {
+    const groupsIn = (variables: unknown) => (Array.isArray(variables) ? variables.filter(v => v && typeof v === 'object' && 'group' in v) : []);
+    for (const name of readdirSync(join(REPO_ROOT, 'pipelines')).filter(n => n.endsWith('.yml'))) {
+      const pipeline = parseYaml(readFileSync(join(REPO_ROOT, 'pipelines', name), 'utf8')) as { variables?: unknown; stages?: { variables?: unknown; jobs: Record<string, unknown>[] }[]; jobs?: Record<string, unknown>[] };
+      expect(groupsIn(pipeline.variables), `${name}: pipeline-level variable group`).toEqual([]);
+      for (const stage of pipeline.stages ?? []) expect(groupsIn(stage.variables), `${name}: stage-level variable group`).toEqual([]);
+      const jobs = [...(pipeline.stages ?? []).flatMap(stage => stage.jobs), ...(pipeline.jobs ?? [])];
+      for (const job of jobs.filter(j => groupsIn(j.variables).length)) {
+        expect(job.deployment, `${name}: a variable group on job ${String(job.job)}`).toBeTruthy();
+        expect(JSON.stringify(job), `${name}: ${String(job.deployment)}`).not.toMatch(/mkdocs"?:\s*true|techdocs build|install-techdocs|templates test/);
+      }
+    }
+    const main = parseYaml(readFileSync(join(REPO_ROOT, 'pipelines/main.yml'), 'utf8')) as { stages: { jobs: Record<string, unknown>[] }[] };
+    const linked = main.stages.flatMap(stage => stage.jobs).filter(job => groupsIn(job.variables).length).map(job => job.deployment);
+    expect(linked).toEqual(['techdocs', 'catalog']);
+  });
 });
