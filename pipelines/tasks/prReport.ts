@@ -2,9 +2,9 @@
 // Markdown as the run's summary, one PR comment thread kept up to date, and a PR status that a
 // branch policy can require. No catalog logic lives here.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebApi, getBearerHandler } from 'azure-devops-node-api';
 import { CommentThreadStatus, CommentType, GitStatusState, type GitPullRequestCommentThread, type GitPullRequestIteration } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
@@ -70,7 +70,8 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   writeFileSync(summary, fitText(result.summaryMarkdown ?? markdown, AZURE_SUMMARY_BYTES, 'bytes', truncatedNote('a run summary (1 MiB)')));
   write(`##vso[task.addattachment type=Distributedtask.Core.Summary;name=Backstage catalog;]${summary}\n`);
   const junit = join(env.BUILD_ARTIFACTSTAGINGDIRECTORY ?? work, 'junit', 'backstage-gitops.xml');
-  spawnSync('mkdir', ['-p', join(junit, '..')]);
+  // Made here, not by `mkdir -p`: a program found on PATH would start with this step's environment, the token in it.
+  mkdirSync(dirname(junit), { recursive: true });
   writeFileSync(junit, formatters.junit(result.diagnostics, options));
 
   const pullRequestId = Number(env.SYSTEM_PULLREQUEST_PULLREQUESTID);

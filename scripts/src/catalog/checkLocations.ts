@@ -86,7 +86,9 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
       } else if (ref) {
         diagnostics.push(at('location-target-external', 'info', `${shownPath(edge.target)} names this repository's ${ref.branch} branch by another form of URL than repoUrl's: Backstage reads it, but the gate follows only relative targets and repoUrl's form, so it is not checked.`, "Write the target relative to this file (./…), so the gate checks it."));
       } else {
-        diagnostics.push(at('location-target-external', 'info', `${edge.target} is outside this repository and is not checked offline.`, 'Check it with --catalog-url against the managed Backstage, or move the entities into this repo.'));
+        const organisation = outsideOrganisation(edge.target, context.repoUrl);
+        if (organisation) diagnostics.push(at('location-target-foreign', 'error', `${shownPath(edge.target)} is a repository outside ${organisation}, the organisation of ${context.repoUrlInferred ? "this checkout's origin" : 'repoUrl in gitops.config.yaml'}: once merged, Backstage reads whatever that repository holds (its entities, their APIs, further Locations) into the catalog, and nobody who reviews this repository reviews it.`, `Move the entities into this repository or a repository of ${organisation}; if the platform team trusts that source, it can set rules: { location-target-foreign: info } in gitops.config.yaml.`));
+        else diagnostics.push(at('location-target-external', 'info', `${edge.target} is outside this repository and is not checked offline.`, 'Check it with --catalog-url against the managed Backstage, or move the entities into this repo.'));
       }
     } else if (resolution.files.length === 0 && edge.optional) {
       // DefaultCatalogProcessingOrchestrator passes presence === 'optional' to readLocation, and
@@ -134,6 +136,37 @@ export function thisRepositoryAt(target: string, repoUrl: string | undefined): {
   const form = /^(blob|tree|raw)\/(.+)$/.exec(rest);
   if (!form) return undefined;
   return { branch: decodeURIComponent(branch), sameBranch: form[2].startsWith(`${branch}/`) };
+}
+
+/**
+ * The organisation of `repoUrl` (its origin and, but on a `*.visualstudio.com` host, the first path segment: a
+ * GitHub owner, an Azure DevOps organisation, a GitLab group) when `target`, an absolute URL, lies outside it;
+ * undefined when it lies inside, when either is not an http(s) URL, or without repoUrl. The target is read as
+ * Backstage's reader reads it, through WHATWG URL: `..` and `%2e%2e` segments are resolved first, so
+ * `…/acme/repo/blob/main/../../../other-org/x` is other-org's; owners compare case-insensitively, decoded.
+ */
+export function outsideOrganisation(target: string, repoUrl: string | undefined): string | undefined {
+  if (!repoUrl) return undefined;
+  let url: URL;
+  let repo: URL;
+  try {
+    url = new URL(target);
+    repo = new URL(repoUrl);
+  } catch {
+    return undefined;
+  }
+  if (!/^https?:$/.test(url.protocol) || !/^https?:$/.test(repo.protocol)) return undefined;
+  const owner = (u: URL) => {
+    if (u.hostname.toLowerCase().endsWith('.visualstudio.com')) return '';
+    const segment = u.pathname.split('/')[1] ?? '';
+    try {
+      return decodeURIComponent(segment).toLowerCase();
+    } catch {
+      return segment.toLowerCase();
+    }
+  };
+  const organisation = `${repo.origin}/${owner(repo) ? `${repo.pathname.split('/')[1]}/` : ''}`;
+  return url.origin.toLowerCase() === repo.origin.toLowerCase() && owner(url) === owner(repo) ? undefined : organisation;
 }
 
 /**

@@ -5,6 +5,37 @@ import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
 
 const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = await import('@actions/workflow-parser');
+const { Lexer, Parser, Evaluator, data } = await import('@actions/expressions');
+
+type Result = 'success' | 'failure' | 'skipped';
+
+/**
+ * Whether GitHub starts a job whose `needs` ended with `results`: its `if` evaluated with @actions/expressions,
+ * with the status functions as the runner service defines them and, as there, `success() && (…)` when the
+ * condition calls none.
+ */
+function jobRuns(job: { needs?: string | string[]; if?: string }, results: Record<string, Result>, cancelled = false): boolean {
+  const needs = ([] as string[]).concat(job.needs ?? []);
+  let condition = String(job.if ?? 'success()').replace(/^\$\{\{\s*|\s*\}\}$/g, '');
+  if (!/\b(?:success|failure|always|cancelled)\(/.test(condition)) condition = `success() && (${condition})`;
+  const status = (name: string, value: boolean) => ({ name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(value) });
+  const functions = [
+    status('success', !cancelled && needs.every(n => results[n] === 'success')),
+    status('failure', needs.some(n => results[n] === 'failure')),
+    status('always', true),
+    status('cancelled', cancelled),
+  ];
+  const context = new data.Dictionary();
+  const needsContext = new data.Dictionary();
+  for (const name of needs) {
+    const entry = new data.Dictionary();
+    entry.add('result', new data.StringData(results[name]));
+    needsContext.add(name, entry);
+  }
+  context.add('needs', needsContext);
+  const expression = new Parser(new Lexer(condition).lex().tokens, ['needs'], functions).parse();
+  return new Evaluator(expression, context, new Map(functions.map(f => [f.name, f]))).evaluate().coerceString() === 'true';
+}
 
 /** GitHub's own workflow parser (the one the runner service uses) on a workflow file's text. */
 async function parse(name: string, content: string) {
@@ -119,5 +150,47 @@ describe("workflows, checked with GitHub's workflow parser", () => {
     const build = jobs.find(job => job.job === 'techdocs_build');
     expect(JSON.stringify(build)).toMatch(/techdocs build --out/);
     expect(JSON.stringify(build)).not.toMatch(/\$\((?!Build\.)[A-Z_]+\)/);
+  });
+
+  // Red team 27: `variables: - group: backstage-production` at the top of main.yml linked the production
+  // group to every job, techdocs_build too: Azure sends a linked group's secrets to each job's agent (any step
+  // of the job, run as the agent's user with sudo on hosted agents, can read them) and makes its plain values
+  // environment variables of every step, so the job running the teams' MkDocs was not one that "maps no secret".
+  // Red team 27: sync needed [gate, techdocs] with GitHub's implicit success(), and Azure's Sync stage depended on
+  // Publish's success: one site that failed (a team's docs that do not build, or an entity named like one whose
+  // docs another source publishes, which publish refuses on every run and the gate cannot know offline) held
+  // back every team's catalog changes on every later merge, until someone removed it.
+  it('main.yml and pipelines/main.yml sync after a failed TechDocs publish, never after a failed gate', () => {
+    const jobs = (parseYaml(readFileSync(join(dir, 'main.yml'), 'utf8')) as { jobs: Record<string, { needs?: string | string[]; if?: string }> }).jobs;
+    expect(jobs.sync.needs).toContain('techdocs');
+    expect(jobRuns(jobs.sync, { gate: 'success', techdocs: 'success' })).toBe(true);
+    expect(jobRuns(jobs.sync, { gate: 'success', techdocs: 'failure' })).toBe(true);
+    expect(jobRuns(jobs.sync, { gate: 'failure', techdocs: 'skipped' })).toBe(false);
+    expect(jobRuns(jobs.sync, { gate: 'success', techdocs: 'success' }, true)).toBe(false);
+    // The evaluator really applies the implicit success(): the job as it was did not run after a failed publish.
+    expect(jobRuns({ needs: ['gate', 'techdocs'] }, { gate: 'success', techdocs: 'failure' })).toBe(false);
+
+    const stages = (parseYaml(readFileSync(join(REPO_ROOT, 'pipelines/main.yml'), 'utf8')) as { stages: { stage: string; dependsOn?: string | string[]; condition?: string }[] }).stages;
+    const sync = stages.find(stage => stage.stage === 'Sync')!;
+    // A stage's condition sees only the stages it depends on; without one it is succeeded() of all of them.
+    expect(([] as string[]).concat(sync.dependsOn ?? [])).toEqual(['Gate', 'Publish']);
+    expect(sync.condition?.replace(/\s+/g, '')).toBe("and(not(canceled()),in(dependencies.Gate.result,'Succeeded','SucceededWithIssues'))");
+  });
+
+  it('every Azure pipeline links a variable group only to a deployment job that runs no MkDocs', () => {
+    const groupsIn = (variables: unknown) => (Array.isArray(variables) ? variables.filter(v => v && typeof v === 'object' && 'group' in v) : []);
+    for (const name of readdirSync(join(REPO_ROOT, 'pipelines')).filter(n => n.endsWith('.yml'))) {
+      const pipeline = parseYaml(readFileSync(join(REPO_ROOT, 'pipelines', name), 'utf8')) as { variables?: unknown; stages?: { variables?: unknown; jobs: Record<string, unknown>[] }[]; jobs?: Record<string, unknown>[] };
+      expect(groupsIn(pipeline.variables), `${name}: pipeline-level variable group`).toEqual([]);
+      for (const stage of pipeline.stages ?? []) expect(groupsIn(stage.variables), `${name}: stage-level variable group`).toEqual([]);
+      const jobs = [...(pipeline.stages ?? []).flatMap(stage => stage.jobs), ...(pipeline.jobs ?? [])];
+      for (const job of jobs.filter(j => groupsIn(j.variables).length)) {
+        expect(job.deployment, `${name}: a variable group on job ${String(job.job)}`).toBeTruthy();
+        expect(JSON.stringify(job), `${name}: ${String(job.deployment)}`).not.toMatch(/mkdocs"?:\s*true|techdocs build|install-techdocs|templates test/);
+      }
+    }
+    const main = parseYaml(readFileSync(join(REPO_ROOT, 'pipelines/main.yml'), 'utf8')) as { stages: { jobs: Record<string, unknown>[] }[] };
+    const linked = main.stages.flatMap(stage => stage.jobs).filter(job => groupsIn(job.variables).length).map(job => job.deployment);
+    expect(linked).toEqual(['techdocs', 'catalog']);
   });
 });
