@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/runBin.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
@@ -59,5 +60,18 @@ describe('check: a Location target in a repository outside the organisation', ()
     const { status, found } = await targetFindings('https://github.com/acme/control/blob/main/', ['./a.yaml', 'https://github.com/partner/x/blob/main/catalog-info.yaml'], 'rules:\n  location-target-foreign: info\n');
     expect(found).toEqual(['location-target-foreign:info@8']);
     expect(status).toBe(0);
+  }, 60_000);
+
+  it('without gitops.config.yaml (the organisation only guessed from the origin) it is a warning: the gate does not fail', async () => {
+    const root = await tempRepo({
+      'catalog-info.yaml': `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets:\n    - ./a.yaml\n    - https://github.com/backstage/backstage/blob/master/packages/catalog-model/examples/all.yaml\n`,
+      'a.yaml': component,
+    });
+    execFileSync('git', ['-C', root, 'init', '-q', '-b', 'main']);
+    execFileSync('git', ['-C', root, 'remote', 'add', 'origin', 'https://github.com/acme/control.git']);
+    const run = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.map(d => `${d.ruleId}:${d.severity}@${d.range.start.line}`);
+    expect(found).toEqual(['location-target-foreign:warning@8']);
+    expect(run.status).toBe(0);
   }, 60_000);
 });
