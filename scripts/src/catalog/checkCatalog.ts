@@ -20,6 +20,7 @@ import { unreachableDefinitions, withoutFollowingUnreachable } from './unreachab
 import { explainStrayDefinitions } from './strayDefinitions.ts';
 import { indexEntities } from './entityIndex.ts';
 import { withSkeletonReadHints } from './skeletonReads.ts';
+import { withKindlessRefHints } from './kindlessRefHints.ts';
 import { withLocationConsequences } from './locationConsequences.ts';
 import { externalMatcher } from './externalEntities.ts';
 import { providedMatcher, type ProvidedScope } from './providedScopes.ts';
@@ -140,7 +141,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   // A misspelt definition path leaves a placeholder reading nothing and the meant file stranded: say both as one slip.
   const claimed = new Set([...loaded.placeholderSources].filter(([, text]) => text !== null).map(([file]) => file));
   const explained = explainStrayDefinitions(diagnostics, stranded?.dataFiles ?? new Map<string, string>(), loaded.repoFiles, claimed);
-  return { diagnostics: withSkeletonReadHints(withLocationConsequences(explained, loaded), loaded), entities };
+  return { diagnostics: withKindlessRefHints(entities, index, withSkeletonReadHints(withLocationConsequences(explained, loaded), loaded)), entities };
 }
 
 /**

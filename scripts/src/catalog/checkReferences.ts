@@ -35,6 +35,7 @@ export function checkReferences(
   let kinds: Set<string> | undefined;
   const definesKind = (kind: string) => (kinds ??= new Set([...index.keys()].map(ref => ref.slice(0, ref.indexOf(':'))))).has(kind);
   const referenced = entities.map(entity => referencesOf(entity));
+  const elsewhereGroups = new Map<string, { diagnostic: Diagnostic; targets: string[]; field: string; kind: string }>();
   // How often the repo names each ref no entity here defines: a provided name used once beside a near one
   // used more is likely its misspelling (see providedNearMiss).
   let unresolvedUses: Map<string, number> | undefined;
@@ -125,9 +126,26 @@ export function checkReferences(
             ? `Did you mean ${guess}?${sameName && options.unknownKind ? otherKindHint(index, guess, kind, options.unknownKind) : ''}`
             : 'Add the entity, fix the name, or declare where it lives under catalog.external in gitops.config.yaml (for example groups and users ingested from Entra ID).',
       });
-      diagnostics.push(elsewhere ? unresolved : { ...unresolved, unresolvedRef: target, unresolvedField: `spec.${field}` });
+      if (elsewhere) {
+        // One finding per entity, field and kind: a Group's members from an org provider are one cause, not
+        // one warning per user (a generated groups file named 54 users and got 54 warnings).
+        const key = `${at}\u0000${field}\u0000${kind}`;
+        const group = elsewhereGroups.get(key);
+        if (group) group.targets.push(target);
+        else {
+          elsewhereGroups.set(key, { diagnostic: unresolved, targets: [target], field, kind });
+          diagnostics.push(unresolved);
+        }
+        continue;
+      }
+      diagnostics.push({ ...unresolved, unresolvedRef: target, unresolvedField: `spec.${field}` });
     }
   });
+  for (const { diagnostic, targets, field, kind } of elsewhereGroups.values()) {
+    if (targets.length === 1) continue;
+    const shown = targets.slice(1, 6).join(', ');
+    diagnostic.message = `spec.${field} refers to ${targets[0]} and ${targets.length - 1} more ${kind} ref${targets.length > 2 ? 's' : ''} (${shown}${targets.length > 6 ? ', …' : ''}); this folder defines no ${kind} entities, so none of them can be checked here.`;
+  }
   return diagnostics;
 }
 

@@ -9,6 +9,7 @@ import { configPathOutside } from './configPaths.ts';
 import { toolkitSchemaShown, toolkitValidator } from './toolkitSchemas.ts';
 import { CONFIG_FILE } from './repoRoot.ts';
 import { inferRepoUrl } from '../process/inferRepoUrl.ts';
+import { appBackendCatalog } from './appBackend.ts';
 
 // Kept apart so a command that may not need the config (a replayed `check`) loads neither Ajv nor yaml.
 export { CONFIG_FILE, repoRoot } from './repoRoot.ts';
@@ -100,7 +101,7 @@ export function defaultConfig(root: string): GitopsConfig {
 export async function loadConfig(root: string): Promise<GitopsConfig> {
   const path = join(root, CONFIG_FILE);
   // Without a config, the checkout's own origin says where the repository lives (absolute targets into it).
-  if (!existsSync(path)) return { ...defaultConfig(root), repoUrl: inferRepoUrl(root) };
+  if (!existsSync(path)) return withAppBackend({ ...defaultConfig(root), repoUrl: inferRepoUrl(root) });
   const validate = toolkitValidator('gitops-config');
   // A plain, valid config (the usual case) is read without `yaml`, which only a message needs for its
   // positions: anything else is read again from the start below, so every message stays what it was.
@@ -127,6 +128,12 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
   });
   if (outside) throw new UsageError(outside);
   return configFrom(root, raw);
+}
+
+// A Backstage app's repository is read by that app's own backend: its catalog modules are the managed ones.
+async function withAppBackend(config: GitopsConfig): Promise<GitopsConfig> {
+  const app = await appBackendCatalog(config.root);
+  return app ? { ...config, catalog: { ...config.catalog, ...app } } : config;
 }
 
 type RawConfig = { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; baseline?: string; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { closest, distance } from 'fastest-levenshtein';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { replaceExpressions } from './checkExpressions.ts';
@@ -37,7 +38,7 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
       return;
     }
     const input = step.input ?? {};
-    for (const refusal of staticRefusals(action, input)) found.push({ ...refusalPlace(i, step.input, refusal), ruleId: 'template-action-input', message: refusal.message, hint: refusal.hint ?? INPUT_HINT });
+    for (const refusal of staticRefusals(action, input)) found.push({ ...refusalPlace(i, step.input, refusal), ruleId: 'template-action-input', message: refusal.message, hint: refusal.hint ?? unknownInputHint(action, input, refusal) ?? INPUT_HINT });
     for (const key of workspacePathInputs(action)) {
       const value = isRecord(input) ? input[key] : undefined;
       const problem = typeof value === 'string' && !value.includes('${{') ? workspacePathProblem(key, value) : undefined;
@@ -51,6 +52,33 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
     }
   });
   return found;
+}
+
+/**
+ * The hint for an input key the action's schema does not have: the action's input of that name in
+ * another spelling, else what it takes. Scaffolder versions before the actions' zod schemas ignored such
+ * keys, so templates copied from older examples carry them (create-app's publish:github with
+ * `allowedHosts`, which only RepoUrlPicker's ui:options read). Undefined for any other refusal.
+ */
+export function unknownInputHint(action: KnownAction, input: unknown, refusal: Pick<InputRefusal, 'path' | 'property' | 'keyword'>): string | undefined {
+  if (refusal.keyword !== 'additionalProperties' || refusal.property === undefined) return undefined;
+  let schema: unknown = action.inputSchema;
+  let value: unknown = input;
+  for (const segment of refusal.path) {
+    schema = isRecord(schema) ? (typeof segment === 'number' ? schema.items : isRecord(schema.properties) ? schema.properties[segment] : undefined) : undefined;
+    value = isRecord(value) || Array.isArray(value) ? (value as Record<string | number, unknown>)[segment] : undefined;
+  }
+  const taken = isRecord(schema) && isRecord(schema.properties) ? Object.keys(schema.properties) : [];
+  const where = refusal.path.length ? ` at ${refusal.path.join('.')}` : '';
+  // The key is the template's own text: bounded before it reaches a hint.
+  const key = refusal.property.length > 100 ? `${refusal.property.slice(0, 100)}…` : refusal.property;
+  const free = taken.filter(name => !(isRecord(value) && name in value));
+  const meant = free.length ? closest(key.toLowerCase(), free.map(n => n.toLowerCase())) : undefined;
+  const named = meant !== undefined && distance(key.toLowerCase(), meant) <= Math.max(2, Math.floor(key.length / 3)) ? free.find(n => n.toLowerCase() === meant) : undefined;
+  if (named) return `Did you mean ${named}? ${action.id} takes no input ${key}${where}, and the scaffolder refuses what its schema does not name.`;
+  const picker = key === 'allowedHosts' && refusal.path.length === 0 ? " allowedHosts is an option of the RepoUrlPicker field (ui:options under the repoUrl parameter), not of the step; older scaffolders ignored it here, this one fails the task." : '';
+  const list = taken.length ? ` Its inputs${where}: ${taken.slice(0, 12).join(', ')}${taken.length > 12 ? ` and ${taken.length - 12} more` : ''}.` : '';
+  return `Remove ${key} from the step's input${where}.${picker}${list}`;
 }
 
 /** What `check` and `templates render` both say of an action no installed module or gitops.config.yaml provides. */
