@@ -100,6 +100,8 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     const ignored = step.listedInCopyWithoutRender?.(file.relative) ?? false;
     const unknownValues = new Map<string, { node: Node; uses: number }>();
     const compatValues = new Map<string, { node: Node; uses: number }>();
+    // A workflow's GitHub expressions share one cause and one fix (copyWithoutTemplating): said once, at the first.
+    const githubExpressions: { node: Node; shown: string; outcome: string }[] = [];
     // Nodes of the file's name: a finding there is about the name, not a place in the file's text.
     const inName = new WeakSet<object>();
     const report = (node: { lineno: number; colno: number }, ruleId: string, message: string, hint: string, severity: Diagnostic['severity'] = 'error') => {
@@ -201,10 +203,17 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
             const expression = enclosingExpression(source, node);
             // The expression is the PR's: a 300 KB one is named by its start.
             const shown = boundedText(expression ?? `\${{ ${node.value}.… }}`);
-            report(node, 'skeleton-github-expression', `${shown} is a GitHub Actions expression, but Backstage renders it first and it ${expression ? renderedOutcome(expression) : 'comes out empty'}.`, `List the workflow under copyWithoutTemplating, or write it as \${{ '${shown.replace(/'/g, "\\'")}' }} so Backstage renders it to the GitHub expression.`);
+            githubExpressions.push({ node, shown, outcome: expression ? renderedOutcome(expression) : 'comes out empty' });
           }
         }
       });
+    }
+    if (githubExpressions.length > 0) {
+      const [{ node, shown, outcome }] = githubExpressions;
+      const lines = [...new Set(githubExpressions.slice(1).map(e => e.node.lineno + 1))];
+      const count = githubExpressions.length - 1;
+      const more = lines.length ? ` Backstage renders the ${count} other GitHub Actions expression${count === 1 ? '' : 's'} of this file too (line${lines.length === 1 ? '' : 's'} ${lines.slice(0, 12).join(', ')}${lines.length > 12 ? ', …' : ''}).` : '';
+      report(node, 'skeleton-github-expression', `${shown} is a GitHub Actions expression, but Backstage renders it first and it ${outcome}.${more}`, `List the workflow under copyWithoutTemplating (it is then copied as it is); or write each as \${{ '${shown.replace(/'/g, "\\'")}' }} so Backstage renders it to the GitHub expression.`);
     }
     for (const [property, { node, uses }] of unknownValues) {
       const more = uses > 1 ? ` (used ${uses} times in this file)` : '';
