@@ -14,7 +14,7 @@ export const LOCKED_RULES: ReadonlySet<string> = new Set([
   'codeowners-unsafe-path', 'codeowners-team-invalid', 'codeowners-platform-path', 'codeowners-stale', 'codeowners-claim-outside',
   'techdocs-ref-outside', 'placeholder-outside-repo', 'skeleton-unsafe',
   'location-glob-too-complex',
-  'template-render-budget', 'template-glob-unsafe', 'template-pattern-backtracking', 'policy-pattern-backtracking',
+  'template-render-budget', 'template-glob-unsafe', 'template-pattern-backtracking', 'policy-pattern-backtracking', 'scorecard-path-unbounded',
   'config-weakened',
 ]);
 

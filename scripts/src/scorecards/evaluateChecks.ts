@@ -1,4 +1,5 @@
 import { Engine, Fact } from 'json-rules-engine';
+import { unboundedJsonPath } from './jsonPathProblem.ts';
 import { matchesFilter } from './matchFilter.ts';
 import type { Check, Condition, FactRetriever } from './model.ts';
 import { readCondition } from './readCondition.ts';
@@ -92,6 +93,11 @@ export async function evaluateChecks(
       results.set(check.id, { checkId: check.id, outcome: 'not-applicable', reason: 'exempt' });
       continue;
     }
+    if (unboundedPathOf(check)) {
+      // Never run (scorecard-path-unbounded): jsonpath-plus would run the script without a bound.
+      results.set(check.id, { checkId: check.id, outcome: 'fail', reason: 'error', detail: 'not evaluated, its JSONPath has no cost bound (scorecard-path-unbounded)' });
+      continue;
+    }
     runnable.push(check);
   }
   if (runnable.length > 0) {
@@ -118,6 +124,28 @@ function referencesOfCheck(check: Check): { fact: string; retrieverId?: string }
   let references = checkReferences.get(check);
   if (!references) checkReferences.set(check, (references = qualifiedReferences(readCondition(check.rule.conditions))));
   return references;
+}
+
+const checkUnbounded = new WeakMap<Check, string | false>();
+
+/** Why one of a check's JSONPaths (a condition's `path`, a fact-to-fact value's) has no cost bound (unboundedJsonPath), as jsonfc reads the rule. */
+function unboundedPathOf(check: Check): string | undefined {
+  let found = checkUnbounded.get(check);
+  if (found === undefined) checkUnbounded.set(check, (found = firstUnbounded(readCondition(check.rule.conditions)) ?? false));
+  return found || undefined;
+}
+
+function firstUnbounded(node: Condition): string | undefined {
+  for (const child of [...(node.all ?? []), ...(node.any ?? []), ...(node.not ? [node.not] : [])]) {
+    const found = firstUnbounded(child);
+    if (found) return found;
+  }
+  const value = node.value as { path?: unknown } | null | undefined;
+  for (const path of [node.path, value !== null && typeof value === 'object' && Object.hasOwn(value, 'fact') ? value.path : undefined]) {
+    const found = typeof path === 'string' && path !== '' ? unboundedJsonPath(path) : undefined;
+    if (found) return found;
+  }
+  return undefined;
 }
 
 // Building rules is most of an Engine's cost, and entities of one kind share the same runnable

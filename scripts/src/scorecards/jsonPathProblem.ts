@@ -52,6 +52,67 @@ export function jsonPathProblem(path: string): string | undefined {
   return undefined;
 }
 
+// Methods a script may call: each costs time and memory in proportion to its receiver and arguments, takes
+// no count (repeat, padStart, padEnd) and no pattern (match, replace, split, search).
+const LINEAR_METHODS = new Set(['includes', 'startsWith', 'endsWith', 'indexOf', 'lastIndexOf', 'toLowerCase', 'toUpperCase', 'trim', 'trimStart', 'trimEnd', 'at', 'charAt']);
+
+/**
+ * Why a `path`'s scripts (filters `[?(…)]`, scripts `[(…)]`) could cost more than reading the fact, or
+ * undefined when they cannot. jsonpath-plus's safe evaluator calls any method a value has and runs regex
+ * literals, with no budget: `/(a+)+$/.test(@.x)` backtracks exponentially, `@.x.repeat(5e8).toUpperCase()`
+ * takes a gigabyte and seconds, and `y = @.x, y = y + y, …` doubles a value per step. Tech Insights runs each
+ * script on every entity's fact on the backend's one thread, and the gate runs the same scripts on its cases
+ * and the catalog's facts; so a script may use only what costs at most the size of what it reads: names,
+ * literals (no regex), members, operators and LINEAR_METHODS calls, no assignment. Takes the path as written
+ * (one that does not split or parse is jsonPathProblem's); returns one sentence, or undefined.
+ */
+export function unboundedJsonPath(path: string): string | undefined {
+  const JSONPath = jsonPathPlus();
+  let parts: string[];
+  try {
+    parts = JSONPath.toPathArray(path);
+  } catch {
+    return undefined;
+  }
+  for (const part of parts) {
+    const found = unboundedPart(JSONPath, part);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function unboundedPart(JSONPath: JsonPathPlus, part: string): string | undefined {
+  let code: string;
+  if (part.startsWith('?(')) {
+    code = part.replace(/^\?\((.*?)\)$/u, '$1');
+    // A filter holding a nested filter: jsonpath-plus's _trace runs the nested one (as partProblem reads it).
+    const nested = /@.?([^?]*)[['](\??\(.*?\))(?!.\)\])[\]']/gu.exec(code);
+    if (nested) return unboundedPart(JSONPath, nested[2]);
+  } else if (part.startsWith('(')) code = part;
+  else return undefined;
+  let ast: JsepNode;
+  try {
+    ast = new JSONPath.prototype.safeVm.Script(rewriteShorthands(code)).ast;
+  } catch {
+    return undefined;
+  }
+  // A pattern first: it is the cause even where a call (`/…/.test(@.x)`) holds it.
+  const pattern = walk(ast, node => (node.type === 'Literal' && node.value instanceof RegExp ? `the regular expression ${shown(String(node.raw ?? node.value))} in \`${shown(code)}\` runs without a bound (a backtracking pattern stalls on one crafted value)` : undefined));
+  return pattern ?? walk(ast, node => {
+    if (node.type === 'AssignmentExpression' || node.type === 'UpdateExpression') return `\`${shown(code)}\` assigns a name, so a value can double at each step`;
+    if (node.type !== 'CallExpression') return undefined;
+    const callee = node.callee as JsepNode | undefined;
+    const method = callee?.type === 'MemberExpression' && !callee.computed ? (callee.property as JsepNode | undefined)?.name : undefined;
+    if (method !== undefined && LINEAR_METHODS.has(method)) return undefined;
+    return `\`${shown(code)}\` calls ${method ? `\`${shown(method)}\`` : 'a computed function'}, which can cost far more than the value it reads (only ${[...LINEAR_METHODS].join(', ')} are bounded)`;
+  });
+}
+
+/** JSONPath.prototype._eval's rewrite of the @ names, in its order. */
+function rewriteShorthands(code: string): string {
+  return code.replaceAll('@parentProperty', '_$_parentProperty').replaceAll('@parent', '_$_parent').replaceAll('@property', '_$_property').replaceAll('@root', '_$_root').replaceAll(/@([.\s)[])/gu, '_$_v$1').replaceAll('@path', '_$_path');
+}
+
 function partProblem(JSONPath: JsonPathPlus, part: string): string | undefined {
   if (part === '@other()') return '`@other()` needs an otherTypeCallback, which json-rules-engine does not give';
   if (part.startsWith('?(')) {
@@ -64,8 +125,7 @@ function partProblem(JSONPath: JsonPathPlus, part: string): string | undefined {
 }
 
 function scriptProblem(JSONPath: JsonPathPlus, code: string): string | undefined {
-  // JSONPath.prototype._eval's rewrite of the @ names, in its order.
-  const script = code.replaceAll('@parentProperty', '_$_parentProperty').replaceAll('@parent', '_$_parent').replaceAll('@property', '_$_property').replaceAll('@root', '_$_root').replaceAll(/@([.\s)[])/gu, '_$_v$1').replaceAll('@path', '_$_path');
+  const script = rewriteShorthands(code);
   let ast: JsepNode;
   try {
     ast = new JSONPath.prototype.safeVm.Script(script).ast;

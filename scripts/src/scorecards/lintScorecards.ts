@@ -5,7 +5,7 @@ import type { PathSegment } from '../load/yamlPath.ts';
 import { referencedFacts } from './evaluateChecks.ts';
 import type { Condition, Located, ScorecardData } from './model.ts';
 import { ignoredBranches } from './readCondition.ts';
-import { jsonPathProblem } from './jsonPathProblem.ts';
+import { jsonPathProblem, unboundedJsonPath } from './jsonPathProblem.ts';
 
 const OPERATORS = ['equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
 const DECORATORS = ['not', 'swap', 'someFact', 'everyFact', 'someValue', 'everyValue'];
@@ -238,6 +238,10 @@ function lintCondition(node: Condition, path: PathSegment[], located: Located<un
  */
 function refusedPath(value: unknown, path: PathSegment[], located: Located<unknown>): Diagnostic[] {
   if (typeof value !== 'string' || value === '') return [];
+  const unbounded = unboundedJsonPath(value);
+  if (unbounded) {
+    return [at(located, path, 'scorecard-path-unbounded', `JSONPath ${JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value)} can cost far more than the fact it reads: ${unbounded}. jsonpath-plus runs it without a time or memory bound on every entity's fact, so Tech Insights' backend (and this gate) would stall on it; the check is not evaluated here.`, "Keep filters to comparisons of @, @root, @parent or @property with quoted text or numbers, e.g. $.items[?(@.type == 'service')]; for text tests use includes, startsWith or endsWith.")];
+  }
   const problem = jsonPathProblem(value);
   if (!problem) return [];
   return [at(located, path, 'scorecard-unsupported', `JSONPath ${JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value)} throws in jsonpath-plus on the first entity whose fact reaches it: ${problem}. json-rules-engine lets that fail the rule, so Tech Insights fails those entities.`, "Fix the filter: compare @ (the element), @root, @parent or @property with quoted text or numbers, e.g. $.items[?(@.type == 'service')].")];

@@ -129,9 +129,12 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       // Whether it parses is the renderer's to say (Nunjitsu, as fetch:template creates it): nunjucks' parser,
       // which the analysis below reads, accepts some texts Nunjitsu refuses (an unclosed raw) and the reverse.
       const refused = templateSyntaxError(source, { cookiecutterCompat: compat });
+      // Past one of Nunjitsu's limits (its size, its tags) there is nothing for nunjucks' parser to explain, and
+      // on a file of tens of megabytes it ran for minutes and built an AST past a Set's 2^24 entries (a crash).
+      const overLimit = refused !== undefined && LIMIT_REASON.test(refused.reason);
       let ast: Node | undefined;
       try {
-        ast = parser.parse(source, [], { tags });
+        ast = overLimit ? undefined : parser.parse(source, [], { tags });
       } catch {
         ast = undefined;
       }
@@ -146,7 +149,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           if (unclosed) report(unclosed, 'skeleton-syntax', `This file does not parse as a template: the ${open} here is never closed with }}, so the parser reads on as one expression until line ${refused.line}, column ${refused.column} (${refused.reason}).`, `Close it with }} (write ${open} … }}); if the text is not meant as an expression, wrap it in {% raw %}…{% endraw %} or list the file under copyWithoutTemplating.`);
           else if (unclosedTag) report(unclosedTag, 'skeleton-syntax', `This file does not parse as a template: the {% here is never closed with %}, so the parser reads on as one tag until line ${refused.line}, column ${refused.column} (${refused.reason}).`, 'Close the tag with %} (write {% … %}); if the text is not meant as a tag, wrap it in {% raw %}…{% endraw %} or list the file under copyWithoutTemplating.');
           // Past a limit (its size, its tags) the syntax may be fine: the way out is not to render it.
-          else if (/limit of \d|template tags in \d/.test(refused.reason)) report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, 'List the file under copyWithoutTemplating (it is then copied as it is, never rendered), or split it into smaller files.');
+          else if (overLimit) report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, 'List the file under copyWithoutTemplating (it is then copied as it is, never rendered), or split it into smaller files.');
           else report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax, or list the file under copyWithoutTemplating.`);
         }
         continue;
@@ -409,6 +412,9 @@ const MAX_TREE_DEPTH = 1500;
  * Whether nunjucks' tree holds what the analysis reports as a refusal of its own, with a message of its
  * own: a construct Nunjitsu refuses (UNSUPPORTED, super() included) or a reserved name.
  */
+// How templateSyntaxError words a refusal for one of Nunjitsu's limits rather than the text's syntax.
+const LIMIT_REASON = /limit of \d|template tags in \d/;
+
 function explainsRefusal(ast: Node): boolean {
   let found = false;
   walk(ast, {}, '', node => {

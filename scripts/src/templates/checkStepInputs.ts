@@ -39,10 +39,9 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
     }
     const input = step.input ?? {};
     for (const refusal of staticRefusals(action, input)) found.push({ ...refusalPlace(i, step.input, refusal), ruleId: 'template-action-input', message: refusal.message, hint: refusal.hint ?? unknownInputHint(action, input, refusal) ?? INPUT_HINT });
-    for (const key of workspacePathInputs(action)) {
-      const value = isRecord(input) ? input[key] : undefined;
-      const problem = typeof value === 'string' && !value.includes('${{') ? workspacePathProblem(key, value) : undefined;
-      if (problem) found.push({ path: ['spec', 'steps', i, 'input', key], ruleId: 'template-action-input', message: problem, hint: 'Keep the path inside the task workspace (e.g. ./service).' });
+    for (const { at, value } of workspacePathValues(action, input)) {
+      const problem = !value.includes('${{') ? workspacePathProblem(at.map(String).join('.'), value) : undefined;
+      if (problem) found.push({ path: ['spec', 'steps', i, 'input', ...at], ruleId: 'template-action-input', message: problem, hint: 'Keep the path inside the task workspace (e.g. ./service).' });
     }
     // parseRepoUrl runs inside the scaffolder modules' actions; one declared in gitops.config.yaml reads
     // its repoUrl as its own schema says, which the check above already applies.
@@ -168,6 +167,38 @@ export function workspacePathInputs(action: KnownAction): string[] {
     const description = isRecord(properties[key]) ? properties[key].description : undefined;
     return typeof description === 'string' && /\b(workspace|working directory)\b/i.test(description);
   });
+}
+
+// Inputs of scaffolder-backend's built-in actions that their handlers pass to resolveSafeChildPath, read from
+// its dist (filesystem/rename, delete, read; catalog/write): their schemas do not call them workspace paths.
+// `*` is each item of a list.
+const BUILTIN_WORKSPACE_PATHS: Record<string, (string | '*')[][]> = {
+  'fs:rename': [['files', '*', 'from'], ['files', '*', 'to']],
+  'fs:delete': [['files', '*']],
+  'fs:readdir': [['paths', '*']],
+  'catalog:write': [['filePath']],
+};
+
+/**
+ * Every string of a step's input that the action resolves inside the task workspace (workspacePathInputs,
+ * and BUILTIN_WORKSPACE_PATHS for scaffolder-backend's own actions), with its place in the input.
+ */
+export function workspacePathValues(action: KnownAction, input: unknown): { at: (string | number)[]; value: string }[] {
+  const patterns: (string | '*')[][] = workspacePathInputs(action).map(key => [key]);
+  if (action.provider === '@backstage/plugin-scaffolder-backend') patterns.push(...(BUILTIN_WORKSPACE_PATHS[action.id] ?? []));
+  const found: { at: (string | number)[]; value: string }[] = [];
+  const visit = (value: unknown, rest: (string | '*')[], at: (string | number)[]) => {
+    if (rest.length === 0) {
+      if (typeof value === 'string') found.push({ at, value });
+      return;
+    }
+    const [head, ...tail] = rest;
+    if (head === '*') {
+      if (Array.isArray(value)) value.forEach((item, i) => visit(item, tail, [...at, i]));
+    } else if (isRecord(value) && Object.hasOwn(value, head)) visit(value[head], tail, [...at, head]);
+  };
+  for (const pattern of patterns) visit(input, pattern, []);
+  return found;
 }
 
 /**
