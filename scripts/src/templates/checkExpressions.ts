@@ -4,7 +4,7 @@ import type { Range, Severity } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { boundedText } from '../report/safeText.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
-import { DECLARE_FILTER, isKnownFilter, isKnownTest } from './templateFilters.ts';
+import { declareFilter, isKnownFilter, isKnownTest } from './templateFilters.ts';
 import type { TemplatingNames } from './scaffolderActions.ts';
 import { templateSyntaxError } from './templateSyntax.ts';
 import { callScope, type CallEnvironment, type CallScope, type TemplateNode, type UnresolvedCall, unresolvedCall } from './unresolvedCall.ts';
@@ -127,7 +127,7 @@ export function checkExpression(item: TemplateExpression, earlier: readonly stri
   if (outputs) for (const finding of unknownOutputs(expression, earlier, outputs)) report(item, 'template-unknown-output', finding.message, finding.hint);
   const { filters, tests, calls } = expressionNames(item, extensions, parameterKinds);
   for (const name of filters) {
-    if (!isKnownFilter(name, false, extensions)) report(item, 'template-unknown-filter', `Unknown template filter "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, `Use one of the scaffolder's filters (lower, replace, dump, parseRepoUrl, parseEntityRef, pick, projectSlug…), or compute the value in a parameter. ${DECLARE_FILTER}`);
+    if (!isKnownFilter(name, false, extensions)) report(item, 'template-unknown-filter', `Unknown template filter "${boundedText(name, 80)}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, `Use one of the scaffolder's filters (lower, replace, dump, parseRepoUrl, parseEntityRef, pick, projectSlug…), or compute the value in a parameter. ${declareFilter(name)}`);
   }
   for (const name of tests) {
     if (!isKnownTest(name)) report(item, 'template-unknown-test', `Unknown template test "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, "Use one of the renderer's tests (defined, undefined, none, string, number, divisibleby, eq, lt, gt…), or compare with ==, < or in.");
