@@ -87,7 +87,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     if (hash) input.cache?.putFindings(entity.file, hash, entity.document, model, policies, substituted);
   }
 
-  for (const link of readSymlinks(loaded, context.length > 0 ? [...entities, ...context] : entities, config)) diagnostics.push(symlinkFinding(link));
+  for (const link of readSymlinks(loaded, context.length > 0 ? [...entities, ...context] : entities, config, loaded.given && { paths: loaded.given, entities })) diagnostics.push(symlinkFinding(link));
   for (const name of loaded.undecodable ?? []) diagnostics.push(undecodableFinding(name));
   for (const transform of checkoutTransforms(config.root)) diagnostics.push(checkoutTransformFinding(transform));
   const all = context.length > 0 ? [...entities, ...context] : entities;
