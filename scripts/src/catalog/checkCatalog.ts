@@ -89,12 +89,12 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   }
 
   const skeletons = (loaded.skeletonFolders ?? []).filter(folder => folder !== '' && folder !== '.');
-  for (const link of readSymlinks(loaded, context.length > 0 ? [...entities, ...context] : entities, config)) diagnostics.push(symlinkFinding(link, skeletons.find(folder => link.startsWith(`${folder}/`))));
+  for (const link of readSymlinks(loaded, context.length > 0 ? [...entities, ...context] : entities, config, loaded.given && { paths: loaded.given, entities })) diagnostics.push(symlinkFinding(link, skeletons.find(folder => link.startsWith(`${folder}/`))));
   for (const name of loaded.undecodable ?? []) diagnostics.push(undecodableFinding(name));
   for (const transform of checkoutTransforms(config.root)) diagnostics.push(checkoutTransformFinding(transform));
   const all = context.length > 0 ? [...entities, ...context] : entities;
   const index = indexEntities(all);
-  diagnostics.push(...checkUniqueness(index, reported));
+  diagnostics.push(...checkUniqueness(index, reported, config.catalog.roots.length === 0));
   const unparsed = new Map<string, string>();
   for (const sources of [loaded.files, loaded.context]) for (const f of sources) for (const ref of f.unparsedRefs ?? []) unparsed.set(ref, f.file);
   // An entity whose kind the model does not know (entity-kind-unknown on its kind, usually a typo): hints

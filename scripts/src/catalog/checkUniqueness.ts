@@ -1,17 +1,26 @@
 import type { Diagnostic } from '../diagnostic.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
 import { place, type EntityIndex } from './entityIndex.ts';
+import { boundedText } from '../report/safeText.ts';
 
 const HINT = 'Entity refs are case-insensitive: rename one entity or remove the copy.';
+
+/**
+ * Without roots every catalog file discovery finds counts as registered, so copies Backstage never
+ * registers (a workshop's per-chapter catalogs, examples) are duplicates of each other: the config's
+ * catalog.roots says which files Backstage does register (`file`: this copy, as the example).
+ */
+const rootsHint = (file: string) => ` Without catalog.roots every catalog file in the repo counts as registered: if Backstage registers only some of these files (a workshop's per-chapter copies, examples), name the root Location files it registers in gitops.config.yaml, e.g. catalog: {roots: [${boundedText(file, 200)}]}; files no root reaches are then not judged as registered.`;
 
 /**
  * Every entity whose lower-cased ref is defined more than once, as Backstage treats it (measured on
  * catalog-backend 4.0.0): twice in one file, the later document replaces the earlier one without a word;
  * in two files (two locations), the first location processed keeps the entity and the other is refused
- * as a conflict that only the backend's log shows. Takes the index and the reported files; returns one
- * error per reported copy.
+ * as a conflict that only the backend's log shows. Takes the index and the reported files (and `discovery`:
+ * whether no roots say which files are registered, which the hint then names); returns one error per
+ * reported copy.
  */
-export function checkUniqueness(index: EntityIndex, reported: ReadonlySet<string>): Diagnostic[] {
+export function checkUniqueness(index: EntityIndex, reported: ReadonlySet<string>, discovery = false): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const [ref, entities] of index) {
     if (entities.length < 2) continue;
@@ -24,7 +33,8 @@ export function checkUniqueness(index: EntityIndex, reported: ReadonlySet<string
       if (otherFiles.length > 0) {
         parts.push(`${ref} is also defined at ${otherFiles.map(place).join(', ')}: each file is its own location, so whichever Backstage processes first keeps the entity and the other is refused as a conflict that shows only in the backend's log.`);
       }
-      diagnostics.push(diagnosticAt(entity, ['metadata', 'name'], { ruleId: 'entity-duplicate', severity: 'error', message: parts.join(' '), hint: HINT }));
+      const hint = discovery && otherFiles.length > 0 ? `${HINT}${rootsHint(entity.file)}` : HINT;
+      diagnostics.push(diagnosticAt(entity, ['metadata', 'name'], { ruleId: 'entity-duplicate', severity: 'error', message: parts.join(' '), hint }));
     }
   }
   return diagnostics;

@@ -36,14 +36,31 @@ export const TOOLKIT_OUTPUTS = ['backstage-gitops-report.md', 'backstage-gitops.
  * - and, written rather than read, the toolkit's default output files (TOOLKIT_OUTPUTS);
  * - a link to a folder above any of these (what is under it is read through it).
  * Takes the loaded catalog, the entities (reported and context) and the config; returns sorted paths.
+ * In paths mode (`given`: the paths given and the entities of the reported files) only the links the given
+ * paths read: those among or under them that the whole catalog reads, and those the given files' own
+ * Locations, placeholders, templates and TechDocs sites read; the repo's other links are the full run's.
  */
-export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'symlinkTargets' | 'locations' | 'placeholderSources' | 'skeletonFolders' | 'repoFiles' | 'files' | 'context'>, entities: readonly CatalogEntity[], config: GitopsConfig): string[] {
+export function readSymlinks(loaded: Loaded, entities: readonly CatalogEntity[], config: GitopsConfig, given?: { paths: readonly string[]; entities: readonly CatalogEntity[] }): string[] {
+  const all = linksRead(loaded, entities, config, true);
+  if (!given) return all;
+  const within = (link: string) => given.paths.some(path => path === '' || link === path || link.startsWith(`${path}/`));
+  const readByGiven = new Set(linksRead(loaded, given.entities, config, false));
+  return all.filter(link => within(link) || readByGiven.has(link));
+}
+
+type Loaded = Pick<LoadedCatalog, 'symlinks' | 'symlinkTargets' | 'locations' | 'placeholderSources' | 'skeletonFolders' | 'repoFiles' | 'files' | 'context'>;
+
+/**
+ * The links of `loaded` read where readSymlinks says; `repoWide` adds what every run reads whatever the
+ * entities (the toolkit's config files and folders, its output files, every YAML file discovery reads).
+ */
+function linksRead(loaded: Loaded, entities: readonly CatalogEntity[], config: GitopsConfig, repoWide: boolean): string[] {
   const links = loaded.symlinks ?? [];
   if (links.length === 0) return [];
   const read = new Set<string>();
-  const named = configFiles(config);
-  const files = new Set([...CONFIG_FILES, ...TOOLKIT_OUTPUTS, ...named]);
-  const folders = [...CONFIG_FOLDERS, ...named.map(path => `${path}/`), ...(loaded.skeletonFolders ?? []).map(f => `${f}/`)];
+  const named = repoWide ? configFiles(config) : [];
+  const files = new Set(repoWide ? [...CONFIG_FILES, ...TOOLKIT_OUTPUTS, ...named] : []);
+  const folders = [...(repoWide ? CONFIG_FOLDERS : []), ...named.map(path => `${path}/`), ...(loaded.skeletonFolders ?? []).map(f => `${f}/`)];
   const templateFolders: string[] = [];
   for (const entity of entities) {
     if (entity.kind !== 'Template') continue;
@@ -77,7 +94,7 @@ export function readSymlinks(loaded: Pick<LoadedCatalog, 'symlinks' | 'symlinkTa
   for (const link of links) {
     if (!files.has(link) && !above(link) && keptInSkeleton(link, loaded.symlinkTargets?.get(link), skeletons, tests)) continue;
     if (files.has(link) || folders.some(folder => link.startsWith(folder)) || above(link)) read.add(link);
-    else if (isYamlFile(link) && !linksToDataFile(link, loaded.symlinkTargets?.get(link), repoFiles, catalogFiles)) read.add(link);
+    else if (repoWide && isYamlFile(link) && !linksToDataFile(link, loaded.symlinkTargets?.get(link), repoFiles, catalogFiles)) read.add(link);
   }
   const rest = links.filter(link => !read.has(link));
   for (const edge of loaded.locations) {

@@ -282,7 +282,36 @@ async function gatesOf(root: string, config: GitopsConfig, input: Awaited<Return
     // Any catalog gets Backstage's template rules on the templates it holds.
     const reported = new Set(input.loaded.files.map(f => f.file));
     byGate.push(await templates(root, config, templateFiles(entities).filter(f => reported.has(f)), input.loaded.repoFiles));
+    // A config's codeowners section is judged whatever finds the catalog, as `codeowners --check` judges it.
+    const parses = !input.loaded.files.some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
+    byGate.push(...(await codeownersGates(root, config, entities, parses, byGate[0])).diagnostics);
   }
+}
+
+/**
+ * The CODEOWNERS gate: with the config's codeowners section, the committed file against what the catalog
+ * generates (when every catalog file parses), a file GitHub reads instead and one it never reads; in a repo
+ * without gitops.config.yaml, that its CODEOWNERS is not judged (codeownersNotChecked). `codeowners`: the
+ * generated text when the committed file is stale (the scorecards' coverage reads it then).
+ */
+async function codeownersGates(root: string, config: GitopsConfig, entities: CatalogEntity[], catalogParses: boolean, catalogFindings: readonly Diagnostic[]): Promise<{ diagnostics: Diagnostic[][]; codeowners?: string }> {
+  const diagnostics: Diagnostic[][] = [];
+  let codeowners: string | undefined;
+  if (config.codeowners) {
+    const { codeownersFor, codeownersGate, shadowingCodeowners, unreadCodeowners, unreadCodeownersProblem } = await import('../codeowners/codeownersGate.ts');
+    const expected = catalogParses ? codeownersFor(config, entities) : undefined;
+    const committed = expected ? readGenerated(root, expected.file) : undefined;
+    const shadows = expected ? shadowingCodeowners(root, expected.file) : [];
+    diagnostics.push(codeownersGate(expected, committed, shadows, catalogFindings));
+    // A file GitHub reads instead is that finding already; otherwise a file GitHub never reads is one.
+    const unread = expected && shadows.length === 0 ? unreadCodeowners(root, expected.file, config.repoUrl) : undefined;
+    if (unread) diagnostics.push([unreadCodeownersProblem(expected!.file, unread)]);
+    if (expected && committed !== expected.text) codeowners = expected.text;
+  } else if (!config.found) {
+    // Without a config nothing says the CODEOWNERS is the toolkit's to judge: said once, not silently passed.
+    diagnostics.push((await import('../codeowners/codeownersNotChecked.ts')).codeownersNotChecked(root));
+  }
+  return { diagnostics, codeowners };
 }
 
 /** Every rule of the registries (not the org policies), for `check --list-rules`. */
@@ -315,18 +344,9 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   const diagnostics: Diagnostic[][] = [];
   // The CODEOWNERS the scorecards' coverage reads: the generated one when the committed file is stale
   // (the gate fails on that anyway), so a pull request's own patterns never cost the run their matching.
-  let codeowners: string | undefined;
-  if (config.codeowners) {
-    const { codeownersFor, codeownersGate, shadowingCodeowners, unreadCodeowners, unreadCodeownersProblem } = await import('../codeowners/codeownersGate.ts');
-    const expected = catalogParses ? codeownersFor(config, entities) : undefined;
-    const committed = expected ? readGenerated(root, expected.file) : undefined;
-    const shadows = expected ? shadowingCodeowners(root, expected.file) : [];
-    diagnostics.push(codeownersGate(expected, committed, shadows, catalogFindings));
-    // A file GitHub reads instead is that finding already; otherwise a file GitHub never reads is one.
-    const unread = expected && shadows.length === 0 ? unreadCodeowners(root, expected.file, config.repoUrl) : undefined;
-    if (unread) diagnostics.push([unreadCodeownersProblem(expected!.file, unread)]);
-    if (expected && committed !== expected.text) codeowners = expected.text;
-  }
+  const owners = await codeownersGates(root, config, entities, catalogParses, catalogFindings);
+  diagnostics.push(...owners.diagnostics);
+  const codeowners = owners.codeowners;
   if (config.editorSchema) {
     const { editorSchemaFor, editorSchemaGate } = await import('../schema/editorSchema.ts');
     const schema = catalogParses ? await editorSchemaFor(config, entities) : undefined;

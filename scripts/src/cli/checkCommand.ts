@@ -20,7 +20,7 @@ import { repoWriteTarget } from './writeTarget.ts';
 import { isAtLeast, SEVERITIES, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { formatters } from '../report/formatters.ts';
 import { summaryLine } from '../report/formatStylish.ts';
-import { OUTPUT_KINDS, wantsColor, type CliIo } from './io.ts';
+import { colorFlag, OUTPUT_KINDS, wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
 import { gitArchive } from '../process/gitArchive.ts';
 import { inferRepoUrl } from '../process/inferRepoUrl.ts';
@@ -90,6 +90,7 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
     },
   });
   if (values.help) return io.stdout.write(CHECK_HELP), 0;
+  const color = colorFlag(values);
   const root = repoRoot(io.cwd, values.root);
   if (values['list-rules']) {
     const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
@@ -192,7 +193,7 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   const { diagnostics } = record;
   const failOn = failOnFlag ?? record.failOn;
   const formatOptions = {
-    color: wantsColor(io, values['no-color'] ? false : values.color),
+    color: wantsColor(io, color),
     checkedFiles: record.checkedFiles,
     entityCount: record.entityCount,
     rules: record.rules,

@@ -23,6 +23,16 @@ export interface CliIo {
   secrets?: Set<string>;
 }
 
+/**
+ * The colour flag a command was given: true for --color, false for --no-color, undefined for neither.
+ * Both together used to let one win without a word (--no-color, wherever it stood): which was meant is
+ * not known, so that is a UsageError, as --check with --write is.
+ */
+export function colorFlag(values: { color?: boolean; 'no-color'?: boolean }): boolean | undefined {
+  if (values.color && values['no-color']) throw new UsageError('--color and --no-color exclude each other: --color forces colours on, --no-color off (without either, colours follow the terminal and NO_COLOR). Give one of them.');
+  return values['no-color'] ? false : values.color;
+}
+
 /** The output kind of each `--format`. */
 export const OUTPUT_KINDS: Record<string, OutputKind> = { stylish: 'text', markdown: 'text', json: 'json', sarif: 'json', junit: 'xml', github: 'commands', azure: 'commands' };
 

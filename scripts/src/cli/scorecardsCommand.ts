@@ -11,7 +11,7 @@ import { renderScorecardReport } from '../scorecards/renderScorecardReport.ts';
 import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
 import { diffTeams } from '../scorecards/teamScores.ts';
 import { entityChanges } from '../pr/entityChanges.ts';
-import { wantsColor, type CliIo } from './io.ts';
+import { colorFlag, wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
 import { repoWriteTarget } from './writeTarget.ts';
 
@@ -63,6 +63,7 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
     },
   });
   if (values.help) return io.stdout.write(SCORECARDS_HELP), 0;
+  const color = colorFlag(values);
   const root = repoRoot(io.cwd, values.root);
   if (!hasScorecards(root)) throw new UsageError(`${root} has no scorecards/config.yaml`);
   // A person at a terminal reads columns; a pipe, a file or CI gets Markdown for a comment or summary.
@@ -107,7 +108,7 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
   if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
   else io.stdout.write(text, format === 'json' ? 'json' : 'text');
   if (run.diagnostics.length > 0) {
-    io.stderr.write(formatters.stylish(run.diagnostics, { color: wantsColor(io, values['no-color'] ? false : values.color), checkedFiles: run.data.checks.length, checkedUnit: 'check', entityCount: run.scores.length, rules: [], toolName: 'backstage-gitops', toolVersion: version }));
+    io.stderr.write(formatters.stylish(run.diagnostics, { color: wantsColor(io, color), checkedFiles: run.data.checks.length, checkedUnit: 'check', entityCount: run.scores.length, rules: [], toolName: 'backstage-gitops', toolVersion: version }));
   }
   if (refusal) return io.stderr.write(refusal), 1;
   const { failOn } = await loadConfig(root);

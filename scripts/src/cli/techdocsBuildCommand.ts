@@ -13,7 +13,7 @@ import { shard } from '../shard.ts';
 import { describeTechdocsCore } from '../techdocs/buildSite.ts';
 import { buildSites } from '../techdocs/buildSites.ts';
 import { buildableSites, changedSites } from '../techdocs/techdocsSites.ts';
-import { OUTPUT_KINDS, wantsColor, type CliIo } from './io.ts';
+import { colorFlag, OUTPUT_KINDS, wantsColor, type CliIo } from './io.ts';
 import { version } from './version.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { gitChangedFiles } from '../pr/gitChangedFiles.ts';
@@ -47,6 +47,7 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
     },
   });
   if (values.help) return io.stdout.write(TECHDOCS_BUILD_HELP), 0;
+  const color = colorFlag(values);
   const formats = values.format ?? ['stylish'];
   for (const format of formats) if (!formatters[format]) throw new UsageError(`Unknown format '${logText(format)}'; use one of ${Object.keys(formatters).join(', ')}`);
   const outputs = values.output ?? [];
@@ -75,7 +76,7 @@ export async function techdocsBuildCommand(argv: string[], io: CliIo): Promise<n
   const outDir = values.out ? resolve(io.cwd, values.out) : undefined;
   const { results, diagnostics } = await buildSites({ root, sites: mine, commit, outDir, settings, log: line => log(logText(line)) });
   const options = {
-    color: wantsColor(io, values['no-color'] ? false : values.color),
+    color: wantsColor(io, color),
     checkedFiles: results.length,
     entityCount: mine.length,
     rules: catalogRules.list().filter(r => r.id.startsWith('techdocs-') || r.id.startsWith('mkdocs-')),

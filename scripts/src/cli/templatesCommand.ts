@@ -24,7 +24,7 @@ import { logText } from '../report/safeText.ts';
 import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
 import type { Diagnostic } from '../diagnostic.ts';
-import { OUTPUT_KINDS, type CliIo } from './io.ts';
+import { colorFlag, OUTPUT_KINDS, type CliIo } from './io.ts';
 import { version } from './version.ts';
 import { childEnv, credentialVariables } from '../process/childEnv.ts';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
@@ -103,6 +103,8 @@ const BUILTIN = BUILTIN_ACTIONS;
 
 export async function templatesCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { values: { type: 'string' }, out: { type: 'string' }, secrets: { type: 'string' }, root: { type: 'string' }, 'update-snapshots': { type: 'boolean' }, shard: { type: 'string' }, run: { type: 'boolean' }, template: { type: 'string' }, color: { type: 'boolean' }, 'no-color': { type: 'boolean' }, format: { type: 'string', default: 'stylish' }, help: { type: 'boolean', short: 'h' } } });
+  // Accepted, never used (the output has no colours), but a contradiction all the same.
+  colorFlag(values);
   if (positionals[0] === 'test' && !values.help) return testTemplates(positionals.slice(1), values, io);
   if (values.help || positionals[0] !== 'render') return io.stdout.write(TEMPLATES_HELP), values.help ? 0 : 2;
   const file = positionals[1] ? resolve(io.cwd, positionals[1]) : undefined;

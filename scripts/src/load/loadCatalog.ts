@@ -92,6 +92,8 @@ export interface LoadedCatalog {
   origins: Map<string, string>;
   /** Locations Backstage ignores as it reaches them (ignoredLocation): never entities, their targets never read. */
   ignoredLocations?: Diagnostic[];
+  /** Paths mode: the files and folders given, repo-relative ('' for the root). */
+  given?: string[];
 }
 
 /**
@@ -216,7 +218,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   }
   const reported = new Set(files.map(f => f.file));
   const ignoredLocations = crawl.ignored.filter(d => reported.has(d.file));
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations, ...(mode === 'paths' && { given: [...named] }) };
 }
 
 /**

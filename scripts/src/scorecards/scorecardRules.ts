@@ -21,6 +21,7 @@ const rules: Rule[] = [
   { id: 'codeowners-team-invalid', severity: 'error', description: 'github.com/team-slug is not a GitHub org/team slug, so CODEOWNERS ignores it, or another Group gives the same slug a different dev.azure.com/team-id.', example: 'github.com/team-slug: "acme/a team"' },
   { id: 'codeowners-team-unknown', severity: 'info', description: "An owning group names no GitHub team (no github.com/team-slug, not brought by the GitHub org provider), so CODEOWNERS gives its files to the platform team.", example: 'owner: group:default/payments  # an Entra ID group' },
   { id: 'codeowners-stale', severity: 'error', description: "CODEOWNERS differs from what the catalog's ownership generates.", example: '# an entity moved to another team without codeowners --write' },
+  { id: 'codeowners-not-checked', severity: 'info', description: "A repo without gitops.config.yaml has a CODEOWNERS file: the gate only judges the CODEOWNERS it generates from the catalog (the config's codeowners section), so this one is left unchecked.", example: '# .github/CODEOWNERS in a repo checked with --root and no gitops.config.yaml' },
   { id: 'schema-stale', severity: 'error', description: "The editor's JSON Schema for catalog files differs from what the policies, the pinned Backstage packages and the catalog generate.", example: '# a policy edited without schema --write' },
 ];
 

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic } from '../diagnostic.ts';
 import { boundedText } from '../report/safeText.ts';
-import { DECLARE_FILTER, isKnownFilter, isKnownTest, renderText } from './templateFilters.ts';
+import { declareFilter, isKnownFilter, isKnownTest, renderText } from './templateFilters.ts';
 import type { TemplatingNames } from './scaffolderActions.ts';
 import { templateSyntaxError } from './templateSyntax.ts';
 import { callScope, unresolvedCall } from './unresolvedCall.ts';
@@ -169,7 +169,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
         if (unsupported) report(isSuper ? (node.name as Node) : node, 'skeleton-unsupported', `${unsupported.what}.`, unsupported.hint);
         if (node.typename === 'Filter') {
           const name = (node.name as { value?: string })?.value;
-          if (name && !isKnownFilter(name, compat, step.extensions)) report(node, 'skeleton-unknown-filter', `Unknown template filter "${name}".`, `Use one of Backstage's filters (e.g. ${['lower', 'replace', 'dump', 'parseRepoUrl'].join(', ')}). ${DECLARE_FILTER}`);
+          if (name && !isKnownFilter(name, compat, step.extensions)) report(node, 'skeleton-unknown-filter', `Unknown template filter "${boundedText(name, 80)}".`, `Use one of Backstage's filters (e.g. ${['lower', 'replace', 'dump', 'parseRepoUrl'].join(', ')}). ${declareFilter(name)}`);
         }
         if (node.typename === 'Is') {
           const test = node.right as Node | undefined;

@@ -4,7 +4,7 @@ import type { Range, Severity } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { boundedText } from '../report/safeText.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
-import { DECLARE_FILTER, isKnownFilter, isKnownTest } from './templateFilters.ts';
+import { declareFilter, isKnownFilter, isKnownTest } from './templateFilters.ts';
 import type { TemplatingNames } from './scaffolderActions.ts';
 import { templateSyntaxError } from './templateSyntax.ts';
 import { callScope, type CallEnvironment, type CallScope, type TemplateNode, type UnresolvedCall, unresolvedCall } from './unresolvedCall.ts';
@@ -120,14 +120,18 @@ export function checkExpression(item: TemplateExpression, earlier: readonly stri
       report(item, 'template-unknown-parameter', `parameters.${name} is not declared in spec.parameters; it renders as empty.${suggestion}`, 'Declare the parameter or fix its name.');
     }
   }
+  // spec.output is rendered after every step succeeded: a step or output it cannot find renders as nothing
+  // (undefined), and the runner still marks the task completed (NunjucksWorkflowRunner, scaffolder-backend 4.2.0).
+  const inOutput = item.path[0] === 'spec' && item.path[1] === 'output';
+  const outcome = inOutput ? ' Backstage still completes the task, but this value of the output renders as nothing (a link loses its url, a text its content).' : '';
   for (const match of expression.matchAll(/steps(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\])/g)) {
     const id = match[1] ?? match[2];
-    if (!earlier.includes(id)) report(item, 'template-unknown-step', all.has(id) ? `steps.${id} is read before that step runs.` : `There is no step with id ${id}.`, 'Refer only to steps that come earlier.');
+    if (!earlier.includes(id)) report(item, 'template-unknown-step', all.has(id) ? `steps.${id} is read before that step runs.` : `There is no step with id ${boundedText(id, 80)}.${outcome}`, inOutput ? 'Refer to the id of a step of spec.steps.' : 'Refer only to steps that come earlier.', inOutput ? 'warning' : 'error');
   }
-  if (outputs) for (const finding of unknownOutputs(expression, earlier, outputs)) report(item, 'template-unknown-output', finding.message, finding.hint);
+  if (outputs) for (const finding of unknownOutputs(expression, earlier, outputs)) report(item, 'template-unknown-output', `${finding.message}${inOutput ? ' Backstage still completes the task.' : ''}`, finding.hint, inOutput ? 'warning' : 'error');
   const { filters, tests, calls } = expressionNames(item, extensions, parameterKinds);
   for (const name of filters) {
-    if (!isKnownFilter(name, false, extensions)) report(item, 'template-unknown-filter', `Unknown template filter "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, `Use one of the scaffolder's filters (lower, replace, dump, parseRepoUrl, parseEntityRef, pick, projectSlug…), or compute the value in a parameter. ${DECLARE_FILTER}`);
+    if (!isKnownFilter(name, false, extensions)) report(item, 'template-unknown-filter', `Unknown template filter "${boundedText(name, 80)}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, `Use one of the scaffolder's filters (lower, replace, dump, parseRepoUrl, parseEntityRef, pick, projectSlug…), or compute the value in a parameter. ${declareFilter(name)}`);
   }
   for (const name of tests) {
     if (!isKnownTest(name)) report(item, 'template-unknown-test', `Unknown template test "${name}": the scaffolder cannot render ${item.text}, and passes the whole value on as raw text.`, "Use one of the renderer's tests (defined, undefined, none, string, number, divisibleby, eq, lt, gt…), or compare with ==, < or in.");

@@ -1,6 +1,6 @@
 import type { Ajv } from 'ajv';
 import { ajvPackage } from '../load/lazyPackages.ts';
-import type { Diagnostic } from '../diagnostic.ts';
+import type { Diagnostic, Severity } from '../diagnostic.ts';
 import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMetaSchema.ts';
 import type { ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
@@ -43,7 +43,7 @@ export interface TemplatePolicy {
  */
 export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy?: TemplatePolicy, actions?: ReadonlyMap<string, KnownAction>, text?: string, document = 0, extensions?: TemplatingNames): Diagnostic[] {
   const found: Diagnostic[] = [];
-  const at = (path: PathSegment[], ruleId: string, message: string, hint: string, key = false) => found.push({ ruleId, severity: 'error', message, hint, file: source.file, range: source.locate(document, path, key ? { key: true } : undefined) });
+  const at = (path: PathSegment[], ruleId: string, message: string, hint: string, key = false, severity: Severity = 'error') => found.push({ ruleId, severity, message, hint, file: source.file, range: source.locate(document, path, key ? { key: true } : undefined) });
   // With the file's text, a finding about one expression points at the expression itself.
   const atExpression: ExpressionReport = (item, ruleId, message, hint, severity = 'error', inside) => {
     // A page or step Backstage reads from a URL at ingestion (unreadPlaceholder) may declare the name.
@@ -98,7 +98,8 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     const conditional = (s: Record<string, unknown> | undefined) => s !== undefined && s !== null && s.if !== undefined;
     if (first !== undefined && conditional(steps[first]) && conditional(step)) return;
     const named = (n: number) => (typeof steps[n]?.id === 'string' ? '' : ` (the scaffolder's name for step ${n + 1}, which has no id)`);
-    if (first !== undefined) at(['spec', 'steps', i, ...(named(i) ? [] : ['id'])], 'template-duplicate-step', `Step id ${id}${named(i)} is already used by step ${first + 1}${named(first)}: its output replaces that step's, so steps.${id} means whichever ran last.`, 'Give every step its own id.');
+    // NunjucksWorkflowRunner (scaffolder-backend 4.2.0) checks no uniqueness and runs the task: a warning.
+    if (first !== undefined) at(['spec', 'steps', i, ...(named(i) ? [] : ['id'])], 'template-duplicate-step', `Step id ${id}${named(i)} is already used by step ${first + 1}${named(first)}. Backstage still runs both steps, but keeps one output per id: from this step on steps.${id} is this step's output (the earlier one's is gone), and the task's log names both steps ${id}.`, 'Give every step its own id.', false, 'warning');
     else firstWithId.set(id, i);
   });
   if (actions) for (const f of checkStepInputs(steps, actions, pickerParameters(pages))) if (unreadPlaceholder(steps[Number(f.path[2])]) === undefined) at(f.path, f.ruleId, f.message, f.hint, f.key);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { rememberedSync } from '../load/remembered.ts';
+import { boundedText } from '../report/safeText.ts';
 import { deferUnreadScaffolderModules } from './offlineScaffolder.ts';
 import type { TemplatingNames } from './scaffolderActions.ts';
 
@@ -48,9 +49,20 @@ function renderer(cookiecutterCompat: boolean | RendererKind, extensions = NO_EX
   return cached;
 }
 
-/** The fix hint's last sentence for a filter or global the renderer lacks: a deployment's own is declared, not removed. */
-export const DECLARE_FILTER = 'If your Backstage adds this filter (a scaffolder module of its own), name the module in backstageConfig.plugins or the filter in backstageConfig.additionalTemplateFilters in gitops.config.yaml.';
-export const DECLARE_GLOBAL = 'If your Backstage adds this function (a scaffolder module of its own), name the module in backstageConfig.plugins or the function in backstageConfig.additionalTemplateGlobals in gitops.config.yaml.';
+/**
+ * The fix hint's last sentence for a filter (`name`) the renderer lacks: a deployment's own is declared once
+ * in gitops.config.yaml, not removed from every use.
+ */
+export function declareFilter(name: string): string {
+  const shown = boundedText(name, 80);
+  return `If your Backstage adds ${shown} (a scaffolder module of its own), declare it once in gitops.config.yaml, which clears every use: list it in backstageConfig.additionalTemplateFilters (backstageConfig.plugins, which it needs, names the scaffolder modules your Backstage runs; an installed one's filters are read from it).`;
+}
+
+/** declareFilter's sentence for a global function (`name`) the renderer lacks. */
+export function declareGlobal(name: string): string {
+  const shown = boundedText(name, 80);
+  return `If your Backstage adds ${shown}() (a scaffolder module of its own), declare it once in gitops.config.yaml, which clears every use: list it in backstageConfig.additionalTemplateGlobals (backstageConfig.plugins, which it needs, names the scaffolder modules your Backstage runs; an installed one's globals are read from it).`;
+}
 
 const extensionsKey = (cookiecutterCompat: boolean | RendererKind, extensions: TemplatingNames) => `${kindOf(cookiecutterCompat)}|${extensions.filters.join(',')}|${extensions.globals.join(',')}`;
 

@@ -17,6 +17,7 @@ import { matchableSkeletonGlobs } from './skeletonGlobs.ts';
 import { loadConfig, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { discoverTemplateFiles, isTemplateDocument, loadTemplatePolicy } from './templateFiles.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
+import { unknownNamesOnce } from './unknownNamesOnce.ts';
 import { BACKTRACKING_HINT, backtrackingMessage, backtrackingPatterns, templateSchemaPatterns, type SchemaPattern } from './regexBacktracking.ts';
 
 export { discoverTemplateFiles, loadTemplatePolicy, templateFiles } from './templateFiles.ts';
@@ -78,7 +79,8 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
     if (verdict) diagnostics.push({ ruleId: 'template-pattern-backtracking', severity: 'error', message: backtrackingMessage(found, verdict), hint: BACKTRACKING_HINT, file, range });
   }
   // Findings in template.yaml are each their own, however alike: two steps one `$yaml` brings in both point at it.
-  return diagnostics;
+  // An undeclared filter or function is one cause however often it is used.
+  return unknownNamesOnce(diagnostics);
 }
 
 /**

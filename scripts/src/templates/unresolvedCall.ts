@@ -1,5 +1,5 @@
 import type { TemplatingNames } from './scaffolderActions.ts';
-import { callResolvesAlone, DECLARE_GLOBAL, isKnownGlobal, loopHasMethod, methodOnSomeValue, printsCallable, type RendererKind } from './templateFilters.ts';
+import { callResolvesAlone, declareGlobal, isKnownGlobal, loopHasMethod, methodOnSomeValue, printsCallable, type RendererKind } from './templateFilters.ts';
 
 /** A node of nunjucks' parse tree, as far as the call judgement reads it. */
 export interface TemplateNode {
@@ -164,7 +164,7 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
       };
     }
     if (!isKnownGlobal(name, renderer, env.extensions)) {
-      return { at: callee, callee: name, message: `${named}() is no function the scaffolder's renderer knows (the value ${named} is undefined and cannot be called).`, hint: `Use range, cycler or joiner${renderer === 'workflow' ? '' : ', a macro this file defines'}, or ${contextHint}. ${DECLARE_GLOBAL}` };
+      return { at: callee, callee: name, message: `${named}() is no function the scaffolder's renderer knows (the value ${named} is undefined and cannot be called).`, hint: `Use range, cycler or joiner${renderer === 'workflow' ? '' : ', a macro this file defines'}, or ${contextHint}. ${declareGlobal(name)}` };
     }
     // What a deployment's own global returns is not known here.
     if (printed && !deployments.has(name) && printsCallable(name, renderer)) {

@@ -75,7 +75,7 @@ describe("step inputs against the actions' own schemas", () => {
     ['a targetPath that leaves the workspace', GO, replace('        url: ../../skeletons/go-service\n', '        url: ../../skeletons/go-service\n        targetPath: ../elsewhere\n'),
       ['template-action-input@64:21 targetPath "../elsewhere": Relative path is not allowed to refer to a directory outside its parent']],
     ['duplicate step ids', GO, replace('    - id: register\n', '    - id: publish\n'),
-      ['template-duplicate-step@81:11 Step id publish is already used by step 2: its output replaces that step\'s, so steps.publish means whichever ran last.', 'template-unknown-step@93:20 There is no step with id register.']],
+      ['template-duplicate-step@81:11 Step id publish is already used by step 2. Backstage still runs both steps, but keeps one output per id: from this step on steps.publish is this step\'s output (the earlier one\'s is gone), and the task\'s log names both steps publish.', 'template-unknown-step@93:20 There is no step with id register. Backstage still completes the task, but this value of the output renders as nothing (a link loses its url, a text its content).']],
   ] as [string, string, (t: string) => string, string[]][])('%s', (_name, file, edit, expected) => {
     expect(check(file, edit)).toEqual(expected);
   });

@@ -31,14 +31,14 @@ async function templatesTest(root: string, ...args: string[]) {
 describe('golden-path authoring', () => {
   it("names a step output the action does not declare, at the expression, with the action's own output names", async () => {
     const root = await copy();
-    // remoteURL for remoteUrl: the link renders without a url, and nothing else fails.
+    // remoteURL for remoteUrl: the link renders without a url, and nothing else fails: Backstage completes the task, so a warning.
     await edit(root, 'templates/node-service/template.yaml', text => text.replace('url: ${{ steps.publish.output.remoteUrl }}', 'url: ${{ steps.publish.output.remoteURL }}'));
     const { code, diagnostics } = await templatesTest(root, 'node-service');
-    expect(code).toBe(1);
+    expect(code).toBe(0);
     const found = diagnostics.filter(d => d.ruleId === 'template-unknown-output');
     expect(found.map(d => [d.file, d.message, d.hint])).toEqual([[
       'templates/node-service/template.yaml',
-      'steps.publish.output.remoteURL is not an output of publish:github, so it renders as nothing (its outputs: remoteUrl, repoContentsUrl, commitHash). Did you mean steps.publish.output.remoteUrl?',
+      'steps.publish.output.remoteURL is not an output of publish:github, so it renders as nothing (its outputs: remoteUrl, repoContentsUrl, commitHash). Did you mean steps.publish.output.remoteUrl? Backstage still completes the task.',
       'Write steps.publish.output.remoteUrl.',
     ]]);
     const text = await readFile(join(root, 'templates/node-service/template.yaml'), 'utf8');

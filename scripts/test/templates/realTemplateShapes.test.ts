@@ -297,6 +297,6 @@ ${secondIf}    - id: publish
     const cleanSteps = steps("    - id: between\n      action: debug:log\n      input: {message: x}\n").replace('    - id: publish\n      action: debug:log\n      input:\n        message: second', "    - id: publish\n      if: ${{ parameters.name !== 'a' }}\n      action: debug:log\n      input:\n        message: second");
     const generated = await templateRepo(cleanSteps.replace('    - id: fetch\n      action', '    - action').replace('    - id: after\n', '    - id: step-1\n      action: debug:log\n      input: {message: x}\n    - id: after\n'), { 'README.md': 'x\n' }, 'name: a\nvalues: {name: x}\nsnapshot: false\n');
     const clash = JSON.parse((await runBin(['check', '--format', 'json'], generated)).stdout) as { diagnostics: { ruleId: string; message: string }[] };
-    expect(clash.diagnostics.filter(d => d.ruleId === 'template-duplicate-step').map(d => d.message.split(':')[0])).toEqual(["Step id step-1 is already used by step 1 (the scaffolder's name for step 1, which has no id)"]);
+    expect(clash.diagnostics.filter(d => d.ruleId === 'template-duplicate-step').map(d => d.message.split('. Backstage')[0])).toEqual(["Step id step-1 is already used by step 1 (the scaffolder's name for step 1, which has no id)"]);
   }, 60_000);
 });

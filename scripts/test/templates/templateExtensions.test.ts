@@ -88,17 +88,18 @@ describe("a deployment's templating extensions (additionalTemplateFilters / addi
     const findings = async (declare: string) => {
       const run = await gitops(await repo(declare), ['check', '--format', 'json']);
       expectCleanStderr(run);
-      return (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; hint?: string; file: string }[] }).diagnostics.filter(d => /unknown-(filter|function)$/.test(d.ruleId));
+      return (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; message: string; hint?: string; file: string }[] }).diagnostics.filter(d => /unknown-(filter|function)$/.test(d.ruleId));
     };
     expect(await findings('  additionalTemplateFilters: [base64]\n  additionalTemplateGlobals: [now]\n')).toEqual([]);
     const undeclared = await findings('');
+    // One finding per undeclared name, at its first use, which counts the skeleton's use too.
     expect(undeclared.map(d => `${d.ruleId}@${d.file}`).sort()).toEqual([
-      'skeleton-unknown-filter@templates/t/skeleton/README.md',
-      'skeleton-unknown-function@templates/t/skeleton/README.md',
       'template-unknown-filter@templates/t/template.yaml',
       'template-unknown-function@templates/t/template.yaml',
     ]);
-    expect(undeclared.find(d => d.ruleId === 'template-unknown-filter')!.hint).toContain('the filter in backstageConfig.additionalTemplateFilters in gitops.config.yaml');
-    expect(undeclared.find(d => d.ruleId === 'skeleton-unknown-function')!.hint).toContain('the function in backstageConfig.additionalTemplateGlobals in gitops.config.yaml');
+    const filter = undeclared.find(d => d.ruleId === 'template-unknown-filter')!;
+    expect(filter.message).toContain('Also used 1 more time(s), not reported again: 1 in templates/t/skeleton/README.md.');
+    expect(filter.hint).toContain('list it in backstageConfig.additionalTemplateFilters');
+    expect(undeclared.find(d => d.ruleId === 'template-unknown-function')!.hint).toContain('list it in backstageConfig.additionalTemplateGlobals');
   }, 120_000);
 });

@@ -1,0 +1,44 @@
+import type { Diagnostic } from '../diagnostic.ts';
+import { boundedText } from '../report/safeText.ts';
+
+// The messages checkExpressions, analyzeSkeleton and unresolvedCall give a filter or global the renderer lacks.
+const NAMED: readonly { kind: string; rule: RegExp; name: RegExp }[] = [
+  { kind: 'filter', rule: /-unknown-filter$/, name: /^Unknown template filter "([^"]+)"/ },
+  { kind: 'function', rule: /-unknown-function$/, name: /^(\S+)\(\) is no function the scaffolder's renderer knows/ },
+];
+
+/**
+ * One finding per filter or global function the scaffolder's renderer lacks, in template.yaml and the
+ * skeletons alike: a Backstage that adds its own (a scaffolder module) has templates use it everywhere, and
+ * the one cause, the name not declared in gitops.config.yaml, would otherwise be said at every use. The
+ * first use (in the order given) is kept, its message counting the other uses and naming their files; any
+ * other finding passes unchanged, in order.
+ */
+export function unknownNamesOnce(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const groups = new Map<string, { at: number; others: Diagnostic[] }>();
+  const kept: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const named = NAMED.find(n => n.rule.test(d.ruleId));
+    const name = named && named.name.exec(d.message)?.[1];
+    const key = name && `${named.kind}\0${name}`;
+    const group = key ? groups.get(key) : undefined;
+    if (group) group.others.push(d);
+    else {
+      if (key) groups.set(key, { at: kept.length, others: [] });
+      kept.push(d);
+    }
+  }
+  for (const { at, others } of groups.values()) {
+    if (others.length) kept[at] = { ...kept[at], message: `${kept[at].message} ${otherUses(kept[at], others)}` };
+  }
+  return kept;
+}
+
+/** "Also used 83 more time(s), not reported again: 49 in a.yaml, …", with at most three files named. */
+function otherUses(first: Diagnostic, others: readonly Diagnostic[]): string {
+  const byFile = new Map<string, number>();
+  for (const d of others) byFile.set(d.file, (byFile.get(d.file) ?? 0) + 1);
+  const files = [...byFile].map(([file, count]) => `${count} in ${file === first.file ? 'this file' : boundedText(file, 120)}`);
+  const shown = files.length > 3 ? [...files.slice(0, 3), `${files.length - 3} more file(s)`] : files;
+  return `Also used ${others.length} more time(s), not reported again: ${shown.join(', ')}.`;
+}
