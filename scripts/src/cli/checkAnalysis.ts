@@ -282,9 +282,13 @@ async function gatesOf(root: string, config: GitopsConfig, input: Awaited<Return
     // Any catalog gets Backstage's template rules on the templates it holds.
     const reported = new Set(input.loaded.files.map(f => f.file));
     byGate.push(await templates(root, config, templateFiles(entities).filter(f => reported.has(f)), input.loaded.repoFiles));
-    // A config's codeowners section is judged whatever finds the catalog, as `codeowners --check` judges it.
-    const parses = !input.loaded.files.some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
-    byGate.push(...(await codeownersGates(root, config, entities, parses, byGate[0])).diagnostics);
+    // A config's codeowners section is judged whatever finds the catalog, as `codeowners --check` judges it;
+    // but not in paths mode, whose entities are the given files' only (CODEOWNERS generated from them would
+    // always read as stale): the whole run judges it, as in roots mode.
+    if (input.loaded.mode === 'discover') {
+      const parses = !input.loaded.files.some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
+      byGate.push(...(await codeownersGates(root, config, entities, parses, byGate[0])).diagnostics);
+    }
   }
 }
 
