@@ -143,9 +143,12 @@ export function thisRepositoryAt(target: string, repoUrl: string | undefined): {
 /**
  * The organisation of `repoUrl` (its origin and, but on a `*.visualstudio.com` host, the first path segment: a
  * GitHub owner, an Azure DevOps organisation, a GitLab group) when `target`, an absolute URL, lies outside it;
- * undefined when it lies inside, when either is not an http(s) URL, or without repoUrl. The target is read as
- * Backstage's reader reads it, through WHATWG URL: `..` and `%2e%2e` segments are resolved first, so
- * `…/acme/repo/blob/main/../../../other-org/x` is other-org's; owners compare case-insensitively, decoded.
+ * undefined when it lies inside, when repoUrl is not an http(s) URL, when the target names no host (no reader
+ * takes it), or without repoUrl. The target is read as Backstage's reader reads it, through WHATWG URL: `..`
+ * and `%2e%2e` segments are resolved first, so `…/acme/repo/blob/main/../../../other-org/x` is other-org's;
+ * owners compare case-insensitively, decoded. Hosts are compared, not origins: UrlReaderPredicateMux picks the
+ * reader by `url.host` alone and the readers parse owner and repository with git-url-parse whatever the
+ * scheme, so `git+https:`, `ssh:`, `file:` or `foo:` with github.com's host reads github.com as https does.
  */
 export function outsideOrganisation(target: string, repoUrl: string | undefined): string | undefined {
   if (!repoUrl) return undefined;
@@ -157,7 +160,7 @@ export function outsideOrganisation(target: string, repoUrl: string | undefined)
   } catch {
     return undefined;
   }
-  if (!/^https?:$/.test(url.protocol) || !/^https?:$/.test(repo.protocol)) return undefined;
+  if (!/^https?:$/.test(repo.protocol) || !url.host) return undefined;
   const owner = (u: URL) => {
     if (u.hostname.toLowerCase().endsWith('.visualstudio.com')) return '';
     const segment = u.pathname.split('/')[1] ?? '';
@@ -168,7 +171,7 @@ export function outsideOrganisation(target: string, repoUrl: string | undefined)
     }
   };
   const organisation = `${repo.origin}/${owner(repo) ? `${repo.pathname.split('/')[1]}/` : ''}`;
-  return url.origin.toLowerCase() === repo.origin.toLowerCase() && owner(url) === owner(repo) ? undefined : organisation;
+  return url.host.toLowerCase() === repo.host.toLowerCase() && owner(url) === owner(repo) ? undefined : organisation;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { isRecord, type LoadedCatalog } from '../load/loadCatalog.ts';
 import { isYamlFile } from '../load/repoFiles.ts';
@@ -10,6 +10,7 @@ import { readSource } from '../load/readSource.ts';
 import type { CatalogEntity } from './catalogEntity.ts';
 import { matchGlob } from './locationTargets.ts';
 import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
+import { linkTarget } from './linkTarget.ts';
 
 // Where GitHub reads CODEOWNERS, and the folders of the toolkit's own data (policies, schemas, scorecards).
 const CONFIG_FILES = ['gitops.config.yaml', 'CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS'];
@@ -92,9 +93,9 @@ function linksRead(loaded: Loaded, entities: readonly CatalogEntity[], config: G
   const skeletons = (loaded.skeletonFolders ?? []).filter(folder => folder !== '' && folder !== '.').map(folder => `${folder}/`);
   const tests = templateFolders.map(folder => `${folder}tests/`);
   for (const link of links) {
-    if (!files.has(link) && !above(link) && keptInSkeleton(link, loaded.symlinkTargets?.get(link), skeletons, tests)) continue;
+    if (!files.has(link) && !above(link) && keptInSkeleton(link, loaded.symlinkTargets, skeletons, tests)) continue;
     if (files.has(link) || folders.some(folder => link.startsWith(folder)) || above(link)) read.add(link);
-    else if (repoWide && isYamlFile(link) && !linksToDataFile(link, loaded.symlinkTargets?.get(link), repoFiles, catalogFiles)) read.add(link);
+    else if (repoWide && isYamlFile(link) && !linksToDataFile(link, loaded.symlinkTargets, repoFiles, catalogFiles)) read.add(link);
   }
   const rest = links.filter(link => !read.has(link));
   for (const edge of loaded.locations) {
@@ -114,22 +115,21 @@ function linksRead(loaded: Loaded, entities: readonly CatalogEntity[], config: G
  * files only. A link whose target leaves the folder (left out of the archive by Backstage, refused by the
  * toolkit when it leaves the repository) stays a finding.
  */
-function keptInSkeleton(link: string, text: string | undefined, skeletons: readonly string[], tests: readonly string[]): boolean {
-  if (text === undefined || text === '' || posix.isAbsolute(text) || text.includes('\\') || tests.some(folder => link.startsWith(folder))) return false;
-  const target = posix.normalize(posix.join(posix.dirname(link), text));
-  return skeletons.some(folder => link.startsWith(folder) && target.startsWith(folder));
+function keptInSkeleton(link: string, texts: ReadonlyMap<string, string> | undefined, skeletons: readonly string[], tests: readonly string[]): boolean {
+  if (!texts || tests.some(folder => link.startsWith(folder))) return false;
+  // Resolved through the repository's other links, as the archive's extraction (isChildPath, realpath) does.
+  const target = linkTarget(link, texts);
+  return target !== undefined && skeletons.some(folder => link.startsWith(folder) && target.startsWith(folder));
 }
 
 /**
- * Whether the path a link holds (`text`, its readlink) names, from the link's folder, a regular file of this
- * repository that is no catalog file: a link to a host file, out of the repository, to a folder, another
- * link, a missing file or a catalog file is not one.
+ * Whether the link names, from its folder and through the repository's other links (linkTarget), a regular
+ * file of this repository that is no catalog file: a link to a host file, out of the repository, to a folder,
+ * a missing file or a catalog file is not one.
  */
-function linksToDataFile(link: string, text: string | undefined, repoFiles: ReadonlySet<string>, catalogFiles: ReadonlySet<string>): boolean {
-  if (text === undefined || text === '' || posix.isAbsolute(text) || text.includes('\\')) return false;
-  const target = posix.normalize(posix.join(posix.dirname(link), text));
-  if (target === '..' || target.startsWith('../')) return false;
-  return repoFiles.has(target) && !catalogFiles.has(target);
+function linksToDataFile(link: string, texts: ReadonlyMap<string, string> | undefined, repoFiles: ReadonlySet<string>, catalogFiles: ReadonlySet<string>): boolean {
+  const target = texts ? linkTarget(link, texts) : undefined;
+  return target !== undefined && repoFiles.has(target) && !catalogFiles.has(target);
 }
 
 /** The repo paths gitops.config.yaml's settings name (a folder setting such as catalog.policies as a prefix too). */

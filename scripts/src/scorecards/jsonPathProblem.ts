@@ -63,7 +63,9 @@ const LINEAR_METHODS = new Set(['includes', 'startsWith', 'endsWith', 'indexOf',
  * takes a gigabyte and seconds, and `y = @.x, y = y + y, …` doubles a value per step. Tech Insights runs each
  * script on every entity's fact on the backend's one thread, and the gate runs the same scripts on its cases
  * and the catalog's facts; so a script may use only what costs at most the size of what it reads: names,
- * literals (no regex), members, operators and LINEAR_METHODS calls, no assignment. Takes the path as written
+ * literals (no regex), members, operators and LINEAR_METHODS calls, no assignment; and a path may descend
+ * recursively (`..`) once: a second descent per node the first reached costs the fact's size squared, a third
+ * cubed (no script needed). Takes the path as written
  * (one that does not split or parse is jsonPathProblem's); returns one sentence, or undefined.
  */
 export function unboundedJsonPath(path: string): string | undefined {
@@ -74,6 +76,10 @@ export function unboundedJsonPath(path: string): string | undefined {
   } catch {
     return undefined;
   }
+  // Each `..` after another walks the whole subtree of every node the first one reached: `$..*..*..*` reads a
+  // 200-level chain (a few kilobytes of fact) 1.3 million times, in 85 s; one more `..` multiplies again.
+  const scans = parts.filter(part => part === '..').length;
+  if (scans > 1) return `it holds ${scans} recursive descents (..): each one after the first walks the whole subtree of every node the one before reached, so the cost grows as the fact's size to the power of their number`;
   for (const part of parts) {
     const found = unboundedPart(JSONPath, part);
     if (found) return found;

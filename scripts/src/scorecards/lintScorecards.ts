@@ -240,7 +240,7 @@ function refusedPath(value: unknown, path: PathSegment[], located: Located<unkno
   if (typeof value !== 'string' || value === '') return [];
   const unbounded = unboundedJsonPath(value);
   if (unbounded) {
-    return [at(located, path, 'scorecard-path-unbounded', `JSONPath ${JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value)} can cost far more than the fact it reads: ${unbounded}. jsonpath-plus runs it without a time or memory bound on every entity's fact, so Tech Insights' backend (and this gate) would stall on it; the check is not evaluated here.`, "Keep filters to comparisons of @, @root, @parent or @property with quoted text or numbers, e.g. $.items[?(@.type == 'service')]; for text tests use includes, startsWith or endsWith.")];
+    return [at(located, path, 'scorecard-path-unbounded', `JSONPath ${JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value)} can cost far more than the fact it reads: ${unbounded}. jsonpath-plus runs it without a time or memory bound on every entity's fact, so Tech Insights' backend (and this gate) would stall on it; the check is not evaluated here.`, "Keep filters to comparisons of @, @root, @parent or @property with quoted text or numbers, e.g. $.items[?(@.type == 'service')]; for text tests use includes, startsWith or endsWith. Descend recursively (..) once at most and name the levels after it, e.g. $..items[*].name.")];
   }
   const problem = jsonPathProblem(value);
   if (!problem) return [];

@@ -40,7 +40,7 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
     const input = step.input ?? {};
     for (const refusal of staticRefusals(action, input)) found.push({ ...refusalPlace(i, step.input, refusal), ruleId: 'template-action-input', message: refusal.message, hint: refusal.hint ?? unknownInputHint(action, input, refusal) ?? INPUT_HINT });
     for (const { at, value } of workspacePathValues(action, input)) {
-      const problem = !value.includes('${{') ? workspacePathProblem(at.map(String).join('.'), value) : undefined;
+      const problem = templatedWorkspacePathProblem(at.map(String).join('.'), value);
       if (problem) found.push({ path: ['spec', 'steps', i, 'input', ...at], ruleId: 'template-action-input', message: problem, hint: 'Keep the path inside the task workspace (e.g. ./service).' });
     }
     // parseRepoUrl runs inside the scaffolder modules' actions; one declared in gitops.config.yaml reads
@@ -213,6 +213,21 @@ export function workspacePathProblem(key: string, value: string): string | undef
   } catch (error) {
     return `${key} ${JSON.stringify(value)}: ${(error as Error).message}`;
   }
+}
+
+/**
+ * workspacePathProblem for a path as a template writes it: a literal as it is; one holding `\${{ … }}` by
+ * its literal folders before the first expression (`../../tmp/\${{ parameters.name }}`, `/etc/\${{ … }}`), which
+ * leave the workspace whatever the expressions give (the workspace's own folder name is the task's id).
+ * A path that starts with an expression depends on its value and is not judged here.
+ */
+function templatedWorkspacePathProblem(key: string, value: string): string | undefined {
+  const start = value.indexOf('${{');
+  if (start < 0) return workspacePathProblem(key, value);
+  const folders = value.slice(0, value.lastIndexOf('/', start) + 1);
+  if (folders === '') return undefined;
+  const problem = workspacePathProblem(key, `${folders}sample`);
+  return problem && `${key} ${JSON.stringify(value)} leaves the task workspace whatever its expressions give (its literal start ${JSON.stringify(folders)}): ${problem.slice(problem.indexOf(': ') + 2)}`;
 }
 
 /** What parseRepoUrl makes of a repoUrl as written: a literal as it is, one built from RepoUrlPicker values with a sample value. */

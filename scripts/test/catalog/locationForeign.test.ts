@@ -47,6 +47,30 @@ describe('check: a Location target in a repository outside the organisation', ()
     expect(status).toBe(1);
   }, 60_000);
 
+  it('a target of another scheme is read by the reader of its host: another owner there is an error too', async () => {
+    // Red team 29: UrlReaderPredicateMux picks a reader by url.host alone, and GithubUrlReader reads the owner
+    // and repository through git-url-parse whatever the scheme: git+https://github.com/evil-org/x/blob/main/a.yaml
+    // is fetched from api.github.com/repos/evil-org/x, yet the gate called it an info (not http(s)).
+    const { status, found } = await targetFindings('https://github.com/acme/control/blob/main/', [
+      './a.yaml',
+      'git+https://github.com/acme/other/blob/main/catalog-info.yaml',
+      'git+https://github.com/evil-org/x/blob/main/a.yaml',
+      'ssh://github.com/evil-org/x/blob/main/a.yaml',
+      'file://github.com/evil-org/x/blob/main/a.yaml',
+      'foo://github.com/acme/../evil-org/x/blob/main/a.yaml',
+      'http://github.com/evil-org/x/blob/main/a.yaml',
+    ]);
+    expect(found).toEqual([
+      'location-target-external:info@8',
+      'location-target-foreign:error@9',
+      'location-target-foreign:error@10',
+      'location-target-foreign:error@11',
+      'location-target-foreign:error@12',
+      'location-target-foreign:error@13',
+    ]);
+    expect(status).toBe(1);
+  }, 60_000);
+
   it('Azure Repos: another organisation is an error, another project of the same one is not', async () => {
     const { found } = await targetFindings('"https://dev.azure.com/acme/Platform/_git/control?version=GBmain&path=/"', [
       './a.yaml',

@@ -13,6 +13,13 @@ const CONFIG = { ...HEADER, kind: 'ScorecardConfig', target: { jsonfc: '0.10.0',
 const GITOPS = 'repoUrl: https://github.com/acme/x/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n  rootLocationType: url\n';
 const GROUP = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team}\nspec: {type: team, children: []}\n';
 const EVIL = `${'a'.repeat(60)}b`;
+/** A fact nested `depth` levels deep ({a: {a: …}}): a few bytes a level. */
+const deep = (depth: number) => {
+  const root: Record<string, unknown> = {};
+  let at = root;
+  for (let i = 0; i < depth; i++) at = (at.a = {}) as Record<string, unknown>;
+  return root;
+};
 const check = (id: string, condition: object) =>
   stringify({ ...HEADER, kind: 'Check', id, name: id, description: id, level: 'bronze', category: 'X', solution: 'Fix it.', enforcement: { mode: 'report' }, factIds: ['r'], tests: [{ name: 'crafted', facts: { r: { o: { items: [{ name: EVIL }] }, p: {} } }, expect: 'fail' }], rule: { conditions: { all: [condition] } } });
 
@@ -27,6 +34,8 @@ describe('a JSONPath script whose cost has no bound', () => {
       'scorecards/checks/repeat.yaml': check('repeat', { fact: 'o', operator: 'equal', value: { fact: 'p', path: "$[?(@.name.repeat(400000000).toUpperCase() == 'x')]" } }),
       'scorecards/checks/doubling.yaml': check('doubling', { fact: 'o', path: `$.items[?(y = @.name, ${'y = y + y, '.repeat(22)}y == 'x')]`, operator: 'equal', value: [] }),
       'scorecards/checks/nested.yaml': check('nested', { fact: 'o', path: "$[?(@.items[?(@.name.padStart(400000000) == 'x')])]", operator: 'equal', value: [] }),
+      // red29: no script at all, yet each `..` after the first walks the subtree of every node reached before.
+      'scorecards/checks/descents.yaml': stringify({ ...HEADER, kind: 'Check', id: 'descents', name: 'descents', description: 'descents', level: 'bronze', category: 'X', solution: 'Fix it.', enforcement: { mode: 'report' }, factIds: ['r'], tests: [{ name: 'deep', facts: { r: { o: deep(400), p: {} } }, expect: 'fail' }], rule: { conditions: { all: [{ fact: 'o', path: '$..*..*..*..*', operator: 'equal', value: [] }] } } }),
       'scorecards/checks/fine.yaml': check('fine', { fact: 'o', path: "$.items[?(@.name.startsWith('a') && @.name.toLowerCase().includes('b'))]", operator: 'equal', value: [] }),
     });
     const started = Date.now();
@@ -35,14 +44,15 @@ describe('a JSONPath script whose cost has no bound', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     const diagnostics = JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string; message: string; range: { start: { line: number; column: number } } }[];
     const found = diagnostics.filter(d => d.ruleId === 'scorecard-path-unbounded').map(d => `${d.file}:${d.range.start.line}:${d.range.start.column}`);
-    expect(found).toEqual(['scorecards/checks/doubling.yaml:26:15', 'scorecards/checks/nested.yaml:26:15', 'scorecards/checks/redos.yaml:26:15', 'scorecards/checks/repeat.yaml:29:17']);
+    expect(found).toEqual(['scorecards/checks/descents.yaml:424:15', 'scorecards/checks/doubling.yaml:26:15', 'scorecards/checks/nested.yaml:26:15', 'scorecards/checks/redos.yaml:26:15', 'scorecards/checks/repeat.yaml:29:17']);
     const message = (file: string) => diagnostics.find(d => d.ruleId === 'scorecard-path-unbounded' && d.file.endsWith(file))!.message;
     expect(message('redos.yaml')).toMatch(/regular expression \/\^\(a\|a\)\+\$\/ in/);
     expect(message('repeat.yaml')).toMatch(/calls `repeat`/);
     expect(message('doubling.yaml')).toMatch(/assigns a name/);
     expect(message('nested.yaml')).toMatch(/calls `padStart`/);
+    expect(message('descents.yaml')).toMatch(/4 recursive descents/);
     // Their golden cases expect a failure, but a check that is never run has no verdict: each is an error.
-    expect(diagnostics.filter(d => d.ruleId === 'scorecard-test-failed').map(d => d.file).sort()).toEqual(['scorecards/checks/doubling.yaml', 'scorecards/checks/nested.yaml', 'scorecards/checks/redos.yaml', 'scorecards/checks/repeat.yaml']);
+    expect(diagnostics.filter(d => d.ruleId === 'scorecard-test-failed').map(d => d.file).sort()).toEqual(['scorecards/checks/descents.yaml', 'scorecards/checks/doubling.yaml', 'scorecards/checks/nested.yaml', 'scorecards/checks/redos.yaml', 'scorecards/checks/repeat.yaml']);
     expect(diagnostics.filter(d => d.file.endsWith('fine.yaml'))).toEqual([]);
     expect(run.status).toBe(1);
   }, 60_000);

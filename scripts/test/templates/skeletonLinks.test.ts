@@ -67,6 +67,26 @@ describe('a skeleton holding symbolic links (templates render)', () => {
     expect(run.status).toBe(1);
   }, 60_000);
 
+  it('a link whose path stays inside the skeleton as text but leaves it through another link is a finding (red29)', async () => {
+    // d/e/s -> .. loops back to d: each e/s of x's path is two segments of text and none of depth, so x's path,
+    // normalised as text, is etc/passwd inside the skeleton while realpath (Backstage's isChildPath when it
+    // extracts the archive) resolves it to /etc/passwd. A chain of links inside the skeleton stays no finding.
+    const root = await templateRepo(['../templates/linked/template.yaml'], {
+      'templates/linked/template.yaml': TEMPLATE,
+      'templates/linked/skeleton/README.md': 'Service ${{ values.name }}\n',
+      'templates/linked/skeleton/d/e/keep.md': 'kept\n',
+    });
+    const skeleton = join(root, 'templates/linked/skeleton');
+    await symlink('..', join(skeleton, 'd/e/s'));
+    await symlink(`d/${'e/s/'.repeat(10)}${'../'.repeat(21)}etc/passwd`, join(skeleton, 'x'));
+    await symlink('readme', join(skeleton, 'chain'));
+    await symlink('d/e/s/e/s/../README.md', join(skeleton, 'readme'));
+    const run = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string }[]).map(d => `${d.ruleId} ${d.file}`);
+    expect(found).toEqual(['repo-symlink templates/linked/skeleton/x']);
+    expect(run.status).toBe(1);
+  }, 60_000);
+
   it('a link in a template\'s tests folder inside the skeleton stays a finding: the toolkit reads the cases there', async () => {
     const root = await templateRepo(['../templates/linked/template.yaml'], {
       'templates/linked/template.yaml': TEMPLATE.replace('url: ./skeleton', 'url: .'),

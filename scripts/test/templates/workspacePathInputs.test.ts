@@ -32,7 +32,7 @@ const STEPS = `    - id: rename
       name: Templated
       action: fs:delete
       input:
-        files: ['\${{ parameters.name }}/x']
+        files: ['\${{ parameters.name }}/x', 'a/\${{ parameters.name }}', '../../tmp/\${{ parameters.name }}', '/etc/x\${{ parameters.name }}/y']
 `;
 
 describe('built-in actions that resolve paths in the task workspace', () => {
@@ -48,6 +48,8 @@ describe('built-in actions that resolve paths in the task workspace', () => {
       'template-action-input@templates/t/template.yaml:30:32',
       'template-action-input@templates/t/template.yaml:35:22',
       'template-action-input@templates/t/template.yaml:40:19',
+      'template-action-input@templates/t/template.yaml:46:109',
+      'template-action-input@templates/t/template.yaml:46:73',
     ]);
     expect(diagnostics.filter(d => d.ruleId === 'template-action-input').map(d => d.message)).toEqual([
       'files.1.to "../../../tmp/out": Relative path is not allowed to refer to a directory outside its parent',
@@ -55,6 +57,9 @@ describe('built-in actions that resolve paths in the task workspace', () => {
       'files.2 "**/../../up": Relative path is not allowed to refer to a directory outside its parent',
       'paths.1 "../..": Relative path is not allowed to refer to a directory outside its parent',
       'filePath "../catalog-info.yaml": Relative path is not allowed to refer to a directory outside its parent',
+      // red29: a literal start that leaves the workspace leaves it whatever the expression after it gives.
+      'files.2 "../../tmp/${{ parameters.name }}" leaves the task workspace whatever its expressions give (its literal start "../../tmp/"): Relative path is not allowed to refer to a directory outside its parent',
+      'files.3 "/etc/x${{ parameters.name }}/y" leaves the task workspace whatever its expressions give (its literal start "/etc/"): Relative path is not allowed to refer to a directory outside its parent',
     ]);
   }, 60_000);
 });
