@@ -14,6 +14,7 @@ import { checkLocations } from './checkLocations.ts';
 import { checkPolicies, type CompiledPolicy } from './checkPolicies.ts';
 import { checkReferences } from './checkReferences.ts';
 import { checkUniqueness } from './checkUniqueness.ts';
+import { locationRootOf } from './locationRootOf.ts';
 import { storedBudget, storedEntityProblems } from './storedEntity.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { unreachableDefinitions, withoutFollowingUnreachable } from './unreachableFiles.ts';
@@ -94,7 +95,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   for (const transform of checkoutTransforms(config.root)) diagnostics.push(checkoutTransformFinding(transform));
   const all = context.length > 0 ? [...entities, ...context] : entities;
   const index = indexEntities(all);
-  diagnostics.push(...checkUniqueness(index, reported, config.catalog.roots.length === 0));
+  diagnostics.push(...checkUniqueness(index, reported, config.catalog.roots.length === 0, locationRootOf(loaded.locations)));
   const unparsed = new Map<string, string>();
   for (const sources of [loaded.files, loaded.context]) for (const f of sources) for (const ref of f.unparsedRefs ?? []) unparsed.set(ref, f.file);
   // An entity whose kind the model does not know (entity-kind-unknown on its kind, usually a typo): hints

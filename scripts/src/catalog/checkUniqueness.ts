@@ -8,19 +8,20 @@ const HINT = 'Entity refs are case-insensitive: rename one entity or remove the 
 /**
  * Without roots every catalog file discovery finds counts as registered, so copies Backstage never
  * registers (a workshop's per-chapter catalogs, examples) are duplicates of each other: the config's
- * catalog.roots says which files Backstage does register (`file`: this copy, as the example).
+ * catalog.roots says which files Backstage does register (`root`: the Location file that reads this copy, or
+ * the copy itself, as the example).
  */
-const rootsHint = (file: string) => ` Without catalog.roots every catalog file in the repo counts as registered: if Backstage registers only some of these files (a workshop's per-chapter copies, examples), name the root Location files it registers in gitops.config.yaml, e.g. catalog: {roots: [${boundedText(file, 200)}]}; files no root reaches are then not judged as registered.`;
+const rootsHint = (root: string) => ` Without catalog.roots every catalog file in the repo counts as registered: if Backstage registers only some of these files (a workshop's per-chapter copies, examples), name the root Location files it registers in gitops.config.yaml, e.g. catalog: {roots: [${boundedText(root, 200)}]}; files no root reaches are then not judged as registered.`;
 
 /**
  * Every entity whose lower-cased ref is defined more than once, as Backstage treats it (measured on
  * catalog-backend 4.0.0): twice in one file, the later document replaces the earlier one without a word;
  * in two files (two locations), the first location processed keeps the entity and the other is refused
  * as a conflict that only the backend's log shows. Takes the index and the reported files (and `discovery`:
- * whether no roots say which files are registered, which the hint then names); returns one error per
- * reported copy.
+ * whether no roots say which files are registered, which the hint then names, with `rootOf`: the topmost
+ * Location file reading a file); returns one error per reported copy.
  */
-export function checkUniqueness(index: EntityIndex, reported: ReadonlySet<string>, discovery = false): Diagnostic[] {
+export function checkUniqueness(index: EntityIndex, reported: ReadonlySet<string>, discovery = false, rootOf: (file: string) => string = file => file): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const [ref, entities] of index) {
     if (entities.length < 2) continue;
@@ -33,7 +34,7 @@ export function checkUniqueness(index: EntityIndex, reported: ReadonlySet<string
       if (otherFiles.length > 0) {
         parts.push(`${ref} is also defined at ${otherFiles.map(place).join(', ')}: each file is its own location, so whichever Backstage processes first keeps the entity and the other is refused as a conflict that shows only in the backend's log.`);
       }
-      const hint = discovery && otherFiles.length > 0 ? `${HINT}${rootsHint(entity.file)}` : HINT;
+      const hint = discovery && otherFiles.length > 0 ? `${HINT}${rootsHint(rootOf(entity.file))}` : HINT;
       diagnostics.push(diagnosticAt(entity, ['metadata', 'name'], { ruleId: 'entity-duplicate', severity: 'error', message: parts.join(' '), hint }));
     }
   }

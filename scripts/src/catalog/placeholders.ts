@@ -195,6 +195,13 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
   const target = placeholderTarget(file, use.value, repoUrl);
   // An absolute URL elsewhere is read by Backstage at ingestion; it refuses only another git repository.
   if (target === undefined && !(repoUrl && otherRepository(use.value, `${repoUrl}${file}`))) return { unread: true as const };
+  // A module's resolver (openapi, asyncapi) reads the URL without catalog-backend's assertSameRepository:
+  // Backstage does not refuse it, but reads another repository with its own credentials (see bundlePlaceholderRefs).
+  if (target === undefined && !RESOLVERS.has(use.key)) {
+    const reader = use.key === 'openapi' || use.key === 'asyncapi' ? 'catalog-backend-module-openapi' : `The module that resolves ${label}`;
+    const url = use.value.length > 200 ? `${use.value.slice(0, 200)}…` : use.value;
+    return fail('placeholder-outside-repo', `Placeholder ${label} names a file of another git repository: ${url}. ${reader} reads it with Backstage's own URL reader and integration credentials, without the same-repository check Backstage makes for $text, $json and $yaml, so that repository's file would be published in this entity to everyone who can read the catalog.`, 'Copy the file into this repository and refer to it with a relative path (a plain web URL outside any git repository stays allowed).');
+  }
   if (target === null || target === undefined) {
     return fail('placeholder-outside-repo', `Placeholder ${label} reaches outside this repository: ${use.value}. Placeholder may only reference files from the same repository as the entity.`, 'Copy the file into this repo and refer to it with a relative path.');
   }

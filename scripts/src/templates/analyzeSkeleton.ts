@@ -6,6 +6,7 @@ import { declareFilter, isKnownFilter, isKnownTest, renderText } from './templat
 import type { TemplatingNames } from './scaffolderActions.ts';
 import { templateSyntaxError } from './templateSyntax.ts';
 import { callScope, unresolvedCall } from './unresolvedCall.ts';
+import { ownTemplateSyntax, rawTagAt } from './workflowOwnSyntax.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -102,6 +103,12 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     const compatValues = new Map<string, { node: Node; uses: number }>();
     // A workflow's GitHub expressions share one cause and one fix (copyWithoutTemplating): said once, at the first.
     const githubExpressions: { node: Node; shown: string; outcome: string }[] = [];
+    // Where the workflow renders something on purpose ($values, an escaped expression, a tag): then
+    // copyWithoutTemplating is no fix, as it would copy that unrendered too.
+    const workflow = !compat && /(^|\/)\.github\/workflows\//.test(file.relative);
+    const rawTag = workflow && file.text !== undefined ? rawTagAt(file.text) : undefined;
+    let ownSyntax: { lineno: number; colno: number } | undefined;
+    let ownSyntaxChecks = 0;
     // Nodes of the file's name: a finding there is about the name, not a place in the file's text.
     const inName = new WeakSet<object>();
     const report = (node: { lineno: number; colno: number }, ruleId: string, message: string, hint: string, severity: Diagnostic['severity'] = 'error') => {
@@ -200,6 +207,13 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
             else compatValues.set(property, { node, uses: 1 });
           }
         }
+        if (workflow && !isName && !ownSyntax && ownSyntaxChecks < 200) {
+          const own = ownTemplateSyntax(node, contextName);
+          if (own) {
+            ownSyntaxChecks++;
+            if (!inLineComment(source, own)) ownSyntax = own;
+          }
+        }
         if (node.typename === 'Symbol' && typeof node.value === 'string') {
           if (RESERVED.has(node.value)) report(node, 'skeleton-unsafe', `"${node.value}" is reserved: a template may not reach into JavaScript objects.`, 'Remove it; the render would fail.');
           if (!compat && GITHUB_CONTEXTS.has(node.value) && /(^|\/)\.github\/workflows\//.test(file.relative) && !inLineComment(source, node)) {
@@ -216,7 +230,11 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       const lines = [...new Set(githubExpressions.slice(1).map(e => e.node.lineno + 1))];
       const count = githubExpressions.length - 1;
       const more = lines.length ? ` Backstage renders the ${count} other GitHub Actions expression${count === 1 ? '' : 's'} of this file too (line${lines.length === 1 ? '' : 's'} ${lines.slice(0, 12).join(', ')}${lines.length > 12 ? ', …' : ''}).` : '';
-      report(node, 'skeleton-github-expression', `${shown} is a GitHub Actions expression, but Backstage renders it first and it ${outcome}.${more}`, `List the workflow under copyWithoutTemplating (it is then copied as it is); or write each as \${{ '${shown.replace(/'/g, "\\'")}' }} so Backstage renders it to the GitHub expression.`);
+      const own = [ownSyntax, rawTag].filter(at => at !== undefined).sort((a, b) => a.lineno - b.lineno || a.colno - b.colno)[0];
+      const escaped = `\${{ '${shown.replace(/'/g, "\\'")}' }}`;
+      report(node, 'skeleton-github-expression', `${shown} is a GitHub Actions expression, but Backstage renders it first and it ${outcome}.${more}`, own
+        ? `Write each as ${escaped} so Backstage renders it to the GitHub expression. Listing the workflow under copyWithoutTemplating is no fix here: it would also copy the file's own template syntax (line ${own.lineno + 1}) unrendered, which GitHub Actions cannot read.`
+        : `List the workflow under copyWithoutTemplating (it is then copied as it is); or write each as ${escaped} so Backstage renders it to the GitHub expression.`);
     }
     for (const [property, { node, uses }] of unknownValues) {
       const more = uses > 1 ? ` (used ${uses} times in this file)` : '';

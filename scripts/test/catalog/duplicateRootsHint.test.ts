@@ -35,4 +35,20 @@ describe('entity-duplicate across files without roots (check --root, through the
     const inFile = JSON.parse((await runBin(['check', '--root', same, '--format', 'json'], same)).stdout).diagnostics as Finding[];
     expect(inFile.filter(d => d.ruleId === 'entity-duplicate').map(d => d.hint)).toEqual(Array(4).fill('Entity refs are case-insensitive: rename one entity or remove the copy.'));
   });
+
+  // Fresh user 13 (benwilcock/backstage-catalogs): enterprise/*.yaml are read through enterprise-catalog-index.yaml,
+  // a Location the app-config registers; the hint's example named the copy itself as the root, which would leave
+  // every other file of that Location unjudged. It names the topmost Location file that reads the copy.
+  it('names, as the example root, the Location file that reads the copy (through a nested Location too)', async () => {
+    const location = (name: string, target: string) => `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: ${name}}\nspec:\n  targets: [${target}]\n`;
+    const root = await tempRepo({
+      'index.yaml': location('index', './enterprise/all.yaml'),
+      'enterprise/all.yaml': location('enterprise', './platform.yaml'),
+      'enterprise/platform.yaml': CHAPTER,
+      'system.yaml': CHAPTER,
+    });
+    const found = JSON.parse((await runBin(['check', '--root', root, '--format', 'json'], root)).stdout).diagnostics as Finding[];
+    const roots = found.filter(d => d.ruleId === 'entity-duplicate').map(d => `${d.file} => ${/roots: \[[^\]]*\]/.exec(d.hint ?? '')?.[0]}`);
+    expect(roots).toEqual([...Array(2).fill('enterprise/platform.yaml => roots: [index.yaml]'), ...Array(2).fill('system.yaml => roots: [system.yaml]')]);
+  });
 });

@@ -53,3 +53,26 @@ describe('$openapi: a $ref into another git repository (check, through the bin)'
     expect(found.filter(f => f.ruleId === 'placeholder-outside-repo')).toEqual([]);
   }, 60_000);
 });
+
+// Fresh user 13 (janus-idp/backstage-showcase, whose backend adds the openapi module): the placeholder itself
+// naming another repository's file was said in catalog-backend's words for $text ("Placeholder may only reference
+// files from the same repository as the entity"), which the module's resolver never says: Backstage reads it.
+describe('$openapi naming another git repository itself (check, through the bin)', () => {
+  it('says why: the module reads it unchecked with Backstage\'s credentials, not that Backstage refuses it', async () => {
+    const tree = openapiTree([]);
+    edit('catalog/orders.yaml', '$openapi: ./openapi.yaml', '$openapi: https://github.com/acme/hr-private/blob/main/openapi.yaml')(tree);
+    const { status, found } = await findings(tree);
+    expect(found.map(f => `${f.ruleId}@${f.file}`)).toEqual(['placeholder-outside-repo@catalog/orders.yaml']);
+    expect(found[0].message).toContain('catalog-backend-module-openapi reads it');
+    expect(found[0].message).not.toContain('may only reference files from the same repository');
+    expect(status).toBe(1);
+  }, 60_000);
+
+  it('$text naming it keeps catalog-backend\'s own refusal', async () => {
+    const tree = openapiTree([]);
+    edit('catalog/orders.yaml', '$openapi: ./openapi.yaml', '$text: https://github.com/acme/hr-private/blob/main/openapi.yaml')(tree);
+    const { found } = await findings(tree);
+    expect(found.map(f => f.ruleId)).toContain('placeholder-outside-repo');
+    expect(found.find(f => f.ruleId === 'placeholder-outside-repo')?.message).toContain('may only reference files from the same repository');
+  }, 60_000);
+});

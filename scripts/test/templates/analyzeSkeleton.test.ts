@@ -68,7 +68,7 @@ describe("static analysis of skeletons with nunjucks' parser", () => {
 
   it('names the template and step that never pass a value, and offers the escape for a GitHub expression', () => {
     expect(messages('.github/workflows/ci.yml', 'run: echo ${{ secrets.NPM_TOKEN }} ${{ values.team }}\n', { values: {}, label: 'templates/a/template.yaml, step fetch' })).toEqual([
-      "skeleton-github-expression@1:15 ${{ secrets.NPM_TOKEN }} is a GitHub Actions expression, but Backstage renders it first and it comes out empty. | List the workflow under copyWithoutTemplating (it is then copied as it is); or write each as ${{ '${{ secrets.NPM_TOKEN }}' }} so Backstage renders it to the GitHub expression.",
+      "skeleton-github-expression@1:15 ${{ secrets.NPM_TOKEN }} is a GitHub Actions expression, but Backstage renders it first and it comes out empty. | Write each as ${{ '${{ secrets.NPM_TOKEN }}' }} so Backstage renders it to the GitHub expression. Listing the workflow under copyWithoutTemplating is no fix here: it would also copy the file's own template syntax (line 1) unrendered, which GitHub Actions cannot read.",
       'skeleton-unknown-value@1:46 values.team is never passed by templates/a/template.yaml, step fetch, so it renders as nothing (or as "undefined" where the expression builds a string from it). | Pass it in the step\'s input.values, or fix the name.',
     ]);
   });
