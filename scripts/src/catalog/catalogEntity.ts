@@ -69,7 +69,7 @@ function unreadFinding(record: CatalogEntity, unread: readonly PlaceholderUse[])
 }
 
 /** Every document of every reported file as a CatalogEntity, plus the documents that cannot be one. */
-export function collectEntities(sources: readonly SourceFile[], catalog: Pick<LoadedCatalog, 'placeholderSources'> & Partial<Pick<LoadedCatalog, 'placeholderResolvers' | 'model'>>, repoUrl?: string) {
+export function collectEntities(sources: readonly SourceFile[], catalog: Pick<LoadedCatalog, 'placeholderSources'> & Partial<Pick<LoadedCatalog, 'placeholderResolvers' | 'model'>>, repoUrl?: string, options: { unconfigured?: boolean } = {}) {
   const entities: CatalogEntity[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const source of sources) {
@@ -104,7 +104,10 @@ export function collectEntities(sources: readonly SourceFile[], catalog: Pick<Lo
       };
       entities.push(record);
       for (const problem of problems) {
-        const d = diagnosticAt(record, problem.path, { ...problem, severity: 'error' });
+        // Without gitops.config.yaml no policy says another repository may not be read: Backstage reads it, so a warning.
+        const severity = problem.readByModule && options.unconfigured ? 'warning' : 'error';
+        const { readByModule: _, ...written } = problem;
+        const d = diagnosticAt(record, problem.path, { ...written, severity });
         diagnostics.push(problem.missingTarget ? { ...d, missingTarget: problem.missingTarget } : d);
       }
       if (unread.length > 0) diagnostics.push(unreadFinding(record, unread));

@@ -65,7 +65,7 @@ export interface CatalogCheckResult {
 export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogCheckResult> {
   const { loaded, config } = input;
   const { repoUrl } = config;
-  const { entities, diagnostics } = collectEntities(loaded.files, loaded, repoUrl);
+  const { entities, diagnostics } = collectEntities(loaded.files, loaded, repoUrl, { unconfigured: !config.found });
   diagnostics.push(...loaded.bundleProblems, ...(loaded.ignoredLocations ?? []), ...(input.policies.problems ?? []));
   const context = collectEntities(loaded.context, loaded, repoUrl).entities;
   const repoFileSet = loaded.repoFileSet ?? new Set(loaded.repoFiles);

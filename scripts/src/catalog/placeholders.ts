@@ -140,6 +140,8 @@ export interface PlaceholderProblem {
   hint: string;
   /** For placeholder-target-missing: the placeholder, its value and the path it names (Diagnostic.missingTarget). */
   missingTarget?: MissingTarget;
+  /** For placeholder-outside-repo: a module's resolver reads the other repository's file, and Backstage accepts it. */
+  readByModule?: true;
 }
 
 export function placeholderTarget(file: string, value: unknown, repoUrl?: string): string | null | undefined {
@@ -200,7 +202,8 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
   if (target === undefined && !RESOLVERS.has(use.key)) {
     const reader = use.key === 'openapi' || use.key === 'asyncapi' ? 'catalog-backend-module-openapi' : `The module that resolves ${label}`;
     const url = use.value.length > 200 ? `${use.value.slice(0, 200)}…` : use.value;
-    return fail('placeholder-outside-repo', `Placeholder ${label} names a file of another git repository: ${url}. ${reader} reads it with Backstage's own URL reader and integration credentials, without the same-repository check Backstage makes for $text, $json and $yaml, so that repository's file would be published in this entity to everyone who can read the catalog.`, 'Copy the file into this repository and refer to it with a relative path (a plain web URL outside any git repository stays allowed).');
+    const { problem } = fail('placeholder-outside-repo', `Placeholder ${label} names a file of another git repository: ${url}. ${reader} reads it with Backstage's own URL reader and integration credentials, without the same-repository check Backstage makes for $text, $json and $yaml, so that repository's file would be published in this entity to everyone who can read the catalog.`, 'Copy the file into this repository and refer to it with a relative path (a plain web URL outside any git repository stays allowed).');
+    return { problem: { ...problem, readByModule: true as const } };
   }
   if (target === null || target === undefined) {
     return fail('placeholder-outside-repo', `Placeholder ${label} reaches outside this repository: ${use.value}. Placeholder may only reference files from the same repository as the entity.`, 'Copy the file into this repo and refer to it with a relative path.');
@@ -258,7 +261,7 @@ export function otherRepository(url: string, base: string): boolean {
   return resolved.resource !== from.resource || resolved.full_name !== from.full_name;
 }
 
-function fail(ruleId: PlaceholderProblem['ruleId'], message: string, hint: string, missingTarget?: MissingTarget) {
+function fail(ruleId: PlaceholderProblem['ruleId'], message: string, hint: string, missingTarget?: MissingTarget): { problem: Omit<PlaceholderProblem, 'path'> } {
   return { problem: missingTarget ? { ruleId, message, hint, missingTarget } : { ruleId, message, hint } };
 }
 

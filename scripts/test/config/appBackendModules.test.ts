@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/runBin.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
@@ -52,5 +53,23 @@ describe('a Backstage app repository without gitops.config.yaml (through the bin
   it('keeps them errors when the backend only lists the modules but never adds them', async () => {
     const ids = await ruleIds({ 'packages/backend/package.json': PACKAGE, 'packages/backend/src/index.ts': 'createBackend().start();\n' });
     expect(ids.sort()).toEqual(['entity-kind-schema', 'entity-kind-unknown']);
+  });
+
+  // Fresh user 13: the showcase's $openapi names a file of another repository. The module reads it (Backstage
+  // accepts the entity); only a config's policy makes that an error, so without one it is a warning.
+  it('a $openapi naming another repository\'s file is a warning there, not an error', async () => {
+    const root = await tempRepo({
+      'examples/entities.yaml': ENTITIES.replace('$openapi: ./openapi.yaml', '$openapi: https://github.com/other-org/apis/blob/main/openapi.yaml'),
+      'examples/user.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata: {name: guest}\nspec: {memberOf: []}\n',
+      'packages/backend/package.json': PACKAGE,
+      'packages/backend/src/index.ts': INDEX,
+    });
+    // The checkout's origin says which repository is this one (no gitops.config.yaml sets repoUrl).
+    execFileSync('git', ['-C', root, 'init', '-q', '-b', 'main']);
+    execFileSync('git', ['-C', root, 'remote', 'add', 'origin', 'https://github.com/acme/app.git']);
+    const run = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; severity: string }[] }).diagnostics.filter(d => d.ruleId === 'placeholder-outside-repo');
+    expect(found.map(d => d.severity)).toEqual(['warning']);
+    expect(run.status).toBe(0);
   });
 });
