@@ -43605,10 +43605,17 @@ var CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u
 var LINE_START_COMMAND = /^((?:[^\S\n\r\u2028\u2029]|\u001b\[[0-9;]*m)*)::/gm;
 var CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
 var LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|##|^\s*::/;
-var visible = (ch) => ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+var INVISIBLE = new RegExp("(?![\\uFE0E\\uFE0F])(?:(?<!\\p{Extended_Pictographic}[\\u{1F3FB}-\\u{1F3FF}\\uFE0F]?)\\u200D|(?!\\u200D)\\p{Default_Ignorable_Code_Point})", "gu");
+var HAS_INVISIBLE = new RegExp(INVISIBLE.source, "u");
+var visible = (ch) => {
+  if (ch === "\r") return "\\r";
+  const code = ch.codePointAt(0);
+  return code > 65535 ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
+};
+var showInvisible = (text) => HAS_INVISIBLE.test(text) ? text.replace(INVISIBLE, visible) : text;
 function logText(value) {
-  if (!LOG_TEXT_ACTS.test(value)) return value;
-  return value.replace(/\r?\n/g, "\\n").replace(CONTROL, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(/^(\s*)::/, "$1:\u200B:");
+  if (!LOG_TEXT_ACTS.test(value) && !HAS_INVISIBLE.test(value)) return value;
+  return showInvisible(value.replace(/\r?\n/g, "\\n").replace(CONTROL, visible)).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(/^(\s*)::/, "$1:\u200B:");
 }
 function logLines(text, options = {}) {
   const control = options.color ? CONTROL_BUT_COLOR : CONTROL;
@@ -43623,11 +43630,11 @@ function htmlText(value) {
   return value.replace(/[&<>"'|]/g, (ch) => HTML[ch]);
 }
 function mdText(value) {
-  const markdown = unlink2(value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " ")).replace(/[\\`*_[\]{}()#+!~=:-]/g, (ch) => `\\${ch}`).replace(/@(?=[\w-])/g, "@\u200B").replace(/\\#(?=\d)/g, "\\#\u200B").replace(/\b(GH|AB)\\-(?=\d)/gi, "$1\u200B\\-");
+  const markdown = unlink2(showInvisible(value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " "))).replace(/[\\`*_[\]{}()#+!~=:-]/g, (ch) => `\\${ch}`).replace(/@(?=[\w-])/g, "@\u200B").replace(/\\#(?=\d)/g, "\\#\u200B").replace(/\b(GH|AB)\\-(?=\d)/gi, "$1\u200B\\-");
   return htmlText(markdown);
 }
 function mdCode(value) {
-  const html = htmlText(unlink2(value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " ")).replace(EMAIL_AT, "$1@\u200B"));
+  const html = htmlText(unlink2(showInvisible(value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " "))).replace(EMAIL_AT, "$1@\u200B"));
   return `<code>${html.replace(/[[\]*_~`\\]/g, (ch) => `&#${ch.charCodeAt(0)};`)}</code>`;
 }
 
@@ -43730,7 +43737,7 @@ var GITHUB_ANNOTATIONS_PER_LEVEL = 10;
 var COMMAND = { error: "error", warning: "warning", info: "notice" };
 var escapeData2 = (text) => neutralise(text).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 var escapeProperty2 = (text) => escapeData2(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
-var neutralise = (text) => logLines(text);
+var neutralise = (text) => logLines(showInvisible(text));
 function formatGithub(diagnostics, options) {
   const used = { error: 0, warning: 0, info: 0 };
   const lines = [];

@@ -19627,10 +19627,17 @@ var CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u
 var LINE_START_COMMAND = /^((?:[^\S\n\r\u2028\u2029]|\u001b\[[0-9;]*m)*)::/gm;
 var CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
 var LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|##|^\s*::/;
-var visible = (ch) => ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+var INVISIBLE = new RegExp("(?![\\uFE0E\\uFE0F])(?:(?<!\\p{Extended_Pictographic}[\\u{1F3FB}-\\u{1F3FF}\\uFE0F]?)\\u200D|(?!\\u200D)\\p{Default_Ignorable_Code_Point})", "gu");
+var HAS_INVISIBLE = new RegExp(INVISIBLE.source, "u");
+var visible = (ch) => {
+  if (ch === "\r") return "\\r";
+  const code = ch.codePointAt(0);
+  return code > 65535 ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
+};
+var showInvisible = (text) => HAS_INVISIBLE.test(text) ? text.replace(INVISIBLE, visible) : text;
 function logText(value) {
-  if (!LOG_TEXT_ACTS.test(value)) return value;
-  return value.replace(/\r?\n/g, "\\n").replace(CONTROL, visible).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(/^(\s*)::/, "$1:\u200B:");
+  if (!LOG_TEXT_ACTS.test(value) && !HAS_INVISIBLE.test(value)) return value;
+  return showInvisible(value.replace(/\r?\n/g, "\\n").replace(CONTROL, visible)).replace(CI_BRACKET_COMMAND, "$1\u200B[").replace(/^(\s*)::/, "$1:\u200B:");
 }
 function logLines(text, options = {}) {
   const control = options.color ? CONTROL_BUT_COLOR : CONTROL;

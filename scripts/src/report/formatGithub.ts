@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { annotationOrder } from './annotationBudget.ts';
 import type { FormatOptions } from './formatOptions.ts';
 import { summaryLine } from './formatStylish.ts';
-import { logLines, logText } from './safeText.ts';
+import { logLines, logText, showInvisible } from './safeText.ts';
 
 // GitHub renders at most 10 annotations of each level per step and drops the rest silently.
 export const GITHUB_ANNOTATIONS_PER_LEVEL = 10;
@@ -11,8 +11,12 @@ const COMMAND = { error: 'error', warning: 'warning', info: 'notice' } as const;
 
 const escapeData = (text: string) => neutralise(text).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (text: string) => escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-/** YAML values reach these lines; they must never open a workflow or Azure command of their own (safeText's logLines, line by line). */
-export const neutralise = (text: string) => logLines(text);
+/**
+ * YAML values reach these lines; they must never open a workflow or Azure command of their own (safeText's logLines,
+ * line by line), and a character that renders as nothing is written out (showInvisible), so a file named
+ * `entities\u200b.yaml` is not annotated as another team's `entities.yaml`.
+ */
+export const neutralise = (text: string) => logLines(showInvisible(text));
 
 /** GitHub workflow commands (`::error file=…,line=…::message`), within GitHub's per-step budget. */
 export function formatGithub(diagnostics: readonly Diagnostic[], options: FormatOptions): string {

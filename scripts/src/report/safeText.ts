@@ -26,7 +26,26 @@ const CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
 // eslint-disable-next-line no-control-regex
 const LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|##|^\s*::/;
 
-const visible = (ch: string) => (ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+// Characters that render as nothing (Unicode's Default_Ignorable_Code_Point: zero-width spaces and joiners, word
+// joiners, invisible operators, the BOM, soft hyphens, Hangul fillers, the tag characters U+E0000–E007F that spell
+// hidden ASCII), so `entities\u200b.yaml` would read as `entities.yaml`, another team's file, in a log line, an
+// annotation or the report's reviewer table. Kept: the emoji variation selectors and a joiner after an emoji
+// (the toolkit's own ⚠️ and a family emoji in a description), which change how a visible character draws.
+const INVISIBLE = /(?![\uFE0E\uFE0F])(?:(?<!\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}\uFE0F]?)\u200D|(?!\u200D)\p{Default_Ignorable_Code_Point})/gu;
+const HAS_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
+
+const visible = (ch: string) => {
+  if (ch === '\r') return '\\r';
+  const code = ch.codePointAt(0)!;
+  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+};
+
+/**
+ * `text` with every character that renders as nothing (INVISIBLE) written out as its `\uXXXX` (or `\u{XXXXX}`)
+ * escape, so two names that differ only by such a character read differently. For raw values (logText, mdText,
+ * mdCode and the CI formatters apply it); not for text that already holds the toolkit's own zero-width breaks.
+ */
+export const showInvisible = (text: string): string => (HAS_INVISIBLE.test(text) ? text.replace(INVISIBLE, visible) : text);
 
 /**
  * Makes a value safe inside one line of a terminal or CI log: newlines become a literal `\n`, other
@@ -36,10 +55,10 @@ const visible = (ch: string) => (ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).to
  * Takes any string, returns a string with no line break; never throws.
  */
 export function logText(value: string): string {
-  if (!LOG_TEXT_ACTS.test(value)) return value;
-  return value
+  if (!LOG_TEXT_ACTS.test(value) && !HAS_INVISIBLE.test(value)) return value;
+  return showInvisible(value
     .replace(/\r?\n/g, '\\n')
-    .replace(CONTROL, visible)
+    .replace(CONTROL, visible))
     .replace(CI_BRACKET_COMMAND, '$1\u200b[')
     .replace(/^(\s*)::/, '$1:\u200b:');
 }
@@ -103,7 +122,7 @@ export function htmlText(value: string): string {
  * or plant a link. Takes any string; returns one line of Markdown.
  */
 export function mdText(value: string): string {
-  const markdown = unlink(value.replace(/\r?\n|\r/g, ' ').replace(CONTROL, ' '))
+  const markdown = unlink(showInvisible(value.replace(/\r?\n|\r/g, ' ').replace(CONTROL, ' ')))
     .replace(/[\\`*_[\]{}()#+!~=:-]/g, ch => `\\${ch}`)
     .replace(/@(?=[\w-])/g, '@\u200b')
     .replace(/\\#(?=\d)/g, '\\#\u200b')
@@ -121,7 +140,7 @@ export function mdText(value: string): string {
  * `scheme://` and the `@` of an e-mail address get a zero-width space. Returns one line.
  */
 export function mdCode(value: string): string {
-  const html = htmlText(unlink(value.replace(/\r?\n|\r/g, ' ').replace(CONTROL, ' ')).replace(EMAIL_AT, '$1@\u200b'));
+  const html = htmlText(unlink(showInvisible(value.replace(/\r?\n|\r/g, ' ').replace(CONTROL, ' '))).replace(EMAIL_AT, '$1@\u200b'));
   return `<code>${html.replace(/[[\]*_~`\\]/g, ch => `&#${ch.charCodeAt(0)};`)}</code>`;
 }
 
