@@ -79,7 +79,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
     if (verdict) diagnostics.push({ ruleId: 'template-pattern-backtracking', severity: 'error', message: backtrackingMessage(found, verdict), hint: BACKTRACKING_HINT, file, range });
   }
   // Findings in template.yaml are each their own, however alike: two steps one `$yaml` brings in both point at it.
-  // An undeclared filter or function is one cause however often it is used.
+  // An undeclared filter, function or action is one cause however often it is used.
   return unknownNamesOnce(diagnostics);
 }
 
