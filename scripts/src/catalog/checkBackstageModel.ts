@@ -15,6 +15,7 @@ import { backstageAjvMessage, errorPath, leafErrors } from './ajvPaths.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
 import { unreadPlaceholder } from './placeholders.ts';
 import { ajvErrorsPlugin, ajvPackage } from '../load/lazyPackages.ts';
+import { logText } from '../report/safeText.ts';
 
 const ADR_HINT = 'See https://backstage.io/docs/features/software-catalog/descriptor-format for the field formats.';
 
@@ -262,8 +263,22 @@ class Findings {
     const value = valueAt(this.record.raw, path);
     // YAML reads an unquoted 1234, true or 1.10 as a number or boolean, where Backstage wants a string.
     const unquoted = error.keyword === 'type' && String(error.params.type).includes('string') && (typeof value === 'number' || typeof value === 'boolean');
-    const message = unquoted ? `${backstageAjvMessage(error)}: YAML reads the unquoted ${String(value)} as a ${typeof value}; quote it.` : backstageAjvMessage(error);
-    this.add(path, ruleId, message, unquoted ? `Quote it: ${String(path[path.length - 1])}: "${String(value)}"` : hint, key);
+    if (unquoted) {
+      this.add(path, ruleId, `${backstageAjvMessage(error)}: YAML reads the unquoted ${String(value)} as a ${typeof value}; quote it.`, `Quote it: ${String(path[path.length - 1])}: "${String(value)}"`, key);
+    } else if (error.keyword === 'type' && value === null && path.length > 0) {
+      // `targets:` with every item commented out (DEFRA's systems/all.yaml) is null, not an empty list:
+      // Backstage refuses it with the bare "must be array".
+      const last = path[path.length - 1];
+      const field = logText(String(last).slice(0, 100));
+      const expected = String(error.params.type);
+      const fix = expected.includes('array') ? `Write ${field}: [] for none, give it its items, or remove the key.` : `Give ${field} ${expected.includes('object') ? 'its keys' : 'a value'}, or remove the key where it is optional.`;
+      if (typeof last === 'number') {
+        const list = logText(String(path[path.length - 2] ?? '').slice(0, 100));
+        this.add(path, ruleId, `${backstageAjvMessage(error)}: item ${last + 1} of ${list} is empty (a "-" with nothing after it), which YAML reads as null.`, `Remove the empty "-" line, or write the item after it. ${hint}`, key);
+      } else {
+        this.add(path, ruleId, `${backstageAjvMessage(error)}: ${field} has no value, which YAML reads as null (a key with nothing after it, as when all its items are commented out).`, `${fix} ${hint}`, key);
+      }
+    } else this.add(path, ruleId, backstageAjvMessage(error), hint, key);
   }
 }
 

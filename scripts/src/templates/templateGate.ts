@@ -18,6 +18,7 @@ import { loadConfig, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { discoverTemplateFiles, isTemplateDocument, loadTemplatePolicy } from './templateFiles.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 import { unknownNamesOnce } from './unknownNamesOnce.ts';
+import { fragmentPlaces } from './fragmentPlaces.ts';
 import { BACKTRACKING_HINT, backtrackingMessage, backtrackingPatterns, templateSchemaPatterns, type SchemaPattern } from './regexBacktracking.ts';
 
 export { discoverTemplateFiles, loadTemplatePolicy, templateFiles } from './templateFiles.ts';
@@ -60,11 +61,14 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
     // Every Template of the file: Backstage ingests each document, and the scaffolder runs each of them.
     const documents = [...parsed.documents];
     for (const index of templateDocuments(documents)) {
-      const locate = placeholderAwareLocate(parsed.locate, index, findPlaceholders(documents[index]));
+      const uses = findPlaceholders(documents[index]);
+      const fragments = fragmentPlaces(root, file, index, uses, placeholderAwareLocate(parsed.locate, index, uses), config.repoUrl);
+      const { locate } = fragments;
       documents[index] = resolveTemplatePlaceholders(root, file, documents[index], config.repoUrl);
-      diagnostics.push(...withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index, extensions)));
+      diagnostics.push(...fragments.annotate(withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index, extensions))));
       for (const found of templateSchemaPatterns(documents[index])) patterns.push({ found, file, range: locate(index, found.path, found.key ? { key: true } : undefined) });
-      for (const f of await handlerRefusals(templateSteps(documents[index]), actions)) diagnostics.push({ ruleId: f.ruleId, severity: 'error', message: f.message, hint: f.hint, file, range: locate(index, f.path, f.key ? { key: true } : undefined) });
+      const refusals = await handlerRefusals(templateSteps(documents[index]), actions);
+      diagnostics.push(...fragments.annotate(refusals.map(f => ({ ruleId: f.ruleId, severity: 'error' as const, message: f.message, hint: f.hint, file, range: locate(index, f.path, f.key ? { key: true } : undefined) }))));
       // A skeleton several templates (or steps) share: what does not depend on the step that fetches it is said once.
       for (const d of analyzeSkeletons(root, file, documents[index], repoFiles, extensions)) {
         const key = `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}|${d.message}`;
@@ -79,7 +83,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
     if (verdict) diagnostics.push({ ruleId: 'template-pattern-backtracking', severity: 'error', message: backtrackingMessage(found, verdict), hint: BACKTRACKING_HINT, file, range });
   }
   // Findings in template.yaml are each their own, however alike: two steps one `$yaml` brings in both point at it.
-  // An undeclared filter or function is one cause however often it is used.
+  // An undeclared filter, function or action is one cause however often it is used.
   return unknownNamesOnce(diagnostics);
 }
 
