@@ -11,6 +11,7 @@ import { skeletonGlobProblems } from './skeletonGlobs.ts';
 import { boundNunjitsuScans } from './templateSyntax.ts';
 import { boundedText } from '../report/safeText.ts';
 import { fetchFromRepoCatalog, type KnownEntity } from './catalogFetch.ts';
+import { DEFAULT_USER_REF, offlineUser } from './offlineUser.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -369,10 +370,11 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
         steps: [...template.spec.steps, { id: EXTRACT_STEP, name: 'extract', action: 'offline:extract' }],
         output: template.spec.output ?? {},
         parameters: request.values,
-        user: request.user ?? { ref: 'user:default/template-tester' },
+        // As the router: the initiator's ref, and its entity from the catalog (here the repository's).
+        user: offlineUser(request.user, request.catalog),
         templateInfo: { entityRef: `template:${template.metadata.namespace ?? 'default'}/${template.metadata.name}`, baseUrl: `${request.source.baseUrl}${request.templateFile}` },
       },
-      getInitiatorCredentials: async () => ({ $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: request.user?.ref ?? 'user:default/template-tester' } }),
+      getInitiatorCredentials: async () => ({ $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: request.user?.ref ?? DEFAULT_USER_REF } }),
       getWorkspaceName: async () => 'workspace',
       cancelSignal: cancel.signal,
       async emitLog(message: string, metadata?: { stepId?: string }) {
