@@ -4,7 +4,7 @@ import { dirname, posix, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
-import { renderTemplate } from '../templates/renderTemplate.ts';
+import { notRunOfflineText, renderTemplate } from '../templates/renderTemplate.ts';
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
 import { checkSecrets, checkValues } from '../templates/checkValues.ts';
@@ -92,6 +92,8 @@ outside world (publish:*, catalog:register, …) are skipped as a dry-run skips 
 Options:
   --values FILE   YAML or JSON with the parameter values
   --secrets FILE  YAML or JSON with the task secrets (e.g. a token the template reads as secrets.X)
+  --user REF      the user the task runs as (default user:default/template-tester); user.entity is that
+                  entity from this repository's catalog, as Backstage reads it from its catalog
   --out DIR       where to write the rendered files
   --template NAME the Template to render (its metadata.name) when the file holds several
   --root DIR      the repository the template's relative urls resolve in (default: the git top level
@@ -102,13 +104,14 @@ Options:
 const BUILTIN = BUILTIN_ACTIONS;
 
 export async function templatesCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { values: { type: 'string' }, out: { type: 'string' }, secrets: { type: 'string' }, root: { type: 'string' }, 'update-snapshots': { type: 'boolean' }, shard: { type: 'string' }, run: { type: 'boolean' }, template: { type: 'string' }, color: { type: 'boolean' }, 'no-color': { type: 'boolean' }, format: { type: 'string', default: 'stylish' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { values: { type: 'string' }, out: { type: 'string' }, secrets: { type: 'string' }, user: { type: 'string' }, root: { type: 'string' }, 'update-snapshots': { type: 'boolean' }, shard: { type: 'string' }, run: { type: 'boolean' }, template: { type: 'string' }, color: { type: 'boolean' }, 'no-color': { type: 'boolean' }, format: { type: 'string', default: 'stylish' }, help: { type: 'boolean', short: 'h' } } });
   // Accepted, never used (the output has no colours), but a contradiction all the same.
   colorFlag(values);
   if (positionals[0] === 'test' && !values.help) return testTemplates(positionals.slice(1), values, io);
   if (values.help || positionals[0] !== 'render') return io.stdout.write(TEMPLATES_HELP), values.help ? 0 : 2;
   const file = positionals[1] ? resolve(io.cwd, positionals[1]) : undefined;
   if (!file || !values.values || !values.out) throw new UsageError('templates render needs <template.yaml>, --values and --out');
+  if (values.user !== undefined && !/^user:(?:[^:/\s]+\/)?[^:/\s]+$/i.test(values.user)) throw new UsageError(`--user takes a user entity ref such as user:default/jdoe, not ${logText(values.user).slice(0, 80)}`);
   const gitTop = spawnSync('git', ['-C', dirname(file), 'rev-parse', '--show-toplevel'], { encoding: 'utf8', env: childEnv() });
   // Relative skeleton urls may climb above the template's folder, so without git the root is the current folder when it holds the template.
   const cwdHolds = !relative(io.cwd, file).startsWith('..');
@@ -159,7 +162,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const unknown = steps.filter(s => typeof s.action === 'string' && !BUILTIN.has(s.action) && !actions.has(s.action));
   let result;
   try {
-    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, offlineActions: offline, actions, extensions, catalog: org?.entities.map(e => e.entity) });
+    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, ...(values.user !== undefined ? { user: { ref: values.user } } : {}), offlineActions: offline, actions, extensions, catalog: org?.entities.map(e => e.entity) });
   } catch (error) {
     io.stdout.write(unknownActionLines(unknown, config.found));
     io.stdout.write(`✖ The template failed to render: ${logText(error instanceof Error ? error.message : String(error))}\n`);
@@ -181,6 +184,10 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   io.stdout.write(`${result.files.length} file(s) rendered to ${logText(out)} in ${result.milliseconds} ms${skipped.length ? ` (skipped offline: ${logText(skipped.join(', '))})` : ''}\n`);
   for (const { stepId, refs } of result.answeredAbsent ?? []) io.stdout.write(`ℹ step ${logText(stepId)}: catalog:fetch of ${logText(refs.join(', '))}, which ${org ? "this repository's catalog does not hold" : 'no catalog known here holds (no gitops.config.yaml catalog.roots)'}, answered as absent (optional: true gives entity null), as for an entity not created yet; an entity that lives elsewhere in your catalog takes the other branch\n`);
   io.stdout.write(formatTemplateOutput(result.output, { links: Array.isArray(template.spec?.output?.links) ? template.spec.output.links : [], stepIds: result.skippedSteps ?? [] }));
+  for (const entry of result.notRunOffline ?? []) {
+    const { message, hint } = notRunOfflineText(entry);
+    io.stdout.write(`⚠ ${logText(message)}\n  hint: ${logText(hint)}\n`);
+  }
   for (const standIn of extensions.standIns ?? []) io.stdout.write(`⚠ rendered with a stand-in for the ${logText(standIn)}, which your Backstage adds (gitops.config.yaml): the toolkit does not have its code, so that part of the output is not what Backstage writes\n`);
   io.stdout.write(unknownActionLines(unknown, config.found));
   for (const refusal of result.inputRefusals) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n${refusal.hint ? `  hint: ${logText(refusal.hint)}\n` : ''}`);

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { deferModule } from '../load/deferredModule.ts';
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
+import { gitIgnoredUnder } from './gitIgnored.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -69,27 +70,33 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
   const repoRelative = (path: string) => relative(source.root, path).split(sep).join('/');
   return {
     async readUrl(url: string) {
-      const buffer = await readFile(realRepoPath(source.root, repoRelative(toPath(url))));
+      const path = repoRelative(toPath(url));
+      // The git host serves only what was committed: a file git ignores is not found there.
+      if (gitIgnoredUnder(source.root, path)(path)) throw Object.assign(new Error(`${path} is not in the repository: git ignores it and it is not committed, so Backstage cannot read it from the git host`), { name: 'NotFoundError' });
+      const buffer = await readFile(realRepoPath(source.root, path));
       onRead?.(buffer);
       return { buffer: async () => buffer };
     },
     async readTree(url: string) {
       const from = toPath(url);
       assertTreeInside(source.root, repoRelative(from));
+      // The host's archive holds what was committed: what git ignores (and does not track) is left out.
+      const ignored = gitIgnoredUnder(source.root, repoRelative(from));
+      const committed = (path: string) => !ignored(repoRelative(path));
       return {
         dir: async ({ targetDir }: { targetDir: string }) => {
           if (onTree) {
             let bytes = 0;
             let files = 0;
             for (const entry of await readdir(from, { recursive: true, withFileTypes: true })) {
-              if (!entry.isFile()) continue;
+              if (!entry.isFile() || !committed(join(entry.parentPath, entry.name))) continue;
               files++;
               bytes += (await lstat(join(entry.parentPath, entry.name))).size;
             }
             onTree(from, bytes, files);
           }
-          await cp(from, targetDir, { recursive: true, verbatimSymlinks: true, filter: source => keptByTreeReader(from, source) });
-          if (onRead) for (const entry of await readdir(from, { recursive: true, withFileTypes: true })) if (entry.isFile()) onRead(await readFile(join(entry.parentPath, entry.name)));
+          await cp(from, targetDir, { recursive: true, verbatimSymlinks: true, filter: source => committed(source) && keptByTreeReader(from, source) });
+          if (onRead) for (const entry of await readdir(targetDir, { recursive: true, withFileTypes: true })) if (entry.isFile()) onRead(await readFile(join(entry.parentPath, entry.name)));
           return targetDir;
         },
       };

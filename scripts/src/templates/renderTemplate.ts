@@ -11,6 +11,7 @@ import { skeletonGlobProblems } from './skeletonGlobs.ts';
 import { boundNunjitsuScans } from './templateSyntax.ts';
 import { boundedText } from '../report/safeText.ts';
 import { fetchFromRepoCatalog, type KnownEntity } from './catalogFetch.ts';
+import { DEFAULT_USER_REF, offlineUser } from './offlineUser.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -68,6 +69,8 @@ export interface RenderResult {
   answeredAbsent?: { stepId: string; refs: string[] }[];
   /** Ids of the steps skipped offline (answered with their action's example output, or none without a schema). */
   skippedSteps?: string[];
+  /** Steps not run offline because their `each` reads the output of a step answered only by example (`readsFrom`). */
+  notRunOffline?: { stepId: string; action: string; readsFrom: string; readsFromAction: string; readsFromNotRun?: boolean }[];
   /** What the managed Backstage would refuse in those inputs when the task runs (a dry-run skips most of these steps). */
   inputRefusals: InputRefusalAt[];
   output: Record<string, unknown>;
@@ -245,7 +248,24 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const answeredByExample = new Set<string>();
   const answeredAbsent: { stepId: string; refs: string[] }[] = [];
   const skippedSteps: string[] = [];
+  const notRunOffline: NonNullable<RenderResult['notRunOffline']> = [];
   const inputRefusals: InputRefusalAt[] = [];
+  const stepAction = (id: string) => String((request.template.spec.steps.find(s => (s as { id?: unknown }).id === id) as { action?: unknown } | undefined)?.action ?? '');
+  // A step answered by example (offline only the dry-run's example, or nothing) makes any later step whose
+  // `each` reads its output unrunnable offline: the runner resolves `each` against the example and fails the
+  // whole task ('cannot be resolved to a value') where Backstage, with the real output (catalog:fetch of an
+  // entity in the live catalog), runs it. Such a step is skipped and said; so, in turn, are the steps whose
+  // `each` reads its output. The runner reads each step object as it reaches it, so marking it here holds.
+  const skipEachOver = (sourceId: string, sourceNotRun = false) => {
+    const steps = request.template.spec.steps as { id?: unknown; action?: unknown; each?: unknown; if?: unknown }[];
+    for (const step of steps.slice(steps.findIndex(s => s.id === sourceId) + 1)) {
+      if (step.each === undefined || typeof step.id !== 'string' || !mentionsStepOutput(step.each, [sourceId])) continue;
+      step.each = undefined;
+      step.if = false;
+      notRunOffline.push({ stepId: step.id, action: String(step.action ?? ''), readsFrom: sourceId, readsFromAction: stepAction(sourceId), ...(sourceNotRun ? { readsFromNotRun: true } : {}) });
+      skipEachOver(step.id, true);
+    }
+  };
   // As ScaffolderPlugin passes a deployment's templating extensions: to fetch:template(:file) and the runner.
   const extensions = { additionalTemplateFilters: request.extensions?.filters ?? {}, additionalTemplateGlobals: request.extensions?.globals ?? {} };
   for (const action of [
@@ -301,6 +321,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       // As the dry-run answers for a step it skips: an example built from the action's output schema.
       answeredByExample.add(id);
       skippedSteps.push(stepId);
+      skipEachOver(stepId);
       for (const [name, value] of Object.entries(known ? exampleOutput(known) : {})) ctx.output(name, value);
     } }));
   }
@@ -349,10 +370,11 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
         steps: [...template.spec.steps, { id: EXTRACT_STEP, name: 'extract', action: 'offline:extract' }],
         output: template.spec.output ?? {},
         parameters: request.values,
-        user: request.user ?? { ref: 'user:default/template-tester' },
+        // As the router: the initiator's ref, and its entity from the catalog (here the repository's).
+        user: offlineUser(request.user, request.catalog),
         templateInfo: { entityRef: `template:${template.metadata.namespace ?? 'default'}/${template.metadata.name}`, baseUrl: `${request.source.baseUrl}${request.templateFile}` },
       },
-      getInitiatorCredentials: async () => ({ $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: request.user?.ref ?? 'user:default/template-tester' } }),
+      getInitiatorCredentials: async () => ({ $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: request.user?.ref ?? DEFAULT_USER_REF } }),
       getWorkspaceName: async () => 'workspace',
       cancelSignal: cancel.signal,
       async emitLog(message: string, metadata?: { stepId?: string }) {
@@ -371,7 +393,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
     if (!extracted) throw new Error('The template did not reach its last step');
     const files = (await extracted).map(f => ({ ...f, verbatim: fetched.has(sha(f.content)) }));
-    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, skippedSteps, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
+    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, skippedSteps, notRunOffline, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
   } catch (error) {
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();
@@ -413,4 +435,19 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     watch.stop();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * What to say of a step the offline render did not run because its `each` reads the output of a step it
+ * has only as an example (RenderResult.notRunOffline): the message, and a hint for where real data comes from.
+ */
+export function notRunOfflineText(entry: NonNullable<RenderResult['notRunOffline']>[number]): { message: string; hint: string } {
+  const source = `step ${entry.readsFrom}${entry.readsFromAction ? ` (${entry.readsFromAction})` : ''}`;
+  const why = entry.readsFromNotRun ? 'which was not rendered offline either' : "which offline is only the dry-run's example (or nothing), not what your Backstage returns";
+  return {
+    message: `step ${entry.stepId}${entry.action ? ` (${entry.action})` : ''} was not rendered offline: its each: reads the output of ${source}, ${why}, so what it would write is not in this output.`,
+    hint: entry.readsFromAction === 'catalog:fetch'
+      ? "Backstage runs it with the entity from the live catalog. To render it offline, keep that entity in this repository's catalog and name its root Location under catalog.roots in gitops.config.yaml: catalog:fetch is then answered from it."
+      : 'Backstage runs it with the real output; offline, iterate over a parameter instead if the step must be rendered here.',
+  };
 }
