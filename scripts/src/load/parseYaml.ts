@@ -8,7 +8,8 @@ import { locateInBlock } from './blockPositions.ts';
 import { selfAlias } from './acyclicYaml.ts';
 import { rangeOfPath, toRange, type PathSegment } from './yamlPath.ts';
 import { YAML_12_CORE } from './yamlSchema.ts';
-import { mappingKeysExceeded, mappingKeysProblem, mayExceedNodes, NodeBudgetExceeded, nodeBudgetExceeded, nodeBudgetProblem, nodeCounter } from './yamlNodeBudget.ts';
+import { documentDepthProblem, isStackExhaustion, MAX_DOCUMENT_DEPTH, TOO_DEEP_HINT, TOO_DEEP_MESSAGE } from './tooDeep.ts';
+import { depthExceeded, mappingKeysExceeded, mappingKeysProblem, mayExceedNodes, NodeBudgetExceeded, nodeBudgetExceeded, nodeBudgetProblem, nodeCounter } from './yamlNodeBudget.ts';
 
 export interface YamlLimits {
   /** Backstage's own `toJSON()` default: more alias expansions than this is a resource-exhaustion attack. */
@@ -81,6 +82,13 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
   }
   const over = nodeBudgetExceeded(text, limits.maxNodes);
   if (over) return overBudget(over);
+  // Before `yaml`, which recurses per level: near the stack's end V8 may abort the process (js-yaml, above,
+  // refuses anything past 100 levels, so only such files pay for this).
+  const deep = depthExceeded(text, MAX_DOCUMENT_DEPTH);
+  if (deep) {
+    const problem = documentDepthProblem(file, deep);
+    return { documents: [], problems: [problem], locate: () => problem.range };
+  }
   const { getExact, locateExact } = locators(text, options);
   return { ...readDocuments(getExact(), file, limits, text), locate: locateExact };
 }
@@ -177,6 +185,8 @@ interface ExactParse {
   documents: Document.Parsed[];
   lineCounter: LineCounter;
   failure?: string;
+  /** The failure is the parser running out of stack (a document nested too deep). */
+  tooDeep?: boolean;
 }
 
 function parseExact(text: string): ExactParse {
@@ -187,7 +197,7 @@ function parseExact(text: string): ExactParse {
     return { documents: Array.isArray(documents) ? documents : [], lineCounter };
   } catch (error) {
     // Pathological nesting can exhaust the stack inside the parser itself.
-    return { documents: [], lineCounter, failure: error instanceof Error ? error.message : String(error) };
+    return { documents: [], lineCounter, failure: error instanceof Error ? error.message : String(error), tooDeep: isStackExhaustion(error) };
   }
 }
 
@@ -199,8 +209,8 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
     problems.push({
       ruleId: 'yaml-syntax',
       severity: 'error',
-      message: `The YAML parser gave up on this file: ${parsed.failure}`,
-      hint: 'Simplify the file: very deep nesting usually means a generated or hostile document.',
+      message: parsed.tooDeep ? `${TOO_DEEP_MESSAGE}.` : `The YAML parser gave up on this file: ${parsed.failure}`,
+      hint: parsed.tooDeep ? TOO_DEEP_HINT : 'Simplify the file: very deep nesting usually means a generated or hostile document.',
       file,
       range: toRange(lineCounter, 0, 0),
     });
@@ -211,6 +221,14 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
       // the first says where, with the columns above it; the rest follow from it.
       const badIndent = doc.errors.filter(e => e.code === 'BAD_INDENT');
       let errors = badIndent.length > 1 ? doc.errors.filter(e => e.code !== 'BAD_INDENT' || e === badIndent[0]) : doc.errors;
+      // Out of stack: the parser unwinds through every level it was in and may flag several of them; the
+      // one cause is the nesting, said once at the first (and whatever follows from it is not said).
+      const exhausted = errors.find(e => isStackExhaustion(e));
+      if (exhausted) {
+        problems.push({ ruleId: 'yaml-syntax', severity: 'error', message: `${TOO_DEEP_MESSAGE}.`, hint: TOO_DEEP_HINT, file, range: toRange(lineCounter, exhausted.pos[0], exhausted.pos[1]) });
+        documents.push(undefined);
+        continue;
+      }
       // A key indented deeper than the one above it: yaml's two errors at the line above become one at the key.
       const deeper = new Map<YAMLError, { line: number; column: number; message: string }>();
       for (const error of errors) {
