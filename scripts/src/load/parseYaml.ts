@@ -250,6 +250,23 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
         followTab = errors.length - kept.length;
         errors = kept;
       }
+      // Several errors on one line are one mistake the parser trips over token by token: an unquoted
+      // `{message: ${{ x }}}` gave five (flow-map-start twice, scalar, flow-map-end twice). The first is said,
+      // counting the rest.
+      const sameLine = new Map<number, number>();
+      const lineOf = (e: YAMLError) => lineCounter.linePos(e.pos[0]).line;
+      // Past such an error the parser has left the document: every later token is "unexpected … in YAML
+      // stream", lines of them, which say nothing of their own (a second mistake shows once the first is fixed).
+      const first = errors[0];
+      const strayAfter = first ? errors.filter(e => e !== first && e.code === 'UNEXPECTED_TOKEN' && / in YAML stream/.test(e.message) && lineOf(e) > lineOf(first)) : [];
+      if (strayAfter.length > 0) errors = errors.filter(e => !strayAfter.includes(e));
+      errors = errors.filter(e => {
+        if (e.code === 'DUPLICATE_KEY') return true;
+        const line = lineOf(e);
+        const seen = sameLine.get(line);
+        sameLine.set(line, (seen ?? 0) + 1);
+        return seen === undefined;
+      });
       for (const error of errors.slice(0, MAX_ERRORS_PER_DOCUMENT)) {
         const duplicate = error.code === 'DUPLICATE_KEY';
         let message = error.message;
@@ -270,6 +287,12 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
         }
         const tab = error.code === 'TAB_AS_INDENT';
         if (tab && error === firstTab && followTab > 0) message += `. The parser also flags ${followTab} later error(s) of this document, which follow from this tab.`;
+        const alsoHere = duplicate ? 0 : (sameLine.get(lineOf(error)) ?? 1) - 1;
+        const later = error === first ? strayAfter.length : 0;
+        if (alsoHere > 0 || later > 0) {
+          const counted = [alsoHere > 0 && `${alsoHere} more error${alsoHere > 1 ? 's' : ''} on this line`, later > 0 && `${later} on later lines`].filter(Boolean).join(' and ');
+          message += `${/[.!?]$/.test(message) ? '' : '.'} The parser also flags ${counted}, which follow from this one.`;
+        }
         problems.push({
           ruleId: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
           severity: 'error',
