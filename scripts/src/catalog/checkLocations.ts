@@ -113,15 +113,9 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
  * for another repository or a repoUrl of another shape. Pure.
  */
 export function thisRepositoryAt(target: string, repoUrl: string | undefined): { branch: string; sameBranch: boolean } | undefined {
-  if (!repoUrl) return undefined;
-  let url: URL;
-  let repo: URL;
-  try {
-    url = new URL(target);
-    repo = new URL(repoUrl);
-  } catch {
-    return undefined;
-  }
+  const urls = urlPair(target, repoUrl);
+  if (!urls) return undefined;
+  const { url, repo } = urls;
   if (url.origin.toLowerCase() !== repo.origin.toLowerCase()) return undefined;
   const version = repo.searchParams.get('version');
   if (version !== null) {
@@ -151,15 +145,9 @@ export function thisRepositoryAt(target: string, repoUrl: string | undefined): {
  * scheme, so `git+https:`, `ssh:`, `file:` or `foo:` with github.com's host reads github.com as https does.
  */
 export function outsideOrganisation(target: string, repoUrl: string | undefined): string | undefined {
-  if (!repoUrl) return undefined;
-  let url: URL;
-  let repo: URL;
-  try {
-    url = new URL(target);
-    repo = new URL(repoUrl);
-  } catch {
-    return undefined;
-  }
+  const urls = urlPair(target, repoUrl);
+  if (!urls) return undefined;
+  const { url, repo } = urls;
   if (!/^https?:$/.test(repo.protocol) || !url.host) return undefined;
   const owner = (u: URL) => {
     if (u.hostname.toLowerCase().endsWith('.visualstudio.com')) return '';
@@ -172,6 +160,16 @@ export function outsideOrganisation(target: string, repoUrl: string | undefined)
   };
   const organisation = `${repo.origin}/${owner(repo) ? `${repo.pathname.split('/')[1]}/` : ''}`;
   return url.host.toLowerCase() === repo.host.toLowerCase() && owner(url) === owner(repo) ? undefined : organisation;
+}
+
+/** A Location target and repoUrl read as WHATWG URLs (as Backstage's readers read them), or undefined without repoUrl or when either is no URL. */
+function urlPair(target: string, repoUrl: string | undefined): { url: URL; repo: URL } | undefined {
+  if (!repoUrl) return undefined;
+  try {
+    return { url: new URL(target), repo: new URL(repoUrl) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic } from '../diagnostic.ts';
+import { boundedText } from '../report/safeText.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
 import { entityReferences, type Reference } from './relationFields.ts';
 import type { EntityIndex } from './entityIndex.ts';
@@ -35,7 +36,7 @@ export function checkReferences(
   let kinds: Set<string> | undefined;
   const definesKind = (kind: string) => (kinds ??= new Set([...index.keys()].map(ref => ref.slice(0, ref.indexOf(':'))))).has(kind);
   const referenced = entities.map(entity => referencesOf(entity));
-  const elsewhereGroups = new Map<string, { diagnostic: Diagnostic; targets: string[]; field: string; kind: string }>();
+  const elsewhereGroups = new Map<string, ElsewhereGroup>();
   // How often the repo names each ref no entity here defines: a provided name used once beside a near one
   // used more is likely its misspelling (see providedNearMiss).
   let unresolvedUses: Map<string, number> | undefined;
@@ -127,13 +128,17 @@ export function checkReferences(
             : 'Add the entity, fix the name, or declare where it lives under catalog.external in gitops.config.yaml (for example groups and users ingested from Entra ID).',
       });
       if (elsewhere) {
-        // One finding per entity, field and kind: a Group's members from an org provider are one cause, not
-        // one warning per user (a generated groups file named 54 users and got 54 warnings).
-        const key = `${at}\u0000${field}\u0000${kind}`;
+        // One finding per kind of entity, field and missing kind: a Group's members from an org provider are
+        // one cause, not one warning per user (a generated groups file named 54 users and got 54 warnings), and
+        // so is a template collection whose every Template names an owner group (19 warnings for 5 refs).
+        const entityKind = (entity.ref ?? '').slice(0, Math.max(0, (entity.ref ?? '').indexOf(':'))) || 'other';
+        const key = `${entityKind}\u0000${field}\u0000${kind}`;
         const group = elsewhereGroups.get(key);
-        if (group) group.targets.push(target);
-        else {
-          elsewhereGroups.set(key, { diagnostic: unresolved, targets: [target], field, kind });
+        if (group) {
+          if (!group.targets.includes(target)) group.targets.push(target);
+          if (!group.entities.has(at)) group.entities.set(at, entity.file);
+        } else {
+          elsewhereGroups.set(key, { diagnostic: unresolved, targets: [target], field, kind, entityKind, entities: new Map([[at, entity.file]]) });
           diagnostics.push(unresolved);
         }
         continue;
@@ -141,12 +146,37 @@ export function checkReferences(
       diagnostics.push({ ...unresolved, unresolvedRef: target, unresolvedField: `spec.${field}` });
     }
   });
-  for (const { diagnostic, targets, field, kind } of elsewhereGroups.values()) {
-    if (targets.length === 1) continue;
-    const shown = targets.slice(1, 6).join(', ');
-    diagnostic.message = `spec.${field} refers to ${targets[0]} and ${targets.length - 1} more ${kind} ref${targets.length > 2 ? 's' : ''} (${shown}${targets.length > 6 ? ', …' : ''}); this folder defines no ${kind} entities, so none of them can be checked here.`;
-  }
+  for (const group of elsewhereGroups.values()) group.diagnostic.message = elsewhereMessage(group);
   return diagnostics;
+}
+
+/** References of one kind of entity, from one field, to one kind this folder never defines: one cause. */
+interface ElsewhereGroup {
+  diagnostic: Diagnostic;
+  /** The distinct refs, in the order first named. */
+  targets: string[];
+  field: string;
+  kind: string;
+  entityKind: string;
+  /** Index of each entity that names one of them -> its file, in order (the first holds the finding). */
+  entities: Map<number, string>;
+}
+
+/**
+ * The message of a grouped ref-unresolved warning: the first ref, how many more (up to five named), and when
+ * more than one entity names them, how many and in which other files (up to five), so the one warning stands
+ * for every use. Takes the group; returns the message.
+ */
+function elsewhereMessage({ targets, field, kind, entityKind, entities }: ElsewhereGroup): string {
+  const list = (items: readonly string[]) => `${items.slice(0, 5).map(item => boundedText(item, 120)).join(', ')}${items.length > 5 ? ', …' : ''}`;
+  const refs = targets.length === 1 ? targets[0] : `${targets[0]} and ${targets.length - 1} more ${kind} ref${targets.length > 2 ? 's' : ''} (${list(targets.slice(1))})`;
+  const [first, ...others] = [...entities.values()];
+  const otherFiles = [...new Set(others.filter(file => file !== first))];
+  const whose = entities.size === 1
+    ? `spec.${field}`
+    : `spec.${field} of this and ${entities.size - 1} more ${entityKind} entit${entities.size > 2 ? 'ies' : 'y'}${otherFiles.length > 0 ? ` (in ${list(otherFiles)})` : ''}`;
+  const several = targets.length > 1 || entities.size > 1;
+  return `${whose} refer${entities.size === 1 ? 's' : ''} to ${refs}; this folder defines no ${kind} entities, so ${several ? 'none of them can' : 'it cannot'} be checked here.`;
 }
 
 /**

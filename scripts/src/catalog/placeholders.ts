@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { selfAlias } from '../load/acyclicYaml.ts';
-import { mappingKeysExceeded, MAX_MAPPING_KEYS } from '../load/yamlNodeBudget.ts';
+import { depthExceeded, mappingKeysExceeded, MAX_MAPPING_KEYS } from '../load/yamlNodeBudget.ts';
+import { MAX_DOCUMENT_DEPTH } from '../load/tooDeep.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import type { MissingTarget } from '../diagnostic.ts';
 import { resolveRelative } from './locationTargets.ts';
@@ -216,6 +217,8 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
   // Backstage reads $yaml (and a module's YAML) with `yaml`, quadratic in one mapping's keys: as for catalog files.
   const wide = use.key === 'json' ? undefined : mappingKeysExceeded(content);
   if (wide) return fail('placeholder-invalid', `Placeholder $${use.key} reads ${use.value}, which holds a mapping of more than ${MAX_MAPPING_KEYS} keys (line ${wide.line}): Backstage's YAML parser compares each key of a mapping with every earlier one, so reading it holds the catalog's only thread for seconds at every refresh.`, `Split ${target}, or read it as text ($text).`);
+  const deep = depthExceeded(content, MAX_DOCUMENT_DEPTH);
+  if (deep) return fail('placeholder-invalid', `Placeholder $${use.key} reads ${use.value}, which nests mappings or lists more than ${MAX_DOCUMENT_DEPTH} levels deep (line ${deep.line}): YAML parsers, Backstage's own included, recurse once per level and run out of stack some hundreds of levels deep.`, `Flatten ${target}, or read it as text ($text).`);
   // Resolvers a module adds (openapi, asyncapi) read a YAML or JSON document and give the entity text.
   if (!RESOLVERS.has(use.key)) {
     const documents = yamlPackage().parseAllDocuments(content, { merge: false, logLevel: 'error' });

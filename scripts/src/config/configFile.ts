@@ -11,6 +11,8 @@ import { needsExactParse } from '../load/parseYaml.ts';
 import { jsYamlMayDisagree } from '../load/parserAgreement.ts';
 import { YAML_12_CORE } from '../load/yamlSchema.ts';
 import { decodeUtf8 } from '../load/readSource.ts';
+import { isStackExhaustion, MAX_DOCUMENT_DEPTH } from '../load/tooDeep.ts';
+import { depthExceeded } from '../load/yamlNodeBudget.ts';
 import { UsageError } from './usageError.ts';
 
 export interface ConfigDocument {
@@ -32,11 +34,17 @@ export function readConfigDocument(absolutePath: string, file: string): ConfigDo
     const { line, column } = decoded.problem.range.start;
     throw new UsageError(`${file}:${line}:${column}: ${decoded.problem.message.replace(/; Backstage.*$/, '')}.\nRe-save it as UTF-8 (without a byte-order mark) and run again.`);
   }
+  const deep = depthExceeded(decoded.text, MAX_DOCUMENT_DEPTH);
+  if (deep) throw new UsageError(`${file}:${deep.line}:${deep.column}: YAML nesting too deep: this file nests mappings or lists more than ${MAX_DOCUMENT_DEPTH} levels deep, which the YAML parser cannot read safely.\nFlatten it and run again.`);
   const { LineCounter, parseDocument } = yamlPackage();
   const lineCounter = new LineCounter();
   // logLevel 'error': the toolkit reports what matters itself; yaml's own warnings would reach stderr raw.
   const doc = parseDocument(decoded.text, { lineCounter, prettyErrors: false, logLevel: 'error' });
   const error = doc.errors[0];
+  if (error && isStackExhaustion(error)) {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    throw new UsageError(`${file}:${line}:${col}: YAML nesting too deep: this file nests mappings or lists inside each other so deeply (hundreds of levels) that the YAML parser runs out of stack here.\nFlatten it and run again.`);
+  }
   // A key indented deeper than the one above it: yaml's "compact mappings" words, said as the line to move.
   const multiline = doc.errors.find(e => e.code === 'MULTILINE_IMPLICIT_KEY' && e.pos[0] === error?.pos[0]);
   const deeper = multiline && overIndentedKey(decoded.text, lineCounter.linePos(multiline.pos[0]).line);

@@ -8,7 +8,8 @@ import { locateInBlock } from './blockPositions.ts';
 import { selfAlias } from './acyclicYaml.ts';
 import { rangeOfPath, toRange, type PathSegment } from './yamlPath.ts';
 import { YAML_12_CORE } from './yamlSchema.ts';
-import { mappingKeysExceeded, mappingKeysProblem, mayExceedNodes, NodeBudgetExceeded, nodeBudgetExceeded, nodeBudgetProblem, nodeCounter } from './yamlNodeBudget.ts';
+import { documentDepthProblem, isStackExhaustion, MAX_DOCUMENT_DEPTH, TOO_DEEP_HINT, TOO_DEEP_MESSAGE } from './tooDeep.ts';
+import { depthExceeded, mappingKeysExceeded, mappingKeysProblem, mayExceedNodes, NodeBudgetExceeded, nodeBudgetExceeded, nodeBudgetProblem, nodeCounter } from './yamlNodeBudget.ts';
 
 export interface YamlLimits {
   /** Backstage's own `toJSON()` default: more alias expansions than this is a resource-exhaustion attack. */
@@ -81,6 +82,13 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
   }
   const over = nodeBudgetExceeded(text, limits.maxNodes);
   if (over) return overBudget(over);
+  // Before `yaml`, which recurses per level: near the stack's end V8 may abort the process (js-yaml, above,
+  // refuses anything past 100 levels, so only such files pay for this).
+  const deep = depthExceeded(text, MAX_DOCUMENT_DEPTH);
+  if (deep) {
+    const problem = documentDepthProblem(file, deep);
+    return { documents: [], problems: [problem], locate: () => problem.range };
+  }
   const { getExact, locateExact } = locators(text, options);
   return { ...readDocuments(getExact(), file, limits, text), locate: locateExact };
 }
@@ -177,6 +185,8 @@ interface ExactParse {
   documents: Document.Parsed[];
   lineCounter: LineCounter;
   failure?: string;
+  /** The failure is the parser running out of stack (a document nested too deep). */
+  tooDeep?: boolean;
 }
 
 function parseExact(text: string): ExactParse {
@@ -187,7 +197,7 @@ function parseExact(text: string): ExactParse {
     return { documents: Array.isArray(documents) ? documents : [], lineCounter };
   } catch (error) {
     // Pathological nesting can exhaust the stack inside the parser itself.
-    return { documents: [], lineCounter, failure: error instanceof Error ? error.message : String(error) };
+    return { documents: [], lineCounter, failure: error instanceof Error ? error.message : String(error), tooDeep: isStackExhaustion(error) };
   }
 }
 
@@ -199,8 +209,8 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
     problems.push({
       ruleId: 'yaml-syntax',
       severity: 'error',
-      message: `The YAML parser gave up on this file: ${parsed.failure}`,
-      hint: 'Simplify the file: very deep nesting usually means a generated or hostile document.',
+      message: parsed.tooDeep ? `${TOO_DEEP_MESSAGE}.` : `The YAML parser gave up on this file: ${parsed.failure}`,
+      hint: parsed.tooDeep ? TOO_DEEP_HINT : 'Simplify the file: very deep nesting usually means a generated or hostile document.',
       file,
       range: toRange(lineCounter, 0, 0),
     });
@@ -211,6 +221,14 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
       // the first says where, with the columns above it; the rest follow from it.
       const badIndent = doc.errors.filter(e => e.code === 'BAD_INDENT');
       let errors = badIndent.length > 1 ? doc.errors.filter(e => e.code !== 'BAD_INDENT' || e === badIndent[0]) : doc.errors;
+      // Out of stack: the parser unwinds through every level it was in and may flag several of them; the
+      // one cause is the nesting, said once at the first (and whatever follows from it is not said).
+      const exhausted = errors.find(e => isStackExhaustion(e));
+      if (exhausted) {
+        problems.push({ ruleId: 'yaml-syntax', severity: 'error', message: `${TOO_DEEP_MESSAGE}.`, hint: TOO_DEEP_HINT, file, range: toRange(lineCounter, exhausted.pos[0], exhausted.pos[1]) });
+        documents.push(undefined);
+        continue;
+      }
       // A key indented deeper than the one above it: yaml's two errors at the line above become one at the key.
       const deeper = new Map<YAMLError, { line: number; column: number; message: string }>();
       for (const error of errors) {
@@ -232,6 +250,23 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
         followTab = errors.length - kept.length;
         errors = kept;
       }
+      // Several errors on one line are one mistake the parser trips over token by token: an unquoted
+      // `{message: ${{ x }}}` gave five (flow-map-start twice, scalar, flow-map-end twice). The first is said,
+      // counting the rest.
+      const sameLine = new Map<number, number>();
+      const lineOf = (e: YAMLError) => lineCounter.linePos(e.pos[0]).line;
+      // Past such an error the parser has left the document: every later token is "unexpected … in YAML
+      // stream", lines of them, which say nothing of their own (a second mistake shows once the first is fixed).
+      const first = errors[0];
+      const strayAfter = first ? errors.filter(e => e !== first && e.code === 'UNEXPECTED_TOKEN' && / in YAML stream/.test(e.message) && lineOf(e) > lineOf(first)) : [];
+      if (strayAfter.length > 0) errors = errors.filter(e => !strayAfter.includes(e));
+      errors = errors.filter(e => {
+        if (e.code === 'DUPLICATE_KEY') return true;
+        const line = lineOf(e);
+        const seen = sameLine.get(line);
+        sameLine.set(line, (seen ?? 0) + 1);
+        return seen === undefined;
+      });
       for (const error of errors.slice(0, MAX_ERRORS_PER_DOCUMENT)) {
         const duplicate = error.code === 'DUPLICATE_KEY';
         let message = error.message;
@@ -252,6 +287,12 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
         }
         const tab = error.code === 'TAB_AS_INDENT';
         if (tab && error === firstTab && followTab > 0) message += `. The parser also flags ${followTab} later error(s) of this document, which follow from this tab.`;
+        const alsoHere = duplicate ? 0 : (sameLine.get(lineOf(error)) ?? 1) - 1;
+        const later = error === first ? strayAfter.length : 0;
+        if (alsoHere > 0 || later > 0) {
+          const counted = [alsoHere > 0 && `${alsoHere} more error${alsoHere > 1 ? 's' : ''} on this line`, later > 0 && `${later} on later lines`].filter(Boolean).join(' and ');
+          message += `${/[.!?]$/.test(message) ? '' : '.'} The parser also flags ${counted}, which follow from this one.`;
+        }
         problems.push({
           ruleId: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
           severity: 'error',

@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { boundedText } from '../report/safeText.ts';
 import { declareFilter, isKnownFilter, isKnownTest, renderText } from './templateFilters.ts';
 import type { TemplatingNames } from './scaffolderActions.ts';
-import { templateSyntaxError } from './templateSyntax.ts';
+import { templateSyntaxError, type TemplateSyntaxError } from './templateSyntax.ts';
 import { callScope, unresolvedCall } from './unresolvedCall.ts';
 import { ownTemplateSyntax, rawTagAt } from './workflowOwnSyntax.ts';
 
@@ -45,6 +45,8 @@ export interface SkeletonFile {
   text?: string;
   /** False for fetch:template:file's one file, whose name the action never renders (its targetPath is the step's). */
   nameRendered?: boolean;
+  /** For a rendered file too large to read (sourceTooLarge): Nunjitsu's refusal, said in place of its content's findings. */
+  unread?: TemplateSyntaxError;
 }
 
 /** The fetch:template step that renders a skeleton, as far as the analysis needs it. */
@@ -132,6 +134,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     // fetch:template renders every entry's path (renderFilename is always on, templateFileExtension or
     // not), and the content only of the files it does not copy as they are.
     const sources = [...(file.nameRendered === false ? [] : [{ source: file.name ?? file.relative, isName: true }]), ...(file.text === undefined ? [] : [{ source: file.text, isName: false }])];
+    if (file.unread) report({ lineno: 0, colno: 0 }, 'skeleton-syntax', `This file does not parse as a template: ${file.unread.reason}`, OVER_LIMIT_HINT);
     for (const { source, isName } of sources) {
       // Whether it parses is the renderer's to say (Nunjitsu, as fetch:template creates it): nunjucks' parser,
       // which the analysis below reads, accepts some texts Nunjitsu refuses (an unclosed raw) and the reverse.
@@ -156,7 +159,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           if (unclosed) report(unclosed, 'skeleton-syntax', `This file does not parse as a template: the ${open} here is never closed with }}, so the parser reads on as one expression until line ${refused.line}, column ${refused.column} (${refused.reason}).`, `Close it with }} (write ${open} … }}); if the text is not meant as an expression, wrap it in {% raw %}…{% endraw %} or list the file under copyWithoutTemplating.`);
           else if (unclosedTag) report(unclosedTag, 'skeleton-syntax', `This file does not parse as a template: the {% here is never closed with %}, so the parser reads on as one tag until line ${refused.line}, column ${refused.column} (${refused.reason}).`, 'Close the tag with %} (write {% … %}); if the text is not meant as a tag, wrap it in {% raw %}…{% endraw %} or list the file under copyWithoutTemplating.');
           // Past a limit (its size, its tags) the syntax may be fine: the way out is not to render it.
-          else if (overLimit) report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, 'List the file under copyWithoutTemplating (it is then copied as it is, never rendered), or split it into smaller files.');
+          else if (overLimit) report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, OVER_LIMIT_HINT);
           else report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax, or list the file under copyWithoutTemplating.`);
         }
         continue;
@@ -421,6 +424,9 @@ function evaluate(node: unknown, values: Readonly<Record<string, unknown>>, cont
 }
 
 const UNKNOWN = Symbol('unknown');
+
+// Past a limit (its size, its tags) the syntax may be fine: the way out is not to render the file.
+const OVER_LIMIT_HINT = 'List the file under copyWithoutTemplating (it is then copied as it is, never rendered), or split it into smaller files.';
 
 // How deep the walks below follow nunjucks' tree: Nunjitsu refuses templates nested past 512 levels (the
 // skeleton-syntax finding says so), and a chain of thousands of filters must not overflow the stack.

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
@@ -17,6 +17,7 @@ import { matchableSkeletonGlobs } from './skeletonGlobs.ts';
 import { loadConfig, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { discoverTemplateFiles, isTemplateDocument, loadTemplatePolicy } from './templateFiles.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
+import { sourceTooLarge, type TemplateSyntaxError } from './templateSyntax.ts';
 import { unknownNamesOnce } from './unknownNamesOnce.ts';
 import { fragmentPlaces } from './fragmentPlaces.ts';
 import { BACKTRACKING_HINT, backtrackingMessage, backtrackingPatterns, templateSchemaPatterns, type SchemaPattern } from './regexBacktracking.ts';
@@ -198,9 +199,7 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     // Every file's path is rendered; the content of those fetch:template renders, unless binary (copied as it is).
     const files = inSkeleton.map(({ f, relative }) => {
       const { contents, name } = rendering(relative);
-      const buffer = contents ? readFileSync(join(root, f)) : undefined;
-      const text = buffer && !buffer.subarray(0, 8000).includes(0) ? buffer.toString('utf8') : undefined;
-      return { file: f, relative, ...(name !== relative && { name }), ...(text !== undefined && { text }) };
+      return { file: f, relative, ...(name !== relative && { name }), ...(contents && renderedContent(join(root, f))) };
     });
     const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
     const ignored = globMatches(step.input.copyWithoutRender, join(root, folder));
@@ -217,13 +216,36 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
  */
 function analyzeTemplateFile(root: string, file: string, path: string, step: Record<string, unknown>, index: number, values: Record<string, unknown> | typeof RENDERED, repoFiles: ReadonlySet<string>, extensions: TemplatingNames): Diagnostic[] {
   if (!repoFiles.has(path) || !isRecord(step.input)) return [];
-  const buffer = readFileSync(join(root, path));
-  if (buffer.subarray(0, 8000).includes(0)) return [];
+  const content = renderedContent(join(root, path));
+  if (content.text === undefined && !content.unread) return [];
   const target = step.input.targetPath;
   // Where the file lands decides what it is (a workflow file's GitHub expressions); an expression-built target is known at run time only.
   const relative = typeof target === 'string' && !target.includes('${{') ? posix.normalize(target).replace(/^\.\//, '') : posix.basename(path);
   const label = `${file}, step ${typeof step.id === 'string' ? step.id : index + 1}`;
-  return analyzeSkeleton([{ file: path, relative, text: buffer.toString('utf8'), nameRendered: false }], { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, extensions });
+  return analyzeSkeleton([{ file: path, relative, ...content, nameRendered: false }], { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, extensions });
+}
+
+/**
+ * What the analysis gets of a skeleton file fetch:template renders (at `path`): its text; nothing for a
+ * binary one (a NUL in its first 8,000 bytes: copied as it is); or, for one so large that Nunjitsu certainly
+ * refuses it (sourceTooLarge), that refusal, without reading more than those first bytes. A 57 MB file
+ * otherwise cost about 16 s (reading, decoding and scanning it) for the same one finding.
+ */
+function renderedContent(path: string): { text?: string; unread?: TemplateSyntaxError } {
+  const size = statSync(path).size;
+  const unread = sourceTooLarge(size);
+  if (!unread) {
+    const buffer = readFileSync(path);
+    return buffer.subarray(0, 8000).includes(0) ? {} : { text: buffer.toString('utf8') };
+  }
+  const head = Buffer.alloc(8000);
+  const fd = openSync(path, 'r');
+  try {
+    const read = readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, read).includes(0) ? {} : { unread };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -88,6 +88,42 @@ export function templateSyntaxError(source: string, options: { cookiecutterCompa
   return parseRefusal(renderer, source);
 }
 
+let sourceLimit: { units: number | undefined } | undefined;
+
+/**
+ * The most UTF-16 code units a template string may have before Nunjitsu refuses it unparsed (its
+ * sourceCodeUnits limit, 4,194,304 in the pinned version, which fetch:template does not change), asked of
+ * Nunjitsu itself once with a text past any plausible limit; undefined when it sets none.
+ */
+export function nunjitsuSourceLimit(): number | undefined {
+  if (!sourceLimit) {
+    loaded ??= { nunjitsu: fromScaffolder('nunjitsu') as Nunjitsu, renderers: new Map() };
+    const renderer = (unbounded ?? loaded.nunjitsu.createTemplateRenderer)({ allowRegexExecution: true });
+    try {
+      renderer.renderValue(' '.repeat(SOURCE_LIMIT_PROBE), {}, { limits: { workUnits: 1 } });
+      sourceLimit = { units: undefined };
+    } catch (error) {
+      const { limit, configured } = error as { limit?: unknown; configured?: unknown };
+      sourceLimit = { units: error instanceof loaded.nunjitsu.TemplateLimitError && limit === 'sourceCodeUnits' && typeof configured === 'number' ? configured : undefined };
+    }
+  }
+  return sourceLimit.units;
+}
+
+// One-byte characters, so 16 MB of memory for an instant: four times the limit of the pinned Nunjitsu.
+const SOURCE_LIMIT_PROBE = 16 * 1024 * 1024 + 1;
+
+/**
+ * A file of `bytes` bytes certainly past Nunjitsu's source limit, so refused without being read: UTF-8
+ * spends at most three bytes on a UTF-16 code unit (four on a pair), so such a file has at least a third as
+ * many code units as bytes. Its refusal in Nunjitsu's words, at line 1, or undefined when it may fit.
+ */
+export function sourceTooLarge(bytes: number): TemplateSyntaxError | undefined {
+  const limit = nunjitsuSourceLimit();
+  if (limit === undefined || bytes <= 3 * limit) return undefined;
+  return { reason: `Template parsing exceeded the source code unit limit of ${limit} (a file of ${bytes} bytes holds at least ${Math.ceil(bytes / 3)}; not read)`, line: 1, column: 1 };
+}
+
 /** What Nunjitsu says when it parses `source` (its parse refusal), or undefined when it parses. */
 function parseRefusal(renderer: ReturnType<Nunjitsu['createTemplateRenderer']>, source: string): TemplateSyntaxError | undefined {
   try {
