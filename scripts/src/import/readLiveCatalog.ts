@@ -70,9 +70,11 @@ export async function readSources(entities: readonly LiveEntity[], fetcher: type
     if (text === undefined) continue;
     let raw: LiveEntity | undefined;
     try {
+      // The last document of the entity's ref: Backstage keeps the last of a file's copies (the
+      // earlier ones are dropped without a word), so that is the one the live catalog holds.
       raw = parseAllDocuments(text, { merge: false, logLevel: 'error' })
         .map(d => d.toJS() as LiveEntity)
-        .find(d => d && typeof d === 'object' && typeof d.kind === 'string' && d.metadata && refOf(d) === refOf(entity));
+        .findLast(d => d && typeof d === 'object' && typeof d.kind === 'string' && d.metadata && refOf(d) === refOf(entity));
     } catch {
       continue;
     }
