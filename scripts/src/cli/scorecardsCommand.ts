@@ -65,7 +65,8 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
   if (values.help) return io.stdout.write(SCORECARDS_HELP), 0;
   const color = colorFlag(values);
   const root = repoRoot(io.cwd, values.root);
-  if (!hasScorecards(root)) throw new UsageError(`${root} has no scorecards/config.yaml`);
+  // A repo `init` wrote has none: say how to start rather than only what is missing.
+  if (!hasScorecards(root)) throw new UsageError(`${logText(root)} has no scorecards/config.yaml, so it keeps no scorecards yet (init writes none): add scorecards/config.yaml and checks under scorecards/checks/ (format: schemas/scorecards.schema.json) to score the catalog; check and report run without them.`);
   // A person at a terminal reads columns; a pipe, a file or CI gets Markdown for a comment or summary.
   const format = values.format ?? (io.stdout.isTTY && !values.output ? 'text' : 'markdown');
   if (format !== 'text' && format !== 'markdown' && format !== 'json') throw new UsageError('--format takes text, markdown or json');

@@ -5,6 +5,7 @@ import { refOf, type SourceDocument } from './planImport.ts';
 import type { LiveEntity } from './stripEntity.ts';
 import { BudgetExceeded, expired, importBudget, MAX_PAGE_BYTES, outOfBytes, outOfTime, type ImportBudget } from './importBudget.ts';
 import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
+import { fileFetchUrl } from './fileFetchUrl.ts';
 
 /**
  * Every entity of a live catalog (optionally only `kinds`), paged through
@@ -47,7 +48,8 @@ const MAX_REDIRECTS = 5;
  * whose source or any placeholder target cannot be read is left out: the caller imports the
  * processed entity (placeholders resolved) instead.
  *
- * Only the host Backstage read the source file from is asked, as a web page on it may redirect: a
+ * Only the host Backstage read the source file from is asked (through its integration's file URL, such as
+ * GitHub's raw host for a `blob/` URL, as Backstage's UrlReader reads it), as a web page on it may redirect: a
  * placeholder target on another origin, or a redirect off the origin, leaves the entity out too.
  * Backstage reads a placeholder through its UrlReader, which reads only the hosts of its configured
  * integrations; the source file's host is one of them, any other is not known to be (a target such as
@@ -57,8 +59,9 @@ const MAX_REDIRECTS = 5;
  */
 export async function readSources(entities: readonly LiveEntity[], fetcher: typeof fetch, budget: ImportBudget = importBudget()): Promise<Map<string, SourceDocument>> {
   const texts = new Map<string, Promise<string | undefined>>();
+  // Read where Backstage's UrlReader reads the file (GitHub's raw host for a blob URL), not its web page.
   const read = (url: string) => {
-    if (!texts.has(url)) texts.set(url, fetchText(url, fetcher, budget));
+    if (!texts.has(url)) texts.set(url, fetchText(fileFetchUrl(url), fetcher, budget));
     return texts.get(url)!;
   };
   const sources = new Map<string, SourceDocument>();
@@ -70,9 +73,11 @@ export async function readSources(entities: readonly LiveEntity[], fetcher: type
     if (text === undefined) continue;
     let raw: LiveEntity | undefined;
     try {
+      // The last document of the entity's ref: Backstage keeps the last of a file's copies (the
+      // earlier ones are dropped without a word), so that is the one the live catalog holds.
       raw = parseAllDocuments(text, { merge: false, logLevel: 'error' })
         .map(d => d.toJS() as LiveEntity)
-        .find(d => d && typeof d === 'object' && typeof d.kind === 'string' && d.metadata && refOf(d) === refOf(entity));
+        .findLast(d => d && typeof d === 'object' && typeof d.kind === 'string' && d.metadata && refOf(d) === refOf(entity));
     } catch {
       continue;
     }
