@@ -3,6 +3,7 @@ import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, re
 import { join } from 'node:path';
 import { textHash } from '../load/readSource.ts';
 import { isYamlFile, regularFileThroughFolders, trackedInstalledFiles } from '../load/repoFiles.ts';
+import { gitHostView } from '../load/gitHostView.ts';
 
 /**
  * The YAML files a runInputsKey walk read, by repo-relative path: their bytes exactly as hashed into the
@@ -37,7 +38,12 @@ const KEEP_MAX_BYTES = 1 << 20;
  *   every `npm ci` / `npm install`), as cacheKey covers the toolkit's own packages, and by every file git
  *   tracks in it (trackedInstalledFiles: Location globs and discovery read those), by path and full
  *   content. Another file in one that a Location or placeholder names is read by name (RepoFileSet) but
- *   not covered here: `check` does not keep such a run for replay.
+ *   not covered here: `check` does not keep such a run for replay;
+ * - for every path, whether git ignores it and does not track it (gitHostView, the very answer the run
+ *   judged by: the run leaves such files out), so that a .gitignore edit, .git/info/exclude, a global
+ *   excludes file, or an ignored file that becomes tracked (`git add -f`, which changes only .git) changes
+ *   the key. The ignored files' content is still hashed like every other: a config or policy file read by
+ *   its path is read whatever git says.
  * `skip`: repo-relative paths left out (the cache file itself, rewritten by every run that misses);
  * the folders that hold them are walked but their own existence is not hashed (the first run creates them).
  * A YAML file of at most KEEP_MAX_BYTES is hashed into the key by its own sha256, which `keep` is filled
@@ -54,8 +60,9 @@ export function runInputsKey(root: string, parts: readonly string[], skip: Reado
     // Joined once: the walk's paths are names readdir gave (no `/`, `.` or `..`), so appending them needs
     // no normalizing, which path.join did for every file.
     const installed: string[] = [];
-    walk(hash, join(root, '/'), '', skip, made, installed, keep, seen);
-    for (const path of trackedInstalledFiles(root, installed)) {
+    const view = gitHostView(root);
+    walk(hash, join(root, '/'), '', skip, made, installed, view.ignored, keep, seen);
+    for (const path of trackedInstalledFiles(root, installed, view)) {
       if (skip.has(path)) continue;
       hash.update(`T${path}\0`);
       // Never through a link (which could lead to a device that never ends): the loader reads none either.
@@ -69,7 +76,7 @@ export function runInputsKey(root: string, parts: readonly string[], skip: Reado
   return hash.digest('hex');
 }
 
-function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string>, made: ReadonlySet<string>, installed: string[], keep?: RunTexts, seen?: InputsSeen): void {
+function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string>, made: ReadonlySet<string>, installed: string[], ignored: (path: string) => boolean, keep?: RunTexts, seen?: InputsSeen): void {
   let entries;
   try {
     entries = readdirSync(root + folder, { withFileTypes: true });
@@ -83,6 +90,9 @@ function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string
   for (const entry of entries) {
     const path = folder ? `${folder}/${entry.name}` : entry.name;
     if (skip.has(path) || entry.name === '.git') continue;
+    // Per path, not git's listing as it came: a folder that only holds the skipped cache file is listed
+    // as ignored once a run has created it, which must not change the next run's key.
+    if (!made.has(path) && ignored(path)) hash.update(`I${path}\0`);
     if (entry.isDirectory()) {
       if (entry.name === 'node_modules') {
         hash.update(`M${path}\0`);
@@ -91,7 +101,7 @@ function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string
         continue;
       }
       if (!made.has(path)) hash.update(`D${path}\0`);
-      walk(hash, root, path, skip, made, installed, keep, seen);
+      walk(hash, root, path, skip, made, installed, ignored, keep, seen);
     } else if (entry.isFile()) {
       hash.update(`F${path}\0`);
       file(hash, root, path, keep, seen);

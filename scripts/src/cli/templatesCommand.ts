@@ -160,11 +160,16 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const org = await loadOrgCatalog(config);
   // The same finding check reports (template-action-unknown): the task would fail at that step.
   const unknown = steps.filter(s => typeof s.action === 'string' && !BUILTIN.has(s.action) && !actions.has(s.action));
+  // What check and templates test say of this template and its skeleton (a misspelt parameters.x renders as
+  // nothing, silently): the preview is where a newcomer looks, so it says them too. Judged before the
+  // render writes anything (--out may lie in the repository).
+  const judged = await templateGate(root, { files: [templateFile], config });
+  const unknownLines = unknownActionLines(unknown, config.found, judged);
   let result;
   try {
     result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, ...(values.user !== undefined ? { user: { ref: values.user } } : {}), offlineActions: offline, actions, extensions, catalog: org?.entities.map(e => e.entity) });
   } catch (error) {
-    io.stdout.write(unknownActionLines(unknown, config.found));
+    io.stdout.write(unknownLines);
     io.stdout.write(`✖ The template failed to render: ${logText(error instanceof Error ? error.message : String(error))}\n`);
     // The failure already quotes the refusals; what the toolkit adds is the hint.
     for (const refusal of (error as { inputRefusals?: { stepId: string; hint?: string }[] }).inputRefusals ?? []) if (refusal.hint) io.stdout.write(`  hint (step ${logText(refusal.stepId)}): ${logText(refusal.hint)}\n`);
@@ -189,15 +194,13 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     io.stdout.write(`⚠ ${logText(message)}\n  hint: ${logText(hint)}\n`);
   }
   for (const standIn of extensions.standIns ?? []) io.stdout.write(`⚠ rendered with a stand-in for the ${logText(standIn)}, which your Backstage adds (gitops.config.yaml): the toolkit does not have its code, so that part of the output is not what Backstage writes\n`);
-  io.stdout.write(unknownActionLines(unknown, config.found));
+  io.stdout.write(unknownLines);
   for (const refusal of result.inputRefusals) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n${refusal.hint ? `  hint: ${logText(refusal.hint)}\n` : ''}`);
   const problems = await checkRendered(result.files, org);
   // A problem of several lines (a validator's message) is shown as lines, not as `\n` escapes.
   for (const problem of problems) io.stdout.write(`✖ ${problem.split(/\r?\n/).filter(l => l.trim()).map(logText).join('\n    ')}\n`);
-  // What check and templates test say of this template and its skeleton (a misspelt parameters.x renders as
-  // nothing, silently): the preview is where a newcomer looks, so it says them too.
   // A step's refused input or unknown action is said above, in the render's own words.
-  const gate = (await templateGate(root, { files: [templateFile], config })).filter(d => d.severity !== 'info' && !d.ruleId.startsWith('template-action-'));
+  const gate = judged.filter(d => d.severity !== 'info' && !d.ruleId.startsWith('template-action-'));
   for (const d of gate) io.stdout.write(`${d.severity === 'error' ? '✖' : '⚠'} ${logText(d.file)}:${d.range.start.line}:${d.range.start.column} ${logText(d.message)} (${d.ruleId})\n${d.hint ? `  hint: ${logText(d.hint)}\n` : ''}`);
   // Without a config, as check says it (template-action-unknown, a warning): nothing here names the modules.
   return problems.length || result.inputRefusals.length || (config.found && unknown.length) || gate.some(d => d.severity === 'error') ? 1 : 0;
@@ -206,12 +209,21 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
 /**
  * The render's lines for steps whose action no module the toolkit knows provides: errors (✖) when
  * gitops.config.yaml says which modules the managed Backstage runs, otherwise warnings (⚠) with check's
- * no-config hint, as check's template-action-unknown (templateGate's withoutConfig). Takes the steps and
- * whether a config was found; returns the text to print (empty for no steps).
+ * no-config hint, as check's template-action-unknown (templateGate's withoutConfig). One line per action
+ * id, on its first step, in check's words (`judged`: the template gate's findings): the place in a `$yaml`
+ * fragment that brings the step in, and the other steps that use the id. Takes the steps, whether a config
+ * was found and the gate's findings; returns the text to print (empty for no steps).
  */
-function unknownActionLines(steps: readonly { id?: unknown; action?: string }[], configFound: boolean): string {
+function unknownActionLines(steps: readonly { id?: unknown; action?: string }[], configFound: boolean, judged: readonly Diagnostic[]): string {
   if (!steps.length) return '';
-  const lines = steps.map(step => `${configFound ? '✖' : '⚠'} step ${logText(String(step.id ?? step.action))}: ${logText(unknownActionMessage(step.action!))}\n`);
+  const said = judged.filter(d => d.ruleId === 'template-action-unknown');
+  const firstSteps = steps.filter((step, i) => steps.findIndex(s => s.action === step.action) === i);
+  const lines = firstSteps.map(step => {
+    const own = unknownActionMessage(step.action!);
+    // The gate's message starts with the same words and adds the fragment's place and the other uses.
+    const message = said.find(d => d.message === own || d.message.startsWith(`${own} `))?.message ?? own;
+    return `${configFound ? '✖' : '⚠'} step ${logText(String(step.id ?? step.action))}: ${logText(message)}\n`;
+  });
   if (!configFound) lines.push("  hint: No gitops.config.yaml says which scaffolder modules your Backstage runs, so this is judged against the toolkit's own (GitHub, Azure). Fix the action id, add the module that provides it to backstageConfig.plugins in gitops.config.yaml (and install it), or declare it under backstageConfig.actions with its input schema.\n");
   return lines.join('');
 }

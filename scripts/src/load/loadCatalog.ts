@@ -17,6 +17,7 @@ import { unparsedRefs } from './unparsedRefs.ts';
 import { stepReach } from '../templates/templateReach.ts';
 import { entityModelCore } from '../backstage.ts';
 import { fitsEntityEnvelope } from '../catalog/checkBackstageModel.ts';
+import { gitHostView } from './gitHostView.ts';
 import { isYamlFile, listRepoFiles, regularFileThroughFolders, RepoFileSet, trackedInstalledFiles } from './repoFiles.ts';
 import type { PathSegment } from './yamlPath.ts';
 
@@ -113,7 +114,7 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
     // What git tracks under node_modules is in the tree Backstage reads: globs and discovery see it.
     const tracked = trackedInstalledFiles(config.root, installed).filter(file => regularFileThroughFolders(config.root, file));
     const treeFiles = tracked.length > 0 ? [...repoFiles, ...tracked].sort() : repoFiles;
-    const loaded = await loadRepoCatalog(config, paths, repoFiles, treeFiles, new RepoFileSet(config.root, repoFiles, installed), symlinks, cache, reader && { reader, mode: reading === 'always' ? 'alternate' : 'share' });
+    const loaded = await loadRepoCatalog(config, paths, repoFiles, treeFiles, new RepoFileSet(config.root, repoFiles, installed, gitHostView(config.root).ignored), symlinks, cache, reader && { reader, mode: reading === 'always' ? 'alternate' : 'share' });
     return { ...loaded, undecodable: undecodable.sort(), symlinkTargets: linkTexts(config.root, symlinks) };
   } finally {
     reader?.stop();

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { UsageError } from '../config/usageError.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { logText } from '../report/safeText.ts';
+import { gitHostView, type GitHostView } from './gitHostView.ts';
 
 // `.git` is git's bookkeeping: Backstage reads the tree from the git host, never this folder. What npm
 // installs (node_modules) is tens of thousands of files and never catalog input: it is not walked, but a
@@ -20,8 +21,11 @@ const INSTALLED = 'node_modules';
  * never followed (a pull request can link to host files); `symlinks`, when given, collects their paths.
  * Names that are not valid UTF-8 cannot be opened by the name Node gives them (their bytes read as
  * U+FFFD): they are left out, files and folders alike, and `undecodable`, when given, collects them.
+ * What git ignores and does not track is left out too, files, links and folders alike (`hidden`, by default
+ * gitHostView(root).ignored: false for every path outside a git work tree): Backstage reads the repository
+ * from its git host, which never holds them.
  */
-export async function listRepoFiles(root: string, symlinks?: string[], undecodable?: string[], installed?: string[]): Promise<string[]> {
+export async function listRepoFiles(root: string, symlinks?: string[], undecodable?: string[], installed?: string[], hidden: (path: string) => boolean = gitHostView(root).ignored): Promise<string[]> {
   const found: string[] = [];
   async function walk(relative: string): Promise<void> {
     let entries;
@@ -38,6 +42,7 @@ export async function listRepoFiles(root: string, symlinks?: string[], undecodab
         undecodable?.push(path);
         continue;
       }
+      if (hidden(path)) continue;
       if (entry.isDirectory()) {
         if (entry.name === INSTALLED) installed?.push(path);
         else if (entry.name !== '.git') folders.push(walk(path));
@@ -58,9 +63,10 @@ export async function listRepoFiles(root: string, symlinks?: string[], undecodab
  * every entry (`dot: true`, no ignore list), so node_modules too; only `.git` is left out (the skeleton
  * comes from the git host's tree, which never holds one). Sorted forward-slash paths relative to `folder`;
  * links are not followed nor listed, and names that are not valid UTF-8 are left out, as listRepoFiles does.
+ * `hidden` (a folder-relative path: a file or folder the git host does not hold) leaves more out.
  * Reads synchronously: a skeleton is a few files.
  */
-export function listSkeletonFiles(folder: string): string[] {
+export function listSkeletonFiles(folder: string, hidden: (path: string) => boolean = () => false): string[] {
   const found: string[] = [];
   const walk = (relative: string) => {
     let entries;
@@ -72,6 +78,7 @@ export function listSkeletonFiles(folder: string): string[] {
     for (const entry of entries) {
       const path = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.name.includes('\uFFFD') && !exists(join(folder, path))) continue;
+      if (hidden(path)) continue;
       if (entry.isDirectory()) {
         if (entry.name !== '.git') walk(path);
       } else if (entry.isFile()) {
@@ -89,7 +96,8 @@ export function listSkeletonFiles(folder: string): string[] {
  * placeholder or techdocs-ref names. Such a file counts only when it is a regular file reached through real
  * folders, no symbolic link on the way (as the listing never follows one). `namedInstalled` collects the
  * ones found: a run's replay key covers node_modules by npm's record and git's tracked files only
- * (runInputsKey), so a run that read another must not be replayed. Iterating gives the listed files only.
+ * (runInputsKey), so a run that read another must not be replayed. A file git ignores and does not track
+ * (the usual node_modules) is not found: the git host does not hold it. Iterating gives the listed files only.
  */
 export class RepoFileSet extends Set<string> {
   readonly namedInstalled = new Set<string>();
@@ -97,11 +105,13 @@ export class RepoFileSet extends Set<string> {
 
   readonly #root: string;
   readonly #installed: readonly string[];
+  readonly #hidden: (path: string) => boolean;
 
-  constructor(root: string, files: Iterable<string>, installed: readonly string[] = []) {
+  constructor(root: string, files: Iterable<string>, installed: readonly string[] = [], hidden: (path: string) => boolean = () => false) {
     super(files);
     this.#root = root;
     this.#installed = installed;
+    this.#hidden = hidden;
   }
 
   override has(path: string): boolean {
@@ -109,7 +119,7 @@ export class RepoFileSet extends Set<string> {
     if (!this.#installed?.length || !path.includes(`${INSTALLED}/`) || !this.#installed.some(folder => path.startsWith(`${folder}/`))) return false;
     let found = this.#looked.get(path);
     if (found === undefined) {
-      found = regularFileThroughFolders(this.#root, path);
+      found = !this.#hidden(path) && regularFileThroughFolders(this.#root, path);
       this.#looked.set(path, found);
       if (found) this.namedInstalled.add(path);
     }
@@ -141,9 +151,11 @@ export function regularFileThroughFolders(root: string, path: string): boolean {
  * git's index (`git ls-files -z`), whole and filtered here, so no folder name reaches git as a pathspec
  * and no count of folders overflows its argument list. Paths only: whether each is a regular file on
  * disk is the caller's question (regularFileThroughFolders). Throws UsageError when git cannot list them.
+ * `view` (the root's GitHostView) spares the call when it shows no such folder can hold a tracked file:
+ * outside git, or when git listed each of them whole among the ignored ones (it tracks nothing there).
  */
-export function trackedInstalledFiles(root: string, installed: readonly string[]): string[] {
-  if (installed.length === 0) return [];
+export function trackedInstalledFiles(root: string, installed: readonly string[], view: GitHostView = gitHostView(root)): string[] {
+  if (installed.length === 0 || !view.inGit || installed.every(folder => view.ignoredWhole(folder))) return [];
   const run = spawnSync('git', ['-C', root, 'ls-files', '-z'], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
   if (run.error && (run.error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`Could not list the files git tracks under node_modules in ${root}: ${logText(run.error.message)}`);
   if (run.status !== 0 || typeof run.stdout !== 'string') return [];

@@ -5,6 +5,7 @@ import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { readSource } from '../load/readSource.ts';
 import { isYamlFile, listRepoFiles } from '../load/repoFiles.ts';
+import { gitHostView } from '../load/gitHostView.ts';
 import { toolkitSchemaShown, toolkitValidator } from '../config/toolkitSchemas.ts';
 import type { Located, ScorecardData } from './model.ts';
 
@@ -20,7 +21,9 @@ function valueAt(doc: unknown, pointer: string): unknown {
 
 /** Reads every YAML document under `scorecards/`, checks it against schemas/scorecards.schema.json and sorts it by kind. */
 export async function loadScorecards(root: string, folder = 'scorecards'): Promise<{ data: ScorecardData; diagnostics: Diagnostic[] }> {
-  const files = (await listRepoFiles(`${root}/${folder}`)).filter(isYamlFile);
+  // What git ignores and does not track is not on the git host, which Backstage and CI read.
+  const view = gitHostView(root);
+  const files = (await listRepoFiles(`${root}/${folder}`, undefined, undefined, undefined, path => view.ignored(`${folder}/${path}`))).filter(isYamlFile);
   const data: ScorecardData = { retrievers: [], checks: [], scorecards: [], exemptions: [], initiatives: [] };
   const diagnostics: Diagnostic[] = [];
   const validate = toolkitValidator('scorecards');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { assertTreeInside } from '../load/repoPath.ts';
 import { listSkeletonFiles } from '../load/repoFiles.ts';
+import { gitHostView } from '../load/gitHostView.ts';
 
 /**
  * The built-in actions that run, not just record their input, in a dry-run: each has supportsDryRun and
@@ -29,7 +30,10 @@ export async function dryRunRequest(root: string, templateName: string, template
   }
   const skeletonDir = join('templates', templateName, skeleton ?? '.');
   assertTreeInside(root, skeletonDir.split(sep).join('/'));
-  const files = listSkeletonFiles(join(root, skeletonDir));
+  // The git host holds no file git ignores and does not track: the dry run does not get one either.
+  const view = gitHostView(root);
+  const folder = skeletonDir.split(sep).join('/');
+  const files = listSkeletonFiles(join(root, skeletonDir), path => view.ignored(folder === '.' ? path : `${folder}/${path}`));
   return {
     template: copy,
     values,

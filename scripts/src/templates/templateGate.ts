@@ -5,6 +5,7 @@ import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { parseYaml, type ParsedYaml } from '../load/parseYaml.ts';
 import { findPlaceholders, type PlaceholderUse } from '../catalog/placeholders.ts';
 import { listRepoFiles, listSkeletonFiles } from '../load/repoFiles.ts';
+import { gitHostView } from '../load/gitHostView.ts';
 import { OutsideRepositoryError, readRepoFile } from '../load/repoPath.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { analyzeSkeleton, RENDERED } from './analyzeSkeleton.ts';
@@ -195,7 +196,8 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     // listed file in the folder means the listing reached it through real folders (it never follows a
     // link), so walking it again reads nothing outside the repository.
     const listed = [...repoFiles].filter(f => inSkeletonFolder(f, folder));
-    const inSkeleton = listed.length > 0 ? listSkeletonFiles(join(root, folder)).map(f => ({ f: skeletonFilePath(folder, f), relative: f })) : [];
+    const view = gitHostView(root);
+    const inSkeleton = listed.length > 0 ? listSkeletonFiles(join(root, folder), path => view.ignored(skeletonFilePath(folder, path))).map(f => ({ f: skeletonFilePath(folder, f), relative: f })) : [];
     // Every file's path is rendered; the content of those fetch:template renders, unless binary (copied as it is).
     const files = inSkeleton.map(({ f, relative }) => {
       const { contents, name } = rendering(relative);

@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { UsageError } from '../config/usageError.ts';
+import { childEnv } from '../process/childEnv.ts';
+import { logText } from '../report/safeText.ts';
+
+/**
+ * What of a working tree the git host holds. Backstage reads a repository from its git host, which has
+ * only what was committed; a working tree also holds what git ignores and does not track (a `.env`, a
+ * `dist/` or `site/` build, a `.venv`), which a run must not read, or a local `check` reports what CI's
+ * clean checkout never does. Untracked files git does not ignore stay in: they are the developer's new
+ * files, about to be added.
+ */
+export interface GitHostView {
+  /** Whether the root is inside a git work tree (git listed it); outside one nothing is ignored. */
+  readonly inGit: boolean;
+  /** Whether root-relative posix `path` (a file or a folder) is ignored by git and not tracked. */
+  ignored(path: string): boolean;
+  /**
+   * Whether root-relative folder `path` was listed whole (git lists a folder that way only when it
+   * tracks nothing in it): nothing below it is tracked.
+   */
+  ignoredWhole(path: string): boolean;
+}
+
+const OUTSIDE: GitHostView = { inGit: false, ignored: () => false, ignoredWhole: () => false };
+
+// One listing per root and process: a run (check, templates render) reads it once, and every part of the
+// run (the file listing, the skeleton walks, the replay key) judges by the same answer, even if the index
+// changes meanwhile.
+const views = new Map<string, GitHostView>();
+
+/**
+ * The git host's view of `root` (GitHostView), from one `git ls-files --others --ignored --exclude-standard
+ * --directory` below it (paths relative to it; a folder whose every untracked file is ignored comes as one
+ * `folder/` entry, so a node_modules costs one line). Outside a work tree, or without git, nothing is
+ * ignored: a tarball is read whole, as before. Throws UsageError when git cannot be started or its answer
+ * is too large.
+ */
+export function gitHostView(root: string): GitHostView {
+  const key = resolve(root);
+  let view = views.get(key);
+  if (!view) {
+    view = listIgnored(key);
+    views.set(key, view);
+  }
+  return view;
+}
+
+function listIgnored(root: string): GitHostView {
+  const run = spawnSync('git', ['-C', root, 'ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
+  if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT') return OUTSIDE;
+  if (run.error) throw new UsageError(`Could not ask git which files it ignores in ${root}: ${logText(run.error.message)}`);
+  if (run.status !== 0 || typeof run.stdout !== 'string') return OUTSIDE;
+  const files = new Set<string>();
+  const folders = new Set<string>();
+  for (const entry of run.stdout.split('\0')) {
+    if (entry === '') continue;
+    // `./`: the root itself holds only ignored files (git lists it so when the root is a subfolder).
+    if (entry.endsWith('/')) folders.add(entry === './' ? '' : entry.slice(0, -1));
+    else files.add(entry);
+  }
+  const ignoredWhole = (path: string): boolean => {
+    if (folders.size === 0) return false;
+    if (folders.has('') || folders.has(path)) return true;
+    for (let at = path.indexOf('/'); at >= 0; at = path.indexOf('/', at + 1)) if (folders.has(path.slice(0, at))) return true;
+    return false;
+  };
+  return { inGit: true, ignored: path => files.has(path) || ignoredWhole(path), ignoredWhole };
+}
