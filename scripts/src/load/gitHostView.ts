@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../config/usageError.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { logText } from '../report/safeText.ts';
@@ -48,6 +49,9 @@ export function gitHostView(root: string): GitHostView {
 }
 
 function listIgnored(root: string): GitHostView {
+  // No `.git` (a folder, or a worktree's file) at the root or above it: no work tree, and no git to start
+  // (the child env carries no GIT_DIR). A tarball, or a base revision extracted to a temporary folder.
+  if (!underGit(root)) return OUTSIDE;
   const run = spawnSync('git', ['-C', root, 'ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
   if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT') return OUTSIDE;
   if (run.error) throw new UsageError(`Could not ask git which files it ignores in ${root}: ${logText(run.error.message)}`);
@@ -60,6 +64,9 @@ function listIgnored(root: string): GitHostView {
     if (entry.endsWith('/')) folders.add(entry === './' ? '' : entry.slice(0, -1));
     else files.add(entry);
   }
+  // A root git ignores whole (a folder exported into an ignored part of another repository, a home folder
+  // kept in git that ignores everything) is no content of that repository: it is read whole, as a tarball.
+  if (folders.has('')) return OUTSIDE;
   const ignoredWhole = (path: string): boolean => {
     if (folders.size === 0) return false;
     if (folders.has('') || folders.has(path)) return true;
@@ -67,4 +74,11 @@ function listIgnored(root: string): GitHostView {
     return false;
   };
   return { inGit: true, ignored: path => files.has(path) || ignoredWhole(path), ignoredWhole };
+}
+
+function underGit(root: string): boolean {
+  for (let dir = root; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return true;
+    if (dirname(dir) === dir) return false;
+  }
 }

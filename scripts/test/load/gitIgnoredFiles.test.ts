@@ -79,6 +79,18 @@ describe('files git ignores and does not track (check through the bin)', () => {
     expect(findings(run.stdout)).toEqual(['entity-field-format services/generated.yaml', 'skeleton-unknown-value templates/t/skeleton/.env']);
   }, 60_000);
 
+  it('a root git ignores whole (a catalog exported into an ignored folder of another repository) is read whole', async () => {
+    const outer = await committed({ 'README.md': '# home\n', '.gitignore': 'exports/\n' }, {});
+    const root = join(outer, 'exports/catalog');
+    mkdirSync(join(root, 'catalog'), { recursive: true });
+    mkdirSync(join(root, 'services'));
+    mkdirSync(join(root, 'templates/t/skeleton'), { recursive: true });
+    for (const [path, text] of Object.entries(ROOTS)) writeFileSync(join(root, path), text);
+    const run = await check(root);
+    // As outside git: the exported folder's own .gitignore does not hide its files either.
+    expect(findings(run.stdout)).toEqual(['entity-field-format services/generated.yaml', 'skeleton-unknown-value templates/t/skeleton/.env']);
+  }, 60_000);
+
   it('are not found by config-less discovery (a build folder)', async () => {
     const root = await committed({
       'gitops.config.yaml': 'repoUrl: https://github.com/acme/x/blob/main/\n',
