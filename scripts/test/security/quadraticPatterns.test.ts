@@ -87,3 +87,26 @@ describe("patterns run on a team's text stay linear (report through the bin)", (
     expect([0, 1]).toContain(status);
   }, 90_000);
 });
+
+// Red team 31: every text line a command writes passes the output guard's redactUrl, whose scheme pattern was tried at
+// each word start and rescanned the rest of a run such as `a.a.a…` from each letter. A template's output text of one
+// 300 kB such run (printed by `templates render` as the task page shows it) held the command for about two minutes.
+describe('the output guard stays linear on a long run of letters and dots (templates render through the bin)', () => {
+  it('an output text `a.a.a…` of 300,000 characters, next to a URL with user info', async () => {
+    const root = await dataRepoCopy();
+    const run = `${'a.'.repeat(150_000)}a`;
+    edit(root, 'templates/docs-site/template.yaml', t => t.replace('  output:\n    links:\n', `  output:\n    text:\n      - title: Notes\n        content: 'see https://user:hunter2@host.example/x then ${run}'\n    links:\n`));
+    writeFileSync(join(root, 'values.yaml'), 'system: system:default/orders\nowner: group:default/commerce-team\ntitle: Orders handbook\nrepoUrl: github.com?owner=acme&repo=orders-docs\n');
+    const started = Date.now();
+    const child = spawn(process.execPath, [`${REPO_ROOT}scripts/bin/backstage-gitops.js`, 'templates', 'render', 'templates/docs-site/template.yaml', '--values', 'values.yaml', '--out', 'out'], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR } });
+    let stdout = '';
+    child.stdout.on('data', d => (stdout += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), LIMIT);
+    const status = await new Promise<number | null>(r => child.on('close', r));
+    clearTimeout(timer);
+    expect(status, `killed after ${Date.now() - started} ms`).toBe(0);
+    // The text is still shown, and the user info in it is still redacted.
+    expect(stdout).toContain(`see https://***@host.example/x then ${run}`);
+    expect(stdout).not.toContain('hunter2');
+  }, 60_000);
+});
