@@ -16,7 +16,6 @@ import { checkReferences } from './checkReferences.ts';
 import { checkUniqueness } from './checkUniqueness.ts';
 import { locationRootOf } from './locationRootOf.ts';
 import { storedBudget, storedEntityProblems } from './storedEntity.ts';
-import { hiddenTextFindings } from './hiddenText.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { unreachableDefinitions, withoutFollowingUnreachable } from './unreachableFiles.ts';
 import { explainStrayDefinitions } from './strayDefinitions.ts';
@@ -82,7 +81,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     const hash = hashes?.get(entity.file);
     const substituted = hash && entity.entity !== entity.raw ? contentHash(JSON.stringify(entity.entity)) : undefined;
     const cached = hash ? input.cache?.findings(entity.file, hash, entity.document, substituted) : undefined;
-    const model = cached?.model ?? [...(await checkBackstageModel(entity, loaded.model, { apiGroups })), ...storedEntityProblems(entity, budget), ...hiddenTextFindings(entity)];
+    const model = cached?.model ?? [...(await checkBackstageModel(entity, loaded.model, { apiGroups })), ...storedEntityProblems(entity, budget)];
     const policies = cached?.policies ?? checkPolicies(entity, input.policies);
     diagnostics.push(...model);
     diagnostics.push(...checkAnnotations(entity, { repoUrl, repoFiles: repoFileSet, techdocsSettings: input.techdocsSettings }));

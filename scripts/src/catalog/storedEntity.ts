@@ -4,6 +4,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { logText } from '../report/safeText.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
+import { hiddenTextFindings } from './hiddenText.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -46,6 +47,8 @@ const pathOf = (node: PathNode | undefined): PathSegment[] => {
  *   the entity is never written: a new one never appears, an edited one keeps its old version in Backstage,
  *   and no processing error tells anyone. Judged by calling Backstage's own buildEntitySearch;
  * - a NUL character in a key or a short value: the stitcher's search rows hold it, which PostgreSQL refuses.
+ * Also hiddenTextFindings (entity-text-hidden), for an entity whose keys or strings hold a character that may
+ * hide text: this walk visits every one of them anyway, so most entities pay one character-class test each.
  * Takes the entity (placeholders substituted) and the budget; returns findings on the path where the
  * budget passed or on the later of two colliding keys; never throws.
  */
@@ -90,6 +93,7 @@ export function storedEntityProblems(record: CatalogEntity, budget: StoredBudget
       }, { key: true }));
     }
   }
+  if (walked.mayHide) found.push(...hiddenTextFindings(record));
   return found;
 }
 
@@ -126,12 +130,17 @@ function nulPaths(entity: unknown): PathSegment[][] {
  * entities have camelCase keys (providesApis, dependsOn) with no such twin, and their search keys are never
  * listed. Parts are compared against Backstage's own keys too (metadata.uid and the location annotations).
  */
-function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment[]; values: boolean; chars: number }; mixedCase: boolean; nul: boolean } {
+// What hiddenText's characters may be among (bidi embeddings, overrides, isolates; U+E0000–E03FF by their high
+// surrogate, the tag characters among them): one class without the u flag, the cheapest test per string.
+const MAY_HIDE = /[\u202a-\u202e\u2066-\u2069\udb40]/;
+
+function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment[]; values: boolean; chars: number }; mixedCase: boolean; nul: boolean; mayHide: boolean } {
   // Totals do not depend on the order: this pass only counts (no paths kept, nothing allocated per value), and
   // overBudgetAt walks again in document order, keeping paths, for the rare entity that passes the budget.
   let values = 0;
   let chars = 0;
   let nul = false;
+  let mayHide = false;
   // Every key and string item, and those that lower-casing (lowerPart) changes.
   const texts: string[] = [];
   let changed: string[] | undefined;
@@ -142,6 +151,7 @@ function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment
     if (typeof value === 'string') {
       chars += value.length;
       if (!nul && value.includes('\0')) nul = true;
+      if (!mayHide && MAY_HIDE.test(value)) mayHide = true;
     }
     if (typeof value !== 'object' || value === null) continue;
     if (Array.isArray(value)) {
@@ -158,12 +168,13 @@ function walk(root: unknown, budget: StoredBudget): { over?: { path: PathSegment
         texts.push(key);
         if (key !== key.toLowerCase() || key.includes('ς')) (changed ??= []).push(key);
         if (!nul && key.includes('\0')) nul = true;
+        if (!mayHide && MAY_HIDE.test(key)) mayHide = true;
         stack.push((value as Record<string, unknown>)[key]);
       }
     }
-    if (values > budget.maxValues || chars > budget.maxChars) return { over: overBudgetAt(root, budget), mixedCase: false, nul };
+    if (values > budget.maxValues || chars > budget.maxChars) return { over: overBudgetAt(root, budget), mixedCase: false, nul, mayHide };
   }
-  return { mixedCase: changed !== undefined && mayCollide(changed, texts), nul };
+  return { mixedCase: changed !== undefined && mayCollide(changed, texts), nul, mayHide };
 }
 
 /** Where, in document order, the values or characters of `root` pass the budget (walk found that they do). */
