@@ -34,8 +34,9 @@ describe('a JSONPath script whose cost has no bound', () => {
       'scorecards/checks/repeat.yaml': check('repeat', { fact: 'o', operator: 'equal', value: { fact: 'p', path: "$[?(@.name.repeat(400000000).toUpperCase() == 'x')]" } }),
       'scorecards/checks/doubling.yaml': check('doubling', { fact: 'o', path: `$.items[?(y = @.name, ${'y = y + y, '.repeat(22)}y == 'x')]`, operator: 'equal', value: [] }),
       'scorecards/checks/nested.yaml': check('nested', { fact: 'o', path: "$[?(@.items[?(@.name.padStart(400000000) == 'x')])]", operator: 'equal', value: [] }),
-      // red29: no script at all, yet each `..` after the first walks the subtree of every node reached before.
-      'scorecards/checks/descents.yaml': stringify({ ...HEADER, kind: 'Check', id: 'descents', name: 'descents', description: 'descents', level: 'bronze', category: 'X', solution: 'Fix it.', enforcement: { mode: 'report' }, factIds: ['r'], tests: [{ name: 'deep', facts: { r: { o: deep(400), p: {} } }, expect: 'fail' }], rule: { conditions: { all: [{ fact: 'o', path: '$..*..*..*..*', operator: 'equal', value: [] }] } } }),
+      // red29: no script at all, yet each `..` after the first walks the subtree of every node reached before (the
+      // fact 200 levels deep: a file nested past 256 is yaml-depth-limit, never read).
+      'scorecards/checks/descents.yaml': stringify({ ...HEADER, kind: 'Check', id: 'descents', name: 'descents', description: 'descents', level: 'bronze', category: 'X', solution: 'Fix it.', enforcement: { mode: 'report' }, factIds: ['r'], tests: [{ name: 'deep', facts: { r: { o: deep(200), p: {} } }, expect: 'fail' }], rule: { conditions: { all: [{ fact: 'o', path: '$..*..*..*..*', operator: 'equal', value: [] }] } } }),
       'scorecards/checks/fine.yaml': check('fine', { fact: 'o', path: "$.items[?(@.name.startsWith('a') && @.name.toLowerCase().includes('b'))]", operator: 'equal', value: [] }),
     });
     const started = Date.now();
@@ -44,7 +45,7 @@ describe('a JSONPath script whose cost has no bound', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     const diagnostics = JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string; message: string; range: { start: { line: number; column: number } } }[];
     const found = diagnostics.filter(d => d.ruleId === 'scorecard-path-unbounded').map(d => `${d.file}:${d.range.start.line}:${d.range.start.column}`);
-    expect(found).toEqual(['scorecards/checks/descents.yaml:424:15', 'scorecards/checks/doubling.yaml:26:15', 'scorecards/checks/nested.yaml:26:15', 'scorecards/checks/redos.yaml:26:15', 'scorecards/checks/repeat.yaml:29:17']);
+    expect(found).toEqual(['scorecards/checks/descents.yaml:224:15', 'scorecards/checks/doubling.yaml:26:15', 'scorecards/checks/nested.yaml:26:15', 'scorecards/checks/redos.yaml:26:15', 'scorecards/checks/repeat.yaml:29:17']);
     const message = (file: string) => diagnostics.find(d => d.ruleId === 'scorecard-path-unbounded' && d.file.endsWith(file))!.message;
     expect(message('redos.yaml')).toMatch(/regular expression \/\^\(a\|a\)\+\$\/ in/);
     expect(message('repeat.yaml')).toMatch(/calls `repeat`/);
