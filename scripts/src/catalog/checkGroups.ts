@@ -3,7 +3,10 @@ import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
 import type { EntityIndex } from './entityIndex.ts';
 import { referencesOf, type Reference } from './checkReferences.ts';
 
-/** Parent/children and membership as both sides declare them; Backstage merges both without complaint. */
+/**
+ * The group hierarchy as Backstage builds it from both sides (spec.parent and spec.children, merged): a group
+ * with two parents, or a loop. One side alone is normal; memberships merge the same way and never conflict.
+ */
 export function checkGroups(entities: readonly CatalogEntity[], index: EntityIndex, reported: ReadonlySet<string>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const refsOf = new Map<CatalogEntity, Reference[]>();
@@ -17,21 +20,11 @@ export function checkGroups(entities: readonly CatalogEntity[], index: EntityInd
     if (!map.has(parent)) map.set(parent, because);
   };
 
+  // Backstage's BuiltinKindsEntityProcessor emits childOf/parentOf from either side, so a parent or a
+  // children list alone is a whole hierarchy; what two sides can get wrong is naming two parents.
   for (const group of groups) {
-    for (const parent of field(group, 'parent')) {
-      addParent(group.ref!, parent.target, parent);
-      const other = the(parent.target);
-      if (other?.kind === 'Group' && !field(other, 'children').some(c => c.target === group.ref)) {
-        diagnostics.push(warn(group, parent, `${group.ref} names ${parent.target} as its parent, but ${parent.target} does not list it in spec.children.`, `Add ${group.name} to the children of ${other.name}, or change the parent.`));
-      }
-    }
-    for (const child of field(group, 'children')) {
-      addParent(child.target, group.ref!, child);
-      const other = the(child.target);
-      if (other?.kind === 'Group' && !field(other, 'parent').some(p => p.target === group.ref)) {
-        diagnostics.push(warn(group, child, `${group.ref} lists ${child.target} as a child, but ${child.target} does not name it as spec.parent.`, `Set spec.parent: ${group.name} on ${other.name}.`));
-      }
-    }
+    for (const parent of field(group, 'parent')) addParent(group.ref!, parent.target, parent);
+    for (const child of field(group, 'children')) addParent(child.target, group.ref!, child);
   }
 
   for (const [child, map] of parents) {
@@ -43,19 +36,14 @@ export function checkGroups(entities: readonly CatalogEntity[], index: EntityInd
           ruleId: 'group-multiple-parents',
           severity: 'error',
           message: `${child} ends up with more than one parent group: ${names}.`,
-          hint: 'A group has exactly one parent in Backstage; keep one parent/children pair.',
+          hint: 'A group has one parent in Backstage: keep one, named by spec.parent, by the parent\'s spec.children, or by both.',
         }),
       );
     }
   }
 
   diagnostics.push(...cycles(parents, the));
-  diagnostics.push(...membership(entities, the, field));
   return diagnostics.filter(d => reported.has(d.file));
-}
-
-function warn(group: CatalogEntity, at: Reference, message: string, hint: string): Diagnostic {
-  return diagnosticAt(group, at.path, { ruleId: 'group-hierarchy-asymmetric', severity: 'warning', message, hint });
 }
 
 function cycles(parents: Map<string, Map<string, Reference>>, the: (ref: string) => CatalogEntity | undefined): Diagnostic[] {
@@ -83,32 +71,6 @@ function cycles(parents: Map<string, Map<string, Reference>>, the: (ref: string)
       );
     }
     trail.forEach(t => done.add(t));
-  }
-  return diagnostics;
-}
-
-function membership(
-  entities: readonly CatalogEntity[],
-  the: (ref: string) => CatalogEntity | undefined,
-  field: (e: CatalogEntity, name: string) => Reference[],
-): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  for (const user of entities.filter(e => e.kind === 'User' && e.ref)) {
-    for (const memberOf of field(user, 'memberOf')) {
-      const group = the(memberOf.target);
-      if (!group || group.kind !== 'Group') continue;
-      const members = field(group, 'members');
-      if (members.length > 0 && !members.some(m => m.target === user.ref)) {
-        diagnostics.push(
-          diagnosticAt(user, memberOf.path, {
-            ruleId: 'group-membership-asymmetric',
-            severity: 'warning',
-            message: `${user.ref} says it is a member of ${group.ref}, whose spec.members list does not include it.`,
-            hint: `Add ${user.name} to the members of ${group.name}, or remove the membership.`,
-          }),
-        );
-      }
-    }
   }
   return diagnostics;
 }

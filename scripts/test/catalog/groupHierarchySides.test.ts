@@ -1,0 +1,47 @@
+import { rm } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { runBin } from '../helpers/runBin.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+
+// Backstage's BuiltinKindsEntityProcessor emits childOf/parentOf for spec.parent and for spec.children, and
+// memberOf/hasMember for spec.memberOf and spec.members: each side alone builds the whole relation.
+const CONFIG = 'repoUrl: https://github.com/acme/control/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n';
+const ROOT = 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec:\n  targets: [./org.yaml]\n';
+// Backstage's Group schema requires spec.children, so a group naming no child says children: [].
+const group = (name: string, spec = '', children = '') => `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: ${name}}\nspec:\n  type: team\n  children: [${children}]\n${spec}`;
+const user = (name: string, memberOf: string) => `apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata: {name: ${name}}\nspec:\n  memberOf: [${memberOf}]\n`;
+
+interface Finding { ruleId: string; range: { start: { line: number } } }
+
+async function check(org: string[]) {
+  const root = await tempRepo({ 'gitops.config.yaml': CONFIG, 'catalog/all.yaml': ROOT, 'catalog/org.yaml': org.join('---\n') });
+  const run = await runBin(['check', '--format', 'json'], root);
+  await rm(root, { recursive: true, force: true });
+  expect(run.stderr).toBe('');
+  const findings = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics;
+  return { status: run.status, findings: findings.map(d => `${d.ruleId}@${d.range.start.line}`) };
+}
+
+describe('the group hierarchy and memberships, named on one side or both', () => {
+  it('a parent named only by spec.parent, a child only by spec.children, a member only by memberOf: no finding', async () => {
+    const run = await check([
+      group('engineering', '', 'web'),
+      group('web', '  members: [ann]\n'),
+      group('api', '  parent: engineering\n  members: [ann]\n'),
+      user('ann', 'web, api'),
+      user('bob', 'api'),
+    ]);
+    expect(run.findings).toEqual([]);
+    expect(run.status).toBe(0);
+  }, 60_000);
+
+  it('the two sides contradicting (a parent named by the child, another parent listing it) is still an error on both', async () => {
+    const run = await check([
+      group('engineering', '', 'web'),
+      group('sales'),
+      group('web', '  parent: sales\n'),
+    ]);
+    expect(run.findings.sort()).toEqual(['group-multiple-parents@21', 'group-multiple-parents@6']);
+    expect(run.status).toBe(1);
+  }, 60_000);
+});
