@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostic.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
+import { pathOf, type PathNode } from './pathNode.ts';
 
 // The characters that make an entity's text read otherwise than it is, with no honest use in catalog text:
 // - the bidi embeddings, overrides and isolates (U+202A–202E, U+2066–2069): "Trojan Source" (CVE-2021-42574). A
@@ -63,17 +64,6 @@ export function hiddenTextFindings(record: CatalogEntity): Diagnostic[] {
   }
   return found;
 }
-
-interface PathNode {
-  key: PathSegment;
-  up?: PathNode;
-}
-
-const pathOf = (node: PathNode | undefined): PathSegment[] => {
-  const path: PathSegment[] = [];
-  for (let at = node; at; at = at.up) path.unshift(at.key);
-  return path;
-};
 
 function finding(record: CatalogEntity, path: PathSegment[], what: string, key: boolean): Diagnostic {
   return diagnosticAt(record, path, {

@@ -5,6 +5,7 @@ import type { PathSegment } from '../load/yamlPath.ts';
 import { logText } from '../report/safeText.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
 import { hiddenTextFindings } from './hiddenText.ts';
+import { pathOf, type PathNode } from './pathNode.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -23,17 +24,6 @@ export interface StoredBudget {
 export function storedBudget(maxFileBytes: number, maxValues: number): StoredBudget {
   return { maxValues: 2 * maxValues, maxChars: 2 * maxFileBytes };
 }
-
-interface PathNode {
-  key: PathSegment;
-  up?: PathNode;
-}
-
-const pathOf = (node: PathNode | undefined): PathSegment[] => {
-  const path: PathSegment[] = [];
-  for (let at = node; at; at = at.up) path.unshift(at.key);
-  return path;
-};
 
 /**
  * Why `record` cannot be stored as Backstage stores it, or none. Two kinds, both invisible in the file:
