@@ -21,6 +21,7 @@ import { refusalPlace, staticRefusals, staticRepoUrlProblem } from './checkStepI
 import { handlerRefusals } from './handlerRefusals.ts';
 import { pickerParameters } from './checkTemplate.ts';
 import { isRecord } from '../load/loadCatalog.ts';
+import { gitHostView } from '../load/gitHostView.ts';
 import type { KnownAction } from './scaffolderActions.ts';
 import { templateActions, templateExtensions } from './templateGate.ts';
 import { resolveTemplatePlaceholders, UNREAD_STEPS_HINT, unreadStepsProblem } from './templatePlaceholders.ts';
@@ -44,7 +45,9 @@ export interface TemplateCase {
  * Every (template, case) in a stable order, for sharding. `templateFiles` are the files that hold a scaffolder
  * Template: those the catalog reads (any .yaml/.yml its Locations reach, as `check` judges them), by default
  * every templates/<name>/template.yaml or template.yml. A template's cases are the .yaml/.yml files of the
- * tests/ folder beside its file (snapshots excepted); `names` selects folders by name.
+ * tests/ folder beside its file (snapshots excepted) that the git host holds, as `check` sees files
+ * (gitHostView: a case git ignores and does not track is a local try-out no pull request carries); `names`
+ * selects folders by name.
  */
 export function discoverCases(root: string, names: readonly string[], templateFiles: readonly string[] = folderTemplateFiles(root)): TemplateCase[] {
   const byFolder = new Map<string, string[]>();
@@ -53,18 +56,26 @@ export function discoverCases(root: string, names: readonly string[], templateFi
     if (names.length && !names.includes(posix.basename(folder))) continue;
     (byFolder.get(folder) ?? byFolder.set(folder, []).get(folder)!).push(file);
   }
+  const hidden = gitHostView(root).ignored;
   return [...byFolder].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([folder, files]) => {
     const tests = join(root, folder, 'tests');
     const cases = existsSync(tests) ? readdirSync(tests).filter(f => /\.ya?ml$/.test(f) && !f.includes('.snapshot.')).sort() : [];
-    return cases.map(c => ({ template: posix.basename(folder), templateFiles: files, caseFile: `${folder === '.' ? '' : `${folder}/`}tests/${c}` }));
+    return cases
+      .map(c => ({ template: posix.basename(folder), templateFiles: files, caseFile: `${folder === '.' ? '' : `${folder}/`}tests/${c}` }))
+      .filter(item => !hidden(item.caseFile));
   });
 }
 
-/** templates/<name>/template.yaml or template.yml of every template folder (both when both exist: the catalog may read either). */
+/**
+ * templates/<name>/template.yaml or template.yml of every template folder (both when both exist: the catalog
+ * may read either) that the git host holds, as `check` sees files: one git ignores and does not track
+ * (gitHostView) is no template a pull request can add. A symbolic link stays in (its case reports it).
+ */
 export function folderTemplateFiles(root: string): string[] {
   const dir = join(root, 'templates');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).sort().flatMap(name => ['template.yaml', 'template.yml'].filter(file => existsSync(join(dir, name, file))).map(file => `templates/${name}/${file}`));
+  const hidden = gitHostView(root).ignored;
+  return readdirSync(dir).sort().flatMap(name => ['template.yaml', 'template.yml'].filter(file => existsSync(join(dir, name, file))).map(file => `templates/${name}/${file}`)).filter(file => !hidden(file));
 }
 
 export interface CaseResult {
