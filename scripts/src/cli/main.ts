@@ -3,6 +3,7 @@ import { replaceFile } from './replaceFile.ts';
 import { describeError } from './describeError.ts';
 import { guardIo, type CliIo } from './io.ts';
 import { logText } from '../report/safeText.ts';
+import { gitRefusals } from '../load/gitHostView.ts';
 import { version } from './version.ts';
 
 const HELP = `Usage: backstage-gitops <command> [options]
@@ -79,6 +80,8 @@ export async function run(argv: string[], rawIo: CliIo): Promise<number> {
   } catch (error) {
     io.stderr.write(`backstage-gitops ${name}: ${describeError(error, debug)}\n`);
     return 2;
+  } finally {
+    for (const line of gitRefusals()) io.stderr.write(`backstage-gitops ${name}: note: ${line}\n`);
   }
 }
 

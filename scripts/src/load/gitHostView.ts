@@ -22,6 +22,11 @@ export interface GitHostView {
    * tracks nothing in it): nothing below it is tracked.
    */
   ignoredWhole(path: string): boolean;
+  /**
+   * Why git refused to list the work tree (the first line it wrote, e.g. "fatal: detected dubious ownership in
+   * repository at '…'"), when the root is in one but git would not read it: then nothing is ignored.
+   */
+  readonly refused?: string;
 }
 
 const OUTSIDE: GitHostView = { inGit: false, ignored: () => false, ignoredWhole: () => false };
@@ -30,12 +35,14 @@ const OUTSIDE: GitHostView = { inGit: false, ignored: () => false, ignoredWhole:
 // run (the file listing, the skeleton walks, the replay key) judges by the same answer, even if the index
 // changes meanwhile.
 const views = new Map<string, GitHostView>();
+const told = new Set<string>();
 
 /**
  * The git host's view of `root` (GitHostView), from one `git ls-files --others --ignored --exclude-standard
  * --directory` below it (paths relative to it; a folder whose every untracked file is ignored comes as one
  * `folder/` entry, so a node_modules costs one line). Outside a work tree, or without git, nothing is
- * ignored: a tarball is read whole, as before. Throws UsageError when git cannot be started or its answer
+ * ignored: a tarball is read whole, as before; so too when git refuses the work tree (`refused` says why,
+ * gitRefusals gives the line to print). Throws UsageError when git cannot be started or its answer
  * is too large.
  */
 export function gitHostView(root: string): GitHostView {
@@ -55,7 +62,13 @@ function listIgnored(root: string): GitHostView {
   const run = spawnSync('git', ['-C', root, 'ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
   if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT') return OUTSIDE;
   if (run.error) throw new UsageError(`Could not ask git which files it ignores in ${root}: ${logText(run.error.message)}`);
-  if (run.status !== 0 || typeof run.stdout !== 'string') return OUTSIDE;
+  // Git refuses a work tree it does not trust (another user's checkout: "dubious ownership", common in CI
+  // containers) or cannot open (a `.git` file naming a gone folder): the folder is then read whole, files
+  // git ignores included, which the caller should say (gitRefusals).
+  if (run.status !== 0 || typeof run.stdout !== 'string') {
+    const said = typeof run.stderr === 'string' ? run.stderr.split('\n').find(line => line.trim() !== '') : undefined;
+    return { ...OUTSIDE, refused: said?.trim().slice(0, 300) || `git exited with ${run.status ?? run.signal}` };
+  }
   const files = new Set<string>();
   const folders = new Set<string>();
   for (const entry of run.stdout.split('\0')) {
@@ -81,4 +94,19 @@ function underGit(root: string): boolean {
     if (existsSync(join(dir, '.git'))) return true;
     if (dirname(dir) === dir) return false;
   }
+}
+
+/**
+ * One line for each root of this process whose git refused to list it (GitHostView.refused), each given once:
+ * the run read every file there, those git ignores too (a `.env`, a build folder), which a CI checkout of
+ * the repository never holds. For the CLI to print; the checks themselves never do.
+ */
+export function gitRefusals(): string[] {
+  const lines: string[] = [];
+  for (const [root, view] of views) {
+    if (view.refused === undefined || told.has(root)) continue;
+    told.add(root);
+    lines.push(`git would not list ${logText(root)} (${logText(view.refused)}), so files it ignores were read too; \`git status\` there says why (another user's checkout: \`git config --global --add safe.directory <folder>\`).`);
+  }
+  return lines;
 }
