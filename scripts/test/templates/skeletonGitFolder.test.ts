@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git } from '../helpers/gitRepo.ts';
@@ -67,5 +67,23 @@ describe("git's own folder (templates render/test)", () => {
     expect(snapshot).toContain('copy/values.yaml');
     expect(snapshot).not.toContain('copy/.git/');
     expect(snapshot).not.toContain('eC1hY2Nlc3MtdG9rZW46');
+  }, 60_000);
+
+  it('a committed link into .git is neither read (a skeleton file) nor written through (a snapshot)', async () => {
+    const root = await repo(step('leak', 'fetch:plain:file', './cfg', 'leaked.txt'));
+    symlinkSync('../../.git/config', join(root, 'templates/leak/cfg'));
+    const run = await runBin(['templates', 'render', 'templates/leak/template.yaml', '--values', 'values.yaml', '--out', 'out'], root);
+    expect(run.stdout).toContain('step leak (fetch:plain:file): templates/leak/cfg is a symbolic link (or lies in a linked folder) that leads outside the repository; it is not read.');
+    expect(existsSync(join(root, 'out/leaked.txt'))).toBe(false);
+    expect(run.status).toBe(1);
+
+    // --update-snapshots through a snapshot linked to a file of .git (its config, a hook) never writes it.
+    const written = await repo(step('all', 'fetch:plain', '../../catalog', 'copy'));
+    writeFileSync(join(written, '.git/description'), 'untouched\n');
+    symlinkSync('../../../.git/description', join(written, 'templates/leak/tests/default.snapshot.yaml'));
+    const test = await runBin(['templates', 'test', '--update-snapshots', '--format', 'json'], written);
+    const findings = JSON.parse(test.stdout).diagnostics as { ruleId: string; file: string }[];
+    expect(findings.map(d => `${d.ruleId} ${d.file}`)).toContain('repo-symlink templates/leak/tests/default.snapshot.yaml');
+    expect(readFileSync(join(written, '.git/description'), 'utf8')).toBe('untouched\n');
   }, 60_000);
 });
