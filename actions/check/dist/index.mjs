@@ -43820,7 +43820,8 @@ function lineFree(message) {
 }
 
 // scripts/src/report/formatJunit.ts
-var escapeXml = (text) => text.replace(/[<>&"']/g, (ch) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[ch]).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "");
+var NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+var escapeXml = (text) => text.replace(/[<>&"']/g, (ch) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[ch]).replace(NOT_XML, (ch) => `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
 function caseName(d, occurrence) {
   const message = lineFree(d.message).split("\n")[0];
   const short = message.length > 120 ? `${message.slice(0, 119)}\u2026` : message;

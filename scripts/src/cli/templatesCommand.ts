@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { lstatSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, posix, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import { templateActions, templateExtensions, templateGate } from '../templates/
 import { isTemplateDocument } from '../templates/templateFiles.ts';
 import { loadCatalog } from '../load/loadCatalog.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
+import { linkedFolder } from './writeTarget.ts';
 import { unknownActionMessage } from '../templates/checkStepInputs.ts';
 import { formatTemplateOutput } from '../templates/formatTemplateOutput.ts';
 import { resolveTemplatePlaceholders, UNREAD_STEPS_HINT, unreadStepsProblem } from '../templates/templatePlaceholders.ts';
@@ -176,10 +178,19 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     return 1;
   }
   const out = resolve(io.cwd, values.out);
-  for (const f of result.files) {
+  // Every target is judged before the first is written: a rendered path that climbs out of the target
+  // folder, or one that reaches a symbolic link already there (a folder of the repository a pull request
+  // committed `sub -> ~/.ssh` into, --out naming it), is never written through.
+  const targets = result.files.map(f => {
     const target = resolve(out, f.path);
-    // A rendered path that climbs out of the target folder is never written.
     if (!target.startsWith(out + sep)) throw new UsageError(`The template rendered a path outside the target folder: ${logText(f.path)}`);
+    const rel = relative(out, target).split(sep).join('/');
+    const link = linkedFolder(out, rel) ?? (lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink() ? rel : undefined);
+    if (link !== undefined) throw new UsageError(`refusing to write ${logText(rel.slice(0, 200))} into ${logText(out)}: ${logText(link.slice(0, 200))} there is a symbolic link, and nothing is written through one (it could lead anywhere on this machine). Render into a new, empty folder.`);
+    return target;
+  });
+  for (const [i, f] of result.files.entries()) {
+    const target = targets[i];
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, f.content);
     if (f.executable) await chmod(target, 0o755);

@@ -12,9 +12,15 @@ export class OutsideRepositoryError extends Error {
   }
 }
 
+/**
+ * Whether `real` lies in the repository whose real root is `realRoot`. Git's own folder does not count: no
+ * commit can hold a `.git` path segment, so the git host Backstage reads never serves one, while a
+ * checkout's `.git/config` holds the job's credentials (actions/checkout's extraheader, a token in a remote
+ * URL) and its hooks and config run code: a committed link into it is read or written nowhere.
+ */
 function inside(realRoot: string, real: string): boolean {
   const rel = relative(realRoot, real);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep));
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep) && !rel.split(sep).includes('.git'));
 }
 
 /**
@@ -54,6 +60,8 @@ export function assertTreeInside(root: string, folder: string): void {
     const absolute = realRepoPath(root, dir);
     for (const entry of readdirSync(absolute, { withFileTypes: true })) {
       const path = dir ? `${dir}/${entry.name}` : entry.name;
+      // Git's own folder is never copied with a tree (no commit holds it), so nothing in it is judged.
+      if (entry.name === '.git') continue;
       if (entry.isSymbolicLink()) {
         let real: string;
         try {

@@ -2,10 +2,18 @@ import { sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
 import { findingKeys, lineFree } from './findingKey.ts';
 import { checkedCount, type FormatOptions } from './formatOptions.ts';
 
+// What XML 1.0 forbids even as a character reference: C0 controls but tab, LF and CR, the noncharacters
+// U+FFFE and U+FFFF, and a surrogate not paired (with the u flag a pair is one code point, allowed).
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/**
+ * Text as XML attribute or content. A character XML 1.0 forbids is written out as \uXXXX: one such
+ * character in a value a finding echoes (an owner "team\uFFFE" in YAML) made the whole file unreadable to
+ * Azure's PublishTestResults, so every finding vanished from the Tests tab.
+ */
 const escapeXml = (text: string) =>
   text.replace(/[<>&"']/g, ch => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[ch]!)
-    // XML 1.0 forbids most control characters even when escaped.
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+    .replace(NOT_XML, ch => `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 
 /**
  * A test case name that stays the same while the finding does: rule, entity (or file) and the message

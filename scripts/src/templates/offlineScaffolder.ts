@@ -71,6 +71,7 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
   return {
     async readUrl(url: string) {
       const path = repoRelative(toPath(url));
+      if (inGitDir(path)) throw notOnHost(path);
       // The git host serves only what was committed: a file git ignores is not found there.
       if (gitIgnoredUnder(source.root, path)(path)) throw Object.assign(new Error(`${path} is not in the repository: git ignores it and it is not committed, so Backstage cannot read it from the git host`), { name: 'NotFoundError' });
       const buffer = await readFile(realRepoPath(source.root, path));
@@ -79,10 +80,12 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
     },
     async readTree(url: string) {
       const from = toPath(url);
+      if (inGitDir(repoRelative(from))) throw notOnHost(repoRelative(from));
       assertTreeInside(source.root, repoRelative(from));
-      // The host's archive holds what was committed: what git ignores (and does not track) is left out.
+      // The host's archive holds what was committed: what git ignores (and does not track) is left out,
+      // and so is git's own folder (a fetch of the repository's root, or of a folder holding a nested one).
       const ignored = gitIgnoredUnder(source.root, repoRelative(from));
-      const committed = (path: string) => !ignored(repoRelative(path));
+      const committed = (path: string) => !inGitDir(repoRelative(path)) && !ignored(repoRelative(path));
       return {
         dir: async ({ targetDir }: { targetDir: string }) => {
           if (onTree) {
@@ -105,6 +108,21 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
       throw new Error('search is not available offline');
     },
   };
+}
+
+/**
+ * Whether a repo-relative posix path lies in a `.git` folder (or is one): git's own bookkeeping, which no
+ * commit can hold (git refuses a `.git` path segment), so the git host never serves it, while a checkout's
+ * `.git/config` holds the job's credentials (actions/checkout's extraheader, a token in a remote URL).
+ * The gate's file listing leaves `.git` out too, so `check` already calls such a skeleton missing.
+ */
+function inGitDir(path: string): boolean {
+  return path.split('/').includes('.git');
+}
+
+/** The error Backstage's readers give for a file or folder the git host does not hold (NotFoundError). */
+function notOnHost(path: string): Error {
+  return Object.assign(new Error(`${path} is not in the repository: it is git's own folder, which no commit holds, so Backstage cannot read it from the git host`), { name: 'NotFoundError' });
 }
 
 /**
