@@ -5,7 +5,7 @@ import { isRecord } from '../load/loadCatalog.ts';
 import { diagnosticAt, type CatalogEntity, type Finding } from './catalogEntity.ts';
 import { siteConfigIn } from '../techdocs/techdocsSites.ts';
 import type { TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
-import { resolveRelative } from './locationTargets.ts';
+import { SOURCE_LOCATION, techdocsDirFolder } from '../techdocs/techdocsDirFolder.ts';
 
 const LOCATION_REFS = ['backstage.io/techdocs-ref', 'backstage.io/source-location', 'backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location'];
 // Overwritten on every read: ProcessorOutputCollector sets both on each entity a Location emits.
@@ -86,7 +86,12 @@ function orphanFinding(value: string): Finding {
 
 function techdocsFinding(value: string, entity: CatalogEntity, context: AnnotationContext): Finding | undefined {
   if (!value.startsWith('dir:')) return undefined;
-  const folder = resolveRelative(entity.file, value.slice(4) || '.', context.repoUrl);
+  const metadata = isRecord(entity.entity.metadata) ? entity.entity.metadata : {};
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  // With a source-location of its own, TechDocs resolves dir: against it, not against this file.
+  const fromFile = typeof annotations[SOURCE_LOCATION] !== 'string';
+  const relativeTo = fromFile ? 'this file' : `${SOURCE_LOCATION}, which TechDocs resolves it against`;
+  const folder = techdocsDirFolder(entity.file, value.slice(4), annotations, context.repoUrl);
   // TechDocs resolves dir: against the entity's location URL (transformDirLocation) and keeps climbing:
   // `dir:/../other-branch/site` builds the docs of a branch or repository nobody reviews here.
   if (folder === null) {
@@ -100,7 +105,8 @@ function techdocsFinding(value: string, entity: CatalogEntity, context: Annotati
   if (typeof folder !== 'string') return undefined;
   const base = folder === '.' || folder === '' ? '' : `${folder.replace(/\/$/, '')}/`;
   if (siteConfigIn(base.replace(/\/$/, ''), context.repoFiles, context.techdocsSettings)) return undefined;
-  const above = docsFolderNamed(base, entity.file, context.repoFiles);
+  // Its hint writes the dir: relative to this file, which only holds without a source-location.
+  const above = fromFile ? docsFolderNamed(base, entity.file, context.repoFiles) : undefined;
   if (above) {
     const name = posix.basename(base.replace(/\/$/, ''));
     return {
@@ -116,7 +122,7 @@ function techdocsFinding(value: string, entity: CatalogEntity, context: Annotati
     ruleId: 'techdocs-ref-missing',
     severity: 'error',
     message: `backstage.io/techdocs-ref points at ${base || './'} but there is neither a mkdocs.yml nor a docs/ folder there, so TechDocs cannot build this entity's docs.`,
-    hint: context.techdocsSettings?.legacyCopyReadmeMdToIndexMd ? 'dir: is relative to this file; add README.md or docs/index.md there (TechDocs then writes a default mkdocs.yml), or mkdocs.yml with its docs folder, or fix the path.' : 'dir: is relative to this file; add docs/index.md there (TechDocs then writes a default mkdocs.yml), or mkdocs.yml with its docs folder, or fix the path.',
+    hint: context.techdocsSettings?.legacyCopyReadmeMdToIndexMd ? `dir: is relative to ${relativeTo}; add README.md or docs/index.md there (TechDocs then writes a default mkdocs.yml), or mkdocs.yml with its docs folder, or fix the path.` : `dir: is relative to ${relativeTo}; add docs/index.md there (TechDocs then writes a default mkdocs.yml), or mkdocs.yml with its docs folder, or fix the path.`,
   };
 }
 

@@ -128,17 +128,20 @@ export function checkReferences(
             : 'Add the entity, fix the name, or declare where it lives under catalog.external in gitops.config.yaml (for example groups and users ingested from Entra ID).',
       });
       if (elsewhere) {
-        // One finding per kind of entity, field and missing kind: a Group's members from an org provider are
-        // one cause, not one warning per user (a generated groups file named 54 users and got 54 warnings), and
-        // so is a template collection whose every Template names an owner group (19 warnings for 5 refs).
+        // One finding per field and missing kind: a Group's members from an org provider are one cause, not one
+        // warning per user (a generated groups file named 54 users and got 54 warnings), and so is a template
+        // collection whose every Template names an owner group (19 warnings for 5 refs), and so are the owner
+        // groups of a repo's components, APIs, resources and systems (one warning per kind of entity gave five
+        // for one group: giedri/backstage-catalog-sample, fresh16).
         const entityKind = (entity.ref ?? '').slice(0, Math.max(0, (entity.ref ?? '').indexOf(':'))) || 'other';
-        const key = `${entityKind}\u0000${field}\u0000${kind}`;
+        const key = `${field}\u0000${kind}`;
         const group = elsewhereGroups.get(key);
         if (group) {
           if (!group.targets.includes(target)) group.targets.push(target);
           if (!group.entities.has(at)) group.entities.set(at, entity.file);
+          if (!group.entityKinds.includes(entityKind)) group.entityKinds.push(entityKind);
         } else {
-          elsewhereGroups.set(key, { diagnostic: unresolved, targets: [target], field, kind, entityKind, entities: new Map([[at, entity.file]]) });
+          elsewhereGroups.set(key, { diagnostic: unresolved, targets: [target], field, kind, entityKinds: [entityKind], entities: new Map([[at, entity.file]]) });
           diagnostics.push(unresolved);
         }
         continue;
@@ -150,14 +153,15 @@ export function checkReferences(
   return diagnostics;
 }
 
-/** References of one kind of entity, from one field, to one kind this folder never defines: one cause. */
+/** References from one field, of any kind of entity, to one kind this folder never defines: one cause. */
 interface ElsewhereGroup {
   diagnostic: Diagnostic;
   /** The distinct refs, in the order first named. */
   targets: string[];
   field: string;
   kind: string;
-  entityKind: string;
+  /** The kinds of the entities that name them (component, template…), in the order first seen. */
+  entityKinds: string[];
   /** Index of each entity that names one of them -> its file, in order (the first holds the finding). */
   entities: Map<number, string>;
 }
@@ -167,14 +171,17 @@ interface ElsewhereGroup {
  * more than one entity names them, how many and in which other files (up to five), so the one warning stands
  * for every use. Takes the group; returns the message.
  */
-function elsewhereMessage({ targets, field, kind, entityKind, entities }: ElsewhereGroup): string {
+function elsewhereMessage({ targets, field, kind, entityKinds, entities }: ElsewhereGroup): string {
   const list = (items: readonly string[]) => `${items.slice(0, 5).map(item => boundedText(item, 120)).join(', ')}${items.length > 5 ? ', …' : ''}`;
   const refs = targets.length === 1 ? targets[0] : `${targets[0]} and ${targets.length - 1} more ${kind} ref${targets.length > 2 ? 's' : ''} (${list(targets.slice(1))})`;
   const [first, ...others] = [...entities.values()];
   const otherFiles = [...new Set(others.filter(file => file !== first))];
+  // One kind of entity names it: "of this and 6 more template entities"; several: the kinds, in the parentheses.
+  const oneKind = entityKinds.length === 1;
+  const aside = [oneKind ? '' : `kinds ${list(entityKinds)}`, otherFiles.length > 0 ? `in ${list(otherFiles)}` : ''].filter(Boolean).join('; ');
   const whose = entities.size === 1
     ? `spec.${field}`
-    : `spec.${field} of this and ${entities.size - 1} more ${entityKind} entit${entities.size > 2 ? 'ies' : 'y'}${otherFiles.length > 0 ? ` (in ${list(otherFiles)})` : ''}`;
+    : `spec.${field} of this and ${entities.size - 1} more ${oneKind ? `${entityKinds[0]} ` : ''}entit${entities.size > 2 ? 'ies' : 'y'}${aside ? ` (${aside})` : ''}`;
   const several = targets.length > 1 || entities.size > 1;
   return `${whose} refer${entities.size === 1 ? 's' : ''} to ${refs}; this folder defines no ${kind} entities, so ${several ? 'none of them can' : 'it cannot'} be checked here.`;
 }

@@ -3,7 +3,7 @@ import type { ExternalEntities } from '../config/gitopsConfig.ts';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
-import { resolveRelative } from '../catalog/locationTargets.ts';
+import { techdocsDirFolder } from '../techdocs/techdocsDirFolder.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { entityModelCore } from '../backstage.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
@@ -263,9 +263,10 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
       if (typeof target === 'string') claim(`/${target}`, team, entity);
     }
     const metadata = isRecord(entity.entity.metadata) ? entity.entity.metadata : {};
-    const ref = isRecord(metadata.annotations) ? metadata.annotations['backstage.io/techdocs-ref'] : undefined;
+    const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+    const ref = annotations['backstage.io/techdocs-ref'];
     if (typeof ref === 'string' && ref.startsWith('dir:')) {
-      const folder = resolveRelative(entity.file, ref.slice(4) || '.', input.repoUrl);
+      const folder = techdocsDirFolder(entity.file, ref.slice(4), annotations, input.repoUrl);
       if (typeof folder === 'string' && folder !== '.' && folder !== entity.file.split('/').slice(0, -1).join('/')) claim(`/${folder.replace(/\/$/, '')}/`, team, entity);
     }
   }

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { stringify } from 'yaml';
 import { GENERATED_MARK, type PlannedFile } from '../init/planInit.ts';
-import { type LiveEntity, originOf, stripEntity } from './stripEntity.ts';
+import { keepDocsSource, type LiveEntity, originOf, stripEntity } from './stripEntity.ts';
 
 export interface ImportFilters {
   kinds: string[];
@@ -112,7 +112,7 @@ export function planImport(entities: readonly LiveEntity[], sources: ReadonlyMap
     }
     const file = fileFor(entity);
     const source = sources.get(ref);
-    let written = stripEntity(source?.raw ?? entity);
+    let written = keepDocsSource(stripEntity(source?.raw ?? entity), entity);
     if (source) written = relocatePlaceholders(written, source.files, posix.dirname(file), entity.metadata.name, definitions);
     const list = byFile.get(file) ?? [];
     list.push({ ref, entity: written });

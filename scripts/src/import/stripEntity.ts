@@ -59,3 +59,18 @@ export function originOf(entity: LiveEntity): { kind: 'file'; url: string } | { 
   if (type === 'url' || type === 'file') return { kind: 'file', url: target };
   return { kind: 'provider', provider: type ?? location };
 }
+
+/**
+ * `written` (the entity as import writes it) with the live entity's `backstage.io/source-location` when its
+ * techdocs-ref is `dir:` and it has none of its own: TechDocs resolves dir: against source-location
+ * (techdocs-node transformDirLocation), which Backstage derived from where it read the file. Without it, the
+ * new file in this repo would be the base, and the docs, which stay where the file was read, would not be found.
+ * Returns `written` itself or a copy.
+ */
+export function keepDocsSource(written: LiveEntity, live: LiveEntity): LiveEntity {
+  const annotations = written.metadata.annotations ?? {};
+  const ref = annotations['backstage.io/techdocs-ref'];
+  const source = live.metadata.annotations?.['backstage.io/source-location'];
+  if (typeof ref !== 'string' || !ref.startsWith('dir:') || annotations['backstage.io/source-location'] !== undefined || typeof source !== 'string') return written;
+  return { ...written, metadata: { ...written.metadata, annotations: { ...annotations, 'backstage.io/source-location': source } } };
+}

@@ -2,7 +2,8 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
-import { matchGlob, resolveRelative, resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
+import { matchGlob, resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
+import { techdocsDirFolder } from '../techdocs/techdocsDirFolder.ts';
 import { findPlaceholders, placeholderTarget, substitutePlaceholders, textHasNoPlaceholders } from '../catalog/placeholders.ts';
 import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
 import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundlePlaceholderRefs.ts';
@@ -248,7 +249,7 @@ function readAsNonEntity(config: GitopsConfig, context: readonly SourceFile[], r
       const annotations = isRecord(doc) && isRecord(doc.metadata) && isRecord(doc.metadata.annotations) ? doc.metadata.annotations : undefined;
       const ref = annotations?.['backstage.io/techdocs-ref'];
       if (typeof ref !== 'string' || !ref.startsWith('dir:')) continue;
-      const folder = resolveRelative(f.file, ref.slice(4) || '.', config.repoUrl);
+      const folder = techdocsDirFolder(f.file, ref.slice(4), annotations ?? {}, config.repoUrl);
       if (typeof folder !== 'string') continue;
       const base = folder === '.' ? '' : `${folder.replace(/\/$/, '').replace(/^\.\//, '')}/`;
       add(`${base}mkdocs.yml`, f.file);

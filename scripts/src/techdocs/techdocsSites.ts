@@ -1,5 +1,5 @@
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
-import { resolveRelative } from '../catalog/locationTargets.ts';
+import { techdocsDirFolder } from './techdocsDirFolder.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
 
@@ -11,14 +11,15 @@ export interface TechdocsSite {
   triplet: string;
 }
 
-/** Every entity whose `backstage.io/techdocs-ref` is `dir:` inside this repo, with its docs folder. */
+/** Every entity whose `backstage.io/techdocs-ref` is `dir:` inside this repo (resolved as TechDocs does: techdocsDirFolder), with its docs folder. */
 export function techdocsSites(entities: readonly CatalogEntity[], repoUrl?: string): TechdocsSite[] {
   const sites: TechdocsSite[] = [];
   for (const entity of entities) {
     const metadata = isRecord(entity.entity.metadata) ? entity.entity.metadata : {};
-    const ref = isRecord(metadata.annotations) ? metadata.annotations['backstage.io/techdocs-ref'] : undefined;
+    const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+    const ref = annotations['backstage.io/techdocs-ref'];
     if (typeof ref !== 'string' || !ref.startsWith('dir:') || !entity.kind || !entity.name) continue;
-    const folder = resolveRelative(entity.file, ref.slice(4) || '.', repoUrl);
+    const folder = techdocsDirFolder(entity.file, ref.slice(4), annotations, repoUrl);
     if (typeof folder !== 'string') continue;
     const normalised = folder === '.' ? '' : folder.replace(/\/$/, '').replace(/^\.\//, '');
     sites.push({ entity, folder: normalised, triplet: `${entity.namespace}/${entity.kind}/${entity.name}`.toLowerCase() });
