@@ -304,6 +304,16 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     if (!unknownStepIds.includes(step.id)) notRunOffline.push({ stepId: step.id, action: String(step.action ?? ''), readsFrom: source, readsFromAction: stepAction(source), readsFromUnknown: true });
     skipEachOver(step.id, true);
   }
+  // An input built from the output of a step answered only by the dry-run's example (a catalog:fetch of an
+  // entity in the live catalog) holds the example's value, or nothing where the example lacks the path the
+  // template reads: Backstage runs the step with the real output, so what such an input is refused for offline
+  // ('requires property "webhookUrl"') is the example's doing, not the template's. Judged by the top-level key
+  // refused (or found missing); the steps answered so far are those before this one, as the runner goes in order.
+  const readsExampleOutput = (stepId: string, refusal: { path: (string | number)[]; missing?: string }) => {
+    const key = refusal.path.length ? refusal.path[0] : refusal.missing;
+    const input = (request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId) as { input?: unknown } | undefined)?.input;
+    return key !== undefined && typeof input === 'object' && input !== null && mentionsStepOutput((input as Record<string | number, unknown>)[key], skippedSteps);
+  };
   for (const id of request.offlineActions) {
     const known = request.actions?.get(id);
     // Records the rendered input instead of reaching the outside world; produces no files. The input is
@@ -311,7 +321,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; workspacePath: string; step?: { id: string }; output(name: string, value: unknown): void }) {
       offlineInputs.push({ stepAction: id, input: ctx.input });
       const stepId = ctx.step?.id ?? id;
-      if (known && !readsUnknownOutput(stepId)) for (const r of validateActionInput(known, ctx.input)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) });
+      if (known && !readsUnknownOutput(stepId)) for (const r of validateActionInput(known, ctx.input)) if (!readsExampleOutput(stepId, r)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) });
       // As the static check: parseRepoUrl is what the installed modules' actions do with a repoUrl; an
       // unknown action (argocd:create-resources takes a clone URL) or one declared in gitops.config.yaml
       // says what it takes by its schema alone. A repoUrl taken from an earlier step's output holds, in a
