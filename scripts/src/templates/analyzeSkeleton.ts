@@ -156,7 +156,12 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           const unclosed = unclosedExpression(source, refused.line, refused.column, open);
           // The same for a block tag: `{% for x in y %` reads on to the next `%}`, lines later.
           const unclosedTag = unclosed ? undefined : unclosedExpression(source, refused.line, refused.column, '{%', '%}');
-          if (unclosed) report(unclosed, 'skeleton-syntax', `This file does not parse as a template: the ${open} here is never closed with }}, so the parser reads on as one expression until line ${refused.line}, column ${refused.column} (${refused.reason}).`, `Close it with }} (write ${open} … }}); if the text is not meant as an expression, wrap it in {% raw %}…{% endraw %} or list the file under copyWithoutTemplating.`);
+          // `${{{values.x}}`: the renderer reads the third { as the start of an object literal ({key: value}), and
+          // says only 'Expected :' somewhere after it.
+          const tripled = unclosed || unclosedTag ? undefined : tripledBrace(source, refused.line, refused.column, open);
+          // Said where the renderer stopped, as every refusal is; the message names where the expression opens.
+          if (tripled) report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template (${refused.reason}): the ${open}{ at column ${tripled.colno + 1} opens an expression that starts with {, which the renderer reads as an object literal ({key: value}).`, `Write the expression with two braces (${open} values.x }}); a literal { before the value goes before the $ ({${open} values.x }}).`);
+          else if (unclosed) report(unclosed, 'skeleton-syntax', `This file does not parse as a template: the ${open} here is never closed with }}, so the parser reads on as one expression until line ${refused.line}, column ${refused.column} (${refused.reason}).`, `Close it with }} (write ${open} … }}); if the text is not meant as an expression, wrap it in {% raw %}…{% endraw %} or list the file under copyWithoutTemplating.`);
           else if (unclosedTag) report(unclosedTag, 'skeleton-syntax', `This file does not parse as a template: the {% here is never closed with %}, so the parser reads on as one tag until line ${refused.line}, column ${refused.column} (${refused.reason}).`, 'Close the tag with %} (write {% … %}); if the text is not meant as a tag, wrap it in {% raw %}…{% endraw %} or list the file under copyWithoutTemplating.');
           // Past a limit (its size, its tags) the syntax may be fine: the way out is not to render it.
           else if (overLimit) report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, OVER_LIMIT_HINT);
@@ -295,6 +300,17 @@ function unclosedExpression(source: string, line: number, column: number, open: 
     return lineno < line - 1 ? { lineno, colno: start - (before.lastIndexOf('\n') + 1) } : undefined;
   }
   return undefined;
+}
+
+/**
+ * Where, on the line of a parse refusal at or before its column, an expression opens with a third brace
+ * (`${{{`), as 0-based line and column; undefined when it does not.
+ */
+function tripledBrace(source: string, line: number, column: number, open: string): { lineno: number; colno: number } | undefined {
+  const text = source.split('\n', line)[line - 1];
+  if (text === undefined) return undefined;
+  const at = text.lastIndexOf(`${open}{`, column - 1);
+  return at === -1 ? undefined : { lineno: line - 1, colno: at };
 }
 
 // A finding's message or hint, at most this long: enough for any real expression, never a whole hostile line.

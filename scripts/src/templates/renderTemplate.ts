@@ -69,8 +69,12 @@ export interface RenderResult {
   answeredAbsent?: { stepId: string; refs: string[] }[];
   /** Ids of the steps skipped offline (answered with their action's example output, or none without a schema). */
   skippedSteps?: string[];
-  /** Steps not run offline because their `each` reads the output of a step answered only by example (`readsFrom`). */
-  notRunOffline?: { stepId: string; action: string; readsFrom: string; readsFromAction: string; readsFromNotRun?: boolean }[];
+  /**
+   * Steps not run offline because their `each` reads the output of a step answered only by example
+   * (`readsFrom`), of a step whose action no installed module provides (`readsFromUnknown`), or of a step
+   * not run offline itself (`readsFromNotRun`).
+   */
+  notRunOffline?: { stepId: string; action: string; readsFrom: string; readsFromAction: string; readsFromNotRun?: boolean; readsFromUnknown?: boolean }[];
   /** What the managed Backstage would refuse in those inputs when the task runs (a dry-run skips most of these steps). */
   inputRefusals: InputRefusalAt[];
   output: Record<string, unknown>;
@@ -256,12 +260,16 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   // whole task ('cannot be resolved to a value') where Backstage, with the real output (catalog:fetch of an
   // entity in the live catalog), runs it. Such a step is skipped and said; so, in turn, are the steps whose
   // `each` reads its output. The runner reads each step object as it reaches it, so marking it here holds.
+  // The steps so skipped: the runner logs each as skipped "because its if condition was false", which the
+  // template never says; the log line is reworded for them.
+  const skippedOffline = new Set<string>();
   const skipEachOver = (sourceId: string, sourceNotRun = false) => {
     const steps = request.template.spec.steps as { id?: unknown; action?: unknown; each?: unknown; if?: unknown }[];
     for (const step of steps.slice(steps.findIndex(s => s.id === sourceId) + 1)) {
       if (step.each === undefined || typeof step.id !== 'string' || !mentionsStepOutput(step.each, [sourceId])) continue;
       step.each = undefined;
       step.if = false;
+      skippedOffline.add(step.id);
       notRunOffline.push({ stepId: step.id, action: String(step.action ?? ''), readsFrom: sourceId, readsFromAction: stepAction(sourceId), ...(sourceNotRun ? { readsFromNotRun: true } : {}) });
       skipEachOver(step.id, true);
     }
@@ -281,12 +289,31 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   ] as RunnableAction[]) actions.set(action.id, judged(action, inputRefusals, where));
   const unknownStepIds = unknownActionSteps(request);
   const readsUnknownOutput = (stepId: string) => mentionsStepOutput(request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId), unknownStepIds);
-  // An `each` over such an output cannot resolve, and the runner would fail the whole task on it; the step
-  // itself is reported as unknown, so it is skipped (it writes nothing a fetch step would).
-  request.template.spec.steps = request.template.spec.steps.map(step => {
-    const each = (step as { each?: unknown }).each;
-    return each !== undefined && mentionsStepOutput(each, unknownStepIds) ? { ...step, each: undefined, if: false } : step;
-  });
+  // An `each` over such an output cannot resolve, and the runner would fail the whole task on it, where
+  // Backstage (with the module installed) runs the step with the real output: the step is skipped and said,
+  // as one over a dry-run example is (a fetch:plain:file's files are missing from the output), and so, in
+  // turn, are the steps whose `each` reads its output. A step whose own action is unknown is reported as
+  // such and writes nothing offline either way: skipped, not said twice.
+  for (const step of request.template.spec.steps as { id?: unknown; action?: unknown; each?: unknown; if?: unknown }[]) {
+    if (!step || step.each === undefined || !mentionsStepOutput(step.each, unknownStepIds)) continue;
+    const source = unknownStepIds.find(id => mentionsStepOutput(step.each, [id]))!;
+    step.each = undefined;
+    step.if = false;
+    if (typeof step.id !== 'string') continue;
+    skippedOffline.add(step.id);
+    if (!unknownStepIds.includes(step.id)) notRunOffline.push({ stepId: step.id, action: String(step.action ?? ''), readsFrom: source, readsFromAction: stepAction(source), readsFromUnknown: true });
+    skipEachOver(step.id, true);
+  }
+  // An input built from the output of a step answered only by the dry-run's example (a catalog:fetch of an
+  // entity in the live catalog) holds the example's value, or nothing where the example lacks the path the
+  // template reads: Backstage runs the step with the real output, so what such an input is refused for offline
+  // ('requires property "webhookUrl"') is the example's doing, not the template's. Judged by the top-level key
+  // refused (or found missing); the steps answered so far are those before this one, as the runner goes in order.
+  const readsExampleOutput = (stepId: string, refusal: { path: (string | number)[]; missing?: string }) => {
+    const key = refusal.path.length ? refusal.path[0] : refusal.missing;
+    const input = (request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId) as { input?: unknown } | undefined)?.input;
+    return key !== undefined && typeof input === 'object' && input !== null && mentionsStepOutput((input as Record<string | number, unknown>)[key], skippedSteps);
+  };
   for (const id of request.offlineActions) {
     const known = request.actions?.get(id);
     // Records the rendered input instead of reaching the outside world; produces no files. The input is
@@ -294,7 +321,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; workspacePath: string; step?: { id: string }; output(name: string, value: unknown): void }) {
       offlineInputs.push({ stepAction: id, input: ctx.input });
       const stepId = ctx.step?.id ?? id;
-      if (known && !readsUnknownOutput(stepId)) for (const r of validateActionInput(known, ctx.input)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) });
+      if (known && !readsUnknownOutput(stepId)) for (const r of validateActionInput(known, ctx.input)) if (!readsExampleOutput(stepId, r)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) });
       // As the static check: parseRepoUrl is what the installed modules' actions do with a repoUrl; an
       // unknown action (argocd:create-resources takes a clone URL) or one declared in gitops.config.yaml
       // says what it takes by its schema alone. A repoUrl taken from an earlier step's output holds, in a
@@ -386,6 +413,8 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
         // Backstage colours its log lines; the report does not.
         // The task's workspace is a temporary folder deleted after the render: named as Backstage's task
         // page would show a workspace, not as a path that looks real and is gone.
+        const skipped = /^Skipping step (.+) because its if condition was false$/.exec(message);
+        if (skipped && skippedOffline.has(skipped[1])) return void log.push(`Skipping step ${skipped[1]} offline: its each: reads an output the offline render does not have (see the warnings below)`);
         log.push(started ? `Starting up task with ${Number(started[1]) - 1} steps` : message.replace(/\u001b\[[0-9;]*m/g, '').split(join(work, 'workspace')).join('<task workspace>').split(work).join('<task folder>'));
       },
       complete: async () => {},
@@ -443,7 +472,9 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
  */
 export function notRunOfflineText(entry: NonNullable<RenderResult['notRunOffline']>[number]): { message: string; hint: string } {
   const source = `step ${entry.readsFrom}${entry.readsFromAction ? ` (${entry.readsFromAction})` : ''}`;
-  const why = entry.readsFromNotRun ? 'which was not rendered offline either' : "which offline is only the dry-run's example (or nothing), not what your Backstage returns";
+  const why = entry.readsFromNotRun ? 'which was not rendered offline either'
+    : entry.readsFromUnknown ? 'whose action no installed scaffolder module provides, so offline it has no output'
+    : "which offline is only the dry-run's example (or nothing), not what your Backstage returns";
   return {
     message: `step ${entry.stepId}${entry.action ? ` (${entry.action})` : ''} was not rendered offline: its each: reads the output of ${source}, ${why}, so what it would write is not in this output.`,
     hint: entry.readsFromAction === 'catalog:fetch'

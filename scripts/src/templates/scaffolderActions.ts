@@ -232,6 +232,8 @@ export interface InputRefusal {
   keyword: string;
   /** The property an additionalProperties refusal names. */
   property?: string;
+  /** The property a `required` refusal says is missing. */
+  missing?: string;
 }
 
 /**
@@ -246,6 +248,7 @@ export function validateActionInput(action: KnownAction, input: unknown, label =
     path: error.path,
     keyword: error.name,
     ...(error.name === 'additionalProperties' && typeof error.argument === 'string' ? { property: error.argument } : {}),
+    ...(error.name === 'required' && typeof error.argument === 'string' ? { missing: error.argument } : {}),
     message: `Invalid input passed to action ${label}, ${error.toString()}`,
   }));
 }

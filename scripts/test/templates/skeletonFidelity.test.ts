@@ -72,6 +72,14 @@ describe('skeleton findings as the scaffolder would meet them (check, through th
     expect(found.find(d => d.file === 'templates/web/skeleton/CHANGELOG.md')?.message).toContain('Missing endif tag');
   });
 
+  // Template sweep 14 (Portfolio-jaime/backstage-software-templates, cli-go's README): the renderer's own words
+  // for \${{{values.app_name}} are only 'Expected :', columns after the brace that causes it.
+  it('a tripled brace is explained: where the expression opens, and why the renderer wants a colon', () => {
+    const readme = found.find(d => d.file === 'templates/web/skeleton/README.md') as Found & { message: string; hint: string };
+    expect(readme.message).toBe("This file does not parse as a template (Expected :): the ${{{ at column 78 opens an expression that starts with {, which the renderer reads as an object literal ({key: value}).");
+    expect(readme.hint).toBe('Write the expression with two braces (${{ values.x }}); a literal { before the value goes before the $ ({${{ values.x }}).');
+  });
+
   it('a raw, verbatim or comment left open, which nunjucks lets through and the renderer refuses, is a syntax error', () => {
     expect(at('templates/web/skeleton/raw.yaml')).toEqual(['skeleton-syntax@2:1']);
     expect(at('templates/web/skeleton/verbatim.md')).toEqual(['skeleton-syntax@1:1']);
