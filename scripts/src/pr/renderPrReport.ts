@@ -131,8 +131,26 @@ function verdict(input: PrReportInput): Section {
     ...(stillUsed ? [`- ${plural(stillUsed, 'entity')} that this change removes or renames ${stillUsed === 1 ? 'is' : 'are'} still used by others.`] : []),
     ...(breaking ? [`- ${plural(breaking, 'API')} ${breaking === 1 ? 'has' : 'have'} breaking changes.`] : []),
     ...(input.teamReviews.length ? [`- ${plural(input.teamReviews.length, 'team')} outside CODEOWNERS should review.`] : []),
+    ...levelMoves(input),
   ];
   return { text: `${[...lines, ...(notes.length ? [...notes, ''] : [])].join('\n')}\n`, capped: false };
+}
+
+/**
+ * The verdict's lines on scorecard levels: which teams this change moves down (or up), so the first screen
+ * says it; the Scorecards section lower down has the checks. A check made stricter drops every team's level
+ * and was said only there, below findings, impact and reviews.
+ */
+function levelMoves(input: PrReportInput): string[] {
+  const moves = input.scoreMoves ?? [];
+  const line = (list: typeof moves, how: string) => {
+    if (!list.length) return [];
+    // A parent group's score holds its sub-groups' entities: each entity's check is counted once.
+    const checks = new Set(list.flatMap(m => (how === 'lowers' ? m.newlyFailing : m.fixed).map(f => `${f.entityRef}\u0000${f.check}`))).size;
+    const what = `${plural(checks, 'entity check')} now ${how === 'lowers' ? 'failing' : 'passing'}`;
+    return [`- ${how === 'lowers' ? '⬇️ Lowers' : '⬆️ Raises'} the scorecard level of ${plural(list.length, 'team')} (${firstOf(list, 3, m => code(m.team))}; ${what}): see Scorecards.`];
+  };
+  return [...line(moves.filter(m => m.direction === 'down'), 'lowers'), ...line(moves.filter(m => m.direction === 'up'), 'raises')];
 }
 
 function findings(input: PrReportInput, budget: ReportBudget): Section {
@@ -283,7 +301,9 @@ function templates(input: PrReportInput, budget: ReportBudget): Section {
   const base = code(input.baseRef ?? 'the base revision');
   const items = (input.templates ?? []).map(c => {
     const rendered = c.rendered === 'same' ? `renders as on ${base}` : c.rendered === 'new' ? `new case (no snapshot on ${base})` : c.rendered === 'unknown' ? 'not rendered' : text(c.rendered);
-    return `- ${c.passed ? '✅' : '❌'} ${code(c.template)} / ${code(c.caseFile.split('/').pop() ?? c.caseFile)}: ${rendered}`;
+    // A failing case says by which rules (its findings are under Findings): "❌ … renders as on main" alone read as a pass with a wrong icon.
+    const fails = c.passed ? '' : `fails (${c.failedBy?.length ? `${firstOf(c.failedBy, 3, code)}, under Findings` : 'see Findings'}); `;
+    return `- ${c.passed ? '✅' : '❌'} ${code(c.template)} / ${code(c.caseFile.split('/').pop() ?? c.caseFile)}: ${fails}${rendered}`;
   });
   // Failing cases first: a long list of cases run for a config change must not push them past the budget.
   const order = (input.templates ?? []).map((c, i) => ({ i, key: c.passed ? 1 : 0 })).sort((a, b) => a.key - b.key || a.i - b.i).map(o => items[o.i]);
