@@ -38,5 +38,14 @@ describe('report: the first screen says what a change does', () => {
     expect(verdict).toContain(`- ⬇️ Lowers the scorecard level of ${down.length} teams (<code>${down[0].team}</code>, <code>${down[1].team}</code>, <code>${down[2].team}</code>, …and ${down.length - 3} more; ${checks} entity checks now failing): see Scorecards.`);
     // The summary rendering says it too.
     expect(verdictOf(run.json.summaryMarkdown)).toContain('Lowers the scorecard level of');
+    // The check's rule changed: the gate cannot tell looser from stricter, and this one is stricter. The
+    // finding called it "the looser scorecards" and asked to "approve only a change meant to relax" them.
+    const weakened = run.json.diagnostics.filter(d => d.ruleId === 'config-weakened');
+    expect(weakened.map(d => [d.severity, d.file, d.message, d.hint])).toEqual([[
+      'warning',
+      'scorecards/checks/has-description.yaml',
+      'Compared with the base revision, blocking check "hasDescription" changes its rule, which may loosen or tighten what it enforces: the gate cannot tell which. This pull request changes nothing but scorecards and config, so nothing in it is judged under the changed scorecards; once merged, every later pull request is.',
+      "The platform team reviews scorecards/ (CODEOWNERS): the report's Scorecards section shows whose levels move, and approve only what is meant.",
+    ]]);
   }, 180_000);
 });
