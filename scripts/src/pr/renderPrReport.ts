@@ -282,13 +282,15 @@ function consumerNotes(c: ApiChange['consumers'][number]): string {
 }
 
 function impactSection(input: PrReportInput, budget: ReportBudget): Section {
-  const dependent = (d: PrReportInput['impacts'][number]['dependents'][number]) => `  - ${code(d.ref)} (${d.field})${d.owner ? `, owned by ${code(d.owner)}` : ''}`;
+  // Under "Impact on other teams", a dependent of the subject's own team says so: a team renaming its own
+  // component read its own two deployments there as another team's breakage.
+  const dependent = (d: PrReportInput['impacts'][number]['dependents'][number], owner?: string) => `  - ${code(d.ref)} (${d.field})${d.owner ? `, owned by ${code(d.owner)}${d.owner === owner ? ' (the same team)' : ''}` : ''}`;
   const items = [
     ...input.apiChanges.map(a => apiEntry(a, budget)),
     ...input.impacts.map(i => {
       const head = i.why === 'renamed' ? `- ${code(i.subject)} is renamed to ${code(i.renamedTo!)}; still pointing at the old name:` : `- ${code(i.subject)} is ${i.why}; still used by:`;
       const more = i.dependents.length > budget.perEntry ? [`  - …and ${i.dependents.length - budget.perEntry} more`] : [];
-      return [head, ...i.dependents.slice(0, budget.perEntry).map(dependent), ...more].join('\n');
+      return [head, ...i.dependents.slice(0, budget.perEntry).map(d => dependent(d, i.owner)), ...more].join('\n');
     }),
     ...input.lostConsumers.map(l => `- ${code(l.api)} loses its consumer ${code(l.consumer)}${l.owner ? `, owned by ${code(l.owner)}` : ''}`),
   ];

@@ -48,4 +48,18 @@ describe('report: the first screen says what a change does', () => {
       "The platform team reviews scorecards/ (CODEOWNERS): the report's Scorecards section shows whose levels move, and approve only what is meant.",
     ]]);
   }, 180_000);
+
+  it('a dependent of the renaming team itself says so under "Impact on other teams"', async () => {
+    // payments-team renames its own payments-api; its two deployments still depend on the old name.
+    const root = await dataRepoCopy();
+    const base = startPullRequest(root);
+    edit(root, 'catalog/systems/payments-core/entities.yaml', t => t.replace('metadata:\n  name: payments-api\n', 'metadata:\n  name: payments-gateway\n'));
+    commit(root, 'rename payments-api');
+    const run = await runReport(root, base);
+    expect(run.json.markdown).toContain([
+      '- <code>component:default/payments-api</code> is renamed to <code>component:default/payments-gateway</code>; still pointing at the old name:',
+      '  - <code>component:default/payments-api-dev</code> (dependsOn), owned by <code>group:default/payments-team</code> (the same team)',
+      '  - <code>component:default/payments-api-prod</code> (dependsOn), owned by <code>group:default/payments-team</code> (the same team)',
+    ].join('\n'));
+  }, 180_000);
 });
