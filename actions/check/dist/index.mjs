@@ -43791,7 +43791,9 @@ function formatAzure(diagnostics, options) {
 function formatJson(diagnostics, options) {
   const report = {
     summary: { ...countDiagnostics(diagnostics), checkedFiles: options.checkedFiles, entities: options.entityCount },
-    diagnostics: sortDiagnostics(diagnostics)
+    diagnostics: sortDiagnostics(diagnostics),
+    // Bounded as the findings are (formatters' boundDiagnostics): a base's message is a pull request's text too.
+    ...options.fixed ? { fixed: boundDiagnostics(options.fixed) } : {}
   };
   return `${JSON.stringify(report, null, 2)}
 `;

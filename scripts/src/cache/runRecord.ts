@@ -11,6 +11,8 @@ export interface RunRecord {
   key: string;
   /** The findings after the config's rule settings, as the formatters receive them. */
   diagnostics: Diagnostic[];
+  /** With --base: the base's findings the head no longer has (pairWithBase). */
+  fixed?: Diagnostic[];
   checkedFiles: number;
   entityCount: number;
   /** Every rule the run knew (registries and org policies), for SARIF's rule descriptions. */
@@ -84,6 +86,7 @@ function runHeader(line: string): { record?: RunRecord; malformed?: boolean } | 
 function validRecord(run: unknown): run is RunRecord {
   if (!isObject(run) || typeof run.key !== 'string' || !SEVERITIES.includes(run.failOn as never) || !Number.isInteger(run.checkedFiles) || !Number.isInteger(run.entityCount)) return false;
   if (!Array.isArray(run.diagnostics) || !run.diagnostics.every(d => validDiagnostic(undefined, d))) return false;
+  if (run.fixed !== undefined && !(Array.isArray(run.fixed) && run.fixed.every(d => validDiagnostic(undefined, d)))) return false;
   return Array.isArray(run.rules) && run.rules.every(r => isObject(r) && typeof r.id === 'string' && SEVERITIES.includes(r.severity as never) && typeof r.description === 'string' && typeof r.example === 'string' && [r.title, r.hint].every(v => v === undefined || typeof v === 'string'));
 }
 

@@ -34,6 +34,12 @@ export interface CheckOptions {
   today?: string;
   /** The base revision's folder and entities, read once: `report` passes its own (shared with the report), else analyseCheck makes one for `base`. */
   reads?: RevisionReads;
+  /**
+   * Run the gates on the base even when the head has no finding (`report`): what the change fixed is the
+   * base's findings the head no longer has, and a pull request that fixes every one has none of its own.
+   * `check --base` keeps the shortcut (a clean head pays nothing).
+   */
+  judgeBase?: boolean;
 }
 
 /** What `check` found, before the config's rule settings. */
@@ -134,7 +140,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   // of this one, its entities the scorecards'.
   if (reads) byGate.push(await weakenedSince(root, await reads.baseDir(), options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity])), options.today ?? new Date().toISOString().slice(0, 10)));
   await gatesOf(root, config, input, result.entities, byGate, reads && (() => reads.baseEntities()), options.today);
-  const onBase = reads && byGate.some(g => g.length > 0) ? await baseRun(root, await reads.baseDir(), options, io) : undefined;
+  const onBase = reads && (options.judgeBase || byGate.some(g => g.length > 0)) ? await baseRun(root, await reads.baseDir(), options, io) : undefined;
   return {
     byGate,
     ...(onBase ? { baseRun: onBase } : {}),

@@ -113,7 +113,8 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   if (values.today !== undefined) todayFlag(values.today);
   const writeBaseline = values['write-baseline'] === true;
   if (writeBaseline && (positionals.length > 0 || values.base !== undefined || values['catalog-url'] !== undefined)) throw new UsageError('--write-baseline records a whole offline run: give it no paths, --base or --catalog-url');
-  const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today, reads };
+  // `report` passes its reads and says what the change fixed: the base is judged even for a clean head.
+  const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today, reads, ...(reads ? { judgeBase: true } : {}) };
   const cached = cacheFile === undefined ? undefined : readCacheParts(cacheFile);
   // The replay is looked up before the config is even read: its file is one of the inputs hashed.
   // The YAML files' bytes as the key hashed them: a run that is not replayed judges exactly these.
@@ -136,6 +137,8 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
     ownReads?.prefetchBase();
     let analysis: Awaited<ReturnType<typeof analyseCheck>>;
     let diagnostics: Diagnostic[];
+    // With --base: the base's findings the head no longer has (what the change fixed), for the JSON report.
+    let fixedOnBase: Diagnostic[] | undefined;
     try {
       analysis = await analyseCheck(root, config, ownReads ? { ...options, reads: ownReads } : options, io, cache);
       const unique = withoutRepeats(analysis.byGate);
@@ -155,7 +158,7 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
         const sides = { head: revisionSide(root, analysis.entities), base: revisionSide(dir, entities) };
         const settledOnBase = [...applyRuleSettings(withoutRepeats(byGate), baseConfig), ...lockedRuleSettings(baseConfig)];
         const onBase = baseBaseline && baseConfig.baseline ? applyBaseline(settledOnBase, baseBaseline, baseConfig.baseline) : settledOnBase;
-        const { markAlreadyOnBase, removedRefHints } = await import('../pr/alreadyOnBase.ts');
+        const { markAlreadyOnBase, pairWithBase, removedRefHints } = await import('../pr/alreadyOnBase.ts');
         if (baseline) {
           // Whether the base has a finding at all decides what the baseline may lower: the counts cannot tell
           // one a pull request swapped in, or added past them, from a known one; the base's run can.
@@ -165,7 +168,9 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
         }
         // Whether it failed there decides its label: one the base kept quiet (its baseline, a lower severity)
         // and that fails now fails because of this change.
-        diagnostics = removedRefHints(markAlreadyOnBase(diagnostics, onBase, renames, failing, sides), entityFiles, values.base!);
+        const paired = pairWithBase(diagnostics, onBase, renames, failing, sides);
+        diagnostics = removedRefHints(paired.diagnostics, entityFiles, values.base!);
+        fixedOnBase = paired.fixed;
         // What the change fixed that the baseline still counts: said once, so the author shrinks it (as ESLint's --prune-suppressions).
         const fixed = baseline ? baselineFixed(settled, baseline, config.baseline!, { findings: settledOnBase, ...(baseBaseline ? { baseline: baseBaseline } : {}) }, renames, failing) : undefined;
         if (fixed) diagnostics = [...diagnostics, ...applyRuleSettings([fixed], config)];
@@ -175,7 +180,7 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
     }
     // What was judged: the catalog files and every file a finding names (templates, scorecards, config).
     const checkedFiles = new Set([...analysis.catalogFiles, ...diagnostics.map(d => d.file)]).size;
-    record = { key: key ?? '', diagnostics, checkedFiles, entityCount: analysis.entityCount, rules: analysis.rules, failOn: config.failOn };
+    record = { key: key ?? '', diagnostics, ...(fixedOnBase ? { fixed: fixedOnBase } : {}), checkedFiles, entityCount: analysis.entityCount, rules: analysis.rules, failOn: config.failOn };
     // Not kept: a glob that ran out of time (it depends on the machine's speed, not only on the inputs),
     // a run that read a file in node_modules by name (the key covers node_modules by npm's record only),
     // and a run whose inputs changed while it read them (the key would not name what it judged): the
@@ -201,6 +206,7 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
     toolVersion: version,
     sourceRoot: io.env.BUILD_SOURCESDIRECTORY,
     baseRef: values.base,
+    ...(record.fixed ? { fixed: record.fixed } : {}),
   };
   for (const [i, format] of formats.entries()) {
     const target = outputs[i];
@@ -235,7 +241,8 @@ function replayParts(root: string, options: CheckOptions, cwd: string): string[]
   const inferred = existsSync(join(root, CONFIG_FILE)) ? '' : (inferRepoUrl(root) ?? '');
   // Paths without --base compare the given files with the last commit's (definedAtHead): HEAD is an input then.
   const head = paths.length > 0 && options.base === undefined ? headTree(root) : '';
-  return [toolkitKey(), root, today, JSON.stringify(paths), base, inferred, head];
+  // A run that judged the base for a clean head (report's judgeBase) records what the change fixed; check's does not.
+  return [toolkitKey(), root, today, JSON.stringify(paths), base, inferred, head, options.judgeBase ? 'judgeBase' : ''];
 }
 
 /** The tree id of HEAD in the git work tree at `root` ('' outside one or before the first commit). */

@@ -59,11 +59,11 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   reads.prefetchBase();
   let gateExit: number;
   let details: Awaited<ReturnType<typeof prepareReport>>;
-  let gate: { diagnostics: Diagnostic[] };
+  let gate: { diagnostics: Diagnostic[]; fixed?: Diagnostic[] };
   try {
     gateExit = await checkCommand(['--root', root, '--base', values.base, '--today', today, '--format', 'json', ...live, ...cache], gateIo, reads);
     if (gateExit === 2) return 2;
-    gate = JSON.parse(gateJson) as { diagnostics: Diagnostic[] };
+    gate = JSON.parse(gateJson) as { diagnostics: Diagnostic[]; fixed?: Diagnostic[] };
     details = await prepareReport(root, values.base, today, lintTimeout, reads);
   } finally {
     await reads.dispose();
@@ -75,11 +75,11 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const extra = applyRuleSettings(details.diagnostics, config).filter(d => !gateHas.has(at(d)));
   const diagnostics = [...gate.diagnostics, ...extra];
   const exitCode = gateExit === 1 || extra.some(d => isAtLeast(d.severity, config.failOn)) ? 1 : 0;
-  const input = { ...details.data, diagnostics, failing: exitCode === 1, baseRef: values.base, failOn: config.failOn };
+  const input = { ...details.data, diagnostics, fixed: gate.fixed ?? [], failing: exitCode === 1, baseRef: values.base, failOn: config.failOn };
   const markdown = renderPrReport(input, COMMENT_BUDGET);
   const summary = renderPrReport(input, SUMMARY_BUDGET);
   const text = values.format === 'json'
-    ? `${JSON.stringify({ exitCode, markdown, summaryMarkdown: summary, changedFiles: details.data.changedFiles, report: details.data, diagnostics: boundDiagnostics(diagnostics) }, null, 2)}\n`
+    ? `${JSON.stringify({ exitCode, markdown, summaryMarkdown: summary, changedFiles: details.data.changedFiles, report: details.data, diagnostics: boundDiagnostics(diagnostics), fixed: gate.fixed ?? [] }, null, 2)}\n`
     : values.full ? summary : markdown;
   if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
   else io.stdout.write(text, values.format === 'json' ? 'json' : 'text');

@@ -46,6 +46,16 @@ export function gitRenames(root: string, baseRef: string): Map<string, string> {
  * marked ones, in the head's order. Reads files only for findings the messages leave unmatched.
  */
 export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Diagnostic[], renames: ReadonlyMap<string, string> = new Map(), isFailing: (d: Diagnostic) => boolean = d => d.severity === 'error', sides?: { head: RevisionSide; base: RevisionSide }): Diagnostic[] {
+  return pairWithBase(head, base, renames, isFailing, sides).diagnostics;
+}
+
+/**
+ * markAlreadyOnBase's pairing, with what it leaves over on the base: `diagnostics` are the head's findings
+ * marked as markAlreadyOnBase marks them, `fixed` the base's warnings and errors no head finding took (as the
+ * base reports them: its file, line and message), which the pull request's head no longer has. A pull
+ * request that only fixes findings was reported as "No findings", the same as one that changed a comment.
+ */
+export function pairWithBase(head: readonly Diagnostic[], base: readonly Diagnostic[], renames: ReadonlyMap<string, string> = new Map(), isFailing: (d: Diagnostic) => boolean = d => d.severity === 'error', sides?: { head: RevisionSide; base: RevisionSide }): { diagnostics: Diagnostic[]; fixed: Diagnostic[] } {
   const renamed = base.map(d => {
     let message = d.message;
     for (const [from, to] of renames) if (message.includes(from)) message = message.replace(pathMention(from), () => to);
@@ -76,11 +86,12 @@ export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Di
     return { left: left.filter(b => !taken.has(b)), rest };
   };
   const first = pass(renamed, sortDiagnostics(head), b => findingIdentity({ ...b.d, file: b.file, message: b.message }), findingIdentity);
+  let left = first.left;
   if (sides && first.rest.length && first.left.length) {
     const text = fileTexts();
-    pass(first.left, first.rest, b => looseIdentity(b.d, b.file, sides.base, sides.head, true, renames, text), d => looseIdentity(d, d.file, sides.head, sides.base, false, renames, text));
+    left = pass(first.left, first.rest, b => looseIdentity(b.d, b.file, sides.base, sides.head, true, renames, text), d => looseIdentity(d, d.file, sides.head, sides.base, false, renames, text)).left;
   }
-  return head.map(d => (marked.has(d) ? { ...d, alreadyOnBase: true } : d));
+  return { diagnostics: head.map(d => (marked.has(d) ? { ...d, alreadyOnBase: true } : d)), fixed: sortDiagnostics(left.map(b => b.d).filter(d => d.severity !== 'info')) };
 }
 
 /**

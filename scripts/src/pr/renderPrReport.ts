@@ -49,6 +49,8 @@ export interface PrReportInput extends PrReportData {
   baseRef?: string;
   /** The lowest severity that fails the gate (config's failOn; default error). */
   failOn?: Severity;
+  /** The base's warnings and errors the head no longer has (pairWithBase), as the base reports them. */
+  fixed?: readonly Diagnostic[];
 }
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
@@ -128,14 +130,55 @@ function verdict(input: PrReportInput): Section {
     ...(weakened ? [`- This change loosens the gate's own config (gitops.config.yaml, ${plural(weakened, 'change')}, \`config-weakened\` below): the verdict is given under the loosened config.`] : []),
     ...(policies ? [`- This change rewrites ${plural(policies, 'policy file')} the gate judges by (\`config-weakened\` below): the verdict is given under the policy it writes.`] : []),
     ...input.diagnostics.filter(d => d.ruleId === 'baseline-fixed').map(d => `- ✨ ${text(d.message)} ${text(d.hint ?? '')}`),
+    ...fixedNote(input, base),
     ...(stillUsed ? [`- ${plural(stillUsed, 'entity')} that this change removes or renames ${stillUsed === 1 ? 'is' : 'are'} still used by others.`] : []),
     ...(breaking ? [`- ${plural(breaking, 'API')} ${breaking === 1 ? 'has' : 'have'} breaking changes.`] : []),
     ...(input.teamReviews.length ? [`- ${plural(input.teamReviews.length, 'team')} outside CODEOWNERS should review.`] : []),
+    ...levelMoves(input),
   ];
   return { text: `${[...lines, ...(notes.length ? [...notes, ''] : [])].join('\n')}\n`, capped: false };
 }
 
+/**
+ * The verdict's lines on scorecard levels: which teams this change moves down (or up), so the first screen
+ * says it; the Scorecards section lower down has the checks. A check made stricter drops every team's level
+ * and was said only there, below findings, impact and reviews.
+ */
+function levelMoves(input: PrReportInput): string[] {
+  const moves = input.scoreMoves ?? [];
+  const line = (list: typeof moves, how: string) => {
+    if (!list.length) return [];
+    // A parent group's score holds its sub-groups' entities: each entity's check is counted once.
+    const checks = new Set(list.flatMap(m => (how === 'lowers' ? m.newlyFailing : m.fixed).map(f => `${f.entityRef}\u0000${f.check}`))).size;
+    const what = `${plural(checks, 'entity check')} now ${how === 'lowers' ? 'failing' : 'passing'}`;
+    return [`- ${how === 'lowers' ? '⬇️ Lowers' : '⬆️ Raises'} the scorecard level of ${plural(list.length, 'team')} (${firstOf(list, 3, m => code(m.team))}; ${what}): see Scorecards.`];
+  };
+  return [...line(moves.filter(m => m.direction === 'down'), 'lowers'), ...line(moves.filter(m => m.direction === 'up'), 'raises')];
+}
+
+/** The verdict's line on what the change fixes: a pull request that only fixes findings said "No findings" and nothing more. */
+function fixedNote(input: PrReportInput, base: string): string[] {
+  const fixed = input.fixed ?? [];
+  if (!fixed.length) return [];
+  const totals = countDiagnostics(fixed);
+  const kinds = [totals.error ? plural(totals.error, 'error') : '', totals.warning ? plural(totals.warning, 'warning') : ''].filter(Boolean).join(' and ');
+  return [`- ✨ Fixes ${kinds} that ${base} has (listed under Findings, where they were on ${base}).`];
+}
+
 function findings(input: PrReportInput, budget: ReportBudget): Section {
+  const fixed = input.fixed ?? [];
+  if (!fixed.length) return currentFindings(input, budget, budget.findings);
+  // What the change fixes comes last and takes at most a sixth: what still fails is what the author acts on.
+  const room = Math.floor(budget.findings / 6);
+  const current = currentFindings(input, budget, budget.findings - room, true);
+  const base = code(input.baseRef ?? 'the base revision');
+  // A fixed finding needs no fix hint: its message says what it was.
+  const rows = findingRows(fixed, budget, false);
+  const part = bounded(budget.unit, '#### Fixed by this pull request', [`On ${base}, not on this pull request's head: locations are where they were on ${base}.`, '', ...tableIntro(fixed.length, rows.length)], rows, room, '', 'more groups of findings');
+  return { text: `${current.text}${part.text}`, capped: current.capped || part.capped || locationsCut(fixed, budget) };
+}
+
+function currentFindings(input: PrReportInput, budget: ReportBudget, room: number, split = false): Section {
   // In the comment, info on files the pull request does not touch is no news to its reviewers (external
   // Locations, providers' groups): counted, not listed. The job summary and the JSON report list them.
   const changed = new Set(input.changedFiles ?? []);
@@ -148,24 +191,25 @@ function findings(input: PrReportInput, budget: ReportBudget): Section {
   const asideOld = aside.filter(d => d.alreadyOnBase).length;
   const asideNew = aside.length - asideOld;
   const leftOut = (n: number, where: string) => (n ? [`${plural(n, 'info finding')} on files this pull request does not change ${n === 1 ? 'is' : 'are'} ${where}; the summary of this run lists ${n === 1 ? 'it' : 'them'}.`, ''] : []);
-  if (old.length === 0 && asideOld === 0) {
+  if (old.length === 0 && asideOld === 0 && !split) {
     const rows = findingRows(listed, budget);
     const intro = rows.length ? [...asideNote, ...tableIntro(listed.length, rows.length)] : asideNote;
-    const section = bounded(budget.unit, '### Findings', intro, rows, budget.findings, aside.length ? '' : 'No findings.', 'more groups of findings');
+    const section = bounded(budget.unit, '### Findings', intro, rows, room, aside.length ? '' : 'No findings.', 'more groups of findings');
     return { ...section, capped: section.capped || locationsCut(listed, budget) };
   }
   // The change's own findings first, with most of the room; those already on the base after them, apart.
   const fresh = listed.filter(d => !d.alreadyOnBase);
   const freshRows = findingRows(fresh, budget);
-  const own = bounded(budget.unit, '### Findings', ['#### Introduced by this pull request', '', ...leftOut(asideNew, 'left out here'), ...(freshRows.length ? tableIntro(fresh.length, freshRows.length) : [])], freshRows, Math.floor((budget.findings * 2) / 3), asideNew ? '' : 'None.', 'more groups of findings');
+  const own = bounded(budget.unit, '### Findings', ['#### Introduced by this pull request', '', ...leftOut(asideNew, 'left out here'), ...(freshRows.length ? tableIntro(fresh.length, freshRows.length) : [])], freshRows, old.length || asideOld ? Math.floor((room * 2) / 3) : room, asideNew ? '' : 'None.', 'more groups of findings');
+  if (old.length === 0 && asideOld === 0) return { ...own, capped: own.capped || locationsCut(listed, budget) };
   const oldRows = findingRows(old, budget);
   const base = code(input.baseRef ?? 'the base revision');
-  const before = bounded(budget.unit, `#### Already on ${base}`, ['Not introduced by this pull request: the base revision has the same finding (same rule, file, entity and message). Errors among them still fail the gate until they are fixed there.', '', ...leftOut(asideOld, 'counted here, not listed'), ...(oldRows.length ? tableIntro(old.length, oldRows.length) : [])], oldRows, budget.findings - textSize(own.text, budget.unit), '', 'more groups of findings');
+  const before = bounded(budget.unit, `#### Already on ${base}`, ['Not introduced by this pull request: the base revision has the same finding (same rule, file, entity and message). Errors among them still fail the gate until they are fixed there.', '', ...leftOut(asideOld, 'counted here, not listed'), ...(oldRows.length ? tableIntro(old.length, oldRows.length) : [])], oldRows, room - textSize(own.text, budget.unit), '', 'more groups of findings');
   return { text: `${own.text}${before.text}`, capped: own.capped || before.capped || locationsCut(listed, budget) };
 }
 
 /** The findings grouped by severity, rule and message, one table row per group, biggest groups first. */
-function findingRows(list: readonly Diagnostic[], budget: ReportBudget): string[] {
+function findingRows(list: readonly Diagnostic[], budget: ReportBudget, hints = true): string[] {
   const groups = new Map<string, Diagnostic[]>();
   for (const d of sortDiagnostics(list)) {
     const key = `${d.severity}\u0000${d.ruleId}\u0000${d.message}`;
@@ -174,7 +218,7 @@ function findingRows(list: readonly Diagnostic[], budget: ReportBudget): string[
   const ordered = [...groups.values()].sort((a, b) => severityRank(b[0].severity) - severityRank(a[0].severity) || b.length - a.length);
   return ordered.map(group => {
     const d = group[0];
-    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(d.message)}${d.hint ? `<br>_${text(d.hint)}_` : ''} | ${group.length} | ${locationsOf(group, budget)} |`;
+    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(d.message)}${hints && d.hint ? `<br>_${text(d.hint)}_` : ''} | ${group.length} | ${locationsOf(group, budget)} |`;
   });
 }
 
@@ -238,13 +282,15 @@ function consumerNotes(c: ApiChange['consumers'][number]): string {
 }
 
 function impactSection(input: PrReportInput, budget: ReportBudget): Section {
-  const dependent = (d: PrReportInput['impacts'][number]['dependents'][number]) => `  - ${code(d.ref)} (${d.field})${d.owner ? `, owned by ${code(d.owner)}` : ''}`;
+  // Under "Impact on other teams", a dependent of the subject's own team says so: a team renaming its own
+  // component read its own two deployments there as another team's breakage.
+  const dependent = (d: PrReportInput['impacts'][number]['dependents'][number], owner?: string) => `  - ${code(d.ref)} (${d.field})${d.owner ? `, owned by ${code(d.owner)}${d.owner === owner ? ' (the same team)' : ''}` : ''}`;
   const items = [
     ...input.apiChanges.map(a => apiEntry(a, budget)),
     ...input.impacts.map(i => {
       const head = i.why === 'renamed' ? `- ${code(i.subject)} is renamed to ${code(i.renamedTo!)}; still pointing at the old name:` : `- ${code(i.subject)} is ${i.why}; still used by:`;
       const more = i.dependents.length > budget.perEntry ? [`  - …and ${i.dependents.length - budget.perEntry} more`] : [];
-      return [head, ...i.dependents.slice(0, budget.perEntry).map(dependent), ...more].join('\n');
+      return [head, ...i.dependents.slice(0, budget.perEntry).map(d => dependent(d, i.owner)), ...more].join('\n');
     }),
     ...input.lostConsumers.map(l => `- ${code(l.api)} loses its consumer ${code(l.consumer)}${l.owner ? `, owned by ${code(l.owner)}` : ''}`),
   ];
@@ -283,7 +329,9 @@ function templates(input: PrReportInput, budget: ReportBudget): Section {
   const base = code(input.baseRef ?? 'the base revision');
   const items = (input.templates ?? []).map(c => {
     const rendered = c.rendered === 'same' ? `renders as on ${base}` : c.rendered === 'new' ? `new case (no snapshot on ${base})` : c.rendered === 'unknown' ? 'not rendered' : text(c.rendered);
-    return `- ${c.passed ? '✅' : '❌'} ${code(c.template)} / ${code(c.caseFile.split('/').pop() ?? c.caseFile)}: ${rendered}`;
+    // A failing case says by which rules (its findings are under Findings): "❌ … renders as on main" alone read as a pass with a wrong icon.
+    const fails = c.passed ? '' : `fails (${c.failedBy?.length ? `${firstOf(c.failedBy, 3, code)}, under Findings` : 'see Findings'}); `;
+    return `- ${c.passed ? '✅' : '❌'} ${code(c.template)} / ${code(c.caseFile.split('/').pop() ?? c.caseFile)}: ${fails}${rendered}`;
   });
   // Failing cases first: a long list of cases run for a config change must not push them past the budget.
   const order = (input.templates ?? []).map((c, i) => ({ i, key: c.passed ? 1 : 0 })).sort((a, b) => a.key - b.key || a.i - b.i).map(o => items[o.i]);

@@ -24,7 +24,8 @@ const enforced = (check: Check, today: string) => check.enforcement.mode === 'bl
  */
 export function scorecardsWeakened(base: ScorecardData | undefined, head: ScorecardData | undefined, today: string, alone: boolean): Diagnostic[] {
   if (!base?.config) return [];
-  const found: { what: string; file: string }[] = [];
+  // `either`: a change the gate cannot call looser or stricter (another rule, filter, retriever or scorecard).
+  const found: { what: string; file: string; either?: true }[] = [];
   if (!head?.config) {
     found.push({ what: 'scorecards/config.yaml is gone, so the scorecard gate no longer runs (blocking checks, overdue initiatives, the generated Tech Insights config)', file: 'scorecards/config.yaml' });
     return findings(found, alone);
@@ -40,14 +41,14 @@ export function scorecardsWeakened(base: ScorecardData | undefined, head: Scorec
     else if (!enforced(after, today)) found.push({ what: `check ${shown(before.id)} is no longer blocking (enforcement ${shown(after.enforcement)}, was ${shown(before.enforcement)})`, file });
     else {
       const changed = (['filter', 'factIds', 'rule'] as const).filter(k => key(before[k]) !== key(after[k]));
-      if (changed.length) found.push({ what: `blocking check ${shown(before.id)} changes its ${changed.join(', ')}`, file });
+      if (changed.length) found.push({ what: `blocking check ${shown(before.id)} changes its ${changed.join(', ')}`, file, either: true });
     }
     for (const id of before.factIds) {
       if (retrieversSaid.has(id)) continue;
       const [was, is] = [baseRetrievers.get(id), headRetrievers.get(id)];
       if (!was || key(was.value) === key(is?.value)) continue;
       retrieversSaid.add(id);
-      found.push({ what: is ? `fact retriever ${shown(id)}, which blocking check ${shown(before.id)} reads, changes` : `fact retriever ${shown(id)}, which blocking check ${shown(before.id)} reads, is removed`, file: is?.source.file ?? was.source.file });
+      found.push({ what: is ? `fact retriever ${shown(id)}, which blocking check ${shown(before.id)} reads, changes` : `fact retriever ${shown(id)}, which blocking check ${shown(before.id)} reads, is removed`, file: is?.source.file ?? was.source.file, ...(is ? { either: true as const } : {}) });
     }
   }
   const [headInitiatives, baseScorecards, headScorecards] = [byId(head.initiatives), byId(base.scorecards), byId(head.scorecards)];
@@ -62,21 +63,27 @@ export function scorecardsWeakened(base: ScorecardData | undefined, head: Scorec
       if (lost.length) found.push({ what: `overdue initiative ${shown(before.id)} no longer lists ${shown(lost)}`, file });
       const was = before.scorecard === undefined ? undefined : baseScorecards.get(before.scorecard);
       const is = after.scorecard === undefined ? undefined : headScorecards.get(after.scorecard);
-      if (before.scorecard !== after.scorecard || key(was?.value.filter) !== key(is?.value.filter)) found.push({ what: `overdue initiative ${shown(before.id)} is judged on another scorecard or filter`, file: is?.source.file ?? file });
+      if (before.scorecard !== after.scorecard || key(was?.value.filter) !== key(is?.value.filter)) found.push({ what: `overdue initiative ${shown(before.id)} is judged on another scorecard or filter`, file: is?.source.file ?? file, either: true });
     }
   }
   return findings(found, alone);
 }
 
-function findings(found: { what: string; file: string }[], alone: boolean): Diagnostic[] {
-  return found.slice(0, 20).map(({ what, file }) => ({
+function findings(found: { what: string; file: string; either?: true }[], alone: boolean): Diagnostic[] {
+  // A changed rule may as well be stricter (a check that now also asks for a title drops every team's level):
+  // "the looser scorecards" and "approve only a change meant to relax" misread such a change to its reviewer.
+  return found.slice(0, 20).map(({ what, file, either }) => ({
     ruleId: 'config-weakened',
     severity: alone ? ('warning' as const) : ('error' as const),
     message: alone
-      ? `Compared with the base revision, ${what}. This pull request changes nothing but scorecards and config, so nothing in it is judged under the looser scorecards; once merged, every later pull request is.`
+      ? either
+        ? `Compared with the base revision, ${what}, which may loosen or tighten what it enforces: the gate cannot tell which. This pull request changes nothing but scorecards and config, so nothing in it is judged under the changed scorecards; once merged, every later pull request is.`
+        : `Compared with the base revision, ${what}. This pull request changes nothing but scorecards and config, so nothing in it is judged under the looser scorecards; once merged, every later pull request is.`
       : `Compared with the base revision, ${what}. This pull request also changes other files, and the gate would judge them by the scorecards as it writes them, which nobody has approved yet.`,
     hint: alone
-      ? 'The platform team reviews scorecards/ (CODEOWNERS): approve only a change meant to relax what the scorecards enforce.'
+      ? either
+        ? 'The platform team reviews scorecards/ (CODEOWNERS): the report\'s Scorecards section shows whose levels move, and approve only what is meant.'
+        : 'The platform team reviews scorecards/ (CODEOWNERS): approve only a change meant to relax what the scorecards enforce.'
       : 'Relax a scorecard in a pull request of its own (the platform team approves it there), or ask for an exemption for the entity (scorecards/exemptions/).',
     file,
     range: FILE_START,

@@ -22,6 +22,11 @@ export interface TemplateCaseChange {
   /** Whether the case passes on the head (its findings are among the report's). */
   passed: boolean;
   /**
+   * The rules of its errors, when it fails, each once in order of first appearance: the line saying ❌ says
+   * why (a case that fails on its values renders as on the base all the same, which alone read as a pass).
+   */
+  failedBy?: string[];
+  /**
    * What its render does differently from the base revision's snapshot of the case: `same` (the same
    * tree), `new` (the base has no snapshot of it), `unknown` (it did not render, or keeps no snapshot),
    * or the difference in words (snapshotDifference).
@@ -87,7 +92,8 @@ export async function templateChanges(root: string, baseDir: string, changedFile
     // The base is a checkout made for this report; a link in it is the base's own file, read as text only.
     const before = existsSync(snapshot) ? readFileSync(snapshot, 'utf8') : undefined;
     const rendered = result.rendered === undefined ? 'unknown' : before === undefined ? 'new' : before === result.rendered ? 'same' : snapshotDifference(before, result.rendered) ?? 'unknown';
-    cases.push({ template: item.template, caseFile: item.caseFile, passed: result.diagnostics.every(d => d.severity !== 'error'), rendered, ...(sharedOnly ? { because, ...(shares === undefined ? { catalogFetch: true as const } : {}) } : {}) });
+    const failedBy = [...new Set(result.diagnostics.filter(d => d.severity === 'error').map(d => d.ruleId))];
+    cases.push({ template: item.template, caseFile: item.caseFile, passed: failedBy.length === 0, ...(failedBy.length ? { failedBy } : {}), rendered, ...(sharedOnly ? { because, ...(shares === undefined ? { catalogFetch: true as const } : {}) } : {}) });
   }
   return { cases, diagnostics };
 }

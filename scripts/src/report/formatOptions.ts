@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostic.ts';
 import type { Rule } from '../rules.ts';
 
 export interface FormatOptions {
@@ -13,6 +14,8 @@ export interface FormatOptions {
   toolVersion: string;
   /** The revision `--base` names, for findings marked alreadyOnBase ("already on main"). */
   baseRef?: string;
+  /** With --base: the base's findings the head no longer has; the JSON format lists them as `fixed`. */
+  fixed?: readonly Diagnostic[];
 }
 
 /** "18 files", "1 file", "9 cases": what a run judged, for its summary line. */

@@ -74,6 +74,40 @@ describe('the GitHub check action (bundled dist) against a recording GitHub API'
     }
   }, 120_000);
 
+  // report5: a pull request that fixes what main has wrong. Its first push left the comment "blocked by findings
+  // already on the base branch"; the push that fixes them must turn that same comment into a pass that says
+  // what it fixed, not a bare "No findings".
+  it('updates the one comment to say what a later push fixed on the base', async () => {
+    const repo = await dataRepoCopy();
+    const analytics = 'catalog/systems/analytics/entities.yaml';
+    const typo = (from: string, to: string) => writeFileSync(join(repo, analytics), readFileSync(join(repo, analytics), 'utf8').replace(from, to));
+    typo('consumesApis: [reporting-openapi]', 'consumesApis: [reporting-openapy]');
+    commit(repo, 'main gets a typo');
+    const base = startPullRequest(repo);
+    writeFileSync(join(repo, 'catalog/systems/analytics/docs-site/docs/index.md'), '# Analytics\n\nDashboards for sales and finance.\n');
+    commit(repo, 'first push: docs only');
+    const github = fakeGitHub();
+    const server = await startRecordingServer(github.handler);
+    try {
+      const first = await runAction(repo, server.url, base);
+      expect(first.status).toBe(1);
+      expect(github.comments.at(-1)!.body).toContain('## ❌ Backstage catalog: blocked by findings already on the base branch');
+      typo('consumesApis: [reporting-openapy]', 'consumesApis: [reporting-openapi]');
+      commit(repo, 'second push: the typo fixed');
+      const second = await runAction(repo, server.url, base);
+      expect(second.status).toBe(0);
+      expect(server.requests.filter(r => r.method === 'PATCH').map(r => r.path)).toEqual(['/repos/acme/control/issues/comments/101']);
+      const mine = github.comments.filter(c => c.body.includes(REPORT_MARKER));
+      expect(mine).toHaveLength(1);
+      expect(mine[0].body).toContain('## ✅ Backstage catalog: ready to merge');
+      expect(mine[0].body).toContain(`- ✨ Fixes 1 error that <code>${base}</code> has`);
+      expect(mine[0].body).toContain('#### Fixed by this pull request');
+      expect(second.summary).toContain('#### Fixed by this pull request');
+    } finally {
+      await server.close();
+    }
+  }, 180_000);
+
   it('passes a clean pull request', async () => {
     const repo = await dataRepoCopy();
     const github = fakeGitHub();

@@ -23,9 +23,9 @@ describe('report: the templates and skeletons a pull request touches', () => {
       'templates/node-service/tests/default.yaml',
       'The rendered tree differs from templates/node-service/tests/default.snapshot.yaml: 1 file changed (Dockerfile: line 14 was "EXPOSE 8081", now "HEALTHCHECK CMD wget -qO- http://127.0.0.1:8081/healthz" (+1 −0 line)).',
     ]]);
-    expect(stale.json.report.templates).toEqual([{ template: 'node-service', caseFile: 'templates/node-service/tests/default.yaml', passed: false, rendered: '1 file changed (Dockerfile: line 14 was "EXPOSE 8081", now "HEALTHCHECK CMD wget -qO- http://127.0.0.1:8081/healthz" (+1 −0 line))' }]);
+    expect(stale.json.report.templates).toEqual([{ template: 'node-service', caseFile: 'templates/node-service/tests/default.yaml', passed: false, failedBy: ['template-snapshot'], rendered: '1 file changed (Dockerfile: line 14 was "EXPOSE 8081", now "HEALTHCHECK CMD wget -qO- http://127.0.0.1:8081/healthz" (+1 −0 line))' }]);
     expect(stale.json.markdown).toContain('### Templates');
-    expect(stale.json.markdown).toContain('- ❌ <code>node-service</code> / <code>default.yaml</code>: 1 file changed');
+    expect(stale.json.markdown).toContain('- ❌ <code>node-service</code> / <code>default.yaml</code>: fails (<code>template-snapshot</code>, under Findings); 1 file changed');
 
     // The author accepts the change: the gate passes, and the report still says what the render now does.
     const update = await runBin(['templates', 'test', 'node-service', '--update-snapshots'], root);
