@@ -22,7 +22,7 @@ type AzureStep = { task?: string; publish?: string; inputs?: Record<string, stri
 // pull_request with no review) or its own code in the techdocs/tests jobs included, and the restore looks
 // in that scope first. The gate's cache must come only from main.
 describe('the PR gate\'s cache comes from main only', () => {
-  it('a cache whose run record claims a clean run decides the verdict: a forged one is "ready to merge"', async () => {
+  it('a cache whose run record claims a clean run decides the verdict: a forged one passes the gate (check --base exits 0)', async () => {
     // Why the source matters, through the bin: the attacker runs the same toolkit on the same merge
     // commit (every input of the key is public), empties the record's findings and saves the file under
     // the key the gate restores.
@@ -40,8 +40,8 @@ describe('the PR gate\'s cache comes from main only', () => {
     header.run.diagnostics = [];
     const forged = join(temp, 'forged.json');
     writeFileSync(forged, `${JSON.stringify(header)}${text.slice(newline)}`);
-    const report = await runBin(['report', '--base', 'main', '--today', '2026-12-01', '--format', 'markdown'], root, { BACKSTAGE_GITOPS_CACHE: forged });
-    expect(report.stdout).toContain('ready to merge');
+    const gate = await runBin(['check', '--base', 'main', '--today', '2026-12-01'], root, { BACKSTAGE_GITOPS_CACHE: forged });
+    expect(gate.status, gate.stderr).toBe(0);
     const fresh = await runBin(['report', '--base', 'main', '--today', '2026-12-01', '--format', 'markdown'], root);
     expect(fresh.stdout).toContain('changes needed');
   }, 120_000);
