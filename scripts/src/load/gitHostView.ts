@@ -15,11 +15,14 @@ import { logText } from '../report/safeText.ts';
 export interface GitHostView {
   /** Whether the root is inside a git work tree (git listed it); outside one nothing is ignored. */
   readonly inGit: boolean;
-  /** Whether root-relative posix `path` (a file or a folder) is ignored by git and not tracked. */
+  /**
+   * Whether root-relative posix `path` (a file or a folder) is ignored by git and not tracked, or lies in
+   * another repository below the root (a submodule's checkout, a nested clone: inOtherRepository).
+   */
   ignored(path: string): boolean;
   /**
    * Whether root-relative folder `path` was listed whole (git lists a folder that way only when it
-   * tracks nothing in it): nothing below it is tracked.
+   * tracks nothing in it), or lies in another repository below the root: nothing below it is tracked.
    */
   ignoredWhole(path: string): boolean;
   /**
@@ -80,13 +83,42 @@ function listIgnored(root: string): GitHostView {
   // A root git ignores whole (a folder exported into an ignored part of another repository, a home folder
   // kept in git that ignores everything) is no content of that repository: it is read whole, as a tarball.
   if (folders.has('')) return OUTSIDE;
-  const ignoredWhole = (path: string): boolean => {
+  const listedWhole = (path: string): boolean => {
     if (folders.size === 0) return false;
     if (folders.has('') || folders.has(path)) return true;
     for (let at = path.indexOf('/'); at >= 0; at = path.indexOf('/', at + 1)) if (folders.has(path.slice(0, at))) return true;
     return false;
   };
+  const inOther = inOtherRepository(root);
+  const ignoredWhole = (path: string): boolean => listedWhole(path) || inOther(path);
   return { inGit: true, ignored: path => files.has(path) || ignoredWhole(path), ignoredWhole };
+}
+
+/**
+ * Whether root-relative `path` lies inside another git repository below the root: a submodule's checkout
+ * (a folder with a `.git` file) or a repository cloned inside the work tree (a `.git` folder). The git host's
+ * tree holds a submodule as a commit id only, and its archive (what Backstage's GitHub, GitLab, Bitbucket and
+ * Azure readers download) none of its files; a nested clone it does not hold at all. So a Location glob, a
+ * placeholder or a template's fetch never reaches such files, and the run leaves them out, as it does what
+ * git ignores. A pull request cannot add a `.git` entry (git refuses the name in any case), so only a
+ * checkout's own submodules and local clones are met here. Checks each folder above `path` once (an
+ * existsSync of its `.git`), never the path itself, so that a file costs no system call: the folder holding
+ * the `.git` is kept (empty), what is below it is left out.
+ */
+function inOtherRepository(root: string): (path: string) => boolean {
+  const known = new Map<string, boolean>();
+  const holdsRepository = (folder: string): boolean => {
+    let holds = known.get(folder);
+    if (holds === undefined) {
+      holds = existsSync(join(root, folder, '.git'));
+      known.set(folder, holds);
+    }
+    return holds;
+  };
+  return path => {
+    for (let at = path.indexOf('/'); at >= 0; at = path.indexOf('/', at + 1)) if (holdsRepository(path.slice(0, at))) return true;
+    return false;
+  };
 }
 
 function underGit(root: string): boolean {
