@@ -1,3 +1,4 @@
+import { renderIntegrationsConfig } from './deploymentHosts.ts';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -228,7 +229,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const node = require('@backstage/plugin-scaffolder-node');
   const { ScmIntegrations } = require('@backstage/integration');
   const { ConfigReader } = require('@backstage/config');
-  const config = new ConfigReader({});
+  const config = new ConfigReader(renderIntegrationsConfig(request.values, (request.template.spec as { parameters?: unknown }).parameters, hostOf(request.source.baseUrl)));
   const integrations = ScmIntegrations.fromConfig(config);
   // What the fetch steps read: a rendered file with exactly that content was copied as it stands.
   const fetched = new Set<string>();
@@ -504,4 +505,13 @@ export function notRunOfflineText(entry: NonNullable<RenderResult['notRunOffline
  */
 function readsUserEntity(spec: { steps?: unknown; output?: unknown }): boolean {
   return /\buser\s*(?:\.\s*entity\b|\[\s*['"]entity['"]\s*\])/.test(JSON.stringify([spec.steps ?? null, spec.output ?? null]));
+}
+
+/** The host of a URL, or undefined for one that is not (a file: base has none). */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host || undefined;
+  } catch {
+    return undefined;
+  }
 }
