@@ -5,7 +5,7 @@ import { dirname, posix, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
-import { notRunOfflineText, renderTemplate } from '../templates/renderTemplate.ts';
+import { notRunOfflineText, renderTemplate, userWithoutEntityText } from '../templates/renderTemplate.ts';
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
 import { checkSecrets, checkValues } from '../templates/checkValues.ts';
@@ -202,6 +202,10 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   io.stdout.write(formatTemplateOutput(result.output, { links: Array.isArray(template.spec?.output?.links) ? template.spec.output.links : [], stepIds: result.skippedSteps ?? [] }));
   for (const entry of result.notRunOffline ?? []) {
     const { message, hint } = notRunOfflineText(entry);
+    io.stdout.write(`⚠ ${logText(message)}\n  hint: ${logText(hint)}\n`);
+  }
+  if (result.userWithoutEntity) {
+    const { message, hint } = userWithoutEntityText(result.userWithoutEntity);
     io.stdout.write(`⚠ ${logText(message)}\n  hint: ${logText(hint)}\n`);
   }
   for (const standIn of extensions.standIns ?? []) io.stdout.write(`⚠ rendered with a stand-in for the ${logText(standIn)}, which your Backstage adds (gitops.config.yaml): the toolkit does not have its code, so that part of the output is not what Backstage writes\n`);

@@ -1,5 +1,5 @@
-import { lstatSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { lstatSync, readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, parse, relative, sep } from 'node:path';
 
 /**
  * Thrown instead of reading a path that leads outside the repository through a symbolic link. Its
@@ -52,9 +52,12 @@ export function readRepoFile(root: string, file: string, encoding?: 'utf8'): Buf
 
 /**
  * Throws OutsideRepositoryError for the first symbolic link below repo-relative `folder` whose target is
- * outside the repository (or dangling); for copying a whole tree (skeletons, docs) safely.
+ * outside the repository (or dangling); for copying a whole tree (skeletons, docs) safely. With
+ * `danglingCopied`, a dangling link whose target is reached through no other link is let through: a tree
+ * copy that keeps links as links (the scaffolder's archive readers) reads nothing through it, and Backstage
+ * keeps it (TarArchiveResponse's filter judges a link by its target's path only, which exists or not).
  */
-export function assertTreeInside(root: string, folder: string): void {
+export function assertTreeInside(root: string, folder: string, options: { danglingCopied?: boolean } = {}): void {
   const realRoot = realpathSync(root);
   const walk = (dir: string) => {
     const absolute = realRepoPath(root, dir);
@@ -67,6 +70,7 @@ export function assertTreeInside(root: string, folder: string): void {
         try {
           real = realpathSync(join(absolute, entry.name));
         } catch {
+          if (options.danglingCopied && danglingWithoutLinks(absolute, entry.name)) continue;
           throw new OutsideRepositoryError(path);
         }
         if (!inside(realRoot, real)) throw new OutsideRepositoryError(path);
@@ -74,6 +78,34 @@ export function assertTreeInside(root: string, folder: string): void {
     }
   };
   walk(folder);
+}
+
+/**
+ * Whether the link `name` in real folder `dir` leads nowhere without passing through another link. Its
+ * target is followed segment by segment as the system would: a `..` after a link goes up from the link's
+ * target, not from the link, so a path that reads as inside (d/s/../../x with s -> ..) can leave the
+ * repository; such a path, or one ending on an existing entry, is not dangling in this sense.
+ */
+function danglingWithoutLinks(dir: string, name: string): boolean {
+  let target: string;
+  try {
+    target = readlinkSync(join(dir, name));
+  } catch {
+    return false;
+  }
+  let at = isAbsolute(target) ? parse(dir).root : dir;
+  let exists = true;
+  for (const segment of target.split(sep === '/' ? '/' : /[\\/]+/)) {
+    if (segment === '' || segment === '.') continue;
+    at = segment === '..' ? dirname(at) : join(at, segment);
+    if (!exists) continue;
+    try {
+      if (lstatSync(at).isSymbolicLink()) return false;
+    } catch {
+      exists = false;
+    }
+  }
+  return !exists;
 }
 
 function isLink(path: string): boolean {

@@ -14,6 +14,7 @@ import { unreadPlaceholder } from '../catalog/placeholders.ts';
 import { templateShapeProblem } from './templateShape.ts';
 import { regionOffers } from './regionOffers.ts';
 import { skeletonGlobProblems } from './skeletonGlobs.ts';
+import { parameterValueProblems } from './parameterValues.ts';
 
 const PAGE_OPTIONS = { strict: false, allErrors: true, validateFormats: false };
 
@@ -68,6 +69,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
       } catch (error) {
         at(path, 'template-parameters-invalid', `This parameter page is not a valid JSON Schema: ${(error as Error).message}`, "Fix the schema: Backstage's form (react-jsonschema-form, Ajv) refuses to show the page, so no one can start the template from the UI.");
       }
+      if (unreadPlaceholder(page) === undefined) for (const p of parameterValueProblems(page, path, ajv, stripUi)) at(p.path, 'template-parameter-value-invalid', p.message, p.hint, false, p.severity);
       collectDeclared(page, declared);
       // region, azureRegion, aws_region…: whatever a form calls it, and wherever on the page, it picks where things are deployed.
       const regions = policy ? regionOffers(page, policy.regions) : { offers: [] };

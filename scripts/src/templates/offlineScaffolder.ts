@@ -81,7 +81,9 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
     async readTree(url: string) {
       const from = toPath(url);
       if (inGitDir(repoRelative(from))) throw notOnHost(repoRelative(from));
-      assertTreeInside(source.root, repoRelative(from));
+      // A dangling link is copied as the link it is (keptByTreeReader leaves out one whose target leaves
+      // the folder), as Backstage's archive readers do; the dry-run then gives it as a file holding its target.
+      assertTreeInside(source.root, repoRelative(from), { danglingCopied: true });
       // The host's archive holds what was committed: what git ignores (and does not track) is left out,
       // and so is git's own folder (a fetch of the repository's root, or of a folder holding a nested one).
       const ignored = gitIgnoredUnder(source.root, repoRelative(from));

@@ -1,3 +1,4 @@
+import { renderIntegrationsConfig } from './deploymentHosts.ts';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -67,6 +68,8 @@ export interface RenderResult {
   answeredLocally: string[];
   /** catalog:fetch steps with `optional: true` whose refs this repository's catalog lacks: answered as absent (entity null), as the handler answers. */
   answeredAbsent?: { stepId: string; refs: string[] }[];
+  /** The task's user ref when the template reads `user.entity` and the catalog known here has no entity for it. */
+  userWithoutEntity?: string;
   /** Ids of the steps skipped offline (answered with their action's example output, or none without a schema). */
   skippedSteps?: string[];
   /**
@@ -226,7 +229,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const node = require('@backstage/plugin-scaffolder-node');
   const { ScmIntegrations } = require('@backstage/integration');
   const { ConfigReader } = require('@backstage/config');
-  const config = new ConfigReader({});
+  const config = new ConfigReader(renderIntegrationsConfig(request.values, (request.template.spec as { parameters?: unknown }).parameters, hostOf(request.source.baseUrl)));
   const integrations = ScmIntegrations.fromConfig(config);
   // What the fetch steps read: a rendered file with exactly that content was copied as it stands.
   const fetched = new Set<string>();
@@ -251,6 +254,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const answeredLocally = new Set<string>();
   const answeredByExample = new Set<string>();
   const answeredAbsent: { stepId: string; refs: string[] }[] = [];
+  let userWithoutEntity: string | undefined;
   const skippedSteps: string[] = [];
   const notRunOffline: NonNullable<RenderResult['notRunOffline']> = [];
   const inputRefusals: InputRefusalAt[] = [];
@@ -387,6 +391,8 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const started = Date.now();
   const { template } = request;
   try {
+    const user = offlineUser(request.user, request.catalog);
+    if (!user.entity && readsUserEntity(template.spec)) userWithoutEntity = user.ref;
     const result = await runner.execute({
       taskId: 'offline-render',
       isDryRun: true,
@@ -398,7 +404,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
         output: template.spec.output ?? {},
         parameters: request.values,
         // As the router: the initiator's ref, and its entity from the catalog (here the repository's).
-        user: offlineUser(request.user, request.catalog),
+        user,
         templateInfo: { entityRef: `template:${template.metadata.namespace ?? 'default'}/${template.metadata.name}`, baseUrl: `${request.source.baseUrl}${request.templateFile}` },
       },
       getInitiatorCredentials: async () => ({ $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: request.user?.ref ?? DEFAULT_USER_REF } }),
@@ -422,7 +428,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
     if (!extracted) throw new Error('The template did not reach its last step');
     const files = (await extracted).map(f => ({ ...f, verbatim: fetched.has(sha(f.content)) }));
-    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, skippedSteps, notRunOffline, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
+    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, userWithoutEntity, skippedSteps, notRunOffline, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
   } catch (error) {
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();
@@ -470,6 +476,16 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
  * What to say of a step the offline render did not run because its `each` reads the output of a step it
  * has only as an example (RenderResult.notRunOffline): the message, and a hint for where real data comes from.
  */
+/**
+ * What a render says when the template reads `user.entity` and the task's user has none (message, hint).
+ */
+export function userWithoutEntityText(ref: string): { message: string; hint: string } {
+  return {
+    message: `The template reads user.entity, but the task's user ${ref} has no entity in the catalog known here, so every user.entity… renders empty (owner: with no value, for example), as Backstage renders it for a signed-in user its catalog lacks: findings on what it feeds are about this user, not the template.`,
+    hint: 'Render as a User this repository\'s catalog holds (templates render --user user:default/<name>; a case: user: {ref: …}), or give the case user.entity itself.',
+  };
+}
+
 export function notRunOfflineText(entry: NonNullable<RenderResult['notRunOffline']>[number]): { message: string; hint: string } {
   const source = `step ${entry.readsFrom}${entry.readsFromAction ? ` (${entry.readsFromAction})` : ''}`;
   const why = entry.readsFromNotRun ? 'which was not rendered offline either'
@@ -481,4 +497,21 @@ export function notRunOfflineText(entry: NonNullable<RenderResult['notRunOffline
       ? "Backstage runs it with the entity from the live catalog. To render it offline, keep that entity in this repository's catalog and name its root Location under catalog.roots in gitops.config.yaml: catalog:fetch is then answered from it."
       : 'Backstage runs it with the real output; offline, iterate over a parameter instead if the step must be rendered here.',
   };
+}
+
+/**
+ * Whether a template's steps or output read `user.entity` (`${{ user.entity.metadata.name }}`, an owner
+ * taken from the signed-in user): the runner gives it only when the catalog holds the user's entity.
+ */
+function readsUserEntity(spec: { steps?: unknown; output?: unknown }): boolean {
+  return /\buser\s*(?:\.\s*entity\b|\[\s*['"]entity['"]\s*\])/.test(JSON.stringify([spec.steps ?? null, spec.output ?? null]));
+}
+
+/** The host of a URL, or undefined for one that is not (a file: base has none). */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host || undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -15,7 +15,7 @@ import { checkSecrets, valueRefusals } from './checkValues.ts';
 import { BACKTRACKING_HINT, templateBacktracking } from './regexBacktracking.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
 import { snapshotDifference } from './snapshotDifference.ts';
-import { notRunOfflineText, renderTemplate, type InputRefusalAt } from './renderTemplate.ts';
+import { notRunOfflineText, renderTemplate, userWithoutEntityText, type InputRefusalAt } from './renderTemplate.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded } from './renderBudget.ts';
 import { refusalPlace, staticRefusals, staticRepoUrlProblem } from './checkStepInputs.ts';
 import { handlerRefusals } from './handlerRefusals.ts';
@@ -205,6 +205,10 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   for (const entry of rendered.notRunOffline ?? []) {
     const { message, hint } = notRunOfflineText(entry);
     diagnostics.push({ ruleId: 'template-step-not-rendered', severity: 'warning', message, hint, file: item.caseFile, range: parsedCase.locate(0, ['values']) });
+  }
+  if (rendered.userWithoutEntity) {
+    const { message, hint } = userWithoutEntityText(rendered.userWithoutEntity);
+    diagnostics.push({ ruleId: 'template-user-entity-missing', severity: 'warning', message, hint, file: item.caseFile, range: parsedCase.locate(0, testCase.user ? ['user'] : ['values']) });
   }
   if (testCase.expect?.error) at(['expect', 'error'], 'template-expectation', `The template rendered, but the case expects it to fail with "${testCase.expect.error}".`, 'Update the expectation.');
   const files = new Map(rendered.files.map(f => [f.path, f.content]));

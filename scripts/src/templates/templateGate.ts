@@ -20,8 +20,12 @@ import { discoverTemplateFiles, isTemplateDocument, loadTemplatePolicy } from '.
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 import { sourceTooLarge, type TemplateSyntaxError } from './templateSyntax.ts';
 import { unknownNamesOnce } from './unknownNamesOnce.ts';
+import { boundedText } from '../report/safeText.ts';
 import { fragmentPlaces } from './fragmentPlaces.ts';
 import { BACKTRACKING_HINT, backtrackingMessage, backtrackingPatterns, templateSchemaPatterns, type SchemaPattern } from './regexBacktracking.ts';
+
+/** analyzeSkeleton's skeleton-unknown-value message: the value, then the template file and step that do not pass it. */
+const UNPASSED = /^(\S+) is never passed by (.+?), so it renders as nothing/;
 
 export { discoverTemplateFiles, loadTemplatePolicy, templateFiles } from './templateFiles.ts';
 
@@ -43,6 +47,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
   const files = options.files ?? discoverTemplateFiles(root, repoFiles, options.names);
   const diagnostics: Diagnostic[] = [];
   const skeletonSeen = new Set<string>();
+  const unpassedAt = new Map<string, { at: number; others: string[] }>();
   if (!files.length) return diagnostics;
   const config = options.config ?? (await loadConfig(root));
   const actions = await templateActions(root, config);
@@ -74,10 +79,24 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
       // A skeleton several templates (or steps) share: what does not depend on the step that fetches it is said once.
       for (const d of analyzeSkeletons(root, file, documents[index], repoFiles, extensions)) {
         const key = `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}|${d.message}`;
-        if (!skeletonSeen.has(key)) diagnostics.push(d);
+        if (skeletonSeen.has(key)) continue;
         skeletonSeen.add(key);
+        // A value no step fetching a shared skeleton passes is one finding at its use, naming the steps.
+        const unpassed = d.ruleId === 'skeleton-unknown-value' ? UNPASSED.exec(d.message) : null;
+        const place = unpassed && `${d.file}|${d.range.start.line}|${d.range.start.column}|${unpassed[1]}`;
+        const first = place ? unpassedAt.get(place) : undefined;
+        if (first) first.others.push(unpassed![2]);
+        else {
+          if (place) unpassedAt.set(place, { at: diagnostics.length, others: [] });
+          diagnostics.push(d);
+        }
       }
     }
+  }
+  for (const { at, others } of unpassedAt.values()) {
+    if (!others.length) continue;
+    const shown = others.length > 5 ? [...others.slice(0, 5).map(o => boundedText(o, 160)), `${others.length - 5} more`] : others.map(o => boundedText(o, 160));
+    diagnostics[at] = { ...diagnostics[at], message: `${diagnostics[at].message} Nor do the ${others.length} other step(s) that fetch this skeleton, not reported again: ${shown.join('; ')}.` };
   }
   const backtracking = await backtrackingPatterns(patterns.map(p => p.found.pattern));
   for (const { found, file, range } of patterns) {

@@ -2,6 +2,8 @@ import { RuleRegistry, type Rule } from '../rules.ts';
 
 const rules: Rule[] = [
   { id: 'template-parameters-invalid', severity: 'error', description: 'A parameter page is not a valid JSON Schema.', example: 'properties:\n  port: {type: integr}' },
+  { id: 'template-parameter-value-invalid', severity: 'warning', description: "A parameter's default or enum choice that its own schema refuses: Backstage's form fills it in or offers it, then refuses the page (an error when no choice passes, or the field is hidden or read-only).", example: 'environment: {type: string, default: development, enum: [dev, prod]}' },
+  { id: 'template-user-entity-missing', severity: 'warning', description: "A test case renders a template that reads user.entity as a user the repository's catalog does not hold: it renders empty, as in Backstage for such a user.", example: 'owner: ${{ user.entity.metadata.name }}  # case without user.ref of a catalog User' },
   { id: 'template-unknown-parameter', severity: 'error', description: 'An expression names a parameter the template does not declare (it renders empty).', example: 'name: ${{ parameters.nmae }}' },
   { id: 'template-unknown-parameter-fallback', severity: 'warning', description: 'An expression with a fallback names a parameter the template does not declare: the fallback always applies.', example: "namespace: ${{ parameters.namespace or 'apps' }}  # no namespace parameter" },
   { id: 'template-unknown-filter', severity: 'error', description: "An expression in template.yaml uses a filter the scaffolder's renderer does not have: the whole value is passed on as raw text.", example: "createdAt: ${{ '' | now }}" },
