@@ -6,6 +6,9 @@ import { referencesOf, type Reference } from './checkReferences.ts';
 /**
  * The group hierarchy as Backstage builds it from both sides (spec.parent and spec.children, merged): a group
  * with two parents, or a loop. One side alone is normal; memberships merge the same way and never conflict.
+ * Two parents is a warning: BuiltinKindsEntityProcessor emits a childOf relation for each and the catalog ingests
+ * the group without an error (measured on catalog-backend 4.0.0), so nothing is lost; only the Group model's
+ * documentation ("Groups may however not have more than one parent") disagrees.
  */
 export function checkGroups(entities: readonly CatalogEntity[], index: EntityIndex, reported: ReadonlySet<string>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -34,9 +37,9 @@ export function checkGroups(entities: readonly CatalogEntity[], index: EntityInd
       diagnostics.push(
         diagnosticAt(because.source, because.path, {
           ruleId: 'group-multiple-parents',
-          severity: 'error',
-          message: `${child} ends up with more than one parent group: ${names}.`,
-          hint: 'A group has one parent in Backstage: keep one, named by spec.parent, by the parent\'s spec.children, or by both.',
+          severity: 'warning',
+          message: `${child} ends up with more than one parent group: ${names}. Backstage ingests it and relates it as a child of each, so both show as its parents, but Backstage's Group model says a group has at most one parent.`,
+          hint: 'Keep one parent, named by spec.parent, by the parent\'s spec.children, or by both; if the group really belongs to both, lower the rule in gitops.config.yaml rules:.',
         }),
       );
     }
