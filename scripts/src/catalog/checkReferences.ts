@@ -1,6 +1,8 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic } from '../diagnostic.ts';
 import { boundedText } from '../report/safeText.ts';
+import { entityModelCore } from '../backstage.ts';
+import type { PathSegment } from '../load/yamlPath.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
 import { entityReferences, type Reference } from './relationFields.ts';
 import type { EntityIndex } from './entityIndex.ts';
@@ -106,6 +108,21 @@ export function checkReferences(
       // One whose own kind is mistyped (entity-kind-unknown) stays the guess: its hint says to correct that kind.
       const mistypedKind = (ref: string) => { const d = index.get(ref)?.[0]; return d !== undefined && options.unknownKind !== undefined && options.unknownKind(d); };
       const guess = nearest !== undefined && (!reference.allowedKinds || reference.allowedKinds.some(k => k.toLowerCase() === nearest.slice(0, nearest.indexOf(':'))) || mistypedKind(nearest)) ? nearest : undefined;
+      const impossible = impossibleTarget(entity, reference);
+      if (impossible) {
+        // No catalog anywhere holds an entity by that name, so neither an org provider, catalog.external nor
+        // "this folder defines no such kind" can account for it: Backstage accepts the entity and the relation
+        // leads nowhere (an owner shown as a dead link), whatever the managed Backstage ingests.
+        diagnostics.push({ ...diagnosticAt(entity, path, {
+          ruleId: 'ref-unresolved',
+          severity: 'error',
+          message: `spec.${field} refers to ${target}, but ${impossible}, so no entity in any catalog can have it: Backstage accepts this entity and the relation points at nothing.`,
+          hint: guess
+            ? `Did you mean ${guess}?`
+            : `Write the entity's name as its metadata.name has it${reference.allowedKinds ? ` (a ${reference.allowedKinds.join(' or ')} name such as team-a, not a person's name or an email address)` : ''}.`,
+        }), unresolvedRef: target, unresolvedField: `spec.${field}` });
+        continue;
+      }
       const provided = options.providedBy?.(target);
       if (provided) {
         diagnostics.push(providedReference(entity, reference, provided, guess ?? undefined, guess ? undefined : providedNearMiss(target, usesOf(), options.providedBy!)));
@@ -151,6 +168,42 @@ export function checkReferences(
   });
   for (const group of elsewhereGroups.values()) group.diagnostic.message = elsewhereMessage(group);
   return diagnostics;
+}
+
+/**
+ * Why a reference's target can be no entity's ref, or undefined when it can: its name or namespace fails the
+ * format Backstage's FieldFormatEntityPolicy requires of every entity (catalog-model's makeValidator), e.g.
+ * `owner: joshua mathianas` or `owner: someone@example.com`. parseEntityRef accepts such strings, so the
+ * catalog relates them. Takes the entity and the reference; returns the reason, quoting the value as written.
+ */
+let nameValidators: ReturnType<ReturnType<typeof entityModelCore>['makeValidator']> | undefined;
+
+function impossibleTarget(entity: CatalogEntity, reference: Reference): string | undefined {
+  const { target } = reference;
+  const slash = target.indexOf('/');
+  const namespace = target.slice(target.indexOf(':') + 1, slash);
+  const name = target.slice(slash + 1);
+  const validators = (nameValidators ??= entityModelCore().makeValidator());
+  const written = valueAt(entity.raw, reference.path);
+  // Compound refs ({kind, name}) and placeholders leave no plain string: quote Backstage's lower-cased form.
+  const shown = boundedText(typeof written === 'string' ? written : name, 120);
+  if (!validators.isValidEntityName(name)) {
+    return `${JSON.stringify(shown)} is no valid entity name (letters, digits and - _ . between them, at most 63 characters)`;
+  }
+  // The entity's own namespace, inherited, is its own entity-field-format finding, not one per reference.
+  if (namespace !== entity.namespace.toLowerCase() && !validators.isValidNamespace(namespace)) {
+    return `its namespace ${JSON.stringify(namespace)} is no valid namespace (lower-case letters, digits and -, at most 63 characters)`;
+  }
+  return undefined;
+}
+
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let at = root;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<string | number, unknown>)[key as string | number];
+  }
+  return at;
 }
 
 /** References from one field, of any kind of entity, to one kind this folder never defines: one cause. */
