@@ -118,14 +118,14 @@ export function checkReferences(
           severity: 'error',
           message: `spec.${field} refers to ${target}, but ${impossible}, so no entity in any catalog can have it: Backstage accepts this entity and the relation points at nothing.`,
           hint: guess
-            ? `Did you mean ${guess}?`
+            ? `Did you mean ${asWritten(index, guess)}?`
             : `Write the entity's name as its metadata.name has it${reference.allowedKinds ? ` (a ${reference.allowedKinds.join(' or ')} name such as team-a, not a person's name or an email address)` : ''}.`,
         }), unresolvedRef: target, unresolvedField: `spec.${field}` });
         continue;
       }
       const provided = options.providedBy?.(target);
       if (provided) {
-        diagnostics.push(providedReference(entity, reference, provided, guess ?? undefined, guess ? undefined : providedNearMiss(target, usesOf(), options.providedBy!)));
+        diagnostics.push(providedReference(index, entity, reference, provided, guess ?? undefined, guess ? undefined : providedNearMiss(target, usesOf(), options.providedBy!)));
         continue;
       }
       if (isExternal(target)) continue;
@@ -141,7 +141,7 @@ export function checkReferences(
           hint: elsewhere
             ? 'Check against the live catalog with --catalog-url, or declare where they live under catalog.external in gitops.config.yaml.'
             : guess
-            ? `Did you mean ${guess}?${sameName && options.unknownKind ? otherKindHint(index, guess, kind, options.unknownKind) : ''}`
+            ? `Did you mean ${asWritten(index, guess)}?${sameName && options.unknownKind ? otherKindHint(index, guess, kind, options.unknownKind) : ''}`
             : 'Add the entity, fix the name, or declare where it lives under catalog.external in gitops.config.yaml (for example groups and users ingested from Entra ID).',
       });
       if (elsewhere) {
@@ -206,6 +206,16 @@ function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
   return at;
 }
 
+/**
+ * A suggested ref with its name as the defining entity writes it (`group:default/Platform-Teams`): the ref is
+ * Backstage's lower-cased form, which would send a reader looking for a spelling the catalog does not hold.
+ * Kind and namespace stay lower-case, as every ref in a message is.
+ */
+function asWritten(index: EntityIndex, ref: string): string {
+  const name = index.get(ref)?.[0]?.name;
+  return name !== undefined && name.toLowerCase() === ref.slice(ref.indexOf('/') + 1) ? `${ref.slice(0, ref.indexOf('/') + 1)}${name}` : ref;
+}
+
 /** References from one field, of any kind of entity, to one kind this folder never defines: one cause. */
 interface ElsewhereGroup {
   diagnostic: Diagnostic;
@@ -243,7 +253,7 @@ function elsewhereMessage({ targets, field, kind, entityKinds, entities }: Elsew
  * A reference a provider accounts for is no error; it is said (info) so nothing is assumed silently. A
  * near-miss of what the repo itself defines stays an error: far likelier a typo that points at nothing.
  */
-function providedReference(entity: CatalogEntity, reference: Reference, provided: ProvidedScope, guess: string | undefined, near?: { ref: string; uses: number; own: number }): Diagnostic {
+function providedReference(index: EntityIndex, entity: CatalogEntity, reference: Reference, provided: ProvidedScope, guess: string | undefined, near?: { ref: string; uses: number; own: number }): Diagnostic {
   const { target, path, field } = reference;
   const source = `the ${provided.provider} provider in ${provided.file}`;
   // The target as data: the message names the likelier ref and counts of uses, which change with other
@@ -261,7 +271,7 @@ function providedReference(entity: CatalogEntity, reference: Reference, provided
       ruleId: 'ref-unresolved',
       severity: 'error',
       message: `spec.${field} refers to ${target}, which this repo does not define; only ${source} could bring it, yet the repo defines ${guess}.`,
-      hint: `Did you mean ${guess}? If ${target} really comes from that provider, list it under catalog.external refs in gitops.config.yaml.`,
+      hint: `Did you mean ${asWritten(index, guess)}? If ${target} really comes from that provider, list it under catalog.external refs in gitops.config.yaml.`,
     }), unresolvedRef: target, unresolvedField: `spec.${field}` };
   }
   const scope = `${provided.kinds.join(' and ')} entities${provided.namespace ? ` in the ${provided.namespace} namespace` : ''}`;

@@ -29,3 +29,17 @@ describe('entity-duplicate between copies spelled in other letter cases', () => 
     expect(duplicates.every(d => !d.message.includes('The copies are written'))).toBe(true);
   }, 60_000);
 });
+
+// The same for the "did you mean" of an unresolved reference: owner: Platform-Team beside a group written
+// Platform-Teams was told 'Did you mean group:default/platform-teams?', a spelling no file holds.
+describe('a suggestion for an unresolved reference', () => {
+  it('names the suggested entity as its metadata.name writes it', async () => {
+    const group = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: Platform-Teams\nspec:\n  type: team\n  children: []\n';
+    const root = await tempRepo({ 'catalog-info.yaml': `${group}---\n${component('svc').replace('user:guest', 'Platform-Team')}` });
+    const run = await runBin(['check', '--format', 'json'], root);
+    await rm(root, { recursive: true, force: true });
+    const unresolved = (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; message: string; hint: string }[] }).diagnostics.filter(d => d.ruleId === 'ref-unresolved');
+    expect(unresolved.map(d => d.hint)).toEqual(['Did you mean group:default/Platform-Teams?']);
+    expect(unresolved[0].message).toBe('spec.owner refers to group:default/platform-team, which is not defined in this catalog.');
+  }, 60_000);
+});
