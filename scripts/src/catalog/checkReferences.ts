@@ -192,7 +192,10 @@ function impossibleTarget(entity: CatalogEntity, reference: Reference): string |
   }
   // The entity's own namespace, inherited, is its own entity-field-format finding, not one per reference.
   if (namespace !== entity.namespace.toLowerCase() && !validators.isValidNamespace(namespace)) {
-    return `its namespace ${JSON.stringify(namespace)} is no valid namespace (lower-case letters, digits and -, at most 63 characters)`;
+    const slashAt = typeof written === 'string' ? written.indexOf('/') : -1;
+    const colonAt = typeof written === 'string' ? written.indexOf(':') : -1;
+    const writtenNamespace = typeof written === 'string' && slashAt >= 0 ? written.slice(colonAt >= 0 && colonAt < slashAt ? colonAt + 1 : 0, slashAt) : namespace;
+    return `its namespace ${JSON.stringify(boundedText(writtenNamespace, 120))} is no valid namespace (lower-case letters, digits and -, at most 63 characters)`;
   }
   return undefined;
 }

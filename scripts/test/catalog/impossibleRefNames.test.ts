@@ -29,6 +29,14 @@ describe('a reference to a name no entity can have', () => {
     expect(run.status).toBe(1);
   }, 60_000);
 
+  it('a namespace no entity can live in, quoted as written', async () => {
+    const run = await check({ 'catalog-info.yaml': component('ns-owned', 'group:Team_A/platform') });
+    const owners = run.findings.filter(d => d.ruleId === 'ref-unresolved');
+    expect(owners.map(d => d.severity)).toEqual(['error']);
+    expect(owners[0].message).toContain('its namespace "Team_A" is no valid namespace');
+    expect(run.status).toBe(1);
+  }, 60_000);
+
   it('a well-formed name the folder cannot check stays the one grouped warning', async () => {
     const run = await check({ 'catalog-info.yaml': component('svc', 'team-a') });
     expect(run.findings.map(d => `${d.ruleId}:${d.severity}`)).toEqual(['ref-unresolved:warning']);
