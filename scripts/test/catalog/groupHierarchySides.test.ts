@@ -48,4 +48,17 @@ describe('the group hierarchy and memberships, named on one side or both', () =>
     expect(run.all[0].message).toContain('Backstage ingests it and relates it as a child of each');
     expect(run.status).toBe(0);
   }, 60_000);
+
+  // Backstage (catalog-backend 4.0.0, measured) also ingests a loop, alpha -> beta -> alpha and a group that is its own
+  // child, with no error and childOf/parentOf both ways; the org plugin's descendant walk keeps a visited set.
+  it('a loop in the hierarchy is a warning, not a failure', async () => {
+    const run = await check([
+      group('alpha', '  parent: beta\n'),
+      group('beta', '  parent: alpha\n'),
+    ]);
+    expect(run.findings).toEqual(['group-cycle@7']);
+    expect(run.all.map(d => d.severity)).toEqual(['warning']);
+    expect(run.all[0].message).toContain('Backstage ingests these groups');
+    expect(run.status).toBe(0);
+  }, 60_000);
 });
