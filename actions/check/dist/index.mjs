@@ -44085,8 +44085,8 @@ var rules = [
   { id: "ref-kind-not-allowed", severity: "error", description: "A reference points at a kind other than the field's usual ones (owner: Group or User): an error where the managed model (catalog.modules) drops the relation, a warning where Backstage's built-in processor still relates it.", example: "spec:\n  owner: component:orders-api" },
   { id: "ref-self", severity: "warning", description: "An entity refers to itself.", example: "metadata: {name: a}\nspec:\n  dependsOn: [component:a]" },
   { id: "entity-duplicate", severity: "error", description: "The same entity ref (case-insensitive) is defined twice: in one file Backstage keeps the later document silently; across files the first location processed wins and the other is a conflict.", example: "# Component orders-api in two files" },
-  { id: "group-cycle", severity: "error", description: "The group hierarchy loops back on itself.", example: "a.parent: b, b.parent: a" },
-  { id: "group-multiple-parents", severity: "error", description: "A group ends up with more than one parent.", example: "a.parent: b, c.children: [a]" },
+  { id: "group-cycle", severity: "warning", description: "The group hierarchy loops back on itself (Backstage ingests it; that part of the hierarchy has no top).", example: "a.parent: b, b.parent: a" },
+  { id: "group-multiple-parents", severity: "warning", description: "A group ends up with more than one parent (Backstage ingests it and relates both; its Group model allows one).", example: "a.parent: b, c.children: [a]" },
   // Locations and reachability
   { id: "location-ignored", severity: "error", description: "A Location has the same ref as the Location that reads its file (refs ignore letter case, so kind: location counts too): Backstage ignores it (logged only), so nothing it targets is read.", example: "# catalog/all.yaml reads group/all.yaml; both define Location acme" },
   { id: "location-target-missing", severity: "error", description: "A Location target matches no file in the repo.", example: "spec:\n  targets: [./sytems/*.yaml]" },

@@ -6,6 +6,10 @@ import { referencesOf, type Reference } from './checkReferences.ts';
 /**
  * The group hierarchy as Backstage builds it from both sides (spec.parent and spec.children, merged): a group
  * with two parents, or a loop. One side alone is normal; memberships merge the same way and never conflict.
+ * Both are warnings: BuiltinKindsEntityProcessor emits a childOf relation for each parent and the catalog ingests
+ * such groups without an error, a loop (even a group that is its own child) too (measured on catalog-backend
+ * 4.0.0), so nothing is lost; the Group model's documentation ("Groups may however not have more than one
+ * parent") disagrees, and the org plugin's descendant walk keeps a visited set, so a loop does not hang it.
  */
 export function checkGroups(entities: readonly CatalogEntity[], index: EntityIndex, reported: ReadonlySet<string>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -34,9 +38,9 @@ export function checkGroups(entities: readonly CatalogEntity[], index: EntityInd
       diagnostics.push(
         diagnosticAt(because.source, because.path, {
           ruleId: 'group-multiple-parents',
-          severity: 'error',
-          message: `${child} ends up with more than one parent group: ${names}.`,
-          hint: 'A group has one parent in Backstage: keep one, named by spec.parent, by the parent\'s spec.children, or by both.',
+          severity: 'warning',
+          message: `${child} ends up with more than one parent group: ${names}. Backstage ingests it and relates it as a child of each, so both show as its parents, but Backstage's Group model says a group has at most one parent.`,
+          hint: 'Keep one parent, named by spec.parent, by the parent\'s spec.children, or by both; if the group really belongs to both, lower the rule in gitops.config.yaml rules:.',
         }),
       );
     }
@@ -64,9 +68,9 @@ function cycles(parents: Map<string, Map<string, Reference>>, the: (ref: string)
       diagnostics.push(
         diagnosticAt(owner === because.source ? because.source : owner, owner === because.source ? because.path : ['spec', 'parent'], {
           ruleId: 'group-cycle',
-          severity: 'error',
-          message: `The group hierarchy loops: ${[...loop, current].join(' -> ')}.`,
-          hint: 'Break the loop by changing one parent; Backstage would show an endless hierarchy.',
+          severity: 'warning',
+          message: `The group hierarchy loops: ${[...loop, current].join(' -> ')}. Backstage ingests these groups and relates each as the next one's child, so this part of the hierarchy has no top group.`,
+          hint: 'Break the loop by changing one parent, so that one group of it has none (or one outside the loop).',
         }),
       );
     }

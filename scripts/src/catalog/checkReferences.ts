@@ -1,6 +1,8 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic } from '../diagnostic.ts';
 import { boundedText } from '../report/safeText.ts';
+import { entityModelCore } from '../backstage.ts';
+import type { PathSegment } from '../load/yamlPath.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
 import { entityReferences, type Reference } from './relationFields.ts';
 import type { EntityIndex } from './entityIndex.ts';
@@ -106,9 +108,24 @@ export function checkReferences(
       // One whose own kind is mistyped (entity-kind-unknown) stays the guess: its hint says to correct that kind.
       const mistypedKind = (ref: string) => { const d = index.get(ref)?.[0]; return d !== undefined && options.unknownKind !== undefined && options.unknownKind(d); };
       const guess = nearest !== undefined && (!reference.allowedKinds || reference.allowedKinds.some(k => k.toLowerCase() === nearest.slice(0, nearest.indexOf(':'))) || mistypedKind(nearest)) ? nearest : undefined;
+      const impossible = impossibleTarget(entity, reference);
+      if (impossible) {
+        // No catalog anywhere holds an entity by that name, so neither an org provider, catalog.external nor
+        // "this folder defines no such kind" can account for it: Backstage accepts the entity and the relation
+        // leads nowhere (an owner shown as a dead link), whatever the managed Backstage ingests.
+        diagnostics.push({ ...diagnosticAt(entity, path, {
+          ruleId: 'ref-unresolved',
+          severity: 'error',
+          message: `spec.${field} refers to ${target}, but ${impossible}, so no entity in any catalog can have it: Backstage accepts this entity and the relation points at nothing.`,
+          hint: guess
+            ? `Did you mean ${asWritten(index, guess)}?`
+            : `Write the entity's name as its metadata.name has it${reference.allowedKinds ? ` (a ${reference.allowedKinds.join(' or ')} name such as team-a, not a person's name or an email address)` : ''}.`,
+        }), unresolvedRef: target, unresolvedField: `spec.${field}` });
+        continue;
+      }
       const provided = options.providedBy?.(target);
       if (provided) {
-        diagnostics.push(providedReference(entity, reference, provided, guess ?? undefined, guess ? undefined : providedNearMiss(target, usesOf(), options.providedBy!)));
+        diagnostics.push(providedReference(index, entity, reference, provided, guess ?? undefined, guess ? undefined : providedNearMiss(target, usesOf(), options.providedBy!)));
         continue;
       }
       if (isExternal(target)) continue;
@@ -124,7 +141,7 @@ export function checkReferences(
           hint: elsewhere
             ? 'Check against the live catalog with --catalog-url, or declare where they live under catalog.external in gitops.config.yaml.'
             : guess
-            ? `Did you mean ${guess}?${sameName && options.unknownKind ? otherKindHint(index, guess, kind, options.unknownKind) : ''}`
+            ? `Did you mean ${asWritten(index, guess)}?${sameName && options.unknownKind ? otherKindHint(index, guess, kind, options.unknownKind) : ''}`
             : 'Add the entity, fix the name, or declare where it lives under catalog.external in gitops.config.yaml (for example groups and users ingested from Entra ID).',
       });
       if (elsewhere) {
@@ -151,6 +168,55 @@ export function checkReferences(
   });
   for (const group of elsewhereGroups.values()) group.diagnostic.message = elsewhereMessage(group);
   return diagnostics;
+}
+
+/**
+ * Why a reference's target can be no entity's ref, or undefined when it can: its name or namespace fails the
+ * format Backstage's FieldFormatEntityPolicy requires of every entity (catalog-model's makeValidator), e.g.
+ * `owner: joshua mathianas` or `owner: someone@example.com`. parseEntityRef accepts such strings, so the
+ * catalog relates them. Takes the entity and the reference; returns the reason, quoting the value as written.
+ */
+let nameValidators: ReturnType<ReturnType<typeof entityModelCore>['makeValidator']> | undefined;
+
+function impossibleTarget(entity: CatalogEntity, reference: Reference): string | undefined {
+  const { target } = reference;
+  const slash = target.indexOf('/');
+  const namespace = target.slice(target.indexOf(':') + 1, slash);
+  const name = target.slice(slash + 1);
+  const validators = (nameValidators ??= entityModelCore().makeValidator());
+  const written = valueAt(entity.raw, reference.path);
+  // Compound refs ({kind, name}) and placeholders leave no plain string: quote Backstage's lower-cased form.
+  const shown = boundedText(typeof written === 'string' ? written : name, 120);
+  if (!validators.isValidEntityName(name)) {
+    return `${JSON.stringify(shown)} is no valid entity name (letters, digits and - _ . between them, at most 63 characters)`;
+  }
+  // The entity's own namespace, inherited, is its own entity-field-format finding, not one per reference.
+  if (namespace !== entity.namespace.toLowerCase() && !validators.isValidNamespace(namespace)) {
+    const slashAt = typeof written === 'string' ? written.indexOf('/') : -1;
+    const colonAt = typeof written === 'string' ? written.indexOf(':') : -1;
+    const writtenNamespace = typeof written === 'string' && slashAt >= 0 ? written.slice(colonAt >= 0 && colonAt < slashAt ? colonAt + 1 : 0, slashAt) : namespace;
+    return `its namespace ${JSON.stringify(boundedText(writtenNamespace, 120))} is no valid namespace (lower-case letters, digits and -, at most 63 characters)`;
+  }
+  return undefined;
+}
+
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let at = root;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<string | number, unknown>)[key as string | number];
+  }
+  return at;
+}
+
+/**
+ * A suggested ref with its name as the defining entity writes it (`group:default/Platform-Teams`): the ref is
+ * Backstage's lower-cased form, which would send a reader looking for a spelling the catalog does not hold.
+ * Kind and namespace stay lower-case, as every ref in a message is.
+ */
+function asWritten(index: EntityIndex, ref: string): string {
+  const name = index.get(ref)?.[0]?.name;
+  return name !== undefined && name.toLowerCase() === ref.slice(ref.indexOf('/') + 1) ? `${ref.slice(0, ref.indexOf('/') + 1)}${name}` : ref;
 }
 
 /** References from one field, of any kind of entity, to one kind this folder never defines: one cause. */
@@ -190,7 +256,7 @@ function elsewhereMessage({ targets, field, kind, entityKinds, entities }: Elsew
  * A reference a provider accounts for is no error; it is said (info) so nothing is assumed silently. A
  * near-miss of what the repo itself defines stays an error: far likelier a typo that points at nothing.
  */
-function providedReference(entity: CatalogEntity, reference: Reference, provided: ProvidedScope, guess: string | undefined, near?: { ref: string; uses: number; own: number }): Diagnostic {
+function providedReference(index: EntityIndex, entity: CatalogEntity, reference: Reference, provided: ProvidedScope, guess: string | undefined, near?: { ref: string; uses: number; own: number }): Diagnostic {
   const { target, path, field } = reference;
   const source = `the ${provided.provider} provider in ${provided.file}`;
   // The target as data: the message names the likelier ref and counts of uses, which change with other
@@ -208,7 +274,7 @@ function providedReference(entity: CatalogEntity, reference: Reference, provided
       ruleId: 'ref-unresolved',
       severity: 'error',
       message: `spec.${field} refers to ${target}, which this repo does not define; only ${source} could bring it, yet the repo defines ${guess}.`,
-      hint: `Did you mean ${guess}? If ${target} really comes from that provider, list it under catalog.external refs in gitops.config.yaml.`,
+      hint: `Did you mean ${asWritten(index, guess)}? If ${target} really comes from that provider, list it under catalog.external refs in gitops.config.yaml.`,
     }), unresolvedRef: target, unresolvedField: `spec.${field}` };
   }
   const scope = `${provided.kinds.join(' and ')} entities${provided.namespace ? ` in the ${provided.namespace} namespace` : ''}`;

@@ -34,6 +34,8 @@ export function checkUniqueness(index: EntityIndex, reported: ReadonlySet<string
       if (otherFiles.length > 0) {
         parts.push(`${ref} is also defined at ${otherFiles.map(place).join(', ')}: each file is its own location, so whichever Backstage processes first keeps the entity and the other is refused as a conflict that shows only in the backend's log.`);
       }
+      const spellings = caseSpellings([entity, ...sameFile, ...otherFiles]);
+      if (spellings) parts.push(spellings);
       const hint = discovery && otherFiles.length > 0 ? `${HINT}${rootsHint(rootOf(entity.file))}` : HINT;
       diagnostics.push(diagnosticAt(entity, ['metadata', 'name'], { ruleId: 'entity-duplicate', severity: 'error', message: parts.join(' '), hint }));
     }
@@ -47,4 +49,15 @@ function sameFileMessage(ref: string, entity: CatalogEntity, others: CatalogEnti
   return entity.document === last
     ? `${ref} is also defined earlier in this file (${lines}); Backstage keeps this later document and drops the earlier one without any message.`
     : `${ref} is defined again later in this file (${lines}); Backstage keeps only the last document and drops this one without any message.`;
+}
+
+/**
+ * Messages name an entity by Backstage's ref, which stringifyEntityRef lower-cases (catalog-model's ref.ts; the
+ * backend's conflict log and relations use it too), so copies spelled `My-Service` and `my-service` would read
+ * as one word the file never holds: when the copies' own spellings differ, they are named as written.
+ */
+function caseSpellings(copies: readonly CatalogEntity[]): string | undefined {
+  const written = [...new Set(copies.map(e => `${e.kind}:${e.namespace}/${e.name}`))];
+  if (written.length < 2) return undefined;
+  return `The copies are written ${written.slice(0, 5).map(w => boundedText(w, 150)).join(', ')}: Backstage compares refs in lower case, so these are one entity.`;
 }

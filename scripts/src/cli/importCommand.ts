@@ -79,13 +79,11 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
   const retry = { ...DEFAULT_RETRY, sleep: budgetedSleep(budget, DEFAULT_RETRY.sleep) };
 
   let plan: ImportPlan;
-  let fromSource = 0;
   try {
     const live = await readLiveCatalog(url, token, filters.kinds, fetcher, retry, budget);
     // Backstage's own generated Locations (registered locations) are no one's source.
     const selected = live.filter(e => !(e.kind === 'Location' && e.metadata.name.startsWith('generated-'))).filter(e => selectEntity(e, filters));
     const sources = await readSources(selected, fetcher, budget);
-    fromSource = sources.size;
     plan = planImport(selected, sources, redactUrl(url));
   } catch (error) {
     const stopped = error instanceof BudgetExceeded ? error : (error as { cause?: unknown })?.cause instanceof BudgetExceeded ? (error as { cause: BudgetExceeded }).cause : expired(budget) ? outOfTime(budget) : undefined;
@@ -117,6 +115,8 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
   const generated = [codeownersFor(config, entities), await editorSchemaFor(config, entities)].filter((g): g is { file: string; text: string } => Boolean(g));
   await writePlannedFiles(root, generated.map(g => ({ path: g.file, text: g.text })), true, () => true);
 
+  // Counted over what was imported: the Locations and Templates left behind were read from their files too.
+  const fromSource = plan.imported.filter(i => i.asWritten).length;
   const lines = [
     `Imported ${plan.imported.length} entit${plan.imported.length === 1 ? 'y' : 'ies'} into ${plan.rootTargets.length} catalog file(s) (${fromSource} from their source files, placeholders kept; the rest as Backstage processed them).`,
     `${outcome.written.length} file(s) written, ${outcome.unchanged.length} unchanged${configOutcome.written.length ? `; ${CONFIG_FILE}: external declarations or locations to adopt from (catalog.adoptFrom) added` : ''}.`,

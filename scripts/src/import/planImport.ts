@@ -23,7 +23,8 @@ export interface ImportPlan {
   files: PlannedFile[];
   /** `./…` targets the root Location must list, relative to catalog/. */
   rootTargets: string[];
-  imported: { ref: string; file: string; from?: string }[];
+  /** asWritten: taken from its source file (placeholders kept), not as Backstage processed it. */
+  imported: { ref: string; file: string; from?: string; asWritten: boolean }[];
   /** What stays in Backstage, and why. */
   notBrought: { ref: string; reason: string }[];
   /** Kinds/refs that stay with an entity provider: declared under catalog.external. */
@@ -117,7 +118,7 @@ export function planImport(entities: readonly LiveEntity[], sources: ReadonlyMap
     const list = byFile.get(file) ?? [];
     list.push({ ref, entity: written });
     byFile.set(file, list);
-    plan.imported.push({ ref, file: `catalog/${file}`, from: origin.kind === 'file' ? origin.url : undefined });
+    plan.imported.push({ ref, file: `catalog/${file}`, from: origin.kind === 'file' ? origin.url : undefined, asWritten: source !== undefined });
     const registered = entity.metadata.annotations?.['backstage.io/managed-by-origin-location'];
     if (registered) adoptFrom.add(registered);
   }

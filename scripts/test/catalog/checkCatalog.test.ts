@@ -84,14 +84,14 @@ describe('catalog gate', () => {
     tree[O] = `${ORDERS}---\n${copy}`;
     const sameFile = (await checkTree(await tempRepo(tree, { policies: true }))).filter(d => d.ruleId === 'entity-duplicate');
     expect(sameFile.map(d => `${d.range.start.line}: ${d.message}`)).toEqual([
-      '19: component:default/orders-api is defined again later in this file (line 59); Backstage keeps only the last document and drops this one without any message.',
-      '59: component:default/orders-api is also defined earlier in this file (line 19); Backstage keeps this later document and drops the earlier one without any message.',
+      '19: component:default/orders-api is defined again later in this file (line 59); Backstage keeps only the last document and drops this one without any message. The copies are written Component:default/orders-api, Component:default/Orders-API: Backstage compares refs in lower case, so these are one entity.',
+      '59: component:default/orders-api is also defined earlier in this file (line 19); Backstage keeps this later document and drops the earlier one without any message. The copies are written Component:default/Orders-API, Component:default/orders-api: Backstage compares refs in lower case, so these are one entity.',
     ]);
     const apart = baseTree();
     apart[G] = `${ORG}---\n${copy}`;
     const otherFile = (await checkTree(await tempRepo(apart, { policies: true }))).filter(d => d.ruleId === 'entity-duplicate');
     expect(otherFile.map(d => `${d.file}: ${d.message}`)).toContain(
-      `${G}: component:default/orders-api is also defined at ${O}:19: each file is its own location, so whichever Backstage processes first keeps the entity and the other is refused as a conflict that shows only in the backend's log.`,
+      `${G}: component:default/orders-api is also defined at ${O}:19: each file is its own location, so whichever Backstage processes first keeps the entity and the other is refused as a conflict that shows only in the backend's log. The copies are written Component:default/Orders-API, Component:default/orders-api: Backstage compares refs in lower case, so these are one entity.`,
     );
   });
 });
