@@ -1,5 +1,6 @@
 import { resolveRelative } from '../catalog/locationTargets.ts';
 import type { CatalogApi, RemoteEntity, RemoteLocation } from './catalogApi.ts';
+import { HttpError } from './retry.ts';
 
 const ORIGIN = 'backstage.io/managed-by-origin-location';
 
@@ -33,13 +34,20 @@ function repoFileOf(origin: string, repoUrl: string): string | undefined {
  * no longer holds it, or its catalog loads it (`isCatalogFile`): a file of the same repository that
  * the catalog does not load (another team's registration in a monorepo) is left alone.
  */
-export async function formerRoots(api: CatalogApi, repoUrl: string, currentOrigins: readonly string[], isRepoFile: (path: string) => boolean, isCatalogFile: (path: string) => boolean): Promise<FormerRoots> {
+export async function formerRoots(api: CatalogApi, repoUrl: string, currentOrigins: readonly string[], isRepoFile: (path: string) => boolean, isCatalogFile: (path: string) => boolean, log: (line: string) => void): Promise<FormerRoots> {
   const former = (origin: string) => {
     if (currentOrigins.includes(origin)) return false;
     const file = repoFileOf(origin, repoUrl);
     return file !== undefined && (!isRepoFile(file) || isCatalogFile(file));
   };
-  const locations = (await api.locations()).filter(l => former(`${l.type}:${l.target}`));
+  // A token the permission framework does not let list locations (or a catalog without the endpoint)
+  // still syncs the current roots; the log says what it could not see.
+  const listed = await api.locations().catch(error => {
+    if (!(error instanceof HttpError) || ![401, 403, 404].includes(error.status)) throw error;
+    log(`GET /api/catalog/locations answered ${error.status}: a root renamed or dropped since the last sync is not seen; give the sync token catalog.location.read`);
+    return [];
+  });
+  const locations = listed.filter(l => former(`${l.type}:${l.target}`));
   const orphans = (await api.entitiesWhere('metadata.annotations.backstage.io/orphan=true')).filter(e => former(e.metadata.annotations?.[ORIGIN] ?? ''));
   const registered = locations.map(l => `${l.type}:${l.target}`);
   const fromRegistered = (await api.entitiesFromOrigins(registered)).filter(e => !(e.kind === 'Location' && e.metadata.name.startsWith('generated-')));
