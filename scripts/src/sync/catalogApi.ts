@@ -101,6 +101,14 @@ export class CatalogApi {
     await this.call('POST', '/refresh', { entityRef }, [200, 204]);
   }
 
+  /**
+   * Refreshes an entity as Backstage does, through the Locations that emit it; false when none does
+   * (catalog-backend answers 404: no parent references it, so it is an orphan or gone).
+   */
+  async refreshThroughParents(entityRef: string): Promise<boolean> {
+    return (await this.call('POST', '/refresh', { entityRef }, [200, 204, 404])).status !== 404;
+  }
+
   /** Deleting twice is fine: a 404 means it is already gone. */
   async deleteEntity(uid: string): Promise<void> {
     await this.call('DELETE', `/entities/by-uid/${encodeURIComponent(uid)}`, undefined, [200, 204, 404]);

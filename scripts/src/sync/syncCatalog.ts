@@ -8,6 +8,7 @@ import { inBatches } from './inBatches.ts';
 import { locationSpecToMetadataName, locationToRefresh } from './locationToRefresh.ts';
 import { planAdoption } from './planAdoption.ts';
 import { planSync, refOfRemote, sourceFileOf } from './planSync.ts';
+import { removeReleased } from './removeReleased.ts';
 import { heldElsewhere, refusal } from './syncFindings.ts';
 import type { SyncInput, SyncResult } from './syncInput.ts';
 import { waitForDesired } from './waitForDesired.ts';
@@ -145,13 +146,15 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
 
   // Only now, with every added and changed entity verified, remove what left the repo. The guard
   // above ran before any write; each delete is idempotent, so an interrupted run simply resumes.
-  await inBatches(plan.remove, 8, remote => api.deleteEntity(remote.metadata.uid!));
-  const removed = plan.remove.length;
+  // Each only once Backstage no longer reads it (removeReleased), or it comes back at the next read.
+  const { removed, stillRead, diagnostics: stillReadFindings } = await removeReleased(input, plan.remove, refreshAll);
   const refusedRefs = new Set(plan.held.map(h => h.desired.ref));
-  const after = planSync(input.desired.filter(e => !refusedRefs.has(e.ref)), (await api.entitiesFromOrigins(origins)).filter(e => !isGeneratedLocation(e)), origins, input.repoUrl);
-  const leftOver = former.origins.length ? (await api.entitiesFromOrigins(former.origins)).filter(e => !isGeneratedLocation(e)).length : 0;
-  const verified = after.add.length === 0 && after.update.length === 0 && after.remove.length === 0 && leftOver === 0;
+  const kept = new Set(stillRead.map(e => e.metadata.uid));
+  const after = planSync(input.desired.filter(e => !refusedRefs.has(e.ref)), (await api.entitiesFromOrigins(origins)).filter(e => !isGeneratedLocation(e) && !kept.has(e.metadata.uid)), origins, input.repoUrl);
+  const leftOver = former.origins.length ? (await api.entitiesFromOrigins(former.origins)).filter(e => !isGeneratedLocation(e) && !kept.has(e.metadata.uid)).length : 0;
+  const matches = after.add.length === 0 && after.update.length === 0 && after.remove.length === 0 && leftOver === 0;
+  const verified = matches && stillRead.length === 0;
   const except = plan.held.length ? `, except the ${plan.held.length} refused entit${plan.held.length === 1 ? 'y' : 'ies'}` : '';
-  log(`removed ${removed}; ${verified ? `verified: Backstage matches the repo${except}` : 'not yet verified'}`);
-  return result({ applied: true, verified, diagnostics: verified ? [] : [refusal(`After sync Backstage still differs: ${after.add.length} missing, ${after.update.length} different, ${after.remove.length + leftOver} not removed.`, 'Run sync again; it resumes where this run stopped.')] });
+  log(`removed ${removed}${stillRead.length ? ` of ${plan.remove.length} (${stillRead.length} still read by Backstage, left in place)` : ''}; ${verified ? `verified: Backstage matches the repo${except}` : 'not verified'}`);
+  return result({ applied: true, verified, diagnostics: [...stillReadFindings, ...(matches ? [] : [refusal(`After sync Backstage still differs: ${after.add.length} missing, ${after.update.length} different, ${after.remove.length + leftOver} not removed.`, 'Run sync again; it resumes where this run stopped.')])] });
 }
