@@ -90,7 +90,7 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   }
   if (former.origins.length) {
     const moving = plan.adopt.filter(a => formerOrigins.has(a.origin)).length;
-    log(`former roots: ${former.origins.length} location(s) of this repo that are no longer roots (${former.origins.slice(0, 5).join(', ')}${former.origins.length > 5 ? ', …' : ''}); ${moving} entit${moving === 1 ? 'y moves' : 'ies move'} to the current roots, ${former.entities.length - moving} to remove`);
+    log(`former roots: ${former.origins.length} location(s) of this repo that are no longer roots (${former.origins.slice(0, 5).map(o => boundedText(redactUrl(o))).join(', ')}${former.origins.length > 5 ? ', …' : ''}); ${moving} entit${moving === 1 ? 'y moves' : 'ies move'} to the current roots, ${former.entities.length - moving} to remove`);
   }
   if (plan.held.length) {
     const refused = new Set(plan.held.map(h => h.desired));
