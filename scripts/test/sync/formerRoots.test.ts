@@ -80,4 +80,18 @@ describe("a merge that renames or drops a root: the old root's entities are the 
     expect(again.stdout).toContain('0 to add · 0 to update · 0 to remove · 4 unchanged');
     expect(again.stderr).not.toContain('former roots');
   }, 180_000);
+
+  it("leaves alone another team's registration of a file the repo holds but its catalog does not load", async () => {
+    const other = 'teams/other/catalog-info.yaml';
+    await writeTree(root, tree(['catalog/root.yaml'], 'catalog/root.yaml', { [other]: component('former-other', 'team-other') }));
+    const res = await fetch(`${baseUrl}/api/catalog/locations`, { method: 'POST', headers, body: JSON.stringify({ type: 'url', target: `${repoUrl}${other}` }) });
+    expect(res.status).toBe(201);
+    for (let i = 0; i < 60 && !(await originOf('component:default/former-other')); i++) await new Promise(r => setTimeout(r, 500));
+    expect(await originOf('component:default/former-other')).toBe(`url:${repoUrl}${other}`);
+    const run = await sync();
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain('former roots');
+    expect(await originOf('component:default/former-other')).toBe(`url:${repoUrl}${other}`);
+    expect(await registered()).toEqual([`${repoUrl}catalog/root.yaml`, `${repoUrl}${other}`]);
+  }, 60_000);
 });
