@@ -89,6 +89,8 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   // Each retry is logged: a Backstage that stops answering costs minutes of retries (timeout × attempts).
   const retry = { ...DEFAULT_RETRY, onRetry: (note: string) => err.write(`sync: ${logText(note)}\n`) };
   const api = new CatalogApi(url, token, io.fetch, retry);
+  const repoFiles = new Set(input.loaded.repoFiles);
+  const catalogFiles = new Set([...input.loaded.files, ...input.loaded.context].map(f => f.file));
   let result;
   try {
     result = await syncCatalog({
@@ -97,6 +99,8 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
       roots: config.catalog.roots.map(r => ({ type: config.catalog.rootLocationType, target: `${config.repoUrl}${r}` })),
       edges: input.loaded.locations,
       repoUrl: config.repoUrl,
+      isRepoFile: path => repoFiles.has(path),
+      isCatalogFile: path => catalogFiles.has(path),
       adoptFrom: [...config.catalog.adoptFrom, ...values['adopt-from']!],
       dryRun: Boolean(values['dry-run']),
       maxRemoveFraction,

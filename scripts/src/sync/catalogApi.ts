@@ -54,17 +54,20 @@ export class CatalogApi {
   /** Every entity whose origin is one of `origins` (`url:<target>`), paged with the query cursor. */
   async entitiesFromOrigins(origins: readonly string[]): Promise<RemoteEntity[]> {
     const found: RemoteEntity[] = [];
-    for (const origin of origins) {
-      let cursor: string | undefined;
-      do {
-        const query = cursor
-          ? `cursor=${encodeURIComponent(cursor)}`
-          : `filter=${encodeURIComponent(`metadata.annotations.backstage.io/managed-by-origin-location=${origin}`)}&limit=500`;
-        const page = await boundedJson<{ items: RemoteEntity[]; pageInfo: { nextCursor?: string } }>(await this.call('GET', `/entities/by-query?${query}`), 'GET /api/catalog/entities/by-query');
-        found.push(...page.items);
-        cursor = page.pageInfo?.nextCursor;
-      } while (cursor);
-    }
+    for (const origin of origins) found.push(...(await this.entitiesWhere(`metadata.annotations.backstage.io/managed-by-origin-location=${origin}`)));
+    return found;
+  }
+
+  /** Every entity matching one catalog filter (`key=value`), paged with the query cursor. */
+  async entitiesWhere(filter: string): Promise<RemoteEntity[]> {
+    const found: RemoteEntity[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = cursor ? `cursor=${encodeURIComponent(cursor)}` : `filter=${encodeURIComponent(filter)}&limit=500`;
+      const page = await boundedJson<{ items: RemoteEntity[]; pageInfo: { nextCursor?: string } }>(await this.call('GET', `/entities/by-query?${query}`), 'GET /api/catalog/entities/by-query');
+      found.push(...page.items);
+      cursor = page.pageInfo?.nextCursor;
+    } while (cursor);
     return found;
   }
 
@@ -96,6 +99,14 @@ export class CatalogApi {
 
   async refresh(entityRef: string): Promise<void> {
     await this.call('POST', '/refresh', { entityRef }, [200, 204]);
+  }
+
+  /**
+   * Refreshes an entity as Backstage does, through the Locations that emit it; false when none does
+   * (catalog-backend answers 404: no parent references it, so it is an orphan or gone).
+   */
+  async refreshThroughParents(entityRef: string): Promise<boolean> {
+    return (await this.call('POST', '/refresh', { entityRef }, [200, 204, 404])).status !== 404;
   }
 
   /** Deleting twice is fine: a 404 means it is already gone. */

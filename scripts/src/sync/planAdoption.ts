@@ -19,6 +19,8 @@ export interface LocationReplacement {
   adopted: number;
   /** Why it stays (then its entities are not adopted): what else it holds, or that app-config registers it. */
   blocked?: string;
+  /** One of this repo's former roots (formerRoots): never blocked; what it holds that the repo no longer defines is removed. */
+  former?: boolean;
 }
 
 export interface AdoptionPlan {
@@ -35,9 +37,11 @@ const isStructure = (e: RemoteEntity) => e.kind === 'Location';
  * hand-over must remove the old location and the old copy before the new location can claim it.
  * A location is replaced only when every entity it emits (Locations aside) is in the repo:
  * removing it otherwise would drop entities the repo does not define. `held` maps each old origin
- * to everything Backstage holds from it; `locations` is `GET /locations`.
+ * to everything Backstage holds from it; `locations` is `GET /locations`. A location of `former` (this
+ * repo's former roots) is always replaced: what it holds beyond the repo is the repo's own removal, and
+ * one already unregistered (its entities orphans) has nothing left to unregister.
  */
-export function planAdoption(candidates: readonly { desired: CatalogEntity; actual: RemoteEntity }[], held: ReadonlyMap<string, readonly RemoteEntity[]>, locations: readonly RemoteLocation[], wanted: ReadonlySet<string>): AdoptionPlan {
+export function planAdoption(candidates: readonly { desired: CatalogEntity; actual: RemoteEntity }[], held: ReadonlyMap<string, readonly RemoteEntity[]>, locations: readonly RemoteLocation[], wanted: ReadonlySet<string>, former: ReadonlySet<string> = new Set()): AdoptionPlan {
   const byOrigin = new Map<string, { desired: CatalogEntity; actual: RemoteEntity }[]>();
   for (const candidate of candidates) {
     const origin = candidate.actual.metadata.annotations?.['backstage.io/managed-by-origin-location'];
@@ -47,6 +51,11 @@ export function planAdoption(candidates: readonly { desired: CatalogEntity; actu
   const plan: AdoptionPlan = { adopt: [], replace: [] };
   for (const [origin, list] of [...byOrigin].sort(([a], [b]) => a.localeCompare(b))) {
     const location = locations.find(l => `${l.type}:${l.target}` === origin);
+    if (former.has(origin)) {
+      plan.replace.push({ origin, id: location?.id, adopted: list.length, former: true });
+      plan.adopt.push(...list.map(c => ({ ...c, origin })));
+      continue;
+    }
     const others = (held.get(origin) ?? []).filter(e => !isStructure(e) && !wanted.has(refOfRemote(e)));
     const blocked = !location
       ? 'Backstage reads it from app-config (catalog.locations): remove it there, deploy, and sync again'

@@ -87,7 +87,7 @@ export function formatPlan(plan: SyncPlan): string {
     '',
     `${plan.add.length} to add${plan.adopt.length ? ` (${plan.adopt.length} adopted from ${plan.replace.filter(r => !r.blocked).length} location(s) it replaces)` : ''} · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged${plan.held.length ? ` · ${plan.held.length} refused (held by a location this repo does not own)` : ''}`,
     '',
-    ...listed(plan.replace, r => (r.blocked ? `- ⛔ location ${mdCode(r.origin)} stays: ${mdText(r.blocked)}` : `- 🔁 location ${mdCode(r.origin)} is replaced: its ${r.adopted} entit${r.adopted === 1 ? 'y moves' : 'ies move'} to this repo`)),
+    ...listed(plan.replace, r => (r.former ? `- 🔁 location ${mdCode(r.origin)} was one of this repo's roots and is not any more: it is unregistered${r.adopted ? `, its ${r.adopted} entit${r.adopted === 1 ? 'y the repo still defines moves' : 'ies the repo still defines move'} to the current roots` : ''}` : r.blocked ? `- ⛔ location ${mdCode(r.origin)} stays: ${mdText(r.blocked)}` : `- 🔁 location ${mdCode(r.origin)} is replaced: its ${r.adopted} entit${r.adopted === 1 ? 'y moves' : 'ies move'} to this repo`)),
     ...listed(plan.add, e => (adopted.has(e.ref!) ? `- 🔁 ${mdCode(e.ref ?? '')} (adopted from ${mdCode(adopted.get(e.ref!)!)} into ${mdText(e.file)})` : `- ➕ ${mdCode(e.ref ?? '')} (${mdText(e.file)})`)),
     ...listed(plan.update, u => `- ✏️ ${mdCode(u.desired.ref ?? '')} (${u.movedFrom ? `moved from ${mdText(u.movedFrom)} to ` : ''}${mdText(u.desired.file)})`),
     ...listed(plan.remove, r => `- ➖ ${mdCode(refOfRemote(r))}`),

@@ -76,6 +76,13 @@ export async function publishSites(input: PublishInput): Promise<SiteResult[]> {
       results.push({ triplet: site.triplet, outcome: 'failed', error });
       continue;
     }
+    // A re-run of an earlier merge's job after a newer one published: that newer commit's site stays (an
+    // older run would put older docs back; --adopt-site, which the message below suggests, even more so).
+    if (published !== undefined && !publishedFromHere(input.root, published.etag, input.commit) && newerHere(input.root, published.etag, input.commit)) {
+      input.log(`${progress}: left as it is: published from ${String(published.etag).slice(0, 12)}, a newer commit of this repository than this run's ${input.commit.slice(0, 12)} (a re-run of an earlier merge's job?); the newest run publishes it`);
+      results.push({ triplet: site.triplet, outcome: 'up-to-date' });
+      continue;
+    }
     if (published !== undefined && !adopting && !publishedFromHere(input.root, published.etag, input.commit)) {
       const error = `a site is already published at ${site.triplet} from ${JSON.stringify(String(published.etag ?? 'no etag').slice(0, 64))}, which is not a commit of this repository's history: another source (another repository's pipeline, or Backstage's own builder for an entity registered elsewhere) publishes this entity's docs, so it is not replaced. If this entity's docs have moved to this repository, run techdocs publish once with --adopt-site ${site.triplet.toLowerCase()}`;
       input.log(`${progress}: FAILED: ${error}`);
@@ -211,6 +218,15 @@ function publishedFromHere(root: string, etag: unknown, commit: string): boolean
   if (etag === commit) return true;
   if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(etag)) return false;
   return mainlineOf(root, commit).has(etag);
+}
+
+/**
+ * Whether a published site's etag is a commit of this repository that comes after `commit` (`commit` is its
+ * ancestor): a newer merge published it, and this run is older. False when git does not know the etag.
+ */
+function newerHere(root: string, etag: unknown, commit: string): boolean {
+  if (typeof etag !== 'string' || !/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(etag) || etag === commit) return false;
+  return spawnSync('git', ['-C', root, 'merge-base', '--is-ancestor', '--end-of-options', commit, etag], { stdio: 'ignore', env: childEnv() }).status === 0;
 }
 
 const mainlines = new Map<string, Set<string>>();

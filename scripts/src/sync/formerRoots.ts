@@ -1,0 +1,58 @@
+import { resolveRelative } from '../catalog/locationTargets.ts';
+import type { CatalogApi, RemoteEntity, RemoteLocation } from './catalogApi.ts';
+import { HttpError } from './retry.ts';
+
+const ORIGIN = 'backstage.io/managed-by-origin-location';
+
+/** Where Backstage still holds entities through a location of this repo that is no longer one of its roots. */
+export interface FormerRoots {
+  /** `<type>:<target>` of each such location, sorted. */
+  origins: string[];
+  /** The registered ones (GET /locations), to unregister; an origin without one was unregistered already (its entities are orphans). */
+  locations: RemoteLocation[];
+  /** Every entity Backstage holds through them, the `generated-…` Location entities of registered locations aside. */
+  entities: RemoteEntity[];
+}
+
+/**
+ * The repo file a `url:` origin names (resolved against `repoUrl` as Backstage's reader resolves it), or
+ * undefined when it names no file of this repo.
+ */
+function repoFileOf(origin: string, repoUrl: string): string | undefined {
+  if (!origin.startsWith('url:')) return undefined;
+  return resolveRelative('', origin.slice(4), repoUrl) ?? undefined;
+}
+
+/**
+ * This repo's former roots: locations Backstage reads from a file of this repo that is not one of
+ * `catalog.roots` any more (a root renamed, moved, split or dropped in a merge), registered (GET
+ * /locations) or already unregistered with their entities left as orphans (a run interrupted after
+ * the hand-over). Sync owned only its current roots, so such a location kept its entities forever:
+ * after a root was renamed every entity was refused as "held by a location this repo does not own"
+ * (the new root's copies are conflicts Backstage ignores), and after a root was dropped its entities
+ * stayed in Backstage while sync said it matched the repo. A file counts as the repo's when the repo
+ * no longer holds it, or its catalog loads it (`isCatalogFile`): a file of the same repository that
+ * the catalog does not load (another team's registration in a monorepo) is left alone.
+ */
+export async function formerRoots(api: CatalogApi, repoUrl: string, currentOrigins: readonly string[], isRepoFile: (path: string) => boolean, isCatalogFile: (path: string) => boolean, log: (line: string) => void): Promise<FormerRoots> {
+  const former = (origin: string) => {
+    if (currentOrigins.includes(origin)) return false;
+    const file = repoFileOf(origin, repoUrl);
+    return file !== undefined && (!isRepoFile(file) || isCatalogFile(file));
+  };
+  // A token the permission framework does not let list locations (or a catalog without the endpoint)
+  // still syncs the current roots; the log says what it could not see.
+  const listed = await api.locations().catch(error => {
+    if (!(error instanceof HttpError) || ![401, 403, 404].includes(error.status)) throw error;
+    log(`GET /api/catalog/locations answered ${error.status}: a root renamed or dropped since the last sync is not seen; give the sync token catalog.location.read`);
+    return [];
+  });
+  const locations = listed.filter(l => former(`${l.type}:${l.target}`));
+  const orphans = (await api.entitiesWhere('metadata.annotations.backstage.io/orphan=true')).filter(e => former(e.metadata.annotations?.[ORIGIN] ?? ''));
+  const registered = locations.map(l => `${l.type}:${l.target}`);
+  const fromRegistered = (await api.entitiesFromOrigins(registered)).filter(e => !(e.kind === 'Location' && e.metadata.name.startsWith('generated-')));
+  const seen = new Set(fromRegistered.map(e => e.metadata.uid));
+  const entities = [...fromRegistered, ...orphans.filter(e => !seen.has(e.metadata.uid))];
+  const origins = [...new Set([...registered, ...entities.map(e => e.metadata.annotations![ORIGIN])])].sort();
+  return { origins, locations, entities };
+}
