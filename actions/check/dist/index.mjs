@@ -43665,7 +43665,12 @@ function gateFailureLine(run) {
 
 // scripts/src/report/annotationBudget.ts
 function pickAnnotations(diagnostics, changedFiles, perLevel) {
-  return budgeted(annotationOrder(diagnostics, changedFiles), perLevel);
+  return budgeted(annotationOrder(diagnostics.map((d) => atChange(d, changedFiles)), changedFiles), perLevel);
+}
+function atChange(d, changedFiles) {
+  if (!d.causedBy || changedFiles.has(d.file) || !changedFiles.has(d.causedBy.file)) return d;
+  const line = d.causedBy.line;
+  return { ...d, file: d.causedBy.file, range: { start: { line, column: 1 }, end: { line, column: 1 } }, message: `${d.file}:${d.range.start.line}:${d.range.start.column}: ${d.message}` };
 }
 function budgeted(ordered, perLevel) {
   const used = { error: 0, warning: 0, info: 0 };
