@@ -219,10 +219,13 @@ function findingRows(list: readonly Diagnostic[], budget: ReportBudget, link: Li
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(d);
   }
   const ordered = [...groups.values()].sort((a, b) => severityRank(b[0].severity) - severityRank(a[0].severity) || b.length - a.length);
+  // Each group's locations get an equal share of the section (at most locationChars): grouped by entity, a few
+  // groups of 2,000 could each take locationChars and push every other group out of the summary.
+  const room = Math.max(2_000, Math.min(budget.locationChars, Math.floor(budget.findings / (ordered.length + 1))));
   return ordered.map(group => {
     const d = group[0];
     const message = group.length > 1 ? entityFree(d).split(ENTITY).join(`each of ${group.length} entities`) : d.message;
-    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(message)}${hints && d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ''} | ${group.length} | ${locationsOf(group, budget, link)} |`;
+    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(message)}${hints && d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ''} | ${group.length} | ${locationsOf(group, budget, link, room)} |`;
   });
 }
 
@@ -252,7 +255,7 @@ function locationsCut(list: readonly Diagnostic[], budget: ReportBudget): boolea
  * summary (`--full`) every one while they fit in `locationChars`, then says how many are left and where
  * they all are. A cut list in the summary says so in the row, since the summary is the "full" rendering.
  */
-function locationsOf(group: readonly Diagnostic[], budget: ReportBudget, link?: Linker): string {
+function locationsOf(group: readonly Diagnostic[], budget: ReportBudget, link?: Linker, room = budget.locationChars): string {
   const where = (d: Diagnostic) => linked(code(`${d.file}:${d.range.start.line}:${d.range.start.column}`), link?.(d.file, d.range.start.line));
   if (budget === COMMENT_BUDGET) return firstOf(group, budget.locations, where);
   const shown: string[] = [];
@@ -260,7 +263,7 @@ function locationsOf(group: readonly Diagnostic[], budget: ReportBudget, link?: 
   for (const d of group.slice(0, budget.locations)) {
     const item = where(d);
     const itemSize = textSize(item, budget.unit);
-    if (size + itemSize + 2 > budget.locationChars) break;
+    if (size + itemSize + 2 > room) break;
     shown.push(item);
     size += itemSize + 2;
   }
