@@ -10,7 +10,8 @@ export type FileLinks = { platform: 'github'; blob: string } | { platform: 'azur
 
 // A base URL is put into Markdown as a link target: only characters that need no escaping there (no
 // space, parenthesis, quote, pipe or angle bracket) are taken, so no value can end the link or the table row.
-const SAFE_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~%!$&+,;=:@-]*)*$/;
+// `_` included: GitHub repositories and Azure projects are often named with one (acme/control_repo).
+const SAFE_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9_.~%!$&+,;=:@-]*)*$/;
 
 /** The CLI's `--link-github URL` / `--link-azure URL`: an absolute http(s) URL, or a usage error. */
 export function parseFileLinks(github: string | undefined, azure: string | undefined): FileLinks | undefined {

@@ -65,13 +65,13 @@ describe('report: each file:line links to the pull request\'s view of the file',
     try {
       const staging = mkdtempSync(join(tmpdir(), 'ado-'));
       const run = await runNode(join(REPO_ROOT, 'scripts/bin/azure-pr-report.js'), repo, {
-        TF_BUILD: 'True', BUILD_REASON: 'PullRequest', SYSTEM_COLLECTIONURI: `${server.url}/org/`, SYSTEM_TEAMPROJECT: 'Platform', BUILD_REPOSITORY_ID: 'repo-1', BUILD_REPOSITORY_NAME: 'control repo',
+        TF_BUILD: 'True', BUILD_REASON: 'PullRequest', SYSTEM_COLLECTIONURI: `${server.url}/org/`, SYSTEM_TEAMPROJECT: 'Platform', BUILD_REPOSITORY_ID: 'repo-1', BUILD_REPOSITORY_NAME: 'control_repo one',
         SYSTEM_PULLREQUEST_PULLREQUESTID: '42', GITOPS_BASE_REF: base, SYSTEM_ACCESSTOKEN: 'fake-ado-token', BUILD_SOURCESDIRECTORY: repo, BUILD_ARTIFACTSTAGINGDIRECTORY: staging, AGENT_TEMPDIRECTORY: staging,
       });
       expect(run.status).toBe(1);
       const content = ado.threads[0].comments[0].content;
       const row = content.split('\n').find(l => l.includes('ref-unresolved') && l.includes('payments\\-teem'))!;
-      expect(row).toMatch(new RegExp(`\\[<code>${escape(PAYMENTS)}:\\d+:\\d+</code>\\]\\(${escape(server.url)}/org/Platform/_git/control%20repo/pullrequest/42\\?_a=files&path=%2Fcatalog%2Fsystems%2Fpayments-core%2Fentities\\.yaml\\)`));
+      expect(row).toMatch(new RegExp(`\\[<code>${escape(PAYMENTS)}:\\d+:\\d+</code>\\]\\(${escape(server.url)}/org/Platform/_git/control_repo%20one/pullrequest/42\\?_a=files&path=%2Fcatalog%2Fsystems%2Fpayments-core%2Fentities\\.yaml\\)`));
     } finally {
       await server.close();
     }
@@ -83,5 +83,8 @@ describe('report: each file:line links to the pull request\'s view of the file',
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('--link-github takes an http(s) URL');
+    // A repository named with an underscore is a link base like any other: the gate runs (exit 0 on a clean head).
+    const ok = await runBin(repo, 'HEAD', ['--link-github', `https://github.com/acme/control_repo/blob/${HEAD}`]);
+    expect(ok.status).toBe(0);
   }, 120_000);
 });
