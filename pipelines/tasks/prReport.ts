@@ -11,6 +11,7 @@ import { CommentThreadStatus, CommentType, GitStatusState, type GitPullRequestCo
 import { countDiagnostics } from '../../scripts/src/diagnostic.ts';
 import { failingFindings, gateFailureLine, gateTimeoutMs, readGateResult } from '../../scripts/src/ci/gateOutcome.ts';
 import { gateEnvironment } from '../../scripts/src/ci/gateEnvironment.ts';
+import { azureLinkArgs } from '../../scripts/src/ci/fileLinkBase.ts';
 import { pickAnnotations } from '../../scripts/src/report/annotationBudget.ts';
 import { boundDiagnostics, clipText } from '../../scripts/src/report/boundDiagnostics.ts';
 import { escapeAzureData } from '../../scripts/src/report/formatAzure.ts';
@@ -45,7 +46,8 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   const base = env.GITOPS_BASE_REF ?? (target ? `origin/${target}` : undefined);
   const work = mkdtempSync(join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), 'gitops-'));
   const out = join(work, 'report.json');
-  const args = base ? ['report', '--base', base, '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
+  // Each changed file of the report links to the pull request's Files view.
+  const args = base ? ['report', '--base', base, ...azureLinkArgs(env), '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
   // The gate needs no token: the access token and every other credential stay out of its environment
   // (gateEnvironment; its own children get childEnv's allow-list anyway).
   const gateEnv = gateEnvironment(env);

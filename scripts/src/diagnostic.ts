@@ -49,6 +49,12 @@ export interface Diagnostic {
    * `check --base` does not take for the base's finding.
    */
   unresolvedField?: string;
+  /**
+   * Set by `report --base` on a template test case's finding whose case file the pull request does not change:
+   * the changed file (a skeleton's, the template's) and its first changed line that the case reads. GitHub
+   * shows an annotation in a pull request's Files view only on its changed lines; the CI adapters annotate there.
+   */
+  causedBy?: { file: string; line: number };
 }
 
 /** What a reference to a file that does not exist wrote, and where that leads in the repository. */

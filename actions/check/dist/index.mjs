@@ -43665,7 +43665,12 @@ function gateFailureLine(run) {
 
 // scripts/src/report/annotationBudget.ts
 function pickAnnotations(diagnostics, changedFiles, perLevel) {
-  return budgeted(annotationOrder(diagnostics, changedFiles), perLevel);
+  return budgeted(annotationOrder(diagnostics.map((d) => atChange(d, changedFiles)), changedFiles), perLevel);
+}
+function atChange(d, changedFiles) {
+  if (!d.causedBy || changedFiles.has(d.file) || !changedFiles.has(d.causedBy.file)) return d;
+  const line = d.causedBy.line;
+  return { ...d, file: d.causedBy.file, range: { start: { line, column: 1 }, end: { line, column: 1 } }, message: `${d.file}:${d.range.start.line}:${d.range.start.column}: ${d.message}` };
 }
 function budgeted(ordered, perLevel) {
   const used = { error: 0, warning: 0, info: 0 };
@@ -43996,6 +44001,15 @@ function gateEnvironment(env) {
   return kept;
 }
 
+// scripts/src/ci/fileLinkBase.ts
+function githubLinkArgs(env, headSha) {
+  const server = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
+  const repo = env.GITHUB_REPOSITORY ?? "";
+  if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(server) || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) return [];
+  if (typeof headSha !== "string" || !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(headSha)) return [];
+  return ["--link-github", `${server}/${repo}/blob/${headSha}`];
+}
+
 // scripts/src/rules.ts
 var RuleRegistry = class {
   #rules = /* @__PURE__ */ new Map();
@@ -44277,7 +44291,7 @@ async function main() {
   const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), "backstage-gitops-"));
   if (!process.env.RUNNER_TEMP) process.on("exit", () => rmSync(work, { recursive: true, force: true }));
   const out = join(work, "report.json");
-  const args = base ? ["report", "--base", base, "--format", "json", "--output", out, "--root", root] : ["check", "--format", "json", "--output", out, "--root", root];
+  const args = base ? ["report", "--base", base, ...githubLinkArgs(process.env, pullRequest?.head?.sha), "--format", "json", "--output", out, "--root", root] : ["check", "--format", "json", "--output", out, "--root", root];
   const env = gateEnvironment(process.env);
   const timeoutMs = gateTimeoutMs(getInput("timeout-minutes"), "The timeout-minutes input");
   const started = Date.now();

@@ -14,6 +14,7 @@ import { pickAnnotations } from '../../../scripts/src/report/annotationBudget.ts
 import { boundDiagnostics } from '../../../scripts/src/report/boundDiagnostics.ts';
 import { formatters } from '../../../scripts/src/report/formatters.ts';
 import { gateEnvironment } from '../../../scripts/src/ci/gateEnvironment.ts';
+import { githubLinkArgs } from '../../../scripts/src/ci/fileLinkBase.ts';
 import { logLines, mdCode } from '../../../scripts/src/report/safeText.ts';
 import { catalogRules } from '../../../scripts/src/catalog/catalogRules.ts';
 import { scorecardRules } from '../../../scripts/src/scorecards/scorecardRules.ts';
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
   // it (a run outside GitHub's runners) nothing would: the folder goes when the step ends.
   if (!process.env.RUNNER_TEMP) process.on('exit', () => rmSync(work, { recursive: true, force: true }));
   const out = join(work, 'report.json');
-  const args = base ? ['report', '--base', base, '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
+  // Each file:line of the report links to the file at the pull request's head (blob view, #L anchor).
+  const args = base ? ['report', '--base', base, ...githubLinkArgs(process.env, pullRequest?.head?.sha), '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
   // The gate needs no token: the step's inputs and every credential stay out of its environment
   // (gateEnvironment; its own children get childEnv's allow-list anyway).
   const env = gateEnvironment(process.env);

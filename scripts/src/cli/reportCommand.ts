@@ -7,6 +7,7 @@ import { prepareReport } from '../pr/prepareReport.ts';
 import { RevisionReads } from '../pr/revisionReads.ts';
 import { COMMENT_BUDGET, renderPrReport, SUMMARY_BUDGET } from '../pr/renderPrReport.ts';
 import { boundDiagnostics } from '../report/boundDiagnostics.ts';
+import { parseFileLinks } from '../report/fileLinks.ts';
 import { applyRuleSettings, checkCommand } from './checkCommand.ts';
 import type { CliIo } from './io.ts';
 
@@ -34,6 +35,10 @@ Options:
                       how long Spectral may take per changed definition before it is stopped
                       (api-lint-timeout; default 20, all of them together ten times that)
   --cache FILE        the gate's results cache, as check --cache (default: $BACKSTAGE_GITOPS_CACHE)
+  --link-github URL   link each file:line to GitHub's view of the file at the pull request's head:
+                      https://github.com/OWNER/REPO/blob/HEAD_SHA (the check action passes it)
+  --link-azure URL    link each changed file to the pull request's Files view on Azure Repos:
+                      https://dev.azure.com/ORG/PROJECT/_git/REPO/pullrequest/ID (the pipeline passes it)
   --root DIR          repository root (default: current folder)
 
 Exit codes as for check: 0 clean, 1 findings at or above the failing severity (breaking API changes
@@ -41,12 +46,13 @@ and Spectral findings on changed and added definitions included), 2 usage error.
 `;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, full: { type: 'boolean' }, output: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' }, 'catalog-url': { type: 'string' }, 'token-env': { type: 'string' }, 'lint-timeout': { type: 'string' }, cache: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, full: { type: 'boolean' }, output: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' }, 'catalog-url': { type: 'string' }, 'token-env': { type: 'string' }, 'lint-timeout': { type: 'string' }, cache: { type: 'string' }, 'link-github': { type: 'string' }, 'link-azure': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return io.stdout.write(REPORT_HELP), 0;
   const lintTimeout = values['lint-timeout'] === undefined ? undefined : Number(values['lint-timeout']);
   if (lintTimeout !== undefined && !(Number.isInteger(lintTimeout) && lintTimeout >= 1 && lintTimeout <= 3600)) throw new UsageError('--lint-timeout takes whole seconds from 1 to 3600');
   if (!values.base) throw new UsageError('--base is required');
   if (values.format !== 'markdown' && values.format !== 'json') throw new UsageError(`--format takes markdown or json, not '${values.format}'`);
+  const links = parseFileLinks(values['link-github'], values['link-azure']);
   const root = repoRoot(io.cwd, values.root);
   const today = todayFlag(values.today);
   let gateJson = '';
@@ -75,7 +81,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const extra = applyRuleSettings(details.diagnostics, config).filter(d => !gateHas.has(at(d)));
   const diagnostics = [...gate.diagnostics, ...extra];
   const exitCode = gateExit === 1 || extra.some(d => isAtLeast(d.severity, config.failOn)) ? 1 : 0;
-  const input = { ...details.data, diagnostics, fixed: gate.fixed ?? [], failing: exitCode === 1, baseRef: values.base, failOn: config.failOn };
+  const input = { ...details.data, diagnostics, fixed: gate.fixed ?? [], failing: exitCode === 1, baseRef: values.base, failOn: config.failOn, ...(links ? { links } : {}) };
   const markdown = renderPrReport(input, COMMENT_BUDGET);
   const summary = renderPrReport(input, SUMMARY_BUDGET);
   const text = values.format === 'json'

@@ -11,7 +11,7 @@ import { mappingKeysExceeded, nodeBudgetExceeded } from '../load/yamlNodeBudget.
 import { CODEOWNERS_HEADER, generateCodeownersChecked, githubTeamOfExternal, type SkeletonUse, type TemplateOwnership } from './generateCodeowners.ts';
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
 import { reachFolder, stepReach } from '../templates/templateReach.ts';
-import { staleCodeownersCause } from './staleCause.ts';
+import { firstOwnershipDifference, ownershipFindings, staleCodeownersCause, type OwnershipDifference } from './staleCause.ts';
 
 export const DEFAULT_PLATFORM_PATHS = ['/schemas/', '/scripts/', '/actions/', '/pipelines/', '/backstage-config/', '/scorecards/', '/gitops.config.yaml', '/package.json', '/package-lock.json', '/.github/'];
 
@@ -155,28 +155,51 @@ export function codeownersGate(expected: { file: string; text: string; refused?:
   if (committed !== undefined && sameLines(committed, expected.text)) return [...shadows, ...refused];
   // One misspelt owner or kind used to read as two mistakes: say which finding the staleness follows from.
   const cause = committed === undefined ? undefined : staleCodeownersCause(committed, expected.text, catalogFindings);
+  // Where and why: the first line that differs, and whom the committed file and the catalog give its path.
+  const difference = committed === undefined ? undefined : firstOwnershipDifference(committed, expected.text);
+  const range = difference ? { start: { line: difference.line, column: 1 }, end: { line: difference.line, column: 1 } } : FILE_START;
+  const where = difference ? `: ${describeDifference(difference)}` : '';
+  const write = '`npx backstage-gitops codeowners --write`';
   if (cause) {
     const at = `${cause.file}:${cause.range.start.line}:${cause.range.start.column}`;
     return [{
       ruleId: 'codeowners-stale',
       severity: 'error',
-      message: `${expected.file} does not match the catalog's ownership, because of the ${cause.ruleId} finding at ${at}: the ownership it would generate now follows that mistake.`,
-      hint: `Fix the ${cause.ruleId} finding at ${at} first; then run \`npx backstage-gitops codeowners --write\` if this is still reported, and commit the result. Writing it now would route reviews by the mistake.`,
+      message: `${expected.file} differs from what the catalog generates only because of the ${cause.ruleId} finding at ${at}${where}.`,
+      hint: `Fix the ${cause.ruleId} finding at ${at}, not this file: this finding then goes away. Only if the change also moves ownership on purpose, run ${write} after that and commit the result; writing it before would route reviews by the mistake.`,
       file: expected.file,
-      range: FILE_START,
+      range,
     }, ...shadows, ...refused];
   }
+  const handWritten = committed !== undefined && !committed.startsWith(CODEOWNERS_HEADER.split('\n')[0]);
+  // "Fix the catalog's other errors first" only when there are such errors: a pull request that hands an entity
+  // to another team has none, and read it as a mistake it had not made.
+  const others = ownershipFindings(catalogFindings);
+  const next = others.length
+    ? `Fix the catalog's ${others.length === 1 ? `${others[0].ruleId} finding at ${others[0].file}:${others[0].range.start.line}:${others[0].range.start.column}` : `${others.length} findings that change ownership (a misspelt owner, kind or Location target; the first at ${others[0].file}:${others[0].range.start.line}:${others[0].range.start.column})`} first, since writing now would route reviews by the mistake; then run ${write} and commit the result.`
+    : `Run ${write} and commit the result. The file is generated: to give a path to another team, change the owning entity's spec.owner (or codeowners.platformPaths in gitops.config.yaml), since a hand edit here is overwritten.`;
   return [{
     ruleId: 'codeowners-stale',
     severity: 'error',
     message: committed === undefined ? `${expected.file} is missing (or is not a file).`
       // A CODEOWNERS that predates the toolkit: --write replaces every line of it, not only the stale ones.
-      : !committed.startsWith(CODEOWNERS_HEADER.split('\n')[0]) ? `${expected.file} was not generated from the catalog (it lacks the generated header): \`codeowners --write\` replaces all of it, hand-written lines included, with the owners the catalog names.`
-      : `${expected.file} does not match the catalog's ownership.`,
-    hint: `${committed !== undefined && !committed.startsWith(CODEOWNERS_HEADER.split('\n')[0]) ? 'Before writing, carry over what the old file says that the catalog does not: each team\'s GitHub team as github.com/team-slug on its Group, paths only the platform team reviews under codeowners.platformPaths. ' : ''}Fix the catalog's other errors first (a misspelt owner, kind or Location target changes the ownership it generates, and writing now would route reviews by the mistake), then run \`npx backstage-gitops codeowners --write\` and commit the result.`,
+      : handWritten ? `${expected.file} was not generated from the catalog (it lacks the generated header): \`codeowners --write\` replaces all of it, hand-written lines included, with the owners the catalog names.`
+      : `${expected.file} does not match the catalog's ownership${where}.`,
+    hint: `${handWritten ? 'Before writing, carry over what the old file says that the catalog does not: each team\'s GitHub team as github.com/team-slug on its Group, paths only the platform team reviews under codeowners.platformPaths. ' : ''}${next}`,
     file: expected.file,
-    range: FILE_START,
+    range,
   }, ...shadows, ...refused];
+}
+
+/** `line 12 gives /catalog/x/ to @acme/a, the catalog to @acme/b (and 2 more paths differ)`. */
+function describeDifference(d: OwnershipDifference): string {
+  const owners = (value: string | undefined) => (value ? value : 'no owner');
+  const what = d.committed === undefined
+    ? `it has no line for ${d.path}, which the catalog gives to ${owners(d.generated)}`
+    : d.generated === undefined
+      ? `line ${d.line} gives ${d.path} to ${owners(d.committed)}, a line the catalog no longer generates`
+      : `line ${d.line} gives ${d.path} to ${owners(d.committed)}, the catalog to ${owners(d.generated)}`;
+  return `${what}${d.count > 1 ? ` (and ${d.count - 1} more ${d.count === 2 ? 'path differs' : 'paths differ'})` : ''}`;
 }
 
 function isRegularFile(path: string): boolean {

@@ -18,6 +18,41 @@ function ownership(text: string): Map<string, string> {
   return lines;
 }
 
+/** The catalog's findings that change the ownership CODEOWNERS is generated from (errors and warnings of CAUSES). */
+export function ownershipFindings(catalogFindings: readonly Diagnostic[]): Diagnostic[] {
+  return catalogFindings.filter(d => d.severity !== 'info' && CAUSES.has(d.ruleId));
+}
+
+/** Where a committed CODEOWNERS first disagrees with the generated one. */
+export interface OwnershipDifference {
+  /** The committed file's line (1 when the committed file has no line for the path). */
+  line: number;
+  path: string;
+  /** The committed owners (undefined: no line for the path; '' a line without owners) and the generated ones. */
+  committed?: string;
+  generated?: string;
+  /** How many paths disagree in all. */
+  count: number;
+}
+
+/**
+ * The first path (in the committed file's order, then the generated one's) whose owners the committed and
+ * generated CODEOWNERS disagree on, with its line, or undefined when they agree path by path. Pure.
+ */
+export function firstOwnershipDifference(committed: string, expected: string): OwnershipDifference | undefined {
+  const before = ownership(committed);
+  const after = ownership(expected);
+  const lines = new Map<string, number>();
+  committed.split(/\r?\n/).forEach((line, i) => {
+    const trimmed = line.trim();
+    if (trimmed && !trimmed.startsWith('#')) lines.set(trimmed.split(/\s+/)[0], i + 1);
+  });
+  const differing = [...new Set([...before.keys(), ...after.keys()])].filter(path => before.get(path) !== after.get(path));
+  if (!differing.length) return undefined;
+  const first = differing.reduce((a, b) => ((lines.get(a) ?? Infinity) <= (lines.get(b) ?? Infinity) ? a : b));
+  return { line: lines.get(first) ?? 1, path: first, committed: before.get(first), generated: after.get(first), count: differing.length };
+}
+
 /**
  * The catalog finding a stale CODEOWNERS follows from, when it explains every line that differs: each path
  * whose owners the committed file and the generated one disagree on is the file of an error or warning of
@@ -26,7 +61,7 @@ function ownership(text: string): Map<string, string> {
  * and line order, else undefined (then the staleness is a change of its own, and is said as before).
  */
 export function staleCodeownersCause(committed: string, expected: string, catalogFindings: readonly Diagnostic[]): Diagnostic | undefined {
-  const causes = catalogFindings.filter(d => d.severity !== 'info' && CAUSES.has(d.ruleId));
+  const causes = ownershipFindings(catalogFindings);
   if (causes.length === 0) return undefined;
   const before = ownership(committed);
   const after = ownership(expected);

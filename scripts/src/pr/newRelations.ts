@@ -39,7 +39,9 @@ export function newRelations(changes: EntityChanges, base: readonly CatalogEntit
       if (had.has(`${r.field}|${r.target}`) || r.target === ref) continue;
       const target = after.get(r.target);
       // A new owner is another team than the one that owned the entity before (a new entity's is its own).
-      const team = r.field === 'owner' ? (was ? r.target : undefined) : target ? ownerOf(target) : undefined;
+      // A new owner the head catalog does not define (a misspelt group: the gate's ref-unresolved) asks nobody:
+      // the report asked the typo itself to review, as if it were a team.
+      const team = r.field === 'owner' ? (was && target ? r.target : undefined) : target ? ownerOf(target) : undefined;
       if (!team || team === (r.field === 'owner' ? ownerOf(was!) : own)) continue;
       found.push({ ref, field: r.field, target: r.target, team });
     }

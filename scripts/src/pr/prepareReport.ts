@@ -100,7 +100,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
     // What Spectral already finds in a definition on the base is not the change's: only when the head has a finding.
     const lint = headLint.some(d => d.ruleId === 'api-lint') && baseConfig ? await markLintOnBase(headLint, api, { root: dir, files: base.repoFiles, limits, rulesetPath: baseConfig.apiChanges.ruleset }, { repoFileSet: baseFileSet, read: revisions.base.read, limits }, lintTimeoutSeconds, d => isAtLeast(d.severity, config.failOn)) : headLint;
     const impacts = impact(changes, head.entities);
-    const templates = await templateChanges(root, dir, changedFiles, config, { baseConfig, changes });
+    const templates = await templateChanges(root, dir, changedFiles, config, { baseConfig, changes, baseRef });
     return {
       data: {
         changedFiles,

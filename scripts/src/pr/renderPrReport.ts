@@ -1,6 +1,7 @@
 import { countDiagnostics, isAtLeast, severityRank, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { clipText } from '../report/boundDiagnostics.ts';
-import { mdCode, mdText } from '../report/safeText.ts';
+import { fileUrl, linked, type FileLinks } from '../report/fileLinks.ts';
+import { mdCode, mdInline, mdText } from '../report/safeText.ts';
 import { fitText, GITHUB_COMMENT_CHARS, GITHUB_SUMMARY_BYTES, textSize, truncatedNote, type TextUnit } from '../report/fitText.ts';
 import type { ApiChange } from './apiChanges.ts';
 import { renderMermaid } from './mermaidGraph.ts';
@@ -51,6 +52,8 @@ export interface PrReportInput extends PrReportData {
   failOn?: Severity;
   /** The base's warnings and errors the head no longer has (pairWithBase), as the base reports them. */
   fixed?: readonly Diagnostic[];
+  /** Where each `file:line` links to on the pull request's platform (CI adapters only); no links without it. */
+  links?: FileLinks;
 }
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
@@ -173,7 +176,7 @@ function findings(input: PrReportInput, budget: ReportBudget): Section {
   const current = currentFindings(input, budget, budget.findings - room, true);
   const base = code(input.baseRef ?? 'the base revision');
   // A fixed finding needs no fix hint: its message says what it was.
-  const rows = findingRows(fixed, budget, false);
+  const rows = findingRows(fixed, budget, undefined, false);
   const part = bounded(budget.unit, '#### Fixed by this pull request', [`On ${base}, not on this pull request's head: locations are where they were on ${base}.`, '', ...tableIntro(fixed.length, rows.length)], rows, room, '', 'more groups of findings');
   return { text: `${current.text}${part.text}`, capped: current.capped || part.capped || locationsCut(fixed, budget) };
 }
@@ -192,42 +195,56 @@ function currentFindings(input: PrReportInput, budget: ReportBudget, room: numbe
   const asideNew = aside.length - asideOld;
   const leftOut = (n: number, where: string) => (n ? [`${plural(n, 'info finding')} on files this pull request does not change ${n === 1 ? 'is' : 'are'} ${where}; the summary of this run lists ${n === 1 ? 'it' : 'them'}.`, ''] : []);
   if (old.length === 0 && asideOld === 0 && !split) {
-    const rows = findingRows(listed, budget);
+    const rows = findingRows(listed, budget, linker(input));
     const intro = rows.length ? [...asideNote, ...tableIntro(listed.length, rows.length)] : asideNote;
     const section = bounded(budget.unit, '### Findings', intro, rows, room, aside.length ? '' : 'No findings.', 'more groups of findings');
     return { ...section, capped: section.capped || locationsCut(listed, budget) };
   }
   // The change's own findings first, with most of the room; those already on the base after them, apart.
   const fresh = listed.filter(d => !d.alreadyOnBase);
-  const freshRows = findingRows(fresh, budget);
+  const freshRows = findingRows(fresh, budget, linker(input));
   const own = bounded(budget.unit, '### Findings', ['#### Introduced by this pull request', '', ...leftOut(asideNew, 'left out here'), ...(freshRows.length ? tableIntro(fresh.length, freshRows.length) : [])], freshRows, old.length || asideOld ? Math.floor((room * 2) / 3) : room, asideNew ? '' : 'None.', 'more groups of findings');
   if (old.length === 0 && asideOld === 0) return { ...own, capped: own.capped || locationsCut(listed, budget) };
-  const oldRows = findingRows(old, budget);
+  const oldRows = findingRows(old, budget, linker(input));
   const base = code(input.baseRef ?? 'the base revision');
   const before = bounded(budget.unit, `#### Already on ${base}`, ['Not introduced by this pull request: the base revision has the same finding (same rule, file, entity and message). Errors among them still fail the gate until they are fixed there.', '', ...leftOut(asideOld, 'counted here, not listed'), ...(oldRows.length ? tableIntro(old.length, oldRows.length) : [])], oldRows, room - textSize(own.text, budget.unit), '', 'more groups of findings');
   return { text: `${own.text}${before.text}`, capped: own.capped || before.capped || locationsCut(listed, budget) };
 }
 
 /** The findings grouped by severity, rule and message, one table row per group, biggest groups first. */
-function findingRows(list: readonly Diagnostic[], budget: ReportBudget, hints = true): string[] {
+function findingRows(list: readonly Diagnostic[], budget: ReportBudget, link: Linker | undefined, hints = true): string[] {
   const groups = new Map<string, Diagnostic[]>();
   for (const d of sortDiagnostics(list)) {
-    const key = `${d.severity}\u0000${d.ruleId}\u0000${d.message}`;
+    const key = `${d.severity}\u0000${d.ruleId}\u0000${entityFree(d)}`;
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(d);
   }
   const ordered = [...groups.values()].sort((a, b) => severityRank(b[0].severity) - severityRank(a[0].severity) || b.length - a.length);
+  // Each group's locations get an equal share of the section (at most locationChars): grouped by entity, a few
+  // groups of 2,000 could each take locationChars and push every other group out of the summary.
+  const room = Math.max(2_000, Math.min(budget.locationChars, Math.floor(budget.findings / (ordered.length + 1))));
   return ordered.map(group => {
     const d = group[0];
-    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(d.message)}${hints && d.hint ? `<br>_${text(d.hint)}_` : ''} | ${group.length} | ${locationsOf(group, budget)} |`;
+    const message = group.length > 1 ? entityFree(d).split(ENTITY).join(`each of ${group.length} entities`) : d.message;
+    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(message)}${hints && d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ''} | ${group.length} | ${locationsOf(group, budget, link, room)} |`;
   });
 }
+
+// Stands for a finding's own entity in its message while grouping: no message holds a NUL.
+const ENTITY = '\u0000entity\u0000';
+
+/**
+ * The message with the finding's own entity ref taken out: a scorecard check failing on 2,000 imported
+ * entities said "fails for component:default/legacy-0" once per entity, 2,000 groups of one with the same
+ * hint, and every other finding fell off the comment. Grouped, the row says "each of N entities".
+ */
+const entityFree = (d: Diagnostic) => (d.entityRef && d.message.includes(d.entityRef) ? d.message.split(d.entityRef).join(ENTITY) : d.message);
 
 /** Whether the comment names only the first locations of some group (the footer then says where the rest are). */
 function locationsCut(list: readonly Diagnostic[], budget: ReportBudget): boolean {
   if (budget !== COMMENT_BUDGET) return false;
   const counts = new Map<string, number>();
   for (const d of list) {
-    const key = `${d.severity}\u0000${d.ruleId}\u0000${d.message}\u0000${d.alreadyOnBase ? 1 : 0}`;
+    const key = `${d.severity}\u0000${d.ruleId}\u0000${entityFree(d)}\u0000${d.alreadyOnBase ? 1 : 0}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts.values()].some(n => n > budget.locations);
@@ -238,20 +255,29 @@ function locationsCut(list: readonly Diagnostic[], budget: ReportBudget): boolea
  * summary (`--full`) every one while they fit in `locationChars`, then says how many are left and where
  * they all are. A cut list in the summary says so in the row, since the summary is the "full" rendering.
  */
-function locationsOf(group: readonly Diagnostic[], budget: ReportBudget): string {
-  const where = (d: Diagnostic) => code(`${d.file}:${d.range.start.line}:${d.range.start.column}`);
+function locationsOf(group: readonly Diagnostic[], budget: ReportBudget, link?: Linker, room = budget.locationChars): string {
+  const where = (d: Diagnostic) => linked(code(`${d.file}:${d.range.start.line}:${d.range.start.column}`), link?.(d.file, d.range.start.line));
   if (budget === COMMENT_BUDGET) return firstOf(group, budget.locations, where);
   const shown: string[] = [];
   let size = 0;
   for (const d of group.slice(0, budget.locations)) {
     const item = where(d);
     const itemSize = textSize(item, budget.unit);
-    if (size + itemSize + 2 > budget.locationChars) break;
+    if (size + itemSize + 2 > room) break;
     shown.push(item);
     size += itemSize + 2;
   }
   const left = group.length - shown.length;
   return left ? `${shown.join(', ')}, …and ${left} more (<code>report --format json</code> lists every one)` : shown.join(', ');
+}
+
+type Linker = (file: string, line?: number) => string | undefined;
+
+/** The link of a file (at a line) on the pull request's platform, for the head's files: none without `links`. */
+function linker(input: PrReportInput): Linker | undefined {
+  if (!input.links) return undefined;
+  const changed = new Set(input.changedFiles ?? []);
+  return (file, line) => fileUrl(input.links, file, line, changed);
 }
 
 const tableIntro = (findingCount: number, groupCount: number) => [`${plural(findingCount, 'finding')} in ${plural(groupCount, 'group')} (same rule and message).`, '', '| | Rule | Finding | Count | Where |', '|---|---|---|---:|---|'];
@@ -311,14 +337,26 @@ function scorecards(input: PrReportInput, budget: ReportBudget): Section {
   const items = input.scoreMoves.map(m => {
     const arrow = m.direction === 'down' ? ' ⬇️' : m.direction === 'up' ? ' ⬆️' : '';
     const lines = [`- ${code(m.team)}: ${text(m.before)} → ${text(m.after)}${arrow}`];
-    for (const f of m.newlyFailing.slice(0, budget.perEntry)) lines.push(`  - ❌ now failing: ${code(f.entityRef)} ${text(f.check)}${f.level ? ` (${text(f.level)})` : ''}${f.solution ? `. Fix: ${text(f.solution)}` : ''}`);
-    if (m.newlyFailing.length > budget.perEntry) lines.push(`  - …and ${m.newlyFailing.length - budget.perEntry} more now failing`);
-    for (const f of m.fixed.slice(0, budget.perEntry)) lines.push(`  - ✅ fixed: ${code(f.entityRef)} ${text(f.check)}`);
-    if (m.fixed.length > budget.perEntry) lines.push(`  - …and ${m.fixed.length - budget.perEntry} more fixed`);
+    // One line per check, its fix said once: a check made stricter failed a dozen entities of one team, each
+    // line repeating the same hint, and the repetition pushed most teams out of the section.
+    for (const g of byCheck(m.newlyFailing)) lines.push(`  - ❌ now failing ${text(g.check)}${g.level ? ` (${text(g.level)})` : ''}: ${entityList(g.refs, budget)}${g.solution ? `. Fix: ${mdInline(clip(g.solution))}` : ''}`);
+    for (const g of byCheck(m.fixed)) lines.push(`  - ✅ fixed ${text(g.check)}: ${entityList(g.refs, budget)}`);
     return lines.join('\n');
   });
   return bounded(budget.unit, '### Scorecards', ['What this change does to each team whose level or score moves:', ''], items, budget.scorecards, 'No team\'s level or score moves.', 'more teams');
 }
+
+/** A team's entity checks grouped by check, in the order each check first appears. */
+function byCheck(list: readonly { entityRef: string; check: string; level?: string; solution?: string }[]) {
+  const groups = new Map<string, { check: string; level?: string; solution?: string; refs: string[] }>();
+  for (const f of list) {
+    const key = `${f.check}\u0000${f.level ?? ''}\u0000${f.solution ?? ''}`;
+    (groups.get(key) ?? groups.set(key, { check: f.check, level: f.level, solution: f.solution, refs: [] }).get(key)!).refs.push(f.entityRef);
+  }
+  return [...groups.values()];
+}
+
+const entityList = (refs: readonly string[], budget: ReportBudget) => `${plural(refs.length, 'entity')} (${firstOf(refs, budget.perEntry, code)})`;
 
 /**
  * The test cases of the templates the change touches: whether each passes, and what its render now does
@@ -348,13 +386,16 @@ function templates(input: PrReportInput, budget: ReportBudget): Section {
 
 function entities(input: PrReportInput, budget: ReportBudget): Section {
   const { added, changed, removed, renamed, deprecated } = input.changes;
-  const entry = (e: { ref: string; file: string }) => `- ${code(e.ref)} (${code(e.file)})`;
+  const link = linker(input);
+  const fileOf = (file: string) => linked(code(file), link?.(file));
+  const entry = (e: { ref: string; file: string }) => `- ${code(e.ref)} (${fileOf(e.file)})`;
   const kinds: [string, string[]][] = [
     ['Added', added.map(entry)],
     ['Changed', changed.map(entry)],
-    ['Removed', removed.map(entry)],
-    ['Renamed', renamed.filter(r => r.from !== r.to).map(r => `- ${code(r.from)} → ${code(r.to)} (${code(r.toFile)})`)],
-    ['Moved', renamed.filter(r => r.from === r.to).map(r => `- ${code(r.to)}: ${code(r.fromFile)} → ${code(r.toFile)}`)],
+    // A removed entity's file is the base's: no link to the head.
+    ['Removed', removed.map(e => `- ${code(e.ref)} (${code(e.file)})`)],
+    ['Renamed', renamed.filter(r => r.from !== r.to).map(r => `- ${code(r.from)} → ${code(r.to)} (${fileOf(r.toFile)})`)],
+    ['Moved', renamed.filter(r => r.from === r.to).map(r => `- ${code(r.to)}: ${code(r.fromFile)} → ${fileOf(r.toFile)}`)],
     ['Deprecated', deprecated.map(entry)],
   ];
   const present = kinds.filter(([, list]) => list.length);

@@ -12,6 +12,7 @@ import { OFFLINE_REPO_URL, reachHolds, stepReach, type StepReach } from '../temp
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
 import { snapshotDifference } from '../templates/snapshotDifference.ts';
 import { markAlreadyOnBase } from './alreadyOnBase.ts';
+import { firstChangedLine } from './firstChangedLine.ts';
 import { changedPolicyFiles } from './configWeakened.ts';
 import type { EntityChanges } from './entityChanges.ts';
 
@@ -58,7 +59,7 @@ const PACKAGE_FILES = new Set(['package.json', 'package-lock.json', 'npm-shrinkw
  * changed files, the head's config and, for the shared inputs, the base's config and the entity changes;
  * returns the cases and their findings. Reads files; never runs a case's commands (`--run`).
  */
-export async function templateChanges(root: string, baseDir: string, changedFiles: readonly string[], config: GitopsConfig, shared: { baseConfig?: GitopsConfig; changes?: EntityChanges } = {}): Promise<{ cases: TemplateCaseChange[]; diagnostics: Diagnostic[] }> {
+export async function templateChanges(root: string, baseDir: string, changedFiles: readonly string[], config: GitopsConfig, shared: { baseConfig?: GitopsConfig; changes?: EntityChanges; baseRef?: string } = {}): Promise<{ cases: TemplateCaseChange[]; diagnostics: Diagnostic[] }> {
   const templateFiles = folderTemplateFiles(root);
   const touched = templateFiles.filter(file => readsChanged(root, file, changedFiles, config.repoUrl));
   const shares = sharedInputs(changedFiles, config, shared.baseConfig, shared.changes);
@@ -87,7 +88,7 @@ export async function templateChanges(root: string, baseDir: string, changedFile
       const onBase = await runCase(baseDir, shared.baseConfig.repoUrl ?? repoUrl, item, { updateSnapshots: false, run: false, org: await baseOrg, configRepoUrl: shared.baseConfig.repoUrl }).catch(() => undefined);
       if (onBase) found = markAlreadyOnBase(found, onBase.diagnostics);
     }
-    diagnostics.push(...found);
+    diagnostics.push(...(sharedOnly ? found : withCause(root, item, found, changedFiles, config.repoUrl, shared.baseRef)));
     const snapshot = join(baseDir, item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml'));
     // The base is a checkout made for this report; a link in it is the base's own file, read as text only.
     const before = existsSync(snapshot) ? readFileSync(snapshot, 'utf8') : undefined;
@@ -159,6 +160,32 @@ function listed(names: readonly string[]): string {
  * Takes the head's root, the template file, the changed files and gitops.config.yaml's repoUrl; never throws.
  */
 function readsChanged(root: string, templateFile: string, changedFiles: readonly string[], repoUrl?: string): boolean {
+  return changedReads(root, templateFile, changedFiles, repoUrl).length > 0;
+}
+
+/**
+ * A touched case's findings on files the change leaves alone (the case file, its snapshot), each with the
+ * changed file the case reads that caused it (`causedBy`: the skeleton file its message names, else the
+ * first changed file outside the case's tests folder) at its first changed line, where a CI annotation
+ * is shown in the pull request's Files view. Without a base revision, or with no such file, as they are.
+ */
+function withCause(root: string, item: { caseFile: string; templateFiles: readonly string[] }, found: Diagnostic[], changedFiles: readonly string[], repoUrl?: string, baseRef?: string): Diagnostic[] {
+  const changed = new Set(changedFiles);
+  if (!baseRef || found.every(d => changed.has(d.file))) return found;
+  const tests = `${posix.dirname(item.caseFile)}/`;
+  const reads = [...new Set(item.templateFiles.flatMap(file => changedReads(root, file, changedFiles, repoUrl)))].filter(file => !file.startsWith(tests));
+  if (!reads.length) return found;
+  const lines = new Map<string, number>();
+  const lineOf = (file: string) => lines.get(file) ?? lines.set(file, firstChangedLine(root, baseRef, file)).get(file)!;
+  return found.map(d => {
+    if (changed.has(d.file)) return d;
+    const named = reads.find(file => d.message.includes(posix.basename(file))) ?? reads[0];
+    return { ...d, causedBy: { file: named, line: lineOf(named) } };
+  });
+}
+
+/** The changed files a template file's render reads (readsChanged's reading). */
+function changedReads(root: string, templateFile: string, changedFiles: readonly string[], repoUrl?: string): string[] {
   const reads: StepReach[] = [{ folder: posix.dirname(templateFile) }];
   try {
     for (const written of parseYaml(readRepoFile(root, templateFile, 'utf8'), templateFile).documents) {
@@ -176,5 +203,5 @@ function readsChanged(root: string, templateFile: string, changedFiles: readonly
   } catch {
     // A template file that cannot be read is the gate's finding; its folder still counts.
   }
-  return changedFiles.some(file => reads.some(reach => reachHolds(reach, file)));
+  return changedFiles.filter(file => reads.some(reach => reachHolds(reach, file)));
 }

@@ -9,7 +9,19 @@ import { sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
  * findings, the changed files (may be empty) and the budget; returns the chosen findings. Pure.
  */
 export function pickAnnotations(diagnostics: readonly Diagnostic[], changedFiles: ReadonlySet<string>, perLevel: number): Diagnostic[] {
-  return budgeted(annotationOrder(diagnostics, changedFiles), perLevel);
+  return budgeted(annotationOrder(diagnostics.map(d => atChange(d, changedFiles)), changedFiles), perLevel);
+}
+
+/**
+ * A finding on a file the pull request does not change, with a cause it does change (`causedBy`: a template
+ * case failing on an edited skeleton), as an annotation on that changed line, its message saying where the
+ * finding itself is: GitHub shows annotations in the Files view only on changed lines, and a skeleton's
+ * author read nothing there. Every other finding as it is. Pure.
+ */
+export function atChange(d: Diagnostic, changedFiles: ReadonlySet<string>): Diagnostic {
+  if (!d.causedBy || changedFiles.has(d.file) || !changedFiles.has(d.causedBy.file)) return d;
+  const line = d.causedBy.line;
+  return { ...d, file: d.causedBy.file, range: { start: { line, column: 1 }, end: { line, column: 1 } }, message: `${d.file}:${d.range.start.line}:${d.range.start.column}: ${d.message}` };
 }
 
 /** annotationOrder's findings cut to `perLevel` of each severity. */

@@ -107,7 +107,7 @@ describe('adopting a catalog that keeps templates and skeletons under catalog/',
     const run = await runBin(['check', '--format', 'json'], root);
     const stale = (JSON.parse(run.stdout) as { diagnostics: (Finding & { message: string })[] }).diagnostics.filter(d => d.ruleId === 'codeowners-stale');
     expect(stale.map(d => d.message)).toEqual(['.github/CODEOWNERS was not generated from the catalog (it lacks the generated header): `codeowners --write` replaces all of it, hand-written lines included, with the owners the catalog names.']);
-    expect(stale[0].hint).toMatch(/^Before writing, carry over what the old file says that the catalog does not: each team's GitHub team as github\.com\/team-slug on its Group, paths only the platform team reviews under codeowners\.platformPaths\. Fix the catalog's other errors first/);
+    expect(stale[0].hint).toMatch(/^Before writing, carry over what the old file says that the catalog does not: each team's GitHub team as github\.com\/team-slug on its Group, paths only the platform team reviews under codeowners\.platformPaths\. Run `npx backstage-gitops codeowners --write` and commit the result\./);
     // Once generated, a stale file reads as before.
     expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
     expect((await runBin(['check'], root)).status).toBe(0);

@@ -246,7 +246,7 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     const diagnostics = await checkWith(text => text.replace(/(name: orders-api\n[\s\S]*?owner: )commerce-team/, '$1comerce-team'));
     expect(diagnostics.some(d => d.ruleId === 'ref-unresolved' && d.message.includes('comerce-team'))).toBe(true);
     const stale = diagnostics.find(d => d.ruleId === 'codeowners-stale');
-    expect(stale?.hint).toMatch(/^Fix the ref-unresolved finding at catalog\/[^ ]+:\d+:\d+ first; then run `npx backstage-gitops codeowners --write` if this is still reported/);
+    expect(stale?.hint).toMatch(/^Fix the ref-unresolved finding at catalog\/[^ ]+:\d+:\d+, not this file: this finding then goes away\. Only if the change also moves ownership on purpose, run `npx backstage-gitops codeowners --write` after that/);
   }, 60_000);
 });
 

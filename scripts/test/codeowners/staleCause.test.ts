@@ -8,7 +8,7 @@ import { edit } from '../pr/prChange.ts';
 // follows from, when that finding explains every CODEOWNERS line that differs; it stays an error (locked).
 
 const ORDERS = 'catalog/systems/orders/entities.yaml';
-type Finding = { ruleId: string; severity: string; message: string; hint?: string; file: string };
+type Finding = { ruleId: string; severity: string; message: string; hint?: string; file: string; range: { start: { line: number } } };
 
 async function check(root: string): Promise<Finding[]> {
   const run = await runBin(['check', '--format', 'json'], root);
@@ -25,14 +25,20 @@ describe('codeowners-stale says when it follows from a catalog finding', () => {
     const stale = found.filter(d => d.ruleId === 'codeowners-stale');
     expect(stale).toHaveLength(1);
     expect(stale[0].severity).toBe('error');
-    expect(stale[0].message).toBe(`.github/CODEOWNERS does not match the catalog's ownership, because of the ref-unresolved finding at ${ORDERS}:9:10: the ownership it would generate now follows that mistake.`);
-    expect(stale[0].hint).toMatch(/^Fix the ref-unresolved finding at catalog\/systems\/orders\/entities\.yaml:9:10 first;/);
+    // report6: which line differs and why, and a hint that says what to do (and what not to), not "if this is still reported".
+    expect(stale[0].message).toMatch(new RegExp(`^\\.github/CODEOWNERS differs from what the catalog generates only because of the ref-unresolved finding at ${ORDERS}:9:10: line \\d+ gives /catalog/systems/orders/\\S+ to @acme/commerce-team, the catalog to `));
+    expect(stale[0].hint).toMatch(/^Fix the ref-unresolved finding at catalog\/systems\/orders\/entities\.yaml:9:10, not this file: this finding then goes away\./);
+    expect(stale[0].range.start.line).toBeGreaterThan(1);
   }, 120_000);
 
   it('an owner handed to another real team without codeowners --write: stale on its own, said as before', async () => {
     const root = await dataRepoCopy();
     edit(root, ORDERS, t => t.replace('owner: commerce-team', 'owner: payments-team'));
     const stale = (await check(root)).filter(d => d.ruleId === 'codeowners-stale');
-    expect(stale.map(d => d.message)).toEqual([".github/CODEOWNERS does not match the catalog's ownership."]);
+    // report6: the line that differs, the owners on each side; no "fix the catalog's other errors first" when there are none.
+    expect(stale).toHaveLength(1);
+    expect(stale[0].message).toMatch(/^\.github\/CODEOWNERS does not match the catalog's ownership: line (\d+) gives \/catalog\/systems\/orders\/\S+ to @acme\/commerce-team(, the catalog to @acme\/payments-team|, a line the catalog no longer generates)( \(and \d+ more paths? differs?\))?\.$/);
+    expect(stale[0].range.start.line).toBe(Number(/line (\d+)/.exec(stale[0].message)![1]));
+    expect(stale[0].hint).toBe("Run `npx backstage-gitops codeowners --write` and commit the result. The file is generated: to give a path to another team, change the owning entity's spec.owner (or codeowners.platformPaths in gitops.config.yaml), since a hand edit here is overwritten.");
   }, 120_000);
 });

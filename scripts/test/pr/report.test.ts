@@ -52,7 +52,7 @@ describe('backstage-gitops report: the readings, through the shipped CLI', () =>
     expect(md).toContain('- <code>group:default/commerce-team</code>: component\\:default/orders\\-api still uses removed api\\:default/payments\\-openapi');
     expect(md).toMatch(/\| <code>@acme\/payments-team<\/code> <code>@acme\/platform-team<\/code> \| .*<code>catalog\/systems\/payments-core\/entities\.yaml<\/code>/);
     expect(md).toContain('- <code>group:default/payments-team</code>: Silver \\(99%\\) → Bronze \\(97%\\) ⬇️');
-    expect(md).toContain('  - ❌ now failing: <code>component:default/payments-api-prod</code> On call in PagerDuty');
+    expect(md).toContain('  - ❌ now failing On call in PagerDuty (silver): 1 entity (<code>component:default/payments-api-prod</code>). Fix: Add the <code>pagerduty.com/service-id</code> annotation');
     // A team whose level and shown score stay put is not listed.
     expect(md).not.toMatch(/: (\S+ \\\(\d+%\\\)) → \1\n/);
     expect(md).toContain(':::removed');
@@ -378,7 +378,7 @@ describe('backstage-gitops report at size', () => {
     const shownRenamed = markdown.match(/^- <code>component:default\/legacy-\d+<\/code> → /gm)!.length;
     expect(markdown).toContain(`- …and ${100 - shownRenamed} more renamed`);
     // A renamed entity failing the same check as before is neither newly failing nor fixed.
-    expect(markdown).not.toMatch(/now failing: <code>component:default\/renewed-|fixed: <code>component:default\/legacy-/);
+    expect(markdown).not.toMatch(/now failing [^\n]*<code>component:default\/renewed-|fixed [^\n]*<code>component:default\/legacy-/);
     expect(markdown).toMatch(/_Showing the neighbourhoods of the most connected changes; \d+ changed entities and \d+ relations left out._/);
     expect(markdown).toContain('_Lists are shortened to fit a comment');
     // The summary carries the full lists, within GitHub's 1 MiB job summary.
