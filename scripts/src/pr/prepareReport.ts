@@ -62,7 +62,7 @@ export interface PrReportData {
  * its RevisionReads, and removes the base afterwards); without it, both are read here and the base removed.
  * Reads git and the file system; throws UsageError when the base cannot be read.
  */
-export async function prepareReport(root: string, baseRef: string, today: string, lintTimeoutSeconds?: number, shared?: RevisionReads): Promise<{ data: PrReportData; diagnostics: Diagnostic[] }> {
+export async function prepareReport(root: string, baseRef: string, today: string, lintTimeoutSeconds?: number, shared?: RevisionReads, templateSeconds?: number): Promise<{ data: PrReportData; diagnostics: Diagnostic[] }> {
   const changedFiles = gitChangedFiles(root, baseRef);
   const config = await loadConfig(root);
   const reads = shared ?? new RevisionReads(root, baseRef);
@@ -100,7 +100,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
     // What Spectral already finds in a definition on the base is not the change's: only when the head has a finding.
     const lint = headLint.some(d => d.ruleId === 'api-lint') && baseConfig ? await markLintOnBase(headLint, api, { root: dir, files: base.repoFiles, limits, rulesetPath: baseConfig.apiChanges.ruleset }, { repoFileSet: baseFileSet, read: revisions.base.read, limits }, lintTimeoutSeconds, d => isAtLeast(d.severity, config.failOn)) : headLint;
     const impacts = impact(changes, head.entities);
-    const templates = await templateChanges(root, dir, changedFiles, config, { baseConfig, changes });
+    const templates = await templateChanges(root, dir, changedFiles, config, { baseConfig, changes, seconds: templateSeconds });
     return {
       data: {
         changedFiles,
