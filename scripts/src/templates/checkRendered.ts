@@ -91,6 +91,9 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
 function jsonError(text: string, jsonc: boolean): { line: number; reason: string } | undefined {
   const body = text.replace(/^\uFEFF/, '');
   const errors: ParseError[] = [];
+  // jsonc-parser recurses once per level: a rendered file nested some thousands deep ran it out of stack.
+  const deep = jsonDepthExceeded(body, MAX_DOCUMENT_DEPTH);
+  if (deep !== undefined) return { line: lineOf(body, deep), reason: `nested more than ${MAX_DOCUMENT_DEPTH} levels deep (no tool that reads it needs that; parsers run out of stack on it), not read` };
   if (!jsonc) {
     try {
       JSON.parse(body);
@@ -102,6 +105,31 @@ function jsonError(text: string, jsonc: boolean): { line: number; reason: string
   parseJsonc(body, errors, { allowTrailingComma: jsonc, disallowComments: !jsonc });
   if (errors.length) return { line: lineOf(body, errors[0].offset), reason: printParseErrorCode(errors[0].error) };
   return jsonc ? undefined : { line: 1, reason: 'not JSON as JSON.parse reads it' };
+}
+
+/**
+ * The offset of the first bracket that opens level `maxDepth + 1` of a JSON or JSONC text, or undefined: one
+ * pass over the characters, skipping strings and comments as jsonc-parser's scanner reads them (a bracket
+ * inside them opens nothing). Pure.
+ */
+function jsonDepthExceeded(text: string, maxDepth: number): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      // As jsonc-parser's scanner reads them: a line break ends a string unless escaped.
+      for (i++; i < text.length && text[i] !== '"' && text[i] !== '\n' && text[i] !== '\r'; i++) if (text[i] === '\\') i++;
+      if (text[i] !== '"') i--;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i + 1 < text.length && text[i + 1] !== '\n' && text[i + 1] !== '\r') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end === -1 ? text.length : end + 1;
+    } else if (c === '[' || c === '{') {
+      if (++depth > maxDepth) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 /** 1-based line of a character offset. */

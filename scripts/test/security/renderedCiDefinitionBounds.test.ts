@@ -10,11 +10,14 @@ const template = 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nm
 const repo = (file: string, skeleton: string) => tempRepo({ 'templates/ci/template.yaml': template, 'templates/ci/tests/a.yaml': 'name: a\nvalues: {}\nsnapshot: false\n', [`skeletons/ci/${file}`]: skeleton });
 interface Finding { ruleId: string; file: string; message: string }
 
-describe('rendered CI definitions are bounded before their parsers read them (shipped bin)', () => {
+describe('rendered CI definitions and JSON files are bounded before their parsers read them (shipped bin)', () => {
   it.each([
     ['an Azure pipeline of 45,000 steps in 450 KB', 'azure-pipelines.yml', 'trigger: none\nsteps: [{% for i in range(0, 45000) %}{bash: a},{% endfor %}]\n', /azure-pipelines\.yml: not checked as an Azure pipeline: it holds more than 20,000 values \(passed at line \d+\)/],
     ['an Azure pipeline nested 30,000 levels deep', 'azure-pipelines.yml', 'steps: {% for i in range(0, 30000) %}[{% endfor %}1{% for i in range(0, 30000) %}]{% endfor %}\n', /azure-pipelines\.yml:1: nested more than 256 levels deep/],
     ['a GitHub workflow of 600 KB', '.github/workflows/ci.yml', 'on: push\njobs:\n{% for i in range(0, 6000) %}  j${{ i }}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ i }} padding padding padding padding\n{% endfor %}', /\.github\/workflows\/ci\.yml: not checked as a GitHub workflow: it is \d+ KB, over the 512 KB the gate parses/],
+    // jsonc-parser (which places a JSON error, and reads JSONC) recursed once per level too.
+    ['a tsconfig.json (JSONC) nested 30,000 levels deep', 'tsconfig.json', '{"a": 1 // c\r{% for i in range(0, 30000) %}[{% endfor %}1{% for i in range(0, 30000) %}]{% endfor %}}\n', /tsconfig\.json:1: not valid JSON \(comments and trailing commas allowed here\): nested more than 256 levels deep/],
+    ['a .json file whose string a line break ends, then 30,000 brackets', 'data.json', '{"a": "x\n{% for i in range(0, 30000) %}[{% endfor %}1\n', /data\.json:2: not valid JSON: nested more than 256 levels deep/],
   ])('%s: template-output-invalid on the case, exit 1, no internal error', async (_, file, skeleton, message) => {
     const result = await runBin(['templates', 'test', '--format', 'json'], await repo(file, skeleton));
     expect(result.stderr).not.toContain('internal error');
