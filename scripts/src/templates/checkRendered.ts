@@ -62,7 +62,10 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
         problems.push(`${file.path}: not checked as a${ci.startsWith('A') ? 'n' : ''} ${ci}: its validator ran out of stack on it (too many or too deeply nested entries)`);
       }
     }
-    if (/(^|\/)mkdocs\.ya?ml$/.test(file.path)) {
+    const mkdocs = /(^|\/)mkdocs\.ya?ml$/.test(file.path);
+    const exploding = mkdocs ? aliasesExplode(text) : undefined;
+    if (exploding) problems.push(`${file.path}: not checked as a TechDocs mkdocs.yml: ${exploding}`);
+    else if (mkdocs) {
       const parsed = parseYaml(text, file.path);
       // A rendered mkdocs.yml is judged as TechDocs will build it: through techdocs-node's own sanitizer.
       const sanitized = await sanitizeAsTechdocs(text);
@@ -220,7 +223,25 @@ function ciDefinitionTooLarge(text: string): string | undefined {
   const bytes = Buffer.byteLength(text);
   if (bytes > CI_DEFINITION_MAX_BYTES) return `it is ${Math.round(bytes / 1024)} KB, over the ${CI_DEFINITION_MAX_BYTES / 1024} KB the gate parses`;
   const at = nodeBudgetExceeded(text, CI_DEFINITION_MAX_NODES);
-  return at ? `it holds more than ${CI_DEFINITION_MAX_NODES.toLocaleString('en-US')} values (passed at line ${at.line}), more than the gate parses` : undefined;
+  if (at) return `it holds more than ${CI_DEFINITION_MAX_NODES.toLocaleString('en-US')} values (passed at line ${at.line}), more than the gate parses`;
+  return aliasesExplode(text);
+}
+
+/**
+ * Why a YAML text's aliases expand past what Backstage's reader allows (yaml's maxAliasCount, 100), or
+ * undefined. The parsers that read rendered CI definitions and mkdocs.yml copy an alias out in full at each
+ * use: ten nested levels of ten aliases each (a 600-byte file) held them for minutes and GBs, then V8 aborted.
+ */
+function aliasesExplode(text: string): string | undefined {
+  for (const document of parseAllDocuments(text, { logLevel: 'error', prettyErrors: false })) {
+    if (!('errors' in document) || document.errors.length) continue;
+    try {
+      document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      if (error instanceof ReferenceError || isStackExhaustion(error)) return 'its anchors and aliases expand past 100 copies (a resource-exhaustion pattern Backstage refuses too), so it is not expanded';
+    }
+  }
+  return undefined;
 }
 
 /** GitHub's own workflow parser (@actions/workflow-parser), as the Actions service reads workflows. */
