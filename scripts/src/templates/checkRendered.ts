@@ -1,5 +1,6 @@
 import { depthExceeded, mappingKeysExceeded, MAX_MAPPING_KEYS, nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
 import { isStackExhaustion, MAX_DOCUMENT_DEPTH } from '../load/tooDeep.ts';
+import { aliasesExplode } from '../load/aliasExpansion.ts';
 import { sanitizeAsTechdocs } from '../techdocs/techdocsSanitizer.ts';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parseAllDocuments } from 'yaml';
@@ -227,22 +228,6 @@ function ciDefinitionTooLarge(text: string): string | undefined {
   return aliasesExplode(text);
 }
 
-/**
- * Why a YAML text's aliases expand past what Backstage's reader allows (yaml's maxAliasCount, 100), or
- * undefined. The parsers that read rendered CI definitions and mkdocs.yml copy an alias out in full at each
- * use: ten nested levels of ten aliases each (a 600-byte file) held them for minutes and GBs, then V8 aborted.
- */
-function aliasesExplode(text: string): string | undefined {
-  for (const document of parseAllDocuments(text, { logLevel: 'error', prettyErrors: false })) {
-    if (!('errors' in document) || document.errors.length) continue;
-    try {
-      document.toJS({ maxAliasCount: 100 });
-    } catch (error) {
-      if (error instanceof ReferenceError || isStackExhaustion(error)) return 'its anchors and aliases expand past 100 copies (a resource-exhaustion pattern Backstage refuses too), so it is not expanded';
-    }
-  }
-  return undefined;
-}
 
 /** GitHub's own workflow parser (@actions/workflow-parser), as the Actions service reads workflows. */
 async function workflowErrors(name: string, content: string): Promise<string[]> {
