@@ -1,5 +1,5 @@
 import { gitChangedFiles } from './gitChangedFiles.ts';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
 import { CODEOWNERS_PATHS, hasScorecards, runScorecards } from '../scorecards/prepareScorecards.ts';
@@ -72,7 +72,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
     const head = await reads.headEntities();
     const changes = entityChanges(base.entities, head.entities);
     // GitHub asks the code owners named in the base branch's CODEOWNERS.
-    const codeownersFile = CODEOWNERS_PATHS.find(p => existsSync(join(dir, p)));
+    const codeownersFile = CODEOWNERS_PATHS.find(p => existsSync(join(dir, p)) && statSync(join(dir, p)).isFile());
     const rules = codeownersFile ? parseCodeowners(readFileSync(join(dir, codeownersFile), 'utf8')) : [];
     const byOwners = new Map<string, string[]>();
     for (const file of changedFiles) {

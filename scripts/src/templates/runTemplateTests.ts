@@ -239,7 +239,8 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
       if (!(error instanceof OutsideRepositoryError)) throw error;
       diagnostics.push({ ruleId: 'repo-symlink', severity: 'error', message: error.message, hint: 'Delete the link; the snapshot is written here by --update-snapshots.', file: error.file, range: FILE_START });
     }
-    const expected = snapshotPath && existsSync(snapshotPath) ? readFileSync(snapshotPath, 'utf8') : undefined;
+    // A folder of the snapshot's name is no snapshot (--update-snapshots then says it cannot write there).
+    const expected = snapshotPath && isFileOrLink(snapshotPath) ? readFileSync(snapshotPath, 'utf8') : undefined;
     if (!snapshotPath) {
       // Refused above: never read or written through the link.
     } else if (options.updateSnapshots) await writeFile(snapshotPath, actual);
