@@ -170,7 +170,7 @@ async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: strin
 async function readAppConfig(config: GitopsConfig): Promise<unknown> {
   if (!config.catalog.appConfig) return undefined;
   const path = join(config.root, config.catalog.appConfig);
-  const written = (plainConfigValue(path, config.catalog.appConfig) ?? { value: readConfigDocument(path, config.catalog.appConfig).doc.toJS() }).value ?? {};
+  const written = (plainConfigValue(path, config.catalog.appConfig) ?? { value: readConfigDocument(path, config.catalog.appConfig).value }).value ?? {};
   const { resolveAppConfig } = await import('../backstageConfig/resolveAppConfig.ts');
   return (await resolveAppConfig(config.root, config.catalog.appConfig, written)).data ?? written;
 }

@@ -37,6 +37,8 @@ export function describeError(error: unknown, debug: boolean): string {
   const host = (e as { hostname?: string; address?: string })?.hostname ?? (e as { address?: string })?.address;
   if (typeof e?.code === 'string' && NETWORK_ERRORS[e.code] && host) return `cannot reach ${oneLine(host)}: ${NETWORK_ERRORS[e.code]} (${e.code}). Check the URL and your network.${trace}`;
   if (typeof e?.code === 'string' && SYSTEM_ERRORS[e.code] && e.path) return `${oneLine(e.path)} ${SYSTEM_ERRORS[e.code]}.${trace}`;
+  // Node gives no path when a folder opened and its read failed: still a repository's folder, not a bug.
+  if (e?.code === 'EISDIR') return `a folder stands where a file was expected (a path this repository holds as a folder, named like a file the toolkit reads: a CODEOWNERS, a config or snapshot file). Rename or remove it.${trace}`;
   const message = oneLine(String(e?.message ?? error).split('\n')[0]);
   return `internal error: ${message}${trace || '\nThis is a bug in backstage-gitops: run again with --debug for the stack trace and report it.'}`;
 }

@@ -1,4 +1,5 @@
 import { todayFlag } from './todayFlag.ts';
+import { templateTestSeconds } from './timeLimitFlag.ts';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, repoRoot, UsageError } from '../config/gitopsConfig.ts';
@@ -34,6 +35,9 @@ Options:
   --lint-timeout SECONDS
                       how long Spectral may take per changed definition before it is stopped
                       (api-lint-timeout; default 20, all of them together ten times that)
+  --templates-time-limit SECONDS
+                      what the test cases of the templates the change touches may take together
+                      (default 600); the cases left then are not rendered (template-render-budget)
   --cache FILE        the gate's results cache, as check --cache (default: $BACKSTAGE_GITOPS_CACHE)
   --link-github URL   link each file:line to GitHub's view of the file at the pull request's head:
                       https://github.com/OWNER/REPO/blob/HEAD_SHA (the check action passes it)
@@ -46,10 +50,11 @@ and Spectral findings on changed and added definitions included), 2 usage error.
 `;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, full: { type: 'boolean' }, output: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' }, 'catalog-url': { type: 'string' }, 'token-env': { type: 'string' }, 'lint-timeout': { type: 'string' }, cache: { type: 'string' }, 'link-github': { type: 'string' }, 'link-azure': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, full: { type: 'boolean' }, output: { type: 'string' }, today: { type: 'string' }, root: { type: 'string' }, 'catalog-url': { type: 'string' }, 'token-env': { type: 'string' }, 'lint-timeout': { type: 'string' }, 'templates-time-limit': { type: 'string' }, cache: { type: 'string' }, 'link-github': { type: 'string' }, 'link-azure': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return io.stdout.write(REPORT_HELP), 0;
   const lintTimeout = values['lint-timeout'] === undefined ? undefined : Number(values['lint-timeout']);
   if (lintTimeout !== undefined && !(Number.isInteger(lintTimeout) && lintTimeout >= 1 && lintTimeout <= 3600)) throw new UsageError('--lint-timeout takes whole seconds from 1 to 3600');
+  const templateSeconds = templateTestSeconds(values['templates-time-limit'], '--templates-time-limit');
   if (!values.base) throw new UsageError('--base is required');
   if (values.format !== 'markdown' && values.format !== 'json') throw new UsageError(`--format takes markdown or json, not '${values.format}'`);
   const links = parseFileLinks(values['link-github'], values['link-azure']);
@@ -70,7 +75,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
     gateExit = await checkCommand(['--root', root, '--base', values.base, '--today', today, '--format', 'json', ...live, ...cache], gateIo, reads);
     if (gateExit === 2) return 2;
     gate = JSON.parse(gateJson) as { diagnostics: Diagnostic[]; fixed?: Diagnostic[] };
-    details = await prepareReport(root, values.base, today, lintTimeout, reads);
+    details = await prepareReport(root, values.base, today, lintTimeout, reads, templateSeconds);
   } finally {
     await reads.dispose();
   }

@@ -13,6 +13,8 @@ import { BACKTRACKING_HINT, templateBacktracking } from '../templates/regexBackt
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, folderTemplateFiles, runCase } from '../templates/runTemplateTests.ts';
 import { templateActions, templateExtensions, templateGate } from '../templates/templateGate.ts';
+import { testTimeLimit } from '../templates/testTimeLimit.ts';
+import { templateTestSeconds } from './timeLimitFlag.ts';
 import { isTemplateDocument } from '../templates/templateFiles.ts';
 import { loadCatalog } from '../load/loadCatalog.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
@@ -86,6 +88,8 @@ test: renders every case in templates/<name>/tests/*.yaml and checks the values 
 schemas (as the backend validates them), the case's expectations, the rendered output (no unrendered
 expressions, YAML and JSON parse, catalog-info.yaml passes Backstage's model) and the golden snapshot.
 --run also runs the case's commands (e.g. npm install, npm test) in the rendered repository.
+--time-limit SECONDS: what all cases of the run may take together (default 600, none with --run); the
+cases left when it is spent are not rendered, each a template-render-budget error.
 
 Renders a software template offline with the scaffolder's own workflow runner and built-in actions
 (fetch:template, fetch:plain, fs:rename, fs:delete, debug:log) in dry-run mode; actions that need the
@@ -106,7 +110,7 @@ Options:
 const BUILTIN = BUILTIN_ACTIONS;
 
 export async function templatesCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { values: { type: 'string' }, out: { type: 'string' }, secrets: { type: 'string' }, user: { type: 'string' }, root: { type: 'string' }, 'update-snapshots': { type: 'boolean' }, shard: { type: 'string' }, run: { type: 'boolean' }, template: { type: 'string' }, color: { type: 'boolean' }, 'no-color': { type: 'boolean' }, format: { type: 'string', default: 'stylish' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { values: { type: 'string' }, out: { type: 'string' }, secrets: { type: 'string' }, user: { type: 'string' }, root: { type: 'string' }, 'update-snapshots': { type: 'boolean' }, shard: { type: 'string' }, run: { type: 'boolean' }, 'time-limit': { type: 'string' }, template: { type: 'string' }, color: { type: 'boolean' }, 'no-color': { type: 'boolean' }, format: { type: 'string', default: 'stylish' }, help: { type: 'boolean', short: 'h' } } });
   // Accepted, never used (the output has no colours), but a contradiction all the same.
   colorFlag(values);
   if (positionals[0] === 'test' && !values.help) return testTemplates(positionals.slice(1), values, io);
@@ -282,8 +286,11 @@ async function readSecrets(path: string): Promise<Record<string, string>> {
   return secrets as Record<string, string>;
 }
 
-async function testTemplates(given: string[], values: { root?: string; 'update-snapshots'?: boolean; shard?: string; run?: boolean; format?: string }, io: CliIo): Promise<number> {
+async function testTemplates(given: string[], values: { root?: string; 'update-snapshots'?: boolean; shard?: string; run?: boolean; 'time-limit'?: string; format?: string }, io: CliIo): Promise<number> {
   const root = repoRoot(io.cwd, values.root);
+  // --run's commands (npm install, npm test: up to 5 minutes each) are the team's own job, run apart from the
+  // gate: only a limit given there bounds them.
+  const seconds = values.run && values['time-limit'] === undefined ? Infinity : templateTestSeconds(values['time-limit'], '--time-limit');
   if (values.run) {
     const held = credentialVariables(io.env);
     if (held.length) {
@@ -316,8 +323,17 @@ async function testTemplates(given: string[], values: { root?: string; 'update-s
   const cases = shard(all, values.shard);
   const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { files: selected, repoFiles, config });
   const org = cases.length ? await loadOrgCatalog(config, loaded) : undefined;
+  // Every case still gets a line and, past the run's time, a finding: a case left out silently would read as a pass.
+  const clock = testTimeLimit(seconds);
   for (const item of cases) {
+    if (clock.spent()) {
+      io.stderr.write(`✖ ${logText(item.template)} / ${logText(item.caseFile.split('/').pop() ?? '')} (not run: time limit)\n`);
+      diagnostics.push(clock.notRun(item.caseFile));
+      continue;
+    }
+    const started = Date.now();
     const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org, configRepoUrl: config.repoUrl });
+    clock.took(item.caseFile, Date.now() - started);
     io.stderr.write(`${result.diagnostics.length ? '✖' : '✔'} ${logText(item.template)} / ${logText(item.caseFile.split('/').pop() ?? '')} (${result.milliseconds} ms)\n`);
     diagnostics.push(...result.diagnostics);
   }

@@ -13,6 +13,7 @@ import { YAML_12_CORE } from '../load/yamlSchema.ts';
 import { decodeUtf8 } from '../load/readSource.ts';
 import { isStackExhaustion, MAX_DOCUMENT_DEPTH } from '../load/tooDeep.ts';
 import { depthExceeded } from '../load/yamlNodeBudget.ts';
+import { acyclicValue, SelfAliasError } from '../load/acyclicYaml.ts';
 import { UsageError } from './usageError.ts';
 
 export interface ConfigDocument {
@@ -20,6 +21,8 @@ export interface ConfigDocument {
   file: string;
   doc: Document;
   lineCounter: LineCounter;
+  /** The document's value (`doc.toJS()`), built once with Backstage's reader's alias limit. */
+  value: unknown;
 }
 
 /**
@@ -60,7 +63,21 @@ export function readConfigDocument(absolutePath: string, file: string): ConfigDo
     const context = blockStart?.sentence ?? (indent ? indentContext(decoded.text, line) : '');
     throw new UsageError(`${where}: YAML syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '')}.${logText(context)}\nFix the file and run again.`);
   }
-  return { file, doc, lineCounter };
+  // The value as Backstage's config reader builds it: an alias inside its own anchor never ends, and aliases
+  // that expand past 100 copies (ten levels of ten from 600 bytes) are refused there as an attack. Both
+  // stopped the run with an internal error when a caller built the value itself.
+  let value: unknown;
+  try {
+    value = acyclicValue(doc, { maxAliasCount: 100 });
+  } catch (error) {
+    if (error instanceof SelfAliasError) {
+      const { line, col } = lineCounter.linePos(error.range[0]);
+      throw new UsageError(`${file}:${line}:${col}: the alias *${logText(error.alias.slice(0, 60))} stands inside the value its anchor names, so the value contains itself without end.\nWrite the nested value out, or point the alias at an anchor outside it.`);
+    }
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new UsageError(`${file}:1:1: its anchors and aliases expand past 100 copies, which Backstage's config reader refuses as a resource-exhaustion attack.\nWrite the values out instead of aliasing them, and run again.`);
+  }
+  return { file, doc, lineCounter, value };
 }
 
 /**

@@ -116,7 +116,7 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
     const { line, col } = config.lineCounter.linePos(loop.range[0]);
     throw new UsageError(`${CONFIG_FILE}:${line}:${col}: the alias *${logText(loop.name.slice(0, 60))} stands inside the value its anchor names, so the value contains itself without end.\nWrite the nested value out, or point the alias at an anchor outside it.`);
   }
-  const raw = (config.doc.toJS() ?? {}) as RawConfig;
+  const raw = (config.value ?? {}) as RawConfig;
   if (!validate(raw)) {
     const problems = schemaProblems(config, validate.errors ?? []);
     throw new UsageError(`${problems.slice(0, 5).join('\n')}${problems.length > 5 ? `\n… and ${problems.length - 5} more` : ''}\nSee ${toolkitSchemaShown('gitops-config', root)} for the keys ${CONFIG_FILE} takes.`);

@@ -26,6 +26,17 @@ export function readSource(absolutePath: string, file: string, maxBytes: number)
  * of small files this costs a fraction of promise-based reads.
  */
 export function readBytes(absolutePath: string, maxBytes: number, alloc: (size: number) => Buffer = Buffer.allocUnsafe): SourceBytes {
+  try {
+    return readOpened(absolutePath, maxBytes, alloc);
+  } catch (error) {
+    // A folder opens and fails at the read (EISDIR) with no path: name it, so the message says which.
+    const e = error as NodeJS.ErrnoException;
+    if (e && typeof e === 'object' && e.code && e.path === undefined) e.path = absolutePath;
+    throw error;
+  }
+}
+
+function readOpened(absolutePath: string, maxBytes: number, alloc: (size: number) => Buffer): SourceBytes {
   const fd = openSync(absolutePath, 'r');
   try {
     const { size } = fstatSync(fd);

@@ -1,5 +1,5 @@
 import { gitChangedFiles } from './gitChangedFiles.ts';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
 import { CODEOWNERS_PATHS, hasScorecards, runScorecards } from '../scorecards/prepareScorecards.ts';
@@ -62,7 +62,7 @@ export interface PrReportData {
  * its RevisionReads, and removes the base afterwards); without it, both are read here and the base removed.
  * Reads git and the file system; throws UsageError when the base cannot be read.
  */
-export async function prepareReport(root: string, baseRef: string, today: string, lintTimeoutSeconds?: number, shared?: RevisionReads): Promise<{ data: PrReportData; diagnostics: Diagnostic[] }> {
+export async function prepareReport(root: string, baseRef: string, today: string, lintTimeoutSeconds?: number, shared?: RevisionReads, templateSeconds?: number): Promise<{ data: PrReportData; diagnostics: Diagnostic[] }> {
   const changedFiles = gitChangedFiles(root, baseRef);
   const config = await loadConfig(root);
   const reads = shared ?? new RevisionReads(root, baseRef);
@@ -72,7 +72,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
     const head = await reads.headEntities();
     const changes = entityChanges(base.entities, head.entities);
     // GitHub asks the code owners named in the base branch's CODEOWNERS.
-    const codeownersFile = CODEOWNERS_PATHS.find(p => existsSync(join(dir, p)));
+    const codeownersFile = CODEOWNERS_PATHS.find(p => existsSync(join(dir, p)) && statSync(join(dir, p)).isFile());
     const rules = codeownersFile ? parseCodeowners(readFileSync(join(dir, codeownersFile), 'utf8')) : [];
     const byOwners = new Map<string, string[]>();
     for (const file of changedFiles) {
@@ -100,7 +100,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
     // What Spectral already finds in a definition on the base is not the change's: only when the head has a finding.
     const lint = headLint.some(d => d.ruleId === 'api-lint') && baseConfig ? await markLintOnBase(headLint, api, { root: dir, files: base.repoFiles, limits, rulesetPath: baseConfig.apiChanges.ruleset }, { repoFileSet: baseFileSet, read: revisions.base.read, limits }, lintTimeoutSeconds, d => isAtLeast(d.severity, config.failOn)) : headLint;
     const impacts = impact(changes, head.entities);
-    const templates = await templateChanges(root, dir, changedFiles, config, { baseConfig, changes, baseRef });
+    const templates = await templateChanges(root, dir, changedFiles, config, { baseConfig, changes, baseRef, seconds: templateSeconds });
     return {
       data: {
         changedFiles,

@@ -11,6 +11,7 @@ import { discoverCases, folderTemplateFiles, runCase } from '../templates/runTem
 import { OFFLINE_REPO_URL, reachHolds, stepReach, type StepReach } from '../templates/templateReach.ts';
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
 import { snapshotDifference } from '../templates/snapshotDifference.ts';
+import { testTimeLimit } from '../templates/testTimeLimit.ts';
 import { markAlreadyOnBase } from './alreadyOnBase.ts';
 import { firstChangedLine } from './firstChangedLine.ts';
 import { changedPolicyFiles } from './configWeakened.ts';
@@ -59,7 +60,7 @@ const PACKAGE_FILES = new Set(['package.json', 'package-lock.json', 'npm-shrinkw
  * changed files, the head's config and, for the shared inputs, the base's config and the entity changes;
  * returns the cases and their findings. Reads files; never runs a case's commands (`--run`).
  */
-export async function templateChanges(root: string, baseDir: string, changedFiles: readonly string[], config: GitopsConfig, shared: { baseConfig?: GitopsConfig; changes?: EntityChanges; baseRef?: string } = {}): Promise<{ cases: TemplateCaseChange[]; diagnostics: Diagnostic[] }> {
+export async function templateChanges(root: string, baseDir: string, changedFiles: readonly string[], config: GitopsConfig, shared: { baseConfig?: GitopsConfig; changes?: EntityChanges; baseRef?: string; seconds?: number } = {}): Promise<{ cases: TemplateCaseChange[]; diagnostics: Diagnostic[] }> {
   const templateFiles = folderTemplateFiles(root);
   const touched = templateFiles.filter(file => readsChanged(root, file, changedFiles, config.repoUrl));
   const shares = sharedInputs(changedFiles, config, shared.baseConfig, shared.changes);
@@ -77,10 +78,19 @@ export async function templateChanges(root: string, baseDir: string, changedFile
   // Loaded once, on the first case that needs it: a base whose catalog or policies do not load (undefined)
   // is not read again for each later case.
   let baseOrg: ReturnType<typeof loadOrgCatalog> | undefined;
+  // The cases of the change first, then those the shared inputs reach; past the run's time the rest are
+  // errors, not rendered (the base's runs of a case count too).
+  const clock = testTimeLimit(shared.seconds);
   for (const item of [...items, ...others]) {
+    const sharedOnly = !items.includes(item);
+    if (clock.spent()) {
+      diagnostics.push(clock.notRun(item.caseFile));
+      cases.push({ template: item.template, caseFile: item.caseFile, passed: false, failedBy: ['template-render-budget'], rendered: 'unknown', ...(sharedOnly ? { because, ...(shares === undefined ? { catalogFetch: true as const } : {}) } : {}) });
+      continue;
+    }
+    const started = Date.now();
     const result = await runCase(root, repoUrl, item, { updateSnapshots: false, run: false, org, configRepoUrl: config.repoUrl });
     let found = result.diagnostics;
-    const sharedOnly = !items.includes(item);
     // A case the change reaches only through the shared inputs may have failed on the base already: the same
     // case, run there against the base's own config and catalog, tells which of its findings are the change's.
     if (sharedOnly && shared.baseConfig && found.length && existsSync(join(baseDir, item.caseFile)) && item.templateFiles.every(file => existsSync(join(baseDir, file)))) {
@@ -88,6 +98,7 @@ export async function templateChanges(root: string, baseDir: string, changedFile
       const onBase = await runCase(baseDir, shared.baseConfig.repoUrl ?? repoUrl, item, { updateSnapshots: false, run: false, org: await baseOrg, configRepoUrl: shared.baseConfig.repoUrl }).catch(() => undefined);
       if (onBase) found = markAlreadyOnBase(found, onBase.diagnostics);
     }
+    clock.took(item.caseFile, Date.now() - started);
     diagnostics.push(...(sharedOnly ? found : withCause(root, item, found, changedFiles, config.repoUrl, shared.baseRef)));
     const snapshot = join(baseDir, item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml'));
     // The base is a checkout made for this report; a link in it is the base's own file, read as text only.

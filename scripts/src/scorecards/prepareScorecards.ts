@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { makeTemporary, removeTemporary, trackWriter } from '../process/temporaryCheckouts.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +47,8 @@ const GITHUB_CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024;
  */
 export async function runScorecards(root: string, entities: readonly CatalogEntity[], repoFiles: readonly string[], options: { today: string; touched?: ReadonlySet<string>; codeowners?: string; refused?: ReadonlySet<string> }): Promise<ScorecardRun> {
   const { data, diagnostics } = await loadScorecards(root);
-  const codeownersFile = CODEOWNERS_PATHS.find(p => existsSync(join(root, p)));
+  // GitHub reads the first of these that is a file: a folder of that name is skipped (and reading it stopped check).
+  const codeownersFile = CODEOWNERS_PATHS.find(p => isFile(join(root, p)));
   const committedOwners = codeownersFile && statSync(join(root, codeownersFile)).size < GITHUB_CODEOWNERS_MAX_BYTES ? readFileSync(join(root, codeownersFile), 'utf8') : undefined;
   const text = options.codeowners ?? committedOwners;
   const rules = text !== undefined ? parseCodeowners(text) : [];
@@ -59,7 +60,7 @@ export async function runScorecards(root: string, entities: readonly CatalogEnti
   const scores = await scoreCatalog(data, entities, repo, options.refused, options.today);
   const compiled = compileTechInsights(data);
   const output = data.config?.value.output;
-  const committed = output && existsSync(join(root, output)) ? readFileSync(join(root, output), 'utf8') : undefined;
+  const committed = output && isFile(join(root, output)) ? readFileSync(join(root, output), 'utf8') : undefined;
   diagnostics.push(...scorecardGate({ data, scores, touched: options.touched, compiled, committed, today: options.today }));
   const groups = entities.filter(e => e.kind === 'Group');
   return { data, diagnostics, scores, teams: teamScores(scores, groups), adoption: adoption(entities, new Set(groups.map(g => g.ref!))), compiled, testsPassed: tests.passed };
@@ -140,4 +141,13 @@ export async function loadEntities(root: string) {
 export function touchedEntities(base: readonly CatalogEntity[], head: readonly CatalogEntity[]): Set<string> {
   const before = new Map(base.map(e => [e.ref, JSON.stringify(e.raw)]));
   return new Set(head.filter(e => e.ref && before.get(e.ref) !== JSON.stringify(e.raw)).map(e => e.ref!));
+}
+
+/** Whether `path` is a file (through links), not a folder or nothing. */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

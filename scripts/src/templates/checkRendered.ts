@@ -1,4 +1,6 @@
-import { mappingKeysExceeded, MAX_MAPPING_KEYS } from '../load/yamlNodeBudget.ts';
+import { depthExceeded, mappingKeysExceeded, MAX_MAPPING_KEYS, nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
+import { isStackExhaustion, MAX_DOCUMENT_DEPTH } from '../load/tooDeep.ts';
+import { aliasesExplode } from '../load/aliasExpansion.ts';
 import { sanitizeAsTechdocs } from '../techdocs/techdocsSanitizer.ts';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parseAllDocuments } from 'yaml';
@@ -30,6 +32,12 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
     const text = file.content.toString('utf8');
     if (!file.verbatim && unrenderedExpression(file.path, generated).test(text)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
     const foreign = /\.(ya?ml|json)$/.test(file.path) && isForeignTemplate(file.path, text, paths);
+    const deep = /\.ya?ml$/.test(file.path) && !foreign ? depthExceeded(text, MAX_DOCUMENT_DEPTH) : undefined;
+    if (deep) {
+      // Every YAML parser below recurses once per level; past this V8 may abort the process outright.
+      problems.push(`${file.path}:${deep.line}: nested more than ${MAX_DOCUMENT_DEPTH} levels deep: YAML parsers, Backstage's and CI's included, run out of stack on it; it is not read`);
+      continue;
+    }
     const wide = /\.ya?ml$/.test(file.path) && !foreign ? mappingKeysExceeded(text) : undefined;
     if (wide) problems.push(`${file.path}:${wide.line}: a mapping of more than ${MAX_MAPPING_KEYS} keys: Backstage's YAML parser compares each key with every earlier one and takes seconds on it`);
     else if (/\.ya?ml$/.test(file.path) && !foreign) {
@@ -43,13 +51,22 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
       const error = jsonError(text, false);
       if (error) problems.push(`${file.path}:${error.line}: not valid JSON: ${error.reason}`);
     }
-    if (GITHUB_WORKFLOW.test(file.path)) {
-      problems.push(...firstFew(file.path, (await workflowErrors(file.path, text)).map(error => `${file.path} is not a valid GitHub workflow: ${error}`)));
+    const ci = GITHUB_WORKFLOW.test(file.path) ? 'GitHub workflow' : AZURE_PIPELINE.test(file.path) ? 'Azure pipeline' : undefined;
+    const unbounded = ci && ciDefinitionTooLarge(text);
+    if (ci && unbounded) problems.push(`${file.path}: not checked as a${ci.startsWith('A') ? 'n' : ''} ${ci}: ${unbounded}. A template never needs one that large; look for a skeleton loop that writes it`);
+    else if (ci) {
+      try {
+        if (ci === 'GitHub workflow') problems.push(...firstFew(file.path, (await workflowErrors(file.path, text)).map(error => `${file.path} is not a valid GitHub workflow: ${error}`)));
+        else problems.push(...firstFew(file.path, (await azurePipelineProblems(file.path, text)).map(p => `${file.path}:${p.line}: not a valid Azure pipeline: ${p.message}`)));
+      } catch (error) {
+        if (!isStackExhaustion(error)) throw error;
+        problems.push(`${file.path}: not checked as a${ci.startsWith('A') ? 'n' : ''} ${ci}: its validator ran out of stack on it (too many or too deeply nested entries)`);
+      }
     }
-    if (AZURE_PIPELINE.test(file.path)) {
-      problems.push(...firstFew(file.path, (await azurePipelineProblems(file.path, text)).map(p => `${file.path}:${p.line}: not a valid Azure pipeline: ${p.message}`)));
-    }
-    if (/(^|\/)mkdocs\.ya?ml$/.test(file.path)) {
+    const mkdocs = /(^|\/)mkdocs\.ya?ml$/.test(file.path);
+    const exploding = mkdocs ? aliasesExplode(text) : undefined;
+    if (exploding) problems.push(`${file.path}: not checked as a TechDocs mkdocs.yml: ${exploding}`);
+    else if (mkdocs) {
       const parsed = parseYaml(text, file.path);
       // A rendered mkdocs.yml is judged as TechDocs will build it: through techdocs-node's own sanitizer.
       const sanitized = await sanitizeAsTechdocs(text);
@@ -78,6 +95,9 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
 function jsonError(text: string, jsonc: boolean): { line: number; reason: string } | undefined {
   const body = text.replace(/^\uFEFF/, '');
   const errors: ParseError[] = [];
+  // jsonc-parser recurses once per level: a rendered file nested some thousands deep ran it out of stack.
+  const deep = jsonDepthExceeded(body, MAX_DOCUMENT_DEPTH);
+  if (deep !== undefined) return { line: lineOf(body, deep), reason: `nested more than ${MAX_DOCUMENT_DEPTH} levels deep (no tool that reads it needs that; parsers run out of stack on it), not read` };
   if (!jsonc) {
     try {
       JSON.parse(body);
@@ -89,6 +109,31 @@ function jsonError(text: string, jsonc: boolean): { line: number; reason: string
   parseJsonc(body, errors, { allowTrailingComma: jsonc, disallowComments: !jsonc });
   if (errors.length) return { line: lineOf(body, errors[0].offset), reason: printParseErrorCode(errors[0].error) };
   return jsonc ? undefined : { line: 1, reason: 'not JSON as JSON.parse reads it' };
+}
+
+/**
+ * The offset of the first bracket that opens level `maxDepth + 1` of a JSON or JSONC text, or undefined: one
+ * pass over the characters, skipping strings and comments as jsonc-parser's scanner reads them (a bracket
+ * inside them opens nothing). Pure.
+ */
+function jsonDepthExceeded(text: string, maxDepth: number): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      // As jsonc-parser's scanner reads them: a line break ends a string unless escaped.
+      for (i++; i < text.length && text[i] !== '"' && text[i] !== '\n' && text[i] !== '\r'; i++) if (text[i] === '\\') i++;
+      if (text[i] !== '"') i--;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i + 1 < text.length && text[i + 1] !== '\n' && text[i + 1] !== '\r') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end === -1 ? text.length : end + 1;
+    } else if (c === '[' || c === '{') {
+      if (++depth > maxDepth) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 /** 1-based line of a character offset. */
@@ -167,6 +212,22 @@ function unrenderedExpression(path: string, generated: ReadonlyMap<string, strin
   if (AZURE_PIPELINE.test(path)) return /\$\{\{\s*(values|steps|secrets|user)\b/;
   return /\$\{\{\s*(values|parameters|steps|secrets|user)\b/;
 }
+
+// Rendered CI definitions go to GitHub's and Azure's own parsers, which are neither linear nor bounded: GitHub's
+// took 38 s and 2 GB for a 3.5 MB workflow; Azure's language service ran out of stack (an internal error, no
+// report) on 30,000 steps. A real one is a few KB with a few hundred values.
+const CI_DEFINITION_MAX_BYTES = 512 * 1024;
+const CI_DEFINITION_MAX_NODES = 20_000;
+
+/** Why a rendered workflow or pipeline is too large to hand to its parser, or undefined. Pure. */
+function ciDefinitionTooLarge(text: string): string | undefined {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > CI_DEFINITION_MAX_BYTES) return `it is ${Math.round(bytes / 1024)} KB, over the ${CI_DEFINITION_MAX_BYTES / 1024} KB the gate parses`;
+  const at = nodeBudgetExceeded(text, CI_DEFINITION_MAX_NODES);
+  if (at) return `it holds more than ${CI_DEFINITION_MAX_NODES.toLocaleString('en-US')} values (passed at line ${at.line}), more than the gate parses`;
+  return aliasesExplode(text);
+}
+
 
 /** GitHub's own workflow parser (@actions/workflow-parser), as the Actions service reads workflows. */
 async function workflowErrors(name: string, content: string): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
@@ -59,7 +59,8 @@ export function discoverCases(root: string, names: readonly string[], templateFi
   const hidden = gitHostView(root).ignored;
   return [...byFolder].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([folder, files]) => {
     const tests = join(root, folder, 'tests');
-    const cases = existsSync(tests) ? readdirSync(tests).filter(f => /\.ya?ml$/.test(f) && !f.includes('.snapshot.')).sort() : [];
+    // Files only (a link too: its case reports it): a folder named like a case is no case, and reading it stopped the run.
+    const cases = existsSync(tests) ? readdirSync(tests, { withFileTypes: true }).filter(e => (e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/.test(e.name) && !e.name.includes('.snapshot.')).map(e => e.name).sort() : [];
     return cases
       .map(c => ({ template: posix.basename(folder), templateFiles: files, caseFile: `${folder === '.' ? '' : `${folder}/`}tests/${c}` }))
       .filter(item => !hidden(item.caseFile));
@@ -75,7 +76,17 @@ export function folderTemplateFiles(root: string): string[] {
   const dir = join(root, 'templates');
   if (!existsSync(dir)) return [];
   const hidden = gitHostView(root).ignored;
-  return readdirSync(dir).sort().flatMap(name => ['template.yaml', 'template.yml'].filter(file => existsSync(join(dir, name, file))).map(file => `templates/${name}/${file}`)).filter(file => !hidden(file));
+  return readdirSync(dir).sort().flatMap(name => ['template.yaml', 'template.yml'].filter(file => isFileOrLink(join(dir, name, file))).map(file => `templates/${name}/${file}`)).filter(file => !hidden(file));
+}
+
+/** Whether `path` is a file or a symbolic link (which the reader then judges), not a folder or nothing. */
+function isFileOrLink(path: string): boolean {
+  try {
+    const stat = lstatSync(path);
+    return stat.isFile() || stat.isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 export interface CaseResult {
@@ -232,7 +243,8 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
       if (!(error instanceof OutsideRepositoryError)) throw error;
       diagnostics.push({ ruleId: 'repo-symlink', severity: 'error', message: error.message, hint: 'Delete the link; the snapshot is written here by --update-snapshots.', file: error.file, range: FILE_START });
     }
-    const expected = snapshotPath && existsSync(snapshotPath) ? readFileSync(snapshotPath, 'utf8') : undefined;
+    // A folder of the snapshot's name is no snapshot (--update-snapshots then says it cannot write there).
+    const expected = snapshotPath && isFileOrLink(snapshotPath) ? readFileSync(snapshotPath, 'utf8') : undefined;
     if (!snapshotPath) {
       // Refused above: never read or written through the link.
     } else if (options.updateSnapshots) await writeFile(snapshotPath, actual);

@@ -1,0 +1,19 @@
+import { parseAllDocuments } from 'yaml';
+import { isStackExhaustion } from './tooDeep.ts';
+
+/**
+ * Why a YAML text's aliases expand past what Backstage's reader allows (yaml's maxAliasCount, 100), or
+ * undefined. The parsers that read CI definitions and mkdocs.yml (and the sanitizer's walk) copy an alias out in
+ * full at each use: eight nested levels of ten aliases each (a 600-byte file) held them for a minute and GBs, nine ran V8 out of memory.
+ */
+export function aliasesExplode(text: string): string | undefined {
+  for (const document of parseAllDocuments(text, { logLevel: 'error', prettyErrors: false })) {
+    // A document yaml finds errors in may still be one another parser reads (js-yaml, PyYAML): its aliases count too.
+    try {
+      document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      if (error instanceof ReferenceError || isStackExhaustion(error)) return 'its anchors and aliases expand past 100 copies (a resource-exhaustion pattern Backstage refuses too), so it is not expanded';
+    }
+  }
+  return undefined;
+}
