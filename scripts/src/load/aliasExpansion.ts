@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { yamlPackage } from './lazyPackages.ts';
 import { isStackExhaustion } from './tooDeep.ts';
 
 /**
@@ -7,7 +7,8 @@ import { isStackExhaustion } from './tooDeep.ts';
  * full at each use: eight nested levels of ten aliases each (a 600-byte file) held them for a minute and GBs, nine ran V8 out of memory.
  */
 export function aliasesExplode(text: string): string | undefined {
-  for (const document of parseAllDocuments(text, { logLevel: 'error', prettyErrors: false })) {
+  // yaml is loaded on first use (lazyPackages): a plain catalog's check never needs it.
+  for (const document of yamlPackage().parseAllDocuments(text, { logLevel: 'error', prettyErrors: false })) {
     // A document yaml finds errors in may still be one another parser reads (js-yaml, PyYAML): its aliases count too.
     try {
       document.toJS({ maxAliasCount: 100 });
