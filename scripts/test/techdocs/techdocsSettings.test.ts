@@ -195,9 +195,14 @@ describe("settings the check cannot know are judged so that nothing dangerous pa
     expect(escaped.status).toBe(0);
   });
 
-  it('an app-config that holds itself (the backend never finishes loading it) is skipped, not walked until memory runs out', async () => {
-    const { status, findings } = await check({ ...repro4, 'app-config.yaml': `${withMkdocs('      dangerouslyAllowAdditionalKeys: [hooks]\n')}loop: &x\n  again: *x\n` });
-    expect(shown(findings)).toEqual(['warning mkdocs-dropped-key@mkdocs.yml:2']);
-    expect(status).toBe(0);
+  it('an app-config that holds itself (the backend never finishes loading it) stops the run with one message at the alias, not walked until memory runs out', async () => {
+    // Red team 33: the config is read as Backstage's config reader reads it (its alias limit, and an alias inside
+    // its own anchor refused), so the gate fails closed with the place to fix instead of judging TechDocs by
+    // settings Backstage could never load.
+    const { status, findings, stderr } = await check({ ...repro4, 'app-config.yaml': `${withMkdocs('      dangerouslyAllowAdditionalKeys: [hooks]\n')}loop: &x\n  again: *x\n` });
+    expect(findings).toEqual([]);
+    expect(stderr).toMatch(/^backstage-gitops check: app-config\.yaml:9:10: the alias \*x stands inside the value its anchor names/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(status).toBe(2);
   }, 60_000);
 });
