@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildIsCurrent, writeBuildManifest } from './buildManifest.js';
+import { buildIsCurrent, inputHashes, writeBuildManifest } from './buildManifest.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outdir = `${root}scripts/src/.build`;
@@ -40,6 +40,8 @@ const dependenciesStayExternal = {
  */
 export async function buildCli({ logLevel = 'warning' } = {}) {
   const { build } = await import('esbuild');
+  // Before esbuild reads anything: a source saved while it runs must not be vouched for as built.
+  const before = inputHashes(root, outdir);
   // Chunks are content-hashed: clear the previous build's so none lingers.
   rmSync(outdir, { recursive: true, force: true });
   const cli = await build({
@@ -67,7 +69,7 @@ export async function buildCli({ logLevel = 'warning' } = {}) {
     rmSync(prebuild, { force: true });
   }
   // esbuild names its inputs relative to the working folder.
-  writeBuildManifest(root, outdir, [cli, pre].flatMap(r => Object.keys(r.metafile.inputs).map(file => resolve(file))));
+  writeBuildManifest(root, outdir, [cli, pre].flatMap(r => Object.keys(r.metafile.inputs).map(file => resolve(file))), before);
 }
 
 /**

@@ -88,17 +88,29 @@ export function buildIsCurrent(root, outdir) {
 }
 
 /**
+ * The sha256 of each of the rule's inputs now (repo-relative path → hex, null when unreadable): taken
+ * before a build starts and handed to writeBuildManifest.
+ */
+export function inputHashes(root, outdir) {
+  return hashes(root, ruleInputs(root, outdir));
+}
+
+/**
  * Records what the build in `outdir` was made from: `read` is every file esbuild's metafiles list
  * (absolute paths), kept besides the rule's inputs. Written last and atomically, so a
- * build that failed half-way leaves no manifest and is redone.
+ * build that failed half-way leaves no manifest and is redone. With `before` (inputHashes taken when
+ * the build started), nothing is written when an input changed or appeared while it ran: the bundle may
+ * hold the older text, and a manifest of the newer one would vouch for it until the next edit.
  */
-export function writeBuildManifest(root, outdir, read) {
+export function writeBuildManifest(root, outdir, read, before = undefined) {
   const extra = [...new Set(read.map(file => relative(root, resolve(root, file)).split(sep).join('/')))].filter(f => f && !f.startsWith('../'));
+  const inputs = hashes(root, [...ruleInputs(root, outdir), ...extra]);
+  if (before && ruleInputs(root, outdir).some(file => before[file] !== inputs[file])) return;
   const manifest = {
     version: VERSION,
     node: process.version,
     read: extra,
-    inputs: hashes(root, [...ruleInputs(root, outdir), ...extra]),
+    inputs,
     outputs: hashes(outdir, filesUnder(outdir, '', [])),
   };
   mkdirSync(dirname(manifestFile(root)), { recursive: true });

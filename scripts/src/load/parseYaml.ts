@@ -37,8 +37,14 @@ export interface ParsedYaml {
 }
 
 // Anchors, aliases, tags, directives and merge keys take the exact path: they are rare in catalog
-// files and each one is somewhere the two parsers could disagree or a hostile file could hide.
-const NEEDS_EXACT_PARSE = /(?:^|[\s,[{:])[&*!]|^%|<<\s*:/m;
+// files and each one is somewhere the two parsers could disagree or a hostile file could hide (js-yaml
+// has no alias limit). Both parsers read `&`, `*` and `!` as a property or an alias only where a node
+// starts: at a line's start after its indentation or a document end marker (`... &a x` starts the next
+// document in js-yaml), or after an indicator (`-`, `?`, `:`, `,`, `[`, `{`) and the spaces that follow
+// it. Anywhere else, as in `R & D` or a cron `30 */6 * * *`, it is text. Any blank but a line break
+// counts as a space here (a BOM too), so the pattern only ever says yes more than the parsers would.
+// exactParseTrigger.test.ts holds it to both parsers' own reading of 40,000 texts.
+const NEEDS_EXACT_PARSE = /(?:^[^\S\r\n]*(?:\.\.\.[^\S\r\n]*)?|[-?:,[{][^\S\r\n]*)[&*!]|^\uFEFF?%|<<\s*:/m;
 
 /** NEEDS_EXACT_PARSE.test(text), without running the pattern over the many texts that hold none of its characters. */
 export function needsExactParse(text: string): boolean {

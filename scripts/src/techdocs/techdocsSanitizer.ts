@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
+import { plainYamlValue } from '../config/configFile.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { aliasesExplode } from '../load/aliasExpansion.ts';
 import { readSource } from '../load/readSource.ts';
@@ -74,7 +75,9 @@ export async function techdocsGeneratorSettings(config: GitopsConfig): Promise<T
     if (!('text' in read)) return [];
     let data: unknown;
     try {
-      data = yamlPackage().parse(read.text, { merge: false, logLevel: 'silent', maxAliasCount: 100 }) as unknown;
+      // js-yaml for a plain text (the value `yaml` gives, held equal by plainConfigValue.test.ts): the
+      // same files are read again by the config gate, and `yaml` costs tens of ms on first use.
+      data = (plainYamlValue(read.text) ?? { value: yamlPackage().parse(read.text, { merge: false, logLevel: 'silent', maxAliasCount: 100 }) }).value;
     } catch {
       return [];
     }

@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildIsCurrent, writeBuildManifest } from '../../bin/buildManifest.js';
+import { buildIsCurrent, inputHashes, writeBuildManifest } from '../../bin/buildManifest.js';
 import { tempRepo } from '../helpers/tempRepo.ts';
 
 const OUT = 'scripts/src/.build';
@@ -78,5 +78,20 @@ describe('the build manifest: npm run check reuses the bundle only when nothing 
     const root = await built();
     change(root);
     expect(buildIsCurrent(root, join(root, OUT))).toBe(false);
+  });
+
+  it.each([
+    ['a source saved while the build ran', (root: string) => appendFileSync(join(root, 'scripts/src/diagnostic.ts'), '// saved mid-build\n')],
+    ['a source added while the build ran', (root: string) => writeFileSync(join(root, 'scripts/src/late.ts'), 'export {};\n')],
+  ])('writes no manifest for a build whose inputs changed under it (%s): the next run builds again', async (_name, change) => {
+    const root = await built();
+    rmSync(join(root, MANIFEST));
+    const before = inputHashes(root, join(root, OUT));
+    change(root);
+    writeBuildManifest(root, join(root, OUT), [join(root, 'scripts/src/cli/main.ts')], before);
+    expect(buildIsCurrent(root, join(root, OUT))).toBe(false);
+    // A build with nothing changed under it is vouched for as before.
+    writeBuildManifest(root, join(root, OUT), [join(root, 'scripts/src/cli/main.ts')], inputHashes(root, join(root, OUT)));
+    expect(buildIsCurrent(root, join(root, OUT))).toBe(true);
   });
 });
