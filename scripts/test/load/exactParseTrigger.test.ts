@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { needsExactParse, parseYaml } from '../../src/load/parseYaml.ts';
 import { runBin } from '../helpers/runBin.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
+import { mulberry32 } from '../helpers/seededRandom.ts';
 
 // needsExactParse sends every text with an anchor, alias, tag or directive to `yaml` (which bounds alias
 // expansion as Backstage's reader does; js-yaml does not). It looks for `&`, `*` and `!` only where a node
@@ -35,14 +36,6 @@ function jsYamlReading(text: string): 'refused' | { anchored: boolean } {
   return { anchored };
 }
 
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MARKS = ['&a', '*a', '!t', '!!str', '!', '&', '*', '& ', '* ', '! ', '&a ', '*a ', '!t '];
 const SOUP = [...MARKS, ...MARKS, ' ', '  ', '\t', '\n', '\n  ', '\r\n', '\r', '- ', '-', '? ', '?', ': ', ':', ',', ', ', '[', ']', '{', '}', '"', "'", ' #', '#', '|', '>', '---', '--- ', '...', '\uFEFF', '\u00a0', '\u2028', '%', '%YAML 1.2\n', '<<: ', 'a', 'b c', 'x: ', 'k:\n  ', '30 */6 * * *', 'R & D', 'Hi!'];

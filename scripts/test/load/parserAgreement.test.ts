@@ -6,6 +6,7 @@ import { parseYaml, needsExactParse } from '../../src/load/parseYaml.ts';
 import { jsYamlMayDisagree } from '../../src/load/parserAgreement.ts';
 import { runBin } from '../helpers/runBin.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
+import { mulberry32 } from '../helpers/seededRandom.ts';
 
 // The gate reads plain files with js-yaml and must give exactly what Backstage's `yaml` gives
 // (parseAllDocuments, YAML 1.2 core schema, unique keys, no merge keys): each document's value, and an error
@@ -136,14 +137,6 @@ describe('parseYaml reads what `yaml` reads (the gate cannot pass a text Backsta
 
 // A deterministic generator of small texts: catalog-like lines built from keys, values, indentation and
 // markers that each touch a corner of YAML, and the fuzzer's token soup.
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ['a', 'b', 'name', 'tags', 'a b', 'a:b', '-a', 'a#b', '1', '0x1', '1.0', '-0', '.5', 'true', 'True', '.nan', '__proto__', '"a"', "'b'", '"1"', '~', 'null', 'NULL', '""', '[a]', '{a: b}', '?a', '"a"#', 'a ', 'x]', '-', '.', '~a', '$a', '"a\\nb"', 'a\u00a0b'];
 const VALUES = [
