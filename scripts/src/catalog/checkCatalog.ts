@@ -27,7 +27,7 @@ import { withLocationConsequences } from './locationConsequences.ts';
 import { externalMatcher } from './externalEntities.ts';
 import { providedMatcher, type ProvidedScope } from './providedScopes.ts';
 import { readSymlinks, TOOLKIT_OUTPUTS } from './readSymlinks.ts';
-import { checkoutTransforms, type CheckoutTransform } from '../load/checkoutTransforms.ts';
+import type { CheckoutTransform } from '../load/checkoutTransforms.ts';
 import type { SanitizedMkdocs, TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
 
 export interface CatalogCheckInput {
@@ -49,6 +49,8 @@ export interface CatalogCheckInput {
   techdocsPolicy?: TechdocsPolicy;
   /** Per-file results of an earlier run (`--cache`); the checks across entities always run. */
   cache?: ResultCache;
+  /** The tracked files git writes or archives differently from their blobs (checkoutTransforms of the root). */
+  checkoutTransforms: readonly CheckoutTransform[];
   /**
    * Paths mode: ref -> where the given files defined it before the change (`catalog/a.yaml on origin/main`).
    * A reference from any other file to one of them that no longer resolves is reported too: the change
@@ -94,7 +96,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const skeletons = (loaded.skeletonFolders ?? []).filter(folder => folder !== '' && folder !== '.');
   for (const link of readSymlinks(loaded, context.length > 0 ? [...entities, ...context] : entities, config, loaded.given && { paths: loaded.given, entities })) diagnostics.push(symlinkFinding(link, skeletons.find(folder => link.startsWith(`${folder}/`))));
   for (const name of loaded.undecodable ?? []) diagnostics.push(undecodableFinding(name));
-  for (const transform of checkoutTransforms(config.root)) diagnostics.push(checkoutTransformFinding(transform));
+  for (const transform of input.checkoutTransforms) diagnostics.push(checkoutTransformFinding(transform));
   const all = context.length > 0 ? [...entities, ...context] : entities;
   const index = indexEntities(all);
   diagnostics.push(...checkUniqueness(index, reported, config.catalog.roots.length === 0, locationRootOf(loaded.locations)));

@@ -5,6 +5,7 @@ import { plainConfigValue, plainYamlValue, readConfigDocument, readJsonFile } fr
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { isRecord, loadCatalog, type LoadedCatalog, type ReaderSetting, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
+import { checkoutTransforms } from '../load/checkoutTransforms.ts';
 import { readSource } from '../load/readSource.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
 import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
@@ -26,9 +27,11 @@ import { providedScopes } from './providedScopes.ts';
  * per-file results; `reading`: whether a second thread reads the catalog's files (loadCatalog).
  */
 export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[], cache?: ResultCache, reading: ReaderSetting = 'auto'): Promise<CatalogCheckInput> {
+  // Started first: its git processes run while this thread reads and parses the catalog.
+  const transforms = checkoutTransforms(config.root);
   const [loaded, policies, appConfig, backstageConfigs] = await Promise.all([loadCatalog(config, paths, cache, reading), loadPolicies(config), readAppConfig(config), readBackstageConfigs(config)]);
   const techdocsSettings = gateSettings(await techdocsGeneratorSettings(config));
-  return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs), mkdocs: await readMkdocsFiles(config, loaded, techdocsSettings), techdocsPolicy: loadTechdocsPolicy(config.root), techdocsSettings, cache };
+  return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs), mkdocs: await readMkdocsFiles(config, loaded, techdocsSettings), techdocsPolicy: loadTechdocsPolicy(config.root), techdocsSettings, cache, checkoutTransforms: await transforms };
 }
 
 /**

@@ -1,7 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { childEnv } from '../process/childEnv.ts';
+
+const execFileAsync = promisify(execFile);
 
 /** A tracked file that git writes to the work tree through a `.gitattributes` transformation. */
 export interface CheckoutTransform {
@@ -35,22 +38,23 @@ const MAX_REPORTED = 50;
  * any file or folder: GitHub's and GitLab's archives apply both, and Backstage reads glob Location targets
  * and TechDocs sources from them. At most 50, sorted; empty outside a git work tree or without git. Never throws.
  */
-export function checkoutTransforms(root: string): CheckoutTransform[] {
-  const listed = spawnSync('git', ['-C', root, 'ls-files', '-z'], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
-  if (listed.status !== 0 || typeof listed.stdout !== 'string' || listed.stdout === '') return [];
+export async function checkoutTransforms(root: string): Promise<CheckoutTransform[]> {
+  // Asynchronous, so git runs on the other core while the catalog is read and parsed (prepareCatalogCheck).
+  const listed = await git(root, ['ls-files', '-z']);
+  if (listed === undefined || listed === '') return [];
   // Only a .gitattributes in the tree can come from a pull request (the machine's own attribute files are
   // the operator's): without one below the root or above it up to the repository's top, asking git about
   // every path (most of this function's time) is skipped.
-  if (!/(?:^|\0|\/)\.gitattributes\0/.test(listed.stdout) && !attributesAbove(root)) return [];
+  if (!/(?:^|\0|\/)\.gitattributes\0/.test(listed) && !attributesAbove(root)) return [];
   // export-ignore also leaves out a whole folder that matches (git archive asks it of each folder it enters,
   // as `folder/`: a pattern that ends in a slash, `catalog/x/ export-ignore`, matches only a path so asked).
   const folders = new Set<string>();
-  for (const file of listed.stdout.split('\0')) for (let at = file.indexOf('/'); at > 0; at = file.indexOf('/', at + 1)) folders.add(file.slice(0, at + 1));
-  const input = `${listed.stdout}${[...folders].map(folder => `${folder}\0`).join('')}`;
-  const attrs = spawnSync('git', ['-C', root, 'check-attr', '-z', '--stdin', 'working-tree-encoding', 'ident', 'filter', 'export-subst', 'export-ignore'], { input, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
-  if (attrs.status !== 0 || typeof attrs.stdout !== 'string') return [];
+  for (const file of listed.split('\0')) for (let at = file.indexOf('/'); at > 0; at = file.indexOf('/', at + 1)) folders.add(file.slice(0, at + 1));
+  const input = `${listed}${[...folders].map(folder => `${folder}\0`).join('')}`;
+  const attrs = await git(root, ['check-attr', '-z', '--stdin', 'working-tree-encoding', 'ident', 'filter', 'export-subst', 'export-ignore'], input);
+  if (attrs === undefined) return [];
   // -z output: path NUL attribute NUL info NUL, for every path and attribute asked.
-  const fields = attrs.stdout.split('\0');
+  const fields = attrs.split('\0');
   const found: CheckoutTransform[] = [];
   for (let i = 0; i + 2 < fields.length; i += 3) {
     const [asked, attribute, info] = [fields[i], fields[i + 1], fields[i + 2]];
@@ -64,6 +68,19 @@ export function checkoutTransforms(root: string): CheckoutTransform[] {
     found.push({ file, attribute: info === 'set' ? attribute : `${attribute}=${info}`, via: attribute.startsWith('export-') ? 'archive' : 'checkout' });
   }
   return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)).slice(0, MAX_REPORTED);
+}
+
+/** git's stdout for `args` run in `root` (with `input` on its stdin), or undefined when git fails or is missing. */
+async function git(root: string, args: string[], input?: string): Promise<string | undefined> {
+  try {
+    const run = execFileAsync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: childEnv() });
+    // git may exit before it has read everything (a failure): the write then fails, and git's exit says so.
+    run.child.stdin?.on('error', () => undefined);
+    run.child.stdin?.end(input ?? '');
+    return (await run).stdout;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether the root's folder or one above it, up to the folder holding `.git`, has a `.gitattributes`. */
