@@ -127,7 +127,7 @@ async function buildSiteIn(work: string, root: string, mkdocsFile: string, commi
   const server = extensionServersNotListed(used, policy.diagramServers)[0];
   if (server) throw new Error(`${mkdocsFile} is refused: ${server.key} is ${JSON.stringify(server.value.slice(0, 200))}, and ${server.problem} (plantuml_markdown would fetch it from this machine and write the answer into the page; schemas/techdocs-policy.json's diagramServers lists the platform's own). The site is not built.`);
   const refused = deniedExtensions(used, policy);
-  if (refused.length) throw new Error(`${mkdocsFile} uses the markdown extension '${refused[0].name}', which is refused: ${refused[0].reason}. The site is not built.`);
+  if (refused.length) throw new Error(`${mkdocsFile} uses the markdown extension '${refused[0].name}', which the TechDocs policy (schemas/techdocs-policy.json) refuses: ${refused[0].reason}. The site is not built.`);
   const unreviewed = settings.defaultPlugins.filter(plugin => !policy.plugins.includes(plugin));
   if (settings.unknown?.includes('defaultPlugins')) throw new Error("The managed Backstage's app-config adds an mkdocs plugin to every site (techdocs.generator.mkdocs.defaultPlugins) whose name the build cannot know (${VAR}, $env or an unread $include), so it can neither be checked against schemas/techdocs-policy.json nor added. The site is not built.");
   if (unreviewed.length) throw new Error(`The managed Backstage's app-config adds the mkdocs plugin${unreviewed.length === 1 ? '' : 's'} ${unreviewed.map(p => `'${p}'`).join(', ')} to every site (techdocs.generator.mkdocs.defaultPlugins), which schemas/techdocs-policy.json does not allow. The site is not built.`);

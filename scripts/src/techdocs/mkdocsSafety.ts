@@ -422,7 +422,7 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
     diagnostics.push(at(server.path, 'mkdocs-unsafe-extension', `${server.key} is ${JSON.stringify(server.value.slice(0, 200))}, and ${server.problem}: plantuml_markdown sends each diagram there from the machine that builds the docs and writes the answer into the page, so an internal address (named, or reached through a redirect) would publish what that host returns.`, `Use a diagram server listed under diagramServers in schemas/techdocs-policy.json (${(Array.isArray(policy.diagramServers) ? policy.diagramServers : []).filter(e => typeof e === 'string').slice(0, 3).map(e => e.slice(0, 80)).join(', ') || 'none listed'}), ask the platform team to list another, or leave server out.`));
   }
   for (const { path, name, reason } of deniedExtensions(used, policy)) {
-    diagnostics.push(at(path, 'mkdocs-unsafe-extension', `The markdown extension '${name.slice(0, 200)}' is refused: ${reason}.`, 'Copy the text into the page, or link to the file.', typeof path[1] === 'string'));
+    diagnostics.push(at(path, 'mkdocs-unsafe-extension', `The markdown extension '${name.slice(0, 200)}' is refused by the TechDocs policy (schemas/techdocs-policy.json), a rule of this repository's gate on top of what Backstage checks: ${reason}.`, 'Copy the text into the page, or link to the file; an exception is the platform team\'s to review in schemas/techdocs-policy.json.', typeof path[1] === 'string'));
   }
   const allowed = new Set(policy.plugins);
   for (const { path, name, options, optionsPath, dropped } of pluginsOf(included ? undefined : asWritten.plugins, ['plugins'], sanitized)) {

@@ -75,6 +75,14 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     expect(result.status).toBe(expected.length ? 1 : 0);
   });
 
+  it("says the refusal is this repository's TechDocs policy, not Backstage's, and where an exception is reviewed", async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\nmarkdown_extensions:\n  - pymdownx.snippets\n', 'handbook/docs/index.md': '# Docs\n' });
+    const result = await runBin(['check', '--format', 'json'], root);
+    const [finding] = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; message: string; hint: string }[] }).diagnostics.filter(d => d.ruleId === 'mkdocs-unsafe-extension');
+    expect(finding.message).toMatch(/^The markdown extension 'pymdownx\.snippets' is refused by the TechDocs policy \(schemas\/techdocs-policy\.json\), a rule of this repository's gate on top of what Backstage checks: it pastes any file/);
+    expect(finding.hint).toContain('schemas/techdocs-policy.json');
+  });
+
   // techdocs-node's sanitizeMkdocsYml (which @techdocs/cli generate runs on every site the toolkit builds) removes
   // these before MkDocs reads mkdocs.yml: nothing of them runs or is read, so they are warnings, not refusals.
   it.each([
@@ -121,7 +129,7 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
     const out = await mkdtemp(join(tmpdir(), 'gitops-out-'));
     const result = await runBin(['techdocs', 'build', '--out', out, '--format', 'json'], root);
     expect(result.status, result.stderr).toBe(1);
-    expect(result.stdout + result.stderr).toMatch(/pymdownx\.snippets.*refused/);
+    expect(result.stdout + result.stderr).toMatch(/pymdownx\.snippets.*(refused|refuses)/);
     expect(existsSync(join(out, 'default/component/docs-site/index.html'))).toBe(false);
     await rm(out, { recursive: true, force: true });
   });
