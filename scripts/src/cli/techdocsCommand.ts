@@ -8,6 +8,7 @@ import { readRepoFile } from '../load/repoPath.ts';
 import { parseArgs } from 'node:util';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
+import { settledGateFindings } from '../config/ruleSettings.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { loadEntities } from '../scorecards/prepareScorecards.ts';
@@ -144,7 +145,7 @@ async function catalogProblem(config: Awaited<ReturnType<typeof loadConfig>>): P
   const input = await prepareCatalogCheck(config, []);
   const catalogFiles = new Set([...input.loaded.files, ...input.loaded.context].map(f => f.file));
   const gate = await checkCatalog(input);
-  const errors = gate.diagnostics.filter(d => d.severity === 'error' && (!d.file || catalogFiles.has(d.file)));
+  const errors = settledGateFindings(gate.diagnostics, config).filter(d => d.severity === 'error' && (!d.file || catalogFiles.has(d.file)));
   return errors.length ? `the catalog gate reports ${errors.length} error(s) in catalog files (first: ${errors[0].file ?? ''} ${errors[0].ruleId}), so an entity missing from the catalog may only be unreadable; run check` : undefined;
 }
 
