@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import { settledGateFindings } from '../config/ruleSettings.ts';
+import { subcommandProblem } from './subcommand.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { loadEntities } from '../scorecards/prepareScorecards.ts';
@@ -69,7 +70,8 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
       shard: { type: 'string' }, root: { type: 'string' }, sites: { type: 'string' }, 'allow-mass-delete': { type: 'boolean' }, 'adopt-site': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help || positionals[0] !== 'publish') return io.stdout.write(TECHDOCS_HELP), values.help ? 0 : 2;
+  if (values.help) return io.stdout.write(TECHDOCS_HELP), 0;
+  if (positionals[0] !== 'publish') throw subcommandProblem('techdocs', positionals[0], ['publish', 'build']);
   const adopt = new Set((values['adopt-site'] ?? []).map(triplet => triplet.trim().toLowerCase()));
   const badTriplet = [...adopt].find(triplet => !/^[^/\s]+\/[^/\s]+\/[^/\s]+$/.test(triplet));
   if (badTriplet !== undefined) throw new UsageError(`--adopt-site ${logText(badTriplet.slice(0, 200))}: give the site as namespace/kind/name, such as default/component/orders-api`);

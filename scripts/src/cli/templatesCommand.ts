@@ -3,6 +3,7 @@ import { lstatSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import { fileProblem } from './describeError.ts';
+import { subcommandProblem } from './subcommand.ts';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
@@ -115,7 +116,8 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   // Accepted, never used (the output has no colours), but a contradiction all the same.
   colorFlag(values);
   if (positionals[0] === 'test' && !values.help) return testTemplates(positionals.slice(1), values, io);
-  if (values.help || positionals[0] !== 'render') return io.stdout.write(TEMPLATES_HELP), values.help ? 0 : 2;
+  if (values.help) return io.stdout.write(TEMPLATES_HELP), 0;
+  if (positionals[0] !== 'render') throw subcommandProblem('templates', positionals[0], ['test', 'render']);
   const file = positionals[1] ? resolve(io.cwd, positionals[1]) : undefined;
   if (!file || !values.values || !values.out) throw new UsageError('templates render needs <template.yaml>, --values and --out');
   if (values.user !== undefined && !/^user:(?:[^:/\s]+\/)?[^:/\s]+$/i.test(values.user)) throw new UsageError(`--user takes a user entity ref such as user:default/jdoe, not ${logText(values.user).slice(0, 80)}`);
