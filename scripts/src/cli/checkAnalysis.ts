@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { childEnv } from '../process/childEnv.ts';
 import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
@@ -99,10 +101,16 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   if (!config.found && input.loaded.files.length === 0 && input.loaded.context.length === 0) {
     throw new UsageError(`${positionals.length ? positionals.join(', ') : root} holds no catalog file (YAML with a backstage.io apiVersion or one of Backstage's kinds) and no ${CONFIG_FILE}: nothing to check. Give the repository's folder, or --root.`);
   }
+  // A YAML file given by name that the work tree no longer holds is one the change deletes when the
+  // revision it is judged against (HEAD, or --base) holds it: judged as defining nothing now. Else a typo.
+  const missing = input.loaded.missingGiven ?? [];
+  const revision = options.base ?? 'HEAD';
+  const unknown = missing.find(m => spawnSync('git', ['-C', root, 'cat-file', '-e', '--end-of-options', `${revision}:./${m.file}`], { env: childEnv() }).status !== 0);
+  if (unknown) throw new UsageError(`${logText(unknown.given)} does not exist${options.base ? ` (nor on ${logText(options.base)})` : ''} or holds no YAML files`);
   // Paths mode: what the given files defined before their change, so that another file still naming it
   // is reported (the whole catalog's run, CI's, fails on it).
   if (positionals.length > 0 && config.found) {
-    const given = new Set(input.loaded.files.map(f => f.file));
+    const given = new Set([...input.loaded.files.map(f => f.file), ...missing.map(m => m.file)]);
     const { definedAtHead, definedOnBase } = await import('../pr/formerlyDefined.ts');
     input.formerlyDefined = options.reads ? definedOnBase((await options.reads.baseEntities()).entities, given, options.base!) : definedAtHead(root, given, config.catalog.maxFileBytes);
   }
