@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { childEnv } from '../process/childEnv.ts';
 import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
@@ -99,10 +101,16 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   if (!config.found && input.loaded.files.length === 0 && input.loaded.context.length === 0) {
     throw new UsageError(`${positionals.length ? positionals.join(', ') : root} holds no catalog file (YAML with a backstage.io apiVersion or one of Backstage's kinds) and no ${CONFIG_FILE}: nothing to check. Give the repository's folder, or --root.`);
   }
+  // A YAML file given by name that the work tree no longer holds is one the change deletes when the
+  // revision it is judged against (HEAD, or --base) holds it: judged as defining nothing now. Else a typo.
+  const missing = input.loaded.missingGiven ?? [];
+  const revision = options.base ?? 'HEAD';
+  const unknown = missing.find(m => spawnSync('git', ['-C', root, 'cat-file', '-e', '--end-of-options', `${revision}:./${m.file}`], { env: childEnv() }).status !== 0);
+  if (unknown) throw new UsageError(`${logText(unknown.given)} does not exist${options.base ? ` (nor on ${logText(options.base)})` : ''} or holds no YAML files`);
   // Paths mode: what the given files defined before their change, so that another file still naming it
   // is reported (the whole catalog's run, CI's, fails on it).
   if (positionals.length > 0 && config.found) {
-    const given = new Set(input.loaded.files.map(f => f.file));
+    const given = new Set([...input.loaded.files.map(f => f.file), ...missing.map(m => m.file)]);
     const { definedAtHead, definedOnBase } = await import('../pr/formerlyDefined.ts');
     input.formerlyDefined = options.reads ? definedOnBase((await options.reads.baseEntities()).entities, given, options.base!) : definedAtHead(root, given, config.catalog.maxFileBytes);
   }
@@ -295,7 +303,35 @@ async function gatesOf(root: string, config: GitopsConfig, input: Awaited<Return
       const parses = !input.loaded.files.some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
       byGate.push(...(await codeownersGates(root, config, entities, parses, byGate[0])).diagnostics);
     }
+    if (input.loaded.mode === 'paths' && config.found) byGate.push(wholeRunOnly(config, input.loaded.given ?? [], input.loaded.repoFiles));
   }
+}
+
+/**
+ * Paths mode: one info per given file (or file of a given folder) that only the whole run's gates judge
+ * (scorecards, CODEOWNERS, editor schema, Backstage config, org policies: they need the whole catalog).
+ * A pre-commit hook's `check <changed files>` said "✔ 0 errors … in 0 files" for a scorecard check that the
+ * whole run fails, as if it had been judged.
+ */
+function wholeRunOnly(config: GitopsConfig, given: readonly string[], repoFiles: readonly string[]): Diagnostic[] {
+  const folders = ['scorecards/', `${posix.normalize(config.catalog.policies ?? 'schemas/policy')}/`, 'schemas/template-policy/'];
+  const files = new Set([config.codeowners?.file, config.editorSchema?.file, config.catalog.appConfig, ...(config.backstageConfig?.files ?? [])].filter((f): f is string => Boolean(f)).map(f => posix.normalize(f)));
+  const judgedWhole = (file: string) => files.has(file) || folders.some(folder => file.startsWith(folder));
+  // A given file, or a given folder's such files said once, at the first of them.
+  const named = new Map<string, string>();
+  for (const path of given) {
+    if (judgedWhole(path)) named.set(path, path);
+    const inside = path === '' ? [] : repoFiles.filter(file => file.startsWith(`${path}/`) && judgedWhole(file));
+    if (inside.length > 0 && !named.has(inside[0])) named.set(inside[0], inside.length === 1 ? inside[0] : `${path}/ (${inside.length} such files)`);
+  }
+  return [...named].sort(([a], [b]) => a.localeCompare(b)).map(([file, what]) => ({
+    ruleId: 'check-paths-whole-run',
+    severity: 'info' as const,
+    message: `${logText(what)} is judged only by the whole run (scorecards, CODEOWNERS, the editor schema, app-config and the org policies need the whole catalog): this run over the given paths did not judge it.`,
+    hint: 'Run `npx backstage-gitops check` without paths (what CI runs) to judge it before you push.',
+    file,
+    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+  }));
 }
 
 /**

@@ -11,9 +11,11 @@ import { checkCacheFilePath } from '../cache/cacheFilePath.ts';
 import { cacheFileChunks, readCacheParts } from '../cache/runRecord.ts';
 import type { CheckOptions } from './checkAnalysis.ts';
 import { logText } from '../report/safeText.ts';
-import { LOCKED_RULES, lockedRuleSettings } from '../config/lockedRules.ts';
+import { lockedRuleSettings } from '../config/lockedRules.ts';
+import { applyRuleSettings } from '../config/ruleSettings.ts';
+
+export { applyRuleSettings };
 import { applyBaseline, baselineFixed, baselineOf, movedFileHints, readBaseline } from '../config/baseline.ts';
-import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { CONFIG_FILE, repoRoot } from '../config/repoRoot.ts';
 import { UsageError } from '../config/usageError.ts';
 import { repoWriteTarget } from './writeTarget.ts';
@@ -288,17 +290,6 @@ export function withoutRepeats(byGate: readonly (readonly Diagnostic[])[]): Diag
     }
   }
   return kept;
-}
-
-/** Severity overrides from gitops.config.yaml, by rule id or by family (`policy` covers `policy/*`). */
-export function applyRuleSettings(diagnostics: readonly Diagnostic[], config: GitopsConfig): Diagnostic[] {
-  return diagnostics.flatMap(d => {
-    // Security rules cannot be lowered by the config a pull request may change (lockedRuleSettings says so).
-    if (LOCKED_RULES.has(d.ruleId)) return [d];
-    const setting = config.rules[d.ruleId] ?? config.rules[d.ruleId.split('/')[0]];
-    if (setting === 'off') return [];
-    return setting ? [{ ...d, severity: setting }] : [d];
-  });
 }
 
 function listRules(registered: { id: string; severity: Severity; description: string; example: string }[], policies: { ruleId: string; severity: Severity; description: string }[]): string {

@@ -10,6 +10,11 @@ const SYSTEM_ERRORS: Record<string, string> = {
   ELOOP: 'is a symbolic link loop',
 };
 
+/** How a file-system error code reads after a path ("does not exist"), or undefined for a code not listed. */
+export function fileProblem(code: string): string | undefined {
+  return Object.hasOwn(SYSTEM_ERRORS, code) ? SYSTEM_ERRORS[code] : undefined;
+}
+
 const NETWORK_ERRORS: Record<string, string> = {
   ENOTFOUND: 'no such host',
   EAI_AGAIN: 'the host name could not be looked up',

@@ -72,7 +72,8 @@ export async function run(argv: string[], rawIo: CliIo): Promise<number> {
   if (name === '--version') return io.stdout.write(`${version}\n`), 0;
   const load = commands[name];
   if (!load) {
-    io.stderr.write(`Unknown command '${logText(name)}'. Run 'backstage-gitops --help'.\n`);
+    const { nearestWord } = await import('./subcommand.ts');
+    io.stderr.write(`backstage-gitops: unknown command '${logText(name.slice(0, 80))}'. ${nearestWord(name, Object.keys(commands))}Run 'backstage-gitops --help' for the commands.\n`);
     return 2;
   }
   try {

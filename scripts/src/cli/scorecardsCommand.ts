@@ -104,7 +104,7 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
     ? `${JSON.stringify({ teams: [...run.teams.values()], changes, adoption: run.adoption, entities: run.scores.map(s => ({ ref: s.ref, rank: s.rank, scorecards: s.scorecards, results: s.results })), diagnostics: boundDiagnostics(run.diagnostics) }, null, 2)}\n`
     : renderScorecardReport({
         teams: run.teams, changes, adoption: run.adoption, levels: run.data.config?.value.levels ?? [],
-        baseLevelName: run.data.config?.value.baseLevel?.name ?? 'Stone', checks: new Map(run.data.checks.map(c => [c.value.id, c.value])), testsPassed: run.testsPassed,
+        baseLevelName: run.data.config?.value.baseLevel?.name ?? 'Stone', checks: new Map(run.data.checks.map(c => [c.value.id, c.value])), testsPassed: run.testsPassed, testsFailed: run.testsFailed,
       }, format);
   if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
   else io.stdout.write(text, format === 'json' ? 'json' : 'text');

@@ -8,6 +8,8 @@ import { readRepoFile } from '../load/repoPath.ts';
 import { parseArgs } from 'node:util';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
+import { settledGateFindings } from '../config/ruleSettings.ts';
+import { subcommandProblem } from './subcommand.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { loadEntities } from '../scorecards/prepareScorecards.ts';
@@ -68,7 +70,8 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
       shard: { type: 'string' }, root: { type: 'string' }, sites: { type: 'string' }, 'allow-mass-delete': { type: 'boolean' }, 'adopt-site': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help || positionals[0] !== 'publish') return io.stdout.write(TECHDOCS_HELP), values.help ? 0 : 2;
+  if (values.help) return io.stdout.write(TECHDOCS_HELP), 0;
+  if (positionals[0] !== 'publish') throw subcommandProblem('techdocs', positionals[0], ['publish', 'build']);
   const adopt = new Set((values['adopt-site'] ?? []).map(triplet => triplet.trim().toLowerCase()));
   const badTriplet = [...adopt].find(triplet => !/^[^/\s]+\/[^/\s]+\/[^/\s]+$/.test(triplet));
   if (badTriplet !== undefined) throw new UsageError(`--adopt-site ${logText(badTriplet.slice(0, 200))}: give the site as namespace/kind/name, such as default/component/orders-api`);
@@ -144,7 +147,7 @@ async function catalogProblem(config: Awaited<ReturnType<typeof loadConfig>>): P
   const input = await prepareCatalogCheck(config, []);
   const catalogFiles = new Set([...input.loaded.files, ...input.loaded.context].map(f => f.file));
   const gate = await checkCatalog(input);
-  const errors = gate.diagnostics.filter(d => d.severity === 'error' && (!d.file || catalogFiles.has(d.file)));
+  const errors = settledGateFindings(gate.diagnostics, config).filter(d => d.severity === 'error' && (!d.file || catalogFiles.has(d.file)));
   return errors.length ? `the catalog gate reports ${errors.length} error(s) in catalog files (first: ${errors[0].file ?? ''} ${errors[0].ruleId}), so an entity missing from the catalog may only be unreadable; run check` : undefined;
 }
 

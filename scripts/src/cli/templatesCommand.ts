@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { lstatSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, posix, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import { fileProblem } from './describeError.ts';
+import { subcommandProblem } from './subcommand.ts';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
@@ -114,7 +116,8 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   // Accepted, never used (the output has no colours), but a contradiction all the same.
   colorFlag(values);
   if (positionals[0] === 'test' && !values.help) return testTemplates(positionals.slice(1), values, io);
-  if (values.help || positionals[0] !== 'render') return io.stdout.write(TEMPLATES_HELP), values.help ? 0 : 2;
+  if (values.help) return io.stdout.write(TEMPLATES_HELP), 0;
+  if (positionals[0] !== 'render') throw subcommandProblem('templates', positionals[0], ['test', 'render']);
   const file = positionals[1] ? resolve(io.cwd, positionals[1]) : undefined;
   if (!file || !values.values || !values.out) throw new UsageError('templates render needs <template.yaml>, --values and --out');
   if (values.user !== undefined && !/^user:(?:[^:/\s]+\/)?[^:/\s]+$/i.test(values.user)) throw new UsageError(`--user takes a user entity ref such as user:default/jdoe, not ${logText(values.user).slice(0, 80)}`);
@@ -130,14 +133,14 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   try {
     realTemplate = realRepoPath(root, templateFile);
   } catch (error) {
-    throw error instanceof OutsideRepositoryError ? new UsageError(error.message) : unreadable(templateFile, error);
+    throw error instanceof OutsideRepositoryError ? new UsageError(error.message) : unreadable(templateFile, error, 'the template');
   }
-  const written = templateToRender(parseDocuments(await readInput(realTemplate, templateFile), templateFile), templateFile, values.template);
+  const written = templateToRender(parseDocuments(await readInput(realTemplate, templateFile, 'the template'), templateFile), templateFile, values.template);
   const unread = unreadStepsProblem(root, templateFile, written, config.repoUrl);
   if (unread !== undefined) throw new UsageError(`${templateFile} cannot be rendered offline: ${unread} ${UNREAD_STEPS_HINT}`);
   const template = resolveTemplatePlaceholders(root, templateFile, written, config.repoUrl);
-  const parameters = parseQuietly(await readInput(resolve(io.cwd, values.values), values.values), values.values) ?? {};
-  const secrets = values.secrets ? await readSecrets(resolve(io.cwd, values.secrets)) : undefined;
+  const parameters = parseQuietly(await readInput(resolve(io.cwd, values.values), values.values, '--values'), values.values) ?? {};
+  const secrets = values.secrets ? await readSecrets(resolve(io.cwd, values.secrets), values.secrets) : undefined;
   if (template?.apiVersion !== 'scaffolder.backstage.io/v1beta3') {
     throw new UsageError(`${templateFile} is ${logText(String(template?.apiVersion ?? 'not a template'))}: the scaffolder runs only scaffolder.backstage.io/v1beta3 templates.`);
   }
@@ -255,28 +258,34 @@ function isTestCase(parameters: unknown): boolean {
 }
 
 /** A file named on the command line, read as text; one that cannot be read is a UsageError naming it. */
-async function readInput(path: string, label: string): Promise<string> {
+async function readInput(path: string, label: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw unreadable(label, error);
+    throw unreadable(label, error, what);
   }
 }
 
-/** The one-line tool error for a file that cannot be read: its name and the system's error code, no stack. */
-function unreadable(label: string, error: unknown): Error {
+/**
+ * The one-line tool error for a file named on the command line that cannot be read: which one (`what`:
+ * the flag or 'the template'), its name and what is wrong in words ("does not exist"), no stack and no
+ * bare errno code.
+ */
+function unreadable(label: string, error: unknown, what: string): Error {
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? new UsageError(`cannot read ${logText(label)} (${code})`) : (error as Error);
+  if (typeof code !== 'string') return error as Error;
+  const where = code === 'ENOENT' && what.startsWith('--') && !isAbsolute(label) ? ' (a path from the folder the command runs in)' : '';
+  return new UsageError(`${what}: ${logText(label)} ${fileProblem(code) ?? `cannot be read (${code})`}${where}.`);
 }
 
 /** A secrets file: a mapping of names to strings, as the scaffolder's task secrets are. */
-async function readSecrets(path: string): Promise<Record<string, string>> {
+async function readSecrets(path: string, label: string): Promise<Record<string, string>> {
   let secrets: unknown;
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`--secrets: cannot read ${logText(path)}: ${logText((error as Error).message.split('\n')[0])}`);
+    throw unreadable(label, error, '--secrets');
   }
   // parseQuietly never quotes the offending line: in this file that line holds a secret.
   secrets = parseQuietly(text, '--secrets file');

@@ -1,4 +1,4 @@
-import { readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -96,6 +96,12 @@ export interface LoadedCatalog {
   ignoredLocations?: Diagnostic[];
   /** Paths mode: the files and folders given, repo-relative ('' for the root). */
   given?: string[];
+  /**
+   * Paths mode: YAML files given by name that the work tree does not hold (as given, and repo-relative):
+   * a file the change deletes, which `git diff --name-only` lists. The caller decides whether the last
+   * commit (or the base) held it, and otherwise refuses it as a path that does not exist.
+   */
+  missingGiven?: { given: string; file: string }[];
 }
 
 /**
@@ -143,7 +149,8 @@ interface Reading {
 async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], repoFiles: string[], treeFiles: readonly string[], repoFileSet: RepoFileSet, symlinks: string[], cache?: ResultCache, reading?: Reading): Promise<LoadedCatalog> {
   const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet, treeFiles };
   const mode = paths.length > 0 ? 'paths' : config.catalog.roots.length > 0 ? 'roots' : 'discover';
-  const start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles, symlinks)
+  const missingGiven: { given: string; file: string }[] = [];
+  const start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles, symlinks, missingGiven)
     : mode === 'roots' ? checkRoots(config.catalog.roots, targets.repoFileSet)
     : discoverable(treeFiles);
 
@@ -220,7 +227,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   }
   const reported = new Set(files.map(f => f.file));
   const ignoredLocations = crawl.ignored.filter(d => reported.has(d.file));
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations, ...(mode === 'paths' && { given: [...named] }) };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations, ...(mode === 'paths' && { given: [...named], missingGiven }) };
 }
 
 /**
@@ -539,7 +546,7 @@ async function bundleRefs(config: GitopsConfig, files: SourceFile[], repoFileSet
   return bundlePlaceholderRefs(uses, path => (repoFileSet.has(path) ? readRepoFile(config.root, path, 'utf8') : null), config.repoUrl);
 }
 
-function expandPaths(root: string, paths: readonly string[], repoFiles: readonly string[], symlinks: readonly string[] = []): string[] {
+function expandPaths(root: string, paths: readonly string[], repoFiles: readonly string[], symlinks: readonly string[], missing: { given: string; file: string }[]): string[] {
   const selected = new Set<string>();
   for (const given of paths) {
     const rel = relative(root, resolve(given)).split(sep).join('/');
@@ -552,6 +559,12 @@ function expandPaths(root: string, paths: readonly string[], repoFiles: readonly
     // whole catalog's does (repo-symlink where Backstage or the toolkit would read through it, else nothing).
     if (symlinks.includes(rel)) continue;
     const inside = repoFiles.filter(f => (rel === '' || f.startsWith(`${rel}/`)) && isYamlFile(f));
+    // A YAML file the work tree no longer holds: most often one the change deletes, which a hook or
+    // `git diff --name-only` passes like any changed file (the caller asks git whether it was there).
+    if (inside.length === 0 && isYamlFile(rel) && !existsSync(resolve(given))) {
+      missing.push({ given, file: rel });
+      continue;
+    }
     if (inside.length === 0) throw new UsageError(`${given} does not exist or holds no YAML files`);
     inside.forEach(f => selected.add(f));
   }

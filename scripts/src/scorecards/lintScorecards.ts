@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { closest, distance } from 'fastest-levenshtein';
 import { Rule } from 'json-rules-engine';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
@@ -9,6 +10,23 @@ import { jsonPathProblem, unboundedJsonPath } from './jsonPathProblem.ts';
 
 const OPERATORS = ['equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
 const DECORATORS = ['not', 'swap', 'someFact', 'everyFact', 'someValue', 'everyValue'];
+
+/** "Did you mean X? " for a name a few letters from one of `known` (a misspelt fact, check or retriever id), else ''. */
+function didYouMean(name: string, known: Iterable<string>): string {
+  const names = [...known];
+  if (names.length === 0) return '';
+  const guess = closest(name, names);
+  return distance(name.toLowerCase(), guess.toLowerCase()) <= Math.max(2, Math.floor(name.length / 3)) ? `Did you mean ${guess}? ` : '';
+}
+
+/** The path of the first condition in `top` whose `fact` is `name`, else undefined. */
+function factPath(top: Condition, name: string): PathSegment[] | undefined {
+  let found: PathSegment[] | undefined;
+  walk(top, ['rule', 'conditions'], (node, path) => {
+    if (!found && node.fact === name) found = [...path, 'fact'];
+  });
+  return found;
+}
 
 function at(located: Located<unknown>, path: PathSegment[], ruleId: string, message: string, hint: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {
   return { ruleId, severity, message, hint, file: located.source.file, range: located.source.locate(located.document, path) };
@@ -40,11 +58,15 @@ export function lintScorecards(data: ScorecardData, knownEntityRefs: ReadonlySet
     const own = new Set<string>();
     check.factIds.forEach((id, i) => {
       const retriever = retrievers.get(id);
-      if (!retriever) found.push(at(located, ['factIds', i], 'scorecard-unknown-fact', `Fact retriever ${id} is not declared under scorecards/facts/.`, 'Declare the retriever and its fact schema, or fix the id.'));
+      if (!retriever) found.push(at(located, ['factIds', i], 'scorecard-unknown-fact', `Fact retriever ${id} is not declared under scorecards/facts/.`, `${didYouMean(id, retrievers.keys())}Declare the retriever and its fact schema, or fix the id.`));
       else Object.keys(retriever.schema).forEach(name => own.add(name));
     });
     for (const name of referencedFacts(check.rule.conditions)) {
-      if (!own.has(name)) found.push(at(located, ['rule', 'conditions'], 'scorecard-unknown-fact', `Fact '${name}' is not in the schemas of this check's factIds (${check.factIds.join(', ')}); Tech Insights would fail every entity with "Not all facts are defined".`, "Add the retriever that provides it to factIds, or fix the fact's name."));
+      if (own.has(name)) continue;
+      // The retriever that does define it, when another one does: the fix is then factIds, not the name.
+      const provider = data.retrievers.find(r => Object.hasOwn(r.value.schema, name))?.value.id;
+      const hint = provider ? `${provider} defines ${name}: add it to factIds.` : `${didYouMean(name, own)}Fix the fact's name, or add the retriever that provides it to factIds (the facts each one defines are its schema under scorecards/facts/).`;
+      found.push(at(located, factPath(check.rule.conditions, name) ?? ['rule', 'conditions'], 'scorecard-unknown-fact', `Fact '${name}' is not in the schemas of this check's factIds (${check.factIds.join(', ')}); Tech Insights would fail every entity with "Not all facts are defined".`, hint));
     }
     if (check.filter && config && !config.target.features.checkFilter) {
       found.push(at(located, ['filter'], 'scorecard-unsupported', `Check filters need a newer jsonfc than ${config.target.jsonfc}.`, 'Remove the filter or raise target.jsonfc once the managed Backstage is upgraded.'));
@@ -60,7 +82,7 @@ export function lintScorecards(data: ScorecardData, knownEntityRefs: ReadonlySet
   const scorecardIds = new Set(data.scorecards.map(s => s.value.id));
   for (const located of data.scorecards) {
     located.value.checks.forEach((id, i) => {
-      if (!checkIds.has(id)) found.push(at(located, ['checks', i], 'scorecard-unknown-check', `Scorecard ${located.value.id} lists unknown check ${id}.`, 'Use a check id from scorecards/checks/.'));
+      if (!checkIds.has(id)) found.push(at(located, ['checks', i], 'scorecard-unknown-check', `Scorecard ${located.value.id} lists unknown check ${id}.`, `${didYouMean(id, checkIds)}Use a check id from scorecards/checks/.`));
     });
   }
   for (const located of data.exemptions) {
@@ -77,14 +99,14 @@ export function lintScorecards(data: ScorecardData, knownEntityRefs: ReadonlySet
     }
     if (!knownEntityRefs.has(exemption.entityRef)) found.push(at(located, ['entityRef'], 'scorecard-exemption-unknown', `Exemption ${exemption.id} names ${exemption.entityRef}, which is not in the catalog.`, 'Fix the entity ref or delete the exemption.'));
     exemption.checks.forEach((id, i) => {
-      if (id !== '*' && !checkIds.has(id)) found.push(at(located, ['checks', i], 'scorecard-exemption-unknown', `Exemption ${exemption.id} names unknown check ${id}.`, 'Use a check id from scorecards/checks/.'));
+      if (id !== '*' && !checkIds.has(id)) found.push(at(located, ['checks', i], 'scorecard-exemption-unknown', `Exemption ${exemption.id} names unknown check ${id}.`, `${didYouMean(id, checkIds)}Use a check id from scorecards/checks/.`));
     });
   }
   for (const located of data.initiatives) {
     located.value.checks.forEach((id, i) => {
-      if (!checkIds.has(id)) found.push(at(located, ['checks', i], 'scorecard-unknown-check', `Initiative ${located.value.id} lists unknown check ${id}.`, 'Use a check id from scorecards/checks/.'));
+      if (!checkIds.has(id)) found.push(at(located, ['checks', i], 'scorecard-unknown-check', `Initiative ${located.value.id} lists unknown check ${id}.`, `${didYouMean(id, checkIds)}Use a check id from scorecards/checks/.`));
     });
-    if (located.value.scorecard && !scorecardIds.has(located.value.scorecard)) found.push(at(located, ['scorecard'], 'scorecard-unknown-check', `Initiative ${located.value.id} names unknown scorecard ${located.value.scorecard}.`, 'Use a scorecard id from scorecards/scorecards/.'));
+    if (located.value.scorecard && !scorecardIds.has(located.value.scorecard)) found.push(at(located, ['scorecard'], 'scorecard-unknown-check', `Initiative ${located.value.id} names unknown scorecard ${located.value.scorecard}.`, `${didYouMean(located.value.scorecard, scorecardIds)}Use a scorecard id from scorecards/scorecards/.`));
   }
   return found;
 }

@@ -32,6 +32,7 @@ export interface ScorecardRun {
   adoption: ReturnType<typeof adoption>;
   compiled: string;
   testsPassed: number;
+  testsFailed: number;
 }
 
 export { hasScorecards } from './hasScorecards.ts';
@@ -63,7 +64,7 @@ export async function runScorecards(root: string, entities: readonly CatalogEnti
   const committed = output && isFile(join(root, output)) ? readFileSync(join(root, output), 'utf8') : undefined;
   diagnostics.push(...scorecardGate({ data, scores, touched: options.touched, compiled, committed, today: options.today }));
   const groups = entities.filter(e => e.kind === 'Group');
-  return { data, diagnostics, scores, teams: teamScores(scores, groups), adoption: adoption(entities, new Set(groups.map(g => g.ref!))), compiled, testsPassed: tests.passed };
+  return { data, diagnostics, scores, teams: teamScores(scores, groups), adoption: adoption(entities, new Set(groups.map(g => g.ref!))), compiled, testsPassed: tests.passed, testsFailed: tests.failed.length };
 }
 
 /**

@@ -11,6 +11,8 @@ export interface ReportInput {
   baseLevelName: string;
   checks: ReadonlyMap<string, Check>;
   testsPassed: number;
+  /** Golden cases that did not hold (each a scorecard-test-failed finding); absent is none. */
+  testsFailed?: number;
 }
 
 /** `markdown` for PR comments and job summaries; `text` for a terminal (aligned columns, no HTML). */
@@ -72,7 +74,7 @@ export function renderScorecardReport(input: ReportInput, format: ReportFormat =
       ...Object.entries(a.ownedByTeam).sort().map(([team, n]) => [`owned by ${w.code(team)}`, String(n)]),
     ]),
     '',
-    `Golden cases of the checks: ${input.testsPassed} passed.`,
+    `Golden cases of the checks: ${input.testsPassed} passed${input.testsFailed ? `, ${input.testsFailed} failed (scorecard-test-failed)` : ''}.`,
     '',
   );
   return out.join('\n');

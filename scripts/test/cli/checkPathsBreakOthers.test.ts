@@ -78,6 +78,35 @@ describe('check <changed files> when the change breaks a reference in another fi
     expect(after.stdout).toContain('✔ 0 errors');
   }, 60_000);
 
+  // `check $(git diff --name-only origin/main -- '*.yaml' '*.yml')` (the README's changed-files run) lists
+  // a file the change deletes: the run stopped with "does not exist or holds no YAML files" (exit 2). It is
+  // judged as defining nothing now, so what still names its entities is reported; a path no revision held
+  // is still refused.
+  it('a given file the change deletes: judged as defining nothing, the other file\'s reference reported; a path never held still refused', async () => {
+    const root = await repo();
+    await rm(join(root, 'catalog/orders.yaml'));
+    await writeFile(join(root, 'catalog/all.yaml'), ROOT.replace('./orders.yaml, ', ''));
+    const run = await runBin(['check', 'catalog/orders.yaml', '--format', 'json'], root);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    const findings = JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string; hint: string; range: { start: { line: number; column: number } } }[];
+    expect(findings.map(d => `${d.ruleId} ${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual(['ref-unresolved catalog/analytics.yaml:8:18']);
+    expect(findings[0].hint).toContain('was defined in catalog/orders.yaml at HEAD');
+    // With the Location file the change edits too (what git diff lists): all.yaml reaches analytics.yaml,
+    // whose findings are then all reported.
+    const both = await runBin(['check', 'catalog/orders.yaml', 'catalog/all.yaml'], root);
+    expect(both.status).toBe(1);
+    expect(both.stdout).toMatch(/8:18\s+error\s+spec\.consumesApis refers to api:default\/orders-events/);
+    git(root, 'checkout', '-q', '-b', 'change');
+    git(root, 'commit', '-qam', 'remove the API');
+    const committed = await runBin(['check', '--base', 'main', 'catalog/orders.yaml'], root);
+    expect(committed.status).toBe(1);
+    expect(committed.stdout).toMatch(/catalog\/analytics\.yaml\n\s+8:18\s+error\s+spec\.consumesApis refers to api:default\/orders-events/);
+    const typo = await runBin(['check', 'catalog/oders.yaml'], root);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toBe(`backstage-gitops check: ${join(root, 'catalog/oders.yaml')} does not exist or holds no YAML files\n`);
+  }, 60_000);
+
   it('a given file that still defines what it did: nothing reported of other files', async () => {
     const root = await repo();
     await writeFile(join(root, 'catalog/orders.yaml'), orders('orders-events').replace('production', 'deprecated'));

@@ -108,8 +108,12 @@ describe('templates render messages are whole lines', () => {
   }, 60_000);
 
   it.each([
-    ['a template file that does not exist', ['templates/t/missing.yaml', '--values', 'values.yaml'], 'backstage-gitops templates: cannot read templates/t/missing.yaml (ENOENT)\n'],
-    ['a values file that does not exist', ['templates/t/template.yaml', '--values', 'missing.yaml'], 'backstage-gitops templates: cannot read missing.yaml (ENOENT)\n'],
+    // Said in words, naming the flag: 'cannot read missing.yaml (ENOENT)' left a newcomer to decode errno,
+    // and --secrets echoed Node's whole message with the absolute path.
+    ['a template file that does not exist', ['templates/t/missing.yaml', '--values', 'values.yaml'], 'backstage-gitops templates: the template: templates/t/missing.yaml does not exist.\n'],
+    ['a values file that does not exist', ['templates/t/template.yaml', '--values', 'missing.yaml'], 'backstage-gitops templates: --values: missing.yaml does not exist (a path from the folder the command runs in).\n'],
+    ['a values path that is a folder', ['templates/t/template.yaml', '--values', 'templates'], 'backstage-gitops templates: --values: templates is a folder where a file was expected.\n'],
+    ['a secrets file that does not exist', ['templates/t/template.yaml', '--values', 'values.yaml', '--secrets', 'my-secrets.yaml'], 'backstage-gitops templates: --secrets: my-secrets.yaml does not exist (a path from the folder the command runs in).\n'],
   ])('%s: one line naming it, exit 2, no stack', async (_name, args, expected) => {
     const root = await repo('    - id: log\n      action: debug:log\n      input: {message: hi}\n');
     const rendered = await runBin(['templates', 'render', ...args, '--out', 'out'], root);
