@@ -104,10 +104,12 @@ export function checkReferences(
       }
       // A same-named entity of a kind the field cannot point at (a System called like the team that owns it)
       // is no typo of this ref: Backstage's model (relationFields' allowedKinds) says what the field takes.
-      const nearest = suggest(target);
+      // A ref written without a kind means the field's default kind: `providesApis: [payments]` asks for an
+      // API, and the Component called payments that provides it (the usual naming) is no typo of it either.
+      const meantKinds = reference.allowedKinds ?? (!reference.kindWritten && reference.defaultKind ? [reference.defaultKind] : undefined);
       // One whose own kind is mistyped (entity-kind-unknown) stays the guess: its hint says to correct that kind.
       const mistypedKind = (ref: string) => { const d = index.get(ref)?.[0]; return d !== undefined && options.unknownKind !== undefined && options.unknownKind(d); };
-      const guess = nearest !== undefined && (!reference.allowedKinds || reference.allowedKinds.some(k => k.toLowerCase() === nearest.slice(0, nearest.indexOf(':'))) || mistypedKind(nearest)) ? nearest : undefined;
+      const guess = suggest(target, meantKinds, mistypedKind);
       const impossible = impossibleTarget(entity, reference);
       if (impossible) {
         // No catalog anywhere holds an entity by that name, so neither an org provider, catalog.external nor
@@ -326,14 +328,21 @@ function otherKindHint(index: EntityIndex, guess: string, kind: string, unknownK
   return ` If ${kind} is the kind meant, correct the kind written at ${definition.file}:${at.line}:${at.column} (${JSON.stringify(definition.kind.slice(0, 60))}) instead.`;
 }
 
-/** "Did you mean": the same name under another kind or namespace, else the nearest name of the same kind. */
+/**
+ * "Did you mean": the same name under another kind or namespace, else the nearest name of the same kind.
+ * With `kinds`, only a ref of one of them (or one `alsoTaken` accepts: an entity whose own kind is
+ * misspelt) is offered; a same-named entity of another kind is passed over for the nearest name of the
+ * target's kind.
+ */
 function suggester(index: EntityIndex) {
   // Built on the first unresolved reference: a catalog whose references all resolve never needs them.
   let byName: Map<string, string[]> | undefined;
   let byKind: Map<string, string[]> | undefined;
   const answers = new Map<string, string | undefined>();
-  return (target: string): string | undefined => {
-    if (answers.has(target)) return answers.get(target);
+  return (target: string, kinds?: readonly string[], alsoTaken?: (ref: string) => boolean): string | undefined => {
+    const lowerKinds = kinds?.map(k => k.toLowerCase());
+    const key = `${target}\u0000${lowerKinds?.join(',') ?? '*'}`;
+    if (answers.has(key)) return answers.get(key);
     if (!byName || !byKind) {
       byName = new Map();
       byKind = new Map();
@@ -344,19 +353,23 @@ function suggester(index: EntityIndex) {
         (byKind.get(kind) ?? byKind.set(kind, []).get(kind)!).push(ref);
       }
     }
+    const taken = (ref: string) => !lowerKinds || lowerKinds.includes(ref.slice(0, ref.indexOf(':'))) || (alsoTaken?.(ref) ?? false);
     const name = target.slice(target.indexOf('/') + 1);
-    const sameName = byName.get(name);
-    if (sameName) return sameName[0];
+    const sameName = byName.get(name)?.find(taken);
+    if (sameName) {
+      answers.set(key, sameName);
+      return sameName;
+    }
     const limit = Math.max(2, Math.floor(name.length / 4));
     // A ref whose length differs by more than the limit is further than the limit: skipping those keeps
     // the answer (the first closest within the limit) and spares thousands of distance computations.
-    const candidates = byKind.get(target.slice(0, target.indexOf(':')))?.filter(ref => Math.abs(ref.length - target.length) <= limit);
+    const candidates = byKind.get(target.slice(0, target.indexOf(':')))?.filter(ref => Math.abs(ref.length - target.length) <= limit && taken(ref));
     let answer: string | undefined;
     if (candidates?.length) {
       const best = closest(target, candidates);
       answer = distance(best, target) <= limit ? best : undefined;
     }
-    answers.set(target, answer);
+    answers.set(key, answer);
     return answer;
   };
 }
