@@ -338,6 +338,7 @@ function suggester(index: EntityIndex) {
   // Built on the first unresolved reference: a catalog whose references all resolve never needs them.
   let byName: Map<string, string[]> | undefined;
   let byKind: Map<string, string[]> | undefined;
+  let byWords: Map<string, string[]> | undefined;
   const answers = new Map<string, string | undefined>();
   return (target: string, kinds?: readonly string[], alsoTaken?: (ref: string) => boolean): string | undefined => {
     const lowerKinds = kinds?.map(k => k.toLowerCase());
@@ -360,6 +361,16 @@ function suggester(index: EntityIndex) {
       answers.set(key, sameName);
       return sameName;
     }
+    // The same words in another order (`team-kolibri` for the group kolibri-team): too far apart for the
+    // distance below, yet plainly the name meant. Same kind and namespace, as the target's.
+    const words = wordsKey(target);
+    if (words) {
+      const reordered = (byWords ??= wordsIndex(index)).get(words)?.find(taken);
+      if (reordered) {
+        answers.set(key, reordered);
+        return reordered;
+      }
+    }
     const limit = Math.max(2, Math.floor(name.length / 4));
     // A ref whose length differs by more than the limit is further than the limit: skipping those keeps
     // the answer (the first closest within the limit) and spares thousands of distance computations.
@@ -372,4 +383,24 @@ function suggester(index: EntityIndex) {
     answers.set(key, answer);
     return answer;
   };
+}
+
+/**
+ * A ref's kind and namespace with the words of its name (split at - _ .) sorted: equal for refs whose names
+ * differ only in the order of their words; undefined for a one-word name.
+ */
+function wordsKey(ref: string): string | undefined {
+  const slash = ref.indexOf('/');
+  const words = ref.slice(slash + 1).split(/[-_.]+/).filter(Boolean);
+  return words.length > 1 ? `${ref.slice(0, slash + 1)}${words.sort().join('\u0000')}` : undefined;
+}
+
+/** The index's refs by wordsKey, built on the first reference whose name has more than one word. */
+function wordsIndex(index: EntityIndex): Map<string, string[]> {
+  const byWords = new Map<string, string[]>();
+  for (const ref of index.keys()) {
+    const key = wordsKey(ref);
+    if (key) (byWords.get(key) ?? byWords.set(key, []).get(key)!).push(ref);
+  }
+  return byWords;
 }
