@@ -5,6 +5,7 @@ import { entityModelCore } from '../backstage.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
 import { entityReferences, type Reference } from './relationFields.ts';
+import { envPlaceholderNote } from './envPlaceholder.ts';
 import type { EntityIndex } from './entityIndex.ts';
 import type { ProvidedScope } from './providedScopes.ts';
 
@@ -121,7 +122,7 @@ export function checkReferences(
           message: `spec.${field} refers to ${target}, but ${impossible}, so no entity in any catalog can have it: Backstage accepts this entity and the relation points at nothing.`,
           hint: guess
             ? `Did you mean ${asWritten(index, guess)}?`
-            : `Write the entity's name as its metadata.name has it${reference.allowedKinds ? ` (a ${reference.allowedKinds.join(' or ')} name such as team-a, not a person's name or an email address)` : ''}.`,
+            : `${envPlaceholderNote(String(valueAt(entity.raw, path) ?? ''))}Write the entity's name as its metadata.name has it${reference.allowedKinds ? ` (a ${reference.allowedKinds.join(' or ')} name such as team-a, not a person's name or an email address)` : ''}.`,
         }), unresolvedRef: target, unresolvedField: `spec.${field}` });
         continue;
       }
