@@ -6,6 +6,7 @@ import { diagnosticAt, type CatalogEntity, type Finding } from './catalogEntity.
 import { siteConfigIn } from '../techdocs/techdocsSites.ts';
 import type { TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
 import { SOURCE_LOCATION, techdocsDirFolder } from '../techdocs/techdocsDirFolder.ts';
+import { envPlaceholderNote } from './envPlaceholder.ts';
 
 const LOCATION_REFS = ['backstage.io/techdocs-ref', 'backstage.io/source-location', 'backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location'];
 // Overwritten on every read: ProcessorOutputCollector sets both on each entity a Location emits.
@@ -38,7 +39,9 @@ export function checkAnnotations(entity: CatalogEntity, context: AnnotationConte
     const value = annotations[key];
     if (typeof value !== 'string') continue;
     const finding = annotationFinding(key, value, entity, context);
-    if (finding) diagnostics.push(diagnosticAt(entity, ['metadata', 'annotations', key], finding));
+    // An id or URL written as ${VAR} for a substitution that never comes: say so before the usual fix.
+    const note = finding && finding.severity !== 'info' ? envPlaceholderNote(value) : '';
+    if (finding) diagnostics.push(diagnosticAt(entity, ['metadata', 'annotations', key], note ? { ...finding, hint: `${note}${finding.hint ?? ''}`.trim() } : finding));
   }
   return diagnostics;
 }

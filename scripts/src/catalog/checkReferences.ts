@@ -5,6 +5,7 @@ import { entityModelCore } from '../backstage.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
 import { entityReferences, type Reference } from './relationFields.ts';
+import { envPlaceholderNote } from './envPlaceholder.ts';
 import type { EntityIndex } from './entityIndex.ts';
 import type { ProvidedScope } from './providedScopes.ts';
 
@@ -104,10 +105,12 @@ export function checkReferences(
       }
       // A same-named entity of a kind the field cannot point at (a System called like the team that owns it)
       // is no typo of this ref: Backstage's model (relationFields' allowedKinds) says what the field takes.
-      const nearest = suggest(target);
+      // A ref written without a kind means the field's default kind: `providesApis: [payments]` asks for an
+      // API, and the Component called payments that provides it (the usual naming) is no typo of it either.
+      const meantKinds = reference.allowedKinds ?? (!reference.kindWritten && reference.defaultKind ? [reference.defaultKind] : undefined);
       // One whose own kind is mistyped (entity-kind-unknown) stays the guess: its hint says to correct that kind.
       const mistypedKind = (ref: string) => { const d = index.get(ref)?.[0]; return d !== undefined && options.unknownKind !== undefined && options.unknownKind(d); };
-      const guess = nearest !== undefined && (!reference.allowedKinds || reference.allowedKinds.some(k => k.toLowerCase() === nearest.slice(0, nearest.indexOf(':'))) || mistypedKind(nearest)) ? nearest : undefined;
+      const guess = suggest(target, meantKinds, mistypedKind);
       const impossible = impossibleTarget(entity, reference);
       if (impossible) {
         // No catalog anywhere holds an entity by that name, so neither an org provider, catalog.external nor
@@ -119,7 +122,7 @@ export function checkReferences(
           message: `spec.${field} refers to ${target}, but ${impossible}, so no entity in any catalog can have it: Backstage accepts this entity and the relation points at nothing.`,
           hint: guess
             ? `Did you mean ${asWritten(index, guess)}?`
-            : `Write the entity's name as its metadata.name has it${reference.allowedKinds ? ` (a ${reference.allowedKinds.join(' or ')} name such as team-a, not a person's name or an email address)` : ''}.`,
+            : `${envPlaceholderNote(String(valueAt(entity.raw, path) ?? ''))}Write the entity's name as its metadata.name has it${reference.allowedKinds ? ` (a ${reference.allowedKinds.join(' or ')} name such as team-a, not a person's name or an email address)` : ''}.`,
         }), unresolvedRef: target, unresolvedField: `spec.${field}` });
         continue;
       }
@@ -326,14 +329,22 @@ function otherKindHint(index: EntityIndex, guess: string, kind: string, unknownK
   return ` If ${kind} is the kind meant, correct the kind written at ${definition.file}:${at.line}:${at.column} (${JSON.stringify(definition.kind.slice(0, 60))}) instead.`;
 }
 
-/** "Did you mean": the same name under another kind or namespace, else the nearest name of the same kind. */
+/**
+ * "Did you mean": the same name under another kind or namespace, else the nearest name of the same kind.
+ * With `kinds`, only a ref of one of them (or one `alsoTaken` accepts: an entity whose own kind is
+ * misspelt) is offered; a same-named entity of another kind is passed over for the nearest name of the
+ * target's kind.
+ */
 function suggester(index: EntityIndex) {
   // Built on the first unresolved reference: a catalog whose references all resolve never needs them.
   let byName: Map<string, string[]> | undefined;
   let byKind: Map<string, string[]> | undefined;
+  let byWords: Map<string, string[]> | undefined;
   const answers = new Map<string, string | undefined>();
-  return (target: string): string | undefined => {
-    if (answers.has(target)) return answers.get(target);
+  return (target: string, kinds?: readonly string[], alsoTaken?: (ref: string) => boolean): string | undefined => {
+    const lowerKinds = kinds?.map(k => k.toLowerCase());
+    const key = `${target}\u0000${lowerKinds?.join(',') ?? '*'}`;
+    if (answers.has(key)) return answers.get(key);
     if (!byName || !byKind) {
       byName = new Map();
       byKind = new Map();
@@ -344,19 +355,53 @@ function suggester(index: EntityIndex) {
         (byKind.get(kind) ?? byKind.set(kind, []).get(kind)!).push(ref);
       }
     }
+    const taken = (ref: string) => !lowerKinds || lowerKinds.includes(ref.slice(0, ref.indexOf(':'))) || (alsoTaken?.(ref) ?? false);
     const name = target.slice(target.indexOf('/') + 1);
-    const sameName = byName.get(name);
-    if (sameName) return sameName[0];
+    const sameName = byName.get(name)?.find(taken);
+    if (sameName) {
+      answers.set(key, sameName);
+      return sameName;
+    }
+    // The same words in another order (`team-kolibri` for the group kolibri-team): too far apart for the
+    // distance below, yet plainly the name meant. Same kind and namespace, as the target's.
+    const words = wordsKey(target);
+    if (words) {
+      const reordered = (byWords ??= wordsIndex(index)).get(words)?.find(taken);
+      if (reordered) {
+        answers.set(key, reordered);
+        return reordered;
+      }
+    }
     const limit = Math.max(2, Math.floor(name.length / 4));
     // A ref whose length differs by more than the limit is further than the limit: skipping those keeps
     // the answer (the first closest within the limit) and spares thousands of distance computations.
-    const candidates = byKind.get(target.slice(0, target.indexOf(':')))?.filter(ref => Math.abs(ref.length - target.length) <= limit);
+    const candidates = byKind.get(target.slice(0, target.indexOf(':')))?.filter(ref => Math.abs(ref.length - target.length) <= limit && taken(ref));
     let answer: string | undefined;
     if (candidates?.length) {
       const best = closest(target, candidates);
       answer = distance(best, target) <= limit ? best : undefined;
     }
-    answers.set(target, answer);
+    answers.set(key, answer);
     return answer;
   };
+}
+
+/**
+ * A ref's kind and namespace with the words of its name (split at - _ .) sorted: equal for refs whose names
+ * differ only in the order of their words; undefined for a one-word name.
+ */
+function wordsKey(ref: string): string | undefined {
+  const slash = ref.indexOf('/');
+  const words = ref.slice(slash + 1).split(/[-_.]+/).filter(Boolean);
+  return words.length > 1 ? `${ref.slice(0, slash + 1)}${words.sort().join('\u0000')}` : undefined;
+}
+
+/** The index's refs by wordsKey, built on the first reference whose name has more than one word. */
+function wordsIndex(index: EntityIndex): Map<string, string[]> {
+  const byWords = new Map<string, string[]>();
+  for (const ref of index.keys()) {
+    const key = wordsKey(ref);
+    if (key) (byWords.get(key) ?? byWords.set(key, []).get(key)!).push(ref);
+  }
+  return byWords;
 }

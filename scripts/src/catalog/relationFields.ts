@@ -23,6 +23,10 @@ export interface Reference {
   /** Lower-cased `kind:namespace/name`. */
   target: string;
   allowedKinds?: string[];
+  /** The kind parseEntityRef fills in when the string names none (`providesApis: payments` is an API). */
+  defaultKind?: string;
+  /** Whether the string names its kind (`component:payments`) rather than leaving it to defaultKind. */
+  kindWritten?: boolean;
 }
 
 /** A string in a relation field that parseEntityRef refuses (entity-ref-format), with its error's message. */
@@ -57,6 +61,13 @@ export function entityReferences(entity: CatalogEntity): EntityReferences {
   return known;
 }
 
+/** Whether a ref string names its kind, read as catalog-model's parseRefString does (a colon before any slash). */
+function namesKind(written: string): boolean {
+  const colon = written.indexOf(':');
+  const slash = written.indexOf('/');
+  return colon !== -1 && (slash === -1 || colon < slash);
+}
+
 function parseWritten(entity: CatalogEntity): EntityReferences {
   const spec = isRecord(entity.entity.spec) ? entity.entity.spec : undefined;
   const references: Reference[] = [];
@@ -75,7 +86,7 @@ function parseWritten(entity: CatalogEntity): EntityReferences {
       const path: PathSegment[] = list ? ['spec', key, index] : ['spec', key];
       try {
         const ref = core.parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: entity.namespace });
-        references.push({ source: entity, field: key, path, target: `${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase(), allowedKinds: field.allowedKinds });
+        references.push({ source: entity, field: key, path, target: `${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase(), allowedKinds: field.allowedKinds, defaultKind: field.defaultKind, kindWritten: namesKind(written) });
       } catch (error) {
         (malformed ??= []).push({ field, key, path, written, message: (error as Error).message });
       }

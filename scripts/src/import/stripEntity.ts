@@ -65,12 +65,28 @@ export function originOf(entity: LiveEntity): { kind: 'file'; url: string } | { 
  * techdocs-ref is `dir:` and it has none of its own: TechDocs resolves dir: against source-location
  * (techdocs-node transformDirLocation), which Backstage derived from where it read the file. Without it, the
  * new file in this repo would be the base, and the docs, which stay where the file was read, would not be found.
+ * Backstage writes no source-location for a url its integrations do not know (AnnotateLocationEntityProcessor
+ * asks the host's integration; a host read through backend.reading.allow has none) nor for a `file` location:
+ * getEntitySourceLocation then falls back to managed-by-location, so that is kept instead, as the folder of the
+ * url (what Backstage writes for a known host) or the file's path (TechDocs takes its folder).
  * Returns `written` itself or a copy.
  */
 export function keepDocsSource(written: LiveEntity, live: LiveEntity): LiveEntity {
   const annotations = written.metadata.annotations ?? {};
   const ref = annotations['backstage.io/techdocs-ref'];
-  const source = live.metadata.annotations?.['backstage.io/source-location'];
+  const source = live.metadata.annotations?.['backstage.io/source-location'] ?? docsBaseOf(live.metadata.annotations?.['backstage.io/managed-by-location']);
   if (typeof ref !== 'string' || !ref.startsWith('dir:') || annotations['backstage.io/source-location'] !== undefined || typeof source !== 'string') return written;
   return { ...written, metadata: { ...written.metadata, annotations: { ...annotations, 'backstage.io/source-location': source } } };
+}
+
+/** The source location TechDocs falls back to for a managed-by-location: a url's folder, a file as it is. */
+function docsBaseOf(location: string | undefined): string | undefined {
+  const [, type, target] = /^(url|file):(.+)$/.exec(location ?? '') ?? [];
+  if (type === 'file') return location;
+  if (type !== 'url') return undefined;
+  try {
+    return `url:${new URL('./', target).href}`;
+  } catch {
+    return undefined;
+  }
 }
