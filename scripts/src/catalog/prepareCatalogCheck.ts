@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { undecodableName } from '../load/repoFiles.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { plainConfigValue, plainYamlValue, readConfigDocument, readJsonFile } from '../config/configFile.ts';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
@@ -55,7 +56,8 @@ export async function loadPolicies(config: GitopsConfig) {
 export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySchema[]> {
   if (!config.catalog.policies) return [];
   const folder = join(config.root, config.catalog.policies);
-  const names = (await readdir(folder)).filter(n => n.endsWith('.json')).sort();
+  // A name that is not UTF-8 opens by no name: check reports it (repo-path-encoding), reading it would end the run.
+  const names = (await readdir(folder)).filter(n => n.endsWith('.json') && !undecodableName(folder, n)).sort();
   return Promise.all(
     names.map(async name => {
       const file = `${config.catalog.policies}/${name}`;
