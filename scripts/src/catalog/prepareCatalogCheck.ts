@@ -21,6 +21,7 @@ import { compilePolicies, policyAjv, type CompiledPolicy, type PolicySchema } fr
 import { unknownPolicyKeywords } from './policyKeywords.ts';
 import { withoutBacktrackingPatterns } from './policyPatterns.ts';
 import { providedScopes } from './providedScopes.ts';
+import { affordableYaml } from '../load/yamlNodeBudget.ts';
 
 /**
  * Everything the catalog gate reads from disk, read once, before any check runs; `cache` holds earlier
@@ -154,7 +155,7 @@ async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: strin
   const read = await Promise.all(files.map(async file => {
     try {
       const text = readRepoFile(config.root, file, 'utf8');
-      return { file, config: (plainYamlValue(text) ?? { value: yamlPackage().parse(text, { merge: false, logLevel: 'error' }) }).value };
+      return { file, config: (plainYamlValue(text) ?? { value: (affordableYaml(text), yamlPackage().parse(text, { merge: false, logLevel: 'error' })) }).value };
     } catch {
       return undefined;
     }

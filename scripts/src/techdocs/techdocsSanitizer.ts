@@ -9,6 +9,7 @@ import { readSource } from '../load/readSource.ts';
 import { deferModule } from '../load/deferredModule.ts';
 import { makeTemporary, removeTemporary } from '../process/temporaryCheckouts.ts';
 import { holdsUnknown, resolveAppConfig } from '../backstageConfig/resolveAppConfig.ts';
+import { affordableYaml } from '../load/yamlNodeBudget.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -74,6 +75,7 @@ export async function techdocsGeneratorSettings(config: GitopsConfig): Promise<T
     if (!('text' in read)) return [];
     let data: unknown;
     try {
+      affordableYaml(read.text);
       data = yamlPackage().parse(read.text, { merge: false, logLevel: 'silent', maxAliasCount: 100 }) as unknown;
     } catch {
       return [];
