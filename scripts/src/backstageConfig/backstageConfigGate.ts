@@ -10,6 +10,7 @@ import type { PathSegment } from '../load/yamlPath.ts';
 import { checkBackstageConfig, type ConfigFile } from './checkBackstageConfig.ts';
 import { loadPluginConfigSchema, rememberedFindings, type RememberedFindings } from './configSchema.ts';
 import { resolveAppConfig, type ConfigRead } from './resolveAppConfig.ts';
+import { affordableYaml } from '../load/yamlNodeBudget.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -95,6 +96,8 @@ async function checkTexts(root: string, texts: readonly { file: string; text: st
     const source = { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
     let data: unknown;
     try {
+      // parseYaml reported a text over the YAML budgets (yaml-node-limit): the loader's parse would spend minutes on it.
+      affordableYaml(text);
       data = loaderYaml().parse(text);
     } catch (error) {
       allLoad = false;

@@ -3,7 +3,7 @@ import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync } from
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
-import { nodeUpperBound } from '../load/yamlNodeBudget.ts';
+import { affordableYaml, nodeUpperBound } from '../load/yamlNodeBudget.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -142,6 +142,7 @@ function cyclic(value: unknown): boolean {
 /** config-loader's own `yaml`, as its $include parses an included .yaml/.yml; undefined when it does not parse (config-loader reports that). */
 function loaderYamlParse(text: string): unknown {
   try {
+    affordableYaml(text);
     return (createRequire(require.resolve('@backstage/config-loader'))('yaml') as { parse(text: string): unknown }).parse(text);
   } catch {
     return undefined;

@@ -1,6 +1,7 @@
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
+import { undecodableFinding } from '../load/repoFiles.ts';
 import { logText } from '../report/safeText.ts';
 import type { LoadedCatalog, SourceFile } from '../load/loadCatalog.ts';
 import { checkMkdocs, duplicateIncludedSiteNames } from '../techdocs/checkMkdocs.ts';
@@ -213,17 +214,3 @@ function checkoutTransformFinding({ file, attribute, via }: CheckoutTransform): 
   };
 }
 
-/**
- * A file or folder whose name is not valid UTF-8: git hosts and Backstage name files in UTF-8, and the
- * checkout cannot open it by any name the toolkit can print, so nothing in it is checked.
- */
-function undecodableFinding(file: string): Diagnostic {
-  return {
-    ruleId: 'repo-path-encoding',
-    severity: 'error',
-    message: 'This name is not valid UTF-8 (the bytes shown as \uFFFD), so neither Backstage nor the toolkit can read what it holds.',
-    hint: 'Rename it with UTF-8 characters only (git mv), then commit.',
-    file,
-    range: FILE_START,
-  };
-}

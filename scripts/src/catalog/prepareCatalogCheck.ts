@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { undecodableName } from '../load/repoFiles.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { plainConfigValue, plainYamlValue, readConfigDocument, readJsonFile } from '../config/configFile.ts';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
@@ -21,6 +22,7 @@ import { compilePolicies, policyAjv, type CompiledPolicy, type PolicySchema } fr
 import { unknownPolicyKeywords } from './policyKeywords.ts';
 import { withoutBacktrackingPatterns } from './policyPatterns.ts';
 import { providedScopes } from './providedScopes.ts';
+import { affordableYaml } from '../load/yamlNodeBudget.ts';
 
 /**
  * Everything the catalog gate reads from disk, read once, before any check runs; `cache` holds earlier
@@ -58,7 +60,8 @@ export async function loadPolicies(config: GitopsConfig) {
 export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySchema[]> {
   if (!config.catalog.policies) return [];
   const folder = join(config.root, config.catalog.policies);
-  const names = (await readdir(folder)).filter(n => n.endsWith('.json')).sort();
+  // A name that is not UTF-8 opens by no name: check reports it (repo-path-encoding), reading it would end the run.
+  const names = (await readdir(folder)).filter(n => n.endsWith('.json') && !undecodableName(folder, n)).sort();
   return Promise.all(
     names.map(async name => {
       const file = `${config.catalog.policies}/${name}`;
@@ -155,7 +158,7 @@ async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: strin
   const read = await Promise.all(files.map(async file => {
     try {
       const text = readRepoFile(config.root, file, 'utf8');
-      return { file, config: (plainYamlValue(text) ?? { value: yamlPackage().parse(text, { merge: false, logLevel: 'error' }) }).value };
+      return { file, config: (plainYamlValue(text) ?? { value: (affordableYaml(text), yamlPackage().parse(text, { merge: false, logLevel: 'error' })) }).value };
     } catch {
       return undefined;
     }

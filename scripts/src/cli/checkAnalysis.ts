@@ -26,6 +26,7 @@ import type { Diagnostic, Severity } from '../diagnostic.ts';
 import type { Rule } from '../rules.ts';
 import type { RevisionReads } from '../pr/revisionReads.ts';
 import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
+import { affordableYaml } from '../load/yamlNodeBudget.ts';
 
 /** The options of `check` that change what it finds. */
 export interface CheckOptions {
@@ -276,7 +277,9 @@ function appConfigValue(root: string, file: string, maxBytes: number): unknown {
     const real = realRepoPath(root, file);
     const stat = statSync(real);
     if (!stat.isFile() || stat.size > maxBytes) return undefined;
-    return yamlPackage().parse(readFileSync(real, 'utf8'), { merge: false, logLevel: 'silent', maxAliasCount: 100 });
+    const text = readFileSync(real, 'utf8');
+    affordableYaml(text);
+    return yamlPackage().parse(text, { merge: false, logLevel: 'silent', maxAliasCount: 100 });
   } catch {
     return undefined;
   }

@@ -12,7 +12,7 @@ import { jsYamlMayDisagree } from '../load/parserAgreement.ts';
 import { YAML_12_CORE } from '../load/yamlSchema.ts';
 import { decodeUtf8 } from '../load/readSource.ts';
 import { isStackExhaustion, MAX_DOCUMENT_DEPTH } from '../load/tooDeep.ts';
-import { depthExceeded } from '../load/yamlNodeBudget.ts';
+import { affordableYaml, depthExceeded, YamlBudgetError } from '../load/yamlNodeBudget.ts';
 import { acyclicValue, SelfAliasError } from '../load/acyclicYaml.ts';
 import { UsageError } from './usageError.ts';
 
@@ -39,6 +39,12 @@ export function readConfigDocument(absolutePath: string, file: string): ConfigDo
   }
   const deep = depthExceeded(decoded.text, MAX_DOCUMENT_DEPTH);
   if (deep) throw new UsageError(`${file}:${deep.line}:${deep.column}: YAML nesting too deep: this file nests mappings or lists more than ${MAX_DOCUMENT_DEPTH} levels deep, which the YAML parser cannot read safely.\nFlatten it and run again.`);
+  try {
+    affordableYaml(decoded.text);
+  } catch (error) {
+    if (!(error instanceof YamlBudgetError)) throw error;
+    throw new UsageError(`${file}:${error.line}:${error.column}: not read: ${error.message}.\nSplit or shorten it and run again.`);
+  }
   const { LineCounter, parseDocument } = yamlPackage();
   const lineCounter = new LineCounter();
   // logLevel 'error': the toolkit reports what matters itself; yaml's own warnings would reach stderr raw.

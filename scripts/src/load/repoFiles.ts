@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { UsageError } from '../config/usageError.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { logText } from '../report/safeText.ts';
+import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { gitHostView, type GitHostView } from './gitHostView.ts';
 
 // `.git` is git's bookkeeping: Backstage reads the tree from the git host, never this folder. What npm
@@ -37,8 +38,7 @@ export async function listRepoFiles(root: string, symlinks?: string[], undecodab
     const folders: Promise<void>[] = [];
     for (const entry of entries) {
       const path = relative ? `${relative}/${entry.name}` : entry.name;
-      // A real U+FFFD in a name is valid UTF-8 and opens; a name of invalid bytes does not.
-      if (entry.name.includes('\uFFFD') && !exists(join(root, path))) {
+      if (undecodableName(join(root, relative), entry.name)) {
         undecodable?.push(path);
         continue;
       }
@@ -77,7 +77,7 @@ export function listSkeletonFiles(folder: string, hidden: (path: string) => bool
     }
     for (const entry of entries) {
       const path = relative ? `${relative}/${entry.name}` : entry.name;
-      if (entry.name.includes('\uFFFD') && !exists(join(folder, path))) continue;
+      if (undecodableName(join(folder, relative), entry.name)) continue;
       if (hidden(path)) continue;
       if (entry.isDirectory()) {
         if (entry.name !== '.git') walk(path);
@@ -171,6 +171,16 @@ export function trackedInstalledFiles(root: string, installed: readonly string[]
   return tracked.sort();
 }
 
+/**
+ * Whether `name`, as a folder listing of `folder` gave it, is a name of bytes that are not valid UTF-8: Node
+ * reads such bytes as U+FFFD, and that name opens nothing (a real U+FFFD in a name is valid UTF-8 and opens).
+ * Every listing of a folder a pull request fills (repository, skeleton, template tests, policies) leaves such
+ * a name out of what it reads by name; `check` reports each one (repo-path-encoding).
+ */
+export function undecodableName(folder: string, name: string): boolean {
+  return name.includes('\uFFFD') && !exists(join(folder, name));
+}
+
 function exists(path: string): boolean {
   try {
     lstatSync(path);
@@ -196,4 +206,19 @@ export async function mapLimited<T, R>(items: readonly T[], limit: number, work:
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/**
+ * A file or folder whose name is not valid UTF-8: git hosts and Backstage name files in UTF-8, and the
+ * checkout cannot open it by any name the toolkit can print, so nothing in it is checked.
+ */
+export function undecodableFinding(file: string): Diagnostic {
+  return {
+    ruleId: 'repo-path-encoding',
+    severity: 'error',
+    message: 'This name is not valid UTF-8 (the bytes shown as \uFFFD), so neither Backstage nor the toolkit can read what it holds.',
+    hint: 'Rename it with UTF-8 characters only (git mv), then commit.',
+    file,
+    range: FILE_START,
+  };
 }

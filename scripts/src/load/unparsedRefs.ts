@@ -1,4 +1,5 @@
 import { yamlPackage } from './lazyPackages.ts';
+import { affordableYaml } from './yamlNodeBudget.ts';
 
 // Each line matches one way only: the fallback must stay linear on hostile text.
 const KIND = /^kind:[ \t]*['"]?([\w.-]+)/m;
@@ -15,6 +16,7 @@ export function unparsedRefs(text: string): string[] {
   const refs: string[] = [];
   let documents;
   try {
+    affordableYaml(text);
     documents = yamlPackage().parseAllDocuments(text, { logLevel: 'silent' });
   } catch {
     return refs;

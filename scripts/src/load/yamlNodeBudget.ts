@@ -1,6 +1,7 @@
 import jsyaml from 'js-yaml';
 import type { Diagnostic } from '../diagnostic.ts';
 import { YAML_12_CORE } from './yamlSchema.ts';
+import { MAX_DOCUMENT_DEPTH } from './tooDeep.ts';
 
 /** Thrown from js-yaml's listener to stop a parse as soon as a file spends its node budget. */
 export class NodeBudgetExceeded extends Error {
@@ -245,4 +246,28 @@ export function mappingKeysProblem(file: string, at: { line: number; column: num
     file,
     range: { start: { line: at.line, column: at.column }, end: { line: at.line, column: at.column + 1 } },
   };
+}
+
+/** Thrown by affordableYaml: the text is over a bound `yaml` cannot read it within (`line`/`column` where). */
+export class YamlBudgetError extends Error {
+  constructor(message: string, readonly line: number, readonly column: number) {
+    super(message);
+    this.name = 'YamlBudgetError';
+  }
+}
+
+/**
+ * Throws YamlBudgetError when `text` is over any bound the `yaml` package cannot read it within: one mapping
+ * of more than MAX_MAPPING_KEYS keys (`yaml` compares each key with every earlier one: 40,000 keys, 400 KB,
+ * take it over a minute), more than `maxNodes` values, or nesting past MAX_DOCUMENT_DEPTH (it recurses per
+ * level). Every `yaml` parse of a file a pull request writes that parseYaml (the gate's reader, which makes
+ * these findings) does not guard calls this first; a caller that skips what it cannot read catches it.
+ */
+export function affordableYaml(text: string, maxNodes = 100_000): void {
+  const wide = mappingKeysExceeded(text);
+  if (wide) throw new YamlBudgetError(`it holds a mapping of more than ${MAX_MAPPING_KEYS} keys (${wide.keys}), which the YAML parser reads in time that grows with the square of the keys`, wide.line, wide.column);
+  const over = nodeBudgetExceeded(text, maxNodes);
+  if (over) throw new YamlBudgetError(`it holds more than ${maxNodes} YAML values`, over.line, over.column);
+  const deep = depthExceeded(text, MAX_DOCUMENT_DEPTH);
+  if (deep) throw new YamlBudgetError(`it nests mappings or lists more than ${MAX_DOCUMENT_DEPTH} levels deep`, deep.line, deep.column);
 }

@@ -4,6 +4,7 @@ import { refOf } from '../catalog/catalogEntity.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { gitChangedFiles } from './gitChangedFiles.ts';
+import { affordableYaml } from '../load/yamlNodeBudget.ts';
 
 /**
  * `check --base REF <paths>`: the refs the base revision's entities (RevisionReads.baseEntities) defined in
@@ -34,6 +35,11 @@ export function definedAtHead(root: string, given: ReadonlySet<string>, maxBytes
   for (const file of changed) {
     const shown = spawnSync('git', ['-C', root, 'show', '--end-of-options', `HEAD:./${file}`], { encoding: 'utf8', maxBuffer: maxBytes + 1, env: childEnv() });
     if (shown.status !== 0 || shown.error || shown.stdout.length > maxBytes) continue;
+    try {
+      affordableYaml(shown.stdout);
+    } catch {
+      continue;
+    }
     for (const doc of parseAllDocuments(shown.stdout, { uniqueKeys: false })) {
       if (doc.errors.length > 0) continue;
       const value = doc.toJS({ maxAliasCount: 100 }) as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;

@@ -7,6 +7,7 @@ import { isRecord } from '../load/loadCatalog.ts';
 import type { ApiDefinition } from './apiChanges.ts';
 import { definitionOverLimit, resolvedTooDeepProblem } from '../catalog/apiRefs.ts';
 import { repoRefResolver, uriOfPath, type RepoFiles } from './repoRefResolver.ts';
+import { affordableYaml } from '../load/yamlNodeBudget.ts';
 
 const require = createRequire(import.meta.url);
 // Spectral numbers its severities error 0, warn 1, info 2, hint 3.
@@ -25,7 +26,9 @@ export async function loadApiRuleset(root: string, path: string): Promise<Record
   try {
     // The ruleset comes with pull requests: a link out of the repository is not read, and a parse error
     // names its place without quoting the text (yaml's pretty errors copy the line).
-    data = parse(readRepoFile(root, path, 'utf8'), { logLevel: 'error', prettyErrors: false });
+    const text = readRepoFile(root, path, 'utf8');
+    affordableYaml(text);
+    data = parse(text, { logLevel: 'error', prettyErrors: false });
   } catch (error) {
     if (error instanceof OutsideRepositoryError) throw new UsageError(error.message);
     // A repo that never wrote a ruleset gets Spectral's recommended rules; a named one must exist.

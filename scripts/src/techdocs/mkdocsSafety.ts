@@ -10,6 +10,7 @@ import { toRange } from '../load/yamlPath.ts';
 import { readJsonFile } from '../config/configFile.ts';
 import type { SanitizedMkdocs } from './techdocsSanitizer.ts';
 import defaultPolicy from '../../../schemas/techdocs-policy.json' with { type: 'json' };
+import { affordableYaml } from '../load/yamlNodeBudget.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -485,6 +486,7 @@ function withPositions(text: string): PositionedYaml | undefined {
   const { LineCounter, parseDocument } = yamlPackage();
   const lineCounter = new LineCounter();
   try {
+    affordableYaml(text);
     return { doc: parseDocument(text, { lineCounter, uniqueKeys: false, logLevel: 'silent' }), lineCounter };
   } catch {
     return undefined;

@@ -10,6 +10,7 @@ import { readSource } from '../load/readSource.ts';
 import { deferModule } from '../load/deferredModule.ts';
 import { makeTemporary, removeTemporary } from '../process/temporaryCheckouts.ts';
 import { holdsUnknown, resolveAppConfig } from '../backstageConfig/resolveAppConfig.ts';
+import { affordableYaml } from '../load/yamlNodeBudget.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -75,6 +76,7 @@ export async function techdocsGeneratorSettings(config: GitopsConfig): Promise<T
     if (!('text' in read)) return [];
     let data: unknown;
     try {
+      affordableYaml(read.text);
       // js-yaml for a plain text (the value `yaml` gives, held equal by plainConfigValue.test.ts): the
       // same files are read again by the config gate, and `yaml` costs tens of ms on first use.
       data = (plainYamlValue(read.text) ?? { value: yamlPackage().parse(read.text, { merge: false, logLevel: 'silent', maxAliasCount: 100 }) }).value;

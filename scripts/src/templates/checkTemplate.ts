@@ -14,7 +14,7 @@ import { unreadPlaceholder } from '../catalog/placeholders.ts';
 import { templateShapeProblem } from './templateShape.ts';
 import { regionOffers } from './regionOffers.ts';
 import { skeletonGlobProblems } from './skeletonGlobs.ts';
-import { parameterValueProblems } from './parameterValues.ts';
+import { holdsLongArray, MAX_PAGE_ITEMS, parameterValueProblems } from './parameterValues.ts';
 
 const PAGE_OPTIONS = { strict: false, allErrors: true, validateFormats: false };
 
@@ -64,12 +64,19 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   try {
     pages.forEach((page, i) => {
       const path = Array.isArray(spec.parameters) ? ['spec', 'parameters', i] : ['spec', 'parameters'];
-      try {
-        ajv.compile(stripUi(page) as object);
-      } catch (error) {
-        at(path, 'template-parameters-invalid', `This parameter page is not a valid JSON Schema: ${(error as Error).message}`, "Fix the schema: Backstage's form (react-jsonschema-form, Ajv) refuses to show the page, so no one can start the template from the UI.");
+      // Ajv checks a page against draft-07's meta-schema, whose enum (and required) are uniqueItems: every pair
+      // of an enum's choices is compared (30,000 choices: 6 s here, and as long in the form's browser).
+      // The page's other checks (declared values, regions) still run.
+      const huge = holdsLongArray(page, MAX_PAGE_ITEMS);
+      if (huge) at(path, 'template-parameters-invalid', `This parameter page holds a list of more than ${MAX_PAGE_ITEMS} items (an enum, a default or examples): Backstage's form (react-jsonschema-form, Ajv) compares every pair of an enum's items when it loads the page, which takes seconds to minutes, so its schema and values are not checked here.`, 'Offer fewer choices (an EntityPicker or a catalog-backed picker for long lists), or split the list over several fields.', false, 'warning');
+      else {
+        try {
+          ajv.compile(stripUi(page) as object);
+        } catch (error) {
+          at(path, 'template-parameters-invalid', `This parameter page is not a valid JSON Schema: ${(error as Error).message}`, "Fix the schema: Backstage's form (react-jsonschema-form, Ajv) refuses to show the page, so no one can start the template from the UI.");
+        }
       }
-      if (unreadPlaceholder(page) === undefined) for (const p of parameterValueProblems(page, path, ajv, stripUi)) at(p.path, 'template-parameter-value-invalid', p.message, p.hint, false, p.severity);
+      if (!huge && unreadPlaceholder(page) === undefined) for (const p of parameterValueProblems(page, path, ajv, stripUi)) at(p.path, 'template-parameter-value-invalid', p.message, p.hint, false, p.severity);
       collectDeclared(page, declared);
       // region, azureRegion, aws_region…: whatever a form calls it, and wherever on the page, it picks where things are deployed.
       const regions = policy ? regionOffers(page, policy.regions) : { offers: [] };

@@ -13,6 +13,20 @@ export interface ParameterValueProblem {
 
 const COMBINERS = ['allOf', 'anyOf', 'oneOf'] as const;
 
+// Ajv's uniqueItems compares every pair of an array's items when they are not all strings or numbers of a
+// declared type: a default of 15,000 objects under `uniqueItems: true` held check 11 s, 45,000 (within the
+// file cap) minutes. A value holding a longer array than this is not judged (no form offers such a default).
+const MAX_JUDGED_ITEMS = 1_000;
+/** The most items a list on a parameter page may hold for the page to be compiled and judged (see checkTemplate). */
+export const MAX_PAGE_ITEMS = 10_000;
+
+/** Whether `value` holds an array (at any depth) of more than `max` items. */
+export function holdsLongArray(value: unknown, max: number, depth = 0): boolean {
+  if (depth > 64 || typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.length > max || value.some(item => holdsLongArray(item, max, depth + 1));
+  return Object.values(value).some(item => holdsLongArray(item, max, depth + 1));
+}
+
 /**
  * The `default`s and `enum` items of a parameter page that the field's own schema refuses (the default
  * outside its enum, `type: string` with `enum: [true, false]`, a default breaking its pattern). Backstage's
@@ -24,13 +38,20 @@ const COMBINERS = ['allOf', 'anyOf', 'oneOf'] as const;
  */
 export function parameterValueProblems(page: unknown, pagePath: PathSegment[], ajv: Ajv, strip: (schema: unknown) => unknown): ParameterValueProblem[] {
   const found: ParameterValueProblem[] = [];
+  // One compiled validator per schema: an enum's items are each judged by the same schema, and a compile
+  // per item (a fresh stripped copy each time, which Ajv caches by identity) cost a millisecond each.
+  const compiled = new Map<Record<string, unknown>, ReturnType<Ajv['compile']> | undefined>();
   const refuses = (schema: Record<string, unknown>, value: unknown): string | undefined => {
-    let validate;
-    try {
-      validate = ajv.compile(strip(schema) as object);
-    } catch {
-      return undefined;
+    if (holdsLongArray(value, MAX_JUDGED_ITEMS)) return undefined;
+    if (!compiled.has(schema)) {
+      try {
+        compiled.set(schema, ajv.compile(strip(schema) as object));
+      } catch {
+        compiled.set(schema, undefined);
+      }
     }
+    const validate = compiled.get(schema);
+    if (!validate) return undefined;
     if (validate(value)) return undefined;
     const first = validate.errors?.[0];
     if (!first) return 'refused';

@@ -9,6 +9,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml, type ParsedYaml } from '../load/parseYaml.ts';
 import { OutsideRepositoryError, readRepoFile, writableRepoPath } from '../load/repoPath.ts';
 import { FILE_START } from '../diagnostic.ts';
+import { undecodableFinding, undecodableName } from '../load/repoFiles.ts';
 import { toolkitSchemaShown, toolkitValidator } from '../config/toolkitSchemas.ts';
 import { checkRendered } from './checkRendered.ts';
 import { checkSecrets, valueRefusals } from './checkValues.ts';
@@ -107,6 +108,10 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   const diagnostics: Diagnostic[] = [];
   let caseText: string;
   let templateTexts: string[];
+  // A case named in bytes that are not UTF-8 opens by no name: the one finding check gives it, not a read that fails the run.
+  if (undecodableName(join(root, posix.dirname(item.caseFile)), posix.basename(item.caseFile))) {
+    return { case: item, milliseconds: 0, diagnostics: [undecodableFinding(item.caseFile)] };
+  }
   try {
     caseText = readRepoFile(root, item.caseFile, 'utf8');
     templateTexts = item.templateFiles.map(file => readRepoFile(root, file, 'utf8'));

@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { boundedText } from '../report/safeText.ts';
+import { affordableYaml } from '../load/yamlNodeBudget.ts';
 
 // How much of a difference a finding names: enough to find it, never a whole rendered tree in one line.
 const MAX_PATHS = 5;
@@ -34,6 +35,7 @@ export function snapshotDifference(expected: string, actual: string): string | u
 function tree(text: string): Record<string, string> | undefined {
   let value: unknown;
   try {
+    affordableYaml(text);
     value = parse(text, { maxAliasCount: 0 });
   } catch {
     return undefined;
