@@ -49,11 +49,13 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
     // its repoUrl as its own schema says, which the check above already applies.
     if (action.provider !== 'gitops.config.yaml' && isRecord(input) && typeof input.repoUrl === 'string') {
       const problem = staticRepoUrlProblem(input.repoUrl, pickers, integrationTypeOf(action.provider), step.action);
-      if (problem) found.push({ path: ['spec', 'steps', i, 'input', 'repoUrl'], ruleId: 'template-repo-url', message: problem, hint: 'Pass the RepoUrlPicker value as it is (`repoUrl: ${{ parameters.repoUrl }}`): anything appended lands inside its last query parameter. Written by hand it is host?owner=…&repo=… (github.com?owner=acme&repo=${{ parameters.name }}).' });
+      if (problem) found.push({ path: ['spec', 'steps', i, 'input', 'repoUrl'], ruleId: 'template-repo-url', message: problem, hint: /, missing \w+/.test(problem) ? MISSING_PART_HINT : 'Pass the RepoUrlPicker value as it is (`repoUrl: ${{ parameters.repoUrl }}`): anything appended lands inside its last query parameter. Written by hand it is host?owner=…&repo=… (github.com?owner=acme&repo=${{ parameters.name }}).' });
     }
   });
   return found;
 }
+
+const MISSING_PART_HINT = "Give the query every part parseRepoUrl requires for the host's type, as RepoUrlPicker writes it: owner and repo (GitHub), project and repo (Azure DevOps, Bitbucket Server), workspace, project and repo (bitbucket.org), owner or project, and repo (GitLab), repo (Gitea).";
 
 /**
  * The hint for an input key the action's schema does not have: the action's input of that name in
@@ -242,7 +244,22 @@ export function staticRepoUrlProblem(repoUrl: string, pickers: ReadonlySet<strin
   // is `github.com/acme/github.com?owner=…&repo=…`, which parseRepoUrl reads by its host and query): judged
   // with a sample picker value, never as a value without a query.
   if (builtFromPickers(repoUrl, pickers)) return pickerRepoUrlProblem(repoUrl, pickers);
-  return queryLessRepoUrlProblem(repoUrl, type, action);
+  return queryValuesRepoUrlProblem(repoUrl, type, action) ?? queryLessRepoUrlProblem(repoUrl, type, action);
+}
+
+/**
+ * A repoUrl whose host and query keys are literal, its expressions only in query values
+ * (`dev.azure.com?organization=acme&owner=x&repo=${{ parameters.name }}`): which parts parseRepoUrl gets is
+ * fixed by the text, so a part the host's type requires and the query lacks (Azure's project) is refused
+ * whatever the expressions give. Read with `sample` for each expression.
+ */
+function queryValuesRepoUrlProblem(repoUrl: string, type?: string, action?: string): string | undefined {
+  const marked = replaceExpressions(repoUrl, '\u0000');
+  const at = marked.indexOf('?');
+  if (at < 0 || marked.includes('${{') || marked.slice(0, at).includes('\u0000')) return undefined;
+  if (marked.slice(at + 1).split('&').some(pair => !pair.includes('=') || pair.slice(0, pair.indexOf('=')).includes('\u0000'))) return undefined;
+  const problem = repoUrlProblem(marked.split('\u0000').join('sample'), type, action);
+  return problem && `parseRepoUrl refuses ${quoted(repoUrl)} whatever its expressions give: its host and query keys are written out, and ${problem.replace(/^parseRepoUrl refuses "[^"]*": /, '').replace(/^parseRepoUrl reads "[^"]*" as/, 'it reads as')} (with "sample" for each expression).`;
 }
 
 /** Whether every expression of `repoUrl` is a RepoUrlPicker parameter written alone (`${{ parameters.repoUrl }}`). */
