@@ -222,7 +222,9 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   // A problem of several lines (a validator's message) is shown as lines, not as `\n` escapes.
   for (const problem of problems) io.stdout.write(`✖ ${problem.split(/\r?\n/).filter(l => l.trim()).map(logText).join('\n    ')}\n`);
   // A step's refused input or unknown action is said above, in the render's own words.
-  const gate = judged.filter(d => d.severity !== 'info' && !d.ruleId.startsWith('template-action-'));
+  // So is a repoUrl parseRepoUrl refuses whatever the values (template-repo-url), once the render refused it.
+  const repoUrlSaid = result.inputRefusals.some(r => (r as { keyword?: string }).keyword === 'parseRepoUrl');
+  const gate = judged.filter(d => d.severity !== 'info' && !d.ruleId.startsWith('template-action-') && !(repoUrlSaid && d.ruleId === 'template-repo-url'));
   for (const d of gate) io.stdout.write(`${d.severity === 'error' ? '✖' : '⚠'} ${logText(d.file)}:${d.range.start.line}:${d.range.start.column} ${logText(d.message)} (${d.ruleId})\n${d.hint ? `  hint: ${logText(d.hint)}\n` : ''}`);
   // Without a config, as check says it (template-action-unknown, a warning): nothing here names the modules.
   return problems.length || result.inputRefusals.length || (config.found && unknown.length) || gate.some(d => d.severity === 'error') ? 1 : 0;

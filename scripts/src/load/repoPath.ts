@@ -52,12 +52,9 @@ export function readRepoFile(root: string, file: string, encoding?: 'utf8'): Buf
 
 /**
  * Throws OutsideRepositoryError for the first symbolic link below repo-relative `folder` whose target is
- * outside the repository (or dangling); for copying a whole tree (skeletons, docs) safely. With
- * `danglingCopied`, a dangling link whose target is reached through no other link is let through: a tree
- * copy that keeps links as links (the scaffolder's archive readers) reads nothing through it, and Backstage
- * keeps it (TarArchiveResponse's filter judges a link by its target's path only, which exists or not).
+ * outside the repository (or dangling); for copying a whole tree (docs) safely.
  */
-export function assertTreeInside(root: string, folder: string, options: { danglingCopied?: boolean } = {}): void {
+export function assertTreeInside(root: string, folder: string): void {
   const realRoot = realpathSync(root);
   const walk = (dir: string) => {
     const absolute = realRepoPath(root, dir);
@@ -70,7 +67,6 @@ export function assertTreeInside(root: string, folder: string, options: { dangli
         try {
           real = realpathSync(join(absolute, entry.name));
         } catch {
-          if (options.danglingCopied && danglingWithoutLinks(absolute, entry.name)) continue;
           throw new OutsideRepositoryError(path);
         }
         if (!inside(realRoot, real)) throw new OutsideRepositoryError(path);
@@ -86,7 +82,7 @@ export function assertTreeInside(root: string, folder: string, options: { dangli
  * target, not from the link, so a path that reads as inside (d/s/../../x with s -> ..) can leave the
  * repository; such a path, or one ending on an existing entry, is not dangling in this sense.
  */
-function danglingWithoutLinks(dir: string, name: string): boolean {
+export function danglingWithoutLinks(dir: string, name: string): boolean {
   let target: string;
   try {
     target = readlinkSync(join(dir, name));

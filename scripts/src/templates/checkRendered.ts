@@ -174,8 +174,10 @@ export function isForeignTemplate(path: string, text: string, paths: ReadonlySet
   return /(?<!\$)\{\{-?(?=(\s*))\1(?!-?\s*(?:values|parameters|cookiecutter)\b)[^}\s]|\{%-?\s*\w/.test(text);
 }
 
-const GITHUB_WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
-const AZURE_PIPELINE = /(^|\/)azure-pipelines\.ya?ml$|^\.azure-pipelines\/.+\.ya?ml$/;
+// At the output's root or under a folder of it: a template writing several repositories (targetPath: ./source
+// and ./gitops, each published on its own with sourcePath) has each one's CI files at the root of its folder.
+const GITHUB_WORKFLOW = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
+const AZURE_PIPELINE = /(^|\/)azure-pipelines\.ya?ml$|(^|\/)\.azure-pipelines\/.+\.ya?ml$/;
 
 /** One broken line can cascade into hundreds of parser errors: the first few say what to fix. */
 function firstFew(path: string, problems: string[], few = 5): string[] {
@@ -208,7 +210,7 @@ function unrenderedExpression(path: string, generated: ReadonlyMap<string, strin
   // meaning in a template.yaml, so there it is still one the outer render left behind.
   if (generated.has(path)) return /\$\{\{\s*values\b/;
   for (const folder of generated.values()) if (folder === '' || path.startsWith(`${folder}/`)) return /(?!)/;
-  if (/^\.github\/(workflows|actions)\//.test(path)) return /\$\{\{\s*(values|parameters|user)\b/;
+  if (/(^|\/)\.github\/(workflows|actions)\//.test(path)) return /\$\{\{\s*(values|parameters|user)\b/;
   if (AZURE_PIPELINE.test(path)) return /\$\{\{\s*(values|steps|secrets|user)\b/;
   return /\$\{\{\s*(values|parameters|steps|secrets|user)\b/;
 }

@@ -3,6 +3,8 @@ import { closest, distance } from 'fastest-levenshtein';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { replaceExpressions } from './checkExpressions.ts';
+import { integrationEntry, integrationTypeOf } from './deploymentHosts.ts';
+import { boundedText } from '../report/safeText.ts';
 import { deferUnreadScaffolderModules } from './offlineScaffolder.ts';
 import { validateActionInput, type InputRefusal, type KnownAction } from './scaffolderActions.ts';
 
@@ -46,12 +48,14 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
     // parseRepoUrl runs inside the scaffolder modules' actions; one declared in gitops.config.yaml reads
     // its repoUrl as its own schema says, which the check above already applies.
     if (action.provider !== 'gitops.config.yaml' && isRecord(input) && typeof input.repoUrl === 'string') {
-      const problem = staticRepoUrlProblem(input.repoUrl, pickers);
-      if (problem) found.push({ path: ['spec', 'steps', i, 'input', 'repoUrl'], ruleId: 'template-repo-url', message: problem, hint: 'Pass the RepoUrlPicker value as it is (`repoUrl: ${{ parameters.repoUrl }}`): anything appended lands inside its last query parameter. Written by hand it is host?owner=…&repo=… (github.com?owner=acme&repo=${{ parameters.name }}).' });
+      const problem = staticRepoUrlProblem(input.repoUrl, pickers, integrationTypeOf(action.provider), step.action);
+      if (problem) found.push({ path: ['spec', 'steps', i, 'input', 'repoUrl'], ruleId: 'template-repo-url', message: problem, hint: /, missing \w+/.test(problem) ? MISSING_PART_HINT : 'Pass the RepoUrlPicker value as it is (`repoUrl: ${{ parameters.repoUrl }}`): anything appended lands inside its last query parameter. Written by hand it is host?owner=…&repo=… (github.com?owner=acme&repo=${{ parameters.name }}).' });
     }
   });
   return found;
 }
+
+const MISSING_PART_HINT = "Give the query every part parseRepoUrl requires for the host's type, as RepoUrlPicker writes it: owner and repo (GitHub), project and repo (Azure DevOps, Bitbucket Server), workspace, project and repo (bitbucket.org), owner or project, and repo (GitLab), repo (Gitea).";
 
 /**
  * The hint for an input key the action's schema does not have: the action's input of that name in
@@ -231,16 +235,31 @@ function templatedWorkspacePathProblem(key: string, value: string): string | und
 }
 
 /** What parseRepoUrl makes of a repoUrl as written: a literal as it is, one built from RepoUrlPicker values with a sample value. */
-export function staticRepoUrlProblem(repoUrl: string, pickers: ReadonlySet<string>): string | undefined {
+export function staticRepoUrlProblem(repoUrl: string, pickers: ReadonlySet<string>, type?: string, action?: string): string | undefined {
   // parseRepoUrl reads `https://${repoUrl}`: a URL's scheme becomes the host, and no integration is named https.
   const scheme = /^\s*([a-z][a-z0-9+.-]*):\/\//i.exec(repoUrl);
   if (scheme) return `parseRepoUrl refuses ${quoted(repoUrl)}: it reads host?owner=…&repo=… (as RepoUrlPicker writes it), not a URL, so it takes "${scheme[1]}" for the host (No matching integration configuration for host ${scheme[1]}).`;
-  if (!repoUrl.includes('${{')) return repoUrlProblem(repoUrl);
+  if (!repoUrl.includes('${{')) return repoUrlProblem(repoUrl, type, action);
   // Built from RepoUrlPicker values only, the value brings its own query (`github.com/acme/${{ parameters.repoUrl }}`
   // is `github.com/acme/github.com?owner=…&repo=…`, which parseRepoUrl reads by its host and query): judged
   // with a sample picker value, never as a value without a query.
   if (builtFromPickers(repoUrl, pickers)) return pickerRepoUrlProblem(repoUrl, pickers);
-  return queryLessRepoUrlProblem(repoUrl);
+  return queryValuesRepoUrlProblem(repoUrl, type, action) ?? queryLessRepoUrlProblem(repoUrl, type, action);
+}
+
+/**
+ * A repoUrl whose host and query keys are literal, its expressions only in query values
+ * (`dev.azure.com?organization=acme&owner=x&repo=${{ parameters.name }}`): which parts parseRepoUrl gets is
+ * fixed by the text, so a part the host's type requires and the query lacks (Azure's project) is refused
+ * whatever the expressions give. Read with `sample` for each expression.
+ */
+function queryValuesRepoUrlProblem(repoUrl: string, type?: string, action?: string): string | undefined {
+  const marked = replaceExpressions(repoUrl, '\u0000');
+  const at = marked.indexOf('?');
+  if (at < 0 || marked.includes('${{') || marked.slice(0, at).includes('\u0000')) return undefined;
+  if (marked.slice(at + 1).split('&').some(pair => !pair.includes('=') || pair.slice(0, pair.indexOf('=')).includes('\u0000'))) return undefined;
+  const problem = repoUrlProblem(marked.split('\u0000').join('sample'), type, action);
+  return problem && `parseRepoUrl refuses ${quoted(repoUrl)} whatever its expressions give: its host and query keys are written out, and ${problem.replace(/^parseRepoUrl refuses "[^"]*": /, '').replace(/^parseRepoUrl reads "[^"]*" as/, 'it reads as')} (with "sample" for each expression).`;
 }
 
 /** Whether every expression of `repoUrl` is a RepoUrlPicker parameter written alone (`${{ parameters.repoUrl }}`). */
@@ -254,10 +273,10 @@ function builtFromPickers(repoUrl: string, pickers: ReadonlySet<string>): boolea
  * parseRepoUrl takes the owner and repo from the query only, so it refuses the value whatever the
  * expressions give, short of a value that brings the query itself. Read with `sample` for each expression.
  */
-function queryLessRepoUrlProblem(repoUrl: string): string | undefined {
+function queryLessRepoUrlProblem(repoUrl: string, type?: string, action?: string): string | undefined {
   const literal = replaceExpressions(repoUrl, '');
   if (literal.trim() === '' || literal.includes('?') || literal.includes('${{') || !hostLikeFirstSegment(repoUrl)) return undefined;
-  const problem = repoUrlProblem(replaceExpressions(repoUrl, 'sample'));
+  const problem = repoUrlProblem(replaceExpressions(repoUrl, 'sample'), type, action);
   return problem && `parseRepoUrl refuses ${quoted(repoUrl)} whatever its expressions give: it takes the owner and repo from the query (?owner=…&repo=…), which this value never has (with "sample" for each expression: ${problem.replace(/^parseRepoUrl refuses "[^"]*": /, '')}).`;
 }
 
@@ -293,7 +312,7 @@ export function pickerRepoUrlProblem(repoUrl: string, pickers: ReadonlySet<strin
  * SCM accepts as a name. Undefined when it reads cleanly or names a host only the deployment's own
  * integrations know.
  */
-export function repoUrlProblem(repoUrl: string): string | undefined {
+export function repoUrlProblem(repoUrl: string, type?: string, action?: string): string | undefined {
   deferUnreadScaffolderModules();
   const { parseRepoUrl } = fromScaffolder('@backstage/plugin-scaffolder-node');
   const { ScmIntegrations } = require('@backstage/integration');
@@ -303,8 +322,39 @@ export function repoUrlProblem(repoUrl: string): string | undefined {
     parsed = parseRepoUrl(repoUrl, ScmIntegrations.fromConfig(new ConfigReader({})));
   } catch (error) {
     const message = (error as Error).message;
-    return /No matching integration/.test(message) ? undefined : `parseRepoUrl refuses ${quoted(repoUrl)}: ${message}`;
+    if (!/No matching integration/.test(message)) return `parseRepoUrl refuses ${quoted(repoUrl)}: ${message}`;
+    // A host only the deployment configures: of the type the action requires of it (typedRepoUrlProblem), else unknown here.
+    return type ? typedRepoUrlProblem(repoUrl, type, action) : undefined;
   }
+  return partProblem(repoUrl, parsed);
+}
+
+/**
+ * parseRepoUrl of a repoUrl on a host the deployment configures, read as `type`: the integration an action of
+ * a typed module requires (publish:github looks the host up among the github integrations), so a GitHub
+ * Enterprise value without its owner is refused as the task refuses it.
+ */
+function typedRepoUrlProblem(repoUrl: string, type: string, action: string | undefined): string | undefined {
+  const { parseRepoUrl } = fromScaffolder('@backstage/plugin-scaffolder-node');
+  const { ScmIntegrations } = require('@backstage/integration');
+  const { ConfigReader } = require('@backstage/config');
+  let host: string;
+  try {
+    host = new URL(`https://${repoUrl}`).host;
+  } catch {
+    return undefined;
+  }
+  const entry = integrationEntry(type, host);
+  if (!entry) return undefined;
+  try {
+    return partProblem(repoUrl, parseRepoUrl(repoUrl, ScmIntegrations.fromConfig(new ConfigReader({ integrations: { [type]: [entry] } }))));
+  } catch (error) {
+    return `parseRepoUrl refuses ${quoted(repoUrl)}: ${(error as Error).message} (${boundedText(host, 100)} read as a ${type} host${action ? `, as ${action} requires of it` : ''}).`;
+  }
+}
+
+/** A repository or owner parseRepoUrl read that carries URL syntax, which no SCM accepts as a name. */
+function partProblem(repoUrl: string, parsed: Record<string, string | undefined>): string | undefined {
   for (const part of ['owner', 'repo', 'organization', 'workspace', 'project']) {
     const value = parsed[part];
     if (value !== undefined && /[?&=#/\s]/.test(value)) return `parseRepoUrl reads ${quoted(repoUrl)} as ${part} ${JSON.stringify(value)}, which is not a valid name`;

@@ -1,8 +1,9 @@
-import { cp, lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { deferModule } from '../load/deferredModule.ts';
-import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
+import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
+import { extractAsArchive, linkLeavingTree } from './archiveExtract.ts';
 import { gitIgnoredUnder } from './gitIgnored.ts';
 
 const require = createRequire(import.meta.url);
@@ -81,9 +82,8 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
     async readTree(url: string) {
       const from = toPath(url);
       if (inGitDir(repoRelative(from))) throw notOnHost(repoRelative(from));
-      // A dangling link is copied as the link it is (keptByTreeReader leaves out one whose target leaves
-      // the folder), as Backstage's archive readers do; the dry-run then gives it as a file holding its target.
-      assertTreeInside(source.root, repoRelative(from), { danglingCopied: true });
+      // The folder itself must lie in the repository; what is in it is judged as the host's archive is extracted.
+      realRepoPath(source.root, repoRelative(from));
       // The host's archive holds what was committed: what git ignores (and does not track) is left out,
       // and so is git's own folder (a fetch of the repository's root, or of a folder holding a nested one).
       const ignored = gitIgnoredUnder(source.root, repoRelative(from));
@@ -100,7 +100,12 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
             }
             onTree(from, bytes, files);
           }
-          await cp(from, targetDir, { recursive: true, verbatimSymlinks: true, filter: source => committed(source) && keptByTreeReader(from, source) });
+          // As Backstage extracts the host's archive: a link whose target leaves the folder is left out (wherever
+          // it leads, existing or not), one inside is kept as a link; the dry-run then gives a broken one as a
+          // file holding its target. One that reads as inside but leaves through another link is refused.
+          const tree = await extractAsArchive(from, targetDir, committed);
+          const leaving = linkLeavingTree(targetDir, tree.links);
+          if (leaving !== undefined) throw new OutsideRepositoryError(repoRelative(join(from, ...leaving.split('/'))));
           if (onRead) for (const entry of await readdir(targetDir, { recursive: true, withFileTypes: true })) if (entry.isFile()) onRead(await readFile(join(entry.parentPath, entry.name)));
           return targetDir;
         },
@@ -125,19 +130,6 @@ function inGitDir(path: string): boolean {
 /** The error Backstage's readers give for a file or folder the git host does not hold (NotFoundError). */
 function notOnHost(path: string): Error {
   return Object.assign(new Error(`${path} is not in the repository: it is git's own folder, which no commit holds, so Backstage cannot read it from the git host`), { name: 'NotFoundError' });
-}
-
-/**
- * Whether Backstage's tree readers (the tar archive of GitHub, GitLab, Bitbucket, Azure) extract `source`:
- * a symbolic link stays a link with its own relative target, as in the archive, and one whose target
- * leaves the folder read is left out. Copying with Node's default instead rewrote every link to the
- * absolute path of its target in the checkout, which fetch:template then refused as outside the template
- * ('Relative path is not allowed to refer to a directory outside its parent') for any link at all.
- */
-async function keptByTreeReader(folder: string, source: string): Promise<boolean> {
-  if (!(await lstat(source)).isSymbolicLink()) return true;
-  const target = relative(folder, resolve(dirname(source), await readlink(source)));
-  return target === '' || (!target.startsWith(`..${sep}`) && target !== '..' && !target.startsWith(sep) && !/^[a-zA-Z]:/.test(target));
 }
 
 const scaffolderDist = () => dirname(require.resolve('@backstage/plugin-scaffolder-backend'));

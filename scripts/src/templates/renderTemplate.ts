@@ -1,4 +1,4 @@
-import { renderIntegrationsConfig } from './deploymentHosts.ts';
+import { integrationTypeOf, renderIntegrationsConfig, typedHosts } from './deploymentHosts.ts';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -229,7 +229,9 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const node = require('@backstage/plugin-scaffolder-node');
   const { ScmIntegrations } = require('@backstage/integration');
   const { ConfigReader } = require('@backstage/config');
-  const config = new ConfigReader(renderIntegrationsConfig(request.values, (request.template.spec as { parameters?: unknown }).parameters, hostOf(request.source.baseUrl)));
+  const parameters = (request.template.spec as { parameters?: unknown }).parameters;
+  const typed = typedHosts(request.template.spec.steps, request.values, parameters, id => request.actions?.get(id)?.provider);
+  const config = new ConfigReader(renderIntegrationsConfig(request.values, parameters, hostOf(request.source.baseUrl), typed));
   const integrations = ScmIntegrations.fromConfig(config);
   // What the fetch steps read: a rendered file with exactly that content was copied as it stands.
   const fetched = new Set<string>();
@@ -333,7 +335,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       const rawRepoUrl = (request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId) as { input?: { repoUrl?: unknown } } | undefined)?.input?.repoUrl;
       const fromStepOutput = typeof rawRepoUrl === 'string' && /\bsteps\s*[.[]/.test(rawRepoUrl);
       if (known && known.provider !== 'gitops.config.yaml' && !fromStepOutput && typeof ctx.input.repoUrl === 'string') {
-        const problem = repoUrlProblem(ctx.input.repoUrl);
+        const problem = repoUrlProblem(ctx.input.repoUrl, integrationTypeOf(known.provider), id);
         if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem });
       }
       for (const key of known ? workspacePathInputs(known) : []) {

@@ -19,6 +19,7 @@ import { snapshotDifference } from './snapshotDifference.ts';
 import { notRunOfflineText, renderTemplate, userWithoutEntityText, type InputRefusalAt } from './renderTemplate.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded } from './renderBudget.ts';
 import { refusalPlace, staticRefusals, staticRepoUrlProblem } from './checkStepInputs.ts';
+import { integrationTypeOf } from './deploymentHosts.ts';
 import { handlerRefusals } from './handlerRefusals.ts';
 import { pickerParameters } from './checkTemplate.ts';
 import { isRecord } from '../load/loadCatalog.ts';
@@ -296,7 +297,7 @@ function renderedInputFindings(template: { file: string; documents: unknown[]; l
     const known = step?.action ? actions.get(step.action) : undefined;
     if (known && staticRefusals(known, step.input ?? {}).some(r => r.message === refusal.message)) continue;
     if (refusal.keyword === 'glob' && isRecord(step?.input) && skeletonGlobProblems(step.input.copyWithoutTemplating).some(p => p.message === refusal.message)) continue;
-    if (refusal.path[0] === 'repoUrl' && isRecord(step?.input) && typeof step.input.repoUrl === 'string' && staticRepoUrlProblem(step.input.repoUrl, pickers)) continue;
+    if (refusal.path[0] === 'repoUrl' && isRecord(step?.input) && typeof step.input.repoUrl === 'string' && staticRepoUrlProblem(step.input.repoUrl, pickers, integrationTypeOf(known?.provider), step.action)) continue;
     const key = `${refusal.stepId}|${refusal.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

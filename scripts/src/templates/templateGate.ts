@@ -24,9 +24,6 @@ import { boundedText } from '../report/safeText.ts';
 import { fragmentPlaces } from './fragmentPlaces.ts';
 import { BACKTRACKING_HINT, backtrackingMessage, backtrackingPatterns, templateSchemaPatterns, type SchemaPattern } from './regexBacktracking.ts';
 
-/** analyzeSkeleton's skeleton-unknown-value message: the value, then the template file and step that do not pass it. */
-const UNPASSED = /^(\S+) is never passed by (.+?), so it renders as nothing/;
-
 export { discoverTemplateFiles, loadTemplatePolicy, templateFiles } from './templateFiles.ts';
 
 export interface TemplateGateOptions {
@@ -46,8 +43,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
   const repoFiles = new Set(options.repoFiles ?? (await listRepoFiles(root)));
   const files = options.files ?? discoverTemplateFiles(root, repoFiles, options.names);
   const diagnostics: Diagnostic[] = [];
-  const skeletonSeen = new Set<string>();
-  const unpassedAt = new Map<string, { at: number; others: string[] }>();
+  const skeletonAt = new Map<string, { at: number; label?: string; others: string[] }>();
   if (!files.length) return diagnostics;
   const config = options.config ?? (await loadConfig(root));
   const actions = await templateActions(root, config);
@@ -76,27 +72,28 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
       for (const found of templateSchemaPatterns(documents[index])) patterns.push({ found, file, range: locate(index, found.path, found.key ? { key: true } : undefined) });
       const refusals = await handlerRefusals(templateSteps(documents[index]), actions);
       diagnostics.push(...fragments.annotate(refusals.map(f => ({ ruleId: f.ruleId, severity: 'error' as const, message: f.message, hint: f.hint, file, range: locate(index, f.path, f.key ? { key: true } : undefined) }))));
-      // A skeleton several templates (or steps) share: what does not depend on the step that fetches it is said once.
-      for (const d of analyzeSkeletons(root, file, documents[index], repoFiles, extensions)) {
-        const key = `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}|${d.message}`;
-        if (skeletonSeen.has(key)) continue;
-        skeletonSeen.add(key);
-        // A value no step fetching a shared skeleton passes is one finding at its use, naming the steps.
-        const unpassed = d.ruleId === 'skeleton-unknown-value' ? UNPASSED.exec(d.message) : null;
-        const place = unpassed && `${d.file}|${d.range.start.line}|${d.range.start.column}|${unpassed[1]}`;
-        const first = place ? unpassedAt.get(place) : undefined;
-        if (first) first.others.push(unpassed![2]);
-        else {
-          if (place) unpassedAt.set(place, { at: diagnostics.length, others: [] });
-          diagnostics.push(d);
+      // A skeleton several templates (or steps) share: a finding at one place is said once, whichever step
+      // fetching it the message names (a value none of them passes, braces none of them renders); the first
+      // is kept and names the other steps.
+      for (const { d, label } of analyzeSkeletons(root, file, documents[index], repoFiles, extensions)) {
+        const place = `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}|${label ? d.message.split(label).join('\0') : d.message}`;
+        const first = skeletonAt.get(place);
+        if (first) {
+          // Only a message naming its step names the others; one that does not is simply said once.
+          if (label && d.message.includes(label) && first.label !== label && !first.others.includes(label)) first.others.push(label);
+          continue;
         }
+        skeletonAt.set(place, { at: diagnostics.length, label, others: [] });
+        diagnostics.push(d);
       }
     }
   }
-  for (const { at, others } of unpassedAt.values()) {
+  for (const { at, others } of skeletonAt.values()) {
     if (!others.length) continue;
     const shown = others.length > 5 ? [...others.slice(0, 5).map(o => boundedText(o, 160)), `${others.length - 5} more`] : others.map(o => boundedText(o, 160));
-    diagnostics[at] = { ...diagnostics[at], message: `${diagnostics[at].message} Nor do the ${others.length} other step(s) that fetch this skeleton, not reported again: ${shown.join('; ')}.` };
+    const d = diagnostics[at];
+    const lead = d.ruleId === 'skeleton-unknown-value' ? `Nor do the ${others.length} other step(s) that fetch this skeleton` : `So do the ${others.length} other step(s) that fetch this skeleton`;
+    diagnostics[at] = { ...d, message: `${d.message} ${lead}, not reported again: ${shown.join('; ')}.` };
   }
   const backtracking = await backtrackingPatterns(patterns.map(p => p.found.pattern));
   for (const { found, file, range } of patterns) {
@@ -197,9 +194,9 @@ function templateSteps(template: unknown): unknown[] {
 }
 
 /** Each fetch:template step's skeleton, analysed with the values that step passes. */
-function analyzeSkeletons(root: string, file: string, template: unknown, repoFiles: ReadonlySet<string>, extensions: TemplatingNames): Diagnostic[] {
+function analyzeSkeletons(root: string, file: string, template: unknown, repoFiles: ReadonlySet<string>, extensions: TemplatingNames): { d: Diagnostic; label?: string }[] {
   const steps = templateSteps(template);
-  const found: Diagnostic[] = [];
+  const found: { d: Diagnostic; label?: string }[] = [];
   for (const step of steps) {
     if (!isRecord(step) || (step.action !== 'fetch:template' && step.action !== 'fetch:template:file') || !isRecord(step.input)) continue;
     const folder = skeletonFolder(file, step.input.url);
@@ -207,7 +204,8 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     const given = step.input.values;
     const values = typeof given === 'string' && given.includes('${{') ? RENDERED : Object.fromEntries(Object.entries(isRecord(given) ? given : {}).map(([key, value]) => [key, JSON.stringify(value ?? null).includes('${{') ? RENDERED : value]));
     if (step.action === 'fetch:template:file') {
-      found.push(...analyzeTemplateFile(root, file, folder, step, steps.indexOf(step), values, repoFiles, extensions));
+      const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
+      for (const d of analyzeTemplateFile(root, file, folder, step, steps.indexOf(step), values, repoFiles, extensions)) found.push({ d, label });
       continue;
     }
     const rendering = renderingOf(step.input, join(root, folder));
@@ -224,7 +222,7 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     });
     const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
     const ignored = globMatches(step.input.copyWithoutRender, join(root, folder));
-    found.push(...analyzeSkeleton(files, { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, listedInCopyWithoutRender: relative => ignored.has(relative), extensions }));
+    for (const d of analyzeSkeleton(files, { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, listedInCopyWithoutRender: relative => ignored.has(relative), extensions })) found.push({ d, label });
   }
   return found;
 }
