@@ -164,9 +164,30 @@ describe('symbolic links never lead a reader out of the repository', () => {
     expect(test.status).toBe(1);
   });
 
+  // tmpl16: Backstage reads a skeleton folder from the git host's archive, and TarArchiveResponse leaves out
+  // every link whose target is outside the folder read: the render has no leak.txt, and check names the link.
   it.each([
     ['fetch:plain of a folder holding a link', '    - id: fetch\n      name: Fetch\n      action: fetch:plain\n      input:\n        url: ../../skeletons/evil\n'],
     ['fetch:template of a folder holding a link', '    - id: fetch\n      name: Fetch\n      action: fetch:template\n      input:\n        url: ../../skeletons/evil\n'],
+  ])('%s: the link is left out as Backstage leaves it out; no host line reaches the output or the snapshot; check names it', async (_, step) => {
+    const root = await tempRepo({
+      'templates/evil/template.yaml': template(step),
+      'templates/evil/tests/a.yaml': 'name: a\nvalues: {}\n',
+      'skeletons/evil/README.md': '# ok\n',
+    });
+    symlinkSync(hostFile, join(root, 'skeletons/evil/leak.txt'));
+    const result = await runBin(['templates', 'test', '--update-snapshots', '--format', 'json'], root);
+    expect(leaks(result, root, ['templates/evil/tests/a.snapshot.yaml'])).toBe(false);
+    const snapshot = readFileSync(join(root, 'templates/evil/tests/a.snapshot.yaml'), 'utf8');
+    expect(snapshot).toContain('README.md');
+    expect(snapshot).not.toContain('leak.txt');
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const check = await runBin(['check', '--format', 'json'], root);
+    expect((JSON.parse(check.stdout) as { diagnostics: { ruleId: string; file: string }[] }).diagnostics.filter(d => d.ruleId === 'repo-symlink').map(d => d.file)).toEqual(['skeletons/evil/leak.txt']);
+    expect(leaks(check, root)).toBe(false);
+  });
+
+  it.each([
     ['fetch:plain:file of the link itself', '    - id: fetch\n      name: Fetch\n      action: fetch:plain:file\n      input:\n        url: ../../skeletons/evil/leak.txt\n        targetPath: leak.txt\n'],
     ['fetch:template:file of the link itself', '    - id: fetch\n      name: Fetch\n      action: fetch:template:file\n      input:\n        url: ../../skeletons/evil/leak.txt\n        targetPath: leak.txt\n'],
   ])('%s: the render fails naming the link; no host line reaches the output or the snapshot', async (_, step) => {
