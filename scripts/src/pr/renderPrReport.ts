@@ -1,6 +1,7 @@
-import { countDiagnostics, isAtLeast, severityRank, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostic.ts';
+import { countDiagnostics, isAtLeast, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { clipText } from '../report/boundDiagnostics.ts';
 import { fileUrl, linked, type FileLinks } from '../report/fileLinks.ts';
+import { groupFindings, groupKey, groupMessage } from '../report/groupFindings.ts';
 import { mdCode, mdInline, mdText } from '../report/safeText.ts';
 import { fitText, GITHUB_COMMENT_CHARS, GITHUB_SUMMARY_BYTES, textSize, truncatedNote, type TextUnit } from '../report/fitText.ts';
 import type { ApiChange } from './apiChanges.ts';
@@ -211,42 +212,23 @@ function currentFindings(input: PrReportInput, budget: ReportBudget, room: numbe
   return { text: `${own.text}${before.text}`, capped: own.capped || before.capped || locationsCut(listed, budget) };
 }
 
-/** The findings grouped by severity, rule and message, one table row per group, biggest groups first. */
+/** The findings grouped by severity, rule and message (groupFindings), one table row per group, biggest groups first. */
 function findingRows(list: readonly Diagnostic[], budget: ReportBudget, link: Linker | undefined, hints = true): string[] {
-  const groups = new Map<string, Diagnostic[]>();
-  for (const d of sortDiagnostics(list)) {
-    const key = `${d.severity}\u0000${d.ruleId}\u0000${entityFree(d)}`;
-    (groups.get(key) ?? groups.set(key, []).get(key)!).push(d);
-  }
-  const ordered = [...groups.values()].sort((a, b) => severityRank(b[0].severity) - severityRank(a[0].severity) || b.length - a.length);
+  const ordered = groupFindings(list, { bySize: true });
   // Each group's locations get an equal share of the section (at most locationChars): grouped by entity, a few
   // groups of 2,000 could each take locationChars and push every other group out of the summary.
   const room = Math.max(2_000, Math.min(budget.locationChars, Math.floor(budget.findings / (ordered.length + 1))));
   return ordered.map(group => {
     const d = group[0];
-    const message = group.length > 1 ? entityFree(d).split(ENTITY).join(`each of ${group.length} entities`) : d.message;
-    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(message)}${hints && d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ''} | ${group.length} | ${locationsOf(group, budget, link, room)} |`;
+    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(groupMessage(group))}${hints && d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ''} | ${group.length} | ${locationsOf(group, budget, link, room)} |`;
   });
 }
-
-// Stands for a finding's own entity in its message while grouping: no message holds a NUL.
-const ENTITY = '\u0000entity\u0000';
-
-/**
- * The message with the finding's own entity ref taken out: a scorecard check failing on 2,000 imported
- * entities said "fails for component:default/legacy-0" once per entity, 2,000 groups of one with the same
- * hint, and every other finding fell off the comment. Grouped, the row says "each of N entities".
- */
-const entityFree = (d: Diagnostic) => (d.entityRef && d.message.includes(d.entityRef) ? d.message.split(d.entityRef).join(ENTITY) : d.message);
 
 /** Whether the comment names only the first locations of some group (the footer then says where the rest are). */
 function locationsCut(list: readonly Diagnostic[], budget: ReportBudget): boolean {
   if (budget !== COMMENT_BUDGET) return false;
   const counts = new Map<string, number>();
-  for (const d of list) {
-    const key = `${d.severity}\u0000${d.ruleId}\u0000${entityFree(d)}\u0000${d.alreadyOnBase ? 1 : 0}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
+  for (const d of list) counts.set(groupKey(d), (counts.get(groupKey(d)) ?? 0) + 1);
   return [...counts.values()].some(n => n > budget.locations);
 }
 
