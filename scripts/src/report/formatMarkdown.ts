@@ -2,7 +2,7 @@ import { countDiagnostics, type Diagnostic } from '../diagnostic.ts';
 import { groupFindings, groupMessage } from './groupFindings.ts';
 import { checkedCount, counted, type FormatOptions } from './formatOptions.ts';
 import { clipText } from './boundDiagnostics.ts';
-import { mdCode, mdText } from './safeText.ts';
+import { mdCode, mdInline } from './safeText.ts';
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 // GitHub caps a comment at 65,536 characters; leave room for the rest of a PR report.
@@ -66,7 +66,7 @@ function table(diagnostics: readonly Diagnostic[], size: () => number, grow: (n:
     const where = group.slice(0, MAX_WHERE).map(f => mdCode(`${clip(f.file)}:${f.range.start.line}:${f.range.start.column}`)).join(', ');
     const more = group.length > MAX_WHERE ? `, …and ${group.length - MAX_WHERE} more` : '';
     const count = group.length > 1 ? ` (${group.length} findings)` : '';
-    const row = `| ${ICON[d.severity]} | ${where}${more} | ${mdCode(clip(d.ruleId))} | ${mdText(clip(groupMessage(group)))}${count}${d.hint ? `<br>_${mdText(clip(d.hint))}_` : ''} |`;
+    const row = `| ${ICON[d.severity]} | ${where}${more} | ${mdCode(clip(d.ruleId))} | ${mdInline(clip(groupMessage(group)))}${count}${d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ''} |`;
     if (size() + row.length > MAX_CHARS) break;
     rows.push(row);
     grow(row.length + 1);
