@@ -43709,18 +43709,18 @@ var import_picocolors = __toESM(require_picocolors(), 1);
 // scripts/src/report/groupFindings.ts
 var ENTITY = "\0entity\0";
 var entityFree = (d) => d.entityRef && d.message.includes(d.entityRef) ? d.message.split(d.entityRef).join(ENTITY) : d.message;
-var groupKey = (d) => `${d.severity}\0${d.ruleId}\0${entityFree(d)}\0${d.alreadyOnBase ? 1 : 0}`;
+var groupKey = (d, exact = false) => `${d.severity}\0${d.ruleId}\0${exact ? d.message : entityFree(d)}\0${d.alreadyOnBase ? 1 : 0}`;
 function groupFindings(list, options = {}) {
   const groups = /* @__PURE__ */ new Map();
   for (const d of sortDiagnostics(list)) {
-    const key = groupKey(d);
+    const key = groupKey(d, options.exact);
     (groups.get(key) ?? groups.set(key, []).get(key)).push(d);
   }
   const ordered = [...groups.values()];
   return options.bySize ? ordered.sort((a, b) => severityRank(b[0].severity) - severityRank(a[0].severity) || b.length - a.length) : ordered;
 }
-function groupMessage(group) {
-  return group.length > 1 ? entityFree(group[0]).split(ENTITY).join(`each of ${group.length} entities`) : group[0].message;
+function groupMessage(group, exact = false) {
+  return group.length > 1 && !exact ? entityFree(group[0]).split(ENTITY).join(`each of ${group.length} entities`) : group[0].message;
 }
 
 // scripts/src/report/formatStylish.ts
@@ -43742,7 +43742,7 @@ function findingLines(diagnostics, c) {
   const tone = { error: c.red, warning: c.yellow, info: c.blue };
   const lines = [];
   let file;
-  for (const group of groupFindings(diagnostics)) {
+  for (const group of groupFindings(diagnostics, { exact: true })) {
     const d = group[0];
     if (d.file !== file) {
       if (file !== void 0) lines.push("");
@@ -43750,7 +43750,7 @@ function findingLines(diagnostics, c) {
       lines.push(c.underline(logText(d.file)));
     }
     const where = c.dim(`${d.range.start.line}:${d.range.start.column}`.padEnd(8));
-    lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(groupMessage(group))}  ${c.dim(logText(d.ruleId))}`);
+    lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(groupMessage(group, true))}  ${c.dim(logText(d.ruleId))}`);
     if (d.hint) lines.push(`  ${" ".repeat(16)}${c.dim(`hint: ${logText(d.hint)}`)}`);
     if (group.length > 1) lines.push(`  ${" ".repeat(16)}${c.dim(alsoAt(group))}`);
   }
@@ -43947,14 +43947,14 @@ var MAX_WHERE = 10;
 function table(diagnostics, size, grow) {
   const rows = ["| | Where | Rule | Finding |", "|---|---|---|---|"];
   grow(rows.join("\n").length);
-  const groups = groupFindings(diagnostics);
+  const groups = groupFindings(diagnostics, { exact: true });
   let shown = 0;
   for (const group of groups) {
     const d = group[0];
     const where = group.slice(0, MAX_WHERE).map((f) => mdCode(`${clip(f.file)}:${f.range.start.line}:${f.range.start.column}`)).join(", ");
     const more = group.length > MAX_WHERE ? `, \u2026and ${group.length - MAX_WHERE} more` : "";
     const count = group.length > 1 ? ` (${group.length} findings)` : "";
-    const row = `| ${ICON[d.severity]} | ${where}${more} | ${mdCode(clip(d.ruleId))} | ${mdInline(clip(groupMessage(group)))}${count}${d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ""} |`;
+    const row = `| ${ICON[d.severity]} | ${where}${more} | ${mdCode(clip(d.ruleId))} | ${mdInline(clip(groupMessage(group, true)))}${count}${d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ""} |`;
     if (size() + row.length > MAX_CHARS) break;
     rows.push(row);
     grow(row.length + 1);

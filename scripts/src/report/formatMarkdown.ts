@@ -52,21 +52,21 @@ export function formatMarkdown(diagnostics: readonly Diagnostic[], options: Form
 const MAX_WHERE = 10;
 
 /**
- * One table of findings, one row per group (groupFindings: same severity, rule and message, its own entity
- * aside) naming where its findings are, rows added while the whole output stays under MAX_CHARS (`size`
+ * One table of findings, one row per group (groupFindings: same severity, rule and whole message) naming
+ * where its findings are, rows added while the whole output stays under MAX_CHARS (`size`
  * counts it), then "…and N more". 63 entities owned by 4 missing groups are 4 rows, not 63 repeating one hint.
  */
 function table(diagnostics: readonly Diagnostic[], size: () => number, grow: (n: number) => void): string[] {
   const rows = ['| | Where | Rule | Finding |', '|---|---|---|---|'];
   grow(rows.join('\n').length);
-  const groups = groupFindings(diagnostics);
+  const groups = groupFindings(diagnostics, { exact: true });
   let shown = 0;
   for (const group of groups) {
     const d = group[0];
     const where = group.slice(0, MAX_WHERE).map(f => mdCode(`${clip(f.file)}:${f.range.start.line}:${f.range.start.column}`)).join(', ');
     const more = group.length > MAX_WHERE ? `, …and ${group.length - MAX_WHERE} more` : '';
     const count = group.length > 1 ? ` (${group.length} findings)` : '';
-    const row = `| ${ICON[d.severity]} | ${where}${more} | ${mdCode(clip(d.ruleId))} | ${mdInline(clip(groupMessage(group)))}${count}${d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ''} |`;
+    const row = `| ${ICON[d.severity]} | ${where}${more} | ${mdCode(clip(d.ruleId))} | ${mdInline(clip(groupMessage(group, true)))}${count}${d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ''} |`;
     if (size() + row.length > MAX_CHARS) break;
     rows.push(row);
     grow(row.length + 1);

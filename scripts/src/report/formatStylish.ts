@@ -25,7 +25,7 @@ export function formatStylish(diagnostics: readonly Diagnostic[], options: Forma
 const MAX_ALSO = 10;
 
 /**
- * One line per group of findings (groupFindings: same severity, rule and message, its own entity aside), at
+ * One line per group of findings (groupFindings: same severity, rule and whole message: a finding naming its own entity stays its own), at
  * its first finding's place with `also at` the others: with a config, 63 entities owned by 4 missing groups
  * printed 63 findings each with the same hint; now 4, each saying where the rest are.
  */
@@ -33,7 +33,7 @@ function findingLines(diagnostics: readonly Diagnostic[], c: ReturnType<typeof p
   const tone = { error: c.red, warning: c.yellow, info: c.blue };
   const lines: string[] = [];
   let file: string | undefined;
-  for (const group of groupFindings(diagnostics)) {
+  for (const group of groupFindings(diagnostics, { exact: true })) {
     const d = group[0];
     if (d.file !== file) {
       if (file !== undefined) lines.push('');
@@ -41,7 +41,7 @@ function findingLines(diagnostics: readonly Diagnostic[], c: ReturnType<typeof p
       lines.push(c.underline(logText(d.file)));
     }
     const where = c.dim(`${d.range.start.line}:${d.range.start.column}`.padEnd(8));
-    lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(groupMessage(group))}  ${c.dim(logText(d.ruleId))}`);
+    lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(groupMessage(group, true))}  ${c.dim(logText(d.ruleId))}`);
     if (d.hint) lines.push(`  ${' '.repeat(16)}${c.dim(`hint: ${logText(d.hint)}`)}`);
     if (group.length > 1) lines.push(`  ${' '.repeat(16)}${c.dim(alsoAt(group))}`);
   }
