@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { WebApi, getBearerHandler } from 'azure-devops-node-api';
 import { CommentThreadStatus, CommentType, GitStatusState, type GitPullRequestCommentThread, type GitPullRequestIteration } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
 import { countDiagnostics } from '../../scripts/src/diagnostic.ts';
-import { failingFindings, gateFailureLine, gateTimeoutMs, readGateResult } from '../../scripts/src/ci/gateOutcome.ts';
+import { failingFindings, gateFailureLine, gateTimeoutMs, readGateResult, templatesTimeLimitArgs } from '../../scripts/src/ci/gateOutcome.ts';
 import { gateEnvironment } from '../../scripts/src/ci/gateEnvironment.ts';
 import { azureLinkArgs } from '../../scripts/src/ci/fileLinkBase.ts';
 import { pickAnnotations } from '../../scripts/src/report/annotationBudget.ts';
@@ -47,12 +47,13 @@ export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => 
   const work = mkdtempSync(join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), 'gitops-'));
   const out = join(work, 'report.json');
   // Each changed file of the report links to the pull request's Files view.
-  const args = base ? ['report', '--base', base, ...azureLinkArgs(env), '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
+  // Under the job's own limit (timeoutInMinutes in pr-validation.yml), so a gate that hangs still rewrites the thread.
+  const timeoutMs = gateTimeoutMs(env.GITOPS_GATE_TIMEOUT_MINUTES, 'GITOPS_GATE_TIMEOUT_MINUTES');
+  // Template test cases get half of it, so a slow pull request still gets its report.
+  const args = base ? ['report', '--base', base, ...azureLinkArgs(env), ...templatesTimeLimitArgs(timeoutMs), '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
   // The gate needs no token: the access token and every other credential stay out of its environment
   // (gateEnvironment; its own children get childEnv's allow-list anyway).
   const gateEnv = gateEnvironment(env);
-  // Under the job's own limit (60 minutes on Microsoft-hosted agents), so a gate that hangs still rewrites the thread.
-  const timeoutMs = gateTimeoutMs(env.GITOPS_GATE_TIMEOUT_MINUTES, 'GITOPS_GATE_TIMEOUT_MINUTES');
   const started = Date.now();
   const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env: gateEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
   // The CLI escapes what it prints, but not what a library inside it may print on its own (console, a

@@ -43552,6 +43552,9 @@ function countDiagnostics(diagnostics) {
   totals.files = files.size;
   return totals;
 }
+function severityRank(severity) {
+  return severity === "error" ? 2 : severity === "warning" ? 1 : 0;
+}
 function sortDiagnostics(diagnostics) {
   return [...diagnostics].sort(
     (a, b) => compareText(a.file, b.file) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || compareText(a.ruleId, b.ruleId) || compareText(a.message, b.message)
@@ -43637,6 +43640,9 @@ function mdCode(value) {
   const html = htmlText(unlink2(showInvisible(value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " "))).replace(EMAIL_AT, "$1@\u200B"));
   return `<code>${html.replace(/[[\]*_~`\\]/g, (ch) => `&#${ch.charCodeAt(0)};`)}</code>`;
 }
+function mdInline(value) {
+  return value.split(/(`[^`\r\n]+`)/).map((part, i) => i % 2 === 1 ? mdCode(part.slice(1, -1)) : mdText(part)).join("");
+}
 
 // scripts/src/ci/gateOutcome.ts
 var MAX_REASON = 300;
@@ -43646,6 +43652,9 @@ function gateTimeoutMs(setting, name) {
   const minutes = Number(setting);
   if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 1440) throw new Error(`${name} takes a number of minutes above 0 and at most 1440, not ${JSON.stringify(setting.slice(0, 40))}`);
   return Math.round(minutes * 6e4);
+}
+function templatesTimeLimitArgs(timeoutMs) {
+  return ["--templates-time-limit", String(Math.max(1, Math.floor(timeoutMs / 2e3)))];
 }
 function readGateResult(file) {
   try {
@@ -43696,6 +43705,25 @@ function counted(n, word) {
 
 // scripts/src/report/formatStylish.ts
 var import_picocolors = __toESM(require_picocolors(), 1);
+
+// scripts/src/report/groupFindings.ts
+var ENTITY = "\0entity\0";
+var entityFree = (d) => d.entityRef && d.message.includes(d.entityRef) ? d.message.split(d.entityRef).join(ENTITY) : d.message;
+var groupKey = (d, exact = false) => `${d.severity}\0${d.ruleId}\0${exact ? d.message : entityFree(d)}\0${d.alreadyOnBase ? 1 : 0}`;
+function groupFindings(list, options = {}) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const d of sortDiagnostics(list)) {
+    const key = groupKey(d, options.exact);
+    (groups.get(key) ?? groups.set(key, []).get(key)).push(d);
+  }
+  const ordered = [...groups.values()];
+  return options.bySize ? ordered.sort((a, b) => severityRank(b[0].severity) - severityRank(a[0].severity) || b.length - a.length) : ordered;
+}
+function groupMessage(group, exact = false) {
+  return group.length > 1 && !exact ? entityFree(group[0]).split(ENTITY).join(`each of ${group.length} entities`) : group[0].message;
+}
+
+// scripts/src/report/formatStylish.ts
 function formatStylish(diagnostics, options) {
   const c = import_picocolors.default.createColors(options.color);
   const old = diagnostics.filter((d) => d.alreadyOnBase);
@@ -43709,21 +43737,31 @@ function formatStylish(diagnostics, options) {
   return `${[...lines, ...closing(diagnostics, options, c)].join("\n")}
 `;
 }
+var MAX_ALSO = 10;
 function findingLines(diagnostics, c) {
   const tone = { error: c.red, warning: c.yellow, info: c.blue };
   const lines = [];
   let file;
-  for (const d of sortDiagnostics(diagnostics)) {
+  for (const group of groupFindings(diagnostics, { exact: true })) {
+    const d = group[0];
     if (d.file !== file) {
       if (file !== void 0) lines.push("");
       file = d.file;
       lines.push(c.underline(logText(d.file)));
     }
     const where = c.dim(`${d.range.start.line}:${d.range.start.column}`.padEnd(8));
-    lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(d.message)}  ${c.dim(logText(d.ruleId))}`);
+    lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(groupMessage(group, true))}  ${c.dim(logText(d.ruleId))}`);
     if (d.hint) lines.push(`  ${" ".repeat(16)}${c.dim(`hint: ${logText(d.hint)}`)}`);
+    if (group.length > 1) lines.push(`  ${" ".repeat(16)}${c.dim(alsoAt(group))}`);
   }
   return lines;
+}
+function alsoAt(group) {
+  const rest = group.slice(1);
+  const place = (d) => `${d.file === group[0].file ? "" : `${logText(d.file)}:`}${d.range.start.line}:${d.range.start.column}`;
+  const shown = rest.slice(0, MAX_ALSO).map(place).join(", ");
+  const more = rest.length > MAX_ALSO ? ` \u2026and ${rest.length - MAX_ALSO} more (--format json lists every one)` : "";
+  return `also at ${shown}${more} (${group.length} findings)`;
 }
 function closing(diagnostics, options, c) {
   const summary2 = summaryLine(diagnostics, options);
@@ -43905,19 +43943,24 @@ function formatMarkdown(diagnostics, options) {
   return `${[...head, ...parts].join("\n")}
 `;
 }
+var MAX_WHERE = 10;
 function table(diagnostics, size, grow) {
   const rows = ["| | Where | Rule | Finding |", "|---|---|---|---|"];
   grow(rows.join("\n").length);
-  const sorted = sortDiagnostics(diagnostics);
+  const groups = groupFindings(diagnostics, { exact: true });
   let shown = 0;
-  for (const d of sorted) {
-    const row = `| ${ICON[d.severity]} | ${mdCode(`${clip(d.file)}:${d.range.start.line}:${d.range.start.column}`)} | ${mdCode(clip(d.ruleId))} | ${mdText(clip(d.message))}${d.hint ? `<br>_${mdText(clip(d.hint))}_` : ""} |`;
+  for (const group of groups) {
+    const d = group[0];
+    const where = group.slice(0, MAX_WHERE).map((f) => mdCode(`${clip(f.file)}:${f.range.start.line}:${f.range.start.column}`)).join(", ");
+    const more = group.length > MAX_WHERE ? `, \u2026and ${group.length - MAX_WHERE} more` : "";
+    const count = group.length > 1 ? ` (${group.length} findings)` : "";
+    const row = `| ${ICON[d.severity]} | ${where}${more} | ${mdCode(clip(d.ruleId))} | ${mdInline(clip(groupMessage(group, true)))}${count}${d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ""} |`;
     if (size() + row.length > MAX_CHARS) break;
     rows.push(row);
     grow(row.length + 1);
-    shown++;
+    shown += group.length;
   }
-  if (shown < sorted.length) rows.push("", `\u2026and ${sorted.length - shown} more findings; download the JSON or SARIF report for the full list.`);
+  if (shown < diagnostics.length) rows.push("", `\u2026and ${diagnostics.length - shown} more findings; download the JSON or SARIF report for the full list.`);
   return rows;
 }
 
@@ -44292,9 +44335,9 @@ async function main() {
   const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), "backstage-gitops-"));
   if (!process.env.RUNNER_TEMP) process.on("exit", () => rmSync(work, { recursive: true, force: true }));
   const out = join(work, "report.json");
-  const args = base ? ["report", "--base", base, ...githubLinkArgs(process.env, pullRequest?.head?.sha), "--format", "json", "--output", out, "--root", root] : ["check", "--format", "json", "--output", out, "--root", root];
-  const env = gateEnvironment(process.env);
   const timeoutMs = gateTimeoutMs(getInput("timeout-minutes"), "The timeout-minutes input");
+  const args = base ? ["report", "--base", base, ...githubLinkArgs(process.env, pullRequest?.head?.sha), ...templatesTimeLimitArgs(timeoutMs), "--format", "json", "--output", out, "--root", root] : ["check", "--format", "json", "--output", out, "--root", root];
+  const env = gateEnvironment(process.env);
   const started = Date.now();
   const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
   if (run.stdout) process.stdout.write(logLines(run.stdout, { color: true }));

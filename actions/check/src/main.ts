@@ -9,7 +9,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import type { Diagnostic } from '../../../scripts/src/diagnostic.ts';
 import { countDiagnostics } from '../../../scripts/src/diagnostic.ts';
-import { gateFailureLine, gateTimeoutMs, readGateResult } from '../../../scripts/src/ci/gateOutcome.ts';
+import { gateFailureLine, gateTimeoutMs, readGateResult, templatesTimeLimitArgs } from '../../../scripts/src/ci/gateOutcome.ts';
 import { pickAnnotations } from '../../../scripts/src/report/annotationBudget.ts';
 import { boundDiagnostics } from '../../../scripts/src/report/boundDiagnostics.ts';
 import { formatters } from '../../../scripts/src/report/formatters.ts';
@@ -45,11 +45,12 @@ async function main(): Promise<void> {
   if (!process.env.RUNNER_TEMP) process.on('exit', () => rmSync(work, { recursive: true, force: true }));
   const out = join(work, 'report.json');
   // Each file:line of the report links to the file at the pull request's head (blob view, #L anchor).
-  const args = base ? ['report', '--base', base, ...githubLinkArgs(process.env, pullRequest?.head?.sha), '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
+  const timeoutMs = gateTimeoutMs(core.getInput('timeout-minutes'), 'The timeout-minutes input');
+  // Template test cases get half of the step's limit, so a slow pull request still gets its report.
+  const args = base ? ['report', '--base', base, ...githubLinkArgs(process.env, pullRequest?.head?.sha), ...templatesTimeLimitArgs(timeoutMs), '--format', 'json', '--output', out, '--root', root] : ['check', '--format', 'json', '--output', out, '--root', root];
   // The gate needs no token: the step's inputs and every credential stay out of its environment
   // (gateEnvironment; its own children get childEnv's allow-list anyway).
   const env = gateEnvironment(process.env);
-  const timeoutMs = gateTimeoutMs(core.getInput('timeout-minutes'), 'The timeout-minutes input');
   const started = Date.now();
   const run = spawnSync(process.execPath, [CLI, ...args], { cwd: TOOLKIT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
   // The CLI escapes what it prints, but not what a library inside it may print on its own (console, a

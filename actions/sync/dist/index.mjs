@@ -13607,7 +13607,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch(input, init = void 0) {
+    function fetch2(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch,
+      fetch: fetch2,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -19100,7 +19100,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch(init, options = void 0) {
+    module.exports.fetch = async function fetch2(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -19617,6 +19617,9 @@ function setFailed(message) {
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
 
 // actions/shared/runLogged.ts
 import { spawn } from "node:child_process";
@@ -19758,11 +19761,30 @@ async function main() {
     "--wait",
     getInput("wait-seconds") || "600"
   ];
+  const head = await branchHead(getInput("github-token"));
+  if (head) args.push("--main-head", head);
   if (getBooleanInput("dry-run")) args.push("--dry-run");
   if (getBooleanInput("allow-mass-delete")) args.push("--allow-mass-delete");
   const run = await runLogged([CLI, ...args], { ...process.env, BACKSTAGE_TOKEN: token }, scrub);
   const plan = scrub(run.stdout);
   await summary.addRaw(plan, true).write();
   if (run.status !== 0) setFailed(`backstage-gitops sync exited ${run.status}; see the log.`);
+}
+async function branchHead(token) {
+  const ref = process.env.GITHUB_REF ?? "";
+  const repo = process.env.GITHUB_REPOSITORY ?? "";
+  if (!ref.startsWith("refs/heads/") || !/^[\w.-]+\/[\w.-]+$/.test(repo) || !token) return void 0;
+  const api = (process.env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, "");
+  const branch = ref.slice("refs/heads/".length).split("/").map(encodeURIComponent).join("/");
+  try {
+    const response = await fetch(`${api}/repos/${repo}/git/ref/heads/${branch}`, { headers: { authorization: `Bearer ${token}`, accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" }, signal: AbortSignal.timeout(3e4) });
+    const body = await response.json();
+    const sha = body?.object?.sha;
+    if (response.ok && typeof sha === "string" && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) return sha;
+    warning(`Could not read the head of ${logText(ref)} (HTTP ${response.status}); syncing without checking that this run's commit is still it.`);
+  } catch (error2) {
+    warning(`Could not read the head of ${logText(ref)} (${logText(scrub(error2 instanceof Error ? error2.message : String(error2)).slice(0, 200))}); syncing without checking that this run's commit is still it.`);
+  }
+  return void 0;
 }
 main().catch((error2) => setFailed(logText(scrub(error2 instanceof Error ? error2.message : String(error2)))));

@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   scrub = secretScrubber(secrets);
   const args = ['sync', '--url', url, '--token-env', 'BACKSTAGE_TOKEN', '--root', resolve(core.getInput('working-directory') || '.'),
     '--max-delete-fraction', core.getInput('max-delete-fraction') || '0.1', '--wait', core.getInput('wait-seconds') || '600'];
+  const head = await branchHead(core.getInput('github-token'));
+  if (head) args.push('--main-head', head);
   if (core.getBooleanInput('dry-run')) args.push('--dry-run');
   if (core.getBooleanInput('allow-mass-delete')) args.push('--allow-mass-delete');
   // Both streams reach the log line by line, escaped (runLogged); the summary gets the CLI's Markdown.
@@ -26,6 +28,30 @@ async function main(): Promise<void> {
   const plan = scrub(run.stdout);
   await core.summary.addRaw(plan, true).write();
   if (run.status !== 0) core.setFailed(`backstage-gitops sync exited ${run.status}; see the log.`);
+}
+
+/**
+ * The commit the branch this run is for (GITHUB_REF) is at now, from GitHub's "Get a reference" API
+ * (GET /repos/{owner}/{repo}/git/ref/heads/{branch}, contents: read): sync skips a run whose commit is no
+ * longer it (`--main-head`). Undefined outside a branch or when the lookup fails (sync then runs as before,
+ * with its own guards), with a warning for the failure.
+ */
+async function branchHead(token: string): Promise<string | undefined> {
+  const ref = process.env.GITHUB_REF ?? '';
+  const repo = process.env.GITHUB_REPOSITORY ?? '';
+  if (!ref.startsWith('refs/heads/') || !/^[\w.-]+\/[\w.-]+$/.test(repo) || !token) return undefined;
+  const api = (process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+  const branch = ref.slice('refs/heads/'.length).split('/').map(encodeURIComponent).join('/');
+  try {
+    const response = await fetch(`${api}/repos/${repo}/git/ref/heads/${branch}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' }, signal: AbortSignal.timeout(30_000) });
+    const body = (await response.json()) as { object?: { sha?: unknown } };
+    const sha = body?.object?.sha;
+    if (response.ok && typeof sha === 'string' && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) return sha;
+    core.warning(`Could not read the head of ${logText(ref)} (HTTP ${response.status}); syncing without checking that this run's commit is still it.`);
+  } catch (error) {
+    core.warning(`Could not read the head of ${logText(ref)} (${logText(scrub(error instanceof Error ? error.message : String(error)).slice(0, 200))}); syncing without checking that this run's commit is still it.`);
+  }
+  return undefined;
 }
 
 main().catch(error => core.setFailed(logText(scrub(error instanceof Error ? error.message : String(error)))));

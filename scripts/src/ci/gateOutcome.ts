@@ -46,6 +46,17 @@ export function gateTimeoutMs(setting: string | undefined, name: string): number
 }
 
 /**
+ * The `report` arguments that give its template test cases half of the gate's time limit (`--templates-time-limit`,
+ * whole seconds, at least 1): with its default 600 s the cases of a slow pull request ran into an adapter
+ * limit set lower (a step's timeout-minutes of 8), the adapter stopped the gate and the comment said only that
+ * it could not run. Past their half the cases left are template-render-budget errors, and the other half is
+ * for everything else the gate does and the report it posts. 20 minutes (the default) give the 600 s as before.
+ */
+export function templatesTimeLimitArgs(timeoutMs: number): string[] {
+  return ['--templates-time-limit', String(Math.max(1, Math.floor(timeoutMs / 2000)))];
+}
+
+/**
  * The JSON the gate wrote to `file`, or undefined when it is missing, not JSON or without a diagnostics
  * list (the gate did not finish): the adapters then say the gate could not run instead of passing.
  */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
@@ -17,6 +18,7 @@ import { logText } from '../report/safeText.ts';
 import { baseUrlFlag, connectionProblem } from './backstageUrl.ts';
 import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
 import { version } from './version.ts';
+import { childEnv } from '../process/childEnv.ts';
 
 export const SYNC_HELP = `Usage: backstage-gitops sync --url URL [options]
 
@@ -44,6 +46,9 @@ Options:
   --allow-mass-delete        remove even above that share
   --wait SECONDS             how long to wait for Backstage to process the changes (default: 300)
   --root DIR                 repository root (default: current folder)
+  --main-head SHA            the commit the branch Backstage reads is at now (the CI adapters look it up):
+                             when the checkout's HEAD is another, nothing is synced (exit 0); a re-run of an
+                             earlier merge's job cannot bring its entities in, Backstage reads the branch
 
 Exit codes: 0 in sync (or plan printed), 1 refused (an entity held elsewhere included) or not verified, 2 usage or connection error.
 `;
@@ -56,7 +61,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
       'adopt-from': { type: 'string', multiple: true, default: [] },
       format: { type: 'string', default: 'markdown' }, 'max-delete-fraction': { type: 'string', default: '0.1' },
       'allow-mass-delete': { type: 'boolean' }, wait: { type: 'string', default: '300' }, root: { type: 'string' },
-      'poll-ms': { type: 'string', default: '1000' }, help: { type: 'boolean', short: 'h' },
+      'poll-ms': { type: 'string', default: '1000' }, 'main-head': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return io.stdout.write(SYNC_HELP), 0;
@@ -77,6 +82,12 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   const err = io.stderr;
 
   const root = repoRoot(io.cwd, values.root);
+  const behind = notMainHead(root, values['main-head']);
+  if (behind) {
+    err.write(`sync: ${behind}\n`);
+    out.write(values.format === 'json' ? `${JSON.stringify({ synced: false, reason: behind })}\n` : `### Catalog sync: skipped\n\n${behind}\n`);
+    return 0;
+  }
   const config = await loadConfig(root);
   if (!config.repoUrl || config.catalog.roots.length === 0) throw new UsageError('gitops.config.yaml needs repoUrl and catalog.roots to sync');
   const input = await prepareCatalogCheck(config, []);
@@ -144,4 +155,21 @@ function numberFlag(flag: string, text: string, min: number, max: number, takes:
   const value = text.trim() === '' ? NaN : Number(text);
   if (!Number.isFinite(value) || value < min || value > max) throw new UsageError(`${flag} takes ${takes}, not '${logText(text.slice(0, 100))}'`);
   return value;
+}
+
+/**
+ * Why this run must not sync, when `mainHead` (the commit the branch Backstage reads is at, from the CI
+ * adapter) is not the checkout's HEAD: Backstage reads the root Location at the branch, so the entities a
+ * re-run of an earlier merge's job adds or changes never appear as this commit has them, and sync waited
+ * all of --wait to say "run sync again" (a newer run syncs the branch as it is). Undefined when they agree
+ * or no `mainHead` is given. Text only from git and a checked hex commit.
+ */
+function notMainHead(root: string, mainHead: string | undefined): string | undefined {
+  if (mainHead === undefined) return undefined;
+  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(mainHead)) throw new UsageError('--main-head takes a full commit id (40 or 64 hex characters, lower case)');
+  const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8', env: childEnv() });
+  if (head.status !== 0) throw new UsageError(`--main-head needs a git checkout: ${logText(String(root).slice(0, 200))} has no HEAD`);
+  const commit = head.stdout.trim();
+  if (commit === mainHead) return undefined;
+  return `Not synced: this run's commit ${commit.slice(0, 12)} is no longer the head of the branch Backstage reads (now ${mainHead.slice(0, 12)}), a re-run of an earlier merge's job or a run overtaken by a newer merge. Backstage reads the branch, so this commit's entities cannot be brought in; the run of ${mainHead.slice(0, 12)} syncs. To sync again, re-run that one.`;
 }

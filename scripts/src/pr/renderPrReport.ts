@@ -1,6 +1,7 @@
-import { countDiagnostics, isAtLeast, severityRank, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostic.ts';
+import { countDiagnostics, isAtLeast, type Diagnostic, type Severity } from '../diagnostic.ts';
 import { clipText } from '../report/boundDiagnostics.ts';
 import { fileUrl, linked, type FileLinks } from '../report/fileLinks.ts';
+import { groupFindings, groupKey, groupMessage } from '../report/groupFindings.ts';
 import { mdCode, mdInline, mdText } from '../report/safeText.ts';
 import { fitText, GITHUB_COMMENT_CHARS, GITHUB_SUMMARY_BYTES, textSize, truncatedNote, type TextUnit } from '../report/fitText.ts';
 import type { ApiChange } from './apiChanges.ts';
@@ -132,7 +133,7 @@ function verdict(input: PrReportInput): Section {
     ...(old.length ? [`- ${plural(old.length, 'finding')} ${old.length === 1 ? 'is' : 'are'} already on ${base}, not introduced by this pull request (listed apart under Findings)${oldBlocking ? `; ${old.length === 1 ? 'it fails' : `${oldBlocking} of them ${oldBlocking === 1 ? 'fails' : 'fail'}`} the gate until fixed on ${base}${baseOnly ? ': this pull request adds no blocking finding of its own' : ''}` : ''}.`] : []),
     ...(weakened ? [`- This change loosens the gate's own config (gitops.config.yaml, ${plural(weakened, 'change')}, \`config-weakened\` below): the verdict is given under the loosened config.`] : []),
     ...(policies ? [`- This change rewrites ${plural(policies, 'policy file')} the gate judges by (\`config-weakened\` below): the verdict is given under the policy it writes.`] : []),
-    ...input.diagnostics.filter(d => d.ruleId === 'baseline-fixed').map(d => `- ✨ ${text(d.message)} ${text(d.hint ?? '')}`),
+    ...input.diagnostics.filter(d => d.ruleId === 'baseline-fixed').map(d => `- ✨ ${mdInline(clip(d.message))} ${mdInline(clip(d.hint ?? ''))}`),
     ...fixedNote(input, base),
     ...(stillUsed ? [`- ${plural(stillUsed, 'entity')} that this change removes or renames ${stillUsed === 1 ? 'is' : 'are'} still used by others.`] : []),
     ...(breaking ? [`- ${plural(breaking, 'API')} ${breaking === 1 ? 'has' : 'have'} breaking changes.`] : []),
@@ -177,7 +178,7 @@ function findings(input: PrReportInput, budget: ReportBudget): Section {
   const base = code(input.baseRef ?? 'the base revision');
   // A fixed finding needs no fix hint: its message says what it was.
   const rows = findingRows(fixed, budget, undefined, false);
-  const part = bounded(budget.unit, '#### Fixed by this pull request', [`On ${base}, not on this pull request's head: locations are where they were on ${base}.`, '', ...tableIntro(fixed.length, rows.length)], rows, room, '', 'more groups of findings');
+  const part = boundedFindings(budget.unit, '#### Fixed by this pull request', [`On ${base}, not on this pull request's head: locations are where they were on ${base}.`, '', ...tableIntro(fixed.length, rows.length)], rows, room, '');
   return { text: `${current.text}${part.text}`, capped: current.capped || part.capped || locationsCut(fixed, budget) };
 }
 
@@ -197,56 +198,91 @@ function currentFindings(input: PrReportInput, budget: ReportBudget, room: numbe
   if (old.length === 0 && asideOld === 0 && !split) {
     const rows = findingRows(listed, budget, linker(input));
     const intro = rows.length ? [...asideNote, ...tableIntro(listed.length, rows.length)] : asideNote;
-    const section = bounded(budget.unit, '### Findings', intro, rows, room, aside.length ? '' : 'No findings.', 'more groups of findings');
+    const section = boundedFindings(budget.unit, '### Findings', intro, rows, room, aside.length ? '' : 'No findings.');
     return { ...section, capped: section.capped || locationsCut(listed, budget) };
   }
   // The change's own findings first, with most of the room; those already on the base after them, apart.
   const fresh = listed.filter(d => !d.alreadyOnBase);
   const freshRows = findingRows(fresh, budget, linker(input));
-  const own = bounded(budget.unit, '### Findings', ['#### Introduced by this pull request', '', ...leftOut(asideNew, 'left out here'), ...(freshRows.length ? tableIntro(fresh.length, freshRows.length) : [])], freshRows, old.length || asideOld ? Math.floor((room * 2) / 3) : room, asideNew ? '' : 'None.', 'more groups of findings');
+  const own = boundedFindings(budget.unit, '### Findings', ['#### Introduced by this pull request', '', ...leftOut(asideNew, 'left out here'), ...(freshRows.length ? tableIntro(fresh.length, freshRows.length) : [])], freshRows, old.length || asideOld ? Math.floor((room * 2) / 3) : room, asideNew ? '' : 'None.');
   if (old.length === 0 && asideOld === 0) return { ...own, capped: own.capped || locationsCut(listed, budget) };
   const oldRows = findingRows(old, budget, linker(input));
   const base = code(input.baseRef ?? 'the base revision');
-  const before = bounded(budget.unit, `#### Already on ${base}`, ['Not introduced by this pull request: the base revision has the same finding (same rule, file, entity and message). Errors among them still fail the gate until they are fixed there.', '', ...leftOut(asideOld, 'counted here, not listed'), ...(oldRows.length ? tableIntro(old.length, oldRows.length) : [])], oldRows, room - textSize(own.text, budget.unit), '', 'more groups of findings');
+  const before = boundedFindings(budget.unit, `#### Already on ${base}`, ['Not introduced by this pull request: the base revision has the same finding (same rule, file, entity and message). Errors among them still fail the gate until they are fixed there.', '', ...leftOut(asideOld, 'counted here, not listed'), ...(oldRows.length ? tableIntro(old.length, oldRows.length) : [])], oldRows, room - textSize(own.text, budget.unit), '');
   return { text: `${own.text}${before.text}`, capped: own.capped || before.capped || locationsCut(listed, budget) };
 }
 
-/** The findings grouped by severity, rule and message, one table row per group, biggest groups first. */
-function findingRows(list: readonly Diagnostic[], budget: ReportBudget, link: Linker | undefined, hints = true): string[] {
-  const groups = new Map<string, Diagnostic[]>();
-  for (const d of sortDiagnostics(list)) {
-    const key = `${d.severity}\u0000${d.ruleId}\u0000${entityFree(d)}`;
-    (groups.get(key) ?? groups.set(key, []).get(key)!).push(d);
-  }
-  const ordered = [...groups.values()].sort((a, b) => severityRank(b[0].severity) - severityRank(a[0].severity) || b.length - a.length);
+/** The findings grouped by severity, rule and message (groupFindings), one table row per group, biggest groups first. */
+function findingRows(list: readonly Diagnostic[], budget: ReportBudget, link: Linker | undefined, hints = true): FindingRow[] {
+  const ordered = groupFindings(list, { bySize: true });
   // Each group's locations get an equal share of the section (at most locationChars): grouped by entity, a few
   // groups of 2,000 could each take locationChars and push every other group out of the summary.
   const room = Math.max(2_000, Math.min(budget.locationChars, Math.floor(budget.findings / (ordered.length + 1))));
   return ordered.map(group => {
     const d = group[0];
-    const message = group.length > 1 ? entityFree(d).split(ENTITY).join(`each of ${group.length} entities`) : d.message;
-    return `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${text(message)}${hints && d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ''} | ${group.length} | ${locationsOf(group, budget, link, room)} |`;
+    // Messages are the toolkit's own text with values in backticks: rendered as code (mdInline), as hints are;
+    // mdText showed each backtick escaped.
+    return { severity: d.severity, text: `| ${ICON[d.severity]} | ${code(d.ruleId)} | ${mdInline(clip(groupMessage(group)))}${hints && d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ''} | ${group.length} | ${locationsOf(group, budget, link, room)} |` };
   });
 }
 
-// Stands for a finding's own entity in its message while grouping: no message holds a NUL.
-const ENTITY = '\u0000entity\u0000';
+interface FindingRow {
+  severity: Severity;
+  text: string;
+}
+
+const SEVERITIES = ['error', 'warning', 'info'] as const;
+const GROUPS_OF = { error: 'errors', warning: 'warnings', info: 'info findings' } as const;
 
 /**
- * The message with the finding's own entity ref taken out: a scorecard check failing on 2,000 imported
- * entities said "fails for component:default/legacy-0" once per entity, 2,000 groups of one with the same
- * hint, and every other finding fell off the comment. Grouped, the row says "each of N entities".
+ * A findings table within `room`, each severity present given an equal share of it (a share a severity does
+ * not need goes to the others): a pull request with more than 40 groups of errors filled the table with
+ * errors and its warnings were one "…and N more groups of findings". What is left out is counted per severity.
  */
-const entityFree = (d: Diagnostic) => (d.entityRef && d.message.includes(d.entityRef) ? d.message.split(d.entityRef).join(ENTITY) : d.message);
+function boundedFindings(unit: TextUnit, title: string, intro: string[], rows: readonly FindingRow[], room: number, empty: string): Section {
+  const lines = [title, '', ...intro];
+  const present = SEVERITIES.filter(s => rows.some(r => r.severity === s));
+  const need = new Map(present.map(s => [s, rows.filter(r => r.severity === s).reduce((n, r) => n + textSize(r.text, unit) + 1, 0)]));
+  const share = new Map<Severity, number>();
+  let pool = Math.max(0, room - textSize(lines.join('\n'), unit) - 250);
+  let open: Severity[] = [...present];
+  while (open.length) {
+    const equal = pool / open.length;
+    const small = open.filter(s => need.get(s)! <= equal);
+    if (!small.length) {
+      for (const s of open) share.set(s, equal);
+      break;
+    }
+    for (const s of small) {
+      share.set(s, need.get(s)!);
+      pool -= need.get(s)!;
+    }
+    open = open.filter(s => !small.includes(s));
+  }
+  const cut: string[] = [];
+  for (const s of present) {
+    const list = rows.filter(r => r.severity === s);
+    let used = 0;
+    let shown = 0;
+    for (const r of list) {
+      const size = textSize(r.text, unit) + 1;
+      if (used + size > share.get(s)!) break;
+      lines.push(r.text);
+      used += size;
+      shown++;
+    }
+    if (shown < list.length) cut.push(`${list.length - shown} more groups of ${GROUPS_OF[s]}${shown ? '' : ' (none shown)'}`);
+  }
+  if (rows.length === 0 && empty) lines.push(empty);
+  if (cut.length) lines.push(`- …and ${cut.join(', ')}: the summary of this run lists them`);
+  return { text: `${lines.join('\n')}\n\n`, capped: cut.length > 0 };
+}
 
 /** Whether the comment names only the first locations of some group (the footer then says where the rest are). */
 function locationsCut(list: readonly Diagnostic[], budget: ReportBudget): boolean {
   if (budget !== COMMENT_BUDGET) return false;
   const counts = new Map<string, number>();
-  for (const d of list) {
-    const key = `${d.severity}\u0000${d.ruleId}\u0000${entityFree(d)}\u0000${d.alreadyOnBase ? 1 : 0}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
+  for (const d of list) counts.set(groupKey(d), (counts.get(groupKey(d)) ?? 0) + 1);
   return [...counts.values()].some(n => n > budget.locations);
 }
 

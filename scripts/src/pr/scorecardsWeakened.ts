@@ -1,8 +1,35 @@
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
+import type { PathSegment } from '../load/yamlPath.ts';
 import type { Check, Located, ScorecardData } from '../scorecards/model.ts';
 
 const key = (value: unknown) => JSON.stringify(value ?? null);
 const shown = (value: unknown) => JSON.stringify(value ?? null).slice(0, 120);
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The path, below two values, of the first place where the head's differs from the base's, as deep as both go
+ * (a key or item the head dropped: its parent), [] when they differ as a whole: a check's rule changed in one
+ * condition deep inside was annotated at line 1 of the file; now it is at that condition.
+ */
+function firstDiffering(before: unknown, after: unknown): PathSegment[] {
+  if (isMap(before) && isMap(after)) {
+    const k = [...new Set([...Object.keys(after), ...Object.keys(before)])].find(k => key(before[k]) !== key(after[k]));
+    return k === undefined || !(k in after) ? [] : [k, ...firstDiffering(before[k], after[k])];
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const i = after.findIndex((v, i) => key(v) !== key(before[i]));
+    return i < 0 ? [] : [i, ...firstDiffering(before[i], after[i])];
+  }
+  return [];
+}
+
+/** Where in the head a finding points: the changed key of a located document, so the annotation sits on the changed line. */
+interface At {
+  located: Located<unknown>;
+  path: PathSegment[];
+}
+
+type Found = { what: string; file: string; either?: true; at?: At };
 
 /** A check the scorecard gate enforces on `today`: blocking, and past its enableOn (scorecardGate's own test). */
 const enforced = (check: Check, today: string) => check.enforcement.mode === 'blocking' && (!check.enforcement.enableOn || check.enforcement.enableOn <= today);
@@ -25,7 +52,7 @@ const enforced = (check: Check, today: string) => check.enforcement.mode === 'bl
 export function scorecardsWeakened(base: ScorecardData | undefined, head: ScorecardData | undefined, today: string, alone: boolean): Diagnostic[] {
   if (!base?.config) return [];
   // `either`: a change the gate cannot call looser or stricter (another rule, filter, retriever or scorecard).
-  const found: { what: string; file: string; either?: true }[] = [];
+  const found: Found[] = [];
   if (!head?.config) {
     found.push({ what: 'scorecards/config.yaml is gone, so the scorecard gate no longer runs (blocking checks, overdue initiatives, the generated Tech Insights config)', file: 'scorecards/config.yaml' });
     return findings(found, alone);
@@ -38,17 +65,17 @@ export function scorecardsWeakened(base: ScorecardData | undefined, head: Scorec
     const after = located?.value;
     const file = located?.source.file ?? source.file;
     if (!after) found.push({ what: `blocking check ${shown(before.id)} is removed`, file });
-    else if (!enforced(after, today)) found.push({ what: `check ${shown(before.id)} is no longer blocking (enforcement ${shown(after.enforcement)}, was ${shown(before.enforcement)})`, file });
+    else if (!enforced(after, today)) found.push({ what: `check ${shown(before.id)} is no longer blocking (enforcement ${shown(after.enforcement)}, was ${shown(before.enforcement)})`, file, at: { located: located!, path: ['enforcement', ...firstDiffering(before.enforcement, after.enforcement)] } });
     else {
       const changed = (['filter', 'factIds', 'rule'] as const).filter(k => key(before[k]) !== key(after[k]));
-      if (changed.length) found.push({ what: `blocking check ${shown(before.id)} changes its ${changed.join(', ')}`, file, either: true });
+      if (changed.length) found.push({ what: `blocking check ${shown(before.id)} changes its ${changed.join(', ')}`, file, either: true, at: { located: located!, path: [changed[0], ...firstDiffering(before[changed[0]], after[changed[0]])] } });
     }
     for (const id of before.factIds) {
       if (retrieversSaid.has(id)) continue;
       const [was, is] = [baseRetrievers.get(id), headRetrievers.get(id)];
       if (!was || key(was.value) === key(is?.value)) continue;
       retrieversSaid.add(id);
-      found.push({ what: is ? `fact retriever ${shown(id)}, which blocking check ${shown(before.id)} reads, changes` : `fact retriever ${shown(id)}, which blocking check ${shown(before.id)} reads, is removed`, file: is?.source.file ?? was.source.file, ...(is ? { either: true as const } : {}) });
+      found.push({ what: is ? `fact retriever ${shown(id)}, which blocking check ${shown(before.id)} reads, changes` : `fact retriever ${shown(id)}, which blocking check ${shown(before.id)} reads, is removed`, file: is?.source.file ?? was.source.file, ...(is ? { either: true as const, at: { located: is, path: firstDiffering(was.value, is.value) } } : {}) });
     }
   }
   const [headInitiatives, baseScorecards, headScorecards] = [byId(head.initiatives), byId(base.scorecards), byId(head.scorecards)];
@@ -57,22 +84,22 @@ export function scorecardsWeakened(base: ScorecardData | undefined, head: Scorec
     const after = located?.value;
     const file = located?.source.file ?? source.file;
     if (!after) found.push({ what: `initiative ${shown(before.id)}, overdue since ${before.dueDate}, is removed`, file });
-    else if (after.dueDate >= today) found.push({ what: `initiative ${shown(before.id)}, overdue since ${before.dueDate}, is postponed to ${shown(after.dueDate)}`, file });
+    else if (after.dueDate >= today) found.push({ what: `initiative ${shown(before.id)}, overdue since ${before.dueDate}, is postponed to ${shown(after.dueDate)}`, file, at: { located: located!, path: ['dueDate'] } });
     else {
       const lost = before.checks.filter(c => !after.checks.includes(c));
-      if (lost.length) found.push({ what: `overdue initiative ${shown(before.id)} no longer lists ${shown(lost)}`, file });
+      if (lost.length) found.push({ what: `overdue initiative ${shown(before.id)} no longer lists ${shown(lost)}`, file, at: { located: located!, path: ['checks', ...firstDiffering(before.checks, after.checks)] } });
       const was = before.scorecard === undefined ? undefined : baseScorecards.get(before.scorecard);
       const is = after.scorecard === undefined ? undefined : headScorecards.get(after.scorecard);
-      if (before.scorecard !== after.scorecard || key(was?.value.filter) !== key(is?.value.filter)) found.push({ what: `overdue initiative ${shown(before.id)} is judged on another scorecard or filter`, file: is?.source.file ?? file, either: true });
+      if (before.scorecard !== after.scorecard || key(was?.value.filter) !== key(is?.value.filter)) found.push({ what: `overdue initiative ${shown(before.id)} is judged on another scorecard or filter`, file: is?.source.file ?? file, either: true, at: before.scorecard !== after.scorecard ? { located: located!, path: ['scorecard'] } : is ? { located: is, path: ['filter', ...firstDiffering(was?.value.filter, is.value.filter)] } : undefined });
     }
   }
   return findings(found, alone);
 }
 
-function findings(found: { what: string; file: string; either?: true }[], alone: boolean): Diagnostic[] {
+function findings(found: Found[], alone: boolean): Diagnostic[] {
   // A changed rule may as well be stricter (a check that now also asks for a title drops every team's level):
   // "the looser scorecards" and "approve only a change meant to relax" misread such a change to its reviewer.
-  return found.slice(0, 20).map(({ what, file, either }) => ({
+  return found.slice(0, 20).map(({ what, file, either, at }) => ({
     ruleId: 'config-weakened',
     severity: alone ? ('warning' as const) : ('error' as const),
     message: alone
@@ -86,6 +113,7 @@ function findings(found: { what: string; file: string; either?: true }[], alone:
         : 'The platform team reviews scorecards/ (CODEOWNERS): approve only a change meant to relax what the scorecards enforce.'
       : 'Relax a scorecard in a pull request of its own (the platform team approves it there), or ask for an exemption for the entity (scorecards/exemptions/).',
     file,
-    range: FILE_START,
+    // A removed check or file has no line in the head: its start.
+    range: at ? at.located.source.locate(at.located.document, at.path, { key: typeof at.path[at.path.length - 1] === 'string' }) : FILE_START,
   }));
 }

@@ -1,7 +1,8 @@
-import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
+import { countDiagnostics, type Diagnostic } from '../diagnostic.ts';
+import { groupFindings, groupMessage } from './groupFindings.ts';
 import { checkedCount, counted, type FormatOptions } from './formatOptions.ts';
 import { clipText } from './boundDiagnostics.ts';
-import { mdCode, mdText } from './safeText.ts';
+import { mdCode, mdInline } from './safeText.ts';
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 // GitHub caps a comment at 65,536 characters; leave room for the rest of a PR report.
@@ -47,19 +48,30 @@ export function formatMarkdown(diagnostics: readonly Diagnostic[], options: Form
   return `${[...head, ...parts].join('\n')}\n`;
 }
 
-/** One table of findings, rows added while the whole output stays under MAX_CHARS (`size` counts it), then "…and N more". */
+// Locations a group's row names; --format json or sarif has every one.
+const MAX_WHERE = 10;
+
+/**
+ * One table of findings, one row per group (groupFindings: same severity, rule and whole message) naming
+ * where its findings are, rows added while the whole output stays under MAX_CHARS (`size`
+ * counts it), then "…and N more". 63 entities owned by 4 missing groups are 4 rows, not 63 repeating one hint.
+ */
 function table(diagnostics: readonly Diagnostic[], size: () => number, grow: (n: number) => void): string[] {
   const rows = ['| | Where | Rule | Finding |', '|---|---|---|---|'];
   grow(rows.join('\n').length);
-  const sorted = sortDiagnostics(diagnostics);
+  const groups = groupFindings(diagnostics, { exact: true });
   let shown = 0;
-  for (const d of sorted) {
-    const row = `| ${ICON[d.severity]} | ${mdCode(`${clip(d.file)}:${d.range.start.line}:${d.range.start.column}`)} | ${mdCode(clip(d.ruleId))} | ${mdText(clip(d.message))}${d.hint ? `<br>_${mdText(clip(d.hint))}_` : ''} |`;
+  for (const group of groups) {
+    const d = group[0];
+    const where = group.slice(0, MAX_WHERE).map(f => mdCode(`${clip(f.file)}:${f.range.start.line}:${f.range.start.column}`)).join(', ');
+    const more = group.length > MAX_WHERE ? `, …and ${group.length - MAX_WHERE} more` : '';
+    const count = group.length > 1 ? ` (${group.length} findings)` : '';
+    const row = `| ${ICON[d.severity]} | ${where}${more} | ${mdCode(clip(d.ruleId))} | ${mdInline(clip(groupMessage(group, true)))}${count}${d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ''} |`;
     if (size() + row.length > MAX_CHARS) break;
     rows.push(row);
     grow(row.length + 1);
-    shown++;
+    shown += group.length;
   }
-  if (shown < sorted.length) rows.push('', `…and ${sorted.length - shown} more findings; download the JSON or SARIF report for the full list.`);
+  if (shown < diagnostics.length) rows.push('', `…and ${diagnostics.length - shown} more findings; download the JSON or SARIF report for the full list.`);
   return rows;
 }

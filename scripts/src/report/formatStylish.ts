@@ -1,6 +1,7 @@
 import pc from 'picocolors';
-import { countDiagnostics, sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
+import { countDiagnostics, type Diagnostic } from '../diagnostic.ts';
 import { checkedPhrase, counted, type FormatOptions } from './formatOptions.ts';
+import { groupFindings, groupMessage } from './groupFindings.ts';
 import { logText } from './safeText.ts';
 
 /**
@@ -20,21 +21,40 @@ export function formatStylish(diagnostics: readonly Diagnostic[], options: Forma
   return `${[...lines, ...closing(diagnostics, options, c)].join('\n')}\n`;
 }
 
+// Locations a repeated finding lists after its first (`also at …`); --format json, sarif and the annotations have every one.
+const MAX_ALSO = 10;
+
+/**
+ * One line per group of findings (groupFindings: same severity, rule and whole message: a finding naming its own entity stays its own), at
+ * its first finding's place with `also at` the others: with a config, 63 entities owned by 4 missing groups
+ * printed 63 findings each with the same hint; now 4, each saying where the rest are.
+ */
 function findingLines(diagnostics: readonly Diagnostic[], c: ReturnType<typeof pc.createColors>): string[] {
   const tone = { error: c.red, warning: c.yellow, info: c.blue };
   const lines: string[] = [];
   let file: string | undefined;
-  for (const d of sortDiagnostics(diagnostics)) {
+  for (const group of groupFindings(diagnostics, { exact: true })) {
+    const d = group[0];
     if (d.file !== file) {
       if (file !== undefined) lines.push('');
       file = d.file;
       lines.push(c.underline(logText(d.file)));
     }
     const where = c.dim(`${d.range.start.line}:${d.range.start.column}`.padEnd(8));
-    lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(d.message)}  ${c.dim(logText(d.ruleId))}`);
+    lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(groupMessage(group, true))}  ${c.dim(logText(d.ruleId))}`);
     if (d.hint) lines.push(`  ${' '.repeat(16)}${c.dim(`hint: ${logText(d.hint)}`)}`);
+    if (group.length > 1) lines.push(`  ${' '.repeat(16)}${c.dim(alsoAt(group))}`);
   }
   return lines;
+}
+
+/** `also at 44:10, catalog/b.yaml:8:10 …` for a group's findings after its first: same file by line, others by path. */
+function alsoAt(group: readonly Diagnostic[]): string {
+  const rest = group.slice(1);
+  const place = (d: Diagnostic) => `${d.file === group[0].file ? '' : `${logText(d.file)}:`}${d.range.start.line}:${d.range.start.column}`;
+  const shown = rest.slice(0, MAX_ALSO).map(place).join(', ');
+  const more = rest.length > MAX_ALSO ? ` …and ${rest.length - MAX_ALSO} more (--format json lists every one)` : '';
+  return `also at ${shown}${more} (${group.length} findings)`;
 }
 
 function closing(diagnostics: readonly Diagnostic[], options: FormatOptions, c: ReturnType<typeof pc.createColors>): string[] {

@@ -49,7 +49,7 @@ describe('renderPrReport', () => {
     const [graph] = await parseMermaidBlocks(md);
     expect(graph.error).toBeUndefined();
     if (n === 2000) {
-      expect(md).toMatch(/- …and \d+ more groups of findings|\| 20000 \|/);
+      expect(md).toMatch(/- …and \d+ more groups of (errors|warnings|info findings)|\| 20000 \|/);
       expect(md).toMatch(/- …and \d+ more affected entities or APIs/);
       expect(md).toContain('_Lists are shortened to fit a comment');
       const summary = renderPrReport(huge(n), SUMMARY_BUDGET);

@@ -85,9 +85,10 @@ describe('the scorecard report holds hostile check names as text (shipped bin)',
 });
 
 describe('Markdown budgets count the escaped text', () => {
+  // Each message its own (` ${i}`): stylish and markdown show findings that differ only by place as one group.
   const finding = (i: number): Diagnostic => ({
     ruleId: 'ref-unresolved', severity: 'error', file: `catalog/${'<'.repeat(200)}${i}.yaml`,
-    message: `${HOSTILE.hiddenComment}${'<|@`#'.repeat(400)}`, hint: '&'.repeat(500), range: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } },
+    message: `${HOSTILE.hiddenComment}${'<|@`#'.repeat(400)} ${i}`, hint: '&'.repeat(500), range: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } },
   });
 
   it('formatMarkdown: thousands of findings whose escapes quadruple them stay under the cap, rows whole, the rest counted', () => {

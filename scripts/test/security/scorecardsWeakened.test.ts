@@ -38,7 +38,7 @@ describe('a pull request that relaxes the scorecards says so in its report', () 
     expect(report.stdout).toContain('## ❌ Backstage catalog: changes needed');
     expect(rows(report.stdout)).toHaveLength(1);
     expect(rows(report.stdout)[0]).toMatch(/❌ \| <code>config-weakened<\/code> \| Compared with the base revision, check &quot;hasDescription&quot; is no longer blocking/);
-    expect(rows(report.stdout)[0]).toContain(`<code>${CHECK}:1:1</code>`);
+    expect(rows(report.stdout)[0]).toContain(`<code>${CHECK}:9:16</code>`);
     const check = await runBin(['check', '--base', 'main', '--today', TODAY, '--format', 'json'], root);
     expect(check.status).toBe(1);
   }, 120_000);
