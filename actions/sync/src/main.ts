@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
+import * as github from '@actions/github';
 import { runLogged } from '../../shared/runLogged.ts';
 import { logText } from '../../../scripts/src/report/safeText.ts';
 import { secretScrubber, urlCredentials } from '../../../scripts/src/report/secretScrubber.ts';
@@ -38,18 +39,17 @@ async function main(): Promise<void> {
  */
 async function branchHead(token: string): Promise<string | undefined> {
   const ref = process.env.GITHUB_REF ?? '';
-  const repo = process.env.GITHUB_REPOSITORY ?? '';
-  if (!ref.startsWith('refs/heads/') || !/^[\w.-]+\/[\w.-]+$/.test(repo) || !token) return undefined;
-  const api = (process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
-  const branch = ref.slice('refs/heads/'.length).split('/').map(encodeURIComponent).join('/');
+  if (!ref.startsWith('refs/heads/') || !process.env.GITHUB_REPOSITORY || !token) return undefined;
   try {
-    const response = await fetch(`${api}/repos/${repo}/git/ref/heads/${branch}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' }, signal: AbortSignal.timeout(30_000) });
-    const body = (await response.json()) as { object?: { sha?: unknown } };
-    const sha = body?.object?.sha;
-    if (response.ok && typeof sha === 'string' && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) return sha;
-    core.warning(`Could not read the head of ${logText(ref)} (HTTP ${response.status}); syncing without checking that this run's commit is still it.`);
+    // Octokit as the check action uses it: GITHUB_API_URL (GitHub Enterprise Server) and the API version come with it.
+    const { data } = await github.getOctokit(token).rest.git.getRef({ ...github.context.repo, ref: ref.slice('refs/'.length), request: { signal: AbortSignal.timeout(30_000) } });
+    const sha: unknown = data?.object?.sha;
+    if (typeof sha === 'string' && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) return sha;
+    core.warning(`Could not read the head of ${logText(ref)} (GitHub answered no commit); syncing without checking that this run's commit is still it.`);
   } catch (error) {
-    core.warning(`Could not read the head of ${logText(ref)} (${logText(scrub(error instanceof Error ? error.message : String(error)).slice(0, 200))}); syncing without checking that this run's commit is still it.`);
+    const status = (error as { status?: unknown }).status;
+    const why = typeof status === 'number' ? `HTTP ${status}` : logText(scrub(error instanceof Error ? error.message : String(error)).slice(0, 200));
+    core.warning(`Could not read the head of ${logText(ref)} (${why}); syncing without checking that this run's commit is still it.`);
   }
   return undefined;
 }

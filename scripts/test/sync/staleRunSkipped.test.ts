@@ -19,8 +19,9 @@ describe('sync skips a run whose commit is no longer the branch head', () => {
     const repo = await dataRepoCopy();
     const requests: string[] = [];
     const server = await startRecordingServer(request => {
-      requests.push(`${request.method} ${request.path}`);
-      if (request.method === 'GET' && request.path === '/github/repos/acme/control/git/ref/heads/main') return { status: 200, body: { ref: 'refs/heads/main', object: { sha: NEWER, type: 'commit' } } };
+      requests.push(`${request.method} ${request.path}${request.path.startsWith('/github/') ? ` ${request.headers.authorization}` : ''}`);
+      // GitHub's "Get a reference" (GET /repos/{owner}/{repo}/git/ref/{ref}); Octokit sends the ref's slash encoded, which GitHub reads as written.
+      if (request.method === 'GET' && decodeURIComponent(request.path) === '/github/repos/acme/control/git/ref/heads/main') return { status: 200, body: { ref: 'refs/heads/main', object: { sha: NEWER, type: 'commit' } } };
       return undefined;
     });
     try {
@@ -32,7 +33,7 @@ describe('sync skips a run whose commit is no longer the branch head', () => {
         github: { token: 'ghs_fake_token' },
         env: { GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/heads/main', GITHUB_REPOSITORY: 'acme/control', GITHUB_API_URL: `${server.url}/github`, GITHUB_STEP_SUMMARY: join(dir, 'summary.md') },
       });
-      expect(requests).toEqual(['GET /github/repos/acme/control/git/ref/heads/main']);
+      expect(requests).toEqual(['GET /github/repos/acme/control/git/ref/heads%2Fmain token ghs_fake_token']);
       const head = git(repo, 'rev-parse', 'HEAD').trim();
       expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain(`Not synced: this run's commit ${head.slice(0, 12)} is no longer the head of the branch Backstage reads (now ${NEWER.slice(0, 12)})`);
       expect(run.status).toBe(0);
