@@ -4,6 +4,7 @@
 // then the bin) cost a second Node start-up on every run of the command developers run most.
 import { fileURLToPath } from 'node:url';
 import { buildCliIfChanged, buildFailureLine } from './build.js';
+import { enableCompileCache } from './compileCache.js';
 
 try {
   await buildCliIfChanged(false, { logLevel: 'silent' });
@@ -12,5 +13,6 @@ try {
   process.stderr.write(`backstage-gitops check: ${buildFailureLine(error)}\n`);
   process.exit(2);
 }
+enableCompileCache();
 const { main } = await import(fileURLToPath(new URL('../src/.build/cli.mjs', import.meta.url)));
 process.exitCode = await main(['check', ...process.argv.slice(2)]);

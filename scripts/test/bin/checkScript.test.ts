@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,9 +22,9 @@ const npm = async (args: string[]) => {
     return { status: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 };
-const bin = (args: string[]) => {
+const bin = (args: string[], env: Record<string, string> = {}) => {
   try {
-    return { status: 0, stdout: execFileSync(process.execPath, [join(clone, 'scripts/bin/backstage-gitops.js'), ...args], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: process.env.HOME } }), stderr: '' };
+    return { status: 0, stdout: execFileSync(process.execPath, [join(clone, 'scripts/bin/backstage-gitops.js'), ...args], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } }), stderr: '' };
   } catch (error) {
     const e = error as { status: number; stdout: string; stderr: string };
     return { status: e.status, stdout: e.stdout, stderr: e.stderr };
@@ -71,4 +71,21 @@ describe('npm run check (through npm, in a clone of this repo)', () => {
       writeFileSync(source, text);
     }
   }, 120_000);
+
+  // Node 22.1+ keeps the code V8 compiled for the bundle and its packages (module.enableCompileCache): the
+  // bin and `npm run check` ask for it beside the CLI's remembered values. Node 20 has no such cache: the
+  // same run, and nothing written.
+  it("keeps Node's compile cache under node_modules/.cache where Node has one, with the same verdict", async () => {
+    const folder = join(clone, 'node_modules/.cache/backstage-gitops/compile-cache');
+    const nodeHasIt = typeof (await import('node:module')).default.enableCompileCache === 'function';
+    expect((await npm(['check'])).status).toBe(0); // builds the clone's CLI if an earlier test left it unbuilt
+    rmSync(folder, { recursive: true, force: true });
+    const off = bin(['check', '--format', 'json'], { NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(existsSync(folder) ? readdirSync(folder) : []).toEqual([]);
+    const first = bin(['check', '--format', 'json']);
+    expect(existsSync(folder) && readdirSync(folder).length > 0).toBe(nodeHasIt);
+    expect([first, bin(['check', '--format', 'json'])]).toEqual([off, off]);
+    expect(off.status).toBe(0);
+  }, 120_000);
 });
+
