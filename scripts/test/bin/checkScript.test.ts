@@ -77,7 +77,7 @@ describe('npm run check (through npm, in a clone of this repo)', () => {
   // same run, and nothing written.
   it("keeps Node's compile cache under node_modules/.cache where Node has one, with the same verdict", async () => {
     const folder = join(clone, 'node_modules/.cache/backstage-gitops/compile-cache');
-    const nodeHasIt = typeof (await import('node:module')).default.enableCompileCache === 'function';
+    const nodeHasIt = typeof ((await import('node:module')).default as { enableCompileCache?: unknown }).enableCompileCache === 'function';
     expect((await npm(['check'])).status).toBe(0); // builds the clone's CLI if an earlier test left it unbuilt
     rmSync(folder, { recursive: true, force: true });
     const off = bin(['check', '--format', 'json'], { NODE_DISABLE_COMPILE_CACHE: '1' });
