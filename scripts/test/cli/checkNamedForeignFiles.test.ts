@@ -8,12 +8,15 @@ import { tempRepo } from '../helpers/tempRepo.ts';
 // kind: a docker-compose file or Kubernetes manifest with a `<<: *anchor` merge key got entity-envelope or
 // entity-kind-unknown errors. Any load problem made a named file count as an entity file; now its text decides,
 // as discovery decides: an apiVersion of Backstage's group (no skeleton syntax unless a Template), or, with no
-// apiVersion at all, a kind or metadata line.
+// apiVersion at all, a kind or metadata line. Skeleton documents (`${{ values.name }}`) never count, as in discovery.
 const GROUP = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n';
 const FOREIGN = {
   'deploy/docker-compose.yaml': 'x-base: &base\n  restart: always\nservices:\n  web:\n    <<: *base\n    image: nginx\n',
   'deploy/k8s.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels: &labels\n    app: web\nspec:\n  template:\n    metadata:\n      labels:\n        <<: *labels\n',
   'deploy/claim.yaml': 'apiVersion: example.crossplane.io/v1alpha1\nkind: DatabaseClaim\nmetadata:\n  name: ${{ values.name }}\nspec:\n  cache:\n    {% if values.replicated -%}\n    replicated: true\n    {% endif -%}\n',
+  // A skeleton's entity file in a folder no fetch step names (KazikKluz/backstage-catalog: a template that runs
+  // a custom action over content/): discovery leaves it out, Backstage could never register it as written.
+  'templates/vm/content/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec:\n  type: service\n  lifecycle: production\n  owner: ${{ values.owner }}\n',
 };
 
 async function check(root: string, paths: string[]) {
