@@ -294,7 +294,9 @@ function filePath(path: string | null | undefined): Resolved {
 
 function fileTargetToPath(fromFile: string, target: string): string | null | undefined {
   if (posix.isAbsolute(target)) return undefined;
-  const joined = posix.normalize(posix.join(posix.dirname(fromFile), target));
+  // The same path the URL resolution below gives: the reader drops a trailing `/`, so `dir:./` at the root,
+  // or `dir:../../` two folders down, is the root itself (`.`), never `./`, which names no file.
+  const joined = trimTrailingSlashes(posix.normalize(posix.join(posix.dirname(fromFile), target))) || '.';
   return joined.startsWith('../') || joined === '..' ? null : joined;
 }
 

@@ -100,7 +100,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   // Files given by name that are no catalog files (a hook's changed workflow) are fine in a repository that
   // has a catalog; only a folder without any is nothing to check.
   if (!config.found && input.loaded.files.length === 0 && input.loaded.context.length === 0) {
-    throw new UsageError(`${positionals.length ? positionals.join(', ') : root} holds no catalog file (YAML with a backstage.io apiVersion or one of Backstage's kinds) and no ${CONFIG_FILE}: nothing to check. Give the repository's folder, or --root.`);
+    throw new UsageError(`${positionals.length ? namedPaths(positionals) : root} ${positionals.length > 1 ? 'hold' : 'holds'} no catalog file (YAML with a backstage.io apiVersion or one of Backstage's kinds) and no ${CONFIG_FILE}: nothing to check. Give the repository's folder, or --root.`);
   }
   // A YAML file given by name that the work tree no longer holds is one the change deletes when the
   // revision it is judged against (HEAD, or --base) holds it: judged as defining nothing now. Else a typo.
@@ -427,4 +427,13 @@ async function templates(root: string, config: GitopsConfig, files: string[], re
  */
 function readerSetting(value: string | undefined): ReaderSetting {
   return value === 'always' || value === 'never' ? value : 'auto';
+}
+
+/**
+ * The paths a run was given, for a one-line message: a hook passes every changed file of a commit (hundreds
+ * in a repository of manifests), so the first three name them and a count says the rest.
+ */
+function namedPaths(paths: readonly string[]): string {
+  const shown = paths.slice(0, 3).map(p => logText(p.length > 200 ? `${p.slice(0, 199)}…` : p)).join(', ');
+  return paths.length > 3 ? `${shown} and ${paths.length - 3} more` : shown;
 }

@@ -717,16 +717,25 @@ function keepCatalogDocuments(source: SourceFile, root: string, apiGroups: Reado
  * Whether a file named on the command line that no Location reaches and discovery would not take is still
  * meant for the catalog, and so judged as an entity file: a document with Backstage's apiVersion
  * (isEntityDocument), or a mapping with a `kind` or `metadata` but no apiVersion (an entity whose author left
- * it out, which Backstage's envelope check would refuse once a Location reads it). A file that does not parse
- * or cannot be read counts unless its text has no `apiVersion:`, `kind:` or `metadata:` line at all. Takes the
- * loaded file, the repository root and the org's extra API groups.
+ * it out, which Backstage's envelope check would refuse once a Location reads it). A file with a load problem
+ * (a syntax error, a merge key, a limit) is judged by its text: with an `apiVersion:` line, as discovery takes
+ * it (Backstage's group, no skeleton syntax unless a Template), so a Kubernetes or Crossplane manifest with
+ * `{% if %}` lines or `<<: *anchor` is not; without one, when a `kind:` or `metadata:` line says it is an
+ * entity (a docker-compose file with a merge key is not). A file over the size cap counts. Skeleton documents
+ * (isSkeletonDocument, isCookiecutterDocument) never count, as in discovery. Takes the loaded file, the
+ * repository root and the org's extra API groups.
  */
 function meantAsEntityFile(source: SourceFile, root: string, apiGroups: ReadonlySet<string>): boolean {
-  const meant = (d: unknown) => isEntityDocument(d, apiGroups) || (isRecord(d) && d.apiVersion === undefined && (d.kind !== undefined || d.metadata !== undefined));
+  // A skeleton document discovery leaves out (`name: ${{ values.name }}` in a folder no fetch step names) is
+  // no entity file either when named: the whole run judges nothing there.
+  const skeleton = (d: unknown) => (!source.placeholderFree && isSkeletonDocument(d)) || (source.cookiecutter === true && isCookiecutterDocument(d));
+  const meant = (d: unknown) => !skeleton(d) && (isEntityDocument(d, apiGroups) || (isRecord(d) && d.apiVersion === undefined && (d.kind !== undefined || d.metadata !== undefined)));
   if (source.documents.some(meant)) return true;
   if (source.problems.length === 0) return false;
-  if (source.problems.some(p => p.ruleId !== 'yaml-syntax')) return true;
-  return /^[ \t-]*(?:apiVersion|kind|metadata)[ \t]*:/m.test(readFileSync(join(root, source.file), 'utf8'));
+  if (source.problems.some(p => p.ruleId === 'yaml-file-too-large')) return true;
+  const text = readFileSync(join(root, source.file), 'utf8');
+  if (/^[ \t-]*apiVersion[ \t]*:/m.test(text)) return textDeclaresEntity(text, apiGroups) && (!SKELETON_SYNTAX.test(text) || TEMPLATE_KIND.test(text));
+  return /^[ \t-]*(?:kind|metadata)[ \t]*:/m.test(text);
 }
 
 /**
