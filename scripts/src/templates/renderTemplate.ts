@@ -315,10 +315,12 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   // template reads: Backstage runs the step with the real output, so what such an input is refused for offline
   // ('requires property "webhookUrl"') is the example's doing, not the template's. Judged by the top-level key
   // refused (or found missing); the steps answered so far are those before this one, as the runner goes in order.
-  const readsExampleOutput = (stepId: string, refusal: { path: (string | number)[]; missing?: string }) => {
-    const key = refusal.path.length ? refusal.path[0] : refusal.missing;
+  // A refusal of the input as a whole (catalog:register's 'is not any of [subschema 0],[subschema 1]' when
+  // repoContentsUrl rendered as nothing) is judged by the properties its schema's branches name.
+  const readsExampleOutput = (stepId: string, refusal: { path: (string | number)[]; missing?: string; concerns?: string[] }) => {
+    const keys = refusal.path.length ? [refusal.path[0]] : refusal.missing !== undefined ? [refusal.missing] : refusal.concerns ?? [];
     const input = (request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId) as { input?: unknown } | undefined)?.input;
-    return key !== undefined && typeof input === 'object' && input !== null && mentionsStepOutput((input as Record<string | number, unknown>)[key], skippedSteps);
+    return typeof input === 'object' && input !== null && keys.some(key => mentionsStepOutput((input as Record<string | number, unknown>)[key], skippedSteps));
   };
   for (const id of request.offlineActions) {
     const known = request.actions?.get(id);

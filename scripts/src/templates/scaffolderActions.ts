@@ -234,6 +234,24 @@ export interface InputRefusal {
   property?: string;
   /** The property a `required` refusal says is missing. */
   missing?: string;
+  /**
+   * For a refusal of the input as a whole (its path empty: anyOf, oneOf, allOf, not, dependencies), the
+   * properties the refused schema's branches name (`required` and `properties`): catalog:register's
+   * 'is not any of [subschema 0],[subschema 1]' concerns catalogInfoUrl, repoContentsUrl, catalogInfoPath, ….
+   */
+  concerns?: string[];
+}
+
+/** The properties a schema and its combinator branches (anyOf, oneOf, allOf, not, then, else) name, a few levels down. */
+function namedProperties(schema: unknown, depth = 0, into = new Set<string>()): Set<string> {
+  if (depth > 4 || typeof schema !== 'object' || schema === null) return into;
+  const s = schema as Record<string, unknown>;
+  if (Array.isArray(s.required)) for (const key of s.required) if (typeof key === 'string') into.add(key);
+  if (typeof s.properties === 'object' && s.properties !== null) for (const key of Object.keys(s.properties)) into.add(key);
+  if (typeof s.dependencies === 'object' && s.dependencies !== null) for (const key of Object.keys(s.dependencies)) into.add(key);
+  for (const combinator of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(s[combinator])) for (const branch of s[combinator] as unknown[]) namedProperties(branch, depth + 1, into);
+  for (const single of ['not', 'then', 'else']) namedProperties(s[single], depth + 1, into);
+  return into;
 }
 
 /**
@@ -243,12 +261,13 @@ export interface InputRefusal {
  */
 export function validateActionInput(action: KnownAction, input: unknown, label = action.id): InputRefusal[] {
   if (!action.inputSchema) return [];
-  const jsonschema = createRequire(require.resolve(SCAFFOLDER))('jsonschema') as { validate(instance: unknown, schema: object): { errors: { path: (string | number)[]; name: string; argument: unknown; toString(): string }[] } };
+  const jsonschema = createRequire(require.resolve(SCAFFOLDER))('jsonschema') as { validate(instance: unknown, schema: object): { errors: { path: (string | number)[]; name: string; argument: unknown; schema: unknown; toString(): string }[] } };
   return jsonschema.validate(input, action.inputSchema).errors.map(error => ({
     path: error.path,
     keyword: error.name,
     ...(error.name === 'additionalProperties' && typeof error.argument === 'string' ? { property: error.argument } : {}),
     ...(error.name === 'required' && typeof error.argument === 'string' ? { missing: error.argument } : {}),
+    ...(error.path.length === 0 && ['anyOf', 'oneOf', 'allOf', 'not', 'dependencies'].includes(error.name) ? { concerns: [...namedProperties(error.schema)] } : {}),
     message: `Invalid input passed to action ${label}, ${error.toString()}`,
   }));
 }
