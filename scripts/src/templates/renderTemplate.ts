@@ -339,7 +339,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; workspacePath: string; step?: { id: string }; output(name: string, value: unknown): void }) {
       offlineInputs.push({ stepAction: id, input: ctx.input });
       const stepId = ctx.step?.id ?? id;
-      if (known && !readsUnknownOutput(stepId)) for (const r of validateActionInput(known, ctx.input)) if (!readsExampleOutput(stepId, r) && !readsStandIn(stepId, r)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) });
+      if (known && !readsUnknownOutput(stepId)) for (const r of validateActionInput(known, ctx.input)) if (!readsExampleOutput(stepId, r) && !readsStandIn(stepId, r)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) ?? r.hint });
       // As the static check: parseRepoUrl is what the installed modules' actions do with a repoUrl; an
       // unknown action (argocd:create-resources takes a clone URL) or one declared in gitops.config.yaml
       // says what it takes by its schema alone. A repoUrl taken from an earlier step's output holds, in a

@@ -10,7 +10,9 @@ import { templateHead, templateRepo } from '../helpers/templateRepo.ts';
 // for inputs read from an example (exampleOutputInputs.test.ts) missed it and templates render said
 // 'Invalid input passed to action catalog:register, instance is not any of [subschema 0],[subschema 1]',
 // which Backstage, with the real entity, never says. A root refusal is now judged by the properties its
-// branches name; an input the template itself leaves without either shape is still refused.
+// branches name; an input the template itself leaves without either shape is still refused, and (tmpl15's
+// open item: the jsonschema words say nothing of what to give) check and render now add a hint naming the
+// shapes the action takes and the inputs the step gives.
 
 const TEMPLATE = `${templateHead('register')}    - id: workshop
       name: Workshop
@@ -50,5 +52,14 @@ describe("a step input refused at its root, built from a dry-run example's outpu
     expect(run.stdout).toContain('1 file(s) rendered');
     const refusals = run.stdout.split('\n').filter(line => line.includes('Invalid input passed to action catalog:register'));
     expect(refusals).toEqual(['✖ step register-broken: Invalid input passed to action catalog:register, instance is not any of [subschema 0],[subschema 1]']);
+  }, 60_000);
+
+  it('check and templates render: a hint names the shapes catalog:register takes and what the step gives', async () => {
+    const root = await templateRepo(['../templates/register/template.yaml'], files);
+    const shapes = 'hint: catalog:register takes one of these input shapes: "catalogInfoUrl" (may add "optional"); or "repoContentsUrl" (may add "catalogInfoPath", "optional"). This input gives "catalogInfoPath"';
+    const check = await runBin(['check'], root);
+    expect(check.stdout).toContain(shapes);
+    const render = await runBin(['templates', 'render', 'templates/register/template.yaml', '--values', 'values.yaml', '--out', 'out'], root);
+    expect(render.stdout).toContain(`✖ step register-broken: Invalid input passed to action catalog:register, instance is not any of [subschema 0],[subschema 1]\n  ${shapes}`);
   }, 60_000);
 });
