@@ -11,6 +11,7 @@ import { notRunOfflineText, renderTemplate, userWithoutEntityText } from '../tem
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
 import { standInNames } from '../templates/standIn.ts';
+import { omittedDefaultHint } from '../templates/omittedDefaults.ts';
 import { checkSecrets, checkValues } from '../templates/checkValues.ts';
 import { BACKTRACKING_HINT, templateBacktracking } from '../templates/regexBacktracking.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
@@ -181,6 +182,8 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   } catch (error) {
     io.stdout.write(unknownLines);
     io.stdout.write(`✖ The template failed to render: ${logText(error instanceof Error ? error.message : String(error))}\n`);
+    const omitted = omittedDefaultHint(template, parameters, error instanceof Error ? error.message : String(error));
+    if (omitted) io.stdout.write(`  hint: ${logText(omitted)}\n`);
     // The failure already quotes the refusals; what the toolkit adds is the hint.
     for (const refusal of (error as { inputRefusals?: { stepId: string; hint?: string }[] }).inputRefusals ?? []) if (refusal.hint) io.stdout.write(`  hint (step ${logText(refusal.stepId)}): ${logText(refusal.hint)}\n`);
     return 1;

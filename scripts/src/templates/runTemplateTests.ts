@@ -13,6 +13,7 @@ import { undecodableFinding, undecodableName } from '../load/repoFiles.ts';
 import { toolkitSchemaShown, toolkitValidator } from '../config/toolkitSchemas.ts';
 import { checkRendered } from './checkRendered.ts';
 import { standInNames } from './standIn.ts';
+import { omittedDefaultHint } from './omittedDefaults.ts';
 import { checkSecrets, valueRefusals } from './checkValues.ts';
 import { BACKTRACKING_HINT, templateBacktracking } from './regexBacktracking.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
@@ -207,7 +208,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     }
     // What fetch:template's handler refuses in the input as written, the static check reports on the step.
     const reported = (await handlerRefusals(template.spec.steps, actions)).some(f => message.endsWith(f.refusal));
-    at(['values'], 'template-render-failed', `The template failed to render: ${message}`, reported ? 'Fix the step input in template.yaml (reported there).' : 'Fix the template or the skeleton; Backstage would fail the same way.');
+    at(['values'], 'template-render-failed', `The template failed to render: ${message}`, reported ? 'Fix the step input in template.yaml (reported there).' : omittedDefaultHint(template, testCase.values, message) ?? 'Fix the template or the skeleton; Backstage would fail the same way.');
     return { case: item, milliseconds: Date.now() - started, diagnostics };
   }
   for (const standIn of extensions.standIns ?? []) {
