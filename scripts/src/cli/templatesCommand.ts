@@ -10,6 +10,8 @@ import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { notRunOfflineText, renderTemplate, userWithoutEntityText } from '../templates/renderTemplate.ts';
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
+import { standInNames } from '../templates/standIn.ts';
+import { omittedDefaultHint } from '../templates/omittedDefaults.ts';
 import { checkSecrets, checkValues } from '../templates/checkValues.ts';
 import { BACKTRACKING_HINT, templateBacktracking } from '../templates/regexBacktracking.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
@@ -180,6 +182,8 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   } catch (error) {
     io.stdout.write(unknownLines);
     io.stdout.write(`✖ The template failed to render: ${logText(error instanceof Error ? error.message : String(error))}\n`);
+    const omitted = omittedDefaultHint(template, parameters, error instanceof Error ? error.message : String(error));
+    if (omitted) io.stdout.write(`  hint: ${logText(omitted)}\n`);
     // The failure already quotes the refusals; what the toolkit adds is the hint.
     for (const refusal of (error as { inputRefusals?: { stepId: string; hint?: string }[] }).inputRefusals ?? []) if (refusal.hint) io.stdout.write(`  hint (step ${logText(refusal.stepId)}): ${logText(refusal.hint)}\n`);
     return 1;
@@ -215,10 +219,10 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     const { message, hint } = userWithoutEntityText(result.userWithoutEntity);
     io.stdout.write(`⚠ ${logText(message)}\n  hint: ${logText(hint)}\n`);
   }
-  for (const standIn of extensions.standIns ?? []) io.stdout.write(`⚠ rendered with a stand-in for the ${logText(standIn)}, which your Backstage adds (gitops.config.yaml): the toolkit does not have its code, so that part of the output is not what Backstage writes\n`);
+  for (const standIn of extensions.standIns ?? []) io.stdout.write(`⚠ rendered with a stand-in for the ${logText(standIn)}, which your Backstage adds (gitops.config.yaml): the toolkit does not have its code, so that part of the output is not what Backstage writes, and what it feeds (a step input, an expression left unrendered when a filter after it threw) is not judged\n`);
   io.stdout.write(unknownLines);
   for (const refusal of result.inputRefusals) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n${refusal.hint ? `  hint: ${logText(refusal.hint)}\n` : ''}`);
-  const problems = await checkRendered(result.files, org);
+  const problems = await checkRendered(result.files, org, standInNames(extensions));
   // A problem of several lines (a validator's message) is shown as lines, not as `\n` escapes.
   for (const problem of problems) io.stdout.write(`✖ ${problem.split(/\r?\n/).filter(l => l.trim()).map(logText).join('\n    ')}\n`);
   // A step's refused input or unknown action is said above, in the render's own words.

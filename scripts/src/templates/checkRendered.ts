@@ -8,6 +8,7 @@ import { azurePipelineProblems } from '../ci/azurePipelineProblems.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { checkMkdocs } from '../techdocs/checkMkdocs.ts';
 import { checkRenderedCatalogInfo, type OrgCatalog } from './renderedCatalog.ts';
+import { callsStandIn, leftoversAllStandIn } from './standIn.ts';
 
 export interface RenderedFile {
   path: string;
@@ -21,16 +22,20 @@ export interface RenderedFile {
  * catalog, a rendered catalog-info.yaml must also meet the org's policies and refer only to entities it holds.
  * Files copied verbatim keep their `${{ }}` on purpose; another tool's templates (isForeignTemplate) are not
  * parsed; JSONC files (isJsonc) may hold comments and trailing commas. Each problem is one line, starting
- * with the file's path (and line, where the parser gives one).
+ * with the file's path (and line, where the parser gives one). `standIns` names the declared filters and
+ * functions the render had no code for: a leftover or quoted expression calling one is the stand-in's doing.
  */
-export async function checkRendered(files: readonly RenderedFile[], org?: OrgCatalog): Promise<string[]> {
+export async function checkRendered(files: readonly RenderedFile[], org?: OrgCatalog, standIns: readonly string[] = []): Promise<string[]> {
   const problems: string[] = [];
   const paths = new Set(files.map(f => f.path));
   let texts: Map<string, string | null> | undefined;
   const generated = generatedTemplates(files);
   for (const file of files) {
     const text = file.content.toString('utf8');
-    if (!file.verbatim && unrenderedExpression(file.path, generated).test(text)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
+    // A leftover expression that calls a stand-in is the stand-in's doing (its value fed a filter that threw,
+    // and the runner kept the raw text): Backstage, with the real filter, renders it.
+    const leftover = unrenderedExpression(file.path, generated);
+    if (!file.verbatim && leftover.test(text) && !leftoversAllStandIn(text, leftover, standIns)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
     const foreign = /\.(ya?ml|json)$/.test(file.path) && isForeignTemplate(file.path, text, paths);
     const deep = /\.ya?ml$/.test(file.path) && !foreign ? depthExceeded(text, MAX_DOCUMENT_DEPTH) : undefined;
     if (deep) {
@@ -83,7 +88,8 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
       }
     }
   }
-  return problems;
+  // A problem quoting an expression that calls a stand-in (a project-slug left as the raw text) is the stand-in's doing too.
+  return standIns.length ? problems.filter(p => !callsStandIn(p, standIns)) : problems;
 }
 
 /**

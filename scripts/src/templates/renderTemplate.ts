@@ -1,3 +1,4 @@
+import { callsStandIn, standInNames } from './standIn.ts';
 import { integrationTypeOf, renderIntegrationsConfig, typedHosts } from './deploymentHosts.ts';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -315,10 +316,21 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   // template reads: Backstage runs the step with the real output, so what such an input is refused for offline
   // ('requires property "webhookUrl"') is the example's doing, not the template's. Judged by the top-level key
   // refused (or found missing); the steps answered so far are those before this one, as the runner goes in order.
-  const readsExampleOutput = (stepId: string, refusal: { path: (string | number)[]; missing?: string }) => {
-    const key = refusal.path.length ? refusal.path[0] : refusal.missing;
+  // A refusal of the input as a whole (catalog:register's 'is not any of [subschema 0],[subschema 1]' when
+  // repoContentsUrl rendered as nothing) is judged by the properties its schema's branches name.
+  const readsExampleOutput = (stepId: string, refusal: { path: (string | number)[]; missing?: string; concerns?: string[] }) => {
+    const keys = refusal.path.length ? [refusal.path[0]] : refusal.missing !== undefined ? [refusal.missing] : refusal.concerns ?? [];
     const input = (request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId) as { input?: unknown } | undefined)?.input;
-    return key !== undefined && typeof input === 'object' && input !== null && mentionsStepOutput((input as Record<string | number, unknown>)[key], skippedSteps);
+    return typeof input === 'object' && input !== null && keys.some(key => mentionsStepOutput((input as Record<string | number, unknown>)[key], skippedSteps));
+  };
+  // What a stand-in fed (a declared filter the toolkit has no code for gives its input back) is not what
+  // Backstage computes: an input whose refused property was built through one is not judged offline.
+  const standIns = standInNames(request.extensions);
+  const readsStandIn = (stepId: string, refusal: { path: (string | number)[]; missing?: string; concerns?: string[] }) => {
+    if (standIns.length === 0) return false;
+    const keys = refusal.path.length ? [refusal.path[0]] : refusal.missing !== undefined ? [refusal.missing] : refusal.concerns ?? [];
+    const input = (request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId) as { input?: unknown } | undefined)?.input;
+    return typeof input === 'object' && input !== null && keys.some(key => callsStandIn(JSON.stringify((input as Record<string | number, unknown>)[key]) ?? '', standIns));
   };
   for (const id of request.offlineActions) {
     const known = request.actions?.get(id);
@@ -327,14 +339,14 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; workspacePath: string; step?: { id: string }; output(name: string, value: unknown): void }) {
       offlineInputs.push({ stepAction: id, input: ctx.input });
       const stepId = ctx.step?.id ?? id;
-      if (known && !readsUnknownOutput(stepId)) for (const r of validateActionInput(known, ctx.input)) if (!readsExampleOutput(stepId, r)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) });
+      if (known && !readsUnknownOutput(stepId)) for (const r of validateActionInput(known, ctx.input)) if (!readsExampleOutput(stepId, r) && !readsStandIn(stepId, r)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) ?? r.hint });
       // As the static check: parseRepoUrl is what the installed modules' actions do with a repoUrl; an
       // unknown action (argocd:create-resources takes a clone URL) or one declared in gitops.config.yaml
       // says what it takes by its schema alone. A repoUrl taken from an earlier step's output holds, in a
       // dry-run, that step's example output ('<example>'), which no task ever passes.
       const rawRepoUrl = (request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId) as { input?: { repoUrl?: unknown } } | undefined)?.input?.repoUrl;
       const fromStepOutput = typeof rawRepoUrl === 'string' && /\bsteps\s*[.[]/.test(rawRepoUrl);
-      if (known && known.provider !== 'gitops.config.yaml' && !fromStepOutput && typeof ctx.input.repoUrl === 'string') {
+      if (known && known.provider !== 'gitops.config.yaml' && !fromStepOutput && !readsStandIn(stepId, { path: ['repoUrl'] }) && typeof ctx.input.repoUrl === 'string') {
         const problem = repoUrlProblem(ctx.input.repoUrl, integrationTypeOf(known.provider), id);
         if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem });
       }

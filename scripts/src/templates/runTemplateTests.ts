@@ -12,6 +12,8 @@ import { FILE_START } from '../diagnostic.ts';
 import { undecodableFinding, undecodableName } from '../load/repoFiles.ts';
 import { toolkitSchemaShown, toolkitValidator } from '../config/toolkitSchemas.ts';
 import { checkRendered } from './checkRendered.ts';
+import { standInNames } from './standIn.ts';
+import { omittedDefaultHint } from './omittedDefaults.ts';
 import { checkSecrets, valueRefusals } from './checkValues.ts';
 import { BACKTRACKING_HINT, templateBacktracking } from './regexBacktracking.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
@@ -206,14 +208,14 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     }
     // What fetch:template's handler refuses in the input as written, the static check reports on the step.
     const reported = (await handlerRefusals(template.spec.steps, actions)).some(f => message.endsWith(f.refusal));
-    at(['values'], 'template-render-failed', `The template failed to render: ${message}`, reported ? 'Fix the step input in template.yaml (reported there).' : 'Fix the template or the skeleton; Backstage would fail the same way.');
+    at(['values'], 'template-render-failed', `The template failed to render: ${message}`, reported ? 'Fix the step input in template.yaml (reported there).' : omittedDefaultHint(template, testCase.values, message) ?? 'Fix the template or the skeleton; Backstage would fail the same way.');
     return { case: item, milliseconds: Date.now() - started, diagnostics };
   }
   for (const standIn of extensions.standIns ?? []) {
     diagnostics.push({
       ruleId: 'template-render-stand-in',
       severity: 'warning',
-      message: `This case rendered with a stand-in for the ${standIn}, which your Backstage adds (declared in gitops.config.yaml's backstageConfig): the toolkit does not have its code, so where it is used the output shows ${standIn.startsWith('filter') ? "the filter's input unchanged" : 'an empty string'}, not what Backstage writes.`,
+      message: `This case rendered with a stand-in for the ${standIn}, which your Backstage adds (declared in gitops.config.yaml's backstageConfig): the toolkit does not have its code, so where it is used the output shows ${standIn.startsWith('filter') ? "the filter's input unchanged" : 'an empty string'}, not what Backstage writes; what it feeds (a step input, an expression left unrendered when a filter after it threw) is not judged.`,
       hint: 'Install the scaffolder module that provides it and name it in backstageConfig.plugins: the toolkit then renders with its own code.',
       file: item.caseFile,
       range: parsedCase.locate(0, ['values']),
@@ -235,7 +237,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     const text = files.get(path)?.toString('utf8');
     needles.forEach((needle, i) => (text ?? '').includes(needle) || at(['expect', 'contains', path, i], 'template-expectation', `${path} does not contain ${JSON.stringify(needle)}.`, text === undefined ? `${path} was not rendered.` : 'Compare with the snapshot.'));
   }
-  for (const problem of await checkRendered(rendered.files, options.org)) at(['values'], 'template-output-invalid', problem, 'Fix the skeleton; the rendered repository must be usable as created.');
+  for (const problem of await checkRendered(rendered.files, options.org, standInNames(extensions))) at(['values'], 'template-output-invalid', problem, 'Fix the skeleton; the rendered repository must be usable as created.');
   diagnostics.push(...renderedInputFindings(parsedTemplate, rendered.inputRefusals, actions, item.caseFile));
   let renderedTree: string | undefined;
   if (testCase.snapshot !== false) {

@@ -234,6 +234,43 @@ export interface InputRefusal {
   property?: string;
   /** The property a `required` refusal says is missing. */
   missing?: string;
+  /**
+   * For a refusal of the input as a whole (its path empty: anyOf, oneOf, allOf, not, dependencies), the
+   * properties the refused schema's branches name (`required` and `properties`): catalog:register's
+   * 'is not any of [subschema 0],[subschema 1]' concerns catalogInfoUrl, repoContentsUrl, catalogInfoPath, ….
+   */
+  concerns?: string[];
+  /** For a refusal of the input as a whole by anyOf/oneOf: the shapes the action takes and what the input gives, for a newcomer. */
+  hint?: string;
+}
+
+/** 'takes one of these input shapes: "catalogInfoUrl" (may add "optional"); or "repoContentsUrl" (may add …)' for an anyOf/oneOf schema. */
+function shapesHint(schema: unknown, input: unknown, label: string): string | undefined {
+  if (typeof schema !== 'object' || schema === null) return undefined;
+  const s = schema as Record<string, unknown>;
+  const branches = (Array.isArray(s.oneOf) ? s.oneOf : Array.isArray(s.anyOf) ? s.anyOf : []).filter((b): b is Record<string, unknown> => typeof b === 'object' && b !== null);
+  if (branches.length === 0) return undefined;
+  // Names quoted and bounded: the input's keys are the template's own text.
+  const names = (list: string[]) => [...list.slice(0, 6).map(k => JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k)), ...(list.length > 6 ? [`${list.length - 6} more`] : [])].join(', ');
+  const shapes = branches.slice(0, 4).map(branch => {
+    const required = Array.isArray(branch.required) ? branch.required.filter((k): k is string => typeof k === 'string') : [];
+    const optional = typeof branch.properties === 'object' && branch.properties !== null ? Object.keys(branch.properties).filter(k => !required.includes(k)) : [];
+    return `${required.length ? names(required) : 'no required input'}${optional.length ? ` (may add ${names(optional)})` : ''}`;
+  });
+  const given = typeof input === 'object' && input !== null && !Array.isArray(input) ? Object.keys(input) : [];
+  return `${label} takes ${s.oneOf ? 'exactly one' : 'one'} of these input shapes: ${shapes.join('; or ')}${branches.length > 4 ? '; …' : ''}. This input gives ${given.length ? names(given) : 'none of them'}: give the inputs one shape requires (an expression that renders empty leaves its input out).`;
+}
+
+/** The properties a schema and its combinator branches (anyOf, oneOf, allOf, not, then, else) name, a few levels down. */
+function namedProperties(schema: unknown, depth = 0, into = new Set<string>()): Set<string> {
+  if (depth > 4 || typeof schema !== 'object' || schema === null) return into;
+  const s = schema as Record<string, unknown>;
+  if (Array.isArray(s.required)) for (const key of s.required) if (typeof key === 'string') into.add(key);
+  if (typeof s.properties === 'object' && s.properties !== null) for (const key of Object.keys(s.properties)) into.add(key);
+  if (typeof s.dependencies === 'object' && s.dependencies !== null) for (const key of Object.keys(s.dependencies)) into.add(key);
+  for (const combinator of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(s[combinator])) for (const branch of s[combinator] as unknown[]) namedProperties(branch, depth + 1, into);
+  for (const single of ['not', 'then', 'else']) namedProperties(s[single], depth + 1, into);
+  return into;
 }
 
 /**
@@ -243,12 +280,14 @@ export interface InputRefusal {
  */
 export function validateActionInput(action: KnownAction, input: unknown, label = action.id): InputRefusal[] {
   if (!action.inputSchema) return [];
-  const jsonschema = createRequire(require.resolve(SCAFFOLDER))('jsonschema') as { validate(instance: unknown, schema: object): { errors: { path: (string | number)[]; name: string; argument: unknown; toString(): string }[] } };
+  const jsonschema = createRequire(require.resolve(SCAFFOLDER))('jsonschema') as { validate(instance: unknown, schema: object): { errors: { path: (string | number)[]; name: string; argument: unknown; schema: unknown; toString(): string }[] } };
   return jsonschema.validate(input, action.inputSchema).errors.map(error => ({
     path: error.path,
     keyword: error.name,
     ...(error.name === 'additionalProperties' && typeof error.argument === 'string' ? { property: error.argument } : {}),
     ...(error.name === 'required' && typeof error.argument === 'string' ? { missing: error.argument } : {}),
+    ...(error.path.length === 0 && ['anyOf', 'oneOf', 'allOf', 'not', 'dependencies'].includes(error.name) ? { concerns: [...namedProperties(error.schema)] } : {}),
+    ...(error.path.length === 0 && (error.name === 'anyOf' || error.name === 'oneOf') ? { hint: shapesHint(error.schema, input, label) } : {}),
     message: `Invalid input passed to action ${label}, ${error.toString()}`,
   }));
 }

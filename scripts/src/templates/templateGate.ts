@@ -1,3 +1,4 @@
+import { markStandIn } from './standIn.ts';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
@@ -180,10 +181,10 @@ export async function templateExtensions(root: string, config?: GitopsConfig): P
   const installed = names.filters.length + names.globals.length > 0 ? await installedTemplating(backstage?.plugins ?? []) : { filters: Object.create(null), globals: Object.create(null) };
   const standIns = new Set<string>();
   for (const name of backstage?.additionalTemplateFilters ?? []) {
-    if (!Object.hasOwn(installed.filters, name)) installed.filters[name] = (input: unknown) => (standIns.add(`filter ${name}`), input);
+    if (!Object.hasOwn(installed.filters, name)) installed.filters[name] = markStandIn((input: unknown) => (standIns.add(`filter ${name}`), input));
   }
   for (const name of backstage?.additionalTemplateGlobals ?? []) {
-    if (!Object.hasOwn(installed.globals, name)) installed.globals[name] = () => (standIns.add(`function ${name}`), '');
+    if (!Object.hasOwn(installed.globals, name)) installed.globals[name] = markStandIn(() => (standIns.add(`function ${name}`), ''));
   }
   return { ...installed, standIns };
 }
