@@ -11,11 +11,16 @@ const group = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name
 const nested = (levels: number) => `{"x-rule-id": "policy/deep", "properties": {"metadata": ${'{"not": '.repeat(levels)}{}${'}'.repeat(levels)}}}\n`;
 
 describe("the toolkit's JSON files a pull request writes (shipped bin)", () => {
-  it.each([
+  it.each<[string, Record<string, string>, RegExp]>([
     ['an org policy nested 20,000 levels', { 'schemas/policy/deep.schema.json': nested(20_000) }, /^backstage-gitops check: schemas\/policy\/deep\.schema\.json:1:\d+: JSON nesting too deep: this file nests objects or arrays more than 256 levels deep/],
     ['techdocs-policy.json nested 20,000 levels', { 'schemas/techdocs-policy.json': `{"plugins": [], "yamlTags": [], "x": ${'['.repeat(20_000)}${']'.repeat(20_000)}}` }, /^backstage-gitops check: schemas\/techdocs-policy\.json:1:\d+: JSON nesting too deep/],
     ['techdocs-policy.json whose plugins is not a list', { 'schemas/techdocs-policy.json': '{"plugins": "techdocs-core", "yamlTags": []}' }, /^backstage-gitops check: schemas\/techdocs-policy\.json: "plugins" must be a list of strings\.\nFix the file and run again\.\n$/],
     ['techdocs-policy.json whose denied extensions are a list', { 'schemas/techdocs-policy.json': '{"plugins": [], "yamlTags": [], "deniedMarkdownExtensions": ["pymdownx.snippets"]}' }, /^backstage-gitops check: schemas\/techdocs-policy\.json: "deniedMarkdownExtensions" must be an object whose values are strings/],
+    // An org policy's report annotations went to the formatters as they were: `x-severity: critical` (or a
+    // number) ended the gate with "internal error: tone[d.severity] is not a function", and `toString` printed
+    // "[object Object]" for a severity no count or --fail-on knew.
+    ...['"critical"', '"toString"', '5'].map((severity): [string, Record<string, string>, RegExp] => [`an org policy whose x-severity is ${severity}`, { 'schemas/policy/tags.schema.json': `{"x-rule-id": "policy/tags", "x-severity": ${severity}, "properties": {"metadata": {"required": ["tags"]}}}` }, new RegExp(`^backstage-gitops check: schemas/policy/tags\\.schema\\.json: x-severity is ${severity}; it must be "error", "warning" or "info"\\.\nFix the policy and run again\\.\n$`)]),
+    ['an org policy whose x-rule-id is not a rule id', { 'schemas/policy/tags.schema.json': '{"x-rule-id": {"id": "x"}, "properties": {"metadata": {"required": ["tags"]}}}' }, /^backstage-gitops check: schemas\/policy\/tags\.schema\.json: x-rule-id must be a rule id such as "policy\/tag-format"/],
   ])('%s: one message naming the file, exit 2, no internal error', async (_, files, message) => {
     const root = await tempRepo({ 'catalog-info.yaml': group, 'gitops.config.yaml': 'catalog:\n  policies: schemas/policy\n', 'schemas/policy/.keep': '', ...files });
     const result = await runBin(['check'], root);
