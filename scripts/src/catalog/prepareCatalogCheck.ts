@@ -58,12 +58,14 @@ export async function loadPolicies(config: GitopsConfig) {
 }
 
 const SEVERITIES = ['error', 'warning', 'info'];
-const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+// A rule id is one word: no space, control or invisible format character (a finding's id is printed where
+// a reader takes it as written), at most 100 characters.
+const RULE_ID = /^[^\s\p{C}]{1,100}$/u;
 
 /**
  * `schema` when it is a JSON Schema object whose annotations say how a violation is reported in a form the
- * reporters take: `x-severity` one of error, warning or info, `x-rule-id` a rule id (letters, digits, `.`,
- * `_`, `-`, `/` between parts, at most 100 characters), `x-hint` text. A policy comes with pull requests:
+ * reporters take: `x-severity` one of error, warning or info, `x-rule-id` a rule id (no space, control or
+ * invisible character, at most 100 characters), `x-hint` text. A policy comes with pull requests:
  * `x-severity: critical` or a number ended check and report (the gate) with an internal error in the
  * formatters, and `toString` found the formatter's inherited member. Throws a UsageError naming the file.
  */
@@ -73,7 +75,7 @@ function withReportAnnotations(schema: unknown, file: string): PolicySchema['sch
   const severity = schema['x-severity'];
   if (severity !== undefined && !SEVERITIES.includes(severity as string)) throw wrong(`x-severity is ${JSON.stringify(severity)?.slice(0, 80)}; it must be "error", "warning" or "info"`);
   const ruleId = schema['x-rule-id'];
-  if (ruleId !== undefined && (typeof ruleId !== 'string' || ruleId.length > 100 || !RULE_ID.test(ruleId))) throw wrong(`x-rule-id must be a rule id such as "policy/tag-format" (letters, digits, . _ - and / between parts, at most 100 characters)`);
+  if (ruleId !== undefined && (typeof ruleId !== 'string' || !RULE_ID.test(ruleId))) throw wrong(`x-rule-id must be a rule id such as "policy/tag-format" (one word of at most 100 characters, no space, control or invisible character)`);
   if (schema['x-hint'] !== undefined && typeof schema['x-hint'] !== 'string') throw wrong('x-hint must be text');
   return schema as PolicySchema['schema'];
 }
