@@ -43866,7 +43866,8 @@ function lineFree(message) {
 
 // scripts/src/report/formatJunit.ts
 var NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-var escapeXml = (text) => text.replace(/[<>&"']/g, (ch) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[ch]).replace(NOT_XML, (ch) => `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+var C1_CONTROLS = /[\u0080-\u009f]/g;
+var escapeXml = (text) => showInvisible(text).replace(/[<>&"']/g, (ch) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[ch]).replace(NOT_XML, (ch) => `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`).replace(C1_CONTROLS, (ch) => `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
 function caseName(d, occurrence) {
   const message = lineFree(d.message).split("\n")[0];
   const short = message.length > 120 ? `${message.slice(0, 119)}\u2026` : message;

@@ -57,6 +57,29 @@ export async function loadPolicies(config: GitopsConfig) {
   }
 }
 
+const SEVERITIES = ['error', 'warning', 'info'];
+// A rule id is one word: no space, control or invisible format character (a finding's id is printed where
+// a reader takes it as written), at most 100 characters.
+const RULE_ID = /^[^\s\p{C}]{1,100}$/u;
+
+/**
+ * `schema` when it is a JSON Schema object whose annotations say how a violation is reported in a form the
+ * reporters take: `x-severity` one of error, warning or info, `x-rule-id` a rule id (no space, control or
+ * invisible character, at most 100 characters), `x-hint` text. A policy comes with pull requests:
+ * `x-severity: critical` or a number ended check and report (the gate) with an internal error in the
+ * formatters, and `toString` found the formatter's inherited member. Throws a UsageError naming the file.
+ */
+function withReportAnnotations(schema: unknown, file: string): PolicySchema['schema'] {
+  const wrong = (what: string) => new UsageError(`${file}: ${what}.\nFix the policy and run again.`);
+  if (!isRecord(schema)) throw wrong('an org policy is a JSON Schema object');
+  const severity = schema['x-severity'];
+  if (severity !== undefined && !SEVERITIES.includes(severity as string)) throw wrong(`x-severity is ${JSON.stringify(severity)?.slice(0, 80)}; it must be "error", "warning" or "info"`);
+  const ruleId = schema['x-rule-id'];
+  if (ruleId !== undefined && (typeof ruleId !== 'string' || !RULE_ID.test(ruleId))) throw wrong(`x-rule-id must be a rule id such as "policy/tag-format" (one word of at most 100 characters, no space, control or invisible character)`);
+  if (schema['x-hint'] !== undefined && typeof schema['x-hint'] !== 'string') throw wrong('x-hint must be text');
+  return schema as PolicySchema['schema'];
+}
+
 export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySchema[]> {
   if (!config.catalog.policies) return [];
   const folder = join(config.root, config.catalog.policies);
@@ -65,7 +88,7 @@ export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySch
   return Promise.all(
     names.map(async name => {
       const file = `${config.catalog.policies}/${name}`;
-      return { file, schema: readJsonFile(join(folder, name), file) as PolicySchema['schema'] };
+      return { file, schema: withReportAnnotations(readJsonFile(join(folder, name), file), file) };
     }),
   );
 }

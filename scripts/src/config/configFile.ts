@@ -150,7 +150,8 @@ function positionOf(config: ConfigDocument, path: string[], wantKey: boolean): {
 /**
  * Reads one of the toolkit's JSON files (an org policy schema, the template policy) as UTF-8 JSON.
  * Throws a UsageError naming `file:line:column` (from the parser's position; the end of the file when the
- * JSON stops early) for a file that is not UTF-8 or not JSON; propagates the fs error when it cannot be read.
+ * JSON stops early) for a file that is not UTF-8 or not JSON or nests past MAX_DOCUMENT_DEPTH; propagates the
+ * fs error when it cannot be read.
  */
 export function readJsonFile(absolutePath: string, file: string): unknown {
   const decoded = decodeUtf8(readNamed(absolutePath, file), file);
@@ -158,6 +159,10 @@ export function readJsonFile(absolutePath: string, file: string): unknown {
     const { line, column } = decoded.problem.range.start;
     throw new UsageError(`${file}:${line}:${column}: ${decoded.problem.message.replace(/; Backstage.*$/, '')}.\nRe-save it as UTF-8 (without a byte-order mark) and run again.`);
   }
+  // JSON.parse reads any depth, but what reads the value next recurses once per level (Ajv's schema
+  // traversal for a policy, the checks walking a TechDocs policy): 20,000 brackets overflowed its stack.
+  const deep = depthExceeded(decoded.text, MAX_DOCUMENT_DEPTH);
+  if (deep) throw new UsageError(`${file}:${deep.line}:${deep.column}: JSON nesting too deep: this file nests objects or arrays more than ${MAX_DOCUMENT_DEPTH} levels deep, which the toolkit cannot read safely.\nFlatten it and run again.`);
   try {
     return JSON.parse(decoded.text);
   } catch (error) {
@@ -199,4 +204,31 @@ export function readNamed(absolutePath: string, file?: string): Buffer {
     if (e && typeof e === 'object' && e.path === undefined) e.path = absolutePath;
     throw error;
   }
+}
+
+/** What a member of one of the toolkit's JSON files must hold: a list of strings, or an object of strings. */
+export type JsonMemberShape = 'strings' | 'string map';
+
+/**
+ * `value` (read by readJsonFile from `file`) when it is an object whose members `shape` names hold what it
+ * says (`required` ones present). These files come with pull requests, and the code that reads them takes
+ * their shape for granted: a `plugins` that is not a list ended the gate with an internal error. Throws a
+ * UsageError naming the file and the member instead.
+ */
+export function jsonOfShape<T>(value: unknown, file: string, shape: Record<string, JsonMemberShape>, required: readonly string[]): T {
+  const wrong = (what: string) => new UsageError(`${file}: ${what}.\nFix the file and run again.`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw wrong('not a JSON object');
+  const record = value as Record<string, unknown>;
+  for (const [name, kind] of Object.entries(shape)) {
+    if (!Object.hasOwn(record, name)) {
+      if (required.includes(name)) throw wrong(`"${name}" is missing (a ${kind === 'strings' ? 'list of strings' : 'object of strings'})`);
+      continue;
+    }
+    const member = record[name];
+    const ok = kind === 'strings'
+      ? Array.isArray(member) && member.every(item => typeof item === 'string')
+      : typeof member === 'object' && member !== null && !Array.isArray(member) && Object.values(member).every(item => typeof item === 'string');
+    if (!ok) throw wrong(`"${name}" must be ${kind === 'strings' ? 'a list of strings' : 'an object whose values are strings'}`);
+  }
+  return value as T;
 }

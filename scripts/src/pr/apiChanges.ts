@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { DEFAULT_DEFINITION_LIMITS, definitionOverLimit, mayHoldRef, refTarget, resolvedTooDeepProblem, type DefinitionLimits } from '../catalog/apiRefs.ts';
 import type { ApiChangePolicy } from '../config/gitopsConfig.ts';
@@ -377,8 +377,11 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
     changes.push({ api: entity.ref, ...(renamedFrom ? { renamedFrom } : {}), ...(owner ? { owner } : {}), ...(ownerBefore !== owner && ownerBefore ? { ownerBefore } : {}), ...(lifecycle ? { lifecycle } : {}), format, file, ...(versionBefore ? { versionBefore } : {}), ...(versionAfter ? { versionAfter } : {}), ...(diff ? { diff } : {}), consumers, otherTeams, verdict, ...(reason ? { reason } : {}) });
     if (verdict !== 'error' && verdict !== 'warning') continue;
     const breakingLines = lineFindings?.filter(f => f.entry.type === 'breaking');
+    // Each breaking change is located in the head's files: parsed once for all of them, not once per change
+    // (100 changes in a 700 KB definition parsed it 100 times: a minute of the gate per API it changes).
+    const parsedTexts: ParsedTexts = new Map();
     // An inline definition's lines are not the entity file's: its findings point at spec.definition.
-    const where = !after || (breakingLines && after.inlineIn) ? () => ({ file, range: definitionRange }) : breakingLines ? (index: number) => ({ file, range: lineRange(breakingLines[index]?.line ?? 1) }) : (index: number) => locateThroughRefs(after, breaking[index].path, input.revisions?.head);
+    const where = !after || (breakingLines && after.inlineIn) ? () => ({ file, range: definitionRange }) : breakingLines ? (index: number) => ({ file, range: lineRange(breakingLines[index]?.line ?? 1) }) : (index: number) => locateThroughRefs(after, breaking[index].path, input.revisions?.head, parsedTexts);
     const notes = [
       ownerBefore !== owner ? ` Its owner moves from ${ownerBefore ?? '(none)'} to ${owner ?? '(none)'} in this change: its consumers relied on ${ownerBefore ?? '(none)'}, so every other team counts; hand the API over in its own pull request first.` : '',
       lifecycle !== lifecycleBefore ? ` Its lifecycle moves from ${lifecycleBefore ?? '(none)'} to ${lifecycle ?? '(none)'} in this change: the policy's lifecycle exemption counts the lifecycle its consumers rely on, before the change.` : '',
@@ -441,15 +444,14 @@ function childNode(node: unknown, segment: string | number): Node | undefined {
  * (outside the repo, missing, a cycle) leaves the finding at the `$ref`. Takes the head's definition, the
  * diff path and the head revision's files (none: the definition file only); returns the file and range.
  */
-export function locateThroughRefs(definition: ApiDefinition, path: readonly (string | number)[], head: RevisionFiles | undefined): { file: string; range: Range } {
+export function locateThroughRefs(definition: ApiDefinition, path: readonly (string | number)[], head: RevisionFiles | undefined, parsed: ParsedTexts = new Map()): { file: string; range: Range } {
   if (definition.inlineIn) return { file: definition.file, range: rangeIn(definition)(path) };
   let file = definition.file;
   let text = definition.text;
   let rest = [...path];
   const seen = new Set<string>();
   for (let hop = 0; ; hop++) {
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, merge: false, uniqueKeys: false, logLevel: 'error' });
+    const { doc, lineCounter } = parsedText(parsed, text);
     const here = { file, range: rangeOfPath(doc, lineCounter, rest) };
     let node: unknown = doc.contents;
     let walked = 0;
@@ -479,6 +481,19 @@ export function locateThroughRefs(definition: ApiDefinition, path: readonly (str
       rest = [...pointer, ...rest.slice(walked)];
     } else return here;
   }
+}
+
+/** Documents locateThroughRefs parsed, by text: one API's breaking changes share them. */
+export type ParsedTexts = Map<string, { doc: Document.Parsed; lineCounter: LineCounter }>;
+
+function parsedText(parsed: ParsedTexts, text: string) {
+  let entry = parsed.get(text);
+  if (!entry) {
+    const lineCounter = new LineCounter();
+    entry = { doc: parseDocument(text, { lineCounter, merge: false, uniqueKeys: false, logLevel: 'error' }), lineCounter };
+    parsed.set(text, entry);
+  }
+  return entry;
 }
 
 /** Maps a path in the definition to a range in the file; an inline definition points at its `spec.definition`. */

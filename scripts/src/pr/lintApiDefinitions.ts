@@ -8,6 +8,7 @@ import type { ApiDefinition } from './apiChanges.ts';
 import { definitionOverLimit, resolvedTooDeepProblem } from '../catalog/apiRefs.ts';
 import { repoRefResolver, uriOfPath, type RepoFiles } from './repoRefResolver.ts';
 import { affordableYaml } from '../load/yamlNodeBudget.ts';
+import { logText } from '../report/safeText.ts';
 
 const require = createRequire(import.meta.url);
 // Spectral numbers its severities error 0, warn 1, info 2, hint 3.
@@ -45,10 +46,23 @@ export async function loadApiRuleset(root: string, path: string): Promise<Record
     return [builtIn[name], mode];
   });
   const rules = isRecord(data.rules) ? data.rules : {};
+  // Spectral looks a tuned rule up by name in a plain object: a name it does not define ended the gate with
+  // "Cannot extend non-existing rule", and `__proto__`, `constructor` or `toString` found Object.prototype's
+  // member instead ("rule.formats is not iterable"), both internal errors. Only the extended rulesets' own rules.
+  const known = (resolved.map(([set]) => (set as { rules?: Record<string, unknown> }).rules ?? {}));
   for (const [id, value] of Object.entries(rules)) {
-    if (!TUNINGS.has(value as string)) throw new UsageError(`${path}: rule ${id} may only be set to off, error, warn, info or hint`);
+    if (!TUNINGS.has(value as string)) throw new UsageError(`${path}: rule ${logText(id)} may only be set to off, error, warn, info or hint`);
+    if (!known.some(set => Object.hasOwn(set, id))) throw new UsageError(`${path}: rule ${logText(JSON.stringify(id))} is not a rule of the rulesets extends names (${extendsList.map(entry => String(Array.isArray(entry) ? entry[0] : entry)).join(', ') || 'none'}): a ruleset here may only tune their rules. Fix the name or remove it.`);
   }
-  return { extends: resolved, rules };
+  const ruleset = { extends: resolved, rules };
+  try {
+    // What Spectral refuses otherwise is the ruleset's error too, said here rather than as an internal error of the lint thread.
+    const { Ruleset } = require('@stoplight/spectral-core') as { Ruleset: new (definition: unknown) => unknown };
+    new Ruleset(ruleset);
+  } catch (error) {
+    throw new UsageError(`${path}: Spectral refuses this ruleset: ${logText(error instanceof Error ? error.message : String(error)).slice(0, 300)}`);
+  }
+  return ruleset;
 }
 
 /** A definition as the linter takes it (plain data, so it can cross to the lint thread). */

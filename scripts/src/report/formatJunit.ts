@@ -1,19 +1,26 @@
 import { sortDiagnostics, type Diagnostic } from '../diagnostic.ts';
 import { findingKeys, lineFree } from './findingKey.ts';
 import { checkedCount, type FormatOptions } from './formatOptions.ts';
+import { showInvisible } from './safeText.ts';
 
 // What XML 1.0 forbids even as a character reference: C0 controls but tab, LF and CR, the noncharacters
 // U+FFFE and U+FFFF, and a surrogate not paired (with the u flag a pair is one code point, allowed).
 const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+// C1 controls are XML 1.0 but a terminal's CSI (U+009B) and the like: written out too.
+const C1_CONTROLS = /[\u0080-\u009f]/g;
+
 /**
- * Text as XML attribute or content. A character XML 1.0 forbids is written out as \uXXXX: one such
+ * Text as XML attribute or content. Characters that render as nothing (bidi overrides, zero-width spaces)
+ * are shown as \uXXXX (showInvisible), as in every other format: a test name on Azure's Tests tab holding
+ * U+202E read reordered. A character XML 1.0 forbids is written out as \uXXXX: one such
  * character in a value a finding echoes (an owner "team\uFFFE" in YAML) made the whole file unreadable to
  * Azure's PublishTestResults, so every finding vanished from the Tests tab.
  */
 const escapeXml = (text: string) =>
-  text.replace(/[<>&"']/g, ch => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[ch]!)
-    .replace(NOT_XML, ch => `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+  showInvisible(text).replace(/[<>&"']/g, ch => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[ch]!)
+    .replace(NOT_XML, ch => `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)
+    .replace(C1_CONTROLS, ch => `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 
 /**
  * A test case name that stays the same while the finding does: rule, entity (or file) and the message

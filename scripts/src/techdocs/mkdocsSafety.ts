@@ -7,7 +7,7 @@ import { parseAcyclic } from '../load/acyclicYaml.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import { toRange } from '../load/yamlPath.ts';
-import { readJsonFile } from '../config/configFile.ts';
+import { jsonOfShape, readJsonFile } from '../config/configFile.ts';
 import type { SanitizedMkdocs } from './techdocsSanitizer.ts';
 import defaultPolicy from '../../../schemas/techdocs-policy.json' with { type: 'json' };
 import { affordableYaml } from '../load/yamlNodeBudget.ts';
@@ -347,10 +347,12 @@ function underServer(url: URL, entry: string): boolean {
   return want.every((segment, i) => have[i] === segment);
 }
 
-/** The repo's schemas/techdocs-policy.json when it has one, else the toolkit's. Throws on invalid JSON. */
+/** The repo's schemas/techdocs-policy.json when it has one, else the toolkit's. Throws on invalid JSON or a member of the wrong kind. */
 export function loadTechdocsPolicy(root: string): TechdocsPolicy {
   const file = join(root, 'schemas', 'techdocs-policy.json');
-  return existsSync(file) ? (readJsonFile(file, 'schemas/techdocs-policy.json') as TechdocsPolicy) : DEFAULT_TECHDOCS_POLICY;
+  if (!existsSync(file)) return DEFAULT_TECHDOCS_POLICY;
+  const shape = { plugins: 'strings', yamlTags: 'strings', deniedMarkdownExtensions: 'string map', diagramServers: 'strings' } as const;
+  return jsonOfShape<TechdocsPolicy>(readJsonFile(file, 'schemas/techdocs-policy.json'), 'schemas/techdocs-policy.json', shape, ['plugins', 'yamlTags']);
 }
 
 export const DEFAULT_TECHDOCS_POLICY: TechdocsPolicy = defaultPolicy as TechdocsPolicy;

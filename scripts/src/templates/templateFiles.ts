@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
-import { readJsonFile } from '../config/configFile.ts';
+import { jsonOfShape, readJsonFile } from '../config/configFile.ts';
 import type { TemplatePolicy } from './checkTemplate.ts';
 
 // Apart from templateGate.ts so that `check` decides whether there is a template to judge without loading
@@ -11,8 +11,10 @@ import type { TemplatePolicy } from './checkTemplate.ts';
 export function loadTemplatePolicy(root: string): TemplatePolicy | undefined {
   const dir = join(root, 'schemas', 'template-policy');
   if (!existsSync(join(dir, 'actions.json'))) return undefined;
-  const actions = (readJsonFile(join(dir, 'actions.json'), 'schemas/template-policy/actions.json') as { allowed: TemplatePolicy['actions'] }).allowed;
-  const regions = existsSync(join(dir, 'regions.json')) ? (readJsonFile(join(dir, 'regions.json'), 'schemas/template-policy/regions.json') as { regions: TemplatePolicy['regions'] }).regions : [];
+  // Lists of strings: a string would pass `includes` for any action it holds a part of.
+  const read = <T>(name: string, member: string): T => jsonOfShape<T>(readJsonFile(join(dir, name), `schemas/template-policy/${name}`), `schemas/template-policy/${name}`, { [member]: 'strings' }, [member]);
+  const actions = read<{ allowed: TemplatePolicy['actions'] }>('actions.json', 'allowed').allowed;
+  const regions = existsSync(join(dir, 'regions.json')) ? read<{ regions: TemplatePolicy['regions'] }>('regions.json', 'regions').regions : [];
   return { actions, regions };
 }
 

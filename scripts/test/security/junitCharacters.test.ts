@@ -30,4 +30,20 @@ describe('junit: characters XML 1.0 forbids (shipped bin)', () => {
     expect(failures.length).toBeGreaterThanOrEqual(4);
     for (const shown of ['team\\uFFFEx', 'team\\uFFFFy', 'team\\uD800z', 'team\\u0001w']) expect(failures.some(m => m.includes(shown)), shown).toBe(true);
   }, 60_000);
+
+  // Red team 35: characters XML allows but no one sees (a bidi override, a zero-width space) and C1 controls
+  // (a terminal's CSI, U+009B) reached test names and messages as they were: on Azure's Tests tab a finding's
+  // name holding U+202E read reordered. Every other format shows them as \uXXXX; so does junit now.
+  it('bidi overrides, zero-width characters and C1 controls are written out as \\uXXXX', async () => {
+    const group = '---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: platform\nspec:\n  type: team\n  children: []\n';
+    const root = await tempRepo({ 'catalog-info.yaml': group + entity('one', 'team\\u202Eevil\\u200Bx\\u009B31m') });
+    const run = await runBin(['check', '--format', 'junit', '--output', 'gate.xml'], root);
+    expect(run.status).toBe(1);
+    const xml = readFileSync(join(root, 'gate.xml'), 'utf8');
+    expect(xml).not.toMatch(/[\u202E\u200B\u0080-\u009F]/);
+    const doc = new new JSDOM('').window.DOMParser().parseFromString(xml, 'application/xml');
+    expect(doc.getElementsByTagName('parsererror')).toHaveLength(0);
+    const failures = Array.from(doc.getElementsByTagName('failure')).map(f => f.getAttribute('message') ?? '');
+    expect(failures.some(m => /team\\u202eevil\\u200bx\\u009B31m/i.test(m))).toBe(true);
+  }, 60_000);
 });
