@@ -329,7 +329,6 @@ describe("the platform's own diagram servers (schemas/techdocs-policy.json diagr
     ['another port is refused', 'http://plantuml.corp:8081/plantuml', ['http://plantuml.corp:8080/plantuml'], ['mkdocs-unsafe-extension']],
     ['a look-alike host is refused', 'http://plantuml.corp.evil.test:8080/plantuml', ['http://plantuml.corp:8080'], ['mkdocs-unsafe-extension']],
     ['user info in front of the listed host is refused', 'http://x@plantuml.corp:8080/plantuml', ['http://plantuml.corp:8080'], ['mkdocs-unsafe-extension']],
-    ['a list that is no list allows nothing', 'http://plantuml.corp:8080/plantuml', 'http://plantuml.corp:8080', ['mkdocs-unsafe-extension']],
     // Red team, round 14: a path the URL parser keeps under the entry but the server reads elsewhere. Tomcat and
     // Jetty (where PlantUML servers run) take `..;` as `..`; proxies decode %2e, %2f and %5c; the appended
     // /<format>/<diagram> goes into a query the PR adds.
@@ -338,5 +337,15 @@ describe("the platform's own diagram servers (schemas/techdocs-policy.json diagr
     ['an encoded backslash or dot under the listed path is refused', 'http://plantuml.corp:8080/plantuml/%2e.%5cadmin', ['http://plantuml.corp:8080/plantuml'], ['mkdocs-unsafe-extension']],
   ])('%s', async (_, server, servers, expected) => {
     expect(await rules(server, servers)).toEqual(expected);
+  }, 30_000);
+
+  // Was a finding on the site (the string allowed nothing); since red35 the policy file's shape is checked when
+  // it is read: one message naming the file and the member, exit 2. Either way nothing passes.
+  it('a list that is no list allows nothing: the policy file is refused, exit 2', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': site('http://plantuml.corp:8080/plantuml'), 'handbook/docs/index.md': '# Docs\n', 'schemas/techdocs-policy.json': policy('http://plantuml.corp:8080') });
+    const result = await runBin(['check', '--format', 'json'], root);
+    expect([result.status, result.stdout]).toEqual([2, '']);
+    expect(result.stderr).toMatch(/^backstage-gitops check: schemas\/techdocs-policy\.json: "diagramServers" must be a list of strings\.\n/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 30_000);
 });
