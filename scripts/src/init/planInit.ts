@@ -18,7 +18,7 @@ export function toolkitPaths(platform: InitOptions['platform']): { dirs: string[
     // All of schemas/ (the org's policies and the toolkit's formats) but the editor schema, which init generates.
     dirs: ['scripts/src', 'scripts/techdocs-core-shim', 'schemas', 'skeletons'],
     files: [
-      'scripts/bin/backstage-gitops.js', 'scripts/bin/build.js', 'scripts/bin/check.js', 'scripts/bin/buildManifest.js', 'scripts/install-techdocs.sh', 'scripts/techdocs-requirements.txt',
+      'scripts/bin/backstage-gitops.js', 'scripts/bin/build.js', 'scripts/bin/check.js', 'scripts/bin/buildManifest.js', 'scripts/bin/compileCache.js', 'scripts/install-techdocs.sh', 'scripts/techdocs-requirements.txt',
       'package.json', 'package-lock.json', 'tsconfig.json', '.gitattributes', '.gitignore', '.vscode/settings.json', '.vscode/extensions.json',
       ...templatesFor(platform).map(t => `templates/${t}/template.yaml`),
     ],
