@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
+import { readRepoFile } from '../load/repoPath.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -29,9 +30,24 @@ export function cacheKey(config: GitopsConfig): string {
     } catch {
       // No policy folder: the policies load step reports that.
     }
-    for (const name of names) hash.update(`\n${name}\n`).update(readFileSync(join(folder, name)));
+    for (const name of names) hash.update(`\n${name}\n`).update(policyBytes(config.root, `${config.catalog.policies}/${name}`));
   }
   return hash.digest('hex');
+}
+
+/**
+ * A policy file's bytes for the key, read as loadPolicies reads it: only a regular file inside the repository.
+ * The names come from a listing of a folder a pull request writes: one can be a link to /dev/zero or a FIFO
+ * (a read that never ends held `check --cache` until the job's time limit, where `check` refused the link at
+ * once), to a file of the machine, or a folder. Such a name is keyed by what it is; loadPolicies then stops the
+ * run with the message `check` gives.
+ */
+function policyBytes(root: string, file: string): Buffer | string {
+  try {
+    return readRepoFile(root, file);
+  } catch (error) {
+    return `\0unreadable ${(error as NodeJS.ErrnoException)?.code ?? (error as Error)?.name}`;
+  }
 }
 
 /**

@@ -8,6 +8,8 @@ const SYSTEM_ERRORS: Record<string, string> = {
   EISDIR: 'is a folder where a file was expected',
   ENOTDIR: 'is not a folder',
   ELOOP: 'is a symbolic link loop',
+  ENOTREG: 'is not a regular file (a FIFO or a device); the toolkit reads only regular files',
+  EFBIG: 'is too large to be a file of this repository (over 1 GB)',
 };
 
 /** How a file-system error code reads after a path ("does not exist"), or undefined for a code not listed. */

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 
@@ -37,23 +37,74 @@ export function readBytes(absolutePath: string, maxBytes: number, alloc: (size: 
 }
 
 function readOpened(absolutePath: string, maxBytes: number, alloc: (size: number) => Buffer): SourceBytes {
-  const fd = openSync(absolutePath, 'r');
+  const { fd, size } = openRegularFile(absolutePath);
   try {
-    const { size } = fstatSync(fd);
     if (size > maxBytes) return { tooLarge: size };
-    // Not a regular file (size 0 says nothing then): read to the end as readFileSync does.
-    if (size === 0) return { bytes: readFileSync(fd) };
-    const bytes = alloc(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, bytes, read, size - read, null);
-      if (n === 0) break;
-      read += n;
-    }
-    return { bytes: read === size ? bytes : bytes.subarray(0, read) };
+    return { bytes: readOpenedFile(fd, size, alloc) };
   } finally {
     closeSync(fd);
   }
+}
+
+// Without O_NONBLOCK, opening a FIFO waits for a writer, which may never come; with it the open returns and
+// fstat refuses the FIFO. It changes nothing for a regular file's reads.
+const OPEN_REGULAR = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Opens `absolutePath` (following links) only when it is a regular file: never blocks on a FIFO, never reads a
+ * device (/dev/zero, /dev/stdin never end) or a folder. The files the toolkit opens by a name it computes or a
+ * repository or config gives (a policy, CODEOWNERS, mkdocs.yml, a snapshot) are not ones a listing reported as
+ * regular files: a pull request can commit that name as a link to such a file, or as a folder. Returns the open
+ * descriptor (the caller closes it) and the size fstat gave. Throws the file system's error, or for what is
+ * not a regular file an error with code EISDIR (a folder) or ENOTREG (anything else) naming the path.
+ */
+export function openRegularFile(absolutePath: string): { fd: number; size: number } {
+  const fd = openSync(absolutePath, OPEN_REGULAR);
+  try {
+    const stats = fstatSync(fd);
+    if (stats.isFile()) return { fd, size: stats.size };
+    const error: NodeJS.ErrnoException = new Error(`${absolutePath} is ${stats.isDirectory() ? 'a folder' : 'not a regular file'}`);
+    error.code = stats.isDirectory() ? 'EISDIR' : 'ENOTREG';
+    error.path = absolutePath;
+    throw error;
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+/**
+ * The whole content of the regular file at `absolutePath` (openRegularFile), at most `maxBytes` of it: a larger
+ * file throws an error with code EFBIG naming the path, and nothing of it is read.
+ */
+export function readRegularFile(absolutePath: string, maxBytes = MAX_REGULAR_FILE_BYTES): Buffer {
+  const { fd, size } = openRegularFile(absolutePath);
+  try {
+    if (size > maxBytes) {
+      const error: NodeJS.ErrnoException = new Error(`${absolutePath} is ${size} bytes, over ${maxBytes}`);
+      error.code = 'EFBIG';
+      error.path = absolutePath;
+      throw error;
+    }
+    return readOpenedFile(fd, size, Buffer.allocUnsafe);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Below the 2 GiB readFileSync refuses with an error the CLI cannot name; no file a repository means holds more. */
+export const MAX_REGULAR_FILE_BYTES = 1024 * 1024 * 1024;
+
+// A regular file's `size` bytes (fewer when it shrank since fstat).
+function readOpenedFile(fd: number, size: number, alloc: (size: number) => Buffer): Buffer {
+  const bytes = alloc(size);
+  let read = 0;
+  while (read < size) {
+    const n = readSync(fd, bytes, read, size - read, null);
+    if (n === 0) break;
+    read += n;
+  }
+  return read === size ? bytes : bytes.subarray(0, read);
 }
 
 /**

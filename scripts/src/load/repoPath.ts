@@ -1,5 +1,6 @@
-import { lstatSync, readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, parse, relative, sep } from 'node:path';
+import { readRegularFile } from './readSource.ts';
 
 /**
  * Thrown instead of reading a path that leads outside the repository through a symbolic link. Its
@@ -42,12 +43,15 @@ export function realRepoPath(root: string, file: string): string {
   return real;
 }
 
-/** readFileSync of a repo-relative file, refusing links that leave the repository (see realRepoPath). */
+/**
+ * The content of a repo-relative file, refusing links that leave the repository (see realRepoPath) and
+ * anything but a regular file (readRegularFile: a folder throws EISDIR, a FIFO or device ENOTREG).
+ */
 export function readRepoFile(root: string, file: string): Buffer;
 export function readRepoFile(root: string, file: string, encoding: 'utf8'): string;
 export function readRepoFile(root: string, file: string, encoding?: 'utf8'): Buffer | string {
-  const real = realRepoPath(root, file);
-  return encoding ? readFileSync(real, encoding) : readFileSync(real);
+  const bytes = readRegularFile(realRepoPath(root, file));
+  return encoding ? bytes.toString(encoding) : bytes;
 }
 
 /**
