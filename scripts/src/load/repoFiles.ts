@@ -1,3 +1,4 @@
+import { readRegularFile } from './readSource.ts';
 import { lstatSync, readdirSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -124,6 +125,21 @@ export class RepoFileSet extends Set<string> {
       if (found) this.namedInstalled.add(path);
     }
     return found;
+  }
+}
+
+/**
+ * The text of repo-relative `file` (under `root`) when it is a regular file reached through real folders, no
+ * link on the way (regularFileThroughFolders), of at most `maxBytes`; undefined otherwise, as for a file that is
+ * not there. For a file read by a name the toolkit knows (CODEOWNERS, a generated file): statSync and readFileSync
+ * followed a pull request's `CODEOWNERS -> /proc/self/environ` and scored the job's environment as code owners.
+ */
+export function regularRepoFileText(root: string, file: string, maxBytes?: number): string | undefined {
+  if (!regularFileThroughFolders(root, file)) return undefined;
+  try {
+    return readRegularFile(join(root, file), maxBytes).toString('utf8');
+  } catch {
+    return undefined;
   }
 }
 

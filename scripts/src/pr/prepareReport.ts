@@ -1,6 +1,5 @@
 import { gitChangedFiles } from './gitChangedFiles.ts';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { regularFileThroughFolders, regularRepoFileText } from '../load/repoFiles.ts';
 import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
 import { CODEOWNERS_PATHS, hasScorecards, runScorecards } from '../scorecards/prepareScorecards.ts';
 import { RevisionReads } from './revisionReads.ts';
@@ -72,8 +71,9 @@ export async function prepareReport(root: string, baseRef: string, today: string
     const head = await reads.headEntities();
     const changes = entityChanges(base.entities, head.entities);
     // GitHub asks the code owners named in the base branch's CODEOWNERS.
-    const codeownersFile = CODEOWNERS_PATHS.find(p => existsSync(join(dir, p)) && statSync(join(dir, p)).isFile());
-    const rules = codeownersFile ? parseCodeowners(readFileSync(join(dir, codeownersFile), 'utf8')) : [];
+    // Only a regular file reached through real folders: the base's link would be followed out of the checkout.
+    const codeownersFile = CODEOWNERS_PATHS.find(p => regularFileThroughFolders(dir, p));
+    const rules = parseCodeowners((codeownersFile && regularRepoFileText(dir, codeownersFile)) ?? '');
     const byOwners = new Map<string, string[]>();
     for (const file of changedFiles) {
       const key = (ownersOf(rules, file)?.owners ?? []).join(' ');

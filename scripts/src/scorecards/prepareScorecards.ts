@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
 import { makeTemporary, removeTemporary, trackWriter } from '../process/temporaryCheckouts.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { collectEntities } from '../catalog/catalogEntity.ts';
 import { loadCatalog } from '../load/loadCatalog.ts';
+import { regularFileThroughFolders, regularRepoFileText } from '../load/repoFiles.ts';
 import { checkBackstageModel } from '../catalog/checkBackstageModel.ts';
 import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
@@ -49,8 +49,8 @@ const GITHUB_CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024;
 export async function runScorecards(root: string, entities: readonly CatalogEntity[], repoFiles: readonly string[], options: { today: string; touched?: ReadonlySet<string>; codeowners?: string; refused?: ReadonlySet<string> }): Promise<ScorecardRun> {
   const { data, diagnostics } = await loadScorecards(root);
   // GitHub reads the first of these that is a file: a folder of that name is skipped (and reading it stopped check).
-  const codeownersFile = CODEOWNERS_PATHS.find(p => isFile(join(root, p)));
-  const committedOwners = codeownersFile && statSync(join(root, codeownersFile)).size < GITHUB_CODEOWNERS_MAX_BYTES ? readFileSync(join(root, codeownersFile), 'utf8') : undefined;
+  const codeownersFile = CODEOWNERS_PATHS.find(p => regularFileThroughFolders(root, p));
+  const committedOwners = codeownersFile ? regularRepoFileText(root, codeownersFile, GITHUB_CODEOWNERS_MAX_BYTES - 1) : undefined;
   const text = options.codeowners ?? committedOwners;
   const rules = text !== undefined ? parseCodeowners(text) : [];
   const repo = { isCovered: (file: string) => Boolean(ownersOf(rules, file)?.owners.length), repoFiles: new Set(repoFiles) };
@@ -61,7 +61,7 @@ export async function runScorecards(root: string, entities: readonly CatalogEnti
   const scores = await scoreCatalog(data, entities, repo, options.refused, options.today);
   const compiled = compileTechInsights(data);
   const output = data.config?.value.output;
-  const committed = output && isFile(join(root, output)) ? readFileSync(join(root, output), 'utf8') : undefined;
+  const committed = output ? regularRepoFileText(root, output) : undefined;
   diagnostics.push(...scorecardGate({ data, scores, touched: options.touched, compiled, committed, today: options.today }));
   const groups = entities.filter(e => e.kind === 'Group');
   return { data, diagnostics, scores, teams: teamScores(scores, groups), adoption: adoption(entities, new Set(groups.map(g => g.ref!))), compiled, testsPassed: tests.passed, testsFailed: tests.failed.length };
@@ -142,13 +142,4 @@ export async function loadEntities(root: string) {
 export function touchedEntities(base: readonly CatalogEntity[], head: readonly CatalogEntity[]): Set<string> {
   const before = new Map(base.map(e => [e.ref, JSON.stringify(e.raw)]));
   return new Set(head.filter(e => e.ref && before.get(e.ref) !== JSON.stringify(e.raw)).map(e => e.ref!));
-}
-
-/** Whether `path` is a file (through links), not a folder or nothing. */
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -1,0 +1,75 @@
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
+import { runBin } from './runBin.ts';
+
+// Red team 36: files the toolkit opens by a name it computes or that the repository gives (a policy file of
+// catalog.policies, CODEOWNERS), not by a listing that said "regular file". A pull request commits such a name
+// as a link to a device, a file of the machine, or as a folder.
+
+/** The data repo with `path` replaced, committed on a pull request branch. */
+async function pullRequest(change: (repo: string) => void): Promise<string> {
+  const repo = await dataRepoCopy();
+  git(repo, 'checkout', '-q', '-b', 'pr');
+  change(repo);
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'hostile names');
+  return repo;
+}
+
+const POLICY = 'schemas/policy/tag-format.schema.json';
+
+function replaceWith(repo: string, path: string, kind: 'link' | 'folder', target = ''): void {
+  rmSync(join(repo, path), { recursive: true, force: true });
+  if (kind === 'link') symlinkSync(target, join(repo, path));
+  else {
+    mkdirSync(join(repo, path));
+    writeFileSync(join(repo, path, 'keep'), 'x\n');
+  }
+}
+
+describe('a policy file of catalog.policies that is no regular file: check --cache stops as check does (shipped bin)', () => {
+  // The cache key hashed every policy file with readFileSync before loadPolicies refused the link: /dev/zero
+  // never ends, and /dev/stdin waits for a writer the CI job keeps open (the pipe runBin gives is never closed).
+  for (const target of ['/dev/zero', '/dev/stdin']) {
+    it(`${POLICY} -> ${target}: one exit-2 message naming the link, the same with and without --cache`, async () => {
+      const repo = await pullRequest(r => replaceWith(r, POLICY, 'link', target));
+      const cacheDir = await mkdtemp(join(tmpdir(), 'gitops-cache-'));
+      const plain = await runBin(['check'], repo, {}, 30_000);
+      const cached = await runBin(['check', '--cache', join(cacheDir, 'check.json')], repo, {}, 30_000);
+      expect(plain.stderr).toBe(`backstage-gitops check: ${POLICY} is a symbolic link (or lies in a linked folder) that leads outside the repository; it is not read.\n`);
+      expect(plain.status).toBe(2);
+      expect({ status: cached.status, stderr: cached.stderr }).toEqual({ status: 2, stderr: plain.stderr });
+      expect(cached.milliseconds).toBeLessThan(20_000);
+    }, 90_000);
+  }
+
+  it(`${POLICY} as a folder: the same message with and without --cache`, async () => {
+    const repo = await pullRequest(r => replaceWith(r, POLICY, 'folder'));
+    const cacheDir = await mkdtemp(join(tmpdir(), 'gitops-cache-'));
+    const plain = await runBin(['check'], repo, {}, 30_000);
+    const cached = await runBin(['check', '--cache', join(cacheDir, 'check.json')], repo, {}, 30_000);
+    expect(plain.stderr).toContain('tag-format.schema.json is a folder where a file was expected.');
+    expect(plain.status).toBe(2);
+    expect({ status: cached.status, stderr: cached.stderr }).toEqual({ status: plain.status, stderr: plain.stderr });
+  }, 90_000);
+});
+
+describe('a CODEOWNERS that is a link out of the repository is read by no command (shipped bin)', () => {
+  // GitHub reads the first of .github/CODEOWNERS, CODEOWNERS, docs/CODEOWNERS that is a file. The scorecards
+  // found it with statSync (through the link) and read it: the job's environment scored as code owners.
+  const env = { LEAKED_LINES: '\n* @acme/from-the-environment\n' };
+
+  it('CODEOWNERS -> /proc/self/environ: scorecards score coverage as with no CODEOWNERS at all', async () => {
+    const none = await pullRequest(r => rmSync(join(r, '.github/CODEOWNERS')));
+    const linked = await pullRequest(r => (rmSync(join(r, '.github/CODEOWNERS')), symlinkSync('/proc/self/environ', join(r, 'CODEOWNERS'))));
+    const withoutFile = await runBin(['scorecards', '--format', 'json'], none, env, 60_000);
+    const throughLink = await runBin(['scorecards', '--format', 'json'], linked, env, 60_000);
+    expect(withoutFile.status).toBe(0);
+    expect(throughLink.stdout).toBe(withoutFile.stdout);
+    expect(throughLink.status).toBe(withoutFile.status);
+  }, 120_000);
+});
