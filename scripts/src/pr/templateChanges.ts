@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { CONFIG_FILE, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { readRepoFile } from '../load/repoPath.ts';
+import { regularRepoFileText } from '../load/repoFiles.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, folderTemplateFiles, runCase } from '../templates/runTemplateTests.ts';
 import { OFFLINE_REPO_URL, reachHolds, stepReach, type StepReach } from '../templates/templateReach.ts';
@@ -100,9 +101,9 @@ export async function templateChanges(root: string, baseDir: string, changedFile
     }
     clock.took(item.caseFile, Date.now() - started);
     diagnostics.push(...(sharedOnly ? found : withCause(root, item, found, changedFiles, config.repoUrl, shared.baseRef)));
-    const snapshot = join(baseDir, item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml'));
-    // The base is a checkout made for this report; a link in it is the base's own file, read as text only.
-    const before = existsSync(snapshot) ? readFileSync(snapshot, 'utf8') : undefined;
+    // The base is a checkout made for this report, links kept as git archive wrote them: only a regular file
+    // reached through real folders is its snapshot (a link to /dev/zero on the base held every report).
+    const before = regularRepoFileText(baseDir, item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml'));
     const rendered = result.rendered === undefined ? 'unknown' : before === undefined ? 'new' : before === result.rendered ? 'same' : snapshotDifference(before, result.rendered) ?? 'unknown';
     const failedBy = [...new Set(result.diagnostics.filter(d => d.severity === 'error').map(d => d.ruleId))];
     cases.push({ template: item.template, caseFile: item.caseFile, passed: failedBy.length === 0, ...(failedBy.length ? { failedBy } : {}), rendered, ...(sharedOnly ? { because, ...(shares === undefined ? { catalogFetch: true as const } : {}) } : {}) });

@@ -73,3 +73,22 @@ describe('a CODEOWNERS that is a link out of the repository is read by no comman
     expect(throughLink.status).toBe(withoutFile.status);
   }, 120_000);
 });
+
+describe("the base revision's files are read as regular files only (shipped bin)", () => {
+  // report extracts the base with git archive and tar, links kept: the snapshot of a case the pull request
+  // touches was read with existsSync and readFileSync, so a base whose snapshot is a link to /dev/zero (one
+  // merge past its repo-symlink finding) held every later pull request's report until the job's time limit.
+  it('a base snapshot -> /dev/zero: report finishes and calls the case new', async () => {
+    const repo = await dataRepoCopy();
+    replaceWith(repo, 'templates/go-service/tests/default.snapshot.yaml', 'link', '/dev/zero');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'a snapshot link on the base');
+    git(repo, 'checkout', '-q', '-b', 'pr');
+    writeFileSync(join(repo, 'skeletons/go-service/main.go'), '// changed\n', { flag: 'a' });
+    git(repo, 'commit', '-qam', 'a skeleton change');
+    const result = await runBin(['report', '--base', 'main'], repo, {}, 60_000);
+    expect(result.stderr).not.toContain('internal error');
+    expect(result.stdout).toContain('<code>default.yaml</code>: fails (<code>repo-symlink</code>, under Findings); new case (no snapshot on <code>main</code>)');
+    expect(result.status).toBe(1);
+  }, 120_000);
+});
