@@ -1,6 +1,5 @@
 import { contentColumn, indentContext, keyBelowCompleteValue, misalignedBlockStart, overIndentedKey } from '../load/badIndent.ts';
 import { logText } from '../report/safeText.ts';
-import { readFileSync } from 'node:fs';
 import { isAbsolute, normalize, sep } from 'node:path';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import type { ErrorObject } from 'ajv';
@@ -10,7 +9,7 @@ import { yamlPackage } from '../load/lazyPackages.ts';
 import { needsExactParse } from '../load/parseYaml.ts';
 import { jsYamlMayDisagree } from '../load/parserAgreement.ts';
 import { YAML_12_CORE } from '../load/yamlSchema.ts';
-import { decodeUtf8 } from '../load/readSource.ts';
+import { decodeUtf8, readRegularFile } from '../load/readSource.ts';
 import { isStackExhaustion, MAX_DOCUMENT_DEPTH } from '../load/tooDeep.ts';
 import { affordableYaml, depthExceeded, YamlBudgetError } from '../load/yamlNodeBudget.ts';
 import { acyclicValue, SelfAliasError } from '../load/acyclicYaml.ts';
@@ -179,7 +178,7 @@ export function readJsonFile(absolutePath: string, file: string): unknown {
 }
 
 /**
- * readFileSync that names the file in its error: Node's error for a folder read as a file (EISDIR) has no
+ * readRegularFile that names the file in its error: Node's error for a folder read as a file (EISDIR) has no
  * path, so the CLI could only call it an internal error; with the path it says which file is a folder.
  * With `file`, the repo-relative name `absolutePath` ends with, the file is read only when it and every
  * folder above it stay inside the repository: these files come with pull requests, and a symbolic link
@@ -198,7 +197,9 @@ export function readNamed(absolutePath: string, file?: string): Buffer {
     }
   }
   try {
-    return readFileSync(path);
+    // Only a regular file, at most MAX_REGULAR_FILE_BYTES: readFileSync read a FIFO or device without end, and
+    // stopped a file over 2 GiB with an error the CLI could only call internal.
+    return readRegularFile(path);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e && typeof e === 'object' && e.path === undefined) e.path = absolutePath;

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,4 +91,20 @@ describe("the base revision's files are read as regular files only (shipped bin)
     expect(result.stdout).toContain('<code>default.yaml</code>: fails (<code>repo-symlink</code>, under Findings); new case (no snapshot on <code>main</code>)');
     expect(result.status).toBe(1);
   }, 120_000);
+});
+
+describe('a named file too large to read: one clear message, exit 2 (shipped bin)', () => {
+  // readNamed (the org policies, app-config, the toolkit's JSON files) used readFileSync, which refuses a file
+  // over 2 GiB with a RangeError: "internal error: File size (3221225472) is greater than 2 GiB". A sparse
+  // file in the checkout (not committed: git would read all of it) stands for it.
+  for (const file of ['schemas/policy/huge.schema.json', 'backstage-config/app-config.yaml']) {
+    it(`${file} of 3 GiB`, async () => {
+      const repo = await dataRepoCopy();
+      writeFileSync(join(repo, file), '');
+      truncateSync(join(repo, file), 3 * 1024 ** 3);
+      const result = await runBin(['check'], repo, {}, 60_000);
+      expect(result.stderr).toBe(`backstage-gitops check: ${join(repo, file)} is too large to be a file of this repository (over 1 GB).\n`);
+      expect(result.status).toBe(2);
+    }, 90_000);
+  }
 });
