@@ -108,3 +108,17 @@ describe('a named file too large to read: one clear message, exit 2 (shipped bin
     }, 90_000);
   }
 });
+
+describe('a generated file too large to read is not read whole (shipped bin)', () => {
+  // The CODEOWNERS gate read the committed file with readFileSync(path, 'utf8'), which reads a file of 3 GiB
+  // whole (17 s alone on the CI-sized machine, more under load) before it fails to make one string of it.
+  it('.github/CODEOWNERS of 3 GiB: codeowners-stale at once, exit 1', async () => {
+    const repo = await dataRepoCopy();
+    truncateSync(join(repo, '.github/CODEOWNERS'), 3 * 1024 ** 3);
+    const result = await runBin(['check', '--format', 'json'], repo, {}, 60_000);
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string }[] }).diagnostics;
+    expect(found.map(f => `${f.ruleId}@${f.file}`)).toEqual(['codeowners-stale@.github/CODEOWNERS']);
+    expect(result.status).toBe(1);
+    expect(result.milliseconds).toBeLessThan(12_000);
+  }, 90_000);
+});
