@@ -161,6 +161,9 @@ function file(hash: Hash, root: string, path: string, keep?: RunTexts, seen?: In
   }
 }
 
+// The most one readSync asks for (a length over 2^31 - 1 is refused, and 2^32 wraps to 0).
+const MAX_READ = 1 << 30;
+
 /** The whole content of an open file, in the walk's shared buffer (valid until the next read). */
 function readAll(fd: number): Buffer {
   buffer ??= Buffer.allocUnsafe(1 << 16);
@@ -168,7 +171,10 @@ function readAll(fd: number): Buffer {
   // Until read says the end: a file that grows while it is read is read whole.
   for (;;) {
     if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
-    const read = readSync(fd, buffer, length, buffer.length - length, null);
+    // readSync takes a length that fits in 32 bits: once a file over 2 GiB grew the buffer to 4 GiB, the room
+    // it asked for every later file wrapped to 0, so each read as empty, was kept and keyed so, and check
+    // --cache judged templates/all.yaml as empty (every template unreachable) while check did not.
+    const read = readSync(fd, buffer, length, Math.min(buffer.length - length, MAX_READ), null);
     if (read === 0) break;
     length += read;
   }

@@ -122,3 +122,21 @@ describe('a generated file too large to read is not read whole (shipped bin)', (
     expect(result.milliseconds).toBeLessThan(12_000);
   }, 90_000);
 });
+
+describe('check --cache over a file of more than 2 GiB judges what check judges (shipped bin)', () => {
+  // The --cache walk reads every file into one shared buffer, grown by doubling: a 3 GiB file grew it to 4 GiB,
+  // and the room each later read asked for (4 GiB, past readSync's 32-bit length) wrapped to 0. Every file after
+  // it in name order read as empty and was keyed and judged so: templates/all.yaml listed no template, and all
+  // six were location-unreachable under --cache only. Slow by nature (the walk reads the 3 GiB).
+  it('a sparse mkdocs.yml of 3 GiB: the same findings with and without --cache', async () => {
+    const repo = await dataRepoCopy();
+    truncateSync(join(repo, 'mkdocs.yml'), 3 * 1024 ** 3);
+    const cacheDir = await mkdtemp(join(tmpdir(), 'gitops-cache-'));
+    const plain = await runBin(['check', '--format', 'json'], repo, {}, 120_000);
+    const cached = await runBin(['check', '--format', 'json', '--cache', join(cacheDir, 'check.json')], repo, {}, 120_000);
+    const findings = (stdout: string) => (JSON.parse(stdout) as { diagnostics: { ruleId: string; file: string }[] }).diagnostics.map(d => `${d.ruleId}@${d.file}`);
+    expect(findings(plain.stdout)).toContain('yaml-file-too-large@mkdocs.yml');
+    expect(findings(cached.stdout)).toEqual(findings(plain.stdout));
+    expect(cached.status).toBe(plain.status);
+  }, 300_000);
+});
