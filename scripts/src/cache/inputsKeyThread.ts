@@ -79,30 +79,14 @@ export function inputsWalkOnThread(root: string, skip: ReadonlySet<string>): Pen
   };
 }
 
-// The texts and paths are built when first asked for: a replayed run needs neither.
 function walkOf(result: Exclude<InputsResult, { failed: true }>): InputsWalk {
-  let texts: RunTexts | undefined;
-  let seen: InputsSeen | undefined;
-  return {
-    digest: result.digest,
-    get texts() {
-      return (texts ??= textsOf(result));
-    },
-    get seen() {
-      if (!seen) {
-        seen = new InputsSeen(result.started, result.margin);
-        for (let i = 0; i < result.seen.length; i++) seen.paths.set(result.seen[i], result.kinds[i]);
-      }
-      return seen;
-    },
-  };
-}
-
-function textsOf({ files, digests, hashes, places, slabs }: Exclude<InputsResult, { failed: true }>): RunTexts {
   const texts: RunTexts = new Map();
+  const { files, digests, hashes, places, slabs } = result;
   for (let i = 0; i < files.length; i++) {
     const bytes = Buffer.from(slabs[places[3 * i]], places[3 * i + 1], places[3 * i + 2]);
     texts.set(files[i], { bytes, digest: digests[i], hash: hashes[i] ?? digests[i] });
   }
-  return texts;
+  const seen = new InputsSeen(result.started, result.margin);
+  for (let i = 0; i < result.seen.length; i++) seen.paths.set(result.seen[i], result.kinds[i]);
+  return { digest: result.digest, texts, seen };
 }

@@ -130,14 +130,14 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   const early = walking && parts ? settled(prepareRun(cached, () => replayed)) : undefined;
   const walk = parts ? await walking?.result() : undefined;
   const key = walk && parts ? inputsKeyOf(parts, walk.digest) : undefined;
+  // The YAML files' bytes as the key hashed them: a run that is not replayed judges exactly these.
+  const texts: RunTexts = walk?.texts ?? new Map();
+  // Every path the walk met: after the run, whether any changed is asked of their times, not their bytes.
+  const walked = walk?.seen ?? new InputsSeen();
   // Writing the baseline needs the findings before any baseline: never a replay.
   let record = !writeBaseline && key !== undefined && cached?.run?.key === key ? cached.run : undefined;
   replayed = record !== undefined;
   if (!record) {
-    // The YAML files' bytes as the key hashed them: a run that is not replayed judges exactly these.
-    const texts: RunTexts = walk?.texts ?? new Map();
-    // Every path the walk met: after the run, whether any changed is asked of their times, not their bytes.
-    const walked = walk?.seen ?? new InputsSeen();
     // Not replayed: prepareRun ran to its end. The config is read after the walk hashed it, as every input.
     const { loadConfig, decoded, analyseCheck } = (early ? await outcome(early) : await prepareRun(cached))!;
     const config = await loadConfig(root);
