@@ -20,8 +20,6 @@ export interface CachedFile {
   findings: ({ model: Diagnostic[]; policies: Diagnostic[]; substituted?: string } | null)[];
 }
 
-const READ_SLICE = 256;
-
 // One line of JSON for the format and key, then one line per file, `[path, CachedFile]`: a file whose
 // results came back unchanged is written back as the line it was read from, not serialized again.
 const FORMAT = 'backstage-gitops-cache/2';
@@ -76,81 +74,38 @@ export class ResultCache {
    * has another shape or another key is never trusted: it starts empty, with a notice saying why.
    */
   static read(text: string | undefined, key: string, bytes?: Buffer): ResultCache {
-    const reading = ResultCache.#reading(text, key, bytes);
-    for (;;) {
-      const step = reading.next();
-      if (step.done) return step.value;
-    }
-  }
-
-  /**
-   * The cache in `text` decoded before the run's key is known (the config it depends on is read after the
-   * replay key, which the config is one of the inputs of), a slice of lines at a time, letting other work
-   * run between slices (the message of the thread that computes the replay key): undefined as soon as
-   * `abandon()` says it is not needed (the run is replayed), so a decode started in case it is needed costs
-   * no more than the wait it fills. Its `under(key)` is then what read(text, key, bytes) gives.
-   */
-  static async decodeUnless(text: string | undefined, bytes: Buffer | undefined, abandon: () => boolean): Promise<ResultCache | undefined> {
-    const reading = ResultCache.#reading(text, undefined, bytes);
-    for (;;) {
-      if (abandon()) return undefined;
-      const step = reading.next();
-      if (step.done) return step.value;
-      await new Promise(resolve => setImmediate(resolve));
-    }
-  }
-
-  /** This cache for a run under `key` (see decodeUnless): itself when it was written under that key, else an empty one saying why. */
-  under(key: string): ResultCache {
-    if (this.key === key && !this.#absent) return this;
-    if (this.#absent || this.notice) return new ResultCache(key, {}, this.notice);
-    return new ResultCache(key, {}, 'the toolkit, Backstage packages, policies or config changed since it was written');
-  }
-
-  /** Decoded with no key to compare (decodeUnless) from no file at all. */
-  #absent = false;
-
-  // `key` undefined: not compared, and the cache has the key it was written under. Yields after every
-  // READ_SLICE lines (a few milliseconds of decoding).
-  static *#reading(text: string | undefined, key: string | undefined, bytes?: Buffer): Generator<void, ResultCache> {
-    if (text === undefined) {
-      const none = new ResultCache(key ?? '', {});
-      none.#absent = key === undefined;
-      return none;
-    }
+    if (text === undefined) return new ResultCache(key, {});
     const lines = text.split('\n');
     if (lines.at(-1) === '') lines.pop();
     let header: unknown;
     try {
       header = JSON.parse(lines[0]);
     } catch {
-      return new ResultCache(key ?? '', {}, 'it is not valid JSON');
+      return new ResultCache(key, {}, 'it is not valid JSON');
     }
     if (!isObject(header) || header.format !== FORMAT || typeof header.key !== 'string') {
-      return new ResultCache(key ?? '', {}, 'it is not a cache this toolkit wrote');
+      return new ResultCache(key, {}, 'it is not a cache this toolkit wrote');
     }
-    if (key !== undefined && header.key !== key) return new ResultCache(key, {}, 'the toolkit, Backstage packages, policies or config changed since it was written');
-    const written = key ?? header.key;
+    if (header.key !== key) return new ResultCache(key, {}, 'the toolkit, Backstage packages, policies or config changed since it was written');
     const files: Record<string, CachedFile> = Object.create(null);
     const texts: Record<string, string> = Object.create(null);
     // The file of each line, in line order (an object's keys are not: integer-like ones come first).
     const order: string[] = [];
     for (let i = 1; i < lines.length; i++) {
-      if (i % READ_SLICE === 0) yield;
       let line: unknown;
       try {
         line = JSON.parse(lines[i]);
       } catch {
-        return new ResultCache(written, {}, 'it is not valid JSON');
+        return new ResultCache(key, {}, 'it is not valid JSON');
       }
-      if (!Array.isArray(line) || line.length !== 2 || typeof line[0] !== 'string' || Object.hasOwn(files, line[0])) return new ResultCache(written, {}, 'it is not a cache this toolkit wrote');
+      if (!Array.isArray(line) || line.length !== 2 || typeof line[0] !== 'string' || Object.hasOwn(files, line[0])) return new ResultCache(key, {}, 'it is not a cache this toolkit wrote');
       const [file, entry] = line as [string, unknown];
-      if (!validEntry(file, entry)) return new ResultCache(written, {}, `its entry for ${file.slice(0, 200)} is malformed`);
+      if (!validEntry(file, entry)) return new ResultCache(key, {}, `its entry for ${file.slice(0, 200)} is malformed`);
       files[file] = entry;
       texts[file] = lines[i];
       order.push(file);
     }
-    const cache = new ResultCache(written, files, undefined, texts);
+    const cache = new ResultCache(key, files, undefined, texts);
     if (bytes) cache.#lineBytes = lineBytes(bytes, order);
     return cache;
   }

@@ -119,15 +119,14 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   // `report` passes its reads and says what the change fixed: the base is judged even for a clean head.
   const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today, reads, ...(reads ? { judgeBase: true } : {}) };
   // The replay is looked up by the key of everything under the root (config included), walked on a thread
-  // of its own from here on, while this one reads the record and the key's other parts and prepares what
-  // a run that is not replayed needs first (prepareRun: no input is read before the walk has hashed it).
+  // of its own from here on, while this one reads the record and the key's other parts and does what a run
+  // that is not replayed needs first. What that finds (a broken config is a usage error) waits for the
+  // key: a replay needs none of it.
   const walking = cacheFile === undefined || options.catalogUrl !== undefined ? undefined : inputsWalkOnThread(root, cacheSkip(root, cacheFile));
   const cached = cacheFile === undefined ? undefined : readCacheParts(cacheFile);
   const parts = cacheFile === undefined ? undefined : replayParts(root, options, io.cwd);
   if (parts === undefined) walking?.stop();
-  // Set once the key says the run is replayed: what prepareRun has not done by then it never does.
-  let replayed = false;
-  const early = walking && parts ? settled(prepareRun(cached, () => replayed)) : undefined;
+  const early = walking && parts ? settled(prepareRun(root, cached)) : undefined;
   const walk = parts ? await walking?.result() : undefined;
   const key = walk && parts ? inputsKeyOf(parts, walk.digest) : undefined;
   // The YAML files' bytes as the key hashed them: a run that is not replayed judges exactly these.
@@ -136,12 +135,8 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   const walked = walk?.seen ?? new InputsSeen();
   // Writing the baseline needs the findings before any baseline: never a replay.
   let record = !writeBaseline && key !== undefined && cached?.run?.key === key ? cached.run : undefined;
-  replayed = record !== undefined;
   if (!record) {
-    // Not replayed: prepareRun ran to its end. The config is read after the walk hashed it, as every input.
-    const { loadConfig, decoded, analyseCheck } = (early ? await outcome(early) : await prepareRun(cached))!;
-    const config = await loadConfig(root);
-    const cache = decoded?.under(cacheKey(config));
+    const { config, cache, analyseCheck } = early ? await outcome(early) : await prepareRun(root, cached);
     if (cache && key !== undefined && config.root === root) cache.texts = texts;
     const notice = cache?.notice ?? cached?.notice;
     if (notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(notice)}; it will be rewritten.\n`);
@@ -264,18 +259,12 @@ function headTree(root: string): string {
   return run.status === 0 ? run.stdout.trim() : '';
 }
 
-/**
- * What a run that is not replayed needs first and can have before the replay key is known: the per-file
- * results of the `--cache` decoded (ResultCache.decodeUnless; bound to the config's key later) and the
- * modules that read the config and run the analysis. No input is read here: every file the run judges is
- * read after the walk hashed it (inputsUnchanged relies on that). Once `replayed()` says the run is
- * replayed, it stops at the next slice of the cache's lines and gives undefined.
- */
-async function prepareRun(cached: CacheFileParts | undefined, replayed = () => false) {
-  const decoded = cached && (await ResultCache.decodeUnless(cached.files(), cached.filesBytes(), replayed));
-  if (replayed()) return undefined;
-  const [{ loadConfig }, { analyseCheck }] = await Promise.all([import('../config/gitopsConfig.ts'), import('./checkAnalysis.ts')]);
-  return { loadConfig, decoded, analyseCheck };
+/** What a run that is not replayed reads first: the config, the per-file results of the `--cache` under its key, the analysis. */
+async function prepareRun(root: string, cached: CacheFileParts | undefined) {
+  const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
+  const cache = cached && ResultCache.read(cached.files(), cacheKey(config), cached.filesBytes());
+  const { analyseCheck } = await import('./checkAnalysis.ts');
+  return { config, cache, analyseCheck };
 }
 
 /** A promise whose failure is held until outcome() asks for it (never an unhandled rejection meanwhile). */
