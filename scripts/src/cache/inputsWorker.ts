@@ -1,8 +1,8 @@
 // The thread that walks and hashes a `check --cache` run's inputs (see inputsKeyThread.ts): bundled as its own
-// entry, inputsWorker.mjs beside cli.mjs. It runs inputsDigest exactly as the main thread would and sends back
-// the digest, the YAML files' bytes (in the walk's slabs, transferred, not copied) and every path it met.
+// entry, inputsWorker.mjs beside cli.mjs. It runs runInputsKey exactly as the main thread would and sends back
+// the key, the YAML files' bytes (in the walk's slabs, transferred, not copied) and every path it met.
 import { parentPort, workerData } from 'node:worker_threads';
-import { inputsDigest, InputsSeen, type RunTexts } from './runInputs.ts';
+import { InputsSeen, runInputsKey, type RunTexts } from './runInputs.ts';
 import type { InputsJob, InputsResult } from './inputsKeyThread.ts';
 
 const job = workerData as InputsJob;
@@ -11,7 +11,7 @@ const transfer: ArrayBuffer[] = [];
 try {
   const texts: RunTexts = new Map();
   const seen = new InputsSeen();
-  const walkDigest = inputsDigest(job.root, new Set(job.skip), texts, seen);
+  const key = runInputsKey(job.root, job.parts, new Set(job.skip), texts, seen);
   const slabs = new Map<ArrayBuffer, number>();
   const files: string[] = [];
   const digests: string[] = [];
@@ -30,7 +30,7 @@ try {
     places[i++] = bytes.byteOffset;
     places[i++] = bytes.byteLength;
   }
-  result = { digest: walkDigest, files, digests, hashes, places, slabs: transfer, seen: [...seen.paths.keys()], kinds: [...seen.paths.values()], started: seen.started, margin: seen.margin };
+  result = { key, files, digests, hashes, places, slabs: transfer, seen: [...seen.paths.keys()], kinds: [...seen.paths.values()], started: seen.started, margin: seen.margin };
 } catch {
   // The main thread walks again and throws what the walk throws, as it always did.
   result = { failed: true };

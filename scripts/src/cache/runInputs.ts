@@ -53,22 +53,8 @@ const KEEP_MAX_BYTES = 1 << 20;
  * Reads files; a folder or file that vanishes mid-walk is hashed as unreadable rather than thrown.
  */
 export function runInputsKey(root: string, parts: readonly string[], skip: ReadonlySet<string> = new Set(), keep?: RunTexts, seen?: InputsSeen): string {
-  return inputsKeyOf(parts, inputsDigest(root, skip, keep, seen));
-}
-
-/** runInputsKey from its two halves: the caller's `parts` and the walk's inputsDigest. */
-export function inputsKeyOf(parts: readonly string[], digest: string): string {
   const hash = createHash('sha256');
   for (const part of parts) hash.update(`${part.length}:${part}\n`);
-  return hash.update(digest).digest('hex');
-}
-
-/**
- * The walk of runInputsKey on its own (sha256, hex, of everything below `root` as runInputsKey describes it,
- * without the caller's parts): it can start before the parts are known, on another thread (inputsKeyOnThread).
- */
-export function inputsDigest(root: string, skip: ReadonlySet<string> = new Set(), keep?: RunTexts, seen?: InputsSeen): string {
-  const hash = createHash('sha256');
   const made = new Set([...skip].flatMap(path => path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
   try {
     // Joined once: the walk's paths are names readdir gave (no `/`, `.` or `..`), so appending them needs

@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 import { join, relative, resolve, sep } from 'node:path';
 import { cacheKey, toolkitKey } from '../cache/cacheKey.ts';
 import { ResultCache, writeCacheFile } from '../cache/resultCache.ts';
-import { inputsKeyOf, InputsSeen, inputsUnchanged, runInputsKey, type RunTexts } from '../cache/runInputs.ts';
-import { inputsWalkOnThread } from '../cache/inputsKeyThread.ts';
+import { InputsSeen, inputsUnchanged, runInputsKey, type RunTexts } from '../cache/runInputs.ts';
+import { inputsKeyOnThread } from '../cache/inputsKeyThread.ts';
 import { checkCacheFilePath } from '../cache/cacheFilePath.ts';
 import { cacheFileChunks, readCacheParts, type CacheFileParts } from '../cache/runRecord.ts';
 import type { CheckOptions } from './checkAnalysis.ts';
@@ -118,17 +118,15 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   if (writeBaseline && (positionals.length > 0 || values.base !== undefined || values['catalog-url'] !== undefined)) throw new UsageError('--write-baseline records a whole offline run: give it no paths, --base or --catalog-url');
   // `report` passes its reads and says what the change fixed: the base is judged even for a clean head.
   const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today, reads, ...(reads ? { judgeBase: true } : {}) };
-  // The replay is looked up by the key of everything under the root (config included), walked on a thread
-  // of its own from here on, while this one reads the record and the key's other parts and does what a run
-  // that is not replayed needs first. What that finds (a broken config is a usage error) waits for the
-  // key: a replay needs none of it.
-  const walking = cacheFile === undefined || options.catalogUrl !== undefined ? undefined : inputsWalkOnThread(root, cacheSkip(root, cacheFile));
   const cached = cacheFile === undefined ? undefined : readCacheParts(cacheFile);
   const parts = cacheFile === undefined ? undefined : replayParts(root, options, io.cwd);
-  if (parts === undefined) walking?.stop();
-  const early = walking && parts ? settled(prepareRun(root, cached)) : undefined;
-  const walk = parts ? await walking?.result() : undefined;
-  const key = walk && parts ? inputsKeyOf(parts, walk.digest) : undefined;
+  // The replay is looked up by the key of everything under the root (config included), walked on a thread
+  // of its own while this one does what a run that is not replayed needs first. What that finds (a broken
+  // config is a usage error) waits for the key: a replay needs none of it.
+  const walking = cacheFile === undefined || parts === undefined ? undefined : inputsKeyOnThread(root, parts, cacheSkip(root, cacheFile));
+  const early = walking ? settled(prepareRun(root, cached)) : undefined;
+  const walk = await walking;
+  const key = walk?.key;
   // The YAML files' bytes as the key hashed them: a run that is not replayed judges exactly these.
   const texts: RunTexts = walk?.texts ?? new Map();
   // Every path the walk met: after the run, whether any changed is asked of their times, not their bytes.
