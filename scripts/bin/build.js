@@ -46,7 +46,7 @@ export async function buildCli({ logLevel = 'warning' } = {}) {
   rmSync(outdir, { recursive: true, force: true });
   const cli = await build({
     // The thread that reads a big catalog's files while the main thread parses them (load/fileReader.ts).
-    entryPoints: { cli: `${root}scripts/src/cli/main.ts`, readerWorker: `${root}scripts/src/load/readerWorker.ts`, apiLintWorker: `${root}scripts/src/pr/apiLintWorker.ts`, inputsWorker: `${root}scripts/src/cache/inputsWorker.ts` },
+    entryPoints: { cli: `${root}scripts/src/cli/main.ts`, readerWorker: `${root}scripts/src/load/readerWorker.ts`, apiLintWorker: `${root}scripts/src/pr/apiLintWorker.ts` },
     bundle: true,
     splitting: true,
     chunkNames: '[name]-[hash]',

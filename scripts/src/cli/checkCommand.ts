@@ -7,9 +7,8 @@ import { join, relative, resolve, sep } from 'node:path';
 import { cacheKey, toolkitKey } from '../cache/cacheKey.ts';
 import { ResultCache, writeCacheFile } from '../cache/resultCache.ts';
 import { InputsSeen, inputsUnchanged, runInputsKey, type RunTexts } from '../cache/runInputs.ts';
-import { inputsKeyOnThread } from '../cache/inputsKeyThread.ts';
 import { checkCacheFilePath } from '../cache/cacheFilePath.ts';
-import { cacheFileChunks, readCacheParts, type CacheFileParts } from '../cache/runRecord.ts';
+import { cacheFileChunks, readCacheParts } from '../cache/runRecord.ts';
 import type { CheckOptions } from './checkAnalysis.ts';
 import { logText } from '../report/safeText.ts';
 import { lockedRuleSettings } from '../config/lockedRules.ts';
@@ -119,25 +118,22 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   // `report` passes its reads and says what the change fixed: the base is judged even for a clean head.
   const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today, reads, ...(reads ? { judgeBase: true } : {}) };
   const cached = cacheFile === undefined ? undefined : readCacheParts(cacheFile);
-  const parts = cacheFile === undefined ? undefined : replayParts(root, options, io.cwd);
-  // The replay is looked up by the key of everything under the root (config included), walked on a thread
-  // of its own while this one does what a run that is not replayed needs first. What that finds (a broken
-  // config is a usage error) waits for the key: a replay needs none of it.
-  const walking = cacheFile === undefined || parts === undefined ? undefined : inputsKeyOnThread(root, parts, cacheSkip(root, cacheFile));
-  const early = walking ? settled(prepareRun(root, cached)) : undefined;
-  const walk = await walking;
-  const key = walk?.key;
+  // The replay is looked up before the config is even read: its file is one of the inputs hashed.
   // The YAML files' bytes as the key hashed them: a run that is not replayed judges exactly these.
-  const texts: RunTexts = walk?.texts ?? new Map();
+  const texts: RunTexts = new Map();
   // Every path the walk met: after the run, whether any changed is asked of their times, not their bytes.
-  const walked = walk?.seen ?? new InputsSeen();
+  const walked = new InputsSeen();
+  const parts = cacheFile === undefined ? undefined : replayParts(root, options, io.cwd);
+  const key = cacheFile === undefined || parts === undefined ? undefined : runInputsKey(root, parts, cacheSkip(root, cacheFile), texts, walked);
   // Writing the baseline needs the findings before any baseline: never a replay.
   let record = !writeBaseline && key !== undefined && cached?.run?.key === key ? cached.run : undefined;
   if (!record) {
-    const { config, cache, analyseCheck } = early ? await outcome(early) : await prepareRun(root, cached);
+    const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
+    const cache = cached && ResultCache.read(cached.files(), cacheKey(config), cached.filesBytes());
     if (cache && key !== undefined && config.root === root) cache.texts = texts;
     const notice = cache?.notice ?? cached?.notice;
     if (notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(notice)}; it will be rewritten.\n`);
+    const { analyseCheck } = await import('./checkAnalysis.ts');
     // The base stays extracted until its findings are matched (sameFinding reads its files); then it is removed.
     const ownReads = options.base !== undefined && !options.reads ? new (await import('../pr/revisionReads.ts')).RevisionReads(root, options.base) : undefined;
     ownReads?.prefetchBase();
@@ -255,25 +251,6 @@ function replayParts(root: string, options: CheckOptions, cwd: string): string[]
 function headTree(root: string): string {
   const run = spawnSync('git', ['-C', root, 'rev-parse', '--verify', '--quiet', 'HEAD^{tree}'], { encoding: 'utf8', env: childEnv() });
   return run.status === 0 ? run.stdout.trim() : '';
-}
-
-/** What a run that is not replayed reads first: the config, the per-file results of the `--cache` under its key, the analysis. */
-async function prepareRun(root: string, cached: CacheFileParts | undefined) {
-  const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
-  const cache = cached && ResultCache.read(cached.files(), cacheKey(config), cached.filesBytes());
-  const { analyseCheck } = await import('./checkAnalysis.ts');
-  return { config, cache, analyseCheck };
-}
-
-/** A promise whose failure is held until outcome() asks for it (never an unhandled rejection meanwhile). */
-function settled<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
-  return promise.then(value => ({ value }), (error: unknown) => ({ error }));
-}
-
-async function outcome<T>(held: Promise<{ value: T } | { error: unknown }>): Promise<T> {
-  const result = await held;
-  if ('error' in result) throw result.error;
-  return result.value;
 }
 
 /** The cache file changes with every run that misses: it is the cache, not an input. */
