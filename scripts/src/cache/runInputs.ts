@@ -96,7 +96,7 @@ function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string
     if (entry.isDirectory()) {
       if (entry.name === 'node_modules') {
         hash.update(`M${path}\0`);
-        file(hash, root, `${path}/.package-lock.json`, undefined, seen);
+        installedRecord(hash, root, `${path}/.package-lock.json`, seen);
         installed.push(path);
         continue;
       }
@@ -114,6 +114,22 @@ function walk(hash: Hash, root: string, folder: string, skip: ReadonlySet<string
       seen?.paths.set(path, 'S');
     }
   }
+}
+
+// npm's record is a name the walk asks for, not one readdir listed: a pull request can commit it as a link
+// (to /dev/zero, to a FIFO) or as a folder, and opening such a path could block or never end. Hashed by
+// what it is, as the walk hashes what it lists; only a regular file is read.
+function installedRecord(hash: Hash, root: string, path: string, seen?: InputsSeen): void {
+  const stats = lstatSync(root + path, { throwIfNoEntry: false });
+  if (!stats || stats.isFile()) return file(hash, root, path, undefined, seen);
+  if (stats.isSymbolicLink()) {
+    const link = linkText(root + path);
+    hash.update(`L${link}`);
+    seen?.paths.set(path, `L${link}`);
+    return;
+  }
+  hash.update(stats.isDirectory() ? 'D\0' : 'S\0');
+  seen?.paths.set(path, stats.isDirectory() ? 'D' : 'S');
 }
 
 // Where a link leads is decided by other paths (maybe outside the root): it is always resolved again.
@@ -164,19 +180,22 @@ function file(hash: Hash, root: string, path: string, keep?: RunTexts, seen?: In
 // The most one readSync asks for (a length over 2^31 - 1 is refused, and 2^32 wraps to 0).
 const MAX_READ = 1 << 30;
 
-/** The whole content of an open file, in the walk's shared buffer (valid until the next read). */
+/** The whole content of an open regular file, in the walk's shared buffer (valid until the next read). */
 function readAll(fd: number): Buffer {
   buffer ??= Buffer.allocUnsafe(1 << 16);
   let length = 0;
-  // Until read says the end: a file that grows while it is read is read whole.
   for (;;) {
     if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
     // readSync takes a length that fits in 32 bits: once a file over 2 GiB grew the buffer to 4 GiB, the room
     // it asked for every later file wrapped to 0, so each read as empty, was kept and keyed so, and check
     // --cache judged templates/all.yaml as empty (every template unreachable) while check did not.
-    const read = readSync(fd, buffer, length, Math.min(buffer.length - length, MAX_READ), null);
-    if (read === 0) break;
+    const asked = Math.min(buffer.length - length, MAX_READ);
+    const read = readSync(fd, buffer, length, asked, null);
     length += read;
+    // A regular file's read returns less than asked only at its end (POSIX), so a short read needs no second
+    // read to learn it: one system call fewer per file. A file that changes after this is what
+    // inputsUnchanged looks for once the run is done.
+    if (read < asked) break;
   }
   return buffer.subarray(0, length);
 }

@@ -143,6 +143,28 @@ describe('check --cache replays a whole unchanged run (through the bin)', () => 
     expect(cacheId(copy)).not.toBe(id);
   }, 120_000);
 
+  // npm's record is the one path the walk opens by name: committed as a link to an endless device, a FIFO
+  // or a folder, it once held `check --cache` until the job's time limit (each run here is bounded).
+  it.each([
+    ['a link to /dev/zero', (path: string) => symlinkSync('/dev/zero', path)],
+    ['a FIFO', (path: string) => spawnSync('mkfifo', [path])],
+    ['a folder', (path: string) => mkdirSync(path)],
+  ])('a node_modules/.package-lock.json that is %s is hashed by what it is, never read', async (_name, make) => {
+    const copy = await copyOfThisRepo();
+    mkdirSync(join(copy, 'catalog/vendored/node_modules'), { recursive: true });
+    make(join(copy, 'catalog/vendored/node_modules/.package-lock.json'));
+    const bounded = (...args: string[]) => {
+      const child = spawnSync(process.execPath, [BIN, 'check', '--format', 'json', ...TODAY, ...args], { cwd: copy, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+      return { status: child.status, stdout: child.stdout, stderr: child.stderr };
+    };
+    const plain = bounded();
+    expect(plain.status).not.toBeNull();
+    expect(bounded('--cache', CACHE)).toEqual(plain);
+    const id = cacheId(copy);
+    expect(bounded('--cache', CACHE)).toEqual(plain);
+    expect(cacheId(copy)).toBe(id);
+  }, 120_000);
+
   it('never replays a run with a live input, nor a forged or damaged record', () => {
     // An owner only a live Backstage could know: --catalog-url must ask for it, every time.
     appendFileSync(join(root, 'catalog/systems/orders/entities.yaml'), '---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: live-probe\nspec:\n  type: service\n  lifecycle: production\n  owner: team-only-live\n');
