@@ -13,7 +13,7 @@ import { gitHostView } from '../load/gitHostView.ts';
  */
 export type RunTexts = Map<string, { bytes: Buffer; digest: string; hash: string }>;
 
-// Larger YAML files are streamed into the key like any other file, and not kept: the loader reads (or
+// Larger files (YAML or not) are streamed into the key by their sha256, and not kept: the loader reads (or
 // refuses) them itself.
 const KEEP_MAX_BYTES = 1 << 20;
 
@@ -46,8 +46,9 @@ const KEEP_MAX_BYTES = 1 << 20;
  *   its path is read whatever git says.
  * `skip`: repo-relative paths left out (the cache file itself, rewritten by every run that misses);
  * the folders that hold them are walked but their own existence is not hashed (the first run creates them).
- * A YAML file of at most KEEP_MAX_BYTES is hashed into the key by its own sha256, which `keep` is filled
- * with (RunTexts, so the run need not read or hash the files again); `seen` is filled with every path the
+ * Each file is hashed into the key by its length and its own sha256 (read in pieces, in bounded memory);
+ * `keep` is filled with the YAML files of at most KEEP_MAX_BYTES (RunTexts, so the run need not read or
+ * hash them again); `seen` is filled with every path the
  * walk met (InputsSeen), so that inputsUnchanged can later tell, mostly without reading, whether any of it
  * changed. Neither changes the key.
  * Reads files; a folder or file that vanishes mid-walk is hashed as unreadable rather than thrown.
@@ -157,17 +158,16 @@ function file(hash: Hash, root: string, path: string, keep?: RunTexts, seen?: In
   }
   seen?.paths.set(path, 'F');
   try {
-    const bytes = readAll(fd);
-    const length = bytes.length;
-    if (length > KEEP_MAX_BYTES || !isYamlFile(path)) {
-      hash.update(`${length}\0`).update(bytes);
+    const read = readContent(fd);
+    if (!Buffer.isBuffer(read)) {
+      hash.update(`${read.length}\0${read.digest}\0`);
       return;
     }
-    const digest = sha('sha256', bytes, 'hex');
-    hash.update(`${length}\0${digest}\0`);
-    if (keep) {
-      const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-      keep.set(path, { bytes: copyToSlab(bytes), digest, hash: bom ? textHash(bytes) : digest });
+    const digest = sha('sha256', read, 'hex');
+    hash.update(`${read.length}\0${digest}\0`);
+    if (keep && isYamlFile(path)) {
+      const bom = read[0] === 0xef && read[1] === 0xbb && read[2] === 0xbf;
+      keep.set(path, { bytes: copyToSlab(read), digest, hash: bom ? textHash(read) : digest });
     }
   } catch {
     hash.update('?\0');
@@ -177,19 +177,21 @@ function file(hash: Hash, root: string, path: string, keep?: RunTexts, seen?: In
   }
 }
 
-// The most one readSync asks for (a length over 2^31 - 1 is refused, and 2^32 wraps to 0).
-const MAX_READ = 1 << 30;
-
-/** The whole content of an open regular file, in the walk's shared buffer (valid until the next read). */
-function readAll(fd: number): Buffer {
+/**
+ * The content of an open regular file: its bytes in the walk's shared buffer (valid until the next read) when
+ * it holds at most KEEP_MAX_BYTES, else its length and sha256, streamed through that buffer. The buffer never
+ * grows past twice KEEP_MAX_BYTES: a file of gigabytes once grew it to 4 GiB (and readSync's 32-bit length then
+ * wrapped to 0, so every later file read as empty).
+ */
+function readContent(fd: number): Buffer | { length: number; digest: string } {
   buffer ??= Buffer.allocUnsafe(1 << 16);
   let length = 0;
   for (;;) {
-    if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
-    // readSync takes a length that fits in 32 bits: once a file over 2 GiB grew the buffer to 4 GiB, the room
-    // it asked for every later file wrapped to 0, so each read as empty, was kept and keyed so, and check
-    // --cache judged templates/all.yaml as empty (every template unreachable) while check did not.
-    const asked = Math.min(buffer.length - length, MAX_READ);
+    if (length === buffer.length) {
+      if (length > KEEP_MAX_BYTES) return streamed(fd, buffer);
+      buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
+    }
+    const asked = buffer.length - length;
     const read = readSync(fd, buffer, length, asked, null);
     length += read;
     // A regular file's read returns less than asked only at its end (POSIX), so a short read needs no second
@@ -197,7 +199,19 @@ function readAll(fd: number): Buffer {
     // inputsUnchanged looks for once the run is done.
     if (read < asked) break;
   }
-  return buffer.subarray(0, length);
+  return length > KEEP_MAX_BYTES ? { length, digest: sha('sha256', buffer.subarray(0, length), 'hex') } : buffer.subarray(0, length);
+}
+
+/** The length and sha256 of a file whose first bytes fill `head` (the shared buffer), read on through it. */
+function streamed(fd: number, head: Buffer): { length: number; digest: string } {
+  const digest = createHash('sha256').update(head);
+  let length = head.length;
+  for (;;) {
+    const read = readSync(fd, head, 0, head.length, null);
+    if (read === 0) return { length, digest: digest.digest('hex') };
+    digest.update(head.subarray(0, read));
+    length += read;
+  }
 }
 
 function copyToSlab(bytes: Buffer): Buffer {
