@@ -3,9 +3,10 @@ import { externalMatcher } from '../catalog/externalEntities.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
+import { regularFileThroughFolders } from '../load/repoFiles.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { mappingKeysExceeded, nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
 import { CODEOWNERS_HEADER, generateCodeownersChecked, githubTeamOfExternal, type SkeletonUse, type TemplateOwnership } from './generateCodeowners.ts';
@@ -39,8 +40,9 @@ export function codeownersFor(config: GitopsConfig, entities: readonly CatalogEn
 export function templateOwnership(root: string, repoUrl?: string): TemplateOwnership[] {
   const dir = join(root, 'templates');
   if (!existsSync(dir)) return [];
-  // Only a regular template file: a link could lead to a host file, and its parse error would quote it.
-  const templateFile = (name: string) => ['template.yaml', 'template.yml'].find(f => isRegularFile(join(dir, name, f)));
+  // Only a regular template file reached through real folders: a link (the file's, or the template folder's)
+  // could lead to a file outside the repository, and its parse error would quote it.
+  const templateFile = (name: string) => ['template.yaml', 'template.yml'].find(f => regularFileThroughFolders(root, `templates/${name}/${f}`));
   return readdirSync(dir).filter(name => templateFile(name) !== undefined).sort().map(name => {
     const file = `templates/${name}/${templateFile(name)}`;
     let owner: unknown;
@@ -200,14 +202,6 @@ function describeDifference(d: OwnershipDifference): string {
       ? `line ${d.line} gives ${d.path} to ${owners(d.committed)}, a line the catalog no longer generates`
       : `line ${d.line} gives ${d.path} to ${owners(d.committed)}, the catalog to ${owners(d.generated)}`;
   return `${what}${d.count > 1 ? ` (and ${d.count - 1} more ${d.count === 2 ? 'path differs' : 'paths differ'})` : ''}`;
-}
-
-function isRegularFile(path: string): boolean {
-  try {
-    return lstatSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** Whether two CODEOWNERS texts have the same lines once each line's runs of blanks are one space and its ends trimmed. */

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ownersOf, parseCodeowners } from '../../src/codeowners/codeowners.ts';
@@ -28,6 +29,19 @@ describe('codeowners: template files the template\'s team owns', () => {
     const { text, owners } = await ownersAfterWrite(root);
     expect(text).not.toContain('notebook.md/');
     expect(owners('skeletons/ds-extras/notebook.md')).toEqual(['@acme/data-team', '@acme/platform-team']);
+  }, 60_000);
+
+  // A pull request's `templates/<name>` can be a link to a folder outside the repository (in CI, the toolkit's own
+  // checkout beside it): its template.yaml is no template of this repository, and no owner is read from it.
+  it('a template folder that is a link out of the repository gives no owner and no lines', async () => {
+    const root = await dataRepoCopy();
+    const outside = mkdtempSync(join(tmpdir(), 'gitops-outside-'));
+    cpSync(join(root, 'templates/python-datascience'), join(outside, 'linked'), { recursive: true });
+    writeFileSync(join(outside, 'linked/template.yaml'), readFileSync(join(outside, 'linked/template.yaml'), 'utf8').replace(/\n {2}owner: [^\n]+/, '\n  owner: outside-team'));
+    symlinkSync(join(outside, 'linked'), join(root, 'templates/linked'));
+    const { text } = await ownersAfterWrite(root);
+    expect(text).not.toContain('templates/linked');
+    expect(text).not.toContain('outside-team');
   }, 60_000);
 
   it('a template read from template.yml owns its folder as one read from template.yaml does', async () => {
