@@ -211,23 +211,41 @@ function lowerPart(part: string): string {
 function mayCollide(changed: readonly string[], texts: readonly string[]): boolean {
   // The parts lower-casing changes, by their lower-case form; twins among them (`Runtime` beside `RUNTIME`).
   const lowered = new Map<string, string>();
+  // The lengths of those lower-case forms, one bit each (31 for any longer): most texts and parts have
+  // none of them and are never looked up (every entity has apiVersion, so this runs for every entity).
+  let lengths = 0;
+  const twin = (part: string): boolean => {
+    const lower = lowerPart(part);
+    if (lower === part) return false;
+    if ((lowered.get(lower) ?? part) !== part) return true;
+    lowered.set(lower, part);
+    lengths |= lengthBit(lower.length);
+    return false;
+  };
   for (const text of changed) {
-    for (const part of text.split('.')) {
-      const lower = lowerPart(part);
-      if (lower === part) continue;
-      if ((lowered.get(lower) ?? part) !== part) return true;
-      lowered.set(lower, part);
-    }
+    if (text.indexOf('.') < 0) {
+      if (twin(text)) return true;
+    } else for (const part of text.split('.')) if (twin(part)) return true;
   }
   // A part already in lower case is a twin when it is a changed part's lower-case form (`runtime`); lower-casing
   // is idempotent, so no changed part is ever such a form itself.
   for (const part of STITCHED_PARTS) if (lowered.has(part)) return true;
   for (const text of texts) {
-    if (lowered.has(text)) return true;
-    if (!text.includes('.')) continue;
-    for (const part of text.split('.')) if (lowered.has(part)) return true;
+    if ((lengths & lengthBit(text.length)) !== 0 && lowered.has(text)) return true;
+    let dot = text.indexOf('.');
+    if (dot < 0) continue;
+    for (let from = 0; ; dot = text.indexOf('.', from)) {
+      const to = dot < 0 ? text.length : dot;
+      if ((lengths & lengthBit(to - from)) !== 0 && lowered.has(text.slice(from, to))) return true;
+      if (dot < 0) break;
+      from = dot + 1;
+    }
   }
   return false;
+}
+
+function lengthBit(length: number): number {
+  return 1 << (length < 31 ? length : 31);
 }
 
 interface SearchRow { key: string; original_value: string | null }

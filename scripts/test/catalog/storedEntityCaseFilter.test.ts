@@ -14,7 +14,7 @@ import { storedBudget, storedEntityProblems } from '../../src/catalog/storedEnti
 const require = createRequire(import.meta.url);
 const buildEntitySearch = require(join(dirname(require.resolve('@backstage/plugin-catalog-backend')), 'database/operations/stitcher/buildEntitySearch.cjs.js')).buildEntitySearch as (id: string, entity: unknown) => unknown;
 
-const WORDS = ['a', 'A', 'b', 'B', 'a.b', 'A.b', 'a.B', 'name', 'Name', 'uid', 'UID', 'İ', 'i̇', 'ß', 'SS', 'Σ', 'σ', 'ς', 'ΑΣ', 'ας', 'a.Σ', 'a.ς', '\u212A', 'k', 'x.y.z', 'X.y', 'annotations', 'Annotations', 'backstage', 'io/managed-by-location', 'IO/managed-by-location'];
+const WORDS = ['a', 'A', 'b', 'B', 'a.b', 'A.b', 'a.B', 'name', 'Name', 'uid', 'UID', 'İ', 'i̇', 'ß', 'SS', 'Σ', 'σ', 'ς', 'ΑΣ', 'ας', 'a.Σ', 'a.ς', '\u212A', 'k', 'x.y.z', 'X.y', 'annotations', 'Annotations', 'backstage', 'io/managed-by-location', 'IO/managed-by-location', 'example.com/a-key-longer-than-thirty-one-characters', 'example.com/A-Key-Longer-Than-Thirty-One-Characters'];
 
 /** A small seeded generator (mulberry32), so that a failure repeats. */
 function random(seed: number): () => number {

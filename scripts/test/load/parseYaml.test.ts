@@ -97,6 +97,9 @@ describe('positions without a second parse', () => {
     ['content after the root node', '  a: 1\n  b: 2\nc: 3\n', false],
     // Positions read js-yaml's copy of the text, which has a line break appended here.
     ['no line break at the end', 'a: 1\nb:\n  c: [x]\n  d: e', true],
+    // js-yaml drops a byte order mark from its copy: positions then read the text itself.
+    ['a byte order mark', '\uFEFFa: 1\nb:\n  c: [x]\n  d: e\n', false],
+    ['a byte order mark and no line break at the end', '\uFEFFa: 1\nb:\n  c: [x]\n  d: e', false],
   ];
   it('takes the same positions from `yaml` once a big file has had many findings located', () => {
     const entity = (i: number) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: c${i}\n  tags:\n    - java\n  links:\n    - url: https://x.example/${i}\n      title: Runbook\nspec:\n  type: service\n  owner: team-${i}\n  dependsOn:\n    - resource:r${i}\n`;
