@@ -65,7 +65,7 @@ export class FileReader {
       if (mine) yield files.map(path => readBytes(path, maxBytes));
       else {
         const { slabs, results } = await this.#chunk(chunk);
-        yield results.map(r => ('error' in r ? undefined : 'tooLarge' in r ? r : { bytes: Buffer.from(slabs[r.slab], r.offset, r.length), hash: r.hash }));
+        yield results.map(r => ('error' in r ? undefined : 'tooLarge' in r ? r : { bytes: Buffer.from(slabs[r.slab], r.offset, r.length), hash: r.hash, jsYamlReads: r.jsYamlReads }));
       }
       Atomics.store(consumed, 0, chunk + 1);
       Atomics.notify(consumed, 0);

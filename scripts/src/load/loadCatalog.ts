@@ -444,13 +444,15 @@ function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache,
   // Most files have no `$` at all: their documents are never walked for placeholders.
   const placeholderFree = textHasNoPlaceholders(read.text);
   const cookiecutter = read.text.includes('{{') && COOKIECUTTER.test(read.text) ? { cookiecutter: true } : {};
+  // The reader thread's verdict on which parser reads the text, when it read the file.
+  const options = bytes && 'bytes' in bytes && bytes.jsYamlReads !== undefined ? { jsYamlReads: bytes.jsYamlReads } : undefined;
   if (!cache) {
-    const parsed = parseYaml(read.text, file);
+    const parsed = parseYaml(read.text, file, undefined, options);
     return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, placeholderFree, ...cookiecutter, ...unparsed(parsed.problems) };
   }
   const hash = bytes && 'bytes' in bytes ? (bytes.hash ?? textHash(bytes.bytes)) : contentHash(read.text);
   const cached = cache.parsed(file, hash);
-  const parsed = cached ? { ...cached, locate: positionsIn(read.text) } : parseYaml(read.text, file);
+  const parsed = cached ? { ...cached, locate: positionsIn(read.text) } : parseYaml(read.text, file, undefined, options);
   cache.putParsed(file, hash, parsed.documents, parsed.problems);
   return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, hash, placeholderFree, ...cookiecutter, ...unparsed(parsed.problems) };
 }

@@ -2,7 +2,10 @@ import { contentColumn, indentContext, keyBelowCompleteValue, misalignedBlockSta
 import jsyaml from 'js-yaml';
 import type { Document, LineCounter, YAMLError } from 'yaml';
 import { yamlPackage } from './lazyPackages.ts';
-import { jsYamlMayDisagree } from './parserAgreement.ts';
+import { jsYamlReadsAsYaml } from './parserAgreement.ts';
+
+// Moved to parserAgreement.ts (the reader thread runs it too); importers of it here keep working.
+export { needsExactParse } from './parserAgreement.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
 import { locateInBlock } from './blockPositions.ts';
 import { selfAlias } from './acyclicYaml.ts';
@@ -36,25 +39,14 @@ export interface ParsedYaml {
   locate(document: number, path: readonly PathSegment[], options?: { key?: boolean }): Range;
 }
 
-// Anchors, aliases, tags, directives and merge keys take the exact path: they are rare in catalog
-// files and each one is somewhere the two parsers could disagree or a hostile file could hide (js-yaml
-// has no alias limit). Both parsers read `&`, `*` and `!` as a property or an alias only where a node
-// starts: at a line's start after its indentation or a document end marker (`... &a x` starts the next
-// document in js-yaml), or after an indicator (`-`, `?`, `:`, `,`, `[`, `{`) and the spaces that follow
-// it. Anywhere else, as in `R & D` or a cron `30 */6 * * *`, it is text. Any blank but a line break
-// counts as a space here (a BOM too), so the pattern only ever says yes more than the parsers would.
-// exactParseTrigger.test.ts holds it to both parsers' own reading of 40,000 texts.
-const NEEDS_EXACT_PARSE = /(?:^[^\S\r\n]*(?:\.\.\.[^\S\r\n]*)?|[-?:,[{][^\S\r\n]*)[&*!]|^\uFEFF?%|<<\s*:/m;
-
-/** NEEDS_EXACT_PARSE.test(text), without running the pattern over the many texts that hold none of its characters. */
-export function needsExactParse(text: string): boolean {
-  const mayMatch = text.includes('&') || text.includes('*') || text.includes('!') || text.includes('%') || text.includes('<<');
-  return mayMatch && NEEDS_EXACT_PARSE.test(text);
-}
-
 export interface PositionOptions {
   /** Always take positions from a full `yaml` parse (tests compare both ways). */
   exactPositions?: boolean;
+  /**
+   * jsYamlReadsAsYaml(text), when the caller already has it (the reader thread judges the files it reads):
+   * the same answer, not computed again here.
+   */
+  jsYamlReads?: boolean;
 }
 
 /**
@@ -74,7 +66,7 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
     const problem = mappingKeysProblem(file, wide);
     return { documents: [], problems: [problem], locate: () => problem.range };
   }
-  if (!needsExactParse(text) && !jsYamlMayDisagree(text)) {
+  if (options.jsYamlReads ?? jsYamlReadsAsYaml(text)) {
     try {
       // Only a file that could be over the budget pays for counting its nodes as they are read.
       const input = parserInput();

@@ -33,6 +33,31 @@ export function jsYamlMayDisagree(text: string): boolean {
   return !inTrustedSubset(text);
 }
 
+// Anchors, aliases, tags, directives and merge keys take the exact path: they are rare in catalog
+// files and each one is somewhere the two parsers could disagree or a hostile file could hide (js-yaml
+// has no alias limit). Both parsers read `&`, `*` and `!` as a property or an alias only where a node
+// starts: at a line's start after its indentation or a document end marker (`... &a x` starts the next
+// document in js-yaml), or after an indicator (`-`, `?`, `:`, `,`, `[`, `{`) and the spaces that follow
+// it. Anywhere else, as in `R & D` or a cron `30 */6 * * *`, it is text. Any blank but a line break
+// counts as a space here (a BOM too), so the pattern only ever says yes more than the parsers would.
+// exactParseTrigger.test.ts holds it to both parsers' own reading of 40,000 texts.
+const NEEDS_EXACT_PARSE = /(?:^[^\S\r\n]*(?:\.\.\.[^\S\r\n]*)?|[-?:,[{][^\S\r\n]*)[&*!]|^\uFEFF?%|<<\s*:/m;
+
+/** NEEDS_EXACT_PARSE.test(text), without running the pattern over the many texts that hold none of its characters. */
+export function needsExactParse(text: string): boolean {
+  const mayMatch = text.includes('&') || text.includes('*') || text.includes('!') || text.includes('%') || text.includes('<<');
+  return mayMatch && NEEDS_EXACT_PARSE.test(text);
+}
+
+/**
+ * Whether parseYaml may read `text` with js-yaml, its fast path: no anchor, alias, tag, directive or merge
+ * key (needsExactParse), and every line in the subset the two parsers read alike (jsYamlMayDisagree). A
+ * pure function of the text: the reader thread (readerWorker.ts) answers it for the files it reads.
+ */
+export function jsYamlReadsAsYaml(text: string): boolean {
+  return !needsExactParse(text) && !jsYamlMayDisagree(text);
+}
+
 /** Whether a line of `text` is over 1,024 characters: one pass, not a pattern that rescans each long line. */
 function hasLongLine(text: string): boolean {
   if (text.length <= 1024) return false;

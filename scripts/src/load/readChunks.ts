@@ -27,8 +27,11 @@ export interface ReadJob {
 export const MAIN = 1;
 export const READER = 2;
 
-/** Where a file's bytes are in its chunk's slabs, its size when over the limit, or an error to read again. */
-export type ReadResult = { slab: number; offset: number; length: number; hash?: string } | { tooLarge: number } | { error: true };
+/**
+ * Where a file's bytes are in its chunk's slabs (with the reader's jsYamlReadsAsYaml of their UTF-8 text, absent
+ * when they are no UTF-8), its size when over the limit, or an error to read again.
+ */
+export type ReadResult = { slab: number; offset: number; length: number; hash?: string; jsYamlReads?: boolean } | { tooLarge: number } | { error: true };
 
 export interface ReadChunk {
   job: number;

@@ -30,16 +30,17 @@ const INSTALLED = 'node_modules';
 export async function listRepoFiles(root: string, symlinks?: string[], undecodable?: string[], installed?: string[], hidden: (path: string) => boolean = gitHostView(root).ignored): Promise<string[]> {
   const found: string[] = [];
   async function walk(relative: string): Promise<void> {
+    const here = join(root, relative);
     let entries;
     try {
-      entries = await readdir(join(root, relative), { withFileTypes: true });
+      entries = await readdir(here, { withFileTypes: true });
     } catch {
       return;
     }
     const folders: Promise<void>[] = [];
     for (const entry of entries) {
       const path = relative ? `${relative}/${entry.name}` : entry.name;
-      if (undecodableName(join(root, relative), entry.name)) {
+      if (undecodableName(here, entry.name)) {
         undecodable?.push(path);
         continue;
       }
@@ -70,15 +71,16 @@ export async function listRepoFiles(root: string, symlinks?: string[], undecodab
 export function listSkeletonFiles(folder: string, hidden: (path: string) => boolean = () => false): string[] {
   const found: string[] = [];
   const walk = (relative: string) => {
+    const here = join(folder, relative);
     let entries;
     try {
-      entries = readdirSync(join(folder, relative), { withFileTypes: true });
+      entries = readdirSync(here, { withFileTypes: true });
     } catch {
       return;
     }
     for (const entry of entries) {
       const path = relative ? `${relative}/${entry.name}` : entry.name;
-      if (undecodableName(join(folder, relative), entry.name)) continue;
+      if (undecodableName(here, entry.name)) continue;
       if (hidden(path)) continue;
       if (entry.isDirectory()) {
         if (entry.name !== '.git') walk(path);

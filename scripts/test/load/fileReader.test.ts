@@ -54,6 +54,31 @@ describe('the reader thread (through the bin)', () => {
     expect(found).toContain('policy/system-has-domain@catalog/more/d-bom.yaml');
   }, 60_000);
 
+  it('takes the parser the main thread would for each text it read (the reader judges which)', async () => {
+    const tree = baseTree();
+    tree['catalog/all.yaml'] += '    - ./routes/*.yaml\n';
+    // Texts js-yaml reads otherwise than `yaml` (an alias and merge key, a `null:` key, a flow key, a tab, a
+    // lone CR, a duplicate key, a directive), each of which only `yaml` may judge, beside plain ones.
+    const texts: Record<string, (name: string) => string> = {
+      'a-merge': name => `${entity(name)}metadata2: &m {a: 1}\nother:\n  <<: *m\n`,
+      'b-null-key': name => entity(name).replace('spec:', 'null: x\nspec:'),
+      'c-flow-key': name => `${entity(name)}[a]: b\n`,
+      'd-tab': name => entity(name).replace(`  name: ${name}`, `  name:\t${name}`),
+      'e-cr': name => entity(name).replace('kind: Component\n', 'kind: Component\rx: 1\n'),
+      'f-duplicate': name => entity(name).replace('metadata:\n', 'metadata:\n  name: first\n'),
+      'g-directive': name => `%YAML 1.2\n---\n${entity(name)}`,
+      'h-plain': name => entity(name),
+    };
+    // Each text twice in a row: the reader reads every other file, so it reads one of each.
+    const files = Object.fromEntries(Object.entries(texts).flatMap(([file, text]) => [1, 2].map(n => [`catalog/routes/${file}-${n}.yaml`, text(`${file}-${n}`)])));
+    const root = await tempRepo({ ...tree, ...files }, { policies: true });
+    const [alone, shared] = await Promise.all([check(root, 'never'), check(root, 'always')]);
+    expect(alone.stderr).toBe('');
+    expect([shared.status, shared.stdout, shared.stderr]).toEqual([alone.status, alone.stdout, alone.stderr]);
+    const found = (JSON.parse(alone.stdout) as { diagnostics: { ruleId: string; file: string }[] }).diagnostics.map(d => `${d.ruleId}@${d.file}`);
+    expect(found).toEqual(expect.arrayContaining(['yaml-duplicate-key@catalog/routes/f-duplicate-1.yaml', 'yaml-duplicate-key@catalog/routes/f-duplicate-2.yaml', 'yaml-syntax@catalog/routes/e-cr-2.yaml']));
+  }, 60_000);
+
   it('writes the same --cache, hashed by the reader thread or by the main thread', async () => {
     const tree = baseTree();
     tree['catalog/orders.yaml'] = `\uFEFF${tree['catalog/orders.yaml'].replace('name: orders-db', 'name: orders db!')}`;
