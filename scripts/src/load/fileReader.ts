@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { quietWorker } from '../process/quietWorker.ts';
@@ -45,24 +46,24 @@ export class FileReader {
   }
 
   /**
-   * readBytes for each of `paths` (absolute), in their order, one chunk of files at a time: some read by
+   * readBytes for each of `files` (paths relative to the absolute folder `root`; the caller's to see that none holds NUL), in their
+   * order, one chunk of files at a time: some read by
    * the reader thread, the rest here. `undefined` for a file the reader could not read: the caller reads
    * it itself to report the file system's error. `hash`: the reader also gives each file's textHash
    * (for the `--cache`). Throws when the reader thread failed.
    */
-  async *read(paths: string[], maxBytes: number, mode: ReadMode, hash = false): AsyncGenerator<(SourceBytes | undefined)[]> {
+  async *read(root: string, files: string[], maxBytes: number, mode: ReadMode, hash = false): AsyncGenerator<(SourceBytes | undefined)[]> {
     this.#throwIfFailed();
     const chunkSize = mode === 'alternate' ? 1 : CHUNK_FILES;
-    const job: ReadJob = { id: ++this.#jobs, paths, maxBytes, hash, mode, chunkSize, window: WINDOW_CHUNKS, owners: new SharedArrayBuffer(4 * Math.ceil(paths.length / chunkSize)), consumed: new SharedArrayBuffer(4) };
+    const job: ReadJob = { id: ++this.#jobs, root, files: files.join('\0'), count: files.length, maxBytes, hash, mode, chunkSize, window: WINDOW_CHUNKS, owners: new SharedArrayBuffer(4 * Math.ceil(files.length / chunkSize)), consumed: new SharedArrayBuffer(4) };
     const owners = new Int32Array(job.owners);
     const consumed = new Int32Array(job.consumed);
     this.#arrived.clear();
     this.#worker.postMessage(job);
     for (let chunk = 0; chunk < chunkCount(job); chunk++) {
       const start = chunk * chunkSize;
-      const files = paths.slice(start, start + chunkSize);
       const mine = mode === 'alternate' ? chunk % 2 === 0 : Atomics.compareExchange(owners, chunk, 0, MAIN) === 0;
-      if (mine) yield files.map(path => readBytes(path, maxBytes));
+      if (mine) yield files.slice(start, start + chunkSize).map(file => readBytes(join(root, file), maxBytes));
       else {
         const { slabs, results } = await this.#chunk(chunk);
         yield results.map(r => ('error' in r ? undefined : 'tooLarge' in r ? r : { bytes: Buffer.from(slabs[r.slab], r.offset, r.length), hash: r.hash, jsYamlReads: r.jsYamlReads }));

@@ -426,8 +426,10 @@ const MIN_READER_WAVE = 256;
 
 /** loadSourceFile for each file of a wave, with the reader thread reading ahead. */
 async function loadWithReader(config: GitopsConfig, wave: string[], reading: Reading, cache?: ResultCache): Promise<SourceFile[]> {
+  // The reader takes the paths NUL-separated; a Location target written with a NUL escape is read here (and refused).
+  if (wave.some(file => file.includes('\0'))) return wave.map(file => loadSourceFile(config, file, cache));
   const loaded: SourceFile[] = [];
-  for await (const chunk of reading.reader.read(wave.map(file => join(config.root, file)), config.catalog.maxFileBytes, reading.mode, cache !== undefined)) {
+  for await (const chunk of reading.reader.read(config.root, wave, config.catalog.maxFileBytes, reading.mode, cache !== undefined)) {
     for (const bytes of chunk) loaded.push(loadSourceFile(config, wave[loaded.length], cache, bytes));
   }
   return loaded;

@@ -9,8 +9,15 @@ export type ReadMode = 'share' | 'alternate';
 
 export interface ReadJob {
   id: number;
-  /** Absolute paths, in the order the main thread needs them. */
-  paths: string[];
+  /** The folder the files are in (absolute): each file's path is join(root, file). */
+  root: string;
+  /**
+   * The files (relative to root), in the order the main thread needs them, joined with NUL, which no path
+   * holds: one string to copy to the thread instead of a hundred thousand (≈45 ms for 100k files).
+   */
+  files: string;
+  /** How many files `files` holds. */
+  count: number;
   maxBytes: number;
   /** Whether the run keeps a `--cache`: the reader then also hashes each file (textHash). */
   hash: boolean;
@@ -41,6 +48,6 @@ export interface ReadChunk {
   results: ReadResult[];
 }
 
-export function chunkCount(job: Pick<ReadJob, 'paths' | 'chunkSize'>): number {
-  return Math.ceil(job.paths.length / job.chunkSize);
+export function chunkCount(job: Pick<ReadJob, 'count' | 'chunkSize'>): number {
+  return Math.ceil(job.count / job.chunkSize);
 }

@@ -3,6 +3,7 @@
 // hands each chunk's bytes to the main thread without a copy, in one buffer per chunk; with a `--cache`
 // it hashes them too. It also says of each text whether parseYaml may read it with js-yaml (a scan of the
 // text, parserAgreement.ts, no parser): the main thread then does not scan it again.
+import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { jsYamlReadsAsYaml } from './parserAgreement.ts';
 import { decodeUtf8, readBytes, textHash } from './readSource.ts';
@@ -16,6 +17,7 @@ port.on('message', (job: ReadJob) => {
   const owners = new Int32Array(job.owners);
   const consumed = new Int32Array(job.consumed);
   const chunks = chunkCount(job);
+  const files = job.count === 0 ? [] : job.files.split('\0');
   for (let chunk = job.mode === 'alternate' ? 1 : 0; chunk < chunks; chunk += job.mode === 'alternate' ? 2 : 1) {
     // Stay at most WINDOW chunks ahead of the main thread: the bytes of a huge catalog never pile up.
     for (let seen = Atomics.load(consumed, 0); chunk - seen > job.window; seen = Atomics.load(consumed, 0)) Atomics.wait(consumed, 0, seen, 1000);
@@ -31,10 +33,11 @@ port.on('message', (job: ReadJob) => {
       used += size;
       return Buffer.from(slabs[slabs.length - 1], used - size, size);
     };
-    for (let i = chunk * job.chunkSize; i < Math.min((chunk + 1) * job.chunkSize, job.paths.length); i++) {
+    for (let i = chunk * job.chunkSize; i < Math.min((chunk + 1) * job.chunkSize, files.length); i++) {
+      const path = join(job.root, files[i]);
       let read;
       try {
-        read = readBytes(job.paths[i], job.maxBytes, alloc);
+        read = readBytes(path, job.maxBytes, alloc);
       } catch {
         // The main thread reads it again and reports the file system's error as it always does.
         results.push({ error: true });
@@ -53,7 +56,7 @@ port.on('message', (job: ReadJob) => {
       }
       // Which parser the main thread's parseYaml takes for the text is a pure function of the text: judged here,
       // on this core, from the same bytes decoded the same way (one scan of the text a file, ≈2.5 µs).
-      const decoded = decodeUtf8(bytes, job.paths[i]);
+      const decoded = decodeUtf8(bytes, path);
       const jsYamlReads = 'text' in decoded ? jsYamlReadsAsYaml(decoded.text) : undefined;
       results.push({ slab: slabs.indexOf(bytes.buffer as ArrayBuffer), offset: bytes.byteOffset, length: bytes.byteLength, ...(job.hash ? { hash: textHash(bytes) } : {}), ...(jsYamlReads === undefined ? {} : { jsYamlReads }) });
     }
