@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { makeTemporary, removeTemporary, trackWriter } from '../process/temporaryCheckouts.ts';
+import { checkoutParent } from '../process/checkoutParent.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
@@ -71,13 +72,28 @@ export async function runScorecards(root: string, entities: readonly CatalogEnti
  * The repo as it was at `ref`, extracted to a new temporary folder, for before/after comparisons: `git
  * archive` (the repo's attributes and config applied, as gitArchive reads it) streamed into `tar -x`, both
  * child processes, so the caller's thread goes on meanwhile (`report` starts it before its gate runs).
+ * The folder is made in memory where the machine has room (checkoutParent: /dev/shm unless TMPDIR is set),
+ * else in os.tmpdir(); an extraction the memory file system cannot hold is made again on disk.
  * Returns the folder, which the caller removes with removeTemporary (a SIGTERM or SIGINT first removes it
  * too: temporaryCheckouts.ts). Throws UsageError with git's or tar's message when the
  * revision cannot be read or extracted, and then leaves no folder behind.
  */
 export async function checkoutBase(root: string, ref: string): Promise<string> {
+  const parent = checkoutParent(root, ref);
+  try {
+    return await checkoutUnder(parent, root, ref);
+  } catch (error) {
+    // The memory file system filled up since it was measured, or refused the folder: the disk, once more.
+    // (A revision git cannot read fails there too, with the message it always had: a failing tar makes
+    // git's write fail as well, so which of the two failed first cannot tell the cases apart.)
+    if (parent === tmpdir()) throw error;
+    return checkoutUnder(tmpdir(), root, ref);
+  }
+}
+
+async function checkoutUnder(parent: string, root: string, ref: string): Promise<string> {
   // Registered as it is made, the signal listeners first (makeTemporary): no signal can leave it behind.
-  const dir = makeTemporary(join(tmpdir(), 'gitops-base-'));
+  const dir = makeTemporary(join(parent, 'gitops-base-'));
   try {
     await extractRevision(root, ref, dir);
     return dir;
@@ -95,18 +111,25 @@ async function extractRevision(root: string, ref: string, dir: string): Promise<
   const tar = spawn('tar', ['-x', '-C', dir], { env: childEnv(), stdio: ['pipe', 'ignore', 'pipe'] });
   trackWriter(git);
   trackWriter(tar);
-  // tar may stop reading (it failed): git's next write then fails with EPIPE, and git's exit says so.
+  // tar may stop reading (it failed, say on a full disk): writing to it then fails with EPIPE, and pipe()
+  // stops reading git. git's output is let go when tar ends, so that git ends too (by SIGPIPE) instead of
+  // waiting on a full pipe for ever; after a tar that read everything, git's output has already ended.
   tar.stdin.on('error', () => undefined);
   git.stdout.pipe(tar.stdin);
+  tar.once('close', () => git.stdout.destroy());
   const [archived, extracted] = await Promise.all([finished(git), finished(tar)]);
   // The ref is the caller's (CI passes the event's base SHA; a person passes anything) and git echoes it
   // in its stderr: both are one escaped line, so a ref holding a line break cannot start a log line of its own.
-  if (archived.code !== 0) throw new UsageError(`Cannot read base ${logText(ref)}: ${logText(archived.stderr.trim())}`);
+  // A tar that failed before git ended cut git off (a write error, or SIGPIPE): tar's message says why.
+  const cutOff = extracted.code !== 0 && extracted.ended < archived.ended;
+  if (archived.code !== 0 && !cutOff) throw new UsageError(`Cannot read base ${logText(ref)}: ${logText(archived.stderr.trim())}`);
   if (extracted.code !== 0) throw new UsageError(`Cannot extract base ${logText(ref)}: ${logText(extracted.stderr.trim())}`);
 }
 
-/** A child's exit code (null when it could not start or was killed) and the start of its stderr. */
-function finished(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
+let endings = 0;
+
+/** A child's exit code (null when it could not start or was killed), when it ended (a count: which child of two ended first), and the start of its stderr. */
+function finished(child: ChildProcess): Promise<{ code: number | null; ended: number; stderr: string }> {
   return new Promise(resolve => {
     const chunks: Buffer[] = [];
     let kept = 0;
@@ -116,7 +139,7 @@ function finished(child: ChildProcess): Promise<{ code: number | null; stderr: s
     });
     let failed: Error | undefined;
     child.on('error', error => (failed = error));
-    child.on('close', code => resolve({ code: failed ? null : code, stderr: failed ? failed.message : Buffer.concat(chunks).toString().trim() }));
+    child.on('close', code => resolve({ code: failed ? null : code, ended: ++endings, stderr: failed ? failed.message : Buffer.concat(chunks).toString().trim() }));
   });
 }
 
