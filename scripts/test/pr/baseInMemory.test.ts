@@ -135,6 +135,25 @@ describe('a base revision its attributes make bigger than git stores it (shipped
   }, 120_000);
 });
 
+describe('a run that ends by process.exit() leaves no base revision behind (shipped bin)', () => {
+  it('stderr a pipe its reader closed (EPIPE ends the run) while the base is extracted: the folder is removed', async () => {
+    const root = await dataRepoCopy();
+    const base = makeBadPullRequest(root);
+    // A --cache written under another config: the gate says so on stderr while the base is already extracted.
+    const cache = join(root, 'run-cache.json');
+    expect((await runBin(['check', '--cache', cache, '--format', 'json'], root)).status).toBe(1);
+    writeFileSync(join(root, 'gitops.config.yaml'), readFileSync(join(root, 'gitops.config.yaml'), 'utf8').replace(/^failOn: error$/m, 'failOn: warning'));
+    const watched = watchedTar();
+    const child = spawn(process.execPath, [`${REPO_ROOT}scripts/bin/backstage-gitops.js`, 'report', '--base', base, '--cache', cache, '--format', 'json'], { cwd: root, env: { HOME: process.env.HOME, ...watched.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    // As `2>&1 | head -0` does: the reader goes away before the first line.
+    child.stderr.destroy();
+    await new Promise(resolve => child.on('close', resolve));
+    const folders = watched.folders();
+    expect(folders).toHaveLength(1);
+    expect(existsSync(folders[0])).toBe(false);
+  }, 120_000);
+});
+
 describe('checkoutParent', () => {
   it('takes the folder TMPDIR, TMP or TEMP names, a folder that is no tmpfs, or a revision git cannot list as os.tmpdir()', async () => {
     const root = await dataRepoCopy();
