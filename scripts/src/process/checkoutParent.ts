@@ -22,12 +22,23 @@ const MAX_LISTING = 128 * 1024 * 1024;
  * cannot tell (no tmpfs there, git cannot list the revision) means os.tmpdir().
  */
 export function checkoutParent(root: string, ref: string, env: NodeJS.ProcessEnv = process.env, memoryFolder = MEMORY_FOLDER): string {
+  return checkoutPlace(root, ref, env, memoryFolder).parent;
+}
+
+/**
+ * checkoutParent's folder, and when it is the memory folder the bytes the extraction may write there: a quarter of
+ * its free space. ls-tree gives the sizes git stores, and git archive writes what the repo's attributes and config
+ * make of them: a filter (Git LFS's smudge turns a pointer of 130 bytes into the file it names), `eol=crlf`,
+ * `export-subst`. The extraction stops at the budget (checkoutBase then makes it on disk) rather than fill a
+ * memory file system other processes share, and the machine's memory with it.
+ */
+export function checkoutPlace(root: string, ref: string, env: NodeJS.ProcessEnv = process.env, memoryFolder = MEMORY_FOLDER): { parent: string; budget?: number } {
   // os.tmpdir() reads these: one that is set is the operator's choice of where scratch files go.
-  if (env.TMPDIR || env.TMP || env.TEMP || process.platform !== 'linux') return tmpdir();
+  if (env.TMPDIR || env.TMP || env.TEMP || process.platform !== 'linux') return { parent: tmpdir() };
   const room = memoryRoom(memoryFolder);
-  if (room === undefined) return tmpdir();
+  if (room === undefined) return { parent: tmpdir() };
   const need = treeBytes(root, ref);
-  return need !== undefined && need * 4 <= room ? memoryFolder : tmpdir();
+  return need !== undefined && need * 4 <= room ? { parent: memoryFolder, budget: Math.floor(room / 4) } : { parent: tmpdir() };
 }
 
 /** The bytes free to this process in `folder` when it is a tmpfs (statfs), else undefined. */

@@ -17,34 +17,56 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 // a self-hosted agent's temporary folder would keep a copy of the base revision per run. The writers are
 // stopped, the folders removed, and the process then ends by that same signal, as without this handler.
 function onSignal(signal: NodeJS.Signals): void {
+  removeAllNow();
+  process.kill(process.pid, signal);
+}
+
+// process.exit() runs no `finally` either: the bin calls it when stdout or stderr is a pipe its reader closed (EPIPE),
+// and for an error thrown outside the awaited chain. The base revision may sit in /dev/shm, memory that nothing
+// frees until the machine restarts.
+function onExit(): void {
+  removeAllNow();
+}
+
+function removeAllNow(): void {
   for (const child of writers) child.kill('SIGKILL');
   for (const folder of folders) {
     try {
       // A killed tar may still write for a moment: a folder that gains an entry mid-removal is tried again.
       rmSync(folder, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
     } catch {
-      // Whatever stays, the process still ends by the signal it was sent.
+      // Whatever stays, the process still ends as it was going to.
     }
   }
+  folders.clear();
+  unlisten();
+}
+
+function listen(): void {
+  for (const name of SIGNALS) if (!process.listeners(name).includes(onSignal)) process.on(name, onSignal);
+  if (!process.listeners('exit').includes(onExit)) process.on('exit', onExit);
+}
+
+function unlisten(): void {
   for (const name of SIGNALS) process.removeListener(name, onSignal);
-  process.kill(process.pid, signal);
+  process.removeListener('exit', onExit);
 }
 
 /**
  * Creates a temporary folder (`mkdtemp` of `prefix`, an absolute path prefix) and registers it: removed by
- * removeTemporary, or at once when SIGTERM or SIGINT ends the process first. The signal listeners are
+ * removeTemporary, or at once when SIGTERM, SIGINT or process.exit() ends the process first. The signal listeners are
  * installed before the folder exists: a signal that arrives while no listener is installed takes its default
  * action at once (the process ends there, the folder left behind), while one that arrives after is handled at
  * the next event-loop turn, when the folder is already registered. Returns the folder; throws what mkdtemp
  * throws (then nothing is registered).
  */
 export function makeTemporary(prefix: string): string {
-  if (folders.size === 0) for (const name of SIGNALS) if (!process.listeners(name).includes(onSignal)) process.on(name, onSignal);
+  if (folders.size === 0) listen();
   let folder: string;
   try {
     folder = mkdtempSync(prefix);
   } catch (error) {
-    if (folders.size === 0) for (const name of SIGNALS) process.removeListener(name, onSignal);
+    if (folders.size === 0) unlisten();
     throw error;
   }
   folders.add(folder);
@@ -61,5 +83,5 @@ export function trackWriter(child: Writer): void {
 export async function removeTemporary(folder: string): Promise<void> {
   await rm(folder, { recursive: true, force: true });
   folders.delete(folder);
-  if (folders.size === 0) for (const name of SIGNALS) process.removeListener(name, onSignal);
+  if (folders.size === 0) unlisten();
 }

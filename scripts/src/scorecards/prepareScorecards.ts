@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { makeTemporary, removeTemporary, trackWriter } from '../process/temporaryCheckouts.ts';
-import { checkoutParent } from '../process/checkoutParent.ts';
+import { checkoutPlace } from '../process/checkoutParent.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
@@ -72,18 +72,20 @@ export async function runScorecards(root: string, entities: readonly CatalogEnti
  * The repo as it was at `ref`, extracted to a new temporary folder, for before/after comparisons: `git
  * archive` (the repo's attributes and config applied, as gitArchive reads it) streamed into `tar -x`, both
  * child processes, so the caller's thread goes on meanwhile (`report` starts it before its gate runs).
- * The folder is made in memory where the machine has room (checkoutParent: /dev/shm unless TMPDIR is set),
- * else in os.tmpdir(); an extraction the memory file system cannot hold is made again on disk.
+ * The folder is made in memory where the machine has room (checkoutPlace: /dev/shm unless TMPDIR is set),
+ * else in os.tmpdir(); an extraction the memory file system cannot hold, or that outgrows its budget there
+ * (a quarter of the room), is made again on disk.
  * Returns the folder, which the caller removes with removeTemporary (a SIGTERM or SIGINT first removes it
  * too: temporaryCheckouts.ts). Throws UsageError with git's or tar's message when the
  * revision cannot be read or extracted, and then leaves no folder behind.
  */
 export async function checkoutBase(root: string, ref: string): Promise<string> {
-  const parent = checkoutParent(root, ref);
+  const { parent, budget } = checkoutPlace(root, ref);
   try {
-    return await checkoutUnder(parent, root, ref);
+    return await checkoutUnder(parent, root, ref, budget);
   } catch (error) {
-    // The memory file system filled up since it was measured, or refused the folder: the disk, once more.
+    // The memory file system filled up since it was measured, refused the folder, or the archive outgrew its
+    // budget (a filter or eol conversion made the files bigger than git stores them): the disk, once more.
     // (A revision git cannot read fails there too, with the message it always had: a failing tar makes
     // git's write fail as well, so which of the two failed first cannot tell the cases apart.)
     if (parent === tmpdir()) throw error;
@@ -91,11 +93,11 @@ export async function checkoutBase(root: string, ref: string): Promise<string> {
   }
 }
 
-async function checkoutUnder(parent: string, root: string, ref: string): Promise<string> {
+async function checkoutUnder(parent: string, root: string, ref: string, budget?: number): Promise<string> {
   // Registered as it is made, the signal listeners first (makeTemporary): no signal can leave it behind.
   const dir = makeTemporary(join(parent, 'gitops-base-'));
   try {
-    await extractRevision(root, ref, dir);
+    await extractRevision(root, ref, dir, budget);
     return dir;
   } catch (error) {
     await removeTemporary(dir);
@@ -106,7 +108,12 @@ async function checkoutUnder(parent: string, root: string, ref: string): Promise
 // Enough of a failing git's or tar's stderr for its message; the rest is dropped, not buffered.
 const MAX_STDERR = 16 * 1024;
 
-async function extractRevision(root: string, ref: string, dir: string): Promise<void> {
+/**
+ * `budget`: the most bytes of archive tar may be given (a file's headers and its content rounded to 512 bytes: never
+ * more than the page a file and the whole pages checkoutPlace counted for it); past it both are stopped and this
+ * throws, before a filter's or a conversion's output fills the memory file system.
+ */
+async function extractRevision(root: string, ref: string, dir: string, budget?: number): Promise<void> {
   const git = spawn('git', ['-C', root, 'archive', '--format=tar', '--end-of-options', ref], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   const tar = spawn('tar', ['-x', '-C', dir], { env: childEnv(), stdio: ['pipe', 'ignore', 'pipe'] });
   trackWriter(git);
@@ -117,7 +124,19 @@ async function extractRevision(root: string, ref: string, dir: string): Promise<
   tar.stdin.on('error', () => undefined);
   git.stdout.pipe(tar.stdin);
   tar.once('close', () => git.stdout.destroy());
+  let given = 0;
+  let overBudget = false;
+  if (budget !== undefined) {
+    git.stdout.on('data', (chunk: Buffer) => {
+      given += chunk.length;
+      if (given <= budget || overBudget) return;
+      overBudget = true;
+      tar.kill('SIGKILL');
+      git.kill('SIGKILL');
+    });
+  }
   const [archived, extracted] = await Promise.all([finished(git), finished(tar)]);
+  if (overBudget) throw new Error(`the archive of ${logText(ref)} is over ${budget} bytes`);
   // The ref is the caller's (CI passes the event's base SHA; a person passes anything) and git echoes it
   // in its stderr: both are one escaped line, so a ref holding a line break cannot start a log line of its own.
   // A tar that failed before git ended cut git off (a write error, or SIGPIPE): tar's message says why.

@@ -1,11 +1,12 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bytesOfListing, checkoutParent, MEMORY_FOLDER, memoryRoom } from '../../src/process/checkoutParent.ts';
-import { dataRepoCopy } from '../helpers/gitRepo.ts';
+import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
 import { runBin } from '../helpers/runBin.ts';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
 import { makeBadPullRequest } from './prChange.ts';
 
 // report --base and scorecards --base write the base revision out as files. Creating 10,000 small files
@@ -14,7 +15,7 @@ import { makeBadPullRequest } from './prChange.ts';
 const memory = memoryRoom(MEMORY_FOLDER) !== undefined;
 
 /** A `tar` ahead of the real one on PATH that notes where each extraction goes and, if asked, refuses the memory folder (as a full one would). */
-function watchedTar(refuseMemory = false) {
+function watchedTar(refuseMemory = false, logErrors = false) {
   const dir = mkdtempSync(join(tmpdir(), 'base-in-memory-'));
   const bin = join(dir, 'bin');
   mkdirSync(bin);
@@ -22,11 +23,15 @@ function watchedTar(refuseMemory = false) {
   writeFileSync(log, '');
   const realTar = execFileSync('sh', ['-c', 'command -v tar'], { encoding: 'utf8' }).trim();
   const refuse = refuseMemory ? `case "$*" in *"-C ${MEMORY_FOLDER}/"*) echo "tar: Cannot write: No space left on device" >&2; exit 2;; esac\n` : '';
-  writeFileSync(join(bin, 'tar'), `#!/bin/sh\necho "$*" >> '${log}'\n${refuse}exec '${realTar}' "$@"\n`);
+  const errors = join(dir, 'tar.err');
+  writeFileSync(errors, '');
+  // With `errors`, what tar says goes to that file instead (exec: a tar the bin kills is the real one).
+  const exec = logErrors ? `exec '${realTar}' "$@" 2>> '${errors}'` : `exec '${realTar}' "$@"`;
+  writeFileSync(join(bin, 'tar'), `#!/bin/sh\necho "$*" >> '${log}'\n${refuse}${exec}\n`);
   chmodSync(join(bin, 'tar'), 0o755);
   const folders = () => readFileSync(log, 'utf8').split('\n').filter(l => l.startsWith('-x')).map(l => l.replace(/^-x -C /, ''));
   // TMPDIR empty: the operator named no folder (os.tmpdir() is then /tmp).
-  return { env: { PATH: `${bin}:${process.env.PATH}`, TMPDIR: '' }, folders };
+  return { env: { PATH: `${bin}:${process.env.PATH}`, TMPDIR: '' }, folders, errors: () => readFileSync(errors, 'utf8') };
 }
 
 describe('the base revision is checked out in memory when the machine has room (shipped bin)', () => {
@@ -80,6 +85,72 @@ describe('the base revision is checked out in memory when the machine has room (
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^backstage-gitops report: Cannot read base no-such-revision: [^\n]*\n$/);
     for (const folder of watched.folders()) expect(existsSync(folder)).toBe(false);
+  }, 120_000);
+});
+
+// A private mount namespace (as root, or in an unprivileged user namespace) whose /dev/shm is a tmpfs of `size`:
+// the memory folder's room is the test's to choose, and no other process on the machine sees it.
+const unshare = (size: string, command: string[]) => ['unshare', ...(process.getuid?.() === 0 ? ['-m'] : ['-rm']), 'sh', '-c', `mount -t tmpfs -o size=${size} tmpfs ${MEMORY_FOLDER} && exec "$@"`, 'sh', ...command];
+const smallMemory = process.platform === 'linux' && spawnSync('unshare', unshare('1m', ['true']).slice(1)).status === 0;
+
+/** The shipped bin with `args`, in `cwd`, with a memory folder of `size` (unshare). */
+function runBinInSmallMemory(size: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const [command, ...rest] = unshare(size, [process.execPath, `${REPO_ROOT}scripts/bin/backstage-gitops.js`, ...args]);
+  const child = spawn(command, rest, { cwd, env: { HOME: process.env.HOME, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', d => (stdout += d));
+  child.stderr.on('data', d => (stderr += d));
+  return new Promise(resolve => child.on('close', status => resolve({ status, stdout, stderr })));
+}
+
+describe('a base revision its attributes make bigger than git stores it (shipped bin)', () => {
+  it.runIf(smallMemory)('stops extracting in memory at a quarter of its room and makes it on disk: the memory folder is never filled', async () => {
+    // A filter as Git LFS sets one up: git stores a pointer of a few bytes, `git archive` writes what the smudge gives (3 MB).
+    const root = mkdtempSync(join(tmpdir(), 'base-grows-'));
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'config', 'filter.grow.smudge', 'cat >/dev/null; head -c 3000000 /dev/zero');
+    git(root, 'config', 'filter.grow.clean', 'cat');
+    writeFileSync(join(root, '.gitattributes'), '*.bin filter=grow\n');
+    const entity = (owner: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc-a\nspec:\n  type: service\n  lifecycle: production\n  owner: ${owner}\n`;
+    writeFileSync(join(root, 'catalog-info.yaml'), entity('team-a'));
+    for (let i = 0; i < 10; i++) writeFileSync(join(root, `asset-${i}.bin`), `pointer ${i}\n`);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    const base = git(root, 'rev-parse', 'HEAD').trim();
+    writeFileSync(join(root, 'catalog-info.yaml'), entity('team-b'));
+    git(root, 'commit', '-qam', 'change');
+    // ls-tree counts 12 small files (96 KiB): an 8 MB memory folder has room for them, not for the 30 MB the filter writes.
+    expect(execFileSync('git', ['-C', root, 'archive', base], { maxBuffer: 64 * 1024 * 1024 }).length).toBeGreaterThan(30_000_000);
+    const watched = watchedTar(false, true);
+    const args = ['report', '--base', base, '--today', '2026-11-23', '--format', 'json'];
+    const inMemory = await runBinInSmallMemory('8m', args, root, watched.env);
+    const onDisk = await runBin(args, root);
+    expect(inMemory.status, inMemory.stderr).toBe(0);
+    expect([inMemory.status, inMemory.stdout, inMemory.stderr]).toEqual([onDisk.status, onDisk.stdout, onDisk.stderr]);
+    const folders = watched.folders();
+    expect(folders.map(f => f.replace(/gitops-base-.*/, ''))).toEqual([`${MEMORY_FOLDER}/`, '/tmp/']);
+    // tar was stopped before it ran out of room (before the fix it wrote on until the 8 MB were full).
+    expect(watched.errors()).not.toContain('No space left on device');
+  }, 120_000);
+});
+
+describe('a run that ends by process.exit() leaves no base revision behind (shipped bin)', () => {
+  it('stderr a pipe its reader closed (EPIPE ends the run) while the base is extracted: the folder is removed', async () => {
+    const root = await dataRepoCopy();
+    const base = makeBadPullRequest(root);
+    // A --cache written under another config: the gate says so on stderr while the base is already extracted.
+    const cache = join(root, 'run-cache.json');
+    expect((await runBin(['check', '--cache', cache, '--format', 'json'], root)).status).toBe(1);
+    writeFileSync(join(root, 'gitops.config.yaml'), readFileSync(join(root, 'gitops.config.yaml'), 'utf8').replace(/^failOn: error$/m, 'failOn: warning'));
+    const watched = watchedTar();
+    const child = spawn(process.execPath, [`${REPO_ROOT}scripts/bin/backstage-gitops.js`, 'report', '--base', base, '--cache', cache, '--format', 'json'], { cwd: root, env: { HOME: process.env.HOME, ...watched.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    // As `2>&1 | head -0` does: the reader goes away before the first line.
+    child.stderr.destroy();
+    await new Promise(resolve => child.on('close', resolve));
+    const folders = watched.folders();
+    expect(folders).toHaveLength(1);
+    expect(existsSync(folders[0])).toBe(false);
   }, 120_000);
 });
 
