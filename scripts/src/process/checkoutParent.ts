@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { statfsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, readdirSync, readFileSync, rmSync, statfsSync } from 'node:fs';
+import { freemem, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { childEnv } from './childEnv.ts';
 
 // Linux's memory file system, mounted at /dev/shm by systemd, Debian and container runtimes alike (Docker
@@ -15,7 +16,9 @@ const MAX_LISTING = 128 * 1024 * 1024;
 /**
  * The folder a checkout of revision `ref` of the git repository at `root` is made in (checkoutBase):
  * Linux's memory file system (/dev/shm) when TMPDIR, TMP or TEMP (in `env`) names no folder of the operator's choosing
- * and the revision's files take at most a quarter of its free space, else os.tmpdir(). Creating thousands
+ * and the revision's files take at most a quarter of its room (memoryRoom: its free space, bounded by the
+ * memory the machine and its container have left), else os.tmpdir(). Copies a killed run left there over a
+ * day ago are removed first (removeStaleCopies). Creating thousands
  * of small files is what a base checkout costs on a disk's file system (the 10,000 files of `npm run
  * bench`'s pull request: 1.2–6.8 s of system time on this machine's ext4, 0.16 s on tmpfs), and a CI job's
  * checkout of the base lives only for the run. Returns an absolute folder; never throws: anything it
@@ -35,20 +38,78 @@ export function checkoutParent(root: string, ref: string, env: NodeJS.ProcessEnv
 export function checkoutPlace(root: string, ref: string, env: NodeJS.ProcessEnv = process.env, memoryFolder = MEMORY_FOLDER): { parent: string; budget?: number } {
   // os.tmpdir() reads these: one that is set is the operator's choice of where scratch files go.
   if (env.TMPDIR || env.TMP || env.TEMP || process.platform !== 'linux') return { parent: tmpdir() };
-  const room = memoryRoom(memoryFolder);
-  if (room === undefined) return { parent: tmpdir() };
+  if (memoryRoom(memoryFolder) === undefined) return { parent: tmpdir() };
+  removeStaleCopies(memoryFolder);
+  const room = memoryRoom(memoryFolder) ?? 0;
   const need = treeBytes(root, ref);
   return need !== undefined && need * 4 <= room ? { parent: memoryFolder, budget: Math.floor(room / 4) } : { parent: tmpdir() };
 }
 
-/** The bytes free to this process in `folder` when it is a tmpfs (statfs), else undefined. */
+/**
+ * The bytes this process may write in `folder` when it is a tmpfs, else undefined: its free space (statfs),
+ * but no more than the memory the machine has available (os.freemem(), MemAvailable) and, in a container,
+ * what its memory limit leaves (a tmpfs's pages count against the cgroup of whoever writes them, and a
+ * container's /dev/shm may be sized past its limit: the kernel would end the job instead).
+ */
 export function memoryRoom(folder: string): number | undefined {
+  let free: number;
   try {
     const stats = statfsSync(folder);
-    return stats.type === TMPFS_MAGIC ? stats.bavail * stats.bsize : undefined;
+    if (stats.type !== TMPFS_MAGIC) return undefined;
+    free = stats.bavail * stats.bsize;
   } catch {
     return undefined;
   }
+  return Math.max(0, Math.min(free, freemem(), cgroupMemoryLeft() ?? Infinity));
+}
+
+// A process's own cgroup as a container sees it: cgroup v2's files, then v1's memory controller.
+const CGROUP_USAGE = ['/sys/fs/cgroup/memory.current', '/sys/fs/cgroup/memory/memory.usage_in_bytes'];
+
+/** The container's memory limit (process.constrainedMemory) less what its cgroup uses, or undefined when there is no limit or it cannot be read. */
+function cgroupMemoryLeft(): number | undefined {
+  const limit = process.constrainedMemory?.() ?? 0;
+  if (!(limit > 0 && limit < 2 ** 53)) return undefined;
+  for (const file of CGROUP_USAGE) {
+    try {
+      const used = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isFinite(used)) return limit - used;
+    } catch {
+      // Not this cgroup version.
+    }
+  }
+  return undefined;
+}
+
+// A copy left in the memory folder by a run that was killed outright (SIGKILL, the out-of-memory killer), which
+// no handler sees: it would hold the machine's memory until it restarts. No run takes a day.
+const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes this user's base copies (`gitops-base-*` folders) in `folder` older than a day; returns how many.
+ * Never throws: one it cannot remove stays.
+ */
+export function removeStaleCopies(folder: string, now = Date.now()): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (!name.startsWith('gitops-base-')) continue;
+    const path = join(folder, name);
+    try {
+      const stats = lstatSync(path);
+      if (!stats.isDirectory() || stats.uid !== process.getuid?.() || now - stats.mtimeMs < STALE_AFTER_MS) continue;
+      rmSync(path, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // Another run's, gone meanwhile, or not ours to remove.
+    }
+  }
+  return removed;
 }
 
 /**

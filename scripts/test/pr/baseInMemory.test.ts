@@ -1,9 +1,9 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bytesOfListing, checkoutParent, MEMORY_FOLDER, memoryRoom } from '../../src/process/checkoutParent.ts';
+import { bytesOfListing, checkoutParent, MEMORY_FOLDER, memoryRoom, removeStaleCopies } from '../../src/process/checkoutParent.ts';
 import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
 import { runBin } from '../helpers/runBin.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
@@ -152,6 +152,38 @@ describe('a run that ends by process.exit() leaves no base revision behind (ship
     expect(folders).toHaveLength(1);
     expect(existsSync(folders[0])).toBe(false);
   }, 120_000);
+});
+
+describe('copies a killed run left in the memory folder', () => {
+  it.runIf(memory)('report --base removes this user\'s gitops-base-* folders there over a day old, and only those (shipped bin)', async () => {
+    const root = await dataRepoCopy();
+    const base = makeBadPullRequest(root);
+    const dayAndAHourAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
+    const stale = mkdtempSync(join(MEMORY_FOLDER, 'gitops-base-'));
+    writeFileSync(join(stale, 'catalog-info.yaml'), 'left by a run the out-of-memory killer ended\n');
+    utimesSync(stale, dayAndAHourAgo, dayAndAHourAgo);
+    const recent = mkdtempSync(join(MEMORY_FOLDER, 'gitops-base-'));
+    const other = mkdtempSync(join(MEMORY_FOLDER, 'not-ours-'));
+    utimesSync(other, dayAndAHourAgo, dayAndAHourAgo);
+    try {
+      const run = await runBin(['report', '--base', base, '--today', '2026-11-23', '--format', 'json'], root, { TMPDIR: '' });
+      expect(run.status, run.stderr).toBe(1);
+      expect([existsSync(stale), existsSync(recent), existsSync(other)]).toEqual([false, true, true]);
+    } finally {
+      for (const folder of [stale, recent, other]) rmSync(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('removeStaleCopies leaves files, younger folders and other names', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'stale-copies-'));
+    const old = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    for (const name of ['gitops-base-a', 'gitops-base-b', 'other-c']) mkdirSync(join(folder, name));
+    writeFileSync(join(folder, 'gitops-base-file'), 'x');
+    for (const name of ['gitops-base-a', 'other-c', 'gitops-base-file']) utimesSync(join(folder, name), old, old);
+    expect(removeStaleCopies(folder)).toBe(1);
+    expect(readdirSync(folder).sort()).toEqual(['gitops-base-b', 'gitops-base-file', 'other-c']);
+    expect(removeStaleCopies(join(folder, 'missing'))).toBe(0);
+  });
 });
 
 describe('checkoutParent', () => {
