@@ -88,14 +88,17 @@ export async function run(argv: string[], rawIo: CliIo): Promise<number> {
 
 /**
  * The bin's entry: runs `argv` against the real process. A reader that closes the pipe early (`| head`)
- * ends the run quietly instead of with an EPIPE trace; library warnings (Node's process warnings) are
- * shown only with --debug, since they name no file of the user's and say nothing they can act on.
+ * gets no more output, without an EPIPE trace, and the run goes on to its verdict: the exit code is what a
+ * gate says (CI shells run with pipefail), and ending with 0 there passed a run whose findings no one read.
+ * Library warnings (Node's process warnings) are shown only with --debug, since they name no file of the
+ * user's and say nothing they can act on.
  */
 export async function main(argv: string[]): Promise<number> {
   const debug = wantsDebug(argv, process.env);
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      // EPIPE, then ERR_STREAM_DESTROYED for each later write to the stream it destroyed.
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
       throw error;
     });
   }

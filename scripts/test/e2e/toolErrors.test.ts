@@ -164,6 +164,27 @@ describe.concurrent('a tool error is one clear message', { timeout: 120_000 }, (
     expect(stderr).toBe('');
   });
 
+  it('a reader that closed the pipe before the verdict does not turn findings into exit 0', async () => {
+    // A --cache written under another config: its notice is the run's first line on stderr, before any finding.
+    const repo = await tempRepo({ 'catalog-info.yaml': `${ENTITY}  tags: [Not_A_Tag]\n`, 'gitops.config.yaml': 'failOn: error\n' });
+    const cache = join(repo, 'run.cache');
+    expect((await gitops(repo, ['check', '--cache', cache])).status).toBe(1);
+    const stale = await readFile(cache);
+    await writeFile(join(repo, 'gitops.config.yaml'), 'failOn: warning\n');
+    for (const closed of ['stderr', 'stdout'] as const) {
+      await writeFile(cache, stale);
+      const child = spawn(process.execPath, [BIN, 'check', '--cache', cache], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+      // As `| head -c 0` (or `2>&1 | head -c 0`) does: the reader goes away before the first line.
+      child[closed].destroy();
+      const other = closed === 'stdout' ? child.stderr : child.stdout;
+      let text = '';
+      other.on('data', d => (text += d));
+      const code = await new Promise(resolve => child.on('close', resolve));
+      expect(code, `${closed} closed: ${text}`).toBe(1);
+      expect(text).not.toMatch(/EPIPE|ERR_STREAM_DESTROYED|at .*\(/);
+    }
+  }, 60_000);
+
   it('no library warning reaches stderr (a mapping used as a key)', async () => {
     const repo = await tempRepo({ 'catalog-info.yaml': `${ENTITY}  ? [a, b]\n  : c\n` });
     const run = await gitops(repo, ['check']);

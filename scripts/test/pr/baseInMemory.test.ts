@@ -31,7 +31,7 @@ function watchedTar(refuseMemory = false, logErrors = false) {
   chmodSync(join(bin, 'tar'), 0o755);
   const folders = () => readFileSync(log, 'utf8').split('\n').filter(l => l.startsWith('-x')).map(l => l.replace(/^-x -C /, ''));
   // TMPDIR empty: the operator named no folder (os.tmpdir() is then /tmp).
-  return { env: { PATH: `${bin}:${process.env.PATH}`, TMPDIR: '' }, folders, errors: () => readFileSync(errors, 'utf8') };
+  return { env: { PATH: `${bin}:${process.env.PATH}`, TMPDIR: '' }, log, folders, errors: () => readFileSync(errors, 'utf8') };
 }
 
 describe('the base revision is checked out in memory when the machine has room (shipped bin)', () => {
@@ -136,18 +136,27 @@ describe('a base revision its attributes make bigger than git stores it (shipped
 });
 
 describe('a run that ends by process.exit() leaves no base revision behind (shipped bin)', () => {
-  it('stderr a pipe its reader closed (EPIPE ends the run) while the base is extracted: the folder is removed', async () => {
+  it('an error thrown outside the awaited chain (the bin then calls process.exit(2)) while the base is extracted: the folder is removed', async () => {
     const root = await dataRepoCopy();
     const base = makeBadPullRequest(root);
-    // A --cache written under another config: the gate says so on stderr while the base is already extracted.
-    const cache = join(root, 'run-cache.json');
-    expect((await runBin(['check', '--cache', cache, '--format', 'json'], root)).status).toBe(1);
-    writeFileSync(join(root, 'gitops.config.yaml'), readFileSync(join(root, 'gitops.config.yaml'), 'utf8').replace(/^failOn: error$/m, 'failOn: warning'));
     const watched = watchedTar();
-    const child = spawn(process.execPath, [`${REPO_ROOT}scripts/bin/backstage-gitops.js`, 'report', '--base', base, '--cache', cache, '--format', 'json'], { cwd: root, env: { HOME: process.env.HOME, ...watched.env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    // As `2>&1 | head -0` does: the reader goes away before the first line.
-    child.stderr.destroy();
-    await new Promise(resolve => child.on('close', resolve));
+    // A preload that throws from a timer once tar has started writing the base (its folder exists by then):
+    // what a library's socket or timer error does; no `finally` runs, only the process's exit.
+    const preload = join(mkdtempSync(join(tmpdir(), 'throws-')), 'throws.cjs');
+    writeFileSync(preload, `const { readFileSync } = require('node:fs');
+const { isMainThread } = require('node:worker_threads');
+if (isMainThread) {
+  const timer = setInterval(() => {
+    if (!readFileSync(process.env.TAR_LOG, 'utf8').includes('-x')) return;
+    clearInterval(timer);
+    throw new Error('thrown outside the awaited chain');
+  }, 2);
+  timer.unref();
+}
+`);
+    const run = await runBin(['report', '--base', base, '--format', 'json'], root, { ...watched.env, TAR_LOG: watched.log, NODE_OPTIONS: `--require ${preload}` });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^backstage-gitops: internal error: thrown outside the awaited chain\n[^\n]*--debug[^\n]*\n$/);
     const folders = watched.folders();
     expect(folders).toHaveLength(1);
     expect(existsSync(folders[0])).toBe(false);
