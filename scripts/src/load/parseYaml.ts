@@ -3,9 +3,6 @@ import jsyaml from 'js-yaml';
 import type { Document, LineCounter, YAMLError } from 'yaml';
 import { yamlPackage } from './lazyPackages.ts';
 import { jsYamlReadsAsYaml } from './parserAgreement.ts';
-
-// Moved to parserAgreement.ts (the reader thread runs it too); importers of it here keep working.
-export { needsExactParse } from './parserAgreement.ts';
 import type { Diagnostic, Range } from '../diagnostic.ts';
 import { locateInBlock } from './blockPositions.ts';
 import { selfAlias } from './acyclicYaml.ts';

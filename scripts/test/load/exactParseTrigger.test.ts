@@ -1,7 +1,8 @@
 import jsyaml from 'js-yaml';
 import { CST, Lexer } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { needsExactParse, parseYaml } from '../../src/load/parseYaml.ts';
+import { parseYaml } from '../../src/load/parseYaml.ts';
+import { needsExactParse } from '../../src/load/parserAgreement.ts';
 import { runBin } from '../helpers/runBin.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
 import { mulberry32 } from '../helpers/seededRandom.ts';
