@@ -89,9 +89,13 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
 }
 
 /**
- * The same values with every array copied to its exact length. js-yaml builds arrays by pushing, which
- * leaves room for 17 items behind a list of one or two: kept for every file of a big catalog until the
- * checks across entities have run, that room was about a fifth of the heap.
+ * The same values with every array copied to its exact length and every short string value shared.
+ * js-yaml builds arrays by pushing, which leaves room for 17 items behind a list of one or two: kept for
+ * every file of a big catalog until the checks across entities have run, that room was about a fifth of
+ * the heap. And it makes a new string for every value it reads, so a catalog holds thousands of copies
+ * of `production`, `service` or `backstage.io/v1alpha1`: sharing one copy leaves the rest to die young, and
+ * the young-generation collector, whose work is the objects a run keeps, no longer copies them (at 100k
+ * entities about a third of the objects kept). Strings are values: which copy a field holds changes nothing.
  */
 function exactArrays(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
@@ -99,17 +103,46 @@ function exactArrays(value: unknown): unknown {
     const copy = value.slice();
     for (let i = 0; i < copy.length; i++) {
       const item = copy[i];
-      if (typeof item === 'object' && item !== null) copy[i] = exactArrays(item);
+      if (typeof item === 'string') copy[i] = shared(item);
+      else if (typeof item === 'object' && item !== null) copy[i] = exactArrays(item);
     }
     return copy;
   }
   const record = value as Record<string, unknown>;
   for (const key in record) {
     const item = record[key];
-    if (Array.isArray(item)) record[key] = exactArrays(item);
+    if (typeof item === 'string') record[key] = shared(item);
+    else if (Array.isArray(item)) record[key] = exactArrays(item);
     else if (typeof item === 'object' && item !== null) exactArrays(item);
   }
   return value;
+}
+
+// Values this short are mostly words a catalog repeats (kinds, types, lifecycles, tags, owners); longer
+// ones are mostly one of a kind (descriptions, URLs). The table stops growing at its bound, so a catalog of
+// unique names costs lookups, never unbounded memory.
+const SHARED_MAX_LENGTH = 32;
+const SHARED_MAX_ENTRIES = 1 << 16;
+const sharedStrings = new Map<string, string>();
+
+/**
+ * The copy of `text` the table holds, if it is short; `text` itself otherwise. What the table takes is a
+ * copy made through JSON: a string js-yaml cut from a file's text (V8 keeps 13 or more characters as a
+ * view into it) would keep that whole text for the rest of the process.
+ */
+function shared(text: string): string {
+  if (text.length > SHARED_MAX_LENGTH) return text;
+  const known = sharedStrings.get(text);
+  if (known !== undefined) return known;
+  if (sharedStrings.size >= SHARED_MAX_ENTRIES) return text;
+  const own = JSON.parse(JSON.stringify(text)) as string;
+  sharedStrings.set(own, own);
+  return own;
+}
+
+/** How many strings the sharing table holds (tests: it stays within its bound). */
+export function sharedStringCount(): number {
+  return sharedStrings.size;
 }
 
 /**
