@@ -51,7 +51,7 @@ export function checkReferences(
   };
   entities.forEach((entity, at) => {
     for (const reference of referenced[at]) {
-      const { target, path, field } = reference;
+      const { target, field } = reference;
       const kind = target.slice(0, target.indexOf(':'));
       if (reference.allowedKinds && !reference.allowedKinds.some(k => k.toLowerCase() === kind)) {
         const kinds = reference.allowedKinds.join(' or ');
@@ -59,7 +59,7 @@ export function checkReferences(
         // any kind; only the ModelProcessor of an extended model (catalog.modules, entity.relationFields)
         // skips a target outside the field's allowedKinds, so only there is the relation lost.
         if (entity.relationFields) {
-          diagnostics.push(diagnosticAt(entity, path, {
+          diagnostics.push(diagnosticAt(entity, reference.path, {
             ruleId: 'ref-kind-not-allowed',
             severity: 'error',
             message: `spec.${field} points at ${target}, but the managed Backstage's model relates ${field} only to ${kinds}: it drops this relation.`,
@@ -67,7 +67,7 @@ export function checkReferences(
           }));
           continue;
         }
-        diagnostics.push(diagnosticAt(entity, path, {
+        diagnostics.push(diagnosticAt(entity, reference.path, {
           ruleId: 'ref-kind-not-allowed',
           severity: 'warning',
           message: `spec.${field} points at ${target}; Backstage relates it, but ${field} is usually a ${kinds}.`,
@@ -76,7 +76,7 @@ export function checkReferences(
       }
       if (target === entity.ref) {
         diagnostics.push(
-          diagnosticAt(entity, path, { ruleId: 'ref-self', severity: 'warning', message: `spec.${field} refers to the entity itself.`, hint: 'Remove the reference.' }),
+          diagnosticAt(entity, reference.path, { ruleId: 'ref-self', severity: 'warning', message: `spec.${field} refers to the entity itself.`, hint: 'Remove the reference.' }),
         );
         continue;
       }
@@ -84,7 +84,7 @@ export function checkReferences(
       const brokenFile = options.unparsed?.get(target);
       if (brokenFile !== undefined) {
         // The YAML error is the finding; this reference only follows from it.
-        diagnostics.push(diagnosticAt(entity, path, {
+        diagnostics.push(diagnosticAt(entity, reference.path, {
           ruleId: 'ref-unresolved',
           severity: 'info',
           message: `spec.${field} refers to ${target}, which is defined in ${brokenFile}, which does not parse.`,
@@ -95,7 +95,7 @@ export function checkReferences(
       const strandedIn = options.unreachable?.get(target);
       if (strandedIn !== undefined) {
         // The unreachable file is the finding (location-unreachable, often from a mistyped Location target).
-        diagnostics.push(diagnosticAt(entity, path, {
+        diagnostics.push(diagnosticAt(entity, reference.path, {
           ruleId: 'ref-unresolved',
           severity: 'info',
           message: `spec.${field} refers to ${target}, which is defined in ${strandedIn}, a file no Location reaches, so Backstage never reads it.`,
@@ -116,13 +116,13 @@ export function checkReferences(
         // No catalog anywhere holds an entity by that name, so neither an org provider, catalog.external nor
         // "this folder defines no such kind" can account for it: Backstage accepts the entity and the relation
         // leads nowhere (an owner shown as a dead link), whatever the managed Backstage ingests.
-        diagnostics.push({ ...diagnosticAt(entity, path, {
+        diagnostics.push({ ...diagnosticAt(entity, reference.path, {
           ruleId: 'ref-unresolved',
           severity: 'error',
           message: `spec.${field} refers to ${target}, but ${impossible}, so no entity in any catalog can have it: Backstage accepts this entity and the relation points at nothing.`,
           hint: guess
             ? `Did you mean ${asWritten(index, guess)}?`
-            : `${envPlaceholderNote(String(valueAt(entity.raw, path) ?? ''))}Write the entity's name as its metadata.name has it${reference.allowedKinds ? ` (a ${reference.allowedKinds.join(' or ')} name such as team-a, not a person's name or an email address)` : ''}.`,
+            : `${envPlaceholderNote(String(valueAt(entity.raw, reference.path) ?? ''))}Write the entity's name as its metadata.name has it${reference.allowedKinds ? ` (a ${reference.allowedKinds.join(' or ')} name such as team-a, not a person's name or an email address)` : ''}.`,
         }), unresolvedRef: target, unresolvedField: `spec.${field}` });
         continue;
       }
@@ -135,7 +135,7 @@ export function checkReferences(
       // The same name under another kind is a wrong kind, not an entity that lives elsewhere.
       const sameName = guess !== undefined && guess.slice(guess.indexOf('/')) === target.slice(target.indexOf('/'));
       const elsewhere = options.unconfigured && !definesKind(kind) && !sameName;
-      const unresolved = diagnosticAt(entity, path, {
+      const unresolved = diagnosticAt(entity, reference.path, {
           ruleId: 'ref-unresolved',
           severity: elsewhere ? 'warning' : 'error',
           message: elsewhere

@@ -14,19 +14,46 @@ export function relationFieldsOf(kind: string | undefined): RelationField[] {
   return (kind && relationFields.get(kind)) || [];
 }
 
-/** A reference an entity writes in one of its kind's relation fields, as Backstage's relation emitter parses it. */
-export interface Reference {
-  source: CatalogEntity;
+/**
+ * A reference an entity writes in one of its kind's relation fields, as Backstage's relation emitter parses
+ * it. A big catalog keeps one per relation until its checks across entities have run, so what only a
+ * finding needs (where it is written, the field's kinds) is derived on reading, not stored.
+ */
+export class Reference {
+  readonly source: CatalogEntity;
   /** The spec key, e.g. `dependsOn`. */
-  field: string;
-  path: PathSegment[];
+  readonly field: string;
   /** Lower-cased `kind:namespace/name`. */
-  target: string;
-  allowedKinds?: string[];
-  /** The kind parseEntityRef fills in when the string names none (`providesApis: payments` is an API). */
-  defaultKind?: string;
+  readonly target: string;
   /** Whether the string names its kind (`component:payments`) rather than leaving it to defaultKind. */
-  kindWritten?: boolean;
+  readonly kindWritten: boolean;
+  readonly #relation: RelationField;
+  /** The item's index in a list field; -1 for a field holding one string. */
+  readonly #index: number;
+
+  constructor(source: CatalogEntity, field: string, index: number, target: string, relation: RelationField, kindWritten: boolean) {
+    this.source = source;
+    this.field = field;
+    this.#index = index;
+    this.target = target;
+    this.#relation = relation;
+    this.kindWritten = kindWritten;
+  }
+
+  /** Where the string is written: `['spec', field]`, or `['spec', field, index]` in a list (a new array each read). */
+  get path(): PathSegment[] {
+    return this.#index < 0 ? ['spec', this.field] : ['spec', this.field, this.#index];
+  }
+
+  /** The kinds Backstage's model allows in the field, if it limits them. */
+  get allowedKinds(): string[] | undefined {
+    return this.#relation.allowedKinds;
+  }
+
+  /** The kind parseEntityRef fills in when the string names none (`providesApis: payments` is an API). */
+  get defaultKind(): string | undefined {
+    return this.#relation.defaultKind;
+  }
 }
 
 /** A string in a relation field that parseEntityRef refuses (entity-ref-format), with its error's message. */
@@ -68,6 +95,18 @@ function namesKind(written: string): boolean {
   return colon !== -1 && (slash === -1 || colon < slash);
 }
 
+// Many entities name the same owner, system or API: one copy of each target string serves them all
+// (a table bounded like parseYaml's, so unique names cost lookups, not memory).
+const SHARED_TARGETS_MAX = 1 << 16;
+const sharedTargets = new Map<string, string>();
+
+function sharedTarget(target: string): string {
+  const known = sharedTargets.get(target);
+  if (known !== undefined) return known;
+  if (sharedTargets.size < SHARED_TARGETS_MAX) sharedTargets.set(target, target);
+  return target;
+}
+
 function parseWritten(entity: CatalogEntity): EntityReferences {
   const spec = isRecord(entity.entity.spec) ? entity.entity.spec : undefined;
   const references: Reference[] = [];
@@ -83,12 +122,11 @@ function parseWritten(entity: CatalogEntity): EntityReferences {
     for (let index = 0; index < values.length; index++) {
       const written = values[index];
       if (typeof written !== 'string') continue;
-      const path: PathSegment[] = list ? ['spec', key, index] : ['spec', key];
       try {
         const ref = core.parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: entity.namespace });
-        references.push({ source: entity, field: key, path, target: `${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase(), allowedKinds: field.allowedKinds, defaultKind: field.defaultKind, kindWritten: namesKind(written) });
+        references.push(new Reference(entity, key, list ? index : -1, sharedTarget(`${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase()), field, namesKind(written)));
       } catch (error) {
-        (malformed ??= []).push({ field, key, path, written, message: (error as Error).message });
+        (malformed ??= []).push({ field, key, path: list ? ['spec', key, index] : ['spec', key], written, message: (error as Error).message });
       }
     }
   }
