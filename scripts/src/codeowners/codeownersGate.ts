@@ -159,8 +159,11 @@ export function codeownersGate(expected: { file: string; text: string; refused?:
   const cause = committed === undefined ? undefined : staleCodeownersCause(committed, expected.text, catalogFindings);
   // Where and why: the first line that differs, and whom the committed file and the catalog give its path.
   const difference = committed === undefined ? undefined : firstOwnershipDifference(committed, expected.text);
-  const range = difference ? { start: { line: difference.line, column: 1 }, end: { line: difference.line, column: 1 } } : FILE_START;
-  const where = difference ? `: ${describeDifference(difference)}` : '';
+  // A difference the ownership reading cannot see (a character GitHub reads and a trim drops) is still one.
+  const textLine = committed !== undefined && !difference ? firstDifferentLine(committed, expected.text) : undefined;
+  const at = difference?.line ?? textLine;
+  const range = at ? { start: { line: at, column: 1 }, end: { line: at, column: 1 } } : FILE_START;
+  const where = difference ? `: ${describeDifference(difference)}` : textLine ? `: line ${textLine} differs from the generated line (a character such as a non-breaking or ideographic space, a zero-width no-break space or a line separator, which GitHub reads as part of the path or owner)` : '';
   const write = '`npx backstage-gitops codeowners --write`';
   if (cause) {
     const at = `${cause.file}:${cause.range.start.line}:${cause.range.start.column}`;
@@ -204,8 +207,27 @@ function describeDifference(d: OwnershipDifference): string {
   return `${what}${d.count > 1 ? ` (and ${d.count - 1} more ${d.count === 2 ? 'path differs' : 'paths differ'})` : ''}`;
 }
 
-/** Whether two CODEOWNERS texts have the same lines once each line's runs of blanks are one space and its ends trimmed. */
+/**
+ * A CODEOWNERS line as GitHub tells it apart: runs of spaces and tabs are one separator and the line's ends
+ * (with a CRLF file's CR) carry nothing. Only those: String.prototype.trim and \s also take U+3000, U+00A0,
+ * U+FEFF or U+2028, which GitHub reads as part of a path or an owner, so a line ending in one routes reviews
+ * differently (or, invalid, not at all) while it looks and trims the same.
+ */
+function normalLine(line: string): string {
+  return line.replace(/^[ \t\r]+|[ \t\r]+$/g, '').replace(/[ \t]+/g, ' ');
+}
+
+/** Whether two CODEOWNERS texts have the same lines, told apart as normalLine does. */
 function sameLines(a: string, b: string): boolean {
-  const lines = (text: string) => text.split('\n').map(l => l.trim().replace(/[ \t]+/g, ' ')).join('\n');
+  const lines = (text: string) => text.split('\n').map(normalLine).join('\n');
   return lines(a) === lines(b);
+}
+
+/** The first line (1-based) of `committed` that differs from `expected`'s, told apart as normalLine does. */
+function firstDifferentLine(committed: string, expected: string): number {
+  const a = committed.split('\n');
+  const b = expected.split('\n');
+  let line = 0;
+  while (line < a.length && line < b.length && normalLine(a[line]) === normalLine(b[line])) line++;
+  return line + 1;
 }

@@ -35,4 +35,25 @@ describe('codeowners --write: one line per path, whatever the other paths are', 
     writeFileSync(join(root, '.github/CODEOWNERS'), after.join('\n').replace(`/${longer} @contoso/payments`, `/${longer} @contoso/search`));
     expect((await runBin(['codeowners', '--check'], root)).status).toBe(1);
   }, 120_000);
+
+  // Trimming a line with String.prototype.trim also drops U+3000, U+00A0, U+FEFF and U+2028, which GitHub
+  // reads as part of the path or owner: a hand edit with one at an end looked unchanged and passed.
+  it.each([
+    ['an ideographic space after the owner', (l: string) => `${l}\u3000`],
+    ['a zero-width no-break space after the owner', (l: string) => `${l}\ufeff`],
+    ['a no-break space before the path', (l: string) => `\u00a0${l}`],
+    ['a line separator after the owner', (l: string) => `${l}\u2028`],
+  ])('a line with %s is stale, with its line named', async (_name, edit) => {
+    const root = await tempRepo({ 'gitops.config.yaml': CONFIG, 'catalog/all.yaml': location(['./a/catalog-info.yaml']), 'catalog/a/catalog-info.yaml': component('a') });
+    expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
+    const lines = readFileSync(join(root, '.github/CODEOWNERS'), 'utf8').split('\n');
+    const at = lines.findIndex(l => l.startsWith('/catalog/a/catalog-info.yaml'));
+    lines[at] = edit(lines[at]);
+    writeFileSync(join(root, '.github/CODEOWNERS'), lines.join('\n'));
+    const check = await runBin(['check', '--format', 'json'], root);
+    const stale = JSON.parse(check.stdout).diagnostics.filter((d: { ruleId: string }) => d.ruleId === 'codeowners-stale');
+    expect(stale).toHaveLength(1);
+    expect(stale[0].range.start.line).toBe(at + 1);
+    expect(check.status).toBe(1);
+  }, 120_000);
 });
