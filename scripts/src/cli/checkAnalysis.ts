@@ -287,7 +287,7 @@ function appConfigValue(root: string, file: string, maxBytes: number): unknown {
 }
 
 /** The base revision's entities, loaded when a gate first asks (only the scorecards do). */
-type BaseEntities = () => Promise<{ entities: CatalogEntity[] }>;
+type BaseEntities = () => Promise<{ entities: CatalogEntity[]; repoFiles: string[] }>;
 
 /** Every gate after the catalog's, each list of findings pushed to `byGate`: the repo gates in roots mode, else the templates the catalog holds. */
 async function gatesOf(root: string, config: GitopsConfig, input: Awaited<ReturnType<typeof prepareCatalogCheck>>, entities: CatalogEntity[], byGate: Diagnostic[][], baseEntities?: BaseEntities, today?: string): Promise<void> {
@@ -408,7 +408,8 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   if (!hasScorecards(root)) return diagnostics;
   const { runScorecards, touchedEntities } = await import('../scorecards/prepareScorecards.ts');
   const today = todayFlag ?? new Date().toISOString().slice(0, 10);
-  const touched = baseEntities === undefined ? undefined : touchedEntities((await baseEntities()).entities, entities);
+  const base = baseEntities === undefined ? undefined : await baseEntities();
+  const touched = base === undefined ? undefined : touchedEntities(base.entities, entities, { base: base.repoFiles, head: repoFiles });
   const run = await runScorecards(root, entities, repoFiles, { today, touched, codeowners });
   return [...diagnostics, run.diagnostics];
 }

@@ -84,7 +84,7 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
       await removeTemporary(dir);
     }
   }
-  const touched = base ? touchedEntities(base.entities, head.entities) : undefined;
+  const touched = base ? touchedEntities(base.entities, head.entities, { base: base.repoFiles, head: head.repoFiles }) : undefined;
   const run = await runScorecards(root, head.entities, head.repoFiles, { today, touched, refused: head.refused });
   let refusal: string | undefined;
   if (values['write-config'] && run.data.config) {

@@ -78,6 +78,13 @@ function pick(retriever: FactRetriever, values: Record<string, unknown>): Record
   return Object.fromEntries(Object.keys(retriever.schema).filter(name => name in values).map(name => [name, values[name]]));
 }
 
+/** Whether the docs site an entity's `dir:` techdocs-ref names exists in `repoFiles` (the fact hasDocsSite reads). */
+export function docsSiteFacts(entity: CatalogEntity, repoFiles: ReadonlySet<string>): boolean {
+  const metadata = isRecord(entity.entity.metadata) ? entity.entity.metadata : {};
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  return hasDocsSite(annotations['backstage.io/techdocs-ref'], entity.file, repoFiles);
+}
+
 function hasDocsSite(ref: unknown, file: string, repoFiles: ReadonlySet<string>): boolean {
   if (typeof ref !== 'string' || !ref) return false;
   if (!ref.startsWith('dir:')) return true;

@@ -8,6 +8,7 @@ import { collectEntities } from '../catalog/catalogEntity.ts';
 import { loadCatalog } from '../load/loadCatalog.ts';
 import { regularFileThroughFolders, regularRepoFileText } from '../load/repoFiles.ts';
 import { checkBackstageModel } from '../catalog/checkBackstageModel.ts';
+import { docsSiteFacts } from './computeFacts.ts';
 import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -180,8 +181,19 @@ export async function loadEntities(root: string) {
   return { entities, repoFiles: loaded.repoFiles, refused };
 }
 
-/** Entities the head adds or changes compared with the base. */
-export function touchedEntities(base: readonly CatalogEntity[], head: readonly CatalogEntity[]): Set<string> {
-  const before = new Map(base.map(e => [e.ref, JSON.stringify(e.raw)]));
-  return new Set(head.filter(e => e.ref && before.get(e.ref) !== JSON.stringify(e.raw)).map(e => e.ref!));
+/**
+ * Entities the head adds or changes compared with the base (refs): by anything their facts are computed
+ * from, not only what their own document says. The entity as the catalog stores it (placeholders such as
+ * `$text` filled in: a whitespace-only definition file changes hasApiDefinition while the document stays
+ * the same), the file it is in (CODEOWNERS coverage, the docs folder a `dir:` techdocs-ref names), and,
+ * given both trees' files, whether that docs site exists. `base`/`head`: the revisions' loaded entities;
+ * `files`: their repo-relative files.
+ */
+export function touchedEntities(base: readonly CatalogEntity[], head: readonly CatalogEntity[], files?: { base: readonly string[]; head: readonly string[] }): Set<string> {
+  const baseFiles = files && new Set(files.base);
+  const headFiles = files && new Set(files.head);
+  const inputs = (e: CatalogEntity, repoFiles: ReadonlySet<string> | undefined) =>
+    JSON.stringify([e.file, e.raw, e.entity, repoFiles ? docsSiteFacts(e, repoFiles) : null]);
+  const before = new Map(base.map(e => [e.ref, inputs(e, baseFiles)]));
+  return new Set(head.filter(e => e.ref && before.get(e.ref) !== inputs(e, headFiles)).map(e => e.ref!));
 }
