@@ -44,11 +44,18 @@ export function checkUniqueness(index: EntityIndex, reported: ReadonlySet<string
 }
 
 function sameFileMessage(ref: string, entity: CatalogEntity, others: CatalogEntity[]): string {
-  const last = Math.max(entity.document, ...others.map(e => e.document));
-  const lines = others.map(e => `line ${e.locate(e.document, ['metadata', 'name']).start.line}`).join(', ');
-  return entity.document === last
-    ? `${ref} is also defined earlier in this file (${lines}); Backstage keeps this later document and drops the earlier one without any message.`
-    : `${ref} is defined again later in this file (${lines}); Backstage keeps only the last document and drops this one without any message.`;
+  const lineOf = (e: CatalogEntity) => e.locate(e.document, ['metadata', 'name']).start.line;
+  const lines = (copies: CatalogEntity[]) => copies.map(e => `line ${lineOf(e)}`).join(', ');
+  const earlier = others.filter(e => e.document < entity.document);
+  const later = others.filter(e => e.document > entity.document);
+  if (later.length === 0) {
+    return `${ref} is also defined earlier in this file (${lines(earlier)}); Backstage keeps this later document and drops the earlier ${earlier.length > 1 ? 'ones' : 'one'} without any message.`;
+  }
+  // With three copies or more, the middle ones have copies on both sides: each side is named as what it is.
+  const last = later.reduce((a, b) => (b.document > a.document ? b : a));
+  const also = earlier.length > 0 ? ` and earlier (${lines(earlier)})` : '';
+  const which = later.length > 1 || earlier.length > 0 ? ` (line ${lineOf(last)})` : '';
+  return `${ref} is defined again later in this file (${lines(later)})${also}; Backstage keeps only the last document${which} and drops this one without any message.`;
 }
 
 /**

@@ -28,6 +28,20 @@ describe('entity-duplicate between copies spelled in other letter cases', () => 
     expect(duplicates).toHaveLength(2);
     expect(duplicates.every(d => !d.message.includes('The copies are written'))).toBe(true);
   }, 60_000);
+
+  // Three copies in one file: the middle one was told its copies were all "later" (line 5 among them), and
+  // the last one that Backstage drops "the earlier one" when it drops two.
+  it('three copies in one file: each copy names which lines are earlier, which later, and the one Backstage keeps', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': [1, 2, 3].map(() => component('same')).join('---\n') });
+    const run = await runBin(['check', '--format', 'json'], root);
+    await rm(root, { recursive: true, force: true });
+    const duplicates = (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; message: string }[] }).diagnostics.filter(d => d.ruleId === 'entity-duplicate');
+    expect(duplicates.map(d => d.message)).toEqual([
+      'component:default/same is defined again later in this file (line 13, line 22); Backstage keeps only the last document (line 22) and drops this one without any message.',
+      'component:default/same is defined again later in this file (line 22) and earlier (line 4); Backstage keeps only the last document (line 22) and drops this one without any message.',
+      'component:default/same is also defined earlier in this file (line 4, line 13); Backstage keeps this later document and drops the earlier ones without any message.',
+    ]);
+  }, 60_000);
 });
 
 // The same for the "did you mean" of an unresolved reference: owner: Platform-Team beside a group written
