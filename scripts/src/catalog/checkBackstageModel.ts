@@ -136,7 +136,7 @@ async function checkKind(entity: Record<string, unknown>, record: CatalogEntity,
       const schema = v.schema(checker.kind);
       schema(entity);
       const errors = leafErrors(schema.errors ?? []);
-      const hint = await extensionHint(entity, kindHint(checker.kind));
+      const hint = await extensionHint(entity, kindHint(checker.kind), record.raw);
       if (errors.length === 0) found.add(['spec'], 'entity-kind-schema', String(error), hint);
       for (const e of errors) found.ajv('entity-kind-schema', e, hint);
       return;
@@ -167,15 +167,22 @@ const V1BETA2_MIGRATION = ' Changing the apiVersion alone is not enough: v1beta3
 
 /**
  * The hint for a built-in kind's schema error that only an extension explains: a `$openapi`-style
- * placeholder the config does not resolve (catalog.placeholderResolvers), or a spec.type that an
- * installed catalog module adds (catalog.modules); else `fallback`.
+ * placeholder the config does not resolve (catalog.placeholderResolvers), a `$json` or `$yaml` definition
+ * (parsed, so not text), or a spec.type that an installed catalog module adds (catalog.modules); else
+ * `fallback`. `raw` is the entity as written (placeholders unresolved).
  */
-async function extensionHint(entity: Record<string, unknown>, fallback: string): Promise<string> {
+async function extensionHint(entity: Record<string, unknown>, fallback: string, raw: Record<string, unknown> = entity): Promise<string> {
   const spec = isPlainRecord(entity.spec) ? entity.spec : {};
-  const placeholder = isPlainRecord(spec.definition) ? Object.keys(spec.definition).find(k => k.startsWith('$')) : undefined;
+  // As written: $json and $yaml are already replaced by their file's value in `entity`.
+  const written = isPlainRecord(raw.spec) ? raw.spec.definition : undefined;
+  const placeholder = isPlainRecord(written) ? Object.keys(written).find(k => k.startsWith('$')) : undefined;
   if (placeholder && !['$text', '$json', '$yaml'].includes(placeholder)) {
     const name = placeholder.slice(1).slice(0, 40);
     return `spec.definition uses the placeholder $${name}, which only the managed Backstage's resolver for it turns into text (for $openapi and $asyncapi: @backstage/plugin-catalog-backend-module-openapi). If it runs that module, add ${name} to catalog.placeholderResolvers in gitops.config.yaml; otherwise use $text.`;
+  }
+  if (placeholder === '$json' || placeholder === '$yaml') {
+    // Backstage's placeholder processor parses these two: the definition becomes the parsed value, not text.
+    return `spec.definition uses ${placeholder}, which Backstage replaces with the file's parsed value (an object), while a definition must be text: read the file with $text, which hands Backstage the definition as written.`;
   }
   const module = await moduleProviding(entity);
   return module ? catalogModuleHint(module, `spec.type ${JSON.stringify(String(spec.type).slice(0, 40))} of ${String(entity.kind)}`) : fallback;

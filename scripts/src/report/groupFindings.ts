@@ -10,12 +10,17 @@ const ENTITY = '\u0000entity\u0000';
  */
 export const entityFree = (d: Diagnostic): string => (d.entityRef && d.message.includes(d.entityRef) ? d.message.split(d.entityRef).join(ENTITY) : d.message);
 
+// The hint with the finding's own entity taken out, as entityFree does for the message.
+const hintFree = (d: Diagnostic): string => (d.hint && d.entityRef && d.hint.includes(d.entityRef) ? d.hint.split(d.entityRef).join(ENTITY) : (d.hint ?? ''));
+
 /**
- * What makes findings one group: severity, rule, message (its own entity aside, unless `exact`) and whether the
- * base has it. `exact` keeps findings that name their own entity apart: a log of sync's refusals must say which
- * entity Backstage refused, and only the report's table says "each of N entities".
+ * What makes findings one group: severity, rule, message and hint (its own entity aside, unless `exact`) and
+ * whether the base has it. `exact` keeps findings that name their own entity apart: a log of sync's refusals
+ * must say which entity Backstage refused, and only the report's table says "each of N entities". A group
+ * shows its first finding's hint, so findings with other hints are other groups: a `$json` definition
+ * grouped under a `$openapi` one was told to add the openapi resolver.
  */
-export const groupKey = (d: Diagnostic, exact = false): string => `${d.severity}\u0000${d.ruleId}\u0000${exact ? d.message : entityFree(d)}\u0000${d.alreadyOnBase ? 1 : 0}`;
+export const groupKey = (d: Diagnostic, exact = false): string => `${d.severity}\u0000${d.ruleId}\u0000${exact ? d.message : entityFree(d)}\u0000${exact ? (d.hint ?? '') : hintFree(d)}\u0000${d.alreadyOnBase ? 1 : 0}`;
 
 /**
  * Findings grouped by groupKey (`exact`: by the whole message), each group in file and line order, the groups in the order their first

@@ -46,3 +46,28 @@ describe('repeated findings: one group each for people, every finding for machin
     expect(github.split('\n').filter(l => l.startsWith('::error '))).toHaveLength(10);
   }, 60_000);
 });
+
+// fresh38: an API read with $openapi and one read with $json fail the same schema rule with the same message,
+// and were one group printed with the first one's hint: the $json definition was told to add the openapi
+// resolver. A group shows one hint, so findings with different hints are different groups.
+describe('findings with the same message and different hints', () => {
+  const api = (name: string, placeholder: string, file: string) => `apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: ${name}\nspec:\n  type: openapi\n  lifecycle: production\n  owner: user:guest\n  definition:\n    ${placeholder}: ${file}\n`;
+  it('are shown apart, each with its own hint, in stylish and markdown', async () => {
+    const root = await tempRepo({
+      'catalog-info.yaml': `${api('by-openapi', '$openapi', './openapi.yaml')}---\n${api('by-json', '$json', './schema.json')}`,
+      'openapi.yaml': 'openapi: 3.0.0\ninfo: { title: t, version: "1" }\npaths: {}\n',
+      'schema.json': '{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {}}\n',
+    });
+    const stylish = await runBin(['check'], root);
+    expect(stylish.status).toBe(1);
+    const lines = stylish.stdout.split('\n');
+    const schema = lines.flatMap((l, i) => (l.includes('entity-kind-schema') ? [[l, lines[i + 1]]] : []));
+    expect(schema).toHaveLength(2);
+    expect(schema[0][1]).toContain('add openapi to catalog.placeholderResolvers');
+    expect(schema[1][1]).toContain('spec.definition uses $json, which Backstage replaces with the file\'s parsed value');
+    expect(stylish.stdout).not.toContain('(2 findings)');
+    const markdown = await runBin(['check', '--format', 'markdown'], root);
+    const rows = markdown.stdout.split('\n').filter(l => l.includes('entity-kind-schema'));
+    expect(rows).toHaveLength(2);
+  }, 60_000);
+});
