@@ -111,8 +111,12 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   if (unknown) throw new UsageError(`${logText(unknown.given)} does not exist${options.base ? ` (nor on ${logText(options.base)})` : ''} or holds no YAML files`);
   // Paths mode: what the given files defined before their change, so that another file still naming it
   // is reported (the whole catalog's run, CI's, fails on it).
-  if (positionals.length > 0 && config.found) {
+  // With or without a config: a folder without one has its pre-commit hook too.
+  if (positionals.length > 0) {
     const given = new Set([...input.loaded.files.map(f => f.file), ...missing.map(m => m.file)]);
+    // A renamed file is given by its new path only (`git diff --name-only` lists renames so): what it
+    // defined before is read from its old path, which is where the revision holds it.
+    for (const [before, after] of gitRenames(root, revision)) if (given.has(after)) given.add(before);
     const { definedAtHead, definedOnBase } = await import('../pr/formerlyDefined.ts');
     input.formerlyDefined = options.reads ? definedOnBase((await options.reads.baseEntities()).entities, given, options.base!) : definedAtHead(root, given, config.catalog.maxFileBytes);
   }

@@ -114,4 +114,67 @@ describe('check <changed files> when the change breaks a reference in another fi
     expect(run.stdout).toContain('✔ 0 errors');
     expect(run.status).toBe(0);
   }, 60_000);
+
+  // The README's hook passes `git diff --cached --name-only`, which lists a renamed file by its new path
+  // only: what the old path defined was never read, and a rename that also renamed the entity passed (fresh38).
+  const hookFiles = (root: string) => git(root, 'diff', '--cached', '--name-only', '-z', '--', '*.yaml', '*.yml').split('\0').filter(Boolean);
+
+  it('a file renamed along with its entity, given by its new path as the hook gives it: the other file\'s reference reported', async () => {
+    const root = await repo();
+    await writeFile(join(root, 'catalog/orders.yaml'), orders('orders-events'));
+    git(root, 'mv', 'catalog/orders.yaml', 'catalog/events.yaml');
+    await writeFile(join(root, 'catalog/events.yaml'), orders('order-events'));
+    await writeFile(join(root, 'catalog/all.yaml'), ROOT.replace('./orders.yaml', './events.yaml'));
+    git(root, 'add', '-A');
+    expect(hookFiles(root)).toEqual(['catalog/all.yaml', 'catalog/events.yaml']);
+    // Given with all.yaml, the root reaches analytics.yaml and the whole file is judged; given alone (as
+    // `check $(git diff --name-only …)` lists it when the Location file is edited in another commit), only
+    // the renamed file's old path says what it defined.
+    const run = await runBin(['check', '--format', 'json', 'catalog/events.yaml'], root);
+    expect(run.status).toBe(1);
+    const findings = JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string; message: string; hint: string }[];
+    const broken = findings.filter(d => d.message.includes('api:default/orders-events'));
+    expect(broken.map(d => `${d.ruleId} ${d.file}`)).toEqual(['ref-unresolved catalog/analytics.yaml']);
+    expect(broken[0].hint).toContain('was defined in catalog/orders.yaml at HEAD');
+    // Committed, against the base branch: the same.
+    git(root, 'checkout', '-q', '-b', 'change');
+    git(root, 'commit', '-qm', 'rename');
+    const committed = await runBin(['check', '--base', 'main', 'catalog/events.yaml'], root);
+    expect(committed.status).toBe(1);
+    expect(committed.stdout).toContain('api:default/orders-events');
+    expect(committed.stdout).toContain('was defined in catalog/orders.yaml on main');
+  }, 60_000);
+
+  it('a file renamed as it is (same entity): nothing reported of other files', async () => {
+    const root = await repo();
+    await writeFile(join(root, 'catalog/orders.yaml'), orders('orders-events'));
+    git(root, 'mv', 'catalog/orders.yaml', 'catalog/events.yaml');
+    await writeFile(join(root, 'catalog/all.yaml'), ROOT.replace('./orders.yaml', './events.yaml'));
+    git(root, 'add', '-A');
+    const run = await runBin(['check', ...hookFiles(root)], root);
+    expect(run.stdout).not.toContain('orders-events');
+  }, 60_000);
+
+  // Without gitops.config.yaml (discovery), the hook's run read nothing of what a change deleted or renamed:
+  // "0 files, ✔" for a deleted file whose group another file still names (fresh38).
+  it('a folder without gitops.config.yaml: a deleted and a renamed file are followed the same', async () => {
+    // team-b keeps the folder one that defines groups: with none at all, discovery cannot judge a group ref.
+    const root = await tempRepo({ 'org.yaml': ORG, 'team-b.yaml': ORG.replace('team-a', 'team-b'), 'orders.yaml': orders('orders-events'), 'analytics.yaml': ANALYTICS.replace('  dependsOn: [component:not-there]\n', '') });
+    roots.push(root);
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    git(root, 'rm', '-q', 'org.yaml');
+    const deleted = await runBin(['check', ...hookFiles(root)], root);
+    expect(deleted.status).toBe(1);
+    expect(deleted.stdout).toContain('group:default/team-a was defined in org.yaml at HEAD');
+    git(root, 'reset', '-q', '--hard');
+    git(root, 'mv', 'orders.yaml', 'events.yaml');
+    await writeFile(join(root, 'events.yaml'), orders('order-events'));
+    git(root, 'add', '-A');
+    expect(hookFiles(root)).toEqual(['events.yaml']);
+    const renamed = await runBin(['check', ...hookFiles(root)], root);
+    expect(renamed.status).toBe(1);
+    expect(renamed.stdout).toContain('api:default/orders-events was defined in orders.yaml at HEAD');
+  }, 60_000);
 });
