@@ -28,6 +28,9 @@ export interface EntityChanges {
 }
 
 export const ownerOf = (entity: CatalogEntity) => referencesOf(entity).find(r => r.field === 'owner')?.target;
+// The entity as written and as the catalog stores it: a change made only in a file a placeholder reads (an
+// API's `$text` definition) changes the stored entity, and teams and scorecards see it.
+const stored = (e: CatalogEntity) => (e.entity === e.raw ? JSON.stringify(e.raw) : `${JSON.stringify(e.raw)}\u0000${JSON.stringify(e.entity)}`);
 const summary = (e: CatalogEntity): EntitySummary => ({ ref: e.ref!, file: e.file, ...(ownerOf(e) ? { owner: ownerOf(e) } : {}) });
 
 // What stays the same when an entity is renamed: everything but its name and title. With `ownName`, also
@@ -47,7 +50,8 @@ function contentKey(entity: CatalogEntity, ownName = false): string {
  * A removed entity whose content (all but `metadata.name` and `title`, and its name where another value
  * carries it as a word: `globex/<name>`, `<name>-api`) reappears under a new ref of the same kind and
  * namespace is a rename, not a removal plus an addition; an entity whose ref moved to
- * another file is a move. Takes the loaded entities of both revisions; returns plain summaries.
+ * another file is a move. Changed: the document as written or the entity as the catalog stores it
+ * (placeholders filled in) differs. Takes the loaded entities of both revisions; returns plain summaries.
  */
 export function entityChanges(base: readonly CatalogEntity[], head: readonly CatalogEntity[]): EntityChanges {
   const before = new Map(base.filter(e => e.ref).map(e => [e.ref!, e]));
@@ -78,7 +82,7 @@ export function entityChanges(base: readonly CatalogEntity[], head: readonly Cat
   }
   return {
     added: fresh.filter(e => !renamedTo.has(e.ref!)).map(summary),
-    changed: [...after.values()].filter(e => before.has(e.ref!) && JSON.stringify(before.get(e.ref!)!.raw) !== JSON.stringify(e.raw)).map(summary),
+    changed: [...after.values()].filter(e => before.has(e.ref!) && stored(before.get(e.ref!)!) !== stored(e)).map(summary),
     removed: gone.filter(e => !renamedFrom.has(e.ref!)).map(summary),
     renamed,
     deprecated: [...after.values()].filter(e => lifecycle(e) === 'deprecated' && lifecycle(before.get(e.ref!)) !== 'deprecated').map(summary),

@@ -26,6 +26,10 @@ describe('a blocking scorecard check holds for an entity changed only through it
       expect(blocking.map(d => d.message).join('\n'), command).toContain('api:default/reporting-openapi');
       expect(run.status, command).toBe(1);
     }
+    // The report's list of entity changes names it too: it compared the documents as written.
+    const markdown = await runBin(['report', '--base', 'main', '--today', '2026-11-23', '--format', 'markdown'], root);
+    const changes = markdown.stdout.slice(markdown.stdout.indexOf('### Entity changes'));
+    expect(changes).toMatch(/\*\*Changed\*\* \(1\)\n\n- <code>api:default\/reporting-openapi<\/code>/);
   }, 240_000);
 
   it('touchedEntities counts every input of the facts: the stored entity, its file, its docs site', () => {
