@@ -1,5 +1,7 @@
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
+import { join } from 'node:path';
+import { APP_CONFIG, withBackendTargets } from '../config/appBackend.ts';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { undecodableFinding } from '../load/repoFiles.ts';
 import { logText } from '../report/safeText.ts';
@@ -16,7 +18,7 @@ import { checkLocations } from './checkLocations.ts';
 import { checkPolicies, type CompiledPolicy } from './checkPolicies.ts';
 import { checkReferences } from './checkReferences.ts';
 import { checkUniqueness } from './checkUniqueness.ts';
-import { locationRootOf } from './locationRootOf.ts';
+import { filesReachedFrom, locationRootOf } from './locationRootOf.ts';
 import { storedBudget, storedEntityProblems } from './storedEntity.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { unreachableDefinitions, withoutFollowingUnreachable } from './unreachableFiles.ts';
@@ -100,7 +102,8 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   for (const transform of input.checkoutTransforms) diagnostics.push(checkoutTransformFinding(transform));
   const all = context.length > 0 ? [...entities, ...context] : entities;
   const index = indexEntities(all);
-  diagnostics.push(...checkUniqueness(index, reported, config.catalog.roots.length === 0, locationRootOf(loaded.locations)));
+  const appRegistered = config.catalog.roots.length === 0 && config.catalog.appLocations ? filesReachedFrom(loaded.locations, config.catalog.appLocations.map(l => l.file)) : undefined;
+  diagnostics.push(...checkUniqueness(index, reported, config.catalog.roots.length === 0, locationRootOf(loaded.locations), appRegistered));
   const unparsed = new Map<string, string>();
   for (const sources of [loaded.files, loaded.context]) for (const f of sources) for (const ref of f.unparsedRefs ?? []) unparsed.set(ref, f.file);
   // An entity whose kind the model does not know (entity-kind-unknown on its kind, usually a typo): hints
@@ -144,10 +147,36 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     }
     diagnostics.push(...checkCatalogRules(entities, enforcer, originOf, config.catalog.appConfig, unknownKind));
   }
+  if (appRegistered && input.appConfig !== undefined) diagnostics.push(...appRulesFindings(entities, appRegistered, input.appConfig, config, unknownKind));
   // A misspelt definition path leaves a placeholder reading nothing and the meant file stranded: say both as one slip.
   const claimed = new Set([...loaded.placeholderSources].filter(([, text]) => text !== null).map(([file]) => file));
   const explained = explainStrayDefinitions(diagnostics, stranded?.dataFiles ?? new Map<string, string>(), loaded.repoFiles, claimed);
   return { diagnostics: withKindlessRefHints(entities, index, withSkeletonReadHints(withLocationConsequences(explained, loaded), loaded)), entities };
+}
+
+/**
+ * Without a config, in a Backstage app's repository: the entities of the files its app-config registers
+ * (`registered`: file → the app-config location it is read through) that the app's own catalog.rules
+ * refuse, judged by Backstage's DefaultCatalogRulesEnforcer with each entity's location as that backend
+ * keys it (a `file` target absolute from packages/backend). Files the app does not register may be
+ * registered elsewhere, under other rules: not judged. Rules the enforcer cannot read give nothing here
+ * (the app's config is not this toolkit's to gate without a config).
+ */
+function appRulesFindings(entities: readonly CatalogEntity[], registered: ReadonlyMap<string, string>, appConfig: unknown, config: GitopsConfig, unknownKind: (e: CatalogEntity) => boolean): Diagnostic[] {
+  let enforcer;
+  try {
+    enforcer = rulesEnforcer(withBackendTargets(appConfig, config.root));
+  } catch {
+    return [];
+  }
+  const starts = new Map((config.catalog.appLocations ?? []).map(l => [l.file, l]));
+  // A file a Location reaches is read through a location of its own, of the type of the one that read it.
+  const originOf = (file: string) => {
+    const start = starts.get(registered.get(file)!)!;
+    if (file === start.file) return { type: start.type, target: start.target };
+    return start.type === 'file' ? { type: 'file', target: join(config.root, file) } : { type: 'url', target: `${config.repoUrl ?? ''}${file}` };
+  };
+  return checkCatalogRules(entities.filter(e => registered.has(e.file)), enforcer, originOf, APP_CONFIG, unknownKind, file => file);
 }
 
 /**

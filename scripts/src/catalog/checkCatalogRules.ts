@@ -32,6 +32,8 @@ export function checkCatalogRules(
   /** The app-config file the rules come from (gitops.config.yaml's catalog.appConfig), named in the hint. */
   appConfigFile = 'the app-config',
   unknownKind: (entity: CatalogEntity) => boolean = () => false,
+  /** How the message names the location: its target, unless a repo path says it better (an absolute file target). */
+  shown: (file: string, target: string) => string = (_file, target) => target,
 ): Diagnostic[] {
   return entities
     .filter(e => e.kind && !enforcer.isAllowed(e.entity, originOf(e.file)))
@@ -40,7 +42,7 @@ export function checkCatalogRules(
       diagnosticAt(e, ['kind'], {
         ruleId: 'catalog-rule-denied',
         severity: 'error',
-        message: `Entity ${e.ref} at ${origin.target}, is not of an allowed kind for that location: the managed Backstage's catalog.rules do not allow ${e.kind} here.`,
+        message: `Entity ${e.ref} at ${shown(e.file, origin.target)}, is not of an allowed kind for that location: the managed Backstage's catalog.rules do not allow ${e.kind} here.`,
         hint: unknownKind(e)
           ? `${e.kind} is not a kind the managed Backstage knows (entity-kind-unknown on this line): correct the kind first. Only a custom kind a catalog module adds also needs allowing in catalog.rules in ${appConfigFile}.`
           : `Allow ${e.kind} in catalog.rules (or in the rules of this location) in ${appConfigFile}, or register it elsewhere.`,

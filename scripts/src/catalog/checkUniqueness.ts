@@ -19,9 +19,11 @@ const rootsHint = (root: string) => ` Without catalog.roots every catalog file i
  * in two files (two locations), the first location processed keeps the entity and the other is refused
  * as a conflict that only the backend's log shows. Takes the index and the reported files (and `discovery`:
  * whether no roots say which files are registered, which the hint then names, with `rootOf`: the topmost
- * Location file reading a file); returns one error per reported copy.
+ * Location file reading a file; `appRegistered`: without a config, in a Backstage app's repository, the files its
+ * app-config registers (filesReachedFrom), which make a copy it registers beside one it does not a warning);
+ * returns one finding per reported copy.
  */
-export function checkUniqueness(index: EntityIndex, reported: ReadonlySet<string>, discovery = false, rootOf: (file: string) => string = file => file): Diagnostic[] {
+export function checkUniqueness(index: EntityIndex, reported: ReadonlySet<string>, discovery = false, rootOf: (file: string) => string = file => file, appRegistered?: { has(file: string): boolean }): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const [ref, entities] of index) {
     if (entities.length < 2) continue;
@@ -36,6 +38,16 @@ export function checkUniqueness(index: EntityIndex, reported: ReadonlySet<string
       }
       const spellings = caseSpellings([entity, ...sameFile, ...otherFiles]);
       if (spellings) parts.push(spellings);
+      // In a Backstage app's repository, its app-config says which files that app registers: a copy it
+      // registers and one it does not conflict only where another location registers the second one too.
+      const mine = appRegistered?.has(entity.file);
+      if (appRegistered && sameFile.length === 0 && otherFiles.every(o => appRegistered.has(o.file) !== mine)) {
+        const [registered, unregistered] = mine ? [[entity.file], otherFiles.map(o => o.file)] : [otherFiles.map(o => o.file), [entity.file]];
+        const names = (files: string[]) => [...new Set(files)].slice(0, 5).map(f => boundedText(f, 200)).join(', ');
+        const message = `${ref} is also defined at ${otherFiles.map(place).join(', ')}. This repository's app-config.yaml registers ${names(registered)} through catalog.locations and not ${names(unregistered)}: only a Backstage that registers both keeps whichever copy it processes first and refuses the other as a conflict that shows only in the backend's log.`;
+        diagnostics.push(diagnosticAt(entity, ['metadata', 'name'], { ruleId: 'entity-duplicate', severity: 'warning', message: spellings ? `${message} ${spellings}` : message, hint: `${HINT} If no Backstage registers ${names(unregistered)} (an example, a plugin's sample), nothing breaks; a gitops.config.yaml with catalog.roots naming the files the app registers says so, and the copy is then not judged as registered.` }));
+        continue;
+      }
       const hint = discovery && otherFiles.length > 0 ? `${HINT}${rootsHint(rootOf(entity.file))}` : HINT;
       diagnostics.push(diagnosticAt(entity, ['metadata', 'name'], { ruleId: 'entity-duplicate', severity: 'error', message: parts.join(' '), hint }));
     }

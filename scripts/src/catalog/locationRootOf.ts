@@ -21,3 +21,25 @@ export function locationRootOf(edges: readonly LocationEdge[]): (file: string) =
     return top;
   };
 }
+
+/**
+ * The files Backstage reads starting from `starts` (repo paths of files its config locations name): those
+ * files and, transitively, every file a Location in a read file reaches (`edges`, the crawl's resolved
+ * targets, globs included). Takes the edges and the start files; returns each file reached, mapped to
+ * the start it was first reached from.
+ */
+export function filesReachedFrom(edges: readonly LocationEdge[], starts: readonly string[]): Map<string, string> {
+  const next = new Map<string, string[]>();
+  for (const edge of edges) if (edge.resolution.kind === 'files') (next.get(edge.file) ?? next.set(edge.file, []).get(edge.file)!).push(...edge.resolution.files);
+  const reached = new Map(starts.map(file => [file, file]));
+  const queue = [...starts];
+  while (queue.length > 0) {
+    const from = queue.shift()!;
+    for (const file of next.get(from) ?? []) {
+      if (reached.has(file)) continue;
+      reached.set(file, reached.get(from)!);
+      queue.push(file);
+    }
+  }
+  return reached;
+}

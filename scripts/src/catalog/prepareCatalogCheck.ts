@@ -3,6 +3,7 @@ import { join, posix } from 'node:path';
 import { undecodableName } from '../load/repoFiles.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { plainConfigValue, plainYamlValue, readConfigDocument, readJsonFile } from '../config/configFile.ts';
+import { APP_CONFIG } from '../config/appBackend.ts';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { isRecord, loadCatalog, type LoadedCatalog, type ReaderSetting, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
@@ -194,9 +195,21 @@ async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: strin
  * `$include`/`$file` of files in the repo applied and `${VAR}`/`$env` as placeholders (resolveAppConfig), so
  * catalog.rules kept in an included file are the rules judged (read as written, `{ $include: … }` stopped
  * the run with an internal error). As written when config-loader refuses it (the Backstage config gate
- * says why). Undefined without catalog.appConfig.
+ * says why). Undefined without catalog.appConfig (but for an app's own, see below).
  */
 async function readAppConfig(config: GitopsConfig): Promise<unknown> {
+  // A Backstage app's repository without a config: its own app-config, for its catalog.rules; one that
+  // cannot be read gives no rules to judge by (the toolkit gates that file only when configured to).
+  if (!config.catalog.appConfig && config.catalog.appLocations) {
+    const path = join(config.root, APP_CONFIG);
+    try {
+      const written = (plainConfigValue(path, APP_CONFIG) ?? { value: readConfigDocument(path, APP_CONFIG).value }).value ?? {};
+      const { resolveAppConfig } = await import('../backstageConfig/resolveAppConfig.ts');
+      return (await resolveAppConfig(config.root, APP_CONFIG, written)).data ?? written;
+    } catch {
+      return undefined;
+    }
+  }
   if (!config.catalog.appConfig) return undefined;
   const path = join(config.root, config.catalog.appConfig);
   const written = (plainConfigValue(path, config.catalog.appConfig) ?? { value: readConfigDocument(path, config.catalog.appConfig).value }).value ?? {};

@@ -9,7 +9,7 @@ import { configPathOutside } from './configPaths.ts';
 import { toolkitSchemaShown, toolkitValidator } from './toolkitSchemas.ts';
 import { CONFIG_FILE } from './repoRoot.ts';
 import { inferRepoUrl } from '../process/inferRepoUrl.ts';
-import { appBackendCatalog } from './appBackend.ts';
+import { appBackendCatalog, appConfigLocations, type AppLocation } from './appBackend.ts';
 
 // Kept apart so a command that may not need the config (a replayed `check`) loads neither Ajv nor yaml.
 export { CONFIG_FILE, repoRoot } from './repoRoot.ts';
@@ -55,6 +55,11 @@ export interface GitopsConfig {
     apiGroups: string[];
     /** Catalog backend modules the managed Backstage runs that extend its entity model (e.g. `@backstage/plugin-catalog-backend-module-ai-model`). */
     modules: string[];
+    /**
+     * Without gitops.config.yaml, in a Backstage app's own repository: the files its app-config.yaml's
+     * catalog.locations register (appConfigLocations), which tell a real conflict from a copy that app never reads.
+     */
+    appLocations?: AppLocation[];
   };
 }
 
@@ -133,7 +138,8 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
 // A Backstage app's repository is read by that app's own backend: its catalog modules are the managed ones.
 async function withAppBackend(config: GitopsConfig): Promise<GitopsConfig> {
   const app = await appBackendCatalog(config.root);
-  return app ? { ...config, catalog: { ...config.catalog, ...app } } : config;
+  const appLocations = appConfigLocations(config.root, config.repoUrl);
+  return app || appLocations ? { ...config, catalog: { ...config.catalog, ...app, ...(appLocations && { appLocations }) } } : config;
 }
 
 type RawConfig = { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; baseline?: string; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };
