@@ -7,6 +7,7 @@ import { subcommandProblem } from './subcommand.ts';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
+import { unconfiguredActionMessage, unconfiguredActionsNote, type AppScaffolderModules } from '../config/appBackend.ts';
 import { notRunOfflineText, renderTemplate, userWithoutEntityText } from '../templates/renderTemplate.ts';
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
@@ -175,7 +176,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   // nothing, silently): the preview is where a newcomer looks, so it says them too. Judged before the
   // render writes anything (--out may lie in the repository).
   const judged = await templateGate(root, { files: [templateFile], config });
-  const unknownLines = unknownActionLines(unknown, config.found, judged);
+  const unknownLines = unknownActionLines(unknown, config.found, judged, config.appScaffolder);
   let result;
   try {
     result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, ...(values.user !== undefined ? { user: { ref: values.user } } : {}), offlineActions: offline, actions, extensions, catalog: org?.entities.map(e => e.entity) });
@@ -242,17 +243,17 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
  * fragment that brings the step in, and the other steps that use the id. Takes the steps, whether a config
  * was found and the gate's findings; returns the text to print (empty for no steps).
  */
-function unknownActionLines(steps: readonly { id?: unknown; action?: string }[], configFound: boolean, judged: readonly Diagnostic[]): string {
+function unknownActionLines(steps: readonly { id?: unknown; action?: string }[], configFound: boolean, judged: readonly Diagnostic[], app: AppScaffolderModules | undefined): string {
   if (!steps.length) return '';
   const said = judged.filter(d => d.ruleId === 'template-action-unknown');
   const firstSteps = steps.filter((step, i) => steps.findIndex(s => s.action === step.action) === i);
   const lines = firstSteps.map(step => {
-    const own = unknownActionMessage(step.action!);
+    const own = configFound ? unknownActionMessage(step.action!) : unconfiguredActionMessage(unknownActionMessage(step.action!), app);
     // The gate's message starts with the same words and adds the fragment's place and the other uses.
     const message = said.find(d => d.message === own || d.message.startsWith(`${own} `))?.message ?? own;
     return `${configFound ? '✖' : '⚠'} step ${logText(String(step.id ?? step.action))}: ${logText(message)}\n`;
   });
-  if (!configFound) lines.push("  hint: No gitops.config.yaml says which scaffolder modules your Backstage runs, so this is judged against the toolkit's own (GitHub, Azure). Fix the action id, add the module that provides it to backstageConfig.plugins in gitops.config.yaml (and install it), or declare it under backstageConfig.actions with its input schema.\n");
+  if (!configFound) lines.push(`  hint: ${unconfiguredActionsNote(app)} Fix the action id, add the module that provides it to backstageConfig.plugins in gitops.config.yaml (and install it), or declare it under backstageConfig.actions with its input schema.\n`);
   return lines.join('');
 }
 

@@ -9,7 +9,7 @@ import { configPathOutside } from './configPaths.ts';
 import { toolkitSchemaShown, toolkitValidator } from './toolkitSchemas.ts';
 import { CONFIG_FILE } from './repoRoot.ts';
 import { inferRepoUrl } from '../process/inferRepoUrl.ts';
-import { appBackendCatalog, appConfigLocations, type AppLocation } from './appBackend.ts';
+import { appBackendCatalog, appConfigLocations, appScaffolderModules, type AppLocation, type AppScaffolderModules } from './appBackend.ts';
 
 // Kept apart so a command that may not need the config (a replayed `check`) loads neither Ajv nor yaml.
 export { CONFIG_FILE, repoRoot } from './repoRoot.ts';
@@ -31,6 +31,8 @@ export interface GitopsConfig {
   codeowners?: { file: string; platformTeam: string; platformPaths: string[] };
   /** `actions`: scaffolder actions the managed Backstage provides beyond the installed modules, with their schemas. */
   backstageConfig?: { files: string[]; plugins: string[]; actions?: Record<string, { input: object; output?: object; supportsDryRun?: boolean }>; additionalTemplateFilters?: string[]; additionalTemplateGlobals?: string[] };
+  /** Without gitops.config.yaml, in a Backstage app's repository: the scaffolder modules its backend adds (appScaffolderModules). */
+  appScaffolder?: AppScaffolderModules;
   /** The generated JSON Schema editors validate catalog files with (`schema --write`). */
   editorSchema?: { file: string };
   rules: Record<string, Severity | 'off'>;
@@ -139,7 +141,8 @@ export async function loadConfig(root: string): Promise<GitopsConfig> {
 async function withAppBackend(config: GitopsConfig): Promise<GitopsConfig> {
   const app = await appBackendCatalog(config.root);
   const appLocations = appConfigLocations(config.root, config.repoUrl);
-  return app || appLocations ? { ...config, catalog: { ...config.catalog, ...app, ...(appLocations && { appLocations }) } } : config;
+  const appScaffolder = appScaffolderModules(config.root);
+  return app || appLocations || appScaffolder ? { ...config, ...(appScaffolder && { appScaffolder }), catalog: { ...config.catalog, ...app, ...(appLocations && { appLocations }) } } : config;
 }
 
 type RawConfig = { repoUrl?: string; failOn?: Severity; rules?: GitopsConfig['rules']; baseline?: string; codeowners?: GitopsConfig['codeowners']; backstageConfig?: GitopsConfig['backstageConfig']; editorSchema?: GitopsConfig['editorSchema']; apiChanges?: Partial<ApiChangePolicy>; catalog?: Partial<GitopsConfig['catalog']> };

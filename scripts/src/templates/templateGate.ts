@@ -17,6 +17,7 @@ import type { TemplateExtensions } from './renderTemplate.ts';
 import { inSkeletonFolder, skeletonFilePath, skeletonFolder } from './skeletonFolder.ts';
 import { matchableSkeletonGlobs } from './skeletonGlobs.ts';
 import { loadConfig, type GitopsConfig } from '../config/gitopsConfig.ts';
+import { unconfiguredActionMessage, unconfiguredActionsNote } from '../config/appBackend.ts';
 import { discoverTemplateFiles, isTemplateDocument, loadTemplatePolicy } from './templateFiles.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 import { sourceTooLarge, type TemplateSyntaxError } from './templateSyntax.ts';
@@ -113,7 +114,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
  */
 function withoutConfig(config: GitopsConfig, findings: Diagnostic[]): Diagnostic[] {
   if (config.found) return findings;
-  return findings.map(d => (d.ruleId === 'template-action-unknown' ? { ...d, severity: 'warning', hint: `No gitops.config.yaml says which scaffolder modules your Backstage runs, so this is judged against the toolkit's own (GitHub, Azure). ${d.hint ?? ''}`.trim() } : d));
+  return findings.map(d => (d.ruleId === 'template-action-unknown' ? { ...d, severity: 'warning', message: unconfiguredActionMessage(d.message, config.appScaffolder), hint: `${unconfiguredActionsNote(config.appScaffolder)} ${d.hint ?? ''}`.trim() } : d));
 }
 
 /**
@@ -147,11 +148,12 @@ const SHIPPED_MODULES = ['@backstage/plugin-scaffolder-backend-module-github', '
  * The actions the managed Backstage runs, per the repo's gitops.config.yaml: scaffolder-backend's
  * built-ins, the scaffolder modules in backstageConfig.plugins, the actions declared in
  * backstageConfig.actions (`config`: the loaded gitops.config.yaml, read now when not given). Without a
- * backstageConfig section: the built-ins and the shipped modules.
+ * backstageConfig section: the built-ins and, in a Backstage app's repository, the installed modules its
+ * backend adds (appScaffolder), else the shipped modules.
  */
 export async function templateActions(root: string, config?: GitopsConfig): Promise<Map<string, KnownAction>> {
   config ??= await loadConfig(root);
-  return loadScaffolderActions(config.backstageConfig?.plugins ?? SHIPPED_MODULES, config.backstageConfig?.actions ?? {});
+  return loadScaffolderActions(config.backstageConfig?.plugins ?? config.appScaffolder?.installed ?? SHIPPED_MODULES, config.backstageConfig?.actions ?? {});
 }
 
 /**
@@ -163,7 +165,7 @@ export async function templateActions(root: string, config?: GitopsConfig): Prom
 export async function templateExtensionNames(root: string, config?: GitopsConfig): Promise<TemplatingNames> {
   config ??= await loadConfig(root);
   const backstage = config.backstageConfig;
-  return templatingNames(backstage?.plugins ?? [], { filters: backstage?.additionalTemplateFilters, globals: backstage?.additionalTemplateGlobals });
+  return templatingNames(backstage?.plugins ?? config.appScaffolder?.installed ?? [], { filters: backstage?.additionalTemplateFilters, globals: backstage?.additionalTemplateGlobals });
 }
 
 /**
