@@ -1,7 +1,7 @@
+import { join } from 'node:path';
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
-import { join } from 'node:path';
-import { APP_CONFIG, withBackendTargets } from '../config/appBackend.ts';
+import { APP_CONFIG, withBackendTargets } from '../config/appConfigLocations.ts';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { undecodableFinding } from '../load/repoFiles.ts';
 import { logText } from '../report/safeText.ts';

@@ -3,7 +3,7 @@ import { join, posix } from 'node:path';
 import { undecodableName } from '../load/repoFiles.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { plainConfigValue, plainYamlValue, readConfigDocument, readJsonFile } from '../config/configFile.ts';
-import { APP_CONFIG } from '../config/appBackend.ts';
+import { APP_CONFIG } from '../config/appConfigLocations.ts';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { isRecord, loadCatalog, type LoadedCatalog, type ReaderSetting, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';

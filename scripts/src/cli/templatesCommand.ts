@@ -7,7 +7,7 @@ import { subcommandProblem } from './subcommand.ts';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
-import { unconfiguredActionMessage, unconfiguredActionsNote, type AppScaffolderModules } from '../config/appBackend.ts';
+import { unconfiguredActionMessage, unconfiguredActionsNote, type AppScaffolderModules } from '../config/appScaffolderModules.ts';
 import { notRunOfflineText, renderTemplate, userWithoutEntityText } from '../templates/renderTemplate.ts';
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
 import { checkRendered } from '../templates/checkRendered.ts';

@@ -9,7 +9,9 @@ import { configPathOutside } from './configPaths.ts';
 import { toolkitSchemaShown, toolkitValidator } from './toolkitSchemas.ts';
 import { CONFIG_FILE } from './repoRoot.ts';
 import { inferRepoUrl } from '../process/inferRepoUrl.ts';
-import { appBackendCatalog, appConfigLocations, appScaffolderModules, type AppLocation, type AppScaffolderModules } from './appBackend.ts';
+import { appBackendCatalog } from './appBackend.ts';
+import { appConfigLocations, type AppLocation } from './appConfigLocations.ts';
+import { appScaffolderModules, type AppScaffolderModules } from './appScaffolderModules.ts';
 
 // Kept apart so a command that may not need the config (a replayed `check`) loads neither Ajv nor yaml.
 export { CONFIG_FILE, repoRoot } from './repoRoot.ts';

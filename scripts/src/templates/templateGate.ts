@@ -17,7 +17,7 @@ import type { TemplateExtensions } from './renderTemplate.ts';
 import { inSkeletonFolder, skeletonFilePath, skeletonFolder } from './skeletonFolder.ts';
 import { matchableSkeletonGlobs } from './skeletonGlobs.ts';
 import { loadConfig, type GitopsConfig } from '../config/gitopsConfig.ts';
-import { unconfiguredActionMessage, unconfiguredActionsNote } from '../config/appBackend.ts';
+import { unconfiguredActionMessage, unconfiguredActionsNote } from '../config/appScaffolderModules.ts';
 import { discoverTemplateFiles, isTemplateDocument, loadTemplatePolicy } from './templateFiles.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 import { sourceTooLarge, type TemplateSyntaxError } from './templateSyntax.ts';
