@@ -139,11 +139,12 @@ export function unreadCodeownersProblem(file: string, fromTop: string): Diagnost
  * A stale CODEOWNERS routes reviews to the wrong team: the committed file must be the generated one, and
  * it must be the file GitHub reads (`shadowedBy`: shadowingCodeowners). When every line that differs
  * follows from one of `catalogFindings` (a misspelt owner or kind: staleCodeownersCause), the finding names
- * it instead of reading as a second mistake. Returns codeowners-stale findings and the generator's refusals; pure.
+ * it instead of reading as a second mistake. Returns codeowners-stale findings, the generator's refusals and
+ * codeowners-too-large when the generated file is one GitHub does not load; pure.
  */
 export function codeownersGate(expected: { file: string; text: string; refused?: Diagnostic[] } | undefined, committed: string | undefined, shadowedBy: readonly string[] = [], catalogFindings: readonly Diagnostic[] = []): Diagnostic[] {
   if (!expected) return [];
-  const refused = expected.refused ?? [];
+  const refused = [...tooLarge(expected), ...(expected.refused ?? [])];
   const shadows = shadowedBy.map((path): Diagnostic => ({
     ruleId: 'codeowners-stale',
     severity: 'error',
@@ -231,3 +232,33 @@ function firstDifferentLine(committed: string, expected: string): number {
   while (line < a.length && line < b.length && normalLine(a[line]) === normalLine(b[line])) line++;
   return line + 1;
 }
+
+/**
+ * GitHub does not load a CODEOWNERS file of 3 MB or more ("CODEOWNERS files must be under 3 MB in size …
+ * code owners will not be requested to review changes"; GitHub's "About code owners"): every path, the platform
+ * paths included, then merges without a code owner's review. A pull request can grow the generated file past
+ * that with its own entities (a line per placeholder target). Counted in bytes, 3 MB read as 3,000,000, the
+ * smaller of its readings.
+ */
+export const CODEOWNERS_MAX_BYTES = 3_000_000;
+
+function tooLarge(expected: { file: string; text: string }): Diagnostic[] {
+  const bytes = Buffer.byteLength(expected.text, 'utf8');
+  if (bytes < CODEOWNERS_MAX_BYTES) return [];
+  // The teams with the most lines: where the size comes from.
+  const perOwner = new Map<string, number>();
+  for (const line of expected.text.split('\n')) {
+    const owners = line.startsWith('#') ? '' : line.trim().split(/[ \t]+/).slice(1).join(' ');
+    if (owners) perOwner.set(owners, (perOwner.get(owners) ?? 0) + 1);
+  }
+  const top = [...perOwner].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([owners, lines]) => `${owners.slice(0, 100)} (${lines} lines)`).join(', ');
+  return [{
+    ruleId: 'codeowners-too-large',
+    severity: 'error',
+    message: `The ${expected.file} the catalog generates is ${(bytes / 1e6).toFixed(2)} MB: GitHub does not load a CODEOWNERS file of 3 MB or more, so no code owner review would be requested on any path, the platform paths included. Most lines go to ${top}.`,
+    hint: 'Each file a placeholder ($text, $json, $yaml) reads and each TechDocs folder gets a line of its own: keep them in fewer files (one definition per API, fixtures in the repository that uses them), or split the catalog into more repositories.',
+    file: expected.file,
+    range: FILE_START,
+  }];
+}
+
