@@ -136,12 +136,16 @@ export type PlaceholderSources = ReadonlyMap<string, string | null>;
 
 export interface PlaceholderProblem {
   path: PathSegment[];
-  ruleId: 'placeholder-invalid' | 'placeholder-target-missing' | 'placeholder-outside-repo';
+  ruleId: 'placeholder-invalid' | 'placeholder-target-missing' | 'placeholder-outside-repo' | 'placeholder-other-revision';
   message: string;
   hint: string;
   /** For placeholder-target-missing: the placeholder, its value and the path it names (Diagnostic.missingTarget). */
   missingTarget?: MissingTarget;
-  /** For placeholder-outside-repo: a module's resolver reads the other repository's file, and Backstage accepts it. */
+  /**
+   * Backstage reads it, and only a config's repoUrl makes it the gate's to refuse: placeholder-outside-repo
+   * through a module's resolver (which reads the other repository), placeholder-other-revision. A warning
+   * without gitops.config.yaml.
+   */
   readByModule?: true;
 }
 
@@ -196,6 +200,14 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
     return fail('placeholder-invalid', `Placeholder ${label} expected a string value parameter, in the form of an absolute URL or a relative path`, `Write ${label}: ./relative/path/to/file`);
   }
   const target = placeholderTarget(file, use.value, repoUrl);
+  // A URL into this very repository that names another branch, tag or commit than the one the catalog is
+  // read from: Backstage's assertSameRepository compares only host and repository, so it reads that
+  // revision at every refresh, a file no pull request of this branch shows or any push there changes.
+  if (target === undefined && repoUrl && sameRepository(use.value, `${repoUrl}${file}`)) {
+    const url = use.value.length > 200 ? `${use.value.slice(0, 200)}…` : use.value;
+    const { problem } = fail('placeholder-other-revision', `Placeholder ${label} names a file of this repository at another revision than the one the catalog is read from (${repoUrl}): ${url}. Backstage reads it there at every refresh, so what it gives changes with every push to that branch without a review here, and the gate cannot read it to judge this entity.`, 'Refer to the file with a relative path (./file), so it is read from the same revision as this entity and each change to it is reviewed.');
+    return { problem: { ...problem, readByModule: true as const } };
+  }
   // An absolute URL elsewhere is read by Backstage at ingestion; it refuses only another git repository.
   if (target === undefined && !(repoUrl && otherRepository(use.value, `${repoUrl}${file}`))) return { unread: true as const };
   // A module's resolver (openapi, asyncapi) reads the URL without catalog-backend's assertSameRepository:
@@ -262,6 +274,21 @@ export function otherRepository(url: string, base: string): boolean {
   }
   if (!resolved.owner || !resolved.name || !resolved.filepath || !from.owner || !from.name || !from.filepath) return false;
   return resolved.resource !== from.resource || resolved.full_name !== from.full_name;
+}
+
+/**
+ * Both URLs name a file in one git repository (as git-url-parse reads them: same host and owner/name,
+ * compared as Backstage's assertSameRepository compares them), whatever revision each names. Never throws.
+ */
+export function sameRepository(url: string, base: string): boolean {
+  try {
+    const resolved = parseGitUrl(url);
+    const from = parseGitUrl(base);
+    if (!resolved.owner || !resolved.name || !resolved.filepath || !from.owner || !from.name) return false;
+    return resolved.resource === from.resource && resolved.full_name === from.full_name;
+  } catch {
+    return false;
+  }
 }
 
 function fail(ruleId: PlaceholderProblem['ruleId'], message: string, hint: string, missingTarget?: MissingTarget): { problem: Omit<PlaceholderProblem, 'path'> } {

@@ -12,7 +12,7 @@ export const LOCKED_RULES: ReadonlySet<string> = new Set([
   'yaml-alias-limit', 'yaml-node-limit', 'yaml-file-too-large', 'yaml-depth-limit', 'api-ref-outside-repo',
   'mkdocs-unsafe-tag', 'mkdocs-unsafe-extension', 'mkdocs-merge-key', 'techdocs-file-include', 'mkdocs-hooks', 'mkdocs-inherit-outside', 'mkdocs-path-outside', 'mkdocs-plugin-not-allowed',
   'codeowners-unsafe-path', 'codeowners-team-invalid', 'codeowners-platform-path', 'codeowners-stale', 'codeowners-claim-outside', 'codeowners-too-large',
-  'techdocs-ref-outside', 'placeholder-outside-repo', 'skeleton-unsafe',
+  'techdocs-ref-outside', 'placeholder-outside-repo', 'placeholder-other-revision', 'skeleton-unsafe',
   'location-glob-too-complex',
   'template-render-budget', 'template-glob-unsafe', 'template-pattern-backtracking', 'policy-pattern-backtracking', 'scorecard-path-unbounded',
   'config-weakened',
