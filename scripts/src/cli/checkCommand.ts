@@ -16,7 +16,7 @@ import { applyRuleSettings } from '../config/ruleSettings.ts';
 
 export { applyRuleSettings };
 import { applyBaseline, baselineFixed, baselineOf, movedFileHints, readBaseline } from '../config/baseline.ts';
-import { CONFIG_FILE, repoRoot } from '../config/repoRoot.ts';
+import { CONFIG_FILE, implicitScope, repoRoot } from '../config/repoRoot.ts';
 import { UsageError } from '../config/usageError.ts';
 import { repoWriteTarget } from './writeTarget.ts';
 import { isAtLeast, SEVERITIES, type Diagnostic, type Severity } from '../diagnostic.ts';
@@ -71,7 +71,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error.
 `;
 
 export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionReads): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals: given } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -94,6 +94,9 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   if (values.help) return io.stdout.write(CHECK_HELP), 0;
   const color = colorFlag(values);
   const root = repoRoot(io.cwd, values.root);
+  // From a folder below the top of a git repository without a config: that folder's files, within the whole repository.
+  const scope = given.length === 0 && !values['write-baseline'] ? implicitScope(io.cwd, values.root, root) : undefined;
+  const positionals = scope ? [scope] : given;
   if (values['list-rules']) {
     const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
     const [{ loadPolicies }, { registeredRules }] = await Promise.all([import('../catalog/prepareCatalogCheck.ts'), import('./checkAnalysis.ts')]);

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/config/gitopsConfig.ts';
+import { implicitScope } from '../../src/config/repoRoot.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
 
 describe('repoRoot: where a command stands, found as git and ESLint find theirs', () => {
@@ -16,10 +17,16 @@ describe('repoRoot: where a command stands, found as git and ESLint find theirs'
     expect(repoRoot(join(outer, 'inner'), undefined)).toBe(join(outer, 'inner'));
   });
 
-  it('without a config anywhere, the current folder', async () => {
+  // fresh39: from templates/github of a template repository, a template's `../../../skeletons/x` (which
+  // Backstage reads: it reads the repository whole) "leads outside this repository", 18 false errors.
+  it('without a config anywhere, the top of the git repository, the run scoped to the current folder; outside git, the current folder', async () => {
     const root = await tempRepo({ 'a/b/catalog-info.yaml': '' });
-    mkdirSync(join(root, '.git'));
     expect(repoRoot(join(root, 'a/b'), undefined)).toBe(join(root, 'a/b'));
+    mkdirSync(join(root, '.git'));
+    expect(repoRoot(join(root, 'a/b'), undefined)).toBe(root);
+    expect(implicitScope(join(root, 'a/b'), undefined, root)).toBe(join(root, 'a/b'));
+    expect(implicitScope(root, undefined, root)).toBeUndefined();
+    expect(implicitScope(join(root, 'a/b'), '.', join(root, 'a/b'))).toBeUndefined();
   });
 
   it('--root is taken as given, and must be a folder that exists', async () => {
