@@ -345,10 +345,19 @@ export function rangeOfText(text: string, within: Range, needle: string, inside?
   const start = offset(within.start.line, within.start.column);
   const end = offset(within.end.line, within.end.column);
   const value = text.slice(start, Math.max(end, start));
-  let at = value.indexOf(needle);
+  // Bare braces (`{{ parameters.x }}`, literalBraces) are also the tail of every `${{ parameters.x }}`: only
+  // an occurrence without `$` or `{` before it is the one meant (a value that writes both placed the
+  // finding on the expression's line).
+  const bare = needle.startsWith('{{');
+  const find = (from: number) => {
+    let i = value.indexOf(needle, from);
+    while (bare && i > 0 && (value[i - 1] === '$' || value[i - 1] === '{')) i = value.indexOf(needle, i + 1);
+    return i;
+  };
+  let at = find(0);
   if (at < 0) return within;
   for (let n = 0, next = at; n < occurrence && next >= 0; n++) {
-    next = value.indexOf(needle, next + needle.length);
+    next = find(next + needle.length);
     if (next >= 0) at = next;
   }
   const position = (absolute: number) => {
