@@ -86,7 +86,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
           continue;
         }
         skeletonAt.set(place, { at: diagnostics.length, label, others: [] });
-        diagnostics.push(d);
+        diagnostics.push(withoutConfig(config, [d])[0]);
       }
     }
   }
@@ -109,12 +109,28 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
 
 /**
  * Findings as a folder without gitops.config.yaml has them: nothing there says which scaffolder modules the
- * managed Backstage runs (backstageConfig.plugins), so an action none of the toolkit's own modules provides
- * is a warning, as a reference to a kind the folder never defines is; with a config, `findings` as they are.
+ * managed Backstage runs (backstageConfig.plugins), so an action none of the toolkit's own modules provides,
+ * and a filter or global function none of the known ones does, is a warning, as a reference to a kind the
+ * folder never defines is; with a config, `findings` as they are.
  */
 function withoutConfig(config: GitopsConfig, findings: Diagnostic[]): Diagnostic[] {
   if (config.found) return findings;
-  return findings.map(d => (d.ruleId === 'template-action-unknown' ? { ...d, severity: 'warning', message: unconfiguredActionMessage(d.message, config.appScaffolder), hint: `${unconfiguredActionsNote(config.appScaffolder)} ${d.hint ?? ''}`.trim() } : d));
+  return findings.map(d => {
+    if (d.ruleId === 'template-action-unknown') return { ...d, severity: 'warning', message: unconfiguredActionMessage(d.message, config.appScaffolder), hint: `${unconfiguredActionsNote(config.appScaffolder)} ${d.hint ?? ''}`.trim() };
+    // Filters and global functions come from the same modules (additionalTemplateFilters/Globals): as unknown.
+    if (moduleMayAdd(d) && d.severity === 'error') return { ...d, severity: 'warning', hint: `${unconfiguredNamesNote(config.appScaffolder)} ${d.hint ?? ''}`.trim() };
+    return d;
+  });
+}
+
+// A finding about a name a scaffolder module may add to the renderer: a filter, a global function (not a
+// method call or caller(), which no module changes).
+const moduleMayAdd = (d: Diagnostic) => d.ruleId === 'template-unknown-filter' || d.ruleId === 'skeleton-unknown-filter' || (d.ruleId === 'skeleton-unknown-function' && d.message.includes("is no function the scaffolder's renderer knows"));
+
+function unconfiguredNamesNote(app: GitopsConfig['appScaffolder']): string {
+  return app
+    ? `Without gitops.config.yaml this is judged against the scaffolder's own filters and functions and those of the modules packages/backend adds that the toolkit has installed${app.missing.length ? `; it also adds ${app.missing.slice(0, 6).join(', ')}, whose filters and functions the toolkit cannot know` : ''}.`
+    : 'No gitops.config.yaml says which scaffolder modules your Backstage runs, and a module can add filters and functions (additionalTemplateFilters, additionalTemplateGlobals), so this is judged against the scaffolder\'s own.';
 }
 
 /**
