@@ -56,6 +56,8 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
   const byFile = new Map(files.filter(f => withEdges.has(f.file)).map(f => [f.file, f]));
   const diagnostics: Diagnostic[] = [];
   const refusedTypes = new Set<string>();
+  // The files some Location already reaches: no "did you mean" for a missing target names one of those.
+  const reached = new Set(edges.flatMap(e => (e.resolution.kind === 'files' ? e.resolution.files : [])));
   for (const edge of edges) {
     const source = byFile.get(edge.file);
     if (!source) continue;
@@ -95,9 +97,9 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
     } else if (resolution.files.length === 0 && edge.optional) {
       // DefaultCatalogProcessingOrchestrator passes presence === 'optional' to readLocation, and
       // UrlReaderProcessor then emits no notFoundError: the Location reads its other targets.
-      diagnostics.push(at('location-target-missing', 'info', `Optional Location target ${shownPath(edge.target)} matches no file (looked for ${shownPath(resolution.pattern)}); Backstage skips it quietly (spec.presence: optional).`, targetHint(edge.file, resolution.pattern, context.repoFiles)));
+      diagnostics.push(at('location-target-missing', 'info', `Optional Location target ${shownPath(edge.target)} matches no file (looked for ${shownPath(resolution.pattern)}); Backstage skips it quietly (spec.presence: optional).`, targetHint(edge.file, resolution.pattern, context.repoFiles, reached)));
     } else if (resolution.files.length === 0) {
-      diagnostics.push(at('location-target-missing', 'error', `Location target ${shownPath(edge.target)} matches no file (looked for ${shownPath(resolution.pattern)}). Backstage then fails this whole Location, so it reads none of its targets: every entity they hold is lost (new ones never appear, existing ones stop updating), not just this one.`, targetHint(edge.file, resolution.pattern, context.repoFiles)));
+      diagnostics.push(at('location-target-missing', 'error', `Location target ${shownPath(edge.target)} matches no file (looked for ${shownPath(resolution.pattern)}). Backstage then fails this whole Location, so it reads none of its targets: every entity they hold is lost (new ones never appear, existing ones stop updating), not just this one.`, targetHint(edge.file, resolution.pattern, context.repoFiles, reached)));
     }
   }
   if (context.mode === 'roots') diagnostics.push(...unreachable(files, context));
@@ -182,16 +184,17 @@ function shownPath(path: string): string {
 
 /**
  * The hint for a target that matches nothing: the nearest YAML file by name, other than the Location's own
- * file (a Location never means itself), written as a target relative to that file.
+ * file (a Location never means itself) and the files a Location already reaches (`reached`: a sibling target
+ * of the same list is never the one meant), written as a target relative to that file.
  */
-function targetHint(locationFile: string, pattern: string, repoFiles: readonly string[]): string {
+function targetHint(locationFile: string, pattern: string, repoFiles: readonly string[], reached: ReadonlySet<string> = new Set()): string {
   const hidden = /[*?[{]/.test(pattern) ? matchGlob(repoFiles, pattern, GLOB_BUDGET_MS, { dot: true }) : undefined;
   if (hidden?.length) {
     const relative = posix.relative(posix.dirname(locationFile), hidden[0]);
     return `Backstage's readers match a pattern without dot-named files and folders (minimatch's default), so it skips ${hidden[0]}; write the dot-named part out (e.g. ${relative.startsWith('../') ? relative : `./${relative}`}) or rename it.`;
   }
   if (hidden) return globHint(pattern, repoFiles);
-  const candidates = repoFiles.filter(f => f !== locationFile && isYamlFile(f));
+  const candidates = repoFiles.filter(f => f !== locationFile && isYamlFile(f) && !reached.has(f));
   // A target written from the repository's root (catalogs/x/template.yaml in catalogs/y/all.yaml) is the usual slip.
   const rooted = candidates.find(c => pattern.endsWith(`/${c}`));
   const guess = rooted ?? (candidates.length ? closest(pattern, candidates) : undefined);
