@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { parseYaml, type ParsedYaml } from '../load/parseYaml.ts';
-import { findPlaceholders, type PlaceholderUse } from '../catalog/placeholders.ts';
+import { findPlaceholders, unreadPlaceholder, type PlaceholderUse } from '../catalog/placeholders.ts';
 import { listRepoFiles, listSkeletonFiles } from '../load/repoFiles.ts';
 import { gitHostView } from '../load/gitHostView.ts';
 import { OutsideRepositoryError, readRepoFile } from '../load/repoPath.ts';
@@ -212,6 +212,25 @@ function templateSteps(template: unknown): unknown[] {
   return isRecord(template) && isRecord(template.spec) && Array.isArray(template.spec.steps) ? template.spec.steps : [];
 }
 
+/**
+ * `values: ${{ parameters }}` (a common shape: the skeleton gets the form's answers as they are): each
+ * parameter the form's pages declare, its value known only at run time. Undefined when the pages do not say
+ * every name (a page read from a URL, conditional properties through dependencies, allOf, anyOf, oneOf or
+ * if, or properties not written out): the values are then judged unknown as a whole.
+ */
+function declaredParameters(template: unknown): Record<string, typeof RENDERED> | undefined {
+  const spec = isRecord(template) && isRecord(template.spec) ? template.spec : undefined;
+  const pages = Array.isArray(spec?.parameters) ? spec.parameters : spec?.parameters !== undefined ? [spec.parameters] : [];
+  const names: Record<string, typeof RENDERED> = {};
+  for (const page of pages) {
+    if (!isRecord(page) || unreadPlaceholder(page) !== undefined || ['dependencies', 'allOf', 'anyOf', 'oneOf', 'if', 'patternProperties'].some(key => key in page)) return undefined;
+    if (page.properties === undefined) continue;
+    if (!isRecord(page.properties)) return undefined;
+    for (const name of Object.keys(page.properties)) names[name] = RENDERED;
+  }
+  return names;
+}
+
 /** Each fetch:template step's skeleton, analysed with the values that step passes. */
 function analyzeSkeletons(root: string, file: string, template: unknown, repoFiles: ReadonlySet<string>, extensions: TemplatingNames): { d: Diagnostic; label?: string }[] {
   const steps = templateSteps(template);
@@ -221,7 +240,8 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     const folder = skeletonFolder(file, step.input.url);
     if (folder === undefined) continue;
     const given = step.input.values;
-    const values = typeof given === 'string' && given.includes('${{') ? RENDERED : Object.fromEntries(Object.entries(isRecord(given) ? given : {}).map(([key, value]) => [key, JSON.stringify(value ?? null).includes('${{') ? RENDERED : value]));
+    const whole = typeof given === 'string' && /^\s*\$\{\{\s*parameters\s*\}\}\s*$/.test(given) ? declaredParameters(template) : undefined;
+    const values = whole ?? (typeof given === 'string' && given.includes('${{') ? RENDERED : Object.fromEntries(Object.entries(isRecord(given) ? given : {}).map(([key, value]) => [key, JSON.stringify(value ?? null).includes('${{') ? RENDERED : value])));
     if (step.action === 'fetch:template:file') {
       const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
       for (const d of analyzeTemplateFile(root, file, folder, step, steps.indexOf(step), values, repoFiles, extensions)) found.push({ d, label });
