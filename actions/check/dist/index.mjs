@@ -43709,7 +43709,8 @@ var import_picocolors = __toESM(require_picocolors(), 1);
 // scripts/src/report/groupFindings.ts
 var ENTITY = "\0entity\0";
 var entityFree = (d) => d.entityRef && d.message.includes(d.entityRef) ? d.message.split(d.entityRef).join(ENTITY) : d.message;
-var groupKey = (d, exact = false) => `${d.severity}\0${d.ruleId}\0${exact ? d.message : entityFree(d)}\0${d.alreadyOnBase ? 1 : 0}`;
+var hintFree = (d) => d.hint && d.entityRef && d.hint.includes(d.entityRef) ? d.hint.split(d.entityRef).join(ENTITY) : d.hint ?? "";
+var groupKey = (d, exact = false) => `${d.severity}\0${d.ruleId}\0${exact ? d.message : entityFree(d)}\0${exact ? d.hint ?? "" : hintFree(d)}\0${d.alreadyOnBase ? 1 : 0}`;
 function groupFindings(list, options = {}) {
   const groups = /* @__PURE__ */ new Map();
   for (const d of sortDiagnostics(list)) {
@@ -44106,6 +44107,7 @@ var rules = [
   { id: "placeholder-invalid", severity: "error", description: "A $text/$json/$yaml placeholder is malformed or its file does not parse.", example: "definition:\n  $text: 42" },
   { id: "placeholder-target-missing", severity: "error", description: "A placeholder points at a file that does not exist.", example: "definition:\n  $text: ./openapi.yaml  # no such file" },
   { id: "placeholder-outside-repo", severity: "error", description: "A placeholder reaches outside this repository: a path above its root, or a URL into another git repository (refused since catalog-backend 4.0.0; plain web URLs are allowed), or a $openapi/$asyncapi naming one, or a $ref into one in a definition they bundle (the module reads it with Backstage's credentials and no such check; a warning in a folder without gitops.config.yaml, as Backstage accepts it).", example: "definition:\n  $text: ../../other/api.yaml" },
+  { id: "placeholder-other-revision", severity: "error", description: "A placeholder URL names a file of this repository at another branch, tag or commit than the one the catalog is read from (repoUrl): Backstage reads that revision at every refresh, so the value changes without review and the gate cannot judge it. A warning without gitops.config.yaml.", example: "definition:\n  $text: https://github.com/acme/backstage-control/blob/scratch/openapi.yaml" },
   { id: "placeholder-not-read", severity: "info", description: "A $text/$json/$yaml placeholder names a URL that Backstage reads at ingestion and the gate cannot read offline: nothing is concluded from its value (one note per entity).", example: "steps:\n  - $yaml: https://github.com/acme/x/blob/main/steps/log.yaml" },
   // Org policy
   { id: "policy-pattern-backtracking", severity: "error", description: "An org policy's pattern (or patternProperties key) backtracks super-linearly (recheck): the gate would run it on every entity's values, so one crafted value held every pull request's gate past its time limit. It is not applied; the rest of the policy is.", example: '"description": {"pattern": "^(\\w+\\s?)*$"}' },
@@ -44180,6 +44182,7 @@ var rules2 = [
   { id: "codeowners-team-invalid", severity: "error", description: "github.com/team-slug is not a GitHub org/team slug, so CODEOWNERS ignores it, or another Group gives the same slug a different dev.azure.com/team-id.", example: 'github.com/team-slug: "acme/a team"' },
   { id: "codeowners-team-unknown", severity: "info", description: "An owning group names no GitHub team (no github.com/team-slug, not brought by the GitHub org provider), so CODEOWNERS gives its files to the platform team.", example: "owner: group:default/payments  # an Entra ID group" },
   { id: "codeowners-stale", severity: "error", description: "CODEOWNERS differs from what the catalog's ownership generates.", example: "# an entity moved to another team without codeowners --write" },
+  { id: "codeowners-too-large", severity: "error", description: "The CODEOWNERS the catalog generates is 3 MB or more: GitHub does not load such a file, so no code owner review is requested on any path, the platform paths included (one line per placeholder target or docs folder adds up).", example: "# 32,000 $text targets, each a line of its own" },
   { id: "codeowners-not-checked", severity: "info", description: "A repo without gitops.config.yaml has a CODEOWNERS file: the gate only judges the CODEOWNERS it generates from the catalog (the config's codeowners section), so this one is left unchecked.", example: "# .github/CODEOWNERS in a repo checked with --root and no gitops.config.yaml" },
   { id: "schema-stale", severity: "error", description: "The editor's JSON Schema for catalog files differs from what the policies, the pinned Backstage packages and the catalog generate.", example: "# a policy edited without schema --write" }
 ];
