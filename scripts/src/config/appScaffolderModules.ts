@@ -30,7 +30,8 @@ export function appScaffolderModules(root: string): AppScaffolderModules | undef
   const named = (name: string) => wiring.some(text => text.includes(`'${name}'`) || text.includes(`"${name}"`) || text.includes(`\`${name}\``));
   const added = wiring.some(text => /backend\.add\(/.test(text)) && named(SCAFFOLDER);
   if (!added || wiring.some(text => text.includes('createBuiltinActions'))) return undefined;
-  const wired = dependencies.filter(name => SCAFFOLDER_MODULE.test(name) && named(name)).sort();
+  // npm refuses names over 214 characters: a longer one (from a pull request's package.json) names no module, and would be printed whole.
+  const wired = dependencies.filter(name => name.length <= 214 && SCAFFOLDER_MODULE.test(name) && named(name)).sort();
   const installed: string[] = [];
   const missing: string[] = [];
   for (const name of wired) {

@@ -61,6 +61,17 @@ describe('template actions in a Backstage app repository without gitops.config.y
     expect(notify.hint).toContain(`This is judged as the backend in packages/backend runs the scaffolder: its built-in actions and the scaffolder modules it adds (${GITHUB}). It also adds ${NOTIFICATIONS}, which the toolkit does not have installed`);
   }, 60_000);
 
+  it('a dependency name longer than npm allows (214 characters) is no module: never named in a finding', async () => {
+    const long = `@acme/scaffolder-backend-module-${'x'.repeat(300)}`;
+    const tree = backend(NEW_SYSTEM.replace(`backend.add(import('${NOTIFICATIONS}'));\n`, `backend.add(import('${long}'));\n`));
+    const pkg = JSON.parse(tree['packages/backend/package.json']);
+    delete pkg.dependencies[NOTIFICATIONS];
+    pkg.dependencies[long] = '^1.0.0';
+    const found = await unknown({ ...tree, 'packages/backend/package.json': JSON.stringify(pkg) });
+    expect(found.map(d => d.range.start.line)).toEqual([15, 19]);
+    expect(found.every(d => !d.hint.includes('x'.repeat(300)) && !d.hint.includes('It also adds'))).toBe(true);
+  }, 60_000);
+
   it('a backend that adds only installed modules: an action none of them provides fails the task, as said', async () => {
     const tree = backend(NEW_SYSTEM.replace(`backend.add(import('${NOTIFICATIONS}'));\n`, ''));
     const found = await unknown(tree);
