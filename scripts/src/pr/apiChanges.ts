@@ -8,7 +8,8 @@ import { rangeOfPath } from '../load/yamlPath.ts';
 import { ownerOf, type Dependent, type Rename } from './entityChanges.ts';
 import { protoBreaking } from './protoBreaking.ts';
 import { protoImports, safeImport } from './protoImports.ts';
-import { inlineChannelMessages } from './asyncApiMessages.ts';
+import { headerDiffs, headersAsPayload, inlineChannelMessages, inMessageHeaders } from './asyncApiMessages.ts';
+import { consumerBreaking } from './consumerBreaking.ts';
 import { graphqlBreaking } from './graphqlBreaking.ts';
 import { consumerList, consumerNote, consumersByApi, membersByGroup, teamsToProtect } from './apiConsumers.ts';
 import { definitionOf, formatOf, typeOf, type ApiDefinition, type ApiFormat } from './apiDefinition.ts';
@@ -172,7 +173,7 @@ export interface ApiChangeInput {
    */
   revisions?: { base: RevisionFiles; head: RevisionFiles; changedFiles: ReadonlySet<string> };
   /** api-smart-diff's `apiCompare`, passed in so the library loads only when a definition changed. */
-  compare: (before: unknown, after: unknown) => { diffs: { action: string; type: string; description?: string; path: (string | number)[]; unjudged?: string }[] };
+  compare: (before: unknown, after: unknown) => { diffs: { action: string; type: string; description?: string; path: (string | number)[]; before?: unknown; after?: unknown; unjudged?: string }[] };
   /**
    * Whether `compare` classifies changes to this (base) document with a specification's rules: api-smart-diff's
    * `discoverCompareEngine` picks other than its JSON Schema fallback. Swagger 2.0, AsyncAPI 3 or an
@@ -348,7 +349,10 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
         else if (compared && after) {
           const revisions = input.revisions;
           const resolve = (document: unknown, side: 'base' | 'head') => (revisions ? resolveRepoRefs(document, side === 'base' ? prior.file : after.file, revisions[side], limits).document : undefined) ?? document;
-          compared = { diffs: [...compared.diffs, ...mergeKeyBreaking(prior.text, after.text, compared.diffs, input.compare, resolve)] };
+          const spec = specMajor(from) === 'asyncapi 2' ? 'asyncapi' : 'openapi';
+          // A message's headers are a schema api-smart-diff leaves unclassified: diffed again with the payload's rules.
+          const plain = spec === 'asyncapi' && compared.diffs.some(d => inMessageHeaders(d.path)) ? [...compared.diffs.filter(d => !inMessageHeaders(d.path)), ...headerDiffs(input.compare(headersAsPayload(sides[0]), headersAsPayload(sides[1])).diffs)] : compared.diffs;
+          compared = { diffs: consumerBreaking([...plain, ...mergeKeyBreaking(prior.text, after.text, plain, input.compare, resolve)], spec, sides[1]) };
         }
       } catch (error) {
         // Local $refs chained through deep schemas can nest the resolved document past the stack: no diff then.

@@ -1,0 +1,226 @@
+import type { ApiFormat } from './apiDefinition.ts';
+
+/** One change as api-smart-diff gives it: its values before and after are kept for the rules below. */
+export interface ComparedDiff {
+  action: string;
+  type: string;
+  description?: string;
+  path: (string | number)[];
+  before?: unknown;
+  after?: unknown;
+  unjudged?: string;
+}
+
+/** Which way the values at a place travel, seen from a consumer: it reads them (a response) or sends them (a request). */
+type Side = 'reads' | 'sends';
+
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
+/**
+ * Whether a consumer reads or sends the values at `path` (a diff path of an OpenAPI 3 or AsyncAPI 2
+ * document): OpenAPI responses are read and requests (parameters, request bodies) sent, and the other way
+ * round inside a callback (the API calls the consumer); AsyncAPI 2 `subscribe` messages are read and
+ * `publish` messages sent (the operation is named from the consumer's side). Undefined where the same node
+ * may be both (`components.schemas`, shared headers): the diff also reports a change there at each place
+ * that uses it.
+ */
+export function sideOf(path: readonly (string | number)[], format: ApiFormat): Side | undefined {
+  const at = path.map(String);
+  if (format === 'asyncapi') return at[0] === 'channels' ? (at[2] === 'subscribe' ? 'reads' : at[2] === 'publish' ? 'sends' : undefined) : undefined;
+  if (at[0] === 'components') return at[1] === 'responses' ? 'reads' : at[1] === 'requestBodies' || at[1] === 'parameters' ? 'sends' : undefined;
+  if (at[0] !== 'paths') return undefined;
+  if (at[2] === 'parameters') return 'sends';
+  if (!METHODS.has(at[2])) return undefined;
+  const part = at[3];
+  if (part === 'parameters' || part === 'requestBody') return 'sends';
+  if (part === 'responses') return 'reads';
+  // paths./p.post.callbacks.<name>.<expression>.<method>.<part>: the API sends the request, the consumer answers.
+  if (part === 'callbacks' && METHODS.has(at[6])) return at[7] === 'responses' ? 'sends' : at[7] === 'requestBody' || at[7] === 'parameters' ? 'reads' : undefined;
+  return undefined;
+}
+
+// JSON Schema keywords whose value maps names to subschemas, lists subschemas, or is one subschema.
+const NAMED_SCHEMAS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependentSchemas']);
+const LISTED_SCHEMAS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+const ONE_SCHEMA = new Set(['items', 'additionalProperties', 'additionalItems', 'not', 'contains', 'if', 'then', 'else', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties']);
+
+// Every keyword a schema may hold (JSON Schema draft 4 to 2020-12, and the ones OpenAPI 3 and AsyncAPI 2 add):
+// a key outside them is no keyword, and validators, documentation and code generators pass it by.
+const SCHEMA_VOCABULARY = new Set([
+  ...NAMED_SCHEMAS, ...LISTED_SCHEMAS, ...ONE_SCHEMA,
+  '$schema', '$id', 'id', '$ref', '$anchor', '$dynamicRef', '$dynamicAnchor', '$recursiveRef', '$recursiveAnchor', '$vocabulary', '$comment',
+  'type', 'enum', 'const', 'multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength', 'pattern',
+  'maxItems', 'minItems', 'uniqueItems', 'maxContains', 'minContains', 'maxProperties', 'minProperties', 'required', 'dependentRequired', 'dependencies',
+  'format', 'contentEncoding', 'contentMediaType', 'contentSchema', 'title', 'description', 'default', 'deprecated', 'readOnly', 'writeOnly', 'examples',
+  'nullable', 'discriminator', 'xml', 'externalDocs', 'example',
+]);
+
+/** The index of the first key inside a schema on `path`: below `schema` (OpenAPI), `payload` or a message's `headers` (AsyncAPI), or a component schema. */
+function schemaStart(at: readonly string[], format: ApiFormat): number | undefined {
+  if (at[0] === 'components' && at[1] === 'schemas') return 3;
+  if (format === 'openapi') {
+    const index = at.indexOf('schema');
+    return index < 0 ? undefined : index + 1;
+  }
+  const message = at.indexOf('message');
+  if (message < 0) return undefined;
+  for (let i = message + 1; i < at.length; i++) if (at[i] === 'payload' || at[i] === 'headers') return i + 1;
+  return undefined;
+}
+
+/**
+ * The JSON Schema keyword `path` ends in, when its last key is a keyword of a schema (walked from the schema's
+ * root, so a property named `type` is told from the keyword), else undefined.
+ */
+function schemaKeyword(path: readonly (string | number)[], format: ApiFormat): string | undefined {
+  const at = path.map(String);
+  let i = schemaStart(at, format);
+  if (i === undefined) return undefined;
+  while (i < at.length - 1) {
+    const key = at[i];
+    if (NAMED_SCHEMAS.has(key) || LISTED_SCHEMAS.has(key)) i += 2;
+    else if (key === 'items' && /^\d+$/.test(at[i + 1])) i += 2;
+    else if (ONE_SCHEMA.has(key)) i += 1;
+    else return undefined;
+  }
+  return i === at.length - 1 ? at[i] : undefined;
+}
+
+/**
+ * Whether `path` changes a key of a schema that is no schema keyword (a misspelt `requried`, a plain YAML
+ * reading's `<<`): nothing that reads the definition acts on it.
+ */
+function atUnknownSchemaKey(path: readonly (string | number)[], format: ApiFormat): boolean {
+  const at = path.map(String);
+  let i = schemaStart(at, format);
+  if (i === undefined) return false;
+  while (i < at.length) {
+    const key = at[i];
+    if (!SCHEMA_VOCABULARY.has(key)) return true;
+    if (NAMED_SCHEMAS.has(key) || LISTED_SCHEMAS.has(key)) i += 2;
+    else if (key === 'items' && /^\d+$/.test(at[i + 1] ?? '')) i += 2;
+    else if (ONE_SCHEMA.has(key)) i += 1;
+    else return false;
+  }
+  return false;
+}
+
+/** The JSON types a `type` value names (a name or a list of names), or undefined for any other value. */
+function typesOf(value: unknown): Set<string> | undefined {
+  if (typeof value === 'string') return new Set([value]);
+  return Array.isArray(value) && value.every(t => typeof t === 'string') ? new Set(value as string[]) : undefined;
+}
+
+/** Whether values of JSON type `type` are within `types` (`number` takes integers). */
+const covers = (types: ReadonlySet<string>, type: string) => types.has(type) || (type === 'integer' && types.has('number'));
+
+const clip = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
+const listed = (types: readonly string[]) => types.map(t => clip(t)).join(', ');
+
+/** Why a change to a schema's `type`, `nullable` or `additionalProperties` breaks a consumer on `side`, or undefined. */
+function schemaBreak(keyword: string, diff: ComparedDiff, side: Side): string | undefined {
+  const { action, before, after } = diff;
+  if (keyword === 'type') {
+    // A type added where there was none narrows what a sender may send; one removed widens what a reader gets.
+    if (action === 'add') return side === 'sends' ? 'values of other types than it now names were accepted before' : undefined;
+    if (action === 'remove') return side === 'reads' ? 'values of any type may now arrive' : undefined;
+    const [was, is] = [typesOf(before), typesOf(after)];
+    if (!was || !is) return undefined;
+    const added = [...is].filter(t => !covers(was, t));
+    const removed = [...was].filter(t => !covers(is, t));
+    if (side === 'reads' && added.length) return `consumers now receive ${listed(added)} values they do not expect`;
+    if (side === 'sends' && removed.length) return `${listed(removed)} values that consumers send are no longer accepted`;
+    return undefined;
+  }
+  if (keyword === 'nullable') {
+    if (side === 'reads' && after === true && before !== true) return 'consumers now receive null where they expect a value';
+    if (side === 'sends' && before === true && after !== true) return 'null values that consumers send are no longer accepted';
+    return undefined;
+  }
+  if (keyword === 'additionalProperties' && side === 'sends') {
+    const open = before === undefined || before === true;
+    if (before !== false && after === false) return 'properties it does not name, which were accepted, are now rejected';
+    if (open && after !== null && typeof after === 'object') return 'properties it does not name, which were accepted with any value, must now match a schema';
+  }
+  return undefined;
+}
+
+/** Whether schemaBreak's verdict on this `type` or `nullable` change is read from its values alone: both are type lists, or booleans. */
+function decidedByTypes(keyword: string | undefined, diff: ComparedDiff): boolean {
+  if (diff.action !== 'replace' && !(keyword === 'nullable' && diff.action === 'add')) return false;
+  if (keyword === 'type') return typesOf(diff.before) !== undefined && typesOf(diff.after) !== undefined;
+  return keyword === 'nullable' && (diff.before === undefined || typeof diff.before === 'boolean') && typeof diff.after === 'boolean';
+}
+
+/** The server URLs a diff's value before the change names: a `url`, a server, or a list or map of servers. */
+function serverUrls(value: unknown, lastKey: string): string[] {
+  if (lastKey === 'url') return typeof value === 'string' ? [value] : [];
+  const one = (server: unknown) => (server !== null && typeof server === 'object' && typeof (server as { url?: unknown }).url === 'string' ? [(server as { url: string }).url] : []);
+  if (Array.isArray(value)) return value.flatMap(one);
+  if (value !== null && typeof value === 'object' && !('url' in value)) return Object.values(value).flatMap(one);
+  return one(value);
+}
+
+/** Every server URL a document lists: its own `servers` (a list in OpenAPI, a map in AsyncAPI) and each OpenAPI path's and operation's. */
+function allServerUrls(document: unknown): Set<string> {
+  const urls = new Set<string>();
+  const add = (servers: unknown) => serverUrls(servers, 'servers').forEach(url => urls.add(url));
+  if (document === null || typeof document !== 'object') return urls;
+  const doc = document as { servers?: unknown; paths?: unknown };
+  add(doc.servers);
+  if (doc.paths !== null && typeof doc.paths === 'object') {
+    for (const item of Object.values(doc.paths as object)) {
+      if (item === null || typeof item !== 'object') continue;
+      add((item as { servers?: unknown }).servers);
+      for (const [method, operation] of Object.entries(item)) if (METHODS.has(method) && operation !== null && typeof operation === 'object') add((operation as { servers?: unknown }).servers);
+    }
+  }
+  return urls;
+}
+
+/**
+ * api-smart-diff's changes to an OpenAPI 3 or AsyncAPI 2 definition, with the ones its rules pass although
+ * they break a consumer counted as breaking, as oasdiff's checks judge them:
+ * - a schema's `type` that now lets a reader receive another type, or no longer accepts a type a sender
+ *   sends (api-smart-diff reverses its request rule for responses and subscribe messages, so `string` to
+ *   `integer` in a response passed as non-breaking); `nullable: true` added where consumers read, or taken
+ *   away where they send; `additionalProperties` closed where consumers send;
+ * - a server URL the definition no longer lists anywhere (clients built from it call the old address;
+ *   api-smart-diff files servers as annotations);
+ * - any change it leaves unclassified (response and message headers, callbacks, message traits, bindings,
+ *   discriminators), outside `x-` extensions: a change the diff cannot judge must not read as nothing
+ *   breaking.
+ * Takes the diffs (with their `before`/`after` values), the format and the head document as compared;
+ * returns the diffs in the same order, a counted change's description saying why. The one change it counts
+ * as non-breaking against api-smart-diff is a `type` or `nullable` whose values a consumer still reads or
+ * sends alike (integer to number, or null allowed, in a request; the other way in a response): its request
+ * rule calls every change to them breaking, and a gate that cries wolf gets switched off.
+ */
+export function consumerBreaking(diffs: readonly ComparedDiff[], format: ApiFormat, head: unknown): ComparedDiff[] {
+  let headUrls: Set<string> | undefined;
+  return diffs.map(diff => {
+    const said = diff.description ?? `${diff.action} ${diff.path.join('.')}`;
+    const at = diff.path.map(String);
+    const keyword = schemaKeyword(diff.path, format);
+    const side = sideOf(diff.path, format);
+    const schemaWhy = keyword && side ? schemaBreak(keyword, diff, side) : undefined;
+    if (schemaWhy) return diff.type === 'breaking' ? diff : { ...diff, type: 'breaking', description: `${said}: ${schemaWhy}` };
+    // A type or nullable whose values a consumer still reads or sends alike (integer to number in a request,
+    // nullable added to one): api-smart-diff's request rule calls any change to them breaking.
+    if (diff.type === 'breaking' && side && decidedByTypes(keyword, diff)) return { ...diff, type: 'non-breaking' };
+    if (diff.type === 'breaking') return diff;
+    const servers = at.indexOf('servers');
+    if (servers >= 0 && (diff.action === 'remove' || diff.action === 'replace') && (servers === 0 || format === 'openapi')) {
+      headUrls ??= allServerUrls(head);
+      const gone = serverUrls(diff.before, at[at.length - 1]).filter(url => !headUrls!.has(url));
+      if (gone.length) return { ...diff, type: 'breaking', description: `${said}: the server ${clip(gone[0])}${gone.length > 1 ? ` and ${gone.length - 1} more` : ''} is no longer listed, and clients built from this definition call it` };
+      return diff;
+    }
+    // A component is diffed again where a path or channel uses it (references resolved, messages written in place).
+    // A key that is no keyword of the specification (a plain YAML reading's merge key `<<`, which the merge
+    // key reading diffs on its own; an unknown schema keyword) changes nothing a consumer's tools read.
+    const inert = at[0] === 'components' || at.some(key => key.startsWith('x-') || key === '<<') || atUnknownSchemaKey(diff.path, format);
+    if (diff.type === 'unclassified' && !inert) return { ...diff, type: 'breaking', description: `${said}: a change the breaking-change diff cannot classify, so it counts as breaking` };
+    return diff;
+  });
+}
