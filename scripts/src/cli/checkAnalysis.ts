@@ -137,7 +137,9 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
     let liveRefs;
     let held;
     try {
-      liveRefs = await fetchKnownRefs(catalogUrl, token, wanted, io.fetch);
+      // The catalog is asked at least once (an empty by-refs list when nothing needs looking up and no
+      // holder is asked), so a URL that reaches no catalog is a tool error on every run, never a quiet pass.
+      liveRefs = wanted.length || !owns ? await fetchKnownRefs(catalogUrl, token, wanted, io.fetch) : new Set<string>();
       held = owns ? await fetchLiveAnnotations(catalogUrl, token, [...known].filter((r): r is string => Boolean(r)), io.fetch) : undefined;
     } catch (error) {
       if (error instanceof UsageError) throw error;

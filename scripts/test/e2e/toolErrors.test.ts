@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../helpers/freePort.ts';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
 import { startRecordingServer } from '../helpers/recordingServer.ts';
@@ -127,6 +127,29 @@ describe.concurrent('a tool error is one clear message', { timeout: 120_000 }, (
     const sync = await gitops(base, ['sync', '--url', 'not a url', '--dry-run'], { BACKSTAGE_TOKEN: 'token-0123456789' });
     expectToolError(sync, /--url 'not a url' is not an http\(s\) URL/);
     expect(sync.stderr).not.toContain('Run sync again');
+  });
+
+  it('--catalog-url is asked even when every reference resolves in the repo: a dead URL or a server that is no catalog is a tool error, not a pass', async () => {
+    // Nothing to look up (a Group with no relations), and no repoUrl: before, check sent no request and exited 0.
+    const repo = await tempRepo({ 'catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: web-team\nspec:\n  type: team\n  children: []\n' });
+    const port = await freePort();
+    expectToolError(await gitops(repo, ['check', '--catalog-url', `http://127.0.0.1:${port}`]), new RegExp(`--catalog-url: cannot reach http://127\\.0\\.0\\.1:${port}: connection refused`));
+    const asked: unknown[] = [];
+    const notCatalog = await startRecordingServer(request => {
+      asked.push(request.body);
+      return { status: 200, body: { ok: true } };
+    });
+    try {
+      expectToolError(await gitops(repo, ['check', '--catalog-url', notCatalog.url]), /answered entities\/by-refs without one item per ref asked: it is not a Backstage backend's catalog/);
+    } finally {
+      await notCatalog.close();
+    }
+    expect(asked).toEqual([{ entityRefs: [], fields: ['kind', 'metadata.namespace', 'metadata.name'] }]);
+    // A real Backstage answers the empty list, and checks the token on it.
+    const { baseUrl, token } = inject('backstage');
+    const run = await gitops(repo, ['check', '--catalog-url', baseUrl], { BACKSTAGE_TOKEN: token });
+    expect(run.status, run.stderr).toBe(0);
+    expectToolError(await gitops(repo, ['check', '--catalog-url', baseUrl], { BACKSTAGE_TOKEN: 'not-the-token' }), /answered 401 to entities\/by-refs: check the token/);
   });
 
   it('sync to a host that does not answer says so once, without promising that a rerun helps', async () => {
