@@ -1,3 +1,4 @@
+import { conflictIn } from '../load/conflictMarkers.ts';
 import { contentColumn, indentContext, keyBelowCompleteValue, misalignedBlockStart, overIndentedKey } from '../load/badIndent.ts';
 import { logText } from '../report/safeText.ts';
 import { isAbsolute, normalize, sep } from 'node:path';
@@ -52,6 +53,9 @@ export function readConfigDocument(absolutePath: string, file: string): ConfigDo
     const { line, col } = lineCounter.linePos(error.pos[0]);
     throw new UsageError(`${file}:${line}:${col}: YAML nesting too deep: this file nests mappings or lists inside each other so deeply (hundreds of levels) that the YAML parser runs out of stack here.\nFlatten it and run again.`);
   }
+  // Git's conflict markers: the parser's first error is some consequence of them (a key "deeper than" the one above).
+  const conflict = error && conflictIn(decoded.text);
+  if (conflict) throw new UsageError(`${file}:${conflict.line}:${conflict.column}: unresolved git merge conflict (${conflict.markers}): the marker lines are not YAML.\nResolve the conflict: keep the lines you want from each side, delete the <<<<<<<, ======= and >>>>>>> lines, and run again.`);
   // A key indented deeper than the one above it: yaml's "compact mappings" words, said as the line to move.
   const multiline = doc.errors.find(e => e.code === 'MULTILINE_IMPLICIT_KEY' && e.pos[0] === error?.pos[0]);
   const deeper = multiline && overIndentedKey(decoded.text, lineCounter.linePos(multiline.pos[0]).line);

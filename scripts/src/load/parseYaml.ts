@@ -1,3 +1,4 @@
+import { CONFLICT_HINT, conflictIn } from './conflictMarkers.ts';
 import { contentColumn, indentContext, keyBelowCompleteValue, misalignedBlockStart, overIndentedKey } from './badIndent.ts';
 import jsyaml from 'js-yaml';
 import type { Document, LineCounter, YAMLError } from 'yaml';
@@ -261,6 +262,21 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
       const exhausted = errors.find(e => isStackExhaustion(e));
       if (exhausted) {
         problems.push({ ruleId: 'yaml-syntax', severity: 'error', message: `${TOO_DEEP_MESSAGE}.`, hint: TOO_DEEP_HINT, file, range: toRange(lineCounter, exhausted.pos[0], exhausted.pos[1]) });
+        documents.push(undefined);
+        continue;
+      }
+      // Git's conflict markers left in the file: the parser trips over them line by line (implicit keys,
+      // block scalar headers, "not a YAML token"); the one cause is the unresolved merge, said once.
+      const conflict = conflictIn(text, doc.range[0], doc.range[2]);
+      if (conflict) {
+        problems.push({
+          ruleId: 'yaml-syntax',
+          severity: 'error',
+          message: `This file holds an unresolved git merge conflict (${conflict.markers}): the marker lines are not YAML, so Backstage skips the document.`,
+          hint: CONFLICT_HINT,
+          file,
+          range: toRange(lineCounter, conflict.offset, conflict.offset + conflict.length),
+        });
         documents.push(undefined);
         continue;
       }

@@ -92,6 +92,48 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     }
   }, 60_000);
 
+  it('git conflict markers left in a catalog file, a template and gitops.config.yaml: said as an unresolved merge at the first marker, not as the parser\'s cascade', async () => {
+    const conflicted = (text: string, from: string, ours: string, theirs: string) => {
+      if (!text.includes(from)) throw new Error(`fixture has no ${from}`);
+      return text.replace(from, `<<<<<<< HEAD\n${ours}=======\n${theirs}>>>>>>> feature/orders-rename\n`);
+    };
+    const line = original.split('\n').indexOf("  description: '.NET 8 Web API that accepts and tracks customer orders.'") + 1;
+    const diagnostics = await checkWith(t => conflicted(t, "  description: '.NET 8 Web API that accepts and tracks customer orders.'\n", '  description: Orders API.\n', '  description: The orders service.\n'));
+    const syntax = diagnostics.filter(d => d.file === FILE && d.ruleId.startsWith('yaml-'));
+    expect(syntax.map(d => `${d.ruleId} ${d.range.start.line}:${d.range.start.column} ${d.message}`)).toEqual([
+      `yaml-syntax ${line}:1 This file holds an unresolved git merge conflict (<<<<<<< at line ${line}, ======= at line ${line + 2}, >>>>>>> at line ${line + 4}): the marker lines are not YAML, so Backstage skips the document. Backstage then fails the whole Location in catalog/systems/locations.yaml that reads this file: every entity that Location reads is lost (new ones never appear, existing ones stop updating), not just this one.`,
+    ]);
+    expect(syntax[0].hint).toMatch(/^Resolve the conflict: keep the lines you want from each side, delete the <<<<<<<, ======= and >>>>>>> lines/);
+    // The branch name after the marker is the author's text: it is not repeated.
+    expect(JSON.stringify(diagnostics)).not.toContain('feature/orders-rename');
+
+    const template = 'templates/dotnet-webapi/template.yaml';
+    const templateText = readFileSync(join(root, template), 'utf8');
+    const owner = templateText.split('\n').findIndex(l => l.startsWith('  owner:')) + 1;
+    expect(owner).toBeGreaterThan(0);
+    writeFileSync(join(root, template), templateText.replace(/^( {2}owner: .*\n)/m, '<<<<<<< HEAD\n$1=======\n  owner: group:default/other\n>>>>>>> main\n'));
+    try {
+      const run = await runBin(['check', '--format', 'json'], root);
+      expect(run.status).toBe(1);
+      const found = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.file === template && d.ruleId === 'yaml-syntax');
+      expect(found.map(d => `${d.range.start.line}: ${d.message.slice(0, 60)}`)).toEqual([`${owner}: This file holds an unresolved git merge conflict (<<<<<<< at`]);
+    } finally {
+      writeFileSync(join(root, template), templateText);
+    }
+
+    const configFile = join(root, 'gitops.config.yaml');
+    const config = readFileSync(configFile, 'utf8');
+    const roots = config.split('\n').findIndex(l => l.startsWith('  roots:')) + 1;
+    writeFileSync(configFile, config.replace(/^( {2}roots:.*\n)/m, '<<<<<<< HEAD\n$1=======\n  roots: [catalog/]\n>>>>>>> main\n'));
+    try {
+      const run = await runBin(['check'], root);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe(`backstage-gitops check: gitops.config.yaml:${roots}:1: unresolved git merge conflict (<<<<<<< at line ${roots}, ======= at line ${roots + 2}, >>>>>>> at line ${roots + 4}): the marker lines are not YAML.\nResolve the conflict: keep the lines you want from each side, delete the <<<<<<<, ======= and >>>>>>> lines, and run again.\n`);
+    } finally {
+      writeFileSync(configFile, config);
+    }
+  }, 120_000);
+
   it('an over-indented line in gitops.config.yaml: one tool-error line at the key, naming the columns above it', async () => {
     const configFile = join(root, 'gitops.config.yaml');
     const config = readFileSync(configFile, 'utf8');
