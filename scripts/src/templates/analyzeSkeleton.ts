@@ -269,13 +269,24 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     }
     // `{{ values.x }}` with the $ left out: fetch:template's variables are `${{ … }}` (without
     // cookiecutterCompat), so Nunjitsu sees plain text and the file gets the braces as written.
-    const braces = compat || file.text === undefined ? undefined : literalBraces(file.text).find(at => !(hashComments && inLineComment(file.text ?? '', at)));
-    if (braces) {
-      report(braces, 'skeleton-unrendered-braces', `${braces.text} has no $ before its braces: the scaffolder's expressions are \${{ … }}${step.label ? ` (${step.label} does not set cookiecutterCompat)` : ''}, so it is written out as is.`, `Write \${{ ${braces.inside} }}; to keep the braces on purpose, wrap them in {% raw %}…{% endraw %}.`);
+    // Each is said at its place (fixing the first must not reveal the next); past MAX_BRACES_SAID in one file
+    // the last one said lists the lines of the rest.
+    const allBraces = compat || file.text === undefined ? [] : literalBraces(file.text).filter(at => !(hashComments && inLineComment(file.text ?? '', at)));
+    for (const [index, braces] of allBraces.slice(0, MAX_BRACES_SAID).entries()) {
+      const rest = index === MAX_BRACES_SAID - 1 ? allBraces.slice(MAX_BRACES_SAID) : [];
+      const lines = [...new Set(rest.map(at => at.lineno + 1))];
+      const more = rest.length ? ` This file has ${rest.length} more such expression${rest.length === 1 ? '' : 's'} (line${lines.length === 1 ? '' : 's'} ${lines.slice(0, 12).join(', ')}${lines.length > 12 ? ', …' : ''}).` : '';
+      report(braces, 'skeleton-unrendered-braces', `${braces.text} has no $ before its braces: the scaffolder's expressions are \${{ … }}${step.label ? ` (${step.label} does not set cookiecutterCompat)` : ''}, so it is written out as is.${more}`, `Write \${{ ${braces.inside} }}; to keep the braces on purpose, wrap them in {% raw %}…{% endraw %}.`);
     }
   }
   return found;
 }
+
+// The start of a `for … in` iterable or a `set … =` value the scaffolder can evaluate: its values, or a literal.
+const RENDERED_HERE = /^\s*(?:values\b|[[('"\d{-]|range\s*\()/;
+
+/** How many skeleton-unrendered-braces one file gets, each at its place; the last one counts the rest. */
+const MAX_BRACES_SAID = 20;
 
 /**
  * Where the parser's refusal really comes from when an expression is left open (`${{ values.name }` on
@@ -484,25 +495,49 @@ function definesName(ast: Node, name: string): boolean {
   return found;
 }
 
-// Files whose `#` starts a line comment (YAML, shell, Python, TOML, Terraform, Dockerfile, Makefile, dotfiles…);
-// not Markdown, where `# …` is a heading that the generated repository shows.
 /**
- * The `{{ values.… }}` of a skeleton text (not `${{ … }}`, nor inside a `{% raw %}`/`{% verbatim %}` block,
- * where the braces are meant): the 0-based line and column of each, the expression as written (bounded)
- * and its inside. Takes the file's text; returns them in order.
+ * The `{{ values.… }}` of a skeleton text, and the `{{ x }}` of a name the file's own `{% for %}` or
+ * `{% set %}` binds there (not `${{ … }}`, nor inside a `{% raw %}`/`{% verbatim %}` block, where the braces
+ * are meant): the 0-based line and column of each, the expression as written (bounded) and its inside.
+ * Takes the file's text; returns them in order.
  */
 function literalBraces(text: string): { lineno: number; colno: number; text: string; inside: string }[] {
   const raw: [number, number][] = [];
   for (const m of text.matchAll(/\{%-?\s*(raw|verbatim)\s*-?%\}[\s\S]*?(\{%-?\s*end\1\s*-?%\}|$)/g)) raw.push([m.index, m.index + m[0].length]);
+  const inRaw = (at: number) => raw.some(([from, to]) => at >= from && at < to);
+  // Names the file's own tags bind, over the text they hold: a `{% for env in values.envs %}` loop's up to
+  // its `{% endfor %}`, a `{% set x = … %}`'s to the end. The scaffolder runs those tags, so `{{ env }}` in
+  // the loop is its output, written as is, never a value. Only over what the scaffolder has (values, a
+  // literal): a loop over another tool's name (an Ansible `packages`) runs no time, and writes nothing.
+  const bound: { names: Set<string>; from: number; to: number }[] = [];
+  const open: { names: Set<string>; from: number }[] = [];
+  for (const m of text.matchAll(/\{%-?\s*(for|endfor|set)\b([^%]{0,300}?)-?%\}/g)) {
+    if (inRaw(m.index)) continue;
+    const end = m.index + m[0].length;
+    if (m[1] === 'endfor') {
+      const loop = open.pop();
+      if (loop) bound.push({ ...loop, to: m.index });
+    } else if (m[1] === 'for') {
+      const names = /^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s+in\b(.*)$/s.exec(m[2]);
+      open.push({ names: new Set(names && RENDERED_HERE.test(names[2]) ? names[1].split(',').map(n => n.trim()) : []), from: end });
+    } else {
+      const names = /^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=(.*)$/s.exec(m[2]);
+      if (names && RENDERED_HERE.test(names[2])) bound.push({ names: new Set(names[1].split(',').map(n => n.trim())), from: end, to: text.length });
+    }
+  }
+  for (const loop of open) bound.push({ ...loop, to: text.length });
+  const boundAt = (name: string, at: number) => bound.some(b => at >= b.from && at < b.to && b.names.has(name));
   const found: { lineno: number; colno: number; text: string; inside: string }[] = [];
-  for (const m of text.matchAll(/(?<![$\{])\{\{-?\s*(values\b[^}\n]{0,200}?)\s*-?\}\}/g)) {
-    if (raw.some(([from, to]) => m.index >= from && m.index < to)) continue;
+  for (const m of text.matchAll(/(?<![$\{])\{\{-?\s*(([A-Za-z_]\w*)\b[^}\n]{0,200}?)\s*-?\}\}/g)) {
+    if ((m[2] !== 'values' && !boundAt(m[2], m.index)) || inRaw(m.index)) continue;
     const before = text.slice(0, m.index);
     found.push({ lineno: before.split('\n').length - 1, colno: m.index - (before.lastIndexOf('\n') + 1), text: boundedText(m[0], 120), inside: boundedText(m[1], 100) });
   }
   return found;
 }
 
+// Files whose `#` starts a line comment (YAML, shell, Python, TOML, Terraform, Dockerfile, Makefile, dotfiles…);
+// not Markdown, where `# …` is a heading that the generated repository shows.
 const HASH_COMMENT_FILE = /(\.(ya?ml|sh|bash|zsh|py|toml|tf|tfvars|hcl|rb|r|pl|conf|cfg|properties|env|ps1|nix|cmake)|(^|\/)(Dockerfile[^/]*|Makefile|\.gitignore|\.dockerignore|\.editorconfig|\.gitattributes))$/i;
 
 /**

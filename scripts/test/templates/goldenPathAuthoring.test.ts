@@ -107,6 +107,35 @@ describe('golden-path authoring', () => {
         'Write ${{ parameters.name }}.'],
     ]);
   }, 60_000);
+  it('says every unrendered {{ }} of a skeleton file at its place, a loop or set variable\'s too, and counts past twenty', async () => {
+    const root = await copy();
+    const added = [
+      'Listens on {{ values.port }} as {{ values.name }}.',
+      "{% for env in ['dev', 'prod'] %}",
+      '- {{ env }} is deployed from ${{ env }}',
+      '{% endfor %}',
+      'Outside the loop {{ env }} is for another tool.',
+      '{% set team = values.name %}Team {{ team | upper }}.',
+    ];
+    await edit(root, 'skeletons/node-service/README.md', text => `${text}${added.join('\n')}\n`);
+    await edit(root, 'skeletons/node-service/mkdocs.yml', text => `${text}${Array.from({ length: 24 }, (_, i) => `x-port-${i}: "{{ values.port }}"`).join('\n')}\n`);
+    const { code, diagnostics } = await templatesTest(root, 'node-service');
+    expect(code).toBe(1);
+    const readme = (await readFile(join(root, 'skeletons/node-service/README.md'), 'utf8')).split('\n');
+    const first = readme.indexOf(added[0]) + 1;
+    const braces = diagnostics.filter(d => d.ruleId === 'skeleton-unrendered-braces');
+    expect(braces.filter(d => d.file.endsWith('README.md')).map(d => `${d.range.start.line}:${d.range.start.column} ${d.message.split(' has no $')[0]}`)).toEqual([
+      `${first}:12 {{ values.port }}`,
+      `${first}:33 {{ values.name }}`,
+      `${first + 2}:3 {{ env }}`,
+      `${first + 5}:34 {{ team | upper }}`,
+    ]);
+    const mkdocs = (await readFile(join(root, 'skeletons/node-service/mkdocs.yml'), 'utf8')).split('\n');
+    const firstPort = mkdocs.indexOf('x-port-0: "{{ values.port }}"') + 1;
+    const inMkdocs = braces.filter(d => d.file.endsWith('mkdocs.yml'));
+    expect(inMkdocs.map(d => d.range.start.line)).toEqual(Array.from({ length: 20 }, (_, i) => firstPort + i));
+    expect(inMkdocs[19].message).toMatch(new RegExp(`so it is written out as is\\. This file has 4 more such expressions \\(lines ${firstPort + 20}, ${firstPort + 21}, ${firstPort + 22}, ${firstPort + 23}\\)\\.$`));
+  }, 60_000);
   it('says to quote an unquoted ${{ }} value whose ": " breaks template.yaml, instead of only the parser\'s words', async () => {
     const root = await copy();
     await edit(root, 'templates/node-service/template.yaml', text => text.replace('          owner: ${{ parameters.owner }}\n', "          owner: ${{ parameters.owner }}\n          ownerName: ${{ (parameters.owner | parseEntityRef({ defaultKind: 'group' })).name }}\n"));
