@@ -10,5 +10,5 @@ Generates CODEOWNERS from the catalog's ownership (gitops.config.yaml: codeowner
 `;
 
 export function codeownersCommand(argv: string[], io: CliIo): Promise<number> {
-  return generatedFileCommand({ help: CODEOWNERS_HELP, missingConfig: 'gitops.config.yaml has no codeowners section (codeowners.platformTeam)', expected: codeownersFor, gate: codeownersGate }, argv, io);
+  return generatedFileCommand({ help: CODEOWNERS_HELP, section: { name: 'codeowners', generates: 'CODEOWNERS', example: "codeowners: { platformTeam: '@acme/platform-team' } (the GitHub team that reviews what no entity claims)" }, expected: codeownersFor, gate: codeownersGate }, argv, io);
 }

@@ -13,8 +13,8 @@ import { repoWriteTarget } from './writeTarget.ts';
 /** A file the toolkit generates from the catalog and the gate keeps current (CODEOWNERS, the editor schema). */
 export interface GeneratedFile {
   help: string;
-  /** Said when the config has no section for the file. */
-  missingConfig: string;
+  /** The config section the file is generated from, as a newcomer writes it (e.g. `codeowners: { platformTeam: … }`). */
+  section: { name: string; example: string; generates: string };
   expected(config: GitopsConfig, entities: readonly CatalogEntity[]): Promise<{ file: string; text: string } | undefined> | { file: string; text: string } | undefined;
   gate(expected: { file: string; text: string }, actual: string | undefined): Diagnostic[];
 }
@@ -33,7 +33,13 @@ export async function generatedFileCommand(generated: GeneratedFile, argv: strin
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);
   const expected = await generated.expected(config, entities);
-  if (!expected) throw new UsageError(generated.missingConfig);
+  if (!expected) {
+    const { name, example, generates } = generated.section;
+    // Without the file at all, "the config has no section" would send a newcomer looking for a file that is not there.
+    throw new UsageError(config.found
+      ? `gitops.config.yaml has no ${name} section, which says how ${generates} is generated. Add one, e.g. ${example}.`
+      : `This repo has no gitops.config.yaml, whose ${name} section says how ${generates} is generated. Create gitops.config.yaml at the repository root with, e.g., ${example}.`);
+  }
   const path = resolve(root, expected.file);
   if (values.write) {
     repoWriteTarget(root, expected.file, 'the generated file');

@@ -12,5 +12,5 @@ org's policies from schemas/policy/, and the catalog's groups, systems and domai
 `;
 
 export function schemaCommand(argv: string[], io: CliIo): Promise<number> {
-  return generatedFileCommand({ help: SCHEMA_HELP, missingConfig: 'gitops.config.yaml has no editorSchema section (editorSchema: { file: schemas/catalog-info.schema.json })', expected: editorSchemaFor, gate: editorSchemaGate }, argv, io);
+  return generatedFileCommand({ help: SCHEMA_HELP, section: { name: 'editorSchema', generates: "the editor's JSON Schema for catalog files", example: 'editorSchema: { file: schemas/catalog-info.schema.json }' }, expected: editorSchemaFor, gate: editorSchemaGate }, argv, io);
 }

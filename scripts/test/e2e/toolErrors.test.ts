@@ -152,6 +152,14 @@ describe.concurrent('a tool error is one clear message', { timeout: 120_000 }, (
     expectToolError(await gitops(repo, ['check', '--catalog-url', baseUrl], { BACKSTAGE_TOKEN: 'not-the-token' }), /answered 401 to entities\/by-refs: check the token/);
   });
 
+  it('codeowners and schema without their config section: says whether gitops.config.yaml is missing or only the section, and what to write', async () => {
+    const bare = await tempRepo({ 'catalog-info.yaml': ENTITY });
+    expectToolError(await gitops(bare, ['codeowners', '--check']), /^backstage-gitops codeowners: This repo has no gitops\.config\.yaml, whose codeowners section says how CODEOWNERS is generated\. Create gitops\.config\.yaml at the repository root with, e\.g\., codeowners: \{ platformTeam: '@acme\/platform-team' \}/);
+    expectToolError(await gitops(bare, ['schema', '--write']), /^backstage-gitops schema: This repo has no gitops\.config\.yaml, whose editorSchema section says how the editor's JSON Schema for catalog files is generated\. Create gitops\.config\.yaml at the repository root with, e\.g\., editorSchema: \{ file: schemas\/catalog-info\.schema\.json \}\./);
+    const configured = await tempRepo({ 'catalog-info.yaml': ENTITY, 'gitops.config.yaml': 'catalog:\n  roots: [catalog-info.yaml]\n' });
+    expectToolError(await gitops(configured, ['codeowners', '--check']), /^backstage-gitops codeowners: gitops\.config\.yaml has no codeowners section, which says how CODEOWNERS is generated\. Add one, e\.g\. codeowners: /);
+  });
+
   it('sync to a host that does not answer says so once, without promising that a rerun helps', async () => {
     const server = await startRecordingServer(() => ({ status: 401, body: { error: { name: 'AuthenticationError', message: 'invalid token' } } }));
     try {
