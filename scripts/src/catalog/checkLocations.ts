@@ -92,7 +92,8 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
         // Without gitops.config.yaml no one has said which organisation is this catalog's own: a warning
         // (the origin's owner is a guess, and public catalogs list other organisations' examples on purpose).
         if (organisation) diagnostics.push(at('location-target-foreign', context.repoUrlInferred ? 'warning' : 'error', `${shownPath(edge.target)} is a repository outside ${organisation}, the organisation of ${context.repoUrlInferred ? "this checkout's origin" : 'repoUrl in gitops.config.yaml'}: once merged, Backstage reads whatever that repository holds (its entities, their APIs, further Locations) into the catalog, and nobody who reviews this repository reviews it.`, `Move the entities into this repository or a repository of ${organisation}; if the platform team trusts that source, it can set rules: { location-target-foreign: info } in gitops.config.yaml.`));
-        else diagnostics.push(at('location-target-external', 'info', `${edge.target} is outside this repository and is not checked offline.`, 'Check it with --catalog-url against the managed Backstage, or move the entities into this repo.'));
+        // Said alike for every such target (the finding stands on it), so a catalog of many reads as one group.
+        else diagnostics.push(at('location-target-external', 'info', 'This target is outside this repository and is not checked offline.', 'Check it with --catalog-url against the managed Backstage, or move the entities into this repo.'));
       }
     } else if (resolution.files.length === 0 && edge.optional) {
       // DefaultCatalogProcessingOrchestrator passes presence === 'optional' to readLocation, and

@@ -33,7 +33,23 @@ describe('check: an absolute Location target into this repository', () => {
       expect.stringMatching(/^warning@8: https:\/\/github.com\/acme\/control\/blob\/unreviewed\/catalog\/x.yaml names this repository at another branch, tag or commit than main/),
       expect.stringMatching(/^warning@9: .* names this repository at another branch/),
       expect.stringMatching(/^info@10: .* names this repository's main branch by another form of URL/),
-      'info@11: https://github.com/acme/other/blob/main/catalog-info.yaml is outside this repository and is not checked offline.',
+      'info@11: This target is outside this repository and is not checked offline.',
+    ]);
+  }, 60_000);
+
+  it('many targets in other repositories read as one group in the terminal, each still at its line', async () => {
+    const others = ['billing', 'search', 'identity', 'payments'].map(r => `https://github.com/acme/${r}/blob/main/catalog-info.yaml`);
+    const root = await tempRepo({
+      'gitops.config.yaml': 'repoUrl: https://github.com/acme/control/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
+      'catalog/all.yaml': `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets:\n    - ./a.yaml\n${others.map(t => `    - ${t}\n`).join('')}`,
+      'catalog/a.yaml': component('a'),
+    });
+    const run = await runBin(['check'], root, { NO_COLOR: '1' });
+    expect(run.status, run.stderr).toBe(0);
+    const lines = run.stdout.split('\n').filter(l => l.includes('location-target-external') || l.includes('also at'));
+    expect(lines.map(l => l.trim().replace(/\s+/g, ' '))).toEqual([
+      '8:7 info This target is outside this repository and is not checked offline. location-target-external',
+      'also at 9:7, 10:7, 11:7 (4 findings)',
     ]);
   }, 60_000);
 
