@@ -305,7 +305,9 @@ async function gatesOf(root: string, config: GitopsConfig, input: Awaited<Return
   } else {
     // Any catalog gets Backstage's template rules on the templates it holds.
     const reported = new Set(input.loaded.files.map(f => f.file));
-    byGate.push(await templates(root, config, templateFiles(entities).filter(f => reported.has(f)), input.loaded.repoFiles));
+    const held = templateFiles(entities).filter(f => reported.has(f));
+    if (input.loaded.mode === 'paths') byGate.push(await givenTemplates(root, config, held, input.loaded.given ?? [], input.loaded.repoFiles));
+    else byGate.push(await templates(root, config, held, input.loaded.repoFiles));
     // A config's codeowners section is judged whatever finds the catalog, as `codeowners --check` judges it;
     // but not in paths mode, whose entities are the given files' only (CODEOWNERS generated from them would
     // always read as stale): the whole run judges it, as in roots mode.
@@ -315,6 +317,23 @@ async function gatesOf(root: string, config: GitopsConfig, input: Awaited<Return
     }
     if (input.loaded.mode === 'paths' && config.found) byGate.push(wholeRunOnly(config, input.loaded.given ?? [], input.loaded.repoFiles));
   }
+}
+
+/**
+ * Paths mode's template findings: all of a template whose file is given (or under a given folder), since a
+ * change to it can break its skeleton; of a template read only because a given file is in the skeleton it
+ * fetches, what is said of the given files (a pre-commit hook's `check <one skeleton file>` reported every
+ * finding of every template fetching it). Takes the templates the run holds, the given paths ('' for the
+ * root) and the repo's files; returns the findings, each once.
+ */
+async function givenTemplates(root: string, config: GitopsConfig, held: string[], given: readonly string[], repoFiles: string[]): Promise<Diagnostic[]> {
+  const inGiven = (file: string) => given.some(path => path === '' || file === path || file.startsWith(`${path}/`));
+  const own = await templates(root, config, held.filter(inGiven), repoFiles);
+  const viaSkeleton = held.filter(file => !inGiven(file));
+  if (!viaSkeleton.length) return own;
+  const key = (d: Diagnostic) => `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}|${d.message}`;
+  const said = new Set(own.map(key));
+  return [...own, ...(await templates(root, config, viaSkeleton, repoFiles)).filter(d => inGiven(d.file) && !said.has(key(d)))];
 }
 
 /**

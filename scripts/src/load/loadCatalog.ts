@@ -193,6 +193,12 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
       namers?.forEach(n => naming.add(n));
       return namers === undefined;
     });
+    // A given folder's files that discovery does not read (a skeleton's README, a Dockerfile) are judged
+    // through what names them, as when each is given: `check skeletons/x` judged nothing ("0 files").
+    for (const path of named) {
+      if (targets.repoFileSet.has(path)) continue;
+      for (const file of repoFiles) if (path === '' || file.startsWith(`${path}/`)) otherwise(file)?.forEach(n => naming.add(n));
+    }
     // A file named on the command line that the whole catalog does not read and that declares no entity (a
     // workflow, a pipeline, a docker-compose file, a Kubernetes manifest, gitops.config.yaml: what a
     // pre-commit hook passes with every changed *.yaml) is no catalog file: Backstage never reads it, and a
