@@ -76,7 +76,9 @@ export function inlineChannelMessages(document: unknown, maxNodes: number): unkn
     for (const written of traits) {
       const trait = messageAt(document, written);
       budget -= nodesOf(trait, budget);
-      if (isRecord(trait)) for (const [key, value] of Object.entries(trait)) merged = withKey(merged, key, mergePatch(merged[key], value));
+      // A trait whose $ref leads nowhere or round in a cycle adds nothing (as a parser that cannot resolve
+      // it): merged, its `$ref` key would read as the message's own, a change nobody made.
+      if (isRecord(trait) && typeof trait.$ref !== 'string') for (const [key, value] of Object.entries(trait)) merged = withKey(merged, key, mergePatch(merged[key], value));
     }
     return merged;
   };

@@ -55,17 +55,37 @@ const SCHEMA_VOCABULARY = new Set([
   'nullable', 'discriminator', 'xml', 'externalDocs', 'example',
 ]);
 
+// Objects of OpenAPI 3 and AsyncAPI 2 whose keys are names the author chose (a header, a property, a media
+// type, a channel), not fields: a name there may be `schema` or start with `x-` and mean nothing by it. The
+// Paths, Responses and Callback objects are left out: an `x-` key in them is an extension (the spec says so).
+const NAMED_BY_AUTHOR = new Set(['headers', 'properties', 'patternProperties', 'definitions', '$defs', 'content', 'encoding', 'links', 'examples', 'variables', 'channels', 'schemas', 'parameters', 'requestBodies', 'securitySchemes', 'messages', 'messageTraits', 'operationTraits', 'callbacks', 'servers', 'serverVariables', 'correlationIds', 'channelBindings', 'operationBindings', 'messageBindings', 'serverBindings', 'dependentSchemas']);
+
+/** Whether the key at index `i` of a diff path is a field of an object (not a name an author chose, nor a list index). */
+function isField(at: readonly string[], i: number): boolean {
+  return (i === 0 || !NAMED_BY_AUTHOR.has(at[i - 1])) && !/^\d+$/.test(at[i]) && !(at[0] === 'channels' && i === 1) && !(at[0] === 'paths' && i === 1);
+}
+
 /** The index of the first key inside a schema on `path`: below `schema` (OpenAPI), `payload` or a message's `headers` (AsyncAPI), or a component schema. */
 function schemaStart(at: readonly string[], format: ApiFormat): number | undefined {
   if (at[0] === 'components' && at[1] === 'schemas') return 3;
   if (format === 'openapi') {
-    const index = at.indexOf('schema');
-    return index < 0 ? undefined : index + 1;
+    // The field `schema`, not a header or property an author named `schema`.
+    for (let i = 1; i < at.length; i++) if (at[i] === 'schema' && isField(at, i)) return i + 1;
+    return undefined;
   }
-  const message = at.indexOf('message');
-  if (message < 0) return undefined;
-  for (let i = message + 1; i < at.length; i++) if (at[i] === 'payload' || at[i] === 'headers') return i + 1;
-  return undefined;
+  // channels.<name>.<operation>.message[.oneOf.<n>].(payload|headers)
+  if (at[0] !== 'channels' || at[3] !== 'message') return undefined;
+  const i = at[4] === 'oneOf' ? 6 : 4;
+  return at[i] === 'payload' || at[i] === 'headers' ? i + 1 : undefined;
+}
+
+// Fields that describe and change nothing a consumer sends or reads: an `example` added to a header, response
+// `links` (design-time navigation), a binding's `bindingVersion`. The diff leaves some of them unclassified.
+const DESCRIPTIVE = new Set(['description', 'summary', 'title', 'example', 'examples', 'externalDocs', 'tags', 'links', 'deprecated', 'bindingVersion', '$comment', 'contact', 'license', 'termsOfService']);
+
+/** Whether `path` changes an extension (`x-…` field) or a descriptive field (DESCRIPTIVE) of some object. */
+function inExtensionOrDescription(at: readonly string[]): boolean {
+  return at.some((key, i) => isField(at, i) && (key.startsWith('x-') || DESCRIPTIVE.has(key)));
 }
 
 /**
@@ -219,7 +239,7 @@ export function consumerBreaking(diffs: readonly ComparedDiff[], format: ApiForm
     // A component is diffed again where a path or channel uses it (references resolved, messages written in place).
     // A key that is no keyword of the specification (a plain YAML reading's merge key `<<`, which the merge
     // key reading diffs on its own; an unknown schema keyword) changes nothing a consumer's tools read.
-    const inert = at[0] === 'components' || at.some(key => key.startsWith('x-') || key === '<<') || atUnknownSchemaKey(diff.path, format);
+    const inert = at[0] === 'components' || at.includes('<<') || inExtensionOrDescription(at) || atUnknownSchemaKey(diff.path, format);
     if (diff.type === 'unclassified' && !inert) return { ...diff, type: 'breaking', description: `${said}: a change the breaking-change diff cannot classify, so it counts as breaking` };
     return diff;
   });

@@ -89,6 +89,11 @@ servers:
 channels:
   payments/settled:
     subscribe:
+      bindings:
+        kafka:
+          groupId:
+            type: string
+          bindingVersion: '0.4.0'
       message:
         $ref: '#/components/messages/PaymentSettled'
 components:
@@ -177,6 +182,9 @@ describe('report: changes api-smart-diff passes that break a consumer count as b
       ['                amount:\n                  type: integer\n', '                amount:\n                  type: number\n                  nullable: true\n'],
       ['                type:\n                  type: string\n', '                type:\n                  type: string\n                  description: How the payment is made.\n'],
       ['info:\n  title: Payments API\n', 'x-audience: internal\ninfo:\n  title: Payments API\n'],
+      // An example given to a response header, and links added to a response: they describe, nothing more.
+      ['            X-Rate-Remaining:\n              schema:\n', '            X-Rate-Remaining:\n              example: 42\n              schema:\n'],
+      ['        "201":\n          description: Created\n', '        "201":\n          description: Created\n          links:\n            GetPayment:\n              operationId: getPayment\n'],
       // A key that is no schema keyword (a misspelt `required`): no validator or generator acts on it, so it
       // breaks no consumer; the OpenAPI lint is what tells its author.
       ['                  id:\n                    type: string\n                  amount:', '                  id:\n                    type: string\n                    requried: true\n                  amount:'],
@@ -211,10 +219,33 @@ describe('report: changes api-smart-diff passes that break a consumer count as b
     const { root, base } = await pullRequest(EVENTS, ASYNCAPI, replaceAll([
       ['          correlationId:\n            type: string\n', '          correlationId:\n            type: string\n          traceId:\n            type: string\n'],
       ['      name: payments-settled\n', '      name: payments-settled\n      summary: A payment was settled.\n'],
+      ["          bindingVersion: '0.4.0'\n", "          bindingVersion: '0.5.0'\n"],
     ]));
     const { entries, breakingFindings } = await diffOf(root, base, 'api:default/payment-events');
     expect([...entries.values()].filter(e => e.type === 'breaking')).toEqual([]);
     expect(breakingFindings).toEqual([]);
     expect(entries.get('channels.payments/settled.subscribe.message.headers.properties.traceId')?.type).toBe('non-breaking');
+  }, 120_000);
+
+  it('OpenAPI: response headers an author named x-… or schema are headers, neither extensions nor the schema field', async () => {
+    const headers = '          headers:\n            X-Rate-Remaining:\n              schema:\n                type: integer\n';
+    const named = '          headers:\n            x-rate-limit:\n              schema:\n                type: integer\n            schema:\n              schema:\n                type: integer\n';
+    const asContent = '          headers:\n            x-rate-limit:\n              content:\n                application/json:\n                  schema:\n                    type: object\n            schema:\n              content:\n                application/json:\n                  schema:\n                    type: object\n';
+    const { root, base } = await pullRequest(PAYMENTS_OPENAPI, OPENAPI.replace(headers, named), replaceAll([[named, asContent]]));
+    const { status, entries } = await diffOf(root, base, 'api:default/payments-openapi');
+    expect(status).toBe(1);
+    const breaking = [...entries.values()].filter(e => e.type === 'breaking').map(e => e.path.join('.'));
+    expect(breaking.some(p => p.startsWith('paths./payments/{paymentId}.get.responses.200.headers.x-rate-limit.'))).toBe(true);
+    expect(breaking.some(p => p.startsWith('paths./payments/{paymentId}.get.responses.200.headers.schema.'))).toBe(true);
+  }, 120_000);
+
+  it('AsyncAPI 2: a message trait whose $ref runs in a cycle adds nothing, and no change is said at message.$ref', async () => {
+    const { root, base } = await pullRequest(EVENTS, ASYNCAPI, replaceAll([
+      ["        - $ref: '#/components/messageTraits/Tenant'\n", "        - $ref: '#/components/messageTraits/Tenant'\n        - $ref: '#/components/messageTraits/Loop'\n"],
+      ['  messageTraits:\n', "  messageTraits:\n    Loop:\n      $ref: '#/components/messageTraits/Loop2'\n    Loop2:\n      $ref: '#/components/messageTraits/Loop'\n"],
+    ]));
+    const { entries } = await diffOf(root, base, 'api:default/payment-events');
+    expect([...entries.keys()].filter(p => p.includes('$ref') && !p.startsWith('components.'))).toEqual([]);
+    expect([...entries.values()].filter(e => e.type === 'breaking')).toEqual([]);
   }, 120_000);
 });
