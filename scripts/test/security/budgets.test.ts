@@ -100,7 +100,8 @@ describe('hostile sizes and patterns are refused fast, with a finding', () => {
 describe("one skeleton file rendered past V8's string limit", () => {
   // Thirty doublings reach 2^34 characters: the concatenation throws at V8's limit (536,870,888) at once,
   // as nested loops writing 100 characters 150×1000 times per file did after minutes and GBs.
-  const skeleton = `{% set s = "${'x'.repeat(16)}" %}\n${'{% set s = s + s %}\n'.repeat(30)}{{ s }}\n`;
+  // Written ${{ s }} as the scaffolder reads it: a bare {{ s }} is text (skeleton-unrendered-braces).
+  const skeleton = `{% set s = "${'x'.repeat(16)}" %}\n${'{% set s = s + s %}\n'.repeat(30)}\${{ s }}\n`;
   const template = 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: heavy\nspec:\n  owner: group:team-a\n  type: service\n  parameters: []\n  steps:\n    - id: fetch\n      action: fetch:template\n      input:\n        url: ../../skeletons/heavy\n';
   const repo = () => tempRepo({ 'templates/heavy/template.yaml': template, 'templates/heavy/tests/a.yaml': 'name: a\nvalues: {}\nsnapshot: false\n', 'values.yaml': '{}\n', 'skeletons/heavy/big.txt': skeleton });
 
