@@ -21,6 +21,11 @@ export interface LocationContext {
   repoUrlInferred?: boolean;
   /** Folders the reached Templates' `fetch:*` steps name (repo paths, no trailing slash): skeletons, not catalog files. */
   skeletonFolders?: readonly string[];
+  /**
+   * Paths mode with roots: the files the roots reach, as the whole run reads them. The given files that
+   * catalog.include names and these do not are location-unreachable, as the whole run (CI's) says.
+   */
+  reachedByRoots?: readonly SourceFile[];
 }
 
 // Location types a catalog module's processor reads (readLocation), none of them in catalog-backend itself.
@@ -104,6 +109,7 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
     }
   }
   if (context.mode === 'roots') diagnostics.push(...unreachable(files, context));
+  else if (context.mode === 'paths' && context.reachedByRoots) diagnostics.push(...unreachable(context.reachedByRoots, context, new Set(files.map(f => f.file))));
   return diagnostics;
 }
 
@@ -264,15 +270,20 @@ function skeletonOnlyFolders(folders: readonly string[], reached: ReadonlySet<st
   return folders.filter(folder => !reachedFiles.some(file => file.startsWith(`${folder}/`)));
 }
 
-function unreachable(files: readonly SourceFile[], context: LocationContext): Diagnostic[] {
+/**
+ * The files catalog.include names that the root reaches through no Location (`files`: the reached ones).
+ * `given` (paths mode): only those files are judged, and the pattern that ran out of time is said by the
+ * whole run, whose file (gitops.config.yaml) this run was not given.
+ */
+function unreachable(files: readonly SourceFile[], context: LocationContext, given?: ReadonlySet<string>): Diagnostic[] {
   const reached = new Set(files.map(f => f.file));
   const included = new Set<string>();
   // A pattern that ran out of time is a finding, never a silent gap: the result must not depend on timing unseen.
   const timedOut: Diagnostic[] = [];
   for (const glob of context.include) {
     const matched = matchGlob(context.repoFiles, glob);
-    if (matched) matched.forEach(file => included.add(file));
-    else timedOut.push({ ruleId: 'location-glob-too-complex', severity: 'error', message: `Matching the catalog.include pattern '${glob}' against the repository's files took longer than ${GLOB_BUDGET_MS / 1000} s; the files it names were not checked for reachability.`, hint: 'Use a plainer pattern in catalog.include, or list the folders.', file: 'gitops.config.yaml', range: FILE_START });
+    if (matched) matched.forEach(file => (given === undefined || given.has(file)) && included.add(file));
+    else if (!given) timedOut.push({ ruleId: 'location-glob-too-complex', severity: 'error', message: `Matching the catalog.include pattern '${glob}' against the repository's files took longer than ${GLOB_BUDGET_MS / 1000} s; the files it names were not checked for reachability.`, hint: 'Use a plainer pattern in catalog.include, or list the folders.', file: 'gitops.config.yaml', range: FILE_START });
   }
   let locationFiles: Map<string, boolean> | undefined;
   const skeletons = skeletonOnlyFolders(context.skeletonFolders ?? [], reached);

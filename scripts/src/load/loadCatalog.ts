@@ -94,6 +94,8 @@ export interface LoadedCatalog {
   origins: Map<string, string>;
   /** Locations Backstage ignores as it reaches them (ignoredLocation): never entities, their targets never read. */
   ignoredLocations?: Diagnostic[];
+  /** Paths mode with roots: the files the roots reach, as the whole run reads them (location-unreachable). */
+  reachedByRoots?: SourceFile[];
   /** Paths mode: the files and folders given, repo-relative ('' for the root). */
   given?: string[];
   /**
@@ -150,9 +152,22 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet, treeFiles };
   const mode = paths.length > 0 ? 'paths' : config.catalog.roots.length > 0 ? 'roots' : 'discover';
   const missingGiven: { given: string; file: string }[] = [];
-  const start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles, symlinks, missingGiven)
+  const named = new Set<string>();
+  for (const given of paths) named.add(relative(config.root, resolve(given)).split(sep).join('/'));
+  let start = mode === 'paths' ? expandPaths(config.root, paths, repoFiles, symlinks, missingGiven)
     : mode === 'roots' ? checkRoots(config.catalog.roots, targets.repoFileSet)
     : discoverable(treeFiles);
+  // With roots, the whole run reads what they reach and, unreached, what catalog.include names; a YAML file
+  // found only by walking a given folder that is neither (a test fixture, a docs example under `check .`)
+  // is judged by no full run, so not by this one. A file named itself stays judged (meantAsEntityFile below).
+  const whole = mode === 'paths' && config.catalog.roots.length > 0
+    ? await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets, cache, reading) : undefined;
+  if (whole) {
+    const read = new Set(whole.files.map(f => f.file));
+    const walked = start.filter(f => !named.has(f) && !read.has(f));
+    const included = new Set(config.catalog.include.flatMap(glob => matchGlob(walked, glob) ?? walked));
+    start = start.filter(f => named.has(f) || read.has(f) || included.has(f));
+  }
 
   const crawl = await crawlLocations(config, start, targets, cache, reading);
   let files = crawl.files;
@@ -161,10 +176,8 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   // definitions, mkdocs.yml, skeleton YAML and `$yaml` fragments are not entities. A file named
   // explicitly, or one a Location reaches, is always judged.
   const judgedAnyway = new Set<string>();
-  const named = new Set<string>();
   if (mode === 'paths') {
     const startSet = new Set(start);
-    for (const given of paths) named.add(relative(config.root, resolve(given)).split(sep).join('/'));
     named.forEach(file => judgedAnyway.add(file));
     for (const file of crawl.origins.keys()) if (!startSet.has(file)) judgedAnyway.add(file);
   }
@@ -174,8 +187,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   // what the roots reach, or without roots what discovery reads in the whole repo, as a full run would.
   let context: SourceFile[] = [];
   if (mode === 'paths') {
-    if (config.catalog.roots.length > 0) {
-      const whole = await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets, cache, reading);
+    if (whole) {
       context = whole.files;
       // A file the roots reach arrives in Backstage through that root's location, whose catalog.rules judge
       // it, not as a location of its own: a Template named alone is allowed where the full run allows it.
@@ -233,7 +245,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   }
   const reported = new Set(files.map(f => f.file));
   const ignoredLocations = crawl.ignored.filter(d => reported.has(d.file));
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations, ...(mode === 'paths' && { given: [...named], missingGiven }) };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations, ...(mode === 'paths' && { given: [...named], missingGiven }), ...(whole && { reachedByRoots: whole.files }) };
 }
 
 /**
