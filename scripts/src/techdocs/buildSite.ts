@@ -11,7 +11,7 @@ import { makeTemporary, removeTemporary } from '../process/temporaryCheckouts.ts
 import { assertTreeInside, realRepoPath } from '../load/repoPath.ts';
 import { fileIncludesOutside } from './fileIncludes.ts';
 import { docsDirIsConfigFolder, docsDirMissing, docsFolder, isConfigFolder, type SiteFinding } from './docsDirFindings.ts';
-import { checkMkdocsSafety, deniedExtensions, extensionServersNotListed, pluginsOf, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsConfigAsUsed, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
+import { checkMkdocsSafety, deniedExtensions, policyName, extensionServersNotListed, pluginsOf, includeTarget, loadTechdocsPolicy, mkdocsConfigAsBuilt, mkdocsConfigAsUsed, mkdocsPathsOutside, monorepoIncludes, type MkdocsPathOutside, type TechdocsPolicy } from './mkdocsSafety.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { DEFAULT_GENERATOR_SETTINGS, sanitizeAsTechdocs, type SanitizedMkdocs, type TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
 import { isRecord } from '../load/loadCatalog.ts';
@@ -124,13 +124,13 @@ async function buildSiteIn(work: string, root: string, mkdocsFile: string, commi
   const extraKeys = isRecord(used) ? settings.additionalKeys.filter(key => Object.hasOwn(used, key)) : [];
   if (extraKeys.length) throw new Error(`${mkdocsFile} uses ${extraKeys.map(k => `'${k.slice(0, 100)}'`).join(', ')}, which the managed Backstage keeps (techdocs.generator.mkdocs.dangerouslyAllowAdditionalKeys) but @techdocs/cli cannot: the build would differ from Backstage's. The site is not built.`);
   const policy = loadTechdocsPolicy(root);
-  const server = extensionServersNotListed(used, policy.diagramServers)[0];
-  if (server) throw new Error(`${mkdocsFile} is refused: ${server.key} is ${JSON.stringify(server.value.slice(0, 200))}, and ${server.problem} (plantuml_markdown would fetch it from this machine and write the answer into the page; schemas/techdocs-policy.json's diagramServers lists the platform's own). The site is not built.`);
+  const server = extensionServersNotListed(used, policy)[0];
+  if (server) throw new Error(`${mkdocsFile} is refused: ${server.key} is ${JSON.stringify(server.value.slice(0, 200))}, and ${server.problem} (plantuml_markdown would fetch it from this machine and write the answer into the page; the diagramServers of ${policyName(policy)} list the platform's own). The site is not built.`);
   const refused = deniedExtensions(used, policy);
-  if (refused.length) throw new Error(`${mkdocsFile} uses the markdown extension '${refused[0].name}', which the TechDocs policy (schemas/techdocs-policy.json) refuses: ${refused[0].reason}. The site is not built.`);
+  if (refused.length) throw new Error(`${mkdocsFile} uses the markdown extension '${refused[0].name}', which ${policy.file ? `the TechDocs policy (${policy.file})` : policyName(policy)} refuses: ${refused[0].reason}. The site is not built.`);
   const unreviewed = settings.defaultPlugins.filter(plugin => !policy.plugins.includes(plugin));
-  if (settings.unknown?.includes('defaultPlugins')) throw new Error("The managed Backstage's app-config adds an mkdocs plugin to every site (techdocs.generator.mkdocs.defaultPlugins) whose name the build cannot know (${VAR}, $env or an unread $include), so it can neither be checked against schemas/techdocs-policy.json nor added. The site is not built.");
-  if (unreviewed.length) throw new Error(`The managed Backstage's app-config adds the mkdocs plugin${unreviewed.length === 1 ? '' : 's'} ${unreviewed.map(p => `'${p}'`).join(', ')} to every site (techdocs.generator.mkdocs.defaultPlugins), which schemas/techdocs-policy.json does not allow. The site is not built.`);
+  if (settings.unknown?.includes('defaultPlugins')) throw new Error(`The managed Backstage's app-config adds an mkdocs plugin to every site (techdocs.generator.mkdocs.defaultPlugins) whose name the build cannot know (\${VAR}, $env or an unread $include), so it can neither be checked against ${policyName(policy)} nor added. The site is not built.`);
+  if (unreviewed.length) throw new Error(`The managed Backstage's app-config adds the mkdocs plugin${unreviewed.length === 1 ? '' : 's'} ${unreviewed.map(p => `'${p}'`).join(', ')} to every site (techdocs.generator.mkdocs.defaultPlugins), which ${policyName(policy)} does not allow. The site is not built.`);
   // A `..` path joined onto the temporary copy collapses at / and would write (or read) anywhere.
   const outside = mkdocsPathsOutside(used, folder === '.' ? '' : folder);
   if (outside.length) throw new SitePathsOutsideError(mkdocsFile, outside);

@@ -4,7 +4,7 @@ import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { docsDirIsConfigFolder, docsDirMissing, docsFolder, isConfigFolder } from './docsDirFindings.ts';
 import { fileIncludeFindings } from './fileIncludes.ts';
-import { checkMkdocsSafety, DEFAULT_TECHDOCS_POLICY, includeTarget, mkdocsPathsOutside, monorepoIncludes, pluginsOf, type TechdocsPolicy } from './mkdocsSafety.ts';
+import { checkMkdocsSafety, DEFAULT_TECHDOCS_POLICY, includeTarget, policyName, policyToEdit, mkdocsPathsOutside, monorepoIncludes, pluginsOf, type TechdocsPolicy } from './mkdocsSafety.ts';
 import { DEFAULT_GENERATOR_SETTINGS, type SanitizedMkdocs, type TechdocsGeneratorSettings } from './techdocsSanitizer.ts';
 
 // Why TechDocs' removal of a key matters to the site's authors (the build goes on without it).
@@ -81,18 +81,19 @@ export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, 
   diagnostics.push(...includeStops(config, folder, repoFiles, options.included === true, at));
   // TechDocs' sanitiser works on a site's own mkdocs.yml only; an included config is read by mkdocs-monorepo-plugin.
   if (options.included) return diagnostics;
-  const allowed = new Set((options.policy ?? DEFAULT_TECHDOCS_POLICY).plugins);
+  const policy = options.policy ?? DEFAULT_TECHDOCS_POLICY;
+  const allowed = new Set(policy.plugins);
   // The managed Backstage adds its defaultPlugins to every site it builds: each runs in the build job too.
   for (const plugin of settings.defaultPlugins.filter(p => !allowed.has(p))) {
-    diagnostics.push(at('plugins' in config ? ['plugins'] : [], 'mkdocs-plugin-not-allowed', 'error', `The managed Backstage's app-config adds the mkdocs plugin '${plugin.slice(0, 200)}' to every site (techdocs.generator.mkdocs.defaultPlugins), and it is not in schemas/techdocs-policy.json: the build would run its Python in the job that builds the docs.`, 'Have the platform team review it and add it to schemas/techdocs-policy.json, or remove it from defaultPlugins.', true));
+    diagnostics.push(at('plugins' in config ? ['plugins'] : [], 'mkdocs-plugin-not-allowed', 'error', `The managed Backstage's app-config adds the mkdocs plugin '${plugin.slice(0, 200)}' to every site (techdocs.generator.mkdocs.defaultPlugins), and it is not in ${policyName(policy)}: the build would run its Python in the job that builds the docs.`, `Have the platform team review it and add it to ${policyToEdit(policy)}, or remove it from defaultPlugins.`, true));
   }
   if (settings.unknown?.includes('defaultPlugins')) {
-    diagnostics.push(at('plugins' in config ? ['plugins'] : [], 'mkdocs-plugin-not-allowed', 'error', "The managed Backstage's app-config adds an mkdocs plugin to every site (techdocs.generator.mkdocs.defaultPlugins) whose name comes from the environment or a file the check cannot read: it cannot be found in schemas/techdocs-policy.json, and the build would run its Python in the job that builds the docs.", 'Write the plugin names in defaultPlugins literally (no ${VAR}, $env or $include), and have the platform team add each to schemas/techdocs-policy.json.', true));
+    diagnostics.push(at('plugins' in config ? ['plugins'] : [], 'mkdocs-plugin-not-allowed', 'error', `The managed Backstage's app-config adds an mkdocs plugin to every site (techdocs.generator.mkdocs.defaultPlugins) whose name comes from the environment or a file the check cannot read: it cannot be found in ${policyName(policy)}, and the build would run its Python in the job that builds the docs.`, `Write the plugin names in defaultPlugins literally (no \${VAR}, $env or $include), and have the platform team add each to ${policyToEdit(policy)}.`, true));
   }
   const plugins = new Map(pluginsOf(config.plugins, ['plugins']).map(p => [JSON.stringify(p.path), p]));
   for (const path of (options.sanitized?.removed ?? []).slice(0, 50)) {
     if (path[0] === '<<' && merges) continue;
-    const finding = droppedFinding(config, path, plugins.get(JSON.stringify(path))?.name, allowed);
+    const finding = droppedFinding(config, path, plugins.get(JSON.stringify(path))?.name, allowed, policy);
     diagnostics.push(at(path, 'mkdocs-dropped-key', 'warning', finding.message, finding.hint, typeof path[path.length - 1] === 'string'));
   }
   return diagnostics;
@@ -203,7 +204,7 @@ export function legacyReadme(folder: string, docsPath: string, repoFiles: Readon
 }
 
 /** The message and hint for one thing TechDocs' sanitiser removes, at `path` of the config as written (`plugin`: the plugin's name when it is a plugin entry). */
-function droppedFinding(config: Record<string, unknown>, path: (string | number)[], plugin: string | undefined, allowed: ReadonlySet<string>): { message: string; hint: string } {
+function droppedFinding(config: Record<string, unknown>, path: (string | number)[], plugin: string | undefined, allowed: ReadonlySet<string>, policy: TechdocsPolicy): { message: string; hint: string } {
   const shown = (value: unknown) => String(value).slice(0, 200);
   if (path.length === 1) {
     const key = String(path[0]);
@@ -217,7 +218,7 @@ function droppedFinding(config: Record<string, unknown>, path: (string | number)
     if (plugin === 'monorepo') return { message: `TechDocs removes the mkdocs plugin 'monorepo' before building; it has no effect: techdocs-core loads mkdocs-monorepo-plugin itself, so !include in nav works without it.`, hint: 'Remove it from plugins (techdocs-core is enough).' };
     return allowed.has(plugin)
       ? { message: `TechDocs removes the mkdocs plugin '${shown(plugin)}' before building (it is not in TechDocs' own list of plugins), so it never runs.`, hint: 'Only techdocs-core, search, redirects and group survive; remove it, or have the platform team allow it (techdocs.generator.mkdocs.dangerouslyAllowAdditionalPlugins or defaultPlugins in the managed Backstage\'s app-config).' }
-      : { message: `TechDocs removes the mkdocs plugin '${shown(plugin)}' before building, so it never runs (in Backstage or in techdocs build) and has no effect; it is not in schemas/techdocs-policy.json either.`, hint: 'Remove it; ask the platform team if the site needs it.' };
+      : { message: `TechDocs removes the mkdocs plugin '${shown(plugin)}' before building, so it never runs (in Backstage or in techdocs build) and has no effect; it is not in ${policyName(policy)} either.`, hint: 'Remove it; ask the platform team if the site needs it.' };
   }
   if (path[0] === 'markdown_extensions' && path.length === 2) {
     const entry = Array.isArray(config.markdown_extensions) ? config.markdown_extensions[path[1] as number] : undefined;

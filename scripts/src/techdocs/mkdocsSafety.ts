@@ -66,6 +66,21 @@ export interface TechdocsPolicy {
    * diagram server under one of them is allowed (extensionServersNotListed).
    */
   diagramServers?: string[];
+  /** Where it was read (`schemas/techdocs-policy.json`); absent for the toolkit's default, which applies when the repo writes none. */
+  file?: string;
+}
+
+/**
+ * How a finding names the policy it applies: the repo's file, or the toolkit's default when the repo has
+ * none (a newcomer told "not in schemas/techdocs-policy.json" looks for a file that is not there).
+ */
+export function policyName(policy: TechdocsPolicy | undefined): string {
+  return policy?.file ?? "the toolkit's default TechDocs policy (this repository has no schemas/techdocs-policy.json)";
+}
+
+/** Where a hint sends the platform team to change the policy: the repo's file, or one to write. */
+export function policyToEdit(policy: TechdocsPolicy | undefined): string {
+  return policy?.file ?? 'a schemas/techdocs-policy.json of this repository (none yet: the toolkit\'s default applies until one is written)';
 }
 
 /**
@@ -229,8 +244,9 @@ const EXTENSION_SERVER_OPTIONS: Readonly<Record<string, readonly string[]>> = {
  * and the build writes that answer into the page, so only listed servers pass (the default policy lists
  * www.plantuml.com and kroki.io). Returns where, the dotted key and why. Pure; no DNS lookup.
  */
-export function extensionServersNotListed(config: unknown, allowed: readonly string[] = []): { path: (string | number)[]; key: string; value: string; problem: string }[] {
+export function extensionServersNotListed(config: unknown, policy: TechdocsPolicy): { path: (string | number)[]; key: string; value: string; problem: string }[] {
   if (!isRecord(config)) return [];
+  const allowed = policy.diagramServers ?? [];
   return extensionPathOptions(config, EXTENSION_SERVER_OPTIONS).flatMap(option => {
     let url: URL;
     try {
@@ -245,7 +261,7 @@ export function extensionServersNotListed(config: unknown, allowed: readonly str
       : url.username || url.password ? 'it holds user info'
       : /^\[|^[\d.]+$|^0x/i.test(host) ? 'its host is an IP address'
       : host === 'localhost' || /\.(localhost|local|internal|lan|home|corp|intranet)$/.test(host) || !host.includes('.') ? 'its host is not a public name'
-      : 'it is not a diagram server schemas/techdocs-policy.json lists (diagramServers): plantuml_markdown follows its redirects, so a server nobody vetted can send the build to the cloud metadata service or an internal host';
+      : `it is not a diagram server ${policyName(policy)} lists (diagramServers): plantuml_markdown follows its redirects, so a server nobody vetted can send the build to the cloud metadata service or an internal host`;
     return [{ ...option, problem }];
   });
 }
@@ -352,7 +368,7 @@ export function loadTechdocsPolicy(root: string): TechdocsPolicy {
   const file = join(root, 'schemas', 'techdocs-policy.json');
   if (!existsSync(file)) return DEFAULT_TECHDOCS_POLICY;
   const shape = { plugins: 'strings', yamlTags: 'strings', deniedMarkdownExtensions: 'string map', diagramServers: 'strings' } as const;
-  return jsonOfShape<TechdocsPolicy>(readJsonFile(file, 'schemas/techdocs-policy.json'), 'schemas/techdocs-policy.json', shape, ['plugins', 'yamlTags']);
+  return { ...jsonOfShape<TechdocsPolicy>(readJsonFile(file, 'schemas/techdocs-policy.json'), 'schemas/techdocs-policy.json', shape, ['plugins', 'yamlTags']), file: 'schemas/techdocs-policy.json' };
 }
 
 export const DEFAULT_TECHDOCS_POLICY: TechdocsPolicy = defaultPolicy as TechdocsPolicy;
@@ -383,7 +399,7 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
   const reading = readable ? mkdocsReadingProblem(text) : undefined;
   if (reading) diagnostics.push({ ruleId: 'mkdocs-invalid', severity: 'error', message: `${source.file} is refused: ${reading}. What the gate checks must be what gets built.`, hint: 'Write plain YAML: one key per line, no "?" keys, only ordinary line breaks.', file: source.file, range: source.locate(0, []) });
   const parsed = readable ? withPositions(text) : undefined;
-  if (readable) diagnostics.push(...unsafeTags(source.file, text, parsed, policy.yamlTags, included));
+  if (readable) diagnostics.push(...unsafeTags(source.file, text, parsed, policy, included));
   let config = source.documents[0];
   if (readable && writesMergeKey(text)) {
     // MkDocs and TechDocs expand `<<`, where the gate's YAML 1.2 reading keeps a literal key: what is
@@ -421,11 +437,11 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
     if (includeTarget(include, folder, folder) !== undefined) continue;
     diagnostics.push(at(include.path, 'mkdocs-path-outside', `nav includes ${JSON.stringify(include.target.slice(0, 200))}, outside this site's folder: mkdocs-monorepo-plugin (which techdocs-core enables) reads that file as MkDocs config, running what it holds, in the job that publishes the docs.`, "Include only configs inside the site's folder (they are judged like this mkdocs.yml)."));
   }
-  for (const server of extensionServersNotListed(used, policy.diagramServers)) {
-    diagnostics.push(at(server.path, 'mkdocs-unsafe-extension', `${server.key} is ${JSON.stringify(server.value.slice(0, 200))}, and ${server.problem}: plantuml_markdown sends each diagram there from the machine that builds the docs and writes the answer into the page, so an internal address (named, or reached through a redirect) would publish what that host returns.`, `Use a diagram server listed under diagramServers in schemas/techdocs-policy.json (${(Array.isArray(policy.diagramServers) ? policy.diagramServers : []).filter(e => typeof e === 'string').slice(0, 3).map(e => e.slice(0, 80)).join(', ') || 'none listed'}), ask the platform team to list another, or leave server out.`));
+  for (const server of extensionServersNotListed(used, policy)) {
+    diagnostics.push(at(server.path, 'mkdocs-unsafe-extension', `${server.key} is ${JSON.stringify(server.value.slice(0, 200))}, and ${server.problem}: plantuml_markdown sends each diagram there from the machine that builds the docs and writes the answer into the page, so an internal address (named, or reached through a redirect) would publish what that host returns.`, `Use a diagram server listed under diagramServers in ${policyName(policy)} (${(Array.isArray(policy.diagramServers) ? policy.diagramServers : []).filter(e => typeof e === 'string').slice(0, 3).map(e => e.slice(0, 80)).join(', ') || 'none listed'}), ask the platform team to list another, or leave server out.`));
   }
   for (const { path, name, reason } of deniedExtensions(used, policy)) {
-    diagnostics.push(at(path, 'mkdocs-unsafe-extension', `The markdown extension '${name.slice(0, 200)}' is refused by the TechDocs policy (schemas/techdocs-policy.json), a rule of this repository's gate on top of what Backstage checks: ${reason}.`, 'Copy the text into the page, or link to the file; an exception is the platform team\'s to review in schemas/techdocs-policy.json.', typeof path[1] === 'string'));
+    diagnostics.push(at(path, 'mkdocs-unsafe-extension', `The markdown extension '${name.slice(0, 200)}' is refused by ${policy.file ? `the TechDocs policy (${policy.file})` : policyName(policy)}, a rule of this repository's gate on top of what Backstage checks: ${reason}.`, `Copy the text into the page, or link to the file; an exception is the platform team's to review in ${policyToEdit(policy)}.`, typeof path[1] === 'string'));
   }
   const allowed = new Set(policy.plugins);
   for (const { path, name, options, optionsPath, dropped } of pluginsOf(included ? undefined : asWritten.plugins, ['plugins'], sanitized)) {
@@ -435,7 +451,7 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
       diagnostics.push(at([...optionsPath, 'redirect_maps', key], 'mkdocs-path-outside', `redirect_maps: ${problem}.`, 'Map a page of this site (a relative .md path without ..) to a plain URL or page.', true));
     }
     if (!allowed.has(name)) {
-      diagnostics.push(at(path, 'mkdocs-plugin-not-allowed', `The mkdocs plugin '${name.slice(0, 200)}' is not in schemas/techdocs-policy.json, and TechDocs keeps it: the build would run its Python in the job that builds the docs.`, `Use one of: ${policy.plugins.join(', ')}; or ask the platform team to review and add it.`));
+      diagnostics.push(at(path, 'mkdocs-plugin-not-allowed', `The mkdocs plugin '${name.slice(0, 200)}' is not in ${policyName(policy)}, and TechDocs keeps it: the build would run its Python in the job that builds the docs.`, `Use one of: ${policy.plugins.join(', ')}; or ask the platform team to review it and add it to ${policyToEdit(policy)}.`));
     }
   }
   return diagnostics;
@@ -503,7 +519,8 @@ function withPositions(text: string): PositionedYaml | undefined {
  * nav `included` no sanitizer runs and MkDocs constructs the object. Any other tag must be in the policy's
  * `yamlTags` (the YAML 1.1 core tags always pass).
  */
-function unsafeTags(file: string, text: string, parsed: PositionedYaml | undefined, policyTags: readonly string[], included: boolean): Diagnostic[] {
+function unsafeTags(file: string, text: string, parsed: PositionedYaml | undefined, policy: TechdocsPolicy, included: boolean): Diagnostic[] {
+  const policyTags = policy.yamlTags;
   const { isNode, visit } = yamlPackage();
   const found: Diagnostic[] = [];
   if (!parsed) return found;
@@ -525,14 +542,14 @@ function unsafeTags(file: string, text: string, parsed: PositionedYaml | undefin
       found.push({
         ruleId: 'mkdocs-unsafe-tag',
         severity: 'error',
-        message: `${shown.slice(0, 120)} is a Python YAML tag TechDocs refuses: its sanitizer stops with "${(refusal ?? '').slice(0, 200)}", so TechDocs does not build this site (MkDocs would construct a Python object from it, which can run any code in the job that publishes the docs). The tags TechDocs and schemas/techdocs-policy.json allow: ${allowedList}.`,
+        message: `${shown.slice(0, 120)} is a Python YAML tag TechDocs refuses: its sanitizer stops with "${(refusal ?? '').slice(0, 200)}", so TechDocs does not build this site (MkDocs would construct a Python object from it, which can run any code in the job that publishes the docs). The tags TechDocs and ${policyName(policy)} allow: ${allowedList}.`,
         hint: 'Remove the tag and write the value out, or use one of the allowed tags.',
         file,
         range,
       });
       return;
     }
-    const reads = tag === '!ENV' ? 'reads an environment variable of the job that builds the docs (its secrets included) into the published site' : python ? 'makes MkDocs construct a Python object: it can run any code in the job that publishes the docs (no sanitizer reads a config a nav includes)' : 'is a YAML tag MkDocs hands to Python code, outside schemas/techdocs-policy.json';
+    const reads = tag === '!ENV' ? 'reads an environment variable of the job that builds the docs (its secrets included) into the published site' : python ? 'makes MkDocs construct a Python object: it can run any code in the job that publishes the docs (no sanitizer reads a config a nav includes)' : `is a YAML tag MkDocs hands to Python code, outside ${policyName(policy)}`;
     found.push({
       ruleId: 'mkdocs-unsafe-tag',
       severity: 'error',

@@ -76,11 +76,31 @@ describe('mkdocs.yml cannot reach the publishing job through the gate', () => {
   });
 
   it("says the refusal is this repository's TechDocs policy, not Backstage's, and where an exception is reviewed", async () => {
-    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\nmarkdown_extensions:\n  - pymdownx.snippets\n', 'handbook/docs/index.md': '# Docs\n' });
+    const policy = '{"plugins": ["techdocs-core"], "yamlTags": [], "deniedMarkdownExtensions": {"pymdownx.snippets": "it pastes any file"}}\n';
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\nmarkdown_extensions:\n  - pymdownx.snippets\nplugins:\n  - techdocs-core\n  - search\n', 'handbook/docs/index.md': '# Docs\n', 'schemas/techdocs-policy.json': policy });
     const result = await runBin(['check', '--format', 'json'], root);
-    const [finding] = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; message: string; hint: string }[] }).diagnostics.filter(d => d.ruleId === 'mkdocs-unsafe-extension');
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; message: string; hint: string }[] }).diagnostics;
+    const [finding] = found.filter(d => d.ruleId === 'mkdocs-unsafe-extension');
     expect(finding.message).toMatch(/^The markdown extension 'pymdownx\.snippets' is refused by the TechDocs policy \(schemas\/techdocs-policy\.json\), a rule of this repository's gate on top of what Backstage checks: it pastes any file/);
-    expect(finding.hint).toContain('schemas/techdocs-policy.json');
+    expect(finding.hint).toContain('to review in schemas/techdocs-policy.json.');
+    const [plugin] = found.filter(d => d.ruleId === 'mkdocs-plugin-not-allowed');
+    expect(plugin.message).toMatch(/^The mkdocs plugin 'search' is not in schemas\/techdocs-policy\.json, and TechDocs keeps it/);
+    expect(plugin.hint).toMatch(/add it to schemas\/techdocs-policy\.json\.$/);
+  });
+
+  // A newcomer's repo has no policy file (init writes none): "not in schemas/techdocs-policy.json" sent them
+  // looking for a file that is not there. The toolkit's default is named as such, and the hint says to write one.
+  it('without schemas/techdocs-policy.json, names the toolkit\'s default policy and the file to write', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': component, 'handbook/mkdocs.yml': 'site_name: Docs\nmarkdown_extensions:\n  - pymdownx.snippets\nplugins:\n  - techdocs-core\n  - macros\nextra:\n  x: !Custom y\n', 'handbook/docs/index.md': '# Docs\n' });
+    const result = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; message: string; hint: string }[] }).diagnostics.filter(d => d.ruleId.startsWith('mkdocs-'));
+    const byRule = (id: string) => found.find(d => d.ruleId === id)!;
+    expect(byRule('mkdocs-unsafe-extension').message).toMatch(/^The markdown extension 'pymdownx\.snippets' is refused by the toolkit's default TechDocs policy \(this repository has no schemas\/techdocs-policy\.json\), a rule of this repository's gate/);
+    expect(byRule('mkdocs-unsafe-extension').hint).toContain("to review in a schemas/techdocs-policy.json of this repository (none yet: the toolkit's default applies until one is written).");
+    expect(byRule('mkdocs-dropped-key').message).toMatch(/^TechDocs removes the mkdocs plugin 'macros' before building, .*; it is not in the toolkit's default TechDocs policy \(this repository has no schemas\/techdocs-policy\.json\) either\.$/);
+    expect(byRule('mkdocs-unsafe-tag').message).toContain("outside the toolkit's default TechDocs policy (this repository has no schemas/techdocs-policy.json)");
+    for (const d of found) expect(`${d.message} ${d.hint}`).not.toMatch(/(?<!no |a )schemas\/techdocs-policy\.json/);
+    expect(result.status).toBe(1);
   });
 
   // techdocs-node's sanitizeMkdocsYml (which @techdocs/cli generate runs on every site the toolkit builds) removes

@@ -141,7 +141,7 @@ describe('a TechDocs site built on merge cannot read the job\'s secrets or the h
     execFileSync('git', ['-C', root, '-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-qm', 'docs']);
     const result = await runBin(['techdocs', 'publish', '--publisher', 'azureBlobStorage', '--container', 'techdocs'], root, { AZURE_STORAGE_CONNECTION_STRING: emulators.azureConnectionString });
     expect(result.stdout).toBe('0 published, 0 up to date, 0 to publish, 1 failed\n');
-    expect(result.stderr).toContain("uses the markdown extension 'pymdownx.snippets', which the TechDocs policy (schemas/techdocs-policy.json) refuses");
+    expect(result.stderr).toContain("uses the markdown extension 'pymdownx.snippets', which the toolkit's default TechDocs policy (this repository has no schemas/techdocs-policy.json) refuses");
     expect(result.stderr + result.stdout).not.toContain('HOST-ONLY');
     const store = siteStore({ type: 'azureBlobStorage', containerName: 'techdocs', connectionString: emulators.azureConnectionString });
     expect(await store.list('default/component/pasty/')).toEqual([]);
