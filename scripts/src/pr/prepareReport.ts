@@ -30,6 +30,8 @@ export interface ScoreMove {
   direction: 'up' | 'down' | 'same';
   newlyFailing: { entityRef: string; check: string; level?: string; solution?: string }[];
   fixed: { entityRef: string; check: string }[];
+  /** Base failures an exemption takes out of the head's score: they still fail, and are not fixed. */
+  exempted?: { entityRef: string; check: string }[];
 }
 
 /** Everything the PR report shows besides the gate's findings: plain data, carried whole by the JSON report. */
@@ -181,6 +183,7 @@ export function scoreMovesOf(changes: readonly TeamChange[], levels: readonly Le
       direction: (c.before && c.after ? (c.after.rank < c.before.rank ? 'down' : c.after.rank > c.before.rank ? 'up' : 'same') : 'same') as ScoreMove['direction'],
       newlyFailing: c.newlyFailing.filter(f => !carried(f)).map(f => ({ entityRef: f.entityRef, check: checks.get(f.checkId)?.name ?? f.checkId, level: checks.get(f.checkId)?.level, solution: checks.get(f.checkId)?.solution })),
       fixed: c.fixed.filter(f => !stillFailing.has(key(f.entityRef, f.checkId))).map(f => ({ entityRef: f.entityRef, check: checks.get(f.checkId)?.name ?? f.checkId })),
+      ...(c.exempted?.length ? { exempted: c.exempted.map(f => ({ entityRef: f.entityRef, check: checks.get(f.checkId)?.name ?? f.checkId })) } : {}),
     }))
     .filter(m => m.before !== m.after);
 }

@@ -153,8 +153,11 @@ function levelMoves(input: PrReportInput): string[] {
   const line = (list: typeof moves, how: string) => {
     if (!list.length) return [];
     // A parent group's score holds its sub-groups' entities: each entity's check is counted once.
-    const checks = new Set(list.flatMap(m => (how === 'lowers' ? m.newlyFailing : m.fixed).map(f => `${f.entityRef}\u0000${f.check}`))).size;
-    const what = `${plural(checks, 'entity check')} now ${how === 'lowers' ? 'failing' : 'passing'}`;
+    const count = (pick: (m: (typeof list)[number]) => readonly { entityRef: string; check: string }[]) => new Set(list.flatMap(m => pick(m).map(f => `${f.entityRef}\u0000${f.check}`))).size;
+    const checks = count(m => (how === 'lowers' ? m.newlyFailing : m.fixed));
+    // An exemption raises a level as a fix does, but the entity still fails: said apart, so "now passing" stays true.
+    const exempted = how === 'raises' ? count(m => m.exempted ?? []) : 0;
+    const what = exempted && !checks ? `${plural(exempted, 'entity check')} exempted by this change, none fixed` : `${plural(checks, 'entity check')} now ${how === 'lowers' ? 'failing' : 'passing'}${exempted ? `, ${exempted} exempted, not fixed` : ''}`;
     return [`- ${how === 'lowers' ? '⬇️ Lowers' : '⬆️ Raises'} the scorecard level of ${plural(list.length, 'team')} (${firstOf(list, 3, m => code(m.team))}; ${what}): see Scorecards.`];
   };
   return [...line(moves.filter(m => m.direction === 'down'), 'lowers'), ...line(moves.filter(m => m.direction === 'up'), 'raises')];
@@ -377,6 +380,7 @@ function scorecards(input: PrReportInput, budget: ReportBudget): Section {
     // line repeating the same hint, and the repetition pushed most teams out of the section.
     for (const g of byCheck(m.newlyFailing)) lines.push(`  - ❌ now failing ${text(g.check)}${g.level ? ` (${text(g.level)})` : ''}: ${entityList(g.refs, budget)}${g.solution ? `. Fix: ${mdInline(clip(g.solution))}` : ''}`);
     for (const g of byCheck(m.fixed)) lines.push(`  - ✅ fixed ${text(g.check)}: ${entityList(g.refs, budget)}`);
+    for (const g of byCheck(m.exempted ?? [])) lines.push(`  - 🛡️ exempted ${text(g.check)}: ${entityList(g.refs, budget)}. Failing before this change; an exemption now takes it out of the score, which is not a fix`);
     return lines.join('\n');
   });
   return bounded(budget.unit, '### Scorecards', ['What this change does to each team whose level or score moves:', ''], items, budget.scorecards, 'No team\'s level or score moves.', 'more teams');

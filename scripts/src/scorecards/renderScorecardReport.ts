@@ -50,6 +50,7 @@ export function renderScorecardReport(input: ReportInput, format: ReportFormat =
       out.push(`- ${w.strong(w.code(c.team))}: ${before} → ${after}${arrow}`);
       for (const f of c.newlyFailing) out.push(`  - ❌ now failing: ${w.code(f.entityRef)} ${w.text(check(f.checkId)?.name ?? f.checkId)} (${w.text(String(check(f.checkId)?.level ?? ''))}). Fix: ${w.inline(check(f.checkId)?.solution ?? '')}`);
       for (const f of c.fixed) out.push(`  - ✅ fixed: ${w.code(f.entityRef)} ${w.text(check(f.checkId)?.name ?? f.checkId)}`);
+      for (const f of c.exempted ?? []) out.push(`  - 🛡️ exempted: ${w.code(f.entityRef)} ${w.text(check(f.checkId)?.name ?? f.checkId)} (failing before this change; an exemption now takes it out of the score, which is not a fix)`);
       for (const f of c.noLongerCounted ?? []) out.push(`  - ➖ no longer counted (${f.why}): ${w.code(f.entityRef)} ${w.text(check(f.checkId)?.name ?? f.checkId)}`);
     }
     out.push('');

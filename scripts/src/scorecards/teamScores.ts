@@ -16,6 +16,8 @@ export interface TeamScore {
   passed: number;
   applicable: number;
   failing: Failing[];
+  /** Checks an exemption takes out of the score (not applicable, reason exempt): neither passing nor failing. */
+  exempt: Failing[];
 }
 
 /**
@@ -50,6 +52,7 @@ export function teamScores(scores: readonly EntityScore[], groups: readonly Cata
       rank: Math.min(...ranked(owned).map(e => e.rank)),
       ...pooled,
       failing: owned.flatMap(e => e.results.filter(r => r.outcome === 'fail').map(r => ({ entityRef: e.ref, checkId: r.checkId }))),
+      exempt: owned.flatMap(e => e.results.filter(r => r.reason === 'exempt').map(r => ({ entityRef: e.ref, checkId: r.checkId }))),
     });
   }
   return teams;
@@ -70,6 +73,12 @@ export interface TeamChange {
   after?: TeamScore;
   newlyFailing: Failing[];
   fixed: Failing[];
+  /**
+   * Failures on the base that an exemption takes out of the head's score: not fixed (the entity fails the
+   * check as before), though the score and level rise as if it were. A pull request adding its own
+   * exemption read as "✅ fixed" in its report.
+   */
+  exempted?: Failing[];
   /** Failures on the base that no longer count for this team, and why: neither fixed nor newly failing. */
   noLongerCounted?: (Failing & { why: 'check removed' | 'entity removed' | 'moved to another team' })[];
 }
@@ -96,6 +105,7 @@ export function diffTeams(before: ReadonlyMap<string, TeamScore>, after: Readonl
   const asBase = (f: Failing) => key({ entityRef: oldName.get(f.entityRef) ?? f.entityRef, checkId: f.checkId });
   const failingBefore = new Set([...before.values()].flatMap(t => t.failing.map(key)));
   const failingAfter = new Set([...after.values()].flatMap(t => t.failing.map(asBase)));
+  const exemptAfter = new Set([...after.values()].flatMap(t => (t.exempt ?? []).map(asBase)));
   const changes: TeamChange[] = [];
   for (const team of [...new Set([...before.keys(), ...after.keys()])].sort()) {
     const b = before.get(team);
@@ -106,7 +116,8 @@ export function diffTeams(before: ReadonlyMap<string, TeamScore>, after: Readonl
     const gone = (b?.failing ?? []).filter(f => !now.has(key(f)));
     const whyGone = (f: Failing): NonNullable<TeamChange['noLongerCounted']>[number]['why'] | undefined =>
       !context ? undefined : !context.checkIds.has(f.checkId) ? 'check removed' : !context.entityRefs.has(newName.get(f.entityRef) ?? f.entityRef) ? 'entity removed' : undefined;
-    const fixed = gone.filter(f => whyGone(f) === undefined);
+    const exempted = gone.filter(f => whyGone(f) === undefined && exemptAfter.has(key(f)));
+    const fixed = gone.filter(f => whyGone(f) === undefined && !exemptAfter.has(key(f)));
     const stillOwned = new Set(a?.failing.map(asBase));
     const noLongerCounted = context
       ? [
@@ -114,8 +125,8 @@ export function diffTeams(before: ReadonlyMap<string, TeamScore>, after: Readonl
           ...(b?.failing ?? []).filter(f => now.has(key(f)) && !stillOwned.has(key(f))).map(f => ({ ...f, why: 'moved to another team' as const })),
         ]
       : [];
-    if (b?.rank !== a?.rank || b?.passed !== a?.passed || b?.applicable !== a?.applicable || newlyFailing.length || fixed.length || noLongerCounted.length) {
-      changes.push({ team, before: b, after: a, newlyFailing, fixed, ...(noLongerCounted.length ? { noLongerCounted } : {}) });
+    if (b?.rank !== a?.rank || b?.passed !== a?.passed || b?.applicable !== a?.applicable || newlyFailing.length || fixed.length || exempted.length || noLongerCounted.length) {
+      changes.push({ team, before: b, after: a, newlyFailing, fixed, ...(exempted.length ? { exempted } : {}), ...(noLongerCounted.length ? { noLongerCounted } : {}) });
     }
   }
   return changes;
