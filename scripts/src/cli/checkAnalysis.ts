@@ -344,7 +344,8 @@ async function givenTemplates(root: string, config: GitopsConfig, held: string[]
  */
 function wholeRunOnly(config: GitopsConfig, given: readonly string[], repoFiles: readonly string[]): Diagnostic[] {
   const folders = ['scorecards/', `${posix.normalize(config.catalog.policies ?? 'schemas/policy')}/`, 'schemas/template-policy/'];
-  const files = new Set([config.codeowners?.file, config.editorSchema?.file, config.catalog.appConfig, ...(config.backstageConfig?.files ?? [])].filter((f): f is string => Boolean(f)).map(f => posix.normalize(f)));
+  // gitops.config.yaml is read by every run, but what it changes (roots, include, codeowners, rules) is judged by the whole run only.
+  const files = new Set([CONFIG_FILE, config.codeowners?.file, config.editorSchema?.file, config.catalog.appConfig, ...(config.backstageConfig?.files ?? [])].filter((f): f is string => Boolean(f)).map(f => posix.normalize(f)));
   const judgedWhole = (file: string) => files.has(file) || folders.some(folder => file.startsWith(folder));
   // A given file, or a given folder's such files said once, at the first of them.
   const named = new Map<string, string>();
@@ -356,7 +357,7 @@ function wholeRunOnly(config: GitopsConfig, given: readonly string[], repoFiles:
   return [...named].sort(([a], [b]) => a.localeCompare(b)).map(([file, what]) => ({
     ruleId: 'check-paths-whole-run',
     severity: 'info' as const,
-    message: `${logText(what)} is judged only by the whole run (scorecards, CODEOWNERS, the editor schema, app-config and the org policies need the whole catalog): this run over the given paths did not judge it.`,
+    message: `${logText(what)} is judged only by the whole run (gitops.config.yaml, scorecards, CODEOWNERS, the editor schema, app-config and the org policies need the whole catalog): this run over the given paths did not judge it.`,
     hint: 'Run `npx backstage-gitops check` without paths (what CI runs) to judge it before you push.',
     file,
     range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { childEnv } from '../process/childEnv.ts';
 import { parseArgs } from 'node:util';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { cacheKey, toolkitKey } from '../cache/cacheKey.ts';
 import { ResultCache, writeCacheFile } from '../cache/resultCache.ts';
 import { InputsSeen, inputsUnchanged, runInputsKey, type RunTexts } from '../cache/runInputs.ts';
@@ -96,7 +96,12 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   const root = repoRoot(io.cwd, values.root);
   // From a folder below the top of a git repository without a config: that folder's files, within the whole repository.
   const scope = given.length === 0 && !values['write-baseline'] ? implicitScope(io.cwd, values.root, root) : undefined;
-  const positionals = scope ? [scope] : given;
+  // `check .` (a given path that is the repository's top) is the whole run, as `eslint .` lints everything:
+  // as a run over paths it skipped the whole-run gates (CODEOWNERS, the editor schema, scorecards), so it
+  // passed what CI fails.
+  const inside = given.map(p => relative(root, resolve(io.cwd, p)));
+  const whole = inside.includes('') && inside.every(p => !p.startsWith('..') && !isAbsolute(p));
+  const positionals = scope ? [scope] : whole ? [] : given;
   if (values['list-rules']) {
     const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
     const [{ loadPolicies }, { registeredRules }] = await Promise.all([import('../catalog/prepareCatalogCheck.ts'), import('./checkAnalysis.ts')]);

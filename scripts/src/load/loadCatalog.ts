@@ -221,7 +221,13 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
     const namedFiles = [...named];
     const included = new Set(config.catalog.roots.length > 0 ? config.catalog.include.flatMap(glob => matchGlob(namedFiles, glob) ?? namedFiles) : []);
     const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
-    files = files.filter(f => !named.has(f.file) || inContext.has(f.file) || included.has(f.file) || meantAsEntityFile(f, config.root, apiGroups));
+    // With roots and catalog.include, the include globs say where catalog files live: a named file outside
+    // them that no root reaches is read by no full run (a docs example, a template's test snapshot), so it
+    // is not judged as an entity file here either, which a pre-commit hook failed every commit touching it.
+    // A Helm chart's template is never an entity file, as in discovery.
+    const inHelmChart = helmTemplateMatcher(treeFiles);
+    const elsewhere = whole !== undefined && config.catalog.include.length > 0;
+    files = files.filter(f => !named.has(f.file) || inContext.has(f.file) || included.has(f.file) || (!elsewhere && !inHelmChart(f.file) && meantAsEntityFile(f, config.root, apiGroups)));
     const kept = new Set(files.map(f => f.file));
     // A given folder's file that the whole catalog reads as a catalog file (a Location elsewhere names it:
     // `./**/*.yaml` reaching its openapi.yaml) is judged as the full run judges it, not dropped by this

@@ -28,10 +28,11 @@ describe('check <paths> on files only the whole run judges', () => {
     const paths = await runBin(['check', 'scorecards/checks/has-tags.yaml', 'gitops.config.yaml', 'catalog/all.yaml', '--format', 'json'], root);
     expect(paths.status).toBe(0);
     const found = (JSON.parse(paths.stdout).diagnostics as { ruleId: string; severity: string; file: string; message: string; hint: string }[]);
-    // gitops.config.yaml is read (and its errors said) by any run: nothing to add there.
-    expect(found.map(d => `${d.severity} ${d.ruleId} ${d.file}`)).toEqual(['info check-paths-whole-run scorecards/checks/has-tags.yaml']);
-    expect(found[0].message).toMatch(/^scorecards\/checks\/has-tags\.yaml is judged only by the whole run .*: this run over the given paths did not judge it\.$/);
-    expect(found[0].hint).toBe('Run `npx backstage-gitops check` without paths (what CI runs) to judge it before you push.');
+    // gitops.config.yaml is read (and its errors said) by any run, but what a change to it does (roots,
+    // include, codeowners, rules) only the whole run judges: a hook's `check gitops.config.yaml` said a bare ✔.
+    expect(found.map(d => `${d.severity} ${d.ruleId} ${d.file}`)).toEqual(['info check-paths-whole-run gitops.config.yaml', 'info check-paths-whole-run scorecards/checks/has-tags.yaml']);
+    expect(found[1].message).toMatch(/^scorecards\/checks\/has-tags\.yaml is judged only by the whole run .*: this run over the given paths did not judge it\.$/);
+    expect(found[1].hint).toBe('Run `npx backstage-gitops check` without paths (what CI runs) to judge it before you push.');
 
     const folder = await runBin(['check', 'scorecards', '--format', 'json'], root);
     expect((JSON.parse(folder.stdout).diagnostics as { file: string; message: string }[]).map(d => `${d.file}: ${d.message.split(' is judged')[0]}`)).toEqual(['scorecards/checks/has-tags.yaml: scorecards/ (3 such files)']);
