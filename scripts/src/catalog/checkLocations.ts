@@ -109,7 +109,9 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
     }
   }
   if (context.mode === 'roots') diagnostics.push(...unreachable(files, context));
-  else if (context.mode === 'paths' && context.reachedByRoots) diagnostics.push(...unreachable(context.reachedByRoots, context, new Set(files.map(f => f.file))));
+  // A judged file that holds a Location can strand any file by narrowing its targets (`./svc/*.yaml` to
+  // `./svc/a.yaml`): then every file catalog.include names is judged for reachability, as the whole run does.
+  else if (context.mode === 'paths' && context.reachedByRoots) diagnostics.push(...unreachable(context.reachedByRoots, context, edges.length > 0 ? undefined : new Set(files.map(f => f.file)), false));
   return diagnostics;
 }
 
@@ -272,10 +274,10 @@ function skeletonOnlyFolders(folders: readonly string[], reached: ReadonlySet<st
 
 /**
  * The files catalog.include names that the root reaches through no Location (`files`: the reached ones).
- * `given` (paths mode): only those files are judged, and the pattern that ran out of time is said by the
- * whole run, whose file (gitops.config.yaml) this run was not given.
+ * `given` (paths mode): only those files are judged. `sayTimedOut`: whether a pattern that ran out of time
+ * is said (paths mode leaves it to the whole run, whose file, gitops.config.yaml, it was not given).
  */
-function unreachable(files: readonly SourceFile[], context: LocationContext, given?: ReadonlySet<string>): Diagnostic[] {
+function unreachable(files: readonly SourceFile[], context: LocationContext, given?: ReadonlySet<string>, sayTimedOut = true): Diagnostic[] {
   const reached = new Set(files.map(f => f.file));
   const included = new Set<string>();
   // A pattern that ran out of time is a finding, never a silent gap: the result must not depend on timing unseen.
@@ -283,7 +285,7 @@ function unreachable(files: readonly SourceFile[], context: LocationContext, giv
   for (const glob of context.include) {
     const matched = matchGlob(context.repoFiles, glob);
     if (matched) matched.forEach(file => (given === undefined || given.has(file)) && included.add(file));
-    else if (!given) timedOut.push({ ruleId: 'location-glob-too-complex', severity: 'error', message: `Matching the catalog.include pattern '${glob}' against the repository's files took longer than ${GLOB_BUDGET_MS / 1000} s; the files it names were not checked for reachability.`, hint: 'Use a plainer pattern in catalog.include, or list the folders.', file: 'gitops.config.yaml', range: FILE_START });
+    else if (sayTimedOut) timedOut.push({ ruleId: 'location-glob-too-complex', severity: 'error', message: `Matching the catalog.include pattern '${glob}' against the repository's files took longer than ${GLOB_BUDGET_MS / 1000} s; the files it names were not checked for reachability.`, hint: 'Use a plainer pattern in catalog.include, or list the folders.', file: 'gitops.config.yaml', range: FILE_START });
   }
   let locationFiles: Map<string, boolean> | undefined;
   const skeletons = skeletonOnlyFolders(context.skeletonFolders ?? [], reached);

@@ -85,6 +85,15 @@ describe('check <a folder> in a repo with roots', () => {
       expect(found(run.stdout)).toEqual(['location-unreachable@catalog/stray.yaml']);
       expect(run.status).toBe(1);
     }
+    // A given Location that stops reaching a file strands it: said at the file, as the whole run says it
+    // (`check catalog/all.yaml` said ✔ for a target list narrowed from ./shop.yaml away).
+    const { readFile } = await import('node:fs/promises');
+    await writeFile(`${root}/catalog/all.yaml`, (await readFile(`${root}/catalog/all.yaml`, 'utf8')).replace('targets: [./groups.yaml, ./shop.yaml]', 'targets: [./groups.yaml]'));
+    const narrowed = await runBin(['check', 'catalog/all.yaml', '--format', 'json'], root);
+    const whole = await runBin(['check', '--format', 'json'], root);
+    expect(found(narrowed.stdout)).toEqual(['location-unreachable@catalog/shop.yaml', 'location-unreachable@catalog/stray.yaml']);
+    expect(found(narrowed.stdout)).toEqual(found(whole.stdout).filter(f => f.startsWith('location-unreachable')));
+    expect(narrowed.status).toBe(1);
     const named = await runBin(['check', 'test/fixtures/dup.yaml', '--format', 'json'], root);
     expect(found(named.stdout)).toEqual([]);
     expect(named.status).toBe(0);
