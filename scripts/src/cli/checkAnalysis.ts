@@ -19,6 +19,7 @@ import type { ReaderSetting } from '../load/loadCatalog.ts';
 import { CONFIG_FILE, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { baselineOnlyFollows, readBaseline, type Baseline } from '../config/baseline.ts';
 import { gitRenames } from '../pr/alreadyOnBase.ts';
+import { goneGiven, namingGone } from './goneGiven.ts';
 import { logText } from '../report/safeText.ts';
 import { realRepoPath } from '../load/repoPath.ts';
 import { readRegularFile } from '../load/readSource.ts';
@@ -112,11 +113,16 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   // Paths mode: what the given files defined before their change, so that another file still naming it
   // is reported (the whole catalog's run, CI's, fails on it).
   // With or without a config: a folder without one has its pre-commit hook too.
+  let gone: string[] = [];
   if (positionals.length > 0) {
-    const given = new Set([...input.loaded.files.map(f => f.file), ...missing.map(m => m.file)]);
+    const renames = gitRenames(root, revision);
+    // What the change takes away: deleted paths (a folder as the files the revision holds under it) and
+    // the old paths of renames, which other files may still name by path.
+    gone = goneGiven(root, revision, missing.map(m => m.file), input.loaded.given ?? [], renames);
+    const given = new Set([...input.loaded.files.map(f => f.file), ...missing.map(m => m.file), ...gone]);
     // A renamed file is given by its new path only (`git diff --name-only` lists renames so): what it
     // defined before is read from its old path, which is where the revision holds it.
-    for (const [before, after] of gitRenames(root, revision)) if (given.has(after)) given.add(before);
+    for (const [before, after] of renames) if (given.has(after)) given.add(before);
     const { definedAtHead, definedOnBase } = await import('../pr/formerlyDefined.ts');
     input.formerlyDefined = options.reads ? definedOnBase((await options.reads.baseEntities()).entities, given, options.base!) : definedAtHead(root, given, config.catalog.maxFileBytes);
   }
@@ -156,6 +162,10 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   // of this one, its entities the scorecards'.
   if (reads) byGate.push(await weakenedSince(root, await reads.baseDir(), options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity])), options.today ?? new Date().toISOString().slice(0, 10)));
   await gatesOf(root, config, input, result.entities, byGate, reads && (() => reads.baseEntities()), options.today);
+  // A file the change deletes or moves can be named by path from files not given (a Location target, a
+  // $text placeholder, a techdocs-ref dir, a template's skeleton url): the whole run (CI's) fails those,
+  // and a pre-commit hook's run over the changed paths said ✔. Only then is the whole catalog judged.
+  if (gone.length > 0) byGate.push(await wholeRunNamingGone(root, config, gone, byGate.flat(), cache));
   const onBase = reads && (options.judgeBase || byGate.some(g => g.length > 0)) ? await baseRun(root, await reads.baseDir(), options, io) : undefined;
   return {
     byGate,
@@ -317,6 +327,21 @@ async function gatesOf(root: string, config: GitopsConfig, input: Awaited<Return
     }
     if (input.loaded.mode === 'paths' && config.found) byGate.push(wholeRunOnly(config, input.loaded.given ?? [], input.loaded.repoFiles));
   }
+}
+
+/**
+ * The whole run's findings (catalog and templates) that name a path in `gone` (goneGiven), less those
+ * `said` already holds.
+ */
+async function wholeRunNamingGone(root: string, config: GitopsConfig, gone: readonly string[], said: readonly Diagnostic[], cache?: ResultCache): Promise<Diagnostic[]> {
+  const input = await prepareCatalogCheck(config, [], cache);
+  const whole = await checkCatalog(input);
+  // The templates the whole run judges (repoGates).
+  const held = [...new Set([...discoverTemplateFiles(root, new Set(input.loaded.repoFiles)), ...templateFiles(whole.entities)])];
+  const found = namingGone([...whole.diagnostics, ...(await templates(root, config, held, input.loaded.repoFiles))], gone, input.loaded.repoFiles);
+  const key = (d: Diagnostic) => `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}`;
+  const seen = new Set(said.map(key));
+  return found.filter(d => !seen.has(key(d)) && (seen.add(key(d)), true));
 }
 
 /**

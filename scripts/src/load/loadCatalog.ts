@@ -589,7 +589,7 @@ function expandPaths(root: string, paths: readonly string[], repoFiles: readonly
     const inside = repoFiles.filter(f => (rel === '' || f.startsWith(`${rel}/`)) && isYamlFile(f));
     // A YAML file the work tree no longer holds: most often one the change deletes, which a hook or
     // `git diff --name-only` passes like any changed file (the caller asks git whether it was there).
-    if (inside.length === 0 && isYamlFile(rel) && !existsSync(resolve(given))) {
+    if (inside.length === 0 && !existsSync(resolve(given))) {
       missing.push({ given, file: rel });
       continue;
     }

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
+import { runBin } from '../helpers/runBin.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+
+// A pre-commit hook's `check <changed files>` said "✔ … in 0 files" for a change that deletes or moves a file
+// another file names by path, which the whole run (CI's) fails: a Location target, a $text definition, a
+// techdocs-ref docs site, a template's skeleton folder (helper-150, session 29). What the change takes away is
+// now judged where it is named; a path neither the work tree nor HEAD holds is still refused.
+interface Finding { ruleId: string; file: string }
+const found = (stdout: string) => (JSON.parse(stdout) as { diagnostics: Finding[] }).diagnostics.map(d => `${d.ruleId}@${d.file}`);
+const staged = (root: string, ...filter: string[]) => git(root, 'diff', '--cached', '--name-only', '--', ...filter).split('\n').filter(Boolean);
+
+describe('check <the paths a change deletes or moves>', () => {
+  it('a Location target deleted, moved or its folder removed: location-target-missing on the Location', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': 'catalog:\n  roots: [catalog/all.yaml]\n',
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./teams/locations.yaml]\n',
+      'catalog/teams/locations.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: teams\nspec:\n  targets:\n    - ./t1/x.yaml\n',
+      'catalog/teams/t1/x.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n',
+    });
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    const whole = ['location-target-missing@catalog/teams/locations.yaml'];
+    for (const [change, given] of [[['rm', '-q', 'catalog/teams/t1/x.yaml'], 'catalog/teams/t1/x.yaml'], [['mv', 'catalog/teams/t1/x.yaml', 'catalog/teams/t1/z.yaml'], 'catalog/teams/t1/z.yaml'], [['rm', '-rq', 'catalog/teams/t1'], 'catalog/teams/t1']] as const) {
+      git(root, ...change);
+      const full = await runBin(['check', '--format', 'json'], root);
+      expect(found(full.stdout)).toEqual(whole);
+      const run = await runBin(['check', '--format', 'json', given], root);
+      expect(found(run.stdout), change.join(' ')).toEqual(whole);
+      expect(run.status).toBe(1);
+      git(root, 'reset', '-q', '--hard');
+    }
+    const typo = await runBin(['check', 'catalog/teams/t2'], root);
+    expect(typo.stderr).toMatch(/catalog\/teams\/t2 does not exist or holds no YAML files\n$/);
+    expect(typo.status).toBe(2);
+  }, 120_000);
+
+  it('a $text definition, a docs site and a skeleton folder moved: the finding where each is named', async () => {
+    const root = await dataRepoCopy();
+    const cases: [string[], string[], string][] = [
+      [['mv', 'catalog/systems/orders/definitions/orders-openapi.yaml', 'catalog/systems/orders/definitions/orders.yaml'], [], 'placeholder-target-missing@catalog/systems/orders/entities.yaml'],
+      [['mv', 'catalog/systems/orders/docs-site', 'catalog/systems/orders/docs2'], [], 'techdocs-ref-missing@catalog/systems/orders/entities.yaml'],
+      [['mv', 'skeletons/docs-site', 'skeletons/docs'], ['*.yaml', '*.yml'], 'template-skeleton-missing@templates/docs-site/template.yaml'],
+    ];
+    for (const [change, filter, expected] of cases) {
+      git(root, ...change);
+      const run = await runBin(['check', '--format', 'json', ...staged(root, ...filter)], root);
+      expect(found(run.stdout), change.join(' ')).toContain(expected);
+      expect(run.status).toBe(1);
+      git(root, 'reset', '-q', '--hard');
+    }
+  }, 180_000);
+});
