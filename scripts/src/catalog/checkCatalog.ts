@@ -121,6 +121,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     repoUrlInferred: !config.found,
     skeletonFolders: loaded.skeletonFolders,
     reachedByRoots: loaded.reachedByRoots,
+    reachabilityOf: loaded.reachabilityOf,
   });
   // A file no Location reaches (a typo in a target) strands what it defines: references to those entities
   // and the definition files it names follow from that one finding, and say so instead of piling up.

@@ -26,6 +26,8 @@ export interface LocationContext {
    * catalog.include names and these do not are location-unreachable, as the whole run (CI's) says.
    */
   reachedByRoots?: readonly SourceFile[];
+  /** Paths mode with roots: the given files judged for reachability, when no judged file holds a Location (then every one is). */
+  reachabilityOf?: readonly string[];
 }
 
 // Location types a catalog module's processor reads (readLocation), none of them in catalog-backend itself.
@@ -111,7 +113,7 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
   if (context.mode === 'roots') diagnostics.push(...unreachable(files, context));
   // A judged file that holds a Location can strand any file by narrowing its targets (`./svc/*.yaml` to
   // `./svc/a.yaml`): then every file catalog.include names is judged for reachability, as the whole run does.
-  else if (context.mode === 'paths' && context.reachedByRoots) diagnostics.push(...unreachable(context.reachedByRoots, context, edges.length > 0 ? undefined : new Set(files.map(f => f.file)), false));
+  else if (context.mode === 'paths' && context.reachedByRoots) diagnostics.push(...unreachable(context.reachedByRoots, context, edges.length > 0 ? undefined : new Set(context.reachabilityOf ?? files.map(f => f.file)), false));
   return diagnostics;
 }
 

@@ -96,6 +96,8 @@ export interface LoadedCatalog {
   ignoredLocations?: Diagnostic[];
   /** Paths mode with roots: the files the roots reach, as the whole run reads them (location-unreachable). */
   reachedByRoots?: SourceFile[];
+  /** Paths mode with roots: the given files judged for reachability (location-unreachable) when no judged file holds a Location. */
+  reachabilityOf?: string[];
   /** Paths mode: the files and folders given, repo-relative ('' for the root). */
   given?: string[];
   /**
@@ -176,6 +178,8 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   // definitions, mkdocs.yml, skeleton YAML and `$yaml` fragments are not entities. A file named
   // explicitly, or one a Location reaches, is always judged.
   const judgedAnyway = new Set<string>();
+  // Paths mode: the files judged for reachability besides those judged as catalog files.
+  const reachability = new Set<string>();
   if (mode === 'paths') {
     const startSet = new Set(start);
     named.forEach(file => judgedAnyway.add(file));
@@ -227,7 +231,10 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
     // A Helm chart's template is never an entity file, as in discovery.
     const inHelmChart = helmTemplateMatcher(treeFiles);
     const elsewhere = whole !== undefined && config.catalog.include.length > 0;
-    files = files.filter(f => !named.has(f.file) || inContext.has(f.file) || included.has(f.file) || (!elsewhere && !inHelmChart(f.file) && meantAsEntityFile(f, config.root, apiGroups)));
+    // A named file catalog.include names that holds no entity (an API definition renamed, a workflow under
+    // catalog/) is judged for reachability only, as the whole run judges it, not as a broken entity file.
+    files = files.filter(f => !named.has(f.file) || inContext.has(f.file) || ((included.has(f.file) || !elsewhere) && !inHelmChart(f.file) && meantAsEntityFile(f, config.root, apiGroups)));
+    included.forEach(file => reachability.add(file));
     const kept = new Set(files.map(f => f.file));
     // A given folder's file that the whole catalog reads as a catalog file (a Location elsewhere names it:
     // `./**/*.yaml` reaching its openapi.yaml) is judged as the full run judges it, not dropped by this
@@ -251,7 +258,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   }
   const reported = new Set(files.map(f => f.file));
   const ignoredLocations = crawl.ignored.filter(d => reported.has(d.file));
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations, ...(mode === 'paths' && { given: [...named], missingGiven }), ...(whole && { reachedByRoots: whole.files }) };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations, ...(mode === 'paths' && { given: [...named], missingGiven }), ...(whole && { reachedByRoots: whole.files, reachabilityOf: [...new Set([...files.map(f => f.file), ...reachability])] }) };
 }
 
 /**

@@ -49,6 +49,9 @@ describe('check <the paths a change deletes or moves>', () => {
       const run = await runBin(['check', '--format', 'json', ...staged(root, ...filter)], root);
       expect(found(run.stdout), change.join(' ')).toContain(expected);
       expect(run.status).toBe(1);
+      // The renamed definition is said as the whole run says it (no entity, reached by nothing), not also
+      // as three envelope errors of a broken entity file.
+      if (expected.startsWith('placeholder')) expect(found(run.stdout)).toEqual(found((await runBin(['check', '--format', 'json'], root)).stdout));
       git(root, 'reset', '-q', '--hard');
     }
   }, 180_000);
