@@ -164,7 +164,7 @@ export function codeownersGate(expected: { file: string; text: string; refused?:
   const textLine = committed !== undefined && !difference ? firstDifferentLine(committed, expected.text) : undefined;
   const at = difference?.line ?? textLine;
   const range = at ? { start: { line: at, column: 1 }, end: { line: at, column: 1 } } : FILE_START;
-  const where = difference ? `: ${describeDifference(difference)}` : textLine ? `: line ${textLine} differs from the generated line (a character such as a non-breaking or ideographic space, a zero-width no-break space or a line separator, which GitHub reads as part of the path or owner)` : '';
+  const where = difference ? `: ${describeDifference(difference)}` : textLine ? `: ${describeTextLine(committed!, expected.text, textLine)}` : '';
   const write = '`npx backstage-gitops codeowners --write`';
   if (cause) {
     const at = `${cause.file}:${cause.range.start.line}:${cause.range.start.column}`;
@@ -225,6 +225,24 @@ function sameLines(a: string, b: string): boolean {
 }
 
 /** The first line (1-based) of `committed` that differs from `expected`'s, told apart as normalLine does. */
+// What GitHub reads as part of a path or owner and a trim or a reader's eye does not show.
+const UNSEEN = /[\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]/;
+
+/**
+ * Line `line` (1-based) of the committed CODEOWNERS against the generated one, when no path's owners differ:
+ * an unseen character (a non-breaking space…), or else both lines as written, clipped (a comment added by
+ * hand read as "a character such as a non-breaking space" before).
+ */
+function describeTextLine(committed: string, expected: string, line: number): string {
+  // A final line break ends the last line; it starts no empty one.
+  const lines = (text: string) => text.replace(/\r?\n$/, '').split(/\r?\n/);
+  const [is, was] = [lines(committed)[line - 1], lines(expected)[line - 1]];
+  if (is !== undefined && UNSEEN.test(is)) return `line ${line} differs from the generated line by a character such as a non-breaking or ideographic space, a zero-width no-break space or a line separator, which GitHub reads as part of the path or owner`;
+  const shown = (text: string) => JSON.stringify(text.length > 100 ? `${text.slice(0, 99)}…` : text);
+  const there = was === undefined ? 'where the generated file ends' : `where the generated file has ${shown(was)}`;
+  return `line ${line} ${is === undefined ? 'is missing' : `reads ${shown(is)}`}, ${there} (it is generated: a hand edit, a comment included, is not kept)`;
+}
+
 function firstDifferentLine(committed: string, expected: string): number {
   const a = committed.split('\n');
   const b = expected.split('\n');

@@ -54,6 +54,21 @@ describe('codeowners --write: one line per path, whatever the other paths are', 
     const stale = JSON.parse(check.stdout).diagnostics.filter((d: { ruleId: string }) => d.ruleId === 'codeowners-stale');
     expect(stale).toHaveLength(1);
     expect(stale[0].range.start.line).toBe(at + 1);
+    expect(stale[0].message).toContain(`line ${at + 1} differs from the generated line by a character such as a non-breaking or ideographic space`);
+    expect(check.status).toBe(1);
+  }, 120_000);
+
+  // A comment added by hand was said as "a character such as a non-breaking … space" (fresh user, session 29).
+  it('a hand-written comment is said as the line it is, with what the generated file has there', async () => {
+    const root = await tempRepo({ 'gitops.config.yaml': CONFIG, 'catalog/all.yaml': location(['./a/catalog-info.yaml']), 'catalog/a/catalog-info.yaml': component('a') });
+    expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
+    const text = readFileSync(join(root, '.github/CODEOWNERS'), 'utf8');
+    const count = text.replace(/\n$/, '').split('\n').length;
+    writeFileSync(join(root, '.github/CODEOWNERS'), `${text}# hand note\n`);
+    const check = await runBin(['check', '--format', 'json'], root);
+    const [stale] = JSON.parse(check.stdout).diagnostics.filter((d: { ruleId: string }) => d.ruleId === 'codeowners-stale');
+    expect(stale.message).toBe(`.github/CODEOWNERS does not match the catalog's ownership: line ${count + 1} reads "# hand note", where the generated file ends (it is generated: a hand edit, a comment included, is not kept).`);
+    expect(stale.range.start.line).toBe(count + 1);
     expect(check.status).toBe(1);
   }, 120_000);
 });
