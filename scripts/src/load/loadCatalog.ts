@@ -600,7 +600,11 @@ function expandPaths(root: string, paths: readonly string[], repoFiles: readonly
       missing.push({ given, file: rel });
       continue;
     }
-    if (inside.length === 0) throw new UsageError(`${given} does not exist or holds no YAML files`);
+    if (inside.length === 0) {
+      // It exists, so "does not exist" misled: say why the run does not read it.
+      const held = rel === '' || repoFiles.some(f => f.startsWith(`${rel}/`));
+      throw new UsageError(held ? `${given} holds no YAML files` : `${given} is not a file the repository holds: git ignores it, it belongs to another repository below this one (a submodule or a nested clone), or it is reached through a link; the gate reads what the git host would hold`);
+    }
     inside.forEach(f => selected.add(f));
   }
   return [...selected];
@@ -614,7 +618,10 @@ function discoverable(treeFiles: readonly string[]): string[] {
 
 function checkRoots(roots: readonly string[], repoFileSet: ReadonlySet<string>): string[] {
   for (const root of roots) {
-    if (!repoFileSet.has(root)) throw new UsageError(`The root location ${root} named in gitops.config.yaml does not exist`);
+    if (!repoFileSet.has(root)) {
+      const folder = [...repoFileSet].some(f => f.startsWith(`${root.replace(/\/$/, '')}/`));
+      throw new UsageError(folder ? `The root location ${root} named in gitops.config.yaml is a folder: catalog.roots take the root Location's file (such as ${root.replace(/\/$/, '')}/all.yaml)` : `The root location ${root} named in gitops.config.yaml does not exist`);
+    }
   }
   return [...roots];
 }

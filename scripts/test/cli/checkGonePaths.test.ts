@@ -56,3 +56,23 @@ describe('check <the paths a change deletes or moves>', () => {
     }
   }, 180_000);
 });
+
+// "does not exist or holds no YAML files" for a file that exists (git ignores it) and for a folder of no YAML;
+// "does not exist" for a root that is a folder (helper-150, session 29). Each says what it is.
+describe('a given path or root the run does not read says why', () => {
+  it('an ignored file, a folder without YAML, a root that is a folder: one line each, exit 2', async () => {
+    const root = await tempRepo({ '.gitignore': 'ign/\n', 'ign/x.yaml': 'kind: Component\n', 'notes/a.txt': 'hi\n', 'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n' });
+    git(root, 'init', '-q', '-b', 'main');
+    const ignored = await runBin(['check', 'ign/x.yaml'], root);
+    expect(ignored.stderr).toMatch(/ign\/x\.yaml is not a file the repository holds: git ignores it, it belongs to another repository below this one \(a submodule or a nested clone\), or it is reached through a link; the gate reads what the git host would hold\n$/);
+    expect(ignored.status).toBe(2);
+    const folder = await runBin(['check', 'notes'], root);
+    expect(folder.stderr).toMatch(/notes holds no YAML files\n$/);
+    expect(folder.status).toBe(2);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(`${root}/gitops.config.yaml`, 'catalog:\n  roots: [catalog]\n');
+    const roots = await runBin(['check'], root);
+    expect(roots.stderr).toBe("backstage-gitops check: The root location catalog named in gitops.config.yaml is a folder: catalog.roots take the root Location's file (such as catalog/all.yaml)\n");
+    expect(roots.status).toBe(2);
+  }, 60_000);
+});
