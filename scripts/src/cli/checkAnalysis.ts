@@ -336,8 +336,7 @@ async function gatesOf(root: string, config: GitopsConfig, input: Awaited<Return
 async function wholeRunNamingGone(root: string, config: GitopsConfig, gone: readonly string[], said: readonly Diagnostic[], cache?: ResultCache): Promise<Diagnostic[]> {
   const input = await prepareCatalogCheck(config, [], cache);
   const whole = await checkCatalog(input);
-  // The templates the whole run judges (repoGates).
-  const held = [...new Set([...discoverTemplateFiles(root, new Set(input.loaded.repoFiles)), ...templateFiles(whole.entities)])];
+  const held = wholeRunTemplates(root, whole.entities, input.loaded.repoFiles);
   const found = namingGone([...whole.diagnostics, ...(await templates(root, config, held, input.loaded.repoFiles))], gone, input.loaded.repoFiles);
   const key = (d: Diagnostic) => `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}`;
   const seen = new Set(said.map(key));
@@ -455,7 +454,7 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
     diagnostics.push(editorSchemaGate(schema, schema ? readGenerated(root, schema.file) : undefined));
   }
   if (config.backstageConfig) diagnostics.push(await (await import('../backstageConfig/backstageConfigGate.ts')).backstageConfigGate(config));
-  diagnostics.push((await templates(root, config, [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])], repoFiles)));
+  diagnostics.push(await templates(root, config, wholeRunTemplates(root, entities, repoFiles), repoFiles));
   if (!hasScorecards(root)) return diagnostics;
   const { runScorecards, touchedEntities } = await import('../scorecards/prepareScorecards.ts');
   const today = todayFlag ?? new Date().toISOString().slice(0, 10);
@@ -463,6 +462,14 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   const touched = base === undefined ? undefined : touchedEntities(base.entities, entities, { base: base.repoFiles, head: repoFiles });
   const run = await runScorecards(root, entities, repoFiles, { today, touched, codeowners });
   return [...diagnostics, run.diagnostics];
+}
+
+/**
+ * The template files the whole run judges: those found under the repo's template folders and those the
+ * catalog's entities are (a Template kind read through a Location). Returns repo paths, each once.
+ */
+function wholeRunTemplates(root: string, entities: readonly CatalogEntity[], repoFiles: readonly string[]): string[] {
+  return [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])];
 }
 
 /**

@@ -29,22 +29,33 @@ export function goneGiven(root: string, revision: string, missing: readonly stri
  * a `$text` placeholder, a techdocs-ref dir or a skeleton folder that no longer exists. A gone path counts
  * as the file itself, or as a folder of it that holds no file of `repoFiles` any more (a moved docs site, a
  * deleted skeleton). Matched on the finding's `missingTarget` or on the repo path its message names, as a
- * whole path. Takes the whole run's findings; returns those. Pure.
+ * whole path. Takes the whole run's findings; returns those. Pure; each message costs its length times the
+ * number of distinct gone-path lengths, whatever the number of gone paths (a deleted folder of thousands).
  */
 export function namingGone(findings: readonly Diagnostic[], gone: readonly string[], repoFiles: readonly string[]): Diagnostic[] {
   const paths = new Set(gone);
   const held = new Set<string>();
   for (const file of repoFiles) for (let dir = posix.dirname(file); dir !== '.' && !held.has(dir); dir = posix.dirname(dir)) held.add(dir);
   for (const file of gone) for (let dir = posix.dirname(file); dir !== '.' && !held.has(dir); dir = posix.dirname(dir)) paths.add(dir);
-  return findings.filter(d => PATH_RULES.has(d.ruleId) && (paths.has(d.missingTarget?.path ?? '') || [...paths].some(path => namesPath(d.message, path))));
+  const lengths = [...new Set([...paths].map(path => path.length))];
+  return findings.filter(d => PATH_RULES.has(d.ruleId) && (paths.has(d.missingTarget?.path ?? '') || namesOneOf(d.message, paths, lengths)));
 }
 
-/** Whether `message` names `path` as a whole path: not inside a longer name or path. */
-function namesPath(message: string, path: string): boolean {
-  for (let at = message.indexOf(path); at >= 0; at = message.indexOf(path, at + 1)) {
-    const before = at === 0 ? ' ' : message[at - 1];
-    const after = message[at + path.length] ?? ' ';
-    if (/[\s(`'"]/.test(before) && /[\s/)`'",.;:]/.test(after)) return true;
+const BEFORE_PATH = /[\s(`'"]/;
+const AFTER_PATH = /[\s/)`'",.;:]/;
+
+/**
+ * Whether `message` names one of `paths` (whose lengths are `lengths`) as a whole path: starting the
+ * message or after a space, bracket or quote, and ending it or before one, a slash or punctuation.
+ */
+function namesOneOf(message: string, paths: ReadonlySet<string>, lengths: readonly number[]): boolean {
+  for (let at = 0; at < message.length; at++) {
+    if (at > 0 && !BEFORE_PATH.test(message[at - 1])) continue;
+    for (const length of lengths) {
+      const end = at + length;
+      if (end > message.length || (end < message.length && !AFTER_PATH.test(message[end]))) continue;
+      if (paths.has(message.slice(at, end))) return true;
+    }
   }
   return false;
 }

@@ -161,7 +161,8 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
     : discoverable(treeFiles);
   // With roots, the whole run reads what they reach and, unreached, what catalog.include names; a YAML file
   // found only by walking a given folder that is neither (a test fixture, a docs example under `check .`)
-  // is judged by no full run, so not by this one. A file named itself stays judged (meantAsEntityFile below).
+  // is judged by no full run, so not by this one. A file named itself stays judged unless
+  // include is set and does not name it (the filter after the crawl, meantAsEntityFile).
   const whole = mode === 'paths' && config.catalog.roots.length > 0
     ? await crawlLocations(config, checkRoots(config.catalog.roots, targets.repoFileSet), targets, cache, reading) : undefined;
   if (whole) {
