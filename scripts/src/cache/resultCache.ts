@@ -38,7 +38,7 @@ export function contentHash(text: string): string {
  */
 export class ResultCache {
   readonly #previous: Record<string, CachedFile>;
-  /** The line each previous entry was read from. */
+  /** The line each previous entry was read from, when read from a text (from bytes: `#lineBytes`). */
   readonly #lines: Record<string, string>;
   /** Where each previous entry's line is in the bytes it was decoded from (`read`'s `bytes`): written back as it is. */
   #lineBytes?: LineBytes;
@@ -70,16 +70,19 @@ export class ResultCache {
   }
 
   /**
-   * Reads a cache from its text (`undefined` when there is no file yet). A cache that does not parse,
-   * has another shape or another key is never trusted: it starts empty, with a notice saying why.
+   * Reads a cache from its bytes (or its text; `undefined` when there is no file yet). A cache that does not
+   * parse, has another shape or another key is never trusted: it starts empty, with a notice saying why.
+   * Bytes are decoded a line at a time (as `toString('utf8')` decodes them): one character beyond Latin-1
+   * anywhere made V8 hold the whole 9 MB text of a 10k catalog's cache as two bytes a character, and decoding
+   * and splitting it cost more than parsing its lines. Lines read from bytes are written back as those bytes
+   * by serializeChunks.
    */
-  static read(text: string | undefined, key: string, bytes?: Buffer): ResultCache {
-    if (text === undefined) return new ResultCache(key, {});
-    const lines = text.split('\n');
-    if (lines.at(-1) === '') lines.pop();
+  static read(source: string | Buffer | undefined, key: string): ResultCache {
+    if (source === undefined) return new ResultCache(key, {});
+    const lines = typeof source === 'string' ? textLines(source) : byteLines(source);
     let header: unknown;
     try {
-      header = JSON.parse(lines[0]);
+      header = JSON.parse(lines.line(0));
     } catch {
       return new ResultCache(key, {}, 'it is not valid JSON');
     }
@@ -89,12 +92,12 @@ export class ResultCache {
     if (header.key !== key) return new ResultCache(key, {}, 'the toolkit, Backstage packages, policies or config changed since it was written');
     const files: Record<string, CachedFile> = Object.create(null);
     const texts: Record<string, string> = Object.create(null);
-    // The file of each line, in line order (an object's keys are not: integer-like ones come first).
-    const order: string[] = [];
-    for (let i = 1; i < lines.length; i++) {
+    const index = new Map<string, number>();
+    for (let i = 1; i < lines.count; i++) {
+      const text = lines.line(i);
       let line: unknown;
       try {
-        line = JSON.parse(lines[i]);
+        line = JSON.parse(text);
       } catch {
         return new ResultCache(key, {}, 'it is not valid JSON');
       }
@@ -102,11 +105,13 @@ export class ResultCache {
       const [file, entry] = line as [string, unknown];
       if (!validEntry(file, entry)) return new ResultCache(key, {}, `its entry for ${file.slice(0, 200)} is malformed`);
       files[file] = entry;
-      texts[file] = lines[i];
-      order.push(file);
+      // A line read from bytes is written back as those bytes: its text is not kept (10k lines of a 10k
+      // catalog's cache, which the collector then copied until the run ended).
+      if (lines.bytes) index.set(file, i);
+      else texts[file] = text;
     }
     const cache = new ResultCache(key, files, undefined, texts);
-    if (bytes) cache.#lineBytes = lineBytes(bytes, order);
+    if (lines.bytes) cache.#lineBytes = { bytes: lines.bytes.bytes, index, starts: lines.bytes.starts, ends: lines.bytes.ends };
     return cache;
   }
 
@@ -223,12 +228,12 @@ export class ResultCache {
   /** Whether `entry` is the previous entry of `file` unchanged (putParsed and putFindings kept its parts). */
   #asRead(file: string, entry: CachedFile): boolean {
     const previous = Object.hasOwn(this.#previous, file) ? this.#previous[file] : undefined;
-    if (!previous || !Object.hasOwn(this.#lines, file) || previous.hash !== entry.hash || previous.documents !== entry.documents || previous.problems !== entry.problems || previous.unread !== entry.unread) return false;
+    if (!previous || !(Object.hasOwn(this.#lines, file) || this.#lineBytes?.index.has(file)) || previous.hash !== entry.hash || previous.documents !== entry.documents || previous.problems !== entry.problems || previous.unread !== entry.unread) return false;
     return entry.findings.every((f, i) => f === previous.findings[i]);
   }
 }
 
-/** The entry lines of a cache file's bytes: line `index.get(file)` is `bytes` from `starts[i]` to `ends[i]`. */
+/** The entry lines of a cache file's bytes: the line of `file` is `bytes` from `starts[index.get(file)]` to `ends[…]`. */
 interface LineBytes {
   bytes: Buffer;
   index: Map<string, number>;
@@ -236,23 +241,39 @@ interface LineBytes {
   ends: number[];
 }
 
+/** A cache file's lines, by number from 0 (the header); `bytes` when read from bytes: line i is `bytes` from `starts[i]` to `ends[i]`. */
+interface CacheLines {
+  count: number;
+  line(i: number): string;
+  bytes?: { bytes: Buffer; starts: number[]; ends: number[] };
+}
+
+/** The lines of a cache file's text, a final empty one (after the last line break) left out. */
+function textLines(text: string): CacheLines {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '' && lines.length > 1) lines.pop();
+  return { count: lines.length, line: i => lines[i] };
+}
+
 /**
- * The entry lines of `bytes` (a header line, then one line per file, in the order of `files`). A line break
- * is one byte in UTF-8 and never part of another character's bytes, and decoding never makes or drops
- * one, so the n-th line of the decoded text is the n-th line of the bytes.
+ * The lines of a cache file's bytes, each decoded when asked for. A line break is one byte in UTF-8 and
+ * never part of another character's bytes, so these are the lines of the decoded text.
  */
-function lineBytes(bytes: Buffer, files: readonly string[]): LineBytes {
-  const lines: LineBytes = { bytes, index: new Map(), starts: [], ends: [] };
-  let start = bytes.indexOf(10) + 1;
-  for (const file of files) {
-    if (start <= 0) break;
+function byteLines(bytes: Buffer): CacheLines {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let start = 0; ; ) {
     const end = bytes.indexOf(10, start);
-    lines.index.set(file, lines.starts.length);
-    lines.starts.push(start);
-    lines.ends.push(end < 0 ? bytes.length : end);
+    starts.push(start);
+    ends.push(end < 0 ? bytes.length : end);
+    if (end < 0) break;
     start = end + 1;
   }
-  return lines;
+  if (starts.length > 1 && starts.at(-1) === bytes.length) {
+    starts.pop();
+    ends.pop();
+  }
+  return { count: starts.length, line: i => bytes.toString('utf8', starts[i], ends[i]), bytes: { bytes, starts, ends } };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

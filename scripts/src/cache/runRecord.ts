@@ -25,17 +25,14 @@ const RUN_FORMAT = 'backstage-gitops-run/1';
 
 /**
  * A `--cache` file as two parts: the last run's record on the first line, the per-file results
- * (ResultCache) on the rest. `files()` decodes the rest only when asked, so a replayed run never parses
- * it; it is the whole text when the first line is not a run record (an older or damaged file, which
+ * (ResultCache) on the rest, as bytes that a replayed run never decodes; they are the whole file when the first line is not a run record (an older or damaged file, which
  * ResultCache then refuses with its notice), and undefined when there is no file.
  */
 export interface CacheFileParts {
   run?: RunRecord;
   /** Why the run record on the first line was not used although it was there, for a one-line notice. */
   notice?: string;
-  /** The per-file part's text, decoded once. */
-  files(): string | undefined;
-  /** The per-file part's bytes (files() decodes them), undefined when there is no file. */
+  /** The per-file part's bytes (ResultCache.read decodes them), undefined when there is no file. */
   filesBytes(): Buffer | undefined;
 }
 
@@ -46,14 +43,12 @@ export function readCacheParts(path: string): CacheFileParts {
     bytes = readFileSync(path);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return { files: () => (missing ? undefined : ''), filesBytes: () => (missing ? undefined : Buffer.alloc(0)) };
+    return { filesBytes: () => (missing ? undefined : Buffer.alloc(0)) };
   }
   const newline = bytes.indexOf(10);
   const run = newline < 0 ? undefined : runHeader(bytes.subarray(0, newline).toString('utf8'));
-  let text: string | undefined;
   const filesBytes = () => (run ? bytes.subarray(newline + 1) : bytes);
-  const files = () => (text ??= filesBytes().toString('utf8'));
-  return { run: run?.record, notice: run?.malformed ? 'its record of the last run is malformed' : undefined, files, filesBytes };
+  return { run: run?.record, notice: run?.malformed ? 'its record of the last run is malformed' : undefined, filesBytes };
 }
 
 /**

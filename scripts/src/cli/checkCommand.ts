@@ -137,7 +137,7 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   let record = !writeBaseline && key !== undefined && cached?.run?.key === key ? cached.run : undefined;
   if (!record) {
     const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
-    const cache = cached && ResultCache.read(cached.files(), cacheKey(config), cached.filesBytes());
+    const cache = cached && ResultCache.read(cached.filesBytes(), cacheKey(config));
     if (cache && key !== undefined && config.root === root) cache.texts = texts;
     const notice = cache?.notice ?? cached?.notice;
     if (notice) io.stderr.write(`backstage-gitops check: not using the cache ${logText(cacheName ?? '')}: ${logText(notice)}; it will be rewritten.\n`);

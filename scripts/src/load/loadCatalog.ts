@@ -12,7 +12,7 @@ import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../ca
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import { parseYaml, positionsIn, type ParsedYaml } from './parseYaml.ts';
 import { FileReader } from './fileReader.ts';
-import { readSource, sourceText, textHash, type SourceBytes } from './readSource.ts';
+import { decodeUtf8, readSource, sourceText, textHash, type SourceBytes } from './readSource.ts';
 import { readRepoFile } from './repoPath.ts';
 import { unparsedRefs } from './unparsedRefs.ts';
 import { stepReach } from '../templates/templateReach.ts';
@@ -469,6 +469,10 @@ async function loadWithReader(config: GitopsConfig, wave: string[], reading: Rea
 
 /** One file read (or given as `bytes`, read by the reader thread), parsed, or taken from the cache. */
 function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache, bytes: SourceBytes | undefined = keptBytes(config, file, cache)): SourceFile {
+  if (cache && bytes && 'bytes' in bytes) {
+    const hit = cachedSourceFile(file, bytes.bytes, bytes.hash ?? textHash(bytes.bytes), cache);
+    if (hit) return hit;
+  }
   const read = bytes ? sourceText(bytes, file, config.catalog.maxFileBytes) : readSource(join(config.root, file), file, config.catalog.maxFileBytes);
   if ('problem' in read) {
     return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
@@ -489,6 +493,24 @@ function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache,
   const parsed = cached ? { ...cached, locate: positionsIn(read.text) } : parseYaml(read.text, file, undefined, options);
   cache.putParsed(file, hash, parsed.documents, parsed.problems);
   return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, hash, placeholderFree, ...cookiecutter, ...unparsed(parsed.problems) };
+}
+
+/**
+ * `file` as an earlier run parsed it, when the `--cache` holds a parse of its bytes (`hash`, textHash):
+ * the text is not decoded, only scanned as bytes for what SourceFile says of it ('$', '\\' and '{{' are
+ * single bytes in UTF-8 that no other character's bytes contain), and decoded if a finding needs a position
+ * in it or a document did not parse. Only bytes that decoded are ever cached, so these decode too.
+ */
+function cachedSourceFile(file: string, raw: Buffer, hash: string, cache: ResultCache): SourceFile | undefined {
+  const cached = cache.parsed(file, hash);
+  if (!cached) return undefined;
+  let decoded: string | undefined;
+  const text = () => (decoded ??= (decodeUtf8(raw, file) as { text: string }).text);
+  const placeholderFree = !raw.includes(0x24) && !raw.includes(0x5c);
+  const cookiecutter = raw.includes('{{') && COOKIECUTTER.test(text()) ? { cookiecutter: true } : {};
+  const unparsed = cached.problems.some(p => p.ruleId === 'yaml-syntax') ? { unparsedRefs: unparsedRefs(text()) } : {};
+  cache.putParsed(file, hash, cached.documents, cached.problems);
+  return { file, documents: cached.documents, problems: cached.problems, locate: positionsIn(text), hash, placeholderFree, ...cookiecutter, ...unparsed };
 }
 
 /** The bytes of `file` the run's key was computed from (ResultCache.texts), if it kept them. */

@@ -148,10 +148,13 @@ export function sharedStringCount(): number {
 
 /**
  * Positions in `text` for a file whose documents came from elsewhere (the `--cache`): the same ranges
- * parseYaml's `locate` gives, computed on first use.
+ * parseYaml's `locate` gives, computed on first use. `text` may be a function giving it, called then (a
+ * cached file's bytes are decoded only when a finding needs a position in it).
  */
-export function positionsIn(text: string): ParsedYaml['locate'] {
-  return lazyLocate(text, text.length, false);
+export function positionsIn(text: string | (() => string)): ParsedYaml['locate'] {
+  if (typeof text === 'string') return lazyLocate(text, text.length, false);
+  let locate: ParsedYaml['locate'] | undefined;
+  return (document, path, options) => (locate ??= locators(text(), { exactPositions: false }).locateFast)(document, path, options);
 }
 
 /**

@@ -69,4 +69,29 @@ describe('check --cache (through the bin)', () => {
     expect(afterPolicy.stdout).toBe(stricter.stdout);
     expect(afterPolicy.stderr).toContain('policies or config changed');
   }, 120_000);
+
+  it('reads a cached file as the run without a cache does: skeleton documents, placeholders, a BOM, a syntax error', async () => {
+    // A file the cache holds is no longer decoded: what the run says of it comes from its bytes ('$', '{{').
+    const entity = (name: string, extra = '') => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: production\n  owner: group:default/team-a${extra}\n`;
+    const root = await tempRepo({
+      'catalog/team.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n',
+      'catalog/svc.yaml': entity('svc', '\n  dependsOn: [component:default/broken]'),
+      'catalog/bom.yaml': `\ufeff${entity('with-bom')}`,
+      'catalog/api.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: orders\n  description: costs 5 \u20ac\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team-a\n  definition:\n    $text: ./openapi.yaml\n',
+      'catalog/openapi.yaml': 'openapi: 3.0.0\ninfo: {title: o, version: "1"}\npaths: {}\n',
+      'catalog/broken.yaml': `${entity('broken')}  title: [oops\n`,
+      'skeletons/svc/catalog-info.yaml': entity('${{ values.name }}'),
+      'skeletons/cc/catalog-info.yaml': entity('{{ cookiecutter.name }}'),
+      'skeletons/cc/other.yaml': entity('{{cookiecutter.component_id}}', '\n  title: "{{ cookiecutter.title }}"'),
+    });
+    const plain = check(root);
+    expect(plain.stdout).toContain('does not parse');
+    const cold = check(root, '--cache', '.cache/c.json');
+    expect([cold.status, cold.stdout, cold.stderr]).toEqual([plain.status, plain.stdout, '']);
+    // Another file changed: every other file comes from the cache, and the checks across entities run again.
+    writeFileSync(join(root, 'catalog/extra.yaml'), entity('extra'));
+    const edited = check(root);
+    const warm = check(root, '--cache', '.cache/c.json');
+    expect([warm.status, warm.stdout, warm.stderr]).toEqual([edited.status, edited.stdout, '']);
+  }, 120_000);
 });

@@ -98,7 +98,7 @@ describe('ResultCache', () => {
     }
     const text = previous.serialize();
     const bytes = Buffer.from(text);
-    const cache = ResultCache.read(text, 'k', bytes);
+    const cache = ResultCache.read(bytes ?? text, 'k');
     for (const file of files) {
       const found = cache.parsed(file, 'h')!;
       cache.putParsed(file, 'h', found.documents, found.problems);
@@ -118,7 +118,7 @@ describe('ResultCache', () => {
 
 /** Reads `text` (with `bytes`), gives file `a` back unchanged and b.yaml with new findings: the lines it writes. */
 function rewritten(text: string, bytes?: Buffer, a = 'a.yaml'): string[] {
-  const cache = ResultCache.read(text, 'k', bytes);
+  const cache = ResultCache.read(bytes ?? text, 'k');
   const found = cache.parsed(a, 'h')!;
   cache.putParsed(a, 'h', found.documents, found.problems);
   const findings = cache.findings(a, 'h', 0)!;

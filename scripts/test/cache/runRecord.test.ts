@@ -24,7 +24,7 @@ describe('the --cache file: the last run on the first line, per-file results aft
     const read = parts(cacheFileText(record, '{"files":{}}'));
     expect(read.run).toEqual(record);
     expect(read.notice).toBeUndefined();
-    expect(read.files()).toBe('{"files":{}}');
+    expect(read.filesBytes()?.toString('utf8')).toBe('{"files":{}}');
     expect(parts(cacheFileText(undefined, '{}'))).toMatchObject({ run: undefined, notice: undefined });
   });
 
@@ -32,9 +32,9 @@ describe('the --cache file: the last run on the first line, per-file results aft
     for (const text of ['{"format":"backstage-gitops-cache/1","key":', '{"format":"backstage-gitops-cache/1"}', 'not json\n{}']) {
       const read = parts(text);
       expect(read.run).toBeUndefined();
-      expect(read.files()).toBe(text);
+      expect(read.filesBytes()?.toString('utf8')).toBe(text);
     }
-    expect(readCacheParts(join(tmpdir(), 'no-such-folder-for-run-record', 'cache.json')).files()).toBeUndefined();
+    expect(readCacheParts(join(tmpdir(), 'no-such-folder-for-run-record', 'cache.json')).filesBytes()).toBeUndefined();
   });
 
   it.each([
@@ -46,6 +46,6 @@ describe('the --cache file: the last run on the first line, per-file results aft
     const read = parts(cacheFileText({ ...record, ...change } as RunRecord, '{}'));
     expect(read.run).toBeUndefined();
     expect(read.notice).toBe('its record of the last run is malformed');
-    expect(read.files()).toBe('{}');
+    expect(read.filesBytes()?.toString('utf8')).toBe('{}');
   });
 });

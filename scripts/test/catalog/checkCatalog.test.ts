@@ -5,6 +5,7 @@ import { add, cases, edit, type Tree } from './gateCases.ts';
 import { checkTree, summarise, tempRepo } from '../helpers/tempRepo.ts';
 import { positionMismatches } from '../helpers/positions.ts';
 import { ResultCache } from '../../src/cache/resultCache.ts';
+import { runInputsKey, type RunTexts } from '../../src/cache/runInputs.ts';
 
 const O = 'catalog/orders.yaml';
 const G = 'catalog/org.yaml';
@@ -115,5 +116,14 @@ describe('catalog gate, the same on every path', () => {
     expect(warm.hits.entities).toBeGreaterThan(3);
     expect(warm.serialize()).toBe(cold.serialize());
     expect([cold.needsWrite(), warm.needsWrite()]).toEqual([true, false]);
+    // As the bin runs it: the cache read from its bytes, each YAML file's bytes from the walk that keyed the
+    // run (a cached file is then never decoded unless a finding needs a position in it).
+    const kept: RunTexts = new Map();
+    runInputsKey(root, [], new Set(), kept);
+    const fromBytes = ResultCache.read(Buffer.from(cold.serialize()), 'key');
+    fromBytes.texts = kept;
+    expect(JSON.stringify(await checkTree(root, [], fromBytes))).toBe(plain);
+    expect(fromBytes.hits.files).toBe(warm.hits.files);
+    expect(fromBytes.serialize()).toBe(cold.serialize());
   });
 });

@@ -12,6 +12,8 @@ const G = 'catalog/org.yaml';
 // One mutation of the valid fixture organisation per case, and exactly the findings it must give.
 export const cases: [string, (tree: Tree) => void, string[]][] = [
   ['yaml syntax error', edit(O, 'name: orders-db', 'name: [orders-db'), [`yaml-syntax@${O}:49:3`, `ref-unresolved@${O}:31:15`]],
+  // The broken document's name is still readable: the reference to it is an info naming the file that does not parse (unparsedRefs).
+  ['yaml syntax error in a document others reference', edit(O, 'name: orders-db', 'name: orders-db\n  title: [broken'), [`yaml-syntax@${O}:50:3`, `ref-unresolved@${O}:31:15`]],
   ['duplicate key', edit(O, '  name: orders-api\n', '  name: orders-api\n  name: orders-api\n'), [`yaml-duplicate-key@${O}:20:3`]],
   ['document is a list', add(O, `${ORDERS}---\n- a\n- b\n`), [`yaml-not-a-mapping@${O}:56:1`]],
   ['merge key', edit(O, '  type: database\n', '  type: database\n  <<: {x: 1}\n'), [`yaml-merge-key@${O}:53:3`]],
