@@ -73,6 +73,7 @@ export function runInputsKey(root: string, parts: readonly string[], skip: Reado
   } finally {
     buffer = undefined;
     slab = undefined;
+    pending = 0;
   }
   return hash.digest('hex');
 }
@@ -141,6 +142,8 @@ function linkText(path: string): string {
 // One buffer for the walk's reads, grown to the largest file: for 10k small files, allocating one
 // buffer each (readFileSync) cost a tenth of the walk. Dropped when the walk ends.
 let buffer: Buffer | undefined;
+/** How many bytes of the file being read readIntoSlab left at the start of `buffer`. */
+let pending = 0;
 
 // Kept files are copied into shared slabs of this size: one allocation per slab, not per file.
 const SLAB_BYTES = 1 << 20;
@@ -158,16 +161,17 @@ function file(hash: Hash, root: string, path: string, keep?: RunTexts, seen?: In
   }
   seen?.paths.set(path, 'F');
   try {
-    const read = readContent(fd);
+    const kept = keep !== undefined && isYamlFile(path);
+    const read = (kept && readIntoSlab(fd)) || readContent(fd);
     if (!Buffer.isBuffer(read)) {
       hash.update(`${read.length}\0${read.digest}\0`);
       return;
     }
     const digest = sha('sha256', read, 'hex');
     hash.update(`${read.length}\0${digest}\0`);
-    if (keep && isYamlFile(path)) {
+    if (kept) {
       const bom = read[0] === 0xef && read[1] === 0xbb && read[2] === 0xbf;
-      keep.set(path, { bytes: copyToSlab(read), digest, hash: bom ? textHash(read) : digest });
+      keep.set(path, { bytes: read.buffer === slab?.buffer ? takeFromSlab(read) : copyToSlab(read), digest, hash: bom ? textHash(read) : digest });
     }
   } catch {
     hash.update('?\0');
@@ -185,7 +189,9 @@ function file(hash: Hash, root: string, path: string, keep?: RunTexts, seen?: In
  */
 function readContent(fd: number): Buffer | { length: number; digest: string } {
   buffer ??= Buffer.allocUnsafe(1 << 16);
-  let length = 0;
+  // Bytes readIntoSlab already put at the buffer's start.
+  let length = pending;
+  pending = 0;
   for (;;) {
     if (length === buffer.length) {
       if (length > KEEP_MAX_BYTES) return streamed(fd, buffer);
@@ -212,6 +218,36 @@ function streamed(fd: number, head: Buffer): { length: number; digest: string } 
     digest.update(head.subarray(0, read));
     length += read;
   }
+}
+
+// A slab with less room than this left is retired before a read into it: most files then fit in one read.
+const SLAB_READ_MIN = 1 << 16;
+
+/**
+ * The whole content of an open regular file read straight into the slab's free part (not yet taken: see
+ * takeFromSlab), or undefined when it does not fit there: its bytes read so far are then in the walk's
+ * shared buffer, and readContent reads on. Copying each kept file from the shared buffer into the slab cost
+ * ≈4 µs a file (Buffer#copy's per-call work), 25–40 ms of a 10k catalog's `--cache` run.
+ */
+function readIntoSlab(fd: number): Buffer | undefined {
+  if (!slab || slab.length - slabUsed < SLAB_READ_MIN) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const asked = slab.length - slabUsed;
+  const read = readSync(fd, slab, slabUsed, asked, null);
+  // A short read is the file's end (readContent's reasoning); a full one may not be.
+  if (read < asked) return slab.subarray(slabUsed, slabUsed + read);
+  buffer = Buffer.allocUnsafe(Math.max(buffer?.length ?? 0, 1 << 16, read * 2));
+  slab.copy(buffer, 0, slabUsed, slabUsed + read);
+  pending = read;
+  return undefined;
+}
+
+/** Marks a file readIntoSlab gave as taken: the next read starts after it. */
+function takeFromSlab(bytes: Buffer): Buffer {
+  slabUsed += bytes.length;
+  return bytes;
 }
 
 function copyToSlab(bytes: Buffer): Buffer {

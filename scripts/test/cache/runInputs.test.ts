@@ -59,13 +59,16 @@ describe('runInputsKey', () => {
   });
 
   it('keeps the YAML files it read, with their hashes, and gives the same key with or without them', async () => {
-    const root = await tempRepo({ ...baseTree(), 'catalog/bom.yaml': '\uFEFFapiVersion: backstage.io/v1alpha1\n', 'notes.txt': 'not YAML', 'catalog/big.yaml': `# ${'x'.repeat(1 << 20)}\n` });
+    const root = await tempRepo({ ...baseTree(), 'catalog/bom.yaml': '\uFEFFapiVersion: backstage.io/v1alpha1\n', 'notes.txt': 'not YAML', 'catalog/big.yaml': `# ${'x'.repeat(1 << 20)}\n`,
+      // Kept files are read straight into 1 MiB slabs: these fill one, run past its end, and fit exactly.
+      ...Object.fromEntries([300_000, 600_000, 700_000, (1 << 20) - 1, 1 << 20].map(size => [`catalog/sized-${size}.yaml`, `#${'y'.repeat(size - 2)}\n`])) });
     const keep: RunTexts = new Map();
     const plain = key(root);
     expect(runInputsKey(root, ['parts'], undefined, keep)).toBe(plain);
     expect(keep.has('notes.txt')).toBe(false);
     // Too big to keep: the loader reads it (and refuses it) itself.
     expect(keep.has('catalog/big.yaml')).toBe(false);
+    for (const size of [300_000, 600_000, 700_000, (1 << 20) - 1, 1 << 20]) expect(keep.get(`catalog/sized-${size}.yaml`)?.bytes.length).toBe(size);
     expect(keep.size).toBeGreaterThan(3);
     for (const [file, kept] of keep) {
       const text = readFileSync(join(root, file), 'utf8');
