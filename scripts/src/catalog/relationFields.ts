@@ -107,12 +107,35 @@ function sharedTarget(target: string): string {
   return target;
 }
 
+// Most strings written into relation fields recur (an owner, a system, an API many entities name): each is
+// parsed once per default kind and namespace, the only inputs parseEntityRef reads besides the string.
+// Bounded like the shared targets; a string it refuses is not remembered (its error is the finding).
+const PARSED_MAX = 1 << 16;
+let parsedCount = 0;
+const parsedTargets = new Map<string, Map<string, Map<string, string>>>();
+
+/** The lower-cased `kind:namespace/name` parseEntityRef makes of `written`; throws its error for a string it refuses. */
+function targetOf(written: string, defaultKind: string | undefined, namespace: string | undefined): string {
+  let byNamespace = parsedTargets.get(defaultKind ?? '');
+  if (!byNamespace) parsedTargets.set(defaultKind ?? '', (byNamespace = new Map()));
+  let byWritten = byNamespace.get(namespace ?? '');
+  if (!byWritten) byNamespace.set(namespace ?? '', (byWritten = new Map()));
+  const known = byWritten.get(written);
+  if (known !== undefined) return known;
+  const ref = entityModelCore().parseEntityRef(written, { defaultKind, defaultNamespace: namespace });
+  const target = sharedTarget(`${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase());
+  if (parsedCount < PARSED_MAX) {
+    byWritten.set(written, target);
+    parsedCount++;
+  }
+  return target;
+}
+
 function parseWritten(entity: CatalogEntity): EntityReferences {
   const spec = isRecord(entity.entity.spec) ? entity.entity.spec : undefined;
   const references: Reference[] = [];
   let malformed: MalformedReference[] | undefined;
   if (!spec) return { references, malformed: NO_MALFORMED };
-  const core = entityModelCore();
   for (const field of entity.relationFields ?? relationFieldsOf(entity.kind)) {
     const key = field.path.startsWith('spec.') ? field.path.slice(5) : field.path;
     const value = spec[key];
@@ -123,8 +146,7 @@ function parseWritten(entity: CatalogEntity): EntityReferences {
       const written = values[index];
       if (typeof written !== 'string') continue;
       try {
-        const ref = core.parseEntityRef(written, { defaultKind: field.defaultKind, defaultNamespace: entity.namespace });
-        references.push(new Reference(entity, key, list ? index : -1, sharedTarget(`${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase()), field, namesKind(written)));
+        references.push(new Reference(entity, key, list ? index : -1, targetOf(written, field.defaultKind, entity.namespace), field, namesKind(written)));
       } catch (error) {
         (malformed ??= []).push({ field, key, path: list ? ['spec', key, index] : ['spec', key], written, message: (error as Error).message });
       }
