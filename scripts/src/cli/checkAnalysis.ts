@@ -165,7 +165,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   // A file the change deletes or moves can be named by path from files not given (a Location target, a
   // $text placeholder, a techdocs-ref dir, a template's skeleton url): the whole run (CI's) fails those,
   // and a pre-commit hook's run over the changed paths said ✔. Only then is the whole catalog judged.
-  if (gone.length > 0) byGate.push(await wholeRunNamingGone(root, config, gone, byGate.flat(), cache));
+  if (input.loaded.mode === 'paths') byGate.push(await wholeRunOfPaths(root, config, input, result.entities, gone, byGate.flat(), cache));
   const onBase = reads && (options.judgeBase || byGate.some(g => g.length > 0)) ? await baseRun(root, await reads.baseDir(), options, io) : undefined;
   return {
     byGate,
@@ -330,14 +330,34 @@ async function gatesOf(root: string, config: GitopsConfig, input: Awaited<Return
 }
 
 /**
- * The whole run's findings (catalog and templates) that name a path in `gone` (goneGiven), less those
- * `said` already holds.
+ * Paths mode: what the whole run (CI's) reports because of the given files that only a run over the whole
+ * catalog sees, less what `said` holds: its findings (catalog and templates) that name a path the change
+ * took away (`gone`, namingGone), and a CODEOWNERS or editor schema that the given entity files (or the
+ * generated file itself, given) no longer match: both are generated from every entity, so an owner changed
+ * or a Group added passed a pre-commit hook's run and failed CI. The whole catalog is loaded only for
+ * either. Takes the paths run's input and entities; returns the findings.
  */
-async function wholeRunNamingGone(root: string, config: GitopsConfig, gone: readonly string[], said: readonly Diagnostic[], cache?: ResultCache): Promise<Diagnostic[]> {
+async function wholeRunOfPaths(root: string, config: GitopsConfig, paths: Awaited<ReturnType<typeof prepareCatalogCheck>>, entities: readonly CatalogEntity[], gone: readonly string[], said: readonly Diagnostic[], cache?: ResultCache): Promise<Diagnostic[]> {
+  const given = new Set(paths.loaded.given ?? []);
+  const generatedFiles = [config.codeowners?.file, config.editorSchema?.file].filter((f): f is string => Boolean(f)).map(f => posix.normalize(f));
+  const generated = generatedFiles.length > 0 && (gone.length > 0 || generatedFiles.some(f => given.has(f)) || entities.some(e => given.has(e.file) || [...given].some(path => path === '' || e.file.startsWith(`${path}/`))));
+  if (gone.length === 0 && !generated) return [];
   const input = await prepareCatalogCheck(config, [], cache);
   const whole = await checkCatalog(input);
-  const held = wholeRunTemplates(root, whole.entities, input.loaded.repoFiles);
-  const found = namingGone([...whole.diagnostics, ...(await templates(root, config, held, input.loaded.repoFiles))], gone, input.loaded.repoFiles);
+  const found: Diagnostic[] = [];
+  if (gone.length > 0) {
+    found.push(...namingGone([...whole.diagnostics, ...(await templates(root, config, wholeRunTemplates(root, whole.entities, input.loaded.repoFiles), input.loaded.repoFiles))], gone, input.loaded.repoFiles));
+  }
+  // As the whole run: judged only when every catalog file parses (a broken file's entities would be missing).
+  const parses = ![...input.loaded.files, ...input.loaded.context].some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
+  if (generated && parses) {
+    found.push(...(await codeownersGates(root, config, whole.entities, true, whole.diagnostics)).diagnostics.flat().filter(d => d.ruleId === 'codeowners-stale'));
+    if (config.editorSchema && input.loaded.mode === 'roots') {
+      const { editorSchemaFor, editorSchemaGate } = await import('../schema/editorSchema.ts');
+      const schema = await editorSchemaFor(config, whole.entities);
+      found.push(...editorSchemaGate(schema, schema ? readGenerated(root, schema.file) : undefined));
+    }
+  }
   const key = (d: Diagnostic) => `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}`;
   const seen = new Set(said.map(key));
   return found.filter(d => !seen.has(key(d)) && (seen.add(key(d)), true));
@@ -362,14 +382,15 @@ async function givenTemplates(root: string, config: GitopsConfig, held: string[]
 
 /**
  * Paths mode: one info per given file (or file of a given folder) that only the whole run's gates judge
- * (scorecards, CODEOWNERS, editor schema, Backstage config, org policies: they need the whole catalog).
+ * (scorecards, Backstage config, org policies: they need the whole catalog; CODEOWNERS and the editor schema are judged by wholeRunOfPaths).
  * A pre-commit hook's `check <changed files>` said "✔ 0 errors … in 0 files" for a scorecard check that the
  * whole run fails, as if it had been judged.
  */
 function wholeRunOnly(config: GitopsConfig, given: readonly string[], repoFiles: readonly string[]): Diagnostic[] {
   const folders = ['scorecards/', `${posix.normalize(config.catalog.policies ?? 'schemas/policy')}/`, 'schemas/template-policy/'];
   // gitops.config.yaml is read by every run, but what it changes (roots, include, codeowners, rules) is judged by the whole run only.
-  const files = new Set([CONFIG_FILE, config.codeowners?.file, config.editorSchema?.file, config.catalog.appConfig, ...(config.backstageConfig?.files ?? [])].filter((f): f is string => Boolean(f)).map(f => posix.normalize(f)));
+  // CODEOWNERS and the editor schema, given, are judged against the whole catalog (wholeRunOfPaths).
+  const files = new Set([CONFIG_FILE, config.catalog.appConfig, ...(config.backstageConfig?.files ?? [])].filter((f): f is string => Boolean(f)).map(f => posix.normalize(f)));
   const judgedWhole = (file: string) => files.has(file) || folders.some(folder => file.startsWith(folder));
   // A given file, or a given folder's such files said once, at the first of them.
   const named = new Map<string, string>();
@@ -381,7 +402,7 @@ function wholeRunOnly(config: GitopsConfig, given: readonly string[], repoFiles:
   return [...named].sort(([a], [b]) => a.localeCompare(b)).map(([file, what]) => ({
     ruleId: 'check-paths-whole-run',
     severity: 'info' as const,
-    message: `${logText(what)} is judged only by the whole run (gitops.config.yaml, scorecards, CODEOWNERS, the editor schema, app-config and the org policies need the whole catalog): this run over the given paths did not judge it.`,
+    message: `${logText(what)} is judged only by the whole run (gitops.config.yaml, scorecards, app-config and the org policies need the whole catalog): this run over the given paths did not judge it.`,
     hint: 'Run `npx backstage-gitops check` without paths (what CI runs) to judge it before you push.',
     file,
     range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
