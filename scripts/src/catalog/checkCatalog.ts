@@ -116,7 +116,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     allowedTypes: config.catalog.allowedLocationTypes,
     include: config.catalog.include,
     repoFiles: loaded.repoFiles,
-    placeholderTargets: new Set([...loaded.placeholderSources.keys(), ...(loaded.definitionFiles ?? [])]),
+    placeholderTargets: new Set([...loaded.placeholderSources.keys(), ...(loaded.definitionFiles ?? []), ...(loaded.contextDefinitionFiles ?? [])]),
     repoUrl,
     repoUrlInferred: !config.found,
     skeletonFolders: loaded.skeletonFolders,

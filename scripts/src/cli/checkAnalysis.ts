@@ -7,6 +7,7 @@ import { checkCatalog } from '../catalog/checkCatalog.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
 import { discoverTemplateFiles, loadTemplatePolicy, templateFiles } from '../templates/templateFiles.ts';
 import { hasScorecards } from '../scorecards/hasScorecards.ts';
+import { GITHUB_CODEOWNERS_PATHS } from '../codeowners/githubCodeownersPaths.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
 import { policyRules } from '../catalog/checkPolicies.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
@@ -324,6 +325,8 @@ async function gatesOf(root: string, config: GitopsConfig, input: Awaited<Return
     if (input.loaded.mode === 'discover') {
       const parses = !input.loaded.files.some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
       byGate.push(...(await codeownersGates(root, config, entities, parses, byGate[0])).diagnostics);
+      // As `schema --check` judges it: the editor schema is generated from the catalog however it is found.
+      if (config.editorSchema) byGate.push(await editorSchemaGateOf(root, config, entities, parses));
     }
     if (input.loaded.mode === 'paths' && config.found) byGate.push(wholeRunOnly(config, input.loaded.given ?? [], input.loaded.repoFiles));
   }
@@ -334,14 +337,20 @@ async function gatesOf(root: string, config: GitopsConfig, input: Awaited<Return
  * catalog sees, less what `said` holds: its findings (catalog and templates) that name a path the change
  * took away (`gone`, namingGone), and a CODEOWNERS or editor schema that the given entity files (or the
  * generated file itself, given) no longer match: both are generated from every entity, so an owner changed
- * or a Group added passed a pre-commit hook's run and failed CI. The whole catalog is loaded only for
- * either. Takes the paths run's input and entities; returns the findings.
+ * or a Group added passed a pre-commit hook's run and failed CI; and, in roots mode with scorecards, an
+ * exemption naming an entity the change renamed or removed. The whole catalog is loaded only for these. Takes the paths run's input and entities; returns the findings.
  */
 async function wholeRunOfPaths(root: string, config: GitopsConfig, paths: Awaited<ReturnType<typeof prepareCatalogCheck>>, entities: readonly CatalogEntity[], gone: readonly string[], said: readonly Diagnostic[], cache?: ResultCache): Promise<Diagnostic[]> {
-  const given = new Set(paths.loaded.given ?? []);
-  const generatedFiles = [config.codeowners?.file, config.editorSchema?.file].filter((f): f is string => Boolean(f)).map(f => posix.normalize(f));
-  const generated = generatedFiles.length > 0 && (gone.length > 0 || generatedFiles.some(f => given.has(f)) || entities.some(e => given.has(e.file) || [...given].some(path => path === '' || e.file.startsWith(`${path}/`))));
-  if (gone.length === 0 && !generated) return [];
+  const given = paths.loaded.given ?? [];
+  const inGiven = (file: string) => given.some(path => path === '' || file === path || file.startsWith(`${path}/`));
+  // A CODEOWNERS GitHub would read instead of the generated one is that gate's finding too.
+  const generatedFiles = [...(config.codeowners ? [config.codeowners.file, ...GITHUB_CODEOWNERS_PATHS] : []), config.editorSchema?.file].filter((f): f is string => Boolean(f)).map(f => posix.normalize(f));
+  // A given file holds an entity, is gone, or held one before the change (emptied, turned into another kind of file).
+  const entityGiven = gone.length > 0 || (paths.formerlyDefined?.size ?? 0) > 0 || entities.some(e => inGiven(e.file));
+  const generated = generatedFiles.length > 0 && (entityGiven || generatedFiles.some(inGiven));
+  // An exemption naming an entity the change renamed or removed: the whole run's scorecards (roots mode) fail it.
+  const exemptions = entityGiven && config.catalog.roots.length > 0 && hasScorecards(root);
+  if (gone.length === 0 && !generated && !exemptions) return [];
   const input = await prepareCatalogCheck(config, [], cache);
   const whole = await checkCatalog(input);
   const found: Diagnostic[] = [];
@@ -351,12 +360,13 @@ async function wholeRunOfPaths(root: string, config: GitopsConfig, paths: Awaite
   // As the whole run: judged only when every catalog file parses (a broken file's entities would be missing).
   const parses = ![...input.loaded.files, ...input.loaded.context].some(f => f.problems.some(p => p.ruleId === 'yaml-syntax'));
   if (generated && parses) {
-    found.push(...(await codeownersGates(root, config, whole.entities, true, whole.diagnostics)).diagnostics.flat().filter(d => d.ruleId === 'codeowners-stale'));
-    if (config.editorSchema && input.loaded.mode === 'roots') {
-      const { editorSchemaFor, editorSchemaGate } = await import('../schema/editorSchema.ts');
-      const schema = await editorSchemaFor(config, whole.entities);
-      found.push(...editorSchemaGate(schema, schema ? readGenerated(root, schema.file) : undefined));
-    }
+    // The stale file, and what the gate says of a given file (an owner group without a GitHub team: codeowners-team-unknown).
+    found.push(...(await codeownersGates(root, config, whole.entities, true, whole.diagnostics)).diagnostics.flat().filter(d => d.ruleId === 'codeowners-stale' || inGiven(d.file)));
+    if (config.editorSchema) found.push(...(await editorSchemaGateOf(root, config, whole.entities, true)));
+  }
+  if (exemptions) {
+    const [{ loadScorecards }, { unknownExemptedEntities }] = await Promise.all([import('../scorecards/loadScorecards.ts'), import('../scorecards/lintScorecards.ts')]);
+    found.push(...unknownExemptedEntities((await loadScorecards(root)).data, new Set(whole.entities.map(e => e.ref).filter((r): r is string => Boolean(r)))));
   }
   const key = (d: Diagnostic) => `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}`;
   const seen = new Set(said.map(key));
@@ -469,11 +479,7 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   const owners = await codeownersGates(root, config, entities, catalogParses, catalogFindings);
   diagnostics.push(...owners.diagnostics);
   const codeowners = owners.codeowners;
-  if (config.editorSchema) {
-    const { editorSchemaFor, editorSchemaGate } = await import('../schema/editorSchema.ts');
-    const schema = catalogParses ? await editorSchemaFor(config, entities) : undefined;
-    diagnostics.push(editorSchemaGate(schema, schema ? readGenerated(root, schema.file) : undefined));
-  }
+  if (config.editorSchema) diagnostics.push(await editorSchemaGateOf(root, config, entities, catalogParses));
   if (config.backstageConfig) diagnostics.push(await (await import('../backstageConfig/backstageConfigGate.ts')).backstageConfigGate(config));
   diagnostics.push(await templates(root, config, wholeRunTemplates(root, entities, repoFiles), repoFiles));
   if (!hasScorecards(root)) return diagnostics;
@@ -491,6 +497,16 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
  */
 function wholeRunTemplates(root: string, entities: readonly CatalogEntity[], repoFiles: readonly string[]): string[] {
   return [...new Set([...discoverTemplateFiles(root, new Set(repoFiles)), ...templateFiles(entities)])];
+}
+
+/**
+ * The editor schema gate: the committed file against the one generated from `entities` and the config's
+ * policies, when the catalog parses (a broken file's entities would be missing from it); else nothing.
+ */
+async function editorSchemaGateOf(root: string, config: GitopsConfig, entities: readonly CatalogEntity[], catalogParses: boolean): Promise<Diagnostic[]> {
+  const { editorSchemaFor, editorSchemaGate } = await import('../schema/editorSchema.ts');
+  const schema = catalogParses ? await editorSchemaFor(config, entities) : undefined;
+  return editorSchemaGate(schema, schema ? readGenerated(root, schema.file) : undefined);
 }
 
 /**

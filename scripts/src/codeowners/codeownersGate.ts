@@ -13,6 +13,7 @@ import { CODEOWNERS_HEADER, generateCodeownersChecked, githubTeamOfExternal, typ
 import { skeletonFolder } from '../templates/skeletonFolder.ts';
 import { reachFolder, stepReach } from '../templates/templateReach.ts';
 import { firstOwnershipDifference, ownershipFindings, staleCodeownersCause, type OwnershipDifference } from './staleCause.ts';
+import { GITHUB_CODEOWNERS_PATHS } from './githubCodeownersPaths.ts';
 
 export const DEFAULT_PLATFORM_PATHS = ['/schemas/', '/scripts/', '/actions/', '/pipelines/', '/backstage-config/', '/scorecards/', '/gitops.config.yaml', '/package.json', '/package-lock.json', '/.github/'];
 
@@ -82,9 +83,6 @@ export function templateOwnership(root: string, repoUrl?: string): TemplateOwner
   });
 }
 
-// Where GitHub looks for CODEOWNERS, in its order: it uses the first of these that exists and ignores the rest.
-const GITHUB_CODEOWNERS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
-
 /**
  * The CODEOWNERS files of the repo at `root` that GitHub reads instead of the configured `file`: those of
  * its locations (.github/, the root, docs/, first found wins) that come before `file`, or all that exist
@@ -93,8 +91,8 @@ const GITHUB_CODEOWNERS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'
  * ignores. Returns repo-relative paths; never throws.
  */
 export function shadowingCodeowners(root: string, file: string): string[] {
-  const at = GITHUB_CODEOWNERS.indexOf(file);
-  return GITHUB_CODEOWNERS.slice(0, at === -1 ? undefined : at).filter(path => existsSync(join(root, path)));
+  const at = GITHUB_CODEOWNERS_PATHS.indexOf(file);
+  return GITHUB_CODEOWNERS_PATHS.slice(0, at === -1 ? undefined : at).filter(path => existsSync(join(root, path)));
 }
 
 /**
@@ -117,7 +115,7 @@ export function unreadCodeowners(root: string, file: string, repoUrl?: string): 
     top = up;
   }
   const path = relative(top, resolve(root, file)).split(sep).join('/');
-  return GITHUB_CODEOWNERS.includes(path) ? undefined : path;
+  return GITHUB_CODEOWNERS_PATHS.includes(path) ? undefined : path;
 }
 
 /** The finding for a CODEOWNERS GitHub never reads (unreadCodeowners): the ownership the gate checks routes no reviews. */

@@ -74,6 +74,12 @@ export interface LoadedCatalog {
   bundleProblems: Diagnostic[];
   /** Repo files API definitions are made of: placeholder targets and every file their `$ref`s reach (scanApiRefs). */
   definitionFiles?: ReadonlySet<string>;
+  /**
+   * Paths mode, when a judged file holds a Location (every included file is then judged for reachability):
+   * the placeholder targets of the context's entities and the files their `$ref`s reach, which the whole
+   * run reads as definitions, not as files a Location must reach.
+   */
+  contextDefinitionFiles?: readonly string[];
   /** Placeholder resolvers beyond text, json and yaml that the managed Backstage has. */
   placeholderResolvers: ReadonlySet<string>;
   repoFiles: string[];
@@ -253,13 +259,20 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   for (const file of bundled.readFiles) if (!placeholderSources.has(file)) placeholderSources.set(file, readRepoFile(config.root, file, 'utf8'));
   files = files.filter(f => mode === 'roots' || judgedAnyway.has(f.file) || !placeholderSources.has(f.file));
 
+  let contextDefinitionFiles: string[] | undefined;
   if (mode === 'paths') {
     const reported = new Set(files.map(f => f.file));
     context = context.filter(f => !reported.has(f.file));
+    // A given root Location (`templates/all.yaml`) made every included file judged for reachability, and the
+    // API definitions the rest of the catalog names by `$text` were said unreachable (helper-152, on this repo).
+    if (whole && files.some(f => f.documents.some(d => isRecord(d) && d.kind === 'Location'))) {
+      const sources = await readPlaceholderSources(config, context, targets.repoFileSet);
+      contextDefinitionFiles = [...sources.keys(), ...scanDefinitionRefs(config, context, sources, targets.repoFileSet, new Set(symlinks)).reached];
+    }
   }
   const reported = new Set(files.map(f => f.file));
   const ignoredLocations = crawl.ignored.filter(d => reported.has(d.file));
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations, ...(mode === 'paths' && { given: [...named], missingGiven }), ...(whole && { reachedByRoots: whole.files, reachabilityOf: [...new Set([...files.map(f => f.file), ...reachability])] }) };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations, ...(mode === 'paths' && { given: [...named], missingGiven }), ...(whole && { reachedByRoots: whole.files, reachabilityOf: [...new Set([...files.map(f => f.file), ...reachability])] }), ...(contextDefinitionFiles && { contextDefinitionFiles }) };
 }
 
 /**

@@ -32,6 +32,23 @@ function at(located: Located<unknown>, path: PathSegment[], ruleId: string, mess
   return { ruleId, severity, message, hint, file: located.source.file, range: located.source.locate(located.document, path) };
 }
 
+/** scorecard-exemption-unknown at an exemption's entityRef when `knownEntityRefs` (the catalog's refs) lacks it. */
+function unknownEntity(located: ScorecardData['exemptions'][number], knownEntityRefs: ReadonlySet<string>): Diagnostic | undefined {
+  const exemption = located.value;
+  if (knownEntityRefs.has(exemption.entityRef)) return undefined;
+  return at(located, ['entityRef'], 'scorecard-exemption-unknown', `Exemption ${exemption.id} names ${exemption.entityRef}, which is not in the catalog.`, 'Fix the entity ref or delete the exemption.');
+}
+
+/**
+ * The exemptions whose entity the catalog (`knownEntityRefs`, lower-cased refs) does not hold: one
+ * scorecard-exemption-unknown each, at its entityRef, as lintScorecards says them. `check <paths>` runs this
+ * alone against the whole catalog when the given files change what the catalog defines (an exempted entity
+ * renamed or removed).
+ */
+export function unknownExemptedEntities(data: ScorecardData, knownEntityRefs: ReadonlySet<string>): Diagnostic[] {
+  return data.exemptions.map(located => unknownEntity(located, knownEntityRefs)).filter((d): d is Diagnostic => d !== undefined);
+}
+
 /**
  * What jsonfc would only warn about at start-up (or silently mis-evaluate), and references between
  * scorecard documents, checked before anything is deployed. `today` is an ISO date.
@@ -97,7 +114,8 @@ export function lintScorecards(data: ScorecardData, knownEntityRefs: ReadonlySet
       const future = start !== exemption.created ? ` from today (${today}): it applies from the day it is merged, and created ${exemption.created} is later than that` : '';
       found.push(at(located, ['expires'], 'scorecard-exemption-too-long', `Exemption ${exemption.id} runs ${days} days${future}; the maximum is ${config.maxExemptionDays}.`, future ? 'Write the day it is approved as created, and an expiry within the maximum from it.' : 'Shorten it; renew it later if still needed.'));
     }
-    if (!knownEntityRefs.has(exemption.entityRef)) found.push(at(located, ['entityRef'], 'scorecard-exemption-unknown', `Exemption ${exemption.id} names ${exemption.entityRef}, which is not in the catalog.`, 'Fix the entity ref or delete the exemption.'));
+    const unknown = unknownEntity(located, knownEntityRefs);
+    if (unknown) found.push(unknown);
     exemption.checks.forEach((id, i) => {
       if (id !== '*' && !checkIds.has(id)) found.push(at(located, ['checks', i], 'scorecard-exemption-unknown', `Exemption ${exemption.id} names unknown check ${id}.`, `${didYouMean(id, checkIds)}Use a check id from scorecards/checks/.`));
     });

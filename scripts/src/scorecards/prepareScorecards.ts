@@ -23,8 +23,9 @@ import { scorecardGate } from './scorecardGate.ts';
 import { teamScores, type TeamScore } from './teamScores.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { logText } from '../report/safeText.ts';
+import { GITHUB_CODEOWNERS_PATHS } from '../codeowners/githubCodeownersPaths.ts';
 
-export const CODEOWNERS_PATHS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+export const CODEOWNERS_PATHS = GITHUB_CODEOWNERS_PATHS;
 
 export interface ScorecardRun {
   data: ScorecardData;

@@ -98,4 +98,27 @@ describe('check <a folder> in a repo with roots', () => {
     expect(found(named.stdout)).toEqual([]);
     expect(named.status).toBe(0);
   }, 60_000);
+
+  it('a given root Location leaves the API definitions the rest of the catalog names by $openapi (and the files its $refs reach) reachable', async () => {
+    // `check templates/all.yaml` on this repo said seven catalog/systems/*/definitions/*.yaml unreachable while
+    // the whole run passed: the given Location made every included file judged, and only the given files'
+    // placeholders counted as definitions (helper-152).
+    const location = (name: string, targets: string) => `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: ${name}\nspec:\n  targets: ${targets}\n`;
+    const root = await tempRepo({
+      'gitops.config.yaml': "catalog:\n  roots: [catalog/all.yaml, templates/all.yaml]\n  include: ['catalog/**/*.yaml', 'templates/*/template.yaml']\n  placeholderResolvers: [openapi]\n",
+      'catalog/all.yaml': location('catalog', "['./svc/catalog-info.yaml', './groups.yaml']"),
+      'catalog/groups.yaml': group('team-a'),
+      'catalog/svc/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: orders\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team-a\n  definition:\n    $openapi: ./defs/openapi.yaml\n',
+      'catalog/svc/defs/openapi.yaml': "openapi: 3.0.0\ninfo: {title: o, version: '1'}\npaths:\n  /a:\n    $ref: ./paths/a.yaml\n",
+      'catalog/svc/defs/paths/a.yaml': 'get:\n  responses:\n    "200": {description: ok}\n',
+      'templates/all.yaml': location('templates', "['./t1/template.yaml']"),
+      'templates/t1/template.yaml': 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: t1\nspec:\n  owner: team-a\n  type: service\n  steps:\n    - id: log\n      action: debug:log\n      input: {message: hi}\n',
+    });
+    const whole = await runBin(['check', '--format', 'json'], root);
+    expect([whole.status, found(whole.stdout)]).toEqual([0, []]);
+    for (const given of ['templates/all.yaml', 'templates', 'catalog/all.yaml']) {
+      const run = await runBin(['check', given, '--format', 'json'], root);
+      expect([run.status, found(run.stdout)], given).toEqual([0, []]);
+    }
+  }, 60_000);
 });

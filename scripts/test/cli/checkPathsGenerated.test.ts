@@ -1,6 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { git } from '../helpers/gitRepo.ts';
 import { runBin } from '../helpers/runBin.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
 
@@ -24,6 +26,7 @@ describe('check <paths> that make CODEOWNERS or the editor schema stale', () => 
       'catalog/teams/team-b.yaml': group('team-b'),
       'catalog/services/orders/catalog-info.yaml': component('orders', 'team-a'),
       'catalog/services/billing/catalog-info.yaml': component('billing', 'team-b'),
+      '.github/workflows/ci.yaml': 'on: push\njobs: {}\n',
     });
     for (const command of [['codeowners', '--write'], ['schema', '--write']]) expect((await runBin(command, root)).status).toBe(0);
     const clean = await runBin(['check', '--format', 'json'], root);
@@ -56,9 +59,112 @@ describe('check <paths> that make CODEOWNERS or the editor schema stale', () => 
     expect([edited.status, found(edited.stdout)]).toEqual([1, ['codeowners-stale@.github/CODEOWNERS']]);
     writeFileSync(join(root, '.github/CODEOWNERS'), committed.codeowners);
 
+    // Given as the folder that holds it (`check .github`).
+    writeFileSync(join(root, '.github/CODEOWNERS'), `${committed.codeowners}/catalog/ @acme/team-a\n`);
+    expect(found((await runBin(['check', '--format', 'json', '.github'], root)).stdout)).toEqual(['codeowners-stale@.github/CODEOWNERS']);
+    writeFileSync(join(root, '.github/CODEOWNERS'), committed.codeowners);
+
+    // A Group's file emptied (the team retired): it holds no entity any more, and what CODEOWNERS and the schema said of it is stale.
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    writeFileSync(join(root, 'catalog/teams/team-c.yaml'), '# retired\n');
+    const emptiedWhole = await runBin(['check', '--format', 'json'], root);
+    expect(found(emptiedWhole.stdout)).toEqual(['codeowners-stale@.github/CODEOWNERS', 'schema-stale@schemas/catalog-info.schema.json']);
+    const emptied = await runBin(['check', '--format', 'json', 'catalog/teams/team-c.yaml'], root);
+    expect([emptied.status, found(emptied.stdout)]).toEqual([1, found(emptiedWhole.stdout)]);
+    git(root, 'checkout', '-q', '--', 'catalog/teams/team-c.yaml');
+
     // A change that leaves both as generated passes, as the whole run does.
     writeFileSync(join(root, 'catalog/services/orders/catalog-info.yaml'), committed.orders.replace('type: service', 'type: website'));
     const unrelated = await runBin(['check', '--format', 'json', 'catalog/services/orders/catalog-info.yaml'], root);
     expect([unrelated.status, found(unrelated.stdout)]).toEqual([0, []]);
+  }, 120_000);
+
+  it('an exempted entity renamed or its file deleted: the exemption names an entity not in the catalog', async () => {
+    const header = { apiVersion: 'scorecards.acme.example/v1alpha1' };
+    const root = await tempRepo({
+      'gitops.config.yaml': 'repoUrl: https://github.com/acme/x/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
+      'catalog/all.yaml': location,
+      'catalog/teams/team-a.yaml': group('team-a'),
+      'catalog/services/orders/catalog-info.yaml': component('orders', 'team-a'),
+      'scorecards/config.yaml': stringify({ ...header, kind: 'ScorecardConfig', target: { techInsightsBackend: '3.1.0', jsonfc: '0.10.0', features: { checkFilter: true, operatorDecorators: true, factRetrieverIdParam: true } }, levels: [{ id: 'bronze', name: 'Bronze', rank: 1 }], maxExemptionDays: 180, output: 'backstage-config/ti.yaml' }),
+      'scorecards/facts/meta.yaml': stringify({ ...header, kind: 'FactRetriever', id: 'meta', version: '1.0.0', builtin: false, provider: 'live', schema: { hasTags: { type: 'boolean', description: 'tags' } } }),
+      'scorecards/checks/has-tags.yaml': stringify({ ...header, kind: 'Check', id: 'hasTags', name: 'Has tags', description: 'd', level: 'bronze', category: 'X', solution: 'Fix it.', enforcement: { mode: 'report' }, factIds: ['meta'], tests: [{ name: 't', facts: { meta: { hasTags: true } }, expect: 'pass' }], rule: { conditions: { all: [{ fact: 'hasTags', operator: 'equal', value: true }] } } }),
+      'scorecards/exemptions/orders.yaml': stringify({ ...header, kind: 'Exemption', id: 'orders-tags', entityRef: 'component:default/orders', checks: ['hasTags'], reason: 'Being retired.', requestedBy: 'user:default/jane', approvedBy: 'group:default/team-a', ticket: 'X-1', created: '2026-11-01', expires: '2027-01-31' }),
+    });
+    const today = ['--today', '2026-11-23'];
+    expect((await runBin(['scorecards', '--write-config', ...today], root)).status).toBe(0);
+    const clean = await runBin(['check', '--format', 'json', ...today], root);
+    expect([clean.status, found(clean.stdout)]).toEqual([0, []]);
+    const orders = join(root, 'catalog/services/orders/catalog-info.yaml');
+    const text = readFileSync(orders, 'utf8');
+    const exemption = 'scorecard-exemption-unknown@scorecards/exemptions/orders.yaml';
+
+    writeFileSync(orders, component('orders-svc', 'team-a'));
+    const whole = await runBin(['check', '--format', 'json', ...today], root);
+    expect(found(whole.stdout)).toEqual([exemption]);
+    const renamed = await runBin(['check', '--format', 'json', ...today, 'catalog/services/orders/catalog-info.yaml'], root);
+    expect([renamed.status, found(renamed.stdout)]).toEqual([1, [exemption]]);
+
+    // The file deleted (`git rm`, given by its path as `git diff --cached --name-only` lists it).
+    writeFileSync(orders, text);
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    git(root, 'rm', '-q', 'catalog/services/orders/catalog-info.yaml');
+    expect(found((await runBin(['check', '--format', 'json', ...today], root)).stdout)).toContain(exemption);
+    const deleted = await runBin(['check', '--format', 'json', ...today, 'catalog/services/orders/catalog-info.yaml'], root);
+    expect(found(deleted.stdout)).toContain(exemption);
+  }, 120_000);
+
+  it('without roots (discovery), the editor schema is judged by check as schema --check judges it, also over paths', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': 'repoUrl: https://github.com/acme/x/blob/main/\neditorSchema:\n  file: schemas/catalog-info.schema.json\n',
+      'catalog/teams/team-a.yaml': group('team-a'),
+      'catalog/services/orders/catalog-info.yaml': component('orders', 'team-a'),
+    });
+    expect((await runBin(['schema', '--write'], root)).status).toBe(0);
+    expect(found((await runBin(['check', '--format', 'json'], root)).stdout)).toEqual([]);
+    writeFileSync(join(root, 'catalog/teams/team-b.yaml'), group('team-b'));
+    expect((await runBin(['schema', '--check'], root)).status).toBe(1);
+    const whole = await runBin(['check', '--format', 'json'], root);
+    expect([whole.status, found(whole.stdout)]).toEqual([1, ['schema-stale@schemas/catalog-info.schema.json']]);
+    const given = await runBin(['check', '--format', 'json', 'catalog/teams/team-b.yaml'], root);
+    expect([given.status, found(given.stdout)]).toEqual([1, found(whole.stdout)]);
+  }, 120_000);
+
+  it('a CODEOWNERS that GitHub reads instead of the generated one, given: said as the whole run says it', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': "repoUrl: https://github.com/acme/x/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\ncodeowners:\n  file: CODEOWNERS\n  platformTeam: '@acme/platform'\n",
+      'catalog/all.yaml': location,
+      'catalog/teams/team-a.yaml': group('team-a'),
+      'catalog/services/orders/catalog-info.yaml': component('orders', 'team-a'),
+    });
+    expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
+    expect((await runBin(['check', '--format', 'json'], root)).status).toBe(0);
+    mkdirSync(join(root, '.github'));
+    writeFileSync(join(root, '.github/CODEOWNERS'), readFileSync(join(root, 'CODEOWNERS')));
+    const whole = await runBin(['check', '--format', 'json'], root);
+    expect([whole.status, found(whole.stdout)]).toEqual([1, ['codeowners-stale@.github/CODEOWNERS']]);
+    const given = await runBin(['check', '--format', 'json', '.github/CODEOWNERS'], root);
+    expect([given.status, found(given.stdout)]).toEqual([1, found(whole.stdout)]);
+  }, 120_000);
+
+  it("what the CODEOWNERS gate says of a given entity file: an owner group without a GitHub team", async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': "repoUrl: https://github.com/acme/x/blob/main/\nrules:\n  codeowners-team-unknown: error\ncatalog:\n  roots: [catalog/all.yaml]\ncodeowners:\n  file: .github/CODEOWNERS\n  platformTeam: '@acme/platform'\n",
+      'catalog/all.yaml': location,
+      'catalog/teams/team-a.yaml': group('team-a'),
+      'catalog/teams/noslug.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: noslug\nspec:\n  type: team\n  children: []\n',
+      'catalog/services/orders/catalog-info.yaml': component('orders', 'team-a'),
+    });
+    expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
+    writeFileSync(join(root, 'catalog/services/orders/catalog-info.yaml'), component('orders', 'noslug'));
+    expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
+    const whole = await runBin(['check', '--format', 'json'], root);
+    expect([whole.status, found(whole.stdout)]).toEqual([1, ['codeowners-team-unknown@catalog/services/orders/catalog-info.yaml']]);
+    const given = await runBin(['check', '--format', 'json', 'catalog/services/orders/catalog-info.yaml'], root);
+    expect([given.status, found(given.stdout)]).toEqual([1, found(whole.stdout)]);
   }, 120_000);
 });
