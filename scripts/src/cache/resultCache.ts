@@ -115,6 +115,27 @@ export class ResultCache {
     return cache;
   }
 
+  /**
+   * An empty cache that lives in this process only (no file reads or writes it): the first of a run's two
+   * loads of one catalog records into it what `following` then hands the second.
+   */
+  static inMemory(): ResultCache {
+    return new ResultCache('', {});
+  }
+
+  /**
+   * A cache holding this one's earlier results and what this run recorded so far (putParsed, putFindings),
+   * for a second load of the same files in the same run: a file whose bytes hash the same is not parsed
+   * again, and an entity whose findings were recorded is not checked again, exactly as a `--cache` run
+   * takes them. Never written; this cache is unchanged.
+   */
+  following(): ResultCache {
+    const previous: Record<string, CachedFile> = Object.create(null);
+    for (const file in this.#previous) previous[file] = this.#previous[file];
+    for (const file in this.#next) previous[file] = this.#next[file];
+    return new ResultCache(this.key, previous);
+  }
+
   /** The earlier parse of `file` if its text still hashes to `hash`: documents as parseYaml gives them. */
   parsed(file: string, hash: string): { documents: unknown[]; problems: Diagnostic[] } | undefined {
     const entry = Object.hasOwn(this.#previous, file) ? this.#previous[file] : undefined;

@@ -4,7 +4,7 @@ import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
-import type { ResultCache } from '../cache/resultCache.ts';
+import { ResultCache } from '../cache/resultCache.ts';
 import { discoverTemplateFiles, loadTemplatePolicy, templateFiles } from '../templates/templateFiles.ts';
 import { hasScorecards } from '../scorecards/hasScorecards.ts';
 import { GITHUB_CODEOWNERS_PATHS } from '../codeowners/githubCodeownersPaths.ts';
@@ -99,7 +99,12 @@ export async function analyseCheck(root: string, config: GitopsConfig, options: 
 /** analyseCheck with the base revision's reads (`options.reads`) set whenever `options.base` is. */
 async function analyse(root: string, config: GitopsConfig, options: CheckOptions, io: CliIo, cache?: ResultCache): Promise<CheckAnalysis> {
   const { positionals } = options;
-  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), cache, readerSetting(io.env.BACKSTAGE_GITOPS_READER));
+  // Paths mode loads the whole catalog a second time when a given file holds an entity and a gate generated from
+  // every entity is configured (wholeRunOfPaths): without a --cache, the first load's parses and entity findings
+  // are then kept in memory for it, and the second parses only what the first did not (10k entities, one entity
+  // file given: 2.0 → 1.8 s). Not otherwise: keeping them costs the first load ≈4 %.
+  const kept = cache ?? (positionals.length > 0 && mayLoadWhole(root, config) ? ResultCache.inMemory() : undefined);
+  const input = await prepareCatalogCheck(config, positionals.map(p => resolve(io.cwd, p)), kept, readerSetting(io.env.BACKSTAGE_GITOPS_READER));
   // Files given by name that are no catalog files (a hook's changed workflow) are fine in a repository that
   // has a catalog; only a folder without any is nothing to check.
   if (!config.found && input.loaded.files.length === 0 && input.loaded.context.length === 0) {
@@ -166,7 +171,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   // A file the change deletes or moves can be named by path from files not given (a Location target, a
   // $text placeholder, a techdocs-ref dir, a template's skeleton url): the whole run (CI's) fails those,
   // and a pre-commit hook's run over the changed paths said ✔. Only then is the whole catalog judged.
-  if (input.loaded.mode === 'paths') byGate.push(await wholeRunOfPaths(root, config, input, result.entities, gone, byGate.flat(), cache));
+  if (input.loaded.mode === 'paths') byGate.push(await wholeRunOfPaths(root, config, input, result.entities, gone, byGate.flat(), cache ?? kept?.following()));
   const onBase = reads && (options.judgeBase || byGate.some(g => g.length > 0)) ? await baseRun(root, await reads.baseDir(), options, io) : undefined;
   return {
     byGate,
@@ -371,6 +376,11 @@ async function wholeRunOfPaths(root: string, config: GitopsConfig, paths: Awaite
   const key = (d: Diagnostic) => `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}`;
   const seen = new Set(said.map(key));
   return found.filter(d => !seen.has(key(d)) && (seen.add(key(d)), true));
+}
+
+/** Whether a paths run over an entity file loads the whole catalog again (wholeRunOfPaths): CODEOWNERS, the editor schema or, with roots, scorecards. */
+function mayLoadWhole(root: string, config: GitopsConfig): boolean {
+  return Boolean(config.codeowners || config.editorSchema || (config.catalog.roots.length > 0 && hasScorecards(root)));
 }
 
 /**

@@ -167,4 +167,38 @@ describe('check <paths> that make CODEOWNERS or the editor schema stale', () => 
     const given = await runBin(['check', '--format', 'json', 'catalog/services/orders/catalog-info.yaml'], root);
     expect([given.status, found(given.stdout)]).toEqual([1, found(whole.stdout)]);
   }, 120_000);
+
+  it('the whole-catalog judgement of a paths run takes the paths run\'s parses: the same findings as without them', async () => {
+    // A paths run over an entity file with CODEOWNERS configured loads the catalog twice; the second load takes
+    // the first's parses and entity findings (kept in memory). Placeholders, a file of two documents and an
+    // entity with a finding of its own are in both; a description edit leaves CODEOWNERS and the schema as
+    // they are, an owner change makes CODEOWNERS stale: said alike with the parses kept, and with --cache
+    // (whose first run parses the catalog twice).
+    const root = await tempRepo({
+      'gitops.config.yaml': "repoUrl: https://github.com/acme/x/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\ncodeowners:\n  file: .github/CODEOWNERS\n  platformTeam: '@acme/platform'\neditorSchema:\n  file: schemas/catalog-info.schema.json\n",
+      'catalog/all.yaml': location,
+      'catalog/teams/team-a.yaml': group('team-a'),
+      'catalog/teams/team-b.yaml': group('team-b'),
+      'catalog/services/orders/catalog-info.yaml': component('orders', 'team-a').replace('  name: orders\n', '  name: orders\n  description:\n    $text: ./README.md\n'),
+      'catalog/services/orders/README.md': 'Orders: takes and tracks orders.\n',
+      'catalog/services/billing/catalog-info.yaml': `${component('billing', 'team-b')}---\napiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: billing-api\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team-b\n  definition: |\n    openapi: 3.0.0\n    info: { title: Billing, version: 1.0.0 }\n    paths: {}\n`,
+      'catalog/services/legacy/catalog-info.yaml': component('legacy', 'team-a').replace('  name: legacy\n', '  name: legacy\n  tags: [Legacy]\n'),
+    });
+    for (const command of [['codeowners', '--write'], ['schema', '--write']]) expect((await runBin(command, root)).status).toBe(0);
+    const wholeRun = found((await runBin(['check', '--format', 'json'], root)).stdout);
+    expect(wholeRun.length).toBeGreaterThan(0);
+    expect(wholeRun.every(f => f.endsWith('@catalog/services/legacy/catalog-info.yaml'))).toBe(true);
+    const diagnostics = (stdout: string) => JSON.stringify((JSON.parse(stdout) as { diagnostics: unknown[] }).diagnostics);
+    const billing = 'catalog/services/billing/catalog-info.yaml';
+    const orders = 'catalog/services/orders/catalog-info.yaml';
+    const committed = readFileSync(join(root, orders), 'utf8');
+    for (const [edit, expected] of [[committed.replace('lifecycle: production', 'lifecycle: experimental'), []], [committed.replace('owner: team-a', 'owner: team-b'), ['codeowners-stale@.github/CODEOWNERS']]] as const) {
+      writeFileSync(join(root, orders), edit);
+      const kept = await runBin(['check', '--format', 'json', orders, billing], root);
+      expect(found(kept.stdout)).toEqual(expected);
+      const cached = await runBin(['check', '--format', 'json', '--cache', '.cache/check.json', orders, billing], root);
+      expect(diagnostics(cached.stdout)).toEqual(diagnostics(kept.stdout));
+      expect(cached.status).toBe(kept.status);
+    }
+  }, 120_000);
 });
