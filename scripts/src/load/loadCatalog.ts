@@ -10,7 +10,7 @@ import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } fr
 import { DEFAULT_DEFINITION_LIMITS, mayHoldRef, scanApiRefs, type DefinitionRoot } from '../catalog/apiRefs.ts';
 import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
-import { parseYaml, positionsIn, type ParsedYaml } from './parseYaml.ts';
+import { DEFAULT_YAML_LIMITS, parseYaml, positionsIn, type ParsedYaml } from './parseYaml.ts';
 import { FileReader } from './fileReader.ts';
 import { decodeUtf8, readSource, sourceText, textHash, type SourceBytes } from './readSource.ts';
 import { readRepoFile } from './repoPath.ts';
@@ -474,7 +474,9 @@ async function loadWithReader(config: GitopsConfig, wave: string[], reading: Rea
   // The reader takes the paths NUL-separated; a Location target written with a NUL escape is read here (and refused).
   if (wave.some(file => file.includes('\0'))) return wave.map(file => loadSourceFile(config, file, cache));
   const loaded: SourceFile[] = [];
-  for await (const chunk of reading.reader.read(config.root, wave, config.catalog.maxFileBytes, reading.mode, cache !== undefined)) {
+  // A run with a cache parses only the files it does not hold: the reader parses nothing then.
+  const parse = cache === undefined ? { maxNodes: DEFAULT_YAML_LIMITS.maxNodes } : undefined;
+  for await (const chunk of reading.reader.read(config.root, wave, config.catalog.maxFileBytes, reading.mode, cache !== undefined, parse)) {
     for (const bytes of chunk) loaded.push(loadSourceFile(config, wave[loaded.length], cache, bytes));
   }
   return loaded;
@@ -496,7 +498,7 @@ function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache,
   const placeholderFree = textHasNoPlaceholders(read.text);
   const cookiecutter = read.text.includes('{{') && COOKIECUTTER.test(read.text) ? { cookiecutter: true } : {};
   // The reader thread's verdict on which parser reads the text, when it read the file.
-  const options = bytes && 'bytes' in bytes && bytes.jsYamlReads !== undefined ? { jsYamlReads: bytes.jsYamlReads } : undefined;
+  const options = bytes && 'bytes' in bytes && bytes.jsYamlReads !== undefined ? { jsYamlReads: bytes.jsYamlReads, documents: bytes.documents } : undefined;
   if (!cache) {
     const parsed = parseYaml(read.text, file, undefined, options);
     return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, placeholderFree, ...cookiecutter, ...unparsed(parsed.problems) };

@@ -45,6 +45,11 @@ export interface PositionOptions {
    * the same answer, not computed again here.
    */
   jsYamlReads?: boolean;
+  /**
+   * plainDocuments(text, file, limits.maxNodes), when another thread read them (the reader thread parses
+   * the files it reads): parseYaml returns what its js-yaml route would, without parsing the text again.
+   */
+  documents?: unknown[];
 }
 
 /**
@@ -58,6 +63,8 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
     const problem = nodeBudgetProblem(file, at, limits.maxNodes);
     return { documents: [], problems: [problem], locate: () => problem.range };
   };
+  // plainDocuments gave these only for a text that none of the checks below stops: the js-yaml route's result.
+  if (options.documents) return { documents: exactArrays(options.documents) as unknown[], problems: [], locate: lazyLocate(text, text.length, options.exactPositions === true) };
   // Before either parser: `yaml` (the exact path here, and Backstage's reader) is quadratic in one mapping's keys.
   const wide = mappingKeysExceeded(text);
   if (wide) {

@@ -21,6 +21,12 @@ export interface ReadJob {
   maxBytes: number;
   /** Whether the run keeps a `--cache`: the reader then also hashes each file (textHash). */
   hash: boolean;
+  /**
+   * Whether the reader also parses the files parseYaml would read with js-yaml (plainDocuments, with
+   * `maxNodes`) of a chunk it reads while the main thread has `lead` chunks or more to work on: a run
+   * without a `--cache`, which parses every file.
+   */
+  parse?: { maxNodes: number; lead: number };
   mode: ReadMode;
   chunkSize: number;
   /** How many chunks the reader may be ahead of the main thread. */
@@ -36,9 +42,10 @@ export const READER = 2;
 
 /**
  * Where a file's bytes are in its chunk's slabs (with the reader's jsYamlReadsAsYaml of their UTF-8 text, absent
- * when they are no UTF-8), its size when over the limit, or an error to read again.
+ * when they are no UTF-8, and its plainDocuments when the reader parsed it and there are some), its size when
+ * over the limit, or an error to read again.
  */
-export type ReadResult = { slab: number; offset: number; length: number; hash?: string; jsYamlReads?: boolean } | { tooLarge: number } | { error: true };
+export type ReadResult = { slab: number; offset: number; length: number; hash?: string; jsYamlReads?: boolean; documents?: unknown[] } | { tooLarge: number } | { error: true };
 
 export interface ReadChunk {
   job: number;

@@ -9,8 +9,11 @@ export type SourceText = { text: string } | { problem: Diagnostic };
  * A file's bytes (with `hash`, textHash of them, when a thread that read them computed it), or its size
  * when that is over the limit (nothing of it was read then).
  */
-/** A file's bytes (with its textHash and jsYamlReadsAsYaml of its text when the reader thread gave them), or its size when over the limit. */
-export type SourceBytes = { bytes: Buffer; hash?: string; jsYamlReads?: boolean } | { tooLarge: number };
+/**
+ * A file's bytes (with its textHash, jsYamlReadsAsYaml of its text and its plainDocuments when the reader
+ * thread gave them), or its size when over the limit.
+ */
+export type SourceBytes = { bytes: Buffer; hash?: string; jsYamlReads?: boolean; documents?: unknown[] } | { tooLarge: number };
 
 /**
  * Reads a file as UTF-8 without ever holding more than `maxBytes` of it. Backstage decodes with

@@ -79,6 +79,26 @@ describe('the reader thread (through the bin)', () => {
     expect(found).toEqual(expect.arrayContaining(['yaml-duplicate-key@catalog/routes/f-duplicate-1.yaml', 'yaml-duplicate-key@catalog/routes/f-duplicate-2.yaml', 'yaml-syntax@catalog/routes/e-cr-2.yaml']));
   }, 60_000);
 
+  it('takes the documents the reader thread parsed as the main thread\'s own: values each YAML schema reads its own way', async () => {
+    const tree = baseTree();
+    tree['catalog/all.yaml'] += '    - ./values/*.yaml\n';
+    // Plain files (js-yaml's route), so the reader parses the ones it reads: a date, octal, `yes`, infinity and a
+    // big number stay what YAML 1.2's core schema makes of them (the date and `yes` text, the others numbers).
+    const values = ['2024-01-31', '0o17', 'yes', '-.inf', '12345678901234567890', '-0', '"caf\\u00e9"'];
+    const files = Object.fromEntries(values.flatMap((value, v) => [1, 2].map(n => {
+      const name = `v${v}-${n}`;
+      return [`catalog/values/${name}.yaml`, entity(name).replace('metadata:\n', `metadata:\n  annotations:\n    acme.io/value: ${value}\n  labels:\n    acme.io/value: ${value}\n`)];
+    })));
+    const root = await tempRepo({ ...tree, ...files }, { policies: true });
+    const [alone, shared] = await Promise.all([check(root, 'never'), check(root, 'always')]);
+    expect(alone.stderr).toBe('');
+    expect([shared.status, shared.stdout, shared.stderr]).toEqual([alone.status, alone.stdout, alone.stderr]);
+    const found = (JSON.parse(alone.stdout) as { diagnostics: { ruleId: string; file: string }[] }).diagnostics.filter(d => d.file.startsWith('catalog/values/') && d.ruleId === 'entity-schema');
+    const flagged = new Set(found.map(d => d.file.replace(/^catalog\/values\/v(\d+)-\d\.yaml$/, '$1')));
+    // The numbers are no strings to Backstage; the date, `yes` and the quoted text are.
+    expect([...flagged].sort()).toEqual(['1', '3', '4', '5']);
+  }, 60_000);
+
   it('writes the same --cache, hashed by the reader thread or by the main thread', async () => {
     const tree = baseTree();
     tree['catalog/orders.yaml'] = `\uFEFF${tree['catalog/orders.yaml'].replace('name: orders-db', 'name: orders db!')}`;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseYaml } from '../../src/load/parseYaml.ts';
-import { jsYamlMayDisagree, needsExactParse } from '../../src/load/parserAgreement.ts';
+import { jsYamlMayDisagree, jsYamlReadsAsYaml, needsExactParse } from '../../src/load/parserAgreement.ts';
+import { plainDocuments } from '../../src/load/plainDocuments.ts';
 import { runBin } from '../helpers/runBin.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
 import { mulberry32 } from '../helpers/seededRandom.ts';
@@ -248,6 +249,61 @@ describe('parseYaml reads what `yaml` reads on generated texts', () => {
     expect(fast.length).toBeGreaterThan(texts.length / 4);
     // and of those, some js-yaml reads and some it refuses (then `yaml` decides)
     expect(fast.filter(text => parseYaml(text, 'f.yaml').problems.length === 0).length).toBeGreaterThan(texts.length / 10);
+  });
+});
+
+/** Where `a` and `b` first differ: type, prototype, own keys and their order, primitives by Object.is; undefined when they do not. */
+function difference(a: unknown, b: unknown, at = '$'): string | undefined {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b) ? undefined : `${at}: ${String(a)} against ${String(b)}`;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return `${at}: another prototype`;
+  const keys = Reflect.ownKeys(a);
+  const other = Reflect.ownKeys(b);
+  if (keys.join('\0') !== other.join('\0')) return `${at}: keys ${JSON.stringify(keys.map(String))} against ${JSON.stringify(other.map(String))}`;
+  for (const key of keys) {
+    const found = difference(Reflect.getOwnPropertyDescriptor(a, key)?.value, Reflect.getOwnPropertyDescriptor(b, key)?.value, `${at}.${String(key)}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+// Values each YAML schema reads its own way, written as plain catalog files write them.
+const SCALARS = ['2024-01-31', '2024-01-31T10:00:00Z', '0o17', '017', '0x1F', '0b101', '1_000', '1e3', '+12', '-0', '-0.0', '.inf', '-.Inf', '.NaN', '12345678901234567890', '1.', 'yes', 'No', 'on', 'y', '~', 'null', 'True', '\'2024-01-31\'', '"\\u00e9 \\U0001F600"', 'caf\u00e9 \u{1F600}', '${{ parameters.name }}'];
+
+describe('documents the reader thread parses are the main thread\'s own parse (plainDocuments through a structured clone)', () => {
+  const texts = [
+    ...generated(6000, 20261204),
+    ...VARIANTS,
+    ...REPROS.map(([, text]) => text),
+    ...FUZZ_DIVERGENCES,
+    ...SCALARS.map(value => `${ENTITY}  name: a\n  annotations:\n    a.io/b: ${value}\n  tags: [${value}]\n${SPEC}  x: ${value}\n`),
+    `${ENTITY}  name: a\n  __proto__: {polluted: true}\n  labels:\n    __proto__: x\n${SPEC}---\n---\n${ENTITY}  name: b\n${SPEC}`,
+    `${ENTITY}  name: a\n  description: |\n    line one\n\n    line three\n  title: >-\n    folded\n    text\n${SPEC}`,
+  ];
+
+  it('gives the same documents, problems and positions as parsing the text on the main thread', () => {
+    const differences: string[] = [];
+    let taken = 0;
+    for (const text of texts) {
+      if (!jsYamlReadsAsYaml(text)) continue;
+      const documents = plainDocuments(text, 'f.yaml', 100_000);
+      if (!documents) continue;
+      taken++;
+      const own = parseYaml(text, 'f.yaml');
+      const given = parseYaml(text, 'f.yaml', undefined, { jsYamlReads: true, documents: structuredClone(documents) });
+      const found = difference(given.documents, own.documents) ?? difference(given.problems, own.problems);
+      if (found) differences.push(`${JSON.stringify(text)}: ${found}`);
+      else if (JSON.stringify(given.locate(0, ['metadata', 'name'])) !== JSON.stringify(own.locate(0, ['metadata', 'name']))) differences.push(`${JSON.stringify(text)}: positions`);
+    }
+    expect(differences).toEqual([]);
+    // Not vacuous: most catalog-like texts take the reader's parse.
+    expect(taken).toBeGreaterThan(1000);
+  });
+
+  it('gives nothing for a text parseYaml does more with: over the node budget, a mapping over the keys limit, one js-yaml refuses', () => {
+    expect(plainDocuments(`tags: [${'a, '.repeat(60_000)}a]\n`, 'f.yaml', 100_000)).toBeUndefined();
+    expect(plainDocuments(`m:\n${Array.from({ length: 5_001 }, (_, i) => `  k${i}: v`).join('\n')}\n`, 'f.yaml', 100_000)).toBeUndefined();
+    expect(plainDocuments('a: [b\n', 'f.yaml', 100_000)).toBeUndefined();
+    expect(plainDocuments('a: b\n', 'f.yaml', 100_000)).toEqual([{ a: 'b' }]);
   });
 });
 
