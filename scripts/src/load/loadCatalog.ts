@@ -469,13 +469,18 @@ function locationEdges(source: SourceFile, inheritedType: string, targets: Targe
 // A wave of a few files is read before the reader thread would have taken any.
 const MIN_READER_WAVE = 256;
 
+// Measured (docs/benchmarks-log.md, 2026-12-05): the reader also parsing what it reads when ahead makes a wave
+// of 100,000 files 8 % faster and one of 30,000 2 % faster, and one of 10,000 2 % slower (its parsing takes
+// the second core from V8's compiler and collector threads for less than it saves the main thread).
+const MIN_PARSING_WAVE = 20_000;
+
 /** loadSourceFile for each file of a wave, with the reader thread reading ahead. */
 async function loadWithReader(config: GitopsConfig, wave: string[], reading: Reading, cache?: ResultCache): Promise<SourceFile[]> {
   // The reader takes the paths NUL-separated; a Location target written with a NUL escape is read here (and refused).
   if (wave.some(file => file.includes('\0'))) return wave.map(file => loadSourceFile(config, file, cache));
   const loaded: SourceFile[] = [];
-  // A run with a cache parses only the files it does not hold: the reader parses nothing then.
-  const parse = cache === undefined ? { maxNodes: DEFAULT_YAML_LIMITS.maxNodes } : undefined;
+  // A run with a cache parses only the files it does not hold: the reader parses nothing then. Tests (`always`): every other file.
+  const parse = cache === undefined && (reading.mode === 'alternate' || wave.length >= MIN_PARSING_WAVE) ? { maxNodes: DEFAULT_YAML_LIMITS.maxNodes } : undefined;
   for await (const chunk of reading.reader.read(config.root, wave, config.catalog.maxFileBytes, reading.mode, cache !== undefined, parse)) {
     for (const bytes of chunk) loaded.push(loadSourceFile(config, wave[loaded.length], cache, bytes));
   }
