@@ -6,12 +6,8 @@ import { FILE_START } from '../diagnostic.ts';
 export type SourceText = { text: string } | { problem: Diagnostic };
 
 /**
- * A file's bytes (with `hash`, textHash of them, when a thread that read them computed it), or its size
- * when that is over the limit (nothing of it was read then).
- */
-/**
  * A file's bytes (with its textHash, jsYamlReadsAsYaml of its text and its plainDocuments when the reader
- * thread gave them), or its size when over the limit.
+ * thread gave them), or its size when that is over the limit (nothing of it was read then).
  */
 export type SourceBytes = { bytes: Buffer; hash?: string; jsYamlReads?: boolean; documents?: unknown[] } | { tooLarge: number };
 
