@@ -472,7 +472,7 @@ const MIN_READER_WAVE = 256;
 // Measured (docs/benchmarks-log.md, 2026-12-05): the reader also parsing what it reads when ahead makes a wave
 // of 100,000 files 8 % faster and one of 30,000 2 % faster, and one of 10,000 2 % slower (its parsing takes
 // the second core from V8's compiler and collector threads for less than it saves the main thread).
-const MIN_PARSING_WAVE = 20_000;
+export const MIN_PARSING_WAVE = 20_000;
 
 /** loadSourceFile for each file of a wave, with the reader thread reading ahead. */
 async function loadWithReader(config: GitopsConfig, wave: string[], reading: Reading, cache?: ResultCache): Promise<SourceFile[]> {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cases, type Tree } from '../catalog/gateCases.ts';
 import { baseTree } from '../catalog/fixtureOrg.ts';
+import { MIN_PARSING_WAVE } from '../../src/load/loadCatalog.ts';
 import { runBin } from '../helpers/runBin.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
 
@@ -99,13 +100,14 @@ describe('the reader thread (through the bin)', () => {
     expect([...flagged].sort()).toEqual(['1', '3', '4', '5']);
   }, 60_000);
 
-  it('a catalog big enough for the reader to parse on its own (auto, 20,000 files): the same report as one thread alone', async () => {
+  it('a catalog big enough for the reader to parse on its own (auto, a wave of MIN_PARSING_WAVE files): the same report as one thread alone', async () => {
     const tree = baseTree();
     tree['catalog/all.yaml'] += '    - ./many/*.yaml\n';
     const files: Record<string, string> = {};
     // Mostly clean files, every 97th with findings at known places (a number where text belongs, an unknown
     // owner), and every file with a date, which stays text only under YAML 1.2's core schema.
-    for (let i = 0; i < 20_000; i++) {
+    // Exactly the threshold: the reader parses only in a wave at least this big, so this catalog follows it if it moves.
+    for (let i = 0; i < MIN_PARSING_WAVE; i++) {
       const name = `m${String(i).padStart(5, '0')}`;
       const text = entity(name).replace('metadata:\n', 'metadata:\n  annotations:\n    acme.io/since: 2024-01-31\n');
       files[`catalog/many/${name}.yaml`] = i % 97 === 0 ? text.replace('owner: team-a', 'owner: team-gone').replace('metadata:\n', 'metadata:\n  labels:\n    acme.io/n: 0o17\n') : text;
@@ -116,7 +118,7 @@ describe('the reader thread (through the bin)', () => {
     expect(alone.stderr).toBe('');
     expect([auto.status, auto.stdout, auto.stderr]).toEqual([alone.status, alone.stdout, alone.stderr]);
     const found = (JSON.parse(alone.stdout) as { diagnostics: { ruleId: string; file: string }[] }).diagnostics.filter(d => d.file.startsWith('catalog/many/'));
-    expect(found.filter(d => d.ruleId === 'entity-schema').length).toBe(Math.ceil(20_000 / 97));
+    expect(found.filter(d => d.ruleId === 'entity-schema').length).toBe(Math.ceil(MIN_PARSING_WAVE / 97));
   }, 180_000);
 
   it('writes the same --cache, hashed by the reader thread or by the main thread', async () => {
