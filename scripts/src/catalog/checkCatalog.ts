@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { APP_CONFIG, withBackendTargets } from '../config/appConfigLocations.ts';
+import { isToolkitFile } from '../config/toolkitFiles.ts';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { undecodableFinding } from '../load/repoFiles.ts';
 import { logText } from '../report/safeText.ts';
@@ -120,6 +121,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     repoUrl,
     repoUrlInferred: !config.found,
     skeletonFolders: loaded.skeletonFolders,
+    toolkitFile: isToolkitFile(config),
     reachedByRoots: loaded.reachedByRoots,
     reachabilityOf: loaded.reachabilityOf,
   });

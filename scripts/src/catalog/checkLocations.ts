@@ -21,6 +21,8 @@ export interface LocationContext {
   repoUrlInferred?: boolean;
   /** Folders the reached Templates' `fetch:*` steps name (repo paths, no trailing slash): skeletons, not catalog files. */
   skeletonFolders?: readonly string[];
+  /** The toolkit's own configuration and data (isToolkitFile: gitops.config.yaml, scorecards/, …): never catalog files. */
+  toolkitFile?: (file: string) => boolean;
   /**
    * Paths mode with roots: the files the roots reach, as the whole run reads them. The given files that
    * catalog.include names and these do not are location-unreachable, as the whole run (CI's) says.
@@ -294,7 +296,7 @@ function unreachable(files: readonly SourceFile[], context: LocationContext, giv
   const inSkeleton = (file: string) => skeletons.some(folder => file.startsWith(`${folder}/`));
   // Sorted after filtering: only the unreachable files are reported, and in a healthy catalog there are none.
   return [...timedOut, ...[...included]
-    .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file) && !inSkeleton(file))
+    .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file) && !inSkeleton(file) && !context.toolkitFile?.(file))
     .sort()
     .map(file => ({
       ruleId: 'location-unreachable',

@@ -21,6 +21,7 @@ import { CONFIG_FILE, UsageError, type GitopsConfig } from '../config/gitopsConf
 import { baselineOnlyFollows, readBaseline, type Baseline } from '../config/baseline.ts';
 import { gitRenames } from '../pr/alreadyOnBase.ts';
 import { goneGiven, namingGone } from './goneGiven.ts';
+import { wholeRunPaths } from '../config/toolkitFiles.ts';
 import { logText } from '../report/safeText.ts';
 import { realRepoPath } from '../load/repoPath.ts';
 import { readRegularFile } from '../load/readSource.ts';
@@ -407,10 +408,9 @@ async function givenTemplates(root: string, config: GitopsConfig, held: string[]
  * whole run fails, as if it had been judged.
  */
 function wholeRunOnly(config: GitopsConfig, given: readonly string[], repoFiles: readonly string[]): Diagnostic[] {
-  const folders = ['scorecards/', `${posix.normalize(config.catalog.policies ?? 'schemas/policy')}/`, 'schemas/template-policy/'];
   // gitops.config.yaml is read by every run, but what it changes (roots, include, codeowners, rules) is judged by the whole run only.
   // CODEOWNERS and the editor schema, given, are judged against the whole catalog (wholeRunOfPaths).
-  const files = new Set([CONFIG_FILE, config.catalog.appConfig, ...(config.backstageConfig?.files ?? [])].filter((f): f is string => Boolean(f)).map(f => posix.normalize(f)));
+  const { files, folders } = wholeRunPaths(config);
   const judgedWhole = (file: string) => files.has(file) || folders.some(folder => file.startsWith(folder));
   // A given file, or a given folder's such files said once, at the first of them.
   const named = new Map<string, string>();

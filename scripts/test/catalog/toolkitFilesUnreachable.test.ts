@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { runBin } from '../helpers/runBin.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+
+// A fresh user's repo: `catalog.include: ['**/*.yaml']` matched gitops.config.yaml itself, and the gate failed
+// the run with location-unreachable on it, telling them to delete or move the toolkit's own config. The files
+// the toolkit reads as its own configuration or data (isToolkitFile) are no catalog files; a stray data file
+// under the same glob is still one.
+const GROUP = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n';
+const CONFIG = "repoUrl: https://github.com/acme/svc/blob/main/\ncatalog:\n  roots: [catalog-info.yaml]\n  include: ['**/*.yaml']\n";
+
+type Found = { ruleId: string; file: string; severity: string };
+
+async function check(args: string[], files: Record<string, string>) {
+  const root = await tempRepo({ 'gitops.config.yaml': CONFIG, 'catalog-info.yaml': GROUP, ...files });
+  const run = await runBin(['check', '--root', root, '--format', 'json', ...args], root);
+  const found = JSON.parse(run.stdout).diagnostics as Found[];
+  return { status: run.status, summary: found.map(d => `${d.ruleId}@${d.file}`).sort() };
+}
+
+describe("the toolkit's own files under a wide catalog.include (check, through the bin)", () => {
+  it('gitops.config.yaml and the API-lint ruleset are not catalog files; a stray data file still is', async () => {
+    const ruleset = { 'schemas/api-lint/ruleset.yaml': 'extends: [spectral:oas]\n' };
+    expect(await check([], ruleset)).toEqual({ status: 0, summary: [] });
+    const { status, summary } = await check([], { ...ruleset, 'data/stray.yaml': 'replicas: 3\n' });
+    expect(summary).toEqual(['location-unreachable@data/stray.yaml']);
+    expect(status).toBe(1);
+  }, 60_000);
+
+  it('given to `check <paths>`, gitops.config.yaml is left to the whole run, not called unreachable', async () => {
+    expect(await check(['gitops.config.yaml'], {})).toEqual({ status: 0, summary: ['check-paths-whole-run@gitops.config.yaml'] });
+  }, 60_000);
+});
