@@ -271,7 +271,13 @@ class Findings {
     // YAML reads an unquoted 1234, true or 1.10 as a number or boolean, where Backstage wants a string.
     const unquoted = error.keyword === 'type' && String(error.params.type).includes('string') && (typeof value === 'number' || typeof value === 'boolean');
     if (unquoted) {
-      this.add(path, ruleId, `${backstageAjvMessage(error)}: YAML reads the unquoted ${String(value)} as a ${typeof value}; quote it.`, `Quote it: ${String(path[path.length - 1])}: "${String(value)}"`, key);
+      // The fix quotes the characters as written: 1.10 reads as 1.1, 0755 as 755, True as true.
+      const shown = this.#written(path, key);
+      const read = shown !== undefined && shown !== String(value) ? `${shown} as the ${typeof value} ${String(value)}` : `${String(value)} as a ${typeof value}`;
+      const last = path[path.length - 1];
+      const quoted = shown === undefined ? undefined : JSON.stringify(shown);
+      const fix = quoted === undefined ? 'Put the value in double quotes exactly as you wrote it: YAML keeps quoted text as it is.' : typeof last === 'number' ? `Quote the item: ${quoted}` : `Quote it: ${logText(String(last).slice(0, 100))}: ${quoted}`;
+      this.add(path, ruleId, `${backstageAjvMessage(error)}: YAML reads the unquoted ${read}; quote it.`, fix, key);
     } else if (error.keyword === 'type' && value === null && path.length > 0) {
       // `targets:` with every item commented out (DEFRA's systems/all.yaml) is null, not an empty list:
       // Backstage refuses it with the bare "must be array".
@@ -279,13 +285,25 @@ class Findings {
       const field = logText(String(last).slice(0, 100));
       const expected = String(error.params.type);
       const fix = expected.includes('array') ? `Write ${field}: [] for none, give it its items, or remove the key.` : `Give ${field} ${expected.includes('object') ? 'its keys' : 'a value'}, or remove the key where it is optional.`;
+      // `null` or `~` written out is no empty line: said as written.
+      const shown = this.#written(path, key);
       if (typeof last === 'number') {
         const list = logText(String(path[path.length - 2] ?? '').slice(0, 100));
-        this.add(path, ruleId, `${backstageAjvMessage(error)}: item ${last + 1} of ${list} is empty (a "-" with nothing after it), which YAML reads as null.`, `Remove the empty "-" line, or write the item after it. ${hint}`, key);
+        if (shown !== undefined) this.add(path, ruleId, `${backstageAjvMessage(error)}: item ${last + 1} of ${list} is written as ${shown}, which YAML reads as null (no value).`, `Write the item, or remove it. ${hint}`, key);
+        else this.add(path, ruleId, `${backstageAjvMessage(error)}: item ${last + 1} of ${list} is empty (a "-" with nothing after it), which YAML reads as null.`, `Remove the empty "-" line, or write the item after it. ${hint}`, key);
+      } else if (shown !== undefined) {
+        this.add(path, ruleId, `${backstageAjvMessage(error)}: ${field} is written as ${shown}, which YAML reads as null (no value).`, `${fix} ${hint}`, key);
       } else {
         this.add(path, ruleId, `${backstageAjvMessage(error)}: ${field} has no value, which YAML reads as null (a key with nothing after it, as when all its items are commented out).`, `${fix} ${hint}`, key);
       }
     } else this.add(path, ruleId, backstageAjvMessage(error), hint, key);
+  }
+
+  /** The value at `path` as the file writes it (at most 100 characters, log-safe), or undefined when empty or not at hand. */
+  #written(path: PathSegment[], key: boolean): string | undefined {
+    let written: string | undefined;
+    this.record.locate(this.record.document, path, { key, written: text => (written = text) });
+    return written !== undefined && written.trim() !== '' && written.length <= 100 ? logText(written) : undefined;
   }
 }
 

@@ -34,7 +34,17 @@ export interface ParsedYaml {
   /** One value per document; `undefined` where the document could not be read. */
   documents: unknown[];
   problems: Diagnostic[];
-  locate(document: number, path: readonly PathSegment[], options?: { key?: boolean }): Range;
+  locate(document: number, path: readonly PathSegment[], options?: LocateOptions): Range;
+}
+
+export interface LocateOptions {
+  /** The range of the key at the end of the path rather than its value's. */
+  key?: boolean;
+  /**
+   * Called with the characters the range spans as the file writes them, when the range is on one line and the
+   * text is at hand (a scalar's own text: `1.10`, `0x1F`, `True`, where the parsed value reads 1.1, 31, true).
+   */
+  written?: (text: string) => void;
 }
 
 export interface PositionOptions {
@@ -203,21 +213,34 @@ function locators(text: string, options: PositionOptions) {
   // 'exact': the text is outside what locateInBlock reads (or a test asks for `yaml`'s positions).
   let fast: 'exact' | undefined = options.exactPositions ? 'exact' : undefined;
   let scanned = 0;
-  const locateExact = (document: number, path: readonly PathSegment[], options?: { key?: boolean }) => {
+  const locateExact = (document: number, path: readonly PathSegment[], options?: LocateOptions) => {
     const parsed = getExact();
     const doc = parsed.documents[document] ?? parsed.documents[parsed.documents.length - 1];
-    return doc ? rangeOfPath(doc, parsed.lineCounter, path, options) : toRange(parsed.lineCounter, 0, 0);
+    return said(text, doc ? rangeOfPath(doc, parsed.lineCounter, path, options) : toRange(parsed.lineCounter, 0, 0), options);
   };
-  const locateFast = (document: number, path: readonly PathSegment[], options?: { key?: boolean }) => {
+  const locateFast = (document: number, path: readonly PathSegment[], options?: LocateOptions) => {
     if (fast === 'exact') return locateExact(document, path, options);
     // Each call reads the text again, up to the path; a big file with many findings is parsed by `yaml` once instead.
     scanned += text.length;
     if (scanned > RESCAN_BUDGET) fast = 'exact';
     const range = locateInBlock(text, document, path, options);
     if (range === null) fast = 'exact';
-    return range ?? locateExact(document, path, options);
+    return range === null || range === undefined ? locateExact(document, path, options) : said(text, range, options);
   };
   return { getExact, locateExact, locateFast };
+}
+
+/** `range`, after handing LocateOptions.written the characters it spans in `text` (one line only; columns count UTF-16 units, as positions do). */
+function said(text: string, range: Range, options: LocateOptions | undefined): Range {
+  if (options?.written === undefined || range.start.line !== range.end.line) return range;
+  let start = 0;
+  for (let line = 1; line < range.start.line; line++) {
+    const next = text.indexOf('\n', start);
+    if (next === -1) return range;
+    start = next + 1;
+  }
+  options.written(text.slice(start + range.start.column - 1, start + range.end.column - 1));
+  return range;
 }
 
 // Characters locateInBlock may read for one file (its length times the findings located in it) before its
