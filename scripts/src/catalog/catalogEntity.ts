@@ -57,19 +57,47 @@ const NO_USES: readonly PlaceholderUse[] = Object.freeze([]);
  * reads them at ingestion, before validation; offline their value is unknown, so nothing is judged of it
  * (unreadPlaceholder marks the stand-ins the model and template checks skip).
  */
-function unreadFinding(record: CatalogEntity, unread: readonly PlaceholderUse[]): Diagnostic {
+function unreadFinding(record: CatalogEntity, unread: readonly PlaceholderUse[], readersKnown: boolean): Diagnostic {
   const first = unread[0];
   const more = unread.length > 1 ? ` (and ${unread.length - 1} more placeholder${unread.length > 2 ? 's' : ''} like it in this entity)` : '';
   return diagnosticAt(record, first.path, {
     ruleId: 'placeholder-not-read',
     severity: 'info',
     message: `$${first.key}: ${redactUrl(String(first.value).slice(0, 300))} is read by Backstage at ingestion; the gate cannot read it offline, so what it gives is not checked${more}.`,
-    hint: 'Nothing to fix. To have it checked, keep the file in this repository and refer to it with a relative path.',
+    hint: readersKnown
+      ? 'Nothing to fix: the managed Backstage reads this host. To have it checked, keep the file in this repository and refer to it with a relative path.'
+      : "Nothing to fix if the managed Backstage reads this host (an integration for it, or backend.reading.allow; name its app-config in gitops.config.yaml's backstageConfig.files and the gate checks that): otherwise it fails this entity. To have it checked, keep the file in this repository and refer to it with a relative path.",
+  });
+}
+
+// A placeholder URL per finding: an entity naming hundreds is one mistake, said a few times.
+const MAX_REFUSED_PER_ENTITY = 5;
+
+/**
+ * placeholder-url-not-allowed at each placeholder URL the managed Backstage's readers refuse (`readable`
+ * says false): PlaceholderProcessor reads it with the UrlReader, which throws NotAllowedError for a host no
+ * integration and no `backend.reading.allow` entry takes, so the entity fails processing.
+ */
+function refusedFindings(record: CatalogEntity, refused: readonly PlaceholderUse[]): Diagnostic[] {
+  return refused.slice(0, MAX_REFUSED_PER_ENTITY).map(use => {
+    const url = redactUrl(String(use.value).slice(0, 300));
+    let host = '';
+    try {
+      host = new URL(String(use.value)).host.slice(0, 200);
+    } catch {
+      // readable() said false only of a URL it parsed.
+    }
+    return diagnosticAt(record, use.path, {
+      ruleId: 'placeholder-url-not-allowed',
+      severity: 'error',
+      message: `$${use.key}: ${url} cannot be read by the managed Backstage: no integration in its app-config takes ${host}, and backend.reading.allow does not list it, so its UrlReader refuses the URL ("Reading from … is not allowed") and the catalog fails this entity (a new one never appears, an existing one stops updating).`,
+      hint: 'Copy the file into this repository and refer to it with a relative path (reviewed with the pull request); or, if the platform team trusts that host, add it under backend.reading.allow in the managed Backstage\'s app-config.',
+    });
   });
 }
 
 /** Every document of every reported file as a CatalogEntity, plus the documents that cannot be one. */
-export function collectEntities(sources: readonly SourceFile[], catalog: Pick<LoadedCatalog, 'placeholderSources'> & Partial<Pick<LoadedCatalog, 'placeholderResolvers' | 'model'>>, repoUrl?: string, options: { unconfigured?: boolean } = {}) {
+export function collectEntities(sources: readonly SourceFile[], catalog: Pick<LoadedCatalog, 'placeholderSources'> & Partial<Pick<LoadedCatalog, 'placeholderResolvers' | 'model'>>, repoUrl?: string, options: { unconfigured?: boolean; readable?: (url: string) => boolean | undefined } = {}) {
   const entities: CatalogEntity[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const source of sources) {
@@ -110,7 +138,13 @@ export function collectEntities(sources: readonly SourceFile[], catalog: Pick<Lo
         const d = diagnosticAt(record, problem.path, { ...written, severity });
         diagnostics.push(problem.missingTarget ? { ...d, missingTarget: problem.missingTarget } : d);
       }
-      if (unread.length > 0) diagnostics.push(unreadFinding(record, unread));
+      if (unread.length > 0) {
+        // What the managed Backstage's readers refuse fails the entity there; the rest it reads, unseen here.
+        const verdicts = unread.map(use => options.readable?.(String(use.value)));
+        const rest = unread.filter((_, i) => verdicts[i] !== false);
+        diagnostics.push(...refusedFindings(record, unread.filter((_, i) => verdicts[i] === false)));
+        if (rest.length > 0) diagnostics.push(unreadFinding(record, rest, verdicts.every(v => v !== undefined)));
+      }
     });
   }
   return { entities, diagnostics };

@@ -45,6 +45,8 @@ export interface CatalogCheckInput {
   liveRefs?: ReadonlySet<string>;
   /** Entities the managed Backstage's org providers bring from elsewhere (from its app-config files). */
   providers?: readonly ProvidedScope[];
+  /** Whether the managed Backstage's UrlReader reads a URL (managedUrlReadable of its app-config files); undefined: not known. */
+  readable?: (url: string) => boolean | undefined;
   /** The mkdocs.yml files of the TechDocs sites the entities point at. */
   mkdocs?: readonly (SourceFile & { text?: string; pages?: readonly { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean; sanitized?: SanitizedMkdocs })[];
   /** The managed Backstage's techdocs.generator.mkdocs settings (default: techdocs-node's defaults). */
@@ -72,7 +74,7 @@ export interface CatalogCheckResult {
 export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogCheckResult> {
   const { loaded, config } = input;
   const { repoUrl } = config;
-  const { entities, diagnostics } = collectEntities(loaded.files, loaded, repoUrl, { unconfigured: !config.found });
+  const { entities, diagnostics } = collectEntities(loaded.files, loaded, repoUrl, { unconfigured: !config.found, readable: input.readable });
   diagnostics.push(...loaded.bundleProblems, ...(loaded.ignoredLocations ?? []), ...(input.policies.problems ?? []));
   const context = collectEntities(loaded.context, loaded, repoUrl).entities;
   const repoFileSet = loaded.repoFileSet ?? new Set(loaded.repoFiles);

@@ -23,6 +23,7 @@ import { compilePolicies, policyAjv, type CompiledPolicy, type PolicySchema } fr
 import { unknownPolicyKeywords } from './policyKeywords.ts';
 import { withoutBacktrackingPatterns } from './policyPatterns.ts';
 import { providedScopes } from './providedScopes.ts';
+import { managedUrlReadable } from './urlReadable.ts';
 import { affordableYaml } from '../load/yamlNodeBudget.ts';
 
 /**
@@ -34,7 +35,7 @@ export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly 
   const transforms = checkoutTransforms(config.root);
   const [loaded, policies, appConfig, backstageConfigs] = await Promise.all([loadCatalog(config, paths, cache, reading), loadPolicies(config), readAppConfig(config), readBackstageConfigs(config)]);
   const techdocsSettings = gateSettings(await techdocsGeneratorSettings(config));
-  return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs), mkdocs: await readMkdocsFiles(config, loaded, techdocsSettings), techdocsPolicy: loadTechdocsPolicy(config.root), techdocsSettings, cache, checkoutTransforms: await transforms };
+  return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs), readable: managedUrlReadable(backstageConfigs), mkdocs: await readMkdocsFiles(config, loaded, techdocsSettings), techdocsPolicy: loadTechdocsPolicy(config.root), techdocsSettings, cache, checkoutTransforms: await transforms };
 }
 
 /**

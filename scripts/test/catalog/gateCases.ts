@@ -28,8 +28,10 @@ export const cases: [string, (tree: Tree) => void, string[]][] = [
   ['placeholder file missing', edit(O, '$text: ./openapi.yaml', '$text: ./openapi.yml'), [`placeholder-target-missing@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
   ['placeholder escapes repo', edit(O, '$text: ./openapi.yaml', '$text: ../../etc/passwd'), [`placeholder-outside-repo@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
   ['placeholder in another GitHub repository', edit(O, '$text: ./openapi.yaml', '$text: https://github.com/other-org/apis/blob/main/orders.yaml'), [`placeholder-outside-repo@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
-  // Backstage reads these at ingestion: a web host that is no git repository, and the same repository by URL.
-  ['placeholder on a plain web host', edit(O, '$text: ./openapi.yaml', '$text: https://api.example.com/v1/openapi.yaml'), [`placeholder-not-read@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
+  // A web host that is no git repository: Backstage's UrlReader refuses it unless backend.reading.allow lists it
+  // (the fixture's app-config has no integration for it), and reads it at ingestion when it does.
+  ['placeholder on a plain web host', edit(O, '$text: ./openapi.yaml', '$text: https://api.example.com/v1/openapi.yaml'), [`placeholder-url-not-allowed@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
+  ['placeholder on a web host backend.reading.allow lists', tree => { edit(O, '$text: ./openapi.yaml', '$text: https://api.example.com/v1/openapi.yaml')(tree); edit('backstage-config/app-config.yaml', 'catalog:\n', 'backend:\n  reading:\n    allow: [{host: api.example.com}]\ncatalog:\n')(tree); }, [`placeholder-not-read@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
   ['location type the org does not allow', edit('catalog/all.yaml', 'spec:\n  targets:', 'spec:\n  type: github\n  targets:'), ['location-target-invalid@catalog/all.yaml:6:9']],
   // A Location may keep the type it was read through, whatever the allowed list says (Backstage's orchestrator).
   ['child Locations inherit a file root', edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  rootLocationType: file\n'), []],
