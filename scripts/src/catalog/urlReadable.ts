@@ -15,7 +15,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  * NotAllowedError ("Reading from '…' is not allowed"), which fails a `$text`/`$json`/`$yaml` placeholder and so
  * the entity's processing. Returns undefined when no app-config is given; the function returns undefined for
  * a URL it cannot judge: the sections use `$include`/`$env`/`$file` or `${VAR}` where a host belongs, or the
- * readers cannot be built from them. Built on first call (backend-defaults' readers load in ≈100 ms).
+ * readers cannot be built from them. Built on first call: loading backend-defaults' readers takes ≈0.4 s, paid only by a run with such a URL.
  */
 export function managedUrlReadable(configs: readonly { file: string; config: unknown }[]): ((url: string) => boolean | undefined) | undefined {
   if (configs.length === 0) return undefined;
