@@ -8,7 +8,7 @@ import { builtinKindValidator, schemaValidEntityPolicy } from '../prebuilt/backs
 import { fixedValidators } from '../prebuilt/prebuiltValidators.ts';
 import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMetaSchema.ts';
 import { modelSpec, type ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
-import { entityReferences, relationFieldsOf } from './relationFields.ts';
+import { entityReferences, namesKind, relationFieldsOf } from './relationFields.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { backstageAjvMessage, errorPath, leafErrors } from './ajvPaths.ts';
@@ -239,9 +239,13 @@ function kindHint(kind: string): string {
 
 function checkRefSyntax(record: CatalogEntity, found: Findings) {
   for (const { field, key, path, written, message } of entityReferences(record).malformed) {
+    // Only a ref that names no kind is mended by naming one: `component:` (no name) is not.
+    const shown = logText(written.slice(0, 100));
     const hint = field.defaultKind
       ? 'Write a reference as [kind:][namespace/]name, e.g. group:default/team-a.'
-      : `${key} has no default kind: write it in full, e.g. component:${written} or resource:${written}.`;
+      : namesKind(written) || written.trim() === ''
+        ? `Write ${key}'s reference in full, as kind:[namespace/]name, e.g. component:default/orders-api.`
+        : `${key} has no default kind: write it in full, e.g. component:${shown} or resource:${shown}.`;
     found.add(path, 'entity-ref-format', message, hint);
   }
   if (record.ref && record.ref.length > 255) {

@@ -89,7 +89,7 @@ export function entityReferences(entity: CatalogEntity): EntityReferences {
 }
 
 /** Whether a ref string names its kind, read as catalog-model's parseRefString does (a colon before any slash). */
-function namesKind(written: string): boolean {
+export function namesKind(written: string): boolean {
   const colon = written.indexOf(':');
   const slash = written.indexOf('/');
   return colon !== -1 && (slash === -1 || colon < slash);
