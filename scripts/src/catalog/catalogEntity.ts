@@ -63,11 +63,29 @@ function unreadFinding(record: CatalogEntity, unread: readonly PlaceholderUse[],
   return diagnosticAt(record, first.path, {
     ruleId: 'placeholder-not-read',
     severity: 'info',
-    message: `$${first.key}: ${redactUrl(String(first.value).slice(0, 300))} is read by Backstage at ingestion; the gate cannot read it offline, so what it gives is not checked${more}.`,
+    message: `$${first.key}: ${shownUrl(first.value)} is read by Backstage at ingestion; the gate cannot read it offline, so what it gives is not checked${more}.`,
     hint: readersKnown
       ? 'Nothing to fix: the managed Backstage reads this host. To have it checked, keep the file in this repository and refer to it with a relative path.'
       : "Nothing to fix if the managed Backstage reads this host (an integration for it, or backend.reading.allow; name its app-config in gitops.config.yaml's backstageConfig.files and the gate checks that): otherwise it fails this entity. To have it checked, keep the file in this repository and refer to it with a relative path.",
   });
+}
+
+/**
+ * A placeholder's URL as Backstage's reader takes it: parsed as a WHATWG URL (`https://evil.com\\@docs.example.com`
+ * names evil.com, the backslash a path separator), user info masked, at most 300 characters; the written
+ * value, masked, when it is no URL.
+ */
+function shownUrl(value: unknown): string {
+  try {
+    const url = new URL(String(value));
+    if (url.username || url.password) {
+      url.username = '***';
+      url.password = '';
+    }
+    return url.href.slice(0, 300);
+  } catch {
+    return redactUrl(String(value).slice(0, 300));
+  }
 }
 
 // A placeholder URL per finding: an entity naming hundreds is one mistake, said a few times.
@@ -80,7 +98,7 @@ const MAX_REFUSED_PER_ENTITY = 5;
  */
 function refusedFindings(record: CatalogEntity, refused: readonly PlaceholderUse[]): Diagnostic[] {
   return refused.slice(0, MAX_REFUSED_PER_ENTITY).map(use => {
-    const url = redactUrl(String(use.value).slice(0, 300));
+    const url = shownUrl(use.value);
     let host = '';
     try {
       host = new URL(String(use.value)).host.slice(0, 200);

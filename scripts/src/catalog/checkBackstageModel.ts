@@ -275,12 +275,18 @@ class Findings {
     // YAML reads an unquoted 1234, true or 1.10 as a number or boolean, where Backstage wants a string.
     const unquoted = error.keyword === 'type' && String(error.params.type).includes('string') && (typeof value === 'number' || typeof value === 'boolean');
     if (unquoted) {
-      // The fix quotes the characters as written: 1.10 reads as 1.1, 0755 as 755, True as true.
-      const shown = this.#written(path, key);
+      // The fix quotes the characters as written: 1.10 reads as 1.1, 0755 as 755, True as true. Not an alias
+      // (`*a`: the anchored value is the one to quote) or a tagged value; an anchor stays before the quotes.
+      const written = this.#written(path, key);
+      const shown = written && !written.text.startsWith('*') && !/(?:^|\s)![^\s]*\s*$/.test(written.before) ? written.text : undefined;
+      const anchor = shown === undefined ? '' : /(?:^|\s)(&[^\s]+)\s+$/.exec(written!.before)?.[1] ?? '';
       const read = shown !== undefined && shown !== String(value) ? `${shown} as the ${typeof value} ${String(value)}` : `${String(value)} as a ${typeof value}`;
       const last = path[path.length - 1];
-      const quoted = shown === undefined ? undefined : JSON.stringify(shown);
-      const fix = quoted === undefined ? 'Put the value in double quotes exactly as you wrote it: YAML keeps quoted text as it is.' : typeof last === 'number' ? `Quote the item: ${quoted}` : `Quote it: ${logText(String(last).slice(0, 100))}: ${quoted}`;
+      const quoted = shown === undefined ? undefined : `${anchor && `${logText(anchor.slice(0, 100))} `}${JSON.stringify(shown)}`;
+      // A key YAML reads plainly is written as it is; any other (a space, `#`, `: `) in double quotes.
+      const keyText = /^[A-Za-z0-9_][\w./-]*$/.test(String(last)) ? String(last) : JSON.stringify(String(last).slice(0, 100));
+      const alias = written?.text.startsWith('*') ? written.text : undefined;
+      const fix = alias !== undefined ? `${alias} is an alias: quote the value where its anchor (&${alias.slice(1)}) is written, as written there.` : quoted === undefined ? 'Put the value in double quotes exactly as you wrote it: YAML keeps quoted text as it is.' : typeof last === 'number' ? `Quote the item: ${quoted}` : `Quote it: ${logText(keyText)}: ${quoted}`;
       this.add(path, ruleId, `${backstageAjvMessage(error)}: YAML reads the unquoted ${read}; quote it.`, fix, key);
     } else if (error.keyword === 'type' && value === null && path.length > 0) {
       // `targets:` with every item commented out (DEFRA's systems/all.yaml) is null, not an empty list:
@@ -290,7 +296,7 @@ class Findings {
       const expected = String(error.params.type);
       const fix = expected.includes('array') ? `Write ${field}: [] for none, give it its items, or remove the key.` : `Give ${field} ${expected.includes('object') ? 'its keys' : 'a value'}, or remove the key where it is optional.`;
       // `null` or `~` written out is no empty line: said as written.
-      const shown = this.#written(path, key);
+      const shown = this.#written(path, key)?.text;
       if (typeof last === 'number') {
         const list = logText(String(path[path.length - 2] ?? '').slice(0, 100));
         if (shown !== undefined) this.add(path, ruleId, `${backstageAjvMessage(error)}: item ${last + 1} of ${list} is written as ${shown}, which YAML reads as null (no value).`, `Write the item, or remove it. ${hint}`, key);
@@ -303,11 +309,14 @@ class Findings {
     } else this.add(path, ruleId, backstageAjvMessage(error), hint, key);
   }
 
-  /** The value at `path` as the file writes it (at most 100 characters, log-safe), or undefined when empty or not at hand. */
-  #written(path: PathSegment[], key: boolean): string | undefined {
-    let written: string | undefined;
-    this.record.locate(this.record.document, path, { key, written: text => (written = text) });
-    return written !== undefined && written.trim() !== '' && written.length <= 100 ? logText(written) : undefined;
+  /**
+   * The value at `path` as the file writes it (at most 100 characters, log-safe) with what its line writes
+   * before it, or undefined when empty or not at hand.
+   */
+  #written(path: PathSegment[], key: boolean): { text: string; before: string } | undefined {
+    let written: { text: string; before: string } | undefined;
+    this.record.locate(this.record.document, path, { key, written: (text, before) => (written = { text, before }) });
+    return written !== undefined && written.text.trim() !== '' && written.text.length <= 100 ? { text: logText(written.text), before: written.before } : undefined;
   }
 }
 

@@ -276,6 +276,17 @@ function skeletonOnlyFolders(folders: readonly string[], reached: ReadonlySet<st
   return folders.filter(folder => !reachedFiles.some(file => file.startsWith(`${folder}/`)));
 }
 
+/** The tests/ folders (with a trailing `/`) beside the reached files that hold a scaffolder Template: `templates test` reads its cases there. */
+function templateCaseFolders(files: readonly SourceFile[]): string[] {
+  const folders = new Set<string>();
+  for (const f of files) {
+    if (!f.documents.some(doc => isRecord(doc) && doc.kind === 'Template' && typeof doc.apiVersion === 'string' && doc.apiVersion.startsWith('scaffolder.backstage.io/'))) continue;
+    const folder = posix.dirname(f.file);
+    folders.add(folder === '.' ? 'tests/' : `${folder}/tests/`);
+  }
+  return [...folders];
+}
+
 /**
  * The files catalog.include names that the root reaches through no Location (`files`: the reached ones).
  * `given` (paths mode): only those files are judged. `sayTimedOut`: whether a pattern that ran out of time
@@ -294,9 +305,12 @@ function unreachable(files: readonly SourceFile[], context: LocationContext, giv
   let locationFiles: Map<string, boolean> | undefined;
   const skeletons = skeletonOnlyFolders(context.skeletonFolders ?? [], reached);
   const inSkeleton = (file: string) => skeletons.some(folder => file.startsWith(`${folder}/`));
+  // A reached Template's tests/ folder holds `templates test`'s cases and snapshots, never catalog files.
+  const caseFolders = templateCaseFolders(files);
+  const isCase = (file: string) => caseFolders.some(folder => file.startsWith(folder));
   // Sorted after filtering: only the unreachable files are reported, and in a healthy catalog there are none.
   return [...timedOut, ...[...included]
-    .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file) && !inSkeleton(file) && !context.toolkitFile?.(file))
+    .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file) && !inSkeleton(file) && !isCase(file) && !context.toolkitFile?.(file))
     .sort()
     .map(file => ({
       ruleId: 'location-unreachable',

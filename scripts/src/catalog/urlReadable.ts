@@ -55,31 +55,29 @@ function readerPredicates(configs: readonly { file: string; config: unknown }[])
   }
 }
 
+// Credentials: they decide whether a read succeeds, never which reader takes a URL, and are mostly `${VAR}`.
+const CREDENTIALS = new Set(['apps', 'credentials', 'token', 'password', 'username', 'appPassword', 'privateKey', 'clientId', 'clientSecret', 'webhookSecret', 'appId', 'accessKeyId', 'secretAccessKey', 'roleArn', 'externalId', 'sasToken', 'accountKey', 'connectionString', 'aadCredential', 'tenantId', 'personalAccessToken', 'clientEmail', 'apiKey', 'commitSigningKey']);
+
 /**
- * A config section with what decides which hosts are read and nothing else: strings and booleans kept, lists
- * and maps walked, credentials' `${VAR}` values (unknown offline: a GitHub App's id would not read as a
- * number) left out. Null when a host or a reading rule is not literal (a `$include`, `$env` or `$file` key, a
- * `${VAR}` in a host or path): which hosts are read is then not known.
+ * A config section with what decides which hosts are read: credentials (CREDENTIALS) left out, every other
+ * value kept. Null when any other value is not literal (a `$include`, `$env` or `$file` key, a `${VAR}` in a
+ * host, an endpoint, a path or any setting not known to be a credential): which hosts are read is then not
+ * known, and nothing is concluded.
  */
-function hostsOnly(value: unknown, key = ''): unknown {
-  if (typeof value === 'string') {
-    if (!value.includes('${')) return value;
-    return key === 'host' || key === 'paths' || key === 'baseUrl' || key === 'apiBaseUrl' || key === 'gitilesBaseUrl' || key === 'accountName' ? null : undefined;
-  }
-  if (typeof value === 'boolean' || typeof value === 'number') return value;
+function hostsOnly(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('${') ? null : value;
   if (Array.isArray(value)) {
-    const items = value.map(item => hostsOnly(item, key));
-    return items.includes(null) ? null : items.filter(item => item !== undefined);
+    const items = value.map(item => hostsOnly(item));
+    return items.includes(null) ? null : items;
   }
-  if (!isRecord(value)) return undefined;
+  if (!isRecord(value)) return value;
   const kept: Record<string, unknown> = {};
   for (const [name, item] of Object.entries(value)) {
     if (name.startsWith('$')) return null;
-    // Credentials (a GitHub App, a token) decide whether a read succeeds, never which reader takes the URL.
-    if (name === 'apps' || name === 'credentials' || name === 'token' || name === 'password' || name === 'privateKey' || name === 'clientSecret') continue;
-    const read = hostsOnly(item, name);
+    if (CREDENTIALS.has(name)) continue;
+    const read = hostsOnly(item);
     if (read === null) return null;
-    if (read !== undefined) kept[name] = read;
+    kept[name] = read;
   }
   return kept;
 }

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { CONFIG_FILE } from './repoRoot.ts';
+import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
 import type { GitopsConfig } from './gitopsConfig.ts';
 
 /** Repo files and folders (folders ending in `/`), root-relative and `/`-separated. */
@@ -17,7 +18,7 @@ export function wholeRunPaths(config: GitopsConfig): RepoPaths {
   const files = [CONFIG_FILE, config.catalog.appConfig, ...(config.backstageConfig?.files ?? [])];
   return {
     files: new Set(files.filter((f): f is string => Boolean(f)).map(f => posix.normalize(f))),
-    folders: ['scorecards/', `${posix.normalize(config.catalog.policies ?? 'schemas/policy')}/`, 'schemas/template-policy/'],
+    folders: ['scorecards/', `${trimTrailingSlashes(posix.normalize(config.catalog.policies ?? 'schemas/policy'))}/`, 'schemas/template-policy/'],
   };
 }
 

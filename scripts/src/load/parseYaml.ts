@@ -42,9 +42,10 @@ export interface LocateOptions {
   key?: boolean;
   /**
    * Called with the characters the range spans as the file writes them, when the range is on one line and the
-   * text is at hand (a scalar's own text: `1.10`, `0x1F`, `True`, where the parsed value reads 1.1, 31, true).
+   * text is at hand (a scalar's own text: `1.10`, `0x1F`, `True`, where the parsed value reads 1.1, 31, true),
+   * and with what its line writes before it (`  version: &v `: a key, an anchor or a tag).
    */
-  written?: (text: string) => void;
+  written?: (text: string, before: string) => void;
 }
 
 export interface PositionOptions {
@@ -239,7 +240,7 @@ function said(text: string, range: Range, options: LocateOptions | undefined): R
     if (next === -1) return range;
     start = next + 1;
   }
-  options.written(text.slice(start + range.start.column - 1, start + range.end.column - 1));
+  options.written(text.slice(start + range.start.column - 1, start + range.end.column - 1), text.slice(start, start + range.start.column - 1));
   return range;
 }
 

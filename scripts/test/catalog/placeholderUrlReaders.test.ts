@@ -32,11 +32,24 @@ describe('absolute placeholder URLs and the managed Backstage\'s readers (check,
   }, 60_000);
 
   it('without the app-config, or with a host the gate cannot read offline, nothing is concluded: info that says what Backstage needs', async () => {
-    for (const appConfig of [undefined, 'backend:\n  reading:\n    allow:\n      - host: ${SPEC_HOST}\n']) {
+    // Red team: an S3 endpoint written as ${VAR} was dropped, so the default amazonaws.com stood in for it.
+    for (const appConfig of [undefined, 'backend:\n  reading:\n    allow:\n      - host: ${SPEC_HOST}\n', 'integrations:\n  awsS3:\n    - endpoint: ${S3_ENDPOINT}\n      s3ForcePathStyle: true\n      accessKeyId: ${KEY}\n']) {
       const { status, found, summary } = await check(appConfig);
       expect(summary).toEqual(['placeholder-not-read:info@18', 'placeholder-not-read:info@29', 'placeholder-not-read:info@40']);
       expect(found[0].hint).toContain('Nothing to fix if the managed Backstage reads this host');
       expect(status).toBe(0);
     }
+  }, 60_000);
+
+  // Red team: `https://evil.com\\@specs.example.com/…` is evil.com to a WHATWG parser (the backslash a path
+  // separator), but the message showed it as user info at specs.example.com.
+  it('says the URL as Backstage parses it', async () => {
+    const catalog = GROUP + api('slash', 'https://evil.com\\@specs.example.com/a.yaml');
+    const root = await tempRepo({ 'gitops.config.yaml': 'repoUrl: https://github.com/acme/svc/blob/main/\ncatalog:\n  roots: [catalog-info.yaml]\n  include: [catalog-info.yaml]\nbackstageConfig:\n  files: [app-config.yaml]\n  plugins: [catalog]\n', 'catalog-info.yaml': catalog, 'app-config.yaml': 'backend:\n  reading:\n    allow:\n      - host: specs.example.com\n' });
+    const run = await runBin(['check', '--root', root, '--format', 'json'], root);
+    const found = (JSON.parse(run.stdout).diagnostics as Found[]).filter(d => d.ruleId.startsWith('placeholder-'));
+    expect(found.map(d => d.ruleId)).toEqual(['placeholder-url-not-allowed']);
+    expect(found[0].message).toContain('$text: https://evil.com/@specs.example.com/a.yaml cannot be read');
+    expect(found[0].message).toContain('takes evil.com,');
   }, 60_000);
 });

@@ -54,4 +54,37 @@ describe('an unquoted number or boolean where Backstage wants text (check, throu
       EXPECTED.map(([at, message, hint]) => [at, message, expect.stringContaining(hint)]),
     );
   }, 60_000);
+
+  // Red team: the hint dropped an anchor (its alias then undefined: the file no longer parses), told to quote an
+  // alias (`"*a"`, the text, not the value), and wrote a key that needs quotes bare (`acme.com/h #x:` starts a comment).
+  it('keeps an anchor, sends an alias to its anchor, leaves a tagged value alone and quotes a key that needs it', async () => {
+    const file = [
+      'apiVersion: backstage.io/v1alpha1',
+      'kind: Component',
+      'metadata:',
+      '  name: svc',
+      '  annotations:',
+      '    acme.com/anch: &a 1.20',
+      '    acme.com/ali: *a',
+      '    "acme.com/h #x": 0755',
+      '    acme.com/t: !!int 7',
+      '  labels: {"a: b": 2.50}',
+      'spec: {type: service, lifecycle: production, owner: team-a}',
+      '---',
+      'apiVersion: backstage.io/v1alpha1',
+      'kind: Group',
+      'metadata: {name: team-a}',
+      'spec: {type: team, children: []}',
+      '',
+    ].join('\n');
+    const run = await runBin(['check', '--root', '.', '--format', 'json'], await tempRepo({ 'catalog-info.yaml': file }));
+    const found = (JSON.parse(run.stdout).diagnostics as Finding[]).filter(d => /schema$/.test(d.ruleId));
+    expect(found.map(d => [d.range.start.line, d.hint])).toEqual([
+      [6, 'Quote it: acme.com/anch: &a "1.20"'],
+      [7, '*a is an alias: quote the value where its anchor (&a) is written, as written there.'],
+      [8, 'Quote it: "acme.com/h #x": "0755"'],
+      [9, 'Put the value in double quotes exactly as you wrote it: YAML keeps quoted text as it is.'],
+      [10, 'Quote it: "a: b": "2.50"'],
+    ]);
+  }, 60_000);
 });

@@ -30,4 +30,22 @@ describe("the toolkit's own files under a wide catalog.include (check, through t
   it('given to `check <paths>`, gitops.config.yaml is left to the whole run, not called unreachable', async () => {
     expect(await check(['gitops.config.yaml'], {})).toEqual({ status: 0, summary: ['check-paths-whole-run@gitops.config.yaml'] });
   }, 60_000);
+
+  // Red team: a reached Template's tests/ (`templates test`'s cases and snapshots) and catalog.policies written
+  // with a trailing slash were still called unreachable.
+  it("a reached Template's test cases and a policies folder written with a trailing slash are not catalog files", async () => {
+    const template = 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: svc\nspec:\n  type: service\n  owner: team-a\n  steps:\n    - id: log\n      action: debug:log\n      input: {message: hi}\n';
+    const root = await tempRepo({
+      'gitops.config.yaml': "repoUrl: https://github.com/acme/svc/blob/main/\ncatalog:\n  roots: [catalog-info.yaml]\n  include: ['**/*.yaml']\n  policies: schemas/policy/\n",
+      'catalog-info.yaml': `${GROUP}---\napiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: templates\nspec:\n  targets: [./templates/svc/template.yaml]\n`,
+      'templates/svc/template.yaml': template,
+      'templates/svc/tests/default.yaml': 'values: {}\n',
+      'templates/svc/tests/default.snapshot.yaml': 'files: {}\n',
+      'schemas/policy/owner.yaml': 'id: owner\n',
+      'other/tests/stray.yaml': 'replicas: 3\n',
+    });
+    const run = await runBin(['check', '--root', root, '--format', 'json'], root);
+    const found = JSON.parse(run.stdout).diagnostics as Found[];
+    expect(found.filter(d => d.ruleId === 'location-unreachable').map(d => d.file)).toEqual(['other/tests/stray.yaml']);
+  }, 60_000);
 });
