@@ -1,6 +1,6 @@
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 
-export type Fault = 'pass' | '500' | '429' | 'drop-before' | 'drop-after';
+export type Fault = 'pass' | '500' | '429' | 'drop-before' | 'drop-after' | 'lose';
 
 export interface FaultProxy {
   url: string;
@@ -13,7 +13,8 @@ export interface FaultProxy {
 /**
  * A proxy on 127.0.0.1 in front of the real backend that fails requests on a schedule: 500s, 429s
  * with Retry-After, connections dropped before the request reaches the backend, and connections
- * dropped after the backend handled it (the response is lost, the change is not).
+ * dropped after the backend handled it (the response is lost, the change is not), and requests answered
+ * 200 without reaching the backend (`lose`: a refresh Backstage accepted and then lost).
  */
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
@@ -27,6 +28,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     if (fault === '500') return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"injected"}}');
     if (fault === '429') return void res.writeHead(429, { 'retry-after': '1' }).end();
     if (fault === 'drop-before') return void req.socket.destroy();
+    if (fault === 'lose') return void req.resume().on('end', () => res.writeHead(200).end());
     const forward = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, upstreamRes => {
       entry.status = upstreamRes.statusCode;
       if (fault === 'drop-after') {

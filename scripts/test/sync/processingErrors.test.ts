@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { startFaultProxy } from '../backstage/faultProxy.ts';
 import { runBin } from '../helpers/runBin.ts';
 
 // An entity the gate passes but Backstage cannot process (a $text placeholder on a host the backend may
@@ -90,4 +91,51 @@ describe('sync surfaces why Backstage refused a new entity', () => {
     const line = result.stderr.split('\n').find(l => l.includes('sync-processing-error'))!;
     expect(line.length).toBeLessThan(2200);
   }, 90_000);
+
+  it('waits for Backstage to process the fix when the stored entity still shows its old error (a refresh lost), exit 0', async () => {
+    // A stored entity keeps the errors of its last processing until Backstage processes it again. Between two
+    // pull requests the file served a broken version; this sync fixes it, and Backstage loses the first
+    // refresh. The old error is not Backstage's verdict on the fix: sync waits, nudges, and verifies.
+    const dir = join(fixturesDir, 'processing-errors-stale');
+    await rm(dir, { recursive: true, force: true });
+    const good = api('perr-stale', './spec.yaml').replace('team-perr', 'team-perr-stale');
+    const files: Record<string, string> = {
+      'gitops.config.yaml': tree['gitops.config.yaml'].replace(repo, 'processing-errors-stale'),
+      'catalog/all.yaml': tree['catalog/all.yaml'].replace('perr-root', 'perr-stale-root'),
+      'catalog/org.yaml': tree['catalog/org.yaml'].replace('team-perr', 'team-perr-stale'),
+      'catalog/apis.yaml': good,
+      'catalog/spec.yaml': tree['catalog/spec.yaml'],
+    };
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), text);
+    }
+    const env = { BACKSTAGE_TOKEN: token, NO_COLOR: '1' };
+    const landed = await runBin(['sync', '--url', baseUrl, '--wait', '60', '--poll-ms', '300'], dir, env);
+    expect(landed.status, landed.stderr).toBe(0);
+
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    await writeFile(join(dir, 'catalog/apis.yaml'), good.replace('./spec.yaml', 'https://not-allowed.example.com/spec.yaml'));
+    const errorsOf = async () => ((await (await fetch(`${baseUrl}/api/catalog/entities/by-name/api/default/perr-stale`, { headers })).json()) as { status?: { items?: { level: string }[] } }).status?.items?.filter(i => i.level === 'error') ?? [];
+    for (let tries = 0; (await errorsOf()).length === 0; tries++) {
+      expect(tries, 'Backstage never stored the broken version\'s error').toBeLessThan(60);
+      if (tries % 10 === 0) await fetch(`${baseUrl}/api/catalog/refresh`, { method: 'POST', headers, body: JSON.stringify({ entityRef: 'api:default/perr-stale' }) });
+      await new Promise(r => setTimeout(r, 500));
+    }
+
+    await writeFile(join(dir, 'catalog/apis.yaml'), good.replace('  name: perr-stale\n', '  name: perr-stale\n  description: fixed\n'));
+    const proxy = await startFaultProxy(baseUrl);
+    try {
+      const lostUntil = Date.now() + 10_000;
+      proxy.setFaults((_, req) => (req.method === 'POST' && req.url?.includes('/refresh') && Date.now() < lostUntil ? 'lose' : 'pass'));
+      const fixed = await runBin(['sync', '--url', proxy.url, '--wait', '60', '--poll-ms', '300'], dir, env);
+      expect(proxy.log.some(l => l.fault === 'lose'), 'the first refresh was not lost').toBe(true);
+      expect(fixed.stderr).not.toContain('sync-processing-error');
+      expect(fixed.status, fixed.stderr).toBe(0);
+      expect(fixed.stderr).toContain('verified: Backstage matches the repo');
+      expect(await errorsOf()).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  }, 180_000);
 });
