@@ -123,7 +123,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     repoUrl,
     repoUrlInferred: !config.found,
     skeletonFolders: loaded.skeletonFolders,
-    toolkitFile: isToolkitFile(config),
+    toolkitFile: isToolkitFile(config, loaded.repoFiles),
     reachedByRoots: loaded.reachedByRoots,
     reachabilityOf: loaded.reachabilityOf,
   });

@@ -1,7 +1,14 @@
 import { posix } from 'node:path';
 import { CONFIG_FILE } from './repoRoot.ts';
+import { isRecord } from '../load/loadCatalog.ts';
+import { parseYaml } from '../load/parseYaml.ts';
+import { readSource } from '../load/readSource.ts';
+import { isYamlFile } from '../load/repoFiles.ts';
 import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
 import type { GitopsConfig } from './gitopsConfig.ts';
+
+// scorecards/ documents are small; a larger file is not read for its `output` (the scorecards gate reports it).
+const SCORECARD_FILE_MAX_BYTES = 1024 * 1024;
 
 /** Repo files and folders (folders ending in `/`), root-relative and `/`-separated. */
 export interface RepoPaths {
@@ -23,14 +30,36 @@ export function wholeRunPaths(config: GitopsConfig): RepoPaths {
 }
 
 /**
- * Whether a repo file (root-relative, `/`-separated) is one the toolkit reads as its own configuration or
- * data: wholeRunPaths, the baseline of known findings and the API-lint ruleset (apiChanges.ruleset). Backstage
- * reads none of them as entities, and none can move out of a wide `catalog.include` (`**\/*.yaml`) without
- * the config saying so, so they are never catalog files a Location failed to reach.
+ * The files scorecards/ names as its generated output: the `output` of a ScorecardConfig document (the
+ * Tech Insights app-config `scorecards --write-config` writes), root-relative. `repoFiles` are the repo's
+ * files (root-relative, `/`-separated); an unreadable or unparsable document names nothing (the scorecards
+ * gate reports it). Never throws.
  */
-export function isToolkitFile(config: GitopsConfig): (file: string) => boolean {
+function scorecardOutputs(root: string, repoFiles: Iterable<string>): string[] {
+  const outputs: string[] = [];
+  for (const file of repoFiles) {
+    if (!file.startsWith('scorecards/') || !isYamlFile(file)) continue;
+    const read = readSource(`${root}/${file}`, file, SCORECARD_FILE_MAX_BYTES);
+    if ('problem' in read) continue;
+    for (const doc of parseYaml(read.text, file).documents) {
+      if (isRecord(doc) && doc.kind === 'ScorecardConfig' && typeof doc.output === 'string') outputs.push(posix.normalize(doc.output));
+    }
+  }
+  return outputs;
+}
+
+/**
+ * Whether a repo file (root-relative, `/`-separated) is one the toolkit reads or writes as its own
+ * configuration or data: wholeRunPaths, the baseline of known findings, the API-lint ruleset
+ * (apiChanges.ruleset), the files it generates (codeowners.file, editorSchema.file, and the scorecards'
+ * ScorecardConfig `output`, read from `repoFiles` on the first call that needs it). Backstage reads none of
+ * them as entities, and none can move out of a wide `catalog.include` (`**\/*.yaml`) without the config
+ * saying so, so they are never catalog files a Location failed to reach.
+ */
+export function isToolkitFile(config: GitopsConfig, repoFiles: Iterable<string> = []): (file: string) => boolean {
   const { files, folders } = wholeRunPaths(config);
   const own = new Set(files);
-  for (const file of [config.baseline, config.apiChanges.ruleset]) if (file) own.add(posix.normalize(file));
-  return file => own.has(file) || folders.some(folder => file.startsWith(folder));
+  for (const file of [config.baseline, config.apiChanges.ruleset, config.codeowners?.file, config.editorSchema?.file]) if (file) own.add(posix.normalize(file));
+  let generated: Set<string> | undefined;
+  return file => own.has(file) || folders.some(folder => file.startsWith(folder)) || (generated ??= new Set(scorecardOutputs(config.root, repoFiles))).has(file);
 }

@@ -48,4 +48,26 @@ describe("the toolkit's own files under a wide catalog.include (check, through t
     const found = JSON.parse(run.stdout).diagnostics as Found[];
     expect(found.filter(d => d.ruleId === 'location-unreachable').map(d => d.file)).toEqual(['other/tests/stray.yaml']);
   }, 60_000);
+
+  // Red team: the files the toolkit generates (the Tech Insights app-config a ScorecardConfig's `output` names,
+  // the CODEOWNERS file and the editor schema the config names) were called unreachable under a wide include.
+  it('the files the toolkit generates are not catalog files, whatever scorecards/ file holds the ScorecardConfig', async () => {
+    const scorecardConfig = 'apiVersion: scorecards.acme.example/v1alpha1\nkind: ScorecardConfig\ntarget: {techInsightsBackend: 3.1.0, jsonfc: 0.10.0}\nlevels: [{id: bronze, name: Bronze, rank: 1}]\nbaseLevel: {id: stone, name: Stone}\noutput: generated/tech-insights.yaml\n';
+    const config = `${CONFIG}codeowners:\n  file: owners/CODEOWNERS.yaml\n  platformTeam: '@acme/platform'\n  platformPaths: []\neditorSchema:\n  file: editor/catalog-info.schema.yaml\n`;
+    for (const holder of ['scorecards/config.yaml', 'scorecards/levels/ladder.yml']) {
+      const root = await tempRepo({
+        'gitops.config.yaml': config,
+        'catalog-info.yaml': GROUP,
+        [holder]: scorecardConfig,
+        ...(holder === 'scorecards/config.yaml' ? {} : { 'scorecards/config.yaml': '' }),
+        'generated/tech-insights.yaml': 'techInsights: {}\n',
+        'owners/CODEOWNERS.yaml': '* @acme/platform\n',
+        'editor/catalog-info.schema.yaml': 'type: object\n',
+        'generated/stray.yaml': 'replicas: 3\n',
+      });
+      const run = await runBin(['check', '--root', root, '--format', 'json'], root);
+      const found = JSON.parse(run.stdout).diagnostics as Found[];
+      expect(found.filter(d => d.ruleId === 'location-unreachable').map(d => d.file), holder).toEqual(['generated/stray.yaml']);
+    }
+  }, 60_000);
 });
