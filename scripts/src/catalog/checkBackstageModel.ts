@@ -306,6 +306,17 @@ class Findings {
       } else {
         this.add(path, ruleId, `${backstageAjvMessage(error)}: ${field} has no value, which YAML reads as null (a key with nothing after it, as when all its items are commented out).`, `${fix} ${hint}`, key);
       }
+    } else if (error.keyword === 'type' && error.params.type === 'array' && typeof value === 'string' && typeof path[path.length - 1] === 'string') {
+      // `members: team-a`: one value where the kind wants a list (Backstage refuses the entity; a list of one is fine).
+      const last = String(path[path.length - 1]);
+      const keyText = /^[A-Za-z0-9_][\w./-]*$/.test(last) ? last : JSON.stringify(last.slice(0, 100));
+      const written = this.#written(path, key)?.text;
+      // As written when a flow list reads it alike: a quoted scalar, or a plain one, whose commas split it into
+      // the items meant (`a, b` is no ref: a name has no comma); anything else double-quoted.
+      const quoted = written !== undefined && /^(?:"[^"\\\n]*"|'[^'\n]*')$/.test(written);
+      const plain = written !== undefined && !/[\n[\]{}#"']|^[*&!|>%@`?:-]/.test(written);
+      const item = written !== undefined && written.length <= 200 && (quoted || plain) ? written : JSON.stringify(value.slice(0, 200));
+      this.add(path, ruleId, `${backstageAjvMessage(error)}: ${logText(keyText)} is written as one value, where Backstage wants a list.`, `Write it as a list${item.includes(',') ? '' : ' (of one item is fine)'}: ${logText(keyText)}: [${logText(item)}]. ${hint}`, key);
     } else this.add(path, ruleId, backstageAjvMessage(error), hint, key);
   }
 

@@ -3,6 +3,7 @@ import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { APP_CONFIG, withBackendTargets } from '../config/appConfigLocations.ts';
 import { isToolkitFile } from '../config/toolkitFiles.ts';
+import { withoutShapeRefused } from './withoutShapeRefused.ts';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { undecodableFinding } from '../load/repoFiles.ts';
 import { logText } from '../report/safeText.ts';
@@ -134,7 +135,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const unreachableIsError = (config.rules['location-unreachable'] ?? 'error') === 'error';
   const stranded = unreachableIsError ? unreachableDefinitions(locationFindings, config.root, config.catalog.maxFileBytes, repoUrl) : undefined;
   diagnostics.push(...(stranded ? withoutFollowingUnreachable(locationFindings, stranded) : locationFindings));
-  diagnostics.push(...checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []), unparsed, unknownKind, unreachable: stranded?.refs }));
+  diagnostics.push(...withoutShapeRefused(checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []), unparsed, unknownKind, unreachable: stranded?.refs }), diagnostics));
   if (input.formerlyDefined?.size && context.length > 0) diagnostics.push(...brokenElsewhere(context, index, input));
   diagnostics.push(...checkGroups(all, index, reported));
   for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet, { text: mkdocs.text, policy: input.techdocsPolicy, pages: mkdocs.pages, included: mkdocs.included, includedByStrictSite: mkdocs.includedByStrictSite, sanitized: mkdocs.sanitized, settings: input.techdocsSettings }));

@@ -131,8 +131,10 @@ describe('placeholders at absolute URLs (PlaceholderProcessor reads them at inge
   });
 
   it('a relative placeholder is still read and judged', async () => {
+    // The value it reads is one name where Group wants a list: Backstage refuses the entity before it emits
+    // relations, so the schema error is the one finding (no ref-unresolved on the same value).
     const root = await tempRepo({ 'org.yaml': `${group('team-a')}`.replace('children: []', 'children: []\n  members: {$json: ./members.json}'), 'members.json': '"jane"' });
-    expect(checkFindings(root).findings).toEqual(['entity-kind-schema@org.yaml:8:12', 'ref-unresolved@org.yaml:8:12']);
+    expect(checkFindings(root).findings).toEqual(['entity-kind-schema@org.yaml:8:12']);
   });
 });
 
