@@ -256,7 +256,15 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
   // A document that contains itself: Backstage's toJSON() gives a circular value, and storing the entity (JSON) fails.
   const loop = selfAlias(list[0]);
   if (loop) return fail('placeholder-invalid', `Placeholder $yaml found a value that contains itself at ${use.value}: the alias *${loop.name.slice(0, 60)} stands inside the value its anchor names, so Backstage cannot store the entity (turning it into JSON fails).`, `Write the nested value out in ${target}, or point the alias at an anchor outside it.`);
-  return { value: list[0].toJSON() as unknown };
+  // Backstage's toJSON() keeps yaml's alias limit (100 expansions, billion-laughs protection): a document past
+  // it fails the entity's processing with yaml's ReferenceError.
+  try {
+    return { value: list[0].toJSON() as unknown };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.slice(0, 200) : 'its value cannot be built';
+    if (!/alias count/i.test(reason)) return fail('placeholder-invalid', `Placeholder $yaml could not read the data at ${use.value}: ${reason}. Backstage's reader fails the entity on it too.`, `Fix the YAML in ${target}.`);
+    return fail('placeholder-invalid', `Placeholder $yaml could not read the data at ${use.value}: ${reason}. Its anchors and aliases expand beyond what Backstage's reader allows (more than 100 alias expansions is treated as a resource-exhaustion attack), so Backstage fails the entity.`, `Write the values out in ${target} instead of aliasing them.`);
+  }
 }
 
 /**
