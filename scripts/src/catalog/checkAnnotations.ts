@@ -21,7 +21,10 @@ const LOCATION_REF_READERS: Record<string, string> = {
 const UUIDS = ['graph.microsoft.com/user-id', 'graph.microsoft.com/group-id', 'graph.microsoft.com/tenant-id', 'backstage.io/ldap-uuid'];
 const SLUGS = ['github.com/project-slug', 'dev.azure.com/project-repo', 'github.com/team-slug'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// GitHub owners, repositories and teams hold no white space; Azure DevOps project and repository names may
+// (Fabrikam Fiber/fabrikam-web: the azure-devops plugin splits the annotation at its `/`), not at either end.
 const SLUG = /^[^/\s]+\/[^/\s]+$/;
+const AZURE_SLUG = /^[^/\s](?:[^/]*[^/\s])?\/[^/\s](?:[^/]*[^/\s])?$/;
 
 export interface AnnotationContext {
   repoUrl?: string;
@@ -63,7 +66,7 @@ function annotationFinding(key: string, value: string, entity: CatalogEntity, co
   if (UUIDS.includes(key) && !UUID.test(value)) {
     return { ruleId: 'annotation-uuid', severity: 'error', message: `${key} must be a UUID, found "${value}".`, hint: 'Copy the object id from Entra ID (or the directory), e.g. 0f8fad5b-d9cb-469f-a165-70867728950e.' };
   }
-  if (SLUGS.includes(key) && !SLUG.test(value)) {
+  if (SLUGS.includes(key) && !(key.startsWith('dev.azure.com') ? AZURE_SLUG : SLUG).test(value)) {
     return { ruleId: 'annotation-project-slug', severity: 'error', message: `${key} must be <owner>/<name>, found "${value}".`, hint: key.startsWith('github') ? 'For example acme/orders-api, without https://github.com/.' : 'For example Platform/orders-api: the project, a slash, the repository.' };
   }
   if ((key.endsWith('-url') || key.endsWith('/url')) && !isHttpUrl(value)) {

@@ -318,15 +318,16 @@ export function repoUrlProblem(repoUrl: string, type?: string, action?: string):
   const { ScmIntegrations } = require('@backstage/integration');
   const { ConfigReader } = require('@backstage/config');
   let parsed: Record<string, string | undefined>;
+  const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
   try {
-    parsed = parseRepoUrl(repoUrl, ScmIntegrations.fromConfig(new ConfigReader({})));
+    parsed = parseRepoUrl(repoUrl, integrations);
   } catch (error) {
     const message = (error as Error).message;
     if (!/No matching integration/.test(message)) return `parseRepoUrl refuses ${quoted(repoUrl)}: ${message}`;
     // A host only the deployment configures: of the type the action requires of it (typedRepoUrlProblem), else unknown here.
     return type ? typedRepoUrlProblem(repoUrl, type, action) : undefined;
   }
-  return partProblem(repoUrl, parsed);
+  return partProblem(repoUrl, parsed, parsed.host ? integrations.byHost(parsed.host)?.type : undefined);
 }
 
 /**
@@ -347,17 +348,32 @@ function typedRepoUrlProblem(repoUrl: string, type: string, action: string | und
   const entry = integrationEntry(type, host);
   if (!entry) return undefined;
   try {
-    return partProblem(repoUrl, parseRepoUrl(repoUrl, ScmIntegrations.fromConfig(new ConfigReader({ integrations: { [type]: [entry] } }))));
+    return partProblem(repoUrl, parseRepoUrl(repoUrl, ScmIntegrations.fromConfig(new ConfigReader({ integrations: { [type]: [entry] } }))), type);
   } catch (error) {
     return `parseRepoUrl refuses ${quoted(repoUrl)}: ${(error as Error).message} (${boundedText(host, 100)} read as a ${type} host${action ? `, as ${action} requires of it` : ''}).`;
   }
 }
 
-/** A repository or owner parseRepoUrl read that carries URL syntax, which no SCM accepts as a name. */
-function partProblem(repoUrl: string, parsed: Record<string, string | undefined>): string | undefined {
+// What a name may not hold, by integration type and part: URL syntax never, and `/` or white space where the
+// SCM refuses them. GitLab's owner is a group path (group/subgroup, as publish:gitlab takes it), Gerrit's repo a
+// project path (platform/build); Azure DevOps project and repository names may hold spaces (Fabrikam Fiber).
+const NOT_IN_NAME = /[?&=#/\s]/;
+const NOT_IN_PART: Record<string, Record<string, RegExp>> = {
+  gitlab: { owner: /[?&=#\s]/ },
+  gerrit: { repo: /[?&=#\s]/ },
+  azure: { project: /[?&=#/]|^\s|\s$/, repo: /[?&=#/]|^\s|\s$/ },
+};
+
+/**
+ * A repository, owner, organization, workspace or project parseRepoUrl read (`parsed`) that holds what the
+ * SCM of integration `type` accepts in no such name (URL syntax; `/` or white space where it refuses them:
+ * NOT_IN_PART). Returns the problem as a sentence, or undefined.
+ */
+function partProblem(repoUrl: string, parsed: Record<string, string | undefined>, type: string | undefined): string | undefined {
   for (const part of ['owner', 'repo', 'organization', 'workspace', 'project']) {
     const value = parsed[part];
-    if (value !== undefined && /[?&=#/\s]/.test(value)) return `parseRepoUrl reads ${quoted(repoUrl)} as ${part} ${JSON.stringify(value)}, which is not a valid name`;
+    const refused = (type && NOT_IN_PART[type]?.[part]) || NOT_IN_NAME;
+    if (value !== undefined && refused.test(value)) return `parseRepoUrl reads ${quoted(repoUrl)} as ${part} ${JSON.stringify(value)}, which is not a valid name`;
   }
   return undefined;
 }
