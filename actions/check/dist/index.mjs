@@ -43743,6 +43743,8 @@ function findingLines(diagnostics, c) {
   const tone = { error: c.red, warning: c.yellow, info: c.blue };
   const lines = [];
   let file;
+  const width = diagnostics.reduce((widest, d) => Math.max(widest, `${d.range.start.line}:${d.range.start.column}`.length + 1), 8);
+  const indent = " ".repeat(width + 8);
   for (const group of groupFindings(diagnostics, { exact: true })) {
     const d = group[0];
     if (d.file !== file) {
@@ -43750,10 +43752,10 @@ function findingLines(diagnostics, c) {
       file = d.file;
       lines.push(c.underline(logText(d.file)));
     }
-    const where = c.dim(`${d.range.start.line}:${d.range.start.column}`.padEnd(8));
+    const where = c.dim(`${d.range.start.line}:${d.range.start.column}`.padEnd(width));
     lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(groupMessage(group, true))}  ${c.dim(logText(d.ruleId))}`);
-    if (d.hint) lines.push(`  ${" ".repeat(16)}${c.dim(`hint: ${logText(d.hint)}`)}`);
-    if (group.length > 1) lines.push(`  ${" ".repeat(16)}${c.dim(alsoAt(group))}`);
+    if (d.hint) lines.push(`  ${indent}${c.dim(`hint: ${logText(d.hint)}`)}`);
+    if (group.length > 1) lines.push(`  ${indent}${c.dim(alsoAt(group))}`);
   }
   return lines;
 }

@@ -33,6 +33,10 @@ function findingLines(diagnostics: readonly Diagnostic[], c: ReturnType<typeof p
   const tone = { error: c.red, warning: c.yellow, info: c.blue };
   const lines: string[] = [];
   let file: string | undefined;
+  // The position column is as wide as its widest line:column and a space (8 below 1000 lines, as ESLint's
+  // stylish looks): 10005:154 must not run into its severity.
+  const width = diagnostics.reduce((widest, d) => Math.max(widest, `${d.range.start.line}:${d.range.start.column}`.length + 1), 8);
+  const indent = ' '.repeat(width + 8);
   for (const group of groupFindings(diagnostics, { exact: true })) {
     const d = group[0];
     if (d.file !== file) {
@@ -40,10 +44,10 @@ function findingLines(diagnostics: readonly Diagnostic[], c: ReturnType<typeof p
       file = d.file;
       lines.push(c.underline(logText(d.file)));
     }
-    const where = c.dim(`${d.range.start.line}:${d.range.start.column}`.padEnd(8));
+    const where = c.dim(`${d.range.start.line}:${d.range.start.column}`.padEnd(width));
     lines.push(`  ${where}${tone[d.severity](d.severity.padEnd(8))}${logText(groupMessage(group, true))}  ${c.dim(logText(d.ruleId))}`);
-    if (d.hint) lines.push(`  ${' '.repeat(16)}${c.dim(`hint: ${logText(d.hint)}`)}`);
-    if (group.length > 1) lines.push(`  ${' '.repeat(16)}${c.dim(alsoAt(group))}`);
+    if (d.hint) lines.push(`  ${indent}${c.dim(`hint: ${logText(d.hint)}`)}`);
+    if (group.length > 1) lines.push(`  ${indent}${c.dim(alsoAt(group))}`);
   }
   return lines;
 }

@@ -35,5 +35,4 @@ describe('names with spaces or a group path, as each SCM allows them (check, thr
     expect(found[2].message).toContain('as owner "acme corp"');
     expect(run.status).toBe(1);
   }, 60_000);
-
 });
