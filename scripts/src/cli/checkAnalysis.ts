@@ -31,6 +31,7 @@ import type { Rule } from '../rules.ts';
 import type { RevisionReads } from '../pr/revisionReads.ts';
 import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
 import { affordableYaml } from '../load/yamlNodeBudget.ts';
+import { withLf } from '../load/eolConverted.ts';
 
 /** The options of `check` that change what it finds. */
 export interface CheckOptions {
@@ -447,7 +448,7 @@ async function codeownersGates(root: string, config: GitopsConfig, entities: Cat
     // A file GitHub reads instead is that finding already; otherwise a file GitHub never reads is one.
     const unread = expected && shadows.length === 0 ? unreadCodeowners(root, expected.file, config.repoUrl) : undefined;
     if (unread) diagnostics.push([unreadCodeownersProblem(expected!.file, unread)]);
-    if (expected && committed !== expected.text) codeowners = expected.text;
+    if (expected && (committed === undefined || withLf(committed) !== expected.text)) codeowners = expected.text;
   } else if (!config.found) {
     // Without a config nothing says the CODEOWNERS is the toolkit's to judge: said once, not silently passed.
     diagnostics.push((await import('../codeowners/codeownersNotChecked.ts')).codeownersNotChecked(root));

@@ -5,6 +5,7 @@ import { backstageSchemas, entityModelCore } from '../backstage.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { catalogSchema } from './catalogSchema.ts';
+import { withLf } from '../load/eolConverted.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -43,7 +44,8 @@ function refsOfKind(entities: readonly CatalogEntity[], kind: string): string[] 
 
 /** A stale editor schema lets editors disagree with the gate: the committed file must be the generated one. */
 export function editorSchemaGate(expected: { file: string; text: string } | undefined, committed: string | undefined): Diagnostic[] {
-  if (!expected || committed === expected.text) return [];
+  // A CRLF checkout (core.autocrlf) writes the committed file with CRLF: git stores it as generated.
+  if (!expected || (committed !== undefined && withLf(committed) === expected.text)) return [];
   return [{
     ruleId: 'schema-stale',
     severity: 'error',

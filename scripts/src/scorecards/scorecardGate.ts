@@ -4,6 +4,7 @@ import { FILE_START } from '../diagnostic.ts';
 import { asServedByCatalog, matchesFilter } from './matchFilter.ts';
 import type { ScorecardData } from './model.ts';
 import type { EntityScore } from './scoreCatalog.ts';
+import { withLf } from '../load/eolConverted.ts';
 
 export interface ScorecardGateInput {
   data: ScorecardData;
@@ -24,7 +25,8 @@ export function scorecardGate(input: ScorecardGateInput): Diagnostic[] {
   const { data, today } = input;
   const diagnostics: Diagnostic[] = [];
   const output = data.config?.value.output;
-  if (output && input.committed !== input.compiled) {
+  // A CRLF checkout (core.autocrlf) writes the committed file with CRLF: git stores it as generated.
+  if (output && (input.committed === undefined || withLf(input.committed) !== input.compiled)) {
     diagnostics.push({
       ruleId: 'scorecard-config-stale',
       severity: 'error',

@@ -1,7 +1,8 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { deferModule } from '../load/deferredModule.ts';
+import { eolConverted, normalizeEol } from '../load/eolConverted.ts';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import { extractAsArchive, linkLeavingTree } from './archiveExtract.ts';
 import { gitIgnoredUnder } from './gitIgnored.ts';
@@ -75,7 +76,9 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
       if (inGitDir(path)) throw notOnHost(path);
       // The git host serves only what was committed: a file git ignores is not found there.
       if (gitIgnoredUnder(source.root, path)(path)) throw Object.assign(new Error(`${path} is not in the repository: git ignores it and it is not committed, so Backstage cannot read it from the git host`), { name: 'NotFoundError' });
-      const buffer = await readFile(realRepoPath(source.root, path));
+      const read = await readFile(realRepoPath(source.root, path));
+      // As the git host stores it: LF where a CRLF checkout (core.autocrlf) wrote CRLF.
+      const buffer = read.includes(13) && eolConverted(source.root, path).has(path) ? normalizeEol(read) : read;
       onRead?.(buffer);
       return { buffer: async () => buffer };
     },
@@ -104,6 +107,14 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
           // it leads, existing or not), one inside is kept as a link; the dry-run then gives a broken one as a
           // file holding its target. One that reads as inside but leaves through another link is refused.
           const tree = await extractAsArchive(from, targetDir, committed);
+          // The host's archive holds each file as git stores it: LF where a CRLF checkout (core.autocrlf, Git
+          // for Windows' default) wrote CRLF, or the render differs from the task's (and its snapshots with it).
+          const folder = repoRelative(from);
+          for (const path of eolConverted(source.root, folder)) {
+            const copy = join(targetDir, ...relative(folder, path).split('/'));
+            const entry = await lstat(copy).catch(() => undefined);
+            if (entry?.isFile()) await writeFile(copy, normalizeEol(await readFile(copy)));
+          }
           const leaving = linkLeavingTree(targetDir, tree.links);
           if (leaving !== undefined) throw new OutsideRepositoryError(repoRelative(join(from, ...leaving.split('/'))));
           if (onRead) for (const entry of await readdir(targetDir, { recursive: true, withFileTypes: true })) if (entry.isFile()) onRead(await readFile(join(entry.parentPath, entry.name)));

@@ -34,6 +34,7 @@ import { pickTemplate, quotedNames, shortName } from './pickTemplate.ts';
 import { templateSchemaProblem, templateShapeProblem } from './templateShape.ts';
 import { skeletonGlobProblems } from './skeletonGlobs.ts';
 import { BUILTIN_ACTIONS } from './dryRunRequest.ts';
+import { withLf } from '../load/eolConverted.ts';
 
 const BUILTIN = BUILTIN_ACTIONS;
 
@@ -255,8 +256,13 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     const expected = snapshotPath && isFileOrLink(snapshotPath) ? readFileSync(snapshotPath, 'utf8') : undefined;
     if (!snapshotPath) {
       // Refused above: never read or written through the link.
+    }
+    // A CRLF checkout (core.autocrlf) writes the committed snapshot with CRLF: git stores it as rendered, so it
+    // is neither a difference nor rewritten (a rewrite with LF would leave the checkout modified).
+    else if (expected !== undefined && withLf(expected) === actual) {
+      // Up to date.
     } else if (options.updateSnapshots) await writeFile(snapshotPath, actual);
-    else if (expected !== actual) {
+    else {
       const difference = expected === undefined ? undefined : snapshotDifference(expected, actual);
       at([], 'template-snapshot', expected === undefined ? `No snapshot yet: ${snapshotFile}.` : `The rendered tree differs from ${snapshotFile}${difference ? `: ${difference}` : ''}.`, 'Review the change, then run `npx backstage-gitops templates test --update-snapshots`.');
     }
