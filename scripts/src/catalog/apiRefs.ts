@@ -20,6 +20,22 @@ export interface DefinitionLimits {
 
 export const DEFAULT_DEFINITION_LIMITS: DefinitionLimits = { maxBytes: 1024 * 1024, maxNodes: DEFAULT_YAML_LIMITS.maxNodes, maxDepth: DEFAULT_YAML_LIMITS.maxDepth ?? 128 };
 
+/**
+ * The limits for API definitions in a catalog whose files may hold `maxFileBytes` (catalog.maxFileBytes):
+ * that many bytes, and YAML values in proportion to the default budget (100,000 for 1 MiB: an honest
+ * definition holds one value for every ten-odd bytes or more; a 2.1 MB OpenAPI file of 6,000 paths ≈250,000,
+ * while a packed "[a, a, a, …]" holds one for every two), never fewer. So raising catalog.maxFileBytes (a
+ * change config-weakened puts before the platform team) lets a large definition, which Backstage reads
+ * whatever its size, be linted and diffed too.
+ */
+export function definitionLimits(maxFileBytes: number): DefinitionLimits {
+  const { maxNodes, maxBytes } = DEFAULT_DEFINITION_LIMITS;
+  return { ...DEFAULT_DEFINITION_LIMITS, maxBytes: maxFileBytes, maxNodes: Math.max(maxNodes, Math.floor((maxNodes * maxFileBytes) / maxBytes)) };
+}
+
+// Backstage reads a definition of any size; only the toolkit's lint and diff stop at its limits.
+const DEFINITION_LIMIT_HINT = "Backstage reads it as it is. To have it linted and diffed too, raise catalog.maxFileBytes in gitops.config.yaml (the YAML values a definition may hold grow with it; the platform team reviews the change), or split it into files joined by relative $refs and read it with $openapi or $asyncapi, which bundle them for Backstage.";
+
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const NO_LINKS: ReadonlySet<string> = new Set();
 
@@ -67,7 +83,7 @@ export function definitionOverLimit(text: string, file: string, limits: Definiti
       ruleId: 'yaml-file-too-large',
       severity: 'error',
       message: `This API definition is ${bytes} bytes, over the ${limits.maxBytes}-byte cap; it is not linted, diffed or resolved.`,
-      hint: 'Split it into files that refer to each other with relative $refs.',
+      hint: DEFINITION_LIMIT_HINT,
       file,
       range: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } },
     };
@@ -75,7 +91,7 @@ export function definitionOverLimit(text: string, file: string, limits: Definiti
   const deep = depthExceeded(text, limits.maxDepth);
   if (deep) return depthLimitProblem(file, deep, limits.maxDepth);
   const many = nodeBudgetExceeded(text, limits.maxNodes);
-  return many ? nodeBudgetProblem(file, many, limits.maxNodes) : undefined;
+  return many ? { ...nodeBudgetProblem(file, many, limits.maxNodes), message: `This API definition holds more than ${limits.maxNodes} YAML values (passed here); it is not linted, diffed or resolved.`, hint: DEFINITION_LIMIT_HINT } : undefined;
 }
 
 /** The finding for a `$ref` that leaves the repository: `ref` written in `file` at `range`. */

@@ -4,6 +4,7 @@ import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { APP_CONFIG, withBackendTargets } from '../config/appConfigLocations.ts';
 import { isToolkitFile } from '../config/toolkitFiles.ts';
 import { withoutShapeRefused } from './withoutShapeRefused.ts';
+import { definitionLimits } from './apiRefs.ts';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { undecodableFinding } from '../load/repoFiles.ts';
 import { logText } from '../report/safeText.ts';
@@ -22,7 +23,6 @@ import { checkReferences } from './checkReferences.ts';
 import { checkUniqueness } from './checkUniqueness.ts';
 import { filesReachedFrom, locationRootOf } from './locationRootOf.ts';
 import { storedBudget, storedEntityProblems } from './storedEntity.ts';
-import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { unreachableDefinitions, withoutFollowingUnreachable } from './unreachableFiles.ts';
 import { explainStrayDefinitions } from './strayDefinitions.ts';
 import { indexEntities } from './entityIndex.ts';
@@ -83,7 +83,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
 
   const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
   const hashes = input.cache ? new Map(loaded.files.map(f => [f.file, f.hash])) : undefined;
-  const budget = storedBudget(config.catalog.maxFileBytes, DEFAULT_YAML_LIMITS.maxNodes);
+  const budget = storedBudget(config.catalog.maxFileBytes, definitionLimits(config.catalog.maxFileBytes).maxNodes);
   for (const entity of entities) {
     // Model and policy findings depend on the file's text and, where placeholders were substituted, on
     // the entity they produced: both are the cache's key for them (the config, with its catalog.modules

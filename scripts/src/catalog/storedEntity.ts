@@ -18,8 +18,9 @@ export interface StoredBudget {
 }
 
 /**
- * The budget for a catalog whose files may hold `maxFileBytes` and `maxValues` each: twice both (the
- * entity's own file plus one definition file at the caps, the largest thing an honest entity is made of).
+ * The budget for a catalog whose files may hold `maxFileBytes` and whose definitions `maxValues` YAML values
+ * (definitionLimits): twice both (the entity's own file plus one definition file at the caps, the largest
+ * thing an honest entity is made of).
  */
 export function storedBudget(maxFileBytes: number, maxValues: number): StoredBudget {
   return { maxValues: 2 * maxValues, maxChars: 2 * maxFileBytes };
@@ -50,7 +51,7 @@ export function storedEntityProblems(record: CatalogEntity, budget: StoredBudget
       ruleId: 'entity-too-large',
       severity: 'error',
       message: `As Backstage stores it, this entity holds more than ${values ? `${budget.maxValues} values` : `${chars} characters`} (passed here): YAML aliases are copied in full where they stand and each placeholder is read again where it stands, so the entity is far bigger than its file. Backstage would store it, send it in every catalog answer and index it.`,
-      hint: 'Write the values out once instead of aliasing them, and name a placeholder file once (one field holding it) rather than many times.',
+      hint: 'Write the values out once instead of aliasing them, and name a placeholder file once (one field holding it) rather than many times. If one large file is meant (a large API definition), raise catalog.maxFileBytes in gitops.config.yaml: an entity may hold twice that.',
     })];
   }
   const found: Diagnostic[] = [];

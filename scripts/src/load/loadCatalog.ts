@@ -7,7 +7,7 @@ import { techdocsDirFolder } from '../techdocs/techdocsDirFolder.ts';
 import { findPlaceholders, placeholderTarget, substitutePlaceholders, textHasNoPlaceholders } from '../catalog/placeholders.ts';
 import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
 import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundlePlaceholderRefs.ts';
-import { DEFAULT_DEFINITION_LIMITS, mayHoldRef, scanApiRefs, type DefinitionRoot } from '../catalog/apiRefs.ts';
+import { definitionLimits, mayHoldRef, scanApiRefs, type DefinitionRoot } from '../catalog/apiRefs.ts';
 import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import { DEFAULT_YAML_LIMITS, parseYaml, positionsIn, type ParsedYaml } from './parseYaml.ts';
@@ -593,7 +593,7 @@ function scanDefinitionRefs(config: GitopsConfig, files: SourceFile[], sources: 
     });
   }
   if (roots.length === 0) return { diagnostics: [], overLimit: new Set<string>(), reached: new Set<string>() };
-  return scanApiRefs(roots, { repoFileSet, links }, path => readDefinition(config, path) ?? null, { ...DEFAULT_DEFINITION_LIMITS, maxBytes: config.catalog.maxFileBytes });
+  return scanApiRefs(roots, { repoFileSet, links }, path => readDefinition(config, path) ?? null, definitionLimits(config.catalog.maxFileBytes));
 }
 
 /** A repo file's text for the `$ref` scan, or undefined when it cannot be read (the placeholder checks say why). */

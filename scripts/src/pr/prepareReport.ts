@@ -7,7 +7,7 @@ import { diffTeams, type TeamChange } from '../scorecards/teamScores.ts';
 import { loadConfig } from '../config/gitopsConfig.ts';
 import { isAtLeast, type Diagnostic } from '../diagnostic.ts';
 import type { Check, Level } from '../scorecards/model.ts';
-import { DEFAULT_DEFINITION_LIMITS } from '../catalog/apiRefs.ts';
+import { definitionLimits } from '../catalog/apiRefs.ts';
 import { readRepoFile } from '../load/repoPath.ts';
 import { apiChanges, type ApiChange, type ApiChangeInput } from './apiChanges.ts';
 import { strictestPolicy } from './apiPolicy.ts';
@@ -88,7 +88,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
       const checks = new Map(after.data.checks.map(c => [c.value.id, c.value]));
       scoreMoves = scoreMovesOf(diffTeams(before, after.teams, { renamed: changes.renamed, checkIds: new Set(after.data.checks.map(c => c.value.id)), entityRefs: new Set(head.entities.map(e => e.ref).filter((r): r is string => Boolean(r))) }), after.data.config?.value.levels ?? [], after.data.config?.value.baseLevel?.name ?? 'Stone', checks, changes.renamed);
     }
-    const limits = { ...DEFAULT_DEFINITION_LIMITS, maxBytes: config.catalog.maxFileBytes };
+    const limits = definitionLimits(config.catalog.maxFileBytes);
     const repoFileSet = new Set(head.repoFiles);
     const readHead = readerOf(root, repoFileSet);
     const baseFileSet = new Set(base.repoFiles);
