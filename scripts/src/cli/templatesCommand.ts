@@ -217,7 +217,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     io.stdout.write(`⚠ ${logText(message)}\n  hint: ${logText(hint)}\n`);
   }
   if (result.userWithoutEntity) {
-    const { message, hint } = userWithoutEntityText(result.userWithoutEntity);
+    const { message, hint } = userWithoutEntityText(result.userWithoutEntity, org !== undefined);
     io.stdout.write(`⚠ ${logText(message)}\n  hint: ${logText(hint)}\n`);
   }
   for (const standIn of extensions.standIns ?? []) io.stdout.write(`⚠ rendered with a stand-in for the ${logText(standIn)}, which your Backstage adds (gitops.config.yaml): the toolkit does not have its code, so that part of the output is not what Backstage writes, and what it feeds (a step input, an expression left unrendered when a filter after it threw) is not judged\n`);
@@ -350,7 +350,9 @@ async function testTemplates(given: string[], values: { root?: string; 'update-s
     const started = Date.now();
     const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org, configRepoUrl: config.repoUrl });
     clock.took(item.caseFile, Date.now() - started);
-    io.stderr.write(`${result.diagnostics.length ? '✖' : '✔'} ${logText(item.template)} / ${logText(item.caseFile.split('/').pop() ?? '')} (${result.milliseconds} ms)\n`);
+    // The mark says the case's worst finding, as the summary line counts them: a case with warnings only passed.
+    const mark = result.diagnostics.some(d => d.severity === 'error') ? '✖' : result.diagnostics.some(d => d.severity === 'warning') ? '⚠' : '✔';
+    io.stderr.write(`${mark} ${logText(item.template)} / ${logText(item.caseFile.split('/').pop() ?? '')} (${result.milliseconds} ms)\n`);
     diagnostics.push(...result.diagnostics);
   }
   const formatter = formatters[values.format ?? 'stylish'];

@@ -491,9 +491,17 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
  * has only as an example (RenderResult.notRunOffline): the message, and a hint for where real data comes from.
  */
 /**
- * What a render says when the template reads `user.entity` and the task's user has none (message, hint).
+ * What a render says when the template reads `user.entity` and the task's user (`ref`) has none: the message
+ * and hint. `catalogLoaded` false: no catalog was loaded to look in (no catalog.roots in gitops.config.yaml),
+ * which is then what to fix, not the user.
  */
-export function userWithoutEntityText(ref: string): { message: string; hint: string } {
+export function userWithoutEntityText(ref: string, catalogLoaded = true): { message: string; hint: string } {
+  if (!catalogLoaded) {
+    return {
+      message: `The template reads user.entity, but no catalog is loaded here to find the task's user ${ref} in (templates load the repository's catalog only from the root Locations gitops.config.yaml names under catalog.roots), so every user.entity… renders empty (owner: with no value, for example): findings on what it feeds are about this, not the template.`,
+      hint: "Name the catalog's root Location under catalog.roots in gitops.config.yaml (npx backstage-gitops init writes one), or give the case user.entity itself.",
+    };
+  }
   return {
     message: `The template reads user.entity, but the task's user ${ref} has no entity in the catalog known here, so every user.entity… renders empty (owner: with no value, for example), as Backstage renders it for a signed-in user its catalog lacks: findings on what it feeds are about this user, not the template.`,
     hint: 'Render as a User this repository\'s catalog holds (templates render --user user:default/<name>; a case: user: {ref: …}), or give the case user.entity itself.',

@@ -227,7 +227,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     diagnostics.push({ ruleId: 'template-step-not-rendered', severity: 'warning', message, hint, file: item.caseFile, range: parsedCase.locate(0, ['values']) });
   }
   if (rendered.userWithoutEntity) {
-    const { message, hint } = userWithoutEntityText(rendered.userWithoutEntity);
+    const { message, hint } = userWithoutEntityText(rendered.userWithoutEntity, options.org !== undefined);
     diagnostics.push({ ruleId: 'template-user-entity-missing', severity: 'warning', message, hint, file: item.caseFile, range: parsedCase.locate(0, testCase.user ? ['user'] : ['values']) });
   }
   if (testCase.expect?.error) at(['expect', 'error'], 'template-expectation', `The template rendered, but the case expects it to fail with "${testCase.expect.error}".`, 'Update the expectation.');
