@@ -124,6 +124,21 @@ function techdocsFinding(value: string, entity: CatalogEntity, context: Annotati
         : `Write ${above} (relative to this file) and add a mkdocs.yml there with docs_dir: ${name}, or move the pages into ${base}docs/.`,
     };
   }
+  // `url:…/tree/main/services/y` without its trailing slash: TechDocs resolves dir: against it as against a
+  // file's URL, so dir:. is services/, the folder above the one meant.
+  const location = annotations[SOURCE_LOCATION];
+  if (typeof location === 'string' && /^url:.*[^/]$/.test(location)) {
+    const asFolder = techdocsDirFolder(entity.file, value.slice(4), { ...annotations, [SOURCE_LOCATION]: `${location}/` }, context.repoUrl);
+    const meant = typeof asFolder === 'string' ? (asFolder === '.' ? '' : asFolder.replace(/\/$/, '')) : undefined;
+    if (meant !== undefined && siteConfigIn(meant, context.repoFiles, context.techdocsSettings)) {
+      return {
+        ruleId: 'techdocs-ref-missing',
+        severity: 'error',
+        message: `backstage.io/techdocs-ref points at ${base || './'} but there is neither a mkdocs.yml nor a docs/ folder there, so TechDocs cannot build this entity's docs: ${SOURCE_LOCATION} ends without a "/", so TechDocs resolves dir: against it as the address of a file, in the folder above ${meant}/.`,
+        hint: `End ${SOURCE_LOCATION} with a "/" (${location.length > 200 ? `…${location.slice(-199)}` : location}/): then dir: resolves in ${meant}/, which has the docs.`,
+      };
+    }
+  }
   return {
     ruleId: 'techdocs-ref-missing',
     severity: 'error',
