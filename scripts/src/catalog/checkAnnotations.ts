@@ -22,9 +22,10 @@ const UUIDS = ['graph.microsoft.com/user-id', 'graph.microsoft.com/group-id', 'g
 const SLUGS = ['github.com/project-slug', 'dev.azure.com/project-repo', 'github.com/team-slug'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // GitHub owners, repositories and teams hold no white space; Azure DevOps project and repository names may
-// (Fabrikam Fiber/fabrikam-web: the azure-devops plugin splits the annotation at its `/`), not at either end.
+// (Fabrikam Fiber/fabrikam-web: the azure-devops plugin splits the annotation at its `/`): plain spaces, not at
+// either end; no other white space and no control or format character (Azure DevOps refuses them).
 const SLUG = /^[^/\s]+\/[^/\s]+$/;
-const AZURE_SLUG = /^[^/\s](?:[^/]*[^/\s])?\/[^/\s](?:[^/]*[^/\s])?$/;
+const AZURE_SLUG = /^[^/\s\p{Cc}\p{Cf}](?: *[^/\s\p{Cc}\p{Cf}])*\/[^/\s\p{Cc}\p{Cf}](?: *[^/\s\p{Cc}\p{Cf}])*$/u;
 
 export interface AnnotationContext {
   repoUrl?: string;

@@ -30,22 +30,25 @@ export function wholeRunPaths(config: GitopsConfig): RepoPaths {
 }
 
 /**
- * The files scorecards/ names as its generated output: the `output` of a ScorecardConfig document (the
- * Tech Insights app-config `scorecards --write-config` writes), root-relative. `repoFiles` are the repo's
- * files (root-relative, `/`-separated); an unreadable or unparsable document names nothing (the scorecards
- * gate reports it). Never throws.
+ * The file scorecards/ names as its generated output: the `output` of its ScorecardConfig document (the Tech
+ * Insights app-config `scorecards --write-config` writes, which the scorecards gate holds equal to what it
+ * compiles: scorecard-config-stale), root-relative. Only when the scorecards gate runs (scorecards/config.yaml
+ * exists) and scorecards/ holds exactly one ScorecardConfig: a second one (which that gate refuses) must not
+ * exempt a file the gate never compares. `repoFiles` are the repo's files (root-relative, `/`-separated); an
+ * unreadable or unparsable document names nothing (the scorecards gate reports it). Never throws.
  */
 function scorecardOutputs(root: string, repoFiles: Iterable<string>): string[] {
-  const outputs: string[] = [];
+  const configs: unknown[] = [];
+  let gated = false;
   for (const file of repoFiles) {
     if (!file.startsWith('scorecards/') || !isYamlFile(file)) continue;
+    if (file === 'scorecards/config.yaml') gated = true;
     const read = readSource(`${root}/${file}`, file, SCORECARD_FILE_MAX_BYTES);
     if ('problem' in read) continue;
-    for (const doc of parseYaml(read.text, file).documents) {
-      if (isRecord(doc) && doc.kind === 'ScorecardConfig' && typeof doc.output === 'string') outputs.push(posix.normalize(doc.output));
-    }
+    for (const doc of parseYaml(read.text, file).documents) if (isRecord(doc) && doc.kind === 'ScorecardConfig') configs.push(doc.output);
   }
-  return outputs;
+  const [output] = configs;
+  return gated && configs.length === 1 && typeof output === 'string' ? [posix.normalize(output)] : [];
 }
 
 /**

@@ -56,7 +56,17 @@ export async function loadScorecards(root: string, folder = 'scorecards'): Promi
       // Backstage compares entity refs lower-cased (stringifyEntityRef, toLocaleLowerCase('en-US')): so do exemptions.
       if (doc.kind === 'Exemption' && typeof doc.entityRef === 'string') doc.entityRef = doc.entityRef.toLocaleLowerCase('en-US');
       const located = { value: doc, source, document } as Located<never>;
-      if (doc.kind === 'ScorecardConfig') data.config = located;
+      if (doc.kind === 'ScorecardConfig' && data.config) {
+        // One configuration: with two, which output, levels and target hold would depend on file order.
+        diagnostics.push({
+          ruleId: 'scorecard-schema',
+          severity: 'error',
+          message: `A second ScorecardConfig: scorecards/ holds one already, in ${data.config.source.file}. Only one sets the levels, the target and the output file.`,
+          hint: `Keep one ScorecardConfig (scorecards/config.yaml) and remove this one.`,
+          file,
+          range: source.locate(document, ['kind']),
+        });
+      } else if (doc.kind === 'ScorecardConfig') data.config = located;
       else data[LISTS[doc.kind as keyof typeof LISTS]].push(located);
     });
   }

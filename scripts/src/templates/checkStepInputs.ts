@@ -361,7 +361,8 @@ const NOT_IN_NAME = /[?&=#/\s]/;
 const NOT_IN_PART: Record<string, Record<string, RegExp>> = {
   gitlab: { owner: /[?&=#\s]/ },
   gerrit: { repo: /[?&=#\s]/ },
-  azure: { project: /[?&=#/]|^\s|\s$/, repo: /[?&=#/]|^\s|\s$/ },
+  // Plain spaces inside only: no other white space, no control or format character, none at either end.
+  azure: { project: /[?&=#/\p{Cc}\p{Cf}]|[^\S ]|^ | $/u, repo: /[?&=#/\p{Cc}\p{Cf}]|[^\S ]|^ | $/u },
 };
 
 /**

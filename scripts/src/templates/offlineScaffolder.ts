@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { deferModule } from '../load/deferredModule.ts';
 import { eolConverted, normalizeEol } from '../load/eolConverted.ts';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
@@ -111,7 +111,11 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
           // for Windows' default) wrote CRLF, or the render differs from the task's (and its snapshots with it).
           const folder = repoRelative(from);
           for (const path of eolConverted(source.root, folder)) {
-            const copy = join(targetDir, ...relative(folder, path).split('/'));
+            const inTree = relative(folder, path);
+            // Only a copy inside the tree just extracted is rewritten, never a path that climbs out of it.
+            if (inTree === '' || inTree.startsWith('..') || isAbsolute(inTree)) continue;
+            const copy = join(targetDir, ...inTree.split('/'));
+            if (!copy.startsWith(`${targetDir}${sep}`)) continue;
             const entry = await lstat(copy).catch(() => undefined);
             if (entry?.isFile()) await writeFile(copy, normalizeEol(await readFile(copy)));
           }

@@ -21,18 +21,24 @@ describe('names with spaces or a group path, as each SCM allows them (check, thr
         component('web-shop', { 'dev.azure.com/project-repo': 'Fabrikam Fiber/fabrikam web' }),
         component('bad-azure', { 'dev.azure.com/project-repo': '" Fabrikam/web"' }),
         component('bad-github', { 'github.com/project-slug': 'acme/web shop' }),
+        // Red team: only plain spaces are allowed inside; a newline, tab, NEL or BEL is no Azure DevOps name.
+        component('control-azure', { 'dev.azure.com/project-repo': '"Fab\\nri\\u0085kam\\u0007\\tx/w\\u2028eb"' }),
         template([
           ['publish:azure', 'dev.azure.com?organization=fabrikam&project=Fabrikam Fiber&repo=web shop'],
           ['publish:github', 'github.com?owner=acme corp&repo=web-shop'],
+          // A tab or newline the URL parser drops (Backstage then reads FabFiber); a BEL it keeps.
+          ['publish:azure', '"dev.azure.com?organization=fabrikam&project=Fab\\u0007Fiber&repo=web"'],
         ]),
       ].join('---\n'),
     });
     const run = await runBin(['check', '--root', root, '--format', 'json'], root);
     const found = JSON.parse(run.stdout).diagnostics as Found[];
-    expect(found.map(d => d.ruleId)).toEqual(['annotation-project-slug', 'annotation-project-slug', 'template-repo-url']);
+    expect(found.map(d => d.ruleId)).toEqual(['annotation-project-slug', 'annotation-project-slug', 'annotation-project-slug', 'template-repo-url', 'template-repo-url']);
     expect(found[0].message).toContain('dev.azure.com/project-repo must be <owner>/<name>, found " Fabrikam/web"');
     expect(found[1].message).toContain('github.com/project-slug must be <owner>/<name>, found "acme/web shop"');
-    expect(found[2].message).toContain('as owner "acme corp"');
+    expect(found[2].message).toContain('dev.azure.com/project-repo must be <owner>/<name>');
+    expect(found[3].message).toContain('as owner "acme corp"');
+    expect(found[4].message).toContain('as project');
     expect(run.status).toBe(1);
   }, 60_000);
 });

@@ -70,4 +70,24 @@ describe("the toolkit's own files under a wide catalog.include (check, through t
       expect(found.filter(d => d.ruleId === 'location-unreachable').map(d => d.file), holder).toEqual(['generated/stray.yaml']);
     }
   }, 60_000);
+
+  // Red team: a second ScorecardConfig (a scorecards/ file sorted before config.yaml) named a catalog file no
+  // Location reaches as its output; the scorecards gate read only the other one, so nothing compared that file
+  // and location-unreachable was gone: exit 0. Only the output of the one ScorecardConfig the gate reads (and
+  // holds equal to what it compiles) is exempt; a second ScorecardConfig is an error.
+  it('a second ScorecardConfig, or one outside a scorecards/ the gate reads, exempts nothing', async () => {
+    const scorecardConfig = (output: string) => `apiVersion: scorecards.acme.example/v1alpha1\nkind: ScorecardConfig\ntarget: {techInsightsBackend: 3.1.0, jsonfc: 0.10.0}\nlevels: [{id: bronze, name: Bronze, rank: 1}]\nbaseLevel: {id: stone, name: Stone}\noutput: ${output}\n`;
+    const evil = 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: evil\nspec:\n  type: service\n  lifecycle: production\n  owner: nobody-at-all\n';
+    const cases: [string, Record<string, string>, string[]][] = [
+      ['two configs', { 'scorecards/config.yaml': scorecardConfig('generated/tech-insights.yaml'), 'scorecards/00-notes.yaml': scorecardConfig('catalog/evil.yaml') }, ['location-unreachable@catalog/evil.yaml', 'scorecard-schema@scorecards/config.yaml']],
+      ['no scorecards/config.yaml', { 'scorecards/other.yaml': scorecardConfig('catalog/evil.yaml') }, ['location-unreachable@catalog/evil.yaml']],
+    ];
+    for (const [name, files, expected] of cases) {
+      const root = await tempRepo({ 'gitops.config.yaml': CONFIG, 'catalog-info.yaml': GROUP, 'catalog/evil.yaml': evil, ...files });
+      const run = await runBin(['check', '--root', root, '--format', 'json'], root);
+      const found = (JSON.parse(run.stdout).diagnostics as Found[]).filter(d => d.severity === 'error').map(d => `${d.ruleId}@${d.file}`);
+      for (const finding of expected) expect(found, name).toContain(finding);
+      expect(run.status, name).toBe(1);
+    }
+  }, 60_000);
 });

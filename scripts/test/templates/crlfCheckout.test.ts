@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/runBin.ts';
-import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { REPO_ROOT, tempRepo } from '../helpers/tempRepo.ts';
 
 // A fresh user on Windows: Git for Windows checks out with core.autocrlf=true, every text file with CRLF.
 // `templates test` failed every case (template-snapshot: "line 1 was …, now …\r") and `check` gave
@@ -36,4 +36,33 @@ describe('a CRLF checkout (core.autocrlf=true) of this repository, through the b
     const status = spawnSync('git', ['-C', clone, 'status', '--porcelain'], { encoding: 'utf8' });
     expect(status.stdout).toBe('');
   }, 180_000);
+
+  // Red team: the skeleton folder went to `git ls-files --eol` as a pathspec, which git reads as a glob, and
+  // each path it listed was rewritten at join(render folder, relative(folder, path)). A folder named `*/*/…/*`
+  // matched a tracked copy of a runner file's absolute path, and the render rewrote that file on the runner.
+  it('a skeleton folder named with glob characters rewrites nothing outside the render (literal pathspec, paths kept inside)', async () => {
+    const victim = join(await mkdtemp(join(tmpdir(), 'victim-')), ...Array(30).fill('d'), 'x.txt');
+    await mkdir(join(victim, '..'), { recursive: true });
+    await writeFile(victim, 'l1\r\nl2\r\n');
+    const stars = Array(30).fill('*').join('/');
+    const template = `apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: t\nspec:\n  type: service\n  owner: team-a\n  steps:\n    - id: fetch\n      action: fetch:plain\n      input:\n        url: ../../${stars}\n`;
+    const mirror = victim.slice(1);
+    const root = await tempRepo({
+      '.gitattributes': '* text eol=crlf\n',
+      'templates/t/template.yaml': template,
+      'templates/t/tests/a.yaml': 'name: a\nvalues: {}\nsnapshot: false\n',
+      [`${stars}/a.txt`]: 'a\n',
+      [mirror]: 'l1\nl2\n',
+    });
+    for (const args of [['init', '-q'], ['add', '-A'], ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'base']]) {
+      const git = spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' });
+      expect(git.status, git.stderr).toBe(0);
+    }
+    // The tracked copy as a CRLF checkout has it: git lists it as i/lf w/crlf.
+    await writeFile(join(root, mirror), 'l1\r\nl2\r\n');
+    expect(spawnSync('git', ['-C', root, 'ls-files', '--eol', '--', mirror], { encoding: 'utf8' }).stdout).toMatch(/^i\/lf\s+w\/crlf/);
+    const run = await runBin(['templates', 'test', '--root', root], root, { NO_COLOR: '1' });
+    expect(run.stdout + run.stderr).not.toContain('internal error');
+    expect(await readFile(victim, 'utf8')).toBe('l1\r\nl2\r\n');
+  }, 120_000);
 });
