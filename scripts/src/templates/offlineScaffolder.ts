@@ -1,10 +1,10 @@
 import { lstat, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { deferModule } from '../load/deferredModule.ts';
 import { eolConverted, normalizeEol } from '../load/eolConverted.ts';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
-import { extractAsArchive, linkLeavingTree } from './archiveExtract.ts';
+import { extractAsArchive, linkLeavingTree, throughLink } from './archiveExtract.ts';
 import { gitIgnoredUnder } from './gitIgnored.ts';
 
 const require = createRequire(import.meta.url);
@@ -110,12 +110,13 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
           // The host's archive holds each file as git stores it: LF where a CRLF checkout (core.autocrlf, Git
           // for Windows' default) wrote CRLF, or the render differs from the task's (and its snapshots with it).
           const folder = repoRelative(from);
+          const written = new Set(tree.files);
           for (const path of eolConverted(source.root, folder)) {
-            const inTree = relative(folder, path);
-            // Only a copy inside the tree just extracted is rewritten, never a path that climbs out of it.
-            if (inTree === '' || inTree.startsWith('..') || isAbsolute(inTree)) continue;
+            const inTree = relative(folder, path).split(sep).join('/');
+            // Only a file this extraction wrote, never a path that climbs out of it or goes through a link.
+            if (!written.has(inTree)) continue;
             const copy = join(targetDir, ...inTree.split('/'));
-            if (!copy.startsWith(`${targetDir}${sep}`)) continue;
+            if (!copy.startsWith(`${targetDir}${sep}`) || (await throughLink(targetDir, copy))) continue;
             const entry = await lstat(copy).catch(() => undefined);
             if (entry?.isFile()) await writeFile(copy, normalizeEol(await readFile(copy)));
           }
