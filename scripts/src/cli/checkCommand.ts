@@ -63,7 +63,9 @@ Options:
                         findings (counted per file and rule), then check with it: up to those counts
                         they are info, so an existing catalog can turn the gate on at once and teams
                         fix what is known over time. Locked rules are never lowered. Whole runs only
-  --list-rules          print every rule with an example and exit
+  --list-rules          print every rule (the toolkit's and the org policies') with an example and
+                        exit; with --format json, as one JSON array of {ruleId, severity, description,
+                        example?, source}
   --color / --no-color  force colours on or off (default: on for a TTY unless NO_COLOR is set)
   -h, --help            show this help
 
@@ -103,9 +105,10 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   const whole = inside.includes('') && inside.every(p => !p.startsWith('..') && !isAbsolute(p));
   const positionals = scope ? [scope] : whole ? [] : given;
   if (values['list-rules']) {
+    const listFormat = listRulesFormat(values.format);
     const config = await (await import('../config/gitopsConfig.ts')).loadConfig(root);
     const [{ loadPolicies }, { registeredRules }] = await Promise.all([import('../catalog/prepareCatalogCheck.ts'), import('./checkAnalysis.ts')]);
-    return io.stdout.write(listRules(registeredRules(), await loadPolicies(config))), 0;
+    return io.stdout.write(listRules(registeredRules(), await loadPolicies(config), listFormat)), 0;
   }
 
   const formats = values.format ?? ['stylish'];
@@ -300,8 +303,27 @@ export function withoutRepeats(byGate: readonly (readonly Diagnostic[])[]): Diag
   return kept;
 }
 
-function listRules(registered: { id: string; severity: Severity; description: string; example: string }[], policies: { ruleId: string; severity: Severity; description: string }[]): string {
+/** `--list-rules` writes text, or JSON for tools that build rule pages or editor hints from it. */
+function listRulesFormat(formats: string[] | undefined): 'text' | 'json' {
+  const given = formats ?? [];
+  if (given.length === 0 || (given.length === 1 && given[0] === 'stylish')) return 'text';
+  if (given.length === 1 && given[0] === 'json') return 'json';
+  throw new UsageError(`--list-rules prints text, or JSON with --format json; not --format ${given.map(logText).join(', ')}`);
+}
+
+/**
+ * The rules `check` can report, the toolkit's first, then the org policies (whose ids and descriptions come
+ * from the repository, so in text they go through logText: a pull request's policy cannot write a CI command).
+ */
+function listRules(registered: { id: string; severity: Severity; description: string; example: string }[], policies: { ruleId: string; severity: Severity; description: string }[], format: 'text' | 'json'): string {
+  if (format === 'json') {
+    const rules = [
+      ...registered.map(r => ({ ruleId: r.id, severity: r.severity, description: r.description, example: r.example, source: 'toolkit' })),
+      ...policies.map(p => ({ ruleId: p.ruleId, severity: p.severity, description: p.description, source: 'org-policy' })),
+    ];
+    return `${JSON.stringify(rules, null, 2)}\n`;
+  }
   const lines = registered.map(r => `${r.id}  (${r.severity})\n  ${r.description}\n  e.g. ${r.example.replace(/\n/g, '\n       ')}\n`);
-  for (const p of policies) lines.push(`${p.ruleId}  (${p.severity}, org policy)\n  ${p.description}\n`);
+  for (const p of policies) lines.push(`${logText(p.ruleId)}  (${p.severity}, org policy)\n  ${logText(p.description)}\n`);
   return `${lines.join('\n')}`;
 }
