@@ -18,6 +18,10 @@ const LOCATION_REF_READERS: Record<string, string> = {
   'backstage.io/techdocs-ref': 'Backstage stores the entity, but TechDocs reads this annotation first and builds no docs for it.',
   'backstage.io/source-location': "Backstage stores the entity, but what reads its source location stops with this error: TechDocs when techdocs-ref is dir:…, and the scaffolder when the entity is a Template (its base URL for relative urls).",
 };
+// Backstage's own URL annotations: the entity page's "View source" and "Edit" buttons link to them as written.
+const BACKSTAGE_URLS = ['backstage.io/view-url', 'backstage.io/edit-url'];
+// A host name with a dot and a top-level label of letters, then the end or a path: github.com/acme/x, grafana.acme.io.
+const SCHEMELESS_ADDRESS = /^(?:[a-z0-9-]+\.)+[a-z]{2,63}(?::\d+)?(?:[/?#]\S*)?$/i;
 const UUIDS = ['graph.microsoft.com/user-id', 'graph.microsoft.com/group-id', 'graph.microsoft.com/tenant-id', 'backstage.io/ldap-uuid'];
 const SLUGS = ['github.com/project-slug', 'dev.azure.com/project-repo', 'github.com/team-slug'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -70,8 +74,13 @@ function annotationFinding(key: string, value: string, entity: CatalogEntity, co
   if (SLUGS.includes(key) && !(key.startsWith('dev.azure.com') ? AZURE_SLUG : SLUG).test(value)) {
     return { ruleId: 'annotation-project-slug', severity: 'error', message: `${key} must be <owner>/<name>, found "${value}".`, hint: key.startsWith('github') ? 'For example acme/orders-api, without https://github.com/.' : 'For example Platform/orders-api: the project, a slash, the repository.' };
   }
-  if ((key.endsWith('-url') || key.endsWith('/url')) && !isHttpUrl(value)) {
-    return { ruleId: 'annotation-url', severity: 'error', message: `${key} must be an absolute http(s) URL, found "${value}".`, hint: 'Write the full address, starting with https://.' };
+  if (BACKSTAGE_URLS.includes(key) && !isHttpUrl(value)) {
+    return { ruleId: 'annotation-url', severity: 'error', message: `${key} must be an absolute http(s) URL, found "${value}": Backstage's entity page links to it as written.`, hint: 'Write the full address, starting with https://.' };
+  }
+  // A plugin's own *-url annotation may hold a path its plugin joins to a base (Roadie's argocd/proxy-url:
+  // /argocd/api) or another scheme: only an address written without its scheme is surely a mistake.
+  if ((key.endsWith('-url') || key.endsWith('/url')) && !BACKSTAGE_URLS.includes(key) && SCHEMELESS_ADDRESS.test(value)) {
+    return { ruleId: 'annotation-url', severity: 'error', message: `${key} holds the address "${value}" without its scheme: a link to it leads to a path of the Backstage app, not to that host.`, hint: `Write https://${value}.` };
   }
   return undefined;
 }
