@@ -61,4 +61,29 @@ describe('a placeholder URL into this repository at another revision', () => {
     expect((JSON.parse(other.stdout).diagnostics as Finding[]).filter(d => d.ruleId.startsWith('placeholder-')).map(d => d.ruleId)).toEqual(['placeholder-outside-repo']);
     await rm(root, { recursive: true, force: true });
   }, 60_000);
+
+  // Fresh user: a repository made with `git init` and pushed (or `git remote add` in CI) has no origin/HEAD; on a
+  // feature branch the gate took that branch for the one Backstage reads and warned on every URL naming main.
+  it('without origin/HEAD, a feature branch is not taken for the default branch: main (origin\'s, else the local one) is', async () => {
+    const component = (ref: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n  description:\n    $text: https://github.com/acme/svc/blob/${ref}/README.md\nspec:\n  type: service\n  lifecycle: production\n  owner: user:guest\n`;
+    const root = await tempRepo({ 'catalog-info.yaml': component('main'), 'README.md': 'hello' });
+    const { execFileSync } = await import('node:child_process');
+    const git = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.email=a@b', '-c', 'user.name=a', ...args]);
+    git('init', '-q', '-b', 'main');
+    git('remote', 'add', 'origin', 'https://github.com/acme/svc.git');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    git('checkout', '-q', '-b', 'feature/x');
+    const placeholders = async () => ((JSON.parse((await runBin(['check', '--format', 'json'], root)).stdout) as { diagnostics: Finding[] }).diagnostics).filter(d => d.ruleId.startsWith('placeholder-')).map(d => `${d.ruleId} ${d.severity}`);
+    expect(await placeholders()).toEqual([]);
+    // The feature branch's own name is another revision than main.
+    writeFileSync(join(root, 'catalog-info.yaml'), component('feature/x'));
+    expect(await placeholders()).toEqual(['placeholder-other-revision warning']);
+    // origin's main, once fetched, wins over a local branch of another name.
+    writeFileSync(join(root, 'catalog-info.yaml'), component('main'));
+    git('branch', '-q', '-m', 'main', 'trunk');
+    git('update-ref', 'refs/remotes/origin/main', 'HEAD');
+    expect(await placeholders()).toEqual([]);
+    await rm(root, { recursive: true, force: true });
+  }, 60_000);
 });
