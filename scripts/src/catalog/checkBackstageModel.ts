@@ -16,7 +16,10 @@ import { diagnosticAt, type CatalogEntity } from './catalogEntity.ts';
 import { unreadPlaceholder } from './placeholders.ts';
 import { ajvErrorsPlugin, ajvPackage } from '../load/lazyPackages.ts';
 import { logText } from '../report/safeText.ts';
+import { isRecord } from '../load/loadCatalog.ts';
 
+/** The hint of a document with neither apiVersion nor kind; withNonEntityReadHints names the target that read it. */
+export const NOT_AN_ENTITY_HINT = 'This document has no apiVersion or kind, so it is not a catalog entity: if it is meant as one, give it apiVersion, kind and metadata.name; if not, remove it, or leave its file out of what reads it.';
 const ADR_HINT = 'See https://backstage.io/docs/features/software-catalog/descriptor-format for the field formats.';
 
 /**
@@ -101,7 +104,11 @@ export async function checkBackstageModel(record: CatalogEntity, model?: Managed
   const found = new Findings(record);
   const entity = withoutMisshapenMaps(record.entity, found);
   if (!v.envelope(entity)) {
-    for (const error of leafErrors(v.envelope.errors ?? [])) found.ajv('entity-envelope', error, 'Every entity needs apiVersion, kind and metadata.name as non-empty strings.');
+    const errors = leafErrors(v.envelope.errors ?? []);
+    // A document that is no entity at all (an OpenAPI file, a docker-compose file a `./*.yaml` target reads):
+    // Backstage stops at its first error, and the rest would only say the same three times.
+    const notAnEntity = isRecord(entity) && !('apiVersion' in entity) && !('kind' in entity);
+    for (const error of notAnEntity ? errors.slice(0, 1) : errors) found.ajv('entity-envelope', error, notAnEntity ? NOT_AN_ENTITY_HINT : 'Every entity needs apiVersion, kind and metadata.name as non-empty strings.');
     return found.list;
   }
   if (!(await passes(() => schemaPolicy.enforce(entity as never)))) {

@@ -27,6 +27,7 @@ import { unreachableDefinitions, withoutFollowingUnreachable } from './unreachab
 import { explainStrayDefinitions } from './strayDefinitions.ts';
 import { indexEntities } from './entityIndex.ts';
 import { withSkeletonReadHints } from './skeletonReads.ts';
+import { withNonEntityReadHints } from './nonEntityReads.ts';
 import { withKindlessRefHints } from './kindlessRefHints.ts';
 import { withLocationConsequences } from './locationConsequences.ts';
 import { externalMatcher } from './externalEntities.ts';
@@ -158,7 +159,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   // A misspelt definition path leaves a placeholder reading nothing and the meant file stranded: say both as one slip.
   const claimed = new Set([...loaded.placeholderSources].filter(([, text]) => text !== null).map(([file]) => file));
   const explained = explainStrayDefinitions(diagnostics, stranded?.dataFiles ?? new Map<string, string>(), loaded.repoFiles, claimed);
-  return { diagnostics: withKindlessRefHints(entities, index, withSkeletonReadHints(withLocationConsequences(explained, loaded), loaded)), entities };
+  return { diagnostics: withKindlessRefHints(entities, index, withSkeletonReadHints(withNonEntityReadHints(withLocationConsequences(explained, loaded), loaded), loaded)), entities };
 }
 
 /**

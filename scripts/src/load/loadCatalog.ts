@@ -192,7 +192,13 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
     named.forEach(file => judgedAnyway.add(file));
     for (const file of crawl.origins.keys()) if (!startSet.has(file)) judgedAnyway.add(file);
   }
-  if (mode !== 'roots') files = discoveredFiles(files, config, skeletons, judgedAnyway, crawl.locations);
+  if (mode !== 'roots') {
+    const discovered = discoveredFiles(files, config, skeletons, judgedAnyway, crawl.locations);
+    files = discovered.files;
+    // What a Location reaches Backstage reads as an entity file, even when an entity also names it by
+    // `$text` (a `./*.yaml` target matching the openapi.yaml beside it): it fails that Location.
+    discovered.reached.forEach(file => judgedAnyway.add(file));
+  }
 
   // Given paths are judged against the whole catalog: the rest of it resolves their references. That is
   // what the roots reach, or without roots what discovery reads in the whole repo, as a full run would.
@@ -330,9 +336,10 @@ function readAsNonEntity(config: GitopsConfig, context: readonly SourceFile[], r
  * names (`locations`, the crawl's edges) are kept whole. Discovery takes every catalog file for registered,
  * so its Locations are read too: Backstage reads each file a target (a glob included) names as a catalog
  * file, whatever it holds (an openapi.yaml or docker-compose.yaml a `./**\/*.yaml` glob matches fails the
- * Location, as in roots mode).
+ * Location, as in roots mode). Returns the files kept and `reached`: the named ones and every file a kept
+ * Location's target names, which stay judged even when an entity's placeholder also reads them.
  */
-function discoveredFiles(files: SourceFile[], config: GitopsConfig, skeletons: { templateFiles: ReadonlySet<string>; reaching(file: string): string[] }, judgedAnyway: ReadonlySet<string>, locations: readonly LocationEdge[] = []): SourceFile[] {
+function discoveredFiles(files: SourceFile[], config: GitopsConfig, skeletons: { templateFiles: ReadonlySet<string>; reaching(file: string): string[] }, judgedAnyway: ReadonlySet<string>, locations: readonly LocationEdge[] = []): { files: SourceFile[]; reached: ReadonlySet<string> } {
   const inSkeleton = (file: string) => !skeletons.templateFiles.has(file) && skeletons.reaching(file).length > 0;
   const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
   const whole = new Set(judgedAnyway);
@@ -350,16 +357,16 @@ function discoveredFiles(files: SourceFile[], config: GitopsConfig, skeletons: {
       if (edge.resolution.kind !== 'files' || !documents.get(edge.file)?.[edge.document]) continue;
       for (const target of edge.resolution.files) whole.add(target);
     }
-    if (whole.size === before) return kept;
+    if (whole.size === before) return { files: kept, reached: whole };
   }
 }
 
 /** The whole repo's catalog as a discovery run (no roots, no paths) reads it: the context of a run over given paths. */
 async function discoveredContext(config: GitopsConfig, treeFiles: readonly string[], targets: TargetContext, cache?: ResultCache, reading?: Reading): Promise<SourceFile[]> {
   const crawl = await crawlLocations(config, discoverable(treeFiles), targets, cache, reading);
-  const files = discoveredFiles(crawl.files, config, skeletonFolders(crawl.files, config, targets.repoFileSet), new Set(), crawl.locations);
+  const { files, reached } = discoveredFiles(crawl.files, config, skeletonFolders(crawl.files, config, targets.repoFileSet), new Set(), crawl.locations);
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
-  return files.filter(f => !placeholderSources.has(f.file));
+  return files.filter(f => reached.has(f.file) || !placeholderSources.has(f.file));
 }
 
 async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext, cache?: ResultCache, reading?: Reading) {

@@ -19,7 +19,9 @@ const SOURCES = {
   'deploy/compose.yaml': 'services:\n  c: {image: nginx}\n',
   'svc/a/mkdocs.yml': 'site_name: a\n',
 };
-const ENVELOPE = (file: string) => ['entity-envelope@' + file + ':1:1', 'entity-envelope@' + file + ':1:1', 'entity-envelope@' + file + ':1:1'];
+// One finding per document that is no entity at all, as Backstage stops at the first envelope error (fresh user:
+// three, each with a hint to make the OpenAPI file an entity).
+const ENVELOPE = (file: string) => ['entity-envelope@' + file + ':1:1'];
 
 describe('discovery reads what its Locations name, as Backstage does (check, through the bin)', () => {
   it('files a discovered Location glob matches are judged as catalog files, the others are not', async () => {
@@ -27,6 +29,7 @@ describe('discovery reads what its Locations name, as Backstage does (check, thr
     const { status, findings, diagnostics } = checkFindings(root);
     expect(findings).toEqual([...ENVELOPE('svc/a/openapi.yaml'), ...ENVELOPE('svc/b/docker-compose.yaml')].sort());
     expect(diagnostics[0].message).toContain('Backstage then fails the whole Location in catalog-info.yaml');
+    expect(diagnostics[0].hint).toContain('the Location in catalog-info.yaml reads the file as a catalog file through its target ./svc/**/*.yaml. Leave it out of that target');
     expect(status).toBe(1);
   });
 
@@ -70,6 +73,22 @@ describe('discovery reads what its Locations name, as Backstage does (check, thr
     const root = await tempRepo({ ...SOURCES, ...extra });
     const { status, findings } = checkFindings(root, ['svc/a']);
     expect(findings).toEqual(ENVELOPE('svc/a/openapi.yaml'));
+    expect(status).toBe(1);
+  });
+
+  // Fresh user: an API's `$text: ./openapi.yaml` that a `./*.yaml` target also matches. Backstage reads the file as
+  // a catalog file (and fails the Location); discovery took it for a definition only and passed (exit 0).
+  // With roots, the glob reaches gitops.config.yaml too: Backstage reads that as a catalog file as well.
+  it.each([['discovery', {}, []], ['roots', { 'gitops.config.yaml': 'catalog:\n  roots: [catalog-info.yaml]\n' }, ENVELOPE('gitops.config.yaml')]])('a file a glob target reaches is judged as a catalog file even when a $text also reads it (%s)', async (_, extra, more) => {
+    const root = await tempRepo({
+      ...extra,
+      'catalog-info.yaml': `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: all\nspec:\n  targets: [./*.yaml]\n---\n${GROUP}`,
+      'api.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: pets\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team\n  definition:\n    $text: ./openapi.yaml\n',
+      'openapi.yaml': "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+    });
+    const { status, findings, diagnostics } = checkFindings(root);
+    expect(findings).toEqual([...more, ...ENVELOPE('openapi.yaml')]);
+    expect(diagnostics.every(d => d.hint?.includes('through its target ./*.yaml. Leave it out of that target'))).toBe(true);
     expect(status).toBe(1);
   });
 });
