@@ -43,7 +43,8 @@ const MAX_STATUS_DESCRIPTION = 200;
 export async function prReport(env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<number> {
   const root = resolve(env.BUILD_SOURCESDIRECTORY ?? '.');
   const target = env.SYSTEM_PULLREQUEST_TARGETBRANCH?.replace(/^refs\/heads\//, '');
-  const base = env.GITOPS_BASE_REF ?? (target ? `origin/${target}` : undefined);
+  // The full name: a short origin/main loses to a tag of that name, which a pull request's author may push.
+  const base = env.GITOPS_BASE_REF ?? (target ? `refs/remotes/origin/${target}` : undefined);
   const work = mkdtempSync(join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), 'gitops-'));
   const out = join(work, 'report.json');
   // Each changed file of the report links to the pull request's Files view.

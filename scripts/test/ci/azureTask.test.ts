@@ -204,8 +204,10 @@ describe('pipelines', () => {
     expect(gate.steps.filter(s => s.template)).toEqual([]);
     // The lookup of main's gate-cache build (curl, node -e, git merge-base: see gateCacheSource.test.ts) runs in the toolkit's worktree too.
     const lookup = (script: string | undefined) => (script?.includes('/_apis/build/builds?') ? 'main-build lookup' : script);
+    // The target branch named in full: a tag named origin/main (red team) made the short name install and run
+    // the pull request's own toolkit with the token.
     expect(gate.steps.filter(s => s.script).map(s => [lookup(s.script), s.workingDirectory])).toEqual([
-      ['git worktree add --quiet --detach "$(toolkit)" "origin/${SYSTEM_PULLREQUEST_TARGETBRANCH#refs/heads/}"', undefined],
+      ['git worktree add --quiet --detach "$(toolkit)" "refs/remotes/origin/${SYSTEM_PULLREQUEST_TARGETBRANCH#refs/heads/}"', undefined],
       ['npm ci --no-audit --no-fund', '$(toolkit)'],
       ['main-build lookup', '$(toolkit)'],
       ['node scripts/bin/azure-pr-report.js', '$(toolkit)'],
@@ -219,7 +221,7 @@ describe('pipelines', () => {
     // The TechDocs build job maps no secret and no token.
     const docs = pr.jobs.find(j => j.job === 'techdocs')!;
     expect(JSON.stringify(docs)).not.toMatch(/AccessToken|\$\((?!shard|Build\.)/);
-    expect(docs.steps.some(s => s.script?.includes('techdocs build'))).toBe(true);
+    expect(docs.steps.some(s => s.script?.includes('techdocs build --changed-since "refs/remotes/origin/${SYSTEM_PULLREQUEST_TARGETBRANCH#refs/heads/}"'))).toBe(true);
   });
 
   it('publish and sync only from main, as deployments to a protected environment, via templates that exist', () => {
