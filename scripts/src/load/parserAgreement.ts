@@ -29,6 +29,9 @@ const EXPLICIT_KEY_OR_CR = /^[ \t-]*\?(?:[ \t]|$)|\r(?!\n)/m;
 /** Whether js-yaml might read `text` otherwise than `yaml` does (see above): such a text takes `yaml`. */
 export function jsYamlMayDisagree(text: string): boolean {
   if (hasLongLine(text)) return true;
+  // A last line of blanks with no line break after it: in a keep-chomped block scalar (`|+`) js-yaml adds one
+  // more line break to the value than `yaml` does.
+  if (endsInBlankLine(text)) return true;
   if ((text.includes('?') || text.includes('\r')) && EXPLICIT_KEY_OR_CR.test(text)) return true;
   return !inTrustedSubset(text);
 }
@@ -58,6 +61,14 @@ export function jsYamlReadsAsYaml(text: string): boolean {
   return !needsExactParse(text) && !jsYamlMayDisagree(text);
 }
 
+/** Whether `text` ends in spaces (or tabs) after its last line break, with no line break after them. */
+function endsInBlankLine(text: string): boolean {
+  let i = text.length - 1;
+  if (i < 0 || (text.charCodeAt(i) !== SPACE && text.charCodeAt(i) !== 9)) return false;
+  while (i >= 0 && (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === 9)) i--;
+  return i >= 0 && text.charCodeAt(i) === 10;
+}
+
 /** Whether a line of `text` is over 1,024 characters: one pass, not a pattern that rescans each long line. */
 function hasLongLine(text: string): boolean {
   if (text.length <= 1024) return false;
@@ -85,6 +96,7 @@ const RBRACKET = 93;
 const LBRACE = 123;
 const PIPE = 124;
 const RBRACE = 125;
+const UPPER_U = 85;
 const BOM = 0xfeff;
 
 /** A character that starts no node on the trusted path: anchors, aliases, tags, directives, reserved, stray closers, `?`, `:`. */
@@ -109,8 +121,11 @@ function quotedEnd(text: string, start: number, lineEnd: number): number {
   for (let i = start + 1; i < lineEnd; i++) {
     const c = text.charCodeAt(i);
     if (quote === DQ) {
-      if (c === BACKSLASH) i++;
-      else if (c === DQ) return i + 1;
+      // `\U` past U+10FFFF: js-yaml reads a broken pair where `yaml` (Backstage) refuses the file (red team).
+      if (c === BACKSLASH) {
+        if (text.charCodeAt(i + 1) === UPPER_U) return -1;
+        i++;
+      } else if (c === DQ) return i + 1;
     } else if (c === SQ) {
       if (i + 1 < lineEnd && text.charCodeAt(i + 1) === SQ) i++;
       else return i + 1;

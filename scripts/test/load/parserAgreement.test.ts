@@ -57,6 +57,11 @@ const REPROS: [string, string][] = [
   ['null key in annotations', `${ENTITY}  name: a\n  annotations:\n    null: x\n${SPEC}`],
   ['tilde key in annotations', `${ENTITY}  name: a\n  annotations:\n    ~: x\n${SPEC}`],
   ['empty and null keys, a duplicate to `yaml`', `${ENTITY}  name: a\n  annotations:\n    "": a\n    null: b\n${SPEC}`],
+  // Red team: js-yaml reads `\U` past U+10FFFF as a broken pair; `yaml` (Backstage) refuses the document.
+  ['a \\U escape past U+10FFFF', `${ENTITY}  name: orders\n  description: "Order capture \\U00110000"\n${SPEC}`],
+  ['a \\U escape of FFFFFFFF', `${ENTITY}  name: orders\n  description: "\\UFFFFFFFF"\n${SPEC}`],
+  // js-yaml keeps one more line break than `yaml` for a `|+` scalar whose last line is blanks without a break.
+  ['a keep-chomped block scalar ending in blanks', `${ENTITY}  name: a\n  description: |+\n    text\n  `],
 ];
 
 // Variants of each kind of divergence, beyond the cases found.
@@ -77,7 +82,7 @@ const VARIANTS: string[] = [
   // Plain scalars over lines and values on a line of their own.
   'a: b\n  c\n', 'a:\n  b\n', '- a\n  b\n', 'a\nb\n', 'a: b: c\n', 'a: - b\n',
   // Block scalars: indentation indicators, leading blank lines deeper than the content, less indented lines.
-  'a: |2\n   b\n', 'a: |\n     \n  b\n', 'a: |\n    b\n  c\n', 'a: >\n  b\n\n   c\n  d\n', 'a: |+\n  b\n\n', 'a: |x\n  b\n', 'a: | x\n  b\n', '- |\n a\n', 'a: |-\n  b\n  # c\n',
+  'a: |2\n   b\n', 'a: |\n     \n  b\n', 'a: |\n    b\n  c\n', 'a: >\n  b\n\n   c\n  d\n', 'a: |+\n  b\n\n', 'a: |+\n  b\n  ', 'a: >+\n  b\n\t', 'a: "\\U0010FFFF"\n', 'a: "\\U00110000"\n', 'a: ["\\U00110000"]\n', 'a: |x\n  b\n', 'a: | x\n  b\n', '- |\n a\n', 'a: |-\n  b\n  # c\n',
   // Tabs, byte-order marks, CR line ends and stray indicators.
   'a:\tb\n', 'a: [b,\tc]\n', 'a: "b\tc"\n', 'a: b\n\uFEFFc: d\n', '\uFEFFa: b\n', 'a: b\r\nc: d\r\n', 'a: "b\r\n c"\n', 'a: @b\n', 'a: `b`\n', 'a: ,b\n', 'a: ]b\n', 'a: }b\n', 'a: ?b\n', 'a: :b\n',
 ];
@@ -311,6 +316,7 @@ describe('the red team repros through the bin: a yaml-syntax error on the line B
   it.concurrent.each([
     ['a flow sequence closed at column 0', `${ENTITY}  name: orders-api\n  tags: [\n    dotnet, service\n]\n${SPEC}`, 7, 'Flow sequence in block collection must be sufficiently indented'],
     ['a comment right after a quote', `${ENTITY}  name: "storefront"# the system\n${SPEC}`, 4, 'Comments must be separated from other tokens by white space characters'],
+    ['a \\U escape past U+10FFFF', `${ENTITY}  name: orders\n  description: "Order capture \\U00110000"\n${SPEC}`, 5, 'Invalid escape sequence \\U00110000'],
   ])('%s', async (_name, entity, line, message) => {
     const root = await tempRepo({
       'gitops.config.yaml': 'repoUrl: https://github.com/acme/x/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
