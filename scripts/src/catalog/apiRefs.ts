@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { Diagnostic, Range } from '../diagnostic.ts';
-import { DEFAULT_YAML_LIMITS, parseYaml } from '../load/parseYaml.ts';
+import { DEFAULT_YAML_LIMITS, parseYaml, yamlLimitsFor } from '../load/parseYaml.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { depthExceeded, depthLimitProblem, nodeBudgetExceeded, nodeBudgetProblem } from '../load/yamlNodeBudget.ts';
 
@@ -29,8 +29,7 @@ export const DEFAULT_DEFINITION_LIMITS: DefinitionLimits = { maxBytes: 1024 * 10
  * whatever its size, be linted and diffed too.
  */
 export function definitionLimits(maxFileBytes: number): DefinitionLimits {
-  const { maxNodes, maxBytes } = DEFAULT_DEFINITION_LIMITS;
-  return { ...DEFAULT_DEFINITION_LIMITS, maxBytes: maxFileBytes, maxNodes: Math.max(maxNodes, Math.floor((maxNodes * maxFileBytes) / maxBytes)) };
+  return { ...DEFAULT_DEFINITION_LIMITS, maxBytes: maxFileBytes, maxNodes: yamlLimitsFor(maxFileBytes).maxNodes };
 }
 
 // Backstage reads a definition of any size; only the toolkit's lint and diff stop at its limits.

@@ -10,7 +10,7 @@ import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } fr
 import { definitionLimits, mayHoldRef, scanApiRefs, type DefinitionRoot } from '../catalog/apiRefs.ts';
 import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
-import { DEFAULT_YAML_LIMITS, parseYaml, positionsIn, type ParsedYaml } from './parseYaml.ts';
+import { DEFAULT_YAML_LIMITS, parseYaml, positionsIn, yamlLimitsFor, type ParsedYaml } from './parseYaml.ts';
 import { FileReader } from './fileReader.ts';
 import { decodeUtf8, readSource, sourceText, textHash, type SourceBytes } from './readSource.ts';
 import { readRepoFile } from './repoPath.ts';
@@ -512,12 +512,12 @@ function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache,
   // The reader thread's verdict on which parser reads the text, when it read the file.
   const options = bytes && 'bytes' in bytes && bytes.jsYamlReads !== undefined ? { jsYamlReads: bytes.jsYamlReads, documents: bytes.documents } : undefined;
   if (!cache) {
-    const parsed = parseYaml(read.text, file, undefined, options);
+    const parsed = parseYaml(read.text, file, yamlLimitsFor(config.catalog.maxFileBytes), options);
     return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, placeholderFree, ...cookiecutter, ...unparsed(parsed.problems) };
   }
   const hash = bytes && 'bytes' in bytes ? (bytes.hash ?? textHash(bytes.bytes)) : contentHash(read.text);
   const cached = cache.parsed(file, hash);
-  const parsed = cached ? { ...cached, locate: positionsIn(read.text) } : parseYaml(read.text, file, undefined, options);
+  const parsed = cached ? { ...cached, locate: positionsIn(read.text) } : parseYaml(read.text, file, yamlLimitsFor(config.catalog.maxFileBytes), options);
   cache.putParsed(file, hash, parsed.documents, parsed.problems);
   return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, hash, placeholderFree, ...cookiecutter, ...unparsed(parsed.problems) };
 }

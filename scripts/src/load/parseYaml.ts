@@ -30,6 +30,22 @@ export interface YamlLimits {
 
 export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasCount: 100, maxNodes: 100_000, maxDepth: 128 };
 
+const MIB = 1024 * 1024;
+let scaled: { maxFileBytes: number; limits: YamlLimits } | undefined;
+/**
+ * The limits for a file of at most `maxFileBytes` bytes (catalog.maxFileBytes): YAML values in proportion to
+ * the default budget (100,000 for 1 MiB, never fewer). An honest file holds one value for every ten-odd bytes
+ * or more (a 2.8 MB org file of 12,000 Users ≈150,000), a packed `[a, a, a, …]` one for every two; so raising
+ * catalog.maxFileBytes, a change the platform team reviews (config-weakened), lets a large file Backstage
+ * reads be read here too, while the budget per byte stays what it was.
+ */
+export function yamlLimitsFor(maxFileBytes: number): YamlLimits {
+  if (scaled?.maxFileBytes === maxFileBytes) return scaled.limits;
+  const maxNodes = Math.max(DEFAULT_YAML_LIMITS.maxNodes, Math.floor((DEFAULT_YAML_LIMITS.maxNodes * maxFileBytes) / MIB));
+  scaled = { maxFileBytes, limits: { ...DEFAULT_YAML_LIMITS, maxNodes } };
+  return scaled.limits;
+}
+
 export interface ParsedYaml {
   /** One value per document; `undefined` where the document could not be read. */
   documents: unknown[];

@@ -125,8 +125,8 @@ export function sourceText(read: SourceBytes, file: string, maxBytes: number): S
       problem: {
         ruleId: 'yaml-file-too-large',
         severity: 'error',
-        message: `This file is ${read.tooLarge} bytes; files over ${maxBytes} bytes are not read.`,
-        hint: 'Split the entities into several files, or raise catalog.maxFileBytes in gitops.config.yaml if the size is intended.',
+        message: `This file is ${read.tooLarge} bytes; the gate does not read files over ${maxBytes} bytes (catalog.maxFileBytes), so nothing in it is checked. Backstage reads it whatever its size.`,
+        hint: 'Split the entities into several files, or, if the size is intended, raise catalog.maxFileBytes in gitops.config.yaml (create the file with `catalog:` and `maxFileBytes: <bytes>` under it if there is none).',
         file,
         range: FILE_START,
       },

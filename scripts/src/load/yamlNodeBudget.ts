@@ -70,7 +70,7 @@ export function nodeBudgetProblem(file: string, at: { line: number; column: numb
     ruleId: 'yaml-node-limit',
     severity: 'error',
     message: `This file holds more than ${maxNodes} YAML values (passed here); it is not read, as a document this size is a resource-exhaustion attack or a generated dump.`,
-    hint: 'Split it into several files (one entity per file is usual), or list the values in a placeholder file the entity points at.',
+    hint: 'Split it into several files (one entity per file is usual), or list the values in a placeholder file the entity points at. A large file meant as it is (a generated org file): raise catalog.maxFileBytes in gitops.config.yaml; the values a file may hold grow with it (100,000 per MiB).',
     file,
     range: { start: at, end: { line: at.line, column: at.column + 1 } },
   };
