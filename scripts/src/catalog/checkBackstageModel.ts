@@ -285,7 +285,7 @@ class Findings {
       // The fix quotes the characters as written: 1.10 reads as 1.1, 0755 as 755, True as true. Not an alias
       // (`*a`: the anchored value is the one to quote) or a tagged value; an anchor stays before the quotes.
       const written = this.#written(path, key);
-      const shown = written && !written.text.startsWith('*') && !/(?:^|\s)![^\s]*\s*$/.test(written.before) ? written.text : undefined;
+      const shown = written && !written.text.startsWith('*') && !/(?:^|[\s[{,])![^\s]*\s*$/.test(written.before) ? written.text : undefined;
       const anchor = shown === undefined ? '' : /(?:^|\s)(&[^\s]+)\s+$/.exec(written!.before)?.[1] ?? '';
       const read = shown !== undefined && shown !== String(value) ? `${shown} as the ${typeof value} ${String(value)}` : `${String(value)} as a ${typeof value}`;
       const last = path[path.length - 1];
@@ -293,6 +293,14 @@ class Findings {
       // A key YAML reads plainly is written as it is; any other (a space, `#`, `: `) in double quotes.
       const keyText = /^[A-Za-z0-9_][\w./-]*$/.test(String(last)) ? String(last) : JSON.stringify(String(last).slice(0, 100));
       const alias = written?.text.startsWith('*') ? written.text : undefined;
+      // `!!int "8080"`, `!!bool "true"`: the tag, not a missing quote, makes it a number or boolean.
+      const tag = written && alias === undefined ? /(?:^|[\s[{,])(![^\s,[\]{}]*)\s*$/.exec(written.before)?.[1] : undefined;
+      if (tag !== undefined) {
+        const text = /^["']/.test(written!.text) ? written!.text : JSON.stringify(written!.text);
+        const fixTag = `Remove the tag ${logText(tag.slice(0, 60))}: ${typeof last === 'number' ? `- ${logText(text.slice(0, 200))}` : `${logText(keyText)}: ${logText(text.slice(0, 200))}`}`;
+        this.add(path, ruleId, `${backstageAjvMessage(error)}: the tag ${logText(tag.slice(0, 60))} makes YAML read it as the ${typeof value} ${String(value)}.`, fixTag, key);
+        return;
+      }
       const fix = alias !== undefined ? `${alias} is an alias: quote the value where its anchor (&${alias.slice(1)}) is written, as written there.` : quoted === undefined ? 'Put the value in double quotes exactly as you wrote it: YAML keeps quoted text as it is.' : typeof last === 'number' ? `Quote the item: ${quoted}` : `Quote it: ${logText(keyText)}: ${quoted}`;
       this.add(path, ruleId, `${backstageAjvMessage(error)}: YAML reads the unquoted ${read}; quote it.`, fix, key);
     } else if (error.keyword === 'type' && value === null && path.length > 0) {

@@ -428,7 +428,9 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
       continue;
     }
     try {
-      documents.push(doc.toJS({ maxAliasCount: limits.maxAliasCount }));
+      // As parseEntityYaml's document.toJSON(): JSON mode, so a `!!timestamp` value is its ISO string (Date's
+      // toJSON) and a `!!binary` one Buffer's JSON, as Backstage stores them, not a Date or a Buffer.
+      documents.push(doc.toJS({ json: true, jsonArg: '', maxAliasCount: limits.maxAliasCount }));
     } catch (error) {
       problems.push(conversionProblem(doc, lineCounter, file, error, limits));
       documents.push(undefined);

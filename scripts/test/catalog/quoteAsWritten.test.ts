@@ -57,7 +57,7 @@ describe('an unquoted number or boolean where Backstage wants text (check, throu
 
   // Red team: the hint dropped an anchor (its alias then undefined: the file no longer parses), told to quote an
   // alias (`"*a"`, the text, not the value), and wrote a key that needs quotes bare (`acme.com/h #x:` starts a comment).
-  it('keeps an anchor, sends an alias to its anchor, leaves a tagged value alone and quotes a key that needs it', async () => {
+  it('keeps an anchor, sends an alias to its anchor, names a tag as the cause and quotes a key that needs it', async () => {
     const file = [
       'apiVersion: backstage.io/v1alpha1',
       'kind: Component',
@@ -83,7 +83,7 @@ describe('an unquoted number or boolean where Backstage wants text (check, throu
       [6, 'Quote it: acme.com/anch: &a "1.20"'],
       [7, '*a is an alias: quote the value where its anchor (&a) is written, as written there.'],
       [8, 'Quote it: "acme.com/h #x": "0755"'],
-      [9, 'Put the value in double quotes exactly as you wrote it: YAML keeps quoted text as it is.'],
+      [9, 'Remove the tag !!int: acme.com/t: "7"'],
       [10, 'Quote it: "a: b": "2.50"'],
     ]);
   }, 60_000);
