@@ -136,7 +136,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const unreachableIsError = (config.rules['location-unreachable'] ?? 'error') === 'error';
   const stranded = unreachableIsError ? unreachableDefinitions(locationFindings, config.root, config.catalog.maxFileBytes, repoUrl) : undefined;
   diagnostics.push(...(stranded ? withoutFollowingUnreachable(locationFindings, stranded) : locationFindings));
-  diagnostics.push(...withoutShapeRefused(checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []), unparsed, unknownKind, unreachable: stranded?.refs }), diagnostics));
+  diagnostics.push(...withoutShapeRefused(checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, formerlyDefined: input.formerlyDefined, providedBy: providedMatcher(input.providers ?? []), unparsed, unknownKind, unreachable: stranded?.refs }), diagnostics));
   if (input.formerlyDefined?.size && context.length > 0) diagnostics.push(...brokenElsewhere(context, index, input));
   diagnostics.push(...checkGroups(all, index, reported));
   for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet, { text: mkdocs.text, policy: input.techdocsPolicy, pages: mkdocs.pages, included: mkdocs.included, includedByStrictSite: mkdocs.includedByStrictSite, sanitized: mkdocs.sanitized, settings: input.techdocsSettings }));
@@ -195,9 +195,9 @@ function appRulesFindings(entities: readonly CatalogEntity[], registered: Readon
 function brokenElsewhere(context: readonly CatalogEntity[], index: ReturnType<typeof indexEntities>, input: CatalogCheckInput): Diagnostic[] {
   const former = input.formerlyDefined!;
   const { config } = input;
-  return checkReferences(context, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, providedBy: providedMatcher(input.providers ?? []) })
+  return checkReferences(context, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, formerlyDefined: former, providedBy: providedMatcher(input.providers ?? []) })
     .filter(d => d.unresolvedRef !== undefined && former.has(d.unresolvedRef))
-    .map(d => ({ ...d, hint: `${d.unresolvedRef} was defined in ${logText(former.get(d.unresolvedRef!)!).slice(0, 300)}, and the change to the files given removes or renames it: keep it, or change this reference to what replaces it in the same change (the whole catalog's check, which CI runs, fails on it).` }));
+    .map(d => ({ ...d, hint: `${d.unresolvedRef} was defined in ${logText(former.get(d.unresolvedRef!)!).slice(0, 300)}, and the change to the files given removes or renames it: keep it, or change this reference to what replaces it in the same change (${config.found ? "the whole catalog's check, which CI runs, fails on it" : 'a pull request\'s `report --base` fails on it'}).` }));
 }
 
 /**

@@ -23,6 +23,11 @@ export function checkReferences(
   options: {
     /** Without a config nothing says where the rest of the org lives: a kind this catalog never defines is only a warning. */
     unconfigured?: boolean;
+    /**
+     * Refs the change's files (or the base) defined before it: without a config, a kind this catalog no longer
+     * defines is still no kind "that lives elsewhere" when the change deleted its last entity here.
+     */
+    formerlyDefined?: ReadonlyMap<string, string>;
     /** The org provider of the managed Backstage that brings a ref from elsewhere (providedScopes). */
     providedBy?: (ref: string) => ProvidedScope | undefined;
     /** Ref -> the file whose document would define it but does not parse (SourceFile.unparsedRefs). */
@@ -134,7 +139,7 @@ export function checkReferences(
       if (isExternal(target)) continue;
       // The same name under another kind is a wrong kind, not an entity that lives elsewhere.
       const sameName = guess !== undefined && guess.slice(guess.indexOf('/')) === target.slice(target.indexOf('/'));
-      const elsewhere = options.unconfigured && !definesKind(kind) && !sameName;
+      const elsewhere = options.unconfigured && !definesKind(kind) && !sameName && !options.formerlyDefined?.has(target);
       const unresolved = diagnosticAt(entity, reference.path, {
           ruleId: 'ref-unresolved',
           severity: elsewhere ? 'warning' : 'error',

@@ -133,6 +133,12 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
     for (const [before, after] of renames) if (given.has(after)) given.add(before);
     const { definedAtHead, definedOnBase } = await import('../pr/formerlyDefined.ts');
     input.formerlyDefined = options.reads ? definedOnBase((await options.reads.baseEntities()).entities, given, options.base!) : definedAtHead(root, given, config.catalog.maxFileBytes);
+  } else if (!config.found && options.reads) {
+    // A whole run against a base without a config: a kind the change deleted the last entity of here is no
+    // kind "that lives elsewhere" (whose references are only warnings).
+    const base = (await options.reads.baseEntities()).entities;
+    const { definedOnBase } = await import('../pr/formerlyDefined.ts');
+    input.formerlyDefined = definedOnBase(base, new Set(base.map(e => e.file)), options.base!);
   }
   let result = await checkCatalog(input);
   if (options.catalogUrl) {
