@@ -9,6 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { unconfiguredActionMessage, unconfiguredActionsNote, type AppScaffolderModules } from '../config/appScaffolderModules.ts';
 import { notRunOfflineText, renderTemplate, userWithoutEntityText } from '../templates/renderTemplate.ts';
+import { normalizeSteps } from '../templates/stepIds.ts';
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
 import { standInNames } from '../templates/standIn.ts';
@@ -151,7 +152,8 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   if (shape !== undefined) throw new UsageError(`${templateFile} is not a template the scaffolder can run: ${shape} (\`check\` says what Backstage's Template schema refuses).`);
   const schema = await templateSchemaProblem(template);
   if (schema !== undefined) throw new UsageError(`${templateFile} is not a template the scaffolder can run: Backstage's Template schema refuses it (${logText(schema)}), so the catalog never ingests it and the dry-run refuses it; \`check\` says where.`);
-  const steps: { id?: unknown; action?: string }[] = template.spec.steps;
+  // By the ids the runner gives them (step-<n> for a step without one), as its log and check name them.
+  const steps = normalizeSteps(template.spec.steps) as { id?: unknown; action?: string }[];
   const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
   const backtracking = await templateBacktracking(template);
   if (backtracking.length) {

@@ -1,3 +1,4 @@
+import { normalizeSteps } from './stepIds.ts';
 /**
  * A render that fails on a parameter the values leave out although the template gives it a `default`:
  * Backstage's form fills a default in, so a task started from the form has the value; the backend applies
@@ -30,7 +31,8 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 export function omittedDefaultHint(template: { spec?: { parameters?: unknown; steps?: unknown } }, values: Readonly<Record<string, unknown>> | undefined, message: string): string | undefined {
   const stepId = /^step (\S+) \(/.exec(message)?.[1];
-  const steps = Array.isArray(template.spec?.steps) ? (template.spec.steps as { id?: unknown }[]) : [];
+  // The failure names a step by the runner's id: step-<n> for one written without an id.
+  const steps = Array.isArray(template.spec?.steps) ? (normalizeSteps(template.spec.steps) as { id?: unknown }[]) : [];
   const step = stepId === undefined ? undefined : steps.find(s => s && s.id === stepId);
   if (!step) return undefined;
   const text = JSON.stringify(step);

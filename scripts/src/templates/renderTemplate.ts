@@ -14,6 +14,7 @@ import { boundNunjitsuScans } from './templateSyntax.ts';
 import { boundedText } from '../report/safeText.ts';
 import { fetchFromRepoCatalog, type KnownEntity } from './catalogFetch.ts';
 import { DEFAULT_USER_REF, offlineUser } from './offlineUser.ts';
+import { normalizeSteps } from './stepIds.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -179,20 +180,6 @@ function outgrewString(error: unknown): boolean {
 
 const noop: unknown = new Proxy(() => noop, { get: () => noop, apply: () => noop });
 const quiet = { info() {}, warn() {}, error() {}, debug() {}, child: () => quiet };
-
-/**
- * The steps as the scaffolder's router hands them to the runner, for a task and for a dry-run alike:
- * a step without `id` is `step-<n>` (1-based) and one without `name` is named by its action. Without
- * this the runner cannot record the step's output (its context path would hold `undefined`).
- * Takes the template's steps as written; returns new step objects (non-objects pass through untouched).
- */
-export function normalizeSteps(steps: readonly object[]): object[] {
-  return steps.map((step, index) => {
-    if (!step || typeof step !== 'object' || Array.isArray(step)) return step;
-    const s = step as { id?: unknown; name?: unknown; action?: unknown };
-    return { ...step, id: s.id ?? `step-${index + 1}`, name: s.name ?? s.action };
-  });
-}
 
 /**
  * The ids of the steps whose action no installed module provides (template-action-unknown): what they
