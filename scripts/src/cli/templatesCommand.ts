@@ -99,7 +99,8 @@ cases left when it is spent are not rendered, each a template-render-budget erro
 
 Renders a software template offline with the scaffolder's own workflow runner and built-in actions
 (fetch:template, fetch:plain, fs:rename, fs:delete, debug:log) in dry-run mode; actions that need the
-outside world (publish:*, catalog:register, …) are skipped as a dry-run skips them.
+outside world (publish:*, catalog:register, …) are skipped as a dry-run skips them, and those that support
+dry-run (publish:github:pull-request, github:issues:create) answer with their dry-run outputs, as in Backstage.
 
 Options:
   --values FILE   YAML or JSON with the parameter values

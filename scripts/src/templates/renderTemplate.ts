@@ -15,6 +15,7 @@ import { boundedText } from '../report/safeText.ts';
 import { fetchFromRepoCatalog, type KnownEntity } from './catalogFetch.ts';
 import { DEFAULT_USER_REF, offlineUser } from './offlineUser.ts';
 import { normalizeSteps } from './stepIds.ts';
+import { dryRunOutputs } from './dryRunOutputs.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -26,7 +27,11 @@ export interface RenderRequest {
   values: Record<string, unknown>;
   secrets?: Record<string, string>;
   user?: { ref: string; entity?: object };
-  /** Actions that cannot run offline (publish:*, catalog:register…): they record their input and give example outputs, as a dry-run gives. */
+  /**
+   * Actions that cannot run offline (publish:*, catalog:register…): they record their input and give example
+   * outputs, as a dry-run gives for an action without supportsDryRun; one whose dry-run branch is known
+   * (dryRunOutputs) gives that branch's outputs, as a dry-run runs it.
+   */
   offlineActions: readonly string[];
   /** The actions the managed Backstage runs (loadScaffolderActions): their schemas judge the recorded inputs, their output schemas give the example outputs. */
   actions?: ReadonlyMap<string, KnownAction>;
@@ -66,7 +71,10 @@ export interface RenderResult {
   files: { path: string; content: Buffer; executable: boolean; verbatim: boolean }[];
   /** The rendered inputs of the steps that cannot run offline, for checking against their schemas. */
   offlineInputs: { stepAction: string; input: Record<string, unknown> }[];
-  /** Offline actions that ran after all, answered locally as Backstage would (catalog:fetch from the repository's catalog). */
+  /**
+   * Offline actions answered as Backstage's dry-run answers them, so not skipped: catalog:fetch from the
+   * repository's catalog, and an installed module's action that supportsDryRun with its dry-run branch's outputs (dryRunOutputs).
+   */
   answeredLocally: string[];
   /** catalog:fetch steps with `optional: true` whose refs this repository's catalog lacks: answered as absent (entity null), as the handler answers. */
   answeredAbsent?: { stepId: string; refs: string[] }[];
@@ -348,6 +356,14 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       if (local) {
         answeredLocally.add(id);
         if (local.absent.length) answeredAbsent.push({ stepId, refs: local.absent });
+        return;
+      }
+      // An installed module's action that supportsDryRun is not skipped by the dry-run: its handler runs and
+      // its dry-run branch outputs fixed values built from the input (a pull request's branch, number 43).
+      const dryRun = known ? dryRunOutputs(known, ctx.input, integrations) : undefined;
+      if (dryRun) {
+        answeredLocally.add(id);
+        for (const [name, value] of Object.entries(dryRun)) ctx.output(name, value);
         return;
       }
       // As the dry-run answers for a step it skips: an example built from the action's output schema.
