@@ -10,6 +10,7 @@ import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { unconfiguredActionMessage, unconfiguredActionsNote, type AppScaffolderModules } from '../config/appScaffolderModules.ts';
 import { notRunOfflineText, renderTemplate, userWithoutEntityText } from '../templates/renderTemplate.ts';
 import { normalizeSteps } from '../templates/stepIds.ts';
+import { templateEnvironment } from '../templates/defaultEnvironment.ts';
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
 import { standInNames } from '../templates/standIn.ts';
@@ -173,6 +174,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const actions = await templateActions(root);
   const extensions = await templateExtensions(root);
   const org = await loadOrgCatalog(config);
+  const environment = await templateEnvironment(config);
   // The same finding check reports (template-action-unknown): the task would fail at that step.
   const unknown = steps.filter(s => typeof s.action === 'string' && !BUILTIN.has(s.action) && !actions.has(s.action));
   // What check and templates test say of this template and its skeleton (a misspelt parameters.x renders as
@@ -182,7 +184,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const unknownLines = unknownActionLines(unknown, config.found, judged, config.appScaffolder);
   let result;
   try {
-    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, ...(values.user !== undefined ? { user: { ref: values.user } } : {}), offlineActions: offline, actions, extensions, catalog: org?.entities.map(e => e.entity) });
+    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, ...(values.user !== undefined ? { user: { ref: values.user } } : {}), offlineActions: offline, actions, extensions, catalog: org?.entities.map(e => e.entity), environment });
   } catch (error) {
     io.stdout.write(unknownLines);
     io.stdout.write(`✖ The template failed to render: ${logText(error instanceof Error ? error.message : String(error))}\n`);
@@ -342,6 +344,7 @@ async function testTemplates(given: string[], values: { root?: string; 'update-s
   const cases = shard(all, values.shard);
   const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { files: selected, repoFiles, config });
   const org = cases.length ? await loadOrgCatalog(config, loaded) : undefined;
+  const environment = cases.length ? await templateEnvironment(config) : undefined;
   // Every case still gets a line and, past the run's time, a finding: a case left out silently would read as a pass.
   const clock = testTimeLimit(seconds);
   for (const item of cases) {
@@ -351,7 +354,7 @@ async function testTemplates(given: string[], values: { root?: string; 'update-s
       continue;
     }
     const started = Date.now();
-    const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org, configRepoUrl: config.repoUrl });
+    const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org, configRepoUrl: config.repoUrl, environment });
     clock.took(item.caseFile, Date.now() - started);
     // The mark says the case's worst finding, as the summary line counts them: a case with warnings only passed.
     const mark = result.diagnostics.some(d => d.severity === 'error') ? '✖' : result.diagnostics.some(d => d.severity === 'warning') ? '⚠' : '✔';

@@ -1,3 +1,4 @@
+import { OWN_PARAMETERS } from './ownParameters.ts';
 import { normalizeSteps } from './stepIds.ts';
 /**
  * A render that fails on a parameter the values leave out although the template gives it a `default`:
@@ -37,7 +38,7 @@ export function omittedDefaultHint(template: { spec?: { parameters?: unknown; st
   if (!step) return undefined;
   const text = JSON.stringify(step);
   const given = values ?? {};
-  const omitted = [...defaultedParameters(template.spec?.parameters)].filter(([name]) => !Object.hasOwn(given, name) && new RegExp(`parameters(?:\\.${escape(name)}\\b|\\[\\s*['"]${escape(name)}['"]\\s*\\])`).test(text));
+  const omitted = [...defaultedParameters(template.spec?.parameters)].filter(([name]) => !Object.hasOwn(given, name) && new RegExp(`${OWN_PARAMETERS}(?:\\.${escape(name)}\\b|\\[\\s*['"]${escape(name)}['"]\\s*\\])`).test(text));
   if (omitted.length === 0) return undefined;
   const bounded = (value: unknown) => {
     const json = JSON.stringify(value) ?? 'null';

@@ -16,6 +16,7 @@ import { fetchFromRepoCatalog, type KnownEntity } from './catalogFetch.ts';
 import { DEFAULT_USER_REF, offlineUser } from './offlineUser.ts';
 import { normalizeSteps } from './stepIds.ts';
 import { dryRunOutputs } from './dryRunOutputs.ts';
+import type { DefaultEnvironment } from './defaultEnvironment.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -41,6 +42,8 @@ export interface RenderRequest {
   extensions?: TemplateExtensions;
   /** The repository's own catalog entities: catalog:fetch of one of them answers with it, as the live catalog would. */
   catalog?: readonly KnownEntity[];
+  /** The managed Backstage's scaffolder.defaultEnvironment (templateEnvironment): `environment.parameters`, and the secrets the log redacts. */
+  environment?: DefaultEnvironment;
 }
 
 /** additionalTemplateFilters and additionalTemplateGlobals, as the scaffolder plugin hands them to its runner and fetch actions. */
@@ -227,7 +230,9 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const { ConfigReader } = require('@backstage/config');
   const parameters = (request.template.spec as { parameters?: unknown }).parameters;
   const typed = typedHosts(request.template.spec.steps, request.values, parameters, id => request.actions?.get(id)?.provider);
-  const config = new ConfigReader(renderIntegrationsConfig(request.values, parameters, hostOf(request.source.baseUrl), typed));
+  // The runner reads scaffolder.defaultEnvironment from this config itself, as Backstage's does from app-config.
+  const environment = request.environment ? { scaffolder: { defaultEnvironment: request.environment } } : {};
+  const config = new ConfigReader({ ...renderIntegrationsConfig(request.values, parameters, hostOf(request.source.baseUrl), typed), ...environment });
   const integrations = ScmIntegrations.fromConfig(config);
   // What the fetch steps read: a rendered file with exactly that content was copied as it stands.
   const fetched = new Set<string>();
