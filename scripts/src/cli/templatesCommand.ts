@@ -104,7 +104,7 @@ outside world (publish:*, catalog:register, …) are skipped as a dry-run skips 
 dry-run (publish:github:pull-request, github:issues:create) answer with their dry-run outputs, as in Backstage.
 
 Options:
-  --values FILE   YAML or JSON with the parameter values
+  --values FILE   one YAML or JSON mapping of the parameter values (as the form submits them)
   --secrets FILE  YAML or JSON with the task secrets (e.g. a token the template reads as secrets.X)
   --user REF      the user the task runs as (default user:default/template-tester); user.entity is that
                   entity from this repository's catalog, as Backstage reads it from its catalog
@@ -145,7 +145,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const unread = unreadStepsProblem(root, templateFile, written, config.repoUrl);
   if (unread !== undefined) throw new UsageError(`${templateFile} cannot be rendered offline: ${unread} ${UNREAD_STEPS_HINT}`);
   const template = resolveTemplatePlaceholders(root, templateFile, written, config.repoUrl);
-  const parameters = parseQuietly(await readInput(resolve(io.cwd, values.values), values.values, '--values'), values.values) ?? {};
+  const parameters = valuesMapping(parseQuietly(await readInput(resolve(io.cwd, values.values), values.values, '--values'), values.values), values.values);
   const secrets = values.secrets ? await readSecrets(resolve(io.cwd, values.secrets), values.secrets) : undefined;
   if (template?.apiVersion !== 'scaffolder.backstage.io/v1beta3') {
     throw new UsageError(`${templateFile} is ${logText(String(template?.apiVersion ?? 'not a template'))}: the scaffolder runs only scaffolder.backstage.io/v1beta3 templates.`);
@@ -288,6 +288,19 @@ function unreadable(label: string, error: unknown, what: string): Error {
   if (typeof code !== 'string') return error as Error;
   const where = code === 'ENOENT' && what.startsWith('--') && !isAbsolute(label) ? ' (a path from the folder the command runs in)' : '';
   return new UsageError(`${what}: ${logText(label)} ${fileProblem(code) ?? `cannot be read (${code})`}${where}.`);
+}
+
+/**
+ * The parameter values a --values file holds (`value`, as parsed; `label`, the path as given): one mapping,
+ * as Backstage takes them (the dry-run endpoint's request schema refuses anything else with a 400,
+ * `request/body/values must be object`, and the form always submits one). An empty file is no values ({}).
+ * A list, a plain string or a number is a UsageError (exit 2) saying what the file holds.
+ */
+function valuesMapping(value: unknown, label: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  const holds = Array.isArray(value) ? 'a list' : typeof value === 'string' ? 'a plain string' : `a ${typeof value}`;
+  throw new UsageError(`--values: ${logText(label)} holds ${holds}, not a mapping of parameter names to values, which Backstage refuses (its dry-run answers 400 "request/body/values must be object"); write one YAML or JSON mapping, e.g. name: my-service`);
 }
 
 /** A secrets file: a mapping of names to strings, as the scaffolder's task secrets are. */
