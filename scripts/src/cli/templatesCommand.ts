@@ -9,6 +9,8 @@ import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { unconfiguredActionMessage, unconfiguredActionsNote, type AppScaffolderModules } from '../config/appScaffolderModules.ts';
 import { notRunOfflineText, renderTemplate, userWithoutEntityText } from '../templates/renderTemplate.ts';
+import { normalizeSteps } from '../templates/stepIds.ts';
+import { templateEnvironment } from '../templates/defaultEnvironment.ts';
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
 import { standInNames } from '../templates/standIn.ts';
@@ -98,10 +100,11 @@ cases left when it is spent are not rendered, each a template-render-budget erro
 
 Renders a software template offline with the scaffolder's own workflow runner and built-in actions
 (fetch:template, fetch:plain, fs:rename, fs:delete, debug:log) in dry-run mode; actions that need the
-outside world (publish:*, catalog:register, …) are skipped as a dry-run skips them.
+outside world (publish:*, catalog:register, …) are skipped as a dry-run skips them, and those that support
+dry-run (publish:github:pull-request, github:issues:create) answer with their dry-run outputs, as in Backstage.
 
 Options:
-  --values FILE   YAML or JSON with the parameter values
+  --values FILE   one YAML or JSON mapping of the parameter values (as the form submits them)
   --secrets FILE  YAML or JSON with the task secrets (e.g. a token the template reads as secrets.X)
   --user REF      the user the task runs as (default user:default/template-tester); user.entity is that
                   entity from this repository's catalog, as Backstage reads it from its catalog
@@ -142,7 +145,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const unread = unreadStepsProblem(root, templateFile, written, config.repoUrl);
   if (unread !== undefined) throw new UsageError(`${templateFile} cannot be rendered offline: ${unread} ${UNREAD_STEPS_HINT}`);
   const template = resolveTemplatePlaceholders(root, templateFile, written, config.repoUrl);
-  const parameters = parseQuietly(await readInput(resolve(io.cwd, values.values), values.values, '--values'), values.values) ?? {};
+  const parameters = valuesMapping(parseQuietly(await readInput(resolve(io.cwd, values.values), values.values, '--values'), values.values), values.values);
   const secrets = values.secrets ? await readSecrets(resolve(io.cwd, values.secrets), values.secrets) : undefined;
   if (template?.apiVersion !== 'scaffolder.backstage.io/v1beta3') {
     throw new UsageError(`${templateFile} is ${logText(String(template?.apiVersion ?? 'not a template'))}: the scaffolder runs only scaffolder.backstage.io/v1beta3 templates.`);
@@ -151,7 +154,8 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   if (shape !== undefined) throw new UsageError(`${templateFile} is not a template the scaffolder can run: ${shape} (\`check\` says what Backstage's Template schema refuses).`);
   const schema = await templateSchemaProblem(template);
   if (schema !== undefined) throw new UsageError(`${templateFile} is not a template the scaffolder can run: Backstage's Template schema refuses it (${logText(schema)}), so the catalog never ingests it and the dry-run refuses it; \`check\` says where.`);
-  const steps: { id?: unknown; action?: string }[] = template.spec.steps;
+  // By the ids the runner gives them (step-<n> for a step without one), as its log and check name them.
+  const steps = normalizeSteps(template.spec.steps) as { id?: unknown; action?: string }[];
   const offline = [...new Set(steps.map(s => s.action).filter((a): a is string => Boolean(a) && !BUILTIN.has(a!)))];
   const backtracking = await templateBacktracking(template);
   if (backtracking.length) {
@@ -170,6 +174,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const actions = await templateActions(root);
   const extensions = await templateExtensions(root);
   const org = await loadOrgCatalog(config);
+  const environment = await templateEnvironment(config);
   // The same finding check reports (template-action-unknown): the task would fail at that step.
   const unknown = steps.filter(s => typeof s.action === 'string' && !BUILTIN.has(s.action) && !actions.has(s.action));
   // What check and templates test say of this template and its skeleton (a misspelt parameters.x renders as
@@ -179,7 +184,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const unknownLines = unknownActionLines(unknown, config.found, judged, config.appScaffolder);
   let result;
   try {
-    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, ...(values.user !== undefined ? { user: { ref: values.user } } : {}), offlineActions: offline, actions, extensions, catalog: org?.entities.map(e => e.entity) });
+    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, ...(values.user !== undefined ? { user: { ref: values.user } } : {}), offlineActions: offline, actions, extensions, catalog: org?.entities.map(e => e.entity), environment });
   } catch (error) {
     io.stdout.write(unknownLines);
     io.stdout.write(`✖ The template failed to render: ${logText(error instanceof Error ? error.message : String(error))}\n`);
@@ -285,6 +290,19 @@ function unreadable(label: string, error: unknown, what: string): Error {
   return new UsageError(`${what}: ${logText(label)} ${fileProblem(code) ?? `cannot be read (${code})`}${where}.`);
 }
 
+/**
+ * The parameter values a --values file holds (`value`, as parsed; `label`, the path as given): one mapping,
+ * as Backstage takes them (the dry-run endpoint's request schema refuses anything else with a 400,
+ * `request/body/values must be object`, and the form always submits one). An empty file is no values ({}).
+ * A list, a plain string or a number is a UsageError (exit 2) saying what the file holds.
+ */
+function valuesMapping(value: unknown, label: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  const holds = Array.isArray(value) ? 'a list' : typeof value === 'string' ? 'a plain string' : `a ${typeof value}`;
+  throw new UsageError(`--values: ${logText(label)} holds ${holds}, not a mapping of parameter names to values, which Backstage refuses (its dry-run answers 400 "request/body/values must be object"); write one YAML or JSON mapping, e.g. name: my-service`);
+}
+
 /** A secrets file: a mapping of names to strings, as the scaffolder's task secrets are. */
 async function readSecrets(path: string, label: string): Promise<Record<string, string>> {
   let secrets: unknown;
@@ -339,6 +357,7 @@ async function testTemplates(given: string[], values: { root?: string; 'update-s
   const cases = shard(all, values.shard);
   const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { files: selected, repoFiles, config });
   const org = cases.length ? await loadOrgCatalog(config, loaded) : undefined;
+  const environment = cases.length ? await templateEnvironment(config) : undefined;
   // Every case still gets a line and, past the run's time, a finding: a case left out silently would read as a pass.
   const clock = testTimeLimit(seconds);
   for (const item of cases) {
@@ -348,7 +367,7 @@ async function testTemplates(given: string[], values: { root?: string; 'update-s
       continue;
     }
     const started = Date.now();
-    const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org, configRepoUrl: config.repoUrl });
+    const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org, configRepoUrl: config.repoUrl, environment });
     clock.took(item.caseFile, Date.now() - started);
     // The mark says the case's worst finding, as the summary line counts them: a case with warnings only passed.
     const mark = result.diagnostics.some(d => d.severity === 'error') ? '✖' : result.diagnostics.some(d => d.severity === 'warning') ? '⚠' : '✔';

@@ -3,14 +3,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
-import { plainYamlValue } from '../config/configFile.ts';
-import { yamlPackage } from '../load/lazyPackages.ts';
 import { aliasesExplode } from '../load/aliasExpansion.ts';
-import { readSource } from '../load/readSource.ts';
 import { deferModule } from '../load/deferredModule.ts';
 import { makeTemporary, removeTemporary } from '../process/temporaryCheckouts.ts';
-import { holdsUnknown, resolveAppConfig } from '../backstageConfig/resolveAppConfig.ts';
-import { affordableYaml } from '../load/yamlNodeBudget.ts';
+import { holdsUnknown } from '../backstageConfig/resolveAppConfig.ts';
+import { managedAppConfigs } from '../backstageConfig/managedAppConfigs.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -70,35 +67,7 @@ const silent = { warn: () => {}, info: () => {}, debug: () => {}, error: () => {
  * type (ConfigReader's message: the backend would not start either).
  */
 export async function techdocsGeneratorSettings(config: GitopsConfig): Promise<TechdocsGeneratorSettings> {
-  const files = [...new Set([...(config.catalog.appConfig ? [config.catalog.appConfig] : []), ...(config.backstageConfig?.files ?? [])])];
-  const configs = await Promise.all(files.map(async file => {
-    const read = readSource(join(config.root, file), file, config.catalog.maxFileBytes);
-    if (!('text' in read)) return [];
-    let data: unknown;
-    try {
-      affordableYaml(read.text);
-      // js-yaml for a plain text (the value `yaml` gives, held equal by plainConfigValue.test.ts): the
-      // same files are read again by the config gate, and `yaml` costs tens of ms on first use.
-      data = (plainYamlValue(read.text) ?? { value: yamlPackage().parse(read.text, { merge: false, logLevel: 'silent', maxAliasCount: 100 }) }).value;
-    } catch {
-      return [];
-    }
-    if (!isPlain(data)) return [];
-    // config-loader's transforms act only on `${…}` strings and `$…` keys: without a `$` they change nothing,
-    // and loading them costs ≈40 ms of every check.
-    if (!mayTransform(data)) return [{ context: file, data: data as Record<string, never> }];
-    const resolved = await resolveAppConfig(config.root, file, data);
-    return resolved.data ? [{ context: file, data: resolved.data as Record<string, never> }] : [];
-  }));
-  return generatorSettingsOf(configs.flat());
-}
-
-function mayTransform(data: unknown): boolean {
-  try {
-    return JSON.stringify(data).includes('$');
-  } catch {
-    return true;
-  }
+  return generatorSettingsOf(await managedAppConfigs(config));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { OWN_PARAMETERS } from './ownParameters.ts';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Range, Severity } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
@@ -84,7 +85,7 @@ export function* literalBraces(value: unknown, path: PathSegment[]): Generator<T
     if (!value.includes('{{')) return;
     const raw = [...value.matchAll(/\{%-?\s*(raw|verbatim)\s*-?%\}[\s\S]*?(\{%-?\s*end\1\s*-?%\}|$)/g)].map(m => [m.index, m.index + m[0].length]);
     const seen = new Map<string, number>();
-    for (const match of value.matchAll(/(?<![$\{])\{\{-?\s*((?:parameters|steps|secrets|user|each|context)\b[^}\n]{0,200}?)\s*-?\}\}/g)) {
+    for (const match of value.matchAll(/(?<![$\{])\{\{-?\s*((?:parameters|steps|secrets|user|each|context|environment)\b[^}\n]{0,200}?)\s*-?\}\}/g)) {
       if (raw.some(([from, to]) => match.index >= from && match.index < to)) continue;
       const occurrence = seen.get(match[0]) ?? 0;
       seen.set(match[0], occurrence + 1);
@@ -98,7 +99,7 @@ export function* literalBraces(value: unknown, path: PathSegment[]): Generator<T
 }
 
 // `parameters.x or …`, `parameters.x | default(…)`, `… if parameters.x …`, `parameters.x is defined`: absence is planned for.
-const fallback = (name: string) => new RegExp(`parameters\\.${name}\\s+or\\b|parameters\\.${name}\\s*\\|\\s*(default|d)\\b|\\bif\\s+(not\\s+)?parameters\\.${name}\\b|parameters\\.${name}\\s+is\\s+(not\\s+)?(defined|undefined|none)\\b`);
+const fallback = (name: string) => new RegExp(`${OWN_PARAMETERS}\\.${name}\\s+or\\b|${OWN_PARAMETERS}\\.${name}\\s*\\|\\s*(default|d)\\b|\\bif\\s+(not\\s+)?${OWN_PARAMETERS}\\.${name}\\b|${OWN_PARAMETERS}\\.${name}\\s+is\\s+(not\\s+)?(defined|undefined|none)\\b`);
 
 /**
  * The checks of one expression of template.yaml: parameters it names that no page declares (an error
@@ -110,7 +111,7 @@ const fallback = (name: string) => new RegExp(`parameters\\.${name}\\s+or\\b|par
  */
 export function checkExpression(item: TemplateExpression, earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, report: ExpressionReport, extensions?: TemplatingNames, parameterKinds?: ReadonlyMap<string, readonly string[]>, outputs?: ReadonlyMap<string, StepOutputs>): void {
   const { expression } = item;
-  for (const name of new Set([...expression.matchAll(/parameters\.([A-Za-z_][A-Za-z0-9_]*)/g)].map(m => m[1]))) {
+  for (const name of new Set([...expression.matchAll(new RegExp(String.raw`${OWN_PARAMETERS}\.([A-Za-z_][A-Za-z0-9_]*)`, 'g'))].map(m => m[1]))) {
     if (declared.has(name)) continue;
     const near = declared.size ? closest(name, [...declared]) : undefined;
     const suggestion = near && distance(name, near) <= Math.max(2, Math.floor(name.length / 3)) ? ` Did you mean parameters.${near}?` : '';

@@ -8,6 +8,7 @@ import type { PathSegment } from '../load/yamlPath.ts';
 import { boundedText } from '../report/safeText.ts';
 import { checkExpression, checkExpressionSyntax, declaredStepOutputs, expressions, literalBraces, rangeOfText, type ExpressionReport } from './checkExpressions.ts';
 import { checkStepInputs } from './checkStepInputs.ts';
+import { stepIdOf } from './stepIds.ts';
 import type { KnownAction, TemplatingNames } from './scaffolderActions.ts';
 import { inSkeletonFolder, outsideSkeletonFinding, skeletonFolder } from './skeletonFolder.ts';
 import { unreadPlaceholder } from '../catalog/placeholders.ts';
@@ -90,9 +91,8 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   const parameterKinds = unknownPages ? undefined : declaredParameterKinds(pages);
   const steps = (Array.isArray(spec.steps) ? spec.steps : []) as Record<string, unknown>[];
   const seen: string[] = [];
-  // The id the runner knows a step by: scaffolder-backend names a step without one step-<n> (its router's
-  // `step.id ?? \`step-${index + 1}\``), so an explicit `id: step-2` and the second step without an id share one.
-  const idOf = (step: Record<string, unknown> | undefined, i: number) => (typeof step?.id === 'string' ? step.id : step?.id === undefined || step?.id === null ? `step-${i + 1}` : undefined);
+  // The id the runner knows a step by (stepIdOf): an explicit `id: step-2` and the second step without an id share one.
+  const idOf = stepIdOf;
   const stepIds = new Set(steps.map(idOf).filter((id): id is string => id !== undefined));
   const outputs = actions && !unknownSteps ? declaredStepOutputs(steps, idOf, actions) : undefined;
   const firstWithId = new Map<string, number>();
@@ -149,7 +149,9 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
         at(['spec', 'steps', i, 'input', 'url'], 'template-skeleton-missing', `The file ${path.slice(0, 200)} ${folder ? 'is a folder' : 'does not exist'}: ${action} fetches one file from url, so the task fails here.`, `The url is relative to the template file; point it at the file itself${folder ? ', or use fetch:template for a folder' : ''}.`);
       }
     }
-    if (typeof step.id === 'string') seen.push(step.id);
+    // Known by the id the runner gives it: a later `steps['step-2']` of an id-less second step reads its output.
+    const id = idOf(step, i);
+    if (id !== undefined) seen.push(id);
   });
   for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression, extensions, parameterKinds, outputs);
   checkExpressionSyntax(spec.output, ['spec', 'output'], atExpression);

@@ -1,3 +1,4 @@
+import { OWN_PARAMETERS } from './ownParameters.ts';
 import { createRequire } from 'node:module';
 import { isRecord } from '../load/loadCatalog.ts';
 import { deferUnreadScaffolderModules } from './offlineScaffolder.ts';
@@ -110,7 +111,7 @@ export function typedHosts(steps: readonly unknown[], values: unknown, parameter
     const hosts = new Set<string>();
     const literal = PICKER_VALUE.exec(step.input.repoUrl)?.[1];
     if (literal) hosts.add(literal.toLowerCase());
-    for (const [, name] of step.input.repoUrl.matchAll(/\bparameters\s*\.\s*([A-Za-z_$][\w$]*)/g)) {
+    for (const [, name] of step.input.repoUrl.matchAll(new RegExp(String.raw`${OWN_PARAMETERS}\s*\.\s*([A-Za-z_$][\w$]*)`, 'g'))) {
       const value = isRecord(values) ? values[name] : undefined;
       const host = typeof value === 'string' ? PICKER_VALUE.exec(value)?.[1] : undefined;
       if (host) hosts.add(host.toLowerCase());

@@ -1,3 +1,5 @@
+import { OWN_PARAMETERS } from './ownParameters.ts';
+import { normalizeSteps } from './stepIds.ts';
 /**
  * A render that fails on a parameter the values leave out although the template gives it a `default`:
  * Backstage's form fills a default in, so a task started from the form has the value; the backend applies
@@ -30,12 +32,13 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 export function omittedDefaultHint(template: { spec?: { parameters?: unknown; steps?: unknown } }, values: Readonly<Record<string, unknown>> | undefined, message: string): string | undefined {
   const stepId = /^step (\S+) \(/.exec(message)?.[1];
-  const steps = Array.isArray(template.spec?.steps) ? (template.spec.steps as { id?: unknown }[]) : [];
+  // The failure names a step by the runner's id: step-<n> for one written without an id.
+  const steps = Array.isArray(template.spec?.steps) ? (normalizeSteps(template.spec.steps) as { id?: unknown }[]) : [];
   const step = stepId === undefined ? undefined : steps.find(s => s && s.id === stepId);
   if (!step) return undefined;
   const text = JSON.stringify(step);
   const given = values ?? {};
-  const omitted = [...defaultedParameters(template.spec?.parameters)].filter(([name]) => !Object.hasOwn(given, name) && new RegExp(`parameters(?:\\.${escape(name)}\\b|\\[\\s*['"]${escape(name)}['"]\\s*\\])`).test(text));
+  const omitted = [...defaultedParameters(template.spec?.parameters)].filter(([name]) => !Object.hasOwn(given, name) && new RegExp(`${OWN_PARAMETERS}(?:\\.${escape(name)}\\b|\\[\\s*['"]${escape(name)}['"]\\s*\\])`).test(text));
   if (omitted.length === 0) return undefined;
   const bounded = (value: unknown) => {
     const json = JSON.stringify(value) ?? 'null';

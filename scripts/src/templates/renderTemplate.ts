@@ -14,6 +14,9 @@ import { boundNunjitsuScans } from './templateSyntax.ts';
 import { boundedText } from '../report/safeText.ts';
 import { fetchFromRepoCatalog, type KnownEntity } from './catalogFetch.ts';
 import { DEFAULT_USER_REF, offlineUser } from './offlineUser.ts';
+import { normalizeSteps } from './stepIds.ts';
+import { dryRunOutputs } from './dryRunOutputs.ts';
+import type { DefaultEnvironment } from './defaultEnvironment.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -25,7 +28,11 @@ export interface RenderRequest {
   values: Record<string, unknown>;
   secrets?: Record<string, string>;
   user?: { ref: string; entity?: object };
-  /** Actions that cannot run offline (publish:*, catalog:register…): they record their input and give example outputs, as a dry-run gives. */
+  /**
+   * Actions that cannot run offline (publish:*, catalog:register…): they record their input and give example
+   * outputs, as a dry-run gives for an action without supportsDryRun; one whose dry-run branch is known
+   * (dryRunOutputs) gives that branch's outputs, as a dry-run runs it.
+   */
   offlineActions: readonly string[];
   /** The actions the managed Backstage runs (loadScaffolderActions): their schemas judge the recorded inputs, their output schemas give the example outputs. */
   actions?: ReadonlyMap<string, KnownAction>;
@@ -35,6 +42,8 @@ export interface RenderRequest {
   extensions?: TemplateExtensions;
   /** The repository's own catalog entities: catalog:fetch of one of them answers with it, as the live catalog would. */
   catalog?: readonly KnownEntity[];
+  /** The managed Backstage's scaffolder.defaultEnvironment (templateEnvironment): `environment.parameters`, and the secrets the log redacts. */
+  environment?: DefaultEnvironment;
 }
 
 /** additionalTemplateFilters and additionalTemplateGlobals, as the scaffolder plugin hands them to its runner and fetch actions. */
@@ -65,7 +74,10 @@ export interface RenderResult {
   files: { path: string; content: Buffer; executable: boolean; verbatim: boolean }[];
   /** The rendered inputs of the steps that cannot run offline, for checking against their schemas. */
   offlineInputs: { stepAction: string; input: Record<string, unknown> }[];
-  /** Offline actions that ran after all, answered locally as Backstage would (catalog:fetch from the repository's catalog). */
+  /**
+   * Offline actions answered as Backstage's dry-run answers them, so not skipped: catalog:fetch from the
+   * repository's catalog, and an installed module's action that supportsDryRun with its dry-run branch's outputs (dryRunOutputs).
+   */
   answeredLocally: string[];
   /** catalog:fetch steps with `optional: true` whose refs this repository's catalog lacks: answered as absent (entity null), as the handler answers. */
   answeredAbsent?: { stepId: string; refs: string[] }[];
@@ -181,20 +193,6 @@ const noop: unknown = new Proxy(() => noop, { get: () => noop, apply: () => noop
 const quiet = { info() {}, warn() {}, error() {}, debug() {}, child: () => quiet };
 
 /**
- * The steps as the scaffolder's router hands them to the runner, for a task and for a dry-run alike:
- * a step without `id` is `step-<n>` (1-based) and one without `name` is named by its action. Without
- * this the runner cannot record the step's output (its context path would hold `undefined`).
- * Takes the template's steps as written; returns new step objects (non-objects pass through untouched).
- */
-export function normalizeSteps(steps: readonly object[]): object[] {
-  return steps.map((step, index) => {
-    if (!step || typeof step !== 'object' || Array.isArray(step)) return step;
-    const s = step as { id?: unknown; name?: unknown; action?: unknown };
-    return { ...step, id: s.id ?? `step-${index + 1}`, name: s.name ?? s.action };
-  });
-}
-
-/**
  * The ids of the steps whose action no installed module provides (template-action-unknown): what they
  * output is unknown, so an input or `each` built from it cannot be judged, and the dry-run gives them no
  * example output to stand in. Empty when the request names no installed actions.
@@ -232,7 +230,9 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const { ConfigReader } = require('@backstage/config');
   const parameters = (request.template.spec as { parameters?: unknown }).parameters;
   const typed = typedHosts(request.template.spec.steps, request.values, parameters, id => request.actions?.get(id)?.provider);
-  const config = new ConfigReader(renderIntegrationsConfig(request.values, parameters, hostOf(request.source.baseUrl), typed));
+  // The runner reads scaffolder.defaultEnvironment from this config itself, as Backstage's does from app-config.
+  const environment = request.environment ? { scaffolder: { defaultEnvironment: request.environment } } : {};
+  const config = new ConfigReader({ ...renderIntegrationsConfig(request.values, parameters, hostOf(request.source.baseUrl), typed), ...environment });
   const integrations = ScmIntegrations.fromConfig(config);
   // What the fetch steps read: a rendered file with exactly that content was copied as it stands.
   const fetched = new Set<string>();
@@ -361,6 +361,14 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       if (local) {
         answeredLocally.add(id);
         if (local.absent.length) answeredAbsent.push({ stepId, refs: local.absent });
+        return;
+      }
+      // An installed module's action that supportsDryRun is not skipped by the dry-run: its handler runs and
+      // its dry-run branch outputs fixed values built from the input (a pull request's branch, number 43).
+      const dryRun = known ? dryRunOutputs(known, ctx.input, integrations) : undefined;
+      if (dryRun) {
+        answeredLocally.add(id);
+        for (const [name, value] of Object.entries(dryRun)) ctx.output(name, value);
         return;
       }
       // As the dry-run answers for a step it skips: an example built from the action's output schema.

@@ -28,6 +28,7 @@ import { isRecord } from '../load/loadCatalog.ts';
 import { gitHostView } from '../load/gitHostView.ts';
 import type { KnownAction } from './scaffolderActions.ts';
 import { templateActions, templateExtensions } from './templateGate.ts';
+import type { DefaultEnvironment } from './defaultEnvironment.ts';
 import { resolveTemplatePlaceholders, UNREAD_STEPS_HINT, unreadStepsProblem } from './templatePlaceholders.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { pickTemplate, quotedNames, shortName } from './pickTemplate.ts';
@@ -106,9 +107,10 @@ export interface CaseResult {
  * Renders one case with the scaffolder's own runner and checks it: values, expectations, output, snapshot,
  * commands. `repoUrl` is the base the render reads relative urls against (a stand-in when the config has
  * none); `options.configRepoUrl` is gitops.config.yaml's own repoUrl, the only one a `$yaml`/`$json`/`$text`
- * URL may be read through (a stand-in base would make every other repository's URL look "outside").
+ * URL may be read through (a stand-in base would make every other repository's URL look "outside");
+ * `options.environment` the managed Backstage's scaffolder.defaultEnvironment (templateEnvironment).
  */
-export async function runCase(root: string, repoUrl: string, item: TemplateCase, options: { updateSnapshots: boolean; run: boolean; org?: OrgCatalog; configRepoUrl?: string }): Promise<CaseResult> {
+export async function runCase(root: string, repoUrl: string, item: TemplateCase, options: { updateSnapshots: boolean; run: boolean; org?: OrgCatalog; configRepoUrl?: string; environment?: DefaultEnvironment }): Promise<CaseResult> {
   const diagnostics: Diagnostic[] = [];
   let caseText: string;
   let templateTexts: string[];
@@ -191,7 +193,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   let rendered;
   extensions.standIns?.clear();
   try {
-    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], actions, extensions, catalog: options.org?.entities.map(e => e.entity) });
+    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], actions, extensions, catalog: options.org?.entities.map(e => e.entity), environment: options.environment });
   } catch (error) {
     const message = (error as Error).message;
     if (testCase.expect?.error && message.includes(testCase.expect.error)) return { case: item, milliseconds: Date.now() - started, diagnostics };

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBin } from '../helpers/runBin.ts';
+import { templateHead, templateRepo } from '../helpers/templateRepo.ts';
+
+// scaffolder.defaultEnvironment of the managed Backstage's app-config: NunjucksWorkflowRunner (scaffolder-backend
+// 4.2.0, ~176/234/264) renders environment.parameters from it in a task and in a dry-run, renders
+// environment.secrets as nothing in a dry-run and redacts those secrets from its log. check called
+// ${{ environment.parameters.region }} template-unknown-parameter (a false match of parameters.region inside it),
+// and the offline render gave it nothing although backstageConfig.files set it.
+const TEMPLATE = `${templateHead('svc')}    - id: fetch
+      name: Fetch
+      action: fetch:template
+      input:
+        url: ./skeleton
+        values:
+          name: \${{ parameters.name }}
+          region: \${{ environment.parameters.region }}
+          fromEnv: \${{ environment.parameters.fromEnv }}
+          secret: \${{ environment.secrets.deployKey }}
+    - id: log
+      name: Log
+      action: debug:log
+      input:
+        message: region \${{ environment['parameters'].region }} for \${{ steps.fetch.output.parameters.zone }}
+`;
+
+const files = {
+  'gitops.config.yaml': 'repoUrl: https://github.com/acme/x/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\nbackstageConfig:\n  files: [backstage/app-config.yaml, backstage/app-config.production.yaml]\n  plugins: [\'@backstage/plugin-scaffolder-backend\']\n',
+  'backstage/app-config.yaml': 'scaffolder:\n  defaultEnvironment:\n    parameters:\n      region: westus\n      fromEnv: ${REGION_FROM_ENV}\n    secrets:\n      deployKey: s3cr3t-deploy-key\n',
+  // Merged as config-loader merges --config files: the later file wins, key by key.
+  'backstage/app-config.production.yaml': 'scaffolder:\n  defaultEnvironment:\n    parameters:\n      region: westeurope\n',
+  'templates/svc/template.yaml': TEMPLATE,
+  'templates/svc/skeleton/env.txt': 'name=${{ values.name }} region=${{ values.region }} fromEnv=[${{ values.fromEnv }}] secret=[${{ values.secret }}]\n',
+  'values.yaml': 'name: orders\n',
+};
+
+describe("scaffolder.defaultEnvironment (environment.parameters, environment.secrets), through the bin", () => {
+  it('check: environment.parameters.region is not a parameter of the template', async () => {
+    const root = await templateRepo(['../templates/svc/template.yaml'], files);
+    const run = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(run.stdout).diagnostics as { ruleId: string; message: string }[]).filter(d => d.ruleId.startsWith('template-')).map(d => `${d.ruleId} ${d.message}`);
+    expect(found).toEqual([]);
+  }, 60_000);
+
+  it('check: the template\'s own parameters.x beside it is still judged', async () => {
+    const root = await templateRepo(['../templates/svc/template.yaml'], { ...files, 'templates/svc/template.yaml': TEMPLATE.replace('${{ environment.parameters.region }}', '${{ environment.parameters.region }}-${{ parameters.region }}') });
+    const run = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(run.stdout).diagnostics as { ruleId: string; message: string }[]).filter(d => d.ruleId.startsWith('template-')).map(d => `${d.ruleId} ${d.message}`);
+    expect(found).toEqual(['template-unknown-parameter parameters.region is not declared in spec.parameters; it renders as empty.']);
+  }, 60_000);
+
+  it('templates render: environment.parameters from the app-config files (later wins), secrets empty and never printed', async () => {
+    const root = await templateRepo(['../templates/svc/template.yaml'], files);
+    const run = await runBin(['templates', 'render', 'templates/svc/template.yaml', '--values', 'values.yaml', '--out', 'out'], root);
+    // As Backstage's dry-run: the configured parameter; one from the environment is unknown offline (empty); a secret renders empty in a dry-run.
+    expect(readFileSync(join(root, 'out/env.txt'), 'utf8')).toBe('name=orders region=westeurope fromEnv=[] secret=[]\n');
+    expect(run.stderr).toContain('region westeurope for');
+    expect(`${run.stdout}${run.stderr}`).not.toContain('s3cr3t-deploy-key');
+    expect(run.stdout).not.toContain('template-unknown-parameter');
+    expect(run.status).toBe(0);
+  }, 60_000);
+
+  it('templates test: a case renders with the same environment', async () => {
+    const root = await templateRepo(['../templates/svc/template.yaml'], { ...files, 'templates/svc/tests/default.yaml': "name: default\nvalues:\n  name: orders\nsnapshot: false\nexpect:\n  contains:\n    env.txt: ['region=westeurope fromEnv=[] secret=[]']\n" });
+    const run = await runBin(['templates', 'test', 'svc', '--format', 'json'], root);
+    expect(JSON.parse(run.stdout).diagnostics).toEqual([]);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('s3cr3t-deploy-key');
+    expect(run.status).toBe(0);
+  }, 60_000);
+});
