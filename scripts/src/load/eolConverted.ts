@@ -31,10 +31,11 @@ export function archiveEol(root: string, folder: string): { toLf: Set<string>; t
   const toCrlf = new Set<string>();
   for (const { index, worktree, attributes, path } of eolEntries(root, folder)) {
     // git's convert.c: eol=crlf makes a file text unless -text; text=auto leaves a blob with any CR (i/mixed,
-    // i/crlf) or a binary one (i/-text) as it is; explicit text converts each lone LF (i/lf, i/mixed).
+    // i/crlf) or a binary one (i/-text) as it is; explicit text turns each lone LF into CRLF, even in a blob git
+    // takes for binary (i/-text), which the archive then corrupts: the snapshot's hash of it changes.
     const crlf = /(^|\s)eol=crlf(\s|$)/.test(attributes) && !/(^|\s)-text(\s|$)/.test(attributes);
     const auto = /(^|\s)text=auto(\s|$)/.test(attributes);
-    if (crlf && (index === 'i/lf' || (!auto && index === 'i/mixed'))) toCrlf.add(path);
+    if (crlf && (index === 'i/lf' || (!auto && (index === 'i/mixed' || index === 'i/-text')))) toCrlf.add(path);
     else if (index === 'i/lf' && worktree === 'w/crlf') toLf.add(path);
   }
   return { toLf, toCrlf };

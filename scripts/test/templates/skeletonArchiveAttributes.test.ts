@@ -106,4 +106,20 @@ describe('.gitattributes that make the git host\'s archive of a skeleton differ 
     expect(updated.status).toBe(0);
     expect(readFileSync(join(root, 'templates/python-datascience/tests/default.snapshot.yaml'), 'utf8')).toContain('pyproject.toml: "[project]\\r\n');
   }, 180_000);
+
+  it('explicit text eol=crlf on a file git takes for binary changes its bytes in the archive, and so in the render, though the checkout predates the attribute', async () => {
+    const root = await dataRepoCopy();
+    writeFileSync(join(root, SKELETON, 'model.bin'), Buffer.from([0x61, 0, 0x0a, 0x62, 0x0a]));
+    expect((await runBin(['templates', 'test', '--update-snapshots'], root)).status).toBe(0);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'model');
+    writeFileSync(join(root, SKELETON, '.gitattributes'), 'model.bin text eol=crlf\n');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'crlf');
+    expect(git(root, 'ls-files', '--eol', '--', `${SKELETON}/model.bin`)).toMatch(/^i\/-text\s+w\/-text\s+attr\/text eol=crlf/);
+    expect(execFileSync('sh', ['-c', `git archive --format=tar HEAD ${SKELETON}/model.bin | tar -xO | od -An -c`], { cwd: root, encoding: 'utf8' })).toMatch(/a\s+\\0\s+\\r\s+\\n\s+b\s+\\r\s+\\n/);
+    const run = await runBin(['templates', 'test'], root, { NO_COLOR: '1' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/1 file changed \(model\.bin/);
+  }, 180_000);
 });
