@@ -34,6 +34,7 @@ import { externalMatcher } from './externalEntities.ts';
 import { providedMatcher, type ProvidedScope } from './providedScopes.ts';
 import { readSymlinks, TOOLKIT_OUTPUTS } from './readSymlinks.ts';
 import type { CheckoutTransform } from '../load/checkoutTransforms.ts';
+import { checkoutTransformFindings } from './checkoutTransformFindings.ts';
 import type { SanitizedMkdocs, TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
 
 export interface CatalogCheckInput {
@@ -104,7 +105,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const skeletons = (loaded.skeletonFolders ?? []).filter(folder => folder !== '' && folder !== '.');
   for (const link of readSymlinks(loaded, context.length > 0 ? [...entities, ...context] : entities, config, loaded.given && { paths: loaded.given, entities })) diagnostics.push(symlinkFinding(link, skeletons.find(folder => link.startsWith(`${folder}/`))));
   for (const name of loaded.undecodable ?? []) diagnostics.push(undecodableFinding(name));
-  for (const transform of input.checkoutTransforms) diagnostics.push(checkoutTransformFinding(transform));
+  diagnostics.push(...checkoutTransformFindings(input.checkoutTransforms, loaded.fetchedPrefixes ?? skeletons.map(folder => `${folder}/`)));
   const all = context.length > 0 ? [...entities, ...context] : entities;
   const index = indexEntities(all);
   const appRegistered = config.catalog.roots.length === 0 && config.catalog.appLocations ? filesReachedFrom(loaded.locations, config.catalog.appLocations.map(l => l.file)) : undefined;
@@ -232,20 +233,6 @@ function symlinkFinding(file: string, skeleton?: string): Diagnostic {
     severity: 'error',
     message: 'This is a symbolic link. Backstage reads it from the git host as a one-line path, and the toolkit never follows links (one could lead to a file of the machine running the checks).',
     hint: 'Commit the file itself (a copy) instead of a link, or point at it with a relative path (Location target, $text placeholder, fetch url).',
-    file,
-    range: FILE_START,
-  };
-}
-
-/** A tracked file git checks out through a `.gitattributes` transformation (checkoutTransforms). */
-function checkoutTransformFinding({ file, attribute, via }: CheckoutTransform): Diagnostic {
-  return {
-    ruleId: 'repo-checkout-transform',
-    severity: 'error',
-    message: via === 'archive'
-      ? `.gitattributes gives this ${attribute === 'export-ignore' ? 'path' : 'file'} ${logText(attribute).slice(0, 120)}: an archive of the repository (git archive, the git host's tarball, which Backstage reads for glob Location targets and TechDocs sources) ${attribute === 'export-ignore' ? 'leaves it out' : 'expands $Format:…$ in it with the tip commit (its message included)'}, so Backstage would read something other than what the gate judged.`
-      : `.gitattributes gives this file ${logText(attribute).slice(0, 120)}: git writes the checkout differently from the committed file, so the gate would judge text that Backstage (and CODEOWNERS, and the git host) never read.`,
-    hint: 'Remove that attribute for this path from .gitattributes; commit the file as the UTF-8 text Backstage should read.',
     file,
     range: FILE_START,
   };

@@ -94,6 +94,12 @@ export interface LoadedCatalog {
   symlinkTargets?: ReadonlyMap<string, string>;
   /** Repo folders (no trailing slash) that templates' fetch steps copy as skeletons, placeholders substituted. */
   skeletonFolders?: string[];
+  /**
+   * Every path prefix a template's fetch step may read in this repository, sorted: `folder/` for a folder,
+   * the literal start of a url built from `${{ … }}` (`skeletons/`), '' when one may read the whole repository.
+   * Backstage reads these from the git host's archive (repo-checkout-transform judges every file in them).
+   */
+  fetchedPrefixes?: string[];
   /** Files and folders whose names are not valid UTF-8 (never read; listRepoFiles), sorted. */
   undecodable?: string[];
   /** The root (or given) file each loaded file was reached from: Backstage's origin location. */
@@ -278,7 +284,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   }
   const reported = new Set(files.map(f => f.file));
   const ignoredLocations = crawl.ignored.filter(d => reported.has(d.file));
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, origins: crawl.origins, ignoredLocations, ...(mode === 'paths' && { given: [...named], missingGiven }), ...(whole && { reachedByRoots: whole.files, reachabilityOf: [...new Set([...files.map(f => f.file), ...reachability])] }), ...(contextDefinitionFiles && { contextDefinitionFiles }) };
+  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, fetchedPrefixes: skeletons.fetched, origins: crawl.origins, ignoredLocations, ...(mode === 'paths' && { given: [...named], missingGiven }), ...(whole && { reachedByRoots: whole.files, reachabilityOf: [...new Set([...files.map(f => f.file), ...reachability])] }), ...(contextDefinitionFiles && { contextDefinitionFiles }) };
 }
 
 /**
@@ -692,6 +698,7 @@ function skeletonFolders(files: readonly SourceFile[], config: GitopsConfig, rep
   const prefixes = new Set<string>();
   const templateFiles = new Set<string>();
   const fetchedBy = new Map<string, Set<string>>();
+  const fetched = new Set<string>();
   for (const source of files) {
     for (const doc of source.documents) {
       if (!isRecord(doc) || doc.kind !== 'Template' || !isRecord(doc.spec)) continue;
@@ -700,6 +707,8 @@ function skeletonFolders(files: readonly SourceFile[], config: GitopsConfig, rep
       templateFiles.add(source.file);
       for (const step of spec.steps) {
         const reach = isRecord(step) && typeof step.action === 'string' && step.action.startsWith('fetch:') && isRecord(step.input) ? stepReach(source.file, step.input.url, config.repoUrl) : undefined;
+        // What the step may read in the repository, the whole of it included (the git host's archive serves it).
+        if (reach !== undefined && !('folder' in reach && reach.folder.startsWith('..'))) fetched.add('folder' in reach ? (reach.folder === '.' ? '' : `${reach.folder}/`) : reach.prefix);
         // A url out of the repository, or one that may read all of it, makes no folder a skeleton's.
         if (reach === undefined || ('folder' in reach ? reach.folder.startsWith('..') || reach.folder === '.' : reach.prefix === '')) continue;
         const key = 'folder' in reach ? reach.folder : reach.prefix;
@@ -712,7 +721,7 @@ function skeletonFolders(files: readonly SourceFile[], config: GitopsConfig, rep
   const sortedPrefixes = [...prefixes].sort();
   // The folders and prefixes (as keys of fetchedBy) whose reach holds a repo file.
   const reaching = (file: string) => [...sortedFolders.filter(folder => file.startsWith(`${folder}/`)), ...sortedPrefixes.filter(prefix => file.startsWith(prefix))];
-  return { folders: sortedFolders, prefixes: sortedPrefixes, templateFiles, fetchedBy, reaching };
+  return { folders: sortedFolders, prefixes: sortedPrefixes, templateFiles, fetchedBy, reaching, fetched: [...fetched].sort() };
 }
 
 /** A document with its placeholders replaced by the repo files they name (unreadable ones by stand-ins). */

@@ -2,7 +2,7 @@ import { lstat, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { deferModule } from '../load/deferredModule.ts';
-import { eolConverted, normalizeEol } from '../load/eolConverted.ts';
+import { archiveEol, eolConverted, normalizeEol, withCrlf } from '../load/eolConverted.ts';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import { extractAsArchive, linkLeavingTree, throughLink } from './archiveExtract.ts';
 import { gitIgnoredUnder } from './gitIgnored.ts';
@@ -107,18 +107,20 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
           // it leads, existing or not), one inside is kept as a link; the dry-run then gives a broken one as a
           // file holding its target. One that reads as inside but leaves through another link is refused.
           const tree = await extractAsArchive(from, targetDir, committed);
-          // The host's archive holds each file as git stores it: LF where a CRLF checkout (core.autocrlf, Git
-          // for Windows' default) wrote CRLF, or the render differs from the task's (and its snapshots with it).
+          // The host's archive holds each file as git archive writes it, or the render differs from the task's
+          // (and its snapshots with it): LF where a CRLF checkout (core.autocrlf, Git for Windows' default) wrote
+          // CRLF, and CRLF where the attributes say eol=crlf (a .bat), even when the checkout predates them.
           const folder = repoRelative(from);
           const written = new Set(tree.files);
-          for (const path of eolConverted(source.root, folder)) {
+          const { toLf, toCrlf } = archiveEol(source.root, folder);
+          for (const path of [...toLf, ...toCrlf]) {
             const inTree = relative(folder, path).split(sep).join('/');
             // Only a file this extraction wrote, never a path that climbs out of it or goes through a link.
             if (!written.has(inTree)) continue;
             const copy = join(targetDir, ...inTree.split('/'));
             if (!copy.startsWith(`${targetDir}${sep}`) || (await throughLink(targetDir, copy))) continue;
             const entry = await lstat(copy).catch(() => undefined);
-            if (entry?.isFile()) await writeFile(copy, normalizeEol(await readFile(copy)));
+            if (entry?.isFile()) await writeFile(copy, toCrlf.has(path) ? withCrlf(await readFile(copy)) : normalizeEol(await readFile(copy)));
           }
           const leaving = linkLeavingTree(targetDir, tree.links);
           if (leaving !== undefined) throw new OutsideRepositoryError(repoRelative(join(from, ...leaving.split('/'))));
