@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
@@ -11,6 +11,7 @@ import { checkBackstageConfig, type ConfigFile } from './checkBackstageConfig.ts
 import { loadPluginConfigSchema, rememberedFindings, type RememberedFindings } from './configSchema.ts';
 import { resolveAppConfig, type ConfigRead } from './resolveAppConfig.ts';
 import { affordableYaml } from '../load/yamlNodeBudget.ts';
+import { leavesRoot } from '../load/leavesRoot.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -68,7 +69,7 @@ function resolversWithoutModule(config: GitopsConfig): Diagnostic[] {
 /** Whether `path` (a config file named in gitops.config.yaml) is in the repo, lexically and once symbolic links are followed. */
 function insideRepo(root: string, path: string): boolean {
   const rel = relative(root, path);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return false;
+  if (rel === '' || leavesRoot(rel)) return false;
   try {
     const realRoot = realpathSync(root);
     const real = realpathSync(path);

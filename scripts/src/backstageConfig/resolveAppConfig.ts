@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { affordableYaml, nodeUpperBound } from '../load/yamlNodeBudget.ts';
+import { leavesRoot } from '../load/leavesRoot.ts';
+import { spawnSync } from 'node:child_process';
+import { childEnv } from '../process/childEnv.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -89,7 +92,15 @@ export async function resolveAppConfig(root: string, file: string, data: unknown
       if (++includes > MAX_INCLUDES) throw new Error(`more than ${MAX_INCLUDES} $include/$file reads: an include that includes itself never ends, and config-loader never finishes loading`);
       if (path.includes(ENV_STRING)) return JSON.stringify(UNKNOWN_VALUE);
       const rel = relative(root, path);
-      if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return JSON.stringify(UNKNOWN_VALUE);
+      if (rel === '' || leavesRoot(rel)) return JSON.stringify(UNKNOWN_VALUE);
+      // The deployment reads the files of the repository, not what a checkout holds beside them: git's own
+      // folder (.git/config may hold a token) and untracked files (a CI step's .npmrc) are unknown, never
+      // read. Red team: `$file: ../.git/config` under scaffolder.defaultEnvironment reached the render.
+      if (!trackedByGit(root, rel)) {
+        reads.push({ path: rel, sha256: null });
+        missing.push(rel.split(sep).join('/'));
+        return JSON.stringify(UNKNOWN_VALUE);
+      }
       let real: string;
       try {
         real = realpathSync(path);
@@ -183,4 +194,15 @@ export function readsUnchanged(root: string, reads: readonly ConfigRead[]): bool
     }
     return now === sha256;
   });
+}
+
+/**
+ * Whether `rel` (a path from `root`) is a file git tracks, or `root` is not in a git work tree at all (then
+ * every file counts). A path inside git's own folder never counts. One `git ls-files` per read; never throws.
+ */
+function trackedByGit(root: string, rel: string): boolean {
+  if (rel.split(sep).includes('.git')) return false;
+  const listed = spawnSync('git', ['-C', root, '--literal-pathspecs', 'ls-files', '-z', '--error-unmatch', '--', rel], { encoding: 'utf8', env: childEnv({ LC_ALL: 'C' }) });
+  if (listed.status === 0) return true;
+  return /not a git repository/i.test(listed.stderr ?? '');
 }

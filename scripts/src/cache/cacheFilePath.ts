@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { dirname, isAbsolute, relative, sep } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import { UsageError } from '../config/usageError.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { logText } from '../report/safeText.ts';
+import { leavesRoot } from '../load/leavesRoot.ts';
 
 /** Larger than any cache this toolkit writes (about 100 MB for 100,000 files): a planted file, not a cache. */
 export const MAX_CACHE_BYTES = 512 * 1024 * 1024;
@@ -30,7 +31,7 @@ export function checkCacheFilePath(root: string, file: string, shown: string): v
   if (stats && stats.size > MAX_CACHE_BYTES) throw refuse(`is larger than ${MAX_CACHE_BYTES / 1024 / 1024} MB: it is not a cache this toolkit wrote.`);
   if (stats && stats.size > 0 && !startsAsCache(file)) throw refuse('is not a cache file this toolkit wrote; remove it or choose another path (it would be overwritten).');
   const inside = relative(root, file);
-  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return;
+  if (inside === '' || leavesRoot(inside)) return;
   for (let folder = dirname(file); folder !== root && folder.startsWith(root); folder = dirname(folder)) {
     if (lstatOrUndefined(folder)?.isSymbolicLink()) throw refuse('lies under a symbolic link inside the repository.');
   }

@@ -2,7 +2,7 @@ import { RuleRegistry, type Rule } from '../rules.ts';
 
 const rules: Rule[] = [
   // Reading files
-  { id: 'yaml-syntax', severity: 'error', description: 'The file is not valid YAML; Backstage skips the document.', example: 'metadata: {name: x' },
+  { id: 'yaml-syntax', severity: 'error', description: 'The file is not valid YAML: nothing of the document is read, and Backstage fails the Location that reads the file (every entity it reads stops updating).', example: 'metadata: {name: x' },
   { id: 'yaml-duplicate-key', severity: 'error', description: 'A mapping repeats a key; Backstage rejects the document.', example: 'metadata:\n  name: a\n  name: b' },
   { id: 'yaml-alias-limit', severity: 'error', description: 'Anchors and aliases expand beyond the limit (billion-laughs protection).', example: 'a: &a [x, x]\nb: [*a, *a, *a]  # nested many levels deep' },
   { id: 'yaml-node-limit', severity: 'error', description: "The file holds more YAML values than the per-file budget (100,000 for each MiB of catalog.maxFileBytes, at least 100,000), or one mapping with more than 5,000 keys (Backstage's YAML parser compares each key with every earlier one: 45,000 keys held its thread 6.9 s per read); it is not read, however few bytes it has.", example: 'tags: [a, a, a, …]  # 450,000 items in under 1 MB' },

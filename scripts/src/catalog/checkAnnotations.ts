@@ -7,6 +7,7 @@ import { siteConfigIn } from '../techdocs/techdocsSites.ts';
 import type { TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
 import { SOURCE_LOCATION, techdocsDirFolder } from '../techdocs/techdocsDirFolder.ts';
 import { envPlaceholderNote } from './envPlaceholder.ts';
+import { leavesRoot } from '../load/leavesRoot.ts';
 
 const LOCATION_REFS = ['backstage.io/techdocs-ref', 'backstage.io/source-location', 'backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location'];
 // Overwritten on every read: ProcessorOutputCollector sets both on each entity a Location emits.
@@ -167,7 +168,7 @@ function docsFolderNamed(base: string, entityFile: string, repoFiles: ReadonlySe
   const parent = posix.dirname(base.replace(/\/$/, ''));
   const from = posix.dirname(entityFile);
   const relative = posix.relative(from === '.' ? '' : from, parent === '.' ? '' : parent);
-  return `dir:${relative === '' ? '.' : relative.startsWith('..') ? relative : `./${relative}`}`;
+  return `dir:${relative === '' ? '.' : leavesRoot(relative) ? relative : `./${relative}`}`;
 }
 
 function isHttpUrl(value: string): boolean {

@@ -7,6 +7,7 @@ import { FILE_START } from '../diagnostic.ts';
 import type { LocationEdge, SourceFile } from '../load/loadCatalog.ts';
 import { GLOB_BUDGET_MS, matchGlob, ROOT_TYPE_HINT } from './locationTargets.ts';
 import { logText } from '../report/safeText.ts';
+import { toRepoUrlForm } from '../load/toRepoUrlForm.ts';
 
 export interface LocationContext {
   mode: 'roots' | 'paths' | 'discover';
@@ -92,7 +93,10 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
       diagnostics.push(at(resolution.ruleId ?? 'location-target-invalid', 'error', resolution.reason, resolution.hint ?? 'Point the target at files inside this repository.'));
     } else if (resolution.kind === 'external') {
       const ref = thisRepositoryAt(edge.target, context.repoUrl);
-      if (ref?.sameBranch === false) {
+      if (ref?.sameBranch === false && /\/(?:blob|tree|raw)\/HEAD(?:\/|$)/.test(edge.target)) {
+        // HEAD is the host's default branch: the same files only while that setting names the reviewed branch.
+        diagnostics.push(at('location-target-external', 'warning', `${shownPath(edge.target)} names this repository at HEAD, which the git host reads at its default branch, a setting no pull request here changes or shows; the gate checks ${ref.branch} (${context.repoUrlInferred ? "the branch git names for this checkout, as no gitops.config.yaml sets repoUrl" : 'repoUrl in gitops.config.yaml'}) and does not follow this target, so what it reads is not checked.`, `Write the target relative to this file (./…), or with ${ref.branch} in place of HEAD, so the gate checks what Backstage reads.`));
+      } else if (ref?.sameBranch === false) {
         diagnostics.push(at('location-target-external', 'warning', `${shownPath(edge.target)} names this repository at another branch, tag or commit than ${ref.branch} (${context.repoUrlInferred ? "the branch git names for this checkout: origin's HEAD, else the one checked out, as no gitops.config.yaml sets repoUrl" : 'repoUrl in gitops.config.yaml'}): Backstage reads whatever that ref holds, which no pull request to ${ref.branch} reviews, and the gate does not check it.`, "Write the target relative to this file (./…), so Backstage reads it from the reviewed branch and the gate checks it."));
       } else if (ref) {
         diagnostics.push(at('location-target-external', 'info', `${shownPath(edge.target)} names this repository's ${ref.branch} branch by another form of URL than repoUrl's: Backstage reads it, but the gate follows only relative targets and repoUrl's form, so it is not checked.`, "Write the target relative to this file (./…), so the gate checks it."));
@@ -104,6 +108,9 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
         // Said alike for every such target (the finding stands on it), so a catalog of many reads as one group.
         else diagnostics.push(at('location-target-external', 'info', 'This target is outside this repository and is not checked offline.', 'Check it with --catalog-url against the managed Backstage, or move the entities into this repo.'));
       }
+    } else if (resolution.files.length > 0 && context.repoUrl && spelledOtherwise(edge.target, context.repoUrl)) {
+      // Followed and checked (toRepoUrlForm), but Backstage keys what it reads by the target as written.
+      diagnostics.push(at('location-target-external', 'info', `${shownPath(edge.target.slice(0, 300))} names this repository spelled otherwise than ${context.repoUrlInferred ? "this checkout's origin" : 'repoUrl in gitops.config.yaml'} (${context.repoUrl}): Backstage reads the same files, and the gate checks them, but records that URL as their entities' location, so a $text, $json or $yaml in them is compared with that spelling, and a Location reaching the same file by another spelling conflicts with it (Backstage keeps the first).`, 'Write the target relative to this file (./…).'));
     } else if (resolution.files.length === 0 && edge.optional) {
       // DefaultCatalogProcessingOrchestrator passes presence === 'optional' to readLocation, and
       // UrlReaderProcessor then emits no notFoundError: the Location reads its other targets.
@@ -147,6 +154,11 @@ export function thisRepositoryAt(target: string, repoUrl: string | undefined): {
   const form = /^(blob|tree|raw)\/(.+)$/.exec(rest);
   if (!form) return undefined;
   return { branch: decodeURIComponent(branch), sameBranch: form[2].startsWith(`${branch}/`) };
+}
+
+/** Whether absolute target `target` reads under repoUrl only once respelled (toRepoUrlForm): other capitals, another form, %-escapes. */
+function spelledOtherwise(target: string, repoUrl: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith(repoUrl) && toRepoUrlForm(target, repoUrl).startsWith(repoUrl);
 }
 
 /**

@@ -2,6 +2,7 @@ import { dirname, join, posix } from 'node:path';
 import { Minimatch } from 'minimatch';
 import { createRequire } from 'node:module';
 import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
+import { toRepoUrlForm } from '../load/toRepoUrlForm.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -178,6 +179,8 @@ function resolveUrlTarget(fromFile: string, target: string, repoUrl?: string): R
     // toAbsoluteUrl then hands the target on as written, which no URL reader takes.
     return { invalid: `Backstage cannot resolve ${JSON.stringify(target.slice(0, 200))} against this file's URL, so it reads nothing there.` };
   }
+  // This repository in other capitals, GitHub's tree form or at HEAD: its reader reads the same file.
+  if (repoUrl) resolved = new URL(toRepoUrlForm(resolved.href, repoUrl));
   const absolute = isAbsoluteUrl(target);
   const root = new URL(base);
   if (resolved.origin !== root.origin || !resolved.pathname.startsWith(root.pathname)) {
@@ -255,7 +258,7 @@ function queryRepoTargetToPath(fromFile: string, target: string, repoUrl: string
   let resolved: URL;
   let repo: URL;
   try {
-    resolved = new URL(integrations().resolveUrl({ url: target, base: repoUrl + fromFile }));
+    resolved = new URL(toRepoUrlForm(integrations().resolveUrl({ url: target, base: repoUrl + fromFile }), repoUrl));
     repo = new URL(repoUrl);
   } catch {
     return undefined;

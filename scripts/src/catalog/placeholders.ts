@@ -5,7 +5,7 @@ import { depthExceeded, mappingKeysExceeded, MAX_MAPPING_KEYS } from '../load/ya
 import { MAX_DOCUMENT_DEPTH } from '../load/tooDeep.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import type { MissingTarget } from '../diagnostic.ts';
-import { resolveRelative } from './locationTargets.ts';
+import { backstageResolveUrl, resolveRelative } from './locationTargets.ts';
 
 const RESOLVERS = new Set(['text', 'json', 'yaml']);
 const NONE: ReadonlySet<string> = new Set();
@@ -199,17 +199,23 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
   if (typeof use.value !== 'string') {
     return fail('placeholder-invalid', `Placeholder ${label} expected a string value parameter, in the form of an absolute URL or a relative path`, `Write ${label}: ./relative/path/to/file`);
   }
-  const target = placeholderTarget(file, use.value, repoUrl);
+  // catalog-backend's assertSameRepository compares the resolved URL's host, owner and name exactly, though
+  // the host reads them in any capitals: for $text, $json and $yaml, this repository in other capitals (also
+  // reached by a relative path that climbs into them) is another one.
+  const base = `${repoUrl ?? ''}${file}`;
+  const resolved = repoUrl === undefined ? use.value : resolvedAgainst(use.value, base);
+  const refused = RESOLVERS.has(use.key) && repoUrl !== undefined && otherRepository(resolved, base);
+  const target = refused ? undefined : placeholderTarget(file, use.value, repoUrl);
   // A URL into this very repository that names another branch, tag or commit than the one the catalog is
   // read from: Backstage's assertSameRepository compares only host and repository, so it reads that
   // revision at every refresh, a file no pull request of this branch shows or any push there changes.
-  if (target === undefined && repoUrl && sameRepository(use.value, `${repoUrl}${file}`)) {
+  if (target === undefined && repoUrl && sameRepository(use.value, base)) {
     const url = use.value.length > 200 ? `${use.value.slice(0, 200)}…` : use.value;
     const { problem } = fail('placeholder-other-revision', `Placeholder ${label} names a file of this repository at another revision than the one the catalog is read from (${repoUrl}): ${url}. Backstage reads it there at every refresh, so what it gives changes with every push to that branch without a review here, and the gate cannot read it to judge this entity.`, 'Refer to the file with a relative path (./file), so it is read from the same revision as this entity and each change to it is reviewed.');
     return { problem: { ...problem, readByModule: true as const } };
   }
   // An absolute URL elsewhere is read by Backstage at ingestion; it refuses only another git repository.
-  if (target === undefined && !(repoUrl && otherRepository(use.value, `${repoUrl}${file}`))) return { unread: true as const };
+  if (target === undefined && !(repoUrl && otherRepository(resolved, base))) return { unread: true as const };
   // A module's resolver (openapi, asyncapi) reads the URL without catalog-backend's assertSameRepository:
   // Backstage does not refuse it, but reads another repository with its own credentials (see bundlePlaceholderRefs).
   if (target === undefined && !RESOLVERS.has(use.key)) {
@@ -217,6 +223,10 @@ function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSourc
     const url = use.value.length > 200 ? `${use.value.slice(0, 200)}…` : use.value;
     const { problem } = fail('placeholder-outside-repo', `Placeholder ${label} names a file of another git repository: ${url}. ${reader} reads it with Backstage's own URL reader and integration credentials, without the same-repository check Backstage makes for $text, $json and $yaml, so that repository's file would be published in this entity to everyone who can read the catalog.`, 'Copy the file into this repository and refer to it with a relative path (a plain web URL outside any git repository stays allowed).');
     return { problem: { ...problem, readByModule: true as const } };
+  }
+  if (refused && typeof placeholderTarget(file, use.value, repoUrl) === 'string') {
+    const url = use.value.length > 200 ? `${use.value.slice(0, 200)}…` : use.value;
+    return fail('placeholder-outside-repo', `Placeholder ${label} names this repository in other capitals than repoUrl (${repoUrl}): ${url}. The git host reads it alike, but Backstage compares host, owner and name exactly with the URL it read the entity from ("Placeholder may only reference files from the same repository as the entity") and fails the entity.`, `Refer to the file with a relative path (./file), or write the URL as ${repoUrl} spells it.`);
   }
   if (target === null || target === undefined) {
     return fail('placeholder-outside-repo', `Placeholder ${label} reaches outside this repository: ${use.value}. Placeholder may only reference files from the same repository as the entity.`, 'Copy the file into this repo and refer to it with a relative path.');
@@ -282,6 +292,21 @@ export function otherRepository(url: string, base: string): boolean {
   }
   if (!resolved.owner || !resolved.name || !resolved.filepath || !from.owner || !from.name || !from.filepath) return false;
   return resolved.resource !== from.resource || resolved.full_name !== from.full_name;
+}
+
+/**
+ * `value` resolved against `base` as PlaceholderProcessor resolves it (defaultScmResolveUrl, as GitHub's and
+ * GitLab's integrations do); a relative path that cannot climb (no `..`, plain or %-escaped) stays in base's
+ * repository, so base stands for it; `value` itself when resolving throws.
+ */
+function resolvedAgainst(value: string, base: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return value;
+  if (!/\.\.|%2e/i.test(value)) return base;
+  try {
+    return backstageResolveUrl({ url: value, base });
+  } catch {
+    return value;
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { childEnv } from '../process/childEnv.ts';
 import { parseArgs } from 'node:util';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { cacheKey, toolkitKey } from '../cache/cacheKey.ts';
 import { ResultCache, writeCacheFile } from '../cache/resultCache.ts';
 import { InputsSeen, inputsUnchanged, runInputsKey, type RunTexts } from '../cache/runInputs.ts';
@@ -28,6 +28,7 @@ import { gitArchive } from '../process/gitArchive.ts';
 import { inferRepoUrl } from '../process/inferRepoUrl.ts';
 import { existsSync } from 'node:fs';
 import type { RevisionReads } from '../pr/revisionReads.ts';
+import { leavesRoot } from '../load/leavesRoot.ts';
 
 export const CHECK_HELP = `Usage: backstage-gitops check [paths…] [options]
 
@@ -102,7 +103,7 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   // as a run over paths it skipped the whole-run gates (CODEOWNERS, the editor schema, scorecards), so it
   // passed what CI fails.
   const inside = given.map(p => relative(root, resolve(io.cwd, p)));
-  const whole = inside.includes('') && inside.every(p => !p.startsWith('..') && !isAbsolute(p));
+  const whole = inside.includes('') && inside.every(p => !leavesRoot(p));
   const positionals = scope ? [scope] : whole ? [] : given;
   if (values['list-rules']) {
     const listFormat = listRulesFormat(values.format);

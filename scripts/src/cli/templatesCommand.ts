@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { unconfiguredActionMessage, unconfiguredActionsNote, type AppScaffolderModules } from '../config/appScaffolderModules.ts';
-import { notRunOfflineText, renderTemplate, userWithoutEntityText } from '../templates/renderTemplate.ts';
+import { deploymentParameterText, notRunOfflineText, renderTemplate, userWithoutEntityText } from '../templates/renderTemplate.ts';
 import { normalizeSteps } from '../templates/stepIds.ts';
 import { templateEnvironment } from '../templates/defaultEnvironment.ts';
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
@@ -19,6 +19,7 @@ import { checkSecrets, checkValues } from '../templates/checkValues.ts';
 import { BACKTRACKING_HINT, templateBacktracking } from '../templates/regexBacktracking.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { discoverCases, folderTemplateFiles, runCase } from '../templates/runTemplateTests.ts';
+import { strandedCases } from '../templates/strandedCases.ts';
 import { templateActions, templateExtensions, templateGate } from '../templates/templateGate.ts';
 import { testTimeLimit } from '../templates/testTimeLimit.ts';
 import { templateTestSeconds } from './timeLimitFlag.ts';
@@ -31,7 +32,7 @@ import { formatTemplateOutput } from '../templates/formatTemplateOutput.ts';
 import { resolveTemplatePlaceholders, UNREAD_STEPS_HINT, unreadStepsProblem } from '../templates/templatePlaceholders.ts';
 import { pickTemplate, quotedNames, shortName } from '../templates/pickTemplate.ts';
 import { templateSchemaProblem, templateShapeProblem } from '../templates/templateShape.ts';
-import { logText } from '../report/safeText.ts';
+import { boundedText, logText } from '../report/safeText.ts';
 import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -42,6 +43,7 @@ import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import { DEFAULT_YAML_LIMITS } from '../load/parseYaml.ts';
 import { mappingKeysExceeded, MAX_MAPPING_KEYS, nodeBudgetExceeded } from '../load/yamlNodeBudget.ts';
 import { acyclicValue, SelfAliasError } from '../load/acyclicYaml.ts';
+import { leavesRoot } from '../load/leavesRoot.ts';
 
 /**
  * YAML from a file the pull request controls, every document of it as Backstage's parseEntityYaml reads
@@ -129,10 +131,10 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   if (values.user !== undefined && !/^user:(?:[^:/\s]+\/)?[^:/\s]+$/i.test(values.user)) throw new UsageError(`--user takes a user entity ref such as user:default/jdoe, not ${logText(values.user).slice(0, 80)}`);
   const gitTop = spawnSync('git', ['-C', dirname(file), 'rev-parse', '--show-toplevel'], { encoding: 'utf8', env: childEnv() });
   // Relative skeleton urls may climb above the template's folder, so without git the root is the current folder when it holds the template.
-  const cwdHolds = !relative(io.cwd, file).startsWith('..');
+  const cwdHolds = !leavesRoot(relative(io.cwd, file));
   const root = values.root ? resolve(io.cwd, values.root) : gitTop.status === 0 ? gitTop.stdout.trim() : cwdHolds ? io.cwd : dirname(file);
   const templateFile = relative(root, file).split(sep).join('/');
-  if (templateFile.startsWith('..')) throw new UsageError(`${file} is not inside ${root}`);
+  if (leavesRoot(templateFile)) throw new UsageError(`${file} is not inside ${root}`);
   const config = await loadConfig(root);
   const baseUrl = config.repoUrl ?? 'https://github.com/offline/template/blob/main/';
   let realTemplate: string;
@@ -212,7 +214,8 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     await writeFile(target, f.content);
     if (f.executable) await chmod(target, 0o755);
   }
-  if (result.log.length) io.stderr.write(result.log.map(l => `  ${logText(l.split('\n')[0])}\n`).join(''));
+  // A log line may carry a JSON dump over many lines (the step's inputs): one line here, bounded.
+  if (result.log.length) io.stderr.write(result.log.map(l => `  ${logText(boundedText(l.replace(/\s*\n\s*/g, ' '), 400))}\n`).join(''));
   const skipped = offline.filter(id => actions.has(id) && !result.answeredLocally.includes(id));
   io.stdout.write(`${result.files.length} file(s) rendered to ${logText(out)} in ${result.milliseconds} ms${skipped.length ? ` (skipped offline: ${logText(skipped.join(', '))})` : ''}\n`);
   for (const { stepId, refs } of result.answeredAbsent ?? []) io.stdout.write(`ℹ step ${logText(stepId)}: catalog:fetch of ${logText(refs.join(', '))}, which ${org ? "this repository's catalog does not hold" : 'no catalog known here holds (no gitops.config.yaml catalog.roots)'}, answered as absent (optional: true gives entity null), as for an entity not created yet; an entity that lives elsewhere in your catalog takes the other branch\n`);
@@ -224,6 +227,10 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   if (result.userWithoutEntity) {
     const { message, hint } = userWithoutEntityText(result.userWithoutEntity, org !== undefined);
     io.stdout.write(`⚠ ${logText(message)}\n  hint: ${logText(hint)}\n`);
+  }
+  for (const name of result.deploymentParameters ?? []) {
+    const { message, hint } = deploymentParameterText(name);
+    io.stdout.write(`⚠ Rendered ${logText(message)}\n  hint: ${logText(hint)}\n`);
   }
   for (const standIn of extensions.standIns ?? []) io.stdout.write(`⚠ rendered with a stand-in for the ${logText(standIn)}, which your Backstage adds (gitops.config.yaml): the toolkit does not have its code, so that part of the output is not what Backstage writes, and what it feeds (a step input, an expression left unrendered when a filter after it threw) is not judged\n`);
   io.stdout.write(unknownLines);
@@ -356,6 +363,8 @@ async function testTemplates(given: string[], values: { root?: string; 'update-s
   }
   const cases = shard(all, values.shard);
   const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { files: selected, repoFiles, config });
+  // Cases beside a template no run renders would be left out without a word, which reads as a pass.
+  if (names.length === 0 && !(values.shard && !values.shard.startsWith('1/'))) diagnostics.push(...strandedCases(root, repoFiles, templateFiles, { maxFileBytes: config.catalog.maxFileBytes, skeletonFolders: loaded.skeletonFolders, fetchedPrefixes: loaded.fetchedPrefixes }));
   const org = cases.length ? await loadOrgCatalog(config, loaded) : undefined;
   const environment = cases.length ? await templateEnvironment(config) : undefined;
   // Every case still gets a line and, past the run's time, a finding: a case left out silently would read as a pass.

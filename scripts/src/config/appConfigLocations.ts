@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { affordableYaml } from '../load/yamlNodeBudget.ts';
 import { BACKEND, backendDependencies, readPlain } from './appBackend.ts';
+import { leavesRoot } from '../load/leavesRoot.ts';
+import { toRepoUrlForm } from '../load/toRepoUrlForm.ts';
 
 /** The app-config a Backstage app's repository keeps at its top (create-app's), which `yarn start` reads. */
 export const APP_CONFIG = 'app-config.yaml';
@@ -60,10 +62,11 @@ export function appConfigLocations(root: string, repoUrl?: string): AppLocation[
     if (type === 'file') {
       const absolute = resolve(backend, location.target);
       const fromRoot = relative(root, absolute);
-      if (fromRoot === '' || fromRoot.startsWith('..') || isAbsolute(fromRoot)) continue;
+      if (fromRoot === '' || leavesRoot(fromRoot)) continue;
       path = fromRoot.split(sep).join('/');
-    } else if (type === 'url' && repoUrl && location.target.startsWith(repoUrl)) {
-      path = location.target.slice(repoUrl.length).replace(/^\.?\//, '');
+    } else if (type === 'url' && repoUrl && toRepoUrlForm(location.target, repoUrl).startsWith(repoUrl)) {
+      // This repository in other capitals, GitHub's tree or raw form or %-escaped is read alike (toRepoUrlForm).
+      path = toRepoUrlForm(location.target, repoUrl).slice(repoUrl.length).replace(/^\.?\//, '');
     } else continue;
     if (/[*?[\]{}]/.test(path)) return undefined;
     // A target that is not there registers nothing (the backend logs it and goes on).

@@ -1,6 +1,6 @@
 import type { Options, ValidateFunction } from 'ajv';
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { toolkitRoot } from '../init/toolkitFiles.ts';
 import { logText } from '../report/safeText.ts';
 import configSchema from '../../../schemas/gitops-config.schema.json' with { type: 'json' };
@@ -8,6 +8,7 @@ import scorecardsSchema from '../../../schemas/scorecards.schema.json' with { ty
 import templateTestSchema from '../../../schemas/template-test.schema.json' with { type: 'json' };
 import { fixedValidators } from '../prebuilt/prebuiltValidators.ts';
 import { toolkitSchemaSpec, type ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
+import { leavesRoot } from '../load/leavesRoot.ts';
 
 /** The toolkit's own JSON Schemas (bundled at build time, never from the repository under review) and the Ajv options each is read with. */
 export const TOOLKIT_SCHEMAS = {
@@ -61,5 +62,5 @@ export function toolkitSchemaShown(name: ToolkitSchema, root: string): string {
   }
   if (!existsSync(path)) return `the toolkit's ${file}`;
   const inRoot = relative(resolve(root), path);
-  return logText(inRoot.startsWith('..') || isAbsolute(inRoot) ? path : inRoot.split(sep).join('/'));
+  return logText(leavesRoot(inRoot) ? path : inRoot.split(sep).join('/'));
 }

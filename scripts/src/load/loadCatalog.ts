@@ -21,6 +21,7 @@ import { fitsEntityEnvelope } from '../catalog/checkBackstageModel.ts';
 import { gitHostView } from './gitHostView.ts';
 import { isYamlFile, listRepoFiles, regularFileThroughFolders, RepoFileSet, trackedInstalledFiles } from './repoFiles.ts';
 import type { PathSegment } from './yamlPath.ts';
+import { leavesRoot } from './leavesRoot.ts';
 
 export interface SourceFile {
   file: string;
@@ -641,7 +642,7 @@ function expandPaths(root: string, paths: readonly string[], repoFiles: readonly
   const selected = new Set<string>();
   for (const given of paths) {
     const rel = relative(root, resolve(given)).split(sep).join('/');
-    if (rel.startsWith('..')) throw new UsageError(`${given} is outside the repository root ${root}`);
+    if (leavesRoot(rel)) throw new UsageError(`${given} is outside the repository root ${root}`);
     if (repoFiles.includes(rel)) {
       selected.add(rel);
       continue;
@@ -708,9 +709,9 @@ function skeletonFolders(files: readonly SourceFile[], config: GitopsConfig, rep
       for (const step of spec.steps) {
         const reach = isRecord(step) && typeof step.action === 'string' && step.action.startsWith('fetch:') && isRecord(step.input) ? stepReach(source.file, step.input.url, config.repoUrl) : undefined;
         // What the step may read in the repository, the whole of it included (the git host's archive serves it).
-        if (reach !== undefined && !('folder' in reach && reach.folder.startsWith('..'))) fetched.add('folder' in reach ? (reach.folder === '.' ? '' : `${reach.folder}/`) : reach.prefix);
+        if (reach !== undefined && !('folder' in reach && leavesRoot(reach.folder))) fetched.add('folder' in reach ? (reach.folder === '.' ? '' : `${reach.folder}/`) : reach.prefix);
         // A url out of the repository, or one that may read all of it, makes no folder a skeleton's.
-        if (reach === undefined || ('folder' in reach ? reach.folder.startsWith('..') || reach.folder === '.' : reach.prefix === '')) continue;
+        if (reach === undefined || ('folder' in reach ? leavesRoot(reach.folder) || reach.folder === '.' : reach.prefix === '')) continue;
         const key = 'folder' in reach ? reach.folder : reach.prefix;
         ('folder' in reach ? folders : prefixes).add(key);
         (fetchedBy.get(key) ?? fetchedBy.set(key, new Set()).get(key)!).add(source.file);

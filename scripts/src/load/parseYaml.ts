@@ -322,7 +322,7 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
         problems.push({
           ruleId: 'yaml-syntax',
           severity: 'error',
-          message: `This file holds an unresolved git merge conflict (${conflict.markers}): the marker lines are not YAML, so Backstage skips the document.`,
+          message: `This file holds an unresolved git merge conflict (${conflict.markers}): the marker lines are not YAML, so the document does not parse.`,
           hint: CONFLICT_HINT,
           file,
           range: toRange(lineCounter, conflict.offset, conflict.offset + conflict.length),
@@ -402,7 +402,7 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
             ? 'Backstage rejects the whole document; keep one of the two keys.'
             : tab
             ? 'Indent this line with spaces, to the column of the keys it belongs with: YAML never allows a tab in indentation.'
-            : unquotedExpressionHint(text, range.start.line) ?? 'Fix the YAML syntax here; Backstage skips the whole document until it parses.',
+            : unquotedExpressionHint(text, range.start.line) ?? 'Fix the YAML syntax here; nothing of this document is read until it parses.',
           file,
           range,
         });
@@ -507,7 +507,7 @@ export function unquotedExpressionHint(text: string, line: number): string | und
   if (at === undefined || at.length > 4000) return undefined;
   const value = /^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*?|'[^']*'|"[^"]*"):\s+(.*)$/.exec(at)?.[1] ?? /^\s*-\s+(.*)$/.exec(at)?.[1];
   if (value === undefined || /^['"|>]/.test(value) || !/\$\{\{|^\{\{|^\{%/.test(value)) return undefined;
-  return 'This value is a template expression without quotes: YAML reads its ": ", " #" or leading "{" as YAML syntax. Quote the whole value (key: "${{ … }}", with \\" for a double quote inside, or single quotes around it); Backstage skips the whole document until it parses.';
+  return 'This value is a template expression without quotes: YAML reads its ": ", " #" or leading "{" as YAML syntax. Quote the whole value (key: "${{ … }}", with \\" for a double quote inside, or single quotes around it); nothing of this document is read until it parses.';
 }
 
 function nthLine(text: string, line: number): string | undefined {

@@ -199,12 +199,49 @@ function allServerUrls(document: unknown): Set<string> {
 }
 
 /**
+ * What an added `parameters` list (`paths.<p>.<method>.parameters` or `paths.<p>.parameters`) or
+ * `requestBody` requires of a caller, in api-smart-diff's words for the same change to an existing list
+ * ("required query parameter `limit`", "required request body"); undefined when it requires nothing. Local
+ * `#/…` $refs are read from the head document. Pure.
+ */
+function addedRequirement(at: readonly string[], after: unknown, head: unknown): string | undefined {
+  if (at[0] !== 'paths' || at.length < 3) return undefined;
+  const onOperation = at.length === 4 && METHODS.has(at[2]);
+  if ((onOperation && at[3] === 'parameters') || (at.length === 3 && at[2] === 'parameters')) {
+    const required = (Array.isArray(after) ? after : []).map(p => resolveLocal(p, head)).filter((p): p is Record<string, unknown> => p !== null && typeof p === 'object' && ((p as Record<string, unknown>).required === true || (p as Record<string, unknown>).in === 'path'));
+    if (!required.length) return undefined;
+    const [first] = required;
+    const more = required.length > 1 ? ` and ${required.length - 1} more required parameter${required.length > 2 ? 's' : ''}` : '';
+    return `required ${clip(String(first.in ?? ''))} parameter \`${clip(String(first.name ?? ''))}\`${more}`;
+  }
+  if (onOperation && at[3] === 'requestBody') {
+    const body = resolveLocal(after, head);
+    return body !== null && typeof body === 'object' && (body as { required?: unknown }).required === true ? 'required request body' : undefined;
+  }
+  return undefined;
+}
+
+/** A `{ $ref: '#/…' }` read from `document` (a few hops at most); anything else as it is. */
+function resolveLocal(value: unknown, document: unknown, hops = 0): unknown {
+  const ref = value !== null && typeof value === 'object' ? (value as { $ref?: unknown }).$ref : undefined;
+  if (typeof ref !== 'string' || !ref.startsWith('#/') || hops > 8) return value;
+  let node: unknown = document;
+  for (const part of ref.slice(2).split('/').map(p => p.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+  }
+  return resolveLocal(node, document, hops + 1);
+}
+
+/**
  * api-smart-diff's changes to an OpenAPI 3 or AsyncAPI 2 definition, with the ones its rules pass although
  * they break a consumer counted as breaking, as oasdiff's checks judge them:
  * - a schema's `type` that now lets a reader receive another type, or no longer accepts a type a sender
  *   sends (api-smart-diff reverses its request rule for responses and subscribe messages, so `string` to
  *   `integer` in a response passed as non-breaking); `nullable: true` added where consumers read, or taken
  *   away where they send; `additionalProperties` closed where consumers send;
+ * - a parameters list or a request body added to an operation (or a path) that had none, which api-smart-diff
+ *   takes as a whole for an annotation: a required parameter (any path parameter) or a required body in it
+ *   is one callers never sent (oasdiff: new-required-request-parameter, request-body-became-required);
  * - a server URL the definition no longer lists anywhere (clients built from it call the old address;
  *   api-smart-diff files servers as annotations);
  * - any change it leaves unclassified (response and message headers, callbacks, message traits, bindings,
@@ -217,6 +254,31 @@ function allServerUrls(document: unknown): Set<string> {
  * rule calls every change to them breaking, and a gate that cries wolf gets switched off.
  */
 export function consumerBreaking(diffs: readonly ComparedDiff[], format: ApiFormat, head: unknown): ComparedDiff[] {
+  return asUsed(judged(diffs, format, head), format);
+}
+
+/**
+ * api-smart-diff diffs a schema of `components.schemas` twice: where a path uses it (resolved, with the
+ * response or request rules of that place) and as the component itself, where it applies request rules
+ * alone, so a property added as required to a schema only responses use was non-breaking in the response
+ * and breaking again as the component (a fresh user's false api-breaking-change). A component's breaking
+ * change that the diff also gives where the definition uses it (same action, same path below the schema,
+ * same values) takes the classification of those uses; one no use repeats keeps its own. Pure.
+ */
+function asUsed(diffs: ComparedDiff[], format: ApiFormat): ComparedDiff[] {
+  if (format !== 'openapi') return diffs;
+  const used = diffs.filter(d => String(d.path[0]) !== 'components');
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  return diffs.map(diff => {
+    if (String(diff.path[0]) !== 'components' || diff.path[1] !== 'schemas' || diff.path.length < 4 || diff.type !== 'breaking') return diff;
+    const tail = diff.path.slice(3).map(String);
+    const uses = used.filter(u => u.action === diff.action && u.path.length > tail.length + 1 && tail.every((t, i) => String(u.path[u.path.length - tail.length + i]) === t) && same(u.before, diff.before) && same(u.after, diff.after));
+    if (!uses.length || uses.some(u => u.type === 'breaking')) return diff;
+    return { ...diff, type: uses[0].type, description: `${diff.description ?? `${diff.action} ${diff.path.join('.')}`}: where the definition uses this schema, the same change is ${uses[0].type} (${uses[0].description ?? uses[0].path.join('.')})` };
+  });
+}
+
+function judged(diffs: readonly ComparedDiff[], format: ApiFormat, head: unknown): ComparedDiff[] {
   let headUrls: Set<string> | undefined;
   return diffs.map(diff => {
     const said = diff.description ?? `${diff.action} ${diff.path.join('.')}`;
@@ -229,6 +291,8 @@ export function consumerBreaking(diffs: readonly ComparedDiff[], format: ApiForm
     // nullable added to one): api-smart-diff's request rule calls any change to them breaking.
     if (diff.type === 'breaking' && side && decidedByTypes(keyword, diff)) return { ...diff, type: 'non-breaking' };
     if (diff.type === 'breaking') return diff;
+    const required = format === 'openapi' && diff.action === 'add' ? addedRequirement(at, diff.after, head) : undefined;
+    if (required) return { ...diff, type: 'breaking', description: `[Added] ${required}` };
     const servers = at.indexOf('servers');
     if (servers >= 0 && (diff.action === 'remove' || diff.action === 'replace') && (servers === 0 || format === 'openapi')) {
       headUrls ??= allServerUrls(head);

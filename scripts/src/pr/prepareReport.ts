@@ -20,6 +20,7 @@ import { changeGraph, type ChangeGraph } from './mermaidGraph.ts';
 import { newRelations, type NewRelation } from './newRelations.ts';
 import { ownerReviews, type OwnerReview } from './ownerReviews.ts';
 import { templateChanges, type TemplateCaseChange } from './templateChanges.ts';
+import { templateFiles } from '../templates/templateFiles.ts';
 
 /** A team whose level or score this change moves, as the report shows it. */
 export interface ScoreMove {
@@ -102,7 +103,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
     // What Spectral already finds in a definition on the base is not the change's: only when the head has a finding.
     const lint = headLint.some(d => d.ruleId === 'api-lint') && baseConfig ? await markLintOnBase(headLint, api, { root: dir, files: base.repoFiles, limits, rulesetPath: baseConfig.apiChanges.ruleset }, { repoFileSet: baseFileSet, read: revisions.base.read, limits }, lintTimeoutSeconds, d => isAtLeast(d.severity, config.failOn)) : headLint;
     const impacts = impact(changes, head.entities);
-    const templates = await templateChanges(root, dir, changedFiles, config, { baseConfig, changes, baseRef, seconds: templateSeconds });
+    const templates = await templateChanges(root, dir, changedFiles, config, { baseConfig, changes, baseRef, seconds: templateSeconds, catalogTemplateFiles: templateFiles(head.entities) });
     return {
       data: {
         changedFiles,

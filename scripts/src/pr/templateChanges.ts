@@ -9,7 +9,7 @@ import { readRepoFile } from '../load/repoPath.ts';
 import { regularRepoFileText } from '../load/repoFiles.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { templateEnvironment } from '../templates/defaultEnvironment.ts';
-import { discoverCases, folderTemplateFiles, runCase } from '../templates/runTemplateTests.ts';
+import { caseTemplateFile, discoverCases, folderTemplateFiles, runCase } from '../templates/runTemplateTests.ts';
 import { OFFLINE_REPO_URL, reachHolds, stepReach, type StepReach } from '../templates/templateReach.ts';
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
 import { snapshotDifference } from '../templates/snapshotDifference.ts';
@@ -18,6 +18,7 @@ import { markAlreadyOnBase } from './alreadyOnBase.ts';
 import { firstChangedLine } from './firstChangedLine.ts';
 import { changedPolicyFiles } from './configWeakened.ts';
 import type { EntityChanges } from './entityChanges.ts';
+import { leavesRoot } from '../load/leavesRoot.ts';
 
 /** One test case of a template the change touches, as the PR report shows it. */
 export interface TemplateCaseChange {
@@ -62,16 +63,25 @@ const PACKAGE_FILES = new Set(['package.json', 'package-lock.json', 'npm-shrinkw
  * changed files, the head's config and, for the shared inputs, the base's config and the entity changes;
  * returns the cases and their findings. Reads files; never runs a case's commands (`--run`).
  */
-export async function templateChanges(root: string, baseDir: string, changedFiles: readonly string[], config: GitopsConfig, shared: { baseConfig?: GitopsConfig; changes?: EntityChanges; baseRef?: string; seconds?: number } = {}): Promise<{ cases: TemplateCaseChange[]; diagnostics: Diagnostic[] }> {
-  const templateFiles = folderTemplateFiles(root);
+export async function templateChanges(root: string, baseDir: string, changedFiles: readonly string[], config: GitopsConfig, shared: { baseConfig?: GitopsConfig; changes?: EntityChanges; baseRef?: string; seconds?: number; catalogTemplateFiles?: readonly string[] } = {}): Promise<{ cases: TemplateCaseChange[]; diagnostics: Diagnostic[] }> {
+  // The templates `templates test` renders: templates/<name>/ and every file of the catalog holding a Template.
+  const templateFiles = [...new Set([...folderTemplateFiles(root), ...(shared.catalogTemplateFiles ?? [])])].sort();
   const touched = templateFiles.filter(file => readsChanged(root, file, changedFiles, config.repoUrl));
   const shares = sharedInputs(changedFiles, config, shared.baseConfig, shared.changes);
   // Without a shared input, an entity the change adds or edits still reaches the templates that fetch from the catalog.
   const edited = shares === undefined ? editedEntities(shared.changes) : undefined;
   const because = shares ?? (edited === undefined ? undefined : `this change ${edited}, and a catalog:fetch step renders what the catalog holds`);
-  const items = discoverCases(root, [], touched);
   const reached = shares !== undefined ? templateFiles.filter(file => !touched.includes(file)) : edited !== undefined ? templateFiles.filter(file => !touched.includes(file) && fetchesFromCatalog(root, file, config.repoUrl)) : [];
-  const others = discoverCases(root, [], reached);
+  // Cases are found by folder, with every template file of the folder (one folder may hold several
+  // templates, each case naming its own), then kept by the template file each renders.
+  const all = touched.length || reached.length ? discoverCases(root, [], templateFiles) : [];
+  const rendering = new Map(all.map(item => [item, caseTemplateFile(root, item)]));
+  const renders = (files: readonly string[]) => (item: (typeof all)[number]) => {
+    const file = rendering.get(item);
+    return file === undefined ? item.templateFiles.some(f => files.includes(f)) : files.includes(file);
+  };
+  const items = all.filter(renders(touched));
+  const others = all.filter(item => !items.includes(item) && renders(reached)(item));
   if (!items.length && !others.length) return { cases: [], diagnostics: [] };
   const org = await loadOrgCatalog(config);
   const environment = await templateEnvironment(config);
@@ -211,7 +221,7 @@ function changedReads(root: string, templateFile: string, changedFiles: readonly
       const steps = isRecord(document) && isRecord(document.spec) && Array.isArray(document.spec.steps) ? document.spec.steps : [];
       for (const step of steps) {
         const reach = stepReach(templateFile, isRecord(step) && isRecord(step.input) ? step.input.url : undefined, repoUrl);
-        if (reach && ('prefix' in reach || !reach.folder.startsWith('..'))) reads.push(reach);
+        if (reach && ('prefix' in reach || !leavesRoot(reach.folder))) reads.push(reach);
       }
     }
   } catch {

@@ -11,6 +11,7 @@ import { jsonOfShape, readJsonFile } from '../config/configFile.ts';
 import type { SanitizedMkdocs } from './techdocsSanitizer.ts';
 import defaultPolicy from '../../../schemas/techdocs-policy.json' with { type: 'json' };
 import { affordableYaml } from '../load/yamlNodeBudget.ts';
+import { leavesRoot } from '../load/leavesRoot.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -428,7 +429,7 @@ export function checkMkdocsSafety(source: SourceFile, text: string | undefined, 
     diagnostics.push(at(['INHERIT'], 'mkdocs-inherit-outside', `INHERIT in a config another site's nav includes is refused: mkdocs-monorepo-plugin reads this file with MkDocs' own loader, which follows INHERIT and builds whatever ${JSON.stringify(String(used.INHERIT).slice(0, 200))} holds (Python tags included), a file neither TechDocs' sanitizer nor the gate judges.`, 'Write the settings the included site needs (site_name, nav, docs_dir) into this file, and remove INHERIT.', true));
   } else if ('INHERIT' in used) {
     const target = typeof used.INHERIT === 'string' ? posix.normalize(posix.join(folder, used.INHERIT)) : undefined;
-    const inside = target !== undefined && !posix.isAbsolute(String(used.INHERIT)) && (folder === '' ? !target.startsWith('..') : target.startsWith(`${folder}/`));
+    const inside = target !== undefined && !posix.isAbsolute(String(used.INHERIT)) && (folder === '' ? !leavesRoot(target) : target.startsWith(`${folder}/`));
     if (!inside || !repoFiles.has(target!)) {
       diagnostics.push(at(['INHERIT'], 'mkdocs-inherit-outside', `INHERIT reads ${JSON.stringify(String(used.INHERIT))}, which is ${inside ? 'not a file in this repository' : "outside this site's folder"}: a config nobody reviewing this site sees.`, "Write the settings into this mkdocs.yml, or keep the inherited file next to it in the site's folder.", true));
     }

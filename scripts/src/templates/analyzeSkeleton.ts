@@ -2,16 +2,19 @@ import { createRequire } from 'node:module';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic } from '../diagnostic.ts';
 import { boundedText } from '../report/safeText.ts';
-import { declareFilter, isKnownFilter, isKnownTest, renderText } from './templateFilters.ts';
+import { declareFilter, isKnownFilter, isKnownTest, methodOnSomeValue, renderText } from './templateFilters.ts';
 import type { TemplatingNames } from './scaffolderActions.ts';
 import { templateSyntaxError, type TemplateSyntaxError } from './templateSyntax.ts';
 import { callScope, unresolvedCall } from './unresolvedCall.ts';
 import { ownTemplateSyntax, rawTagAt } from './workflowOwnSyntax.ts';
+import { declaresTemplate } from './templateFiles.ts';
 
 const require = createRequire(import.meta.url);
 
 const RESERVED = new Set(['constructor', 'prototype', '__proto__']);
-const GITHUB_CONTEXTS = new Set(['github', 'secrets', 'env', 'matrix', 'needs', 'inputs', 'vars', 'runner', 'job', 'strategy']);
+// The names a template's own expressions read (template.yaml), none of which a skeleton's context holds.
+const TEMPLATE_CONTEXT = new Set(['parameters', 'steps', 'user', 'secrets', 'environment', 'each']);
+const GITHUB_CONTEXTS = new Set(['github', 'secrets', 'env', 'matrix', 'needs', 'inputs', 'vars', 'runner', 'job', 'jobs', 'steps', 'strategy']);
 /**
  * What nunjucks' parser accepts and Nunjitsu (the scaffolder's renderer) refuses, by nunjucks node type:
  * the loading tags (`Unsupported template-loading tag`), the async tags its parser does not know
@@ -64,6 +67,8 @@ export interface SkeletonStep {
   listedInCopyWithoutRender?: (relative: string) => boolean;
   /** The filters and globals the managed Backstage adds to fetch:template's renderer (templateExtensionNames). */
   extensions?: TemplatingNames;
+  /** The repo path of the template file whose step fetches the skeleton (it may lie in it: a template that copies its own folder). */
+  templateFile?: string;
 }
 
 interface Node {
@@ -103,11 +108,17 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     const ignored = step.listedInCopyWithoutRender?.(file.relative) ?? false;
     const unknownValues = new Map<string, { node: Node; uses: number }>();
     const compatValues = new Map<string, { node: Node; uses: number }>();
+    // template.yaml's names (parameters.x, user.entity…) used in the skeleton, whose context is values alone.
+    const misplaced = new Map<string, { node: Node; shown: string; uses: number }>();
+    // The template's own file, when it fetches its own folder, is copied along, not meant to be rendered; a
+    // template the skeleton carries (a template of templates) keeps its expressions only when escaped.
+    const ownFile = file.file === step.templateFile;
+    const carriesTemplate = /\.ya?ml$/.test(file.relative) && file.text !== undefined && declaresTemplate(file.text);
     // A workflow's GitHub expressions share one cause and one fix (copyWithoutTemplating): said once, at the first.
     const githubExpressions: { node: Node; shown: string; outcome: string }[] = [];
     // Where the workflow renders something on purpose ($values, an escaped expression, a tag): then
     // copyWithoutTemplating is no fix, as it would copy that unrendered too.
-    const workflow = !compat && /(^|\/)\.github\/workflows\//.test(file.relative);
+    const workflow = /(^|\/)\.github\/workflows\//.test(file.relative);
     const rawTag = workflow && file.text !== undefined ? rawTagAt(file.text) : undefined;
     let ownSyntax: { lineno: number; colno: number } | undefined;
     let ownSyntaxChecks = 0;
@@ -177,6 +188,10 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       const scope = callScope(ast, environment.contextNames);
       // The calls a `${{ … }}` prints as a whole (its result must be text).
       const printed = new Set<unknown>();
+      // What is called (`cookiecutter.get('x')`): under cookiecutterCompat a dict's Python methods (get, items,
+      // keys…, as the renderer allows them) are no value the step has to pass.
+      const called = new Set<unknown>();
+      if (compat) walk(ast, {}, contextName, node => void (node.typename === 'FunCall' && called.add(node.name)), false);
       walk(ast, values ?? {}, contextName, node => {
         // nunjucks' parser reads super() as a call; only its compiler turns it into a Super node.
         const isSuper = node.typename === 'FunCall' && (node.name as Node)?.typename === 'Symbol' && (node.name as Node).value === 'super';
@@ -203,10 +218,19 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           // A use in a comment line (`# annotation: '${{ values.x }}'` kept for later) renders as nothing where
           // nothing reads it, as skeleton-unrendered-braces and skeleton-github-expression already take it.
           const commented = () => !isName && HASH_COMMENT_FILE.test(file.relative) && inLineComment(source, node as { lineno: number; colno: number });
-          if (target?.typename === 'Symbol' && target.value === contextName && typeof property === 'string' && values && !(property in values) && !guarded.has(node) && !commented()) {
+          const dictMethod = () => compat && called.has(node) && methodOnSomeValue(property as string, true, ['record']);
+          if (target?.typename === 'Symbol' && target.value === contextName && typeof property === 'string' && values && !(property in values) && !guarded.has(node) && !commented() && !dictMethod()) {
             const entry = unknownValues.get(property);
             if (entry) entry.uses++;
             else unknownValues.set(property, { node, uses: 1 });
+          }
+          // fetch:template renders a skeleton with { values } (or { cookiecutter }) alone: template.yaml's own
+          // names are undefined here (a workflow's secrets.X is GitHub's, said by skeleton-github-expression).
+          const own = target?.typename === 'Symbol' && typeof target.value === 'string' ? target.value : undefined;
+          if (own !== undefined && !ownFile && TEMPLATE_CONTEXT.has(own) && own !== contextName && !scope.bound.has(own) && !(step.extensions?.globals ?? []).includes(own) && !(workflow && GITHUB_CONTEXTS.has(own)) && !commented()) {
+            const entry = misplaced.get(own);
+            if (entry) entry.uses++;
+            else misplaced.set(own, { node: target, shown: typeof property === 'string' ? `${own}.${boundedText(property, 60)}` : own, uses: 1 });
           }
           // fetch:template's context is { cookiecutter: values } under cookiecutterCompat: values is undefined.
           if (compat && !definesValues && target?.typename === 'Symbol' && target.value === 'values' && typeof property === 'string') {
@@ -224,11 +248,16 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
         }
         if (node.typename === 'Symbol' && typeof node.value === 'string') {
           if (RESERVED.has(node.value)) report(node, 'skeleton-unsafe', `"${node.value}" is reserved: a template may not reach into JavaScript objects.`, 'Remove it; the render would fail.');
-          if (!compat && GITHUB_CONTEXTS.has(node.value) && /(^|\/)\.github\/workflows\//.test(file.relative) && !inLineComment(source, node)) {
+          if (workflow && GITHUB_CONTEXTS.has(node.value) && !inLineComment(source, node)) {
             const expression = enclosingExpression(source, node);
-            // The expression is the PR's: a 300 KB one is named by its start.
-            const shown = boundedText(expression ?? `\${{ ${node.value}.… }}`);
-            githubExpressions.push({ node, shown, outcome: expression ? renderedOutcome(expression) : 'comes out empty' });
+            // Under cookiecutterCompat the renderer reads `{{ … }}` and leaves the `$` before it as text: the
+            // `${{ secrets.X }}` GitHub reads becomes `$` (a `{{ github.x }}` without `$` is no GitHub syntax).
+            if (!compat || expression) {
+              // The expression is the PR's: a 300 KB one is named by its start.
+              const shown = boundedText(expression ?? `\${{ ${node.value}.… }}`);
+              const outcome = expression ? renderedOutcome(expression) : 'comes out empty';
+              githubExpressions.push({ node, shown, outcome: compat ? afterDollar(outcome) : outcome });
+            }
           }
         }
       });
@@ -240,9 +269,12 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       const more = lines.length ? ` Backstage renders the ${count} other GitHub Actions expression${count === 1 ? '' : 's'} of this file too (line${lines.length === 1 ? '' : 's'} ${lines.slice(0, 12).join(', ')}${lines.length > 12 ? ', …' : ''}).` : '';
       const own = [ownSyntax, rawTag].filter(at => at !== undefined).sort((a, b) => a.lineno - b.lineno || a.colno - b.colno)[0];
       const escaped = `\${{ '${shown.replace(/'/g, "\\'")}' }}`;
-      report(node, 'skeleton-github-expression', `${shown} is a GitHub Actions expression, but Backstage renders it first and it ${outcome}.${more}`, own
-        ? `Write each as ${escaped} so Backstage renders it to the GitHub expression. Listing the workflow under copyWithoutTemplating is no fix here: it would also copy the file's own template syntax (line ${own.lineno + 1}) unrendered, which GitHub Actions cannot read.`
-        : `List the workflow under copyWithoutTemplating (it is then copied as it is); or write each as ${escaped} so Backstage renders it to the GitHub expression.`);
+      // With cookiecutterCompat, `{% raw %}` keeps the whole expression: the `$` is plain text either way.
+      const kept = compat ? `{% raw %}${shown}{% endraw %}` : escaped;
+      const how = compat ? ' (its fetch:template step sets cookiecutterCompat, so the renderer reads the {{ … }} after the $)' : '';
+      report(node, 'skeleton-github-expression', `${shown} is a GitHub Actions expression, but Backstage renders it first${how} and it ${outcome}.${more}`, own
+        ? `Write each as ${kept} so Backstage renders it to the GitHub expression. Listing the workflow under copyWithoutTemplating is no fix here: it would also copy the file's own template syntax (line ${own.lineno + 1}) unrendered, which GitHub Actions cannot read.`
+        : `List the workflow under copyWithoutTemplating (it is then copied as it is); or write each as ${kept} so Backstage renders it to the GitHub expression.`);
     }
     for (const [property, { node, uses }] of unknownValues) {
       const more = uses > 1 ? ` (used ${uses} times in this file)` : '';
@@ -251,6 +283,16 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       const near = passed.length ? closest(property, passed) : undefined;
       const meant = near && distance(property, near) <= Math.max(2, Math.floor(property.length / 3)) ? near : undefined;
       report(node, 'skeleton-unknown-value', `${contextName}.${boundedText(property)} is never passed${by}, so it renders as nothing (or as "undefined" where the expression builds a string from it)${more}.${meant ? ` Did you mean ${contextName}.${boundedText(meant)}?` : ''}`, meant ? `Write ${contextName}.${boundedText(meant)}, which the step passes; or pass ${boundedText(property)} in the step's input.values.` : "Pass it in the step's input.values, or fix the name.");
+    }
+    for (const [name, { node, shown, uses }] of misplaced) {
+      const more = uses > 1 ? ` (${name} is used ${uses} times in this file)` : '';
+      const open = compat ? '{{' : '${{';
+      const hint = name === 'secrets'
+        ? 'A skeleton cannot read the task\'s secrets, and should not write one into a repository: use the secret in the step that needs it (publish, a webhook), not in the skeleton.'
+        : carriesTemplate
+          ? `This file is a template the new repository gets: write the expression as \${{ '\${{ ${shown} }}' }} (or list the file under copyWithoutTemplating) so that it is copied, not rendered now.`
+          : `Pass it in the step's input.values (for example x: \${{ ${shown} }}) and write ${open} ${contextName}.x }} here.`;
+      report(node, 'skeleton-unknown-value', `${shown} renders as nothing: fetch:template renders a skeleton with ${contextName} alone${step.label ? ` (${step.label})` : ''}, so template.yaml's ${name} is undefined here${more}.`, hint);
     }
     for (const [property, { node, uses }] of compatValues) {
       const more = uses > 1 ? ` (used ${uses} times in this file)` : '';
@@ -561,6 +603,14 @@ function inLineComment(source: string, node: { lineno: number; colno: number }):
 }
 
 const outcomes = new Map<string, string>();
+
+/** renderedOutcome's words for the text a `$` is left before (cookiecutterCompat renders only the `{{ … }}`). */
+function afterDollar(outcome: string): string {
+  const empty = /^comes out empty(.*)$/s.exec(outcome);
+  if (empty) return `comes out as "$"${empty[1]}`;
+  const text = /^comes out as "(.*?)"((?: \(.*)?)$/s.exec(outcome);
+  return text ? `comes out as "$${text[1]}"${text[2]}` : outcome;
+}
 
 /**
  * What a `${{ … }}` GitHub expression becomes when the scaffolder's renderer renders it in

@@ -9,6 +9,8 @@ const require = createRequire(import.meta.url);
 export interface DefaultEnvironment {
   parameters: Record<string, unknown>;
   secrets: Record<string, unknown>;
+  /** The parameters left out because the managed Backstage takes their value from its environment: unknown offline. */
+  fromDeployment?: string[];
 }
 
 /**
@@ -18,7 +20,7 @@ export interface DefaultEnvironment {
  * `environment.parameters` from it, redacts the secrets from its log and, in a dry-run, renders
  * `environment.secrets` as nothing. An entry whose value the managed Backstage takes from its environment
  * (`${VAR}`, `$env`, an include the check cannot read) is left out: offline it is unknown, so it renders
- * empty. Values are kept as written, so one that is not a string fails the render as it fails every task.
+ * empty; `fromDeployment` names such parameters, so a case that reads one can say so. Values are kept as written, so one that is not a string fails the render as it fails every task.
  * Undefined when no file sets one.
  */
 export async function templateEnvironment(config: GitopsConfig): Promise<DefaultEnvironment | undefined> {
@@ -35,7 +37,8 @@ export async function templateEnvironment(config: GitopsConfig): Promise<Default
   }
   if (!isRecord(section)) return undefined;
   const known = (value: unknown) => Object.fromEntries(Object.entries(isRecord(value) ? value : {}).filter(([, v]) => !holdsUnknown(v)));
-  return { parameters: known(section.parameters), secrets: known(section.secrets) };
+  const fromDeployment = Object.entries(isRecord(section.parameters) ? section.parameters : {}).filter(([, v]) => holdsUnknown(v)).map(([k]) => k);
+  return { parameters: known(section.parameters), secrets: known(section.secrets), ...(fromDeployment.length ? { fromDeployment } : {}) };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

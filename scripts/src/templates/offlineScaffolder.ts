@@ -4,6 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { deferModule } from '../load/deferredModule.ts';
 import { archiveEol, eolConverted, normalizeEol, withCrlf } from '../load/eolConverted.ts';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
+import { toRepoUrlForm } from '../load/toRepoUrlForm.ts';
 import { extractAsArchive, linkLeavingTree, throughLink } from './archiveExtract.ts';
 import { gitIgnoredUnder } from './gitIgnored.ts';
 
@@ -22,13 +23,18 @@ export interface TemplateSource {
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
+/** What the error of a url the offline render cannot read (another repository's, another revision of this one) says; the runner wraps the error, its message stays. */
+export const OUTSIDE_REPOSITORY = "is outside the template's repository; offline rendering reads only";
+
 /**
  * A URL under baseUrl as a path under root; GitHub's blob and tree forms of one ref are the same files.
  * An Azure Repos baseUrl (`…/_git/REPO?version=GBmain&path=/`) names files by its `path` parameter: the
  * Azure integration's resolveUrl turns a relative `url:` into the same repository and version with
  * another, encoded, `path` (`?version=GBmain&path=%2Fskeletons%2Fx`), which is what Backstage reads.
  */
-export function urlToPath(source: TemplateSource, url: string): string {
+export function urlToPath(source: TemplateSource, written: string): string {
+  // This repository in other capitals, GitHub's tree form or at HEAD: the host's reader reads the same file.
+  const url = toRepoUrlForm(written, source.baseUrl, { folders: true });
   const github = /^(https:\/\/github\.com\/[^/]+\/[^/]+\/)(?:blob|tree)\/([^/]+)\/(.*)$/.exec(source.baseUrl);
   const prefix = github ? `^${escape(github[1])}(?:blob|tree)/${escape(github[2])}/${escape(github[3])}(.*)$` : `^${escape(source.baseUrl)}(.*)$`;
   const match = new RegExp(prefix).exec(url);
@@ -36,7 +42,7 @@ export function urlToPath(source: TemplateSource, url: string): string {
   // or fragment (`…/tree/main/skeleton?ref=v0.1.0` is the folder skeleton of main); a `?` of a file name is %3F.
   const relative = match ? decodeURIComponent(match[1].replace(/[?#].*$/s, '')) : azureRepoPath(source.baseUrl, url);
   if (relative === undefined || relative.split('/').includes('..')) {
-    throw new Error(`${url} is outside the template's repository; offline rendering reads only ${source.root}`);
+    throw new Error(`${url} ${OUTSIDE_REPOSITORY} ${source.root}`);
   }
   return join(source.root, relative);
 }

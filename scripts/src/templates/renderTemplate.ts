@@ -69,6 +69,19 @@ export interface InputRefusalAt {
   hint?: string;
 }
 
+// environment.parameters (or environment['parameters']) and what follows: .name or ['name'], or nothing (the whole object).
+const ENVIRONMENT_PARAMETERS = /\benvironment\s*(?:\.\s*parameters|\[\s*(['"])parameters\1\s*\])(?:\s*\.\s*([A-Za-z_$][\w$]*)|\s*\[\s*(['"])((?:(?!\3).)*)\3\s*\])?/g;
+
+/** Every `${{ … }}` expression's text among the strings of `value` (a template's spec), as written. */
+function expressionTexts(value: unknown, out: string[] = [], depth = 0): string[] {
+  if (depth > 64) return out;
+  if (typeof value === 'string') {
+    if (value.includes('${{')) for (const m of value.matchAll(/\$\{\{[\s\S]*?\}\}/g)) out.push(m[0]);
+  } else if (Array.isArray(value)) value.forEach(v => expressionTexts(v, out, depth + 1));
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach(v => expressionTexts(v, out, depth + 1));
+  return out;
+}
+
 export interface RenderResult {
   /** `verbatim`: the content is byte for byte a file a fetch step read (fetch:plain, copyWithoutTemplating, templateFileExtension's others). */
   files: { path: string; content: Buffer; executable: boolean; verbatim: boolean }[];
@@ -93,6 +106,8 @@ export interface RenderResult {
   notRunOffline?: { stepId: string; action: string; readsFrom: string; readsFromAction: string; readsFromNotRun?: boolean; readsFromUnknown?: boolean }[];
   /** What the managed Backstage would refuse in those inputs when the task runs (a dry-run skips most of these steps). */
   inputRefusals: InputRefusalAt[];
+  /** environment.parameters the template or a fetched file names whose value the deployment alone knows (DefaultEnvironment.fromDeployment): rendered empty here. */
+  deploymentParameters?: string[];
   output: Record<string, unknown>;
   log: string[];
   milliseconds: number;
@@ -231,7 +246,21 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const parameters = (request.template.spec as { parameters?: unknown }).parameters;
   const typed = typedHosts(request.template.spec.steps, request.values, parameters, id => request.actions?.get(id)?.provider);
   // The runner reads scaffolder.defaultEnvironment from this config itself, as Backstage's does from app-config.
-  const environment = request.environment ? { scaffolder: { defaultEnvironment: request.environment } } : {};
+  const { fromDeployment = [], ...defaultEnvironment } = request.environment ?? { parameters: {}, secrets: {} };
+  const environment = request.environment ? { scaffolder: { defaultEnvironment } } : {};
+  // Which of the parameters the deployment alone knows (they render empty here) the template's expressions read:
+  // environment exists only in the template's own context (a skeleton sees values alone), by name, by
+  // brackets, or whole (environment.parameters handed on: any of them).
+  const deploymentParameters = new Set<string>();
+  if (fromDeployment.length) {
+    for (const text of expressionTexts(request.template.spec)) {
+      for (const m of text.matchAll(ENVIRONMENT_PARAMETERS)) {
+        const name = m[2] ?? m[4];
+        if (name === undefined) fromDeployment.forEach(n => deploymentParameters.add(n));
+        else if (fromDeployment.includes(name)) deploymentParameters.add(name);
+      }
+    }
+  }
   const config = new ConfigReader({ ...renderIntegrationsConfig(request.values, parameters, hostOf(request.source.baseUrl), typed), ...environment });
   const integrations = ScmIntegrations.fromConfig(config);
   // What the fetch steps read: a rendered file with exactly that content was copied as it stands.
@@ -450,7 +479,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
     if (!extracted) throw new Error('The template did not reach its last step');
     const files = (await extracted).map(f => ({ ...f, verbatim: fetched.has(sha(f.content)) }));
-    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, userWithoutEntity, skippedSteps, notRunOffline, inputRefusals, output: result.output, log, milliseconds: Date.now() - started };
+    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, userWithoutEntity, skippedSteps, notRunOffline, inputRefusals, output: result.output, log, milliseconds: Date.now() - started, ...(deploymentParameters.size ? { deploymentParameters: [...deploymentParameters].sort() } : {}) };
   } catch (error) {
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();
@@ -498,6 +527,18 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
  * What to say of a step the offline render did not run because its `each` reads the output of a step it
  * has only as an example (RenderResult.notRunOffline): the message, and a hint for where real data comes from.
  */
+/**
+ * What to say of an environment.parameters value the render gave nothing because the managed Backstage
+ * takes it from the deployment (RenderResult.deploymentParameters): the message (it continues "This case
+ * rendered " or "Rendered ") and its hint.
+ */
+export function deploymentParameterText(name: string): { message: string; hint: string } {
+  return {
+    message: `environment.parameters.${boundedText(name, 80)} as nothing: the managed Backstage's scaffolder.defaultEnvironment takes it from the deployment (\${VAR}, $env or a file the check cannot read), which the offline render does not know, so where the template uses it the output is not what Backstage writes.`,
+    hint: 'Nothing to fix if the deployment sets it. To render it here, give it a literal value in the app-config files the check reads (gitops.config.yaml backstageConfig.files).',
+  };
+}
+
 /**
  * What a render says when the template reads `user.entity` and the task's user (`ref`) has none: the message
  * and hint. `catalogLoaded` false: no catalog was loaded to look in (no catalog.roots in gitops.config.yaml),

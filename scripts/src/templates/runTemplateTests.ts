@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, posix } from 'node:path';
+import { dirname, join, posix, sep } from 'node:path';
 import { stringify } from 'yaml';
 import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml, type ParsedYaml } from '../load/parseYaml.ts';
@@ -18,8 +18,9 @@ import { checkSecrets, valueRefusals } from './checkValues.ts';
 import { BACKTRACKING_HINT, templateBacktracking } from './regexBacktracking.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
 import { snapshotDifference } from './snapshotDifference.ts';
-import { notRunOfflineText, renderTemplate, userWithoutEntityText, type InputRefusalAt } from './renderTemplate.ts';
+import { deploymentParameterText, notRunOfflineText, renderTemplate, userWithoutEntityText, type InputRefusalAt } from './renderTemplate.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded } from './renderBudget.ts';
+import { OUTSIDE_REPOSITORY } from './offlineScaffolder.ts';
 import { refusalPlace, staticRefusals, staticRepoUrlProblem } from './checkStepInputs.ts';
 import { integrationTypeOf } from './deploymentHosts.ts';
 import { handlerRefusals } from './handlerRefusals.ts';
@@ -64,13 +65,56 @@ export function discoverCases(root: string, names: readonly string[], templateFi
   }
   const hidden = gitHostView(root).ignored;
   return [...byFolder].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([folder, files]) => {
+    const prefix = folder === '.' ? '' : `${folder}/`;
     const tests = join(root, folder, 'tests');
+    const kind = testsFolderKind(root, tests);
+    // A tests/ link out of the repository is one case, the link itself, which runCase refuses (repo-symlink)
+    // without listing, let alone showing, what lies where it points.
+    if (kind === 'outside') return hidden(`${prefix}tests`) ? [] : [{ template: posix.basename(folder), templateFiles: files, caseFile: `${prefix}tests` }];
+    if (kind !== 'folder') return [];
     // Files only (a link too: its case reports it): a folder named like a case is no case, and reading it stopped the run.
-    const cases = existsSync(tests) ? readdirSync(tests, { withFileTypes: true }).filter(e => (e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/.test(e.name) && !e.name.includes('.snapshot.')).map(e => e.name).sort() : [];
+    const cases = readdirSync(tests, { withFileTypes: true }).filter(e => (e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/.test(e.name) && !e.name.includes('.snapshot.')).map(e => e.name).sort();
     return cases
-      .map(c => ({ template: posix.basename(folder), templateFiles: files, caseFile: `${folder === '.' ? '' : `${folder}/`}tests/${c}` }))
+      .map(c => ({ template: posix.basename(folder), templateFiles: files, caseFile: `${prefix}tests/${c}` }))
       .filter(item => !hidden(item.caseFile));
   });
+}
+
+/** What a template's tests/ is: a folder of the repository (or a link to one), a link out of it, or nothing to read cases from (absent, a file). */
+function testsFolderKind(root: string, tests: string): 'folder' | 'outside' | 'none' {
+  let stat;
+  try {
+    stat = lstatSync(tests);
+  } catch {
+    return 'none';
+  }
+  if (stat.isDirectory()) return 'folder';
+  if (!stat.isSymbolicLink()) return 'none';
+  try {
+    const real = realpathSync(tests);
+    const repo = realpathSync(root);
+    if (real !== repo && !real.startsWith(`${repo}${sep}`)) return 'outside';
+    return statSync(real).isDirectory() ? 'folder' : 'none';
+  } catch {
+    return 'none';
+  }
+}
+
+/**
+ * The template file a case renders, as runCase picks it: of the case's folder's template files, the first
+ * that holds a Template named by the case's `template:` (or, without one, the first file). Undefined when
+ * the case or a template file cannot be read or parsed (runCase then says why). Takes the root and a case
+ * of discoverCases; reads files; never throws.
+ */
+export function caseTemplateFile(root: string, item: TemplateCase): string | undefined {
+  if (item.templateFiles.length === 1) return item.templateFiles[0];
+  try {
+    const testCase = parseYaml(readRepoFile(root, item.caseFile, 'utf8'), item.caseFile).documents[0];
+    const name = isRecord(testCase) && typeof testCase.template === 'string' ? testCase.template : undefined;
+    return item.templateFiles.find(file => 'index' in pickTemplate(parseYaml(readRepoFile(root, file, 'utf8'), file).documents, name)) ?? item.templateFiles[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -211,7 +255,9 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     }
     // What fetch:template's handler refuses in the input as written, the static check reports on the step.
     const reported = (await handlerRefusals(template.spec.steps, actions)).some(f => message.endsWith(f.refusal));
-    at(['values'], 'template-render-failed', `The template failed to render: ${message}`, reported ? 'Fix the step input in template.yaml (reported there).' : omittedDefaultHint(template, testCase.values, message) ?? 'Fix the template or the skeleton; Backstage would fail the same way.');
+    // A fetch from another repository or revision: Backstage reads it, the offline render cannot.
+    const elsewhere = message.includes(OUTSIDE_REPOSITORY) ? 'The offline render reads only this checkout, so a case cannot render a template that fetches from another repository, or another revision of this one (Backstage does fetch it). Fetch the skeleton by a url relative to the template file, or remove the case.' : undefined;
+    at(['values'], 'template-render-failed', `The template failed to render: ${message}`, reported ? 'Fix the step input in template.yaml (reported there).' : elsewhere ?? omittedDefaultHint(template, testCase.values, message) ?? 'Fix the template or the skeleton; Backstage would fail the same way.');
     return { case: item, milliseconds: Date.now() - started, diagnostics };
   }
   for (const standIn of extensions.standIns ?? []) {
@@ -223,6 +269,10 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
       file: item.caseFile,
       range: parsedCase.locate(0, ['values']),
     });
+  }
+  for (const name of rendered.deploymentParameters ?? []) {
+    const { message, hint } = deploymentParameterText(name);
+    diagnostics.push({ ruleId: 'template-render-stand-in', severity: 'warning', message: `This case rendered ${message}`, hint, file: item.caseFile, range: parsedCase.locate(0, ['values']) });
   }
   for (const entry of rendered.notRunOffline ?? []) {
     const { message, hint } = notRunOfflineText(entry);

@@ -1,6 +1,8 @@
 import { resolveRelative } from '../catalog/locationTargets.ts';
 import { posix } from 'node:path';
 import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
+import { leavesRoot } from '../load/leavesRoot.ts';
+import { toRepoUrlForm } from '../load/toRepoUrlForm.ts';
 
 /**
  * The repo-relative folder (or file) a fetch step's `url` names, as Backstage resolves it against the
@@ -10,12 +12,15 @@ import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
  * against the template file's folder. resolveRelative does exactly that (Backstage's own function for
  * anything but a plain relative path). `.` for the repository's root; `..` for a url that leaves this
  * repository (a climb past its root, `\\host\x`, `\owner\repo`) or that Backstage cannot read, so the
- * checks say no such skeleton exists here. Undefined for an absolute URL or one built from expressions,
- * which only the running scaffolder can resolve.
+ * checks say no such skeleton exists here. An absolute URL is the folder it names under `repoUrl` (given),
+ * else undefined, as is one built from expressions, which only the running scaffolder can resolve.
  */
-export function skeletonFolder(templateFile: string, url: unknown): string | undefined {
+export function skeletonFolder(templateFile: string, url: unknown, repoUrl?: string): string | undefined {
   if (typeof url !== 'string' || url.includes('${{')) return undefined;
-  const path = resolveRelative(templateFile, url);
+  // An absolute url is this repository's folder only under repoUrl (in any spelling its host reads alike,
+  // GitLab's -/tree/ included: the fetch actions read a tree).
+  const absolute = /^[a-z][a-z0-9+.-]*:/i.test(url);
+  const path = resolveRelative(templateFile, absolute ? toRepoUrlForm(url, repoUrl, { folders: true }) : url, absolute ? repoUrl : undefined);
   if (path === undefined) return undefined;
   if (path === null) return '..';
   return trimTrailingSlashes(path) || '.';
@@ -52,7 +57,7 @@ export function outsideSkeletonFinding(templateFile: string, url: string, fetche
   const exists = tail !== '' && !tail.startsWith('.') && (fetches === 'file' ? repoFiles.has(tail) : [...repoFiles].some(f => f.startsWith(`${tail}/`)));
   if (exists) {
     const relative = posix.relative(from, tail);
-    const suggested = relative.startsWith('..') ? relative : `./${relative}`;
+    const suggested = leavesRoot(relative) ? relative : `./${relative}`;
     return { message, hint: `The url is relative to ${templateFile}: this repository's ${tail}${fetches === 'folder' ? '/' : ''} is ${suggested}${fetches === 'folder' && url.endsWith('/') ? '/' : ''} from there.` };
   }
   return { message, hint: `The url is relative to ${templateFile}: count its ../ from that file's folder, and keep the skeleton inside this repository.` };

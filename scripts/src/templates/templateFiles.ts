@@ -35,3 +35,11 @@ export function isTemplateDocument(doc: unknown): boolean {
   const record = doc as { kind?: unknown; apiVersion?: unknown } | null;
   return typeof doc === 'object' && record !== null && record.kind === 'Template' && record.apiVersion === 'scaffolder.backstage.io/v1beta3';
 }
+
+const TOP_KIND = /^kind[ \t]*:[ \t]*(["']?)Template\1[ \t]*(?:#.*)?$/m;
+const TOP_API_VERSION = /^apiVersion[ \t]*:[ \t]*(["']?)scaffolder\.backstage\.io\/v1beta3\1[ \t]*(?:#.*)?$/m;
+
+/** Whether a YAML text says, in block style at a line's start, kind Template and apiVersion scaffolder.backstage.io/v1beta3: one pass, no parse. */
+export function declaresTemplate(text: string): boolean {
+  return text.includes('scaffolder.backstage.io') && TOP_KIND.test(text) && TOP_API_VERSION.test(text);
+}

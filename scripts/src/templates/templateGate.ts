@@ -18,6 +18,7 @@ import { inSkeletonFolder, skeletonFilePath, skeletonFolder } from './skeletonFo
 import { matchableSkeletonGlobs } from './skeletonGlobs.ts';
 import { loadConfig, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { unconfiguredActionMessage, unconfiguredActionsNote } from '../config/appScaffolderModules.ts';
+import { fetchOtherRevision } from './fetchOtherRevision.ts';
 import { discoverTemplateFiles, isTemplateDocument, loadTemplatePolicy } from './templateFiles.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 import { sourceTooLarge, type TemplateSyntaxError } from './templateSyntax.ts';
@@ -71,13 +72,14 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
       const { locate } = fragments;
       documents[index] = resolveTemplatePlaceholders(root, file, documents[index], config.repoUrl);
       diagnostics.push(...fragments.annotate(withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index, extensions))));
+      for (const f of fetchOtherRevision(documents[index], config.repoUrl, !config.found)) diagnostics.push(...fragments.annotate([{ ruleId: 'template-fetch-other-revision', severity: 'warning', message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
       for (const found of templateSchemaPatterns(documents[index])) patterns.push({ found, file, range: locate(index, found.path, found.key ? { key: true } : undefined) });
       const refusals = await handlerRefusals(templateSteps(documents[index]), actions);
       diagnostics.push(...fragments.annotate(refusals.map(f => ({ ruleId: f.ruleId, severity: 'error' as const, message: f.message, hint: f.hint, file, range: locate(index, f.path, f.key ? { key: true } : undefined) }))));
       // A skeleton several templates (or steps) share: a finding at one place is said once, whichever step
       // fetching it the message names (a value none of them passes, braces none of them renders); the first
       // is kept and names the other steps.
-      for (const { d, label } of analyzeSkeletons(root, file, documents[index], repoFiles, extensions)) {
+      for (const { d, label } of analyzeSkeletons(root, file, documents[index], repoFiles, extensions, config.repoUrl)) {
         const place = `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}|${label ? d.message.split(label).join('\0') : d.message}`;
         const first = skeletonAt.get(place);
         if (first) {
@@ -231,13 +233,13 @@ function declaredParameters(template: unknown): Record<string, typeof RENDERED> 
   return names;
 }
 
-/** Each fetch:template step's skeleton, analysed with the values that step passes. */
-function analyzeSkeletons(root: string, file: string, template: unknown, repoFiles: ReadonlySet<string>, extensions: TemplatingNames): { d: Diagnostic; label?: string }[] {
+/** Each fetch:template step's skeleton (by a relative url, or an absolute one under repoUrl), analysed with the values that step passes. */
+function analyzeSkeletons(root: string, file: string, template: unknown, repoFiles: ReadonlySet<string>, extensions: TemplatingNames, repoUrl?: string): { d: Diagnostic; label?: string }[] {
   const steps = templateSteps(template);
   const found: { d: Diagnostic; label?: string }[] = [];
   for (const step of steps) {
     if (!isRecord(step) || (step.action !== 'fetch:template' && step.action !== 'fetch:template:file') || !isRecord(step.input)) continue;
-    const folder = skeletonFolder(file, step.input.url);
+    const folder = skeletonFolder(file, step.input.url, repoUrl);
     if (folder === undefined) continue;
     const given = step.input.values;
     const whole = typeof given === 'string' && /^\s*\$\{\{\s*parameters\s*\}\}\s*$/.test(given) ? declaredParameters(template) : undefined;
@@ -261,7 +263,7 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     });
     const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
     const ignored = globMatches(step.input.copyWithoutRender, join(root, folder));
-    for (const d of analyzeSkeleton(files, { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, listedInCopyWithoutRender: relative => ignored.has(relative), extensions })) found.push({ d, label });
+    for (const d of analyzeSkeleton(files, { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, listedInCopyWithoutRender: relative => ignored.has(relative), extensions, templateFile: file })) found.push({ d, label });
   }
   return found;
 }

@@ -65,7 +65,9 @@ function fetchedReads(templateFile: string, url: string, repoUrl = OFFLINE_REPO_
       // The text stops inside this repository's own url (or an expression chooses its ref): any file of it.
       // GitHub's repository url, or another host's without its query (Azure Repos names the file in `path`).
       const repository = /^https:\/\/github\.com\/[^/]+\/[^/]+\//.exec(repoUrl)?.[0] ?? repoUrl.replace(/[?#].*$/, '');
-      return at >= 0 && (repository.startsWith(literal) || literal.startsWith(repository)) ? everything : undefined;
+      // Host, owner and repository in any capitals: the host reads them alike (toRepoUrlForm).
+      const [known, written] = [repository.toLowerCase(), literal.toLowerCase()];
+      return at >= 0 && (known.startsWith(written) || written.startsWith(known)) ? everything : undefined;
     }
   }
   if (path === '.' || path === './' || path === '..' || path.startsWith('../')) return everything;

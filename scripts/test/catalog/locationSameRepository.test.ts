@@ -20,7 +20,7 @@ async function externalFindings(repoUrl: string, targets: string[]) {
 }
 
 describe('check: an absolute Location target into this repository', () => {
-  it('GitHub: another branch is a warning, the reviewed branch by a tree/ URL an info, another repository an info, the repoUrl form is followed', async () => {
+  it('GitHub: another branch is a warning, another repository an info, the repoUrl form and the reviewed branch by a tree/ URL are followed', async () => {
     const found = await externalFindings('https://github.com/acme/control/blob/main/', [
       './a.yaml',
       'https://github.com/acme/control/blob/unreviewed/catalog/x.yaml',
@@ -28,14 +28,59 @@ describe('check: an absolute Location target into this repository', () => {
       'https://github.com/acme/control/tree/main/catalog/a.yaml',
       'https://github.com/acme/other/blob/main/catalog-info.yaml',
       'https://github.com/acme/control/blob/main/catalog/a.yaml',
+      'https://github.com/acme/control/blob/HEAD/catalog/x.yaml',
     ]);
     expect(found).toEqual([
       expect.stringMatching(/^warning@8: https:\/\/github.com\/acme\/control\/blob\/unreviewed\/catalog\/x.yaml names this repository at another branch, tag or commit than main/),
       expect.stringMatching(/^warning@9: .* names this repository at another branch/),
-      expect.stringMatching(/^info@10: .* names this repository's main branch by another form of URL/),
+      expect.stringMatching(/^info@10: https:\/\/github.com\/acme\/control\/tree\/main\/catalog\/a.yaml names this repository spelled otherwise than repoUrl in gitops.config.yaml \(https:\/\/github.com\/acme\/control\/blob\/main\/\): Backstage reads the same files, and the gate checks them, but records that URL/),
       'info@11: This target is outside this repository and is not checked offline.',
+      // Fresh user: HEAD is said as such (the default branch, a host setting), with the fix that makes it checked.
+      expect.stringMatching(/^warning@13: https:\/\/github.com\/acme\/control\/blob\/HEAD\/catalog\/x.yaml names this repository at HEAD, which the git host reads at its default branch, a setting no pull request here changes or shows; the gate checks main/),
     ]);
   }, 60_000);
+
+  // Red team: the git host reads owner and repository in any capitals, `tree/` and `raw/` as `blob/` and
+  // %-escapes decoded, so such a target reads this repository's reviewed branch; the gate took it for another
+  // repository's and never read the file (an entity Backstage refuses passed the gate).
+  it('this repository in other capitals, by tree/ or raw/, or %-escaped is followed and its files judged (GitHub, Azure Repos, app-config); HEAD, a misparsed raw/ path and another host are not', async () => {
+    const bad = (name: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: production\n  owner: group:default/team-a\n`;
+    const judged = async (repoUrl: string, target: string, viaAppConfig = false) => {
+      const root = await tempRepo({
+        'gitops.config.yaml': `repoUrl: ${repoUrl}\ncatalog:\n${viaAppConfig ? '  appConfig: app-config.yaml\n' : '  roots: [catalog/all.yaml]\n'}`,
+        ...(viaAppConfig ? { 'app-config.yaml': `catalog:\n  locations:\n    - type: url\n      target: ${target}\n` } : {}),
+        'catalog/all.yaml': `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets:\n    - ./a.yaml\n${viaAppConfig ? '' : `    - ${target}\n`}`,
+        'catalog/a.yaml': component('a'),
+        'catalog/b.yaml': bad('Bad Name!'),
+        ...(viaAppConfig ? {} : { 'catalog/src/b.yaml': bad('Bad Name!') }),
+      });
+      const run = await runBin(['check', '--format', 'json'], root);
+      expect(run.stderr).toBe('');
+      return (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.file.endsWith('/b.yaml') || d.ruleId === 'location-target-external').map(d => `${d.ruleId}@${d.file}:${d.severity}`);
+    };
+    const github = 'https://github.com/acme/control/blob/main/';
+    const followed = ['location-target-external@catalog/all.yaml:info', 'entity-field-format@catalog/b.yaml:error'];
+    for (const target of [
+      'https://github.com/ACME/Control/tree/main/catalog/b.yaml',
+      'https://github.com/Acme/control/raw/main/catalog/b.yaml',
+      'https://GitHub.com/acme/CONTROL/blob/main/catalog/b.yaml',
+      'https://github.com/acme/control%2Fblob%2Fmain/catalog/b.yaml',
+      'https://github.com/acme/control/blob/ma%69n/catalog/b.yaml',
+    ]) expect(await judged(github, target), target).toEqual(followed);
+    // Azure DevOps reads organisation, project and repository in any capitals (`_git` and version as written).
+    const azure = 'https://dev.azure.com/acme/Platform/_git/control?version=GBmain&path=/';
+    expect(await judged(azure, 'https://dev.azure.com/ACME/platform/_git/Control?version=GBmain&path=/catalog/b.yaml')).toEqual(followed);
+    expect(await judged(azure, 'https://dev.azure.com/acme/Platform/_GIT/control?version=GBmain&path=/catalog/b.yaml')).toEqual(['location-target-external@catalog/all.yaml:info']);
+    // The Location app-config.yaml registers, spelled so, is the root the gate walks from.
+    expect(await judged(github, 'https://github.com/Acme/Control/tree/main/catalog/b.yaml', true)).toEqual(['entity-field-format@catalog/b.yaml:error']);
+    // HEAD is whichever branch the host's setting names; the branch is case-sensitive, as git's is.
+    expect(await judged(github, 'https://github.com/Acme/Control/tree/HEAD/catalog/b.yaml')).toEqual(['location-target-external@catalog/all.yaml:warning']);
+    expect(await judged(github, 'https://github.com/acme/control/blob/Main/catalog/b.yaml')).toEqual(['location-target-external@catalog/all.yaml:warning']);
+    // git-url-parse, which Backstage's readers use, reads raw/ before a folder named src as another repository.
+    expect(await judged(github, 'https://github.com/acme/control/raw/main/catalog/src/b.yaml')).toEqual(['location-target-external@catalog/all.yaml:info']);
+    // An unknown host's reader (FetchUrlReader) fetches the URL as written: no other spelling is the same file.
+    expect(await judged('https://git.example.com/acme/control/blob/main/', 'https://git.example.com/ACME/control/blob/main/catalog/b.yaml')).toEqual(['location-target-external@catalog/all.yaml:info']);
+  }, 180_000);
 
   it('many targets in other repositories read as one group in the terminal, each still at its line', async () => {
     const others = ['billing', 'search', 'identity', 'payments'].map(r => `https://github.com/acme/${r}/blob/main/catalog-info.yaml`);

@@ -45,6 +45,31 @@ describe('a placeholder URL into this repository at another revision', () => {
     await rm(root, { recursive: true, force: true });
   }, 240_000);
 
+  // Red team: the same revision by GitHub's tree/ form was called another revision (an error that cannot
+  // be right), and this repository in other capitals, which Backstage refuses, was not told apart.
+  it('the configured revision by tree/, raw/ or %-escapes is read from the checkout; other capitals, even climbed into, are the refusal Backstage makes', async () => {
+    const component = (value: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n  description:\n    $text: ${value}\nspec:\n  type: service\n  lifecycle: production\n  owner: user:guest\n`;
+    const root = await tempRepo({ 'gitops.config.yaml': 'repoUrl: https://github.com/acme/svc/blob/main/\n', 'catalog-info.yaml': '', 'README.md': 'hello' });
+    const placeholders = async (value: string) => {
+      writeFileSync(join(root, 'catalog-info.yaml'), component(value));
+      const run = await runBin(['check', '--format', 'json'], root);
+      return (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId.startsWith('placeholder-'));
+    };
+    expect(await placeholders('https://github.com/acme/svc/tree/main/README.md')).toEqual([]);
+    expect(await placeholders('https://github.com/acme/svc/raw/main/README.md')).toEqual([]);
+    expect(await placeholders('https://github.com/ac%6De/svc/blob/main/README.md')).toEqual([]);
+    // Backstage's assertSameRepository compares the resolved URL's owner and name as written, also when a
+    // relative path climbs into them.
+    for (const value of ['https://github.com/Acme/svc/blob/main/README.md', '../../../../Acme/svc/blob/main/README.md']) {
+      const capitals = await placeholders(value);
+      expect(capitals.map(d => `${d.ruleId} ${d.severity}`), value).toEqual(['placeholder-outside-repo error']);
+      expect(capitals[0].message).toContain('names this repository in other capitals than repoUrl (https://github.com/acme/svc/blob/main/)');
+    }
+    // A relative path that climbs out of the branch (../HEAD/ from the root's blob/main/) stays an error as before.
+    expect((await placeholders('../HEAD/README.md')).map(d => `${d.ruleId} ${d.severity}`)).toEqual(['placeholder-outside-repo error']);
+    await rm(root, { recursive: true, force: true });
+  }, 60_000);
+
   it('without gitops.config.yaml (repoUrl from the checkout\'s origin) it is a warning; another repository\'s URL stays as it was', async () => {
     const component = (value: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n  description:\n    $text: ${value}\nspec:\n  type: service\n  lifecycle: production\n  owner: user:guest\n`;
     const root = await tempRepo({ 'catalog-info.yaml': component('https://github.com/acme/svc/blob/feature/README.md'), 'README.md': 'hello' });

@@ -101,7 +101,7 @@ describe('newcomer mistakes: the hints lead to the fix', () => {
     const diagnostics = await checkWith(t => conflicted(t, "  description: '.NET 8 Web API that accepts and tracks customer orders.'\n", '  description: Orders API.\n', '  description: The orders service.\n'));
     const syntax = diagnostics.filter(d => d.file === FILE && d.ruleId.startsWith('yaml-'));
     expect(syntax.map(d => `${d.ruleId} ${d.range.start.line}:${d.range.start.column} ${d.message}`)).toEqual([
-      `yaml-syntax ${line}:1 This file holds an unresolved git merge conflict (<<<<<<< at line ${line}, ======= at line ${line + 2}, >>>>>>> at line ${line + 4}): the marker lines are not YAML, so Backstage skips the document. Backstage then fails the whole Location in catalog/systems/locations.yaml that reads this file: every entity that Location reads is lost (new ones never appear, existing ones stop updating), not just this one.`,
+      `yaml-syntax ${line}:1 This file holds an unresolved git merge conflict (<<<<<<< at line ${line}, ======= at line ${line + 2}, >>>>>>> at line ${line + 4}): the marker lines are not YAML, so the document does not parse. Backstage then fails the whole Location in catalog/systems/locations.yaml that reads this file: every entity that Location reads is lost (new ones never appear, existing ones stop updating), not just this one.`,
     ]);
     expect(syntax[0].hint).toMatch(/^Resolve the conflict: keep the lines you want from each side, delete the <<<<<<<, ======= and >>>>>>> lines/);
     // The branch name after the marker is the author's text: it is not repeated.

@@ -174,6 +174,39 @@ describe('report: changes api-smart-diff passes that break a consumer count as b
     expect(breakingFindings.some(m => m.includes('is no longer listed'))).toBe(true);
   }, 120_000);
 
+  // Fresh user: api-smart-diff takes a parameters list (or a request body) added to an operation that had none
+  // for an annotation as a whole, so a required query parameter added that way was "non-breaking", while the
+  // same parameter added to an existing list was breaking.
+  it('OpenAPI: a first parameters list with a required parameter, and a required request body, are breaking; an optional list is not', async () => {
+    const { root, base } = await pullRequest(PAYMENTS_OPENAPI, OPENAPI, replaceAll([
+      ['      operationId: createPayment\n', '      operationId: createPayment\n      parameters:\n        - name: dryRun\n          in: query\n          schema:\n            type: boolean\n        - $ref: \'#/components/parameters/Limit\'\n'],
+      ['      operationId: getPayment\n', '      operationId: getPayment\n      requestBody:\n        required: true\n        content:\n          application/json:\n            schema:\n              type: object\n'],
+      ['        "201":\n          description: Created\n', '        "201":\n          description: Created\ncomponents:\n  parameters:\n    Limit:\n      name: limit\n      in: query\n      required: true\n      schema:\n        type: integer\n'],
+    ]));
+    const { status, entries, breakingFindings } = await diffOf(root, base, 'api:default/payments-openapi');
+    expect(entries.get('paths./payments.post.parameters')).toMatchObject({ type: 'breaking', description: '[Added] required query parameter `limit`' });
+    expect(entries.get('paths./payments/{paymentId}.get.requestBody')).toMatchObject({ type: 'breaking', description: '[Added] required request body' });
+    expect(breakingFindings.length).toBeGreaterThan(0);
+    expect(status).toBe(1);
+    // The same list with only optional parameters breaks no caller.
+    const optional = await pullRequest(PAYMENTS_OPENAPI, OPENAPI, replaceAll([['      operationId: createPayment\n', '      operationId: createPayment\n      parameters:\n        - name: dryRun\n          in: query\n          schema:\n            type: boolean\n']]));
+    const quiet = await diffOf(optional.root, optional.base, 'api:default/payments-openapi');
+    expect(quiet.entries.get('paths./payments.post.parameters')?.type).toBe('non-breaking');
+    expect(quiet.breakingFindings).toEqual([]);
+  }, 180_000);
+
+  // Fresh user: a property added as required to a schema only a response uses was non-breaking in the
+  // response and breaking again as components.schemas.Payment (api-smart-diff's request rules for a bare
+  // component): two api-breaking-change errors for a change no consumer notices.
+  it('OpenAPI: a component schema change is judged as where it is used, not again as a bare component', async () => {
+    const withComponent = OPENAPI.replace('        "201":\n          description: Created\n', '        "201":\n          description: Created\n          content:\n            application/json:\n              schema:\n                $ref: \'#/components/schemas/Payment\'\ncomponents:\n  schemas:\n    Payment:\n      type: object\n      required: [id]\n      properties:\n        id:\n          type: string\n');
+    const { root, base } = await pullRequest(PAYMENTS_OPENAPI, withComponent, replaceAll([['      required: [id]\n      properties:\n        id:\n          type: string\n', '      required: [id, currency]\n      properties:\n        id:\n          type: string\n        currency:\n          type: string\n']]));
+    const { entries, breakingFindings } = await diffOf(root, base, 'api:default/payments-openapi');
+    expect([...entries.values()].filter(e => e.type === 'breaking')).toEqual([]);
+    expect(entries.get('components.schemas.Payment.required.1')?.description).toMatch(/where the definition uses this schema, the same change is non-breaking/);
+    expect(breakingFindings).toEqual([]);
+  }, 120_000);
+
   it('OpenAPI: changes every consumer still reads and sends alike stay non-breaking', async () => {
     const { root, base } = await pullRequest(PAYMENTS_OPENAPI, OPENAPI, replaceAll([
       // Servers reordered and one added: every URL a client was built with is still listed.

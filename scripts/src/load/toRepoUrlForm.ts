@@ -1,0 +1,113 @@
+import { createRequire } from 'node:module';
+
+/**
+ * One repository, several spellings. Backstage's GitHub and GitLab readers take a URL apart with
+ * git-url-parse and fetch the file through the host's API, which finds an owner, group or repository
+ * whatever its capitals; GitHub's reader takes `tree/` and `raw/` for `blob/` (getGithubFileFetchUrl), and
+ * Azure DevOps finds an organisation, project and repository in any capitals too. So
+ * `https://github.com/Acme/Control/tree/main/skel` and repoUrl `https://github.com/acme/control/blob/main/`
+ * name one folder, and every place that maps a URL to a file of this repository has to see that, or a
+ * Location target, a fetch:* url or a techdocs-ref written so goes unchecked (taken for another repository's).
+ */
+
+interface GitUrl { resource: string; full_name: string; ref: string; filepathtype: string; filepath: string }
+const require = createRequire(import.meta.url);
+let gitUrlParse: ((url: string) => GitUrl) | undefined;
+
+// The hosts Backstage's default integrations serve, by type: a GitHub Enterprise or self-hosted GitLab host
+// is known only to the deployment's `integrations:`, and an unknown host is read by FetchUrlReader, which
+// fetches the URL as written, so those spellings are never rewritten.
+const HOST_TYPES = new Map([['github.com', 'github'], ['gitlab.com', 'gitlab'], ['dev.azure.com', 'azure']]);
+// What each reader takes for a file: GitHub's blob, tree or raw (one file, one folder alike); GitLab's `-/blob/`.
+const FILE_FORMS: Record<string, ReadonlySet<string>> = { github: new Set(['blob', 'tree', 'raw']), gitlab: new Set(['blob']) };
+// A folder (fetch:template's, fetch:plain's url) GitLab's readTree takes by either: it reads only ref and path.
+const GITLAB_FOLDER_FORMS: ReadonlySet<string> = new Set(['blob', 'tree']);
+
+/**
+ * `url` in repoUrl's own spelling when the host's reader reads it as a file (or folder) under repoUrl:
+ * host, owner and repository (GitLab: its whole group path) compared without regard to capitals, the
+ * reader's other words for a file (GitHub's `tree`, `raw`), %-escapes decoded, all as git-url-parse (the
+ * parser Backstage's readers use) takes the URL apart; the branch and the file path stay exact, as git's
+ * are. Azure Repos: organisation, project and repository in any capitals, `_git` and `version` exact.
+ * `HEAD` is not repoUrl's branch: it is whichever branch the host's setting names. With `options.folders`
+ * (a url read as a tree, as the fetch actions read theirs), GitLab's `-/tree/` counts as `-/blob/`.
+ * Takes an absolute URL and repoUrl (undefined: no repository known); returns the rewritten URL, or `url`
+ * itself when it already has repoUrl's spelling, names something else, is on a host the default
+ * integrations do not serve, or either is no URL. Pure; never throws.
+ */
+export function toRepoUrlForm(url: string, repoUrl: string | undefined, options: { folders?: boolean } = {}): string {
+  if (!repoUrl || url.startsWith(repoUrl)) return url;
+  let target: URL;
+  let repo: URL;
+  try {
+    target = new URL(url);
+    repo = new URL(repoUrl);
+  } catch {
+    return url;
+  }
+  // WHATWG URL lowercases the host; a reader is picked by host and speaks https.
+  const type = HOST_TYPES.get(repo.hostname) ?? (repo.hostname.endsWith('.visualstudio.com') ? 'azure' : undefined);
+  if (!type || target.protocol !== repo.protocol || target.host !== repo.host) return url;
+  return type === 'azure' ? azureForm(url, target, repo) : pathForm(url, target, repoUrl, options.folders && type === 'gitlab' ? GITLAB_FOLDER_FORMS : FILE_FORMS[type]);
+}
+
+/**
+ * Whether `url` names this repository (repoUrl's host and repository, any capitals, as git-url-parse reads
+ * both) at another ref than repoUrl's: another branch, tag or commit, HEAD, or none (the default branch:
+ * Azure Repos without `version`, a bare repository URL). Returns repoUrl's ref and the one written
+ * (empty for none), or undefined for another repository, the same ref, or no URL. Pure; never throws.
+ */
+export function otherRevision(url: string, repoUrl: string | undefined): { branch: string; written: string } | undefined {
+  if (!repoUrl) return undefined;
+  const written = parsed(url);
+  const base = parsed(repoUrl);
+  if (!written || !base || !base.full_name || !base.ref || written.resource.toLowerCase() !== base.resource.toLowerCase() || written.full_name.toLowerCase() !== base.full_name.toLowerCase()) return undefined;
+  return written.ref === base.ref ? undefined : { branch: base.ref, written: written.ref ?? '' };
+}
+
+function pathForm(url: string, target: URL, repoUrl: string, forms: ReadonlySet<string>): string {
+  const written = parsed(url);
+  const base = parsed(repoUrl);
+  if (!written || !base || !forms.has(written.filepathtype) || !forms.has(base.filepathtype)) return url;
+  if (written.full_name.toLowerCase() !== base.full_name.toLowerCase() || written.ref !== base.ref || !written.ref) return url;
+  // repoUrl may name a folder of the repository (…/blob/main/backstage/): the file must lie under it.
+  const folder = base.filepath.replace(/\/+$/, '');
+  const path = written.filepath;
+  // git-url-parse drops a trailing `.git` (…/blob/main/.git reads as the root): only a path it keeps as
+  // written is respelled, so such a url keeps its own reading (git's folder, which no host serves).
+  const literalPath = decoded(target.pathname).replace(/\/+$/, '');
+  if (!literalPath.endsWith(path ? `/${path}` : `/${written.ref}`)) return url;
+  if (folder && path !== folder && !path.startsWith(`${folder}/`)) return url;
+  const rest = folder ? path.slice(folder.length).replace(/^\//, '') : path;
+  const prefix = repoUrl.endsWith('/') ? repoUrl : `${repoUrl}/`;
+  return `${prefix}${rest.split('/').map(encodeURIComponent).join('/')}${target.search}${target.hash}`;
+}
+
+function azureForm(url: string, target: URL, repo: URL): string {
+  const segments = target.pathname.split('/');
+  const own = repo.pathname.split('/');
+  // Backstage's AzureUrl requires `_git` as written; the names around it are found in any capitals.
+  if (segments.length !== own.length || !segments.every((s, i) => (own[i] === '_git' ? s === '_git' : decoded(s).toLowerCase() === decoded(own[i]).toLowerCase()))) return url;
+  const version = repo.searchParams.get('version');
+  if (target.searchParams.get('version') !== version || target.pathname === repo.pathname) return url;
+  const out = new URL(target.href);
+  out.pathname = repo.pathname;
+  return out.href;
+}
+
+function parsed(url: string): GitUrl | undefined {
+  gitUrlParse ??= require('git-url-parse') as (url: string) => GitUrl;
+  try {
+    return gitUrlParse(url);
+  } catch {
+    return undefined;
+  }
+}
+
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

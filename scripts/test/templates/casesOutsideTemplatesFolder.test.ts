@@ -1,0 +1,131 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { git } from '../helpers/gitRepo.ts';
+import { runBin } from '../helpers/runBin.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+
+interface Finding { ruleId: string; severity: string; file: string; message: string; range: { start: { line: number } } }
+
+// Template fidelity: `templates test` renders the cases of templates/<name>/ and of every Template the catalog
+// reads, but the pull request's report ran only templates/<name>/'s, so a change to the skeleton of a template
+// kept elsewhere (catalog/tpl/svc/) passed the PR gate while `templates test` failed it; and a case beside a
+// template nothing reads was left out without a word, which reads as a pass.
+const template = (name: string) => `apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  owner: group:default/team-a\n  parameters:\n    - properties:\n        name: { type: string }\n  steps:\n    - id: fetch\n      action: fetch:template\n      input:\n        url: ./skel\n        values:\n          name: \${{ parameters.name }}\n`;
+const testCase = 'name: default\nvalues:\n  name: x\n';
+
+async function repository() {
+  const root = await tempRepo({
+    'gitops.config.yaml': 'catalog:\n  roots: [catalog/all.yaml]\n',
+    'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets:\n    - ./org.yaml\n    - ./tpl/svc/template.yaml\n',
+    'catalog/org.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n',
+    'catalog/tpl/svc/template.yaml': template('svc'),
+    'catalog/tpl/svc/skel/README.md': 'hello ${{ values.name }}\n',
+    'catalog/tpl/svc/tests/default.yaml': testCase,
+    'tools/old/template.yaml': template('old'),
+    'tools/old/skel/README.md': 'hello ${{ values.name }}\n',
+    'tools/old/tests/default.yaml': testCase,
+  });
+  git(root, 'init', '-q', '-b', 'main');
+  return root;
+}
+
+describe('test cases of templates kept outside templates/<name>/', () => {
+  it('templates test runs a catalog template\'s cases and says which cases no run renders', async () => {
+    const root = await repository();
+    const run = await runBin(['templates', 'test', '--update-snapshots', '--format', 'json'], root);
+    expect(run.stderr).toContain('✔ svc / default.yaml');
+    const found = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics;
+    expect(found.map(d => `${d.ruleId}@${d.file}:${d.range.start.line} ${d.severity}`)).toEqual(['template-test-not-run@tools/old/tests/default.yaml:1 warning']);
+    expect(found[0].message).toBe('This test case is never run: tools/old/template.yaml holds a scaffolder Template, but templates test renders only templates/<name>/template.yaml and the templates the catalog reads here (its Locations, or catalog.include), and this is neither. A template the managed Backstage registers some other way is not seen by the gate.');
+    expect(run.status).toBe(0);
+    // Red team: not of a Template Backstage never offers (OpenShift's kind: Template beside kuttl tests), nor of a
+    // template a skeleton holds (a template of templates copies it into new repositories).
+    writeFileSync(join(root, 'tools/old/template.yaml'), 'apiVersion: template.openshift.io/v1\nkind: Template\nmetadata:\n  name: old\nobjects: []\n');
+    mkdirSync(join(root, 'catalog/tpl/svc/skel/inner/tests'), { recursive: true });
+    // (Its expressions escaped, as a template the new repository gets must be: skeletonTemplateNames.test.ts.)
+    writeFileSync(join(root, 'catalog/tpl/svc/skel/inner/template.yaml'), template('inner').replace('${{ parameters.name }}', "${{ '${{ parameters.name }}' }}"));
+    writeFileSync(join(root, 'catalog/tpl/svc/skel/inner/tests/default.yaml'), testCase);
+    const quiet = await runBin(['templates', 'test', '--update-snapshots', '--format', 'json'], root);
+    expect((JSON.parse(quiet.stdout) as { diagnostics: Finding[] }).diagnostics).toEqual([]);
+    // Named, a template is run alone: nothing is said of others.
+    const named = await runBin(['templates', 'test', 'svc', '--format', 'json'], root);
+    expect((JSON.parse(named.stdout) as { diagnostics: Finding[] }).diagnostics).toEqual([]);
+  }, 120_000);
+
+  it('the pull request\'s report runs the cases of a catalog template whose skeleton the change edits', async () => {
+    const root = await repository();
+    expect((await runBin(['templates', 'test', '--update-snapshots'], root)).status).toBe(0);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    git(root, 'checkout', '-q', '-b', 'pr');
+    writeFileSync(join(root, 'catalog/tpl/svc/skel/README.md'), 'hello ${{ values.name }}!\n');
+    git(root, 'commit', '-qam', 'skeleton edited without its snapshot');
+    const report = await runBin(['report', '--base', 'main', '--format', 'json'], root);
+    const found = (JSON.parse(report.stdout) as { diagnostics: Finding[] }).diagnostics;
+    expect(found.map(d => `${d.ruleId}@${d.file} ${d.severity}`)).toEqual(['template-snapshot@catalog/tpl/svc/tests/default.yaml error']);
+    expect(report.status).toBe(1);
+  }, 180_000);
+
+  // Red team: cases are found by folder; a folder holding several catalog templates (each case naming its own)
+  // had only the edited template's file, so the report failed the other template's case ("has no Template
+  // named 'node'") on a change templates test passed.
+  it('the report runs the cases of the edited template only, in a folder of several catalog templates', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': 'catalog:\n  roots: [catalog/all.yaml]\n',
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets:\n    - ./org.yaml\n    - ./templates/node.yaml\n    - ./templates/python.yaml\n',
+      'catalog/org.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n',
+      'catalog/templates/node.yaml': template('node').replace('url: ./skel', 'url: ../../skeletons/node'),
+      'catalog/templates/python.yaml': template('python').replace('url: ./skel', 'url: ../../skeletons/python'),
+      'catalog/templates/tests/node.yaml': 'name: node\ntemplate: node\nvalues:\n  name: x\nsnapshot: false\nexpect:\n  files: [README.md]\n',
+      'catalog/templates/tests/python.yaml': 'name: python\ntemplate: python\nvalues:\n  name: x\nsnapshot: false\nexpect:\n  files: [README.md]\n',
+      'skeletons/node/README.md': 'node ${{ values.name }}\n',
+      'skeletons/python/README.md': 'python ${{ values.name }}\n',
+    });
+    git(root, 'init', '-q', '-b', 'main');
+    expect((await runBin(['templates', 'test'], root)).status).toBe(0);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'base');
+    git(root, 'checkout', '-q', '-b', 'pr');
+    writeFileSync(join(root, 'skeletons/python/README.md'), 'python ${{ values.name }}!\n');
+    git(root, 'commit', '-qam', 'python skeleton');
+    const report = await runBin(['report', '--base', 'main', '--format', 'json'], root);
+    expect((JSON.parse(report.stdout) as { diagnostics: Finding[] }).diagnostics).toEqual([]);
+    expect(report.stdout).toContain('catalog/templates/tests/python.yaml');
+    expect(report.stdout).not.toContain('catalog/templates/tests/node.yaml');
+    expect(report.status).toBe(0);
+  }, 180_000);
+
+  // Red team: a tests/ that is a link out of the repository had the names of the files where it points listed
+  // in the run's lines and the PR comment; one that is a file stopped the run (exit 2).
+  it('a tests/ link out of the repository is refused without listing it; a tests file is no folder of cases', async () => {
+    const root = await repository();
+    const outside = await tempRepo({ 'leaked-host-name.yaml': 'name: x\n' });
+    symlinkSync(outside, join(root, 'catalog/tpl/svc/tests-link'));
+    const { renameSync, rmSync } = await import('node:fs');
+    rmSync(join(root, 'catalog/tpl/svc/tests'), { recursive: true });
+    renameSync(join(root, 'catalog/tpl/svc/tests-link'), join(root, 'catalog/tpl/svc/tests'));
+    const run = await runBin(['templates', 'test', '--format', 'json'], root);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('leaked-host-name');
+    expect((JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.map(d => `${d.ruleId}@${d.file}`)).toEqual(['repo-symlink@catalog/tpl/svc/tests', 'template-test-not-run@tools/old/tests/default.yaml']);
+    expect(run.status).toBe(1);
+    rmSync(join(root, 'catalog/tpl/svc/tests'));
+    writeFileSync(join(root, 'catalog/tpl/svc/tests'), 'not a folder\n');
+    const file = await runBin(['templates', 'test', 'svc'], root);
+    expect(file.stderr).not.toMatch(/not a folder|internal error/);
+    expect(file.status).toBe(0);
+  }, 120_000);
+
+  // A fetch the offline render cannot read (another revision of this repository) is the render's limit, not
+  // a failure Backstage would have: the hint said "Backstage would fail the same way".
+  it('a case of a template that fetches another revision of this repository says the offline render cannot read it', async () => {
+    const root = await repository();
+    writeFileSync(join(root, 'gitops.config.yaml'), 'repoUrl: https://github.com/acme/control/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n');
+    writeFileSync(join(root, 'catalog/tpl/svc/template.yaml'), template('svc').replace('url: ./skel', 'url: https://github.com/acme/control/tree/dev/catalog/tpl/svc/skel'));
+    const run = await runBin(['templates', 'test', 'svc', '--format', 'json'], root);
+    const found = (JSON.parse(run.stdout) as { diagnostics: (Finding & { hint: string })[] }).diagnostics;
+    expect(found.map(d => `${d.ruleId}@${d.file} ${d.severity}`)).toEqual(['template-fetch-other-revision@catalog/tpl/svc/template.yaml warning', 'template-render-failed@catalog/tpl/svc/tests/default.yaml error']);
+    expect(found[1].hint).toBe('The offline render reads only this checkout, so a case cannot render a template that fetches from another repository, or another revision of this one (Backstage does fetch it). Fetch the skeleton by a url relative to the template file, or remove the case.');
+    expect(run.status).toBe(1);
+  }, 120_000);
+});
