@@ -7,7 +7,7 @@ import { FILE_START } from '../diagnostic.ts';
 import type { LocationEdge, SourceFile } from '../load/loadCatalog.ts';
 import { GLOB_BUDGET_MS, matchGlob, ROOT_TYPE_HINT } from './locationTargets.ts';
 import { logText } from '../report/safeText.ts';
-import { toRepoUrlForm } from '../load/toRepoUrlForm.ts';
+import { thisRepositoryRef, toRepoUrlForm } from '../load/toRepoUrlForm.ts';
 
 export interface LocationContext {
   mode: 'roots' | 'paths' | 'discover';
@@ -92,8 +92,10 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
     } else if (resolution.kind === 'invalid') {
       diagnostics.push(at(resolution.ruleId ?? 'location-target-invalid', 'error', resolution.reason, resolution.hint ?? 'Point the target at files inside this repository.'));
     } else if (resolution.kind === 'external') {
-      const ref = thisRepositoryAt(edge.target, context.repoUrl);
-      if (ref?.sameBranch === false && /\/(?:blob|tree|raw)\/HEAD(?:\/|$)/.test(edge.target)) {
+      // A bare repository URL (no ref, no file) is no file Backstage can read: judged as any other outside target.
+      const found = thisRepositoryRef(edge.target, context.repoUrl);
+      const ref = found?.written ? { branch: found.branch, sameBranch: found.written === found.branch } : undefined;
+      if (ref?.sameBranch === false && found?.written === 'HEAD') {
         // HEAD is the host's default branch: the same files only while that setting names the reviewed branch.
         diagnostics.push(at('location-target-external', 'warning', `${shownPath(edge.target)} names this repository at HEAD, which the git host reads at its default branch, a setting no pull request here changes or shows; the gate checks ${ref.branch} (${context.repoUrlInferred ? "the branch git names for this checkout, as no gitops.config.yaml sets repoUrl" : 'repoUrl in gitops.config.yaml'}) and does not follow this target, so what it reads is not checked.`, `Write the target relative to this file (./…), or with ${ref.branch} in place of HEAD, so the gate checks what Backstage reads.`));
       } else if (ref?.sameBranch === false) {
@@ -124,36 +126,6 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
   // `./svc/a.yaml`): then every file catalog.include names is judged for reachability, as the whole run does.
   else if (context.mode === 'paths' && context.reachedByRoots) diagnostics.push(...unreachable(context.reachedByRoots, context, edges.length > 0 ? undefined : new Set(context.reachabilityOf ?? files.map(f => f.file)), false));
   return diagnostics;
-}
-
-/**
- * Whether absolute Location target `target` names the repository `repoUrl` names, and on which branch:
- * GitHub-style `https://host/owner/repo/(blob|tree)/<ref>/<path>` against repoUrl's
- * `https://host/owner/repo/blob/<branch>/` (host, owner and repository compared case-insensitively, as
- * GitHub does), or Azure Repos' `…/_git/repo?version=GB<branch>&path=…` against repoUrl's `version`.
- * Returns the branch repoUrl names and whether the target reads that branch (`sameBranch`), or undefined
- * for another repository or a repoUrl of another shape. Pure.
- */
-export function thisRepositoryAt(target: string, repoUrl: string | undefined): { branch: string; sameBranch: boolean } | undefined {
-  const urls = urlPair(target, repoUrl);
-  if (!urls) return undefined;
-  const { url, repo } = urls;
-  if (url.origin.toLowerCase() !== repo.origin.toLowerCase()) return undefined;
-  const version = repo.searchParams.get('version');
-  if (version !== null) {
-    if (url.pathname.toLowerCase() !== repo.pathname.toLowerCase()) return undefined;
-    const branch = version.replace(/^GB/, '');
-    return { branch, sameBranch: (url.searchParams.get('version') ?? version) === version };
-  }
-  const github = /^(\/[^/]+\/[^/]+\/)blob\/(.+)\/$/.exec(repo.pathname);
-  if (!github) return undefined;
-  const [, base, branch] = github;
-  const path = url.pathname;
-  if (!path.toLowerCase().startsWith(base.toLowerCase())) return undefined;
-  const rest = path.slice(base.length);
-  const form = /^(blob|tree|raw)\/(.+)$/.exec(rest);
-  if (!form) return undefined;
-  return { branch: decodeURIComponent(branch), sameBranch: form[2].startsWith(`${branch}/`) };
 }
 
 /** Whether absolute target `target` reads under repoUrl only once respelled (toRepoUrlForm): other capitals, another form, %-escapes. */

@@ -52,17 +52,27 @@ export function toRepoUrlForm(url: string, repoUrl: string | undefined, options:
 }
 
 /**
- * Whether `url` names this repository (repoUrl's host and repository, any capitals, as git-url-parse reads
- * both) at another ref than repoUrl's: another branch, tag or commit, HEAD, or none (the default branch:
- * Azure Repos without `version`, a bare repository URL). Returns repoUrl's ref and the one written
- * (empty for none), or undefined for another repository, the same ref, or no URL. Pure; never throws.
+ * The ref at which `url` names this repository (repoUrl's host and repository, any capitals, as git-url-parse,
+ * the parser Backstage's readers use, reads both): repoUrl's ref as `branch` and the one written as `written`
+ * (empty for none: Azure Repos without `version`, a bare repository URL, which the host reads at its default
+ * branch). Undefined for another repository, a repoUrl without a ref, or no URL. Pure; never throws.
  */
-export function otherRevision(url: string, repoUrl: string | undefined): { branch: string; written: string } | undefined {
+export function thisRepositoryRef(url: string, repoUrl: string | undefined): { branch: string; written: string } | undefined {
   if (!repoUrl) return undefined;
   const written = parsed(url);
   const base = parsed(repoUrl);
   if (!written || !base || !base.full_name || !base.ref || written.resource.toLowerCase() !== base.resource.toLowerCase() || written.full_name.toLowerCase() !== base.full_name.toLowerCase()) return undefined;
-  return written.ref === base.ref ? undefined : { branch: base.ref, written: written.ref ?? '' };
+  return { branch: base.ref, written: written.ref ?? '' };
+}
+
+/**
+ * Whether `url` names this repository at another ref than repoUrl's: another branch, tag or commit, HEAD
+ * (whichever branch the host's setting names), or none (the default branch). Returns repoUrl's ref and the
+ * one written (empty for none), or undefined for another repository, the same ref, or no URL. Pure; never throws.
+ */
+export function otherRevision(url: string, repoUrl: string | undefined): { branch: string; written: string } | undefined {
+  const ref = thisRepositoryRef(url, repoUrl);
+  return ref && ref.written !== ref.branch ? ref : undefined;
 }
 
 function pathForm(url: string, target: URL, repoUrl: string, forms: ReadonlySet<string>): string {

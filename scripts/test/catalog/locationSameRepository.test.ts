@@ -109,4 +109,20 @@ describe('check: an absolute Location target into this repository', () => {
       expect.stringMatching(/^info@9: .* is outside this repository/),
     ]);
   }, 60_000);
+
+  // Fresh user: the check hand-parsed GitHub's blob/<branch>/ shape, so a GitLab repoUrl (`-/blob/`, subgroups)
+  // never matched and another branch or HEAD of this very repository passed as "outside, not checked" (info).
+  it('GitLab with subgroups: another branch and HEAD are warnings, another project of the group an info', async () => {
+    const found = await externalFindings('https://gitlab.com/acme/platform/control/-/blob/main/', [
+      './a.yaml',
+      'https://gitlab.com/acme/platform/control/-/blob/unreviewed/catalog/x.yaml',
+      'https://gitlab.com/Acme/Platform/Control/-/blob/HEAD/catalog/y.yaml',
+      'https://gitlab.com/acme/platform/other/-/blob/main/catalog-info.yaml',
+    ]);
+    expect(found).toEqual([
+      expect.stringMatching(/^warning@8: .* names this repository at another branch, tag or commit than main/),
+      expect.stringMatching(/^warning@9: .* names this repository at HEAD, which the git host reads at its default branch/),
+      expect.stringMatching(/^info@10: .* is outside this repository/),
+    ]);
+  }, 60_000);
 });
