@@ -106,7 +106,8 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
   for (const file of files) {
     const seen = new Set<string>();
     const ignored = step.listedInCopyWithoutRender?.(file.relative) ?? false;
-    const unknownValues = new Map<string, { node: Node; uses: number }>();
+    // `called`: some use is called (values.x()), which fails the render; `viaGet`: every use is cookiecutter.get('x').
+    const unknownValues = new Map<string, { node: Node; uses: number; called: boolean; viaGet: boolean }>();
     const compatValues = new Map<string, { node: Node; uses: number }>();
     // template.yaml's names (parameters.x, user.entity…) used in the skeleton, whose context is values alone.
     const misplaced = new Map<string, { node: Node; shown: string; uses: number }>();
@@ -191,7 +192,9 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       // What is called (`cookiecutter.get('x')`): under cookiecutterCompat a dict's Python methods (get, items,
       // keys…, as the renderer allows them) are no value the step has to pass.
       const called = new Set<unknown>();
-      if (compat) walk(ast, {}, contextName, node => void (node.typename === 'FunCall' && called.add(node.name)), false);
+      // cookiecutter.get('x') with no default: the renderer's dict get gives undefined for a key not passed.
+      const gets: { call: Node; key: string }[] = [];
+      walk(ast, {}, contextName, node => void (node.typename === 'FunCall' && called.add(node.name)), false);
       walk(ast, values ?? {}, contextName, node => {
         // nunjucks' parser reads super() as a call; only its compiler turns it into a Super node.
         const isSuper = node.typename === 'FunCall' && (node.name as Node)?.typename === 'Symbol' && (node.name as Node).value === 'super';
@@ -208,6 +211,9 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
         }
         if (node.typename === 'Output') (node.children as unknown[] | undefined)?.forEach(child => printed.add(child));
         if (node.typename === 'FunCall') {
+          const name = node.name as Node | undefined;
+          const args = ((node.args as Node | undefined)?.children ?? []) as Node[];
+          if (compat && name?.typename === 'LookupVal' && (name.target as Node)?.typename === 'Symbol' && (name.target as Node).value === contextName && (name.val as Node)?.value === 'get' && args.length === 1 && args[0]?.typename === 'Literal' && typeof args[0].value === 'string') gets.push({ call: name, key: args[0].value });
           const call = unresolvedCall(node, scope, environment, printed.has(node));
           if (call) report(call.at, 'skeleton-unknown-function', `${call.message} The render of this file fails here.`, call.hint);
         }
@@ -221,8 +227,11 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           const dictMethod = () => compat && called.has(node) && methodOnSomeValue(property as string, true, ['record']);
           if (target?.typename === 'Symbol' && target.value === contextName && typeof property === 'string' && values && !(property in values) && !guarded.has(node) && !commented() && !dictMethod()) {
             const entry = unknownValues.get(property);
-            if (entry) entry.uses++;
-            else unknownValues.set(property, { node, uses: 1 });
+            if (entry) {
+              entry.uses++;
+              entry.called ||= called.has(node);
+              entry.viaGet = false;
+            } else unknownValues.set(property, { node, uses: 1, called: called.has(node), viaGet: false });
           }
           // fetch:template renders a skeleton with { values } (or { cookiecutter }) alone: template.yaml's own
           // names are undefined here (a workflow's secrets.X is GitHub's, said by skeleton-github-expression).
@@ -261,6 +270,14 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           }
         }
       });
+      // get('x') is the dict's own method (a value named get would shadow it: then it is that value's call).
+      for (const { call, key } of gets) {
+        if (!values || key in values || 'get' in values || guarded.has(call)) continue;
+        if (!isName && HASH_COMMENT_FILE.test(file.relative) && inLineComment(source, call as { lineno: number; colno: number })) continue;
+        const entry = unknownValues.get(key);
+        if (entry) entry.uses++;
+        else unknownValues.set(key, { node: call, uses: 1, called: false, viaGet: true });
+      }
     }
     if (githubExpressions.length > 0) {
       const [{ node, shown, outcome }] = githubExpressions;
@@ -276,13 +293,23 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
         ? `Write each as ${kept} so Backstage renders it to the GitHub expression. Listing the workflow under copyWithoutTemplating is no fix here: it would also copy the file's own template syntax (line ${own.lineno + 1}) unrendered, which GitHub Actions cannot read.`
         : `List the workflow under copyWithoutTemplating (it is then copied as it is); or write each as ${kept} so Backstage renders it to the GitHub expression.`);
     }
-    for (const [property, { node, uses }] of unknownValues) {
+    for (const [property, { node, uses, called, viaGet }] of unknownValues) {
       const more = uses > 1 ? ` (used ${uses} times in this file)` : '';
       // The same tolerance as template-unknown-parameter's: a misspelt value names the one the step passes.
       const passed = Object.keys(values ?? {});
       const near = passed.length ? closest(property, passed) : undefined;
-      const meant = near && distance(property, near) <= Math.max(2, Math.floor(property.length / 3)) ? near : undefined;
-      report(node, 'skeleton-unknown-value', `${contextName}.${boundedText(property)} is never passed${by}, so it renders as nothing (or as "undefined" where the expression builds a string from it)${more}.${meant ? ` Did you mean ${contextName}.${boundedText(meant)}?` : ''}`, meant ? `Write ${contextName}.${boundedText(meant)}, which the step passes; or pass ${boundedText(property)} in the step's input.values.` : "Pass it in the step's input.values, or fix the name.");
+      // A value called as a method: the name meant is a method, not another value to call.
+      const meant = !called && near && distance(property, near) <= Math.max(2, Math.floor(property.length / 3)) ? near : undefined;
+      const shown = viaGet ? `${contextName}.get(${JSON.stringify(boundedText(property))})` : `${contextName}.${boundedText(property)}`;
+      const meantShown = meant ? (viaGet ? `${contextName}.get(${JSON.stringify(boundedText(meant))})` : `${contextName}.${boundedText(meant)}`) : undefined;
+      // Calling what is not there stops the render: Nunjitsu's 'Template value "values.x" resolved to undefined and cannot be called'.
+      const outcome = called
+        ? `so calling it fails the render of this file ("resolved to undefined and cannot be called")${compat ? '; nor is it one of the Python dict methods the renderer gives cookiecutter' : ''}`
+        : viaGet
+          ? `so, with no default as its second argument, it renders as nothing`
+          : 'so it renders as nothing (or as "undefined" where the expression builds a string from it)';
+      const subject = viaGet ? `${shown} reads ${boundedText(property)}, which is` : `${shown} is`;
+      report(node, 'skeleton-unknown-value', `${subject} never passed${by}, ${outcome}${more}.${meantShown ? ` Did you mean ${meantShown}?` : ''}`, meantShown ? `Write ${meantShown}, which the step passes; or pass ${boundedText(property)} in the step's input.values.` : viaGet ? `Pass it in the step's input.values, fix the name, or give a default: ${contextName}.get(${JSON.stringify(boundedText(property))}, '…').` : "Pass it in the step's input.values, or fix the name.");
     }
     for (const [name, { node, shown, uses }] of misplaced) {
       const more = uses > 1 ? ` (${name} is used ${uses} times in this file)` : '';

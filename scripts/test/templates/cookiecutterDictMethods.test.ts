@@ -41,4 +41,20 @@ describe('a cookiecutterCompat skeleton calling a dict method of cookiecutter', 
     expect((JSON.parse(check.stdout) as { diagnostics: Finding[] }).diagnostics.map(d => `${d.ruleId}@${d.range.start.line}:${d.range.start.column}`)).toEqual(['skeleton-unknown-value@1:19', 'skeleton-unknown-function@1:20']);
     expect(check.status).toBe(1);
   }, 60_000);
+
+  // Fresh user: cookiecutter.get('nmae') (a key the step does not pass, no default) renders as nothing and was
+  // not flagged, and cookiecutter.pop() (no method the renderer gives a dict) was said to render as nothing
+  // while Nunjitsu stops the render: 'Template value "cookiecutter.pop" resolved to undefined and cannot be called'.
+  it('get of a key not passed, without a default, is an unknown value with the key meant; a method the renderer lacks fails the render', async () => {
+    const root = await repository('a: {{ cookiecutter.get("nmae") }}\nb: {{ cookiecutter.get("nmae", "x") }}\n{% if cookiecutter.get("flag") %}f{% endif %}\nc: {{ cookiecutter.get("other") | default("z") }}\nd: {{ cookiecutter.pop("name") }}\n');
+    const check = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(check.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'skeleton-unknown-value');
+    expect(found.map(d => `${d.range.start.line}: ${d.message}`)).toEqual([
+      `1: cookiecutter.get("nmae") reads nmae, which is never passed by templates/svc/template.yaml, step fetch, so, with no default as its second argument, it renders as nothing. Did you mean cookiecutter.get("name")?`,
+      `5: cookiecutter.pop is never passed by templates/svc/template.yaml, step fetch, so calling it fails the render of this file ("resolved to undefined and cannot be called"); nor is it one of the Python dict methods the renderer gives cookiecutter.`,
+    ]);
+    expect(check.status).toBe(1);
+    const render = await runBin(['templates', 'test'], root);
+    expect(render.stdout).toContain('Template value "cookiecutter.pop" resolved to undefined and cannot be called');
+  }, 120_000);
 });
