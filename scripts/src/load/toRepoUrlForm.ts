@@ -61,7 +61,9 @@ export function thisRepositoryRef(url: string, repoUrl: string | undefined): { b
   if (!repoUrl) return undefined;
   const written = parsed(url);
   const base = parsed(repoUrl);
-  if (!written || !base || !base.full_name || !base.ref || written.resource.toLowerCase() !== base.resource.toLowerCase() || written.full_name.toLowerCase() !== base.full_name.toLowerCase()) return undefined;
+  // `repo.git/tree/…`: git-url-parse keeps the .git in the name there; it is the same repository.
+  const name = (n: string) => n.toLowerCase().replace(/\.git$/, '');
+  if (!written || !base || !base.full_name || !base.ref || written.resource.toLowerCase() !== base.resource.toLowerCase() || name(written.full_name) !== name(base.full_name)) return undefined;
   return { branch: base.ref, written: written.ref ?? '' };
 }
 

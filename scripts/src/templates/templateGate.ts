@@ -18,7 +18,7 @@ import { inSkeletonFolder, skeletonFilePath, skeletonFolder } from './skeletonFo
 import { matchableSkeletonGlobs } from './skeletonGlobs.ts';
 import { loadConfig, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { unconfiguredActionMessage, unconfiguredActionsNote } from '../config/appScaffolderModules.ts';
-import { fetchOtherRevision } from './fetchOtherRevision.ts';
+import { fetchSources } from './fetchSources.ts';
 import { discoverTemplateFiles, isTemplateDocument, loadTemplatePolicy } from './templateFiles.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 import { sourceTooLarge, type TemplateSyntaxError } from './templateSyntax.ts';
@@ -72,7 +72,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
       const { locate } = fragments;
       documents[index] = resolveTemplatePlaceholders(root, file, documents[index], config.repoUrl);
       diagnostics.push(...fragments.annotate(withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index, extensions))));
-      for (const f of fetchOtherRevision(documents[index], config.repoUrl, !config.found)) diagnostics.push(...fragments.annotate([{ ruleId: 'template-fetch-other-revision', severity: 'warning', message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
+      for (const f of fetchSources(documents[index], config.repoUrl, !config.found)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
       for (const found of templateSchemaPatterns(documents[index])) patterns.push({ found, file, range: locate(index, found.path, found.key ? { key: true } : undefined) });
       const refusals = await handlerRefusals(templateSteps(documents[index]), actions);
       diagnostics.push(...fragments.annotate(refusals.map(f => ({ ruleId: f.ruleId, severity: 'error' as const, message: f.message, hint: f.hint, file, range: locate(index, f.path, f.key ? { key: true } : undefined) }))));
