@@ -39,5 +39,11 @@ export function groupFindings(list: readonly Diagnostic[], options: { bySize?: b
 
 /** A group's message: its first finding's, its own entity written "each of N entities" when the group has several (not for `exact` groups). */
 export function groupMessage(group: readonly Diagnostic[], exact = false): string {
-  return group.length > 1 && !exact ? entityFree(group[0]).split(ENTITY).join(`each of ${group.length} entities`) : group[0].message;
+  if (group.length < 2 || exact) return group[0].message;
+  const each = `each of ${group.length} entities`;
+  // "…recognized the entity <ref> as valid": the noun goes with the ref, or it reads "the entity each of 2 entities".
+  return entityFree(group[0])
+    .replace(/\b([Tt]he )?entity \u0000entity\u0000/g, (_, article: string | undefined) => (article?.startsWith('T') ? `Each of ${group.length} entities` : each))
+    .split(ENTITY)
+    .join(each);
 }

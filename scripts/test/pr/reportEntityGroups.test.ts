@@ -31,4 +31,20 @@ describe('report: findings that differ only by their own entity are one group', 
       expect(markdown).not.toContain('more groups of findings');
     }
   }, 180_000);
+
+  // Fresh user (RoadieHQ/software-templates, two v1beta2 templates): the grouped row read "No processor
+  // recognized the entity each of 2 entities as valid"; the noun before the ref goes with it.
+  it('a message naming "the entity <ref>" reads "each of N entities" without the noun before it', async () => {
+    const root = await dataRepoCopy();
+    const base = startPullRequest(root);
+    const docs = ['a', 'b'].map(name => `apiVersion: backstage.io/v1alpha1\nkind: Widget\nmetadata:\n  name: ${name}\nspec: {}\n`);
+    write(root, 'catalog/systems/analytics/widgets.yaml', docs.join('---\n'));
+    edit(root, 'catalog/systems/locations.yaml', t => t.replace('  targets:\n', '  targets:\n    - ./analytics/widgets.yaml\n'));
+    commit(root, 'add two entities of a kind no processor knows');
+    const run = await runReport(root, base);
+    const rows = run.json.markdown.split('\n').filter(l => l.includes('<code>entity-kind-unknown</code>'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain('No processor recognized each of 2 entities as valid');
+    expect(rows[0]).not.toContain('the entity each');
+  }, 180_000);
 });
