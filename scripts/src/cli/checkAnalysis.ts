@@ -203,7 +203,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
 async function baseRun(root: string, baseDir: string, options: CheckOptions, io: CliIo): Promise<CheckAnalysis['baseRun']> {
   try {
     const { loadConfig } = await import('../config/gitopsConfig.ts');
-    const config = await loadConfig(baseDir);
+    const config = await loadConfig(baseDir, { checkout: root });
     const quiet: CliIo = { ...io, cwd: baseDir, stderr: { write: () => undefined } };
     const paths = options.positionals.map(p => relative(root, resolve(io.cwd, p)));
     const base = await analyse(baseDir, config, { positionals: paths, today: options.today }, quiet);
@@ -229,7 +229,7 @@ async function weakenedSince(root: string, baseDir: string, base: string, config
   const [{ appConfigFiles, appConfigRulesChanged, appConfigRulesFindings, changedPolicyFiles, configWeakened, policyFilesChanged }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
   let before: GitopsConfig;
   try {
-    before = await loadConfig(baseDir);
+    before = await loadConfig(baseDir, { checkout: root });
   } catch {
     return [];
   }

@@ -78,7 +78,7 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
   if (values.base) {
     const dir = await checkoutBase(root, values.base);
     try {
-      base = await loadEntities(dir);
+      base = await loadEntities(dir, root);
       baseRun = hasScorecards(dir) ? await runScorecards(dir, base.entities, base.repoFiles, { today, refused: base.refused }) : undefined;
     } finally {
       await removeTemporary(dir);

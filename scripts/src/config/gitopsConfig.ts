@@ -104,13 +104,19 @@ export function defaultConfig(root: string): GitopsConfig {
 
 /**
  * Reads `root/gitops.config.yaml`, validated against schemas/gitops-config.schema.json with its defaults
- * applied; without the file, the defaults of a plain folder (`found: false`). Throws a UsageError naming
- * file, line and key for a file that is not UTF-8, does not parse or breaks the schema.
+ * applied; without the file, the defaults of a plain folder (`found: false`) with the repoUrl its git
+ * checkout gives (inferRepoUrl). `options.checkout`: the git checkout that repoUrl is read from instead of
+ * `root`, for a folder that is a revision of that checkout extracted elsewhere (checkoutBase's `--base`
+ * folder: git archive writes no `.git`). Throws a UsageError naming file, line and key for a file that is
+ * not UTF-8, does not parse or breaks the schema.
  */
-export async function loadConfig(root: string): Promise<GitopsConfig> {
+export async function loadConfig(root: string, options: { checkout?: string } = {}): Promise<GitopsConfig> {
   const path = join(root, CONFIG_FILE);
   // Without a config, the checkout's own origin says where the repository lives (absolute targets into it).
-  if (!existsSync(path)) return withAppBackend({ ...defaultConfig(root), repoUrl: inferRepoUrl(root) });
+  // Backstage reads the base and the head from that one repository: an extracted base left to infer its own
+  // (none, outside git) took `$text: https://host/org/repo/blob/main/api.yaml` for another repository's file,
+  // so an unchanged entity read differently on the two sides and was reported changed, its findings new.
+  if (!existsSync(path)) return withAppBackend({ ...defaultConfig(root), repoUrl: inferRepoUrl(options.checkout ?? root) });
   const validate = toolkitValidator('gitops-config');
   // A plain, valid config (the usual case) is read without `yaml`, which only a message needs for its
   // positions: anything else is read again from the start below, so every message stays what it was.

@@ -96,7 +96,7 @@ export async function prepareReport(root: string, baseRef: string, today: string
     // Each side's $refs are resolved from its own tree: the base from the base checkout, never the head's files.
     const revisions = { base: { repoFileSet: baseFileSet, read: readerOf(dir, baseFileSet) }, head: { repoFileSet, read: readHead }, changedFiles: new Set(changedFiles) };
     // A change that also loosens apiChanges is judged by what the base's policy allows too (strictestPolicy).
-    const baseConfig = await loadConfig(dir).catch(() => undefined);
+    const baseConfig = await loadConfig(dir, { checkout: root }).catch(() => undefined);
     const judging = strictestPolicy(baseConfig?.apiChanges, config.apiChanges);
     const api = changedFiles.length ? await apiChanges({ base: base.entities, head: head.entities, renamed: changes.renamed, policy: judging.policy, policyRelaxed: judging.relaxed, repoUrl: config.repoUrl, limits, revisions, ...(await apiSmartDiff()) }) : { changes: [], diagnostics: [], definitions: [], baseOf: new Map() };
     const headLint = await lintApiDefinitionsBounded(api.definitions.map(lintTargetOf), { root, files: head.repoFiles, limits, rulesetPath: config.apiChanges.ruleset }, { repoFileSet, read: readHead, limits }, lintTimeoutSeconds);

@@ -38,9 +38,9 @@ export class RevisionReads {
     this.baseDir().catch(() => undefined);
   }
 
-  /** The base revision's entities (loaded on first use). */
+  /** The base revision's entities (loaded on first use), read with the repoUrl the head's checkout gives. */
   baseEntities(): Promise<RevisionEntities> {
-    return (this.#base ??= this.baseDir().then(loadEntities));
+    return (this.#base ??= this.baseDir().then(dir => loadEntities(dir, this.root)));
   }
 
   /**

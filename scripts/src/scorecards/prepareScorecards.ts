@@ -166,10 +166,12 @@ function finished(child: ChildProcess): Promise<{ code: number | null; ended: nu
 
 /**
  * The catalog's entities at a root, loaded but not checked against the org's policies: for scoring and for
- * comparing revisions. `refused`: refs of entities Backstage's own validators refuse (checkBackstageModel).
+ * comparing revisions. `checkout`: for an extracted revision (checkoutBase), the git checkout it came from,
+ * whose origin gives its repoUrl when it has no gitops.config.yaml (loadConfig). `refused`: refs of entities
+ * Backstage's own validators refuse (checkBackstageModel).
  */
-export async function loadEntities(root: string) {
-  const config = await loadConfig(root);
+export async function loadEntities(root: string, checkout?: string) {
+  const config = await loadConfig(root, { checkout });
   const loaded = await loadCatalog(config, []);
   const entities = collectEntities(loaded.files, loaded, config.repoUrl).entities;
   // Backstage stores no entity its validators refuse, so no retriever ever gives it a fact (measured:
