@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { unconfiguredActionMessage, unconfiguredActionsNote, type AppScaffolderModules } from '../config/appScaffolderModules.ts';
-import { deploymentParameterText, notRunOfflineText, renderTemplate, userWithoutEntityText } from '../templates/renderTemplate.ts';
+import { deploymentParameterText, fetchedElsewhereText, notRunOfflineText, renderTemplate, userWithoutEntityText } from '../templates/renderTemplate.ts';
 import { normalizeSteps } from '../templates/stepIds.ts';
 import { templateEnvironment } from '../templates/defaultEnvironment.ts';
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
@@ -220,6 +220,10 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   io.stdout.write(`${result.files.length} file(s) rendered to ${logText(out)} in ${result.milliseconds} ms${skipped.length ? ` (skipped offline: ${logText(skipped.join(', '))})` : ''}\n`);
   for (const { stepId, refs } of result.answeredAbsent ?? []) io.stdout.write(`ℹ step ${logText(stepId)}: catalog:fetch of ${logText(refs.join(', '))}, which ${org ? "this repository's catalog does not hold" : 'no catalog known here holds (no gitops.config.yaml catalog.roots)'}, answered as absent (optional: true gives entity null), as for an entity not created yet; an entity that lives elsewhere in your catalog takes the other branch\n`);
   io.stdout.write(formatTemplateOutput(result.output, { links: Array.isArray(template.spec?.output?.links) ? template.spec.output.links : [], stepIds: result.skippedSteps ?? [] }));
+  for (const entry of result.fetchedElsewhere ?? []) {
+    const { message, hint } = fetchedElsewhereText(entry);
+    io.stdout.write(`⚠ ${logText(message)}\n  hint: ${logText(hint)}\n`);
+  }
   for (const entry of result.notRunOffline ?? []) {
     const { message, hint } = notRunOfflineText(entry);
     io.stdout.write(`⚠ ${logText(message)}\n  hint: ${logText(hint)}\n`);

@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { deferModule } from '../load/deferredModule.ts';
@@ -71,9 +71,11 @@ function azureRepoPath(baseUrl: string, url: string): string | undefined {
  * never copy a host file into the rendered output or its snapshot. `onRead` sees each file's content as
  * read (every file of a tree), e.g. to know later which rendered files were copied verbatim. `onTree`
  * hears a tree's folder (absolute), byte and file count before the tree is copied, e.g. so a render budget
- * can allow for what the repository's own skeleton holds.
+ * can allow for what the repository's own skeleton holds. `onElsewhere` hears the url of a folder outside
+ * this checkout (another repository, another revision): when it returns true, that tree is read as empty
+ * instead of refused (a file outside is always refused).
  */
-export function localReader(source: TemplateSource, onRead?: (content: Buffer) => void, onTree?: (folder: string, bytes: number, files: number) => void) {
+export function localReader(source: TemplateSource, onRead?: (content: Buffer) => void, onTree?: (folder: string, bytes: number, files: number) => void, onElsewhere?: (url: string) => boolean) {
   const toPath = (url: string) => urlToPath(source, url);
   const repoRelative = (path: string) => relative(source.root, path).split(sep).join('/');
   return {
@@ -89,7 +91,16 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
       return { buffer: async () => buffer };
     },
     async readTree(url: string) {
-      const from = toPath(url);
+      let from: string;
+      try {
+        from = toPath(url);
+      } catch (error) {
+        // A folder another repository (or another revision of this one) holds: Backstage fetches it, the
+        // offline render cannot. With onElsewhere the step copies nothing and the render goes on, so a case
+        // of a template that takes shared files from elsewhere still renders (and says what it left out).
+        if (!onElsewhere || !(error instanceof Error) || !error.message.includes(OUTSIDE_REPOSITORY) || !onElsewhere(url)) throw error;
+        return { dir: async ({ targetDir }: { targetDir: string }) => (await mkdir(targetDir, { recursive: true }), targetDir) };
+      }
       if (inGitDir(repoRelative(from))) throw notOnHost(repoRelative(from));
       // The folder itself must lie in the repository; what is in it is judged as the host's archive is extracted.
       realRepoPath(source.root, repoRelative(from));

@@ -104,6 +104,8 @@ export interface RenderResult {
    * not run offline itself (`readsFromNotRun`).
    */
   notRunOffline?: { stepId: string; action: string; readsFrom: string; readsFromAction: string; readsFromNotRun?: boolean; readsFromUnknown?: boolean }[];
+  /** Folders a fetch step reads from another repository or revision: offline it copied nothing for them. */
+  fetchedElsewhere?: { stepId: string; action: string; url: string }[];
   /** What the managed Backstage would refuse in those inputs when the task runs (a dry-run skips most of these steps). */
   inputRefusals: InputRefusalAt[];
   /** environment.parameters the template or a fetched file names whose value the deployment alone knows (DefaultEnvironment.fromDeployment): rendered empty here. */
@@ -277,8 +279,16 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     get maxFiles() { return base.maxFiles + 3 * held('files'); },
     maxMilliseconds: base.maxMilliseconds,
   };
+  const fetchedElsewhere: NonNullable<RenderResult['fetchedElsewhere']> = [];
   const reader = localReader(request.source, content => fetched.add(sha(content)), (folder, bytes, files) => {
     if (!skeletons.has(folder)) skeletons.set(folder, { bytes, files });
+  }, url => {
+    // Only a url the template writes absolute names another source on purpose; a relative one that climbs
+    // out of the repository is the template's mistake (Backstage resolves it to some other path), refused.
+    const step = request.template.spec.steps.find(s => (s as { id?: unknown }).id === where.step) as { input?: { url?: unknown } } | undefined;
+    if (typeof step?.input?.url !== 'string' || !/^[a-z][a-z0-9+.-]*:/i.test(step.input.url)) return false;
+    fetchedElsewhere.push({ stepId: where.step ?? '', action: stepAction(where.step ?? ''), url });
+    return true;
   });
   const where: { step?: string; file?: string } = {};
   const actions = new Map<string, { id: string }>();
@@ -479,7 +489,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
     if (!extracted) throw new Error('The template did not reach its last step');
     const files = (await extracted).map(f => ({ ...f, verbatim: fetched.has(sha(f.content)) }));
-    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, userWithoutEntity, skippedSteps, notRunOffline, inputRefusals, output: result.output, log, milliseconds: Date.now() - started, ...(deploymentParameters.size ? { deploymentParameters: [...deploymentParameters].sort() } : {}) };
+    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, userWithoutEntity, skippedSteps, notRunOffline, ...(fetchedElsewhere.length ? { fetchedElsewhere } : {}), inputRefusals, output: result.output, log, milliseconds: Date.now() - started, ...(deploymentParameters.size ? { deploymentParameters: [...deploymentParameters].sort() } : {}) };
   } catch (error) {
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();
@@ -554,6 +564,18 @@ export function userWithoutEntityText(ref: string, catalogLoaded = true): { mess
   return {
     message: `The template reads user.entity, but the task's user ${ref} has no entity in the catalog known here, so every user.entity… renders empty (owner: with no value, for example), as Backstage renders it for a signed-in user its catalog lacks: findings on what it feeds are about this user, not the template.`,
     hint: 'Render as a User this repository\'s catalog holds (templates render --user user:default/<name>; a case: user: {ref: …}), or give the case user.entity itself.',
+  };
+}
+
+/**
+ * What to say of a fetch step whose folder another repository or revision holds (RenderResult.fetchedElsewhere):
+ * the message and hint. Backstage copies it; the offline render copied nothing for it.
+ */
+export function fetchedElsewhereText(entry: NonNullable<RenderResult['fetchedElsewhere']>[number]): { message: string; hint: string } {
+  const url = boundedText(entry.url, 200);
+  return {
+    message: `step ${boundedText(entry.stepId, 80)}${entry.action ? ` (${entry.action})` : ''} fetches ${url}, outside this checkout (another repository, or another revision of this one): Backstage copies what it holds, the offline render copied nothing for it, so those files are not in this output or its snapshot, and what later steps do with them is not judged.`,
+    hint: 'Nothing to fix if that source is meant to be shared. To render and judge those files here, keep them in this repository and fetch them by a url relative to the template file.',
   };
 }
 

@@ -18,7 +18,7 @@ import { checkSecrets, valueRefusals } from './checkValues.ts';
 import { BACKTRACKING_HINT, templateBacktracking } from './regexBacktracking.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
 import { snapshotDifference } from './snapshotDifference.ts';
-import { deploymentParameterText, notRunOfflineText, renderTemplate, userWithoutEntityText, type InputRefusalAt } from './renderTemplate.ts';
+import { deploymentParameterText, fetchedElsewhereText, notRunOfflineText, renderTemplate, userWithoutEntityText, type InputRefusalAt } from './renderTemplate.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded } from './renderBudget.ts';
 import { OUTSIDE_REPOSITORY } from './offlineScaffolder.ts';
 import { refusalPlace, staticRefusals, staticRepoUrlProblem } from './checkStepInputs.ts';
@@ -273,6 +273,10 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   for (const name of rendered.deploymentParameters ?? []) {
     const { message, hint } = deploymentParameterText(name);
     diagnostics.push({ ruleId: 'template-render-stand-in', severity: 'warning', message: `This case rendered ${message}`, hint, file: item.caseFile, range: parsedCase.locate(0, ['values']) });
+  }
+  for (const entry of rendered.fetchedElsewhere ?? []) {
+    const { message, hint } = fetchedElsewhereText(entry);
+    diagnostics.push({ ruleId: 'template-step-not-rendered', severity: 'warning', message, hint, file: item.caseFile, range: parsedCase.locate(0, ['values']) });
   }
   for (const entry of rendered.notRunOffline ?? []) {
     const { message, hint } = notRunOfflineText(entry);

@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git } from '../helpers/gitRepo.ts';
@@ -116,16 +116,36 @@ describe('test cases of templates kept outside templates/<name>/', () => {
     expect(file.status).toBe(0);
   }, 120_000);
 
-  // A fetch the offline render cannot read (another revision of this repository) is the render's limit, not
-  // a failure Backstage would have: the hint said "Backstage would fail the same way".
-  it('a case of a template that fetches another revision of this repository says the offline render cannot read it', async () => {
+  // A fetch the offline render cannot read (another revision of this repository, another repository) is the
+  // render's limit, not a failure Backstage would have: the hint said "Backstage would fail the same way", and
+  // then (fresh user, backstage/software-templates' pull-request template fetching backstage/community) the
+  // case failed whatever the template did, so it could only be deleted. Now the step copies nothing and says so.
+  it('a case of a template that fetches another revision or repository renders, with a warning that those files are left out', async () => {
+    for (const [url, findings] of [
+      ['https://github.com/acme/control/tree/dev/catalog/tpl/svc/skel', ['template-fetch-other-revision@catalog/tpl/svc/template.yaml warning', 'template-step-not-rendered@catalog/tpl/svc/tests/default.yaml warning']],
+      ['https://github.com/acme/community/tree/main/shared', ['template-step-not-rendered@catalog/tpl/svc/tests/default.yaml warning']],
+    ] as const) {
+      const root = await repository();
+      writeFileSync(join(root, 'gitops.config.yaml'), 'repoUrl: https://github.com/acme/control/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n');
+      writeFileSync(join(root, 'catalog/tpl/svc/template.yaml'), `${template('svc')}    - id: shared\n      action: fetch:plain\n      input:\n        url: ${url}\n        targetPath: ./shared\n`);
+      const run = await runBin(['templates', 'test', 'svc', '--update-snapshots', '--format', 'json'], root);
+      const found = (JSON.parse(run.stdout) as { diagnostics: (Finding & { hint: string })[] }).diagnostics;
+      expect(found.map(d => `${d.ruleId}@${d.file} ${d.severity}`), url).toEqual(findings);
+      expect(found.at(-1)!.message).toBe(`step shared (fetch:plain) fetches ${url}, outside this checkout (another repository, or another revision of this one): Backstage copies what it holds, the offline render copied nothing for it, so those files are not in this output or its snapshot, and what later steps do with them is not judged.`);
+      expect(run.status).toBe(0);
+      expect(readFileSync(join(root, 'catalog/tpl/svc/tests/default.snapshot.yaml'), 'utf8')).toBe('README.md: |\n  hello x\n');
+      const render = await runBin(['templates', 'render', 'catalog/tpl/svc/template.yaml', '--values', 'catalog/tpl/svc/tests/default.yaml', '--out', join(root, 'out')], root);
+      expect(render.status).toBe(0);
+      expect(render.stdout).toContain(`⚠ step shared (fetch:plain) fetches ${url}, outside this checkout`);
+    }
+  }, 120_000);
+
+  it('a relative url that climbs out of the repository still fails the render', async () => {
     const root = await repository();
-    writeFileSync(join(root, 'gitops.config.yaml'), 'repoUrl: https://github.com/acme/control/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n');
-    writeFileSync(join(root, 'catalog/tpl/svc/template.yaml'), template('svc').replace('url: ./skel', 'url: https://github.com/acme/control/tree/dev/catalog/tpl/svc/skel'));
+    writeFileSync(join(root, 'catalog/tpl/svc/template.yaml'), template('svc').replace('url: ./skel', 'url: ../../../../../../etc'));
     const run = await runBin(['templates', 'test', 'svc', '--format', 'json'], root);
-    const found = (JSON.parse(run.stdout) as { diagnostics: (Finding & { hint: string })[] }).diagnostics;
-    expect(found.map(d => `${d.ruleId}@${d.file} ${d.severity}`)).toEqual(['template-fetch-other-revision@catalog/tpl/svc/template.yaml warning', 'template-render-failed@catalog/tpl/svc/tests/default.yaml error']);
-    expect(found[1].hint).toBe('The offline render reads only this checkout, so a case cannot render a template that fetches from another repository, or another revision of this one (Backstage does fetch it). Fetch the skeleton by a url relative to the template file, or remove the case.');
+    const found = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics;
+    expect(found.map(d => d.ruleId)).toContain('template-render-failed');
     expect(run.status).toBe(1);
   }, 120_000);
 });
