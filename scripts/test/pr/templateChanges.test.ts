@@ -65,4 +65,19 @@ describe('report: the templates and skeletons a pull request touches', () => {
     expect(markup.json.markdown).not.toContain('<img');
     expect(markup.json.markdown).toContain('1 file added \\(&lt;img src\\=x onerror\\=alert\\(1\\)&gt;.txt\\)');
   }, 180_000);
+
+  // Red team: a pull request that deletes a template's tests/ (and with them the only render of its skeleton)
+  // passed as "ready to merge" without a word; a later skeleton change then reached new repositories unjudged.
+  it('a change that removes every test case of a template is template-tests-removed at the template', async () => {
+    const root = await dataRepoCopy();
+    const base = startPullRequest(root);
+    const { rmSync } = await import('node:fs');
+    rmSync(join(root, 'templates/docs-site/tests'), { recursive: true });
+    commit(root, 'drop the docs-site cases');
+    const run = await runReport(root, base);
+    const removed = run.json.diagnostics.filter(d => d.ruleId === 'template-tests-removed');
+    expect(removed.map(d => `${d.file}:${d.range.start.line} ${d.severity}`)).toEqual(['templates/docs-site/template.yaml:1 warning']);
+    expect(removed[0].message).toMatch(/^This change removes every test case of this template \(the base revision has \d+\): neither templates test nor the pull request's report renders it any more/);
+    expect(run.json.markdown).toContain('template-tests-removed');
+  }, 180_000);
 });
