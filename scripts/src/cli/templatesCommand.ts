@@ -9,7 +9,8 @@ import { parseAllDocuments } from 'yaml';
 import { loadConfig, UsageError, repoRoot } from '../config/gitopsConfig.ts';
 import { unconfiguredActionMessage, unconfiguredActionsNote, type AppScaffolderModules } from '../config/appScaffolderModules.ts';
 import { deploymentParameterText, fetchedElsewhereText, notRunOfflineText, renderTemplate, userWithoutEntityText } from '../templates/renderTemplate.ts';
-import { normalizeSteps } from '../templates/stepIds.ts';
+import { normalizeSteps, stepIdOf } from '../templates/stepIds.ts';
+import { renderedRegisterProblems } from '../templates/registeredFile.ts';
 import { templateEnvironment } from '../templates/defaultEnvironment.ts';
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
 import { checkRendered } from '../templates/checkRendered.ts';
@@ -242,13 +243,16 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const problems = await checkRendered(result.files, org, standInNames(extensions));
   // A problem of several lines (a validator's message) is shown as lines, not as `\n` escapes.
   for (const problem of problems) io.stdout.write(`✖ ${problem.split(/\r?\n/).filter(l => l.trim()).map(logText).join('\n    ')}\n`);
+  // What catalog:register would read, which the dry-run skips: as templates test judges a case.
+  const register = renderedRegisterProblems(template.spec.steps, result.offlineInputs, new Set(result.files.map(f => f.path)), values.values, stepIdOf, action => actions.has(action));
+  for (const p of register) io.stdout.write(`✖ ${logText(p.message)} (${p.ruleId})\n  hint: ${logText(p.hint)}\n`);
   // A step's refused input or unknown action is said above, in the render's own words.
   // So is a repoUrl parseRepoUrl refuses whatever the values (template-repo-url), once the render refused it.
   const repoUrlSaid = result.inputRefusals.some(r => (r as { keyword?: string }).keyword === 'parseRepoUrl');
   const gate = judged.filter(d => d.severity !== 'info' && !d.ruleId.startsWith('template-action-') && !(repoUrlSaid && d.ruleId === 'template-repo-url'));
   for (const d of gate) io.stdout.write(`${d.severity === 'error' ? '✖' : '⚠'} ${logText(d.file)}:${d.range.start.line}:${d.range.start.column} ${logText(d.message)} (${d.ruleId})\n${d.hint ? `  hint: ${logText(d.hint)}\n` : ''}`);
   // Without a config, as check says it (template-action-unknown, a warning): nothing here names the modules.
-  return problems.length || result.inputRefusals.length || (config.found && unknown.length) || gate.some(d => d.severity === 'error') ? 1 : 0;
+  return problems.length || register.length || result.inputRefusals.length || (config.found && unknown.length) || gate.some(d => d.severity === 'error') ? 1 : 0;
 }
 
 /**

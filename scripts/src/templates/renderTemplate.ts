@@ -85,8 +85,8 @@ function expressionTexts(value: unknown, out: string[] = [], depth = 0): string[
 export interface RenderResult {
   /** `verbatim`: the content is byte for byte a file a fetch step read (fetch:plain, copyWithoutTemplating, templateFileExtension's others). */
   files: { path: string; content: Buffer; executable: boolean; verbatim: boolean }[];
-  /** The rendered inputs of the steps that cannot run offline, for checking against their schemas. */
-  offlineInputs: { stepAction: string; input: Record<string, unknown> }[];
+  /** The rendered inputs of the steps that cannot run offline, in the order they ran (a step skipped by its `if` is absent), for checking against their schemas. */
+  offlineInputs: { stepAction: string; input: Record<string, unknown>; stepId?: string }[];
   /**
    * Offline actions answered as Backstage's dry-run answers them, so not skipped: catalog:fetch from the
    * repository's catalog, and an installed module's action that supportsDryRun with its dry-run branch's outputs (dryRunOutputs).
@@ -376,8 +376,8 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     // Records the rendered input instead of reaching the outside world; produces no files. The input is
     // judged as the task would judge it, but the render goes on so one run reports every refusal.
     actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; workspacePath: string; step?: { id: string }; output(name: string, value: unknown): void }) {
-      offlineInputs.push({ stepAction: id, input: ctx.input });
       const stepId = ctx.step?.id ?? id;
+      offlineInputs.push({ stepAction: id, input: ctx.input, stepId });
       if (known && !readsUnknownOutput(stepId)) for (const r of validateActionInput(known, ctx.input)) if (!readsExampleOutput(stepId, r) && !readsStandIn(stepId, r)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) ?? r.hint });
       // As the static check: parseRepoUrl is what the installed modules' actions do with a repoUrl; an
       // unknown action (argocd:create-resources takes a clone URL) or one declared in gitops.config.yaml

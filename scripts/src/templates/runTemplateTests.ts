@@ -37,6 +37,8 @@ import { templateSchemaProblem, templateShapeProblem } from './templateShape.ts'
 import { skeletonGlobProblems } from './skeletonGlobs.ts';
 import { BUILTIN_ACTIONS } from './dryRunRequest.ts';
 import { withLf } from '../load/eolConverted.ts';
+import { renderedRegisterProblems } from './registeredFile.ts';
+import { stepIdOf } from './stepIds.ts';
 
 const BUILTIN = BUILTIN_ACTIONS;
 
@@ -296,6 +298,8 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   }
   for (const problem of await checkRendered(rendered.files, options.org, standInNames(extensions))) at(['values'], 'template-output-invalid', problem, 'Fix the skeleton; the rendered repository must be usable as created.');
   diagnostics.push(...renderedInputFindings(parsedTemplate, rendered.inputRefusals, actions, item.caseFile));
+  // publish:* and catalog:register are skipped by the dry-run: what register would read is judged on the rendered tree.
+  for (const p of renderedRegisterProblems(template.spec.steps, rendered.offlineInputs, new Set(files.keys()), item.caseFile, stepIdOf, action => actions.has(action))) diagnostics.push({ ruleId: p.ruleId, severity: 'error', message: p.message, hint: p.hint, file: templateFile, range: parsedTemplate.locate(0, p.path) });
   let renderedTree: string | undefined;
   if (testCase.snapshot !== false) {
     const snapshotFile = item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml');

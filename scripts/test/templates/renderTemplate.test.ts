@@ -69,7 +69,7 @@ describe("offline rendering with the scaffolder's own runner and fetch:template"
     expect(Object.keys(files).sort()).toEqual(['catalog-info.yaml', 'orders-api/README.md']);
     expect(files['orders-api/README.md']).toBe('# orders-api\n\nOwned by web-team.\nFront end\n');
     expect(files['catalog-info.yaml']).toBe('metadata:\n  name: "orders-api"\n');
-    expect(result.offlineInputs).toEqual([{ stepAction: 'publish:github', input: { repoUrl: 'github.com?owner=acme&repo=orders-api' } }]);
+    expect(result.offlineInputs).toEqual([{ stepAction: 'publish:github', input: { repoUrl: 'github.com?owner=acme&repo=orders-api' }, stepId: 'publish' }]);
   }, 30_000);
 
   it('never reads outside the repository, whatever url a template asks for', async () => {
