@@ -130,4 +130,14 @@ describe('catalog:register: the file Backstage registers', () => {
     expect(findings.filter(f => f.startsWith('template-register'))).toEqual([]);
     expect(status).toBe(0);
   }, 120_000);
+
+  // A fetch from another repository is copied as nothing offline (template-step-not-rendered): the rendered tree
+  // then lacks what that repository gives, so which file register reads is not known, and not judged.
+  it('no false alarm when the catalog-info.yaml may come from a folder fetched from another repository', async () => {
+    const elsewhere = template('publish:github', `${CONTENTS}        catalogInfoPath: /catalog-info.yaml\n`, './app')
+      .replace('    - id: publish\n', '    - id: shared\n      action: fetch:plain\n      input:\n        url: https://github.com/acme/shared-skeletons/tree/main/service\n    - id: publish\n');
+    const run = await templatesTest(await repo(elsewhere));
+    expect(run.findings.filter(f => f.startsWith('template-register'))).toEqual([]);
+    expect(run.findings).toContain('template-step-not-rendered@templates/t/tests/default.yaml:3:3');
+  }, 120_000);
 });
