@@ -1,15 +1,19 @@
 import { posix } from 'node:path';
+import jsyaml from 'js-yaml';
 import type { Diagnostic, Range } from '../diagnostic.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { isRecord } from '../load/loadCatalog.ts';
-import { sdlBuildError } from '../pr/graphqlBreaking.ts';
+import { jsYamlReadsAsYaml } from '../load/parserAgreement.ts';
+import { YAML_12_CORE } from '../load/yamlSchema.ts';
+import { remembered } from '../load/remembered.ts';
+import { sdlBuildError, type SdlBuildError } from '../pr/graphqlBreaking.ts';
 import { protoImports } from '../pr/protoImports.ts';
 import type { RevisionFiles } from '../pr/resolveRepoRefs.ts';
 import { logText } from '../report/safeText.ts';
 import { definitionOverLimit, type DefinitionLimits } from './apiRefs.ts';
 import type { CatalogEntity } from './catalogEntity.ts';
 import { placeholderTarget } from './placeholders.ts';
-import { protoCompileErrors, type ProtoCompileError, type ProtoSource } from './protoCompile.ts';
+import { rememberedProtoCompileErrors, type ProtoCompileError, type ProtoSource } from './protoCompile.ts';
 
 /** The spec.types whose definition the gate reads, and how Backstage's API docs plugin shows each. */
 type JudgedType = 'openapi' | 'asyncapi' | 'graphql' | 'grpc';
@@ -74,20 +78,29 @@ export async function checkApiDefinitions(entities: readonly CatalogEntity[], op
     else protos.push(definition);
   }
   // buf starts first and compiles in its own process while the other definitions are parsed here.
-  const compiled = protos.length > 0 ? protoCompileErrors(protos.map(p => protoSource(p, options.files))).catch(() => new Map<number, ProtoCompileError>()) : undefined;
+  const compiled = protos.length > 0 ? rememberedProtoCompileErrors(protos.map(p => protoSource(p, options.files))).catch(() => new Map<number, ProtoCompileError>()) : undefined;
+  const sdlErrors = await sdlBuildErrors(definitions.flatMap(d => (d.type === 'graphql' ? [d.text] : [])), options.limits);
+  // Many APIs can hold one text (a shared $text target, a copied inline definition): each text is judged once.
+  const withinLimits = new Set<string>();
+  const failures = new Map<string, Failure | undefined>();
+  let sdl = 0;
   for (const definition of definitions) {
     if (definition.type === 'grpc') continue;
     if (definition.type === 'graphql') {
-      const error = sdlBuildError(definition.text, options.limits);
+      const error = sdlErrors[sdl++];
       if (error) diagnostics.push(finding(definition, { why: error.error.replace(/,? at line \d+$/, ''), line: error.line, column: error.column, overLimit: error.overLimit }));
       continue;
     }
-    const over = definitionOverLimit(definition.text, definition.file, options.limits);
-    if (over) {
-      diagnostics.push(definition.inlineAt ? { ...over, range: definition.inlineAt, entityRef: definition.entity.ref } : { ...over, entityRef: definition.entity.ref });
-      continue;
+    if (!withinLimits.has(definition.text)) {
+      const over = definitionOverLimit(definition.text, definition.file, options.limits);
+      if (over) {
+        diagnostics.push(definition.inlineAt ? { ...over, range: definition.inlineAt, entityRef: definition.entity.ref } : { ...over, entityRef: definition.entity.ref });
+        continue;
+      }
+      withinLimits.add(definition.text);
     }
-    const failure = documentFailure(definition.text);
+    let failure = failures.get(definition.text);
+    if (failure === undefined && !failures.has(definition.text)) failures.set(definition.text, (failure = documentFailure(definition.text)));
     if (failure) diagnostics.push(finding(definition, failure));
   }
   if (compiled) {
@@ -97,6 +110,41 @@ export async function checkApiDefinitions(entities: readonly CatalogEntity[], op
     }
   }
   return diagnostics;
+}
+
+/**
+ * sdlBuildError of each SDL text, in order, remembered (remembered.ts: keyed by the toolkit, the installed
+ * tree, which holds graphql-js's version, the limits and the texts), so a run whose SDLs did not change
+ * loads no graphql-js. A set with a verdict that ran out of stack (which depends on the stack, not the
+ * text alone) is judged every time.
+ */
+async function sdlBuildErrors(texts: readonly string[], limits: DefinitionLimits): Promise<(SdlBuildError | undefined)[]> {
+  if (texts.length === 0) return [];
+  let unremembered: (SdlBuildError | undefined)[] | undefined;
+  try {
+    const stored = await remembered('sdl-build', JSON.stringify([limits.maxBytes, limits.maxDepth, texts]), (value): value is (SdlBuildError | null)[] => Array.isArray(value) && value.length === texts.length && value.every(isSdlBuildError), async () => {
+      const errors = texts.map(text => sdlBuildError(text, limits) ?? null);
+      if (errors.some(e => e?.overLimit && /Maximum call stack/.test(e.error))) {
+        unremembered = errors.map(e => e ?? undefined);
+        throw new Error('not remembered');
+      }
+      return errors;
+    });
+    return stored.map(e => e ?? undefined);
+  } catch (error) {
+    if (unremembered) return unremembered;
+    throw error;
+  }
+}
+
+const isCount = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
+
+function isSdlBuildError(value: unknown): value is SdlBuildError | null {
+  if (value === null) return true;
+  if (typeof value !== 'object' || Array.isArray(value)) return false;
+  const e = value as Record<string, unknown>;
+  if (Object.keys(e).some(k => !['error', 'line', 'column', 'overLimit'].includes(k))) return false;
+  return typeof e.error === 'string' && e.error.length <= 400 && (e.line === undefined || isCount(e.line)) && (e.column === undefined || isCount(e.column)) && (e.overLimit === undefined || typeof e.overLimit === 'boolean');
 }
 
 /** A gRPC definition as buf compiles it: a plain file name, and the files it imports that the repository holds. */
@@ -127,6 +175,17 @@ function definitionOf(entity: CatalogEntity, repoUrl?: string): Definition | und
  * takes JSON; duplicate keys left to Spectral's lint), or undefined. Run only within the definition limits.
  */
 function documentFailure(text: string): Failure | undefined {
+  // The loader's fast path (parseYaml): js-yaml, only for a text it reads as `yaml` does (parserAgreement).
+  // One mapping there is one mapping for `yaml`; anything else (a refusal, duplicate keys, more than one
+  // document, not a mapping) takes `yaml`, which decides and says where.
+  if (jsYamlReadsAsYaml(text)) {
+    try {
+      const value: unknown = jsyaml.load(text, { schema: YAML_12_CORE });
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return undefined;
+    } catch {
+      // `yaml` below gives the message and position.
+    }
+  }
   const { parseDocument, isMap } = yamlPackage();
   const doc = parseDocument(text, { uniqueKeys: false, merge: false, logLevel: 'silent', prettyErrors: true });
   const error = doc.errors[0];

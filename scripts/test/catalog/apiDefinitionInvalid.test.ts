@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
 import { runBin } from '../helpers/runBin.ts';
-import { tempRepo } from '../helpers/tempRepo.ts';
+import { REPO_ROOT, tempRepo } from '../helpers/tempRepo.ts';
 import { commit, startPullRequest, write } from '../pr/prChange.ts';
 import { runReport } from '../pr/runReport.ts';
 
@@ -136,6 +139,56 @@ describe('check: an API definition that does not parse as its spec.type says', (
     expect(sdl.message).toContain('is not checked: it nests brackets more than 128 deep');
     expect(status).toBe(1);
   }, 60_000);
+  it('remembers buf\'s verdict per content: a second run starts no buf and says the same, a changed proto is compiled again, a corrupt entry is ignored; texts js-yaml accepts and yaml refuses are still reported', async () => {
+    // A name no other run uses, so that this run's remembered entry can be told apart in the shared folder.
+    const name = `pets_${randomBytes(6).toString('hex')}`;
+    const broken = 'syntax = "proto3";\n\npackage acme.pets.v1;\n\nmessage Pet {\n  string id = 1\n}\n';
+    const apis = [
+      api('pets-grpc', 'grpc', text(`./protos/${name}.proto`)),
+      api('pets-graphql', 'graphql', text('./defs/pets.graphql')),
+      // js-yaml reads both, yaml refuses both: parserAgreement keeps them off the fast path.
+      api('pets-comment', 'openapi', inline('openapi: 3.0.3\ninfo: "x"# c\npaths: {}')),
+      api('pets-flow', 'openapi', text('./defs/flow.yaml')),
+    ].join('');
+    const root = await tempRepo({ 'gitops.config.yaml': 'catalog:\n  roots: [catalog-info.yaml]\n', 'catalog-info.yaml': `${GROUP}${apis}`, [`protos/${name}.proto`]: broken, 'defs/pets.graphql': 'type Query {\n  product(id: ID!): Product\n', 'defs/flow.yaml': 'openapi: 3.0.3\npaths: [a,\nb]\n' });
+    const run = async () => {
+      const bin = await runBin(['check', '--format', 'json'], root);
+      expect(bin.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
+      return (JSON.parse(bin.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'api-definition-invalid');
+    };
+    const proto = (findings: Finding[]) => findings.find(d => d.file === `protos/${name}.proto`);
+    const first = await run();
+    expect(where(first)).toEqual([
+      'api-definition-invalid@catalog-info.yaml:39:15',
+      'api-definition-invalid@defs/flow.yaml:3:1',
+      'api-definition-invalid@defs/pets.graphql:3:1',
+      `api-definition-invalid@protos/${name}.proto:7:1`,
+    ]);
+    expect(first.find(d => d.file === 'defs/flow.yaml')!.message).toContain('Flow sequence in block collection');
+    expect(first.find(d => d.file === 'catalog-info.yaml')!.message).toContain('Comments must be separated');
+    const folder = join(REPO_ROOT, 'node_modules/.cache/backstage-gitops');
+    const entries = readdirSync(folder).filter(f => f.startsWith('proto-compile-') && f.endsWith('.json') && readFileSync(join(folder, f), 'utf8').includes(name));
+    expect(entries).toHaveLength(1);
+    const entry = join(folder, entries[0]);
+    const stored = readFileSync(entry, 'utf8');
+
+    // The same texts: the same findings, from what was remembered.
+    expect(await run()).toEqual(first);
+    // Proof that buf did not run: an edited entry of the right shape is what the run reports.
+    writeFileSync(entry, stored.replace(/"message":"[^"]*"/, '"message":"as remembered"'));
+    expect(proto(await run())!.message).toContain('does not compile: as remembered.');
+    // Corrupt or of another shape: ignored, buf asked again (and the entry written anew).
+    for (const corrupt of ['{"names": [', JSON.stringify({ names: ['other.proto'], errors: [] }), JSON.stringify({ names: [`${name}.proto`], errors: [[0, { message: 'x', line: -1 }]] })]) {
+      writeFileSync(entry, corrupt);
+      expect(await run()).toEqual(first);
+      expect(readFileSync(entry, 'utf8')).toBe(stored);
+    }
+    // A changed proto is compiled again: its error is where the new text has it.
+    writeFileSync(join(root, `protos/${name}.proto`), broken.replace('package acme.pets.v1;\n', 'package acme.pets.v1;\n\n\n'));
+    expect(proto(await run())!.range.start.line).toBe(9);
+    writeFileSync(join(root, `protos/${name}.proto`), broken.replace('= 1\n', '= 1;\n'));
+    expect(proto(await run())).toBeUndefined();
+  }, 120_000);
 });
 
 describe('check --base and report --base: a pull request that breaks this repo\'s own GraphQL definition', () => {
