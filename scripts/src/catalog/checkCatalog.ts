@@ -5,6 +5,8 @@ import { APP_CONFIG, withBackendTargets } from '../config/appConfigLocations.ts'
 import { isToolkitFile } from '../config/toolkitFiles.ts';
 import { withoutShapeRefused } from './withoutShapeRefused.ts';
 import { definitionLimits } from './apiRefs.ts';
+import { checkApiDefinitions } from './checkApiDefinitions.ts';
+import { readRepoFile } from '../load/repoPath.ts';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { undecodableFinding } from '../load/repoFiles.ts';
 import { logText } from '../report/safeText.ts';
@@ -86,6 +88,11 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const apiGroups = new Set(config.catalog.apiGroups.map(g => g.toLowerCase()));
   const hashes = input.cache ? new Map(loaded.files.map(f => [f.file, f.hash])) : undefined;
   const budget = storedBudget(config.catalog.maxFileBytes, definitionLimits(config.catalog.maxFileBytes).maxNodes);
+  // Started before the model checks: a .proto's compile runs in buf's own process meanwhile.
+  const files = { repoFileSet, read: (path: string) => readDefinitionFile(config.root, repoFileSet, path) };
+  const definitionFindings = checkApiDefinitions(entities, { repoUrl, limits: definitionLimits(config.catalog.maxFileBytes), files });
+  // Awaited below; a handler now keeps a failure from counting as unhandled while the model checks await.
+  definitionFindings.catch(() => undefined);
   for (const entity of entities) {
     // Model and policy findings depend on the file's text and, where placeholders were substituted, on
     // the entity they produced: both are the cache's key for them (the config, with its catalog.modules
@@ -101,6 +108,9 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     diagnostics.push(...policies);
     if (hash) input.cache?.putFindings(entity.file, hash, entity.document, model, policies, substituted);
   }
+  // A definition over the limits is already said by the $ref scan (bundleProblems) when it reads that text.
+  const said = new Set(diagnostics.map(sameAt));
+  diagnostics.push(...(await definitionFindings).filter(d => !said.has(sameAt(d))));
 
   const skeletons = (loaded.skeletonFolders ?? []).filter(folder => folder !== '' && folder !== '.');
   for (const link of readSymlinks(loaded, context.length > 0 ? [...entities, ...context] : entities, config, loaded.given && { paths: loaded.given, entities })) diagnostics.push(symlinkFinding(link, skeletons.find(folder => link.startsWith(`${folder}/`))));
@@ -161,6 +171,18 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const claimed = new Set([...loaded.placeholderSources].filter(([, text]) => text !== null).map(([file]) => file));
   const explained = explainStrayDefinitions(diagnostics, stranded?.dataFiles ?? new Map<string, string>(), loaded.repoFiles, claimed);
   return { diagnostics: withKindlessRefHints(entities, index, withSkeletonReadHints(withNonEntityReadHints(withLocationConsequences(explained, loaded), loaded), loaded)), entities };
+}
+
+const sameAt = (d: Diagnostic) => `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}`;
+
+/** A listed repo file's text for the .proto import walk, or null (a link, a file that cannot be read). */
+function readDefinitionFile(root: string, repoFileSet: ReadonlySet<string>, path: string): string | null {
+  if (!repoFileSet.has(path)) return null;
+  try {
+    return readRepoFile(root, path, 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -79,19 +79,41 @@ function tooDeepAt(graphql: typeof import('graphql'), text: string, maxDepth: nu
  * tokens, parsed with graphql-js and built with `assumeValidSDL`, so directives and types of a supergraph
  * the text only uses (a federation `@key`, `@link`) do not stop it; a type it names but never defines does.
  */
-function build(graphql: typeof import('graphql'), text: string, limits: SdlLimits): { document: DocumentNode; schema: GraphQLSchema } | { error: string } {
+function build(graphql: typeof import('graphql'), text: string, limits: SdlLimits): { document: DocumentNode; schema: GraphQLSchema } | SdlBuildError {
   const bytes = Buffer.byteLength(text);
-  if (bytes > limits.maxBytes) return { error: `it is ${bytes} bytes, over the ${limits.maxBytes}-byte cap` };
+  if (bytes > limits.maxBytes) return { error: `it is ${bytes} bytes, over the ${limits.maxBytes}-byte cap`, overLimit: true };
   try {
     const deep = tooDeepAt(graphql, text, limits.maxDepth);
-    if (deep !== undefined) return { error: `it nests brackets more than ${limits.maxDepth} deep, at line ${deep}` };
+    if (deep !== undefined) return { error: `it nests brackets more than ${limits.maxDepth} deep, at line ${deep}`, overLimit: true, line: deep };
     const document = graphql.parse(text, { maxTokens: MAX_SDL_TOKENS });
     return { document, schema: graphql.buildASTSchema(withOrphanExtensionsDefined(document), { assumeValid: true, assumeValidSDL: true }) };
   } catch (error) {
     // A nesting deep enough to exhaust the stack is a RangeError: no more buildable than a syntax error.
-    const at = error instanceof graphql.GraphQLError && error.locations?.[0] ? ` at line ${error.locations[0].line}` : '';
-    return { error: `${oneLine(error instanceof Error ? error.message : String(error)).replace(/\.$/, '')}${at}` };
+    const location = error instanceof graphql.GraphQLError ? error.locations?.[0] : undefined;
+    const message = oneLine(error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+    // graphql's parser stops at MAX_SDL_TOKENS with a syntax error of its own: a bound of the toolkit, not the SDL's fault.
+    const overLimit = /Document contains more th[ae]n \d+ tokens/.test(message) || error instanceof RangeError;
+    return { error: `${message}${location ? ` at line ${location.line}` : ''}`, ...(overLimit ? { overLimit } : {}), ...(location ? { line: location.line, column: location.column } : {}) };
   }
+}
+
+/** Why an SDL does not build on its own, where (1-based, when graphql-js says), and whether only the toolkit's bounds stopped it. */
+export interface SdlBuildError {
+  error: string;
+  line?: number;
+  column?: number;
+  /** Over the bytes, nesting or tokens the toolkit reads (or deep enough to exhaust the stack): not judged, not known broken. */
+  overLimit?: boolean;
+}
+
+/**
+ * Why one SDL text does not build into a schema on its own, as the breaking-change diff builds it (graphql-js's
+ * parse and buildASTSchema with assumeValidSDL, orphan `extend type`s read as definitions, within `limits`
+ * and MAX_SDL_TOKENS), or undefined when it builds. Loads graphql-js on the first call; never throws.
+ */
+export function sdlBuildError(text: string, limits: SdlLimits): SdlBuildError | undefined {
+  const built = build(require('graphql') as typeof import('graphql'), text, limits);
+  return 'error' in built ? built : undefined;
 }
 
 /**

@@ -31,7 +31,8 @@ export interface ProtoUncompilable {
 const BUF_TIMEOUT_MS = 60_000;
 const BUF_MAX_OUTPUT = 16 * 1024 * 1024;
 
-const bufWrapper = (): string | undefined => {
+/** The path of @bufbuild/buf's Node wrapper (run with process.execPath), or undefined when buf is not installed. */
+export const bufWrapper = (): string | undefined => {
   try {
     return join(createRequire(import.meta.url).resolve('@bufbuild/buf/package.json'), '..', 'bin', 'buf');
   } catch {
