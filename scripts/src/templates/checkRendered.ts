@@ -34,8 +34,9 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
     const text = file.content.toString('utf8');
     // A leftover expression that calls a stand-in is the stand-in's doing (its value fed a filter that threw,
     // and the runner kept the raw text): Backstage, with the real filter, renders it.
-    const leftover = unrenderedExpression(file.path, generated);
-    if (!file.verbatim && leftover.test(text) && !leftoversAllStandIn(text, leftover, standIns)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
+    const leftover = unrenderedExpression(file.path, text, generated);
+    const judged = MARKDOWN.test(file.path) ? withoutCode(text) : text;
+    if (!file.verbatim && leftover.test(judged) && !leftoversAllStandIn(judged, leftover, standIns)) problems.push(`${file.path} still contains a template expression: it was not rendered`);
     const foreign = /\.(ya?ml|json)$/.test(file.path) && isForeignTemplate(file.path, text, paths);
     const deep = /\.ya?ml$/.test(file.path) && !foreign ? depthExceeded(text, MAX_DOCUMENT_DEPTH) : undefined;
     if (deep) {
@@ -207,18 +208,58 @@ function generatedTemplates(files: readonly RenderedFile[]): Map<string, string>
 }
 
 /**
- * A scaffolder expression left in the output. CI files share the `${{ }}` syntax: GitHub workflows have
- * their own steps and secrets contexts, Azure pipelines their own parameters, so only the names those
- * platforms never define count there.
+ * A scaffolder expression left in the output. CI files share the `${{ }}` syntax: GitHub workflows and
+ * actions have their own steps and secrets contexts, Azure pipelines and their templates their own
+ * parameters, so only the names those platforms never define count there. A CI file is known by its path
+ * (.github/workflows, .github/actions, an action.yml, azure-pipelines.yml) or, since an Azure pipeline or
+ * template may live at any path its pipeline names (pipelines/build.yml, .azuredevops/ci.yml), by a
+ * top-level key only CI definitions have (on, jobs, stages, steps, extends, runs): in such a file only
+ * values and user are the scaffolder's.
  */
-function unrenderedExpression(path: string, generated: ReadonlyMap<string, string> = new Map()): RegExp {
+function unrenderedExpression(path: string, text: string, generated: ReadonlyMap<string, string> = new Map()): RegExp {
   // A generated template's own expressions are for the scaffolder that runs it later; `values` has no
   // meaning in a template.yaml, so there it is still one the outer render left behind.
   if (generated.has(path)) return /\$\{\{\s*values\b/;
   for (const folder of generated.values()) if (folder === '' || path.startsWith(`${folder}/`)) return /(?!)/;
-  if (/(^|\/)\.github\/(workflows|actions)\//.test(path)) return /\$\{\{\s*(values|parameters|user)\b/;
+  if (GITHUB_ACTIONS_FILE.test(path)) return /\$\{\{\s*(values|parameters|user)\b/;
   if (AZURE_PIPELINE.test(path)) return /\$\{\{\s*(values|steps|secrets|user)\b/;
+  if (/\.ya?ml$/.test(path) && CI_TOP_LEVEL_KEY.test(text.slice(0, 64 * 1024))) return /\$\{\{\s*(values|user)\b/;
   return /\$\{\{\s*(values|parameters|steps|secrets|user)\b/;
+}
+
+// GitHub Actions files: workflows, an organisation's workflow templates, and actions (action.yml,
+// a composite action's `${{ steps.x.outputs.y }}`).
+const GITHUB_ACTIONS_FILE = /(^|\/)\.github\/(workflows|actions)\/|(^|\/)workflow-templates\/[^/]+\.ya?ml$|(^|\/)action\.ya?ml$/;
+// A top-level key of a GitHub workflow or action (on, jobs, runs) or an Azure pipeline or template (stages,
+// jobs, steps, extends), block style, at the start of a line.
+const CI_TOP_LEVEL_KEY = /^(on|jobs|runs|stages|steps|extends)\s*:/m;
+const MARKDOWN = /\.(md|markdown|mdx)$/i;
+
+/**
+ * A Markdown text with its code left out: fenced blocks (``` or ~~~, CommonMark's rules for opening and
+ * closing fences) and inline code spans (a run of backticks closed by a run of the same length). A skeleton's
+ * docs show template syntax there on purpose (`{% raw %}${{ values.name }}{% endraw %}` in a how-to);
+ * prose is where a leftover expression reads as a value that was never filled in. Pure.
+ */
+function withoutCode(text: string): string {
+  const kept: string[] = [];
+  let fence: { char: string; length: number } | undefined;
+  for (const line of text.split('\n')) {
+    const open = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (fence) {
+      if (open && open[1][0] === fence.char && open[1].length >= fence.length && line.trim() === open[1]) fence = undefined;
+      kept.push('');
+      continue;
+    }
+    if (open && !(open[1][0] === '`' && line.slice(open[0].length).includes('`'))) {
+      fence = { char: open[1][0], length: open[1].length };
+      kept.push('');
+      continue;
+    }
+    kept.push(line);
+  }
+  // Inline spans may not cross a blank line (a paragraph's end); the spans are matched within the text that is left.
+  return kept.join('\n').replace(/(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g, match => (/\n\s*\n/.test(match) ? match : ''));
 }
 
 // Rendered CI definitions go to GitHub's and Azure's own parsers, which are neither linear nor bounded: GitHub's
