@@ -230,6 +230,10 @@ function mentionsStepOutput(value: unknown, stepIds: readonly string[]): boolean
   return stepIds.some(id => raw.includes(`steps.${id}.`) || raw.includes(`steps['${id}']`) || raw.includes(`steps[\\"${id}\\"]`));
 }
 
+// What reading the same skeleton folders again (each:, or a second fetch of one folder) may count for at
+// most, three times over in the budget: 2,000 files and 20 MB.
+const READS_CAP = { files: 2_000, bytes: 20 * 1024 * 1024 };
+
 /**
  * Runs a template the way Backstage's dry-run does (its own NunjucksWorkflowRunner and built-in
  * fetch:template / fetch:plain / fs:* / catalog:write actions, in dry-run mode), in a temporary workspace, and
@@ -268,20 +272,27 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   // What the fetch steps read: a rendered file with exactly that content was copied as it stands.
   const fetched = new Set<string>();
   // The budget is for what a render adds: a skeleton the repository holds is copied whole by Backstage
-  // (a Yarn zero-install skeleton is 59 MB in 1,369 files), so each folder a fetch step reads raises it,
-  // once per folder, by three times its size (its copy in the step's temporary folder, the written copy,
-  // and room for a rename or a second target); an each: that fetches it again is still counted.
+  // (a Yarn zero-install skeleton is 59 MB in 1,369 files), so each time a fetch step reads a folder the
+  // budget rises by three times its size (its copy in the step's temporary folder, the written copy, and
+  // room for a rename or a second target): an each: over twelve environments of a 250-file skeleton writes
+  // 3,000 files, as Backstage does. What reading a folder again adds is capped (READS_CAP), so an each: over
+  // fifty copies of a large skeleton is still stopped.
   const base = request.budget ?? DEFAULT_RENDER_BUDGET;
   const skeletons = new Map<string, { bytes: number; files: number }>();
-  const held = (key: 'bytes' | 'files') => [...skeletons.values()].reduce((sum, tree) => sum + tree[key], 0);
+  const reread = { bytes: 0, files: 0 };
+  const held = (key: 'bytes' | 'files') => 3 * ([...skeletons.values()].reduce((sum, tree) => sum + tree[key], 0) + Math.min(reread[key], READS_CAP[key]));
   const budget: RenderBudget = {
-    get maxBytes() { return base.maxBytes + 3 * held('bytes'); },
-    get maxFiles() { return base.maxFiles + 3 * held('files'); },
+    get maxBytes() { return base.maxBytes + held('bytes'); },
+    get maxFiles() { return base.maxFiles + held('files'); },
     maxMilliseconds: base.maxMilliseconds,
   };
   const fetchedElsewhere: NonNullable<RenderResult['fetchedElsewhere']> = [];
   const reader = localReader(request.source, content => fetched.add(sha(content)), (folder, bytes, files) => {
     if (!skeletons.has(folder)) skeletons.set(folder, { bytes, files });
+    else {
+      reread.bytes += bytes;
+      reread.files += files;
+    }
   }, url => {
     // Only a url the template writes absolute names another source on purpose; a relative one that climbs
     // out of the repository is the template's mistake (Backstage resolves it to some other path), refused.

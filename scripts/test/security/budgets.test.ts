@@ -71,10 +71,10 @@ describe('hostile sizes and patterns are refused fast, with a finding', () => {
   it.each([
     ['an each: loop over a skeleton that loops (144 MB in 26 s before)', '    - id: fetch\n      name: Fetch\n      each: ${{ range(0, 400) }}\n      action: fetch:template\n      input:\n        url: ../../skeletons/heavy\n        targetPath: ./out/${{ each.value }}\n',
       { 'skeletons/heavy/big.txt': `{% for i in range(0, 5000) %}${'x'.repeat(70)}{% endfor %}\n` }, /wrote more than 20 MB/],
-    // The repository's own skeleton counts once (Backstage copies it whole; skeletonBudget.test.ts): fetched
-    // again and again by an each:, its copies still spend the budget.
-    ['an each: that fetches a skeleton of 2,100 files five times', '    - id: fetch\n      name: Fetch\n      each: ${{ range(0, 5) }}\n      action: fetch:plain\n      input:\n        url: ../../skeletons/heavy\n        targetPath: ./out/${{ each.value }}\n',
-      Object.fromEntries(Array.from({ length: 2100 }, (_, i) => [`skeletons/heavy/f${i}.txt`, 'x'])), /wrote more than 8300 files/],
+    // The repository's own skeleton counts (Backstage copies it whole; skeletonBudget.test.ts), and each copy
+    // an each: fetches raises the budget by its size up to a cap: fifty copies are still stopped.
+    ['an each: that fetches a skeleton of 300 files fifty times', '    - id: fetch\n      name: Fetch\n      each: ${{ range(0, 50) }}\n      action: fetch:plain\n      input:\n        url: ../../skeletons/heavy\n        targetPath: ./out/${{ each.value }}\n',
+      Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`skeletons/heavy/f${i}.txt`, 'x'])), /wrote more than 8900 files/],
   ])('a template render with %s is stopped at its budget: template-render-budget', async (_, step, skeleton, reason) => {
     const root = await tempRepo({ 'templates/heavy/template.yaml': heavyTemplate(step), 'templates/heavy/tests/a.yaml': 'name: a\nvalues: {}\nsnapshot: false\n', ...skeleton });
     const result = await runBin(['templates', 'test', '--format', 'json'], root);
