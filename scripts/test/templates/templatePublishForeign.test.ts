@@ -89,3 +89,12 @@ describe('check: a catalog:register url outside the organisation', () => {
     }
   }, 120_000);
 });
+
+describe('check --list-rules', () => {
+  it('lists both rules as errors, and template-fetch-other-revision as an error', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': group });
+    const list = await runBin(['check', '--list-rules', '--format', 'json'], root);
+    const rules = JSON.parse(list.stdout) as { ruleId: string; severity: string; example?: string }[];
+    expect(rules.filter(r => ['template-publish-foreign', 'template-register-foreign', 'template-fetch-other-revision'].includes(r.ruleId)).map(r => `${r.ruleId} ${r.severity} ${Boolean(r.example)}`).sort()).toEqual(['template-fetch-other-revision error true', 'template-publish-foreign error true', 'template-register-foreign error true']);
+  }, 60_000);
+});
