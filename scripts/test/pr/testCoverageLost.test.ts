@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataRepoCopy } from '../helpers/gitRepo.ts';
 import { commit, edit, read, startPullRequest, write } from './prChange.ts';
-import { runReport } from './runReport.ts';
+import { runReport, type ReportRun } from './runReport.ts';
 
 // Red team: a hostile pull request silenced a template's tests and hid its changes from review while the report
 // still said "✅ ready to merge, 0 errors": (a) it rewrote the only case to expect its values refused, with
@@ -13,8 +13,9 @@ import { runReport } from './runReport.ts';
 
 const PYTHON_CASE = 'templates/python-datascience/tests/default.yaml';
 const GO_CASE = 'templates/go-service/tests/default.yaml';
-const at = (d: { ruleId: string; file: string; range: { start: { line: number; column?: number } } }) => `${d.ruleId} ${d.file}:${d.range.start.line}:${d.range.start.column}`;
-const ofRules = (diagnostics: { ruleId: string }[], ...rules: string[]) => diagnostics.filter(d => rules.includes(d.ruleId));
+type Finding = ReportRun['json']['diagnostics'][number];
+const at = (d: Finding) => `${d.ruleId} ${d.file}:${d.range.start.line}:${(d.range.start as { column?: number }).column}`;
+const ofRules = (diagnostics: Finding[], ...rules: string[]) => diagnostics.filter(d => rules.includes(d.ruleId));
 
 describe('report: a pull request that stops the template tests from showing what a skeleton generates', () => {
   it('template-tests-removed when the only case is rewritten to expect its values refused (skeleton broken unseen); a new rendering case is no finding', async () => {
