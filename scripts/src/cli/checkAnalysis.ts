@@ -175,6 +175,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   // The base revision, extracted once (and removed by whoever made `reads`): its config is the yardstick
   // of this one, its entities the scorecards'.
   if (reads) byGate.push(await weakenedSince(root, await reads.baseDir(), options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity])), options.today ?? new Date().toISOString().slice(0, 10)));
+  if (reads) byGate.push(await reviewHiddenSince(root, await reads.baseDir(), options.base!));
   await gatesOf(root, config, input, result.entities, byGate, reads && (() => reads.baseEntities()), options.today);
   // A file the change deletes or moves can be named by path from files not given (a Location target, a
   // $text placeholder, a techdocs-ref dir, a template's skeleton url): the whole run (CI's) fails those,
@@ -254,6 +255,20 @@ async function weakenedSince(root: string, baseDir: string, base: string, config
   const configFile = (file: string) => file === CONFIG_FILE || basePolicies.has(file) || (appConfigs.some(a => a.file === file) && baseAppConfigs.has(file)) || (appConfigs.length > 0 && baseReads.has(file));
   const alone = changed.every(configFile);
   return [...configWeakened(before, config, alone, policies), ...policyFilesChanged(policyFiles, alone), ...appConfigRulesFindings(appConfigs, alone), ...(await scorecardsWeakenedSince(root, baseDir, changed, configFile, today))];
+}
+
+/**
+ * review-hidden findings: the `.gitattributes` files (any folder) the change since `base` adds or edits,
+ * compared with the same files of the extracted base revision `baseDir` (reviewHidden). Each side read as a
+ * regular file only: git does not follow a `.gitattributes` that is a symbolic link.
+ */
+async function reviewHiddenSince(root: string, baseDir: string, base: string): Promise<Diagnostic[]> {
+  const [{ reviewHidden }, { gitChangedFiles }, { regularRepoFileText }] = await Promise.all([import('../pr/reviewHidden.ts'), import('../pr/gitChangedFiles.ts'), import('../load/repoFiles.ts')]);
+  const isAttributes = (file: string) => file === '.gitattributes' || file.endsWith('/.gitattributes');
+  const changed = gitChangedFiles(root, base).filter(isAttributes);
+  if (!changed.length) return [];
+  const files = changed.map(file => ({ file, base: regularRepoFileText(baseDir, file), head: regularRepoFileText(root, file) }));
+  return reviewHidden(files, { base: regularRepoFileText(baseDir, '.gitattributes'), head: regularRepoFileText(root, '.gitattributes') });
 }
 
 /**

@@ -26,6 +26,12 @@ const rules: Rule[] = [
     example: '# gitops.config.yaml: codeowners section removed, or rules: {ref-unresolved: off}',
   },
   {
+    id: 'review-hidden',
+    severity: 'warning',
+    description: "With --base, a .gitattributes line the pull request adds or changes (in any folder) gives paths linguist-generated, linguist-vendored or -diff (binary implies it) that the base revision's same file does not: GitHub collapses or hides those files' diffs in pull request review, so reviewers may not see what the pull request changes in them (a skeleton, a template's snapshots).",
+    example: '# skeletons/node-service/.gitattributes\n* linguist-generated=true -diff',
+  },
+  {
     id: 'baseline-fixed',
     severity: 'info',
     description: "With --base, the pull request fixes findings that the baseline (baseline: in gitops.config.yaml) still counts: until `check --write-baseline` shrinks it, the same mistakes can come back in those files unnoticed. Said once, on the baseline file, as ESLint's bulk suppressions say a suppression is no longer needed.",

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { CONFIG_FILE, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { findPlaceholders, placeholderTarget } from '../catalog/placeholders.ts';
-import { FILE_START, type Diagnostic } from '../diagnostic.ts';
+import type { Diagnostic } from '../diagnostic.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { readRepoFile } from '../load/repoPath.ts';
@@ -19,6 +19,7 @@ import { firstChangedLine } from './firstChangedLine.ts';
 import { changedPolicyFiles } from './configWeakened.ts';
 import type { EntityChanges } from './entityChanges.ts';
 import { leavesRoot } from '../load/leavesRoot.ts';
+import { testCoverageLost } from './testCoverageLost.ts';
 
 /** One test case of a template the change touches, as the PR report shows it. */
 export interface TemplateCaseChange {
@@ -82,7 +83,7 @@ export async function templateChanges(root: string, baseDir: string, changedFile
   };
   const items = all.filter(renders(touched));
   const others = all.filter(item => !items.includes(item) && renders(reached)(item));
-  const removed = testsRemoved(root, baseDir, touched);
+  const removed = testCoverageLost(root, baseDir, touched);
   if (!items.length && !others.length) return { cases: [], diagnostics: removed };
   const org = await loadOrgCatalog(config);
   const environment = await templateEnvironment(config);
@@ -122,35 +123,6 @@ export async function templateChanges(root: string, baseDir: string, changedFile
     cases.push({ template: item.template, caseFile: item.caseFile, passed: failedBy.length === 0, ...(failedBy.length ? { failedBy } : {}), rendered, ...(sharedOnly ? { because, ...(shares === undefined ? { catalogFetch: true as const } : {}) } : {}) });
   }
   return { cases, diagnostics };
-}
-
-/**
- * template-tests-removed for each template file of `templateFiles` (the ones the change touches) that the
- * base revision (`baseDir`) gives test cases and the head (`root`) gives none, found as templates test finds
- * them (discoverCases): with its last case gone, neither templates test nor the report renders the template,
- * so a change to its skeleton (the same pull request's, or any later one) reaches every new repository
- * unjudged. A warning at the template file's first line. Reads both trees; never throws.
- */
-function testsRemoved(root: string, baseDir: string, templateFiles: readonly string[]): Diagnostic[] {
-  const count = (dir: string, file: string) => {
-    try {
-      return discoverCases(dir, [], [file]).length;
-    } catch {
-      return 0;
-    }
-  };
-  return templateFiles.flatMap(file => {
-    const before = existsSync(join(baseDir, file)) ? count(baseDir, file) : 0;
-    if (before === 0 || count(root, file) > 0) return [];
-    return [{
-      ruleId: 'template-tests-removed',
-      severity: 'warning' as const,
-      message: `This change removes every test case of this template (the base revision has ${before}): neither templates test nor the pull request's report renders it any more, so what its skeleton generates, in this change or any later one, reaches new repositories unjudged.`,
-      hint: `Keep at least one case in ${posix.join(posix.dirname(file), 'tests')}/ (a YAML file with name and values; templates test --update-snapshots writes its snapshot).`,
-      file,
-      range: FILE_START,
-    }];
-  });
 }
 
 /**
