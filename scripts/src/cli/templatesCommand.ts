@@ -13,7 +13,7 @@ import { normalizeSteps, stepIdOf } from '../templates/stepIds.ts';
 import { renderedRegisterProblems } from '../templates/registeredFile.ts';
 import { templateEnvironment } from '../templates/defaultEnvironment.ts';
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
-import { checkRendered } from '../templates/checkRendered.ts';
+import { checkRendered, renderedWorkflowFindings } from '../templates/checkRendered.ts';
 import { standInNames } from '../templates/standIn.ts';
 import { omittedDefaultHint } from '../templates/omittedDefaults.ts';
 import { checkSecrets, checkValues } from '../templates/checkValues.ts';
@@ -247,13 +247,15 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   // A folder fetched from elsewhere was copied as nothing: which file register reads is not known then.
   const register = result.fetchedElsewhere?.length ? [] : renderedRegisterProblems(template.spec.steps, result.offlineInputs, new Set(result.files.map(f => f.path)), values.values, stepIdOf, action => actions.has(action));
   for (const p of register) io.stdout.write(`✖ ${logText(p.message)} (${p.ruleId})\n  hint: ${logText(p.hint)}\n`);
+  const workflows = renderedWorkflowFindings(result.files);
+  for (const f of workflows) io.stdout.write(`✖ ${logText(f.message)} (${f.ruleId})\n  hint: ${logText(f.hint)}\n`);
   // A step's refused input or unknown action is said above, in the render's own words.
   // So is a repoUrl parseRepoUrl refuses whatever the values (template-repo-url), once the render refused it.
   const repoUrlSaid = result.inputRefusals.some(r => (r as { keyword?: string }).keyword === 'parseRepoUrl');
   const gate = judged.filter(d => d.severity !== 'info' && !d.ruleId.startsWith('template-action-') && !(repoUrlSaid && d.ruleId === 'template-repo-url'));
   for (const d of gate) io.stdout.write(`${d.severity === 'error' ? '✖' : '⚠'} ${logText(d.file)}:${d.range.start.line}:${d.range.start.column} ${logText(d.message)} (${d.ruleId})\n${d.hint ? `  hint: ${logText(d.hint)}\n` : ''}`);
   // Without a config, as check says it (template-action-unknown, a warning): nothing here names the modules.
-  return problems.length || register.length || result.inputRefusals.length || (config.found && unknown.length) || gate.some(d => d.severity === 'error') ? 1 : 0;
+  return problems.length || register.length || workflows.length || result.inputRefusals.length || (config.found && unknown.length) || gate.some(d => d.severity === 'error') ? 1 : 0;
 }
 
 /**

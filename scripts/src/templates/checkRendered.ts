@@ -9,6 +9,7 @@ import { parseYaml } from '../load/parseYaml.ts';
 import { checkMkdocs } from '../techdocs/checkMkdocs.ts';
 import { checkRenderedCatalogInfo, type OrgCatalog } from './renderedCatalog.ts';
 import { callsStandIn, leftoversAllStandIn } from './standIn.ts';
+import { workflowSecurityFindings, type WorkflowFinding } from './workflowSecurity.ts';
 
 export interface RenderedFile {
   path: string;
@@ -91,6 +92,21 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
   }
   // A problem quoting an expression that calls a stand-in (a project-slug left as the raw text) is the stand-in's doing too.
   return standIns.length ? problems.filter(p => !callsStandIn(p, standIns)) : problems;
+}
+
+/**
+ * What GitHub's "Security hardening for GitHub Actions" warns about in the rendered workflows: script
+ * injection and a pull_request_target checkout of the pull request's head (workflowSecurityFindings). A
+ * workflow checkRendered refuses unparsed (too large, too deep, aliases that explode) is not read here either.
+ * Verbatim copies count: they are what the new repository runs.
+ */
+export function renderedWorkflowFindings(files: readonly RenderedFile[]): WorkflowFinding[] {
+  return files.flatMap(file => {
+    if (!GITHUB_WORKFLOW.test(file.path)) return [];
+    const text = file.content.toString('utf8');
+    if (depthExceeded(text, MAX_DOCUMENT_DEPTH) || mappingKeysExceeded(text) || ciDefinitionTooLarge(text)) return [];
+    return workflowSecurityFindings(file.path, text);
+  });
 }
 
 /**

@@ -11,7 +11,7 @@ import { OutsideRepositoryError, readRepoFile, writableRepoPath } from '../load/
 import { FILE_START } from '../diagnostic.ts';
 import { undecodableFinding, undecodableName } from '../load/repoFiles.ts';
 import { toolkitSchemaShown, toolkitValidator } from '../config/toolkitSchemas.ts';
-import { checkRendered } from './checkRendered.ts';
+import { checkRendered, renderedWorkflowFindings } from './checkRendered.ts';
 import { standInNames } from './standIn.ts';
 import { omittedDefaultHint } from './omittedDefaults.ts';
 import { checkSecrets, valueRefusals } from './checkValues.ts';
@@ -297,6 +297,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     needles.forEach((needle, i) => (text ?? '').includes(needle) || at(['expect', 'contains', path, i], 'template-expectation', `${path} does not contain ${JSON.stringify(needle)}.`, text === undefined ? `${path} was not rendered.` : 'Compare with the snapshot.'));
   }
   for (const problem of await checkRendered(rendered.files, options.org, standInNames(extensions))) at(['values'], 'template-output-invalid', problem, 'Fix the skeleton; the rendered repository must be usable as created.');
+  for (const f of renderedWorkflowFindings(rendered.files)) at(['values'], f.ruleId, f.message, f.hint);
   diagnostics.push(...renderedInputFindings(parsedTemplate, rendered.inputRefusals, actions, item.caseFile));
   // publish:* and catalog:register are skipped by the dry-run: what register would read is judged on the rendered tree.
   // A folder fetched from elsewhere was copied as nothing (fetchedElsewhere): the tree lacks its files, so which file register reads is not known.
