@@ -245,7 +245,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   for (const problem of problems) io.stdout.write(`✖ ${problem.split(/\r?\n/).filter(l => l.trim()).map(logText).join('\n    ')}\n`);
   // What catalog:register would read, which the dry-run skips: as templates test judges a case.
   // A folder fetched from elsewhere was copied as nothing: which file register reads is not known then.
-  const register = result.fetchedElsewhere?.length ? [] : renderedRegisterProblems(template.spec.steps, result.offlineInputs, new Set(result.files.map(f => f.path)), values.values, stepIdOf, action => actions.has(action));
+  const register = result.fetchedElsewhere?.length ? [] : renderedRegisterProblems(template.spec.steps, result.offlineInputs, new Set(result.files.map(f => f.path)), values.values, stepIdOf);
   for (const p of register) io.stdout.write(`✖ ${logText(p.message)} (${p.ruleId})\n  hint: ${logText(p.hint)}\n`);
   // A step's refused input or unknown action is said above, in the render's own words.
   // So is a repoUrl parseRepoUrl refuses whatever the values (template-repo-url), once the render refused it.
