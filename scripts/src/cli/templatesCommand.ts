@@ -245,7 +245,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   for (const problem of problems) io.stdout.write(`✖ ${problem.split(/\r?\n/).filter(l => l.trim()).map(logText).join('\n    ')}\n`);
   // What catalog:register would read, which the dry-run skips: as templates test judges a case.
   // A folder fetched from elsewhere was copied as nothing: which file register reads is not known then.
-  const register = result.fetchedElsewhere?.length ? [] : renderedRegisterProblems(template.spec.steps, result.offlineInputs, new Set(result.files.map(f => f.path)), values.values, stepIdOf, action => actions.has(action));
+  const register = result.fetchedElsewhere?.length ? [] : renderedRegisterProblems(template.spec.steps, result.offlineInputs, new Set(result.files.map(f => f.path)), values.values, stepIdOf);
   for (const p of register) io.stdout.write(`✖ ${logText(p.message)} (${p.ruleId})\n  hint: ${logText(p.hint)}\n`);
   const workflows = renderedWorkflowFindings(result.files);
   for (const f of workflows) io.stdout.write(`✖ ${logText(f.message)} (${f.ruleId})\n  hint: ${logText(f.hint)}\n`);
@@ -368,14 +368,17 @@ async function testTemplates(given: string[], values: { root?: string; 'update-s
   if (unknown.length) throw new UsageError(`No template ${unknown.map(n => `'${logText(n)}'`).join(', ')}: no folder of that name holds a template file the catalog reads or a templates/<name>/template.yaml. Templates here: ${known.map(logText).join(', ') || 'none'}.`);
   const selected = templateFiles.filter(f => names.length === 0 || names.includes(posix.basename(posix.dirname(f))));
   const all = discoverCases(root, names, selected);
+  // Cases beside a template no run renders would be left out without a word, which reads as a pass.
+  const stranded = names.length === 0 && !(values.shard && !values.shard.startsWith('1/')) ? strandedCases(root, repoFiles, templateFiles, { maxFileBytes: config.catalog.maxFileBytes, skeletonFolders: loaded.skeletonFolders, fetchedPrefixes: loaded.fetchedPrefixes }) : [];
   // "✔ … in 0 cases" alone reads as a pass: say what was looked for.
+  const unparsed = [...new Set(stranded.filter(d => d.ruleId !== 'template-test-not-run' && d.ruleId !== 'template-render-failed').map(d => d.file))];
   if (all.length === 0) {
-    io.stderr.write(`backstage-gitops templates test: no test cases. Cases are the .yaml files of a tests/ folder beside a template file (${selected.length ? `${selected.length} template file${selected.length === 1 ? '' : 's'} here, none with cases` : 'no template file here'}). \`check\` judges every Template the catalog reaches; \`templates render <template.yaml> --values FILE --out DIR\` renders one kept elsewhere.\n`);
+    const found = selected.length ? `${selected.length} template file${selected.length === 1 ? '' : 's'} here, none with cases` : unparsed.length ? `no template file here that parses: ${unparsed.slice(0, 3).map(logText).join(', ')}${unparsed.length > 3 ? ', …' : ''} ${unparsed.length === 1 ? 'is' : 'are'} not valid YAML, so its cases cannot run` : 'no template file here';
+    io.stderr.write(`backstage-gitops templates test: no test cases. Cases are the .yaml files of a tests/ folder beside a template file (${found}). \`check\` judges every Template the catalog reaches; \`templates render <template.yaml> --values FILE --out DIR\` renders one kept elsewhere.\n`);
   }
   const cases = shard(all, values.shard);
   const diagnostics: Diagnostic[] = values.shard && !values.shard.startsWith('1/') ? [] : await templateGate(root, { files: selected, repoFiles, config });
-  // Cases beside a template no run renders would be left out without a word, which reads as a pass.
-  if (names.length === 0 && !(values.shard && !values.shard.startsWith('1/'))) diagnostics.push(...strandedCases(root, repoFiles, templateFiles, { maxFileBytes: config.catalog.maxFileBytes, skeletonFolders: loaded.skeletonFolders, fetchedPrefixes: loaded.fetchedPrefixes }));
+  diagnostics.push(...stranded);
   const org = cases.length ? await loadOrgCatalog(config, loaded) : undefined;
   const environment = cases.length ? await templateEnvironment(config) : undefined;
   // Every case still gets a line and, past the run's time, a finding: a case left out silently would read as a pass.

@@ -113,7 +113,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     else firstWithId.set(id, i);
   });
   if (actions) for (const f of checkStepInputs(steps, actions, pickerParameters(pages))) if (unreadPlaceholder(steps[Number(f.path[2])]) === undefined) at(f.path, f.ruleId, f.message, f.hint, f.key);
-  for (const f of registerPathProblems(steps, idOf, action => !actions || actions.has(action))) if (unreadPlaceholder(steps[Number(f.path[2])]) === undefined) at(f.path, 'template-register-path', f.message, f.hint);
+  for (const f of registerPathProblems(steps, idOf)) if (unreadPlaceholder(steps[Number(f.path[2])]) === undefined) at(f.path, 'template-register-path', f.message, f.hint);
   steps.forEach((step, i) => {
     if (unreadPlaceholder(step) !== undefined) return;
     const action = String(step.action ?? '');

@@ -106,19 +106,20 @@ export function gluedCatalogUrlProblem(rest: string, action: string, stepId: str
  * a literal catalogInfoPath without a leading `/`, or a catalogInfoUrl glued onto the branch, where
  * repoContentsUrl comes from an earlier publish step whose URL ends in the branch. Two publish steps of one
  * id (each under its own `if:`) are the field's "publish here or there": a path that breaks for either one
- * is reported, naming it. Takes the steps, the id the runner knows each by (stepIdOf) and whether the
- * managed Backstage runs an action (one it does not run fails the task before register); returns each
- * finding's path into the template.
+ * is reported, naming it. Takes the steps and the id the runner knows each by (stepIdOf); returns each
+ * finding's path into the template. A publish action whose module is not installed here is judged too:
+ * its repoContentsUrl's shape is known (CONTENTS_URLS), only its input schema is not.
  */
-export function registerPathProblems(steps: readonly unknown[], idOf: (step: Record<string, unknown>, index: number) => string | undefined, installed: (action: string) => boolean = () => true): (RegisterProblem & { path: (string | number)[] })[] {
+export function registerPathProblems(steps: readonly unknown[], idOf: (step: Record<string, unknown>, index: number) => string | undefined): (RegisterProblem & { path: (string | number)[] })[] {
   const found: (RegisterProblem & { path: (string | number)[] })[] = [];
   steps.forEach((step, i) => {
     if (!isStep(step) || step.action !== 'catalog:register' || !isStep(step.input)) return;
     const { input } = step;
     const source = contentsUrlSource(input.repoContentsUrl) ?? contentsUrlSource(input.catalogInfoUrl);
     if (!source) return;
-    // A publish action the deployment does not run fails the task first (template-action-unknown): one cause.
-    const actions = [...new Set(steps.slice(0, i).filter((s, j): s is Record<string, unknown> => isStep(s) && idOf(s, j) === source.stepId).map(s => String(s.action)))].filter(installed);
+    // Judged whether or not the publish action's module is installed here (template-action-unknown): the
+    // URL's shape is this table's, not the module's, and once the deployment runs the action, register fails.
+    const actions = [...new Set(steps.slice(0, i).filter((s, j): s is Record<string, unknown> => isStep(s) && idOf(s, j) === source.stepId).map(s => String(s.action)))];
     for (const action of actions) {
       const problem = 'repoContentsUrl' in input
         ? typeof input.catalogInfoPath === 'string' && source.rest === '' && !input.catalogInfoPath.includes('${{') ? relativeCatalogPathProblem(input.catalogInfoPath, action, input.optional === true) : undefined

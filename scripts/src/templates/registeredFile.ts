@@ -11,11 +11,11 @@ type RegisterRule = 'template-register-path' | 'template-register-file-missing';
  * the publish step's rendered sourcePath. A catalogInfoPath given by an expression is also judged for
  * the relative-path mistake registerPathProblems finds in literal ones. Takes the template's steps as
  * written, the offline steps' rendered inputs in the order they ran (RenderResult.offlineInputs), the
- * rendered paths, the case file, stepIdOf and whether the managed Backstage runs an action (a task
- * fails at a publish step it does not run, before register); returns each finding's rule and path into
- * the template.
+ * rendered paths, the case file and stepIdOf; returns each finding's rule and path into the template. A
+ * publish action whose module is not installed here is judged too (its URL's shape and sourcePath are
+ * known), as registerPathProblems judges it.
  */
-export function renderedRegisterProblems(steps: readonly unknown[], ran: readonly { stepAction: string; input: Record<string, unknown>; stepId?: string }[], files: ReadonlySet<string>, caseFile: string, idOf: (step: Record<string, unknown>, index: number) => string | undefined, installed: (action: string) => boolean = () => true): (RegisterProblem & { ruleId: RegisterRule; path: (string | number)[] })[] {
+export function renderedRegisterProblems(steps: readonly unknown[], ran: readonly { stepAction: string; input: Record<string, unknown>; stepId?: string }[], files: ReadonlySet<string>, caseFile: string, idOf: (step: Record<string, unknown>, index: number) => string | undefined): (RegisterProblem & { ruleId: RegisterRule; path: (string | number)[] })[] {
   const found: (RegisterProblem & { ruleId: RegisterRule; path: (string | number)[] })[] = [];
   const seen = new Set<string>();
   ran.forEach((entry, k) => {
@@ -28,7 +28,7 @@ export function renderedRegisterProblems(steps: readonly unknown[], ran: readonl
     if (!source) return;
     // The publish step the runner ran last under that id before this register step: its output is the one read.
     const publish = ran.slice(0, k).reverse().find(p => p.stepId === source.stepId);
-    if (!publish || !publishesContents(publish.stepAction) || !installed(publish.stepAction)) return;
+    if (!publish || !publishesContents(publish.stepAction)) return;
     // A path or sourcePath built from a step's output holds, offline, the dry-run's example ('<example>'): not what Backstage reads.
     const publishStep = steps.find((s, i) => isStep(s) && idOf(s, i) === source.stepId && s.action === publish.stepAction);
     if (/\bsteps\s*[.[]/.test(JSON.stringify([raw.input.catalogInfoPath ?? null, isStep(publishStep) && isStep(publishStep.input) ? publishStep.input.sourcePath ?? null : null]))) return;

@@ -301,7 +301,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   diagnostics.push(...renderedInputFindings(parsedTemplate, rendered.inputRefusals, actions, item.caseFile));
   // publish:* and catalog:register are skipped by the dry-run: what register would read is judged on the rendered tree.
   // A folder fetched from elsewhere was copied as nothing (fetchedElsewhere): the tree lacks its files, so which file register reads is not known.
-  if (!rendered.fetchedElsewhere?.length) for (const p of renderedRegisterProblems(template.spec.steps, rendered.offlineInputs, new Set(files.keys()), item.caseFile, stepIdOf, action => actions.has(action))) diagnostics.push({ ruleId: p.ruleId, severity: 'error', message: p.message, hint: p.hint, file: templateFile, range: parsedTemplate.locate(0, p.path) });
+  if (!rendered.fetchedElsewhere?.length) for (const p of renderedRegisterProblems(template.spec.steps, rendered.offlineInputs, new Set(files.keys()), item.caseFile, stepIdOf)) diagnostics.push({ ruleId: p.ruleId, severity: 'error', message: p.message, hint: p.hint, file: templateFile, range: parsedTemplate.locate(0, p.path) });
   let renderedTree: string | undefined;
   if (testCase.snapshot !== false) {
     const snapshotFile = item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml');

@@ -148,7 +148,7 @@ async function moduleAdditions(name: string, config: object): Promise<ModuleAddi
     const loaded = require(packageName(name));
     feature = loaded.default ?? loaded;
   } catch (error) {
-    throw new UsageError(`${name} (named in backstageConfig.plugins) is not installed, so the actions it provides cannot be read: ${(error as Error).message.split('\n')[0]}`);
+    throw new UsageError(`${name} (named in backstageConfig.plugins) is not installed, so the actions it provides cannot be read: ${(error as Error).message.split('\n')[0]}. Install it beside backstage-gitops, or leave it out of backstageConfig.plugins and declare the actions your templates use under backstageConfig.actions (each with its input schema).`);
   }
   if (typeof feature?.getRegistrations !== 'function') throw new UsageError(`${name} (named in backstageConfig.plugins) does not export a backend module; its scaffolder actions cannot be read.`);
   return registrationAdditions(feature.getRegistrations());

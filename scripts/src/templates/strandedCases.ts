@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { readRepoFile } from '../load/repoPath.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
+import { parseYaml, yamlLimitsFor } from '../load/parseYaml.ts';
 import { logText } from '../report/safeText.ts';
 import { declaresTemplate, isTemplateDocument } from './templateFiles.ts';
 
@@ -22,9 +23,12 @@ export interface StrandedLimits {
  * of templates copies its template file into new repositories; it is not offered here). templates test
  * renders only the tested templates' cases, so these would be left out without a word, which reads as a
  * pass. Takes the root, the repository's files as listRepoFiles gives them (relative, `/`-separated), the
- * tested template files and the limits; returns one warning per such case file, at its start. Reads and
- * parses the folder's YAML files that mention `Template` (a link out of the repository is not read); never
- * throws.
+ * tested template files and the limits; returns one warning per such case file, at its start. A template
+ * file that is not valid YAML is why its cases cannot run, and Backstage's catalog drops the whole file
+ * (the catalog path left it out of the tested files): its YAML error, at its line, and an error per case
+ * (template-render-failed, as a broken templates/<name>/template.yaml gives), so a run of templates test
+ * alone does not pass. Reads and parses the folder's YAML files that mention `Template` (a link out of the
+ * repository is not read); never throws.
  */
 export function strandedCases(root: string, repoFiles: readonly string[], templateFiles: readonly string[], limits: StrandedLimits): Diagnostic[] {
   const tested = new Set(templateFiles.map(f => posix.dirname(f)));
@@ -47,6 +51,22 @@ export function strandedCases(root: string, repoFiles: readonly string[], templa
   for (const [folder, cases] of [...casesByFolder].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const template = (yamlByFolder.get(folder) ?? []).sort().find(file => holdsTemplate(root, file, limits.maxFileBytes));
     if (!template) continue;
+    const broken = yamlProblem(root, template, limits.maxFileBytes);
+    if (broken) {
+      found.push(broken);
+      const where = `line ${broken.range.start.line}, column ${broken.range.start.column}`;
+      for (const caseFile of cases.sort()) {
+        found.push({
+          ruleId: 'template-render-failed',
+          severity: 'error',
+          message: `This test case cannot run: ${logText(template)} holds a scaffolder Template but is not valid YAML (${logText(firstLine(broken.message))}, ${where}), so Backstage's catalog drops the whole file, no template from it is offered, and templates test cannot render it.`,
+          hint: `Fix ${logText(template)} at ${where} first (check reports it as ${broken.ruleId}).`,
+          file: caseFile,
+          range: FILE_START,
+        });
+      }
+      continue;
+    }
     for (const caseFile of cases.sort()) {
       found.push({
         ruleId: 'template-test-not-run',
@@ -62,6 +82,24 @@ export function strandedCases(root: string, repoFiles: readonly string[], templa
 }
 
 const PARSED_BYTES = 64 * 1024;
+
+/**
+ * The error that makes Backstage's catalog drop a template file (its YAML does not parse, or repeats a key,
+ * in any document), as the catalog's loader words it; undefined for a file that reads, or cannot be read.
+ */
+function yamlProblem(root: string, file: string, maxFileBytes: number): Diagnostic | undefined {
+  let text: string;
+  try {
+    text = readRepoFile(root, file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return parseYaml(text, file, yamlLimitsFor(maxFileBytes)).problems.find(p => p.severity === 'error' && (p.ruleId === 'yaml-syntax' || p.ruleId === 'yaml-duplicate-key'));
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].replace(/\.$/, '');
+}
 
 /** Whether the repo file holds a scaffolder Template in any document (parsed as YAML; unreadable, too large or invalid: no). */
 function holdsTemplate(root: string, file: string, maxFileBytes: number): boolean {

@@ -142,6 +142,27 @@ describe('test cases of templates kept outside templates/<name>/', () => {
     }
   }, 120_000);
 
+  // Fresh user: svc-template/template.yaml (found by discovery, no gitops.config.yaml) had an unquoted
+  // `${{ … | replace("a", "b: c") }}`, so it did not parse and the catalog dropped it; templates test said only
+  // that the case is never run (a warning) and "no template file here", and exited 0 while check failed.
+  it('a case beside a template file that is not valid YAML is an error naming the YAML error, not a case never run', async () => {
+    const broken = template('svc').replace('${{ parameters.name }}', '${{ parameters.name | replace("a", "b: c") }}');
+    const root = await tempRepo({ 'svc-template/template.yaml': broken, 'svc-template/skel/README.md': 'hello ${{ values.name }}\n', 'svc-template/tests/basic.yaml': testCase });
+    git(root, 'init', '-q', '-b', 'main');
+    const run = await runBin(['templates', 'test', '--format', 'json'], root);
+    const found = (JSON.parse(run.stdout) as { diagnostics: (Finding & { hint: string; range: { start: { line: number; column: number } } })[] }).diagnostics;
+    expect(found.map(d => `${d.ruleId}@${d.file}:${d.range.start.line}:${d.range.start.column} ${d.severity}`)).toEqual(['yaml-syntax@svc-template/template.yaml:17:17 error', 'template-render-failed@svc-template/tests/basic.yaml:1:1 error']);
+    expect(found[1].message).toBe("This test case cannot run: svc-template/template.yaml holds a scaffolder Template but is not valid YAML (Nested mappings are not allowed in compact mappings, line 17, column 17), so Backstage's catalog drops the whole file, no template from it is offered, and templates test cannot render it.");
+    expect(found[1].hint).toBe('Fix svc-template/template.yaml at line 17, column 17 first (check reports it as yaml-syntax).');
+    expect(run.stderr).toContain('no template file here that parses: svc-template/template.yaml is not valid YAML, so its cases cannot run');
+    expect(run.status).toBe(1);
+    // A key given twice: the catalog drops the file as well.
+    writeFileSync(join(root, 'svc-template/template.yaml'), template('svc').replace('  type: service\n', '  type: service\n  type: website\n'));
+    const twice = await runBin(['templates', 'test', '--format', 'json'], root);
+    expect((JSON.parse(twice.stdout) as { diagnostics: Finding[] }).diagnostics.map(d => `${d.ruleId}@${d.file}`)).toEqual(['yaml-duplicate-key@svc-template/template.yaml', 'template-render-failed@svc-template/tests/basic.yaml']);
+    expect(twice.status).toBe(1);
+  }, 120_000);
+
   it('a relative url that climbs out of the repository still fails the render', async () => {
     const root = await repository();
     writeFileSync(join(root, 'catalog/tpl/svc/template.yaml'), template('svc').replace('url: ./skel', 'url: ../../../../../../etc'));

@@ -109,7 +109,8 @@ ${action === 'github:webhook' ? '        webhookUrl: https://example.com/hook\n'
 
 describe('a step input built from the output of an action no installed module provides (janus-idp gitlab/python-backend)', () => {
   // publish:gitlab is reported as unknown; what it would output is unknown too, so catalog:register's
-  // input built from it is not judged (it is not missing anything in a Backstage that has the module).
+  // input built from it is not judged (it is not missing anything in a Backstage that has the module). The
+  // file register reads is (registerTarget.test.ts): the skeleton has it.
   const steps = `    - id: fetch
       action: fetch:template
       input:
@@ -128,7 +129,7 @@ describe('a step input built from the output of an action no installed module pr
 `;
 
   it('templates test reports the unknown action, not a refused catalog:register input', async () => {
-    const root = await templateRepo(steps, { 'README.md': 'hello ${{ values.name }}\n' }, 'name: a\nvalues: {name: x}\nsnapshot: false\n');
+    const root = await templateRepo(steps, { 'README.md': 'hello ${{ values.name }}\n', 'catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: x}\nspec: {type: service, lifecycle: experimental, owner: user:guest}\n' }, 'name: a\nvalues: {name: x}\nsnapshot: false\n');
     const run = await runBin(['templates', 'test', '--format', 'json'], root);
     const findings = (JSON.parse(run.stdout).diagnostics as { ruleId: string; message: string }[]).map(d => `${d.ruleId}: ${d.message}`);
     expect(findings.filter(f => f.includes('catalog:register'))).toEqual([]);

@@ -83,6 +83,32 @@ describe('catalog:register: the file Backstage registers', () => {
     expect((await templatesTest(joined)).findings.filter(f => f.startsWith('template-register'))).toEqual([]);
   }, 120_000);
 
+  // aws-samples/appmod-blueprints: publish:gitlab, whose module the toolkit does not install (template-action-unknown,
+  // a warning without a config), so the check was skipped. Its repoContentsUrl's shape is known all the same
+  // (`${remoteUrl}/-/blob/${defaultBranch}`), and once the deployment runs the action register fails.
+  it('publish:gitlab, whose module is not installed, gets the same error in check and templates test, beside template-action-unknown', async () => {
+    const root = await repo(template('publish:gitlab', `${CONTENTS}        catalogInfoPath: catalog-info.yaml\n`));
+    const check = checkFindings(root);
+    expect(check.findings.filter(f => f.startsWith('template-register') || f.startsWith('template-action-unknown'))).toEqual(['template-action-unknown@templates/t/template.yaml:22:15', 'template-register-path@templates/t/template.yaml:29:26']);
+    expect(check.diagnostics.find(d => d.ruleId === 'template-register-path')!.message).toContain('Backstage registers https://gitlab.com/acme/svc/-/blob/catalog-info.yaml instead of the file in the new repository.');
+    expect(check.status).toBe(1);
+    const test = await templatesTest(root);
+    expect(test.findings.filter(f => f.startsWith('template-register'))).toEqual(['template-register-path@templates/t/template.yaml:29:26']);
+    expect(test.status).toBe(1);
+    const expression = await templatesTest(await repo(template('publish:gitlab', `${CONTENTS}        catalogInfoPath: \${{ parameters.name }}/catalog-info.yaml\n`)));
+    expect(expression.diagnostics.find(d => d.ruleId === 'template-register-path')!.message).toContain('Backstage registers https://gitlab.com/acme/svc/-/blob/orders/catalog-info.yaml instead of the file in the new repository. The catalog cannot read it, so the task fails at this step, after the repository is created. (rendered with the values of templates/t/tests/default.yaml)');
+  }, 120_000);
+
+  it('publish:bitbucketCloud and publish:bitbucketServer, not installed, are judged too; a path with a leading / is not', async () => {
+    const cloud = checkFindings(await repo(template('publish:bitbucketCloud', `${CONTENTS}        catalogInfoPath: catalog-info.yaml\n`)));
+    expect(cloud.findings.filter(f => f.startsWith('template-register'))).toEqual(['template-register-path@templates/t/template.yaml:29:26']);
+    expect(cloud.diagnostics.find(d => d.ruleId === 'template-register-path')!.message).toContain('Backstage registers https://bitbucket.org/acme/svc/src/catalog-info.yaml');
+    const server = checkFindings(await repo(template('publish:bitbucketServer', '        catalogInfoUrl: ${{ steps.publish.output.repoContentsUrl }}catalog-info.yaml\n')));
+    expect(server.findings.filter(f => f.startsWith('template-register'))).toEqual(['template-register-path@templates/t/template.yaml:28:25']);
+    const rooted = checkFindings(await repo(template('publish:bitbucketCloud', `${CONTENTS}        catalogInfoPath: /catalog-info.yaml\n`)));
+    expect(rooted.findings.filter(f => f.startsWith('template-register'))).toEqual([]);
+  }, 120_000);
+
   it('publish:azure resolves a relative catalogInfoPath from the root: no finding', async () => {
     const root = await repo(template('publish:azure', `${CONTENTS}        catalogInfoPath: catalog-info.yaml\n`).replace('github.com?owner=acme&repo=orders', 'dev.azure.com?organization=acme&project=p&repo=orders'));
     expect(checkFindings(root).findings.filter(f => f.startsWith('template-register'))).toEqual([]);
