@@ -24,6 +24,7 @@ import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 import { sourceTooLarge, type TemplateSyntaxError } from './templateSyntax.ts';
 import { unknownNamesOnce } from './unknownNamesOnce.ts';
 import { boundedText } from '../report/safeText.ts';
+import { lineFree } from '../report/findingKey.ts';
 import { fragmentPlaces } from './fragmentPlaces.ts';
 import { BACKTRACKING_HINT, backtrackingMessage, backtrackingPatterns, templateSchemaPatterns, type SchemaPattern } from './regexBacktracking.ts';
 
@@ -88,7 +89,10 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
           continue;
         }
         skeletonAt.set(place, { at: diagnostics.length, label, others: [] });
-        diagnostics.push(withoutConfig(config, [d])[0]);
+        // Which step the message names is whichever comes first: a template that sorts earlier and fetches
+        // this skeleton too rewrites it, and it is the same finding (Diagnostic.group).
+        const named = label && d.message.includes(label) ? { ...d, group: `${d.ruleId} in ${d.file} ${lineFree(d.message.split(label).join('(a step)'))}` } : d;
+        diagnostics.push(withoutConfig(config, [named])[0]);
       }
     }
   }
