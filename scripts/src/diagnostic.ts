@@ -31,6 +31,17 @@ export interface Diagnostic {
    */
   alreadyOnBase?: boolean;
   /**
+   * On a finding said once for a cause found at several places (an action id no module provides, a filter
+   * the renderer lacks, an owning group without a GitHub team, a skeleton line several steps fetch): what
+   * that cause is, as a key. The finding stands at the first of its places, and its message names the
+   * others, so an unrelated file that sorts earlier moves the one and rewrites the other. Across revisions
+   * (`check --base`, `report --base`, SARIF fingerprints) it is the same finding as any with the same group,
+   * whatever its file, line, entity, rule variant or message: still used at any of its places, it is not
+   * fixed, and the base having it, the head's is not introduced. A repo path in it reads `… <path> …`
+   * between blanks, so a rename follows it as it follows one in a message.
+   */
+  group?: string;
+  /**
    * On a `placeholder-target-missing` finding about a file that does not exist: the placeholder or `$ref`
    * (`via`: `$text`, `$openapi`, …, `$ref`), the value as written, and the repo path it resolves to.
    * Checks that follow up on the miss (the did-you-mean of strayDefinitions) read these, not the message.

@@ -254,6 +254,8 @@ export function generateCodeownersChecked(input: CodeownersInput): { text: strin
         file: entity.file,
         range: entity.locate(entity.document, ownerRef.path),
         ...(entity.ref ? { entityRef: entity.ref } : {}),
+        // At the first entity the group owns: one that sorts earlier moves it, and it is the same finding.
+        group: `teamless owner ${owner}`,
       });
     }
     own(`/${entity.file}`, team);

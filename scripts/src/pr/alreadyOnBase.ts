@@ -35,7 +35,9 @@ export function gitRenames(root: string, baseRef: string): Map<string, string> {
  * that names other entities (a did-you-mean guess, a count of uses) changes when a pull request adds one
  * elsewhere, and the unchanged legacy finding must not fail that pull request as its own. A file the pull
  * request renamed or moved (`renames`, base → head) is compared under its new path, in the file and where the
- * message names it as a path (pathMention). Findings are counted, not merely matched: when the base has one
+ * message or the finding's `group` names it as a path (pathMention). A finding said once for a cause at
+ * several places (`group`: an action id, a filter, an owning group) is matched by that cause alone: the place
+ * it stands at is the first of its places, and a file that sorts earlier moves it. Findings are counted, not merely matched: when the base has one
  * finding of a kind and the head two, one of them is the pull request's (the one further down the file).
  * Severity is compared only as failing or not (`isFailing`): a finding that fails on the head is marked only
  * by one that failed on the base too. One the base knew without failing on it (within the baseline's count
@@ -58,8 +60,12 @@ export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Di
 export function pairWithBase(head: readonly Diagnostic[], base: readonly Diagnostic[], renames: ReadonlyMap<string, string> = new Map(), isFailing: (d: Diagnostic) => boolean = d => d.severity === 'error', sides?: { head: RevisionSide; base: RevisionSide }): { diagnostics: Diagnostic[]; fixed: Diagnostic[] } {
   const renamed = base.map(d => {
     let message = d.message;
-    for (const [from, to] of renames) if (message.includes(from)) message = message.replace(pathMention(from), () => to);
-    return { d, file: renames.get(d.file) ?? d.file, message };
+    let group = d.group;
+    for (const [from, to] of renames) {
+      if (message.includes(from)) message = message.replace(pathMention(from), () => to);
+      if (group?.includes(from)) group = group.replace(pathMention(from), () => to);
+    }
+    return { d, file: renames.get(d.file) ?? d.file, message, group };
   });
   const marked = new Set<Diagnostic>();
   // Each pass pairs head findings with base findings no earlier pass took, by its own key.
@@ -85,7 +91,7 @@ export function pairWithBase(head: readonly Diagnostic[], base: readonly Diagnos
     }
     return { left: left.filter(b => !taken.has(b)), rest };
   };
-  const first = pass(renamed, sortDiagnostics(head), b => findingIdentity({ ...b.d, file: b.file, message: b.message }), findingIdentity);
+  const first = pass(renamed, sortDiagnostics(head), b => findingIdentity({ ...b.d, file: b.file, message: b.message, group: b.group }), findingIdentity);
   let left = first.left;
   if (sides && first.rest.length && first.left.length) {
     const text = fileTexts();
@@ -105,7 +111,9 @@ function pathMention(path: string): RegExp {
   return new RegExp(`(?<=^|[\\s"'\`([<{,=]|\\.\\/|\\.\\.\\/)${escaped}(?![\\w\\-/]|\\.\\w)`, 'g');
 }
 
+/** A finding said once for a cause at several places (`group`) is that cause, wherever it stands and however its message names the other places. */
 function findingIdentity(d: Diagnostic): string {
+  if (d.group !== undefined) return `group\u0000${d.group}`;
   return `${d.ruleId}\u0000${d.file}\u0000${d.entityRef ?? ''}\u0000${lineFree(d.message)}`;
 }
 

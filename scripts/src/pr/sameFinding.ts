@@ -50,6 +50,8 @@ export function entityKeys(entities: readonly CatalogEntity[]): Map<string, { fi
  * renames, and a reader of file texts (cached by the caller); returns the key or undefined.
  */
 export function looseIdentity(d: Diagnostic, file: string, own: RevisionSide, other: RevisionSide, ownIsBase: boolean, renames: ReadonlyMap<string, string>, text: (root: string, file: string) => string | undefined): string | undefined {
+  // A finding said once for a cause is that cause (findingIdentity): another cause at the same place is another finding.
+  if (d.group !== undefined) return undefined;
   const head = `${d.ruleId}\u0000${file}\u0000${d.entityRef ?? ''}`;
   if (d.unresolvedRef !== undefined) return `${head}\u0000ref\u0000${d.unresolvedField ?? ''}\u0000${d.unresolvedRef}`;
   if (d.missingTarget !== undefined) return `${head}\u0000target\u0000${d.missingTarget.via}\u0000${d.missingTarget.path}`;

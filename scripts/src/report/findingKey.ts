@@ -4,13 +4,14 @@ import type { Diagnostic } from '../diagnostic.ts';
 /**
  * What identifies a finding across runs when lines move: rule, file, entity and the message with line and
  * column numbers taken out (messages cite other places as `file:12` or `line 12`). Findings identical in
- * all of these are numbered in line order (from 1). Takes the findings (any order); returns a key and an
+ * all of these are numbered in line order (from 1). A finding with a `group` is keyed by it alone. Takes the findings (any order); returns a key and an
  * occurrence number per finding.
  */
 export function findingKeys(diagnostics: readonly Diagnostic[]): Map<Diagnostic, { key: string; occurrence: number }> {
   const byBase = new Map<string, Diagnostic[]>();
   for (const d of diagnostics) {
-    const base = `${d.ruleId}\u0000${d.file}\u0000${d.entityRef ?? ''}\u0000${lineFree(d.message)}`;
+    // A finding said once for a cause at several places is that cause, wherever it stands (Diagnostic.group).
+    const base = d.group !== undefined ? `group\u0000${d.group}` : `${d.ruleId}\u0000${d.file}\u0000${d.entityRef ?? ''}\u0000${lineFree(d.message)}`;
     (byBase.get(base) ?? byBase.set(base, []).get(base)!).push(d);
   }
   const keys = new Map<Diagnostic, { key: string; occurrence: number }>();

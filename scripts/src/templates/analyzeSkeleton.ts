@@ -8,6 +8,7 @@ import { templateSyntaxError, type TemplateSyntaxError } from './templateSyntax.
 import { callScope, unresolvedCall } from './unresolvedCall.ts';
 import { ownTemplateSyntax, rawTagAt } from './workflowOwnSyntax.ts';
 import { declaresTemplate } from './templateFiles.ts';
+import { lookupPath, mappingAt } from './valuePaths.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -54,7 +55,11 @@ export interface SkeletonFile {
 
 /** The fetch:template step that renders a skeleton, as far as the analysis needs it. */
 export interface SkeletonStep {
-  /** input.values: literals as written, RENDERED for values built from expressions; RENDERED as a whole when one expression builds them all. */
+  /**
+   * input.values: literals as written, RENDERED for values built from expressions (a mapping written out
+   * literally stays a mapping, RENDERED where an expression builds one of its values); RENDERED as a whole
+   * when one expression builds them all.
+   */
   values: Readonly<Record<string, unknown>> | typeof RENDERED;
   cookiecutterCompat?: boolean;
   /** Who fetches the skeleton (e.g. `templates/x/template.yaml, step fetch`), named in findings about its values. */
@@ -82,7 +87,8 @@ interface Node {
 /**
  * Static analysis of a skeleton with nunjucks' parser (the Jinja grammar Nunjitsu keeps), under the
  * delimiters and context name the step's cookiecutterCompat selects: values the step never passes
- * (once per value and file, naming the step; not inside a branch the step's literal values rule out),
+ * (once per value and file, naming the step; not inside a branch the step's literal values rule out), and
+ * keys a mapping the step writes out literally does not have (values.a.c where values.a is {a: …, b: …}),
  * filters and tests the pinned renderer does not have, calls it cannot make (unresolvedCall: unknown
  * functions, Math.max, loop.cycle, methods no value has, caller() outside a {% call %} macro, a printed
  * joiner()), constructs Nunjitsu refuses, reserved names, GitHub
@@ -108,6 +114,8 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     const ignored = step.listedInCopyWithoutRender?.(file.relative) ?? false;
     // `called`: some use is called (values.x()), which fails the render; `viaGet`: every use is cookiecutter.get('x').
     const unknownValues = new Map<string, { node: Node; uses: number; called: boolean; viaGet: boolean }>();
+    // values.a.b where the step writes values.a out as a mapping without b (keyed by the path, \0 between keys).
+    const unknownKeys = new Map<string, { node: Node; path: string[]; keys: string[]; uses: number }>();
     const compatValues = new Map<string, { node: Node; uses: number }>();
     // template.yaml's names (parameters.x, user.entity…) used in the skeleton, whose context is values alone.
     const misplaced = new Map<string, { node: Node; shown: string; uses: number }>();
@@ -233,6 +241,15 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
               entry.viaGet = false;
             } else unknownValues.set(property, { node, uses: 1, called: called.has(node), viaGet: false });
           }
+          // A key of a mapping the step writes out literally: its keys are all there is (a call, values.a.get('b'),
+          // is a method's, not a key's).
+          const path = target?.typename === 'LookupVal' && values ? lookupPath(node, contextName) : undefined;
+          const mapping = path && path.length > 1 ? mappingAt(values!, path.slice(0, -1)) : undefined;
+          if (path && mapping && !Object.hasOwn(mapping, path[path.length - 1]) && !RESERVED.has(path[path.length - 1]) && !called.has(node) && !guarded.has(node) && !commented()) {
+            const entry = unknownKeys.get(path.join('\0'));
+            if (entry) entry.uses++;
+            else unknownKeys.set(path.join('\0'), { node, path, keys: Object.keys(mapping), uses: 1 });
+          }
           // fetch:template renders a skeleton with { values } (or { cookiecutter }) alone: template.yaml's own
           // names are undefined here (a workflow's secrets.X is GitHub's, said by skeleton-github-expression).
           const own = target?.typename === 'Symbol' && typeof target.value === 'string' ? target.value : undefined;
@@ -310,6 +327,14 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           : 'so it renders as nothing (or as "undefined" where the expression builds a string from it)';
       const subject = viaGet ? `${shown} reads ${boundedText(property)}, which is` : `${shown} is`;
       report(node, 'skeleton-unknown-value', `${subject} never passed${by}, ${outcome}${more}.${meantShown ? ` Did you mean ${meantShown}?` : ''}`, meantShown ? `Write ${meantShown}, which the step passes; or pass ${boundedText(property)} in the step's input.values.` : viaGet ? `Pass it in the step's input.values, fix the name, or give a default: ${contextName}.get(${JSON.stringify(boundedText(property))}, '…').` : "Pass it in the step's input.values, or fix the name.");
+    }
+    for (const { node, path, keys, uses } of unknownKeys.values()) {
+      const more = uses > 1 ? ` (used ${uses} times in this file)` : '';
+      const key = path[path.length - 1];
+      const parent = `${contextName}.${path.slice(0, -1).map(k => boundedText(k, 60)).join('.')}`;
+      const near = keys.length ? closest(key, keys) : undefined;
+      const meant = near && distance(key, near) <= Math.max(2, Math.floor(key.length / 3)) ? `${parent}.${boundedText(near, 60)}` : undefined;
+      report(node, 'skeleton-unknown-value', `${parent}.${boundedText(key, 60)} is never passed${by}: the step writes ${parent} out as a mapping without the key ${boundedText(key, 60)}, so it renders as nothing (or as "undefined" where the expression builds a string from it)${more}.${meant ? ` Did you mean ${meant}?` : ''}`, meant ? `Write ${meant}, which the step passes; or add ${boundedText(key, 60)} to ${parent} in the step's input.values.` : `Add ${boundedText(key, 60)} to ${parent} in the step's input.values, or fix the name.`);
     }
     for (const [name, { node, shown, uses }] of misplaced) {
       const more = uses > 1 ? ` (${name} is used ${uses} times in this file)` : '';
@@ -417,7 +442,8 @@ function enclosingExpression(source: string, node: { lineno: number; colno: numb
  */
 function guardedUses(ast: Node, contextName: string): Set<Node> {
   const guarded = new Set<Node>();
-  const property = (n: Node) => ((n.target as Node)?.typename === 'Symbol' && (n.target as Node).value === contextName ? (n.val as { value?: unknown })?.value : undefined);
+  // A value's name, or a path into a mapping value (values.a.b: `a\0b`), which a guard covers as a whole.
+  const property = (n: Node) => ((n.target as Node)?.typename === 'Symbol' && (n.target as Node).value === contextName ? (n.val as { value?: unknown })?.value : lookupPath(n, contextName)?.join('\0'));
   // Every use of the context in `node`, marked guarded; returns their names.
   const mark = (node: unknown): Set<string> => {
     const names = new Set<string>();

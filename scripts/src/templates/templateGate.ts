@@ -25,6 +25,7 @@ import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
 import { sourceTooLarge, type TemplateSyntaxError } from './templateSyntax.ts';
 import { unknownNamesOnce } from './unknownNamesOnce.ts';
 import { boundedText } from '../report/safeText.ts';
+import { lineFree } from '../report/findingKey.ts';
 import { fragmentPlaces } from './fragmentPlaces.ts';
 import { BACKTRACKING_HINT, backtrackingMessage, backtrackingPatterns, templateSchemaPatterns, type SchemaPattern } from './regexBacktracking.ts';
 
@@ -90,7 +91,10 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
           continue;
         }
         skeletonAt.set(place, { at: diagnostics.length, label, others: [] });
-        diagnostics.push(withoutConfig(config, [d])[0]);
+        // Which step the message names is whichever comes first: a template that sorts earlier and fetches
+        // this skeleton too rewrites it, and it is the same finding (Diagnostic.group).
+        const named = label && d.message.includes(label) ? { ...d, group: `${d.ruleId} in ${d.file} ${lineFree(d.message.split(label).join('(a step)'))}` } : d;
+        diagnostics.push(withoutConfig(config, [named])[0]);
       }
     }
   }
@@ -245,7 +249,7 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     if (folder === undefined) continue;
     const given = step.input.values;
     const whole = typeof given === 'string' && /^\s*\$\{\{\s*parameters\s*\}\}\s*$/.test(given) ? declaredParameters(template) : undefined;
-    const values = whole ?? (typeof given === 'string' && given.includes('${{') ? RENDERED : Object.fromEntries(Object.entries(isRecord(given) ? given : {}).map(([key, value]) => [key, JSON.stringify(value ?? null).includes('${{') ? RENDERED : value])));
+    const values = whole ?? (typeof given === 'string' && given.includes('${{') ? RENDERED : Object.fromEntries(Object.entries(isRecord(given) ? given : {}).map(([key, value]) => [key, writtenValue(value)])));
     if (step.action === 'fetch:template:file') {
       const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
       for (const d of analyzeTemplateFile(root, file, folder, step, steps.indexOf(step), values, repoFiles, extensions)) found.push({ d, label });
@@ -268,6 +272,20 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     for (const d of analyzeSkeleton(files, { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, listedInCopyWithoutRender: relative => ignored.has(relative), extensions, templateFile: file })) found.push({ d, label });
   }
   return found;
+}
+
+/**
+ * A value of a step's input.values as the analysis knows it: RENDERED where an expression builds it, a
+ * mapping written out literally kept as a mapping of such values (its keys are certain: a skeleton reading
+ * another one reads nothing), anything else as written. A mapping with a key an expression or a placeholder
+ * writes (`${{ … }}`, `$yaml`) has no certain keys: RENDERED.
+ */
+function writtenValue(value: unknown): unknown {
+  if (isRecord(value)) {
+    if (Object.keys(value).some(key => key.includes('${{') || key.startsWith('$'))) return RENDERED;
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, writtenValue(inner)]));
+  }
+  return JSON.stringify(value ?? null).includes('${{') ? RENDERED : value;
 }
 
 /**

@@ -15,8 +15,8 @@ const NAMED: readonly { kind: string; rule: RegExp; name: RegExp }[] = [
  * scaffolder module) has templates use it everywhere, and the one cause, the name or module not declared in
  * gitops.config.yaml, would otherwise be said at every use (DEFRA's adp-software-templates: 38 steps, 9
  * actions). The first use (in the order given) is kept, its message counting the other uses and naming their
- * files (an action's steps by line too: a misspelt id is fixed at each); any other finding passes
- * unchanged, in order.
+ * files (an action's steps by line too: a misspelt id is fixed at each), and its `group` the kind and name;
+ * any other finding passes unchanged, in order.
  */
 export function unknownNamesOnce(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const groups = new Map<string, { at: number; others: Diagnostic[] }>();
@@ -29,7 +29,8 @@ export function unknownNamesOnce(diagnostics: readonly Diagnostic[]): Diagnostic
     if (group) group.others.push(d);
     else {
       if (key) groups.set(key, { at: kept.length, others: [] });
-      kept.push(d);
+      // Its identity across revisions is the name (Diagnostic.group): a template that sorts earlier takes the first use.
+      kept.push(key ? { ...d, group: `unknown ${named.kind} ${name}` } : d);
     }
   }
   for (const [key, { at, others }] of groups) {
