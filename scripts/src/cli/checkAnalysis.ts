@@ -14,6 +14,7 @@ import { scorecardRules } from '../scorecards/scorecardRules.ts';
 import { apiRules } from '../pr/apiRules.ts';
 import { templateRules } from '../templates/templateRules.ts';
 import { configRules } from '../backstageConfig/configRules.ts';
+import { secretRules } from '../secrets/secretRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import type { ReaderSetting } from '../load/loadCatalog.ts';
@@ -48,6 +49,12 @@ export interface CheckOptions {
    * `check --base` keeps the shortcut (a clean head pays nothing).
    */
   judgeBase?: boolean;
+  /**
+   * Scan files for credentials written out (secret-written): 'given', the files under the paths given by name
+   * (a pre-commit hook's); 'changed', the files that differ from `base` (the pull request gate). Never the
+   * whole repository: a plain `check` does not pay for loading secretlint. The base revision's run never scans.
+   */
+  secretsIn?: 'given' | 'changed';
 }
 
 /** What `check` found, before the config's rule settings. */
@@ -179,6 +186,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   // A file the change deletes or moves can be named by path from files not given (a Location target, a
   // $text placeholder, a techdocs-ref dir, a template's skeleton url): the whole run (CI's) fails those,
   // and a pre-commit hook's run over the changed paths said ✔. Only then is the whole catalog judged.
+  if (options.secretsIn) byGate.push(await secretsWritten(root, options, io, byGate.flat()));
   if (input.loaded.mode === 'paths') byGate.push(await wholeRunOfPaths(root, config, input, result.entities, gone, byGate.flat(), cache ?? kept?.following()));
   const onBase = reads && (options.judgeBase || byGate.some(g => g.length > 0)) ? await baseRun(root, await reads.baseDir(), options, io) : undefined;
   return {
@@ -189,7 +197,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
     entityFiles: new Map(result.entities.filter(e => e.ref).map(e => [e.ref!, e.file])),
     entities: result.entities,
     readInstalled: (input.loaded.repoFileSet?.namedInstalled.size ?? 0) > 0,
-    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list(), ...policyRules(input.policies)],
+    rules: [...registeredRules(), ...policyRules(input.policies)],
   };
 }
 
@@ -214,6 +222,20 @@ async function baseRun(root: string, baseDir: string, options: CheckOptions, io:
   } catch {
     return undefined;
   }
+}
+
+/**
+ * secret-written findings (options.secretsIn): over the files given by name, or those the change touches since
+ * `options.base`. A credential on a line where the Backstage config gate already reports config-plain-secret
+ * (in `said`) is that finding. secretlint is loaded only when there is a file to scan.
+ */
+async function secretsWritten(root: string, options: CheckOptions, io: CliIo, said: readonly Diagnostic[]): Promise<Diagnostic[]> {
+  const { givenFiles, scanSecrets } = await import('../secrets/scanSecrets.ts');
+  const { withoutConfigSecrets } = await import('../secrets/secretFindings.ts');
+  let files: string[];
+  if (options.secretsIn === 'given') files = givenFiles(root, options.positionals.map(p => relative(root, resolve(io.cwd, p)).split(sep).join('/')));
+  else files = (await import('../pr/gitChangedFiles.ts')).gitChangedFiles(root, options.base!);
+  return withoutConfigSecrets(await scanSecrets(root, files), said);
 }
 
 /**
@@ -464,7 +486,7 @@ async function codeownersGates(root: string, config: GitopsConfig, entities: Cat
 
 /** Every rule of the registries (not the org policies), for `check --list-rules`. */
 export function registeredRules(): Rule[] {
-  return [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list()];
+  return [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list(), ...secretRules.list()];
 }
 
 /**
