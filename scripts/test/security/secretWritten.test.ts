@@ -74,14 +74,17 @@ describe('a credential a pull request writes out is secret-written, and never pr
     expect(result.status).toBe(1);
   }, 120_000);
 
-  it('a pull request that does not touch the file already holding a secret on the base gets nothing, as a clean one', async () => {
-    const root = await pullRequest({ 'catalog/web.yaml': component('web-shop', '  description: The shop\n') });
-    const result = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+  it('only the files the change touches are scanned: a token already on the base in a file it leaves alone is not its finding', async () => {
+    const untouched = await pullRequest({ 'catalog/web.yaml': component('web-shop', '  description: The shop\n') });
+    const result = await runBin(['check', '--base', 'main', '--format', 'json'], untouched);
     expect(secretsIn(result.stdout)).toEqual([]);
     expect(result.status, result.stdout).toBe(0);
-    const report = await runBin(['report', '--base', 'main'], root);
+    const report = await runBin(['report', '--base', 'main'], untouched);
     expect(report.stdout).not.toContain('secret-written');
     expect(report.status).toBe(0);
+    // The same base, a change that writes a token elsewhere: that file only (catalog/legacy.yaml holds one too).
+    const writing = await pullRequest({ 'catalog/web.yaml': component('web-shop', `  description: The shop ${TOKEN}\n`) });
+    expect(secretsIn((await runBin(['check', '--base', 'main', '--format', 'json'], writing)).stdout).map(at)).toEqual(['catalog/web.yaml:5:25-65']);
   }, 120_000);
 
   it('a clean pull request gets nothing', async () => {
