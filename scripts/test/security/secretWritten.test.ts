@@ -120,4 +120,10 @@ describe('a credential a pull request writes out is secret-written, and never pr
     expect(found.map(d => `${d.ruleId}@${d.file}:${d.range.start.line}`)).toEqual(['config-plain-secret@backstage-config/app-config.yaml:11', 'secret-written@backstage-config/app-config.yaml:12']);
     expect(result.status).toBe(1);
   }, 120_000);
+
+  it('check --list-rules lists it with an example', async () => {
+    const root = await tempRepo({ 'catalog-info.yaml': team });
+    const listed = await runBin(['check', '--list-rules', '--format', 'json'], root);
+    expect((JSON.parse(listed.stdout) as { ruleId: string; severity: string; example?: string }[]).find(r => r.ruleId === 'secret-written')).toMatchObject({ severity: 'error', example: expect.stringContaining('acme.com/deploy-token') });
+  });
 });
