@@ -181,7 +181,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   if (reads && positionals.length === 0) reads.keepHead({ entities: result.entities, repoFiles: input.loaded.repoFiles });
   // The base revision, extracted once (and removed by whoever made `reads`): its config is the yardstick
   // of this one, its entities the scorecards'.
-  if (reads) byGate.push(await weakenedSince(root, await reads.baseDir(), options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity])), options.today ?? new Date().toISOString().slice(0, 10)));
+  if (reads) byGate.push(await weakenedSince(root, await reads.baseDir(), reads, config, new Map(input.policies.map(p => [p.ruleId, p.severity])), options.today ?? new Date().toISOString().slice(0, 10)));
   await gatesOf(root, config, input, result.entities, byGate, reads && (() => reads.baseEntities()), options.today);
   // A file the change deletes or moves can be named by path from files not given (a Location target, a
   // $text placeholder, a techdocs-ref dir, a template's skeleton url): the whole run (CI's) fails those,
@@ -234,7 +234,7 @@ async function secretsWritten(root: string, options: CheckOptions, io: CliIo, sa
   const { withoutConfigSecrets } = await import('../secrets/secretFindings.ts');
   let files: string[];
   if (options.secretsIn === 'given') files = givenFiles(root, options.positionals.map(p => relative(root, resolve(io.cwd, p)).split(sep).join('/')));
-  else files = (await import('../pr/gitChangedFiles.ts')).gitChangedFiles(root, options.base!);
+  else files = await options.reads!.changedFiles();
   return withoutConfigSecrets(await scanSecrets(root, files), said);
 }
 
@@ -247,15 +247,16 @@ async function secretsWritten(root: string, options: CheckOptions, io: CliIo, sa
  * policies' rule ids and own severities, so a rules: setting over them is compared with what they report
  * without it. A base config that no longer loads under this toolkit is no yardstick: nothing is compared.
  */
-async function weakenedSince(root: string, baseDir: string, base: string, config: GitopsConfig, policies: ReadonlyMap<string, Severity>, today: string): Promise<Diagnostic[]> {
-  const [{ appConfigFiles, appConfigRulesChanged, appConfigRulesFindings, changedPolicyFiles, configWeakened, policyFilesChanged }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
+async function weakenedSince(root: string, baseDir: string, reads: RevisionReads, config: GitopsConfig, policies: ReadonlyMap<string, Severity>, today: string): Promise<Diagnostic[]> {
+  const base = reads.baseRef;
+  const [{ appConfigFiles, appConfigRulesChanged, appConfigRulesFindings, changedPolicyFiles, configWeakened, policyFilesChanged }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../config/gitopsConfig.ts')]);
   let before: GitopsConfig;
   try {
     before = await loadConfig(baseDir, { checkout: root });
   } catch {
     return [];
   }
-  const changed = gitChangedFiles(root, base);
+  const changed = await reads.changedFiles();
   const policyFiles = changedPolicyFiles(changed, before, config).filter(file => !baselineFollowsMoves(root, baseDir, base, file, before, config));
   // Each app-config as Backstage's config-loader hands it on ($include/$file applied): a file an app-config
   // includes holds rule settings too, and a change there was compared as the unchanged `$include` reference.
