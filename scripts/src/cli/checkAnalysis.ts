@@ -14,6 +14,7 @@ import { scorecardRules } from '../scorecards/scorecardRules.ts';
 import { apiRules } from '../pr/apiRules.ts';
 import { templateRules } from '../templates/templateRules.ts';
 import { configRules } from '../backstageConfig/configRules.ts';
+import { secretRules } from '../secrets/secretRules.ts';
 import { referencesOf } from '../catalog/checkReferences.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import type { ReaderSetting } from '../load/loadCatalog.ts';
@@ -48,6 +49,12 @@ export interface CheckOptions {
    * `check --base` keeps the shortcut (a clean head pays nothing).
    */
   judgeBase?: boolean;
+  /**
+   * Scan files for credentials written out (secret-written): 'given', the files under the paths given by name
+   * (a pre-commit hook's); 'changed', the files that differ from `base` (the pull request gate). Never the
+   * whole repository: a plain `check` does not pay for loading secretlint. The base revision's run never scans.
+   */
+  secretsIn?: 'given' | 'changed';
 }
 
 /** What `check` found, before the config's rule settings. */
@@ -174,12 +181,13 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   if (reads && positionals.length === 0) reads.keepHead({ entities: result.entities, repoFiles: input.loaded.repoFiles });
   // The base revision, extracted once (and removed by whoever made `reads`): its config is the yardstick
   // of this one, its entities the scorecards'.
-  if (reads) byGate.push(await weakenedSince(root, await reads.baseDir(), options.base!, config, new Map(input.policies.map(p => [p.ruleId, p.severity])), options.today ?? new Date().toISOString().slice(0, 10)));
+  if (reads) byGate.push(await weakenedSince(root, await reads.baseDir(), reads, config, new Map(input.policies.map(p => [p.ruleId, p.severity])), options.today ?? new Date().toISOString().slice(0, 10)));
   if (reads) byGate.push(await reviewHiddenSince(root, await reads.baseDir(), options.base!));
   await gatesOf(root, config, input, result.entities, byGate, reads && (() => reads.baseEntities()), options.today);
   // A file the change deletes or moves can be named by path from files not given (a Location target, a
   // $text placeholder, a techdocs-ref dir, a template's skeleton url): the whole run (CI's) fails those,
   // and a pre-commit hook's run over the changed paths said ✔. Only then is the whole catalog judged.
+  if (options.secretsIn) byGate.push(await secretsWritten(root, options, io, byGate.flat()));
   if (input.loaded.mode === 'paths') byGate.push(await wholeRunOfPaths(root, config, input, result.entities, gone, byGate.flat(), cache ?? kept?.following()));
   const onBase = reads && (options.judgeBase || byGate.some(g => g.length > 0)) ? await baseRun(root, await reads.baseDir(), options, io) : undefined;
   return {
@@ -190,7 +198,7 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
     entityFiles: new Map(result.entities.filter(e => e.ref).map(e => [e.ref!, e.file])),
     entities: result.entities,
     readInstalled: (input.loaded.repoFileSet?.namedInstalled.size ?? 0) > 0,
-    rules: [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list(), ...policyRules(input.policies)],
+    rules: [...registeredRules(), ...policyRules(input.policies)],
   };
 }
 
@@ -218,6 +226,20 @@ async function baseRun(root: string, baseDir: string, options: CheckOptions, io:
 }
 
 /**
+ * secret-written findings (options.secretsIn): over the files given by name, or those the change touches since
+ * `options.base`. A credential on a line where the Backstage config gate already reports config-plain-secret
+ * (in `said`) is that finding. secretlint is loaded only when there is a file to scan.
+ */
+async function secretsWritten(root: string, options: CheckOptions, io: CliIo, said: readonly Diagnostic[]): Promise<Diagnostic[]> {
+  const { givenFiles, scanSecrets } = await import('../secrets/scanSecrets.ts');
+  const { withoutConfigSecrets } = await import('../secrets/secretFindings.ts');
+  let files: string[];
+  if (options.secretsIn === 'given') files = givenFiles(root, options.positionals.map(p => relative(root, resolve(io.cwd, p)).split(sep).join('/')));
+  else files = await options.reads!.changedFiles();
+  return withoutConfigSecrets(await scanSecrets(root, files), said);
+}
+
+/**
  * config-weakened findings: what this config turns off or loosens compared with the config at `baseDir`
  * (the extracted base revision; a base without gitops.config.yaml is compared as Backstage's defaults), and
  * each policy file the gate reads its rules from that the change touches (changedPolicyFiles) and each
@@ -226,15 +248,16 @@ async function baseRun(root: string, baseDir: string, options: CheckOptions, io:
  * policies' rule ids and own severities, so a rules: setting over them is compared with what they report
  * without it. A base config that no longer loads under this toolkit is no yardstick: nothing is compared.
  */
-async function weakenedSince(root: string, baseDir: string, base: string, config: GitopsConfig, policies: ReadonlyMap<string, Severity>, today: string): Promise<Diagnostic[]> {
-  const [{ appConfigFiles, appConfigRulesChanged, appConfigRulesFindings, changedPolicyFiles, configWeakened, policyFilesChanged }, { gitChangedFiles }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../pr/gitChangedFiles.ts'), import('../config/gitopsConfig.ts')]);
+async function weakenedSince(root: string, baseDir: string, reads: RevisionReads, config: GitopsConfig, policies: ReadonlyMap<string, Severity>, today: string): Promise<Diagnostic[]> {
+  const base = reads.baseRef;
+  const [{ appConfigFiles, appConfigRulesChanged, appConfigRulesFindings, changedPolicyFiles, configWeakened, policyFilesChanged }, { loadConfig }] = await Promise.all([import('../pr/configWeakened.ts'), import('../config/gitopsConfig.ts')]);
   let before: GitopsConfig;
   try {
     before = await loadConfig(baseDir, { checkout: root });
   } catch {
     return [];
   }
-  const changed = gitChangedFiles(root, base);
+  const changed = await reads.changedFiles();
   const policyFiles = changedPolicyFiles(changed, before, config).filter(file => !baselineFollowsMoves(root, baseDir, base, file, before, config));
   // Each app-config as Backstage's config-loader hands it on ($include/$file applied): a file an app-config
   // includes holds rule settings too, and a change there was compared as the unchanged `$include` reference.
@@ -479,7 +502,7 @@ async function codeownersGates(root: string, config: GitopsConfig, entities: Cat
 
 /** Every rule of the registries (not the org policies), for `check --list-rules`. */
 export function registeredRules(): Rule[] {
-  return [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list()];
+  return [...catalogRules.list(), ...scorecardRules.list(), ...templateRules.list(), ...apiRules.list(), ...configRules.list(), ...secretRules.list()];
 }
 
 /**

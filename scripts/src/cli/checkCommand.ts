@@ -36,7 +36,8 @@ Runs the catalog gate. Without paths it starts at the root Location(s) in gitops
 (or, in a folder without that file, every YAML file that looks like an entity). With paths
 (files or folders) it checks exactly those and what their Locations reference, plus other files'
 references to entities the given files defined before the change (at --base, else at HEAD) and no
-longer define.
+longer define. Every given file (of any kind; under a folder, those git tracks or would track) is
+scanned for credentials written out (secret-written, secretlint's recommended rules).
 
 Options:
   --root DIR            repository root holding gitops.config.yaml (default: current folder)
@@ -53,7 +54,8 @@ Options:
                         files change too). Breaking API changes and Spectral's lint of changed
                         definitions are judged by \`report --base REF\`, which CI runs: run that
                         before pushing a change to an API. Findings REF already has are listed
-                        apart ("Already on REF"); they still fail the run
+                        apart ("Already on REF"); they still fail the run. Every file the change
+                        adds or modifies is scanned for credentials written out (secret-written)
   --today YYYY-MM-DD    date for exemption expiry, enableOn and initiative due dates (default: today)
   --cache FILE          keep results in FILE: when no file, folder, link, config, policy, package or
                         option changed since the run that wrote it, its report is given again; else
@@ -128,7 +130,10 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   const writeBaseline = values['write-baseline'] === true;
   if (writeBaseline && (positionals.length > 0 || values.base !== undefined || values['catalog-url'] !== undefined)) throw new UsageError('--write-baseline records a whole offline run: give it no paths, --base or --catalog-url');
   // `report` passes its reads and says what the change fixed: the base is judged even for a clean head.
-  const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today, reads, ...(reads ? { judgeBase: true } : {}) };
+  // Credentials are looked for where hostile text enters: the files given by name (a pre-commit hook's), else
+  // those a pull request changes. A plain run (and a subfolder's implicit scope) scans nothing.
+  const secretsIn = scope === undefined && positionals.length > 0 ? 'given' as const : values.base !== undefined ? 'changed' as const : undefined;
+  const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today, reads, ...(reads ? { judgeBase: true } : {}), ...(secretsIn ? { secretsIn } : {}) };
   const cached = cacheFile === undefined ? undefined : readCacheParts(cacheFile);
   // The replay is looked up before the config is even read: its file is one of the inputs hashed.
   // The YAML files' bytes as the key hashed them: a run that is not replayed judges exactly these.

@@ -65,7 +65,8 @@ export interface PrReportData {
  * Reads git and the file system; throws UsageError when the base cannot be read.
  */
 export async function prepareReport(root: string, baseRef: string, today: string, lintTimeoutSeconds?: number, shared?: RevisionReads, templateSeconds?: number): Promise<{ data: PrReportData; diagnostics: Diagnostic[] }> {
-  const changedFiles = gitChangedFiles(root, baseRef);
+  // The gate's list when it ran in this process (shared): git diff and ls-files --others walk the tree once.
+  const changedFiles = shared ? await shared.changedFiles() : gitChangedFiles(root, baseRef);
   const config = await loadConfig(root);
   const reads = shared ?? new RevisionReads(root, baseRef);
   try {

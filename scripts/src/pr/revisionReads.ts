@@ -21,6 +21,7 @@ export class RevisionReads {
   #baseDir: Promise<string> | undefined;
   #base: Promise<RevisionEntities> | undefined;
   #head: RevisionEntities | undefined;
+  #changed: Promise<string[]> | undefined;
 
   /** `root`: the head's repository root; `baseRef`: the revision `--base` names. */
   constructor(readonly root: string, readonly baseRef: string) {}
@@ -54,6 +55,15 @@ export class RevisionReads {
   /** The head's entities: the gate's, or loaded now when the gate did not load the catalog (a replayed run). */
   async headEntities(): Promise<RevisionEntities> {
     return (this.#head ??= await loadEntities(this.root));
+  }
+
+  /**
+   * The files that differ from the base (gitChangedFiles: one `git diff` and one `git ls-files --others`, which
+   * walks the work tree), listed on first use and shared by config-weakened, secret-written and the report.
+   * Rejects with gitChangedFiles' UsageError.
+   */
+  changedFiles(): Promise<string[]> {
+    return (this.#changed ??= import('./gitChangedFiles.ts').then(({ gitChangedFiles }) => gitChangedFiles(this.root, this.baseRef)));
   }
 
   /** Removes the extracted base folder, if there is one; never throws. */
