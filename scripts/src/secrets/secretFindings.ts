@@ -10,7 +10,7 @@ export interface SecretlintMessage {
   loc: { start: { line: number; column: number }; end: { line: number; column: number } };
 }
 
-export const SECRET_HINT = 'Remove it from the file and rotate it: once pushed, it is in the git history; reference a secret store instead (for Backstage config ${ENV_VAR}, for templates `ui:field: Secret` / secrets.*).';
+export const SECRET_HINT = 'Remove it from the file and rotate it: once pushed, it is in the git history; reference a secret store instead (for Backstage config ${ENV_VAR}, for templates `ui:field: Secret` / secrets.*). A fake value in a test fixture or a documented example: mark its line with a `secretlint-disable-line` comment, as secretlint documents.';
 
 /**
  * secret-written findings for repo path `file` from secretlint's messages over its `content` (linted with
