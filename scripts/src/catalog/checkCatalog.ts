@@ -53,7 +53,7 @@ export interface CatalogCheckInput {
   /** Whether the managed Backstage's UrlReader reads a URL (managedUrlReadable of its app-config files); undefined: not known. */
   readable?: (url: string) => boolean | undefined;
   /** The mkdocs.yml files of the TechDocs sites the entities point at. */
-  mkdocs?: readonly (SourceFile & { text?: string; pages?: readonly { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean; sanitized?: SanitizedMkdocs })[];
+  mkdocs?: readonly (SourceFile & { text?: string; pages?: readonly { file: string; text: string; tooLarge?: number }[]; included?: boolean; includedByStrictSite?: boolean; sanitized?: SanitizedMkdocs })[];
   /** The managed Backstage's techdocs.generator.mkdocs settings (default: techdocs-node's defaults). */
   techdocsSettings?: TechdocsGeneratorSettings;
   /** schemas/techdocs-policy.json of the repo (default: the toolkit's). */

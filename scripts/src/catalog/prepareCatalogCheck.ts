@@ -8,7 +8,7 @@ import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { isRecord, loadCatalog, type LoadedCatalog, type ReaderSetting, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
 import { checkoutTransforms } from '../load/checkoutTransforms.ts';
-import { readSource } from '../load/readSource.ts';
+import { readBytes, readSource } from '../load/readSource.ts';
 import type { ResultCache } from '../cache/resultCache.ts';
 import { mkdocsFileIn, techdocsSites } from '../techdocs/techdocsSites.ts';
 import { mayIncludeFiles } from '../techdocs/fileIncludes.ts';
@@ -99,7 +99,7 @@ export async function readPolicySchemas(config: GitopsConfig): Promise<PolicySch
  * The mkdocs.yml of every TechDocs site the reported entities point at with `dir:`, each site's own with
  * what techdocs-node's sanitizer (run with the managed Backstage's `settings`) removes of it.
  */
-async function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog, settings: TechdocsGeneratorSettings): Promise<(SourceFile & { text?: string; pages?: { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean; sanitized?: SanitizedMkdocs })[]> {
+async function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog, settings: TechdocsGeneratorSettings): Promise<(SourceFile & { text?: string; pages?: { file: string; text: string; tooLarge?: number }[]; included?: boolean; includedByStrictSite?: boolean; sanitized?: SanitizedMkdocs })[]> {
   const repoFiles = loaded.repoFileSet ?? new Set(loaded.repoFiles);
   // Only a `dir:` techdocs-ref (or a placeholder that may become one) names a site in this repo: the
   // other files need no placeholder substitution here.
@@ -124,14 +124,37 @@ async function readMkdocsFiles(config: GitopsConfig, loaded: LoadedCatalog, sett
     const written = parsed.documents[0];
     const docsDir = isRecord(written) && typeof written.docs_dir === 'string' ? written.docs_dir : 'docs';
     const docs = `${docsFolder(posix.dirname(file), docsDir)}/`;
-    const pages = loaded.repoFiles.filter(f => f.startsWith(docs) && !docs.startsWith('../')).flatMap(page => {
-      const source = readSource(join(config.root, page), page, config.catalog.maxFileBytes);
-      return 'text' in source && mayIncludeFiles(source.text) ? [{ file: page, text: source.text }] : [];
-    });
+    const pages = loaded.repoFiles.filter(f => f.startsWith(docs) && !docs.startsWith('../')).flatMap(page => siteFileToScan(config, page));
     // Only a site's own config goes through the sanitizer; a file the gate could not read is judged as written.
     const sanitized = siteSet.has(file) && !parsed.problems.some(p => p.ruleId === 'yaml-node-limit') ? await sanitizeAsTechdocs(text, settings) : undefined;
     return { file, text, pages, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, ...included, ...(sanitized ? { sanitized } : {}) };
   }));
+}
+
+// MkDocs' page extensions (mkdocs.utils.markdown_extensions): every one is built, so read past the catalog's byte
+// cap for the include scan; a page past even this is not scanned and is reported (the gate fails closed).
+const PAGE_EXTENSION = /\.(?:md|markdown|mdown|mkdn|mkd)$/i;
+export const PAGE_SCAN_MAX_BYTES = 64 * 1024 * 1024;
+// It drops a leading BOM, as MkDocs' utf-8-sig does for a page: a marker on the first line still counts.
+const lossyUtf8 = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * A docs_dir file as the include scan (techdocs-file-include) reads it: its text decoded as pymdownx and MkDocs
+ * read it (UTF-8; invalid bytes as U+FFFD, so a marker in a file the gate would otherwise refuse still counts),
+ * when it may include files. Pages are read up to PAGE_SCAN_MAX_BYTES; a larger page comes back with `tooLarge`
+ * (its size in bytes) and no text. Any other file past catalog.maxFileBytes is left out: pymdownx reads it only
+ * when a scanned file's snippet names it. A file that cannot be opened is left out (other gates report links).
+ */
+function siteFileToScan(config: GitopsConfig, file: string): { file: string; text: string; tooLarge?: number }[] {
+  let read;
+  try {
+    read = readBytes(join(config.root, file), PAGE_EXTENSION.test(file) ? Math.max(PAGE_SCAN_MAX_BYTES, config.catalog.maxFileBytes) : config.catalog.maxFileBytes);
+  } catch {
+    return [];
+  }
+  if ('tooLarge' in read) return PAGE_EXTENSION.test(file) ? [{ file, text: '', tooLarge: read.tooLarge }] : [];
+  const text = lossyUtf8.decode(read.bytes);
+  return mayIncludeFiles(text) ? [{ file, text }] : [];
 }
 
 // Configs an include may pull in, all told: each is read and judged like a site's own mkdocs.yml.

@@ -25,9 +25,9 @@ const DROPPED_KEY_EFFECT: Record<string, string> = {
  * plugins, markdown extensions and their options: they have no effect); with the file's `text`, nothing
  * that reads the build's environment or runs code (see checkMkdocsSafety).
  */
-export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, options: { text?: string; policy?: TechdocsPolicy; pages?: readonly { file: string; text: string }[]; included?: boolean; includedByStrictSite?: boolean; sanitized?: SanitizedMkdocs; settings?: TechdocsGeneratorSettings } = {}): Diagnostic[] {
+export function checkMkdocs(source: SourceFile, repoFiles: ReadonlySet<string>, options: { text?: string; policy?: TechdocsPolicy; pages?: readonly { file: string; text: string; tooLarge?: number }[]; included?: boolean; includedByStrictSite?: boolean; sanitized?: SanitizedMkdocs; settings?: TechdocsGeneratorSettings } = {}): Diagnostic[] {
   const settings = options.settings ?? DEFAULT_GENERATOR_SETTINGS;
-  const safety = [...checkMkdocsSafety(source, options.text, repoFiles, options.policy ?? DEFAULT_TECHDOCS_POLICY, options.included, options.sanitized), ...(options.pages ?? []).flatMap(page => fileIncludeFindings(page.file, page.text))];
+  const safety = [...checkMkdocsSafety(source, options.text, repoFiles, options.policy ?? DEFAULT_TECHDOCS_POLICY, options.included, options.sanitized), ...(options.pages ?? []).flatMap(page => fileIncludeFindings(page.file, page.text, page.tooLarge))];
   // For mkdocs.yml `<<` is a merge key after all (MkDocs and TechDocs expand it): mkdocs-merge-key says so.
   const merges = safety.some(d => d.ruleId === 'mkdocs-merge-key');
   const diagnostics: Diagnostic[] = [...source.problems.filter(p => !(merges && p.ruleId === 'yaml-merge-key')), ...safety];

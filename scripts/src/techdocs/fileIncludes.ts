@@ -174,8 +174,20 @@ export function mayIncludeFiles(text: string): boolean {
   return text.includes('8<') || /uml/i.test(text) || /!(?:include|import|define)/.test(text) || MAY_DEFINE.test(text);
 }
 
-/** fileIncludesOutside of one site file as Diagnostics (rule techdocs-file-include, locked). */
-export function fileIncludeFindings(file: string, text: string): Diagnostic[] {
+/**
+ * fileIncludesOutside of one site file as Diagnostics (rule techdocs-file-include, locked). A page the gate did
+ * not read because it holds `tooLarge` bytes (more than the scan reads) is one finding at its first line: its
+ * lines were not judged, and the build would read every one of them.
+ */
+export function fileIncludeFindings(file: string, text: string, tooLarge?: number): Diagnostic[] {
+  if (tooLarge !== undefined) return [{
+    ruleId: 'techdocs-file-include',
+    severity: 'error',
+    message: `This page holds ${tooLarge.toLocaleString('en-US')} bytes, more than the gate reads to look for lines that paste files from outside the docs site (--8<-- snippets, PlantUML sources); the TechDocs build would read all of it.`,
+    hint: 'Split the page into smaller pages; a page of this size is rarely meant.',
+    file,
+    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } },
+  }];
   return fileIncludesOutside(text).slice(0, 20).map(include => ({
     ruleId: 'techdocs-file-include',
     severity: 'error' as const,
