@@ -301,7 +301,9 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     fetchedElsewhere.push({ stepId: where.step ?? '', action: stepAction(where.step ?? ''), url });
     return true;
   });
-  const where: { step?: string; file?: string } = {};
+  // The step running now, and the first one that failed: after a failure Backstage still runs the steps whose if:
+  // holds always() or failure(), then rethrows the first error, so that failure's step and file are the ones named.
+  const where: { step?: string; file?: string; failed?: { step: string; file?: string } } = {};
   const actions = new Map<string, { id: string }>();
   const offlineInputs: RenderResult['offlineInputs'] = [];
   const answeredLocally = new Set<string>();
@@ -487,6 +489,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
         // as Backstage would run it.
         if (metadata?.stepId === EXTRACT_STEP) return;
         if (metadata?.stepId && (metadata as { status?: string }).status === 'processing') where.step = metadata.stepId;
+        if (metadata?.stepId && (metadata as { status?: string }).status === 'failed' && !where.failed) where.failed = { step: metadata.stepId, file: metadata.stepId === where.step ? where.file : undefined };
         const started = /^Starting up task with (\d+) steps$/.exec(message);
         // Backstage colours its log lines; the report does not.
         // The task's workspace is a temporary folder deleted after the render: named as Backstage's task
@@ -531,10 +534,11 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       (error as Error).message = `its path renders to "${boundedText(shown, 120)}", which is a folder in the workspace (the last part of the file's name came out empty, or a folder of that name was written first), and with replace: true fetch:template writes the file over it, so the task fails (EISDIR). For an optional file, drop replace: true (fetch:template then skips the entry, as the folder exists)`;
     }
     // The runner's message names neither the step nor, for fetch:template, the skeleton file it was rendering.
-    if (error instanceof Error && where.step) {
-      const step = request.template.spec.steps.find(s => (s as { id?: unknown }).id === where.step) as { action?: unknown } | undefined;
-      const place = `step ${where.step}${typeof step?.action === 'string' ? ` (${step.action})` : ''}${where.file ? `, skeleton file ${where.file}` : ''}`;
-      Object.assign(error, { step: where.step, file: where.file });
+    const failed = where.failed ?? (where.step ? { step: where.step, file: where.file } : undefined);
+    if (error instanceof Error && failed) {
+      const step = request.template.spec.steps.find(s => (s as { id?: unknown }).id === failed.step) as { action?: unknown } | undefined;
+      const place = `step ${failed.step}${typeof step?.action === 'string' ? ` (${step.action})` : ''}${failed.file ? `, skeleton file ${failed.file}` : ''}`;
+      Object.assign(error, { step: failed.step, file: failed.file });
       error.message = `${place}: ${error.message}`;
     }
     throw error;
