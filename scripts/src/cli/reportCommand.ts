@@ -11,6 +11,7 @@ import { boundDiagnostics } from '../report/boundDiagnostics.ts';
 import { parseFileLinks } from '../report/fileLinks.ts';
 import { applyRuleSettings, checkCommand } from './checkCommand.ts';
 import type { CliIo } from './io.ts';
+import { repoSettingReviews, withReviews } from '../pr/repoSettingReviews.ts';
 
 export const REPORT_HELP = `Usage: backstage-gitops report --base REF [options]
 
@@ -86,11 +87,13 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const extra = applyRuleSettings(details.diagnostics, config).filter(d => !gateHas.has(at(d)));
   const diagnostics = [...gate.diagnostics, ...extra];
   const exitCode = gateExit === 1 || extra.some(d => isAtLeast(d.severity, config.failOn)) ? 1 : 0;
-  const input = { ...details.data, diagnostics, fixed: gate.fixed ?? [], failing: exitCode === 1, baseRef: values.base, failOn: config.failOn, ...(links ? { links } : {}) };
+  // A template that newly weakens the repositories it creates asks the platform team, whom CODEOWNERS may not ask.
+  const teamReviews = withReviews(details.data.teamReviews, repoSettingReviews(diagnostics, details.data.reviewers, details.platformTeam));
+  const input = { ...details.data, teamReviews, diagnostics, fixed: gate.fixed ?? [], failing: exitCode === 1, baseRef: values.base, failOn: config.failOn, ...(links ? { links } : {}) };
   const markdown = renderPrReport(input, COMMENT_BUDGET);
   const summary = renderPrReport(input, SUMMARY_BUDGET);
   const text = values.format === 'json'
-    ? `${JSON.stringify({ exitCode, markdown, summaryMarkdown: summary, changedFiles: details.data.changedFiles, report: details.data, diagnostics: boundDiagnostics(diagnostics), fixed: gate.fixed ?? [] }, null, 2)}\n`
+    ? `${JSON.stringify({ exitCode, markdown, summaryMarkdown: summary, changedFiles: details.data.changedFiles, report: { ...details.data, teamReviews }, diagnostics: boundDiagnostics(diagnostics), fixed: gate.fixed ?? [] }, null, 2)}\n`
     : values.full ? summary : markdown;
   if (values.output) await io.writeFile(resolve(io.cwd, values.output), text);
   else io.stdout.write(text, values.format === 'json' ? 'json' : 'text');

@@ -62,9 +62,10 @@ export interface PrReportData {
  * definitions). `lintTimeoutSeconds`: how long Spectral may take per changed definition (boundedLint,
  * LINT_TIMEOUT_SECONDS by default). `shared`: the revisions as the gate already read them (`report` passes
  * its RevisionReads, and removes the base afterwards); without it, both are read here and the base removed.
- * Reads git and the file system; throws UsageError when the base cannot be read.
+ * `platformTeam`: the base config's codeowners.platformTeam, whom the report asks to review what CODEOWNERS
+ * leaves to one team (repoSettingReviews). Reads git and the file system; throws UsageError when the base cannot be read.
  */
-export async function prepareReport(root: string, baseRef: string, today: string, lintTimeoutSeconds?: number, shared?: RevisionReads, templateSeconds?: number): Promise<{ data: PrReportData; diagnostics: Diagnostic[] }> {
+export async function prepareReport(root: string, baseRef: string, today: string, lintTimeoutSeconds?: number, shared?: RevisionReads, templateSeconds?: number): Promise<{ data: PrReportData; diagnostics: Diagnostic[]; platformTeam?: string }> {
   // The gate's list when it ran in this process (shared): git diff and ls-files --others walk the tree once.
   const changedFiles = shared ? await shared.changedFiles() : gitChangedFiles(root, baseRef);
   const config = await loadConfig(root);
@@ -119,6 +120,8 @@ export async function prepareReport(root: string, baseRef: string, today: string
         graph: changeGraph(changes, base.entities, head.entities),
       },
       diagnostics: [...api.diagnostics, ...lint, ...templates.diagnostics],
+      // The base's: a pull request cannot name another platform team to ask.
+      platformTeam: baseConfig?.codeowners?.platformTeam,
     };
   } finally {
     // A shared base is removed by whoever made it, once everything that reads it is done.
