@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { lstatSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { fileProblem } from './describeError.ts';
 import { subcommandProblem } from './subcommand.ts';
 import { parseArgs } from 'node:util';
@@ -36,7 +36,8 @@ import { templateSchemaProblem, templateShapeProblem } from '../templates/templa
 import { boundedText, logText } from '../report/safeText.ts';
 import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
-import type { Diagnostic } from '../diagnostic.ts';
+import { FILE_START, type Diagnostic } from '../diagnostic.ts';
+import { unpushedFindings } from '../templates/unpushedFiles.ts';
 import { colorFlag, OUTPUT_KINDS, type CliIo } from './io.ts';
 import { version } from './version.ts';
 import { childEnv, credentialVariables } from '../process/childEnv.ts';
@@ -237,6 +238,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     const { message, hint } = deploymentParameterText(name);
     io.stdout.write(`⚠ Rendered ${logText(message)}\n  hint: ${logText(hint)}\n`);
   }
+  for (const d of unpushedFindings(result.unpushed ?? [], templateFile, steps, p => existsSync(join(root, p)), { file: '', range: FILE_START }, config.repoUrl)) io.stdout.write(`⚠ ${d.file ? `${logText(d.file)}:${d.range.start.line}:${d.range.start.column} ` : ''}${logText(d.message)} (${d.ruleId})\n  hint: ${logText(d.hint ?? '')}\n`);
   for (const standIn of extensions.standIns ?? []) io.stdout.write(`⚠ rendered with a stand-in for the ${logText(standIn)}, which your Backstage adds (gitops.config.yaml): the toolkit does not have its code, so that part of the output is not what Backstage writes, and what it feeds (a step input, an expression left unrendered when a filter after it threw) is not judged\n`);
   io.stdout.write(unknownLines);
   for (const refusal of result.inputRefusals) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n${refusal.hint ? `  hint: ${logText(refusal.hint)}\n` : ''}`);

@@ -17,6 +17,7 @@ import { DEFAULT_USER_REF, offlineUser } from './offlineUser.ts';
 import { normalizeSteps } from './stepIds.ts';
 import { dryRunOutputs } from './dryRunOutputs.ts';
 import type { DefaultEnvironment } from './defaultEnvironment.ts';
+import { pushesThroughGitignore, unpushedFiles, type UnpushedFile } from './unpushedFiles.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -110,6 +111,12 @@ export interface RenderResult {
   inputRefusals: InputRefusalAt[];
   /** environment.parameters the template or a fetched file names whose value the deployment alone knows (DefaultEnvironment.fromDeployment): rendered empty here. */
   deploymentParameters?: string[];
+  /**
+   * Files the workspace held when a publish step ran that the step leaves out of the repository it creates,
+   * because a .gitignore there ignores them (unpushedFiles): the rendered files are the workspace, as the
+   * dry-run returns it, not what the new repository holds.
+   */
+  unpushed?: UnpushedFile[];
   output: Record<string, unknown>;
   log: string[];
   milliseconds: number;
@@ -311,6 +318,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const skippedSteps: string[] = [];
   const notRunOffline: NonNullable<RenderResult['notRunOffline']> = [];
   const inputRefusals: InputRefusalAt[] = [];
+  const unpushed: UnpushedFile[] = [];
   const stepAction = (id: string) => String((request.template.spec.steps.find(s => (s as { id?: unknown }).id === id) as { action?: unknown } | undefined)?.action ?? '');
   // A step answered by example (offline only the dry-run's example, or nothing) makes any later step whose
   // `each` reads its output unrunnable offline: the runner resolves `each` against the example and fails the
@@ -389,6 +397,8 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; workspacePath: string; step?: { id: string }; output(name: string, value: unknown): void }) {
       const stepId = ctx.step?.id ?? id;
       offlineInputs.push({ stepAction: id, input: ctx.input, stepId });
+      // What the step would push is read from the workspace as it stands now, as the action reads it.
+      if (pushesThroughGitignore(id)) unpushed.push(...await unpushedFiles(ctx.workspacePath, stepId, id, ctx.input).catch(() => []));
       if (known && !readsUnknownOutput(stepId)) for (const r of validateActionInput(known, ctx.input)) if (!readsExampleOutput(stepId, r) && !readsStandIn(stepId, r)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) ?? r.hint });
       // As the static check: parseRepoUrl is what the installed modules' actions do with a repoUrl; an
       // unknown action (argocd:create-resources takes a clone URL) or one declared in gitops.config.yaml
@@ -500,7 +510,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
     if (!extracted) throw new Error('The template did not reach its last step');
     const files = (await extracted).map(f => ({ ...f, verbatim: fetched.has(sha(f.content)) }));
-    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, userWithoutEntity, skippedSteps, notRunOffline, ...(fetchedElsewhere.length ? { fetchedElsewhere } : {}), inputRefusals, output: result.output, log, milliseconds: Date.now() - started, ...(deploymentParameters.size ? { deploymentParameters: [...deploymentParameters].sort() } : {}) };
+    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, userWithoutEntity, skippedSteps, notRunOffline, ...(fetchedElsewhere.length ? { fetchedElsewhere } : {}), inputRefusals, ...(unpushed.length ? { unpushed } : {}), output: result.output, log, milliseconds: Date.now() - started, ...(deploymentParameters.size ? { deploymentParameters: [...deploymentParameters].sort() } : {}) };
   } catch (error) {
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();

@@ -38,6 +38,7 @@ import { skeletonGlobProblems } from './skeletonGlobs.ts';
 import { BUILTIN_ACTIONS } from './dryRunRequest.ts';
 import { withLf } from '../load/eolConverted.ts';
 import { renderedRegisterProblems } from './registeredFile.ts';
+import { unpushedFindings } from './unpushedFiles.ts';
 import { stepIdOf } from './stepIds.ts';
 
 const BUILTIN = BUILTIN_ACTIONS;
@@ -288,6 +289,8 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     const { message, hint } = userWithoutEntityText(rendered.userWithoutEntity, options.org !== undefined);
     diagnostics.push({ ruleId: 'template-user-entity-missing', severity: 'warning', message, hint, file: item.caseFile, range: parsedCase.locate(0, testCase.user ? ['user'] : ['values']) });
   }
+  // What a publish step leaves out through the skeleton's .gitignore: the case's files stay the workspace's.
+  diagnostics.push(...unpushedFindings(rendered.unpushed ?? [], templateFile, template.spec.steps, p => existsSync(join(root, p)), { file: item.caseFile, range: parsedCase.locate(0, ['values']) }, options.configRepoUrl));
   if (testCase.expect?.error) at(['expect', 'error'], 'template-expectation', `The template rendered, but the case expects it to fail with "${testCase.expect.error}".`, 'Update the expectation.');
   const files = new Map(rendered.files.map(f => [f.path, f.content]));
   testCase.expect?.files?.forEach((path, i) => files.has(path) || at(['expect', 'files', i], 'template-expectation', `${path} was not rendered.`, `Rendered: ${[...files.keys()].sort().join(', ')}`));
