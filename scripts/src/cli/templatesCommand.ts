@@ -12,6 +12,7 @@ import { deploymentParameterText, fetchedElsewhereText, notRunOfflineText, rende
 import { normalizeSteps, stepIdOf } from '../templates/stepIds.ts';
 import { renderedRegisterProblems } from '../templates/registeredFile.ts';
 import { templateEnvironment } from '../templates/defaultEnvironment.ts';
+import { missingIntegrationHint, templateIntegrations } from '../templates/templateIntegrations.ts';
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
 import { checkRendered, renderedWorkflowFindings } from '../templates/checkRendered.ts';
 import { standInNames } from '../templates/standIn.ts';
@@ -179,6 +180,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const extensions = await templateExtensions(root);
   const org = await loadOrgCatalog(config);
   const environment = await templateEnvironment(config);
+  const integrations = await templateIntegrations(config);
   // The same finding check reports (template-action-unknown): the task would fail at that step.
   const unknown = steps.filter(s => typeof s.action === 'string' && !BUILTIN.has(s.action) && !actions.has(s.action));
   // What check and templates test say of this template and its skeleton (a misspelt parameters.x renders as
@@ -188,11 +190,11 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const unknownLines = unknownActionLines(unknown, config.found, judged, config.appScaffolder);
   let result;
   try {
-    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, ...(values.user !== undefined ? { user: { ref: values.user } } : {}), offlineActions: offline, actions, extensions, catalog: org?.entities.map(e => e.entity), environment });
+    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, ...(values.user !== undefined ? { user: { ref: values.user } } : {}), offlineActions: offline, actions, extensions, catalog: org?.entities.map(e => e.entity), environment, integrations });
   } catch (error) {
     io.stdout.write(unknownLines);
     io.stdout.write(`✖ The template failed to render: ${logText(error instanceof Error ? error.message : String(error))}\n`);
-    const omitted = omittedDefaultHint(template, parameters, error instanceof Error ? error.message : String(error));
+    const omitted = omittedDefaultHint(template, parameters, error instanceof Error ? error.message : String(error)) ?? (integrations ? missingIntegrationHint(error instanceof Error ? error.message : String(error)) : undefined);
     if (omitted) io.stdout.write(`  hint: ${logText(omitted)}\n`);
     // The failure already quotes the refusals; what the toolkit adds is the hint.
     for (const refusal of (error as { inputRefusals?: { stepId: string; hint?: string }[] }).inputRefusals ?? []) if (refusal.hint) io.stdout.write(`  hint (step ${logText(refusal.stepId)}): ${logText(refusal.hint)}\n`);
@@ -383,6 +385,7 @@ async function testTemplates(given: string[], values: { root?: string; 'update-s
   diagnostics.push(...stranded);
   const org = cases.length ? await loadOrgCatalog(config, loaded) : undefined;
   const environment = cases.length ? await templateEnvironment(config) : undefined;
+  const integrations = cases.length ? await templateIntegrations(config) : undefined;
   // Every case still gets a line and, past the run's time, a finding: a case left out silently would read as a pass.
   const clock = testTimeLimit(seconds);
   for (const item of cases) {
@@ -392,7 +395,7 @@ async function testTemplates(given: string[], values: { root?: string; 'update-s
       continue;
     }
     const started = Date.now();
-    const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org, configRepoUrl: config.repoUrl, environment });
+    const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org, configRepoUrl: config.repoUrl, environment, integrations });
     clock.took(item.caseFile, Date.now() - started);
     // The mark says the case's worst finding, as the summary line counts them: a case with warnings only passed.
     const mark = result.diagnostics.some(d => d.severity === 'error') ? '✖' : result.diagnostics.some(d => d.severity === 'warning') ? '⚠' : '✔';

@@ -17,6 +17,7 @@ import { DEFAULT_USER_REF, offlineUser } from './offlineUser.ts';
 import { normalizeSteps } from './stepIds.ts';
 import { dryRunOutputs } from './dryRunOutputs.ts';
 import type { DefaultEnvironment } from './defaultEnvironment.ts';
+import { missingIntegrationHint, type DeploymentIntegrations } from './templateIntegrations.ts';
 import { pushesThroughGitignore, unpushedFiles, type UnpushedFile } from './unpushedFiles.ts';
 
 const require = createRequire(import.meta.url);
@@ -45,6 +46,12 @@ export interface RenderRequest {
   catalog?: readonly KnownEntity[];
   /** The managed Backstage's scaffolder.defaultEnvironment (templateEnvironment): `environment.parameters`, and the secrets the log redacts. */
   environment?: DefaultEnvironment;
+  /**
+   * The managed Backstage's integrations, from its app-config (templateIntegrations): parseRepoUrl (the filter,
+   * the actions' repoUrl) then refuses a host they lack, as the task does. Absent: they are unknown, and a host
+   * a picker value names is taken as one the deployment configures (renderIntegrationsConfig).
+   */
+  integrations?: DeploymentIntegrations;
 }
 
 /** additionalTemplateFilters and additionalTemplateGlobals, as the scaffolder plugin hands them to its runner and fetch actions. */
@@ -274,7 +281,10 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       }
     }
   }
-  const config = new ConfigReader({ ...renderIntegrationsConfig(request.values, parameters, hostOf(request.source.baseUrl), typed), ...environment });
+  // Backstage builds its integrations from its app-config alone (ScmIntegrations.fromConfig adds the default
+  // hosts): known, they are used as they stand, so a host they lack fails the render as it fails the task.
+  const known = request.integrations ? { integrations: request.integrations.integrations } : renderIntegrationsConfig(request.values, parameters, hostOf(request.source.baseUrl), typed);
+  const config = new ConfigReader({ ...known, ...environment });
   const integrations = ScmIntegrations.fromConfig(config);
   // What the fetch steps read: a rendered file with exactly that content was copied as it stands.
   const fetched = new Set<string>();
@@ -407,8 +417,8 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       const rawRepoUrl = (request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId) as { input?: { repoUrl?: unknown } } | undefined)?.input?.repoUrl;
       const fromStepOutput = typeof rawRepoUrl === 'string' && /\bsteps\s*[.[]/.test(rawRepoUrl);
       if (known && known.provider !== 'gitops.config.yaml' && !fromStepOutput && !readsStandIn(stepId, { path: ['repoUrl'] }) && typeof ctx.input.repoUrl === 'string') {
-        const problem = repoUrlProblem(ctx.input.repoUrl, integrationTypeOf(known.provider), id);
-        if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem });
+        const problem = repoUrlProblem(ctx.input.repoUrl, integrationTypeOf(known.provider), id, request.integrations ? integrations : undefined);
+        if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem, ...(request.integrations && missingIntegrationHint(problem) ? { hint: missingIntegrationHint(problem) } : {}) });
       }
       for (const key of known ? workspacePathInputs(known) : []) {
         const problem = typeof ctx.input[key] === 'string' ? workspacePathProblem(key, ctx.input[key] as string) : undefined;
