@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { lstatSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { fileProblem } from './describeError.ts';
 import { subcommandProblem } from './subcommand.ts';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ import { deploymentParameterText, fetchedElsewhereText, notRunOfflineText, rende
 import { normalizeSteps, stepIdOf } from '../templates/stepIds.ts';
 import { renderedRegisterProblems } from '../templates/registeredFile.ts';
 import { templateEnvironment } from '../templates/defaultEnvironment.ts';
+import { missingIntegrationHint, templateIntegrations } from '../templates/templateIntegrations.ts';
 import { BUILTIN_ACTIONS } from '../templates/dryRunRequest.ts';
 import { checkRendered, renderedWorkflowFindings } from '../templates/checkRendered.ts';
 import { standInNames } from '../templates/standIn.ts';
@@ -36,7 +37,8 @@ import { templateSchemaProblem, templateShapeProblem } from '../templates/templa
 import { boundedText, logText } from '../report/safeText.ts';
 import { shard } from '../shard.ts';
 import { formatters } from '../report/formatters.ts';
-import type { Diagnostic } from '../diagnostic.ts';
+import { FILE_START, type Diagnostic } from '../diagnostic.ts';
+import { unpushedFindings } from '../templates/unpushedFiles.ts';
 import { colorFlag, OUTPUT_KINDS, type CliIo } from './io.ts';
 import { version } from './version.ts';
 import { childEnv, credentialVariables } from '../process/childEnv.ts';
@@ -178,6 +180,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const extensions = await templateExtensions(root);
   const org = await loadOrgCatalog(config);
   const environment = await templateEnvironment(config);
+  const integrations = await templateIntegrations(config);
   // The same finding check reports (template-action-unknown): the task would fail at that step.
   const unknown = steps.filter(s => typeof s.action === 'string' && !BUILTIN.has(s.action) && !actions.has(s.action));
   // What check and templates test say of this template and its skeleton (a misspelt parameters.x renders as
@@ -187,11 +190,11 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   const unknownLines = unknownActionLines(unknown, config.found, judged, config.appScaffolder);
   let result;
   try {
-    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, ...(values.user !== undefined ? { user: { ref: values.user } } : {}), offlineActions: offline, actions, extensions, catalog: org?.entities.map(e => e.entity), environment });
+    result = await renderTemplate({ source: { root, baseUrl }, templateFile, template, values: parameters, secrets, ...(values.user !== undefined ? { user: { ref: values.user } } : {}), offlineActions: offline, actions, extensions, catalog: org?.entities.map(e => e.entity), environment, integrations });
   } catch (error) {
     io.stdout.write(unknownLines);
     io.stdout.write(`✖ The template failed to render: ${logText(error instanceof Error ? error.message : String(error))}\n`);
-    const omitted = omittedDefaultHint(template, parameters, error instanceof Error ? error.message : String(error));
+    const omitted = omittedDefaultHint(template, parameters, error instanceof Error ? error.message : String(error)) ?? (integrations ? missingIntegrationHint(error instanceof Error ? error.message : String(error)) : undefined);
     if (omitted) io.stdout.write(`  hint: ${logText(omitted)}\n`);
     // The failure already quotes the refusals; what the toolkit adds is the hint.
     for (const refusal of (error as { inputRefusals?: { stepId: string; hint?: string }[] }).inputRefusals ?? []) if (refusal.hint) io.stdout.write(`  hint (step ${logText(refusal.stepId)}): ${logText(refusal.hint)}\n`);
@@ -237,6 +240,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     const { message, hint } = deploymentParameterText(name);
     io.stdout.write(`⚠ Rendered ${logText(message)}\n  hint: ${logText(hint)}\n`);
   }
+  for (const d of unpushedFindings(result.unpushed ?? [], templateFile, steps, p => existsSync(join(root, p)), { file: '', range: FILE_START }, config.repoUrl)) io.stdout.write(`⚠ ${d.file ? `${logText(d.file)}:${d.range.start.line}:${d.range.start.column} ` : ''}${logText(d.message)} (${d.ruleId})\n  hint: ${logText(d.hint ?? '')}\n`);
   for (const standIn of extensions.standIns ?? []) io.stdout.write(`⚠ rendered with a stand-in for the ${logText(standIn)}, which your Backstage adds (gitops.config.yaml): the toolkit does not have its code, so that part of the output is not what Backstage writes, and what it feeds (a step input, an expression left unrendered when a filter after it threw) is not judged\n`);
   io.stdout.write(unknownLines);
   for (const refusal of result.inputRefusals) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n${refusal.hint ? `  hint: ${logText(refusal.hint)}\n` : ''}`);
@@ -381,6 +385,7 @@ async function testTemplates(given: string[], values: { root?: string; 'update-s
   diagnostics.push(...stranded);
   const org = cases.length ? await loadOrgCatalog(config, loaded) : undefined;
   const environment = cases.length ? await templateEnvironment(config) : undefined;
+  const integrations = cases.length ? await templateIntegrations(config) : undefined;
   // Every case still gets a line and, past the run's time, a finding: a case left out silently would read as a pass.
   const clock = testTimeLimit(seconds);
   for (const item of cases) {
@@ -390,7 +395,7 @@ async function testTemplates(given: string[], values: { root?: string; 'update-s
       continue;
     }
     const started = Date.now();
-    const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org, configRepoUrl: config.repoUrl, environment });
+    const result = await runCase(root, config.repoUrl ?? 'https://github.com/offline/template/blob/main/', item, { updateSnapshots: Boolean(values['update-snapshots']), run: Boolean(values.run), org, configRepoUrl: config.repoUrl, environment, integrations });
     clock.took(item.caseFile, Date.now() - started);
     // The mark says the case's worst finding, as the summary line counts them: a case with warnings only passed.
     const mark = result.diagnostics.some(d => d.severity === 'error') ? '✖' : result.diagnostics.some(d => d.severity === 'warning') ? '⚠' : '✔';

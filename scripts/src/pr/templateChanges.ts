@@ -9,6 +9,7 @@ import { readRepoFile } from '../load/repoPath.ts';
 import { regularRepoFileText } from '../load/repoFiles.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
 import { templateEnvironment } from '../templates/defaultEnvironment.ts';
+import { templateIntegrations } from '../templates/templateIntegrations.ts';
 import { caseTemplateFile, discoverCases, folderTemplateFiles, runCase } from '../templates/runTemplateTests.ts';
 import { OFFLINE_REPO_URL, reachHolds, stepReach, type StepReach } from '../templates/templateReach.ts';
 import { resolveTemplatePlaceholders } from '../templates/templatePlaceholders.ts';
@@ -87,6 +88,7 @@ export async function templateChanges(root: string, baseDir: string, changedFile
   if (!items.length && !others.length) return { cases: [], diagnostics: removed };
   const org = await loadOrgCatalog(config);
   const environment = await templateEnvironment(config);
+  const integrations = await templateIntegrations(config);
   const repoUrl = config.repoUrl ?? OFFLINE_REPO_URL;
   const cases: TemplateCaseChange[] = [];
   const diagnostics: Diagnostic[] = [...removed];
@@ -104,13 +106,13 @@ export async function templateChanges(root: string, baseDir: string, changedFile
       continue;
     }
     const started = Date.now();
-    const result = await runCase(root, repoUrl, item, { updateSnapshots: false, run: false, org, configRepoUrl: config.repoUrl, environment });
+    const result = await runCase(root, repoUrl, item, { updateSnapshots: false, run: false, org, configRepoUrl: config.repoUrl, environment, integrations });
     let found = result.diagnostics;
     // A case the change reaches only through the shared inputs may have failed on the base already: the same
     // case, run there against the base's own config and catalog, tells which of its findings are the change's.
     if (sharedOnly && shared.baseConfig && found.length && existsSync(join(baseDir, item.caseFile)) && item.templateFiles.every(file => existsSync(join(baseDir, file)))) {
       baseOrg ??= loadOrgCatalog(shared.baseConfig).catch(() => undefined);
-      const onBase = await runCase(baseDir, shared.baseConfig.repoUrl ?? repoUrl, item, { updateSnapshots: false, run: false, org: await baseOrg, configRepoUrl: shared.baseConfig.repoUrl, environment: await templateEnvironment(shared.baseConfig).catch(() => undefined) }).catch(() => undefined);
+      const onBase = await runCase(baseDir, shared.baseConfig.repoUrl ?? repoUrl, item, { updateSnapshots: false, run: false, org: await baseOrg, configRepoUrl: shared.baseConfig.repoUrl, environment: await templateEnvironment(shared.baseConfig).catch(() => undefined), integrations: await templateIntegrations(shared.baseConfig).catch(() => undefined) }).catch(() => undefined);
       if (onBase) found = markAlreadyOnBase(found, onBase.diagnostics);
     }
     clock.took(item.caseFile, Date.now() - started);

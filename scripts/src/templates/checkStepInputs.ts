@@ -307,23 +307,23 @@ export function pickerRepoUrlProblem(repoUrl: string, pickers: ReadonlySet<strin
 }
 
 /**
- * What Backstage's parseRepoUrl (from @backstage/plugin-scaffolder-node, with the default integrations)
- * makes of a rendered repoUrl: its InputError, or a repository or owner that carries URL syntax, which no
- * SCM accepts as a name. Undefined when it reads cleanly or names a host only the deployment's own
- * integrations know.
+ * What Backstage's parseRepoUrl (from @backstage/plugin-scaffolder-node, with the default integrations, or
+ * `deployment`'s: the managed Backstage's own, from its app-config) makes of a rendered repoUrl: its
+ * InputError, or a repository or owner that carries URL syntax, which no SCM accepts as a name. Undefined
+ * when it reads cleanly or, without `deployment`, names a host only the deployment's own integrations know.
  */
-export function repoUrlProblem(repoUrl: string, type?: string, action?: string): string | undefined {
+export function repoUrlProblem(repoUrl: string, type?: string, action?: string, deployment?: object): string | undefined {
   deferUnreadScaffolderModules();
   const { parseRepoUrl } = fromScaffolder('@backstage/plugin-scaffolder-node');
   const { ScmIntegrations } = require('@backstage/integration');
   const { ConfigReader } = require('@backstage/config');
   let parsed: Record<string, string | undefined>;
-  const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
+  const integrations = deployment ?? ScmIntegrations.fromConfig(new ConfigReader({}));
   try {
     parsed = parseRepoUrl(repoUrl, integrations);
   } catch (error) {
     const message = (error as Error).message;
-    if (!/No matching integration/.test(message)) return `parseRepoUrl refuses ${quoted(repoUrl)}: ${message}`;
+    if (!/No matching integration/.test(message) || deployment) return `parseRepoUrl refuses ${quoted(repoUrl)}: ${message}`;
     // A host only the deployment configures: of the type the action requires of it (typedRepoUrlProblem), else unknown here.
     return type ? typedRepoUrlProblem(repoUrl, type, action) : undefined;
   }

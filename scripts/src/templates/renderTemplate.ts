@@ -17,6 +17,8 @@ import { DEFAULT_USER_REF, offlineUser } from './offlineUser.ts';
 import { normalizeSteps } from './stepIds.ts';
 import { dryRunOutputs } from './dryRunOutputs.ts';
 import type { DefaultEnvironment } from './defaultEnvironment.ts';
+import { missingIntegrationHint, type DeploymentIntegrations } from './templateIntegrations.ts';
+import { pushesThroughGitignore, unpushedFiles, type UnpushedFile } from './unpushedFiles.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -44,6 +46,12 @@ export interface RenderRequest {
   catalog?: readonly KnownEntity[];
   /** The managed Backstage's scaffolder.defaultEnvironment (templateEnvironment): `environment.parameters`, and the secrets the log redacts. */
   environment?: DefaultEnvironment;
+  /**
+   * The managed Backstage's integrations, from its app-config (templateIntegrations): parseRepoUrl (the filter,
+   * the actions' repoUrl) then refuses a host they lack, as the task does. Absent: they are unknown, and a host
+   * a picker value names is taken as one the deployment configures (renderIntegrationsConfig).
+   */
+  integrations?: DeploymentIntegrations;
 }
 
 /** additionalTemplateFilters and additionalTemplateGlobals, as the scaffolder plugin hands them to its runner and fetch actions. */
@@ -110,6 +118,12 @@ export interface RenderResult {
   inputRefusals: InputRefusalAt[];
   /** environment.parameters the template or a fetched file names whose value the deployment alone knows (DefaultEnvironment.fromDeployment): rendered empty here. */
   deploymentParameters?: string[];
+  /**
+   * Files the workspace held when a publish step ran that the step leaves out of the repository it creates,
+   * because a .gitignore there ignores them (unpushedFiles): the rendered files are the workspace, as the
+   * dry-run returns it, not what the new repository holds.
+   */
+  unpushed?: UnpushedFile[];
   output: Record<string, unknown>;
   log: string[];
   milliseconds: number;
@@ -267,7 +281,10 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       }
     }
   }
-  const config = new ConfigReader({ ...renderIntegrationsConfig(request.values, parameters, hostOf(request.source.baseUrl), typed), ...environment });
+  // Backstage builds its integrations from its app-config alone (ScmIntegrations.fromConfig adds the default
+  // hosts): known, they are used as they stand, so a host they lack fails the render as it fails the task.
+  const known = request.integrations ? { integrations: request.integrations.integrations } : renderIntegrationsConfig(request.values, parameters, hostOf(request.source.baseUrl), typed);
+  const config = new ConfigReader({ ...known, ...environment });
   const integrations = ScmIntegrations.fromConfig(config);
   // What the fetch steps read: a rendered file with exactly that content was copied as it stands.
   const fetched = new Set<string>();
@@ -313,6 +330,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const skippedSteps: string[] = [];
   const notRunOffline: NonNullable<RenderResult['notRunOffline']> = [];
   const inputRefusals: InputRefusalAt[] = [];
+  const unpushed: UnpushedFile[] = [];
   const stepAction = (id: string) => String((request.template.spec.steps.find(s => (s as { id?: unknown }).id === id) as { action?: unknown } | undefined)?.action ?? '');
   // A step answered by example (offline only the dry-run's example, or nothing) makes any later step whose
   // `each` reads its output unrunnable offline: the runner resolves `each` against the example and fails the
@@ -391,6 +409,8 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     actions.set(id, node.createTemplateAction({ id, supportsDryRun: true, async handler(ctx: { input: Record<string, unknown>; workspacePath: string; step?: { id: string }; output(name: string, value: unknown): void }) {
       const stepId = ctx.step?.id ?? id;
       offlineInputs.push({ stepAction: id, input: ctx.input, stepId });
+      // What the step would push is read from the workspace as it stands now, as the action reads it.
+      if (pushesThroughGitignore(id)) unpushed.push(...await unpushedFiles(ctx.workspacePath, stepId, id, ctx.input).catch(() => []));
       if (known && !readsUnknownOutput(stepId)) for (const r of validateActionInput(known, ctx.input)) if (!readsExampleOutput(stepId, r) && !readsStandIn(stepId, r)) inputRefusals.push({ stepId, stepAction: id, path: r.path, property: r.property, keyword: r.keyword, message: r.message, hint: missingSecretHint(request.template.spec.steps, stepId, refusedPath(r), request.secrets) ?? r.hint });
       // As the static check: parseRepoUrl is what the installed modules' actions do with a repoUrl; an
       // unknown action (argocd:create-resources takes a clone URL) or one declared in gitops.config.yaml
@@ -399,8 +419,8 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       const rawRepoUrl = (request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId) as { input?: { repoUrl?: unknown } } | undefined)?.input?.repoUrl;
       const fromStepOutput = typeof rawRepoUrl === 'string' && /\bsteps\s*[.[]/.test(rawRepoUrl);
       if (known && known.provider !== 'gitops.config.yaml' && !fromStepOutput && !readsStandIn(stepId, { path: ['repoUrl'] }) && typeof ctx.input.repoUrl === 'string') {
-        const problem = repoUrlProblem(ctx.input.repoUrl, integrationTypeOf(known.provider), id);
-        if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem });
+        const problem = repoUrlProblem(ctx.input.repoUrl, integrationTypeOf(known.provider), id, request.integrations ? integrations : undefined);
+        if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem, ...(request.integrations && missingIntegrationHint(problem) ? { hint: missingIntegrationHint(problem) } : {}) });
       }
       for (const key of known ? workspacePathInputs(known) : []) {
         const problem = typeof ctx.input[key] === 'string' ? workspacePathProblem(key, ctx.input[key] as string) : undefined;
@@ -503,7 +523,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
     if (!extracted) throw new Error('The template did not reach its last step');
     const files = (await extracted).map(f => ({ ...f, verbatim: fetched.has(sha(f.content)) }));
-    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, userWithoutEntity, skippedSteps, notRunOffline, ...(fetchedElsewhere.length ? { fetchedElsewhere } : {}), inputRefusals, output: result.output, log, milliseconds: Date.now() - started, ...(deploymentParameters.size ? { deploymentParameters: [...deploymentParameters].sort() } : {}) };
+    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, userWithoutEntity, skippedSteps, notRunOffline, ...(fetchedElsewhere.length ? { fetchedElsewhere } : {}), inputRefusals, ...(unpushed.length ? { unpushed } : {}), output: result.output, log, milliseconds: Date.now() - started, ...(deploymentParameters.size ? { deploymentParameters: [...deploymentParameters].sort() } : {}) };
   } catch (error) {
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();

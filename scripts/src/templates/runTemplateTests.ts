@@ -30,6 +30,7 @@ import { gitHostView } from '../load/gitHostView.ts';
 import type { KnownAction } from './scaffolderActions.ts';
 import { templateActions, templateExtensions } from './templateGate.ts';
 import type { DefaultEnvironment } from './defaultEnvironment.ts';
+import { missingIntegrationHint, type DeploymentIntegrations } from './templateIntegrations.ts';
 import { resolveTemplatePlaceholders, UNREAD_STEPS_HINT, unreadStepsProblem } from './templatePlaceholders.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { pickTemplate, quotedNames, shortName } from './pickTemplate.ts';
@@ -38,6 +39,7 @@ import { skeletonGlobProblems } from './skeletonGlobs.ts';
 import { BUILTIN_ACTIONS } from './dryRunRequest.ts';
 import { withLf } from '../load/eolConverted.ts';
 import { renderedRegisterProblems } from './registeredFile.ts';
+import { unpushedFindings } from './unpushedFiles.ts';
 import { stepIdOf } from './stepIds.ts';
 
 const BUILTIN = BUILTIN_ACTIONS;
@@ -154,9 +156,10 @@ export interface CaseResult {
  * commands. `repoUrl` is the base the render reads relative urls against (a stand-in when the config has
  * none); `options.configRepoUrl` is gitops.config.yaml's own repoUrl, the only one a `$yaml`/`$json`/`$text`
  * URL may be read through (a stand-in base would make every other repository's URL look "outside");
- * `options.environment` the managed Backstage's scaffolder.defaultEnvironment (templateEnvironment).
+ * `options.environment` the managed Backstage's scaffolder.defaultEnvironment (templateEnvironment);
+ * `options.integrations` its integrations (templateIntegrations), unknown when absent.
  */
-export async function runCase(root: string, repoUrl: string, item: TemplateCase, options: { updateSnapshots: boolean; run: boolean; org?: OrgCatalog; configRepoUrl?: string; environment?: DefaultEnvironment }): Promise<CaseResult> {
+export async function runCase(root: string, repoUrl: string, item: TemplateCase, options: { updateSnapshots: boolean; run: boolean; org?: OrgCatalog; configRepoUrl?: string; environment?: DefaultEnvironment; integrations?: DeploymentIntegrations }): Promise<CaseResult> {
   const diagnostics: Diagnostic[] = [];
   let caseText: string;
   let templateTexts: string[];
@@ -239,7 +242,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   let rendered;
   extensions.standIns?.clear();
   try {
-    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], actions, extensions, catalog: options.org?.entities.map(e => e.entity), environment: options.environment });
+    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], actions, extensions, catalog: options.org?.entities.map(e => e.entity), environment: options.environment, integrations: options.integrations });
   } catch (error) {
     const message = (error as Error).message;
     if (testCase.expect?.error && message.includes(testCase.expect.error)) return { case: item, milliseconds: Date.now() - started, diagnostics };
@@ -259,7 +262,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     const reported = (await handlerRefusals(template.spec.steps, actions)).some(f => message.endsWith(f.refusal));
     // A fetch from another repository or revision: Backstage reads it, the offline render cannot.
     const elsewhere = message.includes(OUTSIDE_REPOSITORY) ? 'The offline render reads only this checkout, so a case cannot render a template that fetches from another repository, or another revision of this one (Backstage does fetch it). Fetch the skeleton by a url relative to the template file, or remove the case.' : undefined;
-    at(['values'], 'template-render-failed', `The template failed to render: ${message}`, reported ? 'Fix the step input in template.yaml (reported there).' : elsewhere ?? omittedDefaultHint(template, testCase.values, message) ?? 'Fix the template or the skeleton; Backstage would fail the same way.');
+    at(['values'], 'template-render-failed', `The template failed to render: ${message}`, reported ? 'Fix the step input in template.yaml (reported there).' : elsewhere ?? omittedDefaultHint(template, testCase.values, message) ?? (options.integrations && missingIntegrationHint(message)) ?? 'Fix the template or the skeleton; Backstage would fail the same way.');
     return { case: item, milliseconds: Date.now() - started, diagnostics };
   }
   for (const standIn of extensions.standIns ?? []) {
@@ -288,6 +291,8 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     const { message, hint } = userWithoutEntityText(rendered.userWithoutEntity, options.org !== undefined);
     diagnostics.push({ ruleId: 'template-user-entity-missing', severity: 'warning', message, hint, file: item.caseFile, range: parsedCase.locate(0, testCase.user ? ['user'] : ['values']) });
   }
+  // What a publish step leaves out through the skeleton's .gitignore: the case's files stay the workspace's.
+  diagnostics.push(...unpushedFindings(rendered.unpushed ?? [], templateFile, template.spec.steps, p => existsSync(join(root, p)), { file: item.caseFile, range: parsedCase.locate(0, ['values']) }, options.configRepoUrl));
   if (testCase.expect?.error) at(['expect', 'error'], 'template-expectation', `The template rendered, but the case expects it to fail with "${testCase.expect.error}".`, 'Update the expectation.');
   const files = new Map(rendered.files.map(f => [f.path, f.content]));
   testCase.expect?.files?.forEach((path, i) => files.has(path) || at(['expect', 'files', i], 'template-expectation', `${path} was not rendered.`, `Rendered: ${[...files.keys()].sort().join(', ')}`));
