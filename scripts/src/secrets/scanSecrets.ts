@@ -36,12 +36,19 @@ export async function scanSecrets(root: string, files: readonly string[], second
   const byContent = new Map<string, Diagnostic[] | 'timeout' | 'failed'>();
   try {
     const present = files.filter(file => readable(root, file));
-    found.push(...(await pathFindings(thread, present, seconds)));
+    const paths = await pathFindings(thread, present);
+    // The paths are scanned first, in one text: when even they were not, each file says so once, below.
+    const pathsUnsaid = typeof paths === 'string' ? `its path was not scanned either (${paths === 'timeout' ? 'no time was left' : 'secretlint failed'})` : undefined;
+    if (typeof paths !== 'string') found.push(...paths);
+    const incomplete = (file: string, why: string) => found.push(incompleteFinding(file, pathsUnsaid ? `${why}; ${pathsUnsaid}` : why));
     for (const file of present) {
       const read = readForScan(root, file);
-      if (read === undefined) continue;
+      if (read === undefined) {
+        if (pathsUnsaid) found.push(incompleteFinding(file, pathsUnsaid.replace(' either', '')));
+        continue;
+      }
       if ('problem' in read) {
-        found.push(incomplete(file, read.problem));
+        incomplete(file, read.problem);
         continue;
       }
       const label = scanLabel(file);
@@ -51,9 +58,12 @@ export async function scanSecrets(root: string, files: readonly string[], second
         result = await thread.lint(label, read.text);
         byContent.set(key, result);
       }
-      if (result === 'timeout') found.push(incomplete(file, `the secret scan's ${seconds} s were used up before it was scanned`));
-      else if (result === 'failed') found.push(incomplete(file, 'secretlint failed on it'));
-      else found.push(...result.map(d => ({ ...d, file })));
+      if (result === 'timeout') incomplete(file, `the secret scan's ${seconds} s were used up before it was scanned`);
+      else if (result === 'failed') incomplete(file, 'secretlint failed on it');
+      else {
+        found.push(...result.map(d => ({ ...d, file })));
+        if (pathsUnsaid) found.push(incompleteFinding(file, pathsUnsaid.replace(' either', '')));
+      }
     }
   } finally {
     await thread.close();
@@ -106,14 +116,15 @@ function readForScan(root: string, file: string): { text: string } | { problem: 
 
 /**
  * secret-written findings for credentials in the paths `files` (a token as a docs file's name is a TechDocs
- * URL): one per distinct path up to the end of the match (a token as a folder's name is one finding).
+ * URL): one per distinct path up to the end of the match (a token as a folder's name is one finding); or why
+ * they were not scanned.
  */
-async function pathFindings(thread: SecretScanThread, files: readonly string[], seconds: number): Promise<Diagnostic[]> {
+async function pathFindings(thread: SecretScanThread, files: readonly string[]): Promise<Diagnostic[] | 'timeout' | 'failed'> {
   if (!files.length) return [];
   // One path a line: a line break inside a name (secretlint's: \r, \n, U+2028, U+2029) becomes a space.
   const text = files.map(f => f.replace(/[\r\n\u2028\u2029]/g, ' ')).join('\n');
   const result = await thread.lint('/paths.txt', text);
-  if (result === 'timeout' || result === 'failed') return files.map(file => incomplete(file, result === 'timeout' ? `the secret scan's ${seconds} s were used up before its path was scanned` : 'secretlint failed on its path'));
+  if (result === 'timeout' || result === 'failed') return result;
   const said = new Set<string>();
   const found: Diagnostic[] = [];
   for (const d of result) {
@@ -126,7 +137,7 @@ async function pathFindings(thread: SecretScanThread, files: readonly string[], 
   return found;
 }
 
-function incomplete(file: string, why: string): Diagnostic {
+function incompleteFinding(file: string, why: string): Diagnostic {
   return {
     ruleId: 'secret-scan-incomplete',
     severity: 'error',
