@@ -45,8 +45,9 @@ export async function buildCli({ logLevel = 'warning' } = {}) {
   // Chunks are content-hashed: clear the previous build's so none lingers.
   rmSync(outdir, { recursive: true, force: true });
   const cli = await build({
-    // The thread that reads a big catalog's files while the main thread parses them (load/fileReader.ts).
-    entryPoints: { cli: `${root}scripts/src/cli/main.ts`, readerWorker: `${root}scripts/src/load/readerWorker.ts`, apiLintWorker: `${root}scripts/src/pr/apiLintWorker.ts` },
+    // The threads: one reads a big catalog's files while the main thread parses them (load/fileReader.ts); the
+    // others run Spectral (pr/boundedLint.ts) and secretlint (secrets/secretScanThread.ts) under a time bound.
+    entryPoints: { cli: `${root}scripts/src/cli/main.ts`, readerWorker: `${root}scripts/src/load/readerWorker.ts`, apiLintWorker: `${root}scripts/src/pr/apiLintWorker.ts`, secretScanWorker: `${root}scripts/src/secrets/secretScanWorker.ts` },
     bundle: true,
     splitting: true,
     chunkNames: '[name]-[hash]',

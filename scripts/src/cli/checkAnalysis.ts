@@ -55,6 +55,8 @@ export interface CheckOptions {
    * whole repository: a plain `check` does not pay for loading secretlint. The base revision's run never scans.
    */
   secretsIn?: 'given' | 'changed';
+  /** What the whole secret scan may take (seconds; SECRET_SCAN_SECONDS when not given): files left are secret-scan-incomplete. */
+  secretsSeconds?: number;
 }
 
 /** What `check` found, before the config's rule settings. */
@@ -228,7 +230,8 @@ async function baseRun(root: string, baseDir: string, options: CheckOptions, io:
 /**
  * secret-written findings (options.secretsIn): over the files given by name, or those the change touches since
  * `options.base`. A credential on a line where the Backstage config gate already reports config-plain-secret
- * (in `said`) is that finding. secretlint is loaded only when there is a file to scan.
+ * (in `said`) is that finding. secretlint is loaded, on its own thread, only when there is a file to scan; a
+ * file left unscanned is secret-scan-incomplete.
  */
 async function secretsWritten(root: string, options: CheckOptions, io: CliIo, said: readonly Diagnostic[]): Promise<Diagnostic[]> {
   const { givenFiles, scanSecrets } = await import('../secrets/scanSecrets.ts');
@@ -236,7 +239,7 @@ async function secretsWritten(root: string, options: CheckOptions, io: CliIo, sa
   let files: string[];
   if (options.secretsIn === 'given') files = givenFiles(root, options.positionals.map(p => relative(root, resolve(io.cwd, p)).split(sep).join('/')));
   else files = await options.reads!.changedFiles();
-  return withoutConfigSecrets(await scanSecrets(root, files), said);
+  return withoutConfigSecrets(await scanSecrets(root, files, options.secretsSeconds), said);
 }
 
 /**
@@ -282,16 +285,19 @@ async function weakenedSince(root: string, baseDir: string, reads: RevisionReads
 
 /**
  * review-hidden findings: the `.gitattributes` files (any folder) the change since `base` adds or edits,
- * compared with the same files of the extracted base revision `baseDir` (reviewHidden). Each side read as a
+ * compared with the same files of the extracted base revision `baseDir` (reviewHidden); and
+ * review-hidden-binary findings: changed text files git shows as binary (binaryHidden). Each side read as a
  * regular file only: git does not follow a `.gitattributes` that is a symbolic link.
  */
 async function reviewHiddenSince(root: string, baseDir: string, base: string): Promise<Diagnostic[]> {
-  const [{ reviewHidden }, { gitChangedFiles }, { regularRepoFileText }] = await Promise.all([import('../pr/reviewHidden.ts'), import('../pr/gitChangedFiles.ts'), import('../load/repoFiles.ts')]);
+  const [{ reviewHidden }, { gitChangedFiles }, { regularRepoFileText }, { binaryHidden }, { changedSamples }] = await Promise.all([import('../pr/reviewHidden.ts'), import('../pr/gitChangedFiles.ts'), import('../load/repoFiles.ts'), import('../pr/binaryHidden.ts'), import('../pr/changedSamples.ts')]);
   const isAttributes = (file: string) => file === '.gitattributes' || file.endsWith('/.gitattributes');
-  const changed = gitChangedFiles(root, base).filter(isAttributes);
-  if (!changed.length) return [];
+  const all = gitChangedFiles(root, base);
+  const hiddenBinary = binaryHidden(changedSamples(root, base, all));
+  const changed = all.filter(isAttributes);
+  if (!changed.length) return hiddenBinary;
   const files = changed.map(file => ({ file, base: regularRepoFileText(baseDir, file), head: regularRepoFileText(root, file) }));
-  return reviewHidden(files, { base: regularRepoFileText(baseDir, '.gitattributes'), head: regularRepoFileText(root, '.gitattributes') });
+  return [...reviewHidden(files, { base: regularRepoFileText(baseDir, '.gitattributes'), head: regularRepoFileText(root, '.gitattributes') }), ...hiddenBinary];
 }
 
 /**

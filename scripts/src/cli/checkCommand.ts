@@ -55,7 +55,9 @@ Options:
                         definitions are judged by \`report --base REF\`, which CI runs: run that
                         before pushing a change to an API. Findings REF already has are listed
                         apart ("Already on REF"); they still fail the run. Every file the change
-                        adds or modifies is scanned for credentials written out (secret-written)
+                        adds or modifies, and its path, is scanned for credentials written out
+                        (secret-written), within 60 s ($BACKSTAGE_GITOPS_SECRET_SCAN_SECONDS); a text
+                        file left unscanned is secret-scan-incomplete
   --today YYYY-MM-DD    date for exemption expiry, enableOn and initiative due dates (default: today)
   --cache FILE          keep results in FILE: when no file, folder, link, config, policy, package or
                         option changed since the run that wrote it, its report is given again; else
@@ -133,7 +135,8 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
   // Credentials are looked for where hostile text enters: the files given by name (a pre-commit hook's), else
   // those a pull request changes. A plain run (and a subfolder's implicit scope) scans nothing.
   const secretsIn = scope === undefined && positionals.length > 0 ? 'given' as const : values.base !== undefined ? 'changed' as const : undefined;
-  const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today, reads, ...(reads ? { judgeBase: true } : {}), ...(secretsIn ? { secretsIn } : {}) };
+  const secretsSeconds = secretScanSeconds(io.env[SECRET_SCAN_SECONDS_ENV]);
+  const options = { positionals, catalogUrl: values['catalog-url'], tokenEnv: values['token-env'], base: values.base, today: values.today, reads, ...(reads ? { judgeBase: true } : {}), ...(secretsIn ? { secretsIn } : {}), ...(secretsSeconds !== undefined ? { secretsSeconds } : {}) };
   const cached = cacheFile === undefined ? undefined : readCacheParts(cacheFile);
   // The replay is looked up before the config is even read: its file is one of the inputs hashed.
   // The YAML files' bytes as the key hashed them: a run that is not replayed judges exactly these.
@@ -261,7 +264,18 @@ function replayParts(root: string, options: CheckOptions, cwd: string): string[]
   // Paths without --base compare the given files with the last commit's (definedAtHead): HEAD is an input then.
   const head = paths.length > 0 && options.base === undefined ? headTree(root) : '';
   // A run that judged the base for a clean head (report's judgeBase) records what the change fixed; check's does not.
-  return [toolkitKey(), root, today, JSON.stringify(paths), base, inferred, head, options.judgeBase ? 'judgeBase' : ''];
+  return [toolkitKey(), root, today, JSON.stringify(paths), base, inferred, head, options.judgeBase ? 'judgeBase' : '', String(options.secretsSeconds ?? '')];
+}
+
+/** The environment variable that sets what the whole secret scan may take (whole seconds; default SECRET_SCAN_SECONDS, 60). */
+export const SECRET_SCAN_SECONDS_ENV = 'BACKSTAGE_GITOPS_SECRET_SCAN_SECONDS';
+
+/** The secret scan's time bound from SECRET_SCAN_SECONDS_ENV's `value`: undefined when unset; throws UsageError unless whole seconds from 1 to 3600. */
+function secretScanSeconds(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const seconds = Number(value);
+  if (!(Number.isInteger(seconds) && seconds >= 1 && seconds <= 3600)) throw new UsageError(`${SECRET_SCAN_SECONDS_ENV} takes whole seconds from 1 to 3600`);
+  return seconds;
 }
 
 /** The tree id of HEAD in the git work tree at `root` ('' outside one or before the first commit). */

@@ -32,6 +32,12 @@ const rules: Rule[] = [
     example: '# skeletons/node-service/.gitattributes\n* linguist-generated=true -diff',
   },
   {
+    id: 'review-hidden-binary',
+    severity: 'error',
+    description: "With --base, a text file the pull request adds or changes that git, GitHub and Azure DevOps show as binary (\"Binary files differ\"), so its diff cannot be reviewed while Backstage, TechDocs or a template read it as text: a NUL byte (or UTF-16) in its first 8,000 bytes, git's own test, is an error at the first NUL; a YAML, JSON, Markdown, CODEOWNERS or .gitattributes file whose diff a `-diff` or `binary` attribute hides is a warning.",
+    example: '# catalog/orders.yaml, first line: `# orders <NUL>`, an annotation holding a token below it',
+  },
+  {
     id: 'baseline-fixed',
     severity: 'info',
     description: "With --base, the pull request fixes findings that the baseline (baseline: in gitops.config.yaml) still counts: until `check --write-baseline` shrinks it, the same mistakes can come back in those files unnoticed. Said once, on the baseline file, as ESLint's bulk suppressions say a suppression is no longer needed.",

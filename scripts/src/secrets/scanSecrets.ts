@@ -1,56 +1,151 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { hash } from 'node:crypto';
+import { closeSync, readdirSync, readSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import type { Diagnostic } from '../diagnostic.ts';
+import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { leavesRoot } from '../load/leavesRoot.ts';
-import { readRegularFile } from '../load/readSource.ts';
-import { realRepoPath } from '../load/repoPath.ts';
+import { openRegularFile, readRegularFile } from '../load/readSource.ts';
+import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import { childEnv } from '../process/childEnv.ts';
-import { secretFindings, type SecretlintMessage } from './secretFindings.ts';
+import { boundedText, logText } from '../report/safeText.ts';
+import { sampleIsText, scanLabel, scanText } from './scanText.ts';
+import { SecretScanThread } from './secretScanThread.ts';
 
-/** Files past this size are not scanned (generated data, not a place anyone types a token). */
-export const SECRET_SCAN_MAX_BYTES = 1024 * 1024;
-// git's own test for a binary file: a NUL byte in its first 8,000 bytes.
-const BINARY_PROBE = 8 * 1024;
+/** A text file larger than this is not scanned: it is a secret-scan-incomplete error (never a silent pass). */
+export const SECRET_SCAN_MAX_BYTES = 16 * 1024 * 1024;
+/** What all of one run's scan may take (seconds); what is left then is secret-scan-incomplete. */
+export const SECRET_SCAN_SECONDS = 60;
+// How much of a file over the bound is read to tell text from binary.
+const SAMPLE_BYTES = 64 * 1024;
 
 /**
  * secret-written findings for the repo paths `files` under `root` (what the change touches, or what a run was
- * given). Only text is read: a file that is missing, not a regular file, behind a link leaving the repository,
- * over 1 MB or with a NUL byte in its first 8 KB is skipped without a word (other gates report links). secretlint
- * (≈350 ms to load) is imported only when a file is left to scan. Returns the findings in file order.
+ * given), and secret-scan-incomplete errors for each of them that is text and was not scanned. Every file is
+ * read as scanText reads it: binary files (images, archives) are skipped, a file missing (deleted), not a
+ * regular file (a submodule) or behind a link leaving the repository (repo-symlink's) is no file to scan. A
+ * text file over SECRET_SCAN_MAX_BYTES, one that cannot be read, and every one still unscanned when
+ * `seconds` have passed (secretlint runs on a thread that is then stopped: secretScanThread.ts) is
+ * incomplete: the gate fails closed. Each distinct content is linted once (a pull request of sixty copies of
+ * one costly file pays for one). The paths themselves are scanned too (TechDocs publishes a docs file's
+ * path in its URL). secretlint is loaded only when there is something to scan. Returns the findings in file
+ * order; never throws.
  */
-export async function scanSecrets(root: string, files: readonly string[]): Promise<Diagnostic[]> {
-  const texts: { file: string; content: string }[] = [];
-  for (const file of files) {
-    const content = scannableText(root, file);
-    if (content !== undefined) texts.push({ file, content });
-  }
-  if (!texts.length) return [];
-  const [{ lintSource }, { creator }] = await Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]);
-  const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }] };
+export async function scanSecrets(root: string, files: readonly string[], seconds = SECRET_SCAN_SECONDS): Promise<Diagnostic[]> {
+  const thread = new SecretScanThread(Date.now() + seconds * 1000);
   const found: Diagnostic[] = [];
-  for (const [i, { file, content }] of texts.entries()) {
-    // The path is only a label for secretlint's rules (none reads the file), and secretlint's profiler puts it
-    // in a performance mark name that it splits with a pattern a newline breaks: a pull request's file named
-    // `evil\n::add-mask::…` made every command exit 2. The rules see a neutral name with the file's extension.
-    const extension = posix.extname(file).replace(/[^\w.]/g, '').slice(0, 16);
-    const result = await lintSource({ source: { filePath: `/file-${i}${extension}`, content, contentType: 'text' }, options: { config, maskSecrets: true } });
-    found.push(...secretFindings(file, content, result.messages as unknown as SecretlintMessage[]));
+  const byContent = new Map<string, Diagnostic[] | 'timeout' | 'failed'>();
+  try {
+    const present = files.filter(file => readable(root, file));
+    const paths = await pathFindings(thread, present);
+    // The paths are scanned first, in one text: when even they were not, each file says so once, below.
+    const pathsUnsaid = typeof paths === 'string' ? `its path was not scanned either (${paths === 'timeout' ? 'no time was left' : 'secretlint failed'})` : undefined;
+    if (typeof paths !== 'string') found.push(...paths);
+    const incomplete = (file: string, why: string) => found.push(incompleteFinding(file, pathsUnsaid ? `${why}; ${pathsUnsaid}` : why));
+    for (const file of present) {
+      const read = readForScan(root, file);
+      if (read === undefined) {
+        if (pathsUnsaid) found.push(incompleteFinding(file, pathsUnsaid.replace(' either', '')));
+        continue;
+      }
+      if ('problem' in read) {
+        incomplete(file, read.problem);
+        continue;
+      }
+      const label = scanLabel(file);
+      const key = `${label}\0${hash('sha256', read.text)}`;
+      let result = byContent.get(key);
+      if (result === undefined) {
+        result = await thread.lint(label, read.text);
+        byContent.set(key, result);
+      }
+      if (result === 'timeout') incomplete(file, `the secret scan's ${seconds} s were used up before it was scanned`);
+      else if (result === 'failed') incomplete(file, 'secretlint failed on it');
+      else {
+        found.push(...result.map(d => ({ ...d, file })));
+        if (pathsUnsaid) found.push(incompleteFinding(file, pathsUnsaid.replace(' either', '')));
+      }
+    }
+  } finally {
+    await thread.close();
   }
   return found;
 }
 
-/** The text of repo path `file` when it is one to scan (see scanSecrets), else undefined. A leading BOM is dropped. */
-function scannableText(root: string, file: string): string | undefined {
+/** Whether repo path `file` is there to be read as a file (not deleted, no folder, no link leaving the repository). */
+function readable(root: string, file: string): boolean {
+  try {
+    openRegular(root, file);
+    return true;
+  } catch (error) {
+    return !isNoFile(error);
+  }
+}
+
+const isNoFile = (error: unknown) => error instanceof OutsideRepositoryError || ['ENOENT', 'ENOTDIR', 'EISDIR', 'ENOTREG', 'ELOOP'].includes((error as NodeJS.ErrnoException)?.code ?? '');
+
+function openRegular(root: string, file: string): void {
+  closeSync(openRegularFile(realRepoPath(root, file)).fd);
+}
+
+/**
+ * The text of repo path `file` to scan, undefined when there is none (binary, or no file: see scanSecrets), or
+ * why a text file cannot be scanned (too large, unreadable).
+ */
+function readForScan(root: string, file: string): { text: string } | { problem: string } | undefined {
   let bytes: Buffer;
   try {
-    bytes = readRegularFile(realRepoPath(root, file), SECRET_SCAN_MAX_BYTES);
-  } catch {
-    return undefined;
+    const real = realRepoPath(root, file);
+    const { fd, size } = openRegularFile(real);
+    try {
+      if (size > SECRET_SCAN_MAX_BYTES) {
+        const sample = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
+        const n = readSync(fd, sample, 0, sample.length, 0);
+        return sampleIsText(sample.subarray(0, n)) ? { problem: `it is ${size} bytes, over the ${SECRET_SCAN_MAX_BYTES} bytes the secret scan reads of one file` } : undefined;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    bytes = readRegularFile(real, SECRET_SCAN_MAX_BYTES);
+  } catch (error) {
+    if (isNoFile(error)) return undefined;
+    return { problem: `it could not be read (${logText(boundedText(String((error as NodeJS.ErrnoException)?.code ?? error), 40))})` };
   }
-  if (bytes.subarray(0, BINARY_PROBE).includes(0)) return undefined;
-  const text = bytes.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const text = scanText(bytes);
+  return text === undefined ? undefined : { text };
+}
+
+/**
+ * secret-written findings for credentials in the paths `files` (a token as a docs file's name is a TechDocs
+ * URL): one per distinct path up to the end of the match (a token as a folder's name is one finding); or why
+ * they were not scanned.
+ */
+async function pathFindings(thread: SecretScanThread, files: readonly string[]): Promise<Diagnostic[] | 'timeout' | 'failed'> {
+  if (!files.length) return [];
+  // One path a line: a line break inside a name (secretlint's: \r, \n, U+2028, U+2029) becomes a space.
+  const text = files.map(f => f.replace(/[\r\n\u2028\u2029]/g, ' ')).join('\n');
+  const result = await thread.lint('/paths.txt', text);
+  if (result === 'timeout' || result === 'failed') return result;
+  const said = new Set<string>();
+  const found: Diagnostic[] = [];
+  for (const d of result) {
+    const file = files[d.range.start.line - 1];
+    const key = `${file.slice(0, d.range.end.column - 1)}\0${d.message}`;
+    if (file === undefined || said.has(key)) continue;
+    said.add(key);
+    found.push({ ...d, file, message: d.message.replace('in this file', "in this file's path (TechDocs publishes a docs file's path in its URL, and git keeps it)"), range: FILE_START });
+  }
+  return found;
+}
+
+function incompleteFinding(file: string, why: string): Diagnostic {
+  return {
+    ruleId: 'secret-scan-incomplete',
+    severity: 'error',
+    message: `This file was not scanned for credentials written out: ${why}. Whatever it holds reaches Backstage, TechDocs or new repositories unchecked.`,
+    hint: 'A platform reviewer must check the file for credentials by hand; better, split it into smaller files (or take generated data out of the repository) so that the scan reads it.',
+    file,
+    range: FILE_START,
+  };
 }
 
 /**

@@ -5,8 +5,14 @@ const rules: Rule[] = [
   {
     id: 'secret-written',
     severity: 'error',
-    description: "A credential (a token, a key, a password in a URL; secretlint's recommended rules) is written out in a file the pull request adds or changes (check --base, report --base) or a file given by path (check <paths>): every Backstage user reads the catalog, every new repository gets the skeletons, TechDocs publishes the docs, and git keeps it in the history. An error (locked); a line marked with secretlint's own `secretlint-disable-line` comment (or under `secretlint-disable-next-line`) is a documented example, which reviewers see in the diff.",
+    description: "A credential (a token, a key, a password in a URL; secretlint's recommended rules) is written out in a file the pull request adds or changes (check --base, report --base) or a file given by path (check <paths>): every Backstage user reads the catalog, every new repository gets the skeletons, TechDocs publishes the docs, and git keeps it in the history. The file's contents (any text: UTF-8 with or without a NUL byte, UTF-16, Latin-1; binary files are skipped) and its path are scanned. An error (locked); a line marked with secretlint's own `secretlint-disable-line` comment (or under `secretlint-disable-next-line`) is a documented example, which reviewers see in the diff; the block form (`secretlint-disable` … `secretlint-enable`) is not honoured.",
     example: 'metadata:\n  annotations:\n    acme.com/deploy-token: ghp_…  # a GitHub token\n  links:\n    - url: https://deploy:<password>@runbooks.acme.example/',
+  },
+  {
+    id: 'secret-scan-incomplete',
+    severity: 'error',
+    description: 'A text file the pull request adds or changes (or a file given by path) was not scanned for credentials: it is over the 16 MiB the scan reads of one file, it could not be read, or the whole scan used up its time bound (60 s; BACKSTAGE_GITOPS_SECRET_SCAN_SECONDS) before reaching it. An error (locked): the gate fails closed, and a platform reviewer must check the file by hand or the file be split.',
+    example: '# docs/data.md: 20 MB of generated tables, a token on line 2',
   },
 ];
 

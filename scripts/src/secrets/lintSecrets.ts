@@ -1,0 +1,27 @@
+import { posix } from 'node:path';
+import type { Diagnostic } from '../diagnostic.ts';
+import { secretFindings, type SecretlintMessage } from './secretFindings.ts';
+import { withoutBlockDirectives } from './scanText.ts';
+
+type LintSource = typeof import('@secretlint/core').lintSource;
+let loaded: Promise<{ lintSource: LintSource; config: Parameters<LintSource>[0]['options']['config'] }> | undefined;
+
+/** secretlint with its recommended preset, imported once (about 0.35 s) on first use. */
+function secretlint() {
+  loaded ??= Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]).then(([{ lintSource }, { creator }]) => ({ lintSource, config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }] } }));
+  return loaded;
+}
+
+/**
+ * The secret-written findings secretlint's recommended rules give for `text` (file left '': the caller names
+ * it), with the rules seeing the path `label` (scanLabel) and the text's block directives made inert
+ * (withoutBlockDirectives: only `secretlint-disable-line` and `-next-line` keep a line out). Positions are
+ * those of `text`. Throws what secretlint throws.
+ */
+export async function lintSecrets(label: string, text: string): Promise<Diagnostic[]> {
+  const { lintSource, config } = await secretlint();
+  const content = withoutBlockDirectives(text);
+  // noPhysicFilePath: no rule reads a file of that name from disk (the GCP rule reads a `.p12` it is given).
+  const result = await lintSource({ source: { filePath: label, ext: posix.extname(label), content, contentType: 'text' }, options: { config, maskSecrets: true, noPhysicFilePath: true } });
+  return secretFindings('', content, result.messages as unknown as SecretlintMessage[]);
+}
