@@ -20,7 +20,8 @@ import { omittedDefaultHint } from '../templates/omittedDefaults.ts';
 import { checkSecrets, checkValues } from '../templates/checkValues.ts';
 import { BACKTRACKING_HINT, templateBacktracking } from '../templates/regexBacktracking.ts';
 import { loadOrgCatalog } from '../templates/renderedCatalog.ts';
-import { discoverCases, folderTemplateFiles, runCase } from '../templates/runTemplateTests.ts';
+import { discoverCases, folderTemplateFiles, runCase, writersBefore } from '../templates/runTemplateTests.ts';
+import { missingFileReason, splitOutputProblems, unknownWriters } from '../templates/outputNotJudged.ts';
 import { strandedCases } from '../templates/strandedCases.ts';
 import { templateActions, templateExtensions, templateGate } from '../templates/templateGate.ts';
 import { testTimeLimit } from '../templates/testTimeLimit.ts';
@@ -244,13 +245,21 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   for (const standIn of extensions.standIns ?? []) io.stdout.write(`⚠ rendered with a stand-in for the ${logText(standIn)}, which your Backstage adds (gitops.config.yaml): the toolkit does not have its code, so that part of the output is not what Backstage writes, and what it feeds (a step input, an expression left unrendered when a filter after it threw) is not judged\n`);
   io.stdout.write(unknownLines);
   for (const refusal of result.inputRefusals) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n${refusal.hint ? `  hint: ${logText(refusal.hint)}\n` : ''}`);
-  const problems = await checkRendered(result.files, org, standInNames(extensions));
+  const output = splitOutputProblems(await checkRendered(result.files, org, standInNames(extensions)), result);
+  const problems = output.judged;
   // A problem of several lines (a validator's message) is shown as lines, not as `\n` escapes.
   for (const problem of problems) io.stdout.write(`✖ ${problem.split(/\r?\n/).filter(l => l.trim()).map(logText).join('\n    ')}\n`);
+  // One that follows from a stand-in output or a step the render cannot run is a note, as templates test says it.
+  for (const { problem, why } of output.notJudged) io.stdout.write(`ℹ not judged: ${problem.split(/\r?\n/).filter(l => l.trim()).map(logText).join('\n    ')}\n  (${logText(why)})\n`);
   // What catalog:register would read, which the dry-run skips: as templates test judges a case.
   // A folder fetched from elsewhere was copied as nothing: which file register reads is not known then.
-  const register = result.fetchedElsewhere?.length ? [] : renderedRegisterProblems(template.spec.steps, result.offlineInputs, new Set(result.files.map(f => f.path)), values.values, stepIdOf);
+  // So is a file a step the render cannot run may write before the register step.
+  const writers = unknownWriters(result);
+  const registerAll = result.fetchedElsewhere?.length ? [] : renderedRegisterProblems(template.spec.steps, result.offlineInputs, new Set(result.files.map(f => f.path)), values.values, stepIdOf);
+  const unjudgedRegister = (p: (typeof registerAll)[number]) => p.ruleId === 'template-register-file-missing' ? writersBefore(template.spec.steps, writers, Number(p.path[2])) : [];
+  const register = registerAll.filter(p => unjudgedRegister(p).length === 0);
   for (const p of register) io.stdout.write(`✖ ${logText(p.message)} (${p.ruleId})\n  hint: ${logText(p.hint)}\n`);
+  for (const p of registerAll.filter(p => unjudgedRegister(p).length)) io.stdout.write(`ℹ not judged: ${logText(p.message)}\n  (${logText(missingFileReason(unjudgedRegister(p)))})\n`);
   const workflows = renderedWorkflowFindings(result.files);
   for (const f of workflows) io.stdout.write(`✖ ${logText(f.message)} (${f.ruleId})\n  hint: ${logText(f.hint)}\n`);
   // A step's refused input or unknown action is said above, in the render's own words.

@@ -118,7 +118,7 @@ export function checkExpression(item: TemplateExpression, earlier: readonly stri
     if (fallback(name).test(expression)) {
       report(item, 'template-unknown-parameter-fallback', `parameters.${name} is not declared in spec.parameters, so the form never asks for it and the fallback in ${item.text} always applies.${suggestion}`, 'Declare the parameter if users should choose it; otherwise write the fallback value directly.', 'warning');
     } else {
-      report(item, 'template-unknown-parameter', `parameters.${name} is not declared in spec.parameters; it renders as empty.${suggestion}`, 'Declare the parameter or fix its name.');
+      report(item, 'template-unknown-parameter', `parameters.${name} is not declared in spec.parameters, so the form never asks for it: it renders as empty unless the template is opened with it in the URL's ?formData= (Backstage's form submits all it was given, and the backend lets keys no page declares through).${suggestion}`, "Declare the parameter or fix its name. If it is passed on purpose through ?formData=, give it a value in a test case's values (tests/*.yaml beside the template): it is then taken as passed.");
     }
   }
   // spec.output is rendered after every step succeeded: a step or output it cannot find renders as nothing

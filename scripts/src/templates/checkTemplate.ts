@@ -42,9 +42,11 @@ export interface TemplatePolicy {
  * allow-lists; with the actions the managed Backstage runs (`actions`, from loadScaffolderActions),
  * each step's input against its action's own schema. `document`: which document of `source` is the
  * template (a file may hold several, each a Template Backstage ingests); findings point into it.
- * `extensions`: the filters and globals the managed Backstage adds (templateExtensionNames).
+ * `extensions`: the filters and globals the managed Backstage adds (templateExtensionNames). `passed`: the
+ * parameters the template's test cases give values for (formDataNames): one no page declares is passed on
+ * purpose through the URL's `?formData=`, so naming it is no template-unknown-parameter finding.
  */
-export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy?: TemplatePolicy, actions?: ReadonlyMap<string, KnownAction>, text?: string, document = 0, extensions?: TemplatingNames): Diagnostic[] {
+export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy?: TemplatePolicy, actions?: ReadonlyMap<string, KnownAction>, text?: string, document = 0, extensions?: TemplatingNames, passed: ReadonlySet<string> = new Set()): Diagnostic[] {
   const found: Diagnostic[] = [];
   const at = (path: PathSegment[], ruleId: string, message: string, hint: string, key = false, severity: Severity = 'error') => found.push({ ruleId, severity, message, hint, file: source.file, range: source.locate(document, path, key ? { key: true } : undefined) });
   // With the file's text, a finding about one expression points at the expression itself.
@@ -114,11 +116,13 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   });
   if (actions) for (const f of checkStepInputs(steps, actions, pickerParameters(pages))) if (unreadPlaceholder(steps[Number(f.path[2])]) === undefined) at(f.path, f.ruleId, f.message, f.hint, f.key);
   for (const f of registerPathProblems(steps, idOf)) if (unreadPlaceholder(steps[Number(f.path[2])]) === undefined) at(f.path, 'template-register-path', f.message, f.hint);
+  // What the expressions may read: the declared parameters, and those a test case passes through ?formData=.
+  const readable = new Set([...declared, ...passed]);
   steps.forEach((step, i) => {
     if (unreadPlaceholder(step) !== undefined) return;
     const action = String(step.action ?? '');
     if (policy && !policy.actions.includes(action)) at(['spec', 'steps', i, 'action'], 'template-action-not-allowed', `Action ${action} is not in the allow-list.`, 'Use an action from schemas/template-policy/actions.json, or add it there with a platform review.');
-    for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, declared, atExpression, extensions, parameterKinds, outputs);
+    for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, readable, atExpression, extensions, parameterKinds, outputs);
     // What the runner renders of a step (name, id and action are read as written).
     for (const key of ['input', 'if', 'each']) checkExpressionSyntax(step[key], ['spec', 'steps', i, key], atExpression);
     for (const key of ['input', 'if', 'each']) for (const item of literalBraces(step[key], ['spec', 'steps', i, key])) atExpression(item, 'template-unrendered-braces', unrenderedBraces(item.text, 'the action gets it as written'), `Write \${{ ${boundedText(item.expression, 100)} }}.`);
@@ -155,7 +159,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     const id = idOf(step, i);
     if (id !== undefined) seen.push(id);
   });
-  for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, declared, atExpression, extensions, parameterKinds, outputs);
+  for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, readable, atExpression, extensions, parameterKinds, outputs);
   checkExpressionSyntax(spec.output, ['spec', 'output'], atExpression);
   for (const item of literalBraces(spec.output, ['spec', 'output'])) atExpression(item, 'template-unrendered-braces', unrenderedBraces(item.text, 'the user sees it as written'), `Write \${{ ${boundedText(item.expression, 100)} }}.`);
   return found;

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join, posix, relative, sep } from 'node:path';
 import { repoUrlProblem, workspacePathInputs, workspacePathProblem } from './checkStepInputs.ts';
 import { localReader, renderActionFactories, workflowRunnerClass, type TemplateSource } from './offlineScaffolder.ts';
 import { exampleOutput, validateActionInput, type KnownAction } from './scaffolderActions.ts';
@@ -16,6 +16,9 @@ import { fetchFromRepoCatalog, type KnownEntity } from './catalogFetch.ts';
 import { DEFAULT_USER_REF, offlineUser } from './offlineUser.ts';
 import { normalizeSteps } from './stepIds.ts';
 import { dryRunOutputs } from './dryRunOutputs.ts';
+import { mayWriteWorkspace } from './workspaceWriters.ts';
+import { lstat, readdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { DefaultEnvironment } from './defaultEnvironment.ts';
 import { missingIntegrationHint, type DeploymentIntegrations } from './templateIntegrations.ts';
 import { pushesThroughGitignore, unpushedFiles, type UnpushedFile } from './unpushedFiles.ts';
@@ -112,6 +115,18 @@ export interface RenderResult {
    * not run offline itself (`readsFromNotRun`).
    */
   notRunOffline?: { stepId: string; action: string; readsFrom: string; readsFromAction: string; readsFromNotRun?: boolean; readsFromUnknown?: boolean }[];
+  /**
+   * Steps whose writes to the workspace the offline render lacks: steps that ran (or that an `if:` reading a
+   * stand-in output skipped) whose action it cannot run and that may write files (mayWriteWorkspace), and
+   * the steps of notRunOffline. A file missing from the output may be one of theirs.
+   */
+  workspaceUnknown?: { stepId: string; action: string }[];
+  /**
+   * Files a built-in step wrote (fetch:template, catalog:write…) from an input that reads the output of a
+   * step the offline render has only as a stand-in (`source`: the dry-run's example, or nothing): what is
+   * in them there is not what Backstage writes.
+   */
+  standInFed?: { path: string; stepId: string; source: string; sourceAction: string }[];
   /** Folders a fetch step reads from another repository or revision: offline it copied nothing for them. */
   fetchedElsewhere?: { stepId: string; action: string; url: string }[];
   /** What the managed Backstage would refuse in those inputs when the task runs (a dry-run skips most of these steps). */
@@ -182,6 +197,109 @@ function judged(action: RunnableAction, refusals: InputRefusalAt[], where: { fil
 function bound(target: object, key: string | symbol): unknown {
   const value = Reflect.get(target, key, target);
   return typeof value === 'function' ? value.bind(target) : value;
+}
+
+/** The skeleton folder (absolute path) or file content the step running now last read. */
+type LastRead = { tree?: string; content?: Buffer };
+
+/**
+ * A built-in action that records which files it wrote (`fed`) from a value built on the output of a step
+ * the render has only as a stand-in (`sources()`: the steps answered by the dry-run's example or nothing, so
+ * far): such a value is the example's ('<example>', or nothing where the example lacks the path), not what
+ * Backstage writes. Which files: those new or changed in the workspace across the handler; of a fetch
+ * step whose other inputs read no stand-in, only those whose skeleton file (read through `lastRead`) names
+ * one of the `values` built on it (a file named by an expression, whose skeleton file is not found, counts).
+ */
+function fedByStandIn(action: RunnableAction, steps: readonly object[], sources: () => string[], actionOf: (id: string) => string, fed: NonNullable<RenderResult['standInFed']>, lastRead: LastRead): RunnableAction {
+  return {
+    ...action,
+    async handler(ctx) {
+      const stepId = ctx.step?.id;
+      const step = steps.find(s => (s as { id?: unknown }).id === stepId) as { input?: unknown } | undefined;
+      const source = stepId === undefined ? undefined : sources().find(id => mentionsStepOutput(step?.input, [id]));
+      const workspace = (ctx as { workspacePath?: string }).workspacePath;
+      if (source === undefined || workspace === undefined) return action.handler(ctx);
+      const before = await workspaceStamps(workspace);
+      lastRead.tree = undefined;
+      lastRead.content = undefined;
+      await action.handler(ctx);
+      const keys = standInValueKeys(step?.input, source);
+      for (const [path, stamp] of await workspaceStamps(workspace)) {
+        if (before.get(path) === stamp) continue;
+        const text = keys && skeletonText(action.id, ctx.input, path, lastRead);
+        if (keys && text !== undefined && !namesValue(text, keys, ctx.input.cookiecutterCompat === true)) continue;
+        fed.push({ path, stepId: stepId!, source, sourceAction: actionOf(source) });
+      }
+    },
+  };
+}
+
+/**
+ * The keys of a fetch step's `values` (as written) built on `source`'s output, when nothing else of its input
+ * is; undefined when another input (url, targetPath, values as a whole) reads it, so every file counts.
+ */
+function standInValueKeys(input: unknown, source: string): string[] | undefined {
+  if (!isPlainRecord(input) || !isPlainRecord(input.values)) return undefined;
+  if (Object.entries(input).some(([key, value]) => key !== 'values' && mentionsStepOutput(value, [source]))) return undefined;
+  return Object.entries(input.values).filter(([, value]) => mentionsStepOutput(value, [source])).map(([key]) => key);
+}
+
+/**
+ * The text of the skeleton file a fetch step rendered into workspace path `path`: fetch:template's
+ * skeleton folder (targetPath stripped, its templateFileExtension tried too), or fetch:template:file's file.
+ * Undefined when it cannot be told (a file name rendered from an expression, another action).
+ */
+function skeletonText(action: string, input: Record<string, unknown>, path: string, lastRead: LastRead): string | undefined {
+  if (action === 'fetch:template:file') return lastRead.content?.toString('utf8');
+  if (action !== 'fetch:template' || lastRead.tree === undefined) return undefined;
+  const target = typeof input.targetPath === 'string' ? posix.normalize(input.targetPath.replace(/\\/g, '/')).replace(/^\.\/?|\/$/g, '') : '';
+  const inTree = target && target !== '.' ? posix.relative(target, path) : path;
+  if (inTree.startsWith('../')) return undefined;
+  const extension = input.templateFileExtension === true ? '.njk' : typeof input.templateFileExtension === 'string' ? `${input.templateFileExtension.startsWith('.') ? '' : '.'}${input.templateFileExtension}` : '';
+  for (const candidate of extension ? [`${inTree}${extension}`, inTree] : [inTree]) {
+    try {
+      return readFileSync(join(lastRead.tree, ...candidate.split('/')), 'utf8');
+    } catch {
+      // Not this name.
+    }
+  }
+  return undefined;
+}
+
+/** Whether skeleton text reads one of `keys` of values (values.x, values['x'], or values as a whole). */
+function namesValue(text: string, keys: readonly string[], cookiecutter: boolean): boolean {
+  const root = cookiecutter ? 'cookiecutter' : 'values';
+  // values handed on whole (`{{ values | dump }}`, `{% for k, v in values %}`) may carry any of them.
+  if (new RegExp(`\\{[{%][^}]*\\b${root}\\b(?!\\s*[.[])`).test(text)) return true;
+  const escape = (key: string) => key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return keys.some(key => new RegExp(`\\b${root}\\s*(?:\\.\\s*${escape(key)}\\b|\\[\\s*['"]${escape(key)}['"]\\s*\\])`).test(text));
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Each file of the workspace (posix path relative to it) with its size and change time, to tell what a step wrote. */
+async function workspaceStamps(workspace: string): Promise<Map<string, string>> {
+  const stamps = new Map<string, string>();
+  const walk = async (folder: string, prefix: string) => {
+    let entries;
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = `${prefix}${entry.name}`;
+      if (entry.isDirectory()) await walk(join(folder, entry.name), `${path}/`);
+      else {
+        const stat = await lstat(join(folder, entry.name), { bigint: true });
+        stamps.set(path, `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`);
+      }
+    }
+  };
+  await walk(workspace, '');
+  return stamps;
 }
 
 /** Where in the step's input a refusal points: for a missing required property, that property (jsonschema names it only in the message). */
@@ -304,7 +422,10 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     maxMilliseconds: base.maxMilliseconds,
   };
   const fetchedElsewhere: NonNullable<RenderResult['fetchedElsewhere']> = [];
-  const reader = localReader(request.source, content => fetched.add(sha(content)), (folder, bytes, files) => {
+  // What the step running now last read: the skeleton whose files a stand-in value may have fed (fedByStandIn).
+  const lastRead: LastRead = {};
+  const reader = localReader(request.source, content => (fetched.add(sha(content)), (lastRead.content = content)), (folder, bytes, files) => {
+    lastRead.tree = folder;
     if (!skeletons.has(folder)) skeletons.set(folder, { bytes, files });
     else {
       reread.bytes += bytes;
@@ -328,6 +449,8 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const answeredAbsent: { stepId: string; refs: string[] }[] = [];
   let userWithoutEntity: string | undefined;
   const skippedSteps: string[] = [];
+  const workspaceUnknown: NonNullable<RenderResult['workspaceUnknown']> = [];
+  const standInFed: NonNullable<RenderResult['standInFed']> = [];
   const notRunOffline: NonNullable<RenderResult['notRunOffline']> = [];
   const inputRefusals: InputRefusalAt[] = [];
   const unpushed: UnpushedFile[] = [];
@@ -363,7 +486,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     scaffolder.createFilesystemReadDirAction(),
     scaffolder.createCatalogWriteAction(),
     scaffolder.createDebugLogAction(),
-  ] as RunnableAction[]) actions.set(action.id, judged(action, inputRefusals, where));
+  ] as RunnableAction[]) actions.set(action.id, fedByStandIn(judged(action, inputRefusals, where), request.template.spec.steps, () => [...skippedSteps, ...skippedOffline], stepAction, standInFed, lastRead));
   const unknownStepIds = unknownActionSteps(request);
   const readsUnknownOutput = (stepId: string) => mentionsStepOutput(request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId), unknownStepIds);
   // An `each` over such an output cannot resolve, and the runner would fail the whole task on it, where
@@ -446,6 +569,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       // As the dry-run answers for a step it skips: an example built from the action's output schema.
       answeredByExample.add(id);
       skippedSteps.push(stepId);
+      if (mayWriteWorkspace(id)) workspaceUnknown.push({ stepId, action: id });
       skipEachOver(stepId);
       for (const [name, value] of Object.entries(known ? exampleOutput(known) : {})) ctx.output(name, value);
     } }));
@@ -515,6 +639,9 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
         // The task's workspace is a temporary folder deleted after the render: named as Backstage's task
         // page would show a workspace, not as a path that looks real and is gone.
         const skipped = /^Skipping step (.+) because its if condition was false$/.exec(message);
+        // An `if:` that reads a stand-in output may well be true in Backstage: what such a step writes is unknown.
+        const skippedStep = skipped && !skippedOffline.has(skipped[1]) ? (request.template.spec.steps.find(s => (s as { id?: unknown }).id === skipped[1]) as { if?: unknown } | undefined) : undefined;
+        if (skipped && skippedStep && mayWriteWorkspace(stepAction(skipped[1])) && mentionsStepOutput(skippedStep.if, skippedSteps)) workspaceUnknown.push({ stepId: skipped[1], action: stepAction(skipped[1]) });
         if (skipped && skippedOffline.has(skipped[1])) return void log.push(`Skipping step ${skipped[1]} offline: its each: reads an output the offline render does not have (see the warnings below)`);
         log.push(started ? `Starting up task with ${Number(started[1]) - 1} steps` : message.replace(/\u001b\[[0-9;]*m/g, '').split(join(work, 'workspace')).join('<task workspace>').split(work).join('<task folder>'));
       },
@@ -523,7 +650,8 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
     if (!extracted) throw new Error('The template did not reach its last step');
     const files = (await extracted).map(f => ({ ...f, verbatim: fetched.has(sha(f.content)) }));
-    return { files, offlineInputs, answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, userWithoutEntity, skippedSteps, notRunOffline, ...(fetchedElsewhere.length ? { fetchedElsewhere } : {}), inputRefusals, ...(unpushed.length ? { unpushed } : {}), output: result.output, log, milliseconds: Date.now() - started, ...(deploymentParameters.size ? { deploymentParameters: [...deploymentParameters].sort() } : {}) };
+    for (const entry of notRunOffline) workspaceUnknown.push({ stepId: entry.stepId, action: entry.action });
+    return { files, offlineInputs, ...(workspaceUnknown.length ? { workspaceUnknown } : {}), ...(standInFed.length ? { standInFed } : {}), answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, userWithoutEntity, skippedSteps, notRunOffline, ...(fetchedElsewhere.length ? { fetchedElsewhere } : {}), inputRefusals, ...(unpushed.length ? { unpushed } : {}), output: result.output, log, milliseconds: Date.now() - started, ...(deploymentParameters.size ? { deploymentParameters: [...deploymentParameters].sort() } : {}) };
   } catch (error) {
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();

@@ -41,6 +41,7 @@ import { withLf } from '../load/eolConverted.ts';
 import { renderedRegisterProblems } from './registeredFile.ts';
 import { unpushedFindings } from './unpushedFiles.ts';
 import { stepIdOf } from './stepIds.ts';
+import { missingFileReason, notJudgedHint, splitOutputProblems, unknownWriters } from './outputNotJudged.ts';
 
 const BUILTIN = BUILTIN_ACTIONS;
 
@@ -178,7 +179,9 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   }
   const parsedCase = parseYaml(caseText, item.caseFile);
   const at = (path: (string | number)[], ruleId: string, message: string, hint: string) => diagnostics.push({ ruleId, severity: 'error', message, hint, file: item.caseFile, range: parsedCase.locate(0, path) });
-  const testCase = parsedCase.documents[0] as { name: string; template?: string; values: Record<string, unknown>; secrets?: Record<string, string>; user?: { ref: string }; expect?: { files?: string[]; absent?: string[]; contains?: Record<string, string[]>; error?: string; valuesError?: string }; snapshot?: boolean; run?: string[] };
+  // A finding that follows from what the offline render does not have (a stand-in output, a step it cannot run) is a note, not an error.
+  const note = (path: (string | number)[], message: string, hint: string) => diagnostics.push({ ruleId: 'template-output-not-judged', severity: 'info', message, hint, file: item.caseFile, range: parsedCase.locate(0, path) });
+  const testCase = parsedCase.documents[0] as { name: string; template?: string; values: Record<string, unknown>; secrets?: Record<string, string>; user?: { ref: string }; entities?: Record<string, unknown>[]; expect?: { files?: string[]; absent?: string[]; contains?: Record<string, string[]>; error?: string; valuesError?: string }; snapshot?: boolean; run?: string[] };
   const validate = toolkitValidator('template-test');
   // A case that does not parse says so with the parser's own line, not as a schema error at 1:1.
   if (parsedCase.problems.length) return { case: item, milliseconds: 0, diagnostics: [...parsedCase.problems] };
@@ -242,7 +245,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   let rendered;
   extensions.standIns?.clear();
   try {
-    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], actions, extensions, catalog: options.org?.entities.map(e => e.entity), environment: options.environment, integrations: options.integrations });
+    rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], actions, extensions, catalog: caseCatalog(testCase.entities, options.org), environment: options.environment, integrations: options.integrations });
   } catch (error) {
     const message = (error as Error).message;
     if (testCase.expect?.error && message.includes(testCase.expect.error)) return { case: item, milliseconds: Date.now() - started, diagnostics };
@@ -295,18 +298,30 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   diagnostics.push(...unpushedFindings(rendered.unpushed ?? [], templateFile, template.spec.steps, p => existsSync(join(root, p)), { file: item.caseFile, range: parsedCase.locate(0, ['values']) }, options.configRepoUrl));
   if (testCase.expect?.error) at(['expect', 'error'], 'template-expectation', `The template rendered, but the case expects it to fail with "${testCase.expect.error}".`, 'Update the expectation.');
   const files = new Map(rendered.files.map(f => [f.path, f.content]));
-  testCase.expect?.files?.forEach((path, i) => files.has(path) || at(['expect', 'files', i], 'template-expectation', `${path} was not rendered.`, `Rendered: ${[...files.keys()].sort().join(', ')}`));
+  // A step the render cannot run may write the file in Backstage: its absence here says nothing.
+  const writers = unknownWriters(rendered);
+  const expectMissing = (path: (string | number)[], file: string, otherwise: () => void) => (writers.length ? note(path, `${file} was not rendered, which is not judged: ${missingFileReason(writers)}.`, notJudgedHint('')) : otherwise());
+  testCase.expect?.files?.forEach((path, i) => files.has(path) || expectMissing(['expect', 'files', i], path, () => at(['expect', 'files', i], 'template-expectation', `${path} was not rendered.`, `Rendered: ${[...files.keys()].sort().join(', ')}`)));
   testCase.expect?.absent?.forEach((path, i) => files.has(path) && at(['expect', 'absent', i], 'template-expectation', `${path} was rendered but must not be.`, 'Check the step conditions and fs:delete steps.'));
   for (const [path, needles] of Object.entries(testCase.expect?.contains ?? {})) {
     const text = files.get(path)?.toString('utf8');
-    needles.forEach((needle, i) => (text ?? '').includes(needle) || at(['expect', 'contains', path, i], 'template-expectation', `${path} does not contain ${JSON.stringify(needle)}.`, text === undefined ? `${path} was not rendered.` : 'Compare with the snapshot.'));
+    needles.forEach((needle, i) => (text ?? '').includes(needle) || (text === undefined ? expectMissing(['expect', 'contains', path, i], path, () => at(['expect', 'contains', path, i], 'template-expectation', `${path} does not contain ${JSON.stringify(needle)}.`, `${path} was not rendered.`)) : at(['expect', 'contains', path, i], 'template-expectation', `${path} does not contain ${JSON.stringify(needle)}.`, 'Compare with the snapshot.')));
   }
-  for (const problem of await checkRendered(rendered.files, options.org, standInNames(extensions))) at(['values'], 'template-output-invalid', problem, 'Fix the skeleton; the rendered repository must be usable as created.');
+  const output = splitOutputProblems(await checkRendered(rendered.files, options.org, standInNames(extensions)), rendered);
+  for (const problem of output.judged) at(['values'], 'template-output-invalid', problem, 'Fix the skeleton; the rendered repository must be usable as created.');
+  for (const { problem, why } of output.notJudged) note(['values'], `Not judged: ${problem.replace(/\.$/, '')}. ${why[0].toUpperCase()}${why.slice(1)}.`, notJudgedHint(why));
   for (const f of renderedWorkflowFindings(rendered.files)) at(['values'], f.ruleId, f.message, f.hint);
   diagnostics.push(...renderedInputFindings(parsedTemplate, rendered.inputRefusals, actions, item.caseFile));
   // publish:* and catalog:register are skipped by the dry-run: what register would read is judged on the rendered tree.
   // A folder fetched from elsewhere was copied as nothing (fetchedElsewhere): the tree lacks its files, so which file register reads is not known.
-  if (!rendered.fetchedElsewhere?.length) for (const p of renderedRegisterProblems(template.spec.steps, rendered.offlineInputs, new Set(files.keys()), item.caseFile, stepIdOf)) diagnostics.push({ ruleId: p.ruleId, severity: 'error', message: p.message, hint: p.hint, file: templateFile, range: parsedTemplate.locate(0, p.path) });
+  // So is a file a step the render cannot run may write before the register step.
+  if (!rendered.fetchedElsewhere?.length) {
+    for (const p of renderedRegisterProblems(template.spec.steps, rendered.offlineInputs, new Set(files.keys()), item.caseFile, stepIdOf)) {
+      const before = p.ruleId === 'template-register-file-missing' ? writersBefore(template.spec.steps, writers, Number(p.path[2])) : [];
+      if (before.length) diagnostics.push({ ruleId: 'template-output-not-judged', severity: 'info', message: `Not judged: ${p.message} But ${missingFileReason(before)}.`, hint: notJudgedHint(''), file: templateFile, range: parsedTemplate.locate(0, p.path) });
+      else diagnostics.push({ ruleId: p.ruleId, severity: 'error', message: p.message, hint: p.hint, file: templateFile, range: parsedTemplate.locate(0, p.path) });
+    }
+  }
   let renderedTree: string | undefined;
   if (testCase.snapshot !== false) {
     const snapshotFile = item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml');
@@ -353,6 +368,28 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     }
   }
   return { case: item, milliseconds: rendered.milliseconds, diagnostics, ...(renderedTree !== undefined ? { rendered: renderedTree } : {}) };
+}
+
+/**
+ * The catalog a case's render answers catalog:fetch (and user.entity) from: the case's own `entities:` (what
+ * the live catalog holds beyond this repository), before the repository's catalog, as fetchFromRepoCatalog
+ * keeps the first entity of a ref. Undefined when there is neither (no catalog is known then).
+ */
+function caseCatalog(entities: readonly Record<string, unknown>[] | undefined, org: OrgCatalog | undefined): Record<string, unknown>[] | undefined {
+  if (!entities?.length && !org) return undefined;
+  return [...(entities ?? []), ...(org?.entities.map(e => e.entity) ?? [])];
+}
+
+/**
+ * Of the steps whose writes the render lacks (unknownWriters), those that come before step `index` of the
+ * template's steps (as written; ids as the runner gives them): the files they may write are in the
+ * workspace when that step runs.
+ */
+export function writersBefore(steps: readonly object[], writers: readonly { stepId: string; action: string }[], index: number): { stepId: string; action: string }[] {
+  return writers.filter(w => {
+    const at = steps.findIndex((s, i) => stepIdOf(s as Record<string, unknown>, i) === w.stepId);
+    return at >= 0 && at < index;
+  });
 }
 
 /**

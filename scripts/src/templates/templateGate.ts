@@ -11,6 +11,7 @@ import { OutsideRepositoryError, readRepoFile } from '../load/repoPath.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { analyzeSkeleton, RENDERED } from './analyzeSkeleton.ts';
 import { checkTemplate } from './checkTemplate.ts';
+import { formDataNames } from './formDataNames.ts';
 import { handlerRefusals } from './handlerRefusals.ts';
 import { installedTemplating, loadScaffolderActions, templatingNames, type KnownAction, type TemplatingNames } from './scaffolderActions.ts';
 import type { TemplateExtensions } from './renderTemplate.ts';
@@ -74,7 +75,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
       const fragments = fragmentPlaces(root, file, index, uses, placeholderAwareLocate(parsed.locate, index, uses), config.repoUrl);
       const { locate } = fragments;
       documents[index] = resolveTemplatePlaceholders(root, file, documents[index], config.repoUrl);
-      diagnostics.push(...fragments.annotate(withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index, extensions))));
+      diagnostics.push(...fragments.annotate(withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index, extensions, formDataNames(root, file, documents, index, repoFiles)))));
       for (const f of fetchSources(documents[index], config.repoUrl, !config.found)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
       for (const f of publishTargets(documents[index], config.repoUrl, !config.found, id => actions.get(id)?.provider)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
       for (const f of repoSettingsWeakened(documents[index], actions)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
