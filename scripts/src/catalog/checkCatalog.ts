@@ -4,6 +4,7 @@ import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { APP_CONFIG, withBackendTargets } from '../config/appConfigLocations.ts';
 import { isToolkitFile } from '../config/toolkitFiles.ts';
 import { withoutShapeRefused } from './withoutShapeRefused.ts';
+import { modelRefusal } from './modelRefused.ts';
 import { definitionLimits } from './apiRefs.ts';
 import { checkApiDefinitions } from './checkApiDefinitions.ts';
 import { readRepoFile } from '../load/repoPath.ts';
@@ -93,6 +94,8 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const definitionFindings = checkApiDefinitions(entities, { repoUrl, limits: definitionLimits(config.catalog.maxFileBytes), files });
   // Awaited below; a handler now keeps a failure from counting as unhandled while the model checks await.
   definitionFindings.catch(() => undefined);
+  // Entities Backstage's own model refuses, with the finding that says so: they never reach the catalog.
+  const refused = new Map<CatalogEntity, Diagnostic>();
   for (const entity of entities) {
     // Model and policy findings depend on the file's text and, where placeholders were substituted, on
     // the entity they produced: both are the cache's key for them (the config, with its catalog.modules
@@ -103,6 +106,8 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
     const model = cached?.model ?? [...(await checkBackstageModel(entity, loaded.model, { apiGroups })), ...storedEntityProblems(entity, budget)];
     const policies = cached?.policies ?? checkPolicies(entity, input.policies);
     diagnostics.push(...model);
+    const refusal = modelRefusal(model);
+    if (refusal) refused.set(entity, refusal);
     diagnostics.push(...checkAnnotations(entity, { repoUrl, repoFiles: repoFileSet, techdocsSettings: input.techdocsSettings }));
     diagnostics.push(...checkLinkSchemes(entity));
     diagnostics.push(...policies);
@@ -119,7 +124,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const all = context.length > 0 ? [...entities, ...context] : entities;
   const index = indexEntities(all);
   const appRegistered = config.catalog.roots.length === 0 && config.catalog.appLocations ? filesReachedFrom(loaded.locations, config.catalog.appLocations.map(l => l.file)) : undefined;
-  diagnostics.push(...checkUniqueness(index, reported, config.catalog.roots.length === 0, locationRootOf(loaded.locations), appRegistered));
+  diagnostics.push(...checkUniqueness(index, reported, config.catalog.roots.length === 0, locationRootOf(loaded.locations), appRegistered, entity => refused.has(entity)));
   const unparsed = new Map<string, string>();
   for (const sources of [loaded.files, loaded.context]) for (const f of sources) for (const ref of f.unparsedRefs ?? []) unparsed.set(ref, f.file);
   // An entity whose kind the model does not know (entity-kind-unknown on its kind, usually a typo): hints
@@ -147,7 +152,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const unreachableIsError = (config.rules['location-unreachable'] ?? 'error') === 'error';
   const stranded = unreachableIsError ? unreachableDefinitions(locationFindings, config.root, config.catalog.maxFileBytes, repoUrl) : undefined;
   diagnostics.push(...(stranded ? withoutFollowingUnreachable(locationFindings, stranded) : locationFindings));
-  diagnostics.push(...withoutShapeRefused(checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, formerlyDefined: input.formerlyDefined, providedBy: providedMatcher(input.providers ?? []), unparsed, unknownKind, unreachable: stranded?.refs }), diagnostics));
+  diagnostics.push(...withoutShapeRefused(checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, formerlyDefined: input.formerlyDefined, providedBy: providedMatcher(input.providers ?? []), unparsed, unknownKind, unreachable: stranded?.refs, refused: entity => refused.get(entity) }), diagnostics));
   if (input.formerlyDefined?.size && context.length > 0) diagnostics.push(...brokenElsewhere(context, index, input));
   diagnostics.push(...checkGroups(all, index, reported));
   for (const mkdocs of input.mkdocs ?? []) diagnostics.push(...checkMkdocs(mkdocs, repoFileSet, { text: mkdocs.text, policy: input.techdocsPolicy, pages: mkdocs.pages, included: mkdocs.included, includedByStrictSite: mkdocs.includedByStrictSite, sanitized: mkdocs.sanitized, settings: input.techdocsSettings }));

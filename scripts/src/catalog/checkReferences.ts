@@ -36,6 +36,8 @@ export function checkReferences(
     unknownKind?: (entity: CatalogEntity) => boolean;
     /** Ref -> the repo file that defines it but no Location reaches (a location-unreachable finding; unreachableDefinitions). */
     unreachable?: ReadonlyMap<string, string>;
+    /** The finding by which Backstage's own model refuses an entity of the index (modelRefusal), if it does. */
+    refused?: (entity: CatalogEntity) => Diagnostic | undefined;
   } = {},
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -85,7 +87,24 @@ export function checkReferences(
         );
         continue;
       }
-      if (index.has(target)) continue;
+      const defined = index.get(target);
+      if (defined) {
+        // Every entity by that ref is one Backstage refuses: the relation leads to no entity in the catalog, and
+        // the refusal is the finding (like a file that does not parse); this reference follows from it. A name
+        // no entity can have (a `{{ values.x }}` left in) is the reference's own error too: said below.
+        const refusal = options.refused && defined.every(e => options.refused!(e) !== undefined) ? options.refused(defined[0]) : undefined;
+        if (!refusal) continue;
+        if (!impossibleTarget(entity, reference)) {
+          const at = `${refusal.file}:${refusal.range.start.line}:${refusal.range.start.column}`;
+          diagnostics.push(diagnosticAt(entity, reference.path, {
+            ruleId: 'ref-unresolved',
+            severity: 'info',
+            message: `spec.${field} refers to ${target}, which ${defined.length > 1 ? `each of its ${defined.length} definitions fails` : 'its definition fails'} Backstage's own checks (the ${refusal.ruleId} finding at ${at}), so the catalog never holds it.`,
+            hint: `Fix the ${refusal.ruleId} finding at ${at}; this reference resolves once Backstage accepts the entity.`,
+          }));
+          continue;
+        }
+      }
       const brokenFile = options.unparsed?.get(target);
       if (brokenFile !== undefined) {
         // The YAML error is the finding; this reference only follows from it.

@@ -21,12 +21,16 @@ const rootsHint = (root: string) => ` Without catalog.roots every catalog file i
  * whether no roots say which files are registered, which the hint then names, with `rootOf`: the topmost
  * Location file reading a file; `appRegistered`: without a config, in a Backstage app's repository, the files its
  * app-config registers (filesReachedFrom), which make a copy it registers beside one it does not a warning);
- * returns one finding per reported copy.
+ * returns one finding per reported copy. `refused`: whether Backstage's own model refuses a copy (modelRefusal).
+ * When it refuses every copy, none reaches the catalog whichever claims the ref first, so there is no
+ * duplicate to report: each copy's own finding (a name that is no valid name…) is the one to fix. A refused
+ * copy beside an accepted one still counts: the catalog claims the ref for the first copy it reads, before
+ * its policies run (refresh state's location key), so a refused copy read first keeps the accepted one out.
  */
-export function checkUniqueness(index: EntityIndex, reported: ReadonlySet<string>, discovery = false, rootOf: (file: string) => string = file => file, appRegistered?: { has(file: string): boolean }): Diagnostic[] {
+export function checkUniqueness(index: EntityIndex, reported: ReadonlySet<string>, discovery = false, rootOf: (file: string) => string = file => file, appRegistered?: { has(file: string): boolean }, refused: (entity: CatalogEntity) => boolean = () => false): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const [ref, entities] of index) {
-    if (entities.length < 2) continue;
+    if (entities.length < 2 || entities.every(refused)) continue;
     for (const entity of entities) {
       if (!reported.has(entity.file)) continue;
       const sameFile = entities.filter(e => e !== entity && e.file === entity.file);

@@ -490,11 +490,11 @@ async function codeownersGates(root: string, config: GitopsConfig, entities: Cat
   const diagnostics: Diagnostic[][] = [];
   let codeowners: string | undefined;
   if (config.codeowners) {
-    const { codeownersFor, codeownersGate, shadowingCodeowners, unreadCodeowners, unreadCodeownersProblem } = await import('../codeowners/codeownersGate.ts');
+    const { codeownersFor, codeownersGate, codeownersRegenerator, shadowingCodeowners, unreadCodeowners, unreadCodeownersProblem } = await import('../codeowners/codeownersGate.ts');
     const expected = catalogParses ? codeownersFor(config, entities) : undefined;
     const committed = expected ? readGenerated(root, expected.file) : undefined;
     const shadows = expected ? shadowingCodeowners(root, expected.file) : [];
-    diagnostics.push(codeownersGate(expected, committed, shadows, catalogFindings));
+    diagnostics.push(codeownersGate(expected, committed, shadows, catalogFindings, codeownersRegenerator(config, entities)));
     // A file GitHub reads instead is that finding already; otherwise a file GitHub never reads is one.
     const unread = expected && shadows.length === 0 ? unreadCodeowners(root, expected.file, config.repoUrl) : undefined;
     if (unread) diagnostics.push([unreadCodeownersProblem(expected!.file, unread)]);

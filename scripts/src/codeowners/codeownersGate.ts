@@ -19,13 +19,33 @@ export const DEFAULT_PLATFORM_PATHS = ['/schemas/', '/scripts/', '/actions/', '/
 
 /** The CODEOWNERS the catalog generates (`refused`: the paths and team slugs it could not write safely). */
 export function codeownersFor(config: GitopsConfig, entities: readonly CatalogEntity[]): { file: string; text: string; refused: Diagnostic[] } | undefined {
+  return generatedFor(config, entities, templateOwnership(config.root, config.repoUrl));
+}
+
+function generatedFor(config: GitopsConfig, entities: readonly CatalogEntity[], templates: readonly TemplateOwnership[]): { file: string; text: string; refused: Diagnostic[] } | undefined {
   if (!config.codeowners) return undefined;
   const { platformTeam, platformPaths, file } = config.codeowners;
   // Whatever the org's platformPaths say, no team may own the toolkit's config, CODEOWNERS itself or the
   // baseline (its counts turn findings into info: a team owning it could approve its own new errors).
   const protectedPaths = ['/gitops.config.yaml', `/${file ?? '.github/CODEOWNERS'}`, ...(config.baseline ? [`/${posix.normalize(config.baseline)}`] : [])];
-  const generated = generateCodeownersChecked({ entities, templates: templateOwnership(config.root, config.repoUrl), platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, protectedPaths, repoUrl: config.repoUrl, placeholderResolvers: new Set(config.catalog.placeholderResolvers), externalTeam: githubTeamOfExternal(config.catalog.external, platformTeam), isExternal: externalMatcher(config.catalog.external) });
+  const generated = generateCodeownersChecked({ entities, templates, platformTeam, platformPaths: platformPaths ?? DEFAULT_PLATFORM_PATHS, protectedPaths, repoUrl: config.repoUrl, placeholderResolvers: new Set(config.catalog.placeholderResolvers), externalTeam: githubTeamOfExternal(config.catalog.external, platformTeam), isExternal: externalMatcher(config.catalog.external) });
   return { file: file ?? '.github/CODEOWNERS', ...generated };
+}
+
+/**
+ * The CODEOWNERS text the catalog would generate without what a finding is about: the entity of its
+ * entityRef in its file, else every entity of its file, and a template whose template file it is. The gate
+ * compares it with the generated text to tell which lines follow from the finding (staleCodeownersCause).
+ * Takes the config and the catalog's entities; returns a function of the finding (the templates folder is
+ * read once, on its first call). Never throws for a catalog codeownersFor generates from.
+ */
+export function codeownersRegenerator(config: GitopsConfig, entities: readonly CatalogEntity[]): (finding: Diagnostic) => string {
+  let templates: readonly TemplateOwnership[] | undefined;
+  return finding => {
+    templates ??= templateOwnership(config.root, config.repoUrl);
+    const about = (entity: CatalogEntity) => entity.file === finding.file && (finding.entityRef === undefined || entity.ref === finding.entityRef);
+    return generatedFor(config, entities.filter(entity => !about(entity)), templates.filter(template => template.file !== finding.file))?.text ?? '';
+  };
 }
 
 /**
@@ -136,11 +156,11 @@ export function unreadCodeownersProblem(file: string, fromTop: string): Diagnost
 /**
  * A stale CODEOWNERS routes reviews to the wrong team: the committed file must be the generated one, and
  * it must be the file GitHub reads (`shadowedBy`: shadowingCodeowners). When every line that differs
- * follows from one of `catalogFindings` (a misspelt owner or kind: staleCodeownersCause), the finding names
- * it instead of reading as a second mistake. Returns codeowners-stale findings, the generator's refusals and
+ * follows from one of `catalogFindings` (a misspelt owner or kind: staleCodeownersCause, which tells it with
+ * `regenerate`, codeownersRegenerator), the finding names it instead of reading as a second mistake. Returns codeowners-stale findings, the generator's refusals and
  * codeowners-too-large when the generated file is one GitHub does not load; pure.
  */
-export function codeownersGate(expected: { file: string; text: string; refused?: Diagnostic[] } | undefined, committed: string | undefined, shadowedBy: readonly string[] = [], catalogFindings: readonly Diagnostic[] = []): Diagnostic[] {
+export function codeownersGate(expected: { file: string; text: string; refused?: Diagnostic[] } | undefined, committed: string | undefined, shadowedBy: readonly string[] = [], catalogFindings: readonly Diagnostic[] = [], regenerate?: (finding: Diagnostic) => string): Diagnostic[] {
   if (!expected) return [];
   const refused = [...tooLarge(expected), ...(expected.refused ?? [])];
   const shadows = shadowedBy.map((path): Diagnostic => ({
@@ -155,7 +175,7 @@ export function codeownersGate(expected: { file: string; text: string; refused?:
   // (an older toolkit padded every line to the longest path) routes reviews the same and is not stale.
   if (committed !== undefined && sameLines(committed, expected.text)) return [...shadows, ...refused];
   // One misspelt owner or kind used to read as two mistakes: say which finding the staleness follows from.
-  const cause = committed === undefined ? undefined : staleCodeownersCause(committed, expected.text, catalogFindings);
+  const cause = committed === undefined ? undefined : staleCodeownersCause(committed, expected.text, catalogFindings, regenerate);
   // Where and why: the first line that differs, and whom the committed file and the catalog give its path.
   const difference = committed === undefined ? undefined : firstOwnershipDifference(committed, expected.text);
   // A difference the ownership reading cannot see (a character GitHub reads and a trim drops) is still one.

@@ -410,7 +410,11 @@ const entityList = (refs: readonly string[], budget: ReportBudget) => `${plural(
 function templates(input: PrReportInput, budget: ReportBudget): Section {
   const base = code(input.baseRef ?? 'the base revision');
   const items = (input.templates ?? []).map(c => {
-    const rendered = c.rendered === 'same' ? `renders as on ${base}` : c.rendered === 'new' ? `new case (no snapshot on ${base})` : c.rendered === 'unknown' ? 'not rendered' : text(c.rendered);
+    const rendered = c.rendered === 'same' ? `renders as on ${base}`
+      : c.rendered === 'new' ? `new case (no snapshot on ${base})`
+      : c.rendered === 'unsnapshotted' ? `rendered; the case keeps no snapshot (snapshot: false), so its output is not compared with ${base}`
+      : c.rendered === 'differs' ? `renders differently from its snapshot on ${base}`
+      : c.rendered === 'unknown' ? 'not rendered' : text(c.rendered);
     // A failing case says by which rules (its findings are under Findings): "❌ … renders as on main" alone read as a pass with a wrong icon.
     const fails = c.passed ? '' : `fails (${c.failedBy?.length ? `${firstOf(c.failedBy, 3, code)}, under Findings` : 'see Findings'}); `;
     return `- ${c.passed ? '✅' : '❌'} ${code(c.template)} / ${code(c.caseFile.split('/').pop() ?? c.caseFile)}: ${fails}${rendered}`;

@@ -35,10 +35,11 @@ export interface TemplateCaseChange {
   failedBy?: string[];
   /**
    * What its render does differently from the base revision's snapshot of the case: `same` (the same
-   * tree), `new` (the base has no snapshot of it), `unknown` (it did not render, or keeps no snapshot),
-   * or the difference in words (snapshotDifference).
+   * tree), `new` (the base has no snapshot of it), `unsnapshotted` (it rendered, but keeps no snapshot:
+   * `snapshot: false`), `differs` (a difference snapshotDifference cannot put in words), `unknown` (it did
+   * not render: the render failed or the run's time was spent), or the difference in words (snapshotDifference).
    */
-  rendered: 'same' | 'new' | 'unknown' | string;
+  rendered: 'same' | 'new' | 'unsnapshotted' | 'differs' | 'unknown' | string;
   /**
    * Set when the change does not touch this template but what every case is judged against (sharedInputs):
    * why the case was run, in words (`this change edits gitops.config.yaml`).
@@ -120,7 +121,8 @@ export async function templateChanges(root: string, baseDir: string, changedFile
     // The base is a checkout made for this report, links kept as git archive wrote them: only a regular file
     // reached through real folders is its snapshot (a link to /dev/zero on the base held every report).
     const before = regularRepoFileText(baseDir, item.caseFile.replace(/\.ya?ml$/, '.snapshot.yaml'));
-    const rendered = result.rendered === undefined ? 'unknown' : before === undefined ? 'new' : before === result.rendered ? 'same' : snapshotDifference(before, result.rendered) ?? 'unknown';
+    // A case with findings on its output did render: only a failed render (or none) is "not rendered".
+    const rendered = !result.didRender ? 'unknown' : result.rendered === undefined ? 'unsnapshotted' : before === undefined ? 'new' : before === result.rendered ? 'same' : snapshotDifference(before, result.rendered) ?? 'differs';
     const failedBy = [...new Set(result.diagnostics.filter(d => d.severity === 'error').map(d => d.ruleId))];
     cases.push({ template: item.template, caseFile: item.caseFile, passed: failedBy.length === 0, ...(failedBy.length ? { failedBy } : {}), rendered, ...(sharedOnly ? { because, ...(shares === undefined ? { catalogFetch: true as const } : {}) } : {}) });
   }

@@ -150,6 +150,8 @@ export interface CaseResult {
   diagnostics: Diagnostic[];
   /** The rendered tree as its snapshot file writes it, when the case rendered and keeps a snapshot. */
   rendered?: string;
+  /** Set when the render ran to its end, whether or not the case keeps a snapshot (`snapshot: false`) or its output passed. */
+  didRender?: true;
 }
 
 /**
@@ -367,7 +369,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
       await rm(dir, { recursive: true, force: true });
     }
   }
-  return { case: item, milliseconds: rendered.milliseconds, diagnostics, ...(renderedTree !== undefined ? { rendered: renderedTree } : {}) };
+  return { case: item, milliseconds: rendered.milliseconds, diagnostics, didRender: true, ...(renderedTree !== undefined ? { rendered: renderedTree } : {}) };
 }
 
 /**
