@@ -52,9 +52,10 @@ Options:
                         fail for the entities the change adds or edits, an entity it edits out of
                         the scope of such a check or of an org policy is scorecard-scope-left or
                         policy-scope-left, and what gitops.config.yaml turns off or loosens against
-                        REF's is config-weakened (an error when other files change too). Breaking API changes and Spectral's lint of changed
-                        definitions are judged by \`report --base REF\`, which CI runs: run that
-                        before pushing a change to an API. Findings REF already has are listed
+                        REF's is config-weakened (an error when other files change too). Breaking
+                        API changes and Spectral's lint of changed definitions are judged by
+                        \`report --base REF\`, which CI runs: run that before pushing a change to
+                        an API. Findings REF already has are listed
                         apart ("Already on REF"); they still fail the run. Every file the change
                         adds or modifies is scanned for credentials written out (secret-written)
   --today YYYY-MM-DD    date for exemption expiry, enableOn and initiative due dates (default: today)
