@@ -94,7 +94,8 @@ export function checkPolicies(entity: CatalogEntity, policies: readonly Compiled
   return diagnostics;
 }
 
-function policyMessage(error: ErrorObject): string {
+/** A policy violation in words: its ajv-errors `errorMessage`, else what the keyword asks at which path. */
+export function policyMessage(error: ErrorObject): string {
   if (error.keyword === 'errorMessage') return error.message ?? 'violates the policy';
   const where = error.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'the entity';
   if (error.keyword === 'required') return `${where} must have ${error.params.missingProperty}`;

@@ -9,7 +9,7 @@ import { discoverTemplateFiles, loadTemplatePolicy, templateFiles } from '../tem
 import { hasScorecards } from '../scorecards/hasScorecards.ts';
 import { GITHUB_CODEOWNERS_PATHS } from '../codeowners/githubCodeownersPaths.ts';
 import { catalogRules } from '../catalog/catalogRules.ts';
-import { policyRules } from '../catalog/checkPolicies.ts';
+import { policyRules, type CompiledPolicy } from '../catalog/checkPolicies.ts';
 import { scorecardRules } from '../scorecards/scorecardRules.ts';
 import { apiRules } from '../pr/apiRules.ts';
 import { templateRules } from '../templates/templateRules.ts';
@@ -27,7 +27,7 @@ import { logText } from '../report/safeText.ts';
 import { realRepoPath } from '../load/repoPath.ts';
 import { readRegularFile } from '../load/readSource.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
-import type { Diagnostic, Severity } from '../diagnostic.ts';
+import { isAtLeast, type Diagnostic, type Severity } from '../diagnostic.ts';
 import type { Rule } from '../rules.ts';
 import type { RevisionReads } from '../pr/revisionReads.ts';
 import { hideSecrets, refuseUrlCredentials, type CliIo } from './io.ts';
@@ -185,7 +185,8 @@ async function analyse(root: string, config: GitopsConfig, options: CheckOptions
   // of this one, its entities the scorecards'.
   if (reads) byGate.push(await weakenedSince(root, await reads.baseDir(), reads, config, new Map(input.policies.map(p => [p.ruleId, p.severity])), options.today ?? new Date().toISOString().slice(0, 10)));
   if (reads) byGate.push(await reviewHiddenSince(root, await reads.baseDir(), options.base!));
-  await gatesOf(root, config, input, result.entities, byGate, reads && (() => reads.baseEntities()), options.today);
+  if (reads) byGate.push(await policyScopeLeftSince(config, input.policies, result.entities, reads));
+  await gatesOf(root, config, input, result.entities, byGate, reads && (async () => ({ ...(await reads.baseEntities()), dir: await reads.baseDir() })), options.today);
   // A file the change deletes or moves can be named by path from files not given (a Location target, a
   // $text placeholder, a techdocs-ref dir, a template's skeleton url): the whole run (CI's) fails those,
   // and a pre-commit hook's run over the changed paths said ✔. Only then is the whole catalog judged.
@@ -301,6 +302,23 @@ async function reviewHiddenSince(root: string, baseDir: string, base: string): P
 }
 
 /**
+ * policy-scope-left findings: the entities of this run that met an org policy's `if` on the base revision and
+ * no longer do (policyScopeLeft), for the policies whose findings fail the gate: their severity as the config's
+ * `rules:` set it (its own, else its family's, else the policy's x-severity) at or above failOn. The base's
+ * entities are loaded only when such a policy has a scope.
+ */
+async function policyScopeLeftSince(config: GitopsConfig, policies: readonly CompiledPolicy[], entities: readonly CatalogEntity[], reads: RevisionReads): Promise<Diagnostic[]> {
+  const applied = (id: string, own: Severity) => config.rules[id] ?? config.rules[id.split('/')[0]] ?? own;
+  const gating = policies.filter(p => {
+    const severity = applied(p.ruleId, p.severity);
+    return severity !== 'off' && isAtLeast(severity, config.failOn) && p.schema?.if !== undefined;
+  });
+  if (gating.length === 0) return [];
+  const { policyScopeLeft } = await import('../catalog/policyScopeLeft.ts');
+  return policyScopeLeft((await reads.baseEntities()).entities, entities, gating);
+}
+
+/**
  * Whether `file` is the baseline of both configs and the head's only shrinks the base's or carries its
  * counts along the files the change renamed or moved (baselineOnlyFollows): then it is no policy change a
  * reviewer must approve apart. False when either side cannot be read (it stays a policy change).
@@ -360,8 +378,8 @@ function appConfigValue(root: string, file: string, maxBytes: number): unknown {
   }
 }
 
-/** The base revision's entities, loaded when a gate first asks (only the scorecards do). */
-type BaseEntities = () => Promise<{ entities: CatalogEntity[]; repoFiles: string[] }>;
+/** The base revision's entities and extracted folder, loaded when a gate first asks (only the scorecards do). */
+type BaseEntities = () => Promise<{ entities: CatalogEntity[]; repoFiles: string[]; refused?: ReadonlySet<string>; dir: string }>;
 
 /** Every gate after the catalog's, each list of findings pushed to `byGate`: the repo gates in roots mode, else the templates the catalog holds. */
 async function gatesOf(root: string, config: GitopsConfig, input: Awaited<ReturnType<typeof prepareCatalogCheck>>, entities: CatalogEntity[], byGate: Diagnostic[][], baseEntities?: BaseEntities, today?: string): Promise<void> {
@@ -544,11 +562,13 @@ async function repoGates(root: string, config: GitopsConfig, entities: CatalogEn
   if (config.backstageConfig) diagnostics.push(await (await import('../backstageConfig/backstageConfigGate.ts')).backstageConfigGate(config));
   diagnostics.push(await templates(root, config, wholeRunTemplates(root, entities, repoFiles), repoFiles));
   if (!hasScorecards(root)) return diagnostics;
-  const { runScorecards, touchedEntities } = await import('../scorecards/prepareScorecards.ts');
+  const { repoFactsAt, runScorecards, touchedEntities } = await import('../scorecards/prepareScorecards.ts');
   const today = todayFlag ?? new Date().toISOString().slice(0, 10);
   const base = baseEntities === undefined ? undefined : await baseEntities();
   const touched = base === undefined ? undefined : touchedEntities(base.entities, entities, { base: base.repoFiles, head: repoFiles });
-  const run = await runScorecards(root, entities, repoFiles, { today, touched, codeowners });
+  // The base's entities scored with the base's own files and CODEOWNERS: which checks judged them there (scorecard-scope-left).
+  const baseSide = base && { entities: base.entities, repo: repoFactsAt(base.dir, base.repoFiles), refused: base.refused };
+  const run = await runScorecards(root, entities, repoFiles, { today, touched, codeowners, ...(baseSide ? { base: baseSide } : {}) });
   return [...diagnostics, run.diagnostics];
 }
 

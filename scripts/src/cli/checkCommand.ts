@@ -49,11 +49,13 @@ Options:
                         (entity-held-elsewhere: sync would refuse them)
   --token-env NAME      environment variable holding the Backstage token (default: BACKSTAGE_TOKEN)
   --base REF            compare with a git revision (the pull request gate): blocking scorecard checks
-                        fail for the entities the change adds or edits, and what gitops.config.yaml
-                        turns off or loosens against REF's is config-weakened (an error when other
-                        files change too). Breaking API changes and Spectral's lint of changed
-                        definitions are judged by \`report --base REF\`, which CI runs: run that
-                        before pushing a change to an API. Findings REF already has are listed
+                        fail for the entities the change adds or edits, an entity it edits out of
+                        the scope of such a check or of an org policy is scorecard-scope-left or
+                        policy-scope-left, and what gitops.config.yaml turns off or loosens against
+                        REF's is config-weakened (an error when other files change too). Breaking
+                        API changes and Spectral's lint of changed definitions are judged by
+                        \`report --base REF\`, which CI runs: run that before pushing a change to
+                        an API. Findings REF already has are listed
                         apart ("Already on REF"); they still fail the run. Every file the change
                         adds or modifies, and its path, is scanned for credentials written out
                         (secret-written), within 60 s ($BACKSTAGE_GITOPS_SECRET_SCAN_SECONDS); a text

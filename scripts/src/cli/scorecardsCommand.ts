@@ -8,7 +8,8 @@ import { logText } from '../report/safeText.ts';
 import { boundDiagnostics } from '../report/boundDiagnostics.ts';
 import { formatters } from '../report/formatters.ts';
 import { renderScorecardReport } from '../scorecards/renderScorecardReport.ts';
-import { checkoutBase, hasScorecards, loadEntities, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
+import { checkoutBase, hasScorecards, loadEntities, repoFactsAt, runScorecards, touchedEntities } from '../scorecards/prepareScorecards.ts';
+import type { ScopeSide } from '../scorecards/scopeLeft.ts';
 import { diffTeams } from '../scorecards/teamScores.ts';
 import { entityChanges } from '../pr/entityChanges.ts';
 import { colorFlag, wantsColor, type CliIo } from './io.ts';
@@ -22,7 +23,8 @@ Evaluates scorecards/ over the catalog with Tech Insights' semantics and prints 
 Options:
   --root DIR          repository root (default: current folder)
   --base REF          compare with a git revision: which teams' levels and scores the change moves,
-                      and blocking checks fail for the entities the change touches
+                      blocking checks fail for the entities the change touches, and an entity the
+                      change moves out of a blocking check's scope is scorecard-scope-left
   --format NAME       text | markdown | json (default: text on a terminal, else markdown)
   --output FILE       write the report to FILE
   --write-config      regenerate the Tech Insights app-config (scorecards/config.yaml: output); refused,
@@ -75,17 +77,20 @@ export async function scorecardsCommand(argv: string[], io: CliIo): Promise<numb
   const head = await loadEntities(root);
   let base: Awaited<ReturnType<typeof loadEntities>> | undefined;
   let baseRun;
+  let baseSide: ScopeSide | undefined;
   if (values.base) {
     const dir = await checkoutBase(root, values.base);
     try {
       base = await loadEntities(dir, root);
       baseRun = hasScorecards(dir) ? await runScorecards(dir, base.entities, base.repoFiles, { today, refused: base.refused }) : undefined;
+      // Read while the base is extracted: which checks judged its entities there (scorecard-scope-left).
+      baseSide = { entities: base.entities, repo: repoFactsAt(dir, base.repoFiles), refused: base.refused };
     } finally {
       await removeTemporary(dir);
     }
   }
   const touched = base ? touchedEntities(base.entities, head.entities, { base: base.repoFiles, head: head.repoFiles }) : undefined;
-  const run = await runScorecards(root, head.entities, head.repoFiles, { today, touched, refused: head.refused });
+  const run = await runScorecards(root, head.entities, head.repoFiles, { today, touched, refused: head.refused, ...(baseSide ? { base: baseSide } : {}) });
   let refusal: string | undefined;
   if (values['write-config'] && run.data.config) {
     const output = run.data.config.value.output;

@@ -6,6 +6,8 @@ import { removeTemporary } from '../process/temporaryCheckouts.ts';
 export interface RevisionEntities {
   entities: CatalogEntity[];
   repoFiles: string[];
+  /** Refs of entities Backstage's validators refuse (loadEntities); absent when the gate's own run collected them. */
+  refused?: ReadonlySet<string>;
 }
 
 /**

@@ -74,6 +74,17 @@ const providers: Record<Exclude<FactRetriever['provider'], 'live'>, (inputs: Inp
   },
 };
 
+/**
+ * The facts catalogQuality gives only when a field is there (a string lifecycle, the runtime annotations), with
+ * that field's path: an entity whose change drops one leaves every check reading it (not applicable, since
+ * Tech Insights skips a check whose facts are missing), and scorecard-scope-left points at the field.
+ */
+export const OPTIONAL_FACT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  lifecycle: ['spec', 'lifecycle'],
+  runtimeName: ['metadata', 'annotations', 'acme.com/runtime'],
+  runtimeMajorVersion: ['metadata', 'annotations', 'acme.com/runtime-version'],
+};
+
 function pick(retriever: FactRetriever, values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.keys(retriever.schema).filter(name => name in values).map(name => [name, values[name]]));
 }

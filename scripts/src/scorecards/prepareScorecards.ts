@@ -8,7 +8,8 @@ import { collectEntities } from '../catalog/catalogEntity.ts';
 import { loadCatalog } from '../load/loadCatalog.ts';
 import { regularFileThroughFolders, regularRepoFileText } from '../load/repoFiles.ts';
 import { checkBackstageModel } from '../catalog/checkBackstageModel.ts';
-import { docsSiteFacts } from './computeFacts.ts';
+import { docsSiteFacts, type RepoFacts } from './computeFacts.ts';
+import { scorecardScopeLeft, type ScopeSide } from './scopeLeft.ts';
 import { ownersOf, parseCodeowners } from '../codeowners/codeowners.ts';
 import { loadConfig, UsageError } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -48,15 +49,12 @@ const GITHUB_CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024;
  * `codeowners`: the CODEOWNERS text coverage is judged by, instead of the committed file (the gate passes
  * the generated one when the committed file is stale). A committed file of 3 MB or more counts as none,
  * as GitHub ignores it. `refused`: refs of entities Backstage would not store (loadEntities), scored as having no facts.
+ * `base`: the base revision's entities and facts' inputs (with `touched`): the entities the change moves out of
+ * a check the gate enforces are scorecard-scope-left findings.
  */
-export async function runScorecards(root: string, entities: readonly CatalogEntity[], repoFiles: readonly string[], options: { today: string; touched?: ReadonlySet<string>; codeowners?: string; refused?: ReadonlySet<string> }): Promise<ScorecardRun> {
+export async function runScorecards(root: string, entities: readonly CatalogEntity[], repoFiles: readonly string[], options: { today: string; touched?: ReadonlySet<string>; codeowners?: string; refused?: ReadonlySet<string>; base?: ScopeSide }): Promise<ScorecardRun> {
   const { data, diagnostics } = await loadScorecards(root);
-  // GitHub reads the first of these that is a file: a folder of that name is skipped (and reading it stopped check).
-  const codeownersFile = CODEOWNERS_PATHS.find(p => regularFileThroughFolders(root, p));
-  const committedOwners = codeownersFile ? regularRepoFileText(root, codeownersFile, GITHUB_CODEOWNERS_MAX_BYTES - 1) : undefined;
-  const text = options.codeowners ?? committedOwners;
-  const rules = text !== undefined ? parseCodeowners(text) : [];
-  const repo = { isCovered: (file: string) => Boolean(ownersOf(rules, file)?.owners.length), repoFiles: new Set(repoFiles) };
+  const repo = repoFactsAt(root, repoFiles, options.codeowners);
   const refs = new Set(entities.map(e => e.ref).filter((r): r is string => Boolean(r)));
   diagnostics.push(...lintScorecards(data, refs, options.today));
   const tests = await runCheckTests(data);
@@ -66,8 +64,23 @@ export async function runScorecards(root: string, entities: readonly CatalogEnti
   const output = data.config?.value.output;
   const committed = output ? regularRepoFileText(root, output) : undefined;
   diagnostics.push(...scorecardGate({ data, scores, touched: options.touched, compiled, committed, today: options.today }));
+  if (options.base && options.touched) diagnostics.push(...(await scorecardScopeLeft(data, options.base, { entities, repo, refused: options.refused }, options.touched, options.today)));
   const groups = entities.filter(e => e.kind === 'Group');
   return { data, diagnostics, scores, teams: teamScores(scores, groups), adoption: adoption(entities, new Set(groups.map(g => g.ref!))), compiled, testsPassed: tests.passed, testsFailed: tests.failed.length };
+}
+
+/**
+ * What the facts of the tree at `root` are computed from besides its entities: its files, and which of them a
+ * CODEOWNERS rule covers: `codeowners` when given, else the file GitHub reads (the first of CODEOWNERS_PATHS
+ * that is a regular file; one of 3 MB or more counts as none, as GitHub ignores it). Reads the file now; the
+ * result reads nothing.
+ */
+export function repoFactsAt(root: string, repoFiles: readonly string[], codeowners?: string): RepoFacts {
+  // GitHub reads the first of these that is a file: a folder of that name is skipped (and reading it stopped check).
+  const codeownersFile = codeowners === undefined ? CODEOWNERS_PATHS.find(p => regularFileThroughFolders(root, p)) : undefined;
+  const text = codeowners ?? (codeownersFile ? regularRepoFileText(root, codeownersFile, GITHUB_CODEOWNERS_MAX_BYTES - 1) : undefined);
+  const rules = text !== undefined ? parseCodeowners(text) : [];
+  return { isCovered: (file: string) => Boolean(ownersOf(rules, file)?.owners.length), repoFiles: new Set(repoFiles) };
 }
 
 /**
