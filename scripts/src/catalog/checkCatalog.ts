@@ -21,6 +21,7 @@ import { checkBackstageModel } from './checkBackstageModel.ts';
 import { checkCatalogRules, rulesEnforcer } from './checkCatalogRules.ts';
 import { checkGroups } from './checkGroups.ts';
 import { checkLocations } from './checkLocations.ts';
+import { checkLocationGraph } from './locationGraph.ts';
 import { checkPolicies, type CompiledPolicy } from './checkPolicies.ts';
 import { checkReferences } from './checkReferences.ts';
 import { checkUniqueness } from './checkUniqueness.ts';
@@ -152,6 +153,8 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   const unreachableIsError = (config.rules['location-unreachable'] ?? 'error') === 'error';
   const stranded = unreachableIsError ? unreachableDefinitions(locationFindings, config.root, config.catalog.maxFileBytes, repoUrl) : undefined;
   diagnostics.push(...(stranded ? withoutFollowingUnreachable(locationFindings, stranded) : locationFindings));
+  // Roots mode: each root is registered on its own, so each is one dry run; otherwise the topmost Location files.
+  diagnostics.push(...checkLocationGraph(loaded.locations, loaded.context.length > 0 ? [...loaded.files, ...loaded.context] : loaded.files, reported, loaded.mode === 'roots' ? [...new Set(loaded.origins.values())] : undefined));
   diagnostics.push(...withoutShapeRefused(checkReferences(entities, index, externalMatcher(config.catalog.external, input.liveRefs), { unconfigured: !config.found, formerlyDefined: input.formerlyDefined, providedBy: providedMatcher(input.providers ?? []), unparsed, unknownKind, unreachable: stranded?.refs, refused: entity => refused.get(entity) }), diagnostics));
   if (input.formerlyDefined?.size && context.length > 0) diagnostics.push(...brokenElsewhere(context, index, input));
   diagnostics.push(...checkGroups(all, index, reported));
