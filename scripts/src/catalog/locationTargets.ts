@@ -348,6 +348,17 @@ function braceExpansions(pattern: string): number {
 export function globTooComplex(pattern: string): string | undefined {
   if (/[+*]\(/.test(pattern)) return 'repeats an extended-glob group (+(…) or *(…))';
   if (braceExpansions(pattern) > MAX_BRACE_EXPANSIONS) return `expands its {…} groups to more than ${MAX_BRACE_EXPANSIONS} patterns`;
+  return globBacktracks(pattern);
+}
+
+/**
+ * Why a glob matcher that compiles a pattern to a regular expression (minimatch, picomatch) would backtrack
+ * catastrophically on `pattern`, or `undefined`: a repeated extglob group, many `**` segments, many `*` in
+ * one segment (globTooComplex's reasons but the count of its {…} expansions, which each matcher counts its
+ * own way). Pure.
+ */
+export function globBacktracks(pattern: string): string | undefined {
+  if (/[+*]\(/.test(pattern)) return 'repeats an extended-glob group (+(…) or *(…))';
   const segments = pattern.split('/');
   if (segments.filter(s => s === '**').length > MAX_GLOBSTARS) return `has more than ${MAX_GLOBSTARS} ** segments`;
   if (segments.some(s => s !== '**' && (s.match(/\*/g) ?? []).length > MAX_STARS_PER_SEGMENT)) return `has more than ${MAX_STARS_PER_SEGMENT} * wildcards in one path segment`;

@@ -245,6 +245,8 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   for (const standIn of extensions.standIns ?? []) io.stdout.write(`⚠ rendered with a stand-in for the ${logText(standIn)}, which your Backstage adds (gitops.config.yaml): the toolkit does not have its code, so that part of the output is not what Backstage writes, and what it feeds (a step input, an expression left unrendered when a filter after it threw) is not judged\n`);
   io.stdout.write(unknownLines);
   for (const refusal of result.inputRefusals) io.stdout.write(`✖ step ${logText(refusal.stepId)}: ${logText(refusal.message)}\n${refusal.hint ? `  hint: ${logText(refusal.hint)}\n` : ''}`);
+  // A pattern matching nothing in the list as written is the gate's finding (below); one the values build is said here.
+  for (const glob of result.unmatchedGlobs ?? []) if (!judged.some(d => d.message === glob.message)) io.stdout.write(`⚠ step ${logText(glob.stepId)}: ${logText(glob.message)} (template-glob-matches-nothing)\n  hint: ${logText(glob.hint)}\n`);
   const output = splitOutputProblems(await checkRendered(result.files, org, standInNames(extensions)), result);
   const problems = output.judged;
   // A problem of several lines (a validator's message) is shown as lines, not as `\n` escapes.

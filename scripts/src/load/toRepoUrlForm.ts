@@ -55,26 +55,29 @@ export function toRepoUrlForm(url: string, repoUrl: string | undefined, options:
  * The ref at which `url` names this repository (repoUrl's host and repository, any capitals, as git-url-parse,
  * the parser Backstage's readers use, reads both): repoUrl's ref as `branch` and the one written as `written`
  * (empty for none: Azure Repos without `version`, a bare repository URL, which the host reads at its default
- * branch). Undefined for another repository, a repoUrl without a ref, or no URL. Pure; never throws.
+ * branch), and the path it names in the repository as `path` (empty for its root). Undefined for another
+ * repository, a repoUrl without a ref, or no URL. Pure; never throws.
  */
-export function thisRepositoryRef(url: string, repoUrl: string | undefined): { branch: string; written: string } | undefined {
+export function thisRepositoryRef(url: string, repoUrl: string | undefined): { branch: string; written: string; path: string } | undefined {
   if (!repoUrl) return undefined;
   const written = parsed(url);
   const base = parsed(repoUrl);
   // `repo.git/tree/…`: git-url-parse keeps the .git in the name there; it is the same repository.
   const name = (n: string) => n.toLowerCase().replace(/\.git$/, '');
   if (!written || !base || !base.full_name || !base.ref || written.resource.toLowerCase() !== base.resource.toLowerCase() || name(written.full_name) !== name(base.full_name)) return undefined;
-  return { branch: base.ref, written: written.ref ?? '' };
+  return { branch: base.ref, written: written.ref ?? '', path: written.filepath ?? '' };
 }
 
 /**
- * Whether `url` names this repository at another ref than repoUrl's: another branch, tag or commit, HEAD
- * (whichever branch the host's setting names), or none (the default branch). Returns repoUrl's ref and the
- * one written (empty for none), or undefined for another repository, the same ref, or no URL. Pure; never throws.
+ * Whether `url` names this repository at a branch, tag or commit other than repoUrl's. None written (a bare
+ * repository URL, Azure Repos without `version`) or HEAD reads the default branch, which GithubUrlReader and
+ * the other readers ask the host for: taken as repoUrl's, the branch a repository's pull requests merge
+ * into. Returns repoUrl's ref and the one written, or undefined for another repository, the same or the
+ * default branch, or no URL. Pure; never throws.
  */
-export function otherRevision(url: string, repoUrl: string | undefined): { branch: string; written: string } | undefined {
+export function otherRevision(url: string, repoUrl: string | undefined): { branch: string; written: string; path: string } | undefined {
   const ref = thisRepositoryRef(url, repoUrl);
-  return ref && ref.written !== ref.branch ? ref : undefined;
+  return ref && ref.written !== ref.branch && ref.written !== '' && ref.written !== 'HEAD' ? ref : undefined;
 }
 
 function pathForm(url: string, target: URL, repoUrl: string, forms: ReadonlySet<string>): string {

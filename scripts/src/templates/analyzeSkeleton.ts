@@ -133,6 +133,12 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     let ownSyntaxChecks = 0;
     // Nodes of the file's name: a finding there is about the name, not a place in the file's text.
     const inName = new WeakSet<object>();
+    // A lookup's own position is its `.` (or `[`): a finding about the name looked up points at the name,
+    // as template.yaml's and the other skeleton findings point at what is wrong, not the character before.
+    const nameOf = (node: Node): { lineno: number; colno: number } => {
+      const val = node.val as { lineno?: unknown; colno?: unknown } | undefined;
+      return !inName.has(node) && node.typename === 'LookupVal' && typeof val?.lineno === 'number' && typeof val.colno === 'number' ? { lineno: val.lineno, colno: val.colno } : (node as { lineno: number; colno: number });
+    };
     const report = (node: { lineno: number; colno: number }, ruleId: string, message: string, hint: string, severity: Diagnostic['severity'] = 'error') => {
       if (inName.has(node)) {
         message = `In this file's name: ${message}`;
@@ -228,7 +234,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
         if (node.typename === 'LookupVal') {
           const target = node.target as Node;
           const property = (node.val as { value?: unknown })?.value;
-          if (typeof property === 'string' && RESERVED.has(property)) report(node, 'skeleton-unsafe', `"${property}" is reserved: a template may not reach into JavaScript objects.`, 'Remove it; the render would fail.');
+          if (typeof property === 'string' && RESERVED.has(property)) report(nameOf(node), 'skeleton-unsafe', `"${property}" is reserved: a template may not reach into JavaScript objects.`, 'Remove it; the render would fail.');
           // A use in a comment line (`# annotation: '${{ values.x }}'` kept for later) renders as nothing where
           // nothing reads it, as skeleton-unrendered-braces and skeleton-github-expression already take it.
           const commented = () => !isName && HASH_COMMENT_FILE.test(file.relative) && inLineComment(source, node as { lineno: number; colno: number });
@@ -262,7 +268,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           if (compat && !definesValues && target?.typename === 'Symbol' && target.value === 'values' && typeof property === 'string') {
             const entry = compatValues.get(property);
             if (entry) entry.uses++;
-            else compatValues.set(property, { node, uses: 1 });
+            else compatValues.set(property, { node: inName.has(node) ? node : target, uses: 1 });
           }
         }
         if (workflow && !isName && !ownSyntax && ownSyntaxChecks < 200) {
@@ -326,7 +332,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           ? `so, with no default as its second argument, it renders as nothing`
           : 'so it renders as nothing (or as "undefined" where the expression builds a string from it)';
       const subject = viaGet ? `${shown} reads ${boundedText(property)}, which is` : `${shown} is`;
-      report(node, 'skeleton-unknown-value', `${subject} never passed${by}, ${outcome}${more}.${meantShown ? ` Did you mean ${meantShown}?` : ''}`, meantShown ? `Write ${meantShown}, which the step passes; or pass ${boundedText(property)} in the step's input.values.` : viaGet ? `Pass it in the step's input.values, fix the name, or give a default: ${contextName}.get(${JSON.stringify(boundedText(property))}, '…').` : "Pass it in the step's input.values, or fix the name.");
+      report(nameOf(node), 'skeleton-unknown-value', `${subject} never passed${by}, ${outcome}${more}.${meantShown ? ` Did you mean ${meantShown}?` : ''}`, meantShown ? `Write ${meantShown}, which the step passes; or pass ${boundedText(property)} in the step's input.values.` : viaGet ? `Pass it in the step's input.values, fix the name, or give a default: ${contextName}.get(${JSON.stringify(boundedText(property))}, '…').` : "Pass it in the step's input.values, or fix the name.");
     }
     for (const { node, path, keys, uses } of unknownKeys.values()) {
       const more = uses > 1 ? ` (used ${uses} times in this file)` : '';
@@ -334,7 +340,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       const parent = `${contextName}.${path.slice(0, -1).map(k => boundedText(k, 60)).join('.')}`;
       const near = keys.length ? closest(key, keys) : undefined;
       const meant = near && distance(key, near) <= Math.max(2, Math.floor(key.length / 3)) ? `${parent}.${boundedText(near, 60)}` : undefined;
-      report(node, 'skeleton-unknown-value', `${parent}.${boundedText(key, 60)} is never passed${by}: the step writes ${parent} out as a mapping without the key ${boundedText(key, 60)}, so it renders as nothing (or as "undefined" where the expression builds a string from it)${more}.${meant ? ` Did you mean ${meant}?` : ''}`, meant ? `Write ${meant}, which the step passes; or add ${boundedText(key, 60)} to ${parent} in the step's input.values.` : `Add ${boundedText(key, 60)} to ${parent} in the step's input.values, or fix the name.`);
+      report(nameOf(node), 'skeleton-unknown-value', `${parent}.${boundedText(key, 60)} is never passed${by}: the step writes ${parent} out as a mapping without the key ${boundedText(key, 60)}, so it renders as nothing (or as "undefined" where the expression builds a string from it)${more}.${meant ? ` Did you mean ${meant}?` : ''}`, meant ? `Write ${meant}, which the step passes; or add ${boundedText(key, 60)} to ${parent} in the step's input.values.` : `Add ${boundedText(key, 60)} to ${parent} in the step's input.values, or fix the name.`);
     }
     for (const [name, { node, shown, uses }] of misplaced) {
       const more = uses > 1 ? ` (${name} is used ${uses} times in this file)` : '';

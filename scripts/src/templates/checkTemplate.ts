@@ -130,7 +130,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     const eachProblem = step.if === false ? undefined : literalEachProblem(step.each);
     if (eachProblem) at(['spec', 'steps', i, 'each'], 'template-each-invalid', `each is ${eachProblem}: the scaffolder fails the task at this step ("Invalid value on action ${action}.each parameter, must resolve to an array or object").`, 'Give each a list, a mapping, or an expression that gives one (each: ${{ parameters.services }}).');
     if (action === 'fetch:template' && isRecord(step.input)) {
-      for (const key of ['copyWithoutTemplating', 'copyWithoutRender']) for (const p of skeletonGlobProblems(step.input[key])) at(['spec', 'steps', i, 'input', key, p.index], 'template-glob-unsafe', p.message, p.hint);
+      for (const key of ['copyWithoutTemplating', 'copyWithoutRender']) for (const p of skeletonGlobProblems(step.input[key])) at(['spec', 'steps', i, 'input', key, p.index], p.ruleId, p.message, p.hint, false, p.severity);
     }
     if (action === 'fetch:template' || action === 'fetch:plain') {
       const folder = isRecord(step.input) ? skeletonFolder(source.file, step.input.url) : undefined;

@@ -13,7 +13,7 @@ export interface FetchSourceFinding { ruleId: 'template-fetch-other-revision' | 
  * - template-fetch-other-revision (error; a warning when repoUrl was inferred from the checkout, which only
  *   guesses the reviewed branch): the url names this repository (repoUrl's host and repository in
  *   any capitals, as git-url-parse reads them; Azure Repos by `version`) at another branch, tag or commit than
- *   repoUrl's, HEAD or none included (whichever branch the host's default-branch setting names);
+ *   repoUrl's (otherRevision: a url without a ref, or at HEAD, reads the default branch, taken as repoUrl's);
  * - template-fetch-foreign (error; a warning when repoUrl was inferred from the checkout, which only guesses
  *   the organisation): the url is a repository outside repoUrl's organisation (another GitHub owner, Azure
  *   DevOps organisation or host), read as Location targets are (outsideOrganisation).
@@ -42,8 +42,8 @@ export function fetchSources(template: unknown, repoUrl: string | undefined, inf
         // Another branch of this repository is pushed to by anyone who can push a branch, unreviewed.
         severity: inferred ? 'warning' : 'error',
         path,
-        message: `${step.action} copies ${shown}, this repository at another branch, tag or commit than ${ref.branch} (${source}; HEAD, or no ref at all, is whichever branch the git host's default-branch setting names): Backstage copies whatever that ref holds into every repository the template creates, which no pull request to ${ref.branch} reviews, and neither the gate nor the offline render reads it.`,
-        hint: `Write the url relative to the template file (./skeleton or ../../skeletons/<name>), so Backstage copies the reviewed files and the gate checks them.`,
+        message: `${step.action} copies ${shown}, this repository at ${JSON.stringify(ref.written)}, another branch, tag or commit than ${ref.branch} (${source}): Backstage copies whatever that ref holds into every repository the template creates, which no pull request to ${ref.branch} reviews, and neither the gate nor the offline render reads it.`,
+        hint: otherRevisionHint(url, ref),
       });
       return;
     }
@@ -60,4 +60,16 @@ export function fetchSources(template: unknown, repoUrl: string | undefined, inf
     });
   });
   return found;
+}
+
+/** How to fetch the reviewed files instead: the url at repoUrl's branch, and for a folder, a url relative to the template file. */
+function otherRevisionHint(url: string, ref: { branch: string; written: string; path: string }): string {
+  const escaped = ref.written.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // GitHub's and GitLab's /tree|blob|raw/<ref>, Azure Repos' version=GB|GT|GC<ref>.
+  const named = url.replace(new RegExp(`(/(?:tree|blob|raw)/)${escaped}(?=[/?#]|$)`), (_, before: string) => `${before}${ref.branch}`).replace(new RegExp(`([?&]version=)G[BTC]${escaped}(?=[&#]|$)`), (_, before: string) => `${before}GB${ref.branch}`);
+  const atBranch = named !== url ? `Name ${ref.branch}, the reviewed branch, in its place (${named.length > 200 ? `${named.slice(0, 200)}…` : named})` : `Name ${ref.branch}, the reviewed branch, in its place`;
+  // A whole repository has no relative spelling worth suggesting; a folder of it does.
+  return ref.path
+    ? `${atBranch}, or write the url relative to the template file (./skeleton or ../../skeletons/<name>), so Backstage copies the reviewed files and the gate checks them.`
+    : `${atBranch}, so Backstage copies the reviewed files.`;
 }

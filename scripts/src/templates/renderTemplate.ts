@@ -9,7 +9,7 @@ import { repoUrlProblem, workspacePathInputs, workspacePathProblem } from './che
 import { localReader, renderActionFactories, workflowRunnerClass, type TemplateSource } from './offlineScaffolder.ts';
 import { exampleOutput, validateActionInput, type KnownAction } from './scaffolderActions.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded, watchRenderBudget, type RenderBudget } from './renderBudget.ts';
-import { skeletonGlobProblems } from './skeletonGlobs.ts';
+import { matchableSkeletonGlobs, skeletonGlobProblems } from './skeletonGlobs.ts';
 import { boundNunjitsuScans } from './templateSyntax.ts';
 import { boundedText } from '../report/safeText.ts';
 import { fetchFromRepoCatalog, type KnownEntity } from './catalogFetch.ts';
@@ -80,6 +80,16 @@ export interface InputRefusalAt {
   hint?: string;
 }
 
+/** A pattern of a step's rendered copyWithoutTemplating that matches nothing (skeletonGlobProblems' warning). */
+export interface UnmatchedGlobAt {
+  stepId: string;
+  stepAction: string;
+  /** Path into the step's input: ['copyWithoutTemplating', index]. */
+  path: (string | number)[];
+  message: string;
+  hint: string;
+}
+
 // environment.parameters (or environment['parameters']) and what follows: .name or ['name'], or nothing (the whole object).
 const ENVIRONMENT_PARAMETERS = /\benvironment\s*(?:\.\s*parameters|\[\s*(['"])parameters\1\s*\])(?:\s*\.\s*([A-Za-z_$][\w$]*)|\s*\[\s*(['"])((?:(?!\3).)*)\3\s*\])?/g;
 
@@ -131,6 +141,8 @@ export interface RenderResult {
   fetchedElsewhere?: { stepId: string; action: string; url: string }[];
   /** What the managed Backstage would refuse in those inputs when the task runs (a dry-run skips most of these steps). */
   inputRefusals: InputRefusalAt[];
+  /** Patterns of a rendered copyWithoutTemplating that match nothing (template-glob-matches-nothing): copied nothing, as in Backstage. */
+  unmatchedGlobs?: UnmatchedGlobAt[];
   /** environment.parameters the template or a fetched file names whose value the deployment alone knows (DefaultEnvironment.fromDeployment): rendered empty here. */
   deploymentParameters?: string[];
   /**
@@ -156,7 +168,7 @@ interface RunnableAction {
  * it (same jsonschema, same InputError text), but with the step recorded: the runner's own check
  * names only the action. Each refusal is recorded, then the step fails as the task would.
  */
-function judged(action: RunnableAction, refusals: InputRefusalAt[], where: { file?: string } = {}): RunnableAction {
+function judged(action: RunnableAction, refusals: InputRefusalAt[], where: { file?: string } = {}, unmatched: UnmatchedGlobAt[] = []): RunnableAction {
   const { InputError } = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))('@backstage/errors');
   const known = { id: action.id, provider: '@backstage/plugin-scaffolder-backend', supportsDryRun: Boolean(action.supportsDryRun), inputSchema: action.schema?.input };
   return {
@@ -170,12 +182,17 @@ function judged(action: RunnableAction, refusals: InputRefusalAt[], where: { fil
         const prefix = `Invalid input passed to action ${action.id}, `;
         throw new InputError(prefix + found.map(r => r.message.slice(prefix.length)).join(', '));
       }
-      // The rendered glob list, before fetch:template's globby expands or walks it (skeletonGlobProblems).
-      const globs = action.id === 'fetch:template' ? skeletonGlobProblems(ctx.input.copyWithoutTemplating) : [];
-      if (globs.length) {
-        for (const g of globs) refusals.push({ stepId: ctx.step?.id ?? action.id, stepAction: action.id, path: ['copyWithoutTemplating', g.index], keyword: 'glob', message: g.message, hint: g.hint });
-        throw new InputError(`Invalid input passed to action ${action.id}: ${globs[0].message}`);
+      // The rendered glob list, before fetch:template's globby expands or walks it (skeletonGlobProblems):
+      // one that would exhaust the scaffolder stops the render; a pattern that matches nothing in Backstage
+      // is said and left out, so the handler copies what Backstage copies without walking where it points.
+      const globs = action.id === 'fetch:template' ? skeletonGlobProblems(ctx.input.copyWithoutTemplating, { rendered: true }) : [];
+      const unsafe = globs.filter(g => g.severity === 'error');
+      if (unsafe.length) {
+        for (const g of unsafe) refusals.push({ stepId: ctx.step?.id ?? action.id, stepAction: action.id, path: ['copyWithoutTemplating', g.index], keyword: 'glob', message: g.message, hint: g.hint });
+        throw new InputError(`Invalid input passed to action ${action.id}: ${unsafe[0].message}`);
       }
+      for (const g of globs) unmatched.push({ stepId: ctx.step?.id ?? action.id, stepAction: action.id, path: ['copyWithoutTemplating', g.index], message: g.message, hint: g.hint });
+      if (globs.length) ctx = { ...ctx, input: { ...ctx.input, copyWithoutTemplating: matchableSkeletonGlobs(ctx.input.copyWithoutTemplating, { rendered: true }) } };
       // fetch:template logs each skeleton entry before it renders its content: a render error then names the file.
       const logger = (ctx as { logger?: { info(message: unknown, meta?: unknown): void } }).logger;
       const watched = logger && new Proxy(logger, { get: (target, key) => key === 'info' ? (message: unknown, meta?: unknown) => {
@@ -454,6 +471,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   const notRunOffline: NonNullable<RenderResult['notRunOffline']> = [];
   const inputRefusals: InputRefusalAt[] = [];
   const unpushed: UnpushedFile[] = [];
+  const unmatchedGlobs: UnmatchedGlobAt[] = [];
   const stepAction = (id: string) => String((request.template.spec.steps.find(s => (s as { id?: unknown }).id === id) as { action?: unknown } | undefined)?.action ?? '');
   // A step answered by example (offline only the dry-run's example, or nothing) makes any later step whose
   // `each` reads its output unrunnable offline: the runner resolves `each` against the example and fails the
@@ -486,7 +504,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     scaffolder.createFilesystemReadDirAction(),
     scaffolder.createCatalogWriteAction(),
     scaffolder.createDebugLogAction(),
-  ] as RunnableAction[]) actions.set(action.id, fedByStandIn(judged(action, inputRefusals, where), request.template.spec.steps, () => [...skippedSteps, ...skippedOffline], stepAction, standInFed, lastRead));
+  ] as RunnableAction[]) actions.set(action.id, fedByStandIn(judged(action, inputRefusals, where, unmatchedGlobs), request.template.spec.steps, () => [...skippedSteps, ...skippedOffline], stepAction, standInFed, lastRead));
   const unknownStepIds = unknownActionSteps(request);
   const readsUnknownOutput = (stepId: string) => mentionsStepOutput(request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId), unknownStepIds);
   // An `each` over such an output cannot resolve, and the runner would fail the whole task on it, where
@@ -651,7 +669,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     if (!extracted) throw new Error('The template did not reach its last step');
     const files = (await extracted).map(f => ({ ...f, verbatim: fetched.has(sha(f.content)) }));
     for (const entry of notRunOffline) workspaceUnknown.push({ stepId: entry.stepId, action: entry.action });
-    return { files, offlineInputs, ...(workspaceUnknown.length ? { workspaceUnknown } : {}), ...(standInFed.length ? { standInFed } : {}), answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, userWithoutEntity, skippedSteps, notRunOffline, ...(fetchedElsewhere.length ? { fetchedElsewhere } : {}), inputRefusals, ...(unpushed.length ? { unpushed } : {}), output: result.output, log, milliseconds: Date.now() - started, ...(deploymentParameters.size ? { deploymentParameters: [...deploymentParameters].sort() } : {}) };
+    return { files, offlineInputs, ...(workspaceUnknown.length ? { workspaceUnknown } : {}), ...(standInFed.length ? { standInFed } : {}), answeredLocally: [...answeredLocally].filter(id => !answeredByExample.has(id)), answeredAbsent, userWithoutEntity, skippedSteps, notRunOffline, ...(fetchedElsewhere.length ? { fetchedElsewhere } : {}), inputRefusals, ...(unpushed.length ? { unpushed } : {}), ...(unmatchedGlobs.length ? { unmatchedGlobs } : {}), output: result.output, log, milliseconds: Date.now() - started, ...(deploymentParameters.size ? { deploymentParameters: [...deploymentParameters].sort() } : {}) };
   } catch (error) {
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();

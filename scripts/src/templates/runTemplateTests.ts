@@ -18,7 +18,7 @@ import { checkSecrets, valueRefusals } from './checkValues.ts';
 import { BACKTRACKING_HINT, templateBacktracking } from './regexBacktracking.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
 import { snapshotDifference } from './snapshotDifference.ts';
-import { deploymentParameterText, fetchedElsewhereText, notRunOfflineText, renderTemplate, userWithoutEntityText, type InputRefusalAt } from './renderTemplate.ts';
+import { deploymentParameterText, fetchedElsewhereText, notRunOfflineText, renderTemplate, userWithoutEntityText, type InputRefusalAt, type UnmatchedGlobAt } from './renderTemplate.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded } from './renderBudget.ts';
 import { OUTSIDE_REPOSITORY } from './offlineScaffolder.ts';
 import { refusalPlace, staticRefusals, staticRepoUrlProblem } from './checkStepInputs.ts';
@@ -314,6 +314,7 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
   for (const { problem, why } of output.notJudged) note(['values'], `Not judged: ${problem.replace(/\.$/, '')}. ${why[0].toUpperCase()}${why.slice(1)}.`, notJudgedHint(why));
   for (const f of renderedWorkflowFindings(rendered.files)) at(['values'], f.ruleId, f.message, f.hint);
   diagnostics.push(...renderedInputFindings(parsedTemplate, rendered.inputRefusals, actions, item.caseFile));
+  diagnostics.push(...unmatchedGlobFindings(parsedTemplate, rendered.unmatchedGlobs ?? [], item.caseFile));
   // publish:* and catalog:register are skipped by the dry-run: what register would read is judged on the rendered tree.
   // A folder fetched from elsewhere was copied as nothing (fetchedElsewhere): the tree lacks its files, so which file register reads is not known.
   // So is a file a step the render cannot run may write before the register step.
@@ -417,6 +418,27 @@ function renderedInputFindings(template: { file: string; documents: unknown[]; l
     seen.add(key);
     const place = index < 0 ? { path: ['spec', 'steps'], key: false } : refusalPlace(index, step.input, refusal);
     found.push({ ruleId: refusal.keyword === 'glob' ? 'template-glob-unsafe' : /parseRepoUrl/.test(refusal.message) ? 'template-repo-url' : 'template-action-input', severity: 'error', message: `${refusal.message} (rendered with the values of ${caseFile})`, hint: refusal.hint ?? "Fix the step's input in template.yaml: the scaffolder refuses it when the task runs.", file: template.file, range: template.locate(0, place.path, place.key ? { key: true } : undefined) });
+  }
+  return found;
+}
+
+/**
+ * The patterns of a rendered copyWithoutTemplating that matched nothing (template-glob-matches-nothing
+ * warnings), on the list in template.yaml; those the static check reports for the list as written are
+ * left to it, so each shows once.
+ */
+function unmatchedGlobFindings(template: { file: string; documents: unknown[]; locate: ParsedYaml['locate'] }, unmatched: readonly UnmatchedGlobAt[], caseFile: string): Diagnostic[] {
+  const steps = ((template.documents[0] as { spec?: { steps?: { id?: string; input?: unknown }[] } })?.spec?.steps ?? []);
+  const found: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const glob of unmatched) {
+    const index = steps.findIndex((s, i) => (s?.id ?? `step-${i + 1}`) === glob.stepId);
+    const input = steps[index]?.input;
+    if (isRecord(input) && skeletonGlobProblems(input.copyWithoutTemplating).some(p => p.message === glob.message)) continue;
+    const key = `${glob.stepId}|${glob.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    found.push({ ruleId: 'template-glob-matches-nothing', severity: 'warning', message: `${glob.message} (rendered with the values of ${caseFile})`, hint: glob.hint, file: template.file, range: template.locate(0, index < 0 ? ['spec', 'steps'] : ['spec', 'steps', index, 'input', ...glob.path]) });
   }
   return found;
 }

@@ -23,34 +23,34 @@ describe('a hostile skeleton cannot make a finding unbounded', () => {
 describe("static analysis of skeletons with nunjucks' parser", () => {
   it.each([
     ['a clean file', 'README.md', '# ${{ values.name }}\n{% if values.owner %}by ${{ values.owner | lower }}{% endif %}\n', []],
-    ['a value the step never passes', 'README.md', '# ${{ values.name }}\nTeam: ${{ values.team }}\n', ['skeleton-unknown-value@2:17']],
+    ['a value the step never passes', 'README.md', '# ${{ values.name }}\nTeam: ${{ values.team }}\n', ['skeleton-unknown-value@2:18']],
     ['a value the skeleton tests or defaults first', 'catalog-info.yaml', '{% if values.lifecycle %}lifecycle: ${{ values.lifecycle }}{% else %}lifecycle: experimental{% endif %}\ntier: ${{ values.tier | default("3") }}\n', []],
     // Fidelity sweep, 2026-12-01: what these render is the fallback, or the test's true or false, never nothing.
     ['a value with an or fallback, d() or a presence test', 'config.yaml', 'port: ${{ values.port or 8080 }}\nhost: ${{ values.host | d("localhost") }}\noptional: ${{ values.tls is not defined }}\nplain: ${{ not values.plain }}\n', []],
     // A guard covers the uses it guards, not every use of the value in the file.
-    ['a default in one place, the value bare in another', 'config.yaml', 'port: ${{ values.port | default(80) }}\nother: ${{ values.port }}\n', ['skeleton-unknown-value@2:18']],
-    ['an if around one use, the value bare after it', 'README.md', '{% if values.team %}Team: ${{ values.team }}{% endif %}\nOwner: ${{ values.team }}\n', ['skeleton-unknown-value@2:18']],
+    ['a default in one place, the value bare in another', 'config.yaml', 'port: ${{ values.port | default(80) }}\nother: ${{ values.port }}\n', ['skeleton-unknown-value@2:19']],
+    ['an if around one use, the value bare after it', 'README.md', '{% if values.team %}Team: ${{ values.team }}{% endif %}\nOwner: ${{ values.team }}\n', ['skeleton-unknown-value@2:19']],
     ['the else of an if that names the value (not inverts which branch has it)', 'README.md', '{% if not values.team %}none{% else %}${{ values.team }}{% endif %}\n', []],
-    ['an unknown value compared or on the right of or: still never passed', 'config.yaml', 'a: ${{ values.kind == "lib" }}\nb: ${{ values.name or values.alias }}\n', ['skeleton-unknown-value@1:14', 'skeleton-unknown-value@2:29']],
+    ['an unknown value compared or on the right of or: still never passed', 'config.yaml', 'a: ${{ values.kind == "lib" }}\nb: ${{ values.name or values.alias }}\n', ['skeleton-unknown-value@1:15', 'skeleton-unknown-value@2:30']],
     ['an unknown filter', 'README.md', 'x\n${{ values.name | shout }}\n', ['skeleton-unknown-filter@2:19']],
     // Where the renderer stops: at the test's name, at the called name.
     ['an unknown test and an unknown function', 'a.txt', '{% if values.name is in(["x"]) %}yes{% endif %}\nid: ${{ uuid() }}\n', ['skeleton-unknown-test@1:22', 'skeleton-unknown-function@2:9']],
     ['known tests, globals, macros, caller, loop helpers and set functions', 'a.txt', '{% macro row(x) %}${{ caller() }}${{ x }}{% endmacro %}{% call row(1) %}c{% endcall %}\n{% set c = cycler("a", "b") %}{% for i in range(3) %}${{ c.next() }}${{ loop.index }}{% endfor %}\n${{ values.name is defined }} ${{ 4 is divisibleby(2) }} ${{ values.name is string }}\n', []],
     ['include', 'README.md', '{% include "header.md" %}\n', ['skeleton-unsupported@1:4']],
-    ['reaching for constructor', 'README.md', '${{ values.name.constructor }}\n', ['skeleton-unsafe@1:16']],
+    ['reaching for constructor', 'README.md', '${{ values.name.constructor }}\n', ['skeleton-unsafe@1:17']],
     ['GitHub expressions Backstage would blank', '.github/workflows/ci.yml', 'jobs:\n  a:\n    steps:\n      - run: echo ${{ github.sha }}\n', ['skeleton-github-expression@4:23']],
     ['the same workflow copied without templating', '.github/workflows/ci.yml', 'run: echo ${{ github.sha }}\n', []],
     ['a file name using an unknown value: at 1:1 of the file, said to be in its name', '${{ values.service }}.txt', 'x\n', ['skeleton-unknown-value@1:1']],
     ['a syntax error (an if left open: at its tag)', 'README.md', 'a\n{% if values.name %}\nno end\n', ['skeleton-syntax@2:1']],
     ['a value used only under a guard the step settles', 'README.md', '{% if not values.editMode %}Team: ${{ values.team }}{% endif %}\n', [], { values: { name: RENDERED, editMode: true } }],
-    ['the same guard when the step leaves it open', 'README.md', '{% if not values.editMode %}Team: ${{ values.team }}{% endif %}\n', ['skeleton-unknown-value@1:45'], { values: { name: RENDERED, editMode: RENDERED } }],
+    ['the same guard when the step leaves it open', 'README.md', '{% if not values.editMode %}Team: ${{ values.team }}{% endif %}\n', ['skeleton-unknown-value@1:46'], { values: { name: RENDERED, editMode: RENDERED } }],
     ['an else branch the step rules out', 'README.md', '{% if values.kind == "lib" %}lib{% else %}${{ values.port }}{% endif %}\n', [], { values: { kind: 'lib' } }],
     ['an inline if the step settles', 'README.md', '${{ values.port if values.server else "none" }}\n', [], { values: { server: false } }],
     ['values built by one expression (values: ${{ parameters }}): none is unknown', 'README.md', '${{ values.anything }}\n', [], { values: RENDERED }],
-    ['an unknown value used on many lines: one finding', 'README.md', '${{ values.team }}\n${{ values.team }}\n${{ values.team }}\n', ['skeleton-unknown-value@1:11']],
+    ['an unknown value used on many lines: one finding', 'README.md', '${{ values.team }}\n${{ values.team }}\n${{ values.team }}\n', ['skeleton-unknown-value@1:12']],
     ['cookiecutter syntax without cookiecutterCompat', 'README.md', '# ${{ values.name }}\nBy {{ cookiecutter.owner }}\n', ['skeleton-cookiecutter-syntax@2:4']],
     ['cookiecutter syntax with cookiecutterCompat', 'README.md', '# {{ cookiecutter.name }}\nBy {{ cookiecutter.owner | jsonify }}\n', [], { values: { name: RENDERED, owner: RENDERED }, cookiecutterCompat: true }],
-    ['cookiecutterCompat and a value never passed', 'README.md', '# {{ cookiecutter.nme }}\n', ['skeleton-unknown-value@1:18'], { values: { name: RENDERED }, cookiecutterCompat: true }],
+    ['cookiecutterCompat and a value never passed', 'README.md', '# {{ cookiecutter.nme }}\n', ['skeleton-unknown-value@1:19'], { values: { name: RENDERED }, cookiecutterCompat: true }],
     ['a # inside quotes starts no comment', '.github/workflows/ci.yml', 'run: echo "a # ${{ github.sha }}"\n', ['skeleton-github-expression@1:20']],
     ['GitHub expressions after a # that starts a comment', '.github/workflows/ci.yml', 'x: 1 # ${{ github.sha }}\n  # ${{ secrets.A }}\n#${{ env.B }}\n', []],
     ['a # glued to a word starts no comment', '.github/workflows/ci.yml', 'run: echo a#${{ github.sha }}\n', ['skeleton-github-expression@1:17']],
@@ -60,7 +60,7 @@ describe("static analysis of skeletons with nunjucks' parser", () => {
     ['an expression cut short: where the parser stopped', 'README.md', 'a\n${{ values.name | }}\n', ['skeleton-syntax@2:19']],
     ['a block alone: Nunjitsu renders its body', 'README.md', '{% block intro %}${{ values.name }}{% endblock %}\n', []],
     ['super(): no parent template in Nunjitsu', 'README.md', '{% block b %}${{ super() }}{% endblock %}\n', ['skeleton-unsupported@1:18']],
-    ['values.x under cookiecutterCompat', 'README.md', '# {{ values.name }}\n', ['skeleton-unknown-value@1:12'], { values: { name: RENDERED }, cookiecutterCompat: true }],
+    ['values.x under cookiecutterCompat', 'README.md', '# {{ values.name }}\n', ['skeleton-unknown-value@1:6'], { values: { name: RENDERED }, cookiecutterCompat: true }],
     ['values.x under cookiecutterCompat where a macro parameter is values', 'README.md', '{% macro m(values) %}{{ values.name }}{% endmacro %}{{ m(cookiecutter) }}\n', [], { values: { name: RENDERED }, cookiecutterCompat: true }],
   ] as [string, string, string, string[], SkeletonStep?][])('%s', (_name, relative, text, expected, step) => {
     expect(run(relative, text, relative.startsWith('.github') && _name.includes('copied'), step)).toEqual(expected);
@@ -69,7 +69,7 @@ describe("static analysis of skeletons with nunjucks' parser", () => {
   it('names the template and step that never pass a value, and offers the escape for a GitHub expression', () => {
     expect(messages('.github/workflows/ci.yml', 'run: echo ${{ secrets.NPM_TOKEN }} ${{ values.team }}\n', { values: {}, label: 'templates/a/template.yaml, step fetch' })).toEqual([
       "skeleton-github-expression@1:15 ${{ secrets.NPM_TOKEN }} is a GitHub Actions expression, but Backstage renders it first and it comes out empty. | Write each as ${{ '${{ secrets.NPM_TOKEN }}' }} so Backstage renders it to the GitHub expression. Listing the workflow under copyWithoutTemplating is no fix here: it would also copy the file's own template syntax (line 1) unrendered, which GitHub Actions cannot read.",
-      'skeleton-unknown-value@1:46 values.team is never passed by templates/a/template.yaml, step fetch, so it renders as nothing (or as "undefined" where the expression builds a string from it). | Pass it in the step\'s input.values, or fix the name.',
+      'skeleton-unknown-value@1:47 values.team is never passed by templates/a/template.yaml, step fetch, so it renders as nothing (or as "undefined" where the expression builds a string from it). | Pass it in the step\'s input.values, or fix the name.',
     ]);
   });
 });

@@ -38,7 +38,7 @@ describe('a cookiecutterCompat skeleton calling a dict method of cookiecutter', 
   it('a misspelt value called as a method is still never passed (and no method the renderer has)', async () => {
     const root = await repository('b: {{ cookiecutter.nmae() }}\n');
     const check = await runBin(['check', '--format', 'json'], root);
-    expect((JSON.parse(check.stdout) as { diagnostics: Finding[] }).diagnostics.map(d => `${d.ruleId}@${d.range.start.line}:${d.range.start.column}`)).toEqual(['skeleton-unknown-value@1:19', 'skeleton-unknown-function@1:20']);
+    expect((JSON.parse(check.stdout) as { diagnostics: Finding[] }).diagnostics.map(d => `${d.ruleId}@${d.range.start.line}:${d.range.start.column}`)).toEqual(['skeleton-unknown-function@1:20', 'skeleton-unknown-value@1:20']);
     expect(check.status).toBe(1);
   }, 60_000);
 

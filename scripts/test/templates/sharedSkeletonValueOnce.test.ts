@@ -42,7 +42,7 @@ describe('a value no step fetching a shared skeleton passes (check, through the 
     const root = await templateRepo(['../templates/a/template.yaml', '../templates/b/template.yaml', '../templates/c/template.yaml', '../templates/d/template.yaml'], files);
     const run = await runBin(['check', '--format', 'json'], root);
     const found = (JSON.parse(run.stdout).diagnostics as Finding[]).filter(d => d.ruleId === 'skeleton-unknown-value');
-    expect(found.map(d => `${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual(['skeletons/svc/info.txt:2:18', 'skeletons/svc/info.txt:3:17']);
+    expect(found.map(d => `${d.file}:${d.range.start.line}:${d.range.start.column}`)).toEqual(['skeletons/svc/info.txt:2:19', 'skeletons/svc/info.txt:3:18']);
     expect(found[0].message).toBe('values.ownr is never passed by templates/a/template.yaml, step fetch, so it renders as nothing (or as "undefined" where the expression builds a string from it). Nor do the 2 other step(s) that fetch this skeleton, not reported again: templates/b/template.yaml, step fetch; templates/d/template.yaml, step fetch.');
     expect(found[1].message).toContain('Nor do the 3 other step(s) that fetch this skeleton, not reported again: templates/b/template.yaml, step fetch; templates/c/template.yaml, step fetch; templates/d/template.yaml, step fetch.');
     expect(run.status).toBe(1);

@@ -109,20 +109,22 @@ describe('.gitattributes that make the git host\'s archive of a skeleton differ 
 
   // Red team: a fetch url naming this repository in other capitals or by tree/ (GitHub reads both as this
   // repository's main) was taken for another repository's: its skeleton was never judged. At HEAD (whichever
-  // branch the host's setting names) or another ref, Backstage copies what no review here shows: said so.
-  it('a skeleton fetched by an absolute url naming this repository in other capitals or by tree/ is judged the same; at HEAD it is an error (repoUrl in gitops.config.yaml)', async () => {
+  // branch the host's setting names, taken as repoUrl's, as a url without a ref) nothing is said; at another ref, Backstage copies what no review here shows: said so.
+  it('a skeleton fetched by an absolute url naming this repository in other capitals or by tree/ is judged the same; at another ref it is an error (repoUrl in gitops.config.yaml)', async () => {
     const cases: [string, string[][], string[], string?][] = [
       ['https://github.com/ACME/Control/tree/main/skel', [['skel/run.py', 'error']], []],
       ['https://github.com/acme/control/tree/main/skel', [['skel/run.py', 'error']], []],
       ['https://github.com/Acme/CONTROL/blob/main/skel/${{ parameters.name }}', [['skel/run.py', 'error']], []],
-      ['https://github.com/Acme/Control/tree/HEAD/skel', [], ['template-fetch-other-revision@templates/service/template.yaml:15:14 error']],
+      // HEAD reads the default branch, taken as repoUrl's (no finding); not mapped to the checkout, so not judged.
+      ['https://github.com/Acme/Control/tree/HEAD/skel', [], []],
       ['https://github.com/acme/control/tree/ma%69n/skel', [['skel/run.py', 'error']], []],
       // An expression choosing the ref: any file of the repository may be read (judged), no ref to name.
       ['https://github.com/acme/control/blob/${{ parameters.name }}/skel', [['skel/run.py', 'error']], []],
       // GitLab's readTree takes a folder by -/tree/ as by -/blob/; Azure Repos without version is the default branch.
       ['https://gitlab.com/acme/platform/control/-/tree/main/skel', [['skel/run.py', 'error']], [], 'https://gitlab.com/acme/platform/control/-/blob/main/'],
       ['https://gitlab.com/acme/platform/control/-/blob/dev/skel', [], ['template-fetch-other-revision@templates/service/template.yaml:15:14 error'], 'https://gitlab.com/acme/platform/control/-/blob/main/'],
-      ['https://dev.azure.com/acme/platform/_git/control?path=/skel', [], ['template-fetch-other-revision@templates/service/template.yaml:15:14 error'], 'https://dev.azure.com/acme/platform/_git/control?version=GBmain&path=/'],
+      ['https://dev.azure.com/acme/platform/_git/control?path=/skel', [], [], 'https://dev.azure.com/acme/platform/_git/control?version=GBmain&path=/'],
+      ['https://dev.azure.com/acme/platform/_git/control?version=GBdev&path=/skel', [], ['template-fetch-other-revision@templates/service/template.yaml:15:14 error'], 'https://dev.azure.com/acme/platform/_git/control?version=GBmain&path=/'],
     ];
     for (const [url, errors, others, repoUrl = 'https://github.com/acme/control/blob/main/'] of cases) {
       const template = `apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: service\nspec:\n  type: service\n  owner: group:default/team-a\n  parameters:\n    - properties:\n        name: { type: string }\n  steps:\n    - id: fetch\n      action: fetch:plain\n      input:\n        url: ${url}\n        targetPath: ./extra\n`;

@@ -22,7 +22,7 @@ async function findings(url: string, repoUrl = 'https://github.com/acme/control/
 
 describe('a skeleton fetched by an absolute url of this repository', () => {
   it('is judged by the skeleton rules as one fetched by a relative url; another repository\'s is not read', async () => {
-    const judged = ['skeleton-unsafe@skeletons/svc/README.md:1:16', 'skeleton-unknown-value@skeletons/svc/README.md:1:42'];
+    const judged = ['skeleton-unsafe@skeletons/svc/README.md:1:17', 'skeleton-unknown-value@skeletons/svc/README.md:1:43'];
     expect(await findings('../../skeletons/svc')).toEqual(judged);
     expect(await findings('https://github.com/acme/control/blob/main/skeletons/svc')).toEqual(judged);
     expect(await findings('https://github.com/Acme/Control/tree/main/skeletons/svc')).toEqual(judged);

@@ -103,7 +103,7 @@ describe('skeleton findings as the scaffolder would meet them (check, through th
   });
 
   it('with cookiecutterCompat, values.x renders as nothing unless the skeleton defines values itself', () => {
-    expect(at('templates/cc/skeleton/catalog-info.yaml')).toEqual(['skeleton-unknown-value@4:18']);
+    expect(at('templates/cc/skeleton/catalog-info.yaml')).toEqual(['skeleton-unknown-value@4:12']);
     const finding = found.find(d => d.file === 'templates/cc/skeleton/catalog-info.yaml')!;
     expect(finding.message).toContain('values.appName renders as nothing: with cookiecutterCompat');
     expect(finding.hint).toBe('Write {{ cookiecutter.appName }}.');

@@ -56,4 +56,20 @@ describe('check: a fetch:* url outside the organisation', () => {
     // Without gitops.config.yaml the reviewed branch is the checkout's, a guess: a warning.
     expect((await findings('https://github.com/acme/control.git/tree/evil-branch/skel', false)).found).toEqual(['template-fetch-other-revision@templates/service/template.yaml:15:14 warning']);
   }, 120_000);
+
+  // Tester: `url: https://github.com/acme/control` (a day-2 template fetching its own repository) was an
+  // error: a url without a ref (or at HEAD) reads the default branch (GithubUrlReader asks the host for it),
+  // the branch repoUrl names. A ref explicitly different keeps the error, with a hint that fits the url.
+  it('says nothing of this repository without a ref or at HEAD; another ref gets a hint naming the reviewed branch in its place', async () => {
+    for (const url of ['https://github.com/acme/control', 'https://github.com/acme/control.git', 'https://github.com/acme/control/tree/HEAD/skel']) {
+      expect((await findings(url, true)).found, url).toEqual([]);
+    }
+    const root = await findings('https://github.com/acme/control/tree/v1', true);
+    expect(root.found).toEqual(['template-fetch-other-revision@templates/service/template.yaml:15:14 error']);
+    const check = await runBin(['check', '--format', 'json'], root.root);
+    const hints = (JSON.parse(check.stdout) as { diagnostics: (Finding & { hint: string })[] }).diagnostics.filter(d => d.ruleId === 'template-fetch-other-revision').map(d => d.hint);
+    expect(hints).toEqual(['Name main, the reviewed branch, in its place (https://github.com/acme/control/tree/main), so Backstage copies the reviewed files.']);
+    const folder = await findings('https://github.com/acme/control/tree/v1/skel', true);
+    expect(folder.messages[0]).toContain('this repository at "v1", another branch, tag or commit than main');
+  }, 120_000);
 });
