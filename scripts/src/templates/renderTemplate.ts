@@ -418,9 +418,19 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   }
   // Backstage builds its integrations from its app-config alone (ScmIntegrations.fromConfig adds the default
   // hosts): known, they are used as they stand, so a host they lack fails the render as it fails the task.
-  const known = request.integrations ? { integrations: request.integrations.integrations } : renderIntegrationsConfig(request.values, parameters, hostOf(request.source.baseUrl), typed);
-  const config = new ConfigReader({ ...known, ...environment });
-  const integrations = ScmIntegrations.fromConfig(config);
+  // A section Backstage's integrations refuse (the config gate reports it) leaves them unknown, as without one.
+  const guessed = () => new ConfigReader({ ...renderIntegrationsConfig(request.values, parameters, hostOf(request.source.baseUrl), typed), ...environment });
+  let deployment = request.integrations;
+  let config = deployment ? new ConfigReader({ integrations: deployment.integrations, ...environment } as never) : guessed();
+  let integrations;
+  try {
+    integrations = ScmIntegrations.fromConfig(config);
+  } catch (error) {
+    if (!deployment) throw error;
+    deployment = undefined;
+    config = guessed();
+    integrations = ScmIntegrations.fromConfig(config);
+  }
   // What the fetch steps read: a rendered file with exactly that content was copied as it stands.
   const fetched = new Set<string>();
   // The budget is for what a render adds: a skeleton the repository holds is copied whole by Backstage
@@ -560,8 +570,8 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       const rawRepoUrl = (request.template.spec.steps.find(s => (s as { id?: unknown }).id === stepId) as { input?: { repoUrl?: unknown } } | undefined)?.input?.repoUrl;
       const fromStepOutput = typeof rawRepoUrl === 'string' && /\bsteps\s*[.[]/.test(rawRepoUrl);
       if (known && known.provider !== 'gitops.config.yaml' && !fromStepOutput && !readsStandIn(stepId, { path: ['repoUrl'] }) && typeof ctx.input.repoUrl === 'string') {
-        const problem = repoUrlProblem(ctx.input.repoUrl, integrationTypeOf(known.provider), id, request.integrations ? integrations : undefined);
-        if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem, ...(request.integrations && missingIntegrationHint(problem) ? { hint: missingIntegrationHint(problem) } : {}) });
+        const problem = repoUrlProblem(ctx.input.repoUrl, integrationTypeOf(known.provider), id, deployment ? integrations : undefined);
+        if (problem) inputRefusals.push({ stepId, stepAction: id, path: ['repoUrl'], keyword: 'parseRepoUrl', message: problem, ...(deployment && missingIntegrationHint(problem) ? { hint: missingIntegrationHint(problem) } : {}) });
       }
       for (const key of known ? workspacePathInputs(known) : []) {
         const problem = typeof ctx.input[key] === 'string' ? workspacePathProblem(key, ctx.input[key] as string) : undefined;
