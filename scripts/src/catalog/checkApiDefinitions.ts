@@ -26,8 +26,13 @@ interface Definition {
   text: string;
   /** The `$text` target, or the entity file for an inline definition. */
   file: string;
-  /** Inline definitions: the range of spec.definition in the entity file. */
-  inlineAt?: Range;
+  /** Whether the definition is inline (spec.definition a string), so that findings land on it in the entity file. */
+  inline: boolean;
+}
+
+/** The range of an inline definition's spec.definition, located only for a finding (most APIs have none). */
+function inlineRange(definition: Definition): Range | undefined {
+  return definition.inline ? definition.entity.locate(definition.entity.document, ['spec', 'definition']) : undefined;
 }
 
 /** Where in the definition text, and why it does not parse. */
@@ -94,7 +99,8 @@ export async function checkApiDefinitions(entities: readonly CatalogEntity[], op
     if (!withinLimits.has(definition.text)) {
       const over = definitionOverLimit(definition.text, definition.file, options.limits);
       if (over) {
-        diagnostics.push(definition.inlineAt ? { ...over, range: definition.inlineAt, entityRef: definition.entity.ref } : { ...over, entityRef: definition.entity.ref });
+        const range = inlineRange(definition);
+        diagnostics.push(range ? { ...over, range, entityRef: definition.entity.ref } : { ...over, entityRef: definition.entity.ref });
         continue;
       }
       withinLimits.add(definition.text);
@@ -149,7 +155,7 @@ function isSdlBuildError(value: unknown): value is SdlBuildError | null {
 
 /** A gRPC definition as buf compiles it: a plain file name, and the files it imports that the repository holds. */
 function protoSource(definition: Definition, files: RevisionFiles): ProtoSource {
-  const imports = protoImports(definition.text, definition.inlineAt ? undefined : definition.file, files);
+  const imports = protoImports(definition.text, definition.inline ? undefined : definition.file, files);
   const base = posix.basename(definition.file).replace(/[^A-Za-z0-9_.-]/g, '_');
   return { name: base.endsWith('.proto') ? base : `${base}.proto`, text: definition.text, imports: imports.files, missing: imports.missing };
 }
@@ -164,10 +170,10 @@ function definitionOf(entity: CatalogEntity, repoUrl?: string): Definition | und
   const text = spec.definition;
   // Empty and non-string definitions are the kind schema's (entity-kind-schema); an unread one is '(unavailable)'.
   if (typeof text !== 'string' || text === '' || text === '(unavailable)') return undefined;
-  if (typeof raw === 'string') return { entity, type: type as JudgedType, text, file: entity.file, inlineAt: entity.locate(entity.document, ['spec', 'definition']) };
+  if (typeof raw === 'string') return { entity, type: type as JudgedType, text, file: entity.file, inline: true };
   if (!isRecord(raw) || Object.keys(raw).length !== 1 || !('$text' in raw)) return undefined;
   const target = placeholderTarget(entity.file, raw.$text, repoUrl);
-  return typeof target === 'string' ? { entity, type: type as JudgedType, text, file: target } : undefined;
+  return typeof target === 'string' ? { entity, type: type as JudgedType, text, file: target, inline: false } : undefined;
 }
 
 /**
@@ -201,9 +207,10 @@ function documentFailure(text: string): Failure | undefined {
 }
 
 function finding(definition: Definition, failure: Failure): Diagnostic {
-  const { entity, type, inlineAt, file } = definition;
+  const { entity, type, inline, file } = definition;
+  const inlineAt = inlineRange(definition);
   const title = `The ${TITLE[type]} definition${entity.ref ? ` of ${entity.ref}` : ''}`;
-  const place = failure.line === undefined ? '' : inlineAt ? ` (line ${failure.line} of the definition)` : '';
+  const place = failure.line === undefined ? '' : inline ? ` (line ${failure.line} of the definition)` : '';
   if (failure.overLimit) {
     return {
       ruleId: 'api-definition-invalid',
