@@ -63,25 +63,40 @@ export async function generateCatalog(root: string, count: number, layout: 'sing
   await writeFile(join(root, 'gitops.config.yaml'), stringify({ repoUrl: 'https://github.com/acme/bench/blob/main/', catalog: { roots: ['catalog/all.yaml'], include: ['catalog/entities/*.yaml'] } }));
 }
 
+/** The file withFindings leaves in its copy: a copy without it (an older generator's) is made again. */
+export const FINDINGS_MARK = '.findings-v2';
+
 /**
  * A copy of the catalog at `from` in which `count` files each get one finding, as in a legacy catalog:
  * alternately an owner that does not exist (a reference finding) and an upper-case tag (a Backstage
- * field-format finding).
+ * field-format finding). The tag goes only on entities no other entity refers to: Backstage refuses an
+ * entity with such a tag, so every reference to it would be a finding too (a ref-unresolved info in
+ * another file), and the catalog would hold findings in more files than `count`.
  */
 export async function withFindings(from: string, to: string, count: number): Promise<void> {
   await rm(to, { recursive: true, force: true });
   await cp(from, to, { recursive: true });
   const folder = join(to, 'catalog', 'entities');
-  let changed = 0;
-  for (const name of (await readdir(folder)).sort()) {
-    if (changed >= count) break;
-    const file = join(folder, name);
-    const text = await readFile(file, 'utf8');
+  const names = (await readdir(folder)).sort();
+  const texts = new Map<string, string>();
+  for (const name of names) texts.set(name, await readFile(join(folder, name), 'utf8'));
+  // Every name a spec mentions (owner, parent, children, system, domain, APIs, dependsOn).
+  const referenced = new Set<string>();
+  for (const text of texts.values()) for (const [name] of text.slice(text.indexOf('\nspec:')).matchAll(/[a-z]+-\d+/g)) referenced.add(name);
+  let owners = Math.ceil(count / 2);
+  let tags = count - owners;
+  for (const name of names) {
+    if (owners + tags === 0) break;
+    const text = texts.get(name)!;
     if (!text.includes('\n  owner: team-')) continue;
-    const edited = changed % 2 === 0 ? text.replace('\n  owner: team-', '\n  owner: missing-team-') : text.replace(/\n {4}- (java|go|dotnet|python|node)\n/, (_, tag: string) => `\n    - ${tag.toUpperCase()}\n`);
+    const entity = /\n {2}name: (\S+)\n/.exec(text)?.[1];
+    const tagged = tags > 0 && entity !== undefined && !referenced.has(entity) && (owners === 0 || (owners + tags) % 2 === 1) ? text.replace(/\n {4}- (java|go|dotnet|python|node)\n/, (_, tag: string) => `\n    - ${tag.toUpperCase()}\n`) : text;
+    const edited = tagged !== text ? tagged : owners > 0 ? text.replace('\n  owner: team-', '\n  owner: missing-team-') : text;
     if (edited === text) continue;
-    await writeFile(file, edited);
-    changed++;
+    await writeFile(join(folder, name), edited);
+    if (tagged !== text) tags--;
+    else owners--;
   }
-  if (changed < count) throw new Error(`only ${changed} files of ${from} could take a finding`);
+  if (owners + tags > 0) throw new Error(`only ${count - owners - tags} files of ${from} could take a finding`);
+  await writeFile(join(to, FINDINGS_MARK), '');
 }

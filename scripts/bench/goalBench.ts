@@ -3,7 +3,7 @@ import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSyn
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { generateCatalog, withFindings } from './generateCatalog.ts';
+import { FINDINGS_MARK, generateCatalog, withFindings } from './generateCatalog.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO, 'scripts/bin/backstage-gitops.js');
@@ -42,7 +42,7 @@ export async function runGoalBench(runs: number, dataDir: string, log: (line: st
   const findings = join(dataDir, '10000-findings-7000');
   const big = join(dataDir, '100000-single');
   if (!existsSync(join(clean, 'gitops.config.yaml'))) await generateCatalog(clean, 10_000, 'single');
-  if (!existsSync(join(findings, 'gitops.config.yaml'))) await withFindings(clean, findings, 7000);
+  if (!existsSync(join(findings, FINDINGS_MARK))) await withFindings(clean, findings, 7000);
   if (!existsSync(join(big, 'gitops.config.yaml'))) await generateCatalog(big, 100_000, 'single');
   // The clean catalog with the first 1 or 100 entity files edited: a pull request's second run.
   const changed = (n: number) => join(dataDir, `10000-changed-${n}`);
