@@ -87,7 +87,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const extra = applyRuleSettings(details.diagnostics, config).filter(d => !gateHas.has(at(d)));
   const diagnostics = [...gate.diagnostics, ...extra];
   const exitCode = gateExit === 1 || extra.some(d => isAtLeast(d.severity, config.failOn)) ? 1 : 0;
-  // A template that newly weakens the repositories it creates asks the platform team, whom CODEOWNERS may not ask.
+  // A template that newly weakens the repositories it creates, or pushes into one its user does not choose, asks the platform team, whom CODEOWNERS may not ask.
   const teamReviews = withReviews(details.data.teamReviews, repoSettingReviews(diagnostics, details.data.reviewers, details.platformTeam));
   const input = { ...details.data, teamReviews, diagnostics, fixed: gate.fixed ?? [], failing: exitCode === 1, baseRef: values.base, failOn: config.failOn, ...(links ? { links } : {}) };
   const markdown = renderPrReport(input, COMMENT_BUDGET);

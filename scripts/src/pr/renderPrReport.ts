@@ -9,7 +9,7 @@ import { renderMermaid } from './mermaidGraph.ts';
 import type { PrReportData } from './prepareReport.ts';
 
 import { REPORT_MARKER } from './reportMarker.ts';
-import { weakensRepositories } from './repoSettingReviews.ts';
+import { pushesIntoFixedRepository, weakensRepositories } from './repoSettingReviews.ts';
 
 export { REPORT_MARKER };
 // GitHub refuses comments over 65,536 characters; Azure DevOps allows 150,000. Stay under both.
@@ -131,6 +131,8 @@ function verdict(input: PrReportInput): Section {
   const weakened = input.diagnostics.filter(d => d.ruleId === 'config-weakened' && d.file === 'gitops.config.yaml').length;
   // Every repository a template creates from now on is public, has an admin or lacks protection: said on the first screen.
   const repoWeakened = new Set(input.diagnostics.filter(weakensRepositories).map(d => d.file)).size;
+  // Every run of a template from now on writes into a repository its user does not choose: said there too.
+  const fixedPushes = new Set(input.diagnostics.filter(pushesIntoFixedRepository).map(d => d.file)).size;
   const policies = input.diagnostics.filter(d => d.ruleId === 'config-weakened' && d.file !== 'gitops.config.yaml').length;
   const notes = [
     ...(old.length ? [`- ${plural(old.length, 'finding')} ${old.length === 1 ? 'is' : 'are'} already on ${base}, not introduced by this pull request (listed apart under Findings)${oldBlocking ? `; ${old.length === 1 ? 'it fails' : `${oldBlocking} of them ${oldBlocking === 1 ? 'fails' : 'fail'}`} the gate until fixed on ${base}${baseOnly ? ': this pull request adds no blocking finding of its own' : ''}` : ''}.`] : []),
@@ -141,6 +143,7 @@ function verdict(input: PrReportInput): Section {
     ...(stillUsed ? [`- ${plural(stillUsed, 'entity')} that this change removes or renames ${stillUsed === 1 ? 'is' : 'are'} still used by others.`] : []),
     ...(breaking ? [`- ${plural(breaking, 'API')} ${breaking === 1 ? 'has' : 'have'} breaking changes.`] : []),
     ...(repoWeakened ? [`- This change weakens the repositories ${plural(repoWeakened, 'template')} ${repoWeakened === 1 ? 'creates' : 'create'} (made public, an admin named, or branch protection removed: \`template-repo-*\` under Findings): a warning, since an organisation may mean it, for the platform team to review.`] : []),
+    ...(fixedPushes ? [`- This change makes ${plural(fixedPushes, 'template')} push into an existing repository that the user running ${fixedPushes === 1 ? 'it' : 'them'} does not choose (\`template-push-fixed-repo\` under Findings): every run writes there with Backstage's credentials, CI workflows included, which that repository's owners never reviewed; for the platform team to review.`] : []),
     ...(input.teamReviews.length ? [`- ${plural(input.teamReviews.length, 'team')} outside CODEOWNERS should review.`] : []),
     ...levelMoves(input),
   ];
@@ -370,7 +373,7 @@ function reviews(input: PrReportInput, budget: ReportBudget): Section {
   const teams = input.teamReviews.map(t => `- ${code(t.team)}: ${firstOf(t.reasons, Math.min(3, budget.perEntry), text, '; ')}`);
   const rows = input.reviewers.map(r => `| ${r.owners.map(code).join(' ') || '_no owner_'} | ${firstOf(r.files, budget.perEntry, code)} |`);
   const half = Math.floor(budget.reviews / 2);
-  const asked = bounded(budget.unit, '### Reviews needed', teams.length ? ['Teams whose entities depend on what this change removes, renames or breaks, that own what its entities newly relate to, or whose own entities it changes where CODEOWNERS lets another team approve; the platform team, when a template this change edits newly weakens the repositories it creates:', ''] : [], teams, half, 'No team outside CODEOWNERS is affected.', 'more teams');
+  const asked = bounded(budget.unit, '### Reviews needed', teams.length ? ['Teams whose entities depend on what this change removes, renames or breaks, that own what its entities newly relate to, or whose own entities it changes where CODEOWNERS lets another team approve; the platform team, when a template this change edits newly weakens the repositories it creates or pushes into a repository its user does not choose:', ''] : [], teams, half, 'No team outside CODEOWNERS is affected.', 'more teams');
   const owners = bounded(budget.unit, '#### CODEOWNERS', rows.length ? ['| Owners | Files |', '|---|---|'] : [], rows, budget.reviews - half, 'No file changed.', 'more owner groups');
   return { text: `${asked.text}${owners.text}`, capped: asked.capped || owners.capped };
 }

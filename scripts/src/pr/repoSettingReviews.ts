@@ -7,16 +7,27 @@ export const REPO_SETTING_RULES: ReadonlyMap<string, string> = new Map([
   ['template-repo-unprotected', "weakens the default branch's protection of every repository it creates"],
 ]);
 
+/** The rules of a template step that writes into a repository its user does not choose (templates/pushTargets.ts), and what it does. */
+export const FIXED_PUSH_RULES: ReadonlyMap<string, string> = new Map([
+  ['template-push-fixed-repo', 'pushes into an existing repository its user does not choose, on every run'],
+]);
+
 /** Whether `d` is one of the pull request's own findings (not already on the base) that weakens the repositories a template creates. */
 export function weakensRepositories(d: Diagnostic): boolean {
   return REPO_SETTING_RULES.has(d.ruleId) && !d.alreadyOnBase && d.severity !== 'info';
 }
 
+/** Whether `d` is one of the pull request's own findings (not already on the base) of a template step that writes into another repository unchosen. */
+export function pushesIntoFixedRepository(d: Diagnostic): boolean {
+  return FIXED_PUSH_RULES.has(d.ruleId) && !d.alreadyOnBase && d.severity !== 'info';
+}
+
 /**
  * The platform team's review a pull request needs when it introduces a template-repo-public, -admin or
- * -unprotected finding in a file the base branch's CODEOWNERS does not make the platform team approve: the
- * template's own team alone then turns every repository the template creates public, or gives it an admin, or
- * removes its protection, and the gate's verdict (warnings) stays green. Takes the gate's findings (those
+ * -unprotected finding, or a template-push-fixed-repo one, in a file the base branch's CODEOWNERS does not make
+ * the platform team approve: the template's own team alone then turns every repository the template creates
+ * public, or gives it an admin, or removes its protection, and the gate's verdict (warnings) stays green; or
+ * makes every run push into another team's repository (an error, unless the platform team's rules: lowered it). Takes the gate's findings (those
  * marked alreadyOnBase and those a rules: setting made info are left out), the report's CODEOWNERS groups
  * (owners per changed file, from the base) and the base config's codeowners.platformTeam; returns the team
  * and its reasons, one per file and rule, or nothing without a platform team or when CODEOWNERS asks it. Pure.
@@ -26,11 +37,11 @@ export function repoSettingReviews(diagnostics: readonly Diagnostic[], reviewers
   const ownersOf = (file: string) => reviewers.find(r => r.files.includes(file))?.owners ?? [];
   const reasons = new Set<string>();
   for (const d of diagnostics) {
-    if (!weakensRepositories(d)) continue;
+    if (!weakensRepositories(d) && !pushesIntoFixedRepository(d)) continue;
     const owners = ownersOf(d.file);
     if (owners.some(o => o.toLowerCase() === platformTeam.toLowerCase())) continue;
     const approvers = owners.length ? `CODEOWNERS lets ${owners.slice(0, 3).join(', ')}${owners.length > 3 ? ', …' : ''} approve it alone` : 'CODEOWNERS names no owner for it';
-    reasons.add(`${d.file} now ${REPO_SETTING_RULES.get(d.ruleId)} (${d.ruleId}); ${approvers}`);
+    reasons.add(`${d.file} now ${REPO_SETTING_RULES.get(d.ruleId) ?? FIXED_PUSH_RULES.get(d.ruleId)} (${d.ruleId}); ${approvers}`);
   }
   return reasons.size ? [{ team: platformTeam, reasons: [...reasons] }] : [];
 }

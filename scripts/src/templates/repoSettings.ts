@@ -1,6 +1,7 @@
 import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { boundedText } from '../report/safeText.ts';
+import { declarations, parameterPages } from './parameterDeclarations.ts';
 import type { KnownAction } from './scaffolderActions.ts';
 
 /** The three ways a template's step weakens every repository it creates. */
@@ -92,7 +93,7 @@ const LONE_PARAMETER = /^\s*\$\{\{\s*parameters\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\
 export function repoSettingsWeakened(template: unknown, actions?: ReadonlyMap<string, KnownAction>): RepoSettingFinding[] {
   const spec = isRecord(template) && isRecord(template.spec) ? template.spec : undefined;
   const steps = Array.isArray(spec?.steps) ? spec.steps : [];
-  const pages = Array.isArray(spec?.parameters) ? spec.parameters : spec?.parameters !== undefined ? [spec.parameters] : [];
+  const pages = parameterPages(template);
   const found: RepoSettingFinding[] = [];
   steps.forEach((step, i) => {
     if (!isRecord(step) || typeof step.action !== 'string' || !isRecord(step.input)) return;
@@ -163,20 +164,6 @@ function pickable(schema: Record<string, unknown>, weak: (v: unknown) => boolean
   if ((types.includes('string') || schema.type === undefined) && weak('public')) return 'free text, with no enum to keep it from public';
   if ((types.includes('string') || schema.type === undefined) && weak('admin')) return 'free text, with no enum to keep it from admin';
   return undefined;
-}
-
-/** Every schema declaring `name` on the template's pages: their properties, and those of allOf/anyOf/oneOf, if/then/else and dependencies. */
-function declarations(pages: readonly unknown[], name: string): Record<string, unknown>[] {
-  const found: Record<string, unknown>[] = [];
-  const visit = (schema: unknown, depth: number): void => {
-    if (!isRecord(schema) || depth > 20) return;
-    if (isRecord(schema.properties) && Object.hasOwn(schema.properties, name) && isRecord(schema.properties[name])) found.push(schema.properties[name] as Record<string, unknown>);
-    for (const key of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(schema[key])) for (const branch of schema[key] as unknown[]) visit(branch, depth + 1);
-    for (const key of ['if', 'then', 'else']) visit(schema[key], depth + 1);
-    if (isRecord(schema.dependencies)) for (const dependent of Object.values(schema.dependencies)) visit(dependent, depth + 1);
-  };
-  for (const page of pages) visit(page, 0);
-  return found;
 }
 
 function valueAt(input: Record<string, unknown>, path: readonly string[]): unknown {

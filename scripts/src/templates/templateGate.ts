@@ -21,6 +21,7 @@ import { loadConfig, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { unconfiguredActionMessage, unconfiguredActionsNote } from '../config/appScaffolderModules.ts';
 import { fetchSources } from './fetchSources.ts';
 import { publishTargets } from './publishTargets.ts';
+import { fixedPushTargets } from './pushTargets.ts';
 import { repoSettingsWeakened } from './repoSettings.ts';
 import { discoverTemplateFiles, isTemplateDocument, loadTemplatePolicy } from './templateFiles.ts';
 import { resolveTemplatePlaceholders } from './templatePlaceholders.ts';
@@ -78,6 +79,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
       diagnostics.push(...fragments.annotate(withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index, extensions, formDataNames(root, file, documents, index, repoFiles)))));
       for (const f of fetchSources(documents[index], config.repoUrl, !config.found)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
       for (const f of publishTargets(documents[index], config.repoUrl, !config.found, id => actions.get(id)?.provider)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
+      for (const f of fixedPushTargets(documents[index])) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
       for (const f of repoSettingsWeakened(documents[index], actions)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
       for (const found of templateSchemaPatterns(documents[index])) patterns.push({ found, file, range: locate(index, found.path, found.key ? { key: true } : undefined) });
       const refusals = await handlerRefusals(templateSteps(documents[index]), actions);

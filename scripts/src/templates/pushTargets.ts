@@ -1,0 +1,162 @@
+import { isRecord } from '../load/loadCatalog.ts';
+import type { PathSegment } from '../load/yamlPath.ts';
+import { boundedText } from '../report/safeText.ts';
+import { expressionMatches } from './checkExpressions.ts';
+import { OWN_PARAMETERS } from './ownParameters.ts';
+import { declarations, parameterPages } from './parameterDeclarations.ts';
+
+/** A step that writes into a repository the user running the template does not choose: rule, severity, path in the template document, message and hint. */
+export interface PushTargetFinding { ruleId: 'template-push-fixed-repo'; severity: 'error'; path: PathSegment[]; message: string; hint: string }
+
+// The scaffolder modules' actions that write into a repository that already exists, named by repoUrl, and what
+// each does there. Read from their handlers: scaffolder-backend-module-github 0.10.0 (installed here:
+// githubPullRequest.cjs.js, githubRepoPush.cjs.js), -gitlab 0.12.0 (gitlabMergeRequest.cjs.js,
+// gitlabRepoPush.cjs.js: the project is repoUrl's `project` when given, else owner/repo), -bitbucket-cloud
+// 0.3.11, -bitbucket-server 0.2.26 (bitbucket*PullRequest.cjs.js) and -gerrit 0.2.25 (gerritReview.cjs.js).
+// -azure 0.2.26 and -gitea 0.2.25 only create repositories. Judged whether or not the module is installed.
+const PUSHES: ReadonlyMap<string, string> = new Map([
+  ['publish:github:pull-request', 'pushes a branch there and opens a pull request'],
+  ['github:repo:push', 'pushes a commit to a branch there (its defaultBranch input) and sets that branch\'s protection'],
+  ['publish:gitlab:merge-request', 'commits to a branch there and opens a merge request'],
+  ['gitlab:repo:push', 'commits to a branch there (its branchName input, which may be the default branch)'],
+  ['publish:bitbucketCloud:pull-request', 'pushes a branch there and opens a pull request'],
+  ['publish:bitbucketServer:pull-request', 'pushes a branch there and opens a pull request'],
+  ['publish:gerrit:review', 'pushes a change there for review'],
+]);
+
+// The actions that create the repository repoUrl names, and fail when it exists (GitHub's createInOrg, GitLab's
+// Projects.create…): a push after one of them with the same repoUrl goes into the repository the run created.
+const CREATES = new Set(['publish:github', 'github:repo:create', 'publish:gitlab', 'publish:azure', 'publish:bitbucket', 'publish:bitbucketCloud', 'publish:bitbucketServer', 'publish:gerrit', 'publish:gitea']);
+
+// Stand for the i-th `${{ … }}` of a repoUrl while its parts are read: MARK, i, END.
+const MARK = '\u2063';
+const END = '\u2064';
+
+/**
+ * The steps of a template that write into an existing repository the user running it does not choose
+ * (template-push-fixed-repo, an error): a publish:github:pull-request, github:repo:push, GitLab merge request or
+ * push, Bitbucket pull request or Gerrit review (PUSHES) whose repoUrl names the repository (`repo`, or GitLab's
+ * `project`) by text the template writes: a literal, or expressions that read only what the template's author
+ * fixes (a parameter offered as a const or enum, hidden or read-only, a checkbox, a RepoUrlPicker limited to
+ * allowedRepos; a literal `each` list; an expression with no variable at all). Every run then writes there with
+ * the credentials Backstage holds for that host, CI configuration included (a GitHub App's push starts the
+ * repository's workflows, which run with its secrets). A repository name an expression derives from a parameter
+ * the user fills in (a RepoUrlPicker, free text), from a step's output, the user, secrets or a global function
+ * is the user's choice or not known here, and is not reported; nor is a repoUrl an earlier step creates. Pure.
+ */
+export function fixedPushTargets(template: unknown): PushTargetFinding[] {
+  const steps = isRecord(template) && isRecord(template.spec) && Array.isArray(template.spec.steps) ? template.spec.steps : [];
+  const pages = parameterPages(template);
+  const created = new Set<string>();
+  const found: PushTargetFinding[] = [];
+  steps.forEach((step, i) => {
+    if (!isRecord(step) || typeof step.action !== 'string' || !isRecord(step.input)) return;
+    const repoUrl = step.input.repoUrl;
+    if (typeof repoUrl !== 'string') return;
+    if (CREATES.has(step.action)) created.add(repoUrl.trim());
+    const does = PUSHES.get(step.action);
+    if (!does || created.has(repoUrl.trim())) return;
+    const eachLiteral = step.each !== undefined && typeof step.each === 'object' && step.each !== null && !JSON.stringify(step.each).includes('${{');
+    const target = repositoryPart(repoUrl, step.action.startsWith('gitlab:') || step.action.startsWith('publish:gitlab'));
+    if (!target) return;
+    const reasons: string[] = [];
+    for (const expression of target.expressions) {
+      const chosen = whoChooses(expression, pages, eachLiteral);
+      if (chosen === 'user') return;
+      reasons.push(...chosen);
+    }
+    const action = boundedText(step.action, 100);
+    const where = target.shown ? `${boundedText(target.shown, 200)} (repoUrl ${JSON.stringify(boundedText(repoUrl, 200))})` : `repoUrl ${JSON.stringify(boundedText(repoUrl, 200))}`;
+    const fixedBy = reasons.length ? `, fixed by the template (${[...new Set(reasons)].slice(0, 3).join('; ')})` : '';
+    const sourcePath = typeof step.input.sourcePath === 'string' ? `its sourcePath ${JSON.stringify(boundedText(step.input.sourcePath, 100))}` : 'the workspace';
+    const credentials = step.input.token !== undefined ? 'the token the step is given' : 'the credentials Backstage holds for that host (a GitHub App\'s token starts workflows)';
+    found.push({
+      ruleId: 'template-push-fixed-repo',
+      severity: 'error',
+      path: ['spec', 'steps', i, 'input', 'repoUrl'],
+      message: `${action} writes into ${where}, an existing repository the user running the template does not choose${fixedBy}: once merged, every run ${does}, with ${credentials}. Whatever the step takes from ${sourcePath} lands in that repository, CI workflows included: a GitHub workflow on push runs on that branch with that repository's secrets, before anyone who owns it has reviewed anything, and this repository's CODEOWNERS, not theirs, approved it.`,
+      hint: 'Let the user choose the repository: repoUrl: ${{ parameters.repoUrl }} from a RepoUrlPicker parameter (its ui:options allowedHosts and allowedOwners bound it). If every run must write into that repository, have its owners agree to it and the platform team approve: it can set rules: { template-push-fixed-repo: warning } in gitops.config.yaml, and report --base then asks it to review each change that adds such a step.',
+    });
+  });
+  return found;
+}
+
+/**
+ * The text of a repoUrl that names the repository, as parseRepoUrl reads it (`https://` + repoUrl): the host
+ * part when an expression writes it (its value may carry the whole query, as a RepoUrlPicker's does), else the
+ * `repo` query value (GitLab's `project` when given), else, when the query has expressions, all of them (a value
+ * may bring its own `&repo=`). Gives the inner text of each expression in it, and, when there is none, the
+ * repository as the message names it; undefined when no repository is named (template-repo-url's finding).
+ */
+function repositoryPart(repoUrl: string, gitlab: boolean): { expressions: string[]; shown?: string } | undefined {
+  const matches = expressionMatches(repoUrl);
+  let marked = '';
+  let from = 0;
+  matches.forEach((m, i) => {
+    marked += repoUrl.slice(from, m.index) + MARK + i + END;
+    from = m.index + m.text.length;
+  });
+  marked += repoUrl.slice(from);
+  const inner = (text: string) => [...text.matchAll(new RegExp(`${MARK}(\\d+)${END}`, 'g'))].map(m => matches[Number(m[1])].inner);
+  const query = marked.indexOf('?');
+  const head = (query < 0 ? marked : marked.slice(0, query)).trim();
+  if (head.includes(MARK)) return { expressions: matches.map(m => m.inner) };
+  if (query < 0) return undefined;
+  const params = new URLSearchParams(marked.slice(query + 1).split('#')[0]);
+  const part = gitlab && params.get('project') ? 'project' : 'repo';
+  const name = params.get(part)?.replace(/^\/+|\/+$/g, '');
+  if (!name) return matches.length ? { expressions: matches.map(m => m.inner) } : undefined;
+  if (name.includes(MARK)) return { expressions: inner(name) };
+  const owner = ['organization', 'workspace', 'owner'].map(key => params.get(key)).find(v => v);
+  const path = part === 'project' ? [name] : [owner, params.get('project'), name].filter((v): v is string => !!v && !v.includes(MARK));
+  return { expressions: [], shown: `${path.join('/')} on ${head}` };
+}
+
+/**
+ * Who chooses what an expression gives: 'user' when it reads a parameter the user fills in, the whole
+ * parameters, a step's output, user, secrets, context, environment, a non-literal each or calls a global
+ * function (the user's choice, or not known here); else the reasons the template's author fixes it (none for
+ * an expression of literals alone).
+ */
+function whoChooses(expression: string, pages: readonly unknown[], eachLiteral: boolean): 'user' | string[] {
+  const strings: string[] = [];
+  const text = expression.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, s => `'${strings.push(s.slice(1, -1)) - 1}'`);
+  if (/(?<![\w$])(?<!\.\s*)(?:steps|user|secrets|context|environment)\b/.test(text)) return 'user';
+  if (/(?<![\w$])(?<!\.\s*)each\b/.test(text) && !eachLiteral) return 'user';
+  // A call not written as a filter (`| name(…)`) nor a method (`.name(…)`): a global the deployment may add.
+  if (/(?<![|.]\s*)(?<![\w$])[A-Za-z_$][\w$]*\s*\(/.test(text.replace(/\b(?:and|or|not|in|if|else|is)\s*\(/g, '('))) return 'user';
+  const reads = [...text.matchAll(new RegExp(String.raw`${OWN_PARAMETERS}(?:\s*\.\s*([A-Za-z_$][\w$]*)|\s*\[\s*'(\d+)'\s*\])?`, 'g'))];
+  const reasons: string[] = /(?<![\w$])(?<!\.\s*)each\b/.test(text) ? ['a literal each list'] : [];
+  for (const read of reads) {
+    const name = read[1] ?? (read[2] !== undefined ? strings[Number(read[2])] : undefined);
+    if (name === undefined) return 'user';
+    const fixed = fixedParameter(name, pages);
+    if (fixed === undefined) return 'user';
+    reasons.push(`parameters.${boundedText(name, 60)}: ${fixed}`);
+  }
+  return reasons;
+}
+
+/**
+ * How the template's author fixes what parameter `name` gives, in words, or undefined when the user fills it
+ * in (or the pages do not declare it: passed through ?formData=, template-unknown-parameter's concern). Each of
+ * its declarations must fix it.
+ */
+function fixedParameter(name: string, pages: readonly unknown[]): string | undefined {
+  const declared = declarations(pages, name);
+  if (!declared.length) return undefined;
+  const reasons = declared.map(fixedBy);
+  return reasons.every(r => r !== undefined) ? reasons[0] : undefined;
+}
+
+function fixedBy(schema: Record<string, unknown>): string | undefined {
+  const options = isRecord(schema['ui:options']) ? schema['ui:options'] : {};
+  if ('const' in schema) return `its const is ${boundedText(JSON.stringify(schema.const) ?? '', 80)}`;
+  if (Array.isArray(schema.enum)) return `its enum is ${boundedText(JSON.stringify(schema.enum), 80)}`;
+  if (schema['ui:widget'] === 'hidden') return 'a hidden field';
+  if (schema['ui:readonly'] === true || schema['ui:disabled'] === true || options.readonly === true) return 'a read-only field';
+  if (schema['ui:field'] === 'RepoUrlPicker' && Array.isArray(options.allowedRepos) && options.allowedRepos.length) return `a RepoUrlPicker offering only allowedRepos ${boundedText(JSON.stringify(options.allowedRepos), 80)}`;
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (types.every(t => t === 'boolean' || t === 'null')) return 'a checkbox';
+  return undefined;
+}
