@@ -45,7 +45,12 @@ export function runCheckouts(script: string, headVariables: ReadonlySet<string>,
     if (!command) continue;
     const rest = words.slice(i + 1);
     const names = (w: (typeof words)[number]) => namesHead(w, expressions, headVariables);
-    const shown = () => ({ command: script.slice(command.start, segment.index + segment[0].trimEnd().length).replace(/\s+/g, ' '), start: command.start });
+    // `bash -c "gh pr checkout 1"`: shown from gh to the closing quote's left.
+    const quote = /^["']*/.exec(command.raw)![0];
+    const shown = () => {
+      const text = script.slice(command.start + quote.length, segment.index + segment[0].trimEnd().length).replace(/\s+/g, ' ');
+      return { command: quote && text.endsWith(quote[0]) ? text.slice(0, -1) : text, start: command.start + quote.length };
+    };
     if ((command.word === 'gh' || command.word === 'hub') && pullRequestCheckout(rest.map(w => w.word), command.word)) {
       found.push(shown());
       continue;
