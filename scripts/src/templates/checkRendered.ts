@@ -9,6 +9,7 @@ import { parseYaml } from '../load/parseYaml.ts';
 import { checkMkdocs } from '../techdocs/checkMkdocs.ts';
 import { checkRenderedCatalogInfo, type OrgCatalog } from './renderedCatalog.ts';
 import { callsStandIn, leftoversAllStandIn } from './standIn.ts';
+import { githubYamlText } from './githubYaml.ts';
 import { workflowSecurityFindings, type WorkflowFinding } from './workflowSecurity.ts';
 
 export interface RenderedFile {
@@ -96,7 +97,8 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
 
 /**
  * What GitHub's "Security hardening for GitHub Actions" warns about in the rendered workflows: script
- * injection and a pull_request_target checkout of the pull request's head (workflowSecurityFindings). A
+ * injection, a pull_request_target checkout of the pull request's code and every secret handed over at once
+ * (workflowSecurityFindings). A
  * workflow checkRendered refuses unparsed (too large, too deep, aliases that explode) is not read here either.
  * Verbatim copies count: they are what the new repository runs.
  */
@@ -294,10 +296,13 @@ function ciDefinitionTooLarge(text: string): string | undefined {
 }
 
 
-/** GitHub's own workflow parser (@actions/workflow-parser), as the Actions service reads workflows. */
+/**
+ * GitHub's own workflow parser (@actions/workflow-parser), as the Actions service reads workflows: a
+ * `%YAML 1.1` directive read as GitHub reads it (githubYamlText), not as the parser's YAML package does.
+ */
 async function workflowErrors(name: string, content: string): Promise<string[]> {
   const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = await import('@actions/workflow-parser');
-  const result = parseWorkflow({ name, content }, new NoOperationTraceWriter());
+  const result = parseWorkflow({ name, content: githubYamlText(content) }, new NoOperationTraceWriter());
   const errors = result.context.errors.getErrors().map((e: { message: string }) => e.message);
   if (result.value) {
     const template = await convertWorkflowTemplate(result.context, result.value);

@@ -33,14 +33,22 @@ const UNTRUSTED: readonly (readonly string[])[] = [
   'github.head_ref',
 ].map(p => p.split('.'));
 
-/** What names the pull request's (or the triggering run's) own code: its head commit, branch or repository. */
+/**
+ * What names the pull request's (or the triggering run's) own code: its head commit, branch or repository, and
+ * the test merge commit GitHub builds from it (merge_commit_sha, refs/pull/N/merge: the head's files with the
+ * base merged in), as GitHub Security Lab's "Preventing pwn requests" and zizmor's dangerous-triggers count them.
+ * A workflow_run's pull_requests list names the same heads.
+ */
 const PR_HEAD: readonly (readonly string[])[] = [
   'github.event.pull_request.head.*',
   'github.event.pull_request.head.repo.*',
+  'github.event.pull_request.merge_commit_sha',
   'github.head_ref',
   'github.event.workflow_run.head_sha',
   'github.event.workflow_run.head_branch',
+  'github.event.workflow_run.head_commit.id',
   'github.event.workflow_run.head_repository.*',
+  'github.event.workflow_run.pull_requests.*.head.*',
 ].map(p => p.split('.'));
 
 export interface Expression {
@@ -50,6 +58,8 @@ export interface Expression {
   index: number;
   /** Offset of its `${{` in the string. */
   start: number;
+  /** Offset just past its `}}` (the string's end for one left open). */
+  end: number;
 }
 
 /**
@@ -66,7 +76,7 @@ export function expressionsIn(value: string): Expression[] {
       else if (!quoted && value[i] === '}' && value[i + 1] === '}') break;
     }
     const end = Math.min(value.length, i + 2);
-    found.push({ text: value.slice(start, end).replace(/\s+/g, ' '), index: found.length, start });
+    found.push({ text: value.slice(start, end).replace(/\s+/g, ' '), index: found.length, start, end });
     start = end;
   }
   return found;
@@ -80,6 +90,14 @@ export function untrustedContext(expression: string): string | undefined {
 /** The context of an expression that names the pull request's head (commit, branch, fork), or undefined. */
 export function headContext(expression: string): string | undefined {
   return contextPaths(expression).find(p => matches(p.path, PR_HEAD, false))?.shown;
+}
+
+/**
+ * Whether an expression reads the secrets context whole (`toJSON(secrets)`, `secrets` alone): every secret the
+ * workflow can see, rather than one by name. contains(secrets, …) gives true or false and does not count.
+ */
+export function readsAllSecrets(expression: string): boolean {
+  return contextPaths(expression).some(p => p.path.length === 1 && p.path[0] === 'secrets');
 }
 
 /**

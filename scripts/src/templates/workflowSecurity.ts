@@ -1,28 +1,36 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { boundedText } from '../report/safeText.ts';
-import { expressionsIn, headContext, untrustedContext } from './workflowExpressions.ts';
+import { githubYamlText } from './githubYaml.ts';
+import { expressionsIn, headContext, readsAllSecrets, untrustedContext } from './workflowExpressions.ts';
+import { envNamesHead, runCheckouts, type FetchedHead } from './workflowRunCheckout.ts';
+
+const RULE_IDS = ['template-workflow-injection', 'template-workflow-pr-target-checkout', 'template-workflow-secrets-dump'] as const;
 
 export interface WorkflowFinding {
-  ruleId: 'template-workflow-injection' | 'template-workflow-pr-target-checkout';
+  ruleId: (typeof RULE_IDS)[number];
   /** Starts with the rendered file's path, line and column, as the other findings on the rendered tree do. */
   message: string;
   hint: string;
 }
 
 // The triggers that run with the base repository's secrets and a token that can write, whatever the pull
-// request's author may do: GitHub's docs warn against checking out the pull request's code under them.
-const PRIVILEGED_TRIGGERS = ['pull_request_target', 'workflow_run'];
+// request's author may do: GitHub's docs and GitHub Security Lab's "Preventing pwn requests" warn against
+// checking out the pull request's code under them. issue_comment runs for a comment on a pull request too,
+// by anyone who can comment.
+const PRIVILEGED_TRIGGERS = ['pull_request_target', 'workflow_run', 'issue_comment'];
 
 /**
- * The two patterns GitHub's "Security hardening for GitHub Actions" warns about, in one rendered workflow:
- * an untrusted context expanded into a step's `run:` (or actions/github-script's `script:`), and a
- * pull_request_target or workflow_run workflow whose actions/checkout step checks out the pull request's head.
- * A value passed through `env:` (the documented fix) is not in the script and is not reported. Nothing is
- * said of a file that does not parse (template-output-invalid says that). Pure; the caller bounds the text.
+ * The patterns GitHub's "Security hardening for GitHub Actions" warns about, in one rendered workflow: an
+ * untrusted context expanded into a step's `run:` (or actions/github-script's `script:`); a pull_request_target,
+ * workflow_run or issue_comment workflow that checks out the pull request's code, with actions/checkout or in a
+ * `run:` script (gh pr checkout, git fetch of refs/pull/N/head then git checkout FETCH_HEAD …); and an
+ * expression that hands over every secret at once (toJSON(secrets)). A value passed through `env:` (the
+ * documented fix) is not in the script and is not reported. Nothing is said of a file that does not parse
+ * (template-output-invalid says that). Pure; the caller bounds the text.
  */
 export function workflowSecurityFindings(path: string, text: string): WorkflowFinding[] {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: false, logLevel: 'silent' });
+  const doc = parseDocument(githubYamlText(text), { lineCounter, keepSourceTokens: false, logLevel: 'silent' });
   if (doc.errors.length || !isMap(doc.contents)) return [];
   const shownPath = boundedText(path, 200);
   const found = new Map<string, WorkflowFinding>();
@@ -31,9 +39,12 @@ export function workflowSecurityFindings(path: string, text: string): WorkflowFi
     return `${shownPath}:${line}:${col}`;
   };
   const triggers = triggerNames(get(doc, doc.contents, 'on')).filter(t => PRIVILEGED_TRIGGERS.includes(t));
+  const workflowEnv = headEnv(doc, get(doc, doc.contents, 'env'), new Set());
   const jobs = get(doc, doc.contents, 'jobs');
   for (const job of isMap(jobs) ? jobs.items.map(pair => resolve(doc, pair.value as Node | null)) : []) {
     const steps = get(doc, job, 'steps');
+    const jobEnv = headEnv(doc, get(doc, job, 'env'), workflowEnv);
+    const fetched: FetchedHead = { fetchHead: false, branches: new Set() };
     for (const step of isSeq(steps) ? steps.items.map(item => resolve(doc, item as Node | null)) : []) {
       const uses = scalarText(get(doc, step, 'uses'));
       const inputs = get(doc, step, 'with');
@@ -51,6 +62,14 @@ export function workflowSecurityFindings(path: string, text: string): WorkflowFi
           found.set(`i${where}`, injection(where, expression.text, context, language));
         }
       }
+      const run = get(doc, step, 'run');
+      const script = scalarText(run);
+      if (triggers.length && script !== undefined && run?.range) {
+        for (const command of runCheckouts(script, headEnv(doc, get(doc, step, 'env'), jobEnv), fetched)) {
+          const where = at(commandOffset(text, run.range, script, command.start));
+          found.set(`r${where}`, runCheckout(where, triggers, boundedText(command.command, 120)));
+        }
+      }
       if (!triggers.length || !/^actions\/checkout(@|$)/i.test(uses ?? '')) continue;
       for (const key of ['ref', 'repository']) {
         const node = get(doc, inputs, key);
@@ -64,13 +83,59 @@ export function workflowSecurityFindings(path: string, text: string): WorkflowFi
       }
     }
   }
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value !== 'string' || !node.range || !node.value.includes('${{')) return;
+      let offsets: number[] | undefined;
+      for (const expression of expressionsIn(node.value)) {
+        if (!readsAllSecrets(expression.text)) continue;
+        offsets ??= expressionOffsets(text, node.range);
+        const where = at(offsets[expression.index] ?? node.range[0]);
+        found.set(`s${where}`, secretsDump(where, boundedText(expression.text, 120)));
+      }
+    },
+  });
   return firstFew([...found.values()]);
+}
+
+/**
+ * The names of an env: mapping whose values name the pull request's head, over those `outer` gives (a name
+ * set again here with another value no longer counts).
+ */
+function headEnv(doc: Document, env: Node | undefined, outer: ReadonlySet<string>): Set<string> {
+  const names = new Set(outer);
+  if (!isMap(env)) return names;
+  for (const pair of env.items) {
+    if (!isScalar(pair.key)) continue;
+    const name = String(pair.key.value);
+    const value = scalarText(resolve(doc, pair.value as Node | null));
+    if (value !== undefined && envNamesHead(value)) names.add(name);
+    else names.delete(name);
+  }
+  return names;
+}
+
+/**
+ * Where a command of a run: script is in the file: its first line (up to any expression) looked up in the
+ * scalar's source, as many times over as it occurs before in the value; the scalar's start when the source
+ * spells it otherwise (a folded or escaped line).
+ */
+function commandOffset(text: string, range: readonly number[], script: string, start: number): number {
+  const lineEnd = script.slice(start).search(/\$\{\{|\r|\n/);
+  const needle = script.slice(start, lineEnd === -1 ? undefined : start + lineEnd).trimEnd();
+  const source = text.slice(range[0], range[1]);
+  if (!needle) return range[0];
+  let before = 0;
+  for (let i = script.indexOf(needle); i !== -1 && i < start; i = script.indexOf(needle, i + 1)) before++;
+  let at = source.indexOf(needle);
+  for (; at !== -1 && before > 0; before--) at = source.indexOf(needle, at + 1);
+  return at === -1 ? range[0] : range[0] + at;
 }
 
 /** A skeleton loop can paste one expression into thousands of steps: the first few of each rule, the last counting the rest. */
 function firstFew(findings: WorkflowFinding[], few = 5): WorkflowFinding[] {
   const kept: WorkflowFinding[] = [];
-  for (const ruleId of ['template-workflow-injection', 'template-workflow-pr-target-checkout'] as const) {
+  for (const ruleId of RULE_IDS) {
     const mine = findings.filter(f => f.ruleId === ruleId);
     kept.push(...mine.slice(0, few));
     if (mine.length > few) kept[kept.length - 1] = { ...kept[kept.length - 1], message: `${kept[kept.length - 1].message} This file has ${mine.length - few} more like it, not listed.` };
@@ -94,7 +159,25 @@ function headCheckout(where: string, triggers: readonly string[], key: string, s
   return {
     ruleId: 'template-workflow-pr-target-checkout',
     message: `${where}: this workflow runs on ${triggers.join(' and ')}, with the repository's secrets and a token that can write, and its actions/checkout step checks out the pull request's own code (${key}: ${shown}). Every repository this template creates gets a workflow where anyone who opens a pull request can run commands with its token: the build scripts, package.json or setup.py of their branch run in the steps after the checkout.`,
-    hint: 'Use on: pull_request (no secrets and a read-only token for pull requests from forks), or check out the base ref (leave ref unset) and never run the pull request\'s code under pull_request_target, as GitHub\'s "Security hardening for GitHub Actions" advises.',
+    hint: CHECKOUT_HINT,
+  };
+}
+
+function runCheckout(where: string, triggers: readonly string[], shown: string): WorkflowFinding {
+  return {
+    ruleId: 'template-workflow-pr-target-checkout',
+    message: `${where}: this workflow runs on ${triggers.join(' and ')}, with the repository's secrets and a token that can write, and its run: step checks out the pull request's own code (${shown}). Every repository this template creates gets a workflow where anyone who opens a pull request can run commands with its token: the build scripts, package.json or setup.py of their branch run in the commands after the checkout.`,
+    hint: CHECKOUT_HINT,
+  };
+}
+
+const CHECKOUT_HINT = 'Use on: pull_request (no secrets and a read-only token for pull requests from forks), or check out the base ref (leave actions/checkout\'s ref unset; no gh pr checkout, no git checkout of the pull request\'s head or refs/pull/…) and never run the pull request\'s code under pull_request_target, workflow_run or issue_comment, as GitHub\'s "Security hardening for GitHub Actions" advises.';
+
+function secretsDump(where: string, shown: string): WorkflowFinding {
+  return {
+    ruleId: 'template-workflow-secrets-dump',
+    message: `${where}: ${shown} hands every secret the workflow can read (the repository's, its environment's and the organisation's it is granted) to this one place, as one JSON text. Every repository this template creates gets a workflow where whatever reads that value, the step's commands, the action it calls and whatever they install, holds all of them rather than the one it needs; and GitHub hides only each secret's exact value in the log, so a copy printed encoded or reshaped shows them all.`,
+    hint: 'Pass each secret the step needs by name (env: {API_TOKEN: ${{ secrets.API_TOKEN }}}), so the step holds only what it uses.',
   };
 }
 
@@ -112,7 +195,8 @@ function triggerNames(on: Node | undefined): string[] {
 /** The value at `key` of a mapping node (an alias followed to its anchor), else undefined. */
 function get(doc: Document, node: Node | null | undefined, key: string): Node | undefined {
   if (!isMap(node)) return undefined;
-  const pair = node.items.find(p => isScalar(p.key) && p.key.value === key);
+  // A plain key YAML 1.1 reads as a boolean (`on`) is still the word GitHub reads: matched by its source.
+  const pair = node.items.find(p => isScalar(p.key) && (p.key.value === key || (typeof p.key.value !== 'string' && p.key.source === key)));
   return resolve(doc, (pair?.value as Node | null | undefined) ?? null);
 }
 

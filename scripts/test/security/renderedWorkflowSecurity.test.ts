@@ -21,7 +21,7 @@ async function findings(workflow: string, fetchInput = ''): Promise<{ status: nu
 
 const job = (steps: string, on = 'pull_request') => `on: ${on}\npermissions:\n  contents: read\njobs:\n  b:\n    runs-on: ubuntu-24.04\n    steps:\n${steps}`;
 
-describe('rendered GitHub workflows are judged against script injection and pull_request_target checkouts (shipped bin)', () => {
+describe('rendered GitHub workflows are judged against script injection, pull_request_target checkouts and every secret at once (shipped bin)', () => {
   it("the red team's workflow: both findings, on the case, at the rendered file's lines", async () => {
     const workflow = `on: pull_request_target\npermissions: write-all\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${gh('github.event.pull_request.head.sha')}\n      - run: echo "${gh('github.event.pull_request.title')}" && pip install -e .\n`;
     const { status, found } = await findings(workflow);
@@ -72,6 +72,58 @@ describe('rendered GitHub workflows are judged against script injection and pull
     const { status, found } = await findings(job(`      - uses: actions/checkout@v4\n        with:\n          ${key}: ${value}\n      - run: make\n`, on));
     expect(found.map(f => f.ruleId)).toEqual(['template-workflow-pr-target-checkout']);
     expect(status).toBe(1);
+  }, 60_000);
+
+  // Red team, second round: these went through as ready to merge.
+  it.each([
+    ["actions/checkout of the test merge commit (merge_commit_sha)", 'pull_request_target', `      - uses: actions/checkout@v4\n        with:\n          ref: ${gh('github.event.pull_request.merge_commit_sha')}\n      - run: pip install -e . && pytest\n`, 10, 16, 'ref: ${{ github.event.pull_request.merge_commit_sha }}'],
+    ["actions/checkout of a workflow_run's pull request head", '\n  workflow_run:\n    workflows: [ci]', `      - uses: actions/checkout@v4\n        with:\n          ref: ${gh('github.event.workflow_run.pull_requests[0].head.sha')}\n      - run: make\n`, 12, 16, 'ref: ${{ github.event.workflow_run.pull_requests[0].head.sha }}'],
+    ['a run: step with gh pr checkout', 'pull_request_target', `      - uses: actions/checkout@v4\n      - run: gh pr checkout ${gh('github.event.pull_request.number')} && pip install -e . && pytest\n        env:\n          GH_TOKEN: ${gh('github.token')}\n`, 9, 14, 'gh pr checkout ${{ github.event.pull_request.number }}'],
+    ['git fetch of pull/N/head, then git checkout FETCH_HEAD', 'pull_request_target', `      - uses: actions/checkout@v4\n      - run: |\n          git fetch origin pull/${gh('github.event.number')}/head\n          git checkout FETCH_HEAD\n          npm ci && npm test\n`, 11, 11, 'git checkout FETCH_HEAD'],
+    ['issue_comment, gh pr checkout of the commented pull request', 'issue_comment', `      - uses: actions/checkout@v4\n      - run: gh pr checkout ${gh('github.event.issue.number')} && make\n`, 9, 14, 'gh pr checkout ${{ github.event.issue.number }}'],
+    ['the head passed through env: and checked out by git', 'pull_request_target', `      - env:\n          HEAD_SHA: ${gh('github.event.pull_request.head.sha')}\n        run: git fetch origin "$HEAD_SHA" && git checkout "$HEAD_SHA" && make\n`, 10, 46, 'git checkout "$HEAD_SHA"'],
+  ])('%s: an error at the checkout', async (_, on, steps, line, column, shown) => {
+    const { status, found } = await findings(job(steps, on));
+    expect(found.map(f => [f.ruleId, f.severity, f.file, f.message.split(': ')[0]])).toEqual([['template-workflow-pr-target-checkout', 'error', 'templates/ci/tests/a.yaml', `.github/workflows/ci.yml:${line}:${column}`]]);
+    expect(found[0].message).toContain(`checks out the pull request's own code (${shown})`);
+    expect(found[0].hint).toMatch(/^Use on: pull_request .*check out the base ref/);
+    expect(status).toBe(1);
+  }, 60_000);
+
+  const prCode = `      - run: gh pr checkout ${gh('github.event.pull_request.number')} && make\n      - run: |\n          git fetch origin pull/${gh('github.event.number')}/head\n          git checkout FETCH_HEAD\n`;
+  it.each([
+    ['the same gh pr checkout and git checkout FETCH_HEAD under pull_request', job(prCode)],
+    ['pull_request_target that labels and comments, fetching the head only to diff it', job(`      - uses: actions/checkout@v4\n      - run: gh pr edit ${gh('github.event.pull_request.number')} --add-label triage && gh pr comment ${gh('github.event.number')} --body "Thanks"\n        env:\n          GH_TOKEN: ${gh('github.token')}\n      - run: |\n          git fetch origin ${gh('github.event.pull_request.head.sha')}\n          git diff --name-only ${gh('github.event.pull_request.base.sha')} FETCH_HEAD\n          git checkout -- README.md\n`, 'pull_request_target')],
+    ['secrets passed one by name, and tested whole only by contains()', job(`      - run: ./deploy.sh\n        env:\n          API_TOKEN: ${gh('secrets.API_TOKEN')}\n          ANY: ${gh("contains(secrets, 'x')")}\n`)],
+    ['a %YAML 1.1 workflow GitHub accepts', `%YAML 1.1\n---\n${job('      - run: make\n', 'push')}`],
+  ])('%s: nothing', async (_, workflow) => {
+    const { status, found } = await findings(workflow);
+    expect(found).toEqual([]);
+    expect(status).toBe(0);
+  }, 60_000);
+
+  it('every secret at once (toJSON(secrets), secrets whole): an error at each expression', async () => {
+    const { status, found } = await findings(job(`      - run: ./report.sh\n        env:\n          ALL: ${gh('toJSON(secrets)')}\n          WHOLE: ${gh('secrets')}\n`, 'push'));
+    expect(found.map(f => [f.ruleId, f.severity, f.file, f.message.split(': ')[0]])).toEqual([
+      ['template-workflow-secrets-dump', 'error', 'templates/ci/tests/a.yaml', '.github/workflows/ci.yml:10:16'],
+      ['template-workflow-secrets-dump', 'error', 'templates/ci/tests/a.yaml', '.github/workflows/ci.yml:11:18'],
+    ]);
+    expect(found[0].message).toContain('${{ toJSON(secrets) }} hands every secret the workflow can read');
+    expect(found[0].hint).toBe('Pass each secret the step needs by name (env: {API_TOKEN: ${{ secrets.API_TOKEN }}}), so the step holds only what it uses.');
+    expect(status).toBe(1);
+  }, 60_000);
+
+  it("a %YAML 1.1 directive: judged as GitHub reads it (on: is the triggers key), not a parser crash", async () => {
+    const { status, found } = await findings(`%YAML 1.1\n---\n${job(`      - uses: actions/checkout@v4\n        with:\n          ref: ${gh('github.event.pull_request.head.sha')}\n      - run: pip install -e . && pytest\n`, 'pull_request_target')}`);
+    expect(found.map(f => [f.ruleId, f.message.split(': ')[0]])).toEqual([['template-workflow-pr-target-checkout', '.github/workflows/ci.yml:12:16']]);
+    expect(status).toBe(1);
+  }, 60_000);
+
+  it("a %YAML 1.1 workflow GitHub refuses: its parser's own error, not a crash", async () => {
+    const { found } = await findings(`%YAML 1.1\n---\non: push\njobs:\n  b:\n    steps:\n      - run: make\n`);
+    expect(found.map(f => f.ruleId)).toEqual(['template-output-invalid']);
+    expect(found[0].message).not.toContain('is not a function');
+    expect(found[0].message).toContain('runs-on');
   }, 60_000);
 
   it('templates render says both too, and fails', async () => {
