@@ -48,6 +48,12 @@ export interface Diagnostic {
    */
   missingTarget?: MissingTarget;
   /**
+   * On a template finding placed on a `$yaml`/`$json`/`$text` placeholder (a step a shared fragment brings in):
+   * the file the placeholder names, the placeholder (`$yaml`), and where in that file the finding lies, which
+   * is where it is fixed. A run over given paths (a pre-commit hook's) reports the finding when that file is given.
+   */
+  fragment?: FragmentPlace;
+  /**
    * On a `ref-unresolved` error, or a `ref-provided-elsewhere` warning (a likely misspelling), about an entity
    * the catalog does not define: the ref as Backstage stores it. `check --base` reads it to tell a reference to
    * an entity the change removes from a misspelt one, and to match the finding with the base's whatever its
@@ -66,6 +72,13 @@ export interface Diagnostic {
    * shows an annotation in a pull request's Files view only on its changed lines; the CI adapters annotate there.
    */
   causedBy?: { file: string; line: number };
+}
+
+/** Where in a placeholder's file a finding placed on the placeholder lies (Diagnostic.fragment). */
+export interface FragmentPlace {
+  file: string;
+  via: string;
+  range: Range;
 }
 
 /** What a reference to a file that does not exist wrote, and where that leads in the repository. */

@@ -456,18 +456,20 @@ function mayLoadWhole(root: string, config: GitopsConfig): boolean {
 /**
  * Paths mode's template findings: all of a template whose file is given (or under a given folder), since a
  * change to it can break its skeleton; of a template read only because a given file is in the skeleton it
- * fetches, what is said of the given files (a pre-commit hook's `check <one skeleton file>` reported every
- * finding of every template fetching it). Takes the templates the run holds, the given paths ('' for the
- * root) and the repo's files; returns the findings, each once.
+ * fetches or is a fragment it brings in (`- $yaml: ./steps/log.yaml`), what is said of the given files: a
+ * finding in one, or placed on a placeholder naming one (Diagnostic.fragment). A pre-commit hook's `check
+ * <one skeleton file>` reported every finding of every template fetching it, and `check <the fragment>`
+ * none of the fragment's. Takes the templates the run holds, the given paths ('' for the root) and the
+ * repo's files; returns the findings, each once.
  */
 async function givenTemplates(root: string, config: GitopsConfig, held: string[], given: readonly string[], repoFiles: string[]): Promise<Diagnostic[]> {
   const inGiven = (file: string) => given.some(path => path === '' || file === path || file.startsWith(`${path}/`));
   const own = await templates(root, config, held.filter(inGiven), repoFiles);
-  const viaSkeleton = held.filter(file => !inGiven(file));
-  if (!viaSkeleton.length) return own;
+  const readForGiven = held.filter(file => !inGiven(file));
+  if (!readForGiven.length) return own;
   const key = (d: Diagnostic) => `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}|${d.message}`;
   const said = new Set(own.map(key));
-  return [...own, ...(await templates(root, config, viaSkeleton, repoFiles)).filter(d => inGiven(d.file) && !said.has(key(d)))];
+  return [...own, ...(await templates(root, config, readForGiven, repoFiles)).filter(d => (inGiven(d.file) || (d.fragment !== undefined && inGiven(d.fragment.file))) && !said.has(key(d)))];
 }
 
 /**

@@ -332,6 +332,9 @@ function* strings(value: unknown, path: PathSegment[]): Generator<[string, PathS
   else if (isRecord(value)) for (const [key, item] of Object.entries(value)) yield* strings(item, [...path, key]);
 }
 
+/** Where `needle` lies inside the value located at `within`, as rangeOfText places it in a file's text. */
+export type TextRange = (within: Range, needle: string, inside?: { line: number; column: number }, occurrence?: number) => Range;
+
 /**
  * The range of `needle` inside the YAML value at `within` (a block scalar's own line and column, not
  * the `|`), found in the file's text; `within` itself when the value does not hold it verbatim

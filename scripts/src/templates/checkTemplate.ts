@@ -6,7 +6,7 @@ import type { ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { boundedText } from '../report/safeText.ts';
-import { checkExpression, checkExpressionSyntax, declaredStepOutputs, expressions, literalBraces, rangeOfText, type ExpressionReport } from './checkExpressions.ts';
+import { checkExpression, checkExpressionSyntax, declaredStepOutputs, expressions, literalBraces, rangeOfText, type ExpressionReport, type TextRange } from './checkExpressions.ts';
 import { checkStepInputs } from './checkStepInputs.ts';
 import { stepIdOf } from './stepIds.ts';
 import { registerPathProblems } from './registerTarget.ts';
@@ -17,6 +17,7 @@ import { templateShapeProblem } from './templateShape.ts';
 import { regionOffers } from './regionOffers.ts';
 import { skeletonGlobProblems } from './skeletonGlobs.ts';
 import { holdsLongArray, MAX_PAGE_ITEMS, parameterValueProblems } from './parameterValues.ts';
+import { pageSchemaProblems } from './pageSchemaProblems.ts';
 
 const PAGE_OPTIONS = { strict: false, allErrors: true, validateFormats: false };
 
@@ -44,9 +45,10 @@ export interface TemplatePolicy {
  * template (a file may hold several, each a Template Backstage ingests); findings point into it.
  * `extensions`: the filters and globals the managed Backstage adds (templateExtensionNames). `passed`: the
  * parameters the template's test cases give values for (formDataNames): one no page declares is passed on
- * purpose through the URL's `?formData=`, so naming it is no template-unknown-parameter finding.
+ * purpose through the URL's `?formData=`, so naming it is no template-unknown-parameter finding. `text`: the
+ * file's text, or where a needle lies in a located value (a fragment's text for a value a placeholder brings in).
  */
-export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy?: TemplatePolicy, actions?: ReadonlyMap<string, KnownAction>, text?: string, document = 0, extensions?: TemplatingNames, passed: ReadonlySet<string> = new Set()): Diagnostic[] {
+export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy?: TemplatePolicy, actions?: ReadonlyMap<string, KnownAction>, text?: string | TextRange, document = 0, extensions?: TemplatingNames, passed: ReadonlySet<string> = new Set()): Diagnostic[] {
   const found: Diagnostic[] = [];
   const at = (path: PathSegment[], ruleId: string, message: string, hint: string, key = false, severity: Severity = 'error') => found.push({ ruleId, severity, message, hint, file: source.file, range: source.locate(document, path, key ? { key: true } : undefined) });
   // With the file's text, a finding about one expression points at the expression itself.
@@ -54,7 +56,8 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     // A page or step Backstage reads from a URL at ingestion (unreadPlaceholder) may declare the name.
     if (ruleId === 'template-unknown-step' ? unknownSteps : ruleId.startsWith('template-unknown-parameter') && unknownPages) return;
     const range = source.locate(document, item.path);
-    found.push({ ruleId, severity, message, hint, file: source.file, range: text === undefined ? range : rangeOfText(text, range, item.text, inside, item.occurrence) });
+    const within = typeof text === 'string' ? rangeOfText.bind(undefined, text) : text;
+    found.push({ ruleId, severity, message, hint, file: source.file, range: within === undefined ? range : within(range, item.text, inside, item.occurrence) });
   };
   const template = source.documents[document];
   // Not yet a template the scaffolder could run: Backstage's kind schema refuses it (entity-kind-schema).
@@ -74,10 +77,15 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
       const huge = holdsLongArray(page, MAX_PAGE_ITEMS);
       if (huge) at(path, 'template-parameters-invalid', `This parameter page holds a list of more than ${MAX_PAGE_ITEMS} items (an enum, a default or examples): Backstage's form (react-jsonschema-form, Ajv) compares every pair of an enum's items when it loads the page, which takes seconds to minutes, so its schema and values are not checked here.`, 'Offer fewer choices (an EntityPicker or a catalog-backed picker for long lists), or split the list over several fields.', false, 'warning');
       else {
+        const hint = "Fix the schema: Backstage's form (react-jsonschema-form, Ajv) refuses to show the page, so no one can start the template from the UI.";
+        const schema = stripUi(page) as object;
         try {
-          ajv.compile(stripUi(page) as object);
+          ajv.compile(schema);
         } catch (error) {
-          at(path, 'template-parameters-invalid', `This parameter page is not a valid JSON Schema: ${(error as Error).message}`, "Fix the schema: Backstage's form (react-jsonschema-form, Ajv) refuses to show the page, so no one can start the template from the UI.");
+          // Refused by the meta-schema (Ajv then keeps its errors, each with its place in the page): said at each place.
+          const refused = (error as Error).message.startsWith('schema is invalid:') && ajv.errors ? pageSchemaProblems(schema, ajv.errors) : [];
+          for (const p of refused) at([...path, ...p.path], 'template-parameters-invalid', `This parameter page is not a valid JSON Schema: ${p.message}`, hint);
+          if (!refused.length) at(path, 'template-parameters-invalid', `This parameter page is not a valid JSON Schema: ${(error as Error).message}`, hint);
         }
       }
       if (!huge && unreadPlaceholder(page) === undefined) for (const p of parameterValueProblems(page, path, ajv, stripUi)) at(p.path, 'template-parameter-value-invalid', p.message, p.hint, false, p.severity);

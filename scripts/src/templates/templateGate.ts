@@ -76,7 +76,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
       const fragments = fragmentPlaces(root, file, index, uses, placeholderAwareLocate(parsed.locate, index, uses), config.repoUrl);
       const { locate } = fragments;
       documents[index] = resolveTemplatePlaceholders(root, file, documents[index], config.repoUrl);
-      diagnostics.push(...fragments.annotate(withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, text, index, extensions, formDataNames(root, file, documents, index, repoFiles)))));
+      diagnostics.push(...fragments.annotate(withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, fragments.textRange(text), index, extensions, formDataNames(root, file, documents, index, repoFiles)))));
       for (const f of fetchSources(documents[index], config.repoUrl, !config.found)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
       for (const f of publishTargets(documents[index], config.repoUrl, !config.found, id => actions.get(id)?.provider)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
       for (const f of fixedPushTargets(documents[index])) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
