@@ -188,6 +188,7 @@ export function substitutePlaceholders(raw: Record<string, unknown>, file: strin
     const object = use.key === 'json' || use.key === 'yaml';
     if ('unread' in result) unread.push(use);
     setAt(entity, use.path, 'value' in result ? result.value : object ? standIn(String(use.value)) : UNAVAILABLE_TEXT);
+    if (!('value' in result) && !object) (unavailableTexts.get(entity) ?? unavailableTexts.set(entity, new Set()).get(entity)!).add(JSON.stringify(use.path));
   }
   return { entity, problems, unread };
 }
@@ -195,15 +196,13 @@ export function substitutePlaceholders(raw: Record<string, unknown>, file: strin
 /** What a `$text` placeholder the gate has no value for stands in with: a string, which every text field takes. */
 export const UNAVAILABLE_TEXT = '(unavailable)';
 
-/**
- * Whether `value` (the entity as Backstage validates it) is the stand-in of a `$text` placeholder the gate has
- * no value for, where the entity as written holds `written` at the same path: a string cannot carry
- * unreadPlaceholder's mark, so the placeholder written there tells it from a file that holds this text.
- */
-export function unavailableText(written: unknown, value: unknown): boolean {
-  if (value !== UNAVAILABLE_TEXT || !written || typeof written !== 'object' || Array.isArray(written)) return false;
-  const keys = Object.keys(written);
-  return keys.length === 1 && keys[0].startsWith('$');
+// The paths of an entity (as substitutePlaceholders returns it) where a `$text` placeholder without a value
+// stands in: a string cannot carry unreadPlaceholder's mark, and a file may hold the stand-in's very text.
+const unavailableTexts = new WeakMap<object, Set<string>>();
+
+/** Whether `entity` (as substitutePlaceholders returns it) holds at `path` the stand-in of a `$text` placeholder the gate has no value for. */
+export function unavailableText(entity: object, path: readonly PathSegment[]): boolean {
+  return unavailableTexts.get(entity)?.has(JSON.stringify(path)) ?? false;
 }
 
 function standIn(written: string): Record<string, unknown> {

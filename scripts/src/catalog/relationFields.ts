@@ -147,7 +147,7 @@ function parseWritten(entity: CatalogEntity): EntityReferences {
       const written = values[index];
       if (typeof written !== 'string') continue;
       // A $text placeholder without a value: the ref Backstage would read is unknown, not "(unavailable)".
-      if (written === UNAVAILABLE_TEXT && unavailableText(writtenAt(entity.raw, key, list ? index : -1), written)) continue;
+      if (written === UNAVAILABLE_TEXT && unavailableText(entity.entity, list ? ['spec', key, index] : ['spec', key])) continue;
       try {
         references.push(new Reference(entity, key, list ? index : -1, targetOf(written, field.defaultKind, entity.namespace), field, namesKind(written)));
       } catch (error) {
@@ -158,8 +158,3 @@ function parseWritten(entity: CatalogEntity): EntityReferences {
   return { references, malformed: malformed ?? NO_MALFORMED };
 }
 
-/** What the entity as written holds at `spec[key]` (its `index`th item for a list; -1: the value itself). */
-function writtenAt(raw: Record<string, unknown>, key: string, index: number): unknown {
-  const value = isRecord(raw.spec) ? raw.spec[key] : undefined;
-  return index < 0 ? value : Array.isArray(value) ? value[index] : undefined;
-}
