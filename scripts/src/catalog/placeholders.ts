@@ -153,14 +153,17 @@ export function placeholderTarget(file: string, value: unknown, repoUrl?: string
   return typeof value === 'string' ? resolveRelative(file, value, repoUrl) : null;
 }
 
-// Marks the stand-in object of a `$json`/`$yaml` placeholder whose URL Backstage reads at ingestion and
-// the gate cannot read offline: a symbol key, which JSON, ajv and Object.keys never see.
+// Marks the stand-in object of a `$json`/`$yaml` placeholder whose value the gate does not have: a symbol
+// key, which JSON, ajv and Object.keys never see.
 const UNREAD = Symbol('placeholder not read offline');
 
 /**
- * Whether `value` stands in for a `$json`/`$yaml` placeholder the gate could not read (an absolute URL
- * Backstage's PlaceholderProcessor resolves at ingestion): its real value is unknown, so nothing may be
- * concluded from it (no schema, kind or template finding). Returns the URL it names, else undefined.
+ * Whether `value` stands in for a `$json`/`$yaml` placeholder the gate has no value for: a URL Backstage's
+ * PlaceholderProcessor resolves at ingestion and the gate cannot read offline, or one with a finding of its
+ * own (placeholder-other-revision, -target-missing, -outside-repo, -invalid). Its real value is unknown, so
+ * nothing may be concluded from the empty stand-in (no schema, kind or template finding): before, a step
+ * read from another branch was "missing property 'action'" and every reference to its id "no step".
+ * Returns the value the placeholder names (as text), else undefined.
  */
 export function unreadPlaceholder(value: unknown): string | undefined {
   return typeof value === 'object' && value !== null ? ((value as { [UNREAD]?: string })[UNREAD]) : undefined;
@@ -180,18 +183,30 @@ export function substitutePlaceholders(raw: Record<string, unknown>, file: strin
   for (const use of uses) {
     const result = resolveUse(use, file, sources, repoUrl);
     if ('problem' in result) problems.push({ path: use.path, ...result.problem });
-    // A stand-in of the right type keeps one broken (or unread) placeholder from also failing the kind schema.
+    // A stand-in of the right type, marked as unknown, keeps one broken (or unread) placeholder from also
+    // failing the kind schema and the template checks: its own finding (or the unread info) says it all.
     const object = use.key === 'json' || use.key === 'yaml';
     if ('unread' in result) unread.push(use);
-    setAt(entity, use.path, 'value' in result ? result.value : object ? standIn('unread' in result ? String(use.value) : undefined) : '(unavailable)');
+    setAt(entity, use.path, 'value' in result ? result.value : object ? standIn(String(use.value)) : UNAVAILABLE_TEXT);
+    if (!('value' in result) && !object) (unavailableTexts.get(entity) ?? unavailableTexts.set(entity, new Set()).get(entity)!).add(JSON.stringify(use.path));
   }
   return { entity, problems, unread };
 }
 
-function standIn(unreadUrl?: string): Record<string, unknown> {
-  const value = {};
-  if (unreadUrl !== undefined) Object.defineProperty(value, UNREAD, { value: unreadUrl });
-  return value;
+/** What a `$text` placeholder the gate has no value for stands in with: a string, which every text field takes. */
+export const UNAVAILABLE_TEXT = '(unavailable)';
+
+// The paths of an entity (as substitutePlaceholders returns it) where a `$text` placeholder without a value
+// stands in: a string cannot carry unreadPlaceholder's mark, and a file may hold the stand-in's very text.
+const unavailableTexts = new WeakMap<object, Set<string>>();
+
+/** Whether `entity` (as substitutePlaceholders returns it) holds at `path` the stand-in of a `$text` placeholder the gate has no value for. */
+export function unavailableText(entity: object, path: readonly PathSegment[]): boolean {
+  return unavailableTexts.get(entity)?.has(JSON.stringify(path)) ?? false;
+}
+
+function standIn(written: string): Record<string, unknown> {
+  return Object.defineProperty({}, UNREAD, { value: written });
 }
 
 function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSources, repoUrl?: string) {

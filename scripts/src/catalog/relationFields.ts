@@ -2,6 +2,7 @@ import { builtinModelKinds, entityModelCore, type RelationField } from '../backs
 import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import type { CatalogEntity } from './catalogEntity.ts';
+import { UNAVAILABLE_TEXT, unavailableText } from './placeholders.ts';
 
 let relationFields: Map<string, RelationField[]> | undefined;
 
@@ -145,6 +146,8 @@ function parseWritten(entity: CatalogEntity): EntityReferences {
     for (let index = 0; index < values.length; index++) {
       const written = values[index];
       if (typeof written !== 'string') continue;
+      // A $text placeholder without a value: the ref Backstage would read is unknown, not "(unavailable)".
+      if (written === UNAVAILABLE_TEXT && unavailableText(entity.entity, list ? ['spec', key, index] : ['spec', key])) continue;
       try {
         references.push(new Reference(entity, key, list ? index : -1, targetOf(written, field.defaultKind, entity.namespace), field, namesKind(written)));
       } catch (error) {
@@ -154,3 +157,4 @@ function parseWritten(entity: CatalogEntity): EntityReferences {
   }
   return { references, malformed: malformed ?? NO_MALFORMED };
 }
+

@@ -1,18 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { childEnv } from './childEnv.ts';
+import { childEnv, type Environment } from './childEnv.ts';
+import { defaultBranch } from './defaultBranch.ts';
 import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
 
 /**
  * The repoUrl a folder without gitops.config.yaml would set (`https://host/owner/repo/blob/<branch>/<path>/`,
  * GitLab's `/-/blob/`, Azure Repos' `https://dev.azure.com/org/project/_git/repo?version=GB<branch>&path=/<path>/`
  * as `init` writes it), read from its git checkout: the `origin` remote (credentials dropped), the
- * branch Backstage reads once a change is merged (defaultBranch) and
- * where the folder sits in the repository. Absolute targets and placeholders that point at this repository are then read from the
- * checkout, as with a configured repoUrl. Undefined outside a git checkout, without an origin or a known
- * branch (a detached CI checkout), and for hosts other than GitHub's, GitLab's and Azure DevOps'. Runs git five
- * times at most; never throws.
+ * branch Backstage reads once a change is merged (defaultBranch: origin/HEAD, the CI run's word for it in
+ * `env`, a lone main or master) and where the folder sits in the repository. Absolute targets and
+ * placeholders that point at this repository are then read from the checkout, as with a configured repoUrl.
+ * Undefined outside a git checkout, without an origin or a known default branch (then no URL is called
+ * another revision: the one Backstage reads is not known), and for hosts other than GitHub's, GitLab's and
+ * Azure DevOps'. Runs git four times at most; never throws.
  */
-export function inferRepoUrl(root: string): string | undefined {
+export function inferRepoUrl(root: string, env: Environment = process.env): string | undefined {
   const git = (...args: string[]) => {
     const run = spawnSync('git', ['-C', root, ...args], { encoding: 'utf8', env: childEnv(), timeout: 10_000 });
     return run.status === 0 ? run.stdout.trim() : undefined;
@@ -20,7 +22,7 @@ export function inferRepoUrl(root: string): string | undefined {
   const remote = git('config', '--get', 'remote.origin.url');
   const parsed = remote === undefined ? undefined : parseRemote(remote);
   if (!parsed) return undefined;
-  const branch = defaultBranch(git);
+  const branch = defaultBranch(git, parsed, env);
   if (!branch || !/^[A-Za-z0-9._/-]+$/.test(branch)) return undefined;
   const prefix = git('rev-parse', '--show-prefix');
   if (prefix === undefined || /[?#%\\]/.test(prefix)) return undefined;
@@ -28,24 +30,6 @@ export function inferRepoUrl(root: string): string | undefined {
   if (parsed.azure) return `https://dev.azure.com/${parsed.path}?version=GB${encodeURIComponent(branch)}&path=/${path}`;
   const blob = parsed.gitlab ? '-/blob' : 'blob';
   return `https://${parsed.host}/${parsed.path}/${blob}/${branch}/${path}`;
-}
-
-/**
- * The branch Backstage reads once a change is merged: origin's HEAD as a clone records it; without one (a
- * repository made locally and pushed, `git remote add` in CI) origin's main or master when only one of them is
- * known, else the local main or master when only one exists, else the branch checked out (none when detached).
- * Before, a feature branch checked out in such a repository was taken for the default branch, and every
- * placeholder naming main was called another revision.
- */
-function defaultBranch(git: (...args: string[]) => string | undefined): string | undefined {
-  const head = git('symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD');
-  if (head) return head.replace(/^origin\//, '');
-  const refs = (git('for-each-ref', '--format=%(refname)', 'refs/remotes/origin/main', 'refs/remotes/origin/master', 'refs/heads/main', 'refs/heads/master') ?? '').split('\n');
-  for (const prefix of ['refs/remotes/origin/', 'refs/heads/']) {
-    const known = refs.filter(ref => ref.startsWith(prefix));
-    if (known.length === 1) return known[0].slice(prefix.length);
-  }
-  return git('symbolic-ref', '--quiet', '--short', 'HEAD');
 }
 
 type Remote = { host: string; path: string; gitlab?: boolean; azure?: boolean };
