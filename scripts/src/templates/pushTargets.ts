@@ -4,6 +4,7 @@ import { boundedText } from '../report/safeText.ts';
 import { expressionMatches } from './checkExpressions.ts';
 import { OWN_PARAMETERS } from './ownParameters.ts';
 import { declarations, parameterPages } from './parameterDeclarations.ts';
+import { renderWorkflowValue } from './templateFilters.ts';
 
 /** A step that writes into a repository the user running the template does not choose: rule, severity, path in the template document, message and hint. */
 export interface PushTargetFinding { ruleId: 'template-push-fixed-repo'; severity: 'error'; path: PathSegment[]; message: string; hint: string }
@@ -53,7 +54,8 @@ export function fixedPushTargets(template: unknown): PushTargetFinding[] {
     if (!isRecord(step) || typeof step.action !== 'string' || !isRecord(step.input)) return;
     const repoUrl = step.input.repoUrl;
     if (typeof repoUrl !== 'string') return;
-    if (CREATES.has(step.action)) created.add(repoUrl.trim());
+    // Only a creator that runs on every run, once: one under `if:` (even `if: \${{ false }}`) or `each:` may not.
+    if (CREATES.has(step.action) && (step.if === undefined || step.if === true) && step.each === undefined) created.add(repoUrl.trim());
     const does = PUSHES.get(step.action);
     if (!does || created.has(repoUrl.trim())) return;
     const eachLiteral = step.each !== undefined && typeof step.each === 'object' && step.each !== null && !JSON.stringify(step.each).includes('${{');
@@ -61,7 +63,9 @@ export function fixedPushTargets(template: unknown): PushTargetFinding[] {
     if (!target) return;
     const reasons: string[] = [];
     for (const expression of target.expressions) {
-      const chosen = whoChooses(expression, pages, eachLiteral);
+      const evaluated = whoChangesIt(expression, pages, step.each);
+      if (evaluated === 'varies') return;
+      const chosen = evaluated === 'fixed' ? fixedReasons(expression, pages) : whoChooses(expression, pages, eachLiteral);
       if (chosen === 'user') return;
       reasons.push(...chosen);
     }
@@ -153,10 +157,155 @@ function fixedBy(schema: Record<string, unknown>): string | undefined {
   const options = isRecord(schema['ui:options']) ? schema['ui:options'] : {};
   if ('const' in schema) return `its const is ${boundedText(JSON.stringify(schema.const) ?? '', 80)}`;
   if (Array.isArray(schema.enum)) return `its enum is ${boundedText(JSON.stringify(schema.enum), 80)}`;
-  if (schema['ui:widget'] === 'hidden') return 'a hidden field';
-  if (schema['ui:readonly'] === true || schema['ui:disabled'] === true || options.readonly === true) return 'a read-only field';
+  const offered = constChoices(schema);
+  if (offered) return `its ${Array.isArray(schema.oneOf) ? 'oneOf' : 'anyOf'} offers only ${boundedText(JSON.stringify(offered), 80)}`;
+  // rjsf reads ui:options.widget and .disabled as it reads ui:widget and ui:disabled.
+  if (schema['ui:widget'] === 'hidden' || options.widget === 'hidden') return 'a hidden field';
+  if (schema['ui:readonly'] === true || schema['ui:disabled'] === true || options.readonly === true || options.disabled === true || schema.readOnly === true) return 'a read-only field';
   if (schema['ui:field'] === 'RepoUrlPicker' && Array.isArray(options.allowedRepos) && options.allowedRepos.length) return `a RepoUrlPicker offering only allowedRepos ${boundedText(JSON.stringify(options.allowedRepos), 80)}`;
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
   if (types.every(t => t === 'boolean' || t === 'null')) return 'a checkbox';
   return undefined;
+}
+
+// The roots of the runner's context whose values the run, the user or the deployment gives (not the form).
+const RUN_CONTEXTS = ['steps', 'user', 'secrets', 'context', 'environment'] as const;
+const NAME_OR_INDEX = String.raw`(?:\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*'\d+'\s*\])`;
+
+/** An expression's text with each string literal written `'i'` (its index in `strings`). */
+function withoutStrings(expression: string): { text: string; strings: string[] } {
+  const strings: string[] = [];
+  const text = expression.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, s => `'${strings.push(s.slice(1, -1)) - 1}'`);
+  return { text, strings };
+}
+
+const segmentsOf = (path: string, strings: readonly string[]): string[] =>
+  [...path.matchAll(/\.\s*([A-Za-z_$][\w$]*)|\[\s*'(\d+)'\s*\]/g)].map(m => m[1] ?? strings[Number(m[2])]);
+
+/**
+ * Whether what the user running the template gives changes what `expression` renders to, judged by
+ * evaluation: the scaffolder's own renderer (renderWorkflowValue) renders it twice, each parameter the user
+ * fills in given a different value of its type each time, every parameter the template fixes (fixedBy) its
+ * fixed value both times, and what steps, user, secrets, context and environment name a different value each
+ * time; a step's `each` is rendered the same way and its first item is `each.value`. 'fixed' when both renders
+ * give the same non-empty value, 'varies' when they differ, undefined when it cannot be told (a render fails,
+ * gives nothing, or the expression reads the whole parameters): the caller judges it by what it mentions.
+ */
+function whoChangesIt(expression: string, pages: readonly unknown[], each: unknown): 'fixed' | 'varies' | undefined {
+  const eachText = each === undefined ? '' : JSON.stringify(each) ?? '';
+  const sources = [expression, ...expressionMatches(eachText.replace(/\\"/g, '"')).map(m => m.inner)];
+  const rendered: string[] = [];
+  for (const run of [0, 1] as const) {
+    const context: Record<string, unknown> = {};
+    for (const source of sources) {
+      const { text, strings } = withoutStrings(source);
+      for (const m of text.matchAll(new RegExp(String.raw`(?<![\w$]|[.\])]\s*)(${RUN_CONTEXTS.join('|')})\b(${NAME_OR_INDEX}*)`, 'g'))) {
+        setPath(context, [m[1], ...segmentsOf(m[2], strings)], sentinel(run, `${m[1]}${m[2].length}`));
+      }
+      const parameters = (context.parameters ??= {}) as Record<string, unknown>;
+      for (const m of text.matchAll(new RegExp(String.raw`${OWN_PARAMETERS}(${NAME_OR_INDEX}?)`, 'g'))) {
+        const [name] = segmentsOf(m[1], strings);
+        if (name === undefined) return undefined;
+        if (Object.hasOwn(parameters, name)) continue;
+        const declared = declarations(pages, name);
+        parameters[name] = !declared.length ? sentinel(run, name) : fixedParameter(name, pages) !== undefined ? fixedValue(declared[0]) : userValue(declared[0], run, name, 0);
+      }
+    }
+    try {
+      if (each !== undefined) {
+        const items = typeof each === 'string' ? renderWorkflowValue(each, context) : JSON.parse(JSON.stringify(each), (_key, value) => (typeof value === 'string' ? renderWorkflowValue(value, context) : value));
+        const entries = Array.isArray(items) ? items.map((value, key) => [String(key), value] as const) : isRecord(items) ? Object.entries(items) : [];
+        if (!entries.length) return undefined;
+        context.each = { key: entries[0][0], value: entries[0][1] };
+      }
+      const value = renderWorkflowValue(`\${{ ${expression} }}`, context);
+      if (value === undefined || value === null || value === '') return undefined;
+      rendered.push(JSON.stringify(value));
+    } catch {
+      return undefined;
+    }
+  }
+  return rendered[0] === rendered[1] ? 'fixed' : 'varies';
+}
+
+/** A value that differs between the two runs (and in length, so no length or comparison hides it). */
+const sentinel = (run: 0 | 1, tag: string) => (run === 0 ? `u${tag.replace(/\W/g, '')}a` : `choice-${tag.replace(/\W/g, '')}-other`);
+
+function setPath(into: Record<string, unknown>, path: readonly string[], leaf: unknown): void {
+  let at = into;
+  path.forEach((key, i) => {
+    if (i === path.length - 1) {
+      if (!isRecord(at[key])) at[key] = leaf;
+      return;
+    }
+    if (!isRecord(at[key])) at[key] = {};
+    at = at[key] as Record<string, unknown>;
+  });
+}
+
+/** What a parameter the template fixes (fixedBy) gives on every run. */
+function fixedValue(schema: Record<string, unknown>): unknown {
+  const options = isRecord(schema['ui:options']) ? schema['ui:options'] : {};
+  if ('const' in schema) return schema.const;
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  const offered = constChoices(schema);
+  if (offered) return offered[0];
+  if (schema['ui:field'] === 'RepoUrlPicker' && Array.isArray(options.allowedRepos) && options.allowedRepos.length) {
+    const first = (list: unknown, fallback: string) => (Array.isArray(list) && typeof list[0] === 'string' ? list[0] : fallback);
+    return `${first(options.allowedHosts, 'github.com')}?owner=${first(options.allowedOwners, 'acme')}&repo=${String(options.allowedRepos[0])}`;
+  }
+  if (schema.default !== undefined) return schema.default;
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  return types.includes('boolean') ? true : undefined;
+}
+
+/** A value of a parameter the user fills in, different in each run: of its type, an object's properties each judged. */
+function userValue(schema: Record<string, unknown>, run: 0 | 1, tag: string, depth: number): unknown {
+  if (depth > 0 && fixedBy(schema) !== undefined) return fixedValue(schema);
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (isRecord(schema.properties) && depth < 10) return Object.fromEntries(Object.entries(schema.properties).map(([key, sub]) => [key, isRecord(sub) ? userValue(sub, run, `${tag}${key}`, depth + 1) : sentinel(run, key)]));
+  if (types.includes('integer') || types.includes('number')) return run === 0 ? 7 : 1234;
+  if (types.includes('array')) return [isRecord(schema.items) ? userValue(schema.items, run, tag, depth + 1) : sentinel(run, tag)];
+  if (schema['ui:field'] === 'RepoUrlPicker') return run === 0 ? `github.com?owner=uowner&repo=u${tag}a` : `gitlab.com?owner=choice-owner&repo=choice-${tag}-other`;
+  return sentinel(run, tag);
+}
+
+/** The values a oneOf or anyOf of consts alone offers (a select the author writes), else undefined. */
+function constChoices(schema: Record<string, unknown>): unknown[] | undefined {
+  for (const key of ['oneOf', 'anyOf']) {
+    const branches = schema[key];
+    if (Array.isArray(branches) && branches.length && branches.every(b => isRecord(b) && 'const' in b)) return branches.map(b => (b as Record<string, unknown>).const);
+  }
+  return undefined;
+}
+
+/**
+ * The reasons the template's author fixes what an expression evaluation found fixed: each parameter it reads
+ * that the template fixes (a nested property by its own declaration), and a literal each list; what the user
+ * fills in but the expression discards is left out.
+ */
+function fixedReasons(expression: string, pages: readonly unknown[]): string[] {
+  const { text, strings } = withoutStrings(expression);
+  const reasons: string[] = /(?<![\w$])(?<!\.\s*)each\b/.test(text) ? ['an each list the template writes'] : [];
+  for (const m of text.matchAll(new RegExp(String.raw`${OWN_PARAMETERS}(${NAME_OR_INDEX}*)`, 'g'))) {
+    const [name, ...rest] = segmentsOf(m[1], strings);
+    if (name === undefined) continue;
+    const fixed = fixedParameter(name, pages);
+    if (fixed !== undefined) {
+      reasons.push(`parameters.${boundedText(name, 60)}: ${fixed}`);
+      continue;
+    }
+    let schema: unknown = declarations(pages, name)[0];
+    const path = [name];
+    for (const key of rest) {
+      schema = isRecord(schema) && isRecord(schema.properties) ? schema.properties[key] : undefined;
+      path.push(key);
+      const nested = isRecord(schema) ? fixedBy(schema) : undefined;
+      if (nested !== undefined) {
+        reasons.push(`parameters.${boundedText(path.join('.'), 60)}: ${nested}`);
+        break;
+      }
+    }
+  }
+  return reasons;
 }

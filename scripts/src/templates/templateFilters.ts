@@ -232,3 +232,25 @@ export function workflowGlobalNames(): string[] {
     return names;
   });
 }
+
+let workflowValueRenderer: Renderer | undefined;
+
+/**
+ * `template` (a template.yaml string with `${{ }}`) rendered as NunjucksWorkflowRunner renders a step's input:
+ * Nunjitsu as scaffolder-backend resolves it, with the scaffolder's real default filters (parseRepoUrl,
+ * parseEntityRef, pick, projectSlug, with the default integrations) and regex execution on, and no globals (a
+ * call of one fails). Throws the renderer's error.
+ */
+export function renderWorkflowValue(template: string, context: object): unknown {
+  if (!workflowValueRenderer) {
+    deferUnreadScaffolderModules();
+    const { createTemplateRenderer } = fromScaffolder('nunjitsu');
+    const { createDefaultFilters } = fromScaffolder('./lib/templating/filters/createDefaultFilters.cjs.js');
+    const { convertFiltersToRecord } = fromScaffolder('./util/templating.cjs.js');
+    const { ScmIntegrations } = require('@backstage/integration');
+    const { ConfigReader } = require('@backstage/config');
+    const filters = convertFiltersToRecord(createDefaultFilters({ integrations: ScmIntegrations.fromConfig(new ConfigReader({})) }));
+    workflowValueRenderer = createTemplateRenderer({ filters, allowRegexExecution: true }) as Renderer;
+  }
+  return workflowValueRenderer.renderValue(template, context);
+}

@@ -40,6 +40,23 @@ describe('fixedPushTargets: one mutation per case', () => {
     ['publish:github:pull-request', '${{ parameters.hub }}', { hub: { ...PICKER, 'ui:options': { allowedOwners: ['acme'], allowedRepos: ['payments-core'] } } }, {}, AT],
     ['publish:github:pull-request', 'github.com?owner=acme&repo=${{ each.value }}', {}, { each: ['payments-core', 'billing'] }, AT],
     ['publish:github:pull-request', 'github.com?owner=acme&repo=${{ each.value }}', {}, { each: '${{ parameters.repos }}' }, []],
+    // Red team 2: judged by evaluation, not by what the expression mentions.
+    ['publish:github:pull-request', "github.com?owner=acme&repo=${{ 'payments-core' or parameters.name }}", { name: { type: 'string' } }, {}, AT],
+    ['publish:github:pull-request', "github.com?owner=acme&repo=${{ parameters.name | replace(parameters.name, 'payments-core') }}", { name: { type: 'string' } }, {}, AT],
+    ['publish:github:pull-request', "github.com?owner=acme&repo=${{ 'payments-core' if steps else 'x' }}", {}, {}, AT],
+    ['publish:github:pull-request', 'github.com?owner=acme&repo=${{ each.value }}', {}, { each: "${{ ['payments-core'] }}" }, AT],
+    ['publish:github:pull-request', 'github.com?owner=acme&repo=${{ parameters.hub }}', { hub: { type: 'string', default: 'payments-core', 'ui:options': { widget: 'hidden' } } }, {}, AT],
+    ['publish:github:pull-request', 'github.com?owner=acme&repo=${{ parameters.hub }}', { hub: { type: 'string', default: 'payments-core', 'ui:options': { disabled: true } } }, {}, AT],
+    ['publish:github:pull-request', 'github.com?owner=acme&repo=${{ parameters.hub }}', { hub: { type: 'string', default: 'payments-core', readOnly: true } }, {}, AT],
+    ['publish:github:pull-request', 'github.com?owner=acme&repo=${{ parameters.hub }}', { hub: { type: 'string', oneOf: [{ const: 'payments-core', title: 'Payments' }] } }, {}, AT],
+    ['publish:github:pull-request', 'github.com?owner=acme&repo=${{ parameters.hub }}', { hub: { type: 'string', anyOf: [{ const: 'payments-core' }] } }, {}, AT],
+    ['publish:github:pull-request', 'github.com?owner=acme&repo=${{ parameters.pushD.repo }}', { pushD: { type: 'object', properties: { repo: { type: 'string', const: 'payments-core' } } } }, {}, AT],
+    ['publish:github:pull-request', 'github.com?owner=acme&repo=${{ parameters.pushD.repo }}', { pushD: { type: 'object', properties: { repo: { type: 'string', default: 'payments-core', 'ui:widget': 'hidden' } } } }, {}, AT],
+    // …and still the user's when what the user gives survives.
+    ['publish:github:pull-request', "github.com?owner=acme&repo=${{ parameters.name or 'payments-core' }}", { name: { type: 'string' } }, {}, []],
+    ['publish:github:pull-request', 'github.com?owner=acme&repo=${{ parameters.pushD.repo }}', { pushD: { type: 'object', properties: { repo: { type: 'string' } } } }, {}, []],
+    ['publish:github:pull-request', 'github.com?owner=acme&repo=${{ (parameters.repoUrl | parseRepoUrl).repo }}-config', {}, {}, []],
+    ['publish:github:pull-request', 'github.com?owner=acme&repo=${{ each.value }}', {}, { each: '${{ [parameters.name] }}' }, []],
     // A value whose host an expression writes carries its own query: the user's.
     ['publish:github:pull-request', '${{ parameters.repoUrl }}&repo=payments-core', {}, {}, []],
   ] as const)('%s %s', (action, repoUrl, properties, step, expected) => {
@@ -57,5 +74,12 @@ describe('fixedPushTargets: one mutation per case', () => {
     const create = { id: 'create', action: 'github:repo:create', input: { repoUrl: 'github.com?owner=acme&repo=hub' } };
     expect(found(template('github:repo:push', 'github.com?owner=acme&repo=hub', {}, {}, [create]))).toEqual([]);
     expect(found(template('github:repo:push', 'github.com?owner=acme&repo=payments-core', {}, {}, [create]))).toEqual(['template-push-fixed-repo spec.steps.1.input.repoUrl']);
+  });
+
+  it('lets only a creator that runs on every run, once, clear the push (not one under if: or each:)', () => {
+    for (const condition of [{ if: '${{ false }}' }, { if: '${{ parameters.create }}' }, { each: ['a'] }]) {
+      const create = { id: 'create', action: 'publish:github', input: { repoUrl: 'github.com?owner=acme&repo=payments-core' }, ...condition };
+      expect(found(template('publish:github:pull-request', 'github.com?owner=acme&repo=payments-core', {}, {}, [create]))).toEqual(['template-push-fixed-repo spec.steps.1.input.repoUrl']);
+    }
   });
 });

@@ -163,6 +163,49 @@ describe('template-push-fixed-repo through check --base and report --base', () =
     expect(messages[1]).toContain('publish:github:pull-request writes into repoUrl "${{ parameters.hubRepo }}", an existing repository the user running the template does not choose, fixed by the template (parameters.hubRepo: a hidden field)');
   }, 120_000);
 
+  it("red team 2: a discarded user part, a ui:options hidden field and a creator under if: ${{ false }} do not hide the fixed repository", async () => {
+    const steps = `    - id: pr-or
+      name: Open the pull request
+      action: publish:github:pull-request
+      input:
+        repoUrl: github.com?owner=acme&repo=\${{ 'payments-core' or parameters.service }}
+        branchName: add-hub
+        sourcePath: hub
+        title: Add the hub
+        description: Adds the hub.
+    - id: pr-hidden
+      name: Open the pull request
+      action: publish:github:pull-request
+      input:
+        repoUrl: github.com?owner=acme&repo=\${{ parameters.hubRepo }}
+        branchName: add-hub
+        title: Add the hub
+        description: Adds the hub.
+    - id: never
+      name: Never created
+      if: \${{ false }}
+      action: publish:github
+      input:
+        repoUrl: github.com?owner=acme&repo=billing
+    - id: push
+      name: Push the hub
+      action: github:repo:push
+      input:
+        repoUrl: github.com?owner=acme&repo=billing
+        sourcePath: hub
+`;
+    const root = await pullRequest({ parameters: "    - properties:\n        service: {type: string}\n        hubRepo: {type: string, default: payments-core, ui:options: {widget: hidden}}\n", steps });
+    const { at, messages } = await annotations(root);
+    expect(at).toEqual([
+      'error template-push-fixed-repo@templates/python-datascience/template.yaml:34:18',
+      'error template-push-fixed-repo@templates/python-datascience/template.yaml:43:18',
+      'error template-push-fixed-repo@templates/python-datascience/template.yaml:57:18',
+    ]);
+    expect(messages[0]).toContain("publish:github:pull-request writes into repoUrl \"github.com?owner=acme&repo=${{ 'payments-core' or parameters.service }}\", an existing repository the user running the template does not choose:");
+    expect(messages[2]).toContain('github:repo:push writes into acme/billing on github.com');
+    expect(messages[1]).toContain('fixed by the template (parameters.hubRepo: a hidden field)');
+  }, 120_000);
+
   it('is lowered to a warning by rules: in gitops.config.yaml, and the report still asks the platform team', async () => {
     const root = await pullRequest({ steps: RED_TEAM }, 'rules:\n  template-push-fixed-repo: warning\n');
     expect((await annotations(root)).at).toEqual(['warning template-push-fixed-repo@templates/python-datascience/template.yaml:31:18']);
