@@ -43,6 +43,14 @@ export function workflowSecurityFindings(path: string, text: string): WorkflowFi
   const jobs = get(doc, doc.contents, 'jobs');
   for (const job of isMap(jobs) ? jobs.items.map(pair => resolve(doc, pair.value as Node | null)) : []) {
     const steps = get(doc, job, 'steps');
+    const called = scalarText(get(doc, job, 'uses'));
+    const inherit = get(doc, job, 'secrets');
+    // secrets: inherit hands every secret to the called workflow: this repository's own (./…) is code it
+    // already trusts; another repository's is not.
+    if (called !== undefined && !called.trim().startsWith('./') && scalarText(inherit)?.trim() === 'inherit' && inherit?.range) {
+      const where = at(inherit.range[0]);
+      found.set(`s${where}`, secretsInherit(where, boundedText(called.trim(), 120)));
+    }
     const jobEnv = headEnv(doc, get(doc, job, 'env'), workflowEnv);
     const fetched: FetchedHead = { fetchHead: false, branches: new Set() };
     for (const step of isSeq(steps) ? steps.items.map(item => resolve(doc, item as Node | null)) : []) {
@@ -178,6 +186,14 @@ function secretsDump(where: string, shown: string): WorkflowFinding {
     ruleId: 'template-workflow-secrets-dump',
     message: `${where}: ${shown} hands every secret the workflow can read (the repository's, its environment's and the organisation's it is granted) to this one place, as one JSON text. Every repository this template creates gets a workflow where whatever reads that value, the step's commands, the action it calls and whatever they install, holds all of them rather than the one it needs; and GitHub hides only each secret's exact value in the log, so a copy printed encoded or reshaped shows them all.`,
     hint: 'Pass each secret the step needs by name (env: {API_TOKEN: ${{ secrets.API_TOKEN }}}), so the step holds only what it uses.',
+  };
+}
+
+function secretsInherit(where: string, called: string): WorkflowFinding {
+  return {
+    ruleId: 'template-workflow-secrets-dump',
+    message: `${where}: secrets: inherit hands every secret the workflow can read (the repository's, its environment's and the organisation's it is granted) to ${called}, a workflow outside this repository. Every repository this template creates gets a workflow where whoever can change that workflow, or the ref it names, holds all of them rather than the ones it needs.`,
+    hint: 'Pass each secret the called workflow needs by name (secrets: {API_TOKEN: ${{ secrets.API_TOKEN }}}), or call a workflow of this repository (uses: ./.github/workflows/…).',
   };
 }
 
