@@ -52,10 +52,31 @@ export function workflowSecurityFindings(path: string, text: string): WorkflowFi
       found.set(`s${where}`, secretsInherit(where, boundedText(called.trim(), 120)));
     }
     const jobEnv = headEnv(doc, get(doc, job, 'env'), workflowEnv);
-    const fetched: FetchedHead = { fetchHead: false, branches: new Set() };
+    const fetched: FetchedHead = { fetchHead: false, branches: new Set(), envHead: new Set() };
+    // An artifact a workflow_run downloads from the run that triggered it (the pull request's build): found
+    // when a later step runs something.
+    let artifact: { where: string; shown: string } | undefined;
     for (const step of isSeq(steps) ? steps.items.map(item => resolve(doc, item as Node | null)) : []) {
       const uses = scalarText(get(doc, step, 'uses'));
       const inputs = get(doc, step, 'with');
+      if (artifact && (get(doc, step, 'run') !== undefined || uses?.trim().startsWith('./'))) {
+        found.set(`a${artifact.where}`, artifactRun(artifact.where, artifact.shown));
+        artifact = undefined;
+      }
+      const usesNode = get(doc, step, 'uses');
+      if (triggers.includes('workflow_run') && usesNode?.range && uses !== undefined && (/^dawidd6\/action-download-artifact(@|$)/i.test(uses) || (/^actions\/download-artifact(@|$)/i.test(uses) && (get(doc, inputs, 'run-id') !== undefined || get(doc, inputs, 'github-token') !== undefined)))) {
+        artifact ??= { where: at(usesNode.range[0]), shown: boundedText(uses, 120) };
+      }
+      if (triggers.length && /^actions\/github-script(@|$)/i.test(uses ?? '')) {
+        const node = get(doc, inputs, 'script');
+        const value = scalarText(node);
+        const exec = value === undefined ? null : /\bexec\w*(?:\.\w+)?\s*\(\s*(?:(['"`])git\1\s*,\s*\[\s*(['"`])(?:checkout|switch|reset|merge|pull|worktree|clone)\2|(['"`])git\s+(?:checkout|switch|reset|merge|pull|worktree|clone)\b)/.exec(value);
+        const head = value !== undefined && (/\bpayload\s*\.\s*(?:pull_request\s*\.\s*(?:head|merge_commit_sha)|workflow_run\s*\.\s*(?:head_sha|head_branch|pull_requests))\b/.test(value) || expressionsIn(value).some(e => headContext(e.text) !== undefined));
+        if (exec && head && node?.range && value !== undefined) {
+          const where = at(commandOffset(text, node.range, value, exec.index));
+          found.set(`r${where}`, runCheckout(where, triggers, boundedText(exec[0], 120), 'actions/github-script step'));
+        }
+      }
       const scripts: [Node | undefined, string][] = [[get(doc, step, 'run'), 'shell script']];
       if (/^actions\/github-script(@|$)/i.test(uses ?? '')) scripts.push([get(doc, inputs, 'script'), 'JavaScript']);
       for (const [node, language] of scripts) {
@@ -73,7 +94,8 @@ export function workflowSecurityFindings(path: string, text: string): WorkflowFi
       const run = get(doc, step, 'run');
       const script = scalarText(run);
       if (triggers.length && script !== undefined && run?.range) {
-        for (const command of runCheckouts(script, headEnv(doc, get(doc, step, 'env'), jobEnv), fetched)) {
+        const variables = new Set([...(fetched.envHead ?? []), ...headEnv(doc, get(doc, step, 'env'), jobEnv)]);
+        for (const command of runCheckouts(script, variables, fetched)) {
           const where = at(commandOffset(text, run.range, script, command.start));
           found.set(`r${where}`, runCheckout(where, triggers, boundedText(command.command, 120)));
         }
@@ -171,10 +193,18 @@ function headCheckout(where: string, triggers: readonly string[], key: string, s
   };
 }
 
-function runCheckout(where: string, triggers: readonly string[], shown: string): WorkflowFinding {
+function artifactRun(where: string, shown: string): WorkflowFinding {
   return {
     ruleId: 'template-workflow-pr-target-checkout',
-    message: `${where}: this workflow runs on ${triggers.join(' and ')}, with the repository's secrets and a token that can write, and its run: step checks out the pull request's own code (${shown}). Every repository this template creates gets a workflow where anyone who opens a pull request can run commands with its token: the build scripts, package.json or setup.py of their branch run in the commands after the checkout.`,
+    message: `${where}: this workflow runs on workflow_run, with the repository's secrets and a token that can write, and its ${shown} step downloads an artifact of the run that triggered it (a pull request's build, from its own code), then a later step runs commands in the same job. Every repository this template creates gets a workflow where anyone who opens a pull request can run commands with its token: the files of that artifact are theirs.`,
+    hint: 'Treat the artifact as data: download it into a directory no later step runs (not the workspace), never execute or source what it holds, and run the pull request\'s build under on: pull_request, as GitHub Security Lab\'s "Preventing pwn requests" advises.',
+  };
+}
+
+function runCheckout(where: string, triggers: readonly string[], shown: string, kind = 'run: step'): WorkflowFinding {
+  return {
+    ruleId: 'template-workflow-pr-target-checkout',
+    message: `${where}: this workflow runs on ${triggers.join(' and ')}, with the repository's secrets and a token that can write, and its ${kind} checks out the pull request's own code (${shown}). Every repository this template creates gets a workflow where anyone who opens a pull request can run commands with its token: the build scripts, package.json or setup.py of their branch run in the commands after the checkout.`,
     hint: CHECKOUT_HINT,
   };
 }
