@@ -82,3 +82,28 @@ describe("the pull request's code brought in other than by actions/checkout, und
     expect(status).toBe(0);
   }, 60_000);
 });
+
+describe("this repository's own composite actions and reusable workflows run on their caller's trigger", () => {
+  const prep = `name: prep\nruns:\n  using: composite\n  steps:\n    - uses: actions/checkout@v4\n      with:\n        ref: ${gh('github.event.pull_request.head.sha')}\n    - run: npm ci && npm test\n      shell: bash\n`;
+  const build = `name: build\non: workflow_call\njobs:\n  b:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${gh('github.event.pull_request.head.sha')}\n      - run: npm ci && npm test\n`;
+  const caller = (on: string) => `on: ${on}\npermissions:\n  contents: read\njobs:\n  g:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./.github/actions/prep\n  h:\n    uses: ./.github/workflows/build.yml\n    secrets: inherit\n`;
+
+  it("pull_request_target calling a local composite action and a local reusable workflow that check out the head: an error in each, at the called file's line", async () => {
+    const { status, found } = await findings(caller('pull_request_target'), { '.github/actions/prep/action.yml': prep, '.github/workflows/build.yml': build });
+    expect(shown(found)).toEqual([
+      ['template-workflow-pr-target-checkout', '.github/actions/prep/action.yml:7:14'],
+      ['template-workflow-pr-target-checkout', '.github/workflows/build.yml:9:16'],
+    ]);
+    expect(found[0].message).toContain('runs on pull_request_target (as .github/workflows/ci.yml calls it)');
+    expect(status).toBe(1);
+  }, 60_000);
+
+  it('the same called from a pull_request workflow, and a local composite action that only runs base code: nothing', async () => {
+    const { status, found } = await findings(caller('pull_request'), { '.github/actions/prep/action.yml': prep, '.github/workflows/build.yml': build });
+    expect(found).toEqual([]);
+    expect(status).toBe(0);
+    const base = await findings(caller('pull_request_target'), { '.github/actions/prep/action.yml': 'name: prep\nruns:\n  using: composite\n  steps:\n    - run: npm ci\n      shell: bash\n', '.github/workflows/build.yml': build.replace(/        with:\n.*\n/, '') });
+    expect(base.found).toEqual([]);
+    expect(base.status).toBe(0);
+  }, 60_000);
+});
