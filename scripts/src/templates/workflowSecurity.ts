@@ -24,7 +24,11 @@ const PRIVILEGED_TRIGGERS = ['pull_request_target', 'workflow_run', 'issue_comme
  * untrusted context expanded into a step's `run:` (or actions/github-script's `script:`); a pull_request_target,
  * workflow_run or issue_comment workflow that checks out the pull request's code, with actions/checkout or in a
  * `run:` script (gh pr checkout, git fetch of refs/pull/N/head then git checkout FETCH_HEAD …); and an
- * expression that hands over every secret at once (toJSON(secrets)). A value passed through `env:` (the
+ * expression that hands over every secret at once (toJSON(secrets), secrets.*, or secrets: inherit to another
+ * repository's workflow). Under those triggers, the pull request's code brought in otherwise (an applied diff, an
+ * archive of its head, a github-script exec, a workflow_run artifact then run) counts as a checkout, and with
+ * `local` (the rendered tree) the repository's own composite actions and reusable workflows are judged on the
+ * caller's trigger. A value passed through `env:` (the
  * documented fix) is not in the script and is not reported. Nothing is said of a file that does not parse
  * (template-output-invalid says that). Pure; the caller bounds the text.
  */
