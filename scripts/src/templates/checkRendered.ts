@@ -103,11 +103,28 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
  * Verbatim copies count: they are what the new repository runs.
  */
 export function renderedWorkflowFindings(files: readonly RenderedFile[]): WorkflowFinding[] {
+  const readable = (text: string) => !(depthExceeded(text, MAX_DOCUMENT_DEPTH) || mappingKeysExceeded(text) || ciDefinitionTooLarge(text));
+  // A workflow's local composite actions and reusable workflows (uses: ./…) are read from the same tree.
+  const byPath = new Map(files.map(f => [f.path, f] as const));
+  const texts = new Map<string, string | undefined>();
+  const local = (path: string) => {
+    if (!texts.has(path)) {
+      const file = byPath.get(path);
+      const text = file?.content.toString('utf8');
+      texts.set(path, text !== undefined && readable(text) ? text : undefined);
+    }
+    return texts.get(path);
+  };
+  const seen = new Set<string>();
   return files.flatMap(file => {
     if (!GITHUB_WORKFLOW.test(file.path)) return [];
-    const text = file.content.toString('utf8');
-    if (depthExceeded(text, MAX_DOCUMENT_DEPTH) || mappingKeysExceeded(text) || ciDefinitionTooLarge(text)) return [];
-    return workflowSecurityFindings(file.path, text);
+    const text = local(file.path);
+    if (text === undefined) return [];
+    // A called workflow's finding is met through each caller and on its own: said once.
+    return workflowSecurityFindings(file.path, text, local).filter(f => {
+      const key = `${f.ruleId} ${f.message.split(': ')[0]}`;
+      return !seen.has(key) && !!seen.add(key);
+    });
   });
 }
 

@@ -97,7 +97,11 @@ export function headContext(expression: string): string | undefined {
  * workflow can see, rather than one by name. contains(secrets, …) gives true or false and does not count.
  */
 export function readsAllSecrets(expression: string): boolean {
-  return contextPaths(expression).some(p => p.path.length === 1 && p.path[0] === 'secrets');
+  if (contextPaths(expression).some(p => p.path.length === 1 && p.path[0] === 'secrets')) return true;
+  // An object filter, secrets.* (join(secrets.*, ' '), toJSON(secrets.*)): every value, as an array. A
+  // computed index, secrets[format(…)], reads one and does not count.
+  const body = withoutBooleanCalls(blankLiterals(expression.replace(/^\$\{\{|\}\}$/g, ''), []));
+  return /(?<![\w.-])secrets ?\. ?\*/i.test(body);
 }
 
 /**

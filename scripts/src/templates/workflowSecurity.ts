@@ -24,30 +24,81 @@ const PRIVILEGED_TRIGGERS = ['pull_request_target', 'workflow_run', 'issue_comme
  * untrusted context expanded into a step's `run:` (or actions/github-script's `script:`); a pull_request_target,
  * workflow_run or issue_comment workflow that checks out the pull request's code, with actions/checkout or in a
  * `run:` script (gh pr checkout, git fetch of refs/pull/N/head then git checkout FETCH_HEAD …); and an
- * expression that hands over every secret at once (toJSON(secrets)). A value passed through `env:` (the
+ * expression that hands over every secret at once (toJSON(secrets), secrets.*, or secrets: inherit to another
+ * repository's workflow). Under those triggers, the pull request's code brought in otherwise (an applied diff, an
+ * archive of its head, a github-script exec, a workflow_run artifact then run) counts as a checkout, and with
+ * `local` (the rendered tree) the repository's own composite actions and reusable workflows are judged on the
+ * caller's trigger. A value passed through `env:` (the
  * documented fix) is not in the script and is not reported. Nothing is said of a file that does not parse
  * (template-output-invalid says that). Pure; the caller bounds the text.
  */
-export function workflowSecurityFindings(path: string, text: string): WorkflowFinding[] {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(githubYamlText(text), { lineCounter, keepSourceTokens: false, logLevel: 'silent' });
-  if (doc.errors.length || !isMap(doc.contents)) return [];
-  const shownPath = boundedText(path, 200);
+export function workflowSecurityFindings(path: string, text: string, local?: LocalFile, via?: CalledFrom): WorkflowFinding[] {
+  const file = parseFile(path, text);
+  if (!file) return [];
+  const { doc, at } = file;
   const found = new Map<string, WorkflowFinding>();
-  const at = (offset: number) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return `${shownPath}:${line}:${col}`;
-  };
-  const triggers = triggerNames(get(doc, doc.contents, 'on')).filter(t => PRIVILEGED_TRIGGERS.includes(t));
+  const root = via?.root ?? path.replace(/\.github\/workflows\/[^/]+$/, '');
+  const chain = [...(via?.chain ?? []), path];
+  // A workflow this repository's own calls (uses: ./.github/workflows/…) runs on its caller's trigger.
+  const triggers = via?.triggers ?? triggerNames(get(doc, doc.contents, 'on')).filter(t => PRIVILEGED_TRIGGERS.includes(t));
+  const fileTriggers = via ? triggers.map((t, i) => (i === triggers.length - 1 ? `${t} (as ${boundedText(via.caller, 200)} calls it)` : t)) : triggers;
   const workflowEnv = headEnv(doc, get(doc, doc.contents, 'env'), new Set());
   const jobs = get(doc, doc.contents, 'jobs');
   for (const job of isMap(jobs) ? jobs.items.map(pair => resolve(doc, pair.value as Node | null)) : []) {
     const steps = get(doc, job, 'steps');
+    const called = scalarText(get(doc, job, 'uses'));
+    const inherit = get(doc, job, 'secrets');
+    // secrets: inherit hands every secret to the called workflow: this repository's own (./…) is code it
+    // already trusts; another repository's is not.
+    if (called !== undefined && !called.trim().startsWith('./') && scalarText(inherit)?.trim() === 'inherit' && inherit?.range) {
+      const where = at(inherit.range[0]);
+      found.set(`s${where}`, secretsInherit(where, boundedText(called.trim(), 120)));
+    }
+    if (called !== undefined && called.trim().startsWith('./') && triggers.length && local && chain.length < MAX_CALL_DEPTH) {
+      const target = root + called.trim().replace(/^\.\//, '');
+      const calledText = chain.includes(target) ? undefined : local(target);
+      if (calledText !== undefined) for (const f of workflowSecurityFindings(target, calledText, local, { triggers, caller: path, chain, root })) found.set(`w${f.ruleId} ${f.message.split(': ')[0]}`, f);
+    }
     const jobEnv = headEnv(doc, get(doc, job, 'env'), workflowEnv);
-    const fetched: FetchedHead = { fetchHead: false, branches: new Set() };
-    for (const step of isSeq(steps) ? steps.items.map(item => resolve(doc, item as Node | null)) : []) {
+    const fetched: FetchedHead = { fetchHead: false, branches: new Set(), envHead: new Set() };
+    // An artifact a workflow_run downloads from the run that triggered it (the pull request's build): found
+    // when a later step runs something.
+    let artifact: { where: string; shown: string } | undefined;
+    const judgeSteps = (stepsFile: ParsedFile, stepNodes: (Node | undefined)[], depth: readonly string[]) => {
+    const { doc, text, at } = stepsFile;
+    const shownTriggers = stepsFile === file ? fileTriggers : triggers.map((t, i) => (i === triggers.length - 1 ? `${t} (as ${boundedText(path, 200)} calls it)` : t));
+    for (const step of stepNodes) {
       const uses = scalarText(get(doc, step, 'uses'));
       const inputs = get(doc, step, 'with');
+      if (artifact && (get(doc, step, 'run') !== undefined || uses?.trim().startsWith('./'))) {
+        found.set(`a${artifact.where}`, artifactRun(artifact.where, artifact.shown));
+        artifact = undefined;
+      }
+      const usesNode = get(doc, step, 'uses');
+      if (triggers.includes('workflow_run') && usesNode?.range && uses !== undefined && (/^dawidd6\/action-download-artifact(@|$)/i.test(uses) || (/^actions\/download-artifact(@|$)/i.test(uses) && (get(doc, inputs, 'run-id') !== undefined || get(doc, inputs, 'github-token') !== undefined)))) {
+        artifact ??= { where: at(usesNode.range[0]), shown: boundedText(uses, 120) };
+      }
+      // A composite action of this repository's own (uses: ./.github/actions/…): its steps are this job's.
+      if (uses?.trim().startsWith('./') && triggers.length && local && depth.length < MAX_CALL_DEPTH) {
+        const dir = root + uses.trim().replace(/^\.\//, '').replace(/\/+$/, '');
+        const actionPath = [`${dir}/action.yml`, `${dir}/action.yaml`].find(p => local(p) !== undefined);
+        const action = actionPath && !depth.includes(actionPath) ? parseFile(actionPath, local(actionPath)!) : undefined;
+        const runs = action && get(action.doc, action.doc.contents, 'runs');
+        const actionSteps = action && get(action.doc, runs, 'steps');
+        if (action && isSeq(actionSteps) && /^composite$/i.test(scalarText(get(action.doc, runs, 'using'))?.trim() ?? '')) {
+          judgeSteps(action, actionSteps.items.map(item => resolve(action.doc, item as Node | null)), [...depth, action.path]);
+        }
+      }
+      if (triggers.length && /^actions\/github-script(@|$)/i.test(uses ?? '')) {
+        const node = get(doc, inputs, 'script');
+        const value = scalarText(node);
+        const exec = value === undefined ? null : /\bexec\w*(?:\.\w+)?\s*\(\s*(?:(['"`])git\1\s*,\s*\[\s*(['"`])(?:checkout|switch|reset|merge|pull|worktree|clone)\2|(['"`])git\s+(?:checkout|switch|reset|merge|pull|worktree|clone)\b)/.exec(value);
+        const head = value !== undefined && (/\bpayload\s*\.\s*(?:pull_request\s*\.\s*(?:head|merge_commit_sha)|workflow_run\s*\.\s*(?:head_sha|head_branch|pull_requests))\b/.test(value) || expressionsIn(value).some(e => headContext(e.text) !== undefined));
+        if (exec && head && node?.range && value !== undefined) {
+          const where = at(commandOffset(text, node.range, value, exec.index));
+          found.set(`r${where}`, runCheckout(where, shownTriggers, boundedText(exec[0], 120), 'actions/github-script step'));
+        }
+      }
       const scripts: [Node | undefined, string][] = [[get(doc, step, 'run'), 'shell script']];
       if (/^actions\/github-script(@|$)/i.test(uses ?? '')) scripts.push([get(doc, inputs, 'script'), 'JavaScript']);
       for (const [node, language] of scripts) {
@@ -65,9 +116,10 @@ export function workflowSecurityFindings(path: string, text: string): WorkflowFi
       const run = get(doc, step, 'run');
       const script = scalarText(run);
       if (triggers.length && script !== undefined && run?.range) {
-        for (const command of runCheckouts(script, headEnv(doc, get(doc, step, 'env'), jobEnv), fetched)) {
+        const variables = new Set([...(fetched.envHead ?? []), ...headEnv(doc, get(doc, step, 'env'), jobEnv)]);
+        for (const command of runCheckouts(script, variables, fetched)) {
           const where = at(commandOffset(text, run.range, script, command.start));
-          found.set(`r${where}`, runCheckout(where, triggers, boundedText(command.command, 120)));
+          found.set(`r${where}`, runCheckout(where, shownTriggers, boundedText(command.command, 120)));
         }
       }
       if (!triggers.length || !/^actions\/checkout(@|$)/i.test(uses ?? '')) continue;
@@ -79,9 +131,11 @@ export function workflowSecurityFindings(path: string, text: string): WorkflowFi
         const pull = /refs\/pull\//.test(value);
         if (!head && !pull) continue;
         const where = at(head ? expressionOffsets(text, node.range)[head.index] ?? node.range[0] : node.range[0]);
-        found.set(`c${where}`, headCheckout(where, triggers, key, boundedText(head?.text ?? value.replace(/\s+/g, ' '), 120)));
+        found.set(`c${where}`, headCheckout(where, shownTriggers, key, boundedText(head?.text ?? value.replace(/\s+/g, ' '), 120)));
       }
     }
+    };
+    judgeSteps(file, isSeq(steps) ? steps.items.map(item => resolve(doc, item as Node | null)) : [], chain);
   }
   visit(doc, {
     Scalar(_, node) {
@@ -96,6 +150,44 @@ export function workflowSecurityFindings(path: string, text: string): WorkflowFi
     },
   });
   return firstFew([...found.values()]);
+}
+
+/** Reads a file of the rendered tree by its path there, or undefined when it has none. */
+export type LocalFile = (path: string) => string | undefined;
+
+/** The caller of a workflow this repository's own calls: its triggers, its path, the files of the call chain so far and where the tree's root is. */
+interface CalledFrom {
+  triggers: string[];
+  caller: string;
+  chain: readonly string[];
+  root: string;
+}
+
+interface ParsedFile {
+  path: string;
+  text: string;
+  doc: Document;
+  /** An offset as path:line:column. */
+  at: (offset: number) => string;
+}
+
+// GitHub runs reusable workflows nested up to four levels, and composite actions ten deep: a few levels read here.
+const MAX_CALL_DEPTH = 5;
+
+function parseFile(path: string, text: string): ParsedFile | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(githubYamlText(text), { lineCounter, keepSourceTokens: false, logLevel: 'silent' });
+  if (doc.errors.length || !isMap(doc.contents)) return undefined;
+  const shownPath = boundedText(path, 200);
+  return {
+    path,
+    text,
+    doc,
+    at: offset => {
+      const { line, col } = lineCounter.linePos(offset);
+      return `${shownPath}:${line}:${col}`;
+    },
+  };
 }
 
 /**
@@ -163,10 +255,18 @@ function headCheckout(where: string, triggers: readonly string[], key: string, s
   };
 }
 
-function runCheckout(where: string, triggers: readonly string[], shown: string): WorkflowFinding {
+function artifactRun(where: string, shown: string): WorkflowFinding {
   return {
     ruleId: 'template-workflow-pr-target-checkout',
-    message: `${where}: this workflow runs on ${triggers.join(' and ')}, with the repository's secrets and a token that can write, and its run: step checks out the pull request's own code (${shown}). Every repository this template creates gets a workflow where anyone who opens a pull request can run commands with its token: the build scripts, package.json or setup.py of their branch run in the commands after the checkout.`,
+    message: `${where}: this workflow runs on workflow_run, with the repository's secrets and a token that can write, and its ${shown} step downloads an artifact of the run that triggered it (a pull request's build, from its own code), then a later step runs commands in the same job. Every repository this template creates gets a workflow where anyone who opens a pull request can run commands with its token: the files of that artifact are theirs.`,
+    hint: 'Treat the artifact as data: download it into a directory no later step runs (not the workspace), never execute or source what it holds, and run the pull request\'s build under on: pull_request, as GitHub Security Lab\'s "Preventing pwn requests" advises.',
+  };
+}
+
+function runCheckout(where: string, triggers: readonly string[], shown: string, kind = 'run: step'): WorkflowFinding {
+  return {
+    ruleId: 'template-workflow-pr-target-checkout',
+    message: `${where}: this workflow runs on ${triggers.join(' and ')}, with the repository's secrets and a token that can write, and its ${kind} checks out the pull request's own code (${shown}). Every repository this template creates gets a workflow where anyone who opens a pull request can run commands with its token: the build scripts, package.json or setup.py of their branch run in the commands after the checkout.`,
     hint: CHECKOUT_HINT,
   };
 }
@@ -178,6 +278,14 @@ function secretsDump(where: string, shown: string): WorkflowFinding {
     ruleId: 'template-workflow-secrets-dump',
     message: `${where}: ${shown} hands every secret the workflow can read (the repository's, its environment's and the organisation's it is granted) to this one place, as one JSON text. Every repository this template creates gets a workflow where whatever reads that value, the step's commands, the action it calls and whatever they install, holds all of them rather than the one it needs; and GitHub hides only each secret's exact value in the log, so a copy printed encoded or reshaped shows them all.`,
     hint: 'Pass each secret the step needs by name (env: {API_TOKEN: ${{ secrets.API_TOKEN }}}), so the step holds only what it uses.',
+  };
+}
+
+function secretsInherit(where: string, called: string): WorkflowFinding {
+  return {
+    ruleId: 'template-workflow-secrets-dump',
+    message: `${where}: secrets: inherit hands every secret the workflow can read (the repository's, its environment's and the organisation's it is granted) to ${called}, a workflow outside this repository. Every repository this template creates gets a workflow where whoever can change that workflow, or the ref it names, holds all of them rather than the ones it needs.`,
+    hint: 'Pass each secret the called workflow needs by name (secrets: {API_TOKEN: ${{ secrets.API_TOKEN }}}), or call a workflow of this repository (uses: ./.github/workflows/…).',
   };
 }
 
