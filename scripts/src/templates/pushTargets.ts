@@ -7,7 +7,7 @@ import { declarations, parameterPages } from './parameterDeclarations.ts';
 import { renderWorkflowValue } from './templateFilters.ts';
 
 /** A step that writes into a repository the user running the template does not choose: rule, severity, path in the template document, message and hint. */
-export interface PushTargetFinding { ruleId: 'template-push-fixed-repo'; severity: 'error'; path: PathSegment[]; message: string; hint: string }
+export interface PushTargetFinding { ruleId: 'template-push-fixed-repo'; severity: 'error' | 'warning'; path: PathSegment[]; message: string; hint: string }
 
 // The scaffolder modules' actions that write into a repository that already exists, named by repoUrl, and what
 // each does there. Read from their handlers: scaffolder-backend-module-github 0.10.0 (installed here:
@@ -43,9 +43,12 @@ const END = '\u2064';
  * the credentials Backstage holds for that host, CI configuration included (a GitHub App's push starts the
  * repository's workflows, which run with its secrets). A repository name an expression derives from a parameter
  * the user fills in (a RepoUrlPicker, free text), from a step's output, the user, secrets or a global function
- * is the user's choice or not known here, and is not reported; nor is a repoUrl an earlier step creates. Pure.
+ * is the user's choice or not known here, and is not reported; nor is a repoUrl an earlier step creates. A literal
+ * repoUrl naming this repository itself (`ownRepoUrl`, gitops.config.yaml's repoUrl: the common "register it in
+ * the catalog" pull request) is a warning: the pull request is reviewed here, by this repository's CODEOWNERS,
+ * and only the branch pushed before that review can run anything. Pure.
  */
-export function fixedPushTargets(template: unknown): PushTargetFinding[] {
+export function fixedPushTargets(template: unknown, ownRepoUrl?: string): PushTargetFinding[] {
   const steps = isRecord(template) && isRecord(template.spec) && Array.isArray(template.spec.steps) ? template.spec.steps : [];
   const pages = parameterPages(template);
   const created = new Set<string>();
@@ -70,10 +73,21 @@ export function fixedPushTargets(template: unknown): PushTargetFinding[] {
       reasons.push(...chosen);
     }
     const action = boundedText(step.action, 100);
+    const own = target.repository !== undefined && isOwnRepository(target.repository, ownRepoUrl);
     const where = target.shown ? `${boundedText(target.shown, 200)} (repoUrl ${JSON.stringify(boundedText(repoUrl, 200))})` : `repoUrl ${JSON.stringify(boundedText(repoUrl, 200))}`;
     const fixedBy = reasons.length ? `, fixed by the template (${[...new Set(reasons)].slice(0, 3).join('; ')})` : '';
     const sourcePath = typeof step.input.sourcePath === 'string' ? `its sourcePath ${JSON.stringify(boundedText(step.input.sourcePath, 100))}` : 'the workspace';
     const credentials = step.input.token !== undefined ? 'the token the step is given' : 'the credentials Backstage holds for that host (a GitHub App\'s token starts workflows)';
+    if (own) {
+      found.push({
+        ruleId: 'template-push-fixed-repo',
+        severity: 'warning',
+        path: ['spec', 'steps', i, 'input', 'repoUrl'],
+        message: `${action} writes into ${where}: this repository itself, which the user running the template does not choose: every run ${does}, with ${credentials}. The pull request it opens is reviewed here like any other, but its branch is pushed first: a GitHub workflow on push that the branch brings (from ${sourcePath}) runs with this repository's secrets before anyone reviews it.`,
+        hint: 'Keep CI workflows out of what the step pushes (its sourcePath holds catalog files only), or let the user choose the repository with a RepoUrlPicker. The platform team can set rules: { template-push-fixed-repo: info } in gitops.config.yaml once it has reviewed the template.',
+      });
+      return;
+    }
     found.push({
       ruleId: 'template-push-fixed-repo',
       severity: 'error',
@@ -92,7 +106,7 @@ export function fixedPushTargets(template: unknown): PushTargetFinding[] {
  * may bring its own `&repo=`). Gives the inner text of each expression in it, and, when there is none, the
  * repository as the message names it; undefined when no repository is named (template-repo-url's finding).
  */
-function repositoryPart(repoUrl: string, gitlab: boolean): { expressions: string[]; shown?: string } | undefined {
+function repositoryPart(repoUrl: string, gitlab: boolean): { expressions: string[]; shown?: string; repository?: { host: string; path: string[] } } | undefined {
   const matches = expressionMatches(repoUrl);
   let marked = '';
   let from = 0;
@@ -113,7 +127,37 @@ function repositoryPart(repoUrl: string, gitlab: boolean): { expressions: string
   if (name.includes(MARK)) return { expressions: inner(name) };
   const owner = ['organization', 'workspace', 'owner'].map(key => params.get(key)).find(v => v);
   const path = part === 'project' ? [name] : [owner, params.get('project'), name].filter((v): v is string => !!v && !v.includes(MARK));
-  return { expressions: [], shown: `${path.join('/')} on ${head}` };
+  // The repository itself only when every part that names it is literal (an owner the user picks is not).
+  const written = part === 'project' ? [name] : [owner, params.get('project'), name].filter((v): v is string => !!v);
+  const literal = !written.some(v => v.includes(MARK));
+  return { expressions: [], shown: `${path.join('/')} on ${head}`, ...(literal ? { repository: { host: head, path } } : {}) };
+}
+
+/**
+ * Whether a literal target (the host and the owner/…/repo path repoUrl names) is the repository `ownRepoUrl`
+ * (gitops.config.yaml's repoUrl, `https://host/owner/repo/blob/branch/`) names: the same host and the same
+ * leading path, both compared without case, as GitHub and GitLab compare names. Azure's `_git` URLs are never
+ * taken as this repository (the finding stays an error).
+ */
+function isOwnRepository(target: { host: string; path: string[] }, ownRepoUrl: string | undefined): boolean {
+  if (!ownRepoUrl) return false;
+  let url: URL;
+  try {
+    url = new URL(ownRepoUrl);
+  } catch {
+    return false;
+  }
+  if (url.host.toLowerCase() !== target.host.toLowerCase()) return false;
+  const segments = url.pathname.split('/').filter(Boolean);
+  const end = segments.findIndex(s => s === '-' || s === 'blob' || s === 'tree' || s === '_git');
+  let repository: string[];
+  try {
+    repository = (end < 0 ? segments : segments.slice(0, end)).map(s => decodeURIComponent(s).toLowerCase());
+  } catch {
+    return false;
+  }
+  const named = target.path.flatMap(p => p.split('/')).filter(Boolean).map(p => p.toLowerCase());
+  return named.length >= 2 && named.length === repository.length && named.every((p, i) => p === repository[i]);
 }
 
 /**

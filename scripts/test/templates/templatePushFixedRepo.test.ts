@@ -215,4 +215,19 @@ describe('template-push-fixed-repo through check --base and report --base', () =
     const reviews = report.stdout.slice(report.stdout.indexOf('### Reviews needed'), report.stdout.indexOf('#### CODEOWNERS'));
     expect(reviews).toContain('template\\-push\\-fixed\\-repo');
   }, 180_000);
+  it("a pull request into this repository itself (gitops.config.yaml's repoUrl, any case): a warning; a look-alike name stays an error", async () => {
+    // Fresh user: 7K-Group/backstage-catalog's new-domain template opens its pull request into the catalog
+    // repository that holds it, the usual way to register an entity through review.
+    const step = (id: string, repo: string) => `    - id: ${id}\n      name: Register\n      action: publish:github:pull-request\n      input:\n        repoUrl: github.com?owner=${repo}\n        branchName: add-\${{ parameters.repoUrl | parseRepoUrl | pick('repo') }}\n        title: Register\n        description: Adds the entity.\n`;
+    const root = await pullRequest({ steps: step('own', 'acme&repo=control') + step('shouting', 'ACME&repo=Control') + step('lookalike', 'acme&repo=control-hub') });
+    const { at, messages } = await annotations(root);
+    expect(at).toEqual([
+      'warning template-push-fixed-repo@templates/python-datascience/template.yaml:31:18',
+      'warning template-push-fixed-repo@templates/python-datascience/template.yaml:39:18',
+      'error template-push-fixed-repo@templates/python-datascience/template.yaml:47:18',
+    ]);
+    expect(messages[0]).toContain('publish:github:pull-request writes into acme/control on github.com (repoUrl "github.com?owner=acme&repo=control"): this repository itself, which the user running the template does not choose');
+    expect(messages[0]).toContain("its branch is pushed first: a GitHub workflow on push that the branch brings (from the workspace) runs with this repository's secrets before anyone reviews it");
+    expect(messages[2]).toContain('writes into acme/control-hub on github.com');
+  }, 120_000);
 });
