@@ -29,6 +29,9 @@ const PUSHES: ReadonlyMap<string, string> = new Map([
 // Projects.create…): a push after one of them with the same repoUrl goes into the repository the run created.
 const CREATES = new Set(['publish:github', 'github:repo:create', 'publish:gitlab', 'publish:azure', 'publish:bitbucket', 'publish:bitbucketCloud', 'publish:bitbucketServer', 'publish:gerrit', 'publish:gitea']);
 
+// `parameters.name` or `parameters['name']`: a reference to one top-level parameter and nothing else (a property
+// of an object parameter may be fixed where its parent is not: those are rendered).
+const BARE_PARAMETER = /^\s*parameters(?:\.[A-Za-z_$][\w$]*|\[\s*(?:'[^'\\]*'|"[^"\\]*")\s*\])\s*$/;
 // Stand for the i-th `${{ … }}` of a repoUrl while its parts are read: MARK, i, END.
 const MARK = '\u2063';
 const END = '\u2064';
@@ -66,6 +69,9 @@ export function fixedPushTargets(template: unknown, ownRepoUrl?: string): PushTa
     if (!target) return;
     const reasons: string[] = [];
     for (const expression of target.expressions) {
+      // A bare reference to a parameter the user fills in (`parameters.repoUrl`, a RepoUrlPicker's) can discard
+      // nothing: the user's choice without loading the renderer (a plain `check` of most templates).
+      if (BARE_PARAMETER.test(expression) && whoChooses(expression, pages, eachLiteral) === 'user') return;
       const evaluated = whoChangesIt(expression, pages, step.each);
       if (evaluated === 'varies') return;
       const chosen = evaluated === 'fixed' ? fixedReasons(expression, pages) : whoChooses(expression, pages, eachLiteral);
