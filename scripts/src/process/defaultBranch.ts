@@ -18,7 +18,8 @@ const MAX_BRANCH_LENGTH = 255;
  * The branch Backstage reads once a change is merged, from what says it: origin's HEAD as a clone records
  * it; in CI the run's own word for this repository (GitHub's event payload, repository.default_branch;
  * GITHUB_BASE_REF on a pull request; Azure Pipelines' SYSTEM_PULLREQUEST_TARGETBRANCH); then origin's main
- * or master when only one of them is known, else the local main or master when only one exists. Undefined
+ * or master when only one of them is known, else the local main or master when only one exists (or is checked
+ * out before its first commit). Undefined
  * otherwise: the branch checked out is never taken for it (a CI checkout of a pull request's branch, with
  * no origin/HEAD and no main, made every placeholder naming main "another revision"). `env` is hostile
  * input: a value for another repository than origin's is ignored, and a name git would refuse as a branch
@@ -29,6 +30,9 @@ export function defaultBranch(git: Git, origin: Origin, env: Environment): strin
   if (head?.startsWith('origin/') && validBranchName(head.slice('origin/'.length))) return head.slice('origin/'.length);
   for (const named of [githubEventBranch(origin, env), githubBaseRef(origin, env), azureTargetBranch(origin, env)]) if (named !== undefined) return named;
   const refs = (git('for-each-ref', '--format=%(refname)', 'refs/remotes/origin/main', 'refs/remotes/origin/master', 'refs/heads/main', 'refs/heads/master') ?? '').split('\n');
+  // A main or master checked out before its first commit has no ref yet (a new repository): it counts as local.
+  const current = git('symbolic-ref', '--quiet', 'HEAD');
+  if ((current === 'refs/heads/main' || current === 'refs/heads/master') && !refs.includes(current)) refs.push(current);
   for (const prefix of ['refs/remotes/origin/', 'refs/heads/']) {
     const known = refs.filter(ref => ref.startsWith(prefix));
     if (known.length === 1) return known[0].slice(prefix.length);
