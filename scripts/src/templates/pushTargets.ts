@@ -49,9 +49,11 @@ const END = '\u2064';
  * is the user's choice or not known here, and is not reported; nor is a repoUrl an earlier step creates. A literal
  * repoUrl naming this repository itself (`ownRepoUrl`, gitops.config.yaml's repoUrl: the common "register it in
  * the catalog" pull request) is a warning: the pull request is reviewed here, by this repository's CODEOWNERS,
- * and only the branch pushed before that review can run anything. Pure.
+ * and only the branch pushed before that review can run anything. `guessed`: no gitops.config.yaml says this is
+ * an organisation's control repository (a template repository tried as it is): warnings, as
+ * template-fetch-foreign and template-publish-foreign are there. Pure.
  */
-export function fixedPushTargets(template: unknown, ownRepoUrl?: string): PushTargetFinding[] {
+export function fixedPushTargets(template: unknown, ownRepoUrl?: string, guessed = false): PushTargetFinding[] {
   const steps = isRecord(template) && isRecord(template.spec) && Array.isArray(template.spec.steps) ? template.spec.steps : [];
   const pages = parameterPages(template);
   const created = new Set<string>();
@@ -96,7 +98,7 @@ export function fixedPushTargets(template: unknown, ownRepoUrl?: string): PushTa
     }
     found.push({
       ruleId: 'template-push-fixed-repo',
-      severity: 'error',
+      severity: guessed ? 'warning' : 'error',
       path: ['spec', 'steps', i, 'input', 'repoUrl'],
       message: `${action} writes into ${where}, an existing repository the user running the template does not choose${fixedBy}: once merged, every run ${does}, with ${credentials}. Whatever the step takes from ${sourcePath} lands in that repository, CI workflows included: a GitHub workflow on push runs on that branch with that repository's secrets, before anyone who owns it has reviewed anything, and this repository's CODEOWNERS, not theirs, approved it.`,
       hint: 'Let the user choose the repository: repoUrl: ${{ parameters.repoUrl }} from a RepoUrlPicker parameter (its ui:options allowedHosts and allowedOwners bound it). If every run must write into that repository, have its owners agree to it and the platform team approve: it can set rules: { template-push-fixed-repo: warning } in gitops.config.yaml, and report --base then asks it to review each change that adds such a step.',
