@@ -76,7 +76,7 @@ describe('template-file-not-pushed: files a publish step leaves out through the 
       name: Pull request
       action: publish:github:pull-request
       input:
-        repoUrl: github.com?owner=acme&repo=platform
+        repoUrl: github.com?owner=acme&repo=\${{ parameters.name }}-deploy
         branchName: add-\${{ parameters.name }}
         title: Add \${{ parameters.name }}
         description: New service
