@@ -175,8 +175,7 @@ function isOwnRepository(target: { host: string; path: string[] }, ownRepoUrl: s
  * an expression of literals alone).
  */
 function whoChooses(expression: string, pages: readonly unknown[], eachLiteral: boolean): 'user' | string[] {
-  const strings: string[] = [];
-  const text = expression.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, s => `'${strings.push(s.slice(1, -1)) - 1}'`);
+  const { text, strings } = withoutStrings(expression);
   if (/(?<![\w$])(?<!\.\s*)(?:steps|user|secrets|context|environment)\b/.test(text)) return 'user';
   if (/(?<![\w$])(?<!\.\s*)each\b/.test(text) && !eachLiteral) return 'user';
   // A call not written as a filter (`| name(…)`) nor a method (`.name(…)`): a global the deployment may add.
