@@ -3,6 +3,7 @@ import { boundedText } from '../report/safeText.ts';
 import { githubYamlText } from './githubYaml.ts';
 import { expressionsIn, headContext, readsAllSecrets, untrustedContext } from './workflowExpressions.ts';
 import { envNamesHead, runCheckouts, type FetchedHead } from './workflowRunCheckout.ts';
+import { runsOnlyForSameRepository } from './workflowGuards.ts';
 
 const RULE_IDS = ['template-workflow-injection', 'template-workflow-pr-target-checkout', 'template-workflow-secrets-dump'] as const;
 
@@ -48,13 +49,15 @@ export function workflowSecurityFindings(path: string, text: string, local?: Loc
     const steps = get(doc, job, 'steps');
     const called = scalarText(get(doc, job, 'uses'));
     const inherit = get(doc, job, 'secrets');
+    // A job that runs only for a head in this repository itself runs no outsider's code (workflowGuards.ts).
+    const jobGuarded = triggers.length > 0 && sameRepositoryOnly(doc, job, triggers);
     // secrets: inherit hands every secret to the called workflow: this repository's own (./…) is code it
     // already trusts; another repository's is not.
     if (called !== undefined && !called.trim().startsWith('./') && scalarText(inherit)?.trim() === 'inherit' && inherit?.range) {
       const where = at(inherit.range[0]);
       found.set(`s${where}`, secretsInherit(where, boundedText(called.trim(), 120)));
     }
-    if (called !== undefined && called.trim().startsWith('./') && triggers.length && local && chain.length < MAX_CALL_DEPTH) {
+    if (called !== undefined && called.trim().startsWith('./') && triggers.length && !jobGuarded && local && chain.length < MAX_CALL_DEPTH) {
       const target = root + called.trim().replace(/^\.\//, '');
       const calledText = chain.includes(target) ? undefined : local(target);
       if (calledText !== undefined) for (const f of workflowSecurityFindings(target, calledText, local, { triggers, caller: path, chain, root })) found.set(`w${f.ruleId} ${f.message.split(': ')[0]}`, f);
@@ -64,10 +67,12 @@ export function workflowSecurityFindings(path: string, text: string, local?: Loc
     // An artifact a workflow_run downloads from the run that triggered it (the pull request's build): found
     // when a later step runs something.
     let artifact: { where: string; shown: string } | undefined;
-    const judgeSteps = (stepsFile: ParsedFile, stepNodes: (Node | undefined)[], depth: readonly string[]) => {
+    const judgeSteps = (stepsFile: ParsedFile, stepNodes: (Node | undefined)[], depth: readonly string[], guarded: boolean) => {
     const { doc, text, at } = stepsFile;
     const shownTriggers = stepsFile === file ? fileTriggers : triggers.map((t, i) => (i === triggers.length - 1 ? `${t} (as ${boundedText(path, 200)} calls it)` : t));
     for (const step of stepNodes) {
+      // Checking out (or running) the head's code in a step that runs only for this repository's own heads is safe.
+      const privileged = triggers.length > 0 && !guarded && !sameRepositoryOnly(doc, step, triggers);
       const uses = scalarText(get(doc, step, 'uses'));
       const inputs = get(doc, step, 'with');
       if (artifact && (get(doc, step, 'run') !== undefined || uses?.trim().startsWith('./'))) {
@@ -75,21 +80,21 @@ export function workflowSecurityFindings(path: string, text: string, local?: Loc
         artifact = undefined;
       }
       const usesNode = get(doc, step, 'uses');
-      if (triggers.includes('workflow_run') && usesNode?.range && uses !== undefined && (/^dawidd6\/action-download-artifact(@|$)/i.test(uses) || (/^actions\/download-artifact(@|$)/i.test(uses) && (get(doc, inputs, 'run-id') !== undefined || get(doc, inputs, 'github-token') !== undefined)))) {
+      if (privileged && triggers.includes('workflow_run') && usesNode?.range && uses !== undefined && (/^dawidd6\/action-download-artifact(@|$)/i.test(uses) || (/^actions\/download-artifact(@|$)/i.test(uses) && (get(doc, inputs, 'run-id') !== undefined || get(doc, inputs, 'github-token') !== undefined)))) {
         artifact ??= { where: at(usesNode.range[0]), shown: boundedText(uses, 120) };
       }
       // A composite action of this repository's own (uses: ./.github/actions/…): its steps are this job's.
-      if (uses?.trim().startsWith('./') && triggers.length && local && depth.length < MAX_CALL_DEPTH) {
+      if (uses?.trim().startsWith('./') && privileged && local && depth.length < MAX_CALL_DEPTH) {
         const dir = root + uses.trim().replace(/^\.\//, '').replace(/\/+$/, '');
         const actionPath = [`${dir}/action.yml`, `${dir}/action.yaml`].find(p => local(p) !== undefined);
         const action = actionPath && !depth.includes(actionPath) ? parseFile(actionPath, local(actionPath)!) : undefined;
         const runs = action && get(action.doc, action.doc.contents, 'runs');
         const actionSteps = action && get(action.doc, runs, 'steps');
         if (action && isSeq(actionSteps) && /^composite$/i.test(scalarText(get(action.doc, runs, 'using'))?.trim() ?? '')) {
-          judgeSteps(action, actionSteps.items.map(item => resolve(action.doc, item as Node | null)), [...depth, action.path]);
+          judgeSteps(action, actionSteps.items.map(item => resolve(action.doc, item as Node | null)), [...depth, action.path], false);
         }
       }
-      if (triggers.length && /^actions\/github-script(@|$)/i.test(uses ?? '')) {
+      if (privileged && /^actions\/github-script(@|$)/i.test(uses ?? '')) {
         const node = get(doc, inputs, 'script');
         const value = scalarText(node);
         const exec = value === undefined ? null : /\bexec\w*(?:\.\w+)?\s*\(\s*(?:(['"`])git\1\s*,\s*\[\s*(['"`])(?:checkout|switch|reset|merge|pull|worktree|clone)\2|(['"`])git\s+(?:checkout|switch|reset|merge|pull|worktree|clone)\b)/.exec(value);
@@ -115,14 +120,14 @@ export function workflowSecurityFindings(path: string, text: string, local?: Loc
       }
       const run = get(doc, step, 'run');
       const script = scalarText(run);
-      if (triggers.length && script !== undefined && run?.range) {
+      if (privileged && script !== undefined && run?.range) {
         const variables = new Set([...(fetched.envHead ?? []), ...headEnv(doc, get(doc, step, 'env'), jobEnv)]);
         for (const command of runCheckouts(script, variables, fetched)) {
           const where = at(commandOffset(text, run.range, script, command.start));
           found.set(`r${where}`, runCheckout(where, shownTriggers, boundedText(command.command, 120)));
         }
       }
-      if (!triggers.length || !/^actions\/checkout(@|$)/i.test(uses ?? '')) continue;
+      if (!privileged || !/^actions\/checkout(@|$)/i.test(uses ?? '')) continue;
       for (const key of ['ref', 'repository']) {
         const node = get(doc, inputs, key);
         const value = scalarText(node);
@@ -135,7 +140,7 @@ export function workflowSecurityFindings(path: string, text: string, local?: Loc
       }
     }
     };
-    judgeSteps(file, isSeq(steps) ? steps.items.map(item => resolve(doc, item as Node | null)) : [], chain);
+    judgeSteps(file, isSeq(steps) ? steps.items.map(item => resolve(doc, item as Node | null)) : [], chain, jobGuarded);
   }
   visit(doc, {
     Scalar(_, node) {
@@ -311,6 +316,12 @@ function get(doc: Document, node: Node | null | undefined, key: string): Node | 
 function resolve(doc: Document, node: Node | null): Node | undefined {
   // An alias is followed one step: its anchor's node is where the text, and so the finding, is.
   return (isAlias(node) ? (node.resolve(doc) as Node | undefined) : node) ?? undefined;
+}
+
+/** Whether a job's or step's `if:` lets it run only for a head in this repository itself (runsOnlyForSameRepository). */
+function sameRepositoryOnly(doc: Document, node: Node | undefined, triggers: readonly string[]): boolean {
+  const condition = scalarText(get(doc, node, 'if'));
+  return condition !== undefined && runsOnlyForSameRepository(condition, triggers);
 }
 
 function scalarText(node: Node | undefined): string | undefined {
