@@ -1,5 +1,7 @@
 import { posix } from 'node:path';
 import type { Diagnostic } from '../diagnostic.ts';
+import { decodedFindings, inertDirectives } from './decodedFindings.ts';
+import { decodedViews } from './decodedViews.ts';
 import { secretFindings, type SecretlintMessage } from './secretFindings.ts';
 import { withoutBlockDirectives } from './scanText.ts';
 
@@ -15,12 +17,30 @@ function secretlint() {
 /**
  * The secret-written findings secretlint's recommended rules give for `text` (file left '': the caller names
  * it), with the rules seeing the path `label` (scanLabel) and the text's block directives made inert
- * (withoutBlockDirectives: only `secretlint-disable-line` and `-next-line` keep a line out). Positions are
- * those of `text`. Throws what secretlint throws.
+ * (withoutBlockDirectives: only `secretlint-disable-line` and `-next-line` keep a line out); then those of
+ * each of its decoded views (decodedViews: a YAML value spelled with escapes, a page's text spelled with
+ * character references or split by markup), at the raw place each comes from (decodedFindings). Positions
+ * are those of `text`, in its order. Throws what secretlint throws.
  */
 export async function lintSecrets(label: string, text: string): Promise<Diagnostic[]> {
+  const found = await lintText(label, withoutBlockDirectives(text));
+  const views = decodedViews(label, text);
+  if (!views.length) return found;
+  const all = [...found];
+  const at = (d: Diagnostic) => `${d.range.start.line}:${d.range.start.column}`;
+  const said = new Set(all.map(at));
+  for (const view of views) {
+    for (const d of decodedFindings(text, view, await lintText(label, inertDirectives(view.text)), found)) {
+      if (said.has(at(d))) continue;
+      said.add(at(d));
+      all.push(d);
+    }
+  }
+  return all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+}
+
+async function lintText(label: string, content: string): Promise<Diagnostic[]> {
   const { lintSource, config } = await secretlint();
-  const content = withoutBlockDirectives(text);
   // noPhysicFilePath: no rule reads a file of that name from disk (the GCP rule reads a `.p12` it is given).
   const result = await lintSource({ source: { filePath: label, ext: posix.extname(label), content, contentType: 'text' }, options: { config, maskSecrets: true, noPhysicFilePath: true } });
   return secretFindings('', content, result.messages as unknown as SecretlintMessage[]);

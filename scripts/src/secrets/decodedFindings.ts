@@ -1,0 +1,69 @@
+import type { Diagnostic, Position } from '../diagnostic.ts';
+import type { DecodedView } from './decodedViews.ts';
+
+// secretlint's line breaks (its positions count lines by them): \r\n, \r, \n, U+2028, U+2029.
+const LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
+const DIRECTIVE = /secretlint-(disable|enable)/g;
+
+/**
+ * `text` with every secretlint directive made inert at the same length (`secretlint_disable-line`): in a
+ * decoded view a directive is no comment of the file's (a value can decode to one); whether the file
+ * sanctions a line is read on the raw text (decodedFindings). Pure.
+ */
+export function inertDirectives(text: string): string {
+  return text.replace(DIRECTIVE, 'secretlint_$1');
+}
+
+/**
+ * The secret-written findings `viewFound` (secretlint's, positioned in `view.text`) as findings of the raw
+ * `text`: each at the raw span its match comes from, its message saying how the file spells the credential
+ * and who reads it decoded. Left out: a finding on a raw line where `rawFound` (the raw scan's) already has
+ * a secret-written one (a token written plainly is said once), and one on a raw line the file marks with
+ * `secretlint-disable-line` or under a `secretlint-disable-next-line` line, as the raw scan leaves them out.
+ * Pure.
+ */
+export function decodedFindings(text: string, view: DecodedView, viewFound: readonly Diagnostic[], rawFound: readonly Diagnostic[]): Diagnostic[] {
+  if (!viewFound.length) return [];
+  const raw = lineStarts(text);
+  const inView = lineStarts(view.text);
+  const said = new Set(rawFound.filter(d => d.ruleId === 'secret-written').map(d => d.range.start.line));
+  const found: Diagnostic[] = [];
+  for (const d of viewFound) {
+    const first = offsetOf(inView, d.range.start);
+    const last = Math.max(first, offsetOf(inView, d.range.end) - 1);
+    const start = position(raw, view.span(first).start);
+    const end = position(raw, view.span(last).end);
+    if (said.has(start.line) || sanctioned(text, raw, start.line)) continue;
+    found.push({ ...d, message: `${d.message.replace('written out in this file', `written out in this file ${view.spelling}`)} ${view.reader}`, range: { start, end } });
+  }
+  return found;
+}
+
+/** Whether raw line `line` (1-based) carries `secretlint-disable-line`, or the line before `secretlint-disable-next-line`. */
+function sanctioned(text: string, starts: readonly number[], line: number): boolean {
+  const lineText = (n: number) => (n >= 1 && n <= starts.length ? text.slice(starts[n - 1], starts[n] ?? text.length) : '');
+  return lineText(line).includes('secretlint-disable-line') || lineText(line - 1).includes('secretlint-disable-next-line');
+}
+
+/** The offsets lines start at (line n at index n - 1). */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  LINE_BREAK.lastIndex = 0;
+  for (let m = LINE_BREAK.exec(text); m; m = LINE_BREAK.exec(text)) starts.push(m.index + m[0].length);
+  return starts;
+}
+
+function offsetOf(starts: readonly number[], at: Position): number {
+  return (starts[at.line - 1] ?? 0) + at.column - 1;
+}
+
+function position(starts: readonly number[], offset: number): Position {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle] <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return { line: low + 1, column: offset - starts[low] + 1 };
+}

@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempRepo } from '../helpers/tempRepo.ts';
+import { runBin } from './runBin.ts';
+
+const git = (root: string, ...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.email=ci@example.test', '-c', 'user.name=ci', ...args], { encoding: 'utf8' });
+
+// The red team's fake token, put together at run time so that this file holds none (the gate scans its own
+// pull requests), and the spellings they gave it: YAML's \x escapes, a line continuation in a double-quoted
+// value, an HTML character reference.
+const TOKEN = ['ghp', 'aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xY2zA4'].join('_');
+const HEXED = TOKEN.replace(/[gBfJNrvY]/g, c => `\\x${c.charCodeAt(0).toString(16)}`);
+const CONTINUED = `${TOKEN.slice(0, 12)}\\\n          ${TOKEN.slice(12)}`;
+const REFERENCED = `&#103;${TOKEN.slice(1)}`;
+
+const location = 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./team.yaml, ./web.yaml]\n';
+const team = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n';
+const component = (metadata = '') => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web-shop\n${metadata}spec:\n  type: website\n  lifecycle: production\n  owner: group:team-a\n`;
+const annotated = (t1: string, t3: string) => component(`  annotations:\n    acme.com/t1: "${t1}"\n    acme.com/t3: "${t3}"\n`);
+
+/** A clean base on main, and `head` committed on branch pr. */
+async function pullRequest(head: Record<string, string>): Promise<string> {
+  const root = await tempRepo({ 'gitops.config.yaml': 'catalog:\n  roots: [catalog/all.yaml]\n', 'catalog/all.yaml': location, 'catalog/team.yaml': team, 'catalog/web.yaml': component() });
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'base');
+  git(root, 'checkout', '-qb', 'pr');
+  for (const [file, text] of Object.entries(head)) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), text);
+  }
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'change');
+  return root;
+}
+
+type Found = { ruleId: string; file: string; message: string; range: { start: { line: number; column: number }; end: { line: number; column: number } } };
+const secretsIn = (json: string) => (JSON.parse(json) as { diagnostics: Found[] }).diagnostics.filter(d => d.ruleId === 'secret-written');
+const at = (d: Found) => `${d.file}:${d.range.start.line}:${d.range.start.column}`;
+const check = (root: string) => runBin(['check', '--base', 'main', '--format', 'json'], root);
+
+// Red team: secretlint read each file's raw text, so a token spelled with YAML escapes in a catalog
+// annotation, or with a character reference in a TechDocs page, passed `check --base` and `report --base`
+// ("ready to merge"), while Backstage reads the YAML decoded and MkDocs renders the reference as the token.
+describe('a credential spelled with escapes is secret-written where the file spells it', () => {
+  it('YAML escapes, a line continuation and an HTML character reference fail check --base and report --base at their place', async () => {
+    const twice = `Also gh**p**_${TOKEN.slice(4)}, said twice: ${REFERENCED}`;
+    const root = await pullRequest({ 'catalog/web.yaml': annotated(HEXED, CONTINUED), 'docs/index.md': `# Deploy\n\nDeploy token: ${REFERENCED}\n\n${twice}\n` });
+    const result = await check(root);
+    expect(result.status, result.stderr).toBe(1);
+    const found = secretsIn(result.stdout);
+    // `    acme.com/t1: ` is 17 characters: each value's opening quote is in column 18.
+    expect(found.map(at)).toEqual(['catalog/web.yaml:6:18', 'catalog/web.yaml:7:18', 'docs/index.md:3:15', 'docs/index.md:5:6', `docs/index.md:5:${twice.indexOf('&') + 1}`]);
+    expect(found[0].message).toMatch(/spelled with YAML escapes \(secretlint github\/GITHUB_TOKEN.*Backstage .*reads the double-quoted value decoded/);
+    expect(found[1].range.end.line).toBe(8);
+    expect(found[2].message).toMatch(/hidden in the page source .*TechDocs/);
+    const report = await runBin(['report', '--base', 'main'], root);
+    expect(report.status).toBe(1);
+    expect(report.stdout).toContain('<code>catalog/web.yaml:6:18</code>');
+    expect(report.stdout).not.toMatch(/ready to merge/i);
+    for (const output of [result, report]) expect(`${output.stdout}${output.stderr}`).not.toContain(TOKEN.slice(4, 16));
+  }, 120_000);
+
+  it('the same escapes spelling no credential pass', async () => {
+    const root = await pullRequest({ 'catalog/web.yaml': annotated('build\\x2dbot \\u00e9t\\U000000e9', 'a long\\\n          sentence'), 'docs/index.md': '# Deploy\n\nAsk **the team** &amp; use `the pipeline`: &lt;token&gt; <!-- later -->\n' });
+    const result = await check(root);
+    expect(secretsIn(result.stdout)).toEqual([]);
+    expect(result.status, result.stdout).toBe(0);
+  }, 120_000);
+
+  it('a token written plainly is said once, where it is written', async () => {
+    const root = await pullRequest({ 'catalog/web.yaml': annotated(`${TOKEN}\\n`, 'x'), 'docs/index.md': `# Deploy\n\n**Token**: ${TOKEN} &amp; more\n` });
+    const result = await check(root);
+    expect(secretsIn(result.stdout).map(at)).toEqual(['catalog/web.yaml:6:19', 'docs/index.md:3:12']);
+    expect(secretsIn(result.stdout)[0].message).not.toMatch(/escapes/);
+    expect(result.status).toBe(1);
+  }, 120_000);
+
+  it('a fake value spelled with escapes on a line marked secretlint-disable-line (or under -next-line) is an example, not a finding', async () => {
+    const web = annotated(HEXED, 'x').replace(`"${HEXED}"`, `"${HEXED}" # secretlint-disable-line`);
+    const root = await pullRequest({ 'catalog/web.yaml': web, 'docs/index.md': `# Deploy\n\n<!-- secretlint-disable-next-line -->\nA token looks like ${REFERENCED}\n` });
+    const result = await check(root);
+    expect(secretsIn(result.stdout)).toEqual([]);
+    expect(result.status, result.stdout).toBe(0);
+  }, 120_000);
+});
