@@ -30,8 +30,10 @@ const HEAD_IS_FORK = 'github.event.pull_request.head.repo.fork';
  * false. Pure; never throws.
  */
 export function runsOnlyForSameRepository(condition: string, triggers: readonly string[]): boolean {
-  const source = condition.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
-  if (source.includes('${{')) return false;
+  // GitHub reads an `if:` holding `${{` as a format() string unless the expression is all of it: a space or a
+  // block scalar's line break outside it makes a non-empty string, always true (@actions/workflow-parser).
+  const source = condition.includes('${{') ? /^\$\{\{([\s\S]*)\}\}$/.exec(condition)?.[1] : condition;
+  if (source === undefined || source.includes('${{')) return false;
   let expression: Expr | undefined;
   try {
     expression = new Parser(new Lexer(source).lex().tokens, CONTEXTS, [...STATUS_FUNCTIONS, HASH_FILES]).parse();

@@ -41,7 +41,7 @@ export function workflowSecurityFindings(path: string, text: string, local?: Loc
   const root = via?.root ?? path.replace(/\.github\/workflows\/[^/]+$/, '');
   const chain = [...(via?.chain ?? []), path];
   // A workflow this repository's own calls (uses: ./.github/workflows/…) runs on its caller's trigger.
-  const triggers = via?.triggers ?? triggerNames(get(doc, doc.contents, 'on')).filter(t => PRIVILEGED_TRIGGERS.includes(t));
+  const triggers = via?.triggers ?? triggerNames(doc, get(doc, doc.contents, 'on')).filter(t => PRIVILEGED_TRIGGERS.includes(t));
   const fileTriggers = via ? triggers.map((t, i) => (i === triggers.length - 1 ? `${t} (as ${boundedText(via.caller, 200)} calls it)` : t)) : triggers;
   const workflowEnv = headEnv(doc, get(doc, doc.contents, 'env'), new Set());
   const jobs = get(doc, doc.contents, 'jobs');
@@ -298,10 +298,15 @@ function secretsInherit(where: string, called: string): WorkflowFinding {
  * The trigger names of `on:`: a name, a list of names, or a mapping keyed by them. Unknown shapes give none
  * (GitHub's parser reports them).
  */
-function triggerNames(on: Node | undefined): string[] {
+function triggerNames(doc: Document, on: Node | undefined): string[] {
+  // An alias names its anchor's trigger (`on: [*event]`), as GitHub's parser reads it.
+  const name = (node: unknown) => {
+    const value = resolve(doc, node as Node | null);
+    return isScalar(value) ? [String(value.value)] : [];
+  };
   if (isScalar(on)) return [String(on.value)];
-  if (isSeq(on)) return on.items.flatMap(item => (isScalar(item) ? [String(item.value)] : []));
-  if (isMap(on)) return on.items.flatMap(pair => (isScalar(pair.key) ? [String(pair.key.value)] : []));
+  if (isSeq(on)) return on.items.flatMap(name);
+  if (isMap(on)) return on.items.flatMap(pair => name(pair.key));
   return [];
 }
 

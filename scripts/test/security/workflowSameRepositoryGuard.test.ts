@@ -39,6 +39,11 @@ describe('runsOnlyForSameRepository: the guard read with GitHub\'s own expressio
     // Two expressions in one string, and text GitHub's parser refuses: not read as a guard.
     ['${{ github.event.pull_request.head.repo.full_name }} == ${{ github.repository }}', ['pull_request_target']],
     ['github.event.pull_request.head.repo.full_name ==', ['pull_request_target']],
+    // Red team: text outside the one ${{ }} (a space, a block scalar's line break) makes GitHub read a format()
+    // string, which is never empty and so always true.
+    ['${{ github.event.pull_request.head.repo.full_name == github.repository }} ', ['pull_request_target']],
+    ['${{ github.event.pull_request.head.repo.full_name == github.repository }}\n', ['pull_request_target']],
+    ['      ${{ github.event.pull_request.head.repo.full_name == github.repository }}', ['pull_request_target']],
     ['nosuchcontext.x == github.repository', ['pull_request_target']],
   ])('%s under %j: not a guard', (condition, triggers) => {
     expect(runsOnlyForSameRepository(condition, triggers)).toBe(false);
@@ -77,6 +82,19 @@ describe('a same-repository guard on the job or the step clears the pull_request
     ['a guard or-ed with a label', workflow(`    if: ${SAME_REPO} || contains(github.event.pull_request.labels.*.name, 'ok-to-test')\n`), '.github/workflows/ci.yml:11:16'],
     ['the guard on another step than the checkout', workflow('', `      - if: ${SAME_REPO}\n        run: echo same\n      - uses: actions/checkout@v4\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), '.github/workflows/ci.yml:12:16'],
     ['the guard on another job', `on: pull_request_target\njobs:\n  label:\n    if: ${SAME_REPO}\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ok\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n${checkoutHead}`, '.github/workflows/ci.yml:13:16'],
+  ])('%s: still an error', async (_, ci, where) => {
+    const { status, found } = await checkoutFindings({ '.github/workflows/ci.yml': ci });
+    expect(found).toEqual([`template-workflow-pr-target-checkout ${where}`]);
+    expect(status).toBe(1);
+  }, 60_000);
+
+  it.each([
+    ['a block scalar around the ${{ }} (GitHub: format(\'{0}\\n\', …), always true)', workflow(`    if: |\n      \${{ ${SAME_REPO} }}\n`), '.github/workflows/ci.yml:12:16'],
+    ['a quoted ${{ }} with a space after it', workflow(`    if: "\${{ ${SAME_REPO} }} "\n`), '.github/workflows/ci.yml:11:16'],
+    // Red team: a trigger named through an alias hid issue_comment (under which !fork is !null, true) or the
+    // privileged trigger itself.
+    ['issue_comment named through an alias beside a !fork guard', `name: &comment issue_comment\non: [pull_request_target, *comment]\njobs:\n  test:\n    if: "!github.event.pull_request.head.repo.fork"\n    runs-on: ubuntu-24.04\n    steps:\n${checkoutHead}`, '.github/workflows/ci.yml:10:16'],
+    ['pull_request_target named through an alias', `name: &trigger pull_request_target\non: [*trigger]\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n${checkoutHead}`, '.github/workflows/ci.yml:9:16'],
   ])('%s: still an error', async (_, ci, where) => {
     const { status, found } = await checkoutFindings({ '.github/workflows/ci.yml': ci });
     expect(found).toEqual([`template-workflow-pr-target-checkout ${where}`]);
