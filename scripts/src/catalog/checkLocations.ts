@@ -50,10 +50,10 @@ const PROCESSOR_TYPES: Record<string, { processor: string; module: string; provi
  * type", catalog-backend's allowedLocationTypes, ['url'] unless a module sets them). A discovery or org type
  * is no mistake for 'url': only its module's processor reads it, and only once the backend allows the type.
  */
-function locationTypeHint(type: string, readerType: string): string {
+function locationTypeHint(type: string, readerType: string, fromApp = false): string {
   // A Backstage app's own repository is often registered from the server's disk (app-config catalog.locations
   // with type: file): then its Locations' type: file matches, and the gate must read the root the same way.
-  if (type === 'file') return `A 'file' target is read from the Backstage server's own disk; inside a catalog registered by URL use type 'url' (or omit type) with a relative target. ${ROOT_TYPE_HINT('file', readerType)} If instead the managed Backstage allows 'file' for any Location (catalogLocationsExtensionPoint.setAllowedLocationTypes) and the path is on its disk, add 'file' to catalog.allowedLocationTypes in gitops.config.yaml.`;
+  if (type === 'file') return `A 'file' target is read from the Backstage server's own disk; inside a catalog registered by URL use type 'url' (or omit type) with a relative target. ${ROOT_TYPE_HINT('file', readerType, fromApp)} If instead the managed Backstage allows 'file' for any Location (catalogLocationsExtensionPoint.setAllowedLocationTypes) and the path is on its disk, add 'file' to catalog.allowedLocationTypes in gitops.config.yaml.`;
   const known = Object.hasOwn(PROCESSOR_TYPES, type) ? PROCESSOR_TYPES[type] : undefined;
   if (!known) return "Use type 'url' with a relative or absolute target.";
   return `Only ${known.processor} of @backstage/plugin-catalog-backend-module-${known.module} reads '${type}', and Backstage refuses it unless the backend adds that processor and allows the type (catalogLocationsExtensionPoint.setAllowedLocationTypes). If yours does, add '${type}' to catalog.allowedLocationTypes in gitops.config.yaml; if not, configure the module's entity provider in app-config instead (catalog.providers.${known.provider}) and drop this Location.`;
@@ -82,7 +82,7 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
       refusedTypes.add(`${edge.file}#${edge.document}`);
       const doc = source.documents[edge.document];
       const typePath = isRecord(doc) && isRecord(doc.spec) && typeof doc.spec.type === 'string' ? ['spec', 'type'] : edge.path;
-      diagnostics.push(at('location-target-invalid', 'error', `Location type '${logText(edge.type.slice(0, 100))}' is not allowed here: Backstage refuses a Location whose type differs from the type its own file is read by (${edge.readerType}) unless the catalog backend allows that type ("Registered locations must be of an allowed type"). Allowed: ${context.allowedTypes.map(t => logText(t.slice(0, 100))).join(', ')} (catalog.allowedLocationTypes; Backstage's default is url).`, locationTypeHint(edge.type, edge.readerType), typePath));
+      diagnostics.push(at('location-target-invalid', 'error', `Location type '${logText(edge.type.slice(0, 100))}' is not allowed here: Backstage refuses a Location whose type differs from the type its own file is read by (${edge.readerType}) unless the catalog backend allows that type ("Registered locations must be of an allowed type"). Allowed: ${context.allowedTypes.map(t => logText(t.slice(0, 100))).join(', ')} (catalog.allowedLocationTypes; Backstage's default is url).`, locationTypeHint(edge.type, edge.readerType, edge.readerFromApp), typePath));
     } else if (resolution.kind === 'invalid' && resolution.perLocation) {
       if (refusedTypes.has(`${edge.file}#${edge.document}`)) continue;
       refusedTypes.add(`${edge.file}#${edge.document}`);

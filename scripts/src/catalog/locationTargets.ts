@@ -27,11 +27,12 @@ export interface TargetContext {
  * Where a Location target leads, the way Backstage resolves it: relative to the Location's own file
  * (`url` targets as Backstage's resolveUrl reads them, see resolveUrlTarget; `file` targets as paths), with
  * globs matched against the repo's files. `readerType` is the type the Location's own file is read by
- * (its parent's, or the root's); when `type` differs, the target is taken as written (crossTypeTarget).
+ * (its parent's, or the root's; `readerFromApp`: the app-config location's that registers it); when `type`
+ * differs, the target is taken as written (crossTypeTarget).
  */
-export function resolveTarget(fromFile: string, type: string, target: string, context: TargetContext, readerType: string = type): TargetResolution {
+export function resolveTarget(fromFile: string, type: string, target: string, context: TargetContext, readerType: string = type, readerFromApp = false): TargetResolution {
   if (type !== readerType && (type === 'file' || type === 'url')) {
-    const crossed = crossTypeTarget(type, readerType, target);
+    const crossed = crossTypeTarget(type, readerType, target, readerFromApp);
     if (crossed) return crossed;
   }
   // Any other type (github-discovery, azure-discovery, …) is read by its module's processor from the target
@@ -77,10 +78,13 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
 // The gate takes a root catalog file (every catalog file, without gitops.config.yaml) as read by
 // catalog.rootLocationType, `url` unless the config says otherwise; a Backstage that registers the files from
 // its own disk (app-config catalog.locations with type: file, as a Backstage app's own repository often does)
-// reads them as `file`, and then the Location's type matches.
-export const ROOT_TYPE_HINT = (type: string, readerType: string) => `The gate reads this file as ${readerType} (catalog.rootLocationType, url unless gitops.config.yaml says otherwise, or the type of the Location that reads it): if your Backstage registers this repository's catalog with type: ${type} (catalog.locations in its app-config), set catalog.rootLocationType: ${type} in gitops.config.yaml instead.`;
+// reads them as `file`, and then the Location's type matches. In a Backstage app's repository without a config
+// (`fromApp`), the gate already reads a file its app-config.yaml registers by that location's type.
+export const ROOT_TYPE_HINT = (type: string, readerType: string, fromApp = false) => fromApp
+  ? `The gate reads this file as ${readerType}, the type of the location in app-config.yaml (catalog.locations) that registers it, carried on by the Locations that lead here, as Backstage reads it: if the app should read it with type: ${type}, register it so in app-config.yaml.`
+  : `The gate reads this file as ${readerType} (catalog.rootLocationType, url unless gitops.config.yaml says otherwise, or the type of the Location that reads it): if your Backstage registers this repository's catalog with type: ${type} (catalog.locations in its app-config), set catalog.rootLocationType: ${type} in gitops.config.yaml instead.`;
 
-function crossTypeTarget(type: string, readerType: string, target: string): TargetResolution | undefined {
+function crossTypeTarget(type: string, readerType: string, target: string, fromApp: boolean): TargetResolution | undefined {
   const shown = JSON.stringify(target.length > 200 ? `${target.slice(0, 199)}…` : target);
   if (type === 'file') {
     if (posix.isAbsolute(target)) return { kind: 'external', url: target };
@@ -88,7 +92,7 @@ function crossTypeTarget(type: string, readerType: string, target: string): Targ
       kind: 'invalid',
       reason: `This Location says type: file while its own file is read by ${readerType}: Backstage resolves a relative target against the Location's file only when both types are the same, so it reads each relative target (here ${shown}) from the Backstage server's disk (relative to the backend's working directory), not from this repository. The target is not found there and the Location fails, reading none of its targets.`,
       perLocation: true,
-      hint: `Remove spec.type (a Location takes the type its file is read by) or write type: ${readerType}, keeping the relative target. ${ROOT_TYPE_HINT('file', readerType)}`,
+      hint: `Remove spec.type (a Location takes the type its file is read by) or write type: ${readerType}, keeping the relative target. ${ROOT_TYPE_HINT('file', readerType, fromApp)}`,
     };
   }
   if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined;
@@ -96,7 +100,7 @@ function crossTypeTarget(type: string, readerType: string, target: string): Targ
     kind: 'invalid',
     reason: `This Location says type: url while its own file is read by ${readerType}: Backstage resolves a relative target against the Location's file only when both types are the same, so it hands each relative target (here ${shown}) to the URL reader as written, which is no URL. The Location fails, reading none of its targets.`,
     perLocation: true,
-    hint: `Remove spec.type (a Location takes the type its file is read by) or write an absolute URL. ${ROOT_TYPE_HINT('url', readerType)}`,
+    hint: `Remove spec.type (a Location takes the type its file is read by) or write an absolute URL. ${ROOT_TYPE_HINT('url', readerType, fromApp)}`,
   };
 }
 

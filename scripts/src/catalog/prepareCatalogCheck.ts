@@ -3,7 +3,7 @@ import { join, posix } from 'node:path';
 import { undecodableName } from '../load/repoFiles.ts';
 import { yamlPackage } from '../load/lazyPackages.ts';
 import { plainConfigValue, plainYamlValue, readConfigDocument, readJsonFile } from '../config/configFile.ts';
-import { APP_CONFIG } from '../config/appConfigLocations.ts';
+import { APP_CONFIG, appOwnConfigFiles } from '../config/appConfigLocations.ts';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { isRecord, loadCatalog, type LoadedCatalog, type ReaderSetting, type SourceFile } from '../load/loadCatalog.ts';
 import { parseYaml } from '../load/parseYaml.ts';
@@ -35,7 +35,7 @@ export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly 
   const transforms = checkoutTransforms(config.root);
   const [loaded, policies, appConfig, backstageConfigs] = await Promise.all([loadCatalog(config, paths, cache, reading), loadPolicies(config), readAppConfig(config), readBackstageConfigs(config)]);
   const techdocsSettings = gateSettings(await techdocsGeneratorSettings(config));
-  return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs), readable: managedUrlReadable(backstageConfigs), mkdocs: await readMkdocsFiles(config, loaded, techdocsSettings), techdocsPolicy: loadTechdocsPolicy(config.root), techdocsSettings, cache, checkoutTransforms: await transforms };
+  return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs.providers), readable: managedUrlReadable(backstageConfigs.readable), mkdocs: await readMkdocsFiles(config, loaded, techdocsSettings), techdocsPolicy: loadTechdocsPolicy(config.root), techdocsSettings, cache, checkoutTransforms: await transforms };
 }
 
 /**
@@ -200,18 +200,25 @@ function withIncludedConfigs(config: GitopsConfig, sites: readonly string[], rep
   return files;
 }
 
-/** Every app-config file of the managed Backstage the config names, parsed; a missing one is skipped here (the config check reports it). */
-async function readBackstageConfigs(config: GitopsConfig): Promise<{ file: string; config: unknown }[]> {
+/**
+ * Every app-config file of the managed Backstage the config names, parsed; a missing one is skipped here (the
+ * config check reports it): `readable` judges URL readers by them. `providers` adds, without a config in a
+ * Backstage app's repository, the app's own app-config files (appOwnConfigFiles): the org providers there
+ * bring users and groups as they do with catalog.appConfig set. Its integrations are not taken for all the
+ * deployment's (another config file may add one): placeholder URLs stay unjudged there, as before.
+ */
+async function readBackstageConfigs(config: GitopsConfig): Promise<{ providers: { file: string; config: unknown }[]; readable: { file: string; config: unknown }[] }> {
   const files = [...new Set([...(config.catalog.appConfig ? [config.catalog.appConfig] : []), ...(config.backstageConfig?.files ?? [])])];
-  const read = await Promise.all(files.map(async file => {
+  const own = files.length === 0 ? appOwnConfigFiles(config.root, config.found) : [];
+  const read = [...files, ...own].map(file => {
     try {
       const text = readRepoFile(config.root, file, 'utf8');
       return { file, config: (plainYamlValue(text) ?? { value: (affordableYaml(text), yamlPackage().parse(text, { merge: false, logLevel: 'error' })) }).value };
     } catch {
       return undefined;
     }
-  }));
-  return read.filter((r): r is { file: string; config: unknown } => r !== undefined);
+  }).filter((r): r is { file: string; config: unknown } => r !== undefined);
+  return { providers: read, readable: read.filter(r => files.includes(r.file)) };
 }
 
 /**

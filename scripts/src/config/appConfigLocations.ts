@@ -9,6 +9,19 @@ import { toRepoUrlForm } from '../load/toRepoUrlForm.ts';
 /** The app-config a Backstage app's repository keeps at its top (create-app's), which `yarn start` reads. */
 export const APP_CONFIG = 'app-config.yaml';
 
+/** The app-config create-app adds for the deployed app, which config-loader merges over app-config.yaml. */
+export const APP_CONFIG_PRODUCTION = 'app-config.production.yaml';
+
+/**
+ * For a folder without gitops.config.yaml that is a Backstage app's repository (create-app's
+ * `packages/backend`): the app-config files its deployed backend reads, app-config.yaml then
+ * app-config.production.yaml, as catalog.appConfig and backstageConfig.files would name them (a missing
+ * one is skipped by the reader). Empty for any other folder.
+ */
+export function appOwnConfigFiles(root: string, found: boolean): string[] {
+  return !found && backendDependencies(root) !== undefined ? [APP_CONFIG, APP_CONFIG_PRODUCTION] : [];
+}
+
 /** A file of the repository that an app-config location names, and that location as Backstage keys it. */
 export interface AppLocation {
   /** The path from the repository's root. */

@@ -55,6 +55,8 @@ export interface LocationEdge {
   type: string;
   /** The type of the location Backstage read this file through: a Location may always keep it. */
   readerType: string;
+  /** readerType is that of the app-config location that registers the file (app repo mode), not catalog.rootLocationType. */
+  readerFromApp?: true;
   target: string;
   resolution: TargetResolution;
   /** `spec.presence: optional`: Backstage's readers emit no error for a target that is not there. */
@@ -185,7 +187,10 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
     start = start.filter(f => named.has(f) || read.has(f) || included.has(f));
   }
 
-  const crawl = await crawlLocations(config, start, targets, cache, reading);
+  // Paths mode in a Backstage app's repository: a given file is read by the type the app's own locations
+  // give it, which only the whole repo's crawl knows, so that crawl (the context below) comes first.
+  const discovery = mode === 'paths' && !whole && config.catalog.appLocations ? await discoveredContext(config, treeFiles, targets, cache, reading) : undefined;
+  const crawl = await crawlLocations(config, start, targets, cache, reading, discovery?.readers);
   let files = crawl.files;
   const skeletons = skeletonFolders(files, config, targets.repoFileSet);
   // A folder given on the command line is read with the same discovery as a plain folder: its API
@@ -217,7 +222,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
       // it, not as a location of its own: a Template named alone is allowed where the full run allows it.
       for (const [file, origin] of whole.origins) crawl.origins.set(file, origin);
     } else {
-      context = await discoveredContext(config, treeFiles, targets, cache, reading);
+      context = (discovery ?? await discoveredContext(config, treeFiles, targets, cache, reading)).files;
     }
     // A file named on the command line that the whole catalog reads as something else (a pre-commit hook
     // passes every changed YAML file: an API definition, an mkdocs.yml, a skeleton's catalog-info.yaml) is
@@ -369,52 +374,80 @@ function discoveredFiles(files: SourceFile[], config: GitopsConfig, skeletons: {
 }
 
 /** The whole repo's catalog as a discovery run (no roots, no paths) reads it: the context of a run over given paths. */
-async function discoveredContext(config: GitopsConfig, treeFiles: readonly string[], targets: TargetContext, cache?: ResultCache, reading?: Reading): Promise<SourceFile[]> {
+async function discoveredContext(config: GitopsConfig, treeFiles: readonly string[], targets: TargetContext, cache?: ResultCache, reading?: Reading): Promise<{ files: SourceFile[]; readers: ReaderTypes }> {
   const crawl = await crawlLocations(config, discoverable(treeFiles), targets, cache, reading);
   const { files, reached } = discoveredFiles(crawl.files, config, skeletonFolders(crawl.files, config, targets.repoFileSet), new Set(), crawl.locations);
   const placeholderSources = await readPlaceholderSources(config, files, targets.repoFileSet);
-  return files.filter(f => reached.has(f.file) || !placeholderSources.has(f.file));
+  return { files: files.filter(f => reached.has(f.file) || !placeholderSources.has(f.file)), readers: crawl.readers };
 }
 
-async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext, cache?: ResultCache, reading?: Reading) {
+/** The type each file a crawl read is read by, and the files whose type comes from an app-config location. */
+export interface ReaderTypes {
+  typeOf: ReadonlyMap<string, string>;
+  fromApp: ReadonlySet<string>;
+}
+
+/**
+ * Reads `start` and what their Locations reach. Each file is read by a type: a start's is
+ * catalog.rootLocationType (or `known`'s, the types a discovery crawl of the whole repo gave), a reached
+ * file's the type of the Location that reached it first. In a Backstage app's repository without a config,
+ * the starts its app-config registers (catalog.appLocations) are read first, each by its location's type,
+ * which the Locations they reach carry on as Backstage's orchestrator does; the other starts after.
+ */
+async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext, cache?: ResultCache, reading?: Reading, known?: ReaderTypes) {
   const files: SourceFile[] = [];
   const locations: LocationEdge[] = [];
-  const typeOf = new Map(start.map(file => [file, config.catalog.rootLocationType as string]));
-  const origins = new Map(start.map(file => [file, file]));
+  const typeOf = new Map<string, string>();
+  const fromApp = new Set<string>();
+  const origins = new Map<string, string>();
   // The Location (its ref and file) whose target first reached each file.
   const parents = new Map<string, Parent>();
   const ignored: Diagnostic[] = [];
-  let wave = start;
-  while (wave.length > 0) {
-    const loaded = reading && (reading.mode === 'alternate' || wave.length >= MIN_READER_WAVE) ? await loadWithReader(config, wave, reading, cache) : wave.map(file => loadSourceFile(config, file, cache));
-    const next: string[] = [];
-    for (const source of loaded) {
-      files.push(source);
-      const parent = parents.get(source.file);
-      if (parent) {
-        source.documents.forEach((doc, document) => {
-          if (!hasParentRef(doc, parent)) return;
-          ignored.push(ignoredLocation(source, document, parent));
-          source.documents[document] = undefined;
-        });
-      }
-      for (const edge of locationEdges(source, typeOf.get(source.file) ?? 'url', targets)) {
-        locations.push(edge);
-        if (edge.resolution.kind !== 'files') continue;
-        const location = source.documents[edge.document];
-        const name = locationName(location);
-        for (const found of edge.resolution.files) {
-          if (typeOf.has(found)) continue;
-          typeOf.set(found, edge.type);
-          origins.set(found, origins.get(source.file) ?? source.file);
-          if (name !== undefined) parents.set(found, { location: location as Record<string, unknown>, name, file: source.file });
-          next.push(found);
+  const starts = new Set(start);
+  const registered = config.catalog.roots.length === 0 ? (config.catalog.appLocations ?? []).filter(l => starts.has(l.file)) : [];
+  const phases: [string, string][][] = [registered.map(l => [l.file, l.type]), start.map(file => [file, known?.typeOf.get(file) ?? config.catalog.rootLocationType])];
+  for (const phase of phases) {
+    let wave: string[] = [];
+    for (const [file, type] of phase) {
+      if (typeOf.has(file)) continue;
+      typeOf.set(file, type);
+      if (phase === phases[0] || known?.fromApp.has(file)) fromApp.add(file);
+      origins.set(file, file);
+      wave.push(file);
+    }
+    while (wave.length > 0) {
+      const loaded = reading && (reading.mode === 'alternate' || wave.length >= MIN_READER_WAVE) ? await loadWithReader(config, wave, reading, cache) : wave.map(file => loadSourceFile(config, file, cache));
+      const next: string[] = [];
+      for (const source of loaded) {
+        files.push(source);
+        const parent = parents.get(source.file);
+        if (parent) {
+          source.documents.forEach((doc, document) => {
+            if (!hasParentRef(doc, parent)) return;
+            ignored.push(ignoredLocation(source, document, parent));
+            source.documents[document] = undefined;
+          });
+        }
+        const app = fromApp.has(source.file);
+        for (const edge of locationEdges(source, typeOf.get(source.file) ?? 'url', targets, app)) {
+          locations.push(edge);
+          if (edge.resolution.kind !== 'files') continue;
+          const location = source.documents[edge.document];
+          const name = locationName(location);
+          for (const found of edge.resolution.files) {
+            if (typeOf.has(found)) continue;
+            typeOf.set(found, edge.type);
+            if (app) fromApp.add(found);
+            origins.set(found, origins.get(source.file) ?? source.file);
+            if (name !== undefined) parents.set(found, { location: location as Record<string, unknown>, name, file: source.file });
+            next.push(found);
+          }
         }
       }
+      wave = next;
     }
-    wave = next;
   }
-  return { files, locations, origins, ignored };
+  return { files, locations, origins, ignored, readers: { typeOf, fromApp } as ReaderTypes };
 }
 
 /** The Location whose target reached a file: its document, its metadata.name lower-cased, its file. */
@@ -464,7 +497,8 @@ function ignoredLocation(source: SourceFile, document: number, parent: Parent): 
   };
 }
 
-function locationEdges(source: SourceFile, inheritedType: string, targets: TargetContext): LocationEdge[] {
+// `fromApp`: the file's type is that of the app-config location that registers it (app repo mode).
+function locationEdges(source: SourceFile, inheritedType: string, targets: TargetContext, fromApp = false): LocationEdge[] {
   const edges: LocationEdge[] = [];
   source.documents.forEach((doc, document) => {
     if (!isRecord(doc) || doc.kind !== 'Location' || !isRecord(doc.spec) || !isEntityDocument(doc)) return;
@@ -474,7 +508,7 @@ function locationEdges(source: SourceFile, inheritedType: string, targets: Targe
     if (Array.isArray(doc.spec.targets)) doc.spec.targets.forEach((t, i) => listed.push([['spec', 'targets', i], t]));
     for (const [path, target] of listed) {
       if (typeof target !== 'string') continue;
-      edges.push({ file: source.file, document, path, type, readerType: inheritedType, target, resolution: resolveTarget(source.file, type, target, targets, inheritedType), ...optional });
+      edges.push({ file: source.file, document, path, type, readerType: inheritedType, target, resolution: resolveTarget(source.file, type, target, targets, inheritedType, fromApp), ...optional, ...(fromApp && { readerFromApp: true as const }) });
     }
   });
   return edges;
