@@ -103,7 +103,8 @@ describe('static template checks', () => {
   it('a call of a hostile 5,000-character method: one finding, its message bounded', () => {
     const found = detailed(ORIGINAL.replace('service: ${{ parameters.service }}', `service: \${{ parameters.service.${'a'.repeat(5000)}() }}`));
     expect(found.map(d => d.split(' ')[0])).toEqual(['template-unknown-function@53:43']);
-    expect(found[0].length).toBeLessThan(600);
+    // Bounded: the method's name is cut; the sentence naming the scaffolder version judged against is of fixed length.
+    expect(found[0].length).toBeLessThan(900);
   });
 
   // One Ajv serves every template's pages (its meta-schema compiled once); what a template's pages register
