@@ -25,3 +25,12 @@ describe("skeleton-unrendered-braces suggests only a value the step passes (ship
     expect(found.map(d => [d.range.start.line, d.range.start.column, d.hint])).toEqual([[1, 8, hint]]);
   }, 60_000);
 });
+
+describe('template-unknown-parameter points at the parameter reference (shipped bin)', () => {
+  it('at parameters.put, not at the ${{ before it', async () => {
+    const found = (await findings('ENV = "${{ values.app_env }}"\n', 'parameters.put')).filter(d => d.ruleId === 'template-unknown-parameter');
+    // `          app_env: ${{ parameters.put }}`: the ${{ is at column 20, parameters at 24.
+    expect(found.map(d => [d.range.start.line, d.range.start.column])).toEqual([[18, 24]]);
+    expect(found[0].message).toMatch(/^parameters\.put is not declared/);
+  }, 60_000);
+});
