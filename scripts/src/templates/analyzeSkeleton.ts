@@ -376,7 +376,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
       const rest = index === MAX_BRACES_SAID - 1 ? allBraces.slice(MAX_BRACES_SAID) : [];
       const lines = [...new Set(rest.map(at => at.lineno + 1))];
       const more = rest.length ? ` This file has ${rest.length} more such expression${rest.length === 1 ? '' : 's'} (line${lines.length === 1 ? '' : 's'} ${lines.slice(0, 12).join(', ')}${lines.length > 12 ? ', …' : ''}).` : '';
-      report(braces, 'skeleton-unrendered-braces', `${braces.text} has no $ before its braces: the scaffolder's expressions are \${{ … }}${step.label ? ` (${step.label} does not set cookiecutterCompat)` : ''}, so it is written out as is.${more}`, `Write \${{ ${braces.inside} }}; to keep the braces on purpose, wrap them in {% raw %}…{% endraw %}.`);
+      report(braces, 'skeleton-unrendered-braces', `${braces.text} has no $ before its braces: the scaffolder's expressions are \${{ … }}${step.label ? ` (${step.label} does not set cookiecutterCompat)` : ''}, so it is written out as is.${more}`, bracesHint(braces.inside, values));
     }
   }
   return found;
@@ -384,6 +384,25 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
 
 // The start of a `for … in` iterable or a `set … =` value the scaffolder can evaluate: its values, or a literal.
 const RENDERED_HERE = /^\s*(?:values\b|[[('"\d{-]|range\s*\()/;
+
+/**
+ * skeleton-unrendered-braces' hint for `{{ inside }}`: the `${{ … }}` to write only when it names a value the
+ * step passes (`values`, undefined when only the task knows them), or one close to it (the same tolerance
+ * as skeleton-unknown-value's did-you-mean); otherwise the values the step does pass, as writing the
+ * name as it is would only trade this finding for skeleton-unknown-value. Pure.
+ */
+function bracesHint(inside: string, values: Readonly<Record<string, unknown>> | undefined): string {
+  const raw = 'to keep the braces on purpose, wrap them in {% raw %}…{% endraw %}.';
+  const named = /^values\s*\.\s*([A-Za-z_]\w*)/.exec(inside);
+  if (!named || !values || Object.hasOwn(values, named[1])) return `Write \${{ ${inside} }}; ${raw}`;
+  const passed = Object.keys(values);
+  const near = passed.length ? closest(named[1], passed) : undefined;
+  if (near && distance(named[1], near) <= Math.max(2, Math.floor(named[1].length / 3))) {
+    return `Write \${{ values.${boundedText(near, 60)}${inside.slice(named[0].length)} }}: the step passes ${boundedText(near, 60)}, not ${named[1]}; ${raw}`;
+  }
+  const shown = passed.slice(0, 12).map(name => boundedText(name, 60)).join(', ') + (passed.length > 12 ? ', …' : '');
+  return `Write \${{ values.… }} with a value the step passes (${passed.length ? shown : 'it passes none'}): ${named[1]} is not one of them, so pass it in the step's input.values first; ${raw}`;
+}
 
 /** How many skeleton-unrendered-braces one file gets, each at its place; the last one counts the rest. */
 const MAX_BRACES_SAID = 20;

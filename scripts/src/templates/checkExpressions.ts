@@ -98,6 +98,17 @@ export function* literalBraces(value: unknown, path: PathSegment[]): Generator<T
   }
 }
 
+/**
+ * The 1-based line and column within `item.text` of an offset into its inner expression, for a report at
+ * that place; undefined when the text does not hold the expression as `${{`, then the expression.
+ */
+function placeInText(item: TemplateExpression, offset: number): { line: number; column: number } | undefined {
+  if (!item.text.startsWith('${{') || item.text.indexOf(item.expression, 3) !== 3) return undefined;
+  const before = item.text.slice(0, 3 + offset);
+  const lastBreak = before.lastIndexOf('\n');
+  return { line: before.split('\n').length, column: before.length - lastBreak };
+}
+
 // `parameters.x or …`, `parameters.x | default(…)`, `… if parameters.x …`, `parameters.x is defined`: absence is planned for.
 const fallback = (name: string) => new RegExp(`${OWN_PARAMETERS}\\.${name}\\s+or\\b|${OWN_PARAMETERS}\\.${name}\\s*\\|\\s*(default|d)\\b|\\bif\\s+(not\\s+)?${OWN_PARAMETERS}\\.${name}\\b|${OWN_PARAMETERS}\\.${name}\\s+is\\s+(not\\s+)?(defined|undefined|none)\\b`);
 
@@ -111,14 +122,17 @@ const fallback = (name: string) => new RegExp(`${OWN_PARAMETERS}\\.${name}\\s+or
  */
 export function checkExpression(item: TemplateExpression, earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, report: ExpressionReport, extensions?: TemplatingNames, parameterKinds?: ReadonlyMap<string, readonly string[]>, outputs?: ReadonlyMap<string, StepOutputs>): void {
   const { expression } = item;
-  for (const name of new Set([...expression.matchAll(new RegExp(String.raw`${OWN_PARAMETERS}\.([A-Za-z_][A-Za-z0-9_]*)`, 'g'))].map(m => m[1]))) {
+  const references = [...expression.matchAll(new RegExp(String.raw`${OWN_PARAMETERS}\.([A-Za-z_][A-Za-z0-9_]*)`, 'g'))];
+  for (const name of new Set(references.map(m => m[1]))) {
     if (declared.has(name)) continue;
+    // At the reference itself (its first), within item.text: `${{` and the inner expression.
+    const at = placeInText(item, references.find(m => m[1] === name)!.index);
     const near = declared.size ? closest(name, [...declared]) : undefined;
     const suggestion = near && distance(name, near) <= Math.max(2, Math.floor(name.length / 3)) ? ` Did you mean parameters.${near}?` : '';
     if (fallback(name).test(expression)) {
-      report(item, 'template-unknown-parameter-fallback', `parameters.${name} is not declared in spec.parameters, so the form never asks for it and the fallback in ${item.text} always applies.${suggestion}`, 'Declare the parameter if users should choose it; otherwise write the fallback value directly.', 'warning');
+      report(item, 'template-unknown-parameter-fallback', `parameters.${name} is not declared in spec.parameters, so the form never asks for it and the fallback in ${item.text} always applies.${suggestion}`, 'Declare the parameter if users should choose it; otherwise write the fallback value directly.', 'warning', at);
     } else {
-      report(item, 'template-unknown-parameter', `parameters.${name} is not declared in spec.parameters, so the form never asks for it: it renders as empty unless the template is opened with it in the URL's ?formData= (Backstage's form submits all it was given, and the backend lets keys no page declares through).${suggestion}`, "Declare the parameter or fix its name. If it is passed on purpose through ?formData=, give it a value in a test case's values (tests/*.yaml beside the template): it is then taken as passed.");
+      report(item, 'template-unknown-parameter', `parameters.${name} is not declared in spec.parameters, so the form never asks for it: it renders as empty unless the template is opened with it in the URL's ?formData= (Backstage's form submits all it was given, and the backend lets keys no page declares through).${suggestion}`, "Declare the parameter or fix its name. If it is passed on purpose through ?formData=, give it a value in a test case's values (tests/*.yaml beside the template): it is then taken as passed.", 'error', at);
     }
   }
   // spec.output is rendered after every step succeeded: a step or output it cannot find renders as nothing

@@ -147,10 +147,42 @@ function jsonError(text: string, jsonc: boolean): { line: number; reason: string
     } catch {
       // located below
     }
+    const lines = jsonLines(body);
+    if (lines) return lines.error;
   }
   parseJsonc(body, errors, { allowTrailingComma: jsonc, disallowComments: !jsonc });
   if (errors.length) return { line: lineOf(body, errors[0].offset), reason: printParseErrorCode(errors[0].error) };
   return jsonc ? undefined : { line: 1, reason: 'not JSON as JSON.parse reads it' };
+}
+
+/**
+ * A text read as JSON Lines (NDJSON, one JSON value a line), as data files named .json often are (a
+ * seed file the app loads line by line): undefined when it is not one, that is, when it has fewer than two
+ * non-blank lines or its first non-blank line is not a JSON value on its own (a pretty-printed document
+ * opens with a bare `{`). Otherwise `error` is the first line that is not a JSON value, undefined when every
+ * line is one: the scaffolder publishes such a file as it is, and a rendered value that broke a line is
+ * still found, on its own line. Pure.
+ */
+function jsonLines(body: string): { error?: { line: number; reason: string } } | undefined {
+  const lines = body.split('\n');
+  const filled = lines.map((text, i) => ({ text: text.replace(/\r$/, ''), line: i + 1 })).filter(l => l.text.trim() !== '');
+  if (filled.length < 2 || !isJsonValue(filled[0].text)) return undefined;
+  for (const { text, line } of filled) {
+    if (isJsonValue(text)) continue;
+    const errors: ParseError[] = [];
+    parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
+    return { error: { line, reason: `${errors.length ? printParseErrorCode(errors[0].error) : 'not JSON as JSON.parse reads it'} (read as JSON Lines, one value a line, as line 1 is one)` } };
+  }
+  return {};
+}
+
+function isJsonValue(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

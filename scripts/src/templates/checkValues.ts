@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { scaffolderBackendVersion } from './scaffolderVersion.ts';
 
 // jsonschema as the pinned scaffolder-backend resolves it: the validator its router uses.
 const require = createRequire(createRequire(import.meta.url).resolve('@backstage/plugin-scaffolder-backend'));
@@ -22,7 +23,7 @@ export function valueRefusals(parameters: unknown, values: unknown): { message: 
   for (const [index, page] of [parameters ?? []].flat().entries()) {
     // A page's `when:` (newer Backstage shows a page only when it holds) is not read by the pinned backend's
     // router: it validates the values against every page, so a page the form skipped still refuses them.
-    const when = page && typeof page === 'object' && !Array.isArray(page) && 'when' in page ? ` (this page's when: is not read by scaffolder-backend ${backendVersion()}: it validates the values against every page, shown or not)` : '';
+    const when = page && typeof page === 'object' && !Array.isArray(page) && 'when' in page ? ` (this page's when: is not read by scaffolder-backend ${scaffolderBackendVersion()}: it validates the values against every page, shown or not)` : '';
     try {
       for (const error of new Validator().validate(values, page).errors) errors.push({ message: `Parameter page ${index + 1}: ${named(error, 'values')}${when}`, path: Array.isArray(error.path) ? error.path.filter(p => typeof p === 'string' || typeof p === 'number') : [] });
     } catch (error) {
@@ -31,11 +32,6 @@ export function valueRefusals(parameters: unknown, values: unknown): { message: 
     }
   }
   return errors;
-}
-
-/** The pinned scaffolder-backend's version, for messages about what it does. */
-function backendVersion(): string {
-  return (require('@backstage/plugin-scaffolder-backend/package.json') as { version: string }).version;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { TemplatingNames } from './scaffolderActions.ts';
+import { scaffolderBackendVersion } from './scaffolderVersion.ts';
 import { callResolvesAlone, declareGlobal, isKnownGlobal, loopHasMethod, methodOnSomeValue, printsCallable, type RendererKind } from './templateFilters.ts';
 
 /** A node of nunjucks' parse tree, as far as the call judgement reads it. */
@@ -120,6 +121,43 @@ export interface CallEnvironment {
 
 const KIND_NAMES: Record<string, string> = { string: 'a string', number: 'a number', boolean: 'a boolean', null: 'null', array: 'a list', record: 'an object' };
 
+/**
+ * Where the limit on methods comes from: teams on a Backstage whose scaffolder still rendered with Nunjucks
+ * (which calls any JavaScript method of a value) see `replaceAll()` work and read the finding as a false alarm.
+ */
+const methodLimit = () => ` That is the limit of @backstage/plugin-scaffolder-backend ${scaffolderBackendVersion()}, the version this toolkit judges against: its renderer (Nunjitsu) allows a fixed list of methods, where releases that rendered with Nunjucks called any JavaScript method, so it may work on an older Backstage but fails on this one.`;
+
+/**
+ * What to write for a JavaScript method Nunjitsu does not allow, where it allows one that does the same
+ * (checked against its intrinsics: replace with a regex literal, trimStart, slice…), as the whole
+ * hint; undefined for any other. `receiver`: the node the method is looked up on; `call`: the FunCall, whose
+ * string-literal arguments are shown in the replacement.
+ */
+function insteadOf(method: string, receiver: TemplateNode | undefined, call: TemplateNode): string | undefined {
+  const on = (receiver && writtenExpression(receiver)) ?? '…';
+  if (method === 'replaceAll') {
+    const args = ((call.args as TemplateNode | undefined)?.children ?? []) as TemplateNode[];
+    const literal = args.length === 2 && args.every(a => a?.typename === 'Literal' && typeof a.value === 'string') && args[0].value !== '';
+    const [from, to] = literal ? args.map(a => String(a.value)) : ['-', '_'];
+    const quote = (text: string) => `'${cut(text).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    const regex = from.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    return `Write ${on} | replace(${quote(from)}, ${quote(to)}) (the replace filter replaces every occurrence) or ${on}.replace(r/${cut(regex)}/g, ${quote(to)}) (a regex literal with the g flag: replace() with a plain string replaces only the first).`;
+  }
+  const same: Record<string, string> = { trimLeft: 'trimStart()', trimRight: 'trimEnd()', substr: 'slice(start, start + length)', toLocaleUpperCase: 'toUpperCase()', toLocaleLowerCase: 'toLowerCase()' };
+  return Object.hasOwn(same, method) ? `Write ${on}.${same[method]} instead, which the renderer allows.` : undefined;
+}
+
+/** A receiver as written (`values.name`, `'abc'`), for a hint; undefined for any other shape. */
+function writtenExpression(node: TemplateNode): string | undefined {
+  if (node.typename === 'Symbol' && typeof node.value === 'string') return cut(node.value);
+  if (node.typename === 'Literal' && typeof node.value === 'string') return cut(JSON.stringify(node.value).replace(/^"|"$/g, "'"));
+  if (node.typename !== 'LookupVal') return undefined;
+  const key = node.val as TemplateNode | undefined;
+  const target = writtenExpression(node.target as TemplateNode);
+  if (!target || key?.typename !== 'Literal') return undefined;
+  return cut(`${target}${shown([key.value as string | number])}`);
+}
+
 // A name or lookup chain as written, cut where a hostile one would make the message unbounded.
 const cut = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text);
 const shown = (path: readonly (string | number)[]) => cut(path.map(p => (typeof p === 'string' && /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join(''));
@@ -186,7 +224,7 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
   const method = path[path.length - 1];
   const methodName = cut(String(method));
   const at = (callee.val as TemplateNode | undefined) ?? callee;
-  const methodHint = `Use a filter instead (lower, upper, replace, trim, join, first, length…), one of the methods the renderer allows (a string's toUpperCase, split, replace, slice…), or ${contextHint}.`;
+  const methodHint = insteadOf(String(method), callee.target as TemplateNode | undefined, node) ?? `Use a filter instead (lower, upper, replace, trim, join, first, length…), one of the methods the renderer allows (a string's toUpperCase, split, replace, slice…), or ${contextHint}.`;
   if (root.typename === 'Symbol' && typeof root.value === 'string') {
     const name = root.value;
     const written = cut(`${name}${shown(path)}`);
@@ -202,8 +240,8 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
     if (env.contextNames.has(name) || item) {
       const kinds = name === 'parameters' && !item && path.length === 2 ? env.parameterKinds?.get(String(path[0])) : undefined;
       if (methodOnSomeValue(method, renderer, kinds)) return undefined;
-      if (kinds) return { at, callee: written, message: `${written}() cannot be called: parameters.${cut(String(path[0]))} is declared as ${kinds.map(k => KIND_NAMES[k] ?? k).join(' or ')}, and the renderer allows no ${methodName}() on that.`, hint: methodHint };
-      return { at, callee: written, message: `${written}() cannot be called: ${methodName} is no method the renderer allows on any value (string, number, list or object).`, hint: methodHint };
+      if (kinds) return { at, callee: written, message: `${written}() cannot be called: parameters.${cut(String(path[0]))} is declared as ${kinds.map(k => KIND_NAMES[k] ?? k).join(' or ')}, and the renderer allows no ${methodName}() on that.${methodLimit()}`, hint: methodHint };
+      return { at, callee: written, message: `${written}() cannot be called: ${methodName} is no method the renderer allows on any value (string, number, list or object).${methodLimit()}`, hint: methodHint };
     }
     if (callResolvesAlone(name, path, false, renderer)) return undefined;
     const what = isKnownGlobal(name, renderer) ? `${name} is the renderer's ${name}(), which has no ${methodName}` : `${cut(name)} is not defined when the scaffolder renders (a template sees no JavaScript globals such as Math or JSON${name === 'loop' ? ", and loop exists only inside a for loop" : ''})`;
@@ -214,7 +252,7 @@ export function unresolvedCall(node: TemplateNode, scope: CallScope, env: CallEn
   const kind = root.typename === 'Array' ? 'array' : root.typename === 'Dict' ? 'record' : root.typename === 'Literal' ? (root.value === null ? 'null' : typeof root.value) : undefined;
   if (kind === 'string' || kind === 'number' || kind === 'boolean' || kind === 'null' || kind === 'array' || kind === 'record') {
     if (methodOnSomeValue(method, renderer, [kind])) return undefined;
-    return { at, callee: `…${shown(path)}`, message: `A ${kind === 'record' ? 'dict' : kind === 'array' ? 'list' : kind} has no ${methodName}() method in the renderer.`, hint: methodHint };
+    return { at, callee: `…${shown(path)}`, message: `A ${kind === 'record' ? 'dict' : kind === 'array' ? 'list' : kind} has no ${methodName}() method in the renderer.${methodLimit()}`, hint: methodHint };
   }
   // A method of what a global returns (cycler().next()): asked of the renderer with the global called without arguments.
   const inner = root.name as TemplateNode | undefined;

@@ -357,7 +357,7 @@ describe('templates render given a test case as --values', () => {
       const line = text.split('\n').findIndex(l => l.includes('${{ parameters.port }}')) + 1;
       writeFileSync(template, text.replace('${{ parameters.port }}', '${{ parameters.prot }}'));
       const typo = await runBin(['templates', 'render', 'templates/node-service/template.yaml', '--values', 'values.yaml', '--out', join(root, 'preview2')], root);
-      expect(typo.stdout).toContain(`✖ templates/node-service/template.yaml:${line}:17 parameters.prot is not declared in spec.parameters, so the form never asks for it: it renders as empty unless the template is opened with it in the URL's ?formData= (Backstage's form submits all it was given, and the backend lets keys no page declares through). Did you mean parameters.port? (template-unknown-parameter)\n  hint: Declare the parameter or fix its name. If it is passed on purpose through ?formData=, give it a value in a test case's values (tests/*.yaml beside the template): it is then taken as passed.\n`);
+      expect(typo.stdout).toContain(`✖ templates/node-service/template.yaml:${line}:21 parameters.prot is not declared in spec.parameters, so the form never asks for it: it renders as empty unless the template is opened with it in the URL's ?formData= (Backstage's form submits all it was given, and the backend lets keys no page declares through). Did you mean parameters.port? (template-unknown-parameter)\n  hint: Declare the parameter or fix its name. If it is passed on purpose through ?formData=, give it a value in a test case's values (tests/*.yaml beside the template): it is then taken as passed.\n`);
       expect(typo.status).toBe(1);
     } finally {
       await rm(root, { recursive: true, force: true });

@@ -49,10 +49,10 @@ describe('check <a file a template brings in through a placeholder> (a pre-commi
     const root = await tempRepo(FILES);
     const whole = await runBin(['check', '--format', 'json'], root);
     expect(whole.status).toBe(1);
-    // The fragment's place is the expression's own `${{`, as for one written in template.yaml.
-    expect(unknown(whole.stdout).map(place)).toEqual(['template.yaml:13:14 $yaml steps/log.yaml:5:15', 'template.yaml:18:18 $text steps/msg.txt:2:9', 'template.yaml:19:14 $json steps/log.json:5:27']);
-    expect(unknown(whole.stdout)[0].message).toContain('(Written at steps/log.yaml:5:15, which the $yaml placeholder here brings in: fix it there.)');
-    expect(unknown(whole.stdout)[1].message).toContain('(Written at steps/msg.txt:2:9, which the $text placeholder here brings in: fix it there.)');
+    // The fragment's place is the parameter reference itself (parameters.nmae), as for one written in template.yaml.
+    expect(unknown(whole.stdout).map(place)).toEqual(['template.yaml:13:14 $yaml steps/log.yaml:5:19', 'template.yaml:18:18 $text steps/msg.txt:2:13', 'template.yaml:19:14 $json steps/log.json:5:31']);
+    expect(unknown(whole.stdout)[0].message).toContain('(Written at steps/log.yaml:5:19, which the $yaml placeholder here brings in: fix it there.)');
+    expect(unknown(whole.stdout)[1].message).toContain('(Written at steps/msg.txt:2:13, which the $text placeholder here brings in: fix it there.)');
 
     for (const [given, expected] of [['steps/log.yaml', 0], ['steps/msg.txt', 1], ['steps/log.json', 2]] as const) {
       const run = await runBin(['check', '--format', 'json', given], root);

@@ -100,10 +100,11 @@ describe("a method the renderer refuses on the parameter's declared type (check,
     const root = await templateRepo(['../templates/svc/template.yaml'], { 'templates/svc/template.yaml': template, 'skeletons/svc/README.md': '# ${{ values.name }}\n' });
     const run = await runBin(['check', '--format', 'json'], root);
     const found = (JSON.parse(run.stdout).diagnostics as Finding[]).filter(d => d.ruleId === 'template-unknown-function');
-    expect(found.map(d => d.message.split(' The scaffolder')[0])).toEqual([
+    expect(found.map(d => d.message.split(' That is the limit of')[0])).toEqual([
       'parameters.name.at() cannot be called: parameters.name is declared as a string, and the renderer allows no at() on that.',
       'parameters.name.toString() cannot be called: parameters.name is declared as a string, and the renderer allows no toString() on that.',
     ]);
+    expect(found.every(d => / That is the limit of @backstage\/plugin-scaffolder-backend \d+\.\d+\.\d+, the version this toolkit judges against/.test(d.message))).toBe(true);
     expect(run.status).toBe(1);
   }, 60_000);
 });
