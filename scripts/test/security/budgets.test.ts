@@ -82,8 +82,9 @@ describe('hostile sizes and patterns are refused fast, with a finding', () => {
     expect(found.map(f => `${f.ruleId}@${f.file}`)).toEqual(['template-render-budget@templates/heavy/tests/a.yaml']);
     expect(JSON.stringify(found)).toMatch(reason);
     expect(result.status).toBe(1);
-    expect(result.milliseconds).toBeLessThan(25_000);
-  }, 60_000);
+    // A render the budget does not stop runs for minutes; 45 s leaves room for a loaded 2-core CI runner (27 s seen).
+    expect(result.milliseconds).toBeLessThan(45_000);
+  }, 90_000);
 
   it.each([
     ['services/*.yaml', undefined], ['**/catalog-info.yaml', undefined], ['a/**/b/**/c/*.y?ml', undefined], ['{apis,systems}/*.yaml', undefined],
