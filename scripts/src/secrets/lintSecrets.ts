@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { Diagnostic } from '../diagnostic.ts';
+import type { Diagnostic, Position } from '../diagnostic.ts';
 import { decodedFindings, inertDirectives } from './decodedFindings.ts';
 import { decodedViews } from './decodedViews.ts';
 import { secretFindings, type SecretlintMessage } from './secretFindings.ts';
@@ -18,21 +18,25 @@ function secretlint() {
  * The secret-written findings secretlint's recommended rules give for `text` (file left '': the caller names
  * it), with the rules seeing the path `label` (scanLabel) and the text's block directives made inert
  * (withoutBlockDirectives: only `secretlint-disable-line` and `-next-line` keep a line out); then those of
- * each of its decoded views (decodedViews: a YAML value spelled with escapes, a page's text spelled with
- * character references or split by markup), at the raw place each comes from (decodedFindings). Positions
- * are those of `text`, in its order. Throws what secretlint throws.
+ * each of its decoded views (decodedViews: a YAML value or a string spelled with escapes, a page's text
+ * spelled with character references or split by markup), at the raw place each comes from (decodedFindings),
+ * a credential two views read at one place said once. Positions are those of `text`, in its order. Throws what secretlint throws.
  */
 export async function lintSecrets(label: string, text: string): Promise<Diagnostic[]> {
   const found = await lintText(label, withoutBlockDirectives(text));
   const views = decodedViews(label, text);
   if (!views.length) return found;
   const all = [...found];
-  const at = (d: Diagnostic) => `${d.range.start.line}:${d.range.start.column}`;
-  const said = new Set(all.map(at));
+  // Two views may read one credential (a YAML value's escapes are string escapes too) at two places of its
+  // spelling: it is said once, by the first view that finds it.
+  const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.column < b.column);
+  const overlaps = (a: Diagnostic, b: Diagnostic) => !before(a.range.end, b.range.start) && !before(b.range.end, a.range.start);
+  const byLine = new Map<number, Diagnostic[]>();
   for (const view of views) {
     for (const d of decodedFindings(text, view, await lintText(label, inertDirectives(view.text)), found)) {
-      if (said.has(at(d))) continue;
-      said.add(at(d));
+      const line = byLine.get(d.range.start.line) ?? [];
+      if (line.some(said => overlaps(said, d))) continue;
+      byLine.set(d.range.start.line, [...line, d]);
       all.push(d);
     }
   }

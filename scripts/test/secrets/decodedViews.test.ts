@@ -10,12 +10,19 @@ const hex = (s: string) => [...s].map(c => `\\x${c.charCodeAt(0).toString(16).pa
 /** The raw text each character of the view comes from, as `[start, end)` slices of `text`, for the view's `from`…`to`. */
 const source = (text: string, view: DecodedView, from: number, to = from + 1) => text.slice(view.span(from).start, view.span(to - 1).end);
 const texts = (file: string, text: string) => decodedViews(file, text).map(v => v.text);
+/** The views of one kind, by how they say the file spells it. */
+const YAML = 'spelled with YAML escapes';
+const ESCAPES = 'spelled with string escapes';
+const RENDERED = 'hidden in the page source';
+const STRIPPED = 'split by Markdown markup';
+const viewsOf = (spelling: string, file: string, text: string) => decodedViews(file, text).filter(v => v.spelling === spelling);
+const textsOf = (spelling: string, file: string, text: string) => viewsOf(spelling, file, text).map(v => v.text);
 
 describe('decodedViews: YAML and JSON', () => {
   it('decodes \\x, \\u, \\U and \\N-style escapes of a double-quoted value, each mapped to the whole scalar', () => {
     const value = `${hex('g')}hp_\\u0061\\U00000042${TOKEN.slice(6)}\\N\\_\\L\\P`;
     const text = `metadata:\n  annotations:\n    acme.com/t: "${value}"\n    plain: ${TOKEN.slice(4)}\n`;
-    const [view, ...more] = decodedViews('catalog/web.yaml', text);
+    const [view, ...more] = viewsOf(YAML, 'catalog/web.yaml', text);
     expect(more).toEqual([]);
     expect(view.text).toBe(`${TOKEN}\u0085\u00a0\u2028\u2029\n`);
     expect(view.spelling).toBe('spelled with YAML escapes');
@@ -27,7 +34,7 @@ describe('decodedViews: YAML and JSON', () => {
 
   it('joins a line continuation, and reads keys, flow collections and every document', () => {
     const text = `a:\n  "k${hex('e')}y": "${TOKEN.slice(0, 12)}\\\n      ${TOKEN.slice(12)}"\n---\nb: ["\\u0067", {c: "\\x41"}]\n`;
-    const [view] = decodedViews('x.yml', text);
+    const [view] = viewsOf(YAML, 'x.yml', text);
     expect(view.text).toBe(`key\n${TOKEN}\ng\nA\n`);
     expect(source(text, view, 4)).toBe(`"${TOKEN.slice(0, 12)}\\\n      ${TOKEN.slice(12)}"`);
     expect(source(text, view, 0)).toBe(`"k${hex('e')}y"`);
@@ -35,35 +42,40 @@ describe('decodedViews: YAML and JSON', () => {
 
   it('reads JSON as YAML: \\u escapes', () => {
     const text = `{"token": "\\u0067hp_${TOKEN.slice(4)}", "n": 1}`;
-    expect(texts('svc/package.json', text)).toEqual([`${TOKEN}\n`]);
+    expect(textsOf(YAML, 'svc/package.json', text)).toEqual([`${TOKEN}\n`]);
   });
 
   it('leaves out single-quoted, plain and unescaped double-quoted values, and a file with no backslash', () => {
-    expect(texts('a.yaml', `a: '${TOKEN.slice(0, 10)}\n  ${TOKEN.slice(10)}'\nb: "${TOKEN.slice(0, 10)}\n  ${TOKEN.slice(10)}"\nc: x\\y\n`)).toEqual([]);
+    expect(textsOf(YAML, 'a.yaml', `a: '${TOKEN.slice(0, 10)}\n  ${TOKEN.slice(10)}'\nb: "${TOKEN.slice(0, 10)}\n  ${TOKEN.slice(10)}"\nc: x\\y\n`)).toEqual([]);
     expect(texts('a.yaml', `a: "${TOKEN}"\n`)).toEqual([]);
   });
 
   it('a file the parser gives up on (too deep) gives no YAML view; a broken one gives what it reads', () => {
-    expect(texts('deep.yaml', `${'['.repeat(5_000)}"\\x41"`)).toEqual([]);
-    expect(texts('broken.yaml', `a: "\\x41"\n b: : : [\n`)).toEqual(['A\n']);
+    expect(textsOf(YAML, 'deep.yaml', `${'['.repeat(5_000)}"\\x41"`)).toEqual([]);
+    expect(textsOf(YAML, 'broken.yaml', `a: "\\x41"\n b: : : [\n`)).toEqual(['A\n']);
   });
 
-  it('gives nothing for other files', () => {
-    expect(texts('notes.txt', `a: "${hex('g')}"\n`)).toEqual([]);
+  it('reads any other text as YAML when it holds a double-quoted string with a backslash (a Location target or a $json file, whatever its name)', () => {
+    const text = `{"pager": "\\u0067hp_${TOKEN.slice(4)}"}\n`;
+    expect(textsOf(YAML, 'catalog/pager.data', text)).toEqual([`${TOKEN}\n`]);
+    const continued = `kind: Component\nmetadata:\n  annotations:\n    t: "${TOKEN.slice(0, 12)}\\\n      ${TOKEN.slice(12)}"\n`;
+    expect(textsOf(YAML, 'orders/extra.entities', continued)).toEqual([`${TOKEN}\n`]);
+    expect(textsOf(YAML, 'notes.txt', 'a: x\\y "no escape"\n')).toEqual([]);
   });
 });
 
 describe('decodedViews: Markdown and HTML', () => {
   it('decodes numeric and named character references, each mapped to its spelling', () => {
-    const text = `Deploy token: &#103;hp_${TOKEN.slice(4, 10)}&#x41;&amp${TOKEN.slice(11)}&NotEqualTilde;\n`;
-    const [visible, referenced] = decodedViews('docs/index.md', text);
-    expect(visible.text).toBe(`Deploy token: ${TOKEN.slice(0, 10)}A&${TOKEN.slice(11)}\u2242\u0338\n`);
-    expect(referenced).toBeUndefined();
+    // CommonMark (and Python-Markdown) decode a reference with its `;` only: `&amp` stays text.
+    const text = `Deploy token: &#103;hp_${TOKEN.slice(4, 10)}&#x41;&amp;${TOKEN.slice(11)}&NotEqualTilde; &amp\n`;
+    const [visible, ...more] = decodedViews('docs/index.md', text);
+    expect(more).toEqual([]);
+    expect(visible.text).toBe(`Deploy token: ${TOKEN.slice(0, 10)}A&${TOKEN.slice(11)}\u2242\u0338 &amp\n`);
     expect(source(text, visible, 14)).toBe('&#103;');
     expect(source(text, visible, 15)).toBe('h');
     expect(source(text, visible, 14, 24)).toBe(`&#103;hp_${TOKEN.slice(4, 10)}`);
     expect(source(text, visible, 24)).toBe('&#x41;');
-    expect(source(text, visible, 25)).toBe('&amp');
+    expect(source(text, visible, 25)).toBe('&amp;');
   });
 
   it('leaves out comments and tags, and keeps an attribute in the view of the decoded source', () => {
@@ -82,17 +94,115 @@ describe('decodedViews: Markdown and HTML', () => {
 
   it('Markdown: backslash escapes of ASCII punctuation, `*` and backticks are what the page shows', () => {
     const text = `gh**p**_${TOKEN.slice(4, 9)}\`${TOKEN.slice(9)}\` \\_x \\a \\*\n`;
-    const [view] = decodedViews('README.markdown', text);
+    const [view] = viewsOf(RENDERED, 'README.markdown', text);
     expect(view.text).toBe(`${TOKEN} _x \\a *\n`);
     expect(source(text, view, 2)).toBe('p');
     expect(source(text, view, 41)).toBe('\\_');
     // In an HTML file a backslash and `*` are text.
-    expect(texts('a.htm', text)).toEqual([]);
+    expect(textsOf(RENDERED, 'a.htm', text)).toEqual([]);
   });
 
   it('a text with nothing to decode gives no view', () => {
     expect(texts('docs/a.md', `# Title\n\nSome text, ${TOKEN.slice(0, 6)}.\n`)).toEqual([]);
     expect(texts('docs/a.md', 'a & b\n')).toEqual([]);
+  });
+});
+
+describe('decodedViews: a Markdown page as TechDocs renders it', () => {
+  const rest = TOKEN.slice(4);
+  const shows = (text: string) => decodedViews('docs/index.md', text).some(v => v.text.includes(TOKEN));
+
+  it('a link, a reference link and an image alt text show beside the text around them', () => {
+    const text = `Token: [gh](#x)p_${rest}\n\nRef: [gh][r]p_${rest}\n\n![gh](i.png)p_${rest}\n\n[r]: #y\n`;
+    const [view] = viewsOf(RENDERED, 'docs/index.md', text);
+    expect(view.text.split('\n').filter(line => line.includes(TOKEN))).toEqual([`Token: ${TOKEN}`, `Ref: ${TOKEN}`, TOKEN]);
+    // Each character maps to its own raw place: the token starts at the link's text, on its line.
+    const at = view.text.indexOf(TOKEN);
+    expect(view.span(at).start).toBe(text.indexOf('gh]'));
+    expect(source(text, view, at + 2)).toBe('p');
+  });
+
+  it('a link URL or title spelled with references or escapes is read decoded, on a line of its own', () => {
+    const [view] = viewsOf(RENDERED, 'docs/index.md', `See [the docs](https://x.test/&#103;hp_${rest} "t").\n`);
+    expect(view.text).toBe(`See the docs.\nhttps://x.test/${TOKEN}\n`);
+  });
+
+  it.each([
+    ['tilde (strikethrough, markdown-it knows it)', `gh~~p~~_${rest}`, RENDERED],
+    ['tilde subscript', `gh~p~_${rest}`, STRIPPED],
+    ['mark', `gh==p==_${rest}`, STRIPPED],
+    ['critic insertion', `gh{++p++}_${rest}`, STRIPPED],
+    ['critic deletion (shown struck through)', `gh{--p--}_${rest}`, STRIPPED],
+    ['critic highlight', `gh{==p==}_${rest}`, STRIPPED],
+    ['critic substitution (markdown-it reads its ~~ as strikethrough)', `gh{~~p~~}_${rest}`, STRIPPED],
+    ['caret', `gh^^p^^_${rest}`, STRIPPED],
+    ['attribute list', `*gh*{: .x}p_${rest}`, STRIPPED],
+    ['link left as text by markdown-it', `[gh] [r]p_${rest}`, STRIPPED],
+  ])('pymdownx markup TechDocs renders as tags: %s', (_name, line, spelling) => {
+    const text = `# Deploy\n\nToken: ${line}\n`;
+    const [view] = viewsOf(spelling, 'docs/index.md', text);
+    // A marker with a space before it joins nothing and stays (`[` of `Token: [gh] [r]p_…`).
+    expect(view.text).toMatch(new RegExp(`Token: \\[?${TOKEN}`));
+    expect(view.span(view.text.indexOf(TOKEN)).start).toBe(text.indexOf(line.includes('*gh') ? 'gh*' : 'gh'));
+  });
+
+  it('a code span and a fenced code block show their references and escapes as written', () => {
+    const text = `Use \`&#103;hp_${rest}\`.\n\n\`\`\`\n&#103;hp_${rest} gh[x](y)p_${rest}\n\`\`\`\n`;
+    expect(shows(text)).toBe(false);
+  });
+
+  it('plain text, and a plain multi-line paragraph, give no view', () => {
+    expect(texts('docs/a.md', 'Some text\nover two lines, a == b and c ~ d.\n')).toEqual([]);
+  });
+
+  it('YAML front matter is read as YAML (MkDocs shows its title)', () => {
+    const text = `---\ntitle: "${hex('g')}hp_${rest}"\n---\n\n# Page\n`;
+    const [view] = viewsOf(YAML, 'docs/index.md', text);
+    expect(view.text).toBe(`${TOKEN}\n`);
+    expect(source(text, view, 0)).toBe(`"${hex('g')}hp_${rest}"`);
+    expect(textsOf(YAML, 'docs/index.md', `# Page\n\ntitle: "${hex('g')}"\n`)).toEqual([]);
+  });
+
+  it('an HTML block shows its text; its attributes are read with their references decoded', () => {
+    const text = `<div title="&#103;hp_${rest}">\ngh<b>p</b>_${rest}\n</div>\n`;
+    const [view] = viewsOf(RENDERED, 'docs/index.md', text);
+    expect(view.text).toBe(`\n${TOKEN}\n\n<div title="${TOKEN}">\ngh<b>p</b>_${rest}\n</div>\n`);
+  });
+});
+
+describe('decodedViews: SVG and XML', () => {
+  it.each(['docs/diagram.svg', 'docs/feed.xml', 'docs/page.xhtml'])('%s: text and attributes with references decoded', file => {
+    const text = `<svg><text x="1">deploy key: &#103;hp_${TOKEN.slice(4)}</text></svg>\n`;
+    const [visible] = decodedViews(file, text);
+    expect(visible.text).toBe(`deploy key: ${TOKEN}\n`);
+    expect(source(text, visible, 12)).toBe('&#103;');
+  });
+});
+
+describe('decodedViews: string escapes in any text', () => {
+  it('decodes \\x, \\u, \\u{…}, \\U, octal, simple escapes and a line continuation, each mapped to its spelling', () => {
+    const text = `const t = "\\x67\\u0068\\u{70}\\U0000005f${TOKEN.slice(4, 10)}\\\n${TOKEN.slice(10, 20)}\\141\\q${TOKEN.slice(21)}\\n";\n`;
+    const [view] = viewsOf(ESCAPES, 'skeleton/src/index.ts', text);
+    expect(view.text).toBe(`const t = "${TOKEN.slice(0, 20)}aq${TOKEN.slice(21)}\n";\n`);
+    expect(source(text, view, 11)).toBe('\\x67');
+    expect(source(text, view, 14)).toBe('\\U0000005f');
+  });
+
+  it('an escaped backslash is one backslash; a bad escape is its letter; no backslash, no view', () => {
+    expect(textsOf(ESCAPES, 'a.py', 'x = "\\\\x67 \\xZZ \\u12 \\U00110000"\n')).toEqual(['x = "\\x67 xZZ u12 U00110000"\n']);
+    expect(texts('a.py', 'x = "plain"\n')).toEqual([]);
+  });
+
+  it('a stray quote earlier on the line does not hide a literal', () => {
+    const [view] = viewsOf(ESCAPES, 'run.sh', `echo x" "\\x67hp_${TOKEN.slice(4)}"\n`);
+    expect(view.text).toContain(TOKEN);
+  });
+
+  it('is linear: a long run of backslashes and escapes', () => {
+    const started = Date.now();
+    decodedViews('big.txt', `"${'\\x41\\'.repeat(200_000)}"`);
+    decodedViews('big.md', `${'gh==p[a](b'.repeat(100_000)}\n`);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
 

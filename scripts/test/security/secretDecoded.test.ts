@@ -85,4 +85,47 @@ describe('a credential spelled with escapes is secret-written where the file spe
     expect(secretsIn(result.stdout)).toEqual([]);
     expect(result.status, result.stdout).toBe(0);
   }, 120_000);
+
+  // Red team, second round: each a token TechDocs or Backstage shows whole that check --base passed.
+  it('markup TechDocs renders around a split token, a YAML or JSON file of any name, front matter, an SVG and a skeleton string fail check --base', async () => {
+    const rest = TOKEN.slice(4);
+    const page = `---\ntitle: "${HEXED}"\n---\n\n# Deploy\n\nToken: [gh](#x)p_${rest}\n\nOr: gh==p==_${rest}\n`;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg"><text>deploy key: ${REFERENCED}</text></svg>\n`;
+    const pager = `{"routing": "\\u0067hp_${rest}"}\n`;
+    const extra = annotated(HEXED, 'x').replace('web-shop', 'extra-shop');
+    const skeleton = `export const token = "\\x67hp_${rest}";\n`;
+    const root = await pullRequest({
+      'catalog/all.yaml': location.replace('./web.yaml]', './web.yaml, ./orders/extra.entities]'),
+      'catalog/orders/extra.entities': extra,
+      'catalog/web.yaml': component('  annotations:\n    pagerduty.com/routing: {$json: ./pager.data}\n'),
+      'catalog/pager.data': pager,
+      'docs/index.md': page,
+      'docs/diagram.svg': svg,
+      'templates/app/skeleton/index.js': skeleton,
+    });
+    const result = await check(root);
+    const found = secretsIn(result.stdout);
+    const col = (text: string, part: string) => text.split('\n').find(line => line.includes(part))!.indexOf(part) + 1;
+    expect(found.map(at)).toEqual([
+      `catalog/orders/extra.entities:6:18`,
+      `catalog/pager.data:1:${col(pager, '"\\u0067')}`,
+      `docs/diagram.svg:1:${col(svg, '&#103;')}`,
+      `docs/index.md:2:8`,
+      `docs/index.md:7:${col(page, 'gh]')}`,
+      `docs/index.md:9:${col(page, 'gh==')}`,
+      `templates/app/skeleton/index.js:1:${col(skeleton, '\\x67')}`,
+    ]);
+    expect(found.find(d => d.file === 'docs/index.md' && d.range.start.line === 9)?.message).toMatch(/split by Markdown markup/);
+    expect(found.find(d => d.file.endsWith('index.js'))?.message).toMatch(/string escapes .*JavaScript/);
+    expect(result.status).toBe(1);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN.slice(4, 16));
+  }, 120_000);
+
+  it('a reference in a code span or a fenced code block is shown as written, masked examples and sanctioned lines: no finding', async () => {
+    const examples = `Examples: gh==p==_${'*'.repeat(36)}, [AKIA](#k)IOSFODNN7EXAMPLE, "\\x41KIAIOSFODNN7EXAMPLE".\n\nSplit: [gh](#x)p_${TOKEN.slice(4)} <!-- secretlint-disable-line -->\n`;
+    const root = await pullRequest({ 'docs/index.md': `# Deploy\n\nA token is spelled \`${REFERENCED}\` in HTML.\n\n\`\`\`html\n<p>${REFERENCED}</p>\n\`\`\`\n\n${examples}` });
+    const result = await check(root);
+    expect(secretsIn(result.stdout)).toEqual([]);
+    expect(result.status, result.stdout).toBe(0);
+  }, 120_000);
 });
