@@ -1,11 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempRepo } from '../helpers/tempRepo.ts';
+import { pullRequestRepo } from '../helpers/gitRepo.ts';
 import { runBin } from './runBin.ts';
-
-const git = (root: string, ...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.email=ci@example.test', '-c', 'user.name=ci', ...args], { encoding: 'utf8' });
 
 // The red team's fake token, put together at run time so that this file holds none (the gate scans its own
 // pull requests), and the spellings they gave it: YAML's \x escapes, a line continuation in a double-quoted
@@ -22,18 +17,7 @@ const annotated = (t1: string, t3: string) => component(`  annotations:\n    acm
 
 /** A clean base on main, and `head` committed on branch pr. */
 async function pullRequest(head: Record<string, string>): Promise<string> {
-  const root = await tempRepo({ 'gitops.config.yaml': 'catalog:\n  roots: [catalog/all.yaml]\n', 'catalog/all.yaml': location, 'catalog/team.yaml': team, 'catalog/web.yaml': component() });
-  git(root, 'init', '-q', '-b', 'main');
-  git(root, 'add', '-A');
-  git(root, 'commit', '-qm', 'base');
-  git(root, 'checkout', '-qb', 'pr');
-  for (const [file, text] of Object.entries(head)) {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), text);
-  }
-  git(root, 'add', '-A');
-  git(root, 'commit', '-qm', 'change');
-  return root;
+  return pullRequestRepo({ 'gitops.config.yaml': 'catalog:\n  roots: [catalog/all.yaml]\n', 'catalog/all.yaml': location, 'catalog/team.yaml': team, 'catalog/web.yaml': component() }, head);
 }
 
 type Found = { ruleId: string; file: string; message: string; range: { start: { line: number; column: number }; end: { line: number; column: number } } };

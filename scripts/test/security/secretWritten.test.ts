@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { git, pullRequestRepo } from '../helpers/gitRepo.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
 import { runBin } from './runBin.ts';
-
-const git = (root: string, ...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.email=ci@example.test', '-c', 'user.name=ci', ...args], { encoding: 'utf8' });
 
 // Fake credentials of the shapes secretlint's recommended rules know, put together at run time so that this
 // file holds none (the gate scans the files a pull request changes, its own tests included).
@@ -19,18 +17,7 @@ const withSecrets = component('web-shop', `  annotations:\n    acme.com/deploy-t
 
 /** A repo whose base (main) is clean but for a token already in catalog/legacy.yaml, with `head` committed on branch pr. */
 async function pullRequest(head: Record<string, string>, legacy = component('legacy', `  annotations:\n    acme.com/old-token: ${TOKEN}\n`)): Promise<string> {
-  const root = await tempRepo({ 'gitops.config.yaml': 'catalog:\n  roots: [catalog/all.yaml]\n', 'catalog/all.yaml': location, 'catalog/team.yaml': team, 'catalog/web.yaml': component('web-shop'), 'catalog/legacy.yaml': legacy });
-  git(root, 'init', '-q', '-b', 'main');
-  git(root, 'add', '-A');
-  git(root, 'commit', '-qm', 'base');
-  git(root, 'checkout', '-qb', 'pr');
-  for (const [file, text] of Object.entries(head)) {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), text);
-  }
-  git(root, 'add', '-A');
-  git(root, 'commit', '-qm', 'change');
-  return root;
+  return pullRequestRepo({ 'gitops.config.yaml': 'catalog:\n  roots: [catalog/all.yaml]\n', 'catalog/all.yaml': location, 'catalog/team.yaml': team, 'catalog/web.yaml': component('web-shop'), 'catalog/legacy.yaml': legacy }, head);
 }
 
 type Found = { ruleId: string; file: string; message: string; range: { start: { line: number; column: number }; end: { line: number; column: number } } };
