@@ -66,7 +66,8 @@ describe('skeleton findings as the scaffolder would meet them (check, through th
   // Where and why Nunjitsu, the renderer fetch:template runs, stops: its own line, column and words.
   it('a syntax error points at the line and column the renderer stopped at, an if left open at its tag', () => {
     expect(at('templates/web/skeleton/docs/index.md')).toEqual(['skeleton-syntax@638:1']);
-    expect(at('templates/web/skeleton/README.md')).toEqual(['skeleton-syntax@65:88']);
+    // A tripled brace is said where the expression opens (below).
+    expect(at('templates/web/skeleton/README.md')).toEqual(['skeleton-syntax@65:78']);
     expect(at('templates/web/skeleton/CHANGELOG.md')).toEqual(['skeleton-syntax@3:1']);
     expect(found.find(d => d.file === 'templates/web/skeleton/docs/index.md')?.message).toContain('Unknown template tag "docs"');
     expect(found.find(d => d.file === 'templates/web/skeleton/CHANGELOG.md')?.message).toContain('Missing endif tag');
@@ -76,7 +77,7 @@ describe('skeleton findings as the scaffolder would meet them (check, through th
   // for \${{{values.app_name}} are only 'Expected :', columns after the brace that causes it.
   it('a tripled brace is explained: where the expression opens, and why the renderer wants a colon', () => {
     const readme = found.find(d => d.file === 'templates/web/skeleton/README.md') as Found & { message: string; hint: string };
-    expect(readme.message).toBe("This file does not parse as a template (Expected :): the ${{{ at column 78 opens an expression that starts with {, which the renderer reads as an object literal ({key: value}).");
+    expect(readme.message).toBe('This file does not parse as a template: this ${{{ opens an expression that starts with {, which the renderer reads as an object literal ({key: value}), so it stops at column 88 (Expected :).');
     expect(readme.hint).toBe('Write the expression with two braces (${{ values.x }}); a literal { before the value goes before the $ ({${{ values.x }}).');
   });
 
