@@ -1,5 +1,6 @@
 import type { Diagnostic, Position } from '../diagnostic.ts';
 import type { DecodedView } from './decodedViews.ts';
+import { lastAtOrBefore } from './viewBuilder.ts';
 
 // secretlint's line breaks (its positions count lines by them): \r\n, \r, \n, U+2028, U+2029.
 const LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
@@ -58,12 +59,6 @@ function offsetOf(starts: readonly number[], at: Position): number {
 }
 
 function position(starts: readonly number[], offset: number): Position {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (starts[middle] <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return { line: low + 1, column: offset - starts[low] + 1 };
+  const line = lastAtOrBefore(starts, offset);
+  return { line: line + 1, column: offset - starts[line] + 1 };
 }

@@ -67,13 +67,7 @@ export class ViewBuilder {
       spelling,
       reader,
       span(offset: number) {
-        let low = 0;
-        let high = view.length - 1;
-        while (low < high) {
-          const middle = (low + high + 1) >> 1;
-          if (view[middle] <= offset) low = middle;
-          else high = middle - 1;
-        }
+        const low = lastAtOrBefore(view, offset);
         if (ends[low] >= 0) return { start: starts[low], end: ends[low] };
         const start = starts[low] + offset - view[low];
         return { start, end: start + 1 };
@@ -88,4 +82,16 @@ export class ViewBuilder {
     this.#parts.push(text);
     this.#length += text.length;
   }
+}
+
+/** The index of the last of the ascending `sorted` that is at most `value` (0 when none is). Binary search. */
+export function lastAtOrBefore(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (sorted[middle] <= value) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
