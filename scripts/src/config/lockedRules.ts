@@ -15,7 +15,7 @@ export const LOCKED_RULES: ReadonlySet<string> = new Set([
   'techdocs-ref-outside', 'placeholder-outside-repo', 'placeholder-other-revision', 'skeleton-unsafe',
   'location-glob-too-complex',
   'template-render-budget', 'template-glob-unsafe', 'template-pattern-backtracking', 'template-workflow-injection', 'template-workflow-pr-target-checkout', 'template-workflow-secrets-dump', 'policy-pattern-backtracking', 'scorecard-path-unbounded',
-  'config-weakened', 'secret-written', 'secret-scan-incomplete',
+  'config-weakened', 'secret-written', 'secret-sanctioned', 'secret-scan-incomplete',
 ]);
 
 /**

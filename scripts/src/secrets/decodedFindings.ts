@@ -1,5 +1,6 @@
 import type { Diagnostic, Position } from '../diagnostic.ts';
 import type { DecodedView } from './decodedViews.ts';
+import { sanctionedFinding } from './secretFindings.ts';
 import { lastAtOrBefore } from './viewBuilder.ts';
 
 // secretlint's line breaks (its positions count lines by them): \r\n, \r, \n, U+2028, U+2029.
@@ -19,23 +20,24 @@ export function inertDirectives(text: string): string {
  * The secret-written findings `viewFound` (secretlint's, positioned in `view.text`) as findings of the raw
  * `text`: each at the raw span its match comes from, its message saying how the file spells the credential
  * and who reads it decoded. Left out: a finding on a raw line where `rawFound` (the raw scan's) already has
- * a secret-written one (a token written plainly is said once), and one on a raw line the file marks with
- * `secretlint-disable-line` or under a `secretlint-disable-next-line` line, as the raw scan leaves them out.
- * Pure.
+ * a secret-written or secret-sanctioned one (a token written plainly is said once). One on a raw line the file marks with
+ * `secretlint-disable-line` or under a `secretlint-disable-next-line` line is a secret-sanctioned warning
+ * (sanctionedFinding), as the raw scan's are. Pure.
  */
 export function decodedFindings(text: string, view: DecodedView, viewFound: readonly Diagnostic[], rawFound: readonly Diagnostic[]): Diagnostic[] {
   if (!viewFound.length) return [];
   const raw = lineStarts(text);
   const inView = lineStarts(view.text);
-  const said = new Set(rawFound.filter(d => d.ruleId === 'secret-written').map(d => d.range.start.line));
+  const said = new Set(rawFound.filter(d => d.ruleId === 'secret-written' || d.ruleId === 'secret-sanctioned').map(d => d.range.start.line));
   const found: Diagnostic[] = [];
   for (const d of viewFound) {
     const first = offsetOf(inView, d.range.start);
     const last = Math.max(first, offsetOf(inView, d.range.end) - 1);
     const start = position(raw, view.span(first).start);
     const end = position(raw, view.span(last).end);
-    if (said.has(start.line) || sanctioned(text, raw, start.line)) continue;
-    found.push({ ...d, message: `${d.message.replace('written out in this file', `written out in this file ${view.spelling}`)} ${view.reader}`, range: { start, end } });
+    if (said.has(start.line)) continue;
+    const decoded = { ...d, message: `${d.message.replace('written out in this file', `written out in this file ${view.spelling}`)} ${view.reader}`, range: { start, end } };
+    found.push(sanctioned(text, raw, start.line) ? sanctionedFinding(decoded) : decoded);
   }
   return found;
 }

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { Diagnostic, Position } from '../diagnostic.ts';
 import { decodedFindings, inertDirectives } from './decodedFindings.ts';
 import { decodedViews } from './decodedViews.ts';
-import { secretFindings, type SecretlintMessage } from './secretFindings.ts';
+import { sanctionedFinding, secretFindings, type SecretlintMessage } from './secretFindings.ts';
 import { withoutBlockDirectives } from './scanText.ts';
 
 type LintSource = typeof import('@secretlint/core').lintSource;
@@ -20,27 +20,43 @@ function secretlint() {
  * (withoutBlockDirectives: only `secretlint-disable-line` and `-next-line` keep a line out); then those of
  * each of its decoded views (decodedViews: a YAML value or a string spelled with escapes, a page's text
  * spelled with character references or split by markup), at the raw place each comes from (decodedFindings),
- * a credential two views read at one place said once. Positions are those of `text`, in its order. Throws what secretlint throws.
+ * a credential two views read at one place said once. A credential on a line the file exempts is a
+ * secret-sanctioned warning instead (sanctionedFinding): the exemption is the author's word, and reviewers see
+ * it in the report. Positions are those of `text`, in its order. Throws what secretlint throws.
  */
 export async function lintSecrets(label: string, text: string): Promise<Diagnostic[]> {
   const found = await lintText(label, withoutBlockDirectives(text));
+  const all = [...found, ...(LINE_DIRECTIVE.test(text) ? await sanctionedIn(label, text, found) : [])];
   const views = decodedViews(label, text);
-  if (!views.length) return found;
-  const all = [...found];
+  if (!views.length) return all.sort(byPlace);
+  const raw = [...all];
   // Two views may read one credential (a YAML value's escapes are string escapes too) at two places of its
   // spelling: it is said once, by the first view that finds it.
   const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.column < b.column);
   const overlaps = (a: Diagnostic, b: Diagnostic) => !before(a.range.end, b.range.start) && !before(b.range.end, a.range.start);
   const byLine = new Map<number, Diagnostic[]>();
   for (const view of views) {
-    for (const d of decodedFindings(text, view, await lintText(label, inertDirectives(view.text)), found)) {
+    for (const d of decodedFindings(text, view, await lintText(label, inertDirectives(view.text)), raw)) {
       const line = byLine.get(d.range.start.line) ?? [];
       if (line.some(said => overlaps(said, d))) continue;
       byLine.set(d.range.start.line, [...line, d]);
       all.push(d);
     }
   }
-  return all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+  return all.sort(byPlace);
+}
+
+const byPlace = (a: Diagnostic, b: Diagnostic) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
+const LINE_DIRECTIVE = /secretlint-disable-(?:next-)?line/;
+
+/**
+ * What the per-line directives keep out of `found` (the raw scan's): the findings of `text` with every
+ * directive made inert that `found` has no finding at, as secret-sanctioned warnings.
+ */
+async function sanctionedIn(label: string, text: string, found: readonly Diagnostic[]): Promise<Diagnostic[]> {
+  const at = (d: Diagnostic) => `${d.range.start.line}:${d.range.start.column}`;
+  const said = new Set(found.map(at));
+  return (await lintText(label, inertDirectives(text))).filter(d => !said.has(at(d))).map(sanctionedFinding);
 }
 
 async function lintText(label: string, content: string): Promise<Diagnostic[]> {

@@ -12,6 +12,19 @@ export interface SecretlintMessage {
 
 export const SECRET_HINT = 'Remove it from the file and rotate it: once pushed, it is in the git history; reference a secret store instead (for Backstage config ${ENV_VAR}, for templates `ui:field: Secret` / secrets.*). A fake value in a test fixture or a documented example: mark its line with a `secretlint-disable-line` comment, as secretlint documents.';
 
+export const SANCTIONED_HINT = "Reviewers: approve only a fake value (a test fixture, a documented example). The comment is the author's word, not a check: a live credential must be removed and rotated, since the line is published like any other.";
+
+/**
+ * `written`, a secret-written finding on a line the file exempts with a `secretlint-disable-line` comment (or
+ * under a `secretlint-disable-next-line` line), as the warning that makes the exemption visible
+ * (secret-sanctioned): the comment keeps the credential from failing the gate, not from being published, and
+ * the pull request's author writes it. Same place and kind. Pure.
+ */
+export function sanctionedFinding(written: Diagnostic): Diagnostic {
+  const message = `${written.message.replace(/^A credential is written out/, 'A credential is written out, on a line a secretlint-disable comment exempts from the gate,')} The comment keeps it from failing the gate, not from Backstage, TechDocs or new repositories.`;
+  return { ...written, ruleId: 'secret-sanctioned', severity: 'warning', message, hint: SANCTIONED_HINT };
+}
+
 /**
  * secret-written findings for repo path `file` from secretlint's messages over its `content` (linted with
  * maskSecrets). secretlint's lines are 1-based and its columns 0-based (the end one past the last character):

@@ -210,13 +210,17 @@ describe('decodedFindings', () => {
   const at = (line: number, column: number, end = column + 40) => ({ start: { line, column }, end: { line, column: end } });
   const finding = (line: number, column: number): Diagnostic => ({ ruleId: 'secret-written', severity: 'error', message: 'A credential is written out in this file (secretlint github/GITHUB_TOKEN).', file: '', range: at(line, column) });
 
-  it('places a view finding at the raw span it comes from, says how it is spelled, and leaves out sanctioned and already said lines', () => {
+  it('places a view finding at the raw span it comes from, says how it is spelled, makes sanctioned lines secret-sanctioned and leaves out already said lines', () => {
     const text = `a: 1\nb: "${hex('g')}${TOKEN.slice(1)}"\nc: "${hex('g')}${TOKEN.slice(1)}" # secretlint-disable-line\n# secretlint-disable-next-line\nd: "${hex('g')}${TOKEN.slice(1)}"\ne: "${hex('g')}${TOKEN.slice(1)}"\n`;
     const [view] = decodedViews('a.yaml', text);
     const viewFound = [1, 2, 3, 4].map(line => finding(line, 1));
     const found = decodedFindings(text, view, viewFound, [finding(6, 20)]);
     const scalarLength = hex('g').length + TOKEN.length + 1;
-    expect(found.map(d => d.range)).toEqual([at(2, 4, 4 + scalarLength)]);
+    expect(found.map(d => [d.ruleId, d.severity, d.range])).toEqual([
+      ['secret-written', 'error', at(2, 4, 4 + scalarLength)],
+      ['secret-sanctioned', 'warning', at(3, 4, 4 + scalarLength)],
+      ['secret-sanctioned', 'warning', at(5, 4, 4 + scalarLength)],
+    ]);
     expect(found[0].message).toBe('A credential is written out in this file spelled with YAML escapes (secretlint github/GITHUB_TOKEN). Backstage (as every YAML reader) reads the double-quoted value decoded: the credential whole.');
   });
 
