@@ -61,6 +61,18 @@ describe('template actions in a Backstage app repository without gitops.config.y
     expect(notify.hint).toContain(`This is judged as the backend in packages/backend runs the scaffolder: its built-in actions and the scaffolder modules it adds (${GITHUB}). It also adds ${NOTIFICATIONS}, which the toolkit does not have installed`);
   }, 60_000);
 
+  // fresh on ServerlessOpsIO/backstage-app: its backend adds a module of its own workspace, named as
+  // `backstage-cli new` names one, whose action its templates use; the hint named only the notifications module.
+  it("a module of the app's own workspace (@internal/backstage-plugin-scaffolder-backend-module-…) is named among those the toolkit lacks", async () => {
+    const own = '@internal/backstage-plugin-scaffolder-backend-module-acme';
+    const tree = backend(NEW_SYSTEM.replace('backend.start();', `backend.add(import('${own}'));\nbackend.start();`));
+    const pkg = JSON.parse(tree['packages/backend/package.json']);
+    pkg.dependencies[own] = 'workspace:^';
+    const found = await unknown({ ...tree, 'packages/backend/package.json': JSON.stringify(pkg) });
+    expect(found.map(d => d.range.start.line)).toEqual([15, 19]);
+    expect(found[1].hint).toContain(`It also adds ${NOTIFICATIONS}, ${own}, which the toolkit does not have installed`);
+  }, 60_000);
+
   it('a dependency name longer than npm allows (214 characters) is no module: never named in a finding', async () => {
     const long = `@acme/scaffolder-backend-module-${'x'.repeat(300)}`;
     const tree = backend(NEW_SYSTEM.replace(`backend.add(import('${NOTIFICATIONS}'));\n`, `backend.add(import('${long}'));\n`));
