@@ -26,11 +26,26 @@ export function pageSchemaProblems(page: unknown, errors: readonly ErrorObject[]
     // Each leaf is one alternative of an anyOf/oneOf the value meets none of.
     const alternatives = leaves.length > 1 && found.some(e => SUMMARIES.has(e.keyword));
     const { path } = errorPath(found[0]);
+    const repeated = found.find(e => e.keyword === 'uniqueItems');
+    if (repeated && !alternatives) return repeatedItem(page, path, repeated);
     const value = valueAt(page, path);
     const where = path.length ? dotted(path) : 'The page';
     const written = value === null || ['string', 'number', 'boolean'].includes(typeof value) ? ` is ${boundedText(JSON.stringify(value), 120)}: it` : '';
     return { path, message: `${where}${written} ${said.join(alternatives ? ', or ' : '; ')}.` };
   });
+}
+
+/**
+ * A list the meta-schema wants without repeats (`required`, `enum`, `type`) that holds one twice: said at the
+ * repeat (Ajv's params: `j` the later index, `i` the earlier, its loop running from the end), with both indices
+ * as the page's YAML counts them from 0 (Ajv's "items ## 6 and 1 are identical" stood at the list's first item).
+ */
+function repeatedItem(page: unknown, path: PathSegment[], error: ErrorObject): { path: PathSegment[]; message: string } {
+  const { i, j } = error.params as { i?: unknown; j?: unknown };
+  if (typeof i !== 'number' || typeof j !== 'number') return { path, message: `${path.length ? dotted(path) : 'The page'} ${mustBe(error)}.` };
+  const value = valueAt(page, [...path, j]);
+  const written = value === null || ['string', 'number', 'boolean'].includes(typeof value) ? ` (${boundedText(JSON.stringify(value), 120)})` : '';
+  return { path: [...path, j], message: `${dotted([...path, j])} repeats ${dotted([...path, i])}${written}: the list must not hold an item twice.` };
 }
 
 /** An error's requirement, with the allowed values of an enum. */

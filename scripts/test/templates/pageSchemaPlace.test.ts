@@ -30,6 +30,16 @@ spec:
           type: array
           items: [{type: string}, {type: strin}]
         size: {type: integer, minimum: low}
+    - title: Database
+      required:
+        - host
+        - databaseName
+        - port
+        - databaseName
+      properties:
+        host: {type: string}
+        databaseName: {type: string}
+        port: {type: integer}
   steps:
     - id: log
       name: Log
@@ -55,6 +65,8 @@ describe('template-parameters-invalid (check, through the bin)', () => {
       // An item of a list: the item's own keyword, not the list Ajv also refuses because of it.
       `22:42 This parameter page is not a valid JSON Schema: properties.zones.items[1].type is "strin": it must be equal to one of the allowed values (${types}), or must be array.`,
       `23:40 This parameter page is not a valid JSON Schema: properties.size.minimum is "low": it must be number.`,
+      // mythun-git's page listed a required name twice: Ajv's "items ## 6 and 1 are identical" stood at the list's first item.
+      `29:11 This parameter page is not a valid JSON Schema: required[3] repeats required[1] ("databaseName"): the list must not hold an item twice.`,
     ]);
   }, 60_000);
 });
