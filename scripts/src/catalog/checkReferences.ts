@@ -212,10 +212,11 @@ function impossibleTarget(entity: CatalogEntity, reference: Reference): string |
   const name = target.slice(slash + 1);
   const validators = (nameValidators ??= entityModelCore().makeValidator());
   const written = valueAt(entity.raw, reference.path);
-  // Compound refs ({kind, name}) and placeholders leave no plain string: quote Backstage's lower-cased form.
-  const shown = boundedText(typeof written === 'string' ? written : name, 120);
+  // The name as written (parseEntityRef's: after the first `/`, else after the first `:`); compound refs
+  // ({kind, name}) and placeholders leave no plain string: Backstage's lower-cased form.
+  const writtenName = typeof written === 'string' ? written.slice(written.includes('/') ? written.indexOf('/') + 1 : written.indexOf(':') + 1) : name;
   if (!validators.isValidEntityName(name)) {
-    return `${JSON.stringify(shown)} is no valid entity name (letters, digits and - _ . between them, at most 63 characters)`;
+    return `its name ${JSON.stringify(boundedText(writtenName, 120))} is no valid entity name (letters, digits and - _ . between them, at most 63 characters)`;
   }
   // The entity's own namespace, inherited, is its own entity-field-format finding, not one per reference.
   if (namespace !== entity.namespace.toLowerCase() && !validators.isValidNamespace(namespace)) {

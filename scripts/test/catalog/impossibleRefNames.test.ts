@@ -21,11 +21,13 @@ async function check(files: Record<string, string>) {
 
 describe('a reference to a name no entity can have', () => {
   it('is an error even where the folder defines no entity of that kind (an email, a person\'s name)', async () => {
-    const run = await check({ 'catalog-info.yaml': [component('mail-owned', 'someone@example.com'), component('person-owned', 'Joshua Mathianas')].join('---\n') });
+    const run = await check({ 'catalog-info.yaml': [component('mail-owned', 'someone@example.com'), component('person-owned', 'Joshua Mathianas'), component('team-owned', 'group:default/Junto Seguros')].join('---\n') });
     const owners = run.findings.filter(d => d.ruleId === 'ref-unresolved');
-    expect(owners.map(d => `${d.severity}@${d.range.start.line}:${d.range.start.column}`)).toEqual(['error@8:10', 'error@17:10']);
-    expect(owners[0].message).toContain('"someone@example.com" is no valid entity name');
-    expect(owners[1].message).toContain('"Joshua Mathianas" is no valid entity name');
+    expect(owners.map(d => `${d.severity}@${d.range.start.line}:${d.range.start.column}`)).toEqual(['error@8:10', 'error@17:10', 'error@26:10']);
+    expect(owners[0].message).toContain('its name "someone@example.com" is no valid entity name');
+    expect(owners[1].message).toContain('its name "Joshua Mathianas" is no valid entity name');
+    // headllama: the name as written, not the whole reference or Backstage's lower-cased form beside it.
+    expect(owners[2].message).toContain('refers to group:default/junto seguros, but its name "Junto Seguros" is no valid entity name');
     expect(run.status).toBe(1);
   }, 60_000);
 
