@@ -2,6 +2,8 @@ import { posix } from 'node:path';
 import { escapesView } from './escapesView.ts';
 import { htmlTextView, referencesView } from './htmlViews.ts';
 import { markdownViews } from './markdownViews.ts';
+import { notebookView } from './notebookView.ts';
+import { templateView } from './templateView.ts';
 import type { DecodedView } from './viewBuilder.ts';
 import { frontMatterView, yamlView } from './yamlView.ts';
 
@@ -22,6 +24,11 @@ const HTML_EXTENSIONS = new Set(['.html', '.htm', '.svg', '.xml', '.xhtml']);
  * - any other text holding a double-quoted string with a backslash: the values of its double-quoted YAML
  *   scalars, whatever its name (Backstage reads a Location's target and a `$yaml` or `$json` placeholder's
  *   file as YAML whatever its extension);
+ * - a Jupyter notebook (`.ipynb`): its cells' source and outputs as Jupyter joins their lists of lines
+ *   (notebookView);
+ * - any text holding template syntax (`${{`, `{%`, `{#`), whatever its name (a skeleton's file may have any,
+ *   and a template.yaml's values are rendered too): the text the scaffolder renders of its constant parts,
+ *   tags and comments left out and string-literal expressions as their values (templateView);
  * - every text with a backslash: its C-family string escapes decoded (escapesView).
  * A view the same as the raw text, or that shows nothing the raw text does not, is left out. Pure; never throws.
  */
@@ -34,7 +41,8 @@ export function decodedViews(file: string, text: string): DecodedView[] {
     const referenced = referencesView(text);
     views.push(visible, referenced && referenced.text !== visible?.text ? referenced : undefined);
   } else if (DOUBLE_QUOTED_ESCAPE.test(text)) views.push(yamlView(text));
-  views.push(escapesView(text));
+  if (extension === '.ipynb') views.push(notebookView(text));
+  views.push(templateView(text), escapesView(text));
   return views.filter(v => v !== undefined);
 }
 

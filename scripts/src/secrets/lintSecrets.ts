@@ -19,10 +19,11 @@ function secretlint() {
  * it), with the rules seeing the path `label` (scanLabel) and the text's block directives made inert
  * (withoutBlockDirectives: only `secretlint-disable-line` and `-next-line` keep a line out); then those of
  * each of its decoded views (decodedViews: a YAML value or a string spelled with escapes, a page's text
- * spelled with character references or split by markup), at the raw place each comes from (decodedFindings),
- * a credential two views read at one place said once. A credential on a line the file exempts is a
- * secret-sanctioned warning instead (sanctionedFinding): the exemption is the author's word, and reviewers see
- * it in the report. Positions are those of `text`, in its order. Throws what secretlint throws.
+ * spelled with character references or split by markup, a template's text split by its tags, a notebook cell's
+ * lines), at the raw place each comes from (decodedFindings), a credential two views read at one place said once.
+ * A credential on a line the file exempts is a secret-sanctioned warning instead (sanctionedFinding): the
+ * exemption is the author's word, and reviewers see it in the report. Positions are those of `text`, in its
+ * order. Throws what secretlint throws.
  */
 export async function lintSecrets(label: string, text: string): Promise<Diagnostic[]> {
   const found = await lintText(label, withoutBlockDirectives(text));

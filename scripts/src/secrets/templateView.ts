@@ -1,0 +1,196 @@
+import { ViewBuilder, type DecodedView } from './viewBuilder.ts';
+
+/** Template syntax in a text: an expression, a tag or a comment as fetch:template's renderer opens them. */
+export const TEMPLATE_SYNTAX = /\$\{\{|\{%|\{#/;
+
+const READER = "The scaffolder's fetch:template renders the file without its {% %} tags and {# #} comments, with each ${{ }} of string literals as its value: the credential whole in the repositories the template creates (in whichever branch, whether or not a test case renders it).";
+// Nunjitsu's readString: these three escapes, and any other escaped character as itself (`\u0067` is `u0067`).
+const STRING_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
+// Only string literals joined by `~` or `+` (both concatenate strings in Nunjitsu); `[^"\\]` and `\\[^]` are disjoint (no backtracking).
+const LITERALS = /^\s*(?:"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*')(?:\s*[~+]\s*(?:"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'))*\s*$/;
+const STRING = /"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'/g;
+const SPACE = /\s/;
+// A name (Nunjitsu's scanIdentifier, digits allowed first) or a number: code skipped whole, so `r/` starts a regular expression only as a name of its own.
+const WORD = /[0-9]*[A-Za-z_][A-Za-z0-9_]*|[0-9]+/y;
+
+type Opening = { kind: 'variable' | 'block' | 'comment'; at: number; value: string };
+
+/**
+ * Template `text` (a skeleton fetch:template renders, a template.yaml's `${{ }}` values) as the scaffolder
+ * renders its constant parts: every `{% %}` tag and `{# #}` comment left out and the text either side joined,
+ * every `${{ }}` whose expression is only string literals (joined by `~` or `+`) as its value, whitespace
+ * control (`{%-`, `-%}`, `${{-`, `-}}`, `{#-`, `-#}`) applied, a `{% raw %}` or `{% verbatim %}` block's content
+ * kept as written; any other expression left as written (its value is unknown, and an empty string would join
+ * text it may never stand next to). Read as Nunjitsu's scanTemplate (the renderer fetch:template creates,
+ * `${{ }}` delimiters, trimBlocks and lstripBlocks off) reads it: a tag or expression ends at the first
+ * closing outside a string or regular-expression literal, a comment at the first `#}`. Leaving out a tag
+ * shows every branch's text, and text from two branches side by side that no one render puts together:
+ * each piece is in the committed file and renders next to what surrounds its tag, so a credential split
+ * across branches is still a credential written out. What the renderer refuses (an unclosed tag) is kept as
+ * written from there on. Each value maps to its whole `${{ }}`. One pass, linear. Pure.
+ */
+export function templateView(text: string): DecodedView | undefined {
+  if (!TEMPLATE_SYNTAX.test(text)) return undefined;
+  const builder = new ViewBuilder(text);
+  // The text since the last tag, as raw runs: a left-trimming opening (`{%-`) trims its end, as Nunjitsu trims its pending text.
+  let pending: [number, number][] = [];
+  const flush = () => {
+    for (const [start, end] of pending) builder.copy(start, end);
+    pending = [];
+  };
+  const nextOpening = openings(text);
+  let at = 0;
+  while (at < text.length) {
+    const opening = nextOpening(at);
+    if (!opening) {
+      pending.push([at, text.length]);
+      break;
+    }
+    pending.push([at, opening.at]);
+    const inner = opening.at + opening.value.length;
+    const leftTrim = text[inner] === '-';
+    if (leftTrim) trimEnd(text, pending);
+    flush();
+    const from = leftTrim ? inner + 1 : inner;
+    const close = opening.kind === 'block' ? '%}' : opening.kind === 'comment' ? '#}' : '}}';
+    const end = opening.kind === 'comment' ? text.indexOf(close, from) : codeEnd(text, from, close);
+    if (end < 0) {
+      pending.push([opening.at, text.length]);
+      break;
+    }
+    // As Nunjitsu reads it: a `-` just before the closing trims, even the opening's own (`{%-%}`).
+    const rightTrim = text[end - 1] === '-';
+    const content = text.slice(from, rightTrim ? end - 1 : end);
+    let next = end + close.length;
+    const raw = opening.kind === 'block' ? rawName(content) : undefined;
+    if (opening.kind === 'variable') {
+      const value = literalsValue(content);
+      if (value === undefined) pending.push([opening.at, next]);
+      else builder.put(value, opening.at, next);
+    } else if (raw) {
+      builder.drop(opening.at, next);
+      const closing = rawEnd(text, next, raw);
+      if (!closing) {
+        pending.push([next, text.length]);
+        break;
+      }
+      pending.push([next, closing.start]);
+      builder.drop(closing.start, closing.end);
+      // Nunjitsu's quirk: the opening's `-%}` trims the whitespace after the closing tag, not after the opening.
+      next = closing.end;
+    } else builder.drop(opening.at, next);
+    if (rightTrim) {
+      const skipped = next;
+      while (next < text.length && SPACE.test(text[next])) next++;
+      builder.drop(skipped, next);
+    }
+    at = next;
+  }
+  flush();
+  return builder.view('split by template syntax', READER);
+}
+
+/**
+ * The value Nunjitsu gives expression `expression` (the inside of a `${{ }}`) when it is only string literals
+ * joined by `~` or `+`: the literals' values (readString's escapes) concatenated; undefined for any other. Pure.
+ */
+export function literalsValue(expression: string): string | undefined {
+  if (!LITERALS.test(expression)) return undefined;
+  let value = '';
+  for (const [literal] of expression.matchAll(STRING)) value += literal.slice(1, -1).replace(/\\([^])/g, (_, c: string) => STRING_ESCAPES[c] ?? c);
+  return value;
+}
+
+/**
+ * A function giving the first expression, tag or comment opening of `text` at or after an offset (Nunjitsu's
+ * nextOpening), for offsets that only grow: each kind is searched for again only once passed, so a text of
+ * many tags of one kind and none of another is read once, not once per tag.
+ */
+function openings(text: string): (from: number) => Opening | undefined {
+  const kinds = ([['variable', '${{'], ['block', '{%'], ['comment', '{#']] as const).map(([kind, value]) => ({ kind, value, at: text.indexOf(value) }));
+  return from => {
+    let first: Opening | undefined;
+    for (const kind of kinds) {
+      if (kind.at >= 0 && kind.at < from) kind.at = text.indexOf(kind.value, from);
+      if (kind.at >= 0 && (!first || kind.at < first.at)) first = { kind: kind.kind, at: kind.at, value: kind.value };
+    }
+    return first;
+  };
+}
+
+/** Drops the trailing whitespace (JavaScript's \s, as Nunjitsu's /\s+$/) of the raw runs `pending`. */
+function trimEnd(text: string, pending: [number, number][]): void {
+  while (pending.length) {
+    const last = pending[pending.length - 1];
+    while (last[1] > last[0] && SPACE.test(text[last[1] - 1])) last[1]--;
+    if (last[1] > last[0]) return;
+    pending.pop();
+  }
+}
+
+/**
+ * Where the code from `from` ends: the first `close` outside a string, a regular-expression literal
+ * (`r/…/`), a name or a number (Nunjitsu's findCodeTerminator and skipCodeToken); -1 when there is none.
+ */
+function codeEnd(text: string, from: number, close: string): number {
+  for (let at = from; at <= text.length - close.length; ) {
+    const c = text[at];
+    if (c === '"' || c === "'") {
+      at = stringEnd(text, at);
+      continue;
+    }
+    WORD.lastIndex = at;
+    const word = WORD.exec(text)?.[0];
+    if (word) {
+      at += word.length;
+      if (word === 'r' && text[at] === '/') at = regexEnd(text, at + 1);
+      continue;
+    }
+    if (text.startsWith(close, at)) return at;
+    at++;
+  }
+  return -1;
+}
+
+function stringEnd(text: string, start: number): number {
+  for (let at = start + 1; at < text.length; at++) {
+    if (text[at] === '\\') at++;
+    else if (text[at] === text[start]) return at + 1;
+  }
+  return text.length;
+}
+
+/** After a regular-expression literal whose pattern starts at `from`: its closing `/` (not escaped) and flags. */
+function regexEnd(text: string, from: number): number {
+  let backslashes = 0;
+  for (let at = from; at < text.length; at++) {
+    if (text[at] === '\\') backslashes++;
+    else if (text[at] === '/' && backslashes % 2 === 0) {
+      let end = at + 1;
+      while (end < text.length && /[a-z]/.test(text[end])) end++;
+      return end;
+    } else backslashes = 0;
+  }
+  return text.length;
+}
+
+/** 'raw' or 'verbatim' when block tag `content` is that tag alone (a raw block's content is text, not template). */
+function rawName(content: string): 'raw' | 'verbatim' | undefined {
+  const name = content.replace(/^[ \t\n\r\u00a0]+|[ \t\n\r\u00a0]+$/g, '');
+  return name === 'raw' || name === 'verbatim' ? name : undefined;
+}
+
+/** The closing `{% endraw %}` of a raw block whose content starts at `from`, nested raw tags counted (Nunjitsu's findRawEnd). */
+function rawEnd(text: string, from: number, name: string): { start: number; end: number } | undefined {
+  const marker = new RegExp(`\\{%(?!-)\\s*(end)?${name}\\s*%\\}`, 'y');
+  let depth = 1;
+  for (let at = text.indexOf('{%', from); at >= 0; at = text.indexOf('{%', at + 2)) {
+    marker.lastIndex = at;
+    const found = marker.exec(text);
+    if (!found) continue;
+    depth += found[1] ? -1 : 1;
+    if (depth === 0) return { start: at, end: at + found[0].length };
+    at += found[0].length - 2;
+  }
+  return undefined;
+}

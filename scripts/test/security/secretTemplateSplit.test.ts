@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pullRequestRepo } from '../helpers/gitRepo.ts';
+import { REPO_ROOT } from '../helpers/tempRepo.ts';
+import { runBin } from './runBin.ts';
+
+// The red team's fake token, put together at run time so that this file holds none (the gate scans its own pull requests).
+const TOKEN = ['ghp', 'ZaOjpTu1hBrQzQTpBv6Hx7yl2H5oKggPCygY'].join('_');
+const [HEAD, TAIL] = [TOKEN.slice(0, 10), TOKEN.slice(10)];
+
+const location = 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./team.yaml]\n';
+const team = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n';
+
+/** A clean base on main, and `head` committed on branch pr. */
+async function pullRequest(head: Record<string, string>): Promise<string> {
+  return pullRequestRepo({ 'gitops.config.yaml': 'catalog:\n  roots: [catalog/all.yaml]\n', 'catalog/all.yaml': location, 'catalog/team.yaml': team }, head);
+}
+
+type Found = { ruleId: string; file: string; message: string; range: { start: { line: number; column: number } } };
+const secretsIn = (json: string) => (JSON.parse(json) as { diagnostics: Found[] }).diagnostics.filter(d => d.ruleId === 'secret-written');
+const at = (d: Found) => `${d.file}:${d.range.start.line}:${d.range.start.column}`;
+const check = (root: string) => runBin(['check', '--base', 'main', '--format', 'json'], root);
+/** `file:line:column` of the first `part` in `text` (the first after `before`). */
+const place = (file: string, text: string, part: string, before = '') => {
+  const lines = text.slice(0, text.indexOf(before + part) + before.length).split('\n');
+  return `${file}:${lines.length}:${lines[lines.length - 1].length + 1}`;
+};
+
+// Red team: a token split by template syntax in a branch no test case renders, and one split across a
+// notebook cell's source lines, passed `check --base` ("ready to merge"); fetch:template and Jupyter write and
+// read each whole.
+describe('a credential split by template syntax or across notebook lines is secret-written where the file spells it', () => {
+  it("the red team's skeleton and notebook, and the wider kind (a comment, a raw block, whitespace control, a template.yaml value, a notebook output) fail check --base and report --base", async () => {
+    const env = `PORT=\${{ values.port }}\n{% if values.port == 9443 %}GITHUB_TOKEN=${HEAD}\${{ "" }}${TAIL}\n{% endif %}\n`;
+    const notebook = `{"cells":[{"cell_type":"code","execution_count":null,"metadata":{},"outputs":[],"source":["import os\\n","os.environ['GITHUB_TOKEN'] = '${HEAD}","${TAIL}'\\n"]}],"metadata":{},"nbformat":4,"nbformat_minor":5}\n`;
+    const wider = `A=${HEAD}{# later #}${TAIL}\nB=${HEAD}{% raw %}${TAIL}{% endraw %}\nC=${HEAD}\n  {%- if x -%}\n  ${TAIL}{% endif %}\n`;
+    const template = `apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: leak\nspec:\n  owner: group:team-a\n  type: service\n  steps:\n    - id: log\n      action: debug:log\n      input:\n        message: \${{ '${HEAD}' ~ "${TAIL}" }}\n`;
+    const output = JSON.stringify({ cells: [{ cell_type: 'code', execution_count: 1, metadata: {}, source: ['print(token)'], outputs: [{ output_type: 'stream', name: 'stdout', text: [HEAD, `${TAIL}\n`] }] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1);
+    const root = await pullRequest({
+      'skeletons/python-datascience/.env': env,
+      'skeletons/python-datascience/setup.ipynb': notebook,
+      'skeletons/python-datascience/notebooks/run.ipynb': output,
+      'skeletons/node-service/config.txt': wider,
+      'templates/leak/template.yaml': template,
+    });
+    const result = await check(root);
+    expect(result.status, result.stderr).toBe(1);
+    const found = secretsIn(result.stdout);
+    expect(found.map(at)).toEqual([
+      place('skeletons/node-service/config.txt', wider, HEAD, 'A='),
+      place('skeletons/node-service/config.txt', wider, HEAD, 'B='),
+      place('skeletons/node-service/config.txt', wider, HEAD, 'C='),
+      place('skeletons/python-datascience/.env', env, HEAD),
+      place('skeletons/python-datascience/notebooks/run.ipynb', output, HEAD),
+      place('skeletons/python-datascience/setup.ipynb', notebook, HEAD),
+      // A literal's value maps to its whole ${{ }}.
+      place('templates/leak/template.yaml', template, '${{'),
+    ]);
+    const env0 = found.find(d => d.file.endsWith('.env'))!;
+    expect(env0.message).toMatch(/written out in this file split by template syntax \(secretlint github.*fetch:template renders the file without its \{% %\} tags/);
+    expect(found.find(d => d.file.endsWith('setup.ipynb'))!.message).toMatch(/split across the lines of a notebook cell .*Jupyter .*joins a cell's list of source lines/);
+    const report = await runBin(['report', '--base', 'main'], root);
+    expect(report.status).toBe(1);
+    expect(report.stdout).toContain(`<code>${place('skeletons/python-datascience/setup.ipynb', notebook, HEAD)}</code>`);
+    expect(report.stdout).not.toMatch(/ready to merge/i);
+    for (const out of [result, report]) expect(`${out.stdout}${out.stderr}`).not.toContain(TOKEN.slice(4, 16));
+  }, 180_000);
+
+  it('real skeletons (tags between text, ${{ }} beside text) and a real notebook are no finding', async () => {
+    const real = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
+    const root = await pullRequest({
+      'skeletons/node-service/catalog-info.yaml': real('skeletons/node-service/catalog-info.yaml'),
+      'skeletons/dotnet-webapi/CODEOWNERS': real('skeletons/dotnet-webapi/CODEOWNERS'),
+      'skeletons/python-datascience/notebooks/exploration.ipynb': real('skeletons/python-datascience/notebooks/exploration.ipynb'),
+      'skeletons/svc/links.md': '# ${{ values.name }}\n\nSee https://${{ values.host }}/x and ${{ values.org }}_${{ values.token_name }}.\n{%- if values.ci %}\nCI: on{% endif %}\n',
+      'skeletons/svc/demo.ipynb': JSON.stringify({ cells: [{ cell_type: 'code', execution_count: 1, metadata: {}, source: ['import os\n', "token = os.environ['GITHUB_TOKEN']\n", 'print(len(token))'], outputs: [{ output_type: 'stream', name: 'stdout', text: ['40\n'] }] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1),
+    });
+    const result = await check(root);
+    expect(secretsIn(result.stdout)).toEqual([]);
+    expect(result.status, result.stdout).toBe(0);
+  }, 180_000);
+});
