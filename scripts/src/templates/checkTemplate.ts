@@ -1,4 +1,5 @@
 import type { Ajv } from 'ajv';
+import { join } from 'node:path';
 import { ajvPackage } from '../load/lazyPackages.ts';
 import type { Diagnostic, Severity } from '../diagnostic.ts';
 import { draft07MetaSpec, usePrebuiltMetaSchema } from '../prebuilt/prebuiltMetaSchema.ts';
@@ -47,8 +48,10 @@ export interface TemplatePolicy {
  * parameters the template's test cases give values for (formDataNames): one no page declares is passed on
  * purpose through the URL's `?formData=`, so naming it is no template-unknown-parameter finding. `text`: the
  * file's text, or where a needle lies in a located value (a fragment's text for a value a placeholder brings in).
+ * `root`: the repository's folder on disk, when known: a glob list is then judged against its skeleton
+ * folder as globby sees it (skeletonGlobProblems' `folder`).
  */
-export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy?: TemplatePolicy, actions?: ReadonlyMap<string, KnownAction>, text?: string | TextRange, document = 0, extensions?: TemplatingNames, passed: ReadonlySet<string> = new Set()): Diagnostic[] {
+export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>, policy?: TemplatePolicy, actions?: ReadonlyMap<string, KnownAction>, text?: string | TextRange, document = 0, extensions?: TemplatingNames, passed: ReadonlySet<string> = new Set(), root?: string): Diagnostic[] {
   const found: Diagnostic[] = [];
   const at = (path: PathSegment[], ruleId: string, message: string, hint: string, key = false, severity: Severity = 'error') => found.push({ ruleId, severity, message, hint, file: source.file, range: source.locate(document, path, key ? { key: true } : undefined) });
   // With the file's text, a finding about one expression points at the expression itself.
@@ -138,7 +141,9 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     const eachProblem = step.if === false ? undefined : literalEachProblem(step.each);
     if (eachProblem) at(['spec', 'steps', i, 'each'], 'template-each-invalid', `each is ${eachProblem}: the scaffolder fails the task at this step ("Invalid value on action ${action}.each parameter, must resolve to an array or object").`, 'Give each a list, a mapping, or an expression that gives one (each: ${{ parameters.services }}).');
     if (action === 'fetch:template' && isRecord(step.input)) {
-      for (const key of ['copyWithoutTemplating', 'copyWithoutRender']) for (const p of skeletonGlobProblems(step.input[key])) at(['spec', 'steps', i, 'input', key, p.index], p.ruleId, p.message, p.hint, false, p.severity);
+      const skeleton = skeletonFolder(source.file, step.input.url);
+      const folder = root !== undefined && skeleton !== undefined && skeleton !== '..' ? join(root, skeleton) : undefined;
+      for (const key of ['copyWithoutTemplating', 'copyWithoutRender']) for (const p of skeletonGlobProblems(step.input[key], { folder })) at(['spec', 'steps', i, 'input', key, p.index], p.ruleId, p.message, p.hint, false, p.severity);
     }
     if (action === 'fetch:template' || action === 'fetch:plain') {
       const folder = isRecord(step.input) ? skeletonFolder(source.file, step.input.url) : undefined;

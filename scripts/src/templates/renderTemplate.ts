@@ -184,7 +184,8 @@ function judged(action: RunnableAction, refusals: InputRefusalAt[], where: { fil
       }
       // The rendered glob list, before fetch:template's globby expands or walks it (skeletonGlobProblems):
       // one that would exhaust the scaffolder stops the render; a pattern that matches nothing in Backstage
-      // is said and left out, so the handler copies what Backstage copies without walking where it points.
+      // is said, and the handler's own globby walks the list as written (what Backstage copies), but for a
+      // pattern's parts that would walk outside the skeleton (absolute, ../), which match nothing anyway.
       const globs = action.id === 'fetch:template' ? skeletonGlobProblems(ctx.input.copyWithoutTemplating, { rendered: true }) : [];
       const unsafe = globs.filter(g => g.severity === 'error');
       if (unsafe.length) {

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
 import { globBacktracks } from '../catalog/locationTargets.ts';
 import { boundedText } from '../report/safeText.ts';
@@ -17,8 +18,12 @@ export interface SkeletonGlobProblem {
   hint: string;
 }
 
-/** skeletonGlobProblems' options: `rendered`, the list is the rendered input (a `${{` in it is text, not an expression to come). */
-export interface SkeletonGlobOptions { rendered?: boolean }
+/**
+ * skeletonGlobProblems' options: `rendered`, the list is the rendered input (a `${{` in it is text, not an
+ * expression to come); `folder`, the skeleton folder on disk, when known: globby turns a pattern naming a
+ * folder in it into that folder's `/**` (dir-glob), which changes what it returns.
+ */
+export interface SkeletonGlobOptions { rendered?: boolean; folder?: string }
 
 // fast-glob expands every pattern's {…} groups up front and compiles each expansion to its own matcher,
 // tried on every skeleton entry. Measured with scaffolder-backend 4.2.0's globby 11.1.0 (2 shared cores,
@@ -30,18 +35,82 @@ export interface SkeletonGlobOptions { rendered?: boolean }
 export const MAX_GLOB_EXPANSIONS = 10_000;
 
 interface FastGlob {
-  generateTasks(patterns: string[], options: object): { positive: string[] }[];
+  generateTasks(patterns: string[], options: object): { base: string; dynamic: boolean; positive: string[] }[];
 }
 
-let fastGlob: FastGlob | undefined;
+interface DirGlob {
+  sync(pattern: string, options: { cwd: string }): string[];
+}
 
-/** fast-glob as the scaffolder's globby loads it: the code that expands braces into the patterns it matches. */
-function scaffolderFastGlob(): FastGlob {
-  if (!fastGlob) {
+let loaded: { fastGlob: FastGlob; dirGlob: DirGlob } | undefined;
+
+/**
+ * fast-glob and dir-glob as the scaffolder's globby loads them: the code that splits a pattern into the
+ * tasks it walks (expanding braces) and the code that turns a pattern naming a folder into its `/**`.
+ */
+function scaffolderGlobCode(): { fastGlob: FastGlob; dirGlob: DirGlob } {
+  if (!loaded) {
     const backend = createRequire(createRequire(import.meta.url).resolve('@backstage/plugin-scaffolder-backend'));
-    fastGlob = createRequire(backend.resolve('globby'))('fast-glob') as FastGlob;
+    const globby = createRequire(backend.resolve('globby'));
+    loaded = { fastGlob: globby('fast-glob') as FastGlob, dirGlob: globby('dir-glob') as DirGlob };
   }
-  return fastGlob;
+  return loaded;
+}
+
+/**
+ * One part of what globby walks for a pattern, as fast-glob splits it: `patterns`, the expanded patterns;
+ * `prefix`, what fast-glob puts before every path it returns for them: for a walk (a dynamic task), its
+ * base folder as written (fast-glob's basePath: nothing for `.`, so `./**` returns `src/a.html` but
+ * `./static/*` returns `./static/a.png`); for a static pattern, the pattern itself, returned as written.
+ * `rest`, the part of a walked pattern after its base, matched against the walked paths.
+ */
+interface GlobPart { patterns: string[]; prefix: string; rest: string[]; dynamic: boolean }
+
+/**
+ * The parts globby walks for one pattern with cwd = `folder` (when known): dir-glob first (a pattern
+ * naming a folder there becomes `<folder>/**`, path.posix.join tidying its `./`), then fast-glob's tasks
+ * (dot: true, as fetch:template passes it). A lone negative pattern, or an empty one without the folder,
+ * gives none. Never throws.
+ */
+function globParts(pattern: string, folder: string | undefined): GlobPart[] {
+  const { fastGlob, dirGlob } = scaffolderGlobCode();
+  let globs = [pattern];
+  // dir-glob stats the path: a name the file system refuses (a NUL) is left as written, for the walk to judge.
+  try {
+    if (folder !== undefined && existsSync(folder)) globs = dirGlob.sync(pattern, { cwd: folder });
+  } catch { /* as written */ }
+  // An empty pattern names the folder itself (dir-glob makes it **); fast-glob alone refuses it.
+  return fastGlob.generateTasks(globs.filter(glob => glob !== ''), { dot: true }).flatMap((task): GlobPart[] => task.dynamic
+    ? [{ patterns: task.positive, prefix: task.base === '.' ? '' : task.base, rest: task.positive.map(p => afterBase(p, task.base)), dynamic: true }]
+    : task.positive.map(p => ({ patterns: [p], prefix: p, rest: [], dynamic: false })));
+}
+
+/** A walked pattern's part after its base folder (after one leading ./ when the base is `.`). */
+function afterBase(pattern: string, base: string): string {
+  if (base === '.') return pattern.startsWith('./') ? pattern.slice(2) : pattern;
+  return pattern.startsWith(`${base}/`) ? pattern.slice(base.length + 1) : pattern;
+}
+
+/**
+ * Why the paths globby returns for a part are never a skeleton entry's path (the `**\/*` listing
+ * fetch:template compares them with, which has no `.` or `..` segment and is relative), else undefined:
+ * an absolute prefix, a prefix that climbs out of the folder, a `..` or `.` segment in the prefix (kept
+ * in every path returned), or one in the walked part (no walked path has one, so nothing matches).
+ */
+function partUnusable(part: GlobPart): 'absolute' | 'climbs' | 'dotdot' | 'dot' | 'walked' | undefined {
+  const segments = (path: string) => path.split('/');
+  if (posix.isAbsolute(part.prefix)) return 'absolute';
+  if (part.prefix !== '' && /^\.\.(\/|$)/.test(posix.normalize(part.prefix))) return 'climbs';
+  if (segments(part.prefix).includes('..')) return 'dotdot';
+  if (segments(part.prefix).includes('.')) return 'dot';
+  if (part.rest.some(rest => segments(rest).some(s => s === '.' || s === '..'))) return 'walked';
+  return undefined;
+}
+
+/** Whether globby would walk outside the skeleton folder (or the whole disk) for a part: never worth walking. */
+function walksOutside(part: GlobPart): boolean {
+  const why = partUnusable(part);
+  return why === 'absolute' || why === 'climbs';
 }
 
 /**
@@ -53,10 +122,14 @@ function scaffolderFastGlob(): FastGlob {
  *   throws, the task fails), a pattern whose {…} groups expand past MAX_GLOB_EXPANSIONS patterns,
  *   counted as braces counts them (braceExpansionCount), or the pattern at which the list's expansions
  *   together cross that bound (neither it nor the later patterns are matched by the gate).
- * - template-glob-matches-nothing (warning): a pattern (or one of its expansions) that is absolute, or has
- *   a `.` or `..` segment (`./static/*`, `../skeleton/a.txt`): globby returns such paths as written
- *   (`/x`, `./static/a`), never a skeleton entry's path, so Backstage copies nothing by it and renders the
- *   entries it means as templates.
+ * - template-glob-matches-nothing (warning): a pattern (or one of its expansions) whose matches globby
+ *   returns in a form no skeleton entry has, judged on the parts fast-glob splits it into (globParts):
+ *   absolute (`/.github/**`), climbing out (`../skeleton/a.txt`), or a fixed folder written with a `.`
+ *   or `..` segment (`./static/*` returns `./static/a.png`), or a `.`/`..` segment after a wildcard
+ *   (matches no walked path). A leading `./` followed by a wildcard (`./**\/*.html`, `./*.html`, `./**`)
+ *   is fine: fast-glob's base is then `.` and it returns plain skeleton paths (`src/a.html`). A static
+ *   pattern (`./a.html`) is judged only with `options.folder`, where dir-glob decides whether it names a
+ *   folder (then `./static` works as `static/**`) or a file (returned as written: nothing).
  * `list`: the input as written (anything); unless `options.rendered`, patterns holding `${{` are the
  * rendered value's business and skipped. Never throws.
  */
@@ -67,16 +140,13 @@ export function skeletonGlobProblems(list: unknown, options: SkeletonGlobOptions
 /**
  * The patterns to hand the scaffolder's globby for `list` so that it matches what Backstage matches,
  * without an expansion past the bound or a walk outside the skeleton: every pattern as written, but those
- * skeletonGlobProblems refuses (and, unless `options.rendered`, those holding `${{`), and for a pattern
- * with expansions that match nothing, its other expansions. Never throws.
+ * skeletonGlobProblems refuses as unsafe (and, unless `options.rendered`, those holding `${{`), and for a
+ * pattern with parts that would walk outside the folder (absolute, climbing: globby returns nothing usable
+ * for them), its other parts. A pattern that merely matches nothing (`./static/*`) is kept: globby's own
+ * walk gives what Backstage gets. Never throws.
  */
 export function matchableSkeletonGlobs(list: unknown, options: SkeletonGlobOptions = {}): string[] {
   return [...judgeList(list, options).kept.values()].flat();
-}
-
-/** Whether globby returns the matches of one expanded pattern in a form no skeleton entry has. */
-function matchesNothing(expanded: string): boolean {
-  return posix.isAbsolute(expanded) || expanded.split('/').some(segment => segment === '.' || segment === '..');
 }
 
 function judgeList(list: unknown, options: SkeletonGlobOptions): { problems: SkeletonGlobProblem[]; kept: Map<number, string[]> } {
@@ -110,26 +180,37 @@ function judgeList(list: unknown, options: SkeletonGlobOptions): { problems: Ske
       unsafe(`With the pattern ${shown} the list expands to more than ${MAX_GLOB_EXPANSIONS.toLocaleString('en')} patterns: ${cost}, so neither it nor the patterns after it are matched here.`, 'Merge the patterns into a few wildcards (e.g. **/*.png, assets/**).');
       continue;
     }
-    const expanded = scaffolderFastGlob().generateTasks([pattern], { dot: true }).flatMap(task => task.positive);
-    const nothing = expanded.filter(matchesNothing);
-    kept.set(index, nothing.length ? expanded.filter(p => !matchesNothing(p)) : [pattern]);
-    if (nothing.length) problems.push({ index, ruleId: 'template-glob-matches-nothing', severity: 'warning', ...matchesNothingText(pattern, shown, nothing) });
+    const parts = globParts(pattern, options.folder);
+    // Without the folder a static pattern's fate is unknown (naming a folder, dir-glob tidies it), unless no tidying helps.
+    const nothing = parts.flatMap(part => {
+      const why = partUnusable(part);
+      return why && (part.dynamic || options.folder !== undefined || why === 'absolute' || why === 'climbs') ? [{ part, why }] : [];
+    });
+    // What Backstage walks is walked as written (its matches are globby's); only a walk outside the folder is left out.
+    kept.set(index, parts.some(walksOutside) ? parts.filter(part => !walksOutside(part)).flatMap(part => part.patterns) : [pattern]);
+    if (nothing.length) problems.push({ index, ruleId: 'template-glob-matches-nothing', severity: 'warning', ...matchesNothingText(pattern, shown, nothing[0], parts.length === 1 && nothing[0].part.patterns.length === 1) });
   }
   return { problems, kept };
 }
 
-function matchesNothingText(pattern: string, shown: string, nothing: string[]): { message: string; hint: string } {
-  const whole = nothing.length === 1 && nothing[0] === pattern;
-  const first = nothing[0];
+function matchesNothingText(pattern: string, shown: string, { part, why }: { part: GlobPart; why: NonNullable<ReturnType<typeof partUnusable>> }, single: boolean): { message: string; hint: string } {
+  const first = part.patterns[0];
+  const whole = single && first === pattern;
   const subject = whole ? `The pattern ${shown}` : `The pattern ${shown}, through its expansion ${JSON.stringify(boundedText(first, 80))},`;
-  const why = posix.isAbsolute(first)
-    ? 'is absolute: globby returns absolute paths for it'
-    : first.split('/').includes('..')
-      ? `${first.startsWith('../') ? 'climbs out of the skeleton folder' : 'has a .. segment'}: globby returns the paths it finds with the .. in them`
-      : 'has a . segment (./): globby returns the paths it finds with the ./ in them';
-  const message = `${subject} matches nothing. It ${why}, while fetch:template copies verbatim only the skeleton entries whose own path (relative to the skeleton folder, such as .github/workflows/ci.yml) is among them, so the entries it means are rendered as templates like the rest: a \${{ … }} in them (a GitHub Actions expression) is replaced, usually by nothing.`;
+  const prefix = JSON.stringify(boundedText(part.prefix, 80));
+  const reason = {
+    absolute: 'is absolute: globby returns absolute paths for it',
+    climbs: 'climbs out of the skeleton folder: globby returns the paths it finds with the .. in them',
+    dotdot: 'has a .. segment: globby returns the paths it finds with the .. in them',
+    dot: part.dynamic
+      ? `starts with a fixed folder written with a . segment (${prefix}): globby keeps that folder as written at the front of every path it returns (${JSON.stringify(boundedText(`${part.prefix}/a.png`, 90))}); it drops a leading ./ only when a wildcard follows it (./**/*.html returns src/a.html)`
+      : 'names one path with a . segment: globby returns it as written',
+    walked: 'has a . or .. segment after a wildcard: no path globby walks has one',
+  }[why];
+  const message = `${subject} matches nothing. It ${reason}, while fetch:template copies verbatim only the skeleton entries whose own path (relative to the skeleton folder, such as .github/workflows/ci.yml) is among them, so the entries it means are rendered as templates like the rest: a \${{ … }} in them (a GitHub Actions expression) is replaced, usually by nothing.`;
   const trimmed = pattern.replace(/^\/+/, '').replace(/^(\.\/)+/, '');
-  const hint = whole && trimmed !== pattern && trimmed !== '' && !matchesNothing(trimmed)
+  const fine = trimmed !== pattern && trimmed !== '' && globParts(trimmed, undefined).every(p => partUnusable(p) === undefined);
+  const hint = whole && fine
     ? `Write it relative to the skeleton folder: ${JSON.stringify(boundedText(trimmed, 80))} (drop the leading ${pattern.startsWith('/') ? '/' : './'}).`
     : 'Write it relative to the skeleton folder, without a leading / and without . or .. segments, e.g. .github/workflows/** or assets/*.png.';
   return { message, hint };

@@ -76,7 +76,7 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
       const fragments = fragmentPlaces(root, file, index, uses, placeholderAwareLocate(parsed.locate, index, uses), config.repoUrl);
       const { locate } = fragments;
       documents[index] = resolveTemplatePlaceholders(root, file, documents[index], config.repoUrl);
-      diagnostics.push(...fragments.annotate(withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, fragments.textRange(text), index, extensions, formDataNames(root, file, documents, index, repoFiles)))));
+      diagnostics.push(...fragments.annotate(withoutConfig(config, checkTemplate({ file, documents, problems: parsed.problems, locate }, repoFiles, policy, actions, fragments.textRange(text), index, extensions, formDataNames(root, file, documents, index, repoFiles), root))));
       for (const f of fetchSources(documents[index], config.repoUrl, !config.found)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
       for (const f of publishTargets(documents[index], config.repoUrl, !config.found, id => actions.get(id)?.provider)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
       for (const f of fixedPushTargets(documents[index], config.repoUrl, !config.found)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
@@ -354,8 +354,9 @@ function renderingOf(input: Record<string, unknown>, folder: string): (relative:
 
 /** The skeleton entries a list of glob patterns matches, through the scaffolder's own globby and options. */
 function globMatches(list: unknown, folder: string): Set<string> {
-  // A pattern that would expand past the bounds or walk outside the folder is checkTemplate's finding, never a walk.
-  const patterns = matchableSkeletonGlobs(list);
+  // A pattern that would expand past the bounds or walk outside the folder is checkTemplate's finding, never a
+  // walk; every other pattern goes to globby as written, so the set is what Backstage's globby returns.
+  const patterns = matchableSkeletonGlobs(list, { folder });
   if (!patterns.length || !existsSync(folder)) return new Set();
   const globby = createRequire(createRequire(import.meta.url).resolve('@backstage/plugin-scaffolder-backend'))('globby') as { sync(patterns: string[], options: object): string[] };
   return new Set(globby.sync(patterns, { cwd: folder, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false }));
