@@ -8,10 +8,15 @@ import { openRegularFile, readRegularFile } from '../load/readSource.ts';
 import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { boundedText, logText } from '../report/safeText.ts';
+import { carriedFindings, carriedTexts, runsText, type Carried } from './carriedTexts.ts';
+import { printableRuns, type TextRun } from './printableRuns.ts';
 import { sampleIsText, scanLabel, scanText } from './scanText.ts';
 import { SecretScanThread } from './secretScanThread.ts';
 
-/** A text file larger than this is not scanned: it is a secret-scan-incomplete error (never a silent pass). */
+/**
+ * A text file larger than this is not scanned: it is a secret-scan-incomplete error (never a silent pass); so
+ * is a binary file whose printable runs, or whose gzip data decompressed, hold more.
+ */
 export const SECRET_SCAN_MAX_BYTES = 16 * 1024 * 1024;
 /** What all of one run's scan may take (seconds); what is left then is secret-scan-incomplete. */
 export const SECRET_SCAN_SECONDS = 60;
@@ -21,9 +26,12 @@ const SAMPLE_BYTES = 64 * 1024;
 /**
  * secret-written findings for the repo paths `files` under `root` (what the change touches, or what a run was
  * given), and secret-scan-incomplete errors for each of them that is text and was not scanned. Every file is
- * read as scanText reads it: binary files (images, archives) are skipped, a file missing (deleted), not a
- * regular file (a submodule) or behind a link leaving the repository (repo-symlink's) is no file to scan. A
- * text file over SECRET_SCAN_MAX_BYTES, one that cannot be read, and every one still unscanned when
+ * read as scanText reads it; a binary file (an image, an archive, a text with a stray byte that makes it none)
+ * for the texts it carries (carriedTexts: its printable runs as `strings` finds them, what its gzip data
+ * decompresses to), each finding at its start with the place in the message (carriedFindings). A file missing
+ * (deleted), not a regular file (a submodule) or behind a link leaving the repository (repo-symlink's) is no
+ * file to scan. A text file over SECRET_SCAN_MAX_BYTES, a binary one carrying more, one that cannot be read,
+ * and every one still unscanned when
  * `seconds` have passed (secretlint runs on a thread that is then stopped: secretScanThread.ts) is
  * incomplete: the gate fails closed. Each distinct content is linted once (a pull request of sixty copies of
  * one costly file pays for one). The paths themselves are scanned too (TechDocs publishes a docs file's
@@ -42,7 +50,7 @@ export async function scanSecrets(root: string, files: readonly string[], second
     if (typeof paths !== 'string') found.push(...paths);
     const incomplete = (file: string, why: string) => found.push(incompleteFinding(file, pathsUnsaid ? `${why}; ${pathsUnsaid}` : why));
     for (const file of present) {
-      const read = readForScan(root, file);
+      const read = readForScan(root, file, thread.deadline);
       if (read === undefined) {
         if (pathsUnsaid) found.push(incompleteFinding(file, pathsUnsaid.replace(' either', '')));
         continue;
@@ -51,19 +59,22 @@ export async function scanSecrets(root: string, files: readonly string[], second
         incomplete(file, read.problem);
         continue;
       }
-      const label = scanLabel(file);
-      const key = `${label}\0${hash('sha256', read.text)}`;
-      let result = byContent.get(key);
-      if (result === undefined) {
-        result = await thread.lint(label, read.text);
-        byContent.set(key, result);
+      const texts = 'text' in read ? [{ label: scanLabel(file), text: read.text, findings: (found: Diagnostic[]) => found.map(d => ({ ...d, file })) }] : read.binary.texts.map(t => ({ label: t.label, text: t.text, findings: (found: Diagnostic[]) => carriedFindings(file, t, found) }));
+      const problems = 'binary' in read ? [...read.binary.problems] : [];
+      for (const { label, text, findings } of texts) {
+        const key = `${label}\0${hash('sha256', text)}`;
+        let result = byContent.get(key);
+        if (result === undefined) {
+          result = await thread.lint(label, text);
+          byContent.set(key, result);
+        }
+        if (result === 'timeout') problems.push(`the secret scan's ${seconds} s were used up before it was scanned`);
+        else if (result === 'failed') problems.push('secretlint failed on it');
+        else found.push(...findings(result));
       }
-      if (result === 'timeout') incomplete(file, `the secret scan's ${seconds} s were used up before it was scanned`);
-      else if (result === 'failed') incomplete(file, 'secretlint failed on it');
-      else {
-        found.push(...result.map(d => ({ ...d, file })));
-        if (pathsUnsaid) found.push(incompleteFinding(file, pathsUnsaid.replace(' either', '')));
-      }
+      // One incomplete finding a file, saying every reason (a text, or what a binary carries, left unscanned).
+      if (problems.length) incomplete(file, [...new Set(problems)].join('; '));
+      else if (pathsUnsaid) found.push(incompleteFinding(file, pathsUnsaid.replace(' either', '')));
     }
   } finally {
     await thread.close();
@@ -88,10 +99,12 @@ function openRegular(root: string, file: string): void {
 }
 
 /**
- * The text of repo path `file` to scan, undefined when there is none (binary, or no file: see scanSecrets), or
- * why a text file cannot be scanned (too large, unreadable).
+ * What of repo path `file` to scan: its text, or for a binary file the texts it carries (carriedTexts), undefined
+ * when there is no file (see scanSecrets); or why a text file cannot be scanned (too large, unreadable). A
+ * binary file over SECRET_SCAN_MAX_BYTES is read a window at a time for its runs only (largeBinary), until
+ * `deadline`.
  */
-function readForScan(root: string, file: string): { text: string } | { problem: string } | undefined {
+function readForScan(root: string, file: string, deadline: number): { text: string } | { binary: Carried } | { problem: string } | undefined {
   let bytes: Buffer;
   try {
     const real = realRepoPath(root, file);
@@ -100,7 +113,7 @@ function readForScan(root: string, file: string): { text: string } | { problem: 
       if (size > SECRET_SCAN_MAX_BYTES) {
         const sample = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
         const n = readSync(fd, sample, 0, sample.length, 0);
-        return sampleIsText(sample.subarray(0, n)) ? { problem: `it is ${size} bytes, over the ${SECRET_SCAN_MAX_BYTES} bytes the secret scan reads of one file` } : undefined;
+        return sampleIsText(sample.subarray(0, n)) ? { problem: `it is ${size} bytes, over the ${SECRET_SCAN_MAX_BYTES} bytes the secret scan reads of one file` } : { binary: largeBinary(file, fd, size, deadline) };
       }
     } finally {
       closeSync(fd);
@@ -111,7 +124,49 @@ function readForScan(root: string, file: string): { text: string } | { problem: 
     return { problem: `it could not be read (${logText(boundedText(String((error as NodeJS.ErrnoException)?.code ?? error), 40))})` };
   }
   const text = scanText(bytes);
-  return text === undefined ? undefined : { text };
+  return text === undefined ? { binary: carriedTexts(file, bytes, SECRET_SCAN_MAX_BYTES) } : { text };
+}
+
+/**
+ * The printable runs of the binary file open as `fd` (`size` bytes, over SECRET_SCAN_MAX_BYTES), read a window
+ * at a time, each window cut after its last control byte (no run holds one, so none is split); and why not all
+ * of it was scanned: runs over SECRET_SCAN_MAX_BYTES in all, `deadline` passed, gzip data (not decompressed
+ * at this size). Throws the file system's error.
+ */
+function largeBinary(file: string, fd: number, size: number, deadline: number): Carried {
+  const runs: TextRun[] = [];
+  const problems: string[] = [];
+  const window = Buffer.allocUnsafe(SECRET_SCAN_MAX_BYTES);
+  let chars = 0;
+  for (let at = 0; at < size; ) {
+    if (Date.now() > deadline) {
+      problems.push(`the secret scan's time was used up at byte ${at} of its ${size}`);
+      break;
+    }
+    const n = readSync(fd, window, 0, window.length, at);
+    if (n <= 0) break;
+    if (at === 0 && window[0] === 0x1f && window[1] === 0x8b && window[2] === 0x08) problems.push(`it is gzip data over ${SECRET_SCAN_MAX_BYTES} bytes, which the secret scan does not decompress`);
+    const end = at + n >= size ? n : lastControl(window, n) + 1 || n;
+    for (const run of printableRuns(window.subarray(0, end))) {
+      chars += run.text.length;
+      if (chars <= SECRET_SCAN_MAX_BYTES) runs.push({ ...run, offset: run.offset + at });
+    }
+    if (chars > SECRET_SCAN_MAX_BYTES) {
+      problems.push(`the printable text it carries (its \`strings\`) is over the ${SECRET_SCAN_MAX_BYTES} bytes the secret scan reads of one file`);
+      break;
+    }
+    at += end;
+  }
+  return { texts: runs.length ? [runsText(posix.basename(file), runs, 0)] : [], problems };
+}
+
+/** The index of the last control byte (not tab, not NUL: UTF-16 runs hold NULs) in the first `n` bytes of `bytes`, -1 when none. */
+function lastControl(bytes: Buffer, n: number): number {
+  for (let i = n - 1; i >= 0; i--) {
+    const b = bytes[i];
+    if ((b > 0 && b < 0x20 && b !== 0x09) || b === 0x7f) return i;
+  }
+  return -1;
 }
 
 /**

@@ -41,7 +41,7 @@ const check = (root: string, env: Record<string, string> = {}) => runBin(['check
 // Red team: a hostile pull request wrote a real-format token where the secret scan did not look, and the
 // report said "ready to merge".
 describe('the secret scan reads every text file a pull request changes, or says which it did not', () => {
-  it('a NUL byte does not make a YAML or Markdown file binary: the token is found, and the hidden diff is review-hidden-binary; a real binary is skipped', async () => {
+  it('a NUL byte does not make a YAML or Markdown file binary: the token is found, and the hidden diff is review-hidden-binary; a real binary is scanned for the text it carries', async () => {
     // A PNG's signature and header: invalid UTF-8 and many control bytes, even with a token inside.
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0, 0, 0, 1, 0, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89]), Buffer.from(`tEXt${TOKEN}`), Buffer.alloc(64, 1)]);
     const root = await pullRequest({
@@ -50,13 +50,14 @@ describe('the secret scan reads every text file a pull request changes, or says 
       'docs/logo.png': png,
     });
     const result = await check(root);
-    expect(findings(result.stdout).map(at)).toEqual(['review-hidden-binary@catalog/web.yaml:1:7', 'secret-written@catalog/web.yaml:7:28', 'review-hidden-binary@docs/notes.md:1:14', 'secret-written@docs/notes.md:3:8']);
+    expect(findings(result.stdout).map(at)).toEqual(['review-hidden-binary@catalog/web.yaml:1:7', 'secret-written@catalog/web.yaml:7:28', 'secret-written@docs/logo.png:1:1', 'review-hidden-binary@docs/notes.md:1:14', 'secret-written@docs/notes.md:3:8']);
+    expect(findings(result.stdout)[2].message).toContain(`at byte ${png.indexOf(TOKEN)} `);
     expect(findings(result.stdout).find(d => d.ruleId === 'review-hidden-binary')).toMatchObject({ severity: 'error', message: expect.stringContaining('Binary files differ') });
     expect(result.stdout).not.toContain(TOKEN);
     expect(result.status).toBe(1);
   }, 120_000);
 
-  it('a text file over 1 MiB is scanned; one over the 16 MiB bound is secret-scan-incomplete; a large binary is skipped', async () => {
+  it('a text file over 1 MiB is scanned; one over the 16 MiB bound is secret-scan-incomplete; a large binary is scanned for its runs, with no false alarm', async () => {
     const root = await pullRequest({
       'docs/big.md': `# Big\ntoken: ${TOKEN}\n${' '.repeat(1_100_000)}\n`,
       'docs/huge.md': `# Huge\n${'| a | b |\n'.repeat(1_700_000)}`,
