@@ -19,8 +19,10 @@ export function inertDirectives(text: string): string {
 /**
  * The secret-written findings `viewFound` (secretlint's, positioned in `view.text`) as findings of the raw
  * `text`: each at the raw span its match comes from, its message saying how the file spells the credential
- * and who reads it decoded. Left out: a finding on a raw line where `rawFound` (the raw scan's) already has
- * a secret-written or secret-sanctioned one (a token written plainly is said once). One on a raw line the file marks with
+ * and who reads it decoded. Left out: a finding whose raw span overlaps one `rawFound` (the raw scan's) has,
+ * secret-written or secret-sanctioned (a token written plainly is said once; a second credential spelled
+ * otherwise on the same line is its own finding: red team, a real escaped token beside a sanctioned fake one
+ * was said nowhere). One on a raw line the file marks with
  * `secretlint-disable-line` or under a `secretlint-disable-next-line` line is a secret-sanctioned warning
  * (sanctionedFinding), as the raw scan's are. Pure.
  */
@@ -28,19 +30,22 @@ export function decodedFindings(text: string, view: DecodedView, viewFound: read
   if (!viewFound.length) return [];
   const raw = lineStarts(text);
   const inView = lineStarts(view.text);
-  const said = new Set(rawFound.filter(d => d.ruleId === 'secret-written' || d.ruleId === 'secret-sanctioned').map(d => d.range.start.line));
+  const said = rawFound.filter(d => d.ruleId === 'secret-written' || d.ruleId === 'secret-sanctioned').map(d => d.range);
   const found: Diagnostic[] = [];
   for (const d of viewFound) {
     const first = offsetOf(inView, d.range.start);
     const last = Math.max(first, offsetOf(inView, d.range.end) - 1);
     const start = position(raw, view.span(first).start);
     const end = position(raw, view.span(last).end);
-    if (said.has(start.line)) continue;
+    if (said.some(r => !before(end, r.start) && !before(r.end, start))) continue;
     const decoded = { ...d, message: `${d.message.replace('written out in this file', `written out in this file ${view.spelling}`)} ${view.reader}`, range: { start, end } };
     found.push(sanctioned(text, raw, start.line) ? sanctionedFinding(decoded) : decoded);
   }
   return found;
 }
+
+// Ends are one past the last character (secretlint's, made 1-based): a range ending where another starts does not overlap it.
+const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.column <= b.column);
 
 /** Whether raw line `line` (1-based) carries `secretlint-disable-line`, or the line before `secretlint-disable-next-line`. */
 function sanctioned(text: string, starts: readonly number[], line: number): boolean {

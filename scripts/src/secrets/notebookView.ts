@@ -1,4 +1,4 @@
-import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
+import { parseTree, type Node } from 'jsonc-parser';
 import { ViewBuilder, type DecodedView } from './viewBuilder.ts';
 
 const READER = "Jupyter (and GitHub's notebook preview) joins a cell's list of source lines, and an output's, with nothing between them: the credential whole in the code that runs.";
@@ -21,19 +21,31 @@ export function notebookView(text: string): DecodedView | undefined {
     // jsonc-parser recurses once per level: a file nested thousands deep runs it out of stack.
     return undefined;
   }
-  const cells = root && findNodeAtLocation(root, ['cells']);
+  const cells = root && member(root, 'cells');
   if (cells?.type !== 'array') return undefined;
   const builder = new ViewBuilder(text);
   for (const cell of cells.children ?? []) {
-    appendMultiline(builder, findNodeAtLocation(cell, ['source']));
-    const outputs = findNodeAtLocation(cell, ['outputs']);
+    appendMultiline(builder, member(cell, 'source'));
+    const outputs = member(cell, 'outputs');
     for (const output of outputs?.type === 'array' ? (outputs.children ?? []) : []) {
-      appendMultiline(builder, findNodeAtLocation(output, ['text']));
-      const data = findNodeAtLocation(output, ['data']);
+      appendMultiline(builder, member(output, 'text'));
+      const data = member(output, 'data');
       for (const entry of data?.type === 'object' ? (data.children ?? []) : []) appendMultiline(builder, entry.children?.[1]);
     }
   }
   return builder.view('split across the lines of a notebook cell', READER);
+}
+
+/**
+ * The value of object `node`'s member `key`: the last one of that name, as Jupyter's reader (Python's json)
+ * and JSON.parse take it (red team: a second `source` hid a token from jsonc-parser's findNodeAtLocation,
+ * which takes the first).
+ */
+function member(node: Node, key: string): Node | undefined {
+  if (node.type !== 'object') return undefined;
+  let value: Node | undefined;
+  for (const property of node.children ?? []) if (property.children?.[0]?.value === key) value = property.children[1];
+  return value;
 }
 
 /** Adds to `builder` nbformat multiline string `node` (a string, or a list of strings joined), then a line break of the view's own. */

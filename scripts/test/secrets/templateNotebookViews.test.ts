@@ -107,6 +107,12 @@ describe('notebookView', () => {
     expect(source(text, view, 3, 3 + TOKEN.length)).toBe(`\\u0067${HEAD.slice(1)}",\n      "${TAIL}`);
   });
 
+  // Red team, second round: a cell with two `source` members; Jupyter (Python's json) and JSON.parse take the last.
+  it('reads the last of members of one name, as Jupyter does', () => {
+    const text = `{"cells":[{"cell_type":"code","source":["print(1)"],"outputs":[],"source":["key = '${HEAD}","${TAIL}'"]}],"cells2":[]}`;
+    expect(notebookView(text)!.text).toBe(`key = '${TOKEN}'\n`);
+  });
+
   it('no cells, broken or too deep JSON: no view or what the parser reads; a notebook spelling nothing gives no finding-worthy join', () => {
     expect(notebookView('{"metadata": {}}')).toBeUndefined();
     expect(notebookView(`${'['.repeat(20_000)}`)).toBeUndefined();

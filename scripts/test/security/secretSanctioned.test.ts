@@ -45,6 +45,23 @@ describe('a credential on a line a secretlint-disable comment exempts is secret-
     expect(outputs[3].stdout).toContain('<code>docs/runbook.md:3:7</code>');
   }, 120_000);
 
+  // Red team, second round: a fake token the comment exempts hid a real one spelled with escapes on the same line.
+  it('each credential on an exempted line is its own warning, and on any line its own finding, however each is spelled', async () => {
+    const OTHER = ['ghp', 'Zq7W3e9RtY1uI5oP2aS8dF4gH6jK0lXcVbNm'].join('_');
+    const hexed = `\\x67${OTHER.slice(1)}`;
+    const web = component('web-shop', `  annotations:\n    acme.com/example: "${TOKEN} ${hexed}" # secretlint-disable-line\n    acme.com/other: "${TOKEN} ${hexed}"\n`);
+    const root = await pullRequest({ 'catalog/web.yaml': web });
+    const json = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    const second = 24 + TOKEN.length + 1;
+    expect(found(json.stdout).map(at)).toEqual([
+      'secret-sanctioned/warning@catalog/web.yaml:6:24',
+      `secret-sanctioned/warning@catalog/web.yaml:6:${second}`,
+      'secret-written/error@catalog/web.yaml:7:22',
+      `secret-written/error@catalog/web.yaml:7:${second - 2}`,
+    ]);
+    expect(json.status).toBe(1);
+  }, 120_000);
+
   it('a token on the same page without the comment is still secret-written, and the config cannot turn the warning off', async () => {
     const root = await pullRequest({ 'docs/runbook.md': `${runbook}\nlive ${TOKEN}\n` }, 'catalog:\n  roots: [catalog/all.yaml]\nrules:\n  secret-sanctioned: off\n');
     const json = await runBin(['check', '--base', 'main', '--format', 'json'], root);
