@@ -473,6 +473,12 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
     }
     await crawl(unread.filter(s => !reachedElsewhere.has(s.file) && register(s.file, s.type, s.app)).map(s => s.file));
     for (const s of unread) if (register(s.file, s.type, s.app)) await crawl([s.file]);
+    // Files in the order discovery found them (then the rest as reached), as when every start was read in one
+    // wave: what reads the catalog in order (a grouped finding's first place) does not move with which starts
+    // are registered.
+    const order = new Map(start.map((file, i) => [file, i]));
+    const rank = (f: SourceFile) => order.get(f.file) ?? start.length;
+    files.sort((a, b) => rank(a) - rank(b));
   } else {
     await crawl(unread.filter(s => register(s.file, s.type, s.app)).map(s => s.file));
   }
