@@ -5,7 +5,7 @@ import { isRecord } from '../load/loadCatalog.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 import type { LocationEdge, SourceFile } from '../load/loadCatalog.ts';
-import { GLOB_BUDGET_MS, matchGlob, ROOT_TYPE_HINT } from './locationTargets.ts';
+import { GLOB_BUDGET_MS, locationTypeRefused, matchGlob, ROOT_TYPE_HINT } from './locationTargets.ts';
 import { logText } from '../report/safeText.ts';
 import { thisRepositoryRef, toRepoUrlForm } from '../load/toRepoUrlForm.ts';
 
@@ -76,13 +76,13 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
     });
     const { resolution } = edge;
     // Backstage's orchestrator refuses only a type that differs from the reader's and is not allowed.
-    if (edge.type !== edge.readerType && !context.allowedTypes.includes(edge.type)) {
+    if (locationTypeRefused(edge.type, edge.readerType, context.allowedTypes)) {
       // One finding per Location, not one per target it lists.
       if (refusedTypes.has(`${edge.file}#${edge.document}`)) continue;
       refusedTypes.add(`${edge.file}#${edge.document}`);
       const doc = source.documents[edge.document];
       const typePath = isRecord(doc) && isRecord(doc.spec) && typeof doc.spec.type === 'string' ? ['spec', 'type'] : edge.path;
-      diagnostics.push(at('location-target-invalid', 'error', `Location type '${logText(edge.type.slice(0, 100))}' is not allowed here: Backstage refuses a Location whose type differs from the type its own file is read by (${edge.readerType}) unless the catalog backend allows that type ("Registered locations must be of an allowed type"). Allowed: ${context.allowedTypes.map(t => logText(t.slice(0, 100))).join(', ')} (catalog.allowedLocationTypes; Backstage's default is url).`, locationTypeHint(edge.type, edge.readerType, edge.readerFromApp), typePath));
+      diagnostics.push(at('location-target-invalid', 'error', `Location type '${logText(edge.type.slice(0, 100))}' is not allowed here: Backstage refuses a Location whose type differs from the type its own file is read by (${edge.readerType}) unless the catalog backend allows that type ("Registered locations must be of an allowed type"), and reads none of its targets. Allowed: ${context.allowedTypes.map(t => logText(t.slice(0, 100))).join(', ')} (catalog.allowedLocationTypes; Backstage's default is url).`, locationTypeHint(edge.type, edge.readerType, edge.readerFromApp), typePath));
     } else if (resolution.kind === 'invalid' && resolution.perLocation) {
       if (refusedTypes.has(`${edge.file}#${edge.document}`)) continue;
       refusedTypes.add(`${edge.file}#${edge.document}`);
@@ -121,7 +121,7 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
       diagnostics.push(at('location-target-missing', 'error', `Location target ${shownPath(edge.target)} matches no file (looked for ${shownPath(resolution.pattern)}). Backstage then fails this whole Location, so it reads none of its targets: every entity they hold is lost (new ones never appear, existing ones stop updating), not just this one.`, targetHint(edge.file, resolution.pattern, context.repoFiles, reached)));
     }
   }
-  if (context.mode === 'roots') diagnostics.push(...unreachable(files, context));
+  if (context.mode === 'roots') diagnostics.push(...unreachable(files, context, undefined, true, refusedReaders(edges)));
   // A judged file that holds a Location can strand any file by narrowing its targets (`./svc/*.yaml` to
   // `./svc/a.yaml`): then every file catalog.include names is judged for reachability, as the whole run does.
   else if (context.mode === 'paths' && context.reachedByRoots) diagnostics.push(...unreachable(context.reachedByRoots, context, edges.length > 0 ? undefined : new Set(context.reachabilityOf ?? files.map(f => f.file)), false));
@@ -276,7 +276,7 @@ function templateCaseFolders(files: readonly SourceFile[]): string[] {
  * `given` (paths mode): only those files are judged. `sayTimedOut`: whether a pattern that ran out of time
  * is said (paths mode leaves it to the whole run, whose file, gitops.config.yaml, it was not given).
  */
-function unreachable(files: readonly SourceFile[], context: LocationContext, given?: ReadonlySet<string>, sayTimedOut = true): Diagnostic[] {
+function unreachable(files: readonly SourceFile[], context: LocationContext, given?: ReadonlySet<string>, sayTimedOut = true, refusedBy: ReadonlyMap<string, string> = new Map()): Diagnostic[] {
   const reached = new Set(files.map(f => f.file));
   const included = new Set<string>();
   // A pattern that ran out of time is a finding, never a silent gap: the result must not depend on timing unseen.
@@ -296,12 +296,24 @@ function unreachable(files: readonly SourceFile[], context: LocationContext, giv
   return [...timedOut, ...[...included]
     .filter(file => !reached.has(file) && !context.placeholderTargets.has(file) && !/(^|\/)mkdocs\.ya?ml$/.test(file) && !inSkeleton(file) && !isCase(file) && !context.toolkitFile?.(file))
     .sort()
-    .map(file => ({
-      ruleId: 'location-unreachable',
-      severity: 'error' as const,
-      message: `${file} is not reachable from the root Location, so Backstage never reads it.`,
-      hint: listIn(file, locationFiles ??= locationsIn(files)),
-      file,
-      range: FILE_START,
-    }))];
+    .map(file => {
+      const refused = refusedBy.get(file);
+      // Its target is already written: adding it again would change nothing, the refused type is what to fix.
+      if (refused) return { ruleId: 'location-unreachable', severity: 'error' as const, message: `${file} is named only by the Location in ${refused}, whose type Backstage refuses before reading any target, so Backstage never reads it.`, hint: `Fix that Location's spec.type (its location-target-invalid finding says how), or list this file in another Location the root reaches.`, file, range: FILE_START };
+      return {
+        ruleId: 'location-unreachable',
+        severity: 'error' as const,
+        message: `${file} is not reachable from the root Location, so Backstage never reads it.`,
+        hint: listIn(file, locationFiles ??= locationsIn(files)),
+        file,
+        range: FILE_START,
+      };
+    })];
+}
+
+/** Each file a refused Location names (its targets' `unread` files), with the file of the first such Location. */
+function refusedReaders(edges: readonly LocationEdge[]): Map<string, string> {
+  const by = new Map<string, string>();
+  for (const edge of edges) if (edge.resolution.kind === 'invalid') for (const file of edge.resolution.unread ?? []) if (!by.has(file)) by.set(file, edge.file);
+  return by;
 }

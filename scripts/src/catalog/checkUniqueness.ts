@@ -11,7 +11,7 @@ const HINT = 'Entity refs are case-insensitive: rename one entity or remove the 
  * catalog.roots says which files Backstage does register (`root`: the Location file that reads this copy, or
  * the copy itself, as the example).
  */
-const rootsHint = (root: string) => ` Without catalog.roots every catalog file in the repo counts as registered: if Backstage registers only some of these files (a workshop's per-chapter copies, examples), name the root Location files it registers in gitops.config.yaml, e.g. catalog: {roots: [${boundedText(root, 200)}]}; files no root reaches are then not judged as registered.`;
+const rootsHint = (root: string) => ` Without catalog.roots every catalog file in the repo that no other file's Location reaches counts as registered: if Backstage registers only some of these files (a workshop's per-chapter copies, examples), name the root Location files it registers in gitops.config.yaml, e.g. catalog: {roots: [${boundedText(root, 200)}]}; files no root reaches are then not judged as registered.`;
 
 /**
  * Every entity whose lower-cased ref is defined more than once, as Backstage treats it (measured on

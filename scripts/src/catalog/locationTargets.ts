@@ -9,7 +9,7 @@ const require = createRequire(import.meta.url);
 export type TargetResolution =
   | { kind: 'files'; files: string[]; pattern: string }
   | { kind: 'external'; url: string }
-  | { kind: 'invalid'; reason: string; ruleId?: string; hint?: string; /** Said once per Location, at spec.type: every relative target fails alike. */ perLocation?: boolean };
+  | { kind: 'invalid'; reason: string; ruleId?: string; hint?: string; /** Said once per Location, at spec.type: every relative target fails alike. */ perLocation?: boolean; /** A refused Location's target: the repo files it names, which Backstage never reads through it. */ unread?: string[] };
 
 export interface TargetContext {
   repoUrl?: string;
@@ -21,6 +21,16 @@ export interface TargetContext {
    * git tracks under node_modules (trackedInstalledFiles); `repoFiles` when absent.
    */
   treeFiles?: readonly string[];
+}
+
+/**
+ * Whether Backstage refuses a Location of `type` in a file read by `readerType` before reading any of its
+ * targets: DefaultCatalogProcessingOrchestrator's runSpecialLocationStep returns with "Registered locations
+ * must be of an allowed type" when the type differs from the reader's and the backend does not allow it
+ * (`allowed`: catalog.allowedLocationTypes, Backstage's default ['url']). Pure.
+ */
+export function locationTypeRefused(type: string, readerType: string, allowed: readonly string[]): boolean {
+  return type !== readerType && !allowed.includes(type);
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import type { Diagnostic } from '../diagnostic.ts';
-import { matchGlob, resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
+import { locationTypeRefused, matchGlob, resolveTarget, type TargetContext, type TargetResolution } from '../catalog/locationTargets.ts';
 import { techdocsDirFolder } from '../techdocs/techdocsDirFolder.ts';
 import { findPlaceholders, placeholderTarget, substitutePlaceholders, textHasNoPlaceholders } from '../catalog/placeholders.ts';
 import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
@@ -393,6 +393,11 @@ export interface ReaderTypes {
  * file's the type of the Location that reached it first. In a Backstage app's repository without a config,
  * the starts its app-config registers (catalog.appLocations) are read first, each by its location's type,
  * which the Locations they reach carry on as Backstage's orchestrator does; the other starts after.
+ * Without catalog.roots the starts are every catalog file found (or given), of which Backstage would register
+ * only those no other one's Location reaches: a start another start's Location reaches is read through that
+ * Location (its type, its origin, and a Location of its reader's own ref dropped: location-ignored), since
+ * the starts no other reaches are crawled first; a start still unread then (a cycle of Locations no such
+ * start reaches) is taken as registered, in the starts' order.
  */
 async function crawlLocations(config: GitopsConfig, start: string[], targets: TargetContext, cache?: ResultCache, reading?: Reading, known?: ReaderTypes) {
   const files: SourceFile[] = [];
@@ -403,22 +408,22 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
   // The Location (its ref and file) whose target first reached each file.
   const parents = new Map<string, Parent>();
   const ignored: Diagnostic[] = [];
+  const allowed = config.catalog.allowedLocationTypes;
   const starts = new Set(start);
-  const registered = config.catalog.roots.length === 0 ? (config.catalog.appLocations ?? []).filter(l => starts.has(l.file)) : [];
-  const phases: [string, string][][] = [registered.map(l => [l.file, l.type]), start.map(file => [file, known?.typeOf.get(file) ?? config.catalog.rootLocationType])];
-  for (const phase of phases) {
-    let wave: string[] = [];
-    for (const [file, type] of phase) {
-      if (typeOf.has(file)) continue;
-      typeOf.set(file, type);
-      if (phase === phases[0] || known?.fromApp.has(file)) fromApp.add(file);
-      origins.set(file, file);
-      wave.push(file);
-    }
-    while (wave.length > 0) {
-      const loaded = reading && (reading.mode === 'alternate' || wave.length >= MIN_READER_WAVE) ? await loadWithReader(config, wave, reading, cache) : wave.map(file => loadSourceFile(config, file, cache));
+  const discovering = config.catalog.roots.length === 0;
+  const registered = discovering ? (config.catalog.appLocations ?? []).filter(l => starts.has(l.file)) : [];
+  // Discovery's starts, read before the crawl to find which of them another start's Location reaches.
+  const preloaded = new Map<string, SourceFile>();
+  const load = async (wave: string[]): Promise<SourceFile[]> => {
+    const missing = wave.filter(file => !preloaded.has(file));
+    const read = missing.length === 0 ? [] : reading && (reading.mode === 'alternate' || missing.length >= MIN_READER_WAVE) ? await loadWithReader(config, missing, reading, cache) : missing.map(file => loadSourceFile(config, file, cache));
+    const byFile = new Map(missing.map((file, i) => [file, read[i]]));
+    return wave.map(file => preloaded.get(file) ?? byFile.get(file)!);
+  };
+  const crawl = async (first: string[]) => {
+    for (let wave = first; wave.length > 0;) {
       const next: string[] = [];
-      for (const source of loaded) {
+      for (const source of await load(wave)) {
         files.push(source);
         const parent = parents.get(source.file);
         if (parent) {
@@ -429,7 +434,7 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
           });
         }
         const app = fromApp.has(source.file);
-        for (const edge of locationEdges(source, typeOf.get(source.file) ?? 'url', targets, app)) {
+        for (const edge of locationEdges(source, typeOf.get(source.file) ?? 'url', targets, allowed, app)) {
           locations.push(edge);
           if (edge.resolution.kind !== 'files') continue;
           const location = source.documents[edge.document];
@@ -446,6 +451,36 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
       }
       wave = next;
     }
+  };
+  // A start taken as registered: read by its own type, its own origin. False when something already read it.
+  const register = (file: string, type: string, app: boolean) => {
+    if (typeOf.has(file)) return false;
+    typeOf.set(file, type);
+    if (app) fromApp.add(file);
+    origins.set(file, file);
+    return true;
+  };
+  await crawl(registered.filter(l => register(l.file, l.type, true)).map(l => l.file));
+  const rest = start.map(file => ({ file, type: known?.typeOf.get(file) ?? config.catalog.rootLocationType, app: known?.fromApp.has(file) ?? false }));
+  const unread = rest.filter(s => !typeOf.has(s.file));
+  if (discovering) {
+    (await load(unread.map(s => s.file))).forEach(source => preloaded.set(source.file, source));
+    const reachedElsewhere = new Set<string>();
+    for (const { file, type, app } of unread) {
+      for (const edge of locationEdges(preloaded.get(file)!, type, targets, allowed, app)) {
+        if (edge.resolution.kind === 'files') for (const found of edge.resolution.files) if (found !== file) reachedElsewhere.add(found);
+      }
+    }
+    await crawl(unread.filter(s => !reachedElsewhere.has(s.file) && register(s.file, s.type, s.app)).map(s => s.file));
+    for (const s of unread) if (register(s.file, s.type, s.app)) await crawl([s.file]);
+    // Files in the order discovery found them (then the rest as reached), as when every start was read in one
+    // wave: what reads the catalog in order (a grouped finding's first place) does not move with which starts
+    // are registered.
+    const order = new Map(start.map((file, i) => [file, i]));
+    const rank = (f: SourceFile) => order.get(f.file) ?? start.length;
+    files.sort((a, b) => rank(a) - rank(b));
+  } else {
+    await crawl(unread.filter(s => register(s.file, s.type, s.app)).map(s => s.file));
   }
   return { files, locations, origins, ignored, readers: { typeOf, fromApp } as ReaderTypes };
 }
@@ -497,18 +532,27 @@ function ignoredLocation(source: SourceFile, document: number, parent: Parent): 
   };
 }
 
-// `fromApp`: the file's type is that of the app-config location that registers it (app repo mode).
-function locationEdges(source: SourceFile, inheritedType: string, targets: TargetContext, fromApp = false): LocationEdge[] {
+/**
+ * The targets of each Location in `source`, a file read by `inheritedType`, resolved as Backstage reads them.
+ * A Location whose type Backstage refuses (locationTypeRefused against `allowed`, catalog.allowedLocationTypes)
+ * never reaches its targets: runSpecialLocationStep returns before reading any, so each of its targets resolves
+ * to no file (checkLocations reports the refusal itself). `fromApp`: the file's type is that of the app-config
+ * location that registers it (app repo mode).
+ */
+function locationEdges(source: SourceFile, inheritedType: string, targets: TargetContext, allowed: readonly string[], fromApp = false): LocationEdge[] {
   const edges: LocationEdge[] = [];
   source.documents.forEach((doc, document) => {
     if (!isRecord(doc) || doc.kind !== 'Location' || !isRecord(doc.spec) || !isEntityDocument(doc)) return;
     const type = typeof doc.spec.type === 'string' ? doc.spec.type : inheritedType;
     const optional = doc.spec.presence === 'optional' ? { optional: true } : {};
+    const refused = locationTypeRefused(type, inheritedType, allowed);
     const listed: [PathSegment[], unknown][] = [[['spec', 'target'], doc.spec.target]];
     if (Array.isArray(doc.spec.targets)) doc.spec.targets.forEach((t, i) => listed.push([['spec', 'targets', i], t]));
     for (const [path, target] of listed) {
       if (typeof target !== 'string') continue;
-      edges.push({ file: source.file, document, path, type, readerType: inheritedType, target, resolution: resolveTarget(source.file, type, target, targets, inheritedType, fromApp), ...optional, ...(fromApp && { readerFromApp: true as const }) });
+      let resolution = resolveTarget(source.file, type, target, targets, inheritedType, fromApp);
+      if (refused) resolution = { kind: 'invalid', reason: `Backstage refuses this Location's type '${type.slice(0, 100)}' and reads none of its targets.`, perLocation: true, ...(resolution.kind === 'files' && resolution.files.length > 0 && { unread: resolution.files }) };
+      edges.push({ file: source.file, document, path, type, readerType: inheritedType, target, resolution, ...optional, ...(fromApp && { readerFromApp: true as const }) });
     }
   });
   return edges;

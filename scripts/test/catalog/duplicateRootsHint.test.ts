@@ -16,7 +16,7 @@ describe('entity-duplicate across files without roots (check --root, through the
     const run = await runBin(['check', '--root', root, '--format', 'json'], root);
     const found = (JSON.parse(run.stdout).diagnostics as Finding[]);
     expect(found.map(d => `${d.ruleId}@${d.file}`)).toEqual(Array(2).fill('entity-duplicate@workshop/step1/catalog-info.yaml').concat(Array(2).fill('entity-duplicate@workshop/step2/catalog-info.yaml')));
-    for (const d of found) expect(d.hint).toContain('Without catalog.roots every catalog file in the repo counts as registered');
+    for (const d of found) expect(d.hint).toContain('Without catalog.roots every catalog file in the repo that no other file\'s Location reaches counts as registered');
     expect(found[0].hint).toContain('e.g. catalog: {roots: [workshop/step1/catalog-info.yaml]}');
     expect(run.status).toBe(1);
     // As the hint says: with roots naming the chapter Backstage registers, the others are not judged as registered.

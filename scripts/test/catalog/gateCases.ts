@@ -33,7 +33,8 @@ export const cases: [string, (tree: Tree) => void, string[]][] = [
   // (the fixture's app-config has no integration for it), and reads it at ingestion when it does.
   ['placeholder on a plain web host', edit(O, '$text: ./openapi.yaml', '$text: https://api.example.com/v1/openapi.yaml'), [`placeholder-url-not-allowed@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
   ['placeholder on a web host backend.reading.allow lists', tree => { edit(O, '$text: ./openapi.yaml', '$text: https://api.example.com/v1/openapi.yaml')(tree); edit('backstage-config/app-config.yaml', 'catalog:\n', 'backend:\n  reading:\n    allow: [{host: api.example.com}]\ncatalog:\n')(tree); }, [`placeholder-not-read@${O}:43:5`, 'location-unreachable@catalog/openapi.yaml:1:1']],
-  ['location type the org does not allow', edit('catalog/all.yaml', 'spec:\n  targets:', 'spec:\n  type: github\n  targets:'), ['location-target-invalid@catalog/all.yaml:6:9']],
+  // A second Location of the root's file, refused: it reads nothing (orders.yaml is the root's own target).
+  ['location type the org does not allow', edit('catalog/all.yaml', '    - ./orders.yaml\n', '    - ./orders.yaml\n---\napiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: more\nspec:\n  type: github\n  targets:\n    - ./orders.yaml\n'), ['location-target-invalid@catalog/all.yaml:15:9']],
   // A Location may keep the type it was read through, whatever the allowed list says (Backstage's orchestrator).
   ['child Locations inherit a file root', edit('gitops.config.yaml', 'catalog:\n', 'catalog:\n  rootLocationType: file\n'), []],
   // catalog-backend-module-openapi's resolvers: known only when the config says the managed Backstage has them.
