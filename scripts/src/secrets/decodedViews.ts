@@ -2,8 +2,8 @@ import { posix } from 'node:path';
 import { escapesView } from './escapesView.ts';
 import { htmlTextView, referencesView } from './htmlViews.ts';
 import { markdownViews } from './markdownViews.ts';
-import { notebookView } from './notebookView.ts';
-import { templateView } from './templateView.ts';
+import { NOTEBOOK_SPELLING, notebookView } from './notebookView.ts';
+import { TEMPLATE_SPELLING, templateView } from './templateView.ts';
 import type { DecodedView } from './viewBuilder.ts';
 import { frontMatterView, yamlView } from './yamlView.ts';
 
@@ -30,9 +30,37 @@ const HTML_EXTENSIONS = new Set(['.html', '.htm', '.svg', '.xml', '.xhtml']);
  *   and a template.yaml's values are rendered too): the text the scaffolder renders of its constant parts,
  *   tags and comments left out and string-literal expressions as their values (templateView);
  * - every text with a backslash: its C-family string escapes decoded (escapesView).
+ * Then the views of what a first decoding gives, as the next reader decodes it (composed): the scaffolder
+ * renders a skeleton before Backstage, TechDocs or a program reads what it wrote (a tag and a `\x` escape in
+ * one token), and Jupyter shows a notebook's Markdown cells and HTML outputs rendered.
  * A view the same as the raw text, or that shows nothing the raw text does not, is left out. Pure; never throws.
  */
 export function decodedViews(file: string, text: string): DecodedView[] {
+  const views = readersViews(file, text, true);
+  const template = views.find(v => v.spelling === TEMPLATE_SPELLING);
+  if (template) views.push(...readersViews(file, template.text, false).map(inner => composed(template, inner)));
+  const notebook = views.find(v => v.spelling === NOTEBOOK_SPELLING);
+  if (notebook) views.push(...[...markdownViews(notebook.text), htmlTextView(notebook.text)].filter(v => v !== undefined).map(inner => composed(notebook, inner)));
+  return views;
+}
+
+/**
+ * `inner`, a view of `outer`'s text, as a view of the raw text: each character's span is the raw span of the
+ * outer characters its own span covers.
+ */
+function composed(outer: DecodedView, inner: DecodedView): DecodedView {
+  return {
+    text: inner.text,
+    spelling: `${outer.spelling}, then ${inner.spelling}`,
+    reader: `${outer.reader} ${inner.reader}`,
+    span(offset: number) {
+      const { start, end } = inner.span(offset);
+      return { start: outer.span(start).start, end: outer.span(Math.max(start, end - 1)).end };
+    },
+  };
+}
+
+function readersViews(file: string, text: string, template: boolean): DecodedView[] {
   const extension = posix.extname(file).toLowerCase();
   const views: (DecodedView | undefined)[] = [];
   if (MARKDOWN_EXTENSIONS.has(extension)) views.push(...markdownViews(text), frontMatterView(text));
@@ -42,7 +70,7 @@ export function decodedViews(file: string, text: string): DecodedView[] {
     views.push(visible, referenced && referenced.text !== visible?.text ? referenced : undefined);
   } else if (DOUBLE_QUOTED_ESCAPE.test(text)) views.push(yamlView(text));
   if (extension === '.ipynb') views.push(notebookView(text));
-  views.push(templateView(text), escapesView(text));
+  views.push(template ? templateView(text) : undefined, escapesView(text));
   return views.filter(v => v !== undefined);
 }
 

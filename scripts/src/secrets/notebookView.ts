@@ -1,6 +1,7 @@
 import { parseTree, type Node } from 'jsonc-parser';
 import { ViewBuilder, type DecodedView } from './viewBuilder.ts';
 
+export const NOTEBOOK_SPELLING = 'split across the lines of a notebook cell';
 const READER = "Jupyter (and GitHub's notebook preview) joins a cell's list of source lines, and an output's, with nothing between them: the credential whole in the code that runs.";
 // A JSON string escape: `\uXXXX` or a backslash and one character.
 const ESCAPE = /\\(?:u[0-9a-fA-F]{4}|[^])/y;
@@ -33,7 +34,7 @@ export function notebookView(text: string): DecodedView | undefined {
       for (const entry of data?.type === 'object' ? (data.children ?? []) : []) appendMultiline(builder, entry.children?.[1]);
     }
   }
-  return builder.view('split across the lines of a notebook cell', READER);
+  return builder.view(NOTEBOOK_SPELLING, READER);
 }
 
 /**

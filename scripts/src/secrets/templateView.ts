@@ -1,5 +1,7 @@
 import { ViewBuilder, type DecodedView } from './viewBuilder.ts';
 
+export const TEMPLATE_SPELLING = 'split by template syntax';
+
 /** Template syntax in a text: an expression, a tag or a comment as fetch:template's renderer opens them. */
 export const TEMPLATE_SYNTAX = /\$\{\{|\{%|\{#/;
 
@@ -87,7 +89,7 @@ export function templateView(text: string): DecodedView | undefined {
     at = next;
   }
   flush();
-  return builder.view('split by template syntax', READER);
+  return builder.view(TEMPLATE_SPELLING, READER);
 }
 
 /**

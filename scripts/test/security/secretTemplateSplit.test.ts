@@ -67,6 +67,31 @@ describe('a credential split by template syntax or across notebook lines is secr
     for (const out of [result, report]) expect(`${out.stdout}${out.stderr}`).not.toContain(TOKEN.slice(4, 16));
   }, 180_000);
 
+  // Red team, second round: two decodings in one token (the scaffolder renders, then YAML or a program reads
+  // the escape), and a notebook's Markdown cell or HTML output split by markup that Jupyter renders.
+  it('a token split by a template tag and spelled with an escape, and one split by markup in a notebook cell or output, fail check --base', async () => {
+    const hex = `\\x${TAIL.charCodeAt(0).toString(16)}${TAIL.slice(1)}`;
+    const yaml = `apiVersion: v1\nkind: Secret\nstringData:\n  token: "${HEAD}{% if x %}{% endif %}${hex}"\n`;
+    const js = `export const key = "${HEAD}{# note #}${hex}";\n`;
+    const cells = JSON.stringify({ cells: [
+      { cell_type: 'markdown', metadata: {}, source: [`Token: ${HEAD}<span></span>${TAIL}\n`] },
+      { cell_type: 'code', execution_count: 1, metadata: {}, source: ['show()'], outputs: [{ output_type: 'display_data', metadata: {}, data: { 'text/html': [`<p>${HEAD}<b></b>${TAIL}</p>`] } }] },
+    ], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1);
+    const root = await pullRequest({ 'skeletons/svc/k8s/secret.yaml': yaml, 'skeletons/svc/src/key.js': js, 'skeletons/svc/notes.ipynb': cells });
+    const result = await check(root);
+    const found = secretsIn(result.stdout);
+    expect(found.map(at)).toEqual([
+      // YAML's view of a double-quoted value starts at its quote.
+      place('skeletons/svc/k8s/secret.yaml', yaml, `"${HEAD}`),
+      place('skeletons/svc/notes.ipynb', cells, HEAD, 'Token: '),
+      place('skeletons/svc/notes.ipynb', cells, HEAD, '<p>'),
+      place('skeletons/svc/src/key.js', js, HEAD),
+    ]);
+    expect(found[0].message).toMatch(/split by template syntax, then spelled with/);
+    expect(result.status).toBe(1);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN.slice(4, 16));
+  }, 180_000);
+
   it('real skeletons (tags between text, ${{ }} beside text) and a real notebook are no finding', async () => {
     const real = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
     const root = await pullRequest({
