@@ -8,6 +8,7 @@ import type { Diagnostic, Range } from '../diagnostic.ts';
 import { locateInBlock } from './blockPositions.ts';
 import { selfAlias } from './acyclicYaml.ts';
 import { rangeOfPath, toRange, type PathSegment } from './yamlPath.ts';
+import { boundedText } from '../report/safeText.ts';
 import { YAML_12_CORE } from './yamlSchema.ts';
 import { documentDepthProblem, isStackExhaustion, MAX_DOCUMENT_DEPTH, TOO_DEEP_HINT, TOO_DEEP_MESSAGE } from './tooDeep.ts';
 import { depthExceeded, mappingKeysExceeded, mappingKeysProblem, mayExceedNodes, NodeBudgetExceeded, nodeBudgetExceeded, nodeBudgetProblem, nodeCounter } from './yamlNodeBudget.ts';
@@ -386,6 +387,8 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
           message = belowValue ? `${belowValue.message}${more}` : `${message}.${blockStart?.sentence ?? indentContext(text, line)}${more}`;
           range = { start: { line, column }, end: { line, column: column + 1 } };
         }
+        const tag = duplicate ? undefined : templateTagLine(text, range.start.line);
+        if (tag) message = `Line ${range.start.line} is a template tag (${tag}) where YAML expects content: Backstage parses the file as YAML before anything renders it, so a {% %} or {# #} tag cannot make part of its structure conditional (YAML reads the "{" as the start of a flow mapping)`;
         const tab = error.code === 'TAB_AS_INDENT';
         if (tab && error === firstTab && followTab > 0) message += `. The parser also flags ${followTab} later error(s) of this document, which follow from this tab.`;
         const alsoHere = duplicate ? 0 : (sameLine.get(lineOf(error)) ?? 1) - 1;
@@ -402,6 +405,8 @@ function readDocuments(parsed: ExactParse, file: string, limits: YamlLimits, tex
             ? 'Backstage rejects the whole document; keep one of the two keys.'
             : tab
             ? 'Indent this line with spaces, to the column of the keys it belongs with: YAML never allows a tab in indentation.'
+            : tag
+            ? 'Remove the tag: a step runs conditionally with `if: ${{ … }}`, a value is computed with a quoted `${{ }}` expression, and a {% %} tag works only inside a string value (a block scalar `|`), which is rendered; nothing of this document is read until it parses.'
             : unquotedExpressionHint(text, range.start.line) ?? 'Fix the YAML syntax here; nothing of this document is read until it parses.',
           file,
           range,
@@ -508,6 +513,19 @@ export function unquotedExpressionHint(text: string, line: number): string | und
   const value = /^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*?|'[^']*'|"[^"]*"):\s+(.*)$/.exec(at)?.[1] ?? /^\s*-\s+(.*)$/.exec(at)?.[1];
   if (value === undefined || /^['"|>]/.test(value) || !/\$\{\{|^\{\{|^\{%/.test(value)) return undefined;
   return 'This value is a template expression without quotes: YAML reads its ": ", " #" or leading "{" as YAML syntax. Quote the whole value (key: "${{ … }}", with \\" for a double quote inside, or single quotes around it); nothing of this document is read until it parses.';
+}
+
+/**
+ * The template tag (`{% … %}`, `{# … #}`, Nunjucks' whitespace control included) line `line` of `text` consists
+ * of, as written (bounded for the message), or undefined when the line is anything else. A fresh user's
+ * template.yaml wrapped an output link in `{%- if … %}`: the parser's "All mapping items must start at the same
+ * column" sent them to fix indentation. Pure.
+ */
+export function templateTagLine(text: string, line: number): string | undefined {
+  const at = nthLine(text, line);
+  if (at === undefined || at.length > 4000) return undefined;
+  const tag = /^\s*(\{%.*%\}|\{#.*#\})\s*$/.exec(at)?.[1];
+  return tag === undefined ? undefined : boundedText(tag, 80);
 }
 
 function nthLine(text: string, line: number): string | undefined {

@@ -46,4 +46,33 @@ describe('YAML errors on one line (through the bin)', () => {
     for (const d of found) expect(d.hint).toMatch(/^This value is a template expression without quotes/);
     expect(run.status).toBe(1);
   });
+
+  // A fresh user's template.yaml wrapped an output link in `{%- if … %}` / `{%- endif %}`: the parser's "All mapping
+  // items must start at the same column" (naming a line at the same column) sent them to fix indentation.
+  it('a line that is a template tag is said as such, with a hint that does not point at indentation', async () => {
+    const template = `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: x
+spec:
+  owner: team
+  type: service
+  steps: []
+  output:
+    links:
+      - title: Repository
+        url: https://example.com/\${{ parameters.name }}
+      {%- if parameters.ingress %}
+      - title: App
+        url: https://\${{ parameters.host }}
+      {%- endif %}
+`;
+    const root = await tempRepo({ 'templates/x/template.yaml': template });
+    const run = await runBin(['check', '--format', 'json'], root);
+    const found = (JSON.parse(run.stdout) as { diagnostics: { ruleId: string; message: string; hint: string; range: { start: { line: number; column: number } } }[] }).diagnostics.filter(d => d.ruleId === 'yaml-syntax');
+    expect(found.map(d => `${d.range.start.line}:${d.range.start.column}`)).toEqual(['13:7', '16:8']);
+    expect(found[0].message).toMatch(/^Line 13 is a template tag \(\{%- if parameters\.ingress %\}\) where YAML expects content: Backstage parses the file as YAML before anything renders it/);
+    for (const d of found) expect(d.hint).toMatch(/^Remove the tag: a step runs conditionally with `if: \$\{\{ … \}\}`/);
+    expect(run.status).toBe(1);
+  });
 });
