@@ -28,6 +28,21 @@ describe('the --cache file: the last run on the first line, per-file results aft
     expect(parts(cacheFileText(undefined, '{}'))).toMatchObject({ run: undefined, notice: undefined });
   });
 
+  it('reads a record line and a per-file part longer than one read, and a file that is one long line', () => {
+    // Past the 64 KiB of the first read: the record's line is read on to its end, the rest when asked for.
+    const long = { ...record, diagnostics: Array.from({ length: 900 }, (_, i) => ({ ...record.diagnostics[0], message: `m${i} ${'x'.repeat(100)}` })) };
+    const files = `{"files":{"a":"${'y'.repeat(200_000)}"}}`;
+    const read = parts(cacheFileText(long, files));
+    expect(JSON.stringify(long).length).toBeGreaterThan(1 << 16);
+    expect(read.run).toEqual(long);
+    expect(read.filesBytes()?.toString('utf8')).toBe(files);
+    // Asked twice: the same bytes, not a second read of a closed file.
+    expect(read.filesBytes()?.toString('utf8')).toBe(files);
+    const line = 'z'.repeat(150_000);
+    expect(parts(line).filesBytes()?.toString('utf8')).toBe(line);
+    expect(parts('').filesBytes()?.toString('utf8')).toBe('');
+  });
+
   it('hands a file without a run record to the per-file cache whole, which then says what is wrong', () => {
     for (const text of ['{"format":"backstage-gitops-cache/1","key":', '{"format":"backstage-gitops-cache/1"}', 'not json\n{}']) {
       const read = parts(text);
