@@ -736,9 +736,12 @@ function expandPaths(root: string, paths: readonly string[], repoFiles: readonly
       continue;
     }
     if (inside.length === 0) {
+      // A folder of other files (.vscode, .github with only renovate.json, docs/assets) is no catalog file,
+      // as a given JSON file is not: the run's other gates (the credentials scan of every given file) still
+      // read it. `check $(ls -A)` gives every top-level folder.
+      if (rel === '' || repoFiles.some(f => f.startsWith(`${rel}/`))) continue;
       // It exists, so "does not exist" misled: say why the run does not read it.
-      const held = rel === '' || repoFiles.some(f => f.startsWith(`${rel}/`));
-      throw new UsageError(held ? `${given} holds no YAML files` : `${given} is not a file the repository holds: git ignores it, it belongs to another repository below this one (a submodule or a nested clone), or it is reached through a link; the gate reads what the git host would hold`);
+      throw new UsageError(`${given} is not a file the repository holds: git ignores it, it belongs to another repository below this one (a submodule or a nested clone), or it is reached through a link; the gate reads what the git host would hold`);
     }
     inside.forEach(f => selected.add(f));
   }
