@@ -8,7 +8,7 @@ import { findPlaceholders, placeholderTarget, substitutePlaceholders, textHasNoP
 import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts';
 import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundlePlaceholderRefs.ts';
 import { definitionLimits, mayHoldRef, scanApiRefs, type DefinitionRoot } from '../catalog/apiRefs.ts';
-import { helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
+import { BACKSTAGE_KINDS, helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import { DEFAULT_YAML_LIMITS, parseYaml, positionsIn, yamlLimitsFor, type ParsedYaml } from './parseYaml.ts';
 import { FileReader } from './fileReader.ts';
@@ -899,8 +899,8 @@ function keepCatalogDocuments(source: SourceFile, root: string, apiGroups: Reado
 /**
  * Whether a file named on the command line that no Location reaches and discovery would not take is still
  * meant for the catalog, and so judged as an entity file: a document with Backstage's apiVersion
- * (isEntityDocument), or a mapping with a `kind` or `metadata` but no apiVersion (an entity whose author left
- * it out, which Backstage's envelope check would refuse once a Location reads it). A file with a load problem
+ * (isEntityDocument), or a mapping without an apiVersion that envelopeLeftOut takes for an entity (which
+ * Backstage's envelope check would refuse once a Location reads it). A file with a load problem
  * (a syntax error, a merge key, a limit) is judged by its text: with an `apiVersion:` line, as discovery takes
  * it (Backstage's group, no skeleton syntax unless a Template), so a Kubernetes or Crossplane manifest with
  * `{% if %}` lines or `<<: *anchor` is not; without one, when a `kind:` or `metadata:` line says it is an
@@ -912,13 +912,24 @@ function meantAsEntityFile(source: SourceFile, root: string, apiGroups: Readonly
   // A skeleton document discovery leaves out (`name: ${{ values.name }}` in a folder no fetch step names) is
   // no entity file either when named: the whole run judges nothing there.
   const skeleton = (d: unknown) => (!source.placeholderFree && isSkeletonDocument(d)) || (source.cookiecutter === true && isCookiecutterDocument(d));
-  const meant = (d: unknown) => !skeleton(d) && (isEntityDocument(d, apiGroups) || (isRecord(d) && d.apiVersion === undefined && (d.kind !== undefined || d.metadata !== undefined)));
+  const meant = (d: unknown) => !skeleton(d) && (isEntityDocument(d, apiGroups) || (isRecord(d) && d.apiVersion === undefined && envelopeLeftOut(d)));
   if (source.documents.some(meant)) return true;
   if (source.problems.length === 0) return false;
   if (source.problems.some(p => p.ruleId === 'yaml-file-too-large')) return true;
   const text = readFileSync(join(root, source.file), 'utf8');
   if (/^[ \t-]*apiVersion[ \t]*:/m.test(text)) return textDeclaresEntity(text, apiGroups) && (!SKELETON_SYNTAX.test(text) || TEMPLATE_KIND.test(text));
   return /^[ \t-]*(?:kind|metadata)[ \t]*:/m.test(text);
+}
+
+/**
+ * Whether a mapping without an apiVersion is an entity whose author left the envelope out: its kind is one
+ * of Backstage's in any case (`kind: component`), or its metadata names it (`metadata.name`) beside a kind or
+ * a spec mapping. Other files with a `kind` or `metadata` key are someone else's: an Azure Developer CLI
+ * azure.yaml (`metadata: {template: …}`), an app manifest's `kind: app`; the whole run does not judge them.
+ */
+function envelopeLeftOut(doc: Record<string, unknown>): boolean {
+  if (typeof doc.kind === 'string' && [...BACKSTAGE_KINDS].some(kind => kind.toLowerCase() === (doc.kind as string).toLowerCase())) return true;
+  return isRecord(doc.metadata) && doc.metadata.name !== undefined && (doc.kind !== undefined || isRecord(doc.spec));
 }
 
 /**

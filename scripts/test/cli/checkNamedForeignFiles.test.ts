@@ -19,6 +19,14 @@ const FOREIGN = {
   'templates/vm/content/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec:\n  type: service\n  lifecycle: production\n  owner: ${{ values.owner }}\n',
 };
 
+// Fresh user, session 44: a named file without a load problem counted as an entity file when it had any
+// `kind` or `metadata` key, so the pre-commit hook failed an Azure Developer CLI azure.yaml (this repo's own
+// dotnet-webapi skeleton writes one) and coreeng's `kind: app` templates with entity-envelope errors.
+const PARSING_FOREIGN = {
+  'azure.yaml': 'name: todo-nodejs-mongo\nmetadata:\n  template: todo-nodejs-mongo@0.0.1-beta\nservices:\n  web:\n    project: ./src/web\n    host: appservice\n',
+  'apps/app.yaml': 'name: docker-web\ndescription: Docker web application\nkind: app\nskeletonPath: ./skeleton\n',
+};
+
 async function check(root: string, paths: string[]) {
   const run = await runBin(['check', '--format', 'json', ...paths], root);
   expect(run.stderr).not.toMatch(/internal error|bug in backstage-gitops/);
@@ -31,6 +39,24 @@ describe('check <files>: a named YAML file that is no catalog file, with a load 
     const root = await tempRepo({ 'catalog-info.yaml': GROUP, ...FOREIGN });
     expect(await check(root, [file])).toEqual({ status: 0, found: [] });
     expect(await check(root, [])).toEqual({ status: 0, found: [] });
+  }, 60_000);
+
+  it.each(Object.keys(PARSING_FOREIGN))('%s, which parses, is not judged either', async file => {
+    const root = await tempRepo({ 'catalog-info.yaml': GROUP, ...PARSING_FOREIGN });
+    expect(await check(root, [file])).toEqual({ status: 0, found: [] });
+    expect(await check(root, [])).toEqual({ status: 0, found: [] });
+  }, 60_000);
+
+  it('an entity whose author left the envelope out is judged: a Backstage kind in any case, or metadata.name with a kind or spec', async () => {
+    const root = await tempRepo({
+      'catalog-info.yaml': GROUP,
+      'deploy/lower.yaml': 'kind: component\nmetadata:\n  name: svc\nspec:\n  type: service\n',
+      'deploy/nokind.yaml': 'metadata:\n  name: svc2\nspec:\n  type: service\n',
+    });
+    const result = await check(root, ['deploy/lower.yaml', 'deploy/nokind.yaml']);
+    expect(result.found).toContain('entity-envelope@deploy/lower.yaml');
+    expect(result.found).toContain('entity-envelope@deploy/nokind.yaml');
+    expect(result.status).toBe(1);
   }, 60_000);
 
   it('a Backstage entity file with the same problems is still judged', async () => {
