@@ -11,6 +11,7 @@ import { checkRenderedCatalogInfo, type OrgCatalog } from './renderedCatalog.ts'
 import { callsStandIn, leftoversAllStandIn } from './standIn.ts';
 import { githubYamlText } from './githubYaml.ts';
 import { workflowSecurityFindings, type WorkflowFinding } from './workflowSecurity.ts';
+import type { Diagnostic } from '../diagnostic.ts';
 
 export interface RenderedFile {
   path: string;
@@ -48,10 +49,14 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
     }
     const wide = /\.ya?ml$/.test(file.path) && !foreign ? mappingKeysExceeded(text) : undefined;
     if (wide) problems.push(`${file.path}:${wide.line}: a mapping of more than ${MAX_MAPPING_KEYS} keys: Backstage's YAML parser compares each key with every earlier one and takes seconds on it`);
-    else if (/\.ya?ml$/.test(file.path) && !foreign) {
+    let invalidYaml = false;
+    if (!wide && /\.ya?ml$/.test(file.path) && !foreign) {
       const error = parseAllDocuments(text, { logLevel: 'error', prettyErrors: false }).flatMap(d => ('errors' in d ? d.errors : []))[0];
       if (error) problems.push(`${file.path}:${lineOf(text, error.pos[0])}: not valid YAML: ${error.message.split('\n')[0]}`);
+      invalidYaml = error !== undefined;
     }
+    // The mkdocs.yml and catalog-info.yaml checks below parse the file again: its syntax error is said once, above.
+    const notSaid = (d: Diagnostic) => d.severity === 'error' && !(invalidYaml && d.ruleId === 'yaml-syntax');
     if (!foreign && isJsonc(file.path)) {
       const error = jsonError(text, true);
       if (error) problems.push(`${file.path}:${error.line}: not valid JSON (comments and trailing commas allowed here): ${error.reason}`);
@@ -79,7 +84,7 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
       // A rendered mkdocs.yml is judged as TechDocs will build it: through techdocs-node's own sanitizer.
       const sanitized = await sanitizeAsTechdocs(text);
       for (const d of checkMkdocs({ file: file.path, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate }, paths, { text, sanitized })) {
-        if (d.severity === 'error') problems.push(`${file.path}:${d.range.start.line}: ${d.ruleId}: ${d.message}`);
+        if (notSaid(d)) problems.push(`${file.path}:${d.range.start.line}: ${d.ruleId}: ${d.message}`);
       }
     }
     if (/(^|\/)catalog-info\.ya?ml$/.test(file.path)) {
@@ -87,7 +92,7 @@ export async function checkRendered(files: readonly RenderedFile[], org?: OrgCat
       const source = { file: file.path, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate };
       texts ??= new Map(files.map(f => [f.path, f.content.toString('utf8')] as [string, string | null]));
       for (const d of await checkRenderedCatalogInfo(source, paths, org, texts)) {
-        if (d.severity === 'error') problems.push(`${file.path}:${d.range.start.line}: ${d.ruleId}: ${d.message}`);
+        if (notSaid(d)) problems.push(`${file.path}:${d.range.start.line}: ${d.ruleId}: ${d.message}`);
       }
     }
   }
