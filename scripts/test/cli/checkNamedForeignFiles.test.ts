@@ -17,12 +17,9 @@ const FOREIGN = {
   // A skeleton's entity file in a folder no fetch step names (KazikKluz/backstage-catalog: a template that runs
   // a custom action over content/): discovery leaves it out, Backstage could never register it as written.
   'templates/vm/content/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec:\n  type: service\n  lifecycle: production\n  owner: ${{ values.owner }}\n',
-};
-
-// Fresh user, session 44: a named file without a load problem counted as an entity file when it had any
-// `kind` or `metadata` key, so the pre-commit hook failed an Azure Developer CLI azure.yaml (this repo's own
-// dotnet-webapi skeleton writes one) and coreeng's `kind: app` templates with entity-envelope errors.
-const PARSING_FOREIGN = {
+  // Fresh user, session 44: files that parse counted as entity files for any `kind` or `metadata` key, so the
+  // pre-commit hook failed an Azure Developer CLI azure.yaml (this repo's own dotnet-webapi skeleton writes
+  // one) and coreeng's `kind: app` templates with entity-envelope errors.
   'azure.yaml': 'name: todo-nodejs-mongo\nmetadata:\n  template: todo-nodejs-mongo@0.0.1-beta\nservices:\n  web:\n    project: ./src/web\n    host: appservice\n',
   'apps/app.yaml': 'name: docker-web\ndescription: Docker web application\nkind: app\nskeletonPath: ./skeleton\n',
 };
@@ -34,15 +31,9 @@ async function check(root: string, paths: string[]) {
   return { status: run.status, found: found.map(d => `${d.ruleId}@${d.file}`) };
 }
 
-describe('check <files>: a named YAML file that is no catalog file, with a load problem', () => {
+describe('check <files>: a named YAML file that is no catalog file, with a load problem or none', () => {
   it.each(Object.keys(FOREIGN))('%s is not judged, as the whole run does not judge it', async file => {
     const root = await tempRepo({ 'catalog-info.yaml': GROUP, ...FOREIGN });
-    expect(await check(root, [file])).toEqual({ status: 0, found: [] });
-    expect(await check(root, [])).toEqual({ status: 0, found: [] });
-  }, 60_000);
-
-  it.each(Object.keys(PARSING_FOREIGN))('%s, which parses, is not judged either', async file => {
-    const root = await tempRepo({ 'catalog-info.yaml': GROUP, ...PARSING_FOREIGN });
     expect(await check(root, [file])).toEqual({ status: 0, found: [] });
     expect(await check(root, [])).toEqual({ status: 0, found: [] });
   }, 60_000);
