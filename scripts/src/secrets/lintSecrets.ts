@@ -15,7 +15,7 @@ let loaded: Promise<{ lintSource: LintSource; config: Parameters<LintSource>[0][
  * Passed as the rule's own `allows` option (secretlint's regex strings), matched against the whole match.
  * A fresh user's sweep found three such placeholders in cnoe-io/stacks' env.example reported as credentials.
  */
-export const SLACK_PLACEHOLDER = '/^(?:xoxb|xoxp|xapp|xoxa|xoxo|xoxr)-[A-Za-z]+(?:-[A-Za-z]+)*$/';
+const SLACK_PLACEHOLDER = '/^(?:xoxb|xoxp|xapp|xoxa|xoxo|xoxr)-[A-Za-z]+(?:-[A-Za-z]+)*$/';
 
 /** secretlint with its recommended preset, imported once (about 0.35 s) on first use. */
 function secretlint() {
