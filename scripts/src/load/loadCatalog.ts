@@ -189,8 +189,10 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
 
   // Paths mode in a Backstage app's repository: a given file is read by the type the app's own locations
   // give it, which only the whole repo's crawl knows, so that crawl (the context below) comes first.
-  const discovery = mode === 'paths' && !whole && config.catalog.appLocations ? await discoveredContext(config, treeFiles, targets, cache, reading) : undefined;
-  const crawl = await crawlLocations(config, start, targets, cache, reading, discovery?.readers);
+  // So does the Location that reads it: one of its reader's own ref is ignored (location-ignored), as in the
+  // whole run, not a second definition of that ref.
+  const discovery = mode === 'paths' && !whole ? await discoveredContext(config, treeFiles, targets, cache, reading) : undefined;
+  const crawl = await crawlLocations(config, start, targets, cache, reading, whole?.readers ?? discovery?.readers);
   let files = crawl.files;
   const skeletons = skeletonFolders(files, config, targets.repoFileSet);
   // A folder given on the command line is read with the same discovery as a plain folder: its API
@@ -222,7 +224,7 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
       // it, not as a location of its own: a Template named alone is allowed where the full run allows it.
       for (const [file, origin] of whole.origins) crawl.origins.set(file, origin);
     } else {
-      context = (discovery ?? await discoveredContext(config, treeFiles, targets, cache, reading)).files;
+      context = discovery!.files;
     }
     // A file named on the command line that the whole catalog reads as something else (a pre-commit hook
     // passes every changed YAML file: an API definition, an mkdocs.yml, a skeleton's catalog-info.yaml) is
@@ -381,16 +383,21 @@ async function discoveredContext(config: GitopsConfig, treeFiles: readonly strin
   return { files: files.filter(f => reached.has(f.file) || !placeholderSources.has(f.file)), readers: crawl.readers };
 }
 
-/** The type each file a crawl read is read by, and the files whose type comes from an app-config location. */
+/**
+ * The type each file a crawl read is read by, the files whose type comes from an app-config location, and
+ * the Location whose target first reached each file.
+ */
 export interface ReaderTypes {
   typeOf: ReadonlyMap<string, string>;
   fromApp: ReadonlySet<string>;
+  parents: ReadonlyMap<string, Parent>;
 }
 
 /**
  * Reads `start` and what their Locations reach. Each file is read by a type: a start's is
- * catalog.rootLocationType (or `known`'s, the types a discovery crawl of the whole repo gave), a reached
- * file's the type of the Location that reached it first. In a Backstage app's repository without a config,
+ * catalog.rootLocationType (or `known`'s, the types a crawl of the whole catalog gave: a given file is read
+ * as the whole run reads it, its Location of its reader's own ref dropped too), a reached file's the type of
+ * the Location that reached it first. In a Backstage app's repository without a config,
  * the starts its app-config registers (catalog.appLocations) are read first, each by its location's type,
  * which the Locations they reach carry on as Backstage's orchestrator does; the other starts after.
  * Without catalog.roots the starts are every catalog file found (or given), of which Backstage would register
@@ -425,7 +432,7 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
       const next: string[] = [];
       for (const source of await load(wave)) {
         files.push(source);
-        const parent = parents.get(source.file);
+        const parent = parents.get(source.file) ?? known?.parents.get(source.file);
         if (parent) {
           source.documents.forEach((doc, document) => {
             if (!hasParentRef(doc, parent)) return;
@@ -482,7 +489,7 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
   } else {
     await crawl(unread.filter(s => register(s.file, s.type, s.app)).map(s => s.file));
   }
-  return { files, locations, origins, ignored, readers: { typeOf, fromApp } as ReaderTypes };
+  return { files, locations, origins, ignored, readers: { typeOf, fromApp, parents } as ReaderTypes };
 }
 
 /** The Location whose target reached a file: its document, its metadata.name lower-cased, its file. */

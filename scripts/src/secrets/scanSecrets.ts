@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { hash } from 'node:crypto';
-import { closeSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, lstatSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { leavesRoot } from '../load/leavesRoot.ts';
@@ -9,6 +9,7 @@ import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { boundedText, logText } from '../report/safeText.ts';
 import { carriedFindings, carriedTexts, runsText, type Carried } from './carriedTexts.ts';
+import { inertDirectives } from './decodedFindings.ts';
 import { printableRuns, type TextRun } from './printableRuns.ts';
 import { sampleIsText, scanLabel, scanText } from './scanText.ts';
 import { SecretScanThread } from './secretScanThread.ts';
@@ -28,9 +29,10 @@ const SAMPLE_BYTES = 64 * 1024;
  * given), and secret-scan-incomplete errors for each of them that is text and was not scanned. Every file is
  * read as scanText reads it; a binary file (an image, an archive, a text with a stray byte that makes it none)
  * for the texts it carries (carriedTexts: its printable runs as `strings` finds them, what its gzip data
- * decompresses to), each finding at its start with the place in the message (carriedFindings). A file missing
- * (deleted), not a regular file (a submodule) or behind a link leaving the repository (repo-symlink's) is no
- * file to scan. A text file over SECRET_SCAN_MAX_BYTES, a binary one carrying more, one that cannot be read,
+ * decompresses to), each finding at its start with the place in the message (carriedFindings). A symbolic
+ * link's target is scanned as a text of its own (git commits it as the link's content), wherever it points; what
+ * it points at is scanned as a file only inside the repository. A file missing (deleted), not a regular file (a
+ * submodule) or behind a link leaving the repository (repo-symlink's) is no file to scan. A text file over SECRET_SCAN_MAX_BYTES, a binary one carrying more, one that cannot be read,
  * and every one still unscanned when
  * `seconds` have passed (secretlint runs on a thread that is then stopped: secretScanThread.ts) is
  * incomplete: the gate fails closed. Each distinct content is linted once (a pull request of sixty copies of
@@ -43,7 +45,7 @@ export async function scanSecrets(root: string, files: readonly string[], second
   const found: Diagnostic[] = [];
   const byContent = new Map<string, Diagnostic[] | 'timeout' | 'failed'>();
   try {
-    const present = files.filter(file => readable(root, file));
+    const present = files.filter(file => readable(root, file) || linkTarget(root, file) !== undefined);
     const paths = await pathFindings(thread, present);
     // The paths are scanned first, in one text: when even they were not, each file says so once, below.
     const pathsUnsaid = typeof paths === 'string' ? `its path was not scanned either (${paths === 'timeout' ? 'no time was left' : 'secretlint failed'})` : undefined;
@@ -51,16 +53,18 @@ export async function scanSecrets(root: string, files: readonly string[], second
     const incomplete = (file: string, why: string) => found.push(incompleteFinding(file, pathsUnsaid ? `${why}; ${pathsUnsaid}` : why));
     for (const file of present) {
       const read = readForScan(root, file, thread.deadline);
-      if (read === undefined) {
+      const target = linkTarget(root, file);
+      if (read === undefined && target === undefined) {
         if (pathsUnsaid) found.push(incompleteFinding(file, pathsUnsaid.replace(' either', '')));
         continue;
       }
-      if ('problem' in read) {
+      if (read !== undefined && 'problem' in read) {
         incomplete(file, read.problem);
         continue;
       }
-      const texts = 'text' in read ? [{ label: scanLabel(file), text: read.text, findings: (found: Diagnostic[]) => found.map(d => ({ ...d, file })) }] : read.binary.texts.map(t => ({ label: t.label, text: t.text, findings: (found: Diagnostic[]) => carriedFindings(file, t, found) }));
-      const problems = 'binary' in read ? [...read.binary.problems] : [];
+      const texts = read === undefined ? [] : 'text' in read ? [{ label: scanLabel(file), text: read.text, findings: (found: Diagnostic[]) => found.map(d => ({ ...d, file })) }] : read.binary.texts.map(t => ({ label: t.label, text: t.text, findings: (found: Diagnostic[]) => carriedFindings(file, t, found) }));
+      if (target !== undefined) texts.push({ label: scanLabel(file), text: inertDirectives(target), findings: (found: Diagnostic[]) => linkFindings(file, found) });
+      const problems = read !== undefined && 'binary' in read ? [...read.binary.problems] : [];
       for (const { label, text, findings } of texts) {
         const key = `${label}\0${hash('sha256', text)}`;
         let result = byContent.get(key);
@@ -80,6 +84,28 @@ export async function scanSecrets(root: string, files: readonly string[], second
     await thread.close();
   }
   return found;
+}
+
+/**
+ * The target of repo path `file` when it is a symbolic link (its folder inside the repository), as text:
+ * git stores a link as a blob holding its target, so that text is committed, pushed and shown in the pull
+ * request's diff like a file's, wherever the link points (nowhere, a URL, outside the repository). Undefined
+ * for anything else. Never throws.
+ */
+function linkTarget(root: string, file: string): string | undefined {
+  try {
+    const path = join(realRepoPath(root, posix.dirname(file)), posix.basename(file));
+    return lstatSync(path).isSymbolicLink() ? readlinkSync(path, { encoding: 'buffer' }).toString('utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const LINK_HINT = "Remove the link, or point it at a path that holds no credential, and rotate the credential: git stores a link's target as its content, so it is in the git history once pushed. A `secretlint-disable-line` comment is not honoured in a link's target.";
+
+/** secret-written findings `found` in the target of the symbolic link `file`, as findings of that link. Pure. */
+function linkFindings(file: string, found: readonly Diagnostic[]): Diagnostic[] {
+  return found.map(d => ({ ...d, file, range: FILE_START, message: `${d.message.replace('written out in this file', "written out as the target of this symbolic link (git stores the target as the link's content, which the pull request's diff shows)")}`, hint: LINK_HINT }));
 }
 
 /** Whether repo path `file` is there to be read as a file (not deleted, no folder, no link leaving the repository). */
@@ -228,5 +254,6 @@ function walk(root: string, path: string): string[] {
     // A file (or nothing): scannableText decides.
     return path ? [path] : [];
   }
-  return entries.filter(e => e.name !== '.git' && e.name !== 'node_modules' && !e.isSymbolicLink()).flatMap(e => walk(root, path ? `${path}/${e.name}` : e.name));
+  // A link is a file of its own (its target is scanned), never a folder to walk into.
+  return entries.filter(e => e.name !== '.git' && e.name !== 'node_modules').flatMap(e => (e.isSymbolicLink() ? [path ? `${path}/${e.name}` : e.name] : walk(root, path ? `${path}/${e.name}` : e.name)));
 }

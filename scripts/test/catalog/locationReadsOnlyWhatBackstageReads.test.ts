@@ -7,7 +7,8 @@ import { tempRepo } from '../helpers/tempRepo.ts';
 // reading any target) had its target, an mkdocs.yaml, judged as a broken entity file "that this Location reads".
 // rey-gdp-intern/backstage-catalog: acme/all.yaml's Location `acme` reads acme/group/all.yaml, which holds a
 // Location `acme` too; without roots each file was taken as its own registration (entity-duplicate), with roots
-// the same repository gave location-ignored, which is what Backstage does with the only file it registers.
+// the same repository gave location-ignored, which is what Backstage does with the only file it registers; and
+// `check acme/group/all.yaml` alone said entity-duplicate, its crawl not knowing the Location that reads it.
 
 interface Finding { ruleId: string; file: string; message: string; range: { start: { line: number } } }
 const run = async (files: Record<string, string>) => {
@@ -67,6 +68,21 @@ describe('without roots, a catalog file another file\'s Location reaches is read
     expect(await run(files)).toEqual(['location-ignored@acme/group/all.yaml:4']);
     // The same verdict as with roots naming the one file Backstage registers.
     expect(await run({ ...files, 'gitops.config.yaml': 'catalog:\n  roots: [all.yaml]\n' })).toEqual(['location-ignored@acme/group/all.yaml:4']);
+  });
+
+  it('a file given alone is read through the Location that reads it in the whole run: the same location-ignored, with roots or without', async () => {
+    const files = {
+      'acme/all.yaml': location('acme', '  targets:\n    - ./group/all.yaml\n'),
+      'acme/group/all.yaml': location('acme', '  targets:\n    - ./sre.yaml\n'),
+      'acme/group/sre.yaml': group('sre'),
+    };
+    const given = async (config: Record<string, string>) => {
+      const root = await tempRepo({ ...files, ...config });
+      const result = await runBin(['check', '--root', root, '--format', 'json', 'acme/group/all.yaml'], root);
+      return (JSON.parse(result.stdout).diagnostics as Finding[]).map(d => `${d.ruleId}@${d.file}:${d.range.start.line}`);
+    };
+    expect(await given({})).toEqual(['location-ignored@acme/group/all.yaml:4']);
+    expect(await given({ 'gitops.config.yaml': 'catalog:\n  roots: [acme/all.yaml]\n' })).toEqual(['location-ignored@acme/group/all.yaml:4']);
   });
 
   it('whatever the order the files are found in: the reached file sorting before its reader', async () => {

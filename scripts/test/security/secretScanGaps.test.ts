@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempRepo } from '../helpers/tempRepo.ts';
@@ -108,5 +108,25 @@ describe('the secret scan reads every text file a pull request changes, or says 
     expect(found.map(at)).toEqual([`secret-written@docs/${TOKEN}/index.md:1:1`]);
     expect(found[0].message).toMatch(/in this file's path/);
     expect(result.status).toBe(1);
+  }, 120_000);
+
+  // Red team: `ln -s "https://bot:<token>@github.com/acme/x" catalog/.../deploy-url`: git commits the target as
+  // the link's content, and the gate, which read only what a link points at, passed.
+  it("a symbolic link's target is scanned wherever it points, a secretlint directive in it honoured nowhere; a plain link is no finding", async () => {
+    const root = await pullRequest({ 'docs/index.md': '# Docs\n' });
+    symlinkSync(`https://bot:${TOKEN}@github.com/acme/x`, join(root, 'catalog/deploy-url'));
+    symlinkSync(`x${TOKEN} secretlint-disable-line`, join(root, 'catalog/sanctioned'));
+    symlinkSync('./team.yaml', join(root, 'catalog/team-link.yaml'));
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'links');
+    const result = await check(root);
+    const found = findings(result.stdout);
+    expect([...new Set(found.map(at))]).toEqual(['secret-written@catalog/deploy-url:1:1', 'secret-written@catalog/sanctioned:1:1']);
+    expect(found[0].message).toContain('the target of this symbolic link');
+    expect(result.stdout).not.toContain(TOKEN);
+    expect(result.status).toBe(1);
+    // Given by name or in a folder, as a pre-commit hook passes them.
+    const given = await runBin(['check', '--format', 'json', 'catalog'], root);
+    expect([...new Set(findings(given.stdout).map(at))]).toEqual(['secret-written@catalog/deploy-url:1:1', 'secret-written@catalog/sanctioned:1:1']);
   }, 120_000);
 });
