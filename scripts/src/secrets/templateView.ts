@@ -1,3 +1,4 @@
+import { TemplateConstants } from './templateConstants.ts';
 import { ViewBuilder, type DecodedView } from './viewBuilder.ts';
 
 export const TEMPLATE_SPELLING = 'split by template syntax';
@@ -5,7 +6,7 @@ export const TEMPLATE_SPELLING = 'split by template syntax';
 /** Template syntax in a text: an expression, a tag or a comment as fetch:template's renderer opens them. */
 export const TEMPLATE_SYNTAX = /\$\{\{|\{%|\{#/;
 
-const READER = "The scaffolder's fetch:template renders the file without its {% %} tags and {# #} comments, with each ${{ }} of string literals as its value: the credential whole in the repositories the template creates (in whichever branch, whether or not a test case renders it).";
+const READER = "The scaffolder's fetch:template renders the file without its {% %} tags and {# #} comments, with each ${{ }} that reads no input (string literals, operators, Nunjitsu's filters, names a {% set %} gives a constant) as its value: the credential whole in the repositories the template creates (in whichever branch, whether or not a test case renders it).";
 // Nunjitsu's readString: these three escapes, and any other escaped character as itself (`\u0067` is `u0067`).
 const STRING_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
 // Only string literals joined by `~` or `+` (both concatenate strings in Nunjitsu); `[^"\\]` and `\\[^]` are disjoint (no backtracking).
@@ -20,7 +21,9 @@ type Opening = { kind: 'variable' | 'block' | 'comment'; at: number; value: stri
 /**
  * Template `text` (a skeleton fetch:template renders, a template.yaml's `${{ }}` values) as the scaffolder
  * renders its constant parts: every `{% %}` tag and `{# #}` comment left out and the text either side joined,
- * every `${{ }}` whose expression is only string literals (joined by `~` or `+`) as its value, whitespace
+ * every `${{ }}` whose expression reads no input as its value (string literals joined by `~` or `+` read here;
+ * any other such expression, and names a `{% set %}` gives a constant, as Nunjitsu evaluates them:
+ * TemplateConstants), whitespace
  * control (`{%-`, `-%}`, `${{-`, `-}}`, `{#-`, `-#}`) applied, a `{% raw %}` or `{% verbatim %}` block's content
  * kept as written; any other expression left as written (its value is unknown, and an empty string would join
  * text it may never stand next to). Read as Nunjitsu's scanTemplate (the renderer fetch:template creates,
@@ -34,6 +37,7 @@ type Opening = { kind: 'variable' | 'block' | 'comment'; at: number; value: stri
 export function templateView(text: string): DecodedView | undefined {
   if (!TEMPLATE_SYNTAX.test(text)) return undefined;
   const builder = new ViewBuilder(text);
+  const constants = new TemplateConstants();
   // The text since the last tag, as raw runs: a left-trimming opening (`{%-`) trims its end, as Nunjitsu trims its pending text.
   let pending: [number, number][] = [];
   const flush = () => {
@@ -66,7 +70,7 @@ export function templateView(text: string): DecodedView | undefined {
     let next = end + close.length;
     const raw = opening.kind === 'block' ? rawName(content) : undefined;
     if (opening.kind === 'variable') {
-      const value = literalsValue(content);
+      const value = literalsValue(content) ?? constants.value(content);
       if (value === undefined) pending.push([opening.at, next]);
       else builder.put(value, opening.at, next);
     } else if (raw) {
@@ -80,7 +84,10 @@ export function templateView(text: string): DecodedView | undefined {
       builder.drop(closing.start, closing.end);
       // Nunjitsu's quirk: the opening's `-%}` trims the whitespace after the closing tag, not after the opening.
       next = closing.end;
-    } else builder.drop(opening.at, next);
+    } else {
+      if (opening.kind === 'block') constants.tag(content);
+      builder.drop(opening.at, next);
+    }
     if (rightTrim) {
       const skipped = next;
       while (next < text.length && SPACE.test(text[next])) next++;

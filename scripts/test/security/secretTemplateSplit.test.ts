@@ -92,6 +92,38 @@ describe('a credential split by template syntax or across notebook lines is secr
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN.slice(4, 16));
   }, 180_000);
 
+  // Red team, third round: an expression of literals in parentheses, and a prefix a {% set %} holds, in a branch
+  // no test case takes and in a template.yaml step input: fetch:template renders each whole, the scan saw none.
+  it('an expression that reads no input (parentheses, filters, a list joined, names a set gives a constant) is evaluated as Nunjitsu does; one reading input is not', async () => {
+    const reversed = [...TAIL].reverse().join('');
+    const lines = [
+      `A=\${{ "${HEAD}" ~ ("${TAIL}") }}`,
+      `B=\${{ ["${HEAD}", "${TAIL}"] | join }}`,
+      `C=${HEAD}\${{ "${reversed}" | reverse }}`,
+      `{%- set pfx = "${HEAD}" %}{% set whole = pfx ~ "${TAIL}" %}`,
+      `D=\${{ pfx }}${TAIL}`,
+      `E=\${{ whole | trim }}`,
+      // Rebound by a loop: its name reads input from here on.
+      `{% for pfx in values.list %}F=\${{ pfx }}${TAIL}{% endfor %}`,
+      `G=${HEAD}\${{ values.rest }}`,
+    ];
+    const skeleton = `{% if values.owner == "group:default/nobody" %}\n${lines.join('\n')}\n{% endif %}\n`;
+    const template = `apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: leak\nspec:\n  owner: group:team-a\n  type: service\n  steps:\n    - id: publish\n      action: debug:log\n      input:\n        message: \${{ "${HEAD}" ~ ("${TAIL}") }}\n`;
+    const root = await pullRequest({ 'skeletons/svc/README.md': skeleton, 'templates/leak/template.yaml': template });
+    const result = await check(root);
+    const found = secretsIn(result.stdout);
+    expect(found.map(at)).toEqual([
+      place('skeletons/svc/README.md', skeleton, '${{', 'A='),
+      place('skeletons/svc/README.md', skeleton, '${{', 'B='),
+      place('skeletons/svc/README.md', skeleton, HEAD, 'C='),
+      place('skeletons/svc/README.md', skeleton, '${{', 'D='),
+      place('skeletons/svc/README.md', skeleton, '${{', 'E='),
+      place('templates/leak/template.yaml', template, '${{'),
+    ]);
+    expect(result.status).toBe(1);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN.slice(4, 16));
+  }, 180_000);
+
   it('real skeletons (tags between text, ${{ }} beside text) and a real notebook are no finding', async () => {
     const real = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
     const root = await pullRequest({
