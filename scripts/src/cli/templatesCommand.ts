@@ -199,6 +199,11 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     if (omitted) io.stdout.write(`  hint: ${logText(omitted)}\n`);
     // The failure already quotes the refusals; what the toolkit adds is the hint.
     for (const refusal of (error as { inputRefusals?: { stepId: string; hint?: string }[] }).inputRefusals ?? []) if (refusal.hint) io.stdout.write(`  hint (step ${logText(refusal.stepId)}): ${logText(refusal.hint)}\n`);
+    // A fetch the offline render could not copy, before the failure: the likely reason for a missing file.
+    for (const entry of (error as { fetchedElsewhere?: Parameters<typeof fetchedElsewhereText>[0][] }).fetchedElsewhere ?? []) {
+      const { message, hint } = fetchedElsewhereText(entry);
+      io.stdout.write(`⚠ ${logText(message)}\n  hint: ${logText(hint)}\n`);
+    }
     return 1;
   }
   const out = resolve(io.cwd, values.out);

@@ -695,11 +695,16 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       refusal.hint ??= missingSecretHint(request.template.spec.steps, refusal.stepId, refusedPath(refusal), request.secrets);
     }
     if (inputRefusals.length && error && typeof error === 'object') Object.assign(error, { inputRefusals });
+    // What Backstage would have copied and this render did not: a later step may fail for want of it alone.
+    if (fetchedElsewhere.length && error && typeof error === 'object') Object.assign(error, { fetchedElsewhere });
     // A fetch of a folder or file that is not there: say which, relative to the repository, not the host path.
     // (The reader's errors reach here re-wrapped, with the path only in the message.)
     const missing = error instanceof Error ? /^ENOENT: no such file or directory, \w+ '([^']+)'$/.exec(error.message)?.[1] : undefined;
     if (missing?.startsWith(request.source.root + sep)) {
       (error as Error).message = `${relative(request.source.root, missing).split(sep).join('/')} does not exist in the repository (ENOENT)`;
+    } else if (missing?.startsWith(join(work, 'workspace') + sep)) {
+      // A later step's file (fs:rename's from) that no step wrote: its path in the task's workspace, not the host's.
+      (error as Error).message = `${boundedText(relative(join(work, 'workspace'), missing).split(sep).join('/'), 200)} does not exist in the task's workspace (ENOENT)`;
     }
     // A skeleton file whose last name renders empty inside a folder ('sub/${{ "x" if flag }}') comes out as
     // 'sub/', the folder fetch:template wrote before it: skipped as existing without replace, but with

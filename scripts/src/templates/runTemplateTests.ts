@@ -18,7 +18,8 @@ import { checkSecrets, valueRefusals } from './checkValues.ts';
 import { BACKTRACKING_HINT, templateBacktracking } from './regexBacktracking.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
 import { snapshotDifference } from './snapshotDifference.ts';
-import { deploymentParameterText, fetchedElsewhereText, notRunOfflineText, renderTemplate, userWithoutEntityText, type InputRefusalAt, type UnmatchedGlobAt } from './renderTemplate.ts';
+import { deploymentParameterText, fetchedElsewhereText, notRunOfflineText, renderTemplate, userWithoutEntityText, type InputRefusalAt, type RenderResult, type UnmatchedGlobAt } from './renderTemplate.ts';
+import { boundedText } from '../report/safeText.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded } from './renderBudget.ts';
 import { OUTSIDE_REPOSITORY } from './offlineScaffolder.ts';
 import { refusalPlace, staticRefusals, staticRepoUrlProblem } from './checkStepInputs.ts';
@@ -53,6 +54,8 @@ export interface TemplateCase {
   caseFile: string;
 }
 
+// A step's error for a file or folder that is not there (Node's, and the messages this toolkit rewrites it to).
+const MISSING_FILE = /ENOENT|does not exist/;
 /**
  * Every (template, case) in a stable order, for sharding. `templateFiles` are the files that hold a scaffolder
  * Template: those the catalog reads (any .yaml/.yml its Locations reach, as `check` judges them), by default
@@ -261,6 +264,16 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
       // A refusal the static check reports already is its finding; the case itself still failed to render.
       if (findings.length) diagnostics.push(...findings);
       else at(['values'], 'template-render-failed', `The template failed to render: ${message}`, 'Fix the step input in template.yaml (reported there).');
+      return { case: item, milliseconds: Date.now() - started, diagnostics };
+    }
+    // A step failing on a missing file after a fetch from elsewhere copied nothing: Backstage has those files,
+    // so the failure is likely this render's alone (RoadieHQ's create-rfc: fs:rename of the fetched file).
+    const elsewhereFetched = (error as { fetchedElsewhere?: RenderResult['fetchedElsewhere'] }).fetchedElsewhere;
+    if (elsewhereFetched?.length && MISSING_FILE.test(message)) {
+      for (const entry of elsewhereFetched) {
+        const { message: fetched, hint } = fetchedElsewhereText(entry);
+        diagnostics.push({ ruleId: 'template-step-not-rendered', severity: 'warning', message: `This case was not rendered to the end (${boundedText(message, 400)}), likely for a file Backstage has and this render does not: ${fetched}`, hint, file: item.caseFile, range: parsedCase.locate(0, ['values']) });
+      }
       return { case: item, milliseconds: Date.now() - started, diagnostics };
     }
     // What fetch:template's handler refuses in the input as written, the static check reports on the step.

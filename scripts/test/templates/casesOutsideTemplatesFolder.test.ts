@@ -142,6 +142,27 @@ describe('test cases of templates kept outside templates/<name>/', () => {
     }
   }, 120_000);
 
+  // Fresh user (RoadieHQ/software-templates' create-rfc): fs:rename of a file the fetch from elsewhere writes
+  // failed the case as template-render-failed, "Backstage would fail the same way"; Backstage has that file.
+  it('a later step failing on a file a fetch from elsewhere would have written is that warning, not a render failure; another failure stays one', async () => {
+    const rename = (from: string) => `    - id: shared\n      action: fetch:plain\n      input:\n        url: https://github.com/acme/community/tree/main/shared\n        targetPath: ./shared\n    - id: move\n      action: fs:rename\n      input:\n        files:\n          - from: ${from}\n            to: docs/index.md\n`;
+    const root = await repository();
+    writeFileSync(join(root, 'catalog/tpl/svc/template.yaml'), `${template('svc')}${rename('shared/template.md')}`);
+    const run = await runBin(['templates', 'test', 'svc', '--format', 'json'], root);
+    const found = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics;
+    expect(found.map(d => `${d.ruleId}@${d.file} ${d.severity}`)).toEqual(['template-step-not-rendered@catalog/tpl/svc/tests/default.yaml warning']);
+    expect(found[0].message).toMatch(/^This case was not rendered to the end \(step move \(fs:rename\): shared\/template\.md does not exist in the task's workspace \(ENOENT\)\), likely for a file Backstage has and this render does not: step shared \(fetch:plain\) fetches https:\/\/github\.com\/acme\/community\/tree\/main\/shared, outside this checkout/);
+    expect(run.status).toBe(0);
+    const render = await runBin(['templates', 'render', 'catalog/tpl/svc/template.yaml', '--values', 'catalog/tpl/svc/tests/default.yaml', '--out', join(root, 'out')], root);
+    expect(render.stdout).toContain('⚠ step shared (fetch:plain) fetches https://github.com/acme/community/tree/main/shared, outside this checkout');
+    expect(render.status).toBe(1);
+    // Without a fetch from elsewhere the same missing file is the template's own failure.
+    writeFileSync(join(root, 'catalog/tpl/svc/template.yaml'), `${template('svc')}${rename('shared/template.md').replace(/ {4}- id: shared[^]*?targetPath: \.\/shared\n/, '')}`);
+    const own = await runBin(['templates', 'test', 'svc', '--format', 'json'], root);
+    expect((JSON.parse(own.stdout) as { diagnostics: Finding[] }).diagnostics.map(d => `${d.ruleId} ${d.severity}`)).toEqual(['template-render-failed error']);
+    expect(own.status).toBe(1);
+  }, 120_000);
+
   // Fresh user: svc-template/template.yaml (found by discovery, no gitops.config.yaml) had an unquoted
   // `${{ … | replace("a", "b: c") }}`, so it did not parse and the catalog dropped it; templates test said only
   // that the case is never run (a warning) and "no template file here", and exited 0 while check failed.
