@@ -333,7 +333,11 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           ? `so, with no default as its second argument, it renders as nothing`
           : 'so it renders as nothing (or as "undefined" where the expression builds a string from it)';
       const subject = viaGet ? `${shown} reads ${boundedText(property)}, which is` : `${shown} is`;
-      report(nameOf(node), 'skeleton-unknown-value', `${subject} never passed${by}, ${outcome}${more}.${meantShown ? ` Did you mean ${meantShown}?` : ''}`, meantShown ? `Write ${meantShown}, which the step passes; or pass ${boundedText(property)} in the step's input.values.` : viaGet ? `Pass it in the step's input.values, fix the name, or give a default: ${contextName}.get(${JSON.stringify(boundedText(property))}, '…').` : "Pass it in the step's input.values, or fix the name.");
+      // A folder or file name that is this expression alone renders empty: fetch:template leaves the file out
+      // (an empty name makes the path `src//App.java` or `/App.java`, which its handler skips; an empty last
+      // name is the folder already written, skipped as existing).
+      const leftOut = inName.has(node) && !called && wholeSegment(file.name ?? file.relative, open, contextName, property);
+      report(nameOf(node), 'skeleton-unknown-value', `${subject} never passed${by}, ${leftOut ? 'so this part of the path renders empty and fetch:template leaves the file out of the new repository' : outcome}${more}.${meantShown ? ` Did you mean ${meantShown}?` : ''}`, meantShown ? `Write ${meantShown}, which the step passes; or pass ${boundedText(property)} in the step's input.values.` : viaGet ? `Pass it in the step's input.values, fix the name, or give a default: ${contextName}.get(${JSON.stringify(boundedText(property))}, '…').` : "Pass it in the step's input.values, or fix the name.");
     }
     for (const { node, path, keys, uses } of unknownKeys.values()) {
       const more = uses > 1 ? ` (used ${uses} times in this file)` : '';
@@ -730,4 +734,14 @@ function subtracts(expression: string): boolean {
     return false;
   }
   return found;
+}
+
+/**
+ * Whether a folder or file name in skeleton path `path` is one expression (opened by `open`) that reads
+ * `context`.`property` and nothing around it: when that value is undefined the name renders empty.
+ */
+function wholeSegment(path: string, open: string, context: string, property: string): boolean {
+  const reads = new RegExp(`\\b${context}\\s*(?:\\.\\s*${property.replace(/[^\w]/g, '\\$&')}\\b|\\.get\\(\\s*['"]${property.replace(/[^\w]/g, '\\$&')}['"])`);
+  // A fallback (`or 'x'`, `| default('x')`, an inline if) may give the name a value after all.
+  return path.split('/').some(name => name.startsWith(open) && name.endsWith('}}') && name.indexOf('}}') === name.length - 2 && reads.test(name) && !/\b(?:or|if|default|d)\b/.test(name.slice(open.length)));
 }

@@ -123,6 +123,15 @@ describe('skeleton file and folder names are checked in every mode, content only
     ]);
   });
 
+  // Fresh user (janus-idp's src/${{ values.pkg }}/DemoApplication.java): a folder name that renders empty gives
+  // `src//App.java`, which fetch:template skips, while the message said the value "renders as nothing".
+  it('a whole folder name of an unknown value says the file is left out; a name with text beside it renders as nothing', () => {
+    const message = (file: string) => found.find(d => d.file === `templates/ext/skeleton/${file}`)!.message;
+    expect(message('${{ values.folder }}/notes.txt')).toContain('so this part of the path renders empty and fetch:template leaves the file out of the new repository');
+    expect(message('logo-${{ values.logo }}.png')).toContain('so it renders as nothing');
+    expect(message('${{ values.component_id }}.md')).toContain('so it renders as nothing');
+  });
+
   it('an extension given without its dot selects the files as Backstage does', () => {
     expect(at('dotless')).toEqual(["skeleton-unknown-value@${{ values.svc }}.yaml.tpl:1 In this file's name: values.svc"]);
   });
