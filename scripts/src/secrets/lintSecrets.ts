@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import { posix } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Position } from '../diagnostic.ts';
 import { decodedFindings, inertDirectives } from './decodedFindings.ts';
 import { decodedViews } from './decodedViews.ts';
@@ -19,11 +21,24 @@ const SLACK_PLACEHOLDER = '/^(?:xoxb|xoxp|xapp|xoxa|xoxo|xoxr)-[A-Za-z]+(?:-[A-Z
 
 /** secretlint with its recommended preset, imported once (about 0.35 s) on first use. */
 function secretlint() {
-  loaded ??= Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]).then(([{ lintSource }, { creator }]) => ({
+  loaded ??= Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend'), quietProfiler()]).then(([{ lintSource }, { creator }]) => ({
     lintSource,
     config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator, rules: [{ id: '@secretlint/secretlint-rule-slack', options: { allows: [SLACK_PLACEHOLDER] } }] }] },
   }));
   return loaded;
+}
+
+/**
+ * Stops secretlint's profiler (the @secretlint/profiler instance its core marks every lint and rule on): it
+ * keeps every perf_hooks mark of the process and, at each new one, searches all kept before it, so a scan's
+ * cost grew with the square of the texts linted in one thread (2,854 files of a vendored Go tree: 44 s of a
+ * 60 s scan in that search, and secret-scan-incomplete for the rest). Nothing here reads the profile; core
+ * only calls mark(). The profiler is resolved from @secretlint/core, so it is the very module core imports.
+ */
+async function quietProfiler(): Promise<void> {
+  const fromCore = createRequire(createRequire(import.meta.url).resolve('@secretlint/core'));
+  const { secretLintProfiler } = (await import(pathToFileURL(fromCore.resolve('@secretlint/profiler')).href)) as { secretLintProfiler: { mark(marker: unknown): void } };
+  secretLintProfiler.mark = () => undefined;
 }
 
 /**
