@@ -179,7 +179,9 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
       if (analysis.baseRun) {
         const { byGate, config: baseConfig, renames, baseline: baseBaseline, entityFiles, dir, entities } = analysis.baseRun;
         const { revisionSide } = await import('../pr/sameFinding.ts');
-        const sides = { head: revisionSide(root, analysis.entities), base: revisionSide(dir, entities) };
+        const { entityChanges } = await import('../pr/entityChanges.ts');
+        const entityRenames = () => new Map(entityChanges(entities, analysis.entities).renamed.filter(r => r.from !== r.to).map(r => [r.from, r.to]));
+        const sides = { head: revisionSide(root, analysis.entities), base: revisionSide(dir, entities), entityRenames };
         const settledOnBase = [...applyRuleSettings(withoutRepeats(byGate), baseConfig), ...lockedRuleSettings(baseConfig)];
         const onBase = baseBaseline && baseConfig.baseline ? applyBaseline(settledOnBase, baseBaseline, baseConfig.baseline) : settledOnBase;
         const { markAlreadyOnBase, pairWithBase, removedRefHints } = await import('../pr/alreadyOnBase.ts');

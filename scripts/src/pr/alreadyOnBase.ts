@@ -26,6 +26,16 @@ export function gitRenames(root: string, baseRef: string): Map<string, string> {
 }
 
 /**
+ * Both revisions, for the pairing by what a finding is about (looseIdentity), and the entities the pull request
+ * renamed (base ref → head ref, entityChanges' renames), asked only when a base finding names an entity.
+ */
+export interface PairedSides {
+  head: RevisionSide;
+  base: RevisionSide;
+  entityRenames?: () => ReadonlyMap<string, string>;
+}
+
+/**
  * The head's findings with `alreadyOnBase: true` on each one the base revision's own run of the same gate
  * already reports. A finding is the same, first, when its rule, file, entity ref and message agree, the message
  * with line and column numbers taken out (lineFree: lines move when a pull request edits above them); the line
@@ -35,7 +45,8 @@ export function gitRenames(root: string, baseRef: string): Map<string, string> {
  * that names other entities (a did-you-mean guess, a count of uses) changes when a pull request adds one
  * elsewhere, and the unchanged legacy finding must not fail that pull request as its own. A file the pull
  * request renamed or moved (`renames`, base → head) is compared under its new path, in the file and where the
- * message or the finding's `group` names it as a path (pathMention). A finding said once for a cause at
+ * message or the finding's `group` names it as a path (pathMention); a finding of an entity the pull request
+ * renamed (`sides.entityRenames`) under the entity's new ref. A finding said once for a cause at
  * several places (`group`: an action id, a filter, an owning group) is matched by that cause alone: the place
  * it stands at is the first of its places, and a file that sorts earlier moves it. Findings are counted, not merely matched: when the base has one
  * finding of a kind and the head two, one of them is the pull request's (the one further down the file).
@@ -47,7 +58,7 @@ export function gitRenames(root: string, baseRef: string): Map<string, string> {
  * settings and baseline), the renames, the failing test and both revisions; returns new objects only for the
  * marked ones, in the head's order. Reads files only for findings the messages leave unmatched.
  */
-export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Diagnostic[], renames: ReadonlyMap<string, string> = new Map(), isFailing: (d: Diagnostic) => boolean = d => d.severity === 'error', sides?: { head: RevisionSide; base: RevisionSide }): Diagnostic[] {
+export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Diagnostic[], renames: ReadonlyMap<string, string> = new Map(), isFailing: (d: Diagnostic) => boolean = d => d.severity === 'error', sides?: PairedSides): Diagnostic[] {
   return pairWithBase(head, base, renames, isFailing, sides).diagnostics;
 }
 
@@ -57,7 +68,8 @@ export function markAlreadyOnBase(head: readonly Diagnostic[], base: readonly Di
  * base reports them: its file, line and message), which the pull request's head no longer has. A pull
  * request that only fixes findings was reported as "No findings", the same as one that changed a comment.
  */
-export function pairWithBase(head: readonly Diagnostic[], base: readonly Diagnostic[], renames: ReadonlyMap<string, string> = new Map(), isFailing: (d: Diagnostic) => boolean = d => d.severity === 'error', sides?: { head: RevisionSide; base: RevisionSide }): { diagnostics: Diagnostic[]; fixed: Diagnostic[] } {
+export function pairWithBase(head: readonly Diagnostic[], base: readonly Diagnostic[], renames: ReadonlyMap<string, string> = new Map(), isFailing: (d: Diagnostic) => boolean = d => d.severity === 'error', sides?: PairedSides): { diagnostics: Diagnostic[]; fixed: Diagnostic[] } {
+  const entityRenames = base.some(d => d.entityRef !== undefined) ? sides?.entityRenames?.() : undefined;
   const renamed = base.map(d => {
     let message = d.message;
     let group = d.group;
@@ -65,7 +77,11 @@ export function pairWithBase(head: readonly Diagnostic[], base: readonly Diagnos
       if (message.includes(from)) message = message.replace(pathMention(from), () => to);
       if (group?.includes(from)) group = group.replace(pathMention(from), () => to);
     }
-    return { d, file: renames.get(d.file) ?? d.file, message, group };
+    // A finding of an entity the pull request renamed is that entity's under its new ref (and a message naming
+    // the old ref names the new one): the rename alone neither fixes it nor brings it in.
+    const entityRef = d.entityRef === undefined ? undefined : entityRenames?.get(d.entityRef) ?? d.entityRef;
+    if (entityRef !== d.entityRef && message.includes(d.entityRef!)) message = message.replace(pathMention(d.entityRef!), () => entityRef!);
+    return { d, as: entityRef === d.entityRef ? d : { ...d, entityRef }, file: renames.get(d.file) ?? d.file, message, group };
   });
   const marked = new Set<Diagnostic>();
   // Each pass pairs head findings with base findings no earlier pass took, by its own key.
@@ -91,11 +107,11 @@ export function pairWithBase(head: readonly Diagnostic[], base: readonly Diagnos
     }
     return { left: left.filter(b => !taken.has(b)), rest };
   };
-  const first = pass(renamed, sortDiagnostics(head), b => findingIdentity({ ...b.d, file: b.file, message: b.message, group: b.group }), findingIdentity);
+  const first = pass(renamed, sortDiagnostics(head), b => findingIdentity({ ...b.as, file: b.file, message: b.message, group: b.group }), findingIdentity);
   let left = first.left;
   if (sides && first.rest.length && first.left.length) {
     const text = fileTexts();
-    left = pass(first.left, first.rest, b => looseIdentity(b.d, b.file, sides.base, sides.head, true, renames, text), d => looseIdentity(d, d.file, sides.head, sides.base, false, renames, text)).left;
+    left = pass(first.left, first.rest, b => looseIdentity(b.as, b.file, sides.base, sides.head, true, renames, text), d => looseIdentity(d, d.file, sides.head, sides.base, false, renames, text)).left;
   }
   return { diagnostics: head.map(d => (marked.has(d) ? { ...d, alreadyOnBase: true } : d)), fixed: sortDiagnostics(left.map(b => b.d).filter(d => d.severity !== 'info')) };
 }

@@ -46,4 +46,22 @@ describe('report: what a pull request fixes', () => {
     expect(half.json.markdown).toContain(`- ✨ Fixes 2 errors that <code>${base}</code> has`);
     expect(half.json.markdown.indexOf('#### Already on')).toBeLessThan(half.json.markdown.indexOf('#### Fixed by this pull request'));
   }, 180_000);
+
+  // Fresh user (webgrip, giantswarm, brunokino): renaming an entity whose owner was already unresolved on main
+  // listed that one finding twice, under "Introduced" (its entity ref changed) and under "Fixed".
+  it("a finding of an entity the pull request renames is already on the base under the new ref, neither introduced nor fixed", async () => {
+    const root = await dataRepoCopy();
+    // analytics-lib's owner: the spec right before platform-cli's document.
+    edit(root, ANALYTICS, t => t.replace('  owner: data-team\n  system: analytics\n---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: platform-cli', '  owner: data-teem\n  system: analytics\n---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: platform-cli'));
+    commit(root, 'main gets an owner typo on analytics-lib');
+    const base = startPullRequest(root);
+    edit(root, ANALYTICS, t => t.replace('  name: analytics-lib\n', '  name: analytics-helpers\n'));
+    commit(root, 'rename analytics-lib');
+    const run = await runReport(root, base);
+    expect(run.json.diagnostics.map(d => `${d.ruleId} ${(d as { alreadyOnBase?: boolean }).alreadyOnBase}`)).toEqual(['ref-unresolved true']);
+    expect((run.json as unknown as { fixed: unknown[] }).fixed).toEqual([]);
+    expect(run.json.markdown).toContain('#### Introduced by this pull request\n\nNone.');
+    expect(run.json.markdown).not.toContain('Fixed by this pull request');
+    expect(run.json.markdown).toContain('<code>component:default/analytics-lib</code> → <code>component:default/analytics-helpers</code>');
+  }, 180_000);
 });
