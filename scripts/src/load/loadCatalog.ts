@@ -445,6 +445,9 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
           locations.push(edge);
           if (edge.resolution.kind !== 'files') continue;
           const location = source.documents[edge.document];
+          // A skeleton's Location (`name: ${{ values.name }}-entities`) is no Location Backstage accepts as
+          // written (the name fails its policies), so it reads nothing: its targets are read once rendered.
+          if ((!source.placeholderFree && isSkeletonDocument(location)) || (source.cookiecutter && isCookiecutterDocument(location))) continue;
           const name = locationName(location);
           for (const found of edge.resolution.files) {
             if (typeOf.has(found)) continue;

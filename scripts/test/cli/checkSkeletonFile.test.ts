@@ -37,4 +37,21 @@ describe('check <file> naming a file of a skeleton', () => {
     const run = await runBin(['check', '--format', 'json', 'skeletons/svc/catalog-info.yaml'], root);
     expect({ status: run.status, stderr: run.stderr, found: summary(run.stdout) }).toEqual({ status: 1, stderr: '', found: ['ref-unresolved@templates/svc/template.yaml:6'] });
   }, 60_000);
+
+  // Fresh user (SkylarHoughtonGithub/skylab-backstage-catalog): `check <skeleton>/location.yaml` judged the
+  // skeleton documents its Location (`name: ${{ values.name }}-entities`) targets, nine errors every other
+  // run (whole, the folder, the target itself) does not give; Backstage refuses such a Location as written.
+  it("a skeleton's Location reads nothing, named or not, with a template fetching its folder or without", async () => {
+    const skeleton = {
+      'skel/location.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: ${{ values.name }}-entities\nspec:\n  targets:\n    - ./component.yaml\n',
+      'skel/component.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec: {type: service, lifecycle: production, owner: group:default/platform}\n',
+    };
+    for (const files of [{ 'catalog/platform.yaml': GROUP, ...skeleton }, { 'catalog/platform.yaml': GROUP, 'templates/svc/template.yaml': templateHead('svc') + fetchSkeletonStep().replace('../../skeletons/svc', '../../skel'), ...skeleton }]) {
+      const root = await tempRepo(files);
+      for (const args of [[], ['skel/location.yaml'], ['skel'], ['skel/component.yaml']]) {
+        const run = await runBin(['check', '--format', 'json', ...args], root);
+        expect({ args, found: summary(run.stdout).filter(s => !s.startsWith('codeowners')), status: run.status }).toEqual({ args, found: [], status: 0 });
+      }
+    }
+  }, 120_000);
 });
