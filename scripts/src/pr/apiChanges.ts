@@ -230,8 +230,12 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
   const definitions: ApiDefinition[] = [];
   // Each linted definition's text on the base, so that what Spectral already found there is told apart.
   const baseOf = new Map<ApiDefinition, ApiDefinition>();
-  for (const entity of input.head) {
-    if (entity.kind !== 'API' || !entity.ref) continue;
+  // An API defined twice (two documents of one file, one ref) is, on either side, the one Backstage keeps: the
+  // later document replaces the earlier under the same location key. Compared document by document, an
+  // untouched file of two looked like a definition changed (fresh user, giantswarm's crds.yaml).
+  const kept = new Map(input.head.filter(e => e.ref && e.kind === 'API').map(e => [e.ref!, e]));
+  for (const entity of kept.values()) {
+    if (!entity.ref) continue;
     const was = before.get(oldName.get(entity.ref) ?? entity.ref);
     const prior = was && definitionOf(was, input.repoUrl);
     if (!was || !prior) {
