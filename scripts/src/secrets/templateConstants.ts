@@ -30,7 +30,10 @@ const load = () => {
   const { parser } = require('nunjucks') as { parser: { parse(source: string, extensions: unknown[], lexerTags: Record<string, string>): Node } };
   const fromScaffolder = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'));
   const { createTemplateRenderer } = fromScaffolder('nunjitsu') as { createTemplateRenderer(options: Record<string, unknown>): Renderer };
-  loaded = { parse: source => parser.parse(source, [], {}), renderer: createTemplateRenderer({ allowRegexExecution: true }) };
+  // No regular expressions: a pattern's backtracking runs outside Nunjitsu's work limits (red team: one
+  // `replace(r/^(a+)+$/, …)` on a literal spent the whole scan's 60 s), and the render itself is the templates
+  // gate's to bound. An expression with one stays as written.
+  loaded = { parse: source => parser.parse(source, [], {}), renderer: createTemplateRenderer({ allowRegexExecution: false }) };
   return loaded;
 };
 
@@ -39,7 +42,8 @@ const load = () => {
  * `{% set name = … %}` gives a constant (read in text order, a later set replacing an earlier one in any
  * branch), and the value of each `${{ }}` expression that reads no input (no name but those, no filter or
  * function but Nunjitsu's own). Constant means what Nunjitsu itself gives it (as @backstage/plugin-scaffolder-backend
- * resolves it, regex execution on as fetch:template creates it; the scaffolder's own filters, which read
+ * resolves it, without regular expressions, which fetch:template allows but whose backtracking no work limit
+ * bounds; the scaffolder's own filters, which read
  * repository URLs and entity refs, are not known here, so an expression using one stays unknown), within small
  * work limits. nunjucks' parser (the grammar Nunjitsu keeps) says which names an expression reads.
  */

@@ -124,6 +124,16 @@ describe('a credential split by template syntax or across notebook lines is secr
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN.slice(4, 16));
   }, 180_000);
 
+  // Red team, fourth round: a regular expression that backtracks exponentially, on a literal, spent the whole
+  // scan's time once constant expressions were evaluated (secret-scan-incomplete, a minute of every push).
+  it('an expression with a regular expression is not evaluated: the scan ends, with nothing left unscanned', async () => {
+    const redos = `\${{ "${'a'.repeat(40)}!" | replace(r/^(a+)+$/, "x") }}\n`;
+    const root = await pullRequest({ 'skeletons/svc/README.md': redos });
+    const result = await runBin(['check', '--base', 'main', '--format', 'json'], root, { BACKSTAGE_GITOPS_SECRET_SCAN_SECONDS: '20' });
+    expect((JSON.parse(result.stdout) as { diagnostics: Found[] }).diagnostics.filter(d => d.ruleId.startsWith('secret'))).toEqual([]);
+    expect(result.status, result.stdout).toBe(0);
+  }, 180_000);
+
   it('real skeletons (tags between text, ${{ }} beside text) and a real notebook are no finding', async () => {
     const real = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
     const root = await pullRequest({
