@@ -51,8 +51,7 @@ describe('report: what a pull request fixes', () => {
   // listed that one finding twice, under "Introduced" (its entity ref changed) and under "Fixed".
   it("a finding of an entity the pull request renames is already on the base under the new ref, neither introduced nor fixed", async () => {
     const root = await dataRepoCopy();
-    // analytics-lib's owner: the spec right before platform-cli's document.
-    edit(root, ANALYTICS, t => t.replace('  owner: data-team\n  system: analytics\n---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: platform-cli', '  owner: data-teem\n  system: analytics\n---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: platform-cli'));
+    edit(root, ANALYTICS, t => t.replace(/(name: analytics-lib\n[\s\S]*?\n  owner: )data-team/, '$1data-teem'));
     commit(root, 'main gets an owner typo on analytics-lib');
     const base = startPullRequest(root);
     edit(root, ANALYTICS, t => t.replace('  name: analytics-lib\n', '  name: analytics-helpers\n'));
