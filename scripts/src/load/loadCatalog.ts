@@ -442,12 +442,12 @@ async function crawlLocations(config: GitopsConfig, start: string[], targets: Ta
         }
         const app = fromApp.has(source.file);
         for (const edge of locationEdges(source, typeOf.get(source.file) ?? 'url', targets, allowed, app)) {
-          locations.push(edge);
-          if (edge.resolution.kind !== 'files') continue;
           const location = source.documents[edge.document];
           // A skeleton's Location (`name: ${{ values.name }}-entities`) is no Location Backstage accepts as
-          // written (the name fails its policies), so it reads nothing: its targets are read once rendered.
-          if ((!source.placeholderFree && isSkeletonDocument(location)) || (source.cookiecutter && isCookiecutterDocument(location))) continue;
+          // written (the name fails its policies), so it reaches nothing: its targets are read once rendered.
+          if ((!source.placeholderFree || source.cookiecutter) && refusedAsWritten(location)) continue;
+          locations.push(edge);
+          if (edge.resolution.kind !== 'files') continue;
           const name = locationName(location);
           for (const found of edge.resolution.files) {
             if (typeOf.has(found)) continue;
@@ -847,6 +847,19 @@ function readInside(root: string, file: string): string | null {
  */
 function isSkeletonDocument(doc: unknown): boolean {
   return skeletonJudged(doc)?.includes('${{') ?? false;
+}
+
+/**
+ * Whether a document holds template syntax (`${{ }}`, or Cookiecutter's `{{ cookiecutter. }}`) in a field
+ * Backstage validates as written (apiVersion, kind, and metadata's name, namespace, labels and tags, which
+ * FieldFormatEntityPolicy refuses with an expression in them), whatever its kind: Backstage refuses it. One in
+ * free text (a description, an annotation, a link) is stored as written and refuses nothing.
+ */
+function refusedAsWritten(doc: unknown): boolean {
+  if (!isRecord(doc)) return false;
+  const metadata = isRecord(doc.metadata) ? { name: doc.metadata.name, namespace: doc.metadata.namespace, labels: doc.metadata.labels, tags: doc.metadata.tags } : doc.metadata;
+  const judged = JSON.stringify({ apiVersion: doc.apiVersion, kind: doc.kind, metadata }) ?? '';
+  return judged.includes('${{') || /\{-?\s*cookiecutter\./.test(judged);
 }
 
 /**

@@ -704,7 +704,10 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       (error as Error).message = `${relative(request.source.root, missing).split(sep).join('/')} does not exist in the repository (ENOENT)`;
     } else if (missing?.startsWith(join(work, 'workspace') + sep)) {
       // A later step's file (fs:rename's from) that no step wrote: its path in the task's workspace, not the host's.
-      (error as Error).message = `${boundedText(relative(join(work, 'workspace'), missing).split(sep).join('/'), 200)} does not exist in the task's workspace (ENOENT)`;
+      const inWorkspace = relative(join(work, 'workspace'), missing).split(sep).join('/');
+      (error as Error).message = `${boundedText(inWorkspace, 200)} does not exist in the task's workspace (ENOENT)`;
+      // Said as data, not only in words: the step id and file name in the message are the template's to write.
+      Object.assign(error as object, { missingInWorkspace: inWorkspace });
     }
     // A skeleton file whose last name renders empty inside a folder ('sub/${{ "x" if flag }}') comes out as
     // 'sub/', the folder fetch:template wrote before it: skipped as existing without replace, but with

@@ -54,8 +54,6 @@ export interface TemplateCase {
   caseFile: string;
 }
 
-// A step's error for a file or folder that is not there (Node's, and the messages this toolkit rewrites it to).
-const MISSING_FILE = /ENOENT|does not exist/;
 /**
  * Every (template, case) in a stable order, for sharding. `templateFiles` are the files that hold a scaffolder
  * Template: those the catalog reads (any .yaml/.yml its Locations reach, as `check` judges them), by default
@@ -268,12 +266,13 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     }
     // A step failing on a missing file after a fetch from elsewhere copied nothing: Backstage has those files,
     // so the failure is likely this render's alone (RoadieHQ's create-rfc: fs:rename of the fetched file).
-    const elsewhereFetched = (error as { fetchedElsewhere?: RenderResult['fetchedElsewhere'] }).fetchedElsewhere;
-    if (elsewhereFetched?.length && MISSING_FILE.test(message)) {
-      for (const entry of elsewhereFetched) {
-        const { message: fetched, hint } = fetchedElsewhereText(entry);
-        diagnostics.push({ ruleId: 'template-step-not-rendered', severity: 'warning', message: `This case was not rendered to the end (${boundedText(message, 400)}), likely for a file Backstage has and this render does not: ${fetched}`, hint, file: item.caseFile, range: parsedCase.locate(0, ['values']) });
-      }
+    // Only a file missing from the task's workspace (Node's ENOENT there, said as data by renderTemplate), never
+    // one missing from the repository, and never read from the message, whose step ids and names the template writes.
+    const { fetchedElsewhere: elsewhereFetched, missingInWorkspace } = error as { fetchedElsewhere?: RenderResult['fetchedElsewhere']; missingInWorkspace?: string };
+    if (elsewhereFetched?.length && missingInWorkspace !== undefined) {
+      const { message: fetched, hint } = fetchedElsewhereText(elsewhereFetched[0]);
+      const more = elsewhereFetched.length > 1 ? ` (and ${elsewhereFetched.length - 1} other fetch(es) from outside this checkout)` : '';
+      diagnostics.push({ ruleId: 'template-step-not-rendered', severity: 'warning', message: `This case was not rendered to the end (${boundedText(message, 400)}), likely for a file Backstage has and this render does not: ${fetched}${more}`, hint, file: item.caseFile, range: parsedCase.locate(0, ['values']) });
       return { case: item, milliseconds: Date.now() - started, diagnostics };
     }
     // What fetch:template's handler refuses in the input as written, the static check reports on the step.

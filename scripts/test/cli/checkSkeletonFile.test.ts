@@ -54,4 +54,18 @@ describe('check <file> naming a file of a skeleton', () => {
       }
     }
   }, 120_000);
+
+  // Review: an expression in free text (a description, an annotation) refuses nothing, so such a Location
+  // still reads its targets, and what they hold is judged.
+  it('a Location with an expression only in its description still reads its targets', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': 'catalog:\n  roots: [catalog/all.yaml]\n',
+      'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: extra\n  description: "see ${{ docs }}"\nspec:\n  targets: [./platform.yaml, ./hidden.yaml]\n',
+      'catalog/platform.yaml': GROUP,
+      'catalog/hidden.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: hidden\nspec: {type: service, lifecycle: production, owner: group:default/nobody}\n',
+    });
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect(summary(run.stdout)).toEqual(['ref-unresolved@catalog/hidden.yaml:5']);
+    expect(run.status).toBe(1);
+  }, 60_000);
 });

@@ -156,6 +156,12 @@ describe('test cases of templates kept outside templates/<name>/', () => {
     const render = await runBin(['templates', 'render', 'catalog/tpl/svc/template.yaml', '--values', 'catalog/tpl/svc/tests/default.yaml', '--out', join(root, 'out')], root);
     expect(render.stdout).toContain('⚠ step shared (fetch:plain) fetches https://github.com/acme/community/tree/main/shared, outside this checkout');
     expect(render.status).toBe(1);
+    // A folder missing from the repository after a fetch from elsewhere is the template's own failure (review:
+    // matched on the message's words, it and a step named `render-ENOENT` became warnings).
+    writeFileSync(join(root, 'catalog/tpl/svc/template.yaml'), `${template('svc')}${rename('shared/template.md').replace(/ {4}- id: move[^]*$/, '    - id: render-ENOENT\n      action: fetch:plain\n      input:\n        url: ./docs-typo\n        targetPath: ./docs\n')}`);
+    const typo = await runBin(['templates', 'test', 'svc', '--format', 'json'], root);
+    expect((JSON.parse(typo.stdout) as { diagnostics: Finding[] }).diagnostics.map(d => `${d.ruleId} ${d.severity}`)).toEqual(['template-skeleton-missing error', 'template-render-failed error']);
+    expect(typo.status).toBe(1);
     // Without a fetch from elsewhere the same missing file is the template's own failure.
     writeFileSync(join(root, 'catalog/tpl/svc/template.yaml'), `${template('svc')}${rename('shared/template.md').replace(/ {4}- id: shared[^]*?targetPath: \.\/shared\n/, '')}`);
     const own = await runBin(['templates', 'test', 'svc', '--format', 'json'], root);
