@@ -230,10 +230,11 @@ export async function apiChanges(input: ApiChangeInput): Promise<{ changes: ApiC
   const definitions: ApiDefinition[] = [];
   // Each linted definition's text on the base, so that what Spectral already found there is told apart.
   const baseOf = new Map<ApiDefinition, ApiDefinition>();
-  // An API defined twice (two documents of one file, one ref) is, on either side, the one Backstage keeps: the
-  // later document replaces the earlier under the same location key. Compared document by document, an
-  // untouched file of two looked like a definition changed (fresh user, giantswarm's crds.yaml).
-  const kept = new Map(input.head.filter(e => e.ref && e.kind === 'API').map(e => [e.ref!, e]));
+  // An API defined twice in one file is, on either side, the one Backstage keeps: the later document replaces
+  // the earlier under the same location key. Compared document by document, an untouched file of two looked
+  // like a definition changed (fresh user, giantswarm's crds.yaml). Copies in other files are each compared,
+  // as before: which file Backstage keeps is whichever it processes first.
+  const kept = new Map(input.head.filter(e => e.ref && e.kind === 'API').map(e => [`${e.ref}\u0000${e.file}`, e]));
   for (const entity of kept.values()) {
     if (!entity.ref) continue;
     const was = before.get(oldName.get(entity.ref) ?? entity.ref);

@@ -202,8 +202,8 @@ export async function loadEntities(root: string, checkout?: string) {
  * from, not only what their own document says. The entity as the catalog stores it (placeholders such as
  * `$text` filled in: a whitespace-only definition file changes hasApiDefinition while the document stays
  * the same), the file it is in (CODEOWNERS coverage, the docs folder a `dir:` techdocs-ref names), and,
- * given both trees' files, whether that docs site exists; of a ref defined twice, the later document, which
- * Backstage keeps. `base`/`head`: the revisions' loaded entities;
+ * given both trees' files, whether that docs site exists; of a ref defined twice in one file, the later document,
+ * which Backstage keeps. `base`/`head`: the revisions' loaded entities;
  * `files`: their repo-relative files.
  */
 export function touchedEntities(base: readonly CatalogEntity[], head: readonly CatalogEntity[], files?: { base: readonly string[]; head: readonly string[] }): Set<string> {
@@ -211,9 +211,12 @@ export function touchedEntities(base: readonly CatalogEntity[], head: readonly C
   const headFiles = files && new Set(files.head);
   const inputs = (e: CatalogEntity, repoFiles: ReadonlySet<string> | undefined) =>
     JSON.stringify([e.file, e.raw, e.entity, repoFiles ? docsSiteFacts(e, repoFiles) : null]);
-  // A ref defined twice is, on each side, the document Backstage keeps (the later one replaces the earlier):
-  // compared document by document, an untouched file of two made the entity touched.
-  const before = new Map(base.map(e => [e.ref, inputs(e, baseFiles)]));
-  const after = new Map(head.filter(e => e.ref).map(e => [e.ref!, e]));
-  return new Set([...after].filter(([ref, e]) => before.get(ref) !== inputs(e, headFiles)).map(([ref]) => ref));
+  // A ref defined twice in one file is, on each side, the document Backstage keeps (the later one replaces the
+  // earlier): compared document by document, an untouched file of two made the entity touched. Copies in
+  // other files are each compared, as before.
+  const before = new Map(base.map(e => [`${e.ref}\u0000${e.file}`, inputs(e, baseFiles)]));
+  const after = new Map(head.filter(e => e.ref).map(e => [`${e.ref}\u0000${e.file}`, e]));
+  const touched = new Set<string>();
+  for (const [key, e] of after) if (before.get(key) !== inputs(e, headFiles)) touched.add(e.ref!);
+  return touched;
 }

@@ -22,4 +22,20 @@ describe('report: an API defined twice in one untouched file', () => {
     expect(run.json.diagnostics.filter(d => !(d as { alreadyOnBase?: boolean }).alreadyOnBase).map(d => `${d.ruleId}@${d.file}:${d.range.start.line}`)).toEqual([]);
     expect(run.json.markdown).not.toMatch(/breaking/i);
   }, 180_000);
+
+  // Review: collapsed across files (the last copy of the ref), a breaking change to the copy in one file hid
+  // behind an untouched copy in another; which of them Backstage keeps is whichever it processes first.
+  it('a copy in another file does not hide a breaking change to this one', async () => {
+    const root = await dataRepoCopy();
+    edit(root, ANALYTICS, t => `${t.replace(/\n?$/, '\n')}${api('1', '/a')}`);
+    edit(root, 'catalog/systems/orders/entities.yaml', t => `${t.replace(/\n?$/, '\n')}${api('1', '/a')}`);
+    commit(root, 'main defines widgets in two files');
+    const base = startPullRequest(root);
+    edit(root, ANALYTICS, t => t.replace('      /a:\n', '      /c:\n'));
+    commit(root, 'widgets: /a becomes /c');
+    const run = await runReport(root, base);
+    const changes = run.json.report.apiChanges as { api: string; file: string; diff?: { type: string; description: string }[] }[];
+    expect(changes.map(a => `${a.api}@${a.file}`)).toEqual([`api:default/widgets@${ANALYTICS}`]);
+    expect(changes[0].diff?.filter(d => d.type === 'breaking').map(d => d.description)).toEqual(['[Removed] operation GET /a']);
+  }, 180_000);
 });
