@@ -36,9 +36,14 @@ function secretlint() {
  * only calls mark(). The profiler is resolved from @secretlint/core, so it is the very module core imports.
  */
 async function quietProfiler(): Promise<void> {
-  const fromCore = createRequire(createRequire(import.meta.url).resolve('@secretlint/core'));
-  const { secretLintProfiler } = (await import(pathToFileURL(fromCore.resolve('@secretlint/profiler')).href)) as { secretLintProfiler: { mark(marker: unknown): void } };
-  secretLintProfiler.mark = () => undefined;
+  // Best effort: a secretlint whose profiler moved is slower on many files, never unable to scan.
+  try {
+    const fromCore = createRequire(createRequire(import.meta.url).resolve('@secretlint/core'));
+    const { secretLintProfiler } = (await import(pathToFileURL(fromCore.resolve('@secretlint/profiler')).href)) as { secretLintProfiler?: { mark?: unknown } };
+    if (secretLintProfiler && typeof secretLintProfiler.mark === 'function') secretLintProfiler.mark = () => undefined;
+  } catch {
+    // Left as secretlint ships it.
+  }
 }
 
 /**

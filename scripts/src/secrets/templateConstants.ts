@@ -21,6 +21,7 @@ interface Renderer {
 const LIMITS = { workUnits: 100_000, outputCodeUnits: 1_000_000, scratchBytes: 4_000_000, capabilityCalls: 1_000 };
 // Nunjitsu's own global functions (no input reaches them).
 const GLOBAL_FUNCTIONS = new Set(['range']);
+const MAX_DEPTH = 200;
 const SET = /^\s*set\s+([A-Za-z_][A-Za-z0-9_]*)\s*=([^]*)$/;
 const BOUND = /^\s*(?:set|for|macro)\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)/;
 
@@ -49,19 +50,35 @@ const load = () => {
  */
 export class TemplateConstants {
   private readonly names = new Map<string, unknown>();
+  // The names as Nunjitsu's context, built again only when a set changes them.
+  private context: Record<string, unknown> | undefined;
+  // What the evaluated values of one text may add up to (code units): past it, expressions stay as written, so
+  // a thousand small expressions that each expand to a megabyte cannot build a view of gigabytes.
+  private budget: number;
+
+  /** `size`: the length of the text whose parts these are; its values may add up to twice that and 1 MB more. */
+  constructor(size: number) {
+    this.budget = 2 * size + 1_000_000;
+  }
 
   /**
    * The text Nunjitsu renders for expression `expression` (the inside of a `${{ }}`) when it reads no input;
    * undefined for any other, or one Nunjitsu refuses. Never throws.
    */
   value(expression: string): string | undefined {
-    const node = this.constant(expression);
-    if (!node) return undefined;
+    if (this.budget <= 0) return undefined;
     try {
-      return load().renderer.render(`\${{ ${expression} }}`, Object.fromEntries(this.names), { limits: LIMITS });
+      if (!this.constant(expression)) return undefined;
+      const value = load().renderer.render(`\${{ ${expression} }}`, this.contextOf(), { limits: { ...LIMITS, outputCodeUnits: Math.min(LIMITS.outputCodeUnits, this.budget) } });
+      this.budget -= value.length;
+      return value;
     } catch {
       return undefined;
     }
+  }
+
+  private contextOf(): Record<string, unknown> {
+    return (this.context ??= Object.fromEntries(this.names));
   }
 
   /**
@@ -70,15 +87,16 @@ export class TemplateConstants {
    * names) makes them unknown again. Never throws.
    */
   tag(content: string): void {
+    this.context = undefined;
     const set = SET.exec(content);
     if (set) {
-      const node = this.constant(set[2]);
       let value: unknown;
       try {
-        value = node ? load().renderer.renderValue(`\${{ ${set[2]} }}`, Object.fromEntries(this.names), { limits: LIMITS }) : undefined;
+        value = this.budget > 0 && this.constant(set[2]) ? load().renderer.renderValue(`\${{ ${set[2]} }}`, this.contextOf(), { limits: LIMITS }) : undefined;
       } catch {
         value = undefined;
       }
+      this.context = undefined;
       if (value === undefined) this.names.delete(set[1]);
       else this.names.set(set[1], value);
       return;
@@ -100,11 +118,13 @@ export class TemplateConstants {
     }
     const output = root.children?.length === 1 ? root.children[0] : undefined;
     if (output?.typename !== 'Output' || output.children?.length !== 1) return undefined;
-    return this.readsNoInput(output.children[0]) ? output.children[0] : undefined;
+    return this.readsNoInput(output.children[0], 0) ? output.children[0] : undefined;
   }
 
-  private readsNoInput(node: unknown): boolean {
-    if (Array.isArray(node)) return node.every(child => this.readsNoInput(child));
+  // nunjucks builds `a ~ b ~ c …` left-deep: a tree deeper than any real expression is left unknown, not walked.
+  private readsNoInput(node: unknown, depth: number): boolean {
+    if (depth > MAX_DEPTH) return false;
+    if (Array.isArray(node)) return node.every(child => this.readsNoInput(child, depth + 1));
     if (!node || typeof node !== 'object') return true;
     const n = node as Node;
     switch (n.typename) {
@@ -112,16 +132,16 @@ export class TemplateConstants {
         return typeof n.value === 'string' && this.names.has(n.value);
       // A filter's name and a test's are no input; Nunjitsu answers whether it knows them.
       case 'Filter':
-        return this.readsNoInput(n.args);
+        return this.readsNoInput(n.args, depth + 1);
       case 'Is':
-        return this.readsNoInput(n.left);
+        return this.readsNoInput(n.left, depth + 1);
       case 'FunCall': {
         const callee = n.name as Node | undefined;
-        if (callee?.typename === 'Symbol') return typeof callee.value === 'string' && GLOBAL_FUNCTIONS.has(callee.value) && this.readsNoInput(n.args);
-        return this.readsNoInput(callee) && this.readsNoInput(n.args);
+        if (callee?.typename === 'Symbol') return typeof callee.value === 'string' && GLOBAL_FUNCTIONS.has(callee.value) && this.readsNoInput(n.args, depth + 1);
+        return this.readsNoInput(callee, depth + 1) && this.readsNoInput(n.args, depth + 1);
       }
       default:
-        return (n.fields ?? []).every(field => this.readsNoInput(n[field]));
+        return (n.fields ?? []).every(field => this.readsNoInput(n[field], depth + 1));
     }
   }
 }

@@ -37,7 +37,7 @@ type Opening = { kind: 'variable' | 'block' | 'comment'; at: number; value: stri
 export function templateView(text: string): DecodedView | undefined {
   if (!TEMPLATE_SYNTAX.test(text)) return undefined;
   const builder = new ViewBuilder(text);
-  const constants = new TemplateConstants();
+  const constants = new TemplateConstants(text.length);
   // The text since the last tag, as raw runs: a left-trimming opening (`{%-`) trims its end, as Nunjitsu trims its pending text.
   let pending: [number, number][] = [];
   const flush = () => {

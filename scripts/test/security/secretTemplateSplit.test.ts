@@ -126,9 +126,11 @@ describe('a credential split by template syntax or across notebook lines is secr
 
   // Red team, fourth round: a regular expression that backtracks exponentially, on a literal, spent the whole
   // scan's time once constant expressions were evaluated (secret-scan-incomplete, a minute of every push).
-  it('an expression with a regular expression is not evaluated: the scan ends, with nothing left unscanned', async () => {
+  it('an expression with a regular expression, or too deep to walk, is not evaluated: the scan ends, with nothing left unscanned', async () => {
     const redos = `\${{ "${'a'.repeat(40)}!" | replace(r/^(a+)+$/, "x") }}\n`;
-    const root = await pullRequest({ 'skeletons/svc/README.md': redos });
+    // And one of 30,000 operands, deeper than the walk of its tree goes (a guard: left as written, scanned).
+    const deep = `\${{ ${Array(30_000).fill('"a"').join(' ~ ')} }}\n`;
+    const root = await pullRequest({ 'skeletons/svc/README.md': redos, 'skeletons/svc/deep.md': deep });
     const result = await runBin(['check', '--base', 'main', '--format', 'json'], root, { BACKSTAGE_GITOPS_SECRET_SCAN_SECONDS: '20' });
     expect((JSON.parse(result.stdout) as { diagnostics: Found[] }).diagnostics.filter(d => d.ruleId.startsWith('secret'))).toEqual([]);
     expect(result.status, result.stdout).toBe(0);
