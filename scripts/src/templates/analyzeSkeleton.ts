@@ -737,11 +737,13 @@ function subtracts(expression: string): boolean {
 }
 
 /**
- * Whether a folder or file name in skeleton path `path` is one expression (opened by `open`) that reads
- * `context`.`property` and nothing around it: when that value is undefined the name renders empty.
+ * Whether a folder or file name in skeleton path `path` is the lookup of `context`.`property` alone
+ * (`${{ values.pkg }}`, `{{ cookiecutter.get('pkg') }}`, whitespace control allowed), opened by `open`: when that
+ * value is undefined the name renders empty. One with anything more (`values.a ~ "-svc"`, a filter, a default)
+ * may render a name all the same.
  */
 function wholeSegment(path: string, open: string, context: string, property: string): boolean {
-  const reads = new RegExp(`\\b${context}\\s*(?:\\.\\s*${property.replace(/[^\w]/g, '\\$&')}\\b|\\.get\\(\\s*['"]${property.replace(/[^\w]/g, '\\$&')}['"])`);
-  // A fallback (`or 'x'`, `| default('x')`, an inline if) may give the name a value after all.
-  return path.split('/').some(name => name.startsWith(open) && name.endsWith('}}') && name.indexOf('}}') === name.length - 2 && reads.test(name) && !/\b(?:or|if|default|d)\b/.test(name.slice(open.length)));
+  const name = property.replace(/[^\w]/g, '\\$&');
+  const lookup = new RegExp(`^${open.replace(/[$]/g, '\\$&').replace(/[{]/g, '\\{')}-?\\s*${context}\\s*(?:\\.\\s*${name}|\\.get\\(\\s*['"]${name}['"]\\s*\\))\\s*-?\\}\\}$`);
+  return path.split('/').some(segment => lookup.test(segment));
 }
