@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker as WorkerThread, type MessagePort, type Worker } from 'node:worker_threads';
 import { quietWorker } from '../process/quietWorker.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { linearByShape } from './linearPattern.ts';
@@ -70,9 +70,9 @@ export const BACKTRACKING_BUDGET = { perPattern: 3_000, total: 30_000 };
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { checkSync } = require(workerData.recheck);
-parentPort.on('message', ({ index, pattern, timeout }) => {
+parentPort.on('message', ({ index, pattern, flags: given, timeout }) => {
   let reply = { index, status: 'unknown' };
-  for (const flags of ['u', '']) {
+  for (const flags of given !== undefined ? [given] : ['u', '']) {
     try { new RegExp(pattern, flags); } catch { continue; }
     try {
       const r = checkSync(pattern, flags, { timeout, checker: 'auto' });
@@ -98,9 +98,22 @@ parentPort.on('message', ({ index, pattern, timeout }) => {
  * Never throws.
  */
 export async function backtrackingPatterns(patterns: readonly string[], budget = BACKTRACKING_BUDGET): Promise<Map<string, Backtracking>> {
+  const verdicts = await backtrackingRegexes(patterns.map(pattern => ({ pattern })), budget);
+  return new Map([...verdicts].map(([key, verdict]) => [key.slice(key.indexOf('/') + 1), verdict]));
+}
+
+/** The key backtrackingRegexes gives a pattern with its flags (none given: `/pattern`). */
+export const regexKey = (regex: { pattern: string; flags?: string }) => `${regex.flags ?? ''}/${regex.pattern}`;
+
+/**
+ * backtrackingPatterns for regular expressions with their own flags (a template's `r/…/flags` literals, which
+ * Nunjitsu compiles with exactly those; without flags, as jsonschema compiles a pattern: 'u', else none).
+ * Returns the vulnerable and the unjudged ones by regexKey. Never throws.
+ */
+export async function backtrackingRegexes(regexes: readonly { pattern: string; flags?: string }[], budget = BACKTRACKING_BUDGET): Promise<Map<string, Backtracking>> {
   // A pattern whose shape shows it linear needs no recheck: nearly every real one (`^[a-z0-9-]+$`,
   // `^[a-z][a-z0-9-]{2,38}[a-z0-9]$`), and recheck's fuzzing took up to a second of CPU on those per check.
-  const unique = [...new Set(patterns)].filter(pattern => pattern.length > 10_000 || !linearByShape(pattern));
+  const unique = [...new Map(regexes.map(r => [regexKey(r), r])).values()].filter(r => r.pattern.length > 10_000 || !linearByShapeWith(r.pattern, r.flags));
   const found = new Map<string, Backtracking>();
   if (unique.length === 0) return found;
   let recheck: string;
@@ -111,22 +124,23 @@ export async function backtrackingPatterns(patterns: readonly string[], budget =
   }
   const deadline = Date.now() + budget.total;
   let worker: Worker | undefined;
-  for (const [index, pattern] of unique.entries()) {
+  for (const [index, { pattern, flags }] of unique.entries()) {
+    const key = regexKey({ pattern, flags });
     const left = deadline - Date.now();
     if (left <= 0 || pattern.length > 10_000) {
-      found.set(pattern, { complexity: 'unjudged' });
+      found.set(key, { complexity: 'unjudged' });
       continue;
     }
     try {
       // Its own environment (recheck picks a native agent or a JVM from RECHECK_* variables otherwise) and its
       // own heap limit: an automaton that outgrows it ends the thread, not the run.
       worker ??= quietWorker(THREAD, { eval: true, workerData: { recheck }, env: { RECHECK_BACKEND: 'pure', RECHECK_SYNC_BACKEND: 'pure' }, resourceLimits: { maxOldGenerationSizeMb: 256 } });
-      const reply = await ask(worker, index, pattern, Math.min(budget.perPattern, left));
+      const reply = await ask(worker, index, pattern, flags, Math.min(budget.perPattern, left));
       if (reply === 'timeout') {
         await worker.terminate();
         worker = undefined;
       } else if (reply.status === 'vulnerable' && (reply.complexity === 'exponential' || reply.complexity === 'polynomial')) {
-        found.set(pattern, { complexity: reply.complexity, ...(reply.attack !== undefined ? { attack: reply.attack } : {}) });
+        found.set(key, { complexity: reply.complexity, ...(reply.attack !== undefined ? { attack: reply.attack } : {}) });
       }
     } catch {
       // A thread that dies on this pattern decides nothing about it; the next pattern gets a new thread.
@@ -138,6 +152,94 @@ export async function backtrackingPatterns(patterns: readonly string[], budget =
   return found;
 }
 
+/**
+ * linearByShape for a pattern compiled with `flags` (none given: jsonschema's 'u', else none). Its shape
+ * argument assumes case matters and `^` is the text's start: with `i` or `m` recheck decides.
+ */
+function linearByShapeWith(pattern: string, flags?: string): boolean {
+  return !/[im]/.test(flags ?? '') && linearByShape(pattern);
+}
+
+// The synchronous judge's thread: one regular expression per message on its port; the reply is posted
+// before the shared counter moves, so the waiting thread finds it there when it wakes.
+const SYNC_THREAD = `
+process.stdout.write = process.stderr.write = () => true;
+const { workerData } = require('node:worker_threads');
+const { checkSync } = require(workerData.recheck);
+const done = new Int32Array(workerData.done);
+workerData.port.on('message', ({ pattern, flags, timeout }) => {
+  let reply = { status: 'unknown' };
+  try {
+    const r = checkSync(pattern, flags, { timeout, checker: 'auto' });
+    reply = { status: r.status, complexity: r.complexity && r.complexity.type, attack: r.attack && typeof r.attack.string === 'string' ? r.attack.string.slice(0, 200) : undefined };
+  } catch {}
+  workerData.port.postMessage(reply);
+  Atomics.add(done, 0, 1);
+  Atomics.notify(done, 0);
+});
+`;
+
+let judge: { worker: Worker; port: MessagePort; done: Int32Array } | undefined;
+const syncVerdicts = new Map<string, Backtracking | null>();
+let syncSpent = 0;
+
+/**
+ * backtrackingRegexes for one regular expression, synchronously: for a caller that cannot wait (the
+ * guard on every string Nunjitsu renders, whose render is synchronous). recheck runs on a worker thread
+ * while this one waits (Atomics.wait) for at most the pattern's budget and a second; a thread that
+ * overruns it is stopped and the pattern is undecided. Verdicts are kept for the process, and all calls
+ * share one total budget (BACKTRACKING_BUDGET.total): past it a pattern is `unjudged`, which counts as
+ * backtracking. Returns the verdict, or undefined for a pattern shown or judged linear, or undecided.
+ * Never throws.
+ */
+export function backtrackingRegexSync(pattern: string, flags = '', budget = BACKTRACKING_BUDGET): Backtracking | undefined {
+  const key = regexKey({ pattern, flags });
+  const known = syncVerdicts.get(key);
+  if (known !== undefined) return known ?? undefined;
+  let verdict: Backtracking | null = null;
+  const left = budget.total - syncSpent;
+  if (pattern.length > 10_000 || left <= 0) verdict = { complexity: 'unjudged' };
+  else if (!linearByShapeWith(pattern, flags)) {
+    const started = Date.now();
+    try {
+      judge ??= startJudge();
+      const before = Atomics.load(judge.done, 0);
+      const ms = Math.min(budget.perPattern, left);
+      judge.port.postMessage({ pattern, flags, timeout: ms });
+      const waited = Atomics.wait(judge.done, 0, before, ms + 1_000);
+      const reply = receiveMessageOnPort(judge.port)?.message as Reply | undefined;
+      if (waited === 'timed-out' || !reply) stopJudge();
+      else if (reply.status === 'vulnerable' && (reply.complexity === 'exponential' || reply.complexity === 'polynomial')) {
+        verdict = { complexity: reply.complexity, ...(reply.attack !== undefined ? { attack: reply.attack } : {}) };
+      }
+    } catch {
+      stopJudge();
+    }
+    syncSpent += Date.now() - started;
+  }
+  syncVerdicts.set(key, verdict);
+  return verdict ?? undefined;
+}
+
+function startJudge(): NonNullable<typeof judge> {
+  const recheck = createRequire(import.meta.url).resolve('recheck');
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  // Its output goes nowhere, as quietWorker's does, but by the thread writing none: streams read here (resumed)
+  // would keep the process alive after its work, whatever unref says.
+  const worker = new WorkerThread(SYNC_THREAD, { eval: true, stdout: true, stderr: true, workerData: { recheck, done: done.buffer, port: port2 }, transferList: [port2], env: { RECHECK_BACKEND: 'pure', RECHECK_SYNC_BACKEND: 'pure' }, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+  // Never what keeps the process alive.
+  worker.unref();
+  port1.unref();
+  return { worker, port: port1, done };
+}
+
+function stopJudge(): void {
+  void judge?.worker.terminate().catch(() => undefined);
+  judge?.port.close();
+  judge = undefined;
+}
+
 interface Reply {
   index: number;
   status: string;
@@ -145,7 +247,7 @@ interface Reply {
   attack?: string;
 }
 
-function ask(worker: Worker, index: number, pattern: string, ms: number): Promise<Reply | 'timeout'> {
+function ask(worker: Worker, index: number, pattern: string, flags: string | undefined, ms: number): Promise<Reply | 'timeout'> {
   return new Promise((resolve, reject) => {
     // recheck's own timeout first; the timer stops a thread that overruns it.
     const timer = setTimeout(() => done('timeout'), ms + 1_000);
@@ -161,7 +263,7 @@ function ask(worker: Worker, index: number, pattern: string, ms: number): Promis
       resolve(value);
     };
     worker.on('message', onMessage).once('error', onError);
-    worker.postMessage({ index, pattern, timeout: ms });
+    worker.postMessage({ index, pattern, flags, timeout: ms });
   });
 }
 
@@ -193,3 +295,5 @@ export function backtrackingMessage(found: SchemaPattern, verdict: Backtracking)
 }
 
 export const BACKTRACKING_HINT = 'Write the pattern without nested or overlapping repetition ((a+)+, (a|a)*, (\\w+\\s?)*, \\d+\\d+): one way to match each character, e.g. ^[a-z0-9]+(-[a-z0-9]+)*$.';
+
+export const BACKTRACKING_LITERAL_HINT = 'Write the regular expression without nested or overlapping repetition ((a+)+, (a|a)*, (\\w+\\s?)*): one way to match each character, e.g. r/^[a-z0-9]+(-[a-z0-9]+)*$/; or replace a plain string, which runs no regular expression.';

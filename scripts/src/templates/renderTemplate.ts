@@ -10,7 +10,7 @@ import { localReader, renderActionFactories, workflowRunnerClass, type TemplateS
 import { exampleOutput, validateActionInput, type KnownAction } from './scaffolderActions.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded, watchRenderBudget, type RenderBudget } from './renderBudget.ts';
 import { matchableSkeletonGlobs, skeletonGlobProblems } from './skeletonGlobs.ts';
-import { boundNunjitsuScans } from './templateSyntax.ts';
+import { boundNunjitsuScans, takeRegexRefusal, TemplateRegexRefused } from './templateSyntax.ts';
 import { boundedText } from '../report/safeText.ts';
 import { fetchFromRepoCatalog, type KnownEntity } from './catalogFetch.ts';
 import { DEFAULT_USER_REF, offlineUser } from './offlineUser.ts';
@@ -389,11 +389,13 @@ const READS_CAP = { files: 2_000, bytes: 20 * 1024 * 1024 };
  * fetch:template / fetch:plain / fs:* / catalog:write actions, in dry-run mode), in a temporary workspace, and
  * returns the files the steps produced. Actions that need the outside world only record their input.
  * Throws RenderBudgetExceeded when the render writes or runs beyond `request.budget`, and a step's
- * error (TemplateScanRefused among them) when a string is past the scan cost `check` refuses.
+ * error (TemplateScanRefused among them) when a string is past the scan cost `check` refuses, and
+ * TemplateRegexRefused when a text holds a regular-expression literal that backtracks super-linearly.
  */
 export async function renderTemplate(given: RenderRequest): Promise<RenderResult> {
   // One skeleton file's parse is synchronous: the budget's timer cannot stop it, its scan cost can.
   boundNunjitsuScans();
+  takeRegexRefusal();
   const request = { ...given, template: { ...given.template, spec: { ...given.template.spec, steps: normalizeSteps(given.template.spec.steps) } } };
   const scaffolder = renderActionFactories();
   const node = require('@backstage/plugin-scaffolder-node');
@@ -677,6 +679,9 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       complete: async () => {},
     });
     if (watch.check()) throw new RenderBudgetExceeded(watch.check()!);
+    // A text the guard refused fails the render, even where the runner went on without it.
+    const refused = takeRegexRefusal();
+    if (refused) throw refused;
     if (!extracted) throw new Error('The template did not reach its last step');
     const files = (await extracted).map(f => ({ ...f, verbatim: fetched.has(sha(f.content)) }));
     for (const entry of notRunOffline) workspaceUnknown.push({ stepId: entry.stepId, action: entry.action });
@@ -685,6 +690,9 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
     // Whatever a step reported once its writes were cut off, the cause is the budget.
     const reason = watch.check();
     if (reason && !(error instanceof RenderBudgetExceeded)) throw new RenderBudgetExceeded(reason);
+    // A regular expression the guard refused, whichever step's error now wraps it.
+    const regexRefused = error instanceof TemplateRegexRefused ? error : takeRegexRefusal();
+    if (regexRefused) throw regexRefused;
     // One file's render is synchronous, so the watch cannot see it grow: its end is V8's string limit.
     if (outgrewString(error)) {
       cancel.abort();

@@ -15,7 +15,8 @@ import { checkRendered, renderedWorkflowFindings } from './checkRendered.ts';
 import { standInNames } from './standIn.ts';
 import { omittedDefaultHint } from './omittedDefaults.ts';
 import { checkSecrets, valueRefusals } from './checkValues.ts';
-import { BACKTRACKING_HINT, templateBacktracking } from './regexBacktracking.ts';
+import { BACKTRACKING_HINT, BACKTRACKING_LITERAL_HINT, templateBacktracking } from './regexBacktracking.ts';
+import { regexLiteralMessage, TemplateRegexRefused } from './templateSyntax.ts';
 import type { OrgCatalog } from './renderedCatalog.ts';
 import { snapshotDifference } from './snapshotDifference.ts';
 import { deploymentParameterText, fetchedElsewhereText, notRunOfflineText, renderTemplate, userWithoutEntityText, type InputRefusalAt, type RenderResult, type UnmatchedGlobAt } from './renderTemplate.ts';
@@ -251,6 +252,11 @@ export async function runCase(root: string, repoUrl: string, item: TemplateCase,
     rendered = await renderTemplate({ source: { root, baseUrl: repoUrl }, templateFile, template, values: testCase.values, secrets: testCase.secrets, user: testCase.user, offlineActions: [...new Set(template.spec.steps.map(s => s.action).filter(a => !BUILTIN.has(a)))], actions, extensions, catalog: caseCatalog(testCase.entities, options.org), environment: options.environment, integrations: options.integrations });
   } catch (error) {
     const message = (error as Error).message;
+    // Not an error the case may expect: Backstage would not fail the task, it would stall on it.
+    if (error instanceof TemplateRegexRefused) {
+      at([], 'template-pattern-backtracking', `This case was not rendered: ${regexLiteralMessage(error.literal, error.verdict)} (in ${templateFile} or a skeleton file it fetches; \`check\` reports where).`, BACKTRACKING_LITERAL_HINT);
+      return { case: item, milliseconds: Date.now() - started, diagnostics };
+    }
     if (testCase.expect?.error && message.includes(testCase.expect.error)) return { case: item, milliseconds: Date.now() - started, diagnostics };
     if (error instanceof RenderBudgetExceeded) {
       at(['values'], 'template-render-budget', message, `Each render may write ${DEFAULT_RENDER_BUDGET.maxBytes / 1024 / 1024} MB, ${DEFAULT_RENDER_BUDGET.maxFiles} files and run ${DEFAULT_RENDER_BUDGET.maxMilliseconds / 1000} s.`);

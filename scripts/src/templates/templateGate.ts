@@ -30,7 +30,9 @@ import { unknownNamesOnce } from './unknownNamesOnce.ts';
 import { boundedText } from '../report/safeText.ts';
 import { lineFree } from '../report/findingKey.ts';
 import { fragmentPlaces } from './fragmentPlaces.ts';
-import { BACKTRACKING_HINT, backtrackingMessage, backtrackingPatterns, templateSchemaPatterns, type SchemaPattern } from './regexBacktracking.ts';
+import { BACKTRACKING_HINT, BACKTRACKING_LITERAL_HINT, backtrackingMessage, backtrackingPatterns, backtrackingRegexes, regexKey, templateSchemaPatterns, type SchemaPattern } from './regexBacktracking.ts';
+import { offsetRange, regexLiterals, templateRegexLiterals, type RegexLiteral } from './regexLiterals.ts';
+import { regexLiteralMessage } from './templateSyntax.ts';
 
 export { discoverTemplateFiles, loadTemplatePolicy, templateFiles } from './templateFiles.ts';
 
@@ -57,6 +59,8 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
   const actions = await templateActions(root, config);
   const extensions = await templateExtensionNames(root, config);
   const patterns: { found: SchemaPattern; file: string; range: Diagnostic['range'] }[] = [];
+  // Regular-expression literals in what the scaffolder renders (template.yaml's steps and output, skeleton files).
+  const literals: RegexAt[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -82,12 +86,13 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
       for (const f of fixedPushTargets(documents[index], config.repoUrl, !config.found)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
       for (const f of repoSettingsWeakened(documents[index], actions)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
       for (const found of templateSchemaPatterns(documents[index])) patterns.push({ found, file, range: locate(index, found.path, found.key ? { key: true } : undefined) });
+      for (const { literal, path } of templateRegexLiterals(documents[index])) literals.push({ literal, file, range: locate(index, path), annotate: fragments.annotate });
       const refusals = await handlerRefusals(templateSteps(documents[index]), actions);
       diagnostics.push(...fragments.annotate(refusals.map(f => ({ ruleId: f.ruleId, severity: 'error' as const, message: f.message, hint: f.hint, file, range: locate(index, f.path, f.key ? { key: true } : undefined) }))));
       // A skeleton several templates (or steps) share: a finding at one place is said once, whichever step
       // fetching it the message names (a value none of them passes, braces none of them renders); the first
       // is kept and names the other steps.
-      for (const { d, label } of analyzeSkeletons(root, file, documents[index], repoFiles, extensions, config.repoUrl)) {
+      for (const { d, label } of analyzeSkeletons(root, file, documents[index], repoFiles, extensions, config.repoUrl, literals)) {
         const place = `${d.ruleId}|${d.file}|${d.range.start.line}|${d.range.start.column}|${label ? d.message.split(label).join('\0') : d.message}`;
         const first = skeletonAt.get(place);
         if (first) {
@@ -114,6 +119,18 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
   for (const { found, file, range } of patterns) {
     const verdict = backtracking.get(found.pattern);
     if (verdict) diagnostics.push({ ruleId: 'template-pattern-backtracking', severity: 'error', message: backtrackingMessage(found, verdict), hint: BACKTRACKING_HINT, file, range });
+  }
+  const literalVerdicts = await backtrackingRegexes(literals.map(l => l.literal));
+  const literalsSeen = new Set<string>();
+  for (const { literal, file, range, annotate } of literals) {
+    const verdict = literalVerdicts.get(regexKey(literal));
+    // A skeleton several steps fetch is read once per step: one finding per place.
+    const place = `${file}|${range.start.line}|${range.start.column}|${literal.written}`;
+    if (!verdict || literalsSeen.has(place)) continue;
+    literalsSeen.add(place);
+    const message = regexLiteralMessage(literal, verdict);
+    const finding: Diagnostic = { ruleId: 'template-pattern-backtracking', severity: 'error', message: `${message[0].toUpperCase()}${message.slice(1)}. \`templates test\` renders no case that reaches it.`, hint: BACKTRACKING_LITERAL_HINT, file, range };
+    diagnostics.push(...(annotate ? annotate([finding]) : [finding]));
   }
   // Findings in template.yaml are each their own, however alike: two steps one `$yaml` brings in both point at it.
   // An undeclared filter, function or action is one cause however often it is used.
@@ -245,7 +262,7 @@ function declaredParameters(template: unknown): Record<string, typeof RENDERED> 
 }
 
 /** Each fetch:template step's skeleton (by a relative url, or an absolute one under repoUrl), analysed with the values that step passes. */
-function analyzeSkeletons(root: string, file: string, template: unknown, repoFiles: ReadonlySet<string>, extensions: TemplatingNames, repoUrl?: string): { d: Diagnostic; label?: string }[] {
+function analyzeSkeletons(root: string, file: string, template: unknown, repoFiles: ReadonlySet<string>, extensions: TemplatingNames, repoUrl: string | undefined, literals: RegexAt[]): { d: Diagnostic; label?: string }[] {
   const steps = templateSteps(template);
   const found: { d: Diagnostic; label?: string }[] = [];
   for (const step of steps) {
@@ -255,9 +272,10 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     const given = step.input.values;
     const whole = typeof given === 'string' && /^\s*\$\{\{\s*parameters\s*\}\}\s*$/.test(given) ? declaredParameters(template) : undefined;
     const values = whole ?? (typeof given === 'string' && given.includes('${{') ? RENDERED : Object.fromEntries(Object.entries(isRecord(given) ? given : {}).map(([key, value]) => [key, writtenValue(value)])));
+    const compat = step.input.cookiecutterCompat === true;
     if (step.action === 'fetch:template:file') {
       const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
-      for (const d of analyzeTemplateFile(root, file, folder, step, steps.indexOf(step), values, repoFiles, extensions)) found.push({ d, label });
+      for (const d of analyzeTemplateFile(root, file, folder, step, steps.indexOf(step), values, repoFiles, extensions, literals)) found.push({ d, label });
       continue;
     }
     const rendering = renderingOf(step.input, join(root, folder));
@@ -272,11 +290,31 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
       const { contents, name } = rendering(relative);
       return { file: f, relative, ...(name !== relative && { name }), ...(contents && renderedContent(join(root, f))) };
     });
+    for (const f of files) literals.push(...skeletonLiterals(f.file, f.name ?? f.relative, f.text, compat));
     const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
     const ignored = globMatches(step.input.copyWithoutRender, join(root, folder));
     for (const d of analyzeSkeleton(files, { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, listedInCopyWithoutRender: relative => ignored.has(relative), extensions, templateFile: file })) found.push({ d, label });
   }
   return found;
+}
+
+/** A regular-expression literal in a text the scaffolder renders, where the finding about it stands. */
+interface RegexAt {
+  literal: RegexLiteral;
+  file: string;
+  range: Diagnostic['range'];
+  /** fragmentPlaces' annotate, for a literal in template.yaml (a `$text` or `$yaml` fragment may hold it). */
+  annotate?: (diagnostics: readonly Diagnostic[]) => Diagnostic[];
+}
+
+/**
+ * The literals of one skeleton file fetch:template renders: in its content (`text`, when rendered), at
+ * their line and column, and in `name`, the path it renders as the output name (at the file's start).
+ */
+function skeletonLiterals(file: string, name: string | undefined, text: string | undefined, compat: boolean): RegexAt[] {
+  const inName = name === undefined ? [] : regexLiterals(name, compat).map(literal => ({ literal, file, range: FILE_START }));
+  const inText = text === undefined ? [] : regexLiterals(text, compat).map(literal => ({ literal, file, range: offsetRange(text, literal.offset, literal.written.length) }));
+  return [...inName, ...inText];
 }
 
 /**
@@ -299,10 +337,11 @@ function writtenValue(value: unknown): unknown {
  * Nunjitsu under the step's cookiecutterCompat, and never its name. A file missing from the repo listing (never
  * a link) is checkTemplate's finding; a binary one is not analysed.
  */
-function analyzeTemplateFile(root: string, file: string, path: string, step: Record<string, unknown>, index: number, values: Record<string, unknown> | typeof RENDERED, repoFiles: ReadonlySet<string>, extensions: TemplatingNames): Diagnostic[] {
+function analyzeTemplateFile(root: string, file: string, path: string, step: Record<string, unknown>, index: number, values: Record<string, unknown> | typeof RENDERED, repoFiles: ReadonlySet<string>, extensions: TemplatingNames, literals: RegexAt[]): Diagnostic[] {
   if (!repoFiles.has(path) || !isRecord(step.input)) return [];
   const content = renderedContent(join(root, path));
   if (content.text === undefined && !content.unread) return [];
+  literals.push(...skeletonLiterals(path, undefined, content.text, step.input.cookiecutterCompat === true));
   const target = step.input.targetPath;
   // Where the file lands decides what it is (a workflow file's GitHub expressions); an expression-built target is known at run time only.
   const relative = typeof target === 'string' && !target.includes('${{') ? posix.normalize(target).replace(/^\.\//, '') : posix.basename(path);

@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import { backtrackingRegexSync, describeVerdict, type Backtracking } from './regexBacktracking.ts';
+import { regexLiterals, type RegexLiteral } from './regexLiterals.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -168,6 +170,48 @@ export class TemplateScanRefused extends Error {
   }
 }
 
+/**
+ * Thrown by a renderer boundNunjitsuScans wraps, in place of rendering a text with a regular-expression
+ * literal that backtracks super-linearly: Nunjitsu runs it natively, where no work limit reaches, so the
+ * render (and Backstage's task) could run for hours. `literal` is the first such literal, `verdict` recheck's.
+ */
+export class TemplateRegexRefused extends Error {
+  constructor(readonly literal: RegexLiteral, readonly verdict: Backtracking) {
+    super(`the scaffolder's renderer was not run on this text: ${regexLiteralMessage(literal, verdict)}`);
+    this.name = 'TemplateRegexRefused';
+  }
+}
+
+/** What a finding says of a literal that backtracks: the literal (bounded), the verdict, and why it matters. */
+export function regexLiteralMessage(literal: RegexLiteral, verdict: Backtracking): string {
+  const shown = literal.written.length > 80 ? `${literal.written.slice(0, 80)}…` : literal.written;
+  const attack = verdict.attack !== undefined ? ` (for example on ${JSON.stringify(verdict.attack.length > 40 ? `${verdict.attack.slice(0, 40)}…` : verdict.attack)})` : '';
+  return `the regular expression ${JSON.stringify(shown)} ${describeVerdict(verdict)}${attack}: Nunjitsu runs it natively when it renders the text (replace, split, test), where its work limits do not reach, so one such value stalls the scaffolder backend's JavaScript thread, and with it Backstage`;
+}
+
+// The last literal the guard refused, for renderTemplate to say what stopped a render (a step's error wraps ours).
+let lastRegexRefusal: TemplateRegexRefused | undefined;
+
+/** The TemplateRegexRefused the guard threw since the last call, if any (and forgets it). */
+export function takeRegexRefusal(): TemplateRegexRefused | undefined {
+  const refused = lastRegexRefusal;
+  lastRegexRefusal = undefined;
+  return refused;
+}
+
+/**
+ * The first regular-expression literal of `source` (regexLiterals, under the step's cookiecutterCompat)
+ * that backtracks super-linearly, judged synchronously (backtrackingRegexSync), with its verdict; undefined
+ * when there is none. Never throws.
+ */
+export function backtrackingLiteral(source: string, compat: boolean): { literal: RegexLiteral; verdict: Backtracking } | undefined {
+  for (const literal of regexLiterals(source, compat)) {
+    const verdict = backtrackingRegexSync(literal.pattern, literal.flags);
+    if (verdict) return { literal, verdict };
+  }
+  return undefined;
+}
+
 // Nunjitsu's createTemplateRenderer as it was before boundNunjitsuScans replaced it.
 let unbounded: Nunjitsu['createTemplateRenderer'] | undefined;
 
@@ -176,7 +220,8 @@ let unbounded: Nunjitsu['createTemplateRenderer'] | undefined;
  * resolves, which fetch:template, fetch:template:file and NunjucksWorkflowRunner look up on the module at
  * each call) refuse, with TemplateScanRefused, a string whose scan cost is past the per-string budget
  * templateSyntaxError judges `check`'s strings by: a render (`templates test`/`render`) never parses a
- * skeleton `check` would refuse. Parsing is synchronous, so the render budget's timer could not stop one
+ * skeleton `check` would refuse; and refuse, with TemplateRegexRefused, a string holding a regular-expression
+ * literal that backtracks super-linearly (backtrackingLiteral), which no budget could stop once it runs. Parsing is synchronous, so the render budget's timer could not stop one
  * such file; between files it can, so the run's total is left to that budget. Idempotent.
  */
 export function boundNunjitsuScans(): void {
@@ -196,6 +241,8 @@ export function boundNunjitsuScans(): void {
           original(' '.repeat((source as string).length), ...rest);
           throw new TemplateScanRefused(refused);
         }
+        const backtracking = typeof source === 'string' ? backtrackingLiteral(source, compat) : undefined;
+        if (backtracking) throw (lastRegexRefusal = new TemplateRegexRefused(backtracking.literal, backtracking.verdict));
         return original(source, ...rest);
       };
     };

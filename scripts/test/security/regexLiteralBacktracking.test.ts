@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { fetchSkeletonStep, templateHead, templateRepo } from '../helpers/templateRepo.ts';
+import { runBin } from './runBin.ts';
+
+interface Finding { ruleId: string; file: string; message: string; range: { start: { line: number; column: number } } }
+
+const FILE = 'templates/svc/template.yaml';
+const SKELETON = 'skeletons/svc/README.md';
+// What Nunjitsu runs natively (replace, split, test), where its work limits do not reach: on 28 `a`s and a
+// `!`, ^(a+)+$ takes V8 minutes, on 40 longer than any CI job.
+const EVIL = '${{ "' + 'a'.repeat(40) + '!" | replace(r/^(a+)+$/, "x") }}';
+const template = (stepInput = '') => templateHead('svc') + fetchSkeletonStep('', stepInput);
+const files = (skeleton: string, stepInput = '') => ({
+  [FILE]: template(stepInput),
+  [SKELETON]: skeleton,
+  'templates/svc/tests/default.yaml': 'name: default\nvalues:\n  name: svc\n',
+});
+const ofRule = (stdout: string) => (JSON.parse(stdout).diagnostics as Finding[]).filter(d => d.ruleId === 'template-pattern-backtracking');
+
+// Red team, session 45 (round 2): a skeleton line `${{ "aaa…!" | replace(r/^(a+)+$/, "x") }}` held
+// `templates test` and `report --base` past every limit: Nunjitsu's work limits count steps of the
+// template, not a regular expression's backtracking, and the render blocks the thread the time limits run
+// on. Backstage's own task would hang on it just the same, and a value from the form (values.name |
+// replace(r/…/)) would stall its backend.
+describe('a regular-expression literal that backtracks, in a skeleton or template.yaml', () => {
+  it('check reports it at its line and column, in a skeleton file and in a step input', async () => {
+    const skeleton = `# \${{ values.name }}\n\nslug: ${EVIL}\n`;
+    const root = await templateRepo(['../templates/svc/template.yaml'], files(skeleton, '        targetPath: ${{ parameters.name | replace(r/(\\w+\\s?)*$/, "") }}\n'));
+    const run = await runBin(['check', '--format', 'json'], root, {}, 90_000);
+    expect(run.stderr).not.toMatch(/internal error/);
+    const found = ofRule(run.stdout);
+    const inSkeleton = found.find(d => d.file === SKELETON);
+    expect(inSkeleton?.range.start).toEqual({ line: 3, column: 7 + EVIL.indexOf('r/') });
+    expect(inSkeleton?.message).toMatch(/^The regular expression "r\/\^\(a\+\)\+\$\/" backtracks exponentially/);
+    const inTemplate = found.find(d => d.file === FILE);
+    expect(inTemplate?.range.start.line).toBe(template('        targetPath: x\n').split('\n').findIndex(l => l.includes('targetPath')) + 1);
+    expect(inTemplate?.message).toMatch(/r\/\(\\\\w\+\\\\s\?\)\*\$\/.*backtracks/);
+    expect(run.status).toBe(1);
+  }, 120_000);
+
+  it('templates test and templates render refuse the text in seconds, whatever the case expects', async () => {
+    const root = await templateRepo(['../templates/svc/template.yaml'], {
+      ...files(`# \${{ values.name }}\n${EVIL}\n`),
+      // A case that expects the render to fail may not pass on this refusal: Backstage would hang, not fail.
+      'templates/svc/tests/default.yaml': "name: default\nvalues:\n  name: svc\nexpect:\n  error: renderer\n",
+    });
+    const started = Date.now();
+    const test = await runBin(['templates', 'test', 'svc', '--format', 'json'], root, {}, 60_000);
+    expect(test.status).toBe(1);
+    // The skeleton line (the static check templates test runs too), and the case, not rendered.
+    const found = ofRule(test.stdout);
+    expect(found.map(d => [d.file, d.range.start.line])).toEqual([[SKELETON, 2], ['templates/svc/tests/default.yaml', 1]]);
+    expect(found[1].message).toMatch(/^This case was not rendered: the regular expression "r\/\^\(a\+\)\+\$\/" backtracks exponentially/);
+    const render = await runBin(['templates', 'render', FILE, '--values', 'templates/svc/tests/default.yaml', '--out', 'out'], root, {}, 60_000);
+    expect(render.status).toBe(1);
+    expect(render.stdout).toContain('backtracks exponentially');
+    expect(Date.now() - started).toBeLessThan(50_000);
+  }, 150_000);
+
+  it('a linear literal, a string that only looks like one and a comment are no finding, and render as Backstage renders them', async () => {
+    const skeleton = '# ${{ values.name | replace(r/-+/g, "_") }}\n${{ "r/(a+)+$/" }}\n{# r/(a+)+$/ #}\nr/(a+)+$/ in text\n';
+    const root = await templateRepo(['../templates/svc/template.yaml'], {
+      ...files(skeleton),
+      'templates/svc/tests/default.yaml': 'name: default\nsnapshot: false\nvalues:\n  name: my--svc\nexpect:\n  contains:\n    README.md: ["# my_svc", "r/(a+)+$/ in text"]\n',
+    });
+    const check = await runBin(['check', '--format', 'json'], root, {}, 90_000);
+    expect(ofRule(check.stdout)).toEqual([]);
+    const test = await runBin(['templates', 'test', 'svc', '--format', 'json'], root, {}, 60_000);
+    expect(JSON.parse(test.stdout).diagnostics).toEqual([]);
+    expect(test.status).toBe(0);
+  }, 150_000);
+});
