@@ -139,8 +139,12 @@ export async function backtrackingRegexes(regexes: readonly { pattern: string; f
       if (reply === 'timeout') {
         await worker.terminate();
         worker = undefined;
-      } else if (reply.status === 'vulnerable' && (reply.complexity === 'exponential' || reply.complexity === 'polynomial')) {
+      }
+      if (reply !== 'timeout' && reply.status === 'vulnerable' && (reply.complexity === 'exponential' || reply.complexity === 'polynomial')) {
         found.set(key, { complexity: reply.complexity, ...(reply.attack !== undefined ? { attack: reply.attack } : {}) });
+      } else if ((reply === 'timeout' || reply.status !== 'safe') && left < budget.perPattern) {
+        // Undecided in what the run's budget had left, not in a pattern's own time: unjudged, as past the budget.
+        found.set(key, { complexity: 'unjudged' });
       }
     } catch {
       // A thread that dies on this pattern decides nothing about it; the next pattern gets a new thread.
@@ -201,16 +205,19 @@ export function backtrackingRegexSync(pattern: string, flags = '', budget = BACK
   if (pattern.length > 10_000 || left <= 0) verdict = { complexity: 'unjudged' };
   else if (!linearByShapeWith(pattern, flags)) {
     const started = Date.now();
+    const ms = Math.min(budget.perPattern, left);
     try {
       judge ??= startJudge();
       const before = Atomics.load(judge.done, 0);
-      const ms = Math.min(budget.perPattern, left);
       judge.port.postMessage({ pattern, flags, timeout: ms });
       const waited = Atomics.wait(judge.done, 0, before, ms + 1_000);
       const reply = receiveMessageOnPort(judge.port)?.message as Reply | undefined;
       if (waited === 'timed-out' || !reply) stopJudge();
-      else if (reply.status === 'vulnerable' && (reply.complexity === 'exponential' || reply.complexity === 'polynomial')) {
+      if (reply?.status === 'vulnerable' && (reply.complexity === 'exponential' || reply.complexity === 'polynomial')) {
         verdict = { complexity: reply.complexity, ...(reply.attack !== undefined ? { attack: reply.attack } : {}) };
+      } else if (reply?.status !== 'safe' && ms < budget.perPattern) {
+        // Undecided in what the budget had left, not in a pattern's own time: unjudged, as past the budget.
+        verdict = { complexity: 'unjudged' };
       }
     } catch {
       stopJudge();
@@ -231,7 +238,13 @@ function startJudge(): NonNullable<typeof judge> {
   // Never what keeps the process alive.
   worker.unref();
   port1.unref();
-  return { worker, port: port1, done };
+  const started = { worker, port: port1, done };
+  // A thread that dies (out of its heap on an automaton) decides nothing: the wait for it times out, and the
+  // next pattern gets a new thread. Unheard, its error would end the process.
+  worker.on('error', () => {
+    if (judge === started) stopJudge();
+  });
+  return started;
 }
 
 function stopJudge(): void {

@@ -5,6 +5,7 @@ import { rememberedSync } from '../load/remembered.ts';
 import { boundedText } from '../report/safeText.ts';
 import { deferUnreadScaffolderModules } from './offlineScaffolder.ts';
 import type { TemplatingNames } from './scaffolderActions.ts';
+import { boundNunjitsuScans } from './templateSyntax.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -39,6 +40,9 @@ function renderer(cookiecutterCompat: boolean | RendererKind, extensions = NO_EX
   const key = extensionsKey(kind, extensions);
   let cached = renderers.get(key);
   if (cached) return cached;
+  // Guarded as the render's are: what this renderer evaluates (analyzeSkeleton's GitHub expressions) may run a
+  // regular-expression literal natively, and `check` must not hang on the one it reports.
+  boundNunjitsuScans();
   const { createTemplateRenderer } = fromScaffolder('nunjitsu');
   // A deployment's own filters and globals (templating extensions) are known by name, as the defaults are.
   const filters = Object.fromEntries([...defaultFilterNames(), ...extensions.filters].map(name => [name, (value: unknown) => value]));
@@ -244,6 +248,8 @@ let workflowValueRenderer: Renderer | undefined;
 export function renderWorkflowValue(template: string, context: object): unknown {
   if (!workflowValueRenderer) {
     deferUnreadScaffolderModules();
+    // Guarded as the render's are (boundNunjitsuScans): pushTargets evaluates template.yaml's expressions with it.
+    boundNunjitsuScans();
     const { createTemplateRenderer } = fromScaffolder('nunjitsu');
     const { createDefaultFilters } = fromScaffolder('./lib/templating/filters/createDefaultFilters.cjs.js');
     const { convertFiltersToRecord } = fromScaffolder('./util/templating.cjs.js');

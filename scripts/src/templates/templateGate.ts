@@ -86,7 +86,14 @@ export async function templateGate(root: string, options: TemplateGateOptions = 
       for (const f of fixedPushTargets(documents[index], config.repoUrl, !config.found)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
       for (const f of repoSettingsWeakened(documents[index], actions)) diagnostics.push(...fragments.annotate([{ ruleId: f.ruleId, severity: f.severity, message: f.message, hint: f.hint, file, range: locate(index, f.path) }]));
       for (const found of templateSchemaPatterns(documents[index])) patterns.push({ found, file, range: locate(index, found.path, found.key ? { key: true } : undefined) });
-      for (const { literal, path } of templateRegexLiterals(documents[index])) literals.push({ literal, file, range: locate(index, path), annotate: fragments.annotate });
+      // At the literal itself where the value holds it as written (else at the value), its nth copy in that value.
+      const copies = new Map<string, number>();
+      for (const { literal, path } of templateRegexLiterals(documents[index])) {
+        const copy = `${path.join('\0')}\0${literal.written}`;
+        const occurrence = copies.get(copy) ?? 0;
+        copies.set(copy, occurrence + 1);
+        literals.push({ literal, file, range: fragments.textRange(text)(locate(index, path), literal.written, undefined, occurrence), annotate: fragments.annotate });
+      }
       const refusals = await handlerRefusals(templateSteps(documents[index]), actions);
       diagnostics.push(...fragments.annotate(refusals.map(f => ({ ruleId: f.ruleId, severity: 'error' as const, message: f.message, hint: f.hint, file, range: locate(index, f.path, f.key ? { key: true } : undefined) }))));
       // A skeleton several templates (or steps) share: a finding at one place is said once, whichever step

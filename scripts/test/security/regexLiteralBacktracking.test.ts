@@ -69,4 +69,27 @@ describe('a regular-expression literal that backtracks, in a skeleton or templat
     expect(JSON.parse(test.stdout).diagnostics).toEqual([]);
     expect(test.status).toBe(0);
   }, 150_000);
+
+  // Reviewer, same session: a `{% raw %}` block holding bash's ${#ARR[@]} made the scanner take `{#` for a
+  // comment and miss every literal after it; and check's own evaluation of expressions (a workflow file's
+  // GitHub expressions, a publish step's repoUrl) ran the literal natively, so check hung on what it reports.
+  it('is found after a raw block, and check never runs it in a workflow expression or a pull-request step', async () => {
+    const pr = '    - id: pr\n      action: publish:github:pull-request\n      input:\n        repoUrl: github.com?owner=acme&repo=' + EVIL.replace('"x"', "'x'").replace(/"/g, "'") + '\n        branchName: x\n        title: x\n        description: x\n';
+    const root = await templateRepo(['../templates/svc/template.yaml'], {
+      [FILE]: template() + pr,
+      [SKELETON]: '{% raw %}echo "${#ARR[@]}"{% endraw %}\n' + EVIL + '\n',
+      'skeletons/svc/.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo "${{ (github.ref ~ "' + 'a'.repeat(40) + '!") | replace(r/^(\\w+)+$/, "x") }}"\n',
+      'templates/svc/tests/default.yaml': 'name: default\nsnapshot: false\nvalues:\n  name: svc\n',
+    });
+    const run = await runBin(['check', '--format', 'json'], root, {}, 60_000);
+    expect(run.stderr).not.toMatch(/internal error/);
+    const found = ofRule(run.stdout).map(d => [d.file, d.range.start.line, d.range.start.column]);
+    const prLine = (template() + pr).split('\n').findIndex(l => l.includes('repoUrl: github.com')) + 1;
+    expect(found).toEqual(expect.arrayContaining([
+      [SKELETON, 2, EVIL.indexOf('r/') + 1],
+      ['skeletons/svc/.github/workflows/ci.yml', 6, 'x      - run: echo "${{ (github.ref ~ "'.length + 40 + '!") | replace('.length],
+      [FILE, prLine, '        repoUrl: github.com?owner=acme&repo='.length + EVIL.indexOf('r/') + 1],
+    ]));
+    expect(run.status).toBe(1);
+  }, 90_000);
 });
