@@ -236,8 +236,18 @@ function firstOf(elements: readonly AST.Node[], from: number, follow: CharSet): 
   return union(set, follow);
 }
 
+// start's answers by node: a group asks it of its elements twice (its first characters, whether it can be
+// empty), so without this a pattern of n nested groups took 2^n steps (40 levels held the gate for minutes).
+const starts = new WeakMap<AST.Node, [CharSet, boolean]>();
+
 /** What `node` can start with, and whether it can match the empty string. */
 function start(node: AST.Node): [CharSet, boolean] {
+  let known = starts.get(node);
+  if (!known) starts.set(node, (known = startOf(node)));
+  return known;
+}
+
+function startOf(node: AST.Node): [CharSet, boolean] {
   switch (node.type) {
     case 'Character':
       return [{ ranges: [[node.value, node.value]] }, false];

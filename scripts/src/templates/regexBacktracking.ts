@@ -14,8 +14,13 @@ export interface SchemaPattern {
 
 /** What recheck says of one pattern: exponential or polynomial backtracking, with a string that shows it. */
 export interface Backtracking {
-  /** `unjudged`: the run's budget ran out (or the pattern is over 10,000 characters) before recheck got to it. */
-  complexity: 'exponential' | 'polynomial' | 'unjudged';
+  /**
+   * `unjudged`: the run's budget ran out (or the pattern is over 10,000 characters) before recheck got to it;
+   * `undecided`: recheck could not say within a pattern's own time (or its thread died on it). Both count as
+   * backtracking: padding a pattern until recheck gives up (`^(a+)+$|abcdefghijklmnopqrstuvwxyz0123456789`)
+   * must not wave it through.
+   */
+  complexity: 'exponential' | 'polynomial' | 'unjudged' | 'undecided';
   /** recheck's attack string, clipped: a value that makes the match run for seconds to hours. */
   attack?: string;
 }
@@ -71,7 +76,8 @@ const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { checkSync } = require(workerData.recheck);
 parentPort.on('message', ({ index, pattern, flags: given, timeout }) => {
-  let reply = { index, status: 'unknown' };
+  // A pattern no flags compile is no regular expression anyone runs (the schema's own finding).
+  let reply = { index, status: 'invalid' };
   for (const flags of given !== undefined ? [given] : ['u', '']) {
     try { new RegExp(pattern, flags); } catch { continue; }
     try {
@@ -90,12 +96,12 @@ parentPort.on('message', ({ index, pattern, flags: given, timeout }) => {
  * Which of `patterns` backtrack super-linearly in a backtracking engine such as V8's (the scaffolder
  * backend's, and this toolkit's when it validates values), judged by recheck (automata theory and
  * fuzzing) on a worker thread that is stopped when a pattern overruns its budget; a pattern whose shape
- * already shows it linear (linearByShape) is not sent. A pattern recheck cannot
- * decide in its own time, or that no flags compile, is left out (undecided is not a finding); one that
- * ends the thread (out of its heap) is left out and the next gets a fresh thread. Patterns the run's total
- * budget leaves unjudged are `unjudged` (a finding: otherwise slow patterns placed first would wave the
- * rest through). Takes the patterns (duplicates judged once); returns the vulnerable and the unjudged ones.
- * Never throws.
+ * already shows it linear (linearByShape) is not sent. A pattern that no flags compile is left out; one
+ * recheck cannot decide in its own time, or that ends the thread (out of its heap; the next gets a fresh
+ * thread), is `undecided`, and one the run's total budget leaves unjudged is `unjudged`: both count as
+ * backtracking (otherwise padding a pattern until recheck gives up, or slow patterns placed first, would
+ * wave it through). Takes the patterns (duplicates judged once); returns the vulnerable, undecided and
+ * unjudged ones. Never throws.
  */
 export async function backtrackingPatterns(patterns: readonly string[], budget = BACKTRACKING_BUDGET): Promise<Map<string, Backtracking>> {
   const verdicts = await backtrackingRegexes(patterns.map(pattern => ({ pattern })), budget);
@@ -140,20 +146,30 @@ export async function backtrackingRegexes(regexes: readonly { pattern: string; f
         await worker.terminate();
         worker = undefined;
       }
-      if (reply !== 'timeout' && reply.status === 'vulnerable' && (reply.complexity === 'exponential' || reply.complexity === 'polynomial')) {
-        found.set(key, { complexity: reply.complexity, ...(reply.attack !== undefined ? { attack: reply.attack } : {}) });
-      } else if ((reply === 'timeout' || reply.status !== 'safe') && left < budget.perPattern) {
-        // Undecided in what the run's budget had left, not in a pattern's own time: unjudged, as past the budget.
-        found.set(key, { complexity: 'unjudged' });
-      }
+      const verdict = verdictOf(reply === 'timeout' ? undefined : reply, left < budget.perPattern);
+      if (verdict) found.set(key, verdict);
     } catch {
-      // A thread that dies on this pattern decides nothing about it; the next pattern gets a new thread.
+      // A thread that dies on this pattern decides nothing about it (undecided); the next pattern gets a new thread.
       await worker?.terminate();
       worker = undefined;
+      found.set(key, verdictOf(undefined, left < budget.perPattern)!);
     }
   }
   await worker?.terminate();
   return found;
+}
+
+/**
+ * What recheck's reply (undefined: none came in time, or the thread died) says of a pattern: its
+ * complexity when vulnerable; nothing when safe, or when the pattern compiles with no flags; otherwise
+ * undecided, or unjudged when the time it had was cut short by the run's total budget (`short`).
+ */
+function verdictOf(reply: Pick<Reply, 'status' | 'complexity' | 'attack'> | undefined, short: boolean): Backtracking | undefined {
+  if (reply?.status === 'vulnerable' && (reply.complexity === 'exponential' || reply.complexity === 'polynomial')) {
+    return { complexity: reply.complexity, ...(reply.attack !== undefined ? { attack: reply.attack } : {}) };
+  }
+  if (reply?.status === 'safe' || reply?.status === 'invalid') return undefined;
+  return { complexity: short ? 'unjudged' : 'undecided' };
 }
 
 /**
@@ -191,9 +207,9 @@ let syncSpent = 0;
  * backtrackingRegexes for one regular expression, synchronously: for a caller that cannot wait (the
  * guard on every string Nunjitsu renders, whose render is synchronous). recheck runs on a worker thread
  * while this one waits (Atomics.wait) for at most the pattern's budget and a second; a thread that
- * overruns it is stopped and the pattern is undecided. Verdicts are kept for the process, and all calls
- * share one total budget (BACKTRACKING_BUDGET.total): past it a pattern is `unjudged`, which counts as
- * backtracking. Returns the verdict, or undefined for a pattern shown or judged linear, or undecided.
+ * overruns it is stopped and the pattern is `undecided`. Verdicts are kept for the process, and all calls
+ * share one total budget (BACKTRACKING_BUDGET.total): past it a pattern is `unjudged`. Both count as
+ * backtracking. Returns the verdict, or undefined for a pattern shown or judged linear.
  * Never throws.
  */
 export function backtrackingRegexSync(pattern: string, flags = '', budget = BACKTRACKING_BUDGET): Backtracking | undefined {
@@ -213,14 +229,10 @@ export function backtrackingRegexSync(pattern: string, flags = '', budget = BACK
       const waited = Atomics.wait(judge.done, 0, before, ms + 1_000);
       const reply = receiveMessageOnPort(judge.port)?.message as Reply | undefined;
       if (waited === 'timed-out' || !reply) stopJudge();
-      if (reply?.status === 'vulnerable' && (reply.complexity === 'exponential' || reply.complexity === 'polynomial')) {
-        verdict = { complexity: reply.complexity, ...(reply.attack !== undefined ? { attack: reply.attack } : {}) };
-      } else if (reply?.status !== 'safe' && ms < budget.perPattern) {
-        // Undecided in what the budget had left, not in a pattern's own time: unjudged, as past the budget.
-        verdict = { complexity: 'unjudged' };
-      }
+      verdict = verdictOf(waited === 'timed-out' ? undefined : reply, ms < budget.perPattern) ?? null;
     } catch {
       stopJudge();
+      verdict = verdictOf(undefined, ms < budget.perPattern)!;
     }
     syncSpent += Date.now() - started;
   }
@@ -296,6 +308,7 @@ export async function templateBacktracking(document: unknown): Promise<string[]>
 
 /** What a verdict says of a pattern: how it backtracks, or that it could not be judged. */
 export function describeVerdict(verdict: Backtracking): string {
+  if (verdict.complexity === 'undecided') return `could not be judged by recheck within the ${BACKTRACKING_BUDGET.perPattern / 1000} s a pattern gets, so it counts as backtracking`;
   if (verdict.complexity === 'unjudged') return `could not be judged within the ${BACKTRACKING_BUDGET.total / 1000} s all patterns of a run get (too many or too long patterns), so it counts as backtracking`;
   return `backtracks ${verdict.complexity === 'exponential' ? 'exponentially' : 'polynomially'} on some values`;
 }

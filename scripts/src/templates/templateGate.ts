@@ -275,11 +275,14 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
   for (const step of steps) {
     if (!isRecord(step) || (step.action !== 'fetch:template' && step.action !== 'fetch:template:file') || !isRecord(step.input)) continue;
     const folder = skeletonFolder(file, step.input.url, repoUrl);
-    if (folder === undefined) continue;
+    if (folder === undefined) {
+      literals.push(...expressionUrlLiterals(root, file, step.input, repoFiles, repoUrl));
+      continue;
+    }
     const given = step.input.values;
     const whole = typeof given === 'string' && /^\s*\$\{\{\s*parameters\s*\}\}\s*$/.test(given) ? declaredParameters(template) : undefined;
     const values = whole ?? (typeof given === 'string' && given.includes('${{') ? RENDERED : Object.fromEntries(Object.entries(isRecord(given) ? given : {}).map(([key, value]) => [key, writtenValue(value)])));
-    const compat = step.input.cookiecutterCompat === true;
+    const compat = literalDelimiters(step.input);
     if (step.action === 'fetch:template:file') {
       const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
       for (const d of analyzeTemplateFile(root, file, folder, step, steps.indexOf(step), values, repoFiles, extensions, literals)) found.push({ d, label });
@@ -312,6 +315,45 @@ interface RegexAt {
   range: Diagnostic['range'];
   /** fragmentPlaces' annotate, for a literal in template.yaml (a `$text` or `$yaml` fragment may hold it). */
   annotate?: (diagnostics: readonly Diagnostic[]) => Diagnostic[];
+}
+
+/**
+ * Whether a step's skeleton is scanned for literals in `{{ }}` (cookiecutterCompat's delimiters, which take in
+ * every `${{` too) rather than `${{ }}` alone: unless the input sets cookiecutterCompat to false or leaves it
+ * out. An expression (`${{ parameters.compat }}`) may turn it on for some task, so both are scanned.
+ */
+function literalDelimiters(input: Record<string, unknown>): boolean {
+  return input.cookiecutterCompat !== undefined && input.cookiecutterCompat !== false;
+}
+
+// At most this many files are scanned for one step whose url an expression completes.
+const EXPRESSION_URL_FILES = 5000;
+
+/**
+ * The literals of every file a fetch step whose `url` an expression completes (`../../skeletons/svc${{
+ * parameters.variant }}`, `./skeletons/${{ parameters.kind }}/`) may fetch: each repository file whose
+ * path, in the folder the url's text before its first `${{` names, starts with the rest of that text; all
+ * rendered, in both delimiters (any of them may be, for some task). A url whose fixed part names no folder
+ * here (another repository, an expression from its start) adds nothing. At most EXPRESSION_URL_FILES files.
+ */
+function expressionUrlLiterals(root: string, file: string, input: Record<string, unknown>, repoFiles: ReadonlySet<string>, repoUrl?: string): RegexAt[] {
+  const url = input.url;
+  if (typeof url !== 'string' || !url.includes('${{')) return [];
+  const fixed = url.slice(0, url.indexOf('${{'));
+  const cut = fixed.lastIndexOf('/') + 1;
+  if (cut === 0 && !fixed) return [];
+  const folder = skeletonFolder(file, fixed.slice(0, cut) || './', repoUrl);
+  if (folder === undefined || folder === '..') return [];
+  const start = skeletonFilePath(folder, fixed.slice(cut));
+  const found: RegexAt[] = [];
+  let scanned = 0;
+  for (const path of repoFiles) {
+    if (!(folder === '.' ? path.startsWith(fixed.slice(cut)) : path.startsWith(start)) || path === file) continue;
+    if (++scanned > EXPRESSION_URL_FILES) break;
+    const content = renderedContent(join(root, path));
+    found.push(...skeletonLiterals(path, undefined, content.text, true));
+  }
+  return found;
 }
 
 /**
@@ -348,7 +390,7 @@ function analyzeTemplateFile(root: string, file: string, path: string, step: Rec
   if (!repoFiles.has(path) || !isRecord(step.input)) return [];
   const content = renderedContent(join(root, path));
   if (content.text === undefined && !content.unread) return [];
-  literals.push(...skeletonLiterals(path, undefined, content.text, step.input.cookiecutterCompat === true));
+  literals.push(...skeletonLiterals(path, undefined, content.text, literalDelimiters(step.input)));
   const target = step.input.targetPath;
   // Where the file lands decides what it is (a workflow file's GitHub expressions); an expression-built target is known at run time only.
   const relative = typeof target === 'string' && !target.includes('${{') ? posix.normalize(target).replace(/^\.\//, '') : posix.basename(path);

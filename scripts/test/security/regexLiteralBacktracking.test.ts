@@ -92,4 +92,35 @@ describe('a regular-expression literal that backtracks, in a skeleton or templat
     ]));
     expect(run.status).toBe(1);
   }, 90_000);
+
+  // Red team, same session: a pattern padded until recheck gives up in its 3 s passed (undecided was no
+  // finding), and 40 nested groups held linearByShape for minutes (2^n) before recheck was asked; a
+  // cookiecutterCompat an expression turns on hid `{{ }}` literals, and a skeleton only an expression url
+  // reaches (`../../skeletons/svc${{ parameters.variant }}`) was never scanned.
+  it('a pattern recheck cannot decide counts, deep nesting is judged in time, and every skeleton a step may fetch is scanned', async () => {
+    const padded = 'r/^(a+)+$|abcdefghijklmnopqrstuvwxyz0123456789/';
+    const nested = 'r/^a' + '('.repeat(40) + 'b' + ')'.repeat(40) + '$/';
+    const compat = '    - id: compat\n      action: fetch:template\n      input:\n        url: ../../skeletons/compat\n        cookiecutterCompat: ${{ parameters.name == "x" }}\n';
+    const variant = '    - id: variant\n      action: fetch:template\n      input:\n        url: ../../skeletons/svc${{ parameters.name }}\n        targetPath: v\n';
+    const root = await templateRepo(['../templates/svc/template.yaml'], {
+      [FILE]: template() + compat + variant,
+      [SKELETON]: `# \${{ values.name | replace(${padded}, "x") }}\n# \${{ values.name | replace(${nested}, "x") }}\n`,
+      'skeletons/compat/README.md': 'x {{ "' + 'a'.repeat(40) + '!" | replace(r/^(a+)+$/, "x") }}\n',
+      'skeletons/svcb/README.md': 'y ${{ "' + 'a'.repeat(40) + '!" | replace(r/^(a|a)+$/, "x") }}\n',
+      'templates/svc/tests/default.yaml': 'name: default\nsnapshot: false\nvalues:\n  name: svc\n',
+    });
+    const started = Date.now();
+    const run = await runBin(['check', '--format', 'json'], root, {}, 90_000);
+    expect(run.stderr).not.toMatch(/internal error/);
+    const found = ofRule(run.stdout);
+    expect(found.map(d => [d.file, d.range.start.line])).toEqual(expect.arrayContaining([[SKELETON, 1], ['skeletons/compat/README.md', 1], ['skeletons/svcb/README.md', 1]]));
+    expect(found.find(d => d.file === SKELETON && d.range.start.line === 1)?.message).toMatch(/could not be judged by recheck within the 3 s a pattern gets, so it counts as backtracking/);
+    // The nested one is linear, and judged so in time.
+    expect(found.filter(d => d.file === SKELETON && d.range.start.line === 2)).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(run.status).toBe(1);
+    const test = await runBin(['templates', 'test', 'svc', '--format', 'json'], root, {}, 60_000);
+    expect(test.status).toBe(1);
+    expect(ofRule(test.stdout).some(d => d.file === 'templates/svc/tests/default.yaml')).toBe(true);
+  }, 180_000);
 });
