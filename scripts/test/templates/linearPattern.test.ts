@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { linearByShape } from '../../src/templates/linearPattern.ts';
+import { backtrackingRegexes } from '../../src/templates/regexBacktracking.ts';
 
 // recheck's own verdict, in its pure JavaScript checker, as backtrackingPatterns runs it.
 process.env.RECHECK_BACKEND = 'pure';
@@ -60,4 +61,28 @@ describe('linearByShape: which patterns need no recheck', () => {
     expect(cleared).toContain('^[a-z0-9-]+$');
     expect(cleared.length).toBeGreaterThanOrEqual(REAL.length / 2);
   });
+});
+
+describe('linearByShape on deep nesting', () => {
+  // Red team, session 46: each group asked its elements what they start with twice, so 40 nested groups
+  // took minutes on the gate's main thread before recheck was asked.
+  it('answers for 40 and 2,000 nested groups in well under a second', () => {
+    const started = Date.now();
+    expect(linearByShape(`^a${'('.repeat(40)}b${')'.repeat(40)}$`)).toBe(true);
+    linearByShape(`^a${'('.repeat(2000)}b${')'.repeat(2000)}$`);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('backtrackingRegexes when recheck cannot decide', () => {
+  // Red team, session 46: a backtracking pattern padded until recheck gave up in its time was no finding.
+  it('counts a pattern recheck cannot decide in its time as backtracking (undecided), and one cut short by the run as unjudged', async () => {
+    const padded = '^(a+)+$|abcdefghijklmnopqrstuvwxyz0123456789';
+    const own = await backtrackingRegexes([{ pattern: padded }], { perPattern: 1, total: 30_000 });
+    expect(own.get(`/${padded}`)?.complexity).toBe('undecided');
+    const cut = await backtrackingRegexes([{ pattern: padded, flags: 'g' }], { perPattern: 30_000, total: 1 });
+    expect(cut.get(`g/${padded}`)?.complexity).toBe('unjudged');
+    // A pattern no flags compile runs nowhere: no finding.
+    expect((await backtrackingRegexes([{ pattern: '(' }])).size).toBe(0);
+  }, 60_000);
 });
