@@ -60,6 +60,15 @@ interface Walk {
  * `false` means only "not shown linear here": recheck decides those (backtrackingPatterns). Never throws.
  */
 export function linearByShape(pattern: string): boolean {
+  try {
+    return shownLinear(pattern);
+  } catch {
+    // Nesting deep enough to spend the stack (thousands of groups): not shown linear; recheck, on its own thread, decides.
+    return false;
+  }
+}
+
+function shownLinear(pattern: string): boolean {
   let ast: AST.Pattern;
   try {
     ast = parser.parsePattern(pattern, 0, pattern.length, { unicode: true });
