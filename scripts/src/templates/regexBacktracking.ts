@@ -153,11 +153,14 @@ export async function backtrackingRegexes(regexes: readonly { pattern: string; f
       }
       const verdict = verdictOf(reply === 'timeout' ? undefined : reply, left < budget.perPattern);
       if (verdict) found.set(key, verdict);
+      rememberSync(key, flags, verdict);
     } catch {
       // A thread that dies on this pattern decides nothing about it (undecided); the next pattern gets a new thread.
       await worker?.terminate();
       worker = undefined;
-      found.set(key, verdictOf(undefined, left < budget.perPattern)!);
+      const verdict = verdictOf(undefined, left < budget.perPattern)!;
+      found.set(key, verdict);
+      rememberSync(key, flags, verdict);
     }
   }
   await worker?.terminate();
@@ -207,6 +210,14 @@ workerData.port.on('message', ({ pattern, flags, timeout }) => {
 let judge: { worker: Worker; port: MessagePort; done: Int32Array } | undefined;
 const syncVerdicts = new Map<string, Backtracking | null>();
 let syncSpent = 0;
+
+// A verdict the asynchronous judge reached serves the synchronous one too (`templates test` checks a
+// template's literals before it renders them), so an undecided literal costs its time once, not twice. Only
+// for given flags (without, the thread tries 'u' first, which the render does not) and not when the run's
+// budget cut it short (the synchronous judge's own budget may still have room).
+function rememberSync(key: string, flags: string | undefined, verdict: Backtracking | undefined): void {
+  if (flags !== undefined && verdict?.complexity !== 'unjudged') syncVerdicts.set(key, verdict ?? null);
+}
 
 /**
  * backtrackingRegexes for one regular expression, synchronously: for a caller that cannot wait (the

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { linearByShape } from '../../src/templates/linearPattern.ts';
-import { backtrackingRegexes } from '../../src/templates/regexBacktracking.ts';
+import { backtrackingRegexes, backtrackingRegexSync } from '../../src/templates/regexBacktracking.ts';
 
 // recheck's own verdict, in its pure JavaScript checker, as backtrackingPatterns runs it.
 process.env.RECHECK_BACKEND = 'pure';
@@ -88,5 +88,20 @@ describe('backtrackingRegexes when recheck cannot decide', () => {
     expect(cut.get(`g/${padded}`)?.complexity).toBe('unjudged');
     // A pattern no flags compile runs nowhere: no finding.
     expect((await backtrackingRegexes([{ pattern: '(' }])).size).toBe(0);
+  }, 60_000);
+});
+
+describe('backtrackingRegexSync after backtrackingRegexes', () => {
+  // Session 46's note: `templates test` judged each literal twice (its static check, then the render's guard),
+  // so an undecided literal cost it up to twice the pattern's time.
+  it('takes the verdicts the asynchronous judge reached for literals with flags, and judges the rest itself', async () => {
+    const none = { perPattern: 10_000, total: 0 };
+    const judged = await backtrackingRegexes([{ pattern: '^(a|a)*$', flags: 'g' }, { pattern: '^(b+)+c$', flags: '' }, { pattern: '^(x|x)*$' }]);
+    expect(judged.get('g/^(a|a)*$')?.complexity).toBe('exponential');
+    // With no time of its own left, only a remembered verdict can answer.
+    expect(backtrackingRegexSync('^(a|a)*$', 'g', none)?.complexity).toBe('exponential');
+    expect(backtrackingRegexSync('^(b+)+c$', '', none)?.complexity).toBe('exponential');
+    // A pattern judged without flags (tried with 'u' first) is not taken for one the render compiles without.
+    expect(backtrackingRegexSync('^(x|x)*$', '', none)?.complexity).toBe('unjudged');
   }, 60_000);
 });
