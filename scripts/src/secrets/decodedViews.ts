@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { base64View, cssEscapesView, percentView } from './encodedViews.ts';
 import { escapesView } from './escapesView.ts';
 import { htmlTextView, referencesView } from './htmlViews.ts';
 import { markdownViews } from './markdownViews.ts';
@@ -29,7 +30,11 @@ const HTML_EXTENSIONS = new Set(['.html', '.htm', '.svg', '.xml', '.xhtml']);
  * - any text holding template syntax (`${{`, `{%`, `{#`), whatever its name (a skeleton's file may have any,
  *   and a template.yaml's values are rendered too): the text the scaffolder renders of its constant parts,
  *   tags and comments left out and string-literal expressions as their values (templateView);
- * - every text with a backslash: its C-family string escapes decoded (escapesView).
+ * - every text with a backslash: its C-family string escapes decoded (escapesView), and its CSS escapes when one
+ *   gives a printable character (cssEscapesView: a stylesheet or a page's `<style>`);
+ * - every text: its percent-encoded runs (percentView: a link's URL, a query string) and its base64 runs that
+ *   decode to text (base64View: a `data:` URI, a Kubernetes Secret's `data`, a basic-auth header), each when
+ *   there is one.
  * Then the views of what a first decoding gives, as the next reader decodes it (composed): the scaffolder
  * renders a skeleton before Backstage, TechDocs or a program reads what it wrote (a tag and a `\x` escape in
  * one token), and Jupyter shows a notebook's Markdown cells and HTML outputs rendered.
@@ -70,7 +75,7 @@ function readersViews(file: string, text: string, template: boolean): DecodedVie
     views.push(visible, referenced && referenced.text !== visible?.text ? referenced : undefined);
   } else if (DOUBLE_QUOTED_ESCAPE.test(text)) views.push(yamlView(text));
   if (extension === '.ipynb') views.push(notebookView(text));
-  views.push(template ? templateView(text) : undefined, escapesView(text));
+  views.push(template ? templateView(text) : undefined, escapesView(text), cssEscapesView(text), percentView(text), base64View(text));
   return views.filter(v => v !== undefined);
 }
 

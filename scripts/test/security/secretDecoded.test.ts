@@ -105,6 +105,38 @@ describe('a credential spelled with escapes is secret-written where the file spe
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN.slice(4, 16));
   }, 120_000);
 
+  // Red team, session 47: a stylesheet's CSS escape, a link's percent-encoding and a data: URI's base64 each
+  // published the token through TechDocs with the gate passing; a Kubernetes Secret's data is base64 too.
+  it('CSS escapes, percent-encoding and base64 that decodes to text fail check --base at their place', async () => {
+    const rest = TOKEN.slice(1);
+    const css = `.b::after {\n  content: "\\67 ${rest}";\n}\n`;
+    const page = `# Deploy\n\n<style>.t::after { content: "\\000067${rest}"; }</style>\n\n[config](https://example.com/x?token=%67${rest})\n\n<img src="data:text/plain;base64,${Buffer.from(TOKEN).toString('base64')}">\n`;
+    const secret = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: deploy\ndata:\n  auth: ${Buffer.from(`bot:${TOKEN}`).toString('base64url')}\n`;
+    const root = await pullRequest({ 'docs/css/extra.css': css, 'docs/index.md': page, 'templates/app/skeleton/k8s/secret.yaml': secret });
+    const result = await check(root);
+    const found = secretsIn(result.stdout);
+    const col = (text: string, part: string) => text.split('\n').find(line => line.includes(part))!.indexOf(part) + 1;
+    expect(found.map(at)).toEqual([
+      `docs/css/extra.css:2:${col(css, '\\67')}`,
+      `docs/index.md:3:${col(page, '\\000067')}`,
+      `docs/index.md:5:${col(page, '%67')}`,
+      `docs/index.md:7:${col(page, 'base64,') + 7}`,
+      `templates/app/skeleton/k8s/secret.yaml:6:9`,
+    ]);
+    expect(found.map(d => d.message.match(/spelled (?:with|in) [a-z0-9-]+(?: [a-z]+)?/i)?.[0])).toEqual(['spelled with CSS escapes', 'spelled with CSS escapes', 'spelled with percent-encoding', 'spelled in base64', 'spelled in base64']);
+    expect(result.status).toBe(1);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN.slice(4, 16));
+  }, 120_000);
+
+  it('CSS escapes, percent-encoding and base64 that spell no credential pass (a regular expression, an image, a hash, an encoded URL)', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Array.from({ length: 64 }, (_, i) => (i * 37) & 0xff)]).toString('base64');
+    const page = `# Notes\n\n<style>.icon::before { content: "\\2192 "; }</style>\n\n![logo](data:image/png;base64,${png})\n\n[search](https://example.com/?q=caf%C3%A9%20au%20lait) and \`/^\\d+\\b/\`.\n\nintegrity: sha512-${Buffer.alloc(64, 7).toString('base64')} and ${Buffer.from('just a harmless sentence').toString('base64')}\n`;
+    const root = await pullRequest({ 'docs/index.md': page, 'templates/app/skeleton/src/path.js': 'const dir = "C:\\dev\\build";\nconst re = /\\d{3}\\b/;\n' });
+    const result = await check(root);
+    expect(secretsIn(result.stdout)).toEqual([]);
+    expect(result.status, result.stdout).toBe(0);
+  }, 120_000);
+
   it('a reference in a code span or a fenced code block is shown as written, masked examples and sanctioned lines: no finding', async () => {
     const examples = `Examples: gh==p==_${'*'.repeat(36)}, [AKIA](#k)IOSFODNN7EXAMPLE, "\\x41KIAIOSFODNN7EXAMPLE".\n\nSplit: [gh](#x)p_${TOKEN.slice(4)} <!-- secretlint-disable-line -->\n`;
     const root = await pullRequest({ 'docs/index.md': `# Deploy\n\nA token is spelled \`${REFERENCED}\` in HTML.\n\n\`\`\`html\n<p>${REFERENCED}</p>\n\`\`\`\n\n${examples}` });
