@@ -230,17 +230,17 @@ async function baseRun(root: string, baseDir: string, options: CheckOptions, io:
 
 /**
  * secret-written findings (options.secretsIn): over the files given by name, or those the change touches since
- * `options.base`. A credential on a line where the Backstage config gate already reports config-plain-secret
+ * `options.base` and the versions its earlier commits wrote (historyVersions). A credential on a line where the Backstage config gate already reports config-plain-secret
  * (in `said`) is that finding. secretlint is loaded, on its own thread, only when there is a file to scan; a
  * file left unscanned is secret-scan-incomplete.
  */
 async function secretsWritten(root: string, options: CheckOptions, io: CliIo, said: readonly Diagnostic[]): Promise<Diagnostic[]> {
   const { givenFiles, scanSecrets } = await import('../secrets/scanSecrets.ts');
   const { withoutConfigSecrets } = await import('../secrets/secretFindings.ts');
-  let files: string[];
-  if (options.secretsIn === 'given') files = givenFiles(root, options.positionals.map(p => relative(root, resolve(io.cwd, p)).split(sep).join('/')));
-  else files = await options.reads!.changedFiles();
-  return withoutConfigSecrets(await scanSecrets(root, files, options.secretsSeconds), said);
+  if (options.secretsIn === 'given') return withoutConfigSecrets(await scanSecrets(root, givenFiles(root, options.positionals.map(p => relative(root, resolve(io.cwd, p)).split(sep).join('/'))), options.secretsSeconds), said);
+  const { historyVersions } = await import('../secrets/historyVersions.ts');
+  const files = await options.reads!.changedFiles();
+  return withoutConfigSecrets(await scanSecrets(root, files, options.secretsSeconds, historyVersions(root, options.reads!.baseRef)), said);
 }
 
 /**

@@ -9,6 +9,7 @@ import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import { childEnv } from '../process/childEnv.ts';
 import { boundedText, logText } from '../report/safeText.ts';
 import { carriedFindings, carriedTexts, runsText, type Carried } from './carriedTexts.ts';
+import type { History, HistoryVersion } from './historyVersions.ts';
 import { inertDirectives } from './decodedFindings.ts';
 import { printableRuns, type TextRun } from './printableRuns.ts';
 import { sampleIsText, scanLabel, scanText } from './scanText.ts';
@@ -37,10 +38,12 @@ const SAMPLE_BYTES = 64 * 1024;
  * `seconds` have passed (secretlint runs on a thread that is then stopped: secretScanThread.ts) is
  * incomplete: the gate fails closed. Each distinct content is linted once (a pull request of sixty copies of
  * one costly file pays for one). The paths themselves are scanned too (TechDocs publishes a docs file's
- * path in its URL). secretlint is loaded only when there is something to scan. Returns the findings in file
- * order; never throws.
+ * path in its URL). secretlint is loaded only when there is something to scan. `history` (historyVersions):
+ * the versions the pull request's commits wrote that its last commit no longer holds, each scanned as its file
+ * would be and said as that file's, in the commit that wrote it; when the history could not be read whole, the
+ * first file is incomplete. Returns the findings in file order; never throws.
  */
-export async function scanSecrets(root: string, files: readonly string[], seconds = SECRET_SCAN_SECONDS): Promise<Diagnostic[]> {
+export async function scanSecrets(root: string, files: readonly string[], seconds = SECRET_SCAN_SECONDS, history?: History): Promise<Diagnostic[]> {
   const thread = new SecretScanThread(Date.now() + seconds * 1000);
   const found: Diagnostic[] = [];
   const byContent = new Map<string, Diagnostic[] | 'timeout' | 'failed'>();
@@ -79,6 +82,30 @@ export async function scanSecrets(root: string, files: readonly string[], second
       // One incomplete finding a file, saying every reason (a text, or what a binary carries, left unscanned).
       if (problems.length) incomplete(file, [...new Set(problems)].join('; '));
       else if (pathsUnsaid) found.push(incompleteFinding(file, pathsUnsaid.replace(' either', '')));
+    }
+    if (history?.problem) found.push(incompleteFinding(files[0] ?? history.versions[0]?.file ?? '.', `the pull request's earlier commits were not scanned: ${history.problem}`));
+    for (const version of history?.versions ?? []) {
+      const earlier = `the version commit ${version.commit.slice(0, 12)} wrote (no longer in the pull request's last commit, still in its history)`;
+      const read = version.problem !== undefined ? { problem: version.problem } : version.link ? undefined : bytesForScan(version.file, version.bytes!, thread.deadline);
+      if (read !== undefined && 'problem' in read) {
+        found.push(incompleteFinding(version.file, `${earlier}: ${read.problem}`));
+        continue;
+      }
+      const inCommit = (list: Diagnostic[]) => list.map(d => historyFinding(d, version));
+      const texts = read === undefined ? [{ label: scanLabel(version.file), text: inertDirectives(version.bytes!.toString('utf8')), findings: (found: Diagnostic[]) => inCommit(linkFindings(version.file, found)) }] : 'text' in read ? [{ label: scanLabel(version.file), text: read.text, findings: (found: Diagnostic[]) => inCommit(found.map(d => ({ ...d, file: version.file }))) }] : read.binary.texts.map(t => ({ label: t.label, text: t.text, findings: (found: Diagnostic[]) => inCommit(carriedFindings(version.file, t, found)) }));
+      const problems = read !== undefined && 'binary' in read ? [...read.binary.problems] : [];
+      for (const { label, text, findings } of texts) {
+        const key = `${label}\0${hash('sha256', text)}`;
+        let result = byContent.get(key);
+        if (result === undefined) {
+          result = await thread.lint(label, text);
+          byContent.set(key, result);
+        }
+        if (result === 'timeout') problems.push(`the secret scan's ${seconds} s were used up before it was scanned`);
+        else if (result === 'failed') problems.push('secretlint failed on it');
+        else found.push(...findings(result));
+      }
+      if (problems.length) found.push(incompleteFinding(version.file, `${earlier}: ${[...new Set(problems)].join('; ')}`));
     }
   } finally {
     await thread.close();
@@ -149,12 +176,24 @@ function readForScan(root: string, file: string, deadline: number): { text: stri
     if (isNoFile(error)) return undefined;
     return { problem: `it could not be read (${logText(boundedText(String((error as NodeJS.ErrnoException)?.code ?? error), 40))})` };
   }
+  return bytesForScan(file, bytes, deadline);
+}
+
+/** What of the bytes of `file` (at most SECRET_SCAN_MAX_BYTES) to scan: its text, or what a binary file carries. */
+function bytesForScan(file: string, bytes: Buffer, deadline: number): { text: string } | { binary: Carried } | { problem: string } {
   const text = scanText(bytes);
   if (text !== undefined) return { text };
   // Finding a binary file's runs and decompressing its gzip data take time on this thread: none once the
   // scan's time is up (red team: twelve crafted gzip files ran a 60 s scan to 101 s).
   if (Date.now() > deadline) return { problem: "the secret scan's time was used up before what it carries was read" };
   return { binary: carriedTexts(file, bytes, SECRET_SCAN_MAX_BYTES) };
+}
+
+const HISTORY_HINT = "Take the commit out of the pull request's history (`git rebase -i` onto the base, drop or edit it, then force-push) and rotate the credential: the host keeps every pushed commit (GitHub keeps refs/pull/N/head), and a merge commit carries it into the main branch. A later commit removing it is not enough.";
+
+/** A finding of the earlier `version` of its file, said as that version's (the commit that wrote it) with what to do. */
+function historyFinding(d: Diagnostic, version: HistoryVersion): Diagnostic {
+  return { ...d, message: `In commit ${version.commit.slice(0, 12)} of this pull request, since changed: ${d.message}`, hint: d.ruleId === 'secret-written' ? HISTORY_HINT : d.hint };
 }
 
 /**
