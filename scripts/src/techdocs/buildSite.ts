@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -205,6 +205,9 @@ async function buildSiteIn(work: string, root: string, mkdocsFile: string, commi
 async function copyDocs(root: string, docs: string, copyTo: string): Promise<void> {
   assertTreeInside(root, docs);
   for (const page of await listFiles(join(root, docs))) {
+    // A link to a folder, even one inside the repository, is copied as a link that MkDocs walks: the whole
+    // folder (the repository root, its .git/config with the checkout's token) would be published.
+    if (isFolderLink(join(root, docs, page))) throw new Error(`${posix.join(docs, page)} is a symbolic link to a folder, which MkDocs would publish whole (the gate reports it as repo-symlink). Commit the pages themselves instead. The site is not built.`);
     const include = fileIncludesOutside(await readFile(join(root, docs, page), 'utf8'))[0];
     if (include) throw new Error(`${posix.join(docs, page)}:${include.line} reads ${JSON.stringify(include.target.slice(0, 200))}, outside the docs site (${include.how === 'snippet' ? '--8<--' : 'PlantUML source='}). The site is not built.`);
   }
@@ -329,6 +332,14 @@ async function refuseUnsafeIncludes(source: string, config: string, shown: strin
         queue.push(next);
       }
     }
+  }
+}
+
+function isFolderLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink() && statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

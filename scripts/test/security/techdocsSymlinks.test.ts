@@ -1,4 +1,5 @@
-import { renameSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataRepoCopy, git } from '../helpers/gitRepo.ts';
@@ -24,5 +25,22 @@ describe('repo-symlink: every folder and file a TechDocs build copies (check, th
     const found = (JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string }[]).filter(d => d.ruleId === 'repo-symlink').map(d => d.file).sort();
     expect(found).toEqual([`${SITE}/README.md`, `${SITE}/pages/leak.md`]);
     expect(run.status).toBe(1);
+  }, 120_000);
+
+  // Red team, session 47: a link to a folder inside the repository passes the tree check (it leads nowhere
+  // outside), and the build then failed on reading it as a page (EISDIR); copied as a link, MkDocs would walk
+  // the whole repository root into the site, .git/config included.
+  it('a link to a folder inside the repository fails techdocs build with one clear refusal, and check reports it', async () => {
+    const root = await dataRepoCopy();
+    symlinkSync('../../..', join(root, SITE, 'docs/all'));
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'docs link to a folder');
+    const out = mkdtempSync(join(tmpdir(), 'gitops-site-'));
+    const build = await runBin(['techdocs', 'build', '--out', out], root);
+    expect(build.status).toBe(1);
+    expect(`${build.stdout}${build.stderr}`).toContain(`${SITE}/docs/all is a symbolic link to a folder`);
+    expect(`${build.stdout}${build.stderr}`).not.toMatch(/EISDIR|    at /);
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect((JSON.parse(run.stdout).diagnostics as { ruleId: string; file: string }[]).filter(d => d.ruleId === 'repo-symlink').map(d => d.file)).toEqual([`${SITE}/docs/all`]);
   }, 120_000);
 });
