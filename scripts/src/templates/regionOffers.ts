@@ -26,8 +26,8 @@ const SHOWN_VALUES = 10;
 
 /**
  * Every field of one scaffolder parameter page (a JSON Schema, as react-jsonschema-form renders it in
- * Backstage's stepper) whose name says it picks a region (/region/i: region, azureRegion, aws_region) and
- * that offers a value outside `allowed`. Fields are found wherever the form can show one: nested object
+ * Backstage's stepper) whose name says it picks a region (/region/i: region, azureRegion, aws_region), that
+ * can hold one (mayHoldText: its type, when declared, is string or array) and that offers a value outside `allowed`. Fields are found wherever the form can show one: nested object
  * `properties` and `patternProperties`, RJSF's conditional `dependencies` (schema form), `allOf`/`anyOf`/
  * `oneOf`, `then`/`else`, `items`/`additionalItems`/`additionalProperties`, and `$ref`s into the page itself
  * (`#/definitions/…`: RJSF resolves a $ref against its rootSchema, which is the page). An `if` schema only
@@ -120,7 +120,7 @@ export function regionOffers(page: unknown, allowed: readonly string[]): RegionW
       for (const [name, property] of Object.entries(schema[key])) {
         const at = [...path, key, name];
         // The field's own schema is judged first, then walked for the fields an object region holds.
-        if (/region/i.test(name) && (isRecord(property) || property === true)) judge(property, at, `${prefix}${name}`, depth + 1);
+        if (/region/i.test(name) && (isRecord(property) || property === true) && mayHoldText(property)) judge(property, at, `${prefix}${name}`, depth + 1);
         walk(property, at, `${prefix}${name}.`, depth + 1);
       }
     }
@@ -135,6 +135,18 @@ export function regionOffers(page: unknown, allowed: readonly string[]): RegionW
 
   walk(page, [], '', 0);
   return { offers, tooLarge };
+}
+
+/**
+ * Whether a field of schema `property` can hold a region's name: one whose declared `type` has neither
+ * `string` nor `array` (a checkbox `enableMultiRegion: {type: boolean}`, a `regionCount` number, an object
+ * whose own fields the walk judges) offers no region, whatever its name says (fresh user, session 47: a
+ * boolean was reported offering "(any value), false"). Undeclared types are judged.
+ */
+function mayHoldText(property: unknown): boolean {
+  if (!isRecord(property) || property.type === undefined) return true;
+  const types = Array.isArray(property.type) ? property.type : [property.type];
+  return types.some(type => type === 'string' || type === 'array');
 }
 
 /**

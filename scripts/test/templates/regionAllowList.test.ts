@@ -28,6 +28,9 @@ const PAGES = `    - title: Allowed, however written
         regions: {type: array, uniqueItems: true, items: {enum: [westeurope, swedencentral]}}
         backupRegion: {$ref: '#/definitions/euRegion'}
         displayRegion: {oneOf: [{const: westeurope, title: West Europe}, {const: northeurope, title: North Europe}]}
+        enableMultiRegion: {type: boolean, default: false}
+        regionCount: {type: integer, default: 2, examples: [3]}
+        regionSettings: {type: object, properties: {failover: {type: boolean}}}
       definitions:
         euRegion: {enum: [northeurope]}
       if: {properties: {region: {pattern: '^west'}}}
