@@ -192,7 +192,7 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
           else if (unclosedTag) report(unclosedTag, 'skeleton-syntax', `This file does not parse as a template: the {% here is never closed with %}, so the parser reads on as one tag until line ${refused.line}, column ${refused.column} (${refused.reason}).`, 'Close the tag with %} (write {% … %}); if the text is not meant as a tag, wrap it in {% raw %}…{% endraw %} or list the file under copyWithoutTemplating.');
           // Past a limit (its size, its tags) the syntax may be fine: the way out is not to render it.
           else if (overLimit) report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, OVER_LIMIT_HINT);
-          else report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax, or list the file under copyWithoutTemplating.`);
+          else report({ lineno: refused.line - 1, colno: refused.column - 1 }, 'skeleton-syntax', `This file does not parse as a template: ${refused.reason}`, `Fix the {% %}, {# #} or ${open} }} syntax there. Text another language writes with those characters (a \`#}\` or \`{%\` of its own) goes inside {% raw %}…{% endraw %}, so the rest of the file still renders; copyWithoutTemplating would copy the whole file unrendered.`);
         }
         continue;
       }

@@ -107,6 +107,18 @@ describe('which skeleton files are analysed: those fetch:template renders', () =
   });
 });
 
+describe('what a syntax error says to do', () => {
+  // Fresh user, session 47: a Terraform file's comment line `#}` was told to fix its {% %} or ${{ }} syntax
+  // (it has none) or to copy the whole file unrendered (leaving its ${{ values.* }} unrendered).
+  it("a `#}` of another language: the hint names comments and {% raw %}, and what copyWithoutTemplating would cost", () => {
+    const [said] = messages('terraform.tfvars', 'project = "${{ values.name }}"\n#}\n', STEP);
+    expect(said).toMatch(/^skeleton-syntax@2:1 /);
+    expect(said).toContain('{# #}');
+    expect(said).toContain('{% raw %}');
+    expect(said).toMatch(/copyWithoutTemplating would copy the whole file unrendered/);
+  });
+});
+
 describe('a skeleton nested or chained past what the renderer takes (red team, 2026-12-01)', () => {
   it('600 nested ifs: the renderer\'s nesting limit, no crash', () => {
     const text = `${'{% if values.name %}'.repeat(600)}x${'{% endif %}'.repeat(600)}\n`;
