@@ -8,6 +8,7 @@ import type { TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts
 import { SOURCE_LOCATION, techdocsDirFolder } from '../techdocs/techdocsDirFolder.ts';
 import { envPlaceholderNote } from './envPlaceholder.ts';
 import { leavesRoot } from '../load/leavesRoot.ts';
+import { resolveRelative } from './locationTargets.ts';
 
 const LOCATION_REFS = ['backstage.io/techdocs-ref', 'backstage.io/source-location', 'backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location'];
 // Overwritten on every read: ProcessorOutputCollector sets both on each entity a Location emits.
@@ -102,6 +103,7 @@ function orphanFinding(value: string): Finding {
 }
 
 function techdocsFinding(value: string, entity: CatalogEntity, context: AnnotationContext): Finding | undefined {
+  if (value.startsWith('url:')) return techdocsUrlFinding(value, entity, context);
   if (!value.startsWith('dir:')) return undefined;
   const metadata = isRecord(entity.entity.metadata) ? entity.entity.metadata : {};
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
@@ -163,6 +165,33 @@ function techdocsFinding(value: string, entity: CatalogEntity, context: Annotati
  * holds index.md) and not the repository root: the `dir:` value, relative to the entity's file, of the folder
  * above it, which TechDocs would build (its default mkdocs.yml reads `docs/` there). Else undefined.
  */
+/**
+ * A `url:` techdocs-ref into this repository (its repoUrl's host, repository and branch) naming a folder with
+ * neither a mkdocs.yml nor a docs/ folder (siteConfigIn), usually one that does not exist (fresh user, session
+ * 47: RoadieHQ's argo-cd backend pointed at a plugin folder renamed since): TechDocs reads that folder through
+ * the URL reader and has nothing to build. A URL of another repository or branch, or of a file, is not judged.
+ */
+function techdocsUrlFinding(value: string, entity: CatalogEntity, context: AnnotationContext): Finding | undefined {
+  const url = value.slice(4).trim();
+  let folder: string | null | undefined;
+  // GitHub's and GitLab's folder URLs say tree/, repoUrl a file's blob/: one repository and ref.
+  for (const candidate of [url, url.replace(/\/(-\/)?tree\//, '/$1blob/')]) {
+    folder = /^https?:\/\//i.test(candidate) ? resolveRelative(entity.file, candidate.replace(/\/+$/, ''), context.repoUrl) : undefined;
+    if (typeof folder === 'string') break;
+  }
+  if (typeof folder !== 'string') return undefined;
+  const path = folder === '.' ? '' : folder.replace(/\/$/, '');
+  if (context.repoFiles.has(path) || siteConfigIn(path, context.repoFiles, context.techdocsSettings)) return undefined;
+  const exists = [...context.repoFiles].some(file => file.startsWith(`${path}/`));
+  const shown = value.length > 200 ? `${value.slice(0, 199)}…` : value;
+  return {
+    ruleId: 'techdocs-ref-missing',
+    severity: 'error',
+    message: `backstage.io/techdocs-ref ${JSON.stringify(shown)} points at ${path || 'the root'}${path ? '/' : ''} of this repository, which ${exists ? 'holds neither a mkdocs.yml nor a docs/ folder' : 'does not exist'}: TechDocs reads that folder through the URL and has nothing to build, so this entity gets no docs.`,
+    hint: exists ? 'Add a mkdocs.yml (or a docs/ folder with index.md) there, or point the URL at the folder that has them.' : 'Point the URL at the folder that holds the docs (it may have been renamed or moved), or use dir: with a path relative to this file.',
+  };
+}
+
 function docsFolderNamed(base: string, entityFile: string, repoFiles: ReadonlySet<string>): string | undefined {
   if (!base || !repoFiles.has(`${base}index.md`)) return undefined;
   const parent = posix.dirname(base.replace(/\/$/, ''));

@@ -73,3 +73,30 @@ describe('techdocs-ref dir: beside backstage.io/source-location (check, through 
     expect(existsSync(join(out, 'default/component/orders'))).toBe(false);
   }, 120_000);
 });
+
+// Fresh user, session 47: RoadieHQ's argo-cd backend had `techdocs-ref: url:…/tree/main/plugins/backend/
+// backstage-plugin-argo-cd`, a folder of its own repository that no longer exists; dir: refs were judged,
+// url: refs into the same repository were not. TechDocs reads the folder through the URL and builds nothing.
+describe('techdocs-ref url: into this repository (check, through the bin)', () => {
+  it('a folder that does not exist, or holds no site, is techdocs-ref-missing; one with docs, another repository or branch, and a file are not judged', async () => {
+    const root = await catalogRepo({
+      'catalog/gone.yaml': entity('url:https://github.com/acme/catalog/tree/main/services/gone/', 'url:https://github.com/acme/catalog/tree/main/services/gone').replace('orders', 'gone'),
+      'catalog/bare.yaml': entity('url:https://github.com/acme/catalog/tree/main/services/bare/', 'url:https://github.com/acme/catalog/tree/main/services/bare/').replace('orders', 'bare'),
+      'services/bare/README.md': '# Bare\n',
+      'catalog/orders.yaml': entity('url:https://github.com/acme/catalog/tree/main/services/orders/', 'url:https://github.com/acme/catalog/tree/main/services/orders'),
+      'services/orders/docs/index.md': '# Orders\n',
+      'catalog/site.yaml': entity('url:https://github.com/acme/catalog/tree/main/', 'url:https://github.com/acme/catalog/tree/main/services/site/').replace('orders', 'site'),
+      'services/site/mkdocs.yml': 'site_name: Site\n',
+      'catalog/other.yaml': entity('url:https://github.com/acme/other/tree/main/', 'url:https://github.com/acme/other/tree/main/nothing-here').replace('orders', 'other'),
+      'catalog/file.yaml': entity('url:https://github.com/acme/catalog/tree/main/', 'url:https://github.com/acme/catalog/blob/main/services/orders/docs/index.md').replace('orders', 'file'),
+      'catalog/branch.yaml': entity('url:https://github.com/acme/catalog/tree/main/', 'url:https://github.com/acme/catalog/tree/release/services/gone').replace('orders', 'branch'),
+    });
+    const found = techdocs(root);
+    expect(found.map(d => [d.ruleId, d.file])).toEqual([
+      ['techdocs-ref-missing', 'catalog/bare.yaml'],
+      ['techdocs-ref-missing', 'catalog/gone.yaml'],
+    ]);
+    expect(found[0].message).toContain('points at services/bare/ of this repository, which holds neither a mkdocs.yml nor a docs/ folder');
+    expect(found[1].message).toContain('points at services/gone/ of this repository, which does not exist');
+  });
+});
