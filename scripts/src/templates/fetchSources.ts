@@ -2,6 +2,8 @@ import { outsideOrganisation } from '../catalog/checkLocations.ts';
 import { otherRevision } from '../load/toRepoUrlForm.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
+import { organisationOnEveryRun } from './formRuns.ts';
+import { parameterPages } from './parameterDeclarations.ts';
 
 const FETCH_ACTIONS = new Set(['fetch:plain', 'fetch:template', 'fetch:plain:file', 'fetch:template:file']);
 
@@ -19,13 +21,15 @@ export interface FetchSourceFinding { ruleId: 'template-fetch-other-revision' | 
  *   DevOps organisation or host), read as Location targets are (outsideOrganisation).
  * Either way the scaffolder copies what that source holds into every repository the template creates, and
  * neither the gate nor the offline render reads it. The url's text before its first `${{` is judged, so an
- * expression in the ref, owner or host says nothing. Takes the template document, repoUrl (undefined:
+ * expression in the ref says nothing; a host and owner an expression writes are judged for the organisation
+ * when they come out the same whatever the user enters in the form (organisationOnEveryRun). Takes the template document, repoUrl (undefined:
  * nothing is said) and whether repoUrl was inferred; returns the findings. Pure.
  */
 export function fetchSources(template: unknown, repoUrl: string | undefined, inferred = false): FetchSourceFinding[] {
   const steps = isRecord(template) && isRecord(template.spec) && Array.isArray(template.spec.steps) ? template.spec.steps : [];
   if (!repoUrl) return [];
   const found: FetchSourceFinding[] = [];
+  const pages = parameterPages(template);
   const source = inferred ? "the branch git names for this checkout, as no gitops.config.yaml sets repoUrl" : 'repoUrl in gitops.config.yaml';
   steps.forEach((step, i) => {
     if (!isRecord(step) || typeof step.action !== 'string' || !FETCH_ACTIONS.has(step.action) || !isRecord(step.input) || typeof step.input.url !== 'string') return;
@@ -47,9 +51,11 @@ export function fetchSources(template: unknown, repoUrl: string | undefined, inf
       });
       return;
     }
-    // The organisation must be written out (host and owner closed by a /), not come from an expression.
-    if (at >= 0 && !/^[a-z][a-z0-9+.-]*:\/\/[^/]+\/[^/]+\//i.test(literal)) return;
-    const organisation = outsideOrganisation(literal, repoUrl);
+    // The organisation written out (host and owner closed by a /), else as an expression writes it on every run.
+    // A url relative to the template file (`./`, `../`) stays in its repository whatever follows: not rendered.
+    const named = at < 0 || /^[a-z][a-z0-9+.-]*:\/\/[^/]+\/[^/]+\//i.test(literal) ? literal : /^\.\.?\//.test(literal) ? undefined : organisationOnEveryRun(url, pages, step.each);
+    if (named === undefined) return;
+    const organisation = outsideOrganisation(named, repoUrl);
     if (!organisation) return;
     found.push({
       ruleId: 'template-fetch-foreign',

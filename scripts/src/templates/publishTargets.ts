@@ -5,7 +5,9 @@ import type { PathSegment } from '../load/yamlPath.ts';
 import { boundedText } from '../report/safeText.ts';
 import { replaceExpressions } from './checkExpressions.ts';
 import { integrationEntry, integrationTypeOf } from './deploymentHosts.ts';
+import { organisationOnEveryRun, partOnEveryRun } from './formRuns.ts';
 import { deferUnreadScaffolderModules } from './offlineScaffolder.ts';
+import { parameterPages } from './parameterDeclarations.ts';
 
 const require = createRequire(import.meta.url);
 // Backstage's own helpers, as the scaffolder-backend this toolkit pins resolves them.
@@ -37,10 +39,13 @@ const MARK = '\u2063';
  *   own parseRepoUrl, writes out a host, or a host and owner (GitHub, GitLab group, Gitea), organization (Azure
  *   DevOps) or workspace (bitbucket.org), outside it, compared as Location targets are (outsideOrganisation);
  * - template-register-foreign: a catalog:register step whose catalogInfoUrl or repoContentsUrl is a URL outside
- *   it, judged as a Location target is (location-target-foreign).
- * Errors, or warnings when repoUrl was inferred from the checkout (the organisation is then a guess). What an
- * expression chooses (a RepoUrlPicker value, `${{ parameters.owner }}`, a step's output) says nothing: the
- * picker's allowedOwners is where that is bounded. `providerOf` gives an action's npm package, so that a host
+ *   it, judged as a Location target is (location-target-foreign); its host and owner written out, or the same
+ *   on every run (organisationOnEveryRun).
+ * Errors, or warnings when repoUrl was inferred from the checkout (the organisation is then a guess). A host or
+ * organisation an expression writes is judged when it comes out the same whatever the user enters in the form
+ * (partOnEveryRun: `${{ 'github.com?owner=evil-org&repo=' if parameters.name else '…' }}`, a fallback for a
+ * parameter no page declares); what the user or the run chooses (a RepoUrlPicker value, `${{ parameters.owner }}`,
+ * an enum's choice, a step's output) says nothing: the picker's allowedOwners is where that is bounded. `providerOf` gives an action's npm package, so that a host
  * Backstage's default integrations lack is read as the type the action requires. Pure but for loading
  * Backstage's parseRepoUrl.
  */
@@ -50,11 +55,15 @@ export function publishTargets(template: unknown, repoUrl: string | undefined, i
   const found: PublishTargetFinding[] = [];
   const severity = inferred ? 'warning' : 'error';
   const whose = inferred ? "this checkout's origin" : 'repoUrl in gitops.config.yaml';
+  const pages = parameterPages(template);
   steps.forEach((step, i) => {
     if (!isRecord(step) || typeof step.action !== 'string' || !isRecord(step.input)) return;
     const action = boundedText(step.action, 100);
     if (PUBLISHES.test(step.action) && typeof step.input.repoUrl === 'string') {
-      const target = publishedOrganisation(step.input.repoUrl, integrationTypeOf(providerOf(step.action)));
+      const type = integrationTypeOf(providerOf(step.action));
+      const written = publishedOrganisation(step.input.repoUrl, type);
+      const rendered = written || !step.input.repoUrl.includes('${{') ? undefined : partOnEveryRun(step.input.repoUrl, pages, value => (typeof value === 'string' ? publishedOrganisation(value, type) : undefined), { each: step.each, choices: 'varied' });
+      const target = written ?? (typeof rendered === 'object' ? rendered.fixed : undefined);
       const organisation = target && outsideOrganisation(target.url, repoUrl);
       if (!target || !organisation) return;
       found.push({
@@ -71,9 +80,9 @@ export function publishTargets(template: unknown, repoUrl: string | undefined, i
       const url = step.input[key];
       if (typeof url !== 'string') continue;
       const at = url.indexOf('${{');
-      const literal = at < 0 ? url : url.slice(0, at);
-      // The organisation must be written out (host and owner closed by a /), not come from an expression.
-      if (at >= 0 && !/^[a-z][a-z0-9+.-]*:\/\/[^/]+\/[^/]+\//i.test(literal)) continue;
+      // The organisation written out (host and owner closed by a /), else as an expression writes it on every run.
+      const literal = at < 0 ? url : /^[a-z][a-z0-9+.-]*:\/\/[^/]+\/[^/]+\//i.test(url.slice(0, at)) ? url.slice(0, at) : organisationOnEveryRun(url, pages, step.each);
+      if (literal === undefined) continue;
       const organisation = outsideOrganisation(literal, repoUrl);
       if (!organisation) continue;
       found.push({

@@ -2,9 +2,9 @@ import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { boundedText } from '../report/safeText.ts';
 import { expressionMatches } from './checkExpressions.ts';
+import { fixedBy, NAME_OR_INDEX, partOnEveryRun, segmentsOf, withoutStrings } from './formRuns.ts';
 import { OWN_PARAMETERS } from './ownParameters.ts';
 import { declarations, parameterPages } from './parameterDeclarations.ts';
-import { renderWorkflowValue } from './templateFilters.ts';
 
 /** A step that writes into a repository the user running the template does not choose: rule, severity, path in the template document, message and hint. */
 export interface PushTargetFinding { ruleId: 'template-push-fixed-repo'; severity: 'error' | 'warning'; path: PathSegment[]; message: string; hint: string }
@@ -40,9 +40,11 @@ const END = '\u2064';
  * The steps of a template that write into an existing repository the user running it does not choose
  * (template-push-fixed-repo, an error): a publish:github:pull-request, github:repo:push, GitLab merge request or
  * push, Bitbucket pull request or Gerrit review (PUSHES) whose repoUrl names the repository (`repo`, or GitLab's
- * `project`) by text the template writes: a literal, or expressions that read only what the template's author
- * fixes (a parameter offered as a const or enum, hidden or read-only, a checkbox, a RepoUrlPicker limited to
- * allowedRepos; a literal `each` list; an expression with no variable at all). Every run then writes there with
+ * `project`) by text the template writes: a literal, or expressions whose value only what the template's author
+ * fixes decides (a parameter offered as a const or enum, hidden or read-only, a checkbox, a RepoUrlPicker limited
+ * to allowedRepos; a literal `each` list; a parameter no page declares, which the form leaves undefined; an
+ * expression with no variable at all), judged by rendering the whole repoUrl for different answers to the form
+ * (partOnEveryRun), so that literal text around an expression counts. Every run then writes there with
  * the credentials Backstage holds for that host, CI configuration included (a GitHub App's push starts the
  * repository's workflows, which run with its secrets). A repository name an expression derives from a parameter
  * the user fills in (a RepoUrlPicker, free text), from a step's output, the user, secrets or a global function
@@ -67,16 +69,26 @@ export function fixedPushTargets(template: unknown, ownRepoUrl?: string, guessed
     const does = PUSHES.get(step.action);
     if (!does || created.has(repoUrl.trim())) return;
     const eachLiteral = step.each !== undefined && typeof step.each === 'object' && step.each !== null && !JSON.stringify(step.each).includes('${{');
-    const target = repositoryPart(repoUrl, step.action.startsWith('gitlab:') || step.action.startsWith('publish:gitlab'));
+    const gitlab = step.action.startsWith('gitlab:') || step.action.startsWith('publish:gitlab');
+    const target = repositoryPart(repoUrl, gitlab);
     if (!target) return;
     const reasons: string[] = [];
-    for (const expression of target.expressions) {
+    // A bare reference to a parameter the user fills in (`repo=${{ parameters.name }}`) is written into the name
+    // as it is: the user's choice without loading the renderer (a plain `check` of most templates).
+    if (target.inName && target.expressions.some(e => BARE_PARAMETER.test(e) && whoChooses(e, pages, eachLiteral) === 'user')) return;
+    // The repository the whole value names on each run, so that text around an expression, or several
+    // expressions together, count (`repo=payments-core${{ '' if parameters.name else '' }}`); an expression
+    // alone is judged only when the whole value cannot be rendered.
+    const whole = target.expressions.length ? partOnEveryRun(repoUrl, pages, rendered => namedRepository(rendered, gitlab), { each: step.each }) : undefined;
+    if (whole === 'varies') return;
+    if (whole) reasons.push(...target.expressions.flatMap(expression => fixedReasons(expression, pages)));
+    else for (const expression of target.expressions) {
       // A bare reference to a parameter the user fills in (`parameters.repoUrl`, a RepoUrlPicker's) can discard
       // nothing: the user's choice without loading the renderer (a plain `check` of most templates).
       if (BARE_PARAMETER.test(expression) && whoChooses(expression, pages, eachLiteral) === 'user') return;
-      const evaluated = whoChangesIt(expression, pages, step.each);
+      const evaluated = partOnEveryRun(`\${{ ${expression} }}`, pages, rendered => (rendered === undefined || rendered === null || rendered === '' ? undefined : rendered), { each: step.each });
       if (evaluated === 'varies') return;
-      const chosen = evaluated === 'fixed' ? fixedReasons(expression, pages) : whoChooses(expression, pages, eachLiteral);
+      const chosen = evaluated ? fixedReasons(expression, pages) : whoChooses(expression, pages, eachLiteral);
       if (chosen === 'user') return;
       reasons.push(...chosen);
     }
@@ -114,7 +126,7 @@ export function fixedPushTargets(template: unknown, ownRepoUrl?: string, guessed
  * may bring its own `&repo=`). Gives the inner text of each expression in it, and, when there is none, the
  * repository as the message names it; undefined when no repository is named (template-repo-url's finding).
  */
-function repositoryPart(repoUrl: string, gitlab: boolean): { expressions: string[]; shown?: string; repository?: { host: string; path: string[] } } | undefined {
+function repositoryPart(repoUrl: string, gitlab: boolean): { expressions: string[]; inName?: boolean; shown?: string; repository?: { host: string; path: string[] } } | undefined {
   const matches = expressionMatches(repoUrl);
   let marked = '';
   let from = 0;
@@ -132,13 +144,29 @@ function repositoryPart(repoUrl: string, gitlab: boolean): { expressions: string
   const part = gitlab && params.get('project') ? 'project' : 'repo';
   const name = params.get(part)?.replace(/^\/+|\/+$/g, '');
   if (!name) return matches.length ? { expressions: matches.map(m => m.inner) } : undefined;
-  if (name.includes(MARK)) return { expressions: inner(name) };
+  if (name.includes(MARK)) return { expressions: inner(name), inName: true };
   const owner = ['organization', 'workspace', 'owner'].map(key => params.get(key)).find(v => v);
   const path = part === 'project' ? [name] : [owner, params.get('project'), name].filter((v): v is string => !!v && !v.includes(MARK));
   // The repository itself only when every part that names it is literal (an owner the user picks is not).
   const written = part === 'project' ? [name] : [owner, params.get('project'), name].filter((v): v is string => !!v);
   const literal = !written.some(v => v.includes(MARK));
   return { expressions: [], shown: `${path.join('/')} on ${head}`, ...(literal ? { repository: { host: head, path } } : {}) };
+}
+
+/**
+ * The repository a rendered repoUrl names: its host and `repo` query value (GitLab's `project` when given), as
+ * parseRepoUrl reads them (the first of each). The owner alone does not make the target the user's, as for a
+ * written repo name; other query values (a branch, a sentinel glued on) say nothing. Undefined when it names
+ * none, or the rendering is not text.
+ */
+function namedRepository(rendered: unknown, gitlab: boolean): string | undefined {
+  if (typeof rendered !== 'string') return undefined;
+  const query = rendered.indexOf('?');
+  if (query < 0) return undefined;
+  const params = new URLSearchParams(rendered.slice(query + 1).split('#')[0]);
+  const name = (gitlab && params.get('project') ? params.get('project') : params.get('repo'))?.replace(/^\/+|\/+$/g, '');
+  if (!name) return undefined;
+  return `${rendered.slice(0, query).trim()}?${name}`;
 }
 
 /**
@@ -194,8 +222,8 @@ function whoChooses(expression: string, pages: readonly unknown[], eachLiteral: 
 
 /**
  * How the template's author fixes what parameter `name` gives, in words, or undefined when the user fills it
- * in (or the pages do not declare it: passed through ?formData=, template-unknown-parameter's concern). Each of
- * its declarations must fix it.
+ * in (or the pages do not declare it: whoChooses then takes it as passed through ?formData=, when the value could
+ * not be rendered). Each of its declarations must fix it.
  */
 function fixedParameter(name: string, pages: readonly unknown[]): string | undefined {
   const declared = declarations(pages, name);
@@ -204,136 +232,11 @@ function fixedParameter(name: string, pages: readonly unknown[]): string | undef
   return reasons.every(r => r !== undefined) ? reasons[0] : undefined;
 }
 
-function fixedBy(schema: Record<string, unknown>): string | undefined {
-  const options = isRecord(schema['ui:options']) ? schema['ui:options'] : {};
-  if ('const' in schema) return `its const is ${boundedText(JSON.stringify(schema.const) ?? '', 80)}`;
-  if (Array.isArray(schema.enum)) return `its enum is ${boundedText(JSON.stringify(schema.enum), 80)}`;
-  const offered = constChoices(schema);
-  if (offered) return `its ${Array.isArray(schema.oneOf) ? 'oneOf' : 'anyOf'} offers only ${boundedText(JSON.stringify(offered), 80)}`;
-  // rjsf reads ui:options.widget and .disabled as it reads ui:widget and ui:disabled.
-  if (schema['ui:widget'] === 'hidden' || options.widget === 'hidden') return 'a hidden field';
-  if (schema['ui:readonly'] === true || schema['ui:disabled'] === true || options.readonly === true || options.disabled === true || schema.readOnly === true) return 'a read-only field';
-  if (schema['ui:field'] === 'RepoUrlPicker' && Array.isArray(options.allowedRepos) && options.allowedRepos.length) return `a RepoUrlPicker offering only allowedRepos ${boundedText(JSON.stringify(options.allowedRepos), 80)}`;
-  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-  if (types.every(t => t === 'boolean' || t === 'null')) return 'a checkbox';
-  return undefined;
-}
-
-// The roots of the runner's context whose values the run, the user or the deployment gives (not the form).
-const RUN_CONTEXTS = ['steps', 'user', 'secrets', 'context', 'environment'] as const;
-const NAME_OR_INDEX = String.raw`(?:\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*'\d+'\s*\])`;
-
-/** An expression's text with each string literal written `'i'` (its index in `strings`). */
-function withoutStrings(expression: string): { text: string; strings: string[] } {
-  const strings: string[] = [];
-  const text = expression.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, s => `'${strings.push(s.slice(1, -1)) - 1}'`);
-  return { text, strings };
-}
-
-const segmentsOf = (path: string, strings: readonly string[]): string[] =>
-  [...path.matchAll(/\.\s*([A-Za-z_$][\w$]*)|\[\s*'(\d+)'\s*\]/g)].map(m => m[1] ?? strings[Number(m[2])]);
-
-/**
- * Whether what the user running the template gives changes what `expression` renders to, judged by
- * evaluation: the scaffolder's own renderer (renderWorkflowValue) renders it twice, each parameter the user
- * fills in given a different value of its type each time, every parameter the template fixes (fixedBy) its
- * fixed value both times, and what steps, user, secrets, context and environment name a different value each
- * time; a step's `each` is rendered the same way and its first item is `each.value`. 'fixed' when both renders
- * give the same non-empty value, 'varies' when they differ, undefined when it cannot be told (a render fails,
- * gives nothing, or the expression reads the whole parameters): the caller judges it by what it mentions.
- */
-function whoChangesIt(expression: string, pages: readonly unknown[], each: unknown): 'fixed' | 'varies' | undefined {
-  const eachText = each === undefined ? '' : JSON.stringify(each) ?? '';
-  const sources = [expression, ...expressionMatches(eachText.replace(/\\"/g, '"')).map(m => m.inner)];
-  const rendered: string[] = [];
-  for (const run of [0, 1] as const) {
-    const context: Record<string, unknown> = {};
-    for (const source of sources) {
-      const { text, strings } = withoutStrings(source);
-      for (const m of text.matchAll(new RegExp(String.raw`(?<![\w$]|[.\])]\s*)(${RUN_CONTEXTS.join('|')})\b(${NAME_OR_INDEX}*)`, 'g'))) {
-        setPath(context, [m[1], ...segmentsOf(m[2], strings)], sentinel(run, `${m[1]}${m[2].length}`));
-      }
-      const parameters = (context.parameters ??= {}) as Record<string, unknown>;
-      for (const m of text.matchAll(new RegExp(String.raw`${OWN_PARAMETERS}(${NAME_OR_INDEX}?)`, 'g'))) {
-        const [name] = segmentsOf(m[1], strings);
-        if (name === undefined) return undefined;
-        if (Object.hasOwn(parameters, name)) continue;
-        const declared = declarations(pages, name);
-        parameters[name] = !declared.length ? sentinel(run, name) : fixedParameter(name, pages) !== undefined ? fixedValue(declared[0]) : userValue(declared[0], run, name, 0);
-      }
-    }
-    try {
-      if (each !== undefined) {
-        const items = typeof each === 'string' ? renderWorkflowValue(each, context) : JSON.parse(JSON.stringify(each), (_key, value) => (typeof value === 'string' ? renderWorkflowValue(value, context) : value));
-        const entries = Array.isArray(items) ? items.map((value, key) => [String(key), value] as const) : isRecord(items) ? Object.entries(items) : [];
-        if (!entries.length) return undefined;
-        context.each = { key: entries[0][0], value: entries[0][1] };
-      }
-      const value = renderWorkflowValue(`\${{ ${expression} }}`, context);
-      if (value === undefined || value === null || value === '') return undefined;
-      rendered.push(JSON.stringify(value));
-    } catch {
-      return undefined;
-    }
-  }
-  return rendered[0] === rendered[1] ? 'fixed' : 'varies';
-}
-
-/** A value that differs between the two runs (and in length, so no length or comparison hides it). */
-const sentinel = (run: 0 | 1, tag: string) => (run === 0 ? `u${tag.replace(/\W/g, '')}a` : `choice-${tag.replace(/\W/g, '')}-other`);
-
-function setPath(into: Record<string, unknown>, path: readonly string[], leaf: unknown): void {
-  let at = into;
-  path.forEach((key, i) => {
-    if (i === path.length - 1) {
-      if (!isRecord(at[key])) at[key] = leaf;
-      return;
-    }
-    if (!isRecord(at[key])) at[key] = {};
-    at = at[key] as Record<string, unknown>;
-  });
-}
-
-/** What a parameter the template fixes (fixedBy) gives on every run. */
-function fixedValue(schema: Record<string, unknown>): unknown {
-  const options = isRecord(schema['ui:options']) ? schema['ui:options'] : {};
-  if ('const' in schema) return schema.const;
-  if (Array.isArray(schema.enum)) return schema.enum[0];
-  const offered = constChoices(schema);
-  if (offered) return offered[0];
-  if (schema['ui:field'] === 'RepoUrlPicker' && Array.isArray(options.allowedRepos) && options.allowedRepos.length) {
-    const first = (list: unknown, fallback: string) => (Array.isArray(list) && typeof list[0] === 'string' ? list[0] : fallback);
-    return `${first(options.allowedHosts, 'github.com')}?owner=${first(options.allowedOwners, 'acme')}&repo=${String(options.allowedRepos[0])}`;
-  }
-  if (schema.default !== undefined) return schema.default;
-  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-  return types.includes('boolean') ? true : undefined;
-}
-
-/** A value of a parameter the user fills in, different in each run: of its type, an object's properties each judged. */
-function userValue(schema: Record<string, unknown>, run: 0 | 1, tag: string, depth: number): unknown {
-  if (depth > 0 && fixedBy(schema) !== undefined) return fixedValue(schema);
-  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-  if (isRecord(schema.properties) && depth < 10) return Object.fromEntries(Object.entries(schema.properties).map(([key, sub]) => [key, isRecord(sub) ? userValue(sub, run, `${tag}${key}`, depth + 1) : sentinel(run, key)]));
-  if (types.includes('integer') || types.includes('number')) return run === 0 ? 7 : 1234;
-  if (types.includes('array')) return [isRecord(schema.items) ? userValue(schema.items, run, tag, depth + 1) : sentinel(run, tag)];
-  if (schema['ui:field'] === 'RepoUrlPicker') return run === 0 ? `github.com?owner=uowner&repo=u${tag}a` : `gitlab.com?owner=choice-owner&repo=choice-${tag}-other`;
-  return sentinel(run, tag);
-}
-
-/** The values a oneOf or anyOf of consts alone offers (a select the author writes), else undefined. */
-function constChoices(schema: Record<string, unknown>): unknown[] | undefined {
-  for (const key of ['oneOf', 'anyOf']) {
-    const branches = schema[key];
-    if (Array.isArray(branches) && branches.length && branches.every(b => isRecord(b) && 'const' in b)) return branches.map(b => (b as Record<string, unknown>).const);
-  }
-  return undefined;
-}
-
 /**
  * The reasons the template's author fixes what an expression evaluation found fixed: each parameter it reads
- * that the template fixes (a nested property by its own declaration), and a literal each list; what the user
- * fills in but the expression discards is left out.
+ * that the template fixes (a nested property by its own declaration) or that no page declares (the form leaves
+ * it empty, so a fallback applies), and a literal each list; what the user fills in but the expression discards
+ * is left out.
  */
 function fixedReasons(expression: string, pages: readonly unknown[]): string[] {
   const { text, strings } = withoutStrings(expression);
@@ -341,6 +244,10 @@ function fixedReasons(expression: string, pages: readonly unknown[]): string[] {
   for (const m of text.matchAll(new RegExp(String.raw`${OWN_PARAMETERS}(${NAME_OR_INDEX}*)`, 'g'))) {
     const [name, ...rest] = segmentsOf(m[1], strings);
     if (name === undefined) continue;
+    if (!declarations(pages, name).length) {
+      reasons.push(`parameters.${boundedText(name, 60)}: no page declares it, so the form never asks for it`);
+      continue;
+    }
     const fixed = fixedParameter(name, pages);
     if (fixed !== undefined) {
       reasons.push(`parameters.${boundedText(name, 60)}: ${fixed}`);

@@ -1,6 +1,7 @@
 import { isRecord } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { boundedText } from '../report/safeText.ts';
+import { partOnEveryRun } from './formRuns.ts';
 import { declarations, parameterPages } from './parameterDeclarations.ts';
 import type { KnownAction } from './scaffolderActions.ts';
 
@@ -86,7 +87,8 @@ const LONE_PARAMETER = /^\s*\$\{\{\s*parameters\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\
  * A value written as a lone `${{ parameters.x }}` is reported when the form lets the user pick a weakening
  * value: a parameter declared (on any page or branch) with such a value in its enum, const or default, or
  * with no enum or const at all (a free text, a checkbox, a number without minimum 1); any other expression
- * (a filter, a step's output) is not judged. An input the installed action's own input schema (`actions`)
+ * is reported when it gives a weakening value whatever the user enters (judge), and not when what it gives
+ * depends on the user's answers or the run (a step's output). An input the installed action's own input schema (`actions`)
  * does not have is not judged; an action not installed here is judged by the table above. All warnings
  * (an organisation may publish open source on purpose; `rules:` raises them). Pure.
  */
@@ -116,7 +118,7 @@ export function repoSettingsWeakened(template: unknown, actions?: ReadonlyMap<st
           if (!isRecord(collaborator)) return;
           const who = typeof collaborator.user === 'string' ? `user ${JSON.stringify(boundedText(collaborator.user, 100))}` : typeof collaborator.team === 'string' ? `team ${JSON.stringify(boundedText(collaborator.team, 100))}` : undefined;
           if (!who) return;
-          const verdict = judge(collaborator.access, setting.weak, pages);
+          const verdict = judge(collaborator.access, setting.weak, pages, step.each);
           if (verdict) at(setting, [name, j, 'access'], `${action} ${verdict.how.replace('{name}', `${name}[${j}].access`)}: every repository the template creates ${setting.does.replace('this collaborator', `the ${who}`)}.`);
         });
         continue;
@@ -127,7 +129,7 @@ export function repoSettingsWeakened(template: unknown, actions?: ReadonlyMap<st
         at(setting, [name], `${action} sets access: ${JSON.stringify(boundedText(value, 100))}: every repository the template creates ${setting.does}.`);
         continue;
       }
-      const verdict = judge(value, setting.weak, pages);
+      const verdict = judge(value, setting.weak, pages, step.each);
       if (verdict) at(setting, setting.input, `${action} ${verdict.how.replace('{name}', name)}: every repository the template creates ${setting.does}.`);
     }
   });
@@ -135,14 +137,19 @@ export function repoSettingsWeakened(template: unknown, actions?: ReadonlyMap<st
 }
 
 /**
- * Whether `value` (as written) weakens by `weak`: literally, or as a lone `${{ parameters.x }}` whose declared
- * schema lets the user pick a weakening value. Gives the words saying how ("sets {name}: public", "lets the
- * user choose {name}: …"), or undefined.
+ * Whether `value` (as written) weakens by `weak`: literally, as a lone `${{ parameters.x }}` whose declared
+ * schema lets the user pick a weakening value, or as any other expression that gives one value whatever the
+ * user enters in the form (partOnEveryRun, an enum's choices varied: `${{ 'public' if parameters.name else
+ * 'public' }}`, `${{ false }}`) when that value weakens. Gives the words saying how ("sets {name}: public",
+ * "lets the user choose {name}: …"), or undefined.
  */
-function judge(value: unknown, weak: (v: unknown) => boolean, pages: readonly unknown[]): { how: string } | undefined {
+function judge(value: unknown, weak: (v: unknown) => boolean, pages: readonly unknown[], each?: unknown): { how: string } | undefined {
   if (typeof value !== 'string' || !value.includes('${{')) return weak(value) ? { how: `sets {name}: ${boundedText(JSON.stringify(value), 100)}` } : undefined;
   const match = LONE_PARAMETER.exec(value);
-  if (!match) return undefined;
+  if (!match) {
+    const verdict = partOnEveryRun(value, pages, rendered => rendered, { each, choices: 'varied' });
+    return typeof verdict === 'object' && weak(verdict.fixed) ? { how: `sets {name}: ${boundedText(JSON.stringify(value), 100)}, which gives ${boundedText(JSON.stringify(verdict.fixed), 60)} whatever the user enters` } : undefined;
+  }
   const parameter = match[1] ?? match[3];
   const declared = declarations(pages, parameter);
   const choice = declared.map(schema => pickable(schema, weak)).find(c => c !== undefined);
