@@ -54,20 +54,9 @@ export async function scanSecrets(root: string, files: readonly string[], second
     const pathsUnsaid = typeof paths === 'string' ? `its path was not scanned either (${paths === 'timeout' ? 'no time was left' : 'secretlint failed'})` : undefined;
     if (typeof paths !== 'string') found.push(...paths);
     const incomplete = (file: string, why: string) => found.push(incompleteFinding(file, pathsUnsaid ? `${why}; ${pathsUnsaid}` : why));
-    for (const file of present) {
-      const read = readForScan(root, file, thread.deadline);
-      const target = linkTarget(root, file);
-      if (read === undefined && target === undefined) {
-        if (pathsUnsaid) found.push(incompleteFinding(file, pathsUnsaid.replace(' either', '')));
-        continue;
-      }
-      if (read !== undefined && 'problem' in read) {
-        incomplete(file, read.problem);
-        continue;
-      }
-      const texts = read === undefined ? [] : 'text' in read ? [{ label: scanLabel(file), text: read.text, findings: (found: Diagnostic[]) => found.map(d => ({ ...d, file })) }] : read.binary.texts.map(t => ({ label: t.label, text: t.text, findings: (found: Diagnostic[]) => carriedFindings(file, t, found) }));
-      if (target !== undefined) texts.push({ label: scanLabel(file), text: inertDirectives(target), findings: (found: Diagnostic[]) => linkFindings(file, found) });
-      const problems = read !== undefined && 'binary' in read ? [...read.binary.problems] : [];
+    // Lints each text (each distinct content once: byContent) and keeps its findings; returns `problems` with
+    // why any text was not scanned.
+    const lintAll = async (texts: readonly ScanText[], problems: string[]): Promise<string[]> => {
       for (const { label, text, findings } of texts) {
         const key = `${label}\0${hash('sha256', text)}`;
         let result = byContent.get(key);
@@ -79,6 +68,20 @@ export async function scanSecrets(root: string, files: readonly string[], second
         else if (result === 'failed') problems.push('secretlint failed on it');
         else found.push(...findings(result));
       }
+      return problems;
+    };
+    for (const file of present) {
+      const read = readForScan(root, file, thread.deadline);
+      const target = linkTarget(root, file);
+      if (read === undefined && target === undefined) {
+        if (pathsUnsaid) found.push(incompleteFinding(file, pathsUnsaid.replace(' either', '')));
+        continue;
+      }
+      if (read !== undefined && 'problem' in read) {
+        incomplete(file, read.problem);
+        continue;
+      }
+      const problems = await lintAll(textsOf(file, read, target), read !== undefined && 'binary' in read ? [...read.binary.problems] : []);
       // One incomplete finding a file, saying every reason (a text, or what a binary carries, left unscanned).
       if (problems.length) incomplete(file, [...new Set(problems)].join('; '));
       else if (pathsUnsaid) found.push(incompleteFinding(file, pathsUnsaid.replace(' either', '')));
@@ -91,26 +94,32 @@ export async function scanSecrets(root: string, files: readonly string[], second
         found.push(incompleteFinding(version.file, `${earlier}: ${read.problem}`));
         continue;
       }
-      const inCommit = (list: Diagnostic[]) => list.map(d => historyFinding(d, version));
-      const texts = read === undefined ? [{ label: scanLabel(version.file), text: inertDirectives(version.bytes!.toString('utf8')), findings: (found: Diagnostic[]) => inCommit(linkFindings(version.file, found)) }] : 'text' in read ? [{ label: scanLabel(version.file), text: read.text, findings: (found: Diagnostic[]) => inCommit(found.map(d => ({ ...d, file: version.file }))) }] : read.binary.texts.map(t => ({ label: t.label, text: t.text, findings: (found: Diagnostic[]) => inCommit(carriedFindings(version.file, t, found)) }));
-      const problems = read !== undefined && 'binary' in read ? [...read.binary.problems] : [];
-      for (const { label, text, findings } of texts) {
-        const key = `${label}\0${hash('sha256', text)}`;
-        let result = byContent.get(key);
-        if (result === undefined) {
-          result = await thread.lint(label, text);
-          byContent.set(key, result);
-        }
-        if (result === 'timeout') problems.push(`the secret scan's ${seconds} s were used up before it was scanned`);
-        else if (result === 'failed') problems.push('secretlint failed on it');
-        else found.push(...findings(result));
-      }
+      const texts = textsOf(version.file, read, version.link ? version.bytes!.toString('utf8') : undefined, d => historyFinding(d, version));
+      const problems = await lintAll(texts, read !== undefined && 'binary' in read ? [...read.binary.problems] : []);
       if (problems.length) found.push(incompleteFinding(version.file, `${earlier}: ${[...new Set(problems)].join('; ')}`));
     }
   } finally {
     await thread.close();
   }
   return found;
+}
+
+/** A text to lint, the neutral path its rules see, and how its findings become the file's. */
+interface ScanText {
+  label: string;
+  text: string;
+  findings: (found: Diagnostic[]) => Diagnostic[];
+}
+
+/**
+ * The texts to lint of `file`: its text, or those a binary file carries (`read`), and a symbolic link's `target`;
+ * each text's findings said as the file's (at the carried text's place, or as the link's), then passed through
+ * `also` (an earlier version's say which commit wrote it).
+ */
+function textsOf(file: string, read: { text: string } | { binary: Carried } | undefined, target: string | undefined, also: (d: Diagnostic) => Diagnostic = d => d): ScanText[] {
+  const texts: ScanText[] = read === undefined ? [] : 'text' in read ? [{ label: scanLabel(file), text: read.text, findings: found => found.map(d => also({ ...d, file })) }] : read.binary.texts.map(t => ({ label: t.label, text: t.text, findings: found => carriedFindings(file, t, found).map(also) }));
+  if (target !== undefined) texts.push({ label: scanLabel(file), text: inertDirectives(target), findings: found => linkFindings(file, found).map(also) });
+  return texts;
 }
 
 /**
