@@ -40,6 +40,7 @@ import { readSymlinks, TOOLKIT_OUTPUTS } from './readSymlinks.ts';
 import type { CheckoutTransform } from '../load/checkoutTransforms.ts';
 import { checkoutTransformFindings } from './checkoutTransformFindings.ts';
 import type { SanitizedMkdocs, TechdocsGeneratorSettings } from '../techdocs/techdocsSanitizer.ts';
+import { ruleSetting } from '../config/ruleSettings.ts';
 
 export interface CatalogCheckInput {
   loaded: LoadedCatalog;
@@ -150,7 +151,7 @@ export async function checkCatalog(input: CatalogCheckInput): Promise<CatalogChe
   // and the definition files it names follow from that one finding, and say so instead of piling up.
   // Only while that finding stays an error: with location-unreachable lowered or off in the config, the
   // references are the errors that fail the run.
-  const unreachableIsError = (config.rules['location-unreachable'] ?? 'error') === 'error';
+  const unreachableIsError = (ruleSetting(config, 'location-unreachable') ?? 'error') === 'error';
   const stranded = unreachableIsError ? unreachableDefinitions(locationFindings, config.root, config.catalog.maxFileBytes, repoUrl) : undefined;
   diagnostics.push(...(stranded ? withoutFollowingUnreachable(locationFindings, stranded) : locationFindings));
   // Roots mode: each root is registered on its own, so each is one dry run; otherwise the topmost Location files.

@@ -20,6 +20,7 @@ import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
 import type { ReaderSetting } from '../load/loadCatalog.ts';
 import { CONFIG_FILE, UsageError, type GitopsConfig } from '../config/gitopsConfig.ts';
 import { baselineOnlyFollows, readBaseline, type Baseline } from '../config/baseline.ts';
+import { ruleSetting } from '../config/ruleSettings.ts';
 import { gitRenames } from '../pr/alreadyOnBase.ts';
 import { goneGiven, namingGone } from './goneGiven.ts';
 import { wholeRunPaths } from '../config/toolkitFiles.ts';
@@ -235,12 +236,14 @@ async function baseRun(root: string, baseDir: string, options: CheckOptions, io:
  * file left unscanned is secret-scan-incomplete.
  */
 async function secretsWritten(root: string, options: CheckOptions, io: CliIo, said: readonly Diagnostic[]): Promise<Diagnostic[]> {
-  const { givenFiles, scanSecrets } = await import('../secrets/scanSecrets.ts');
+  const { givenFiles, isEarlierVersion, scanSecrets } = await import('../secrets/scanSecrets.ts');
   const { withoutConfigSecrets } = await import('../secrets/secretFindings.ts');
   if (options.secretsIn === 'given') return withoutConfigSecrets(await scanSecrets(root, givenFiles(root, options.positionals.map(p => relative(root, resolve(io.cwd, p)).split(sep).join('/'))), options.secretsSeconds), said);
   const { historyVersions } = await import('../secrets/historyVersions.ts');
   const files = await options.reads!.changedFiles();
-  return withoutConfigSecrets(await scanSecrets(root, files, options.secretsSeconds, historyVersions(root, options.reads!.baseRef)), said);
+  const found = await scanSecrets(root, files, options.secretsSeconds, historyVersions(root, options.reads!.baseRef));
+  // config-plain-secret says the current file's credential; an earlier version's is its own finding.
+  return [...withoutConfigSecrets(found.filter(d => !isEarlierVersion(d)), said), ...found.filter(isEarlierVersion)];
 }
 
 /**
@@ -308,7 +311,7 @@ async function reviewHiddenSince(root: string, baseDir: string, base: string): P
  * entities are loaded only when such a policy has a scope.
  */
 async function policyScopeLeftSince(config: GitopsConfig, policies: readonly CompiledPolicy[], entities: readonly CatalogEntity[], reads: RevisionReads): Promise<Diagnostic[]> {
-  const applied = (id: string, own: Severity) => config.rules[id] ?? config.rules[id.split('/')[0]] ?? own;
+  const applied = (id: string, own: Severity) => ruleSetting(config, id) ?? own;
   const gating = policies.filter(p => {
     const severity = applied(p.ruleId, p.severity);
     return severity !== 'off' && isAtLeast(severity, config.failOn) && p.schema?.if !== undefined;

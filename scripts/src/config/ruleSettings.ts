@@ -3,12 +3,21 @@ import { applyBaseline, readBaseline } from './baseline.ts';
 import type { GitopsConfig } from './gitopsConfig.ts';
 import { LOCKED_RULES } from './lockedRules.ts';
 
+/**
+ * The `rules:` setting gitops.config.yaml gives rule `ruleId`: its own, else its family's (`policy` covers
+ * `policy/*`), else undefined. Own keys only: a rule id is never read from a prototype.
+ */
+export function ruleSetting(config: GitopsConfig, ruleId: string): GitopsConfig['rules'][string] | undefined {
+  const family = ruleId.split('/')[0];
+  return Object.hasOwn(config.rules, ruleId) ? config.rules[ruleId] : Object.hasOwn(config.rules, family) ? config.rules[family] : undefined;
+}
+
 /** Severity overrides from gitops.config.yaml, by rule id or by family (`policy` covers `policy/*`). */
 export function applyRuleSettings(diagnostics: readonly Diagnostic[], config: GitopsConfig): Diagnostic[] {
   return diagnostics.flatMap(d => {
     // Security rules cannot be lowered by the config a pull request may change (lockedRuleSettings says so).
     if (LOCKED_RULES.has(d.ruleId)) return [d];
-    const setting = config.rules[d.ruleId] ?? config.rules[d.ruleId.split('/')[0]];
+    const setting = ruleSetting(config, d.ruleId);
     if (setting === 'off') return [];
     return setting ? [{ ...d, severity: setting }] : [d];
   });

@@ -36,13 +36,22 @@ const MAX_VERSION_BYTES = 16 * 1024 * 1024;
  * main branch), so scanning the change's net diff alone passes it. A version equal to HEAD's blob at its path
  * is left out while the work tree holds that path unchanged (the scan of the changed files reads it); each
  * blob is given once, with the first commit that wrote it. Deleted files and submodules have no version.
- * Reads with git (`log`, `ls-tree`, `cat-file --batch`); a shallow checkout whose boundary falls inside the
- * range, more than HISTORY_MAX_COMMITS commits, or versions over HISTORY_MAX_BYTES in all give `problem`
+ * Reads with git (`rev-list --count`, `log`, `ls-tree`, `cat-file --batch`), each call bounded to 120 s, with
+ * the settings that change what git prints fixed and lazy fetching off (a partial clone's missing blob is a
+ * version that could not be read); a shallow checkout whose boundary falls inside the range, more than
+ * HISTORY_MAX_COMMITS commits, versions over HISTORY_MAX_BYTES in all, or a git call that fails give `problem`
  * (the scan is then incomplete, never silently partial). Never throws.
  */
 export function historyVersions(root: string, baseRef: string): History {
-  const git = (args: string[], input?: string) => spawnSync('git', ['-C', root, ...args], { env: childEnv(), maxBuffer: HISTORY_MAX_BYTES + 64 * 1024 * 1024, ...(input !== undefined ? { input } : {}) });
-  const log = git(['log', '-z', '--raw', '-c', '--no-renames', '--no-abbrev', '--relative', '--format=%x01%H', '--end-of-options', `${baseRef}..HEAD`, '--']);
+  // The runner's own git configuration must not change what git prints here (log.showSignature adds lines,
+  // log.showRoot=false hides a root commit's files); a partial clone must not fetch blobs one by one.
+  const settings = ['-c', 'log.showSignature=false', '-c', 'log.showRoot=true', '-c', 'color.ui=false', '-c', 'core.quotePath=false'];
+  const git = (args: string[], input?: string) => spawnSync('git', ['-C', root, ...settings, ...args], { env: { ...childEnv(), GIT_NO_LAZY_FETCH: '1' }, timeout: 120_000, maxBuffer: HISTORY_MAX_BYTES + 64 * 1024 * 1024, ...(input !== undefined ? { input } : {}) });
+  const range = `${baseRef}..HEAD`;
+  const count = Number(git(['rev-list', '--count', '--end-of-options', range, '--']).stdout.toString('utf8').trim());
+  if (!Number.isInteger(count)) return { versions: [], problem: "git could not list the pull request's commits" };
+  if (count > HISTORY_MAX_COMMITS) return { versions: [], problem: `the pull request has ${count} commits, and the scan reads the changes of at most ${HISTORY_MAX_COMMITS}` };
+  const log = git(['log', '-z', '--raw', '-c', '--root', '--no-renames', '--no-abbrev', '--no-color', '--no-ext-diff', '--no-textconv', '--relative', '--format=%x01%H', '--end-of-options', range, '--']);
   if (log.status !== 0) return { versions: [], problem: "git could not list the pull request's commits" };
   const written = new Map<string, { file: string; commit: string; link: boolean }>();
   const commits: string[] = [];
@@ -65,7 +74,6 @@ export function historyVersions(root: string, baseRef: string): History {
       written.set(key, { file, commit, link: mode === '120000' });
     }
   }
-  if (commits.length > HISTORY_MAX_COMMITS) return { versions: [], problem: `the pull request has ${commits.length} commits, and the scan reads the changes of at most ${HISTORY_MAX_COMMITS}` };
   const shallow = shallowCommits(root, git);
   if (commits.some(c => shallow.has(c))) return { versions: [], problem: "the checkout's history is shallow inside the pull request (fetch its commits whole: actions/checkout's fetch-depth: 0, Azure's fetchDepth: 0)" };
   const head = headBlobs(git);
@@ -76,7 +84,7 @@ export function historyVersions(root: string, baseRef: string): History {
 
 type Git = (args: string[], input?: string) => ReturnType<typeof spawnSync>;
 
-/** The commits a shallow checkout has cut its history at (`.git/shallow`); none in a full clone. */
+/** The commits a shallow checkout has cut its history at (`.git/shallow`); none in a full clone, or when git cannot say. */
 function shallowCommits(root: string, git: Git): Set<string> {
   const path = git(['rev-parse', '--path-format=absolute', '--git-path', 'shallow']).stdout.toString('utf8').trim();
   try {
@@ -86,7 +94,7 @@ function shallowCommits(root: string, git: Git): Set<string> {
   }
 }
 
-/** HEAD's blob of each path under the root, by repo path from the root. */
+/** HEAD's blob of each path under the root, by repo path from the root; empty when git cannot list it (every version is then read). */
 function headBlobs(git: Git): Map<string, string> {
   const prefix = git(['rev-parse', '--show-prefix']).stdout.toString('utf8').trim();
   const listed = git(['ls-tree', '-r', '-z', '--full-tree', 'HEAD']);
@@ -100,7 +108,11 @@ function headBlobs(git: Git): Map<string, string> {
   return blobs;
 }
 
-/** The bytes of each version (`git cat-file --batch`), those over the bounds with a problem instead. */
+/**
+ * The bytes of each version (`git cat-file --batch`), those over the bounds or that git cannot read (a missing
+ * object) with a problem instead; the whole history's problem when the versions are over HISTORY_MAX_BYTES in
+ * all or git's answer cannot be read.
+ */
 function readVersions(wanted: { file: string; commit: string; link: boolean; blob: string }[], git: Git): History {
   if (!wanted.length) return { versions: [] };
   const sizes = git(['cat-file', '--batch-check=%(objectname) %(objectsize)'], wanted.map(w => `${w.blob}\n`).join(''));

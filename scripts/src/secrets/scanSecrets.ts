@@ -49,10 +49,13 @@ export async function scanSecrets(root: string, files: readonly string[], second
   const byContent = new Map<string, Diagnostic[] | 'timeout' | 'failed'>();
   try {
     const present = files.filter(file => readable(root, file) || linkTarget(root, file) !== undefined);
-    const paths = await pathFindings(thread, present);
+    // A path only an earlier commit wrote (a file added, then renamed or deleted) is in the history as well.
+    const earlier = new Map<string, HistoryVersion>();
+    for (const version of history?.versions ?? []) if (!earlier.has(version.file) && !present.includes(version.file)) earlier.set(version.file, version);
+    const paths = await pathFindings(thread, [...present, ...earlier.keys()]);
     // The paths are scanned first, in one text: when even they were not, each file says so once, below.
     const pathsUnsaid = typeof paths === 'string' ? `its path was not scanned either (${paths === 'timeout' ? 'no time was left' : 'secretlint failed'})` : undefined;
-    if (typeof paths !== 'string') found.push(...paths);
+    if (typeof paths !== 'string') found.push(...paths.map(d => (earlier.has(d.file) ? historyFinding(d, earlier.get(d.file)!) : d)));
     const incomplete = (file: string, why: string) => found.push(incompleteFinding(file, pathsUnsaid ? `${why}; ${pathsUnsaid}` : why));
     // Lints each text (each distinct content once: byContent) and keeps its findings; returns `problems` with
     // why any text was not scanned.
@@ -87,17 +90,14 @@ export async function scanSecrets(root: string, files: readonly string[], second
       else if (pathsUnsaid) found.push(incompleteFinding(file, pathsUnsaid.replace(' either', '')));
     }
     if (history?.problem) found.push(incompleteFinding(files[0] ?? history.versions[0]?.file ?? '.', `the pull request's earlier commits were not scanned: ${history.problem}`));
+    // Versions left unscanned, by file: one finding a file, however many of its versions (a long history).
+    const unscanned = new Map<string, string[]>();
     for (const version of history?.versions ?? []) {
-      const earlier = `the version commit ${version.commit.slice(0, 12)} wrote (no longer in the pull request's last commit, still in its history)`;
       const read = version.problem !== undefined ? { problem: version.problem } : version.link ? undefined : bytesForScan(version.file, version.bytes!, thread.deadline);
-      if (read !== undefined && 'problem' in read) {
-        found.push(incompleteFinding(version.file, `${earlier}: ${read.problem}`));
-        continue;
-      }
-      const texts = textsOf(version.file, read, version.link ? version.bytes!.toString('utf8') : undefined, d => historyFinding(d, version));
-      const problems = await lintAll(texts, read !== undefined && 'binary' in read ? [...read.binary.problems] : []);
-      if (problems.length) found.push(incompleteFinding(version.file, `${earlier}: ${[...new Set(problems)].join('; ')}`));
+      const problems = read !== undefined && 'problem' in read ? [read.problem] : await lintAll(textsOf(version.file, read, version.link ? version.bytes!.toString('utf8') : undefined, d => historyFinding(d, version)), read !== undefined && 'binary' in read ? [...read.binary.problems] : []);
+      if (problems.length) unscanned.set(version.file, [...(unscanned.get(version.file) ?? []), `commit ${version.commit.slice(0, 12)}'s (${[...new Set(problems)].join('; ')})`]);
     }
+    for (const [file, said] of unscanned) found.push(incompleteFinding(file, `versions the pull request's earlier commits wrote (no longer in its last commit, still in its history) were not scanned: ${said.slice(0, 3).join(', ')}${said.length > 3 ? `, and ${said.length - 3} more` : ''}`));
   } finally {
     await thread.close();
   }
@@ -200,10 +200,20 @@ function bytesForScan(file: string, bytes: Buffer, deadline: number): { text: st
 
 const HISTORY_HINT = "Take the commit out of the pull request's history (`git rebase -i` onto the base, drop or edit it, then force-push) and rotate the credential: the host keeps every pushed commit (GitHub keeps refs/pull/N/head), and a merge commit carries it into the main branch. A later commit removing it is not enough.";
 
-/** A finding of the earlier `version` of its file, said as that version's (the commit that wrote it) with what to do. */
+/** The start of every finding of an earlier version's (isEarlierVersion tells them by it). */
+const IN_COMMIT = 'In commit ';
+
+/**
+ * A finding of the earlier `version` of its file, said as that version's (the commit that wrote it, the line in
+ * that version) at the file's start (the line it had may hold anything now, or the file be gone), with what to do.
+ */
 function historyFinding(d: Diagnostic, version: HistoryVersion): Diagnostic {
-  return { ...d, message: `In commit ${version.commit.slice(0, 12)} of this pull request, since changed: ${d.message}`, hint: d.ruleId === 'secret-written' ? HISTORY_HINT : d.hint };
+  const line = d.range.start.line > 1 || d.range.start.column > 1 ? `, at line ${d.range.start.line}, column ${d.range.start.column} of that version` : '';
+  return { ...d, range: FILE_START, message: `${IN_COMMIT}${version.commit.slice(0, 12)} of this pull request${line}, since changed: ${d.message}`, hint: d.ruleId === 'secret-written' ? HISTORY_HINT : d.hint };
 }
+
+/** Whether `d` is a finding of a version an earlier commit of the pull request wrote (historyFinding). Pure. */
+export const isEarlierVersion = (d: Diagnostic) => d.message.startsWith(IN_COMMIT);
 
 /**
  * The printable runs of the binary file open as `fd` (`size` bytes, over SECRET_SCAN_MAX_BYTES), read a window

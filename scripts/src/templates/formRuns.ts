@@ -30,71 +30,101 @@ export function withoutStrings(expression: string): { text: string; strings: str
 export const segmentsOf = (path: string, strings: readonly string[]): string[] =>
   [...path.matchAll(/\.\s*([A-Za-z_$][\w$]*)|\[\s*'(\d+)'\s*\]/g)].map(m => m[1] ?? strings[Number(m[2])]);
 
+/** A run of the form: two with different answers, and one with the least ones ('x', 0, false, []). */
+type Run = 0 | 1 | 2;
+const RUNS: readonly Run[] = [0, 1, 2];
+// Names that reach an object's prototype: a context built from the template's own expressions must never
+// write through one (red team, session 47: `user.__proto__['rule-id']` set a severity on every object).
+const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
+// The most items of a step's `each` rendered: a list the author writes is short.
+const MAX_EACH_ITEMS = 50;
+
 /**
- * What `value` (a string of template.yaml holding `${{ … }}`) renders to on each of two runs, by the
+ * What `value` (a string of template.yaml holding `${{ … }}`) renders to on each of three runs, by the
  * scaffolder's own renderer with its guards (renderWorkflowValue), as the runner renders a step's input:
- * each declared parameter the user fills in gets a different value of its type on each run, one the author
- * lists or fixes its value as `choices` says, a parameter no page declares is undefined, as the form leaves
- * it (unless a page is an unread placeholder: then nothing is known to be undeclared, and it varies too), and
- * what steps, user, secrets, context and environment name differs on each run. A step's `each` is rendered
- * the same way and its first item is `each.value`. Undefined when a render fails, reads the whole parameters
- * or `each` gives no item: what the value gives cannot be told. Pure but for loading the renderer.
+ * each declared parameter the user fills in gets a different value of its type on each run (the third the least:
+ * 'x', 0, [], an unticked checkbox), one the author lists or fixes its value as `choices` says, a
+ * parameter no page declares is undefined, as the form leaves it (unless a page is an unread placeholder:
+ * then nothing is known to be undeclared, and it varies too), and what steps, user, secrets, context and
+ * environment name differs on each run. With a step's `each`, the value is rendered for each of its items
+ * (at most 50): one tuple of the runs' renderings per item. A third run that fails to render is left out
+ * (a least answer the form may refuse). Undefined when the first two runs fail, an expression reads the
+ * whole parameters or a name reaching a prototype (`__proto__`, `constructor`, `prototype`), or `each` gives
+ * no item: what the value gives cannot be told. Pure but for loading the renderer.
  */
-export function renderRuns(value: string, pages: readonly unknown[], options: { each?: unknown; choices?: Choices } = {}): [unknown, unknown] | undefined {
+export function renderRuns(value: string, pages: readonly unknown[], options: { each?: unknown; choices?: Choices } = {}): unknown[][] | undefined {
   const { each, choices = 'held' } = options;
   const pagesKnown = pages.every(page => unreadPlaceholder(page) === undefined);
   const eachText = each === undefined ? '' : JSON.stringify(each) ?? '';
   const sources = [...expressionMatches(value), ...expressionMatches(eachText.replace(/\\"/g, '"'))].map(m => m.inner);
-  const rendered: unknown[] = [];
-  for (const run of [0, 1] as const) {
-    const context: Record<string, unknown> = { parameters: {} };
-    const parameters = context.parameters as Record<string, unknown>;
+  const byRun: unknown[][] = [];
+  for (const run of RUNS) {
+    const parameters: Record<string, unknown> = {};
+    const context: Record<string, unknown> = { parameters };
     for (const source of sources) {
       const { text, strings } = withoutStrings(source);
       for (const m of text.matchAll(new RegExp(String.raw`(?<![\w$]|[.\])]\s*)(${RUN_CONTEXTS.join('|')})\b(${NAME_OR_INDEX}*)`, 'g'))) {
-        setPath(context, [m[1], ...segmentsOf(m[2], strings)], sentinel(run, `${m[1]}${m[2].length}`));
+        const path = [m[1], ...segmentsOf(m[2], strings)];
+        if (path.some(key => UNSAFE.has(key))) return undefined;
+        setPath(context, path, sentinel(run, `${m[1]}${m[2].length}`));
       }
       for (const m of text.matchAll(new RegExp(String.raw`${OWN_PARAMETERS}(${NAME_OR_INDEX}?)`, 'g'))) {
         const [name] = segmentsOf(m[1], strings);
-        if (name === undefined) return undefined;
+        if (name === undefined || UNSAFE.has(name)) return undefined;
         if (Object.hasOwn(parameters, name)) continue;
         const declared = declarations(pages, name);
         parameters[name] = !declared.length ? (pagesKnown ? undefined : sentinel(run, name)) : formValue(name, declared, run, choices);
       }
     }
     try {
-      if (each !== undefined) {
-        const items = typeof each === 'string' ? renderWorkflowValue(each, context) : JSON.parse(JSON.stringify(each), (_key, v) => (typeof v === 'string' ? renderWorkflowValue(v, context) : v));
-        const entries = Array.isArray(items) ? items.map((v, key) => [String(key), v] as const) : isRecord(items) ? Object.entries(items) : [];
-        if (!entries.length) return undefined;
-        context.each = { key: entries[0][0], value: entries[0][1] };
-      }
-      rendered.push(renderWorkflowValue(value, context));
+      const items = each === undefined ? [undefined] : eachItems(each, context);
+      if (!items.length) return undefined;
+      byRun.push(items.map(item => renderWorkflowValue(value, item === undefined ? context : { ...context, each: item })));
     } catch {
-      return undefined;
+      if (run < 2) return undefined;
     }
   }
-  return [rendered[0], rendered[1]];
+  const count = Math.min(...byRun.map(r => r.length));
+  return Array.from({ length: count }, (_, i) => byRun.map(r => r[i]));
+}
+
+/** The items a step's `each` gives under `context` (`{ key, value }`, as the runner sets `each`), at most MAX_EACH_ITEMS. */
+function eachItems(each: unknown, context: Record<string, unknown>): { key: string; value: unknown }[] {
+  const items = typeof each === 'string' ? renderWorkflowValue(each, context) : JSON.parse(JSON.stringify(each), (_key, v) => (typeof v === 'string' ? renderWorkflowValue(v, context) : v));
+  const entries = Array.isArray(items) ? items.map((v, key) => [String(key), v] as const) : isRecord(items) ? Object.entries(items) : [];
+  return entries.slice(0, MAX_EACH_ITEMS).map(([key, value]) => ({ key, value }));
 }
 
 /**
  * Whether the part of `value` that `part` reads from a rendering (a host and owner, a repository name; undefined
  * when the rendering names none) is the same whatever the user enters in the form: `{ fixed }` with that part
- * when both runs (renderRuns) give it alike, 'varies' when they differ, undefined when it cannot be told (a
- * render fails, or a run's rendering names no such part): the caller then judges the value as written.
+ * when every run (renderRuns) gives it alike for some item of the step's `each` (the first item `prefer`
+ * accepts, else the first), 'varies' when each item's runs differ, undefined when it cannot be told (a render
+ * fails, or one of the first two runs' renderings names no such part): the caller then judges the value as
+ * written. A third run whose rendering names no part (a least answer the form may refuse) is left out.
  */
-export function partOnEveryRun<T>(value: string, pages: readonly unknown[], part: (rendered: unknown) => T | undefined, options: { each?: unknown; choices?: Choices } = {}): { fixed: T } | 'varies' | undefined {
-  const runs = renderRuns(value, pages, options);
-  if (!runs) return undefined;
-  const [first, second] = runs.map(part);
-  if (first === undefined || second === undefined) return undefined;
-  return JSON.stringify(first) === JSON.stringify(second) ? { fixed: first } : 'varies';
+export function partOnEveryRun<T>(value: string, pages: readonly unknown[], part: (rendered: unknown) => T | undefined, options: { each?: unknown; choices?: Choices; prefer?: (part: T) => boolean } = {}): { fixed: T } | 'varies' | undefined {
+  const items = renderRuns(value, pages, options);
+  if (!items) return undefined;
+  const fixed: T[] = [];
+  let unknown = false;
+  for (const runs of items) {
+    const parts = runs.map(part);
+    if (parts[0] === undefined || parts[1] === undefined) {
+      unknown = true;
+      continue;
+    }
+    const told = parts.filter(p => p !== undefined).map(p => JSON.stringify(p));
+    if (told.every(p => p === told[0])) fixed.push(parts[0]);
+  }
+  if (fixed.length) return { fixed: fixed.find(p => options.prefer?.(p)) ?? fixed[0] };
+  return unknown ? undefined : 'varies';
 }
 
 /** The value a declared parameter gets on run `run`: its fixed or offered value (fixedBy, as `choices` says), else a user's answer of its type. */
-function formValue(name: string, declared: readonly Record<string, unknown>[], run: 0 | 1, choices: Choices): unknown {
+function formValue(name: string, declared: readonly Record<string, unknown>[], run: Run, choices: Choices): unknown {
   const fixed = declared.every(schema => fixedBy(schema) !== undefined);
-  if (!fixed) return userValue(declared[0], run, name, 0);
+  if (!fixed) return userValue(declared[0], run, name, 0, choices);
   return choices === 'varied' ? offeredValue(declared[0], run) : fixedValue(declared[0]);
 }
 
@@ -111,6 +141,8 @@ export function fixedBy(schema: Record<string, unknown>): string | undefined {
   if (offered) return `its ${Array.isArray(schema.oneOf) ? 'oneOf' : 'anyOf'} offers only ${boundedText(JSON.stringify(offered), 80)}`;
   const locked = lockedField(schema);
   if (locked) return locked;
+  const only = onlyMatch(schema.pattern);
+  if (only !== undefined) return `its pattern allows only ${boundedText(JSON.stringify(only), 80)}`;
   if (schema['ui:field'] === 'RepoUrlPicker' && Array.isArray(options.allowedRepos) && options.allowedRepos.length) return `a RepoUrlPicker offering only allowedRepos ${boundedText(JSON.stringify(options.allowedRepos), 80)}`;
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
   if (types.every(t => t === 'boolean' || t === 'null')) return 'a checkbox';
@@ -126,17 +158,23 @@ function lockedField(schema: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** A value that differs between the two runs (and in length, so no length or comparison hides it). */
-const sentinel = (run: 0 | 1, tag: string) => (run === 0 ? `u${tag.replace(/\W/g, '')}a` : `choice-${tag.replace(/\W/g, '')}-other`);
+/**
+ * A text that differs on each run, and in length (no length or comparison hides it): on the third a single
+ * character, short but not empty (the form refuses an empty answer to a required field, and the runner's
+ * `steps` and `user` are never empty).
+ */
+const sentinel = (run: Run, tag: string) => (run === 0 ? `u${tag.replace(/\W/g, '')}a` : run === 1 ? `choice-${tag.replace(/\W/g, '')}-other` : 'x');
 
+/** Sets `leaf` at `path` under `into`, making the objects on the way; only own properties are followed (renderRuns refuses UNSAFE names before). */
 function setPath(into: Record<string, unknown>, path: readonly string[], leaf: unknown): void {
   let at = into;
   path.forEach((key, i) => {
+    const own = Object.hasOwn(at, key) ? at[key] : undefined;
     if (i === path.length - 1) {
-      if (!isRecord(at[key])) at[key] = leaf;
+      if (!isRecord(own)) at[key] = leaf;
       return;
     }
-    if (!isRecord(at[key])) at[key] = {};
+    if (!isRecord(own)) at[key] = {};
     at = at[key] as Record<string, unknown>;
   });
 }
@@ -152,9 +190,22 @@ export function fixedValue(schema: Record<string, unknown>): unknown {
     const first = (list: unknown, fallback: string) => (Array.isArray(list) && typeof list[0] === 'string' ? list[0] : fallback);
     return `${first(options.allowedHosts, 'github.com')}?owner=${first(options.allowedOwners, 'acme')}&repo=${String(options.allowedRepos[0])}`;
   }
+  const only = onlyMatch(schema.pattern);
+  if (only !== undefined) return only;
   if (schema.default !== undefined) return schema.default;
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
   return types.includes('boolean') ? true : undefined;
+}
+
+/**
+ * The one string a JSON Schema `pattern` of the form `^literal$` matches (its characters plain or escaped with
+ * a backslash), else undefined: `pattern: '^payments-core$'` lets the form and the backend's validation take
+ * nothing else (red team, session 47), so the parameter is as fixed as a const.
+ */
+export function onlyMatch(pattern: unknown): string | undefined {
+  if (typeof pattern !== 'string') return undefined;
+  const match = /^\^((?:[^\\^$.|?*+()[\]{}]|\\[^A-Za-z0-9])*)\$$/.exec(pattern);
+  return match ? match[1].replace(/\\(.)/g, '$1') : undefined;
 }
 
 /**
@@ -162,10 +213,10 @@ export function fixedValue(schema: Record<string, unknown>): unknown {
  * an enum's or oneOf's first, then last, value; a checkbox ticked, then not; a RepoUrlPicker's first, then last,
  * allowed host, owner and repository. A const, hidden or read-only field gives its one value (fixedValue).
  */
-function offeredValue(schema: Record<string, unknown>, run: 0 | 1): unknown {
+function offeredValue(schema: Record<string, unknown>, run: Run): unknown {
   const options = isRecord(schema['ui:options']) ? schema['ui:options'] : {};
-  const pick = <T>(list: readonly T[]) => (run === 0 ? list[0] : list[list.length - 1]);
-  if ('const' in schema || lockedField(schema)) return fixedValue(schema);
+  const pick = <T>(list: readonly T[]) => (run === 1 ? list[list.length - 1] : list[0]);
+  if ('const' in schema || lockedField(schema) || onlyMatch(schema.pattern) !== undefined) return fixedValue(schema);
   if (Array.isArray(schema.enum) && schema.enum.length) return pick(schema.enum);
   const offered = constChoices(schema);
   if (offered) return pick(offered);
@@ -176,14 +227,17 @@ function offeredValue(schema: Record<string, unknown>, run: 0 | 1): unknown {
   return run === 0;
 }
 
-/** A value of a parameter the user fills in, different in each run: of its type, an object's properties each judged. */
-function userValue(schema: Record<string, unknown>, run: 0 | 1, tag: string, depth: number): unknown {
-  if (depth > 0 && fixedBy(schema) !== undefined) return fixedValue(schema);
+/**
+ * A value of a parameter the user fills in, different on each run (the least on the third): of its type,
+ * an object's properties each judged (a nested field the author lists or fixes as `choices` says).
+ */
+function userValue(schema: Record<string, unknown>, run: Run, tag: string, depth: number, choices: Choices): unknown {
+  if (depth > 0 && fixedBy(schema) !== undefined) return choices === 'varied' ? offeredValue(schema, run) : fixedValue(schema);
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-  if (isRecord(schema.properties) && depth < 10) return Object.fromEntries(Object.entries(schema.properties).map(([key, sub]) => [key, isRecord(sub) ? userValue(sub, run, `${tag}${key}`, depth + 1) : sentinel(run, key)]));
-  if (types.includes('integer') || types.includes('number')) return run === 0 ? 7 : 1234;
-  if (types.includes('array')) return [isRecord(schema.items) ? userValue(schema.items, run, tag, depth + 1) : sentinel(run, tag)];
-  if (schema['ui:field'] === 'RepoUrlPicker') return run === 0 ? `github.com?owner=uowner&repo=u${tag}a` : `gitlab.com?owner=choice-owner&repo=choice-${tag}-other`;
+  if (isRecord(schema.properties) && depth < 10) return Object.fromEntries(Object.entries(schema.properties).filter(([key]) => !UNSAFE.has(key)).map(([key, sub]) => [key, isRecord(sub) ? userValue(sub, run, `${tag}${key}`, depth + 1, choices) : sentinel(run, key)]));
+  if (types.includes('integer') || types.includes('number')) return [7, 1234, 0][run];
+  if (types.includes('array')) return run === 2 ? [] : [isRecord(schema.items) ? userValue(schema.items, run, tag, depth + 1, choices) : sentinel(run, tag)];
+  if (schema['ui:field'] === 'RepoUrlPicker') return [`github.com?owner=uowner&repo=u${tag}a`, `gitlab.com?owner=choice-owner&repo=choice-${tag}-other`, `github.com?owner=x&repo=x${tag}`][run];
   return sentinel(run, tag);
 }
 

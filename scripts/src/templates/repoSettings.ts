@@ -147,8 +147,8 @@ function judge(value: unknown, weak: (v: unknown) => boolean, pages: readonly un
   if (typeof value !== 'string' || !value.includes('${{')) return weak(value) ? { how: `sets {name}: ${boundedText(JSON.stringify(value), 100)}` } : undefined;
   const match = LONE_PARAMETER.exec(value);
   if (!match) {
-    const verdict = partOnEveryRun(value, pages, rendered => rendered, { each, choices: 'varied' });
-    return typeof verdict === 'object' && weak(verdict.fixed) ? { how: `sets {name}: ${boundedText(JSON.stringify(value), 100)}, which gives ${boundedText(JSON.stringify(verdict.fixed), 60)} whatever the user enters` } : undefined;
+    const verdict = partOnEveryRun(value, pages, rendered => rendered, { each, choices: 'varied', prefer: weak });
+    return typeof verdict === 'object' && weak(verdict.fixed) ? { how: `sets {name}: ${boundedText(JSON.stringify(value), 100)}, which gives ${boundedText(JSON.stringify(verdict.fixed), 60)} for every answer to the form the gate tried` } : undefined;
   }
   const parameter = match[1] ?? match[3];
   const declared = declarations(pages, parameter);

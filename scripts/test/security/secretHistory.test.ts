@@ -44,16 +44,50 @@ describe('secret scan of a pull request reads every commit, not only the net dif
     const result = await runBin(['check', '--base', 'main', '--format', 'json'], root);
     expect(result.status, result.stderr).toBe(1);
     const found = findings(result.stdout);
+    // At the file's start: the line the version had may hold anything now, or the file be gone; the message says it.
     expect(found.map(d => `${d.ruleId} ${d.file}:${d.range.start.line} ${d.message.slice(0, 43)}`).sort()).toEqual([
-      `secret-written docs/index.md:3 In commit ${first.slice(0, 12)} of this pull request`,
+      `secret-written docs/index.md:1 In commit ${first.slice(0, 12)} of this pull request`,
       `secret-written docs/link:1 In commit ${second.slice(0, 12)} of this pull request`,
       `secret-written docs/tmp.txt:1 In commit ${second.slice(0, 12)} of this pull request`,
     ]);
+    expect(found.find(d => d.file === 'docs/index.md')?.message).toContain('at line 3, column 15 of that version');
     expect(found[0].hint).toMatch(/git rebase -i/);
     const report = await runBin(['report', '--base', 'main'], root);
     expect(report.status).toBe(1);
     expect(report.stdout).toContain('In commit');
     for (const output of [result, report]) expect(`${output.stdout}${output.stderr}`).not.toContain(TOKEN.slice(4, 16));
+  }, 120_000);
+
+  // Reviewer, session 47: a token in a path only an earlier commit wrote (renamed since), and a merge commit's
+  // own resolution, were not read.
+  it("a token in a file name an earlier commit wrote and a later one renamed, and one a merge's resolution wrote: each said in its commit", async () => {
+    const named = `docs/${TOKEN}.md`;
+    const root = await pullRequestRepo(base, { [named]: '# Notes\n' });
+    const first = git(root, 'rev-parse', 'HEAD').trim();
+    git(root, 'mv', named, 'docs/notes.md');
+    git(root, 'commit', '-qm', 'rename');
+    git(root, 'checkout', '-q', 'main');
+    commit(root, { 'docs/index.md': '# Docs\n\nmain\n' }, 'main edits');
+    git(root, 'checkout', '-q', 'pr');
+    write(root, { 'docs/index.md': '# Docs\n\npr\n' });
+    commit(root, {}, 'pr edits');
+    try {
+      git(root, 'merge', '-q', 'main');
+    } catch {
+      // The conflict the merge commit resolves, with a token, then without it in the next commit.
+    }
+    write(root, { 'docs/index.md': `# Docs\n\nmerged: ${TOKEN}\n` });
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'merge main');
+    const merge = git(root, 'rev-parse', 'HEAD').trim();
+    commit(root, { 'docs/index.md': '# Docs\n\nmerged\n' }, 'clean');
+    const result = await runBin(['check', '--base', 'main', '--format', 'json'], root);
+    expect(result.status, result.stderr).toBe(1);
+    expect(findings(result.stdout).map(d => `${d.file.includes(TOKEN.slice(4)) ? 'docs/<token>.md' : d.file} ${d.message.slice(0, 43)}`).sort()).toEqual([
+      `docs/<token>.md In commit ${first.slice(0, 12)} of this pull request`,
+      `docs/index.md In commit ${merge.slice(0, 12)} of this pull request`,
+    ]);
+    // The path itself is shown, as a current file's path with a token is (the pull request shows it too).
   }, 120_000);
 
   it("a token the base holds, merged into the pull request from main, and a pull request that never held one: no finding", async () => {

@@ -14,7 +14,7 @@ import { tempRepo } from '../helpers/tempRepo.ts';
 // it, so every run from the form writes to payments-core). Each value is rendered as the scaffolder renders it,
 // for different answers to the form: what comes out the same is judged as if written out.
 
-const TEMPLATE = (steps: string) => `apiVersion: scaffolder.backstage.io/v1beta3
+const TEMPLATE = (steps: string, parameters = '') => `apiVersion: scaffolder.backstage.io/v1beta3
 kind: Template
 metadata:
   name: python-datascience
@@ -31,7 +31,7 @@ spec:
         name: {type: string}
         owner: {type: string, enum: [acme, evil-org]}
         openSource: {type: boolean, default: false}
-  steps:
+${parameters}  steps:
     - id: fetch
       name: Fetch the skeleton
       action: fetch:plain
@@ -53,7 +53,7 @@ const RULES = /^template-(push-fixed-repo|publish-foreign|register-foreign|fetch
  * `check --base main` of a pull request that adds `steps` to the data team's template: its findings of the rules
  * under test as "severity rule@line", and their messages, and the exit code.
  */
-async function findings(steps: string): Promise<{ at: string[]; messages: string[]; status: number | null }> {
+async function findings(steps: string, parameters = ''): Promise<{ at: string[]; messages: string[]; status: number | null }> {
   const root = await tempRepo({
     'gitops.config.yaml': "repoUrl: 'https://github.com/acme/control/blob/main/'\ncodeowners:\n  file: .github/CODEOWNERS\n  platformTeam: '@acme/platform-team'\n",
     '.github/CODEOWNERS': '*  @acme/platform-team\n/templates/python-datascience/  @acme/data-team\n',
@@ -65,7 +65,7 @@ async function findings(steps: string): Promise<{ at: string[]; messages: string
   git(root, 'add', '-A');
   git(root, 'commit', '-qm', 'base');
   git(root, 'checkout', '-q', '-b', 'change');
-  writeFileSync(join(root, 'templates/python-datascience/template.yaml'), TEMPLATE(steps));
+  writeFileSync(join(root, 'templates/python-datascience/template.yaml'), TEMPLATE(steps, parameters));
   git(root, 'commit', '-qam', 'change');
   const run = await runBin(['check', '--base', 'main', '--format', 'json'], root);
   expect(run.stderr).toBe('');
@@ -127,7 +127,7 @@ describe('targets spelled as expressions that give one value whatever the user e
         protectDefaultBranch: \${{ false }}
 `);
     expect(at).toEqual(['warning template-repo-public@35', 'warning template-repo-unprotected@36']);
-    expect(messages[0]).toContain('which gives "public" whatever the user enters: every repository the template creates is created public');
+    expect(messages[0]).toContain('which gives "public" for every answer to the form the gate tried: every repository the template creates is created public');
   }, 120_000);
 
   it("template-push-fixed-repo: a fallback for a parameter no page declares (or, | default), which the form never asks for", async () => {
@@ -170,6 +170,44 @@ describe('targets spelled as expressions that give one value whatever the user e
       input:
         url: https://github.com/\${{ 'acme' if parameters.name else parameters.owner }}/x/tree/main/files
 `);
+    expect(at).toEqual([]);
+  }, 120_000);
+});
+
+// Reviewer, session 47: the runs' context was built from the template's own names, so `user.__proto__['rule-id']`
+// wrote a severity onto every object (the gate then exited 0 on a fixed push target); a pattern that allows one
+// string, and a fixed item after the first of a step's each, still passed; predicates on the input
+// (`startsWith`, a nested checkbox) gave a false "whatever the user enters".
+describe('what the runs cannot be fooled by, and what they do not claim', () => {
+  it("a name reaching a prototype is not followed, and cannot turn a rule off", async () => {
+    const { at, status } = await findings(`${share('github.com?owner=acme&repo=payments-core')}    - id: poison
+      name: Poison
+      action: publish:github
+      input:
+        repoUrl: "\${{ user.__proto__['template-push-fixed-repo'] }}\${{ user.constructor.prototype['template-expression-syntax'] }}"
+        description: p
+`);
+    expect(at).toContain('error template-push-fixed-repo@34');
+    expect(status).toBe(1);
+  }, 120_000);
+
+  it("a pattern that allows one string, and a fixed item of each after a free one: template-push-fixed-repo", async () => {
+    const patterned = await findings(share('github.com?owner=acme&repo=${{ parameters.target }}'), "        target: {type: string, pattern: '^payments-core$', default: payments-core}\n");
+    expect(patterned.at).toEqual(['error template-push-fixed-repo@35']);
+    const each = await findings(share('github.com?owner=acme&repo=${{ each.value }}').replace('      action:', "      each: ['${{ parameters.name }}', 'payments-core']\n      action:"));
+    expect(each.at).toEqual(['error template-push-fixed-repo@35']);
+    expect(each.status).toBe(1);
+  }, 180_000);
+
+  it('a value that depends on the answer through a predicate or a nested checkbox is no "whatever the user enters" warning', async () => {
+    const { at } = await findings(`    - id: second
+      name: Publish again
+      action: publish:github
+      input:
+        repoUrl: github.com?owner=acme&repo=\${{ parameters.name }}-docs
+        repoVisibility: "\${{ 'public' if parameters.options.openSource else 'private' }}"
+        protectDefaultBranch: \${{ parameters.name | length > 3 }}
+`, "        options: {type: object, properties: {openSource: {type: boolean}}}\n");
     expect(at).toEqual([]);
   }, 120_000);
 });
