@@ -9,6 +9,7 @@ import { SOURCE_LOCATION, techdocsDirFolder } from '../techdocs/techdocsDirFolde
 import { envPlaceholderNote } from './envPlaceholder.ts';
 import { leavesRoot } from '../load/leavesRoot.ts';
 import { resolveRelative } from './locationTargets.ts';
+import { boundedText } from '../report/safeText.ts';
 
 const LOCATION_REFS = ['backstage.io/techdocs-ref', 'backstage.io/source-location', 'backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location'];
 // Overwritten on every read: ProcessorOutputCollector sets both on each entity a Location emits.
@@ -161,11 +162,6 @@ function techdocsFinding(value: string, entity: CatalogEntity, context: Annotati
 }
 
 /**
- * When the folder a techdocs-ref `dir:` names (`base`, with its trailing slash) is a docs folder itself (it
- * holds index.md) and not the repository root: the `dir:` value, relative to the entity's file, of the folder
- * above it, which TechDocs would build (its default mkdocs.yml reads `docs/` there). Else undefined.
- */
-/**
  * A `url:` techdocs-ref into this repository (its repoUrl's host, repository and branch) naming a folder with
  * neither a mkdocs.yml nor a docs/ folder (siteConfigIn), usually one that does not exist (fresh user, session
  * 47: RoadieHQ's argo-cd backend pointed at a plugin folder renamed since): TechDocs reads that folder through
@@ -187,11 +183,16 @@ function techdocsUrlFinding(value: string, entity: CatalogEntity, context: Annot
   return {
     ruleId: 'techdocs-ref-missing',
     severity: 'error',
-    message: `backstage.io/techdocs-ref ${JSON.stringify(shown)} points at ${path || 'the root'}${path ? '/' : ''} of this repository, which ${exists ? 'holds neither a mkdocs.yml nor a docs/ folder' : 'does not exist'}: TechDocs reads that folder through the URL and has nothing to build, so this entity gets no docs.`,
+    message: `backstage.io/techdocs-ref ${JSON.stringify(shown)} points at ${path ? `${boundedText(path, 200)}/` : 'the root'} of this repository, which ${exists ? 'holds neither a mkdocs.yml nor a docs/ folder' : 'does not exist'}: TechDocs reads that folder through the URL and has nothing to build, so this entity gets no docs.`,
     hint: exists ? 'Add a mkdocs.yml (or a docs/ folder with index.md) there, or point the URL at the folder that has them.' : 'Point the URL at the folder that holds the docs (it may have been renamed or moved), or use dir: with a path relative to this file.',
   };
 }
 
+/**
+ * When the folder a techdocs-ref `dir:` names (`base`, with its trailing slash) is a docs folder itself (it
+ * holds index.md) and not the repository root: the `dir:` value, relative to the entity's file, of the folder
+ * above it, which TechDocs would build (its default mkdocs.yml reads `docs/` there). Else undefined.
+ */
 function docsFolderNamed(base: string, entityFile: string, repoFiles: ReadonlySet<string>): string | undefined {
   if (!base || !repoFiles.has(`${base}index.md`)) return undefined;
   const parent = posix.dirname(base.replace(/\/$/, ''));

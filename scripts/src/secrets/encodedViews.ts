@@ -7,6 +7,8 @@ import { ViewBuilder, type DecodedView } from './viewBuilder.ts';
 // by TechDocs with the gate passing).
 
 const CSS_ESCAPE = /\\[0-9a-fA-F]/;
+// What a credential is made of: a decoding that gives none of these shows secretlint nothing new.
+const TOKEN_CHARACTER = /[A-Za-z0-9_-]/;
 const HEX_DIGIT = /[0-9a-fA-F]/;
 
 /**
@@ -14,9 +16,9 @@ const HEX_DIGIT = /[0-9a-fA-F]/;
  * point"): a backslash and one to six hex digits is that code point (zero, a surrogate or beyond U+10FFFF:
  * U+FFFD), one white space after the digits belonging to the escape; a backslash before a line break is
  * nothing (a string's line continuation); before any other character, that character. A browser shows
- * `content: "\67 hp_…"` as `ghp_…`. Undefined when no hex escape gives a printable character (a regular
- * expression's `\d` or a Windows path's `\b…` is no CSS a browser reads into a credential). One pass, linear.
- * Pure.
+ * `content: "\67 hp_…"` as `ghp_…`. Undefined when no hex escape gives a character a credential is made of
+ * (a letter, a digit, `_` or `-`): a regular expression's `\d`, a Windows path's `\Users\dev` or LaTeX's
+ * `\begin` decode to control or Latin-1 characters, and need no second scan. One pass, linear. Pure.
  */
 export function cssEscapesView(text: string): DecodedView | undefined {
   if (!CSS_ESCAPE.test(text)) return undefined;
@@ -30,7 +32,7 @@ export function cssEscapesView(text: string): DecodedView | undefined {
       while (next < at + 7 && next < text.length && HEX_DIGIT.test(text[next])) next++;
       const code = parseInt(text.slice(at + 1, next), 16);
       piece = code === 0 || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff ? '\ufffd' : String.fromCodePoint(code);
-      if (code >= 0x20 && code !== 0x7f) printable = true;
+      if (TOKEN_CHARACTER.test(piece)) printable = true;
       if (text[next] === '\r' && text[next + 1] === '\n') next += 2;
       else if (text[next] === ' ' || text[next] === '\t' || text[next] === '\n' || text[next] === '\r' || text[next] === '\f') next++;
     } else if (piece === '\r') {
@@ -51,7 +53,8 @@ const PERCENT_RUN = /(?:%[0-9a-fA-F]{2})+/g;
  * `text` with every run of percent-encoded bytes (`%67`, `%E2%82%AC`) decoded as UTF-8 (bytes that are not
  * UTF-8: U+FFFD, as a URL parser's percent-decode then UTF-8 decode gives them), as a browser, a server or a
  * program reading a link's URL or a query string gets it: `?token=%67hp_…` sends the credential whole.
- * Undefined when no run decodes to a printable character. Linear. Pure.
+ * Undefined when no run decodes to a character a credential is made of (a link's `%20` or `%C3%A9` needs no
+ * second scan). Linear. Pure.
  */
 export function percentView(text: string): DecodedView | undefined {
   if (!text.includes('%')) return undefined;
@@ -62,7 +65,7 @@ export function percentView(text: string): DecodedView | undefined {
     const at = match.index;
     const bytes = Buffer.from(match[0].replace(/%/g, ''), 'hex');
     const piece = bytes.toString('utf8');
-    if (/[^\x00-\x1f\x7f]/.test(piece)) printable = true;
+    if (TOKEN_CHARACTER.test(piece)) printable = true;
     builder.copy(copied, at);
     builder.put(piece, at, at + match[0].length);
     copied = at + match[0].length;
@@ -79,25 +82,61 @@ const BASE64_RUN = /[A-Za-z0-9+/_-]{24,}={0,2}/g;
 /**
  * `text` with every run of base64 that decodes to text (valid UTF-8, no control character but tab and line
  * breaks) replaced by what it decodes to: a `data:` URI a browser shows, a Kubernetes Secret's `data` that
- * kubectl applies, an `Authorization: Basic` value. Runs that decode to binary (an image, a hash, an
- * identifier that merely looks like base64) are left as they are. Undefined when no run decodes to text.
- * Linear in the text. Pure.
+ * kubectl applies, an `Authorization: Basic` value. A run wrapped over lines (`base64` wraps at 76 columns,
+ * PEM at 64; each line but the last a multiple of 4 long, continued after a line break and indentation) is
+ * decoded whole, as kubectl and Go ignore the breaks; a run that does not decode from its start is tried
+ * after each of its first `/`, `-` and `_` (base64 after a URL's path or a name: `/api/Z2hw…`, `deploy-Z2hw…`).
+ * Runs that decode to binary (an image, a hash, an identifier that merely looks like base64) are left as they
+ * are. Undefined when no run decodes to text. Linear in the text. Pure.
  */
 export function base64View(text: string): DecodedView | undefined {
   const builder = new ViewBuilder(text);
   let decoded = false;
   let copied = 0;
-  for (const match of text.matchAll(BASE64_RUN)) {
-    const piece = base64Text(match[0]);
-    if (piece === undefined) continue;
+  const runs = [...text.matchAll(BASE64_RUN)].map(m => ({ start: m.index, end: m.index + m[0].length }));
+  for (let i = 0; i < runs.length; i++) {
+    // A wrapped run: its lines joined, the breaks and indentation between them left out.
+    let last = i;
+    while (last + 1 < runs.length && wraps(text, runs[last], runs[last + 1])) last++;
+    const lines = runs.slice(i, last + 1);
+    const whole = last > i ? base64Text(lines.map(r => text.slice(r.start, r.end)).join('')) : undefined;
+    const found = whole !== undefined ? { piece: whole, start: runs[i].start } : decodedFrom(text, runs[i].start, runs[i].end);
+    const end = whole !== undefined ? runs[last].end : runs[i].end;
+    if (whole !== undefined) i = last;
+    if (found === undefined) continue;
     decoded = true;
-    builder.copy(copied, match.index);
-    builder.put(piece, match.index, match.index + match[0].length);
-    copied = match.index + match[0].length;
+    builder.copy(copied, found.start);
+    builder.put(found.piece, found.start, end);
+    copied = end;
   }
   if (!decoded) return undefined;
   builder.copy(copied, text.length);
   return builder.view('spelled in base64', 'A browser shows a data: URI decoded, and kubectl, an HTTP server or a program decodes base64 before it uses the value: the credential whole.');
+}
+
+// The longest line a wrapping encoder writes is 76 characters; PEM's is 64: shorter lines are no wrapping.
+const WRAPPED_LINE = 40;
+
+/** Whether run `next` continues run `run` on the next line: `run` a wrapped line (long, a multiple of 4), only a line break and indentation between. */
+function wraps(text: string, run: { start: number; end: number }, next: { start: number; end: number }): boolean {
+  const length = run.end - run.start;
+  return length >= WRAPPED_LINE && length % 4 === 0 && !text.slice(run.start, run.end).endsWith('=') && /^\r?\n[ \t]*$/.test(text.slice(run.end, next.start));
+}
+
+/** The text the run at `start`..`end` decodes to from its start, or from after one of its first eight `/`, `-`, `_`; with where that is. */
+function decodedFrom(text: string, start: number, end: number): { piece: string; start: number } | undefined {
+  const whole = base64Text(text.slice(start, end));
+  if (whole !== undefined) return { piece: whole, start };
+  let tried = 0;
+  for (let at = start; at < end && tried < 8; at++) {
+    const c = text[at];
+    if (c !== '/' && c !== '-' && c !== '_') continue;
+    tried++;
+    if (end - at - 1 < 24) break;
+    const piece = base64Text(text.slice(at + 1, end));
+    if (piece !== undefined) return { piece, start: at + 1 };
+  }
+  return undefined;
 }
 
 /** What `run` decodes to as base64 (either alphabet), when that is text; else undefined. */

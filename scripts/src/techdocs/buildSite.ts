@@ -335,6 +335,7 @@ async function refuseUnsafeIncludes(source: string, config: string, shown: strin
   }
 }
 
+/** Whether `path` is a symbolic link to a folder (following it); false for anything else or when it cannot be read. */
 function isFolderLink(path: string): boolean {
   try {
     return lstatSync(path).isSymbolicLink() && statSync(path).isDirectory();

@@ -112,18 +112,25 @@ describe('a credential spelled with escapes is secret-written where the file spe
     const css = `.b::after {\n  content: "\\67 ${rest}";\n}\n`;
     const page = `# Deploy\n\n<style>.t::after { content: "\\000067${rest}"; }</style>\n\n[config](https://example.com/x?token=%67${rest})\n\n<img src="data:text/plain;base64,${Buffer.from(TOKEN).toString('base64')}">\n`;
     const secret = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: deploy\ndata:\n  auth: ${Buffer.from(`bot:${TOKEN}`).toString('base64url')}\n`;
-    const root = await pullRequest({ 'docs/css/extra.css': css, 'docs/index.md': page, 'templates/app/skeleton/k8s/secret.yaml': secret });
+    // Reviewer, session 47: base64 wrapped over lines (kubectl and Go ignore the breaks), and base64 right after a URL's path.
+    const wrapped = Buffer.from(`{"auths":{"ghcr.io":{"username":"bot","password":"${TOKEN}"}}}`).toString('base64').match(/.{1,76}/g)!.join('\n    ');
+    const pull = `apiVersion: v1\nkind: Secret\ndata:\n  .dockerconfigjson: >-\n    ${wrapped}\n`;
+    const api = `# API\n\nCall https://example.com/hook/${Buffer.from(TOKEN).toString('base64')} to deploy.\n`;
+    const root = await pullRequest({ 'docs/css/extra.css': css, 'docs/index.md': page, 'docs/api.md': api, 'templates/app/skeleton/k8s/secret.yaml': secret, 'templates/app/skeleton/k8s/pull.yaml': pull });
     const result = await check(root);
     const found = secretsIn(result.stdout);
     const col = (text: string, part: string) => text.split('\n').find(line => line.includes(part))!.indexOf(part) + 1;
     expect(found.map(at)).toEqual([
+      `docs/api.md:3:${col(api, 'hook/') + 5}`,
       `docs/css/extra.css:2:${col(css, '\\67')}`,
       `docs/index.md:3:${col(page, '\\000067')}`,
       `docs/index.md:5:${col(page, '%67')}`,
       `docs/index.md:7:${col(page, 'base64,') + 7}`,
+      `templates/app/skeleton/k8s/pull.yaml:5:5`,
       `templates/app/skeleton/k8s/secret.yaml:6:9`,
     ]);
-    expect(found.map(d => d.message.match(/spelled (?:with|in) [a-z0-9-]+(?: [a-z]+)?/i)?.[0])).toEqual(['spelled with CSS escapes', 'spelled with CSS escapes', 'spelled with percent-encoding', 'spelled in base64', 'spelled in base64']);
+    expect(found.map(d => d.message.match(/spelled (?:with|in) [a-z0-9-]+(?: [a-z]+)?/i)?.[0])).toEqual(['spelled in base64', 'spelled with CSS escapes', 'spelled with CSS escapes', 'spelled with percent-encoding', 'spelled in base64', 'spelled in base64', 'spelled in base64']);
+    expect(found.find(d => d.file.endsWith('pull.yaml'))?.range.end.line).toBeGreaterThan(5);
     expect(result.status).toBe(1);
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN.slice(4, 16));
   }, 120_000);
