@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { printableRuns } from './printableRuns.ts';
 import { ViewBuilder, type DecodedView } from './viewBuilder.ts';
 
 // The encodings a browser, a server or a program undoes before it shows or uses a value, which a page or a
@@ -90,32 +91,54 @@ const BASE64_RUN = /[A-Za-z0-9+/_-]{24,}={0,2}/g;
  * are. Undefined when no run decodes to text. Linear in the text. Pure.
  */
 export function base64View(text: string): DecodedView | undefined {
-  const builder = new ViewBuilder(text);
-  let decoded = false;
-  let copied = 0;
-  const runs = [...text.matchAll(BASE64_RUN)].map(m => ({ start: m.index, end: m.index + m[0].length }));
+  const found: { piece: string; start: number; end: number }[] = [...dataUriBodies(text)];
+  const runs = [...text.matchAll(BASE64_RUN)].map(m => ({ start: m.index, end: m.index + m[0].length })).filter(r => !found.some(f => r.start < f.end && f.start < r.end));
   for (let i = 0; i < runs.length; i++) {
     // A wrapped run: its lines joined, the breaks and indentation between them left out.
     let last = i;
     while (last + 1 < runs.length && wraps(text, runs[last], runs[last + 1])) last++;
-    const lines = runs.slice(i, last + 1);
-    const whole = last > i ? base64Text(lines.map(r => text.slice(r.start, r.end)).join('')) : undefined;
-    const found = whole !== undefined ? { piece: whole, start: runs[i].start } : decodedFrom(text, runs[i].start, runs[i].end);
+    const whole = last > i ? base64Text(runs.slice(i, last + 1).map(r => text.slice(r.start, r.end)).join('')) : undefined;
+    const at = whole !== undefined ? { piece: whole, start: runs[i].start } : decodedFrom(text, runs[i].start, runs[i].end);
     const end = whole !== undefined ? runs[last].end : runs[i].end;
     if (whole !== undefined) i = last;
-    if (found === undefined) continue;
-    decoded = true;
-    builder.copy(copied, found.start);
-    builder.put(found.piece, found.start, end);
+    if (at !== undefined) found.push({ ...at, end });
+  }
+  if (!found.length) return undefined;
+  const builder = new ViewBuilder(text);
+  let copied = 0;
+  for (const { piece, start, end } of found.sort((a, b) => a.start - b.start)) {
+    builder.copy(copied, start);
+    builder.put(piece, start, end);
     copied = end;
   }
-  if (!decoded) return undefined;
   builder.copy(copied, text.length);
   return builder.view('spelled in base64', 'A browser shows a data: URI decoded, and kubectl, an HTTP server or a program decodes base64 before it uses the value: the credential whole.');
 }
 
-// The longest line a wrapping encoder writes is 76 characters; PEM's is 64: shorter lines are no wrapping.
-const WRAPPED_LINE = 40;
+// A data: URI's base64 body as a page may spell it: a browser percent-decodes the body, drops its white space,
+// and the page's character references are decoded before the URL is read.
+const DATA_URI_BODY = /;base64,([A-Za-z0-9+/=_\-%&#;\s]{16,})/gi;
+
+/** The decoded bodies of the `data:…;base64,` URIs in `text`, with their places (the body as written). */
+function dataUriBodies(text: string): { piece: string; start: number; end: number }[] {
+  const bodies: { piece: string; start: number; end: number }[] = [];
+  for (const m of text.matchAll(DATA_URI_BODY)) {
+    const written = m[1].replace(/\s+$/, '');
+    const plain = written
+      .replace(/&#x([0-9a-f]+);?|&#(\d+);?/gi, (_, hex: string | undefined, dec: string | undefined) => String.fromCodePoint(Math.min(Number.parseInt(hex ?? dec!, hex ? 16 : 10), 0x10ffff)))
+      .replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+      .replace(/\s+/g, '');
+    if (plain === written && BASE64_WHOLE.test(plain)) continue;
+    const piece = base64Text(plain);
+    const start = m.index + m[0].length - m[1].length;
+    if (piece !== undefined) bodies.push({ piece, start, end: start + written.length });
+  }
+  return bodies;
+}
+const BASE64_WHOLE = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+// A wrapped line: as long as a run at least (encoders wrap at 76, PEM at 64; a page at any width).
+const WRAPPED_LINE = 24;
 
 /** Whether run `next` continues run `run` on the next line: `run` a wrapped line (long, a multiple of 4), only a line break and indentation between. */
 function wraps(text: string, run: { start: number; end: number }, next: { start: number; end: number }): boolean {
@@ -139,12 +162,25 @@ function decodedFrom(text: string, start: number, end: number): { piece: string;
   return undefined;
 }
 
-/** What `run` decodes to as base64 (either alphabet), when that is text; else undefined. */
+/**
+ * What `run` decodes to as base64 (either alphabet): the text, when it is text; for binary data, its printable
+ * runs of 20 characters or more (a token beside a NUL, in an image's text chunk), one a line; else undefined.
+ */
 function base64Text(run: string): string | undefined {
   const body = run.replace(/=+$/, '');
   // A length of 4n + 1 is no base64 any decoder accepts whole.
   if (body.length % 4 === 1) return undefined;
   const bytes = Buffer.from(body, 'base64');
-  for (const byte of bytes) if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) || byte === 0x7f) return undefined;
-  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
+  let text = true;
+  for (const byte of bytes) {
+    if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) || byte === 0x7f) {
+      text = false;
+      break;
+    }
+  }
+  if (text && isUtf8(bytes)) return bytes.toString('utf8');
+  const runs = printableRuns(bytes, BINARY_RUN);
+  return runs.length ? runs.map(r => r.text).join('\n') : undefined;
 }
+// Random bytes hold a printable run of 20 about once in 500 million places: such a run is text someone wrote.
+const BINARY_RUN = 20;

@@ -75,6 +75,9 @@ export function historyVersions(root: string, baseRef: string): History {
     }
   }
   const shallow = shallowCommits(root, git);
+  // A shallow base (`git fetch --depth=1 origin main`) shares no commit with the head: the range then holds the
+  // base's own history, which is not the pull request's.
+  if (shallow.size && git(['merge-base', '--end-of-options', baseRef, 'HEAD']).status !== 0) return { versions: [], problem: "the checkout's history is shallow, so the pull request's commits cannot be told from the base's (fetch both whole: actions/checkout's fetch-depth: 0, Azure's fetchDepth: 0)" };
   if (commits.some(c => shallow.has(c))) return { versions: [], problem: "the checkout's history is shallow inside the pull request (fetch its commits whole: actions/checkout's fetch-depth: 0, Azure's fetchDepth: 0)" };
   const head = headBlobs(git);
   const dirty = new Set(git(['diff', '--name-only', '-z', '--relative', 'HEAD', '--']).stdout.toString('utf8').split('\0'));
@@ -102,8 +105,11 @@ function headBlobs(git: Git): Map<string, string> {
   for (const entry of listed.stdout.toString('utf8').split('\0')) {
     const tab = entry.indexOf('\t');
     const path = entry.slice(tab + 1);
-    if (tab < 0 || !path.startsWith(prefix)) continue;
-    blobs.set(path.slice(prefix.length), entry.slice(0, tab).split(' ')[2]);
+    const [, type, id] = entry.slice(0, tab).split(' ');
+    // Only a file's blob: a submodule entry may name a blob's id as its commit (red team, session 47), and a
+    // fresh checkout leaves it an empty folder, so the version that blob holds is read from the history.
+    if (tab < 0 || type !== 'blob' || !path.startsWith(prefix)) continue;
+    blobs.set(path.slice(prefix.length), id);
   }
   return blobs;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { unreadPlaceholder } from '../catalog/placeholders.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { boundedText } from '../report/safeText.ts';
@@ -30,9 +31,18 @@ export function withoutStrings(expression: string): { text: string; strings: str
 export const segmentsOf = (path: string, strings: readonly string[]): string[] =>
   [...path.matchAll(/\.\s*([A-Za-z_$][\w$]*)|\[\s*'(\d+)'\s*\]/g)].map(m => m[1] ?? strings[Number(m[2])]);
 
-/** A run of the form: two with different answers, and one with the least ones ('x', 0, false, []). */
-type Run = 0 | 1 | 2;
-const RUNS: readonly Run[] = [0, 1, 2];
+/** A run of the form: two, each with other answers. */
+type Run = 0 | 1;
+const RUNS: readonly Run[] = [0, 1];
+/**
+ * What the runs' answers are drawn from: a hash of the value, its step's `each` and the parameter pages, so
+ * that a template cannot tell a run's answer from a real one (red team, session 47: `'payments-core' if
+ * (parameters.name | length) > 1 else …` sent a one-character answer elsewhere, and `'choice' in
+ * parameters.name` a fixed one), while the same template always gets the same answers (the same findings).
+ */
+interface Answers {
+  seed: string;
+}
 // Names that reach an object's prototype: a context built from the template's own expressions must never
 // write through one (red team, session 47: `user.__proto__['rule-id']` set a severity on every object).
 const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
@@ -40,15 +50,15 @@ const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_EACH_ITEMS = 50;
 
 /**
- * What `value` (a string of template.yaml holding `${{ … }}`) renders to on each of three runs, by the
+ * What `value` (a string of template.yaml holding `${{ … }}`) renders to on each of two runs, by the
  * scaffolder's own renderer with its guards (renderWorkflowValue), as the runner renders a step's input:
- * each declared parameter the user fills in gets a different value of its type on each run (the third the least:
- * 'x', 0, [], an unticked checkbox), one the author lists or fixes its value as `choices` says, a
+ * each declared parameter the user fills in gets another answer of its type on each run, like a real one
+ * and unforeseeable by the template (Answers: twelve letters, or what its minLength and maxLength allow; a
+ * number within its minimum and maximum), one the author lists or fixes its value as `choices` says, a
  * parameter no page declares is undefined, as the form leaves it (unless a page is an unread placeholder:
  * then nothing is known to be undeclared, and it varies too), and what steps, user, secrets, context and
  * environment name differs on each run. With a step's `each`, the value is rendered for each of its items
- * (at most 50): one tuple of the runs' renderings per item. A third run that fails to render is left out
- * (a least answer the form may refuse). Undefined when the first two runs fail, an expression reads the
+ * (at most 50): one tuple of the runs' renderings per item. Undefined when a run fails, an expression reads the
  * whole parameters or a name reaching a prototype (`__proto__`, `constructor`, `prototype`), or `each` gives
  * no item: what the value gives cannot be told. Pure but for loading the renderer.
  */
@@ -57,6 +67,7 @@ export function renderRuns(value: string, pages: readonly unknown[], options: { 
   const pagesKnown = pages.every(page => unreadPlaceholder(page) === undefined);
   const eachText = each === undefined ? '' : JSON.stringify(each) ?? '';
   const sources = [...expressionMatches(value), ...expressionMatches(eachText.replace(/\\"/g, '"'))].map(m => m.inner);
+  const answers: Answers = { seed: createHash('sha256').update(`${value}\0${eachText}\0${JSON.stringify(pages) ?? ''}`).digest('hex') };
   const byRun: unknown[][] = [];
   for (const run of RUNS) {
     const parameters: Record<string, unknown> = {};
@@ -66,14 +77,14 @@ export function renderRuns(value: string, pages: readonly unknown[], options: { 
       for (const m of text.matchAll(new RegExp(String.raw`(?<![\w$]|[.\])]\s*)(${RUN_CONTEXTS.join('|')})\b(${NAME_OR_INDEX}*)`, 'g'))) {
         const path = [m[1], ...segmentsOf(m[2], strings)];
         if (path.some(key => UNSAFE.has(key))) return undefined;
-        setPath(context, path, sentinel(run, `${m[1]}${m[2].length}`));
+        setPath(context, path, answer(answers, run, path.join('.')));
       }
       for (const m of text.matchAll(new RegExp(String.raw`${OWN_PARAMETERS}(${NAME_OR_INDEX}?)`, 'g'))) {
         const [name] = segmentsOf(m[1], strings);
         if (name === undefined || UNSAFE.has(name)) return undefined;
         if (Object.hasOwn(parameters, name)) continue;
         const declared = declarations(pages, name);
-        parameters[name] = !declared.length ? (pagesKnown ? undefined : sentinel(run, name)) : formValue(name, declared, run, choices);
+        parameters[name] = !declared.length ? (pagesKnown ? undefined : answer(answers, run, name)) : formValue(name, declared, run, choices, answers);
       }
     }
     try {
@@ -81,7 +92,7 @@ export function renderRuns(value: string, pages: readonly unknown[], options: { 
       if (!items.length) return undefined;
       byRun.push(items.map(item => renderWorkflowValue(value, item === undefined ? context : { ...context, each: item })));
     } catch {
-      if (run < 2) return undefined;
+      return undefined;
     }
   }
   const count = Math.min(...byRun.map(r => r.length));
@@ -100,8 +111,7 @@ function eachItems(each: unknown, context: Record<string, unknown>): { key: stri
  * when the rendering names none) is the same whatever the user enters in the form: `{ fixed }` with that part
  * when every run (renderRuns) gives it alike for some item of the step's `each` (the first item `prefer`
  * accepts, else the first), 'varies' when each item's runs differ, undefined when it cannot be told (a render
- * fails, or one of the first two runs' renderings names no such part): the caller then judges the value as
- * written. A third run whose rendering names no part (a least answer the form may refuse) is left out.
+ * fails, or a run's rendering names no such part): the caller then judges the value as written.
  */
 export function partOnEveryRun<T>(value: string, pages: readonly unknown[], part: (rendered: unknown) => T | undefined, options: { each?: unknown; choices?: Choices; prefer?: (part: T) => boolean } = {}): { fixed: T } | 'varies' | undefined {
   const items = renderRuns(value, pages, options);
@@ -110,21 +120,20 @@ export function partOnEveryRun<T>(value: string, pages: readonly unknown[], part
   let unknown = false;
   for (const runs of items) {
     const parts = runs.map(part);
-    if (parts[0] === undefined || parts[1] === undefined) {
+    if (parts.some(p => p === undefined)) {
       unknown = true;
       continue;
     }
-    const told = parts.filter(p => p !== undefined).map(p => JSON.stringify(p));
-    if (told.every(p => p === told[0])) fixed.push(parts[0]);
+    if (parts.every(p => JSON.stringify(p) === JSON.stringify(parts[0]))) fixed.push(parts[0]!);
   }
   if (fixed.length) return { fixed: fixed.find(p => options.prefer?.(p)) ?? fixed[0] };
   return unknown ? undefined : 'varies';
 }
 
 /** The value a declared parameter gets on run `run`: its fixed or offered value (fixedBy, as `choices` says), else a user's answer of its type. */
-function formValue(name: string, declared: readonly Record<string, unknown>[], run: Run, choices: Choices): unknown {
+function formValue(name: string, declared: readonly Record<string, unknown>[], run: Run, choices: Choices, answers: Answers): unknown {
   const fixed = declared.every(schema => fixedBy(schema) !== undefined);
-  if (!fixed) return userValue(declared[0], run, name, 0, choices);
+  if (!fixed) return userValue(declared[0], run, name, 0, choices, answers);
   return choices === 'varied' ? offeredValue(declared[0], run) : fixedValue(declared[0]);
 }
 
@@ -138,7 +147,7 @@ export function fixedBy(schema: Record<string, unknown>): string | undefined {
   if ('const' in schema) return `its const is ${boundedText(JSON.stringify(schema.const) ?? '', 80)}`;
   if (Array.isArray(schema.enum)) return `its enum is ${boundedText(JSON.stringify(schema.enum), 80)}`;
   const offered = constChoices(schema);
-  if (offered) return `its ${Array.isArray(schema.oneOf) ? 'oneOf' : 'anyOf'} offers only ${boundedText(JSON.stringify(offered), 80)}`;
+  if (offered) return `its ${Array.isArray(schema.allOf) ? 'allOf' : Array.isArray(schema.oneOf) ? 'oneOf' : 'anyOf'} offers only ${boundedText(JSON.stringify(offered), 80)}`;
   const locked = lockedField(schema);
   if (locked) return locked;
   const only = onlyMatch(schema.pattern);
@@ -159,11 +168,24 @@ function lockedField(schema: Record<string, unknown>): string | undefined {
 }
 
 /**
- * A text that differs on each run, and in length (no length or comparison hides it): on the third a single
- * character, short but not empty (the form refuses an empty answer to a required field, and the runner's
- * `steps` and `user` are never empty).
+ * The answer run `run` gives the field named `tag` (a parameter, a context path): lowercase letters drawn from
+ * the answers' seed, twelve of them or as many as `minLength`/`maxLength` allow; another on each run.
  */
-const sentinel = (run: Run, tag: string) => (run === 0 ? `u${tag.replace(/\W/g, '')}a` : run === 1 ? `choice-${tag.replace(/\W/g, '')}-other` : 'x');
+function answer(answers: Answers, run: Run, tag: string, schema?: Record<string, unknown>): string {
+  const digest = createHash('sha256').update(`${answers.seed}\0${run}\0${tag}`).digest();
+  const min = typeof schema?.minLength === 'number' ? schema.minLength : 0;
+  const max = typeof schema?.maxLength === 'number' ? schema.maxLength : Infinity;
+  const length = Math.max(1, Math.min(Math.max(12, Math.min(min, 32)), max));
+  return Array.from({ length }, (_, i) => String.fromCharCode(97 + (digest[i % digest.length] % 26))).join('');
+}
+
+/** A number run `run` answers for a field of `schema`: within its minimum and maximum, drawn like answer's letters. */
+function numberAnswer(answers: Answers, run: Run, tag: string, schema: Record<string, unknown>): number {
+  const min = typeof schema.minimum === 'number' ? schema.minimum : 1;
+  const max = typeof schema.maximum === 'number' ? schema.maximum : min + 10_000;
+  const digest = createHash('sha256').update(`${answers.seed}\0${run}\0${tag}`).digest();
+  return min + (digest.readUInt32BE(0) % (Math.floor(max - min) + 1));
+}
 
 /** Sets `leaf` at `path` under `into`, making the objects on the way; only own properties are followed (renderRuns refuses UNSAFE names before). */
 function setPath(into: Record<string, unknown>, path: readonly string[], leaf: unknown): void {
@@ -204,8 +226,9 @@ export function fixedValue(schema: Record<string, unknown>): unknown {
  */
 export function onlyMatch(pattern: unknown): string | undefined {
   if (typeof pattern !== 'string') return undefined;
-  const match = /^\^((?:[^\\^$.|?*+()[\]{}]|\\[^A-Za-z0-9])*)\$$/.exec(pattern);
-  return match ? match[1].replace(/\\(.)/g, '$1') : undefined;
+  // A character plain, escaped, or alone in a class (`^payments-cor[e]$`).
+  const match = /^\^((?:[^\\^$.|?*+()[\]{}]|\\[^A-Za-z0-9]|\[(?:[^\\^\]]|\\[^A-Za-z0-9])\])*)\$$/.exec(pattern);
+  return match ? match[1].replace(/\[(\\?)(.)\]|\\(.)/g, (_, _e, inClass, escaped) => inClass ?? escaped) : undefined;
 }
 
 /**
@@ -228,24 +251,33 @@ function offeredValue(schema: Record<string, unknown>, run: Run): unknown {
 }
 
 /**
- * A value of a parameter the user fills in, different on each run (the least on the third): of its type,
- * an object's properties each judged (a nested field the author lists or fixes as `choices` says).
+ * A value of a parameter the user fills in, another on each run (Answers): of its type, an object's properties
+ * each judged (a nested field the author lists or fixes as `choices` says).
  */
-function userValue(schema: Record<string, unknown>, run: Run, tag: string, depth: number, choices: Choices): unknown {
+function userValue(schema: Record<string, unknown>, run: Run, tag: string, depth: number, choices: Choices, answers: Answers): unknown {
   if (depth > 0 && fixedBy(schema) !== undefined) return choices === 'varied' ? offeredValue(schema, run) : fixedValue(schema);
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-  if (isRecord(schema.properties) && depth < 10) return Object.fromEntries(Object.entries(schema.properties).filter(([key]) => !UNSAFE.has(key)).map(([key, sub]) => [key, isRecord(sub) ? userValue(sub, run, `${tag}${key}`, depth + 1, choices) : sentinel(run, key)]));
-  if (types.includes('integer') || types.includes('number')) return [7, 1234, 0][run];
-  if (types.includes('array')) return run === 2 ? [] : [isRecord(schema.items) ? userValue(schema.items, run, tag, depth + 1, choices) : sentinel(run, tag)];
-  if (schema['ui:field'] === 'RepoUrlPicker') return [`github.com?owner=uowner&repo=u${tag}a`, `gitlab.com?owner=choice-owner&repo=choice-${tag}-other`, `github.com?owner=x&repo=x${tag}`][run];
-  return sentinel(run, tag);
+  if (isRecord(schema.properties) && depth < 10) return Object.fromEntries(Object.entries(schema.properties).filter(([key]) => !UNSAFE.has(key)).map(([key, sub]) => [key, isRecord(sub) ? userValue(sub, run, `${tag}.${key}`, depth + 1, choices, answers) : answer(answers, run, `${tag}.${key}`)]));
+  if (types.includes('integer') || types.includes('number')) return numberAnswer(answers, run, tag, schema);
+  if (types.includes('array')) return [isRecord(schema.items) ? userValue(schema.items, run, `${tag}[]`, depth + 1, choices, answers) : answer(answers, run, `${tag}[]`)];
+  if (schema['ui:field'] === 'RepoUrlPicker') return `${run === 0 ? 'github.com' : 'gitlab.com'}?owner=${answer(answers, run, `${tag}.owner`)}&repo=${answer(answers, run, `${tag}.repo`)}`;
+  return answer(answers, run, tag, schema);
 }
 
 /** The values a oneOf or anyOf of consts alone offers (a select the author writes), else undefined. */
 function constChoices(schema: Record<string, unknown>): unknown[] | undefined {
+  // allOf: every branch must hold, so one branch that lists the values lists them for the field.
+  if (Array.isArray(schema.allOf)) {
+    for (const branch of schema.allOf.slice(0, 20)) {
+      if (!isRecord(branch)) continue;
+      const listed = 'const' in branch ? [branch.const] : Array.isArray(branch.enum) ? branch.enum : constChoices(branch);
+      if (listed) return listed;
+    }
+  }
   for (const key of ['oneOf', 'anyOf']) {
     const branches = schema[key];
-    if (Array.isArray(branches) && branches.length && branches.every(b => isRecord(b) && 'const' in b)) return branches.map(b => (b as Record<string, unknown>).const);
+    // Each branch a const or an enum (red team, session 47: `oneOf: [{enum: [payments-core]}]`).
+    if (Array.isArray(branches) && branches.length && branches.every(b => isRecord(b) && ('const' in b || Array.isArray(b.enum)))) return branches.flatMap(b => ('const' in (b as Record<string, unknown>) ? [(b as Record<string, unknown>).const] : ((b as Record<string, unknown>).enum as unknown[])));
   }
   return undefined;
 }

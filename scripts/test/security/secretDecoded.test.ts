@@ -116,7 +116,12 @@ describe('a credential spelled with escapes is secret-written where the file spe
     const wrapped = Buffer.from(`{"auths":{"ghcr.io":{"username":"bot","password":"${TOKEN}"}}}`).toString('base64').match(/.{1,76}/g)!.join('\n    ');
     const pull = `apiVersion: v1\nkind: Secret\ndata:\n  .dockerconfigjson: >-\n    ${wrapped}\n`;
     const api = `# API\n\nCall https://example.com/hook/${Buffer.from(TOKEN).toString('base64')} to deploy.\n`;
-    const root = await pullRequest({ 'docs/css/extra.css': css, 'docs/index.md': page, 'docs/api.md': api, 'templates/app/skeleton/k8s/secret.yaml': secret, 'templates/app/skeleton/k8s/pull.yaml': pull });
+    // A data: URI body a browser still decodes: the token beside a NUL, split by spaces, its first character a reference.
+    const nul = Buffer.concat([Buffer.from(TOKEN), Buffer.from([0])]).toString('base64');
+    const spaced = Buffer.from(TOKEN).toString('base64').match(/.{1,20}/g)!.join(' ');
+    const first = Buffer.from(TOKEN).toString('base64');
+    const links = `<a href="data:text/plain;base64,${nul}">a</a>\n<a href="data:text/plain;base64,${spaced}">b</a>\n<a href="data:text/plain;base64,&#${first.charCodeAt(0)};${first.slice(1)}">c</a>\n`;
+    const root = await pullRequest({ 'docs/css/extra.css': css, 'docs/index.md': page, 'docs/api.md': api, 'docs/links.html': links, 'templates/app/skeleton/k8s/secret.yaml': secret, 'templates/app/skeleton/k8s/pull.yaml': pull });
     const result = await check(root);
     const found = secretsIn(result.stdout);
     const col = (text: string, part: string) => text.split('\n').find(line => line.includes(part))!.indexOf(part) + 1;
@@ -126,10 +131,13 @@ describe('a credential spelled with escapes is secret-written where the file spe
       `docs/index.md:3:${col(page, '\\000067')}`,
       `docs/index.md:5:${col(page, '%67')}`,
       `docs/index.md:7:${col(page, 'base64,') + 7}`,
+      `docs/links.html:1:33`,
+      `docs/links.html:2:33`,
+      `docs/links.html:3:33`,
       `templates/app/skeleton/k8s/pull.yaml:5:5`,
       `templates/app/skeleton/k8s/secret.yaml:6:9`,
     ]);
-    expect(found.map(d => d.message.match(/spelled (?:with|in) [a-z0-9-]+(?: [a-z]+)?/i)?.[0])).toEqual(['spelled in base64', 'spelled with CSS escapes', 'spelled with CSS escapes', 'spelled with percent-encoding', 'spelled in base64', 'spelled in base64', 'spelled in base64']);
+    expect(found.map(d => d.message.match(/spelled (?:with|in) [a-z0-9-]+(?: [a-z]+)?/i)?.[0])).toEqual(['spelled in base64', 'spelled with CSS escapes', 'spelled with CSS escapes', 'spelled with percent-encoding', 'spelled in base64', 'spelled in base64', 'spelled in base64', 'spelled in base64', 'spelled in base64', 'spelled in base64']);
     expect(found.find(d => d.file.endsWith('pull.yaml'))?.range.end.line).toBeGreaterThan(5);
     expect(result.status).toBe(1);
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN.slice(4, 16));

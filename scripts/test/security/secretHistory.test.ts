@@ -102,6 +102,43 @@ describe('secret scan of a pull request reads every commit, not only the net dif
     expect(result.status, result.stdout).toBe(0);
   }, 120_000);
 
+  // Red team, session 47 (second round): a later commit made the file a submodule entry naming the token blob's id
+  // (a fresh checkout leaves an empty folder); a base fetched with --depth=1 made the base's history look the PR's.
+  it("a file turned into a submodule entry naming its own blob is still read in the commit that wrote it", async () => {
+    const root = await pullRequestRepo(base, { 'docs/x.md': `token: ${TOKEN}\n` });
+    const first = git(root, 'rev-parse', 'HEAD').trim();
+    const blob = git(root, 'rev-parse', 'HEAD:docs/x.md').trim();
+    git(root, 'rm', '-q', '--cached', 'docs/x.md');
+    rmSync(join(root, 'docs/x.md'));
+    git(root, 'update-index', '--add', '--cacheinfo', `160000,${blob},docs/x.md`);
+    git(root, 'commit', '-qm', 'gitlink');
+    const clone = `${root}-clone`;
+    git(root, 'clone', '-q', '--branch', 'pr', root, clone);
+    git(clone, 'branch', '-q', 'main', 'origin/main');
+    const result = await runBin(['check', '--base', 'main', '--format', 'json'], clone);
+    expect(result.status, result.stderr).toBe(1);
+    expect(findings(result.stdout).map(d => `${d.ruleId} ${d.file} ${d.message.slice(0, 22)}`)).toEqual([`secret-written docs/x.md In commit ${first.slice(0, 12)}`]);
+  }, 120_000);
+
+  it("a base fetched shallow, sharing no commit with the pull request, is secret-scan-incomplete, not the base's old token blamed on it", async () => {
+    const origin = await pullRequestRepo(base, { 'docs/index.md': '# Docs\n\npr\n' });
+    git(origin, 'checkout', '-q', 'main');
+    commit(origin, { 'docs/old.md': `old: ${TOKEN}\n` }, 'old token');
+    commit(origin, { 'docs/old.md': 'rotated\n' }, 'rotated');
+    git(origin, 'checkout', '-q', 'pr');
+    git(origin, 'rebase', '-q', 'main');
+    git(origin, 'checkout', '-q', 'main');
+    commit(origin, { 'docs/more.md': 'more\n' }, 'main moves on');
+    git(origin, 'checkout', '-q', 'pr');
+    const clone = `${origin}-prclone`;
+    git(origin, 'clone', '-q', '--no-local', '--single-branch', '--branch', 'pr', `file://${origin}`, clone);
+    git(clone, 'fetch', '-q', '--depth', '1', 'origin', 'main:main');
+    const result = await runBin(['check', '--base', 'main', '--format', 'json'], clone);
+    const found = findings(result.stdout);
+    expect(found.map(d => d.ruleId)).toEqual(['secret-scan-incomplete']);
+    expect(found[0].message).toMatch(/shallow/);
+  }, 120_000);
+
   it('a shallow checkout cut inside the pull request is secret-scan-incomplete, not a pass', async () => {
     const origin = await pullRequestRepo(base, { 'docs/index.md': '# Docs\n\nOne\n' });
     commit(origin, { 'docs/index.md': '# Docs\n\nTwo\n' }, 'two');
@@ -111,6 +148,6 @@ describe('secret scan of a pull request reads every commit, not only the net dif
     const result = await runBin(['check', '--base', 'main', '--format', 'json'], clone);
     expect(result.status, result.stderr).toBe(1);
     expect(findings(result.stdout).map(d => d.ruleId)).toEqual(['secret-scan-incomplete']);
-    expect(findings(result.stdout)[0].message).toMatch(/shallow .*fetch-depth: 0/);
+    expect(findings(result.stdout)[0].message).toMatch(/shallow.*fetch-depth: 0/);
   }, 120_000);
 });

@@ -210,4 +210,18 @@ describe('what the runs cannot be fooled by, and what they do not claim', () => 
 `, "        options: {type: object, properties: {openSource: {type: boolean}}}\n");
     expect(at).toEqual([]);
   }, 120_000);
+
+  // Red team, session 47 (second round): a third run's one-character answer, a sentinel a template could
+  // recognise ('choice' in the name), and schemas that allow one value without a const.
+  it('answers a template cannot tell from real ones, and allOf, oneOf enums and one-character classes that fix a parameter', async () => {
+    const length = await findings(share("github.com?owner=acme&repo=${{ 'payments-core' if (parameters.name | length) > 1 else parameters.name }}"));
+    expect(length.at).toEqual(['error template-push-fixed-repo@34']);
+    const recognised = await findings(share("github.com?owner=acme&repo=${{ parameters.name if 'choice' in parameters.name else 'payments-core' }}"));
+    expect(recognised.at).toEqual(['error template-push-fixed-repo@34']);
+    for (const schema of ['{type: string, allOf: [{const: payments-core}]}', '{type: string, oneOf: [{enum: [payments-core]}]}', "{type: string, pattern: '^payments-cor[e]$'}"]) {
+      const fixed = await findings(share('github.com?owner=acme&repo=${{ parameters.target }}'), `        target: ${schema}\n`);
+      expect(fixed.at, schema).toEqual(['error template-push-fixed-repo@35']);
+    }
+  }, 300_000);
 });
+
