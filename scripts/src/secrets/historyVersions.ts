@@ -46,7 +46,7 @@ export function historyVersions(root: string, baseRef: string): History {
   // The runner's own git configuration must not change what git prints here (log.showSignature adds lines,
   // log.showRoot=false hides a root commit's files); a partial clone must not fetch blobs one by one.
   const settings = ['-c', 'log.showSignature=false', '-c', 'log.showRoot=true', '-c', 'color.ui=false', '-c', 'core.quotePath=false'];
-  const git = (args: string[], input?: string) => spawnSync('git', ['-C', root, ...settings, ...args], { env: { ...childEnv(), GIT_NO_LAZY_FETCH: '1' }, timeout: 120_000, maxBuffer: HISTORY_MAX_BYTES + 64 * 1024 * 1024, ...(input !== undefined ? { input } : {}) });
+  const git = (args: string[], input?: string) => spawnSync('git', ['-C', root, ...settings, ...args], { env: childEnv({ GIT_NO_LAZY_FETCH: '1' }), timeout: 120_000, maxBuffer: HISTORY_MAX_BYTES + 64 * 1024 * 1024, ...(input !== undefined ? { input } : {}) });
   const range = `${baseRef}..HEAD`;
   const count = Number(git(['rev-list', '--count', '--end-of-options', range, '--']).stdout.toString('utf8').trim());
   if (!Number.isInteger(count)) return { versions: [], problem: "git could not list the pull request's commits" };

@@ -46,6 +46,8 @@ interface Answers {
 // Names that reach an object's prototype: a context built from the template's own expressions must never
 // write through one (red team, session 47: `user.__proto__['rule-id']` set a severity on every object).
 const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
+const LONE_PARAMETER = /^\$\{\{\s*parameters\.([A-Za-z_$][\w$]*)\s*\}\}$/;
+const LONE_RUN_VALUE = /^\$\{\{\s*(?:steps|user|secrets)(?:\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*'[^'\\]*'\s*\])+\s*\}\}$/;
 // The most items of a step's `each` rendered: a list the author writes is short.
 const MAX_EACH_ITEMS = 50;
 
@@ -114,6 +116,15 @@ function eachItems(each: unknown, context: Record<string, unknown>): { key: stri
  * fails, or a run's rendering names no such part): the caller then judges the value as written.
  */
 export function partOnEveryRun<T>(value: string, pages: readonly unknown[], part: (rendered: unknown) => T | undefined, options: { each?: unknown; choices?: Choices; prefer?: (part: T) => boolean } = {}): { fixed: T } | 'varies' | undefined {
+  // A lone parameter the user fills in (a RepoUrlPicker's `${{ parameters.repoUrl }}`, the usual case) varies
+  // without a render: `check` then loads no scaffolder code for it.
+  // So does a lone step output, user or secret (`${{ steps.publish.output.remoteUrl }}`): each run gives another.
+  if (LONE_RUN_VALUE.test(value.trim())) return 'varies';
+  const lone = options.each === undefined ? LONE_PARAMETER.exec(value.trim()) : null;
+  if (lone && !UNSAFE.has(lone[1])) {
+    const declared = declarations(pages, lone[1]);
+    if (declared.length && !declared.every(schema => fixedBy(schema) !== undefined)) return 'varies';
+  }
   const items = renderRuns(value, pages, options);
   if (!items) return undefined;
   const fixed: T[] = [];
