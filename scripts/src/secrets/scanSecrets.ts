@@ -51,7 +51,8 @@ export async function scanSecrets(root: string, files: readonly string[], second
     const present = files.filter(file => readable(root, file) || linkTarget(root, file) !== undefined);
     // A path only an earlier commit wrote (a file added, then renamed or deleted) is in the history as well.
     const earlier = new Map<string, HistoryVersion>();
-    for (const version of history?.versions ?? []) if (!earlier.has(version.file) && !present.includes(version.file)) earlier.set(version.file, version);
+    const presentSet = new Set(present);
+    for (const version of history?.versions ?? []) if (!earlier.has(version.file) && !presentSet.has(version.file)) earlier.set(version.file, version);
     const paths = await pathFindings(thread, [...present, ...earlier.keys()]);
     // The paths are scanned first, in one text: when even they were not, each file says so once, below.
     const pathsUnsaid = typeof paths === 'string' ? `its path was not scanned either (${paths === 'timeout' ? 'no time was left' : 'secretlint failed'})` : undefined;
