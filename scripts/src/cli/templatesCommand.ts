@@ -30,6 +30,7 @@ import { isTemplateDocument } from '../templates/templateFiles.ts';
 import { loadCatalog } from '../load/loadCatalog.ts';
 import { listRepoFiles } from '../load/repoFiles.ts';
 import { linkedFolder } from './writeTarget.ts';
+import { leftoverFiles } from '../templates/leftoverFiles.ts';
 import { unknownActionMessage } from '../templates/checkStepInputs.ts';
 import { formatTemplateOutput } from '../templates/formatTemplateOutput.ts';
 import { resolveTemplatePlaceholders, UNREAD_STEPS_HINT, unreadStepsProblem } from '../templates/templatePlaceholders.ts';
@@ -207,6 +208,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     return 1;
   }
   const out = resolve(io.cwd, values.out);
+  const rendered = new Set<string>();
   // Every target is judged before the first is written: a rendered path that climbs out of the target
   // folder, or one that reaches a symbolic link already there (a folder of the repository a pull request
   // committed `sub -> ~/.ssh` into, --out naming it), is never written through.
@@ -216,6 +218,7 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
     const rel = relative(out, target).split(sep).join('/');
     const link = linkedFolder(out, rel) ?? (lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink() ? rel : undefined);
     if (link !== undefined) throw new UsageError(`refusing to write ${logText(rel.slice(0, 200))} into ${logText(out)}: ${logText(link.slice(0, 200))} there is a symbolic link, and nothing is written through one (it could lead anywhere on this machine). Render into a new, empty folder.`);
+    rendered.add(rel);
     return target;
   });
   for (const [i, f] of result.files.entries()) {
@@ -228,6 +231,9 @@ export async function templatesCommand(argv: string[], io: CliIo): Promise<numbe
   if (result.log.length) io.stderr.write(result.log.map(l => `  ${logText(boundedText(l.replace(/\s*\n\s*/g, ' '), 400))}\n`).join(''));
   const skipped = offline.filter(id => actions.has(id) && !result.answeredLocally.includes(id));
   io.stdout.write(`${result.files.length} file(s) rendered to ${logText(out)} in ${result.milliseconds} ms${skipped.length ? ` (skipped offline: ${logText(skipped.join(', '))})` : ''}\n`);
+  // A reused folder keeps what an earlier render wrote; the dry-run's workspace starts empty, so say which files are not this render's.
+  const left = leftoverFiles(out, rendered);
+  if (left.count) io.stdout.write(`⚠ ${left.count}${left.partial ? ' or more' : ''} file(s) in ${logText(out)} are not from this render (left from before it): ${left.paths.map(p => logText(boundedText(p, 200))).join(', ')}${left.count > left.paths.length ? ', …' : ''}\n  hint: the template's output is only the files this render wrote; render into a new, empty folder (or empty this one) to see it alone\n`);
   for (const { stepId, refs } of result.answeredAbsent ?? []) io.stdout.write(`ℹ step ${logText(stepId)}: catalog:fetch of ${logText(refs.join(', '))}, which ${org ? "this repository's catalog does not hold" : 'no catalog known here holds (no gitops.config.yaml catalog.roots)'}, answered as absent (optional: true gives entity null), as for an entity not created yet; an entity that lives elsewhere in your catalog takes the other branch\n`);
   io.stdout.write(formatTemplateOutput(result.output, { links: Array.isArray(template.spec?.output?.links) ? template.spec.output.links : [], stepIds: result.skippedSteps ?? [] }));
   for (const entry of result.fetchedElsewhere ?? []) {
