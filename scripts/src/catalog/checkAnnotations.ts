@@ -27,6 +27,12 @@ const BACKSTAGE_URLS = ['backstage.io/view-url', 'backstage.io/edit-url'];
 const SCHEMELESS_ADDRESS = /^(?:[a-z0-9-]+\.)+[a-z]{2,63}(?::\d+)?(?:[/?#]\S*)?$/i;
 const UUIDS = ['graph.microsoft.com/user-id', 'graph.microsoft.com/group-id', 'graph.microsoft.com/tenant-id', 'backstage.io/ldap-uuid'];
 const SLUGS = ['github.com/project-slug', 'dev.azure.com/project-repo', 'github.com/team-slug'];
+const SLUG_SHAPES: Record<string, string> = { 'github.com/project-slug': '<owner>/<repository>', 'dev.azure.com/project-repo': '<project>/<repository>', 'github.com/team-slug': '<org>/<team-slug>' };
+const SLUG_HINTS: Record<string, string> = {
+  'github.com/project-slug': 'For example acme/orders-api, without https://github.com/.',
+  'dev.azure.com/project-repo': 'For example Platform/orders-api: the project, a slash, the repository.',
+  'github.com/team-slug': "For example acme/payments: the organisation, a slash, the team's slug as in https://github.com/orgs/acme/teams/payments (CODEOWNERS writes it @acme/payments).",
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // GitHub owners, repositories and teams hold no white space; Azure DevOps project and repository names may
 // (Fabrikam Fiber/fabrikam-web: the azure-devops plugin splits the annotation at its `/`): plain spaces, not at
@@ -75,7 +81,7 @@ function annotationFinding(key: string, value: string, entity: CatalogEntity, co
     return { ruleId: 'annotation-uuid', severity: 'error', message: `${key} must be a UUID, found "${value}".`, hint: 'Copy the object id from Entra ID (or the directory), e.g. 0f8fad5b-d9cb-469f-a165-70867728950e.' };
   }
   if (SLUGS.includes(key) && !(key.startsWith('dev.azure.com') ? AZURE_SLUG : SLUG).test(value)) {
-    return { ruleId: 'annotation-project-slug', severity: 'error', message: `${key} must be <owner>/<name>, found "${value}".`, hint: key.startsWith('github') ? 'For example acme/orders-api, without https://github.com/.' : 'For example Platform/orders-api: the project, a slash, the repository.' };
+    return { ruleId: 'annotation-project-slug', severity: 'error', message: `${key} must be ${SLUG_SHAPES[key]}, found "${value}".`, hint: SLUG_HINTS[key] };
   }
   if (BACKSTAGE_URLS.includes(key) && !isHttpUrl(value)) {
     return { ruleId: 'annotation-url', severity: 'error', message: `${key} must be an absolute http(s) URL, found "${value}": Backstage's entity page links to it as written.`, hint: 'Write the full address, starting with https://.' };

@@ -22,6 +22,8 @@ describe('names with spaces or a group path, as each SCM allows them (check, thr
         component('bad-azure', { 'dev.azure.com/project-repo': '" Fabrikam/web"' }),
         component('bad-github', { 'github.com/project-slug': 'acme/web shop' }),
         // Red team: only plain spaces are allowed inside; a newline, tab, NEL or BEL is no Azure DevOps name.
+        // Fresh user: a team slug written as its page's address was told to be <owner>/<name>, a repository's shape.
+        'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-b\n  annotations:\n    github.com/team-slug: https://github.com/orgs/acme/teams/b\nspec:\n  type: team\n  children: []\n',
         component('control-azure', { 'dev.azure.com/project-repo': '"Fab\\nri\\u0085kam\\u0007\\tx/w\\u2028eb"' }),
         template([
           ['publish:azure', 'dev.azure.com?organization=fabrikam&project=Fabrikam Fiber&repo=web shop'],
@@ -33,12 +35,14 @@ describe('names with spaces or a group path, as each SCM allows them (check, thr
     });
     const run = await runBin(['check', '--root', root, '--format', 'json'], root);
     const found = JSON.parse(run.stdout).diagnostics as Found[];
-    expect(found.map(d => d.ruleId)).toEqual(['annotation-project-slug', 'annotation-project-slug', 'annotation-project-slug', 'template-repo-url', 'template-repo-url']);
-    expect(found[0].message).toContain('dev.azure.com/project-repo must be <owner>/<name>, found " Fabrikam/web"');
-    expect(found[1].message).toContain('github.com/project-slug must be <owner>/<name>, found "acme/web shop"');
-    expect(found[2].message).toContain('dev.azure.com/project-repo must be <owner>/<name>');
-    expect(found[3].message).toContain('as owner "acme corp"');
-    expect(found[4].message).toContain('as project');
+    expect(found.map(d => d.ruleId)).toEqual(['annotation-project-slug', 'annotation-project-slug', 'annotation-project-slug', 'annotation-project-slug', 'template-repo-url', 'template-repo-url']);
+    expect(found[0].message).toContain('dev.azure.com/project-repo must be <project>/<repository>, found " Fabrikam/web"');
+    expect(found[1].message).toContain('github.com/project-slug must be <owner>/<repository>, found "acme/web shop"');
+    expect(found[2].message).toContain('github.com/team-slug must be <org>/<team-slug>, found "https://github.com/orgs/acme/teams/b"');
+    expect((found[2] as Found & { hint: string }).hint).toContain('For example acme/payments');
+    expect(found[3].message).toContain('dev.azure.com/project-repo must be <project>/<repository>');
+    expect(found[4].message).toContain('as owner "acme corp"');
+    expect(found[5].message).toContain('as project');
     expect(run.status).toBe(1);
   }, 60_000);
 });
