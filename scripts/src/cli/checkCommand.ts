@@ -171,7 +171,7 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
         if (!config.baseline) throw new UsageError('--write-baseline writes the file named by baseline: in gitops.config.yaml; add a line such as `baseline: .backstage-gitops-baseline.json` there, then run it again.');
         const written = baselineOf(settled, d => isAtLeast(d.severity, failOnFlag ?? config.failOn));
         await io.writeFile(repoWriteTarget(root, config.baseline, 'the baseline'), written.text);
-        io.stderr.write(`backstage-gitops check: wrote ${logText(config.baseline)}: ${written.counted} finding(s) in ${written.files} file(s) are info up to their counts from now on.${written.locked ? ` ${written.locked} finding(s) of locked rules (security, review routing, budgets) cannot be baselined and still fail: fix them.` : ''}\n`);
+        io.stderr.write(`backstage-gitops check: wrote ${logText(config.baseline)}: ${written.counted} finding(s) in ${written.files} file(s) are info up to their counts from now on.${written.locked ? ` ${written.locked} finding(s) of locked rules (security, review routing, budgets) cannot be baselined and still fail: fix them.` : ''}${written.regenerate.length ? ` Generated files are out of date, which a baseline does not hold: run ${written.regenerate.map(c => `\`${c}\``).join(' and ')}, then commit what they write.` : ''}\n`);
       }
       const baseline = config.baseline ? readBaseline(root, config.baseline) : undefined;
       const failing = (d: Diagnostic) => isAtLeast(d.severity, failOnFlag ?? config.failOn);

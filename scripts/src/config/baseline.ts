@@ -14,6 +14,18 @@ export type Baseline = Record<string, Record<string, number>>;
 const FORMAT = 'backstage-gitops-baseline/v1';
 
 /**
+ * Rules saying a file the toolkit generates is out of date, and the command that regenerates it. A baseline
+ * never holds them: the fix is one command, and a count recorded for one would hide every later drift of
+ * that file (a policy edit that leaves the editor schema stale) for good.
+ */
+export const REGENERATED: ReadonlyMap<string, string> = new Map([
+  ['codeowners-stale', 'npx backstage-gitops codeowners --write'],
+  ['schema-stale', 'npx backstage-gitops schema --write'],
+  ['scorecard-config-stale', 'npx backstage-gitops scorecards --write-config'],
+]);
+const unbaselined = (ruleId: string) => LOCKED_RULES.has(ruleId) || REGENERATED.has(ruleId);
+
+/**
  * Reads the baseline file the config names (a repo path, already checked to stay inside the repo).
  * Takes the root and the path; returns the counts. Throws UsageError (one line, exit 2) when the file is
  * missing, is a link out of the repo, or is not a baseline this toolkit wrote.
@@ -42,23 +54,28 @@ export function readBaseline(root: string, file: string): Baseline {
 
 /**
  * Whether the baseline counts a finding: one at or above `failOn` (isFailing), or a warning (a legacy
- * estate's warnings would otherwise show in every pull request's report), locked rules never.
+ * estate's warnings would otherwise show in every pull request's report), locked rules and generated files'
+ * staleness (REGENERATED) never.
  */
-export const recorded = (d: Diagnostic, isFailing: (d: Diagnostic) => boolean) => (isFailing(d) || d.severity === 'warning') && !LOCKED_RULES.has(d.ruleId);
+export const recorded = (d: Diagnostic, isFailing: (d: Diagnostic) => boolean) => (isFailing(d) || d.severity === 'warning') && !unbaselined(d.ruleId);
 
 /**
  * The baseline of a run's findings: those at or above `failOn` and every warning, counted per file and rule,
- * locked rules left out (gitops.config.yaml cannot lower them, and neither can a file it names). Returns the
- * file's text (sorted, so a rewrite shows only what changed) and how many locked findings stay failing. Pure.
+ * locked rules left out (gitops.config.yaml cannot lower them, and neither can a file it names), as are
+ * generated files' staleness (REGENERATED). Returns the file's text (sorted, so a rewrite shows only what
+ * changed), how many locked findings stay failing, and the commands (REGENERATED's, in its order) that
+ * regenerate the stale files the failing findings name. Pure.
  */
-export function baselineOf(diagnostics: readonly Diagnostic[], isFailing: (d: Diagnostic) => boolean): { text: string; counted: number; files: number; locked: number } {
+export function baselineOf(diagnostics: readonly Diagnostic[], isFailing: (d: Diagnostic) => boolean): { text: string; counted: number; files: number; locked: number; regenerate: string[] } {
   // Maps, not object keys: a file a pull request names `__proto__` must not reach Object.prototype.
   const findings = new Map<string, Map<string, number>>();
   let counted = 0;
   let locked = 0;
+  const stale = new Set<string>();
   for (const d of diagnostics) {
     if (!recorded(d, isFailing)) {
-      if (isFailing(d) && LOCKED_RULES.has(d.ruleId)) locked++;
+      if (isFailing(d) && REGENERATED.has(d.ruleId)) stale.add(d.ruleId);
+      else if (isFailing(d) && LOCKED_RULES.has(d.ruleId)) locked++;
       continue;
     }
     if (!findings.has(d.file)) findings.set(d.file, new Map());
@@ -68,14 +85,15 @@ export function baselineOf(diagnostics: readonly Diagnostic[], isFailing: (d: Di
   }
   const sorted = Object.fromEntries([...findings.keys()].sort().map(file => [file, Object.fromEntries([...findings.get(file)!].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))]));
   const text = `${JSON.stringify({ format: FORMAT, about: 'Findings the catalog had when it was put under the gate, counted per file and rule: up to these counts they are info. Shrink it as teams fix them (check --write-baseline); never grow it in a pull request that changes other files.', findings: sorted }, null, 2)}\n`;
-  return { text, counted, files: findings.size, locked };
+  return { text, counted, files: findings.size, locked, regenerate: [...REGENERATED].filter(([rule]) => stale.has(rule)).map(([, command]) => command) };
 }
 
 /**
  * The findings with the baseline applied: in a file and rule whose count is within the baseline's, each
  * finding becomes info and its hint says it was known; past the count, every finding of that file and rule
  * keeps its severity (which of them is new cannot be told) and its hint says how many the baseline allows.
- * Locked rules are never lowered. With `base` (a pull request judged against its base revision: the base's
+ * Locked rules and generated files' staleness (REGENERATED) are never lowered, even when an older baseline
+ * counts them. With `base` (a pull request judged against its base revision: the base's
  * own run marked `alreadyOnBase`, markAlreadyOnBase), only findings the base already had are lowered: the
  * counts cannot tell a finding the pull request swapped in for a fixed one, or added into the room fixed
  * findings left (nobody shrinks the file on every fix), from a known one, and its run can. Takes the
@@ -89,7 +107,7 @@ export function applyBaseline(diagnostics: readonly Diagnostic[], baseline: Base
   // its own to fix, and does not push the known ones past their count.
   for (const d of diagnostics) if (d.severity !== 'info' && (base === undefined || d.alreadyOnBase)) counts.set(key(d), (counts.get(key(d)) ?? 0) + 1);
   return diagnostics.map(d => {
-    if (d.severity === 'info' || LOCKED_RULES.has(d.ruleId)) return d;
+    if (d.severity === 'info' || unbaselined(d.ruleId)) return d;
     const allowed = Object.hasOwn(baseline, d.file) && Object.hasOwn(baseline[d.file], d.ruleId) ? baseline[d.file][d.ruleId] : 0;
     if (allowed === 0) return d;
     const now = counts.get(key(d)) ?? 0;
@@ -134,7 +152,7 @@ export function movedFileHints(diagnostics: readonly Diagnostic[], baseline: Bas
   const from = new Map([...renames].map(([before, after]) => [after, before]));
   return diagnostics.map(d => {
     const old = from.get(d.file);
-    if (old === undefined || !isFailing(d) || LOCKED_RULES.has(d.ruleId)) return d;
+    if (old === undefined || !isFailing(d) || unbaselined(d.ruleId)) return d;
     const allowed = Object.hasOwn(baseline, old) && Object.hasOwn(baseline[old], d.ruleId) ? baseline[old][d.ruleId] : 0;
     if (allowed === 0) return d;
     return { ...d, hint: `Known as ${allowed} ${d.ruleId} of ${old} in ${file}, which counts by path: this pull request moves that file here, so run \`npx backstage-gitops check --write-baseline\` and commit the baseline with the move. ${d.hint ?? ''}`.trim() };
@@ -162,6 +180,8 @@ export function baselineFixed(head: readonly Diagnostic[], baseline: Baseline, f
   for (const [path, rules] of Object.entries(baseline)) {
     const moved = renames.get(path);
     for (const [rule, allowed] of Object.entries(rules)) {
+      // An older baseline's count for a rule no baseline holds now lowers nothing, so it fixes nothing.
+      if (unbaselined(rule)) continue;
       const slack = allowed - onHead(path, rule) - (moved && moved !== path ? onHead(moved, rule) : 0);
       const before = base.baseline && Object.hasOwn(base.baseline, path) && Object.hasOwn(base.baseline[path], rule) ? Math.max(0, base.baseline[path][rule] - onBase(path, rule)) : 0;
       const n = Math.max(0, slack) - before;

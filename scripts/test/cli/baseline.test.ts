@@ -255,4 +255,29 @@ describe('a baseline of the findings an existing catalog has (baseline: in gitop
     expect(already).toBeGreaterThan(report.stdout.indexOf('#### Introduced by this pull request'));
     expect(report.stdout.slice(already)).toMatch(/^#### Already on <code>main<\/code>\n\nNot introduced[^\n]*\n\n3 info findings on files this pull request does not change are counted here, not listed; the summary of this run lists them\.\n/);
   }, 120_000);
+
+  // Fresh user: after --write-baseline on a legacy catalog, the stale CODEOWNERS still failed with nothing
+  // said but "fix them", and the stale editor schema was written into the baseline, where its count hid
+  // every later drift of that file for good. A generated file's staleness is fixed by one command.
+  it('--write-baseline never records a generated file being out of date, names the commands that regenerate it, and an older baseline counting one lowers nothing', async () => {
+    const root = await legacy(`${WITH_BASELINE}codeowners:\n  file: .github/CODEOWNERS\n  platformTeam: '@acme/platform'\neditorSchema:\n  file: schemas/catalog-info.schema.json\n`);
+    mkdirSync(join(root, '.github'));
+    writeFileSync(join(root, '.github/CODEOWNERS'), '* @acme/platform\n');
+    mkdirSync(join(root, 'schemas'));
+    writeFileSync(join(root, 'schemas/catalog-info.schema.json'), '{}\n');
+    const written = await runBin(['check', '--write-baseline', '--format', 'json'], root);
+    expect(written.stderr).toContain('Generated files are out of date, which a baseline does not hold: run `npx backstage-gitops codeowners --write` and `npx backstage-gitops schema --write`, then commit what they write.');
+    const baseline = JSON.parse(readFileSync(join(root, '.backstage-gitops-baseline.json'), 'utf8'));
+    expect(baseline.findings).toEqual({ 'catalog/svc-a.yaml': { 'entity-field-format': 2, 'ref-unresolved': 1 } });
+    expect(parse(written.stdout).filter(d => d.severity === 'error').map(d => d.ruleId).sort()).toEqual(['codeowners-stale', 'schema-stale']);
+    expect(written.status).toBe(1);
+
+    // A baseline an earlier version wrote with the schema's staleness counted: the finding still fails.
+    writeFileSync(join(root, '.backstage-gitops-baseline.json'), JSON.stringify({ ...baseline, findings: { ...baseline.findings, 'schemas/catalog-info.schema.json': { 'schema-stale': 1 } } }));
+    expect(parse((await runBin(['check', '--format', 'json'], root)).stdout).filter(d => d.severity === 'error').map(d => d.ruleId).sort()).toEqual(['codeowners-stale', 'schema-stale']);
+
+    expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
+    expect((await runBin(['schema', '--write'], root)).status).toBe(0);
+    expect((await runBin(['check'], root)).status).toBe(0);
+  }, 120_000);
 });
