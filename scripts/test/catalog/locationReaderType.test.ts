@@ -13,7 +13,7 @@ import { tempRepo } from '../helpers/tempRepo.ts';
 // And in platformnow/software-templates: a Location target into this repository at another branch was said to
 // differ from "repoUrl in gitops.config.yaml" when there is no such file (the branch came from the checkout).
 
-interface Finding { ruleId: string; message: string; hint: string }
+interface Finding { ruleId: string; severity: string; message: string; hint: string }
 const group = (name: string) => `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${name}\nspec:\n  type: team\n  children: []\n`;
 const location = (spec: string) => `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n${spec}`;
 const findings = (stdout: string, ruleId: string) => (JSON.parse(stdout).diagnostics as Finding[]).filter(d => d.ruleId === ruleId);
@@ -36,10 +36,10 @@ describe("the type the gate reads a catalog's root file by", () => {
     const root = await tempRepo(files);
     git(root, 'init', '-q', '-b', 'main');
     git(root, 'remote', 'add', 'origin', 'https://github.com/acme/control.git');
-    const inferred = findings((await runBin(['check', '--format', 'json'], root)).stdout, 'location-target-external');
-    expect(inferred.map(d => d.message)).toEqual([expect.stringContaining("than main (the branch git names for this checkout: origin's HEAD, else the one checked out, as no gitops.config.yaml sets repoUrl): ")]);
+    const inferred = findings((await runBin(['check', '--format', 'json'], root)).stdout, 'location-target-other-revision');
+    expect(inferred.map(d => `${d.severity} ${d.message}`)).toEqual([expect.stringMatching(/^warning .*than main \(the branch git names for this checkout: origin's HEAD, else the one checked out, as no gitops.config.yaml sets repoUrl\): /)]);
     writeFileSync(join(root, 'gitops.config.yaml'), 'repoUrl: https://github.com/acme/control/blob/main/\ncatalog:\n  roots: [catalog-info.yaml]\n');
-    const configured = findings((await runBin(['check', '--format', 'json'], root)).stdout, 'location-target-external');
-    expect(configured.map(d => d.message)).toEqual([expect.stringContaining('than main (repoUrl in gitops.config.yaml): ')]);
+    const configured = findings((await runBin(['check', '--format', 'json'], root)).stdout, 'location-target-other-revision');
+    expect(configured.map(d => `${d.severity} ${d.message}`)).toEqual([expect.stringMatching(/^error .*than main \(repoUrl in gitops.config.yaml\): /)]);
   }, 60_000);
 });

@@ -16,11 +16,13 @@ async function externalFindings(repoUrl: string, targets: string[]) {
   });
   const run = await runBin(['check', '--format', 'json'], root);
   expect(run.stderr).toBe('');
-  return (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'location-target-external').map(d => `${d.severity}@${d.range.start.line}: ${d.message}`);
+  return (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'location-target-external' || d.ruleId === 'location-target-other-revision').map(d => `${d.ruleId === 'location-target-external' ? '' : `${d.ruleId} `}${d.severity}@${d.range.start.line}: ${d.message}`);
 }
 
 describe('check: an absolute Location target into this repository', () => {
-  it('GitHub: another branch is a warning, another repository an info, the repoUrl form and the reviewed branch by a tree/ URL are followed', async () => {
+  // Whoever can push a branch (a pull request's author can) then puts any entity into the catalog unreviewed:
+  // an error with repoUrl set, as template-fetch-other-revision is (it was a warning, which passes the gate).
+  it('GitHub: another branch is an error, another repository an info, the repoUrl form and the reviewed branch by a tree/ URL are followed', async () => {
     const found = await externalFindings('https://github.com/acme/control/blob/main/', [
       './a.yaml',
       'https://github.com/acme/control/blob/unreviewed/catalog/x.yaml',
@@ -31,8 +33,8 @@ describe('check: an absolute Location target into this repository', () => {
       'https://github.com/acme/control/blob/HEAD/catalog/x.yaml',
     ]);
     expect(found).toEqual([
-      expect.stringMatching(/^warning@8: https:\/\/github.com\/acme\/control\/blob\/unreviewed\/catalog\/x.yaml names this repository at another branch, tag or commit than main/),
-      expect.stringMatching(/^warning@9: .* names this repository at another branch/),
+      expect.stringMatching(/^location-target-other-revision error@8: https:\/\/github.com\/acme\/control\/blob\/unreviewed\/catalog\/x.yaml names this repository at another branch, tag or commit than main .*which anyone who can push a branch changes/),
+      expect.stringMatching(/^location-target-other-revision error@9: .* names this repository at another branch/),
       expect.stringMatching(/^info@10: https:\/\/github.com\/acme\/control\/tree\/main\/catalog\/a.yaml names this repository spelled otherwise than repoUrl in gitops.config.yaml \(https:\/\/github.com\/acme\/control\/blob\/main\/\): Backstage reads the same files, and the gate checks them, but records that URL/),
       'info@11: This target is outside this repository and is not checked offline.',
       // Fresh user: HEAD is said as such (the default branch, a host setting), with the fix that makes it checked.
@@ -56,7 +58,7 @@ describe('check: an absolute Location target into this repository', () => {
       });
       const run = await runBin(['check', '--format', 'json'], root);
       expect(run.stderr).toBe('');
-      return (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.file.endsWith('/b.yaml') || d.ruleId === 'location-target-external').map(d => `${d.ruleId}@${d.file}:${d.severity}`);
+      return (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.file.endsWith('/b.yaml') || d.ruleId === 'location-target-external' || d.ruleId === 'location-target-other-revision').map(d => `${d.ruleId}@${d.file}:${d.severity}`);
     };
     const github = 'https://github.com/acme/control/blob/main/';
     const followed = ['location-target-external@catalog/all.yaml:info', 'entity-field-format@catalog/b.yaml:error'];
@@ -75,7 +77,7 @@ describe('check: an absolute Location target into this repository', () => {
     expect(await judged(github, 'https://github.com/Acme/Control/tree/main/catalog/b.yaml', true)).toEqual(['entity-field-format@catalog/b.yaml:error']);
     // HEAD is whichever branch the host's setting names; the branch is case-sensitive, as git's is.
     expect(await judged(github, 'https://github.com/Acme/Control/tree/HEAD/catalog/b.yaml')).toEqual(['location-target-external@catalog/all.yaml:warning']);
-    expect(await judged(github, 'https://github.com/acme/control/blob/Main/catalog/b.yaml')).toEqual(['location-target-external@catalog/all.yaml:warning']);
+    expect(await judged(github, 'https://github.com/acme/control/blob/Main/catalog/b.yaml')).toEqual(['location-target-other-revision@catalog/all.yaml:error']);
     // git-url-parse, which Backstage's readers use, reads raw/ before a folder named src as another repository.
     expect(await judged(github, 'https://github.com/acme/control/raw/main/catalog/src/b.yaml')).toEqual(['location-target-external@catalog/all.yaml:info']);
     // An unknown host's reader (FetchUrlReader) fetches the URL as written: no other spelling is the same file.
@@ -98,21 +100,21 @@ describe('check: an absolute Location target into this repository', () => {
     ]);
   }, 60_000);
 
-  it('Azure Repos: another version is a warning', async () => {
+  it('Azure Repos: another version is an error', async () => {
     const found = await externalFindings('https://dev.azure.com/acme/Platform/_git/control?version=GBmain&path=/', [
       './a.yaml',
       'https://dev.azure.com/acme/Platform/_git/control?version=GBunreviewed&path=/catalog/x.yaml',
       'https://dev.azure.com/acme/Platform/_git/other?version=GBmain&path=/catalog-info.yaml',
     ]);
     expect(found).toEqual([
-      expect.stringMatching(/^warning@8: .* names this repository at another branch, tag or commit than main/),
+      expect.stringMatching(/^location-target-other-revision error@8: .* names this repository at another branch, tag or commit than main/),
       expect.stringMatching(/^info@9: .* is outside this repository/),
     ]);
   }, 60_000);
 
   // Fresh user: the check hand-parsed GitHub's blob/<branch>/ shape, so a GitLab repoUrl (`-/blob/`, subgroups)
   // never matched and another branch or HEAD of this very repository passed as "outside, not checked" (info).
-  it('GitLab with subgroups: another branch and HEAD are warnings, another project of the group an info', async () => {
+  it('GitLab with subgroups: another branch is an error, HEAD a warning, another project of the group an info', async () => {
     const found = await externalFindings('https://gitlab.com/acme/platform/control/-/blob/main/', [
       './a.yaml',
       'https://gitlab.com/acme/platform/control/-/blob/unreviewed/catalog/x.yaml',
@@ -120,7 +122,7 @@ describe('check: an absolute Location target into this repository', () => {
       'https://gitlab.com/acme/platform/other/-/blob/main/catalog-info.yaml',
     ]);
     expect(found).toEqual([
-      expect.stringMatching(/^warning@8: .* names this repository at another branch, tag or commit than main/),
+      expect.stringMatching(/^location-target-other-revision error@8: .* names this repository at another branch, tag or commit than main/),
       expect.stringMatching(/^warning@9: .* names this repository at HEAD, which the git host reads at its default branch/),
       expect.stringMatching(/^info@10: .* is outside this repository/),
     ]);
