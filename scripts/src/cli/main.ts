@@ -1,7 +1,7 @@
 import { format } from 'node:util';
 import { replaceFile } from './replaceFile.ts';
 import { describeError } from './describeError.ts';
-import { guardIo, type CliIo } from './io.ts';
+import { colorFlag, guardIo, type CliIo } from './io.ts';
 import { logText } from '../report/safeText.ts';
 import { gitRefusals } from '../load/gitHostView.ts';
 import { version } from './version.ts';
@@ -24,7 +24,8 @@ Commands:
   help [command]    show help for a command
 
 Every command also takes --debug (or DEBUG=backstage-gitops in the environment): a tool error then
-shows its stack trace, and library warnings reach stderr.
+shows its stack trace, and library warnings reach stderr. Every command takes --color or --no-color (and
+follows NO_COLOR); those that print no colours accept them, so one CI script can pass them to all.
 
 Run 'backstage-gitops <command> --help' for the options of a command.
 
@@ -77,7 +78,7 @@ export async function run(argv: string[], rawIo: CliIo): Promise<number> {
     return 2;
   }
   try {
-    return await (await load())(rest, io);
+    return await (await load())(withoutColourFlags(name, rest), io);
   } catch (error) {
     io.stderr.write(`backstage-gitops ${name}: ${describeError(error, debug)}\n`);
     return 2;
@@ -146,4 +147,18 @@ function rawProcessIo(): CliIo {
     writeFile: replaceFile,
     fetch: globalThis.fetch,
   };
+}
+
+// Commands (and techdocs' subcommands) that print colours parse --color/--no-color themselves (colorFlag).
+const COLOURED = new Set(['check', 'scorecards', 'templates', 'techdocs build']);
+
+/**
+ * A command's arguments without --color and --no-color when it prints no colours, so a CI script that
+ * passes one to every command (as NO_COLOR users do) is not told "Unknown option". Takes the command's name
+ * and its arguments; returns them. Throws UsageError (exit 2) when both are given, as a coloured command does.
+ */
+function withoutColourFlags(name: string, args: readonly string[]): string[] {
+  if (COLOURED.has(name) || COLOURED.has(`${name} ${args.find(arg => !arg.startsWith('-'))}`)) return [...args];
+  colorFlag({ color: args.includes('--color'), 'no-color': args.includes('--no-color') });
+  return args.filter(arg => arg !== '--color' && arg !== '--no-color');
 }
