@@ -132,6 +132,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   steps.forEach((step, i) => {
     if (unreadPlaceholder(step) !== undefined) return;
     const action = String(step.action ?? '');
+    for (const f of ignoredStepKeys(step, action, actions?.get(action))) at(['spec', 'steps', i, f.key], 'template-step-key-ignored', f.message, f.hint, true, 'warning');
     if (policy && !policy.actions.includes(action)) at(['spec', 'steps', i, 'action'], 'template-action-not-allowed', `Action ${action} is not in the allow-list.`, 'Use an action from schemas/template-policy/actions.json, or add it there with a platform review.');
     for (const item of expressions(step, ['spec', 'steps', i])) checkExpression(item, seen, stepIds, readable, atExpression, extensions, parameterKinds, outputs);
     // What the runner renders of a step (name, id and action are read as written).
@@ -175,6 +176,38 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, readable, atExpression, extensions, parameterKinds, outputs);
   checkExpressionSyntax(spec.output, ['spec', 'output'], atExpression);
   for (const item of literalBraces(spec.output, ['spec', 'output'])) atExpression(item, 'template-unrendered-braces', unrenderedBraces(item.text, 'the user sees it as written'), `Write \${{ ${boundedText(item.expression, 100)} }}.`);
+  return found;
+}
+
+/** What NunjucksWorkflowRunner (scaffolder-backend 4.2.0) reads of a step, and the permission filter's key. */
+const STEP_KEYS = ['id', 'name', 'action', 'input', 'if', 'each', 'backstage:permissions'];
+
+/**
+ * The keys of a step that Backstage drops without a word: the catalog's Template schema lets any key through
+ * and the router hands the step on whole, but the runner reads only STEP_KEYS, so an action input written
+ * beside `input` (copyWithoutTemplating, values) never reaches the action, and a setting the scaffolder does
+ * not have (continueOnFailure) changes nothing. A `$`-key is a placeholder's, not judged here.
+ */
+export function ignoredStepKeys(step: Record<string, unknown>, action: string, known?: KnownAction): { key: string; message: string; hint: string }[] {
+  const inputs = known && isRecord(known.inputSchema) && isRecord(known.inputSchema.properties) ? Object.keys(known.inputSchema.properties) : [];
+  const found: { key: string; message: string; hint: string }[] = [];
+  for (const key of Object.keys(step)) {
+    if (STEP_KEYS.includes(key) || key.startsWith('$')) continue;
+    const shown = boundedText(key, 60);
+    const misspelt = STEP_KEYS.find(k => k.toLowerCase() === key.toLowerCase());
+    if (misspelt) {
+      found.push({ key, message: `${shown} is no key of a step: Backstage's scaffolder reads ${misspelt}, and ignores ${shown}, so the step runs without it.`, hint: `Write it ${misspelt}: the keys are case-sensitive.` });
+    } else if (inputs.includes(key)) {
+      found.push({ key, message: `${shown} is written beside the step's input, where Backstage's scaffolder never reads it: ${boundedText(action, 80)} gets only what is under input, so the step runs without ${shown}.`, hint: `Move ${shown} under the step's input:.` });
+    } else {
+      const failure = /^continue[-_]?on[-_]?(failure|error|fail)$/i.test(key);
+      found.push({
+        key,
+        message: `${shown} is no setting of a step: Backstage's scaffolder reads a step's id, name, action, input, if and each (and backstage:permissions) and ignores the rest, so the step runs as if ${shown} were not there.`,
+        hint: failure ? 'The scaffolder has no way to go on past a failed step: a failure of this step ends the task. Remove the key, or make the step unable to fail (an if: that skips it).' : `Remove the key${inputs.length ? `, or put what it sets under input if ${boundedText(action, 80)} takes it` : ''}.`,
+      });
+    }
+  }
   return found;
 }
 
