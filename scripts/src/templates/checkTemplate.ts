@@ -80,7 +80,9 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
       const huge = holdsLongArray(page, MAX_PAGE_ITEMS);
       if (huge) at(path, 'template-parameters-invalid', `This parameter page holds a list of more than ${MAX_PAGE_ITEMS} items (an enum, a default or examples): Backstage's form (react-jsonschema-form, Ajv) compares every pair of an enum's items when it loads the page, which takes seconds to minutes, so its schema and values are not checked here.`, 'Offer fewer choices (an EntityPicker or a catalog-backed picker for long lists), or split the list over several fields.', false, 'warning');
       else {
-        const hint = "Fix the schema: Backstage's form (react-jsonschema-form, Ajv) refuses to show the page, so no one can start the template from the UI.";
+        // react-jsonschema-form's Ajv validator compiles the page when it validates (rawValidation catches the
+        // compile error and returns it as a validation error): the page shows, but Next never passes it.
+        const hint = "Fix the schema: Backstage's form (react-jsonschema-form, Ajv) shows the page but cannot compile it, so pressing Next shows Ajv's error (schema is invalid: …) instead of moving on, and no one can start the template from the UI.";
         const schema = stripUi(page) as object;
         try {
           ajv.compile(schema);

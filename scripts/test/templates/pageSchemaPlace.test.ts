@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/runBin.ts';
 import { tempRepo } from '../helpers/tempRepo.ts';
 
-interface Finding { ruleId: string; file: string; message: string; range: { start: { line: number; column: number } } }
+interface Finding { ruleId: string; file: string; message: string; hint: string; range: { start: { line: number; column: number } } }
 
 // RohanAwasthi's resource-group template declares a Terraform type (`type: map(any)`) in a parameter page: the
 // finding stood at the page's `- title:` and named data/properties/Tags/type three times, once per alternative
@@ -68,5 +68,7 @@ describe('template-parameters-invalid (check, through the bin)', () => {
       // mythun-git's page listed a required name twice: Ajv's "items ## 6 and 1 are identical" stood at the list's first item.
       `29:11 This parameter page is not a valid JSON Schema: required[3] repeats required[1] ("databaseName"): the list must not hold an item twice.`,
     ]);
+    // rjsf's validator turns the compile error into a validation error: the page shows, Next does not pass it.
+    expect(new Set(found.map(d => d.hint))).toEqual(new Set(["Fix the schema: Backstage's form (react-jsonschema-form, Ajv) shows the page but cannot compile it, so pressing Next shows Ajv's error (schema is invalid: …) instead of moving on, and no one can start the template from the UI."]));
   }, 60_000);
 });
