@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { contentHash, type ResultCache } from '../cache/resultCache.ts';
 import type { GitopsConfig } from '../config/gitopsConfig.ts';
 import { APP_CONFIG, withBackendTargets } from '../config/appConfigLocations.ts';
@@ -210,11 +209,12 @@ function appRulesFindings(entities: readonly CatalogEntity[], registered: Readon
     return [];
   }
   const starts = new Map((config.catalog.appLocations ?? []).map(l => [l.file, l]));
-  // A file a Location reaches is read through a location of its own, of the type of the one that read it.
+  // DefaultCatalogProcessingOrchestrator checks each emitted entity against context.originLocation: the
+  // location app-config registered, which managed-by-origin-location carries down every Location it reads,
+  // so a file a Location reaches is judged by the rules of the registered location it came through.
   const originOf = (file: string) => {
     const start = starts.get(registered.get(file)!)!;
-    if (file === start.file) return { type: start.type, target: start.target };
-    return start.type === 'file' ? { type: 'file', target: join(config.root, file) } : { type: 'url', target: `${config.repoUrl ?? ''}${file}` };
+    return { type: start.type, target: start.target };
   };
   return checkCatalogRules(entities.filter(e => registered.has(e.file)), enforcer, originOf, APP_CONFIG, unknownKind, file => file);
 }

@@ -92,4 +92,28 @@ describe('catalog.rules of a Backstage app repository without gitops.config.yaml
     expect(denied[0].hint).toBe('Allow Group in catalog.rules (or in the rules of this location) in app-config.yaml, or register it elsewhere.');
     expect(run.status).toBe(1);
   }, 60_000);
+
+  // alithya-oss/backstage-demo registers software-catalog/catalog-info.yaml with rules allowing Domain, Group,
+  // User and Template, and that file's Location reads org/*.yaml: every Group there was catalog-rule-denied.
+  // DefaultCatalogProcessingOrchestrator checks an emitted entity against context.originLocation, the
+  // location app-config registered (what managed-by-origin-location carries down every nested Location), not
+  // the file it was read from: a location's rules reach the whole tree under it.
+  it("applies a registered location's rules to the files its Locations read too, as the backend checks the origin", async () => {
+    const root = await tempRepo({
+      ...BACKEND,
+      'app-config.yaml': `catalog:\n  rules:\n    - allow: [Component, Location]\n  locations:\n    - type: file\n      target: ../../examples/org.yaml\n      rules:\n        - allow: [Group]\n    - type: file\n      target: ../../examples/entities.yaml\n`,
+      'examples/org.yaml': location(['./teams/*.yaml']),
+      'examples/teams/a.yaml': group('team-a'),
+      'examples/entities.yaml': `${component('orders').replace('user:guest', 'group:team-a')}---\n${location(['./more.yaml']).replace('name: examples', 'name: more')}`,
+      'examples/more.yaml': group('stray'),
+    });
+    const run = await runBin(['check', '--format', 'json'], root);
+    await rm(root, { recursive: true, force: true });
+    expect(run.stderr).toBe('');
+    const denied = (JSON.parse(run.stdout).diagnostics as Finding[]).filter(d => d.ruleId === 'catalog-rule-denied');
+    // The Group under org.yaml's tree is allowed by org.yaml's rules; the one under entities.yaml (no rules of its own) is not.
+    expect(denied.map(d => `${d.file}: ${d.message}`)).toEqual([
+      "examples/more.yaml: Entity group:default/stray at examples/more.yaml, is not of an allowed kind for that location: the managed Backstage's catalog.rules do not allow Group here.",
+    ]);
+  }, 60_000);
 });
