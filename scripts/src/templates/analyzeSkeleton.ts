@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { boundedText } from '../report/safeText.ts';
 import { declareFilter, isKnownFilter, isKnownTest, methodOnSomeValue, renderText } from './templateFilters.ts';
 import type { TemplatingNames } from './scaffolderActions.ts';
-import { templateSyntaxError, type TemplateSyntaxError } from './templateSyntax.ts';
+import { nunjitsuSourceLimit, templateSyntaxError, type TemplateSyntaxError } from './templateSyntax.ts';
 import { callScope, unresolvedCall } from './unresolvedCall.ts';
 import { ownTemplateSyntax, rawTagAt } from './workflowOwnSyntax.ts';
 import { declaresTemplate } from './templateFiles.ts';
@@ -101,6 +101,9 @@ interface Node {
  * `files`: every skeleton file, with the text of those whose content fetch:template renders (only the
  * name of one it copies as it is: copyWithoutTemplating, outside templateFileExtension, binary).
  */
+/** What opens a tag, an expression or a comment in either of fetch:template's syntaxes ({{ in cookiecutterCompat). */
+const TEMPLATE_OPENING = /\{[{%#]/;
+
 export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonStep): Diagnostic[] {
   const { parser } = require('nunjucks');
   const compat = Boolean(step.cookiecutterCompat);
@@ -162,6 +165,11 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
     const sources = [...(file.nameRendered === false ? [] : [{ source: file.name ?? file.relative, isName: true }]), ...(file.text === undefined ? [] : [{ source: file.text, isName: false }])];
     if (file.unread) report({ lineno: 0, colno: 0 }, 'skeleton-syntax', `This file does not parse as a template: ${file.unread.reason}`, OVER_LIMIT_HINT);
     for (const { source, isName } of sources) {
+      // A text with none of the renderer's openings ({{ and so ${{, {%, {#) is one text node to Nunjitsu and to
+      // nunjucks' parser alike, so there is nothing to parse or explain; only its length can fail the render,
+      // past Nunjitsu's size limit, which the scan below says. A skeleton's package-lock.json or vendored
+      // sources (megabytes) were lexed twice for nothing.
+      if (!TEMPLATE_OPENING.test(source) && source.length <= (nunjitsuSourceLimit() ?? Number.POSITIVE_INFINITY)) continue;
       // Whether it parses is the renderer's to say (Nunjitsu, as fetch:template creates it): nunjucks' parser,
       // which the analysis below reads, accepts some texts Nunjitsu refuses (an unclosed raw) and the reverse.
       const refused = templateSyntaxError(source, { cookiecutterCompat: compat });
