@@ -3,6 +3,7 @@ import { Minimatch } from 'minimatch';
 import { createRequire } from 'node:module';
 import { trimTrailingSlashes } from '../load/trailingSlashes.ts';
 import { toRepoUrlForm } from '../load/toRepoUrlForm.ts';
+import type { UrlSearch } from './urlReadable.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -21,6 +22,8 @@ export interface TargetContext {
    * git tracks under node_modules (trackedInstalledFiles); `repoFiles` when absent.
    */
   treeFiles?: readonly string[];
+  /** How the managed Backstage's reader of a URL treats a pattern (managedUrlSearch of its app-config); absent: not known. */
+  urlSearch?: (url: string) => UrlSearch | undefined;
 }
 
 /**
@@ -63,7 +66,17 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
   if ('external' in resolved) return { kind: 'external', url: target };
   if ('outside' in resolved) return { kind: 'invalid', reason: `${JSON.stringify(target.slice(0, 200))} leads outside this repository: a relative target resolves against the repository's URL, so it can reach another branch or repository, whose content nobody reviews here` };
   const { path } = resolved;
-  if (!readAsPattern(type, path, context.repoUrl)) return { kind: 'files', files: context.repoFileSet.has(path) ? [path] : [], pattern: path };
+  const search = type === 'url' && context.repoUrl ? context.urlSearch?.(context.repoUrl) : undefined;
+  if (search === 'none' && /[*?]/.test(path)) {
+    const unread = matchGlob(context.treeFiles ?? context.repoFiles, path, GLOB_BUDGET_MS, { dot: false }) ?? [];
+    return {
+      kind: 'invalid',
+      reason: `The target pattern '${target.length > 200 ? `${target.slice(0, 199)}…` : target}' cannot be searched: the managed Backstage reads ${new URL(context.repoUrl!).host} with a reader that does not search (no SCM integration in its app-config takes the host, or one whose reader lists no files), and fails the whole Location with "Unable to read url, Unsupported search pattern URL", so it reads none of its targets.`,
+      hint: 'List the files one by one, or give the host an integration in the app-config (integrations: github, gitlab, azure, bitbucket…) whose reader searches.',
+      ...(unread.length > 0 && { unread }),
+    };
+  }
+  if (!readAsPattern(type, path, context.repoUrl, search)) return { kind: 'files', files: context.repoFileSet.has(path) ? [path] : [], pattern: path };
   const refused = globTooComplex(path);
   if (refused) return { kind: 'invalid', ruleId: 'location-glob-too-complex', reason: `The target pattern '${target}' ${refused}; Backstage's reader (minimatch) would take minutes on a long file name, and so would this check.`, hint: 'Use a plain pattern such as ./services/*.yaml or ./**/catalog-info.yaml.' };
   // Every reader that globs matches as minimatch does by default: `*` and `**` skip dot-named files and
@@ -119,12 +132,15 @@ function crossTypeTarget(type: string, readerType: string, target: string, fromA
  * reads that one file. FileReaderProcessor hands every target to node-glob, which expands braces and
  * matches `*`, `?` and `[…]`. Of the URL readers, GithubUrlReader searches when is-glob says the path is a
  * glob (braces and classes count); the GitLab, Bitbucket, Azure and Gerrit readers only when it holds `*` or
- * `?`, and read `{a,b}.yaml` as that very name. The repo's host picks the reader, as Backstage's
- * ScmIntegrations does; an unknown host is taken as GitHub's (the default layout of the gate's own base URL).
+ * `?`, and read `{a,b}.yaml` as that very name. `search`: the managed Backstage's own reader of the repo's URL,
+ * when its app-config says (a self-hosted GitLab is then read as GitLab reads it). Otherwise the repo's host
+ * picks the reader, as Backstage's default ScmIntegrations does; an unknown host is taken as GitHub's (the
+ * default layout of the gate's own base URL).
  */
-function readAsPattern(type: string, path: string, repoUrl: string | undefined): boolean {
+function readAsPattern(type: string, path: string, repoUrl: string | undefined, search?: UrlSearch): boolean {
   if (!/[*?[{(]/.test(path)) return false;
   if (type !== 'url' || /[*?]/.test(path)) return true;
+  if (search) return search === 'is-glob' && githubIsGlob()(path);
   const host = repoUrl ? integrations().byUrl(repoUrl)?.type : undefined;
   return host === undefined || host === 'github' ? githubIsGlob()(path) : false;
 }

@@ -23,7 +23,7 @@ import { compilePolicies, policyAjv, type CompiledPolicy, type PolicySchema } fr
 import { unknownPolicyKeywords } from './policyKeywords.ts';
 import { withoutBacktrackingPatterns } from './policyPatterns.ts';
 import { providedScopes } from './providedScopes.ts';
-import { managedUrlReadable } from './urlReadable.ts';
+import { managedUrlReadable, managedUrlSearch } from './urlReadable.ts';
 import { affordableYaml } from '../load/yamlNodeBudget.ts';
 
 /**
@@ -33,7 +33,9 @@ import { affordableYaml } from '../load/yamlNodeBudget.ts';
 export async function prepareCatalogCheck(config: GitopsConfig, paths: readonly string[], cache?: ResultCache, reading: ReaderSetting = 'auto'): Promise<CatalogCheckInput> {
   // Started first: its git processes run while this thread reads and parses the catalog.
   const transforms = checkoutTransforms(config.root);
-  const [loaded, policies, appConfig, backstageConfigs] = await Promise.all([loadCatalog(config, paths, cache, reading), loadPolicies(config), readAppConfig(config), readBackstageConfigs(config)]);
+  // Read first: the managed Backstage's URL readers decide how a Location's pattern target is read.
+  const backstageConfigs = await readBackstageConfigs(config);
+  const [loaded, policies, appConfig] = await Promise.all([loadCatalog(config, paths, cache, reading, managedUrlSearch(backstageConfigs.readable)), loadPolicies(config), readAppConfig(config)]);
   const techdocsSettings = gateSettings(await techdocsGeneratorSettings(config));
   return { loaded, config, policies, appConfig, providers: providedScopes(backstageConfigs.providers), readable: managedUrlReadable(backstageConfigs.readable), mkdocs: await readMkdocsFiles(config, loaded, techdocsSettings), techdocsPolicy: loadTechdocsPolicy(config.root), techdocsSettings, cache, checkoutTransforms: await transforms };
 }

@@ -33,8 +33,57 @@ export function managedUrlReadable(configs: readonly { file: string; config: unk
   };
 }
 
+/**
+ * How the reader that would read `url` treats a Location target's pattern (UrlReader.search), judged by the
+ * reader UrlReaders.default builds for the app-config files (`configs`), the first whose predicate takes the
+ * URL, as UrlReaderPredicateMux picks it: 'is-glob' (GithubUrlReader searches when is-glob says the path is
+ * one, braces and classes counted), 'star' (the GitLab, Azure, Bitbucket, Gerrit and GCS readers search only a
+ * path holding `*` or `?` and read any other as that very name), 'none' (FetchUrlReader, which reads the hosts
+ * backend.reading.allow lists, and the Gitea, Harness, S3, CodeCommit and Azure Blob readers throw
+ * "Unsupported search pattern URL" for a path holding `*` or `?`). Undefined when no app-config is given, no
+ * reader takes the URL, or the readers cannot be known (managedUrlReadable's reasons).
+ */
+export type UrlSearch = 'is-glob' | 'star' | 'none';
+const SEARCH_BY_READER: Record<string, UrlSearch> = {
+  GithubUrlReader: 'is-glob',
+  GitlabUrlReader: 'star',
+  AzureUrlReader: 'star',
+  BitbucketCloudUrlReader: 'star',
+  BitbucketServerUrlReader: 'star',
+  GerritUrlReader: 'star',
+  GoogleGcsUrlReader: 'star',
+  FetchUrlReader: 'none',
+  GiteaUrlReader: 'none',
+  HarnessUrlReader: 'none',
+  AwsS3UrlReader: 'none',
+  AwsCodeCommitUrlReader: 'none',
+  AzureBlobStorageUrlReader: 'none',
+};
+export function managedUrlSearch(configs: readonly { file: string; config: unknown }[]): ((url: string) => UrlSearch | undefined) | undefined {
+  if (configs.length === 0) return undefined;
+  let readers: { predicate: (url: URL) => boolean; reader: unknown }[] | null | undefined;
+  return url => {
+    if (readers === undefined) readers = readerTuples(configs);
+    if (readers === null) return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return undefined;
+    }
+    const reader = readers.find(t => t.predicate(parsed))?.reader;
+    const name = typeof reader === 'object' && reader !== null ? reader.constructor.name : undefined;
+    return name ? SEARCH_BY_READER[name] : undefined;
+  };
+}
+
 /** The predicates of UrlReaders.default's readers for the hosts the configs name; null when they cannot be known. */
 function readerPredicates(configs: readonly { file: string; config: unknown }[]): ((url: URL) => boolean)[] | null {
+  return readerTuples(configs)?.map(t => t.predicate) ?? null;
+}
+
+/** UrlReaders.default's { predicate, reader } tuples for the hosts the configs name, in order; null when they cannot be known. */
+function readerTuples(configs: readonly { file: string; config: unknown }[]): { predicate: (url: URL) => boolean; reader: unknown }[] | null {
   const data: { context: string; data: Record<string, unknown> }[] = [];
   for (const { file, config } of configs) {
     if (!isRecord(config)) continue;
@@ -49,7 +98,7 @@ function readerPredicates(configs: readonly { file: string; config: unknown }[])
     // UrlReaderPredicateMux keeps the readers' { predicate, reader } tuples in registration order.
     const mux = UrlReaders.default({ logger: silent, config: ConfigReader.fromConfigs(data as never) }) as { readers?: unknown };
     if (!Array.isArray(mux.readers) || !mux.readers.every(t => isRecord(t) && typeof t.predicate === 'function')) return null;
-    return mux.readers.map(t => t.predicate as (url: URL) => boolean);
+    return mux.readers as { predicate: (url: URL) => boolean; reader: unknown }[];
   } catch {
     return null;
   }

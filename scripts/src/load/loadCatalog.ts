@@ -128,7 +128,7 @@ export interface LoadedCatalog {
  * every file once. With a `cache`, files whose text is unchanged take their documents from it.
  * Symbolic links are listed, never followed.
  */
-export async function loadCatalog(config: GitopsConfig, paths: readonly string[] = [], cache?: ResultCache, reading: ReaderSetting = 'auto'): Promise<LoadedCatalog> {
+export async function loadCatalog(config: GitopsConfig, paths: readonly string[] = [], cache?: ResultCache, reading: ReaderSetting = 'auto', urlSearch?: TargetContext['urlSearch']): Promise<LoadedCatalog> {
   const symlinks: string[] = [];
   const undecodable: string[] = [];
   const installed: string[] = [];
@@ -140,7 +140,7 @@ export async function loadCatalog(config: GitopsConfig, paths: readonly string[]
     // What git tracks under node_modules is in the tree Backstage reads: globs and discovery see it.
     const tracked = trackedInstalledFiles(config.root, installed).filter(file => regularFileThroughFolders(config.root, file));
     const treeFiles = tracked.length > 0 ? [...repoFiles, ...tracked].sort() : repoFiles;
-    const loaded = await loadRepoCatalog(config, paths, repoFiles, treeFiles, new RepoFileSet(config.root, repoFiles, installed, gitHostView(config.root).ignored), symlinks, cache, reader && { reader, mode: reading === 'always' ? 'alternate' : 'share' });
+    const loaded = await loadRepoCatalog(config, paths, repoFiles, treeFiles, new RepoFileSet(config.root, repoFiles, installed, gitHostView(config.root).ignored), symlinks, cache, reader && { reader, mode: reading === 'always' ? 'alternate' : 'share' }, urlSearch);
     return { ...loaded, undecodable: undecodable.sort(), symlinkTargets: linkTexts(config.root, symlinks) };
   } finally {
     reader?.stop();
@@ -165,8 +165,8 @@ interface Reading {
   mode: 'share' | 'alternate';
 }
 
-async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], repoFiles: string[], treeFiles: readonly string[], repoFileSet: RepoFileSet, symlinks: string[], cache?: ResultCache, reading?: Reading): Promise<LoadedCatalog> {
-  const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet, treeFiles };
+async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], repoFiles: string[], treeFiles: readonly string[], repoFileSet: RepoFileSet, symlinks: string[], cache?: ResultCache, reading?: Reading, urlSearch?: TargetContext['urlSearch']): Promise<LoadedCatalog> {
+  const targets: TargetContext = { repoUrl: config.repoUrl, repoFiles, repoFileSet, treeFiles, ...(urlSearch && { urlSearch }) };
   const mode = paths.length > 0 ? 'paths' : config.catalog.roots.length > 0 ? 'roots' : 'discover';
   const missingGiven: { given: string; file: string }[] = [];
   const named = new Set<string>();
