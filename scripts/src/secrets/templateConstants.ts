@@ -25,16 +25,20 @@ const MAX_DEPTH = 200;
 const SET = /^\s*set\s+([A-Za-z_][A-Za-z0-9_]*)\s*=([^]*)$/;
 const BOUND = /^\s*(?:set|for|macro)\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)/;
 
-let loaded: { parse(source: string): Node; renderer: Renderer } | undefined;
+let loaded: { parse(source: string): Node; parseSkeleton(source: string): Node; renderer: Renderer } | undefined;
 const load = () => {
   if (loaded) return loaded;
-  const { parser } = require('nunjucks') as { parser: { parse(source: string, extensions: unknown[], lexerTags: Record<string, string>): Node } };
+  const { parser } = require('nunjucks') as { parser: { parse(source: string, extensions: unknown[], lexer: Record<string, unknown>): Node } };
   const fromScaffolder = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'));
   const { createTemplateRenderer } = fromScaffolder('nunjitsu') as { createTemplateRenderer(options: Record<string, unknown>): Renderer };
   // No regular expressions: a pattern's backtracking runs outside Nunjitsu's work limits (red team: one
   // `replace(r/^(a+)+$/, …)` on a literal spent the whole scan's 60 s), and the render itself is the templates
   // gate's to bound. An expression with one stays as written.
-  loaded = { parse: source => parser.parse(source, [], {}), renderer: createTemplateRenderer({ allowRegexExecution: false }) };
+  loaded = {
+    parse: source => parser.parse(source, [], {}),
+    parseSkeleton: source => parser.parse(source, [], { tags: { variableStart: '${{' } }),
+    renderer: createTemplateRenderer({ allowRegexExecution: false }),
+  };
   return loaded;
 };
 
@@ -50,6 +54,9 @@ const load = () => {
  */
 export class TemplateConstants {
   private readonly names = new Map<string, unknown>();
+  // The macros whose body reads no input, by name, and their sources, rendered ahead of each expression that calls one.
+  private readonly macros = new Set<string>();
+  private prelude = '';
   // The names as Nunjitsu's context, built again only when a set changes them.
   private context: Record<string, unknown> | undefined;
   // What the evaluated values of one text may add up to (code units): past it, expressions stay as written, so
@@ -69,12 +76,53 @@ export class TemplateConstants {
     if (this.budget <= 0) return undefined;
     try {
       if (!this.constant(expression)) return undefined;
-      const value = load().renderer.render(`\${{ ${expression} }}`, this.contextOf(), { limits: { ...LIMITS, outputCodeUnits: Math.min(LIMITS.outputCodeUnits, this.budget) } });
-      this.budget -= value.length;
-      return value;
+      return this.rendered(`${this.prelude}\${{ ${expression} }}`);
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The text Nunjitsu renders for block `source` (a whole `{% for %}`, `{% filter %}` or `{% call %}` block, its
+   * closing tag included) when nothing in it reads input: names bound inside it (a loop's, a macro's arguments) and
+   * the known constants and macros only (red team, session 48: `{% for x in ['gh', 'p_…'] %}${{ x }}{% endfor %}`,
+   * `{% filter replace('X', '') %}ghXp_…{% endfilter %}` wrote a token whole into every repository created).
+   * Undefined for any other, or one Nunjitsu refuses. A `{% macro %}` block whose body reads no input is
+   * remembered, so that an expression calling it is constant too; a `{% set name %}` block's value is the name's.
+   * Never throws.
+   */
+  block(source: string): string | undefined {
+    if (this.budget <= 0) return undefined;
+    try {
+      const root = load().parseSkeleton(source);
+      const node = root.children?.length === 1 ? root.children[0] : undefined;
+      if (!node || !this.readsNoInput(node, 0, boundNames(node))) return undefined;
+      if (node.typename === 'Macro') {
+        const name = (node.name as Node | undefined)?.value;
+        if (typeof name !== 'string') return undefined;
+        this.macros.add(name);
+        this.names.delete(name);
+        this.prelude += source;
+        return undefined;
+      }
+      if (node.typename === 'Set' && node.body) {
+        const target = (node.targets as Node[] | undefined)?.[0]?.value;
+        const value = typeof target === 'string' ? this.rendered(`${this.prelude}${source}\${{ ${target} }}`) : undefined;
+        this.context = undefined;
+        if (typeof target === 'string' && value !== undefined) this.names.set(target, value);
+        return undefined;
+      }
+      return this.rendered(`${this.prelude}${source}`);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** What Nunjitsu renders of `source` under the known constants, within the limits and what is left of the budget; throws when it refuses. */
+  private rendered(source: string): string {
+    const value = load().renderer.render(source, this.contextOf(), { limits: { ...LIMITS, outputCodeUnits: Math.min(LIMITS.outputCodeUnits, this.budget) } });
+    this.budget -= value.length;
+    return value;
   }
 
   private contextOf(): Record<string, unknown> {
@@ -109,7 +157,7 @@ export class TemplateConstants {
   private constant(expression: string): Node | undefined {
     // Most expressions read the template's input by name first (`values.x | lower`); no parse for those.
     const first = /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(expression)?.[1];
-    if (first !== undefined && !this.names.has(first) && !GLOBAL_FUNCTIONS.has(first) && !['true', 'false', 'none', 'null', 'not'].includes(first)) return undefined;
+    if (first !== undefined && !this.names.has(first) && !this.macros.has(first) && !GLOBAL_FUNCTIONS.has(first) && !['true', 'false', 'none', 'null', 'not'].includes(first)) return undefined;
     let root: Node;
     try {
       root = load().parse(`{{ ${expression} }}`);
@@ -118,30 +166,72 @@ export class TemplateConstants {
     }
     const output = root.children?.length === 1 ? root.children[0] : undefined;
     if (output?.typename !== 'Output' || output.children?.length !== 1) return undefined;
-    return this.readsNoInput(output.children[0], 0) ? output.children[0] : undefined;
+    return this.readsNoInput(output.children[0], 0, new Set()) ? output.children[0] : undefined;
   }
 
   // nunjucks builds `a ~ b ~ c …` left-deep: a tree deeper than any real expression is left unknown, not walked.
-  private readsNoInput(node: unknown, depth: number): boolean {
+  // `bound`: the names a block binds itself (boundNames), which read no input wherever they stand in it.
+  private readsNoInput(node: unknown, depth: number, bound: ReadonlySet<string>): boolean {
     if (depth > MAX_DEPTH) return false;
-    if (Array.isArray(node)) return node.every(child => this.readsNoInput(child, depth + 1));
+    if (Array.isArray(node)) return node.every(child => this.readsNoInput(child, depth + 1, bound));
     if (!node || typeof node !== 'object') return true;
     const n = node as Node;
+    const known = (name: unknown) => typeof name === 'string' && (this.names.has(name) || this.macros.has(name) || bound.has(name));
     switch (n.typename) {
       case 'Symbol':
-        return typeof n.value === 'string' && this.names.has(n.value);
+        return known(n.value);
       // A filter's name and a test's are no input; Nunjitsu answers whether it knows them.
       case 'Filter':
-        return this.readsNoInput(n.args, depth + 1);
+        return this.readsNoInput(n.args, depth + 1, bound);
       case 'Is':
-        return this.readsNoInput(n.left, depth + 1);
+        return this.readsNoInput(n.left, depth + 1, bound);
       case 'FunCall': {
         const callee = n.name as Node | undefined;
-        if (callee?.typename === 'Symbol') return typeof callee.value === 'string' && GLOBAL_FUNCTIONS.has(callee.value) && this.readsNoInput(n.args, depth + 1);
-        return this.readsNoInput(callee, depth + 1) && this.readsNoInput(n.args, depth + 1);
+        if (callee?.typename === 'Symbol') return (GLOBAL_FUNCTIONS.has(callee.value as string) || known(callee.value)) && this.readsNoInput(n.args, depth + 1, bound);
+        return this.readsNoInput(callee, depth + 1, bound) && this.readsNoInput(n.args, depth + 1, bound);
       }
+      // A call's keyword names are no input, only their values.
+      case 'KeywordArgs':
+        return (n.children ?? []).every(pair => this.readsNoInput(pair.value, depth + 1, bound));
+      // Another file, an extension's tag: what they give is not in this text.
+      case 'Include':
+      case 'Import':
+      case 'FromImport':
+      case 'Extends':
+      case 'CallExtension':
+      case 'CallExtensionAsync':
+      case 'FilterAsync':
+        return false;
       default:
-        return (n.fields ?? []).every(field => this.readsNoInput(n[field], depth + 1));
+        return (n.fields ?? []).every(field => this.readsNoInput(n[field], depth + 1, bound));
     }
   }
+}
+
+/**
+ * The names a block binds for its own body (a `for`'s, a macro's or caller's name and arguments, a `set`'s
+ * targets, `loop` and `caller`), wherever in it; a default argument's value is not among them. Pure.
+ */
+function boundNames(root: Node): Set<string> {
+  const bound = new Set(['loop', 'caller']);
+  const symbols = (node: unknown) => {
+    for (const s of Array.isArray(node) ? node : [node]) if ((s as Node | undefined)?.typename === 'Symbol' && typeof (s as Node).value === 'string') bound.add((s as Node).value as string);
+  };
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > MAX_DEPTH || !node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(child => walk(child, depth + 1));
+    const n = node as Node;
+    if (n.typename === 'For' || n.typename === 'AsyncEach' || n.typename === 'AsyncAll') symbols((n.name as Node | undefined)?.typename === 'Array' ? (n.name as Node).children : n.name);
+    if (n.typename === 'Macro' || n.typename === 'Caller') {
+      symbols(n.name);
+      for (const arg of (n.args as Node | undefined)?.children ?? []) {
+        if (arg.typename === 'KeywordArgs') for (const pair of arg.children ?? []) symbols(pair.key);
+        else symbols(arg);
+      }
+    }
+    if (n.typename === 'Set') symbols(n.targets);
+    for (const field of n.fields ?? []) walk(n[field], depth + 1);
+  };
+  walk(root, 0);
+  return bound;
 }

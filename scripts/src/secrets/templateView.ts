@@ -6,7 +6,7 @@ export const TEMPLATE_SPELLING = 'split by template syntax';
 /** Template syntax in a text: an expression, a tag or a comment as fetch:template's renderer opens them. */
 export const TEMPLATE_SYNTAX = /\$\{\{|\{%|\{#/;
 
-const READER = "The scaffolder's fetch:template renders the file without its {% %} tags and {# #} comments, with each ${{ }} that reads no input (string literals, operators, Nunjitsu's filters, names a {% set %} gives a constant) as its value: the credential whole in the repositories the template creates (in whichever branch, whether or not a test case renders it).";
+const READER = "The scaffolder's fetch:template renders the file without its {% %} tags and {# #} comments, with each ${{ }} that reads no input (string literals, operators, Nunjitsu's filters, names a {% set %} gives a constant) as its value, and each {% for %}, {% filter %} or {% call %} block that reads no input (its own loop's and macros' names aside) as what it renders: the credential whole in the repositories the template creates (in whichever branch, whether or not a test case renders it).";
 // Nunjitsu's readString: these three escapes, and any other escaped character as itself (`\u0067` is `u0067`).
 const STRING_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
 // Only string literals joined by `~` or `+` (both concatenate strings in Nunjitsu); `[^"\\]` and `\\[^]` are disjoint (no backtracking).
@@ -15,6 +15,8 @@ const STRING = /"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'/g;
 const SPACE = /\s/;
 // A name (Nunjitsu's scanIdentifier, digits allowed first) or a number: code skipped whole, so `r/` starts a regular expression only as a name of its own.
 const WORD = /[0-9]*[A-Za-z_][A-Za-z0-9_]*|[0-9]+/y;
+// Block tags whose whole block TemplateConstants may render (a `set` only in its block form, without `=`).
+const BLOCK = /^\s*(for|filter|call|macro|set)\b(?![^]*=)|^\s*(for|filter|call|macro)\b/;
 
 type Opening = { kind: 'variable' | 'block' | 'comment'; at: number; value: string };
 
@@ -45,6 +47,8 @@ export function templateView(text: string): DecodedView | undefined {
     pending = [];
   };
   const nextOpening = openings(text);
+  // What looking ahead for blocks' closing tags may read in all: nested blocks cost a multiple of the text, no more.
+  let lookahead = 4 * text.length + 100_000;
   let at = 0;
   while (at < text.length) {
     const opening = nextOpening(at);
@@ -86,6 +90,21 @@ export function templateView(text: string): DecodedView | undefined {
       next = closing.end;
     } else {
       if (opening.kind === 'block') constants.tag(content);
+      const name = opening.kind === 'block' && lookahead > 0 ? BLOCK.exec(content) : null;
+      const closing = name ? blockEnd(text, next, name[1] ?? name[2]) : undefined;
+      if (closing) lookahead -= closing.end - next;
+      const value = closing ? constants.block(text.slice(opening.at, closing.end)) : undefined;
+      if (closing && value !== undefined) {
+        builder.put(value, opening.at, closing.end);
+        next = closing.end;
+        if (closing.rightTrim) {
+          const skipped = next;
+          while (next < text.length && SPACE.test(text[next])) next++;
+          builder.drop(skipped, next);
+        }
+        at = next;
+        continue;
+      }
       builder.drop(opening.at, next);
     }
     if (rightTrim) {
@@ -181,6 +200,39 @@ function regexEnd(text: string, from: number): number {
     } else backslashes = 0;
   }
   return text.length;
+}
+
+/**
+ * The end of the `{% end<name> %}` tag closing a block whose content starts at `from` (blocks of the same name
+ * nested in it counted; expressions, comments and raw blocks skipped as Nunjitsu skips them), and whether it
+ * trims the whitespace after it; undefined when the block is not closed.
+ */
+function blockEnd(text: string, from: number, name: string): { end: number; rightTrim: boolean } | undefined {
+  const next = openings(text);
+  const tagName = /^[ \t\n\r\u00a0-]*([A-Za-z_][A-Za-z0-9_]*)/;
+  let depth = 1;
+  for (let at = from; at < text.length; ) {
+    const opening = next(at);
+    if (!opening) return undefined;
+    const inner = opening.at + opening.value.length;
+    const close = opening.kind === 'block' ? '%}' : opening.kind === 'comment' ? '#}' : '}}';
+    const end = opening.kind === 'comment' ? text.indexOf(close, inner) : codeEnd(text, inner, close);
+    if (end < 0) return undefined;
+    at = end + close.length;
+    if (opening.kind !== 'block') continue;
+    const content = text.slice(inner, end);
+    const raw = rawName(content.replace(/^-|-$/g, ''));
+    if (raw) {
+      const closing = rawEnd(text, at, raw);
+      if (!closing) return undefined;
+      at = closing.end;
+      continue;
+    }
+    const tag = tagName.exec(content)?.[1];
+    if (tag === name && (name !== 'set' || !content.includes('='))) depth++;
+    else if (tag === `end${name}` && --depth === 0) return { end: at, rightTrim: text[end - 1] === '-' };
+  }
+  return undefined;
 }
 
 /** 'raw' or 'verbatim' when block tag `content` is that tag alone (a raw block's content is text, not template). */

@@ -124,6 +124,35 @@ describe('a credential split by template syntax or across notebook lines is secr
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN.slice(4, 16));
   }, 180_000);
 
+  // Red team, session 48: a block's constant text passed check --base, as only `${{ }}` expressions were
+  // evaluated; fetch:template renders the loop, the filter block, the macro and the set block to the token whole.
+  it('a block that reads no input ({% for %} over literals, {% filter %}, a macro called, {% call %}, {% set %} …) is rendered as Nunjitsu does; one reading input is not', async () => {
+    const lines = [
+      `A={% for part in ["${HEAD}", "${TAIL}"] %}\${{ part }}{% endfor %}`,
+      `B={% filter replace("#", "") %}${HEAD}#${TAIL}{% endfilter %}`,
+      `{% macro head() %}${HEAD}{% endmacro %}C=\${{ head() }}${TAIL}`,
+      `{% macro wrap(a, b="${TAIL}") %}\${{ a }}\${{ caller() }}\${{ b }}{% endmacro %}D={% call wrap(a="${HEAD.slice(0, 4)}") %}${HEAD.slice(4)}{% endcall %}`,
+      `{% set pfx %}${HEAD}{% endset %}E=\${{ pfx }}${TAIL}`,
+      // Reading input (the form's values, another file): as written, no finding.
+      `F={% for part in values.parts %}\${{ part }}{% endfor %}${TAIL}`,
+      `G={% filter replace(values.mark, "") %}${HEAD.slice(0, 3)}#${TAIL}{% endfilter %}`,
+    ];
+    const skeleton = `${lines.join('\n')}\n`;
+    const root = await pullRequest({ 'skeletons/svc/config.txt': skeleton });
+    const result = await check(root);
+    const found = secretsIn(result.stdout);
+    expect(found.map(at)).toEqual([
+      place('skeletons/svc/config.txt', skeleton, '{% for', 'A='),
+      place('skeletons/svc/config.txt', skeleton, '{% filter', 'B='),
+      place('skeletons/svc/config.txt', skeleton, '${{', 'C='),
+      place('skeletons/svc/config.txt', skeleton, '{% call', 'D='),
+      place('skeletons/svc/config.txt', skeleton, '${{', 'E='),
+    ]);
+    expect(found[0].message).toMatch(/block that reads no input/);
+    expect(result.status).toBe(1);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN.slice(4, 16));
+  }, 180_000);
+
   // Red team, fourth round: a regular expression that backtracks exponentially, on a literal, spent the whole
   // scan's time once constant expressions were evaluated (secret-scan-incomplete, a minute of every push).
   it('an expression with a regular expression, or too deep to walk, is not evaluated: the scan ends, with nothing left unscanned', async () => {
