@@ -6,7 +6,7 @@ export const TEMPLATE_SPELLING = 'split by template syntax';
 /** Template syntax in a text: an expression, a tag or a comment as fetch:template's renderer opens them. */
 export const TEMPLATE_SYNTAX = /\$\{\{|\{%|\{#/;
 
-const READER = "The scaffolder's fetch:template renders the file without its {% %} tags and {# #} comments, with each ${{ }} that reads no input (string literals, operators, Nunjitsu's filters, names a {% set %} gives a constant) as its value, and each {% for %}, {% filter %} or {% call %} block that reads no input (its own loop's and macros' names aside) as what it renders: the credential whole in the repositories the template creates (in whichever branch, whether or not a test case renders it).";
+const READER = "The scaffolder's fetch:template renders the file without its {% %} tags and {# #} comments, with each ${{ }} that reads no input (string literals, operators, Nunjitsu's filters, names a {% set %} gives a constant) as its value, and each {% for %}, {% filter %} or {% call %} block that reads no input (its own loop's and macros' names aside) as what it renders, and any other ${{ }} as its string literals (every branch and fallback it may give): the credential whole in the repositories the template creates (in whichever branch, whether or not a test case renders it).";
 // Nunjitsu's readString: these three escapes, and any other escaped character as itself (`\u0067` is `u0067`).
 const STRING_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
 // Only string literals joined by `~` or `+` (both concatenate strings in Nunjitsu); `[^"\\]` and `\\[^]` are disjoint (no backtracking).
@@ -27,8 +27,8 @@ type Opening = { kind: 'variable' | 'block' | 'comment'; at: number; value: stri
  * any other such expression, and names a `{% set %}` gives a constant, as Nunjitsu evaluates them:
  * TemplateConstants), whitespace
  * control (`{%-`, `-%}`, `${{-`, `-}}`, `{#-`, `-#}`) applied, a `{% raw %}` or `{% verbatim %}` block's content
- * kept as written; any other expression left as written (its value is unknown, and an empty string would join
- * text it may never stand next to). Read as Nunjitsu's scanTemplate (the renderer fetch:template creates,
+ * kept as written; any other expression as its string literals joined (literalsJoined), or left as written when
+ * it has none (its value is unknown, and an empty string would join text it may never stand next to). Read as Nunjitsu's scanTemplate (the renderer fetch:template creates,
  * `${{ }}` delimiters, trimBlocks and lstripBlocks off) reads it: a tag or expression ends at the first
  * closing outside a string or regular-expression literal, a comment at the first `#}`. Leaving out a tag
  * shows every branch's text, and text from two branches side by side that no one render puts together:
@@ -74,7 +74,7 @@ export function templateView(text: string): DecodedView | undefined {
     let next = end + close.length;
     const raw = opening.kind === 'block' ? rawName(content) : undefined;
     if (opening.kind === 'variable') {
-      const value = literalsValue(content) ?? constants.value(content);
+      const value = literalsValue(content) ?? constants.value(content) ?? literalsJoined(content);
       if (value === undefined) pending.push([opening.at, next]);
       else builder.put(value, opening.at, next);
     } else if (raw) {
@@ -127,6 +127,18 @@ export function literalsValue(expression: string): string | undefined {
   let value = '';
   for (const [literal] of expression.matchAll(STRING)) value += literal.slice(1, -1).replace(/\\([^])/g, (_, c: string) => STRING_ESCAPES[c] ?? c);
   return value;
+}
+
+/**
+ * The string literals of expression `expression` (one that reads input) joined in the order written, as for a
+ * tag every branch's text: whichever branch or fallback the input takes (`"gh" if values.x else "gh"`,
+ * `values.x or "gh"`, `default("gh")`), what it gives is among them (red team, session 48: each rendered a token
+ * whole that the text split). Undefined when they are empty or none (`"" ~ values.x`): its value is unknown, and
+ * an empty string would join text it may never stand next to. Pure.
+ */
+export function literalsJoined(expression: string): string | undefined {
+  const joined = [...expression.matchAll(STRING)].map(([literal]) => literal.slice(1, -1).replace(/\\([^])/g, (_, c: string) => STRING_ESCAPES[c] ?? c)).join('');
+  return joined || undefined;
 }
 
 /**

@@ -126,7 +126,7 @@ describe('a credential split by template syntax or across notebook lines is secr
 
   // Red team, session 48: a block's constant text passed check --base, as only `${{ }}` expressions were
   // evaluated; fetch:template renders the loop, the filter block, the macro and the set block to the token whole.
-  it('a block that reads no input ({% for %} over literals, {% filter %}, a macro called, {% call %}, {% set %} …) is rendered as Nunjitsu does; one reading input is not', async () => {
+  it('a block that reads no input ({% for %} over literals, {% filter %}, a macro called, {% call %}, {% set %} …) is rendered as Nunjitsu does, an expression reading input read as its literals; a block reading input is not', async () => {
     const lines = [
       `A={% for part in ["${HEAD}", "${TAIL}"] %}\${{ part }}{% endfor %}`,
       `B={% filter replace("#", "") %}${HEAD}#${TAIL}{% endfilter %}`,
@@ -138,7 +138,15 @@ describe('a credential split by template syntax or across notebook lines is secr
       `G={% filter replace(values.mark, "") %}${HEAD.slice(0, 3)}#${TAIL}{% endfilter %}`,
     ];
     const skeleton = `${lines.join('\n')}\n`;
-    const root = await pullRequest({ 'skeletons/svc/config.txt': skeleton });
+    // An expression reading input is read as its string literals, every branch and fallback it may give.
+    const branches = [
+      `H=\${{ "${HEAD}" if values.ci else "${HEAD}" }}${TAIL}`,
+      `I=\${{ values.prefix or "${HEAD}" }}${TAIL}`,
+      `J=\${{ values.prefix | default("${HEAD}", true) }}${TAIL}`,
+      `K=\${{ ("${HEAD.slice(0, 2)}" if values.ci else "${HEAD.slice(0, 2)}") ~ "${HEAD.slice(2)}" ~ "${TAIL}" }}`,
+    ];
+    const inline = `${branches.join('\n')}\n`;
+    const root = await pullRequest({ 'skeletons/svc/config.txt': skeleton, 'skeletons/svc/inline.txt': inline });
     const result = await check(root);
     const found = secretsIn(result.stdout);
     expect(found.map(at)).toEqual([
@@ -147,6 +155,7 @@ describe('a credential split by template syntax or across notebook lines is secr
       place('skeletons/svc/config.txt', skeleton, '${{', 'C='),
       place('skeletons/svc/config.txt', skeleton, '{% call', 'D='),
       place('skeletons/svc/config.txt', skeleton, '${{', 'E='),
+      ...['H=', 'I=', 'J=', 'K='].map(key => place('skeletons/svc/inline.txt', inline, '${{', key)),
     ]);
     expect(found[0].message).toMatch(/block that reads no input/);
     expect(result.status).toBe(1);
