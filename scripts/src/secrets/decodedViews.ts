@@ -29,7 +29,8 @@ const HTML_EXTENSIONS = new Set(['.html', '.htm', '.svg', '.xml', '.xhtml']);
  *   (notebookView);
  * - any text holding template syntax (`${{`, `{%`, `{#`), whatever its name (a skeleton's file may have any,
  *   and a template.yaml's values are rendered too): the text the scaffolder renders of its constant parts,
- *   tags and comments left out and string-literal expressions as their values (templateView);
+ *   tags and comments left out and string-literal expressions as their values (templateView); and any text
+ *   holding a `{{` not part of a `${{` read so in cookiecutterCompat's delimiters, as such a step renders it;
  * - every text with a backslash: its C-family string escapes decoded (escapesView), and its CSS escapes when one
  *   gives a printable character (cssEscapesView: a stylesheet or a page's `<style>`);
  * - every text: its percent-encoded runs (percentView: a link's URL, a query string) and its base64 runs that
@@ -75,7 +76,7 @@ function readersViews(file: string, text: string, template: boolean): DecodedVie
     views.push(visible, referenced && referenced.text !== visible?.text ? referenced : undefined);
   } else if (DOUBLE_QUOTED_ESCAPE.test(text)) views.push(yamlView(text));
   if (extension === '.ipynb') views.push(notebookView(text));
-  views.push(template ? templateView(text) : undefined, escapesView(text), cssEscapesView(text), percentView(text), base64View(text));
+  views.push(template ? templateView(text) : undefined, template ? templateView(text, true) : undefined, escapesView(text), cssEscapesView(text), percentView(text), base64View(text));
   return views.filter(v => v !== undefined);
 }
 

@@ -25,8 +25,12 @@ const MAX_DEPTH = 200;
 const SET = /^\s*set\s+([A-Za-z_][A-Za-z0-9_]*)\s*=([^]*)$/;
 const BOUND = /^\s*(?:set|for|macro)\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)/;
 
-let loaded: { parse(source: string): Node; parseSkeleton(source: string): Node; renderer: Renderer } | undefined;
-const load = () => {
+type Loaded = { parse(source: string): Node; parseSkeleton(source: string): Node; renderer: Renderer };
+let loaded: Loaded | undefined;
+let loadedCookiecutter: Loaded | undefined;
+// fetch:template's `cookiecutterCompat: true` renders `{{ }}` as expressions (and `${{` as `$` then one).
+const load = (cookiecutter = false): Loaded => {
+  if (cookiecutter) return (loadedCookiecutter ??= { ...load(), ...cookiecutterParts() });
   if (loaded) return loaded;
   const { parser } = require('nunjucks') as { parser: { parse(source: string, extensions: unknown[], lexer: Record<string, unknown>): Node } };
   const fromScaffolder = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'));
@@ -40,6 +44,12 @@ const load = () => {
     renderer: createTemplateRenderer({ allowRegexExecution: false }),
   };
   return loaded;
+};
+const cookiecutterParts = () => {
+  const { parser } = require('nunjucks') as { parser: { parse(source: string, extensions: unknown[], lexer: Record<string, unknown>): Node } };
+  const fromScaffolder = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'));
+  const { createTemplateRenderer } = fromScaffolder('nunjitsu') as { createTemplateRenderer(options: Record<string, unknown>): Renderer };
+  return { parseSkeleton: (source: string) => parser.parse(source, [], {}), renderer: createTemplateRenderer({ allowRegexExecution: false, cookiecutterCompat: true }) };
 };
 
 /**
@@ -63,9 +73,16 @@ export class TemplateConstants {
   // a thousand small expressions that each expand to a megabyte cannot build a view of gigabytes.
   private budget: number;
 
-  /** `size`: the length of the text whose parts these are; its values may add up to twice that and 1 MB more. */
-  constructor(size: number) {
+  // An expression's opening in the text's syntax: `${{`, or `{{` under cookiecutterCompat.
+  private readonly open: string;
+
+  /**
+   * `size`: the length of the text whose parts these are; its values may add up to twice that and 1 MB more.
+   * `cookiecutter`: the text is rendered with fetch:template's cookiecutterCompat (`{{ }}` expressions).
+   */
+  constructor(size: number, private readonly cookiecutter = false) {
     this.budget = 2 * size + 1_000_000;
+    this.open = cookiecutter ? '{{' : '${{';
   }
 
   /**
@@ -76,7 +93,7 @@ export class TemplateConstants {
     if (this.budget <= 0) return undefined;
     try {
       if (!this.constant(expression)) return undefined;
-      return this.rendered(`${this.prelude}\${{ ${expression} }}`);
+      return this.rendered(`${this.prelude}${this.open} ${expression} }}`);
     } catch {
       return undefined;
     }
@@ -94,7 +111,7 @@ export class TemplateConstants {
   block(source: string): string | undefined {
     if (this.budget <= 0) return undefined;
     try {
-      const root = load().parseSkeleton(source);
+      const root = load(this.cookiecutter).parseSkeleton(source);
       const node = root.children?.length === 1 ? root.children[0] : undefined;
       if (!node || !this.readsNoInput(node, 0, boundNames(node))) return undefined;
       if (node.typename === 'Macro') {
@@ -107,7 +124,7 @@ export class TemplateConstants {
       }
       if (node.typename === 'Set' && node.body) {
         const target = (node.targets as Node[] | undefined)?.[0]?.value;
-        const value = typeof target === 'string' ? this.rendered(`${this.prelude}${source}\${{ ${target} }}`) : undefined;
+        const value = typeof target === 'string' ? this.rendered(`${this.prelude}${source}${this.open} ${target} }}`) : undefined;
         this.context = undefined;
         if (typeof target === 'string' && value !== undefined) this.names.set(target, value);
         return undefined;
@@ -120,7 +137,7 @@ export class TemplateConstants {
 
   /** What Nunjitsu renders of `source` under the known constants, within the limits and what is left of the budget; throws when it refuses. */
   private rendered(source: string): string {
-    const value = load().renderer.render(source, this.contextOf(), { limits: { ...LIMITS, outputCodeUnits: Math.min(LIMITS.outputCodeUnits, this.budget) } });
+    const value = load(this.cookiecutter).renderer.render(source, this.contextOf(), { limits: { ...LIMITS, outputCodeUnits: Math.min(LIMITS.outputCodeUnits, this.budget) } });
     this.budget -= value.length;
     return value;
   }
@@ -140,7 +157,7 @@ export class TemplateConstants {
     if (set) {
       let value: unknown;
       try {
-        value = this.budget > 0 && this.constant(set[2]) ? load().renderer.renderValue(`\${{ ${set[2]} }}`, this.contextOf(), { limits: LIMITS }) : undefined;
+        value = this.budget > 0 && this.constant(set[2]) ? load(this.cookiecutter).renderer.renderValue(`${this.open} ${set[2]} }}`, this.contextOf(), { limits: LIMITS }) : undefined;
       } catch {
         value = undefined;
       }

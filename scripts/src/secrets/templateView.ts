@@ -2,6 +2,10 @@ import { TemplateConstants } from './templateConstants.ts';
 import { ViewBuilder, type DecodedView } from './viewBuilder.ts';
 
 export const TEMPLATE_SPELLING = 'split by template syntax';
+export const COOKIECUTTER_SPELLING = 'split by template syntax in cookiecutterCompat delimiters';
+// A `{{` that is not part of a `${{`: an expression only under fetch:template's cookiecutterCompat.
+const BARE_VARIABLE = /(?<!\$)\{\{/;
+const COOKIECUTTER_READER = 'A fetch:template step with cookiecutterCompat: true renders `{{ }}` as expressions, so the file is read so too (whichever step fetches it).';
 
 /** Template syntax in a text: an expression, a tag or a comment as fetch:template's renderer opens them. */
 export const TEMPLATE_SYNTAX = /\$\{\{|\{%|\{#/;
@@ -36,17 +40,18 @@ type Opening = { kind: 'variable' | 'block' | 'comment'; at: number; value: stri
  * across branches is still a credential written out. What the renderer refuses (an unclosed tag) is kept as
  * written from there on. Each value maps to its whole `${{ }}`. One pass, linear. Pure.
  */
-export function templateView(text: string): DecodedView | undefined {
-  if (!TEMPLATE_SYNTAX.test(text)) return undefined;
+export function templateView(text: string, cookiecutter = false): DecodedView | undefined {
+  if (cookiecutter ? !BARE_VARIABLE.test(text) : !TEMPLATE_SYNTAX.test(text)) return undefined;
+  const variable = cookiecutter ? '{{' : '${{';
   const builder = new ViewBuilder(text);
-  const constants = new TemplateConstants(text.length);
+  const constants = new TemplateConstants(text.length, cookiecutter);
   // The text since the last tag, as raw runs: a left-trimming opening (`{%-`) trims its end, as Nunjitsu trims its pending text.
   let pending: [number, number][] = [];
   const flush = () => {
     for (const [start, end] of pending) builder.copy(start, end);
     pending = [];
   };
-  const nextOpening = openings(text);
+  const nextOpening = openings(text, variable);
   // What looking ahead for blocks' closing tags may read in all: nested blocks cost a multiple of the text, no more.
   let lookahead = 4 * text.length + 100_000;
   let at = 0;
@@ -91,7 +96,7 @@ export function templateView(text: string): DecodedView | undefined {
     } else {
       if (opening.kind === 'block') constants.tag(content);
       const name = opening.kind === 'block' && lookahead > 0 ? BLOCK.exec(content) : null;
-      const closing = name ? blockEnd(text, next, name[1] ?? name[2]) : undefined;
+      const closing = name ? blockEnd(text, next, name[1] ?? name[2], variable) : undefined;
       if (closing) lookahead -= closing.end - next;
       const value = closing ? constants.block(text.slice(opening.at, closing.end)) : undefined;
       if (closing && value !== undefined) {
@@ -115,7 +120,7 @@ export function templateView(text: string): DecodedView | undefined {
     at = next;
   }
   flush();
-  return builder.view(TEMPLATE_SPELLING, READER);
+  return cookiecutter ? builder.view(COOKIECUTTER_SPELLING, COOKIECUTTER_READER) : builder.view(TEMPLATE_SPELLING, READER);
 }
 
 /**
@@ -146,8 +151,8 @@ export function literalsJoined(expression: string): string | undefined {
  * nextOpening), for offsets that only grow: each kind is searched for again only once passed, so a text of
  * many tags of one kind and none of another is read once, not once per tag.
  */
-function openings(text: string): (from: number) => Opening | undefined {
-  const kinds = ([['variable', '${{'], ['block', '{%'], ['comment', '{#']] as const).map(([kind, value]) => ({ kind, value, at: text.indexOf(value) }));
+function openings(text: string, variable: string): (from: number) => Opening | undefined {
+  const kinds = ([['variable', variable], ['block', '{%'], ['comment', '{#']] as const).map(([kind, value]) => ({ kind, value, at: text.indexOf(value) }));
   return from => {
     let first: Opening | undefined;
     for (const kind of kinds) {
@@ -219,8 +224,8 @@ function regexEnd(text: string, from: number): number {
  * nested in it counted; expressions, comments and raw blocks skipped as Nunjitsu skips them), and whether it
  * trims the whitespace after it; undefined when the block is not closed.
  */
-function blockEnd(text: string, from: number, name: string): { end: number; rightTrim: boolean } | undefined {
-  const next = openings(text);
+function blockEnd(text: string, from: number, name: string, variable: string): { end: number; rightTrim: boolean } | undefined {
+  const next = openings(text, variable);
   const tagName = /^[ \t\n\r\u00a0-]*([A-Za-z_][A-Za-z0-9_]*)/;
   let depth = 1;
   for (let at = from; at < text.length; ) {

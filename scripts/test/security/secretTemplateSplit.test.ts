@@ -162,6 +162,27 @@ describe('a credential split by template syntax or across notebook lines is secr
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN.slice(4, 16));
   }, 180_000);
 
+  // Red team, session 48: a skeleton a fetch:template step renders with cookiecutterCompat: true writes `{{ }}`
+  // expressions; the scan read only `${{ }}` ones, so `{{ "gh" }}p_…` passed and rendered the token whole.
+  it('a skeleton in cookiecutterCompat delimiters is read as such a step renders it, at its place', async () => {
+    const skeleton = [
+      `A={{ "${HEAD}" }}${TAIL}`,
+      `B={% for part in ["${HEAD}", "${TAIL}"] %}{{ part }}{% endfor %}`,
+      `C={{ cookiecutter.prefix or "${HEAD}" }}${TAIL}`,
+      // Not an expression there, nor in `\${{ }}` syntax: no finding.
+      `D={{ cookiecutter.name }}-${TAIL}`,
+      '',
+    ].join('\n');
+    const template = `apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: legacy\nspec:\n  owner: group:team-a\n  type: service\n  steps:\n    - id: fetch\n      action: fetch:template\n      input:\n        url: ../../skeletons/legacy\n        cookiecutterCompat: true\n        values:\n          name: x\n`;
+    const root = await pullRequest({ 'skeletons/legacy/config.txt': skeleton, 'templates/legacy/template.yaml': template });
+    const result = await check(root);
+    const found = secretsIn(result.stdout);
+    expect(found.map(at)).toEqual(['A=', 'B=', 'C='].map(key => place('skeletons/legacy/config.txt', skeleton, '{', key)));
+    expect(found[0].message).toMatch(/in cookiecutterCompat delimiters .*cookiecutterCompat: true renders `\{\{ \}\}` as expressions/);
+    expect(result.status).toBe(1);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN.slice(4, 16));
+  }, 180_000);
+
   // Red team, fourth round: a regular expression that backtracks exponentially, on a literal, spent the whole
   // scan's time once constant expressions were evaluated (secret-scan-incomplete, a minute of every push).
   it('an expression with a regular expression, or too deep to walk, is not evaluated: the scan ends, with nothing left unscanned', async () => {
