@@ -24,6 +24,10 @@ const GLOBAL_FUNCTIONS = new Set(['range']);
 const MAX_DEPTH = 200;
 const SET = /^\s*set\s+([A-Za-z_][A-Za-z0-9_]*)\s*=([^]*)$/;
 const BOUND = /^\s*(?:set|for|macro)\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)/;
+// A string literal (Nunjitsu's readString escapes: \n, \r, \t, any other character as itself), or a name (with a
+// `.` before it when it is an attribute); `[^"\\]` and `\\[^]` are disjoint (no backtracking).
+const LITERAL_OR_NAME = /("(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*')|\.?\s*([A-Za-z_][A-Za-z0-9_]*)/g;
+const STRING_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
 
 type Loaded = { parse(source: string): Node; parseSkeleton(source: string): Node; renderer: Renderer };
 let loaded: Loaded | undefined;
@@ -66,6 +70,8 @@ export class TemplateConstants {
   private readonly names = new Map<string, unknown>();
   // The macros whose body reads no input, by name, and their sources, rendered ahead of each expression that calls one.
   private readonly macros = new Set<string>();
+  // What a name a `{% set %}` gives an input-reading value may hold, as TemplateConstants.literals reads that value.
+  private readonly guesses = new Map<string, string>();
   private prelude = '';
   // The names as Nunjitsu's context, built again only when a set changes them.
   private context: Record<string, unknown> | undefined;
@@ -142,6 +148,23 @@ export class TemplateConstants {
     return value;
   }
 
+  /**
+   * The string literals of expression `expression` (one that reads input) joined in the order written, each name
+   * a `{% set %}` gave such a value read as that value's literals, as for a tag every branch's text: whichever
+   * branch or fallback the input takes (`"gh" if values.x else "gh"`, `values.x or "gh"`, `default("gh")`, a
+   * `{% set p = values.x or "gh" %}` then `p`), what it gives is among them (red team, session 48: each rendered
+   * a token whole that the text split). Undefined when they are empty or none (`"" ~ values.x`): its value is
+   * unknown, and an empty string would join text it may never stand next to. Never throws.
+   */
+  literals(expression: string): string | undefined {
+    let joined = '';
+    for (const [token, literal, name] of expression.matchAll(LITERAL_OR_NAME)) {
+      if (literal !== undefined) joined += literal.slice(1, -1).replace(/\\([^])/g, (_, c: string) => STRING_ESCAPES[c] ?? c);
+      else if (name !== undefined && !token.startsWith('.')) joined += this.guesses.get(name) ?? '';
+    }
+    return joined || undefined;
+  }
+
   private contextOf(): Record<string, unknown> {
     return (this.context ??= Object.fromEntries(this.names));
   }
@@ -162,12 +185,20 @@ export class TemplateConstants {
         value = undefined;
       }
       this.context = undefined;
+      const guess = value === undefined ? this.literals(set[2]) : undefined;
+      if (guess === undefined) this.guesses.delete(set[1]);
+      else this.guesses.set(set[1], guess);
       if (value === undefined) this.names.delete(set[1]);
       else this.names.set(set[1], value);
       return;
     }
     const bound = BOUND.exec(content);
-    if (bound) for (const name of bound[1].split(',')) this.names.delete(name.trim());
+    if (bound) {
+      for (const name of bound[1].split(',')) {
+        this.names.delete(name.trim());
+        this.guesses.delete(name.trim());
+      }
+    }
   }
 
   /** The parsed expression when every name it reads is a known constant; undefined otherwise. */

@@ -31,7 +31,7 @@ type Opening = { kind: 'variable' | 'block' | 'comment'; at: number; value: stri
  * any other such expression, and names a `{% set %}` gives a constant, as Nunjitsu evaluates them:
  * TemplateConstants), whitespace
  * control (`{%-`, `-%}`, `${{-`, `-}}`, `{#-`, `-#}`) applied, a `{% raw %}` or `{% verbatim %}` block's content
- * kept as written; any other expression as its string literals joined (literalsJoined), or left as written when
+ * kept as written; any other expression as its string literals joined (TemplateConstants.literals), or left as written when
  * it has none (its value is unknown, and an empty string would join text it may never stand next to). Read as Nunjitsu's scanTemplate (the renderer fetch:template creates,
  * `${{ }}` delimiters, trimBlocks and lstripBlocks off) reads it: a tag or expression ends at the first
  * closing outside a string or regular-expression literal, a comment at the first `#}`. Leaving out a tag
@@ -79,7 +79,7 @@ export function templateView(text: string, cookiecutter = false): DecodedView | 
     let next = end + close.length;
     const raw = opening.kind === 'block' ? rawName(content) : undefined;
     if (opening.kind === 'variable') {
-      const value = literalsValue(content) ?? constants.value(content) ?? literalsJoined(content);
+      const value = literalsValue(content) ?? constants.value(content) ?? constants.literals(content);
       if (value === undefined) pending.push([opening.at, next]);
       else builder.put(value, opening.at, next);
     } else if (raw) {
@@ -132,18 +132,6 @@ export function literalsValue(expression: string): string | undefined {
   let value = '';
   for (const [literal] of expression.matchAll(STRING)) value += literal.slice(1, -1).replace(/\\([^])/g, (_, c: string) => STRING_ESCAPES[c] ?? c);
   return value;
-}
-
-/**
- * The string literals of expression `expression` (one that reads input) joined in the order written, as for a
- * tag every branch's text: whichever branch or fallback the input takes (`"gh" if values.x else "gh"`,
- * `values.x or "gh"`, `default("gh")`), what it gives is among them (red team, session 48: each rendered a token
- * whole that the text split). Undefined when they are empty or none (`"" ~ values.x`): its value is unknown, and
- * an empty string would join text it may never stand next to. Pure.
- */
-export function literalsJoined(expression: string): string | undefined {
-  const joined = [...expression.matchAll(STRING)].map(([literal]) => literal.slice(1, -1).replace(/\\([^])/g, (_, c: string) => STRING_ESCAPES[c] ?? c)).join('');
-  return joined || undefined;
 }
 
 /**

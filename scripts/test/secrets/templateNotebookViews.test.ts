@@ -53,6 +53,7 @@ describe('templateView', () => {
     // An expression reading input with literals: every branch and fallback it may give, joined.
     expect(templateView(`a=\${{ "${HEAD}" if values.x else "${HEAD}" }}${TAIL}`)!.text).toBe(`a=${HEAD}${HEAD}${TAIL}`);
     expect(templateView(`a=\${{ values.x or "${HEAD}" }}${TAIL}`)!.text).toBe(`a=${TOKEN}`);
+    expect(templateView(`{% set p = values.x or "${HEAD}" %}a=\${{ p | trim }}${TAIL}{% for p in values.y %}\${{ p }}${TAIL}{% endfor %}`)!.text).toBe(`a=${TOKEN}\${{ p }}${TAIL}`);
     expect(templateView(`{% raw %}${HEAD}\${{ "" }}${TAIL}{% endraw %}!`)!.text).toBe(`${HEAD}\${{ "" }}${TAIL}!`);
     expect(templateView(`{% raw %}{% raw %}\${{ "" }}{% endraw %}{# x #}{% endraw %}`)!.text).toBe('{% raw %}${{ "" }}{% endraw %}{# x #}');
     expect(templateView(`a{# b #}c {% if x ${HEAD}`)!.text).toBe(`ac {% if x ${HEAD}`);

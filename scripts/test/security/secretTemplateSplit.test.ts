@@ -144,6 +144,7 @@ describe('a credential split by template syntax or across notebook lines is secr
       `I=\${{ values.prefix or "${HEAD}" }}${TAIL}`,
       `J=\${{ values.prefix | default("${HEAD}", true) }}${TAIL}`,
       `K=\${{ ("${HEAD.slice(0, 2)}" if values.ci else "${HEAD.slice(0, 2)}") ~ "${HEAD.slice(2)}" ~ "${TAIL}" }}`,
+      `{% set pfx = values.prefix or "${HEAD}" %}L=\${{ pfx }}${TAIL}`,
     ];
     const inline = `${branches.join('\n')}\n`;
     const root = await pullRequest({ 'skeletons/svc/config.txt': skeleton, 'skeletons/svc/inline.txt': inline });
@@ -155,7 +156,7 @@ describe('a credential split by template syntax or across notebook lines is secr
       place('skeletons/svc/config.txt', skeleton, '${{', 'C='),
       place('skeletons/svc/config.txt', skeleton, '{% call', 'D='),
       place('skeletons/svc/config.txt', skeleton, '${{', 'E='),
-      ...['H=', 'I=', 'J=', 'K='].map(key => place('skeletons/svc/inline.txt', inline, '${{', key)),
+      ...['H=', 'I=', 'J=', 'K=', 'L='].map(key => place('skeletons/svc/inline.txt', inline, '${{', key)),
     ]);
     expect(found[0].message).toMatch(/block that reads no input/);
     expect(result.status).toBe(1);
