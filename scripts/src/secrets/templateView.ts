@@ -97,7 +97,8 @@ export function templateView(text: string, cookiecutter = false): DecodedView | 
       if (opening.kind === 'block') constants.tag(content);
       const name = opening.kind === 'block' && lookahead > 0 ? BLOCK.exec(content) : null;
       const closing = name ? blockEnd(text, next, name[1] ?? name[2], variable) : undefined;
-      if (closing) lookahead -= closing.end - next;
+      // An unclosed block was looked for to the end: charged so, or each of many would read the rest of the text.
+      if (name) lookahead -= (closing?.end ?? text.length) - next;
       const value = closing ? constants.block(text.slice(opening.at, closing.end)) : undefined;
       if (closing && value !== undefined) {
         builder.put(value, opening.at, closing.end);

@@ -59,6 +59,13 @@ describe('templateView', () => {
     expect(templateView(`a{# b #}c {% if x ${HEAD}`)!.text).toBe(`ac {% if x ${HEAD}`);
   });
 
+  // Each block is looked ahead for its closing tag: unclosed ones (each read to the end) would make it quadratic.
+  it('many unclosed blocks are read in time linear in the text', () => {
+    const started = Date.now();
+    expect(templateView('{% for x in y %}a'.repeat(50_000))!.text).toBe('a'.repeat(50_000));
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 60_000);
+
   it('a closing inside a string or a regular-expression literal does not end the tag', () => {
     expect(templateView(`{% if x == "%}" %}${HEAD}{% endif %}${TAIL}`)!.text).toBe(TOKEN);
     expect(templateView(`{% if x | regex_match(r/}}%}/) %}${HEAD}{% endif %}${TAIL}`)!.text).toBe(TOKEN);
