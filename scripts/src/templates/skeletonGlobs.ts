@@ -107,6 +107,20 @@ function partUnusable(part: GlobPart): 'absolute' | 'climbs' | 'dotdot' | 'dot' 
   return undefined;
 }
 
+/**
+ * The path a `.`-segment prefix names inside the skeleton folder (`./github/workflows/` → github/workflows),
+ * when the folder holds nothing there; undefined when it does, or the prefix names the folder itself.
+ */
+function missingPath(prefix: string, folder: string): string | undefined {
+  const path = posix.normalize(prefix).replace(/\/+$/, '');
+  if (path === '' || path === '.' || path.startsWith('../') || path === '..' || posix.isAbsolute(path)) return undefined;
+  try {
+    return existsSync(posix.join(folder, path)) ? undefined : path;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether globby would walk outside the skeleton folder (or the whole disk) for a part: never worth walking. */
 function walksOutside(part: GlobPart): boolean {
   const why = partUnusable(part);
@@ -188,15 +202,27 @@ function judgeList(list: unknown, options: SkeletonGlobOptions): { problems: Ske
     });
     // What Backstage walks is walked as written (its matches are globby's); only a walk outside the folder is left out.
     kept.set(index, parts.some(walksOutside) ? parts.filter(part => !walksOutside(part)).flatMap(part => part.patterns) : [pattern]);
-    if (nothing.length) problems.push({ index, ruleId: 'template-glob-matches-nothing', severity: 'warning', ...matchesNothingText(pattern, shown, nothing[0], parts.length === 1 && nothing[0].part.patterns.length === 1) });
+    if (nothing.length) problems.push({ index, ruleId: 'template-glob-matches-nothing', severity: 'warning', ...matchesNothingText(pattern, shown, nothing[0], parts.length === 1 && nothing[0].part.patterns.length === 1, options.folder) });
   }
   return { problems, kept };
 }
 
-function matchesNothingText(pattern: string, shown: string, { part, why }: { part: GlobPart; why: NonNullable<ReturnType<typeof partUnusable>> }, single: boolean): { message: string; hint: string } {
+function matchesNothingText(pattern: string, shown: string, { part, why }: { part: GlobPart; why: NonNullable<ReturnType<typeof partUnusable>> }, single: boolean, folder?: string): { message: string; hint: string } {
   const first = part.patterns[0];
   const whole = single && first === pattern;
   const subject = whole ? `The pattern ${shown}` : `The pattern ${shown}, through its expansion ${JSON.stringify(boundedText(first, 80))},`;
+  // `./github/workflows/` for a skeleton's .github/workflows: globby returns nothing because no such path
+  // exists, whatever the ./ does, and dropping the ./ alone would match nothing either.
+  const missing = why === 'dot' && folder !== undefined ? missingPath(part.prefix, folder) : undefined;
+  if (missing !== undefined) {
+    const dotted = `.${missing}`;
+    const written = pattern.replace(/^(\.\/)+/, '');
+    const fixed = whole && written.startsWith(missing) && existsSync(posix.join(folder!, dotted)) ? `.${written}` : undefined;
+    return {
+      message: `${subject} matches nothing: the skeleton folder has no ${boundedText(missing, 80)}, so the entries it means are rendered as templates like the rest: a \${{ … }} in them (a GitHub Actions expression) is replaced, usually by nothing.`,
+      hint: fixed ? `Write ${JSON.stringify(boundedText(fixed, 80))}: the folder is ${boundedText(dotted, 80)}, with a dot.` : 'Write a path of the skeleton folder, relative to it and without a leading ./ (e.g. .github/workflows/** or assets/*.png).',
+    };
+  }
   const prefix = JSON.stringify(boundedText(part.prefix, 80));
   const reason = {
     absolute: 'is absolute: globby returns absolute paths for it',

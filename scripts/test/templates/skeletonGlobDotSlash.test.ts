@@ -94,4 +94,26 @@ describe("copyWithoutTemplating patterns with a leading ./, as Backstage's globb
       'Write it relative to the skeleton folder: "static/page.txt" (drop the leading ./).',
     ]);
   }, 120_000);
+
+  // alokkulkarni/ak-backstage-software-templates lists ./github/workflows/ for a skeleton whose workflows are
+  // under .github/: globby returns nothing because no github/ exists, whatever the ./, and the hint said to
+  // write "github/workflows/", which matches nothing either.
+  it('./github/workflows/ and ./github/workflows/*, when the skeleton has .github/workflows: the message says no such path, the hint names the dot folder', async () => {
+    const root = await templateRepo(['../templates/svc/template.yaml'], {
+      'skeletons/svc/README.md': '# ${{ values.name }}\n',
+      'skeletons/svc/.github/workflows/ci.yml': 'on: push\n',
+      [FILE]: templateHead('svc') + fetchSkeletonStep('', `        copyWithoutTemplating: ["./github/workflows/", "./github/workflows/*", "./docs/missing/*"]\n`),
+    });
+    const found = (await checked(root)).filter(d => d.ruleId === 'template-glob-matches-nothing');
+    expect(found.map(d => d.message.split(', so the entries')[0])).toEqual([
+      'The pattern "./github/workflows/" matches nothing: the skeleton folder has no github/workflows',
+      'The pattern "./github/workflows/*" matches nothing: the skeleton folder has no github/workflows',
+      'The pattern "./docs/missing/*" matches nothing: the skeleton folder has no docs/missing',
+    ]);
+    expect(found.map(d => d.hint)).toEqual([
+      'Write ".github/workflows/": the folder is .github/workflows, with a dot.',
+      'Write ".github/workflows/*": the folder is .github/workflows, with a dot.',
+      'Write a path of the skeleton folder, relative to it and without a leading ./ (e.g. .github/workflows/** or assets/*.png).',
+    ]);
+  }, 120_000);
 });
