@@ -231,17 +231,22 @@ async function baseRun(root: string, baseDir: string, options: CheckOptions, io:
 
 /**
  * secret-written findings (options.secretsIn): over the files given by name, or those the change touches since
- * `options.base` and the versions its earlier commits wrote (historyVersions). A credential on a line where the Backstage config gate already reports config-plain-secret
+ * `options.base` and the versions its earlier commits wrote (historyVersions), and the skeleton files a fetch:template
+ * step renders with the values its template writes out when either changed (valuesRenders). A credential on a line where the Backstage config gate already reports config-plain-secret
  * (in `said`) is that finding. secretlint is loaded, on its own thread, only when there is a file to scan; a
  * file left unscanned is secret-scan-incomplete.
  */
 async function secretsWritten(root: string, options: CheckOptions, io: CliIo, said: readonly Diagnostic[]): Promise<Diagnostic[]> {
   const { givenFiles, isEarlierVersion, scanSecrets } = await import('../secrets/scanSecrets.ts');
   const { withoutConfigSecrets } = await import('../secrets/secretFindings.ts');
-  if (options.secretsIn === 'given') return withoutConfigSecrets(await scanSecrets(root, givenFiles(root, options.positionals.map(p => relative(root, resolve(io.cwd, p)).split(sep).join('/'))), options.secretsSeconds), said);
+  const { valuesRenders } = await import('../secrets/templateValues.ts');
+  if (options.secretsIn === 'given') {
+    const given = givenFiles(root, options.positionals.map(p => relative(root, resolve(io.cwd, p)).split(sep).join('/')));
+    return withoutConfigSecrets(await scanSecrets(root, given, options.secretsSeconds, undefined, valuesRenders(root, given)), said);
+  }
   const { historyVersions } = await import('../secrets/historyVersions.ts');
   const files = await options.reads!.changedFiles();
-  const found = await scanSecrets(root, files, options.secretsSeconds, historyVersions(root, options.reads!.baseRef));
+  const found = await scanSecrets(root, files, options.secretsSeconds, historyVersions(root, options.reads!.baseRef), valuesRenders(root, files));
   // config-plain-secret says the current file's credential; an earlier version's is its own finding.
   return [...withoutConfigSecrets(found.filter(d => !isEarlierVersion(d)), said), ...found.filter(isEarlierVersion)];
 }

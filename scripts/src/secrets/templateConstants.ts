@@ -85,10 +85,12 @@ export class TemplateConstants {
   /**
    * `size`: the length of the text whose parts these are; its values may add up to twice that and 1 MB more.
    * `cookiecutter`: the text is rendered with fetch:template's cookiecutterCompat (`{{ }}` expressions).
+   * `seed`: names whose values are known before the text (`values`, as a fetch:template step passes them).
    */
-  constructor(size: number, private readonly cookiecutter = false) {
+  constructor(size: number, private readonly cookiecutter = false, seed: Record<string, unknown> = {}) {
     this.budget = 2 * size + 1_000_000;
     this.open = cookiecutter ? '{{' : '${{';
+    for (const [name, value] of Object.entries(seed)) this.names.set(name, value);
   }
 
   /**

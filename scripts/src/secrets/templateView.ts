@@ -38,13 +38,15 @@ type Opening = { kind: 'variable' | 'block' | 'comment'; at: number; value: stri
  * shows every branch's text, and text from two branches side by side that no one render puts together:
  * each piece is in the committed file and renders next to what surrounds its tag, so a credential split
  * across branches is still a credential written out. What the renderer refuses (an unclosed tag) is kept as
- * written from there on. Each value maps to its whole `${{ }}`. One pass, linear. Pure.
+ * written from there on. Each value maps to its whole `${{ }}`. One pass, linear. `cookiecutter`: read in
+ * cookiecutterCompat's `{{ }}` delimiters; `seed`: names known before the text (a fetch:template step's
+ * `values`, written out). Pure.
  */
-export function templateView(text: string, cookiecutter = false): DecodedView | undefined {
-  if (cookiecutter ? !BARE_VARIABLE.test(text) : !TEMPLATE_SYNTAX.test(text)) return undefined;
+export function templateView(text: string, cookiecutter = false, seed?: Record<string, unknown>): DecodedView | undefined {
+  if (cookiecutter ? !(seed ? TEMPLATE_SYNTAX.test(text) || BARE_VARIABLE.test(text) : BARE_VARIABLE.test(text)) : !TEMPLATE_SYNTAX.test(text)) return undefined;
   const variable = cookiecutter ? '{{' : '${{';
   const builder = new ViewBuilder(text);
-  const constants = new TemplateConstants(text.length, cookiecutter);
+  const constants = new TemplateConstants(text.length, cookiecutter, seed);
   // The text since the last tag, as raw runs: a left-trimming opening (`{%-`) trims its end, as Nunjitsu trims its pending text.
   let pending: [number, number][] = [];
   const flush = () => {

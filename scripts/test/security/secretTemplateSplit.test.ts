@@ -184,6 +184,30 @@ describe('a credential split by template syntax or across notebook lines is secr
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN.slice(4, 16));
   }, 180_000);
 
+  // Red team, session 48: the values a fetch:template step writes out (`a: ghp_…` split over two) are rendered
+  // into the skeleton, which spells only `${{ values.a }}${{ values.b }}` (behind a branch the test case does
+  // not take): report --base said "ready to merge" while every repository the template created got the token.
+  it('a skeleton file is read as its fetch:template step renders it with the values the template writes out, when either changes', async () => {
+    const skeleton = `{% if values.name != "tested" %}TOKEN=\${{ values.a }}\${{ values.b }}{% endif %}\nNAME=\${{ values.name }}\n`;
+    const template = (values: string) => `apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: svc\nspec:\n  owner: group:team-a\n  type: service\n  parameters:\n    - properties:\n        name: { type: string }\n  steps:\n    - id: fetch\n      action: fetch:template\n      input:\n        url: ../../skeletons/svc\n        values:\n          name: \${{ parameters.name }}\n${values}`;
+    const base = { 'gitops.config.yaml': 'catalog:\n  roots: [catalog/all.yaml]\n', 'catalog/all.yaml': location, 'catalog/team.yaml': team, 'skeletons/svc/.npmrc': skeleton, 'templates/svc/template.yaml': template('') };
+    // The template's values change; the skeleton, already on the base, does not.
+    const root = await pullRequestRepo(base, { 'templates/svc/template.yaml': template(`          a: "${HEAD}"\n          b: "${TAIL}"\n`) });
+    const result = await check(root);
+    const found = secretsIn(result.stdout);
+    expect(found.map(at)).toEqual([place('skeletons/svc/.npmrc', skeleton, '${{', 'TOKEN=')]);
+    expect(found[0].message).toMatch(/as step fetch of templates\/svc\/template.yaml renders it with the values it writes out .*every repository the template creates/);
+    expect(result.status).toBe(1);
+    const report = await runBin(['report', '--base', 'main'], root);
+    expect(report.stdout).not.toMatch(/ready to merge/i);
+    expect(`${result.stdout}${result.stderr}${report.stdout}`).not.toContain(TOKEN.slice(4, 16));
+    // Values that spell no credential with the file: no finding.
+    const clean = await pullRequestRepo(base, { 'templates/svc/template.yaml': template('          a: registry\n          b: ".npmjs.org"\n') });
+    const passed = await check(clean);
+    expect(secretsIn(passed.stdout)).toEqual([]);
+    expect(passed.status, passed.stdout).toBe(0);
+  }, 180_000);
+
   // Red team, fourth round: a regular expression that backtracks exponentially, on a literal, spent the whole
   // scan's time once constant expressions were evaluated (secret-scan-incomplete, a minute of every push).
   it('an expression with a regular expression, or too deep to walk, is not evaluated: the scan ends, with nothing left unscanned', async () => {

@@ -1,0 +1,85 @@
+import { spawnSync } from 'node:child_process';
+import { posix } from 'node:path';
+import { isRecord } from '../load/loadCatalog.ts';
+import { yamlPackage } from '../load/lazyPackages.ts';
+import { readRegularFile } from '../load/readSource.ts';
+import { realRepoPath } from '../load/repoPath.ts';
+import { childEnv } from '../process/childEnv.ts';
+
+/** A skeleton file that a fetch:template step renders with values its template writes out, for the secret scan. */
+export interface ValuesRender {
+  /** The skeleton file (repo path from the root). */
+  file: string;
+  /** The template file and the step's id, for the finding's message. */
+  template: string;
+  step: string;
+  /** Whether the step renders with cookiecutterCompat (`{{ }}`, values under `cookiecutter`). */
+  cookiecutter: boolean;
+  /** The values the step passes: each written-out one as written, any other a space (unknown, and joining nothing). */
+  values: Record<string, unknown>;
+}
+
+// What this reads at most: a template file (the catalog's own cap is larger, but a template is small), and renders.
+const MAX_TEMPLATE_BYTES = 1024 * 1024;
+const MAX_RENDERS = 5_000;
+const FETCH = new Set(['fetch:template', 'fetch:template:file']);
+
+/**
+ * The skeleton files that fetch:template steps render with values their template writes out (`values: { a: gh, b:
+ * p_… }`), when the change touches the template or the file: each value is the scaffolder's to put into the file,
+ * so `${{ values.a }}${{ values.b }}` writes a credential whole into every repository the template creates that
+ * neither file spells (red team, session 48). Templates are the YAML files git lists under `root` that name
+ * fetch:template and scaffolder.backstage.io; a step's relative `url` (without an expression) names the folder (or
+ * file) inside the root. A value that holds an expression or is not a string, number or boolean is a space, so
+ * that the text either side is not joined. At most MAX_RENDERS. Never throws.
+ */
+export function valuesRenders(root: string, changed: readonly string[]): ValuesRender[] {
+  const listed = spawnSync('git', ['-C', root, '-c', 'core.quotePath=false', 'ls-files', '-z'], { env: childEnv(), maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
+  if (listed.status !== 0) return [];
+  const files = listed.stdout.toString('utf8').split('\0').filter(Boolean);
+  const touched = new Set(changed);
+  const renders: ValuesRender[] = [];
+  for (const template of files.filter(f => /\.ya?ml$/i.test(f))) {
+    let text: string;
+    try {
+      text = readRegularFile(realRepoPath(root, template), MAX_TEMPLATE_BYTES).toString('utf8');
+    } catch {
+      continue;
+    }
+    if (!text.includes('fetch:template') || !text.includes('scaffolder.backstage.io')) continue;
+    for (const step of fetchSteps(text)) {
+      const target = posix.normalize(posix.join(posix.dirname(template), step.url)).replace(/\/+$/, '');
+      if (target === '.' || target === '..' || target.startsWith('../')) continue;
+      const inside = (f: string) => (step.file ? f === target : f.startsWith(`${target}/`));
+      if (!touched.has(template) && !changed.some(inside)) continue;
+      for (const file of files.filter(inside)) {
+        if (renders.length >= MAX_RENDERS) return renders;
+        renders.push({ file, template, step: step.id, cookiecutter: step.cookiecutter, values: step.values });
+      }
+    }
+  }
+  return renders;
+}
+
+/** The fetch:template steps of the Templates in `text` with a relative url and values written out. */
+function fetchSteps(text: string): { id: string; url: string; file: boolean; cookiecutter: boolean; values: Record<string, unknown> }[] {
+  const found: ReturnType<typeof fetchSteps> = [];
+  let documents: unknown[];
+  try {
+    documents = yamlPackage().parseAllDocuments(text).map(d => (d.errors.length ? undefined : d.toJS({ maxAliasCount: 100 })));
+  } catch {
+    return found;
+  }
+  for (const document of documents) {
+    const steps = isRecord(document) && isRecord(document.spec) && Array.isArray(document.spec.steps) ? document.spec.steps : [];
+    for (const step of steps) {
+      if (!isRecord(step) || !FETCH.has(step.action as string) || !isRecord(step.input) || !isRecord(step.input.values)) continue;
+      const { url, values, cookiecutterCompat } = step.input;
+      if (typeof url !== 'string' || url.includes('${{') || /^[a-z][a-z0-9+.-]*:|^\//i.test(url)) continue;
+      const written = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, ['number', 'boolean'].includes(typeof value) || (typeof value === 'string' && !value.includes('${{')) ? value : ' ']));
+      if (!Object.values(written).some(v => typeof v === 'string' && v.trim())) continue;
+      found.push({ id: typeof step.id === 'string' ? step.id : '(no id)', url, file: step.action === 'fetch:template:file', cookiecutter: cookiecutterCompat === true, values: written });
+    }
+  }
+  return found;
+}
