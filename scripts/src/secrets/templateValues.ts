@@ -5,6 +5,9 @@ import { yamlPackage } from '../load/lazyPackages.ts';
 import { readRegularFile } from '../load/readSource.ts';
 import { realRepoPath } from '../load/repoPath.ts';
 import { childEnv } from '../process/childEnv.ts';
+import { fixedBy, fixedValue } from '../templates/formRuns.ts';
+import { declarations, parameterPages } from '../templates/parameterDeclarations.ts';
+import { TemplateConstants } from './templateConstants.ts';
 
 /** A skeleton file that a fetch:template step renders with values its template writes out, for the secret scan. */
 export interface ValuesRender {
@@ -15,7 +18,7 @@ export interface ValuesRender {
   step: string;
   /** Whether the step renders with cookiecutterCompat (`{{ }}`, values under `cookiecutter`). */
   cookiecutter: boolean;
-  /** The values the step passes: each written-out one as written, any other a space (unknown, and joining nothing). */
+  /** The values the step passes: as writtenValue reads each. */
   values: Record<string, unknown>;
 }
 
@@ -30,8 +33,7 @@ const FETCH = new Set(['fetch:template', 'fetch:template:file']);
  * so `${{ values.a }}${{ values.b }}` writes a credential whole into every repository the template creates that
  * neither file spells (red team, session 48). Templates are the YAML files git lists under `root` that name
  * fetch:template and scaffolder.backstage.io; a step's relative `url` (without an expression) names the folder (or
- * file) inside the root. A value that holds an expression or is not a string, number or boolean is a space, so
- * that the text either side is not joined. At most MAX_RENDERS. Never throws.
+ * file) inside the root; each value as writtenValue reads it. At most MAX_RENDERS. Never throws.
  */
 export function valuesRenders(root: string, changed: readonly string[]): ValuesRender[] {
   const listed = spawnSync('git', ['-C', root, '-c', 'core.quotePath=false', 'ls-files', '-z'], { env: childEnv(), maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
@@ -76,10 +78,37 @@ function fetchSteps(text: string): { id: string; url: string; file: boolean; coo
       if (!isRecord(step) || !FETCH.has(step.action as string) || !isRecord(step.input) || !isRecord(step.input.values)) continue;
       const { url, values, cookiecutterCompat } = step.input;
       if (typeof url !== 'string' || url.includes('${{') || /^[a-z][a-z0-9+.-]*:|^\//i.test(url)) continue;
-      const written = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, ['number', 'boolean'].includes(typeof value) || (typeof value === 'string' && !value.includes('${{')) ? value : ' ']));
+      const pages = parameterPages(document);
+      const written = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, writtenValue(value, pages)]));
       if (!Object.values(written).some(v => typeof v === 'string' && v.trim())) continue;
       found.push({ id: typeof step.id === 'string' ? step.id : '(no id)', url, file: step.action === 'fetch:template:file', cookiecutter: cookiecutterCompat === true, values: written });
     }
   }
   return found;
+}
+
+const MAX_VALUE_CHARS = 10_000;
+const LONE_PARAMETER = /^\$\{\{\s*parameters\.([A-Za-z_$][\w$]*)\s*\}\}$/;
+
+/**
+ * What a step's value gives the skeleton as far as the template alone decides it: a string, number or boolean as
+ * written; a lone `${{ parameters.x }}` of a parameter the author fixes (a hidden field's default, a const, an
+ * enum's first: fixedBy) as that; any other, its text with each expression as its string literals joined
+ * (TemplateConstants.literals: `${{ parameters.x or "gh" }}`), or a space where it has none, so that the text
+ * either side is not joined. Pure.
+ */
+function writtenValue(value: unknown, pages: readonly unknown[]): unknown {
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return ' ';
+  if (!value.includes('${{')) return value;
+  const lone = LONE_PARAMETER.exec(value.trim());
+  const declared = lone ? declarations(pages, lone[1]) : [];
+  if (declared.length && declared.every(schema => fixedBy(schema) !== undefined)) {
+    const fixed = fixedValue(declared[0]);
+    if (typeof fixed === 'string' || typeof fixed === 'number' || typeof fixed === 'boolean') return fixed;
+  }
+  // A value is a line or two: a longer one (where a `${{` without its `}}` would be searched to the end for each) is unknown.
+  if (value.length > MAX_VALUE_CHARS) return ' ';
+  const constants = new TemplateConstants(value.length);
+  return value.replace(/\$\{\{([^]*?)\}\}/g, (_, expression: string) => constants.literals(expression) ?? ' ');
 }

@@ -201,6 +201,10 @@ describe('a credential split by template syntax or across notebook lines is secr
     const report = await runBin(['report', '--base', 'main'], root);
     expect(report.stdout).not.toMatch(/ready to merge/i);
     expect(`${result.stdout}${result.stderr}${report.stdout}`).not.toContain(TOKEN.slice(4, 16));
+    // A hidden field's default and an expression's fallback are what the template alone decides too.
+    const hidden = template(`          a: \${{ parameters.prefix }}\n          b: \${{ parameters.rest or "${TAIL}" }}\n`).replace('        name: { type: string }\n', `        name: { type: string }\n        prefix: { type: string, default: "${HEAD}", ui:widget: hidden }\n        rest: { type: string }\n`);
+    const viaParameters = await check(await pullRequestRepo(base, { 'templates/svc/template.yaml': hidden }));
+    expect(secretsIn(viaParameters.stdout).map(at)).toEqual([place('skeletons/svc/.npmrc', skeleton, '${{', 'TOKEN=')]);
     // Values that spell no credential with the file: no finding.
     const clean = await pullRequestRepo(base, { 'templates/svc/template.yaml': template('          a: registry\n          b: ".npmjs.org"\n') });
     const passed = await check(clean);
