@@ -112,6 +112,8 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
   // `values: ${{ parameters }}`: which names exist is known only when the task runs.
   const values = step.values === RENDERED ? undefined : step.values;
   const found: Diagnostic[] = [];
+  // Folders judged already: one that does not parse is said once, at the first file in it.
+  const foldersJudged = new Set<string>();
   for (const file of files) {
     const seen = new Set<string>();
     const ignored = step.listedInCopyWithoutRender?.(file.relative) ?? false;
@@ -183,6 +185,13 @@ export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonSt
         ast = undefined;
       }
       // A tag or name Nunjitsu refuses that nunjucks parses (include, asyncEach, constructor…) has its own finding below.
+      // fetch:template lists each folder as an entry of its own (`docs/`, before the files in it) and renders
+      // that path alone: a tag that spans a / parses in the file's whole path and fails the task at its folder.
+      const folder = isName && !refused ? unparsedFolder(file.relative, compat, foldersJudged) : undefined;
+      if (folder) {
+        report({ lineno: 0, colno: 0 }, 'skeleton-syntax', `The folder ${boundedText(folder.path, 120)} in this file's path does not parse as a template on its own: fetch:template renders each folder's path by itself, before the files in it, so a tag that spans a / fails the render (${folder.reason}).`, `Close each tag within one folder or file name (${open} … }} and {% if %}…{% endif %} inside a segment, as in {% if values.x %}docs{% endif %}/index.md).`);
+        continue;
+      }
       if (refused && !(ast && explainsRefusal(ast))) {
         // A file name is rendered too: its error is about the name, not a place in the file.
         if (isName) report({ lineno: 0, colno: 0 }, 'skeleton-syntax', `This file's name does not parse as a template: ${refused.reason}`, `Fix the {% %} or ${open} }} syntax in the file name.`);
@@ -754,4 +763,19 @@ function wholeSegment(path: string, open: string, context: string, property: str
   const name = property.replace(/[^\w]/g, '\\$&');
   const lookup = new RegExp(`^${open.replace(/[$]/g, '\\$&').replace(/[{]/g, '\\{')}-?\\s*${context}\\s*(?:\\.\\s*${name}|\\.get\\(\\s*['"]${name}['"]\\s*\\))\\s*-?\\}\\}$`);
   return path.split('/').some(segment => lookup.test(segment));
+}
+
+/**
+ * The first folder of skeleton path `relative` (`a/`, `a/b/`, as fetch:template's globby marks folders) that
+ * Nunjitsu refuses on its own, and why; folders in `judged` are skipped (and each one judged is added).
+ */
+function unparsedFolder(relative: string, compat: boolean, judged: Set<string>): { path: string; reason: string } | undefined {
+  for (let end = relative.indexOf('/'); end !== -1; end = relative.indexOf('/', end + 1)) {
+    const path = relative.slice(0, end + 1);
+    if (judged.has(path)) continue;
+    judged.add(path);
+    const refused = templateSyntaxError(path, { cookiecutterCompat: compat });
+    if (refused) return { path, reason: refused.reason };
+  }
+  return undefined;
 }

@@ -4,13 +4,13 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, posix, relative, sep } from 'node:path';
+import { extname, join, posix, relative, sep } from 'node:path';
 import { repoUrlProblem, workspacePathInputs, workspacePathProblem } from './checkStepInputs.ts';
 import { localReader, renderActionFactories, workflowRunnerClass, type TemplateSource } from './offlineScaffolder.ts';
 import { exampleOutput, validateActionInput, type KnownAction } from './scaffolderActions.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetExceeded, watchRenderBudget, type RenderBudget } from './renderBudget.ts';
 import { matchableSkeletonGlobs, skeletonGlobProblems } from './skeletonGlobs.ts';
-import { boundNunjitsuScans, takeRegexRefusal, TemplateRegexRefused } from './templateSyntax.ts';
+import { boundNunjitsuScans, renders, takeRegexRefusal, TemplateRegexRefused } from './templateSyntax.ts';
 import { boundedText } from '../report/safeText.ts';
 import { fetchFromRepoCatalog, type KnownEntity } from './catalogFetch.ts';
 import { DEFAULT_USER_REF, offlineUser } from './offlineUser.ts';
@@ -168,7 +168,7 @@ interface RunnableAction {
  * it (same jsonschema, same InputError text), but with the step recorded: the runner's own check
  * names only the action. Each refusal is recorded, then the step fails as the task would.
  */
-function judged(action: RunnableAction, refusals: InputRefusalAt[], where: { file?: string } = {}, unmatched: UnmatchedGlobAt[] = []): RunnableAction {
+function judged(action: RunnableAction, refusals: InputRefusalAt[], where: { file?: string; contentRender?: number; fetchRenders?: number } = {}, unmatched: UnmatchedGlobAt[] = []): RunnableAction {
   const { InputError } = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))('@backstage/errors');
   const known = { id: action.id, provider: '@backstage/plugin-scaffolder-backend', supportsDryRun: Boolean(action.supportsDryRun), inputSchema: action.schema?.input };
   return {
@@ -196,14 +196,27 @@ function judged(action: RunnableAction, refusals: InputRefusalAt[], where: { fil
       if (globs.length) ctx = { ...ctx, input: { ...ctx.input, copyWithoutTemplating: matchableSkeletonGlobs(ctx.input.copyWithoutTemplating, { rendered: true }) } };
       // fetch:template logs each skeleton entry before it renders its content: a render error then names the file.
       const logger = (ctx as { logger?: { info(message: unknown, meta?: unknown): void } }).logger;
+      // Its path is rendered before that log, so a failure is the content of the file logged last only when it
+      // is the one render (the content's) after the log; otherwise it is the path of the entry after it.
+      const extension = ctx.input.templateFileExtension === true ? '.njk' : typeof ctx.input.templateFileExtension === 'string' && ctx.input.templateFileExtension ? ctx.input.templateFileExtension.replace(/^(?!\.)/, '.') : undefined;
+      let copied: string | undefined;
       const watched = logger && new Proxy(logger, { get: (target, key) => key === 'info' ? (message: unknown, meta?: unknown) => {
+        const verbatim = /^Copying file\/directory (.+) without processing\.$/.exec(String(message));
+        if (verbatim) copied = verbatim[1];
         const entry = /^Writing file (.+) to template output path/.exec(String(message));
-        if (entry) where.file = entry[1];
+        if (entry) {
+          where.file = entry[1];
+          const rendered = extension ? extname(entry[1]) === extension : copied !== entry[1];
+          where.contentRender = rendered ? renders.count + 1 : undefined;
+        }
         return target.info(message, meta);
       } : bound(target, key) });
       where.file = undefined;
+      where.fetchRenders = action.id === 'fetch:template' ? renders.count : undefined;
+      renders.lastRefused = undefined;
       await action.handler(watched ? ({ ...ctx, logger: watched } as typeof ctx) : ctx);
       where.file = undefined;
+      where.fetchRenders = undefined;
     },
   };
 }
@@ -471,7 +484,15 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
   });
   // The step running now, and the first one that failed: after a failure Backstage still runs the steps whose if:
   // holds always() or failure(), then rethrows the first error, so that failure's step and file are the ones named.
-  const where: { step?: string; file?: string; failed?: { step: string; file?: string } } = {};
+  const where: { step?: string; file?: string; contentRender?: number; fetchRenders?: number; failed?: { step: string; file?: string; path?: string } } = {};
+  // The skeleton entry fetch:template failed on: the file whose content it rendered last, or the path (a
+  // folder's, a file's name) it rendered after that, which the refused text itself is.
+  const failedEntry = (): { file?: string; path?: string } => {
+    // Not a render that failed (EISDIR, a step other than fetch:template): the file logged last.
+    if (where.fetchRenders === undefined || renders.lastRefused === undefined) return { file: where.file };
+    if (where.file !== undefined && where.contentRender === renders.count) return { file: where.file };
+    return { path: renders.lastRefused };
+  };
   const actions = new Map<string, { id: string }>();
   const offlineInputs: RenderResult['offlineInputs'] = [];
   const answeredLocally = new Set<string>();
@@ -664,7 +685,7 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
         // as Backstage would run it.
         if (metadata?.stepId === EXTRACT_STEP) return;
         if (metadata?.stepId && (metadata as { status?: string }).status === 'processing') where.step = metadata.stepId;
-        if (metadata?.stepId && (metadata as { status?: string }).status === 'failed' && !where.failed) where.failed = { step: metadata.stepId, file: metadata.stepId === where.step ? where.file : undefined };
+        if (metadata?.stepId && (metadata as { status?: string }).status === 'failed' && !where.failed) where.failed = { step: metadata.stepId, ...(metadata.stepId === where.step ? failedEntry() : {}) };
         const started = /^Starting up task with (\d+) steps$/.exec(message);
         // Backstage colours its log lines; the report does not.
         // The task's workspace is a temporary folder deleted after the render: named as Backstage's task
@@ -727,10 +748,11 @@ export async function renderTemplate(given: RenderRequest): Promise<RenderResult
       (error as Error).message = `its path renders to "${boundedText(shown, 120)}", which is a folder in the workspace (the last part of the file's name came out empty, or a folder of that name was written first), and with replace: true fetch:template writes the file over it, so the task fails (EISDIR). For an optional file, drop replace: true (fetch:template then skips the entry, as the folder exists)`;
     }
     // The runner's message names neither the step nor, for fetch:template, the skeleton file it was rendering.
-    const failed = where.failed ?? (where.step ? { step: where.step, file: where.file } : undefined);
+    const failed = where.failed ?? (where.step ? { step: where.step, ...failedEntry() } : undefined);
     if (error instanceof Error && failed) {
       const step = request.template.spec.steps.find(s => (s as { id?: unknown }).id === failed.step) as { action?: unknown } | undefined;
-      const place = `step ${failed.step}${typeof step?.action === 'string' ? ` (${step.action})` : ''}${failed.file ? `, skeleton file ${failed.file}` : ''}`;
+      const entry = failed.file ? `, skeleton file ${failed.file}` : failed.path ? `, skeleton path ${boundedText(failed.path, 120)}` : '';
+      const place = `step ${failed.step}${typeof step?.action === 'string' ? ` (${step.action})` : ''}${entry}`;
       Object.assign(error, { step: failed.step, file: failed.file });
       error.message = `${place}: ${error.message}`;
     }

@@ -224,6 +224,13 @@ let unbounded: Nunjitsu['createTemplateRenderer'] | undefined;
  * literal that backtracks super-linearly (backtrackingLiteral), which no budget could stop once it runs. Parsing is synchronous, so the render budget's timer could not stop one
  * such file; between files it can, so the run's total is left to that budget. Idempotent.
  */
+/**
+ * The texts the wrapped renderers rendered, counted, and the last one whose render threw: fetch:template
+ * renders each skeleton entry's path before it logs the entry, so only the count tells a path's failure
+ * (the next entry's, a folder's) from the content of the file it logged last.
+ */
+export const renders: { count: number; lastRefused?: string } = { count: 0 };
+
 export function boundNunjitsuScans(): void {
   if (unbounded) return;
   const nunjitsu = fromScaffolder('nunjitsu') as Nunjitsu & { createTemplateRenderer: (options?: { cookiecutterCompat?: boolean }) => Record<string, unknown> };
@@ -243,7 +250,13 @@ export function boundNunjitsuScans(): void {
         }
         const backtracking = typeof source === 'string' ? backtrackingLiteral(source, compat) : undefined;
         if (backtracking) throw (lastRegexRefusal = new TemplateRegexRefused(backtracking.literal, backtracking.verdict));
-        return original(source, ...rest);
+        renders.count++;
+        try {
+          return original(source, ...rest);
+        } catch (error) {
+          renders.lastRefused = typeof source === 'string' ? source : undefined;
+          throw error;
+        }
       };
     };
     return { ...renderer, prepareContext: renderer.prepareContext.bind(renderer), render: guard('render'), renderValue: guard('renderValue') };
