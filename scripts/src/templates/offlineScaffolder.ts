@@ -7,6 +7,7 @@ import { OutsideRepositoryError, realRepoPath } from '../load/repoPath.ts';
 import { toRepoUrlForm } from '../load/toRepoUrlForm.ts';
 import { extractAsArchive, linkLeavingTree, throughLink } from './archiveExtract.ts';
 import { gitIgnoredUnder } from './gitIgnored.ts';
+import { notAllowedMessage } from './skeletonFolder.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -80,6 +81,7 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
   const repoRelative = (path: string) => relative(source.root, path).split(sep).join('/');
   return {
     async readUrl(url: string) {
+      if (!/^https?:/i.test(url)) throw notAllowed(url);
       const path = repoRelative(toPath(url));
       if (inGitDir(path)) throw notOnHost(path);
       // The git host serves only what was committed: a file git ignores is not found there.
@@ -92,6 +94,8 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
     },
     async readTree(url: string) {
       let from: string;
+      // Backstage's reader mux reads http(s) alone: a file: (or other) URL is refused, whatever it names.
+      if (!/^https?:/i.test(url)) throw notAllowed(url);
       try {
         from = toPath(url);
       } catch (error) {
@@ -160,6 +164,12 @@ export function localReader(source: TemplateSource, onRead?: (content: Buffer) =
  */
 function inGitDir(path: string): boolean {
   return path.split('/').includes('.git');
+}
+
+/** The error Backstage's reader mux gives for a URL none of its readers reads (NotAllowedError, @backstage/errors'). */
+function notAllowed(url: string): Error {
+  const { NotAllowedError } = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'))('@backstage/errors') as { NotAllowedError: new (message: string) => Error };
+  return new NotAllowedError(notAllowedMessage(url));
 }
 
 /** The error Backstage's readers give for a file or folder the git host does not hold (NotFoundError). */

@@ -52,6 +52,11 @@ export function skeletonFilePath(folder: string, relative: string): string {
 export function outsideSkeletonFinding(templateFile: string, url: string, fetches: 'folder' | 'file', repoFiles: ReadonlySet<string>): { message: string; hint: string } {
   const shown = JSON.stringify(url.length > 120 ? `${url.slice(0, 119)}…` : url);
   const from = posix.dirname(templateFile);
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1].toLowerCase();
+  // No URL reader of Backstage's reads another scheme (file:, ftp:): its reader mux refuses it.
+  if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') {
+    return { message: `The url ${shown} is a ${scheme}: URL, which no URL reader of Backstage reads (they read http(s) URLs of its integrations and of backend.reading.allow), so the task fails here (NotAllowedError: ${notAllowedMessage(url.length > 120 ? `${url.slice(0, 119)}…` : url)}).`, hint: `Fetch the ${fetches} by a url relative to ${templateFile}, or by its URL on the git host.` };
+  }
   const message = `The url ${shown} leads outside this repository: resolved from ${from === '.' ? 'the repository root' : `${from}/`} (where ${posix.basename(templateFile)} is), its ../ climb above the repository's root, so Backstage fetches no ${fetches} of this repository and the task fails here.`;
   const tail = trimTrailingSlashes(url.replace(/\\/g, '/').replace(/^(\.{1,2}\/+)+/, ''));
   const exists = tail !== '' && !tail.startsWith('.') && (fetches === 'file' ? repoFiles.has(tail) : [...repoFiles].some(f => f.startsWith(`${tail}/`)));
@@ -61,4 +66,9 @@ export function outsideSkeletonFinding(templateFile: string, url: string, fetche
     return { message, hint: `The url is relative to ${templateFile}: this repository's ${tail}${fetches === 'folder' ? '/' : ''} is ${suggested}${fetches === 'folder' && url.endsWith('/') ? '/' : ''} from there.` };
   }
   return { message, hint: `The url is relative to ${templateFile}: count its ../ from that file's folder, and keep the skeleton inside this repository.` };
+}
+
+/** What Backstage's URL reader mux (UrlReaderPredicateMux) says of a URL none of its readers reads. */
+export function notAllowedMessage(url: string): string {
+  return `Reading from '${url}' is not allowed. You may need to configure an integration for the target host, or add it to the configured list of allowed hosts at 'backend.reading.allow'`;
 }
