@@ -55,6 +55,17 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
   if (type === 'file' && target.endsWith('/')) {
     return { kind: 'invalid', reason: `A file location target must name files, not a folder ending in '/': ${target}` };
   }
+  // toAbsoluteUrl (plugin-catalog-backend processing/util) joins a file target to its Location's folder only
+  // when it starts with '.'; any other relative path goes to FileReaderProcessor as written, relative to the
+  // backend's working directory ("file org.yaml does not exist"), and the Location fails.
+  if (type === 'file' && !target.startsWith('.') && !posix.isAbsolute(target)) {
+    const shown = JSON.stringify(target.length > 200 ? `${target.slice(0, 199)}…` : target);
+    return {
+      kind: 'invalid',
+      reason: `Backstage joins a file target to its Location's folder only when it starts with '.': ${shown} is read as written, from the Backstage server's working directory, not from this repository. It is not found there ("file ${target.slice(0, 200)} does not exist") and the Location fails, reading none of its targets.`,
+      hint: `Write ./${target.slice(0, 200)}.`,
+    };
+  }
   let resolved: Resolved;
   try {
     resolved = type === 'url' ? resolveUrlTarget(fromFile, target, context.repoUrl) : filePath(fileTargetToPath(fromFile, target));
