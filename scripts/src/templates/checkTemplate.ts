@@ -141,7 +141,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     for (const key of ['input', 'if', 'each']) checkExpressionSyntax(step[key], ['spec', 'steps', i, key], atExpression);
     for (const key of ['input', 'if', 'each']) for (const item of literalBraces(step[key], ['spec', 'steps', i, key])) atExpression(item, 'template-unrendered-braces', unrenderedBraces(item.text, 'the action gets it as written'), `Write \${{ ${boundedText(item.expression, 100)} }}.`);
     // `if: false` skips the step before its each is read.
-    const eachProblem = step.if === false ? undefined : literalEachProblem(step.each);
+    const eachProblem = step.if === false ? undefined : literalEachProblem(step.each) ?? scalarParameterEachProblem(step.each, parameterKinds);
     if (eachProblem) at(['spec', 'steps', i, 'each'], 'template-each-invalid', `each is ${eachProblem}: the scaffolder fails the task at this step ("Invalid value on action ${action}.each parameter, must resolve to an array or object").`, 'Give each a list, a mapping, or an expression that gives one (each: ${{ parameters.services }}).');
     if (action === 'fetch:template' && isRecord(step.input)) {
       const skeleton = skeletonFolder(source.file, step.input.url);
@@ -226,6 +226,26 @@ export function literalEachProblem(each: unknown): string | undefined {
   if (each === undefined || (typeof each === 'object' && each !== null)) return undefined;
   if (typeof each === 'string') return /\$\{\{|\{%/.test(each) ? undefined : `the plain text ${JSON.stringify(each.length > 60 ? `${each.slice(0, 59)}…` : each)}`;
   return each === null ? 'null' : `the ${typeof each} ${String(each)}`;
+}
+
+// A lone `${{ parameters.name }}` (or parameters['name']): the runner keeps its value's type (a string stays one).
+const LONE_PARAMETER = /^\s*\$\{\{\s*parameters(?:\.([A-Za-z_$][\w$]*)|\[\s*(['"])([^'"\\]{1,200})\2\s*\])\s*\}\}\s*$/;
+const SCALAR_KINDS = new Set(['string', 'number', 'boolean', 'null']);
+
+/**
+ * An each that is one parameter the pages declare only as a string, number, boolean or null (every page,
+ * branch and dependency that declares it: declaredParameterKinds): the runner renders it to that value, which
+ * is no array or object, so every task fails at this step (the dry-run answers 400 "must resolve to an array
+ * or object"; an optional one not given fails as "cannot be resolved to a value"). Takes the step's each and
+ * the declared kinds (undefined when the pages are not known); returns the problem's words or undefined. Pure.
+ */
+export function scalarParameterEachProblem(each: unknown, kinds: ReadonlyMap<string, readonly string[]> | undefined): string | undefined {
+  if (typeof each !== 'string' || kinds === undefined) return undefined;
+  const match = LONE_PARAMETER.exec(each);
+  const name = match?.[1] ?? match?.[3];
+  const declared = name === undefined ? undefined : kinds.get(name);
+  if (!declared || declared.length === 0 || !declared.every(kind => SCALAR_KINDS.has(kind))) return undefined;
+  return `the parameter ${boundedText(name!, 80)}, which the form declares as ${[...new Set(declared)].join(' or ')}`;
 }
 
 let shared: { ajv: Ajv; schemas: Set<string>; refs: Set<string> } | undefined;

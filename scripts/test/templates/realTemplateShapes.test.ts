@@ -25,6 +25,7 @@ spec:
     - properties:
         name: {type: string}
         repoUrl: {type: string, ui:field: RepoUrlPicker}
+        services: {type: array, items: {type: string}}
   steps:
 ${steps}`,
     ...Object.fromEntries(Object.entries(skeleton).map(([path, content]) => [`templates/t/skeleton/${path}`, content])),
@@ -197,10 +198,16 @@ describe('a step whose each can never be a list or mapping', () => {
     ['null', 'each is null'],
     ['true', 'each is the boolean true'],
   ])('check: each: %s fails the task as the runner fails it', async (each, said) => {
-    expect(await run(each)).toEqual([`templates/t/template.yaml:21 ${said}: the scaffolder fails the task at this step ("Invalid value on action debug:log.each parameter, must resolve to an array or object").`]);
+    expect(await run(each)).toEqual([`templates/t/template.yaml:22 ${said}: the scaffolder fails the task at this step ("Invalid value on action debug:log.each parameter, must resolve to an array or object").`]);
   }, 60_000);
 
-  it.each([['[a, b]'], ['{x: 1}'], ['${{ parameters.name }}'], ['"{% if true %}x{% endif %}"']])('check: each: %s is no finding', async each => {
+  // Template differential (session 48): the dry-run answers 400 "must resolve to an array or object" for a
+  // lone parameter the form declares as a string, and check said nothing (it judged literal values only).
+  it.each([["${{ parameters.name }}"], ["${{ parameters['name'] }}"]])('check: each: %s, a parameter declared as a string, fails the task as the runner fails it', async each => {
+    expect(await run(each)).toEqual(['templates/t/template.yaml:22 each is the parameter name, which the form declares as string: the scaffolder fails the task at this step ("Invalid value on action debug:log.each parameter, must resolve to an array or object").']);
+  }, 60_000);
+
+  it.each([['[a, b]'], ['{x: 1}'], ['${{ parameters.services }}'], ['${{ parameters.name | length }}'], ['${{ parameters.undeclared }}'], ['"{% if true %}x{% endif %}"']])('check: each: %s is no finding', async each => {
     expect(await run(each)).toEqual([]);
   }, 60_000);
 
