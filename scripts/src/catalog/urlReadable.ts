@@ -33,16 +33,7 @@ export function managedUrlReadable(configs: readonly { file: string; config: unk
   };
 }
 
-/**
- * How the reader that would read `url` treats a Location target's pattern (UrlReader.search), judged by the
- * reader UrlReaders.default builds for the app-config files (`configs`), the first whose predicate takes the
- * URL, as UrlReaderPredicateMux picks it: 'is-glob' (GithubUrlReader searches when is-glob says the path is
- * one, braces and classes counted), 'star' (the GitLab, Azure, Bitbucket, Gerrit and GCS readers search only a
- * path holding `*` or `?` and read any other as that very name), 'none' (FetchUrlReader, which reads the hosts
- * backend.reading.allow lists, and the Gitea, Harness, S3, CodeCommit and Azure Blob readers throw
- * "Unsupported search pattern URL" for a path holding `*` or `?`). Undefined when no app-config is given, no
- * reader takes the URL, or the readers cannot be known (managedUrlReadable's reasons).
- */
+/** How a reader treats a Location target's pattern (managedUrlSearch says which reader and why). */
 export type UrlSearch = 'is-glob' | 'star' | 'none';
 const SEARCH_BY_READER: Record<string, UrlSearch> = {
   GithubUrlReader: 'is-glob',
@@ -59,6 +50,19 @@ const SEARCH_BY_READER: Record<string, UrlSearch> = {
   AwsCodeCommitUrlReader: 'none',
   AzureBlobStorageUrlReader: 'none',
 };
+
+/**
+ * How the reader that would read `url` treats a Location target's pattern (UrlReader.search), judged by the
+ * reader UrlReaders.default builds for the app-config files (`configs`), the first whose predicate takes the
+ * URL, as UrlReaderPredicateMux picks it: 'is-glob' (GithubUrlReader searches when is-glob says the path is
+ * one, braces and classes counted), 'star' (the GitLab, Azure, Bitbucket, Gerrit and GCS readers search only a
+ * path holding `*` or `?` and read any other as that very name), 'none' (FetchUrlReader, which reads the hosts
+ * backend.reading.allow lists, and the Gitea, Harness, S3, CodeCommit and Azure Blob readers throw
+ * "Unsupported search pattern URL" for a path holding `*` or `?`). Undefined when no app-config is given, no
+ * reader takes the URL, or the readers cannot be known (managedUrlReadable's reasons).
+ * Takes the app-config files as parsed; returns a function of the target's URL (it builds the readers once,
+ * on first use); never throws.
+ */
 export function managedUrlSearch(configs: readonly { file: string; config: unknown }[]): ((url: string) => UrlSearch | undefined) | undefined {
   if (configs.length === 0) return undefined;
   let readers: { predicate: (url: URL) => boolean; reader: unknown }[] | null | undefined;

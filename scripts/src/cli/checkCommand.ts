@@ -171,7 +171,7 @@ export async function checkCommand(argv: string[], io: CliIo, reads?: RevisionRe
         if (!config.baseline) throw new UsageError('--write-baseline writes the file named by baseline: in gitops.config.yaml; add a line such as `baseline: .backstage-gitops-baseline.json` there, then run it again.');
         const written = baselineOf(settled, d => isAtLeast(d.severity, failOnFlag ?? config.failOn));
         await io.writeFile(repoWriteTarget(root, config.baseline, 'the baseline'), written.text);
-        io.stderr.write(`backstage-gitops check: wrote ${logText(config.baseline)}: ${written.counted} finding(s) in ${written.files} file(s) are info up to their counts from now on.${written.locked ? ` ${written.locked} finding(s) of locked rules (security, review routing, budgets) cannot be baselined and still fail: fix them.` : ''}${written.regenerate.length ? ` Generated files are out of date, which a baseline does not hold: run ${written.regenerate.map(c => `\`${c}\``).join(' and ')}, then commit what they write.` : ''}\n`);
+        io.stderr.write(`backstage-gitops check: wrote ${logText(config.baseline)}: ${written.counted} finding(s) in ${written.files} file(s) are info up to their counts from now on.${written.locked ? ` ${written.locked} finding(s) of locked rules (security, review routing, budgets) cannot be baselined and still fail: fix them.` : ''}${written.regenerate.length ? ` Generated files are out of date, which a baseline does not hold: run ${written.regenerate.map(c => `\`${c}${values.root === undefined ? '' : ` --root ${logText(shellWord(values.root.slice(0, 300)))}`}\``).join(' and ')}, then commit what they write.` : ''}\n`);
       }
       const baseline = config.baseline ? readBaseline(root, config.baseline) : undefined;
       const failing = (d: Diagnostic) => isAtLeast(d.severity, failOnFlag ?? config.failOn);
@@ -351,3 +351,6 @@ function listRules(registered: { id: string; severity: Severity; description: st
   for (const p of policies) lines.push(`${logText(p.ruleId)}  (${p.severity}, org policy)\n  ${logText(p.description)}\n`);
   return `${lines.join('\n')}`;
 }
+
+// A path as one shell word: as written when it holds only safe characters, else in single quotes.
+const shellWord = (path: string) => (/^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`);

@@ -63,7 +63,10 @@ export async function run(argv: string[], rawIo: CliIo): Promise<number> {
   // Everything printed passes the guard: values from a PR or a server cannot become CI commands or leak secrets.
   const io = guardIo(rawIo);
   const debug = wantsDebug(argv, io.env);
-  const [name, ...rest] = argv.filter(arg => arg !== '--debug');
+  // A colour flag before the command (`--no-color check`) is the command's, as git takes it.
+  const given = argv.filter(arg => arg !== '--debug');
+  const lead = given.findIndex(arg => !COLOUR_FLAGS.has(arg));
+  const [name, ...rest] = lead > 0 ? [given[lead], ...given.slice(0, lead), ...given.slice(lead + 1)] : given;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     if (rest[0] && commands[rest[0]]) return (await commands[rest[0]]())(['--help'], io);
     // Without a command it is a usage error: the list goes to stderr, so a pipe reading stdout gets nothing.
@@ -151,6 +154,7 @@ function rawProcessIo(): CliIo {
 
 // Commands (and techdocs' subcommands) that print colours parse --color/--no-color themselves (colorFlag).
 const COLOURED = new Set(['check', 'scorecards', 'templates', 'techdocs build']);
+const COLOUR_FLAGS = new Set(['--color', '--no-color']);
 
 /**
  * A command's arguments without --color and --no-color when it prints no colours, so a CI script that
@@ -158,7 +162,10 @@ const COLOURED = new Set(['check', 'scorecards', 'templates', 'techdocs build'])
  * and its arguments; returns them. Throws UsageError (exit 2) when both are given, as a coloured command does.
  */
 function withoutColourFlags(name: string, args: readonly string[]): string[] {
-  if (COLOURED.has(name) || COLOURED.has(`${name} ${args.find(arg => !arg.startsWith('-'))}`)) return [...args];
+  if (COLOURED.has(name)) return [...args];
+  const sub = args.findIndex(arg => !arg.startsWith('-'));
+  // `techdocs --no-color build`: the subcommand parses the flag, so it goes after the subcommand's name.
+  if (sub >= 0 && COLOURED.has(`${name} ${args[sub]}`)) return [args[sub], ...args.slice(0, sub), ...args.slice(sub + 1)];
   colorFlag({ color: args.includes('--color'), 'no-color': args.includes('--no-color') });
-  return args.filter(arg => arg !== '--color' && arg !== '--no-color');
+  return args.filter(arg => !COLOUR_FLAGS.has(arg));
 }

@@ -84,6 +84,9 @@ interface Node {
   [key: string]: unknown;
 }
 
+/** What opens a tag, an expression or a comment in either of fetch:template's syntaxes ({{ in cookiecutterCompat). */
+const TEMPLATE_OPENING = /\{[{%#]/;
+
 /**
  * Static analysis of a skeleton with nunjucks' parser (the Jinja grammar Nunjitsu keeps), under the
  * delimiters and context name the step's cookiecutterCompat selects: values the step never passes
@@ -99,11 +102,9 @@ interface Node {
  * finding with the reason, line and column of Nunjitsu, the renderer fetch:template runs (an unclosed
  * raw, verbatim or comment included, which nunjucks' parser lets through).
  * `files`: every skeleton file, with the text of those whose content fetch:template renders (only the
- * name of one it copies as it is: copyWithoutTemplating, outside templateFileExtension, binary).
+ * name of one it copies as it is: copyWithoutTemplating, outside templateFileExtension, binary); `step` the
+ * fetch step's settings. Returns the findings on the skeleton's files; never throws.
  */
-/** What opens a tag, an expression or a comment in either of fetch:template's syntaxes ({{ in cookiecutterCompat). */
-const TEMPLATE_OPENING = /\{[{%#]/;
-
 export function analyzeSkeleton(files: readonly SkeletonFile[], step: SkeletonStep): Diagnostic[] {
   const { parser } = require('nunjucks');
   const compat = Boolean(step.cookiecutterCompat);

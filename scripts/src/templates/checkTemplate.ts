@@ -188,7 +188,9 @@ const STEP_KEYS = ['id', 'name', 'action', 'input', 'if', 'each', 'backstage:per
  * The keys of a step that Backstage drops without a word: the catalog's Template schema lets any key through
  * and the router hands the step on whole, but the runner reads only STEP_KEYS, so an action input written
  * beside `input` (copyWithoutTemplating, values) never reaches the action, and a setting the scaffolder does
- * not have (continueOnFailure) changes nothing. A `$`-key is a placeholder's, not judged here.
+ * not have (continueOnFailure) changes nothing. A `$`-key is a placeholder's, not judged here. Takes the step,
+ * its action's id and, when known, the action (its input schema names the inputs written beside `input`);
+ * returns each such key with a message and a hint, in the step's key order. Pure.
  */
 export function ignoredStepKeys(step: Record<string, unknown>, action: string, known?: KnownAction): { key: string; message: string; hint: string }[] {
   const inputs = known && isRecord(known.inputSchema) && isRecord(known.inputSchema.properties) ? Object.keys(known.inputSchema.properties) : [];

@@ -10,7 +10,8 @@ export interface Leftovers {
 }
 
 /**
- * The files in `folder` (walked without following symbolic links; a link counts as a file) whose
+ * The files in `folder` (walked without following symbolic links; a link counts as a file; a top-level
+ * `.git` left out, as when a clone of the created repository is rendered into to diff it) whose
  * '/'-separated path relative to it is not in `written`: what an earlier render left in a reused
  * `templates render --out` folder, which Backstage's dry-run, starting from an empty workspace, never shows.
  * Takes the folder's absolute path, the paths this render wrote, how many paths to return and how many
@@ -33,6 +34,8 @@ export function leftoverFiles(folder: string, written: ReadonlySet<string>, show
         partial = true;
         return;
       }
+      // A clone of the created repository rendered into, to diff the output: its .git is no render's.
+      if (!rel && entry.name === '.git') continue;
       const path = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(path);
       else if (!written.has(path)) found.push(path);

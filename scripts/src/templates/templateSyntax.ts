@@ -216,6 +216,13 @@ export function backtrackingLiteral(source: string, compat: boolean): { literal:
 let unbounded: Nunjitsu['createTemplateRenderer'] | undefined;
 
 /**
+ * The texts the wrapped renderers rendered, counted, and the last one whose render threw: fetch:template
+ * renders each skeleton entry's path before it logs the entry, so only the count tells a path's failure
+ * (the next entry's, a folder's) from the content of the file it logged last.
+ */
+export const renders: { count: number; lastRefused?: string } = { count: 0 };
+
+/**
  * Makes every renderer Nunjitsu creates in this process (the one @backstage/plugin-scaffolder-backend
  * resolves, which fetch:template, fetch:template:file and NunjucksWorkflowRunner look up on the module at
  * each call) refuse, with TemplateScanRefused, a string whose scan cost is past the per-string budget
@@ -224,13 +231,6 @@ let unbounded: Nunjitsu['createTemplateRenderer'] | undefined;
  * literal that backtracks super-linearly (backtrackingLiteral), which no budget could stop once it runs. Parsing is synchronous, so the render budget's timer could not stop one
  * such file; between files it can, so the run's total is left to that budget. Idempotent.
  */
-/**
- * The texts the wrapped renderers rendered, counted, and the last one whose render threw: fetch:template
- * renders each skeleton entry's path before it logs the entry, so only the count tells a path's failure
- * (the next entry's, a folder's) from the content of the file it logged last.
- */
-export const renders: { count: number; lastRefused?: string } = { count: 0 };
-
 export function boundNunjitsuScans(): void {
   if (unbounded) return;
   const nunjitsu = fromScaffolder('nunjitsu') as Nunjitsu & { createTemplateRenderer: (options?: { cookiecutterCompat?: boolean }) => Record<string, unknown> };

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/runBin.ts';
@@ -275,6 +276,10 @@ describe('a baseline of the findings an existing catalog has (baseline: in gitop
     // A baseline an earlier version wrote with the schema's staleness counted: the finding still fails.
     writeFileSync(join(root, '.backstage-gitops-baseline.json'), JSON.stringify({ ...baseline, findings: { ...baseline.findings, 'schemas/catalog-info.schema.json': { 'schema-stale': 1 } } }));
     expect(parse((await runBin(['check', '--format', 'json'], root)).stdout).filter(d => d.severity === 'error').map(d => d.ruleId).sort()).toEqual(['codeowners-stale', 'schema-stale']);
+
+    // Run from elsewhere with --root, the commands it names carry it.
+    const elsewhere = await runBin(['check', '--write-baseline', '--root', root], tmpdir());
+    expect(elsewhere.stderr).toContain(`run \`npx backstage-gitops codeowners --write --root ${root}\` and \`npx backstage-gitops schema --write --root ${root}\`, then commit`);
 
     expect((await runBin(['codeowners', '--write'], root)).status).toBe(0);
     expect((await runBin(['schema', '--write'], root)).status).toBe(0);

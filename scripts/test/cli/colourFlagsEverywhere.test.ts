@@ -18,6 +18,11 @@ describe('--color and --no-color on every command', () => {
     const both = await runBin(['schema', '--color', '--no-color'], REPO_ROOT);
     expect(both.stderr).toBe('backstage-gitops schema: --color and --no-color exclude each other: --color forces colours on, --no-color off (without either, colours follow the terminal and NO_COLOR). Give one of them.\n');
     expect(both.status).toBe(2);
+    // Before the command, or before techdocs' subcommand, the flag is still the command's (review, session 48).
+    for (const args of [['--no-color', 'codeowners', '--help'], ['techdocs', '--no-color', 'build', '--help'], ['--no-color', 'check', '--help']]) {
+      const run = await runBin(args, REPO_ROOT);
+      expect({ args, status: run.status, stderr: run.stderr }).toEqual({ args, status: 0, stderr: '' });
+    }
     // Commands with colours still read the flag themselves.
     const coloured = await runBin(['check', '--color', '--no-color'], REPO_ROOT);
     expect(coloured.stderr).toContain('--color and --no-color exclude each other');

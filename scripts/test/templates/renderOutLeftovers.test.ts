@@ -27,6 +27,9 @@ describe('templates render --out into a folder an earlier render filled', () => 
     mkdirSync(join(root, 'preview/old/deep'), { recursive: true });
     writeFileSync(join(root, 'preview/old/deep/stale.txt'), 'from before\n');
     writeFileSync(join(root, 'preview/README.md'), 'an earlier README\n');
+    // A clone of the created repository, rendered into to diff it: its .git is not said.
+    mkdirSync(join(root, 'preview/.git'));
+    writeFileSync(join(root, 'preview/.git/HEAD'), 'ref: refs/heads/main\n');
     const run = await runBin(['templates', 'render', 'templates/svc/template.yaml', '--values', 'values.yaml', '--out', 'preview'], root);
     expect(run.stdout).toContain('1 file(s) rendered');
     expect(run.stdout).toMatch(/⚠ 1 file\(s\) in \S+preview are not from this render \(left from before it\): old\/deep\/stale\.txt\n {2}hint: /);
