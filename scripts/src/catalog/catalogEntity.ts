@@ -115,7 +115,7 @@ function refusedFindings(record: CatalogEntity, refused: readonly PlaceholderUse
 }
 
 /** Every document of every reported file as a CatalogEntity, plus the documents that cannot be one. */
-export function collectEntities(sources: readonly SourceFile[], catalog: Pick<LoadedCatalog, 'placeholderSources'> & Partial<Pick<LoadedCatalog, 'placeholderResolvers' | 'model'>>, repoUrl?: string, options: { unconfigured?: boolean; readable?: (url: string) => boolean | undefined } = {}) {
+export function collectEntities(sources: readonly SourceFile[], catalog: Pick<LoadedCatalog, 'placeholderSources'> & Partial<Pick<LoadedCatalog, 'placeholderResolvers' | 'model' | 'readFromDisk'>>, repoUrl?: string, options: { unconfigured?: boolean; readable?: (url: string) => boolean | undefined } = {}) {
   const entities: CatalogEntity[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const source of sources) {
@@ -133,7 +133,7 @@ export function collectEntities(sources: readonly SourceFile[], catalog: Pick<Lo
         });
         return;
       }
-      const { entity, problems, unread } = source.placeholderFree ? { entity: doc, problems: NO_PROBLEMS, unread: NO_USES } : substitutePlaceholders(doc, source.file, catalog.placeholderSources, repoUrl, catalog.placeholderResolvers);
+      const { entity, problems, unread } = source.placeholderFree ? { entity: doc, problems: NO_PROBLEMS, unread: NO_USES } : substitutePlaceholders(doc, source.file, catalog.placeholderSources, repoUrl, catalog.placeholderResolvers, catalog.readFromDisk?.has(source.file));
       const metadata = isRecord(entity.metadata) ? entity.metadata : {};
       const record: CatalogEntity = {
         file: source.file,

@@ -5,7 +5,7 @@ import { depthExceeded, mappingKeysExceeded, MAX_MAPPING_KEYS } from '../load/ya
 import { MAX_DOCUMENT_DEPTH } from '../load/tooDeep.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import type { MissingTarget } from '../diagnostic.ts';
-import { backstageResolveUrl, resolveRelative } from './locationTargets.ts';
+import { backstageResolveUrl, integrationResolveUrl, resolveRelative } from './locationTargets.ts';
 
 const RESOLVERS = new Set(['text', 'json', 'yaml']);
 const NONE: ReadonlySet<string> = new Set();
@@ -174,14 +174,14 @@ export function unreadPlaceholder(value: unknown): string | undefined {
  * placeholders at URLs the gate cannot read offline (a `$json`/`$yaml` one's stand-in: unreadPlaceholder;
  * a `$text` one's is a string, which every text field takes).
  */
-export function substitutePlaceholders(raw: Record<string, unknown>, file: string, sources: PlaceholderSources, repoUrl?: string, extraResolvers: ReadonlySet<string> = NONE) {
+export function substitutePlaceholders(raw: Record<string, unknown>, file: string, sources: PlaceholderSources, repoUrl?: string, extraResolvers: ReadonlySet<string> = NONE, readFromDisk = false) {
   const uses = findPlaceholders(raw, extraResolvers);
   const problems: PlaceholderProblem[] = unresolvedPlaceholders(raw, extraResolvers);
   const unread: PlaceholderUse[] = [];
   if (uses.length === 0) return { entity: raw, problems, unread };
   const entity = structuredClone(raw);
   for (const use of uses) {
-    const result = resolveUse(use, file, sources, repoUrl);
+    const result = resolveUse(use, file, sources, repoUrl, readFromDisk);
     if ('problem' in result) problems.push({ path: use.path, ...result.problem });
     // A stand-in of the right type, marked as unknown, keeps one broken (or unread) placeholder from also
     // failing the kind schema and the template checks: its own finding (or the unread info) says it all.
@@ -209,10 +209,20 @@ function standIn(written: string): Record<string, unknown> {
   return Object.defineProperty({}, UNREAD, { value: written });
 }
 
-function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSources, repoUrl?: string) {
+function resolveUse(use: PlaceholderUse, file: string, sources: PlaceholderSources, repoUrl?: string, readFromDisk = false) {
   const label = `$${use.key}`;
   if (typeof use.value !== 'string') {
     return fail('placeholder-invalid', `Placeholder ${label} expected a string value parameter, in the form of an absolute URL or a relative path`, `Write ${label}: ./relative/path/to/file`);
+  }
+  // PlaceholderProcessor resolves the value against the entity's location target with the integrations'
+  // resolveUrl; a file location's target is a path, no URL, so only an absolute URL survives it.
+  if (readFromDisk && RESOLVERS.has(use.key)) {
+    try {
+      integrationResolveUrl({ url: use.value, base: `/${file}` });
+    } catch (error) {
+      const shown = use.value.length > 200 ? `${use.value.slice(0, 200)}…` : use.value;
+      return fail('placeholder-invalid', `Placeholder ${label} could not form a URL out of ${file} and ${shown}, ${String(error)}: Backstage reads this file from disk (a file location), and resolves a placeholder against its location as a URL, which a file path is not, so the entity fails.`, 'Register the catalog as a url location (catalog.rootLocationType: url), or write the placeholder as an absolute URL.');
+    }
   }
   // catalog-backend's assertSameRepository compares the resolved URL's host, owner and name exactly, though
   // the host reads them in any capitals: for $text, $json and $yaml, this repository in other capitals (also

@@ -71,6 +71,8 @@ export interface LoadedCatalog {
   context: SourceFile[];
   locations: LocationEdge[];
   placeholderSources: Map<string, string | null>;
+  /** The catalog files Backstage reads from disk (a `file` location): their relative placeholders fail (substitutePlaceholders). */
+  readFromDisk?: ReadonlySet<string>;
   /** The managed Backstage's entity model when catalog.modules extend it. */
   model?: ManagedModel;
   /** `$ref`s that catalog-backend-module-openapi cannot bundle, on the line that writes each. */
@@ -292,7 +294,8 @@ async function loadRepoCatalog(config: GitopsConfig, paths: readonly string[], r
   }
   const reported = new Set(files.map(f => f.file));
   const ignoredLocations = crawl.ignored.filter(d => reported.has(d.file));
-  return { mode, files, context, locations: crawl.locations, placeholderSources, placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, fetchedPrefixes: skeletons.fetched, origins: crawl.origins, ignoredLocations, ...(mode === 'paths' && { given: [...named], missingGiven }), ...(whole && { reachedByRoots: whole.files, reachabilityOf: [...new Set([...files.map(f => f.file), ...reachability])] }), ...(contextDefinitionFiles && { contextDefinitionFiles }) };
+  const readFromDisk = new Set([...crawl.readers.typeOf].filter(([, type]) => type === 'file').map(([file]) => file));
+  return { mode, files, context, locations: crawl.locations, placeholderSources, ...(readFromDisk.size > 0 && { readFromDisk }), placeholderResolvers: new Set(config.catalog.placeholderResolvers), model: await loadManagedModel(config.catalog.modules), bundleProblems: [...bundled.diagnostics, ...apiRefs.diagnostics.filter(d => !bundled.diagnostics.some(b => b.ruleId === 'placeholder-outside-repo' && b.file === d.file && b.range.start.line === d.range.start.line))], definitionFiles: apiRefs.reached, repoFiles, repoFileSet, symlinks: symlinks.sort(), skeletonFolders: skeletons.folders, fetchedPrefixes: skeletons.fetched, origins: crawl.origins, ignoredLocations, ...(mode === 'paths' && { given: [...named], missingGiven }), ...(whole && { reachedByRoots: whole.files, reachabilityOf: [...new Set([...files.map(f => f.file), ...reachability])] }), ...(contextDefinitionFiles && { contextDefinitionFiles }) };
 }
 
 /**
