@@ -68,7 +68,8 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
   }
   let resolved: Resolved;
   try {
-    resolved = type === 'url' ? resolveUrlTarget(fromFile, target, context.repoUrl) : filePath(fileTargetToPath(fromFile, target));
+    // FileReaderProcessor globs with windowsPathsNoEscape: a `\` of a file target is a path separator there.
+    resolved = type === 'url' ? resolveUrlTarget(fromFile, target, context.repoUrl) : filePath(fileTargetToPath(fromFile, target.replaceAll('\\', '/')));
   } catch (error) {
     if (!(error instanceof URIError)) throw error;
     return { kind: 'invalid', reason: `${JSON.stringify(target.slice(0, 200))} is not a valid URL: it holds a malformed %-escape, so Backstage cannot read it.`, hint: 'Write each % as %25, or the character itself.' };

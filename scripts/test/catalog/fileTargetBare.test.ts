@@ -26,3 +26,13 @@ describe('a file Location target without a leading . (toAbsoluteUrl)', () => {
     expect(checkFindings(await tempRepo(files('url')))).toMatchObject({ status: 0, findings: [] });
   });
 });
+
+// The same comparison: `.\sub\svc.yaml` in a file-read Location was ingested (FileReaderProcessor globs with
+// windowsPathsNoEscape, so a backslash separates folders) where the gate said the target matched no file.
+describe('a file Location target written with backslashes (FileReaderProcessor, windowsPathsNoEscape)', () => {
+  it('reads the file the forward-slash path names', async () => {
+    const tree = { ...files('file'), 'catalog/all.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets:\n    - ./org.yaml\n    - .\\teams\\other.yaml\n' };
+    const { 'catalog/other.yaml': other, ...rest } = tree;
+    expect(checkFindings(await tempRepo({ ...rest, 'catalog/teams/other.yaml': other }))).toMatchObject({ status: 0, findings: [] });
+  });
+});
