@@ -10,11 +10,11 @@ import { childEnv } from '../process/childEnv.ts';
 import { boundedText, logText } from '../report/safeText.ts';
 import { carriedFindings, carriedTexts, runsText, type Carried } from './carriedTexts.ts';
 import type { History, HistoryVersion } from './historyVersions.ts';
-import { decodedFindings, inertDirectives } from './decodedFindings.ts';
+import { inertDirectives } from './decodedFindings.ts';
 import { printableRuns, type TextRun } from './printableRuns.ts';
-import { sampleIsText, scanLabel, scanText } from './scanText.ts';
+import { scanRenders } from './scanRenders.ts';
+import { sampleIsText, scanLabel, scanText, type ScanText } from './scanText.ts';
 import { SecretScanThread } from './secretScanThread.ts';
-import { templateView } from './templateView.ts';
 import type { ValuesRender } from './templateValues.ts';
 
 /**
@@ -44,7 +44,8 @@ const SAMPLE_BYTES = 64 * 1024;
  * the versions the pull request's commits wrote that its last commit no longer holds, each scanned as its file
  * would be and said as that file's, in the commit that wrote it; when the history could not be read whole, the
  * first file is incomplete. `renders` (valuesRenders): skeleton files scanned once more as their fetch:template
- * step renders them with the values its template writes out. Returns the findings in file order; never throws.
+ * step renders them with the values its template writes out, after the files, under the same deadline (scanRenders:
+ * a file not read so is incomplete). Returns the findings in file order; never throws.
  */
 export async function scanSecrets(root: string, files: readonly string[], seconds = SECRET_SCAN_SECONDS, history?: History, renders: readonly ValuesRender[] = []): Promise<Diagnostic[]> {
   const thread = new SecretScanThread(Date.now() + seconds * 1000);
@@ -93,7 +94,7 @@ export async function scanSecrets(root: string, files: readonly string[], second
       if (problems.length) incomplete(file, [...new Set(problems)].join('; '));
       else if (pathsUnsaid) found.push(incompleteFinding(file, pathsUnsaid.replace(' either', '')));
     }
-    await scanRenders(root, renders, thread, lintAll, found, incomplete);
+    found.push(...(await scanRenders(renders, { read: file => readForScan(root, file, thread.deadline), lint: lintAll, deadline: thread.deadline, seconds }, found)));
     if (history?.problem) found.push(incompleteFinding(files[0] ?? history.versions[0]?.file ?? '.', `the pull request's earlier commits were not scanned: ${history.problem}`));
     // Versions left unscanned, by file: one finding a file, however many of its versions (a long history).
     const unscanned = new Map<string, string[]>();
@@ -107,32 +108,6 @@ export async function scanSecrets(root: string, files: readonly string[], second
     await thread.close();
   }
   return found;
-}
-
-/**
- * Each skeleton file of `renders` read as its fetch:template step renders it with the values its template writes
- * out (templateView seeded with them): a credential found there and not already said at its place is the file's,
- * its message naming the template and step. A file left unscanned is incomplete.
- */
-async function scanRenders(root: string, renders: readonly ValuesRender[], thread: SecretScanThread, lintAll: (texts: readonly ScanText[], problems: string[]) => Promise<string[]>, found: Diagnostic[], incomplete: (file: string, why: string) => void): Promise<void> {
-  for (const render of renders) {
-    const read = readForScan(root, render.file, thread.deadline);
-    if (read === undefined || !('text' in read)) continue;
-    const view = templateView(read.text, render.cookiecutter, { [render.cookiecutter ? 'cookiecutter' : 'values']: render.values });
-    if (!view) continue;
-    const step = `step ${logText(boundedText(render.step, 80))} of ${logText(boundedText(render.template, 200))}`;
-    const rendered = { ...view, spelling: `as ${step} renders it with the values it writes out`, reader: `The scaffolder renders the file with those values: the credential whole in every repository the template creates. Keep credentials out of a template's values and its skeleton (a secret store, \`secrets.*\`).` };
-    const said = (d: Diagnostic) => found.some(f => f.file === d.file && f.ruleId.startsWith('secret-') && f.range.start.line === d.range.start.line && f.range.start.column <= d.range.end.column && d.range.start.column <= f.range.end.column);
-    const problems = await lintAll([{ label: scanLabel(render.file), text: inertDirectives(view.text), findings: result => decodedFindings(read.text, rendered, result, []).map(d => ({ ...d, file: render.file })).filter(d => !said(d)) }], []);
-    if (problems.length) incomplete(render.file, [...new Set(problems)].join('; '));
-  }
-}
-
-/** A text to lint, the neutral path its rules see, and how its findings become the file's. */
-interface ScanText {
-  label: string;
-  text: string;
-  findings: (found: Diagnostic[]) => Diagnostic[];
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostic.ts';
 import { posix } from 'node:path';
 
 /**
@@ -74,4 +75,11 @@ export function scanLabel(file: string): string {
   const special = ['package-lock.json', 'package.json', '.npmrc'].find(end => name.endsWith(end));
   if (special) return `/${special}`;
   return `/file${posix.extname(name).replace(/[^\w.]/g, '').slice(0, 16)}`;
+}
+
+/** A text to lint, the neutral path its rules see (scanLabel), and how its findings become the file's. */
+export interface ScanText {
+  label: string;
+  text: string;
+  findings: (found: Diagnostic[]) => Diagnostic[];
 }

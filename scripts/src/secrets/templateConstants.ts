@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { literalsAndNames } from './templateCode.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -21,40 +22,52 @@ interface Renderer {
 const LIMITS = { workUnits: 100_000, outputCodeUnits: 1_000_000, scratchBytes: 4_000_000, capabilityCalls: 1_000 };
 // Nunjitsu's own global functions (no input reaches them).
 const GLOBAL_FUNCTIONS = new Set(['range']);
+// What one render is charged beyond its source: its work (up to LIMITS.workUnits) is not measured, so a thousand
+// short expressions that each spend the work limit cost a thousand charges, not nothing.
+const RENDER_COST = 200;
 const MAX_DEPTH = 200;
 const SET = /^\s*set\s+([A-Za-z_][A-Za-z0-9_]*)\s*=([^]*)$/;
 const BOUND = /^\s*(?:set|for|macro)\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)/;
-// A string literal (Nunjitsu's readString escapes: \n, \r, \t, any other character as itself), or a name (with a
-// `.` before it when it is an attribute); `[^"\\]` and `\\[^]` are disjoint (no backtracking).
-const LITERAL_OR_NAME = /("(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*')|\.?\s*([A-Za-z_][A-Za-z0-9_]*)/g;
-const STRING_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
 
 type Loaded = { parse(source: string): Node; parseSkeleton(source: string): Node; renderer: Renderer };
-let loaded: Loaded | undefined;
-let loadedCookiecutter: Loaded | undefined;
+type Parser = { parse(source: string, extensions: unknown[], lexer: Record<string, unknown>): Node };
+type RendererFactory = { createTemplateRenderer(options: Record<string, unknown>): Renderer };
+/** How a text is rendered: fetch:template's cookiecutterCompat, trimBlocks and lstripBlocks. */
+export interface RenderOptions {
+  trimBlocks?: boolean;
+  lstripBlocks?: boolean;
+}
+const loaded = new Map<string, Loaded>();
 // fetch:template's `cookiecutterCompat: true` renders `{{ }}` as expressions (and `${{` as `$` then one).
-const load = (cookiecutter = false): Loaded => {
-  if (cookiecutter) return (loadedCookiecutter ??= { ...load(), ...cookiecutterParts() });
-  if (loaded) return loaded;
-  const { parser } = require('nunjucks') as { parser: { parse(source: string, extensions: unknown[], lexer: Record<string, unknown>): Node } };
+const load = (cookiecutter = false, options: RenderOptions = {}): Loaded => {
+  const key = `${cookiecutter}|${options.trimBlocks === true}|${options.lstripBlocks === true}`;
+  let parts = loaded.get(key);
+  if (!parts) {
+    parts = cookiecutterParts(cookiecutter, options);
+    loaded.set(key, parts);
+  }
+  return parts;
+};
+
+/**
+ * nunjucks' parser (the grammar Nunjitsu keeps: it says which names an expression reads) for an expression
+ * (`parse`) and for a skeleton's text in `${{ }}` delimiters, or `{{ }}` ones when `cookiecutter`
+ * (`parseSkeleton`), and a Nunjitsu renderer as @backstage/plugin-scaffolder-backend creates it with
+ * cookiecutterCompat = `cookiecutter` and `options`' trimBlocks and lstripBlocks, without regular expressions
+ * (a pattern's backtracking runs outside Nunjitsu's work limits: red team, one `replace(r/^(a+)+$/, …)` on a
+ * literal spent the whole scan's 60 s; the render itself is the templates gate's to bound, and an expression with
+ * one stays as written). Throws when nunjucks or the scaffolder backend cannot be loaded.
+ */
+function cookiecutterParts(cookiecutter: boolean, options: RenderOptions): Loaded {
+  const { parser } = require('nunjucks') as { parser: Parser };
   const fromScaffolder = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'));
-  const { createTemplateRenderer } = fromScaffolder('nunjitsu') as { createTemplateRenderer(options: Record<string, unknown>): Renderer };
-  // No regular expressions: a pattern's backtracking runs outside Nunjitsu's work limits (red team: one
-  // `replace(r/^(a+)+$/, …)` on a literal spent the whole scan's 60 s), and the render itself is the templates
-  // gate's to bound. An expression with one stays as written.
-  loaded = {
+  const { createTemplateRenderer } = fromScaffolder('nunjitsu') as RendererFactory;
+  return {
     parse: source => parser.parse(source, [], {}),
-    parseSkeleton: source => parser.parse(source, [], { tags: { variableStart: '${{' } }),
-    renderer: createTemplateRenderer({ allowRegexExecution: false }),
+    parseSkeleton: source => parser.parse(source, [], cookiecutter ? {} : { tags: { variableStart: '${{' } }),
+    renderer: createTemplateRenderer({ allowRegexExecution: false, cookiecutterCompat: cookiecutter, trimBlocks: options.trimBlocks === true, lstripBlocks: options.lstripBlocks === true }),
   };
-  return loaded;
-};
-const cookiecutterParts = () => {
-  const { parser } = require('nunjucks') as { parser: { parse(source: string, extensions: unknown[], lexer: Record<string, unknown>): Node } };
-  const fromScaffolder = createRequire(require.resolve('@backstage/plugin-scaffolder-backend'));
-  const { createTemplateRenderer } = fromScaffolder('nunjitsu') as { createTemplateRenderer(options: Record<string, unknown>): Renderer };
-  return { parseSkeleton: (source: string) => parser.parse(source, [], {}), renderer: createTemplateRenderer({ allowRegexExecution: false, cookiecutterCompat: true }) };
-};
+}
 
 /**
  * The constant parts of one template text, in the order the scaffolder renders them: the values of the names
@@ -68,16 +81,22 @@ const cookiecutterParts = () => {
  */
 export class TemplateConstants {
   private readonly names = new Map<string, unknown>();
-  // The macros whose body reads no input, by name, and their sources, rendered ahead of each expression that calls one.
-  private readonly macros = new Set<string>();
+  // The macros whose body reads no input, by name: their source and the macros it calls, rendered ahead of each
+  // expression or block that calls one (only those: red team, a thousand macros ahead of each of three thousand
+  // expressions cost 196 s). A Map keeps definition order, a redefinition moved last.
+  private readonly macros = new Map<string, { source: string; calls: ReadonlySet<string>; order: number }>();
+  private defined = 0;
   // What a name a `{% set %}` gives an input-reading value may hold, as TemplateConstants.literals reads that value.
   private readonly guesses = new Map<string, string>();
-  private prelude = '';
   // The names as Nunjitsu's context, built again only when a set changes them.
   private context: Record<string, unknown> | undefined;
   // What the evaluated values of one text may add up to (code units): past it, expressions stay as written, so
   // a thousand small expressions that each expand to a megabyte cannot build a view of gigabytes.
   private budget: number;
+  // What the sources handed Nunjitsu (macros called included) may add up to (code units): past it, the same.
+  private parseBudget: number;
+  /** The code units handed Nunjitsu to parse and render so far (what parseBudget bounds). */
+  parsed = 0;
 
   // An expression's opening in the text's syntax: `${{`, or `{{` under cookiecutterCompat.
   private readonly open: string;
@@ -86,9 +105,13 @@ export class TemplateConstants {
    * `size`: the length of the text whose parts these are; its values may add up to twice that and 1 MB more.
    * `cookiecutter`: the text is rendered with fetch:template's cookiecutterCompat (`{{ }}` expressions).
    * `seed`: names whose values are known before the text (`values`, as a fetch:template step passes them).
+   * `options`: the step's trimBlocks and lstripBlocks, as its renderer applies them.
+   * The sources rendered (each with the macros it calls, and RENDER_COST for each render's work) may add up to
+   * twice `size` and 1 MB more.
    */
-  constructor(size: number, private readonly cookiecutter = false, seed: Record<string, unknown> = {}) {
+  constructor(size: number, private readonly cookiecutter = false, seed: Record<string, unknown> = {}, private readonly options: RenderOptions = {}) {
     this.budget = 2 * size + 1_000_000;
+    this.parseBudget = 2 * size + 1_000_000;
     this.open = cookiecutter ? '{{' : '${{';
     for (const [name, value] of Object.entries(seed)) this.names.set(name, value);
   }
@@ -100,8 +123,9 @@ export class TemplateConstants {
   value(expression: string): string | undefined {
     if (this.budget <= 0) return undefined;
     try {
-      if (!this.constant(expression)) return undefined;
-      return this.rendered(`${this.prelude}${this.open} ${expression} }}`);
+      const node = this.constant(expression);
+      if (!node) return undefined;
+      return this.rendered(`${this.macrosCalled(node)}${this.open} ${expression} }}`);
     } catch {
       return undefined;
     }
@@ -119,35 +143,84 @@ export class TemplateConstants {
   block(source: string): string | undefined {
     if (this.budget <= 0) return undefined;
     try {
-      const root = load(this.cookiecutter).parseSkeleton(source);
+      const root = load(this.cookiecutter, this.options).parseSkeleton(source);
       const node = root.children?.length === 1 ? root.children[0] : undefined;
       if (!node || !this.readsNoInput(node, 0, boundNames(node))) return undefined;
       if (node.typename === 'Macro') {
         const name = (node.name as Node | undefined)?.value;
         if (typeof name !== 'string') return undefined;
-        this.macros.add(name);
+        this.macros.delete(name);
+        this.macros.set(name, { source, calls: this.calledNames(node), order: this.defined++ });
         this.names.delete(name);
-        this.prelude += source;
         return undefined;
       }
       if (node.typename === 'Set' && node.body) {
         const target = (node.targets as Node[] | undefined)?.[0]?.value;
-        const value = typeof target === 'string' ? this.rendered(`${this.prelude}${source}${this.open} ${target} }}`) : undefined;
+        const value = typeof target === 'string' ? this.rendered(`${this.macrosCalled(node)}${source}${this.open} ${target} }}`) : undefined;
         this.context = undefined;
         if (typeof target === 'string' && value !== undefined) this.names.set(target, value);
         return undefined;
       }
-      return this.rendered(`${this.prelude}${source}`);
+      return this.rendered(`${this.macrosCalled(node)}${source}`);
     } catch {
       return undefined;
     }
   }
 
-  /** What Nunjitsu renders of `source` under the known constants, within the limits and what is left of the budget; throws when it refuses. */
+  /**
+   * What Nunjitsu renders of `source` under the known constants, within the limits and what is left of the
+   * budgets (the source is charged before it is parsed); throws when it refuses or the budget is spent.
+   */
   private rendered(source: string): string {
-    const value = load(this.cookiecutter).renderer.render(source, this.contextOf(), { limits: { ...LIMITS, outputCodeUnits: Math.min(LIMITS.outputCodeUnits, this.budget) } });
+    this.charge(source.length + RENDER_COST);
+    const value = load(this.cookiecutter, this.options).renderer.render(source, this.contextOf(), { limits: { ...LIMITS, outputCodeUnits: Math.min(LIMITS.outputCodeUnits, this.budget) } });
     this.budget -= value.length;
     return value;
+  }
+
+  /** Charges `units` code units handed Nunjitsu; throws when they are more than is left. */
+  private charge(units: number): void {
+    if (units > this.parseBudget) {
+      this.parseBudget = 0;
+      throw new Error('the parse budget is spent');
+    }
+    this.parseBudget -= units;
+    this.parsed += units;
+  }
+
+  /** The names of known macros `node` reads (a call, a `{% call %}`), wherever in it. */
+  private calledNames(node: Node): Set<string> {
+    const called = new Set<string>();
+    const walk = (n: unknown, depth: number): void => {
+      if (depth > MAX_DEPTH || !n || typeof n !== 'object') return;
+      if (Array.isArray(n)) return n.forEach(child => walk(child, depth + 1));
+      const child = n as Node;
+      if (child.typename === 'Symbol' && typeof child.value === 'string' && this.macros.has(child.value)) called.add(child.value);
+      for (const field of child.fields ?? []) walk(child[field], depth + 1);
+    };
+    walk(node, 0);
+    return called;
+  }
+
+  /**
+   * The sources of the macros `node` calls and of those they call in turn, in definition order: what Nunjitsu
+   * needs ahead of it. Throws when they are more than the parse budget has left (read no further).
+   */
+  private macrosCalled(node: Node): string {
+    const needed = new Set<string>();
+    // Each macro's callees are read once: a chain of macros costs its length, and its sources are charged.
+    const waiting = [...this.calledNames(node)];
+    let size = 0;
+    while (waiting.length) {
+      const name = waiting.pop()!;
+      const macro = this.macros.get(name);
+      if (needed.has(name) || !macro) continue;
+      needed.add(name);
+      size += macro.source.length;
+      if (size > this.parseBudget) throw new Error('the parse budget is spent');
+      waiting.push(...macro.calls);
+    }
+    return [...needed].map(name => this.macros.get(name)!).sort((a, b) => a.order - b.order).map(macro => macro.source).join('');
   }
 
   /**
@@ -160,10 +233,7 @@ export class TemplateConstants {
    */
   literals(expression: string): string | undefined {
     let joined = '';
-    for (const [token, literal, name] of expression.matchAll(LITERAL_OR_NAME)) {
-      if (literal !== undefined) joined += literal.slice(1, -1).replace(/\\([^])/g, (_, c: string) => STRING_ESCAPES[c] ?? c);
-      else if (name !== undefined && !token.startsWith('.')) joined += this.guesses.get(name) ?? '';
-    }
+    for (const part of literalsAndNames(expression)) joined += 'literal' in part ? part.literal : (this.guesses.get(part.name) ?? '');
     return joined || undefined;
   }
 
@@ -182,7 +252,10 @@ export class TemplateConstants {
     if (set) {
       let value: unknown;
       try {
-        value = this.budget > 0 && this.constant(set[2]) ? load(this.cookiecutter).renderer.renderValue(`${this.open} ${set[2]} }}`, this.contextOf(), { limits: LIMITS }) : undefined;
+        if (this.budget > 0 && this.constant(set[2])) {
+          this.charge(set[2].length + RENDER_COST);
+          value = load(this.cookiecutter, this.options).renderer.renderValue(`${this.open} ${set[2]} }}`, this.contextOf(), { limits: LIMITS });
+        }
       } catch {
         value = undefined;
       }

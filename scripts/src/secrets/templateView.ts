@@ -1,3 +1,4 @@
+import { codeEnd } from './templateCode.ts';
 import { TemplateConstants } from './templateConstants.ts';
 import { ViewBuilder, type DecodedView } from './viewBuilder.ts';
 
@@ -17,12 +18,28 @@ const STRING_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
 const LITERALS = /^\s*(?:"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*')(?:\s*[~+]\s*(?:"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'))*\s*$/;
 const STRING = /"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'/g;
 const SPACE = /\s/;
-// A name (Nunjitsu's scanIdentifier, digits allowed first) or a number: code skipped whole, so `r/` starts a regular expression only as a name of its own.
-const WORD = /[0-9]*[A-Za-z_][A-Za-z0-9_]*|[0-9]+/y;
 // Block tags whose whole block TemplateConstants may render (a `set` only in its block form, without `=`).
 const BLOCK = /^\s*(for|filter|call|macro|set)\b(?![^]*=)|^\s*(for|filter|call|macro)\b/;
 
 type Opening = { kind: 'variable' | 'block' | 'comment'; at: number; value: string };
+
+/**
+ * How a fetch:template step renders: its `trimBlocks` (the line break after a block tag dropped) and
+ * `lstripBlocks` (the whitespace before a block tag alone on its line dropped), which it hands Nunjitsu; and
+ * `deadline` (a Date.now() time), past which the text is not read on (TemplateDeadlineError).
+ */
+export interface TemplateReading {
+  trimBlocks?: boolean;
+  lstripBlocks?: boolean;
+  deadline?: number;
+}
+
+/** Thrown by templateView when its reading's deadline passes before the text is read whole. */
+export class TemplateDeadlineError extends Error {
+  constructor() {
+    super("the secret scan's time was used up while the template text was read");
+  }
+}
 
 /**
  * Template `text` (a skeleton fetch:template renders, a template.yaml's `${{ }}` values) as the scaffolder
@@ -33,20 +50,22 @@ type Opening = { kind: 'variable' | 'block' | 'comment'; at: number; value: stri
  * control (`{%-`, `-%}`, `${{-`, `-}}`, `{#-`, `-#}`) applied, a `{% raw %}` or `{% verbatim %}` block's content
  * kept as written; any other expression as its string literals joined (TemplateConstants.literals), or left as written when
  * it has none (its value is unknown, and an empty string would join text it may never stand next to). Read as Nunjitsu's scanTemplate (the renderer fetch:template creates,
- * `${{ }}` delimiters, trimBlocks and lstripBlocks off) reads it: a tag or expression ends at the first
+ * `${{ }}` delimiters, trimBlocks and lstripBlocks as `reading` says, off by default) reads it: a tag or expression ends at the first
  * closing outside a string or regular-expression literal, a comment at the first `#}`. Leaving out a tag
  * shows every branch's text, and text from two branches side by side that no one render puts together:
  * each piece is in the committed file and renders next to what surrounds its tag, so a credential split
  * across branches is still a credential written out. What the renderer refuses (an unclosed tag) is kept as
  * written from there on. Each value maps to its whole `${{ }}`. One pass, linear. `cookiecutter`: read in
  * cookiecutterCompat's `{{ }}` delimiters; `seed`: names known before the text (a fetch:template step's
- * `values`, written out). Pure.
+ * `values`, written out); `reading`: the step's whitespace options and a deadline. Throws TemplateDeadlineError
+ * when the deadline passes first (each step of the reading, one tag or expression, is bounded: Nunjitsu's
+ * work limits and TemplateConstants' budget); otherwise pure.
  */
-export function templateView(text: string, cookiecutter = false, seed?: Record<string, unknown>): DecodedView | undefined {
+export function templateView(text: string, cookiecutter = false, seed?: Record<string, unknown>, reading: TemplateReading = {}): DecodedView | undefined {
   if (cookiecutter ? !(seed ? TEMPLATE_SYNTAX.test(text) || BARE_VARIABLE.test(text) : BARE_VARIABLE.test(text)) : !TEMPLATE_SYNTAX.test(text)) return undefined;
   const variable = cookiecutter ? '{{' : '${{';
   const builder = new ViewBuilder(text);
-  const constants = new TemplateConstants(text.length, cookiecutter, seed);
+  const constants = new TemplateConstants(text.length, cookiecutter, seed, reading);
   // The text since the last tag, as raw runs: a left-trimming opening (`{%-`) trims its end, as Nunjitsu trims its pending text.
   let pending: [number, number][] = [];
   const flush = () => {
@@ -57,13 +76,17 @@ export function templateView(text: string, cookiecutter = false, seed?: Record<s
   // What looking ahead for blocks' closing tags may read in all: nested blocks cost a multiple of the text, no more.
   let lookahead = 4 * text.length + 100_000;
   let at = 0;
+  // trimBlocks: a block tag's line break after it is dropped, as Nunjitsu drops it (\n or \r\n).
+  const newlineAt = (at: number) => (!reading.trimBlocks ? 0 : text[at] === '\n' ? 1 : text.startsWith('\r\n', at) ? 2 : 0);
   while (at < text.length) {
+    if (reading.deadline !== undefined && Date.now() > reading.deadline) throw new TemplateDeadlineError();
     const opening = nextOpening(at);
     if (!opening) {
       pending.push([at, text.length]);
       break;
     }
     pending.push([at, opening.at]);
+    if (opening.kind === 'block' && reading.lstripBlocks) lstrip(text, opening.at, pending);
     const inner = opening.at + opening.value.length;
     const leftTrim = text[inner] === '-';
     if (leftTrim) trimEnd(text, pending);
@@ -85,6 +108,7 @@ export function templateView(text: string, cookiecutter = false, seed?: Record<s
       if (value === undefined) pending.push([opening.at, next]);
       else builder.put(value, opening.at, next);
     } else if (raw) {
+      next += newlineAt(next);
       builder.drop(opening.at, next);
       const closing = rawEnd(text, next, raw);
       if (!closing) {
@@ -105,15 +129,18 @@ export function templateView(text: string, cookiecutter = false, seed?: Record<s
       if (closing && value !== undefined) {
         builder.put(value, opening.at, closing.end);
         next = closing.end;
-        if (closing.rightTrim) {
-          const skipped = next;
-          while (next < text.length && SPACE.test(text[next])) next++;
-          builder.drop(skipped, next);
-        }
+        const skipped = next;
+        if (closing.rightTrim) while (next < text.length && SPACE.test(text[next])) next++;
+        else next += newlineAt(next);
+        builder.drop(skipped, next);
         at = next;
         continue;
       }
       builder.drop(opening.at, next);
+      if (opening.kind === 'block' && !rightTrim) {
+        builder.drop(next, next + newlineAt(next));
+        next += newlineAt(next);
+      }
     }
     if (rightTrim) {
       const skipped = next;
@@ -154,6 +181,23 @@ function openings(text: string, variable: string): (from: number) => Opening | u
   };
 }
 
+/**
+ * lstripBlocks: when only whitespace stands before the block tag at `at` on its line (Nunjitsu's
+ * lineHasContent false), drops that whitespace from the raw runs `pending`. Reads back over that whitespace
+ * only (what a tag stands after is read by that tag alone).
+ */
+function lstrip(text: string, at: number, pending: [number, number][]): void {
+  let start = at;
+  while (start > 0 && text[start - 1] !== '\n' && SPACE.test(text[start - 1])) start--;
+  if (start > 0 && text[start - 1] !== '\n') return;
+  while (pending.length) {
+    const last = pending[pending.length - 1];
+    last[1] = Math.min(last[1], Math.max(start, last[0]));
+    if (last[1] > last[0]) return;
+    pending.pop();
+  }
+}
+
 /** Drops the trailing whitespace (JavaScript's \s, as Nunjitsu's /\s+$/) of the raw runs `pending`. */
 function trimEnd(text: string, pending: [number, number][]): void {
   while (pending.length) {
@@ -162,52 +206,6 @@ function trimEnd(text: string, pending: [number, number][]): void {
     if (last[1] > last[0]) return;
     pending.pop();
   }
-}
-
-/**
- * Where the code from `from` ends: the first `close` outside a string, a regular-expression literal
- * (`r/…/`), a name or a number (Nunjitsu's findCodeTerminator and skipCodeToken); -1 when there is none.
- */
-function codeEnd(text: string, from: number, close: string): number {
-  for (let at = from; at <= text.length - close.length; ) {
-    const c = text[at];
-    if (c === '"' || c === "'") {
-      at = stringEnd(text, at);
-      continue;
-    }
-    WORD.lastIndex = at;
-    const word = WORD.exec(text)?.[0];
-    if (word) {
-      at += word.length;
-      if (word === 'r' && text[at] === '/') at = regexEnd(text, at + 1);
-      continue;
-    }
-    if (text.startsWith(close, at)) return at;
-    at++;
-  }
-  return -1;
-}
-
-function stringEnd(text: string, start: number): number {
-  for (let at = start + 1; at < text.length; at++) {
-    if (text[at] === '\\') at++;
-    else if (text[at] === text[start]) return at + 1;
-  }
-  return text.length;
-}
-
-/** After a regular-expression literal whose pattern starts at `from`: its closing `/` (not escaped) and flags. */
-function regexEnd(text: string, from: number): number {
-  let backslashes = 0;
-  for (let at = from; at < text.length; at++) {
-    if (text[at] === '\\') backslashes++;
-    else if (text[at] === '/' && backslashes % 2 === 0) {
-      let end = at + 1;
-      while (end < text.length && /[a-z]/.test(text[end])) end++;
-      return end;
-    } else backslashes = 0;
-  }
-  return text.length;
 }
 
 /**
