@@ -80,7 +80,8 @@ export function valuesRenders(root: string, changed: readonly string[]): ValuesR
 function contentsRendered(root: string, target: string, step: FetchStep): (file: string) => boolean {
   let rendering: ((relative: string) => { contents: boolean }) | undefined;
   try {
-    rendering = step.file ? undefined : renderingOf(step.input, join(root, target));
+    // The folder as it is inside the repository (a link leaving it throws: every file counts as rendered).
+    rendering = step.file ? undefined : renderingOf(step.input, realRepoPath(root, target));
   } catch {
     rendering = undefined;
   }
