@@ -78,7 +78,9 @@ export function resolveTarget(fromFile: string, type: string, target: string, co
   if ('external' in resolved) return { kind: 'external', url: target };
   if ('outside' in resolved) return { kind: 'invalid', reason: `${JSON.stringify(target.slice(0, 200))} leads outside this repository: a relative target resolves against the repository's URL, so it can reach another branch or repository, whose content nobody reviews here` };
   const { path } = resolved;
-  const search = type === 'url' && context.repoUrl ? context.urlSearch?.(context.repoUrl) : undefined;
+  // Only a target that may be a pattern asks which reader reads it: building the app-config's readers loads
+  // every reader's client (@azure/identity among them), which a catalog of plain targets never needs.
+  const search = type === 'url' && context.repoUrl && /[*?[{(]/.test(path) ? context.urlSearch?.(context.repoUrl) : undefined;
   if (search === 'none' && /[*?]/.test(path)) {
     const unread = matchGlob(context.treeFiles ?? context.repoFiles, path, GLOB_BUDGET_MS, { dot: false }) ?? [];
     return {
