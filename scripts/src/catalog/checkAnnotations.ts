@@ -177,7 +177,7 @@ function techdocsUrlFinding(value: string, entity: CatalogEntity, context: Annot
   const url = value.slice(4).trim();
   let folder: string | null | undefined;
   // GitHub's and GitLab's folder URLs say tree/, repoUrl a file's blob/: one repository and ref.
-  for (const candidate of [url, url.replace(/\/(-\/)?tree\//, '/$1blob/')]) {
+  for (const candidate of new Set([url, url.replace(/\/(-\/)?tree\//, '/$1blob/')])) {
     folder = /^https?:\/\//i.test(candidate) ? resolveRelative(entity.file, candidate.replace(/\/+$/, ''), context.repoUrl) : undefined;
     if (typeof folder === 'string') break;
   }

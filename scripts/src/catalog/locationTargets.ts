@@ -218,7 +218,8 @@ function resolveUrlTarget(fromFile: string, target: string, repoUrl?: string): R
   const base = repoUrl ?? LOCAL_BASE;
   let resolved: URL;
   try {
-    resolved = new URL(PLAIN_RELATIVE.test(target) ? new URL(target, base + fromFile).href : backstageResolveUrl({ url: target, base: base + fromFile }));
+    // defaultScmResolveUrl gives an absolute URL back as written.
+    resolved = PLAIN_RELATIVE.test(target) ? new URL(target, base + fromFile) : URL.canParse(target) ? new URL(target) : new URL(backstageResolveUrl({ url: target, base: base + fromFile }));
   } catch {
     // toAbsoluteUrl then hands the target on as written, which no URL reader takes.
     return { invalid: `Backstage cannot resolve ${JSON.stringify(target.slice(0, 200))} against this file's URL, so it reads nothing there.` };

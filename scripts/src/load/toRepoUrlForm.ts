@@ -81,9 +81,10 @@ export function otherRevision(url: string, repoUrl: string | undefined): { branc
 }
 
 function pathForm(url: string, target: URL, repoUrl: string, forms: ReadonlySet<string>): string {
-  const written = parsed(url);
   const base = parsed(repoUrl);
-  if (!written || !base || !forms.has(written.filepathtype) || !forms.has(base.filepathtype)) return url;
+  if (!base || namesOtherRepository(target, base.full_name)) return url;
+  const written = parsed(url);
+  if (!written || !forms.has(written.filepathtype) || !forms.has(base.filepathtype)) return url;
   if (written.full_name.toLowerCase() !== base.full_name.toLowerCase() || written.ref !== base.ref || !written.ref) return url;
   // repoUrl may name a folder of the repository (…/blob/main/backstage/): the file must lie under it.
   const folder = base.filepath.replace(/\/+$/, '');
@@ -98,6 +99,29 @@ function pathForm(url: string, target: URL, repoUrl: string, forms: ReadonlySet<
   return `${prefix}${rest.split('/').map(encodeURIComponent).join('/')}${target.search}${target.hash}`;
 }
 
+/**
+ * Whether git-url-parse cannot read `target` (a github.com or gitlab.com URL, WHATWG-parsed) as a repository
+ * named `fullName` in any capitals, told without parsing it (10-20 µs a URL: a catalog's every techdocs-ref
+ * and url target is set against repoUrl). On those hosts git-url-parse takes the full name from the front of
+ * the path, percent-decoded with one leading `/` dropped (owner segments, then the name; a leading `scm/`
+ * dropped), except for a Bitbucket Server path (`…/repos/…`), an owner from the URL's user part (taken for
+ * a path of one segment) and an empty owner (a path starting `//` or `/%2F`): those are left to the parser.
+ * False means "parse it"; a test holds it to the parser on many URLs.
+ */
+export function namesOtherRepository(target: URL, fullName: string): boolean {
+  if (target.username || target.password || target.pathname.includes('/repos/')) return false;
+  let path: string;
+  try {
+    path = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  } catch {
+    return false;
+  }
+  if (path.startsWith('/')) return false;
+  const name = fullName.toLowerCase();
+  const lower = path.toLowerCase();
+  return !lower.startsWith(name) && !(lower.startsWith('scm/') && lower.slice(4).startsWith(name));
+}
+
 function azureForm(url: string, target: URL, repo: URL): string {
   const segments = target.pathname.split('/');
   const own = repo.pathname.split('/');
@@ -110,13 +134,23 @@ function azureForm(url: string, target: URL, repo: URL): string {
   return out.href;
 }
 
+// git-url-parse takes 10-20 µs a URL, and every url-form target, techdocs-ref and fetch url of a catalog is
+// set against repoUrl: its reading is kept, by URL, so that repoUrl and a URL written again are parsed once.
+const PARSED_KEPT = 1024;
+const parsedUrls = new Map<string, GitUrl | undefined>();
+
 function parsed(url: string): GitUrl | undefined {
+  if (parsedUrls.has(url)) return parsedUrls.get(url);
   gitUrlParse ??= require('git-url-parse') as (url: string) => GitUrl;
+  let reading: GitUrl | undefined;
   try {
-    return gitUrlParse(url);
+    reading = gitUrlParse(url);
   } catch {
-    return undefined;
+    reading = undefined;
   }
+  if (parsedUrls.size >= PARSED_KEPT) parsedUrls.clear();
+  parsedUrls.set(url, reading);
+  return reading;
 }
 
 function decoded(segment: string): string {
