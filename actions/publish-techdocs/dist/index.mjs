@@ -19671,6 +19671,33 @@ function runLogged(args, env, scrub2) {
   });
 }
 
+// scripts/src/report/fitText.ts
+var GITHUB_SUMMARY_BYTES = 1024 * 1024;
+var AZURE_SUMMARY_BYTES = 1024 * 1024;
+function textSize(text, unit) {
+  return unit === "bytes" ? Buffer.byteLength(text, "utf8") : text.length;
+}
+function fitText(text, max, unit, note) {
+  if (textSize(text, unit) <= max) return text;
+  const room = Math.max(0, max - textSize(note, unit) - textSize("```\n", unit));
+  let head = unit === "bytes" ? text.slice(0, new TextEncoder().encodeInto(text, new Uint8Array(room)).read) : text.slice(0, room);
+  if (unit === "chars" && /[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1);
+  const line = head.lastIndexOf("\n");
+  head = line >= 0 ? head.slice(0, line + 1) : "";
+  const fences = head.match(/^[^\S\n\r\u2028\u2029]*```/gm)?.length ?? 0;
+  return `${head}${fences % 2 ? "```\n" : ""}${note}`;
+}
+
+// actions/shared/stepSummary.ts
+var HEADING_ROOM = 256;
+async function writeStepSummary(markdown, what, heading) {
+  const note = `
+_\u2026truncated: the rest of this ${what} does not fit in a GitHub job summary (1 MiB); the job log has all of it._
+`;
+  const text = fitText(markdown, GITHUB_SUMMARY_BYTES - HEADING_ROOM, "bytes", note);
+  await (heading === void 0 ? summary : summary.addHeading(heading, 3)).addRaw(text, true).write();
+}
+
 // scripts/src/report/secretScrubber.ts
 var MIN_FRAGMENT = 6;
 var MIN_SECRET_LENGTH = 8;
@@ -19743,8 +19770,7 @@ async function main() {
   if (getBooleanInput("force")) args.push("--force");
   scrub = secretScrubber(Object.values(env));
   const run = await runLogged([CLI, ...args], { ...process.env, ...env }, scrub);
-  const outcome = scrub(run.stdout);
-  await summary.addHeading("TechDocs", 3).addRaw(outcome, true).write();
+  await writeStepSummary(scrub(run.stdout), "outcome", "TechDocs");
   if (run.status !== 0) setFailed(`backstage-gitops techdocs publish exited ${run.status}; see the log.`);
 }
 main().catch((error2) => setFailed(logText(scrub(error2 instanceof Error ? error2.message : String(error2)))));

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
 import { runLogged } from '../../shared/runLogged.ts';
+import { writeStepSummary } from '../../shared/stepSummary.ts';
 import { logText } from '../../../scripts/src/report/safeText.ts';
 import { secretScrubber } from '../../../scripts/src/report/secretScrubber.ts';
 
@@ -30,10 +31,9 @@ async function main(): Promise<void> {
   }
   if (core.getBooleanInput('force')) args.push('--force');
   scrub = secretScrubber(Object.values(env));
-  // Both streams reach the log line by line, escaped (runLogged); the summary gets the CLI's Markdown.
+  // Both streams reach the log line by line, escaped (runLogged); the summary gets the CLI's Markdown, cut to fit.
   const run = await runLogged([CLI, ...args], { ...process.env, ...env }, scrub);
-  const outcome = scrub(run.stdout);
-  await core.summary.addHeading('TechDocs', 3).addRaw(outcome, true).write();
+  await writeStepSummary(scrub(run.stdout), 'outcome', 'TechDocs');
   if (run.status !== 0) core.setFailed(`backstage-gitops techdocs publish exited ${run.status}; see the log.`);
 }
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { runLogged } from '../../shared/runLogged.ts';
+import { writeStepSummary } from '../../shared/stepSummary.ts';
 import { logText } from '../../../scripts/src/report/safeText.ts';
 import { secretScrubber, urlCredentials } from '../../../scripts/src/report/secretScrubber.ts';
 
@@ -24,10 +25,9 @@ async function main(): Promise<void> {
   if (head) args.push('--main-head', head);
   if (core.getBooleanInput('dry-run')) args.push('--dry-run');
   if (core.getBooleanInput('allow-mass-delete')) args.push('--allow-mass-delete');
-  // Both streams reach the log line by line, escaped (runLogged); the summary gets the CLI's Markdown.
+  // Both streams reach the log line by line, escaped (runLogged); the summary gets the CLI's Markdown, cut to fit.
   const run = await runLogged([CLI, ...args], { ...process.env, BACKSTAGE_TOKEN: token }, scrub);
-  const plan = scrub(run.stdout);
-  await core.summary.addRaw(plan, true).write();
+  await writeStepSummary(scrub(run.stdout), 'plan');
   if (run.status !== 0) core.setFailed(`backstage-gitops sync exited ${run.status}; see the log.`);
 }
 
