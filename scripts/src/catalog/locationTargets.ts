@@ -159,6 +159,15 @@ function readAsPattern(type: string, path: string, repoUrl: string | undefined, 
   return host === undefined || host === 'github' ? githubIsGlob()(path) : false;
 }
 
+/**
+ * Whether Backstage reads the repo path of a `type` location (`url` for every registered one) in the repository at
+ * `repoUrl` as a pattern of files (a glob its reader searches) rather than as one file. Without the app-config's
+ * integrations: the repo's host picks the reader, as readAsPattern does.
+ */
+export function readsAsPattern(type: string, path: string, repoUrl: string | undefined): boolean {
+  return readAsPattern(type, path, repoUrl);
+}
+
 let isGlob: ((path: string) => boolean) | undefined;
 /**
  * The is-glob that GithubUrlReader itself requires, resolved from @backstage/backend-defaults (a

@@ -1,4 +1,4 @@
-import { resolveRelative } from '../catalog/locationTargets.ts';
+import { readsAsPattern, resolveRelative } from '../catalog/locationTargets.ts';
 import type { CatalogApi, RemoteEntity, RemoteLocation } from './catalogApi.ts';
 import { HttpError } from './retry.ts';
 
@@ -32,13 +32,18 @@ function repoFileOf(origin: string, repoUrl: string): string | undefined {
  * (the new root's copies are conflicts Backstage ignores), and after a root was dropped its entities
  * stayed in Backstage while sync said it matched the repo. A file counts as the repo's when the repo
  * no longer holds it, or its catalog loads it (`isCatalogFile`): a file of the same repository that
- * the catalog does not load (another team's registration in a monorepo) is left alone.
+ * the catalog does not load (another team's registration in a monorepo) is left alone, and so is a
+ * location Backstage reads as a pattern of files, which no root ever is.
  */
 export async function formerRoots(api: CatalogApi, repoUrl: string, currentOrigins: readonly string[], isRepoFile: (path: string) => boolean, isCatalogFile: (path: string) => boolean, log: (line: string) => void): Promise<FormerRoots> {
   const former = (origin: string) => {
     if (currentOrigins.includes(origin)) return false;
     const file = repoFileOf(origin, repoUrl);
-    return file !== undefined && (!isRepoFile(file) || isCatalogFile(file));
+    // A root is one file. A location Backstage reads as a pattern (another team's services/*/catalog-info.yaml
+    // in a monorepo) was never a root, and names no file the repo could hold: taken for a removed root, its
+    // location was unregistered and its entities deleted on every sync.
+    if (file === undefined || readsAsPattern('url', file, repoUrl)) return false;
+    return !isRepoFile(file) || isCatalogFile(file);
   };
   // A token the permission framework does not let list locations (or a catalog without the endpoint)
   // still syncs the current roots; the log says what it could not see.
