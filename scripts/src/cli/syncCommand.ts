@@ -104,7 +104,6 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   const retry = { ...DEFAULT_RETRY, onRetry: (note: string) => err.write(`sync: ${logText(note)}\n`) };
   const api = new CatalogApi(url, token, io.fetch, retry);
   const repoFiles = new Set(input.loaded.repoFiles);
-  const catalogFiles = new Set([...input.loaded.files, ...input.loaded.context].map(f => f.file));
   let result;
   try {
     result = await syncCatalog({
@@ -114,7 +113,6 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
       edges: input.loaded.locations,
       repoUrl: config.repoUrl,
       isRepoFile: path => repoFiles.has(path),
-      isCatalogFile: path => catalogFiles.has(path),
       adoptFrom: [...config.catalog.adoptFrom, ...values['adopt-from']!],
       dryRun: Boolean(values['dry-run']),
       maxRemoveFraction,

@@ -30,12 +30,15 @@ function repoFileOf(origin: string, repoUrl: string): string | undefined {
  * the hand-over). Sync owned only its current roots, so such a location kept its entities forever:
  * after a root was renamed every entity was refused as "held by a location this repo does not own"
  * (the new root's copies are conflicts Backstage ignores), and after a root was dropped its entities
- * stayed in Backstage while sync said it matched the repo. A file counts as the repo's when the repo
- * no longer holds it, or its catalog loads it (`isCatalogFile`): a file of the same repository that
- * the catalog does not load (another team's registration in a monorepo) is left alone, and so is a
- * location Backstage reads as a pattern of files, which no root ever is.
+ * stayed in Backstage while sync said it matched the repo. A location counts as a former root only when
+ * the repo no longer holds its file. One whose file the repo still holds is another registration of it
+ * (another team's in a monorepo), whether the catalog loads that file or not: loading it is one more
+ * target in a pull request's own Location, which made sync unregister the team's location and take its
+ * entities over, owner unchecked. Its entities are held elsewhere like any other registration's, taken over
+ * only through adoptFrom (a root kept as a child Location too). A location Backstage reads as a pattern of
+ * files is left alone: no root ever is one.
  */
-export async function formerRoots(api: CatalogApi, repoUrl: string, currentOrigins: readonly string[], isRepoFile: (path: string) => boolean, isCatalogFile: (path: string) => boolean, log: (line: string) => void): Promise<FormerRoots> {
+export async function formerRoots(api: CatalogApi, repoUrl: string, currentOrigins: readonly string[], isRepoFile: (path: string) => boolean, log: (line: string) => void): Promise<FormerRoots> {
   const former = (origin: string) => {
     if (currentOrigins.includes(origin)) return false;
     const file = repoFileOf(origin, repoUrl);
@@ -43,7 +46,7 @@ export async function formerRoots(api: CatalogApi, repoUrl: string, currentOrigi
     // in a monorepo) was never a root, and names no file the repo could hold: taken for a removed root, its
     // location was unregistered and its entities deleted on every sync.
     if (file === undefined || readsAsPattern('url', file, repoUrl)) return false;
-    return !isRepoFile(file) || isCatalogFile(file);
+    return !isRepoFile(file);
   };
   // A token the permission framework does not let list locations (or a catalog without the endpoint)
   // still syncs the current roots; the log says what it could not see.

@@ -34,7 +34,7 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   const plan = planSync(input.desired, actual, origins, input.repoUrl);
   // Locations of this repo that are no longer roots (renamed, moved, split or dropped): their entities are
   // the repo's. Those it still defines move to the current roots (as adopted ones do), the rest are removed.
-  const former = await formerRoots(api, input.repoUrl, origins, input.isRepoFile, input.isCatalogFile, log);
+  const former = await formerRoots(api, input.repoUrl, origins, input.isRepoFile, log);
   const formerOrigins = new Set(former.origins);
   const wantedRefs = new Set(input.desired.map(e => e.ref).filter(Boolean));
   plan.remove.push(...former.entities.filter(e => !wantedRefs.has(refOfRemote(e))));

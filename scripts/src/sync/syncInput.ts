@@ -12,9 +12,8 @@ export interface SyncInput {
   /** Location edges of the repo, to find which Location lists a file. */
   edges: readonly LocationEdge[];
   repoUrl: string;
-  /** Whether the repo holds this repo-relative file, and whether its catalog loads it: which of its registered locations are former roots (formerRoots). */
+  /** Whether the repo holds this repo-relative file: which of its registered locations are former roots (formerRoots). */
   isRepoFile(path: string): boolean;
-  isCatalogFile(path: string): boolean;
   /**
    * Registered locations (`<type>:<target>`) whose entities this sync may take over (catalog.adoptFrom
    * and --adopt-from). An entity held by any other location not of this repo is refused, never taken.
