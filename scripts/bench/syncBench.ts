@@ -36,7 +36,7 @@ export async function runSyncBench(sizes: number[], dataDir: string, log: (line:
       const started = Date.now();
       const result = await syncCatalog({
         api, desired, roots: [{ type: 'url', target: `${repoUrl}catalog/all-files.yaml` }], edges: loaded.locations, repoUrl, adoptFrom: [],
-        isRepoFile: path => loaded.repoFiles.includes(path),
+        isRepoFile: path => loaded.repoFiles.includes(path), isCatalogFile: path => loaded.files.some(f => f.file === path),
         dryRun: false, maxRemoveFraction: 0.1, allowMassRemove: false, waitMs: 45 * 60_000, pollMs: 2000, log,
       });
       const seconds = (Date.now() - started) / 1000;

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { lstatSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkCatalog } from '../catalog/checkCatalog.ts';
 import { prepareCatalogCheck } from '../catalog/prepareCatalogCheck.ts';
@@ -104,6 +106,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
   const retry = { ...DEFAULT_RETRY, onRetry: (note: string) => err.write(`sync: ${logText(note)}\n`) };
   const api = new CatalogApi(url, token, io.fetch, retry);
   const repoFiles = new Set(input.loaded.repoFiles);
+  const catalogFiles = new Set([...input.loaded.files, ...input.loaded.context].map(f => f.file));
   let result;
   try {
     result = await syncCatalog({
@@ -112,7 +115,10 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
       roots: config.catalog.roots.map(r => ({ type: config.catalog.rootLocationType, target: `${config.repoUrl}${r}` })),
       edges: input.loaded.locations,
       repoUrl: config.repoUrl,
-      isRepoFile: path => repoFiles.has(path),
+      // The gate lists no symlink and nothing under node_modules, but the repo still holds them: GitHub serves a
+      // link to a file as that file, so another team's location registering one is no former root to remove.
+      isRepoFile: path => repoFiles.has(path) || heldInCheckout(root, path),
+      isCatalogFile: path => catalogFiles.has(path),
       adoptFrom: [...config.catalog.adoptFrom, ...values['adopt-from']!],
       dryRun: Boolean(values['dry-run']),
       maxRemoveFraction,
@@ -139,6 +145,12 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<number> {
     : formatPlan(result.plan), values.format === 'json' ? 'json' : 'text');
   if (diagnostics.length) err.write(formatters.stylish(diagnostics, formatOptions));
   return diagnostics.length > 0 ? 1 : 0;
+}
+
+/** Whether the checkout holds `path` (repo-relative, `/`-separated) as anything at all, a link not followed; a path climbing out of `root` is not held. */
+function heldInCheckout(root: string, path: string): boolean {
+  if (isAbsolute(path) || path.split('/').includes('..')) return false;
+  return lstatSync(join(root, path), { throwIfNoEntry: false }) !== undefined;
 }
 
 /** A failed call to Backstage as a tool error like every other (exit 2, `backstage-gitops sync:` and one sentence), saying whether a rerun can help. */

@@ -18,7 +18,7 @@ export interface FormerRoots {
  * The repo file a `url:` origin names (resolved against `repoUrl` as Backstage's reader resolves it), or
  * undefined when it names no file of this repo.
  */
-function repoFileOf(origin: string, repoUrl: string): string | undefined {
+export function repoFileOf(origin: string, repoUrl: string): string | undefined {
   if (!origin.startsWith('url:')) return undefined;
   return resolveRelative('', origin.slice(4), repoUrl) ?? undefined;
 }

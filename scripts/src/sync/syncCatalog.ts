@@ -2,7 +2,7 @@ import type { CatalogEntity } from '../catalog/catalogEntity.ts';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { RemoteEntity } from './catalogApi.ts';
 import { handOverAdopted } from './handOverAdopted.ts';
-import { formerRoots } from './formerRoots.ts';
+import { formerRoots, repoFileOf } from './formerRoots.ts';
 import { holderOf, ownerRefOf } from './holderOf.ts';
 import { inBatches } from './inBatches.ts';
 import { locationSpecToMetadataName, locationToRefresh } from './locationToRefresh.ts';
@@ -95,7 +95,10 @@ export async function syncCatalog(input: SyncInput): Promise<SyncResult> {
   if (plan.held.length) {
     const refused = new Set(plan.held.map(h => h.desired));
     plan.add = plan.add.filter(e => !refused.has(e));
-    heldFindings.push(...plan.held.map(heldElsewhere));
+    heldFindings.push(...plan.held.map(h => {
+      const file = repoFileOf(h.holder, input.repoUrl);
+      return heldElsewhere(h, file !== undefined && input.isCatalogFile(file) ? file : undefined);
+    }));
     log(`refused: ${plan.held.length} entit${plan.held.length === 1 ? 'y is' : 'ies are'} held by a location this repo does not own or cannot take over; ${plan.held.length === 1 ? 'it stays' : 'they stay'} there untouched`);
   }
   if (input.dryRun) return result({});

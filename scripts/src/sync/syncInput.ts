@@ -12,8 +12,10 @@ export interface SyncInput {
   /** Location edges of the repo, to find which Location lists a file. */
   edges: readonly LocationEdge[];
   repoUrl: string;
-  /** Whether the repo holds this repo-relative file: which of its registered locations are former roots (formerRoots). */
+  /** Whether the repo holds this repo-relative path in any form (a file, a symlink): which of its registered locations are former roots (formerRoots). */
   isRepoFile(path: string): boolean;
+  /** Whether the repo's catalog loads this repo-relative file: a refusal of a location registering one says how to adopt it (heldElsewhere). */
+  isCatalogFile(path: string): boolean;
   /**
    * Registered locations (`<type>:<target>`) whose entities this sync may take over (catalog.adoptFrom
    * and --adopt-from). An entity held by any other location not of this repo is refused, never taken.

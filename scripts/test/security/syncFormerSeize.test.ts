@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
+import { symlinkSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../helpers/gitRepo.ts';
 import { runBin } from '../helpers/runBin.ts';
@@ -71,5 +73,48 @@ describe('a pull request that loads another team\'s registered file does not mak
     expect(plan.remove).toEqual([]);
     expect(plan.refused.map(r => r.ref).sort()).toEqual(['component:default/x-api', 'component:default/x-web']);
     expect(run.status).toBe(1);
+  }, 60_000);
+
+  // Reviewer: the same refusal meets a repository that kept its former root as a child Location of the new
+  // one; "have the team that owns that location hand it over" sent its platform team to the wrong fix. The
+  // finding names the file the catalog loads and the catalog.adoptFrom entry that moves its entities.
+  it('says the file is one the catalog loads and names the catalog.adoptFrom entry that moves its entities', async () => {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const run = await runBin(['sync', '--url', url, '--dry-run', '--format', 'json'], repo, { BACKSTAGE_TOKEN: 'token-0123456789' });
+    const { diagnostics } = JSON.parse(run.stdout) as { diagnostics: { ruleId: string; message: string; hint: string }[] };
+    expect(diagnostics.map(d => d.ruleId)).toEqual(['sync-entity-held-elsewhere', 'sync-entity-held-elsewhere']);
+    expect(diagnostics[0].message).toContain(`which registers ${TEAM_FILE}: a file of this repository that its catalog loads but that is not one of catalog.roots (a former root kept as a child Location, or another team's registration of that file)`);
+    expect(diagnostics[0].hint).toContain(`list the location under catalog.adoptFrom in gitops.config.yaml (- url:${LOCATION})`);
+  }, 60_000);
+});
+
+// Reviewer: the gate lists no symlink, so another team's registration of a file that is a link in this
+// repository (GitHub serves a link to a file as that file) looked like a root whose file was gone: sync planned
+// to unregister the team's location and delete its entities, within the mass-delete guard.
+describe('a registered file of the repository that is a symlink is not a former root', () => {
+  let server: Server;
+  let repo: string;
+  beforeAll(async () => {
+    server = await backstageWithTeamLocation();
+    repo = await tempRepo({
+      'gitops.config.yaml': `repoUrl: ${REPO_URL}\ncatalog:\n  roots: [catalog/all.yaml]\n`,
+      'catalog/all.yaml': `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets: [./team-a.yaml]\n`,
+      'catalog/team-a.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n',
+      'teams/x/real.yaml': teamComponent('x-api') + teamComponent('x-web'),
+    });
+    symlinkSync('real.yaml', join(repo, TEAM_FILE));
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'add', '-A');
+    git(repo, '-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-qm', 'team x links its file');
+  }, 60_000);
+  afterAll(() => server?.close());
+
+  it('leaves the team\'s location and entities alone', async () => {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const run = await runBin(['sync', '--url', url, '--dry-run', '--format', 'json'], repo, { BACKSTAGE_TOKEN: 'token-0123456789' });
+    const plan = JSON.parse(run.stdout) as { replace: unknown[]; remove: string[] };
+    expect(plan.replace).toEqual([]);
+    expect(plan.remove).toEqual([]);
+    expect(run.stderr).not.toContain('former root');
   }, 60_000);
 });
