@@ -410,6 +410,9 @@ async function gatesOf(root: string, config: GitopsConfig, input: Awaited<Return
       byGate.push(...(await codeownersGates(root, config, entities, parses, byGate[0])).diagnostics);
       // As `schema --check` judges it: the editor schema is generated from the catalog however it is found.
       if (config.editorSchema) byGate.push(await editorSchemaGateOf(root, config, entities, parses));
+      // The app-config a config names is judged however the catalog is found: a Backstage app's own repo
+      // (discovery) naming its app-config under backstageConfig passed with that section never read.
+      if (config.backstageConfig) byGate.push(await (await import('../backstageConfig/backstageConfigGate.ts')).backstageConfigGate(config));
     }
     if (input.loaded.mode === 'paths' && config.found) byGate.push(wholeRunOnly(config, input.loaded.given ?? [], input.loaded.repoFiles));
   }
