@@ -9,6 +9,10 @@ const require = createRequire(import.meta.url);
 
 // Keys that hold secrets even where no plugin schema marks them `@visibility secret`.
 const SECRET_KEY = /(password|secret|token|apikey|api-key|accountkey|privatekey|connectionstring)$/i;
+// Values a protocol fixes under a name that guess takes for a credential: Atlassian's documented
+// `X-Atlassian-Token: no-check` header (what every Jira or Confluence proxy endpoint sends to pass its
+// XSRF check) is the same string everywhere, so no secret; no plugin schema marks it one either.
+const FIXED_VALUES: Readonly<Record<string, RegExp>> = { 'x-atlassian-token': /^no-?check$/i };
 // ajv's messages for a failed combinator: which branch fails depends on every value below it.
 const COMBINATOR = /^must (match (a schema in anyOf|exactly one schema in oneOf|"then" schema|"else" schema)|NOT be valid)/;
 // backend-defaults' DatabaseManager serves these clients with its Sqlite3Connector, which reads a string
@@ -63,7 +67,7 @@ export function checkBackstageConfig(files: readonly ConfigFile[], schema: Confi
   }
   const flagged = new Set<string>();
   for (const { data, context } of secrets) walk(data, [], (path, value) => flag(context, path, value));
-  for (const file of files) walk(file.resolved, [], (path, value) => SECRET_KEY.test(String(path[path.length - 1])) && flag(file.source.file, path, value));
+  for (const file of files) walk(file.resolved, [], (path, value) => guessedSecret(path, value) && flag(file.source.file, path, value));
   return diagnostics;
 
   function flag(context: string, path: PathSegment[], value: unknown) {
@@ -114,6 +118,14 @@ function schemaErrors(schema: ConfigSchemaLike, configs: { data: unknown; contex
     const types = /^must be ([a-z,]+) \{ type=/.exec(text)?.[1].split(',');
     return types !== undefined && types.every(t => t === 'object' || t === 'array');
   });
+}
+
+/** Whether the key's name says it holds a secret (SECRET_KEY), unless the value is one a protocol fixes for that name (FIXED_VALUES). */
+function guessedSecret(path: PathSegment[], value: unknown): boolean {
+  const key = String(path[path.length - 1]);
+  if (!SECRET_KEY.test(key)) return false;
+  const fixed = FIXED_VALUES[key.toLowerCase()];
+  return !(fixed && typeof value === 'string' && fixed.test(value.trim()));
 }
 
 /** Whether `path` is a database `connection` that a sqlite client reads as a file name: the client the value's own file sets (it is what that file runs with), else the merged one. */

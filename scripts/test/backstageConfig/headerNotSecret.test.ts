@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { runBin } from '../helpers/runBin.ts';
+import { tempRepo } from '../helpers/tempRepo.ts';
+
+interface Finding { ruleId: string; severity: string; file: string; message: string; range: { start: { line: number } } }
+
+const CONFIG = "backstageConfig:\n  files: [app-config.yaml]\n  plugins: ['@backstage/backend-defaults']\n";
+const findings = (stdout: string) => (JSON.parse(stdout) as { diagnostics: Finding[] }).diagnostics;
+
+// A proxy endpoint to Jira as Atlassian documents it: X-Atlassian-Token: no-check turns off its XSRF check.
+const appConfig = (extra: string) => [
+  'app:',
+  '  baseUrl: http://localhost:3000',
+  'proxy:',
+  '  endpoints:',
+  "    '/jira/api':",
+  '      target: https://example.atlassian.net',
+  '      headers:',
+  '        Authorization: ${JIRA_TOKEN}',
+  "        X-Atlassian-Token: 'no-check'",
+  extra,
+].join('\n');
+
+describe('config-plain-secret on a header whose name ends in Token (through the bin)', () => {
+  it("does not take Atlassian's fixed X-Atlassian-Token: no-check for a credential", async () => {
+    const root = await tempRepo({ 'gitops.config.yaml': CONFIG, 'app-config.yaml': appConfig('') });
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect(findings(run.stdout).filter(d => d.ruleId === 'config-plain-secret')).toEqual([]);
+    expect(run.status).toBe(0);
+  });
+
+  it('still reports a token header whose value is written out', async () => {
+    const root = await tempRepo({ 'gitops.config.yaml': CONFIG, 'app-config.yaml': appConfig('        X-Auth-Token: 3f9a1c7e5b2d8f4a\n') });
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect(findings(run.stdout).filter(d => d.ruleId === 'config-plain-secret').map(d => `${d.message}@${d.range.start.line}`))
+      .toEqual(['proxy.endpoints./jira/api.headers.X-Auth-Token holds a secret written out in the repo.@10']);
+    expect(run.status).toBe(1);
+  });
+});
