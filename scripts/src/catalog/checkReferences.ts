@@ -334,10 +334,28 @@ function providedNearMiss(target: string, uses: ReadonlyMap<string, number>, pro
     if (Math.abs(other.length - name.length) > 2 || distance(name, other) > 2) continue;
     const sameLetters = other.length === name.length && [...other].sort().join('') === [...name].sort().join('');
     if (other.length === name.length && !sameLetters) continue;
+    if (segmentApart(name, other)) continue;
     if (!providedBy(ref)) continue;
     best = { ref, uses: count, own };
   }
   return best;
+}
+
+/**
+ * Whether one name is the other with one short segment more: two adjacent characters, a separator and
+ * another (`team-a.c` beside `team-c`, `squad-a` beside `squad`). Such names follow a naming scheme (one
+ * team per letter or region) and are distinct teams as often as a changed letter is; a separator alone
+ * left out (`dataeng`, `data-eng`) or a letter alone still counts as a likely misspelling.
+ */
+function segmentApart(a: string, b: string): boolean {
+  const [long, short] = a.length > b.length ? [a, b] : [b, a];
+  if (long.length - short.length !== 2) return false;
+  const separator = (c: string) => c === '-' || c === '_' || c === '.';
+  for (let i = 0; i + 1 < long.length; i++) {
+    const [x, y] = [long[i], long[i + 1]];
+    if (separator(x) !== separator(y) && long.slice(0, i) + long.slice(i + 2) === short) return true;
+  }
+  return false;
 }
 
 /**
