@@ -30,7 +30,7 @@ const INPUT_HINT = "Fix the step's input in template.yaml: the scaffolder valida
  * `templates test` sees those); and a repoUrl built from a RepoUrlPicker value plus text, read through
  * Backstage's own parseRepoUrl with a sample picker value.
  */
-export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<string, KnownAction>, pickers: ReadonlySet<string>): StepFinding[] {
+export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<string, KnownAction>, pickers: ReadonlySet<string>, parameterKinds?: ReadonlyMap<string, readonly string[]>): StepFinding[] {
   const found: StepFinding[] = [];
   steps.forEach((step, i) => {
     if (!isRecord(step) || typeof step.action !== 'string') return;
@@ -40,7 +40,7 @@ export function checkStepInputs(steps: readonly unknown[], actions: ReadonlyMap<
       return;
     }
     const input = step.input ?? {};
-    for (const refusal of staticRefusals(action, input)) found.push({ ...refusalPlace(i, step.input, refusal), ruleId: 'template-action-input', message: refusal.message, hint: refusal.hint ?? unknownInputHint(action, input, refusal) ?? INPUT_HINT });
+    for (const refusal of staticRefusals(action, input, parameterKinds)) found.push({ ...refusalPlace(i, step.input, refusal), ruleId: 'template-action-input', message: refusal.message, hint: refusal.hint ?? unknownInputHint(action, input, refusal) ?? INPUT_HINT });
     for (const { at, value } of workspacePathValues(action, input)) {
       const problem = templatedWorkspacePathProblem(at.map(String).join('.'), value);
       if (problem) found.push({ path: ['spec', 'steps', i, 'input', ...at], ruleId: 'template-action-input', message: problem, hint: 'Keep the path inside the task workspace (e.g. ./service).' });
@@ -100,8 +100,57 @@ export function refusalPlace(stepIndex: number, input: unknown, refusal: Pick<In
   return { path, key: false };
 }
 
-/** The refusals of a literal input that hold whatever its expressions render to (keys are never rendered). */
-export function staticRefusals(action: KnownAction, input: unknown): (InputRefusal & { hint?: string })[] {
+/**
+ * The refusals of a literal input that hold whatever its expressions render to (keys are never rendered).
+ * With `parameterKinds` (declaredParameterKinds), a lone `${{ parameters.x }}` is judged with a value of
+ * the one kind the form declares for x.
+ */
+export function staticRefusals(action: KnownAction, input: unknown, parameterKinds?: ReadonlyMap<string, readonly string[]>): (InputRefusal & { hint?: string })[] {
+  return [...literalRefusals(action, input), ...parameterTypeRefusals(action, input, parameterKinds)];
+}
+
+// A lone `${{ parameters.name }}` (or parameters['name']): the runner keeps its value's type (a string stays one).
+export const LONE_PARAMETER = /^\s*\$\{\{\s*parameters(?:\.([A-Za-z_$][\w$]*)|\[\s*(['"])([^'"\\]{1,200})\2\s*\])\s*\}\}\s*$/;
+
+/** A value of each kind declaredParameterKinds names (null left out: no form field gives one). */
+const KIND_SAMPLES: Record<string, () => unknown> = { string: () => 'sample', number: () => 1, boolean: () => true, array: () => [], record: () => ({}) };
+
+/**
+ * The type refusals of inputs that are one lone `${{ parameters.x }}`, x declared with one kind. The
+ * backend validates the values against the pages first and NunjucksWorkflowRunner passes a lone
+ * expression's value on as it is, so a number, boolean, array or object parameter given to an input that
+ * takes a string (targetPath, url, message, filePath), or a string one given to one that takes an object
+ * (values), is refused whenever the form gives it: `templates test` saw it only with a case's values.
+ * Only `type` refusals at the sample itself: the sample stands for the kind, not for the value.
+ */
+function parameterTypeRefusals(action: KnownAction, input: unknown, kinds: ReadonlyMap<string, readonly string[]> | undefined): (InputRefusal & { hint?: string })[] {
+  if (kinds === undefined || kinds.size === 0) return [];
+  const sampled = new Map<string, { name: string; kind: string }>();
+  const visit = (value: unknown, path: (string | number)[]): unknown => {
+    if (typeof value === 'string') {
+      const match = LONE_PARAMETER.exec(value);
+      const name = match?.[1] ?? match?.[3];
+      const declared = name === undefined ? undefined : [...new Set(kinds.get(name) ?? [])];
+      if (name === undefined || declared?.length !== 1 || !KIND_SAMPLES[declared[0]]) return value;
+      sampled.set(JSON.stringify(path), { name, kind: declared[0] });
+      return KIND_SAMPLES[declared[0]]();
+    }
+    if (Array.isArray(value)) return value.map((v, i) => visit(v, [...path, i]));
+    if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visit(v, [...path, k])]));
+    return value;
+  };
+  const judged = visit(input, []);
+  if (sampled.size === 0) return [];
+  return validateActionInput(action, judged).flatMap(r => {
+    const sample = r.keyword === 'type' ? sampled.get(JSON.stringify(r.path)) : undefined;
+    if (!sample) return [];
+    const kind = sample.kind === 'record' ? 'an object' : sample.kind === 'array' ? 'an array' : `a ${sample.kind}`;
+    const name = boundedText(sample.name, 80);
+    return [{ ...r, hint: `The form declares parameters.${name} as ${sample.kind === 'record' ? 'object' : sample.kind}, and the runner passes a lone \${{ parameters.${name} }} on as it is, so this input gets ${kind}, which the action refuses whatever the form is given. ${sample.kind === 'string' ? 'Give this input the mapping it takes (e.g. a mapping of values that reads the parameter).' : `Make it text the action takes: \${{ parameters.${name} | string }}, or text around the expression.`}` }];
+  });
+}
+
+function literalRefusals(action: KnownAction, input: unknown): (InputRefusal & { hint?: string })[] {
   // A value that is one expression ending in parseRepoUrl or parseEntityRef renders an object, whatever
   // the parameters: the runner keeps a lone expression's type. Judged with that object (Backstage's own
   // parse of a sample), so a string input given one is refused now, not only when a case renders it.

@@ -8,7 +8,7 @@ import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { boundedText } from '../report/safeText.ts';
 import { checkExpression, checkExpressionSyntax, declaredStepOutputs, expressions, literalBraces, rangeOfText, type ExpressionReport, type TextRange } from './checkExpressions.ts';
-import { checkStepInputs } from './checkStepInputs.ts';
+import { checkStepInputs, LONE_PARAMETER } from './checkStepInputs.ts';
 import { stepIdOf } from './stepIds.ts';
 import { registerPathProblems } from './registerTarget.ts';
 import type { KnownAction, TemplatingNames } from './scaffolderActions.ts';
@@ -127,7 +127,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     if (first !== undefined) at(['spec', 'steps', i, ...(named(i) ? [] : ['id'])], 'template-duplicate-step', `Step id ${id}${named(i)} is already used by step ${first + 1}${named(first)}. Backstage still runs both steps, but keeps one output per id: from this step on steps.${id} is this step's output (the earlier one's is gone), and the task's log names both steps ${id}.`, 'Give every step its own id.', false, 'warning');
     else firstWithId.set(id, i);
   });
-  if (actions) for (const f of checkStepInputs(steps, actions, pickerParameters(pages))) if (unreadPlaceholder(steps[Number(f.path[2])]) === undefined) at(f.path, f.ruleId, f.message, f.hint, f.key);
+  if (actions) for (const f of checkStepInputs(steps, actions, pickerParameters(pages), parameterKinds)) if (unreadPlaceholder(steps[Number(f.path[2])]) === undefined) at(f.path, f.ruleId, f.message, f.hint, f.key);
   for (const f of registerPathProblems(steps, idOf)) if (unreadPlaceholder(steps[Number(f.path[2])]) === undefined) at(f.path, 'template-register-path', f.message, f.hint);
   // What the expressions may read: the declared parameters, and those a test case passes through ?formData=.
   const readable = new Set([...declared, ...passed]);
@@ -230,8 +230,6 @@ export function literalEachProblem(each: unknown): string | undefined {
   return each === null ? 'null' : `the ${typeof each} ${String(each)}`;
 }
 
-// A lone `${{ parameters.name }}` (or parameters['name']): the runner keeps its value's type (a string stays one).
-const LONE_PARAMETER = /^\s*\$\{\{\s*parameters(?:\.([A-Za-z_$][\w$]*)|\[\s*(['"])([^'"\\]{1,200})\2\s*\])\s*\}\}\s*$/;
 const SCALAR_KINDS = new Set(['string', 'number', 'boolean', 'null']);
 
 /**

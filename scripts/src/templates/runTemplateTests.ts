@@ -26,7 +26,7 @@ import { OUTSIDE_REPOSITORY } from './offlineScaffolder.ts';
 import { refusalPlace, staticRefusals, staticRepoUrlProblem } from './checkStepInputs.ts';
 import { integrationTypeOf } from './deploymentHosts.ts';
 import { handlerRefusals } from './handlerRefusals.ts';
-import { pickerParameters } from './checkTemplate.ts';
+import { declaredParameterKinds, pickerParameters } from './checkTemplate.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { gitHostView } from '../load/gitHostView.ts';
 import type { KnownAction } from './scaffolderActions.ts';
@@ -421,6 +421,8 @@ function renderedInputFindings(template: { file: string; documents: unknown[]; l
   const steps = ((template.documents[0] as { spec?: { steps?: { id?: string; action?: string; input?: unknown }[] } })?.spec?.steps ?? []);
   const spec = (template.documents[0] as { spec?: { parameters?: unknown } })?.spec;
   const pickers = pickerParameters([spec?.parameters ?? []].flat());
+  // As check judges the template (its pages read as they are): a refusal check already reports is not given twice.
+  const parameterKinds = declaredParameterKinds([spec?.parameters ?? []].flat());
   const found: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const refusal of refusals) {
@@ -428,7 +430,7 @@ function renderedInputFindings(template: { file: string; documents: unknown[]; l
     const index = steps.findIndex((s, i) => (s?.id ?? `step-${i + 1}`) === refusal.stepId);
     const step = steps[index];
     const known = step?.action ? actions.get(step.action) : undefined;
-    if (known && staticRefusals(known, step.input ?? {}).some(r => r.message === refusal.message)) continue;
+    if (known && staticRefusals(known, step.input ?? {}, parameterKinds).some(r => r.message === refusal.message)) continue;
     if (refusal.keyword === 'glob' && isRecord(step?.input) && skeletonGlobProblems(step.input.copyWithoutTemplating).some(p => p.message === refusal.message)) continue;
     if (refusal.path[0] === 'repoUrl' && isRecord(step?.input) && typeof step.input.repoUrl === 'string' && staticRepoUrlProblem(step.input.repoUrl, pickers, integrationTypeOf(known?.provider), step.action)) continue;
     const key = `${refusal.stepId}|${refusal.message}`;
