@@ -9,6 +9,7 @@ import type { PathSegment } from '../load/yamlPath.ts';
 import { boundedText } from '../report/safeText.ts';
 import { checkExpression, checkExpressionSyntax, declaredStepOutputs, expressions, literalBraces, rangeOfText, type ExpressionReport, type TextRange } from './checkExpressions.ts';
 import { checkStepInputs, LONE_PARAMETER } from './checkStepInputs.ts';
+import { closedPages } from './closedPages.ts';
 import { stepIdOf } from './stepIds.ts';
 import { registerPathProblems } from './registerTarget.ts';
 import type { KnownAction, TemplatingNames } from './scaffolderActions.ts';
@@ -102,6 +103,13 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     });
   } finally {
     forgetPages(ajv);
+  }
+  if (Array.isArray(spec.parameters) && !unknownPages) {
+    for (const closed of closedPages(pages)) {
+      const names = closed.names.slice(0, 5).map(n => boundedText(n, 80)).join(', ') + (closed.names.length > 5 ? ` and ${closed.names.length - 5} more` : '');
+      const when = closed.required ? 'on every run, as one of them is required' : 'whenever the form gives one of them';
+      at(['spec', 'parameters', closed.page, 'additionalProperties'], 'template-page-closed', `This page has additionalProperties: false, but other pages ask for ${names}: Backstage validates the values of the whole form against every page, so it refuses the task ${when} ("is not allowed to have the additional property").`, 'Remove additionalProperties: false from the page (the form only submits what its pages declare), or declare the other pages\' properties on it too.', false, closed.required ? 'error' : 'warning');
+    }
   }
   // A page Backstage reads at ingestion may declare the same name with another type.
   const parameterKinds = unknownPages ? undefined : declaredParameterKinds(pages);
