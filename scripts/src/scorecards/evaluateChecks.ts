@@ -166,7 +166,14 @@ export function retrieverById(retrievers: readonly FactRetriever[]): Map<string,
   return new Map(retrievers.map(r => [r.id, r]));
 }
 
-/** Each retriever's fact names from its schema, for evaluateChecks' "Not all facts are defined". */
+/**
+ * The keys Tech Insights' store puts beside a schema's fact names: TechInsightsDatabase.getLatestSchemas
+ * spreads the whole fact_schemas row (id, version, entityFilter) into each schema, and jsonfc takes every
+ * key as a defined fact name. A rule naming one does not fail the entity; it waits for a fact of that name.
+ */
+export const SCHEMA_ROW_KEYS: readonly string[] = ['id', 'version', 'entityFilter'];
+
+/** Each retriever's defined names as jsonfc sees them (its schema's and the row's), for evaluateChecks' "Not all facts are defined". */
 export function schemaNames(retrievers: readonly FactRetriever[]): Map<string, string[]> {
-  return new Map(retrievers.map(r => [r.id, Object.keys(r.schema)]));
+  return new Map(retrievers.map(r => [r.id, [...new Set([...Object.keys(r.schema), ...SCHEMA_ROW_KEYS])]]));
 }

@@ -3,7 +3,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { Rule } from 'json-rules-engine';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
-import { referencedFacts } from './evaluateChecks.ts';
+import { referencedFacts, SCHEMA_ROW_KEYS } from './evaluateChecks.ts';
 import type { Condition, Located, ScorecardData } from './model.ts';
 import { ignoredBranches } from './readCondition.ts';
 import { jsonPathProblem, unboundedJsonPath } from './jsonPathProblem.ts';
@@ -83,7 +83,11 @@ export function lintScorecards(data: ScorecardData, knownEntityRefs: ReadonlySet
       // The retriever that does define it, when another one does: the fix is then factIds, not the name.
       const provider = data.retrievers.find(r => Object.hasOwn(r.value.schema, name))?.value.id;
       const hint = provider ? `${provider} defines ${name}: add it to factIds.` : `${didYouMean(name, own)}Fix the fact's name, or add the retriever that provides it to factIds (the facts each one defines are its schema under scorecards/facts/).`;
-      found.push(at(located, factPath(check.rule.conditions, name) ?? ['rule', 'conditions'], 'scorecard-unknown-fact', `Fact '${name}' is not in the schemas of this check's factIds (${check.factIds.join(', ')}); Tech Insights would fail every entity with "Not all facts are defined".`, hint));
+      // A key of the stored schema row counts as defined (SCHEMA_ROW_KEYS): no throw, but no retriever publishes it.
+      const consequence = SCHEMA_ROW_KEYS.includes(name) && check.factIds.some(id => retrievers.has(id))
+        ? `Tech Insights counts '${name}' as defined (a key of every stored schema row), so no entity fails, but the check never applies unless some retriever publishes a fact of that name`
+        : 'Tech Insights would fail every entity with "Not all facts are defined"';
+      found.push(at(located, factPath(check.rule.conditions, name) ?? ['rule', 'conditions'], 'scorecard-unknown-fact', `Fact '${name}' is not in the schemas of this check's factIds (${check.factIds.join(', ')}); ${consequence}.`, hint));
     }
     if (check.filter && config && !config.target.features.checkFilter) {
       found.push(at(located, ['filter'], 'scorecard-unsupported', `Check filters need a newer jsonfc than ${config.target.jsonfc}.`, 'Remove the filter or raise target.jsonfc once the managed Backstage is upgraded.'));
