@@ -5,9 +5,12 @@ import type { LoadedCatalog } from '../load/loadCatalog.ts';
  * Findings that fail the read of a whole file in Backstage, not one entity: a YAML error in any document,
  * a document that is no mapping, or an entity that fails the envelope. The catalog backend collects them
  * as errors of the Location that reads the file, and a Location with any error stores nothing it read
- * (ProcessorOutputCollector, measured: a numeric name ingests nothing from that file).
+ * (ProcessorOutputCollector, measured: a numeric name ingests nothing from that file). An entity the
+ * catalog.rules refuse does the same: DefaultCatalogProcessingOrchestrator checks what a Location emitted
+ * against the rules and throws NotAllowedError while processing that Location (measured: every sibling of
+ * a refused kind in a root file was never ingested).
  */
-const FAILS_LOCATION = new Set(['yaml-syntax', 'yaml-duplicate-key', 'yaml-not-a-mapping', 'entity-envelope']);
+const FAILS_LOCATION = new Set(['yaml-syntax', 'yaml-duplicate-key', 'yaml-not-a-mapping', 'entity-envelope', 'catalog-rule-denied']);
 
 /**
  * Adds to each such finding what Backstage loses with it: every entity of the file, or of every file the

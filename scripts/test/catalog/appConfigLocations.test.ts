@@ -87,7 +87,7 @@ describe('catalog.rules of a Backstage app repository without gitops.config.yaml
     expect(run.stderr).toBe('');
     const denied = (JSON.parse(run.stdout).diagnostics as Finding[]).filter(d => d.ruleId === 'catalog-rule-denied');
     expect(denied.map(d => `${d.severity} ${d.file}: ${d.message}`)).toEqual([
-      "error examples/more.yaml: Entity group:default/stray at examples/more.yaml, is not of an allowed kind for that location: the managed Backstage's catalog.rules do not allow Group here.",
+      "error examples/more.yaml: Entity group:default/stray at examples/more.yaml, is not of an allowed kind for that location: the managed Backstage's catalog.rules do not allow Group here. Backstage then fails the whole Location in examples/entities.yaml that reads this file: every entity that Location reads is lost (new ones never appear, existing ones stop updating), not just this one.",
     ]);
     expect(denied[0].hint).toBe('Allow Group in catalog.rules (or in the rules of this location) in app-config.yaml, or register it elsewhere.');
     expect(run.status).toBe(1);
@@ -113,7 +113,7 @@ describe('catalog.rules of a Backstage app repository without gitops.config.yaml
     const denied = (JSON.parse(run.stdout).diagnostics as Finding[]).filter(d => d.ruleId === 'catalog-rule-denied');
     // The Group under org.yaml's tree is allowed by org.yaml's rules; the one under entities.yaml (no rules of its own) is not.
     expect(denied.map(d => `${d.file}: ${d.message}`)).toEqual([
-      "examples/more.yaml: Entity group:default/stray at examples/more.yaml, is not of an allowed kind for that location: the managed Backstage's catalog.rules do not allow Group here.",
+      "examples/more.yaml: Entity group:default/stray at examples/more.yaml, is not of an allowed kind for that location: the managed Backstage's catalog.rules do not allow Group here. Backstage then fails the whole Location in examples/entities.yaml that reads this file: every entity that Location reads is lost (new ones never appear, existing ones stop updating), not just this one.",
     ]);
   }, 60_000);
 });
