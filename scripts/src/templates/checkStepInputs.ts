@@ -146,7 +146,7 @@ function parameterTypeRefusals(action: KnownAction, input: unknown, kinds: Reado
     if (!sample) return [];
     const kind = sample.kind === 'record' ? 'an object' : sample.kind === 'array' ? 'an array' : `a ${sample.kind}`;
     const name = boundedText(sample.name, 80);
-    return [{ ...r, hint: `The form declares parameters.${name} as ${sample.kind === 'record' ? 'object' : sample.kind}, and the runner passes a lone \${{ parameters.${name} }} on as it is, so this input gets ${kind}, which the action refuses whatever the form is given. ${sample.kind === 'string' ? 'Give this input the mapping it takes (e.g. a mapping of values that reads the parameter).' : `Make it text the action takes: \${{ parameters.${name} | string }}, or text around the expression.`}` }];
+    return [{ ...r, hint: `The form declares parameters.${name} as ${sample.kind === 'record' ? 'object' : sample.kind}, and the runner passes a lone \${{ parameters.${name} }} on as it is, so this input gets ${kind}, which the action refuses whenever the form gives it a value. ${sample.kind === 'string' ? 'Give this input the mapping it takes (e.g. a mapping of values that reads the parameter).' : sample.kind === 'record' || sample.kind === 'array' ? `Make it text the action takes: \${{ parameters.${name} | dump }} (JSON; | string gives ${sample.kind === 'record' ? '"[object Object]"' : 'its items joined by commas'}), or one of its fields in text.` : `Make it text the action takes: \${{ parameters.${name} | string }}, or text around the expression.`}` }];
   });
 }
 

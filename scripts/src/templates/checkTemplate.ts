@@ -105,7 +105,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     forgetPages(ajv);
   }
   if (Array.isArray(spec.parameters) && !unknownPages) {
-    for (const closed of closedPages(pages)) {
+    for (const closed of closedPages(pages, value => unreadPlaceholder(value) !== undefined)) {
       const names = closed.names.slice(0, 5).map(n => boundedText(n, 80)).join(', ') + (closed.names.length > 5 ? ` and ${closed.names.length - 5} more` : '');
       const when = closed.required ? 'on every run, as one of them is required' : 'whenever the form gives one of them';
       at(['spec', 'parameters', closed.page, 'additionalProperties'], 'template-page-closed', `This page has additionalProperties: false, but other pages ask for ${names}: Backstage validates the values of the whole form against every page, so it refuses the task ${when} ("is not allowed to have the additional property").`, 'Remove additionalProperties: false from the page (the form only submits what its pages declare), or declare the other pages\' properties on it too.', false, closed.required ? 'error' : 'warning');

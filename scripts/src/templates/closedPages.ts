@@ -13,11 +13,14 @@ export interface ClosedPage {
  * scaffolder-backend's router) and the form submits the values of all its pages together, so such a page refuses
  * the task whenever the other page's field is given; always when that page requires it. Only top-level
  * `properties` of the other page count (what a branch declares is given only in that branch: judged not here).
+ * `unread` tells a placeholder's stand-in (unreadPlaceholder): a page whose own properties are one is not judged.
  */
-export function closedPages(pages: readonly unknown[]): ClosedPage[] {
+export function closedPages(pages: readonly unknown[], unread: (value: unknown) => boolean = () => false): ClosedPage[] {
   const found: ClosedPage[] = [];
   pages.forEach((page, i) => {
     if (!isRecord(page) || page.additionalProperties !== false) return;
+    // properties (or patternProperties) Backstage reads from a URL at ingestion: what the page allows is unknown.
+    if (unread(page.properties) || unread(page.patternProperties)) return;
     const own = isRecord(page.properties) ? new Set(Object.keys(page.properties)) : new Set<string>();
     const patterns: RegExp[] = [];
     if (isRecord(page.patternProperties)) {

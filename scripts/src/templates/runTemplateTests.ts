@@ -28,6 +28,7 @@ import { integrationTypeOf } from './deploymentHosts.ts';
 import { handlerRefusals } from './handlerRefusals.ts';
 import { declaredParameterKinds, pickerParameters } from './checkTemplate.ts';
 import { isRecord } from '../load/loadCatalog.ts';
+import { unreadPlaceholder } from '../catalog/placeholders.ts';
 import { gitHostView } from '../load/gitHostView.ts';
 import type { KnownAction } from './scaffolderActions.ts';
 import { templateActions, templateExtensions } from './templateGate.ts';
@@ -422,7 +423,9 @@ function renderedInputFindings(template: { file: string; documents: unknown[]; l
   const spec = (template.documents[0] as { spec?: { parameters?: unknown } })?.spec;
   const pickers = pickerParameters([spec?.parameters ?? []].flat());
   // As check judges the template (its pages read as they are): a refusal check already reports is not given twice.
-  const parameterKinds = declaredParameterKinds([spec?.parameters ?? []].flat());
+  // (check leaves the kinds unknown when a page is read from a URL at ingestion, and so does this.)
+  const pages = [spec?.parameters ?? []].flat();
+  const parameterKinds = pages.some(page => unreadPlaceholder(page) !== undefined) ? undefined : declaredParameterKinds(pages);
   const found: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const refusal of refusals) {

@@ -54,4 +54,13 @@ describe('a parameter page with additionalProperties: false and another page', (
     expect(result.findings).toEqual([]);
     expect(result.status).toBe(0);
   }, 60_000);
+
+  // Reviewer: properties Backstage reads from a URL at ingestion ($yaml) may declare every other page's field;
+  // the gate read the unread stand-in as a page that declares nothing and failed a template Backstage runs.
+  it('a closed page whose properties come from a URL the gate cannot read is not judged', async () => {
+    const unreadFirst = '    - title: Common\n      properties:\n        $yaml: https://raw.githubusercontent.com/acme/shared/main/common-properties.yaml\n      additionalProperties: false\n';
+    const result = await check(unreadFirst, '    - title: Owner\n      required: [owner]\n      properties:\n        owner: {type: string}\n');
+    expect(result.findings.filter(f => f.includes('template-page-closed'))).toEqual([]);
+    expect(result.findings.filter(f => f.startsWith('error'))).toEqual([]);
+  }, 60_000);
 });

@@ -52,4 +52,12 @@ describe('a lone ${{ parameters.x }} is judged with the kind the form declares f
     expect(result.findings).toEqual([]);
     expect(result.status).toBe(0);
   }, 60_000);
+
+  // Reviewer: `| string` makes an object "[object Object]" (and an array its items joined by commas).
+  it('an object parameter as text: the hint offers | dump, not | string', async () => {
+    const result = await check('        repo: {type: object}\n', "        targetPath: '${{ parameters.repo }}'\n        values: {name: '${{ parameters.name }}'}\n");
+    expect(result.findings).toEqual(['template-action-input@20 Invalid input passed to action fetch:template, instance.targetPath is not of a type(s) string']);
+    expect(result.hints[0]).toContain('${{ parameters.repo | dump }} (JSON; | string gives "[object Object]")');
+  }, 60_000);
 });
+
