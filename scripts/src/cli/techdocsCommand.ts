@@ -15,7 +15,7 @@ import { listRepoFiles } from '../load/repoFiles.ts';
 import { loadEntities } from '../scorecards/prepareScorecards.ts';
 import { publishSites } from '../techdocs/publishSites.ts';
 import { shard } from '../shard.ts';
-import type { StorageTarget } from '../techdocs/siteStore.ts';
+import { azureConnectionProblem, type StorageTarget } from '../techdocs/siteStore.ts';
 import { buildableSites } from '../techdocs/techdocsSites.ts';
 import { describeTechdocsCore } from '../techdocs/buildSite.ts';
 import { techdocsBuildCommand } from './techdocsBuildCommand.ts';
@@ -80,6 +80,9 @@ export async function techdocsCommand(argv: string[], io: CliIo): Promise<number
   // Storage credentials never reach the log, whatever an SDK error or a build echoes.
   hideSecrets(io, ...(target.type === 'azureBlobStorage' ? [target.connectionString, target.accountKey] : [target.secretAccessKey, io.env.AWS_SESSION_TOKEN]));
   refuseUrlCredentials(io, values.endpoint as string | undefined, '--endpoint', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+  const refused = target.type === 'azureBlobStorage' && target.connectionString ? azureConnectionProblem(target.connectionString) : undefined;
+  // The SDK's reason is bounded and may only name a part of the string: the value itself is hidden above.
+  if (refused !== undefined) throw new UsageError(`${logText(String(values['connection-string-env']).slice(0, 100))} is not a connection string the Azure Storage SDK accepts (${logText(refused.slice(0, 200))}); copy it from the storage account's Access keys page: DefaultEndpointsProtocol=https;AccountName=<account>;AccountKey=<key>;EndpointSuffix=core.windows.net, or BlobEndpoint=<url>;SharedAccessSignature=<token>`);
   const root = repoRoot(io.cwd, values.root);
   const config = await loadConfig(root);
   const { entities } = await loadEntities(root);

@@ -12,6 +12,22 @@ export interface SiteStore {
   remove(keys: readonly string[]): Promise<void>;
 }
 
+/**
+ * Why the Azure SDK refuses `connectionString` (its own message, e.g. "Invalid URL"), or undefined when it
+ * takes it. Backstage's azureBlobStorage publisher hands the string to the same
+ * `BlobServiceClient.fromConnectionString`, which parses it without any request, so a string refused here
+ * fails there too. Loads @azure/storage-blob; never throws.
+ */
+export function azureConnectionProblem(connectionString: string): string | undefined {
+  const { BlobServiceClient } = require('@azure/storage-blob');
+  try {
+    BlobServiceClient.fromConnectionString(connectionString);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 export function siteStore(target: StorageTarget): SiteStore {
   return target.type === 'azureBlobStorage' ? azureStore(target) : s3Store(target);
 }

@@ -184,6 +184,14 @@ describe.concurrent('a tool error is one clear message', { timeout: 120_000 }, (
     expectToolError(run, /The TechDocs storage \(Azure container techdocs\) is not reachable .*check the connection settings/);
   });
 
+  it('techdocs publish with a malformed Azure connection string: a usage error naming the variable, the value never shown', async () => {
+    for (const connection of ['not-a-connection-string-s3cr3tValue', 'AccountName=acme;AccountKey=s3cr3tValue']) {
+      const run = await gitops(base, ['techdocs', 'publish', '--publisher', 'azureBlobStorage', '--container', 'techdocs', '--dry-run'], { AZURE_STORAGE_CONNECTION_STRING: connection });
+      expectToolError(run, /^backstage-gitops techdocs: AZURE_STORAGE_CONNECTION_STRING is not a connection string the Azure Storage SDK accepts \(.+\); copy it from the storage account's Access keys page/);
+      expect(run.stderr).not.toMatch(/internal error|s3cr3tValue/);
+    }
+  });
+
   it('output piped into head ends quietly: no EPIPE trace', async () => {
     const child = spawn('sh', ['-c', `"${process.execPath}" "${BIN}" check --list-rules | head -n 1`], { cwd: base });
     let stdout = '';
