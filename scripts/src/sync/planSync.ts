@@ -73,8 +73,10 @@ export function planSync(desired: readonly CatalogEntity[], actual: readonly Rem
 
 /**
  * The plan as Markdown for the log and the job summary: counts, then up to LISTED entities per kind
- * (the rest counted, never cut mid-line). Refs and file names are escaped (mdCode, mdText): they come
- * from the repo and from Backstage.
+ * (the rest counted, never cut mid-line), what sync deletes or refuses before what it adds or updates:
+ * a job summary cut to fit (actions/shared/stepSummary.ts) loses the end, and the end should be the
+ * least surprising part. Refs and file names are escaped (mdCode, mdText): they come from the repo and
+ * from Backstage.
  */
 export function formatPlan(plan: SyncPlan): string {
   const adopted = new Map(plan.adopt.map(a => [a.desired.ref!, a.origin]));
@@ -88,11 +90,11 @@ export function formatPlan(plan: SyncPlan): string {
     `${plan.add.length} to add${plan.adopt.length ? ` (${plan.adopt.length} adopted from ${plan.replace.filter(r => !r.blocked).length} location(s) it replaces)` : ''} · ${plan.update.length} to update · ${plan.remove.length} to remove · ${plan.unchanged} unchanged${plan.held.length ? ` · ${plan.held.length} refused (held by a location this repo does not own)` : ''}`,
     '',
     ...listed(plan.replace, r => (r.former ? `- 🔁 location ${mdCode(r.origin)} was one of this repo's roots and is not any more: it is unregistered${r.adopted ? `, its ${r.adopted} entit${r.adopted === 1 ? 'y the repo still defines moves' : 'ies the repo still defines move'} to the current roots` : ''}` : r.blocked ? `- ⛔ location ${mdCode(r.origin)} stays: ${mdText(r.blocked)}` : `- 🔁 location ${mdCode(r.origin)} is replaced: its ${r.adopted} entit${r.adopted === 1 ? 'y moves' : 'ies move'} to this repo`)),
-    ...listed(plan.add, e => (adopted.has(e.ref!) ? `- 🔁 ${mdCode(e.ref ?? '')} (adopted from ${mdCode(adopted.get(e.ref!)!)} into ${mdText(e.file)})` : `- ➕ ${mdCode(e.ref ?? '')} (${mdText(e.file)})`)),
-    ...listed(plan.update, u => `- ✏️ ${mdCode(u.desired.ref ?? '')} (${u.movedFrom ? `moved from ${mdText(u.movedFrom)} to ` : ''}${mdText(u.desired.file)})`),
     ...listed(plan.remove, r => `- ➖ ${mdCode(refOfRemote(r))}`),
     ...listed(plan.held, h => `- ⛔ ${mdCode(h.desired.ref ?? '')} (${mdText(h.desired.file)}) refused: Backstage holds it from ${mdCode(h.holder)}, ${h.owner !== undefined ? `listed for adoption, owned there by ${mdCode(h.owner)} and not by this repo's owner` : 'a location this repo does not own'}; it stays there`),
-    ...(plan.conflicts.length ? ['', `Refused: defined more than once in the repo: ${plan.conflicts.slice(0, LISTED).map(mdCode).join(', ')}${plan.conflicts.length > LISTED ? ', …' : ''}`] : []),
+    ...(plan.conflicts.length ? [`- ⛔ refused: defined more than once in the repo: ${plan.conflicts.slice(0, LISTED).map(mdCode).join(', ')}${plan.conflicts.length > LISTED ? ', …' : ''}`] : []),
+    ...listed(plan.add, e => (adopted.has(e.ref!) ? `- 🔁 ${mdCode(e.ref ?? '')} (adopted from ${mdCode(adopted.get(e.ref!)!)} into ${mdText(e.file)})` : `- ➕ ${mdCode(e.ref ?? '')} (${mdText(e.file)})`)),
+    ...listed(plan.update, u => `- ✏️ ${mdCode(u.desired.ref ?? '')} (${u.movedFrom ? `moved from ${mdText(u.movedFrom)} to ` : ''}${mdText(u.desired.file)})`),
   ];
   return `${lines.join('\n')}\n`;
 }

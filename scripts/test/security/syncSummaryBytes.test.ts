@@ -19,14 +19,21 @@ const SEGMENT = '|'.repeat(200);
 const DIR = `catalog/${Array.from({ length: 18 }, () => SEGMENT).join('/')}`;
 const component = (i: number) => `---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc-${i}\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n`;
 
-/** A Backstage that holds nothing yet: every entity of the repo is one to add. */
+const ORIGIN = 'url:https://example.test/repo/blob/main/catalog/all.yaml';
+const GONE = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'gone', namespace: 'default', annotations: { 'backstage.io/managed-by-location': ORIGIN, 'backstage.io/managed-by-origin-location': ORIGIN } }, spec: { type: 'service', lifecycle: 'production', owner: 'team-a' } };
+
+/** A Backstage that holds one entity the repo removed: every entity of the repo is one to add. */
 function emptyBackstage(): Promise<Server> {
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', d => (body += d));
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
-      if (req.url?.startsWith('/api/catalog/entities/by-query')) return void res.end(JSON.stringify({ items: [], pageInfo: {} }));
+      if (req.url?.startsWith('/api/catalog/entities/by-query')) {
+        // One entity of the repo's root that the repo no longer defines: the plan removes it.
+        const ours = new URL(req.url, 'http://x').searchParams.get('filter')?.endsWith(`=${ORIGIN}`);
+        return void res.end(JSON.stringify({ items: ours ? [GONE] : [], pageInfo: {} }));
+      }
       if (req.url?.startsWith('/api/catalog/locations')) return void res.end('[]');
       if (req.url?.startsWith('/api/catalog/entities/by-refs')) return void res.end(JSON.stringify({ items: (JSON.parse(body).entityRefs as string[]).map(() => null) }));
       res.statusCode = 404;
@@ -52,7 +59,7 @@ describe('the sync action\'s job summary fits GitHub\'s 1 MiB, whatever the merg
   }, 60_000);
   afterAll(() => server?.close());
 
-  it('cuts the plan at a line, keeps its counts on top and says where the rest is', async () => {
+  it('cuts the plan at a line, keeps its counts and removals on top and says where the rest is', async () => {
     const summary = join(mkdtempSync(join(tmpdir(), 'summary-')), 'summary.md');
     writeFileSync(summary, '');
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -65,7 +72,9 @@ describe('the sync action\'s job summary fits GitHub\'s 1 MiB, whatever the merg
     expect(written.length).toBeGreaterThan(500_000);
     expect(written.length).toBeLessThanOrEqual(MIB);
     const text = written.toString('utf8');
-    expect(text.startsWith('### Backstage sync plan\n\n252 to add · 0 to update · 0 to remove · 0 unchanged\n')).toBe(true);
+    expect(text.startsWith('### Backstage sync plan\n\n252 to add · 0 to update · 1 to remove · 0 unchanged\n')).toBe(true);
+    // What sync deletes is listed before what it adds: a cut summary still shows every removal.
+    expect(text.includes('- ➖ <code>component:default/gone</code>')).toBe(true);
     expect(text.includes('_…truncated: the rest of this plan does not fit in a GitHub job summary (1 MiB); the job log has all of it._')).toBe(true);
   }, 120_000);
 });
