@@ -225,18 +225,23 @@ function resolveUrlTarget(fromFile: string, target: string, repoUrl?: string): R
     return filePath(queryRepoTargetToPath(fromFile, target, repoUrl));
   }
   const base = repoUrl ?? LOCAL_BASE;
+  // Whether Backstage takes `target` as an absolute URL (defaultScmResolveUrl's first test: `new URL(target)`
+  // parses); a plain relative target has no `:` and never is.
+  const absolute = !PLAIN_RELATIVE.test(target) && URL.canParse(target);
   let resolved: URL;
   try {
     // defaultScmResolveUrl gives an absolute URL back as written.
-    resolved = PLAIN_RELATIVE.test(target) ? new URL(target, base + fromFile) : URL.canParse(target) ? new URL(target) : new URL(backstageResolveUrl({ url: target, base: base + fromFile }));
+    resolved = absolute ? new URL(target) : PLAIN_RELATIVE.test(target) ? new URL(target, base + fromFile) : new URL(backstageResolveUrl({ url: target, base: base + fromFile }));
   } catch {
     // toAbsoluteUrl then hands the target on as written, which no URL reader takes.
     return { invalid: `Backstage cannot resolve ${JSON.stringify(target.slice(0, 200))} against this file's URL, so it reads nothing there.` };
   }
   // This repository in other capitals, GitHub's tree form or at HEAD: its reader reads the same file.
-  if (repoUrl) resolved = new URL(toRepoUrlForm(resolved.href, repoUrl));
-  const absolute = isAbsoluteUrl(target);
-  const root = new URL(base);
+  if (repoUrl) {
+    const respelled = toRepoUrlForm(resolved.href, repoUrl);
+    if (respelled !== resolved.href) resolved = new URL(respelled);
+  }
+  const root = rootOf(base);
   if (resolved.origin !== root.origin || !resolved.pathname.startsWith(root.pathname)) {
     if (!absolute) return { outside: true };
     return resolved.protocol === 'file:' && !repoUrl ? { outside: true } : { external: true };
@@ -250,14 +255,13 @@ function resolveUrlTarget(fromFile: string, target: string, repoUrl?: string): R
   return { path };
 }
 
-/** Whether Backstage takes `target` as an absolute URL (defaultScmResolveUrl's first test: `new URL(target)` parses). */
-function isAbsoluteUrl(target: string): boolean {
-  try {
-    new URL(target);
-    return true;
-  } catch {
-    return false;
-  }
+// A run has one repoUrl: its parse is kept (every url target and url: techdocs-ref is set against it).
+let lastRoot: { base: string; url: URL } | undefined;
+
+/** `new URL(base)`, kept for the last base asked; callers only read it. */
+function rootOf(base: string): URL {
+  if (lastRoot?.base !== base) lastRoot = { base, url: new URL(base) };
+  return lastRoot.url;
 }
 
 interface ScmHelpers {
@@ -319,7 +323,7 @@ function queryRepoTargetToPath(fromFile: string, target: string, repoUrl: string
   }
   const path = resolved.searchParams.get('path');
   const elsewhere = resolved.origin + resolved.pathname !== repo.origin + repo.pathname || path === null || (resolved.searchParams.get('version') ?? '') !== (repo.searchParams.get('version') ?? '');
-  if (elsewhere) return isAbsoluteUrl(target) ? undefined : null;
+  if (elsewhere) return URL.canParse(target) ? undefined : null;
   const normalized = posix.normalize(path).replace(/^\/+/, '');
   return normalized.startsWith('../') || normalized === '..' ? null : normalized;
 }

@@ -41,7 +41,7 @@ export function toRepoUrlForm(url: string, repoUrl: string | undefined, options:
   let repo: URL;
   try {
     target = new URL(url);
-    repo = new URL(repoUrl);
+    repo = repoUrlParsed(repoUrl);
   } catch {
     return url;
   }
@@ -49,6 +49,15 @@ export function toRepoUrlForm(url: string, repoUrl: string | undefined, options:
   const type = HOST_TYPES.get(repo.hostname) ?? (repo.hostname.endsWith('.visualstudio.com') ? 'azure' : undefined);
   if (!type || target.protocol !== repo.protocol || target.host !== repo.host) return url;
   return type === 'azure' ? azureForm(url, target, repo) : pathForm(url, target, repoUrl, options.folders && type === 'gitlab' ? GITLAB_FOLDER_FORMS : FILE_FORMS[type]);
+}
+
+// A run sets every URL against one repoUrl: its parse is kept (read only, never handed out).
+let lastRepo: { repoUrl: string; url: URL } | undefined;
+
+/** `new URL(repoUrl)`, kept for the last repoUrl asked. Throws TypeError as the constructor does. */
+function repoUrlParsed(repoUrl: string): URL {
+  if (lastRepo?.repoUrl !== repoUrl) lastRepo = { repoUrl, url: new URL(repoUrl) };
+  return lastRepo.url;
 }
 
 /**
