@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostic.ts';
 import { parseYaml } from '../load/parseYaml.ts';
-import { readSource } from '../load/readSource.ts';
+import { catalogText, readSource } from '../load/readSource.ts';
 import { realRepoPath } from '../load/repoPath.ts';
 import { refOf } from './catalogEntity.ts';
 import { findPlaceholders, placeholderTarget } from './placeholders.ts';
@@ -40,9 +40,10 @@ export function unreachableDefinitions(diagnostics: readonly Diagnostic[], root:
   for (const file of files.sort()) {
     let text: string;
     try {
-      const read = readSource(realRepoPath(root, file), file, maxBytes);
-      if (!('text' in read)) continue;
-      text = read.text;
+      // Bytes that are not UTF-8 define what the text Backstage reads from them defines (catalogText).
+      const read = catalogText(readSource(realRepoPath(root, file), file, maxBytes));
+      if (read === undefined) continue;
+      text = read;
     } catch {
       continue;
     }

@@ -9,10 +9,10 @@ import { loadManagedModel, type ManagedModel } from '../catalog/managedModel.ts'
 import { BUNDLING_RESOLVERS, bundlePlaceholderRefs, type BundledPlaceholder } from '../catalog/bundlePlaceholderRefs.ts';
 import { definitionLimits, mayHoldRef, scanApiRefs, type DefinitionRoot } from '../catalog/apiRefs.ts';
 import { BACKSTAGE_KINDS, helmTemplateMatcher, isEntityDocument, textDeclaresEntity } from '../catalog/entityDocument.ts';
-import { contentHash, type ResultCache } from '../cache/resultCache.ts';
+import type { ResultCache } from '../cache/resultCache.ts';
 import { DEFAULT_YAML_LIMITS, parseYaml, positionsIn, yamlLimitsFor, type ParsedYaml } from './parseYaml.ts';
 import { FileReader } from './fileReader.ts';
-import { decodeUtf8, readSource, sourceText, textHash, type SourceBytes } from './readSource.ts';
+import { catalogText, decodeUtf8, readBytes, sourceText, textHash, type SourceBytes } from './readSource.ts';
 import { readRepoFile } from './repoPath.ts';
 import { unparsedRefs } from './unparsedRefs.ts';
 import { stepReach } from '../templates/templateReach.ts';
@@ -593,29 +593,40 @@ async function loadWithReader(config: GitopsConfig, wave: string[], reading: Rea
 }
 
 /** One file read (or given as `bytes`, read by the reader thread), parsed, or taken from the cache. */
-function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache, bytes: SourceBytes | undefined = keptBytes(config, file, cache)): SourceFile {
-  if (cache && bytes && 'bytes' in bytes) {
+function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache, given: SourceBytes | undefined = keptBytes(config, file, cache)): SourceFile {
+  // Read as bytes here too: the --cache keys a file by its bytes (textHash), the one key that also names
+  // what yaml-encoding says of bytes that are not UTF-8 (their text holds only U+FFFD where they were).
+  const bytes = given ?? readBytes(join(config.root, file), config.catalog.maxFileBytes);
+  if ('tooLarge' in bytes) {
+    const { problem } = sourceText(bytes, file, config.catalog.maxFileBytes) as { problem: Diagnostic };
+    return { file, documents: [], problems: [problem], locate: () => problem.range };
+  }
+  if (cache) {
     const hit = cachedSourceFile(file, bytes.bytes, bytes.hash ?? textHash(bytes.bytes), cache);
     if (hit) return hit;
   }
-  const read = bytes ? sourceText(bytes, file, config.catalog.maxFileBytes) : readSource(join(config.root, file), file, config.catalog.maxFileBytes);
-  if ('problem' in read) {
-    return { file, documents: [], problems: [read.problem], locate: () => read.problem.range };
-  }
+  // Bytes that are not UTF-8 are judged as the text Backstage reads from them, after the finding that says so.
+  const read = decodeUtf8(bytes.bytes, file);
+  const text = catalogText(read);
+  const encoding = 'problem' in read ? [read.problem] : [];
   // What a broken document would define, so references to it name the real cause.
-  const unparsed = (problems: Diagnostic[]) => (problems.some(p => p.ruleId === 'yaml-syntax') ? { unparsedRefs: unparsedRefs(read.text) } : {});
+  const unparsed = (problems: Diagnostic[]) => (problems.some(p => p.ruleId === 'yaml-syntax') ? { unparsedRefs: unparsedRefs(text) } : {});
   // Most files have no `$` at all: their documents are never walked for placeholders.
-  const placeholderFree = textHasNoPlaceholders(read.text);
-  const cookiecutter = read.text.includes('{{') && COOKIECUTTER.test(read.text) ? { cookiecutter: true } : {};
+  const placeholderFree = textHasNoPlaceholders(text);
+  const cookiecutter = text.includes('{{') && COOKIECUTTER.test(text) ? { cookiecutter: true } : {};
   // The reader thread's verdict on which parser reads the text, when it read the file.
-  const options = bytes && 'bytes' in bytes && bytes.jsYamlReads !== undefined ? { jsYamlReads: bytes.jsYamlReads, documents: bytes.documents } : undefined;
+  const options = bytes.jsYamlReads !== undefined ? { jsYamlReads: bytes.jsYamlReads, documents: bytes.documents } : undefined;
+  const parse = () => {
+    const parsed = parseYaml(text, file, yamlLimitsFor(config.catalog.maxFileBytes), options);
+    return encoding.length ? { ...parsed, problems: [...encoding, ...parsed.problems] } : parsed;
+  };
   if (!cache) {
-    const parsed = parseYaml(read.text, file, yamlLimitsFor(config.catalog.maxFileBytes), options);
+    const parsed = parse();
     return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, placeholderFree, ...cookiecutter, ...unparsed(parsed.problems) };
   }
-  const hash = bytes && 'bytes' in bytes ? (bytes.hash ?? textHash(bytes.bytes)) : contentHash(read.text);
+  const hash = bytes.hash ?? textHash(bytes.bytes);
   const cached = cache.parsed(file, hash);
-  const parsed = cached ? { ...cached, locate: positionsIn(read.text) } : parseYaml(read.text, file, yamlLimitsFor(config.catalog.maxFileBytes), options);
+  const parsed = cached ? { ...cached, locate: positionsIn(text) } : parse();
   cache.putParsed(file, hash, parsed.documents, parsed.problems);
   return { file, documents: parsed.documents, problems: parsed.problems, locate: parsed.locate, hash, placeholderFree, ...cookiecutter, ...unparsed(parsed.problems) };
 }
@@ -623,14 +634,16 @@ function loadSourceFile(config: GitopsConfig, file: string, cache?: ResultCache,
 /**
  * `file` as an earlier run parsed it, when the `--cache` holds a parse of its bytes (`hash`, textHash):
  * the text is not decoded, only scanned as bytes for what SourceFile says of it ('$', '\\' and '{{' are
- * single bytes in UTF-8 that no other character's bytes contain), and decoded if a finding needs a position
- * in it or a document did not parse. Only bytes that decoded are ever cached, so these decode too.
+ * single bytes in UTF-8 that no other character's bytes contain, and toString('utf8') keeps every ASCII byte
+ * of bytes that are not UTF-8), and decoded if a finding needs a position in it or a document did not parse.
+ * Bytes that are not UTF-8 are cached with their yaml-encoding finding among the problems, and decode to the
+ * same catalogText.
  */
 function cachedSourceFile(file: string, raw: Buffer, hash: string, cache: ResultCache): SourceFile | undefined {
   const cached = cache.parsed(file, hash);
   if (!cached) return undefined;
   let decoded: string | undefined;
-  const text = () => (decoded ??= (decodeUtf8(raw, file) as { text: string }).text);
+  const text = () => (decoded ??= catalogText(decodeUtf8(raw, file)));
   const placeholderFree = !raw.includes(0x24) && !raw.includes(0x5c);
   const cookiecutter = raw.includes('{{') && COOKIECUTTER.test(text()) ? { cookiecutter: true } : {};
   const unparsed = cached.problems.some(p => p.ruleId === 'yaml-syntax') ? { unparsedRefs: unparsedRefs(text()) } : {};

@@ -41,8 +41,8 @@ export const MAIN = 1;
 export const READER = 2;
 
 /**
- * Where a file's bytes are in its chunk's slabs (with the reader's jsYamlReadsAsYaml of their UTF-8 text, absent
- * when they are no UTF-8, and its plainDocuments when the reader parsed it and there are some), its size when
+ * Where a file's bytes are in its chunk's slabs (with the reader's jsYamlReadsAsYaml of their text, catalogText
+ * of them, and its plainDocuments when the reader parsed it and there are some), its size when
  * over the limit, or an error to read again.
  */
 export type ReadResult = { slab: number; offset: number; length: number; hash?: string; jsYamlReads?: boolean; documents?: unknown[] } | { tooLarge: number } | { error: true };

@@ -3,7 +3,14 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostic.ts';
 import { FILE_START } from '../diagnostic.ts';
 
-export type SourceText = { text: string } | { problem: Diagnostic };
+/**
+ * A file's text, or the problem that keeps it from being one. `lossyText`, with a yaml-encoding problem for
+ * bytes that are not valid UTF-8: the text Backstage's catalog reads from them (catalogText).
+ */
+export type SourceText = Decoded | { problem: Diagnostic; lossyText?: undefined };
+
+/** What decodeUtf8 gives: the text, or the yaml-encoding problem with the text Backstage reads from the bytes. */
+export type Decoded = { text: string } | { problem: Diagnostic; lossyText: string };
 
 /**
  * A file's bytes (with its textHash, jsYamlReadsAsYaml of its text and its plainDocuments when the reader
@@ -14,7 +21,8 @@ export type SourceBytes = { bytes: Buffer; hash?: string; jsYamlReads?: boolean;
 /**
  * Reads a file as UTF-8 without ever holding more than `maxBytes` of it. Backstage decodes with
  * `toString('utf8')`, which silently turns invalid bytes into U+FFFD, so invalid UTF-8 is an error
- * here rather than a mis-read there. Throws the file system's error for a file that cannot be opened.
+ * here rather than a mis-read there (with the text Backstage reads, for the catalog to judge as well).
+ * Throws the file system's error for a file that cannot be opened.
  */
 export function readSource(absolutePath: string, file: string, maxBytes: number): SourceText {
   return sourceText(readBytes(absolutePath, maxBytes), file, maxBytes);
@@ -138,29 +146,69 @@ export function sourceText(read: SourceBytes, file: string, maxBytes: number): S
 // One decoder for every file: a decode without `stream` (and one that throws) leaves no state behind.
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-export function decodeUtf8(bytes: Buffer, file: string): SourceText {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { problem: encodingProblem(file, 1, 1, 'UTF-16 (little-endian)') };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { problem: encodingProblem(file, 1, 1, 'UTF-16 (big-endian)') };
+/**
+ * The text the catalog judges of a read: the file's text, or for bytes that are not valid UTF-8 the text
+ * Backstage ingests from them; undefined when the gate judges nothing of the file (over the byte cap).
+ */
+export function catalogText(read: Decoded): string;
+export function catalogText(read: SourceText): string | undefined;
+export function catalogText(read: SourceText): string | undefined {
+  return 'text' in read ? read.text : read.lossyText;
+}
+
+export function decodeUtf8(bytes: Buffer, file: string): Decoded {
+  // `toString('utf8')` of UTF-16 is two U+FFFD (the byte-order mark) and, for ordinary text, every ASCII
+  // character beside a NUL: one plain scalar, which parseEntityYaml refuses ("Expected object at root"), so
+  // the Location reading it fails and Backstage ingests nothing (yaml-not-a-mapping says so). But UTF-16
+  // characters can be chosen whose two bytes are ASCII, spelling any YAML after the mark: a first document whose
+  // first key holds the mark's characters passes Backstage's envelope check, and the next ones are entities it
+  // ingests. So this text is judged like any other.
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { problem: encodingProblem(file, 1, 1, 'UTF-16 (little-endian)', UTF16_READ), lossyText: bytes.toString('utf8') };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { problem: encodingProblem(file, 1, 1, 'UTF-16 (big-endian)', UTF16_READ), lossyText: bytes.toString('utf8') };
   try {
     return { text: UTF8.decode(bytes) };
   } catch {
-    const lossy = bytes.toString('utf8');
-    const bad = lossy.indexOf('\uFFFD');
-    const before = lossy.slice(0, bad);
+    // parseEntityYaml keeps a leading BOM as U+FEFF (its YAML parser then skips it): it is dropped here as for
+    // valid UTF-8, so positions count alike and the text (so every finding of the file) depends only on the
+    // bytes textHash keys the --cache by.
+    const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+    const lossyText = body.toString('utf8');
+    const bad = firstReplaced(lossyText, body);
+    const before = lossyText.slice(0, bad);
     const line = before.split('\n').length;
     const column = bad - before.lastIndexOf('\n');
     // Which encoding it is can only be guessed; single bytes of 0x80-0xFF in text are what Latin-1 and
     // Windows-1252 editors write (é as 0xE9), and naming that tells the user what to convert from.
-    const latin1 = !bytes.includes(0) && bytes.some(b => b >= 0xa0);
-    return { problem: encodingProblem(file, line, column, latin1 ? 'not valid UTF-8 (it looks like Latin-1 or Windows-1252)' : 'not valid UTF-8') };
+    const latin1 = !body.includes(0) && body.some(b => b >= 0xa0);
+    return { problem: encodingProblem(file, line, column, latin1 ? 'not valid UTF-8 (it looks like Latin-1 or Windows-1252)' : 'not valid UTF-8', 'silently replaces these bytes with U+FFFD (\uFFFD)'), lossyText };
   }
 }
 
-function encodingProblem(file: string, line: number, column: number, what: string): Diagnostic {
+/**
+ * The index in `text` (`bytes` decoded by toString('utf8')) of the first U+FFFD that stands for invalid bytes
+ * rather than for a U+FFFD the file holds (EF BF BD). Every character before it is valid, so its bytes are
+ * its UTF-8 encoding and byteLength counts them.
+ */
+function firstReplaced(text: string, bytes: Buffer): number {
+  let at = text.indexOf('\uFFFD');
+  let offset = Buffer.byteLength(text.slice(0, at));
+  while (bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd) {
+    const next = text.indexOf('\uFFFD', at + 1);
+    offset += 3 + Buffer.byteLength(text.slice(at + 1, next));
+    at = next;
+  }
+  return at;
+}
+
+const UTF16_READ = 'so reads this one as U+FFFD (\uFFFD) and NUL characters';
+
+// Said of every file that is not UTF-8, a catalog file (whose text Backstage reads the gate judges as well) or
+// an mkdocs.yml; the toolkit's own config files cut the message at '; Backstage'.
+function encodingProblem(file: string, line: number, column: number, what: string, read: string): Diagnostic {
   return {
     ruleId: 'yaml-encoding',
     severity: 'error',
-    message: `This file is ${what}; Backstage reads catalog files as UTF-8 and would silently replace these bytes.`,
+    message: `This file is ${what}; Backstage reads catalog files as UTF-8 and ${read}.`,
     hint: 'Re-save the file as UTF-8 (without a byte-order mark).',
     file,
     range: { start: { line, column }, end: { line, column: column + 1 } },

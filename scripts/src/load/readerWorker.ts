@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { jsYamlReadsAsYaml } from './parserAgreement.ts';
 import { plainDocuments } from './plainDocuments.ts';
-import { decodeUtf8, readBytes, textHash } from './readSource.ts';
+import { catalogText, decodeUtf8, readBytes, textHash } from './readSource.ts';
 import { chunkCount, READER, type ReadChunk, type ReadJob, type ReadResult } from './readChunks.ts';
 
 const port = parentPort!;
@@ -63,11 +63,12 @@ port.on('message', (job: ReadJob) => {
       }
       // Which parser the main thread's parseYaml takes for the text is a pure function of the text: judged here,
       // on this core, from the same bytes decoded the same way (one scan of the text a file, ≈2.5 µs).
-      const decoded = decodeUtf8(bytes, path);
-      const jsYamlReads = 'text' in decoded ? jsYamlReadsAsYaml(decoded.text) : undefined;
+      // Bytes that are not UTF-8 too: the main thread judges the text Backstage reads from them (catalogText).
+      const text = catalogText(decodeUtf8(bytes, path));
+      const jsYamlReads = jsYamlReadsAsYaml(text);
       // The main thread takes the documents as its own parse's (a structured clone: ≈4 µs a catalog file against ≈27 µs of parsing).
-      const documents = parse && jsYamlReads && 'text' in decoded ? plainDocuments(decoded.text, files[i], parse.maxNodes) : undefined;
-      results.push({ slab: slabs.indexOf(bytes.buffer as ArrayBuffer), offset: bytes.byteOffset, length: bytes.byteLength, ...(job.hash ? { hash: textHash(bytes) } : {}), ...(jsYamlReads === undefined ? {} : { jsYamlReads }), ...(documents ? { documents } : {}) });
+      const documents = parse && jsYamlReads ? plainDocuments(text, files[i], parse.maxNodes) : undefined;
+      results.push({ slab: slabs.indexOf(bytes.buffer as ArrayBuffer), offset: bytes.byteOffset, length: bytes.byteLength, ...(job.hash ? { hash: textHash(bytes) } : {}), jsYamlReads, ...(documents ? { documents } : {}) });
     }
     port.postMessage({ job: job.id, chunk, slabs, results } satisfies ReadChunk, slabs);
   }

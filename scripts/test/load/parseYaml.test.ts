@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_YAML_LIMITS, parseYaml } from '../../src/load/parseYaml.ts';
-import { decodeUtf8 } from '../../src/load/readSource.ts';
+import { catalogText, decodeUtf8 } from '../../src/load/readSource.ts';
 import { listRepoFiles, isYamlFile } from '../../src/load/repoFiles.ts';
 import { REPO_ROOT } from '../helpers/tempRepo.ts';
 import { positionMismatches } from '../helpers/positions.ts';
@@ -126,5 +126,16 @@ describe('decodeUtf8', () => {
   it('names UTF-16 files', () => {
     const result = decodeUtf8(Buffer.from([0xff, 0xfe, 0x61, 0x00]), 'utf16.yaml');
     expect('problem' in result && result.problem.message).toContain('UTF-16');
+  });
+
+  // parseEntityYaml reads `toString('utf8')` of the bytes; the catalog judges that text (catalogText).
+  it.each([
+    ['Latin-1', Buffer.from('name: caf\u00e9\n', 'latin1'), 'name: caf\uFFFD\n', '1:10'],
+    ['a UTF-8 BOM (dropped, as from valid UTF-8)', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('name: caf\u00e9\n', 'latin1')]), 'name: caf\uFFFD\n', '1:10'],
+    ['a real U+FFFD before the bad byte', Buffer.concat([Buffer.from('a: \uFFFD\nb: '), Buffer.from([0xe9])]), 'a: \uFFFD\nb: \uFFFD', '2:4'],
+    ['UTF-16 (its mark and every NUL as they come)', Buffer.from([0xff, 0xfe, 0x61, 0x00]), '\uFFFD\uFFFDa\u0000', '1:1'],
+  ])('gives the text Backstage reads besides the finding: %s', (_name, bytes, text, at) => {
+    const result = decodeUtf8(bytes, 'x.yaml');
+    expect('problem' in result && [catalogText(result), `${result.problem.ruleId}@${result.problem.range.start.line}:${result.problem.range.start.column}`]).toEqual([text, `yaml-encoding@${at}`]);
   });
 });
