@@ -109,6 +109,14 @@ function placeInText(item: TemplateExpression, offset: number): { line: number; 
   return { line: before.split('\n').length, column: before.length - lastBreak };
 }
 
+/** The `parameters.<name>` an expression reads (each match, its name in group 1), not `environment.parameters` nor `x.parameters`. */
+export function parameterReferences(expression: string): RegExpExecArray[] {
+  return [...expression.matchAll(new RegExp(String.raw`${OWN_PARAMETERS}\.([A-Za-z_][A-Za-z0-9_]*)`, 'g'))];
+}
+
+/** How a template marks a parameter that no form field asks for as given by its caller on purpose. */
+export const PASSED_ON_PURPOSE = "If a caller passes it on purpose (a link with ?formData=, another plugin or automation through POST /api/scaffolder/v2/tasks), declare it on a page with 'ui:widget': hidden (the form keeps the value it is given without showing the field, and the backend then validates it), or give it a value in a test case's values (tests/*.yaml beside the template): it is then taken as passed.";
+
 // `parameters.x or …`, `parameters.x | default(…)`, `… if parameters.x …`, `parameters.x is defined`: absence is planned for.
 const fallback = (name: string) => new RegExp(`${OWN_PARAMETERS}\\.${name}\\s+or\\b|${OWN_PARAMETERS}\\.${name}\\s*\\|\\s*(default|d)\\b|\\bif\\s+(not\\s+)?${OWN_PARAMETERS}\\.${name}\\b|${OWN_PARAMETERS}\\.${name}\\s+is\\s+(not\\s+)?(defined|undefined|none)\\b`);
 
@@ -122,7 +130,7 @@ const fallback = (name: string) => new RegExp(`${OWN_PARAMETERS}\\.${name}\\s+or
  */
 export function checkExpression(item: TemplateExpression, earlier: readonly string[], all: ReadonlySet<string>, declared: ReadonlySet<string>, report: ExpressionReport, extensions?: TemplatingNames, parameterKinds?: ReadonlyMap<string, readonly string[]>, outputs?: ReadonlyMap<string, StepOutputs>): void {
   const { expression } = item;
-  const references = [...expression.matchAll(new RegExp(String.raw`${OWN_PARAMETERS}\.([A-Za-z_][A-Za-z0-9_]*)`, 'g'))];
+  const references = parameterReferences(expression);
   for (const name of new Set(references.map(m => m[1]))) {
     if (declared.has(name)) continue;
     // At the reference itself (its first), within item.text: `${{` and the inner expression.
@@ -132,7 +140,7 @@ export function checkExpression(item: TemplateExpression, earlier: readonly stri
     if (fallback(name).test(expression)) {
       report(item, 'template-unknown-parameter-fallback', `parameters.${name} is not declared in spec.parameters, so the form never asks for it and the fallback in ${item.text} always applies.${suggestion}`, 'Declare the parameter if users should choose it; otherwise write the fallback value directly.', 'warning', at);
     } else {
-      report(item, 'template-unknown-parameter', `parameters.${name} is not declared in spec.parameters, so the form never asks for it: it renders as empty unless the template is opened with it in the URL's ?formData= (Backstage's form submits all it was given, and the backend lets keys no page declares through).${suggestion}`, "Declare the parameter or fix its name. If it is passed on purpose through ?formData=, give it a value in a test case's values (tests/*.yaml beside the template): it is then taken as passed.", 'error', at);
+      report(item, 'template-unknown-parameter', `parameters.${name} is not declared in spec.parameters, so the form never asks for it: it renders as empty unless a caller passes it, in the URL's ?formData= or in the values of POST /api/scaffolder/v2/tasks (the backend validates only the declared pages and lets other keys through).${suggestion}`, suggestion ? `Fix its name, or declare the parameter. ${PASSED_ON_PURPOSE}` : `Declare the parameter or fix its name. ${PASSED_ON_PURPOSE}`, 'error', at);
     }
   }
   // spec.output is rendered after every step succeeded: a step or output it cannot find renders as nothing

@@ -7,7 +7,7 @@ import type { ValidatorSpec } from '../prebuilt/validatorSpecs.ts';
 import { isRecord, type SourceFile } from '../load/loadCatalog.ts';
 import type { PathSegment } from '../load/yamlPath.ts';
 import { boundedText } from '../report/safeText.ts';
-import { checkExpression, checkExpressionSyntax, declaredStepOutputs, expressions, literalBraces, rangeOfText, type ExpressionReport, type TextRange } from './checkExpressions.ts';
+import { checkExpression, checkExpressionSyntax, declaredStepOutputs, expressions, literalBraces, parameterReferences, rangeOfText, type ExpressionReport, type TextRange } from './checkExpressions.ts';
 import { checkStepInputs, LONE_PARAMETER } from './checkStepInputs.ts';
 import { closedPages } from './closedPages.ts';
 import { stepIdOf } from './stepIds.ts';
@@ -58,7 +58,7 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   // With the file's text, a finding about one expression points at the expression itself.
   const atExpression: ExpressionReport = (item, ruleId, message, hint, severity = 'error', inside) => {
     // A page or step Backstage reads from a URL at ingestion (unreadPlaceholder) may declare the name.
-    if (ruleId === 'template-unknown-step' ? unknownSteps : ruleId.startsWith('template-unknown-parameter') && unknownPages) return;
+    if (ruleId === 'template-unknown-step' ? unknownSteps : ruleId.startsWith('template-unknown-parameter') && (unknownPages || callerFed)) return;
     const range = source.locate(document, item.path);
     const within = typeof text === 'string' ? rangeOfText.bind(undefined, text) : text;
     found.push({ ruleId, severity, message, hint, file: source.file, range: within === undefined ? range : within(range, item.text, inside, item.occurrence) });
@@ -111,6 +111,11 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
       at(['spec', 'parameters', closed.page, 'additionalProperties'], 'template-page-closed', `This page has additionalProperties: false, but other pages ask for ${names}: Backstage validates the values of the whole form against every page, so it refuses the task ${when} ("is not allowed to have the additional property").`, 'Remove additionalProperties: false from the page (the form only submits what its pages declare), or declare the other pages\' properties on it too.', false, closed.required ? 'error' : 'warning');
     }
   }
+  // No page declares a property (no parameters, `[]`, `{}`, pages of text only): no one fills a form, the
+  // template is started by a caller (another plugin or automation through POST /api/scaffolder/v2/tasks, a
+  // link with ?formData=), and the backend passes on whatever values it sends, as no page refuses them.
+  const patterns = pages.flatMap(page => declaredPatterns(page));
+  const callerFed = !unknownPages && declared.size === 0 && !patterns.length;
   // A page Backstage reads at ingestion may declare the same name with another type.
   const parameterKinds = unknownPages ? undefined : declaredParameterKinds(pages);
   const steps = (Array.isArray(spec.steps) ? spec.steps : []) as Record<string, unknown>[];
@@ -137,8 +142,13 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   });
   if (actions) for (const f of checkStepInputs(steps, actions, pickerParameters(pages), parameterKinds)) if (unreadPlaceholder(steps[Number(f.path[2])]) === undefined) at(f.path, f.ruleId, f.message, f.hint, f.key);
   for (const f of registerPathProblems(steps, idOf)) if (unreadPlaceholder(steps[Number(f.path[2])]) === undefined) at(f.path, 'template-register-path', f.message, f.hint);
-  // What the expressions may read: the declared parameters, and those a test case passes through ?formData=.
-  const readable = new Set([...declared, ...passed]);
+  // Every parameter the steps and the output read (a step Backstage reads from a URL at ingestion is not judged).
+  const read = new Set<string>();
+  for (const item of [...steps.flatMap((step, i) => (unreadPlaceholder(step) === undefined ? [...expressions(step, ['spec', 'steps', i])] : [])), ...expressions(spec.output, ['spec', 'output'])]) {
+    for (const m of parameterReferences(item.expression)) read.add(m[1]);
+  }
+  // What the expressions may read: the declared parameters (by name or patternProperties), and those a test case passes through ?formData=.
+  const readable = new Set([...declared, ...passed, ...[...read].filter(name => patterns.some(p => p.test(name)))]);
   steps.forEach((step, i) => {
     if (unreadPlaceholder(step) !== undefined) return;
     const action = String(step.action ?? '');
@@ -184,6 +194,11 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
     if (id !== undefined) seen.push(id);
   });
   for (const item of expressions(spec.output, ['spec', 'output'])) checkExpression(item, seen, stepIds, readable, atExpression, extensions, parameterKinds, outputs);
+  if (callerFed) {
+    const names = [...read].sort();
+    const shown = names.slice(0, 20).map(n => `parameters.${n}`).join(', ') + (names.length > 20 ? ` and ${names.length - 20} more` : '');
+    if (names.length) at(['spec', 'parameters'], 'template-caller-parameters', `This template declares no parameter properties, so it is started by a caller rather than a form: its steps read ${shown}, which Backstage takes as the caller sends them (POST /api/scaffolder/v2/tasks values, or a link's ?formData=), checked by no schema.`, "Declare them on a page (with 'ui:widget': hidden, the form does not show them) so Backstage checks what callers send, or give them values in a test case (tests/*.yaml beside the template) so the gate renders it.", false, 'info');
+  }
   checkExpressionSyntax(spec.output, ['spec', 'output'], atExpression);
   for (const item of literalBraces(spec.output, ['spec', 'output'])) atExpression(item, 'template-unrendered-braces', unrenderedBraces(item.text, 'the user sees it as written'), `Write \${{ ${boundedText(item.expression, 100)} }}.`);
   return found;
@@ -313,6 +328,26 @@ export function declaredParameterKinds(pages: readonly unknown[]): Map<string, r
  * Every parameter a page can produce: its properties, and those that appear conditionally (RJSF's
  * `dependencies` with oneOf, allOf/anyOf/oneOf, if/then/else), as Backstage's docs show them.
  */
+/**
+ * The patterns of the patternProperties of a page and of its branches (allOf/anyOf/oneOf, if/then/else,
+ * dependencies): a name one of them matches is declared too. An invalid pattern is template-parameters-invalid's.
+ */
+function declaredPatterns(schema: unknown, into: RegExp[] = [], depth = 0): RegExp[] {
+  if (!isRecord(schema) || depth > 20) return into;
+  if (isRecord(schema.patternProperties)) {
+    for (const pattern of Object.keys(schema.patternProperties)) {
+      try {
+        into.push(new RegExp(pattern, 'u'));
+      } catch {
+        into.push(/[\s\S]/);
+      }
+    }
+  }
+  const branches = [...['allOf', 'anyOf', 'oneOf'].flatMap(key => (Array.isArray(schema[key]) ? (schema[key] as unknown[]) : [])), schema.if, schema.then, schema.else, ...(isRecord(schema.dependencies) ? Object.values(schema.dependencies) : [])];
+  for (const branch of branches) declaredPatterns(branch, into, depth + 1);
+  return into;
+}
+
 function collectDeclared(schema: unknown, into: Set<string>): void {
   if (!isRecord(schema)) return;
   if (isRecord(schema.properties)) for (const name of Object.keys(schema.properties)) into.add(name);
