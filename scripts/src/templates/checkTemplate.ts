@@ -104,11 +104,18 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   } finally {
     forgetPages(ajv);
   }
-  if (Array.isArray(spec.parameters) && !unknownPages) {
+  if (!unknownPages) {
+    const list = (names: string[]) => names.slice(0, 5).map(n => boundedText(n, 80)).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
     for (const closed of closedPages(pages, value => unreadPlaceholder(value) !== undefined)) {
-      const names = closed.names.slice(0, 5).map(n => boundedText(n, 80)).join(', ') + (closed.names.length > 5 ? ` and ${closed.names.length - 5} more` : '');
       const when = closed.required ? 'on every run, as one of them is required' : 'whenever the form gives one of them';
-      at(['spec', 'parameters', closed.page, 'additionalProperties'], 'template-page-closed', `This page has additionalProperties: false, but other pages ask for ${names}: Backstage validates the values of the whole form against every page, so it refuses the task ${when} ("is not allowed to have the additional property").`, 'Remove additionalProperties: false from the page (the form only submits what its pages declare), or declare the other pages\' properties on it too.', false, closed.required ? 'error' : 'warning');
+      const asked = [
+        ...(closed.names.length ? [`other pages ask for ${list(closed.names)}`] : []),
+        // jsonschema's additionalProperties sees only the properties beside it, not a branch's (testAdditionalProperty).
+        ...(closed.branchNames.length ? [`${closed.names.length ? 'the form also asks' : 'the form asks'} for ${list(closed.branchNames)} in a branch (dependencies, oneOf, anyOf, allOf, if/then/else${closed.ownBranch ? ', this page\'s own included' : ''}), which additionalProperties does not look into`] : []),
+      ].join(', and ');
+      const fix = closed.branchNames.length ? 'declare every field the form asks for (other pages\' properties and those of branches) in this page\'s own properties too' : 'declare the other pages\' properties on it too';
+      const path = Array.isArray(spec.parameters) ? ['spec', 'parameters', closed.page, 'additionalProperties'] : ['spec', 'parameters', 'additionalProperties'];
+      at(path, 'template-page-closed', `This page has additionalProperties: false, but ${asked}: Backstage validates the values of the whole form against every page, so it refuses the task ${when} ("is not allowed to have the additional property").`, `Remove additionalProperties: false from the page (the form only submits what its pages declare), or ${fix}.`, false, closed.required ? 'error' : 'warning');
     }
   }
   // No page declares a property (no parameters, `[]`, `{}`, pages of text only): no one fills a form, the

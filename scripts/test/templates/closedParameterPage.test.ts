@@ -64,3 +64,41 @@ describe('a parameter page with additionalProperties: false and another page', (
     expect(result.findings.filter(f => f.startsWith('error'))).toEqual([]);
   }, 60_000);
 });
+
+// Differential: jsonschema 1.5 (the router's validator) checks additionalProperties: false against the properties
+// and patternProperties beside it only (testAdditionalProperty), never a branch's; the form submits a branch's
+// field like any other. check read only the other pages' top-level properties, so it passed templates whose
+// closed page refuses a field declared in a dependencies, oneOf, anyOf, allOf or if/then/else branch.
+describe('a closed page and fields declared only inside a branch', () => {
+  const branchPage = (branch: string) => `    - title: More\n      properties:\n        kind: {type: string, enum: [app, lib]}\n${branch}`;
+  it.each([
+    ['a schema dependency of another page', branchPage('      dependencies:\n        kind:\n          properties:\n            port: {type: number}\n'), 'port'],
+    ['a oneOf dependency of another page', branchPage('      dependencies:\n        kind:\n          oneOf:\n            - properties:\n                kind: {const: app}\n                port: {type: number}\n'), 'port'],
+    ['a oneOf of another page', branchPage('      oneOf:\n        - properties:\n            port: {type: number}\n'), 'port'],
+    ['an anyOf of another page', branchPage('      anyOf:\n        - properties:\n            port: {type: number}\n'), 'port'],
+    ['an allOf of another page', branchPage('      allOf:\n        - properties:\n            port: {type: number}\n'), 'port'],
+    ['an if/then/else of another page', branchPage("      if: {properties: {kind: {const: app}}}\n      then: {properties: {port: {type: number}}}\n      else: {properties: {module: {type: string}}}\n"), 'port, module'],
+  ])('%s: refused when given (warning)', async (_name, second, names) => {
+    const result = await check(closedFirst, second);
+    expect(result.findings).toEqual([`warning template-page-closed@13 This page has additionalProperties: false, but other pages ask for kind, and the form also asks for ${names} in a branch (dependencies, oneOf, anyOf, allOf, if/then/else), which additionalProperties does not look into: Backstage validates the values of the whole form against every page, so it refuses the task whenever the form gives one of them ("is not allowed to have the additional property").`]);
+    expect(result.status).toBe(0);
+  }, 60_000);
+
+  it('a branch of the closed page itself: its own additionalProperties refuses it too', async () => {
+    const ownBranch = closedFirst.replace('      additionalProperties', '      dependencies:\n        name:\n          properties:\n            ticket: {type: string}\n      additionalProperties');
+    const result = await check(ownBranch, '');
+    expect(result.findings).toEqual(['warning template-page-closed@17 This page has additionalProperties: false, but the form asks for ticket in a branch (dependencies, oneOf, anyOf, allOf, if/then/else, this page\'s own included), which additionalProperties does not look into: Backstage validates the values of the whole form against every page, so it refuses the task whenever the form gives one of them ("is not allowed to have the additional property").']);
+  }, 60_000);
+
+  it('a branch field required by an allOf (always applies): refused on every run (error)', async () => {
+    const result = await check(closedFirst, '    - title: More\n      allOf:\n        - required: [port]\n          properties:\n            port: {type: number}\n');
+    expect(result.findings.map(f => f.split(' ').slice(0, 2).join(' '))).toEqual(['error template-page-closed@13']);
+    expect(result.status).toBe(1);
+  }, 60_000);
+
+  it('branch fields the closed page lists in its own properties: no finding', async () => {
+    const result = await check(closedFirst.replace('        name: {type: string}\n', '        name: {type: string}\n        kind: {type: string}\n        port: {type: number}\n'), branchPage('      dependencies:\n        kind:\n          oneOf:\n            - properties:\n                port: {type: number}\n'));
+    expect(result.findings).toEqual([]);
+    expect(result.status).toBe(0);
+  }, 60_000);
+});
