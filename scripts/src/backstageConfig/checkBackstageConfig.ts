@@ -9,10 +9,11 @@ const require = createRequire(import.meta.url);
 
 // Keys that hold secrets even where no plugin schema marks them `@visibility secret`.
 const SECRET_KEY = /(password|secret|token|apikey|api-key|accountkey|privatekey|connectionstring)$/i;
-// Values a protocol fixes under a name that guess takes for a credential: Atlassian's documented
-// `X-Atlassian-Token: no-check` header (what every Jira or Confluence proxy endpoint sends to pass its
-// XSRF check) is the same string everywhere, so no secret; no plugin schema marks it one either.
-const FIXED_VALUES: Readonly<Record<string, RegExp>> = { 'x-atlassian-token': /^no-?check$/i };
+// Words a protocol fixes as a header's value, the same in every deployment, so no secret whatever marks
+// the key one (its name ending in Token, or a schema): SAP's CSRF handshake sends `X-CSRF-Token: Fetch`
+// (and answers `Required`), Atlassian's XSRF check is turned off with `X-Atlassian-Token: no-check`, and
+// flags such as `true` or `1` switch a behaviour on. No credential is one of these words.
+const PROTOCOL_WORD = /^(fetch|required|no-?check|true|false|yes|no|on|off|[01])$/i;
 // ajv's messages for a failed combinator: which branch fails depends on every value below it.
 const COMBINATOR = /^must (match (a schema in anyOf|exactly one schema in oneOf|"then" schema|"else" schema)|NOT be valid)/;
 // backend-defaults' DatabaseManager serves these clients with its Sqlite3Connector, which reads a string
@@ -67,7 +68,7 @@ export function checkBackstageConfig(files: readonly ConfigFile[], schema: Confi
   }
   const flagged = new Set<string>();
   for (const { data, context } of secrets) walk(data, [], (path, value) => flag(context, path, value));
-  for (const file of files) walk(file.resolved, [], (path, value) => guessedSecret(path, value) && flag(file.source.file, path, value));
+  for (const file of files) walk(file.resolved, [], (path, value) => guessedSecret(path) && flag(file.source.file, path, value));
   return diagnostics;
 
   function flag(context: string, path: PathSegment[], value: unknown) {
@@ -75,6 +76,8 @@ export function checkBackstageConfig(files: readonly ConfigFile[], schema: Confi
     // A value holding an environment reference (whatever the spacing, fallback or surrounding text
     // config-loader's substitution accepts) or an unread include is not written out in the repo.
     if (typeof value !== 'string' || holdsUnknown(value) || flagged.has(key)) return;
+    // Also where a schema marks the value secret: the proxy plugin's marks every header value.
+    if (PROTOCOL_WORD.test(value.trim())) return;
     const file = files.find(f => f.source.file === context) ?? files[0];
     if (sqliteFileName(file.resolved, merged, path)) return;
     flagged.add(key);
@@ -120,12 +123,9 @@ function schemaErrors(schema: ConfigSchemaLike, configs: { data: unknown; contex
   });
 }
 
-/** Whether the key's name says it holds a secret (SECRET_KEY), unless the value is one a protocol fixes for that name (FIXED_VALUES). */
-function guessedSecret(path: PathSegment[], value: unknown): boolean {
-  const key = String(path[path.length - 1]);
-  if (!SECRET_KEY.test(key)) return false;
-  const fixed = FIXED_VALUES[key.toLowerCase()];
-  return !(fixed && typeof value === 'string' && fixed.test(value.trim()));
+/** Whether the key's name says it holds a secret (SECRET_KEY). */
+function guessedSecret(path: PathSegment[]): boolean {
+  return SECRET_KEY.test(String(path[path.length - 1]));
 }
 
 /** Whether `path` is a database `connection` that a sqlite client reads as a file name: the client the value's own file sets (it is what that file runs with), else the merged one. */

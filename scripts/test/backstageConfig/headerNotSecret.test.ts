@@ -36,4 +36,24 @@ describe('config-plain-secret on a header whose name ends in Token (through the 
       .toEqual(['proxy.endpoints./jira/api.headers.X-Auth-Token holds a secret written out in the repo.@10']);
     expect(run.status).toBe(1);
   });
+
+  // SAP's CSRF handshake: a proxy to an SAP OData service sends X-CSRF-Token: Fetch to be given the token.
+  it.each([
+    ["SAP's X-CSRF-Token: Fetch", '        X-CSRF-Token: Fetch\n'],
+    ["SAP's answer X-CSRF-Token: Required", "        X-CSRF-Token: 'Required'\n"],
+    ['a switch written as a string', "        X-Use-Token: 'true'\n"],
+  ])('does not take a fixed protocol word for a credential: %s', async (_name, header) => {
+    const root = await tempRepo({ 'gitops.config.yaml': CONFIG, 'app-config.yaml': appConfig(header) });
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect(findings(run.stdout).filter(d => d.ruleId === 'config-plain-secret')).toEqual([]);
+    expect(run.status).toBe(0);
+  });
+
+  it('still reports a CSRF token written out', async () => {
+    const root = await tempRepo({ 'gitops.config.yaml': CONFIG, 'app-config.yaml': appConfig('        X-CSRF-Token: 9c2e7b41a0d35f68\n') });
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect(findings(run.stdout).filter(d => d.ruleId === 'config-plain-secret').map(d => `${d.message}@${d.range.start.line}`))
+      .toEqual(['proxy.endpoints./jira/api.headers.X-CSRF-Token holds a secret written out in the repo.@10']);
+    expect(run.status).toBe(1);
+  });
 });
