@@ -9,6 +9,11 @@ const require = createRequire(import.meta.url);
 
 // Keys that hold secrets even where no plugin schema marks them `@visibility secret`.
 const SECRET_KEY = /(password|secret|token|apikey|api-key|accountkey|privatekey|connectionstring)$/i;
+// Headers that carry a credential whatever their name ends in: `Authorization: Basic dXNlcjpwYXNz` or
+// `Bearer <token>` as written in a proxy endpoint. The proxy plugin's schema marks every header value
+// `@visibility secret`, but a gate without that plugin installed never sees the schema; Backstage's proxy
+// docs write the value from the environment (`Authorization: Bearer ${TOKEN}`), which is not flagged.
+const CREDENTIAL_HEADER = /^(proxy-)?authorization$|(^|[-_])(api|auth|access|subscription|functions)[-_]?key$/i;
 // Words a protocol fixes as a header's value, the same in every deployment, so no secret whatever marks
 // the key one (its name ending in Token, or a schema): SAP's CSRF handshake sends `X-CSRF-Token: Fetch`
 // (and answers `Required`), Atlassian's XSRF check is turned off with `X-Atlassian-Token: no-check`, and
@@ -123,9 +128,14 @@ function schemaErrors(schema: ConfigSchemaLike, configs: { data: unknown; contex
   });
 }
 
-/** Whether the key's name says it holds a secret (SECRET_KEY). */
+/**
+ * Whether the key's name says it holds a secret (SECRET_KEY), or it is a header that carries a credential
+ * (CREDENTIAL_HEADER, in any `headers` map).
+ */
 function guessedSecret(path: PathSegment[]): boolean {
-  return SECRET_KEY.test(String(path[path.length - 1]));
+  const key = String(path[path.length - 1]);
+  const header = path.length > 1 && String(path[path.length - 2]).toLowerCase() === 'headers';
+  return SECRET_KEY.test(key) || (header && CREDENTIAL_HEADER.test(key));
 }
 
 /** Whether `path` is a database `connection` that a sqlite client reads as a file name: the client the value's own file sets (it is what that file runs with), else the merged one. */

@@ -17,7 +17,7 @@ const rules: Rule[] = [
   {
     id: 'config-plain-secret',
     severity: 'error',
-    description: 'A secret (a value a plugin schema marks secret, or a key named like one) is written out in the repo instead of coming from the environment.',
+    description: 'A secret (a value a plugin schema marks secret, a key named like one, or a credential header such as Authorization) is written out in the repo instead of coming from the environment.',
     example: 'auth:\n  providers:\n    github:\n      development:\n        clientSecret: s3cr3t',
   },
   {

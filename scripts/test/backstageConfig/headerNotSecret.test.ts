@@ -57,3 +57,42 @@ describe('config-plain-secret on a header whose name ends in Token (through the 
     expect(run.status).toBe(1);
   });
 });
+
+// A credential header written out, with no proxy plugin installed to say its schema marks headers secret.
+const credentialConfig = (headers: string[]) => [
+  'app:',
+  '  baseUrl: http://localhost:3000',
+  'proxy:',
+  '  endpoints:',
+  "    '/sap/api':",
+  '      target: https://sap.example.com',
+  '      headers:',
+  ...headers.map(h => `        ${h}`),
+  '',
+].join('\n');
+
+describe('config-plain-secret on a credential header (through the bin)', () => {
+  it.each([
+    ['Basic credentials', 'Authorization: Basic dXNlcjpwYXNz', 'Authorization'],
+    ['a Bearer token', "Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc'", 'Authorization'],
+    ['a proxy credential', 'Proxy-Authorization: Basic cHJveHk6cHc=', 'Proxy-Authorization'],
+    ['a subscription key', 'Ocp-Apim-Subscription-Key: 0f6b2c9d8e7a41b3', 'Ocp-Apim-Subscription-Key'],
+  ])('reports %s written out', async (_name, header, key) => {
+    const root = await tempRepo({ 'gitops.config.yaml': CONFIG, 'app-config.yaml': credentialConfig(['X-CSRF-Token: Fetch', header]) });
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect(findings(run.stdout).filter(d => d.ruleId === 'config-plain-secret').map(d => `${d.message}@${d.range.start.line}`))
+      .toEqual([`proxy.endpoints./sap/api.headers.${key} holds a secret written out in the repo.@9`]);
+    expect(run.status).toBe(1);
+  });
+
+  // As Backstage's proxy documents it: the credential comes from the environment.
+  it('does not report credentials substituted from the environment or included with $env', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': CONFIG,
+      'app-config.yaml': credentialConfig(['Authorization: Bearer ${SAP_TOKEN}', 'Proxy-Authorization:', '          $env: PROXY_AUTH', 'Accept: application/json']),
+    });
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect(findings(run.stdout).filter(d => d.ruleId === 'config-plain-secret')).toEqual([]);
+    expect(run.status).toBe(0);
+  });
+});
