@@ -318,7 +318,8 @@ function providedReference(index: EntityIndex, entity: CatalogEntity, reference:
  * Another ref of the same kind and namespace that the repo names more often than `target`, that the same
  * provider accounts for, and that differs from it by a letter left out, added or two swapped (at most two
  * such edits): `biling-team` beside `billing-team`. Names that differ by a changed letter (`team-a`,
- * `team-b`) are distinct teams as often as not, so they are never offered. Takes the target, how often
+ * `team-b`) are distinct teams as often as not, so they are never offered, nor are members of one naming
+ * scheme (schemeSiblings: `squad-12` beside `squad-1`). Takes the target, how often
  * each unresolved ref is named, and the provider test; returns the likelier ref with both counts, or
  * undefined.
  */
@@ -334,7 +335,7 @@ function providedNearMiss(target: string, uses: ReadonlyMap<string, number>, pro
     if (Math.abs(other.length - name.length) > 2 || distance(name, other) > 2) continue;
     const sameLetters = other.length === name.length && [...other].sort().join('') === [...name].sort().join('');
     if (other.length === name.length && !sameLetters) continue;
-    if (segmentApart(name, other)) continue;
+    if (segmentApart(name, other) || schemeSiblings(name, other)) continue;
     if (!providedBy(ref)) continue;
     best = { ref, uses: count, own };
   }
@@ -356,6 +357,27 @@ function segmentApart(a: string, b: string): boolean {
     if (separator(x) !== separator(y) && long.slice(0, i) + long.slice(i + 2) === short) return true;
   }
   return false;
+}
+
+/**
+ * Whether two names are members of one numbered or lettered naming scheme (one team per number, letter or
+ * region), which are separate teams, not misspellings of each other: they differ only in their numbers
+ * (`platform2` beside `platform`, `squad-12` beside `squad-1`, `api-v1` beside `api-v2`), or only in a last
+ * segment of one or two letters or a number, or one has such a segment more (`team-ab` beside `team-a`,
+ * `team` beside `team-1`). A letter doubled (`team-aa` beside `team-a`) is still a slip of the finger.
+ */
+function schemeSiblings(a: string, b: string): boolean {
+  if (a === b) return false;
+  if (a.replace(/\d+/g, '') === b.replace(/\d+/g, '')) return true;
+  const tag = (segment: string) => /^(\d+|[a-z]{1,2})$/i.test(segment);
+  const split = (name: string) => {
+    const at = Math.max(name.lastIndexOf('-'), name.lastIndexOf('_'), name.lastIndexOf('.'));
+    return at < 0 ? { stem: '', last: name } : { stem: name.slice(0, at), last: name.slice(at + 1) };
+  };
+  const [x, y] = [split(a), split(b)];
+  const doubled = (long: string, short: string) => long.length === short.length + 1 && [...long].some((c, i) => c === long[i + 1] && long.slice(0, i) + long.slice(i + 1) === short);
+  if (x.stem !== '' && x.stem === y.stem && tag(x.last) && tag(y.last)) return !doubled(x.last, y.last) && !doubled(y.last, x.last);
+  return (x.stem === b && tag(x.last)) || (y.stem === a && tag(y.last));
 }
 
 /**
@@ -418,7 +440,9 @@ function suggester(index: EntityIndex) {
     const limit = Math.max(2, Math.floor(name.length / 4));
     // A ref whose length differs by more than the limit is further than the limit: skipping those keeps
     // the answer (the first closest within the limit) and spares thousands of distance computations.
-    const candidates = byKind.get(target.slice(0, target.indexOf(':')))?.filter(ref => Math.abs(ref.length - target.length) <= limit && taken(ref));
+    // A sibling in a naming scheme (`squad-12` for `squad-1`) is another team, never the name meant.
+    const candidates = byKind.get(target.slice(0, target.indexOf(':')))
+      ?.filter(ref => Math.abs(ref.length - target.length) <= limit && taken(ref) && !schemeSiblings(name, ref.slice(ref.indexOf('/') + 1)));
     let answer: string | undefined;
     if (candidates?.length) {
       const best = closest(target, candidates);

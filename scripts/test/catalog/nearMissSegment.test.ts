@@ -27,4 +27,43 @@ describe('ref-provided-elsewhere near misses (through the bin)', () => {
     const separator = await ownerWarnings(['dataeng', 'data-eng', 'data-eng']);
     expect(separator.map(d => d.hint)).toEqual(['Did you mean group:default/data-eng? If both exist there, nothing to fix; `--catalog-url` checks it against the live catalog.']);
   });
+
+  // Numbered and lettered naming schemes: one team per number or letter, not typos of each other.
+  it.each([
+    ['squad-1', 'squad-12'],
+    ['team-a', 'team-ab'],
+    ['platform', 'platform2'],
+    ['squad-12', 'squad-1'],
+  ])('does not offer %s a sibling in its naming scheme (%s)', async (once, often) => {
+    expect(await ownerWarnings([once, often, often, often])).toEqual([]);
+  });
+
+  it.each([
+    ['platfrom', 'platform'],
+    ['paltform-team', 'platform-team'],
+    ['team-plaform', 'team-platform'],
+  ])('still offers a real misspelling: %s for %s', async (once, often) => {
+    const found = await ownerWarnings([once, often, often]);
+    expect(found.map(d => d.hint)).toEqual([`Did you mean group:default/${often}? If both exist there, nothing to fix; \`--catalog-url\` checks it against the live catalog.`]);
+  });
+});
+
+// The repo defines the group; a provider could bring the one named. Only a near miss of the repo's own is an error.
+describe('ref-unresolved suggestions of a group the repo defines (through the bin)', () => {
+  const group = (name: string) => `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${name}\nspec:\n  type: team\n  children: []\n`;
+  async function run(defined: string, owner: string): Promise<Finding[]> {
+    const root = await tempRepo({ 'app-config.yaml': APP_CONFIG, 'packages/backend/package.json': '{"name":"backend","dependencies":{}}\n', 'catalog-info.yaml': `${components([owner])}---\n${group(defined)}` });
+    const result = await runBin(['check', '--format', 'json'], root);
+    return (JSON.parse(result.stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId.startsWith('ref-'));
+  }
+
+  it('does not take squad-1 for a misspelling of the squad-12 the repo defines', async () => {
+    expect((await run('squad-12', 'squad-1')).map(d => `${d.ruleId}:${d.severity}`)).toEqual(['ref-provided-elsewhere:info']);
+    expect((await run('team-ab', 'team-a')).map(d => `${d.ruleId}:${d.severity}`)).toEqual(['ref-provided-elsewhere:info']);
+  });
+
+  it('still takes team-plaform for a misspelling of the team-platform the repo defines', async () => {
+    const found = await run('team-platform', 'team-plaform');
+    expect(found.map(d => `${d.ruleId}:${d.severity}:${d.hint}`)).toEqual([expect.stringMatching(/^ref-unresolved:error:Did you mean group:default\/team-platform\?/)]);
+  });
 });

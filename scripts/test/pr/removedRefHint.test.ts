@@ -37,8 +37,9 @@ describe('check --base: a reference to an entity the change removes', () => {
     expect(unresolved.map(d => d.file)).toEqual(['catalog/svc-b.yaml', 'catalog/svc-c.yaml']);
     expect(unresolved[0].hint).toBe('component:default/svc-a is defined in catalog/svc-a.yaml on main, and this change removes or renames it: keep it, or change this reference to what replaces it first (`report --base` lists everything that still uses it).');
     expect(unresolved[1].hint).toBe('Did you mean component:default/svc-b?');
-    // Without --base nothing is known of a removal: the plain check keeps its guess.
+    // Without --base nothing is known of a removal; svc-b and svc-c are siblings in a lettered naming scheme,
+    // other services, so the plain check guesses neither.
     const plain = (JSON.parse((await runBin(['check', '--format', 'json'], root)).stdout) as { diagnostics: Finding[] }).diagnostics.filter(d => d.ruleId === 'ref-unresolved');
-    expect(plain[0].hint).toMatch(/^Did you mean component:default\/svc-[bc]\?$/);
+    expect(plain[0].hint).toMatch(/^Add the entity, fix the name/);
   }, 120_000);
 });
