@@ -121,8 +121,10 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   // No page declares a property (no parameters, `[]`, `{}`, pages of text only): no one fills a form, the
   // template is started by a caller (another plugin or automation through POST /api/scaffolder/v2/tasks, a
   // link with ?formData=), and the backend passes on whatever values it sends, as no page refuses them.
-  const patterns = pages.flatMap(page => declaredPatterns(page));
-  const callerFed = !unknownPages && declared.size === 0 && !patterns.length;
+  // A page with anything but text (`required`, a misspelt `propeties`, patternProperties, a branch) is a form
+  // someone meant to fill: its errors stay errors. Properties the form does not render (patternProperties:
+  // react-jsonschema-form shows no field for them) declare nothing.
+  const callerFed = !unknownPages && declared.size === 0 && pages.every(textOnlyPage);
   // A page Backstage reads at ingestion may declare the same name with another type.
   const parameterKinds = unknownPages ? undefined : declaredParameterKinds(pages);
   const steps = (Array.isArray(spec.steps) ? spec.steps : []) as Record<string, unknown>[];
@@ -154,8 +156,8 @@ export function checkTemplate(source: SourceFile, repoFiles: ReadonlySet<string>
   for (const item of [...steps.flatMap((step, i) => (unreadPlaceholder(step) === undefined ? [...expressions(step, ['spec', 'steps', i])] : [])), ...expressions(spec.output, ['spec', 'output'])]) {
     for (const m of parameterReferences(item.expression)) read.add(m[1]);
   }
-  // What the expressions may read: the declared parameters (by name or patternProperties), and those a test case passes through ?formData=.
-  const readable = new Set([...declared, ...passed, ...[...read].filter(name => patterns.some(p => p.test(name)))]);
+  // What the expressions may read: the declared parameters, and those a test case passes through ?formData=.
+  const readable = new Set([...declared, ...passed]);
   steps.forEach((step, i) => {
     if (unreadPlaceholder(step) !== undefined) return;
     const action = String(step.action ?? '');
@@ -336,23 +338,13 @@ export function declaredParameterKinds(pages: readonly unknown[]): Map<string, r
  * `dependencies` with oneOf, allOf/anyOf/oneOf, if/then/else), as Backstage's docs show them.
  */
 /**
- * The patterns of the patternProperties of a page and of its branches (allOf/anyOf/oneOf, if/then/else,
- * dependencies): a name one of them matches is declared too. An invalid pattern is template-parameters-invalid's.
+ * Whether a parameter page holds nothing a form field comes from: only a title, a description, `type`, empty
+ * `properties` and `ui:` options (a page-level `ui:field` is a custom form whose values no schema names).
+ * Takes one entry of spec.parameters (or the object itself); true for a page that is no object.
  */
-function declaredPatterns(schema: unknown, into: RegExp[] = [], depth = 0): RegExp[] {
-  if (!isRecord(schema) || depth > 20) return into;
-  if (isRecord(schema.patternProperties)) {
-    for (const pattern of Object.keys(schema.patternProperties)) {
-      try {
-        into.push(new RegExp(pattern, 'u'));
-      } catch {
-        into.push(/[\s\S]/);
-      }
-    }
-  }
-  const branches = [...['allOf', 'anyOf', 'oneOf'].flatMap(key => (Array.isArray(schema[key]) ? (schema[key] as unknown[]) : [])), schema.if, schema.then, schema.else, ...(isRecord(schema.dependencies) ? Object.values(schema.dependencies) : [])];
-  for (const branch of branches) declaredPatterns(branch, into, depth + 1);
-  return into;
+function textOnlyPage(page: unknown): boolean {
+  if (!isRecord(page)) return true;
+  return Object.entries(page).every(([key, value]) => key === 'title' || key === 'description' || key === 'type' || key.startsWith('ui:') || (key === 'properties' && isRecord(value) && Object.keys(value).length === 0));
 }
 
 function collectDeclared(schema: unknown, into: Set<string>): void {
