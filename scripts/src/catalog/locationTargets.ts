@@ -227,21 +227,28 @@ function resolveUrlTarget(fromFile: string, target: string, repoUrl?: string): R
   const base = repoUrl ?? LOCAL_BASE;
   // Whether Backstage takes `target` as an absolute URL (defaultScmResolveUrl's first test: `new URL(target)`
   // parses); a plain relative target has no `:` and never is.
-  const absolute = !PLAIN_RELATIVE.test(target) && URL.canParse(target);
+  // defaultScmResolveUrl gives an absolute URL back as written.
+  const plain = PLAIN_RELATIVE.test(target);
+  const asWritten = plain ? null : URL.parse(target);
+  const absolute = asWritten !== null;
   let resolved: URL;
   try {
-    // defaultScmResolveUrl gives an absolute URL back as written.
-    resolved = absolute ? new URL(target) : PLAIN_RELATIVE.test(target) ? new URL(target, base + fromFile) : new URL(backstageResolveUrl({ url: target, base: base + fromFile }));
+    resolved = asWritten ?? (plain ? new URL(target, base + fromFile) : new URL(backstageResolveUrl({ url: target, base: base + fromFile })));
   } catch {
     // toAbsoluteUrl then hands the target on as written, which no URL reader takes.
     return { invalid: `Backstage cannot resolve ${JSON.stringify(target.slice(0, 200))} against this file's URL, so it reads nothing there.` };
   }
+  const root = rootOf(base);
+  // An absolute URL on another scheme, host or port is another repository's whatever its spelling
+  // (toRepoUrlForm respells only on repoUrl's host): told before any respelling, as most url: techdocs-refs are.
+  if (absolute && resolved.origin !== root.origin && root.origin !== 'null') {
+    return resolved.protocol === 'file:' && !repoUrl ? { outside: true } : { external: true };
+  }
   // This repository in other capitals, GitHub's tree form or at HEAD: its reader reads the same file.
   if (repoUrl) {
-    const respelled = toRepoUrlForm(resolved.href, repoUrl);
+    const respelled = toRepoUrlForm(resolved.href, repoUrl, { parsed: resolved });
     if (respelled !== resolved.href) resolved = new URL(respelled);
   }
-  const root = rootOf(base);
   if (resolved.origin !== root.origin || !resolved.pathname.startsWith(root.pathname)) {
     if (!absolute) return { outside: true };
     return resolved.protocol === 'file:' && !repoUrl ? { outside: true } : { external: true };

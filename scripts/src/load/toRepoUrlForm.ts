@@ -30,17 +30,18 @@ const GITLAB_FOLDER_FORMS: ReadonlySet<string> = new Set(['blob', 'tree']);
  * parser Backstage's readers use) takes the URL apart; the branch and the file path stay exact, as git's
  * are. Azure Repos: organisation, project and repository in any capitals, `_git` and `version` exact.
  * `HEAD` is not repoUrl's branch: it is whichever branch the host's setting names. With `options.folders`
- * (a url read as a tree, as the fetch actions read theirs), GitLab's `-/tree/` counts as `-/blob/`.
+ * (a url read as a tree, as the fetch actions read theirs), GitLab's `-/tree/` counts as `-/blob/`;
+ * `options.parsed` is `new URL(url)` when the caller has it (read only, never changed).
  * Takes an absolute URL and repoUrl (undefined: no repository known); returns the rewritten URL, or `url`
  * itself when it already has repoUrl's spelling, names something else, is on a host the default
  * integrations do not serve, or either is no URL. Pure; never throws.
  */
-export function toRepoUrlForm(url: string, repoUrl: string | undefined, options: { folders?: boolean } = {}): string {
+export function toRepoUrlForm(url: string, repoUrl: string | undefined, options: { folders?: boolean; parsed?: URL } = {}): string {
   if (!repoUrl || url.startsWith(repoUrl)) return url;
   let target: URL;
   let repo: URL;
   try {
-    target = new URL(url);
+    target = options.parsed ?? new URL(url);
     repo = repoUrlParsed(repoUrl);
   } catch {
     return url;
