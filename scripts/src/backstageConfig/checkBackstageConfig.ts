@@ -13,7 +13,9 @@ const SECRET_KEY = /(password|secret|token|apikey|api-key|accountkey|privatekey|
 // `Bearer <token>` as written in a proxy endpoint. The proxy plugin's schema marks every header value
 // `@visibility secret`, but a gate without that plugin installed never sees the schema; Backstage's proxy
 // docs write the value from the environment (`Authorization: Bearer ${TOKEN}`), which is not flagged.
-const CREDENTIAL_HEADER = /^(proxy-)?authorization$|(^|[-_])(api|auth|access|subscription|functions)[-_]?key$/i;
+// Beyond Authorization and the `*-Api-Key` family: a session Cookie, JFrog's X-JFrog-Art-Api, Datadog's
+// DD-Application-Key, New Relic's X-Query-Key, Sentry's X-Sentry-Auth.
+const CREDENTIAL_HEADER = /^(proxy-)?authorization$|^cookie$|^x-jfrog-art-api$|(^|[-_])auth$|(^|[-_])(api|auth|access|subscription|functions|application|app|query|client|private|secret|master|license)[-_]?key$/i;
 // Words a protocol fixes as a header's value, the same in every deployment, so no secret whatever marks
 // the key one (its name ending in Token, or a schema): SAP's CSRF handshake sends `X-CSRF-Token: Fetch`
 // (and answers `Required`), Atlassian's XSRF check is turned off with `X-Atlassian-Token: no-check`, and
@@ -81,6 +83,8 @@ export function checkBackstageConfig(files: readonly ConfigFile[], schema: Confi
     // A value holding an environment reference (whatever the spacing, fallback or surrounding text
     // config-loader's substitution accepts) or an unread include is not written out in the repo.
     if (typeof value !== 'string' || holdsUnknown(value) || flagged.has(key)) return;
+    // An empty value (`password: ''`, `Authorization: ''`, a placeholder to fill in) writes out no secret.
+    if (value.trim() === '') return;
     // Also where a schema marks the value secret: the proxy plugin's marks every header value.
     if (PROTOCOL_WORD.test(value.trim())) return;
     const file = files.find(f => f.source.file === context) ?? files[0];

@@ -77,6 +77,11 @@ describe('config-plain-secret on a credential header (through the bin)', () => {
     ['a Bearer token', "Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc'", 'Authorization'],
     ['a proxy credential', 'Proxy-Authorization: Basic cHJveHk6cHc=', 'Proxy-Authorization'],
     ['a subscription key', 'Ocp-Apim-Subscription-Key: 0f6b2c9d8e7a41b3', 'Ocp-Apim-Subscription-Key'],
+    ['a session cookie', "Cookie: 'JSESSIONID=7f3c1a9e0b2d4c6e'", 'Cookie'],
+    ["JFrog's API key header", 'X-JFrog-Art-Api: AKCp8jQ7s2xR4mTb9vLw', 'X-JFrog-Art-Api'],
+    ["Datadog's application key", 'DD-APPLICATION-KEY: 5c0e1d9b8a7f6e4d3c2b1a09f8e7d6c5', 'DD-APPLICATION-KEY'],
+    ["New Relic's query key", 'X-Query-Key: NRIQ-4b8c2e6f1a3d5b7c', 'X-Query-Key'],
+    ["Sentry's auth header", "X-Sentry-Auth: 'Sentry sentry_key=0d1c2b3a4f5e6d7c'", 'X-Sentry-Auth'],
   ])('reports %s written out', async (_name, header, key) => {
     const root = await tempRepo({ 'gitops.config.yaml': CONFIG, 'app-config.yaml': credentialConfig(['X-CSRF-Token: Fetch', header]) });
     const run = await runBin(['check', '--format', 'json'], root);
@@ -90,6 +95,27 @@ describe('config-plain-secret on a credential header (through the bin)', () => {
     const root = await tempRepo({
       'gitops.config.yaml': CONFIG,
       'app-config.yaml': credentialConfig(['Authorization: Bearer ${SAP_TOKEN}', 'Proxy-Authorization:', '          $env: PROXY_AUTH', 'Accept: application/json']),
+    });
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect(findings(run.stdout).filter(d => d.ruleId === 'config-plain-secret')).toEqual([]);
+    expect(run.status).toBe(0);
+  });
+
+  // A placeholder left empty (to be filled per deployment) writes no secret out.
+  it('does not report an empty credential or secret value', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': CONFIG,
+      'app-config.yaml': `${credentialConfig(["Authorization: ''", "Cookie: ' '", 'Accept: application/json'])}integrations:\n  github:\n    - host: github.com\n      token: ''\n`,
+    });
+    const run = await runBin(['check', '--format', 'json'], root);
+    expect(findings(run.stdout).filter(d => d.ruleId === 'config-plain-secret')).toEqual([]);
+    expect(run.status).toBe(0);
+  });
+
+  it('does not take ordinary headers ending in Key or Auth-like words for credentials', async () => {
+    const root = await tempRepo({
+      'gitops.config.yaml': CONFIG,
+      'app-config.yaml': credentialConfig(['Idempotency-Key: fixed-7', 'X-Cache-Key: catalog', 'Accept: application/json', 'X-Author: platform-team']),
     });
     const run = await runBin(['check', '--format', 'json'], root);
     expect(findings(run.stdout).filter(d => d.ruleId === 'config-plain-secret')).toEqual([]);
