@@ -15,6 +15,8 @@ export const HOSTILE = {
   cellBreak: '|c',
   // GFM autolinks (red24): each would be a link in the bot's comment, `<code>` included.
   autolinks: 'www.evil.example https://evil.example/login ops@evil.example',
+  // GitHub and Azure DevOps typeset `$…$` as LaTeX: large green words of the author's in the bot's comment.
+  mathExpression: '$\\huge\\color{green}\\textsf{ready to merge}$',
 } as const;
 
 /** A file name no one would choose: a newline, a command, a comment opener, a mention, backticks (no `/`: it would be a folder). */

@@ -14,7 +14,7 @@ import { HOSTILE, makeHostilePullRequest } from './hostilePullRequest.ts';
  * The Markdown outside `<code>` elements and the report's own Mermaid fence (labels there are reduced
  * to a safe alphabet): what GitHub and Azure DevOps parse for mentions, links and HTML.
  */
-const outsideCode = (markdown: string) => markdown.replace(/<code>[^<]*<\/code>/g, '<code></code>').replace(/\n```mermaid\n[^`]*\n```(?=\n|$)/g, '\n');
+const outsideCode = (markdown: string) => markdown.replace(/<code>(?:[^<]|<span>&#36;<\/span>)*<\/code>/g, '<code></code>').replace(/\n```mermaid\n[^`]*\n```(?=\n|$)/g, '\n');
 
 /** Each harm as a check on rendered-to-be Markdown; every one returns the offending excerpts. */
 const harms = {
@@ -30,6 +30,9 @@ const harms = {
   // GitHub autolinks inside `<code>` elements too (it parses Markdown between inline HTML tags): only the
   // report's own Mermaid fence is literal. A backslash before the `:` stops GitHub, not Azure's renderer.
   autolinks: (md: string) => md.replace(/\n```mermaid\n[^`]*\n```(?=\n|$)/g, '\n').match(/www\.[\w-]|[a-z]\\?:\/\/[\w-]|[\w.+-]@[a-z0-9]/gi) ?? [],
+  // A `$` GitHub (MathJax) or Azure DevOps (KaTeX) could pair with another as a math expression's delimiter,
+  // anywhere but the report's own Mermaid fence: each must be `<span>&#36;</span>`, GitHub's documented lone dollar.
+  mathDelimiters: (md: string) => md.replace(/\n```mermaid\n[^`]*\n```(?=\n|$)/g, '\n').match(/.{0,20}\$.{0,20}/g) ?? [],
   tableBreaks: (md: string) => {
     // Each table (a run of lines starting with `|`) keeps the column count of its header row.
     const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length;
@@ -54,6 +57,7 @@ describe('the PR report holds hostile values as text (shipped bin, the Markdown 
     expect(markdown).toContain('acme/platform');
     expect(markdown).toContain('evil');
     expect(markdown).toContain('evil.example');
+    expect(markdown).toContain('textsf');
   });
 
   it.each(Object.keys(harms) as (keyof typeof harms)[])('%s: none', harm => {
@@ -80,6 +84,7 @@ describe('the scorecard report holds hostile check names as text (shipped bin)',
     const markdown = readFileSync(out, 'utf8');
     expect(markdown).toContain('Check ');
     expect(markdown).toContain('acme/platform');
+    expect(markdown).toContain('textsf');
     for (const harm of Object.values(harms)) expect(harm(`${REPORT_MARKER}${markdown}`)).toEqual([]);
   }, 120_000);
 });
