@@ -29,9 +29,12 @@ const LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u2
 // Characters that render as nothing (Unicode's Default_Ignorable_Code_Point: zero-width spaces and joiners, word
 // joiners, invisible operators, the BOM, soft hyphens, Hangul fillers, the tag characters U+E0000–E007F that spell
 // hidden ASCII), so `entities\u200b.yaml` would read as `entities.yaml`, another team's file, in a log line, an
-// annotation or the report's reviewer table. Kept: the emoji variation selectors and a joiner after an emoji
-// (the toolkit's own ⚠️ and a family emoji in a description), which change how a visible character draws.
-const INVISIBLE = /(?![\uFE0E\uFE0F])(?:(?<!\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}\uFE0F]?)\u200D|(?!\u200D)\p{Default_Ignorable_Code_Point})/gu;
+// annotation or the report's reviewer table. Kept: an emoji's variation selector (U+FE0E/U+FE0F right after a
+// pictograph, or U+FE0F between a digit, `#` or `*` and the keycap U+20E3) and a joiner after an emoji (the
+// toolkit's own ⚠️, 1️⃣, a family emoji in a description), which change how a visible character draws. After
+// any other character a variation selector draws nothing: `orders\uFE0F/entities.yaml` read as the orders
+// team's file in the reviewer table and the annotations, as `\u200b` did, so it is written out too.
+const INVISIBLE = /(?:(?<!\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}\uFE0F]?)\u200D|(?<!\p{Extended_Pictographic})(?:\uFE0E|\uFE0F(?!\u20E3)|(?<![0-9#*])\uFE0F)|(?![\u200D\uFE0E\uFE0F])\p{Default_Ignorable_Code_Point})/gu;
 const HAS_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
 
 const visible = (ch: string) => {

@@ -107,8 +107,8 @@ describe('safeText shortcuts give what the replacements give', () => {
   const CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|\u001b(?!\[[0-9;]*m)/g;
   const LINE_START = /^((?:\s|\u001b\[[0-9;]*m)*)::/;
   /* eslint-enable no-control-regex */
-  // What renders as nothing (Default_Ignorable_Code_Point, but the emoji variation selectors and a joiner after an emoji).
-  const INVISIBLE = /(?![\uFE0E\uFE0F])(?:(?<!\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}\uFE0F]?)\u200D|(?!\u200D)\p{Default_Ignorable_Code_Point})/gu;
+  // What renders as nothing (Default_Ignorable_Code_Point, but a variation selector after a pictograph or in a keycap, and a joiner after an emoji).
+  const INVISIBLE = /(?:(?<!\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}\uFE0F]?)\u200D|(?<!\p{Extended_Pictographic})(?:\uFE0E|\uFE0F(?!\u20E3)|(?<![0-9#*])\uFE0F)|(?![\u200D\uFE0E\uFE0F])\p{Default_Ignorable_Code_Point})/gu;
   const visible = (ch: string) => (ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const plainText = (v: string) => v.replace(/\r?\n/g, '\\n').replace(CONTROL, visible).replace(INVISIBLE, visible).replace(/(##(?:vso)?)\[/gi, '$1\u200b[').replace(/^(\s*)::/, '$1:\u200b:');
   const plainLines = (t: string, color: boolean) =>
