@@ -193,6 +193,8 @@ function targetHint(locationFile: string, pattern: string, repoFiles: readonly s
     return `Backstage's readers match a pattern without dot-named files and folders (minimatch's default), so it skips ${hidden[0]}; write the dot-named part out (e.g. ${relative.startsWith('../') ? relative : `./${relative}`}) or rename it.`;
   }
   if (hidden) return globHint(pattern, repoFiles);
+  const folder = pattern.replace(/\/+$/, '');
+  if (folder && folder !== '.' && repoFiles.some(f => f.startsWith(`${folder}/`))) return folderHint(locationFile, folder, repoFiles);
   const candidates = repoFiles.filter(f => f !== locationFile && isYamlFile(f) && !reached.has(f));
   // A target written from the repository's root (catalogs/x/template.yaml in catalogs/y/all.yaml) is the usual slip.
   const rooted = candidates.find(c => pattern.endsWith(`/${c}`));
@@ -201,6 +203,21 @@ function targetHint(locationFile: string, pattern: string, repoFiles: readonly s
   if (!guess || (!rooted && distance(pattern, guess) > Math.max(3, Math.floor(pattern.length / 3)))) return "Targets are relative to the Location's file.";
   const relative = posix.relative(posix.dirname(locationFile), guess);
   return `Did you mean ${relative.startsWith('../') ? relative : `./${relative}`}? Targets are relative to the Location's file.`;
+}
+
+/**
+ * The hint for a target naming a folder (`./services/` or `./services`): Backstage's readers fetch a target
+ * as one file (a folder's URL is not found), so it names the folder's catalog file, or a pattern over it.
+ */
+function folderHint(locationFile: string, folder: string, repoFiles: readonly string[]): string {
+  const written = (file: string): string => {
+    const relative = posix.relative(posix.dirname(locationFile), file);
+    return relative.startsWith('../') ? relative : `./${relative}`;
+  };
+  const inside = repoFiles.filter(f => posix.dirname(f) === folder && isYamlFile(f));
+  const file = inside.find(f => /(^|\/)catalog-info\.ya?ml$/.test(f)) ?? inside[0];
+  const options = [...(file ? [written(file)] : []), `${written(folder)}/*.yaml`, `${written(folder)}/**/catalog-info.yaml`];
+  return `${folder}/ is a folder: Backstage reads a target as one file (or the files a pattern matches), not a folder's contents. Name a file or a pattern instead: ${options.join(', ')}.`;
 }
 
 /**
