@@ -47,7 +47,7 @@ function finding(root: string, file: string, found: SchemaPattern, verdict: Back
     // The policy was read a moment ago; a line is all that is looked for here.
   }
   const shown = JSON.stringify(found.pattern.length > 80 ? `${found.pattern.slice(0, 80)}…` : found.pattern);
-  const attack = verdict.attack !== undefined ? ` (for example ${JSON.stringify(verdict.attack.length > 40 ? `${verdict.attack.slice(0, 40)}…` : verdict.attack)})` : '';
+  const attack = verdict.attack !== undefined ? ` (for example ${verdict.attack})` : '';
   return {
     ruleId: 'policy-pattern-backtracking',
     severity: 'error',

@@ -21,7 +21,7 @@ export interface Backtracking {
    * must not wave it through.
    */
   complexity: 'exponential' | 'polynomial' | 'unjudged' | 'undecided';
-  /** recheck's attack string, clipped: a value that makes the match run for seconds to hours. */
+  /** recheck's attack, written out for a message (`a value of "x" 54773 times, then "!"`): a value that makes the match run for seconds to hours. */
   attack?: string;
 }
 
@@ -80,6 +80,22 @@ export const BACKTRACKING_BUDGET = { perPattern: 10_000, total: 30_000 };
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { checkSync } = require(workerData.recheck);
+// recheck's attack as its parts: the pumped string and how often, then the suffix that makes the match fail,
+// which the expanded string clipped to its start never shows.
+const shownAttack = (a) => {
+  if (!a) return undefined;
+  const q = (t) => JSON.stringify(String(t).slice(0, 40)) + (String(t).length > 40 ? '…' : '');
+  if (Array.isArray(a.pumps) && a.pumps.length > 0 && typeof a.base === 'number') {
+    const parts = [];
+    for (const p of a.pumps.slice(0, 3)) {
+      if (p.prefix) parts.push(q(p.prefix));
+      parts.push(q(p.pump) + ' ' + a.base + ' times');
+    }
+    if (a.suffix) parts.push(q(a.suffix));
+    return 'a value of ' + parts.join(', then ');
+  }
+  return typeof a.string === 'string' ? 'a value of ' + q(a.string) : undefined;
+};
 parentPort.on('message', ({ index, pattern, flags: given, timeout }) => {
   // A pattern no flags compile is no regular expression anyone runs (the schema's own finding).
   let reply = { index, status: 'invalid' };
@@ -87,7 +103,7 @@ parentPort.on('message', ({ index, pattern, flags: given, timeout }) => {
     try { new RegExp(pattern, flags); } catch { continue; }
     try {
       const r = checkSync(pattern, flags, { timeout, checker: 'auto' });
-      reply = { index, status: r.status, complexity: r.complexity && r.complexity.type, attack: r.attack && typeof r.attack.string === 'string' ? r.attack.string.slice(0, 200) : undefined };
+      reply = { index, status: r.status, complexity: r.complexity && r.complexity.type, attack: shownAttack(r.attack) };
     } catch (error) {
       reply = { index, status: 'unknown' };
     }
@@ -194,12 +210,28 @@ const SYNC_THREAD = `
 process.stdout.write = process.stderr.write = () => true;
 const { workerData } = require('node:worker_threads');
 const { checkSync } = require(workerData.recheck);
+// recheck's attack as its parts: the pumped string and how often, then the suffix that makes the match fail,
+// which the expanded string clipped to its start never shows.
+const shownAttack = (a) => {
+  if (!a) return undefined;
+  const q = (t) => JSON.stringify(String(t).slice(0, 40)) + (String(t).length > 40 ? '…' : '');
+  if (Array.isArray(a.pumps) && a.pumps.length > 0 && typeof a.base === 'number') {
+    const parts = [];
+    for (const p of a.pumps.slice(0, 3)) {
+      if (p.prefix) parts.push(q(p.prefix));
+      parts.push(q(p.pump) + ' ' + a.base + ' times');
+    }
+    if (a.suffix) parts.push(q(a.suffix));
+    return 'a value of ' + parts.join(', then ');
+  }
+  return typeof a.string === 'string' ? 'a value of ' + q(a.string) : undefined;
+};
 const done = new Int32Array(workerData.done);
 workerData.port.on('message', ({ pattern, flags, timeout }) => {
   let reply = { status: 'unknown' };
   try {
     const r = checkSync(pattern, flags, { timeout, checker: 'auto' });
-    reply = { status: r.status, complexity: r.complexity && r.complexity.type, attack: r.attack && typeof r.attack.string === 'string' ? r.attack.string.slice(0, 200) : undefined };
+    reply = { status: r.status, complexity: r.complexity && r.complexity.type, attack: shownAttack(r.attack) };
   } catch {}
   workerData.port.postMessage(reply);
   Atomics.add(done, 0, 1);
@@ -332,7 +364,7 @@ export function describeVerdict(verdict: Backtracking): string {
 /** The finding's message for one vulnerable pattern of a template. */
 export function backtrackingMessage(found: SchemaPattern, verdict: Backtracking): string {
   const shown = JSON.stringify(found.pattern.length > 80 ? `${found.pattern.slice(0, 80)}…` : found.pattern);
-  const attack = verdict.attack !== undefined ? ` (for example a value of ${JSON.stringify(verdict.attack.length > 40 ? `${verdict.attack.slice(0, 40)}…` : verdict.attack)})` : '';
+  const attack = verdict.attack !== undefined ? ` (for example ${verdict.attack})` : '';
   return `The ${found.key ? 'patternProperties key' : 'pattern'} ${shown} ${describeVerdict(verdict)}${attack}: the scaffolder backend validates every task's and dry-run's form values with it on its one JavaScript thread, so one such value from any user stalls the whole Backstage backend.`;
 }
 

@@ -185,7 +185,7 @@ export class TemplateRegexRefused extends Error {
 /** What a finding says of a literal that backtracks: the literal (bounded), the verdict, and why it matters. */
 export function regexLiteralMessage(literal: RegexLiteral, verdict: Backtracking): string {
   const shown = literal.written.length > 80 ? `${literal.written.slice(0, 80)}…` : literal.written;
-  const attack = verdict.attack !== undefined ? ` (for example on ${JSON.stringify(verdict.attack.length > 40 ? `${verdict.attack.slice(0, 40)}…` : verdict.attack)})` : '';
+  const attack = verdict.attack !== undefined ? ` (for example on ${verdict.attack})` : '';
   return `the regular expression ${JSON.stringify(shown)} ${describeVerdict(verdict)}${attack}: Nunjitsu runs it natively when it renders the text (replace, split, test), where its work limits do not reach, so one such value stalls the scaffolder backend's JavaScript thread, and with it Backstage`;
 }
 
