@@ -13,9 +13,10 @@ const SECRET_KEY = /(password|secret|token|apikey|api-key|accountkey|privatekey|
 // `Bearer <token>` as written in a proxy endpoint. The proxy plugin's schema marks every header value
 // `@visibility secret`, but a gate without that plugin installed never sees the schema; Backstage's proxy
 // docs write the value from the environment (`Authorization: Bearer ${TOKEN}`), which is not flagged.
-// Beyond Authorization and the `*-Api-Key` family: a session Cookie, JFrog's X-JFrog-Art-Api, Datadog's
-// DD-Application-Key, New Relic's X-Query-Key, Sentry's X-Sentry-Auth.
-const CREDENTIAL_HEADER = /^(proxy-)?authorization$|^cookie$|^x-jfrog-art-api$|(^|[-_])auth$|(^|[-_])(api|auth|access|subscription|functions|application|app|query|client|private|secret|master|license)[-_]?key$/i;
+// Beyond Authorization and the `*-Api-Key` family: JFrog's X-JFrog-Art-Api, Datadog's DD-Application-Key, New
+// Relic's X-Query-Key and License-Key. Not a Cookie (a consent or language cookie is as common as a session),
+// a `*-Auth` header (X-Skip-Auth: skip, X-Remote-Auth: kerberos; Sentry's key is public), nor a client or app key.
+const CREDENTIAL_HEADER = /^(proxy-)?authorization$|^x-jfrog-art-api$|(^|[-_])(api|auth|access|subscription|functions|application|query|private|secret|master|license)[-_]?key$/i;
 // Words a protocol fixes as a header's value, the same in every deployment, so no secret whatever marks
 // the key one (its name ending in Token, or a schema): SAP's CSRF handshake sends `X-CSRF-Token: Fetch`
 // (and answers `Required`), Atlassian's XSRF check is turned off with `X-Atlassian-Token: no-check`, and

@@ -77,11 +77,10 @@ describe('config-plain-secret on a credential header (through the bin)', () => {
     ['a Bearer token', "Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc'", 'Authorization'],
     ['a proxy credential', 'Proxy-Authorization: Basic cHJveHk6cHc=', 'Proxy-Authorization'],
     ['a subscription key', 'Ocp-Apim-Subscription-Key: 0f6b2c9d8e7a41b3', 'Ocp-Apim-Subscription-Key'],
-    ['a session cookie', "Cookie: 'JSESSIONID=7f3c1a9e0b2d4c6e'", 'Cookie'],
     ["JFrog's API key header", 'X-JFrog-Art-Api: AKCp8jQ7s2xR4mTb9vLw', 'X-JFrog-Art-Api'],
     ["Datadog's application key", 'DD-APPLICATION-KEY: 5c0e1d9b8a7f6e4d3c2b1a09f8e7d6c5', 'DD-APPLICATION-KEY'],
     ["New Relic's query key", 'X-Query-Key: NRIQ-4b8c2e6f1a3d5b7c', 'X-Query-Key'],
-    ["Sentry's auth header", "X-Sentry-Auth: 'Sentry sentry_key=0d1c2b3a4f5e6d7c'", 'X-Sentry-Auth'],
+    ["New Relic's license key", 'X-License-Key: eu01xx7f3c1a9e0b2d4c6e8f0a1b2c3d4e5fNRAL', 'X-License-Key'],
   ])('reports %s written out', async (_name, header, key) => {
     const root = await tempRepo({ 'gitops.config.yaml': CONFIG, 'app-config.yaml': credentialConfig(['X-CSRF-Token: Fetch', header]) });
     const run = await runBin(['check', '--format', 'json'], root);
@@ -112,10 +111,10 @@ describe('config-plain-secret on a credential header (through the bin)', () => {
     expect(run.status).toBe(0);
   });
 
-  it('does not take ordinary headers ending in Key or Auth-like words for credentials', async () => {
+  it('does not take ordinary headers, a cookie, an Auth mode or a public client key for credentials', async () => {
     const root = await tempRepo({
       'gitops.config.yaml': CONFIG,
-      'app-config.yaml': credentialConfig(['Idempotency-Key: fixed-7', 'X-Cache-Key: catalog', 'Accept: application/json', 'X-Author: platform-team']),
+      'app-config.yaml': credentialConfig(['Idempotency-Key: fixed-7', 'X-Cache-Key: catalog', 'Accept: application/json', 'X-Author: platform-team', "Cookie: 'cookie_consent=accepted; lang=en'", 'X-Skip-Auth: skip', 'X-Remote-Auth: kerberos', 'X-Client-Key: backstage-portal', "X-Sentry-Auth: 'Sentry sentry_version=7, sentry_key=0d1c2b3a'"]),
     });
     const run = await runBin(['check', '--format', 'json'], root);
     expect(findings(run.stdout).filter(d => d.ruleId === 'config-plain-secret')).toEqual([]);
