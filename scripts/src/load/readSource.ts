@@ -163,14 +163,33 @@ export function decodeUtf8(bytes: Buffer, file: string): Decoded {
   // characters can be chosen whose two bytes are ASCII, spelling any YAML after the mark: a first document whose
   // first key holds the mark's characters passes Backstage's envelope check, and the next ones are entities it
   // ingests. So this text is judged like any other.
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { problem: encodingProblem(file, 1, 1, 'UTF-16 (little-endian)', UTF16_READ), lossyText: bytes.toString('utf8') };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { problem: encodingProblem(file, 1, 1, 'UTF-16 (big-endian)', UTF16_READ), lossyText: bytes.toString('utf8') };
+  let fault;
   try {
     return { text: UTF8.decode(bytes) };
   } catch {
-    // parseEntityYaml keeps a leading BOM as U+FEFF (its YAML parser then skips it): it is dropped here as for
-    // valid UTF-8, so positions count alike and the text (so every finding of the file) depends only on the
-    // bytes textHash keys the --cache by.
+    // A byte-order mark of UTF-16 (0xFF 0xFE or 0xFE 0xFF) is never valid UTF-8: utf8Fault names it.
+    fault = utf8Fault(bytes)!;
+  }
+  // parseEntityYaml keeps a leading BOM as U+FEFF (its YAML parser then skips it): it is dropped here as for
+  // valid UTF-8, so positions count alike and the text (so every finding of the file) depends only on the
+  // bytes textHash keys the --cache by.
+  const body = !fault.utf16 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  return { problem: encodingProblem(file, fault.line, fault.column, fault.what, fault.utf16 ? UTF16_READ : 'silently replaces these bytes with U+FFFD (\uFFFD)'), lossyText: body.toString('utf8') };
+}
+
+/**
+ * Where `bytes` stop being UTF-8, and what they look like instead (`what`, to complete "This file is …"):
+ * UTF-16 by its byte-order mark (at 1:1), else the line and column of the first invalid byte (a leading
+ * UTF-8 BOM not counted). Undefined for valid UTF-8. `toString('utf8')`, which Backstage reads files with,
+ * turns every such byte into U+FFFD.
+ */
+export function utf8Fault(bytes: Buffer): { line: number; column: number; what: string; utf16?: true } | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { line: 1, column: 1, what: 'UTF-16 (little-endian)', utf16: true };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { line: 1, column: 1, what: 'UTF-16 (big-endian)', utf16: true };
+  try {
+    UTF8.decode(bytes);
+    return undefined;
+  } catch {
     const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
     const lossyText = body.toString('utf8');
     const bad = firstReplaced(lossyText, body);
@@ -180,7 +199,7 @@ export function decodeUtf8(bytes: Buffer, file: string): Decoded {
     // Which encoding it is can only be guessed; single bytes of 0x80-0xFF in text are what Latin-1 and
     // Windows-1252 editors write (é as 0xE9), and naming that tells the user what to convert from.
     const latin1 = !body.includes(0) && body.some(b => b >= 0xa0);
-    return { problem: encodingProblem(file, line, column, latin1 ? 'not valid UTF-8 (it looks like Latin-1 or Windows-1252)' : 'not valid UTF-8', 'silently replaces these bytes with U+FFFD (\uFFFD)'), lossyText };
+    return { line, column, what: latin1 ? 'not valid UTF-8 (it looks like Latin-1 or Windows-1252)' : 'not valid UTF-8' };
   }
 }
 

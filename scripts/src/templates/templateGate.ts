@@ -1,5 +1,6 @@
 import { markStandIn } from './standIn.ts';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import { FILE_START, type Diagnostic } from '../diagnostic.ts';
 import { parseYaml, type ParsedYaml } from '../load/parseYaml.ts';
@@ -7,6 +8,7 @@ import { findPlaceholders, unreadPlaceholder, type PlaceholderUse } from '../cat
 import { listRepoFiles, listSkeletonFiles } from '../load/repoFiles.ts';
 import { gitHostView } from '../load/gitHostView.ts';
 import { OutsideRepositoryError, readRepoFile } from '../load/repoPath.ts';
+import { utf8Fault } from '../load/readSource.ts';
 import { isRecord } from '../load/loadCatalog.ts';
 import { analyzeSkeleton, RENDERED } from './analyzeSkeleton.ts';
 import { checkTemplate } from './checkTemplate.ts';
@@ -301,6 +303,10 @@ function analyzeSkeletons(root: string, file: string, template: unknown, repoFil
     });
     for (const f of files) literals.push(...skeletonLiterals(f.file, f.name ?? f.relative, f.text, compat));
     const label = `${file}, step ${typeof step.id === 'string' ? step.id : steps.indexOf(step) + 1}`;
+    for (const { f } of inSkeleton) {
+      const d = corruptedText(root, f, 'fetch:template', label);
+      if (d) found.push({ d, label });
+    }
     const ignored = globMatches(step.input.copyWithoutRender, join(root, folder));
     for (const d of analyzeSkeleton(files, { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, listedInCopyWithoutRender: relative => ignored.has(relative), extensions, templateFile: file })) found.push({ d, label });
   }
@@ -387,14 +393,15 @@ function writtenValue(value: unknown): unknown {
  */
 function analyzeTemplateFile(root: string, file: string, path: string, step: Record<string, unknown>, index: number, values: Record<string, unknown> | typeof RENDERED, repoFiles: ReadonlySet<string>, extensions: TemplatingNames, literals: RegexAt[]): Diagnostic[] {
   if (!repoFiles.has(path) || !isRecord(step.input)) return [];
+  const label = `${file}, step ${typeof step.id === 'string' ? step.id : index + 1}`;
+  const corrupted = corruptedText(root, path, 'fetch:template:file', label);
   const content = renderedContent(join(root, path));
-  if (content.text === undefined && !content.unread) return [];
+  if (content.text === undefined && !content.unread) return corrupted ? [corrupted] : [];
   literals.push(...skeletonLiterals(path, undefined, content.text, literalDelimiters(step.input)));
   const target = step.input.targetPath;
   // Where the file lands decides what it is (a workflow file's GitHub expressions); an expression-built target is known at run time only.
   const relative = typeof target === 'string' && !target.includes('${{') ? posix.normalize(target).replace(/^\.\//, '') : posix.basename(path);
-  const label = `${file}, step ${typeof step.id === 'string' ? step.id : index + 1}`;
-  return analyzeSkeleton([{ file: path, relative, ...content, nameRendered: false }], { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, extensions });
+  return [...(corrupted ? [corrupted] : []), ...analyzeSkeleton([{ file: path, relative, ...content, nameRendered: false }], { values, cookiecutterCompat: step.input.cookiecutterCompat === true, label, extensions })];
 }
 
 /**
@@ -408,14 +415,69 @@ function renderedContent(path: string): { text?: string; unread?: TemplateSyntax
   const unread = sourceTooLarge(size);
   if (!unread) {
     const buffer = readFileSync(path);
-    return buffer.subarray(0, 8000).includes(0) ? {} : { text: buffer.toString('utf8') };
+    return scaffolderBinary(buffer) ? {} : { text: buffer.toString('utf8') };
   }
-  const head = Buffer.alloc(8000);
+  return scaffolderBinary(fileHead(path)) ? {} : { unread };
+}
+
+/** The first bytes of a file, as many as isbinaryfile reads (512 and 3 more to finish a UTF-8 character). */
+function fileHead(path: string): Buffer {
+  const head = Buffer.alloc(515);
   const fd = openSync(path, 'r');
   try {
-    const read = readSync(fd, head, 0, head.length, 0);
-    return head.subarray(0, read).includes(0) ? {} : { unread };
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
   } finally {
     closeSync(fd);
   }
+}
+
+let isBinary: ((bytes: Buffer, size: number) => boolean) | undefined;
+
+/**
+ * Whether fetch:template copies a file with these bytes as binary: the scaffolder's own isbinaryfile, on the
+ * first 512 bytes (a NUL there, a PDF header, many control bytes, protobuf), as templateActionHandler asks it.
+ * Any other file it reads with readFile(…, 'utf-8') and renders (or copies) as text: a NUL past the 512th byte
+ * is text, and so is UTF-16 with its byte-order mark.
+ */
+export function scaffolderBinary(bytes: Buffer): boolean {
+  isBinary ??= (createRequire(createRequire(import.meta.url).resolve('@backstage/plugin-scaffolder-backend'))('isbinaryfile') as { isBinaryFileSync(bytes: Buffer, size: number): boolean }).isBinaryFileSync;
+  const head = bytes.subarray(0, 515);
+  return isBinary(head, head.length);
+}
+
+// A file larger than this is not read to see whether it is UTF-8 (skeleton files this large are rare, and
+// reading them whole for one finding is not worth it).
+const ENCODING_READ_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * The finding for a skeleton file (`path`, repo-relative) that the step (`action`) reads as UTF-8 text but
+ * that is not UTF-8: fetch:template reads every file isbinaryfile does not call binary with readFile(…,
+ * 'utf-8'), whether it renders it or copies it (copyWithoutTemplating, outside templateFileExtension), and
+ * fetch:template:file reads its file so whatever it holds; Node turns each invalid byte into U+FFFD, so
+ * the new repository gets a damaged file on every run (a Java .properties saved as Latin-1, a PowerShell
+ * script saved as UTF-16). Undefined for UTF-8 files, fetch:template's binary ones and files over the limit.
+ */
+function corruptedText(root: string, path: string, action: 'fetch:template' | 'fetch:template:file', label: string): Diagnostic | undefined {
+  const absolute = join(root, path);
+  // A binary file (most of a skeleton's large ones) is known from its first bytes, without reading it whole.
+  if (statSync(absolute).size > ENCODING_READ_LIMIT || (action === 'fetch:template' && scaffolderBinary(fileHead(absolute)))) return undefined;
+  const bytes = readFileSync(absolute);
+  const fault = utf8Fault(bytes);
+  if (!fault) return undefined;
+  const binary = action === 'fetch:template:file' && scaffolderBinary(bytes);
+  const how = action === 'fetch:template'
+    ? 'with fetch:template, which reads every file that is not binary as UTF-8 text (rendered or copied: copyWithoutTemplating does not change that)'
+    : `with fetch:template:file, which reads its file as UTF-8 text${binary ? ', binary or not' : ''}`;
+  const becomes = fault.utf16 ? 'its byte-order mark becomes U+FFFD (\uFFFD) and the rest garbled text with a NUL beside each ASCII character' : 'these bytes become U+FFFD (\uFFFD)';
+  const java = /\.properties$/.test(path) ? "; Java's resource bundles read .properties files as UTF-8 since Java 9" : '';
+  return {
+    ruleId: 'skeleton-encoding',
+    severity: 'error',
+    message: `This file is ${fault.what}. It is fetched by ${boundedText(label, 200)}, ${how}, so in every repository the template creates ${becomes}.`,
+    hint: binary
+      ? 'Fetch this file with fetch:plain:file, which copies its bytes as they are.'
+      : `Re-save the file as UTF-8 (without a byte-order mark${java}). To keep its bytes as they are, fetch it with fetch:plain or fetch:plain:file instead.`,
+    file: path,
+    range: { start: { line: fault.line, column: fault.column }, end: { line: fault.line, column: fault.column + 1 } },
+  };
 }

@@ -38,7 +38,7 @@ ${values}${input}`;
  * catalog/all.yaml, which reads `targets` (relative to catalog/) and a platform Group, plus `files`.
  * Returns the repo's folder.
  */
-export function templateRepo(targets: readonly string[], files: Record<string, string>): Promise<string> {
+export function templateRepo(targets: readonly string[], files: Record<string, string | Buffer>): Promise<string> {
   return tempRepo({
     'gitops.config.yaml': 'repoUrl: https://github.com/acme/x/blob/main/\ncatalog:\n  roots: [catalog/all.yaml]\n',
     'catalog/all.yaml': `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: all}\nspec:\n  targets: [${[...targets, './platform.yaml'].join(', ')}]\n`,
