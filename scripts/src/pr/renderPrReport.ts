@@ -276,7 +276,8 @@ function boundedFindings(unit: TextUnit, title: string, intro: string[], rows: r
     let shown = 0;
     for (const r of list) {
       const size = textSize(r.text, unit) + 1;
-      if (used + size > share.get(s)!) break;
+      // A row longer than what is left is counted, not shown; the shorter rows after it still are.
+      if (used + size > share.get(s)!) continue;
       lines.push(r.text);
       used += size;
       shown++;

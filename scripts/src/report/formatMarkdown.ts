@@ -67,7 +67,9 @@ function table(diagnostics: readonly Diagnostic[], size: () => number, grow: (n:
     const more = group.length > MAX_WHERE ? `, …and ${group.length - MAX_WHERE} more` : '';
     const count = group.length > 1 ? ` (${group.length} findings)` : '';
     const row = `| ${ICON[d.severity]} | ${where}${more} | ${mdCode(clip(d.ruleId))} | ${mdInline(clip(groupMessage(group, true)))}${count}${d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ''} |`;
-    if (size() + row.length > MAX_CHARS) break;
+    // A row too long for what is left (a hostile file name escaped many times over) is counted, not shown,
+    // and the shorter rows after it still are: one group cannot push every other out of the table.
+    if (size() + row.length > MAX_CHARS) continue;
     rows.push(row);
     grow(row.length + 1);
     shown += group.length;

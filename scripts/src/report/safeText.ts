@@ -117,8 +117,9 @@ const unlink = (value: string) => value.replace(WWW, '$1\u200b.').replace(SCHEME
 // `$\huge\color{green}\textsf{ready to merge}$` drew those words large and green in the bot's comment.
 // GitHub's documented way to show a lone dollar beside math is `<span>$</span>` ("Writing mathematical
 // expressions"); the dollar inside is the character reference `&#36;`, which no Markdown parser takes for
-// syntax. It shows a plain `$`.
-const MATH_FREE_DOLLAR = '<span>&#36;</span>';
+// syntax. It shows a plain `$`. A run of them shares one span: a value of many `$` (a hostile file name) would
+// otherwise grow 18 times and crowd the other findings out of the comment.
+const mathFree = (text: string) => text.replace(/\$+/g, run => `<span>${'&#36;'.repeat(run.length)}</span>`);
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '|': '&#124;' };
 
@@ -132,8 +133,8 @@ export function htmlText(value: string): string {
  * tag, link, emphasis, heading or table break can be opened), line breaks folded to spaces, and
  * `@mentions` (e-mail addresses with them), `#123` / `GH-123` / `!123` references and the autolinks of
  * GFM (`www.`, `https://`) broken with a zero-width space so a value cannot ping a team, link an issue
- * or plant a link; each `$` is {@link MATH_FREE_DOLLAR}, so no value opens a math expression. Takes any
- * string; returns one line of Markdown.
+ * or plant a link; each run of `$` is `<span>&#36;…</span>`, so no value opens a
+ * math expression. Takes any string; returns one line of Markdown.
  */
 export function mdText(value: string): string {
   const markdown = unlink(showInvisible(value.replace(/\r?\n|\r/g, ' ').replace(CONTROL, ' ')))
@@ -142,7 +143,7 @@ export function mdText(value: string): string {
     .replace(/\\#(?=\d)/g, '\\#\u200b')
     .replace(/\b(GH|AB)\\-(?=\d)/gi, '$1\u200b\\-');
   // HTML last: its entities (`&#124;`) must not be Markdown-escaped again.
-  return htmlText(markdown).replace(/\$/g, MATH_FREE_DOLLAR);
+  return mathFree(htmlText(markdown));
 }
 
 /**
@@ -151,12 +152,12 @@ export function mdText(value: string): string {
  * still parses Markdown between inline HTML tags, so link, emphasis and strike-through punctuation is
  * written as numeric character references (`[` → `&#91;`), which render as the same characters.
  * Mentions inside code are not linked by GitHub or Azure DevOps, but GFM's autolinks are: `www.`,
- * `scheme://` and the `@` of an e-mail address get a zero-width space; a `$` is {@link MATH_FREE_DOLLAR}, since
- * GitHub parses Markdown, math included, between inline HTML tags. Returns one line.
+ * `scheme://` and the `@` of an e-mail address get a zero-width space; a run of `$` is `<span>&#36;…</span>`,
+ * since GitHub parses Markdown, math included, between inline HTML tags. Returns one line.
  */
 export function mdCode(value: string): string {
   const html = htmlText(unlink(showInvisible(value.replace(/\r?\n|\r/g, ' ').replace(CONTROL, ' '))).replace(EMAIL_AT, '$1@\u200b'));
-  return `<code>${html.replace(/[[\]*_~`\\]/g, ch => `&#${ch.charCodeAt(0)};`).replace(/\$/g, MATH_FREE_DOLLAR)}</code>`;
+  return `<code>${mathFree(html.replace(/[[\]*_~`\\]/g, ch => `&#${ch.charCodeAt(0)};`))}</code>`;
 }
 
 /**

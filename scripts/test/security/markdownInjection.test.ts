@@ -14,7 +14,7 @@ import { HOSTILE, makeHostilePullRequest } from './hostilePullRequest.ts';
  * The Markdown outside `<code>` elements and the report's own Mermaid fence (labels there are reduced
  * to a safe alphabet): what GitHub and Azure DevOps parse for mentions, links and HTML.
  */
-const outsideCode = (markdown: string) => markdown.replace(/<code>(?:[^<]|<span>&#36;<\/span>)*<\/code>/g, '<code></code>').replace(/\n```mermaid\n[^`]*\n```(?=\n|$)/g, '\n');
+const outsideCode = (markdown: string) => markdown.replace(/<code>(?:[^<]|<span>(?:&#36;)+<\/span>)*<\/code>/g, '<code></code>').replace(/\n```mermaid\n[^`]*\n```(?=\n|$)/g, '\n');
 
 /** Each harm as a check on rendered-to-be Markdown; every one returns the offending excerpts. */
 const harms = {

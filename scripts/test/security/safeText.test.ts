@@ -139,3 +139,12 @@ describe('safeText shortcuts give what the replacements give', () => {
     expect(differing).toEqual([]);
   });
 });
+
+describe('safeText keeps a `$` out of math', () => {
+  it('writes each run of `$` as one span of character references, so no pair opens math and a run grows bounded', () => {
+    expect(mdText('costs $5 or $$x$$')).toBe('costs <span>&#36;</span>5 or <span>&#36;&#36;</span>x<span>&#36;&#36;</span>');
+    expect(mdCode('a$$b')).toBe('<code>a<span>&#36;&#36;</span>b</code>');
+    // 240 `$` in a file name: 13 + 5 × 240 characters, not 18 × 240.
+    expect(mdText('$'.repeat(240)).length).toBe(13 + 5 * 240);
+  });
+});
