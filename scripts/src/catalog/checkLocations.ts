@@ -68,6 +68,8 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
   const refusedTypes = new Set<string>();
   // The files some Location already reaches: no "did you mean" for a missing target names one of those.
   const reached = new Set(edges.flatMap(e => (e.resolution.kind === 'files' ? e.resolution.files : [])));
+  // The folder hint offers no file already in the Location graph: a root's or a parent's file is a cycle.
+  const inGraph = new Set([...reached, ...edges.map(e => e.file)]);
   for (const edge of edges) {
     const source = byFile.get(edge.file);
     if (!source) continue;
@@ -118,9 +120,9 @@ export function checkLocations(edges: readonly LocationEdge[], files: readonly S
     } else if (resolution.files.length === 0 && edge.optional) {
       // DefaultCatalogProcessingOrchestrator passes presence === 'optional' to readLocation, and
       // UrlReaderProcessor then emits no notFoundError: the Location reads its other targets.
-      diagnostics.push(at('location-target-missing', 'info', `Optional Location target ${shownPath(edge.target)} matches no file (looked for ${shownPath(resolution.pattern)}); Backstage skips it quietly (spec.presence: optional).`, targetHint(edge.file, resolution.pattern, context.repoFiles, reached)));
+      diagnostics.push(at('location-target-missing', 'info', `Optional Location target ${shownPath(edge.target)} matches no file (looked for ${shownPath(resolution.pattern)}); Backstage skips it quietly (spec.presence: optional).`, targetHint(edge.file, resolution.pattern, context.repoFiles, reached, inGraph)));
     } else if (resolution.files.length === 0) {
-      diagnostics.push(at('location-target-missing', 'error', `Location target ${shownPath(edge.target)} matches no file (looked for ${shownPath(resolution.pattern)}). Backstage then fails this whole Location, so it reads none of its targets: every entity they hold is lost (new ones never appear, existing ones stop updating), not just this one.`, targetHint(edge.file, resolution.pattern, context.repoFiles, reached)));
+      diagnostics.push(at('location-target-missing', 'error', `Location target ${shownPath(edge.target)} matches no file (looked for ${shownPath(resolution.pattern)}). Backstage then fails this whole Location, so it reads none of its targets: every entity they hold is lost (new ones never appear, existing ones stop updating), not just this one.`, targetHint(edge.file, resolution.pattern, context.repoFiles, reached, inGraph)));
     }
   }
   if (context.mode === 'roots') diagnostics.push(...unreachable(files, context, undefined, true, refusedReaders(edges)));
@@ -184,9 +186,10 @@ function shownPath(path: string): string {
 /**
  * The hint for a target that matches nothing: the nearest YAML file by name, other than the Location's own
  * file (a Location never means itself) and the files a Location already reaches (`reached`: a sibling target
- * of the same list is never the one meant), written as a target relative to that file.
+ * of the same list is never the one meant), written as a target relative to that file. A target naming a
+ * folder gets folderHint, which offers no file of `inGraph` (reached, or holding a Location of the graph).
  */
-function targetHint(locationFile: string, pattern: string, repoFiles: readonly string[], reached: ReadonlySet<string> = new Set()): string {
+function targetHint(locationFile: string, pattern: string, repoFiles: readonly string[], reached: ReadonlySet<string> = new Set(), inGraph: ReadonlySet<string> = reached): string {
   const hidden = /[*?[{]/.test(pattern) ? matchGlob(repoFiles, pattern, GLOB_BUDGET_MS, { dot: true }) : undefined;
   if (hidden?.length) {
     const relative = posix.relative(posix.dirname(locationFile), hidden[0]);
@@ -194,7 +197,7 @@ function targetHint(locationFile: string, pattern: string, repoFiles: readonly s
   }
   if (hidden) return globHint(pattern, repoFiles);
   const folder = pattern.replace(/\/+$/, '');
-  if (folder && folder !== '.' && repoFiles.some(f => f.startsWith(`${folder}/`))) return folderHint(locationFile, folder, repoFiles);
+  if (folder && folder !== '.' && repoFiles.some(f => f.startsWith(`${folder}/`))) return folderHint(locationFile, folder, repoFiles, inGraph);
   const candidates = repoFiles.filter(f => f !== locationFile && isYamlFile(f) && !reached.has(f));
   // A target written from the repository's root (catalogs/x/template.yaml in catalogs/y/all.yaml) is the usual slip.
   const rooted = candidates.find(c => pattern.endsWith(`/${c}`));
@@ -209,12 +212,13 @@ function targetHint(locationFile: string, pattern: string, repoFiles: readonly s
  * The hint for a target naming a folder (`./services/` or `./services`): Backstage's readers fetch a target
  * as one file (a folder's URL is not found), so it names the folder's catalog file, or a pattern over it.
  */
-function folderHint(locationFile: string, folder: string, repoFiles: readonly string[]): string {
+function folderHint(locationFile: string, folder: string, repoFiles: readonly string[], inGraph: ReadonlySet<string>): string {
   const written = (file: string): string => {
     const relative = posix.relative(posix.dirname(locationFile), file);
-    return relative.startsWith('../') ? relative : `./${relative}`;
+    return relative === '' ? '.' : relative === '..' || relative.startsWith('../') ? relative : `./${relative}`;
   };
-  const inside = repoFiles.filter(f => posix.dirname(f) === folder && isYamlFile(f));
+  // A Location never means itself, nor a file already in the Location graph (the root or parent that reached it).
+  const inside = repoFiles.filter(f => posix.dirname(f) === folder && isYamlFile(f) && f !== locationFile && !inGraph.has(f));
   const file = inside.find(f => /(^|\/)catalog-info\.ya?ml$/.test(f)) ?? inside[0];
   const options = [...(file ? [written(file)] : []), `${written(folder)}/*.yaml`, `${written(folder)}/**/catalog-info.yaml`];
   return `${folder}/ is a folder: Backstage reads a target as one file (or the files a pattern matches), not a folder's contents. Name a file or a pattern instead: ${options.join(', ')}.`;

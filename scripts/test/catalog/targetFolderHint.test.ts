@@ -35,4 +35,13 @@ describe('a Location target that names a folder', () => {
     const absent = await missing({ 'catalog/all.yaml': location(['./nothing/here.yaml']), 'catalog/x.yaml': component('x') });
     expect(absent.hint).toBe("Targets are relative to the Location's file.");
   }, 60_000);
+
+  // Reviewer of 841f70e8: `./` named the Location's own file (and wrote `.//*.yaml`); `..` named the parent
+  // Location that reached it, a cycle. Neither is offered; the folder is written `.` or `..`.
+  it('never offers the Location itself or the Location that reached it, and writes . and .. as they are', async () => {
+    const own = await missing({ 'catalog/all.yaml': location(['./']), 'catalog/x.yaml': component('x') });
+    expect(own.hint).toBe("catalog/ is a folder: Backstage reads a target as one file (or the files a pattern matches), not a folder's contents. Name a file or a pattern instead: ./x.yaml, ./*.yaml, ./**/catalog-info.yaml.");
+    const parent = await missing({ 'catalog/all.yaml': location(['./sub/loc.yaml']), 'catalog/sub/loc.yaml': location(['..']).replace('name: services', 'name: sub'), 'catalog/sub/c.yaml': component('c') });
+    expect(parent.hint).toBe("catalog/ is a folder: Backstage reads a target as one file (or the files a pattern matches), not a folder's contents. Name a file or a pattern instead: ../*.yaml, ../**/catalog-info.yaml.");
+  }, 60_000);
 });
