@@ -88,16 +88,11 @@ function composedPackages(root: string, dependencies: readonly string[]): string
       const text = readPlain(join(folder, 'package.json'));
       if (text === undefined) continue;
       let name: unknown;
-      let role: unknown;
       try {
-        const pkg = JSON.parse(text) as { name?: unknown; backstage?: { role?: unknown } };
-        name = pkg.name;
-        role = pkg.backstage?.role;
+        name = (JSON.parse(text) as { name?: unknown }).name;
       } catch {
         continue;
       }
-      // A backend plugin or module (a vendored scaffolder-backend) is one feature, not a list of them: what it depends on is not added.
-      if (role === 'backend-plugin' || role === 'backend-plugin-module') continue;
       if (typeof name === 'string' && wanted.has(name) && own.some(source => source.includes(`'${name}'`) || source.includes(`"${name}"`))) folders.push(folder);
       if (folders.length >= 20) return folders;
     }

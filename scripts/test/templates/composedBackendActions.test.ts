@@ -56,14 +56,6 @@ describe('template actions of a backend composed in a workspace package', () => 
     expect(azure.message).toContain('publish:azure');
   }, 60_000);
 
-  it('a workspace backend plugin or module the backend adds is one feature: what it depends on is not added', async () => {
-    const root = await tempRepo({ ...tree, 'packages/portal-backend/package.json': JSON.stringify({ name: '@acme/portal-backend', backstage: { role: 'backend-plugin' }, dependencies: { '@backstage/plugin-scaffolder-backend': '^3.0.0', [MODULE]: 'workspace:^' } }) });
-    roots.push(root);
-    const run = await runBin(['check', '--format', 'json'], root);
-    const found = (JSON.parse(run.stdout).diagnostics as Finding[]).filter(d => d.ruleId === 'template-action-unknown');
-    expect(found[0].hint).toContain('No gitops.config.yaml says which scaffolder modules your Backstage runs');
-  }, 60_000);
-
   it('a workspace package the backend depends on but its source never names adds nothing', async () => {
     const root = await tempRepo({ ...tree, 'packages/backend/src/index.ts': "import { createBackend } from '@backstage/backend-defaults';\nconst backend = createBackend();\nbackend.start();\n" });
     roots.push(root);
