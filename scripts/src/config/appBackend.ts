@@ -47,15 +47,7 @@ export async function appBackendCatalog(root: string): Promise<AppBackendCatalog
 
 /** packages/backend's package.json dependencies, by name; undefined without that file or a dependencies map. */
 export function backendDependencies(root: string): string[] | undefined {
-  const own = packageDependencies(join(root, BACKEND));
-  if (!own) return undefined;
-  const composed = composedPackages(root, own).flatMap(folder => packageDependencies(folder) ?? []);
-  return [...new Set([...own, ...composed])];
-}
-
-/** A package folder's package.json dependencies, by name; undefined without that file or a dependencies map. */
-function packageDependencies(folder: string): string[] | undefined {
-  const text = readPlain(join(folder, 'package.json'));
+  const text = readPlain(join(root, BACKEND, 'package.json'));
   if (text === undefined) return undefined;
   try {
     const pkg = JSON.parse(text) as { dependencies?: unknown };
@@ -65,51 +57,8 @@ function packageDependencies(folder: string): string[] | undefined {
   }
 }
 
-/**
- * The folders of the app's own workspace packages (packages/*, plugins/*) that packages/backend depends on and
- * whose name its source names: a backend composed in another package of the app (openchoreo's packages/backend
- * does `backend.add(portalBackendFeatures)`, the list of `import('@backstage/plugin-scaffolder-backend')`… living
- * in packages/portal-backend) adds what that package adds. One level, bounded in number.
- */
-function composedPackages(root: string, dependencies: readonly string[]): string[] {
-  const wanted = new Set(dependencies);
-  const own = ownSources(join(root, BACKEND, 'src'));
-  const folders: string[] = [];
-  for (const parent of ['packages', 'plugins']) {
-    let entries;
-    try {
-      entries = readdirSync(join(root, parent), { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1)).slice(0, 200)) {
-      const folder = join(root, parent, entry.name);
-      if (!entry.isDirectory() || folder === join(root, BACKEND)) continue;
-      const text = readPlain(join(folder, 'package.json'));
-      if (text === undefined) continue;
-      let name: unknown;
-      try {
-        name = (JSON.parse(text) as { name?: unknown }).name;
-      } catch {
-        continue;
-      }
-      if (typeof name === 'string' && wanted.has(name) && own.some(source => source.includes(`'${name}'`) || source.includes(`"${name}"`))) folders.push(folder);
-      if (folders.length >= 20) return folders;
-    }
-  }
-  return folders;
-}
-
 // The backend's source files (no symbolic links, bounded in number and size): where modules are added.
 export function backendSources(root: string): string[] {
-  const own = ownSources(join(root, BACKEND, 'src'));
-  const dependencies = packageDependencies(join(root, BACKEND));
-  const composed = dependencies ? composedPackages(root, dependencies).flatMap(folder => ownSources(join(folder, 'src'))) : [];
-  return [...own, ...composed].slice(0, MAX_SOURCES * 2);
-}
-
-// A source folder's files (no symbolic links, bounded in number and size).
-function ownSources(src: string): string[] {
   const texts: string[] = [];
   const walk = (dir: string, depth: number): void => {
     let entries;
@@ -128,7 +77,7 @@ function ownSources(src: string): string[] {
       }
     }
   };
-  walk(src, 0);
+  walk(join(root, BACKEND, 'src'), 0);
   return texts;
 }
 

@@ -7,7 +7,7 @@ const SCAFFOLDER = '@backstage/plugin-scaffolder-backend';
 // @roadiehq/scaffolder-backend-module-utils, …), and of the app's own: `backstage-cli new` names a module in the
 // app's workspace `@internal/backstage-plugin-scaffolder-backend-module-<id>` (ServerlessOpsIO's backend adds one
 // whose action its templates use, and the hint did not name it).
-const SCAFFOLDER_MODULE = /^(@[a-z0-9][a-z0-9._-]*\/)?([a-z0-9._-]*-)?scaffolder-backend-module(-[a-z0-9._-]+)?$/;
+const SCAFFOLDER_MODULE = /^(@[a-z0-9][a-z0-9._-]*\/)?([a-z0-9._-]*-)?scaffolder-backend-module-[a-z0-9._-]+$/;
 
 /** The scaffolder modules a Backstage app's own backend adds, split by whether the toolkit has them installed. */
 export interface AppScaffolderModules {
