@@ -43608,7 +43608,7 @@ var CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u
 var LINE_START_COMMAND = /^((?:[^\S\n\r\u2028\u2029]|\u001b\[[0-9;]*m)*)::/gm;
 var CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
 var LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|##|^\s*::/;
-var INVISIBLE = new RegExp("(?![\\uFE0E\\uFE0F])(?:(?<!\\p{Extended_Pictographic}[\\u{1F3FB}-\\u{1F3FF}\\uFE0F]?)\\u200D|(?!\\u200D)\\p{Default_Ignorable_Code_Point})", "gu");
+var INVISIBLE = new RegExp("(?:(?<!\\p{Extended_Pictographic}[\\u{1F3FB}-\\u{1F3FF}\\uFE0F]?)\\u200D|(?<!\\p{Extended_Pictographic})(?:\\uFE0E|\\uFE0F(?!\\u20E3)|(?<![0-9#*])\\uFE0F)|(?![\\u200D\\uFE0E\\uFE0F])\\p{Default_Ignorable_Code_Point})", "gu");
 var HAS_INVISIBLE = new RegExp(INVISIBLE.source, "u");
 var visible = (ch) => {
   if (ch === "\r") return "\\r";
@@ -43628,17 +43628,18 @@ var WWW = /(www)\./gi;
 var SCHEME_SLASHES = /:\/\//g;
 var EMAIL_AT = /([A-Za-z0-9._+-])@(?=[A-Za-z0-9])/g;
 var unlink2 = (value) => value.replace(WWW, "$1\u200B.").replace(SCHEME_SLASHES, ":\u200B//");
+var mathFree = (text) => text.replace(/\$+/g, (run) => `<span>${"&#36;".repeat(run.length)}</span>`);
 var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "|": "&#124;" };
 function htmlText(value) {
   return value.replace(/[&<>"'|]/g, (ch) => HTML[ch]);
 }
 function mdText(value) {
   const markdown = unlink2(showInvisible(value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " "))).replace(/[\\`*_[\]{}()#+!~=:-]/g, (ch) => `\\${ch}`).replace(/@(?=[\w-])/g, "@\u200B").replace(/\\#(?=\d)/g, "\\#\u200B").replace(/\b(GH|AB)\\-(?=\d)/gi, "$1\u200B\\-");
-  return htmlText(markdown);
+  return mathFree(htmlText(markdown));
 }
 function mdCode(value) {
   const html = htmlText(unlink2(showInvisible(value.replace(/\r?\n|\r/g, " ").replace(CONTROL, " "))).replace(EMAIL_AT, "$1@\u200B"));
-  return `<code>${html.replace(/[[\]*_~`\\]/g, (ch) => `&#${ch.charCodeAt(0)};`)}</code>`;
+  return `<code>${mathFree(html.replace(/[[\]*_~`\\]/g, (ch) => `&#${ch.charCodeAt(0)};`))}</code>`;
 }
 function mdInline(value) {
   return value.split(/(`[^`\r\n]+`)/).map((part, i) => i % 2 === 1 ? mdCode(part.slice(1, -1)) : mdText(part)).join("");
@@ -43961,7 +43962,7 @@ function table(diagnostics, size, grow) {
     const more = group.length > MAX_WHERE ? `, \u2026and ${group.length - MAX_WHERE} more` : "";
     const count = group.length > 1 ? ` (${group.length} findings)` : "";
     const row = `| ${ICON[d.severity]} | ${where}${more} | ${mdCode(clip(d.ruleId))} | ${mdInline(clip(groupMessage(group, true)))}${count}${d.hint ? `<br>_${mdInline(clip(d.hint))}_` : ""} |`;
-    if (size() + row.length > MAX_CHARS) break;
+    if (size() + row.length > MAX_CHARS) continue;
     rows.push(row);
     grow(row.length + 1);
     shown += group.length;
@@ -44230,6 +44231,7 @@ var rules3 = [
   { id: "template-pattern-backtracking", severity: "error", description: "A parameter's (or secret's) pattern or patternProperties key, or a regular-expression literal (r/\u2026/) in a step's, the output's or a skeleton file's expression, backtracks super-linearly (recheck): the scaffolder backend validates every task's form values with the one and Nunjitsu runs the other natively on its one thread, so one crafted value stalls the whole Backstage backend.", example: "name: {type: string, pattern: '^([a-z0-9]+-?)*$'}" },
   { id: "template-region-not-allowed", severity: "error", description: "A 'region' parameter offers regions outside the org's allow-list.", example: "region: {type: string, enum: [eastus]}" },
   { id: "skeleton-syntax", severity: "error", description: "A skeleton file (or file name, or a folder of its path on its own) does not parse as a template.", example: "{% if values.x %} without endif" },
+  { id: "skeleton-encoding", severity: "error", description: "A skeleton file that fetch:template reads as text (every file isbinaryfile does not call binary, rendered or copied) or that fetch:template:file reads, which is not UTF-8 (Latin-1, Windows-1252, UTF-16): the scaffolder reads it with readFile(\u2026, 'utf-8'), so every repository the template creates gets it with those bytes replaced by U+FFFD.", example: "# skeleton/src/main/resources/messages_de.properties saved as Latin-1: Gr\\xfc\\xdfe" },
   { id: "skeleton-unknown-value", severity: "error", description: "A skeleton uses a value the fetch:template step never passes (or a key a mapping it writes out literally lacks: values.a.c where values.a is {a, b}), or values.x where the step sets cookiecutterCompat (its values are then under cookiecutter): it renders empty.", example: "${{ values.team }}  # values: {name, owner}" },
   { id: "skeleton-unknown-filter", severity: "error", description: "A skeleton uses a filter Backstage's engine does not have.", example: "${{ values.name | shout }}" },
   { id: "skeleton-unknown-test", severity: "error", description: "A skeleton uses a test (x is \u2026) Backstage's renderer does not have: the render fails.", example: "{% if values.env is in(['dev', 'prod']) %}" },

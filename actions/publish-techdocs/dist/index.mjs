@@ -19627,7 +19627,7 @@ var CONTROL_BUT_COLOR = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u
 var LINE_START_COMMAND = /^((?:[^\S\n\r\u2028\u2029]|\u001b\[[0-9;]*m)*)::/gm;
 var CI_BRACKET_COMMAND = /(##(?:vso)?)\[/gi;
 var LOG_TEXT_ACTS = /[\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|##|^\s*::/;
-var INVISIBLE = new RegExp("(?![\\uFE0E\\uFE0F])(?:(?<!\\p{Extended_Pictographic}[\\u{1F3FB}-\\u{1F3FF}\\uFE0F]?)\\u200D|(?!\\u200D)\\p{Default_Ignorable_Code_Point})", "gu");
+var INVISIBLE = new RegExp("(?:(?<!\\p{Extended_Pictographic}[\\u{1F3FB}-\\u{1F3FF}\\uFE0F]?)\\u200D|(?<!\\p{Extended_Pictographic})(?:\\uFE0E|\\uFE0F(?!\\u20E3)|(?<![0-9#*])\\uFE0F)|(?![\\u200D\\uFE0E\\uFE0F])\\p{Default_Ignorable_Code_Point})", "gu");
 var HAS_INVISIBLE = new RegExp(INVISIBLE.source, "u");
 var visible = (ch) => {
   if (ch === "\r") return "\\r";
