@@ -75,13 +75,10 @@ export function templateSchemaPatterns(document: unknown): SchemaPattern[] {
  */
 export const BACKTRACKING_BUDGET = { perPattern: 10_000, total: 30_000 };
 
-// The thread's own code: recheck's pure JavaScript checker (no native agent, no java: no child process),
-// one pattern per message. Flags as jsonschema compiles them: 'u', else none.
-const THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { checkSync } = require(workerData.recheck);
-// recheck's attack as its parts: the pumped string and how often, then the suffix that makes the match fail,
-// which the expanded string clipped to its start never shows.
+// Both judging threads' source (they run as plain CommonJS workers, so it is shared as text).
+const SHOWN_ATTACK = `
+// recheck's attack as its parts: each pumped string and how often (recheck repeats it base + bias times), then
+// the suffix that makes the match fail, which the expanded string clipped to its start never shows.
 const shownAttack = (a) => {
   if (!a) return undefined;
   const q = (t) => JSON.stringify(String(t).slice(0, 40)) + (String(t).length > 40 ? '…' : '');
@@ -89,14 +86,22 @@ const shownAttack = (a) => {
     const parts = [];
     for (const p of a.pumps.slice(0, 3)) {
       if (p.prefix) parts.push(q(p.prefix));
-      parts.push(q(p.pump) + ' ' + a.base + ' times');
+      parts.push(q(p.pump) + ' ' + (a.base + (typeof p.bias === 'number' ? p.bias : 0)) + ' times');
     }
+    if (a.pumps.length > 3) parts.push('…');
     if (a.suffix) parts.push(q(a.suffix));
     return 'a value of ' + parts.join(', then ');
   }
   return typeof a.string === 'string' ? 'a value of ' + q(a.string) : undefined;
 };
-parentPort.on('message', ({ index, pattern, flags: given, timeout }) => {
+`;
+
+// The thread's own code: recheck's pure JavaScript checker (no native agent, no java: no child process),
+// one pattern per message. Flags as jsonschema compiles them: 'u', else none.
+const THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { checkSync } = require(workerData.recheck);
+${SHOWN_ATTACK}parentPort.on('message', ({ index, pattern, flags: given, timeout }) => {
   // A pattern no flags compile is no regular expression anyone runs (the schema's own finding).
   let reply = { index, status: 'invalid' };
   for (const flags of given !== undefined ? [given] : ['u', '']) {
@@ -210,23 +215,7 @@ const SYNC_THREAD = `
 process.stdout.write = process.stderr.write = () => true;
 const { workerData } = require('node:worker_threads');
 const { checkSync } = require(workerData.recheck);
-// recheck's attack as its parts: the pumped string and how often, then the suffix that makes the match fail,
-// which the expanded string clipped to its start never shows.
-const shownAttack = (a) => {
-  if (!a) return undefined;
-  const q = (t) => JSON.stringify(String(t).slice(0, 40)) + (String(t).length > 40 ? '…' : '');
-  if (Array.isArray(a.pumps) && a.pumps.length > 0 && typeof a.base === 'number') {
-    const parts = [];
-    for (const p of a.pumps.slice(0, 3)) {
-      if (p.prefix) parts.push(q(p.prefix));
-      parts.push(q(p.pump) + ' ' + a.base + ' times');
-    }
-    if (a.suffix) parts.push(q(a.suffix));
-    return 'a value of ' + parts.join(', then ');
-  }
-  return typeof a.string === 'string' ? 'a value of ' + q(a.string) : undefined;
-};
-const done = new Int32Array(workerData.done);
+${SHOWN_ATTACK}const done = new Int32Array(workerData.done);
 workerData.port.on('message', ({ pattern, flags, timeout }) => {
   let reply = { status: 'unknown' };
   try {

@@ -24,4 +24,22 @@ describe('the example value of a backtracking pattern', () => {
     expect(found[0].message).toContain('The pattern "^.*\\\\S.*$" backtracks polynomially on some values (for example a value of ');
     expect(found[0].message).toMatch(/\(for example a value of "[^"]{1,12}" \d+ times, then "\\n"\): the scaffolder backend/);
   }, 90_000);
+
+  // Reviewer of ac3f906c: recheck repeats each pump base + bias times (`^(a+)+(?<=a)c$`: base 31, bias 1, a value
+  // of 32 `a`), and a pattern with more than three pumps was shown as if it had three.
+  it('counts each pump as recheck repeats it, and says when pumps are left out', async () => {
+    const messages: string[] = [];
+    for (const pattern of ['^(a+)+(?<=a)c$', '^(.*?,){11}P']) {
+      const root = await templateRepo(['../templates/svc/template.yaml'], {
+        [FILE]: templateHead('svc', `        description: {type: string, pattern: ${JSON.stringify(pattern)}}\n`) + fetchSkeletonStep(),
+        'skeletons/svc/README.md': '# x\n',
+      });
+      const run = await runBin(['check', '--format', 'json'], root);
+      messages.push(...(JSON.parse(run.stdout).diagnostics as Finding[]).filter(d => d.ruleId === 'template-pattern-backtracking').map(d => d.message));
+    }
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toContain('(for example a value of "a" 32 times)');
+    expect(messages[1]).toMatch(/ times, then …, then "P"\)/);
+  }, 120_000);
 });
+
