@@ -395,7 +395,9 @@ function analyzeTemplateFile(root: string, file: string, path: string, step: Rec
   if (!repoFiles.has(path) || !isRecord(step.input)) return [];
   const label = `${file}, step ${typeof step.id === 'string' ? step.id : index + 1}`;
   const corrupted = corruptedText(root, path, 'fetch:template:file', label);
-  const content = renderedContent(join(root, path));
+  // fetch:template:file renders its file whatever isbinaryfile would say (it never asks): only a file with a NUL
+  // early on, which no text skeleton holds, is left unanalysed.
+  const content = renderedContent(join(root, path), bytes => bytes.subarray(0, 8000).includes(0), 8000);
   if (content.text === undefined && !content.unread) return corrupted ? [corrupted] : [];
   literals.push(...skeletonLiterals(path, undefined, content.text, literalDelimiters(step.input)));
   const target = step.input.targetPath;
@@ -405,24 +407,25 @@ function analyzeTemplateFile(root: string, file: string, path: string, step: Rec
 }
 
 /**
- * What the analysis gets of a skeleton file fetch:template renders (at `path`): its text; nothing for a
- * binary one (a NUL in its first 8,000 bytes: copied as it is); or, for one so large that Nunjitsu certainly
- * refuses it (sourceTooLarge), that refusal, without reading more than those first bytes. A 57 MB file
+ * What the analysis gets of a skeleton file fetch:template renders (at `path`): its text; nothing for one
+ * `copied` says is copied as it is (by default the scaffolder's binary test, scaffolderBinary, on the first
+ * `headBytes`); or, for one so large that Nunjitsu certainly refuses it (sourceTooLarge), that refusal,
+ * without reading more than those first bytes. A 57 MB file
  * otherwise cost about 16 s (reading, decoding and scanning it) for the same one finding.
  */
-function renderedContent(path: string): { text?: string; unread?: TemplateSyntaxError } {
+function renderedContent(path: string, copied: (bytes: Buffer) => boolean = scaffolderBinary, headBytes = 515): { text?: string; unread?: TemplateSyntaxError } {
   const size = statSync(path).size;
   const unread = sourceTooLarge(size);
   if (!unread) {
     const buffer = readFileSync(path);
-    return scaffolderBinary(buffer) ? {} : { text: buffer.toString('utf8') };
+    return copied(buffer) ? {} : { text: buffer.toString('utf8') };
   }
-  return scaffolderBinary(fileHead(path)) ? {} : { unread };
+  return copied(fileHead(path, headBytes)) ? {} : { unread };
 }
 
-/** The first bytes of a file, as many as isbinaryfile reads (512 and 3 more to finish a UTF-8 character). */
-function fileHead(path: string): Buffer {
-  const head = Buffer.alloc(515);
+/** The first bytes of a file, by default as many as isbinaryfile reads (512 and 3 more to finish a UTF-8 character). */
+function fileHead(path: string, bytes = 515): Buffer {
+  const head = Buffer.alloc(bytes);
   const fd = openSync(path, 'r');
   try {
     return head.subarray(0, readSync(fd, head, 0, head.length, 0));

@@ -16,6 +16,9 @@ const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a
 const lateNul = Buffer.concat([Buffer.from(`${'#'.repeat(600)}\nowner: \${{ values.nope }}\n`), Buffer.from([0])]);
 // A PDF header makes isbinaryfile say binary without any NUL: copied as it is, its {% is no syntax error.
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Length 5 >> stream\n{% x \xe9\nendstream\n', 'latin1');
+// Reviewer of a684febf: ANSI colour escapes make isbinaryfile say binary, but fetch:template:file renders its
+// file whatever it holds, so its unknown value still counts.
+const banner = Buffer.from(`${'\x1b[31m#\x1b[0m\x1b[32m#\x1b[0m\n'.repeat(20)}Welcome to \${{ values.nope }}\n`);
 
 describe('skeleton-encoding: a skeleton file the scaffolder reads as UTF-8 text that is not UTF-8 (check)', () => {
   let status: number | null;
@@ -29,6 +32,7 @@ describe('skeleton-encoding: a skeleton file the scaffolder reads as UTF-8 text 
       'skeletons/svc/docs/logo.png': png,
       'skeletons/svc/docs/manual.pdf': pdf,
       'skeletons/svc/late.txt': lateNul,
+      'files/banner.txt': banner,
       'skeletons/svc/README.md': '\ufeff# ${{ values.name }} – café\n',
       'templates/one/template.yaml': `${templateHead('one')}    - id: props
       action: fetch:template:file
@@ -42,6 +46,11 @@ describe('skeleton-encoding: a skeleton file the scaffolder reads as UTF-8 text 
       input:
         url: ../../skeletons/svc/docs/logo.png
         targetPath: logo.png
+    - id: banner
+      action: fetch:template:file
+      input:
+        url: ../../files/banner.txt
+        targetPath: banner.txt
 `,
     });
     const run = await runBin(['check', '--format', 'json'], root);
@@ -76,7 +85,7 @@ describe('skeleton-encoding: a skeleton file the scaffolder reads as UTF-8 text 
   });
 
   it('judges text and binary as isbinaryfile does: a NUL past 512 bytes is text, a PDF header is binary, valid UTF-8 with a BOM is fine', () => {
-    expect(at('skeleton-unknown-value')).toEqual(['skeletons/svc/late.txt:2:19']);
+    expect(at('skeleton-unknown-value')).toEqual(['files/banner.txt:21:23', 'skeletons/svc/late.txt:2:19']);
     expect(found.filter(d => d.file.endsWith('manual.pdf') || d.file.endsWith('README.md'))).toEqual([]);
   });
 });
